@@ -1,0 +1,171 @@
+"""Reading and writing VDOS-1.0 datasets.
+
+Writes are atomic: the dataset goes to a temporary file in the target folder
+and is renamed over the final name only when complete, so an interrupted write
+never leaves a half file under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from .convention import check
+
+__all__ = ["VDOSReadError", "write", "open_dataset", "open_ensemble", "temporary_path"]
+
+_ENGINE = "netcdf4"
+
+
+class VDOSReadError(OSError):
+    """A file could not be read as a VDOS-1.0 netCDF-4 dataset."""
+
+
+def temporary_path(path: str | os.PathLike[str]) -> Path:
+    """A unique temporary name next to ``path`` (same filesystem, so rename is atomic)."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def _encoding(ds: xr.Dataset) -> dict[str, dict[str, object]]:
+    enc: dict[str, dict[str, object]] = {}
+    for name, var in ds.variables.items():
+        if var.dtype.kind in "fiu" and var.ndim > 0 and var.size > 64:
+            enc[str(name)] = {"zlib": True, "complevel": 1, "shuffle": True}
+    return enc
+
+
+def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True) -> Path:
+    """Write ``ds`` to ``path`` as netCDF-4, atomically.
+
+    Parameters
+    ----------
+    ds
+        A dataset following VDOS-1.0 (checked first unless ``validate=False``,
+        so an invalid dataset never produces a file).
+    path
+        Final file name; its folder is created if needed.
+    validate
+        Run :func:`vdosbench.datasets.check` before writing.
+
+    Returns
+    -------
+    pathlib.Path
+        The final path.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from vdosbench.datasets import mock_spectrum, open_dataset
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "spectrum.nc"
+    >>> write(mock_spectrum(), target).name
+    'spectrum.nc'
+    >>> open_dataset(target).sizes["mode"]
+    20
+    """
+    if validate:
+        check(ds)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary_path(path)
+    try:
+        ds.to_netcdf(tmp, engine=_ENGINE, format="NETCDF4", encoding=_encoding(ds))
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _open_one(path: Path, chunks: dict[str, int] | str | None) -> xr.Dataset:
+    if not path.exists():
+        raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
+    try:
+        ds = xr.open_dataset(path, engine=_ENGINE, chunks=chunks)
+    except (OSError, ValueError, RuntimeError) as e:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+        raise VDOSReadError(
+            f"{path} is not a readable netCDF-4 file (starts with {head!r}, expected b'\\x89HDF'): "
+            f"{e}. Fix: write it with vdosbench.datasets.write, or convert it with an adapter "
+            "(vdosbench score --format ...)"
+        ) from e
+    if chunks is None:
+        ds = ds.load()
+        ds.close()
+    return ds
+
+
+def open_dataset(
+    path: str | os.PathLike[str], *, chunks: dict[str, int] | str | None = None, validate: bool = True
+) -> xr.Dataset:
+    """Open one VDOS-1.0 file.
+
+    Parameters
+    ----------
+    path
+        A netCDF-4 file written by :func:`write` (or any conforming file).
+    chunks
+        ``None`` loads into memory and closes the file; otherwise Dask chunks
+        as for :func:`xarray.open_dataset` (e.g. ``{"sample": 1}``).
+    validate
+        Run :func:`vdosbench.datasets.check` on the result.
+    """
+    ds = _open_one(Path(path), chunks)
+    if validate:
+        check(ds)
+    return ds
+
+
+def open_ensemble(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    chunks: dict[str, int] | str | None = "auto",
+    validate: bool = True,
+) -> xr.Dataset:
+    """Open many part files (one per parameters × sample) as one Dask-backed ensemble.
+
+    Parameters
+    ----------
+    paths
+        A glob pattern, a folder (all ``*.nc`` inside, recursively), or file paths.
+        Part files carry their grid parameters as scalar coordinates listed
+        in the attribute ``parameter_names``; they are combined with
+        :func:`vdosbench.datasets.combine_parts`.
+    chunks
+        Dask chunks for every part (default ``"auto"``).
+    validate
+        Check the combined dataset.
+    """
+    from .combine import combine_parts
+
+    files = _expand(paths)
+    if not files:
+        raise FileNotFoundError(f"no netCDF files found in {paths!r}: expected *.nc part files")
+    parts = [_open_one(f, chunks) for f in files]
+    ds = combine_parts(parts)
+    if validate:
+        check(ds)
+    return ds
+
+
+def _expand(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
+    if isinstance(paths, (str, os.PathLike)):
+        p = Path(paths)
+        if p.is_dir():
+            return sorted(q for q in p.rglob("*.nc") if not q.name.startswith("."))
+        if any(ch in str(p) for ch in "*?["):
+            anchor = Path(p.anchor) if p.is_absolute() else Path(".")
+            pattern = str(p.relative_to(anchor)) if p.is_absolute() else str(p)
+            return sorted(anchor.glob(pattern))
+        return [p]
+    return [Path(q) for q in paths]
+
+

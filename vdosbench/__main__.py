@@ -1,0 +1,5 @@
+"""Allow ``python -m vdosbench``."""
+
+from vdosbench.benchmark.cli import main
+
+raise SystemExit(main())
