@@ -116,7 +116,14 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
     else:
         out = dense[0]
     if pair_vars:
-        pairs = xr.concat([s[pair_vars] for s in stacked], dim="pair", data_vars="all", combine_attrs="override")
+        pairs = xr.concat(
+            [s[pair_vars] for s in stacked],
+            dim="pair",
+            data_vars="all",
+            coords="minimal",
+            compat="override",
+            combine_attrs="override",
+        )
         out = out.assign({v: pairs[v] for v in pair_vars})
     order = [*names, "sample"]
     return out.transpose(*order, ...)
@@ -139,6 +146,13 @@ def _concat_samples(group: list[xr.Dataset]) -> xr.Dataset:
         combine_attrs="drop_conflicts",
     )
     if pair_vars:
-        pairs = xr.concat([p[pair_vars] for p in group], dim="pair", data_vars="all", combine_attrs="override")
+        pairs = xr.concat(
+            [p[pair_vars] for p in group],
+            dim="pair",
+            data_vars="all",
+            coords="minimal",
+            compat="override",
+            combine_attrs="override",
+        )
         dense = dense.assign({v: pairs[v] for v in pair_vars})
     return dense

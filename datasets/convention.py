@@ -201,8 +201,8 @@ def problems(ds: object) -> list[Problem]:
             out.append(
                 Problem(
                     "<dataset>",
-                    rule.__name__.removeprefix("_rule_").replace("_", "-"),
-                    f"could not be evaluated ({type(e).__name__}: {e})",
+                    "unevaluable",
+                    f"rule {rule.__name__.removeprefix('_rule_')} could not be evaluated ({type(e).__name__}: {e})",
                     "make the variables named in the convention plain numeric arrays",
                 )
             )
@@ -575,6 +575,7 @@ _RULES: tuple[Rule, ...] = (
 #: The rule names, for documentation and tests.
 RULE_NAMES = (
     "dataset-type",
+    "unevaluable",
     "conventions",
     "global-attributes",
     "spatial-dimension",

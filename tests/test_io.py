@@ -1,0 +1,150 @@
+"""Atomic writes, round trips (hypothesis), reading bad files."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vdosbench.datasets import (
+    ConventionError,
+    VDOSReadError,
+    combine_parts,
+    mock_spectrum,
+    open_dataset,
+    open_ensemble,
+    write,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n_sample=st.integers(1, 4),
+    n_mode=st.integers(2, 12),
+    n_site=st.one_of(st.none(), st.integers(2, 5)),
+    exponent=st.floats(0.5, 6.0),
+    deltas=st.lists(st.floats(0.0, 0.5, allow_nan=False), min_size=1, max_size=3, unique=True),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_write_then_open_is_identical(tmp_path: Path, n_sample, n_mode, n_site, exponent, deltas, seed) -> None:
+    kwargs = {}
+    if n_site is not None:
+        kwargs = {"n_site": n_site, "vector_modes": [n_mode - 1], "pairs_per_sample": 2}
+    ds = mock_spectrum(
+        n_sample=n_sample, n_mode=n_mode, exponent=exponent, parameters={"delta": deltas}, seed=seed, **kwargs
+    )
+    path = write(ds, tmp_path / f"rt-{seed}.nc")
+    back = open_dataset(path)
+    xr.testing.assert_identical(back, ds)
+    for name in ds.variables:
+        assert back[name].dtype == ds[name].dtype, name
+
+
+def test_invalid_dataset_writes_no_file(tmp_path: Path) -> None:
+    ds = mock_spectrum().drop_vars("eigenvalue")
+    target = tmp_path / "bad.nc"
+    with pytest.raises(ConventionError, match="eigenvalue-required"):
+        write(ds, target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_leaves_no_final_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure in the middle of writing removes the temporary file and never creates the final one."""
+    target = tmp_path / "x.nc"
+
+    def exploding_to_netcdf(self: xr.Dataset, path: os.PathLike[str], **kwargs: object) -> None:
+        Path(path).write_bytes(b"\x89HDF partial")
+        raise KeyboardInterrupt("simulated kill during write")
+
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", exploding_to_netcdf)
+    with pytest.raises(KeyboardInterrupt):
+        write(mock_spectrum(), target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_overwrite_replaces_whole_file(tmp_path: Path) -> None:
+    target = tmp_path / "x.nc"
+    write(mock_spectrum(n_mode=5), target)
+    write(mock_spectrum(n_mode=7), target)
+    assert open_dataset(target).sizes["mode"] == 7
+
+
+def test_not_netcdf_is_explained(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.nc"
+    junk.write_text("eigenvalues 0 1 2\n")
+    with pytest.raises(VDOSReadError, match=r"not a readable netCDF-4 file .* Fix:"):
+        open_dataset(junk)
+
+
+def test_missing_file_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no dataset at"):
+        open_dataset(tmp_path / "nope.nc")
+
+
+def test_open_validates(tmp_path: Path) -> None:
+    ds = mock_spectrum()
+    ds.attrs["Conventions"] = "CF-1.10"
+    path = tmp_path / "c.nc"
+    write(ds, path, validate=False)
+    with pytest.raises(ConventionError, match="conventions"):
+        open_dataset(path)
+    assert open_dataset(path, validate=False).attrs["Conventions"] == "CF-1.10"
+
+
+def _part(delta: float, spring: str, sample: int, n_pair: int) -> xr.Dataset:
+    ds = mock_spectrum(n_sample=1, n_mode=6, n_site=4, vector_modes=[2], pairs_per_sample=n_pair, seed=sample)
+    ds = ds.assign_coords(
+        sample=("sample", [sample], ds["sample"].attrs),
+        delta=((), delta, {"long_name": "displacement", "units": "1"}),
+        spring=((), spring, {"long_name": "spring law"}),
+    )
+    ds.attrs["parameter_names"] = "delta spring"
+    return ds
+
+
+def test_combine_parts_builds_parameter_grid_and_ragged_pairs(tmp_path: Path) -> None:
+    parts = []
+    n_pairs = {}
+    for d in (0.2, 0.0):
+        for spring in ("constant", "inverse"):
+            for s in (1, 0):
+                n = 1 + s + int(10 * d) + (spring == "inverse")
+                n_pairs[(d, spring, s)] = n
+                parts.append(_part(d, spring, s, n))
+    ds = combine_parts(parts)
+    assert ds["eigenvalue"].dims == ("delta", "spring", "sample", "mode")
+    assert ds["delta"].values.tolist() == [0.0, 0.2]
+    assert ds["spring"].values.tolist() == ["constant", "inverse"]
+    expected_counts = [[[n_pairs[(d, sp, s)] for s in (0, 1)] for sp in ("constant", "inverse")] for d in (0.0, 0.2)]
+    assert ds["pair_count"].values.tolist() == expected_counts
+    # ragged order: the pairs of (delta=0.2, spring=inverse, sample=1) are the last block
+    last = _part(0.2, "inverse", 1, n_pairs[(0.2, "inverse", 1)])
+    np.testing.assert_array_equal(ds["pair_i"].values[-last.sizes["pair"] :], last["pair_i"].values)
+    one = ds["eigenvalue"].sel(delta=0.2, spring="constant", sample=1).values
+    np.testing.assert_array_equal(one, _part(0.2, "constant", 1, 1)["eigenvalue"].values[0])
+    # the same through files, lazily
+    for i, p in enumerate(parts):
+        write(p, tmp_path / "parts" / f"p{i}.nc")
+    lazy = open_ensemble(tmp_path / "parts")
+    assert lazy["eigenvalue"].chunks is not None
+    xr.testing.assert_identical(lazy.load(), ds)
+
+
+def test_combine_parts_reports_holes() -> None:
+    parts = [_part(0.0, "constant", 0, 2), _part(0.1, "inverse", 0, 2)]
+    with pytest.raises(ValueError, match="do not fill the parameter grid"):
+        combine_parts(parts)
+
+
+def test_combine_parts_rejects_mixed_sizes() -> None:
+    a = _part(0.0, "constant", 0, 2)
+    b = mock_spectrum(n_sample=1, n_mode=9, n_site=4, pairs_per_sample=2)
+    b = b.assign_coords(delta=((), 0.1, {"long_name": "d", "units": "1"}), spring=((), "constant", {"long_name": "s"}))
+    b.attrs["parameter_names"] = "delta spring"
+    with pytest.raises(ValueError, match="differ in the size of 'mode'"):
+        combine_parts([a, b])
