@@ -1,11 +1,208 @@
-"""The ``vdosbench`` command line (placeholder until the benchmark slice lands)."""
+"""The ``vdosbench`` command line: generate, score, demo, claims.
+
+Exit status of ``score`` and ``demo``: 0 when no claim is refuted, 1 when one
+is (or, with ``--strict``, inconclusive), 2 on bad input.  That makes
+``vdosbench score`` a CI gate.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EPILOG = """\
+examples:
+  vdosbench demo                                   # small ensemble on a local Dask cluster, scored
+  vdosbench generate spring_network --samples 10 --output runs/seed002
+  vdosbench generate spring_network --grid delta=0.1,0.3 --grid connectivity=cutoff \\
+      --set n_side=30 --samples 4 --workers 2 --output runs/small
+  vdosbench generate nine_node_toy --output runs/toy
+  vdosbench score runs/seed002/ensemble.nc runs/toy/ensemble.nc --output runs/report
+  vdosbench score data.nc --claims my_claims.toml --strict   # exit 1 on refuted/inconclusive
+  vdosbench claims                                 # list the claims and their sources
+"""
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="vdosbench")
-    parser.parse_args(argv)
+class UsageError(Exception):
+    """Bad command-line input (exit status 2)."""
+
+
+def _parse_value(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def _parse_assignments(items: Sequence[str], what: str, multi: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"{what} {item!r} is not NAME=VALUE; e.g. --grid delta=0.1,0.2 or --set n_side=30")
+        key, value = item.split("=", 1)
+        out[key.strip()] = [_parse_value(v) for v in value.split(",")] if multi else _parse_value(value)
+    return out
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="vdosbench",
+        description="Datasets, validators and a benchmark for the low-frequency vibrational spectrum of glasses.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from vdosbench import __version__
+
+    parser.add_argument("--version", action="version", version=f"vdosbench {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    gen = sub.add_parser("generate", help="run a generator over a parameter grid x samples on Dask",
+                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    gen.add_argument("generator", help="generator name (e.g. spring_network, nine_node_toy)")
+    gen.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
+                     help="grid parameter values (default: the generator's, i.e. the paper's)")
+    gen.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter")
+    gen.add_argument("--samples", type=int, default=10, help="samples per grid point (default 10)")
+    gen.add_argument("--seed", type=int, default=20260, help="root seed (default 20260)")
+    gen.add_argument("--output", type=Path, required=True, help="output folder (parts/ and ensemble.nc)")
+    gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
+    gen.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
+    gen.add_argument("--blas-threads", type=int, default=1, help="BLAS threads per worker (default 1)")
+    gen.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    score = sub.add_parser("score", help="evaluate the claims that apply to datasets; write a report",
+                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    score.add_argument("data", nargs="+", type=Path, help="VDOS-1.0 netCDF files")
+    score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
+    score.add_argument("--output", type=Path, default=Path("vdosbench-output/report"), help="report folder")
+    score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too")
+
+    demo = sub.add_parser("demo", help="generate a small ensemble on a local Dask cluster, score it, write the report")
+    demo.add_argument("--output", type=Path, default=Path("vdosbench-output/demo"), help="output folder")
+    demo.add_argument("--samples", type=int, default=6, help="samples per grid point (default 6)")
+    demo.add_argument("--n-side", type=int, default=30, help="network side (default 30: 900 nodes)")
+    demo.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
+    demo.add_argument("--seed", type=int, default=20260, help="root seed")
+    demo.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too")
+
+    sub.add_parser("claims", help="list the claims of the shipped claims file")
+    return parser
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from vdosbench.generators import get_generator, run_ensemble
+
+    try:
+        generator = get_generator(args.generator)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    start = time.perf_counter()
+    ds = run_ensemble(
+        generator,
+        grid=_parse_assignments(args.grid, "--grid", multi=True) or None,
+        fixed=_parse_assignments(args.set, "--set", multi=False) or None,
+        n_samples=args.samples,
+        root_seed=args.seed,
+        output=args.output,
+        scheduler_address=args.scheduler,
+        n_workers=args.workers,
+        blas_threads=args.blas_threads,
+        progress=not args.no_progress,
+    )
+    sizes = ", ".join(f"{k}={v}" for k, v in ds["eigenvalue"].sizes.items())
+    print(f"wrote {args.output / 'ensemble.nc'} ({sizes}) in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def _score(paths: Sequence[Path], claims_path: Path | None, output: Path, strict: bool) -> int:
+    from vdosbench.datasets import open_dataset
+
+    from .claims import default_claims_path, load_claims
+    from .report import InputInfo, file_sha256, score_datasets, write_report
+
+    claims = load_claims(claims_path)
+    datasets = []
+    names = [p.stem if p.stem != "ensemble" else p.parent.name for p in paths]
+    for path, name in zip(paths, names):
+        ds = open_dataset(path)
+        datasets.append((InputInfo(name=name, path=str(path), sha256=file_sha256(path)), ds))
+    card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
+    report = write_report(card, datasets, output)
+    for r in card.results:
+        if r.points:
+            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+    totals = card.totals()
+    print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
+          f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+    print(f"report: {report.resolve()}")
+    print(f"json:   {(output / 'result.json').resolve()}")
+    return card.exit_code(strict)
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from vdosbench.datasets import write
+    from vdosbench.generators import get_generator, nine_node_toy, run_ensemble
+
+    out: Path = args.output
+    start = time.perf_counter()
+    print(f"demo: seed-002 spring networks, {args.n_side}x{args.n_side}, {args.samples} samples per point, "
+          "delta in {0, 0.1, 0.2, 0.3} x {nearest, cutoff} x {1/r, constant} springs, on a local Dask cluster")
+    run_ensemble(
+        get_generator("spring_network"),
+        fixed={"n_side": args.n_side},
+        n_samples=args.samples,
+        root_seed=args.seed,
+        output=out / "spring_network",
+        n_workers=args.workers,
+    )
+    write(nine_node_toy(), out / "nine_node_toy" / "ensemble.nc")
+    print(f"generated in {time.perf_counter() - start:.1f} s")
+    return _score(
+        [out / "spring_network" / "ensemble.nc", out / "nine_node_toy" / "ensemble.nc"],
+        None,
+        out / "report",
+        args.strict,
+    )
+
+
+def _cmd_claims() -> int:
+    from .claims import load_claims
+
+    for c in load_claims():
+        print(f"{c.id}\n    {c.source}\n    {c.statement}\n    measure: {c.validator}.{c.quantity} "
+              f"{json.dumps(dict(c.settings))}; expected {c.expect.describe()}\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``vdosbench`` command."""
+    args = build_parser().parse_args(argv)
+    from vdosbench.benchmark.claims import ClaimsFileError
+    from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.generators.ensemble import EnsembleSettingsError
+
+    try:
+        if args.command == "generate":
+            return _cmd_generate(args)
+        if args.command == "score":
+            return _score(args.data, args.claims, args.output, args.strict)
+        if args.command == "demo":
+            return _cmd_demo(args)
+        return _cmd_claims()
+    except (UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError) as e:
+        print(f"vdosbench: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,233 @@
+"""Published claims as data: loading ``claims.toml`` and selecting the data a claim applies to.
+
+A claim names its source (seed file and figure), what is measured (a
+validator, a quantity and its settings) and what is expected (a value and a
+tolerance, a bound, or a range).  Users can add their own claims file with
+the same fields (``vdosbench score --claims FILE``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from itertools import product
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import parameter_dims
+
+__all__ = ["Claim", "Expectation", "ClaimsFileError", "load_claims", "default_claims_path", "select_points"]
+
+_EXPECT_KINDS = ("equal", "greater", "less", "within")
+_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect"}
+
+
+class ClaimsFileError(ValueError):
+    """A claims file that does not follow the documented fields."""
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What a claim expects of a measured value.
+
+    ``kind`` is ``"equal"`` (``value`` ± ``tolerance``), ``"greater"`` or
+    ``"less"`` (than ``value``), or ``"within"`` (``[low, high]``).
+    """
+
+    kind: str
+    value: float | None = None
+    tolerance: float = 0.0
+    low: float | None = None
+    high: float | None = None
+    basis: str = ""
+
+    def region(self) -> tuple[float, float]:
+        """The expected region as a closed interval (±inf for bounds)."""
+        if self.kind == "equal":
+            assert self.value is not None
+            return (self.value - self.tolerance, self.value + self.tolerance)
+        if self.kind == "greater":
+            assert self.value is not None
+            return (self.value, np.inf)
+        if self.kind == "less":
+            assert self.value is not None
+            return (-np.inf, self.value)
+        assert self.low is not None and self.high is not None
+        return (self.low, self.high)
+
+    def describe(self) -> str:
+        """A short human-readable form, e.g. ``"= 0.5 ± 0.2"``."""
+        if self.kind == "equal":
+            return f"= {self.value:g} ± {self.tolerance:g}"
+        if self.kind == "greater":
+            return f"> {self.value:g}"
+        if self.kind == "less":
+            return f"< {self.value:g}"
+        return f"in [{self.low:g}, {self.high:g}]"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One quantitative claim of a seed paper and how it is measured."""
+
+    id: str
+    source_file: str
+    source_where: str
+    statement: str
+    applies_to: Mapping[str, Any]
+    exclude: Mapping[str, Sequence[Any]]
+    requires: tuple[str, ...]
+    validator: str
+    quantity: str
+    settings: Mapping[str, Any]
+    versus: Mapping[str, Any] | None
+    expect: Expectation
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        """``"file, where"``."""
+        return f"{self.source_file}, {self.source_where}"
+
+
+def default_claims_path() -> Path:
+    """The claims file shipped with vdosbench."""
+    return Path(str(resources.files("vdosbench.benchmark") / "claims.toml"))
+
+
+def _fail(where: str, found: str, fix: str) -> ClaimsFileError:
+    return ClaimsFileError(f"{where}: {found}. Fix: {fix}")
+
+
+def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
+    unknown = set(raw) - _CLAIM_KEYS
+    if unknown:
+        raise _fail(where, f"unknown field(s) {sorted(unknown)}", f"use only {sorted(_CLAIM_KEYS)}")
+    for key in ("id", "source", "statement", "measure", "expect"):
+        if key not in raw:
+            raise _fail(where, f"missing field {key!r}", f"add {key} (see the header of claims.toml)")
+    source = raw["source"]
+    if not isinstance(source, Mapping) or "file" not in source:
+        raise _fail(where, f"source is {source!r}", "write source = { file = '...', where = 'Fig. N' }")
+    measure = dict(raw["measure"])
+    if "validator" not in measure or "quantity" not in measure:
+        raise _fail(where, "measure lacks validator or quantity", "write measure = { validator = ..., quantity = ... }")
+    expect = dict(raw["expect"])
+    kind = expect.pop("kind", None)
+    if kind not in _EXPECT_KINDS:
+        raise _fail(where, f"expect.kind is {kind!r}", f"use one of {_EXPECT_KINDS}")
+    if kind == "within" and not ("low" in expect and "high" in expect):
+        raise _fail(where, "expect.kind 'within' needs low and high", "add low = ..., high = ...")
+    if kind != "within" and "value" not in expect:
+        raise _fail(where, f"expect.kind {kind!r} needs a value", "add value = ...")
+    if kind == "equal" and "tolerance" not in expect:
+        raise _fail(where, "expect.kind 'equal' needs a tolerance", "add tolerance = ... and say its basis")
+    applies = dict(raw.get("applies_to", {}))
+    exclude = applies.pop("exclude", {})
+    versus = measure.pop("versus", None)
+    return Claim(
+        id=str(raw["id"]),
+        source_file=str(source["file"]),
+        source_where=str(source.get("where", "")),
+        statement=str(raw["statement"]),
+        applies_to=applies,
+        exclude={k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in dict(exclude).items()},
+        requires=tuple(raw.get("requires", ("eigenvalue",))),
+        validator=str(measure.pop("validator")),
+        quantity=str(measure.pop("quantity")),
+        settings=measure,
+        versus=dict(versus) if versus else None,
+        expect=Expectation(
+            kind=kind,
+            value=expect.get("value"),
+            tolerance=float(expect.get("tolerance", 0.0)),
+            low=expect.get("low"),
+            high=expect.get("high"),
+            basis=str(expect.get("basis", "")),
+        ),
+    )
+
+
+def load_claims(path: str | Path | None = None) -> list[Claim]:
+    """Read a claims file (default: the shipped ``claims.toml``).
+
+    Examples
+    --------
+    >>> claims = load_claims()
+    >>> "jiang.toy-two-new-poles" in {c.id for c in claims}
+    True
+    """
+    path = Path(path) if path is not None else default_claims_path()
+    try:
+        raw = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise FileNotFoundError(f"no claims file at {path}; pass an existing TOML file to --claims") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ClaimsFileError(f"{path} is not valid TOML ({e}). Fix: check the syntax near that line") from e
+    entries = raw.get("claim")
+    if not isinstance(entries, list) or not entries:
+        raise _fail(str(path), "no [[claim]] tables", "add claims as [[claim]] tables (see vdosbench's claims.toml)")
+    claims = [_parse_claim(c, f"{path}, claim #{i + 1}") for i, c in enumerate(entries)]
+    ids = [c.id for c in claims]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise _fail(str(path), f"duplicate claim ids {dupes}", "give every claim a unique id")
+    return claims
+
+
+def _matches(value: Any, wanted: Any) -> bool:
+    options = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+    for option in options:
+        if isinstance(option, (int, float)) and isinstance(value, (int, float, np.number)):
+            if np.isclose(float(value), float(option), rtol=0, atol=1e-12):
+                return True
+        elif value == option:
+            return True
+    return False
+
+
+def why_not_applicable(claim: Claim, ds: xr.Dataset) -> str | None:
+    """The reason ``claim`` cannot apply to ``ds`` at all, or ``None``."""
+    missing = [v for v in claim.requires if v not in ds.variables]
+    if missing:
+        return f"the dataset lacks {missing}"
+    for key, wanted in claim.applies_to.items():
+        if key in ds.attrs and key not in ds.coords:
+            if not _matches(ds.attrs[key], wanted):
+                return f"{key} is {ds.attrs[key]!r}, the claim is about {wanted!r}"
+        elif key not in ds.coords:
+            return f"the dataset has no {key!r} (attribute or coordinate)"
+    return None
+
+
+def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
+    """Parameter points of ``ds`` that ``claim`` applies to, as (values, one-point dataset).
+
+    Parameters that are scalar coordinates or attributes must match too;
+    ``exclude`` removes points.  Call :func:`why_not_applicable` first.
+    """
+    pdims = parameter_dims(ds)
+    axes = [ds[d].values.tolist() for d in pdims]
+    for combo in product(*axes):
+        values = dict(zip(pdims, combo))
+        if any(d in claim.applies_to and not _matches(v, claim.applies_to[d]) for d, v in values.items()):
+            continue
+        if any(d in claim.exclude and _matches(v, claim.exclude[d]) for d, v in values.items()):
+            continue
+        yield values, ds.sel(values) if values else ds
+
+
+def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple[dict[str, Any], xr.Dataset] | None:
+    """The ``versus`` point of a paired claim: ``values`` with the claim's replacements."""
+    if claim.versus is None:
+        return None
+    base = {**values, **claim.versus}
+    for d, v in claim.versus.items():
+        if d not in ds.coords or not any(_matches(x, v) for x in ds[d].values.tolist()):
+            raise KeyError(f"the dataset has no {d} = {v!r} to compare against")
+    return base, ds.sel(base)

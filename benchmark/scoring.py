@@ -1,0 +1,211 @@
+"""Verdicts: measured values and their intervals against the claims.
+
+A verdict compares the measured interval ``[low, high]`` (from the validator,
+e.g. a bootstrap over samples) with the region a claim expects:
+
+- **supported**: the whole interval lies inside the expected region;
+- **refuted**: the interval and the region do not overlap;
+- **inconclusive**: they overlap partly (or the measurement failed);
+- **not applicable**: the claim is about other data.
+
+A claim measured at several parameter points is refuted if any point is,
+supported if every point is, and inconclusive otherwise.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from scipy import stats
+
+from vdosbench.validators import Measurement, boson_peak_excess, coordination_distribution, new_poles
+
+from .claims import Claim, Expectation, base_point, select_points, why_not_applicable
+
+__all__ = ["Verdict", "PointResult", "ClaimResult", "verdict_for", "evaluate_claim", "VALIDATORS"]
+
+
+class Verdict(str, Enum):
+    """The four verdicts a claim can get."""
+
+    SUPPORTED = "supported"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+    NOT_APPLICABLE = "not applicable"
+
+
+def verdict_for(measurement: Measurement, expect: Expectation) -> Verdict:
+    """Compare a measured interval with an expectation.
+
+    Examples
+    --------
+    >>> from vdosbench.validators import Measurement
+    >>> m = Measurement(name="x", value=0.5, uncertainty=0.05, low=0.4, high=0.6, confidence=0.95,
+    ...                 units="1", settings={}, curve=None, n_samples=10, method="test")
+    >>> verdict_for(m, Expectation(kind="equal", value=0.5, tolerance=0.2)).value
+    'supported'
+    >>> verdict_for(m, Expectation(kind="greater", value=0.7)).value
+    'refuted'
+    >>> verdict_for(m, Expectation(kind="less", value=0.55)).value
+    'inconclusive'
+    """
+    low, high = float(measurement.low), float(measurement.high)
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return Verdict.INCONCLUSIVE
+    lo, hi = expect.region()
+    if lo <= low and high <= hi:
+        return Verdict.SUPPORTED
+    if high < lo or low > hi:
+        return Verdict.REFUTED
+    return Verdict.INCONCLUSIVE
+
+
+# ------------------------------------------------------------------------------
+# validators a claim may name; each maps (point, settings) to a result object
+# whose attribute `quantity` is a Measurement
+# ------------------------------------------------------------------------------
+
+PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
+PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
+
+VALIDATORS: dict[str, PointValidator] = {
+    "boson_peak_excess": lambda point, settings: boson_peak_excess(point, **settings),
+    "coordination_distribution": lambda point, settings: coordination_distribution(point, **settings),
+}
+#: Validators that compare a point with its ``versus`` point themselves.
+PAIR_VALIDATORS: dict[str, PairValidator] = {
+    "new_poles": lambda point, base, settings: new_poles(base, point, **settings),
+}
+
+
+def _difference(a: Measurement, b: Measurement) -> Measurement:
+    """a − b with the normal-approximation interval of independent bootstraps.
+
+    With common random numbers the two points are positively correlated, so
+    treating them as independent overstates the uncertainty (conservative).
+    """
+    z = float(stats.norm.ppf(0.5 + a.confidence / 2))
+    value = a.value - b.value
+    unc = math.hypot(a.uncertainty, b.uncertainty)
+    return replace(
+        a,
+        name=f"{a.name} difference",
+        value=value,
+        uncertainty=unc,
+        low=value - z * unc,
+        high=value + z * unc,
+        curve=None,
+        method=f"difference of two points ({a.method}); interval: normal approximation of "
+        "independent bootstraps (conservative for paired samples)",
+    )
+
+
+@dataclass
+class PointResult:
+    """A claim measured at one parameter point."""
+
+    parameters: dict[str, Any]
+    verdict: Verdict
+    measurement: Measurement | None
+    result: Any = None
+    versus: dict[str, Any] | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "parameters": _jsonable(self.parameters),
+            "versus": _jsonable(self.versus),
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "measurement": self.measurement.to_dict() if self.measurement is not None else None,
+        }
+
+
+@dataclass
+class ClaimResult:
+    """A claim evaluated on one dataset."""
+
+    claim: Claim
+    dataset: str
+    verdict: Verdict
+    points: list[PointResult] = field(default_factory=list)
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.claim
+        return {
+            "id": c.id,
+            "dataset": self.dataset,
+            "source": c.source,
+            "statement": c.statement,
+            "validator": c.validator,
+            "quantity": c.quantity,
+            "settings": _jsonable(dict(c.settings)),
+            "expected": c.expect.describe(),
+            "tolerance_basis": c.expect.basis,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "points": [p.to_dict() for p in self.points],
+        }
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, Mapping):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
+def combine_verdicts(verdicts: Sequence[Verdict]) -> Verdict:
+    """Every point supported → supported; any refuted → refuted; else inconclusive."""
+    if not verdicts:
+        return Verdict.NOT_APPLICABLE
+    if any(v is Verdict.REFUTED for v in verdicts):
+        return Verdict.REFUTED
+    if all(v is Verdict.SUPPORTED for v in verdicts):
+        return Verdict.SUPPORTED
+    return Verdict.INCONCLUSIVE
+
+
+def _measure_point(claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: xr.Dataset) -> PointResult:
+    settings = dict(claim.settings)
+    base = base_point(claim, ds, values) if claim.versus is not None else None
+    if claim.validator in PAIR_VALIDATORS:
+        if base is None:
+            raise KeyError(f"validator {claim.validator!r} needs measure.versus in the claim")
+        m = PAIR_VALIDATORS[claim.validator](point, base[1], settings)
+        return PointResult(values, verdict_for(m, claim.expect), m, result=m, versus=base[0])
+    if claim.validator not in VALIDATORS:
+        raise KeyError(
+            f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}"
+        )
+    result = VALIDATORS[claim.validator](point, settings)
+    m = getattr(result, claim.quantity)
+    if base is not None:
+        m = _difference(m, getattr(VALIDATORS[claim.validator](base[1], settings), claim.quantity))
+    return PointResult(values, verdict_for(m, claim.expect), m, result=result, versus=base[0] if base else None)
+
+
+def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data") -> ClaimResult:
+    """Measure ``claim`` on every parameter point of ``ds`` it applies to."""
+    reason = why_not_applicable(claim, ds)
+    if reason is not None:
+        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=reason)
+    points: list[PointResult] = []
+    for values, point in select_points(claim, ds):
+        try:
+            points.append(_measure_point(claim, ds, values, point))
+        except (KeyError, ValueError, np.linalg.LinAlgError) as e:
+            points.append(PointResult(values, Verdict.INCONCLUSIVE, None, reason=f"{type(e).__name__}: {e}"))
+    if not points:
+        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason="no parameter point matches applies_to")
+    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points)

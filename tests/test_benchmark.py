@@ -1,0 +1,214 @@
+"""Claims, verdicts, scoring and the CLI gate, on real small spring networks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from vdosbench.benchmark import ClaimsFileError, Expectation, Verdict, load_claims, verdict_for
+from vdosbench.benchmark.cli import main
+from vdosbench.benchmark.scoring import PAIR_VALIDATORS, VALIDATORS, evaluate_claim
+from vdosbench.datasets import combine_parts, write
+from vdosbench.generators import nine_node_toy
+from vdosbench.generators.spring_network import spring_network_sample
+from vdosbench.validators import Measurement, boson_peak_excess
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+GRID = {"delta": (0.0, 0.3), "connectivity": ("nearest", "cutoff"), "spring": ("inverse_distance", "constant")}
+
+
+def _ensemble(n_side: int, n_samples: int, root_seed: int = 11) -> xr.Dataset:
+    """A small seed-002 ensemble built without Dask (the ensemble runner is tested elsewhere)."""
+    parts = []
+    for delta in GRID["delta"]:
+        for conn in GRID["connectivity"]:
+            for spring in GRID["spring"]:
+                for s in range(n_samples):
+                    seed = np.random.SeedSequence(root_seed, spawn_key=(s,))
+                    part = spring_network_sample(
+                        {"n_side": n_side, "delta": delta, "connectivity": conn, "spring": spring, "n_vectors": 2},
+                        seed,
+                        s,
+                    )
+                    part = part.assign_coords(
+                        delta=((), delta, {"long_name": "displacement", "units": "1"}),
+                        connectivity=((), conn, {"long_name": "connectivity rule"}),
+                        spring=((), spring, {"long_name": "spring law"}),
+                    )
+                    for name in GRID:
+                        part.attrs.pop(name, None)
+                    part.attrs["parameter_names"] = "delta connectivity spring"
+                    parts.append(part)
+    ds = combine_parts(parts)
+    ds.attrs["title"] = "seed-002 spring networks (test ensemble)"  # part titles name their point
+    return ds
+
+
+@pytest.fixture(scope="module")
+def networks() -> xr.Dataset:
+    return _ensemble(n_side=20, n_samples=4)
+
+
+@pytest.fixture(scope="module")
+def network_file(networks: xr.Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(networks, tmp_path_factory.mktemp("data") / "networks.nc")
+
+
+def _m(low: float, high: float) -> Measurement:
+    return Measurement(name="x", value=(low + high) / 2, uncertainty=(high - low) / 4, low=low, high=high,
+                       confidence=0.95, units="1", settings={}, curve=None, n_samples=5, method="test")
+
+
+VERDICTS = [
+    (_m(0.45, 0.55), Expectation("equal", 0.5, 0.1), Verdict.SUPPORTED),
+    (_m(0.45, 0.65), Expectation("equal", 0.5, 0.1), Verdict.INCONCLUSIVE),
+    (_m(0.65, 0.75), Expectation("equal", 0.5, 0.1), Verdict.REFUTED),
+    (_m(0.2, 0.3), Expectation("greater", 0.1), Verdict.SUPPORTED),
+    (_m(0.05, 0.3), Expectation("greater", 0.1), Verdict.INCONCLUSIVE),
+    (_m(-0.1, 0.05), Expectation("greater", 0.1), Verdict.REFUTED),
+    (_m(-0.1, 0.05), Expectation("less", 0.1), Verdict.SUPPORTED),
+    (_m(1.0, 2.0), Expectation("within", low=0.0, high=3.0), Verdict.SUPPORTED),
+    (_m(4.0, 5.0), Expectation("within", low=0.0, high=3.0), Verdict.REFUTED),
+    (_m(2.0, 2.0), Expectation("equal", 2, 0), Verdict.SUPPORTED),
+    (_m(3.0, 3.0), Expectation("equal", 2, 0), Verdict.REFUTED),
+    (_m(float("nan"), float("nan")), Expectation("equal", 2, 0), Verdict.INCONCLUSIVE),
+]
+
+
+@pytest.mark.parametrize(("m", "expect", "verdict"), VERDICTS, ids=[f"{e.kind}-{v.value}-{i}" for i, (_, e, v) in enumerate(VERDICTS)])
+def test_verdict_rule(m: Measurement, expect: Expectation, verdict: Verdict) -> None:
+    assert verdict_for(m, expect) is verdict
+
+
+def test_shipped_claims_are_well_formed() -> None:
+    claims = load_claims()
+    assert len({c.id for c in claims}) == len(claims) >= 7
+    for c in claims:
+        assert (SEEDS / c.source_file).exists() or not SEEDS.exists(), c.source_file
+        assert c.validator in VALIDATORS or c.validator in PAIR_VALIDATORS, c.validator
+        assert c.expect.kind != "equal" or c.expect.basis, f"{c.id}: a tolerance needs its basis"
+
+
+BAD_CLAIMS = [
+    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="equal", value=1}\n', "needs a tolerance"),
+    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="about", value=1}\n', "expect.kind is 'about'"),
+    ('[[claim]]\nid="a"\nbogus=1\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n', r"unknown field\(s\) \['bogus'\]"),
+    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n' * 2, r"duplicate claim ids \['a'\]"),
+    ("[[claim]\n", "not valid TOML"),
+    ("title = 'x'\n", r"no \[\[claim\]\] tables"),
+]
+
+
+@pytest.mark.parametrize(("text", "match"), BAD_CLAIMS, ids=["no-tolerance", "bad-kind", "unknown-field", "duplicate", "toml", "empty"])
+def test_bad_claims_files_are_explained(tmp_path: Path, text: str, match: str) -> None:
+    path = tmp_path / "claims.toml"
+    path.write_text(text)
+    with pytest.raises(ClaimsFileError, match=match):
+        load_claims(path)
+
+
+def test_verdict_is_recomputed_from_the_validator(networks: xr.Dataset) -> None:
+    """The scorer's number is the validator's number, and its verdict follows from it."""
+    claim = next(c for c in load_claims() if c.id == "jiang.coordination-excess")
+    result = evaluate_claim(claim, networks, "networks")
+    assert {tuple(p.parameters.items()) for p in result.points} == {
+        (("delta", 0.3), ("connectivity", "cutoff"), ("spring", s)) for s in GRID["spring"]
+    }
+    point = result.points[0]
+    direct = boson_peak_excess(networks.sel(point.parameters), **claim.settings).relative_excess
+    assert point.measurement is not None
+    assert point.measurement.value == direct.value
+    assert (point.measurement.low, point.measurement.high) == (direct.low, direct.high)
+    assert point.verdict is verdict_for(direct, claim.expect)
+
+
+def test_claims_not_about_the_data_are_not_applicable(networks: xr.Dataset) -> None:
+    toy_claim = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
+    res = evaluate_claim(toy_claim, networks)
+    assert res.verdict is Verdict.NOT_APPLICABLE
+    assert "nine_node_toy" in res.reason
+
+
+def test_toy_claim_is_measured_exactly() -> None:
+    toy_claim = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
+    res = evaluate_claim(toy_claim, nine_node_toy())
+    assert [p.measurement.value for p in res.points if p.measurement] == [2, 2]
+    assert res.verdict is Verdict.SUPPORTED
+
+
+def test_score_cli_writes_report_and_gates(network_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    code = main(["score", str(network_file), "--output", str(out)])
+    result = json.loads((out / "result.json").read_text())
+    refuted = [r for r in result["results"] if r["verdict"] == "refuted"]
+    assert code == (1 if refuted else 0)
+    assert result["content_hash"].startswith("sha256:")
+    report = (out / "report.md").read_text()
+    assert "## Verdicts" in report and "jiang.coordination-peaks-at-4" in report
+    figures = sorted(p.name for p in (out / "figures").glob("*.png"))
+    assert "networks_reduced_dos.png" in figures and "networks_coordination.png" in figures
+    assert all((out / "figures" / f).stat().st_size > 5000 for f in figures)
+    # the same data and claims give the same content hash
+    main(["score", str(network_file), "--output", str(tmp_path / "again")])
+    again = json.loads((tmp_path / "again" / "result.json").read_text())
+    assert again["content_hash"] == result["content_hash"]
+
+
+def test_strict_gate_and_built_to_fail_claim(network_file: Path, tmp_path: Path) -> None:
+    claims = tmp_path / "claims.toml"
+    claims.write_text(
+        '[[claim]]\nid = "wrong.coordination-six"\nsource = { file = "none", where = "built to fail" }\n'
+        'statement = "the cutoff network is 6-coordinated"\n'
+        'applies_to = { connectivity = "cutoff", exclude = { delta = [0.0] } }\nrequires = ["coordination"]\n'
+        'measure = { validator = "coordination_distribution", quantity = "most_common", n_bootstrap = 200, seed = 0 }\n'
+        'expect = { kind = "equal", value = 6, tolerance = 0, basis = "built to fail" }\n'
+    )
+    assert main(["score", str(network_file), "--claims", str(claims), "--output", str(tmp_path / "r")]) == 1
+    result = json.loads((tmp_path / "r" / "result.json").read_text())
+    assert result["results"][0]["verdict"] == "refuted"
+    assert result["results"][0]["points"][0]["measurement"]["value"] == 4
+
+
+def _broken_file(tmp_path: Path, kind: str, networks: xr.Dataset) -> Path:
+    path = tmp_path / f"{kind}.nc"
+    if kind == "not-netcdf":
+        path.write_text("0.0\n1.0\n")
+        return path
+    ds = networks.isel(delta=[0]).copy(deep=True)
+    if kind == "nan":
+        ds["eigenvalue"][..., 5] = np.nan
+    elif kind == "negative":
+        ds["eigenvalue"][..., 0] = -0.5
+    elif kind == "dims":
+        ds = ds.transpose("mode", ...)
+    write(ds, path, validate=False)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [("not-netcdf", "not a readable netCDF-4 file"), ("nan", "eigenvalue-finite"),
+     ("negative", "eigenvalue-nonnegative"), ("dims", "eigenvalue-dims")],
+    ids=["not-netcdf", "nan", "negative", "dims"],
+)
+def test_bad_input_exits_2_without_output(
+    kind: str, message: str, networks: xr.Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _broken_file(tmp_path, kind, networks)
+    out = tmp_path / "report"
+    assert main(["score", str(path), "--output", str(out)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_help_lists_commands_and_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    for word in ("generate", "score", "demo", "examples:"):
+        assert word in text

@@ -1,0 +1,210 @@
+"""Measurement, the bootstrap over samples, and splitting an ensemble into parameter points."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import xarray as xr
+
+from vdosbench.datasets import mock_spectrum
+from vdosbench.validators import (
+    Measurement,
+    ParameterPointError,
+    boson_peak_excess,
+    bootstrap,
+    coordination_distribution,
+    density_of_states,
+    integrated_dos,
+    iter_parameter_points,
+    jsonable,
+    local_response,
+    reduced_dos,
+    require_single_point,
+    sound_speed,
+)
+
+# Standard error of the bootstrap SE itself is ~ SE / sqrt(2 n_bootstrap); 2000 resamples -> ~1.6 %;
+# the plug-in SE of a mean is sigma * sqrt((n-1)/n)/sqrt(n).  Allow 10 %.
+SE_RTOL = 0.10
+
+
+def test_bootstrap_mean_standard_error_matches_theory() -> None:
+    rng = np.random.default_rng(3)
+    data = rng.normal(2.0, 1.5, size=50)
+    est = bootstrap(np.mean, data, n_bootstrap=2000, seed=7)
+    expected_se = np.std(data, ddof=0) / np.sqrt(data.size)
+    assert float(est.value) == pytest.approx(np.mean(data), abs=1e-14)
+    assert float(est.standard_error) == pytest.approx(expected_se, rel=SE_RTOL)
+    assert est.low < est.value < est.high
+    assert est.replicates.shape == (2000,)
+
+
+def test_bootstrap_is_reproducible_and_seed_dependent() -> None:
+    data = np.arange(20.0) ** 1.5
+    a = bootstrap(np.median, data, n_bootstrap=300, seed=1)
+    b = bootstrap(np.median, data, n_bootstrap=300, seed=1)
+    c = bootstrap(np.median, data, n_bootstrap=300, seed=2)
+    np.testing.assert_array_equal(a.replicates, b.replicates)
+    assert not np.array_equal(a.replicates, c.replicates)
+
+
+def test_bootstrap_resamples_rows_of_several_arrays_together() -> None:
+    # statistic of paired arrays: sum(x)/sum(y) with x = 2 y exactly -> every resample gives 2
+    y = np.arange(1.0, 11.0)
+    est = bootstrap(lambda x, yy: x.sum() / yy.sum(), (2 * y, y), n_bootstrap=100, seed=0)
+    np.testing.assert_allclose(est.replicates, 2.0, rtol=1e-15)
+    assert float(est.standard_error) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_bootstrap_vector_statistic_and_measurement() -> None:
+    data = np.random.default_rng(0).normal(size=(30, 3))
+    est = bootstrap(lambda a: a.mean(axis=0), data, n_bootstrap=200, seed=0)
+    assert est.value.shape == (3,) and est.standard_error.shape == (3,)
+    m = est.measurement("second", index=1, units="1", settings={"k": 1}, curve=None, method="mean")
+    assert m.value == pytest.approx(data[:, 1].mean())
+    assert m.settings["n_bootstrap"] == 200 and m.settings["bootstrap_seed"] == 0 and m.settings["k"] == 1
+    assert m.n_samples == 30
+
+
+def test_bootstrap_single_sample_has_undefined_spread() -> None:
+    est = bootstrap(np.mean, np.array([3.0]), n_bootstrap=10)
+    assert float(est.value) == 3.0
+    assert np.isnan(est.standard_error) and np.isnan(est.low) and np.isnan(est.high)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"confidence": 1.0}, "confidence"),
+        ({"n_bootstrap": 0}, "n_bootstrap"),
+    ],
+    ids=["confidence-1", "no-resamples"],
+)
+def test_bootstrap_rejects_bad_settings(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        bootstrap(np.mean, np.arange(5.0), **kwargs)
+
+
+def test_bootstrap_rejects_arrays_of_different_lengths() -> None:
+    with pytest.raises(ValueError, match="axis 0"):
+        bootstrap(lambda a, b: 0.0, (np.arange(3.0), np.arange(4.0)))
+
+
+def test_measurement_to_dict_is_strict_json_and_frozen() -> None:
+    curve = xr.Dataset({"y": ("x", [1.0, 2.0])}, coords={"x": [0.0, 1.0]})
+    m = Measurement(
+        "thing", 1.0, float("nan"), float("nan"), float("nan"), 0.95, "1",
+        {"window": (0.0, 1.0), "edges": np.array([0.0, 0.5])}, curve, 1, "test",
+    )
+    text = json.dumps(m.to_dict(), allow_nan=False)
+    back = json.loads(text)
+    assert back["uncertainty"] is None and back["settings"]["edges"] == [0.0, 0.5]
+    assert "curve" not in back
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        m.value = 2.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        m.settings["window"] = (0.0, 2.0)  # type: ignore[index]
+
+
+def test_measurement_plot_draws_curve_and_value() -> None:
+    curve = xr.Dataset(
+        {"y": ("x", [1.0, 2.0, 3.0]), "y_sample": (("sample", "x"), np.ones((2, 3)))},
+        coords={"x": [0.0, 1.0, 2.0]},
+    )
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    Measurement("a", 1.0, 0.1, 0.8, 1.2, 0.95, "1", {}, curve, 2, "m").plot(ax1)
+    Measurement("b", 1.0, 0.1, 0.8, 1.2, 0.95, "1", {}, None, 2, "m").plot(ax2)
+    assert len(ax1.lines) == 3  # two samples and the mean
+    assert len(ax2.lines) + len(ax2.collections) >= 1
+    plt.close(fig)
+
+
+def test_jsonable_converts_numpy_types() -> None:
+    out = jsonable({"i": np.int64(3), "b": np.bool_(True), "inf": np.inf, "t": (1, 2)})
+    assert out == {"i": 3, "b": True, "inf": None, "t": [1, 2]}
+
+
+# ---------------------------------------------------------------- parameter points
+
+
+def _ragged_grid(seed: int = 0) -> xr.Dataset:
+    """Two parameter dims and pairs of varying count; pair_distance encodes the owner."""
+    ds = mock_spectrum(parameters={"a": [0, 1], "b": [10.0, 20.0, 30.0]}, n_sample=3, n_site=4, pairs_per_sample=1)
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 4, size=(2, 3, 3))
+    owner = np.repeat(np.arange(counts.size), counts.ravel())
+    ds = ds.drop_vars(["pair_i", "pair_j", "pair_distance", "pair_count"])
+    ds["pair_count"] = (("a", "b", "sample"), counts, {"long_name": "pairs", "units": "1", "sample_dimension": "pair"})
+    ds["pair_i"] = ("pair", np.zeros(owner.size, dtype=np.int64), {"long_name": "i", "units": "1"})
+    ds["pair_distance"] = ("pair", owner.astype(float), {"long_name": "owner", "units": "1"})
+    return ds
+
+
+def test_iter_parameter_points_slices_ragged_pairs() -> None:
+    ds = _ragged_grid()
+    points = list(iter_parameter_points(ds))
+    assert [p for p, _ in points] == [{"a": a, "b": b} for a in (0, 1) for b in (10.0, 20.0, 30.0)]
+    for k, (params, point) in enumerate(points):
+        require_single_point(point)
+        ia, ib = divmod(k, 3)
+        xr.testing.assert_equal(point["eigenvalue"], ds["eigenvalue"].isel(a=ia, b=ib))
+        expected_owner = np.repeat(ia * 9 + ib * 3 + np.arange(3), ds["pair_count"].values[ia, ib])
+        np.testing.assert_array_equal(point["pair_distance"].values, expected_owner)
+        assert float(point["b"]) == params["b"]
+
+
+def test_iter_parameter_points_without_parameters_yields_the_dataset() -> None:
+    ds = mock_spectrum()
+    [(params, point)] = list(iter_parameter_points(ds))
+    assert params == {} and point is ds
+
+
+def test_iter_parameter_points_needs_pair_count_for_pairs() -> None:
+    ds = _ragged_grid().drop_vars("pair_count")
+    with pytest.raises(ValueError, match="no pair_count"):
+        list(iter_parameter_points(ds))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ds: density_of_states(ds),
+        lambda ds: integrated_dos(ds),
+        lambda ds: reduced_dos(ds),
+        lambda ds: sound_speed(ds, "dispersion"),
+        lambda ds: boson_peak_excess(ds, reference=1.0),
+        lambda ds: coordination_distribution(ds),
+        lambda ds: local_response(ds, [1.0], 0.1),
+    ],
+    ids=["dos", "F", "reduced", "sound", "boson-peak", "coordination", "green"],
+)
+def test_validators_refuse_a_parameter_grid(call) -> None:
+    ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4)
+    with pytest.raises(ParameterPointError, match=r"one parameter point.*iter_parameter_points"):
+        call(ds)
+
+
+@pytest.mark.parametrize(
+    ("ds", "match"),
+    [
+        (mock_spectrum().drop_vars(["eigenvalue", "zero_mode"]), "expected a variable 'eigenvalue'"),
+        (mock_spectrum().drop_vars("zero_mode").transpose("mode", "sample"), "expand_dims"),
+    ],
+    ids=["no-eigenvalue", "transposed"],
+)
+def test_require_single_point_explains(ds: xr.Dataset, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        require_single_point(ds)
+
+
+def test_require_single_point_rejects_non_dataset() -> None:
+    with pytest.raises(TypeError, match="expected an xarray.Dataset"):
+        require_single_point(np.zeros(3))  # type: ignore[arg-type]
