@@ -42,7 +42,8 @@ C. Jiang, "Microscopic origin of Boson peak in amorphous solids", seed file
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -50,6 +51,7 @@ from numpy.typing import ArrayLike
 
 from vdosbench.datasets import convention_attrs
 
+from .registry import Generator, register
 from .spectra import full_spectrum, laplacian_zero_modes
 from .spring_network import spring_hessian
 
@@ -65,6 +67,8 @@ __all__ = [
     "nine_node_bonds",
     "nine_node_hessians",
     "nine_node_toy",
+    "nine_node_toy_sample",
+    "NINE_NODE_TOY",
 ]
 
 #: Version of the toy builder, recorded as ``generator_version``.
@@ -373,3 +377,29 @@ def nine_node_toy(
         vdosbench_version=__version__,
     )
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def nine_node_toy_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
+    """One variant of the toy as an ensemble part (the model is deterministic; ``seed`` is unused).
+
+    Lets the ensemble runner and ``vdosbench generate nine_node_toy`` build the
+    toy like any generator: the grid parameter is ``variant``.
+    """
+    variant = str(params["variant"])
+    ds = nine_node_toy(epsilon=float(params.get("epsilon", DEFAULT_EPSILON)), variants=(variant,))
+    ds = ds.isel(variant=0, drop=True).assign_coords(sample=("sample", [int(sample)], ds["sample"].attrs))
+    ds.attrs["variant"] = variant
+    return ds
+
+
+NINE_NODE_TOY = register(
+    Generator(
+        name="nine_node_toy",
+        version=TOY_VERSION,
+        make_sample=nine_node_toy_sample,
+        grid_defaults={"variant": VARIANTS},
+        fixed_defaults={"epsilon": DEFAULT_EPSILON},
+        parameter_attrs={"variant": {"long_name": "toy variant (lattice, added spring, missing spring)"}},
+        description="seed 002 Fig. 4 right: 3x3 periodic spring lattice, one spring added or removed",
+    )
+)

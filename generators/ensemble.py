@@ -1,0 +1,1020 @@
+"""Run a generator over a parameter grid × samples on Dask, one part file per sample.
+
+An *ensemble* is one generator evaluated at every point of a parameter grid
+(the Cartesian product of the grid values, in grid order) for samples
+``0 … n_samples − 1``.  :func:`run_ensemble` computes it on
+:mod:`dask.distributed` and writes:
+
+``output/ensemble.json``
+    The manifest: generator, version, grid, fixed parameters, ``n_samples``,
+    ``root_seed``.  A re-run into the same folder must agree on everything
+    that changes the content of a part (generator, version, fixed parameters,
+    root seed); the grid and ``n_samples`` may grow, finished parts are reused.
+``output/parts/<point>/sample-0000.nc``
+    One VDOS-1.0 file per (grid point, sample), written atomically
+    (:func:`vdosbench.datasets.write`: temporary file, then rename).
+    ``<point>`` is readable and deterministic, e.g.
+    ``delta-0.1__connectivity-fixed4``; a value that has to be altered to make
+    a portable file name (characters outside ``[a-z0-9._+-]``, upper case,
+    ``__``) gets a short hash of the exact values appended, so names stay
+    unique.  The grid parameters are scalar coordinates listed in the attribute
+    ``parameter_names`` (see :mod:`vdosbench.datasets.combine`).
+``output/ensemble.nc``
+    All parts combined, dims ``(*grid parameters, sample, mode, ...)``.
+
+Resuming
+    A part whose final file exists is never recomputed, so a run that was
+    interrupted (killed, or stopped by a failing part) is resumed by running
+    the same call again.  Temporary files ``.<name>.tmp-*`` left by an
+    interrupted write are deleted at the start of a run; they never carry a
+    final name.  Two runs must not write into the same folder at once.
+
+Seeds (common random numbers)
+    Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
+    at *every* grid point (:func:`sample_seed`).  The same realisation of the
+    disorder is therefore reused across the parameters, as seed 002 does
+    ("the same random seeds" across δ and the connectivities), so differences
+    between grid points are not blurred by sample-to-sample noise.  A part
+    depends only on (generator, version, fixed parameters, grid point,
+    ``root_seed``, sample) — never on the grid around it, the number of
+    workers, or the order in which tasks run.
+
+Threads
+    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``;
+    workers of the local cluster also start with ``OMP_NUM_THREADS``,
+    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` set to ``blas_threads``.
+    With one thread per worker, ``n_workers × blas_threads`` should not exceed
+    the number of cores.  The limits are per process: on an external cluster
+    whose workers run several threads, concurrent tasks share them.
+
+Run-specific attributes
+    Only ``history`` (its time stamp) differs between two runs of the same
+    ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
+    a function of the manifest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import json
+import math
+import os
+import re
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import product
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import RESERVED_DIMS, check, combine_parts, open_dataset, write
+from vdosbench.datasets.io import temporary_path
+
+from .registry import Generator, get_generator
+
+__all__ = [
+    "EnsembleError",
+    "EnsembleSettingsError",
+    "EnsembleSpec",
+    "EnsembleStatus",
+    "PartFailure",
+    "RUN_SPECIFIC_ATTRS",
+    "SEED_SCHEME",
+    "ensemble_status",
+    "part_name",
+    "part_path",
+    "run_ensemble",
+    "sample_seed",
+]
+
+#: Attributes of ``ensemble.nc`` that differ between two runs of the same ensemble.
+RUN_SPECIFIC_ATTRS: tuple[str, ...] = ("history",)
+
+#: How a sample's seed is derived; recorded as the attribute ``seed_scheme``.
+SEED_SCHEME = (
+    "numpy.random.SeedSequence(root_seed, spawn_key=(sample,)); the same seed for a "
+    "sample index at every grid point (common random numbers)"
+)
+
+MANIFEST_NAME = "ensemble.json"
+ENSEMBLE_NAME = "ensemble.nc"
+PARTS_DIR = "parts"
+#: Name of the part folder of an ensemble without grid parameters.
+SINGLE_POINT_NAME = "single-point"
+
+_MAX_NAME = 160  # characters of a part folder name before it is shortened
+_SAFE = re.compile(r"[^a-z0-9._+-]")
+_TMP_GLOB = ".*.tmp-*"
+_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+# attributes written by the runner; a parameter must not use one of these names
+_RESERVED_ATTRS = frozenset(
+    {
+        "Conventions",
+        "title",
+        "source",
+        "history",
+        "references",
+        "spatial_dimension",
+        "site_degrees_of_freedom",
+        "generator",
+        "generator_version",
+        "root_seed",
+        "n_samples",
+        "grid",
+        "vdosbench_version",
+        "parameter_names",
+        "seed_scheme",
+    }
+)
+_SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_seed")
+
+
+class EnsembleSettingsError(ValueError):
+    """The ensemble settings are invalid (unknown parameter, bad grid, folder of another ensemble)."""
+
+
+@dataclass(frozen=True)
+class PartFailure:
+    """One part that raised.
+
+    Attributes
+    ----------
+    label
+        The grid point and sample, e.g. ``"delta=0.1, kind='a', sample=1"``.
+    path
+        Its part file (not written).
+    error
+        The original exception.
+    """
+
+    label: str
+    path: Path
+    error: BaseException
+
+
+class EnsembleError(RuntimeError):
+    """Some parts failed; the others were written and a re-run computes only the missing ones.
+
+    Attributes
+    ----------
+    failures
+        Every failed part, in the order of the grid.
+    """
+
+    def __init__(self, failures: Sequence[PartFailure], n_parts: int, output: Path) -> None:
+        self.failures = list(failures)
+        shown = "\n".join(f"  - {f.label}: {type(f.error).__name__}: {f.error}" for f in self.failures[:10])
+        more = f"\n  ... and {len(self.failures) - 10} more" if len(self.failures) > 10 else ""
+        super().__init__(
+            f"{len(self.failures)} of {n_parts} part(s) of the ensemble in {output} failed; the other "
+            f"parts were written:\n{shown}{more}\n"
+            "Fix the cause and run the same call again: a re-run resumes, computing only the "
+            "missing parts."
+        )
+
+
+# --------------------------------------------------------------------------
+# settings
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnsembleSpec:
+    """What an ensemble is: generator, grid, fixed parameters, samples, seed.
+
+    Build it with :meth:`create` (defaults, name look-up); the constructor
+    validates and normalises.
+
+    Attributes
+    ----------
+    generator
+        The generator.
+    grid
+        Grid parameter → tuple of values, in the order of the parameter
+        dimensions.  Numeric values are normalised to one Python type per
+        parameter (``[0, 0.1]`` becomes ``(0.0, 0.1)``).
+    fixed
+        Every other parameter → its value (defaults already merged).
+    n_samples
+        Samples per grid point (≥ 1).
+    root_seed
+        Non-negative integer root of every sample's seed (:func:`sample_seed`).
+    by_name
+        Workers look the generator up by name (:func:`get_generator`) instead
+        of receiving the object; :meth:`create` sets it when a name was given.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> def make(params, seed, sample):
+    ...     return mock_spectrum(n_sample=1, seed=int(seed.generate_state(1)[0]))
+    >>> gen = Generator("toy", "1", make, grid_defaults={"delta": [0, 0.1]}, fixed_defaults={"n": 4})
+    >>> spec = EnsembleSpec.create(gen, n_samples=2, root_seed=7)
+    >>> spec.grid, spec.fixed
+    ({'delta': (0.0, 0.1)}, {'n': 4})
+    >>> [str(p) for _, _, p in spec.parts()][:2]
+    ['delta-0.0/sample-0000.nc', 'delta-0.0/sample-0001.nc']
+    """
+
+    generator: Generator
+    grid: Mapping[str, tuple[Any, ...]]
+    fixed: Mapping[str, Any]
+    n_samples: int
+    root_seed: int
+    by_name: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.generator, Generator):
+            raise TypeError(
+                f"generator must be a vdosbench.generators.Generator, got {type(self.generator).__name__}; "
+                "use EnsembleSpec.create to look one up by name"
+            )
+        object.__setattr__(self, "grid", _normalise_grid(self.grid))
+        object.__setattr__(self, "fixed", {str(k): _json_value(v, str(k)) for k, v in self.fixed.items()})
+        _check_names(self.generator, self.grid, self.fixed)
+        if (
+            isinstance(self.n_samples, bool)
+            or not isinstance(self.n_samples, (int, np.integer))
+            or self.n_samples < 1
+        ):
+            raise EnsembleSettingsError(f"n_samples is {self.n_samples!r}; expected an integer ≥ 1")
+        if (
+            isinstance(self.root_seed, bool)
+            or not isinstance(self.root_seed, (int, np.integer))
+            or self.root_seed < 0
+        ):
+            raise EnsembleSettingsError(
+                f"root_seed is {self.root_seed!r}; expected a non-negative integer "
+                "(numpy.random.SeedSequence entropy)"
+            )
+        object.__setattr__(self, "n_samples", int(self.n_samples))
+        object.__setattr__(self, "root_seed", int(self.root_seed))
+
+    @classmethod
+    def create(
+        cls,
+        generator: str | Generator,
+        *,
+        grid: Mapping[str, Sequence[Any]] | None = None,
+        fixed: Mapping[str, Any] | None = None,
+        n_samples: int,
+        root_seed: int,
+    ) -> EnsembleSpec:
+        """Settings from a generator (object or registered name) and overrides.
+
+        Parameters
+        ----------
+        generator
+            A :class:`Generator`, or the name of a registered one (workers
+            then look it up by name, importing the module that defines it).
+        grid
+            Grid parameter → values.  ``None`` takes ``generator.grid_defaults``;
+            otherwise it *replaces* the default grid, and every default grid
+            parameter left out must be given in ``fixed``.
+        fixed
+            Merged over ``generator.fixed_defaults``.
+        n_samples, root_seed
+            See the class attributes.
+
+        Raises
+        ------
+        KeyError
+            Unknown generator name (the message lists the registered ones).
+        EnsembleSettingsError
+            Unknown or missing parameter names (the message lists the valid
+            ones), empty or repeated grid values.
+        """
+        by_name = isinstance(generator, str)
+        gen = get_generator(generator) if isinstance(generator, str) else generator
+        grid_in = dict(gen.grid_defaults if grid is None else grid)
+        fixed_in = dict(gen.fixed_defaults)
+        fixed_in.update(fixed or {})
+        return cls(gen, grid_in, fixed_in, n_samples, root_seed, by_name=by_name)
+
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        """Grid parameter names, in the order of the parameter dimensions."""
+        return tuple(self.grid)
+
+    def points(self) -> list[dict[str, Any]]:
+        """Every grid point (grid parameter → value), in C order of the grid."""
+        names = self.parameter_names
+        return [dict(zip(names, values, strict=True)) for values in product(*self.grid.values())]
+
+    def parts(self) -> list[tuple[dict[str, Any], int, PurePosixPath]]:
+        """Every (grid point, sample, part path relative to ``output/parts``)."""
+        return [(pt, s, part_path(pt, s)) for pt in self.points() for s in range(self.n_samples)]
+
+    def manifest(self) -> dict[str, Any]:
+        """The JSON manifest written to ``output/ensemble.json``."""
+        return {
+            "generator": self.generator.name,
+            "generator_version": self.generator.version,
+            "grid": {k: list(v) for k, v in self.grid.items()},
+            "fixed": dict(self.fixed),
+            "n_samples": self.n_samples,
+            "root_seed": self.root_seed,
+        }
+
+
+def _normalise_grid(grid: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    for name, values in grid.items():
+        name = str(name)
+        if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray, range)):
+            raise EnsembleSettingsError(
+                f"grid values of {name!r} are {values!r}; expected a sequence such as [0.0, 0.1] "
+                f"(to hold {name!r} at one value, pass fixed={{{name!r}: value}} or a one-element list)"
+            )
+        items = [_json_value(v, name) for v in values]
+        if not items:
+            raise EnsembleSettingsError(f"grid parameter {name!r} has no values; give at least one")
+        kinds = {_kind(v) for v in items}
+        if kinds == {"int", "float"}:
+            items = [float(v) for v in items]
+        elif len(kinds) > 1:
+            raise EnsembleSettingsError(
+                f"grid values of {name!r} mix types {sorted(kinds)}: {items}; use one type per parameter"
+            )
+        if kinds - {"int", "float", "bool", "str"}:
+            raise EnsembleSettingsError(
+                f"grid values of {name!r} must be numbers, booleans or strings; got {items}"
+            )
+        if len({json.dumps(v) for v in items}) != len(items):
+            raise EnsembleSettingsError(f"grid values of {name!r} repeat: {items}; give each value once")
+        if any(isinstance(v, float) and math.isnan(v) for v in items):
+            raise EnsembleSettingsError(f"grid values of {name!r} contain NaN: {items}")
+        out[name] = tuple(items)
+    return out
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    return type(value).__name__
+
+
+def _json_value(value: Any, name: str) -> Any:
+    """``value`` as plain JSON-serialisable Python (numpy scalars and arrays converted)."""
+    if isinstance(value, (np.generic, np.ndarray)):
+        value = value.tolist()
+    if isinstance(value, tuple):
+        value = list(value)
+    if isinstance(value, list):
+        return [_json_value(v, name) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v, name) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise EnsembleSettingsError(
+        f"parameter {name!r} has value {value!r} of type {type(value).__name__}; parameters must be "
+        "numbers, strings, booleans, None or lists/dicts of these so the ensemble can be rebuilt "
+        "from its attributes"
+    )
+
+
+def _check_names(gen: Generator, grid: Mapping[str, Any], fixed: Mapping[str, Any]) -> None:
+    valid = list(dict.fromkeys([*gen.grid_defaults, *gen.fixed_defaults]))
+    unknown = [n for n in [*grid, *fixed] if n not in valid]
+    if unknown:
+        raise EnsembleSettingsError(
+            f"unknown parameter(s) {unknown} for generator {gen.name!r}; valid parameters are {valid}"
+        )
+    both = [n for n in grid if n in fixed]
+    if both:
+        raise EnsembleSettingsError(
+            f"parameter(s) {both} given both in the grid and as fixed values; give each in one place"
+        )
+    missing = [n for n in valid if n not in grid and n not in fixed]
+    if missing:
+        raise EnsembleSettingsError(
+            f"parameter(s) {missing} of generator {gen.name!r} have no value: the grid replaces "
+            f"the default grid {dict(gen.grid_defaults)}, so add them to grid or to fixed"
+        )
+    clash = [n for n in valid if n in _RESERVED_ATTRS or n in RESERVED_DIMS]
+    if clash:
+        raise EnsembleSettingsError(
+            f"generator {gen.name!r} has parameter(s) {clash} named like reserved attributes or "
+            "dimensions of VDOS-1.0; rename them in the generator"
+        )
+
+
+# --------------------------------------------------------------------------
+# seeds and names
+# --------------------------------------------------------------------------
+
+
+def sample_seed(root_seed: int, sample: int) -> np.random.SeedSequence:
+    """The seed of sample ``sample``, the same at every grid point.
+
+    Parameters
+    ----------
+    root_seed
+        The ensemble's root seed (non-negative integer).
+    sample
+        Sample index (≥ 0).
+
+    Returns
+    -------
+    numpy.random.SeedSequence
+        ``SeedSequence(root_seed, spawn_key=(sample,))``: the ``sample``-th
+        child of ``SeedSequence(root_seed)``, independent of every other
+        sample and of the grid point (common random numbers, seed 002).
+
+    Examples
+    --------
+    >>> seq = sample_seed(2024, 3)
+    >>> seq.spawn_key
+    (3,)
+    >>> bool(seq.generate_state(1)[0] == np.random.SeedSequence(2024).spawn(4)[3].generate_state(1)[0])
+    True
+    """
+    return np.random.SeedSequence(int(root_seed), spawn_key=(int(sample),))
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def part_path(point: Mapping[str, Any], sample: int) -> PurePosixPath:
+    """The path of one part relative to ``output/parts``: ``<part_name(point)>/sample-NNNN.nc``."""
+    return PurePosixPath(part_name(point), f"sample-{int(sample):04d}.nc")
+
+
+def part_name(point: Mapping[str, Any]) -> str:
+    """A readable, deterministic, unique folder name for a grid point.
+
+    ``name-value`` pairs joined by ``__``; floats as ``repr`` (shortest
+    round-trip form).  A value that must be altered for a portable file name
+    (characters outside ``[a-z0-9._+-]``, upper case, or ``__``), or a name
+    longer than 160 characters, gets ``--`` and a hash of the exact values
+    appended, so two points never share a folder.
+
+    Examples
+    --------
+    >>> part_name({"delta": 0.1, "connectivity": "fixed4"})
+    'delta-0.1__connectivity-fixed4'
+    >>> part_name({"label": "a/b"})[:10]
+    'label-a_b-'
+    >>> part_name({})
+    'single-point'
+    """
+    if not point:
+        return SINGLE_POINT_NAME
+    pieces = []
+    altered = False
+    for name, value in point.items():
+        text = _format_value(value)
+        safe = _SAFE.sub("_", text.lower())
+        altered |= safe != text or "__" in text
+        pieces.append(f"{_SAFE.sub('_', str(name).lower())}-{safe}")
+    readable = "__".join(pieces)
+    if altered or len(readable) > _MAX_NAME:
+        digest = hashlib.sha256(json.dumps(list(point.items())).encode()).hexdigest()[:10]
+        readable = f"{readable[:_MAX_NAME]}--{digest}"
+    return readable
+
+
+def _label(point: Mapping[str, Any], sample: int) -> str:
+    return ", ".join([*(f"{k}={v!r}" for k, v in point.items()), f"sample={sample}"])
+
+
+# --------------------------------------------------------------------------
+# one part (runs on a worker)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PartTask:
+    """Everything a worker needs for one part (picklable)."""
+
+    generator: str | Generator
+    module: str | None
+    point: tuple[tuple[str, Any], ...]
+    fixed: Mapping[str, Any]
+    sample: int
+    root_seed: int
+    path: str
+    blas_threads: int
+
+
+@dataclass(frozen=True)
+class _PartResult:
+    path: str
+    seconds: float
+    skipped: bool
+
+
+def _worker_generator(task: _PartTask) -> Generator:
+    if isinstance(task.generator, Generator):
+        return task.generator
+    importlib.import_module("vdosbench.generators")  # registers the built-in generators
+    try:
+        return get_generator(task.generator)
+    except KeyError:
+        if task.module is None:
+            raise
+    try:
+        importlib.import_module(task.module)
+    except ImportError as e:
+        raise KeyError(
+            f"generator {task.generator!r} is not registered on this worker and its module "
+            f"{task.module!r} cannot be imported ({e}); install it on the workers or pass the "
+            "Generator object to run_ensemble"
+        ) from e
+    return get_generator(task.generator)
+
+
+def _compute_part(task: _PartTask) -> _PartResult:
+    """Make, label and write one part (a top-level function so Dask can pickle it)."""
+    from threadpoolctl import threadpool_limits
+
+    path = Path(task.path)
+    if path.exists():
+        return _PartResult(task.path, 0.0, True)
+    start = time.perf_counter()
+    gen = _worker_generator(task)
+    point = dict(task.point)
+    params = {**point, **task.fixed}
+    with threadpool_limits(limits=task.blas_threads):
+        ds = gen.make_sample(params, sample_seed(task.root_seed, task.sample), task.sample)
+    part = _as_part(ds, gen, point, task.fixed, task.sample, task.root_seed)
+    write(part, path)
+    return _PartResult(task.path, time.perf_counter() - start, False)
+
+
+def _attr_value(value: Any) -> Any:
+    """A netCDF-safe attribute value: numbers and strings as they are, the rest as JSON."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
+    return json.dumps(value)
+
+
+def _as_part(
+    ds: xr.Dataset,
+    gen: Generator,
+    point: Mapping[str, Any],
+    fixed: Mapping[str, Any],
+    sample: int,
+    root_seed: int,
+) -> xr.Dataset:
+    """Grid parameters as scalar coordinates, provenance attributes, one ``sample``."""
+    from vdosbench import __version__
+
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"generator {gen.name!r} returned {type(ds).__name__}; expected an xarray.Dataset")
+    if ds.sizes.get("sample") != 1:
+        raise ValueError(
+            f"generator {gen.name!r} returned sample dimension of size {ds.sizes.get('sample')}; "
+            "make_sample must return exactly one sample (ds.expand_dims('sample'))"
+        )
+    if "sample" not in ds.coords:
+        ds = ds.assign_coords(sample=("sample", [sample], {"long_name": "ensemble member", "units": "1"}))
+    elif int(ds["sample"].values[0]) != sample:
+        raise ValueError(
+            f"generator {gen.name!r} labelled sample {int(ds['sample'].values[0])} but was asked for "
+            f"sample {sample}; set the sample coordinate from the sample argument"
+        )
+    clash = [n for n in point if n in ds.dims]
+    if clash:
+        raise ValueError(
+            f"generator {gen.name!r} returned grid parameter(s) {clash} as dimensions; "
+            "record parameters as attributes, the ensemble runner makes them coordinates"
+        )
+    coords = {}
+    for name, value in point.items():
+        attrs = dict(gen.parameter_attrs.get(name, {}))
+        attrs.setdefault("long_name", name)
+        if not isinstance(value, str):
+            attrs.setdefault("units", "1")
+        else:
+            attrs.pop("units", None)
+        coords[name] = xr.Variable((), value, attrs)
+    part = ds.drop_vars([n for n in point if n in ds.variables]).assign_coords(coords)
+    attrs = {k: v for k, v in ds.attrs.items() if k not in point}
+    for name, value in fixed.items():  # the generator's own record of a parameter wins
+        attrs.setdefault(name, _attr_value(value))
+    attrs.update(
+        generator=gen.name,
+        generator_version=gen.version,
+        root_seed=int(root_seed),
+        vdosbench_version=__version__,
+        seed_scheme=SEED_SCHEME,
+        parameter_names=" ".join(point),
+    )
+    part.attrs = attrs
+    return part
+
+
+# --------------------------------------------------------------------------
+# the run
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnsembleStatus:
+    """Progress of an ensemble folder.
+
+    Attributes
+    ----------
+    output
+        The folder.
+    expected
+        Number of parts of the ensemble (grid points × samples).
+    done
+        Parts whose final file exists.
+    missing
+        Paths (relative to ``output/parts``) of the parts still to compute.
+    combined
+        Whether ``ensemble.nc`` exists.
+    """
+
+    output: Path
+    expected: int
+    done: int
+    missing: tuple[PurePosixPath, ...] = field(repr=False)
+    combined: bool
+
+    @property
+    def complete(self) -> bool:
+        """All parts done and combined."""
+        return self.done == self.expected and self.combined
+
+    def __str__(self) -> str:
+        state = "combined" if self.combined else "not combined"
+        return f"{self.output}: {self.done}/{self.expected} parts done, {state}"
+
+
+def ensemble_status(output: str | os.PathLike[str]) -> EnsembleStatus:
+    """How many parts of the ensemble in ``output`` are done.
+
+    Parameters
+    ----------
+    output
+        A folder written by :func:`run_ensemble` (it holds ``ensemble.json``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``output`` holds no manifest.
+    """
+    root = Path(output)
+    manifest = _read_manifest(root)
+    if manifest is None:
+        raise FileNotFoundError(
+            f"no {MANIFEST_NAME} in {root}: not an ensemble folder; start one with run_ensemble"
+        )
+    names = list(manifest["grid"])
+    points = [dict(zip(names, v, strict=True)) for v in product(*manifest["grid"].values())]
+    rel = [part_path(pt, s) for pt in points for s in range(int(manifest["n_samples"]))]
+    missing = tuple(p for p in rel if not (root / PARTS_DIR / p).exists())
+    return EnsembleStatus(root, len(rel), len(rel) - len(missing), missing, (root / ENSEMBLE_NAME).exists())
+
+
+def _read_manifest(root: Path) -> dict[str, Any] | None:
+    path = root / MANIFEST_NAME
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _write_json(data: Mapping[str, Any], path: Path) -> None:
+    tmp = temporary_path(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
+    """Check an existing manifest agrees, delete stale temporary files, write the manifest."""
+    root.mkdir(parents=True, exist_ok=True)
+    old = _read_manifest(root)
+    new = spec.manifest()
+    if old is not None:
+        differ = [k for k in _SETTINGS_THAT_CHANGE_PARTS if old.get(k) != new[k]]
+        if differ:
+            detail = "; ".join(f"{k}: {old.get(k)!r} on disk, {new[k]!r} now" for k in differ)
+            raise EnsembleSettingsError(
+                f"{root} holds parts of a different ensemble ({detail}); its parts cannot be reused. "
+                "Write to a new output folder, or delete the old one"
+            )
+    for stale in [*root.glob(_TMP_GLOB), *(root / PARTS_DIR).glob(f"*/{_TMP_GLOB}")]:
+        stale.unlink(missing_ok=True)
+    if old != new:
+        _write_json(new, root / MANIFEST_NAME)
+
+
+def _cpu_count() -> int:
+    from dask.system import CPU_COUNT
+
+    return max(1, int(CPU_COUNT))
+
+
+@contextlib.contextmanager
+def _dask_client(
+    client: Any, scheduler_address: str | None, n_workers: int, blas_threads: int
+) -> Iterator[Any]:
+    """The given client, a client of the given scheduler, or a new LocalCluster (closed on exit)."""
+    if client is not None:
+        yield client
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler_address is not None:
+        with Client(scheduler_address) as own:
+            yield own
+        return
+    env = {name: str(blas_threads) for name in _BLAS_ENV}
+    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env}
+    # The nanny copies its pre-spawn variables into *this* process's environment
+    # before spawning a worker, and variables already set here take precedence
+    # over the config; so set them here while the workers start, then restore.
+    with contextlib.ExitStack() as stack:
+        with _temporary_environ(env), dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn}):
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    env=env,
+                )
+            )
+        yield stack.enter_context(Client(cluster))
+
+
+@contextlib.contextmanager
+def _temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables, restoring the previous values (or absence) on exit."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_ensemble(
+    generator: str | Generator | EnsembleSpec,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    n_samples: int | None = None,
+    root_seed: int | None = None,
+    output: str | os.PathLike[str],
+    scheduler_address: str | None = None,
+    n_workers: int | None = None,
+    blas_threads: int = 1,
+    progress: bool = True,
+    client: Any = None,
+) -> xr.Dataset:
+    """Compute a generator over a parameter grid × samples on Dask and combine the parts.
+
+    Parameters
+    ----------
+    generator
+        A registered generator's name, a :class:`Generator`, or a complete
+        :class:`EnsembleSpec` (then ``grid``, ``fixed``, ``n_samples`` and
+        ``root_seed`` must be left out).  Given by name, the workers look it
+        up with :func:`get_generator` (importing the module that defines it);
+        given as an object, it is sent to them (its ``make_sample`` must be
+        picklable: a module-level function).
+    grid
+        Grid parameter → values; default ``generator.grid_defaults``.  A
+        given grid replaces the default one (left-out parameters go in ``fixed``).
+    fixed
+        Other parameters, merged over ``generator.fixed_defaults``.
+    n_samples
+        Samples per grid point.
+    root_seed
+        Root of every sample's seed (:func:`sample_seed`).
+    output
+        Folder for ``ensemble.json``, ``parts/`` and ``ensemble.nc``; with a
+        remote scheduler it must be on a filesystem the workers share.
+    scheduler_address
+        Address of a running ``dask.distributed`` scheduler, e.g.
+        ``"tcp://10.0.0.1:8786"``.  Default: a new local cluster.
+    n_workers
+        Worker processes of the local cluster (default: the number of cores,
+        at most the number of parts to compute).
+    blas_threads
+        BLAS/OpenMP threads per task (``threadpoolctl``), and the
+        ``*_NUM_THREADS`` environment of local workers.
+    progress
+        Show a progress bar (``tqdm``) on the terminal.
+    client
+        An existing :class:`distributed.Client` to use (not closed here).
+
+    Returns
+    -------
+    xarray.Dataset
+        The combined ensemble, in memory, dims ``(*grid, sample, mode, ...)``,
+        also written to ``output/ensemble.nc``.  Attributes: ``generator``,
+        ``generator_version``, ``root_seed``, ``n_samples``, ``grid`` (JSON),
+        each fixed parameter, ``seed_scheme``, ``vdosbench_version`` and a
+        ``history`` line (the only run-specific attribute).
+
+    Raises
+    ------
+    EnsembleError
+        If parts failed, after every other part was written; it names each
+        failed grid point and sample and chains the first original exception.
+        Running the same call again computes only the missing parts.
+    EnsembleSettingsError
+        Unknown or missing parameters, bad values, or an ``output`` folder
+        holding a different ensemble.
+    KeyError
+        Unknown generator name (the message lists the registered ones).
+
+    Notes
+    -----
+    The local cluster starts worker processes with the ``spawn`` method, so a
+    script that calls this function without ``client`` or
+    ``scheduler_address`` must guard it with ``if __name__ == "__main__":``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ds = run_ensemble(  # doctest: +SKIP
+    ...     "spring_network",
+    ...     grid={"delta": [0.0, 0.1], "connectivity": ["nearest"], "spring": ["constant"]},
+    ...     fixed={"n_side": 16},
+    ...     n_samples=4,
+    ...     root_seed=2024,
+    ...     output=tempfile.mkdtemp(),
+    ... )
+    >>> ds["eigenvalue"].dims  # doctest: +SKIP
+    ('delta', 'connectivity', 'spring', 'sample', 'mode')
+    """
+    if isinstance(generator, EnsembleSpec):
+        given = [
+            k
+            for k, v in {"grid": grid, "fixed": fixed, "n_samples": n_samples, "root_seed": root_seed}.items()
+            if v is not None
+        ]
+        if given:
+            raise TypeError(f"run_ensemble got an EnsembleSpec and also {given}; put them in the spec")
+        spec = generator
+    else:
+        if n_samples is None or root_seed is None:
+            raise TypeError("run_ensemble needs n_samples=... and root_seed=... (or an EnsembleSpec)")
+        spec = EnsembleSpec.create(
+            generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed
+        )
+    if isinstance(blas_threads, bool) or not isinstance(blas_threads, int) or blas_threads < 1:
+        raise EnsembleSettingsError(f"blas_threads is {blas_threads!r}; expected an integer ≥ 1")
+    if n_workers is not None and (
+        isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1
+    ):
+        raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
+
+    root = Path(output)
+    _prepare_folder(spec, root)
+    parts = spec.parts()
+    paths = [root / PARTS_DIR / rel for _, _, rel in parts]
+    todo = [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()]
+    if todo:
+        workers = min(n_workers or _cpu_count(), len(todo))
+        with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
+            failures = _compute(
+                cl,
+                spec,
+                todo,
+                n_done=len(parts) - len(todo),
+                n_total=len(parts),
+                blas_threads=blas_threads,
+                progress=progress,
+            )
+        if failures:
+            raise EnsembleError(failures, len(parts), root) from failures[0].error
+    return _combine(spec, root, paths)
+
+
+def _compute(
+    client: Any,
+    spec: EnsembleSpec,
+    todo: Sequence[tuple[dict[str, Any], int, Path]],
+    *,
+    n_done: int,
+    n_total: int,
+    blas_threads: int,
+    progress: bool,
+) -> list[PartFailure]:
+    """Submit every missing part, wait for all, return the failures in grid order."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    gen = spec.generator
+    module = gen.make_sample.__module__
+    by_name = spec.by_name and module != "__main__"
+    futures = {}
+    for order, (point, sample, path) in enumerate(todo):
+        task = _PartTask(
+            generator=gen.name if by_name else gen,
+            module=module if by_name else None,
+            point=tuple(point.items()),
+            fixed=dict(spec.fixed),
+            sample=sample,
+            root_seed=spec.root_seed,
+            path=str(path),
+            blas_threads=blas_threads,
+        )
+        key = f"vdosbench-part-{path.parent.name}-{path.stem}-{uuid.uuid4().hex[:12]}"
+        futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path)
+    failures: list[tuple[int, PartFailure]] = []
+    try:
+        with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
+            for future in as_completed(list(futures)):
+                order, point, sample, path = futures[future]
+                if future.status == "error" or future.status == "cancelled":
+                    error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
+                    failures.append((order, PartFailure(_label(point, sample), path, error)))
+                    bar.set_postfix(failed=len(failures))
+                else:
+                    future.result()
+                bar.update(1)
+    finally:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+    return [f for _, f in sorted(failures, key=lambda t: t[0])]
+
+
+def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
+    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically."""
+    from vdosbench import __version__
+
+    parts = [open_dataset(p, validate=False) for p in paths]
+    ds = combine_parts(parts)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = (
+        f"{stamp} vdosbench {__version__} run_ensemble: generator {spec.generator.name} "
+        f"{spec.generator.version}, {len(paths)} parts, n_samples={spec.n_samples}, "
+        f"root_seed={spec.root_seed}"
+    )
+    previous = ds.attrs.get("history")
+    attrs = dict(ds.attrs)
+    # attributes that differ between parts were dropped by combine_parts; the
+    # global ones VDOS-1.0 requires are rebuilt for the whole ensemble
+    for key in ("title", "source", "references", "Conventions", "spatial_dimension"):
+        if key in attrs:
+            continue
+        values = list(dict.fromkeys(p.attrs[key] for p in parts if key in p.attrs))
+        if key == "title" and len(values) > 1:
+            attrs[key] = (
+                f"{spec.generator.name} ensemble over {', '.join(spec.parameter_names)} "
+                f"({len(spec.points())} grid points x {spec.n_samples} samples)"
+            )
+        elif key == "spatial_dimension" and len(values) > 1:
+            raise ValueError(
+                f"parts disagree on spatial_dimension: {values}; an ensemble has one dimension of space"
+            )
+        elif values and all(isinstance(v, str) for v in values):
+            attrs[key] = "; ".join(values)
+        elif values:
+            attrs[key] = values[0]
+    for name, value in spec.fixed.items():
+        attrs.setdefault(name, _attr_value(value))
+    attrs.update(
+        generator=spec.generator.name,
+        generator_version=spec.generator.version,
+        root_seed=spec.root_seed,
+        n_samples=spec.n_samples,
+        grid=json.dumps({k: list(v) for k, v in spec.grid.items()}),
+        seed_scheme=SEED_SCHEME,
+        vdosbench_version=__version__,
+        parameter_names=" ".join(spec.parameter_names),
+        history=f"{line}\n{previous}" if previous else line,
+    )
+    ds.attrs = attrs
+    check(ds)
+    write(ds, root / ENSEMBLE_NAME)
+    return ds
