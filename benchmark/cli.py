@@ -1,8 +1,9 @@
 """The ``vdosbench`` command line: generate, score, demo, claims.
 
-Exit status of ``score`` and ``demo``: 0 when no claim is refuted, 1 when one
-is (or, with ``--strict``, inconclusive), 2 on bad input.  That makes
-``vdosbench score`` a CI gate.
+Exit status of ``score`` (and of ``demo --gate``): 0 when no claim is
+refuted, 1 when one is (or, with ``--strict``, inconclusive), 2 on bad input.
+That makes ``vdosbench score`` a CI gate.  ``demo`` alone exits 0 once its
+report is written: refuted claims are findings, reported in the report.
 """
 
 from __future__ import annotations
@@ -93,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--n-side", type=int, default=30, help="network side (default 30: 900 nodes)")
     demo.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
-    demo.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too")
+    demo.add_argument("--gate", action="store_true",
+                      help="exit 1 when a claim is refuted, as score does (default: 0 once the report is written)")
+    demo.add_argument("--strict", action="store_true", help="with --gate: exit 1 on inconclusive too")
 
     sub.add_parser("claims", help="list the claims of the shipped claims file")
     return parser
@@ -167,12 +170,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     write(nine_node_toy(), out / "nine_node_toy" / "ensemble.nc")
     print(f"generated in {time.perf_counter() - start:.1f} s")
-    return _score(
+    code = _score(
         [out / "spring_network" / "ensemble.nc", out / "nine_node_toy" / "ensemble.nc"],
         None,
         out / "report",
         args.strict,
     )
+    return code if args.gate else 0
 
 
 def _cmd_claims() -> int:

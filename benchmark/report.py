@@ -26,7 +26,13 @@ import xarray as xr  # noqa: E402
 from vdosbench import __version__  # noqa: E402
 from vdosbench.datasets import parameter_dims  # noqa: E402
 from vdosbench.datasets.io import temporary_path  # noqa: E402
-from vdosbench.validators import coordination_distribution, local_response, reduced_dos  # noqa: E402
+from vdosbench.validators import (  # noqa: E402
+    coordination_distribution,
+    debye_reduced_level,
+    local_response,
+    number_density,
+    reduced_dos,
+)
 
 from .claims import Claim  # noqa: E402
 from .scoring import ClaimResult, Verdict, evaluate_claim  # noqa: E402
@@ -159,6 +165,9 @@ def figure_reduced_dos(ds: xr.Dataset, path: Path, omega_max: float = 1.5, bins:
             red = reduced_dos(point, bins=edges)
             label = f"{line}={value:g}" if isinstance(value, float) else f"{line}={value}"
             ax.plot(red["omega"], red["g_reduced"], color=color, label=label)
+        if int(ds.attrs.get("site_degrees_of_freedom", d)) == 1:
+            level = debye_reduced_level(1.0, d, float(number_density(ds).mean()))
+            ax.axhline(level, color="k", ls="--", lw=0.8, label="Debye, c = 1 (unit-spring crystal)")
         ax.set_xlabel("ω")
         ax.set_ylabel(f"g(ω)/ω^{d - 1}" if d > 1 else "g(ω)")
         ax.set_title(_label(panel) or str(ds.attrs.get("title", "")), fontsize=9)

@@ -116,15 +116,7 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
     else:
         out = dense[0]
     if pair_vars:
-        pairs = xr.concat(
-            [s[pair_vars] for s in stacked],
-            dim="pair",
-            data_vars="all",
-            coords="minimal",
-            compat="override",
-            combine_attrs="override",
-        )
-        out = out.assign({v: pairs[v] for v in pair_vars})
+        out = out.assign(_concat_pairs(stacked, pair_vars))
     order = [*names, "sample"]
     return out.transpose(*order, ...)
 
@@ -146,13 +138,18 @@ def _concat_samples(group: list[xr.Dataset]) -> xr.Dataset:
         combine_attrs="drop_conflicts",
     )
     if pair_vars:
-        pairs = xr.concat(
-            [p[pair_vars] for p in group],
-            dim="pair",
-            data_vars="all",
-            coords="minimal",
-            compat="override",
-            combine_attrs="override",
-        )
-        dense = dense.assign({v: pairs[v] for v in pair_vars})
+        dense = dense.assign(_concat_pairs(group, pair_vars))
     return dense
+
+
+def _concat_pairs(datasets: Sequence[xr.Dataset], pair_vars: list[str]) -> dict[str, xr.DataArray]:
+    """Concatenate the ragged pair variables of ``datasets`` along ``pair``, in order."""
+    pairs = xr.concat(
+        [d[pair_vars] for d in datasets],
+        dim="pair",
+        data_vars="all",
+        coords="minimal",
+        compat="override",
+        combine_attrs="override",
+    )
+    return {v: pairs[v] for v in pair_vars}
