@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import parameter_dims
+from vdosbench.datasets import parameter_dims, select_point
 
 __all__ = ["Claim", "Expectation", "ClaimsFileError", "load_claims", "default_claims_path", "select_points"]
 
@@ -219,7 +219,7 @@ def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any]
             continue
         if any(d in claim.exclude and _matches(v, claim.exclude[d]) for d, v in values.items()):
             continue
-        yield values, ds.sel(values) if values else ds
+        yield values, select_point(ds, values) if values else ds
 
 
 def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple[dict[str, Any], xr.Dataset] | None:
@@ -230,4 +230,4 @@ def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple
     for d, v in claim.versus.items():
         if d not in ds.coords or not any(_matches(x, v) for x in ds[d].values.tolist()):
             raise KeyError(f"the dataset has no {d} = {v!r} to compare against")
-    return base, ds.sel(base)
+    return base, select_point(ds, base)

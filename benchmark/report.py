@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from vdosbench import __version__  # noqa: E402
-from vdosbench.datasets import parameter_dims  # noqa: E402
+from vdosbench.datasets import parameter_dims, select_point  # noqa: E402
 from vdosbench.datasets.io import temporary_path  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     coordination_distribution,
@@ -128,6 +128,11 @@ def _panels(ds: xr.Dataset, panel_dims: list[str]) -> list[dict[str, Any]]:
     return [dict(zip(panel_dims, combo)) for combo in product(*(ds[d].values.tolist() for d in panel_dims))]
 
 
+def _point(ds: xr.Dataset, panel: dict[str, Any], line: str | None, value: Any) -> xr.Dataset:
+    values = {**panel, **({line: value} if line else {})}
+    return select_point(ds, values) if values else ds
+
+
 def _grid(n: int) -> tuple[plt.Figure, np.ndarray]:
     cols = min(n, 2)
     rows = int(np.ceil(n / cols))
@@ -157,11 +162,10 @@ def figure_reduced_dos(ds: xr.Dataset, path: Path, omega_max: float = 1.5, bins:
     edges = np.linspace(0.0, omega_max, bins + 1)
     d = int(ds.attrs["spatial_dimension"])
     for ax, panel in zip(axes, panels):
-        sub = ds.sel(panel) if panel else ds
-        lines = sub[line].values.tolist() if line else [None]
+        lines = ds[line].values.tolist() if line else [None]
         colors = plt.cm.viridis(np.linspace(0, 0.9, len(lines)))
         for color, value in zip(colors, lines):
-            point = sub.sel({line: value}) if line else sub
+            point = _point(ds, panel, line, value)
             red = reduced_dos(point, bins=edges)
             label = f"{line}={value:g}" if isinstance(value, float) else f"{line}={value}"
             ax.plot(red["omega"], red["g_reduced"], color=color, label=label)
@@ -183,10 +187,9 @@ def figure_coordination(ds: xr.Dataset, path: Path) -> Path:
     panels = _panels(ds, panel_dims)
     fig, axes = _grid(len(panels))
     for ax, panel in zip(axes, panels):
-        sub = ds.sel(panel) if panel else ds
-        lines = sub[line].values.tolist() if line else [None]
+        lines = ds[line].values.tolist() if line else [None]
         for k, value in enumerate(lines):
-            point = sub.sel({line: value}) if line else sub
+            point = _point(ds, panel, line, value)
             res = coordination_distribution(point, n_bootstrap=10)  # only the histogram is drawn
             hist = res.histogram
             width = 0.8 / len(lines)
@@ -206,7 +209,7 @@ def figure_local_response(ds: xr.Dataset, path: Path) -> Path:
     panels = _panels(ds, pdims)
     fig, axes = _grid(len(panels))
     for ax, panel in zip(axes, panels):
-        point = ds.sel(panel) if panel else ds
+        point = _point(ds, panel, None, None)
         if "local_response" in point:
             resp = point["local_response"].isel(sample=0)
             omega = resp["omega"].values

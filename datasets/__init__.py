@@ -9,6 +9,7 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .mock import convention_attrs, mock_spectrum
+from .select import iter_points, pair_variables, select_point
 
 __all__ = [
     "CONVENTION",
@@ -19,10 +20,13 @@ __all__ = [
     "check",
     "combine_parts",
     "convention_attrs",
+    "iter_points",
     "mock_spectrum",
     "open_dataset",
     "open_ensemble",
+    "pair_variables",
     "parameter_dims",
     "problems",
+    "select_point",
     "write",
 ]

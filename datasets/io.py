@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import xarray as xr
 
 from .convention import check

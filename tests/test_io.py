@@ -148,3 +148,36 @@ def test_combine_parts_rejects_mixed_sizes() -> None:
     b.attrs["parameter_names"] = "delta spring"
     with pytest.raises(ValueError, match="differ in the size of 'mode'"):
         combine_parts([a, b])
+
+
+def test_select_point_cuts_the_ragged_pairs_of_that_point() -> None:
+    """ds.sel keeps every pair; select_point keeps the selected point's own pairs."""
+    from vdosbench.datasets import iter_points, select_point
+
+    parts = [_part(d, sp, s, 1 + s + int(10 * d) + (sp == "inverse")) for d in (0.0, 0.2) for sp in ("constant", "inverse") for s in (0, 1)]
+    ds = combine_parts(parts)
+    for d in (0.0, 0.2):
+        for sp in ("constant", "inverse"):
+            point = select_point(ds, {"delta": d, "spring": sp})
+            own = [p for p in parts if p["delta"].item() == d and p["spring"].item() == sp]
+            expected = np.concatenate([p["pair_distance"].values for p in sorted(own, key=lambda p: int(p["sample"][0]))])
+            np.testing.assert_array_equal(point["pair_distance"].values, expected)
+            assert int(point["pair_count"].sum()) == point.sizes["pair"]
+    assert [v for v, _ in iter_points(ds)] == [
+        {"delta": 0.0, "spring": "constant"}, {"delta": 0.0, "spring": "inverse"},
+        {"delta": 0.2, "spring": "constant"}, {"delta": 0.2, "spring": "inverse"},
+    ]
+    with pytest.raises(KeyError, match=r"delta = 0.5 is not in the dataset"):
+        select_point(ds, {"delta": 0.5, "spring": "constant"})
+
+
+def test_pair_readers_refuse_a_plain_sel() -> None:
+    from vdosbench.validators import sample_pairs
+
+    parts = [_part(d, "constant", 0, 3 + int(10 * d)) for d in (0.0, 0.2)]
+    parts = [p.drop_vars("spring") for p in parts]
+    for p in parts:
+        p.attrs["parameter_names"] = "delta"
+    ds = combine_parts(parts)
+    with pytest.raises(ValueError, match="select_point"):
+        sample_pairs(ds.sel(delta=0.2), "pair_i")

@@ -11,13 +11,12 @@ dimensions) to each point.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import product
 from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import parameter_dims
+from vdosbench.datasets import iter_points, parameter_dims
 
 __all__ = [
     "ParameterPointError",
@@ -119,44 +118,12 @@ def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.D
     [({'delta': 0.0}, 3, 9), ({'delta': 0.1}, 3, 9)]
     """
     ev = _require_eigenvalue(ds, "iter_parameter_points")
-    pdims = parameter_dims(ds)
     if ev.dims[-2:] != ("sample", "mode"):
         raise ValueError(
             f"eigenvalue has dims {ev.dims}; expected (..., 'sample', 'mode'): transpose so "
             "'sample', 'mode' come last, or add a sample dimension with ds.expand_dims('sample')"
         )
-    if not pdims:
-        yield {}, ds
-        return
-    pair_vars = [str(n) for n, v in ds.variables.items() if "pair" in v.dims]
-    dense = ds.drop_vars(pair_vars) if pair_vars else ds
-    starts: xr.DataArray | None = None
-    if pair_vars:
-        if "pair_count" not in ds.variables:
-            raise ValueError(
-                f"variables {pair_vars} have a 'pair' dimension but there is no pair_count; "
-                "store pair_count (..., sample) (VDOS-1.0 ragged pairs)"
-            )
-        count = ds["pair_count"]
-        if count.dims[-1:] != ("sample",) or set(count.dims[:-1]) != set(pdims):
-            raise ValueError(
-                f"pair_count has dims {count.dims}; expected the parameter dims {pdims} and then "
-                "'sample' (VDOS-1.0 ragged pairs)"
-            )
-        flat = np.asarray(count.values, dtype=np.int64).ravel()
-        offsets = np.concatenate([[0], np.cumsum(flat)[:-1]]).reshape(count.shape)
-        starts = count.copy(data=offsets)
-    for idx in product(*(range(int(ds.sizes[d])) for d in pdims)):
-        sel = dict(zip(pdims, idx))
-        params = {d: ds[d].values[i].item() for d, i in sel.items()}
-        point = dense.isel(sel)
-        if starts is not None:
-            s = starts.isel(sel).values
-            c = ds["pair_count"].isel(sel).values
-            lo = int(s[0]) if s.size else 0
-            hi = int(s[-1] + c[-1]) if s.size else 0
-            point = point.assign({v: ds[v].isel(pair=slice(lo, hi)) for v in pair_vars})
-        yield params, point
+    yield from iter_points(ds)
 
 
 def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]]:
@@ -191,6 +158,13 @@ def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]
     counts = np.asarray(ds["pair_count"].values, dtype=np.int64)
     if counts.shape != (ds.sizes["sample"],):
         raise ValueError(f"pair_count has dims {ds['pair_count'].dims}; expected ('sample',)")
+    n_pair = int(ds.sizes.get("pair", 0))
+    if int(counts.sum()) != n_pair:
+        raise ValueError(
+            f"pair_count sums to {int(counts.sum())} but there are {n_pair} pairs: the point was "
+            "probably taken with ds.sel/ds.isel, which do not cut the ragged pair arrays; use "
+            "vdosbench.datasets.select_point(ds, {...}) or iter_parameter_points(ds)"
+        )
     bounds = np.concatenate([[0], np.cumsum(counts)])
     arrays = [np.asarray(ds[v].values) for v in variables]
     return [tuple(a[bounds[k] : bounds[k + 1]] for a in arrays) for k in range(counts.size)]

@@ -1,0 +1,106 @@
+"""Select parameter points of an ensemble, slicing the ragged pair arrays with them.
+
+``ds.sel(delta=0.1)`` on a VDOS-1.0 ensemble selects ``pair_count`` but keeps
+*every* pair along the ragged ``pair`` dimension; a measurement that reads the
+pairs would then use another point's pairs.  :func:`select_point` and
+:func:`iter_points` cut the pairs that belong to the selected point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from itertools import product
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from .convention import parameter_dims
+
+__all__ = ["select_point", "iter_points", "pair_variables"]
+
+
+def pair_variables(ds: xr.Dataset) -> list[str]:
+    """Names of the variables along the ragged ``pair`` dimension."""
+    return [str(n) for n, v in ds.variables.items() if "pair" in v.dims]
+
+
+def _index(ds: xr.Dataset, dim: str, value: Any) -> int:
+    values = ds[dim].values
+    if values.dtype.kind in "fc":
+        hits = np.flatnonzero(np.isclose(values, float(value), rtol=0.0, atol=1e-12))
+    else:
+        hits = np.flatnonzero(values == value)
+    if hits.size != 1:
+        raise KeyError(f"{dim} = {value!r} is not in the dataset; its values are {values.tolist()}")
+    return int(hits[0])
+
+
+def select_point(ds: xr.Dataset, values: Mapping[str, Any]) -> xr.Dataset:
+    """``ds`` at one parameter point (labels as for ``ds.sel``), pairs included.
+
+    Parameters
+    ----------
+    ds
+        A VDOS-1.0 dataset with parameter dimensions.
+    values
+        A value for every parameter dimension, e.g. ``{"delta": 0.1, "spring": "constant"}``.
+
+    Returns
+    -------
+    xarray.Dataset
+        The point, parameters kept as scalar coordinates, ragged pairs cut to
+        the point's own pairs.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4, pairs_per_sample=3)
+    >>> point = select_point(ds, {"delta": 0.1})
+    >>> point.sizes["pair"], int(point["pair_count"].sum())
+    (9, 9)
+    """
+    pdims = parameter_dims(ds)
+    missing = [d for d in pdims if d not in values]
+    unknown = [k for k in values if k not in pdims]
+    if missing or unknown:
+        raise KeyError(
+            f"a point needs a value for each parameter dimension {pdims}; missing {missing}, "
+            f"unknown {unknown}"
+        )
+    index = {d: _index(ds, d, values[d]) for d in pdims}
+    pairs = pair_variables(ds)
+    point = (ds.drop_vars(pairs) if pairs else ds).isel(index)
+    if pairs:
+        if "pair_count" not in ds.variables:
+            raise ValueError(
+                f"variables {pairs} have a 'pair' dimension but there is no pair_count; "
+                "store pair_count (..., sample) (VDOS-1.0 ragged pairs)"
+            )
+        count = ds["pair_count"]
+        flat = np.asarray(count.values, dtype=np.int64)
+        offsets = (np.cumsum(flat.ravel()) - flat.ravel()).reshape(flat.shape)
+        position = tuple(index[d] if d in index else slice(None) for d in count.dims)
+        lo = int(np.min(offsets[position]))
+        hi = int(np.max(offsets[position] + flat[position]))
+        if hi - lo != int(flat[position].sum()):
+            raise ValueError(
+                f"the pairs of {values} are not contiguous: pair_count must have the parameter "
+                "dimensions first, then 'sample' (VDOS-1.0 ragged pairs)"
+            )
+        point = point.assign({v: ds[v].isel(pair=slice(lo, hi)) for v in pairs})
+    return point
+
+
+def iter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
+    """Every parameter point as ``(values, select_point(ds, values))``, in C order.
+
+    A dataset without parameter dimensions is yielded once, with ``{}``.
+    """
+    pdims = parameter_dims(ds)
+    if not pdims:
+        yield {}, ds
+        return
+    for combo in product(*(ds[d].values.tolist() for d in pdims)):
+        values = dict(zip(pdims, combo))
+        yield values, select_point(ds, values)
