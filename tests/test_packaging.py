@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import site
 import subprocess
 import sys
 import venv
@@ -24,10 +25,17 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     wheels = list(dist.glob("vdosbench-*.whl"))
     assert len(wheels) == 1, wheels
     env_dir = tmp_path / "venv"
-    # system site packages give the dependencies without a download; the wheel itself
-    # goes into the venv's own site-packages, which comes first on sys.path
-    venv.EnvBuilder(system_site_packages=True, with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # the dependencies come from this interpreter's site-packages, appended to the new venv's
+    # path by a .pth file (no download; .pth files found there are not executed, so an editable
+    # install of vdosbench there stays invisible); the wheel goes into the venv's own
+    # site-packages, which comes first on sys.path
+    inner_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    (Path(inner_site) / "outer-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheels[0])],
         check=True,
