@@ -26,6 +26,39 @@ from .spectrum import (
     reduced_dos,
     zero_modes,
 )
+from .stresses import (
+    PowerLawFit,
+    StressExponentResult,
+    dos_exponent_from_stress_exponent,
+    dos_exponent_from_tapering_order,
+    fit_truncated_power_law,
+    pair_stress_values,
+    stress_exponent,
+    stress_exponent_from_tapering_order,
+    tapering_order_from_stress_exponent,
+)
+from .vorticity import (
+    CURL_CONTENT_REFERENCE,
+    FieldVorticity,
+    VorticityResult,
+    field_vorticity,
+    local_displacement_gradient,
+    neighbor_pairs,
+    vorticity,
+)
+from .localization import measure_participation_ratio, participation_ratio, participation_ratio_values
+from .crossover import (
+    SEED000_SLOPE,
+    CrossoverResult,
+    CrossoverSlopeResult,
+    closed_form_dos,
+    closed_form_peak,
+    crossover_frequency,
+    crossover_slope,
+    crossover_slope_from_points,
+    fit_crossover_frequency,
+)
+from .comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
 __all__ = [
     "ZERO_MODE_RTOL",
@@ -60,4 +93,89 @@ __all__ = [
     "sound_speed",
     "unit_ball_volume",
     "zero_modes",
+]
+
+# stresses, vorticity, localization, crossover, comparison (issue 4, items 4-7)
+__all__ += [
+    "CURL_CONTENT_REFERENCE",
+    "SEED000_SLOPE",
+    "CrossoverResult",
+    "CrossoverSlopeResult",
+    "EigenvalueAgreement",
+    "FieldVorticity",
+    "PowerLawFit",
+    "SpectrumComparison",
+    "StressExponentResult",
+    "VorticityResult",
+    "closed_form_dos",
+    "closed_form_peak",
+    "compare_spectra",
+    "crossover_frequency",
+    "crossover_slope",
+    "crossover_slope_from_points",
+    "dos_exponent_from_stress_exponent",
+    "dos_exponent_from_tapering_order",
+    "eigenvalue_agreement",
+    "field_vorticity",
+    "fit_crossover_frequency",
+    "fit_truncated_power_law",
+    "ks_statistic",
+    "local_displacement_gradient",
+    "measure_participation_ratio",
+    "neighbor_pairs",
+    "pair_stress_values",
+    "participation_ratio",
+    "participation_ratio_values",
+    "stress_exponent",
+    "stress_exponent_from_tapering_order",
+    "tapering_order_from_stress_exponent",
+    "vorticity",
+]
+
+# power law, lowest phonon, level statistics (issue 4, items 1-3)
+from .level_statistics import (
+    GOE_LARGE_N_MEAN_R_TILDE,
+    GOE_SURMISE_MEAN_R_TILDE,
+    POISSON_MEAN_R_TILDE,
+    GoodnessOfFit,
+    LevelStatisticsResult,
+    goe_surmise_pdf,
+    goe_surmise_r_tilde_cdf,
+    level_statistics,
+    level_statistics_by_window,
+    poisson_r_tilde_cdf,
+    poisson_ratio_pdf,
+    spacing_ratios,
+)
+from .phonon import lowest_phonon_frequency, phonon_frequency
+from .power_law import (
+    PowerLawResult,
+    PowerLawWindow,
+    power_law_exponent,
+    sample_chunks,
+    solve_truncated_power_law,
+    truncated_power_law_mle,
+)
+
+__all__ += [
+    "GOE_LARGE_N_MEAN_R_TILDE",
+    "GOE_SURMISE_MEAN_R_TILDE",
+    "POISSON_MEAN_R_TILDE",
+    "GoodnessOfFit",
+    "LevelStatisticsResult",
+    "PowerLawResult",
+    "PowerLawWindow",
+    "goe_surmise_pdf",
+    "goe_surmise_r_tilde_cdf",
+    "level_statistics",
+    "level_statistics_by_window",
+    "lowest_phonon_frequency",
+    "phonon_frequency",
+    "poisson_r_tilde_cdf",
+    "poisson_ratio_pdf",
+    "power_law_exponent",
+    "sample_chunks",
+    "spacing_ratios",
+    "solve_truncated_power_law",
+    "truncated_power_law_mle",
 ]
