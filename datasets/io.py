@@ -31,11 +31,29 @@ def temporary_path(path: str | os.PathLike[str]) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
+#: Pairs per netCDF chunk along the ragged ``pair`` dimension.
+PAIR_CHUNK = 1 << 16
+
+
 def _encoding(ds: xr.Dataset) -> dict[str, dict[str, object]]:
+    """zlib level 1 for numeric arrays, chunked one sample at a time.
+
+    A per-sample variable ``(..., sample, ...)`` is stored in chunks of one
+    parameter point × one sample, so a Dask read split along ``sample``
+    decompresses only what it reads; ``pair`` variables in chunks of
+    :data:`PAIR_CHUNK` pairs.
+    """
     enc: dict[str, dict[str, object]] = {}
     for name, var in ds.variables.items():
-        if var.dtype.kind in "fiu" and var.ndim > 0 and var.size > 64:
-            enc[str(name)] = {"zlib": True, "complevel": 1, "shuffle": True}
+        if var.dtype.kind not in "fiub" or var.ndim == 0 or var.size <= 64:
+            continue
+        entry: dict[str, object] = {"zlib": True, "complevel": 1, "shuffle": True}
+        if "sample" in var.dims and 0 not in var.shape:
+            cut = var.dims.index("sample") + 1
+            entry["chunksizes"] = tuple([1] * cut + list(var.shape[cut:]))
+        elif var.dims and var.dims[0] == "pair" and 0 not in var.shape:
+            entry["chunksizes"] = (min(PAIR_CHUNK, var.shape[0]), *var.shape[1:])
+        enc[str(name)] = entry
     return enc
 
 
