@@ -24,7 +24,13 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from vdosbench.validators import Measurement, boson_peak_excess, coordination_distribution, new_poles
+from vdosbench.validators import (
+    Measurement,
+    boson_peak_excess,
+    coordination_distribution,
+    new_poles,
+    paired_excess_difference,
+)
 
 from .claims import Claim, Expectation, base_point, select_points, why_not_applicable
 
@@ -78,6 +84,11 @@ VALIDATORS: dict[str, PointValidator] = {
     "boson_peak_excess": lambda point, settings: boson_peak_excess(point, **settings),
     "coordination_distribution": lambda point, settings: coordination_distribution(point, **settings),
 }
+#: Paired differences (same sample realisations at both points) by validator;
+#: other validators' differences fall back to independent bootstraps.
+PAIRED_DIFFERENCES: dict[str, Callable[..., Measurement]] = {
+    "boson_peak_excess": paired_excess_difference,
+}
 #: Validators that compare a point with its ``versus`` point themselves.
 PAIR_VALIDATORS: dict[str, PairValidator] = {
     "new_poles": lambda point, base, settings: new_poles(base, point, **settings),
@@ -104,6 +115,20 @@ def _difference(a: Measurement, b: Measurement) -> Measurement:
         method=f"difference of two points ({a.method}); interval: normal approximation of "
         "independent bootstraps (conservative for paired samples)",
     )
+
+
+def _paired_or_independent(claim: Claim, result: Any, base_result: Any, settings: Mapping[str, Any]) -> Measurement:
+    """The paired difference when the validator has one and the samples pair up, else independent."""
+    paired = PAIRED_DIFFERENCES.get(claim.validator)
+    if paired is not None:
+        try:
+            return paired(
+                result, base_result, claim.quantity,
+                n_bootstrap=int(settings.get("n_bootstrap", 1000)), seed=int(settings.get("seed", 0)),
+            )
+        except ValueError:
+            pass  # different samples or quantity: fall back to independent bootstraps
+    return _difference(getattr(result, claim.quantity), getattr(base_result, claim.quantity))
 
 
 @dataclass
@@ -191,7 +216,8 @@ def _measure_point(claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: 
     result = VALIDATORS[claim.validator](point, settings)
     m = getattr(result, claim.quantity)
     if base is not None:
-        m = _difference(m, getattr(VALIDATORS[claim.validator](base[1], settings), claim.quantity))
+        base_result = VALIDATORS[claim.validator](base[1], settings)
+        m = _paired_or_independent(claim, result, base_result, settings)
     return PointResult(values, verdict_for(m, claim.expect), m, result=result, versus=base[0] if base else None)
 
 

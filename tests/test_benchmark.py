@@ -212,3 +212,22 @@ def test_help_lists_commands_and_examples(capsys: pytest.CaptureFixture[str]) ->
     text = capsys.readouterr().out
     for word in ("generate", "score", "demo", "examples:"):
         assert word in text
+
+
+def test_versus_claims_use_the_paired_difference(networks: xr.Dataset) -> None:
+    """Common random numbers: resampling samples jointly narrows the interval of a difference."""
+    from vdosbench.benchmark.scoring import _difference
+    from vdosbench.validators import paired_excess_difference
+
+    claim = next(c for c in load_claims() if c.id == "jiang.spring-strength-irrelevant")
+    result = evaluate_claim(claim, networks)
+    point = result.points[0]
+    assert point.measurement is not None and "paired" in point.measurement.method
+    a = boson_peak_excess(select_point(networks, point.parameters), **claim.settings)
+    b = boson_peak_excess(select_point(networks, point.versus), **claim.settings)
+    paired = paired_excess_difference(a, b, "relative_excess", n_bootstrap=1000, seed=0)
+    assert paired.value == pytest.approx(a.relative_excess.value - b.relative_excess.value, abs=1e-12)
+    independent = _difference(a.relative_excess, b.relative_excess)
+    assert paired.high - paired.low < independent.high - independent.low
+    itself = paired_excess_difference(a, a, "relative_excess", n_bootstrap=200, seed=0)
+    assert itself.value == 0 and itself.low == 0 and itself.high == 0

@@ -9,7 +9,7 @@ Verdicts belong to the benchmark's claims.
 
 from __future__ import annotations
 
-from .boson_peak import BosonPeakResult, boson_peak_excess
+from .boson_peak import BosonPeakResult, boson_peak_excess, paired_excess_difference
 from .coordination import CoordinationResult, coordination_distribution, coordination_numbers
 from .debye import debye_reduced_level, number_density, unit_ball_volume
 from .green import local_response, new_poles, poles
@@ -61,6 +61,7 @@ from .crossover import (
 from .comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
 __all__ = [
+    "paired_excess_difference",
     "ZERO_MODE_RTOL",
     "BootstrapEstimate",
     "BosonPeakResult",
