@@ -26,6 +26,10 @@ examples:
   vdosbench score runs/seed002/ensemble.nc runs/toy/ensemble.nc --output runs/report
   vdosbench score data.nc --claims my_claims.toml --strict   # exit 1 on refuted/inconclusive
   vdosbench claims                                 # list the claims and their sources
+  vdosbench list                                   # the reference-dataset catalogue
+  vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
+  vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
+  vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
 """
 
 
@@ -87,6 +91,10 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
     score.add_argument("--output", type=Path, default=Path("vdosbench-output/report"), help="report folder")
     score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too")
+    score.add_argument("--format", default=None,
+                       help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
+    score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="adapter option, e.g. spatial_dimension=3 or values=frequency")
 
     demo = sub.add_parser("demo", help="generate a small ensemble on a local Dask cluster, score it, write the report")
     demo.add_argument("--output", type=Path, default=Path("vdosbench-output/demo"), help="output folder")
@@ -99,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--strict", action="store_true", help="with --gate: exit 1 on inconclusive too")
 
     sub.add_parser("claims", help="list the claims of the shipped claims file")
+    sub.add_parser("list", help="list the catalogue of reference datasets")
+
+    fetch = sub.add_parser("fetch", help="download a catalogued dataset, verified by its sha256")
+    fetch.add_argument("name", help="catalogue name (see vdosbench list)")
+    fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
+    fetch.add_argument("--url", action="append", default=None, help="download from this URL instead (repeatable)")
+
+    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask")
+    build.add_argument("name", help="catalogue name (see vdosbench list)")
+    build.add_argument("--output", type=Path, required=True, help="ensemble folder")
+    build.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
+    build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     return parser
 
 
@@ -127,9 +147,15 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _score(paths: Sequence[Path], claims_path: Path | None, output: Path, strict: bool) -> int:
-    from vdosbench.datasets import open_dataset
-
+def _score(
+    paths: Sequence[Path],
+    claims_path: Path | None,
+    output: Path,
+    strict: bool,
+    format: str | None = None,
+    options: dict[str, Any] | None = None,
+) -> int:
+    from .adapters import read
     from .claims import default_claims_path, load_claims
     from .report import InputInfo, file_sha256, score_datasets, write_report
 
@@ -137,7 +163,10 @@ def _score(paths: Sequence[Path], claims_path: Path | None, output: Path, strict
     datasets = []
     names = [p.stem if p.stem != "ensemble" else p.parent.name for p in paths]
     for path, name in zip(paths, names):
-        ds = open_dataset(path)
+        try:
+            ds = read(path, format=format, **(options or {}))
+        except KeyError as e:
+            raise UsageError(str(e.args[0])) from None
         datasets.append((InputInfo(name=name, path=str(path), sha256=file_sha256(path)), ds))
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
     report = write_report(card, datasets, output)
@@ -179,6 +208,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return code if args.gate else 0
 
 
+def _cmd_list() -> int:
+    from vdosbench.datasets.catalog import list_entries
+
+    for entry in list_entries():
+        print(entry.summary(), end="\n\n")
+    return 0
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from vdosbench.datasets.fetch import fetch
+
+    try:
+        path = fetch(args.name, cache_dir=args.cache_dir, urls=args.url, progress=True)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    print(path)
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .rebuild import build
+
+    try:
+        report = build(args.name, args.output, n_workers=args.workers, scheduler_address=args.scheduler)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    print(report.summary())
+    return 0
+
+
 def _cmd_claims() -> int:
     from .claims import load_claims
 
@@ -193,17 +252,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.datasets.fetch import FetchError
     from vdosbench.generators.ensemble import EnsembleSettingsError
+
+    from .adapters import AdapterError
 
     try:
         if args.command == "generate":
             return _cmd_generate(args)
         if args.command == "score":
-            return _score(args.data, args.claims, args.output, args.strict)
+            options = _parse_assignments(args.set, "--set", multi=False)
+            return _score(args.data, args.claims, args.output, args.strict, args.format, options)
         if args.command == "demo":
             return _cmd_demo(args)
+        if args.command == "list":
+            return _cmd_list()
+        if args.command == "fetch":
+            return _cmd_fetch(args)
+        if args.command == "build":
+            return _cmd_build(args)
         return _cmd_claims()
-    except (UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError) as e:
+    except (
+        UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
+        AdapterError, FetchError,
+    ) as e:
         print(f"vdosbench: error: {e}", file=sys.stderr)
         return 2
 

@@ -31,7 +31,8 @@ Dimensions
 ``spatial``      Cartesian component (coordinate ``"x"``, ``"y"``[, ``"z"``]);
 ``spatial_b``    second Cartesian index of a tensor;
 ``pair``         the ragged pair dimension (see below);
-``omega``        angular-frequency grid of a response curve (e.g. −Im G_ii(ω)).
+``omega``        angular-frequency grid of a response curve (e.g. −Im G_ii(ω));
+``mc_record``    records of a Monte Carlo energy trace (coordinate: the sweep numbers).
 Every other dimension is a *parameter dimension* (``delta``, ``connectivity``,
 ``tapering_order``, ``parent_temperature``, ``k_G``...) and must carry a
 coordinate with its values (rule ``parameter-coordinate``).  Parameter
@@ -103,7 +104,7 @@ CONVENTION = "VDOS-1.0"
 
 #: Dimension names with a fixed meaning; every other dimension is a parameter.
 RESERVED_DIMS = frozenset(
-    {"sample", "mode", "vector_mode", "site", "spatial", "spatial_b", "pair", "omega"}
+    {"sample", "mode", "vector_mode", "site", "spatial", "spatial_b", "pair", "omega", "mc_record"}
 )
 
 #: Relative tolerance for negative eigenvalues (rounding of zero modes).

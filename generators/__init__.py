@@ -22,8 +22,23 @@ from .spring_network import (
     spring_network_sample,
 )
 from .nine_node_toy import local_response, nine_node_hessians, nine_node_toy
+from .het import (
+    FiniteSizeGap,
+    MarginalPoint,
+    SCBAConvergenceError,
+    SelfEnergy,
+    finite_size_gap,
+    marginal_point,
+    quantile_eigenvalues,
+    self_energy_at_zero,
+    solve_self_energy,
+)
+from .het_datasets import HET_FINITE_SIZE, HET_SCBA, FiniteSizeHETParams, HETParams, het_finite_size, het_scba
+from .ghet import GHET_TYPE2, Type2Spectrum, ghet_from_dataset, ghet_type2, type2_exponent, type2_from_stresses, type2_power_law
+from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .ensemble import (
     RUN_SPECIFIC_ATTRS,
+    build_in_memory,
     SEED_SCHEME,
     EnsembleError,
     EnsembleSettingsError,
@@ -67,4 +82,33 @@ __all__ = [
     "part_name",
     "run_ensemble",
     "sample_seed",
+    "build_in_memory",
+    # theory curves (generators/het.py, het_datasets.py, ghet.py)
+    "FiniteSizeGap",
+    "FiniteSizeHETParams",
+    "GHET_TYPE2",
+    "HETParams",
+    "HET_FINITE_SIZE",
+    "HET_SCBA",
+    "MarginalPoint",
+    "SCBAConvergenceError",
+    "SelfEnergy",
+    "Type2Spectrum",
+    "finite_size_gap",
+    "ghet_from_dataset",
+    "ghet_type2",
+    "het_finite_size",
+    "het_scba",
+    "marginal_point",
+    "quantile_eigenvalues",
+    "self_energy_at_zero",
+    "solve_self_energy",
+    "type2_exponent",
+    "type2_from_stresses",
+    "type2_power_law",
+    # pair potentials (generators/potentials.py)
+    "INFINITE_ORDER",
+    "PairPotential",
+    "kob_andersen_potential",
+    "soft_sphere_potential",
 ]

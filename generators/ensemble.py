@@ -94,6 +94,7 @@ __all__ = [
     "PartFailure",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
+    "build_in_memory",
     "ensemble_status",
     "part_name",
     "part_path",
@@ -588,14 +589,49 @@ def _compute(
 
 def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
     """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically."""
+    ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
+    write(ds, root / ENSEMBLE_NAME)
+    return ds
+
+
+def build_in_memory(
+    generator: str | Generator,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    n_samples: int = 1,
+    root_seed: int = 0,
+) -> xr.Dataset:
+    """An ensemble computed in this process, without Dask or files.
+
+    The same parts, seeds and attributes as :func:`run_ensemble` (so the
+    result equals its ``ensemble.nc`` up to ``history``), for generators cheap
+    enough not to need a cluster, e.g. the theory curves.
+
+    Examples
+    --------
+    >>> ds = build_in_memory("nine_node_toy")
+    >>> ds["eigenvalue"].dims, ds.attrs["generator"]
+    (('variant', 'sample', 'mode'), 'nine_node_toy')
+    """
+    spec = EnsembleSpec.create(generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed)
+    gen = spec.generator
+    parts = []
+    for point, sample, _ in spec.parts():
+        ds = gen.make_sample({**point, **spec.fixed}, sample_seed(spec.root_seed, sample), sample)
+        parts.append(_as_part(ds, gen, point, spec.fixed, sample, spec.root_seed))
+    return _assemble(spec, parts, "build_in_memory")
+
+
+def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.Dataset:
+    """Combine labelled parts and record the ensemble attributes (checked)."""
     from vdosbench import __version__
 
-    parts = [open_dataset(p, validate=False) for p in paths]
     ds = combine_parts(parts)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     line = (
-        f"{stamp} vdosbench {__version__} run_ensemble: generator {spec.generator.name} "
-        f"{spec.generator.version}, {len(paths)} parts, n_samples={spec.n_samples}, "
+        f"{stamp} vdosbench {__version__} {how}: generator {spec.generator.name} "
+        f"{spec.generator.version}, {len(parts)} parts, n_samples={spec.n_samples}, "
         f"root_seed={spec.root_seed}"
     )
     previous = ds.attrs.get("history")
@@ -634,5 +670,4 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
     )
     ds.attrs = attrs
     check(ds)
-    write(ds, root / ENSEMBLE_NAME)
     return ds

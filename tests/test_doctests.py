@@ -23,7 +23,7 @@ def _all_modules() -> list[str]:
     for pkg in SUBPACKAGES:
         module = importlib.import_module(pkg)
         names.add(pkg)
-        names.update(m.name for m in pkgutil.iter_modules(module.__path__, prefix=pkg + "."))
+        names.update(m.name for m in pkgutil.walk_packages(module.__path__, prefix=pkg + "."))
     return sorted(names)
 
 

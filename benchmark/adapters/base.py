@@ -1,0 +1,365 @@
+"""Shared machinery of the adapters: arrays of eigenvalues → a checked VDOS-1.0 dataset.
+
+Every adapter ends in :func:`spectrum_dataset`, which
+
+1. takes eigenvalues λ = ω² (or frequencies ω, converted to λ = sign(ω) ω²,
+   so that the negative "frequencies" many codes print for imaginary modes
+   become negative eigenvalues), shape (n_sample, n_mode);
+2. rejects NaN/inf and eigenvalues below −10⁻⁶ max|λ| (the convention's
+   :data:`~vdosbench.datasets.convention.NEGATIVE_TOLERANCE`), naming the
+   sample and mode;
+3. sorts each sample ascending (recorded in ``adapter_sorted``);
+4. flags zero modes by a stated rule (recorded in ``zero_mode_rule``):
+   either a *count* (``zero_modes=d`` for a periodic d-dimensional vector
+   model: the d uniform translations; 1 for a connected scalar network), or
+   by default the *tolerance* rule |λ| ≤ ``zero_tolerance`` · max|λ| of the
+   sample (default :data:`ZERO_TOLERANCE` = 10⁻⁶, the same relative
+   tolerance the convention grants negative rounding);
+5. fills the global attributes (``title``, ``source`` = file and format,
+   ``history``, ``references = "third-party data"``, ``spatial_dimension``)
+   and runs :func:`vdosbench.datasets.check`, turning a broken rule into an
+   :class:`AdapterError` that names the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import ConventionError, check, convention_attrs
+from vdosbench.datasets.convention import NEGATIVE_TOLERANCE, NORM_TOLERANCE
+
+__all__ = [
+    "AdapterError",
+    "THIRD_PARTY_REFERENCES",
+    "VALUE_KINDS",
+    "ZERO_TOLERANCE",
+    "as_spatial_dimension",
+    "describe_paths",
+    "spectrum_dataset",
+    "to_eigenvalues",
+    "zero_mode_flags",
+]
+
+#: Default relative tolerance of the zero-mode rule |λ| ≤ tol · max|λ|.
+ZERO_TOLERANCE = 1e-6
+#: ``references`` attribute of every dataset an adapter makes.
+THIRD_PARTY_REFERENCES = "third-party data"
+#: What the numbers of an input are: eigenvalues λ = ω² or angular frequencies ω.
+VALUE_KINDS = ("eigenvalue", "frequency")
+
+PathLike = str | os.PathLike[str]
+
+
+class AdapterError(ValueError):
+    """A third-party file could not be turned into a VDOS-1.0 dataset.
+
+    The message names the file, what was expected, what was found and the fix.
+    """
+
+
+def describe_paths(paths: Sequence[Path]) -> str:
+    """The input file(s) as one string for attributes and messages."""
+    if len(paths) == 1:
+        return str(paths[0])
+    return f"{len(paths)} files: " + ", ".join(str(p) for p in paths)
+
+
+def as_spatial_dimension(value: object, where: str) -> int:
+    """``value`` as d ∈ {1, 2, 3}, or an :class:`AdapterError` naming ``where``."""
+    try:
+        arr = np.asarray(value)
+        if arr.size != 1 or arr.dtype.kind not in "iuf" or float(arr.reshape(())) != int(arr.reshape(())):
+            raise ValueError
+        d = int(arr.reshape(()))
+    except (TypeError, ValueError):
+        raise AdapterError(
+            f"{where}: spatial_dimension is {value!r}; expected the integer 1, 2 or 3"
+        ) from None
+    if d not in (1, 2, 3):
+        raise AdapterError(f"{where}: spatial_dimension is {d}; expected 1, 2 or 3")
+    return d
+
+
+def to_eigenvalues(values: np.ndarray, kind: str, where: str) -> np.ndarray:
+    """Numbers of kind ``"eigenvalue"`` (λ) or ``"frequency"`` (ω → λ = sign(ω) ω²).
+
+    Examples
+    --------
+    >>> to_eigenvalues(np.array([-1.0, 0.0, 2.0]), "frequency", "x").tolist()
+    [-1.0, 0.0, 4.0]
+    """
+    if kind not in VALUE_KINDS:
+        raise AdapterError(f"{where}: values={kind!r}; expected one of {VALUE_KINDS}")
+    arr = np.asarray(values, dtype=np.float64)
+    if kind == "frequency":
+        return np.sign(arr) * arr * arr
+    return arr
+
+
+def zero_mode_flags(
+    eigenvalues: np.ndarray, zero_modes: int | None = None, zero_tolerance: float = ZERO_TOLERANCE
+) -> tuple[np.ndarray, str]:
+    """Zero-mode flags of ascending eigenvalues and the rule used, in words.
+
+    Parameters
+    ----------
+    eigenvalues
+        Shape (..., n_mode), ascending along the last axis.
+    zero_modes
+        Flag exactly this many lowest modes per sample (e.g. d for a periodic
+        vector model); ``None`` for the tolerance rule.
+    zero_tolerance
+        Tolerance rule: flag the modes with |λ| ≤ zero_tolerance · max|λ|
+        of their sample (a prefix, since λ ascends and no λ is far below 0).
+
+    Returns
+    -------
+    flags : numpy.ndarray
+        Bool, shape of ``eigenvalues``.
+    rule : str
+        The rule, for the ``zero_mode_rule`` attribute.
+
+    Examples
+    --------
+    >>> flags, rule = zero_mode_flags(np.array([[1e-12, 2e-12, 0.5, 1.0]]))
+    >>> flags.tolist(), rule
+    ([[True, True, False, False]], 'tolerance: |eigenvalue| <= 1e-06 * max|eigenvalue| of the sample')
+    >>> zero_mode_flags(np.array([[1e-12, 2e-12, 0.5, 1.0]]), zero_modes=1)[0].tolist()
+    [[True, False, False, False]]
+    """
+    lam = np.asarray(eigenvalues, dtype=np.float64)
+    n_mode = lam.shape[-1]
+    if zero_modes is not None:
+        if isinstance(zero_modes, bool) or not isinstance(zero_modes, (int, np.integer)) or not 0 <= zero_modes <= n_mode:
+            raise AdapterError(
+                f"zero_modes is {zero_modes!r}; expected an integer in [0, {n_mode}] "
+                "(d for a periodic vector model in d dimensions, 1 for a connected scalar network)"
+            )
+        flags = np.broadcast_to(np.arange(n_mode) < int(zero_modes), lam.shape).copy()
+        return flags, f"count: the {int(zero_modes)} lowest modes of each sample"
+    if not (isinstance(zero_tolerance, (int, float, np.floating)) and 0 <= float(zero_tolerance) < 1):
+        raise AdapterError(f"zero_tolerance is {zero_tolerance!r}; expected a number in [0, 1)")
+    scale = np.max(np.abs(lam), axis=-1, keepdims=True)
+    flags = np.abs(lam) <= float(zero_tolerance) * scale
+    # keep the flags a prefix (the convention's rule) even for pathological input
+    flags = np.cumprod(flags, axis=-1).astype(bool)
+    return flags, f"tolerance: |eigenvalue| <= {float(zero_tolerance):g} * max|eigenvalue| of the sample"
+
+
+def _validate_values(lam: np.ndarray, where: str) -> None:
+    if lam.ndim != 2 or lam.shape[0] == 0 or lam.shape[1] == 0:
+        raise AdapterError(
+            f"{where}: eigenvalues have shape {lam.shape}; expected (n_sample, n_mode) with at least "
+            "one sample and one mode"
+        )
+    bad = ~np.isfinite(lam)
+    if bad.any():
+        s, m = (int(k) for k in np.argwhere(bad)[0])
+        raise AdapterError(
+            f"{where}: {int(bad.sum())} eigenvalue(s) are NaN or infinite (first: sample {s}, mode {m}); "
+            "remove the failed samples or recompute them"
+        )
+    scale = np.max(np.abs(lam), axis=1)
+    ratio = lam.min(axis=1) / np.where(scale > 0, scale, 1.0)
+    worst = int(np.argmin(ratio))
+    if ratio[worst] < -NEGATIVE_TOLERANCE:
+        raise AdapterError(
+            f"{where}: sample {worst} has eigenvalue {lam[worst].min():.6g} = {ratio[worst]:.3g} x max|eigenvalue| "
+            f"(tolerance -{NEGATIVE_TOLERANCE:g}): the configuration is not a stable minimum. "
+            "Quench it to its inherent structure before computing the Hessian, or drop the sample"
+        )
+
+
+def spectrum_dataset(
+    eigenvalues: np.ndarray,
+    *,
+    paths: Sequence[Path],
+    format_name: str,
+    spatial_dimension: int,
+    values: str = "eigenvalue",
+    zero_modes: int | None = None,
+    zero_tolerance: float = ZERO_TOLERANCE,
+    units: str = "1",
+    site_degrees_of_freedom: int | None = None,
+    position: np.ndarray | None = None,
+    box_length: np.ndarray | None = None,
+    diameter: np.ndarray | None = None,
+    eigenvector: np.ndarray | None = None,
+    vector_modes: Sequence[int] | np.ndarray | None = None,
+    extra_attrs: Mapping[str, object] | None = None,
+    title: str | None = None,
+) -> xr.Dataset:
+    """Build and check a VDOS-1.0 dataset from third-party arrays.
+
+    Parameters
+    ----------
+    eigenvalues
+        Shape (n_sample, n_mode): λ (or ω when ``values="frequency"``), any order.
+    paths
+        The input file(s), recorded in ``source``, ``title`` and ``history``.
+    format_name
+        The adapter's name (``"npz"``, ``"text"``...).
+    spatial_dimension
+        d ∈ {1, 2, 3}.
+    values
+        ``"eigenvalue"`` or ``"frequency"`` (λ = sign(ω) ω²).
+    zero_modes, zero_tolerance
+        The zero-mode rule, see :func:`zero_mode_flags`.
+    units
+        Units of λ (``"1"`` for reduced units).
+    site_degrees_of_freedom
+        1 for a scalar model, d for a vector model; recorded when given.
+    position
+        Shape (n_sample, n_site, d), optional.
+    box_length
+        Shape (n_sample,) or (n_sample, d), optional, > 0.
+    diameter
+        Shape (n_sample, n_site), optional.
+    eigenvector
+        Shape (n_sample, n_vector, n_site[, d]), optional, normalised; needs
+        eigenvalues already ascending (the mode indices would change otherwise).
+    vector_modes
+        Shape (n_vector,), mode indices of ``eigenvector`` (default 0 … n_vector − 1).
+    extra_attrs
+        Further global attributes (adapter settings).
+    title
+        Default: ``"<format> data from <file name>"``.
+
+    Returns
+    -------
+    xarray.Dataset
+        Passes :func:`vdosbench.datasets.check`.
+
+    Raises
+    ------
+    AdapterError
+        Naming the file(s), the rule broken and the fix.
+    """
+    from vdosbench import __version__
+
+    where = f"{describe_paths(paths)} (format {format_name!r})"
+    d = as_spatial_dimension(spatial_dimension, where)
+    lam = to_eigenvalues(np.asarray(eigenvalues), values, where)
+    if lam.ndim != 2:
+        raise AdapterError(f"{where}: eigenvalues have shape {lam.shape}; expected (n_sample, n_mode)")
+    _validate_values(lam, where)
+    n_sample, n_mode = lam.shape
+    order = np.argsort(lam, axis=1, kind="stable")
+    already_sorted = bool(np.all(np.diff(lam, axis=1) >= 0))
+    if not already_sorted:
+        if eigenvector is not None:
+            raise AdapterError(
+                f"{where}: eigenvalues are not ascending, so the mode indices of the eigenvectors are "
+                "ambiguous; store the eigenvalues of each sample in ascending order with the "
+                "eigenvectors' mode indices (vector_modes) referring to that order"
+            )
+        lam = np.take_along_axis(lam, order, axis=1)
+    flags, rule = zero_mode_flags(lam, zero_modes, zero_tolerance)
+
+    one = {"units": "1"}
+    coords: dict[str, object] = {
+        "sample": ("sample", np.arange(n_sample, dtype=np.int64), {"long_name": "ensemble member", **one}),
+        "mode": ("mode", np.arange(n_mode, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **one}),
+    }
+    data_vars: dict[str, object] = {
+        "eigenvalue": (
+            ("sample", "mode"),
+            lam,
+            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": units},
+        ),
+        "zero_mode": (("sample", "mode"), flags, {"long_name": f"zero mode flag ({rule})", **one}),
+    }
+    spatial_needed = False
+    if position is not None:
+        pos = np.asarray(position, dtype=np.float64)
+        if pos.ndim != 3 or pos.shape[0] != n_sample or pos.shape[2] != d:
+            raise AdapterError(
+                f"{where}: positions have shape {pos.shape}; expected (n_sample={n_sample}, n_site, d={d})"
+            )
+        data_vars["position"] = (("sample", "site", "spatial"), pos, {"long_name": "site position", **one})
+        spatial_needed = True
+    if box_length is not None:
+        box = np.asarray(box_length, dtype=np.float64)
+        if box.shape == (n_sample,):
+            data_vars["box_length"] = (("sample",), box, {"long_name": "periodic box edge", **one})
+        elif box.shape == (n_sample, d):
+            data_vars["box_length"] = (("sample", "spatial"), box, {"long_name": "periodic box edge per axis", **one})
+            spatial_needed = True
+        else:
+            raise AdapterError(
+                f"{where}: box_length has shape {box.shape}; expected (n_sample,) = ({n_sample},) "
+                f"or (n_sample, d) = ({n_sample}, {d})"
+            )
+        if not np.all(np.isfinite(box)) or not np.all(box > 0):
+            raise AdapterError(f"{where}: box_length must be finite and > 0, found {box.ravel()[:6].tolist()}")
+    if diameter is not None:
+        dia = np.asarray(diameter, dtype=np.float64)
+        if dia.ndim != 2 or dia.shape[0] != n_sample or not np.all(dia > 0):
+            raise AdapterError(
+                f"{where}: diameters have shape {dia.shape} (or are not > 0); expected (n_sample, n_site) > 0"
+            )
+        data_vars["diameter"] = (("sample", "site"), dia, {"long_name": "particle diameter", **one})
+    if eigenvector is not None:
+        vec = np.asarray(eigenvector, dtype=np.float64)
+        if vec.ndim not in (3, 4) or vec.shape[0] != n_sample or (vec.ndim == 4 and vec.shape[3] != d):
+            raise AdapterError(
+                f"{where}: eigenvectors have shape {vec.shape}; expected (n_sample={n_sample}, n_vector, n_site) "
+                f"for a scalar model or (n_sample, n_vector, n_site, d={d}) for a vector model"
+            )
+        idx = np.arange(vec.shape[1]) if vector_modes is None else np.asarray(vector_modes)
+        if idx.shape != (vec.shape[1],) or idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= n_mode)):
+            raise AdapterError(
+                f"{where}: vector_modes {idx.tolist()} must be {vec.shape[1]} integer mode indices in [0, {n_mode})"
+            )
+        axes = (2,) if vec.ndim == 3 else (2, 3)
+        norms = np.sum(vec * vec, axis=axes)
+        if not np.all(np.isfinite(norms)) or np.any(np.abs(norms - 1.0) > NORM_TOLERANCE):
+            raise AdapterError(
+                f"{where}: eigenvectors are not normalised (|e|^2 - 1 up to "
+                f"{float(np.nanmax(np.abs(norms - 1.0))):.3g}, tolerance {NORM_TOLERANCE:g}); "
+                "store each mode normalised over sites (and components)"
+            )
+        coords["vector_mode"] = (
+            "vector_mode",
+            idx.astype(np.int64),
+            {"long_name": "mode index of stored eigenvector", **one},
+        )
+        dims = ("sample", "vector_mode", "site") if vec.ndim == 3 else ("sample", "vector_mode", "site", "spatial")
+        data_vars["eigenvector"] = (dims, vec, {"long_name": "normalised eigenvector", **one})
+        spatial_needed = spatial_needed or vec.ndim == 4
+    if spatial_needed:
+        coords["spatial"] = ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"})
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = describe_paths(paths)
+    names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+    extra: dict[str, object] = {
+        "adapter_format": format_name,
+        "adapter_values": "eigenvalue" if values == "eigenvalue" else "frequency (eigenvalue = sign(omega) omega^2)",
+        "adapter_sorted": "already ascending" if already_sorted else "sorted ascending by the adapter",
+        "zero_mode_rule": rule,
+    }
+    if site_degrees_of_freedom is not None:
+        extra["site_degrees_of_freedom"] = int(site_degrees_of_freedom)
+    for key, value in (extra_attrs or {}).items():
+        extra[key] = value
+    attrs = convention_attrs(
+        title=title or f"{format_name} data from {names}",
+        source=f"{source} (read as format {format_name!r} by vdosbench.benchmark.adapters)",
+        references=THIRD_PARTY_REFERENCES,
+        spatial_dimension=d,
+        **extra,
+    )
+    attrs["history"] = f"{stamp} vdosbench {__version__} adapter {format_name}: read {source}"
+    ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+    try:
+        check(ds)
+    except ConventionError as e:
+        raise AdapterError(f"{where} does not give a valid VDOS-1.0 dataset:\n{e}") from e
+    return ds

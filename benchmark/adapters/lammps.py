@@ -1,0 +1,575 @@
+"""Adapter ``lammps-dynmat``: the file of LAMMPS's ``dynamical_matrix`` command, plus data/dump files.
+
+What LAMMPS writes (PHONON package, ``src/PHONON/dynamical_matrix.cpp``)
+-----------------------------------------------------------------------
+``dynamical_matrix group-ID style gamma keyword value ...`` with
+``style`` = ``regular`` or ``eskm``, ``gamma`` = the finite-difference
+displacement δ, and keywords ``file NAME`` and ``binary yes|no|gzip``.
+For every atom i of the group, in increasing atom ID, and each direction
+α = x, y, z, it displaces the atom by ±δ and writes one row of the matrix
+
+    D_(iα),(jβ) = [F_jβ(x_iα − δ) − F_jβ(x_iα + δ)] / (2 δ √(m_i m_j)) · c,
+
+for every atom j of the group (increasing ID) and β = x, y, z: the central
+finite difference of the Hessian, already *mass-weighted*, so its
+eigenvalues are λ = ω².  The matrix is 3N × 3N whatever the dimension of the
+run (a 2D run has z rows and columns too).  As text, each row of 3N numbers is
+printed three per line with ``%4.8f`` (8 decimals, so entries are rounded to
+10⁻⁸ in the units below); ``binary yes`` writes the rows as raw native
+doubles; ``binary gzip`` writes the text gzip-compressed to ``NAME.gz``.
+
+Units: with ``regular``, c = 1 and D is in the run's units of
+energy/(distance² · mass): in ``units lj`` that is ε/(m σ²), so λ = ω² in
+τ⁻².  With ``eskm``, c converts to (10 J/mol)/(Å² · g/mol) = 10²⁴ s⁻², so λ is
+in (rad/ps)² (ω/2π in THz); for ``metal`` c = 9648.5, for ``real`` c = 418.4
+(``eskm`` is refused by LAMMPS for ``lj`` units).  Give ``style=`` and
+``unit_style=`` to record the units; the numbers are not rescaled.
+
+Assumptions of this adapter
+---------------------------
+* Row and column order is atom ID order of the group (as LAMMPS writes it);
+  data/dump files are sorted by atom ID to match.
+* ``fold yes`` (columns for all atoms, rows for the group) gives a
+  non-square matrix and is refused.
+* Binary files hold little-endian float64 (LAMMPS writes native doubles;
+  x86-64 and ARM64 are little-endian).
+* The matrix is symmetrised, (D + Dᵀ)/2, after checking that its asymmetry
+  max|D − Dᵀ| / max|D| is below ``symmetry_tolerance``; the asymmetry found
+  is recorded (``lammps_asymmetry``).
+* ``spatial_dimension=2`` keeps the x, y rows and columns; the x,y–z
+  coupling must vanish (it does in a 2D run) and the z block is dropped.
+
+Positions and box (optional)
+    ``data_file``: a ``write_data``/``read_data`` file with an orthogonal
+    box and an ``Atoms`` section in style atomic (default), charge, sphere
+    (diameters are kept), bond, angle, molecular or full (the style is read
+    from the ``Atoms # style`` comment).  ``dump_file``: a text dump with
+    ``ITEM: ATOMS id ...`` and x y z, xu yu zu or xs ys zs columns
+    (``diameter`` or ``radius`` kept), frame ``dump_frame`` (default last).
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.generators.spectra import full_spectrum
+
+from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+
+__all__ = [
+    "ATOM_STYLE_COLUMNS",
+    "DYNMAT_STYLES",
+    "LammpsStructure",
+    "read_dynmat_matrix",
+    "read_lammps_data",
+    "read_lammps_dump",
+    "read_lammps_dynmat",
+]
+
+#: ``dynamical_matrix`` styles and the units of λ each gives.
+DYNMAT_STYLES = {
+    "regular": "energy/(distance^2 mass) in the LAMMPS units of the run",
+    "eskm": "rad^2 ps^-2 (LAMMPS eskm: 10 J/mol / (Angstrom^2 g/mol) = 1e24 s^-2)",
+}
+#: ``Atoms`` section layouts: style → (type column, first position column, diameter column or None).
+ATOM_STYLE_COLUMNS: dict[str, tuple[int, int, int | None]] = {
+    "atomic": (1, 2, None),
+    "charge": (1, 3, None),
+    "sphere": (1, 4, 2),
+    "bond": (2, 3, None),
+    "angle": (2, 3, None),
+    "molecular": (2, 3, None),
+    "full": (2, 4, None),
+}
+_TEXT_BYTES = frozenset(range(0x20, 0x7F)) | frozenset(b"\t\n\r")
+
+PathLike = str | os.PathLike[str]
+
+
+@dataclass(frozen=True)
+class LammpsStructure:
+    """Atoms of a LAMMPS data or dump file, sorted by atom ID.
+
+    Attributes
+    ----------
+    ids
+        Shape (N,), atom IDs, ascending.
+    types
+        Shape (N,), atom types (1-based as in LAMMPS; 0 when a dump has no type column).
+    positions
+        Shape (N, 3), Cartesian positions as written (distance units of the run).
+    lo, hi
+        Shape (3,), box bounds (orthogonal box).
+    diameters
+        Shape (N,), or ``None`` when the file has none.
+    masses
+        Mass of each type (data file ``Masses`` section), or ``None``.
+    source
+        The file it came from.
+    """
+
+    ids: np.ndarray
+    types: np.ndarray
+    positions: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    diameters: np.ndarray | None
+    masses: dict[int, float] | None
+    source: str
+
+    @property
+    def n_atoms(self) -> int:
+        """Number of atoms N."""
+        return int(self.ids.size)
+
+    @property
+    def box(self) -> np.ndarray:
+        """Shape (3,), box edges hi − lo."""
+        return self.hi - self.lo
+
+    def wrapped(self, dimension: int = 3) -> np.ndarray:
+        """Positions relative to ``lo`` folded into [0, L), first ``dimension`` components, shape (N, d)."""
+        box = self.box[:dimension]
+        rel = self.positions[:, :dimension] - self.lo[:dimension]
+        out = rel - box * np.floor(rel / box)
+        return np.where(out >= box, 0.0, out)
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStructure:
+    """Read a LAMMPS data file (orthogonal box).
+
+    Parameters
+    ----------
+    path
+        A file written by ``write_data`` (or for ``read_data``).
+    atom_style
+        Layout of the ``Atoms`` lines (:data:`ATOM_STYLE_COLUMNS`); default:
+        the ``Atoms # style`` comment, else ``"atomic"``.
+
+    Returns
+    -------
+    LammpsStructure
+
+    Raises
+    ------
+    AdapterError
+        Missing header counts or box, a triclinic box, a short ``Atoms`` section.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "two.data"
+    >>> _ = target.write_text(
+    ...     "two atoms\\n\\n2 atoms\\n1 atom types\\n0 2 xlo xhi\\n0 2 ylo yhi\\n0 2 zlo zhi\\n\\n"
+    ...     "Atoms # atomic\\n\\n2 1 1.5 1.0 1.0\\n1 1 0.5 1.0 1.0\\n")
+    >>> s = read_lammps_data(target)
+    >>> s.ids.tolist(), s.positions[:, 0].tolist(), s.box.tolist()
+    ([1, 2], [0.5, 1.5], [2.0, 2.0, 2.0])
+    """
+    p = Path(path)
+    where = f"{p} (LAMMPS data file)"
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise AdapterError(f"{where}: not a text file ({e})") from e
+    if not lines:
+        raise AdapterError(f"{where}: the file is empty")
+    n_atoms: int | None = None
+    lo = np.full(3, np.nan)
+    hi = np.full(3, np.nan)
+    sections: dict[str, list[str]] = {}
+    style_comment: str | None = None
+    current: str | None = None
+    for raw in lines[1:]:  # the first line is a title
+        body, _, comment = raw.partition("#")
+        tokens = body.split()
+        if not tokens:
+            continue
+        if not _is_number(tokens[0]):
+            current = " ".join(tokens)
+            sections[current] = []
+            if current == "Atoms" and comment.strip():
+                style_comment = comment.strip().split()[0]
+            continue
+        if current is not None:
+            sections[current].append(body)
+            continue
+        if tokens[-3:] == ["xy", "xz", "yz"]:
+            if any(float(t) != 0.0 for t in tokens[:3]):
+                raise AdapterError(f"{where}: triclinic box (xy xz yz = {tokens[:3]}); only orthogonal boxes are read")
+        elif tokens[-1] == "atoms" and len(tokens) == 2:
+            n_atoms = int(tokens[0])
+        elif len(tokens) == 4 and tokens[2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
+            axis = "xyz".index(tokens[2][0])
+            lo[axis], hi[axis] = float(tokens[0]), float(tokens[1])
+    if n_atoms is None:
+        raise AdapterError(f"{where}: no 'N atoms' header line; is this a LAMMPS data file?")
+    if np.isnan(lo).any() or np.isnan(hi).any() or np.any(hi <= lo):
+        raise AdapterError(f"{where}: box bounds missing or empty (xlo xhi / ylo yhi / zlo zhi): lo={lo}, hi={hi}")
+    if "Atoms" not in sections:
+        raise AdapterError(f"{where}: no 'Atoms' section; write the file with write_data")
+    style = atom_style or style_comment or "atomic"
+    if style not in ATOM_STYLE_COLUMNS:
+        raise AdapterError(
+            f"{where}: atom style {style!r} is not supported; supported styles are {sorted(ATOM_STYLE_COLUMNS)} "
+            "(pass atom_style=... for a file without the 'Atoms # style' comment)"
+        )
+    type_col, x_col, dia_col = ATOM_STYLE_COLUMNS[style]
+    rows = [line.split() for line in sections["Atoms"]]
+    if len(rows) != n_atoms:
+        raise AdapterError(
+            f"{where}: header says {n_atoms} atoms but the Atoms section has {len(rows)} lines; "
+            "the file is truncated or malformed"
+        )
+    try:
+        ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
+        types = np.array([int(r[type_col]) for r in rows], dtype=np.int64)
+        pos = np.array([[float(v) for v in r[x_col : x_col + 3]] for r in rows], dtype=np.float64)
+        dia = None if dia_col is None else np.array([float(r[dia_col]) for r in rows])
+    except (ValueError, IndexError) as e:
+        raise AdapterError(
+            f"{where}: an Atoms line does not match atom style {style!r} ({e}); pass atom_style=..."
+        ) from e
+    if pos.shape != (n_atoms, 3):
+        raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
+    masses = None
+    if "Masses" in sections:
+        masses = {int(line.split()[0]): float(line.split()[1]) for line in sections["Masses"]}
+    order = np.argsort(ids, kind="stable")
+    return LammpsStructure(
+        ids[order], types[order], pos[order], lo, hi, None if dia is None else dia[order], masses, str(p)
+    )
+
+
+def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
+    """Read one frame of a LAMMPS text dump (``dump atom``/``custom``, orthogonal box).
+
+    Parameters
+    ----------
+    path
+        The dump file.
+    frame
+        Frame index (Python style: 0 first, −1 last).
+
+    Returns
+    -------
+    LammpsStructure
+        Positions from x y z, xu yu zu or xs ys zs (scaled by the box) columns.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "one.dump"
+    >>> _ = target.write_text(
+    ...     "ITEM: TIMESTEP\\n0\\nITEM: NUMBER OF ATOMS\\n2\\nITEM: BOX BOUNDS pp pp pp\\n"
+    ...     "0 2\\n0 2\\n0 2\\nITEM: ATOMS id type xs ys zs\\n2 1 0.75 0.5 0.5\\n1 1 0.25 0.5 0.5\\n")
+    >>> read_lammps_dump(target).positions[:, 0].tolist()
+    [0.5, 1.5]
+    """
+    p = Path(path)
+    where = f"{p} (LAMMPS dump file)"
+    lines = p.read_text(encoding="utf-8").splitlines()
+    starts = [k for k, line in enumerate(lines) if line.startswith("ITEM: TIMESTEP")]
+    if not starts:
+        raise AdapterError(f"{where}: no 'ITEM: TIMESTEP' line; expected a LAMMPS text dump")
+    try:
+        start = starts[frame]
+    except IndexError:
+        raise AdapterError(f"{where}: frame {frame} requested but the file has {len(starts)} frame(s)") from None
+    k = start
+    n_atoms = None
+    lo = hi = None
+    columns: list[str] | None = None
+    rows: list[list[str]] = []
+    try:
+        while k < len(lines):
+            line = lines[k]
+            if line.startswith("ITEM: NUMBER OF ATOMS"):
+                n_atoms = int(lines[k + 1].split()[0])
+                k += 2
+            elif line.startswith("ITEM: BOX BOUNDS"):
+                if "xy" in line.split():
+                    raise AdapterError(f"{where}: triclinic box; only orthogonal boxes are read")
+                bounds = np.array([[float(v) for v in lines[k + a].split()[:2]] for a in (1, 2, 3)])
+                lo, hi = bounds[:, 0], bounds[:, 1]
+                k += 4
+            elif line.startswith("ITEM: ATOMS"):
+                columns = line.split()[2:]
+                if n_atoms is None:
+                    raise AdapterError(f"{where}: ITEM: ATOMS before ITEM: NUMBER OF ATOMS")
+                rows = [lines[k + 1 + a].split() for a in range(n_atoms)]
+                break
+            else:
+                k += 1
+    except (IndexError, ValueError) as e:
+        raise AdapterError(f"{where}: frame {frame} is truncated or malformed ({e})") from e
+    if columns is None or lo is None or hi is None or n_atoms is None:
+        raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
+    if "id" not in columns:
+        raise AdapterError(f"{where}: the ATOMS columns {columns} have no 'id'; dump with 'id type x y z'")
+    layouts = ((("x", "y", "z"), False), (("xu", "yu", "zu"), False), (("xs", "ys", "zs"), True))
+    layout = next((lay for lay in layouts if all(n in columns for n in lay[0])), None)
+    if layout is None:
+        raise AdapterError(f"{where}: the ATOMS columns {columns} have no x y z, xu yu zu or xs ys zs")
+    names, scaled = layout
+    table = np.array(rows, dtype=object)
+    if any(len(r) != len(columns) for r in rows):
+        raise AdapterError(f"{where}: an ATOMS line has the wrong number of columns (expected {len(columns)})")
+    col = {name: columns.index(name) for name in columns}
+    ids = table[:, col["id"]].astype(np.int64)
+    types = table[:, col["type"]].astype(np.int64) if "type" in col else np.zeros(n_atoms, dtype=np.int64)
+    pos = np.stack([table[:, col[n]].astype(np.float64) for n in names], axis=1)
+    if scaled:
+        pos = lo + pos * (hi - lo)
+    dia = None
+    if "diameter" in col:
+        dia = table[:, col["diameter"]].astype(np.float64)
+    elif "radius" in col:
+        dia = 2.0 * table[:, col["radius"]].astype(np.float64)
+    order = np.argsort(ids, kind="stable")
+    return LammpsStructure(
+        ids[order], types[order], pos[order], np.asarray(lo), np.asarray(hi),
+        None if dia is None else dia[order], None, str(p),
+    )
+
+
+def _looks_binary(head: bytes) -> bool:
+    return any(b not in _TEXT_BYTES for b in head)
+
+
+def read_dynmat_matrix(path: PathLike, binary: bool | None = None) -> np.ndarray:
+    """The square matrix stored in a ``dynamical_matrix`` file.
+
+    Parameters
+    ----------
+    path
+        Text (optionally gzip-compressed, detected from the content) or binary file.
+    binary
+        ``True`` for ``binary yes`` files; ``None`` guesses from the first
+        4 KiB: a byte outside printable ASCII and tab/newline → binary.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (n, n), n = 3 × atoms in the group, rows as LAMMPS wrote them.
+
+    Raises
+    ------
+    AdapterError
+        Empty or truncated file, a non-number, or a count that is not the
+        square of a multiple of 3.
+    """
+    p = Path(path)
+    where = f"{p} (format 'lammps-dynmat')"
+    data = p.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as e:
+            raise AdapterError(f"{where}: gzip data is truncated or corrupt ({e})") from e
+    if not data.strip():
+        raise AdapterError(f"{where}: the file is empty; expected the output of LAMMPS dynamical_matrix")
+    is_binary = _looks_binary(data[:4096]) if binary is None else bool(binary)
+    if is_binary:
+        if len(data) % 8:
+            raise AdapterError(
+                f"{where}: binary file of {len(data)} bytes is not a whole number of float64 values; "
+                "it is truncated (or not a 'binary yes' dynamical_matrix file)"
+            )
+        values = np.frombuffer(data, dtype="<f8").copy()
+    else:
+        try:
+            values = np.array(data.decode("ascii").split(), dtype=np.float64)
+        except (UnicodeDecodeError, ValueError) as e:
+            raise AdapterError(
+                f"{where}: not a text matrix of numbers ({e}); a 'binary yes' file needs binary=True"
+            ) from e
+    n = math.isqrt(values.size)
+    if n * n != values.size or n % 3 or n == 0:
+        raise AdapterError(
+            f"{where}: found {values.size} numbers, which is not (3N)^2 for a whole number of atoms N; "
+            "the file is truncated, or was written with 'fold yes' (not supported)"
+        )
+    return values.reshape(n, n)
+
+
+def _as_list(value: PathLike | Sequence[PathLike] | None, n: int, name: str) -> list[Path | None]:
+    if value is None:
+        return [None] * n
+    if isinstance(value, (str, os.PathLike)):
+        items = [Path(value)]
+    else:
+        items = [Path(v) for v in value]
+    if len(items) == 1 and n > 1:
+        raise AdapterError(f"{name}: one file given for {n} dynamical matrices; give one per matrix, in the same order")
+    if len(items) != n:
+        raise AdapterError(f"{name}: {len(items)} files given for {n} dynamical matrices; give one per matrix")
+    return list(items)
+
+
+def read_lammps_dynmat(
+    paths: list[Path],
+    *,
+    spatial_dimension: int = 3,
+    style: str = "regular",
+    unit_style: str | None = None,
+    binary: bool | None = None,
+    data_file: PathLike | Sequence[PathLike] | None = None,
+    dump_file: PathLike | Sequence[PathLike] | None = None,
+    dump_frame: int = -1,
+    atom_style: str | None = None,
+    vector_modes: Sequence[int] = (),
+    zero_modes: int | None = None,
+    zero_tolerance: float = ZERO_TOLERANCE,
+    symmetry_tolerance: float = 1e-4,
+) -> xr.Dataset:
+    """Read ``dynamical_matrix`` files (one per sample), diagonalise, return the spectrum.
+
+    Parameters
+    ----------
+    paths
+        One file per sample, each from the same number of atoms.
+    spatial_dimension
+        3, or 2 for a 2D run (x, y kept, see the module docstring).
+    style
+        The ``dynamical_matrix`` style used, ``"regular"`` or ``"eskm"``
+        (:data:`DYNMAT_STYLES`); sets the recorded units only.
+    unit_style
+        The run's ``units`` (``"lj"``, ``"metal"``...), recorded.
+    binary
+        ``True`` for ``binary yes`` files; ``None`` guesses.
+    data_file, dump_file
+        Optional positions and box, one file per sample (a data file, or a
+        dump file and its frame ``dump_frame``); atoms are matched by ID order.
+    atom_style
+        Layout of the data file's Atoms section (default from its comment).
+    vector_modes
+        Mode indices whose eigenvectors are stored (shape (n_vector, N, d)).
+    zero_modes, zero_tolerance
+        Zero-mode rule; a periodic box has d zero modes (``zero_modes=d``);
+        default: the tolerance rule.
+    symmetry_tolerance
+        Largest accepted max|D − Dᵀ| / max|D|.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``eigenvalue`` (and ``zero_mode``) per sample; ``position``,
+        ``box_length`` (and ``diameter``) when structure files are given.
+    """
+    where = f"{paths[0]} (format 'lammps-dynmat')"
+    d = as_spatial_dimension(spatial_dimension, where)
+    if d == 1:
+        raise AdapterError(f"{where}: spatial_dimension=1 is not supported for LAMMPS (runs are 2D or 3D)")
+    if style not in DYNMAT_STYLES:
+        raise AdapterError(f"{where}: style={style!r}; expected one of {sorted(DYNMAT_STYLES)}")
+    if data_file is not None and dump_file is not None:
+        raise AdapterError(f"{where}: give data_file or dump_file, not both")
+    structure_files = _as_list(data_file if data_file is not None else dump_file, len(paths),
+                               "data_file" if data_file is not None else "dump_file")
+    modes = [int(m) for m in vector_modes]
+    eigenvalues: list[np.ndarray] = []
+    vectors: list[np.ndarray] = []
+    asymmetry: list[float] = []
+    structures: list[LammpsStructure] = []
+    for path, sfile in zip(paths, structure_files, strict=True):
+        here = f"{path} (format 'lammps-dynmat')"
+        matrix = read_dynmat_matrix(path, binary)
+        if not np.all(np.isfinite(matrix)):
+            raise AdapterError(f"{here}: the matrix has NaN or infinite entries; check the LAMMPS run")
+        scale = float(np.max(np.abs(matrix))) or 1.0
+        asym = float(np.max(np.abs(matrix - matrix.T))) / scale
+        if asym > symmetry_tolerance:
+            raise AdapterError(
+                f"{here}: the matrix is not symmetric (max|D - D^T| / max|D| = {asym:.3g} > {symmetry_tolerance:g}); "
+                "the file is not a dynamical_matrix output, or the finite-difference step gamma is too "
+                "large for this potential (use a smaller gamma), or raise symmetry_tolerance"
+            )
+        asymmetry.append(asym)
+        matrix = 0.5 * (matrix + matrix.T)
+        n_atoms = matrix.shape[0] // 3
+        if d == 2:
+            keep = np.sort(np.concatenate([np.arange(n_atoms) * 3, np.arange(n_atoms) * 3 + 1]))
+            z = np.arange(n_atoms) * 3 + 2
+            coupling = float(np.max(np.abs(matrix[np.ix_(keep, z)]))) / scale
+            if coupling > symmetry_tolerance:
+                raise AdapterError(
+                    f"{here}: spatial_dimension=2 but the x,y rows couple to z (relative {coupling:.3g}); "
+                    "this is a 3D run: pass spatial_dimension=3"
+                )
+            matrix = matrix[np.ix_(keep, keep)]
+        if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
+            raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
+        lam, vec = full_spectrum(matrix, modes)
+        if eigenvalues and lam.size != eigenvalues[0].size:
+            raise AdapterError(
+                f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
+                "an ensemble needs one system size (read the sizes separately)"
+            )
+        eigenvalues.append(lam)
+        vectors.append(vec.T.reshape(len(modes), n_atoms, d))
+        if sfile is not None:
+            structure = (
+                read_lammps_data(sfile, atom_style) if data_file is not None else read_lammps_dump(sfile, dump_frame)
+            )
+            if structure.n_atoms != n_atoms:
+                raise AdapterError(
+                    f"{sfile}: {structure.n_atoms} atoms but the dynamical matrix {path} is for {n_atoms}; "
+                    "give the structure of the dynamical_matrix group (same atoms, same IDs)"
+                )
+            structures.append(structure)
+    position = box_length = diameter = None
+    if structures:
+        position = np.stack([s.wrapped(d) for s in structures])
+        boxes = np.stack([s.box[:d] for s in structures])
+        cubic = np.allclose(boxes, boxes[:, :1], rtol=1e-12, atol=0.0)
+        box_length = boxes[:, 0] if cubic else boxes
+        diameters = [s.diameters for s in structures if s.diameters is not None]
+        if len(diameters) == len(structures):
+            diameter = np.stack(diameters)
+    units = DYNMAT_STYLES[style]
+    if style == "regular" and unit_style is not None:
+        units = f"energy/(distance^2 mass) in LAMMPS '{unit_style}' units"
+        if unit_style == "lj":
+            units = "epsilon/(m sigma^2) (LAMMPS lj units)"
+    extra: dict[str, object] = {
+        "lammps_dynmat_style": style,
+        "lammps_unit_style": unit_style or "not given",
+        "lammps_asymmetry": float(max(asymmetry)),
+        "lammps_mass_weighted": "yes (LAMMPS divides by sqrt(m_i m_j))",
+    }
+    if structures:
+        extra["lammps_structure_files"] = " ".join(s.source for s in structures)
+    return spectrum_dataset(
+        np.stack(eigenvalues),
+        paths=paths,
+        format_name="lammps-dynmat",
+        spatial_dimension=d,
+        zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance,
+        units=units,
+        site_degrees_of_freedom=d,
+        position=position,
+        box_length=box_length,
+        diameter=diameter,
+        eigenvector=np.stack(vectors) if modes else None,
+        vector_modes=modes if modes else None,
+        extra_attrs=extra,
+        title=f"LAMMPS dynamical_matrix spectrum ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
+    )

@@ -1,0 +1,219 @@
+"""Adapter ``npz``: NumPy archives (``np.savez``) of eigenvalues or frequencies.
+
+The file is opened with ``numpy.load(path, allow_pickle=False)``: an archive
+holding pickled (object) arrays is refused, never unpickled.  A bare
+``.npy`` array is read as ``eigenvalues``.
+
+Keys
+----
+``eigenvalues``  (n_mode,) or (n_sample, n_mode)
+    λ = ω² of the mass-weighted dynamical matrix, any order (sorted here).
+``frequencies``  same shapes, instead of ``eigenvalues``
+    Angular frequencies ω; converted to λ = sign(ω) ω² (negative values,
+    the usual way of printing imaginary modes, become negative λ and are
+    rejected beyond the convention's tolerance).
+``spatial_dimension``  scalar integer, optional
+    d; else taken from ``positions`` or ``eigenvectors``, else the option
+    ``spatial_dimension=`` is required.
+``eigenvectors``  (n_sample, n_vector, n_site[, d]), optional
+    Normalised; needs ascending eigenvalues.  ``vector_modes`` (n_vector,)
+    gives their mode indices (default 0 … n_vector − 1).
+``positions``  (n_sample, n_site, d), optional.
+``box_length``  scalar, (n_sample,) or (n_sample, d), optional.
+``zero_modes``  scalar integer, optional: how many lowest modes are zero modes.
+
+When ``eigenvalues`` is 1-D (one sample), every per-sample array above is
+given without its leading sample axis.  Other keys are ignored and listed in
+the attribute ``adapter_ignored_keys``.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+
+__all__ = ["NPZ_KEYS", "read_npz"]
+
+#: The keys the adapter reads.
+NPZ_KEYS = (
+    "eigenvalues",
+    "frequencies",
+    "spatial_dimension",
+    "eigenvectors",
+    "vector_modes",
+    "positions",
+    "box_length",
+    "zero_modes",
+)
+
+
+def _load(path: Path) -> dict[str, np.ndarray]:
+    where = f"{path} (format 'npz')"
+    if path.stat().st_size == 0:
+        raise AdapterError(f"{where}: the file is empty; expected a NumPy .npz archive (np.savez)")
+    try:
+        loaded = np.load(path, allow_pickle=False)
+    except ValueError as e:
+        if "pickle" in str(e).lower():
+            raise AdapterError(
+                f"{where}: the file holds pickled data, which is refused (numpy.load with allow_pickle=False); "
+                "save plain numeric arrays with numpy.savez"
+            ) from e
+        raise AdapterError(f"{where}: not a NumPy archive ({e}); save the arrays with numpy.savez") from e
+    except (OSError, EOFError, zipfile.BadZipFile) as e:
+        raise AdapterError(f"{where}: not a readable NumPy archive ({type(e).__name__}: {e})") from e
+    if isinstance(loaded, np.ndarray):
+        return {"eigenvalues": loaded}
+    with loaded as archive:
+        out: dict[str, np.ndarray] = {}
+        for key in archive.files:
+            try:
+                out[key] = archive[key]
+            except ValueError as e:
+                raise AdapterError(
+                    f"{where}: array {key!r} holds pickled objects, which are refused "
+                    "(allow_pickle=False); store plain numeric arrays"
+                ) from e
+            except (OSError, EOFError, zipfile.BadZipFile) as e:
+                raise AdapterError(f"{where}: array {key!r} cannot be read ({e}); the file may be truncated") from e
+    return out
+
+
+def _numeric(arrays: dict[str, np.ndarray], key: str, where: str) -> np.ndarray | None:
+    if key not in arrays:
+        return None
+    arr = arrays[key]
+    if arr.dtype.kind not in "iuf":
+        raise AdapterError(f"{where}: array {key!r} has dtype {arr.dtype}; expected real numbers")
+    return arr
+
+
+def read_npz(
+    paths: list[Path],
+    *,
+    spatial_dimension: int | None = None,
+    values: str | None = None,
+    zero_modes: int | None = None,
+    zero_tolerance: float = ZERO_TOLERANCE,
+    site_degrees_of_freedom: int | None = None,
+    units: str = "1",
+) -> xr.Dataset:
+    """Read a ``.npz`` archive (keys in the module docstring).
+
+    Parameters
+    ----------
+    paths
+        One file.
+    spatial_dimension
+        d, when the archive does not say (must agree when it does).
+    values
+        ``"eigenvalue"`` or ``"frequency"``; by default from the key present.
+    zero_modes, zero_tolerance
+        Zero-mode rule (:func:`~vdosbench.benchmark.adapters.base.zero_mode_flags`);
+        an archive key ``zero_modes`` is used when the option is not given.
+    site_degrees_of_freedom
+        1 (scalar model) or d (vector model), recorded when given.
+    units
+        Units of λ.
+
+    Returns
+    -------
+    xarray.Dataset
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "spectra.npz"
+    >>> np.savez(target, frequencies=np.array([[0.0, 2.0, 1.0], [0.0, 1.0, 3.0]]))
+    >>> ds = read_npz([target], spatial_dimension=2, zero_modes=1)
+    >>> ds["eigenvalue"].values.tolist()
+    [[0.0, 1.0, 4.0], [0.0, 1.0, 9.0]]
+    """
+    (path,) = paths
+    where = f"{path} (format 'npz')"
+    arrays = _load(path)
+    has_ev, has_freq = "eigenvalues" in arrays, "frequencies" in arrays
+    if has_ev == has_freq:
+        raise AdapterError(
+            f"{where}: expected exactly one of the keys 'eigenvalues' or 'frequencies', found keys "
+            f"{sorted(arrays)}; save e.g. numpy.savez(path, eigenvalues=lam)"
+        )
+    key = "eigenvalues" if has_ev else "frequencies"
+    kind = "eigenvalue" if has_ev else "frequency"
+    if values is not None and values != kind:
+        raise AdapterError(f"{where}: values={values!r} but the archive stores {key!r}; drop the option")
+    raw = _numeric(arrays, key, where)
+    assert raw is not None
+    if raw.ndim not in (1, 2) or raw.size == 0:
+        raise AdapterError(
+            f"{where}: {key!r} has shape {raw.shape}; expected (n_mode,) for one sample or "
+            "(n_sample, n_mode), non-empty"
+        )
+    one_sample = raw.ndim == 1
+    lam = raw[None, :] if one_sample else raw
+    n_sample = lam.shape[0]
+
+    def per_sample(name: str) -> np.ndarray | None:
+        arr = _numeric(arrays, name, where)
+        if arr is None:
+            return None
+        return arr[None, ...] if one_sample else arr
+
+    vectors = per_sample("eigenvectors")
+    positions = per_sample("positions")
+    box = _numeric(arrays, "box_length", where)
+    if box is not None:
+        if box.ndim == 0:
+            box = np.full(n_sample, float(box))
+        elif one_sample:
+            box = box[None, ...]
+    modes = _numeric(arrays, "vector_modes", where)
+
+    candidates: dict[str, int] = {}
+    if spatial_dimension is not None:
+        candidates["option spatial_dimension"] = as_spatial_dimension(spatial_dimension, where)
+    if "spatial_dimension" in arrays:
+        candidates["key 'spatial_dimension'"] = as_spatial_dimension(arrays["spatial_dimension"], where)
+    if positions is not None and positions.ndim == 3:
+        candidates["shape of 'positions'"] = int(positions.shape[2])
+    if vectors is not None and vectors.ndim == 4:
+        candidates["shape of 'eigenvectors'"] = int(vectors.shape[3])
+    if box is not None and box.ndim == 2:
+        candidates["shape of 'box_length'"] = int(box.shape[1])
+    if not candidates:
+        raise AdapterError(
+            f"{where}: the spatial dimension is unknown (no 'spatial_dimension' key, no positions); "
+            "pass spatial_dimension=2 or 3 (CLI: --set spatial_dimension=3) or save it in the archive"
+        )
+    if len(set(candidates.values())) > 1:
+        raise AdapterError(f"{where}: the spatial dimension is inconsistent: {candidates}; make them agree")
+    d = next(iter(candidates.values()))
+
+    if zero_modes is None and "zero_modes" in arrays:
+        zm = arrays["zero_modes"]
+        if zm.ndim != 0 or zm.dtype.kind not in "iu":
+            raise AdapterError(f"{where}: key 'zero_modes' must be a scalar integer, found {zm!r}")
+        zero_modes = int(zm)
+    ignored = sorted(set(arrays) - set(NPZ_KEYS))
+    extra: dict[str, object] = {"adapter_ignored_keys": " ".join(ignored)} if ignored else {}
+    return spectrum_dataset(
+        lam,
+        paths=paths,
+        format_name="npz",
+        spatial_dimension=d,
+        values=kind,
+        zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance,
+        units=units,
+        site_degrees_of_freedom=site_degrees_of_freedom,
+        position=positions,
+        box_length=box,
+        eigenvector=vectors,
+        vector_modes=modes,
+        extra_attrs=extra,
+    )

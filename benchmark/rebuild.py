@@ -1,0 +1,185 @@
+"""Rebuild catalogued reference datasets from their recipes and compare with the catalogue.
+
+:func:`build` regenerates a dataset with
+:func:`vdosbench.generators.run_ensemble` and reports in a
+:class:`BuildReport` how it compares with the catalogue
+(:mod:`vdosbench.datasets.catalog`): the *file* hash cannot match (the
+``history`` attribute carries the time of the run); the *content* hash
+(:func:`~vdosbench.datasets.catalog.content_sha256`) matches when the rebuild
+is bitwise identical apart from ``history``; and, when a verified reference
+copy is at hand (shipped or cached), the largest eigenvalue difference is
+reported, which is what to look at across machines (LAPACK builds may differ
+in the last bits).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256, get_entry
+from vdosbench.datasets.fetch import cached_path
+from vdosbench.generators import run_ensemble
+
+__all__ = ["EIGENVALUE_TOLERANCE", "BuildReport", "build"]
+
+#: Relative eigenvalue difference below which a rebuild counts as reproducing the reference.
+EIGENVALUE_TOLERANCE = 1e-10
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """How a rebuilt dataset compares with its catalogue entry.
+
+    Attributes
+    ----------
+    name
+        The entry.
+    path
+        The rebuilt ``ensemble.nc``.
+    sha256, expected_sha256
+        File hashes (never equal: ``history`` records the time of the run).
+    content_sha256, expected_content_sha256
+        Content hashes (equal when the rebuild is bitwise identical apart from ``history``).
+    reference
+        The verified copy the eigenvalues were compared with, or ``None``.
+    eigenvalue_max_abs_diff, eigenvalue_max_rel_diff
+        Largest |Δλ| and |Δλ| / max|λ| against ``reference`` (``None`` without one).
+    differing_attrs
+        Global attributes (other than ``history``) whose values differ from the reference.
+    """
+
+    name: str
+    path: Path
+    sha256: str
+    expected_sha256: str
+    content_sha256: str
+    expected_content_sha256: str
+    reference: Path | None
+    eigenvalue_max_abs_diff: float | None
+    eigenvalue_max_rel_diff: float | None
+    differing_attrs: tuple[str, ...]
+
+    @property
+    def file_identical(self) -> bool:
+        """The file's bytes equal the catalogued file's."""
+        return self.sha256 == self.expected_sha256
+
+    @property
+    def content_identical(self) -> bool:
+        """Data and metadata equal the catalogued dataset's bit for bit (apart from ``history``)."""
+        return self.content_sha256 == self.expected_content_sha256
+
+    @property
+    def reproduced(self) -> bool:
+        """Content identical, or eigenvalues within :data:`EIGENVALUE_TOLERANCE` (relative) of the reference."""
+        if self.content_identical:
+            return True
+        return self.eigenvalue_max_rel_diff is not None and self.eigenvalue_max_rel_diff <= EIGENVALUE_TOLERANCE
+
+    def summary(self) -> str:
+        """A few lines for ``vdosbench build``."""
+        lines = [
+            f"built {self.name} -> {self.path}",
+            f"  file sha256    {self.sha256} ({'matches' if self.file_identical else 'differs: expected, the history attribute records the run time'})",
+            f"  content sha256 {self.content_sha256} "
+            f"({'matches the catalogue: bitwise identical apart from history' if self.content_identical else 'differs from the catalogue ' + self.expected_content_sha256})",
+        ]
+        if self.reference is None:
+            lines.append("  eigenvalues    not compared (no verified reference copy at hand: vdosbench fetch NAME first)")
+        else:
+            lines.append(
+                f"  eigenvalues    max |diff| = {self.eigenvalue_max_abs_diff:.3g}, "
+                f"max |diff|/max|lambda| = {self.eigenvalue_max_rel_diff:.3g} against {self.reference}"
+            )
+        if self.differing_attrs:
+            lines.append(f"  attributes that differ: {', '.join(self.differing_attrs)}")
+        lines.append(f"  reproduced: {'yes' if self.reproduced else 'no'}")
+        return "\n".join(lines)
+
+
+def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
+    """A verified copy already on this machine (shipped or cached), without downloading."""
+    candidates = [entry.shipped_path, cached_path(entry, cache_dir)]
+    for path in candidates:
+        if path is not None and path.exists() and file_sha256(path) == entry.sha256:
+            return path
+    return None
+
+
+def build(
+    name: str | CatalogEntry,
+    output: str | os.PathLike[str],
+    *,
+    n_workers: int | None = None,
+    scheduler_address: str | None = None,
+    blas_threads: int = 1,
+    progress: bool = True,
+    client: Any = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> BuildReport:
+    """Regenerate a catalogued dataset from its recipe and compare it with the catalogue.
+
+    Parameters
+    ----------
+    name
+        A catalogue name or entry.
+    output
+        Ensemble folder for :func:`vdosbench.generators.run_ensemble`
+        (``output/ensemble.nc`` is the dataset; a re-run resumes).
+    n_workers, scheduler_address, blas_threads, progress, client
+        Passed to ``run_ensemble`` (local Dask cluster by default).
+    cache_dir
+        Where to look for a cached reference copy to compare eigenvalues with.
+
+    Returns
+    -------
+    BuildReport
+        Hashes and eigenvalue agreement; ``report.summary()`` prints them.
+    """
+    entry = name if isinstance(name, CatalogEntry) else get_entry(name)
+    root = Path(output)
+    run_ensemble(
+        entry.recipe.generator,
+        **entry.recipe.run_ensemble_arguments(),
+        output=root,
+        n_workers=n_workers,
+        scheduler_address=scheduler_address,
+        blas_threads=blas_threads,
+        progress=progress,
+        client=client,
+    )
+    path = root / "ensemble.nc"
+    reference = _local_reference(entry, cache_dir)
+    abs_diff = rel_diff = None
+    differing: tuple[str, ...] = ()
+    if reference is not None:
+        with xr.open_dataset(path, engine="netcdf4") as built, xr.open_dataset(reference, engine="netcdf4") as ref:
+            a = np.asarray(built["eigenvalue"].values, dtype=float)
+            b = np.asarray(ref["eigenvalue"].values, dtype=float)
+            if a.shape == b.shape:
+                abs_diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+                rel_diff = abs_diff / max(float(np.max(np.abs(b))), np.finfo(float).tiny)
+            else:
+                abs_diff = rel_diff = float("inf")
+            keys = (set(built.attrs) | set(ref.attrs)) - {"history"}
+            differing = tuple(
+                sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k)))
+            )
+    return BuildReport(
+        name=entry.name,
+        path=path,
+        sha256=file_sha256(path),
+        expected_sha256=entry.sha256,
+        content_sha256=content_sha256(path),
+        expected_content_sha256=entry.content_sha256,
+        reference=reference,
+        eigenvalue_max_abs_diff=abs_diff,
+        eigenvalue_max_rel_diff=rel_diff,
+        differing_attrs=differing,
+    )

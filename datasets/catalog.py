@@ -1,0 +1,344 @@
+"""The catalogue of reference datasets (``catalog.toml``) and their checksums.
+
+Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
+
+``description``, ``source``
+    What the dataset is and where it comes from (which generator, which seed paper).
+``recipe``
+    How to rebuild it: ``generator``, ``grid``, ``fixed``, ``n_samples``,
+    ``root_seed`` — the arguments of
+    :func:`vdosbench.generators.run_ensemble`.
+``size``, ``sha256``
+    Bytes and SHA-256 of the file (``ensemble.nc``) a download must match.
+``content_sha256``
+    SHA-256 of the file's *content* (:func:`content_sha256`): every variable's
+    name, dims, dtype, attributes and bytes and every global attribute except
+    the run-specific ``history`` (its time stamp).  A rebuild on the same
+    machine reproduces it; the file hash cannot match a rebuild, because
+    ``history`` differs by design.
+``urls``
+    Download locations, tried in order; may be empty (no hosting yet).
+``shipped``
+    File name under ``vdosbench/datasets/reference/`` when the package
+    ships the file (small reference datasets for the demo and tests).
+``citation``, ``licence``
+    Whom to cite and the terms of use.
+
+Examples
+--------
+>>> from vdosbench.datasets.catalog import get_entry, list_entries
+>>> entry = get_entry("spring-network-16")
+>>> entry.recipe.generator, entry.shipped_path is not None
+('spring_network', True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+__all__ = [
+    "CATALOG_PATH",
+    "REFERENCE_DIR",
+    "CONTENT_EXCLUDED_ATTRS",
+    "CatalogEntry",
+    "CatalogError",
+    "Recipe",
+    "content_sha256",
+    "entry_names",
+    "file_sha256",
+    "get_entry",
+    "list_entries",
+    "load_catalog",
+]
+
+#: The catalogue shipped with the package.
+CATALOG_PATH = Path(__file__).resolve().parent / "catalog.toml"
+#: Folder of the reference files shipped with the package.
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+#: Global attributes left out of :func:`content_sha256` (they change from run to run).
+CONTENT_EXCLUDED_ATTRS = ("history",)
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+
+class CatalogError(ValueError):
+    """A catalogue file is malformed (names the entry, the field and the fix)."""
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to rebuild a dataset with :func:`vdosbench.generators.run_ensemble`.
+
+    Attributes
+    ----------
+    generator
+        Registered generator name.
+    grid
+        Grid parameter → values (the ensemble's parameter dimensions, in order).
+    fixed
+        Other parameters.
+    n_samples
+        Samples per grid point.
+    root_seed
+        Root of every sample's seed.
+    """
+
+    generator: str
+    grid: Mapping[str, tuple[Any, ...]]
+    fixed: Mapping[str, Any]
+    n_samples: int
+    root_seed: int
+
+    def run_ensemble_arguments(self) -> dict[str, Any]:
+        """Keyword arguments for ``run_ensemble`` (besides ``output``)."""
+        return {
+            "grid": {k: list(v) for k, v in self.grid.items()},
+            "fixed": dict(self.fixed),
+            "n_samples": self.n_samples,
+            "root_seed": self.root_seed,
+        }
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One reference dataset (fields described in the module docstring)."""
+
+    name: str
+    description: str
+    source: str
+    recipe: Recipe
+    size: int
+    sha256: str
+    content_sha256: str
+    citation: str
+    licence: str
+    urls: tuple[str, ...] = ()
+    shipped: str | None = None
+    catalog: Path = field(default=CATALOG_PATH, compare=False, repr=False)
+
+    @property
+    def file_name(self) -> str:
+        """Name of the file in a cache: ``NAME-<first 12 hex of sha256>.nc`` (versions never collide)."""
+        return f"{self.name}-{self.sha256[:12]}.nc"
+
+    @property
+    def shipped_path(self) -> Path | None:
+        """Path of the shipped copy, or ``None`` when the package ships none."""
+        if self.shipped is None:
+            return None
+        return self.catalog.parent / "reference" / self.shipped
+
+    def summary(self) -> str:
+        """One line for ``vdosbench list``."""
+        where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
+        grid = ", ".join(f"{k}={list(v)}" for k, v in self.recipe.grid.items())
+        return (
+            f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
+            f"{self.recipe.n_samples} samples; {self.size / 1024:.0f} KiB; {where}]"
+        )
+
+
+def _require(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in table:
+        raise CatalogError(f"{where}: missing field {key!r}; add it (see vdosbench.datasets.catalog)")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise CatalogError(f"{where}: field {key!r} is {value!r}; expected {kind}")
+    return value
+
+
+def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
+    where = f"{catalog}: dataset {name!r}"
+    if not _NAME.match(name):
+        raise CatalogError(f"{where}: name must match {_NAME.pattern} (lower case, digits, . _ -)")
+    valid = {f.name for f in fields(CatalogEntry)} - {"name", "catalog"}
+    unknown = sorted(set(table) - valid)
+    if unknown:
+        raise CatalogError(f"{where}: unknown field(s) {unknown}; valid fields are {sorted(valid)}")
+    rec = _require(table, "recipe", dict, where)
+    rwhere = f"{where} recipe"
+    rvalid = {"generator", "grid", "fixed", "n_samples", "root_seed"}
+    if set(rec) - rvalid:
+        raise CatalogError(f"{rwhere}: unknown field(s) {sorted(set(rec) - rvalid)}; valid fields are {sorted(rvalid)}")
+    grid = _require(rec, "grid", dict, rwhere)
+    if not all(isinstance(v, list) and v for v in grid.values()):
+        raise CatalogError(f"{rwhere}: every grid parameter needs a non-empty list of values")
+    recipe = Recipe(
+        generator=_require(rec, "generator", str, rwhere),
+        grid={k: tuple(v) for k, v in grid.items()},
+        fixed=dict(rec.get("fixed", {})),
+        n_samples=_require(rec, "n_samples", int, rwhere),
+        root_seed=_require(rec, "root_seed", int, rwhere),
+    )
+    hashes = {}
+    for key in ("sha256", "content_sha256"):
+        value = _require(table, key, str, where).lower()
+        if not _SHA256.match(value):
+            raise CatalogError(f"{where}: {key} {value!r} is not 64 hexadecimal digits")
+        hashes[key] = value
+    urls = table.get("urls", [])
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
+        raise CatalogError(f"{where}: urls must be a list of strings (it may be empty)")
+    size = _require(table, "size", int, where)
+    if size <= 0:
+        raise CatalogError(f"{where}: size must be > 0 bytes, found {size}")
+    shipped = table.get("shipped")
+    if shipped is not None and (not isinstance(shipped, str) or "/" in shipped or "\\" in shipped):
+        raise CatalogError(f"{where}: shipped must be a plain file name under reference/, found {shipped!r}")
+    return CatalogEntry(
+        name=name,
+        description=_require(table, "description", str, where),
+        source=_require(table, "source", str, where),
+        recipe=recipe,
+        size=size,
+        sha256=hashes["sha256"],
+        content_sha256=hashes["content_sha256"],
+        citation=_require(table, "citation", str, where),
+        licence=_require(table, "licence", str, where),
+        urls=tuple(urls),
+        shipped=shipped,
+        catalog=catalog,
+    )
+
+
+def load_catalog(path: str | os.PathLike[str] | None = None) -> dict[str, CatalogEntry]:
+    """Entries of a catalogue file, by name.
+
+    Parameters
+    ----------
+    path
+        A TOML file with ``[datasets.NAME]`` tables; default the shipped
+        :data:`CATALOG_PATH`.
+
+    Raises
+    ------
+    CatalogError
+        On a malformed file or entry.
+    """
+    p = Path(path) if path is not None else CATALOG_PATH
+    try:
+        with open(p, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogError(f"{p}: not valid TOML ({e})") from e
+    tables = data.get("datasets")
+    if not isinstance(tables, dict):
+        raise CatalogError(f"{p}: no [datasets.NAME] tables")
+    return {name: _entry(name, table, p.resolve()) for name, table in tables.items()}
+
+
+def entry_names(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Names of the catalogued datasets, sorted."""
+    return sorted(load_catalog(path))
+
+
+def list_entries(path: str | os.PathLike[str] | None = None) -> list[CatalogEntry]:
+    """Every catalogue entry, sorted by name (for ``vdosbench list``).
+
+    Examples
+    --------
+    >>> [e.name for e in list_entries()]
+    ['nine-node-toy', 'spring-network-16']
+    """
+    catalog = load_catalog(path)
+    return [catalog[name] for name in sorted(catalog)]
+
+
+def get_entry(name: str, path: str | os.PathLike[str] | None = None) -> CatalogEntry:
+    """The entry ``name``; an unknown name lists the valid ones.
+
+    Examples
+    --------
+    >>> get_entry("no-such-dataset")
+    Traceback (most recent call last):
+    ...
+    KeyError: "unknown dataset 'no-such-dataset'; catalogued datasets are ['nine-node-toy', 'spring-network-16']"
+    """
+    catalog = load_catalog(path)
+    try:
+        return catalog[name]
+    except KeyError:
+        raise KeyError(f"unknown dataset {name!r}; catalogued datasets are {sorted(catalog)}") from None
+
+
+def file_sha256(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def content_sha256(data: xr.Dataset | str | os.PathLike[str]) -> str:
+    """SHA-256 of a dataset's content, independent of the run-specific attributes.
+
+    Hashed, in a fixed order: every global attribute except
+    :data:`CONTENT_EXCLUDED_ATTRS`; for every variable and coordinate (sorted
+    by name) its name, dims, dtype, shape, attributes and values (numbers as
+    little-endian bytes, strings as UTF-8).  Two files with equal content
+    hashes hold bitwise-identical data and metadata apart from ``history``.
+
+    Parameters
+    ----------
+    data
+        A dataset, or a netCDF file (opened without decoding differences:
+        always hash the same way, from the file, to compare files).
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> a, b = mock_spectrum(), mock_spectrum()
+    >>> b.attrs["history"] = "another run"
+    >>> content_sha256(a) == content_sha256(b), content_sha256(a) == content_sha256(mock_spectrum(seed=1))
+    (True, False)
+    """
+    if isinstance(data, xr.Dataset):
+        ds = data
+    else:
+        with xr.open_dataset(data, engine="netcdf4") as opened:
+            ds = opened.load()
+    digest = hashlib.sha256()
+    attrs = {k: _plain(v) for k, v in sorted(ds.attrs.items()) if k not in CONTENT_EXCLUDED_ATTRS}
+    digest.update(json.dumps(attrs, sort_keys=True, default=str).encode())
+    for name in sorted(str(n) for n in ds.variables):
+        var = ds.variables[name]
+        head = {
+            "name": name,
+            "dims": list(var.dims),
+            "dtype": str(var.dtype),
+            "shape": list(var.shape),
+            "attrs": {k: _plain(v) for k, v in sorted(var.attrs.items())},
+        }
+        digest.update(json.dumps(head, sort_keys=True, default=str).encode())
+        values = np.asarray(var.values)
+        if values.dtype.kind in "OUS":
+            digest.update("\0".join(str(v) for v in values.ravel()).encode())
+        else:
+            digest.update(np.ascontiguousarray(values).astype(values.dtype.newbyteorder("<"), copy=False).tobytes())
+    return digest.hexdigest()
