@@ -35,6 +35,23 @@ from .het import (
 )
 from .het_datasets import HET_FINITE_SIZE, HET_SCBA, FiniteSizeHETParams, HETParams, het_finite_size, het_scba
 from .ghet import GHET_TYPE2, Type2Spectrum, ghet_from_dataset, ghet_type2, type2_exponent, type2_from_stresses, type2_power_law
+from .inhomogeneous_medium import (
+    INHOMOGENEOUS_MEDIUM,
+    Medium,
+    MediumParams,
+    build_medium,
+    gaussian_random_field,
+    inhomogeneous_medium_sample,
+    layered_conductance,
+    layered_spectrum,
+)
+from .inhomogeneous_closed_form import (
+    INHOMOGENEOUS_MEDIUM_CLOSED_FORM,
+    ClosedFormParams,
+    closed_form_dataset,
+    closed_form_dos,
+)
+from .current_correlation import current_correlation, medium_current_correlation
 from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .ensemble import (
     RUN_SPECIFIC_ATTRS,
@@ -106,6 +123,21 @@ __all__ = [
     "type2_exponent",
     "type2_from_stresses",
     "type2_power_law",
+    # seed 000 (generators/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py)
+    "INHOMOGENEOUS_MEDIUM",
+    "INHOMOGENEOUS_MEDIUM_CLOSED_FORM",
+    "ClosedFormParams",
+    "Medium",
+    "MediumParams",
+    "build_medium",
+    "closed_form_dataset",
+    "closed_form_dos",
+    "current_correlation",
+    "gaussian_random_field",
+    "inhomogeneous_medium_sample",
+    "layered_conductance",
+    "layered_spectrum",
+    "medium_current_correlation",
     # pair potentials (generators/potentials.py)
     "INFINITE_ORDER",
     "PairPotential",

@@ -114,6 +114,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from .parameters import check_integer, check_real
+
 __all__ = [
     "DEFAULT_BOX_EDGES",
     "DEFAULT_BULK_RATIO",
@@ -181,24 +183,6 @@ class SCBAConvergenceError(RuntimeError):
 # ----------------------------------------------------------------------------- checks
 
 
-def _real(name: str, value: object, *, minimum: float | None = None, strict: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, found {value!r} ({type(value).__name__}); pass a float")
-    out = float(value)
-    if not math.isfinite(out):
-        raise ValueError(f"{name} must be finite, found {out}; pass a finite number")
-    if minimum is not None and (out < minimum or (strict and out == minimum)):
-        relation = ">" if strict else "≥"
-        raise ValueError(f"{name} must be {relation} {minimum:g}, found {out:g}; pass a larger value")
-    return out
-
-
-def _integer(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer ≥ {minimum}, found {value!r} ({type(value).__name__}); pass an int")
-    if int(value) < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, found {int(value)}; pass a larger value")
-    return int(value)
 
 
 # ----------------------------------------------------------------------------- wavevectors
@@ -245,7 +229,7 @@ class Wavevectors:
     @classmethod
     def periodic_box(cls, box_edge: float) -> Wavevectors:
         """The wavevectors k = 2πn/L, 0 < |k| < k_ξ, of a periodic cube; ``box_edge`` = L k_ξ/2π > 1."""
-        ell = _real("box_edge", box_edge, minimum=1.0, strict=True)
+        ell = check_real("box_edge", box_edge, minimum=1.0, strict=True)
         n_max = math.floor(ell)
         r = np.arange(-n_max, n_max + 1)
         s = (r[:, None, None] ** 2 + r[None, :, None] ** 2 + r[None, None, :] ** 2).ravel()
@@ -485,13 +469,13 @@ def solve_self_energy(
             f"lam must be a non-empty, strictly ascending grid of finite λ ≥ 0, found {lm[:5]}...; "
             "pass e.g. np.linspace(1e-4, 5, 500)"
         )
-    gamma = _real("gamma", gamma, minimum=0.0)
-    bulk_ratio = _real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
+    gamma = check_real("gamma", gamma, minimum=0.0)
+    bulk_ratio = check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
     wv = Wavevectors.continuum() if box_edge is None else Wavevectors.periodic_box(box_edge)
     if eta is None:
         eta = DEFAULT_ETA if wv.is_continuum else FINITE_SIZE_ETA
-    eta = _real("eta", eta, minimum=0.0, strict=True)
-    tolerance = _real("tolerance", tolerance, minimum=0.0, strict=True)
+    eta = check_real("eta", eta, minimum=0.0, strict=True)
+    tolerance = check_real("tolerance", tolerance, minimum=0.0, strict=True)
 
     top = _top_of_band(bulk_ratio)
     start = max(top, float(lm[-1]))
@@ -617,7 +601,7 @@ def marginal_point(bulk_ratio: float = DEFAULT_BULK_RATIO) -> MarginalPoint:
     >>> round(marginal_point(1e8).gamma_c, 6)  # K̃ → ∞: B̃ → 0, γ_c → 1/4
     0.25
     """
-    k = _real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
+    k = check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
     x = np.polynomial.Polynomial([0.0, 1.0])
     num = x * (1.0 - x) * (3.0 * k + 4.0 * x)
     den = 3.0 * k + 6.0 * x
@@ -652,8 +636,8 @@ def self_energy_at_zero(gamma: float, bulk_ratio: float = DEFAULT_BULK_RATIO) ->
     >>> self_energy_at_zero(1.1 * mp.gamma_c).imag > 0
     True
     """
-    g = _real("gamma", gamma, minimum=0.0)
-    k = _real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
+    g = check_real("gamma", gamma, minimum=0.0)
+    k = check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
     if g == 0.0:
         return 0j
     roots = _zero_roots(g, k)
@@ -742,8 +726,8 @@ def finite_size_gap(gamma: float, bulk_ratio: float = DEFAULT_BULK_RATIO, box_ed
     >>> bool(gaps[0] > gaps[1] > gaps[2] > 0), round(finite_size_gap(gc, 3.0, 3.0).gap_edge, 12)
     (True, 0.0)
     """
-    k = _real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
-    g = _real("gamma", gamma, minimum=0.0, strict=True)
+    k = check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
+    g = check_real("gamma", gamma, minimum=0.0, strict=True)
     wv = Wavevectors.periodic_box(box_edge)
     assert wv.box_edge is not None
     mp = marginal_point(k)
@@ -817,7 +801,7 @@ def debye_dos(omega: Sequence[float] | np.ndarray, bulk_ratio: float = DEFAULT_B
     [0.52771, 0.24943, 0.0]
     """
     w = np.asarray(omega, dtype=float)
-    v_l = math.sqrt(_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True) + 4.0 / 3.0)
+    v_l = math.sqrt(check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True) + 4.0 / 3.0)
     return w**2 * (2.0 * (w < 1.0) + (w < v_l) / v_l**3)
 
 
@@ -836,11 +820,11 @@ def default_omega_grid(
     >>> w.size, float(w[0]), round(float(w[-1]), 4)
     (100, 0.001, 2.7062)
     """
-    n = _integer("n_omega", n_omega, 20)
-    lo = _real("omega_min", omega_min, minimum=0.0, strict=True)
+    n = check_integer("n_omega", n_omega, 20)
+    lo = check_real("omega_min", omega_min, minimum=0.0, strict=True)
     if lo >= 0.05:
         raise ValueError(f"omega_min must be < 0.05, found {lo:g}; the log-spaced part of the grid ends at 0.05")
-    top = _real("omega_max_factor", omega_max_factor, minimum=1.0, strict=True) * math.sqrt(bulk_ratio + 4.0 / 3.0)
+    top = check_real("omega_max_factor", omega_max_factor, minimum=1.0, strict=True) * math.sqrt(bulk_ratio + 4.0 / 3.0)
     n_log = n // 10
     return np.concatenate([np.geomspace(lo, 0.05, n_log, endpoint=False), np.linspace(0.05, top, n - n_log)])
 
@@ -885,7 +869,7 @@ def quantile_eigenvalues(
     """
     w = np.asarray(omega, dtype=float).ravel()
     g = np.asarray(dos, dtype=float).ravel()
-    m = _integer("n_modes", n_modes, 1)
+    m = check_integer("n_modes", n_modes, 1)
     if w.shape != g.shape or w.size < 2 or w[0] <= 0 or np.any(np.diff(w) <= 0):
         raise ValueError(
             f"omega must be an ascending grid of positive frequencies with one dos value each, found "

@@ -36,8 +36,6 @@ from .het import (
     MarginalPoint,
     SelfEnergy,
     Wavevectors,
-    _integer,
-    _real,
     boson_peak_frequency,
     default_omega_grid,
     finite_size_gap,
@@ -46,6 +44,7 @@ from .het import (
     self_energy_at_zero,
     solve_self_energy,
 )
+from .parameters import check_integer, check_real
 from .registry import Generator, register
 
 __all__ = [
@@ -102,7 +101,7 @@ class HETParams:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        r = _real("gamma_ratio", self.gamma_ratio)
+        r = check_real("gamma_ratio", self.gamma_ratio)
         if not 0.0 <= r <= 1.0:
             raise ValueError(
                 f"gamma_ratio must lie in [0, 1], found {r:g}; above the marginal point the SCBA spectrum "
@@ -110,13 +109,13 @@ class HETParams:
                 "for gamma > gamma_c"
             )
         set_(self, "gamma_ratio", r)
-        set_(self, "bulk_ratio", _real("bulk_ratio", self.bulk_ratio, minimum=0.0, strict=True))
-        set_(self, "n_modes", _integer("n_modes", self.n_modes, 1))
-        set_(self, "n_omega", _integer("n_omega", self.n_omega, 20))
-        set_(self, "omega_min", _real("omega_min", self.omega_min, minimum=0.0, strict=True))
-        set_(self, "omega_max_factor", _real("omega_max_factor", self.omega_max_factor, minimum=1.0, strict=True))
-        set_(self, "eta", _real("eta", self.eta, minimum=0.0, strict=True))
-        set_(self, "tolerance", _real("tolerance", self.tolerance, minimum=0.0, strict=True))
+        set_(self, "bulk_ratio", check_real("bulk_ratio", self.bulk_ratio, minimum=0.0, strict=True))
+        set_(self, "n_modes", check_integer("n_modes", self.n_modes, 1))
+        set_(self, "n_omega", check_integer("n_omega", self.n_omega, 20))
+        set_(self, "omega_min", check_real("omega_min", self.omega_min, minimum=0.0, strict=True))
+        set_(self, "omega_max_factor", check_real("omega_max_factor", self.omega_max_factor, minimum=1.0, strict=True))
+        set_(self, "eta", check_real("eta", self.eta, minimum=0.0, strict=True))
+        set_(self, "tolerance", check_real("tolerance", self.tolerance, minimum=0.0, strict=True))
 
     @classmethod
     def from_mapping(cls, params: Mapping[str, Any]) -> Self:
@@ -166,7 +165,7 @@ class FiniteSizeHETParams(HETParams):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        object.__setattr__(self, "box_edge", _real("box_edge", self.box_edge, minimum=1.0, strict=True))
+        object.__setattr__(self, "box_edge", check_real("box_edge", self.box_edge, minimum=1.0, strict=True))
 
 
 # ----------------------------------------------------------------------------- datasets
@@ -340,7 +339,7 @@ def het_scba_sample(
     {'sample': 1, 'mode': 100, 'omega': 300}
     """
     p = params if isinstance(params, HETParams) else HETParams.from_mapping(params)
-    sample = _integer("sample", sample, 0)
+    sample = check_integer("sample", sample, 0)
     omega = p.omega_grid()
     sol = solve_self_energy(omega**2, p.gamma, p.bulk_ratio, eta=p.eta, tolerance=p.tolerance)
     coords, data_vars, attrs = _curve_dataset(
@@ -386,7 +385,7 @@ def het_finite_size_sample(
     True
     """
     p = params if isinstance(params, FiniteSizeHETParams) else FiniteSizeHETParams.from_mapping(params)
-    sample = _integer("sample", sample, 0)
+    sample = check_integer("sample", sample, 0)
     omega = p.omega_grid()
     sol = solve_self_energy(omega**2, p.gamma, p.bulk_ratio, box_edge=p.box_edge, eta=p.eta, tolerance=p.tolerance)
     coords, data_vars, attrs = _curve_dataset(

@@ -44,6 +44,7 @@ from scipy.spatial import cKDTree
 
 from vdosbench.datasets import convention_attrs
 
+from .parameters import check_integer, check_real, seed_attrs
 from .registry import Generator, register
 from .spectra import default_vector_modes, full_spectrum, laplacian_zero_modes
 
@@ -75,21 +76,6 @@ REFERENCE = (
 )
 
 
-def _integer(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer ≥ {minimum}, found {value!r} ({type(value).__name__}); pass an int")
-    if int(value) < minimum:
-        raise ValueError(f"{name} must be an integer ≥ {minimum}, found {int(value)}; pass a larger value")
-    return int(value)
-
-
-def _real(name: str, value: object) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, found {value!r} ({type(value).__name__}); pass a float")
-    out = float(value)
-    if not np.isfinite(out):
-        raise ValueError(f"{name} must be finite, found {out}; pass a finite number")
-    return out
 
 
 @dataclass(frozen=True)
@@ -141,19 +127,19 @@ class SpringNetworkParams:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "n_side", _integer("n_side", self.n_side, 3))
-        a = _real("lattice_constant", self.lattice_constant)
+        set_(self, "n_side", check_integer("n_side", self.n_side, 3))
+        a = check_real("lattice_constant", self.lattice_constant)
         if a <= 0:
             raise ValueError(f"lattice_constant must be > 0, found {a}; pass a positive length")
         set_(self, "lattice_constant", a)
-        t0 = _real("t0", self.t0)
+        t0 = check_real("t0", self.t0)
         if t0 <= 0:
             raise ValueError(
                 f"t0 must be > 0, found {t0}; springs must be positive for a stable network "
                 "(and for the exact count of zero modes)"
             )
         set_(self, "t0", t0)
-        delta = _real("delta", self.delta)
+        delta = check_real("delta", self.delta)
         if not 0.0 <= delta < 0.5 * a:
             raise ValueError(
                 f"delta must satisfy 0 <= delta < lattice_constant/2 = {0.5 * a:g}, found {delta:g}; "
@@ -166,13 +152,13 @@ class SpringNetworkParams:
             if not isinstance(value, (str, np.str_)) or str(value) not in valid:
                 raise ValueError(f"unknown {name} {value!r}; expected one of {valid}")
             set_(self, name, str(value))
-        set_(self, "n_vectors", _integer("n_vectors", self.n_vectors, 0))
+        set_(self, "n_vectors", check_integer("n_vectors", self.n_vectors, 0))
         if isinstance(self.vector_modes, (str, bytes)) or not hasattr(self.vector_modes, "__iter__"):
             raise TypeError(
                 f"vector_modes must be a sequence of mode indices, found {self.vector_modes!r}; "
                 "pass e.g. (100, 200)"
             )
-        modes = tuple(_integer("vector_modes entry", m, 0) for m in self.vector_modes)
+        modes = tuple(check_integer("vector_modes entry", m, 0) for m in self.vector_modes)
         if modes and max(modes) >= self.n_site:
             raise ValueError(
                 f"vector_modes must lie in [0, {self.n_site}) for n_side={self.n_side}, "
@@ -396,15 +382,6 @@ def build_spring_network(params: SpringNetworkParams, seed: np.random.SeedSequen
     )
 
 
-def _seed_attrs(seed: np.random.SeedSequence | int) -> dict[str, object]:
-    seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    entropy = seq.entropy
-    if isinstance(entropy, (int, np.integer)) and 0 <= int(entropy) < 2**63:
-        root: object = int(entropy)
-    else:
-        root = str(entropy)
-    return {"root_seed": root, "seed_spawn_key": str(tuple(int(k) for k in seq.spawn_key))}
-
 
 def spring_network_sample(
     params: Mapping[str, Any] | SpringNetworkParams,
@@ -451,7 +428,7 @@ def spring_network_sample(
     from vdosbench import __version__
 
     p = params if isinstance(params, SpringNetworkParams) else SpringNetworkParams.from_mapping(params)
-    sample = _integer("sample", sample, 0)
+    sample = check_integer("sample", sample, 0)
     net = build_spring_network(p, seed)
     hessian = net.hessian()
     modes = default_vector_modes(p.n_site, p.n_vectors, p.vector_modes)
@@ -534,7 +511,7 @@ def spring_network_sample(
         vector_mode_rule="modes 1..n_vectors plus vector_modes (fixed indices for every sample)",
         generator="spring_network",
         generator_version=GENERATOR_VERSION,
-        **_seed_attrs(seed),
+        **seed_attrs(seed),
         vdosbench_version=__version__,
     )
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
