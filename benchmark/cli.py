@@ -23,6 +23,7 @@ examples:
   vdosbench generate spring_network --grid delta=0.1,0.3 --grid connectivity=cutoff \\
       --set n_side=30 --samples 4 --workers 2 --output runs/small
   vdosbench generate nine_node_toy --output runs/toy
+  vdosbench generate --recipe soft_spheres_n1000_small --output runs/glass_small
   vdosbench score runs/seed002/ensemble.nc runs/toy/ensemble.nc --output runs/report
   vdosbench score data.nc --claims my_claims.toml --strict   # exit 1 on refuted/inconclusive
   vdosbench claims                                 # list the claims and their sources
@@ -73,12 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     gen = sub.add_parser("generate", help="run a generator over a parameter grid x samples on Dask",
                          epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    gen.add_argument("generator", help="generator name (e.g. spring_network, nine_node_toy)")
+    gen.add_argument("generator", nargs="?", default=None,
+                     help="generator name (e.g. spring_network, soft_spheres, het_scba); omit with --recipe")
+    gen.add_argument("--recipe", default=None,
+                     help="a named recipe (the paper's datasets, e.g. soft_spheres_n1000, soft_spheres_n1000_small)")
     gen.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
                      help="grid parameter values (default: the generator's, i.e. the paper's)")
     gen.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter")
-    gen.add_argument("--samples", type=int, default=10, help="samples per grid point (default 10)")
-    gen.add_argument("--seed", type=int, default=20260, help="root seed (default 20260)")
+    gen.add_argument("--samples", type=int, default=None, help="samples per grid point (default 10, or the recipe's)")
+    gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
     gen.add_argument("--output", type=Path, required=True, help="output folder (parts/ and ensemble.nc)")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     gen.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
@@ -125,17 +129,36 @@ def build_parser() -> argparse.ArgumentParser:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from vdosbench.generators import get_generator, run_ensemble
 
+    from vdosbench.generators import RECIPES
+
+    grid = _parse_assignments(args.grid, "--grid", multi=True)
+    fixed = _parse_assignments(args.set, "--set", multi=False)
+    n_samples, root_seed = args.samples or 10, 20260 if args.seed is None else args.seed
+    name = args.generator
+    if args.recipe is not None:
+        if args.recipe not in RECIPES:
+            raise UsageError(f"unknown recipe {args.recipe!r}; recipes are {sorted(RECIPES)}")
+        recipe = RECIPES[args.recipe]
+        if name is not None and name != recipe.generator:
+            raise UsageError(f"recipe {args.recipe!r} runs {recipe.generator!r}, not {name!r}; omit the generator")
+        name = recipe.generator
+        grid = {**{k: list(v) for k, v in recipe.grid.items()}, **grid}
+        fixed = {**recipe.fixed, **fixed}
+        n_samples = args.samples or recipe.n_samples
+        root_seed = recipe.root_seed if args.seed is None else args.seed
+    if name is None:
+        raise UsageError("name a generator or a --recipe; e.g. vdosbench generate spring_network --output DIR")
     try:
-        generator = get_generator(args.generator)
+        generator = get_generator(name)
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
     start = time.perf_counter()
     ds = run_ensemble(
         generator,
-        grid=_parse_assignments(args.grid, "--grid", multi=True) or None,
-        fixed=_parse_assignments(args.set, "--set", multi=False) or None,
-        n_samples=args.samples,
-        root_seed=args.seed,
+        grid=grid or None,
+        fixed=fixed or None,
+        n_samples=n_samples,
+        root_seed=root_seed,
         output=args.output,
         scheduler_address=args.scheduler,
         n_workers=args.workers,

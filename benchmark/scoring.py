@@ -26,10 +26,14 @@ from scipy import stats
 
 from vdosbench.validators import (
     Measurement,
+    PowerLawWindow,
     boson_peak_excess,
     coordination_distribution,
+    level_statistics,
     new_poles,
     paired_excess_difference,
+    power_law_exponent,
+    stress_exponent,
 )
 
 from .claims import Claim, Expectation, base_point, select_points, why_not_applicable
@@ -80,9 +84,30 @@ def verdict_for(measurement: Measurement, expect: Expectation) -> Verdict:
 PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
 PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
 
+def _power_law(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
+    """``power_law_exponent`` with its window spelled in TOML: ``window = "lowest_k", k = 10``
+    or ``window = [w_min, w_max]``."""
+    options = dict(settings)
+    window = options.pop("window")
+    if window == "lowest_k":
+        window = PowerLawWindow.lowest_k(int(options.pop("k")))
+    elif isinstance(window, (list, tuple)):
+        window = PowerLawWindow.explicit(float(window[0]), float(window[1]))
+    return power_law_exponent(point, window, **options)
+
+
+def _level_statistics(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
+    options = dict(settings)
+    window = options.pop("window", "lowest")
+    return level_statistics(point, tuple(window) if isinstance(window, list) else window, **options)
+
+
 VALIDATORS: dict[str, PointValidator] = {
     "boson_peak_excess": lambda point, settings: boson_peak_excess(point, **settings),
     "coordination_distribution": lambda point, settings: coordination_distribution(point, **settings),
+    "power_law_exponent": _power_law,
+    "level_statistics": _level_statistics,
+    "stress_exponent": lambda point, settings: stress_exponent(point, **settings),
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.

@@ -52,6 +52,32 @@ from .inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .current_correlation import current_correlation, medium_current_correlation
+from .configurations import (
+    Configuration,
+    fcc_crystal,
+    kob_andersen_configuration,
+    polydisperse_configuration,
+    sample_diameters,
+    triangular_crystal,
+)
+from .hessian import hessian_matrix, hessian_operator, interacting_pairs
+from .minimize import QuenchResult, QuenchSettings, quench
+from .montecarlo import MCResult, MCSettings, run_swap_mc, total_energy
+from .relaxation import fit_mct, relaxation_time, self_intermediate_scattering
+from .soft_spheres import (
+    LENNARD_JONES,
+    RECIPES,
+    SOFT_SPHERES,
+    T_D,
+    T_HIGH,
+    T_LOW,
+    GlassParams,
+    Recipe,
+    glass_sample,
+    make_glass,
+)
+from .spectra import dense_spectrum, lowest_modes_shift_invert
+from .stresses import pair_stresses
 from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .ensemble import (
     RUN_SPECIFIC_ATTRS,
@@ -138,6 +164,39 @@ __all__ = [
     "layered_conductance",
     "layered_spectrum",
     "medium_current_correlation",
+    # soft-sphere and Lennard-Jones glasses (seed 001)
+    "Configuration",
+    "GlassParams",
+    "LENNARD_JONES",
+    "MCResult",
+    "MCSettings",
+    "QuenchResult",
+    "QuenchSettings",
+    "RECIPES",
+    "Recipe",
+    "SOFT_SPHERES",
+    "T_D",
+    "T_HIGH",
+    "T_LOW",
+    "dense_spectrum",
+    "fcc_crystal",
+    "fit_mct",
+    "glass_sample",
+    "hessian_matrix",
+    "hessian_operator",
+    "interacting_pairs",
+    "kob_andersen_configuration",
+    "lowest_modes_shift_invert",
+    "make_glass",
+    "pair_stresses",
+    "polydisperse_configuration",
+    "quench",
+    "relaxation_time",
+    "run_swap_mc",
+    "sample_diameters",
+    "self_intermediate_scattering",
+    "total_energy",
+    "triangular_crystal",
     # pair potentials (generators/potentials.py)
     "INFINITE_ORDER",
     "PairPotential",

@@ -231,3 +231,33 @@ def test_versus_claims_use_the_paired_difference(networks: xr.Dataset) -> None:
     assert paired.high - paired.low < independent.high - independent.low
     itself = paired_excess_difference(a, a, "relative_excess", n_bootstrap=200, seed=0)
     assert itself.value == 0 and itself.low == 0 and itself.high == 0
+
+
+@pytest.mark.slow
+def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
+    """The seed-001/003 claims apply to soft-sphere data and get finite measurements."""
+    from vdosbench.generators import T_HIGH, T_LOW, build_in_memory
+
+    ds = build_in_memory(
+        "soft_spheres",
+        grid={"taper_order": [2, -1], "parent_temperature": [T_HIGH, T_LOW]},
+        fixed={"n_particles": 64, "n_sweeps": 20, "n_vectors": 5},
+        n_samples=3,
+        root_seed=5,
+    )
+    ids = {
+        "schirmacher.high-parent-temperature-s2": 2,
+        "schirmacher.low-parent-temperature-m2-s4": 1,
+        "schirmacher.low-parent-temperature-minf-s3": 1,
+        "lerner-bouchbinder.s4-universal": 2,
+        "schirmacher.stress-exponent-m2": 2,
+        "schirmacher.stress-exponent-minf": 2,
+        "schirmacher.goe-lowest-50": 4,
+        "schirmacher.poisson-highest-50": 4,
+    }
+    claims = {c.id: c for c in load_claims()}
+    for claim_id, n_points in ids.items():
+        result = evaluate_claim(claims[claim_id], ds)
+        assert len(result.points) == n_points, claim_id
+        assert all(p.measurement is not None and np.isfinite(p.measurement.value) for p in result.points), claim_id
+    assert evaluate_claim(claims["schirmacher.lennard-jones-s5"], ds).verdict is Verdict.NOT_APPLICABLE

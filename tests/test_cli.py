@@ -22,6 +22,15 @@ def test_generate_then_score(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "supported  jiang.toy-two-new-poles" in text
 
 
+def test_generate_rejects_unknown_recipes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generate", "--recipe", "no_such_recipe", "--output", str(tmp_path / "x")]) == 2
+    assert "soft_spheres_n1000_small" in capsys.readouterr().err
+    assert main(["generate", "spring_network", "--recipe", "soft_spheres_n1000_small", "--output", str(tmp_path / "y")]) == 2
+    assert "omit the generator" in capsys.readouterr().err
+    assert main(["generate", "--output", str(tmp_path / "z")]) == 2
+    assert "name a generator or a --recipe" in capsys.readouterr().err
+
+
 def test_generate_rejects_unknown_names(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "no_such_model", "--output", str(tmp_path / "x")]) == 2
     assert "registered generators are" in capsys.readouterr().err
@@ -42,3 +51,25 @@ def test_demo_writes_report_with_figures(tmp_path: Path, capsys: pytest.CaptureF
     assert "jiang.toy-two-new-poles" in text and "jiang.coordination-excess" in text
     figures = {p.name for p in (out / "report" / "figures").glob("*.png")}
     assert {"spring_network_reduced_dos.png", "spring_network_coordination.png", "nine_node_toy_local_response.png"} <= figures
+
+
+@pytest.mark.slow
+def test_generate_soft_spheres_from_the_cli(tmp_path: Path) -> None:
+    """Issue 3: a CLI-produced glass dataset passes check and opens with plain xarray."""
+    import xarray as xr
+
+    from vdosbench.datasets import check
+
+    out = tmp_path / "glass"
+    argv = [
+        "generate", "soft_spheres", "--grid", "taper_order=2,-1", "--grid", "parent_temperature=1.0",
+        "--set", "n_particles=64", "--set", "n_sweeps=20", "--set", "n_vectors=5",
+        "--samples", "1", "--workers", "1", "--no-progress", "--output", str(out),
+    ]
+    assert main(argv) == 0
+    with xr.open_dataset(out / "ensemble.nc") as ds:
+        check(ds)
+        assert ds["eigenvalue"].dims == ("taper_order", "parent_temperature", "sample", "mode")
+        assert ds.sizes["mode"] == 3 * 64
+        assert int(ds["zero_mode"].sum()) == 3 * 2  # d translations per sample
+        assert float(ds["quench_max_force"].max()) <= 1e-10

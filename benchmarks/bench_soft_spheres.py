@@ -1,0 +1,201 @@
+"""Per-stage wall times of one soft-sphere glass sample (seed 001 pipeline), N = 1000, d = 3.
+
+A plain script (not a test): ``python benchmarks/bench_soft_spheres.py [--n N --sweeps S
+--temperature T --taper M --threads K --repeats R --out PATH]``.  Stages, each timed on its
+own after a warm-up on a small system (so numba compilation is not counted):
+
+* ``configuration``: diameters P(a) ∝ a⁻³ and random positions;
+* ``overlap_removal``: FIRE until max |F_i| ≤ 10 (the Monte Carlo start);
+* ``monte_carlo``: ``--sweeps`` sweeps of swap Monte Carlo at ``--temperature``
+  (attempted moves per second reported);
+* ``quench``: L-BFGS (+ FIRE polish) to max |F_i| ≤ 10⁻¹⁰, from the Monte Carlo
+  configuration, and separately from random positions (T* = ∞);
+* ``hessian``: interacting pairs + analytic sparse Hessian (CSR);
+* ``spectrum``: :func:`vdosbench.generators.spectra.dense_spectrum` (all 3N eigenvalues,
+  eigenvectors of the lowest 50 non-zero modes; includes the sparse → dense conversion);
+* ``bare_eigh``: ``scipy.linalg.eigh(dense, eigvals_only=True)`` on the same matrix;
+* ``full_spectrum_two_calls``: the older two-call path (eigenvalues, then a subset call);
+* ``sparse_lowest_50``: shift-invert Lanczos for the lowest 50 non-zero modes;
+* ``stresses``: pair stresses, coordination and first-shell coordination.
+
+Ratios: hessian / bare_eigh (target ≤ 5 %) and spectrum / bare_eigh (target ≤ 1.1).
+BLAS threads are fixed with ``threadpoolctl`` (``--threads``, default 1) for every stage.
+Dense timings are the minimum over ``--repeats`` runs.  Results and machine information go
+to ``benchmarks/results/soft_sphere_stages.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy
+import scipy.linalg
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from vdosbench.generators.configurations import Configuration, polydisperse_configuration
+from vdosbench.generators.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators.minimize import EnergyModel, fire_minimize, quench
+from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.spectra import (
+    default_vector_modes,
+    dense_spectrum,
+    full_spectrum,
+    lowest_modes_shift_invert,
+    translation_modes,
+)
+from vdosbench.generators.stresses import (
+    coordination_numbers,
+    first_shell_coordination,
+    first_shell_cutoff,
+    pair_stresses,
+)
+
+HERE = Path(__file__).resolve().parent
+
+
+def machine() -> dict[str, Any]:
+    """Platform, versions and the BLAS libraries with their thread counts."""
+    return {
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "blas": [
+            {k: info.get(k) for k in ("internal_api", "version", "num_threads", "threading_layer")}
+            for info in threadpool_info()
+            if info.get("user_api") == "blas"
+        ],
+    }
+
+
+def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, Any]:
+    """Minimum wall time over ``repeats`` calls, and the last result."""
+    best, out = float("inf"), None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        out = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, out
+
+
+def pipeline(n: int, sweeps: int, temperature: float, taper: int, repeats: int, seed: int) -> dict[str, Any]:
+    pot = soft_sphere_potential(taper)
+    rng = np.random.default_rng(seed)
+    stages: dict[str, Any] = {}
+    t, config = timed(lambda: polydisperse_configuration(n, 3, rng))
+    stages["configuration"] = {"seconds": t}
+    t, (x, *_rest) = timed(lambda: fire_minimize(EnergyModel(config, pot), config.positions, 10.0, 100_000))
+    stages["overlap_removal"] = {"seconds": t, "fire_steps": int(_rest[-1])}
+    settings = MCSettings(temperature=temperature, n_sweeps=sweeps)
+    t, mc = timed(lambda: run_swap_mc(x, config.box_length, config.sizes, config.species, pot, settings, rng))
+    stages["monte_carlo"] = {
+        "seconds": t, "sweeps": sweeps, "temperature": temperature, "attempted_moves": int(mc.n_attempted),
+        "moves_per_second": mc.n_attempted / t if t > 0 else None,
+        "acceptance_displacement": mc.acceptance_displacement, "acceptance_swap": mc.acceptance_swap,
+        "energy_per_particle_final": float(mc.energy_trace[-1]),
+    }
+    equilibrated = Configuration(mc.positions, config.box_length, mc.sizes, mc.species)
+    t, q = timed(lambda: quench(equilibrated, pot), repeats)
+    stages["quench"] = {
+        "seconds": t, "start": f"Monte Carlo at T*={temperature}", "max_force": q.max_force,
+        "force_tolerance": 1e-10, "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps,
+        "prerelax_steps": q.prerelax_steps, "evaluations": q.n_evaluations, "converged": q.converged,
+    }
+    t, q_inf = timed(lambda: quench(config, pot))
+    stages["quench_from_random"] = {
+        "seconds": t, "start": "random positions (T* = inf)", "max_force": q_inf.max_force,
+        "lbfgs_iterations": q_inf.lbfgs_iterations, "fire_steps": q_inf.fire_steps,
+        "prerelax_steps": q_inf.prerelax_steps, "evaluations": q_inf.n_evaluations, "converged": q_inf.converged,
+    }
+    inherent = q.config
+    t_pairs, pairs = timed(lambda: interacting_pairs(inherent, pot), repeats)
+    t_build, h = timed(lambda: hessian_matrix(inherent, pot, pairs=pairs), repeats)
+    stages["hessian"] = {"seconds": t_pairs + t_build, "pairs_seconds": t_pairs, "assembly_seconds": t_build,
+                         "n_pairs": pairs.count, "nnz": int(h.nnz)}
+    modes = default_vector_modes(3 * n, 50, first=3)
+    t, (lam, _) = timed(lambda: dense_spectrum(h, modes), repeats)
+    stages["spectrum"] = {"seconds": t, "n_vectors": int(modes.size), "method": "dense_spectrum (one dsytrd)"}
+    dense = h.toarray()
+    t, lam_bare = timed(lambda: scipy.linalg.eigh(dense, eigvals_only=True), repeats)
+    stages["bare_eigh"] = {"seconds": t, "call": "scipy.linalg.eigh(dense, eigvals_only=True)"}
+    t, (lam_two, _) = timed(lambda: full_spectrum(h, modes), 1)
+    stages["full_spectrum_two_calls"] = {"seconds": t}
+    t, (lam_sparse, _) = timed(lambda: lowest_modes_shift_invert(h, 50, exclude=translation_modes(n, 3)))
+    stages["sparse_lowest_50"] = {
+        "seconds": t, "max_relative_difference_to_dense": float(np.max(np.abs(lam_sparse - lam[3:53]) / lam[3:53])),
+    }
+
+    def stress_stage() -> None:
+        pair_stresses(pairs)
+        coordination_numbers(pairs)
+        first_shell_coordination(inherent, pot, first_shell_cutoff(inherent, pot).cutoff)
+
+    t, _ = timed(stress_stage, repeats)
+    stages["stresses"] = {"seconds": t}
+    stages["checks"] = {
+        "spectrum_vs_bare_max_abs_difference": float(np.max(np.abs(lam - lam_bare))),
+        "spectrum_vs_two_calls_max_abs_difference": float(np.max(np.abs(lam - lam_two))),
+        "lowest_eigenvalues": lam[:6].tolist(),
+        "largest_eigenvalue": float(lam[-1]),
+    }
+    return stages
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--sweeps", type=int, default=1000)
+    parser.add_argument("--temperature", type=float, default=0.1)
+    parser.add_argument("--taper", type=int, default=2, help="taper order m (-1 for T_inf)")
+    parser.add_argument("--threads", type=int, default=1, help="BLAS threads for every stage")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "soft_sphere_stages.json")
+    args = parser.parse_args(argv)
+    with threadpool_limits(limits=args.threads):
+        start = time.perf_counter()
+        pipeline(128, 10, args.temperature, args.taper, 1, args.seed + 1)  # warm-up: numba compilation
+        warmup = time.perf_counter() - start
+        stages = pipeline(args.n, args.sweeps, args.temperature, args.taper, args.repeats, args.seed)
+        info = machine()
+    bare = stages["bare_eigh"]["seconds"]
+    result = {
+        "benchmark": "soft-sphere glass sample, seed-001 pipeline",
+        "n_particles": args.n, "dimension": 3, "taper_order": args.taper, "blas_threads": args.threads,
+        "repeats": args.repeats, "seed": args.seed, "warmup_seconds_including_compilation": warmup,
+        "stages": stages,
+        "ratios": {
+            "hessian_over_bare_eigh": stages["hessian"]["seconds"] / bare,
+            "hessian_target": 0.05,
+            "spectrum_over_bare_eigh": stages["spectrum"]["seconds"] / bare,
+            "spectrum_target": 1.1,
+            "two_call_spectrum_over_bare_eigh": stages["full_spectrum_two_calls"]["seconds"] / bare,
+        },
+        "machine": info,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    for name, stage in stages.items():
+        if "seconds" in stage:
+            print(f"{name:28s} {stage['seconds']:9.4f} s")
+    for name, value in result["ratios"].items():
+        print(f"{name:34s} {value:.4g}")
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,633 @@
+"""Metropolis and swap Monte Carlo for tapered pair potentials.
+
+Seed 001 (``001_d453c975fd50a4a2.txt``), Methods "Simulation details": the
+liquid at the parent temperature T* is equilibrated by Monte Carlo in which
+each attempted move is, with probability p_swap = 0.2, a *swap* of the
+diameters of two particles, and otherwise a displacement of one particle by
+a vector of fixed modulus |Δr| = 0.2 (uniformly random direction).  Both
+proposals are symmetric (a displacement Δr and its reverse −Δr are equally
+likely; a swap of i and j is its own reverse), so the Metropolis rule
+
+    accept with probability min(1, exp(−ΔE / T))
+
+samples the Boltzmann distribution exp(−V/T) of the positions and of the
+assignment of diameters to positions, V = ½ Σ_{i≠j} φ(r_ij) (seed eq. 13).
+The Lennard-Jones family swaps species instead of diameters.  p_swap = 0 is
+plain Metropolis Monte Carlo, the dynamics used to measure T_d.
+
+**Implementation.**  One sweep is N attempted moves.  All random numbers come
+from the caller's :class:`numpy.random.Generator`, drawn in numpy batches
+(particle, move type, partner, direction, and the Metropolis threshold
+ΔE_max = −T ln u, u uniform on (0, 1]) and passed to a compiled (numba) loop,
+so a run is reproducible from its seed.  Energy changes are computed locally:
+
+- per-particle energy sums e_i = Σ_j φ_ij are kept up to date (refreshed
+  from scratch every batch of moves), so a trial needs only the new energy
+  of the moved particle (two particles for a swap);
+- neighbours come from Verlet lists with a skin kept valid move by move
+  (:mod:`vdosbench.generators.neighbors`): after an accepted move that
+  leaves a particle farther than skin/2 − |Δr| from its list reference, that
+  particle's list alone is renewed from a cell list of the references, so
+  that every trial lies within skin/2 of the reference;
+- lists are ordered nearly nearest first, and for potentials that are never
+  negative (soft spheres) the trial energy is summed with an early exit as
+  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation.
+
+The run keeps the energy as the sum of accepted ΔE; the trace records it
+every ``record_every`` sweeps.
+
+References
+----------
+Seed ``001_d453c975fd50a4a2.txt``: eqs. (13)–(17) (the potential), Methods
+"Simulation details" (MC-swap, p_swap = 0.2, |Δr| = 0.2, acceptance 30–60 %).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from .neighbors import OVERFLOW, VerletList, _gather, _image, neighbor_pairs, verlet_update_particle, wrap_positions
+from .potentials import KIND_SOFT_SPHERE, PairPotential
+
+__all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
+
+#: Attempted moves per compiled call (the random numbers of one batch).
+BATCH_MOVES = 1 << 16
+
+
+@dataclass(frozen=True)
+class MCSettings:
+    """Settings of a Metropolis (+ swap) Monte Carlo run.
+
+    Attributes
+    ----------
+    temperature
+        T (energy units, k_B = 1), > 0.
+    n_sweeps
+        Number of sweeps; one sweep is N attempted moves.
+    step
+        |Δr|, the fixed length of a displacement (length units; seed 001: 0.2).
+    p_swap
+        Probability that an attempted move is a swap of two random particles'
+        diameters (soft spheres) or species (Lennard-Jones); seed 001: 0.2.
+        0 gives plain Metropolis Monte Carlo.
+    skin
+        Verlet skin (length units).  A particle's list is renewed when an
+        accepted move leaves it farther than skin/2 − |Δr| from its list
+        reference, so that every trial stays within skin/2; with skin ≤ 2 |Δr|
+        trials beyond skin/2 are evaluated from the cell list instead (slow).
+        0.5 is about the fastest at |Δr| = 0.2 and density 1
+        (``benchmarks/bench_montecarlo.py``).
+    record_every
+        Sweeps between records of the energy trace.
+    """
+
+    temperature: float
+    n_sweeps: int
+    step: float = 0.2
+    p_swap: float = 0.2
+    skin: float = 0.5
+    record_every: int = 10
+
+    def __post_init__(self) -> None:
+        if not self.temperature > 0:
+            raise ValueError(f"temperature is {self.temperature}; expected T > 0")
+        if self.n_sweeps < 0:
+            raise ValueError(f"n_sweeps is {self.n_sweeps}; expected a non-negative integer")
+        if not 0.0 <= self.p_swap <= 1.0:
+            raise ValueError(f"p_swap is {self.p_swap}; expected a probability in [0, 1]")
+        if not self.step >= 0 or not self.skin >= 0:
+            raise ValueError(f"step = {self.step}, skin = {self.skin}; expected non-negative lengths")
+        if self.record_every < 1:
+            raise ValueError(f"record_every is {self.record_every}; expected a positive number of sweeps")
+
+
+@dataclass(frozen=True)
+class MCResult:
+    """Outcome of :func:`run_swap_mc`.
+
+    Attributes
+    ----------
+    positions
+        (N, d) final positions, wrapped into [0, L) (length units).
+    sizes
+        (N,) final diameters a_i (swaps permute them over the positions).
+    species
+        (N,) int final species (permuted by Lennard-Jones swaps).
+    energy_trace
+        (n_records,) potential energy per particle V/N at the recorded sweeps
+        (the running sum of accepted ΔE; energy units).
+    trace_sweeps
+        (n_records,) int sweep numbers of the records: 0, ``record_every``,
+        2 ``record_every``…, and ``n_sweeps``.
+    acceptance_displacement, acceptance_swap
+        Accepted / attempted displacements and swaps; NaN when none was
+        attempted.
+    n_attempted
+        Attempted moves, N × ``n_sweeps``.
+    wall_seconds
+        Wall-clock time of the run.
+    displacement
+        (N, d) unwrapped displacement of each particle over the run (sum of
+        its accepted moves; length units), for dynamics.
+    neighbor_updates
+        Local Verlet-list renewals plus full builds (diagnostic).
+    scan_trials
+        Trial displacements beyond skin/2 from the list reference, evaluated
+        from the cell list instead of the Verlet list (diagnostic).
+    """
+
+    positions: np.ndarray
+    sizes: np.ndarray
+    species: np.ndarray
+    energy_trace: np.ndarray
+    trace_sweeps: np.ndarray
+    acceptance_displacement: float
+    acceptance_swap: float
+    n_attempted: int
+    wall_seconds: float
+    displacement: np.ndarray | None = None
+    neighbor_updates: int = 0
+    scan_trials: int = 0
+
+
+# --------------------------------------------------------------------------- pair energy
+@njit(cache=True, error_model="numpy")
+def _pair_energy(
+    r2: float, size_i: float, size_j: float, spec_i: int, spec_j: int, kind: int, exponent: int, order: int,
+    tables: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
+
+    ``tables`` is (4, n_species, n_species): σ², ε, r_c², 1/r_c² (soft
+    spheres use entry [., 0, 0] and σ = a_ij).  Written without loops and,
+    for integer taper orders m ≥ 1, without branches on r (the taper
+    max(1 − x², 0)^m is zero beyond the cut), so that it inlines into the
+    neighbour loops.
+    """
+    if kind == KIND_SOFT_SPHERE:
+        inv_rc2 = tables[3, 0, 0]
+        a = 0.5 * (size_i + size_j)
+        a2 = a * a
+        s = a2 / r2
+        sc = a2 * inv_rc2
+        if exponent == 12:
+            s3 = s * s * s
+            c3 = sc * sc * sc
+            u = tables[1, 0, 0] * (s3 * s3 - c3 * c3)
+        else:
+            u = tables[1, 0, 0] * (s ** (0.5 * exponent) - sc ** (0.5 * exponent))
+    else:
+        inv_rc2 = tables[3, spec_i, spec_j]
+        sig2 = tables[0, spec_i, spec_j]
+        s3 = sig2 / r2
+        s3 = s3 * s3 * s3
+        c3 = sig2 * inv_rc2
+        c3 = c3 * c3 * c3
+        u = 4.0 * tables[1, spec_i, spec_j] * ((s3 * s3 - s3) - (c3 * c3 - c3))
+    x2 = r2 * inv_rc2
+    w = 1.0 - x2
+    w = w if w > 0.0 else 0.0
+    if order == 2:
+        return u * w * w
+    if order > 0:
+        return u * w**order
+    if order == 0:
+        return u if x2 < 1.0 else 0.0
+    if x2 >= 1.0:
+        return 0.0
+    x = math.sqrt(x2)
+    return u * math.exp(x / (2.0 * (x - 1.0)))
+
+
+@njit(cache=True, error_model="numpy")
+def _particle_energy(
+    x: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, count: int, pos: np.ndarray,
+    sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int, order: int,
+    tables: np.ndarray, stop_above: float, out: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """Σ_j φ(|x − x_j|) over j in ``members[:count]`` (j ≠ ``skip``) for a particle (size, species) at ``x``.
+
+    Each term is also written to ``out[m]`` (0 for the skipped member).
+    Returns as soon as the partial sum exceeds ``stop_above`` (pass +inf to
+    disable; a valid rejection only when every φ ≥ 0).
+    """
+    half = 0.5 * box_length
+    dim = x.shape[0]
+    e = 0.0
+    if dim == 3:
+        x0 = x[0]
+        x1 = x[1]
+        x2 = x[2]
+        for m in range(count):
+            j = members[m]
+            d0 = _image(pos[j, 0] - x0, box_length, half)
+            d1 = _image(pos[j, 1] - x1, box_length, half)
+            d2 = _image(pos[j, 2] - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+            phi = 0.0 if j == skip else phi
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
+    for m in range(count):
+        j = members[m]
+        r2 = 0.0
+        for k in range(dim):
+            dk = _image(pos[j, k] - x[k], box_length, half)
+            r2 += dk * dk
+        phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        phi = 0.0 if j == skip else phi
+        out[m] = phi
+        e += phi
+        if e > stop_above:
+            return e
+    return e
+
+
+@njit(cache=True, error_model="numpy")
+def _all_particle_energies(
+    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
+    order: int, tables: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
+    pe: np.ndarray, scratch: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
+    total = 0.0
+    for i in range(pos.shape[0]):
+        pe[i] = _particle_energy(pos[i], sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species, box_length,
+                                 kind, exponent, order, tables, np.inf, scratch)
+        total += pe[i]
+    return 0.5 * total
+
+
+# --------------------------------------------------------------------------- the compiled loop
+@njit(cache=True, error_model="numpy")
+def _mc_moves(
+    start: int, particle: np.ndarray, partner: np.ndarray, is_swap: np.ndarray, direction: np.ndarray,
+    threshold: np.ndarray, step: float, skin: float, pos: np.ndarray, disp: np.ndarray, sizes: np.ndarray,
+    species: np.ndarray, box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray,
+    nonnegative: bool, list_range: float, n_side: int, reach: int,
+    ref: np.ndarray,
+    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
+    slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
+    phi_b: np.ndarray, phi_c: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
+    record_moves: int, trace: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
+
+    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij (kept up to
+    date), so a trial needs only the new energy of the moved particle(s).
+    ``stats`` accumulates [displacements tried, accepted, swaps tried,
+    accepted, local list renewals, far trials]; ``energy[0]`` the running V,
+    written to ``trace[g // record_moves]`` (as V/N) after every global move
+    g = ``move_offset`` + k + 1 that is a multiple of ``record_moves``.
+    Returns early, after completing move k, with ``-(k + 1)`` when a list
+    renewal found a full list: the caller grows the lists, rebuilds, and
+    resumes at k + 1.
+    """
+    n_moves = particle.shape[0]
+    dim = pos.shape[1]
+    half = 0.5 * box_length
+    limit2 = 0.25 * skin * skin
+    renew = max(0.0, 0.5 * skin - step)
+    renew2 = renew * renew
+    range2 = list_range * list_range
+    trial = np.empty(dim)
+    stencil = np.empty(5**dim, dtype=np.int64)
+    dist2 = np.empty(pos.shape[0])
+    inf = np.inf
+    n_particles = pos.shape[0]
+    for k in range(start, n_moves):
+        g = move_offset + k  # moves completed so far (rewriting a record is harmless: V has not changed)
+        if g % record_moves == 0:
+            trace[g // record_moves] = energy[0] / n_particles
+        i = particle[k]
+        thr = threshold[k]
+        if is_swap[k]:
+            # ---- swap the diameters (species) of i and j; φ_ij itself is unchanged
+            j = partner[k]
+            stats[2] += 1
+            if sizes[i] == sizes[j] and species[i] == species[j]:
+                stats[3] += 1
+                continue
+            if sizes[i] > sizes[j]:
+                # relabel so that i receives the larger diameter: its energy rises most, and is summed
+                # first, so that a rejection is found early (the proposal is symmetric in i and j)
+                i, j = j, i
+            r2 = 0.0
+            for a in range(dim):
+                dx = _image(pos[j, a] - pos[i, a], box_length, half)
+                r2 += dx * dx
+            phi_ij = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order,
+                                  tables)
+            e_old = pe[i] + pe[j] - 2.0 * phi_ij
+            stop = e_old + thr if nonnegative else inf
+            s_i = sizes[i]
+            t_i = species[i]
+            s_j = sizes[j]
+            t_j = species[j]
+            e_new = _particle_energy(pos[i], s_j, t_j, j, nbr[i], nn[i], pos, sizes, species, box_length,
+                                     kind, exponent, order, tables, stop, phi_a)
+            if e_new > stop:
+                continue
+            # j's own partner i still carries size s_i in ``sizes``: skipped
+            e_new_j = _particle_energy(pos[j], s_i, t_i, i, nbr[j], nn[j], pos, sizes, species, box_length,
+                                       kind, exponent, order, tables, stop - e_new, phi_b)
+            d_e = e_new + e_new_j - e_old
+            if not d_e <= thr:
+                continue
+            stats[3] += 1
+            energy[0] += d_e
+            # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
+            _particle_energy(pos[i], s_i, t_i, j, nbr[i], nn[i], pos, sizes, species, box_length, kind,
+                             exponent, order, tables, inf, phi_c)
+            for m in range(nn[i]):
+                pe[nbr[i, m]] += phi_a[m] - phi_c[m]
+            _particle_energy(pos[j], s_j, t_j, i, nbr[j], nn[j], pos, sizes, species, box_length, kind,
+                             exponent, order, tables, inf, phi_c)
+            for m in range(nn[j]):
+                pe[nbr[j, m]] += phi_b[m] - phi_c[m]
+            pe[i] = e_new + phi_ij
+            pe[j] = e_new_j + phi_ij
+            sizes[i] = s_j
+            sizes[j] = s_i
+            species[i] = t_j
+            species[j] = t_i
+            continue
+        # ---- displacement of fixed length ``step`` along the unit vector direction[k]
+        stats[0] += 1
+        far2 = 0.0
+        for a in range(dim):
+            x = pos[i, a] + step * direction[k, a]
+            if x >= box_length:
+                x -= box_length
+            elif x < 0.0:
+                x += box_length
+            if x >= box_length:  # x was −tiny: x + L rounds to L
+                x = 0.0
+            trial[a] = x
+            dr = _image(x - ref[i, a], box_length, half)
+            far2 += dr * dr
+        e_old = pe[i]
+        stop = e_old + thr if nonnegative else inf
+        far = far2 > limit2
+        if far:
+            stats[5] += 1
+            n_cand = _gather(trial, i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil,
+                             scratch, dist2)
+            e_new = _particle_energy(trial, sizes[i], species[i], -1, scratch, n_cand, pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a)
+        else:
+            n_cand = 0
+            e_new = _particle_energy(trial, sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a)
+        d_e = e_new - e_old
+        if not d_e <= thr:
+            continue
+        stats[1] += 1
+        energy[0] += d_e
+        # neighbours' sums: subtract the old pair terms, add the new ones
+        _particle_energy(pos[i], sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species, box_length, kind,
+                         exponent, order, tables, inf, phi_b)
+        for m in range(nn[i]):
+            pe[nbr[i, m]] -= phi_b[m]
+        if far:
+            for m in range(n_cand):
+                pe[scratch[m]] += phi_a[m]
+        else:
+            for m in range(nn[i]):
+                pe[nbr[i, m]] += phi_a[m]
+        pe[i] = e_new
+        for a in range(dim):
+            disp[i, a] += step * direction[k, a]
+            pos[i, a] = trial[a]
+        if not far:
+            # renew i's list now if its next trial (|Δr| = step) could leave the skin sphere
+            far2 = 0.0
+            for a in range(dim):
+                dr = _image(trial[a] - ref[i, a], box_length, half)
+                far2 += dr * dr
+            if far2 > renew2:
+                n_cand = _gather(trial, i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
+                                 stencil, scratch, dist2)
+                far = True
+        if far:
+            stats[4] += 1
+            status = verlet_update_particle(i, trial, scratch, dist2, n_cand, list_range, box_length, n_side, ref,
+                                            nbr, nn, cell_members, cell_count, cell_of, slot, mark)
+            if status == OVERFLOW:
+                return -(k + 1)
+    g = move_offset + n_moves
+    if g % record_moves == 0:
+        trace[g // record_moves] = energy[0] / n_particles
+    return n_moves
+
+
+# --------------------------------------------------------------------------- Python front end
+def _tables(potential: PairPotential) -> np.ndarray:
+    """(4, n_species, n_species): σ², ε, r_c², 1/r_c² for the compiled pair energy."""
+    rc2 = potential.cutoff**2
+    return np.ascontiguousarray(np.stack([potential.sigma**2, potential.epsilon, rc2, 1.0 / rc2]), dtype=float)
+
+
+def _check_inputs(
+    positions: np.ndarray, box_length: float, sizes: np.ndarray, species: np.ndarray, potential: PairPotential
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    positions = np.asarray(positions, dtype=float)
+    if positions.ndim != 2 or positions.shape[1] not in (2, 3):
+        raise ValueError(f"positions have shape {positions.shape}; expected (N, d) with d = 2 or 3")
+    n = positions.shape[0]
+    sizes = np.ascontiguousarray(sizes, dtype=float).copy()
+    species = np.ascontiguousarray(species, dtype=np.int64).copy()
+    if sizes.shape != (n,) or species.shape != (n,):
+        raise ValueError(
+            f"sizes {sizes.shape} and species {species.shape} must both have shape ({n},), one entry per particle"
+        )
+    n_species = potential.sigma.shape[0]
+    if potential.kind != KIND_SOFT_SPHERE and (species.min(initial=0) < 0 or species.max(initial=0) >= n_species):
+        raise ValueError(f"species must lie in 0..{n_species - 1} for the {potential.name} tables")
+    if not np.all(np.isfinite(positions)):
+        raise ValueError("positions contain NaN or infinite values")
+    return np.ascontiguousarray(wrap_positions(positions, box_length)), sizes, species
+
+
+def total_energy(
+    positions: np.ndarray, box_length: float, sizes: np.ndarray, species: np.ndarray, potential: PairPotential
+) -> float:
+    """Total potential energy V = ½ Σ_{i≠j} φ(r_ij) (seed 001 eq. 13), computed from scratch.
+
+    Pairs come from a cell list (:func:`neighbors.neighbor_pairs`) and φ from
+    :meth:`PairPotential.evaluate`, independently of the Monte Carlo kernel.
+
+    Parameters
+    ----------
+    positions
+        (N, d) positions (length units), folded into the box.
+    box_length
+        L (≥ 2 r_c).
+    sizes
+        (N,) diameters a_i (used by soft spheres).
+    species
+        (N,) int species (used by Lennard-Jones).
+    potential
+        The pair potential.
+
+    Returns
+    -------
+    float
+        V (energy units; divide by N for the per-particle trace).
+
+    Examples
+    --------
+    >>> from vdosbench.generators.potentials import soft_sphere_potential
+    >>> x = np.array([[0.0, 0.0], [1.0, 0.0]])
+    >>> v = total_energy(x, 5.0, np.ones(2), np.zeros(2, int), soft_sphere_potential(taper_order=2))
+    >>> round(v, 6)  # φ(1) = (1 − 1.955^−12) (1 − 1.955^−2)^2
+    0.544999
+    """
+    positions, sizes, species = _check_inputs(positions, box_length, sizes, species, potential)
+    i, j = neighbor_pairs(positions, box_length, potential.max_cutoff)
+    dr = positions[j] - positions[i]
+    dr -= box_length * np.round(dr / box_length)
+    r = np.sqrt(np.einsum("pk,pk->p", dr, dr))
+    phi, _, _ = potential.evaluate(r, sizes[i], sizes[j], species[i], species[j])
+    return float(phi.sum())
+
+
+def _draw_batch(
+    rng: np.random.Generator, n_moves: int, n: int, dim: int, settings: MCSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random numbers of ``n_moves`` attempted moves, in a fixed order (reproducible from the seed)."""
+    particle = rng.integers(0, n, size=n_moves)
+    if settings.p_swap > 0.0 and n > 1:
+        is_swap = rng.random(n_moves) < settings.p_swap
+        partner = rng.integers(0, n - 1, size=n_moves)
+        partner += partner >= particle  # uniform over j ≠ i
+    else:
+        is_swap = np.zeros(n_moves, dtype=np.bool_)
+        partner = particle
+    direction = rng.standard_normal((n_moves, dim))
+    norm = np.sqrt(np.einsum("mk,mk->m", direction, direction))
+    norm[norm == 0.0] = 1.0  # probability zero; the move then is a null move
+    direction /= norm[:, None]
+    threshold = -settings.temperature * np.log1p(-rng.random(n_moves))  # −T ln u, u = 1 − U ∈ (0, 1]
+    return particle, partner, is_swap, direction, threshold
+
+
+def run_swap_mc(
+    positions: np.ndarray,
+    box_length: float,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    potential: PairPotential,
+    settings: MCSettings,
+    rng: np.random.Generator,
+) -> MCResult:
+    """Metropolis Monte Carlo with displacement and swap moves at temperature T.
+
+    Parameters
+    ----------
+    positions
+        (N, d) initial positions (length units), d = 2 or 3; not modified.
+    box_length
+        L of the periodic cubic/square box (≥ 2 r_c).
+    sizes
+        (N,) diameters a_i (soft spheres; any values for Lennard-Jones).
+    species
+        (N,) int species (Lennard-Jones; zeros for soft spheres).
+    potential
+        The pair potential (:func:`potentials.soft_sphere_potential`,
+        :func:`potentials.kob_andersen_potential`…).
+    settings
+        Temperature, sweeps, |Δr|, p_swap, skin, record interval.
+    rng
+        The only source of randomness; the same seed gives the same run.
+
+    Returns
+    -------
+    MCResult
+
+    References
+    ----------
+    Seed ``001_d453c975fd50a4a2.txt``, Methods "Simulation details" (MC-swap
+    with p_swap = 0.2 and |Δr| = 0.2).
+
+    Examples
+    --------
+    >>> from vdosbench.generators.potentials import soft_sphere_potential
+    >>> rng = np.random.default_rng(1)
+    >>> grid = np.stack(np.meshgrid(*[np.arange(5.0)] * 2, indexing="ij"), -1).reshape(-1, 2)
+    >>> res = run_swap_mc(grid, 5.0, rng.uniform(0.8, 1.2, 25), np.zeros(25, int),
+    ...                   soft_sphere_potential(), MCSettings(temperature=0.5, n_sweeps=20), rng)
+    >>> res.n_attempted, res.trace_sweeps.tolist(), 0 < res.acceptance_displacement < 1
+    (500, [0, 10, 20], True)
+    """
+    t_start = time.perf_counter()
+    pos, sizes, species = _check_inputs(positions, box_length, sizes, species, potential)
+    n, dim = pos.shape
+    vl = VerletList.build(pos, box_length, potential.max_cutoff, settings.skin)
+    tables = _tables(potential)
+    nonnegative = potential.kind == KIND_SOFT_SPHERE
+    disp = np.zeros_like(pos)
+    stats = np.zeros(6, dtype=np.int64)
+    energy = np.array([total_energy(pos, box_length, sizes, species, potential)])
+    mark = np.zeros(n, dtype=np.int8)
+    scratch = np.empty(n, dtype=np.int64)
+    pe = np.zeros(n)
+    phi_a = np.empty(n)
+    phi_b = np.empty(n)
+    phi_scratch = np.empty(n)
+    total_moves = settings.n_sweeps * n
+    record_moves = settings.record_every * n
+    n_records = settings.n_sweeps // settings.record_every
+    trace = np.full(n_records + 1, np.nan)
+    trace[0] = energy[0] / n
+    done = 0
+    while done < total_moves:
+        n_batch = min(BATCH_MOVES, total_moves - done)
+        batch = _draw_batch(rng, n_batch, n, dim, settings)
+        start = 0
+        while True:
+            # fresh per-particle sums each batch (bounds their round-off drift)
+            _all_particle_energies(pos, sizes, species, box_length, potential.kind, potential.exponent,
+                                   potential.taper_order, tables, vl.neighbors, vl.counts, pe,
+                                   phi_scratch)
+            reached = _mc_moves(
+                start, *batch, settings.step, settings.skin, pos, disp, sizes, species, box_length,
+                potential.kind, potential.exponent, potential.taper_order, tables, nonnegative,
+                vl.list_range, vl.n_side, vl.reach, vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
+                vl.cell_of, vl.slot, mark, scratch, pe, phi_a, phi_b, phi_scratch, stats, energy, done,
+                record_moves, trace,
+            )
+            if reached >= 0:
+                break
+            start = -reached
+            vl.grow(n)
+            vl.rebuild(pos)
+        done += n_batch
+    trace_sweeps = np.arange(n_records + 1, dtype=np.int64) * settings.record_every
+    if settings.n_sweeps % settings.record_every:
+        trace = np.append(trace, energy[0] / n)
+        trace_sweeps = np.append(trace_sweeps, settings.n_sweeps)
+    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats)
+    return MCResult(
+        positions=pos,
+        sizes=sizes,
+        species=species,
+        energy_trace=trace,
+        trace_sweeps=trace_sweeps,
+        acceptance_displacement=acc_disp / n_disp if n_disp else float("nan"),
+        acceptance_swap=acc_swap / n_swap if n_swap else float("nan"),
+        n_attempted=n_disp + n_swap,
+        wall_seconds=time.perf_counter() - t_start,
+        displacement=disp,
+        neighbor_updates=n_local + vl.n_builds,
+        scan_trials=n_scan,
+    )
