@@ -209,9 +209,15 @@ def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any]
     """Parameter points of ``ds`` that ``claim`` applies to, as (values, one-point dataset).
 
     Parameters that are scalar coordinates or attributes must match too;
-    ``exclude`` removes points.  Call :func:`why_not_applicable` first.
+    ``exclude`` removes points.  A claim whose measure names ``across = DIM``
+    (e.g. a slope over ``k_G``) gets sub-grids that keep ``DIM`` whole.  Call
+    :func:`why_not_applicable` first.
     """
-    pdims = parameter_dims(ds)
+    across = claim.settings.get("across")
+    keep = (str(across),) if across else ()
+    pdims = [d for d in parameter_dims(ds) if d not in keep]
+    if across and across not in parameter_dims(ds):
+        raise KeyError(f"the claim measures across {across!r}, which is not a parameter dimension of the dataset")
     axes = [ds[d].values.tolist() for d in pdims]
     for combo in product(*axes):
         values = dict(zip(pdims, combo))
@@ -219,7 +225,7 @@ def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any]
             continue
         if any(d in claim.exclude and _matches(v, claim.exclude[d]) for d, v in values.items()):
             continue
-        yield values, select_point(ds, values) if values else ds
+        yield values, select_point(ds, values, keep=keep) if (values or keep) else ds
 
 
 def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple[dict[str, Any], xr.Dataset] | None:

@@ -33,6 +33,7 @@ from vdosbench.validators import (
     new_poles,
     paired_excess_difference,
     power_law_exponent,
+    crossover_slope,
     stress_exponent,
 )
 
@@ -96,6 +97,14 @@ def _power_law(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
     return power_law_exponent(point, window, **options)
 
 
+def _crossover_slope(sweep: xr.Dataset, settings: Mapping[str, Any]) -> Any:
+    """``crossover_slope`` over the claim's ``across`` dimension (a k_G sweep of one variant)."""
+    options = {k: v for k, v in settings.items() if k != "across"}
+    if isinstance(options.get("window"), list):
+        options["window"] = tuple(options["window"])
+    return crossover_slope(sweep, dim=str(settings["across"]), **options)
+
+
 def _level_statistics(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
     options = dict(settings)
     window = options.pop("window", "lowest")
@@ -108,6 +117,7 @@ VALIDATORS: dict[str, PointValidator] = {
     "power_law_exponent": _power_law,
     "level_statistics": _level_statistics,
     "stress_exponent": lambda point, settings: stress_exponent(point, **settings),
+    "crossover_slope": lambda point, settings: _crossover_slope(point, settings),
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.

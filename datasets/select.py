@@ -36,7 +36,7 @@ def _index(ds: xr.Dataset, dim: str, value: Any) -> int:
     return int(hits[0])
 
 
-def select_point(ds: xr.Dataset, values: Mapping[str, Any]) -> xr.Dataset:
+def select_point(ds: xr.Dataset, values: Mapping[str, Any], *, keep: tuple[str, ...] = ()) -> xr.Dataset:
     """``ds`` at one parameter point (labels as for ``ds.sel``), pairs included.
 
     Parameters
@@ -44,13 +44,17 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any]) -> xr.Dataset:
     ds
         A VDOS-1.0 dataset with parameter dimensions.
     values
-        A value for every parameter dimension, e.g. ``{"delta": 0.1, "spring": "constant"}``.
+        A value for every parameter dimension not in ``keep``, e.g.
+        ``{"delta": 0.1, "spring": "constant"}``.
+    keep
+        Parameter dimensions to keep whole (a sub-grid, e.g. every ``k_G`` of
+        one variant); their pairs stay in C order of the remaining dimensions.
 
     Returns
     -------
     xarray.Dataset
-        The point, parameters kept as scalar coordinates, ragged pairs cut to
-        the point's own pairs.
+        The point (or sub-grid), selected parameters kept as scalar
+        coordinates, ragged pairs cut to the selection's own pairs.
 
     Examples
     --------
@@ -61,14 +65,15 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any]) -> xr.Dataset:
     (9, 9)
     """
     pdims = parameter_dims(ds)
-    missing = [d for d in pdims if d not in values]
-    unknown = [k for k in values if k not in pdims]
+    wanted = [d for d in pdims if d not in keep]
+    missing = [d for d in wanted if d not in values]
+    unknown = [k for k in values if k not in pdims or k in keep]
     if missing or unknown:
         raise KeyError(
-            f"a point needs a value for each parameter dimension {pdims}; missing {missing}, "
+            f"a point needs a value for each parameter dimension {wanted}; missing {missing}, "
             f"unknown {unknown}"
         )
-    index = {d: _index(ds, d, values[d]) for d in pdims}
+    index = {d: _index(ds, d, values[d]) for d in wanted}
     pairs = pair_variables(ds)
     point = (ds.drop_vars(pairs) if pairs else ds).isel(index)
     if pairs:
@@ -81,14 +86,9 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any]) -> xr.Dataset:
         flat = np.asarray(count.values, dtype=np.int64)
         offsets = (np.cumsum(flat.ravel()) - flat.ravel()).reshape(flat.shape)
         position = tuple(index[d] if d in index else slice(None) for d in count.dims)
-        lo = int(np.min(offsets[position]))
-        hi = int(np.max(offsets[position] + flat[position]))
-        if hi - lo != int(flat[position].sum()):
-            raise ValueError(
-                f"the pairs of {values} are not contiguous: pair_count must have the parameter "
-                "dimensions first, then 'sample' (VDOS-1.0 ragged pairs)"
-            )
-        point = point.assign({v: ds[v].isel(pair=slice(lo, hi)) for v in pairs})
+        starts, sizes = offsets[position].ravel(), flat[position].ravel()
+        taken = np.concatenate([np.arange(a, a + n) for a, n in zip(starts, sizes)]) if sizes.size else np.zeros(0, int)
+        point = point.assign({v: ds[v].isel(pair=taken) for v in pairs})
     return point
 
 

@@ -261,3 +261,26 @@ def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
         assert len(result.points) == n_points, claim_id
         assert all(p.measurement is not None and np.isfinite(p.measurement.value) for p in result.points), claim_id
     assert evaluate_claim(claims["schirmacher.lennard-jones-s5"], ds).verdict is Verdict.NOT_APPLICABLE
+
+
+def test_seed000_claim_is_measured_across_the_k_g_sweep() -> None:
+    """A claim with ``across = "k_G"`` gets one sub-grid per variant, pairs cut to it."""
+    from vdosbench.generators import build_in_memory
+    from vdosbench.validators import crossover_slope
+
+    ds = build_in_memory(
+        "inhomogeneous_medium",
+        grid={"variant": ["modulation", "random"], "k_G": [2 * np.pi * m / 12 for m in range(3)]},
+        fixed={"dimension": 2, "n_side": 12},
+        n_samples=2,
+    )
+    claim = next(c for c in load_claims() if c.id == "jiang.omega-bp-proportional-to-k-g")
+    result = evaluate_claim(claim, ds)
+    assert [p.parameters for p in result.points] == [{"variant": "modulation"}, {"variant": "random"}]
+    point = result.points[1]
+    sweep = select_point(ds, {"variant": "random"}, keep=("k_G",))
+    assert int(sweep["pair_count"].sum()) == sweep.sizes["pair"]
+    direct = crossover_slope(sweep, sound_speed="modulus", window=(0.0, 1.5), estimator="fit", n_bootstrap=200, seed=0)
+    assert point.measurement is not None
+    assert point.measurement.value == direct.slope.value
+    assert point.verdict is verdict_for(direct.slope, claim.expect)
