@@ -38,6 +38,7 @@ details" (MC dynamics, |Δr| = 0.2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -395,6 +396,44 @@ def _prepare_fit(temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.nda
     return temperature, np.log(tau), sigma
 
 
+def _multistart_fit(
+    model: Callable[..., np.ndarray],
+    temperature: np.ndarray,
+    log_tau: np.ndarray,
+    sigma: np.ndarray | None,
+    *,
+    fractions: tuple[float, ...],
+    linearise: Callable[[np.ndarray, float], np.ndarray],
+    slope_sign: float,
+    min_slope: float,
+    what: str,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Fit ``model(T, T_0, b, c)`` from starts T_0 = f · min T, keeping the lowest-residual fit.
+
+    Each start linearises ln τ in ``linearise(T, T_0)`` for the initial slope
+    and intercept; T_0 is bounded above by the lowest temperature.
+    """
+    t_low = temperature.min()
+    best = None
+    for frac in fractions:
+        guess = frac * t_low
+        slope, intercept = np.polyfit(linearise(temperature, guess), log_tau, 1)
+        try:
+            params, cov = scipy.optimize.curve_fit(
+                model, temperature, log_tau, p0=(guess, max(slope_sign * slope, min_slope), intercept), sigma=sigma,
+                absolute_sigma=sigma is not None, bounds=([-np.inf, 0.0, -np.inf], [t_low, np.inf, np.inf]),
+                maxfev=20000,
+            )
+        except RuntimeError:
+            continue
+        rms = float(np.sqrt(np.mean((model(temperature, *params) - log_tau) ** 2)))
+        if best is None or rms < best[2]:
+            best = (params, cov, rms)
+    if best is None:
+        raise RuntimeError(f"the {what} fit did not converge; check that τ grows as T decreases")
+    return best
+
+
 def fit_mct(
     temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.ndarray | None = None
 ) -> MCTFit:
@@ -425,26 +464,10 @@ def fit_mct(
     def model(t: np.ndarray, t_d: float, gamma: float, log_a: float) -> np.ndarray:
         return log_a - gamma * np.log(np.clip(t - t_d, 1e-12, None))
 
-    t_low = temperature.min()
-    best = None
-    for frac in (0.5, 0.7, 0.85, 0.95):
-        guess_td = frac * t_low
-        x = np.log(temperature - guess_td)
-        slope, intercept = np.polyfit(x, log_tau, 1)
-        try:
-            params, cov = scipy.optimize.curve_fit(
-                model, temperature, log_tau, p0=(guess_td, max(-slope, 0.1), intercept), sigma=sigma,
-                absolute_sigma=sigma is not None, bounds=([-np.inf, 0.0, -np.inf], [t_low, np.inf, np.inf]),
-                maxfev=20000,
-            )
-        except RuntimeError:
-            continue
-        rms = float(np.sqrt(np.mean((model(temperature, *params) - log_tau) ** 2)))
-        if best is None or rms < best[2]:
-            best = (params, cov, rms)
-    if best is None:
-        raise RuntimeError("the MCT power-law fit did not converge; check that τ grows as T decreases")
-    params, cov, rms = best
+    params, cov, rms = _multistart_fit(
+        model, temperature, log_tau, sigma, fractions=(0.5, 0.7, 0.85, 0.95),
+        linearise=lambda t, t0: np.log(t - t0), slope_sign=-1.0, min_slope=0.1, what="MCT power-law",
+    )
     return MCTFit(
         t_d=float(params[0]), gamma=float(params[1]), amplitude=float(np.exp(params[2])), covariance=cov,
         t_d_error=float(np.sqrt(cov[0, 0])), residual_rms=rms,
@@ -477,26 +500,10 @@ def fit_vft(
     def model(t: np.ndarray, t_0: float, b: float, log_tau0: float) -> np.ndarray:
         return log_tau0 + b / np.clip(t - t_0, 1e-12, None)
 
-    t_low = temperature.min()
-    best = None
-    for frac in (0.2, 0.4, 0.6, 0.8):
-        guess_t0 = frac * t_low
-        x = 1.0 / (temperature - guess_t0)
-        slope, intercept = np.polyfit(x, log_tau, 1)
-        try:
-            params, cov = scipy.optimize.curve_fit(
-                model, temperature, log_tau, p0=(guess_t0, max(slope, 1e-3), intercept), sigma=sigma,
-                absolute_sigma=sigma is not None, bounds=([-np.inf, 0.0, -np.inf], [t_low, np.inf, np.inf]),
-                maxfev=20000,
-            )
-        except RuntimeError:
-            continue
-        rms = float(np.sqrt(np.mean((model(temperature, *params) - log_tau) ** 2)))
-        if best is None or rms < best[2]:
-            best = (params, cov, rms)
-    if best is None:
-        raise RuntimeError("the VFT fit did not converge; check that τ grows as T decreases")
-    params, cov, rms = best
+    params, cov, rms = _multistart_fit(
+        model, temperature, log_tau, sigma, fractions=(0.2, 0.4, 0.6, 0.8),
+        linearise=lambda t, t0: 1.0 / (t - t0), slope_sign=1.0, min_slope=1e-3, what="VFT",
+    )
     return VFTFit(
         t_0=float(params[0]), b=float(params[1]), tau_0=float(np.exp(params[2])), covariance=cov,
         t_0_error=float(np.sqrt(cov[0, 0])), residual_rms=rms,
