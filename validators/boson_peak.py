@@ -37,8 +37,13 @@ import xarray as xr
 
 from .debye import debye_reduced_level
 from .debye import number_density as _number_density
-from .points import omega_units, require_single_point, site_degrees_of_freedom, spatial_dimension
-from .result import Measurement, bootstrap, jsonable
+from .points import (
+    omega_units,
+    require_single_point,
+    site_degrees_of_freedom,
+    spatial_dimension,
+)
+from .result import Measurement, bootstrap, measurements_dict
 from .sound import _speed_units, has_springs, sound_speed
 from .spectrum import frequencies, nonzero_mode_count, reduced_dos
 
@@ -78,10 +83,7 @@ class BosonPeakResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict: every measurement's ``to_dict`` and the settings."""
-        return {
-            "measurements": {k: m.to_dict() for k, m in self.measurements().items()},
-            "settings": jsonable(dict(self.settings)),
-        }
+        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Reduced DOS (per sample thin, pooled thick), the Debye level, the excess shaded, the peak."""

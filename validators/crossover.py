@@ -66,11 +66,10 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import minimize_scalar
 from scipy.stats import norm
-
 from vdosbench.datasets import parameter_dims
 
 from .points import iter_parameter_points, omega_units, require_single_point
-from .result import Measurement, bootstrap, jsonable
+from .result import Measurement, bootstrap, measurements_dict
 from .spectrum import frequencies, nonzero_mode_count
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -227,10 +226,7 @@ class CrossoverResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict of the measurements and the settings."""
-        return {
-            "measurements": {k: m.to_dict() for k, m in self.measurements().items()},
-            "settings": jsonable(dict(self.settings)),
-        }
+        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """g(ω)/ω^p (pooled) and the fitted closed form, with both estimates marked."""
@@ -449,10 +445,7 @@ class CrossoverSlopeResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict of the measurements and the settings."""
-        return {
-            "measurements": {k: m.to_dict() for k, m in self.measurements().items()},
-            "settings": jsonable(dict(self.settings)),
-        }
+        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """ω_BP against c·k_G with error bars, both fitted lines and the seed's √3/2 line."""

@@ -295,3 +295,11 @@ def bootstrap(
     low, high = np.quantile(reps, [alpha, 1.0 - alpha], axis=0)
     se = np.std(reps, axis=0, ddof=1) if n_bootstrap > 1 else nan
     return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n)
+
+
+def measurements_dict(measurements: Mapping[str, Measurement], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-able ``to_dict`` of a result holding several measurements and its settings."""
+    return {
+        "measurements": {k: m.to_dict() for k, m in measurements.items()},
+        "settings": jsonable(dict(settings)),
+    }
