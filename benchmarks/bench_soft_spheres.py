@@ -1,7 +1,8 @@
 """Per-stage wall times of one soft-sphere glass sample (seed 001 pipeline), N = 1000, d = 3.
 
 A plain script (not a test): ``python benchmarks/bench_soft_spheres.py [--n N --sweeps S
---temperature T --taper M --threads K --repeats R --out PATH]``.  Stages, each timed on its
+--temperature T --taper M --threads K --repeats R --quench-seeds Q --out PATH]``; run it
+with ``OMP_NUM_THREADS=1`` (and the other BLAS variables) on a quiet machine.  Stages, each timed on its
 own after a warm-up on a small system (so numba compilation is not counted):
 
 * ``configuration``: diameters P(a) ∝ a⁻³ and random positions;
@@ -9,7 +10,14 @@ own after a warm-up on a small system (so numba compilation is not counted):
 * ``monte_carlo``: ``--sweeps`` sweeps of swap Monte Carlo at ``--temperature``
   (attempted moves per second reported);
 * ``quench``: L-BFGS (+ FIRE polish) to max |F_i| ≤ 10⁻¹⁰, from the Monte Carlo
-  configuration, and separately from random positions (T* = ∞);
+  configuration, and separately from random positions (T* = ∞) (``quench_from_random``);
+* ``quench_samples``: the quench of ``--quench-seeds`` samples (seeds ``--seed``,
+  ``--seed`` + 1, …; each with its own random start, overlap removal and Monte Carlo
+  run), from both starts: per sample the best of ``--repeats`` wall times, the
+  iterations, evaluations and list builds, and the floor = evaluations × one force
+  evaluation (timed on the inherent structure with the quench's final Verlet list),
+  with the median and range over the samples (target: median ≤ 0.5 s from the Monte
+  Carlo start);
 * ``hessian``: interacting pairs + analytic sparse Hessian (CSR);
 * ``spectrum``: :func:`vdosbench.generators.spectra.dense_spectrum` (all 3N eigenvalues,
   eigenvectors of the lowest 50 non-zero modes; includes the sparse → dense conversion);
@@ -43,9 +51,16 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 from vdosbench.generators.configurations import Configuration, polydisperse_configuration
 from vdosbench.generators.hessian import hessian_matrix, interacting_pairs
-from vdosbench.generators.minimize import EnergyModel, fire_minimize, quench
+from vdosbench.generators.minimize import (
+    EnergyModel,
+    QuenchResult,
+    QuenchSettings,
+    _evaluate,
+    fire_minimize,
+    quench,
+)
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.potentials import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import (
     default_vector_modes,
     dense_spectrum,
@@ -91,6 +106,75 @@ def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, Any]:
     return best, out
 
 
+def force_evaluation_seconds(result: QuenchResult, pot: PairPotential, repeats: int = 200) -> float:
+    """Best time of one compiled energy-and-gradient evaluation at the inherent structure.
+
+    The Verlet list is built as in the quench (same skin), so its pair count is
+    that of the quench's evaluations.
+    """
+    c = result.config
+    model = EnergyModel(c, pot, skin=result.skin)
+    x = np.ascontiguousarray(c.positions)
+    grad = np.empty_like(x)
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(repeats // 5):
+            _evaluate(x, model._lists, model._params, grad)
+        best = min(best, (time.perf_counter() - start) / (repeats // 5))
+    return best
+
+
+def quench_record(start: Configuration, pot: PairPotential, repeats: int) -> dict[str, Any]:
+    """Best-of-``repeats`` quench time with its work counts and the force-evaluation floor."""
+    t, q = timed(lambda: quench(start, pot), repeats)
+    one = force_evaluation_seconds(q, pot)
+    return {
+        "seconds": t, "max_force": q.max_force, "converged": q.converged,
+        "energy_per_particle": q.energy / start.n_particles,
+        "prerelax_steps": q.prerelax_steps, "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps,
+        "evaluations": q.n_evaluations, "verlet_builds": q.n_builds, "one_evaluation_seconds": one,
+        "floor_seconds": q.n_evaluations * one, "seconds_over_floor": t / (q.n_evaluations * one),
+    }
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    """Median and range."""
+    return {"median": float(np.median(values)), "min": float(np.min(values)), "max": float(np.max(values))}
+
+
+def quench_samples(
+    n: int, sweeps: int, temperature: float, taper: int, repeats: int, seeds: list[int]
+) -> dict[str, Any]:
+    """The quench from both starts for several samples, with medians and ranges."""
+    pot = soft_sphere_potential(taper)
+    defaults = QuenchSettings()
+    out: dict[str, Any] = {
+        "settings": {"force_tolerance": defaults.force_tolerance, "lbfgs_memory": defaults.lbfgs_memory,
+                     "skin": defaults.skin, "outer_skin": defaults.outer_skin, "max_step": defaults.max_step},
+        "seeds": seeds, "repeats": repeats,
+    }
+    records: dict[str, list[dict[str, Any]]] = {"monte_carlo_start": [], "random_start": []}
+    for seed in seeds:
+        rng = np.random.default_rng(seed)
+        config = polydisperse_configuration(n, 3, rng)
+        x, *_ = fire_minimize(EnergyModel(config, pot), config.positions, 10.0, 100_000)
+        mc = run_swap_mc(x, config.box_length, config.sizes, config.species, pot,
+                         MCSettings(temperature=temperature, n_sweeps=sweeps), rng)
+        equilibrated = Configuration(mc.positions, config.box_length, mc.sizes, mc.species)
+        records["monte_carlo_start"].append({"seed": seed, **quench_record(equilibrated, pot, repeats)})
+        records["random_start"].append({"seed": seed, **quench_record(config, pot, repeats)})
+    for name, rows in records.items():
+        out[name] = {
+            "samples": rows,
+            **{key: summary([r[key] for r in rows]) for key in (
+                "seconds", "evaluations", "lbfgs_iterations", "verlet_builds", "one_evaluation_seconds",
+                "floor_seconds", "seconds_over_floor",
+            )},
+        }
+    return out
+
+
 def pipeline(n: int, sweeps: int, temperature: float, taper: int, repeats: int, seed: int) -> dict[str, Any]:
     pot = soft_sphere_potential(taper)
     rng = np.random.default_rng(seed)
@@ -112,13 +196,15 @@ def pipeline(n: int, sweeps: int, temperature: float, taper: int, repeats: int, 
     stages["quench"] = {
         "seconds": t, "start": f"Monte Carlo at T*={temperature}", "max_force": q.max_force,
         "force_tolerance": 1e-10, "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps,
-        "prerelax_steps": q.prerelax_steps, "evaluations": q.n_evaluations, "converged": q.converged,
+        "prerelax_steps": q.prerelax_steps, "evaluations": q.n_evaluations, "verlet_builds": q.n_builds,
+        "lbfgs_memory": q.lbfgs_memory, "skin": q.skin, "converged": q.converged,
     }
     t, q_inf = timed(lambda: quench(config, pot))
     stages["quench_from_random"] = {
         "seconds": t, "start": "random positions (T* = inf)", "max_force": q_inf.max_force,
         "lbfgs_iterations": q_inf.lbfgs_iterations, "fire_steps": q_inf.fire_steps,
-        "prerelax_steps": q_inf.prerelax_steps, "evaluations": q_inf.n_evaluations, "converged": q_inf.converged,
+        "prerelax_steps": q_inf.prerelax_steps, "evaluations": q_inf.n_evaluations,
+        "verlet_builds": q_inf.n_builds, "converged": q_inf.converged,
     }
     inherent = q.config
     t_pairs, pairs = timed(lambda: interacting_pairs(inherent, pot), repeats)
@@ -163,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads for every stage")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--quench-seeds", type=int, default=5, help="samples of the quench_samples stage")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "soft_sphere_stages.json")
     args = parser.parse_args(argv)
     with threadpool_limits(limits=args.threads):
@@ -170,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
         pipeline(128, 10, args.temperature, args.taper, 1, args.seed + 1)  # warm-up: numba compilation
         warmup = time.perf_counter() - start
         stages = pipeline(args.n, args.sweeps, args.temperature, args.taper, args.repeats, args.seed)
+        stages["quench_samples"] = quench_samples(
+            args.n, args.sweeps, args.temperature, args.taper, args.repeats,
+            [args.seed + k for k in range(args.quench_seeds)],
+        )
         info = machine()
     bare = stages["bare_eigh"]["seconds"]
     result = {
@@ -191,6 +282,11 @@ def main(argv: list[str] | None = None) -> int:
     for name, stage in stages.items():
         if "seconds" in stage:
             print(f"{name:28s} {stage['seconds']:9.4f} s")
+    for name in ("monte_carlo_start", "random_start"):
+        row = stages["quench_samples"][name]
+        print(f"quench {name:22s} median {row['seconds']['median']:.3f} s "
+              f"[{row['seconds']['min']:.3f}, {row['seconds']['max']:.3f}], "
+              f"floor {row['floor_seconds']['median']:.3f} s, ratio {row['seconds_over_floor']['median']:.2f}")
     for name, value in result["ratios"].items():
         print(f"{name:34s} {value:.4g}")
     print(f"written to {args.out}")

@@ -15,7 +15,19 @@ from vdosbench.generators.configurations import (
     polydisperse_configuration,
 )
 from vdosbench.generators.hessian import hessian_matrix
-from vdosbench.generators.minimize import EnergyModel, QuenchSettings, _energy_gradient, fire_minimize, quench
+from vdosbench.generators.minimize import (
+    DEFAULT_SKIN,
+    EnergyModel,
+    QuenchSettings,
+    _energy_gradient,
+    _evaluate,
+    _needs_rebuild,
+    _two_loop,
+    _verlet_pairs,
+    fire_minimize,
+    lbfgs_minimize,
+    quench,
+)
 from vdosbench.generators.potentials import (
     INFINITE_ORDER,
     KIND_SOFT_SPHERE,
@@ -93,8 +105,9 @@ def test_square_root_free_t2_kernel_matches_the_generic_loop() -> None:
     assert model._t2_fast
     energy, grad = model.energy_gradient(c.positions)
     generic = np.empty_like(grad)
+    pi, pj, shift = model._lists[3:6]
     reference = _energy_gradient(
-        c.positions, model._pi, model._pj, model._shift, c.sizes, c.species, pot.sigma, pot.epsilon,
+        c.positions, pi, pj, shift, c.sizes, c.species, pot.sigma, pot.epsilon,
         pot.cutoff, pot.kind, pot.exponent, pot.taper_order, generic,
     )
     assert energy == pytest.approx(reference, rel=1e-13)
@@ -154,3 +167,158 @@ def test_quench_settings_are_validated() -> None:
 def test_a_box_smaller_than_twice_the_cutoff_is_refused() -> None:
     with pytest.raises(ValueError, match="too small for the cutoff"):
         EnergyModel(polydisperse_configuration(27, 3, np.random.default_rng(0)), soft_sphere_potential(2))
+
+
+def _brute_gradient(x: np.ndarray, c: Configuration, pot: PairPotential) -> tuple[float, np.ndarray]:
+    """V and ∂V/∂r over every pair (i < j, minimum image), no list at all."""
+    i, j = np.triu_indices(c.n_particles, k=1)
+    sep = x[j] - x[i]
+    sep -= c.box_length * np.round(sep / c.box_length)
+    r = np.linalg.norm(sep, axis=1)
+    phi, dphi, _ = pot.evaluate(r, c.sizes[i], c.sizes[j], c.species[i], c.species[j])
+    pair = (dphi / r)[:, None] * sep
+    grad = np.zeros_like(x)
+    np.add.at(grad, j, pair)
+    np.add.at(grad, i, -pair)
+    return float(phi.sum()), grad
+
+
+def _reference_lbfgs(
+    model: EnergyModel, x: np.ndarray, tol: float, memory: int = 10, max_step: float = 0.1
+) -> tuple[np.ndarray, float, int]:
+    """The earlier Python L-BFGS loop (same algorithm as the compiled one, NumPy vector algebra)."""
+    energy, grad = model.energy_gradient(x)
+    size = x.size
+    s_buf, y_buf = np.zeros((memory, size)), np.zeros((memory, size))
+    rho, alpha, q = np.zeros(memory), np.zeros(memory), np.empty(size)
+    stored, newest, iterations = 0, -1, 0
+
+    def max_norm(g: np.ndarray) -> float:
+        return float(np.sqrt(np.max(np.sum(g.reshape(x.shape) ** 2, axis=1))))
+
+    while max_norm(grad) > tol:
+        slope = 0.0
+        if stored:
+            _two_loop(grad.ravel(), s_buf, y_buf, rho, alpha, stored, newest, q)
+            direction = -q.reshape(x.shape)
+            slope = float(np.vdot(grad, direction))
+        if not slope < 0:
+            stored, newest = 0, -1
+            direction = -grad * (0.1 * max_step / max_norm(grad))
+            slope = float(np.vdot(grad, direction))
+        largest = max_norm(direction)
+        if largest > max_step:
+            direction, slope = direction * (max_step / largest), slope * (max_step / largest)
+        step = 1.0
+        while True:
+            x_new = x + step * direction
+            e_new, g_new = model.energy_gradient(x_new)
+            if e_new <= energy + 1e-4 * step * slope + 1e-12 * max(1.0, abs(energy)):
+                break
+            step *= 0.5
+        s_vec, y_vec = (x_new - x).ravel(), (g_new - grad).ravel()
+        sy = float(s_vec @ y_vec)
+        if sy > 1e-12 * float(y_vec @ y_vec):
+            newest = (newest + 1) % memory
+            s_buf[newest], y_buf[newest], rho[newest] = s_vec, y_vec, 1.0 / sy
+            stored = min(stored + 1, memory)
+        x, energy, grad = x_new, e_new, g_new
+        iterations += 1
+    return x, energy, iterations
+
+
+@pytest.mark.parametrize(
+    ("pot", "d", "n"),
+    [(soft_sphere_potential(2), 3, 128), (kob_andersen_potential(2), 2, 64)],
+    ids=["soft-m2-3d", "lj-m2-2d"],
+)
+def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(pot: PairPotential, d: int, n: int) -> None:
+    """Same algorithm, same start: the same inherent structure (energy to 1e-12, positions to 1e-8)."""
+    c = _start(pot, d, n, seed=3)
+    x, energy, _, iterations, message = lbfgs_minimize(EnergyModel(c, pot), c.positions, 1e-10, 100_000)
+    x_ref, energy_ref, iterations_ref = _reference_lbfgs(EnergyModel(c, pot), c.positions.copy(), 1e-10)
+    assert message == "converged"
+    assert energy == pytest.approx(energy_ref, rel=1e-12)
+    np.testing.assert_allclose(x, x_ref, rtol=0, atol=1e-8)
+    assert abs(iterations - iterations_ref) <= 0.2 * iterations_ref
+
+
+@pytest.mark.parametrize(
+    ("pot", "d", "n"),
+    [(soft_sphere_potential(2), 3, 128), (soft_sphere_potential(INFINITE_ORDER), 2, 64),
+     (kob_andersen_potential(2), 3, 200)],
+    ids=["soft-m2-3d", "soft-minf-2d", "lj-m2-3d"],
+)
+def test_verlet_list_left_by_the_compiled_loop_gives_the_all_pairs_force(
+    pot: PairPotential, d: int, n: int
+) -> None:
+    """After a quench from random positions (many rebuilds inside the compiled loop), the list it left
+    behind, used as is, gives the brute-force all-pairs energy and gradient at the end point."""
+    rng = np.random.default_rng(11)
+    soft = pot.kind == KIND_SOFT_SPHERE
+    c = polydisperse_configuration(n, d, rng) if soft else kob_andersen_configuration(n, d, rng)
+    model = EnergyModel(c, pot)
+    x, *_ = fire_minimize(model, c.positions, 10.0, 10_000)
+    x, energy, grad, _, _ = lbfgs_minimize(model, x, 1e-10, 100_000)
+    assert model.n_builds > 2  # the list was rebuilt inside the compiled loop
+    list_grad = np.empty_like(x)
+    list_energy = _evaluate(np.ascontiguousarray(x), model._lists, model._params, list_grad)
+    brute_energy, brute_grad = _brute_gradient(x, c, pot)
+    assert list_energy == energy
+    assert list_energy == pytest.approx(brute_energy, rel=1e-12)
+    np.testing.assert_allclose(list_grad, brute_grad, rtol=0, atol=1e-12)  # |∂V/∂r| ~ 1e-11 here: rounding only
+    np.testing.assert_array_equal(list_grad, grad)
+
+
+def test_the_two_level_verlet_list_stays_complete_along_a_random_walk() -> None:
+    """Small random moves (rebuilds from the outer list and from cells): every evaluation equals the
+    all-pairs sum, so every pair within r_c was listed each time."""
+    pot = soft_sphere_potential(2)
+    c = _start(pot, 3, 128)
+    model = EnergyModel(c, pot)
+    rng = np.random.default_rng(2)
+    x = c.positions.copy()
+    for _ in range(60):
+        x = x + rng.normal(scale=0.02, size=x.shape)
+        x[rng.integers(c.n_particles)] += rng.normal(scale=0.1, size=3)  # one particle runs ahead
+        energy, grad = model.energy_gradient(x)
+        brute_energy, brute_grad = _brute_gradient(x, c, pot)
+        assert energy == pytest.approx(brute_energy, rel=1e-12)
+        np.testing.assert_allclose(grad, brute_grad, rtol=0, atol=1e-11 * np.abs(brute_grad).max())
+    assert 1 < model.n_cell_builds < model.n_builds
+
+
+@pytest.mark.parametrize(("d", "n", "r_max"), [(3, 300, 2.0), (2, 200, 3.0), (3, 64, 1.8), (2, 40, 2.5)])
+def test_cell_list_pairs_match_find_pairs(d: int, n: int, r_max: float) -> None:
+    """Same pairs as find_pairs, including boxes with fewer than 3 cells per side (all pairs tested);
+    unwrapped positions: x_j − x_i + shift is the minimum image and the shift a multiple of L."""
+    rng = np.random.default_rng(d * n)
+    box = n ** (1 / d)
+    x = rng.uniform(-2 * box, 3 * box, (n, d))
+    offsets = np.stack(np.meshgrid(*([np.arange(-1, 2)] * d), indexing="ij"), axis=-1).reshape(-1, d)
+    pi, pj, shift = _verlet_pairs(x, box, r_max, np.ascontiguousarray(offsets[(3**d) // 2 :]))
+    ri, rj, rsep = find_pairs(x, box, r_max)
+    lo, hi = np.minimum(pi, pj), np.maximum(pi, pj)
+    order = np.lexsort((hi, lo))
+    np.testing.assert_array_equal(lo[order], ri)
+    np.testing.assert_array_equal(hi[order], rj)
+    sep = (x[pj] - x[pi] + shift) * np.where(pi < pj, 1.0, -1.0)[:, None]
+    np.testing.assert_allclose(sep[order], rsep, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(shift / box, np.round(shift / box), rtol=0, atol=1e-12)
+
+
+def test_rebuild_criterion_uses_the_two_largest_displacements() -> None:
+    ref = np.zeros((5, 3))
+    moved = ref.copy()
+    moved[2, 0] = 0.12  # one particle beyond skin/2 = 0.075 alone: no pair can have closed in by more than 0.12
+    assert not _needs_rebuild(moved, ref, DEFAULT_SKIN)
+    moved[4, 1] = -0.04  # 0.12 + 0.04 > 0.15: two particles could have approached each other by more than the skin
+    assert _needs_rebuild(moved, ref, DEFAULT_SKIN)
+
+
+def test_quench_result_records_the_settings_and_the_work() -> None:
+    pot = soft_sphere_potential(2)
+    result = quench(polydisperse_configuration(128, 3, np.random.default_rng(3)), pot,
+                    QuenchSettings(lbfgs_memory=7, skin=0.2, outer_skin=0.4))
+    assert result.converged and result.lbfgs_memory == 7 and result.skin == 0.2
+    assert result.n_evaluations >= result.lbfgs_iterations + result.prerelax_steps and result.n_builds > 1
