@@ -1,24 +1,49 @@
-"""Claims, scoring, reports and the command line (``vdosbench.benchmark``)."""
+"""Claims, scoring, reports and the command line (``vdosbench.benchmark``).
+
+The names below are imported on first use (PEP 562 ``__getattr__``): the
+pytest plugin :mod:`vdosbench.benchmark.pytest_plugin` is loaded by every
+pytest session where vdosbench is installed, and must not pull in xarray,
+matplotlib and the validators until a test asks for a score.
+"""
 
 from __future__ import annotations
 
-from .claims import Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
-from .report import InputInfo, ScoreCard, score_datasets, write_report
-from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim, verdict_for
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
-    "Claim",
-    "ClaimResult",
-    "ClaimsFileError",
-    "Expectation",
-    "InputInfo",
-    "PointResult",
-    "ScoreCard",
-    "Verdict",
-    "default_claims_path",
-    "evaluate_claim",
-    "load_claims",
-    "score_datasets",
-    "verdict_for",
-    "write_report",
-]
+if TYPE_CHECKING:  # pragma: no cover
+    from .claims import Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
+    from .report import InputInfo, ScoreCard, score_datasets, write_report
+    from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim, verdict_for
+
+_WHERE = {
+    "Claim": "claims",
+    "ClaimsFileError": "claims",
+    "Expectation": "claims",
+    "default_claims_path": "claims",
+    "load_claims": "claims",
+    "InputInfo": "report",
+    "ScoreCard": "report",
+    "score_datasets": "report",
+    "write_report": "report",
+    "ClaimResult": "scoring",
+    "PointResult": "scoring",
+    "Verdict": "scoring",
+    "evaluate_claim": "scoring",
+    "verdict_for": "scoring",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    """Import ``name`` from its module on first access."""
+    if name not in _WHERE:
+        raise AttributeError(f"module 'vdosbench.benchmark' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_WHERE[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

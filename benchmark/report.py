@@ -12,32 +12,30 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import product
 from pathlib import Path
 from typing import Any
 
-import matplotlib
+import xarray as xr
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
+from vdosbench import __version__
+from vdosbench.datasets import content_sha256
+from vdosbench.datasets.io import temporary_path
+from vdosbench.validators import Measurement
 
-from vdosbench import __version__  # noqa: E402
-from vdosbench.datasets import parameter_dims, select_point  # noqa: E402
-from vdosbench.datasets.io import temporary_path  # noqa: E402
-from vdosbench.validators import (  # noqa: E402
-    coordination_distribution,
-    debye_reduced_level,
-    local_response,
-    number_density,
-    reduced_dos,
-)
+from .claims import Claim
+from .figures import FigureEntry, ReportFigures, draw_report_figures, point_label
+from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim
 
-from .claims import Claim  # noqa: E402
-from .scoring import ClaimResult, Verdict, evaluate_claim  # noqa: E402
-
-__all__ = ["InputInfo", "ScoreCard", "score_datasets", "write_report", "file_sha256"]
+__all__ = [
+    "InputInfo",
+    "ScoreCard",
+    "file_sha256",
+    "input_name",
+    "read_input",
+    "render_markdown",
+    "score_datasets",
+    "write_report",
+]
 
 
 def file_sha256(path: str | os.PathLike[str]) -> str:
@@ -113,174 +111,116 @@ def score_datasets(
 
 
 # ------------------------------------------------------------------------------
-# figures
+# inputs
 # ------------------------------------------------------------------------------
 
 
-def _line_and_panels(ds: xr.Dataset) -> tuple[str | None, list[str]]:
-    pdims = list(parameter_dims(ds))
-    numeric = [d for d in pdims if ds[d].dtype.kind in "iuf"]
-    line = numeric[0] if numeric else (pdims[0] if pdims else None)
-    return line, [d for d in pdims if d != line]
+def input_name(path: str | os.PathLike[str]) -> str:
+    """The short name of an input file: its stem, or its folder's name for ``ensemble.nc``.
+
+    Examples
+    --------
+    >>> input_name("runs/seed002/ensemble.nc"), input_name("data/glass.nc")
+    ('seed002', 'glass')
+    """
+    p = Path(path)
+    return p.stem if p.stem != "ensemble" else p.parent.name
 
 
-def _panels(ds: xr.Dataset, panel_dims: list[str]) -> list[dict[str, Any]]:
-    return [dict(zip(panel_dims, combo)) for combo in product(*(ds[d].values.tolist() for d in panel_dims))]
+def read_input(
+    data: str | os.PathLike[str] | xr.Dataset, *, name: str | None = None, format: str | None = None, **options: Any
+) -> tuple[InputInfo, xr.Dataset]:
+    """One input of :func:`score_datasets`: a file read by its adapter, or a dataset in memory.
 
+    Parameters
+    ----------
+    data
+        A file any adapter reads (:func:`vdosbench.benchmark.adapters.read`), or a VDOS-1.0 dataset.
+    name
+        Short name in the report; default :func:`input_name` of the file, or ``"data"``.
+    format, **options
+        The adapter's format name (default: guessed) and options, for a file.
 
-def _point(ds: xr.Dataset, panel: dict[str, Any], line: str | None, value: Any) -> xr.Dataset:
-    values = {**panel, **({line: value} if line else {})}
-    return select_point(ds, values) if values else ds
+    Returns
+    -------
+    tuple of (InputInfo, xarray.Dataset)
+        For a dataset in memory, ``path`` is ``"<in memory>"`` and ``sha256`` its content hash
+        (:func:`vdosbench.datasets.content_sha256`); for a file, the sha256 of its bytes.
+    """
+    if isinstance(data, xr.Dataset):
+        return InputInfo(name=name or "data", path="<in memory>", sha256=content_sha256(data)), data
+    from .adapters import read
 
-
-def _grid(n: int) -> tuple[plt.Figure, np.ndarray]:
-    cols = min(n, 2)
-    rows = int(np.ceil(n / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.8 * rows), squeeze=False)
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat
-
-
-def _save(fig: plt.Figure, path: Path) -> None:
-    tmp = temporary_path(path).with_suffix(".png")
-    fig.tight_layout()
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    os.replace(tmp, path)
-
-
-def _label(values: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in values.items())
-
-
-def figure_reduced_dos(ds: xr.Dataset, path: Path, omega_max: float = 1.5, bins: int = 30) -> Path:
-    """Reduced DOS g(ω)/ω^(d−1), one panel per non-numeric parameter point, a line per numeric one."""
-    line, panel_dims = _line_and_panels(ds)
-    panels = _panels(ds, panel_dims)
-    fig, axes = _grid(len(panels))
-    edges = np.linspace(0.0, omega_max, bins + 1)
-    d = int(ds.attrs["spatial_dimension"])
-    for ax, panel in zip(axes, panels):
-        lines = ds[line].values.tolist() if line else [None]
-        colors = plt.cm.viridis(np.linspace(0, 0.9, len(lines)))
-        for color, value in zip(colors, lines):
-            point = _point(ds, panel, line, value)
-            red = reduced_dos(point, bins=edges)
-            label = f"{line}={value:g}" if isinstance(value, float) else f"{line}={value}"
-            ax.plot(red["omega"], red["g_reduced"], color=color, label=label)
-        if int(ds.attrs.get("site_degrees_of_freedom", d)) == 1:
-            level = debye_reduced_level(1.0, d, float(number_density(ds).mean()))
-            ax.axhline(level, color="k", ls="--", lw=0.8, label="Debye, c = 1 (unit-spring crystal)")
-        ax.set_xlabel("ω")
-        ax.set_ylabel(f"g(ω)/ω^{d - 1}" if d > 1 else "g(ω)")
-        ax.set_title(_label(panel) or str(ds.attrs.get("title", "")), fontsize=9)
-        ax.set_xlim(0, omega_max)
-        ax.legend(fontsize=7)
-    _save(fig, path)
-    return path
-
-
-def figure_coordination(ds: xr.Dataset, path: Path) -> Path:
-    """Coordination-number histograms, panels and lines as in :func:`figure_reduced_dos`."""
-    line, panel_dims = _line_and_panels(ds)
-    panels = _panels(ds, panel_dims)
-    fig, axes = _grid(len(panels))
-    for ax, panel in zip(axes, panels):
-        lines = ds[line].values.tolist() if line else [None]
-        for k, value in enumerate(lines):
-            point = _point(ds, panel, line, value)
-            res = coordination_distribution(point, n_bootstrap=10)  # only the histogram is drawn
-            hist = res.histogram
-            width = 0.8 / len(lines)
-            ax.bar(hist["coordination_number"] + (k - (len(lines) - 1) / 2) * width, hist["probability"], width=width,
-                   label=f"{line}={value:g}" if isinstance(value, float) else str(value))
-        ax.set_xlabel("coordination number z")
-        ax.set_ylabel("P(z)")
-        ax.set_title(_label(panel), fontsize=9)
-        ax.legend(fontsize=7)
-    _save(fig, path)
-    return path
-
-
-def figure_local_response(ds: xr.Dataset, path: Path) -> Path:
-    """−Im G_ii(ω) of every site, one panel per parameter point (e.g. the toy's variants)."""
-    pdims = list(parameter_dims(ds))
-    panels = _panels(ds, pdims)
-    fig, axes = _grid(len(panels))
-    for ax, panel in zip(axes, panels):
-        point = _point(ds, panel, None, None)
-        if "local_response" in point:
-            resp = point["local_response"].isel(sample=0)
-            omega = resp["omega"].values
-        else:
-            omega = np.linspace(0.01, 3.0, 1500)
-            resp = local_response(point, omega, epsilon=1e-3)
-        for site in range(resp.sizes["site"]):
-            ax.semilogy(omega, resp.isel(site=site), lw=0.8)
-        ax.set_xlabel("ω")
-        ax.set_ylabel("−Im G_ii(ω)")
-        ax.set_title(_label(panel), fontsize=9)
-    _save(fig, path)
-    return path
-
-
-def figure_claim(result: ClaimResult, path: Path, max_points: int = 6) -> Path | None:
-    """The diagnostic curves of a claim's measurements (one panel per parameter point)."""
-    points = [p for p in result.points if p.result is not None and hasattr(p.result, "plot")][:max_points]
-    if not points:
-        return None
-    fig, axes = _grid(len(points))
-    for ax, p in zip(axes, points):
-        p.result.plot(ax)
-        ax.set_title(f"{_label(p.parameters)}: {p.verdict.value}", fontsize=9)
-    _save(fig, path)
-    return path
+    ds = read(data, format=format, **options)
+    return InputInfo(name=name or input_name(data), path=str(data), sha256=file_sha256(data)), ds
 
 
 # ------------------------------------------------------------------------------
 # Markdown and JSON
 # ------------------------------------------------------------------------------
 
+#: How verdicts are decided, printed in every report.
+VERDICT_RULE = (
+    "Verdicts compare the measured 95 % interval with the expected region: inside → supported, "
+    "disjoint → refuted, overlapping → inconclusive. A claim over several parameter points is "
+    "refuted if any point is and supported only if all are."
+)
 
-def _fmt(m: Any) -> str:
+
+def format_measurement(m: Measurement | None) -> str:
+    """``"value [low, high]"`` (``"—"`` when not measured)."""
     if m is None:
         return "—"
     return f"{m.value:.4g} [{m.low:.4g}, {m.high:.4g}]"
 
 
-def write_report(
-    card: ScoreCard, datasets: Sequence[tuple[InputInfo, xr.Dataset]], output: str | os.PathLike[str]
-) -> Path:
-    """Write ``report.md``, ``result.json`` and ``figures/*.png`` under ``output``.
+def point_value(p: PointResult) -> str:
+    """``"delta=0.1: value [low, high]"`` (without the label for a dataset of one point)."""
+    label = point_label(p.parameters)
+    return f"{label}: {format_measurement(p.measurement)}" if label else format_measurement(p.measurement)
 
-    Returns the path of ``report.md``.  Every file is written atomically.
-    """
-    out = Path(output)
-    figdir = out / "figures"
-    figdir.mkdir(parents=True, exist_ok=True)
-    data_figs: list[tuple[str, Path]] = []
-    for info, ds in datasets:
-        stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in info.name)
-        if "local_response" in ds or ("variant" in ds.dims and "eigenvector" in ds):
-            data_figs.append((f"{info.name}: local response −Im G_ii(ω)", figure_local_response(ds, figdir / f"{stem}_local_response.png")))
-        else:
-            data_figs.append((f"{info.name}: reduced DOS", figure_reduced_dos(ds, figdir / f"{stem}_reduced_dos.png")))
-            if "coordination" in ds:
-                data_figs.append((f"{info.name}: coordination numbers", figure_coordination(ds, figdir / f"{stem}_coordination.png")))
+
+def score_summary(totals: dict[str, Any]) -> tuple[str, str]:
+    """The score of :meth:`ScoreCard.totals` as (headline, the other counts), without markup."""
+    return (
+        f"Score: {totals['supported']} of {totals['applicable']} applicable claims supported",
+        f"refuted {totals['refuted']}, inconclusive {totals['inconclusive']}, "
+        f"not applicable {totals['not applicable']}",
+    )
+
+
+def disagreements(card: ScoreCard) -> list[tuple[ClaimResult, list[PointResult]]]:
+    """Results that are refuted or inconclusive, each with its points that are not supported."""
+    return [
+        (r, [p for p in r.points if p.verdict is not Verdict.SUPPORTED])
+        for r in card.results
+        if r.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE)
+    ]
+
+
+def finding_detail(points: Sequence[PointResult]) -> str:
+    """``"point: value [low, high] (verdict, reason); ..."`` for the points of a finding."""
+    return "; ".join(f"{point_value(p)} ({p.verdict.value}{', ' + p.reason if p.reason else ''})" for p in points)
+
+
+def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
+    image = [f"![{alt}](figures/{entry.path.name})"] if entry.path is not None else []
+    texts = [f"*{text}*" for text in (entry.details, entry.note) if text]
+    return image + ([""] if image and texts else []) + texts
+
+
+def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
+    """The Markdown report of ``card`` with the figures drawn by :func:`draw_report_figures`."""
     totals = card.totals()
+    headline, counts = score_summary(totals)
     lines = [
         "# vdosbench scorecard",
         "",
         f"vdosbench {__version__}; claims: `{card.claims_file}`.",
         "",
-        f"**Score: {totals['supported']} of {totals['applicable']} applicable claims supported** "
-        f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']}, "
-        f"not applicable {totals['not applicable']}).",
+        f"**{headline}** ({counts}).",
         "",
-        "Verdicts compare the measured 95 % interval with the expected region: inside → supported, "
-        "disjoint → refuted, overlapping → inconclusive. A claim over several parameter points is "
-        "refuted if any point is and supported only if all are.",
+        VERDICT_RULE,
         "",
         "## Inputs",
         "",
@@ -293,30 +233,26 @@ def write_report(
         "| claim | data | expected | verdict | measured value [95 % interval] per point |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for r in card.results:
-        if r.verdict is Verdict.NOT_APPLICABLE:
-            continue
-        per_point = "; ".join(f"{_label(p.parameters)}: {_fmt(p.measurement)}" for p in r.points)
+    for r in card.applicable():
+        per_point = "; ".join(point_value(p) for p in r.points)
         lines.append(f"| `{r.claim.id}` | {r.dataset} | {r.claim.expect.describe()} | **{r.verdict.value}** | {per_point} |")
-    disagree = [r for r in card.results if r.verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE)]
+    disagree = disagreements(card)
     lines += ["", "## Findings", ""]
     if disagree:
         lines.append("Where the data do not support the paper (reported as measured):")
         lines.append("")
-        for r in disagree:
-            bad = [p for p in r.points if p.verdict is not Verdict.SUPPORTED]
-            detail = "; ".join(
-                f"{_label(p.parameters)}: {_fmt(p.measurement)} ({p.verdict.value}{', ' + p.reason if p.reason else ''})"
-                for p in bad
+        for r, bad in disagree:
+            lines.append(
+                f"- `{r.claim.id}` ({r.dataset}) is **{r.verdict.value}**: expected {r.claim.expect.describe()}, "
+                f"measured {finding_detail(bad)}."
             )
-            lines.append(f"- `{r.claim.id}` ({r.dataset}) is **{r.verdict.value}**: expected {r.claim.expect.describe()}, measured {detail}.")
     else:
         lines.append("Every applicable claim is supported by these data.")
     lines += ["", "## Figures of the data", ""]
-    for caption, fig in data_figs:
-        lines += [f"### {caption}", "", f"![{caption}](figures/{fig.name})", ""]
+    for entry in figures.data:
+        lines += [f"### {entry.caption}", "", *_figure_markdown(entry, entry.caption), ""]
     lines += ["## Claims in detail", ""]
-    for k, r in enumerate(card.results):
+    for r, entry in zip(card.results, figures.claims):
         c = r.claim
         lines += [f"### `{c.id}` on {r.dataset}: {r.verdict.value}", "", f"> {c.statement}", "",
                   f"- source: {c.source}",
@@ -330,18 +266,36 @@ def write_report(
             for p in r.points:
                 m = p.measurement
                 if m is None:
-                    lines.append(f"| {_label(p.parameters)} | — | — | — | {p.verdict.value} | {p.reason} |")
+                    lines.append(f"| {point_label(p.parameters)} | — | — | — | {p.verdict.value} | {p.reason} |")
                 else:
                     lines.append(
-                        f"| {_label(p.parameters)} | {m.value:.4g} | {m.uncertainty:.2g} | [{m.low:.4g}, {m.high:.4g}] "
+                        f"| {point_label(p.parameters)} | {m.value:.4g} | {m.uncertainty:.2g} | [{m.low:.4g}, {m.high:.4g}] "
                         f"| {p.verdict.value} | {m.method} |"
                     )
-            fig = figure_claim(r, figdir / f"claim_{k:02d}_{c.id.replace('.', '_')}.png")
-            if fig is not None:
-                lines += ["", f"![{c.id}](figures/{fig.name})"]
+        if entry is not None:
+            lines += ["", *_figure_markdown(entry, c.id)]
         lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(
+    card: ScoreCard, datasets: Sequence[tuple[InputInfo, xr.Dataset]], output: str | os.PathLike[str]
+) -> Path:
+    """Write ``report.md``, ``report.html``, ``result.json`` and ``figures/*.png`` under ``output``.
+
+    ``report.html`` is self-contained: the same content as ``report.md`` with
+    the figures embedded as data URIs (:mod:`vdosbench.benchmark.html_report`).
+    A figure that cannot be drawn is skipped with a note in both reports.
+
+    Returns the path of ``report.md``.  Every file is written atomically.
+    """
+    from .html_report import render_html
+
+    out = Path(output)
+    figures = draw_report_figures(card.results, datasets, out / "figures")
     report = out / "report.md"
-    _atomic_text(report, "\n".join(lines) + "\n")
+    _atomic_text(report, render_markdown(card, figures))
+    _atomic_text(out / "report.html", render_html(card, figures))
     _atomic_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
     return report
 

@@ -1,0 +1,219 @@
+"""The self-contained HTML scorecard (``report.html``): the Markdown report's content, figures embedded.
+
+One file, no external resources and no JavaScript: the figures are PNG data
+URIs, the style sheet is inline, and per-point settings fold away in
+``<details>`` elements.  Every piece of text is escaped with
+:func:`html.escape`.  Claim-level verdicts carry ``data-claim`` and
+``data-dataset`` attributes (class ``verdict``) so that tools can read them
+back; they equal the verdicts of ``result.json``.
+
+:func:`~vdosbench.benchmark.report.write_report` writes it next to
+``report.md``; :func:`render_html` returns the text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable, Mapping
+from html import escape
+from typing import Any
+
+from vdosbench import __version__
+from vdosbench.validators import jsonable
+
+from .figures import FigureEntry, ReportFigures, point_label
+from .report import VERDICT_RULE, ScoreCard, disagreements, finding_detail, point_value, score_summary
+from .scoring import ClaimResult, PointResult, Verdict
+
+__all__ = ["data_uri", "render_html"]
+
+_STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+code { font-size: 0.85rem; word-break: break-all; }
+blockquote { margin: 0.5rem 0; padding-left: 1rem; border-left: 3px solid #bbb; color: #333; }
+figure { margin: 1rem 0; }
+figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figcaption, .note { font-size: 0.85rem; color: #555; }
+.note { font-style: italic; }
+.v-supported { background: #dff3df; }
+.v-refuted { background: #f8d7d7; }
+.v-inconclusive { background: #fdf1cf; }
+.v-not-applicable { background: #eee; }
+span.verdict { padding: 0.1rem 0.4rem; }
+.score { font-size: 1.1rem; }
+"""
+
+
+def data_uri(png: bytes) -> str:
+    """``data:image/png;base64,...`` for PNG bytes.
+
+    Examples
+    --------
+    >>> data_uri(b"\\x89PNG")
+    'data:image/png;base64,iVBORw=='
+    """
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _e(value: Any) -> str:
+    return escape(str(value), quote=True)
+
+
+def _row(cells: Iterable[str], tag: str = "td") -> str:
+    """A table row of cells that are already HTML."""
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
+
+
+def _verdict_cell(value: str, result: ClaimResult | None = None, tag: str = "td") -> str:
+    """A verdict in a ``tag`` element; a claim's verdict (``result`` given) carries ``data-claim``/``data-dataset``."""
+    cls = "v-" + value.replace(" ", "-")
+    attrs = ""
+    if result is not None:
+        cls = f"verdict {cls}"
+        attrs = f' data-claim="{_e(result.claim.id)}" data-dataset="{_e(result.dataset)}"'
+    return f'<{tag} class="{cls}"{attrs}><strong>{_e(value)}</strong></{tag}>'
+
+
+def _settings(settings: Mapping[str, Any]) -> str:
+    """The settings of a measurement (window, bins, estimator, bootstrap ...) as a folded table."""
+    if not settings:
+        return ""
+    rows = "".join(
+        _row([f"<code>{_e(k)}</code>", f"<code>{_e(json.dumps(jsonable(v), default=str))}</code>"])
+        for k, v in settings.items()
+    )
+    return f"<details><summary>settings</summary><table>{rows}</table></details>"
+
+
+def _figure(entry: FigureEntry, alt: str) -> str:
+    caption = "<br>".join(
+        [_e(entry.caption), *([_e(entry.details)] if entry.details else []),
+         *([f'<span class="note">{_e(entry.note)}</span>'] if entry.note else [])]
+    )
+    if entry.path is None:
+        return f'<p class="note">Figure “{_e(entry.caption)}” {_e(entry.note or "not drawn")}.</p>'
+    return f'<figure><img src="{data_uri(entry.png)}" alt="{_e(alt)}"><figcaption>{caption}</figcaption></figure>'
+
+
+def _point_row(p: PointResult) -> str:
+    m = p.measurement
+    label = _e(point_label(p.parameters) or "all") + (f"<br>versus {_e(point_label(p.versus))}" if p.versus else "")
+    if m is None:
+        return "<tr>" + "".join(f"<td>{c}</td>" for c in (label, "—", "—", "—")) + (
+            _verdict_cell(p.verdict.value) + f"<td>{_e(p.reason)}</td></tr>"
+        )
+    units = "" if m.units in ("", "1") else f" {m.units}"
+    cells = [label, _e(f"{m.value:.4g}{units}"), _e(f"{m.uncertainty:.2g}"),
+             _e(f"[{m.low:.4g}, {m.high:.4g}] ({m.confidence:.0%})")]
+    return (
+        "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + _verdict_cell(p.verdict.value)
+        + f"<td>{_e(m.method)}{_settings(m.settings)}</td></tr>"
+    )
+
+
+def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[str]:
+    c = r.claim
+    measured = (
+        f"<code>{_e(c.validator)}</code> → <code>{_e(c.quantity)}</code> "
+        f"with <code>{_e(json.dumps(dict(c.settings)))}</code>"
+    )
+    if c.versus:
+        measured += f", versus <code>{_e(json.dumps(c.versus))}</code>"
+    out = [
+        f'<section id="claim-{k}">',
+        f"<h3><code>{_e(c.id)}</code> on {_e(r.dataset)}</h3>",
+        f"<p>verdict: {_verdict_cell(r.verdict.value, r, 'span')}</p>",
+        f"<blockquote>{_e(c.statement)}</blockquote>",
+        "<ul>",
+        f"<li>source: {_e(c.source)}</li>",
+        f"<li>measured: {measured}</li>",
+        f"<li>expected: {_e(c.expect.describe())} ({_e(c.expect.basis or 'no basis given')})</li>",
+        *([f"<li>{_e(r.reason)}</li>"] if r.reason else []),
+        "</ul>",
+    ]
+    if r.points:
+        out += [
+            "<table>",
+            _row(["point", "value", "uncertainty", "interval", "verdict", "method and settings"], "th"),
+            *[_point_row(p) for p in r.points],
+            "</table>",
+        ]
+    if entry is not None:
+        out.append(_figure(entry, c.id))
+    out.append("</section>")
+    return out
+
+
+def render_html(card: ScoreCard, figures: ReportFigures) -> str:
+    """The self-contained HTML report of ``card``.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+    figures
+        Its figures, from :func:`~vdosbench.benchmark.figures.draw_report_figures`; the PNG files are read
+        and embedded as data URIs.
+
+    Returns
+    -------
+    str
+        A complete HTML5 document.
+    """
+    headline, counts = score_summary(card.totals())
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>vdosbench scorecard</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<h1>vdosbench scorecard</h1>",
+        f"<p>vdosbench {_e(__version__)}; claims: <code>{_e(card.claims_file)}</code>.</p>",
+        f'<p class="score"><strong>{_e(headline)}</strong> ({_e(counts)}).</p>',
+        f"<p>{_e(VERDICT_RULE)}</p>",
+        "<h2>Inputs</h2>",
+        "<table>",
+        _row(["name", "file", "sha256"], "th"),
+        *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
+        "</table>",
+        "<h2>Verdicts</h2>",
+        "<table>",
+        _row(["claim", "data", "expected", "verdict", "measured value [95 % interval] per point"], "th"),
+    ]
+    for k, r in enumerate(card.results):
+        if r.verdict is Verdict.NOT_APPLICABLE:
+            continue
+        per_point = "<br>".join(_e(point_value(p)) for p in r.points)
+        out.append(
+            f'<tr><td><a href="#claim-{k}"><code>{_e(r.claim.id)}</code></a></td>'
+            f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
+            f"{_verdict_cell(r.verdict.value, r)}<td>{per_point}</td></tr>"
+        )
+    out += ["</table>", "<h2>Findings</h2>"]
+    disagree = disagreements(card)
+    if disagree:
+        out += ["<p>Where the data do not support the paper (reported as measured):</p>", "<ul>"]
+        for r, bad in disagree:
+            out.append(
+                f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}) is <strong>{_e(r.verdict.value)}</strong>: "
+                f"expected {_e(r.claim.expect.describe())}, measured {_e(finding_detail(bad))}.</li>"
+            )
+        out.append("</ul>")
+    else:
+        out.append("<p>Every applicable claim is supported by these data.</p>")
+    out.append("<h2>Figures of the data</h2>")
+    for entry in figures.data:
+        out += [f"<h3>{_e(entry.caption)}</h3>", _figure(entry, entry.caption)]
+    out.append("<h2>Claims in detail</h2>")
+    for k, (r, entry) in enumerate(zip(card.results, figures.claims)):
+        out += _claim_section(k, r, entry)
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
