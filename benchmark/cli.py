@@ -31,6 +31,7 @@ examples:
   vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
   vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
+  vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
 """
 
 
@@ -99,6 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
     score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                        help="adapter option, e.g. spatial_dimension=3 or values=frequency")
+    score.add_argument("--reference", default=None, metavar="NAME",
+                       help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
+                            "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
 
     demo = sub.add_parser("demo", help="generate a small ensemble on a local Dask cluster, score it, write the report")
     demo.add_argument("--output", type=Path, default=Path("vdosbench-output/demo"), help="output folder")
@@ -177,12 +181,19 @@ def _score(
     strict: bool,
     format: str | None = None,
     options: dict[str, Any] | None = None,
+    reference: str | None = None,
 ) -> int:
     from .adapters import read
     from .claims import default_claims_path, load_claims
     from .report import InputInfo, file_sha256, score_datasets, write_report
 
     claims = load_claims(claims_path)
+    ref_source = ref_data = None
+    if reference is not None:  # bad input fails here, before any output is written
+        from .reference import open_reference, resolve_reference
+
+        ref_source = resolve_reference(reference)
+        ref_data = open_reference(ref_source)
     datasets = []
     names = [p.stem if p.stem != "ensemble" else p.parent.name for p in paths]
     for path, name in zip(paths, names):
@@ -201,6 +212,15 @@ def _score(
           f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
     print(f"report: {report.resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
+    if ref_source is not None and ref_data is not None:
+        from .reference import compare_to_reference, write_reference_report
+
+        comparison = compare_to_reference([(i.name, ds) for i, ds in datasets], ref_data, ref_source)
+        md, js = write_reference_report(comparison, output)
+        print(f"\nreference {ref_source.name} ({ref_source.origin}: {ref_source.path}):")
+        print(comparison.table())
+        print(f"reference report: {md.resolve()}")
+        print(f"reference json:   {js.resolve()}")
     return card.exit_code(strict)
 
 
@@ -279,13 +299,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vdosbench.generators.ensemble import EnsembleSettingsError
 
     from .adapters import AdapterError
+    from .reference import ReferenceInputError
 
     try:
         if args.command == "generate":
             return _cmd_generate(args)
         if args.command == "score":
             options = _parse_assignments(args.set, "--set", multi=False)
-            return _score(args.data, args.claims, args.output, args.strict, args.format, options)
+            return _score(args.data, args.claims, args.output, args.strict, args.format, options, args.reference)
         if args.command == "demo":
             return _cmd_demo(args)
         if args.command == "list":
@@ -297,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError,
+        AdapterError, FetchError, ReferenceInputError,
     ) as e:
         print(f"vdosbench: error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,792 @@
+"""Distance of submitted ensembles to a reference ensemble (``vdosbench score DATA --reference NAME``).
+
+:func:`resolve_reference` turns ``NAME`` into a verified local file: a
+catalogue entry (:mod:`vdosbench.datasets.catalog`) through
+:func:`vdosbench.datasets.fetch.fetch` — the shipped copy after its SHA-256 is
+checked, else the cached download (fetched, only ever with the catalogued
+hash, when the entry has URLs) — or a path to a VDOS-1.0 netCDF file (or a
+folder holding ``ensemble.nc``, as ``vdosbench build`` writes).  A catalogue
+name wins over a file of the same name.
+
+:func:`compare_to_reference` compares every parameter point of each submitted
+dataset with the reference point whose parameters have the same values
+(floats equal to 1e-9 relative; a parameter missing from a grid is looked up
+among the dataset's scalar coordinates and global attributes).  Points present
+on one side only are listed as *not compared*, with the reason.  At each
+matched point (reference = ensemble ``a``, submission = ``b``):
+
+Spectra (:func:`vdosbench.validators.compare_spectra`)
+    Two-sample KS and Anderson–Darling statistics of the pooled non-zero
+    frequencies and the sample-level permutation p-value, in the windows
+
+    * ``whole band``: every non-zero mode;
+    * ``below the lowest phonon``: (0, f·ω₀], f = 0.8 and ω₀ = 2π v/L of the
+      reference (:func:`vdosbench.validators.lowest_phonon_frequency`, smallest
+      over its samples; measured for scalar networks, not available for
+      vector models, whose transverse sound speed is not in the data);
+    * ``low band``: (0, ω₁₀], ω₁₀ the 10th percentile of the reference's
+      pooled non-zero frequencies (always populated).
+
+    Windows are fixed by the reference alone, so every submission is measured
+    in the same windows.  The permutation p-value cannot go below
+    ``k / C(n_a + n_b, n_a)`` (k = 2 for equal sample counts, where a split
+    and its complement give the same D), nor below 1/(1 + n_permutations):
+    with 3 + 3 samples the floor is 0.1, so a small reference is told apart
+    only through the pooled p-values, which assume independent modes (see
+    :mod:`vdosbench.validators.comparison`).
+Exponent s (:func:`vdosbench.validators.power_law_exponent`)
+    Maximum-likelihood s of g ∝ ω^s on both sides in the same window (default
+    ``below_phonon`` with the reference's ω₀), and Δs = s_b − s_a with
+    σ = √(σ_a² + σ_b²) (bootstrap over samples, independent ensembles).  Not
+    measured when the window holds fewer than 3 modes on a side (small
+    networks have no mode below their lowest phonon).  For the spring networks
+    of seed 002 no power law is claimed: s there is a fit in the stated
+    window, reported for completeness.
+Eigenvalues on shared configurations (:func:`vdosbench.validators.eigenvalue_agreement`)
+    Samples with the same ``sample`` label whose stored ``position`` arrays
+    agree to 1e-9 of the largest coordinate are the same configurations; on
+    them the relative eigenvalue deviation over the lowest
+    min(n_mode_a, n_mode_b) modes is reported.  Without positions on both
+    sides no configuration can be shown to be shared, and nothing is compared.
+
+Nothing here judges: the comparison does not change the exit status of
+``vdosbench score``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import iter_points, open_dataset
+from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
+from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch
+from vdosbench.datasets.io import temporary_path
+from vdosbench.validators import (
+    EigenvalueAgreement,
+    PowerLawResult,
+    PowerLawWindow,
+    SpectrumComparison,
+    compare_spectra,
+    eigenvalue_agreement,
+    frequencies,
+    jsonable,
+    lowest_phonon_frequency,
+    power_law_exponent,
+)
+from vdosbench.validators.power_law import DEFAULT_PHONON_FACTOR
+
+__all__ = [
+    "LOW_QUANTILE",
+    "PointComparison",
+    "ReferenceComparison",
+    "ReferenceInputError",
+    "ReferenceSource",
+    "ReferenceUnavailableError",
+    "compare_to_reference",
+    "open_reference",
+    "resolve_reference",
+    "write_reference_report",
+]
+
+#: Quantile of the reference's pooled non-zero frequencies that closes the ``low band`` window.
+LOW_QUANTILE = 0.1
+#: Relative tolerance for equal float parameter values.
+PARAMETER_RTOL = 1e-9
+#: Positions agreeing to this fraction of the largest |coordinate| make a shared configuration.
+POSITION_RTOL = 1e-9
+
+
+class ReferenceInputError(ValueError):
+    """``--reference`` names neither a catalogued dataset nor a file (exit status 2)."""
+
+
+class ReferenceUnavailableError(FetchError):
+    """A catalogued reference is not on this machine and cannot be fetched (names the fix)."""
+
+
+# ----------------------------------------------------------------------------- resolving NAME
+
+
+@dataclass(frozen=True)
+class ReferenceSource:
+    """Where the reference came from.
+
+    Attributes
+    ----------
+    name
+        The catalogue name, or the file's stem for a path.
+    path
+        The local file (verified against the catalogue's SHA-256 for a catalogue entry).
+    sha256
+        SHA-256 of the file.
+    origin
+        ``"catalogue (shipped)"``, ``"catalogue (cache)"`` or ``"file"``.
+    """
+
+    name: str
+    path: Path
+    sha256: str
+    origin: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-able dict."""
+        return {"name": self.name, "path": str(self.path), "sha256": self.sha256, "origin": self.origin}
+
+
+def resolve_reference(
+    name: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None
+) -> ReferenceSource:
+    """A verified local file for ``--reference NAME``.
+
+    Parameters
+    ----------
+    name
+        A catalogue name (``vdosbench list``), a netCDF file, or a folder holding ``ensemble.nc``.
+    cache_dir
+        Download cache (default ``$VDOSBENCH_CACHE`` or the OS cache).
+
+    Returns
+    -------
+    ReferenceSource
+
+    Raises
+    ------
+    ReferenceInputError
+        ``name`` is neither catalogued nor an existing file (names ``vdosbench list``).
+    ReferenceUnavailableError
+        A catalogued entry with no verified copy here that cannot be fetched
+        (names ``vdosbench fetch NAME`` and ``vdosbench build NAME``).
+    vdosbench.datasets.ChecksumError
+        A shipped or downloaded copy with the wrong SHA-256.
+
+    Examples
+    --------
+    >>> src = resolve_reference("spring-network-16")
+    >>> src.origin, src.path.name
+    ('catalogue (shipped)', 'spring_network_16.nc')
+    >>> resolve_reference("no-such-reference")
+    Traceback (most recent call last):
+    ...
+    vdosbench.benchmark.reference.ReferenceInputError: unknown reference 'no-such-reference': ...
+    """
+    text = os.fspath(name)
+    names = entry_names()
+    if text in names:
+        entry = get_entry(text)
+        try:
+            path = fetch(entry, cache_dir=cache_dir)
+        except ChecksumError:
+            raise
+        except FetchError as e:
+            raise ReferenceUnavailableError(
+                f"reference {text!r} is not available on this machine ({e}). Fix: `vdosbench fetch {text}` "
+                f"(download, verified by its SHA-256), or `vdosbench build {text} --output DIR` and then "
+                f"`--reference DIR/ensemble.nc`"
+            ) from e
+        shipped = entry.shipped_path is not None and path == entry.shipped_path
+        return ReferenceSource(text, path, entry.sha256, "catalogue (shipped)" if shipped else "catalogue (cache)")
+    path = Path(text)
+    if path.is_dir():
+        path = path / "ensemble.nc"
+    if path.is_file():
+        stem = path.stem if path.stem != "ensemble" else path.parent.name
+        return ReferenceSource(stem, path, file_sha256(path), "file")
+    raise ReferenceInputError(
+        f"unknown reference {text!r}: not a catalogued dataset and no file at {path}. "
+        f"Catalogued references are {names} (`vdosbench list` describes them); or pass a VDOS-1.0 netCDF file"
+    )
+
+
+def open_reference(source: ReferenceSource) -> xr.Dataset:
+    """The reference dataset in memory, checked against VDOS-1.0.
+
+    Raises
+    ------
+    vdosbench.datasets.VDOSReadError
+        Not a netCDF-4 file.
+    vdosbench.datasets.ConventionError
+        A netCDF file that breaks the convention.
+    """
+    return open_dataset(source.path)
+
+
+# ----------------------------------------------------------------------------- matching points
+
+
+def _lookup(ds: xr.Dataset, params: Mapping[str, Any], name: str) -> tuple[bool, Any]:
+    """The value of parameter ``name`` at a point: grid value, scalar coordinate or global attribute."""
+    if name in params:
+        return True, params[name]
+    if name in ds.coords and ds[name].ndim == 0:
+        return True, ds[name].item()
+    if name in ds.attrs:
+        value = ds.attrs[name]
+        return True, value.item() if isinstance(value, np.generic) else value
+    return False, None
+
+
+def _same(x: Any, y: Any) -> bool:
+    if isinstance(x, str) or isinstance(y, str):
+        return isinstance(x, str) and isinstance(y, str) and x == y
+    try:
+        return bool(np.isclose(float(x), float(y), rtol=PARAMETER_RTOL, atol=1e-12))
+    except (TypeError, ValueError):
+        return x == y
+
+
+def _label(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items()) or "(single point)"
+
+
+def _mismatch(
+    ref: xr.Dataset, ref_params: Mapping[str, Any], sub: xr.Dataset, sub_params: Mapping[str, Any]
+) -> str | None:
+    """``None`` when the points have equal parameters, else why not."""
+    names = list(dict.fromkeys([*ref_params, *sub_params]))
+    values = {name: (_lookup(ref, ref_params, name), _lookup(sub, sub_params, name)) for name in names}
+    for name, ((found_a, _), (found_b, _)) in values.items():
+        if not (found_a and found_b):
+            side = "submitted data" if not found_b else "reference"
+            return f"parameter {name} is not recorded in the {side} (grid, scalar coordinate or attribute)"
+    for name, ((_, a), (_, b)) in values.items():
+        if not _same(a, b):
+            return f"{name} = {b!r} here, {a!r} in the reference"
+    return None
+
+
+# ----------------------------------------------------------------------------- one point
+
+
+@dataclass(frozen=True, eq=False)
+class PointComparison:
+    """One submitted point against the matching reference point, or why it was not compared.
+
+    Attributes
+    ----------
+    dataset
+        Name of the submitted dataset (``"(reference only)"`` rows carry the submitted name too).
+    parameters
+        Parameter values of the point.
+    compared
+        Whether a reference point matched.
+    reason
+        Why not compared (empty when compared).
+    n_samples
+        Samples (reference, submitted).
+    omega0, omega0_note
+        The reference's lowest phonon frequency used for the windows (None when not available) and how.
+    spectrum, spectrum_note
+        :class:`~vdosbench.validators.SpectrumComparison` (a = reference) or None with the reason.
+    window_names
+        Names of the spectral windows, row by row (row 0 the whole band).
+    permutation_pvalue_floor
+        Smallest permutation p-value the sample counts allow.
+    power_law, power_law_note
+        (reference, submitted) :class:`~vdosbench.validators.PowerLawResult` or None with the reason.
+    agreement, agreement_note
+        :class:`~vdosbench.validators.EigenvalueAgreement` on the shared configurations or None with the reason.
+    """
+
+    dataset: str
+    parameters: Mapping[str, Any]
+    compared: bool
+    reason: str = ""
+    n_samples: tuple[int, int] = (0, 0)
+    omega0: float | None = None
+    omega0_note: str = ""
+    spectrum: SpectrumComparison | None = None
+    spectrum_note: str = ""
+    window_names: tuple[str, ...] = ()
+    permutation_pvalue_floor: float = math.nan
+    power_law: tuple[PowerLawResult, PowerLawResult] | None = None
+    power_law_note: str = ""
+    agreement: EigenvalueAgreement | None = None
+    agreement_note: str = ""
+
+    def window(self, name: str) -> dict[str, float]:
+        """The per-window row ``name`` as a dict (``ks_statistic``, ``ks_pvalue_permutation``, ...)."""
+        if self.spectrum is None or name not in self.window_names:
+            raise KeyError(f"no window {name!r} at {_label(self.parameters)}; windows are {list(self.window_names)}")
+        row = self.spectrum.per_window.isel(window=self.window_names.index(name))
+        return {str(k): float(v.values) for k, v in row.data_vars.items()}
+
+    def s_difference(self) -> tuple[float, float]:
+        """Δs = s_submitted − s_reference (maximum likelihood), σ = √(σ_a² + σ_b²); NaN when not measured."""
+        if self.power_law is None:
+            return math.nan, math.nan
+        a, b = (r.mle for r in self.power_law)
+        return b.value - a.value, float(math.hypot(a.uncertainty, b.uncertainty))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-able dict of everything measured and every reason."""
+        out: dict[str, Any] = {
+            "dataset": self.dataset,
+            "parameters": jsonable(dict(self.parameters)),
+            "compared": self.compared,
+            "reason": self.reason,
+        }
+        if not self.compared:
+            return out
+        out["n_samples"] = {"reference": self.n_samples[0], "submitted": self.n_samples[1]}
+        out["omega0"] = {"value": jsonable(self.omega0), "note": self.omega0_note}
+        if self.spectrum is not None:
+            spec = self.spectrum.to_dict()
+            spec["per_window"]["name"] = list(self.window_names)
+            spec["permutation_pvalue_floor"] = jsonable(self.permutation_pvalue_floor)
+            out["spectrum"] = spec
+        else:
+            out["spectrum"] = {"note": self.spectrum_note}
+        if self.power_law is not None:
+            a, b = self.power_law
+            ds_, se = self.s_difference()
+            out["power_law"] = {
+                "window": jsonable(dict(a.window)),
+                "reference": {k: m.to_dict() for k, m in a.measurements().items()},
+                "submitted": {k: m.to_dict() for k, m in b.measurements().items()},
+                "s_mle_difference": {"value": jsonable(ds_), "uncertainty": jsonable(se),
+                                     "definition": "s_submitted - s_reference; sqrt(se_a^2 + se_b^2)"},
+                "note": self.power_law_note,
+            }
+        else:
+            out["power_law"] = {"note": self.power_law_note}
+        if self.agreement is not None:
+            out["eigenvalue_agreement"] = {**self.agreement.to_dict(), "note": self.agreement_note}
+        else:
+            out["eigenvalue_agreement"] = {"note": self.agreement_note}
+        return out
+
+
+def _omega0(ref: xr.Dataset, seed: int) -> tuple[float | None, str]:
+    try:
+        m0 = lowest_phonon_frequency(ref, n_bootstrap=2, seed=seed)
+    except ValueError as e:
+        return None, f"not available: {e}"
+    value = float(np.min(m0.curve["omega0_sample"].values))
+    return value, f"2 pi v / L of the reference, smallest over its samples; v {m0.settings['sound_speed_source']}"
+
+
+def _windows(ref: xr.Dataset, omega0: float | None, factor: float) -> tuple[list[tuple[float, float]], list[str]]:
+    w = np.asarray(frequencies(ref).values, dtype=float)
+    w = w[np.isfinite(w)]
+    windows, names = [], ["whole band"]
+    if omega0 is not None:
+        windows.append((0.0, factor * omega0))
+        names.append(f"below the lowest phonon (0, {factor:g} omega0]")
+    if w.size:
+        windows.append((0.0, float(np.quantile(w, LOW_QUANTILE))))
+        names.append(f"low band (0, omega_{round(100 * LOW_QUANTILE)}] of the reference")
+    return windows, names
+
+
+def _permutation_floor(na: int, nb: int, n_permutations: int) -> float:
+    """Smallest p the test can give: k / C(n_a + n_b, n_a) (k = 2 when n_a = n_b), or 1 / (1 + n_permutations)."""
+    exact = (2.0 if na == nb else 1.0) / math.comb(na + nb, na)
+    return max(exact, 1.0 / (1.0 + n_permutations)) if n_permutations > 0 else math.nan
+
+
+def _power_law(
+    ref: xr.Dataset,
+    sub: xr.Dataset,
+    window: PowerLawWindow | tuple[float, float] | str | None,
+    omega0: float | None,
+    factor: float,
+    n_bootstrap: int,
+    seed: int,
+) -> tuple[tuple[PowerLawResult, PowerLawResult] | None, str]:
+    if window is None:
+        if omega0 is None:
+            return None, "not measured: the default window lies below the lowest phonon, and omega0 is not available"
+        window = PowerLawWindow.below_phonon(factor)
+    kwargs: dict[str, Any] = {"n_bootstrap": n_bootstrap, "seed": seed}
+    rule = window.rule if isinstance(window, PowerLawWindow) else window
+    if rule == "below_phonon":
+        if omega0 is None:
+            return None, "not measured: a below_phonon window needs omega0, which is not available"
+        kwargs["omega0"] = omega0
+    results = []
+    for side, ds in (("reference", ref), ("submitted data", sub)):
+        try:
+            results.append(power_law_exponent(ds, window, **kwargs))
+        except ValueError as e:
+            return None, f"not measured ({side}): {e}"
+    edge = results[0].window.get("omega_max")
+    return (results[0], results[1]), (
+        f"maximum likelihood in {results[0].window['description']}"
+        + (f" (omega_max = {edge:.4g})" if edge is not None else "")
+        + ", the same window on both sides; s is a fit in this window, which describes the window only where "
+        "the model predicts no power law"
+    )
+
+
+def _shared_samples(ref: xr.Dataset, sub: xr.Dataset) -> tuple[list[Any], str]:
+    if "position" not in ref.variables or "position" not in sub.variables:
+        missing = [s for s, d in (("reference", ref), ("submitted data", sub)) if "position" not in d.variables]
+        return [], f"not compared: no positions in the {' and the '.join(missing)}, so no configuration is shown shared"
+    labels_a = list(ref["sample"].values.tolist()) if "sample" in ref.coords else list(range(ref.sizes["sample"]))
+    labels_b = list(sub["sample"].values.tolist()) if "sample" in sub.coords else list(range(sub.sizes["sample"]))
+    pa, pb = ref["position"], sub["position"]
+    other_a = {d: n for d, n in pa.sizes.items() if d != "sample"}
+    other_b = {d: n for d, n in pb.sizes.items() if d != "sample"}
+    if other_a != other_b:
+        return [], f"not compared: positions have sizes {other_a} (reference) and {other_b} (submitted) per sample"
+    shared = []
+    for label in labels_a:
+        if label not in labels_b:
+            continue
+        xa = np.asarray(pa.isel(sample=labels_a.index(label)).values, dtype=float)
+        xb = np.asarray(pb.isel(sample=labels_b.index(label)).transpose(*pa.isel(sample=0).dims).values, dtype=float)
+        scale = max(float(np.max(np.abs(xa))) if xa.size else 0.0, 1.0)
+        if np.allclose(xa, xb, rtol=0.0, atol=POSITION_RTOL * scale):
+            shared.append(label)
+    if not shared:
+        return [], "not compared: no sample has the same label and the same positions on both sides"
+    return shared, (
+        f"{len(shared)} shared configuration(s) (same sample label, positions equal to {POSITION_RTOL:g} of the "
+        "largest coordinate)"
+    )
+
+
+def _agreement(ref: xr.Dataset, sub: xr.Dataset) -> tuple[EigenvalueAgreement | None, str]:
+    shared, note = _shared_samples(ref, sub)
+    if not shared:
+        return None, note
+    n_mode = min(ref.sizes["mode"], sub.sizes["mode"])
+    keep = [v for v in ("eigenvalue", "zero_mode") if v in ref.variables]
+    a = ref[keep].sel(sample=shared).isel(mode=slice(0, n_mode))
+    keep = [v for v in ("eigenvalue", "zero_mode") if v in sub.variables]
+    b = sub[keep].sel(sample=shared).isel(mode=slice(0, n_mode))
+    try:
+        result = eigenvalue_agreement(a, b)
+    except ValueError as e:
+        return None, f"not compared: {e}"
+    return result, f"{note}; the lowest {n_mode} modes"
+
+
+def _compare_point(
+    name: str,
+    params: Mapping[str, Any],
+    ref: xr.Dataset,
+    sub: xr.Dataset,
+    *,
+    power_law_window: PowerLawWindow | tuple[float, float] | str | None,
+    phonon_factor: float,
+    n_permutations: int,
+    n_bootstrap: int,
+    seed: int,
+) -> PointComparison:
+    omega0, omega0_note = _omega0(ref, seed)
+    windows, names = _windows(ref, omega0, phonon_factor)
+    na, nb = int(ref.sizes["sample"]), int(sub.sizes["sample"])
+    spectrum, spectrum_note = None, ""
+    try:
+        spectrum = compare_spectra(
+            ref, sub, windows=windows, n_permutations=n_permutations, n_bootstrap=n_bootstrap, seed=seed
+        )
+    except ValueError as e:
+        spectrum_note = f"not compared: {e}"
+    power_law, power_law_note = _power_law(ref, sub, power_law_window, omega0, phonon_factor, n_bootstrap, seed)
+    agreement, agreement_note = _agreement(ref, sub)
+    return PointComparison(
+        dataset=name,
+        parameters=dict(params),
+        compared=True,
+        n_samples=(na, nb),
+        omega0=omega0,
+        omega0_note=omega0_note,
+        spectrum=spectrum,
+        spectrum_note=spectrum_note,
+        window_names=tuple(names),
+        permutation_pvalue_floor=_permutation_floor(na, nb, n_permutations),
+        power_law=power_law,
+        power_law_note=power_law_note,
+        agreement=agreement,
+        agreement_note=agreement_note,
+    )
+
+
+# ----------------------------------------------------------------------------- the whole comparison
+
+
+def _fmt(value: float | None, spec: str = ".3g") -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return format(value, spec)
+
+
+@dataclass(frozen=True, eq=False)
+class ReferenceComparison:
+    """Every submitted point against the reference.
+
+    Attributes
+    ----------
+    reference
+        Where the reference came from.
+    points
+        One :class:`PointComparison` per submitted point, then one per reference point no submission matched.
+    settings
+        Windows, permutations, bootstrap, seed and the rules of the comparison.
+    """
+
+    reference: ReferenceSource
+    points: list[PointComparison]
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def compared(self) -> list[PointComparison]:
+        """The points that were compared."""
+        return [p for p in self.points if p.compared]
+
+    def table(self) -> str:
+        """The summary table as Markdown (also what the command line prints)."""
+        lines = [
+            "| data | point | samples ref/sub | KS D (whole band) | p permutation (floor) | p pooled KS | "
+            "KS D, p perm. (low band) | KS D, p perm. (below phonon) | Δs ± σ (MLE) | "
+            "max rel. eigenvalue deviation |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for p in self.points:
+            if not p.compared:
+                lines.append(f"| {p.dataset} | {_label(p.parameters)} | not compared: {p.reason} |" + " |" * 7)
+                continue
+            cells = [p.dataset, _label(p.parameters), f"{p.n_samples[0]}/{p.n_samples[1]}"]
+            if p.spectrum is None:
+                cells += ["—", "—", "—", "—", "—"]
+            else:
+                whole = p.window("whole band")
+                cells += [
+                    _fmt(whole["ks_statistic"]),
+                    f"{_fmt(whole['ks_pvalue_permutation'])} ({_fmt(p.permutation_pvalue_floor, '.2g')})",
+                    _fmt(whole["ks_pvalue_pooled"]),
+                ]
+                for prefix in ("low band", "below the lowest phonon"):
+                    names = [n for n in p.window_names if n.startswith(prefix)]
+                    if not names:
+                        cells.append("— (no ω₀)")
+                        continue
+                    row = p.window(names[0])
+                    if row["n_a"] == 0 or row["n_b"] == 0:
+                        cells.append(f"no modes ({int(row['n_a'])}/{int(row['n_b'])})")
+                    else:
+                        cells.append(f"{_fmt(row['ks_statistic'])}, {_fmt(row['ks_pvalue_permutation'])}")
+            ds_, se = p.s_difference()
+            cells.append(f"{_fmt(ds_)} ± {_fmt(se, '.2g')}" if p.power_law is not None else "not measured")
+            cells.append(
+                _fmt(p.agreement.max_relative_deviation.value) if p.agreement is not None else "no shared configuration"
+            )
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        """The comparison as a Markdown section: source, rules, summary table, per-point details."""
+        r = self.reference
+        s = self.settings
+        lines = [
+            "# Comparison with a reference ensemble",
+            "",
+            f"Reference `{r.name}` ({r.origin}): `{r.path}`, sha256 `{r.sha256[:16]}…`.",
+            "",
+            "Ensemble a is the reference, b the submitted data; points are matched by parameter values. "
+            f"KS and Anderson–Darling per window, p-value from {s.get('n_permutations')} sample-label permutations "
+            "(its floor, set by the sample counts, in brackets); pooled p-values assume independent modes. "
+            "Windows (fixed by the reference): " + "; ".join(s.get("windows", [])) + ". "
+            f"Δs: maximum-likelihood exponent, {s.get('power_law_window')}, σ from {s.get('n_bootstrap')} "
+            "bootstrap resamples over samples of each side. Eigenvalues are compared only on shared "
+            "configurations (same sample label and positions). Nothing here changes the exit status.",
+            "",
+            self.table(),
+            "",
+            "## Per point",
+            "",
+        ]
+        for p in self.points:
+            lines.append(f"### {p.dataset}: {_label(p.parameters)}")
+            lines.append("")
+            if not p.compared:
+                lines += [f"Not compared: {p.reason}.", ""]
+                continue
+            lines.append(f"- ω₀: {_fmt(p.omega0, '.4g')} ({p.omega0_note})")
+            if p.spectrum is None:
+                lines.append(f"- spectra: {p.spectrum_note}")
+            else:
+                lines += [
+                    "",
+                    "| window | ω range | modes a/b | KS D | p permutation | p pooled KS | AD | p pooled AD |",
+                    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+                ]
+                for name in p.window_names:
+                    w = p.window(name)
+                    lines.append(
+                        f"| {name} | ({w['window_low']:.4g}, {w['window_high']:.4g}] | {int(w['n_a'])}/{int(w['n_b'])} "
+                        f"| {_fmt(w['ks_statistic'])} | {_fmt(w['ks_pvalue_permutation'])} | "
+                        f"{_fmt(w['ks_pvalue_pooled'])} | {_fmt(w['ad_statistic'])} | {_fmt(w['ad_pvalue_pooled'])} |"
+                    )
+                lines.append("")
+                lines.append(f"- smallest attainable permutation p: {_fmt(p.permutation_pvalue_floor, '.3g')}")
+            if p.power_law is None:
+                lines.append(f"- exponent s: {p.power_law_note}")
+            else:
+                a, b = (x.mle for x in p.power_law)
+                ds_, se = p.s_difference()
+                lines.append(
+                    f"- exponent s: reference {a.value:.4g} ± {a.uncertainty:.2g} ({p.power_law[0].window['n_modes']} "
+                    f"modes), submitted {b.value:.4g} ± {b.uncertainty:.2g} "
+                    f"({p.power_law[1].window['n_modes']} modes), "
+                    f"Δs = {_fmt(ds_, '.4g')} ± {_fmt(se, '.2g')}; {p.power_law_note}"
+                )
+            if p.agreement is None:
+                lines.append(f"- eigenvalues: {p.agreement_note}")
+            else:
+                ag = p.agreement
+                lines.append(
+                    f"- eigenvalues: max relative deviation {ag.max_relative_deviation.value:.3g}, RMS "
+                    f"{ag.rms_relative_deviation.value:.3g}, largest |λ_b| at the zero modes of a "
+                    f"{ag.zero_mode_deviation:.3g} (relative); {p.agreement_note}"
+                )
+            lines.append("")
+        return "\n".join(lines)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """JSON-able dict: the reference, the settings and every point."""
+        return {
+            "reference": self.reference.to_json_dict(),
+            "settings": jsonable(dict(self.settings)),
+            "points": [p.to_json_dict() for p in self.points],
+        }
+
+
+def compare_to_reference(
+    submitted: Sequence[tuple[str, xr.Dataset]],
+    reference: xr.Dataset,
+    source: ReferenceSource,
+    *,
+    power_law_window: PowerLawWindow | tuple[float, float] | str | None = None,
+    phonon_factor: float = DEFAULT_PHONON_FACTOR,
+    n_permutations: int = 999,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+) -> ReferenceComparison:
+    """Compare each submitted dataset with the reference, point by matching point (module docstring).
+
+    Parameters
+    ----------
+    submitted
+        ``(name, dataset)`` pairs (VDOS-1.0, any parameter grid).
+    reference
+        The reference dataset (:func:`open_reference`).
+    source
+        Where it came from (:func:`resolve_reference`).
+    power_law_window
+        Window of the exponent s on both sides (a :class:`~vdosbench.validators.PowerLawWindow`, a tuple
+        ``(omega_min, omega_max)``, ``"below_phonon"`` or ``"lowest_k"``); default ``below_phonon`` with the
+        reference's ω₀ and ``phonon_factor``.
+    phonon_factor
+        f of the windows (0, f·ω₀].
+    n_permutations, n_bootstrap, seed
+        Sample-label permutations of the KS p-value; bootstrap resamples (KS distance and s); the seed.
+
+    Returns
+    -------
+    ReferenceComparison
+
+    Examples
+    --------
+    >>> src = resolve_reference("spring-network-16")
+    >>> ref = open_reference(src)
+    >>> res = compare_to_reference([("self", ref)], ref, src, n_permutations=19, n_bootstrap=10)
+    >>> len(res.compared()), res.points[0].window("whole band")["ks_statistic"]
+    (4, 0.0)
+    >>> res.points[0].agreement.max_relative_deviation.value
+    0.0
+    """
+    ref_points = list(iter_points(reference))
+    matched_ref: set[int] = set()
+    points: list[PointComparison] = []
+    for name, ds in submitted:
+        for params, sub in iter_points(ds):
+            reasons = []
+            hit = None
+            for k, (ref_params, ref) in enumerate(ref_points):
+                why = _mismatch(ref, ref_params, sub, params)
+                if why is None:
+                    hit = k
+                    break
+                reasons.append(why)
+            if hit is None:
+                reason = "no reference point with these parameters" + (f" ({reasons[0]})" if reasons else "")
+                points.append(PointComparison(name, dict(params), False, reason))
+                continue
+            matched_ref.add(hit)
+            points.append(
+                _compare_point(
+                    name, params, ref_points[hit][1], sub,
+                    power_law_window=power_law_window, phonon_factor=phonon_factor,
+                    n_permutations=n_permutations, n_bootstrap=n_bootstrap, seed=seed,
+                )
+            )
+    names = ", ".join(n for n, _ in submitted)
+    for k, (ref_params, _) in enumerate(ref_points):
+        if k not in matched_ref:
+            points.append(PointComparison(f"{source.name} (reference)", dict(ref_params), False,
+                                          f"in the reference only: no point of {names} has these parameters"))
+    if power_law_window is None:
+        pl_rule = f"below_phonon: (0, {phonon_factor:g} omega0], omega0 of the reference"
+    elif isinstance(power_law_window, PowerLawWindow):
+        pl_rule = power_law_window.describe()
+    else:
+        pl_rule = str(power_law_window)
+    settings = {
+        "ensembles": "a = reference, b = submitted data",
+        "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
+                    "global attribute",
+        "windows": [
+            "whole band",
+            f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
+            "(smallest over samples; only where it can be measured)",
+            f"low band: (0, omega_{round(100 * LOW_QUANTILE)}], the {LOW_QUANTILE:g} quantile of the "
+            "reference's pooled non-zero frequencies",
+        ],
+        "window_rule": "lo < omega <= hi",
+        "n_permutations": int(n_permutations),
+        "n_bootstrap": int(n_bootstrap),
+        "seed": int(seed),
+        "power_law_window": pl_rule,
+        "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
+                                 "coordinate; lowest min(n_mode) modes",
+        "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
+                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
+    }
+    return ReferenceComparison(source, points, settings)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = temporary_path(path)
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_reference_report(result: ReferenceComparison, output: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Write ``reference.md`` and ``reference.json`` under ``output``, each atomically.
+
+    Returns
+    -------
+    tuple of pathlib.Path
+        The Markdown and the JSON file.
+    """
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    md, js = out / "reference.md", out / "reference.json"
+    _atomic_text(md, result.to_markdown() + "\n")
+    _atomic_text(js, json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
+    return md, js
