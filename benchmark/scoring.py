@@ -31,7 +31,11 @@ from vdosbench.validators import (
     coordination_distribution,
     level_statistics,
     new_poles,
+    curve_exponent,
+    curve_gap,
+    curve_peak,
     paired_excess_difference,
+    phonon_shell,
     power_law_exponent,
     crossover_slope,
     stress_exponent,
@@ -118,6 +122,10 @@ VALIDATORS: dict[str, PointValidator] = {
     "level_statistics": _level_statistics,
     "stress_exponent": lambda point, settings: stress_exponent(point, **settings),
     "crossover_slope": lambda point, settings: _crossover_slope(point, settings),
+    "phonon_shell": lambda point, settings: phonon_shell(point, **settings),
+    "curve_exponent": lambda point, settings: curve_exponent(point, **settings),
+    "curve_peak": lambda point, settings: curve_peak(point, **settings),
+    "curve_gap": lambda point, settings: curve_gap(point, **settings),
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.
@@ -265,7 +273,7 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data") -> ClaimRes
     for values, point in select_points(claim, ds):
         try:
             points.append(_measure_point(claim, ds, values, point))
-        except (KeyError, ValueError, np.linalg.LinAlgError) as e:
+        except (KeyError, ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
             points.append(PointResult(values, Verdict.INCONCLUSIVE, None, reason=f"{type(e).__name__}: {e}"))
     if not points:
         return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason="no parameter point matches applies_to")

@@ -209,6 +209,21 @@ def test_mle_against_scipy(a: float, b: float, s: float) -> None:
     assert se == pytest.approx(1 / math.sqrt(info), rel=1e-3)
 
 
+def test_mle_at_s_minus_one_where_the_log_density_is_flat() -> None:
+    """u = s + 1 = 0 exactly (y uniform on [0, ℓ), mean ℓ/2): the moments take their u → 0 limits.
+
+    Found on quenched T_∞ glasses, whose pair-stress exponent is α ≈ −1 (u ≈ 0):
+    the bracket walk lands on u = 0.0 and a plain float 1/u² raised ZeroDivisionError.
+    """
+    ell = 1.0
+    assert power_law_module._var_y(0.0, np.array([ell]))[0] == pytest.approx(ell**2 / 12)
+    assert power_law_module._mean_y(0.0, np.array([ell]))[0] == pytest.approx(ell / 2)
+    for n in (2, 4, 100):  # Σ y = n ℓ / 2 solves the score equation at u = 0
+        s, se = power_law_module.solve_truncated_power_law(n, n * ell / 2, ell)
+        assert s == pytest.approx(-1.0, abs=1e-12)
+        assert se == pytest.approx(1 / math.sqrt(n * ell**2 / 12), rel=1e-9)
+
+
 def test_mle_rejects_data_outside_the_window() -> None:
     with pytest.raises(ValueError, match=r"inside \(0.1, 0.5\]"):
         truncated_power_law_mle([0.2, 0.7], 0.1, 0.5)

@@ -75,6 +75,20 @@ def test_alpha_minus_one_needs_a_lower_cutoff() -> None:
     assert res.tapering_order > 20 or res.tapering_order < 0  # m = 1/(alpha+1) diverges near alpha = -1
 
 
+def test_alpha_minus_one_with_lower_quantile_and_without() -> None:
+    """The default window (0, q] pins α at the likelihood's edge −1; ``lower_quantile`` gives a proper window."""
+    rng = np.random.default_rng(7)
+    sig = power_law(-1.0, (N_SAMPLE, PAIRS), rng, lo=1e-4)
+    pinned = stress_exponent(sig, quantile=0.5, n_bootstrap=N_BOOT)  # no crash at u = alpha + 1 = 0
+    assert pinned.alpha.value >= -1.0 - 1e-9
+    assert np.all(np.isnan(pinned.curve["fit"].values)) or pinned.alpha.value > -1.0
+    res = stress_exponent(sig, quantile=0.5, lower_quantile=0.01, n_bootstrap=N_BOOT)
+    assert res.settings["window"][0] == pytest.approx(np.quantile(sig[sig > 0], 0.01))
+    assert res.alpha.value == pytest.approx(-1.0, abs=Z * res.alpha.uncertainty)
+    with pytest.raises(ValueError, match="lower_quantile"):
+        stress_exponent(sig, quantile=0.1, lower_quantile=0.2)
+
+
 def test_fisher_interval_coverage() -> None:
     """Repeated draws: |α̂ − α| < 1.96 SE in about 95 % of them (the interval is calibrated, not one lucky seed)."""
     rng = np.random.default_rng(11)

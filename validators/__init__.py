@@ -46,6 +46,8 @@ from .vorticity import (
     neighbor_pairs,
     vorticity,
 )
+from .theory_curve import CurveResult, curve_exponent, curve_gap, curve_peak, tabulated_dos
+from .phonon_shell import PhononShellResult, phonon_shell, plane_wave_shell, plane_wave_weights
 from .localization import measure_participation_ratio, participation_ratio, participation_ratio_values
 from .crossover import (
     SEED000_SLOPE,
@@ -61,6 +63,15 @@ from .crossover import (
 from .comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
 __all__ = [
+    "CurveResult",
+    "curve_exponent",
+    "curve_gap",
+    "curve_peak",
+    "tabulated_dos",
+    "PhononShellResult",
+    "phonon_shell",
+    "plane_wave_shell",
+    "plane_wave_weights",
     "paired_excess_difference",
     "ZERO_MODE_RTOL",
     "BootstrapEstimate",

@@ -276,7 +276,8 @@ def _dot(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _mean_y(u: float, ell: np.ndarray) -> np.ndarray:
-    """E[y] for density ∝ e^(−u y) on [0, ℓ) (ℓ may be inf: then 1/u)."""
+    """E[y] for density ∝ e^(−u y) on [0, ℓ) (ℓ may be inf: then 1/u); u = 0 gives ℓ/2."""
+    u = np.float64(u)  # numpy division: u = 0 takes the series branch instead of raising
     ell = np.asarray(ell, dtype=float)
     out = np.empty(ell.shape)
     inf = np.isinf(ell)
@@ -291,7 +292,8 @@ def _mean_y(u: float, ell: np.ndarray) -> np.ndarray:
 
 
 def _var_y(u: float, ell: np.ndarray) -> np.ndarray:
-    """Var[y] for density ∝ e^(−u y) on [0, ℓ) (1/u² for ℓ = inf)."""
+    """Var[y] for density ∝ e^(−u y) on [0, ℓ) (1/u² for ℓ = inf); u = 0 gives ℓ²/12."""
+    u = np.float64(u)  # numpy division: u = 0 takes the series branch instead of raising
     ell = np.asarray(ell, dtype=float)
     out = np.empty(ell.shape)
     inf = np.isinf(ell)

@@ -132,8 +132,10 @@ def _alpha_from_sufficient(n: float, sum_t: float, t_max: float) -> tuple[float,
 
 
 def _window_density(sigma: np.ndarray, alpha: float, lo: float, hi: float) -> np.ndarray:
-    """Normalised truncated power-law density on (lo, hi]."""
+    """Normalised truncated power-law density on (lo, hi]; NaN where it cannot be normalised (lo = 0, α ≤ −1)."""
     a = alpha + 1.0
+    if lo == 0.0 and a <= 0.0:
+        return np.full(np.shape(sigma), np.nan)
     if lo > 0 and abs(a) < 1e-12:
         return 1.0 / (sigma * math.log(hi / lo))
     norm_ = (hi**a - lo**a) / a
@@ -374,6 +376,7 @@ def stress_exponent(
     component: tuple[int | str, int | str] | None = None,
     window: tuple[float, float] | None = None,
     quantile: float = 0.1,
+    lower_quantile: float = 0.0,
     bins: int = 40,
     n_bootstrap: int = 1000,
     seed: int = 0,
@@ -392,9 +395,15 @@ def stress_exponent(
         Which scalar stress (:func:`pair_stress_values`); ignored for arrays.
     window
         (σ_min, σ_max) of the fit, rule σ_min < σ ≤ σ_max.  Default
-        (0, quantile ``quantile`` of the pooled non-zero σ).
+        (quantile ``lower_quantile``, quantile ``quantile``) of the pooled
+        non-zero σ; σ_min = 0 for ``lower_quantile = 0``.
     quantile
         The default σ_max as a quantile of the pooled σ > 0, in (0, 1].
+    lower_quantile
+        The default σ_min as a quantile of the pooled σ > 0, in [0, quantile).
+        With σ_min = 0 the likelihood exists only for α > −1, so an exponent
+        at or below −1 (the m = ∞ taper) comes out pinned at −1; a lower
+        cutoff σ_min > 0 makes every α measurable.
     bins
         Number of logarithmic bins of the diagnostic histogram.
     n_bootstrap, seed, confidence
@@ -444,8 +453,11 @@ def stress_exponent(
     if window is None:
         if not 0.0 < quantile <= 1.0:
             raise ValueError(f"quantile is {quantile}; expected a number in (0, 1]")
-        lo, hi = 0.0, float(np.quantile(positive, quantile))
-        window_rule = f"(0, quantile {quantile} of the pooled sigma > 0]"
+        if not 0.0 <= lower_quantile < quantile:
+            raise ValueError(f"lower_quantile is {lower_quantile}; expected a number in [0, quantile = {quantile})")
+        lo = float(np.quantile(positive, lower_quantile)) if lower_quantile > 0 else 0.0
+        hi = float(np.quantile(positive, quantile))
+        window_rule = f"(quantile {lower_quantile}, quantile {quantile}] of the pooled sigma > 0"
     else:
         lo, hi = _check_window(window)
         window_rule = "given"
@@ -472,7 +484,8 @@ def stress_exponent(
     fisher = _alpha_from_sufficient(n_in, float(sums.sum()), t_max)[1]
 
     # diagnostic curve: log-binned density of all positive values
-    edges = np.geomspace(positive.min(), positive.max() * (1 + 1e-12), int(bins) + 1)
+    # (T_inf tapers leave sigma down to ~1e-300 at the cut: the bins start at 1e-16 of the largest sigma)
+    edges = np.geomspace(max(positive.min(), 1e-16 * positive.max()), positive.max() * (1 + 1e-12), int(bins) + 1)
     hist, _ = np.histogram(positive, bins=edges)
     centres = np.sqrt(edges[1:] * edges[:-1])
     density = hist / (pooled.size * np.diff(edges))
@@ -504,7 +517,7 @@ def stress_exponent(
         "n_values": int(pooled.size),
         "n_zero_values": int(pooled.size - positive.size),
         "bins": int(bins),
-        "binning": "logarithmic, from the smallest to the largest sigma > 0",
+        "binning": "logarithmic, from max(smallest sigma > 0, 1e-16 x largest) to the largest sigma",
         "estimator": "maximum likelihood, truncated power law (t = ln(sigma_max/sigma) is truncated exponential)",
         "fisher_se": fisher,
     }
