@@ -23,7 +23,7 @@ from vdosbench import __version__
 from vdosbench.validators import jsonable
 
 from .figures import FigureEntry, ReportFigures, point_label
-from .report import VERDICT_RULE, ScoreCard, disagreements, finding_detail, point_value, score_summary
+from .report import STRATA_COLUMNS, VERDICT_RULE, ScoreCard, disagreements, finding_detail, point_value, score_summary
 from .scoring import ClaimResult, PointResult, Verdict
 
 __all__ = ["data_uri", "render_html"]
@@ -197,7 +197,13 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
             f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
             f"{_verdict_cell(r.verdict.value, r)}<td>{per_point}</td></tr>"
         )
-    out += ["</table>", "<h2>Findings</h2>"]
+    out += ["</table>", "<h2>Verdicts by system size and frequency window</h2>"]
+    strata = card.strata()
+    if strata:
+        out += ["<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata], "</table>"]
+    else:
+        out.append("<p>No claim applies.</p>")
+    out.append("<h2>Findings</h2>")
     disagree = disagreements(card)
     if disagree:
         out += ["<p>Where the data do not support the paper (reported as measured):</p>", "<ul>"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,8 @@ class ScoreCard:
     inputs: list[InputInfo]
     claims_file: str
     results: list[ClaimResult] = field(default_factory=list)
+    #: System size per input name (:func:`system_size`), for :meth:`strata`.
+    sizes: dict[str, str] = field(default_factory=dict)
 
     def applicable(self) -> list[ClaimResult]:
         """Results whose verdict is not 'not applicable'."""
@@ -73,6 +75,29 @@ class ScoreCard:
         counts = {v.value: sum(r.verdict is v for r in self.results) for v in Verdict}
         n = len(self.applicable())
         return {**counts, "applicable": n, "score": counts["supported"] / n if n else float("nan")}
+
+    def strata(self) -> list[dict[str, Any]]:
+        """Point verdicts counted per system size N and frequency window (issue: results stratified).
+
+        Every measured point of every applicable claim counts once, under the
+        size of its input and the window of its claim (:func:`window_label`).
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> from vdosbench.benchmark.claims import load_claims
+        >>> info, ds = read_input(mock_spectrum(), name="mock")
+        >>> card = score_datasets([(info, ds)], load_claims(), "default")
+        >>> card.strata() == [] or set(card.strata()[0]) >= {"N", "window", "supported"}
+        True
+        """
+        table: dict[tuple[str, str], dict[str, int]] = {}
+        for r in self.applicable():
+            key = (self.sizes.get(r.dataset, "—"), window_label(r.claim.settings))
+            counts = table.setdefault(key, {v.value: 0 for v in Verdict if v is not Verdict.NOT_APPLICABLE})
+            for p in r.points:
+                counts[p.verdict.value] += 1
+        return [{"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())]
 
     def exit_code(self, strict: bool = False) -> int:
         """0 unless a claim is refuted (or, with ``strict``, inconclusive): the CI gate."""
@@ -88,6 +113,7 @@ class ScoreCard:
             "claims_file": self.claims_file,
             "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256} for i in self.inputs],
             "totals": self.totals(),
+            "strata": self.strata(),
             "results": [r.to_dict() for r in self.results],
         }
         canonical = json.dumps(
@@ -103,11 +129,53 @@ def score_datasets(
     datasets: Sequence[tuple[InputInfo, xr.Dataset]], claims: Sequence[Claim], claims_file: str
 ) -> ScoreCard:
     """Evaluate every claim on every dataset."""
-    card = ScoreCard([info for info, _ in datasets], claims_file)
+    card = ScoreCard([info for info, _ in datasets], claims_file, sizes={i.name: system_size(ds) for i, ds in datasets})
     for info, ds in datasets:
         for claim in claims:
             card.results.append(evaluate_claim(claim, ds, info.name))
     return card
+
+
+def system_size(ds: xr.Dataset) -> str:
+    """N of a dataset for the strata: particles or sites, ``"theory curve"`` for an ``omega`` grid.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> system_size(mock_spectrum(n_site=9))
+    'N = 9'
+    """
+    if "n_particles" in ds.attrs:
+        return f"N = {int(ds.attrs['n_particles'])}"
+    if "site" in ds.dims:
+        return f"N = {ds.sizes['site']}"
+    if "omega" in ds.dims:
+        return "theory curve"
+    return f"{ds.sizes['mode']} modes" if "mode" in ds.dims else "—"
+
+
+def window_label(settings: Mapping[str, Any]) -> str:
+    """The frequency window of a claim's settings as text.
+
+    Examples
+    --------
+    >>> window_label({"window": "lowest_k", "k": 10}), window_label({"window": [0.0, 1.0]})
+    ('lowest 10 modes per sample', '(0, 1]')
+    >>> window_label({"window": "highest", "n_modes": 50}), window_label({"quantile": 0.1})
+    ('highest 50 modes', 'whole spectrum')
+    """
+    w = settings.get("window")
+    if w is None and "below_factor" in settings:
+        return f"stored modes around the lowest phonon (below: < {settings['below_factor']} omega0)"
+    if w is None:
+        return "whole spectrum"
+    if w == "lowest_k":
+        return f"lowest {settings.get('k')} modes per sample"
+    if isinstance(w, str):
+        return f"{w} {settings['n_modes']} modes" if "n_modes" in settings else w
+    if isinstance(w, (list, tuple)) and len(w) == 2:
+        return f"({float(w[0]):g}, {float(w[1]):g}]"
+    return str(w)
 
 
 # ------------------------------------------------------------------------------
@@ -203,6 +271,21 @@ def finding_detail(points: Sequence[PointResult]) -> str:
     return "; ".join(f"{point_value(p)} ({p.verdict.value}{', ' + p.reason if p.reason else ''})" for p in points)
 
 
+STRATA_COLUMNS = ("N", "window", "supported", "refuted", "inconclusive", "points")
+
+
+def strata_markdown(card: ScoreCard) -> list[str]:
+    """The :meth:`ScoreCard.strata` table as Markdown lines (point verdicts)."""
+    rows = card.strata()
+    if not rows:
+        return ["No claim applies."]
+    return [
+        "| " + " | ".join(STRATA_COLUMNS) + " |",
+        "| " + " | ".join("---" for _ in STRATA_COLUMNS) + " |",
+        *["| " + " | ".join(str(r[c]) for c in STRATA_COLUMNS) + " |" for r in rows],
+    ]
+
+
 def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
     image = [f"![{alt}](figures/{entry.path.name})"] if entry.path is not None else []
     texts = [f"*{text}*" for text in (entry.details, entry.note) if text]
@@ -236,6 +319,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
     for r in card.applicable():
         per_point = "; ".join(point_value(p) for p in r.points)
         lines.append(f"| `{r.claim.id}` | {r.dataset} | {r.claim.expect.describe()} | **{r.verdict.value}** | {per_point} |")
+    lines += ["", "## Verdicts by system size and frequency window", "", *strata_markdown(card)]
     disagree = disagreements(card)
     lines += ["", "## Findings", ""]
     if disagree:

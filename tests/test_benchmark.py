@@ -152,6 +152,14 @@ def test_score_cli_writes_report_and_gates(network_file: Path, tmp_path: Path) -
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))
     assert "networks_reduced_dos.png" in figures and "networks_coordination.png" in figures
     assert all((out / "figures" / f).stat().st_size > 5000 for f in figures)
+    # stratified by N and window: every applicable point counted once, under its input's size
+    strata = result["strata"]
+    points = [p for r in result["results"] if r["verdict"] != "not applicable" for p in r["points"]]
+    assert sum(row["points"] for row in strata) == len(points)
+    for verdict in ("supported", "refuted", "inconclusive"):
+        assert sum(row[verdict] for row in strata) == sum(p["verdict"] == verdict for p in points)
+    assert {row["N"] for row in strata} == {"N = 400"} and "(0, 1]" in {row["window"] for row in strata}
+    assert "## Verdicts by system size and frequency window" in report
     # the same data and claims give the same content hash
     main(["score", str(network_file), "--output", str(tmp_path / "again")])
     again = json.loads((tmp_path / "again" / "result.json").read_text())
