@@ -69,7 +69,7 @@ import xarray as xr
 from vdosbench.datasets import iter_points, open_dataset
 from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
 from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch
-from vdosbench.datasets.io import temporary_path
+from vdosbench.datasets.io import write_text
 from vdosbench.validators import (
     EigenvalueAgreement,
     PowerLawResult,
@@ -766,14 +766,6 @@ def compare_to_reference(
     return ReferenceComparison(source, points, settings)
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = temporary_path(path)
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def write_reference_report(result: ReferenceComparison, output: str | os.PathLike[str]) -> tuple[Path, Path]:
@@ -787,6 +779,6 @@ def write_reference_report(result: ReferenceComparison, output: str | os.PathLik
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     md, js = out / "reference.md", out / "reference.json"
-    _atomic_text(md, result.to_markdown() + "\n")
-    _atomic_text(js, json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
+    write_text(md, result.to_markdown() + "\n")
+    write_text(js, json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
     return md, js

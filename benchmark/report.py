@@ -19,7 +19,7 @@ import xarray as xr
 
 from vdosbench import __version__
 from vdosbench.datasets import content_sha256
-from vdosbench.datasets.io import temporary_path
+from vdosbench.datasets.io import write_text
 from vdosbench.validators import Measurement
 
 from .claims import Claim
@@ -378,17 +378,9 @@ def write_report(
     out = Path(output)
     figures = draw_report_figures(card.results, datasets, out / "figures")
     report = out / "report.md"
-    _atomic_text(report, render_markdown(card, figures))
-    _atomic_text(out / "report.html", render_html(card, figures))
-    _atomic_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
+    write_text(report, render_markdown(card, figures))
+    write_text(out / "report.html", render_html(card, figures))
+    write_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
     return report
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = temporary_path(path)
-    try:
-        tmp.write_text(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -16,7 +16,7 @@ import xarray as xr
 
 from .convention import check
 
-__all__ = ["VDOSReadError", "write", "open_dataset", "open_ensemble", "temporary_path"]
+__all__ = ["VDOSReadError", "write", "write_text", "open_dataset", "open_ensemble", "temporary_path"]
 
 _ENGINE = "netcdf4"
 
@@ -29,6 +29,27 @@ def temporary_path(path: str | os.PathLike[str]) -> Path:
     """A unique temporary name next to ``path`` (same filesystem, so rename is atomic)."""
     path = Path(path)
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to ``path`` atomically: a temporary name, then one rename (no half-written file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_text(folder / "a.md", "# title").read_text(), sorted(p.name for p in folder.iterdir())
+    ('# title', ['a.md'])
+    """
+    path = Path(path)
+    tmp = temporary_path(path)
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
 
 
 #: Pairs per netCDF chunk along the ragged ``pair`` dimension.

@@ -335,6 +335,41 @@ def minimum_image(separation: np.ndarray, box_length: float) -> np.ndarray:
 
 
 @njit(cache=True)
+def bin_into_cells(
+    pos: np.ndarray, width: float, n_cell: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Sort wrapped positions into n_cell^d cells of edge ``width`` (counting sort).
+
+    Returns ``coords`` (n, d), the integer cell coordinates of each particle;
+    ``start`` (n_cell^d + 1,), where each cell's members begin in ``members``;
+    ``members`` (n,), the particle indices grouped by cell (flat index
+    Σ_a coords_a n_cell^(d−1−a)).  Positions at L land in the last cell.
+    """
+    n, d = pos.shape
+    cell_of = np.empty(n, np.int64)
+    coords = np.empty((n, d), np.int64)
+    for i in range(n):
+        flat = 0
+        for a in range(d):
+            c = min(int(pos[i, a] / width), n_cell - 1)
+            coords[i, a] = c
+            flat = flat * n_cell + c
+        cell_of[i] = flat
+    total = n_cell**d
+    start = np.zeros(total + 1, np.int64)
+    for i in range(n):
+        start[cell_of[i] + 1] += 1
+    for c in range(total):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    members = np.empty(n, np.int64)
+    for i in range(n):
+        members[fill[cell_of[i]]] = i
+        fill[cell_of[i]] += 1
+    return coords, start, members
+
+
+@njit(cache=True)
 def _cell_pairs(
     pos: np.ndarray, box: float, r_max: float, offsets: np.ndarray, pi: np.ndarray, pj: np.ndarray,
     sep: np.ndarray,
@@ -373,29 +408,7 @@ def _cell_pairs(
                             sep[count, a] = buf[a]
                     count += 1
         return count if count <= capacity else -count
-    width = box / n_cell
-    cell_of = np.empty(n, np.int64)
-    coords = np.empty((n, d), np.int64)
-    for i in range(n):
-        flat = 0
-        for a in range(d):
-            c = int(pos[i, a] / width)
-            if c >= n_cell:
-                c = n_cell - 1
-            coords[i, a] = c
-            flat = flat * n_cell + c
-        cell_of[i] = flat
-    total = n_cell**d
-    start = np.zeros(total + 1, np.int64)
-    for i in range(n):
-        start[cell_of[i] + 1] += 1
-    for c in range(total):
-        start[c + 1] += start[c]
-    fill = start[:-1].copy()
-    members = np.empty(n, np.int64)
-    for i in range(n):
-        members[fill[cell_of[i]]] = i
-        fill[cell_of[i]] += 1
+    coords, start, members = bin_into_cells(pos, box / n_cell, n_cell)
     for i in range(n):
         for o in range(offsets.shape[0]):  # the cell itself (offset 0) and the forward half of its neighbours
             flat = 0

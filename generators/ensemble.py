@@ -71,7 +71,7 @@ from typing import Any
 import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, open_dataset, write
-from vdosbench.datasets.io import temporary_path
+from vdosbench.datasets.io import write_text
 
 from .ensemble_spec import (
     SEED_SCHEME,
@@ -316,15 +316,7 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
 
 
 def _write_json(data: Mapping[str, Any], path: Path) -> None:
-    tmp = temporary_path(path)
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:

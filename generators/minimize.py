@@ -73,7 +73,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .configurations import Configuration, wrap
+from .configurations import Configuration, bin_into_cells, wrap
 from .potentials import KIND_SOFT_SPHERE, PairPotential, pair_parameters, pair_terms
 
 __all__ = [
@@ -215,27 +215,8 @@ def _verlet_pairs(
     every_pair = n_cell < 3
     if every_pair:
         n_cell = 1
-    width = box / n_cell
-    coords = np.empty((n, d), np.int64)
-    cell = np.empty(n, np.int64)
-    for i in range(n):
-        flat = 0
-        for a in range(d):
-            c = min(int(w[i, a] / width), n_cell - 1)
-            coords[i, a] = c
-            flat = flat * n_cell + c
-        cell[i] = flat
+    _, start, order = bin_into_cells(w, box / n_cell, n_cell)
     total = n_cell**d
-    start = np.zeros(total + 1, np.int64)
-    for i in range(n):
-        start[cell[i] + 1] += 1
-    for c in range(total):
-        start[c + 1] += start[c]
-    fill = start[:-1].copy()
-    order = np.empty(n, np.int64)
-    for i in range(n):
-        order[fill[cell[i]]] = i
-        fill[cell[i]] += 1
     ws = np.empty((n, d))
     for m in range(n):
         for a in range(d):
