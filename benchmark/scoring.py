@@ -34,6 +34,7 @@ from vdosbench.validators import (
     curve_exponent,
     curve_gap,
     curve_peak,
+    exponent_below_crossover,
     paired_excess_difference,
     phonon_shell,
     power_law_exponent,
@@ -126,6 +127,7 @@ VALIDATORS: dict[str, PointValidator] = {
     "curve_exponent": lambda point, settings: curve_exponent(point, **settings),
     "curve_peak": lambda point, settings: curve_peak(point, **settings),
     "curve_gap": lambda point, settings: curve_gap(point, **settings),
+    "exponent_below_crossover": lambda point, settings: exponent_below_crossover(point, **settings),
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.

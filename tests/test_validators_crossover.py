@@ -23,6 +23,7 @@ from vdosbench.validators import (
     crossover_frequency,
     crossover_slope,
     crossover_slope_from_points,
+    exponent_below_crossover,
     fit_crossover_frequency,
 )
 
@@ -227,3 +228,27 @@ def test_bad_arguments_are_explained(kwargs: dict, match: str) -> None:
     kwargs = {"window": (0.0, 5.0), "n_bootstrap": 5, **kwargs}
     with pytest.raises(ValueError, match=match):
         crossover_slope(ds, **kwargs)
+
+
+def test_exponent_below_the_crossover_of_the_closed_form_is_near_four() -> None:
+    """Closed-form draws: the MLE on (0, ω_c/2] lies between the local exponents 3.6 and 4;
+    pure ω² draws (no crossover, built to fail) give ≈ 2."""
+    ds = sweep_dataset([1.0], SEED000_SLOPE, n_sample=40, n_mode=1500)
+    point = ds.isel(k_G=0)
+    res = exponent_below_crossover(point, sound_speed=C, n_bootstrap=200)
+    assert res.settings["crossover"]["omega_c"] == pytest.approx(SEED000_SLOPE * C)
+    assert 3.6 - Z * res.mle.uncertainty < res.mle.value < 4.0 + Z * res.mle.uncertainty
+    debye = point.copy()
+    rng = np.random.default_rng(5)
+    w = np.sort(SEED000_SLOPE * C * rng.random(point["eigenvalue"].shape) ** (1 / 3), axis=1)  # up to ω_c
+    debye["eigenvalue"] = point["eigenvalue"].copy(data=np.where(point["zero_mode"], 0.0, w**2))
+    assert abs(exponent_below_crossover(debye, sound_speed=C, n_bootstrap=200).mle.value - 2.0) < 0.3
+
+
+def test_exponent_below_crossover_needs_a_positive_k_g() -> None:
+    point = sweep_dataset([1.0], SEED000_SLOPE, n_sample=2).isel(k_G=0)
+    with pytest.raises(ValueError, match="k_G > 0"):
+        exponent_below_crossover(point.assign_coords(k_G=0.0), sound_speed=C)
+    with pytest.raises(ValueError, match="scalar coordinate"):
+        exponent_below_crossover(point.drop_vars("k_G"), sound_speed=C)
+

@@ -58,11 +58,13 @@ from .crossover import (
     crossover_frequency,
     crossover_slope,
     crossover_slope_from_points,
+    exponent_below_crossover,
     fit_crossover_frequency,
 )
 from .comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
 __all__ = [
+    "exponent_below_crossover",
     "CurveResult",
     "curve_exponent",
     "curve_gap",

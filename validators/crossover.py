@@ -85,6 +85,7 @@ __all__ = [
     "crossover_frequency",
     "crossover_slope",
     "crossover_slope_from_points",
+    "exponent_below_crossover",
 ]
 
 #: Seed 000's prediction for dω_BP/d(c k_G): √3/2 (eq. 16 and the text after eq. 18).
@@ -740,3 +741,78 @@ def crossover_slope(
         k_G=kg_values, sound_speed=speeds, units=results[0].fit_frequency.units if results else "1",
         points=tuple(results), settings=settings_all,
     )
+
+
+def exponent_below_crossover(
+    ds: xr.Dataset,
+    *,
+    sound_speed: float | Literal["modulus", "dispersion"] = "modulus",
+    fraction: float = 0.5,
+    dim: str = "k_G",
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Any:
+    """Exponent s of g ∝ ω^s below the predicted crossover, (0, fraction × (√3/2) c k_G].
+
+    Seed 000 eq. (17): D ∝ ω⁴ for ω ≪ ω_c.  On the closed form the local
+    exponent 4 − 2ω²/(ω² + ω_c²) is 3.6 at ω_c/2, so the default window
+    (0, ω_c/2] gives an MLE between 3.6 and 4.
+
+    Parameters
+    ----------
+    ds
+        One parameter point with its k_G as a scalar coordinate or attribute ``dim``.
+    sound_speed
+        c: a number, or measured (mean over samples) by
+        :func:`vdosbench.validators.sound_speed` with this method.
+    fraction
+        Upper window edge in units of the predicted ω_c.
+    dim
+        Name of the k_G coordinate.
+    n_bootstrap, seed, confidence
+        Passed to :func:`vdosbench.validators.power_law_exponent`.
+
+    Returns
+    -------
+    PowerLawResult
+        Of :func:`~vdosbench.validators.power_law_exponent`, its settings
+        extended by ``crossover`` (k_G, c, ω_c, fraction).
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=20, n_mode=400, exponent=4.0).assign_coords(k_G=2.0)
+    >>> res = exponent_below_crossover(ds, sound_speed=1.0, n_bootstrap=50)
+    >>> res.settings["crossover"]["omega_c"] == SEED000_SLOPE * 2.0, abs(res.mle.value - 4) < 4 * res.mle.uncertainty
+    (True, True)
+    """
+    from dataclasses import replace
+
+    from .power_law import PowerLawWindow, power_law_exponent
+    from .sound import sound_speed as measure_sound_speed
+
+    if not 0.0 < fraction:
+        raise ValueError(f"fraction is {fraction}; expected a number > 0")
+    if dim in ds.coords and ds[dim].ndim == 0:
+        k_g = float(ds[dim].values)
+    elif dim in ds.attrs:
+        k_g = float(ds.attrs[dim])
+    else:
+        raise ValueError(f"exponent_below_crossover needs the point's {dim!r} as a scalar coordinate or attribute")
+    if not k_g > 0:
+        raise ValueError(f"{dim} is {k_g}; the crossover needs k_G > 0 (k_G = 0 is the homogeneous medium)")
+    if isinstance(sound_speed, str):
+        c = float(np.mean(measure_sound_speed(ds, sound_speed).values))
+        source = f"measured ({sound_speed}), mean over samples"
+    else:
+        c, source = float(sound_speed), "given"
+    omega_c = SEED000_SLOPE * c * k_g
+    res = power_law_exponent(
+        ds, PowerLawWindow.explicit(0.0, fraction * omega_c), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
+    )
+    info = {dim: k_g, "sound_speed": c, "sound_speed_source": source, "omega_c": omega_c, "fraction": fraction,
+            "window": f"(0, {fraction:g} x (sqrt(3)/2) c k_G]"}
+    mle = replace(res.mle, settings={**res.mle.settings, "crossover": info})
+    return replace(res, mle=mle, settings={**res.settings, "crossover": info})
+

@@ -262,8 +262,8 @@ def phonon_shell(
 
     Examples
     --------
-    An FCC-like cubic lattice is not needed: random positions and the shell
-    itself as stored "modes" give weight 1 and ω₀ equal to their frequency.
+    Random positions with the shell's own standing waves stored as the modes:
+    every weight is 1 and ω₀ is their mean frequency.
 
     >>> from vdosbench.datasets import mock_spectrum
     >>> rng = np.random.default_rng(0)
@@ -334,12 +334,15 @@ def phonon_shell(
         fields = np.einsum("rw,wij->rij", coef, shell)
         G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)  # as vorticity(): one fit, all fields
         core = _default_core_radius(x_s, bx, i, j) if core_radius is None else float(core_radius)
-        reference[s] = np.nanmean([_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))])
+        reference[s] = np.nanmean(
+            [_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))]
+        )
         keep = nonzero[s]
         captured[s] = float(np.sum(weight[s, keep])) / n_waves
         if captured[s] >= min_captured:
             omega0[s] = float(np.sum(weight[s, keep] * omega[s, keep]) / np.sum(weight[s, keep]))
     curl = np.where(nonzero, curl, np.nan)
+    measured = np.isfinite(curl)  # a mode whose local fits all failed has no core curl content
     with np.errstate(invalid="ignore"):
         below = nonzero & (omega < below_factor * omega0[:, None])
     phonon_like = nonzero & (weight >= phonon_weight)
@@ -349,8 +352,8 @@ def phonon_shell(
         [
             np.where(valid, omega0, 0.0), valid,
             captured, below.sum(1), np.where(below, weight, 0.0).sum(1),
-            np.where(below, curl, 0.0).sum(1), np.where(below & np.isfinite(curl), 1, 0).sum(1),
-            np.where(phonon_like, curl, 0.0).sum(1), np.where(phonon_like & np.isfinite(curl), 1, 0).sum(1),
+            np.where(below & measured, curl, 0.0).sum(1), (below & measured).sum(1),
+            np.where(phonon_like & measured, curl, 0.0).sum(1), (phonon_like & measured).sum(1),
             reference,
         ]
     ).astype(float)
