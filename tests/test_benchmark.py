@@ -269,6 +269,10 @@ def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
         assert len(result.points) == n_points, claim_id
         assert all(p.measurement is not None and np.isfinite(p.measurement.value) for p in result.points), claim_id
     assert evaluate_claim(claims["schirmacher.lennard-jones-s5"], ds).verdict is Verdict.NOT_APPLICABLE
+    # omega0 is a claim about N = 1000; the shell claims need enough stored modes (5 hold < half the shell)
+    assert evaluate_claim(claims["schirmacher.lowest-phonon-omega0"], ds).verdict is Verdict.NOT_APPLICABLE
+    below = evaluate_claim(claims["schirmacher.modes-below-omega0-not-waves"], ds)
+    assert below.verdict is Verdict.INCONCLUSIVE and all("n_vectors" in p.reason for p in below.points)
 
 
 def test_seed000_claim_is_measured_across_the_k_g_sweep() -> None:
