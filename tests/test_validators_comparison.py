@@ -46,6 +46,19 @@ def test_same_distribution_gives_large_permutation_p() -> None:
     assert res.per_window["n_a"].values[0] == N_SAMPLE * N_MODE
 
 
+def test_identical_data_in_a_sparse_window_get_p_one() -> None:
+    """A window holding modes in only a few samples: permuted splits that leave one side empty have no
+    D and are left out, so identical ensembles get p = 1 (they used to count as 'not exceeding')."""
+    a = power_spectrum(4.0, 1)
+    a[:, 0] = 0.05  # every sample one low mode ...
+    a[2:, 0] = 0.5  # ... except samples 0 and 1: the window (0, 0.1] is sparse
+    res = compare_spectra(a, a.copy(), windows=[(0.0, 0.1)], n_permutations=N_PERM, n_bootstrap=20, seed=0)
+    pw = res.per_window
+    assert pw["ks_statistic"].values[1] == 0.0
+    assert pw["ks_pvalue_permutation"].values[1] == 1.0
+    assert 0 < pw["permutations_used"].values[1] < N_PERM  # some splits put both sparse samples on one side
+
+
 def test_different_exponents_give_tiny_p() -> None:
     """Built to fail: s = 3 against s = 5 on (0, 1]."""
     res = compare_spectra(power_spectrum(3.0, 1), power_spectrum(5.0, 2), n_permutations=N_PERM, n_bootstrap=50, seed=3)

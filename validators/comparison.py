@@ -18,8 +18,11 @@ Distance between spectra
     The honest p-value is the **sample-level permutation test**: the samples
     of both ensembles are pooled, split at random into groups of the original
     sizes (``n_permutations`` times, seeded), and D is recomputed on the modes
-    of each split; p = (1 + #{D_perm ≥ D_obs}) / (1 + n_permutations).  It is
-    exact under exchangeability of samples, with resolution 1/(1 + n_permutations).
+    of each split; p = (1 + #{D_perm ≥ D_obs}) / (1 + n_valid), n_valid the
+    splits whose window holds modes on both sides (a split that leaves one
+    side of a sparse window empty has no D; it is left out rather than counted
+    as "not exceeding", which made identical data look different).  It is
+    exact under exchangeability of samples, with resolution 1/(1 + n_valid).
     Windows are not corrected for multiple comparisons.
 
     ``ks_distance`` (the whole-range D) is bootstrapped by resampling samples
@@ -247,8 +250,10 @@ def compare_spectra(
 
     rng = np.random.default_rng(seed)
     rows_all = list(wa) + list(wb)
+    out["perm_used"] = np.zeros(n_w)
     if n_permutations > 0:
         exceed = np.zeros(n_w)
+        valid = np.zeros(n_w)
         for _ in range(int(n_permutations)):
             perm = rng.permutation(na + nb)
             ga = np.concatenate([rows_all[k] for k in perm[:na]])
@@ -256,9 +261,11 @@ def compare_spectra(
             ga, gb = ga[np.isfinite(ga)], gb[np.isfinite(gb)]
             for r, (lo, hi) in enumerate(rows):
                 d = ks_statistic(in_window(ga, lo, hi), in_window(gb, lo, hi))
-                if np.isfinite(d) and d >= out["ks"][r] - 1e-12:
-                    exceed[r] += 1
-        out["perm_p"] = np.where(np.isfinite(out["ks"]), (1.0 + exceed) / (1.0 + n_permutations), np.nan)
+                if np.isfinite(d):
+                    valid[r] += 1
+                    exceed[r] += d >= out["ks"][r] - 1e-12
+        out["perm_p"] = np.where(np.isfinite(out["ks"]), (1.0 + exceed) / (1.0 + valid), np.nan)
+        out["perm_used"] = valid
 
     reps = np.empty(int(n_bootstrap))
     for k in range(int(n_bootstrap)):
@@ -291,6 +298,9 @@ def compare_spectra(
                 "window", out["ad_p"], {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1}
             ),
             "ks_pvalue_permutation": ("window", out["perm_p"], {"long_name": "KS p-value, sample-label permutation", **u1}),
+            "permutations_used": (
+                "window", out["perm_used"], {"long_name": "permuted splits with modes on both sides of the window", **u1}
+            ),
         },
         coords={"window": ("window", np.arange(n_w), {"long_name": "window index (0 = whole range)", **u1})},
     )
