@@ -20,6 +20,9 @@ validator                             figure
 ``boson_peak_excess``                 reduced DOS, Debye level, excess
 ``coordination_distribution``         P(z)
 ``new_poles``                         the measured value with its interval
+``phonon_shell``                      plane-wave-shell weight of every stored mode against ω/ω₀
+``curve_exponent/_peak/_gap``         g/ω² of the theory curve with the window, peak or gap edge
+``exponent_below_crossover``          F(ω)/ω^(s+1) below the predicted crossover
 ====================================  ========================================================
 """
 

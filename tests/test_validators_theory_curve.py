@@ -40,6 +40,23 @@ def test_peak_and_gap_of_known_curves() -> None:
     assert no_gap.value == w[0] and no_gap.low == 0.0
 
 
+def test_results_plot_and_serialise() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    w = np.linspace(0.002, 2.0, 500)
+    ds = _curve(w, w**3 * np.exp(-w))
+    for res in (curve_exponent(ds, (0.01, 0.1)), curve_peak(ds), curve_gap(ds)):
+        fig, ax = plt.subplots()
+        res.plot(ax)
+        assert ax.get_title() and len(ax.lines) >= 1
+        plt.close(fig)
+        (name, entry), = res.to_dict()["measurements"].items()
+        assert entry["value"] == res.measurement().value
+
+
 def test_bad_curves_are_explained() -> None:
     w = np.linspace(0.1, 1, 10)
     with pytest.raises(ValueError, match="density_of_states"):

@@ -28,12 +28,15 @@ Seed 001 (``001_d453c975fd50a4a2.txt``): eqs (33)–(40), Fig. 1.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
 
 from .result import Measurement, measurements_dict
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
 
 __all__ = ["CurveResult", "curve_exponent", "curve_gap", "curve_peak", "tabulated_dos"]
 
@@ -46,16 +49,57 @@ class CurveResult:
     ----------
     exponent, peak_frequency, gap_edge
         The measurement (only the one the function computes is set).
+    curve
+        The tabulated curve: ``g`` and ``g_reduced`` = g/ω² along ``omega``.
     """
 
     exponent: Measurement | None = None
     peak_frequency: Measurement | None = None
     gap_edge: Measurement | None = None
+    curve: xr.Dataset | None = None
+
+    def measurement(self) -> Measurement:
+        """The one measurement that is set."""
+        return next(m for m in (self.exponent, self.peak_frequency, self.gap_edge) if m is not None)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict of the measurement that is set."""
-        found = {k: v for k, v in vars(self).items() if v is not None}
-        return measurements_dict(found, {})
+        m = self.measurement()
+        return measurements_dict({m.name: m}, {})
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """g/ω² on log axes with the measured window, peak or gap edge marked (its interval shaded)."""
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            ax = plt.gca()
+        m = self.measurement()
+        if self.curve is not None:
+            c = self.curve
+            keep = c["g_reduced"].values > 0
+            ax.loglog(c["omega"].values[keep], c["g_reduced"].values[keep], color="k", lw=1.2, label="g/ω²")
+        if m.name == "exponent":
+            lo, hi = m.settings["window"]
+            ax.axvspan(max(lo, 1e-12), hi, color="tab:blue", alpha=0.15, label="window")
+            ax.set_title(f"s = {m.value:.4g} [{m.low:.4g}, {m.high:.4g}]")
+        else:
+            ax.axvspan(max(m.low, 1e-12), m.high, color="tab:red", alpha=0.3)
+            ax.axvline(m.value, color="tab:red", ls="--", label=m.name.replace("_", " "))
+            ax.set_title(f"{m.name.replace('_', ' ')} = {m.value:.4g}")
+        ax.set_xlabel("ω")
+        ax.set_ylabel("g(ω)/ω²")
+        ax.legend()
+        return ax
+
+
+def _curve(omega: np.ndarray, g: np.ndarray) -> xr.Dataset:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        reduced = np.where(omega > 0, g / omega**2, 0.0)
+    return xr.Dataset(
+        {"g": ("omega", g, {"long_name": "density of states", "units": "1"}),
+         "g_reduced": ("omega", reduced, {"long_name": "g/omega^2", "units": "1"})},
+        coords={"omega": ("omega", omega, {"long_name": "angular frequency", "units": "1"})},
+    )
 
 
 def tabulated_dos(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -116,7 +160,7 @@ def curve_exponent(ds: xr.Dataset, window: tuple[float, float] | list[float]) ->
                 "estimator": "least-squares slope of ln g on ln omega; interval: min/max point-to-point slope"}
     m = _measurement("exponent", slope, min(slope, local.min()), max(slope, local.max()), settings,
                      "power-law exponent of a tabulated DOS")
-    return CurveResult(exponent=m)
+    return CurveResult(exponent=m, curve=_curve(omega, g))
 
 
 def curve_peak(ds: xr.Dataset, power: float = 2.0) -> CurveResult:
@@ -136,7 +180,7 @@ def curve_peak(ds: xr.Dataset, power: float = 2.0) -> CurveResult:
     settings = {"power": power, "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
                 "estimator": "argmax of g/omega^power on the grid; interval: the neighbouring grid points"}
     m = _measurement("peak_frequency", omega[k], lo, hi, settings, f"maximum of g/omega^{power:g}")
-    return CurveResult(peak_frequency=m)
+    return CurveResult(peak_frequency=m, curve=_curve(omega, g))
 
 
 def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
@@ -152,8 +196,7 @@ def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
     (True, 0.51)
     """
     omega, g = tabulated_dos(ds)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        reduced = np.where(omega > 0, g / omega**2, 0.0)  # omega = 0 carries no reduced DOS
+    reduced = _curve(omega, g)["g_reduced"].values  # omega = 0 carries no reduced DOS
     above = np.flatnonzero(reduced > floor * np.nanmax(reduced))
     if above.size == 0:
         raise ValueError("the DOS is zero on the whole grid")
@@ -163,4 +206,4 @@ def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
                 "estimator": "lowest grid omega with g/omega^2 > floor * max g/omega^2; interval: the grid cell below it "
                              "(0 when g is above the floor at the first grid point)"}
     m = _measurement("gap_edge", omega[k], low, omega[k], settings, "gap edge of a tabulated DOS")
-    return CurveResult(gap_edge=m)
+    return CurveResult(gap_edge=m, curve=_curve(omega, g))
