@@ -131,8 +131,9 @@ def score_datasets(
     """Evaluate every claim on every dataset."""
     card = ScoreCard([info for info, _ in datasets], claims_file, sizes={i.name: system_size(ds) for i, ds in datasets})
     for info, ds in datasets:
+        cache: dict = {}  # one per dataset: claims sharing a validator and its settings compute it once
         for claim in claims:
-            card.results.append(evaluate_claim(claim, ds, info.name))
+            card.results.append(evaluate_claim(claim, ds, info.name, cache))
     return card
 
 

@@ -14,6 +14,7 @@ supported if every point is, and inconclusive otherwise.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -246,7 +247,27 @@ def combine_verdicts(verdicts: Sequence[Verdict]) -> Verdict:
     return Verdict.INCONCLUSIVE
 
 
-def _measure_point(claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: xr.Dataset) -> PointResult:
+#: Validator results of one dataset, keyed by (validator, settings, point): claims that measure the
+#: same thing (a claim and its rival, several quantities of one validator) share one computation.
+ResultCache = dict[tuple[str, str, str], Any]
+
+
+def _cached(
+    cache: ResultCache | None, validator: str, settings: Mapping[str, Any], values: Mapping[str, Any],
+    compute: Callable[[], Any],
+) -> Any:
+    if cache is None:
+        return compute()
+    key = (validator, json.dumps(_jsonable(dict(settings)), sort_keys=True, default=str),
+           json.dumps(_jsonable(dict(values)), sort_keys=True, default=str))
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _measure_point(
+    claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: xr.Dataset, cache: ResultCache | None = None
+) -> PointResult:
     settings = dict(claim.settings)
     base = base_point(claim, ds, values) if claim.versus is not None else None
     if claim.validator in PAIR_VALIDATORS:
@@ -258,23 +279,28 @@ def _measure_point(claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: 
         raise KeyError(
             f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}"
         )
-    result = VALIDATORS[claim.validator](point, settings)
+    validate = VALIDATORS[claim.validator]
+    result = _cached(cache, claim.validator, settings, values, lambda: validate(point, settings))
     m = getattr(result, claim.quantity)
     if base is not None:
-        base_result = VALIDATORS[claim.validator](base[1], settings)
+        base_result = _cached(cache, claim.validator, settings, base[0], lambda: validate(base[1], settings))
         m = _paired_or_independent(claim, result, base_result, settings)
     return PointResult(values, verdict_for(m, claim.expect), m, result=result, versus=base[0] if base else None)
 
 
-def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data") -> ClaimResult:
-    """Measure ``claim`` on every parameter point of ``ds`` it applies to."""
+def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: ResultCache | None = None) -> ClaimResult:
+    """Measure ``claim`` on every parameter point of ``ds`` it applies to.
+
+    ``cache`` (one dict per dataset, e.g. from :func:`vdosbench.benchmark.score_datasets`) lets claims
+    that run the same validator with the same settings on the same point share the result.
+    """
     reason = why_not_applicable(claim, ds)
     if reason is not None:
         return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=reason)
     points: list[PointResult] = []
     for values, point in select_points(claim, ds):
         try:
-            points.append(_measure_point(claim, ds, values, point))
+            points.append(_measure_point(claim, ds, values, point, cache))
         except (KeyError, ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
             points.append(PointResult(values, Verdict.INCONCLUSIVE, None, reason=f"{type(e).__name__}: {e}"))
     if not points:

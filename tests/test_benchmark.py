@@ -275,6 +275,25 @@ def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
     assert below.verdict is Verdict.INCONCLUSIVE and all("n_vectors" in p.reason for p in below.points)
 
 
+def test_claims_sharing_a_validator_compute_it_once(networks: xr.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """score_datasets' per-dataset cache: a claim and its rival with the same validator and settings on the
+    same point run the validator once; the verdicts equal those without the cache."""
+    from vdosbench.benchmark import scoring
+    from vdosbench.benchmark.report import InputInfo, score_datasets
+
+    claims = [c for c in load_claims() if c.id in ("jiang.coordination-excess", "jiang.boson-peak-position")]
+    assert len(claims) == 2 and claims[0].settings == claims[1].settings  # two quantities of one measurement
+    calls: list[int] = []
+    original = scoring.VALIDATORS["boson_peak_excess"]
+    monkeypatch.setitem(scoring.VALIDATORS, "boson_peak_excess", lambda p, s: calls.append(1) or original(p, s))
+    card = score_datasets([(InputInfo("networks", "-", "-"), networks)], claims, "test")
+    n_points = len(card.results[0].points)
+    assert n_points > 0 and len(calls) == n_points  # not 2 x n_points
+    uncached = [evaluate_claim(c, networks) for c in claims]
+    assert [r.verdict for r in card.results] == [r.verdict for r in uncached]
+    assert len(calls) == 3 * n_points
+
+
 def test_seed000_claim_is_measured_across_the_k_g_sweep() -> None:
     """A claim with ``across = "k_G"`` gets one sub-grid per variant, pairs cut to it."""
     from vdosbench.generators import build_in_memory
