@@ -183,9 +183,8 @@ def _score(
     options: dict[str, Any] | None = None,
     reference: str | None = None,
 ) -> int:
-    from .adapters import read
     from .claims import default_claims_path, load_claims
-    from .report import InputInfo, file_sha256, score_datasets, write_report
+    from .report import read_input, score_datasets, write_report
 
     claims = load_claims(claims_path)
     ref_source = ref_data = None
@@ -195,13 +194,11 @@ def _score(
         ref_source = resolve_reference(reference)
         ref_data = open_reference(ref_source)
     datasets = []
-    names = [p.stem if p.stem != "ensemble" else p.parent.name for p in paths]
-    for path, name in zip(paths, names):
+    for path in paths:
         try:
-            ds = read(path, format=format, **(options or {}))
+            datasets.append(read_input(path, format=format, **(options or {})))
         except KeyError as e:
             raise UsageError(str(e.args[0])) from None
-        datasets.append((InputInfo(name=name, path=str(path), sha256=file_sha256(path)), ds))
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
     report = write_report(card, datasets, output)
     for r in card.results:

@@ -19,6 +19,7 @@ import xarray as xr
 
 from vdosbench import __version__
 from vdosbench.datasets import content_sha256
+from vdosbench.datasets.catalog import file_sha256
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import Measurement
 
@@ -36,15 +37,6 @@ __all__ = [
     "score_datasets",
     "write_report",
 ]
-
-
-def file_sha256(path: str | os.PathLike[str]) -> str:
-    """sha256 of a file's bytes (hex)."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass(frozen=True)
