@@ -57,7 +57,7 @@ import xarray as xr
 from .points import omega_units, require_single_point, sample_pairs, spatial_dimension
 from .result import Measurement, bootstrap, measurements_dict
 from .spectrum import zero_modes
-from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs, vorticity
+from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -307,13 +307,11 @@ def phonon_shell(
     has_pairs = all(v in ds.variables for v in ("pair_count", "pair_i", "pair_j"))
     if not has_pairs and radius is None:
         raise ValueError("phonon_shell needs neighbours for the curl: store ragged pairs or pass radius=...")
-    curl = vorticity(ds, radius=radius, core_radius=core_radius, n_bootstrap=1).per_mode["core_curl_content"]
-    curl = np.asarray(curl.transpose("sample", "vector_mode").values, dtype=float)
-
     n_s, n_v = len(ds["sample"]), len(vm)
     omega = np.sqrt(np.clip(np.asarray(lam, dtype=float), 0.0, None))
     nonzero = ~np.asarray(zero, dtype=bool)
     weight = np.full((n_s, n_v), np.nan)
+    curl = np.full((n_s, n_v), np.nan)
     omega0 = np.full(n_s, np.nan)
     captured = np.full(n_s, np.nan)
     n_waves = 2 * d * (d - 1)
@@ -331,12 +329,12 @@ def phonon_shell(
             else neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
         )
         coef = np.random.default_rng([seed, s]).normal(size=(n_superpositions, n_waves))
-        fields = np.einsum("rw,wij->rij", coef, shell)
-        G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)  # as vorticity(): one fit, all fields
+        # one local fit for the stored modes and the shell superpositions together (as vorticity() does)
+        fields = np.concatenate([u_s, np.einsum("rw,wij->rij", coef, shell)])
+        G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)
         core = _default_core_radius(x_s, bx, i, j) if core_radius is None else float(core_radius)
-        reference[s] = np.nanmean(
-            [_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))]
-        )
+        cores = np.array([_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))])
+        curl[s], reference[s] = cores[:n_v], np.nanmean(cores[n_v:])
         keep = nonzero[s]
         captured[s] = float(np.sum(weight[s, keep])) / n_waves
         if captured[s] >= min_captured:
