@@ -196,7 +196,8 @@ def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
     (True, 0.51)
     """
     omega, g = tabulated_dos(ds)
-    reduced = _curve(omega, g)["g_reduced"].values  # omega = 0 carries no reduced DOS
+    curve = _curve(omega, g)
+    reduced = curve["g_reduced"].values  # omega = 0 carries no reduced DOS
     above = np.flatnonzero(reduced > floor * np.nanmax(reduced))
     if above.size == 0:
         raise ValueError("the DOS is zero on the whole grid")
@@ -206,4 +207,4 @@ def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
                 "estimator": "lowest grid omega with g/omega^2 > floor * max g/omega^2; interval: the grid cell below it "
                              "(0 when g is above the floor at the first grid point)"}
     m = _measurement("gap_edge", omega[k], low, omega[k], settings, "gap edge of a tabulated DOS")
-    return CurveResult(gap_edge=m, curve=_curve(omega, g))
+    return CurveResult(gap_edge=m, curve=curve)
