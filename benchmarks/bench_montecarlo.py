@@ -29,32 +29,18 @@ from pathlib import Path
 import numba
 import numpy as np
 
+from machine_info import cpu_model  # this folder
+from vdosbench.generators.configurations import sample_diameters
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.potentials import soft_sphere_potential
 
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 
 
-def power_law_sizes(n: int, rng: np.random.Generator) -> np.ndarray:
-    lo, hi = 0.73, 1.62
-    a = 1.0 / np.sqrt(lo**-2 - rng.random(n) * (lo**-2 - hi**-2))
-    return a / a.mean()
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def equilibrate(n: int, temperature: float, rng: np.random.Generator, sweeps: int):
     pot = soft_sphere_potential(taper_order=2)
     box = n ** (1.0 / 3.0)
-    sizes = power_law_sizes(n, rng)
+    sizes = sample_diameters(n, rng)
     positions = rng.uniform(0.0, box, (n, 3))
     res = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot, MCSettings(5.0, 300, record_every=300), rng)
     res = run_swap_mc(res.positions, box, res.sizes, np.zeros(n, int), pot,

@@ -36,9 +36,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +44,7 @@ from typing import Any
 import numpy as np
 import scipy
 import scipy.linalg
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 from vdosbench.generators.configurations import Configuration, polydisperse_configuration
 from vdosbench.generators.hessian import hessian_matrix, interacting_pairs
@@ -75,25 +72,9 @@ from vdosbench.generators.stresses import (
     pair_stresses,
 )
 
+from machine_info import machine  # noqa: E402  (this folder)
+
 HERE = Path(__file__).resolve().parent
-
-
-def machine() -> dict[str, Any]:
-    """Platform, versions and the BLAS libraries with their thread counts."""
-    return {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "blas": [
-            {k: info.get(k) for k in ("internal_api", "version", "num_threads", "threading_layer")}
-            for info in threadpool_info()
-            if info.get("user_api") == "blas"
-        ],
-    }
 
 
 def timed(fn: Callable[[], Any], repeats: int = 1) -> tuple[float, Any]:

@@ -68,7 +68,6 @@ if __name__ == "__main__":
 
 import json
 import multiprocessing
-import platform
 import resource
 import subprocess
 import time
@@ -82,7 +81,7 @@ import scipy
 import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 from vdosbench.generators.configurations import (
     Configuration,
     find_pairs,
@@ -95,6 +94,8 @@ from vdosbench.generators.minimize import EnergyModel, QuenchSettings, quench
 from vdosbench.generators.potentials import soft_sphere_potential
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
 
+import machine_info  # this folder
+
 HERE = Path(__file__).resolve().parent
 CUTOFF = 1.955  # soft-sphere r_c (every pair)
 SIGMA_SHIFT_INVERT = -1e-2
@@ -103,34 +104,14 @@ AMG_SHIFT = 1e-2
 
 # --------------------------------------------------------------------------- machine
 def machine() -> dict[str, Any]:
-    """CPU model, cores, GPU, library versions, BLAS thread pools."""
-    info: dict[str, Any] = {
-        "platform": platform.platform(), "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
-        "numpy": np.__version__, "scipy": scipy.__version__,
-    }
-    try:
-        with open("/proc/cpuinfo") as fh:
-            info["cpu_model"] = next((ln.split(":", 1)[1].strip() for ln in fh if ln.startswith("model name")), None)
-    except OSError:
-        info["cpu_model"] = platform.processor()
-    try:
-        with open("/proc/meminfo") as fh:
-            info["memory_gb"] = round(int(fh.readline().split()[1]) / 1024**2, 1)
-    except OSError:
-        pass
-    for mod in ("numba", "cupy", "primme", "pyamg"):
-        try:
-            info[mod] = __import__(mod).__version__
-        except Exception as exc:  # noqa: BLE001 - record whatever stops the import
-            info[mod] = f"unavailable ({type(exc).__name__})"
+    """:func:`machine_info.machine` with the solver libraries and the GPU."""
+    info = machine_info.machine("numba", "cupy", "primme", "pyamg")
     try:
         out = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"],
                              check=False, capture_output=True, text=True, timeout=20)
         info["gpu"] = out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         info["gpu"] = None
-    info["blas"] = [{k: d.get(k) for k in ("internal_api", "version", "num_threads", "filepath")}
-                    for d in threadpool_info() if d.get("user_api") == "blas"]
     return info
 
 

@@ -20,9 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -31,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from machine_info import machine  # this folder
 from vdosbench.datasets import mock_spectrum, open_dataset
 from vdosbench.validators import (
     PowerLawWindow,
@@ -41,35 +39,6 @@ from vdosbench.validators import (
 )
 
 HERE = Path(__file__).resolve().parent
-
-
-def machine() -> dict[str, Any]:
-    import dask
-    import scipy
-    import xarray
-
-    info: dict[str, Any] = {
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        "cpu_count": os.cpu_count(),
-        "python": sys.version.split()[0],
-        "numpy": np.__version__,
-        "scipy": scipy.__version__,
-        "xarray": xarray.__version__,
-        "dask": dask.__version__,
-    }
-    try:
-        info["load_average_1_5_15min"] = list(os.getloadavg())
-    except OSError:
-        pass
-    try:
-        with open("/proc/cpuinfo") as fh:
-            names = [line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")]
-        if names:
-            info["cpu_model"] = names[0]
-    except OSError:
-        pass
-    return info
 
 
 def timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
@@ -149,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "n_bootstrap": B,
         "dask_chunk_sample": args.chunk,
         "netcdf_write_seconds": round(t_write, 4),
-        "machine": machine(),
+        "machine": machine("xarray", "dask"),
         "results": rows,
         "note": "wall times of single runs on a shared machine; see load_average",
     }

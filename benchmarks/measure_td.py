@@ -43,6 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
+from machine_info import cpu_model  # this folder
+from vdosbench.generators.configurations import sample_diameters
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.potentials import soft_sphere_potential
 from vdosbench.generators.relaxation import (
@@ -73,15 +75,9 @@ METHOD = (
 )
 
 
-def power_law_sizes(n: int, rng: np.random.Generator) -> np.ndarray:
-    """P(a) ∝ a⁻³ on [0.73, 1.62] by inverse transform, rescaled to ⟨a⟩ = 1 (seed 001)."""
-    a = 1.0 / np.sqrt(A_MIN**-2 - rng.random(n) * (A_MIN**-2 - A_MAX**-2))
-    return a / a.mean()
-
-
 def initial_state(n: int, rng: np.random.Generator, pot) -> tuple[np.ndarray, np.ndarray, float]:
     box = (n / DENSITY) ** (1.0 / 3.0)
-    sizes = power_law_sizes(n, rng)
+    sizes = sample_diameters(n, rng)
     positions = rng.uniform(0.0, box, (n, 3))
     melt = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot,
                        MCSettings(temperature=MELT_TEMPERATURE, n_sweeps=300, record_every=300), rng)
@@ -239,16 +235,6 @@ def equilibration_check(per_temperature: list[dict], threshold: float = 0.1) -> 
         "threshold": threshold,
         "incompletely_equilibrated_temperatures": sorted((t for t, v in by_t.items() if v > threshold), reverse=True),
     }
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> None:
