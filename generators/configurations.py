@@ -369,6 +369,41 @@ def bin_into_cells(
     return coords, start, members
 
 
+@njit(cache=True, inline="always")
+def image_component(dx: float, box_length: float, half: float) -> float:  # pragma: no cover - compiled
+    """Minimum image of one component of the difference of two wrapped coordinates (|dx| < L)."""
+    if dx > half:
+        return dx - box_length
+    if dx < -half:
+        return dx + box_length
+    return dx
+
+
+@njit(cache=True, inline="always")
+def _separation(
+    pos: np.ndarray, i: int, j: int, box: float, half: float, buf: np.ndarray
+) -> float:  # pragma: no cover - compiled
+    """|r_j − r_i|² by the minimum image of wrapped positions; the separation into ``buf``."""
+    r2 = 0.0
+    for a in range(pos.shape[1]):
+        x = image_component(pos[j, a] - pos[i, a], box, half)
+        buf[a] = x
+        r2 += x * x
+    return r2
+
+
+@njit(cache=True, inline="always")
+def _record(
+    pi: np.ndarray, pj: np.ndarray, sep: np.ndarray, count: int, i: int, j: int, buf: np.ndarray, sign: float
+) -> None:  # pragma: no cover - compiled
+    """Store pair ``count`` (i, j, sign · buf) when the buffers hold it."""
+    if count < pi.size:
+        pi[count] = i
+        pj[count] = j
+        for a in range(buf.size):
+            sep[count, a] = sign * buf[a]
+
+
 @njit(cache=True)
 def _cell_pairs(
     pos: np.ndarray, box: float, r_max: float, offsets: np.ndarray, pi: np.ndarray, pj: np.ndarray,
@@ -391,21 +426,8 @@ def _cell_pairs(
     if n_cell < 3:
         for i in range(n):
             for j in range(i + 1, n):
-                r2 = 0.0
-                for a in range(d):
-                    x = pos[j, a] - pos[i, a]
-                    if x > half:  # wrapped positions: |x| < L, one image shift at most
-                        x -= box
-                    elif x < -half:
-                        x += box
-                    buf[a] = x
-                    r2 += x * x
-                if r2 < r2max:
-                    if count < capacity:
-                        pi[count] = i
-                        pj[count] = j
-                        for a in range(d):
-                            sep[count, a] = buf[a]
+                if _separation(pos, i, j, box, half, buf) < r2max:
+                    _record(pi, pj, sep, count, i, j, buf, 1.0)
                     count += 1
         return count if count <= capacity else -count
     coords, start, members = bin_into_cells(pos, box / n_cell, n_cell)
@@ -420,27 +442,11 @@ def _cell_pairs(
                 j = members[m]
                 if same and j <= i:
                     continue
-                r2 = 0.0
-                for a in range(d):
-                    x = pos[j, a] - pos[i, a]
-                    if x > half:  # wrapped positions: |x| < L, one image shift at most
-                        x -= box
-                    elif x < -half:
-                        x += box
-                    buf[a] = x
-                    r2 += x * x
-                if r2 < r2max:
-                    if count < capacity:
-                        if i < j:
-                            pi[count] = i
-                            pj[count] = j
-                            for a in range(d):
-                                sep[count, a] = buf[a]
-                        else:
-                            pi[count] = j
-                            pj[count] = i
-                            for a in range(d):
-                                sep[count, a] = -buf[a]
+                if _separation(pos, i, j, box, half, buf) < r2max:
+                    if i < j:
+                        _record(pi, pj, sep, count, i, j, buf, 1.0)
+                    else:
+                        _record(pi, pj, sep, count, j, i, buf, -1.0)
                     count += 1
     return count if count <= capacity else -count
 

@@ -43,6 +43,8 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from .configurations import image_component as _image
+
 __all__ = [
     "OVERFLOW",
     "VerletList",
@@ -109,16 +111,6 @@ def wrap_positions(positions: np.ndarray, box_length: float) -> np.ndarray:
     wrapped = np.mod(np.asarray(positions, dtype=float), box_length)
     wrapped[wrapped >= box_length] = 0.0  # np.mod(-1e-17, L) rounds to L
     return wrapped
-
-
-@njit(cache=True)
-def _image(dx: float, box_length: float, half: float) -> float:  # pragma: no cover - compiled
-    """Minimum image of one component of the difference of two wrapped coordinates (|dx| < L)."""
-    if dx > half:
-        return dx - box_length
-    if dx < -half:
-        return dx + box_length
-    return dx
 
 
 @njit(cache=True)
@@ -247,26 +239,12 @@ def _gather(
     dim = x.shape[0]
     count = 0
     capacity = out.shape[0]
-    if n_side == 0:
-        for j in range(ref.shape[0]):
-            if j == skip:
-                continue
-            r2 = 0.0
-            for k in range(dim):
-                dx = _image(ref[j, k] - x[k], box_length, half)
-                r2 += dx * dx
-            if r2 < range2:
-                if count == capacity:
-                    return OVERFLOW
-                out[count] = j
-                dist2[count] = r2
-                count += 1
-        return count
-    n_cells = _adjacent_cells(x, box_length, n_side, reach, stencil)
+    brute = n_side == 0  # every particle, as one "cell"
+    n_cells = 1 if brute else _adjacent_cells(x, box_length, n_side, reach, stencil)
     for s in range(n_cells):
-        c = stencil[s]
-        for m in range(cell_count[c]):
-            j = cell_members[c, m]
+        c = 0 if brute else stencil[s]
+        for m in range(ref.shape[0] if brute else cell_count[c]):
+            j = m if brute else cell_members[c, m]
             if j == skip:
                 continue
             r2 = 0.0
