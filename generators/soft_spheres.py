@@ -737,8 +737,7 @@ _TAPERS = [2, INFINITE_ORDER]
 _PAPER_MC = {"n_sweeps": 1_100_000, "record_every": 1000}  # seed 001: N_t = 1.1e6 MC steps (read as sweeps)
 _SMALL_MC = {"n_sweeps": 20, "record_every": 10, "n_vectors": 10}
 
-#: The paper's datasets (full) and a small version of each for tests ("…_small").
-RECIPES: dict[str, Recipe] = {
+_FULL_RECIPES: dict[str, Recipe] = {
     "soft_spheres_n1000": Recipe(
         "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
         {"n_particles": 1000, **_PAPER_MC}, n_samples=100, root_seed=1000,
@@ -754,19 +753,19 @@ RECIPES: dict[str, Recipe] = {
         {"n_particles": 1000, **_PAPER_MC}, n_samples=100, root_seed=2000,
         description="Kob-Andersen glasses, N = 1000, d = 3 (seed 001: s = 5 for potentials with a minimum)",
     ),
-    "soft_spheres_n1000_small": Recipe(
-        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        {"n_particles": 128, **_SMALL_MC}, n_samples=2, root_seed=1000,
-        description="small version of soft_spheres_n1000 (N = 128, 20 sweeps) for tests",
-    ),
-    "soft_spheres_n1600_levels_small": Recipe(
-        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        {"n_particles": 160, **_SMALL_MC}, n_samples=2, root_seed=1600,
-        description="small version of soft_spheres_n1600_levels (N = 160, 20 sweeps) for tests",
-    ),
-    "lennard_jones_n1000_small": Recipe(
-        "lennard_jones", {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
-        {"n_particles": 200, **_SMALL_MC}, n_samples=2, root_seed=2000,
-        description="small version of lennard_jones_n1000 (N = 200, 20 sweeps) for tests",
-    ),
 }
+#: Particles of the small test version of each full recipe.
+_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "lennard_jones_n1000": 200}
+
+
+def _small(name: str, full: Recipe) -> Recipe:
+    """The test-size version of ``full``: same grid and seed, N from :data:`_SMALL_N`, 20 sweeps, 2 samples."""
+    n = _SMALL_N[name]
+    return Recipe(
+        full.generator, full.grid, {**full.fixed, "n_particles": n, **_SMALL_MC}, n_samples=2,
+        root_seed=full.root_seed, description=f"small version of {name} (N = {n}, 20 sweeps) for tests",
+    )
+
+
+#: The paper's datasets (full) and a small version of each for tests ("…_small").
+RECIPES: dict[str, Recipe] = {**_FULL_RECIPES, **{f"{k}_small": _small(k, r) for k, r in _FULL_RECIPES.items()}}
