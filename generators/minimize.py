@@ -147,45 +147,115 @@ def _energy_gradient(
 
 
 @njit(cache=True)
+def _sum(values: np.ndarray) -> float:  # pragma: no cover - compiled
+    """Σ values with eight partial sums (the summation order of :func:`_dot`)."""
+    n = values.size
+    m = n - n % 8
+    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
+    for i in range(0, m, 8):
+        a0 += values[i]
+        a1 += values[i + 1]
+        a2 += values[i + 2]
+        a3 += values[i + 3]
+        a4 += values[i + 4]
+        a5 += values[i + 5]
+        a6 += values[i + 6]
+        a7 += values[i + 7]
+    for i in range(m, n):
+        a0 += values[i]
+    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
+
+
+@njit(cache=True, error_model="numpy")
 def _soft_sphere_t2_3d(
     pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, c12: np.ndarray,
-    epsilon: float, r_cut: float, grad: np.ndarray,
+    epsilon: float, r_cut: float, grad: np.ndarray, work: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r for n = 12 soft spheres with T_2, d = 3, without square roots.
 
     φ = ε [s¹² − c¹²] w², s² = a_ij²/r², c¹² = (a_ij/r_c)¹², w = 1 − r²/r_c²
     (seed 001 eqs. 14 and 16) depends on r² only, and so does
     φ′/r = ε [−12 s¹² w² / r² − 4 (s¹² − c¹²) w / r_c²].  ``a2`` and ``c12``
-    are per-pair a_ij² and (a_ij/r_c)¹² of the Verlet list.
+    are per-pair a_ij² and (a_ij/r_c)¹² of the Verlet list; ``work`` is
+    scratch of shape (5, pairs).
+
+    Three passes over the list: the separations (indexed loads), the pair
+    terms (contiguous arrays without branches, which the compiler turns
+    into SIMD code; pairs beyond r_c get w = 0, hence φ = φ′ = 0 exactly),
+    and the scatter of the pair forces.  One fused loop cannot be
+    vectorised (indexed loads and stores) and costs about 1.6× as much.
+    The arithmetic of each pair is unchanged by the vectorisation (no
+    reassociation, no fused multiply-add), so results do not depend on the
+    SIMD width of the machine.
     """
-    grad[:, :] = 0.0
-    energy = 0.0
-    rc2 = r_cut * r_cut
-    inv_rc2 = 1.0 / rc2
-    for k in range(pi.size):
+    size = pi.size
+    dx, dy, dz, force, energy = work[0], work[1], work[2], work[3], work[4]
+    for k in range(size):
         i = pi[k]
         j = pj[k]
-        dx = pos[j, 0] - pos[i, 0] + shift[k, 0]
-        dy = pos[j, 1] - pos[i, 1] + shift[k, 1]
-        dz = pos[j, 2] - pos[i, 2] + shift[k, 2]
-        r2 = dx * dx + dy * dy + dz * dz
-        if r2 >= rc2:
-            continue
+        dx[k] = pos[j, 0] - pos[i, 0] + shift[k, 0]
+        dy[k] = pos[j, 1] - pos[i, 1] + shift[k, 1]
+        dz[k] = pos[j, 2] - pos[i, 2] + shift[k, 2]
+    inv_rc2 = 1.0 / (r_cut * r_cut)
+    for k in range(size):
+        r2 = dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]
         inv = 1.0 / r2
         s2 = a2[k] * inv
         s6 = s2 * s2 * s2
         s12 = s6 * s6
         u = s12 - c12[k]
         w = 1.0 - r2 * inv_rc2
-        energy += u * w * w
-        f = epsilon * (-12.0 * s12 * inv * w * w - 4.0 * u * w * inv_rc2)
-        grad[j, 0] += f * dx
-        grad[i, 0] -= f * dx
-        grad[j, 1] += f * dy
-        grad[i, 1] -= f * dy
-        grad[j, 2] += f * dz
-        grad[i, 2] -= f * dz
-    return epsilon * energy
+        w = w if w > 0.0 else 0.0
+        energy[k] = u * w * w
+        force[k] = epsilon * (-12.0 * s12 * inv * w * w - 4.0 * u * w * inv_rc2)
+    grad[:, :] = 0.0
+    for k in range(size):
+        i = pi[k]
+        j = pj[k]
+        f = force[k]
+        gx = f * dx[k]
+        gy = f * dy[k]
+        gz = f * dz[k]
+        grad[j, 0] += gx
+        grad[i, 0] -= gx
+        grad[j, 1] += gy
+        grad[i, 1] -= gy
+        grad[j, 2] += gz
+        grad[i, 2] -= gz
+    return epsilon * _sum(energy)
+
+
+@njit(cache=True)
+def _cell_pairs_3d(
+    ws: np.ndarray, order: np.ndarray, image: np.ndarray, start: np.ndarray, c: int, nb: int, same: bool,
+    c0: float, c1: float, c2: float, r2max: float, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, count: int,
+) -> int:  # pragma: no cover - compiled
+    """The pairs between cells ``c`` and ``nb`` (image shift (c0, c1, c2)) closer than √r2max, d = 3.
+
+    What the general loop of :func:`_verlet_pairs` does, with the
+    coordinates written out and the shift held in scalars (about 2× faster;
+    a shared inlined helper for storing a pair undid the gain); returns the
+    new ``count`` (pairs beyond the arrays' room are counted, not stored).
+    """
+    for ii in range(start[c], start[c + 1]):
+        x0 = ws[ii, 0] - c0
+        x1 = ws[ii, 1] - c1
+        x2 = ws[ii, 2] - c2
+        for jj in range(ii + 1 if same else start[nb], start[nb + 1]):
+            d0 = ws[jj, 0] - x0
+            d1 = ws[jj, 1] - x1
+            d2 = ws[jj, 2] - x2
+            if d0 * d0 + d1 * d1 + d2 * d2 < r2max:
+                if count < pi.size:
+                    i = order[ii]
+                    j = order[jj]
+                    pi[count] = i
+                    pj[count] = j
+                    shift[count, 0] = c0 + image[i, 0] - image[j, 0]
+                    shift[count, 1] = c1 + image[i, 1] - image[j, 1]
+                    shift[count, 2] = c2 + image[i, 2] - image[j, 2]
+                count += 1
+    return count
 
 
 @njit(cache=True)
@@ -227,6 +297,7 @@ def _verlet_pairs(
     r2max = r_list * r_list
     cs = np.zeros(d)
     cc = np.empty(d, np.int64)
+    unrolled = d == 3 and not every_pair
     while True:
         pi = np.empty(capacity, np.int64)
         pj = np.empty(capacity, np.int64)
@@ -249,6 +320,10 @@ def _verlet_pairs(
                         t += n_cell
                         cs[a] = -box
                     nb = nb * n_cell + t
+                if unrolled:  # d = 3 with cells: the same test, written out (about 2x faster)
+                    count = _cell_pairs_3d(ws, order, image, start, c, nb, o == 0, cs[0], cs[1], cs[2], r2max,
+                                           pi, pj, shift, count)
+                    continue
                 for ii in range(start[c], start[c + 1]):
                     for jj in range(ii + 1 if o == 0 else start[nb], start[nb + 1]):
                         r2 = 0.0
@@ -272,14 +347,15 @@ def _verlet_pairs(
         capacity = count
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _filter_pairs(
     x: np.ndarray, lists: tuple, params: tuple
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
     """The inner Verlet list at ``x``: the pairs of the outer list closer than r_c + skin.
 
-    Returns (pi, pj, shift, a², c¹²); the per-pair a_ij² and (a_ij/r_c)¹² are
-    filled only for the T_2 soft-sphere kernel (empty otherwise).
+    Returns (pi, pj, shift, a², c¹², work); the per-pair a_ij² and
+    (a_ij/r_c)¹² and the (5, pairs) scratch of :func:`_soft_sphere_t2_3d`
+    are filled or sized only for that kernel (empty otherwise).
     """
     outer_i, outer_j, outer_shift = lists[0], lists[1], lists[2]
     sizes, fast, r_cut, r_list = params[3], params[11], params[12], params[12] + params[13]
@@ -290,19 +366,18 @@ def _filter_pairs(
     shift = np.empty((size, d))
     r2max = r_list * r_list
     count = 0
-    for k in range(size):
+    for k in range(size):  # branch-free compaction: always copy, advance when inside (≈ 60 % are)
         i = outer_i[k]
         j = outer_j[k]
         r2 = 0.0
         for a in range(d):
-            dx = x[j, a] - x[i, a] + outer_shift[k, a]
+            s = outer_shift[k, a]
+            dx = x[j, a] - x[i, a] + s
             r2 += dx * dx
-        if r2 < r2max:
-            pi[count] = i
-            pj[count] = j
-            for a in range(d):
-                shift[count, a] = outer_shift[k, a]
-            count += 1
+            shift[count, a] = s
+        pi[count] = i
+        pj[count] = j
+        count += r2 < r2max
     n_fast = count if fast else 0
     a2 = np.empty(n_fast)
     c12 = np.empty(n_fast)
@@ -312,7 +387,8 @@ def _filter_pairs(
         a2[k] = s * s
         c6 = (a2[k] * inv_rc2) ** 3
         c12[k] = c6 * c6
-    return pi[:count].copy(), pj[:count].copy(), shift[:count].copy(), a2, c12
+    work = np.empty((5, n_fast))
+    return pi[:count], pj[:count], shift[:count], a2, c12, work
 
 
 @njit(cache=True)
@@ -347,7 +423,7 @@ def _refresh(
 ) -> tuple:  # pragma: no cover - compiled
     """Keep the two-level Verlet list valid at ``x`` (rebuild when needed, or always with ``force``).
 
-    ``lists`` = (outer_i, outer_j, outer_shift, pi, pj, shift, a², c¹²):
+    ``lists`` = (outer_i, outer_j, outer_shift, pi, pj, shift, a², c¹², work):
     the outer list (range r_c + outer skin, from a cell list) and the inner
     one (range r_c + skin, filtered from the outer list).  The inner list is
     renewed when the displacements since its build (``references[1]``)
@@ -365,20 +441,20 @@ def _refresh(
         references[0] = x
         counts[1] += 1
     outer = (outer_i, outer_j, outer_shift)
-    pi, pj, shift, a2, c12 = _filter_pairs(x, outer, params)
+    pi, pj, shift, a2, c12, work = _filter_pairs(x, outer, params)
     references[1] = x
     counts[0] += 1
-    return outer_i, outer_j, outer_shift, pi, pj, shift, a2, c12
+    return outer_i, outer_j, outer_shift, pi, pj, shift, a2, c12, work
 
 
 @njit(cache=True)
 def _evaluate(x: np.ndarray, lists: tuple, params: tuple, grad: np.ndarray) -> float:  # pragma: no cover
     """V and ∂V/∂r (into ``grad``) over the inner Verlet list of ``lists`` with the model ``params``."""
-    pi, pj, shift, a2, c12 = lists[3], lists[4], lists[5], lists[6], lists[7]
+    pi, pj, shift, a2, c12, work = lists[3], lists[4], lists[5], lists[6], lists[7], lists[8]
     sizes, species, sigma, epsilon, cutoff = params[3], params[4], params[5], params[6], params[7]
     kind, exponent, order, fast, r_cut = params[8], params[9], params[10], params[11], params[12]
     if fast:
-        return _soft_sphere_t2_3d(x, pi, pj, shift, a2, c12, epsilon[0, 0], r_cut, grad)
+        return _soft_sphere_t2_3d(x, pi, pj, shift, a2, c12, epsilon[0, 0], r_cut, grad, work)
     return _energy_gradient(x, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, exponent, order, grad)
 
 
@@ -464,8 +540,8 @@ class EnergyModel:
         x = np.ascontiguousarray(config.positions, dtype=np.float64)
         self._references = np.stack([x, x])
         empty = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, d)))
-        self._lists = _refresh(x, empty + empty + (np.empty(0), np.empty(0)), self._references, self._params,
-                               self._counts, True)
+        self._lists = _refresh(x, empty + empty + (np.empty(0), np.empty(0), np.empty((5, 0))), self._references,
+                               self._params, self._counts, True)
 
     @property
     def n_builds(self) -> int:
