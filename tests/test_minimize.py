@@ -322,3 +322,14 @@ def test_quench_result_records_the_settings_and_the_work() -> None:
                     QuenchSettings(lbfgs_memory=7, skin=0.2, outer_skin=0.4))
     assert result.converged and result.lbfgs_memory == 7 and result.skin == 0.2
     assert result.n_evaluations >= result.lbfgs_iterations + result.prerelax_steps and result.n_builds > 1
+
+
+def test_coincident_particles_are_refused_with_a_clear_error() -> None:
+    """Two particles on one point give r_ij = 0 (an infinite pair energy); the quench says so instead of
+    running a descent on NaN forces."""
+    pot = soft_sphere_potential(2)
+    c = _start(pot, 3, 150)
+    positions = c.positions.copy()
+    positions[1] = positions[0]
+    with pytest.raises(ValueError, match="same point"):
+        quench(c.with_positions(positions), pot)
