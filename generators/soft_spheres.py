@@ -111,7 +111,7 @@ __all__ = [
 ]
 
 #: Version of these generators, recorded as ``generator_version``.
-GENERATOR_VERSION = "1.0.0"
+GENERATOR_VERSION = "1.1.0"
 
 #: Dynamical-arrest temperature of the seed-001 soft spheres (m = 2, r_c = 1.955, density 1,
 #: energy units ε, k_B = 1), measured here: MCT fit of τ_α(T) over T ≤ 0.4, N = 500, 4 replicas,
@@ -621,7 +621,10 @@ def glass_sample(
             "random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
             else f"random positions relaxed by FIRE to max |F| <= {OVERLAP_FORCE:g}"
         ),
-        quench_method="L-BFGS (memory 10, Armijo backtracking with rounding slack), FIRE polish if needed",
+        quench_method=(
+            f"L-BFGS (memory {QuenchSettings().lbfgs_memory}, Armijo backtracking with rounding slack), "
+            "FIRE polish if needed"
+        ),
         zero_mode_rule="the d lowest modes (uniform translations of the periodic box)",
         vector_mode_rule="modes d .. d+n_vectors-1 plus vector_modes",
         first_shell_rule=(

@@ -184,7 +184,7 @@ def _brute_gradient(x: np.ndarray, c: Configuration, pot: PairPotential) -> tupl
 
 
 def _reference_lbfgs(
-    model: EnergyModel, x: np.ndarray, tol: float, memory: int = 10, max_step: float = 0.1
+    model: EnergyModel, x: np.ndarray, tol: float, memory: int, max_step: float = 0.1
 ) -> tuple[np.ndarray, float, int]:
     """The earlier Python L-BFGS loop (same algorithm as the compiled one, NumPy vector algebra)."""
     energy, grad = model.energy_gradient(x)
@@ -235,8 +235,9 @@ def _reference_lbfgs(
 def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(pot: PairPotential, d: int, n: int) -> None:
     """Same algorithm, same start: the same inherent structure (energy to 1e-12, positions to 1e-8)."""
     c = _start(pot, d, n, seed=3)
-    x, energy, _, iterations, message = lbfgs_minimize(EnergyModel(c, pot), c.positions, 1e-10, 100_000)
-    x_ref, energy_ref, iterations_ref = _reference_lbfgs(EnergyModel(c, pot), c.positions.copy(), 1e-10)
+    memory = QuenchSettings().lbfgs_memory
+    x, energy, _, iterations, message = lbfgs_minimize(EnergyModel(c, pot), c.positions, 1e-10, 100_000, memory)
+    x_ref, energy_ref, iterations_ref = _reference_lbfgs(EnergyModel(c, pot), c.positions.copy(), 1e-10, memory)
     assert message == "converged"
     assert energy == pytest.approx(energy_ref, rel=1e-12)
     np.testing.assert_allclose(x, x_ref, rtol=0, atol=1e-8)
