@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads for every stage")
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--quench-seeds", type=int, default=8, help="samples of the quench_samples stage")
+    parser.add_argument("--quench-seeds", type=int, default=16, help="samples of the quench_samples stage")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "soft_sphere_stages.json")
     args = parser.parse_args(argv)
     with threadpool_limits(limits=args.threads):

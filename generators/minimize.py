@@ -30,7 +30,7 @@ Quench (:func:`quench`)
        gradient alone and reaches 10⁻¹⁰ and below.  The whole iteration
        (two-loop recursion, line search, Verlet-list upkeep and rebuilds) is
        one compiled call, so an iteration costs one force evaluation plus
-       the O(m N d) recursion (m = 5 correction pairs), instead of a Python
+       the O(m N d) recursion (m = 10 correction pairs), instead of a Python
        loop that doubled the cost of an evaluation.
     3. *FIRE polish* (Bitzek et al. 2006, with the FIRE 2.0 half-step
        correction of Guénolé et al. 2020), only if L-BFGS stops short (its
@@ -40,29 +40,30 @@ Quench (:func:`quench`)
     the potential per unit length).
 
 Measured on N = 1000, d = 3 soft spheres (``benchmarks/bench_soft_spheres.py``,
-five samples, one thread): the quench needs about 1200 evaluations from a
-Monte Carlo start at T* = 0.1 and 1500 from random positions.  One
+16 samples, one thread): the quench needs about 1150 evaluations from a
+Monte Carlo start at T* = 0.1 and 1300 from random positions.  One
 evaluation of the T_2 kernel runs in three passes over the list
 (separations, pair terms as SIMD code, scatter of the forces): about
-0.21 ms for 19 500 pairs against 0.35 ms for the fused loop.  The list
-upkeep is the next cost (≈ 100 inner filters and ≈ 40 cell searches per
-quench: summed over the descent the most mobile particles move ≈ 6
-diameters, back and forth, for a net ≤ 1.5), then the two-loop recursion (≈ 0.09 ms per iteration).  What
-did not pay: a larger L-BFGS memory (m = 20 or 40: iteration counts within the
-sample-to-sample scatter, while the recursion costs 2–4× more per
-iteration), a larger step cap (the cap of 0.1 binds on < 1 % of the
-iterations, and backtracking is rare, so accepting the unit step would save
-nothing), a branch-free pair kernel and sorting particles in cell order
-(both ≤ 5 %, below the timing noise on a shared machine), processing the
-three passes in cache-sized blocks, a compressed-row list (forces of i
-summed in registers; slower: runs of equal i are only ≈ 4 pairs long in cell
-order), a two-pass filter, and handing over
-to FIRE early (FIRE needs ~600 steps per decade of max |F| in the
-convergent tail, L-BFGS ~70: switching at 10⁻⁷ already costs 2× the
-evaluations, at 10⁻³ 5×).  Iteration counts
-are chaotic in the rounding: any change of summation order sends the
-descent into a different (equally valid) inherent structure, with ±30 %
-different work, so only medians over samples compare settings.
+0.21 ms for 19 500 pairs against 0.35 ms for the fused loop.  Replaying one
+quench's evaluations splits its time into the kernel (≈ 55 %), the list
+upkeep (≈ 20 %: ≈ 100 inner filters and ≈ 40 cell searches; summed over the
+descent the most mobile particles move ≈ 6 diameters, back and forth, for a
+net ≤ 1.5) and the L-BFGS algebra (≈ 25 %, mostly the two-loop recursion's
+dot products).  What did not pay: another L-BFGS memory (3 … 40: evaluation
+counts within the sample-to-sample scatter, while the recursion costs
+O(m N d) per iteration), a larger step cap (the cap of 0.1 binds on < 1 % of
+the iterations, and backtracking is rare, so accepting the unit step would
+save nothing), sorting particles in cell order (≤ 5 %, below the timing
+noise on a shared machine), processing the three passes in cache-sized
+blocks, a compressed-row list (forces of i summed in registers; slower: runs
+of equal i are only ≈ 4 pairs long in cell order), a two-pass filter, cells
+of half the list range, a shift code instead of the shift vector, vectorised
+dot products (no deterministic form was faster), and handing over to FIRE
+early (FIRE needs ~600 steps per decade of max |F| in the convergent tail,
+L-BFGS ~70: switching at 10⁻⁷ already costs 2× the evaluations, at 10⁻³
+5×).  Iteration counts are chaotic in the rounding: any change of summation
+order sends the descent into a different (equally valid) inherent structure,
+with ±30 % different work, so only medians over samples compare settings.
 
 References
 ----------
@@ -610,10 +611,12 @@ class QuenchSettings:
         Iteration limit of L-BFGS.
     lbfgs_memory
         Number of correction pairs kept by L-BFGS (``maxcor``).  The
-        evaluation count does not depend on it between 3 and 14 (16 N = 1000
-        soft-sphere quenches per value, seeds 3000–3015: mean 1170–1470,
-        ± 45–75 each, no trend), while an iteration costs O(memory · N d);
-        5 is the cheapest setting that is not at the edge of that range.
+        evaluation count hardly depends on it: 16 N = 1000 soft-sphere
+        quenches per value (seeds 3000–3015) give means of 1170–1470
+        (± 45–75 each) for 3 … 14 without a trend, and on 16 more samples
+        (seeds 2024–2039) m = 5 needs 1349 ± 78 against 1204 ± 48 for
+        m = 10; the recursion's ≈ 10 % saving per iteration with m = 5 is
+        within that scatter, so the default stays at scipy's 10.
     max_fire_steps
         Step limit of each FIRE stage.
     prerelax_force
@@ -629,7 +632,7 @@ class QuenchSettings:
 
     force_tolerance: float = 1e-10
     max_lbfgs_iterations: int = 100_000
-    lbfgs_memory: int = 5
+    lbfgs_memory: int = 10
     max_fire_steps: int = 200_000
     prerelax_force: float = 10.0
     fire_dt: float = 0.01
@@ -912,7 +915,7 @@ def lbfgs_minimize(
     positions: np.ndarray,
     force_tolerance: float,
     max_iterations: int,
-    memory: int = 5,
+    memory: int = 10,
     max_step: float = 0.1,
 ) -> tuple[np.ndarray, float, np.ndarray, int, str]:
     """L-BFGS descent until max_i |F_i| ≤ ``force_tolerance``.

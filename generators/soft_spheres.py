@@ -111,7 +111,7 @@ __all__ = [
 ]
 
 #: Version of these generators, recorded as ``generator_version``.
-GENERATOR_VERSION = "1.1.0"
+GENERATOR_VERSION = "1.0.0"
 
 #: Dynamical-arrest temperature of the seed-001 soft spheres (m = 2, r_c = 1.955, density 1,
 #: energy units ε, k_B = 1), measured here: MCT fit of τ_α(T) over T ≤ 0.4, N = 500, 4 replicas,
