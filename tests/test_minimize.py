@@ -325,10 +325,11 @@ def test_quench_result_records_the_settings_and_the_work() -> None:
     assert result.n_evaluations >= result.lbfgs_iterations + result.prerelax_steps and result.n_builds > 1
 
 
-def test_coincident_particles_are_refused_with_a_clear_error() -> None:
+@pytest.mark.parametrize("order", [2, INFINITE_ORDER], ids=["T2-kernel", "generic-kernel"])
+def test_coincident_particles_are_refused_with_a_clear_error(order: int) -> None:
     """Two particles on one point give r_ij = 0 (an infinite pair energy); the quench says so instead of
-    running a descent on NaN forces."""
-    pot = soft_sphere_potential(2)
+    running a descent on NaN forces (T_2 kernel) or failing with a bare ZeroDivisionError (generic one)."""
+    pot = soft_sphere_potential(order)
     c = _start(pot, 3, 150)
     positions = c.positions.copy()
     positions[1] = positions[0]
