@@ -58,7 +58,8 @@ noise on a shared machine), processing the three passes in cache-sized
 blocks, a compressed-row list (forces of i summed in registers; slower: runs
 of equal i are only ≈ 4 pairs long in cell order), a two-pass filter, cells
 of half the list range, a shift code instead of the shift vector, vectorised
-dot products (no deterministic form was faster), and handing over to FIRE
+dot products (no deterministic form was faster), float32 storage of the
+L-BFGS pairs (same time per evaluation), and handing over to FIRE
 early (FIRE needs ~600 steps per decade of max |F| in the convergent tail,
 L-BFGS ~70: switching at 10⁻⁷ already costs 2× the evaluations, at 10⁻³
 5×).  Iteration counts are chaotic in the rounding: any change of summation
