@@ -157,38 +157,17 @@ def _energy_gradient(
     return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, grad)
 
 
-@njit(cache=True)
-def _sum(values: np.ndarray) -> float:  # pragma: no cover - compiled
-    """Σ values with eight partial sums (the summation order of :func:`_dot`)."""
-    n = values.size
-    m = n - n % 8
-    a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = 0.0
-    for i in range(0, m, 8):
-        a0 += values[i]
-        a1 += values[i + 1]
-        a2 += values[i + 2]
-        a3 += values[i + 3]
-        a4 += values[i + 4]
-        a5 += values[i + 5]
-        a6 += values[i + 6]
-        a7 += values[i + 7]
-    for i in range(m, n):
-        a0 += values[i]
-    return ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))
-
-
 @njit(cache=True, error_model="numpy")
 def _soft_sphere_t2_3d(
-    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, c12: np.ndarray,
-    epsilon: float, r_cut: float, grad: np.ndarray, work: np.ndarray,
+    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, epsilon: float,
+    r_cut: float, grad: np.ndarray, work: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r for n = 12 soft spheres with T_2, d = 3, without square roots.
 
     φ = ε [s¹² − c¹²] w², s² = a_ij²/r², c¹² = (a_ij/r_c)¹², w = 1 − r²/r_c²
     (seed 001 eqs. 14 and 16) depends on r² only, and so does
-    φ′/r = ε [−12 s¹² w² / r² − 4 (s¹² − c¹²) w / r_c²].  ``a2`` and ``c12``
-    are per-pair a_ij² and (a_ij/r_c)¹² of the Verlet list; ``work`` is
-    scratch of shape (5, pairs).
+    φ′/r = ε [−12 s¹² w² / r² − 4 (s¹² − c¹²) w / r_c²].  ``a2`` holds the
+    per-pair a_ij² of the Verlet list; ``work`` is scratch of shape (5, pairs).
 
     Three passes over the list: the separations (indexed loads), the pair
     terms (contiguous arrays without branches, which the compiler turns
@@ -214,15 +193,19 @@ def _soft_sphere_t2_3d(
         s2 = a2[k] * inv
         s6 = s2 * s2 * s2
         s12 = s6 * s6
-        u = s12 - c12[k]
+        c2 = a2[k] * inv_rc2
+        c6 = c2 * c2 * c2
+        u = s12 - c6 * c6
         w = 1.0 - r2 * inv_rc2
         w = w if w > 0.0 else 0.0
         energy[k] = u * w * w
         force[k] = epsilon * (-12.0 * s12 * inv * w * w - 4.0 * u * w * inv_rc2)
     grad[:, :] = 0.0
+    total = 0.0
     for k in range(size):
         i = pi[k]
         j = pj[k]
+        total += energy[k]  # in pair order, as the fused loop summed it (pairs beyond r_c add 0)
         f = force[k]
         gx = f * dx[k]
         gy = f * dy[k]
@@ -233,7 +216,7 @@ def _soft_sphere_t2_3d(
         grad[i, 1] -= gy
         grad[j, 2] += gz
         grad[i, 2] -= gz
-    return epsilon * _sum(energy)
+    return epsilon * total
 
 
 @njit(cache=True)
@@ -364,12 +347,12 @@ def _filter_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover
     """The inner Verlet list at ``x``: the pairs of the outer list closer than r_c + skin.
 
-    Returns (pi, pj, shift, a², c¹², work); the per-pair a_ij² and
-    (a_ij/r_c)¹² and the (5, pairs) scratch of :func:`_soft_sphere_t2_3d`
-    are filled or sized only for that kernel (empty otherwise).
+    Returns (pi, pj, shift, a², work); the per-pair a_ij² and the (5, pairs)
+    scratch of :func:`_soft_sphere_t2_3d` are filled or sized only for that
+    kernel (empty otherwise).
     """
     outer_i, outer_j, outer_shift = lists[0], lists[1], lists[2]
-    sizes, fast, r_cut, r_list = params[3], params[11], params[12], params[12] + params[13]
+    sizes, fast, r_list = params[3], params[11], params[12] + params[13]
     d = x.shape[1]
     size = outer_i.size
     pi = np.empty(size, np.uint32)  # unsigned: indexing needs no wrap-around test (≈ 10 % off the kernel)
@@ -391,15 +374,11 @@ def _filter_pairs(
         count += r2 < r2max
     n_fast = count if fast else 0
     a2 = np.empty(n_fast)
-    c12 = np.empty(n_fast)
-    inv_rc2 = 1.0 / (r_cut * r_cut)
     for k in range(n_fast):
         s = 0.5 * (sizes[pi[k]] + sizes[pj[k]])
         a2[k] = s * s
-        c6 = (a2[k] * inv_rc2) ** 3
-        c12[k] = c6 * c6
     work = np.empty((5, n_fast))
-    return pi[:count], pj[:count], shift[:count], a2, c12, work
+    return pi[:count], pj[:count], shift[:count], a2, work
 
 
 @njit(cache=True)
@@ -434,7 +413,7 @@ def _refresh(
 ) -> tuple:  # pragma: no cover - compiled
     """Keep the two-level Verlet list valid at ``x`` (rebuild when needed, or always with ``force``).
 
-    ``lists`` = (outer_i, outer_j, outer_shift, pi, pj, shift, a², c¹², work):
+    ``lists`` = (outer_i, outer_j, outer_shift, pi, pj, shift, a², work):
     the outer list (range r_c + outer skin, from a cell list) and the inner
     one (range r_c + skin, filtered from the outer list).  The inner list is
     renewed when the displacements since its build (``references[1]``)
@@ -452,20 +431,20 @@ def _refresh(
         references[0] = x
         counts[1] += 1
     outer = (outer_i, outer_j, outer_shift)
-    pi, pj, shift, a2, c12, work = _filter_pairs(x, outer, params)
+    pi, pj, shift, a2, work = _filter_pairs(x, outer, params)
     references[1] = x
     counts[0] += 1
-    return outer_i, outer_j, outer_shift, pi, pj, shift, a2, c12, work
+    return outer_i, outer_j, outer_shift, pi, pj, shift, a2, work
 
 
 @njit(cache=True)
 def _evaluate(x: np.ndarray, lists: tuple, params: tuple, grad: np.ndarray) -> float:  # pragma: no cover
     """V and ∂V/∂r (into ``grad``) over the inner Verlet list of ``lists`` with the model ``params``."""
-    pi, pj, shift, a2, c12, work = lists[3], lists[4], lists[5], lists[6], lists[7], lists[8]
+    pi, pj, shift, a2, work = lists[3], lists[4], lists[5], lists[6], lists[7]
     sizes, species, sigma, epsilon, cutoff = params[3], params[4], params[5], params[6], params[7]
     kind, exponent, order, fast, r_cut = params[8], params[9], params[10], params[11], params[12]
     if fast:
-        return _soft_sphere_t2_3d(x, pi, pj, shift, a2, c12, epsilon[0, 0], r_cut, grad, work)
+        return _soft_sphere_t2_3d(x, pi, pj, shift, a2, epsilon[0, 0], r_cut, grad, work)
     return _energy_gradient(x, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, exponent, order, grad)
 
 
@@ -551,8 +530,7 @@ class EnergyModel:
         x = np.ascontiguousarray(config.positions, dtype=np.float64)
         self._references = np.stack([x, x])
         outer = (np.empty(0, np.int64), np.empty(0, np.int64), np.empty((0, d)))
-        inner = (np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty((0, d)), np.empty(0), np.empty(0),
-                 np.empty((5, 0)))
+        inner = (np.empty(0, np.uint32), np.empty(0, np.uint32), np.empty((0, d)), np.empty(0), np.empty((5, 0)))
         self._lists = _refresh(x, outer + inner, self._references, self._params, self._counts, True)
 
     @property
