@@ -21,12 +21,13 @@ from vdosbench.generators.minimize import (
     QuenchSettings,
     _energy_gradient,
     _evaluate,
+    _invert_blocks,
     _needs_rebuild,
-    _two_loop,
     _verlet_pairs,
     fire_minimize,
     lbfgs_minimize,
     quench,
+    unpack_blocks,
 )
 from vdosbench.generators.potentials import (
     INFINITE_ORDER,
@@ -104,14 +105,60 @@ def test_square_root_free_t2_kernel_matches_the_generic_loop() -> None:
     model = EnergyModel(c, pot)
     assert model._t2_fast
     energy, grad = model.energy_gradient(c.positions)
-    generic = np.empty_like(grad)
+    blocks = model.hessian_diagonal(c.positions)
+    generic, generic_blocks = np.empty_like(grad), np.empty((c.n_particles, 6))
     pi, pj, shift = model._lists[3:6]
     reference = _energy_gradient(
         c.positions, pi, pj, shift, c.sizes, c.species, pot.sigma, pot.epsilon,
-        pot.cutoff, pot.kind, pot.exponent, pot.taper_order, generic,
+        pot.cutoff, pot.kind, pot.exponent, pot.taper_order, generic, generic_blocks,
     )
     assert energy == pytest.approx(reference, rel=1e-13)
     np.testing.assert_allclose(grad, generic, rtol=0, atol=1e-12 * np.abs(generic).max())
+    np.testing.assert_allclose(blocks, unpack_blocks(generic_blocks), rtol=0, atol=1e-12 * np.abs(blocks).max())
+
+
+@pytest.mark.parametrize(("pot", "d", "n"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_hessian_diagonal_blocks_equal_those_of_the_analytic_hessian(pot: PairPotential, d: int, n: int) -> None:
+    """The blocks the kernels return for the preconditioner are the diagonal d × d blocks of hessian_matrix."""
+    c = _start(pot, d, n)
+    blocks = EnergyModel(c, pot).hessian_diagonal(c.positions)
+    h = hessian_matrix(c, pot).toarray()
+    expected = np.array([h[d * i : d * i + d, d * i : d * i + d] for i in range(n)])
+    np.testing.assert_allclose(blocks, expected, rtol=0, atol=1e-12 * np.abs(expected).max())
+
+
+def test_block_inverse_inverts_positive_definite_blocks_and_replaces_the_others() -> None:
+    """P⁻¹ = H_ii⁻¹ where H_ii is positive definite; an indefinite or empty block gets (mean diagonal)⁻¹ 1."""
+    rng = np.random.default_rng(2)
+    for d, width in ((2, 3), (3, 6)):
+        a = rng.normal(size=(5, d, d))
+        spd = a @ a.transpose(0, 2, 1) + d * np.eye(d)
+        bad = np.diag([1.0, -2.0, 3.0][:d])  # indefinite
+        dense = np.concatenate([spd, bad[None], np.zeros((1, d, d))])
+        packed = np.column_stack(
+            [dense[:, k, k] for k in range(d)] + [dense[:, a_, b_] for a_ in range(d) for b_ in range(a_ + 1, d)]
+        )
+        assert packed.shape[1] == width
+        np.testing.assert_array_equal(unpack_blocks(packed), dense)
+        inverse = np.empty_like(packed)
+        assert _invert_blocks(packed, inverse) == 2
+        got = unpack_blocks(inverse)
+        np.testing.assert_allclose(got[:5], np.linalg.inv(spd), rtol=1e-12, atol=1e-14)
+        mean_diagonal = np.mean(np.trace(spd, axis1=1, axis2=2) / d)
+        np.testing.assert_allclose(got[5:], np.broadcast_to(np.eye(d) / mean_diagonal, (2, d, d)), rtol=1e-12)
+    with pytest.raises(ValueError, match="3 .d = 2. or 6 .d = 3. columns, found 4"):
+        unpack_blocks(np.zeros((2, 4)))
+
+
+def test_preconditioner_choice_is_validated_and_recorded() -> None:
+    with pytest.raises(ValueError, match="preconditioner must be one of"):
+        QuenchSettings(preconditioner="jacobi")
+    pot = soft_sphere_potential(2)
+    c = polydisperse_configuration(128, 3, np.random.default_rng(1))
+    with pytest.raises(ValueError, match="preconditioner must be one of"):
+        lbfgs_minimize(EnergyModel(c, pot), c.positions, 1e-10, 10, preconditioner="jacobi")
+    assert quench(c, pot).preconditioner == "none"
+    assert quench(c, pot, QuenchSettings(preconditioner="block_jacobi")).preconditioner == "block_jacobi"
 
 
 def test_a_perfect_translation_leaves_energy_and_forces_unchanged() -> None:
@@ -126,14 +173,20 @@ def test_a_perfect_translation_leaves_energy_and_forces_unchanged() -> None:
 
 
 @pytest.mark.parametrize(
-    ("pot", "d", "n"),
-    [(soft_sphere_potential(2), 3, 128), (soft_sphere_potential(INFINITE_ORDER), 2, 64), (kob_andersen_potential(2), 3, 200)],
-    ids=["soft-m2-3d", "soft-minf-2d", "lj-m2-3d"],
+    ("pot", "d", "n", "preconditioner"),
+    [(soft_sphere_potential(2), 3, 128, "none"), (soft_sphere_potential(2), 3, 128, "block_jacobi"),
+     (soft_sphere_potential(INFINITE_ORDER), 2, 64, "none"),
+     (soft_sphere_potential(INFINITE_ORDER), 2, 64, "block_jacobi"), (kob_andersen_potential(2), 3, 200, "none"),
+     (kob_andersen_potential(2), 3, 200, "block_jacobi")],
+    ids=["soft-m2-3d", "soft-m2-3d-block-jacobi", "soft-minf-2d", "soft-minf-2d-block-jacobi", "lj-m2-3d",
+         "lj-m2-3d-block-jacobi"],
 )
-def test_quench_from_random_positions_reaches_a_stable_minimum(pot: PairPotential, d: int, n: int) -> None:
+def test_quench_from_random_positions_reaches_a_stable_minimum(
+    pot: PairPotential, d: int, n: int, preconditioner: str
+) -> None:
     rng = np.random.default_rng(5)
     c = polydisperse_configuration(n, d, rng) if pot.kind == KIND_SOFT_SPHERE else kob_andersen_configuration(n, d, rng)
-    result = quench(c, pot)
+    result = quench(c, pot, QuenchSettings(preconditioner=preconditioner))
     assert result.converged and result.max_force <= 1e-10
     assert EnergyModel(result.config, pot).max_force(result.config.positions) == pytest.approx(result.max_force, rel=1e-6)
     lam = np.linalg.eigvalsh(hessian_matrix(result.config, pot).toarray())
@@ -183,27 +236,55 @@ def _brute_gradient(x: np.ndarray, c: Configuration, pot: PairPotential) -> tupl
     return float(phi.sum()), grad
 
 
+def _reference_preconditioner(c: Configuration, pot: PairPotential, x: np.ndarray) -> np.ndarray:
+    """diag(H_ii)⁻¹ from the analytic sparse Hessian, (N, d, d); blocks that are not positive definite
+    (or have det ≤ 10⁻¹² (tr/d)^d) get the mean diagonal entry of the others, inverted, times 1."""
+    d = c.dimension
+    h = hessian_matrix(c.with_positions(x), pot).toarray()
+    blocks = np.array([h[d * i : d * i + d, d * i : d * i + d] for i in range(c.n_particles)])
+    level = np.trace(blocks, axis1=1, axis2=2) / d
+    good = np.all(np.linalg.eigvalsh(blocks) > 0, axis=1) & (np.linalg.det(blocks) > 1e-12 * level**d)
+    inverse = np.broadcast_to(np.eye(d) / (level[good].mean() if good.any() else 1.0), blocks.shape).copy()
+    inverse[good] = np.linalg.inv(blocks[good])
+    return inverse
+
+
 def _reference_lbfgs(
-    model: EnergyModel, x: np.ndarray, tol: float, memory: int, max_step: float = 0.1
+    model: EnergyModel, c: Configuration, pot: PairPotential, tol: float, memory: int, preconditioned: bool,
+    max_step: float = 0.1,
 ) -> tuple[np.ndarray, float, int]:
-    """The earlier Python L-BFGS loop (same algorithm as the compiled one, NumPy vector algebra)."""
+    """The algorithm of the compiled loop in NumPy: two-loop recursion (Nocedal & Wright Alg. 7.4) with
+    H₀ = γ diag(H_ii)⁻¹ from hessian_matrix, or H₀ = (sᵀy/yᵀy) 1, and the same Armijo backtracking."""
+    x = c.positions.copy()
     energy, grad = model.energy_gradient(x)
-    size = x.size
-    s_buf, y_buf = np.zeros((memory, size)), np.zeros((memory, size))
-    rho, alpha, q = np.zeros(memory), np.zeros(memory), np.empty(size)
-    stored, newest, iterations = 0, -1, 0
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []  # (s, y), oldest first
+    iterations = 0
 
     def max_norm(g: np.ndarray) -> float:
         return float(np.sqrt(np.max(np.sum(g.reshape(x.shape) ** 2, axis=1))))
 
     while max_norm(grad) > tol:
         slope = 0.0
-        if stored:
-            _two_loop(grad.ravel(), s_buf, y_buf, rho, alpha, stored, newest, q)
+        if pairs:
+            q = grad.ravel().copy()
+            alphas = []
+            for s_vec, y_vec in reversed(pairs):
+                alpha = (s_vec @ q) / (s_vec @ y_vec)
+                alphas.append(alpha)
+                q -= alpha * y_vec
+            s_new, y_new = pairs[-1]
+            if preconditioned:
+                inverse = _reference_preconditioner(c, pot, x)
+                py, pq = (np.einsum("iab,ib->ia", inverse, v.reshape(x.shape)).ravel() for v in (y_new, q))
+                q = (s_new @ y_new) / (y_new @ py) * pq
+            else:
+                q *= (s_new @ y_new) / (y_new @ y_new)
+            for (s_vec, y_vec), alpha in zip(pairs, reversed(alphas)):
+                q += (alpha - (y_vec @ q) / (s_vec @ y_vec)) * s_vec
             direction = -q.reshape(x.shape)
             slope = float(np.vdot(grad, direction))
         if not slope < 0:
-            stored, newest = 0, -1
+            pairs = []
             direction = -grad * (0.1 * max_step / max_norm(grad))
             slope = float(np.vdot(grad, direction))
         largest = max_norm(direction)
@@ -217,27 +298,32 @@ def _reference_lbfgs(
                 break
             step *= 0.5
         s_vec, y_vec = (x_new - x).ravel(), (g_new - grad).ravel()
-        sy = float(s_vec @ y_vec)
-        if sy > 1e-12 * float(y_vec @ y_vec):
-            newest = (newest + 1) % memory
-            s_buf[newest], y_buf[newest], rho[newest] = s_vec, y_vec, 1.0 / sy
-            stored = min(stored + 1, memory)
+        if s_vec @ y_vec > 1e-12 * (y_vec @ y_vec):
+            pairs = (pairs + [(s_vec, y_vec)])[-memory:]
         x, energy, grad = x_new, e_new, g_new
         iterations += 1
     return x, energy, iterations
 
 
 @pytest.mark.parametrize(
-    ("pot", "d", "n"),
-    [(soft_sphere_potential(2), 3, 128), (kob_andersen_potential(2), 2, 64)],
-    ids=["soft-m2-3d", "lj-m2-2d"],
+    ("pot", "d", "n", "preconditioner"),
+    [(soft_sphere_potential(2), 3, 128, "none"), (soft_sphere_potential(2), 3, 128, "block_jacobi"),
+     (kob_andersen_potential(2), 2, 64, "none"), (kob_andersen_potential(2), 2, 64, "block_jacobi")],
+    ids=["soft-m2-3d", "soft-m2-3d-block-jacobi", "lj-m2-2d", "lj-m2-2d-block-jacobi"],
 )
-def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(pot: PairPotential, d: int, n: int) -> None:
-    """Same algorithm, same start: the same inherent structure (energy to 1e-12, positions to 1e-8)."""
+def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(
+    pot: PairPotential, d: int, n: int, preconditioner: str
+) -> None:
+    """Same algorithm, same start: the same inherent structure (energy to 1e-12, positions to 1e-8); the
+    reference takes its preconditioner from the sparse analytic Hessian, not from the force kernel."""
     c = _start(pot, d, n, seed=3)
     memory = QuenchSettings().lbfgs_memory
-    x, energy, _, iterations, message = lbfgs_minimize(EnergyModel(c, pot), c.positions, 1e-10, 100_000, memory)
-    x_ref, energy_ref, iterations_ref = _reference_lbfgs(EnergyModel(c, pot), c.positions.copy(), 1e-10, memory)
+    x, energy, _, iterations, message = lbfgs_minimize(
+        EnergyModel(c, pot), c.positions, 1e-10, 100_000, memory, preconditioner=preconditioner
+    )
+    x_ref, energy_ref, iterations_ref = _reference_lbfgs(
+        EnergyModel(c, pot), c, pot, 1e-10, memory, preconditioner == "block_jacobi"
+    )
     assert message == "converged"
     assert energy == pytest.approx(energy_ref, rel=1e-12)
     np.testing.assert_allclose(x, x_ref, rtol=0, atol=1e-8)
@@ -263,7 +349,7 @@ def test_verlet_list_left_by_the_compiled_loop_gives_the_all_pairs_force(
     x, energy, grad, _, _ = lbfgs_minimize(model, x, 1e-10, 100_000)
     assert model.n_builds > 2  # the list was rebuilt inside the compiled loop
     list_grad = np.empty_like(x)
-    list_energy = _evaluate(np.ascontiguousarray(x), model._lists, model._params, list_grad)
+    list_energy = _evaluate(np.ascontiguousarray(x), model._lists, model._params, list_grad, np.empty((0, 6)))
     brute_energy, brute_grad = _brute_gradient(x, c, pot)
     assert list_energy == energy
     assert list_energy == pytest.approx(brute_energy, rel=1e-12)
