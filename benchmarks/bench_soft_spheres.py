@@ -98,8 +98,7 @@ def force_evaluation_seconds(result: QuenchResult, pot: PairPotential, repeats: 
     model = EnergyModel(c, pot, skin=result.skin)
     x = np.ascontiguousarray(c.positions)
     grad = np.empty_like(x)
-    width = c.dimension * (c.dimension + 1) // 2
-    blocks = np.empty((c.n_particles if result.preconditioner == "block_jacobi" else 0, width))
+    blocks = np.empty((c.n_particles if result.preconditioner == "block_jacobi" else 0, model._block_width))
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()

@@ -203,6 +203,18 @@ def _energy_gradient(
     return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, grad, blocks)
 
 
+@njit(cache=True, inline="always")
+def _t2_pair_terms(r2: float, a2: float, inv_rc2: float) -> tuple[float, float, float, float]:  # pragma: no cover
+    """1/ρ, s¹² = (a_ij²/ρ)⁶, u = s¹² − (a_ij/r_c)¹² and w = 1 − ρ/r_c² (not clipped) of one pair, ρ = r²."""
+    inv = 1.0 / r2
+    s2 = a2 * inv
+    s6 = s2 * s2 * s2
+    s12 = s6 * s6
+    c2 = a2 * inv_rc2
+    c6 = c2 * c2 * c2
+    return inv, s12, s12 - c6 * c6, 1.0 - r2 * inv_rc2
+
+
 @njit(cache=True, error_model="numpy")
 def _soft_sphere_t2_3d(
     pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, epsilon: float,
@@ -237,14 +249,7 @@ def _soft_sphere_t2_3d(
     inv_rc2 = 1.0 / (r_cut * r_cut)
     for k in range(size):
         r2 = dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]
-        inv = 1.0 / r2
-        s2 = a2[k] * inv
-        s6 = s2 * s2 * s2
-        s12 = s6 * s6
-        c2 = a2[k] * inv_rc2
-        c6 = c2 * c2 * c2
-        u = s12 - c6 * c6
-        w = 1.0 - r2 * inv_rc2
+        inv, s12, u, w = _t2_pair_terms(r2, a2[k], inv_rc2)
         w = w if w > 0.0 else 0.0
         energy[k] = u * w * w
         force[k] = epsilon * (-12.0 * s12 * inv * w * w - 4.0 * u * w * inv_rc2)
@@ -288,14 +293,7 @@ def _t2_diagonal_blocks(
     inv_rc2 = 1.0 / (r_cut * r_cut)
     for k in range(size):
         r2 = dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]
-        inv = 1.0 / r2
-        s2 = a2[k] * inv
-        s6 = s2 * s2 * s2
-        s12 = s6 * s6
-        c2 = a2[k] * inv_rc2
-        c6 = c2 * c2 * c2
-        u = s12 - c6 * c6
-        w = 1.0 - r2 * inv_rc2
+        inv, s12, u, w = _t2_pair_terms(r2, a2[k], inv_rc2)
         value = 4.0 * epsilon * (
             42.0 * s12 * inv * inv * w * w + 24.0 * s12 * inv * w * inv_rc2 + 2.0 * u * inv_rc2 * inv_rc2
         )
@@ -669,12 +667,7 @@ class EnergyModel:
         gradient : numpy.ndarray
             Shape (N, d), ∂V/∂r (= −force), units ε per unit length.
         """
-        pos = np.ascontiguousarray(positions, dtype=np.float64).reshape(self.n_particles, self.dimension)
-        self._lists = _refresh(pos, self._lists, self._references, self._params, self._counts, False)
-        grad = np.empty_like(pos)
-        energy = _evaluate(pos, self._lists, self._params, grad, np.empty((0, self._block_width)))
-        self.n_evaluations += 1
-        return float(energy), grad
+        return self._evaluate_at(positions, np.empty((0, self._block_width)))
 
     def hessian_diagonal(self, positions: np.ndarray) -> np.ndarray:
         """The diagonal blocks H_ii = ∂²V/∂r_i∂r_i of the analytic Hessian (those L-BFGS preconditions with).
@@ -690,12 +683,18 @@ class EnergyModel:
             Shape (N, d, d), H_ii = Σ_j [φ″ n nᵀ + (φ′/r)(1 − n nᵀ)] over the
             interacting neighbours j (seed 001 eq. 46), units ε per length².
         """
+        blocks = np.empty((self.n_particles, self._block_width))
+        self._evaluate_at(positions, blocks)
+        return unpack_blocks(blocks)
+
+    def _evaluate_at(self, positions: np.ndarray, blocks: np.ndarray) -> tuple[float, np.ndarray]:
+        """V and ∂V/∂r with the Verlet list kept valid; a non-empty ``blocks`` also gets the Hessian's diagonal."""
         pos = np.ascontiguousarray(positions, dtype=np.float64).reshape(self.n_particles, self.dimension)
         self._lists = _refresh(pos, self._lists, self._references, self._params, self._counts, False)
-        blocks = np.empty((self.n_particles, self._block_width))
-        _evaluate(pos, self._lists, self._params, np.empty_like(pos), blocks)
+        grad = np.empty_like(pos)
+        energy = _evaluate(pos, self._lists, self._params, grad, blocks)
         self.n_evaluations += 1
-        return unpack_blocks(blocks)
+        return float(energy), grad
 
     @property
     def _block_width(self) -> int:
@@ -1082,15 +1081,14 @@ def _two_loop(
 
 @njit(cache=True)
 def _lbfgs_run(
-    x0: np.ndarray, energy0: float, grad0: np.ndarray, lists: tuple, references: np.ndarray, params: tuple,
-    counts: np.ndarray, force_tolerance: float, max_iterations: int, memory: int, max_step: float,
-    precondition: bool,
+    x0: np.ndarray, energy0: float, grad0: np.ndarray, blocks0: np.ndarray, lists: tuple, references: np.ndarray,
+    params: tuple, counts: np.ndarray, force_tolerance: float, max_iterations: int, memory: int, max_step: float,
 ) -> tuple:  # pragma: no cover - compiled
     """The L-BFGS iteration of :func:`lbfgs_minimize`, Verlet-list upkeep included, compiled.
 
-    With ``precondition``, every evaluation also returns the diagonal Hessian
-    blocks, and each iteration's H₀ is the block-Jacobi inverse at its
-    current point (one more evaluation at the start, for the first blocks).
+    With non-empty ``blocks0`` (the diagonal Hessian blocks at ``x0``), every
+    evaluation also returns the blocks, and each iteration's H₀ is the
+    block-Jacobi inverse at its current point; empty: H₀ = γ 1.
 
     Returns (x, energy, grad, lists, iterations, evaluations, status);
     ``references`` and ``counts`` are updated as in :func:`_refresh`.  status is
@@ -1116,13 +1114,10 @@ def _lbfgs_run(
     alpha = np.zeros(memory)
     stored, newest = 0, -1  # ring buffer of the last ``memory`` (s, y) pairs
     iterations = evaluations = 0
-    rows = n if precondition else 0  # no rows: the kernels skip the blocks, the recursion uses γ 1
-    blocks = np.zeros((rows, d * (d + 1) // 2))
+    precondition = blocks0.shape[0] > 0  # no rows: the kernels skip the blocks, the recursion uses γ 1
+    blocks = blocks0.copy()
     b_new = np.zeros_like(blocks)
     inverse = np.zeros_like(blocks)
-    if precondition:
-        energy = _evaluate(x, lists, params, grad, blocks)
-        evaluations += 1
     status = _CONVERGED
     while _max_norm(grad) > force_tolerance:
         if iterations >= max_iterations:
@@ -1244,13 +1239,14 @@ def lbfgs_minimize(
     products use eight partial sums (:func:`_dot`).  The model's list
     state and counters are updated on return.
     """
-    x = np.array(positions, dtype=np.float64).reshape(model.n_particles, model.dimension)
-    energy, grad = model.energy_gradient(x)  # also makes the model's Verlet list valid at x
     if preconditioner not in PRECONDITIONERS:
         raise ValueError(f"preconditioner must be one of {PRECONDITIONERS}, found {preconditioner!r}")
+    x = np.array(positions, dtype=np.float64).reshape(model.n_particles, model.dimension)
+    blocks = np.empty((model.n_particles if preconditioner == "block_jacobi" else 0, model._block_width))
+    energy, grad = model._evaluate_at(x, blocks)  # also makes the model's Verlet list valid at x
     x, energy, grad, model._lists, iterations, evaluations, status = _lbfgs_run(
-        x, energy, grad, model._lists, model._references, model._params, model._counts, force_tolerance,
-        max_iterations, memory, max_step, preconditioner == "block_jacobi",
+        x, energy, grad, blocks, model._lists, model._references, model._params, model._counts, force_tolerance,
+        max_iterations, memory, max_step,
     )
     model.n_evaluations += evaluations
     message = {_CONVERGED: "converged", _ITERATION_LIMIT: f"iteration limit {max_iterations} reached"}.get(
