@@ -110,8 +110,9 @@ __all__ = [
     "soft_sphere_sample",
 ]
 
-#: Version of these generators, recorded as ``generator_version``.
-GENERATOR_VERSION = "1.0.0"
+#: Version of these generators, recorded as ``generator_version``.  1.1.0: the quench's L-BFGS is
+#: block-Jacobi preconditioned (same tolerance; a seed now reaches another, equally valid inherent structure).
+GENERATOR_VERSION = "1.1.0"
 
 #: Dynamical-arrest temperature of the seed-001 soft spheres (m = 2, r_c = 1.955, density 1,
 #: energy units ε, k_B = 1), measured here: MCT fit of τ_α(T) over T ≤ 0.4, N = 500, 4 replicas,
@@ -622,8 +623,9 @@ def glass_sample(
             else f"random positions relaxed by FIRE to max |F| <= {OVERLAP_FORCE:g}"
         ),
         quench_method=(
-            f"L-BFGS (memory {QuenchSettings().lbfgs_memory}, Armijo backtracking with rounding slack), "
-            "FIRE polish if needed"
+            f"L-BFGS (memory {QuenchSettings().lbfgs_memory}, Armijo backtracking with rounding slack, "
+            f"preconditioner {QuenchSettings().preconditioner} renewed every "
+            f"{QuenchSettings().preconditioner_refresh} iterations), FIRE polish if needed"
         ),
         zero_mode_rule="the d lowest modes (uniform translations of the periodic box)",
         vector_mode_rule="modes d .. d+n_vectors-1 plus vector_modes",

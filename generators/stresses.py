@@ -143,7 +143,9 @@ def first_shell_cutoff(config: Configuration, potential: PairPotential) -> First
     Method: histogram x over every pair with x in ``FIRST_SHELL_RANGE``
     (bins of ``FIRST_SHELL_BIN``), divide by x^(d−1) (the ideal-gas shell
     volume), smooth with a Gaussian of 3 bins, take the main peak (the
-    global maximum) and then the first local minimum beyond it.  Pairs are
+    global maximum) and then the first local minimum beyond it, at least
+    the kernel's half-width (9 bins) before the end of the range, where the
+    smoothing would see the edge padding instead of pairs.  Pairs are
     searched up to x_max σ_max (capped just below L/2, which then caps the
     x range: all pairs are counted at every x in range, so g(x) is unbiased).
 
@@ -179,6 +181,8 @@ def first_shell_cutoff(config: Configuration, potential: PairPotential) -> First
     interior = np.flatnonzero(
         (smooth[peak + 1 : -1] <= smooth[peak:-2]) & (smooth[peak + 1 : -1] < smooth[peak + 2 :])
     )
+    # a minimum within the kernel's half-width of the range end is shaped by the edge padding, not by pairs
+    interior = interior[peak + 1 + interior < len(smooth) - half]
     if interior.size == 0:
         raise ValueError(
             f"g(x) has no minimum beyond its peak at x = {centres[peak]:.3f} for x < {x_hi:.3f}: the box "
