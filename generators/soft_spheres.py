@@ -631,7 +631,7 @@ def glass_sample(
         vector_mode_rule="modes d .. d+n_vectors-1 plus vector_modes",
         first_shell_rule=(
             "first minimum after the main peak of the histogram of r_ij/sigma_ij (bins 0.01, divided by "
-            "x^(d-1), Gaussian smoothing of 3 bins)"
+            "x^(d-1), Gaussian smoothing of 3 bins), at least 9 bins before the end of the searched range"
         ),
         generator=generator,
         generator_version=GENERATOR_VERSION,
