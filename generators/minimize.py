@@ -322,11 +322,10 @@ def _t2_diagonal_blocks(
             42.0 * s12 * inv * inv * w * w + 24.0 * s12 * inv * w * inv_rc2 + 2.0 * u * inv_rc2 * inv_rc2
         )
         curvature[k] = value if w > 0.0 else 0.0
-    flat = blocks.reshape(blocks.size)  # flat indexing: about 2x faster than blocks[i, a] here
-    flat[:] = 0.0
+    blocks[:, :] = 0.0
     for k in range(size):
-        i = 6 * pi[k]
-        j = 6 * pj[k]
+        i = pi[k]
+        j = pj[k]
         f = force[k]
         h = curvature[k]
         x = dx[k]
@@ -334,24 +333,10 @@ def _t2_diagonal_blocks(
         z = dz[k]
         hx = h * x
         hy = h * y
-        xx = f + hx * x
-        yy = f + hy * y
-        zz = f + h * z * z
-        xy = hx * y
-        xz = hx * z
-        yz = hy * z
-        flat[i] += xx
-        flat[i + 1] += yy
-        flat[i + 2] += zz
-        flat[i + 3] += xy
-        flat[i + 4] += xz
-        flat[i + 5] += yz
-        flat[j] += xx
-        flat[j + 1] += yy
-        flat[j + 2] += zz
-        flat[j + 3] += xy
-        flat[j + 4] += xz
-        flat[j + 5] += yz
+        packed = (f + hx * x, f + hy * y, f + h * z * z, hx * y, hx * z, hy * z)
+        for a in range(6):
+            blocks[i, a] += packed[a]
+            blocks[j, a] += packed[a]
 
 
 @njit(cache=True)

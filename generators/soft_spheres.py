@@ -17,7 +17,7 @@ simulations" and Methods "Simulation details"), one sample at a time:
    the other recorded sweeps, so that samples of every T* share one trace
    coordinate).
 3. **Quench** to the inherent structure (:func:`~vdosbench.generators.minimize.quench`:
-   L-BFGS then FIRE), max_i |F_i| ≤ ``force_tolerance`` (default 10⁻¹⁰).
+   block-Jacobi preconditioned L-BFGS, FIRE polish if needed), max_i |F_i| ≤ ``force_tolerance`` (default 10⁻¹⁰).
 4. **Analytic Hessian** (seed eqs. 45–46, unit masses) and **all** its
    eigenvalues by dense LAPACK; eigenvectors of the lowest ``n_vectors``
    modes above the d translations plus ``vector_modes``; the d lowest modes
