@@ -147,12 +147,13 @@ __all__ = [
 DEFAULT_SKIN = 0.15
 #: Default skin of the outer list from which the Verlet list is filtered.
 DEFAULT_OUTER_SKIN = 0.5
-#: L-BFGS preconditioners of :func:`lbfgs_minimize`: none (the default), or block-Jacobi from the analytic Hessian.
+#: L-BFGS preconditioners of :func:`lbfgs_minimize`: none, or block-Jacobi from the analytic Hessian (the default).
 PRECONDITIONERS = ("none", "block_jacobi")
 
 #: Most particles :func:`_outer_list_holds` compares with all others (each scan ≈ 5 µs at N = 1000,
 #: a cell search ≈ 1.5 ms) before it asks for the rebuild instead.
 _MOBILE_LIMIT = 64
+
 # how the compiled L-BFGS loop stopped
 _CONVERGED, _ITERATION_LIMIT, _LINE_SEARCH_FAILED = 0, 1, 2
 
@@ -541,8 +542,8 @@ def _outer_list_holds(
     r_inner whose build separation was ≥ r_list (10⁻¹² relative margin
     against rounding: when in doubt, rebuild) means a rebuild.  With more
     than :data:`_MOBILE_LIMIT` mobile particles the test gives up (returns
-    False): comparing them all would cost about as much as the rebuild.  Positions are unwrapped;
-    separations use the minimum image (r_list < L/2).
+    False): comparing them all would cost about as much as the rebuild.
+    Positions are unwrapped; separations use the minimum image (r_list < L/2).
     """
     n, d = x.shape
     half2 = 0.25 * budget * budget
@@ -789,8 +790,10 @@ class EnergyModel:
         return float(_max_norm(self.energy_gradient(positions)[1]))
 
 
-def _check_refresh(refresh: int) -> None:
-    """Refuse a block refresh interval that is not a positive integer."""
+def _check_preconditioner(preconditioner: str, refresh: int) -> None:
+    """Refuse an unknown preconditioner, or a block refresh interval that is not a positive integer."""
+    if preconditioner not in PRECONDITIONERS:
+        raise ValueError(f"preconditioner must be one of {PRECONDITIONERS}, found {preconditioner!r}")
     if isinstance(refresh, bool) or not isinstance(refresh, (int, np.integer)) or refresh < 1:
         raise ValueError(
             f"the preconditioner refresh interval must be an integer >= 1 (iterations), found {refresh!r}"
@@ -848,11 +851,7 @@ class QuenchSettings:
     preconditioner_refresh: int = 5
 
     def __post_init__(self) -> None:
-        if self.preconditioner not in PRECONDITIONERS:
-            raise ValueError(
-                f"preconditioner must be one of {PRECONDITIONERS}, found {self.preconditioner!r}"
-            )
-        _check_refresh(self.preconditioner_refresh)
+        _check_preconditioner(self.preconditioner, self.preconditioner_refresh)
         if not self.force_tolerance > 0:
             raise ValueError(f"force_tolerance must be > 0, found {self.force_tolerance}")
         if not (0 < self.fire_dt <= self.fire_dt_max) or not self.max_step > 0:
@@ -1414,9 +1413,7 @@ def lbfgs_minimize(
     update before it (:func:`_axpy_dot`).  The model's list state and
     counters are updated on return.
     """
-    if preconditioner not in PRECONDITIONERS:
-        raise ValueError(f"preconditioner must be one of {PRECONDITIONERS}, found {preconditioner!r}")
-    _check_refresh(refresh)
+    _check_preconditioner(preconditioner, refresh)
     x = np.array(positions, dtype=np.float64).reshape(model.n_particles, model.dimension)
     blocks = np.empty((model.n_particles if preconditioner == "block_jacobi" else 0, model._block_width))
     energy, grad = model._evaluate_at(x, blocks)  # also makes the model's Verlet list valid at x

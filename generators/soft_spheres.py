@@ -603,6 +603,7 @@ def glass_sample(
     pot_attrs.pop("taper_order")
     pot_attrs.pop("potential")
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
+    quench_defaults = QuenchSettings()  # what make_glass quenches with, apart from the recorded force tolerance
     attrs = convention_attrs(
         title=(
             f"{family} glass, N={n}, d={d}, taper m={pot.taper_label}, parent temperature "
@@ -623,9 +624,9 @@ def glass_sample(
             else f"random positions relaxed by FIRE to max |F| <= {OVERLAP_FORCE:g}"
         ),
         quench_method=(
-            f"L-BFGS (memory {QuenchSettings().lbfgs_memory}, Armijo backtracking with rounding slack, "
-            f"preconditioner {QuenchSettings().preconditioner} renewed every "
-            f"{QuenchSettings().preconditioner_refresh} iterations), FIRE polish if needed"
+            f"L-BFGS (memory {quench_defaults.lbfgs_memory}, Armijo backtracking with rounding slack, "
+            f"preconditioner {quench_defaults.preconditioner} renewed every "
+            f"{quench_defaults.preconditioner_refresh} iterations), FIRE polish if needed"
         ),
         zero_mode_rule="the d lowest modes (uniform translations of the periodic box)",
         vector_mode_rule="modes d .. d+n_vectors-1 plus vector_modes",
