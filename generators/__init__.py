@@ -64,9 +64,11 @@ from .hessian import hessian_matrix, hessian_operator, interacting_pairs
 from .minimize import QuenchResult, QuenchSettings, quench
 from .montecarlo import MCResult, MCSettings, run_swap_mc, total_energy
 from .relaxation import fit_mct, relaxation_time, self_intermediate_scattering
+from .soft_spheres import RECIPES as _LITERAL_RECIPES
+from .glass_chains import RECIPES as _CHAIN_RECIPES
+from .glass_chains import glass_chain
 from .soft_spheres import (
     LENNARD_JONES,
-    RECIPES,
     SOFT_SPHERES,
     T_D,
     T_HIGH,
@@ -78,6 +80,9 @@ from .soft_spheres import (
 )
 from .spectra import dense_spectrum, lowest_modes_shift_invert
 from .stresses import pair_stresses
+
+#: Every named recipe: the seed-literal protocol (soft_spheres.RECIPES) and the equilibrated one (glass_chains.RECIPES).
+RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES}
 from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .ensemble import (
     RUN_SPECIFIC_ATTRS,
@@ -181,6 +186,7 @@ __all__ = [
     "dense_spectrum",
     "fcc_crystal",
     "fit_mct",
+    "glass_chain",
     "glass_sample",
     "hessian_matrix",
     "hessian_operator",

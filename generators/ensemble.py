@@ -132,6 +132,14 @@ class _PartTask:
     root_seed: int
     path: str
     blas_threads: int
+    chain_samples: int = 1
+
+    def paths(self) -> list[Path]:
+        """The part files this task writes: ``path`` and, for a chain, its siblings up to sample + k − 1."""
+        first = Path(self.path)
+        point = dict(self.point)
+        return [first, *(first.parent / part_path(point, s).name
+                          for s in range(self.sample + 1, self.sample + self.chain_samples))]
 
 
 @dataclass(frozen=True)
@@ -165,18 +173,59 @@ def _compute_part(task: _PartTask) -> _PartResult:
     """Make, label and write one part (a top-level function so Dask can pickle it)."""
     from threadpoolctl import threadpool_limits
 
-    path = Path(task.path)
-    if path.exists():
+    paths = task.paths()
+    if all(p.exists() for p in paths):
         return _PartResult(task.path, 0.0, True)
     start = time.perf_counter()
     gen = _worker_generator(task)
     point = dict(task.point)
-    params = {**point, **task.fixed}
     with threadpool_limits(limits=task.blas_threads):
-        ds = gen.make_sample(params, sample_seed(task.root_seed, task.sample), task.sample)
-    part = _as_part(ds, gen, point, task.fixed, task.sample, task.root_seed)
-    write(part, path)
+        datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
+    for offset, (ds, path) in enumerate(zip(datasets, paths, strict=True)):
+        if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
+            write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
     return _PartResult(task.path, time.perf_counter() - start, False)
+
+
+def _make_samples(
+    gen: Generator, params: Mapping[str, Any], root_seed: int, first: int, chain_samples: int
+) -> list[xr.Dataset]:
+    """Sample ``first`` (``chain_samples`` = 1), or the whole chain that starts at ``first``."""
+    if chain_samples == 1 and gen.make_chain is None:
+        return [gen.make_sample(params, sample_seed(root_seed, first), first)]
+    datasets = list(gen.make_chain(params, sample_seed(root_seed, first // chain_samples), first))
+    if len(datasets) != chain_samples:
+        raise ValueError(
+            f"generator {gen.name!r} returned {len(datasets)} samples for a chain of "
+            f"{gen.chain_parameter} = {chain_samples}; make_chain must return one dataset per sample"
+        )
+    return datasets
+
+
+def _chain_tasks(
+    spec: EnsembleSpec, todo: Sequence[tuple[dict[str, Any], int, Path]]
+) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """Missing parts as tasks ``(point, first sample, its path, samples per task)``: whole chains for a chain generator.
+
+    Raises
+    ------
+    EnsembleSettingsError
+        If ``n_samples`` is not a multiple of the samples per chain.
+    """
+    gen = spec.generator
+    tasks: dict[tuple[str, int], tuple[dict[str, Any], int, Path, int]] = {}
+    for point, sample, path in todo:
+        k = gen.chain_size({**point, **spec.fixed})
+        if spec.n_samples % k:
+            raise EnsembleSettingsError(
+                f"n_samples is {spec.n_samples}, not a multiple of {gen.chain_parameter} = {k} (samples per "
+                f"chain of {gen.name!r}); ask for a multiple of {k}"
+            )
+        first = sample - sample % k
+        key = (path.parent.name, first)
+        if key not in tasks:
+            tasks[key] = (point, first, path.parent / part_path(point, first).name, k)
+    return list(tasks.values())
 
 
 def _attr_value(value: Any) -> Any:
@@ -511,7 +560,7 @@ def run_ensemble(
     _prepare_folder(spec, root)
     parts = spec.parts()
     paths = [root / PARTS_DIR / rel for _, _, rel in parts]
-    todo = [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()]
+    todo = _chain_tasks(spec, [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()])
     if todo:
         workers = min(n_workers or _cpu_count(), len(todo))
         with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
@@ -532,14 +581,14 @@ def run_ensemble(
 def _compute(
     client: Any,
     spec: EnsembleSpec,
-    todo: Sequence[tuple[dict[str, Any], int, Path]],
+    todo: Sequence[tuple[dict[str, Any], int, Path, int]],
     *,
     n_done: int,
     n_total: int,
     blas_threads: int,
     progress: bool,
 ) -> list[PartFailure]:
-    """Submit every missing part, wait for all, return the failures in grid order."""
+    """Submit every missing part (a whole chain per task for chain generators), wait, return failures in grid order."""
     from distributed import as_completed
     from tqdm.auto import tqdm
 
@@ -547,7 +596,7 @@ def _compute(
     module = gen.make_sample.__module__
     by_name = spec.by_name and module != "__main__"
     futures = {}
-    for order, (point, sample, path) in enumerate(todo):
+    for order, (point, sample, path, chain_samples) in enumerate(todo):
         task = _PartTask(
             generator=gen.name if by_name else gen,
             module=module if by_name else None,
@@ -557,21 +606,23 @@ def _compute(
             root_seed=spec.root_seed,
             path=str(path),
             blas_threads=blas_threads,
+            chain_samples=chain_samples,
         )
         key = f"vdosbench-part-{path.parent.name}-{path.stem}-{uuid.uuid4().hex[:12]}"
-        futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path)
+        n_new = sum(1 for p in task.paths() if not p.exists())
+        futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
     failures: list[tuple[int, PartFailure]] = []
     try:
         with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
             for future in as_completed(list(futures)):
-                order, point, sample, path = futures[future]
+                order, point, sample, path, n_new = futures[future]
                 if future.status == "error" or future.status == "cancelled":
                     error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
                     failures.append((order, PartFailure(part_label(point, sample), path, error)))
                     bar.set_postfix(failed=len(failures))
                 else:
                     future.result()
-                bar.update(1)
+                bar.update(n_new)
     finally:
         pending = [f for f in futures if not f.done()]
         if pending:
@@ -609,9 +660,9 @@ def build_in_memory(
     spec = EnsembleSpec.create(generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed)
     gen = spec.generator
     parts = []
-    for point, sample, _ in spec.parts():
-        ds = gen.make_sample({**point, **spec.fixed}, sample_seed(spec.root_seed, sample), sample)
-        parts.append(_as_part(ds, gen, point, spec.fixed, sample, spec.root_seed))
+    for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
+        datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
+        parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))
     return _assemble(spec, parts, "build_in_memory")
 
 

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 import xarray as xr
 
-__all__ = ["Generator", "SampleFunction", "register", "get_generator", "generator_names"]
+__all__ = ["ChainFunction", "Generator", "SampleFunction", "register", "get_generator", "generator_names"]
 
 
 class SampleFunction(Protocol):
@@ -40,6 +40,31 @@ class SampleFunction(Protocol):
     def __call__(self, params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset: ...
 
 
+class ChainFunction(Protocol):
+    """Make the k correlated samples of one chain (e.g. inherent structures taken along one Monte Carlo run).
+
+    Parameters
+    ----------
+    params
+        Every parameter by name; ``params[generator.chain_parameter]`` is k.
+    seed
+        The chain's :class:`numpy.random.SeedSequence`; the only source of randomness.
+    first_sample
+        Index of the chain's first sample; the chain yields samples
+        ``first_sample … first_sample + k − 1``.
+
+    Returns
+    -------
+    list of xarray.Dataset
+        k one-sample datasets in sample order, each labelled with its own
+        sample index and recording its chain.
+    """
+
+    def __call__(
+        self, params: Mapping[str, Any], seed: np.random.SeedSequence, first_sample: int
+    ) -> Sequence[xr.Dataset]: ...
+
+
 @dataclass(frozen=True)
 class Generator:
     """A named physical model.
@@ -59,6 +84,13 @@ class Generator:
         ``long_name`` and ``units`` of each grid parameter's coordinate.
     description
         One line for ``vdosbench generate --help``.
+    make_chain, chain_parameter
+        For generators whose samples come in correlated groups: the
+        :class:`ChainFunction` and the name of the parameter that holds the
+        samples per chain, k.  The ensemble runner then computes chain c
+        (samples c·k … c·k + k − 1) in one task seeded by
+        ``sample_seed(root_seed, c)``; ``n_samples`` must be a multiple of k.
+        ``make_sample`` still makes one sample on its own (a chain of one).
     """
 
     name: str
@@ -68,6 +100,27 @@ class Generator:
     fixed_defaults: Mapping[str, Any] = field(default_factory=dict)
     parameter_attrs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     description: str = ""
+    make_chain: Callable[[Mapping[str, Any], np.random.SeedSequence, int], Sequence[xr.Dataset]] | None = None
+    chain_parameter: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.make_chain is None) != (self.chain_parameter is None):
+            raise ValueError(
+                f"generator {self.name!r}: make_chain and chain_parameter go together (found "
+                f"make_chain={self.make_chain!r}, chain_parameter={self.chain_parameter!r})"
+            )
+
+    def chain_size(self, params: Mapping[str, Any]) -> int:
+        """Samples per task: k = ``params[chain_parameter]`` for a chain generator, else 1."""
+        if self.chain_parameter is None:
+            return 1
+        k = params.get(self.chain_parameter)
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise ValueError(
+                f"generator {self.name!r}: {self.chain_parameter} (samples per chain) is {k!r}; "
+                "expected an integer ≥ 1"
+            )
+        return int(k)
 
 
 _REGISTRY: dict[str, Generator] = {}

@@ -182,6 +182,9 @@ class Trajectory:
         (n_frames,) potential energy per particle at the frames.
     acceptance
         Displacement acceptance over the run.
+    sizes, species
+        (N,) final diameters and species (permuted by swaps; the input ones
+        for plain Monte Carlo).
     """
 
     sweeps: np.ndarray
@@ -189,6 +192,8 @@ class Trajectory:
     positions: np.ndarray
     energy: np.ndarray
     acceptance: float
+    sizes: np.ndarray | None = None
+    species: np.ndarray | None = None
 
 
 def mc_trajectory(
@@ -204,8 +209,9 @@ def mc_trajectory(
     skin: float = MCSettings.skin,
     q: float | None = None,
     stop_below: float | None = None,
+    p_swap: float = 0.0,
 ) -> Trajectory:
-    """Plain Metropolis Monte Carlo (p_swap = 0) with frames of unwrapped displacements.
+    """Metropolis Monte Carlo (plain by default, swap with ``p_swap`` > 0) with frames of unwrapped displacements.
 
     Parameters
     ----------
@@ -224,6 +230,11 @@ def mc_trajectory(
     q, stop_below
         When both are given, the run stops at the first frame where
         F_s(q, t) < ``stop_below`` (the trajectory is truncated there).
+    p_swap
+        Probability of a swap move (seed 001: 0.2 for the equilibration
+        dynamics); 0 is plain Metropolis, the dynamics of T_d.  Swaps exchange
+        diameters (species), never positions, so F_s measures how fast the
+        *positions* decorrelate under that dynamics (its τ_α).
 
     Returns
     -------
@@ -242,6 +253,8 @@ def mc_trajectory(
     if frame_sweeps.ndim != 1 or frame_sweeps.size == 0 or frame_sweeps[0] != 0 or np.any(np.diff(frame_sweeps) <= 0):
         raise ValueError("frame_sweeps must be strictly increasing integers starting at 0, e.g. log_spaced_sweeps(n)")
     pos = np.asarray(positions, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    species = np.asarray(species)
     n, dim = pos.shape
     displacements = np.zeros((frame_sweeps.size, n, dim))
     energy = np.empty(frame_sweeps.size)
@@ -250,12 +263,12 @@ def mc_trajectory(
     attempted = 0
     for f in range(1, frame_sweeps.size):
         interval = int(frame_sweeps[f] - frame_sweeps[f - 1])
-        settings = MCSettings(temperature=temperature, n_sweeps=interval, step=step, p_swap=0.0, skin=skin,
+        settings = MCSettings(temperature=temperature, n_sweeps=interval, step=step, p_swap=p_swap, skin=skin,
                               record_every=interval)
         result = run_swap_mc(pos, box_length, sizes, species, potential, settings, rng)
         if f == 1:
             energy[0] = result.energy_trace[0]
-        pos = result.positions
+        pos, sizes, species = result.positions, result.sizes, result.species
         total += result.displacement
         displacements[f] = total
         energy[f] = result.energy_trace[-1]
@@ -269,7 +282,7 @@ def mc_trajectory(
         energy[0] = float("nan")
     return Trajectory(
         sweeps=frame_sweeps, displacements=displacements, positions=pos, energy=energy,
-        acceptance=accepted / attempted if attempted else float("nan"),
+        acceptance=accepted / attempted if attempted else float("nan"), sizes=sizes, species=species,
     )
 
 

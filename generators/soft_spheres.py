@@ -358,6 +358,21 @@ def _child_seed(seed: np.random.SeedSequence, stream: int) -> np.random.SeedSequ
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, stream))
 
 
+def start_configuration(params: GlassParams, seed: np.random.SeedSequence) -> Configuration:
+    """The random initial configuration of a sample (stream 0 of ``seed``)."""
+    config_rng = np.random.default_rng(_child_seed(seed, 0))
+    n, d = params.n_particles, params.dimension
+    if params.potential == "soft_sphere":
+        return polydisperse_configuration(n, d, config_rng, params.density, params.diameter_normalization)
+    return kob_andersen_configuration(n, d, config_rng, params.density)
+
+
+def remove_overlaps(start: Configuration, potential: PairPotential) -> np.ndarray:
+    """Positions of ``start`` relaxed by FIRE until max |F_i| ≤ :data:`OVERLAP_FORCE` (the Monte Carlo start)."""
+    relaxed, _, _, _ = fire_minimize(EnergyModel(start, potential), start.positions, OVERLAP_FORCE, 100_000)
+    return relaxed
+
+
 def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> GlassSample:
     """Run the pipeline (configuration → MC at T* → quench → Hessian → spectrum → stresses).
 
@@ -376,14 +391,10 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
         If the quench does not reach ``force_tolerance``.
     """
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    config_rng = np.random.default_rng(_child_seed(seq, 0))
     mc_rng = np.random.default_rng(_child_seed(seq, 1))
     pot = params.pair_potential
-    n, d = params.n_particles, params.dimension
-    if params.potential == "soft_sphere":
-        start = polydisperse_configuration(n, d, config_rng, params.density, params.diameter_normalization)
-    else:
-        start = kob_andersen_configuration(n, d, config_rng, params.density)
+    n = params.n_particles
+    start = start_configuration(params, seq)
     sweeps = params.trace_sweeps
     if math.isinf(params.parent_temperature):
         equilibrated = start
@@ -391,13 +402,12 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
         mc_energy = np.where(sweeps == 0, energy0, np.nan)
         acc_disp = acc_swap = float("nan")
     else:
-        model = EnergyModel(start, pot)
-        relaxed, _, _, _ = fire_minimize(model, start.positions, OVERLAP_FORCE, 100_000)
         settings = MCSettings(
             temperature=params.parent_temperature, n_sweeps=params.n_sweeps, step=params.mc_step,
             p_swap=params.p_swap, skin=params.mc_skin, record_every=params.record_every,
         )
-        mc = run_swap_mc(relaxed, start.box_length, start.sizes, start.species, pot, settings, mc_rng)
+        mc = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot, settings,
+                         mc_rng)
         equilibrated = Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
         if not np.array_equal(np.asarray(mc.trace_sweeps), sweeps):
             raise RuntimeError(
@@ -406,6 +416,26 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
             )
         mc_energy = np.asarray(mc.energy_trace, dtype=np.float64)
         acc_disp, acc_swap = float(mc.acceptance_displacement), float(mc.acceptance_swap)
+    return inherent_sample(params, start, equilibrated, mc_energy, acc_disp, acc_swap)
+
+
+def inherent_sample(
+    params: GlassParams,
+    start: Configuration,
+    equilibrated: Configuration,
+    mc_energy: np.ndarray,
+    acceptance_displacement: float,
+    acceptance_swap: float,
+) -> GlassSample:
+    """Quench ``equilibrated`` and measure its inherent structure (spectrum, vectors, stresses, coordination).
+
+    Raises
+    ------
+    RuntimeError
+        If the quench does not reach ``params.force_tolerance``.
+    """
+    pot = params.pair_potential
+    n, d = params.n_particles, params.dimension
     result = quench(equilibrated, pot, QuenchSettings(force_tolerance=params.force_tolerance))
     if not result.converged:
         raise RuntimeError(
@@ -427,7 +457,7 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
         cutoff, first = float("nan"), None
     return GlassSample(
         params=params, start=start, equilibrated=equilibrated, mc_energy=mc_energy,
-        mc_acceptance_displacement=acc_disp, mc_acceptance_swap=acc_swap, quench=result,
+        mc_acceptance_displacement=acceptance_displacement, mc_acceptance_swap=acceptance_swap, quench=result,
         eigenvalues=eigenvalues, vector_modes=modes, eigenvectors=eigenvectors, pairs=pairs,
         stresses=pair_stresses(pairs), coordination=coordination_numbers(pairs), first_shell=first,
         first_shell_cutoff=cutoff,
@@ -488,12 +518,29 @@ def glass_sample(
     >>> ds.sizes["mode"], int(ds["zero_mode"].sum()), bool(ds["quench_max_force"].item() <= 1e-10)
     (384, 3, True)
     """
-    from vdosbench import __version__
-
     p = params if isinstance(params, GlassParams) else GlassParams.from_mapping(params)
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     sample = _integer("sample", sample, 0)
-    g = make_glass(p, seq)
+    return glass_dataset(make_glass(p, seq), seq, sample, generator)
+
+
+def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, generator: str) -> xr.Dataset:
+    """The VDOS-1.0 dataset of one computed sample (see :func:`glass_sample` for its variables).
+
+    Parameters
+    ----------
+    g
+        The computed sample; ``g.params`` are recorded as attributes.
+    seq
+        Its seed (recorded as ``root_seed`` and ``seed_spawn_key``).
+    sample
+        The ``sample`` coordinate.
+    generator
+        The registered name recorded in the ``generator`` attribute.
+    """
+    from vdosbench import __version__
+
+    p = g.params
     n, d = p.n_particles, p.dimension
     pot = p.pair_potential
     one = {"units": "1"}
@@ -740,23 +787,40 @@ class Recipe:
 
 
 _TAPERS = [2, INFINITE_ORDER]
-_PAPER_MC = {"n_sweeps": 1_100_000, "record_every": 1000}  # seed 001: N_t = 1.1e6 MC steps (read as sweeps)
+#: Seed 001, Methods: "We consider runs of N_t = 1.1 × 10⁶ MC steps", where "at each MC step we perform a swap
+#: move instead of a standard MC step with probability p_swap": one MC step is one *attempted move*.
+SEED_MC_ATTEMPTS = 1_100_000
+
+
+def seed_literal_sweeps(n_particles: int) -> int:
+    """Sweeps of the seed's N_t = 1.1 × 10⁶ attempted moves at N particles (1100 at N = 1000, 688 at N = 1600).
+
+    Examples
+    --------
+    >>> seed_literal_sweeps(1000), seed_literal_sweeps(1600)
+    (1100, 688)
+    """
+    return max(1, round(SEED_MC_ATTEMPTS / _integer("n_particles", n_particles, 1)))
+
+
+def _paper_mc(n_particles: int) -> dict[str, int]:
+    return {"n_particles": n_particles, "n_sweeps": seed_literal_sweeps(n_particles), "record_every": 10}
 _SMALL_MC = {"n_sweeps": 20, "record_every": 10, "n_vectors": 10}
 
 _FULL_RECIPES: dict[str, Recipe] = {
     "soft_spheres_n1000": Recipe(
         "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        {"n_particles": 1000, **_PAPER_MC}, n_samples=100, root_seed=1000,
+        _paper_mc(1000), n_samples=100, root_seed=1000,
         description="seed 001 Fig. 4: N = 1000, d = 3, m = 2 and inf, high and low T* (F(omega), s)",
     ),
     "soft_spheres_n1600_levels": Recipe(
         "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        {"n_particles": 1600, **_PAPER_MC}, n_samples=900, root_seed=1600,
+        _paper_mc(1600), n_samples=900, root_seed=1600,
         description="seed 001 Fig. 2: N = 1600, d = 3, 900 samples (level statistics, P(r))",
     ),
     "lennard_jones_n1000": Recipe(
         "lennard_jones", {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
-        {"n_particles": 1000, **_PAPER_MC}, n_samples=100, root_seed=2000,
+        _paper_mc(1000), n_samples=100, root_seed=2000,
         description="Kob-Andersen glasses, N = 1000, d = 3 (seed 001: s = 5 for potentials with a minimum)",
     ),
 }
@@ -764,14 +828,19 @@ _FULL_RECIPES: dict[str, Recipe] = {
 _SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "lennard_jones_n1000": 200}
 
 
-def _small(name: str, full: Recipe) -> Recipe:
-    """The test-size version of ``full``: same grid and seed, N from :data:`_SMALL_N`, 20 sweeps, 2 samples."""
-    n = _SMALL_N[name]
+def small_recipe(
+    name: str, full: Recipe, n_particles: int, small: Mapping[str, Any] | None = None, n_samples: int = 2
+) -> Recipe:
+    """The test-size version of ``full``: same grid and seed, ``n_particles``, the ``small`` settings
+    (default 20 sweeps, 10 vectors) and ``n_samples``."""
     return Recipe(
-        full.generator, full.grid, {**full.fixed, "n_particles": n, **_SMALL_MC}, n_samples=2,
-        root_seed=full.root_seed, description=f"small version of {name} (N = {n}, 20 sweeps) for tests",
+        full.generator, full.grid, {**full.fixed, "n_particles": n_particles, **(_SMALL_MC if small is None else small)},
+        n_samples=n_samples, root_seed=full.root_seed,
+        description=f"small version of {name} (N = {n_particles}) for tests",
     )
 
 
-#: The paper's datasets (full) and a small version of each for tests ("…_small").
-RECIPES: dict[str, Recipe] = {**_FULL_RECIPES, **{f"{k}_small": _small(k, r) for k, r in _FULL_RECIPES.items()}}
+#: The paper's datasets (full, seed-literal protocol) and a small version of each for tests ("…_small").
+RECIPES: dict[str, Recipe] = {
+    **_FULL_RECIPES, **{f"{k}_small": small_recipe(k, r, _SMALL_N[k]) for k, r in _FULL_RECIPES.items()}
+}

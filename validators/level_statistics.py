@@ -58,7 +58,7 @@ from scipy import stats
 
 from .points import require_single_point
 from .power_law import sample_chunks
-from .result import Measurement, bootstrap, jsonable
+from .result import Measurement, bootstrap, jsonable, sample_groups
 from .spectrum import mode_total, zero_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -407,8 +407,10 @@ def _result(
         )
     S, N = pool.sum_sample, pool.n_sample.astype(float)
     has = N > 0
+    groups = sample_groups(ds)
     est = bootstrap(
-        lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
+        lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+        groups=None if groups is None else groups[has],
     )
     goe_ks = stats.kstest(rt, goe_surmise_r_tilde_cdf)
     poi_ks = stats.kstest(rt, poisson_r_tilde_cdf)

@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from .points import omega_units, require_single_point
-from .result import Measurement, bootstrap, jsonable
+from .result import Measurement, bootstrap, jsonable, sample_groups
 from .spectrum import frequencies, mode_total
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -822,7 +822,8 @@ def power_law_exponent(
     )
     est = _Estimators(collected)
     boot = bootstrap(
-        est.both, np.arange(collected.n_window.size), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
+        est.both, np.arange(collected.n_window.size), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+        groups=sample_groups(ds),
     )
     u_hat = float(boot.value[1]) + 1.0
     fisher = est.fisher_se(u_hat)

@@ -26,7 +26,7 @@ import xarray as xr
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["Measurement", "BootstrapEstimate", "bootstrap", "jsonable"]
+__all__ = ["GROUP_VARIABLE", "Measurement", "BootstrapEstimate", "bootstrap", "jsonable", "sample_groups"]
 
 
 def jsonable(value: Any) -> Any:
@@ -190,15 +190,20 @@ class BootstrapEstimate:
     n_bootstrap: int
     seed: int
     n_samples: int
+    n_groups: int | None = None
 
     def settings(self) -> dict[str, Any]:
         """The bootstrap settings to record with a measurement."""
+        resampled = (
+            "samples (with replacement)" if self.n_groups is None
+            else f"chains (with replacement; {self.n_groups} chains holding {self.n_samples} correlated samples)"
+        )
         return {
             "n_bootstrap": self.n_bootstrap,
             "bootstrap_seed": self.seed,
             "confidence": self.confidence,
             "interval": "percentile",
-            "resampled": "samples (with replacement)",
+            "resampled": resampled,
         }
 
     def measurement(
@@ -233,8 +238,9 @@ def bootstrap(
     n_bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
+    groups: np.ndarray | None = None,
 ) -> BootstrapEstimate:
-    """Bootstrap a statistic over ensemble samples (percentile interval).
+    """Bootstrap a statistic over ensemble samples, or over groups of correlated samples (percentile interval).
 
     Parameters
     ----------
@@ -250,19 +256,28 @@ def bootstrap(
         Seed of :func:`numpy.random.default_rng`; the only randomness.
     confidence
         Coverage of the percentile interval, in (0, 1).
+    groups
+        (n_sample,) labels of correlated samples (e.g. the Monte Carlo
+        ``chain`` of each inherent structure, :func:`sample_groups`): a
+        resample draws as many groups as there are, with replacement, and
+        takes every sample of each (a cluster bootstrap), so correlated
+        samples do not pass for independent ones.  None: samples are
+        independent.
 
     Returns
     -------
     BootstrapEstimate
         ``value`` is the statistic of the full data; with fewer than two
-        samples the spread is undefined and ``standard_error``, ``low`` and
-        ``high`` are NaN.
+        samples (groups) the spread is undefined and ``standard_error``,
+        ``low`` and ``high`` are NaN.
 
     Examples
     --------
     >>> est = bootstrap(np.mean, np.arange(10.0), n_bootstrap=200, seed=1)
     >>> float(est.value), bool(est.low < 4.5 < est.high)
     (4.5, True)
+    >>> bootstrap(np.mean, np.arange(4.0), groups=np.array([0, 0, 1, 1])).settings()["resampled"]
+    'chains (with replacement; 2 chains holding 4 correlated samples)'
     """
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence is {confidence}; expected a number in (0, 1), e.g. 0.95")
@@ -286,15 +301,51 @@ def bootstrap(
 
     value = call(slice(None))
     nan = np.full(value.shape, np.nan)
-    if n < 2:
-        return BootstrapEstimate(value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed, n)
+    members = None
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.shape != (n,):
+            raise ValueError(f"groups has shape {groups.shape}; expected one label per sample, ({n},)")
+        labels, inverse = np.unique(groups, return_inverse=True)
+        members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
+    n_units = n if members is None else len(members)
+    n_groups = None if members is None else n_units
+    if n_units < 2:
+        return BootstrapEstimate(value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed,
+                                 n, n_groups)
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, n, size=(int(n_bootstrap), n))
+    idx = rng.integers(0, n_units, size=(int(n_bootstrap), n_units))
+    if members is not None:
+        idx = [np.concatenate([members[g] for g in row]) for row in idx]
     reps = np.stack([call(row) for row in idx])
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(reps, [alpha, 1.0 - alpha], axis=0)
     se = np.std(reps, axis=0, ddof=1) if n_bootstrap > 1 else nan
-    return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n)
+    return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n, n_groups)
+
+
+#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
+GROUP_VARIABLE = "chain"
+
+
+def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
+    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"chain": ("sample", [0, 0, 1, 1])})
+    >>> sample_groups(ds).tolist(), sample_groups(ds.drop_vars("chain"))
+    ([0, 0, 1, 1], None)
+    """
+    if GROUP_VARIABLE not in ds.variables:
+        return None
+    labels = ds[GROUP_VARIABLE]
+    if labels.dims != ("sample",):
+        raise ValueError(
+            f"{GROUP_VARIABLE!r} has dimensions {labels.dims}; expected ('sample',) at one parameter point "
+            "(select the point first)"
+        )
+    return np.asarray(labels.values)
 
 
 def measurements_dict(measurements: Mapping[str, Measurement], settings: Mapping[str, Any]) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from scipy.stats import norm
 
 from .points import require_single_point, sample_pairs, spatial_dimension
 from .power_law import solve_truncated_power_law
-from .result import Measurement, bootstrap, jsonable
+from .result import Measurement, bootstrap, jsonable, sample_groups
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -478,7 +478,9 @@ def stress_exponent(
         a = _alpha_from_sufficient(float(suff[:, 0].sum()), float(suff[:, 1].sum()), t_max)[0]
         return np.array([a, 5.0 + 2.0 * a, a + 1.0])
 
-    est = bootstrap(statistic, np.column_stack([counts, sums]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    groups = sample_groups(data) if isinstance(data, xr.Dataset) else None
+    est = bootstrap(statistic, np.column_stack([counts, sums]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+                    groups=groups)
     alpha = float(est.value[0])
     n_in = float(counts.sum())
     fisher = _alpha_from_sufficient(n_in, float(sums.sum()), t_max)[1]

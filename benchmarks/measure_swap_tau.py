@@ -1,0 +1,164 @@
+"""Measure τ_α of swap Monte Carlo at the parent temperatures of the low-T* claims, and whether chains equilibrate.
+
+Model: the seed-001 soft spheres (N = 1000 by default, d = 3, density 1),
+taper m = 2 and m = ∞.  For each (m, T*), one chain:
+
+1. random positions, overlaps removed by FIRE (max |F| ≤ 10), 200 sweeps of
+   swap MC at |Δr| = 0.1;
+2. |Δr| calibrated to a displacement acceptance of 30 % (seed 001's low-T*
+   figure; :func:`vdosbench.generators.equilibration.calibrate_step`, on a
+   copy of the state), then held fixed;
+3. segments of swap MC (p_swap = 0.2) at doubling waiting times t_w = 1000,
+   2000, 4000, … sweeps; in each, F_s(q, t) at the first peak of S(q)
+   (q = 6.872, ``td_measurement.json``) is followed from t_w until
+   F_s < 0.1: τ_α(t_w) is where F_s = 1/e.  The chain stops when the last
+   three τ_α agree within 15 % and t_w ≥ 10 τ_α (stationary: no more ageing),
+   or at its sweep budget (then it was still ageing or undecided);
+4. crystallites (ten Wolde q₆: ≥ 8 connections with d₆ > 0.7) and size
+   fractionation (correlation of neighbours' diameters) at the start of the
+   segments and at the end.
+
+Usage::
+
+    python benchmarks/measure_swap_tau.py                       # the default grid, resumable
+    python benchmarks/measure_swap_tau.py --ratios 1.0 --tapers 2 --budget 2000000
+
+Each (m, T*) is written to the JSON as soon as it is done; a re-run skips
+those already there (same N, seed and budget).  Writes
+``benchmarks/results/swap_tau.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from machine_info import machine  # this folder
+from vdosbench.datasets.io import write_text
+from vdosbench.generators.configurations import polydisperse_configuration
+from vdosbench.generators.equilibration import (
+    calibrate_step,
+    crystalline_particles,
+    relaxation_segments,
+    size_neighbour_correlation,
+)
+from vdosbench.generators.minimize import EnergyModel, fire_minimize
+from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators.soft_spheres import OVERLAP_FORCE, T_D
+
+RESULTS = Path(__file__).parent / "results"
+#: T*/T_d of the s(T*) crossover (issue 14): 1, 1.25, 1.5, 2, 3 and ~7 (T* = 1.0).
+DEFAULT_RATIOS = (1.0 / T_D, 3.0, 2.0, 1.5, 1.25, 1.0)
+#: Total sweeps allowed per chain, by T*/T_d (the chain stops earlier once stationary).
+BUDGETS = ((4.0, 20_000), (2.5, 50_000), (1.75, 100_000), (1.4, 200_000), (1.1, 400_000), (0.0, 800_000))
+#: Waiting time of the first segment; later ones double it.
+FIRST_WAIT = 1000
+#: Stationary when the last three τ_α lie within this fraction of their mean and t_w ≥ 10 τ_α.
+TAU_TOLERANCE = 0.15
+
+
+def default_budget(ratio: float) -> int:
+    return next(b for above, b in BUDGETS if ratio >= above)
+
+
+def stationary(t_w: list[int], taus: list[float]) -> bool:
+    last = np.asarray(taus[-3:], dtype=float)
+    if last.size < 3 or not np.all(np.isfinite(last)):
+        return False
+    return bool(np.all(np.abs(last / last.mean() - 1) <= TAU_TOLERANCE) and t_w[-1] >= 10 * last[-1])
+
+
+def structure_checks(positions: np.ndarray, box: float, sizes: np.ndarray) -> dict:
+    crystal, q6 = crystalline_particles(positions, box, sizes)
+    return {"crystalline_particles": int(crystal.sum()), "mean_q6": float(q6.mean()),
+            "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes)}
+
+
+def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float) -> dict:
+    t0 = time.perf_counter()
+    temperature = ratio * T_D
+    pot = soft_sphere_potential(taper_order=taper)
+    seq = np.random.SeedSequence(seed, spawn_key=(int(taper) + 1, int(round(ratio * 1000))))
+    rng = np.random.default_rng(seq)
+    start = polydisperse_configuration(n, 3, rng)
+    relaxed, _, _, _ = fire_minimize(EnergyModel(start, pot), start.positions, OVERLAP_FORCE, 100_000)
+    pre = run_swap_mc(relaxed, start.box_length, start.sizes, start.species, pot,
+                      MCSettings(temperature=temperature, n_sweeps=200, step=0.1, skin=0.6, record_every=200), rng)
+    cal = calibrate_step(pre.positions, start.box_length, pre.sizes, pre.species, pot, temperature, rng)
+    before = structure_checks(pre.positions, start.box_length, pre.sizes)
+    state = (pre.positions, pre.sizes, pre.species)
+    t, target = 200, FIRST_WAIT
+    rows = []
+    while t < budget:
+        cap = max(1000, budget - max(t, target))
+        seg = relaxation_segments(*state[:1], start.box_length, *state[1:], pot, temperature, q, rng, n_segments=1,
+                                  max_segment_sweeps=cap, step=cal.step, start_sweep=t, waits=[max(0, target - t)])
+        state = (seg.positions, seg.sizes, seg.species)
+        tau = float(seg.tau_alpha[0])
+        rows.append({"t_w": int(seg.start_sweep[0]), "tau_alpha": tau if np.isfinite(tau) else None,
+                     "length": int(seg.length[0]), "fs_end": float(seg.fs_end[0]),
+                     "mean_energy": float(seg.mean_energy[0]), "wait_energy": float(seg.wait_energy[0]),
+                     "acceptance": float(seg.acceptance[0]),
+                     "fs": {"sweeps": seg.curves[0][0].tolist(), "fs": seg.curves[0][1].tolist()}})
+        t = int(seg.start_sweep[0] + seg.length[0])
+        target *= 2
+        if stationary([r["t_w"] for r in rows], [r["tau_alpha"] or np.nan for r in rows]):
+            break
+    after = structure_checks(state[0], start.box_length, state[1])
+    taus = [r["tau_alpha"] or np.nan for r in rows]
+    return {
+        "taper_order": int(taper), "ratio_to_T_d": ratio, "temperature": temperature, "n_particles": n,
+        "seed": seed, "spawn_key": list(seq.spawn_key), "budget": budget, "q": q,
+        "step": cal.step, "step_acceptance_trial": cal.acceptance, "step_tried": cal.tried.tolist(),
+        "segments": rows, "stationary": stationary([r["t_w"] for r in rows], taus),
+        "tau_alpha_final": taus[-1] if np.isfinite(taus[-1]) else None,
+        "structure_start": before, "structure_end": after,
+        "size_neighbour_correlation_shuffled": size_neighbour_correlation(
+            state[0], start.box_length, rng.permutation(state[1])),
+        "total_sweeps": t, "wall_seconds": time.perf_counter() - t0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--ratios", type=float, nargs="+", default=list(DEFAULT_RATIOS), help="T*/T_d values")
+    parser.add_argument("--tapers", nargs="+", default=["2", "inf"])
+    parser.add_argument("--budget", type=int, default=None, help="sweeps per chain (default: by T*/T_d)")
+    parser.add_argument("--seed", type=int, default=14_2026)
+    parser.add_argument("--out", type=Path, default=RESULTS / "swap_tau.json")
+    args = parser.parse_args()
+    q = float(json.loads((RESULTS / "td_measurement.json").read_text())["q"])
+    result = json.loads(args.out.read_text()) if args.out.exists() else {
+        "method": __doc__, "T_d": T_D, "machine": machine(), "points": []}
+    done = {(p["taper_order"], round(p["ratio_to_T_d"], 6), p["n_particles"], p["seed"], p["budget"])
+            for p in result["points"]}
+    for ratio in args.ratios:
+        for name in args.tapers:
+            taper = INFINITE_ORDER if name == "inf" else int(name)
+            budget = args.budget or default_budget(ratio)
+            if (taper, round(ratio, 6), args.n, args.seed, budget) in done:
+                continue
+            point = run_point(taper, ratio, args.n, args.seed, budget, q)
+            result["points"].append(point)
+            write_text(args.out, json.dumps(result, indent=1))
+            rows = point["segments"]
+            taus = ", ".join(f"{r['t_w']}:{'-' if r['tau_alpha'] is None else format(r['tau_alpha'], '.4g')}"
+                             for r in rows)
+            print(f"m={name} T*/T_d={ratio:.3g} (T*={point['temperature']:.4f}) step={point['step']:.4f} "
+                  f"t_w:tau_alpha [{taus}]; energy {[round(r['mean_energy'], 4) for r in rows]}; "
+                  f"stationary {point['stationary']}; crystalline {point['structure_end']['crystalline_particles']}; "
+                  f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
+                  f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    main()
