@@ -252,7 +252,7 @@ def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, s
     """Add the per-sample chain variables and replace the Monte Carlo attributes by the chain's."""
     one = {"units": "1"}
     d = p.glass.dimension
-    if d == 3 and p.glass.potential == "soft_sphere":
+    if d == 3 and p.glass.potential == "soft_sphere" and 1.4 * float(liquid.sizes.max()) < 0.5 * liquid.box_length:
         crystal = int(crystalline_particles(liquid.positions, liquid.box_length, liquid.sizes)[0].sum())
         size_corr = size_neighbour_correlation(liquid.positions, liquid.box_length, liquid.sizes)
     else:
@@ -270,7 +270,7 @@ def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, s
                                                             "units": "epsilon"}),
         "crystalline_particles": (np.int64(crystal), {"long_name": "particles with >= 8 q6-connected neighbours "
                                                       "(ten Wolde) in the configuration quenched; -1: not "
-                                                      "measured (d = 2 or Lennard-Jones)", **one}),
+                                                      "measured (d = 2, Lennard-Jones, or a box below 2.8 a_max)", **one}),
         "size_neighbour_correlation": (size_corr, {"long_name": "correlation of neighbours' diameters in the "
                                                    "configuration quenched (fractionation check)", **one}),
     }

@@ -1,0 +1,114 @@
+"""The equilibrated protocol: inherent structures along swap Monte Carlo chains, run as whole chains by the runner."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from vdosbench.datasets import check
+from vdosbench.generators import RECIPES, get_generator, run_ensemble
+from vdosbench.generators.ensemble import build_in_memory
+from vdosbench.generators.ensemble_spec import EnsembleSettingsError, sample_seed
+from vdosbench.generators.glass_chains import PRE_SWEEPS, ChainParams, glass_chain
+from vdosbench.validators import power_law_exponent
+from vdosbench.validators.result import bootstrap
+
+SMALL = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 20, "spacing_sweeps": 10,
+         "chain_samples": 3, "n_vectors": 3}
+
+
+def test_a_chain_yields_its_structures_in_order_with_chain_and_time():
+    parts = glass_chain(SMALL, 5, first_sample=3)
+    assert [int(p["sample"].item()) for p in parts] == [3, 4, 5]
+    assert [int(p["chain"].item()) for p in parts] == [1, 1, 1]
+    assert [int(p["mc_sweep"].item()) for p in parts] == [PRE_SWEEPS + 20, PRE_SWEEPS + 30, PRE_SWEEPS + 40]
+    for p in parts:
+        check(p)
+        assert p.attrs["protocol"] == "equilibrated" and "n_sweeps" not in p.attrs and "mc_step" not in p.attrs
+        assert 0.0 < float(p["mc_step"].item()) < 0.5
+    # one chain: the same calibrated step, consecutive structures differ
+    assert len({float(p["mc_step"].item()) for p in parts}) == 1
+    assert not np.array_equal(parts[0]["eigenvalue"].values, parts[1]["eigenvalue"].values)
+    # the seed alone fixes the chain
+    again = glass_chain(SMALL, 5, first_sample=3)
+    xr.testing.assert_identical(parts[2].drop_attrs(), again[2].drop_attrs())
+
+
+def test_chain_settings_are_checked():
+    with pytest.raises(ValueError, match="set by the chain"):
+        ChainParams.from_mapping({**SMALL, "n_sweeps": 100})
+    with pytest.raises(ValueError, match="raise equilibration_sweeps"):
+        ChainParams.from_mapping({**SMALL, "equilibration_sweeps": 5})
+    with pytest.raises(ValueError, match="parent_temperature = inf"):
+        ChainParams.from_mapping({**SMALL, "parent_temperature": float("inf")})
+    with pytest.raises(ValueError, match="not a multiple"):
+        glass_chain(SMALL, 5, first_sample=2)
+
+
+def test_runner_computes_whole_chains_and_resumes_them(tmp_path):
+    gen = get_generator("soft_spheres_equilibrated")
+    fixed = {**SMALL, "chain_samples": 2}
+    grid = {"taper_order": [2], "parent_temperature": [0.5]}
+    fixed.pop("parent_temperature")
+    ds = run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a",
+                      n_workers=1, progress=False)
+    assert ds["chain"].values.ravel().tolist() == [0, 0, 1, 1]
+    # chain c is seeded by sample_seed(root, c): the same as glass_chain called directly (the same chain and
+    # inherent structure; the LAPACK of a one-thread worker may round the eigenvalues differently)
+    direct = glass_chain({**fixed, **{"taper_order": 2, "parent_temperature": 0.5}}, sample_seed(11, 1), 2)
+    np.testing.assert_array_equal(ds["position"].values[0, 0, 3], direct[1]["position"].values[0])
+    np.testing.assert_allclose(ds["eigenvalue"].values[0, 0, 3], direct[1]["eigenvalue"].values[0], rtol=1e-9,
+                               atol=1e-9)
+    # a part lost between the writes of its chain is recomputed identically
+    lost = tmp_path / "a" / "parts"
+    part = sorted(lost.glob("*/sample-0003.nc"))[0]
+    kept = xr.open_dataset(part).load()
+    part.unlink()
+    again = run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a",
+                         n_workers=1, progress=False)
+    xr.testing.assert_identical(kept, xr.open_dataset(part).load())
+    xr.testing.assert_equal(ds.drop_attrs(), again.drop_attrs())
+    # in memory, without Dask: the same parts
+    memory = build_in_memory(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11)
+    np.testing.assert_array_equal(memory["position"].values, ds["position"].values)
+    with pytest.raises(EnsembleSettingsError, match="not a multiple of chain_samples = 2"):
+        run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=3, root_seed=11, output=tmp_path / "b",
+                     n_workers=1, progress=False)
+
+
+def test_cluster_bootstrap_counts_a_chain_once():
+    # Known answer: k identical copies of each of n independent values.  Resampling chains gives the
+    # standard error of n values; resampling the n k "samples" would shrink it by about sqrt(k).
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=40)
+    copies = np.repeat(values, 5)
+    chains = np.repeat(np.arange(40), 5)
+    independent = bootstrap(np.mean, values, n_bootstrap=2000, seed=1)
+    clustered = bootstrap(np.mean, copies, n_bootstrap=2000, seed=1, groups=chains)
+    naive = bootstrap(np.mean, copies, n_bootstrap=2000, seed=1)
+    assert abs(clustered.standard_error / independent.standard_error - 1.0) < 0.1
+    assert naive.standard_error < 0.6 * clustered.standard_error  # what treating structures as independent would claim
+    assert clustered.settings()["resampled"].startswith("chains")
+    with pytest.raises(ValueError, match="one label per sample"):
+        bootstrap(np.mean, copies, groups=chains[:-1])
+
+
+def test_power_law_resamples_chains_when_the_dataset_has_them():
+    from vdosbench.datasets import mock_spectrum
+
+    ds = mock_spectrum(n_sample=12, n_mode=60, exponent=4.0, seed=3)
+    grouped = ds.assign(chain=("sample", np.repeat(np.arange(4), 3)))
+    res = power_law_exponent(grouped, "lowest_k", n_bootstrap=200)
+    assert "chains" in res.mle.settings["resampled"]
+    assert "samples" in power_law_exponent(ds, "lowest_k", n_bootstrap=200).mle.settings["resampled"]
+
+
+def test_equilibrated_recipes_have_small_versions_that_use_the_chain_generator():
+    full = [k for k in RECIPES if k.startswith("soft_spheres_n1000_equilibrated") and not k.endswith("_small")]
+    assert full
+    for name in full:
+        small = RECIPES[f"{name}_small"]
+        assert small.generator == RECIPES[name].generator == "soft_spheres_equilibrated"
+        assert small.n_samples % small.fixed["chain_samples"] == 0
+        assert RECIPES[name].fixed["equilibration_sweeps"] >= 10 * RECIPES[name].fixed["spacing_sweeps"] / 3
