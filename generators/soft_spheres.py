@@ -208,6 +208,11 @@ class GlassParams:
         Number density; ``None`` takes 1 (soft spheres) or 1.2 (Kob–Andersen).
     diameter_normalization
         ``"rescale"`` (⟨a⟩ = 1 exactly) or ``"none"``; soft spheres only.
+    pair_data
+        Store the ragged pair arrays (indices, distances, ψ, stress tensors:
+        most of a part file's size).  False for eigenvalue-only sets such as
+        the N = 1600 level statistics: positions and diameters are kept, so
+        the pairs can be recomputed.
 
     Examples
     --------
@@ -232,6 +237,7 @@ class GlassParams:
     vector_modes: tuple[int, ...] = field(default_factory=tuple)
     density: float | None = None
     diameter_normalization: str = "rescale"
+    pair_data: bool = True
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -262,6 +268,9 @@ class GlassParams:
         set_(self, "vector_modes", modes)
         default_density = 1.0 if self.potential == "soft_sphere" else KA_DENSITY
         set_(self, "density", default_density if self.density is None else _positive("density", self.density))
+        if not isinstance(self.pair_data, (bool, np.bool_)):
+            raise TypeError(f"pair_data must be True or False, found {self.pair_data!r}")
+        set_(self, "pair_data", bool(self.pair_data))
         if self.diameter_normalization not in NORMALIZATIONS:
             raise ValueError(
                 f"unknown diameter_normalization {self.diameter_normalization!r}; expected one of {NORMALIZATIONS}"
@@ -644,8 +653,12 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
             {"long_name": "Kob-Andersen species (after swaps)", "flag_values": np.array([0, 1]),
              "flag_meanings": "A B", **one},
         )
+    if not p.pair_data:
+        data_vars = {k: v for k, v in data_vars.items() if not k.startswith("pair_")}
+        coords.pop("spatial_b")
     settings = asdict(p)
     settings["vector_modes"] = " ".join(str(m) for m in p.vector_modes)
+    settings["pair_data"] = int(p.pair_data)
     pot_attrs = pot.attrs()
     pot_attrs.pop("taper_order")
     pot_attrs.pop("potential")
@@ -815,7 +828,7 @@ _FULL_RECIPES: dict[str, Recipe] = {
     ),
     "soft_spheres_n1600_levels": Recipe(
         "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        _paper_mc(1600), n_samples=900, root_seed=1600,
+        {**_paper_mc(1600), "n_vectors": 0, "pair_data": False}, n_samples=900, root_seed=1600,
         description="seed 001 Fig. 2: N = 1600, d = 3, 900 samples (level statistics, P(r))",
     ),
     "lennard_jones_n1000": Recipe(

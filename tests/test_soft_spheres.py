@@ -163,3 +163,22 @@ def test_recipes_name_registered_generators_with_valid_parameters() -> None:
         if name.endswith("_small"):
             assert recipe.fixed["n_particles"] <= 200 and recipe.n_samples <= 2
             assert name.removesuffix("_small") in RECIPES
+
+
+def test_seed_literal_recipes_run_the_seeds_attempted_moves_and_the_level_set_keeps_eigenvalues_only():
+    from vdosbench.generators.soft_spheres import SEED_MC_ATTEMPTS, seed_literal_sweeps
+
+    # seed 001, Methods: N_t = 1.1e6 "MC steps", each one attempted move (a swap with probability p_swap)
+    for name in ("soft_spheres_n1000", "soft_spheres_n1600_levels", "lennard_jones_n1000"):
+        fixed = RECIPES[name].fixed
+        assert fixed["n_sweeps"] * fixed["n_particles"] == pytest.approx(SEED_MC_ATTEMPTS, rel=1e-3)
+    assert seed_literal_sweeps(1000) == 1100
+    levels = RECIPES["soft_spheres_n1600_levels"].fixed
+    assert levels["n_vectors"] == 0 and levels["pair_data"] is False
+    ds = soft_sphere_sample({"n_particles": 128, "n_sweeps": 5, "parent_temperature": 0.5, "n_vectors": 0,
+                       "pair_data": False}, 3, sample=0)
+    check(ds)
+    assert not [v for v in ds.variables if str(v).startswith("pair_")] and ds.attrs["pair_data"] == 0
+    assert {"position", "diameter", "eigenvalue"} <= set(ds.variables)
+    with pytest.raises(TypeError, match="pair_data"):
+        GlassParams(pair_data="no")
