@@ -10,7 +10,8 @@ and for every (taper m, T*) point measures:
   k = 10; 95 % percentile intervals from 1000 bootstrap resamples of samples
   or, for the equilibrated protocol, of chains (``vdosbench.validators.result.bootstrap``);
 - the inherent-state energy per particle, and for chains the per-segment
-  τ_α, F_s at the segment end, crystalline particles, neighbour-size correlation.
+  τ_α, F_s at the segment end, crystalline particles, neighbour-size correlation;
+  for every point the size segregation of the structures (fractionation check).
 
 Writes ``benchmarks/results/low_tstar.json`` and the figures
 ``docs/figures/seed001/low_tstar_F.png`` (F(ω)/ω^(s+1) per taper and protocol at
@@ -39,6 +40,7 @@ import xarray as xr  # noqa: E402
 
 from vdosbench.datasets import open_dataset  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.generators.equilibration import size_segregation  # noqa: E402
 from vdosbench.generators.soft_spheres import T_D  # noqa: E402
 from vdosbench.validators import power_law_exponent  # noqa: E402
 from vdosbench.validators.power_law import PowerLawWindow  # noqa: E402
@@ -72,6 +74,7 @@ def measure_point(ds: xr.Dataset, protocol: str) -> tuple[dict, object]:
         "window_k10": {k: v for k, v in primary.window.items() if not isinstance(v, (list, tuple))},
         "resampled": primary.mle.settings.get("resampled"),
         "inherent_energy": _mean_interval(ds["inherent_energy"].values, groups),
+        "size_segregation": _segregation(ds),
     }
     for k in K_ALTERNATIVES:
         alt = power_law_exponent(ds, PowerLawWindow(rule="lowest_k", k=k), n_bootstrap=1000, seed=0)
@@ -95,6 +98,16 @@ def measure_point(ds: xr.Dataset, protocol: str) -> tuple[dict, object]:
         row["mc_step"] = float(ds.attrs.get("mc_step", np.nan))
         row["mc_acceptance_displacement_mean"] = float(np.nanmean(ds["mc_acceptance_displacement"].values))
     return row, primary
+
+
+def _segregation(ds: xr.Dataset) -> dict:
+    """Fractionation check on the stored structures: cell-mean diameter variance / random placement (2³ cells)."""
+    if "diameter" not in ds.variables:
+        return {}
+    ratios = np.array([size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]),
+                                        ds["diameter"].values[k]) for k in range(ds.sizes["sample"])])
+    return {"mean": float(np.mean(ratios)), "max": float(np.max(ratios)),
+            "rule": "variance of the mean diameter over 2^3 cells / its value for random placement (1: mixed)"}
 
 
 def _drift(ds: xr.Dataset) -> dict:

@@ -16,8 +16,9 @@ sweeps proves nothing by itself; this module measures what equilibrium needs:
   mean energy in every segment; an ageing one gives growing τ_α and falling
   energy.
 - :func:`crystalline_particles` — ten Wolde's q₆ bond-order test for
-  crystallites, and :func:`size_neighbour_correlation` — whether swaps
-  sorted the diameters in space (fractionation).  Both break the premise of
+  crystallites, :func:`size_neighbour_correlation` — how alike neighbours'
+  diameters are (local size order), and :func:`size_segregation` — whether
+  swaps sorted the diameters on the scale of the box (fractionation).  Both break the premise of
   a polydisperse *glass* and must be checked in every equilibrium check.
 
 References
@@ -52,6 +53,7 @@ __all__ = [
     "crystalline_particles",
     "relaxation_segments",
     "size_neighbour_correlation",
+    "size_segregation",
 ]
 
 #: ten Wolde et al.: two neighbours are q₆-connected when the normalised q₆·q₆* exceeds this.
@@ -384,3 +386,40 @@ def size_neighbour_correlation(
     if a.size < 2 or np.std(a) == 0:
         return float("nan")
     return float(np.corrcoef(a, b)[0, 1])
+
+
+def size_segregation(positions: np.ndarray, box_length: float, sizes: np.ndarray, cells_per_side: int = 2) -> float:
+    """Variance of the cell-mean diameter over ``cells_per_side``^d cells, divided by its value for random placement.
+
+    Local size order (a big particle among small ones, or the reverse) does
+    not change the mean diameter of a cell holding ~N/8 particles; demixing
+    on the scale of the box (fractionation: big particles gather in one
+    region) does.  With the same diameters placed at random the expected
+    variance of a cell mean of n particles is σ_a² (N − n) / (n (N − 1))
+    (sampling without replacement); the ratio is ≈ 1 for a mixed liquid,
+    ≫ 1 for a fractionated one.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> pos = rng.uniform(0, 10, (4000, 3))
+    >>> sizes = rng.uniform(0.8, 1.2, 4000)
+    >>> 0.3 < size_segregation(pos, 10.0, sizes) < 3.0
+    True
+    >>> size_segregation(pos, 10.0, np.where(pos[:, 0] < 5, 1.2, 0.8)) > 100
+    True
+    """
+    positions = np.asarray(positions, dtype=float)
+    sizes = np.asarray(sizes, dtype=float)
+    n, dim = positions.shape
+    k = int(cells_per_side)
+    if k < 2:
+        raise ValueError(f"cells_per_side is {cells_per_side}; expected at least 2")
+    cell = np.floor((positions % box_length) / box_length * k).astype(np.int64).clip(0, k - 1)
+    index = np.ravel_multi_index(cell.T, (k,) * dim)
+    counts = np.bincount(index, minlength=k**dim)
+    if np.any(counts == 0) or np.var(sizes) == 0:
+        return float("nan")
+    means = np.bincount(index, weights=sizes, minlength=k**dim) / counts
+    expected = np.mean(np.var(sizes) * (n - counts) / (counts * (n - 1)))
+    return float(np.var(means) / expected)

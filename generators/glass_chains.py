@@ -283,6 +283,11 @@ def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, s
         chain_samples=p.chain_samples,
         target_acceptance=p.target_acceptance,
         fs_wavenumber=p.fs_wavenumber,
+        tau_alpha_method=(
+            f"segment_tau_alpha: F_s(q, t) = 1/e with q = {p.fs_wavenumber:g}, F_s the isotropic self-intermediate "
+            "scattering function of the unwrapped displacements under the chain's own swap dynamics, followed from "
+            "the segment's start on log-spaced sweeps (linear interpolation in ln t)"
+        ),
         pre_sweeps=PRE_SWEEPS,
         pre_step=PRE_STEP,
         chain_protocol=(
