@@ -31,16 +31,15 @@ from pathlib import Path
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-import numpy as np  # noqa: E402
-import scipy.linalg  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from machine_info import machine  # noqa: E402  (this folder)
-from vdosbench.generators.configurations import Configuration  # noqa: E402
-from vdosbench.generators.equilibration import calibrate_step  # noqa: E402
-from vdosbench.generators.hessian import hessian_matrix  # noqa: E402
-from vdosbench.generators.montecarlo import MCSettings, run_swap_mc  # noqa: E402
-from vdosbench.generators.soft_spheres import (  # noqa: E402
+import numpy as np
+import scipy.linalg
+from machine_info import machine
+from threadpoolctl import threadpool_limits
+from vdosbench.generators.configurations import Configuration
+from vdosbench.generators.equilibration import calibrate_step
+from vdosbench.generators.hessian import hessian_matrix
+from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.soft_spheres import (
     T_D,
     GlassParams,
     inherent_sample,

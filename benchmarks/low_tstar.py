@@ -31,20 +31,19 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
-
-from vdosbench.datasets import open_dataset  # noqa: E402
-from vdosbench.datasets.io import write_text  # noqa: E402
-from vdosbench.generators.equilibration import size_segregation  # noqa: E402
-from vdosbench.generators.soft_spheres import T_D  # noqa: E402
-from vdosbench.validators import power_law_exponent  # noqa: E402
-from vdosbench.validators.power_law import PowerLawWindow  # noqa: E402
-from vdosbench.validators.result import bootstrap, sample_groups  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+from vdosbench.datasets import open_dataset
+from vdosbench.datasets.io import write_text
+from vdosbench.generators.equilibration import size_segregation
+from vdosbench.generators.soft_spheres import T_D
+from vdosbench.validators import power_law_exponent
+from vdosbench.validators.power_law import PowerLawWindow
+from vdosbench.validators.result import bootstrap, sample_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

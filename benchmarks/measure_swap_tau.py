@@ -37,7 +37,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
 from machine_info import machine  # this folder
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.configurations import polydisperse_configuration

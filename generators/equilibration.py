@@ -42,7 +42,12 @@ import scipy.special
 from .configurations import find_pairs
 from .montecarlo import MCSettings, run_swap_mc
 from .potentials import PairPotential
-from .relaxation import log_spaced_sweeps, mc_trajectory, relaxation_time, self_intermediate_scattering
+from .relaxation import (
+    log_spaced_sweeps,
+    mc_trajectory,
+    relaxation_time,
+    self_intermediate_scattering,
+)
 
 __all__ = [
     "CONNECTION_THRESHOLD",

@@ -42,7 +42,12 @@ import numpy as np
 import xarray as xr
 
 from .configurations import Configuration
-from .equilibration import calibrate_step, crystalline_particles, relaxation_segments, size_neighbour_correlation
+from .equilibration import (
+    calibrate_step,
+    crystalline_particles,
+    relaxation_segments,
+    size_neighbour_correlation,
+)
 from .montecarlo import MCSettings, run_swap_mc
 from .potentials import INFINITE_ORDER
 from .registry import Generator, register
@@ -69,12 +74,12 @@ from .soft_spheres import (
 
 __all__ = [
     "CHAIN_VERSION",
-    "ChainParams",
     "FS_WAVENUMBER",
     "PRE_STEP",
     "PRE_SWEEPS",
     "RECIPES",
     "SWAP_TAU_ALPHA",
+    "ChainParams",
     "glass_chain",
     "lennard_jones_chain",
     "soft_sphere_chain",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from vdosbench.generators.configurations import fcc_crystal, polydisperse_configuration
 from vdosbench.generators.equilibration import (
     calibrate_step,

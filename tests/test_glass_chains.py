@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import xarray as xr
-
 from vdosbench.datasets import check
 from vdosbench.generators import RECIPES, get_generator, run_ensemble
 from vdosbench.generators.ensemble import build_in_memory
@@ -56,7 +55,7 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path):
     assert ds["chain"].values.ravel().tolist() == [0, 0, 1, 1]
     # chain c is seeded by sample_seed(root, c): the same as glass_chain called directly (the same chain and
     # inherent structure; the LAPACK of a one-thread worker may round the eigenvalues differently)
-    direct = glass_chain({**fixed, **{"taper_order": 2, "parent_temperature": 0.5}}, sample_seed(11, 1), 2)
+    direct = glass_chain({**fixed, "taper_order": 2, "parent_temperature": 0.5}, sample_seed(11, 1), 2)
     np.testing.assert_array_equal(ds["position"].values[0, 0, 3], direct[1]["position"].values[0])
     np.testing.assert_allclose(ds["eigenvalue"].values[0, 0, 3], direct[1]["eigenvalue"].values[0], rtol=1e-9,
                                atol=1e-9)
