@@ -213,14 +213,16 @@ def _chain_tasks(
         If ``n_samples`` is not a multiple of the samples per chain.
     """
     gen = spec.generator
-    tasks: dict[tuple[str, int], tuple[dict[str, Any], int, Path, int]] = {}
-    for point, sample, path in todo:
+    for point in spec.points():
         k = gen.chain_size({**point, **spec.fixed})
         if spec.n_samples % k:
             raise EnsembleSettingsError(
                 f"n_samples is {spec.n_samples}, not a multiple of {gen.chain_parameter} = {k} (samples per "
                 f"chain of {gen.name!r}); ask for a multiple of {k}"
             )
+    tasks: dict[tuple[str, int], tuple[dict[str, Any], int, Path, int]] = {}
+    for point, sample, path in todo:
+        k = gen.chain_size({**point, **spec.fixed})
         first = sample - sample % k
         key = (path.parent.name, first)
         if key not in tasks:
@@ -557,6 +559,7 @@ def run_ensemble(
         raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
 
     root = Path(output)
+    _chain_tasks(spec, [])  # refuse a sample count that splits a chain before anything is written
     _prepare_folder(spec, root)
     parts = spec.parts()
     paths = [root / PARTS_DIR / rel for _, _, rel in parts]

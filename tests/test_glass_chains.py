@@ -74,6 +74,7 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path):
     with pytest.raises(EnsembleSettingsError, match="not a multiple of chain_samples = 2"):
         run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=3, root_seed=11, output=tmp_path / "b",
                      n_workers=1, progress=False)
+    assert not (tmp_path / "b").exists()  # refused before anything was written
 
 
 def test_cluster_bootstrap_counts_a_chain_once():
