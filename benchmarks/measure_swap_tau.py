@@ -12,8 +12,10 @@ taper m = 2 and m = ∞.  For each (m, T*), one chain:
    2000, 4000, … sweeps; in each, F_s(q, t) at the first peak of S(q)
    (q = 6.872, ``td_measurement.json``) is followed from t_w until
    F_s < 0.1: τ_α(t_w) is where F_s = 1/e.  The chain stops when the last
-   three τ_α agree within 15 % and t_w ≥ 10 τ_α (stationary: no more ageing),
-   or at its sweep budget (then it was still ageing or undecided);
+   three τ_α agree within 15 % and t_w ≥ 10 τ_α (stationary by τ_α), or at its
+   sweep budget; the energy change over those three segments is reported too
+   (``energy_drift_last_three``): a chain whose τ_α stopped growing may still
+   lower its energy;
 4. crystallites (ten Wolde q₆: ≥ 8 connections with d₆ > 0.7) and size
    fractionation (correlation of neighbours' diameters) at the start of the
    segments and at the end.
@@ -97,7 +99,8 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
     while t < budget:
         cap = max(1000, budget - max(t, target))
         seg = relaxation_segments(*state[:1], start.box_length, *state[1:], pot, temperature, q, rng, n_segments=1,
-                                  max_segment_sweeps=cap, step=cal.step, start_sweep=t, waits=[max(0, target - t)])
+                                  max_segment_sweeps=cap, step=cal.step, start_sweep=t,
+                                  waits=[max(0, min(target, budget - 1000) - t)])
         state = (seg.positions, seg.sizes, seg.species)
         tau = float(seg.tau_alpha[0])
         rows.append({"t_w": int(seg.start_sweep[0]), "tau_alpha": tau if np.isfinite(tau) else None,
@@ -117,6 +120,7 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
         "step": cal.step, "step_acceptance_trial": cal.acceptance, "step_tried": cal.tried.tolist(),
         "segments": rows, "stationary": stationary([r["t_w"] for r in rows], taus),
         "tau_alpha_final": taus[-1] if np.isfinite(taus[-1]) else None,
+        "energy_drift_last_three": (rows[-1]["mean_energy"] - rows[-3]["mean_energy"]) if len(rows) >= 3 else None,
         "structure_start": before, "structure_end": after,
         "size_neighbour_correlation_shuffled": size_neighbour_correlation(
             state[0], start.box_length, rng.permutation(state[1])),

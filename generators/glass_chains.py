@@ -368,10 +368,11 @@ LENNARD_JONES_EQUILIBRATED = register(
 
 #: τ_α of swap Monte Carlo (sweeps, F_s(6.872, τ_α) = 1/e, N = 1000, |Δr| at 30 % acceptance) measured at
 #: T*/T_d by ``benchmarks/measure_swap_tau.py`` (``benchmarks/results/swap_tau.json``): the larger of the two
-#: tapers' stationary values, rounded up.  The chains run 40 τ_α before their first structure (the measured
-#: chains' τ_α stopped growing after ≤ 13 τ_α, but at 1.5 T_d the m = ∞ energy still fell at 18 τ_α) and
-#: 3 τ_α between structures (F_s ≈ 0.1 there).
-SWAP_TAU_ALPHA: dict[float, int] = {7.0: 80, 3.0: 250, 2.0: 650, 1.5: 1300}
+#: tapers' stationary values, rounded up (at T_d: 5800 – 6000 for m = 2, 8700 – 9400 for m = ∞ at waiting
+#: times 1.1 – 2 × 10⁵ sweeps).  The chains run 40 τ_α before their first structure (the measured chains' τ_α
+#: stopped growing after ≤ 13 τ_α at 1.5 T_d and ≈ 20 τ_α at T_d, but the energy of the m = ∞ chains still fell
+#: there) and 3 τ_α between structures (F_s ≈ 0.1 there).
+SWAP_TAU_ALPHA: dict[float, int] = {7.0: 80, 3.0: 250, 2.0: 650, 1.5: 1300, 1.0: 9500}
 #: Structures per chain in the recipes.
 RECIPE_CHAIN_SAMPLES = 5
 
@@ -390,9 +391,11 @@ def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
     )
 
 
+#: Root seed of each T*/T_d's recipe (fixed once a recipe has data: a new temperature gets a new seed).
+_CHAIN_ROOT_SEEDS = {1.5: 1400, 2.0: 1401, 3.0: 1402, 7.0: 1403, 1.0: 1404}
 _FULL_CHAIN_RECIPES: dict[str, Recipe] = {
-    f"soft_spheres_n1000_equilibrated_{ratio:g}td": _chain_recipe(ratio, 30, 1400 + i)
-    for i, ratio in enumerate(sorted(SWAP_TAU_ALPHA))
+    f"soft_spheres_n1000_equilibrated_{ratio:g}td": _chain_recipe(ratio, 30, _CHAIN_ROOT_SEEDS[ratio])
+    for ratio in sorted(SWAP_TAU_ALPHA)
 }
 _SMALL_CHAIN = {"n_vectors": 10, "equilibration_sweeps": 40, "spacing_sweeps": 10, "chain_samples": 2}
 
