@@ -54,6 +54,7 @@ from vdosbench.generators.potentials import INFINITE_ORDER, soft_sphere_potentia
 from vdosbench.generators.soft_spheres import OVERLAP_FORCE, T_D
 
 RESULTS = Path(__file__).parent / "results"
+FIGURE = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001" / "swap_tau.png"
 #: T*/T_d of the s(T*) crossover (issue 14): 1, 1.25, 1.5, 2, 3 and ~7 (T* = 1.0).
 DEFAULT_RATIOS = (1.0 / T_D, 3.0, 2.0, 1.5, 1.25, 1.0)
 #: Total sweeps allowed per chain, by T*/T_d (the chain stops earlier once stationary).
@@ -128,6 +129,37 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
     }
 
 
+def figure(result: dict, path: Path) -> None:
+    """τ_α(t_w) and the segment energy against the waiting time, per taper and T*/T_d."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (ax_tau, ax_e) = plt.subplots(1, 2, figsize=(12, 4.5))
+    ratios = sorted({round(p["ratio_to_T_d"], 3) for p in result["points"]})
+    colors = dict(zip(ratios, plt.cm.viridis(np.linspace(0, 0.9, len(ratios)))))
+    for p in result["points"]:
+        rows = [r for r in p["segments"] if r["tau_alpha"] is not None]
+        style = "o-" if p["taper_order"] == 2 else "s--"
+        label = f"T*/T_d = {p['ratio_to_T_d']:.3g}, m = {'∞' if p['taper_order'] < 0 else p['taper_order']}"
+        color = colors[round(p["ratio_to_T_d"], 3)]
+        ax_tau.plot([r["t_w"] for r in rows], [r["tau_alpha"] for r in rows], style, color=color, ms=4, label=label)
+        ax_e.plot([r["t_w"] for r in p["segments"]], [r["mean_energy"] for r in p["segments"]], style, color=color,
+                  ms=4)
+    for ax in (ax_tau, ax_e):
+        ax.set_xscale("log")
+        ax.set_xlabel("waiting time t_w (sweeps since the random start)")
+    ax_tau.set_yscale("log")
+    ax_tau.set_ylabel("τ_α(t_w) of swap MC (sweeps)")
+    ax_e.set_ylabel("mean V/N over the segment")
+    ax_tau.legend(fontsize=6, ncol=2)
+    fig.suptitle("Swap MC (p_swap = 0.2, |Δr| at 30 % acceptance), N = 1000: ageing and τ_α")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
@@ -136,6 +168,7 @@ def main() -> None:
     parser.add_argument("--budget", type=int, default=None, help="sweeps per chain (default: by T*/T_d)")
     parser.add_argument("--seed", type=int, default=14_2026)
     parser.add_argument("--out", type=Path, default=RESULTS / "swap_tau.json")
+    parser.add_argument("--figure", type=Path, default=FIGURE, help="figure of τ_α(t_w) and the energy")
     args = parser.parse_args()
     q = float(json.loads((RESULTS / "td_measurement.json").read_text())["q"])
     result = json.loads(args.out.read_text()) if args.out.exists() else {
@@ -160,6 +193,7 @@ def main() -> None:
                   f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
                   f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
                   flush=True)
+    figure(result, args.figure)
 
 
 if __name__ == "__main__":
