@@ -112,3 +112,26 @@ def test_equilibrated_recipes_have_small_versions_that_use_the_chain_generator()
         assert small.generator == RECIPES[name].generator == "soft_spheres_equilibrated"
         assert small.n_samples % small.fixed["chain_samples"] == 0
         assert RECIPES[name].fixed["equilibration_sweeps"] >= 10 * RECIPES[name].fixed["spacing_sweeps"] / 3
+
+
+@pytest.mark.slow
+def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low_tstar_claims(tmp_path):
+    """Item 11 of issue 14: the small T_d recipes of both protocols through the CLI, then the low-T* claims."""
+    from vdosbench.benchmark import Verdict, load_claims
+    from vdosbench.benchmark.cli import main
+    from vdosbench.benchmark.scoring import evaluate_claim
+
+    claims = {c.id: c for c in load_claims()}
+    for recipe in ("soft_spheres_n1000_equilibrated_1td_small", "soft_spheres_n1000_small"):
+        out = tmp_path / recipe
+        assert main(["generate", "--recipe", recipe, "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+        ds = xr.open_dataset(out / "ensemble.nc").load()
+        rival = evaluate_claim(claims["lerner-bouchbinder.s4-universal"], ds)
+        assert rival.verdict is not Verdict.NOT_APPLICABLE and len(rival.points) == 2
+        resampled = rival.points[0].measurement.settings["resampled"]
+        assert ("chains" in resampled) == recipe.startswith("soft_spheres_n1000_equilibrated")
+    levels = tmp_path / "levels"
+    assert main(["generate", "--recipe", "soft_spheres_n1600_levels_small", "--grid", "taper_order=2",
+                 "--output", str(levels), "--workers", "1", "--no-progress"]) == 0
+    ds = xr.open_dataset(levels / "ensemble.nc")
+    assert "pair_psi" not in ds.variables and ds.sizes["site"] == 160
