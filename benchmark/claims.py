@@ -21,7 +21,17 @@ import xarray as xr
 
 from vdosbench.datasets import parameter_dims, select_point
 
-__all__ = ["Claim", "Expectation", "ClaimsFileError", "load_claims", "default_claims_path", "select_points"]
+__all__ = [
+    "Claim",
+    "Expectation",
+    "ClaimsFileError",
+    "Inapplicable",
+    "inapplicability",
+    "load_claims",
+    "default_claims_path",
+    "select_points",
+    "selector_keys",
+]
 
 _EXPECT_KINDS = ("equal", "greater", "less", "within")
 _CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect"}
@@ -191,18 +201,85 @@ def _matches(value: Any, wanted: Any) -> bool:
     return False
 
 
-def why_not_applicable(claim: Claim, ds: xr.Dataset) -> str | None:
-    """The reason ``claim`` cannot apply to ``ds`` at all, or ``None``."""
-    missing = [v for v in claim.requires if v not in ds.variables]
-    if missing:
-        return f"the dataset lacks {missing}"
+@dataclass(frozen=True)
+class Inapplicable:
+    """Why a claim does not apply to a dataset, in parts that reports can group.
+
+    Attributes
+    ----------
+    kind
+        ``"lacks"`` (variables the claim requires are missing), ``"no-key"``
+        (an ``applies_to`` key is neither attribute nor coordinate),
+        ``"differs"`` (an attribute has another value) or ``"no-point"`` (no
+        parameter point matches ``applies_to``).
+    key
+        The ``applies_to`` key (kinds ``"no-key"`` and ``"differs"``).
+    found
+        The dataset's value of ``key`` (kind ``"differs"``).
+    wanted
+        The claim's value(s) of ``key``, as written in ``applies_to``.
+    missing
+        The missing variables (kind ``"lacks"``).
+
+    Examples
+    --------
+    >>> str(Inapplicable("differs", "generator", found="x", wanted="spring_network"))
+    "generator is 'x', the claim is about 'spring_network'"
+    """
+
+    kind: str
+    key: str = ""
+    found: Any = None
+    wanted: Any = None
+    missing: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        if self.kind == "lacks":
+            return f"the dataset lacks {list(self.missing)}"
+        if self.kind == "no-key":
+            return f"the dataset has no {self.key!r} (attribute or coordinate)"
+        if self.kind == "differs":
+            return f"{self.key} is {self.found!r}, the claim is about {self.wanted!r}"
+        return "no parameter point matches applies_to"
+
+
+def inapplicability(claim: Claim, ds: xr.Dataset) -> Inapplicable | None:
+    """Why ``claim`` cannot apply to ``ds`` at all, or ``None``.
+
+    The first check it fails: the ``applies_to`` keys in order (what the
+    data are about), then the variables the claim ``requires``.
+    """
     for key, wanted in claim.applies_to.items():
         if key in ds.attrs and key not in ds.coords:
             if not _matches(ds.attrs[key], wanted):
-                return f"{key} is {ds.attrs[key]!r}, the claim is about {wanted!r}"
+                return Inapplicable("differs", key, found=ds.attrs[key], wanted=wanted)
         elif key not in ds.coords:
-            return f"the dataset has no {key!r} (attribute or coordinate)"
+            return Inapplicable("no-key", key, wanted=wanted)
+    missing = [v for v in claim.requires if v not in ds.variables]
+    if missing:
+        return Inapplicable("lacks", missing=tuple(missing))
     return None
+
+
+def why_not_applicable(claim: Claim, ds: xr.Dataset) -> str | None:
+    """The reason ``claim`` cannot apply to ``ds`` at all, or ``None`` (:func:`inapplicability` as text)."""
+    why = inapplicability(claim, ds)
+    return None if why is None else str(why)
+
+
+def selector_keys(claims: Sequence[Claim]) -> list[str]:
+    """The ``applies_to`` keys of ``claims`` (what the data must declare), most used first.
+
+    Examples
+    --------
+    >>> selector_keys(load_claims())[0]
+    'generator'
+    """
+    counts: dict[str, int] = {}
+    for claim in claims:
+        for key in claim.applies_to:
+            counts[key] = counts.get(key, 0) + 1
+    return sorted(counts, key=lambda k: (-counts[k], k))
 
 
 def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:

@@ -1,7 +1,9 @@
 """The ``vdosbench`` command line: generate, score, demo, claims.
 
-Exit status of ``score`` (and of ``demo --gate``): 0 when no claim is
-refuted, 1 when one is (or, with ``--strict``, inconclusive), 2 on bad input.
+Exit status of ``score`` (and of ``demo --gate``), :data:`EXIT_STATUS`: 0 when
+a claim applies and none is refuted, 1 when one is refuted (or, with ``--strict``,
+inconclusive), 2 on bad input, 3 when no claim applies to any input (nothing
+was tested, which is not a pass; the reports are still written and say why).
 That makes ``vdosbench score`` a CI gate.  ``demo`` alone exits 0 once its
 report is written: refuted claims are findings, reported in the report.
 """
@@ -32,6 +34,19 @@ examples:
   vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
+"""
+
+
+#: The exit statuses of ``score`` and ``demo --gate``, printed by ``vdosbench score --help``.
+EXIT_STATUS = """\
+exit status:
+  0  a claim applies and none is refuted (with --strict: every applicable claim is supported)
+  1  a claim is refuted (with --strict: or inconclusive)
+  2  bad input: unreadable data, claims file, option or reference; nothing is written
+  3  no claim applies to any input: nothing was tested, which is not a pass; the reports
+     are written and say why (result.json: "gate": "no-applicable-claims"); declare the
+     attributes the claims select on (their applies_to keys, e.g. generator), or pass
+     them with --set KEY=VALUE where the input's adapter accepts it
 """
 
 
@@ -91,11 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     score = sub.add_parser("score", help="evaluate the claims that apply to datasets; write a report",
-                           epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                           epilog=EXIT_STATUS + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     score.add_argument("data", nargs="+", type=Path, help="VDOS-1.0 netCDF files")
     score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
     score.add_argument("--output", type=Path, default=Path("vdosbench-output/report"), help="report folder")
-    score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too")
+    score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too (exit statuses below)")
     score.add_argument("--format", default=None,
                        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
     score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
@@ -111,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
     demo.add_argument("--gate", action="store_true",
-                      help="exit 1 when a claim is refuted, as score does (default: 0 once the report is written)")
+                      help="exit as score does: 1 when a claim is refuted, 3 when no claim applies "
+                           "(default: 0 once the report is written)")
     demo.add_argument("--strict", action="store_true", help="with --gate: exit 1 on inconclusive too")
 
     sub.add_parser("claims", help="list the claims of the shipped claims file")
@@ -184,7 +200,7 @@ def _score(
     reference: str | None = None,
 ) -> int:
     from .claims import default_claims_path, load_claims
-    from .report import read_input, score_datasets, write_report
+    from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
 
     claims = load_claims(claims_path)
     ref_source = ref_data = None
@@ -205,8 +221,16 @@ def _score(
         if r.points:
             print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
     totals = card.totals()
-    print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
-          f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+    if card.no_claim_applies():
+        print(f"score: not a pass (exit status {EXIT_NO_APPLICABLE_CLAIMS}): {card.why_no_claim_applies()}")
+    else:
+        for info in card.inputs:  # a CI gate should not pass silently over an input nothing was tested on
+            own = ScoreCard([info], card.claims_file, [r for r in card.results if r.dataset == info.name],
+                            formats=card.formats)
+            if own.no_claim_applies():
+                print(f"note: {info.name}: {own.why_no_claim_applies()}")
+        print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
+              f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
     print(f"report: {report.resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
     if ref_source is not None and ref_data is not None:

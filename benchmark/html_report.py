@@ -23,7 +23,17 @@ from vdosbench import __version__
 from vdosbench.validators import jsonable
 
 from .figures import FigureEntry, ReportFigures, point_label
-from .report import STRATA_COLUMNS, VERDICT_RULE, ScoreCard, disagreements, finding_detail, point_value, score_summary
+from .report import (
+    STRATA_COLUMNS,
+    VERDICT_RULE,
+    ScoreCard,
+    disagreements,
+    finding_detail,
+    gate_note,
+    no_findings_text,
+    point_value,
+    score_summary,
+)
 from .scoring import ClaimResult, PointResult, Verdict
 
 __all__ = ["data_uri", "render_html"]
@@ -45,6 +55,7 @@ figcaption, .note { font-size: 0.85rem; color: #555; }
 .v-not-applicable { background: #eee; }
 span.verdict { padding: 0.1rem 0.4rem; }
 .score { font-size: 1.1rem; }
+.gate { background: #fdf1cf; padding: 0.5rem; }
 """
 
 
@@ -178,6 +189,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         "<h1>vdosbench scorecard</h1>",
         f"<p>vdosbench {_e(__version__)}; claims: <code>{_e(card.claims_file)}</code>.</p>",
         f'<p class="score"><strong>{_e(headline)}</strong> ({_e(counts)}).</p>',
+        *([f'<p class="gate">{_e(note)}</p>'] if (note := gate_note(card)) else []),
         f"<p>{_e(VERDICT_RULE)}</p>",
         "<h2>Inputs</h2>",
         "<table>",
@@ -214,7 +226,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
             )
         out.append("</ul>")
     else:
-        out.append("<p>Every applicable claim is supported by these data.</p>")
+        out.append(f"<p>{_e(no_findings_text(card))}</p>")
     out.append("<h2>Figures of the data</h2>")
     for entry in figures.data:
         out += [f"<h3>{_e(entry.caption)}</h3>", _figure(entry, entry.caption)]

@@ -27,7 +27,10 @@ The gate is the command line's: a claim expected to be supported fails when
 it is refuted (with ``strict``, also when inconclusive); a claim named in
 ``refuted`` (an opposing claim the data should refute) fails when supported
 (with ``strict``, also when inconclusive).  A claim named explicitly must
-apply to the data.
+apply to the data, and a gate on which no claim applies at all fails (as
+``vdosbench score`` exits 3) with the reasons and the attributes to declare
+(:meth:`~vdosbench.benchmark.report.ScoreCard.why_no_claim_applies`): a test
+that tested nothing does not pass.
 
 Usage (in the simulation code's tests)::
 
@@ -163,7 +166,9 @@ def assert_claims(
         region and each point's measured value with its interval; failing
         lines start with ``FAIL``.  A claim named explicitly that is not on
         the card or applies to no input fails, and so does a gate with
-        nothing to gate (no claim measured on the inputs).
+        nothing to gate: when no claim applies to any input, the message is
+        ``vdosbench score``'s (why every claim was 'not applicable', and the
+        attributes the claims select on), never a pass.
     ValueError
         A claim named both ``supported`` and ``refuted``.
     """
@@ -180,9 +185,15 @@ def assert_claims(
     if both:
         raise ValueError(f"claim(s) {both} are named both supported and refuted")
     want = {**{i: Verdict.SUPPORTED for i in supported}, **{i: Verdict.REFUTED for i in refuted}}
-    if not want:
-        reasons = "; ".join(f"{r.claim.id} on {r.dataset}: {r.reason}" for r in card.results) or "no claims scored"
-        raise AssertionError(f"vdosbench: no claim was measured on these inputs, nothing to gate ({reasons})")
+    if card.no_claim_applies():  # not a pass: `vdosbench score` exits 3
+        lines = [f"vdosbench: nothing to gate: {card.why_no_claim_applies()}"]
+        for claim_id, expected in want.items():
+            why = "; ".join(f"{r.dataset}: {r.reason}" for r in card.results if r.claim.id == claim_id)
+            lines.append(f"FAIL  {claim_id}: want {expected.value}, but it applies to no input "
+                         f"({why or 'it was not scored (not on the card)'})")
+        raise AssertionError("\n".join(lines))
+    if not want:  # claims apply, but none is named
+        raise AssertionError("vdosbench: no claim is named (supported=[] and no refuted), nothing to gate")
     named = set(refuted) | (set(supported) if explicit else set())
     lines: list[str] = []
     failures = 0

@@ -2,7 +2,10 @@
 
 The JSON result carries a ``content_hash``: the sha256 of its canonical
 form (inputs' hashes, claims, measured values, verdicts), so two runs on the
-same data with the same claims give the same hash.
+same data with the same claims give the same hash.  Its ``gate`` field is
+the outcome :meth:`ScoreCard.gate`: ``"no-applicable-claims"`` when no claim
+applies to any input, which is not a pass (``vdosbench score`` exits
+:data:`EXIT_NO_APPLICABLE_CLAIMS`), and ``gate_message`` says why.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ from vdosbench.datasets.catalog import file_sha256
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import Measurement
 
-from .claims import Claim
+from .claims import Claim, selector_keys
 from .figures import FigureEntry, ReportFigures, draw_report_figures, point_label
 from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim
 
 __all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_FAIL",
+    "EXIT_NO_APPLICABLE_CLAIMS",
+    "EXIT_PASS",
     "InputInfo",
     "ScoreCard",
     "file_sha256",
@@ -37,6 +44,18 @@ __all__ = [
     "score_datasets",
     "write_report",
 ]
+
+
+#: Exit status of ``vdosbench score`` (and ``demo --gate``): no claim refuted.
+EXIT_PASS = 0
+#: A claim refuted (with ``--strict``, also inconclusive).
+EXIT_FAIL = 1
+#: Bad input (unreadable data, claims or options); nothing is written.
+EXIT_BAD_INPUT = 2
+#: No claim applies to any input: nothing was tested, which is not a pass.
+EXIT_NO_APPLICABLE_CLAIMS = 3
+#: :meth:`ScoreCard.gate` (and ``gate`` in ``result.json``) when no claim applies.
+NO_APPLICABLE_CLAIMS = "no-applicable-claims"
 
 
 @dataclass(frozen=True)
@@ -57,16 +76,22 @@ class ScoreCard:
     results: list[ClaimResult] = field(default_factory=list)
     #: System size per input name (:func:`system_size`), for :meth:`strata`.
     sizes: dict[str, str] = field(default_factory=dict)
+    #: Adapter format per input name (``adapter_format`` of third-party data), for :meth:`why_no_claim_applies`.
+    formats: dict[str, str] = field(default_factory=dict)
 
     def applicable(self) -> list[ClaimResult]:
         """Results whose verdict is not 'not applicable'."""
         return [r for r in self.results if r.verdict is not Verdict.NOT_APPLICABLE]
 
     def totals(self) -> dict[str, Any]:
-        """Counts per verdict and the score (supported / applicable)."""
+        """Counts per verdict and the score (supported / applicable; ``None`` when no claim applies)."""
         counts = {v.value: sum(r.verdict is v for r in self.results) for v in Verdict}
         n = len(self.applicable())
-        return {**counts, "applicable": n, "score": counts["supported"] / n if n else float("nan")}
+        return {**counts, "applicable": n, "score": counts["supported"] / n if n else None}
+
+    def no_claim_applies(self) -> bool:
+        """Whether no claim applies to any input (every result 'not applicable', or none at all)."""
+        return not self.applicable()
 
     def strata(self) -> list[dict[str, Any]]:
         """Point verdicts counted per system size N and frequency window (issue: results stratified).
@@ -91,12 +116,107 @@ class ScoreCard:
                 counts[p.verdict.value] += 1
         return [{"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())]
 
-    def exit_code(self, strict: bool = False) -> int:
-        """0 unless a claim is refuted (or, with ``strict``, inconclusive): the CI gate."""
+    def gate(self) -> str:
+        """The gate's outcome: ``"no-applicable-claims"``, ``"refuted"``, ``"inconclusive"`` or ``"supported"``.
+
+        The first that holds: no claim applies to any input; a claim is
+        refuted; one is inconclusive; every applicable claim is supported.
+        """
+        if self.no_claim_applies():
+            return NO_APPLICABLE_CLAIMS
         verdicts = {r.verdict for r in self.results}
-        if Verdict.REFUTED in verdicts or (strict and Verdict.INCONCLUSIVE in verdicts):
-            return 1
-        return 0
+        for verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE):
+            if verdict in verdicts:
+                return verdict.value
+        return Verdict.SUPPORTED.value
+
+    def exit_code(self, strict: bool = False) -> int:
+        """The CI gate: :data:`EXIT_NO_APPLICABLE_CLAIMS` (3) when no claim applies to any input,
+        else :data:`EXIT_FAIL` (1) when a claim is refuted (or, with ``strict``, inconclusive),
+        else :data:`EXIT_PASS` (0)."""
+        gate = self.gate()
+        if gate == NO_APPLICABLE_CLAIMS:
+            return EXIT_NO_APPLICABLE_CLAIMS
+        if gate == Verdict.REFUTED.value or (strict and gate == Verdict.INCONCLUSIVE.value):
+            return EXIT_FAIL
+        return EXIT_PASS
+
+    def why_no_claim_applies(self, top: int = 3) -> str:
+        """One line for a card on which no claim applies (:meth:`no_claim_applies`): why, and what to declare.
+
+        ``vdosbench score`` prints it (and exits 3), the reports and
+        ``result.json`` (``gate_message``) carry it, and the pytest plugin's
+        gate fails with it.
+
+        Parameters
+        ----------
+        top
+            How many of the most common reasons to name.
+
+        Returns
+        -------
+        str
+            The ``top`` most common reasons the claims were 'not applicable'
+            (e.g. "the dataset has no 'generator' attribute or coordinate"),
+            the keys the claims select on (their ``applies_to``) and how to
+            declare them (dataset attributes, or ``--set KEY=VALUE`` where the
+            input's adapter accepts it).
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> from vdosbench.benchmark.claims import load_claims
+        >>> card = score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default")
+        >>> card.no_claim_applies(), card.exit_code()
+        (True, 3)
+        >>> "Declare what the claims select on: generator" in card.why_no_claim_applies()
+        True
+        """
+        n_inputs = len(self.inputs)
+        groups: dict[tuple[str, str, str, tuple[str, ...]], list[ClaimResult]] = {}
+        for r in self.results:
+            why = r.inapplicable
+            key = (why.kind, why.key, repr(why.found), why.missing) if why is not None else ("", r.reason, "", ())
+            groups.setdefault(key, []).append(r)
+        ranked = sorted(groups.values(), key=lambda rs: -len(rs))
+        reasons = [_reason_group(rs, n_inputs) for rs in ranked[:top]]
+        if len(ranked) > top:
+            reasons.append(f"{len(ranked) - top} other reason(s) in the report")
+        claims = list({r.claim.id: r.claim for r in self.results}.values())
+        line = (
+            f"no claim applies to these data (0 of {len(claims)} claim{'s' if len(claims) != 1 else ''} "
+            f"on {n_inputs} input{'s' if n_inputs != 1 else ''}), so nothing was tested and this is not a pass"
+        )
+        if reasons:
+            line += "; every claim was 'not applicable': " + "; ".join(reasons)
+        keys = selector_keys(claims)
+        if keys:
+            line += (
+                f". Declare what the claims select on: {', '.join(keys)}, as attributes of the dataset "
+                "(global attributes of its VDOS-1.0 netCDF file, or ds.attrs in memory)"
+                + self._set_advice(keys)
+            )
+        return line + "."
+
+    def _set_advice(self, keys: Sequence[str]) -> str:
+        """Which of ``keys`` each input's adapter takes as ``--set KEY=VALUE`` (a clause of the message)."""
+        from .adapters import get_adapter
+
+        parts = []
+        for fmt in sorted({f for f in self.formats.values() if f}):
+            try:
+                options = get_adapter(fmt).options
+            except KeyError:
+                continue
+            accepted = [k for k in keys if k in options]
+            parts.append(
+                f"format {fmt!r} takes {', '.join(accepted)}" if accepted
+                else f"format {fmt!r} takes none of them (write the data to a VDOS-1.0 netCDF file with "
+                "these attributes: vdosbench.datasets.write)"
+            )
+        if not parts:
+            return ", or with --set KEY=VALUE where the input's adapter accepts it"
+        return "; as --set KEY=VALUE, " + "; ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON result, with its content hash."""
@@ -104,12 +224,15 @@ class ScoreCard:
             "vdosbench_version": __version__,
             "claims_file": self.claims_file,
             "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256} for i in self.inputs],
+            "gate": self.gate(),
+            "gate_message": self.why_no_claim_applies() if self.no_claim_applies() else None,
             "totals": self.totals(),
             "strata": self.strata(),
             "results": [r.to_dict() for r in self.results],
         }
+        derived = ("vdosbench_version", "gate", "gate_message")  # the gate follows from the results
         canonical = json.dumps(
-            {k: v for k, v in body.items() if k not in ("vdosbench_version",)} | {"inputs": [i.sha256 for i in self.inputs]},
+            {k: v for k, v in body.items() if k not in derived} | {"inputs": [i.sha256 for i in self.inputs]},
             sort_keys=True,
             default=str,
         )
@@ -117,11 +240,37 @@ class ScoreCard:
         return body
 
 
+def _reason_group(results: Sequence[ClaimResult], n_inputs: int) -> str:
+    """The reason that ``results`` share (kind, key and value found), with how many claims gave it."""
+    why, n = results[0].inapplicable, len(results)
+    count = f"{n} claim{'s' if n != 1 else ''}"
+    if n_inputs > 1:
+        count = f"{n} claim result{'s' if n != 1 else ''} on " + ", ".join(sorted({r.dataset for r in results}))
+    if why is None:
+        return f"{results[0].reason} ({count})"
+    wanted: dict[str, Any] = {}
+    for r in results:
+        w = r.inapplicable.wanted if r.inapplicable is not None else None
+        for v in w if isinstance(w, (list, tuple)) else [w]:
+            wanted.setdefault(repr(v), v)
+    about = f"{'the claim is' if n == 1 else 'the claims are'} about {why.key} in [{', '.join(sorted(wanted))}]"
+    if why.kind == "no-key":
+        return f"the dataset has no {why.key!r} attribute or coordinate ({count}; {about})"
+    if why.kind == "differs":
+        return f"{why.key} is {why.found!r}, {about} ({count})"
+    return f"{why} ({count})"
+
+
 def score_datasets(
     datasets: Sequence[tuple[InputInfo, xr.Dataset]], claims: Sequence[Claim], claims_file: str
 ) -> ScoreCard:
     """Evaluate every claim on every dataset."""
-    card = ScoreCard([info for info, _ in datasets], claims_file, sizes={i.name: system_size(ds) for i, ds in datasets})
+    card = ScoreCard(
+        [info for info, _ in datasets],
+        claims_file,
+        sizes={i.name: system_size(ds) for i, ds in datasets},
+        formats={i.name: str(ds.attrs.get("adapter_format", "")) for i, ds in datasets},
+    )
     for info, ds in datasets:
         cache: dict = {}  # one per dataset: claims sharing a validator and its settings compute it once
         for claim in claims:
@@ -242,12 +391,43 @@ def point_value(p: PointResult) -> str:
 
 
 def score_summary(totals: dict[str, Any]) -> tuple[str, str]:
-    """The score of :meth:`ScoreCard.totals` as (headline, the other counts), without markup."""
+    """The score of :meth:`ScoreCard.totals` as (headline, the other counts), without markup.
+
+    When no claim applies, the headline says so and that this is not a pass.
+
+    Examples
+    --------
+    >>> score_summary({"supported": 0, "refuted": 0, "inconclusive": 0, "not applicable": 4, "applicable": 0})[0]
+    'No claim applies to these data: nothing was tested, and this is not a pass'
+    """
+    if totals["applicable"] == 0:
+        return (
+            "No claim applies to these data: nothing was tested, and this is not a pass",
+            f"not applicable {totals['not applicable']}; vdosbench score exits {EXIT_NO_APPLICABLE_CLAIMS}",
+        )
     return (
         f"Score: {totals['supported']} of {totals['applicable']} applicable claims supported",
         f"refuted {totals['refuted']}, inconclusive {totals['inconclusive']}, "
         f"not applicable {totals['not applicable']}",
     )
+
+
+def gate_note(card: ScoreCard) -> str | None:
+    """The paragraph under the score when no claim applies (:meth:`ScoreCard.why_no_claim_applies`), else ``None``."""
+    if not card.no_claim_applies():
+        return None
+    why = card.why_no_claim_applies()
+    return why[0].upper() + why[1:]
+
+
+def no_findings_text(card: ScoreCard) -> str:
+    """The findings when no claim is refuted or inconclusive: all supported, or (no claim applies) not a pass."""
+    if card.no_claim_applies():
+        return (
+            "No claim applies to these data, so none was tested: this is not a pass "
+            f"(the gate fails with exit status {EXIT_NO_APPLICABLE_CLAIMS})."
+        )
+    return "Every applicable claim is supported by these data."
 
 
 def disagreements(card: ScoreCard) -> list[tuple[ClaimResult, list[PointResult]]]:
@@ -296,6 +476,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "",
         f"**{headline}** ({counts}).",
         "",
+        *([note, ""] if (note := gate_note(card)) else []),
         VERDICT_RULE,
         "",
         "## Inputs",
@@ -324,7 +505,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
                 f"measured {finding_detail(bad)}."
             )
     else:
-        lines.append("Every applicable claim is supported by these data.")
+        lines.append(no_findings_text(card))
     lines += ["", "## Figures of the data", ""]
     for entry in figures.data:
         lines += [f"### {entry.caption}", "", *_figure_markdown(entry, entry.caption), ""]

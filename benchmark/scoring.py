@@ -43,7 +43,7 @@ from vdosbench.validators import (
     stress_exponent,
 )
 
-from .claims import Claim, Expectation, base_point, select_points, why_not_applicable
+from .claims import Claim, Expectation, Inapplicable, base_point, inapplicability, select_points
 
 __all__ = ["Verdict", "PointResult", "ClaimResult", "verdict_for", "evaluate_claim", "VALIDATORS"]
 
@@ -207,6 +207,8 @@ class ClaimResult:
     verdict: Verdict
     points: list[PointResult] = field(default_factory=list)
     reason: str = ""
+    #: Why the claim does not apply (verdict 'not applicable'), in parts; ``reason`` is its text.
+    inapplicable: Inapplicable | None = None
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -294,9 +296,9 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
     ``cache`` (one dict per dataset, e.g. from :func:`vdosbench.benchmark.score_datasets`) lets claims
     that run the same validator with the same settings on the same point share the result.
     """
-    reason = why_not_applicable(claim, ds)
-    if reason is not None:
-        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=reason)
+    why = inapplicability(claim, ds)
+    if why is not None:
+        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=str(why), inapplicable=why)
     points: list[PointResult] = []
     for values, point in select_points(claim, ds):
         try:
@@ -304,5 +306,6 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
         except (KeyError, ValueError, ArithmeticError, np.linalg.LinAlgError) as e:
             points.append(PointResult(values, Verdict.INCONCLUSIVE, None, reason=f"{type(e).__name__}: {e}"))
     if not points:
-        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason="no parameter point matches applies_to")
+        why = Inapplicable("no-point")
+        return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=str(why), inapplicable=why)
     return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points)

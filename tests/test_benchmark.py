@@ -133,6 +133,44 @@ def test_claims_not_about_the_data_are_not_applicable(networks: xr.Dataset) -> N
     assert "nine_node_toy" in res.reason
 
 
+def test_claims_say_what_the_data_are_about_before_what_they_lack() -> None:
+    """The reason a claim does not apply names the applies_to selector first (what to declare), then variables."""
+    from vdosbench.benchmark.claims import inapplicability, why_not_applicable
+    from vdosbench.datasets import mock_spectrum
+
+    needs_pairs = next(c for c in load_claims() if "pair_stiffness" in c.requires and "generator" in c.applies_to)
+    ds = mock_spectrum()
+    why = inapplicability(needs_pairs, ds)
+    assert why is not None and (why.kind, why.key) == ("no-key", "generator")
+    assert why_not_applicable(needs_pairs, ds) == str(why) == "the dataset has no 'generator' (attribute or coordinate)"
+    wanted = needs_pairs.applies_to["generator"]
+    declared = ds.assign_attrs(generator=wanted if isinstance(wanted, str) else wanted[0])
+    why = inapplicability(needs_pairs, declared)
+    assert why is not None and why.kind in ("no-key", "lacks")  # the next selector, or the missing pair data
+    other = str(inapplicability(needs_pairs, ds.assign_attrs(generator="x")))
+    assert other.startswith("generator is 'x', the claim is about")
+
+
+def test_scorecard_gate_when_no_claim_applies(networks: xr.Dataset) -> None:
+    """No claim applies: gate 'no-applicable-claims', exit 3 (also strict), a message with reasons and keys."""
+    from vdosbench.benchmark.report import EXIT_NO_APPLICABLE_CLAIMS, read_input, score_datasets
+    from vdosbench.datasets import mock_spectrum
+
+    claims = load_claims()
+    card = score_datasets([read_input(mock_spectrum(), name="mock")], claims, "default")
+    assert card.no_claim_applies() and card.gate() == "no-applicable-claims"
+    assert card.exit_code() == card.exit_code(strict=True) == EXIT_NO_APPLICABLE_CLAIMS == 3
+    assert card.totals()["score"] is None
+    why = card.why_no_claim_applies()
+    assert why.startswith(f"no claim applies to these data (0 of {len(claims)} claims on 1 input)")
+    assert "not a pass" in why and "the dataset has no 'generator' attribute or coordinate" in why
+    assert "Declare what the claims select on: generator, " in why and "--set KEY=VALUE" in why
+    # one input with applicable claims: the gate is the verdicts' (exit 0 or 1, never 3)
+    card = score_datasets([read_input(networks, name="networks")], claims, "default")
+    assert not card.no_claim_applies() and card.gate() != "no-applicable-claims"
+    assert card.exit_code() == (1 if card.gate() == "refuted" else 0)
+
+
 def test_toy_claim_is_measured_exactly() -> None:
     toy_claim = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
     res = evaluate_claim(toy_claim, nine_node_toy())
@@ -147,6 +185,7 @@ def test_score_cli_writes_report_and_gates(network_file: Path, tmp_path: Path) -
     refuted = [r for r in result["results"] if r["verdict"] == "refuted"]
     assert code == (1 if refuted else 0)
     assert result["content_hash"].startswith("sha256:")
+    assert result["gate"] in ("supported", "refuted", "inconclusive") and result["gate_message"] is None
     report = (out / "report.md").read_text()
     assert "## Verdicts" in report and "jiang.coordination-peaks-at-4" in report
     figures = sorted(p.name for p in (out / "figures").glob("*.png"))

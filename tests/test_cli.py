@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from vdosbench.benchmark.cli import main
 from vdosbench.datasets import open_dataset
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 
 @pytest.mark.slow
@@ -73,3 +77,132 @@ def test_generate_soft_spheres_from_the_cli(tmp_path: Path) -> None:
         assert ds.sizes["mode"] == 3 * 64
         assert int(ds["zero_mode"].sum()) == 3 * 2  # d translations per sample
         assert float(ds["quench_max_force"].max()) <= 1e-10
+
+
+# ------------------------------------------------------------------------------
+# issue 18, item 3: no empty pass (exit 3 when no claim applies to any input)
+# ------------------------------------------------------------------------------
+
+ONE_CLAIM = """
+[[claim]]
+id = "mock.s4"
+source = { file = "none", where = "mock" }
+statement = "mock spectra follow g ~ w^4"
+applies_to = { generator = "soft_spheres" }
+measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
+expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock's exponent" }
+"""
+
+
+def _declared(ds: xr.Dataset, generator: str) -> xr.Dataset:
+    """``ds`` declaring the generator it came from (with the provenance VDOS-1.0 asks of generated data)."""
+    return ds.assign_attrs(generator=generator, generator_version="1", root_seed=0, vdosbench_version="0")
+
+
+def _third_party_npz(tmp_path: Path) -> Path:
+    """A third-party archive: eigenvalues only, no attribute naming one of our generators."""
+    import numpy as np
+
+    from vdosbench.datasets import mock_spectrum
+
+    path = tmp_path / "third_party.npz"
+    np.savez(path, eigenvalues=mock_spectrum(n_sample=4, n_mode=40, seed=1)["eigenvalue"].values, spatial_dimension=2)
+    return path
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])
+def test_score_exits_3_when_no_claim_applies(tmp_path: Path, capsys: pytest.CaptureFixture[str], strict: bool) -> None:
+    import json
+
+    out = tmp_path / "report"
+    argv = ["score", str(_third_party_npz(tmp_path)), "--output", str(out)] + (["--strict"] if strict else [])
+    assert main(argv) == 3
+    printed = capsys.readouterr().out
+    (line,) = [x for x in printed.splitlines() if x.startswith("score:")]
+    assert line.startswith(
+        "score: not a pass (exit status 3): no claim applies to these data (0 of 25 claims on 1 input)"
+    )
+    assert "the dataset has no 'generator' attribute or coordinate (25 claims; the claims are about generator" in line
+    assert "Declare what the claims select on: generator, " in line and "parent_temperature" in line
+    assert "taper_order" in line and "format 'npz' takes none of them" in line
+    assert "0/0 applicable claims supported" not in printed
+    # the reports are written, and say plainly that this is not a pass
+    result = json.loads((out / "result.json").read_text())
+    assert result["gate"] == "no-applicable-claims" and result["gate_message"] in line
+    assert result["totals"]["applicable"] == 0 and result["totals"]["score"] is None
+    for name in ("report.md", "report.html"):
+        text = (out / name).read_text()
+        assert "No claim applies to these data: nothing was tested, and this is not a pass" in text
+        assert "Every applicable claim is supported" not in text
+
+
+def test_score_names_the_generator_the_claims_are_about(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vdosbench.datasets import mock_spectrum, write
+
+    claims = tmp_path / "claims.toml"
+    claims.write_text(ONE_CLAIM)
+    path = write(_declared(mock_spectrum(n_sample=8, n_mode=60, seed=3), "my_md_code"), tmp_path / "x.nc")
+    assert main(["score", str(path), "--claims", str(claims), "--output", str(tmp_path / "r")]) == 3
+    line = capsys.readouterr().out
+    assert "generator is 'my_md_code', the claim is about generator in ['soft_spheres'] (1 claim)" in line
+    assert "Declare what the claims select on: generator, as attributes of the dataset" in line
+
+
+def test_one_applicable_claim_gates_as_before(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Declared data: the claim applies, exit 0 (supported) or 1 (refuted), no exit 3; an input that nothing
+    applies to next to one that something applies to gets a note, not exit 3."""
+    import json
+
+    from vdosbench.datasets import mock_spectrum, write
+
+    claims = tmp_path / "claims.toml"
+    claims.write_text(ONE_CLAIM)
+    glass = write(_declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"),
+                  tmp_path / "glass.nc")
+    out = tmp_path / "ok"
+    assert main(["score", str(glass), "--claims", str(claims), "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "score: 1/1 applicable claims supported (refuted 0, inconclusive 0)" in printed
+    assert "not a pass" not in printed
+    assert json.loads((out / "result.json").read_text())["gate"] == "supported"
+    assert "Every applicable claim is supported by these data." in (out / "report.md").read_text()
+
+    claims.write_text(ONE_CLAIM.replace("value = 4.0, tolerance = 1.0", "value = 2.0, tolerance = 0.1"))
+    out = tmp_path / "refuted"
+    assert main(["score", str(glass), "--claims", str(claims), "--output", str(out)]) == 1
+    assert json.loads((out / "result.json").read_text())["gate"] == "refuted"
+
+    claims.write_text(ONE_CLAIM)
+    other = write(mock_spectrum(n_sample=4, n_mode=40, seed=1), tmp_path / "other.nc")
+    assert main(["score", str(glass), str(other), "--claims", str(claims), "--output", str(tmp_path / "two")]) == 0
+    printed = capsys.readouterr().out
+    assert "note: other: no claim applies to these data (0 of 1 claim on 1 input)" in printed
+
+
+def test_score_help_lists_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["score", "--help"])
+    assert info.value.code == 0
+    text = capsys.readouterr().out
+    assert "exit status:" in text
+    for code in ("0  a claim applies and none is refuted", "1  a claim is refuted", "2  bad input",
+                 "3  no claim applies to any input"):
+        assert code in text
+
+
+def test_demo_gate_exits_3_when_no_claim_applies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``demo --gate`` gates as ``score`` does (here on data no claim is about); plain ``demo`` still exits 0."""
+    import vdosbench.generators as generators
+    from vdosbench.datasets import mock_spectrum, write
+
+    def fake_ensemble(generator: object, *, output: Path, **kwargs: object) -> None:
+        write(mock_spectrum(n_sample=4, n_mode=40, seed=1), Path(output) / "ensemble.nc")
+
+    monkeypatch.setattr(generators, "run_ensemble", fake_ensemble)
+    monkeypatch.setattr(generators, "nine_node_toy", lambda: mock_spectrum(n_sample=2, n_mode=20, seed=2))
+    assert main(["demo", "--gate", "--output", str(tmp_path / "gated")]) == 3
+    assert "score: not a pass (exit status 3): no claim applies to these data" in capsys.readouterr().out
+    assert main(["demo", "--output", str(tmp_path / "plain")]) == 0
+    assert (tmp_path / "plain" / "report" / "result.json").exists()

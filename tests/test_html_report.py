@@ -220,3 +220,36 @@ def test_vortex_figure_marks_the_circulation_centre(tmp_path: Path) -> None:
     assert path.read_bytes().startswith(PNG_MAGIC)
     assert "mode 1" in caption and "2D: all sites" in caption and "curl content" in caption
     assert not figures_module.has_vector_modes(mock_spectrum(n_site=16, vector_modes=[1]))  # scalar field
+
+
+def test_reports_say_a_card_without_applicable_claims_is_not_a_pass(claims_file: Path, tmp_path: Path) -> None:
+    """Issue 18 item 3: no claim applies → both reports and result.json say so; never 'Every applicable claim is
+    supported'.  One applicable, supported claim → that sentence, and no gate note."""
+    ds = mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3)
+    claims = load_claims(claims_file)
+    soft_only = [c for c in claims if c.id == "mock.soft-spheres-only"]
+    inputs = [read_input(ds, name="third party")]
+    out = tmp_path / "empty"
+    write_report(score_datasets(inputs, soft_only, str(claims_file)), inputs, out)
+    parsed = _parse(out / "report.html")
+    assert parsed.verdicts == [("mock.soft-spheres-only", "third party", "not applicable")]
+    html, markdown = (out / "report.html").read_text(), (out / "report.md").read_text()
+    result = json.loads((out / "result.json").read_text())
+    assert result["gate"] == "no-applicable-claims"
+    for text in (html, markdown):
+        assert "No claim applies to these data: nothing was tested, and this is not a pass" in text
+        assert "No claim applies to these data, so none was tested: this is not a pass" in text
+        assert "Every applicable claim is supported" not in text
+        assert "Declare what the claims select on: generator" in text
+    assert '<p class="gate">No claim applies to these data (0 of 1 claim on 1 input)' in html
+    assert "the dataset has no &#x27;generator&#x27; attribute or coordinate" in html  # escaped
+
+    out = tmp_path / "one"
+    s4 = [c for c in claims if c.id == "mock.s4"]
+    write_report(score_datasets(inputs, s4, str(claims_file)), inputs, out)
+    html, markdown = (out / "report.html").read_text(), (out / "report.md").read_text()
+    assert json.loads((out / "result.json").read_text())["gate"] == "supported"
+    for text in (html, markdown):
+        assert "Every applicable claim is supported by these data." in text
+        assert "Score: 1 of 1 applicable claims supported" in text and "not a pass" not in text
+    assert 'class="gate"' not in html

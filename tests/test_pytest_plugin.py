@@ -88,6 +88,17 @@ def test_not_applicable_fails(vdosbench_score, data):
 
 def test_unknown_claim(vdosbench_score, data):
     vdosbench_score(data, claims=["mock.nope"], claims_file=CLAIMS)
+
+
+@pytest.mark.vdosbench_claims()
+def test_empty_gate_fails(vdosbench_score, data):
+    vdosbench_score(data, claims=["mock.soft-spheres-only"], claims_file=CLAIMS)
+
+
+@pytest.mark.vdosbench_claims("mock.soft-spheres-only")
+def test_declared_generator_passes(vdosbench_score, data):
+    card = vdosbench_score(data.assign_attrs(generator="soft_spheres"), claims_file=CLAIMS)
+    assert card.gate() == "supported" and card.exit_code() == 0
 '''
 
 
@@ -106,11 +117,31 @@ def test_entry_point_is_registered() -> None:
     )
 
 
+def test_assert_claims_fails_when_no_claim_applies(tmp_path) -> None:
+    """In process: nothing applies → AssertionError with the CLI's reasons, with or without named claims."""
+    from vdosbench.benchmark import load_claims
+    from vdosbench.benchmark.pytest_plugin import assert_claims
+    from vdosbench.benchmark.report import read_input, score_datasets
+    from vdosbench.datasets import mock_spectrum
+
+    path = tmp_path / "claims.toml"
+    path.write_text(CLAIMS)
+    claims = [c for c in load_claims(path) if c.id == "mock.soft-spheres-only"]
+    data = mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3)
+    card = score_datasets([read_input(data)], claims, str(path))
+    for kwargs in ({}, {"supported": ["mock.soft-spheres-only"]}, {"refuted": ["mock.soft-spheres-only"]}):
+        with pytest.raises(AssertionError, match="nothing to gate: no claim applies to these data") as info:
+            assert_claims(card, **kwargs)
+        assert card.why_no_claim_applies() in str(info.value)
+    declared = score_datasets([read_input(data.assign_attrs(generator="soft_spheres"))], claims, str(path))
+    assert_claims(declared, strict=True)  # one applicable, supported claim: the gate passes
+
+
 def test_gates_pass_and_fail_with_a_clear_message(pytester: pytest.Pytester) -> None:
     result = _run(pytester)
-    result.assert_outcomes(passed=3, failed=3)
+    result.assert_outcomes(passed=4, failed=4)
     failed = {line.split("::")[1].split()[0] for line in result.outlines if line.startswith("FAILED")}
-    assert failed == {"test_marker_fails", "test_not_applicable_fails", "test_unknown_claim"}
+    assert failed == {"test_marker_fails", "test_not_applicable_fails", "test_unknown_claim", "test_empty_gate_fails"}
     # the gate's message: the claim, its verdict, the expected region and the measured value with its interval
     result.stdout.re_match_lines([
         r".*vdosbench: 1 of 1 gated claim result\(s\) fail.*",
@@ -118,13 +149,20 @@ def test_gates_pass_and_fail_with_a_clear_message(pytester: pytest.Pytester) -> 
         r"measured \d\.\d+ \[\d\.\d+, \d\.\d+\].*",
     ])
     result.stdout.fnmatch_lines(["*FAIL  mock.soft-spheres-only: want supported, but it applies to no input*"])
+    # a gate on which no claim applies fails with `vdosbench score`'s message (exit 3 there), never passes
+    assert (
+        "AssertionError: vdosbench: nothing to gate: no claim applies to these data (0 of 1 claim on 1 input), so "
+        "nothing was tested and this is not a pass; every claim was 'not applicable': the dataset has no 'generator' "
+        "attribute or coordinate (1 claim; the claim is about generator in ['soft_spheres'])."
+        " Declare what the claims select on: generator, as attributes of the dataset"
+    ) in result.stdout.str()
     unknown = "ValueError: unknown claim id(s) ['mock.nope']; the claims file has ['mock.s2', 'mock.s4',"
     assert unknown in result.stdout.str()
 
 
 def test_report_option_writes_reports(pytester: pytest.Pytester) -> None:
     result = _run(pytester, "--vdosbench-report", "reports", "-k", "marker_passes or helper")
-    result.assert_outcomes(passed=2, deselected=4)
+    result.assert_outcomes(passed=2, deselected=6)
     reports = sorted(p.parent.name for p in (pytester.path / "reports").glob("*/report.html"))
     # one folder per call: the helper test scores twice
     assert reports == [
