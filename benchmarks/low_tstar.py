@@ -182,7 +182,7 @@ def _figure_compensated(curves: dict, path: Path) -> None:
 
 
 def _figure_s_vs_t(rows: list[dict], path: Path) -> None:
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, (ax, ax_e) = plt.subplots(1, 2, figsize=(13, 4.5))
     styles = {("equilibrated", 2): ("o-", "C0"), ("equilibrated", -1): ("s-", "C1"),
               ("seed-literal", 2): ("o", "C2"), ("seed-literal", -1): ("s", "C3")}
     for (protocol, m), (marker, color) in styles.items():
@@ -195,14 +195,23 @@ def _figure_s_vs_t(rows: list[dict], path: Path) -> None:
         err = np.array([[y_ - r["s_mle_k10"]["low"], r["s_mle_k10"]["high"] - y_] for y_, r in zip(y, pts)]).T
         ax.errorbar(x * (1.03 if m == -1 else 1.0), y, yerr=err, fmt=marker, color=color, capsize=3,
                     mfc="none" if protocol == "seed-literal" else color, label=f"{protocol}, {TAPER_LABEL[m]}")
+        e = np.array([r["inherent_energy"]["value"] for r in pts])
+        e_err = np.array([[v - r["inherent_energy"]["low"], r["inherent_energy"]["high"] - v] for v, r in zip(e, pts)]).T
+        ax_e.errorbar(x * (1.03 if m == -1 else 1.0), e, yerr=e_err, fmt=marker, color=color, capsize=3,
+                      mfc="none" if protocol == "seed-literal" else color, label=f"{protocol}, {TAPER_LABEL[m]}")
     for s, label in ((2, "s = 2 (marginal)"), (3, "3 + 2/m, m = ∞"), (4, "3 + 2/m, m = 2; s = 4 universal")):
         ax.axhline(s, color="0.6", lw=0.8, ls="--")
-        ax.text(7.5, s + 0.04, label, fontsize=7, color="0.4", ha="right")
+        ax.text(1.0, s + 0.04, label, fontsize=7, color="0.4", ha="left")
     ax.set_xscale("log")
     ax.set_xlabel("T*/T_d (T_d = 0.144, measured)")
     ax.set_ylabel("s (MLE, lowest 10 modes per sample, 95 % interval)")
     ax.set_title("Low-frequency exponent against parent temperature, N = 1000, d = 3")
     ax.legend(fontsize=7)
+    ax_e.set_xscale("log")
+    ax_e.set_xlabel("T*/T_d")
+    ax_e.set_ylabel("inherent-structure energy per particle (95 % interval)")
+    ax_e.set_title("How deep the glasses are")
+    ax_e.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
