@@ -22,6 +22,16 @@ An *ensemble* is one generator evaluated at every point of a parameter grid
 ``output/ensemble.nc``
     All parts combined, dims ``(*grid parameters, sample, mode, ...)``.
 
+Chains
+    A generator whose samples come in correlated groups (inherent
+    structures taken along one Monte Carlo chain: ``make_chain`` and
+    ``chain_parameter`` of :class:`~vdosbench.generators.registry.Generator`)
+    is run one whole chain per task: chain c writes the parts of samples
+    c·k … c·k + k − 1 and is seeded by ``sample_seed(root_seed, c)``.
+    ``n_samples`` must be a multiple of k (refused before anything is
+    written).  A chain interrupted between its writes is recomputed and only
+    its missing parts are written (the others are identical).
+
 Resuming
     A part whose final file exists is never recomputed, so a run that was
     interrupted (killed, or stopped by a failing part) is resumed by running
@@ -202,15 +212,13 @@ def _make_samples(
     return datasets
 
 
-def _chain_tasks(
-    spec: EnsembleSpec, todo: Sequence[tuple[dict[str, Any], int, Path]]
-) -> list[tuple[dict[str, Any], int, Path, int]]:
-    """Missing parts as tasks ``(point, first sample, its path, samples per task)``: whole chains for a chain generator.
+def _check_chain_sizes(spec: EnsembleSpec) -> None:
+    """Refuse an ``n_samples`` that would split a chain of a chain generator (before anything is written).
 
     Raises
     ------
     EnsembleSettingsError
-        If ``n_samples`` is not a multiple of the samples per chain.
+        If ``n_samples`` is not a multiple of the samples per chain at some grid point.
     """
     gen = spec.generator
     for point in spec.points():
@@ -220,6 +228,13 @@ def _chain_tasks(
                 f"n_samples is {spec.n_samples}, not a multiple of {gen.chain_parameter} = {k} (samples per "
                 f"chain of {gen.name!r}); ask for a multiple of {k}"
             )
+
+
+def _chain_tasks(
+    spec: EnsembleSpec, todo: Sequence[tuple[dict[str, Any], int, Path]]
+) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """Missing parts as tasks ``(point, first sample, its path, samples per task)``: whole chains for a chain generator."""
+    gen = spec.generator
     tasks: dict[tuple[str, int], tuple[dict[str, Any], int, Path, int]] = {}
     for point, sample, path in todo:
         k = gen.chain_size({**point, **spec.fixed})
@@ -559,7 +574,7 @@ def run_ensemble(
         raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
 
     root = Path(output)
-    _chain_tasks(spec, [])  # refuse a sample count that splits a chain before anything is written
+    _check_chain_sizes(spec)
     _prepare_folder(spec, root)
     parts = spec.parts()
     paths = [root / PARTS_DIR / rel for _, _, rel in parts]
@@ -663,6 +678,7 @@ def build_in_memory(
     spec = EnsembleSpec.create(generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed)
     gen = spec.generator
     parts = []
+    _check_chain_sizes(spec)
     for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
         datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
         parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))
