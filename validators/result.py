@@ -26,7 +26,7 @@ import xarray as xr
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["GROUP_VARIABLE", "Measurement", "BootstrapEstimate", "bootstrap", "jsonable", "sample_groups"]
+__all__ = ["GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "bootstrap", "jsonable", "sample_groups"]
 
 
 def jsonable(value: Any) -> Any:
@@ -232,6 +232,13 @@ class BootstrapEstimate:
         )
 
 
+#: Fewest groups (chains) for which :func:`bootstrap` gives an interval.
+MIN_GROUPS = 5
+
+#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
+GROUP_VARIABLE = "chain"
+
+
 def bootstrap(
     statistic: Callable[..., Any],
     per_sample_data: np.ndarray | Sequence[np.ndarray],
@@ -268,16 +275,21 @@ def bootstrap(
     -------
     BootstrapEstimate
         ``value`` is the statistic of the full data; with fewer than two
-        samples (groups) the spread is undefined and ``standard_error``,
-        ``low`` and ``high`` are NaN.
+        samples, or fewer than :data:`MIN_GROUPS` groups (a percentile
+        interval from 4 clusters rests on 35 distinct resamples), the spread
+        is undefined and ``standard_error``, ``low`` and ``high`` are NaN: a
+        claim then reads *inconclusive*.
 
     Examples
     --------
     >>> est = bootstrap(np.mean, np.arange(10.0), n_bootstrap=200, seed=1)
     >>> float(est.value), bool(est.low < 4.5 < est.high)
     (4.5, True)
-    >>> bootstrap(np.mean, np.arange(4.0), groups=np.array([0, 0, 1, 1])).settings()["resampled"]
-    'chains (with replacement; 2 chains holding 4 correlated samples)'
+    >>> est = bootstrap(np.mean, np.arange(10.0), groups=np.repeat(np.arange(5), 2))
+    >>> est.settings()["resampled"], bool(est.low < 4.5 < est.high)
+    ('chains (with replacement; 5 chains holding 10 correlated samples)', True)
+    >>> bool(np.isnan(bootstrap(np.mean, np.arange(8.0), groups=np.repeat(np.arange(4), 2)).low))
+    True
     """
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence is {confidence}; expected a number in (0, 1), e.g. 0.95")
@@ -310,7 +322,7 @@ def bootstrap(
         members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
     n_units = n if members is None else len(members)
     n_groups = None if members is None else n_units
-    if n_units < 2:
+    if n_units < (2 if members is None else MIN_GROUPS):
         return BootstrapEstimate(value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed,
                                  n, n_groups)
     rng = np.random.default_rng(seed)
@@ -323,9 +335,6 @@ def bootstrap(
     se = np.std(reps, axis=0, ddof=1) if n_bootstrap > 1 else nan
     return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n, n_groups)
 
-
-#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
-GROUP_VARIABLE = "chain"
 
 
 def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
