@@ -267,9 +267,24 @@ def _order_by_distance(members: np.ndarray, dist2: np.ndarray, count: int, range
     The Monte Carlo trial loop then meets the largest pair energies first,
     so that a rejection is known after few terms.
     """
+    _order_into(members, dist2, count, range2, np.empty((3, max(count, 17)), dtype=np.int64))
+
+
+@njit(cache=True, inline="always")
+def _order_into(
+    members: np.ndarray, dist2: np.ndarray, count: int, range2: float, work: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """:func:`_order_by_distance` with caller-provided scratch ``work`` (3, ≥ max(count, 17)) int64.
+
+    The same stable counting sort (the order of the result is identical);
+    the Monte Carlo list renewal calls it for every renewed list, where
+    three allocations per call were a measurable share.
+    """
     n_buckets = 16
-    starts = np.zeros(n_buckets + 1, dtype=np.int64)
-    bucket = np.empty(count, dtype=np.int64)
+    starts = work[2]
+    for b in range(n_buckets + 1):
+        starts[b] = 0
+    bucket = work[0]
     scale = n_buckets / range2
     for m in range(count):
         b = int(dist2[m] * scale)
@@ -279,7 +294,7 @@ def _order_by_distance(members: np.ndarray, dist2: np.ndarray, count: int, range
         starts[b + 1] += 1
     for b in range(n_buckets):
         starts[b + 1] += starts[b]
-    ordered = np.empty(count, dtype=np.int64)
+    ordered = work[1]
     for m in range(count):
         b = bucket[m]
         ordered[starts[b]] = members[m]
@@ -382,6 +397,23 @@ def verlet_update_particle(
         0, or :data:`OVERFLOW` (nothing changed) when i's list or the list of
         a new neighbour j would exceed the capacity.
     """
+    return _update_particle(i, new_ref, candidates, dist2, n_candidates, list_range, box_length, n_side, ref, nbr, nn,
+                            cell_members, cell_count, cell_of, slot, mark,
+                            np.empty((3, max(n_candidates, 17)), dtype=np.int64))
+
+
+@njit(cache=True)
+def _update_particle(
+    i: int, new_ref: np.ndarray, candidates: np.ndarray, dist2: np.ndarray, n_candidates: int,
+    list_range: float, box_length: float, n_side: int, ref: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
+    cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, mark: np.ndarray,
+    work: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """:func:`verlet_update_particle` with caller-provided sort scratch ``work`` (3, ≥ max(n_candidates, 17)) int64.
+
+    Identical result (the same lists, in the same order); used by the Monte
+    Carlo kernel, which keeps one scratch array for the whole run.
+    """
     capacity = nbr.shape[1]
     if n_candidates > capacity:
         return OVERFLOW
@@ -424,7 +456,7 @@ def verlet_update_particle(
                 p += 1
             nn[j] = last
         mark[j] = 0
-    _order_by_distance(candidates, dist2, n_candidates, list_range * list_range)
+    _order_into(candidates, dist2, n_candidates, list_range * list_range, work)
     for m in range(n_candidates):
         old[m] = candidates[m]
     nn[i] = n_candidates
