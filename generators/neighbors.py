@@ -168,7 +168,7 @@ def cell_grid(box_length: float, list_range: float) -> tuple[int, int]:
 # --------------------------------------------------------------------------- cells
 @njit(cache=True)
 def _cell_of(x: np.ndarray, box_length: float, n_side: int) -> int:  # pragma: no cover - compiled
-    """Flat index of the cell holding the wrapped point ``x`` (the same arithmetic as :func:`_adjacent_cells`)."""
+    """Flat index of the cell holding the wrapped point ``x`` (the same arithmetic as :func:`_cells_within`)."""
     scale = n_side / box_length
     cell = 0
     stride = 1
@@ -192,32 +192,73 @@ def _wrap_cell(c: int, n_side: int) -> int:  # pragma: no cover - compiled
     return c
 
 
-@njit(cache=True)
-def _adjacent_cells(
-    x: np.ndarray, box_length: float, n_side: int, reach: int, out: np.ndarray
-) -> int:  # pragma: no cover - compiled
-    """Write the (2 reach + 1)^d cells around the cell of ``x`` (itself included, periodic) into ``out``.
+@njit(cache=True, inline="always")
+def _gap(x: float, c: int, offset: int, side: float, tol: float) -> float:  # pragma: no cover - compiled
+    """Distance along one axis from x (in cell c) to the slab of cell c + offset (unwrapped), less ``tol``, ≥ 0."""
+    if offset > 0:
+        gap = (c + offset) * side - x
+    elif offset < 0:
+        gap = x - (c + offset + 1) * side
+    else:
+        return 0.0
+    gap -= tol
+    return gap if gap > 0.0 else 0.0
 
-    Returns their number.  Flat index c_0 + n c_1 (+ n² c_2), as :func:`_cell_of`.
+
+@njit(cache=True)
+def _cells_within(
+    x: np.ndarray, box_length: float, n_side: int, reach: int, range2: float, out: np.ndarray
+) -> int:  # pragma: no cover - compiled
+    """Write the cells of the (2 reach + 1)^d stencil around x that can hold a point within range of x.
+
+    Returns their number.  Flat index c_0 + n c_1 (+ n² c_2), as
+    :func:`_cell_of`, in the stencil's fixed order (offsets along the last
+    axis outermost), so a search finds its points in the same order as a
+    scan of the whole stencil.  A cell is left out when its box is at least
+    ``range`` from x (the sum of the squared per-axis gaps): with n_side ≥ 6
+    > 2 reach + 1 the in-range image of a point is the one at the stencil
+    offset of its cell, so no point within range is lost.  The gaps are
+    reduced by 10⁻⁹ of a cell side, far more than the round-off of the cell
+    assignment int(x n_side / L).
     """
     dim = x.shape[0]
     scale = n_side / box_length
+    side = box_length / n_side
+    tol = 1e-9 * side
     c0 = max(0, min(int(x[0] * scale), n_side - 1))
     c1 = max(0, min(int(x[1] * scale), n_side - 1))
     count = 0
     if dim == 2:
         for o1 in range(-reach, reach + 1):
+            g1 = _gap(x[1], c1, o1, side, tol)
+            g1 *= g1
+            if g1 >= range2:
+                continue
             base = _wrap_cell(c1 + o1, n_side) * n_side
             for o0 in range(-reach, reach + 1):
+                g0 = _gap(x[0], c0, o0, side, tol)
+                if g1 + g0 * g0 >= range2:
+                    continue
                 out[count] = base + _wrap_cell(c0 + o0, n_side)
                 count += 1
         return count
     c2 = max(0, min(int(x[2] * scale), n_side - 1))
     for o2 in range(-reach, reach + 1):
+        g2 = _gap(x[2], c2, o2, side, tol)
+        g2 *= g2
+        if g2 >= range2:
+            continue
         plane = _wrap_cell(c2 + o2, n_side) * n_side
         for o1 in range(-reach, reach + 1):
+            g1 = _gap(x[1], c1, o1, side, tol)
+            g21 = g2 + g1 * g1
+            if g21 >= range2:
+                continue
             base = (plane + _wrap_cell(c1 + o1, n_side)) * n_side
             for o0 in range(-reach, reach + 1):
+                g0 = _gap(x[0], c0, o0, side, tol)
+                if g21 + g0 * g0 >= range2:
+                    continue
                 out[count] = base + _wrap_cell(c0 + o0, n_side)
                 count += 1
     return count
@@ -230,27 +271,36 @@ def _gather(
 ) -> int:  # pragma: no cover - compiled
     """Indices j ≠ ``skip`` with |x − ref_j| < range into ``out`` (and |x − ref_j|² into ``dist2``).
 
-    Scans the (2 reach + 1)^d cells around ``x`` (:func:`cell_grid`), or
-    every particle when ``n_side`` is 0.  ``stencil`` is scratch of
-    (2 reach + 1)^d entries.  Returns the number found, or −1 when ``out``
-    is full.
+    Scans the cells of the (2 reach + 1)^d stencil around ``x`` that can
+    hold such a j (:func:`cell_grid`, :func:`_cells_within`), or every
+    particle when ``n_side`` is 0.  ``stencil`` is scratch of (2 reach +
+    1)^d entries.  Returns the number found, or −1 when ``out`` is full.
+    The order found (stencil order, then the cell's member order) is that
+    of a scan of the whole stencil: the lists built from it, and so the
+    order in which the Monte Carlo kernel sums pair terms, do not depend on
+    the cells left out.
     """
     half = 0.5 * box_length
     dim = x.shape[0]
     count = 0
     capacity = out.shape[0]
     brute = n_side == 0  # every particle, as one "cell"
-    n_cells = 1 if brute else _adjacent_cells(x, box_length, n_side, reach, stencil)
+    n_cells = 1 if brute else _cells_within(x, box_length, n_side, reach, range2, stencil)
+    x0 = x[0]
+    x1 = x[1]
+    x2 = x[2] if dim == 3 else 0.0
     for s in range(n_cells):
         c = 0 if brute else stencil[s]
         for m in range(ref.shape[0] if brute else cell_count[c]):
             j = m if brute else cell_members[c, m]
             if j == skip:
                 continue
-            r2 = 0.0
-            for k in range(dim):
-                dx = _image(ref[j, k] - x[k], box_length, half)
-                r2 += dx * dx
+            d0 = _image(ref[j, 0] - x0, box_length, half)
+            d1 = _image(ref[j, 1] - x1, box_length, half)
+            r2 = d0 * d0 + d1 * d1
+            if dim == 3:
+                d2 = _image(ref[j, 2] - x2, box_length, half)
+                r2 += d2 * d2
             if r2 < range2:
                 if count == capacity:
                     return OVERFLOW
