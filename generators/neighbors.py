@@ -289,6 +289,24 @@ def _gather(
     x0 = x[0]
     x1 = x[1]
     x2 = x[2] if dim == 3 else 0.0
+    if dim == 3 and not brute and capacity >= ref.shape[0]:
+        # ``out`` can hold every particle, so it cannot fill: each point is written at ``count`` and kept by
+        # advancing ``count`` only when it is within range (no unpredictable branch; same points, same order)
+        for s in range(n_cells):
+            c = stencil[s]
+            for m in range(cell_count[c]):
+                j = cell_members[c, m]
+                if j == skip:
+                    continue
+                d0 = _image(ref[j, 0] - x0, box_length, half)
+                d1 = _image(ref[j, 1] - x1, box_length, half)
+                d2 = _image(ref[j, 2] - x2, box_length, half)
+                r2 = d0 * d0 + d1 * d1
+                r2 += d2 * d2
+                out[count] = j
+                dist2[count] = r2
+                count += 1 if r2 < range2 else 0
+        return count
     for s in range(n_cells):
         c = 0 if brute else stencil[s]
         for m in range(ref.shape[0] if brute else cell_count[c]):
