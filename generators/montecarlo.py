@@ -222,12 +222,13 @@ def _pair_energy(
 def _particle_energy(
     xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
     pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
-    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray,
+    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
 
     x is ``xs[x_row]``.  Each term is also written to ``out[m]`` (0 for the
-    skipped member).  The terms are added in list order, and the function
+    skipped member), and with ``keep_r2`` (a constant at every call site,
+    folded away once inlined) the squared distance to ``r2_out[m]``.  The terms are added in list order, and the function
     returns as soon as the partial sum exceeds ``stop_above`` (pass +inf to
     disable; a valid rejection only when every φ ≥ 0).
     """
@@ -248,6 +249,8 @@ def _particle_energy(
             d1 = _image(pos[j, 1] - x1, box_length, half)
             d2 = _image(pos[j, 2] - x2, box_length, half)
             r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
             q2 = r2 * inv_rc2
             phi = 0.0
             if q2 < 1.0 and j != skip:
@@ -274,6 +277,8 @@ def _particle_energy(
             d1 = _image(pos[j, 1] - x1, box_length, half)
             d2 = _image(pos[j, 2] - x2, box_length, half)
             r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
             phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
             phi = 0.0 if j == skip else phi
             out[m] = phi
@@ -287,12 +292,37 @@ def _particle_energy(
         for k in range(dim):
             dk = _image(pos[j, k] - xs[x_row, k], box_length, half)
             r2 += dk * dk
+        if keep_r2:
+            r2_out[m] = r2
         phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
         phi = 0.0 if j == skip else phi
         out[m] = phi
         e += phi
         if e > stop_above:
             return e
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _terms_from_r2(
+    r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
+    sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
+    out: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """The terms of :func:`_particle_energy` (into ``out``, no early exit) from squared distances ``r2s[m]``.
+
+    An accepted swap needs i's and j's old terms (old diameters) at the
+    distances its trial sums have just computed; the same r² and the same
+    :func:`_pair_energy` give the same terms as a second pass over the
+    positions would.
+    """
+    e = 0.0
+    for m in range(count):
+        j = members[row, m]
+        phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        phi = 0.0 if j == skip else phi
+        out[m] = phi
+        e += phi
     return e
 
 
@@ -306,7 +336,7 @@ def _all_particle_energies(
     total = 0.0
     for i in range(pos.shape[0]):
         pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, np.inf, scratch)
+                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
         total += pe[i]
     return 0.5 * total
 
@@ -378,6 +408,8 @@ def _mc_moves(
     trial = np.empty((1, dim))
     stencil = np.empty(5**dim, dtype=np.int64)
     dist2 = np.empty(pos.shape[0])
+    r2_a = np.empty(pos.shape[0])  # squared distances of the swap trial sums, reused if the swap is accepted
+    r2_b = np.empty(pos.shape[0])
     inf = np.inf
     n_particles = pos.shape[0]
     prefilter = nonnegative and kind == KIND_SOFT_SPHERE
@@ -436,24 +468,25 @@ def _mc_moves(
                 # i's exact sum may stop as soon as it rules out acceptance together with j's bound
                 stop_i = min(stop, stop - (low_j - slack))
             e_new = _particle_energy(pos, i, s_j, t_j, j, nbr, i, nn[i], pos, sizes, species, box_length,
-                                     kind, exponent, order, tables, stop_i, phi_a)
+                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a)
             if e_new > stop_i:
                 continue
             # j's own partner i still carries size s_i in ``sizes``: skipped
             e_new_j = _particle_energy(pos, j, s_i, t_i, i, nbr, j, nn[j], pos, sizes, species, box_length,
-                                       kind, exponent, order, tables, stop - e_new, phi_b)
+                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b)
             d_e = e_new + e_new_j - e_old
             if not d_e <= thr:
                 continue
             stats[3] += 1
             energy[0] += d_e
             # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
-            old_i = _particle_energy(pos, i, s_i, t_i, j, nbr, i, nn[i], pos, sizes, species, box_length, kind,
-                                     exponent, order, tables, inf, phi_c)
+            # (from the distances kept by the trial sums: the same r², so the same old terms)
+            old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
+                                   phi_c)
             for m in range(nn[i]):
                 pe[nbr[i, m]] += phi_a[m] - phi_c[m]
-            old_j = _particle_energy(pos, j, s_j, t_j, i, nbr, j, nn[j], pos, sizes, species, box_length, kind,
-                                     exponent, order, tables, inf, phi_c)
+            old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
+                                   phi_c)
             for m in range(nn[j]):
                 pe[nbr[j, m]] += phi_b[m] - phi_c[m]
             pe[i] = e_new + phi_ij
@@ -487,11 +520,11 @@ def _mc_moves(
             n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
                              stencil, scratch[0], dist2)
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a)
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         else:
             n_cand = 0
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a)
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         d_e = e_new - e_old
         if not d_e <= thr:
             continue
@@ -499,7 +532,7 @@ def _mc_moves(
         energy[0] += d_e
         # neighbours' sums: subtract the old pair terms, add the new ones
         old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, inf, phi_b)
+                                 kind, exponent, order, tables, inf, phi_b, False, r2_a)
         for m in range(nn[i]):
             pe[nbr[i, m]] -= phi_b[m]
         if far:
