@@ -326,6 +326,41 @@ def _terms_from_r2(
     return e
 
 
+@njit(cache=True, error_model="numpy", inline="always")
+def _exchange_terms(
+    pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
+    box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]``, with i still at ``pos[i]``; return Σ φ_ik(old).
+
+    The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
+    same r², the same φ); the update of each pe_k is the same two roundings,
+    in the same order, as a pass subtracting all old terms followed by a
+    pass adding all new ones (k occurs once in i's list).
+    """
+    half = 0.5 * box_length
+    dim = pos.shape[1]
+    e = 0.0
+    for m in range(count):
+        j = nbr[i, m]
+        if dim == 3:
+            d0 = _image(pos[j, 0] - pos[i, 0], box_length, half)
+            d1 = _image(pos[j, 1] - pos[i, 1], box_length, half)
+            d2 = _image(pos[j, 2] - pos[i, 2], box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+        else:
+            r2 = 0.0
+            for a in range(dim):
+                da = _image(pos[j, a] - pos[i, a], box_length, half)
+                r2 += da * da
+        phi = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order, tables)
+        e += phi
+        pe[j] -= phi
+        pe[j] += new_terms[m]
+    return e
+
+
 @njit(cache=True, error_model="numpy")
 def _all_particle_energies(
     pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
@@ -531,16 +566,18 @@ def _mc_moves(
         stats[1] += 1
         energy[0] += d_e
         # neighbours' sums: subtract the old pair terms, add the new ones
-        old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, inf, phi_b, False, r2_a)
-        for m in range(nn[i]):
-            pe[nbr[i, m]] -= phi_b[m]
         if far:
+            old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a)
+            for m in range(nn[i]):
+                pe[nbr[i, m]] -= phi_b[m]
             for m in range(n_cand):
                 pe[scratch[0, m]] += phi_a[m]
         else:
-            for m in range(nn[i]):
-                pe[nbr[i, m]] += phi_a[m]
+            # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
+            # in turn rounds exactly as the two passes over the list did
+            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
+                                    phi_a, pe)
         pe[i] = e_new
         e_max = max(e_max, e_new, old_i)
         drift = drift_scale * e_max
@@ -757,7 +794,7 @@ def run_swap_mc(
     if settings.n_sweeps % settings.record_every:
         trace = np.append(trace, energy[0] / n)
         trace_sweeps = np.append(trace_sweeps, settings.n_sweeps)
-    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan, _ = (int(v) for v in stats)
+    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats[:6])
     return MCResult(
         positions=pos,
         sizes=sizes,
