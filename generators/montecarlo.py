@@ -307,22 +307,24 @@ def _particle_energy(
 def _terms_from_r2(
     r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
     sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
-    out: np.ndarray,
+    new_terms: np.ndarray, pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
-    """The terms of :func:`_particle_energy` (into ``out``, no early exit) from squared distances ``r2s[m]``.
+    """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
 
-    An accepted swap needs i's and j's old terms (old diameters) at the
+    φ_old is the term of :func:`_particle_energy` for (``size_i``,
+    ``spec_i``) at the squared distance ``r2s[m]`` (0 for ``skip``).  An
+    accepted swap needs i's and j's old terms (old diameters) at the
     distances its trial sums have just computed; the same r² and the same
     :func:`_pair_energy` give the same terms as a second pass over the
-    positions would.
+    positions would, and each pe_k is updated with the same operations.
     """
     e = 0.0
     for m in range(count):
         j = members[row, m]
         phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
         phi = 0.0 if j == skip else phi
-        out[m] = phi
         e += phi
+        pe[j] += new_terms[m] - phi
     return e
 
 
@@ -402,7 +404,7 @@ def _mc_moves(
     ref: np.ndarray,
     nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
     slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, work: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
-    phi_b: np.ndarray, phi_c: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
+    phi_b: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
     record_moves: int, trace: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
@@ -517,13 +519,9 @@ def _mc_moves(
             # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
             # (from the distances kept by the trial sums: the same r², so the same old terms)
             old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
-                                   phi_c)
-            for m in range(nn[i]):
-                pe[nbr[i, m]] += phi_a[m] - phi_c[m]
+                                   phi_a, pe)
             old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
-                                   phi_c)
-            for m in range(nn[j]):
-                pe[nbr[j, m]] += phi_b[m] - phi_c[m]
+                                   phi_b, pe)
             pe[i] = e_new + phi_ij
             pe[j] = e_new_j + phi_ij
             sizes[i] = s_j
@@ -781,7 +779,7 @@ def run_swap_mc(
                 start, *batch, settings.step, settings.skin, pos, disp, sizes, species, box_length,
                 potential.kind, potential.exponent, potential.taper_order, tables, nonnegative, size_min, size_max,
                 vl.list_range, vl.n_side, vl.reach, vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
-                vl.cell_of, vl.slot, mark, scratch, work, pe, phi_a, phi_b, phi_scratch, stats, energy, done,
+                vl.cell_of, vl.slot, mark, scratch, work, pe, phi_a, phi_b, stats, energy, done,
                 record_moves, trace,
             )
             if reached >= 0:
