@@ -119,7 +119,8 @@ def time_case(state, temperature: float, p_swap: float, skin: float, sweeps: int
               step: float = 0.2, baseline: ModuleType | None = None, label: str = "") -> dict:
     """Best and median moves per second of ``repeats`` runs (new and, if given, baseline, alternately)."""
     n = state[0].shape[0]
-    kw = dict(temperature=temperature, n_sweeps=sweeps, step=step, p_swap=p_swap, skin=skin, record_every=sweeps)
+    kw = {"temperature": temperature, "n_sweeps": sweeps, "step": step, "p_swap": p_swap, "skin": skin,
+          "record_every": sweeps}
     modules = {"new": montecarlo} | ({"old": baseline} if baseline is not None else {})
     for mc in modules.values():
         _one_run(mc, state, kw | {"n_sweeps": 2}, seed)  # warm-up (compiled already)
@@ -182,7 +183,7 @@ def main() -> None:
     high = equilibrate(args.n, args.high_t, rng, sweeps=2_000)
     step30 = args.step30 if args.step30 is not None else calibrate_step(low, args.low_t)
     step30_high = calibrate_step(high, args.high_t)
-    common = dict(sweeps=args.sweeps, repeats=args.repeats, baseline=baseline, skin=montecarlo.MCSettings.skin)
+    common = {"sweeps": args.sweeps, "repeats": args.repeats, "baseline": baseline, "skin": montecarlo.MCSettings.skin}
     cases = [
         time_case(low, args.low_t, 0.2, seed=1, step=0.2, label="issue 14: T_d, |Δr| = 0.2", **common),
         time_case(low, args.low_t, 0.2, seed=2, step=step30, label="issue 14: T_d, ~30 % acceptance step", **common),
@@ -236,7 +237,8 @@ def main() -> None:
         if "ratio_new_over_old_wall_best" in case:
             line += (f" | old {case['baseline_moves_per_second_wall_best']:.3g}/s, new/old "
                      f"{case['ratio_new_over_old_wall_best']:.2f} (median of pairs "
-                     f"{case['ratio_new_over_old_wall_median_of_pairs']:.2f}), identical {case['chains_bit_identical']}")
+                     f"{case['ratio_new_over_old_wall_median_of_pairs']:.2f}), "
+                     f"identical {case['chains_bit_identical']}")
         print(line)
 
 

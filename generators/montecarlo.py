@@ -31,7 +31,21 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   that every trial lies within skin/2 of the reference;
 - lists are ordered nearly nearest first, and for potentials that are never
   negative (soft spheres) the trial energy is summed with an early exit as
-  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation.
+  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation;
+- soft-sphere swaps are first tested against a lower bound of the new
+  energies from the size ratios alone (φ ∝ a^n at fixed r), which rejects
+  most of them before any pair is evaluated (:func:`_mc_moves`);
+- pairs beyond r_c cost a distance only, the energy helpers are inlined
+  into the loop, an accepted swap takes its old terms from the distances
+  of its trial sums, and an accepted displacement updates its neighbours'
+  sums in the pass that computes its old terms.
+
+None of these changes which random numbers are drawn, which terms are
+summed or in which order: for the same seed the chain (positions, sizes,
+energy trace) is the same, bit for bit, as that of the plain loop (but
+for a rounding edge case of probability ~10⁻¹⁶ per swap, see
+:func:`_mc_moves`); ``benchmarks/bench_montecarlo.py --baseline-ref``
+compares them.
 
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
@@ -228,9 +242,10 @@ def _particle_energy(
 
     x is ``xs[x_row]``.  Each term is also written to ``out[m]`` (0 for the
     skipped member), and with ``keep_r2`` (a constant at every call site,
-    folded away once inlined) the squared distance to ``r2_out[m]``.  The terms are added in list order, and the function
-    returns as soon as the partial sum exceeds ``stop_above`` (pass +inf to
-    disable; a valid rejection only when every φ ≥ 0).
+    folded away once inlined) the squared distance to ``r2_out[m]``.  The
+    terms are added in list order, and the function returns as soon as the
+    partial sum exceeds ``stop_above`` (pass +inf to disable; a valid
+    rejection only when every φ ≥ 0).
     """
     half = 0.5 * box_length
     dim = xs.shape[1]
@@ -334,7 +349,7 @@ def _exchange_terms(
     box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
     pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
-    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]``, with i still at ``pos[i]``; return Σ φ_ik(old).
+    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
 
     The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
     same r², the same φ); the update of each pe_k is the same two roundings,
@@ -434,6 +449,11 @@ def _mc_moves(
     themselves, and of the test), so it rejects only swaps that the plain
     evaluation rejects too; every other swap is evaluated exactly as
     before (same terms, same order), so the chain is unchanged, bit for bit.
+    (One exception, of probability ~10⁻¹⁶ per swap: the plain evaluation
+    stops j's sum at the first partial sum above the stop and accepts when
+    the rounded ΔE of that partial sum is still ≤ the threshold, which
+    needs the partial sum within a rounding error of the stop; such a swap
+    is rejected here, as exact arithmetic would.)
     """
     n_moves = particle.shape[0]
     dim = pos.shape[1]

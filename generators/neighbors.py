@@ -201,8 +201,7 @@ def _gap(x: float, c: int, offset: int, side: float, tol: float) -> float:  # pr
         gap = x - (c + offset + 1) * side
     else:
         return 0.0
-    gap -= tol
-    return gap if gap > 0.0 else 0.0
+    return max(gap - tol, 0.0)
 
 
 @njit(cache=True)
