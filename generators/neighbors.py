@@ -418,14 +418,20 @@ def verlet_build(
             slot[i] = cell_count[c]
             cell_count[c] += 1
     stencil = np.empty(5**dim, dtype=np.int64)
-    dist2 = np.empty(nbr.shape[1])
+    # gather into room for every particle (the branch-free path of _gather), order, then copy: the same list
+    found = np.empty(n, dtype=np.int64)
+    dist2 = np.empty(n)
+    work = np.empty((3, max(n, 17)), dtype=np.int64)
+    capacity = nbr.shape[1]
     range2 = list_range * list_range
     for i in range(n):
-        count = _gather(ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, nbr[i],
+        count = _gather(ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, found,
                         dist2)
-        if count < 0:
+        if count < 0 or count > capacity:
             return OVERFLOW
-        _order_by_distance(nbr[i], dist2, count, range2)
+        _order_into(found, dist2, count, range2, work)
+        for m in range(count):
+            nbr[i, m] = found[m]
         nn[i] = count
     return 0
 
