@@ -31,7 +31,21 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   that every trial lies within skin/2 of the reference;
 - lists are ordered nearly nearest first, and for potentials that are never
   negative (soft spheres) the trial energy is summed with an early exit as
-  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation.
+  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation;
+- soft-sphere swaps are first tested against a lower bound of the new
+  energies from the size ratios alone (φ ∝ a^n at fixed r), which rejects
+  most of them before any pair is evaluated (:func:`_mc_moves`);
+- pairs beyond r_c cost a distance only, the energy helpers are inlined
+  into the loop, an accepted swap takes its old terms from the distances
+  of its trial sums, and an accepted displacement updates its neighbours'
+  sums in the pass that computes its old terms.
+
+None of these changes which random numbers are drawn, which terms are
+summed or in which order: for the same seed the chain (positions, sizes,
+energy trace) is the same, bit for bit, as that of the plain loop (but
+for a rounding edge case of probability ~10⁻¹⁶ per swap, see
+:func:`_mc_moves`); ``benchmarks/bench_montecarlo.py --baseline-ref``
+compares them.
 
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
@@ -51,7 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .neighbors import OVERFLOW, VerletList, _gather, _image, neighbor_pairs, verlet_update_particle, wrap_positions
+from .neighbors import OVERFLOW, VerletList, _gather, _image, _update_particle, neighbor_pairs, wrap_positions
 from .potentials import KIND_SOFT_SPHERE, PairPotential
 
 __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
@@ -157,7 +171,13 @@ class MCResult:
 
 
 # --------------------------------------------------------------------------- pair energy
-@njit(cache=True, error_model="numpy")
+# The energy helpers below are inlined into the loops at the numba level (``inline="always"``): a call that
+# is not inlined passes each array as a struct and takes and drops a reference to it (atomic NRT
+# operations), and slicing a row (``nbr[i]``, ``pos[i]``) builds a new array view.  Both cost more than the
+# few pair terms a rejected trial evaluates at low T, so the helpers take whole 2-d arrays and a row index.
+# Inlining does not change the floating-point operations or their order (numba does not enable fast-math
+# or contraction by default), so every φ and every sum is bit-for-bit what the out-of-line code computed.
+@njit(cache=True, error_model="numpy", inline="always")
 def _pair_energy(
     r2: float, size_i: float, size_j: float, spec_i: int, spec_j: int, kind: int, exponent: int, order: int,
     tables: np.ndarray,
@@ -165,13 +185,22 @@ def _pair_energy(
     """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
 
     ``tables`` is (4, n_species, n_species): σ², ε, r_c², 1/r_c² (soft
-    spheres use entry [., 0, 0] and σ = a_ij).  Written without loops and,
-    for integer taper orders m ≥ 1, without branches on r (the taper
-    max(1 − x², 0)^m is zero beyond the cut), so that it inlines into the
-    neighbour loops.
+    spheres use entry [., 0, 0] and σ = a_ij).  Pairs at or beyond the cut
+    (x² = r²/r_c² ≥ 1) return 0 before any power is computed: every taper
+    order gives φ = 0 there (m ≥ 1: the factor max(1 − x², 0)^m is zero;
+    m = 0 and m = ∞: φ = 0 by definition), so the early return changes at
+    most the sign of a zero, which no sum or difference that uses it can
+    see.  For integer taper orders the formula inside the cut has no
+    branch on r.
     """
     if kind == KIND_SOFT_SPHERE:
         inv_rc2 = tables[3, 0, 0]
+    else:
+        inv_rc2 = tables[3, spec_i, spec_j]
+    x2 = r2 * inv_rc2
+    if x2 >= 1.0:
+        return 0.0
+    if kind == KIND_SOFT_SPHERE:
         a = 0.5 * (size_i + size_j)
         a2 = a * a
         s = a2 / r2
@@ -183,14 +212,12 @@ def _pair_energy(
         else:
             u = tables[1, 0, 0] * (s ** (0.5 * exponent) - sc ** (0.5 * exponent))
     else:
-        inv_rc2 = tables[3, spec_i, spec_j]
         sig2 = tables[0, spec_i, spec_j]
         s3 = sig2 / r2
         s3 = s3 * s3 * s3
         c3 = sig2 * inv_rc2
         c3 = c3 * c3 * c3
         u = 4.0 * tables[1, spec_i, spec_j] * ((s3 * s3 - s3) - (c3 * c3 - c3))
-    x2 = r2 * inv_rc2
     w = 1.0 - x2
     w = w if w > 0.0 else 0.0
     if order == 2:
@@ -205,31 +232,68 @@ def _pair_energy(
     return u * math.exp(x / (2.0 * (x - 1.0)))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _particle_energy(
-    x: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, count: int, pos: np.ndarray,
-    sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int, order: int,
-    tables: np.ndarray, stop_above: float, out: np.ndarray,
+    xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
+    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
+    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
-    """Σ_j φ(|x − x_j|) over j in ``members[:count]`` (j ≠ ``skip``) for a particle (size, species) at ``x``.
+    """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
 
-    Each term is also written to ``out[m]`` (0 for the skipped member).
-    Returns as soon as the partial sum exceeds ``stop_above`` (pass +inf to
-    disable; a valid rejection only when every φ ≥ 0).
+    x is ``xs[x_row]``.  Each term is also written to ``out[m]`` (0 for the
+    skipped member), and with ``keep_r2`` (a constant at every call site,
+    folded away once inlined) the squared distance to ``r2_out[m]``.  The
+    terms are added in list order, and the function returns as soon as the
+    partial sum exceeds ``stop_above`` (pass +inf to disable; a valid
+    rejection only when every φ ≥ 0).
     """
     half = 0.5 * box_length
-    dim = x.shape[0]
+    dim = xs.shape[1]
     e = 0.0
-    if dim == 3:
-        x0 = x[0]
-        x1 = x[1]
-        x2 = x[2]
+    if dim == 3 and kind == KIND_SOFT_SPHERE and exponent == 12 and order == 2:
+        # the seed-001 model: _pair_energy written out with its table entries read once, the same operations
+        # in the same order (so the same φ to the last bit), without the per-pair branches on the model
+        inv_rc2 = tables[3, 0, 0]
+        eps = tables[1, 0, 0]
+        x0 = xs[x_row, 0]
+        x1 = xs[x_row, 1]
+        x2 = xs[x_row, 2]
         for m in range(count):
-            j = members[m]
+            j = members[row, m]
             d0 = _image(pos[j, 0] - x0, box_length, half)
             d1 = _image(pos[j, 1] - x1, box_length, half)
             d2 = _image(pos[j, 2] - x2, box_length, half)
             r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
+            q2 = r2 * inv_rc2
+            phi = 0.0
+            if q2 < 1.0 and j != skip:
+                a = 0.5 * (size_i + sizes[j])
+                a2 = a * a
+                s = a2 / r2
+                sc = a2 * inv_rc2
+                s3 = s * s * s
+                c3 = sc * sc * sc
+                w = 1.0 - q2
+                phi = eps * (s3 * s3 - c3 * c3) * w * w
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
+    if dim == 3:
+        x0 = xs[x_row, 0]
+        x1 = xs[x_row, 1]
+        x2 = xs[x_row, 2]
+        for m in range(count):
+            j = members[row, m]
+            d0 = _image(pos[j, 0] - x0, box_length, half)
+            d1 = _image(pos[j, 1] - x1, box_length, half)
+            d2 = _image(pos[j, 2] - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
             phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
             phi = 0.0 if j == skip else phi
             out[m] = phi
@@ -238,17 +302,79 @@ def _particle_energy(
                 return e
         return e
     for m in range(count):
-        j = members[m]
+        j = members[row, m]
         r2 = 0.0
         for k in range(dim):
-            dk = _image(pos[j, k] - x[k], box_length, half)
+            dk = _image(pos[j, k] - xs[x_row, k], box_length, half)
             r2 += dk * dk
+        if keep_r2:
+            r2_out[m] = r2
         phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
         phi = 0.0 if j == skip else phi
         out[m] = phi
         e += phi
         if e > stop_above:
             return e
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _terms_from_r2(
+    r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
+    sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
+    new_terms: np.ndarray, pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
+
+    φ_old is the term of :func:`_particle_energy` for (``size_i``,
+    ``spec_i``) at the squared distance ``r2s[m]`` (0 for ``skip``).  An
+    accepted swap needs i's and j's old terms (old diameters) at the
+    distances its trial sums have just computed; the same r² and the same
+    :func:`_pair_energy` give the same terms as a second pass over the
+    positions would, and each pe_k is updated with the same operations.
+    """
+    e = 0.0
+    for m in range(count):
+        j = members[row, m]
+        phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        phi = 0.0 if j == skip else phi
+        e += phi
+        pe[j] += new_terms[m] - phi
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _exchange_terms(
+    pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
+    box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
+
+    The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
+    same r², the same φ); the update of each pe_k is the same two roundings,
+    in the same order, as a pass subtracting all old terms followed by a
+    pass adding all new ones (k occurs once in i's list).
+    """
+    half = 0.5 * box_length
+    dim = pos.shape[1]
+    e = 0.0
+    for m in range(count):
+        j = nbr[i, m]
+        if dim == 3:
+            d0 = _image(pos[j, 0] - pos[i, 0], box_length, half)
+            d1 = _image(pos[j, 1] - pos[i, 1], box_length, half)
+            d2 = _image(pos[j, 2] - pos[i, 2], box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+        else:
+            r2 = 0.0
+            for a in range(dim):
+                da = _image(pos[j, a] - pos[i, a], box_length, half)
+                r2 += da * da
+        phi = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order, tables)
+        e += phi
+        pe[j] -= phi
+        pe[j] += new_terms[m]
     return e
 
 
@@ -261,10 +387,26 @@ def _all_particle_energies(
     """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
     total = 0.0
     for i in range(pos.shape[0]):
-        pe[i] = _particle_energy(pos[i], sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, np.inf, scratch)
+        pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
+                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
         total += pe[i]
     return 0.5 * total
+
+
+# --------------------------------------------------------------------------- swap pre-rejection
+#: Unit round-off of float64 (2^-53) with a factor 2 to spare, for the error bounds of the swap pre-test.
+_ROUND = 2.0**-52
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _size_ratio_power(numerator: float, denominator: float, exponent: int) -> float:  # pragma: no cover
+    """(numerator / denominator)^n for the soft-sphere exponent n (12 by repeated squaring)."""
+    rho = numerator / denominator
+    if exponent == 12:
+        r2 = rho * rho
+        r6 = r2 * r2 * r2
+        return r6 * r6
+    return rho**exponent
 
 
 # --------------------------------------------------------------------------- the compiled loop
@@ -273,24 +415,45 @@ def _mc_moves(
     start: int, particle: np.ndarray, partner: np.ndarray, is_swap: np.ndarray, direction: np.ndarray,
     threshold: np.ndarray, step: float, skin: float, pos: np.ndarray, disp: np.ndarray, sizes: np.ndarray,
     species: np.ndarray, box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray,
-    nonnegative: bool, list_range: float, n_side: int, reach: int,
+    nonnegative: bool, size_min: float, size_max: float, list_range: float, n_side: int, reach: int,
     ref: np.ndarray,
     nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
-    slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
-    phi_b: np.ndarray, phi_c: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
+    slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, work: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
+    phi_b: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
     record_moves: int, trace: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
 
-    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij (kept up to
-    date), so a trial needs only the new energy of the moved particle(s).
-    ``stats`` accumulates [displacements tried, accepted, swaps tried,
-    accepted, local list renewals, far trials]; ``energy[0]`` the running V,
-    written to ``trace[g // record_moves]`` (as V/N) after every global move
-    g = ``move_offset`` + k + 1 that is a multiple of ``record_moves``.
-    Returns early, after completing move k, with ``-(k + 1)`` when a list
-    renewal found a full list: the caller grows the lists, rebuilds, and
-    resumes at k + 1.
+    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij, fresh on
+    entry and kept up to date, so a trial needs only the new energy of the
+    moved particle(s).  ``stats`` accumulates [displacements tried,
+    accepted, swaps tried, accepted, local list renewals, far trials, swaps
+    rejected by the size-ratio bound]; ``energy[0]`` the running V, written
+    to ``trace[g // record_moves]`` (as V/N) after every global move g =
+    ``move_offset`` + k + 1 that is a multiple of ``record_moves``.
+    ``scratch`` is (1, N) int64 and ``work`` (3, N + 1) int64 scratch of the
+    list renewal.  Returns early, after completing move k, with ``-(k + 1)``
+    when a list renewal found a full list: the caller grows the lists,
+    rebuilds, and resumes at k + 1.
+
+    **Swap pre-rejection (soft spheres).**  φ(r; a) = ε a^n (r^−n − r_c^−n)
+    × taper(r) is a^n times a function of r alone, so when i's diameter
+    s_i becomes s_j each of its terms is multiplied by
+    ((s_j + s_k)/(s_i + s_k))^n, which lies between the values at the
+    smallest and the largest diameter s_k present (diameters are only
+    permuted, so both are fixed).  With every φ ≥ 0 this bounds the new
+    sums from below by the current ones, e_i' ≥ g_i (pe_i − φ_ij), before
+    any pair is evaluated.  A swap is rejected early only when the bound
+    exceeds the Metropolis threshold by more than a bound on all round-off
+    (of pe's incremental updates since the fresh sums, of the sums
+    themselves, and of the test), so it rejects only swaps that the plain
+    evaluation rejects too; every other swap is evaluated exactly as
+    before (same terms, same order), so the chain is unchanged, bit for bit.
+    (One exception, of probability ~10⁻¹⁶ per swap: the plain evaluation
+    stops j's sum at the first partial sum above the stop and accepts when
+    the rounded ΔE of that partial sum is still ≤ the threshold, which
+    needs the partial sum within a rounding error of the stop; such a swap
+    is rejected here, as exact arithmetic would.)
     """
     n_moves = particle.shape[0]
     dim = pos.shape[1]
@@ -299,15 +462,28 @@ def _mc_moves(
     renew = max(0.0, 0.5 * skin - step)
     renew2 = renew * renew
     range2 = list_range * list_range
-    trial = np.empty(dim)
+    trial = np.empty((1, dim))
     stencil = np.empty(5**dim, dtype=np.int64)
     dist2 = np.empty(pos.shape[0])
+    r2_a = np.empty(pos.shape[0])  # squared distances of the swap trial sums, reused if the swap is accepted
+    r2_b = np.empty(pos.shape[0])
     inf = np.inf
     n_particles = pos.shape[0]
+    prefilter = nonnegative and kind == KIND_SOFT_SPHERE
+    # e_max bounds every pair term and every per-particle sum's terms seen since the fresh sums (φ ≥ 0: a term
+    # is at most the sum it belongs to); drift bounds |pe_k − Σ_l φ_kl|: at most two updates per move, each
+    # rounding by ≤ ε (capacity + 2) e_max, plus the fresh sum's own round-off.
+    e_max = 0.0
+    for p in range(n_particles):
+        e_max = max(e_max, pe[p])
+    drift_scale = 4.0 * _ROUND * (nbr.shape[1] + 4) * (2.0 * (n_moves - start) + nbr.shape[1] + 4)
+    drift = drift_scale * e_max
+    next_record = (move_offset + start + record_moves - 1) // record_moves * record_moves
     for k in range(start, n_moves):
         g = move_offset + k  # moves completed so far (rewriting a record is harmless: V has not changed)
-        if g % record_moves == 0:
+        if g == next_record:
             trace[g // record_moves] = energy[0] / n_particles
+            next_record += record_moves
         i = particle[k]
         thr = threshold[k]
         if is_swap[k]:
@@ -333,33 +509,47 @@ def _mc_moves(
             t_i = species[i]
             s_j = sizes[j]
             t_j = species[j]
-            e_new = _particle_energy(pos[i], s_j, t_j, j, nbr[i], nn[i], pos, sizes, species, box_length,
-                                     kind, exponent, order, tables, stop, phi_a)
-            if e_new > stop:
+            stop_i = stop
+            if prefilter:
+                # lower bounds of the new sums: i's terms grow at least by g_i, j's shrink at most to g_j
+                g_i = _size_ratio_power(s_j + size_max, s_i + size_max, exponent)
+                g_j = _size_ratio_power(s_i + size_min, s_j + size_min, exponent)
+                rest_i = pe[i] - phi_ij
+                rest_j = pe[j] - phi_ij
+                low_i = g_i * rest_i
+                low_j = g_j * rest_j
+                slack = (1.0 + g_i + g_j) * 2.0 * drift + 1e-9 * (abs(stop) + low_i + low_j + abs(e_old))
+                if low_i + low_j - slack > stop:
+                    stats[6] += 1
+                    continue
+                # i's exact sum may stop as soon as it rules out acceptance together with j's bound
+                stop_i = min(stop, stop - (low_j - slack))
+            e_new = _particle_energy(pos, i, s_j, t_j, j, nbr, i, nn[i], pos, sizes, species, box_length,
+                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a)
+            if e_new > stop_i:
                 continue
             # j's own partner i still carries size s_i in ``sizes``: skipped
-            e_new_j = _particle_energy(pos[j], s_i, t_i, i, nbr[j], nn[j], pos, sizes, species, box_length,
-                                       kind, exponent, order, tables, stop - e_new, phi_b)
+            e_new_j = _particle_energy(pos, j, s_i, t_i, i, nbr, j, nn[j], pos, sizes, species, box_length,
+                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b)
             d_e = e_new + e_new_j - e_old
             if not d_e <= thr:
                 continue
             stats[3] += 1
             energy[0] += d_e
             # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
-            _particle_energy(pos[i], s_i, t_i, j, nbr[i], nn[i], pos, sizes, species, box_length, kind,
-                             exponent, order, tables, inf, phi_c)
-            for m in range(nn[i]):
-                pe[nbr[i, m]] += phi_a[m] - phi_c[m]
-            _particle_energy(pos[j], s_j, t_j, i, nbr[j], nn[j], pos, sizes, species, box_length, kind,
-                             exponent, order, tables, inf, phi_c)
-            for m in range(nn[j]):
-                pe[nbr[j, m]] += phi_b[m] - phi_c[m]
+            # (from the distances kept by the trial sums: the same r², so the same old terms)
+            old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
+                                   phi_a, pe)
+            old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
+                                   phi_b, pe)
             pe[i] = e_new + phi_ij
             pe[j] = e_new_j + phi_ij
             sizes[i] = s_j
             sizes[j] = s_i
             species[i] = t_j
             species[j] = t_i
+            e_max = max(e_max, pe[i], pe[j], old_i + phi_ij, old_j + phi_ij)
+            drift = drift_scale * e_max
             continue
         # ---- displacement of fixed length ``step`` along the unit vector direction[k]
         stats[0] += 1
@@ -372,7 +562,7 @@ def _mc_moves(
                 x += box_length
             if x >= box_length:  # x was −tiny: x + L rounds to L
                 x = 0.0
-            trial[a] = x
+            trial[0, a] = x
             dr = _image(x - ref[i, a], box_length, half)
             far2 += dr * dr
         e_old = pe[i]
@@ -380,48 +570,52 @@ def _mc_moves(
         far = far2 > limit2
         if far:
             stats[5] += 1
-            n_cand = _gather(trial, i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil,
-                             scratch, dist2)
-            e_new = _particle_energy(trial, sizes[i], species[i], -1, scratch, n_cand, pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a)
+            n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
+                             stencil, scratch[0], dist2)
+            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         else:
             n_cand = 0
-            e_new = _particle_energy(trial, sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a)
+            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         d_e = e_new - e_old
         if not d_e <= thr:
             continue
         stats[1] += 1
         energy[0] += d_e
         # neighbours' sums: subtract the old pair terms, add the new ones
-        _particle_energy(pos[i], sizes[i], species[i], -1, nbr[i], nn[i], pos, sizes, species, box_length, kind,
-                         exponent, order, tables, inf, phi_b)
-        for m in range(nn[i]):
-            pe[nbr[i, m]] -= phi_b[m]
         if far:
-            for m in range(n_cand):
-                pe[scratch[m]] += phi_a[m]
-        else:
+            old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a)
             for m in range(nn[i]):
-                pe[nbr[i, m]] += phi_a[m]
+                pe[nbr[i, m]] -= phi_b[m]
+            for m in range(n_cand):
+                pe[scratch[0, m]] += phi_a[m]
+        else:
+            # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
+            # in turn rounds exactly as the two passes over the list did
+            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
+                                    phi_a, pe)
         pe[i] = e_new
+        e_max = max(e_max, e_new, old_i)
+        drift = drift_scale * e_max
         for a in range(dim):
             disp[i, a] += step * direction[k, a]
-            pos[i, a] = trial[a]
+            pos[i, a] = trial[0, a]
         if not far:
             # renew i's list now if its next trial (|Δr| = step) could leave the skin sphere
             far2 = 0.0
             for a in range(dim):
-                dr = _image(trial[a] - ref[i, a], box_length, half)
+                dr = _image(trial[0, a] - ref[i, a], box_length, half)
                 far2 += dr * dr
             if far2 > renew2:
-                n_cand = _gather(trial, i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
-                                 stencil, scratch, dist2)
+                n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
+                                 stencil, scratch[0], dist2)
                 far = True
         if far:
             stats[4] += 1
-            status = verlet_update_particle(i, trial, scratch, dist2, n_cand, list_range, box_length, n_side, ref,
-                                            nbr, nn, cell_members, cell_count, cell_of, slot, mark)
+            status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
+                                      nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)
             if status == OVERFLOW:
                 return -(k + 1)
     g = move_offset + n_moves
@@ -576,10 +770,12 @@ def run_swap_mc(
     tables = _tables(potential)
     nonnegative = potential.kind == KIND_SOFT_SPHERE
     disp = np.zeros_like(pos)
-    stats = np.zeros(6, dtype=np.int64)
+    stats = np.zeros(7, dtype=np.int64)
     energy = np.array([total_energy(pos, box_length, sizes, species, potential)])
     mark = np.zeros(n, dtype=np.int8)
-    scratch = np.empty(n, dtype=np.int64)
+    scratch = np.empty((1, n), dtype=np.int64)
+    work = np.empty((3, max(n, 17)), dtype=np.int64)  # list renewal: buckets, reordering, counts
+    size_min, size_max = (float(sizes.min()), float(sizes.max())) if n else (0.0, 0.0)  # swaps only permute
     pe = np.zeros(n)
     phi_a = np.empty(n)
     phi_b = np.empty(n)
@@ -601,9 +797,9 @@ def run_swap_mc(
                                    phi_scratch)
             reached = _mc_moves(
                 start, *batch, settings.step, settings.skin, pos, disp, sizes, species, box_length,
-                potential.kind, potential.exponent, potential.taper_order, tables, nonnegative,
+                potential.kind, potential.exponent, potential.taper_order, tables, nonnegative, size_min, size_max,
                 vl.list_range, vl.n_side, vl.reach, vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
-                vl.cell_of, vl.slot, mark, scratch, pe, phi_a, phi_b, phi_scratch, stats, energy, done,
+                vl.cell_of, vl.slot, mark, scratch, work, pe, phi_a, phi_b, stats, energy, done,
                 record_moves, trace,
             )
             if reached >= 0:
@@ -616,7 +812,7 @@ def run_swap_mc(
     if settings.n_sweeps % settings.record_every:
         trace = np.append(trace, energy[0] / n)
         trace_sweeps = np.append(trace_sweeps, settings.n_sweeps)
-    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats)
+    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats[:6])
     return MCResult(
         positions=pos,
         sizes=sizes,

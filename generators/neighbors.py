@@ -168,7 +168,7 @@ def cell_grid(box_length: float, list_range: float) -> tuple[int, int]:
 # --------------------------------------------------------------------------- cells
 @njit(cache=True)
 def _cell_of(x: np.ndarray, box_length: float, n_side: int) -> int:  # pragma: no cover - compiled
-    """Flat index of the cell holding the wrapped point ``x`` (the same arithmetic as :func:`_adjacent_cells`)."""
+    """Flat index of the cell holding the wrapped point ``x`` (the same arithmetic as :func:`_cells_within`)."""
     scale = n_side / box_length
     cell = 0
     stride = 1
@@ -192,32 +192,72 @@ def _wrap_cell(c: int, n_side: int) -> int:  # pragma: no cover - compiled
     return c
 
 
-@njit(cache=True)
-def _adjacent_cells(
-    x: np.ndarray, box_length: float, n_side: int, reach: int, out: np.ndarray
-) -> int:  # pragma: no cover - compiled
-    """Write the (2 reach + 1)^d cells around the cell of ``x`` (itself included, periodic) into ``out``.
+@njit(cache=True, inline="always")
+def _gap(x: float, c: int, offset: int, side: float, tol: float) -> float:  # pragma: no cover - compiled
+    """Distance along one axis from x (in cell c) to the slab of cell c + offset (unwrapped), less ``tol``, ≥ 0."""
+    if offset > 0:
+        gap = (c + offset) * side - x
+    elif offset < 0:
+        gap = x - (c + offset + 1) * side
+    else:
+        return 0.0
+    return max(gap - tol, 0.0)
 
-    Returns their number.  Flat index c_0 + n c_1 (+ n² c_2), as :func:`_cell_of`.
+
+@njit(cache=True)
+def _cells_within(
+    x: np.ndarray, box_length: float, n_side: int, reach: int, range2: float, out: np.ndarray
+) -> int:  # pragma: no cover - compiled
+    """Write the cells of the (2 reach + 1)^d stencil around x that can hold a point within range of x.
+
+    Returns their number.  Flat index c_0 + n c_1 (+ n² c_2), as
+    :func:`_cell_of`, in the stencil's fixed order (offsets along the last
+    axis outermost), so a search finds its points in the same order as a
+    scan of the whole stencil.  A cell is left out when its box is at least
+    ``range`` from x (the sum of the squared per-axis gaps): with n_side ≥ 6
+    > 2 reach + 1 the in-range image of a point is the one at the stencil
+    offset of its cell, so no point within range is lost.  The gaps are
+    reduced by 10⁻⁹ of a cell side, far more than the round-off of the cell
+    assignment int(x n_side / L).
     """
     dim = x.shape[0]
     scale = n_side / box_length
+    side = box_length / n_side
+    tol = 1e-9 * side
     c0 = max(0, min(int(x[0] * scale), n_side - 1))
     c1 = max(0, min(int(x[1] * scale), n_side - 1))
     count = 0
     if dim == 2:
         for o1 in range(-reach, reach + 1):
+            g1 = _gap(x[1], c1, o1, side, tol)
+            g1 *= g1
+            if g1 >= range2:
+                continue
             base = _wrap_cell(c1 + o1, n_side) * n_side
             for o0 in range(-reach, reach + 1):
+                g0 = _gap(x[0], c0, o0, side, tol)
+                if g1 + g0 * g0 >= range2:
+                    continue
                 out[count] = base + _wrap_cell(c0 + o0, n_side)
                 count += 1
         return count
     c2 = max(0, min(int(x[2] * scale), n_side - 1))
     for o2 in range(-reach, reach + 1):
+        g2 = _gap(x[2], c2, o2, side, tol)
+        g2 *= g2
+        if g2 >= range2:
+            continue
         plane = _wrap_cell(c2 + o2, n_side) * n_side
         for o1 in range(-reach, reach + 1):
+            g1 = _gap(x[1], c1, o1, side, tol)
+            g21 = g2 + g1 * g1
+            if g21 >= range2:
+                continue
             base = (plane + _wrap_cell(c1 + o1, n_side)) * n_side
             for o0 in range(-reach, reach + 1):
+                g0 = _gap(x[0], c0, o0, side, tol)
+                if g21 + g0 * g0 >= range2:
+                    continue
                 out[count] = base + _wrap_cell(c0 + o0, n_side)
                 count += 1
     return count
@@ -230,27 +270,54 @@ def _gather(
 ) -> int:  # pragma: no cover - compiled
     """Indices j ≠ ``skip`` with |x − ref_j| < range into ``out`` (and |x − ref_j|² into ``dist2``).
 
-    Scans the (2 reach + 1)^d cells around ``x`` (:func:`cell_grid`), or
-    every particle when ``n_side`` is 0.  ``stencil`` is scratch of
-    (2 reach + 1)^d entries.  Returns the number found, or −1 when ``out``
-    is full.
+    Scans the cells of the (2 reach + 1)^d stencil around ``x`` that can
+    hold such a j (:func:`cell_grid`, :func:`_cells_within`), or every
+    particle when ``n_side`` is 0.  ``stencil`` is scratch of (2 reach +
+    1)^d entries.  Returns the number found, or −1 when ``out`` is full.
+    The order found (stencil order, then the cell's member order) is that
+    of a scan of the whole stencil: the lists built from it, and so the
+    order in which the Monte Carlo kernel sums pair terms, do not depend on
+    the cells left out.
     """
     half = 0.5 * box_length
     dim = x.shape[0]
     count = 0
     capacity = out.shape[0]
     brute = n_side == 0  # every particle, as one "cell"
-    n_cells = 1 if brute else _adjacent_cells(x, box_length, n_side, reach, stencil)
+    n_cells = 1 if brute else _cells_within(x, box_length, n_side, reach, range2, stencil)
+    x0 = x[0]
+    x1 = x[1]
+    x2 = x[2] if dim == 3 else 0.0
+    if dim == 3 and not brute and capacity >= ref.shape[0]:
+        # ``out`` can hold every particle, so it cannot fill: each point is written at ``count`` and kept by
+        # advancing ``count`` only when it is within range (no unpredictable branch; same points, same order)
+        for s in range(n_cells):
+            c = stencil[s]
+            for m in range(cell_count[c]):
+                j = cell_members[c, m]
+                if j == skip:
+                    continue
+                d0 = _image(ref[j, 0] - x0, box_length, half)
+                d1 = _image(ref[j, 1] - x1, box_length, half)
+                d2 = _image(ref[j, 2] - x2, box_length, half)
+                r2 = d0 * d0 + d1 * d1
+                r2 += d2 * d2
+                out[count] = j
+                dist2[count] = r2
+                count += 1 if r2 < range2 else 0
+        return count
     for s in range(n_cells):
         c = 0 if brute else stencil[s]
         for m in range(ref.shape[0] if brute else cell_count[c]):
             j = m if brute else cell_members[c, m]
             if j == skip:
                 continue
-            r2 = 0.0
-            for k in range(dim):
-                dx = _image(ref[j, k] - x[k], box_length, half)
-                r2 += dx * dx
+            d0 = _image(ref[j, 0] - x0, box_length, half)
+            d1 = _image(ref[j, 1] - x1, box_length, half)
+            r2 = d0 * d0 + d1 * d1
+            if dim == 3:
+                d2 = _image(ref[j, 2] - x2, box_length, half)
+                r2 += d2 * d2
             if r2 < range2:
                 if count == capacity:
                     return OVERFLOW
@@ -267,9 +334,24 @@ def _order_by_distance(members: np.ndarray, dist2: np.ndarray, count: int, range
     The Monte Carlo trial loop then meets the largest pair energies first,
     so that a rejection is known after few terms.
     """
+    _order_into(members, dist2, count, range2, np.empty((3, max(count, 17)), dtype=np.int64))
+
+
+@njit(cache=True, inline="always")
+def _order_into(
+    members: np.ndarray, dist2: np.ndarray, count: int, range2: float, work: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """:func:`_order_by_distance` with caller-provided scratch ``work`` (3, ≥ max(count, 17)) int64.
+
+    The same stable counting sort (the order of the result is identical);
+    the Monte Carlo list renewal calls it for every renewed list, where
+    three allocations per call were a measurable share.
+    """
     n_buckets = 16
-    starts = np.zeros(n_buckets + 1, dtype=np.int64)
-    bucket = np.empty(count, dtype=np.int64)
+    starts = work[2]
+    for b in range(n_buckets + 1):
+        starts[b] = 0
+    bucket = work[0]
     scale = n_buckets / range2
     for m in range(count):
         b = int(dist2[m] * scale)
@@ -279,7 +361,7 @@ def _order_by_distance(members: np.ndarray, dist2: np.ndarray, count: int, range
         starts[b + 1] += 1
     for b in range(n_buckets):
         starts[b + 1] += starts[b]
-    ordered = np.empty(count, dtype=np.int64)
+    ordered = work[1]
     for m in range(count):
         b = bucket[m]
         ordered[starts[b]] = members[m]
@@ -336,14 +418,20 @@ def verlet_build(
             slot[i] = cell_count[c]
             cell_count[c] += 1
     stencil = np.empty(5**dim, dtype=np.int64)
-    dist2 = np.empty(nbr.shape[1])
+    # gather into room for every particle (the branch-free path of _gather), order, then copy: the same list
+    found = np.empty(n, dtype=np.int64)
+    dist2 = np.empty(n)
+    work = np.empty((3, max(n, 17)), dtype=np.int64)
+    capacity = nbr.shape[1]
     range2 = list_range * list_range
     for i in range(n):
-        count = _gather(ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, nbr[i],
+        count = _gather(ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, found,
                         dist2)
-        if count < 0:
+        if count < 0 or count > capacity:
             return OVERFLOW
-        _order_by_distance(nbr[i], dist2, count, range2)
+        _order_into(found, dist2, count, range2, work)
+        for m in range(count):
+            nbr[i, m] = found[m]
         nn[i] = count
     return 0
 
@@ -381,6 +469,23 @@ def verlet_update_particle(
     int
         0, or :data:`OVERFLOW` (nothing changed) when i's list or the list of
         a new neighbour j would exceed the capacity.
+    """
+    return _update_particle(i, new_ref, candidates, dist2, n_candidates, list_range, box_length, n_side, ref, nbr, nn,
+                            cell_members, cell_count, cell_of, slot, mark,
+                            np.empty((3, max(n_candidates, 17)), dtype=np.int64))
+
+
+@njit(cache=True)
+def _update_particle(
+    i: int, new_ref: np.ndarray, candidates: np.ndarray, dist2: np.ndarray, n_candidates: int,
+    list_range: float, box_length: float, n_side: int, ref: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
+    cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, mark: np.ndarray,
+    work: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """:func:`verlet_update_particle` with caller-provided sort scratch ``work`` (3, ≥ max(n_candidates, 17)) int64.
+
+    Identical result (the same lists, in the same order); used by the Monte
+    Carlo kernel, which keeps one scratch array for the whole run.
     """
     capacity = nbr.shape[1]
     if n_candidates > capacity:
@@ -424,7 +529,7 @@ def verlet_update_particle(
                 p += 1
             nn[j] = last
         mark[j] = 0
-    _order_by_distance(candidates, dist2, n_candidates, list_range * list_range)
+    _order_into(candidates, dist2, n_candidates, list_range * list_range, work)
     for m in range(n_candidates):
         old[m] = candidates[m]
     nn[i] = n_candidates
