@@ -386,8 +386,8 @@ def md_escape(text: object) -> str:
 
     Examples
     --------
-    >>> md_escape("runs/a_b|c*[x]<y>#1")
-    'runs/a\\_b\\|c\\*\\[x\\]\\<y\\>\\#1'
+    >>> print(md_escape("runs/a_b|c*[x]<y>#1"))
+    runs/a\\_b\\|c\\*\\[x\\]\\<y\\>\\#1
     """
     return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
 
