@@ -6,12 +6,20 @@ inconclusive), 2 on bad input, 3 when no claim applies to any input (nothing
 was tested, which is not a pass; the reports are still written and say why).
 That makes ``vdosbench score`` a CI gate.  ``demo`` alone exits 0 once its
 report is written: refuted claims are findings, reported in the report.
+
+Every failure that is not a verdict exits 2 with one line on stderr saying
+what was expected, what was found and the fix (:data:`EXIT_STATUS_OTHER`):
+bad options, unreadable input, an output folder that is a file or not
+writable (checked before any work starts), failed ensemble parts, a Dask or
+file-system error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
+see the traceback as well.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -42,7 +50,9 @@ EXIT_STATUS = """\
 exit status:
   0  a claim applies and none is refuted (with --strict: every applicable claim is supported)
   1  a claim is refuted (with --strict: or inconclusive)
-  2  bad input: unreadable data, claims file, option or reference; nothing is written
+  2  bad input or a failure that is no verdict: unreadable data, claims file, option or
+     reference, an output folder that is a file or not writable (nothing is written), or an
+     error while scoring or writing (one line on stderr: what was expected, found, the fix)
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
      are written and say why (result.json: "gate": "no-applicable-claims"); declare the
      attributes the claims select on (their applies_to keys, e.g. generator), or pass
@@ -50,8 +60,70 @@ exit status:
 """
 
 
+#: The exit statuses of ``generate``, ``build`` and ``demo`` (without ``--gate``), in their ``--help``.
+EXIT_STATUS_OTHER = """\
+exit status:
+  0  done: the output is written
+  2  bad input or a failure: an unknown or refused parameter (checked before any task is
+     submitted or file written), an output folder that is a file or not writable, failed
+     parts (named with their parameters and seed; the other parts are kept and a re-run
+     computes only the missing ones), a Dask, file-system or memory error; one line on
+     stderr says what was expected, what was found and the fix
+"""
+
+#: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
+REPORT_FILES = ("report.md", "report.html", "result.json", "reference.md", "reference.json")
+
+
 class UsageError(Exception):
     """Bad command-line input (exit status 2)."""
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: an integer ≥ 1 (``--samples 0`` is refused, not read as the default)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, found {value}; pass at least 1")
+    return value
+
+
+def check_output_folder(path: Path, option: str = "--output") -> None:
+    """Refuse an output folder that cannot be written, before any work starts.
+
+    Parameters
+    ----------
+    path
+        The folder (it may not exist yet: then its nearest existing parent must
+        be a writable folder).
+    option
+        The option that named it, for the message.
+
+    Raises
+    ------
+    UsageError
+        If ``path`` (or a parent) is a file, or the folder that would hold it is not writable.
+    """
+    path = Path(path)
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        found = "is a file" if probe == path else f"lies under {probe}, which is a file"
+        raise UsageError(
+            f"{option} {path} {found}; expected a folder (existing or to be created). "
+            "Fix: pass another folder, or move the file away"
+        )
+    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
+        which = "it" if probe == path else f"its parent {probe}"
+        raise UsageError(
+            f"{option} {path}: {which} is not writable by this user; expected a writable folder. "
+            "Fix: pass a folder you can write to, or change its permissions"
+        )
 
 
 def _parse_value(text: str) -> Any:
@@ -89,20 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gen = sub.add_parser("generate", help="run a generator over a parameter grid x samples on Dask",
-                         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                         epilog=EXIT_STATUS_OTHER + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     gen.add_argument("generator", nargs="?", default=None,
                      help="generator name (e.g. spring_network, soft_spheres, het_scba); omit with --recipe")
     gen.add_argument("--recipe", default=None,
                      help="a named recipe (the paper's datasets, e.g. soft_spheres_n1000, soft_spheres_n1000_small)")
     gen.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
-                     help="grid parameter values (default: the generator's, i.e. the paper's)")
+                     help="grid parameter values; overrides that parameter's default, the other grid "
+                          "parameters keep theirs (the generator's, i.e. the paper's)")
     gen.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter")
-    gen.add_argument("--samples", type=int, default=None, help="samples per grid point (default 10, or the recipe's)")
+    gen.add_argument("--samples", type=_positive_int, default=None,
+                     help="samples per grid point, >= 1 (default 10, or the recipe's)")
     gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
     gen.add_argument("--output", type=Path, required=True, help="output folder (parts/ and ensemble.nc)")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
-    gen.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
-    gen.add_argument("--blas-threads", type=int, default=1, help="BLAS threads per worker (default 1)")
+    gen.add_argument("--workers", type=_positive_int, default=None,
+                     help="local Dask workers (default: cores); not with --scheduler")
+    gen.add_argument("--blas-threads", type=_positive_int, default=1, help="BLAS threads per worker (default 1)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     score = sub.add_parser("score", help="evaluate the claims that apply to datasets; write a report",
@@ -119,11 +194,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
                             "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
 
-    demo = sub.add_parser("demo", help="generate a small ensemble on a local Dask cluster, score it, write the report")
+    demo = sub.add_parser("demo", help="generate a small ensemble on a local Dask cluster, score it, write the report",
+                          epilog="exit status: 0 once the report is written; with --gate as score (0, 1, 3); "
+                                 "2 on bad input or a failure (one line on stderr)",
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
     demo.add_argument("--output", type=Path, default=Path("vdosbench-output/demo"), help="output folder")
-    demo.add_argument("--samples", type=int, default=6, help="samples per grid point (default 6)")
+    demo.add_argument("--samples", type=_positive_int, default=6, help="samples per grid point, >= 1 (default 6)")
     demo.add_argument("--n-side", type=int, default=30, help="network side (default 30: 900 nodes)")
-    demo.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
+    demo.add_argument("--workers", type=_positive_int, default=None, help="local Dask workers (default: cores)")
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
     demo.add_argument("--gate", action="store_true",
                       help="exit as score does: 1 when a claim is refuted, 3 when no claim applies "
@@ -138,10 +216,12 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
     fetch.add_argument("--url", action="append", default=None, help="download from this URL instead (repeatable)")
 
-    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask")
+    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask",
+                           epilog=EXIT_STATUS_OTHER, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("name", help="catalogue name (see vdosbench list)")
     build.add_argument("--output", type=Path, required=True, help="ensemble folder")
-    build.add_argument("--workers", type=int, default=None, help="local Dask workers (default: cores)")
+    build.add_argument("--workers", type=_positive_int, default=None,
+                       help="local Dask workers (default: cores); not with --scheduler")
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     return parser
 
@@ -151,10 +231,17 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
     from vdosbench.generators import RECIPES
 
+    _refuse_workers_with_scheduler(args)
     grid = _parse_assignments(args.grid, "--grid", multi=True)
     fixed = _parse_assignments(args.set, "--set", multi=False)
-    n_samples, root_seed = args.samples or 10, 20260 if args.seed is None else args.seed
+    both = sorted(set(grid) & set(fixed))
+    if both:
+        raise UsageError(f"{both} given with both --grid and --set; give each parameter once")
+    n_samples = 10 if args.samples is None else args.samples
+    root_seed = 20260 if args.seed is None else args.seed
     name = args.generator
+    base_grid: dict[str, list[Any]] | None = None
+    base_fixed: dict[str, Any] = {}
     if args.recipe is not None:
         if args.recipe not in RECIPES:
             raise UsageError(f"unknown recipe {args.recipe!r}; recipes are {sorted(RECIPES)}")
@@ -162,9 +249,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         if name is not None and name != recipe.generator:
             raise UsageError(f"recipe {args.recipe!r} runs {recipe.generator!r}, not {name!r}; omit the generator")
         name = recipe.generator
-        grid = {**{k: list(v) for k, v in recipe.grid.items()}, **grid}
-        fixed = {**recipe.fixed, **fixed}
-        n_samples = args.samples or recipe.n_samples
+        base_grid = {k: list(v) for k, v in recipe.grid.items()}
+        base_fixed = dict(recipe.fixed)
+        n_samples = recipe.n_samples if args.samples is None else args.samples
         root_seed = recipe.root_seed if args.seed is None else args.seed
     if name is None:
         raise UsageError("name a generator or a --recipe; e.g. vdosbench generate spring_network --output DIR")
@@ -172,10 +259,16 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         generator = get_generator(name)
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
+    check_output_folder(args.output)
+    if base_grid is None:
+        base_grid = {k: list(v) for k, v in generator.grid_defaults.items()}
+    # a value given on the command line overrides the recipe's or the generator's default, in either place
+    grid = {**{k: v for k, v in base_grid.items() if k not in fixed}, **grid}
+    fixed = {**{k: v for k, v in base_fixed.items() if k not in grid}, **fixed}
     start = time.perf_counter()
     ds = run_ensemble(
         generator,
-        grid=grid or None,
+        grid=grid,
         fixed=fixed or None,
         n_samples=n_samples,
         root_seed=root_seed,
@@ -190,6 +283,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse_workers_with_scheduler(args: argparse.Namespace) -> None:
+    if args.scheduler is not None and args.workers is not None:
+        raise UsageError(
+            f"--workers {args.workers} with --scheduler {args.scheduler}: the scheduler's cluster has its own "
+            "workers, so --workers would be ignored. Fix: drop --workers (or drop --scheduler for a local cluster)"
+        )
+
+
+def _remove_stale_report(output: Path) -> None:
+    """Delete the report files of an earlier ``score`` in ``output``, so a failed run leaves none that look current."""
+    for name in REPORT_FILES:
+        (output / name).unlink(missing_ok=True)
+    figures = output / "figures"
+    if figures.is_dir():
+        for png in figures.glob("*.png"):
+            png.unlink(missing_ok=True)
+
+
 def _score(
     paths: Sequence[Path],
     claims_path: Path | None,
@@ -202,6 +313,8 @@ def _score(
     from .claims import default_claims_path, load_claims
     from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
 
+    check_output_folder(output)
+    _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
     claims = load_claims(claims_path)
     ref_source = ref_data = None
     if reference is not None:  # bad input fails here, before any output is written
@@ -250,6 +363,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from vdosbench.generators import get_generator, nine_node_toy, run_ensemble
 
     out: Path = args.output
+    check_output_folder(out)
     start = time.perf_counter()
     print(f"demo: seed-002 spring networks, {args.n_side}x{args.n_side}, {args.samples} samples per point, "
           "delta in {0, 0.1, 0.2, 0.3} x {nearest, cutoff} x {1/r, constant} springs, on a local Dask cluster")
@@ -294,6 +408,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from .rebuild import build
 
+    _refuse_workers_with_scheduler(args)
+    check_output_folder(args.output)
     try:
         report = build(args.name, args.output, n_workers=args.workers, scheduler_address=args.scheduler)
     except KeyError as e:
@@ -317,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, VDOSReadError
     from vdosbench.datasets.fetch import FetchError
-    from vdosbench.generators.ensemble import EnsembleSettingsError
+    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
 
     from .adapters import AdapterError
     from .reference import ReferenceInputError
@@ -341,8 +457,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
         AdapterError, FetchError, ReferenceInputError,
     ) as e:
-        print(f"vdosbench: error: {e}", file=sys.stderr)
-        return 2
+        return _fail(str(e), e)
+    except EnsembleError as e:
+        return _fail(str(e), e)
+    except MemoryError as e:
+        return _fail(
+            f"ran out of memory during {args.command} ({type(e).__name__}{': ' + str(e) if str(e) else ''}); "
+            "expected the run to fit in this machine's memory. Fix: fewer --workers or --samples, or smaller "
+            "systems (e.g. --set n_side=... / n_particles=...)", e,
+        )
+    except OSError as e:  # PermissionError, NotADirectoryError, a Dask connection error, a full disk ...
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        return _fail(
+            f"{type(e).__name__} during {args.command}{where}: {e.strerror or e}; expected readable inputs, a "
+            "writable output folder and a reachable Dask scheduler. Fix: check the path, its permissions, free "
+            "disk space or the --scheduler address, and run again", e,
+        )
+    except Exception as e:  # no verdict: never exit 1 (a refuted claim) on a crash
+        return _fail(
+            f"{args.command} failed with {type(e).__name__}: {e}; expected none (this is a bug in vdosbench or "
+            "a generator). Fix: run again with VDOSBENCH_TRACEBACK=1 and report the traceback", e,
+        )
+
+
+def _fail(message: str, error: BaseException) -> int:
+    """Print ``vdosbench: error: message`` (and the traceback with ``VDOSBENCH_TRACEBACK=1``); exit status 2."""
+    if os.environ.get("VDOSBENCH_TRACEBACK"):
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    print(f"vdosbench: error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

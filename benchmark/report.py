@@ -377,6 +377,21 @@ VERDICT_RULE = (
 )
 
 
+#: Characters that Markdown would read as markup in a user string (a dataset name, an attribute value, a path).
+MARKDOWN_SPECIAL = "\\|*_`[]<>#"
+
+
+def md_escape(text: object) -> str:
+    """``text`` with Markdown-special characters backslash-escaped, for user strings in ``report.md``.
+
+    Examples
+    --------
+    >>> print(md_escape("runs/a_b|c*[x]<y>#1"))
+    runs/a\\_b\\|c\\*\\[x\\]\\<y\\>\\#1
+    """
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in str(text))
+
+
 def format_measurement(m: Measurement | None) -> str:
     """``"value [low, high]"`` (``"—"`` when not measured)."""
     if m is None:
@@ -384,9 +399,9 @@ def format_measurement(m: Measurement | None) -> str:
     return f"{m.value:.4g} [{m.low:.4g}, {m.high:.4g}]"
 
 
-def point_value(p: PointResult) -> str:
-    """``"delta=0.1: value [low, high]"`` (without the label for a dataset of one point)."""
-    label = point_label(p.parameters)
+def point_value(p: PointResult, escape: bool = False) -> str:
+    """``"delta=0.1: value [low, high]"`` (without the label for a dataset of one point); ``escape``: for Markdown."""
+    label = md_escape(point_label(p.parameters)) if escape else point_label(p.parameters)
     return f"{label}: {format_measurement(p.measurement)}" if label else format_measurement(p.measurement)
 
 
@@ -439,9 +454,13 @@ def disagreements(card: ScoreCard) -> list[tuple[ClaimResult, list[PointResult]]
     ]
 
 
-def finding_detail(points: Sequence[PointResult]) -> str:
-    """``"point: value [low, high] (verdict, reason); ..."`` for the points of a finding."""
-    return "; ".join(f"{point_value(p)} ({p.verdict.value}{', ' + p.reason if p.reason else ''})" for p in points)
+def finding_detail(points: Sequence[PointResult], escape: bool = False) -> str:
+    """``"point: value [low, high] (verdict, reason); ..."`` for the points of a finding; ``escape``: for Markdown."""
+    return "; ".join(
+        f"{point_value(p, escape)} ({p.verdict.value}"
+        f"{', ' + (md_escape(p.reason) if escape else p.reason) if p.reason else ''})"
+        for p in points
+    )
 
 
 STRATA_COLUMNS = ("N", "window", "supported", "refuted", "inconclusive", "points")
@@ -455,13 +474,13 @@ def strata_markdown(card: ScoreCard) -> list[str]:
     return [
         "| " + " | ".join(STRATA_COLUMNS) + " |",
         "| " + " | ".join("---" for _ in STRATA_COLUMNS) + " |",
-        *["| " + " | ".join(str(r[c]) for c in STRATA_COLUMNS) + " |" for r in rows],
+        *["| " + " | ".join(md_escape(r[c]) for c in STRATA_COLUMNS) + " |" for r in rows],
     ]
 
 
 def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
     image = [f"![{alt}](figures/{entry.path.name})"] if entry.path is not None else []
-    texts = [f"*{text}*" for text in (entry.details, entry.note) if text]
+    texts = [f"*{md_escape(text)}*" for text in (entry.details, entry.note) if text]
     return image + ([""] if image and texts else []) + texts
 
 
@@ -472,7 +491,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
     lines = [
         "# vdosbench scorecard",
         "",
-        f"vdosbench {__version__}; claims: `{card.claims_file}`.",
+        f"vdosbench {__version__}; claims: {md_escape(card.claims_file)}.",
         "",
         f"**{headline}** ({counts}).",
         "",
@@ -483,7 +502,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "",
         "| name | file | sha256 |",
         "| --- | --- | --- |",
-        *[f"| {i.name} | `{i.path}` | `{i.sha256[:16]}…` |" for i in card.inputs],
+        *[f"| {md_escape(i.name)} | {md_escape(i.path)} | `{i.sha256[:16]}…` |" for i in card.inputs],
         "",
         "## Verdicts",
         "",
@@ -491,8 +510,9 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for r in card.applicable():
-        per_point = "; ".join(point_value(p) for p in r.points)
-        lines.append(f"| `{r.claim.id}` | {r.dataset} | {r.claim.expect.describe()} | **{r.verdict.value}** | {per_point} |")
+        per_point = "; ".join(point_value(p, escape=True) for p in r.points)
+        lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}** "
+                     f"| {per_point} |")
     lines += ["", "## Verdicts by system size and frequency window", "", *strata_markdown(card)]
     disagree = disagreements(card)
     lines += ["", "## Findings", ""]
@@ -501,34 +521,36 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         lines.append("")
         for r, bad in disagree:
             lines.append(
-                f"- `{r.claim.id}` ({r.dataset}) is **{r.verdict.value}**: expected {r.claim.expect.describe()}, "
-                f"measured {finding_detail(bad)}."
+                f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}**: expected "
+                f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
             )
     else:
         lines.append(no_findings_text(card))
     lines += ["", "## Figures of the data", ""]
     for entry in figures.data:
-        lines += [f"### {entry.caption}", "", *_figure_markdown(entry, entry.caption), ""]
+        lines += [f"### {md_escape(entry.caption)}", "", *_figure_markdown(entry, md_escape(entry.caption)), ""]
     lines += ["## Claims in detail", ""]
     for r, entry in zip(card.results, figures.claims):
         c = r.claim
-        lines += [f"### `{c.id}` on {r.dataset}: {r.verdict.value}", "", f"> {c.statement}", "",
+        lines += [f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}", "", f"> {c.statement}", "",
                   f"- source: {c.source}",
                   f"- measured: `{c.validator}` → `{c.quantity}` with {json.dumps(dict(c.settings))}"
                   + (f", versus {json.dumps(c.versus)}" if c.versus else ""),
                   f"- expected: {c.expect.describe()} ({c.expect.basis or 'no basis given'})"]
         if r.reason:
-            lines.append(f"- {r.reason}")
+            lines.append(f"- {md_escape(r.reason)}")
         if r.points:
             lines += ["", "| point | value | uncertainty | 95 % interval | verdict | method |", "| --- | --- | --- | --- | --- | --- |"]
             for p in r.points:
                 m = p.measurement
                 if m is None:
-                    lines.append(f"| {point_label(p.parameters)} | — | — | — | {p.verdict.value} | {p.reason} |")
+                    lines.append(f"| {md_escape(point_label(p.parameters))} | — | — | — | {p.verdict.value} "
+                                 f"| {md_escape(p.reason)} |")
                 else:
                     lines.append(
-                        f"| {point_label(p.parameters)} | {m.value:.4g} | {m.uncertainty:.2g} | [{m.low:.4g}, {m.high:.4g}] "
-                        f"| {p.verdict.value} | {m.method} |"
+                        f"| {md_escape(point_label(p.parameters))} | {m.value:.4g} | {m.uncertainty:.2g} "
+                        f"| [{m.low:.4g}, {m.high:.4g}] | {p.verdict.value} "
+                        f"| {md_escape(m.method)}{' (' + md_escape(p.reason) + ')' if p.reason else ''} |"
                     )
         if entry is not None:
             lines += ["", *_figure_markdown(entry, c.id)]

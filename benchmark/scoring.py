@@ -72,15 +72,53 @@ def verdict_for(measurement: Measurement, expect: Expectation) -> Verdict:
     >>> verdict_for(m, Expectation(kind="less", value=0.55)).value
     'inconclusive'
     """
+    return judge(measurement, expect)[0]
+
+
+def unmeasurable(measurement: Measurement) -> str | None:
+    """Why ``measurement`` cannot support a verdict, or ``None`` when it can.
+
+    An interval that is not finite (the validator could not estimate it), or
+    a statistical interval (confidence < 1) from fewer than two samples (a
+    bootstrap over one sample has no spread: its interval has zero width or
+    is NaN), is no measurement to judge a claim by.  Exact quantities
+    (confidence 1, e.g. of a theory curve) are judged from one sample.
+
+    Examples
+    --------
+    >>> from vdosbench.validators import Measurement
+    >>> m = Measurement("x", 0.5, 0.0, 0.5, 0.5, 0.95, "1", {}, None, 1, "bootstrap")
+    >>> unmeasurable(m)
+    'only 1 sample: a 95 % bootstrap interval needs at least 2 samples (zero-width or NaN otherwise); add samples'
+    """
     low, high = float(measurement.low), float(measurement.high)
+    n = int(measurement.n_samples)
+    if measurement.confidence < 1.0 and n < 2:
+        return (
+            f"only {n} sample{'s' if n != 1 else ''}: a {measurement.confidence:.0%} bootstrap interval needs at "
+            "least 2 samples (zero-width or NaN otherwise); add samples"
+        ).replace("%", " %")
     if not (math.isfinite(low) and math.isfinite(high)):
-        return Verdict.INCONCLUSIVE
+        return (
+            f"the interval [{low:g}, {high:g}] is not finite: the validator could not measure "
+            f"{measurement.name} on these data ({n} samples)"
+        )
+    return None
+
+
+def judge(measurement: Measurement, expect: Expectation) -> tuple[Verdict, str]:
+    """The verdict of a measured interval against an expectation, and the reason when it is inconclusive
+    because nothing could be measured (:func:`unmeasurable`)."""
+    why = unmeasurable(measurement)
+    if why is not None:
+        return Verdict.INCONCLUSIVE, why
+    low, high = float(measurement.low), float(measurement.high)
     lo, hi = expect.region()
     if lo <= low and high <= hi:
-        return Verdict.SUPPORTED
+        return Verdict.SUPPORTED, ""
     if high < lo or low > hi:
-        return Verdict.REFUTED
-    return Verdict.INCONCLUSIVE
+        return Verdict.REFUTED, ""
+    return Verdict.INCONCLUSIVE, ""
 
 
 # ------------------------------------------------------------------------------
@@ -267,16 +305,36 @@ def _cached(
     return cache[key]
 
 
+#: Validators that measure the structure, not the spectrum: an all-zero spectrum does not stop them.
+STRUCTURAL_VALIDATORS = frozenset({"coordination_distribution"})
+
+
+def _require_spectrum(claim: Claim, point: xr.Dataset) -> None:
+    """Raise ``ValueError`` when a spectral validator gets a point whose every mode is zero (nothing to measure)."""
+    if claim.validator in STRUCTURAL_VALIDATORS or "eigenvalue" not in point.variables:
+        return
+    from vdosbench.validators.spectrum import zero_modes
+
+    if bool(zero_modes(point).all()):
+        raise ValueError(
+            f"every mode of this point is zero ({point.sizes.get('sample', 0)} samples x "
+            f"{point.sizes.get('mode', 0)} modes): {claim.validator} has no frequency to measure; "
+            "store the eigenvalues of the dynamical matrix"
+        )
+
+
 def _measure_point(
     claim: Claim, ds: xr.Dataset, values: dict[str, Any], point: xr.Dataset, cache: ResultCache | None = None
 ) -> PointResult:
     settings = dict(claim.settings)
+    _require_spectrum(claim, point)
     base = base_point(claim, ds, values) if claim.versus is not None else None
     if claim.validator in PAIR_VALIDATORS:
         if base is None:
             raise KeyError(f"validator {claim.validator!r} needs measure.versus in the claim")
         m = PAIR_VALIDATORS[claim.validator](point, base[1], settings)
-        return PointResult(values, verdict_for(m, claim.expect), m, result=m, versus=base[0])
+        verdict, reason = judge(m, claim.expect)
+        return PointResult(values, verdict, m, result=m, versus=base[0], reason=reason)
     if claim.validator not in VALIDATORS:
         raise KeyError(
             f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}"
@@ -287,7 +345,8 @@ def _measure_point(
     if base is not None:
         base_result = _cached(cache, claim.validator, settings, base[0], lambda: validate(base[1], settings))
         m = _paired_or_independent(claim, result, base_result, settings)
-    return PointResult(values, verdict_for(m, claim.expect), m, result=result, versus=base[0] if base else None)
+    verdict, reason = judge(m, claim.expect)
+    return PointResult(values, verdict, m, result=result, versus=base[0] if base else None, reason=reason)
 
 
 def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: ResultCache | None = None) -> ClaimResult:

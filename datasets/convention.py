@@ -45,8 +45,10 @@ Variables
     λ = ω² of the mass-weighted dynamical matrix.  Rules:
     ``eigenvalue-required``, ``eigenvalue-dims``, ``eigenvalue-dtype``,
     ``eigenvalue-finite``, ``eigenvalue-sorted`` (non-decreasing along
-    ``mode``), ``eigenvalue-nonnegative`` (λ ≥ −10⁻⁶ max|λ| per sample).
-    Zero (translation) modes are kept, not dropped.
+    ``mode``), ``eigenvalue-nonnegative`` (λ ≥ −10⁻⁶ max|λ| per sample),
+    ``eigenvalue-nonzero`` (no sample whose eigenvalues are all zero: such a
+    spectrum has nothing to measure).  Zero (translation) modes are kept, not
+    dropped.
 ``zero_mode`` (..., sample, mode), bool, optional (rule ``zero-mode``)
     True for the zero modes (translations, disconnected clusters); same dims
     as ``eigenvalue``; the True entries are the lowest modes of each sample.
@@ -373,6 +375,16 @@ def _rule_eigenvalue(ds: xr.Dataset) -> Iterator[Problem]:
             "eigenvalues are not ascending along 'mode'",
             "sort each sample: ds['eigenvalue'] = ds.eigenvalue.copy(data=np.sort(ds.eigenvalue, axis=-1))",
         )
+    all_zero = np.all(values == 0.0, axis=-1)
+    if np.any(all_zero):
+        yield Problem(
+            "eigenvalue",
+            "eigenvalue-nonzero",
+            f"{int(np.sum(all_zero))} of {all_zero.size} sample spectra are entirely zero "
+            "(every eigenvalue is 0): nothing can be measured on them",
+            "store the eigenvalues of the dynamical matrix (not an empty or zero-filled placeholder), "
+            "or drop the failed samples",
+        )
     scale = np.max(np.abs(values), axis=-1, keepdims=True)
     worst = np.min(values / np.where(scale > 0, scale, 1.0))
     if worst < -NEGATIVE_TOLERANCE:
@@ -590,6 +602,7 @@ RULE_NAMES = (
     "eigenvalue-finite",
     "eigenvalue-sorted",
     "eigenvalue-nonnegative",
+    "eigenvalue-nonzero",
     "zero-mode",
     "eigenvector-dims",
     "eigenvector-normalized",

@@ -386,10 +386,16 @@ def _write_json(data: Mapping[str, Any], path: Path) -> None:
 
 
 def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
-    """Check an existing manifest agrees, delete stale temporary files, write the manifest."""
+    """Check an existing manifest agrees, delete stale temporary files, write the manifest.
+
+    A manifest with no finished part beside it (a start that was refused or
+    failed before any part was written) is replaced: there is nothing to reuse.
+    """
     root.mkdir(parents=True, exist_ok=True)
     old = _read_manifest(root)
     new = spec.manifest()
+    if old is not None and not any((root / PARTS_DIR).glob("*/sample-*.nc")):
+        old = None  # nothing computed under the old settings: a corrected re-run proceeds
     if old is not None:
         differ = [k for k in _SETTINGS_THAT_CHANGE_PARTS if old.get(k) != new[k]]
         if differ:
@@ -636,7 +642,9 @@ def _compute(
                 order, point, sample, path, n_new = futures[future]
                 if future.status == "error" or future.status == "cancelled":
                     error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
-                    failures.append((order, PartFailure(part_label(point, sample), path, error)))
+                    seed_index = sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
+                    seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
+                    failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
                     bar.set_postfix(failed=len(failures))
                 else:
                     future.result()

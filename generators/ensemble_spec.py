@@ -84,11 +84,16 @@ class PartFailure:
         Its part file (not written).
     error
         The original exception.
+    seed
+        The seed the part was computed with, e.g.
+        ``"SeedSequence(20260, spawn_key=(1,))"`` (empty when unknown), so the
+        failure can be reproduced in one process.
     """
 
     label: str
     path: Path
     error: BaseException
+    seed: str = ""
 
 
 class EnsembleError(RuntimeError):
@@ -102,7 +107,10 @@ class EnsembleError(RuntimeError):
 
     def __init__(self, failures: Sequence[PartFailure], n_parts: int, output: Path) -> None:
         self.failures = list(failures)
-        shown = "\n".join(f"  - {f.label}: {type(f.error).__name__}: {f.error}" for f in self.failures[:10])
+        shown = "\n".join(
+            f"  - {f.label}{f' (seed {f.seed})' if f.seed else ''}: {type(f.error).__name__}: {f.error}"
+            for f in self.failures[:10]
+        )
         more = f"\n  ... and {len(self.failures) - 10} more" if len(self.failures) > 10 else ""
         super().__init__(
             f"{len(self.failures)} of {n_parts} part(s) of the ensemble in {output} failed; the other "
@@ -188,6 +196,7 @@ class EnsembleSpec:
             )
         object.__setattr__(self, "n_samples", int(self.n_samples))
         object.__setattr__(self, "root_seed", int(self.root_seed))
+        _check_values(self.generator, self.points(), self.fixed)
 
     @classmethod
     def create(
@@ -207,9 +216,11 @@ class EnsembleSpec:
             A :class:`Generator`, or the name of a registered one (workers
             then look it up by name, importing the module that defines it).
         grid
-            Grid parameter → values.  ``None`` takes ``generator.grid_defaults``;
-            otherwise it *replaces* the default grid, and every default grid
-            parameter left out must be given in ``fixed``.
+            Grid parameter → values.  ``None`` takes ``generator.grid_defaults``
+            (less the parameters given in ``fixed``); otherwise it *replaces*
+            the default grid, and every default grid parameter left out must
+            be given in ``fixed``.  A grid parameter overrides its default in
+            ``generator.fixed_defaults``.
         fixed
             Merged over ``generator.fixed_defaults``.
         n_samples, root_seed
@@ -221,13 +232,18 @@ class EnsembleSpec:
             Unknown generator name (the message lists the registered ones).
         EnsembleSettingsError
             Unknown or missing parameter names (the message lists the valid
-            ones), empty or repeated grid values.
+            ones), empty or repeated grid values, a value the generator
+            refuses (its ``check_params``, at every grid point).
         """
         by_name = isinstance(generator, str)
         gen = get_generator(generator) if isinstance(generator, str) else generator
-        grid_in = dict(gen.grid_defaults if grid is None else grid)
-        fixed_in = dict(gen.fixed_defaults)
-        fixed_in.update(fixed or {})
+        fixed = dict(fixed or {})
+        if grid is None:
+            grid_in = {k: v for k, v in gen.grid_defaults.items() if k not in fixed}
+        else:
+            grid_in = dict(grid)
+        fixed_in = {k: v for k, v in gen.fixed_defaults.items() if k not in grid_in}
+        fixed_in.update(fixed)
         return cls(gen, grid_in, fixed_in, n_samples, root_seed, by_name=by_name)
 
     @property
@@ -342,6 +358,22 @@ def _check_names(gen: Generator, grid: Mapping[str, Any], fixed: Mapping[str, An
             f"generator {gen.name!r} has parameter(s) {clash} named like reserved attributes or "
             "dimensions of VDOS-1.0; rename them in the generator"
         )
+
+
+def _check_values(gen: Generator, points: Sequence[Mapping[str, Any]], fixed: Mapping[str, Any]) -> None:
+    """Run the generator's ``check_params`` on every grid point: a bad value is refused here, in the parent process."""
+    if gen.check_params is None:
+        return
+    for point in points:
+        try:
+            gen.check_params({**point, **fixed})
+        except (ValueError, TypeError, KeyError) as e:
+            where = f" at grid point {part_label(point, 0).rsplit(', sample=', 1)[0]}" if point else ""
+            text = e.args[0] if isinstance(e, KeyError) and e.args else e
+            raise EnsembleSettingsError(
+                f"generator {gen.name!r} refuses its parameters{where}: {text}. Nothing was computed or "
+                "written; fix the value (--set NAME=VALUE / --grid NAME=V1,V2, or fixed= / grid=)"
+            ) from e
 
 
 # --------------------------------------------------------------------------

@@ -813,6 +813,7 @@ GHET_TYPE2 = register(
         name="ghet_type2",
         version=GENERATOR_VERSION,
         make_sample=ghet_type2_sample,
+        check_params=GHETParams.from_mapping,
         grid_defaults={"taper_order": DEFAULT_TAPER_ORDERS},
         fixed_defaults={"sigma_max": 1.0, "zeta": 1.0, "n_modes": DEFAULT_N_MODES, "n_omega": 400},
         parameter_attrs={"taper_order": {"long_name": "taper order m of the pair potential (-1: T_inf)", "units": "1"}},

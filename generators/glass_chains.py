@@ -319,6 +319,16 @@ def lennard_jones_chain(params: Mapping[str, Any], seed: np.random.SeedSequence,
     return glass_chain(_with_potential(params, "lennard_jones"), seed, first_sample, "lennard_jones_equilibrated")
 
 
+def check_soft_sphere_chain_params(params: Mapping[str, Any]) -> ChainParams:
+    """:class:`ChainParams` of one ``soft_spheres_equilibrated`` chain (the generator's ``check_params``)."""
+    return ChainParams.from_mapping(_with_potential(params, "soft_sphere"))
+
+
+def check_lennard_jones_chain_params(params: Mapping[str, Any]) -> ChainParams:
+    """:class:`ChainParams` of one ``lennard_jones_equilibrated`` chain (the generator's ``check_params``)."""
+    return ChainParams.from_mapping(_with_potential(params, "lennard_jones"))
+
+
 def soft_sphere_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
     """One structure from a chain of its own (``chain_samples`` = 1)."""
     return soft_sphere_chain({**params, "chain_samples": 1}, seed, sample)[0]
@@ -339,6 +349,7 @@ SOFT_SPHERES_EQUILIBRATED = register(
         name="soft_spheres_equilibrated",
         version=CHAIN_VERSION,
         make_sample=soft_sphere_chain_sample,
+        check_params=check_soft_sphere_chain_params,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_LOW,)},
         fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.0, "diameter_normalization": "rescale"},
         parameter_attrs=_PARAMETER_ATTRS,
@@ -355,6 +366,7 @@ LENNARD_JONES_EQUILIBRATED = register(
         name="lennard_jones_equilibrated",
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
+        check_params=check_lennard_jones_chain_params,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_LOW,)},
         fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2},
         parameter_attrs=_PARAMETER_ATTRS,

@@ -318,6 +318,11 @@ class ClosedFormParams:
 
 
 
+def check_closed_form_params(params: Mapping[str, Any]) -> ClosedFormParams:
+    """:class:`ClosedFormParams` of one sample (the generator's ``check_params``)."""
+    return from_mapping(ClosedFormParams, params, "closed-form")  # type: ignore[no-any-return]
+
+
 def closed_form_sample(
     params: Mapping[str, Any] | ClosedFormParams,
     seed: np.random.SeedSequence | int,
@@ -464,6 +469,7 @@ INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
         name="inhomogeneous_medium_closed_form",
         version=GENERATOR_VERSION,
         make_sample=closed_form_sample,
+        check_params=check_closed_form_params,
         grid_defaults={"k_G": (0.0, 0.5, 1.0, 1.5, 2.0)},
         fixed_defaults={"sound_speed": 1.0, "number_density": 1.0, "n_mode": 4096, "n_omega": 400,
                         "draw": "quantile"},

@@ -659,6 +659,7 @@ INHOMOGENEOUS_MEDIUM = register(
         name="inhomogeneous_medium",
         version=GENERATOR_VERSION,
         make_sample=inhomogeneous_medium_sample,
+        check_params=MediumParams.from_mapping,
         grid_defaults={"variant": VARIANTS, "k_G": DEFAULT_K_G},
         fixed_defaults={
             "dimension": 3,

@@ -379,6 +379,18 @@ def nine_node_toy(
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
+def check_nine_node_toy_params(params: Mapping[str, Any]) -> None:
+    """Refuse an unknown ``variant`` or a non-positive ``epsilon`` (the generator's ``check_params``)."""
+    unknown = sorted(set(params) - {"variant", "epsilon"})
+    if unknown:
+        raise ValueError(f"unknown nine-node-toy parameter(s) {unknown}; valid parameters are ['variant', 'epsilon']")
+    if params.get("variant") not in VARIANTS:
+        raise ValueError(f"variant must be one of {VARIANTS}, found {params.get('variant')!r}; pick one of them")
+    epsilon = params.get("epsilon", DEFAULT_EPSILON)
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.integer, np.floating)) or not epsilon > 0:
+        raise ValueError(f"epsilon must be a number > 0, found {epsilon!r}; pass e.g. {DEFAULT_EPSILON}")
+
+
 def nine_node_toy_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
     """One variant of the toy as an ensemble part (the model is deterministic; ``seed`` is unused).
 
@@ -397,6 +409,7 @@ NINE_NODE_TOY = register(
         name="nine_node_toy",
         version=TOY_VERSION,
         make_sample=nine_node_toy_sample,
+        check_params=check_nine_node_toy_params,
         grid_defaults={"variant": VARIANTS},
         fixed_defaults={"epsilon": DEFAULT_EPSILON},
         parameter_attrs={"variant": {"long_name": "toy variant (lattice, added spring, missing spring)"}},

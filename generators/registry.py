@@ -84,6 +84,14 @@ class Generator:
         ``long_name`` and ``units`` of each grid parameter's coordinate.
     description
         One line for ``vdosbench generate --help``.
+    check_params
+        Optional cheap validation of one sample's parameters (every parameter
+        by name, as ``make_sample`` gets them), e.g. building the generator's
+        settings dataclass; it raises ``ValueError`` or ``TypeError`` naming
+        the bad value.  :class:`~vdosbench.generators.EnsembleSpec` calls it at
+        every grid point in the parent process, so a bad value is refused
+        before any task is submitted or any file is written.  Must be a
+        module-level function (the generator is pickled to the workers).
     make_chain, chain_parameter
         For generators whose samples come in correlated groups: the
         :class:`ChainFunction` and the name of the parameter that holds the
@@ -102,6 +110,7 @@ class Generator:
     description: str = ""
     make_chain: Callable[[Mapping[str, Any], np.random.SeedSequence, int], Sequence[xr.Dataset]] | None = None
     chain_parameter: str | None = None
+    check_params: Callable[[Mapping[str, Any]], object] | None = None
 
     def __post_init__(self) -> None:
         if (self.make_chain is None) != (self.chain_parameter is None):

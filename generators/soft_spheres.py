@@ -716,6 +716,16 @@ def _with_potential(params: Mapping[str, Any], potential: str) -> dict[str, Any]
     return merged
 
 
+def check_soft_sphere_params(params: Mapping[str, Any]) -> GlassParams:
+    """:class:`GlassParams` of one ``soft_spheres`` sample (the generator's ``check_params``)."""
+    return GlassParams.from_mapping(_with_potential(params, "soft_sphere"))
+
+
+def check_lennard_jones_params(params: Mapping[str, Any]) -> GlassParams:
+    """:class:`GlassParams` of one ``lennard_jones`` sample (the generator's ``check_params``)."""
+    return GlassParams.from_mapping(_with_potential(params, "lennard_jones"))
+
+
 def soft_sphere_sample(params: Mapping[str, Any], seed: np.random.SeedSequence | int, sample: int) -> xr.Dataset:
     """:func:`glass_sample` for the ``soft_spheres`` generator (``potential="soft_sphere"``)."""
     return glass_sample(_with_potential(params, "soft_sphere"), seed, sample, generator="soft_spheres")
@@ -750,6 +760,7 @@ SOFT_SPHERES = register(
         name="soft_spheres",
         version=GENERATOR_VERSION,
         make_sample=soft_sphere_sample,
+        check_params=check_soft_sphere_params,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_HIGH, T_LOW)},
         fixed_defaults={**_COMMON_FIXED, "density": 1.0, "diameter_normalization": "rescale", "pair_data": True},
         parameter_attrs=_PARAMETER_ATTRS,
@@ -764,6 +775,7 @@ LENNARD_JONES = register(
         name="lennard_jones",
         version=GENERATOR_VERSION,
         make_sample=lennard_jones_sample,
+        check_params=check_lennard_jones_params,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_HIGH, KA_T_LOW)},
         fixed_defaults={**_COMMON_FIXED, "density": KA_DENSITY, "pair_data": True},
         parameter_attrs=_PARAMETER_ATTRS,

@@ -524,6 +524,7 @@ SPRING_NETWORK = register(
         name="spring_network",
         version=GENERATOR_VERSION,
         make_sample=spring_network_sample,
+        check_params=SpringNetworkParams.from_mapping,
         grid_defaults={
             "delta": (0.0, 0.1, 0.2, 0.3),
             "connectivity": ("nearest", "cutoff"),

@@ -84,6 +84,52 @@ def test_verdict_rule(m: Measurement, expect: Expectation, verdict: Verdict) -> 
     assert verdict_for(m, expect) is verdict
 
 
+def _one_sample(low: float, high: float, confidence: float = 0.95) -> Measurement:
+    return Measurement(name="x", value=low, uncertainty=float("nan") if low != low else 0.0, low=low, high=high,
+                       confidence=confidence, units="1", settings={}, curve=None, n_samples=1, method="test")
+
+
+@pytest.mark.parametrize(
+    ("m", "reason"),
+    [(_one_sample(3.0, 3.0), "only 1 sample: a 95 % bootstrap interval needs at least 2 samples"),
+     (_one_sample(float("nan"), float("nan")), "only 1 sample"),
+     (_m(float("nan"), float("nan")), "is not finite: the validator could not measure x")],
+    ids=["zero-width", "nan-one-sample", "nan"],
+)
+def test_an_interval_from_too_few_samples_is_inconclusive_with_a_reason(m: Measurement, reason: str) -> None:
+    from vdosbench.benchmark.scoring import judge
+
+    for expect in (Expectation("equal", 2, 0), Expectation("equal", 3, 0)):  # would be refuted / supported
+        verdict, why = judge(m, expect)
+        assert verdict is Verdict.INCONCLUSIVE and reason in why
+        assert verdict_for(m, expect) is Verdict.INCONCLUSIVE
+
+
+def test_an_exact_quantity_is_judged_from_one_sample() -> None:
+    from vdosbench.benchmark.scoring import judge
+
+    exact = _one_sample(2.0, 2.0, confidence=1.0)
+    assert judge(exact, Expectation("equal", 2, 0)) == (Verdict.SUPPORTED, "")
+    assert judge(exact, Expectation("equal", 3, 0)) == (Verdict.REFUTED, "")
+
+
+def test_unmeasurable_points_are_inconclusive_not_refuted(networks: xr.Dataset) -> None:
+    """All modes zero, or a single sample: no claim gets refuted/supported from a zero-width interval."""
+    zero = networks.copy(deep=True)
+    zero["eigenvalue"][:] = 0.0
+    zero["zero_mode"][:] = True
+    single = networks.isel(sample=[0])
+    for claim in load_claims():
+        for data, what in ((zero, "every mode of this point is zero"), (single, "only 1 sample")):
+            if claim.validator == "coordination_distribution" and data is zero:
+                continue  # structure, not spectrum: still measurable
+            result = evaluate_claim(claim, data, "data")
+            if result.verdict is Verdict.NOT_APPLICABLE:
+                continue
+            assert result.verdict is Verdict.INCONCLUSIVE, (claim.id, what)
+            assert all(p.verdict is Verdict.INCONCLUSIVE and what in p.reason for p in result.points), claim.id
+
+
 def test_shipped_claims_are_well_formed() -> None:
     claims = load_claims()
     assert len({c.id for c in claims}) == len(claims) >= 7
@@ -232,6 +278,9 @@ def _broken_file(tmp_path: Path, kind: str, networks: xr.Dataset) -> Path:
         ds["eigenvalue"][..., 0] = -0.5
     elif kind == "dims":
         ds = ds.transpose("mode", ...)
+    elif kind == "zero":
+        ds["eigenvalue"][:] = 0.0
+        ds["zero_mode"][:] = True
     write(ds, path, validate=False)
     return path
 
@@ -239,8 +288,8 @@ def _broken_file(tmp_path: Path, kind: str, networks: xr.Dataset) -> Path:
 @pytest.mark.parametrize(
     ("kind", "message"),
     [("not-netcdf", "not a readable netCDF-4 file"), ("nan", "eigenvalue-finite"),
-     ("negative", "eigenvalue-nonnegative"), ("dims", "eigenvalue-dims")],
-    ids=["not-netcdf", "nan", "negative", "dims"],
+     ("negative", "eigenvalue-nonnegative"), ("dims", "eigenvalue-dims"), ("zero", "eigenvalue-nonzero")],
+    ids=["not-netcdf", "nan", "negative", "dims", "all-zero"],
 )
 def test_bad_input_exits_2_without_output(
     kind: str, message: str, networks: xr.Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]

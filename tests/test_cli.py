@@ -206,3 +206,220 @@ def test_demo_gate_exits_3_when_no_claim_applies(
     assert "score: not a pass (exit status 3): no claim applies to these data" in capsys.readouterr().out
     assert main(["demo", "--output", str(tmp_path / "plain")]) == 0
     assert (tmp_path / "plain" / "report" / "result.json").exists()
+
+
+# ------------------------------------------------------------------------------
+# issue 16: every failure that is no verdict exits 2 with one line; nothing surprises
+# ------------------------------------------------------------------------------
+
+
+def _scored_file(tmp_path: Path) -> Path:
+    from vdosbench.datasets import mock_spectrum, write
+
+    return write(_declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"),
+                 tmp_path / "glass.nc")
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("vdosbench: error: "), err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["score", "generate", "demo", "build"])
+def test_an_output_folder_that_is_a_file_is_refused_before_any_work(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vdosbench.benchmark.report as report
+    import vdosbench.generators as generators
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("work started before the output folder was checked")
+
+    monkeypatch.setattr(report, "score_datasets", no_work)
+    monkeypatch.setattr(generators, "run_ensemble", no_work)
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a folder")
+    argv = {
+        "score": ["score", str(_scored_file(tmp_path)), "--output", str(blocker)],
+        "generate": ["generate", "nine_node_toy", "--output", str(blocker / "sub")],
+        "demo": ["demo", "--output", str(blocker)],
+        "build": ["build", "nine-node-toy", "--output", str(blocker)],
+    }[command]
+    assert main(argv) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "expected a folder" in line and "Fix:" in line and str(blocker) in line
+    assert blocker.read_text() == "a file, not a folder"
+
+
+def test_an_output_folder_that_is_not_writable_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    # chmod alone does not stop root, so the permission check itself is made to see a read-only folder
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == locked else real_access(path, mode))
+    assert main(["score", str(_scored_file(tmp_path)), "--output", str(locked / "report")]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert f"its parent {locked} is not writable" in line and "Fix:" in line
+    assert main(["generate", "nine_node_toy", "--output", str(locked)]) == 2
+    assert "it is not writable" in _one_line(capsys.readouterr().err)
+    assert not any(locked.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (MemoryError(), "ran out of memory"),
+        (PermissionError(13, "Permission denied", "/out/report.md"), "PermissionError during score (/out/report.md)"),
+        (NotADirectoryError(20, "Not a directory", "/out/figures"), "NotADirectoryError"),
+        (OSError("Timed out trying to connect to tcp://x:8786"), "OSError during score"),
+        (RuntimeError("boom"), "failed with RuntimeError: boom"),
+    ],
+    ids=["memory", "permission", "not-a-directory", "dask-oserror", "other"],
+)
+def test_a_crash_while_scoring_exits_2_not_1(
+    error: BaseException, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Exit 1 means a refuted claim; a crash is no verdict."""
+    import vdosbench.benchmark.report as report
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(report, "score_datasets", crash)
+    assert main(["score", str(_scored_file(tmp_path)), "--output", str(tmp_path / "r")]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert words in line and ("Fix:" in line or "Fix" in line)
+
+
+def test_an_ensemble_error_exits_2_with_the_failed_parts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vdosbench.generators as generators
+    from vdosbench.generators import EnsembleError, PartFailure
+
+    def failing(*args: object, output: Path, **kwargs: object) -> None:
+        failure = PartFailure("variant='added', sample=0", Path(output) / "x.nc", ValueError("bad"),
+                              "SeedSequence(1, spawn_key=(0,))")
+        raise EnsembleError([failure], 3, Path(output))
+
+    monkeypatch.setattr(generators, "run_ensemble", failing)
+    assert main(["generate", "nine_node_toy", "--samples", "1", "--output", str(tmp_path / "toy")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vdosbench: error: 1 of 3 part(s)") and "Traceback" not in err
+    assert "variant='added', sample=0 (seed SeedSequence(1, spawn_key=(0,))): ValueError: bad" in err
+
+
+def test_samples_must_be_at_least_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (["generate", "nine_node_toy", "--samples", "0", "--output", str(tmp_path / "x")],
+                 ["demo", "--samples", "0", "--output", str(tmp_path / "y")],
+                 ["generate", "nine_node_toy", "--workers", "0", "--output", str(tmp_path / "z")]):
+        with pytest.raises(SystemExit) as info:
+            main(argv)
+        assert info.value.code == 2
+        assert "expected an integer ≥ 1, found 0" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("command", ["generate", "build"])
+def test_workers_with_a_scheduler_is_refused(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    name = "nine_node_toy" if command == "generate" else "nine-node-toy"
+    argv = [command, name, "--workers", "2", "--scheduler", "tcp://127.0.0.1:1", "--output", str(tmp_path / "x")]
+    assert main(argv) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "--workers 2 with --scheduler" in line and "would be ignored" in line and "Fix: drop --workers" in line
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_bad_parameter_is_refused_before_any_file_and_a_corrected_run_proceeds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--set n_side=abc`` fails in this process, writes nothing (no ensemble.json to block a re-run)."""
+    import vdosbench.generators.ensemble as ensemble
+
+    def no_cluster(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a Dask cluster was started for refused parameters")
+
+    monkeypatch.setattr(ensemble, "_dask_client", no_cluster)
+    out = tmp_path / "net"
+    assert main(["generate", "spring_network", "--set", "n_side=abc", "--samples", "1", "--output", str(out)]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "n_side must be an integer ≥ 3, found 'abc'" in line and "Nothing was computed or written" in line
+    assert not out.exists()
+    assert main(["generate", "spring_network", "--grid", "delta=0.1,0.6", "--set", "n_side=4",
+                 "--output", str(out)]) == 2
+    assert "at grid point delta=0.6" in _one_line(capsys.readouterr().err)
+    assert not out.exists()
+    monkeypatch.undo()
+    argv = ["generate", "spring_network", "--grid", "delta=0.1", "--grid", "connectivity=cutoff",
+            "--set", "n_side=4", "--set", "n_vectors=2", "--samples", "1", "--workers", "1", "--no-progress",
+            "--output", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    ds = open_dataset(out / "ensemble.nc")
+    # the left-out grid parameter (spring) keeps its default values; the given ones override theirs
+    assert ds["eigenvalue"].dims == ("delta", "connectivity", "spring", "sample", "mode")
+    assert list(ds["delta"].values) == [0.1] and list(ds["connectivity"].values) == ["cutoff"]
+    assert ds.sizes["spring"] == 2
+
+
+def test_a_failed_score_leaves_no_old_report_looking_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vdosbench.benchmark.report as report
+
+    data = _scored_file(tmp_path)
+    claims = tmp_path / "claims.toml"
+    claims.write_text(ONE_CLAIM)
+    out = tmp_path / "r"
+    assert main(["score", str(data), "--claims", str(claims), "--output", str(out)]) == 0
+    old = {p.name for p in out.iterdir()}
+    assert {"report.md", "report.html", "result.json", "figures"} <= old
+    assert list((out / "figures").glob("*.png"))
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("scoring broke")
+
+    monkeypatch.setattr(report, "score_datasets", crash)
+    assert main(["score", str(data), "--claims", str(claims), "--output", str(out)]) == 2
+    assert not [p for p in out.rglob("*") if p.is_file()], sorted(out.rglob("*"))
+    monkeypatch.undo()
+    assert main(["score", str(data), "--claims", str(claims), "--output", str(out)]) == 0
+    assert main(["score", str(tmp_path / "missing.nc"), "--claims", str(claims), "--output", str(out)]) == 2
+    assert not (out / "report.md").exists() and not (out / "result.json").exists()
+
+
+def test_report_escapes_user_strings(tmp_path: Path) -> None:
+    from vdosbench.benchmark import load_claims
+    from vdosbench.benchmark.report import read_input, score_datasets, write_report
+    from vdosbench.datasets import mock_spectrum
+
+    claims = tmp_path / "claims.toml"
+    claims.write_text(ONE_CLAIM)
+    ds = _declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3, parameters={"label": ["a|b", "<x>"]}),
+                   "soft_spheres")
+    name = "my_data|*[v1]* #2"
+    inputs = [read_input(ds, name=name)]
+    write_report(score_datasets(inputs, load_claims(claims), str(tmp_path / "odd_[claims].toml")), inputs, tmp_path / "r")
+    text = (tmp_path / "r" / "report.md").read_text()
+    assert name not in text
+    assert r"my\_data\|\*\[v1\]\* \#2" in text
+    assert r"label=a\|b" in text and r"label=\<x\>" in text and "<x>" not in text
+    assert r"odd\_\[claims\].toml" in text
+    verdict_rows = [line for line in text.splitlines() if line.startswith("| `mock.s4`")]
+    assert verdict_rows and all(line.replace(r"\|", "").count("|") == 6 for line in verdict_rows)
+
+
+@pytest.mark.parametrize("command", ["generate", "build", "demo"])
+def test_help_of_each_command_lists_its_exit_statuses(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = capsys.readouterr().out
+    assert "exit status" in text and "2" in text
+    if command != "demo":
+        assert "0  done" in text and "output folder that is a file or not writable" in text

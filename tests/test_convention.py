@@ -73,6 +73,7 @@ BROKEN: list[tuple[str, Callable[[xr.Dataset], xr.Dataset], str, str]] = [
     ("eigenvalue-finite", _set("eigenvalue", _nan_first), "eigenvalue", "NaN"),
     ("eigenvalue-sorted", _set("eigenvalue", lambda a: a.values[..., ::-1]), "eigenvalue", "ascending"),
     ("eigenvalue-nonnegative", _set("eigenvalue", lambda a: a.values - 0.01), "eigenvalue", "quench"),
+    ("eigenvalue-nonzero", _set("eigenvalue", lambda a: np.zeros_like(a.values)), "eigenvalue", "entirely zero.*Fix: store"),
     ("zero-mode", _set("zero_mode", lambda a: ~a.values), "zero_mode", "lowest"),
     ("eigenvector-normalized", _set("eigenvector", lambda a: 2 * a.values), "eigenvector", "normalise"),
     ("eigenvector-dims", lambda ds: ds.assign_coords(vector_mode=[1, 99]), "vector_mode", r"\[0, n_mode\)"),
@@ -120,6 +121,14 @@ def test_all_problems_are_listed_at_once() -> None:
     found = problems(ds)
     rules = {p.rule for p in found}
     assert {"conventions", "global-attributes", "spatial-dimension"} <= rules
+
+
+def test_one_all_zero_sample_is_named_and_zero_modes_alone_are_accepted() -> None:
+    ds = mock_spectrum(n_sample=3, n_zero=2)
+    check(ds)  # zero modes below non-zero ones are fine
+    ds["eigenvalue"][1, :] = 0.0
+    with pytest.raises(ConventionError, match=r"eigenvalue: rule 'eigenvalue-nonzero' broken: 1 of 3 sample"):
+        check(ds)
 
 
 def test_small_negative_rounding_is_accepted() -> None:

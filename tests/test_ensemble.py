@@ -541,3 +541,100 @@ def test_spring_network_ensemble_end_to_end(tmp_path: Path, client2: Any) -> Non
     }
     assert ds.attrs["n_side"] == 8 and ds.attrs["generator"] == "spring_network"
     assert ensemble_status(tmp_path).complete
+
+
+# ------------------------------------------------------------------------------
+# issue 16 item 5 and 7: parameters checked in the parent; a failing part is reported, the others kept
+# ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("generator", "kwargs", "message"),
+    [
+        ("spring_network", {"fixed": {"n_side": "abc"}}, r"n_side must be an integer ≥ 3, found 'abc'"),
+        ("spring_network", {"grid": {"delta": [0.1, 0.6], "connectivity": ["nearest"], "spring": ["constant"]}},
+         r"at grid point delta=0\.6, connectivity='nearest', spring='constant': delta must satisfy"),
+        ("soft_spheres", {"fixed": {"n_sweeps": -1}}, r"n_sweeps"),
+        ("nine_node_toy", {"grid": {"variant": ["lattice", "twisted"]}}, r"variant must be one of"),
+        ("soft_spheres_equilibrated", {"fixed": {"equilibration_sweeps": 5, "spacing_sweeps": 10}},
+         r"equilibration_sweeps = 5 < spacing_sweeps = 10"),
+    ],
+    ids=["type", "grid-value", "glass", "toy", "chain"],
+)
+def test_bad_values_are_refused_in_the_parent_before_anything_is_written(
+    generator: str, kwargs: dict[str, Any], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import vdosbench.generators.ensemble as ensemble
+
+    def no_cluster(*args: Any, **kw: Any) -> None:
+        raise AssertionError("a task was submitted for refused parameters")
+
+    monkeypatch.setattr(ensemble, "_dask_client", no_cluster)
+    with pytest.raises(EnsembleSettingsError, match=rf"generator '{generator}' refuses its parameters.*{message}") as info:
+        run_ensemble(generator, n_samples=2, root_seed=0, output=tmp_path / "never", **kwargs)
+    assert "Nothing was computed or written" in str(info.value)
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_grid_value_overrides_the_default_of_a_fixed_parameter() -> None:
+    spec = EnsembleSpec.create("soft_spheres", grid={"n_sweeps": [10, 20], "taper_order": [2],
+                                                     "parent_temperature": [1.0]}, n_samples=1, root_seed=0)
+    assert spec.grid["n_sweeps"] == (10, 20) and all(isinstance(v, int) for v in spec.grid["n_sweeps"])
+    assert "n_sweeps" not in spec.fixed
+    # and a fixed value overrides a default grid parameter
+    spec = EnsembleSpec.create("spring_network", fixed={"spring": "constant", "n_side": 4}, n_samples=1, root_seed=0)
+    assert "spring" not in spec.grid and spec.fixed["spring"] == "constant"
+    # both given explicitly is still ambiguous
+    with pytest.raises(EnsembleSettingsError, match="given both in the grid and as fixed"):
+        EnsembleSpec.create(TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"kind": "b"}, n_samples=1, root_seed=0)
+
+
+def test_a_manifest_without_parts_does_not_block_a_corrected_run(tmp_path: Path, client2: Any) -> None:
+    """A start that wrote its manifest but no part (refused or killed early) has nothing to reuse."""
+    out = tmp_path / "run"
+    out.mkdir()
+    stale = EnsembleSpec.create(TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"n_mode": 5}, n_samples=1,
+                                root_seed=1).manifest()
+    (out / "ensemble.json").write_text(json.dumps(stale))
+    ds = run_ensemble(TOY, grid={"delta": [0.0], "kind": ["a"]}, n_samples=1, root_seed=1, output=out,
+                      client=client2, progress=False)
+    assert ds.sizes["mode"] == N_MODE
+    assert json.loads((out / "ensemble.json").read_text())["fixed"]["n_mode"] == N_MODE
+    # with a finished part, a different ensemble is still refused
+    with pytest.raises(EnsembleSettingsError, match="holds parts of a different ensemble"):
+        run_ensemble(TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"n_mode": 5}, n_samples=1, root_seed=1,
+                     output=out, client=client2, progress=False)
+
+
+def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_the_cli(
+    tmp_path: Path, client2: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injection through ``vdosbench generate``: exit 2, the failed part named with its grid point,
+    sample and seed, the other parts kept; the re-run computes only the missing part."""
+    import contextlib
+
+    import vdosbench.generators.ensemble as ensemble
+    from vdosbench.benchmark.cli import main
+
+    @contextlib.contextmanager
+    def shared_client(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        yield client2
+
+    monkeypatch.setattr(ensemble, "_dask_client", shared_client)
+    flag = tmp_path / "fail-here"
+    flag.write_text("0.1 b 1")
+    out = tmp_path / "run"
+    argv = ["generate", "ensemble-toy", "--set", f"fail_flag={flag}", "--samples", "3", "--seed", "5",
+            "--no-progress", "--output", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("vdosbench: error: 1 of 12 part(s)") and "Traceback" not in err
+    seed = sample_seed(5, 1)
+    assert (seed.entropy, seed.spawn_key) == (5, (1,))
+    assert "delta=0.1, kind='b', sample=1 (seed SeedSequence(5, spawn_key=(1,))): RuntimeError: injected failure" in err
+    status = ensemble_status(out)
+    assert (status.done, status.expected) == (11, 12)
+    assert [str(p) for p in status.missing] == ["delta-0.1__kind-b/sample-0001.nc"]
+    flag.unlink()
+    assert main(argv) == 0
+    assert ensemble_status(out).complete
