@@ -109,6 +109,19 @@ def _segregation(ds: xr.Dataset) -> dict:
             "rule": "variance of the mean diameter over 2^3 cells / its value for random placement (1: mixed)"}
 
 
+def _scorecard(path: Path) -> dict:
+    """The verdict and each point's value and interval of every applicable claim in a ``vdosbench score`` result."""
+    result = json.loads(Path(path).read_text())
+    claims = []
+    for c in result["results"]:
+        if c["verdict"] == "not applicable":
+            continue
+        points = [{**p.get("parameters", {}), **{k: p.get("measurement", {}).get(k) for k in ("value", "low", "high")},
+                   "verdict": p.get("verdict"), "reason": p.get("reason")} for p in c["points"]]
+        claims.append({"id": c["id"], "expected": c["expected"], "verdict": c["verdict"], "points": points})
+    return {"source": str(path), "inputs": result["inputs"], "totals": result["totals"], "claims": claims}
+
+
 def _drift(ds: xr.Dataset) -> dict:
     """Mean segment energy of each chain's first structure against its last (stationary chains: equal)."""
     e = ds["segment_mean_energy"].values
@@ -133,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("ensembles", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=RESULTS / "low_tstar.json")
     ap.add_argument("--figures", type=Path, default=FIGURES)
+    ap.add_argument("--scorecards", type=Path, nargs="*", default=[],
+                    help="result.json files of `vdosbench score` on these ensembles: their verdicts are summarised")
     args = ap.parse_args(argv)
     rows, curves = [], {}
     for path in args.ensembles:
@@ -151,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         "estimator": f"MLE of a truncated power law on the lowest {K_PRIMARY} non-zero modes per sample "
                      f"(alternatives k = {K_ALTERNATIVES}); bootstrap 1000, 95 % percentile",
         "points": rows,
+        "scorecards": [_scorecard(path) for path in args.scorecards],
     }
     write_text(args.out, json.dumps(record, indent=1))
     args.figures.mkdir(parents=True, exist_ok=True)
