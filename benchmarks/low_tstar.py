@@ -138,7 +138,9 @@ def _points(path: Path):
     protocol = str(ds.attrs.get("protocol", "seed-literal"))
     for m in np.atleast_1d(ds["taper_order"].values):
         for t in np.atleast_1d(ds["parent_temperature"].values):
-            yield protocol, int(m), float(t), ds.sel(taper_order=m, parent_temperature=t).load()
+            # `--grid taper_order=inf` leaves inf as the coordinate; the stored convention for T_inf is -1
+            taper = int(m) if np.isfinite(m) else -1
+            yield protocol, taper, float(t), ds.sel(taper_order=m, parent_temperature=t).load()
 
 
 def main(argv: list[str] | None = None) -> int:
