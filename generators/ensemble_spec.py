@@ -244,6 +244,8 @@ class EnsembleSpec:
             grid_in = dict(grid)
         fixed_in = {k: v for k, v in gen.fixed_defaults.items() if k not in grid_in}
         fixed_in.update(fixed)
+        grid_in = {k: _canonical(gen, k, v, many=True) for k, v in grid_in.items()}
+        fixed_in = {k: _canonical(gen, k, v, many=False) for k, v in fixed_in.items()}
         return cls(gen, grid_in, fixed_in, n_samples, root_seed, by_name=by_name)
 
     @property
@@ -358,6 +360,16 @@ def _check_names(gen: Generator, grid: Mapping[str, Any], fixed: Mapping[str, An
             f"generator {gen.name!r} has parameter(s) {clash} named like reserved attributes or "
             "dimensions of VDOS-1.0; rename them in the generator"
         )
+
+
+def _canonical(gen: Generator, name: str, value: Any, many: bool) -> Any:
+    """``value`` (a sequence of values when ``many``) in the stored form of ``gen.canonical[name]``, if any."""
+    convert = gen.canonical.get(name)
+    if convert is None:
+        return value
+    if many and isinstance(value, (list, tuple)):
+        return type(value)(convert(v) for v in value)
+    return convert(value)
 
 
 def _check_values(gen: Generator, points: Sequence[Mapping[str, Any]], fixed: Mapping[str, Any]) -> None:

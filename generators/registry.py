@@ -92,6 +92,13 @@ class Generator:
         every grid point in the parent process, so a bad value is refused
         before any task is submitted or any file is written.  Must be a
         module-level function (the generator is pickled to the workers).
+    canonical
+        Parameter name → a function giving the stored form of a value (e.g.
+        ``taper_order``: ``"inf"`` or ``inf`` → −1), applied by
+        :class:`~vdosbench.generators.EnsembleSpec` to grid and fixed values
+        before anything else, so coordinates, part names and claims see one
+        form.  A value the function cannot read is left as it is (for
+        ``check_params`` to refuse).  Module-level functions.
     make_chain, chain_parameter
         For generators whose samples come in correlated groups: the
         :class:`ChainFunction` and the name of the parameter that holds the
@@ -111,6 +118,7 @@ class Generator:
     make_chain: Callable[[Mapping[str, Any], np.random.SeedSequence, int], Sequence[xr.Dataset]] | None = None
     chain_parameter: str | None = None
     check_params: Callable[[Mapping[str, Any]], object] | None = None
+    canonical: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if (self.make_chain is None) != (self.chain_parameter is None):

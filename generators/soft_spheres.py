@@ -161,6 +161,22 @@ def _taper_order(value: object) -> int:
     return int(value)
 
 
+def canonical_taper_order(value: object) -> object:
+    """The stored form of a taper order: ``"inf"`` / ``inf`` → −1 (:data:`INFINITE_ORDER`); other values as given.
+
+    Examples
+    --------
+    >>> canonical_taper_order("inf"), canonical_taper_order(float("inf")), canonical_taper_order(2)
+    (-1, -1, 2)
+    >>> canonical_taper_order("two")  # left for the parameter check to refuse with its message
+    'two'
+    """
+    try:
+        return _taper_order(value)
+    except (TypeError, ValueError):
+        return value
+
+
 def _integer(name: str, value: object, minimum: int) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be an integer ≥ {minimum}, found {value!r} ({type(value).__name__})")
@@ -764,6 +780,7 @@ SOFT_SPHERES = register(
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_HIGH, T_LOW)},
         fixed_defaults={**_COMMON_FIXED, "density": 1.0, "diameter_normalization": "rescale", "pair_data": True},
         parameter_attrs=_PARAMETER_ATTRS,
+        canonical={"taper_order": canonical_taper_order},
         description="polydisperse soft-sphere glass: swap MC at T*, quench, analytic Hessian (seed 001)",
     ),
     replace=True,
@@ -779,6 +796,7 @@ LENNARD_JONES = register(
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_HIGH, KA_T_LOW)},
         fixed_defaults={**_COMMON_FIXED, "density": KA_DENSITY, "pair_data": True},
         parameter_attrs=_PARAMETER_ATTRS,
+        canonical={"taper_order": canonical_taper_order},
         description="Kob-Andersen Lennard-Jones glass (a potential with a minimum: seed 001's s = 5)",
     ),
     replace=True,

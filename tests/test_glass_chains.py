@@ -138,3 +138,19 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
                  "--output", str(levels), "--workers", "1", "--no-progress"]) == 0
     ds = xr.open_dataset(levels / "ensemble.nc")
     assert "pair_psi" not in ds.variables and ds.sizes["site"] == 160
+
+
+def test_taper_order_inf_is_stored_as_minus_one_whatever_the_input():
+    """`--grid taper_order=inf` once left inf as the coordinate, so the m = ∞ claims (taper_order = -1) missed it."""
+    from vdosbench.generators.ensemble_spec import EnsembleSpec
+
+    for generator in ("soft_spheres", "soft_spheres_equilibrated", "lennard_jones"):
+        spec = EnsembleSpec.create(generator, grid={"taper_order": [2, float("inf")], "parent_temperature": [0.5]},
+                                   n_samples=5, root_seed=1)
+        assert spec.grid["taper_order"] == (2, -1)
+        assert spec.parts()[-1][2].parent.name.startswith("taper_order--1")
+        fixed = EnsembleSpec.create(generator, grid={"parent_temperature": [0.5]}, fixed={"taper_order": "inf"},
+                                    n_samples=5, root_seed=1).fixed
+        assert fixed["taper_order"] == -1
+    with pytest.raises(ValueError, match="taper_order"):
+        EnsembleSpec.create("soft_spheres", grid={"taper_order": ["two"]}, n_samples=1, root_seed=1)
