@@ -43,6 +43,7 @@ import xarray as xr
 
 from .configurations import Configuration
 from .equilibration import (
+    Segments,
     calibrate_step,
     crystalline_particles,
     relaxation_segments,
@@ -253,7 +254,7 @@ def glass_chain(
     return out
 
 
-def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, step: float, seg: Any,
+def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, step: float, seg: Segments,
                        liquid: Configuration) -> xr.Dataset:
     """Add the per-sample chain variables and replace the Monte Carlo attributes by the chain's."""
     one = {"units": "1"}
@@ -303,7 +304,6 @@ def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, s
             f"sweeps, {p.chain_samples} per chain; mc_energy traces the first {p.equilibration_sweeps - p.spacing_sweeps} "
             "of those sweeps"
         ),
-        mc_start=attrs.get("mc_start", ""),
         title=attrs.get("title", "") + f", equilibrated chain ({p.chain_samples} structures per chain)",
     )
     ds.attrs = attrs
