@@ -48,10 +48,10 @@ from vdosbench.generators.equilibration import (
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.minimize import EnergyModel, fire_minimize
+from vdosbench.generators.glass_chains import PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.potentials import INFINITE_ORDER, soft_sphere_potential
-from vdosbench.generators.soft_spheres import OVERLAP_FORCE, T_D
+from vdosbench.generators.soft_spheres import T_D, remove_overlaps
 
 RESULTS = Path(__file__).parent / "results"
 FIGURE = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001" / "swap_tau.png"
@@ -89,13 +89,13 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
     seq = np.random.SeedSequence(seed, spawn_key=(int(taper) + 1, int(round(ratio * 1000))))
     rng = np.random.default_rng(seq)
     start = polydisperse_configuration(n, 3, rng)
-    relaxed, _, _, _ = fire_minimize(EnergyModel(start, pot), start.positions, OVERLAP_FORCE, 100_000)
-    pre = run_swap_mc(relaxed, start.box_length, start.sizes, start.species, pot,
-                      MCSettings(temperature=temperature, n_sweeps=200, step=0.1, skin=0.6, record_every=200), rng)
+    pre = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot,
+                      MCSettings(temperature=temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP, skin=0.6,
+                                 record_every=PRE_SWEEPS), rng)
     cal = calibrate_step(pre.positions, start.box_length, pre.sizes, pre.species, pot, temperature, rng)
     before = structure_checks(pre.positions, start.box_length, pre.sizes)
     state = (pre.positions, pre.sizes, pre.species)
-    t, target = 200, FIRST_WAIT
+    t, target = PRE_SWEEPS, FIRST_WAIT
     rows = []
     while t < budget:
         cap = max(1000, budget - max(t, target))
