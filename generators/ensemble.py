@@ -584,7 +584,8 @@ def run_ensemble(
     _prepare_folder(spec, root)
     parts = spec.parts()
     paths = [root / PARTS_DIR / rel for _, _, rel in parts]
-    todo = _chain_tasks(spec, [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()])
+    missing = [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()]
+    todo = _chain_tasks(spec, missing)
     if todo:
         workers = min(n_workers or _cpu_count(), len(todo))
         with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
@@ -592,7 +593,7 @@ def run_ensemble(
                 cl,
                 spec,
                 todo,
-                n_done=len(parts) - len(todo),
+                n_done=len(parts) - len(missing),
                 n_total=len(parts),
                 blas_threads=blas_threads,
                 progress=progress,

@@ -81,6 +81,7 @@ __all__ = [
     "PRE_SWEEPS",
     "RECIPES",
     "SWAP_TAU_ALPHA",
+    "EQUILIBRATION_TAUS",
     "ChainParams",
     "glass_chain",
     "lennard_jones_chain",
@@ -386,28 +387,33 @@ LENNARD_JONES_EQUILIBRATED = register(
 #: tapers' stationary values, rounded up (at T_d: 5800 – 6000 for m = 2, 8700 – 9400 for m = ∞ at waiting
 #: times 1.1 – 2 × 10⁵ sweeps).  The chains run 40 τ_α before their first structure (the measured chains' τ_α
 #: stopped growing after ≤ 13 τ_α at 1.5 T_d and ≈ 20 τ_α at T_d, but the energy of the m = ∞ chains still fell
-#: there) and 3 τ_α between structures (F_s ≈ 0.1 there).
-SWAP_TAU_ALPHA: dict[float, int] = {7.0: 80, 3.0: 250, 2.0: 650, 1.5: 1300, 1.0: 9500}
+#: there) and 3 τ_α between structures (F_s ≈ 0.1 there).  At 1.25 T_d (τ_α 2090 – 2500 for m = 2, 1780 – 3110 for
+#: m = ∞) the measured m = ∞ chain's energy fell again after 2.6 × 10⁵ sweeps (≈ 80 τ_α), so its recipe
+#: equilibrates for :data:`EQUILIBRATION_TAUS` ``[1.25]`` = 120 τ_α (3.8 × 10⁵ sweeps, as long as at T_d).
+SWAP_TAU_ALPHA: dict[float, int] = {7.0: 80, 3.0: 250, 2.0: 650, 1.5: 1300, 1.25: 3200, 1.0: 9500}
+#: τ_α of swap MC before a chain's first structure, per T*/T_d (40 unless named here).
+EQUILIBRATION_TAUS: dict[float, int] = {1.25: 120}
 #: Structures per chain in the recipes.
 RECIPE_CHAIN_SAMPLES = 5
 
 
 def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
     tau = SWAP_TAU_ALPHA[ratio]
+    n_tau = EQUILIBRATION_TAUS.get(ratio, 40)
     temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
     return Recipe(
         "soft_spheres_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
-        {"n_particles": 1000, "equilibration_sweeps": 40 * tau, "spacing_sweeps": 3 * tau,
+        {"n_particles": 1000, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
          "chain_samples": RECIPE_CHAIN_SAMPLES},
         n_samples=n_samples, root_seed=root_seed,
         description=(f"equilibrated protocol at T*/T_d = {ratio:g} (T* = {temperature:g}; swap tau_alpha = {tau} "
-                     f"sweeps): N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, 40 tau_alpha "
+                     f"sweeps): N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, {n_tau} tau_alpha "
                      "before the first, 3 tau_alpha apart (issue 14: the s(T*) crossover)"),
     )
 
 
 #: Root seed of each T*/T_d's recipe (fixed once a recipe has data: a new temperature gets a new seed).
-_CHAIN_ROOT_SEEDS = {1.5: 1400, 2.0: 1401, 3.0: 1402, 7.0: 1403, 1.0: 1404}
+_CHAIN_ROOT_SEEDS = {1.5: 1400, 2.0: 1401, 3.0: 1402, 7.0: 1403, 1.0: 1404, 1.25: 1405}
 _FULL_CHAIN_RECIPES: dict[str, Recipe] = {
     f"soft_spheres_n1000_equilibrated_{ratio:g}td": _chain_recipe(ratio, 30, _CHAIN_ROOT_SEEDS[ratio])
     for ratio in sorted(SWAP_TAU_ALPHA)

@@ -45,7 +45,7 @@ def test_chain_settings_are_checked():
         glass_chain(SMALL, 5, first_sample=2)
 
 
-def test_runner_computes_whole_chains_and_resumes_them(tmp_path):
+def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
     gen = get_generator("soft_spheres_equilibrated")
     fixed = {**SMALL, "chain_samples": 2}
     grid = {"taper_order": [2], "parent_temperature": [0.5]}
@@ -59,13 +59,17 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path):
     np.testing.assert_array_equal(ds["position"].values[0, 0, 3], direct[1]["position"].values[0])
     np.testing.assert_allclose(ds["eigenvalue"].values[0, 0, 3], direct[1]["eigenvalue"].values[0], rtol=1e-9,
                                atol=1e-9)
-    # a part lost between the writes of its chain is recomputed identically
+    # parts lost (between the writes of a chain, or a whole chain) are recomputed identically
     lost = tmp_path / "a" / "parts"
     part = sorted(lost.glob("*/sample-0003.nc"))[0]
     kept = xr.open_dataset(part).load()
     part.unlink()
+    (part.parent / "sample-0002.nc").unlink()  # the whole second chain is lost: two parts, one task
+    capsys.readouterr()
     again = run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a",
-                         n_workers=1, progress=False)
+                         n_workers=1, progress=True)
+    bar = capsys.readouterr().err
+    assert "2/4" in bar and "4/4" in bar  # the bar counts parts (2 on disk), not chains
     xr.testing.assert_identical(kept, xr.open_dataset(part).load())
     xr.testing.assert_equal(ds.drop_attrs(), again.drop_attrs())
     # in memory, without Dask: the same parts
