@@ -1,7 +1,17 @@
 """Measure τ_α of swap Monte Carlo at the parent temperatures of the low-T* claims, and whether chains equilibrate.
 
-Model: the seed-001 soft spheres (N = 1000 by default, d = 3, density 1),
-taper m = 2 and m = ∞.  For each (m, T*), one chain:
+Models (``--model``):
+
+- ``soft_spheres`` (default): the seed-001 soft spheres (N = 1000 by default,
+  d = 3, density 1); T* given as T*/T_d (``--ratios``), T_d = 0.144
+  (``td_measurement.json``); q = 6.872, the first peak of S(q) measured there;
+- ``kob_andersen``: the Kob–Andersen 80:20 Lennard-Jones mixture at density
+  1.2 (the generators' ``lennard_jones`` model); T* given as T*/T_MCT with the
+  published T_MCT = 0.435 (cited, not re-measured for the tapered potential),
+  or directly with ``--temperatures``; q = 7.25, the first peak of the A–A
+  S(q) at this density (Kob & Andersen 1995), F_s over all particles.
+
+Taper m = 2 and m = ∞.  For each (m, T*), one chain:
 
 1. random positions, overlaps removed by FIRE (max |F| ≤ 10), 200 sweeps of
    swap MC at |Δr| = 0.1;
@@ -24,10 +34,13 @@ Usage::
 
     python benchmarks/measure_swap_tau.py                       # the default grid, resumable
     python benchmarks/measure_swap_tau.py --ratios 1.0 --tapers 2 --budget 2000000
+    python benchmarks/measure_swap_tau.py --model kob_andersen --temperatures 1.0 0.6 --budget 100000
 
 Each (m, T*) is written to the JSON as soon as it is done; a re-run skips
 those already there (same N, seed and budget).  Writes
-``benchmarks/results/swap_tau.json``.
+``benchmarks/results/swap_tau.json`` (soft spheres) or
+``benchmarks/results/swap_tau_ka.json`` (Kob–Andersen), and the figure of
+each.
 """
 
 from __future__ import annotations
@@ -36,12 +49,18 @@ import argparse
 import json
 import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from machine_info import machine  # this folder
 from vdosbench.datasets.io import write_text
-from vdosbench.generators.configurations import polydisperse_configuration
+from vdosbench.generators.configurations import (
+    Configuration,
+    kob_andersen_configuration,
+    polydisperse_configuration,
+)
 from vdosbench.generators.equilibration import (
     calibrate_step,
     crystalline_particles,
@@ -50,11 +69,50 @@ from vdosbench.generators.equilibration import (
 )
 from vdosbench.generators.glass_chains import PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators.potentials import (
+    INFINITE_ORDER,
+    PairPotential,
+    kob_andersen_potential,
+    soft_sphere_potential,
+)
 from vdosbench.generators.soft_spheres import T_D, remove_overlaps
 
 RESULTS = Path(__file__).parent / "results"
-FIGURE = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001" / "swap_tau.png"
+FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"
+#: The published mode-coupling temperature of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
+KA_T_MCT = 0.435
+#: First peak of the A–A structure factor of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
+KA_FS_WAVENUMBER = 7.25
+
+
+@dataclass(frozen=True)
+class Model:
+    """A glass former: its start, its potential, the temperature T* is measured against, and q of F_s."""
+
+    name: str
+    reference: str  # name of the reference temperature: "T_d" or "T_MCT"
+    reference_temperature: float
+    wavenumber: Callable[[], float]
+    configuration: Callable[[int, np.random.Generator], Configuration]
+    potential: Callable[[int], PairPotential]
+    results: Path
+    figure: Path
+
+    @property
+    def ratio_key(self) -> str:
+        return f"ratio_to_{self.reference}"
+
+
+MODELS = {
+    "soft_spheres": Model(
+        "soft_spheres", "T_d", T_D, lambda: float(json.loads((RESULTS / "td_measurement.json").read_text())["q"]),
+        lambda n, rng: polydisperse_configuration(n, 3, rng), lambda m: soft_sphere_potential(taper_order=m),
+        RESULTS / "swap_tau.json", FIGURES / "swap_tau.png"),
+    "kob_andersen": Model(
+        "kob_andersen", "T_MCT", KA_T_MCT, lambda: KA_FS_WAVENUMBER,
+        lambda n, rng: kob_andersen_configuration(n, 3, rng, 1.2), lambda m: kob_andersen_potential(taper_order=m),
+        RESULTS / "swap_tau_ka.json", FIGURES / "swap_tau_ka.png"),
+}
 #: T*/T_d of the s(T*) crossover (issue 14): 1, 1.25, 1.5, 2, 3 and ~7 (T* = 1.0).
 DEFAULT_RATIOS = (1.0 / T_D, 3.0, 2.0, 1.5, 1.25, 1.0)
 #: Total sweeps allowed per chain, by T*/T_d (the chain stops earlier once stationary).
@@ -82,13 +140,13 @@ def structure_checks(positions: np.ndarray, box: float, sizes: np.ndarray) -> di
             "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes)}
 
 
-def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float) -> dict:
+def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget: int, q: float) -> dict:
     t0 = time.perf_counter()
-    temperature = ratio * T_D
-    pot = soft_sphere_potential(taper_order=taper)
+    temperature = ratio * model.reference_temperature
+    pot = model.potential(taper)
     seq = np.random.SeedSequence(seed, spawn_key=(int(taper) + 1, int(round(ratio * 1000))))
     rng = np.random.default_rng(seq)
-    start = polydisperse_configuration(n, 3, rng)
+    start = model.configuration(n, rng)
     pre = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot,
                       MCSettings(temperature=temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP, skin=0.6,
                                  record_every=PRE_SWEEPS), rng)
@@ -116,7 +174,8 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
     after = structure_checks(state[0], start.box_length, state[1])
     taus = [r["tau_alpha"] or np.nan for r in rows]
     return {
-        "taper_order": int(taper), "ratio_to_T_d": ratio, "temperature": temperature, "n_particles": n,
+        "model": model.name, "taper_order": int(taper), model.ratio_key: ratio, "temperature": temperature,
+        "n_particles": n,
         "seed": seed, "spawn_key": list(seq.spawn_key), "budget": budget, "q": q,
         "step": cal.step, "step_acceptance_trial": cal.acceptance, "step_tried": cal.tried.tolist(),
         "segments": rows, "stationary": stationary([r["t_w"] for r in rows], taus),
@@ -129,21 +188,22 @@ def run_point(taper: int, ratio: float, n: int, seed: int, budget: int, q: float
     }
 
 
-def figure(result: dict, path: Path) -> None:
-    """τ_α(t_w) and the segment energy against the waiting time, per taper and T*/T_d."""
+def figure(result: dict, path: Path, model: Model) -> None:
+    """τ_α(t_w) and the segment energy against the waiting time, per taper and T*/T_ref."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (ax_tau, ax_e) = plt.subplots(1, 2, figsize=(12, 4.5))
-    ratios = sorted({round(p["ratio_to_T_d"], 3) for p in result["points"]})
+    key, ref = model.ratio_key, model.reference
+    ratios = sorted({round(p[key], 3) for p in result["points"]})
     colors = dict(zip(ratios, plt.cm.viridis(np.linspace(0, 0.9, len(ratios)))))
     for p in result["points"]:
         rows = [r for r in p["segments"] if r["tau_alpha"] is not None]
         style = "o-" if p["taper_order"] == 2 else "s--"
-        label = f"T*/T_d = {p['ratio_to_T_d']:.3g}, m = {'∞' if p['taper_order'] < 0 else p['taper_order']}"
-        color = colors[round(p["ratio_to_T_d"], 3)]
+        label = f"T*/{ref} = {p[key]:.3g}, m = {'∞' if p['taper_order'] < 0 else p['taper_order']}"
+        color = colors[round(p[key], 3)]
         ax_tau.plot([r["t_w"] for r in rows], [r["tau_alpha"] for r in rows], style, color=color, ms=4, label=label)
         ax_e.plot([r["t_w"] for r in p["segments"]], [r["mean_energy"] for r in p["segments"]], style, color=color,
                   ms=4)
@@ -154,7 +214,9 @@ def figure(result: dict, path: Path) -> None:
     ax_tau.set_ylabel("τ_α(t_w) of swap MC (sweeps)")
     ax_e.set_ylabel("mean V/N over the segment")
     ax_tau.legend(fontsize=6, ncol=2)
-    fig.suptitle("Swap MC (p_swap = 0.2, |Δr| at 30 % acceptance), N = 1000: ageing and τ_α")
+    what = "soft spheres" if model.name == "soft_spheres" else "Kob–Andersen"
+    n = result["points"][0]["n_particles"] if result["points"] else "?"
+    fig.suptitle(f"Swap MC of the {what} (p_swap = 0.2, |Δr| at 30 % acceptance), N = {n}: ageing and τ_α")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -162,38 +224,50 @@ def figure(result: dict, path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(MODELS), default="soft_spheres")
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--ratios", type=float, nargs="+", default=list(DEFAULT_RATIOS), help="T*/T_d values")
+    parser.add_argument("--ratios", type=float, nargs="+", default=None,
+                        help="T*/T_d (soft spheres) or T*/T_MCT (Kob–Andersen) values; default: the s(T*) grid")
+    parser.add_argument("--temperatures", type=float, nargs="+", default=None,
+                        help="T* values (instead of --ratios)")
     parser.add_argument("--tapers", nargs="+", default=["2", "inf"])
     parser.add_argument("--budget", type=int, default=None, help="sweeps per chain (default: by T*/T_d)")
     parser.add_argument("--seed", type=int, default=14_2026)
-    parser.add_argument("--out", type=Path, default=RESULTS / "swap_tau.json")
-    parser.add_argument("--figure", type=Path, default=FIGURE, help="figure of τ_α(t_w) and the energy")
+    parser.add_argument("--out", type=Path, default=None, help="results JSON (default: the model's)")
+    parser.add_argument("--figure", type=Path, default=None, help="figure of τ_α(t_w) and the energy")
     args = parser.parse_args()
-    q = float(json.loads((RESULTS / "td_measurement.json").read_text())["q"])
-    result = json.loads(args.out.read_text()) if args.out.exists() else {
-        "method": __doc__, "T_d": T_D, "machine": machine(), "points": []}
-    done = {(p["taper_order"], round(p["ratio_to_T_d"], 6), p["n_particles"], p["seed"], p["budget"])
-            for p in result["points"]}
-    for ratio in args.ratios:
+    model = MODELS[args.model]
+    if args.ratios is not None and args.temperatures is not None:
+        parser.error("give --ratios or --temperatures, not both")
+    if args.temperatures is not None:
+        ratios = [t / model.reference_temperature for t in args.temperatures]
+    else:
+        ratios = args.ratios or (list(DEFAULT_RATIOS) if model.name == "soft_spheres" else [2.0 / KA_T_MCT])
+    out, figure_path = args.out or model.results, args.figure or model.figure
+    q = model.wavenumber()
+    key = model.ratio_key
+    result = json.loads(out.read_text()) if out.exists() else {
+        "method": __doc__, model.reference: model.reference_temperature, "machine": machine(), "points": []}
+    done = {(p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"]) for p in result["points"]}
+    for ratio in ratios:
         for name in args.tapers:
             taper = INFINITE_ORDER if name == "inf" else int(name)
             budget = args.budget or default_budget(ratio)
             if (taper, round(ratio, 6), args.n, args.seed, budget) in done:
                 continue
-            point = run_point(taper, ratio, args.n, args.seed, budget, q)
+            point = run_point(model, taper, ratio, args.n, args.seed, budget, q)
             result["points"].append(point)
-            write_text(args.out, json.dumps(result, indent=1))
+            write_text(out, json.dumps(result, indent=1))
             rows = point["segments"]
             taus = ", ".join(f"{r['t_w']}:{'-' if r['tau_alpha'] is None else format(r['tau_alpha'], '.4g')}"
                              for r in rows)
-            print(f"m={name} T*/T_d={ratio:.3g} (T*={point['temperature']:.4f}) step={point['step']:.4f} "
+            print(f"m={name} T*/{model.reference}={ratio:.3g} (T*={point['temperature']:.4f}) step={point['step']:.4f} "
                   f"t_w:tau_alpha [{taus}]; energy {[round(r['mean_energy'], 4) for r in rows]}; "
                   f"stationary {point['stationary']}; crystalline {point['structure_end']['crystalline_particles']}; "
                   f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
                   f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
                   flush=True)
-    figure(result, args.figure)
+    figure(result, figure_path, model)
 
 
 if __name__ == "__main__":
