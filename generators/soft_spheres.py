@@ -593,8 +593,9 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
             {"long_name": "zero mode flag (the d uniform translations of the periodic box)", **one},
         ),
         "eigenvector": (
-            ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None],
-            {"long_name": "normalised eigenvector of the Hessian", **one},
+            ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None].astype(np.float32),
+            {"long_name": "normalised eigenvector of the Hessian (computed in float64, stored as float32: "
+                          "orthonormal within 1e-6)", **one},
         ),
         "position": (
             ("sample", "site", "spatial"), g.quench.config.positions[None],

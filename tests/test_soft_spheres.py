@@ -57,9 +57,16 @@ def test_soft_sphere_sample_follows_the_convention(soft: xr.Dataset, tmp_path: P
     assert soft.attrs["taper_order"] == INFINITE_ORDER and soft.attrs["generator"] == "soft_spheres"
     assert 0 < float(soft["mc_acceptance_displacement"].item()) < 1
     assert float(soft["diameter"].mean()) == pytest.approx(1.0, abs=1e-12)  # swaps permute the diameters
+    # the expensive data kept at their precision: positions and diameters float64, the lowest eigenvectors
+    # float32 (half the bytes) and still orthonormal to the convention's tolerance
+    assert soft["position"].dtype == np.float64 and soft["diameter"].dtype == np.float64
+    vectors = soft["eigenvector"].values[0].reshape(8, -1)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(vectors.astype(float) @ vectors.T.astype(float), np.eye(8), atol=1e-6)
     write(soft, tmp_path / "soft.nc")
     with xr.open_dataset(tmp_path / "soft.nc") as back:
         np.testing.assert_array_equal(back["eigenvalue"].values, soft["eigenvalue"].values)
+        assert back["eigenvector"].dtype == np.float32 and back["position"].dtype == np.float64
         assert back.attrs["parent_temperature"] == 0.3
 
 
