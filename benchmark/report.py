@@ -27,6 +27,7 @@ from vdosbench.datasets.io import write_text
 from vdosbench.validators import Measurement
 
 from .claims import Claim, selector_keys
+from .declaration import DECLARABLE
 from .figures import FigureEntry, ReportFigures, draw_report_figures, point_label
 from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim
 
@@ -169,7 +170,7 @@ class ScoreCard:
         >>> card = score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default")
         >>> card.no_claim_applies(), card.exit_code()
         (True, 3)
-        >>> "Declare what the claims select on: generator" in card.why_no_claim_applies()
+        >>> "Declare what the claims select on: model" in card.why_no_claim_applies()
         True
         """
         n_inputs = len(self.inputs)
@@ -191,11 +192,20 @@ class ScoreCard:
             line += "; every claim was 'not applicable': " + "; ".join(reasons)
         keys = selector_keys(claims)
         if keys:
-            line += (
-                f". Declare what the claims select on: {', '.join(keys)}, as attributes of the dataset "
-                "(global attributes of its VDOS-1.0 netCDF file, or ds.attrs in memory)"
-                + self._set_advice(keys)
-            )
+            line += f". Declare what the claims select on: {', '.join(keys)}"
+            declarable = [k for k in keys if k in DECLARABLE]
+            other = [k for k in keys if k not in DECLARABLE]
+            if declarable:
+                line += (
+                    f"; declare {', '.join(declarable)} with --declare KEY=VALUE or in a sidecar file next to "
+                    "the data (DATA.vdos.toml), e.g. --declare model=kob_andersen --declare parent_temperature=0.45"
+                )
+            if other:
+                line += (
+                    ("; " + ", ".join(other) + " " if declarable else ", ")
+                    + "as attributes of the dataset (global attributes of its VDOS-1.0 netCDF file, or ds.attrs "
+                    "in memory)" + self._set_advice(other)
+                )
         return line + "."
 
     def _set_advice(self, keys: Sequence[str]) -> str:
