@@ -46,6 +46,7 @@ __all__ = [
     "Declaration",
     "DeclarationError",
     "Model",
+    "declaration_for",
     "declare",
     "get_model",
     "parse_declaration",
@@ -368,6 +369,33 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
             f"(keys {list(DECLARABLE)}). Fix: move the keys out of the [table]"
         )
     return raw
+
+
+def declaration_for(data: str | Path, assignments: Mapping[str, Any] | None = None) -> Declaration | None:
+    """The declaration of the input file ``data``: its sidecar (:func:`sidecar_path`), if any, with
+    ``assignments`` (``--declare KEY=VALUE``) replacing the sidecar's values; ``None`` when neither says anything.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ka.vdos.toml").write_text('model = "kob_andersen"\nparent_temperature = 2.0\n')
+    >>> d = declaration_for(folder / "ka.npz", {"parent_temperature": "0.45"})
+    >>> d.values["model"], d.values["parent_temperature"], d.source.endswith("--declare parent_temperature=0.45")
+    ('kob_andersen', 0.45, True)
+    >>> declaration_for(folder / "other.npz") is None
+    True
+    """
+    side = sidecar_path(data)
+    raw = read_sidecar(side) if side.is_file() else {}
+    given = dict(assignments or {})
+    sources = ([f"sidecar {side}"] if side.is_file() else []) + (
+        ["--declare " + " ".join(f"{k}={v}" for k, v in given.items())] if given else []
+    )
+    merged = {**raw, **given}
+    if not merged:
+        return None
+    return parse_declaration(merged, "; ".join(sources))
 
 
 def system_value(ds: xr.Dataset, key: str) -> tuple[bool, Any]:
