@@ -281,8 +281,8 @@ def inapplicability(claim: Claim, ds: xr.Dataset) -> Inapplicable | None:
                 return Inapplicable("excluded", key, found=value, wanted=excluded)
     missing = [v for v in claim.requires if v not in ds.variables]
     if missing:
-        if next(_point_values(claim, ds), None) is None:
-            return Inapplicable("no-point")
+        if "eigenvalue" in ds.variables and next(_point_values(claim, ds), None) is None:
+            return Inapplicable("no-point")  # about other parameter values: not "not measurable"
         return Inapplicable("lacks", missing=tuple(missing))
     return None
 

@@ -105,6 +105,7 @@ class CrossCodeCheck:
             f"{self.n_modes} non-zero modes of {self.n_samples} sample{'s' if self.n_samples != 1 else ''}, "
             f"tolerance {self.tolerance:g}; worst: sample {w['sample']}, mode {w['mode']} "
             f"(theirs {w['theirs']:.6g}, ours {w['ours']:.6g}); our Hessian: {self.potential}"
+            + ("; " + self.reason.split("; ", 1)[1] if "; " in self.reason else "")
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -210,6 +211,8 @@ def cross_code_check(
         except ValueError as e:  # e.g. a box smaller than twice the cutoff
             return _not_run(name, f"our Hessian cannot be built for sample {s}: {e}")
         ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
+    scale = np.abs(ours).max(axis=1, keepdims=True)
+    n_negative = int(np.sum(ours[:, d:] < -1e-6 * scale))  # beyond rounding: not a minimum of our potential
     zero = np.zeros_like(ours, dtype=bool)
     zero[:, :d] = True  # the d uniform translations of the periodic box
     reference = xr.Dataset(
@@ -224,7 +227,9 @@ def cross_code_check(
     return CrossCodeCheck(
         dataset=name,
         status="agree" if max_rel <= tolerance else "disagree",
-        reason=f"modes {d}..{k - 1} (the d = {d} translations excluded) of samples 0..{n_sample - 1}",
+        reason=f"modes {d}..{k - 1} (the d = {d} translations excluded) of samples 0..{n_sample - 1}"
+        + (f"; our Hessian has {n_negative} negative eigenvalue(s) among them: the configurations are not minima "
+           "of the declared potential (check model and taper_order)" if n_negative else ""),
         potential=label,
         n_samples=n_sample,
         n_modes=k - d,
