@@ -379,7 +379,7 @@ def declaration_for(data: str | Path, assignments: Mapping[str, Any] | None = No
     --------
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (folder / "ka.vdos.toml").write_text('model = "kob_andersen"\nparent_temperature = 2.0\n')
+    >>> _ = (folder / "ka.vdos.toml").write_text('model = "kob_andersen"\\nparent_temperature = 2.0\\n')
     >>> d = declaration_for(folder / "ka.npz", {"parent_temperature": "0.45"})
     >>> d.values["model"], d.values["parent_temperature"], d.source.endswith("--declare parent_temperature=0.45")
     ('kob_andersen', 0.45, True)
