@@ -181,7 +181,10 @@ def cross_code_check(
         return _not_run(name, f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data")
     from vdosbench.generators.configurations import Configuration
     from vdosbench.generators.hessian import hessian_matrix
-    from vdosbench.generators.potentials import kob_andersen_potential, soft_sphere_potential
+    from vdosbench.generators.potentials import (
+        kob_andersen_potential,
+        soft_sphere_potential,
+    )
     from vdosbench.validators import eigenvalue_agreement
 
     m = int(taper)

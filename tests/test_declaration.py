@@ -9,7 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-
 from vdosbench.benchmark.claims import inapplicability, load_claims
 from vdosbench.benchmark.cli import main
 from vdosbench.benchmark.cross_code import CROSS_CHECK_TOLERANCE, cross_code_check
@@ -86,8 +85,8 @@ def test_a_declaration_is_checked_and_completed() -> None:
 @pytest.mark.parametrize(
     "raw, match",
     [
-        ({"model": "lj"}, r"unknown model 'lj'; expected one of \['glass', 'kob_andersen', 'soft_spheres', "
-                          r"'spring_network'\]. Fix: declare model="),
+        ({"model": "lj"}, (r"unknown model 'lj'; expected one of \['glass', 'kob_andersen', 'soft_spheres', "
+                           r"'spring_network'\]. Fix: declare model=")),
         ({"model": "glass", "temperature": 1}, r"unknown key\(s\) \['temperature'\]; expected keys of .*Fix:"),
         ({"parent_temperature": 1.0}, r"no model declared .*Fix: declare model="),
         ({"model": "kob_andersen", "parent_temperature": "hot"},
