@@ -217,9 +217,9 @@ class Inapplicable:
         ``exclude`` names) or ``"no-point"`` (no parameter point matches
         ``applies_to``).
     key
-        The ``applies_to`` key (kinds ``"no-key"`` and ``"differs"``).
+        The ``applies_to`` (or ``exclude``) key (kinds ``"no-key"``, ``"differs"`` and ``"excluded"``).
     found
-        The dataset's value of ``key`` (kind ``"differs"``).
+        The dataset's value of ``key`` (kinds ``"differs"`` and ``"excluded"``).
     wanted
         The claim's value(s) of ``key``, as written in ``applies_to``.
     missing
