@@ -225,10 +225,10 @@ def _number(key: str, value: Any, where: str, *, integer: bool = False, allow_in
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where)
     if integer:
-        if float(value) != int(value):
+        if not math.isfinite(float(value)) or float(value) != int(value):
             raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where)
         return int(value)
-    if math.isinf(float(value)) and not allow_inf or math.isnan(float(value)):
+    if (math.isinf(float(value)) and not allow_inf) or math.isnan(float(value)):
         raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where)
     return float(value)
 
@@ -249,8 +249,10 @@ def _check_value(key: str, value: Any, where: str) -> Any:
     if key == "taper_order":
         from vdosbench.generators.potentials import INFINITE_ORDER
 
-        if isinstance(value, str) and value.strip().lower() in ("inf", "infinity"):
-            return INFINITE_ORDER
+        if (isinstance(value, str) and value.strip().lower() in ("inf", "infinity")) or (
+            isinstance(value, float) and value == math.inf
+        ):
+            return INFINITE_ORDER  # "inf" on the command line, inf in TOML
         m = _number(key, value, where, integer=True)
         if m < 0 and m != INFINITE_ORDER:
             raise _bad(key, value, expected, where)

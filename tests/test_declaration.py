@@ -78,6 +78,8 @@ def test_a_declaration_is_checked_and_completed() -> None:
 
     assert d.values["taper_order"] == INFINITE_ORDER  # stored as the generators store it
     assert d.values["parent_temperature"] == pytest.approx(T_D)  # T* from T*/T_d and the model's T_d
+    assert parse_declaration({"model": "soft_spheres", "taper_order": float("inf")}, "toml").values[
+        "taper_order"] == INFINITE_ORDER  # TOML's inf
     assert parse_declaration({"model": "kob_andersen", "parent_temperature": 0.45}, "t").values[
         "parent_temperature_ratio"] == pytest.approx(0.45 / 0.435)
 
@@ -94,6 +96,7 @@ def test_a_declaration_is_checked_and_completed() -> None:
         ({"model": "kob_andersen", "parent_temperature": -1.0}, r"parent_temperature is -1.0 \(float\); expected"),
         ({"model": "soft_spheres", "taper_order": 2.5}, r"taper_order is 2.5 \(float\); expected an integer m >= 0"),
         ({"model": "soft_spheres", "spatial_dimension": 4}, r"spatial_dimension is 4 \(int\); expected the integer 2 or 3"),
+        ({"model": "soft_spheres", "n_particles": float("nan")}, r"n_particles is nan \(float\); expected an integer"),
         ({"model": "soft_spheres", "quench": 3}, r"quench is 3 \(int\); expected text"),
         ({"model": "kob_andersen", "delta": 0.1}, r"model 'kob_andersen' takes no \['delta'\]; its own keys are"),
         ({"model": "spring_network", "parent_temperature_ratio": 1.0}, r"has no reference T_d.*Fix: declare"),
@@ -101,7 +104,7 @@ def test_a_declaration_is_checked_and_completed() -> None:
          r"parent_temperature 0.45 is 1.034 T_d of kob_andersen .*but parent_temperature_ratio is 2"),
     ],
     ids=["unknown-model", "unknown-key", "no-model", "text-temperature", "negative-temperature", "fractional-taper",
-         "dimension-4", "quench-not-text", "foreign-key", "ratio-without-td", "ratio-disagrees"],
+         "dimension-4", "nan-particles", "quench-not-text", "foreign-key", "ratio-without-td", "ratio-disagrees"],
 )
 def test_bad_declarations_are_explained(raw: dict, match: str) -> None:
     with pytest.raises(DeclarationError, match=match):
