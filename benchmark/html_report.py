@@ -162,6 +162,8 @@ def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[st
 
 
 def _systems_html(card: ScoreCard) -> list[str]:
+    if not card.systems:
+        return []
     header, rows = systems_table(card)
     return ["<h2>Systems (what the claims select on)</h2>", "<table>", _row(header, "th"),
             *[_row(_e(c) for c in row) for row in rows], "</table>"]

@@ -538,6 +538,8 @@ def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
 
 def _systems_markdown(card: ScoreCard) -> list[str]:
     """The '## Systems' section: what the claims see in each input (model, dimension, N, preparation)."""
+    if not card.systems:
+        return []
     header, rows = systems_table(card)
     return [
         "## Systems (what the claims select on)", "",
