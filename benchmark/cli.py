@@ -41,6 +41,7 @@ examples:
   vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
   vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
+  vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
 """
 
@@ -54,9 +55,9 @@ exit status:
      reference, an output folder that is a file or not writable (nothing is written), or an
      error while scoring or writing (one line on stderr: what was expected, found, the fix)
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
-     are written and say why (result.json: "gate": "no-applicable-claims"); declare the
-     attributes the claims select on (their applies_to keys, e.g. generator), or pass
-     them with --set KEY=VALUE where the input's adapter accepts it
+     are written and say why (result.json: "gate": "no-applicable-claims"); declare what
+     the data hold (--declare model=... or a sidecar DATA.vdos.toml), or the attributes
+     the claims select on (their applies_to keys, e.g. generator)
 """
 
 
@@ -147,6 +148,23 @@ def _parse_assignments(items: Sequence[str], what: str, multi: bool) -> dict[str
     return out
 
 
+def _declarable() -> tuple[str, ...]:
+    from .declaration import DECLARABLE
+
+    return DECLARABLE
+
+
+def _parse_declarations(items: Sequence[str]) -> dict[str, str]:
+    """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--declare {item!r} is not KEY=VALUE; e.g. --declare model=kob_andersen")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and tests)."""
     parser = argparse.ArgumentParser(
@@ -190,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
     score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                        help="adapter option, e.g. spatial_dimension=3 or values=frequency")
+    score.add_argument("--declare", action="append", default=[], metavar="KEY=VALUE",
+                       help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
+                            "(keys: " + ", ".join(_declarable()) + "); replaces the same key of a sidecar file "
+                            "DATA.vdos.toml next to each input; see README 'Declaring what the data hold'")
+    score.add_argument("--no-cross-check", action="store_true",
+                       help="skip recomputing declared configurations' spectra with vdosbench's Hessian")
     score.add_argument("--reference", default=None, metavar="NAME",
                        help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
                             "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
@@ -309,8 +333,12 @@ def _score(
     format: str | None = None,
     options: dict[str, Any] | None = None,
     reference: str | None = None,
+    declared: dict[str, str] | None = None,
+    cross_check: bool = True,
 ) -> int:
     from .claims import default_claims_path, load_claims
+    from .cross_code import cross_code_check
+    from .declaration import declaration_for, declare
     from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
 
     check_output_folder(output)
@@ -325,14 +353,27 @@ def _score(
     datasets = []
     for path in paths:
         try:
-            datasets.append(read_input(path, format=format, **(options or {})))
+            info, ds = read_input(path, format=format, **(options or {}))
         except KeyError as e:
             raise UsageError(str(e.args[0])) from None
+        declaration = declaration_for(path, declared)
+        datasets.append((info, declare(ds, declaration, info.name) if declaration is not None else ds))
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
+    if cross_check:
+        card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
     report = write_report(card, datasets, output)
+    for info, ds in datasets:
+        if "declared_by" in ds.attrs:
+            system = card.systems[info.name]
+            described = ", ".join(f"{k}={v}" for k, v in system.items() if k != "declared_by")
+            print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:
             print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+    for r in card.not_measurable():
+        print(f"{'not measurable':>14}  {r.claim.id}  ({r.dataset}): {r.reason}")
+    for check in card.cross_code:
+        print(f"cross-code check: {check.summary()}")
     totals = card.totals()
     if card.no_claim_applies():
         print(f"score: not a pass (exit status {EXIT_NO_APPLICABLE_CLAIMS}): {card.why_no_claim_applies()}")
@@ -436,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
 
     from .adapters import AdapterError
+    from .declaration import DeclarationError
     from .reference import ReferenceInputError
 
     try:
@@ -443,7 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_generate(args)
         if args.command == "score":
             options = _parse_assignments(args.set, "--set", multi=False)
-            return _score(args.data, args.claims, args.output, args.strict, args.format, options, args.reference)
+            return _score(args.data, args.claims, args.output, args.strict, args.format, options, args.reference,
+                          _parse_declarations(args.declare), not args.no_cross_check)
         if args.command == "demo":
             return _cmd_demo(args)
         if args.command == "list":
@@ -455,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError,
+        AdapterError, FetchError, ReferenceInputError, DeclarationError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:
