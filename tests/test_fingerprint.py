@@ -241,3 +241,14 @@ def test_malformed_fingerprint_is_explained(tmp_path, extra: str, match: str) ->
     path.write_text(head.replace("spring-network-16", "x") + extra)
     with pytest.raises(CatalogError, match=match):
         load_catalog(path)
+
+
+def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from vdosbench.benchmark.cli import main
+
+    entry = get_entry("spring-network-16")
+    assert main(["fingerprint", str(entry.shipped_path), "--name", "new-set"]) == 0
+    table = tomllib.loads(capsys.readouterr().out)["datasets"]["new-set"]
+    assert table["sha256"] == entry.sha256 and table["fingerprint"]["points"] == list(entry.fingerprint.points)
+    assert main(["fingerprint", str(tmp_path / "missing.nc"), "--name", "x"]) == 2
+    assert "is not a file; expected a built ensemble.nc" in capsys.readouterr().err

@@ -124,9 +124,11 @@ def test_fetch_from_a_mirror_named_in_the_environment(
 
 def test_fetch_from_the_catalogue_hosting_base_url(served: tuple[Path, str], tmp_path: Path) -> None:
     _, base = served
-    text = get_entry(NAME).catalog.read_text().replace('shipped = "spring_network_16.nc"\n', "")
+    text = get_entry(NAME).catalog.read_text()
+    assert "[hosting]\nbase_urls = []\n" in text  # the shipped catalogue names no host yet
+    text = text.replace('shipped = "spring_network_16.nc"\n', "")
     catalog = tmp_path / "catalog.toml"
-    catalog.write_text(f'[hosting]\nbase_urls = ["{base}"]\n\n' + text)
+    catalog.write_text(text.replace("[hosting]\nbase_urls = []\n", f'[hosting]\nbase_urls = ["{base}"]\n'))
     entry = load_catalog(catalog)[NAME]
     assert entry.shipped is None
     path = fetch(entry, cache_dir=tmp_path / "cache", retries=0)
