@@ -122,10 +122,12 @@ class BuildReport:
         largest = fp.largest
         lines = [
             f"  fingerprint    {len(fp.deviations)} quantities compared"
-            + (f"; largest deviation {largest.describe()}" if largest is not None else "")
+            + (f"; largest deviation {largest.describe()}" if largest is not None and largest.ratio > 0 else "")
         ]
         if verdict == WITHIN_TOLERANCE:
             assert largest is not None
+            if largest.ratio == 0.0:
+                return lines + [f"  verdict: {verdict} (every fingerprint quantity equal to the catalogue's)"]
             return lines + [f"  verdict: {verdict} (largest deviation {largest.ratio:.3g} tolerances: {largest.quantity} "
                             f"at {largest.point})"]
         what = list(fp.mismatches)
@@ -210,7 +212,7 @@ def build(
     comparison = None
     if entry.fingerprint is not None:
         with xr.open_dataset(path, engine="netcdf4") as built:
-            comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built.load(), stderr=False))
+            comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
     reference = _local_reference(entry, cache_dir)
     abs_diff = rel_diff = None
     differing: tuple[str, ...] = ()

@@ -9,16 +9,27 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import xarray as xr
-
 from vdosbench.benchmark.fingerprint import (
     RESOLUTION,
     compare_fingerprints,
     compute_fingerprint,
     entry_toml,
 )
-from vdosbench.benchmark.rebuild import BIT_FOR_BIT, NOT_REPRODUCED, NOT_VERIFIED, WITHIN_TOLERANCE, BuildReport
+from vdosbench.benchmark.rebuild import (
+    BIT_FOR_BIT,
+    NOT_REPRODUCED,
+    NOT_VERIFIED,
+    WITHIN_TOLERANCE,
+    BuildReport,
+)
 from vdosbench.datasets import mock_spectrum, open_dataset
-from vdosbench.datasets.catalog import CatalogError, Fingerprint, fingerprint_toml, get_entry, load_catalog
+from vdosbench.datasets.catalog import (
+    CatalogError,
+    Fingerprint,
+    fingerprint_toml,
+    get_entry,
+    load_catalog,
+)
 from vdosbench.generators.ensemble import build_in_memory
 
 
@@ -190,6 +201,7 @@ def test_verdicts_and_their_exit_codes() -> None:
         assert report.verdict == verdict and report.exit_code == code
     within = cases[1][0].summary()
     assert "verdict: reproduced within tolerance (largest deviation 0.5 tolerances: omega_min at p=1)" in within
+    assert "every fingerprint quantity equal to the catalogue's" in _report(False, cat, cat).summary()
     failed = cases[2][0].summary()
     assert "verdict: not reproduced: 1 of 1 quantities differ by more than their tolerance" in failed
     assert "omega_min at p=1: rebuilt 1.5, catalogued 1 (|diff| = 5 tolerances of 0.1)" in failed

@@ -12,11 +12,26 @@ from pathlib import Path
 
 import pooch
 import pytest
-
 from vdosbench.benchmark.cli import main
-from vdosbench.datasets.catalog import CatalogEntry, file_sha256, get_entry, load_catalog
-from vdosbench.datasets.fetch import ChecksumError, FetchError, download_urls, fetch, mirror_base_urls
-from vdosbench.datasets.publish import REGISTRY_NAME, PublishError, publish, read_registry
+from vdosbench.datasets.catalog import (
+    CatalogEntry,
+    file_sha256,
+    get_entry,
+    load_catalog,
+)
+from vdosbench.datasets.fetch import (
+    ChecksumError,
+    FetchError,
+    download_urls,
+    fetch,
+    mirror_base_urls,
+)
+from vdosbench.datasets.publish import (
+    REGISTRY_NAME,
+    PublishError,
+    publish,
+    read_registry,
+)
 
 NAME = "spring-network-16"
 
