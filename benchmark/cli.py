@@ -39,7 +39,10 @@ examples:
   vdosbench claims                                 # list the claims and their sources
   vdosbench list                                   # the reference-dataset catalogue
   vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
-  vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
+  vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, verify by value
+  vdosbench publish spring-network-16 --to mirror/ # files + pooch registry for a static host
+  VDOSBENCH_MIRROR=https://host/vdosbench vdosbench fetch het-scba-fig1b   # fetch from a mirror
+  vdosbench fingerprint runs/toy/ensemble.nc --name nine-node-toy   # catalogue fields of a built file
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
   vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
@@ -70,6 +73,19 @@ exit status:
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
+"""
+
+#: The exit statuses of ``build``, in its ``--help``.
+EXIT_STATUS_BUILD = """\
+exit status:
+  0  reproduced: bit for bit (content hash), or within tolerance (every fingerprint
+     quantity within its tolerance, its catalogued standard error)
+  1  not reproduced: fingerprint quantities outside their tolerance, or points or
+     quantities missing (named on stdout)
+  2  bad input or a failure: an unknown name, an
+     output folder that is a file or not writable, failed parts, a Dask, file-system or
+     memory error (as for generate; one line on stderr: what was expected, found, the fix)
+  3  not verified: the content hash differs and the entry has no fingerprint
 """
 
 #: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
@@ -238,15 +254,29 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser("fetch", help="download a catalogued dataset, verified by its sha256")
     fetch.add_argument("name", help="catalogue name (see vdosbench list)")
     fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
-    fetch.add_argument("--url", action="append", default=None, help="download from this URL instead (repeatable)")
+    fetch.add_argument("--url", action="append", default=None,
+                       help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
+                            "or the config file, then the catalogue's URLs")
 
-    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask",
-                           epilog=EXIT_STATUS_OTHER, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
+                           epilog=EXIT_STATUS_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("name", help="catalogue name (see vdosbench list)")
     build.add_argument("--output", type=Path, required=True, help="ensemble folder")
     build.add_argument("--workers", type=_positive_int, default=None,
                        help="local Dask workers (default: cores); not with --scheduler")
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
+
+    publish = sub.add_parser("publish", help="write catalogued datasets and a pooch registry into a folder to serve")
+    publish.add_argument("names", nargs="+", metavar="NAME", help="catalogue names (see vdosbench list)")
+    publish.add_argument("--to", type=Path, required=True, help="folder to write (served as is by any static host)")
+    publish.add_argument("--from", dest="sources", type=Path, action="append", default=[], metavar="PATH",
+                         help="a catalogued file or a folder holding it (repeatable); default: the shipped copy "
+                              "or the fetch cache")
+    publish.add_argument("--cache-dir", type=Path, default=None, help="fetch cache to take files from")
+
+    fprint = sub.add_parser("fingerprint", help="print the catalogue fields (hashes, fingerprint) of a built file")
+    fprint.add_argument("file", type=Path, help="a built ensemble.nc")
+    fprint.add_argument("--name", required=True, help="the catalogue name of the entry")
     return parser
 
 
@@ -456,6 +486,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
     print(report.summary())
+    return report.exit_code
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from vdosbench.datasets.publish import publish
+
+    check_output_folder(args.to, "--to")
+    try:
+        result = publish(args.names, args.to, sources=args.sources, cache_dir=args.cache_dir)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    for name, path in result.files.items():
+        print(f"{name}: {path}")
+    print(f"registry: {result.registry}")
+    print(f"serve {result.folder} at BASE_URL, then: VDOSBENCH_MIRROR=BASE_URL vdosbench fetch NAME")
+    return 0
+
+
+def _cmd_fingerprint(args: argparse.Namespace) -> int:
+    from .fingerprint import entry_toml
+
+    if not args.file.is_file():
+        raise UsageError(f"{args.file} is not a file; expected a built ensemble.nc (vdosbench build/generate)")
+    print(entry_toml(args.name, args.file), end="")
     return 0
 
 
@@ -473,7 +527,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
+    from vdosbench.datasets.publish import PublishError
     from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
 
     from .adapters import AdapterError
@@ -495,10 +551,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_fetch(args)
         if args.command == "build":
             return _cmd_build(args)
+        if args.command == "publish":
+            return _cmd_publish(args)
+        if args.command == "fingerprint":
+            return _cmd_fingerprint(args)
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError, DeclarationError,
+        AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:
