@@ -311,7 +311,15 @@ def _score(
     reference: str | None = None,
 ) -> int:
     from .claims import default_claims_path, load_claims
-    from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
+    from .report import (
+        EXIT_NO_APPLICABLE_CLAIMS,
+        ScoreCard,
+        gate_line,
+        read_input,
+        robustness_text,
+        score_datasets,
+        write_report,
+    )
 
     check_output_folder(output)
     _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
@@ -332,7 +340,7 @@ def _score(
     report = write_report(card, datasets, output)
     for r in card.results:
         if r.points:
-            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})  [{robustness_text(r)}]")
     totals = card.totals()
     if card.no_claim_applies():
         print(f"score: not a pass (exit status {EXIT_NO_APPLICABLE_CLAIMS}): {card.why_no_claim_applies()}")
@@ -344,6 +352,7 @@ def _score(
                 print(f"note: {info.name}: {own.why_no_claim_applies()}")
         print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
               f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+        print(gate_line(card))
     print(f"report: {report.resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
     if ref_source is not None and ref_data is not None:

@@ -395,11 +395,14 @@ class AlternativeResult:
         return out
 
     def describe_difference(self) -> str:
-        """``"label: supported where the primary is refuted (point)"`` for each differing point."""
-        return "; ".join(
-            f"{self.alternative.label}: {mine.value} where the primary is {primary.value}"
-            + (f" ({point_label(params)})" if params else "")
-            for params, primary, mine in self.differs
+        """``"label: supported where the primary is refuted (points)"``, the differing points grouped by verdicts."""
+        groups: dict[tuple[Verdict, Verdict], list[str]] = {}
+        for params, primary, mine in self.differs:
+            groups.setdefault((primary, mine), []).append(point_label(params))
+        return f"{self.alternative.label}: " + "; ".join(
+            f"{mine.value} where the primary is {primary.value}"
+            + (f" ({'; '.join(labels)})" if any(labels) else "")
+            for (primary, mine), labels in groups.items()
         )
 
     def unmeasured_reason(self) -> str:
