@@ -229,3 +229,18 @@ def test_a_claim_that_does_not_apply_gets_no_label() -> None:
     assert result.verdict is Verdict.NOT_APPLICABLE and result.alternatives == []
     assert result.robustness() == (None, "") and result.to_dict()["robustness"] is None
     assert card.gate_claims() == []
+
+
+def test_the_below_omega0_alternative_is_the_window_0_to_factor_times_omega0() -> None:
+    """The shipped 'MLE below omega0' (window = "below_phonon", phonon_factor = 0.8, omega0 = 1.5) measures the
+    same modes as the explicit window (0, 1.2]: the same estimate, the edge recorded."""
+    from vdosbench.validators import power_law_exponent
+
+    claim = next(c for c in load_claims() if c.id == "schirmacher.high-parent-temperature-s2")
+    (alt, alt_claim), = [(a, c) for a, c in alternative_claims(claim) if a.label == "MLE below omega0"]
+    ds = mock_spectrum(n_sample=10, n_mode=200, exponent=2.0, omega_max=2.0, seed=1)
+    settings = {**alt_claim.settings, "n_bootstrap": 50}
+    res = VALIDATORS[alt_claim.validator](ds, settings)
+    direct = power_law_exponent(ds, (0.0, 1.2), n_bootstrap=50, seed=0)
+    assert res.mle.value == pytest.approx(direct.mle.value, rel=1e-12)
+    assert res.window["omega_max"] == pytest.approx(1.2) and res.window["omega0_source"] == "given omega0"

@@ -83,3 +83,20 @@ def test_het_claims_recomputed_from_the_validators() -> None:
     assert gap.low <= np.sqrt(float(finite["gap_edge"].values[0])) <= gap.high  # the solver's fold
     marginal = curve_gap(scba.sel(gamma_ratio=1.0)).gap_edge  # no gap at gamma_c in the infinite system
     assert marginal.value < 0.01
+
+
+def test_smoothed_peak_finds_the_broad_maximum_not_a_one_point_spike() -> None:
+    """Built so the two peak estimators disagree: a broad maximum of g/w^2 at 1.0 (w e^(-w) reduced) plus a
+    one-grid-point spike 1.5x higher at 0.3.  The raw argmax picks the spike, a 5-point running mean (a spike
+    of height 1.5 M averages to 1.1 M / 5 < M) finds the broad maximum; on the smooth curve alone they agree."""
+    w = np.linspace(0.01, 3.0, 300)
+    broad = w**3 * np.exp(-w)
+    spiked = broad.copy()
+    k = int(np.argmin(np.abs(w - 0.3)))
+    spiked[k] = 1.5 * np.max(broad / w**2) * w[k] ** 2
+    assert curve_peak(_curve(w, spiked)).peak_frequency.value == pytest.approx(w[k])
+    smooth = curve_peak(_curve(w, spiked), smooth=2).peak_frequency
+    assert smooth.low <= 1.0 <= smooth.high and smooth.settings["smooth"] == 2
+    assert curve_peak(_curve(w, broad), smooth=2).peak_frequency.value == curve_peak(_curve(w, broad)).peak_frequency.value
+    with pytest.raises(ValueError, match="smooth is -1; expected a whole number"):
+        curve_peak(_curve(w, broad), smooth=-1)
