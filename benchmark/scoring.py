@@ -335,7 +335,11 @@ class ClaimResult:
                 f"the primary verdict ({self.verdict.value}) holds under "
                 + ", ".join(a.alternative.label for a in compared) + tail
             )
-        return Robustness.NOT_ASSESSED, "no alternative estimator could be measured where the primary was" + tail
+        if not any(p.measured for p in self.points):
+            return Robustness.NOT_ASSESSED, "the primary estimator could not be measured at any point"
+        return Robustness.NOT_ASSESSED, "no alternative estimator could be measured where the primary was: " + "; ".join(
+            f"{a.alternative.label} ({a.unmeasured_reason()})" for a in unmeasured
+        )
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
@@ -406,11 +410,15 @@ class AlternativeResult:
         )
 
     def unmeasured_reason(self) -> str:
-        """Why this estimator was not compared anywhere (its first failure), or ``""``."""
+        """Why this estimator was compared with the primary nowhere (its first failure), or ``""``."""
         if self.compared:
             return ""
         reasons = [p.reason for p in self.result.points if not p.measured and p.reason]
-        return reasons[0] if reasons else self.result.reason or "the primary was not measured at any point"
+        if reasons:
+            return reasons[0]
+        if any(p.measured for p in self.result.points):
+            return "measured only where the primary could not be"
+        return self.result.reason or "no point measured"
 
     def to_dict(self) -> dict[str, Any]:
         a = self.alternative

@@ -114,9 +114,12 @@ def test_an_alternative_that_cannot_be_measured_is_reported_not_counted(tmp_path
     assert label is Robustness.ROBUST and "not measured where the primary was: empty window" in why
     # with the unmeasurable alternative alone there is nothing to compare: not assessed
     only = claim.__class__(**{**claim.__dict__, "alternatives": claim.alternatives[-1:]})
-    assert evaluate_claim(only, _power_law()).robustness()[0] is (
-        Robustness.NOT_ASSESSED
-    )
+    label, why = evaluate_claim(only, _power_law()).robustness()
+    assert label is Robustness.NOT_ASSESSED and why.startswith("no alternative estimator could be measured where")
+    # a primary that cannot be measured (20 modes per sample, fewer than k + 1 = 31): nothing to compare with
+    few = evaluate_claim(claim, mock_spectrum(n_sample=N_SAMPLE, n_mode=20, exponent=4.0, seed=3))
+    assert few.verdict is Verdict.INCONCLUSIVE and few.alternatives[1].result.points[0].measured  # whole band
+    assert few.robustness() == (Robustness.NOT_ASSESSED, "the primary estimator could not be measured at any point")
 
 
 def test_the_gate_uses_the_primary_verdict_and_reports_the_label(
