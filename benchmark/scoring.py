@@ -541,12 +541,18 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
     Each registered alternative estimator is scored by this same function
     (on the claim with the alternative's measure, which has no alternatives
     of its own) and compared with the primary (:class:`AlternativeResult`,
-    :meth:`ClaimResult.robustness`).  ``cache`` (one dict per dataset, e.g. from :func:`vdosbench.benchmark.score_datasets`) lets claims
-    that run the same validator with the same settings on the same point share the result.
+    :meth:`ClaimResult.robustness`).  ``cache`` (one dict per dataset, e.g.
+    from :func:`vdosbench.benchmark.score_datasets`) lets claims and
+    alternatives that run the same validator with the same settings on the
+    same point share the result; without one, the claim and its
+    alternatives still share theirs (an alternative that changes only the
+    quantity, e.g. flatness next to MLE, costs nothing).
     """
     why = inapplicability(claim, ds)
     if why is not None:
         return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=str(why), inapplicable=why)
+    if cache is None:
+        cache = {}  # the claim's own: its alternatives share the primary's computations
     points: list[PointResult] = []
     for values, point in select_points(claim, ds):
         try:
