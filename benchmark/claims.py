@@ -184,6 +184,7 @@ def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
     measure = dict(raw["measure"])
     if "validator" not in measure or "quantity" not in measure:
         raise _fail(where, "measure lacks validator or quantity", "write measure = { validator = ..., quantity = ... }")
+    alternatives = _parse_alternatives(raw.get("alternatives", []), measure, where)
     expect = dict(raw["expect"])
     kind = expect.pop("kind", None)
     if kind not in _EXPECT_KINDS:
@@ -196,7 +197,6 @@ def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
         raise _fail(where, "expect.kind 'equal' needs a tolerance", "add tolerance = ... and say its basis")
     applies = dict(raw.get("applies_to", {}))
     exclude = applies.pop("exclude", {})
-    alternatives = _parse_alternatives(raw.get("alternatives", []), dict(raw["measure"]), where)
     versus = measure.pop("versus", None)
     return Claim(
         id=str(raw["id"]),
