@@ -5,7 +5,10 @@ URIs, the style sheet is inline, and per-point settings fold away in
 ``<details>`` elements.  Every piece of text is escaped with
 :func:`html.escape`.  Claim-level verdicts carry ``data-claim`` and
 ``data-dataset`` attributes (class ``verdict``) so that tools can read them
-back; they equal the verdicts of ``result.json``.
+back; they equal the verdicts of ``result.json``.  Robustness labels
+(class ``robustness``) carry ``data-claim``, ``data-dataset`` and
+``data-robustness`` the same way, and each claim's section has a table of
+its estimators (primary and registered alternatives) with value and verdict.
 
 :func:`~vdosbench.benchmark.report.write_report` writes it next to
 ``report.md``; :func:`render_html` returns the text.
