@@ -369,7 +369,15 @@ def _score(
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
-    from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
+    from .report import (
+        EXIT_NO_APPLICABLE_CLAIMS,
+        ScoreCard,
+        gate_line,
+        read_input,
+        robustness_text,
+        score_datasets,
+        write_report,
+    )
 
     check_output_folder(output)
     _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
@@ -399,7 +407,7 @@ def _score(
             print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:
-            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})  [{robustness_text(r)}]")
     for r in card.not_measurable():
         print(f"{'not measurable':>14}  {r.claim.id}  ({r.dataset}): {r.reason}")
     for check in card.cross_code:
@@ -415,6 +423,7 @@ def _score(
                 print(f"note: {info.name}: {own.why_no_claim_applies()}")
         print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
               f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+        print(gate_line(card))
     print(f"report: {report.resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
     if ref_source is not None and ref_data is not None:

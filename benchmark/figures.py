@@ -56,7 +56,7 @@ from vdosbench.validators import (  # noqa: E402
     zero_modes,
 )
 
-from .scoring import ClaimResult  # noqa: E402
+from .scoring import ClaimResult, point_label  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from .report import InputInfo
@@ -127,17 +127,6 @@ class ReportFigures:
 # ------------------------------------------------------------------------------
 # helpers
 # ------------------------------------------------------------------------------
-
-
-def point_label(values: dict[str, Any] | None) -> str:
-    """``"delta=0.1, spring=constant"`` for a parameter point (empty for none).
-
-    Examples
-    --------
-    >>> point_label({"delta": 0.1, "spring": "constant"})
-    'delta=0.1, spring=constant'
-    """
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in (values or {}).items())
 
 
 def _line_and_panels(ds: xr.Dataset) -> tuple[str | None, list[str]]:
