@@ -431,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vdosbench`` command."""
     args = build_parser().parse_args(argv)
     from vdosbench.benchmark.claims import ClaimsFileError
-    from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
     from vdosbench.datasets.fetch import FetchError
     from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
 
@@ -455,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError,
+        AdapterError, FetchError, ReferenceInputError, MemoryBoundError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:
