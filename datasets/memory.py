@@ -192,7 +192,7 @@ def check_memory(need: float, what: str, fix: str) -> None:
     >>> try:
     ...     check_memory(1e30, "reading x.nc", "read a part")
     ... except MemoryBoundError as e:
-    ...     print(str(e)[:48])
+    ...     print(str(e)[:47])
     reading x.nc needs at least 1e+18 TB of memory;
     """
     limit, source = memory_limit()
