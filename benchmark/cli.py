@@ -433,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
     from vdosbench.datasets.fetch import FetchError
-    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
+    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
 
     from .adapters import AdapterError
     from .reference import ReferenceInputError
@@ -455,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError, MemoryBoundError,
+        AdapterError, FetchError, ReferenceInputError, MemoryBoundError, FolderBusyError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:

@@ -93,10 +93,10 @@ def format_bytes(n: float) -> str:
 
     Examples
     --------
-    >>> format_bytes(512), format_bytes(8.0e9), format_bytes(8e18)
-    ('512 B', '8 GB', '8e+06 TB')
+    >>> format_bytes(512), format_bytes(8.0e9), format_bytes(1.6e19), format_bytes(1e30)
+    ('512 B', '8 GB', '16 EB', '1e+12 EB')
     """
-    for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+    for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
         if n >= size:
             return f"{n / size:.3g} {unit}"
     return f"{int(n)} B"
@@ -193,7 +193,7 @@ def check_memory(need: float, what: str, fix: str) -> None:
     ...     check_memory(1e30, "reading x.nc", "read a part")
     ... except MemoryBoundError as e:
     ...     print(str(e)[:47])
-    reading x.nc needs at least 1e+18 TB of memory;
+    reading x.nc needs at least 1e+12 EB of memory;
     """
     limit, source = memory_limit()
     if limit is None or need <= limit:

@@ -37,7 +37,25 @@ Resuming
     interrupted (killed, or stopped by a failing part) is resumed by running
     the same call again.  Temporary files ``.<name>.tmp-*`` left by an
     interrupted write are deleted at the start of a run; they never carry a
-    final name.  Two runs must not write into the same folder at once.
+    final name.
+
+One run per folder
+    A run holds ``output/.vdosbench.lock`` (:func:`~vdosbench.generators.folder_lock.folder_lock`:
+    an ``O_EXCL`` lock file, which works on NFS too) from the manifest check to
+    ``ensemble.nc``; a second run into a folder a live run holds is refused at
+    once (:class:`FolderBusyError`, naming the holder), a lock left by a dead
+    run on this host is taken over, and the lock is released on every exit.
+    So stale temporary files are deleted only while no other run writes there.
+
+Memory
+    A generator that declares ``memory_estimate`` is checked in this process
+    before anything is written or submitted: the largest estimate over the grid
+    points times the tasks that run at once (the local workers) must fit the
+    memory bound (:func:`vdosbench.datasets.memory.memory_limit`:
+    ``VDOSBENCH_MEMORY_LIMIT`` or the available memory); on an external
+    cluster, one task times each worker's threads must fit that worker's
+    ``memory_limit`` (and ``VDOSBENCH_MEMORY_LIMIT`` when set).  Refused with
+    :class:`~vdosbench.datasets.MemoryBoundError`.
 
 Seeds (common random numbers)
     Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
@@ -82,6 +100,7 @@ import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, open_dataset, write
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory, format_bytes
 
 from .ensemble_spec import (
     SEED_SCHEME,
@@ -94,6 +113,7 @@ from .ensemble_spec import (
     part_path,
     sample_seed,
 )
+from .folder_lock import FolderBusyError, folder_lock
 from .registry import Generator, get_generator
 
 __all__ = [
@@ -101,6 +121,7 @@ __all__ = [
     "EnsembleSettingsError",
     "EnsembleSpec",
     "EnsembleStatus",
+    "FolderBusyError",
     "PartFailure",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
@@ -110,6 +131,7 @@ __all__ = [
     "part_path",
     "run_ensemble",
     "sample_seed",
+    "task_memory",
 ]
 
 #: Attributes of ``ensemble.nc`` that differ between two runs of the same ensemble.
@@ -306,6 +328,73 @@ def _as_part(
     )
     part.attrs = attrs
     return part
+
+
+def task_memory(spec: EnsembleSpec) -> tuple[int, dict[str, Any]] | None:
+    """The generator's ``memory_estimate`` of one task at the grid point that needs most, and that point.
+
+    Returns
+    -------
+    tuple of (int, dict) or None
+        Bytes and the grid point; None if the generator declares no estimate.
+    """
+    estimate = spec.generator.memory_estimate
+    if estimate is None:
+        return None
+    return max(((int(estimate({**pt, **spec.fixed})), pt) for pt in spec.points()), key=lambda t: t[0])
+
+
+def _memory_request(spec: EnsembleSpec, point: Mapping[str, Any], per_task: int, at_once: int) -> tuple[str, str]:
+    """What a run asks for and how to ask for less, for :func:`check_memory`."""
+    gen = spec.generator
+    given = {k: v for k, v in spec.fixed.items() if gen.fixed_defaults.get(k, object()) != v}
+    where = ", ".join(f"{k}={v!r}" for k, v in {**point, **given}.items())
+    what = (
+        f"generating {gen.name} ({where}): {at_once} task(s) at once × {format_bytes(per_task)} per "
+        f"{'chain' if gen.make_chain is not None else 'sample'} (its memory_estimate)"
+    )
+    fix = (
+        "ask for smaller systems (the parameters that set their size, e.g. --set n_side=... or n_particles=...)"
+        + (" or fewer tasks at once (--workers / n_workers)" if at_once > 1 else "")
+    )
+    return what, fix
+
+
+def _check_local_memory(spec: EnsembleSpec, at_once: int) -> None:
+    """Refuse, before anything is written, a run whose ``at_once`` tasks exceed the memory bound of this machine."""
+    worst = task_memory(spec)
+    if worst is not None:
+        need, point = worst
+        check_memory(need, *_memory_request(spec, point, need, 1))  # one task alone: only a smaller system helps
+        check_memory(need * at_once, *_memory_request(spec, point, need, at_once))
+
+
+def _check_cluster_memory(spec: EnsembleSpec, client: Any) -> None:
+    """Refuse, before any task is submitted, tasks that no worker of an external cluster can hold.
+
+    Each worker runs up to ``nthreads`` tasks at once within its
+    ``memory_limit`` (as the scheduler reports it; workers without one are not
+    checked); ``VDOSBENCH_MEMORY_LIMIT``, when set, bounds one task.
+    """
+    worst = task_memory(spec)
+    if worst is None:
+        return
+    need, point = worst
+    if os.environ.get(MEMORY_LIMIT_ENV, "").strip():
+        check_memory(need, *_memory_request(spec, point, need, 1))
+    try:
+        workers = client.scheduler_info().get("workers", {})
+    except Exception:  # an old or unusual scheduler: nothing to check against
+        return
+    for address, info in workers.items():
+        limit, threads = info.get("memory_limit") or 0, max(1, int(info.get("nthreads") or 1))
+        if limit and need * threads > limit:
+            what, fix = _memory_request(spec, point, need, threads)
+            raise MemoryBoundError(
+                f"{what} needs at least {format_bytes(need * threads)} of memory; worker {address} has "
+                f"memory_limit {format_bytes(limit)} for its {threads} thread(s). Fix: {fix}, or start workers "
+                "with more memory (dask worker --memory-limit) or fewer threads each"
+            )
 
 
 # --------------------------------------------------------------------------
@@ -534,6 +623,11 @@ def run_ensemble(
     EnsembleSettingsError
         Unknown or missing parameters, bad values, or an ``output`` folder
         holding a different ensemble.
+    FolderBusyError
+        ``output`` is held by another live run (nothing was written).
+    MemoryBoundError
+        The tasks that would run at once need more memory than the bound
+        (before anything is written or submitted).
     KeyError
         Unknown generator name (the message lists the registered ones).
 
@@ -581,26 +675,38 @@ def run_ensemble(
 
     root = Path(output)
     _check_chain_sizes(spec)
-    _prepare_folder(spec, root)
-    parts = spec.parts()
-    paths = [root / PARTS_DIR / rel for _, _, rel in parts]
-    missing = [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()]
-    todo = _chain_tasks(spec, missing)
-    if todo:
-        workers = min(n_workers or _cpu_count(), len(todo))
-        with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
-            failures = _compute(
-                cl,
-                spec,
-                todo,
-                n_done=len(parts) - len(missing),
-                n_total=len(parts),
-                blas_threads=blas_threads,
-                progress=progress,
-            )
-        if failures:
-            raise EnsembleError(failures, len(parts), root) from failures[0].error
-    return _combine(spec, root, paths)
+    local = client is None and scheduler_address is None
+    if local:  # before anything is written; the tasks are counted again under the lock
+        _check_local_memory(spec, min(n_workers or _cpu_count(), max(1, len(_missing_tasks(spec, root)))))
+    root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root):
+        _prepare_folder(spec, root)
+        paths = [root / PARTS_DIR / rel for _, _, rel in spec.parts()]
+        todo = _missing_tasks(spec, root)
+        if todo:
+            workers = min(n_workers or _cpu_count(), len(todo))
+            with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
+                if not local:
+                    _check_cluster_memory(spec, cl)
+                n_missing = sum(1 for p in paths if not p.exists())
+                failures = _compute(
+                    cl,
+                    spec,
+                    todo,
+                    n_done=len(paths) - n_missing,
+                    n_total=len(paths),
+                    blas_threads=blas_threads,
+                    progress=progress,
+                )
+            if failures:
+                raise EnsembleError(failures, len(paths), root) from failures[0].error
+        return _combine(spec, root, paths)
+
+
+def _missing_tasks(spec: EnsembleSpec, root: Path) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """The tasks (:func:`_chain_tasks`) of the parts whose final file is not in ``root`` yet."""
+    missing = [(pt, s, root / PARTS_DIR / rel) for pt, s, rel in spec.parts() if not (root / PARTS_DIR / rel).exists()]
+    return _chain_tasks(spec, missing)
 
 
 def _compute(
@@ -688,6 +794,7 @@ def build_in_memory(
     gen = spec.generator
     parts = []
     _check_chain_sizes(spec)
+    _check_local_memory(spec, 1)
     for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
         datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
         parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))

@@ -1,0 +1,247 @@
+"""One run at a time per ensemble folder: an exclusive lock file.
+
+:func:`run_ensemble <vdosbench.generators.ensemble.run_ensemble>` reads and
+writes ``ensemble.json``, deletes stale temporary part files and combines the
+parts; two runs doing that in one folder at once corrupt each other.  The
+run therefore holds ``OUTPUT/.vdosbench.lock`` from the manifest check to
+the combined file, and a second run into the folder is refused at once.
+
+The primitive
+    The lock file is created with ``os.open(O_CREAT | O_EXCL)``: the
+    operating system creates it only if no file of that name exists, in one
+    step, so of two runs exactly one succeeds.  ``O_EXCL`` is atomic on local
+    file systems and on NFS v3 and later (the usual shared file system of a
+    cluster whose Dask workers write the part files), and, unlike
+    ``fcntl``/``flock`` locks, it needs no lock daemon (``lockd``) and is
+    visible to every host that sees the folder.  Only the process that
+    submits the tasks takes the lock; the workers only write part files,
+    each atomically.
+What the file says
+    JSON: the holder's host name, pid, the start time of its process
+    (:func:`psutil.Process.create_time`), the time the lock was taken, a
+    random token and the command line.
+Stale locks
+    A lock is *stale* when its holder ran on this host and that process is
+    gone (no process with that pid, or one started at another time: the pid
+    was reused).  A stale lock is taken over: it is renamed to a unique name
+    (atomic; of two runs taking over, one gets it), the renamed file is
+    checked to be the stale one (else it is put back), then removed, and the
+    lock is taken as usual.  A lock held on *another* host cannot be checked
+    from here: it is refused with the holder named, and the fix is to delete
+    the file once that run is known to be dead.  A lock file that cannot be
+    read (its holder died between creating and writing it, which takes
+    microseconds) is stale once it is :data:`UNREADABLE_GRACE_S` old.
+Release
+    On every exit of the ``with`` block (return, exception, KeyboardInterrupt)
+    the lock is removed, if it still holds this run's token (never another
+    run's lock).  A run killed with SIGKILL leaves its lock behind; the next
+    run on the same host finds the holder dead and takes over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LOCK_NAME", "UNREADABLE_GRACE_S", "FolderBusyError", "LockHolder", "folder_lock", "read_lock"]
+
+#: Name of the lock file inside the output folder.
+LOCK_NAME = ".vdosbench.lock"
+#: Seconds after which a lock file that cannot be read is treated as stale.
+UNREADABLE_GRACE_S = 60.0
+
+
+class FolderBusyError(RuntimeError):
+    """The output folder is held by another live run (or by a run on another host that cannot be checked)."""
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """What a lock file records about the run that holds it."""
+
+    host: str
+    pid: int
+    process_start: float | None
+    locked_at: str
+    token: str
+    command: str
+
+    def describe(self) -> str:
+        """One phrase for messages: pid, host, since when, command."""
+        return f"pid {self.pid} on host {self.host}, running since {self.locked_at} ({self.command})"
+
+
+def _process_start(pid: int) -> float | None:
+    """Start time of process ``pid`` (seconds since the epoch), or None when it does not exist."""
+    import psutil
+
+    try:
+        return float(psutil.Process(pid).create_time())
+    except psutil.NoSuchProcess:
+        return None
+    except psutil.Error:  # e.g. AccessDenied: it exists
+        return float("nan")
+
+
+def _this_holder() -> LockHolder:
+    pid = os.getpid()
+    return LockHolder(
+        host=socket.gethostname(),
+        pid=pid,
+        process_start=_process_start(pid),
+        locked_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        token=uuid.uuid4().hex,
+        command=" ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python",
+    )
+
+
+def read_lock(path: Path) -> LockHolder | None:
+    """The holder recorded in lock file ``path``, or None if it is missing or unreadable."""
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+        return LockHolder(
+            host=str(data["host"]),
+            pid=int(data["pid"]),
+            process_start=None if data.get("process_start") is None else float(data["process_start"]),
+            locked_at=str(data["locked_at"]),
+            token=str(data["token"]),
+            command=str(data.get("command", "")),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _holder_alive(holder: LockHolder) -> bool | None:
+    """True / False for a holder on this host; None when it ran on another host (cannot tell)."""
+    if holder.host != socket.gethostname():
+        return None
+    start = _process_start(holder.pid)
+    if start is None:
+        return False
+    if holder.process_start is None or start != start:  # unknown start time (nan): trust the pid
+        return True
+    return abs(start - holder.process_start) < 1.0  # another start time: the pid was reused
+
+
+def _try_create(path: Path, holder: LockHolder) -> bool:
+    """Create the lock file with ``O_CREAT | O_EXCL``; False if it exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except FileExistsError:
+        return False
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(holder.__dict__, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _take_over(path: Path, stale_token: str | None) -> None:
+    """Remove the stale lock ``path`` (recorded token ``stale_token``) unless another run replaced it meanwhile."""
+    aside = path.with_name(f"{path.name}.stale-{uuid.uuid4().hex[:12]}")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return  # another run took it over first; the next create attempt decides
+    moved = read_lock(aside)
+    judged = moved.token == stale_token if moved is not None else stale_token is None
+    if not judged:  # not the stale file we judged but a live run's fresh lock: put it back
+        with contextlib.suppress(OSError):
+            os.link(aside, path)
+    aside.unlink(missing_ok=True)
+
+
+def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bool | None) -> str:
+    if holder is None:
+        return (
+            f"{folder} is being locked by another run right now ({path} exists but is not yet readable); expected a "
+            "folder no other run is writing. Fix: wait for that run to finish, or write to another --output folder"
+        )
+    if alive is None:
+        return (
+            f"{folder} is held by another run: {holder.describe()}; that host cannot be checked from here. Expected a "
+            "folder no other run is writing. Fix: wait for that run to finish or use another --output folder; if "
+            f"that run is dead, delete {path} and run again"
+        )
+    return (
+        f"{folder} is held by another run: {holder.describe()}, still alive. Expected a folder no other run is "
+        f"writing (two runs would corrupt ensemble.json and each other's parts). Fix: wait for it to finish, or "
+        f"write to another --output folder"
+    )
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | os.PathLike[str]) -> Iterator[LockHolder]:
+    """Hold the ensemble folder ``folder`` for this run (it must exist).
+
+    Parameters
+    ----------
+    folder
+        The output folder; the lock is ``folder/.vdosbench.lock``.
+
+    Yields
+    ------
+    LockHolder
+        This run's record in the lock file.
+
+    Raises
+    ------
+    FolderBusyError
+        At once, if a live run holds the folder, or a run on another host
+        does (it cannot be checked); the message names its pid, host, start
+        time and the fix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with folder_lock(folder) as me:
+    ...     (folder / LOCK_NAME).exists(), read_lock(folder / LOCK_NAME).pid == os.getpid()
+    (True, True)
+    >>> (folder / LOCK_NAME).exists()
+    False
+    """
+    folder = Path(folder)
+    path = folder / LOCK_NAME
+    me = _this_holder()
+    for _ in range(3):  # a stale lock taken over, or one released meanwhile: try again
+        if _try_create(path, me):
+            break
+        holder = read_lock(path)
+        if holder is None:
+            try:
+                age = time.time() - path.stat().st_mtime
+            except FileNotFoundError:
+                continue  # released meanwhile
+            if age < UNREADABLE_GRACE_S:
+                raise FolderBusyError(_busy_message(folder, path, None, None))
+            _take_over(path, None)
+            continue
+        alive = _holder_alive(holder)
+        if alive is False:
+            _take_over(path, holder.token)
+            continue
+        raise FolderBusyError(_busy_message(folder, path, holder, alive))
+    else:
+        holder = read_lock(path)
+        raise FolderBusyError(_busy_message(folder, path, holder, None if holder is None else _holder_alive(holder)))
+    try:
+        yield me
+    finally:
+        current = read_lock(path)
+        if current is not None and current.token == me.token:
+            path.unlink(missing_ok=True)
