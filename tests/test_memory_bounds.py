@@ -299,3 +299,24 @@ def test_build_in_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1MB")
     with pytest.raises(MemoryBoundError, match="spring_network"):
         build_in_memory("spring_network", fixed={"n_side": 60})
+
+
+def test_every_generator_that_can_grow_declares_an_estimate() -> None:
+    from vdosbench.generators import generator_names
+
+    undeclared = {name for name in generator_names() if get_generator(name).memory_estimate is None}
+    assert undeclared == {"nine_node_toy"}  # a fixed 3 × 3 lattice
+
+
+def test_theory_curve_estimate_covers_a_real_sample(monkeypatch: pytest.MonkeyPatch) -> None:
+    gen = get_generator("het_scba")
+    params = {**gen.fixed_defaults, "gamma_ratio": 0.9, "n_modes": 100_000, "n_omega": 300}
+    gen.make_sample({**params, "n_modes": 100}, np.random.SeedSequence(0), 0)
+    peak, _, error = _traced_peak(lambda: gen.make_sample(params, np.random.SeedSequence(0), 0))
+    assert error is None
+    assert 1.0 <= gen.memory_estimate(params) / peak < 2.0
+    monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
+    from vdosbench.generators import build_in_memory
+
+    with pytest.raises(MemoryBoundError, match=r"het_scba .*n_modes=100000000000"):
+        build_in_memory("het_scba", grid={"gamma_ratio": [0.9]}, fixed={"n_modes": 10**11})
