@@ -10,8 +10,10 @@ report is written: refuted claims are findings, reported in the report.
 Every failure that is not a verdict exits 2 with one line on stderr saying
 what was expected, what was found and the fix (:data:`EXIT_STATUS_OTHER`):
 bad options, unreadable input, an output folder that is a file or not
-writable (checked before any work starts), failed ensemble parts, a Dask or
-file-system error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
+writable (checked before any work starts) or held by another live run, data
+or a generator request above the memory bound (``VDOSBENCH_MEMORY_LIMIT``,
+checked before allocation), failed ensemble parts, a Dask or file-system
+error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
 see the traceback as well.
 """
 
@@ -51,8 +53,10 @@ exit status:
   0  a claim applies and none is refuted (with --strict: every applicable claim is supported)
   1  a claim is refuted (with --strict: or inconclusive)
   2  bad input or a failure that is no verdict: unreadable data, claims file, option or
-     reference, an output folder that is a file or not writable (nothing is written), or an
-     error while scoring or writing (one line on stderr: what was expected, found, the fix)
+     reference, data whose header declares more than the memory bound (VDOSBENCH_MEMORY_LIMIT,
+     default: the available memory; checked before loading), an output folder that is a file
+     or not writable (nothing is written), or an error while scoring or writing (one line on
+     stderr: what was expected, found, the fix)
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
      are written and say why (result.json: "gate": "no-applicable-claims"); declare the
      attributes the claims select on (their applies_to keys, e.g. generator), or pass
@@ -64,8 +68,11 @@ exit status:
 EXIT_STATUS_OTHER = """\
 exit status:
   0  done: the output is written
-  2  bad input or a failure: an unknown or refused parameter (checked before any task is
-     submitted or file written), an output folder that is a file or not writable, failed
+  2  bad input or a failure: an unknown or refused parameter, or a request whose estimated
+     memory (the generator's estimate x tasks at once) exceeds the memory bound
+     (VDOSBENCH_MEMORY_LIMIT, default: the available memory) (both checked before any task is
+     submitted or file written), an output folder that is a file or not writable, or held by
+     another live run (its pid, host and start are named), failed
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
