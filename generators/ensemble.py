@@ -100,7 +100,13 @@ import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, open_dataset, write
 from vdosbench.datasets.io import write_text
-from vdosbench.datasets.memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory, format_bytes
+from vdosbench.datasets.memory import (
+    MEMORY_LIMIT_ENV,
+    MemoryBoundError,
+    check_memory,
+    format_bytes,
+    netcdf_load_bytes,
+)
 
 from .ensemble_spec import (
     SEED_SCHEME,
@@ -676,8 +682,9 @@ def run_ensemble(
     root = Path(output)
     _check_chain_sizes(spec)
     local = client is None and scheduler_address is None
-    if local:  # before anything is written; the tasks are counted again under the lock
-        _check_local_memory(spec, min(n_workers or _cpu_count(), max(1, len(_missing_tasks(spec, root)))))
+    pending = _missing_tasks(spec, root)
+    if local and pending:  # before anything is written; the tasks are counted again under the lock
+        _check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
     root.mkdir(parents=True, exist_ok=True)
     with folder_lock(root):
         _prepare_folder(spec, root)
@@ -764,7 +771,19 @@ def _compute(
 
 
 def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
-    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically."""
+    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
+
+    The parts and their combination are held in memory at once (twice the
+    parts' declared size), checked against the memory bound first.
+    """
+    declared = sum(netcdf_load_bytes(p) or 0 for p in paths)
+    check_memory(
+        2 * declared,
+        f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
+        f"{format_bytes(declared)}: the parts and the combined copy)",
+        f"the parts are complete and kept: open them lazily with vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
+        "instead of the combined file, or generate fewer samples or grid points per folder",
+    )
     ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
     write(ds, root / ENSEMBLE_NAME)
     return ds
