@@ -143,7 +143,8 @@ def _check_declared_size(paths: list[Path], chunks: dict[str, int] | str | None)
         need,
         f"opening {where} (the sizes its header declares for {what})",
         "check the file's dimensions (ncdump -h); "
-        + ("select fewer files" if lazy else "open it lazily with chunks={'sample': 1} (xarray/Dask) or select fewer files"),
+        + ("select fewer files" if lazy else "open it lazily with chunks={'sample': 1} (xarray/Dask) or select fewer "
+           "files"),
     )
 
 

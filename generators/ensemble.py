@@ -390,7 +390,7 @@ def _check_cluster_memory(spec: EnsembleSpec, client: Any) -> None:
         check_memory(need, *_memory_request(spec, point, need, 1))
     try:
         workers = client.scheduler_info().get("workers", {})
-    except Exception:  # an old or unusual scheduler: nothing to check against
+    except Exception:  # noqa: BLE001 - an old or unusual scheduler: nothing to check against
         return
     for address, info in workers.items():
         limit, threads = info.get("memory_limit") or 0, max(1, int(info.get("nthreads") or 1))
@@ -781,7 +781,8 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
         2 * declared,
         f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
         f"{format_bytes(declared)}: the parts and the combined copy)",
-        f"the parts are complete and kept: open them lazily with vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
+        "the parts are complete and kept: open them lazily with "
+        f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
         "instead of the combined file, or generate fewer samples or grid points per folder",
     )
     ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import socket
 import sys
@@ -129,7 +130,7 @@ def _holder_alive(holder: LockHolder) -> bool | None:
     start = _process_start(holder.pid)
     if start is None:
         return False
-    if holder.process_start is None or start != start:  # unknown start time (nan): trust the pid
+    if holder.process_start is None or math.isnan(start):  # unknown start time: trust the pid
         return True
     return abs(start - holder.process_start) < 1.0  # another start time: the pid was reused
 

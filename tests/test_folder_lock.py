@@ -21,7 +21,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from vdosbench.benchmark.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble
 from vdosbench.generators.ensemble import EnsembleSettingsError
@@ -66,7 +65,8 @@ def test_lock_released_on_normal_exit_and_sequential_runs_never_busy(tmp_path: P
 
 
 def test_live_lock_of_another_process_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(tmp_path), "60"], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(tmp_path), "60"], stdout=subprocess.PIPE,
+                              text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         start = time.perf_counter()
@@ -121,9 +121,8 @@ def test_lock_on_another_host_refused_with_the_way_out(tmp_path: Path) -> None:
 def test_unreadable_lock_busy_while_fresh_then_stale(tmp_path: Path) -> None:
     path = tmp_path / LOCK_NAME
     path.write_text("")  # a holder that died between creating and writing it, or is writing right now
-    with pytest.raises(FolderBusyError, match="being locked by another run right now"):
-        with folder_lock(tmp_path):
-            pass
+    with pytest.raises(FolderBusyError, match="being locked by another run right now"), folder_lock(tmp_path):
+        pass
     old = time.time() - 2 * UNREADABLE_GRACE_S
     os.utime(path, (old, old))
     guard = tmp_path / f"{LOCK_NAME}.takeover"  # and a takeover guard left by a run that died taking over
@@ -143,9 +142,8 @@ def test_lock_released_after_an_error(tmp_path: Path) -> None:
     with pytest.raises(EnsembleSettingsError, match="holds parts of a different ensemble"):
         run_ensemble("nine_node_toy", n_samples=1, root_seed=1, output=tmp_path, n_workers=1, progress=False)
     assert not (tmp_path / LOCK_NAME).exists()
-    with pytest.raises(KeyboardInterrupt):
-        with folder_lock(tmp_path):
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), folder_lock(tmp_path):
+        raise KeyboardInterrupt
     assert not (tmp_path / LOCK_NAME).exists()
 
 

@@ -22,7 +22,6 @@ import netCDF4
 import numpy as np
 import pytest
 import scipy.sparse
-
 from vdosbench.benchmark.adapters import read
 from vdosbench.benchmark.cli import main
 from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, mock_spectrum, open_dataset, write
@@ -72,7 +71,8 @@ def _traced_peak(fn: Callable[[], Any]) -> tuple[float, float, BaseException | N
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("8GB", 8 * 10**9), ("8 gb", 8 * 10**9), ("512MiB", 512 * 2**20), ("2e9", 2 * 10**9), ("1.5k", 1500), ("100", 100)],
+    [("8GB", 8 * 10**9), ("8 gb", 8 * 10**9), ("512MiB", 512 * 2**20), ("2e9", 2 * 10**9), ("1.5k", 1500),
+     ("100", 100)],
     ids=["GB", "lower-case", "MiB", "exponent", "fraction", "bytes"],
 )
 def test_parse_size(text: str, expected: int) -> None:
@@ -99,7 +99,8 @@ def test_limit_comes_from_the_environment_or_the_machine(monkeypatch: pytest.Mon
 def test_check_memory_names_need_bound_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1MB")
     check_memory(1e6, "reading a", "none")  # equal to the bound: allowed
-    with pytest.raises(MemoryBoundError, match=r"reading b needs at least 2 MB.*bound is 1 MB \(VDOSBENCH_MEMORY_LIMIT=1MB\)"
+    with pytest.raises(MemoryBoundError, match=r"reading b needs at least 2 MB.*bound is 1 MB "
+                       r"\(VDOSBENCH_MEMORY_LIMIT=1MB\)"
                        r"\. Fix: read less; or.*raise the bound"):
         check_memory(2e6, "reading b", "read less")
 
@@ -295,7 +296,8 @@ def test_external_cluster_workers_memory_limit(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
     spec = EnsembleSpec.create("spring_network", fixed={"n_side": 60}, n_samples=1, root_seed=3)
     per_task, _ = task_memory(spec)
-    roomy = {"tcp://a:1": {"memory_limit": 4 * per_task, "nthreads": 2}, "tcp://b:1": {"memory_limit": 0, "nthreads": 8}}
+    roomy = {"tcp://a:1": {"memory_limit": 4 * per_task, "nthreads": 2},
+             "tcp://b:1": {"memory_limit": 0, "nthreads": 8}}
     _check_cluster_memory(spec, _FakeClient(roomy))  # 2 threads × one task fit; no limit: not checked
     tight = {**roomy, "tcp://c:1": {"memory_limit": 3 * per_task, "nthreads": 4}}
     with pytest.raises(MemoryBoundError, match=rf"worker tcp://c:1 has memory_limit {format_bytes(3 * per_task)}"):

@@ -109,7 +109,8 @@ def _load(path: Path) -> dict[str, np.ndarray]:
         check_memory(
             need,
             f"reading {where} (the shapes its .npy headers declare)",
-            "check the archive's array shapes (numpy.load(path, mmap_mode='r') on the arrays), or split it into smaller files",
+            "check the archive's array shapes (numpy.load(path, mmap_mode='r') on the arrays), or split it into "
+            "smaller files",
         )
     try:
         loaded = np.load(path, allow_pickle=False)
