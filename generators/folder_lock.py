@@ -27,16 +27,21 @@ Stale locks
     (``.vdosbench.lock.takeover``, also ``O_EXCL``) the lock is checked to be
     still the stale one and removed, then taken with ``O_EXCL`` as usual; of
     several runs taking over at once exactly one gets the folder (tested with
-    eight threads, 400 times).  A lock held on *another* host cannot be checked
-    from here: it is refused with the holder named, and the fix is to delete
-    the file once that run is known to be dead.  A lock file that cannot be
-    read (its holder died between creating and writing it, which takes
-    microseconds) is stale once it is :data:`UNREADABLE_GRACE_S` old.
+    eight threads, 400 times).  A holder on *another* host cannot be asked
+    whether it lives; instead every holder touches its lock file every
+    :data:`HEARTBEAT_S` seconds (a daemon thread), and a lock from another
+    host is stale once its modification time is :data:`STALE_AFTER_S` old
+    (generous, so that clock skew between the hosts and the file server does
+    not matter); until then it is refused with the holder named.  A lock file
+    that cannot be read (its holder died between creating and writing it,
+    which takes microseconds) is stale once it is :data:`UNREADABLE_GRACE_S` old.
 Release
     On every exit of the ``with`` block (return, exception, KeyboardInterrupt)
     the lock is removed, if it still holds this run's token (never another
-    run's lock).  A run killed with SIGKILL leaves its lock behind; the next
-    run on the same host finds the holder dead and takes over.
+    run's lock); the command line turns SIGTERM (a batch system's stop) into
+    such an exit.  A run killed with SIGKILL leaves its lock behind; the next
+    run on the same host finds the holder dead and takes over, one on another
+    host once the heartbeat is :data:`STALE_AFTER_S` old.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ import math
 import os
 import socket
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -55,12 +61,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LOCK_NAME", "UNREADABLE_GRACE_S", "FolderBusyError", "LockHolder", "folder_lock", "read_lock"]
+__all__ = [
+    "HEARTBEAT_S",
+    "LOCK_NAME",
+    "STALE_AFTER_S",
+    "UNREADABLE_GRACE_S",
+    "FolderBusyError",
+    "LockHolder",
+    "folder_lock",
+    "read_lock",
+]
 
 #: Name of the lock file inside the output folder.
 LOCK_NAME = ".vdosbench.lock"
 #: Seconds after which a lock file that cannot be read is treated as stale.
 UNREADABLE_GRACE_S = 60.0
+#: Seconds between two touches of the lock file by its holder.
+HEARTBEAT_S = 30.0
+#: Age of the last touch after which a lock held on another host is stale (20 missed heartbeats).
+STALE_AFTER_S = 600.0
 
 
 class FolderBusyError(RuntimeError):
@@ -123,10 +142,14 @@ def read_lock(path: Path) -> LockHolder | None:
         return None
 
 
-def _holder_alive(holder: LockHolder) -> bool | None:
-    """True / False for a holder on this host; None when it ran on another host (cannot tell)."""
+def _holder_alive(holder: LockHolder, path: Path) -> bool | None:
+    """Whether the holder of lock ``path`` lives: by its pid on this host, by the heartbeat on another (None: fresh)."""
     if holder.host != socket.gethostname():
-        return None
+        try:
+            age = time.time() - path.stat().st_mtime
+        except FileNotFoundError:
+            return False
+        return False if age > STALE_AFTER_S else None
     start = _process_start(holder.pid)
     if start is None:
         return False
@@ -194,9 +217,10 @@ def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bo
         )
     if alive is None:
         return (
-            f"{folder} is held by another run: {holder.describe()}; that host cannot be checked from here. Expected a "
-            "folder no other run is writing. Fix: wait for that run to finish or use another --output folder; if "
-            f"that run is dead, delete {path} and run again"
+            f"{folder} is held by another run: {holder.describe()}; its lock was touched less than "
+            f"{STALE_AFTER_S:.0f} s ago, so it counts as alive (it runs on another host, which cannot be checked from "
+            "here). Expected a folder no other run is writing. Fix: wait for that run to finish or use another "
+            f"--output folder; if that run is known to be dead, delete {path} and run again"
         )
     return (
         f"{folder} is held by another run: {holder.describe()}, still alive. Expected a folder no other run is "
@@ -252,17 +276,31 @@ def folder_lock(folder: str | os.PathLike[str]) -> Iterator[LockHolder]:
                 raise FolderBusyError(_busy_message(folder, path, None, None))
             _take_over(path, None)
             continue
-        alive = _holder_alive(holder)
+        alive = _holder_alive(holder, path)
         if alive is False:
             _take_over(path, holder)
             continue
         raise FolderBusyError(_busy_message(folder, path, holder, alive))
     else:
         holder = read_lock(path)
-        raise FolderBusyError(_busy_message(folder, path, holder, None if holder is None else _holder_alive(holder)))
+        raise FolderBusyError(
+            _busy_message(folder, path, holder, None if holder is None else _holder_alive(holder, path))
+        )
+    stop = threading.Event()
+    beat = threading.Thread(target=_heartbeat, args=(path, stop), name="vdosbench-lock-heartbeat", daemon=True)
+    beat.start()
     try:
         yield me
     finally:
+        stop.set()
+        beat.join()
         current = read_lock(path)
         if current is not None and current.token == me.token:
             path.unlink(missing_ok=True)
+
+
+def _heartbeat(path: Path, stop: threading.Event) -> None:
+    """Touch ``path`` every :data:`HEARTBEAT_S` seconds until ``stop`` is set."""
+    while not stop.wait(HEARTBEAT_S):
+        with contextlib.suppress(OSError):
+            os.utime(path)

@@ -21,10 +21,17 @@ from pathlib import Path
 
 import psutil
 import pytest
+import vdosbench.generators.folder_lock as folder_lock_module
 from vdosbench.benchmark.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble
 from vdosbench.generators.ensemble import EnsembleSettingsError
-from vdosbench.generators.folder_lock import LOCK_NAME, UNREADABLE_GRACE_S, folder_lock, read_lock
+from vdosbench.generators.folder_lock import (
+    LOCK_NAME,
+    STALE_AFTER_S,
+    UNREADABLE_GRACE_S,
+    folder_lock,
+    read_lock,
+)
 
 HOLD_SCRIPT = """
 import sys, time
@@ -110,12 +117,27 @@ def test_stale_lock_taken_over(tmp_path: Path, reused: bool) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(LOCK_NAME)) == []  # nor its takeover guard
 
 
-def test_lock_on_another_host_refused_with_the_way_out(tmp_path: Path) -> None:
+def test_lock_on_another_host_refused_while_its_heartbeat_is_fresh(tmp_path: Path) -> None:
     path = _write_lock(tmp_path, host="node-17.cluster", pid=4242)
     with pytest.raises(FolderBusyError, match=rf"pid 4242 on host node-17\.cluster.*cannot be checked.*delete {path}"):
         with folder_lock(tmp_path):
             pass
     assert read_lock(path).host == "node-17.cluster"
+    old = time.time() - 1.5 * STALE_AFTER_S  # no heartbeat for longer than STALE_AFTER_S: the holder is gone
+    os.utime(path, (old, old))
+    with folder_lock(tmp_path) as me:
+        assert read_lock(path).token == me.token
+    assert not path.exists()
+
+
+def test_holder_touches_its_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(folder_lock_module, "HEARTBEAT_S", 0.02)
+    with folder_lock(tmp_path):
+        path = tmp_path / LOCK_NAME
+        old = time.time() - STALE_AFTER_S
+        os.utime(path, (old, old))
+        time.sleep(0.3)
+        assert time.time() - path.stat().st_mtime < 5.0
 
 
 def test_unreadable_lock_busy_while_fresh_then_stale(tmp_path: Path) -> None:
