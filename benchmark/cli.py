@@ -20,11 +20,14 @@ see the traceback as well.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,8 @@ exit status:
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
+  143 stopped by SIGTERM: the folder lock and local workers are released, finished parts
+     are kept and a re-run resumes
 """
 
 #: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
@@ -434,9 +439,43 @@ def _cmd_claims() -> int:
     return 0
 
 
+#: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
+EXIT_SIGTERM = 143
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)`` while the command runs.
+
+    The default action of SIGTERM ends the process at once, skipping every
+    ``finally``: an ensemble's folder lock and the local Dask cluster would be
+    left behind.  As an exception it unwinds them.  Only in the main thread,
+    and the previous handler is restored afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        print("vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes", file=sys.stderr)
+        raise SystemExit(EXIT_SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vdosbench`` command."""
     args = build_parser().parse_args(argv)
+    with _sigterm_as_exit():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; every failure that is no verdict becomes exit status 2 (:func:`_fail`)."""
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
     from vdosbench.datasets.fetch import FetchError

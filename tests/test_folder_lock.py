@@ -208,3 +208,28 @@ def test_simultaneous_attempts_one_winner(tmp_path: Path, stale: bool) -> None:
     assert sorted(outcomes) == ["busy"] * (n - 1) + ["held"], outcomes
     assert not (tmp_path / LOCK_NAME).exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(LOCK_NAME)) == []  # nor its takeover guard
+
+
+@pytest.mark.slow
+def test_sigterm_releases_the_lock_of_a_running_generate(tmp_path: Path) -> None:
+    """A batch system stops a run with SIGTERM: the command exits 143 through its finally blocks, lock released."""
+    import signal
+
+    out = tmp_path / "run"
+    argv = [sys.executable, "-m", "vdosbench", "generate", "spring_network", "--set", "n_side=30", "--samples", "40",
+            "--workers", "1", "--no-progress", "--output", str(out)]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not list((out / "parts").rglob("sample-*.nc")) and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.1)
+        assert (out / LOCK_NAME).exists() and proc.poll() is None  # computing, holding the folder
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143, err
+    assert "stopped by SIGTERM" in err
+    assert not (out / LOCK_NAME).exists()
