@@ -21,7 +21,8 @@ What the file says
     (:func:`psutil.Process.create_time`), the time the lock was taken, a
     random token and the command line.
 Stale locks
-    A lock is *stale* when its holder ran on this host and that process is
+    A lock is *stale* when its holder ran on this host (same host name and
+    pid namespace, so containers sharing a host name are told apart) and that process is
     gone (no process with that pid, or one started at another time: the pid
     was reused).  A stale lock is taken over: under a short-lived guard file
     (``.vdosbench.lock.takeover``, also ``O_EXCL``) the lock is checked to be
@@ -96,6 +97,7 @@ class LockHolder:
     locked_at: str
     token: str
     command: str
+    pid_namespace: str = ""
 
     def describe(self) -> str:
         """One phrase for messages: pid, host, since when, command."""
@@ -123,7 +125,20 @@ def _this_holder() -> LockHolder:
         locked_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         token=uuid.uuid4().hex,
         command=" ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python",
+        pid_namespace=_pid_namespace(),
     )
+
+
+def _pid_namespace() -> str:
+    """The pid namespace of this process (Linux: ``pid:[inode]``; "" elsewhere).
+
+    Containers that share a host name (host networking) have pid numbers of
+    their own: a pid is checked only within the namespace that recorded it.
+    """
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
 
 
 def read_lock(path: Path) -> LockHolder | None:
@@ -137,6 +152,7 @@ def read_lock(path: Path) -> LockHolder | None:
             locked_at=str(data["locked_at"]),
             token=str(data["token"]),
             command=str(data.get("command", "")),
+            pid_namespace=str(data.get("pid_namespace", "")),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -144,7 +160,7 @@ def read_lock(path: Path) -> LockHolder | None:
 
 def _holder_alive(holder: LockHolder, path: Path) -> bool | None:
     """Whether the holder of lock ``path`` lives: by its pid on this host, by the heartbeat on another (None: fresh)."""
-    if holder.host != socket.gethostname():
+    if holder.host != socket.gethostname() or holder.pid_namespace != _pid_namespace():
         try:
             age = time.time() - path.stat().st_mtime
         except FileNotFoundError:
@@ -218,7 +234,7 @@ def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bo
     if alive is None:
         return (
             f"{folder} is held by another run: {holder.describe()}; its lock was touched less than "
-            f"{STALE_AFTER_S:.0f} s ago, so it counts as alive (it runs on another host, which cannot be checked from "
+            f"{STALE_AFTER_S:.0f} s ago, so it counts as alive (it runs on another host or container, which cannot be checked from "
             "here). Expected a folder no other run is writing. Fix: wait for that run to finish or use another "
             f"--output folder; if that run is known to be dead, delete {path} and run again"
         )

@@ -50,6 +50,7 @@ def _write_lock(folder: Path, **fields: object) -> Path:
         "locked_at": "2026-01-01T00:00:00Z",
         "token": "stale-token",
         "command": "vdosbench generate spring_network",
+        "pid_namespace": folder_lock_module._pid_namespace(),
         **fields,
     }
     path = folder / LOCK_NAME
@@ -128,6 +129,15 @@ def test_lock_on_another_host_refused_while_its_heartbeat_is_fresh(tmp_path: Pat
     with folder_lock(tmp_path) as me:
         assert read_lock(path).token == me.token
     assert not path.exists()
+
+
+def test_same_host_name_other_pid_namespace_is_judged_by_heartbeat(tmp_path: Path) -> None:
+    """A container sharing this host name: its pid means nothing here, so a fresh lock is busy, not stale."""
+    path = _write_lock(tmp_path, pid=_dead_pid(), pid_namespace="pid:[1]")
+    with pytest.raises(FolderBusyError, match="cannot be checked"):
+        with folder_lock(tmp_path):
+            pass
+    assert read_lock(path).pid_namespace == "pid:[1]"
 
 
 def test_holder_touches_its_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
