@@ -234,8 +234,8 @@ def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bo
     if alive is None:
         return (
             f"{folder} is held by another run: {holder.describe()}; its lock was touched less than "
-            f"{STALE_AFTER_S:.0f} s ago, so it counts as alive (it runs on another host or container, which cannot be checked from "
-            "here). Expected a folder no other run is writing. Fix: wait for that run to finish or use another "
+            f"{STALE_AFTER_S:.0f} s ago, so it counts as alive (it runs on another host or container, which "
+            "cannot be checked from here). Expected a folder no other run is writing. Fix: wait for that run to finish or use another "
             f"--output folder; if that run is known to be dead, delete {path} and run again"
         )
     return (
