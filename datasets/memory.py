@@ -192,14 +192,14 @@ def check_memory(need: float, what: str, fix: str) -> None:
     >>> try:
     ...     check_memory(1e30, "reading x.nc", "read a part")
     ... except MemoryBoundError as e:
-    ...     print(str(e)[:47])
-    reading x.nc needs at least 1e+12 EB of memory;
+    ...     print(str(e)[:44])
+    reading x.nc needs about 1e+12 EB of memory;
     """
     limit, source = memory_limit()
     if limit is None or need <= limit:
         return
     raise MemoryBoundError(
-        f"{what} needs at least {format_bytes(need)} of memory; the bound is {format_bytes(limit)} ({source}). "
+        f"{what} needs about {format_bytes(need)} of memory; the bound is {format_bytes(limit)} ({source}). "
         f"Fix: {fix}; or, if the machine really has the memory, raise the bound with {MEMORY_LIMIT_ENV}=SIZE "
         "(e.g. 64GB)"
     )

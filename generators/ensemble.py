@@ -397,7 +397,7 @@ def _check_cluster_memory(spec: EnsembleSpec, client: Any) -> None:
         if limit and need * threads > limit:
             what, fix = _memory_request(spec, point, need, threads)
             raise MemoryBoundError(
-                f"{what} needs at least {format_bytes(need * threads)} of memory; worker {address} has "
+                f"{what} needs about {format_bytes(need * threads)} of memory; worker {address} has "
                 f"memory_limit {format_bytes(limit)} for its {threads} thread(s). Fix: {fix}, or start workers "
                 "with more memory (dask worker --memory-limit) or fewer threads each"
             )
