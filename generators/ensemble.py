@@ -44,7 +44,8 @@ One run per folder
     an ``O_EXCL`` lock file, which works on NFS too) from the manifest check to
     ``ensemble.nc``; a second run into a folder a live run holds is refused at
     once (:class:`FolderBusyError`, naming the holder), a lock left by a dead
-    run on this host is taken over, and the lock is released on every exit.
+    run is taken over (on this host: its pid is gone; from another host: its
+    heartbeat stopped), and the lock is released on every exit.
     So stale temporary files are deleted only while no other run writes there.
 
 Memory
@@ -55,7 +56,9 @@ Memory
     ``VDOSBENCH_MEMORY_LIMIT`` or the available memory); on an external
     cluster, one task times each worker's threads must fit that worker's
     ``memory_limit`` (and ``VDOSBENCH_MEMORY_LIMIT`` when set).  Refused with
-    :class:`~vdosbench.datasets.MemoryBoundError`.
+    :class:`~vdosbench.datasets.MemoryBoundError`
+    (:mod:`~vdosbench.generators.ensemble_memory`).  Combining the parts is
+    checked too (twice their declared size).
 
 Seeds (common random numbers)
     Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
@@ -100,14 +103,9 @@ import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, open_dataset, write
 from vdosbench.datasets.io import write_text
-from vdosbench.datasets.memory import (
-    MEMORY_LIMIT_ENV,
-    MemoryBoundError,
-    check_memory,
-    format_bytes,
-    netcdf_load_bytes,
-)
+from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
 
+from .ensemble_memory import check_cluster_memory, check_local_memory, task_memory
 from .ensemble_spec import (
     SEED_SCHEME,
     EnsembleError,
@@ -334,73 +332,6 @@ def _as_part(
     )
     part.attrs = attrs
     return part
-
-
-def task_memory(spec: EnsembleSpec) -> tuple[int, dict[str, Any]] | None:
-    """The generator's ``memory_estimate`` of one task at the grid point that needs most, and that point.
-
-    Returns
-    -------
-    tuple of (int, dict) or None
-        Bytes and the grid point; None if the generator declares no estimate.
-    """
-    estimate = spec.generator.memory_estimate
-    if estimate is None:
-        return None
-    return max(((int(estimate({**pt, **spec.fixed})), pt) for pt in spec.points()), key=lambda t: t[0])
-
-
-def _memory_request(spec: EnsembleSpec, point: Mapping[str, Any], per_task: int, at_once: int) -> tuple[str, str]:
-    """What a run asks for and how to ask for less, for :func:`check_memory`."""
-    gen = spec.generator
-    given = {k: v for k, v in spec.fixed.items() if gen.fixed_defaults.get(k, object()) != v}
-    where = ", ".join(f"{k}={v!r}" for k, v in {**point, **given}.items())
-    what = (
-        f"generating {gen.name} ({where}): {at_once} task(s) at once × {format_bytes(per_task)} per "
-        f"{'chain' if gen.make_chain is not None else 'sample'} (its memory_estimate)"
-    )
-    fix = (
-        "ask for smaller systems (the parameters that set their size, e.g. --set n_side=... or n_particles=...)"
-        + (" or fewer tasks at once (--workers / n_workers)" if at_once > 1 else "")
-    )
-    return what, fix
-
-
-def _check_local_memory(spec: EnsembleSpec, at_once: int) -> None:
-    """Refuse, before anything is written, a run whose ``at_once`` tasks exceed the memory bound of this machine."""
-    worst = task_memory(spec)
-    if worst is not None:
-        need, point = worst
-        check_memory(need, *_memory_request(spec, point, need, 1))  # one task alone: only a smaller system helps
-        check_memory(need * at_once, *_memory_request(spec, point, need, at_once))
-
-
-def _check_cluster_memory(spec: EnsembleSpec, client: Any) -> None:
-    """Refuse, before any task is submitted, tasks that no worker of an external cluster can hold.
-
-    Each worker runs up to ``nthreads`` tasks at once within its
-    ``memory_limit`` (as the scheduler reports it; workers without one are not
-    checked); ``VDOSBENCH_MEMORY_LIMIT``, when set, bounds one task.
-    """
-    worst = task_memory(spec)
-    if worst is None:
-        return
-    need, point = worst
-    if os.environ.get(MEMORY_LIMIT_ENV, "").strip():
-        check_memory(need, *_memory_request(spec, point, need, 1))
-    try:
-        workers = client.scheduler_info().get("workers", {})
-    except Exception:  # noqa: BLE001 - an old or unusual scheduler: nothing to check against
-        return
-    for address, info in workers.items():
-        limit, threads = info.get("memory_limit") or 0, max(1, int(info.get("nthreads") or 1))
-        if limit and need * threads > limit:
-            what, fix = _memory_request(spec, point, need, threads)
-            raise MemoryBoundError(
-                f"{what} needs about {format_bytes(need * threads)} of memory; worker {address} has "
-                f"memory_limit {format_bytes(limit)} for its {threads} thread(s). Fix: {fix}, or start workers "
-                "with more memory (dask worker --memory-limit) or fewer threads each"
-            )
 
 
 # --------------------------------------------------------------------------
@@ -684,7 +615,7 @@ def run_ensemble(
     local = client is None and scheduler_address is None
     pending = _missing_tasks(spec, root)
     if local and pending:  # before anything is written; the tasks are counted again under the lock
-        _check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
+        check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
     root.mkdir(parents=True, exist_ok=True)
     with folder_lock(root):
         _prepare_folder(spec, root)
@@ -694,7 +625,7 @@ def run_ensemble(
             workers = min(n_workers or _cpu_count(), len(todo))
             with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
                 if not local:
-                    _check_cluster_memory(spec, cl)
+                    check_cluster_memory(spec, cl)
                 n_missing = sum(1 for p in paths if not p.exists())
                 failures = _compute(
                     cl,
@@ -814,7 +745,7 @@ def build_in_memory(
     gen = spec.generator
     parts = []
     _check_chain_sizes(spec)
-    _check_local_memory(spec, 1)
+    check_local_memory(spec, 1)
     for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
         datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
         parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))

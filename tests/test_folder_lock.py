@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+
 import vdosbench.generators.folder_lock as folder_lock_module
 from vdosbench.benchmark.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble

@@ -27,7 +27,8 @@ from vdosbench.benchmark.cli import main
 from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, mock_spectrum, open_dataset, write
 from vdosbench.datasets.memory import check_memory, format_bytes, memory_limit, netcdf_load_bytes, parse_size
 from vdosbench.generators import get_generator, run_ensemble
-from vdosbench.generators.ensemble import EnsembleSpec, _check_cluster_memory, task_memory
+from vdosbench.generators.ensemble import EnsembleSpec
+from vdosbench.generators.ensemble_memory import check_cluster_memory, task_memory
 from vdosbench.generators.spectra import dense_spectrum, dense_spectrum_bytes, full_spectrum, full_spectrum_bytes
 from vdosbench.generators.spring_network import spring_network_memory
 
@@ -298,10 +299,10 @@ def test_external_cluster_workers_memory_limit(monkeypatch: pytest.MonkeyPatch) 
     per_task, _ = task_memory(spec)
     roomy = {"tcp://a:1": {"memory_limit": 4 * per_task, "nthreads": 2},
              "tcp://b:1": {"memory_limit": 0, "nthreads": 8}}
-    _check_cluster_memory(spec, _FakeClient(roomy))  # 2 threads × one task fit; no limit: not checked
+    check_cluster_memory(spec, _FakeClient(roomy))  # 2 threads × one task fit; no limit: not checked
     tight = {**roomy, "tcp://c:1": {"memory_limit": 3 * per_task, "nthreads": 4}}
     with pytest.raises(MemoryBoundError, match=rf"worker tcp://c:1 has memory_limit {format_bytes(3 * per_task)}"):
-        _check_cluster_memory(spec, _FakeClient(tight))
+        check_cluster_memory(spec, _FakeClient(tight))
 
 
 def test_build_in_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
