@@ -95,10 +95,10 @@ exit status:
   1  not reproduced: fingerprint quantities outside their tolerance, or points or
      quantities missing (named on stdout)
   2  bad input or a failure: an unknown name, a recipe whose estimated memory exceeds the
-     memory bound (VDOSBENCH_MEMORY_LIMIT, default: the available memory), an output folder
-     that is a file or not writable, or held by another live run, failed parts, a Dask,
-     file-system or memory error (as for generate; one line on stderr: what was expected,
-     found, the fix)
+     memory bound (VDOSBENCH_MEMORY_LIMIT, default: the available memory), an
+     output folder that is a file or not writable, or held by another live run, failed
+     parts, a Dask, file-system or memory error (as for generate; one line on stderr: what
+     was expected, found, the fix)
   3  not verified: the content hash differs and the entry has no fingerprint
   143 stopped by SIGTERM: the folder lock and local workers are released, finished parts
      are kept and a re-run resumes
