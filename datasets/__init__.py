@@ -10,6 +10,7 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
+from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import convention_attrs, mock_spectrum
 from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
@@ -29,9 +30,12 @@ __all__ = [
     "CONVENTION",
     "RESERVED_DIMS",
     "ConventionError",
+    "MEMORY_LIMIT_ENV",
+    "MemoryBoundError",
     "Problem",
     "VDOSReadError",
     "check",
+    "check_memory",
     "combine_parts",
     "convention_attrs",
     "iter_points",

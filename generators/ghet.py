@@ -73,6 +73,7 @@ from .ensemble import build_in_memory
 from .het import DEFAULT_N_MODES
 from .potentials import INFINITE_ORDER
 from .registry import Generator, register
+from .spectra import quantile_spectrum_bytes
 
 __all__ = [
     "DEFAULT_STRESS_QUANTILE",
@@ -807,6 +808,12 @@ def ghet_from_dataset(
     return out
 
 
+def ghet_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``ghet_type2`` spectrum (the generator's ``memory_estimate``): linear in modes and points."""
+    p = GHETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
 #: The registered generator ``"ghet_type2"`` (one taper order per part).
 GHET_TYPE2 = register(
     Generator(
@@ -814,6 +821,7 @@ GHET_TYPE2 = register(
         version=GENERATOR_VERSION,
         make_sample=ghet_type2_sample,
         check_params=GHETParams.from_mapping,
+        memory_estimate=ghet_memory,
         grid_defaults={"taper_order": DEFAULT_TAPER_ORDERS},
         fixed_defaults={"sigma_max": 1.0, "zeta": 1.0, "n_modes": DEFAULT_N_MODES, "n_omega": 400},
         parameter_attrs={"taper_order": {"long_name": "taper order m of the pair potential (-1: T_inf)", "units": "1"}},

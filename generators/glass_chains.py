@@ -68,6 +68,7 @@ from .soft_spheres import (
     _with_potential,
     canonical_taper_order,
     glass_dataset,
+    glass_memory,
     inherent_sample,
     remove_overlaps,
     small_recipe,
@@ -331,6 +332,18 @@ def check_lennard_jones_chain_params(params: Mapping[str, Any]) -> ChainParams:
     return ChainParams.from_mapping(_with_potential(params, "lennard_jones"))
 
 
+def soft_sphere_chain_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``soft_spheres_equilibrated`` chain task: one glass at a time, its k samples held."""
+    p = check_soft_sphere_chain_params(params)
+    return glass_memory(p.glass, p.chain_samples)
+
+
+def lennard_jones_chain_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``lennard_jones_equilibrated`` chain task: one glass at a time, its k samples held."""
+    p = check_lennard_jones_chain_params(params)
+    return glass_memory(p.glass, p.chain_samples)
+
+
 def soft_sphere_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
     """One structure from a chain of its own (``chain_samples`` = 1)."""
     return soft_sphere_chain({**params, "chain_samples": 1}, seed, sample)[0]
@@ -352,6 +365,7 @@ SOFT_SPHERES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=soft_sphere_chain_sample,
         check_params=check_soft_sphere_chain_params,
+        memory_estimate=soft_sphere_chain_memory,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_LOW,)},
         fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.0, "diameter_normalization": "rescale"},
         parameter_attrs=_PARAMETER_ATTRS,
@@ -370,6 +384,7 @@ LENNARD_JONES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
         check_params=check_lennard_jones_chain_params,
+        memory_estimate=lennard_jones_chain_memory,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_LOW,)},
         fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2},
         parameter_attrs=_PARAMETER_ATTRS,

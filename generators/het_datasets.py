@@ -45,6 +45,7 @@ from .het import (
     solve_self_energy,
 )
 from .parameters import check_integer, check_real
+from .spectra import quantile_spectrum_bytes
 from .registry import Generator, register
 
 __all__ = [
@@ -503,6 +504,18 @@ def het_finite_size(
 
 _GAMMA_RATIO_ATTRS = {"long_name": "disorder relative to the marginal point, gamma/gamma_c", "units": "1"}
 
+def het_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``het_scba`` curve (the generator's ``memory_estimate``): linear in modes and points."""
+    p = HETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
+def het_finite_size_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``het_finite_size`` curve (the generator's ``memory_estimate``)."""
+    p = FiniteSizeHETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
 #: The registered generator ``"het_scba"`` (one γ/γ_c per part).
 HET_SCBA = register(
     Generator(
@@ -510,6 +523,7 @@ HET_SCBA = register(
         version=GENERATOR_VERSION,
         make_sample=het_scba_sample,
         check_params=HETParams.from_mapping,
+        memory_estimate=het_memory,
         grid_defaults={"gamma_ratio": DEFAULT_GAMMA_RATIOS},
         fixed_defaults={"bulk_ratio": DEFAULT_BULK_RATIO, "n_modes": DEFAULT_N_MODES, "n_omega": 1500},
         parameter_attrs={"gamma_ratio": _GAMMA_RATIO_ATTRS},
@@ -525,6 +539,7 @@ HET_FINITE_SIZE = register(
         version=GENERATOR_VERSION,
         make_sample=het_finite_size_sample,
         check_params=FiniteSizeHETParams.from_mapping,
+        memory_estimate=het_finite_size_memory,
         grid_defaults={"gamma_ratio": DEFAULT_FINITE_GAMMA_RATIOS, "box_edge": DEFAULT_BOX_EDGES},
         fixed_defaults={"bulk_ratio": DEFAULT_BULK_RATIO, "n_modes": DEFAULT_N_MODES, "n_omega": 1500},
         parameter_attrs={

@@ -24,6 +24,7 @@ from vdosbench.datasets import convention_attrs
 
 from .parameters import check_integer, check_real, from_mapping, seed_attrs
 from .registry import Generator, register
+from .spectra import quantile_spectrum_bytes
 
 __all__ = [
     "CROSSOVER_COEFFICIENT",
@@ -463,6 +464,12 @@ def closed_form_dataset(k_G: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0), **fixe
 
 
 
+def closed_form_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one closed-form spectrum (the generator's ``memory_estimate``): linear in modes and points."""
+    p = check_closed_form_params(params)
+    return quantile_spectrum_bytes(p.n_mode, p.n_omega)
+
+
 #: The eq.-16 closed form (``get_generator("inhomogeneous_medium_closed_form")``).
 INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
     Generator(
@@ -470,6 +477,7 @@ INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
         version=GENERATOR_VERSION,
         make_sample=closed_form_sample,
         check_params=check_closed_form_params,
+        memory_estimate=closed_form_memory,
         grid_defaults={"k_G": (0.0, 0.5, 1.0, 1.5, 2.0)},
         fixed_defaults={"sound_speed": 1.0, "number_density": 1.0, "n_mode": 4096, "n_omega": 400,
                         "draw": "quantile"},
