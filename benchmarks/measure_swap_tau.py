@@ -67,7 +67,7 @@ from vdosbench.generators.equilibration import (
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.glass_chains import PRE_STEP, PRE_SWEEPS
+from vdosbench.generators.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.potentials import (
     INFINITE_ORDER,
@@ -81,8 +81,6 @@ RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"
 #: The published mode-coupling temperature of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
 KA_T_MCT = 0.435
-#: First peak of the A–A structure factor of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
-KA_FS_WAVENUMBER = 7.25
 
 
 @dataclass(frozen=True)

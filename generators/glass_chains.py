@@ -78,6 +78,8 @@ from .soft_spheres import (
 __all__ = [
     "CHAIN_VERSION",
     "FS_WAVENUMBER",
+    "KA_FS_WAVENUMBER",
+    "KA_SWAP_TAU_ALPHA",
     "PRE_STEP",
     "PRE_SWEEPS",
     "RECIPES",
@@ -98,6 +100,9 @@ PRE_STEP = 0.1
 #: q of F_s(q, t): the first peak of S(q) of the seed-001 soft spheres at density 1
 #: (``benchmarks/results/td_measurement.json``: 6.872).
 FS_WAVENUMBER = 6.872
+#: q of F_s(q, t) for the Kob–Andersen mixture: the first peak of the A–A S(q) at density 1.2 (Kob & Andersen
+#: 1995), over all particles.
+KA_FS_WAVENUMBER = 7.25
 
 
 @dataclass(frozen=True)
@@ -386,7 +391,7 @@ LENNARD_JONES_EQUILIBRATED = register(
         check_params=check_lennard_jones_chain_params,
         memory_estimate=lennard_jones_chain_memory,
         grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_LOW,)},
-        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2},
+        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2, "fs_wavenumber": KA_FS_WAVENUMBER},
         parameter_attrs=_PARAMETER_ATTRS,
         canonical={"taper_order": canonical_taper_order},
         description="Kob-Andersen glasses quenched along equilibrated swap-MC chains",
@@ -435,8 +440,40 @@ _FULL_CHAIN_RECIPES: dict[str, Recipe] = {
 }
 _SMALL_CHAIN = {"n_vectors": 10, "equilibration_sweeps": 40, "spacing_sweeps": 10, "chain_samples": 2}
 
-#: The equilibrated-protocol datasets and a small version of each ("…_small": N = 128, chains of 2, 4 samples).
+#: τ_α of swap Monte Carlo of the tapered Kob–Andersen mixture (sweeps, F_s(7.25, τ_α) = 1/e over all particles,
+#: N = 1000, density 1.2, |Δr| at 30 % acceptance), by T*, measured by ``benchmarks/measure_swap_tau.py --model
+#: kob_andersen`` (``benchmarks/results/swap_tau_ka.json``): the larger of the two tapers' stationary values,
+#: rounded up.  At T* = 0.45: m = 2 5100 – 6400 (stationary), m = ∞ 3900 – 7200 (fluctuating, no trend, over
+#: 4 × 10⁵ sweeps).  Both chains' τ_α stopped growing by t_w ≈ 10⁴ sweeps (≈ 2 τ_α) and their energy by
+#: ≈ 3.6 × 10⁴ (≈ 5 τ_α), so the recipe equilibrates for 20 τ_α (four times that), then 3 τ_α apart.
+KA_SWAP_TAU_ALPHA: dict[float, int] = {0.45: 7200}
+_KA_EQUILIBRATION_TAUS = 20
+_KA_CHAIN_ROOT_SEEDS = {0.45: 1406}
+
+
+def _ka_chain_recipe(temperature: float, n_samples: int, root_seed: int) -> Recipe:
+    tau = KA_SWAP_TAU_ALPHA[temperature]
+    return Recipe(
+        "lennard_jones_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
+        {"n_particles": 1000, "equilibration_sweeps": _KA_EQUILIBRATION_TAUS * tau, "spacing_sweeps": 3 * tau,
+         "chain_samples": RECIPE_CHAIN_SAMPLES},
+        n_samples=n_samples, root_seed=root_seed,
+        description=(f"equilibrated protocol, Kob-Andersen (tapered), N = 1000, density 1.2, T* = {temperature:g} "
+                     f"(swap tau_alpha = {tau} sweeps): m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, "
+                     f"{_KA_EQUILIBRATION_TAUS} tau_alpha before the first, 3 tau_alpha apart (issue 14 item 5)"),
+    )
+
+
+_FULL_KA_CHAIN_RECIPES: dict[str, Recipe] = {
+    f"lennard_jones_n1000_equilibrated_{t:g}": _ka_chain_recipe(t, 30, _KA_CHAIN_ROOT_SEEDS[t])
+    for t in sorted(KA_SWAP_TAU_ALPHA)
+}
+
+#: The equilibrated-protocol datasets and a small version of each ("…_small": N = 128 soft spheres or 200
+#: Kob–Andersen particles, chains of 2, 4 samples).
 RECIPES: dict[str, Recipe] = {
     **_FULL_CHAIN_RECIPES,
     **{f"{k}_small": small_recipe(k, r, 128, _SMALL_CHAIN, n_samples=4) for k, r in _FULL_CHAIN_RECIPES.items()},
+    **_FULL_KA_CHAIN_RECIPES,
+    **{f"{k}_small": small_recipe(k, r, 200, _SMALL_CHAIN, n_samples=4) for k, r in _FULL_KA_CHAIN_RECIPES.items()},
 }
