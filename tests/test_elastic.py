@@ -136,3 +136,85 @@ def test_floppy_configuration_gives_a_clear_error() -> None:
     pos = np.array([[0.0, 0.0], [1.0, 0.0], [5.0, 5.0], [6.0, 5.0]])
     with pytest.raises(ValueError, match="singular.*Fix"):
         shear_modulus(Configuration(pos, 10.0), soft_sphere_potential(2))
+
+
+# --- omega0 from the shear modulus -------------------------------------------------------------
+
+
+def _crystal_transverse_omega(config: Configuration, pot: PairPotential) -> float:
+    """Exact lowest transverse phonon of a Bravais crystal: u_i = e_x cos(k y_i), k = 2π/L, is an eigenvector."""
+    k = 2 * np.pi / config.box_length
+    u = np.zeros((config.n_particles, 3))
+    u[:, 0] = np.cos(k * config.positions[:, 1])
+    v = u.ravel()
+    h = hessian_matrix(config, pot)
+    return float(np.sqrt(v @ (h @ v) / (v @ v)))
+
+
+def test_omega0_from_shear_modulus_converges_to_the_exact_crystal_phonon() -> None:
+    # The plane wave's ω² = k² G/ρ + O(k⁴): the relative error of ω₀ = √(G/ρ) 2π/L falls as 1/L²
+    # (derivation: module docstring of vdosbench.generators.elastic).
+    pot = soft_sphere_potential(2)
+    errors = []
+    for n in (4, 8):
+        c = fcc_crystal(n)
+        g = shear_modulus(c, pot)
+        g_xy = g.per_direction[g.directions.index((0, 1))]
+        omega_g = np.sqrt(g_xy / c.density) * 2 * np.pi / c.box_length
+        errors.append(abs(omega_g / _crystal_transverse_omega(c, pot) - 1.0))
+    assert errors[1] < 0.02
+    np.testing.assert_allclose(errors[0] / errors[1], 4.0, rtol=0.15)  # L doubled: error / 4
+
+
+def _glass_dataset(config: Configuration, taper: int = 2):
+    import xarray as xr
+
+    return xr.Dataset(
+        {
+            "position": (("sample", "site", "spatial"), config.positions[None]),
+            "diameter": (("sample", "site"), config.sizes[None]),
+            "box_length": ("sample", [config.box_length]),
+            "eigenvalue": (("sample", "mode"), np.ones((1, 4))),
+        },
+        coords={"sample": [0], "taper_order": taper, "spatial": list("xyz"[: config.dimension])},
+        attrs={"generator": "soft_spheres", "potential": "soft_sphere", "potential_exponent": 12,
+               "potential_cutoff_table": 1.955, "spatial_dimension": config.dimension},
+    )
+
+
+def test_benchmark_computes_shear_modulus_and_omega0_from_stored_positions(glass3d) -> None:  # noqa: ANN001
+    from vdosbench.benchmark.elastic import sample_shear_moduli, shear_modulus_omega0, with_shear_modulus
+
+    config, pot = glass3d
+    ds = _glass_dataset(config)
+    g = shear_modulus(config, pot)
+    got = sample_shear_moduli(ds)
+    np.testing.assert_allclose(got["shear_modulus"].values, [g.value], rtol=1e-12)
+    np.testing.assert_allclose(got["shear_modulus_directions"].values[0], g.per_direction, rtol=1e-12)
+    omega0 = shear_modulus_omega0(ds, n_bootstrap=10).omega0
+    np.testing.assert_allclose(omega0.value, np.sqrt(g.value / config.density) * 2 * np.pi / config.box_length)
+    # a stored shear_modulus is measured data: used as it is
+    stored = ds.assign(shear_modulus=("sample", [4.0]))
+    assert with_shear_modulus(stored) is stored
+    # another taper is another potential, hence another modulus (the taper is read from the data)
+    other = sample_shear_moduli(_glass_dataset(config, taper=-1))["shear_modulus"].values[0]
+    assert abs(other - g.value) > 1e-3 * g.value
+
+
+def test_shear_modulus_route_errors_name_the_fix() -> None:
+    from vdosbench.benchmark.elastic import sample_shear_moduli
+    from vdosbench.datasets import mock_spectrum
+    from vdosbench.validators import lowest_phonon_frequency
+
+    ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)
+    with pytest.raises(ValueError, match="needs a 'shear_modulus'.*with_shear_modulus"):
+        lowest_phonon_frequency(ds, method="shear_modulus")
+    with pytest.raises(ValueError, match="finite and > 0"):
+        lowest_phonon_frequency(ds.assign(shear_modulus=("sample", [1.0, -1.0])), method="shear_modulus")
+    m = lowest_phonon_frequency(ds.assign(shear_modulus=("sample", [9.0, 9.0])), method="shear_modulus", n_bootstrap=10)
+    np.testing.assert_allclose(m.value, 2 * np.pi)  # L = 3, rho = 1: c_T = 3, omega0 = 2 pi 3 / 3
+    with pytest.raises(ValueError, match="lacks.*diameter or species"):
+        sample_shear_moduli(ds.drop_vars("position"))
+    no_taper = _glass_dataset(fcc_crystal(3)).drop_vars("taper_order")
+    with pytest.raises(ValueError, match="taper order.*declare taper_order"):
+        sample_shear_moduli(no_taper)
