@@ -113,3 +113,12 @@ def test_smoothed_reduced_dos_checks_bandwidth_and_missing_box() -> None:
     assert np.isnan(res.smoothed_peak_frequency.value)
     assert "pass bandwidth=" in res.smoothed_peak_frequency.settings["bandwidth_rule"]
     assert measure(ds, bandwidth=0.1).smoothed_peak_frequency.value == pytest.approx(CENTRE, abs=3 * PEAK_TOL)
+
+
+def test_bandwidth_factor_scales_the_shell_rule() -> None:
+    ds = shells_dataset(2, N_EXCESS, seed=6)
+    res = measure(ds, bandwidth_factor=2.0)
+    np.testing.assert_allclose(res.curve["bandwidth_sample"].values, 2 * 2 * np.pi / L)
+    assert res.smoothed_peak_frequency.value == pytest.approx(CENTRE, abs=PEAK_TOL)
+    with pytest.raises(ValueError, match="not both"):
+        measure(ds, bandwidth=0.1, bandwidth_factor=2.0)

@@ -149,6 +149,7 @@ def boson_peak_excess(
     transverse_sound_speed: float | None = None,
     number_density: float | None = None,
     bandwidth: float | None = None,
+    bandwidth_factor: float = 1.0,
     n_bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -178,6 +179,9 @@ def boson_peak_excess(
     bandwidth
         σ of ``smoothed_peak_frequency`` (units of ω); default ``None``: the
         shell rule σ = 2π c_T/L per sample (module docstring).
+    bandwidth_factor
+        Multiplies the shell-rule σ (e.g. 2 for twice the largest shell gap); with
+        ``bandwidth`` given it must stay 1.
     n_bootstrap, seed, confidence
         Bootstrap over samples.
 
@@ -267,9 +271,16 @@ def boson_peak_excess(
         bandwidth_rule = "not measured: no box_length for 2 pi c_T / L; pass bandwidth= to measure it"
     elif bandwidth is None:
         phonon_speed = speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
-        sigma = phonon_frequency(_longest_edge(ds), phonon_speed)
-        bandwidth_rule = "2 pi c_T / L per sample: the lowest phonon shell, the largest gap between shells"
+        if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
+            raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
+        sigma = bandwidth_factor * phonon_frequency(_longest_edge(ds), phonon_speed)
+        bandwidth_rule = (
+            f"{bandwidth_factor:g} x 2 pi c_T / L per sample (2 pi c_T / L: the lowest phonon shell, the largest "
+            "gap between shells)"
+        )
     else:
+        if bandwidth_factor != 1.0:
+            raise ValueError(f"give bandwidth or bandwidth_factor (of the shell rule), not both; found {bandwidth_factor!r}")
         if not (np.isfinite(bandwidth) and bandwidth > 0):
             raise ValueError(f"bandwidth is {bandwidth!r}; expected a number > 0 (units of omega), or None for 2 pi c_T / L")
         sigma = np.full(n_sample, float(bandwidth))
