@@ -122,3 +122,10 @@ def test_bandwidth_factor_scales_the_shell_rule() -> None:
     assert res.smoothed_peak_frequency.value == pytest.approx(CENTRE, abs=PEAK_TOL)
     with pytest.raises(ValueError, match="not both"):
         measure(ds, bandwidth=0.1, bandwidth_factor=2.0)
+
+
+def test_peak_over_bandwidth_reports_whether_the_peak_is_resolved() -> None:
+    res = measure(shells_dataset(3, N_EXCESS, seed=3))
+    ratio = res.smoothed_peak_frequency.settings["peak_over_bandwidth"]
+    np.testing.assert_allclose(ratio, res.smoothed_peak_frequency.value / (2 * np.pi / L), rtol=0.1)
+    assert ratio > 3  # 0.5 against sigma = 0.105
