@@ -373,12 +373,10 @@ def _canonical(gen: Generator, name: str, value: Any, many: bool) -> Any:
 
 
 def _check_values(gen: Generator, points: Sequence[Mapping[str, Any]], fixed: Mapping[str, Any]) -> None:
-    """Run the generator's ``check_params`` on every grid point: a bad value is refused here, in the parent process."""
-    if gen.check_params is None:
-        return
+    """Check every grid point (:meth:`Generator.validate`): a bad value is refused here, in the parent process."""
     for point in points:
         try:
-            gen.check_params({**point, **fixed})
+            gen.validate({**point, **fixed})
         except (ValueError, TypeError, KeyError) as e:
             where = f" at grid point {part_label(point, 0).rsplit(', sample=', 1)[0]}" if point else ""
             text = e.args[0] if isinstance(e, KeyError) and e.args else e

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .configurations import Configuration
+from .configurations import KA_DENSITY, Configuration
 from .equilibration import (
     Segments,
     calibrate_step,
@@ -51,10 +51,10 @@ from .equilibration import (
 )
 from .montecarlo import MCSettings, run_swap_mc
 from .potentials import INFINITE_ORDER
+from .cost import glass_task_seconds
+from .parameters import Parameter
 from .registry import Generator, register
 from .soft_spheres import (
-    _COMMON_FIXED,
-    _PARAMETER_ATTRS,
     GENERATOR_VERSION,
     KA_T_LOW,
     T_D,
@@ -66,8 +66,8 @@ from .soft_spheres import (
     _integer,
     _positive,
     _with_potential,
-    canonical_taper_order,
     glass_dataset,
+    glass_parameters,
     inherent_sample,
     remove_overlaps,
     small_recipe,
@@ -341,9 +341,28 @@ def lennard_jones_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSe
     return lennard_jones_chain({**params, "chain_samples": 1}, seed, sample)[0]
 
 
-_CHAIN_FIXED = {k: v for k, v in _COMMON_FIXED.items() if k not in ("n_sweeps", "mc_step")}
-_CHAIN_DEFAULTS = {"equilibration_sweeps": 10_000, "spacing_sweeps": 2_000, "chain_samples": 4,
-                   "target_acceptance": 0.3, "fs_wavenumber": FS_WAVENUMBER}
+#: The chain's own parameters (:class:`ChainParams` fields besides the glass).
+CHAIN_PARAMETERS = (
+    Parameter("equilibration_sweeps", "Monte Carlo sweeps from the step calibration to the first structure",
+              10_000, units="1", kind="int", minimum=1, note="≥ spacing_sweeps"),
+    Parameter("spacing_sweeps", "Monte Carlo sweeps between consecutive structures of a chain", 2_000,
+              units="1", kind="int", minimum=1),
+    Parameter("chain_samples", "inherent structures per chain k (the samples must be a multiple of k)", 4,
+              units="1", kind="int", minimum=1),
+    Parameter("target_acceptance", "displacement acceptance the Monte Carlo step is calibrated to", 0.3,
+              units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True),
+    Parameter("fs_wavenumber", "wavenumber q of the self-intermediate scattering function F_s(q, t)",
+              FS_WAVENUMBER, units="sigma-1", minimum=0.0, open_minimum=True),
+)
+
+
+def chain_cost(params: Mapping[str, Any]) -> float:
+    """Estimated seconds of one chain: all its sweeps, then k quenches and spectra
+    (:func:`~vdosbench.generators.cost.glass_task_seconds`: measured rates scaled by sizes)."""
+    p = ChainParams.from_mapping({k: v for k, v in params.items() if k != "potential"})
+    return glass_task_seconds(p.glass.n_particles, p.glass.dimension, p.chain_sweeps, p.glass.parent_temperature,
+                              p.chain_samples)
+
 
 #: ``soft_spheres_equilibrated``: seed-001 soft spheres, several structures per equilibrated chain.
 SOFT_SPHERES_EQUILIBRATED = register(
@@ -352,11 +371,10 @@ SOFT_SPHERES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=soft_sphere_chain_sample,
         check_params=check_soft_sphere_chain_params,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_LOW,)},
-        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.0, "diameter_normalization": "rescale"},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
+        parameters=glass_parameters((T_LOW,), 1.0, chain=True, extra=CHAIN_PARAMETERS),
         description="soft-sphere glasses quenched along equilibrated swap-MC chains (seed 001, measured tau_alpha)",
+        source="seed 001",
+        cost_estimate=chain_cost,
         make_chain=soft_sphere_chain,
         chain_parameter="chain_samples",
     ),
@@ -370,11 +388,10 @@ LENNARD_JONES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
         check_params=check_lennard_jones_chain_params,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_LOW,)},
-        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
+        parameters=glass_parameters((KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False, extra=CHAIN_PARAMETERS),
         description="Kob-Andersen glasses quenched along equilibrated swap-MC chains",
+        source="seed 001",
+        cost_estimate=chain_cost,
         make_chain=lennard_jones_chain,
         chain_parameter="chain_samples",
     ),
