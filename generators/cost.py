@@ -15,7 +15,12 @@ measured time scaled by size:
 
 These are soft-sphere timings; Lennard-Jones glasses use them too (not measured
 separately).  An estimate, to compare recipes and plan a run, not a promise: the
-machine, the BLAS and the load change it.  ``tests/test_describe.py`` checks the
+machine, the BLAS and the load change it.  It leaves out what a real ensemble
+adds, and is optimistic by that much: the one timed end-to-end run
+(``benchmarks/results/paper_glasses_timing.json``: 480 samples, N = 1000, 2000
+sweeps at T* = 1, 16 workers of the lent 16-core machine, 467 s) spent 15.6
+core-seconds per sample against 5.8 s estimated here, a factor 2.7 from
+processes sharing memory bandwidth, Dask and writing the parts.  ``tests/test_describe.py`` checks the
 constants against the result files.
 """
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from vdosbench.datasets import RESERVED_DIMS
+from vdosbench.datasets.labels import point_label
 
 from .registry import Generator, get_generator
 
@@ -378,7 +379,7 @@ def _check_values(gen: Generator, points: Sequence[Mapping[str, Any]], fixed: Ma
         try:
             gen.validate({**point, **fixed})
         except (ValueError, TypeError, KeyError) as e:
-            where = f" at grid point {part_label(point, 0).rsplit(', sample=', 1)[0]}" if point else ""
+            where = f" at grid point {point_label(point)}" if point else ""
             text = e.args[0] if isinstance(e, KeyError) and e.args else e
             raise EnsembleSettingsError(
                 f"generator {gen.name!r} refuses its parameters{where}: {text}. Nothing was computed or "

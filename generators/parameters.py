@@ -199,6 +199,10 @@ class Parameter:
             text += f" ({self.note})"
         return text
 
+    @property
+    def _a_allowed(self) -> str:
+        return ("an " if self.allowed[0] in "aeiou" else "a ") + self.allowed
+
     def _range_text(self) -> str:
         lo, hi = self.minimum, self.maximum
         if lo is not None and hi is not None:
@@ -234,7 +238,7 @@ class Parameter:
             return value
         if self.kind == "ints":
             if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
-                raise TypeError(f"{self.name} must be a {self.allowed}, found {value!r}; pass e.g. [0, 5]")
+                raise TypeError(f"{self.name} must be {self._a_allowed}, found {value!r}; pass e.g. [0, 5]")
             for entry in value:
                 self._check_number(entry, integer=True, what=f"{self.name} entry")
             return value
@@ -247,13 +251,13 @@ class Parameter:
         else:
             ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
         if not ok:
-            raise TypeError(f"{what} must be a {self.allowed}, found {value!r} ({type(value).__name__}); "
+            raise TypeError(f"{what} must be {self._a_allowed}, found {value!r} ({type(value).__name__}); "
                             f"pass {'an integer' if integer else 'a number'}")
         x = float(value)
         if math.isnan(x) or (math.isinf(x) and not (self.infinite and x > 0)):
-            raise ValueError(f"{what} must be a {self.allowed}, found {x}; pass a finite number")
+            raise ValueError(f"{what} must be {self._a_allowed}, found {x}; pass a finite number")
         lo, hi = self.minimum, self.maximum
         below = lo is not None and (x < lo or (self.open_minimum and x == lo))
         above = hi is not None and (x > hi or (self.open_maximum and x == hi))
         if below or above:
-            raise ValueError(f"{what} must be a {self.allowed}, found {value!r}; pass a value in that range")
+            raise ValueError(f"{what} must be {self._a_allowed}, found {value!r}; pass a value in that range")
