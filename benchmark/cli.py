@@ -258,11 +258,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
     from vdosbench.generators import RECIPES
 
-    if args.help:
+    if args.help:  # like argparse's --help: print, then exit 0
         if args.generator is None and args.recipe is None:
             args.print_help()
-            return 0
-        return _cmd_describe(args.generator if args.generator is not None else args.recipe)
+        else:
+            _cmd_describe(args.generator if args.generator is not None else args.recipe)
+        raise SystemExit(0)
     if args.list or args.list_recipes:
         from vdosbench.generators.describe import generator_list, recipe_list
 

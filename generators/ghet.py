@@ -74,6 +74,7 @@ from .het import DEFAULT_N_MODES
 from .potentials import INFINITE_ORDER
 from .parameters import Parameter
 from .registry import Generator, register
+from .soft_spheres import canonical_taper_order
 
 __all__ = [
     "DEFAULT_STRESS_QUANTILE",
@@ -817,7 +818,8 @@ GHET_TYPE2 = register(
         check_params=GHETParams.from_mapping,
         parameters=(
             Parameter("taper_order", "taper order m of the pair potential (-1: T_inf)", DEFAULT_TAPER_ORDERS,
-                      units="1", grid=True, kind="int", minimum=1, special=(INFINITE_ORDER,)),
+                      units="1", grid=True, kind="int", minimum=1, special=(INFINITE_ORDER,),
+                      canonical=canonical_taper_order),
             Parameter("sigma_max", "largest stress sigma_max of the power law P(sigma)", 1.0, units="1", minimum=0.0,
                       open_minimum=True),
             Parameter("zeta", "zeta of omega_max = sqrt(sigma_max/zeta)", 1.0, units="1", minimum=0.0,

@@ -83,7 +83,7 @@ class Generator:
         ``grid_defaults``, ``fixed_defaults``, ``parameter_attrs`` and
         ``canonical`` are derived from them (give either the declarations or
         those four, not both), and :meth:`validate` checks every value against
-        them before ``check_params`` runs.
+        them after ``check_params``.
     grid_defaults
         Default values of the grid parameters (each a sequence), in the order
         the ensemble's parameter dimensions take.
@@ -179,7 +179,11 @@ class Generator:
                        f"{[p.name for p in self.parameters]}")
 
     def validate(self, params: Mapping[str, Any]) -> object:
-        """Check one task's parameters: each value against its declaration, then ``check_params``.
+        """Check one task's parameters: ``check_params``, then each value against its declaration.
+
+        The model's own check runs first because its messages carry the physics
+        (why a value is refused); the declarations then refuse what it does not
+        check, so no value outside what ``vdosbench describe`` states gets through.
 
         Parameters
         ----------
@@ -196,10 +200,11 @@ class Generator:
         TypeError, ValueError
             Naming the parameter, what is allowed, the value found and the fix.
         """
+        checked = None if self.check_params is None else self.check_params(params)
         for p in self.parameters:
             if p.name in params:
                 p.check(params[p.name])
-        return None if self.check_params is None else self.check_params(params)
+        return checked
 
     def chain_size(self, params: Mapping[str, Any]) -> int:
         """Samples per task: k = ``params[chain_parameter]`` for a chain generator, else 1."""

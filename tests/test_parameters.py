@@ -87,19 +87,27 @@ def test_a_generator_takes_each_parameter_once() -> None:
     assert [(p.name, p.grid, p.declared) for p in old.parameters] == [("delta", True, False), ("n", False, False)]
 
 
-def test_the_ensemble_refuses_a_value_outside_the_declaration_before_the_model_check() -> None:
-    calls = []
+def test_the_ensemble_refuses_a_value_outside_the_declaration_that_the_model_does_not_check() -> None:
+    def lenient(params: Any) -> None:  # a model check that knows nothing of delta's range
+        pass
 
-    def check(params: Any) -> None:
-        calls.append(dict(params))
+    def strict(params: Any) -> None:
+        if params["delta"] > 0.5:
+            raise ValueError("delta > 0.5 makes neighbours coincide")
 
-    gen = Generator("toy", "1", _make, check_params=check, parameters=(
-        Parameter("delta", "displacement", (0.0, 0.1), units="1", grid=True, minimum=0.0, maximum=0.5),
-    ))
+    declared = (Parameter("delta", "displacement", (0.0, 0.1), units="1", grid=True, minimum=0.0, maximum=0.5),)
+    gen = Generator("toy", "1", _make, check_params=lenient, parameters=declared)
     with pytest.raises(EnsembleSettingsError, match=r"at grid point delta=0\.7: delta must be a real in \[0, 0\.5\]"):
         EnsembleSpec.create(gen, grid={"delta": [0.1, 0.7]}, n_samples=1, root_seed=0)
-    EnsembleSpec.create(gen, n_samples=1, root_seed=0)
-    assert [c["delta"] for c in calls] == [0.1, 0.0, 0.1]  # 0.7 never reached the model's check
+    assert EnsembleSpec.create(gen, n_samples=1, root_seed=0).grid == {"delta": (0.0, 0.1)}
+    # the model's own message (with its reason) comes first when it refuses
+    gen = Generator("toy", "1", _make, check_params=strict, parameters=declared)
+    with pytest.raises(EnsembleSettingsError, match=r"delta=0\.7: delta > 0\.5 makes neighbours coincide"):
+        EnsembleSpec.create(gen, grid={"delta": [0.7]}, n_samples=1, root_seed=0)
+    # without a model check the declarations still apply
+    gen = Generator("toy", "1", _make, parameters=declared)
+    with pytest.raises(EnsembleSettingsError, match=r"delta must be a real in \[0, 0\.5\], found -0\.1"):
+        EnsembleSpec.create(gen, grid={"delta": [-0.1]}, n_samples=1, root_seed=0)
 
 
 @pytest.mark.parametrize("name", generator_names())
