@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from .claims import Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
+    from .cross_code import CrossCodeCheck, cross_code_check
+    from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
     from .report import InputInfo, ScoreCard, score_datasets, write_report
     from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim, verdict_for
 
@@ -22,6 +24,13 @@ _WHERE = {
     "Expectation": "claims",
     "default_claims_path": "claims",
     "load_claims": "claims",
+    "CrossCodeCheck": "cross_code",
+    "cross_code_check": "cross_code",
+    "Declaration": "declaration",
+    "DeclarationError": "declaration",
+    "declaration_for": "declaration",
+    "declare": "declaration",
+    "parse_declaration": "declaration",
     "InputInfo": "report",
     "ScoreCard": "report",
     "score_datasets": "report",

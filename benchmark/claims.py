@@ -21,6 +21,8 @@ import xarray as xr
 
 from vdosbench.datasets import parameter_dims, select_point
 
+from .declaration import system_value
+
 __all__ = [
     "Claim",
     "Expectation",
@@ -208,14 +210,16 @@ class Inapplicable:
     Attributes
     ----------
     kind
-        ``"lacks"`` (variables the claim requires are missing), ``"no-key"``
-        (an ``applies_to`` key is neither attribute nor coordinate),
-        ``"differs"`` (an attribute has another value) or ``"no-point"`` (no
-        parameter point matches ``applies_to``).
+        ``"lacks"`` (the claim is about these data, but variables it requires
+        are missing: *not measurable*), ``"no-key"`` (an ``applies_to`` key is
+        neither attribute nor coordinate), ``"differs"`` (an attribute has
+        another value), ``"excluded"`` (an attribute has a value that
+        ``exclude`` names) or ``"no-point"`` (no parameter point matches
+        ``applies_to``).
     key
-        The ``applies_to`` key (kinds ``"no-key"`` and ``"differs"``).
+        The ``applies_to`` (or ``exclude``) key (kinds ``"no-key"``, ``"differs"`` and ``"excluded"``).
     found
-        The dataset's value of ``key`` (kind ``"differs"``).
+        The dataset's value of ``key`` (kinds ``"differs"`` and ``"excluded"``).
     wanted
         The claim's value(s) of ``key``, as written in ``applies_to``.
     missing
@@ -233,9 +237,16 @@ class Inapplicable:
     wanted: Any = None
     missing: tuple[str, ...] = ()
 
+    @property
+    def not_measurable(self) -> bool:
+        """The claim is about these data (model and preparation match) but they lack what it measures."""
+        return self.kind == "lacks"
+
     def __str__(self) -> str:
         if self.kind == "lacks":
-            return f"the dataset lacks {list(self.missing)}"
+            return f"not measurable: the dataset lacks {list(self.missing)}"
+        if self.kind == "excluded":
+            return f"{self.key} is {self.found!r}, which the claim excludes"
         if self.kind == "no-key":
             return f"the dataset has no {self.key!r} (attribute or coordinate)"
         if self.kind == "differs":
@@ -247,16 +258,31 @@ def inapplicability(claim: Claim, ds: xr.Dataset) -> Inapplicable | None:
     """Why ``claim`` cannot apply to ``ds`` at all, or ``None``.
 
     The first check it fails: the ``applies_to`` keys in order (what the
-    data are about), then the variables the claim ``requires``.
+    data are about: attributes, declared or written by our generators, with
+    ``model`` following from ``generator``, see
+    :func:`vdosbench.benchmark.declaration.system_value`), ``exclude`` on
+    such attributes, then whether a parameter point matches, then the
+    variables the claim ``requires``.  Only the last (kind ``"lacks"``)
+    means the claim is about these data but cannot be measured on them
+    (:attr:`Inapplicable.not_measurable`).
     """
     for key, wanted in claim.applies_to.items():
-        if key in ds.attrs and key not in ds.coords:
-            if not _matches(ds.attrs[key], wanted):
-                return Inapplicable("differs", key, found=ds.attrs[key], wanted=wanted)
-        elif key not in ds.coords:
+        if key in ds.coords:
+            continue
+        known, value = system_value(ds, key)
+        if not known:
             return Inapplicable("no-key", key, wanted=wanted)
+        if not _matches(value, wanted):
+            return Inapplicable("differs", key, found=value, wanted=wanted)
+    for key, excluded in claim.exclude.items():
+        if key not in ds.coords:
+            known, value = system_value(ds, key)
+            if known and _matches(value, excluded):
+                return Inapplicable("excluded", key, found=value, wanted=excluded)
     missing = [v for v in claim.requires if v not in ds.variables]
     if missing:
+        if "eigenvalue" in ds.variables and next(_point_values(claim, ds), None) is None:
+            return Inapplicable("no-point")  # about other parameter values: not "not measurable"
         return Inapplicable("lacks", missing=tuple(missing))
     return None
 
@@ -273,7 +299,7 @@ def selector_keys(claims: Sequence[Claim]) -> list[str]:
     Examples
     --------
     >>> selector_keys(load_claims())[0]
-    'generator'
+    'model'
     """
     counts: dict[str, int] = {}
     for claim in claims:
@@ -292,17 +318,23 @@ def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any]
     """
     across = claim.settings.get("across")
     keep = (str(across),) if across else ()
-    pdims = [d for d in parameter_dims(ds) if d not in keep]
     if across and across not in parameter_dims(ds):
         raise KeyError(f"the claim measures across {across!r}, which is not a parameter dimension of the dataset")
-    axes = [ds[d].values.tolist() for d in pdims]
-    for combo in product(*axes):
+    for values in _point_values(claim, ds):
+        yield values, select_point(ds, values, keep=keep) if (values or keep) else ds
+
+
+def _point_values(claim: Claim, ds: xr.Dataset) -> Iterator[dict[str, Any]]:
+    """The parameter values of the points of ``ds`` that ``claim`` selects (:func:`select_points`)."""
+    across = claim.settings.get("across")
+    pdims = [d for d in parameter_dims(ds) if d != across]
+    for combo in product(*[ds[d].values.tolist() for d in pdims]):
         values = dict(zip(pdims, combo))
         if any(d in claim.applies_to and not _matches(v, claim.applies_to[d]) for d, v in values.items()):
             continue
         if any(d in claim.exclude and _matches(v, claim.exclude[d]) for d, v in values.items()):
             continue
-        yield values, select_point(ds, values, keep=keep) if (values or keep) else ds
+        yield values
 
 
 def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple[dict[str, Any], xr.Dataset] | None:

@@ -44,8 +44,12 @@ examples:
   vdosbench claims                                 # list the claims and their sources
   vdosbench list                                   # the reference-dataset catalogue
   vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
-  vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, compare hashes
+  vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, verify by value
+  vdosbench publish spring-network-16 --to mirror/ # files + pooch registry for a static host
+  VDOSBENCH_MIRROR=https://host/vdosbench vdosbench fetch het-scba-fig1b   # fetch from a mirror
+  vdosbench fingerprint runs/toy/ensemble.nc --name nine-node-toy   # catalogue fields of a built file
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
+  vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
 """
 
@@ -59,9 +63,9 @@ exit status:
      reference, an output folder that is a file or not writable (nothing is written), or an
      error while scoring or writing (one line on stderr: what was expected, found, the fix)
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
-     are written and say why (result.json: "gate": "no-applicable-claims"); declare the
-     attributes the claims select on (their applies_to keys, e.g. generator), or pass
-     them with --set KEY=VALUE where the input's adapter accepts it
+     are written and say why (result.json: "gate": "no-applicable-claims"); declare what
+     the data hold (--declare model=... or a sidecar DATA.vdos.toml), or the attributes
+     the claims select on (their applies_to keys, e.g. generator)
 """
 
 
@@ -74,6 +78,19 @@ exit status:
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
+"""
+
+#: The exit statuses of ``build``, in its ``--help``.
+EXIT_STATUS_BUILD = """\
+exit status:
+  0  reproduced: bit for bit (content hash), or within tolerance (every fingerprint
+     quantity within its tolerance, its catalogued standard error)
+  1  not reproduced: fingerprint quantities outside their tolerance, or points or
+     quantities missing (named on stdout)
+  2  bad input or a failure: an unknown name, an
+     output folder that is a file or not writable, failed parts, a Dask, file-system or
+     memory error (as for generate; one line on stderr: what was expected, found, the fix)
+  3  not verified: the content hash differs and the entry has no fingerprint
 """
 
 #: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
@@ -152,6 +169,23 @@ def _parse_assignments(items: Sequence[str], what: str, multi: bool) -> dict[str
     return out
 
 
+def _declarable() -> tuple[str, ...]:
+    from .declaration import DECLARABLE
+
+    return DECLARABLE
+
+
+def _parse_declarations(items: Sequence[str]) -> dict[str, str]:
+    """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
+    out: dict[str, str] = {}
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"--declare {item!r} is not KEY=VALUE; e.g. --declare model=kob_andersen")
+        key, value = item.split("=", 1)
+        out[key.strip()] = value.strip()
+    return out
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the docs and tests)."""
     parser = argparse.ArgumentParser(
@@ -201,6 +235,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
     score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                        help="adapter option, e.g. spatial_dimension=3 or values=frequency")
+    score.add_argument("--declare", action="append", default=[], metavar="KEY=VALUE",
+                       help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
+                            "(keys: " + ", ".join(_declarable()) + "); replaces the same key of a sidecar file "
+                            "DATA.vdos.toml next to each input; see README 'Declaring what the data hold'")
+    score.add_argument("--no-cross-check", action="store_true",
+                       help="skip recomputing declared configurations' spectra with vdosbench's Hessian")
     score.add_argument("--reference", default=None, metavar="NAME",
                        help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
                             "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
@@ -230,15 +270,29 @@ def build_parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser("fetch", help="download a catalogued dataset, verified by its sha256")
     fetch.add_argument("name", help="catalogue name (see vdosbench list)")
     fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
-    fetch.add_argument("--url", action="append", default=None, help="download from this URL instead (repeatable)")
+    fetch.add_argument("--url", action="append", default=None,
+                       help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
+                            "or the config file, then the catalogue's URLs")
 
-    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask",
-                           epilog=EXIT_STATUS_OTHER, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
+                           epilog=EXIT_STATUS_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("name", help="catalogue name (see vdosbench list)")
     build.add_argument("--output", type=Path, required=True, help="ensemble folder")
     build.add_argument("--workers", type=_positive_int, default=None,
                        help="local Dask workers (default: cores); not with --scheduler")
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
+
+    publish = sub.add_parser("publish", help="write catalogued datasets and a pooch registry into a folder to serve")
+    publish.add_argument("names", nargs="+", metavar="NAME", help="catalogue names (see vdosbench list)")
+    publish.add_argument("--to", type=Path, required=True, help="folder to write (served as is by any static host)")
+    publish.add_argument("--from", dest="sources", type=Path, action="append", default=[], metavar="PATH",
+                         help="a catalogued file or a folder holding it (repeatable); default: the shipped copy "
+                              "or the fetch cache")
+    publish.add_argument("--cache-dir", type=Path, default=None, help="fetch cache to take files from")
+
+    fprint = sub.add_parser("fingerprint", help="print the catalogue fields (hashes, fingerprint) of a built file")
+    fprint.add_argument("file", type=Path, help="a built ensemble.nc")
+    fprint.add_argument("--name", required=True, help="the catalogue name of the entry")
     return parser
 
 
@@ -353,8 +407,12 @@ def _score(
     format: str | None = None,
     options: dict[str, Any] | None = None,
     reference: str | None = None,
+    declared: dict[str, str] | None = None,
+    cross_check: bool = True,
 ) -> int:
     from .claims import default_claims_path, load_claims
+    from .cross_code import cross_code_check
+    from .declaration import declaration_for, declare
     from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
 
     check_output_folder(output)
@@ -369,14 +427,27 @@ def _score(
     datasets = []
     for path in paths:
         try:
-            datasets.append(read_input(path, format=format, **(options or {})))
+            info, ds = read_input(path, format=format, **(options or {}))
         except KeyError as e:
             raise UsageError(str(e.args[0])) from None
+        declaration = declaration_for(path, declared)
+        datasets.append((info, declare(ds, declaration, info.name) if declaration is not None else ds))
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
+    if cross_check:
+        card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
     report = write_report(card, datasets, output)
+    for info, ds in datasets:
+        if "declared_by" in ds.attrs:
+            system = card.systems[info.name]
+            described = ", ".join(f"{k}={v}" for k, v in system.items() if k != "declared_by")
+            print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:
             print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+    for r in card.not_measurable():
+        print(f"{'not measurable':>14}  {r.claim.id}  ({r.dataset}): {r.reason}")
+    for check in card.cross_code:
+        print(f"cross-code check: {check.summary()}")
     totals = card.totals()
     if card.no_claim_applies():
         print(f"score: not a pass (exit status {EXIT_NO_APPLICABLE_CLAIMS}): {card.why_no_claim_applies()}")
@@ -459,6 +530,30 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
     print(report.summary())
+    return report.exit_code
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from vdosbench.datasets.publish import publish
+
+    check_output_folder(args.to, "--to")
+    try:
+        result = publish(args.names, args.to, sources=args.sources, cache_dir=args.cache_dir)
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    for name, path in result.files.items():
+        print(f"{name}: {path}")
+    print(f"registry: {result.registry}")
+    print(f"serve {result.folder} at BASE_URL, then: VDOSBENCH_MIRROR=BASE_URL vdosbench fetch NAME")
+    return 0
+
+
+def _cmd_fingerprint(args: argparse.Namespace) -> int:
+    from .fingerprint import entry_toml
+
+    if not args.file.is_file():
+        raise UsageError(f"{args.file} is not a file; expected a built ensemble.nc (vdosbench build/generate)")
+    print(entry_toml(args.name, args.file), end="")
     return 0
 
 
@@ -476,10 +571,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from vdosbench.benchmark.claims import ClaimsFileError
     from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
+    from vdosbench.datasets.publish import PublishError
     from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
 
     from .adapters import AdapterError
+    from .declaration import DeclarationError
     from .reference import ReferenceInputError
 
     try:
@@ -487,7 +585,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_generate(args)
         if args.command == "score":
             options = _parse_assignments(args.set, "--set", multi=False)
-            return _score(args.data, args.claims, args.output, args.strict, args.format, options, args.reference)
+            return _score(args.data, args.claims, args.output, args.strict, args.format, options, args.reference,
+                          _parse_declarations(args.declare), not args.no_cross_check)
         if args.command == "demo":
             return _cmd_demo(args)
         if args.command == "describe":
@@ -498,10 +597,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_fetch(args)
         if args.command == "build":
             return _cmd_build(args)
+        if args.command == "publish":
+            return _cmd_publish(args)
+        if args.command == "fingerprint":
+            return _cmd_fingerprint(args)
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError,
+        AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:

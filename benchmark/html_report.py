@@ -27,12 +27,14 @@ from .report import (
     STRATA_COLUMNS,
     VERDICT_RULE,
     ScoreCard,
+    cross_code_text,
     disagreements,
     finding_detail,
     gate_note,
     no_findings_text,
     point_value,
     score_summary,
+    systems_table,
 )
 from .scoring import ClaimResult, PointResult, Verdict
 
@@ -159,6 +161,14 @@ def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[st
     return out
 
 
+def _systems_html(card: ScoreCard) -> list[str]:
+    if not card.systems:
+        return []
+    header, rows = systems_table(card)
+    return ["<h2>Systems (what the claims select on)</h2>", "<table>", _row(header, "th"),
+            *[_row(_e(c) for c in row) for row in rows], "</table>"]
+
+
 def render_html(card: ScoreCard, figures: ReportFigures) -> str:
     """The self-contained HTML report of ``card``.
 
@@ -196,6 +206,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         _row(["name", "file", "sha256"], "th"),
         *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
         "</table>",
+        *_systems_html(card),
         "<h2>Verdicts</h2>",
         "<table>",
         _row(["claim", "data", "expected", "verdict", "measured value [95 % interval] per point"], "th"),
@@ -209,7 +220,16 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
             f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
             f"{_verdict_cell(r.verdict.value, r)}<td>{per_point}</td></tr>"
         )
-    out += ["</table>", "<h2>Verdicts by system size and frequency window</h2>"]
+    out.append("</table>")
+    if card.not_measurable():
+        out += ["<h2>Not measurable</h2>",
+                "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the "
+                "counts):</p>", "<ul>",
+                *[f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}): {_e(r.reason)}</li>" for r in card.not_measurable()],
+                "</ul>"]
+    if card.cross_code:
+        out += ["<h2>Cross-code agreement</h2>", *[f"<p>{_e(t)}</p>" for t in cross_code_text(card)]]
+    out += ["<h2>Verdicts by system size and frequency window</h2>"]
     strata = card.strata()
     if strata:
         out += ["<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata], "</table>"]

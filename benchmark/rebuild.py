@@ -6,10 +6,12 @@
 (:mod:`vdosbench.datasets.catalog`): the *file* hash cannot match (the
 ``history`` attribute carries the time of the run); the *content* hash
 (:func:`~vdosbench.datasets.catalog.content_sha256`) matches when the rebuild
-is bitwise identical apart from ``history``; and, when a verified reference
-copy is at hand (shipped or cached), the largest eigenvalue difference is
-reported, which is what to look at across machines (LAPACK builds may differ
-in the last bits).
+is bitwise identical apart from ``history``; otherwise the rebuild's
+fingerprint is compared by value with the catalogued one
+(:mod:`vdosbench.benchmark.fingerprint`), since LAPACK and library builds
+move the last bits.  The verdict (:attr:`BuildReport.verdict`) is one of
+:data:`VERDICTS`.  When a verified reference copy is at hand (shipped or
+cached) the largest eigenvalue difference is reported as well.
 """
 
 from __future__ import annotations
@@ -26,10 +28,18 @@ from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256
 from vdosbench.datasets.fetch import cached_path
 from vdosbench.generators import run_ensemble
 
-__all__ = ["EIGENVALUE_TOLERANCE", "BuildReport", "build"]
+from .fingerprint import FingerprintComparison, compare_fingerprints, compute_fingerprint
 
-#: Relative eigenvalue difference below which a rebuild counts as reproducing the reference.
-EIGENVALUE_TOLERANCE = 1e-10
+__all__ = ["BIT_FOR_BIT", "NOT_REPRODUCED", "NOT_VERIFIED", "VERDICTS", "WITHIN_TOLERANCE", "BuildReport", "build"]
+
+BIT_FOR_BIT = "reproduced bit for bit"
+WITHIN_TOLERANCE = "reproduced within tolerance"
+NOT_REPRODUCED = "not reproduced"
+NOT_VERIFIED = "not verified"
+#: The verdicts of ``vdosbench build`` and its exit status (0, 0, 1, 3).
+VERDICTS = {BIT_FOR_BIT: 0, WITHIN_TOLERANCE: 0, NOT_REPRODUCED: 1, NOT_VERIFIED: 3}
+#: Deviations listed by :meth:`BuildReport.summary` when the rebuild is not reproduced.
+_LISTED = 5
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,9 @@ class BuildReport:
         Largest |Δλ| and |Δλ| / max|λ| against ``reference`` (``None`` without one).
     differing_attrs
         Global attributes (other than ``history``) whose values differ from the reference.
+    fingerprint
+        The rebuild's fingerprint against the catalogued one, or ``None`` when
+        the entry has none.
     """
 
     name: str
@@ -64,6 +77,7 @@ class BuildReport:
     eigenvalue_max_abs_diff: float | None
     eigenvalue_max_rel_diff: float | None
     differing_attrs: tuple[str, ...]
+    fingerprint: FingerprintComparison | None = None
 
     @property
     def file_identical(self) -> bool:
@@ -76,31 +90,71 @@ class BuildReport:
         return self.content_sha256 == self.expected_content_sha256
 
     @property
-    def reproduced(self) -> bool:
-        """Content identical, or eigenvalues within :data:`EIGENVALUE_TOLERANCE` (relative) of the reference."""
+    def verdict(self) -> str:
+        """One of :data:`VERDICTS`: bit for bit (content hash), within tolerance or not (fingerprint), or not verified."""
         if self.content_identical:
-            return True
-        return self.eigenvalue_max_rel_diff is not None and self.eigenvalue_max_rel_diff <= EIGENVALUE_TOLERANCE
+            return BIT_FOR_BIT
+        if self.fingerprint is None:
+            return NOT_VERIFIED
+        return WITHIN_TOLERANCE if self.fingerprint.within_tolerance else NOT_REPRODUCED
+
+    @property
+    def reproduced(self) -> bool:
+        """Reproduced bit for bit or within tolerance."""
+        return self.verdict in (BIT_FOR_BIT, WITHIN_TOLERANCE)
+
+    @property
+    def exit_code(self) -> int:
+        """Exit status of ``vdosbench build``: 0 reproduced, 1 not reproduced, 3 not verified."""
+        return VERDICTS[self.verdict]
+
+    def _verdict_lines(self) -> list[str]:
+        verdict = self.verdict
+        if verdict == BIT_FOR_BIT:
+            return [f"  verdict: {verdict} (content hash equal to the catalogue's)"]
+        if verdict == NOT_VERIFIED:
+            return [
+                f"  verdict: {verdict}: the content hash differs and the entry has no fingerprint to compare values "
+                "with (add one: vdosbench fingerprint FILE --name NAME)"
+            ]
+        fp = self.fingerprint
+        assert fp is not None
+        largest = fp.largest
+        lines = [
+            f"  fingerprint    {len(fp.deviations)} quantities compared"
+            + (f"; largest deviation {largest.describe()}" if largest is not None and largest.ratio > 0 else "")
+        ]
+        if verdict == WITHIN_TOLERANCE:
+            assert largest is not None
+            if largest.ratio == 0.0:
+                return lines + [f"  verdict: {verdict} (every fingerprint quantity equal to the catalogue's)"]
+            return lines + [f"  verdict: {verdict} (largest deviation {largest.ratio:.3g} tolerances: {largest.quantity} "
+                            f"at {largest.point})"]
+        what = list(fp.mismatches)
+        if fp.exceeding:
+            what.append(f"{len(fp.exceeding)} of {len(fp.deviations)} quantities differ by more than their tolerance")
+        lines.append(f"  verdict: {verdict}: {'; '.join(what)}")
+        lines += [f"    {d.describe()}" for d in fp.exceeding[:_LISTED]]
+        if len(fp.exceeding) > _LISTED:
+            lines.append(f"    ... and {len(fp.exceeding) - _LISTED} more")
+        return lines
 
     def summary(self) -> str:
-        """A few lines for ``vdosbench build``."""
+        """A few lines for ``vdosbench build``, ending with the verdict."""
         lines = [
             f"built {self.name} -> {self.path}",
             f"  file sha256    {self.sha256} ({'matches' if self.file_identical else 'differs: expected, the history attribute records the run time'})",
             f"  content sha256 {self.content_sha256} "
             f"({'matches the catalogue: bitwise identical apart from history' if self.content_identical else 'differs from the catalogue ' + self.expected_content_sha256})",
         ]
-        if self.reference is None:
-            lines.append("  eigenvalues    not compared (no verified reference copy at hand: vdosbench fetch NAME first)")
-        else:
+        if self.reference is not None:
             lines.append(
                 f"  eigenvalues    max |diff| = {self.eigenvalue_max_abs_diff:.3g}, "
                 f"max |diff|/max|lambda| = {self.eigenvalue_max_rel_diff:.3g} against {self.reference}"
             )
         if self.differing_attrs:
             lines.append(f"  attributes that differ: {', '.join(self.differing_attrs)}")
-        lines.append(f"  reproduced: {'yes' if self.reproduced else 'no'}")
-        return "\n".join(lines)
+        return "\n".join(lines + self._verdict_lines())
 
 
 def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
@@ -140,7 +194,7 @@ def build(
     Returns
     -------
     BuildReport
-        Hashes and eigenvalue agreement; ``report.summary()`` prints them.
+        Hashes, the fingerprint comparison and the verdict; ``report.summary()`` prints them.
     """
     entry = name if isinstance(name, CatalogEntry) else get_entry(name)
     root = Path(output)
@@ -155,6 +209,10 @@ def build(
         client=client,
     )
     path = root / "ensemble.nc"
+    comparison = None
+    if entry.fingerprint is not None:
+        with xr.open_dataset(path, engine="netcdf4") as built:
+            comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
     reference = _local_reference(entry, cache_dir)
     abs_diff = rel_diff = None
     differing: tuple[str, ...] = ()
@@ -182,4 +240,5 @@ def build(
         eigenvalue_max_abs_diff=abs_diff,
         eigenvalue_max_rel_diff=rel_diff,
         differing_attrs=differing,
+        fingerprint=comparison,
     )

@@ -27,6 +27,8 @@ from vdosbench.datasets.io import write_text
 from vdosbench.validators import Measurement
 
 from .claims import Claim, selector_keys
+from .cross_code import CrossCodeCheck
+from .declaration import DECLARABLE, SUMMARY_KEYS, system_summary
 from .figures import FigureEntry, ReportFigures, draw_report_figures, point_label
 from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim
 
@@ -78,6 +80,15 @@ class ScoreCard:
     sizes: dict[str, str] = field(default_factory=dict)
     #: Adapter format per input name (``adapter_format`` of third-party data), for :meth:`why_no_claim_applies`.
     formats: dict[str, str] = field(default_factory=dict)
+    #: The system the claims see per input name (:func:`~vdosbench.benchmark.declaration.system_summary`).
+    systems: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Cross-code checks of declared inputs (:func:`~vdosbench.benchmark.cross_code.cross_code_check`).
+    cross_code: list[CrossCodeCheck] = field(default_factory=list)
+
+    def not_measurable(self) -> list[ClaimResult]:
+        """Results of claims about these data (model and preparation match) that the data cannot measure:
+        a variable the claim requires is missing.  They are 'not applicable' in the counts."""
+        return [r for r in self.results if r.inapplicable is not None and r.inapplicable.not_measurable]
 
     def applicable(self) -> list[ClaimResult]:
         """Results whose verdict is not 'not applicable'."""
@@ -169,7 +180,7 @@ class ScoreCard:
         >>> card = score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default")
         >>> card.no_claim_applies(), card.exit_code()
         (True, 3)
-        >>> "Declare what the claims select on: generator" in card.why_no_claim_applies()
+        >>> "Declare what the claims select on: model" in card.why_no_claim_applies()
         True
         """
         n_inputs = len(self.inputs)
@@ -191,11 +202,20 @@ class ScoreCard:
             line += "; every claim was 'not applicable': " + "; ".join(reasons)
         keys = selector_keys(claims)
         if keys:
-            line += (
-                f". Declare what the claims select on: {', '.join(keys)}, as attributes of the dataset "
-                "(global attributes of its VDOS-1.0 netCDF file, or ds.attrs in memory)"
-                + self._set_advice(keys)
-            )
+            line += f". Declare what the claims select on: {', '.join(keys)}"
+            declarable = [k for k in keys if k in DECLARABLE]
+            other = [k for k in keys if k not in DECLARABLE]
+            if declarable:
+                line += (
+                    f"; declare {', '.join(declarable)} with --declare KEY=VALUE or in a sidecar file next to "
+                    "the data (DATA.vdos.toml), e.g. --declare model=kob_andersen --declare parent_temperature=0.45"
+                )
+            if other:
+                line += (
+                    ("; " + ", ".join(other) + " " if declarable else ", ")
+                    + "as attributes of the dataset (global attributes of its VDOS-1.0 netCDF file, or ds.attrs "
+                    "in memory)" + self._set_advice(other)
+                )
         return line + "."
 
     def _set_advice(self, keys: Sequence[str]) -> str:
@@ -228,9 +248,13 @@ class ScoreCard:
             "gate_message": self.why_no_claim_applies() if self.no_claim_applies() else None,
             "totals": self.totals(),
             "strata": self.strata(),
+            "systems": self.systems,
+            "not_measurable": [{"id": r.claim.id, "dataset": r.dataset, "reason": r.reason} for r in self.not_measurable()],
+            "cross_code": [c.to_dict() for c in self.cross_code],
             "results": [r.to_dict() for r in self.results],
         }
-        derived = ("vdosbench_version", "gate", "gate_message")  # the gate follows from the results
+        # the gate and the not-measurable list follow from the results; the cross-code check is no verdict
+        derived = ("vdosbench_version", "gate", "gate_message", "not_measurable", "cross_code")
         canonical = json.dumps(
             {k: v for k, v in body.items() if k not in derived} | {"inputs": [i.sha256 for i in self.inputs]},
             sort_keys=True,
@@ -270,6 +294,7 @@ def score_datasets(
         claims_file,
         sizes={i.name: system_size(ds) for i, ds in datasets},
         formats={i.name: str(ds.attrs.get("adapter_format", "")) for i, ds in datasets},
+        systems={i.name: system_summary(ds) for i, ds in datasets},
     )
     for info, ds in datasets:
         cache: dict = {}  # one per dataset: claims sharing a validator and its settings compute it once
@@ -478,10 +503,49 @@ def strata_markdown(card: ScoreCard) -> list[str]:
     ]
 
 
+def _cell(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def systems_table(card: ScoreCard) -> tuple[list[str], list[list[str]]]:
+    """The systems the claims see (:attr:`ScoreCard.systems`) as (header, rows of text), one row per input."""
+    keys = [k for k in SUMMARY_KEYS if any(k in s for s in card.systems.values())]
+    header = ["name", *keys, "declared by"]
+    rows = [
+        [name, *[_cell(system.get(k, "—")) for k in keys], str(system.get("declared_by", "nothing"))]
+        for name, system in card.systems.items()
+    ]
+    return header, rows
+
+
+def cross_code_text(card: ScoreCard) -> list[str]:
+    """One sentence per cross-code check, and what a disagreement means for the verdicts."""
+    lines = [c.summary() + "." for c in card.cross_code]
+    if any(c.status == "disagree" for c in card.cross_code):
+        lines.append(
+            "Where the codes disagree, the verdicts above are about a spectrum that vdosbench's analytic Hessian "
+            "does not reproduce on the same configurations: check the declared potential, taper and masses, or "
+            "the code's Hessian."
+        )
+    return lines
+
+
 def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
     image = [f"![{alt}](figures/{entry.path.name})"] if entry.path is not None else []
     texts = [f"*{md_escape(text)}*" for text in (entry.details, entry.note) if text]
     return image + ([""] if image and texts else []) + texts
+
+
+def _systems_markdown(card: ScoreCard) -> list[str]:
+    """The '## Systems' section: what the claims see in each input (model, dimension, N, preparation)."""
+    if not card.systems:
+        return []
+    header, rows = systems_table(card)
+    return [
+        "## Systems (what the claims select on)", "",
+        "| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |",
+        *["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows], "",
+    ]
 
 
 def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
@@ -504,6 +568,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "| --- | --- | --- |",
         *[f"| {md_escape(i.name)} | {md_escape(i.path)} | `{i.sha256[:16]}…` |" for i in card.inputs],
         "",
+        *_systems_markdown(card),
         "## Verdicts",
         "",
         "| claim | data | expected | verdict | measured value [95 % interval] per point |",
@@ -513,6 +578,12 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         per_point = "; ".join(point_value(p, escape=True) for p in r.points)
         lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}** "
                      f"| {per_point} |")
+    if card.not_measurable():
+        lines += ["", "## Not measurable", "",
+                  "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
+                  "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in card.not_measurable()]]
+    if card.cross_code:
+        lines += ["", "## Cross-code agreement", "", *[md_escape(t) + "\n" for t in cross_code_text(card)]]
     lines += ["", "## Verdicts by system size and frequency window", "", *strata_markdown(card)]
     disagree = disagreements(card)
     lines += ["", "## Findings", ""]

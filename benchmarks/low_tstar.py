@@ -15,11 +15,16 @@ and for every (taper m, T*) point measures:
 
 Writes ``benchmarks/results/low_tstar.json`` and the figures
 ``docs/figures/seed001/low_tstar_F.png`` (F(ω)/ω^(s+1) per taper and protocol at
-T_d) and ``docs/figures/seed001/s_vs_tstar.png``.
+T_d) and ``docs/figures/seed001/s_vs_tstar.png``.  Kob–Andersen ensembles
+(recipes ``lennard_jones_n1000``, ``lennard_jones_n1000_equilibrated_*``) are
+measured the same way; their rows carry ``model = "kob_andersen"`` and no
+T*/T_d, and they get their own F(ω)/ω^(s+1) figure at T* = 0.45,
+``low_tstar_ka_F.png`` (use ``--out`` for a separate JSON).
 
 Usage::
 
     python benchmarks/low_tstar.py runs/literal_n1000 runs/eq_7td runs/eq_3td ...
+    python benchmarks/low_tstar.py runs/ka_literal runs/ka_eq_m2 runs/ka_eq_minf --out benchmarks/results/low_tstar_ka.json
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ import xarray as xr
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.equilibration import size_segregation
-from vdosbench.generators.soft_spheres import T_D
+from vdosbench.generators.soft_spheres import KA_T_LOW, T_D
 from vdosbench.validators import power_law_exponent
 from vdosbench.validators.power_law import PowerLawWindow
 from vdosbench.validators.result import bootstrap, sample_groups
@@ -136,11 +141,12 @@ def _drift(ds: xr.Dataset) -> dict:
 def _points(path: Path):
     ds = open_dataset(path / "ensemble.nc" if path.is_dir() else path, validate=False)
     protocol = str(ds.attrs.get("protocol", "seed-literal"))
+    model = "kob_andersen" if str(ds.attrs.get("generator", "")).startswith("lennard_jones") else "soft_spheres"
     for m in np.atleast_1d(ds["taper_order"].values):
         for t in np.atleast_1d(ds["parent_temperature"].values):
             # `--grid taper_order=inf` leaves inf as the coordinate; the stored convention for T_inf is -1
             taper = int(m) if np.isfinite(m) else -1
-            yield protocol, taper, float(t), ds.sel(taper_order=m, parent_temperature=t).load()
+            yield model, protocol, taper, float(t), ds.sel(taper_order=m, parent_temperature=t).load()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -153,18 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows, curves = [], {}
     for path in args.ensembles:
-        for protocol, m, t, ds in _points(path):
+        for model, protocol, m, t, ds in _points(path):
             row, result = measure_point(ds, protocol)
-            row.update(source=str(path), taper_order=m, parent_temperature=t, ratio_to_T_d=t / T_D)
+            row.update(source=str(path), model=model, taper_order=m, parent_temperature=t)
+            if model == "soft_spheres":
+                row["ratio_to_T_d"] = t / T_D
             rows.append(row)
-            curves[(protocol, m, round(t, 6))] = result
+            curves[(model, protocol, m, round(t, 6))] = result
             s = row["s_mle_k10"]
-            print(f"{protocol:13s} {TAPER_LABEL[m]:6s} T* = {t:.4g} ({t / T_D:.3g} T_d): s = {s['value']:.3f} "
+            where = f"{t / T_D:.3g} T_d" if model == "soft_spheres" else "Kob-Andersen"
+            print(f"{protocol:13s} {TAPER_LABEL[m]:6s} T* = {t:.4g} ({where}): s = {s['value']:.3f} "
                   f"[{s['low']:.3f}, {s['high']:.3f}]  (k=5 {row['s_mle_k5']['value']:.2f}, "
                   f"k=20 {row['s_mle_k20']['value']:.2f}, flat {row['s_flatness_k10']['value']:.2f}); "
                   f"e_IS = {row['inherent_energy']['value']:.4f}; n = {row['n_samples']}", flush=True)
     record = {
-        "method": __doc__, "T_d": T_D,
+        "method": __doc__, "T_d": T_D, "ka_t_low": KA_T_LOW,
         "estimator": f"MLE of a truncated power law on the lowest {K_PRIMARY} non-zero modes per sample "
                      f"(alternatives k = {K_ALTERNATIVES}); bootstrap 1000, 95 % percentile",
         "points": rows,
@@ -172,34 +181,38 @@ def main(argv: list[str] | None = None) -> int:
     }
     write_text(args.out, json.dumps(record, indent=1))
     args.figures.mkdir(parents=True, exist_ok=True)
-    _figure_compensated(curves, args.figures / "low_tstar_F.png")
-    _figure_s_vs_t(rows, args.figures / "s_vs_tstar.png")
+    _figure_compensated(curves, args.figures / "low_tstar_F.png", "soft_spheres", T_D, "T_d")
+    _figure_compensated(curves, args.figures / "low_tstar_ka_F.png", "kob_andersen", KA_T_LOW, "0.45")
+    _figure_s_vs_t([r for r in rows if r["model"] == "soft_spheres"], args.figures / "s_vs_tstar.png")
     return 0
 
 
-def _figure_compensated(curves: dict, path: Path) -> None:
-    low = {k: v for k, v in curves.items() if abs(k[2] - T_D) < 1e-6}
+def _figure_compensated(curves: dict, path: Path, model: str, temperature: float, label: str) -> None:
+    low = {k[1:]: v for k, v in curves.items() if k[0] == model and abs(k[3] - temperature) < 1e-6}
     if not low:
         return
     protocols = sorted({k[0] for k in low})
     fig, axes = plt.subplots(len(protocols), 2, figsize=(10, 4 * len(protocols)), squeeze=False)
     for i, protocol in enumerate(protocols):
         for j, m in enumerate((2, -1)):
-            res = low.get((protocol, m, round(T_D, 6)))
+            res = low.get((protocol, m, round(temperature, 6)))
             ax = axes[i, j]
             if res is None:
                 ax.set_visible(False)
                 continue
             res.plot(ax)
-            ax.set_title(f"{protocol}, {TAPER_LABEL[m]}, T* = T_d: s_MLE = {res.mle.value:.2f} "
+            ax.set_title(f"{protocol}, {TAPER_LABEL[m]}, T* = {label}: s_MLE = {res.mle.value:.2f} "
                          f"[{res.mle.low:.2f}, {res.mle.high:.2f}]", fontsize=9)
-    fig.suptitle("F(ω)/ω^(s+1) on the lowest 10 non-zero modes per sample (N = 1000)")
+    what = "soft spheres" if model == "soft_spheres" else "Kob–Andersen (tapered)"
+    fig.suptitle(f"{what}: F(ω)/ω^(s+1) on the lowest 10 non-zero modes per sample (N = 1000)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
 def _figure_s_vs_t(rows: list[dict], path: Path) -> None:
+    if not rows:
+        return
     fig, (ax, ax_e) = plt.subplots(1, 2, figsize=(13, 4.5))
     styles = {("equilibrated", 2): ("o-", "C0"), ("equilibrated", -1): ("s-", "C1"),
               ("seed-literal", 2): ("o", "C2"), ("seed-literal", -1): ("s", "C3")}

@@ -5,21 +5,25 @@ See :mod:`vdosbench.datasets.convention` for the convention itself.
 
 from __future__ import annotations
 
-from .catalog import CatalogEntry, content_sha256, get_entry, list_entries, load_catalog
+from .catalog import CatalogEntry, Fingerprint, content_sha256, get_entry, list_entries, load_catalog
 from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
 from .mock import convention_attrs, mock_spectrum
+from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
 
 __all__ = [
     "CatalogEntry",
     "ChecksumError",
     "FetchError",
+    "Fingerprint",
+    "PublishError",
     "content_sha256",
     "fetch",
+    "publish",
     "get_entry",
     "list_entries",
     "load_catalog",

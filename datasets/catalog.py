@@ -23,6 +23,17 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     ships the file (small reference datasets for the demo and tests).
 ``citation``, ``licence``
     Whom to cite and the terms of use.
+``fingerprint`` (optional)
+    What the data must show, by value (:class:`Fingerprint`): per parameter
+    point, quantiles of the eigenvalues, low-frequency moments and the key
+    measured quantities, each with its standard error from the sampling
+    spread.  ``vdosbench build`` compares a rebuild with it
+    (:mod:`vdosbench.benchmark.fingerprint`); ``vdosbench fingerprint FILE
+    --name NAME`` prints the table for a built file.
+
+A top-level ``[hosting]`` table may list ``base_urls``: folders, published by
+``vdosbench publish`` (:mod:`vdosbench.datasets.publish`), that serve every
+entry under its :attr:`CatalogEntry.file_name`.
 
 Examples
 --------
@@ -53,11 +64,14 @@ __all__ = [
     "CONTENT_EXCLUDED_ATTRS",
     "CatalogEntry",
     "CatalogError",
+    "Fingerprint",
     "Recipe",
     "content_sha256",
     "entry_names",
     "file_sha256",
+    "fingerprint_toml",
     "get_entry",
+    "hosting_base_urls",
     "list_entries",
     "load_catalog",
 ]
@@ -112,6 +126,56 @@ class Recipe:
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """What a dataset must show, by value: quantities per parameter point with their standard errors.
+
+    Computed by :func:`vdosbench.benchmark.fingerprint.compute_fingerprint`
+    (which defines the quantities) and compared with a rebuild by
+    :func:`vdosbench.benchmark.fingerprint.compare_fingerprints`.
+
+    Attributes
+    ----------
+    definition
+        Version of the quantity definitions the values were computed with.
+    resampled
+        What the bootstrap resampled for the standard errors: ``"sample"``
+        (the ensemble members, when there are two or more) or ``"mode"``
+        (the modes of a single sample).
+    points
+        Labels of the parameter points (``"delta=0.2, connectivity=cutoff"``;
+        ``"all"`` without parameter dimensions), in the dataset's C order.
+    values, stderr
+        Quantity name → one value (one standard error) per point, in the
+        order of ``points``.
+    """
+
+    definition: int
+    resampled: str
+    points: tuple[str, ...]
+    values: Mapping[str, tuple[float, ...]]
+    stderr: Mapping[str, tuple[float, ...]]
+
+    def __post_init__(self) -> None:
+        if self.resampled not in ("sample", "mode"):
+            raise CatalogError(f"fingerprint resampled is {self.resampled!r}; expected 'sample' or 'mode'")
+        if set(self.values) != set(self.stderr):
+            raise CatalogError(
+                f"fingerprint quantities without a standard error: {sorted(set(self.values) ^ set(self.stderr))}; "
+                "every quantity in [fingerprint.values] needs one in [fingerprint.stderr]"
+            )
+        n = len(self.points)
+        for table in (self.values, self.stderr):
+            for name, column in table.items():
+                if len(column) != n:
+                    raise CatalogError(
+                        f"fingerprint quantity {name!r} has {len(column)} values; expected one per point ({n})"
+                    )
+        for name, column in self.stderr.items():
+            if any(not (e >= 0.0) for e in column):  # also refuses NaN
+                raise CatalogError(f"fingerprint stderr of {name!r} is {list(column)}; expected values >= 0")
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     """One reference dataset (fields described in the module docstring)."""
 
@@ -126,6 +190,7 @@ class CatalogEntry:
     licence: str
     urls: tuple[str, ...] = ()
     shipped: str | None = None
+    fingerprint: Fingerprint | None = None
     catalog: Path = field(default=CATALOG_PATH, compare=False, repr=False)
 
     @property
@@ -194,6 +259,7 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
     size = _require(table, "size", int, where)
     if size <= 0:
         raise CatalogError(f"{where}: size must be > 0 bytes, found {size}")
+    fingerprint = _fingerprint(table["fingerprint"], where) if "fingerprint" in table else None
     shipped = table.get("shipped")
     if shipped is not None and (not isinstance(shipped, str) or "/" in shipped or "\\" in shipped):
         raise CatalogError(f"{where}: shipped must be a plain file name under reference/, found {shipped!r}")
@@ -209,8 +275,120 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         licence=_require(table, "licence", str, where),
         urls=tuple(urls),
         shipped=shipped,
+        fingerprint=fingerprint,
         catalog=catalog,
     )
+
+
+def _fingerprint(table: Any, where: str) -> Fingerprint:
+    fwhere = f"{where} fingerprint"
+    if not isinstance(table, dict):
+        raise CatalogError(f"{fwhere}: expected a table [datasets.NAME.fingerprint], found {table!r}")
+    valid = {"definition", "resampled", "points", "values", "stderr"}
+    if set(table) != valid:
+        raise CatalogError(
+            f"{fwhere}: fields {sorted(table)}; expected exactly {sorted(valid)} "
+            "(print them for a built file with: vdosbench fingerprint FILE --name NAME)"
+        )
+    points = table["points"]
+    if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
+        raise CatalogError(f"{fwhere}: points must be a list of labels, found {points!r}")
+    columns = {}
+    for key in ("values", "stderr"):
+        sub = _require(table, key, dict, fwhere)
+        for name, column in sub.items():
+            if not isinstance(column, list) or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in column
+            ):
+                raise CatalogError(f"{fwhere}: {key}.{name} must be a list of numbers, found {column!r}")
+        columns[key] = {name: tuple(float(v) for v in column) for name, column in sub.items()}
+    try:
+        return Fingerprint(
+            definition=_require(table, "definition", int, fwhere),
+            resampled=_require(table, "resampled", str, fwhere),
+            points=tuple(points),
+            values=columns["values"],
+            stderr=columns["stderr"],
+        )
+    except CatalogError as e:
+        raise CatalogError(f"{fwhere}: {e}") from None
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML literal for a string, int, float (``inf``/``nan`` included) or list of them."""
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a TOML basic string
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if np.isnan(value):
+            return "nan"
+        if np.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)  # shortest repr: reads back to the same float
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML literal for {type(value).__name__} {value!r}")
+
+
+def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
+    """The ``[datasets.NAME.fingerprint]`` tables of ``catalog.toml`` for ``fingerprint``.
+
+    Floats are written with their shortest round-trip representation, so
+    reading the text back gives the same numbers.
+
+    Examples
+    --------
+    >>> fp = Fingerprint(1, "mode", ("all",), {"lambda_q0.5": (2.0,)}, {"lambda_q0.5": (0.25,)})
+    >>> print(fingerprint_toml("x", fp))
+    [datasets.x.fingerprint]
+    definition = 1
+    resampled = "mode"
+    points = ["all"]
+    <BLANKLINE>
+    [datasets.x.fingerprint.values]
+    "lambda_q0.5" = [2.0]
+    <BLANKLINE>
+    [datasets.x.fingerprint.stderr]
+    "lambda_q0.5" = [0.25]
+    <BLANKLINE>
+    """
+    lines = [
+        f"[datasets.{name}.fingerprint]",
+        f"definition = {fingerprint.definition}",
+        f"resampled = {_toml_value(fingerprint.resampled)}",
+        f"points = {_toml_value(list(fingerprint.points))}",
+    ]
+    for key, table in (("values", fingerprint.values), ("stderr", fingerprint.stderr)):
+        lines += ["", f"[datasets.{name}.fingerprint.{key}]"]
+        lines += [f"{json.dumps(q)} = {_toml_value([float(v) for v in table[q]])}" for q in table]
+    return "\n".join(lines) + "\n"
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogError(f"{path}: not valid TOML ({e})") from e
+
+
+def hosting_base_urls(path: str | os.PathLike[str] | None = None) -> tuple[str, ...]:
+    """The catalogue's ``[hosting] base_urls``: folders serving every entry as ``BASE/<file_name>``.
+
+    Examples
+    --------
+    >>> hosting_base_urls()   # no public host has been chosen yet
+    ()
+    """
+    p = Path(path) if path is not None else CATALOG_PATH
+    hosting = _read_toml(p).get("hosting", {})
+    urls = hosting.get("base_urls", []) if isinstance(hosting, dict) else None
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
+        raise CatalogError(f"{p}: [hosting] base_urls must be a list of URLs (it may be empty), found {urls!r}")
+    return tuple(urls)
 
 
 def load_catalog(path: str | os.PathLike[str] | None = None) -> dict[str, CatalogEntry]:
@@ -228,11 +406,7 @@ def load_catalog(path: str | os.PathLike[str] | None = None) -> dict[str, Catalo
         On a malformed file or entry.
     """
     p = Path(path) if path is not None else CATALOG_PATH
-    try:
-        with open(p, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        raise CatalogError(f"{p}: not valid TOML ({e})") from e
+    data = _read_toml(p)
     tables = data.get("datasets")
     if not isinstance(tables, dict):
         raise CatalogError(f"{p}: no [datasets.NAME] tables")

@@ -6,7 +6,12 @@
    used in place after its hash is checked;
 2. the cache folder (``$VDOSBENCH_CACHE``, else ``pooch.os_cache("vdosbench")``),
    where a file whose hash matches is used without any request;
-3. the entry's URLs (or the ``urls`` given), in order, downloaded through
+3. the download URLs (or the ``urls`` given), in order: first the user's
+   mirrors (:func:`mirror_base_urls`: ``$VDOSBENCH_MIRROR``, else ``mirror``
+   under ``[fetch]`` in the config file :func:`config_path`), then the entry's
+   ``urls``, then the catalogue's ``[hosting] base_urls``; a base URL serves the
+   entry as ``BASE/<file_name>`` (the layout ``vdosbench publish`` writes,
+   :mod:`vdosbench.datasets.publish`).  Every URL is downloaded through
    :mod:`pooch` with ``known_hash="sha256:<catalogued hash>"`` — never without a
    hash.  pooch writes the download to a temporary file in the cache folder,
    checks the hash, and only then moves it to the final name, so a corrupted
@@ -30,18 +35,27 @@ from pathlib import Path
 from typing import Any
 
 
-from .catalog import CatalogEntry, file_sha256, get_entry
+from .catalog import CatalogEntry, file_sha256, get_entry, hosting_base_urls
 
 __all__ = [
+    "CONFIG_ENV",
+    "MIRROR_ENV",
     "ChecksumError",
     "FetchError",
     "cached_path",
+    "config_path",
     "default_cache_dir",
+    "download_urls",
     "fetch",
+    "mirror_base_urls",
 ]
 
 #: Environment variable that overrides the default cache folder.
 CACHE_ENV = "VDOSBENCH_CACHE"
+#: Environment variable with the base URL(s) of a mirror (several separated by spaces), tried first.
+MIRROR_ENV = "VDOSBENCH_MIRROR"
+#: Environment variable naming the config file (default ``$XDG_CONFIG_HOME/vdosbench/config.toml``).
+CONFIG_ENV = "VDOSBENCH_CONFIG"
 
 
 class FetchError(OSError):
@@ -74,6 +88,60 @@ def default_cache_dir() -> Path:
     import pooch
 
     return Path(pooch.os_cache("vdosbench"))
+
+
+def config_path() -> Path:
+    """The user's config file: ``$VDOSBENCH_CONFIG``, else ``$XDG_CONFIG_HOME`` (default ``~/.config``) ``/vdosbench/config.toml``."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base).expanduser() / "vdosbench" / "config.toml"
+
+
+def mirror_base_urls() -> tuple[str, ...]:
+    """The user's mirrors: ``$VDOSBENCH_MIRROR`` (URLs separated by spaces) if set, else the config file's
+    ``mirror`` (a URL or a list of URLs) under ``[fetch]``; empty when neither is set.
+
+    Raises
+    ------
+    FetchError
+        The config file is not valid TOML or ``mirror`` is not a URL or list of URLs.
+    """
+    env = os.environ.get(MIRROR_ENV)
+    if env is not None and env.strip():
+        return tuple(env.split())
+    path = config_path()
+    if not path.exists():
+        return ()
+    import tomllib
+
+    try:
+        with open(path, "rb") as fh:
+            config = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as e:
+        raise FetchError(f"config file {path}: not valid TOML ({e}); fix or remove it") from e
+    value = config.get("fetch", {}).get("mirror", []) if isinstance(config.get("fetch", {}), dict) else None
+    urls = [value] if isinstance(value, str) else value
+    if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):
+        raise FetchError(
+            f"config file {path}: [fetch] mirror is {value!r}; expected a base URL or a list of them, "
+            'e.g. mirror = "https://data.example.org/vdosbench"'
+        )
+    return tuple(urls)
+
+
+def download_urls(name: str | CatalogEntry) -> list[str]:
+    """Where :func:`fetch` downloads ``name`` from, in order: the user's mirrors, the entry's ``urls``, the
+    catalogue's ``[hosting] base_urls`` (a base URL serves the entry as ``BASE/<file_name>``)."""
+    entry = _entry(name)
+
+    def under(base: str) -> str:
+        return f"{base.rstrip('/')}/{entry.file_name}"
+
+    urls = [under(b) for b in mirror_base_urls()] + list(entry.urls)
+    urls += [under(b) for b in hosting_base_urls(entry.catalog)]
+    return list(dict.fromkeys(urls))  # each once, first place kept
 
 
 def _entry(name: str | CatalogEntry) -> CatalogEntry:
@@ -167,7 +235,8 @@ def fetch(
     cache_dir
         Download folder (default :func:`default_cache_dir`).
     urls
-        Download locations to use instead of the entry's.
+        Download locations to use instead of :func:`download_urls` (the
+        mirrors, the entry's URLs and the catalogue's hosting).
     retries
         Further attempts per URL after a failed one (pooch's ``retry_if_failed``).
     timeout
@@ -212,12 +281,13 @@ def fetch(
     target = cached_path(entry, cache_dir)
     if target.exists() and file_sha256(target) == entry.sha256:
         return target
-    sources = list(urls) if urls is not None else list(entry.urls)
+    sources = list(urls) if urls is not None else download_urls(entry)
     if not sources:
         raise FetchError(
             f"dataset {entry.name!r} has no download URL (no hosting yet) and the package ships no copy; "
-            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.datasets.fetch.build), "
-            "or pass urls=[...] of a mirror"
+            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
+            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
+            f"in {config_path()}), or pass urls=[...]"
         )
     import pooch
 

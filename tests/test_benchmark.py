@@ -210,7 +210,8 @@ def test_scorecard_gate_when_no_claim_applies(networks: xr.Dataset) -> None:
     why = card.why_no_claim_applies()
     assert why.startswith(f"no claim applies to these data (0 of {len(claims)} claims on 1 input)")
     assert "not a pass" in why and "the dataset has no 'generator' attribute or coordinate" in why
-    assert "Declare what the claims select on: generator, " in why and "--set KEY=VALUE" in why
+    assert "Declare what the claims select on: model, " in why and "--declare KEY=VALUE" in why
+    assert "generator" in why and "--set KEY=VALUE" in why
     # one input with applicable claims: the gate is the verdicts' (exit 0 or 1, never 3)
     card = score_datasets([read_input(networks, name="networks")], claims, "default")
     assert not card.no_claim_applies() and card.gate() != "no-applicable-claims"

@@ -149,8 +149,10 @@ def test_fetch_of_the_shipped_entry_returns_the_verified_shipped_copy(tmp_path: 
     assert list(tmp_path.iterdir()) == []  # nothing downloaded or copied
 
 
-def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path) -> None:
-    with pytest.raises(FetchError, match=r"no download URL.*vdosbench build nine-node-toy"):
+def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VDOSBENCH_MIRROR", raising=False)
+    monkeypatch.setenv("VDOSBENCH_CONFIG", str(tmp_path / "no-config.toml"))
+    with pytest.raises(FetchError, match=r"no download URL.*vdosbench build nine-node-toy.*VDOSBENCH_MIRROR=BASE_URL"):
         fetch("nine-node-toy", cache_dir=tmp_path)
 
 
@@ -260,6 +262,7 @@ def test_build_of_a_tiny_recipe_reproduces_its_content(tmp_path: Path) -> None:
         cache_dir=tmp_path / "cache",
     )
     assert first.path.exists() and first.reference is None and not first.reproduced
+    assert first.verdict == "not verified" and first.exit_code == 3  # no fingerprint, content differs
     ds = open_dataset(first.path)
     assert dict(ds.sizes)["mode"] == 16 and ds.sizes["sample"] == 2
     # catalogue the first build, rebuild elsewhere: same content, different file (history)
@@ -276,7 +279,7 @@ def test_build_of_a_tiny_recipe_reproduces_its_content(tmp_path: Path) -> None:
     assert second.content_identical and second.reproduced
     assert second.reference == cached
     assert second.eigenvalue_max_abs_diff == 0.0
-    assert "reproduced: yes" in second.summary()
+    assert "verdict: reproduced bit for bit" in second.summary() and second.exit_code == 0
     np.testing.assert_array_equal(open_dataset(second.path)["eigenvalue"].values, ds["eigenvalue"].values)
 
 

@@ -122,8 +122,10 @@ def test_score_exits_3_when_no_claim_applies(tmp_path: Path, capsys: pytest.Capt
     assert line.startswith(
         "score: not a pass (exit status 3): no claim applies to these data (0 of 25 claims on 1 input)"
     )
-    assert "the dataset has no 'generator' attribute or coordinate (25 claims; the claims are about generator" in line
-    assert "Declare what the claims select on: generator, " in line and "parent_temperature" in line
+    assert "the dataset has no 'model' attribute or coordinate (19 claims; the claims are about model in" in line
+    assert "the dataset has no 'generator' attribute or coordinate (6 claims" in line
+    assert "Declare what the claims select on: model, " in line and "parent_temperature" in line
+    assert "with --declare KEY=VALUE or in a sidecar file next to the data (DATA.vdos.toml)" in line
     assert "taper_order" in line and "format 'npz' takes none of them" in line
     assert "0/0 applicable claims supported" not in printed
     # the reports are written, and say plainly that this is not a pass
@@ -422,4 +424,7 @@ def test_help_of_each_command_lists_its_exit_statuses(command: str, capsys: pyte
     text = capsys.readouterr().out
     assert "exit status" in text and "2" in text
     if command != "demo":
-        assert "0  done" in text and "output folder that is a file or not writable" in text
+        done = "0  reproduced" if command == "build" else "0  done"
+        assert done in text and "output folder that is a file or not writable" in text
+    if command == "build":
+        assert "1  not reproduced" in text and "3  not verified" in text

@@ -190,6 +190,7 @@ def spectrum_dataset(
     position: np.ndarray | None = None,
     box_length: np.ndarray | None = None,
     diameter: np.ndarray | None = None,
+    species: np.ndarray | None = None,
     eigenvector: np.ndarray | None = None,
     vector_modes: Sequence[int] | np.ndarray | None = None,
     extra_attrs: Mapping[str, object] | None = None,
@@ -221,6 +222,8 @@ def spectrum_dataset(
         Shape (n_sample,) or (n_sample, d), optional, > 0.
     diameter
         Shape (n_sample, n_site), optional.
+    species
+        Shape (n_sample, n_site), integers >= 0, optional (e.g. Kob–Andersen 0 = A, 1 = B).
     eigenvector
         Shape (n_sample, n_vector, n_site[, d]), optional, normalised; needs
         eigenvalues already ascending (the mode indices would change otherwise).
@@ -305,6 +308,14 @@ def spectrum_dataset(
                 f"{where}: diameters have shape {dia.shape} (or are not > 0); expected (n_sample, n_site) > 0"
             )
         data_vars["diameter"] = (("sample", "site"), dia, {"long_name": "particle diameter", **one})
+    if species is not None:
+        kinds = np.asarray(species)
+        if kinds.ndim != 2 or kinds.shape[0] != n_sample or kinds.dtype.kind not in "iu" or np.any(kinds < 0):
+            raise AdapterError(
+                f"{where}: species have shape {kinds.shape}, dtype {kinds.dtype}; expected integers >= 0 of shape "
+                "(n_sample, n_site) (Kob-Andersen: 0 = A, 1 = B)"
+            )
+        data_vars["species"] = (("sample", "site"), kinds.astype(np.int64), {"long_name": "particle species", **one})
     if eigenvector is not None:
         vec = np.asarray(eigenvector, dtype=np.float64)
         if vec.ndim not in (3, 4) or vec.shape[0] != n_sample or (vec.ndim == 4 and vec.shape[3] != d):

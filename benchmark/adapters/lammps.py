@@ -42,7 +42,7 @@ Assumptions of this adapter
 Positions and box (optional)
     ``data_file``: a ``write_data``/``read_data`` file with an orthogonal
     box and an ``Atoms`` section in style atomic (default), charge, sphere
-    (diameters are kept), bond, angle, molecular or full (the style is read
+    (diameters are kept; atom types are kept as ``species`` = type − 1), bond, angle, molecular or full (the style is read
     from the ``Atoms # style`` comment).  ``dump_file``: a text dump with
     ``ITEM: ATOMS id ...`` and x y z, xu yu zu or xs ys zs columns
     (``diameter`` or ``radius`` kept), frame ``dump_frame`` (default last).
@@ -471,7 +471,8 @@ def read_lammps_dynmat(
     -------
     xarray.Dataset
         ``eigenvalue`` (and ``zero_mode``) per sample; ``position``,
-        ``box_length`` (and ``diameter``) when structure files are given.
+        ``box_length``, ``species`` (LAMMPS atom type − 1: Kob–Andersen A = 0, B = 1) and ``diameter``
+        when structure files are given (and hold them).
     """
     where = f"{paths[0]} (format 'lammps-dynmat')"
     d = as_spatial_dimension(spatial_dimension, where)
@@ -534,7 +535,7 @@ def read_lammps_dynmat(
                     "give the structure of the dynamical_matrix group (same atoms, same IDs)"
                 )
             structures.append(structure)
-    position = box_length = diameter = None
+    position = box_length = diameter = species = None
     if structures:
         position = np.stack([s.wrapped(d) for s in structures])
         boxes = np.stack([s.box[:d] for s in structures])
@@ -543,6 +544,8 @@ def read_lammps_dynmat(
         diameters = [s.diameters for s in structures if s.diameters is not None]
         if len(diameters) == len(structures):
             diameter = np.stack(diameters)
+        if all(np.all(s.types >= 1) for s in structures):  # a dump without a type column has types 0
+            species = np.stack([s.types - 1 for s in structures])
     units = DYNMAT_STYLES[style]
     if style == "regular" and unit_style is not None:
         units = f"energy/(distance^2 mass) in LAMMPS '{unit_style}' units"
@@ -568,6 +571,7 @@ def read_lammps_dynmat(
         position=position,
         box_length=box_length,
         diameter=diameter,
+        species=species,
         eigenvector=np.stack(vectors) if modes else None,
         vector_modes=modes if modes else None,
         extra_attrs=extra,

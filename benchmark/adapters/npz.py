@@ -20,6 +20,8 @@ Keys
     gives their mode indices (default 0 … n_vector − 1).
 ``positions``  (n_sample, n_site, d), optional.
 ``box_length``  scalar, (n_sample,) or (n_sample, d), optional.
+``diameters``  (n_sample, n_site), optional: particle diameters (soft spheres).
+``species``  (n_sample, n_site), integers, optional: particle species (Kob–Andersen: 0 = A, 1 = B).
 ``zero_modes``  scalar integer, optional: how many lowest modes are zero modes.
 
 When ``eigenvalues`` is 1-D (one sample), every per-sample array above is
@@ -48,6 +50,8 @@ NPZ_KEYS = (
     "vector_modes",
     "positions",
     "box_length",
+    "diameters",
+    "species",
     "zero_modes",
 )
 
@@ -173,6 +177,8 @@ def read_npz(
         elif one_sample:
             box = box[None, ...]
     modes = _numeric(arrays, "vector_modes", where)
+    diameters = per_sample("diameters")
+    species = per_sample("species")
 
     candidates: dict[str, int] = {}
     if spatial_dimension is not None:
@@ -213,6 +219,8 @@ def read_npz(
         site_degrees_of_freedom=site_degrees_of_freedom,
         position=positions,
         box_length=box,
+        diameter=diameters,
+        species=species,
         eigenvector=vectors,
         vector_modes=modes,
         extra_attrs=extra,

@@ -1,0 +1,384 @@
+"""Fingerprints of reference datasets: what the data must show, and how a rebuild compares with it.
+
+A content hash pins bits, and bits move with the numpy / scipy / LAPACK
+build.  A fingerprint pins *values*: per parameter point, a few numbers the
+physics lives in, each with its standard error from the sampling spread.
+:func:`compute_fingerprint` computes it (stored in ``catalog.toml`` by
+:func:`vdosbench.datasets.catalog.fingerprint_toml`);
+:func:`compare_fingerprints` compares a rebuild with the catalogued one.
+
+Quantities (definition :data:`DEFINITION`), per parameter point, over the
+non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`):
+
+``lambda_q{q}``
+    The q-quantile of the eigenvalues λ pooled over samples, q in
+    :data:`QUANTILES` (``numpy.quantile``, linear interpolation).
+``omega_low_moment_{k}``
+    ⟨ω^k⟩ over the lowest :data:`LOW_FRACTION` of each sample's modes
+    (at least one mode), averaged over samples, k in :data:`MOMENT_ORDERS`.
+``omega_min``
+    The lowest non-zero ω of each sample, averaged over samples.
+``r_tilde_mean``
+    ⟨r̃⟩, r̃ = min(r, 1/r) of the consecutive level-spacing ratios
+    (:func:`vdosbench.validators.level_statistics.spacing_ratios`), pooled;
+    a spacing below the numerical resolution (:data:`RESOLUTION` × max λ)
+    counts as an exact degeneracy (r̃ = 0; two such spacings in a row give no
+    ratio), so a degenerate spectrum computed through another LAPACK gives
+    the same ⟨r̃⟩.
+``mean:{variable}``
+    Every numeric per-sample scalar of the dataset (dims: parameters and
+    ``sample``, e.g. ``boson_peak_frequency``, ``gap_edge``), averaged over samples.
+
+Standard errors: the standard deviation of :data:`N_BOOTSTRAP` bootstrap
+replicates (``numpy.random.default_rng(BOOTSTRAP_SEED)``), resampling the
+samples with replacement when a point has two or more, else the modes (and
+ratios) of its single sample.
+
+Tolerance and verdict: a quantity's tolerance is its standard error, floored
+at :data:`RESOLUTION` × |catalogued value| where the sampling spread vanishes
+(every sample identical, or a deterministic theory curve).  A rebuild
+reproduces the fingerprint *within tolerance* when every quantity differs
+from its catalogued value by at most one tolerance; the report names the
+largest deviation in units of its tolerance.  A rebuild through another
+library version differs by ~1e-10 tolerances; another realization of the
+same ensemble (another root seed) by ~√2 standard errors per quantity, so with
+tens of quantities some exceed one: it is a different dataset and is
+reported as not reproduced.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from vdosbench.datasets import iter_points, parameter_dims
+from vdosbench.datasets.catalog import (
+    Fingerprint,
+    content_sha256,
+    file_sha256,
+    fingerprint_toml,
+)
+from vdosbench.validators.level_statistics import spacing_ratios
+from vdosbench.validators.spectrum import frequencies
+
+__all__ = [
+    "BOOTSTRAP_SEED",
+    "DEFINITION",
+    "LOW_FRACTION",
+    "MOMENT_ORDERS",
+    "N_BOOTSTRAP",
+    "QUANTILES",
+    "RESOLUTION",
+    "Deviation",
+    "FingerprintComparison",
+    "compare_fingerprints",
+    "compute_fingerprint",
+    "entry_toml",
+    "point_label",
+]
+
+#: Version of the quantity definitions (stored with each fingerprint; a mismatch is reported, not compared).
+DEFINITION = 1
+#: Quantiles of λ per point.
+QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+#: Fraction of each sample's non-zero modes (lowest ω) the low-frequency moments average over.
+LOW_FRACTION = 0.1
+#: Orders k of the low-frequency moments ⟨ω^k⟩.
+MOMENT_ORDERS = (1, 2, 4)
+#: Bootstrap replicates per point for the standard errors.
+N_BOOTSTRAP = 200
+#: Seed of the bootstrap (the standard errors are reproducible).
+BOOTSTRAP_SEED = 0
+#: Numerical resolution: √ε of float64 (half the digits), the agreement expected of one
+#: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
+#: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
+RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
+
+
+def point_label(values: Mapping[str, Any]) -> str:
+    """Label of a parameter point: ``"delta=0.2, connectivity=cutoff"``; ``"all"`` without parameters.
+
+    Examples
+    --------
+    >>> point_label({"delta": 0.2, "connectivity": "cutoff"}), point_label({})
+    ('delta=0.2, connectivity=cutoff', 'all')
+    """
+    return ", ".join(f"{k}={v}" for k, v in values.items()) or "all"
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """One sample's inputs to the statistics."""
+
+    omega: np.ndarray  # non-zero ω, ascending
+    r_tilde: np.ndarray  # r̃ of the consecutive spacings (degeneracies resolved)
+    scalars: dict[str, float]
+
+
+def _r_tilde(lam: np.ndarray) -> np.ndarray:
+    """r̃ = min(r, 1/r) of one sample's sorted levels, spacings below the resolution set to 0."""
+    if lam.size < 3:
+        return np.empty(0)
+    d = np.diff(lam)
+    d = np.where(d <= RESOLUTION * float(np.max(np.abs(lam))), 0.0, d)
+    r = spacing_ratios(np.concatenate([[0.0], np.cumsum(d)]))  # the same levels with degeneracies made exact
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rt = np.minimum(r, 1.0 / r)
+    return rt[np.isfinite(rt)]  # 0/0: two degenerate spacings in a row give no ratio
+
+
+def _scalar_names(ds: xr.Dataset) -> list[str]:
+    dims = {*parameter_dims(ds), "sample"}
+    return sorted(
+        str(name) for name, var in ds.data_vars.items()
+        if "sample" in var.dims and set(var.dims) <= dims and var.dtype.kind in "fiu"
+    )
+
+
+def _samples(point: xr.Dataset, scalars: Sequence[str], label: str) -> list[_Sample]:
+    omega = frequencies(point)
+    if omega.dims != ("sample", "mode"):
+        raise ValueError(
+            f"point {label}: eigenvalue has dims {omega.dims} after selecting the parameters; expected "
+            "('sample', 'mode'). Fix: declare every extra dimension as a parameter dimension (VDOS-1.0)"
+        )
+    out = []
+    for s in range(point.sizes["sample"]):
+        w = np.sort(omega.values[s][np.isfinite(omega.values[s])])
+        if w.size == 0:
+            raise ValueError(f"point {label}, sample {s}: no finite non-zero mode; expected at least one")
+        out.append(_Sample(w, _r_tilde(w**2), {v: float(point[v].values[s]) for v in scalars}))
+    return out
+
+
+def _statistics(samples: Sequence[_Sample]) -> dict[str, float]:
+    """Every fingerprint quantity of one point's samples (definitions in the module docstring)."""
+    lam = np.concatenate([s.omega**2 for s in samples])
+    out = {f"lambda_q{q}": float(v) for q, v in zip(QUANTILES, np.quantile(lam, QUANTILES))}
+    low = [s.omega[: max(1, math.ceil(LOW_FRACTION * s.omega.size))] for s in samples]
+    for k in MOMENT_ORDERS:
+        out[f"omega_low_moment_{k}"] = float(np.mean([np.mean(w**k) for w in low]))
+    out["omega_min"] = float(np.mean([s.omega[0] for s in samples]))
+    rt = np.concatenate([s.r_tilde for s in samples])
+    out["r_tilde_mean"] = float(np.mean(rt)) if rt.size else float("nan")
+    for name in samples[0].scalars:
+        out[f"mean:{name}"] = float(np.mean([s.scalars[name] for s in samples]))
+    return out
+
+
+def _resample_modes(sample: _Sample, rng: np.random.Generator) -> _Sample:
+    omega = np.sort(rng.choice(sample.omega, sample.omega.size))
+    rt = rng.choice(sample.r_tilde, sample.r_tilde.size) if sample.r_tilde.size else sample.r_tilde
+    return _Sample(omega, rt, sample.scalars)
+
+
+def _bootstrap_stderr(samples: Sequence[_Sample], rng: np.random.Generator) -> dict[str, float]:
+    n = len(samples)
+    replicates = []
+    for _ in range(N_BOOTSTRAP):
+        if n >= 2:
+            chosen = [samples[i] for i in rng.integers(0, n, size=n)]
+        else:
+            chosen = [_resample_modes(samples[0], rng)]
+        replicates.append(_statistics(chosen))
+    return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
+
+
+def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
+    """The fingerprint of a dataset (quantities and standard errors in the module docstring).
+
+    Parameters
+    ----------
+    ds
+        A VDOS-1.0 dataset with ``eigenvalue`` (..., sample, mode).
+    stderr
+        Bootstrap the standard errors (what a catalogue entry stores); with
+        ``False`` they are zeros (enough for the rebuilt side of a comparison).
+
+    Returns
+    -------
+    Fingerprint
+        One value and one standard error per quantity and parameter point.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> fp = compute_fingerprint(mock_spectrum(n_sample=4, n_mode=50))
+    >>> fp.points, fp.resampled, sorted(fp.values)[:2]
+    (('all',), 'sample', ['lambda_q0.01', 'lambda_q0.05'])
+    """
+    if "eigenvalue" not in ds.variables:
+        raise ValueError(
+            f"dataset has no 'eigenvalue' variable (found {sorted(map(str, ds.data_vars))}); expected a VDOS-1.0 "
+            "dataset. Fix: fingerprint the ensemble.nc a generator wrote"
+        )
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    scalars = _scalar_names(ds)
+    needed = ["eigenvalue", *(["zero_mode"] if "zero_mode" in ds.variables else []), *scalars]
+    ds = ds[needed].load()  # only these are read (not eigenvectors or pair data)
+    labels: list[str] = []
+    values: dict[str, list[float]] = {}
+    errors: dict[str, list[float]] = {}
+    n_samples = int(ds.sizes["sample"])
+    for point, sub in iter_points(ds):
+        label = point_label(point)
+        samples = _samples(sub, scalars, label)
+        stats = _statistics(samples)
+        errs = _bootstrap_stderr(samples, rng) if stderr else dict.fromkeys(stats, 0.0)
+        labels.append(label)
+        for q, v in stats.items():
+            values.setdefault(q, []).append(v)
+            errors.setdefault(q, []).append(errs[q])
+    return Fingerprint(
+        definition=DEFINITION,
+        resampled="sample" if n_samples >= 2 else "mode",
+        points=tuple(labels),
+        values={q: tuple(v) for q, v in values.items()},
+        stderr={q: tuple(e) for q, e in errors.items()},
+    )
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """One quantity at one point: catalogued and rebuilt value, tolerance, and their ratio."""
+
+    quantity: str
+    point: str
+    catalogued: float
+    rebuilt: float
+    tolerance: float
+
+    @property
+    def ratio(self) -> float:
+        """|rebuilt − catalogued| / tolerance (0 when equal, including two NaN; inf when only one is NaN)."""
+        a, b = self.catalogued, self.rebuilt
+        if a == b or (math.isnan(a) and math.isnan(b)):
+            return 0.0
+        diff = abs(b - a)
+        if math.isnan(diff):
+            return math.inf
+        return diff / self.tolerance if self.tolerance > 0 else math.inf
+
+    def describe(self) -> str:
+        """``quantity at point: rebuilt x, catalogued y (|diff| = r tolerances of t)``."""
+        return (
+            f"{self.quantity} at {self.point}: rebuilt {self.rebuilt:.10g}, catalogued {self.catalogued:.10g} "
+            f"(|diff| = {self.ratio:.3g} tolerances of {self.tolerance:.3g})"
+        )
+
+
+@dataclass(frozen=True)
+class FingerprintComparison:
+    """A rebuilt fingerprint against the catalogued one.
+
+    Attributes
+    ----------
+    deviations
+        Every quantity present in both, at every point present in both.
+    mismatches
+        What could not be compared (another definition, points or quantities
+        missing on either side), one line each.
+    """
+
+    deviations: tuple[Deviation, ...]
+    mismatches: tuple[str, ...]
+
+    @property
+    def largest(self) -> Deviation | None:
+        """The deviation largest in units of its tolerance."""
+        return max(self.deviations, key=lambda d: d.ratio, default=None)
+
+    @property
+    def exceeding(self) -> tuple[Deviation, ...]:
+        """Deviations over one tolerance, largest first."""
+        return tuple(sorted((d for d in self.deviations if d.ratio > 1.0), key=lambda d: -d.ratio))
+
+    @property
+    def within_tolerance(self) -> bool:
+        """Nothing missing and every quantity within one tolerance of the catalogue."""
+        return not self.mismatches and bool(self.deviations) and not self.exceeding
+
+
+def compare_fingerprints(catalogued: Fingerprint, rebuilt: Fingerprint) -> FingerprintComparison:
+    """Compare a rebuild's fingerprint with the catalogued one, quantity by quantity and point by point.
+
+    The tolerance of each quantity is its catalogued standard error, floored
+    at :data:`RESOLUTION` × |catalogued value| (module docstring).
+
+    Examples
+    --------
+    >>> from vdosbench.datasets.catalog import Fingerprint
+    >>> cat = Fingerprint(1, "sample", ("all",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
+    >>> new = Fingerprint(1, "sample", ("all",), {"omega_min": (1.05,)}, {"omega_min": (0.0,)})
+    >>> c = compare_fingerprints(cat, new)
+    >>> c.within_tolerance, round(c.largest.ratio, 6)
+    (True, 0.5)
+    """
+    mismatches: list[str] = []
+    if catalogued.definition != rebuilt.definition:
+        mismatches.append(
+            f"fingerprint definition {rebuilt.definition} here, {catalogued.definition} in the catalogue: "
+            "use the vdosbench version that catalogued it"
+        )
+        return FingerprintComparison((), tuple(mismatches))
+    missing = [p for p in catalogued.points if p not in rebuilt.points]
+    extra = [p for p in rebuilt.points if p not in catalogued.points]
+    if missing:
+        mismatches.append(f"parameter points missing from the rebuild: {missing}")
+    if extra:
+        mismatches.append(f"parameter points not in the catalogue: {extra}")
+    gone = sorted(set(catalogued.values) - set(rebuilt.values))
+    new = sorted(set(rebuilt.values) - set(catalogued.values))
+    if gone:
+        mismatches.append(f"quantities missing from the rebuild: {gone}")
+    if new:
+        mismatches.append(f"quantities not in the catalogue: {new}")
+    deviations = []
+    where = {p: i for i, p in enumerate(rebuilt.points)}
+    for q, column in catalogued.values.items():
+        if q not in rebuilt.values:
+            continue
+        for i, point in enumerate(catalogued.points):
+            if point not in where:
+                continue
+            value = column[i]
+            floor = RESOLUTION * abs(value) if math.isfinite(value) else 0.0
+            deviations.append(
+                Deviation(q, point, value, rebuilt.values[q][where[point]], max(catalogued.stderr[q][i], floor))
+            )
+    return FingerprintComparison(tuple(deviations), tuple(mismatches))
+
+
+def entry_toml(name: str, path: str | os.PathLike[str]) -> str:
+    """The catalogue fields a built file determines: ``size``, ``sha256``, ``content_sha256`` and the fingerprint.
+
+    What ``vdosbench fingerprint FILE --name NAME`` prints: a ``[datasets.NAME]``
+    table to complete by hand (description, source, urls, citation, licence and
+    the recipe tables), followed by its ``fingerprint`` tables.
+
+    Parameters
+    ----------
+    name
+        The catalogue name.
+    path
+        The built ``ensemble.nc``, exactly the file to be published.
+    """
+    with xr.open_dataset(path, engine="netcdf4") as opened:
+        fp = compute_fingerprint(opened)
+    head = [
+        f"[datasets.{name}]",
+        (
+            f"# complete by hand: description, source, urls, citation, licence, and [datasets.{name}.recipe] "
+            "with .grid and .fixed"
+        ),
+        f"size = {os.path.getsize(path)}",
+        f'sha256 = "{file_sha256(path)}"',
+        f'content_sha256 = "{content_sha256(path)}"',
+        "",
+    ]
+    return "\n".join(head) + "\n" + fingerprint_toml(name, fp)

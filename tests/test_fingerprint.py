@@ -1,0 +1,266 @@
+"""Fingerprints: known answers, the catalogued values, and what a rebuild must (not) reproduce."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import xarray as xr
+from vdosbench.benchmark.fingerprint import (
+    RESOLUTION,
+    compare_fingerprints,
+    compute_fingerprint,
+    entry_toml,
+)
+from vdosbench.benchmark.rebuild import (
+    BIT_FOR_BIT,
+    NOT_REPRODUCED,
+    NOT_VERIFIED,
+    WITHIN_TOLERANCE,
+    BuildReport,
+)
+from vdosbench.datasets import mock_spectrum, open_dataset
+from vdosbench.datasets.catalog import (
+    CatalogError,
+    Fingerprint,
+    fingerprint_toml,
+    get_entry,
+    load_catalog,
+)
+from vdosbench.generators.ensemble import build_in_memory
+
+
+def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:
+    """A mock dataset (no zero mode) whose eigenvalues are ``lam`` (sample, mode), ascending."""
+    ds = mock_spectrum(n_sample=lam.shape[0], n_mode=lam.shape[1], n_zero=0)
+    ds["eigenvalue"].values[...] = lam
+    return ds
+
+
+def _shipped() -> xr.Dataset:
+    return open_dataset(get_entry("spring-network-16").shipped_path).load()
+
+
+def _recipe_ensemble(**changes: object) -> xr.Dataset:
+    """The spring-network-16 recipe computed in this process, with ``changes`` to its arguments."""
+    args = get_entry("spring-network-16").recipe.run_ensemble_arguments()
+    fixed = {**args["fixed"], **changes.pop("fixed", {})}  # type: ignore[dict-item]
+    args = {**args, **changes, "fixed": fixed}
+    return build_in_memory("spring_network", **args)
+
+
+# ------------------------------------------------------------------ known answers
+
+
+def test_quantities_of_an_evenly_spaced_spectrum_have_their_closed_forms() -> None:
+    # λ = 1..100 in one sample: the median is 50.5 (linear interpolation), the lowest decile is
+    # λ = 1..10 so <ω²> = 5.5 and <ω⁴> = <λ²> = 38.5; equal spacings give r = 1 everywhere
+    fp = compute_fingerprint(_with_eigenvalues(np.arange(1.0, 101.0)[None, :]))
+    v = {q: col[0] for q, col in fp.values.items()}
+    assert fp.resampled == "mode" and fp.points == ("all",)
+    assert v["lambda_q0.5"] == pytest.approx(50.5, rel=1e-14)
+    assert v["lambda_q0.01"] == pytest.approx(1.99, rel=1e-14)
+    assert v["omega_low_moment_2"] == pytest.approx(5.5, rel=1e-14)
+    assert v["omega_low_moment_4"] == pytest.approx(38.5, rel=1e-14)
+    assert v["omega_low_moment_1"] == pytest.approx(np.mean(np.sqrt(np.arange(1.0, 11.0))), rel=1e-14)
+    assert v["omega_min"] == pytest.approx(1.0, rel=1e-14)
+    assert v["r_tilde_mean"] == pytest.approx(1.0, rel=1e-14)
+
+
+def test_degenerate_levels_give_r_tilde_zero_and_no_ratio_for_two_in_a_row() -> None:
+    # levels 1, 1, 2, 4, 4, 4: spacings 0, 1, 2, 0, 0 -> r̃ = 0, 0.5, 0, (0/0 dropped) -> mean 1/6
+    fp = compute_fingerprint(_with_eigenvalues(np.array([[1.0, 1.0, 2.0, 4.0, 4.0, 4.0]])))
+    assert fp.values["r_tilde_mean"][0] == pytest.approx(1 / 6, rel=1e-14)
+
+
+def test_bootstrap_standard_error_over_samples_matches_sigma_over_root_n() -> None:
+    # omega_min is the mean over n samples of each sample's lowest ω; with the lowest ω iid normal
+    # (sd 0.01) its standard error is 0.01/√n.  200 bootstrap replicates estimate an SD to ~5 %:
+    # 20 % is four of those.
+    rng = np.random.default_rng(3)
+    n = 400
+    lowest = 1.0 + 0.01 * rng.standard_normal(n)
+    lam = np.column_stack([lowest**2, np.full(n, 4.0), np.full(n, 9.0)])
+    fp = compute_fingerprint(_with_eigenvalues(lam))
+    assert fp.resampled == "sample"
+    assert fp.stderr["omega_min"][0] == pytest.approx(np.std(lowest, ddof=1) / math.sqrt(n), rel=0.2)
+    assert fp.stderr["lambda_q0.99"][0] == pytest.approx(0.0, abs=1e-12)  # every sample has the same top
+
+
+# ------------------------------------------------------------------ the catalogue's fingerprints
+
+
+def test_every_catalogue_entry_has_a_fingerprint_with_standard_errors() -> None:
+    for entry in load_catalog().values():
+        fp = entry.fingerprint
+        assert fp is not None, entry.name
+        assert fp.resampled == ("sample" if entry.recipe.n_samples >= 2 else "mode")
+        assert len(fp.points) == math.prod(len(v) for v in entry.recipe.grid.values())
+        assert any(e > 0 for col in fp.stderr.values() for e in col), entry.name
+
+
+def test_shipped_file_reproduces_its_catalogued_fingerprint_exactly() -> None:
+    entry = get_entry("spring-network-16")
+    comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(_shipped(), stderr=False))
+    assert comparison.within_tolerance and comparison.largest.ratio == 0.0
+    assert len(comparison.deviations) == 4 * 14
+
+
+def test_library_version_like_perturbation_is_within_tolerance() -> None:
+    # what another LAPACK build does: every eigenvalue moved at 1e-12 relative, and equal
+    # eigenvalues (the degenerate lattice modes at delta = 0) come out in another order
+    ds = _shipped()
+    lam = ds["eigenvalue"].values.copy()
+    rng = np.random.default_rng(11)
+    perturbed = lam * (1.0 + 1e-12 * rng.uniform(-1.0, 1.0, lam.shape))
+    ds["eigenvalue"].values[...] = np.sort(perturbed, axis=-1)
+    assert not np.array_equal(ds["eigenvalue"].values, lam)
+    comparison = compare_fingerprints(get_entry("spring-network-16").fingerprint, compute_fingerprint(ds, stderr=False))
+    assert comparison.within_tolerance, [d.describe() for d in comparison.exceeding]
+    assert 0.0 < comparison.largest.ratio < 1e-3
+
+
+@pytest.mark.parametrize(
+    ("changes", "what"),
+    [
+        ({"root_seed": 20261}, "another seed"),
+        ({"fixed": {"spring": "constant"}}, "constant springs instead of 1/r"),
+    ],
+    ids=["seed", "spring"],
+)
+def test_wrong_parameter_is_not_reproduced(changes: dict, what: str) -> None:
+    comparison = compare_fingerprints(
+        get_entry("spring-network-16").fingerprint, compute_fingerprint(_recipe_ensemble(**changes), stderr=False)
+    )
+    assert not comparison.within_tolerance, what
+    assert comparison.largest.ratio > 1.0 and not comparison.mismatches
+
+
+def test_the_recipe_itself_rebuilt_in_process_is_reproduced() -> None:
+    # the control of the test above: same recipe, same seed -> within tolerance (here: exactly)
+    comparison = compare_fingerprints(
+        get_entry("spring-network-16").fingerprint, compute_fingerprint(_recipe_ensemble(), stderr=False)
+    )
+    assert comparison.within_tolerance
+
+
+def test_wrong_grid_value_names_the_missing_points() -> None:
+    comparison = compare_fingerprints(
+        get_entry("spring-network-16").fingerprint,
+        compute_fingerprint(_recipe_ensemble(grid={"delta": [0.0, 0.1], "connectivity": ["nearest", "cutoff"]}),
+                            stderr=False),
+    )
+    assert not comparison.within_tolerance
+    assert any("missing from the rebuild" in m and "delta=0.2" in m for m in comparison.mismatches)
+
+
+def test_tolerance_floor_applies_only_where_the_spread_vanishes() -> None:
+    cat = Fingerprint(1, "sample", ("all",), {"a": (2.0,), "b": (2.0,)}, {"a": (0.0,), "b": (0.5,)})
+    new = Fingerprint(1, "sample", ("all",), {"a": (2.0 * (1 + 0.5 * RESOLUTION),), "b": (2.4,)},
+                      {"a": (0.0,), "b": (0.0,)})
+    ratios = {d.quantity: d.ratio for d in compare_fingerprints(cat, new).deviations}
+    assert ratios["a"] == pytest.approx(0.5) and ratios["b"] == pytest.approx(0.8)
+    off = replace(new, values={"a": (2.0 * (1 + 3 * RESOLUTION),), "b": (2.4,)})
+    c = compare_fingerprints(cat, off)
+    assert not c.within_tolerance and [d.quantity for d in c.exceeding] == ["a"]
+
+
+def test_other_definition_or_nan_is_not_reproduced() -> None:
+    cat = Fingerprint(1, "sample", ("all",), {"a": (2.0,)}, {"a": (0.1,)})
+    assert compare_fingerprints(cat, replace(cat, definition=2)).mismatches
+    assert compare_fingerprints(cat, replace(cat, values={"a": (math.nan,)})).largest.ratio == math.inf
+
+
+# ------------------------------------------------------------------ verdicts and TOML
+
+
+def _report(content_identical: bool, fingerprint: Fingerprint | None, rebuilt: Fingerprint | None) -> BuildReport:
+    comparison = compare_fingerprints(fingerprint, rebuilt) if fingerprint and rebuilt else None
+    return BuildReport(
+        name="x", path=None, sha256="a" * 64, expected_sha256="b" * 64,  # type: ignore[arg-type]
+        content_sha256="c" * 64, expected_content_sha256=("c" if content_identical else "d") * 64,
+        reference=None, eigenvalue_max_abs_diff=None, eigenvalue_max_rel_diff=None, differing_attrs=(),
+        fingerprint=comparison,
+    )
+
+
+def test_verdicts_and_their_exit_codes() -> None:
+    cat = Fingerprint(1, "sample", ("p=1",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
+    close = replace(cat, values={"omega_min": (1.05,)})
+    far = replace(cat, values={"omega_min": (1.5,)})
+    cases = [
+        (_report(True, cat, far), BIT_FOR_BIT, 0),
+        (_report(False, cat, close), WITHIN_TOLERANCE, 0),
+        (_report(False, cat, far), NOT_REPRODUCED, 1),
+        (_report(False, None, None), NOT_VERIFIED, 3),
+    ]
+    for report, verdict, code in cases:
+        assert report.verdict == verdict and report.exit_code == code
+    within = cases[1][0].summary()
+    assert "verdict: reproduced within tolerance (largest deviation 0.5 tolerances: omega_min at p=1)" in within
+    assert "every fingerprint quantity equal to the catalogue's" in _report(False, cat, cat).summary()
+    failed = cases[2][0].summary()
+    assert "verdict: not reproduced: 1 of 1 quantities differ by more than their tolerance" in failed
+    assert "omega_min at p=1: rebuilt 1.5, catalogued 1 (|diff| = 5 tolerances of 0.1)" in failed
+
+
+def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    fp = get_entry("spring-network-16").fingerprint
+    text = fingerprint_toml("x", fp)
+    table = tomllib.loads(text)["datasets"]["x"]["fingerprint"]
+    assert table["points"] == list(fp.points)
+    for q in fp.values:
+        assert tuple(table["values"][q]) == fp.values[q] and tuple(table["stderr"][q]) == fp.stderr[q]
+
+
+def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    entry = get_entry("spring-network-16")
+    text = entry_toml("new-set", entry.shipped_path)
+    src = entry.catalog.read_text()
+    recipe = src[src.index("[datasets.spring-network-16.recipe]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    fields = "description = 'd'\nsource = 's'\ncitation = 'c'\nlicence = 'l'\n"
+    path = tmp_path / "catalog.toml"
+    path.write_text(text.replace("[datasets.new-set]\n", "[datasets.new-set]\n" + fields, 1)
+                    + recipe.replace("spring-network-16", "new-set"))
+    new = load_catalog(path)["new-set"]
+    assert (new.size, new.sha256, new.content_sha256) == (entry.size, entry.sha256, entry.content_sha256)
+    assert new.fingerprint == entry.fingerprint
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        ("[datasets.x.fingerprint]\ndefinition = 1\n", r"fields \['definition'\]; expected exactly"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\nb = [1.0]\n",
+         r"quantities without a standard error: \['a', 'b'\]"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+         "[datasets.x.fingerprint.values]\na = [1.0, 2.0]\n[datasets.x.fingerprint.stderr]\na = [1.0, 2.0]\n",
+         r"'a' has 2 values; expected one per point \(1\)"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [-1.0]\n",
+         r"stderr of 'a' is \[-1.0\]; expected values >= 0"),
+    ],
+    ids=["missing-fields", "no-stderr", "wrong-length", "negative-stderr"],
+)
+def test_malformed_fingerprint_is_explained(tmp_path, extra: str, match: str) -> None:  # type: ignore[no-untyped-def]
+    src = get_entry("spring-network-16").catalog.read_text()
+    head = src[src.index("[datasets.spring-network-16]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    path = tmp_path / "catalog.toml"
+    path.write_text(head.replace("spring-network-16", "x") + extra)
+    with pytest.raises(CatalogError, match=match):
+        load_catalog(path)
+
+
+def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from vdosbench.benchmark.cli import main
+
+    entry = get_entry("spring-network-16")
+    assert main(["fingerprint", str(entry.shipped_path), "--name", "new-set"]) == 0
+    table = tomllib.loads(capsys.readouterr().out)["datasets"]["new-set"]
+    assert table["sha256"] == entry.sha256 and table["fingerprint"]["points"] == list(entry.fingerprint.points)
+    assert main(["fingerprint", str(tmp_path / "missing.nc"), "--name", "x"]) == 2
+    assert "is not a file; expected a built ensemble.nc" in capsys.readouterr().err
