@@ -410,6 +410,8 @@ def _score(
     declared: dict[str, str] | None = None,
     cross_check: bool = True,
 ) -> int:
+    from vdosbench.datasets import point_label
+
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
@@ -439,7 +441,7 @@ def _score(
     for info, ds in datasets:
         if "declared_by" in ds.attrs:
             system = card.systems[info.name]
-            described = ", ".join(f"{k}={v}" for k, v in system.items() if k != "declared_by")
+            described = point_label({k: v for k, v in system.items() if k != "declared_by"})
             print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:

@@ -58,6 +58,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from .labels import value_label
+
 __all__ = [
     "CATALOG_PATH",
     "REFERENCE_DIR",
@@ -208,7 +210,7 @@ class CatalogEntry:
     def summary(self) -> str:
         """One line for ``vdosbench list``."""
         where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
-        grid = ", ".join(f"{k}={list(v)}" for k, v in self.recipe.grid.items())
+        grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
         return (
             f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
             f"{self.recipe.n_samples} samples; {self.size / 1024:.0f} KiB; {where}]"

@@ -77,3 +77,13 @@ def test_figure_titles_and_legends_show_infinity(draw: str, monkeypatch: pytest.
     ds = mock_spectrum(n_site=6, parameters={"delta": [0.0, 0.1], "taper_order": [2, -1]}, n_mode=6, n_zero=1)
     texts = _drawn_text(monkeypatch, getattr(figures, draw), ds, tmp_path)
     assert "taper_order=∞" in texts and not any("-1" in t for t in texts), texts
+
+
+def test_the_systems_table_and_the_catalogue_list_show_infinity() -> None:
+    from vdosbench.benchmark.report import _cell
+    from vdosbench.datasets.catalog import get_entry
+
+    assert _cell("taper_order", -1) == "∞" and _cell("parent_temperature", 0.14400001) == "0.144"
+    assert _cell("n_particles", 1000) == "1000" and _cell("model", "soft_spheres") == "soft_spheres"
+    summary = get_entry("ghet-type2").summary()
+    assert "taper_order=1,2,3,∞" in summary and "taper_order=1,2,3,-1" not in summary
