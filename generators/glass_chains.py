@@ -359,7 +359,7 @@ CHAIN_PARAMETERS = (
 def chain_cost(params: Mapping[str, Any]) -> float:
     """Estimated seconds of one chain: all its sweeps, then k quenches and spectra
     (:func:`~vdosbench.generators.cost.glass_task_seconds`: measured rates scaled by sizes)."""
-    p = ChainParams.from_mapping({k: v for k, v in params.items() if k != "potential"})
+    p = ChainParams.from_mapping(params)
     return glass_task_seconds(p.glass.n_particles, p.glass.dimension, p.chain_sweeps, p.glass.parent_temperature,
                               p.chain_samples)
 

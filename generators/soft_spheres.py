@@ -820,7 +820,7 @@ def glass_parameters(
 def soft_sphere_cost(params: Mapping[str, Any]) -> float:
     """Estimated seconds of one ``soft_spheres`` / ``lennard_jones`` sample
     (:func:`~vdosbench.generators.cost.glass_task_seconds`: measured rates scaled by N, sweeps and dN)."""
-    p = GlassParams.from_mapping({k: v for k, v in params.items() if k != "potential"})
+    p = GlassParams.from_mapping(params)
     sweeps = 0 if math.isinf(p.parent_temperature) else p.n_sweeps
     return glass_task_seconds(p.n_particles, p.dimension, sweeps, p.parent_temperature)
 
