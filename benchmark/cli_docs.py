@@ -47,11 +47,14 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 def command_line_section() -> str:
     """The generated Markdown (without the markers)."""
+    from vdosbench.generators import generator_names, get_generator
     from vdosbench.generators.describe import describe_generator, generator_list, recipe_list
 
     from .cli import build_parser
 
     usages = "\n".join(_usage(sub) for sub in _subparsers(build_parser()).values())
+    # the shipped generators: not those a plugin or a test registered in this process
+    shipped = [n for n in generator_names() if get_generator(n).make_sample.__module__.startswith("vdosbench.")]
     return "\n".join([
         "```",
         usages,
@@ -60,7 +63,7 @@ def command_line_section() -> str:
         "Generators (`vdosbench generate --list`; the column after the name is the seed paper):",
         "",
         "```",
-        generator_list(),
+        generator_list(shipped),
         "```",
         "",
         "Every parameter of a generator, with units, default, allowed values and the recipes that use it: "

@@ -11,7 +11,7 @@ Values are shown as :func:`vdosbench.datasets.value_label` writes them
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from vdosbench.datasets.labels import value_label
 
 from .ensemble_spec import EnsembleSpec
@@ -36,9 +36,15 @@ def _recipes() -> Mapping[str, Recipe]:
     return RECIPES
 
 
-def generator_list() -> str:
-    """One line per registered generator: name, seed paper, description (``vdosbench generate --list``)."""
-    names = generator_names()
+def generator_list(names: Sequence[str] | None = None) -> str:
+    """One line per generator: name, seed paper, description (``vdosbench generate --list``).
+
+    Parameters
+    ----------
+    names
+        The generators to list; default every registered one.
+    """
+    names = generator_names() if names is None else list(names)
     width = max(map(len, names))
     lines = [f"{n:<{width}}  {get_generator(n).source or '-':<8}  {get_generator(n).description}" for n in names]
     return "\n".join(lines)

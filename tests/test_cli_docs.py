@@ -41,7 +41,7 @@ def test_the_readme_block_is_regenerated_in_place(tmp_path: Path) -> None:
     readme.write_text(f"# x\n\n## Command line\n\n{BEGIN}\nold text\n{END}\n\n## next\n", encoding="utf-8")
     assert update_readme(readme) is True
     text = readme.read_text(encoding="utf-8")
-    assert "old text" not in text and generator_list() in text and text.endswith(f"{END}\n\n## next\n")
+    assert "old text" not in text and command_line_section() in text and text.endswith(f"{END}\n\n## next\n")
     assert update_readme(readme) is False  # idempotent
     assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]  # no temporary file left
     readme.write_text("# no markers\n", encoding="utf-8")
