@@ -12,13 +12,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .claims import Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
+    from .claims import Alternative, Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
     from .report import InputInfo, ScoreCard, score_datasets, write_report
-    from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim, verdict_for
+    from .scoring import ClaimResult, PointResult, Robustness, Verdict, evaluate_claim, verdict_for
 
 _WHERE = {
+    "Alternative": "claims",
     "Claim": "claims",
     "ClaimsFileError": "claims",
     "Expectation": "claims",
@@ -37,6 +38,7 @@ _WHERE = {
     "write_report": "report",
     "ClaimResult": "scoring",
     "PointResult": "scoring",
+    "Robustness": "scoring",
     "Verdict": "scoring",
     "evaluate_claim": "scoring",
     "verdict_for": "scoring",

@@ -4,6 +4,16 @@ A claim names its source (seed file and figure), what is measured (a
 validator, a quantity and its settings) and what is expected (a value and a
 tolerance, a bound, or a range).  Users can add their own claims file with
 the same fields (``vdosbench score --claims FILE``).
+
+A claim may register ``alternatives``: other reasonable estimators of the
+same quantity (another estimator, window, bin count or radius), each with a
+``label``, a ``basis`` (why a physicist would accept it) and a ``measure``
+table.  That table either names a ``validator`` (a full measure table, used
+as written) or overrides the primary's measure: ``quantity`` and any setting
+the primary names, nothing else (an unknown key is an error, so a typo cannot
+silently fall back to the primary's default).  The claim, its ``applies_to``,
+``requires`` and ``expect`` stay the primary's: only the estimator changes
+(:func:`alternative_claims`).
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from __future__ import annotations
 import tomllib
 from itertools import product
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -24,11 +34,13 @@ from vdosbench.datasets import parameter_dims, select_point
 from .declaration import system_value
 
 __all__ = [
+    "Alternative",
     "Claim",
     "Expectation",
     "ClaimsFileError",
     "Inapplicable",
     "inapplicability",
+    "alternative_claims",
     "load_claims",
     "default_claims_path",
     "select_points",
@@ -36,7 +48,8 @@ __all__ = [
 ]
 
 _EXPECT_KINDS = ("equal", "greater", "less", "within")
-_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect"}
+_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives"}
+_ALTERNATIVE_KEYS = {"label", "basis", "measure"}
 
 
 class ClaimsFileError(ValueError):
@@ -100,11 +113,55 @@ class Claim:
     versus: Mapping[str, Any] | None
     expect: Expectation
     extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Other reasonable estimators of the same quantity (:class:`Alternative`), in file order.
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def source(self) -> str:
         """``"file, where"``."""
         return f"{self.source_file}, {self.source_where}"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A reasonable alternative estimator of a claim's quantity (``alternatives`` in claims.toml).
+
+    Attributes
+    ----------
+    label
+        Short name in reports, unique within the claim (e.g. ``"flatness"``).
+    basis
+        Why a physicist would call this estimator reasonable for the claim.
+    validator, quantity, settings, versus
+        The resolved measure: the primary's with the alternative's overrides
+        applied, or the alternative's own full measure table.
+    """
+
+    label: str
+    basis: str
+    validator: str
+    quantity: str
+    settings: Mapping[str, Any]
+    versus: Mapping[str, Any] | None
+
+
+def alternative_claims(claim: Claim) -> list[tuple[Alternative, Claim]]:
+    """Each alternative of ``claim`` with the claim measured by it (same id, data and expectation).
+
+    The returned claims have no alternatives of their own, so scoring one
+    is scoring the primary with another estimator: the same code path.
+
+    Examples
+    --------
+    >>> claim = next(c for c in load_claims() if c.id == "schirmacher.high-parent-temperature-s2")
+    >>> [(a.label, c.quantity) for a, c in alternative_claims(claim)][0]
+    ('flatness', 'flatness')
+    """
+    return [
+        (alt, replace(claim, validator=alt.validator, quantity=alt.quantity, settings=dict(alt.settings),
+                      versus=dict(alt.versus) if alt.versus else None, alternatives=()))
+        for alt in claim.alternatives
+    ]
 
 
 def default_claims_path() -> Path:
@@ -129,6 +186,7 @@ def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
     measure = dict(raw["measure"])
     if "validator" not in measure or "quantity" not in measure:
         raise _fail(where, "measure lacks validator or quantity", "write measure = { validator = ..., quantity = ... }")
+    alternatives = _parse_alternatives(raw.get("alternatives", []), measure, where)
     expect = dict(raw["expect"])
     kind = expect.pop("kind", None)
     if kind not in _EXPECT_KINDS:
@@ -162,7 +220,57 @@ def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
             high=expect.get("high"),
             basis=str(expect.get("basis", "")),
         ),
+        alternatives=alternatives,
     )
+
+
+def _parse_alternatives(raw: Any, primary: Mapping[str, Any], where: str) -> tuple[Alternative, ...]:
+    """The ``alternatives`` of a claim whose primary measure table is ``primary`` (module docstring)."""
+    example = "alternatives = [ { label = 'flatness', basis = 'why it is reasonable', measure = { quantity = 'flatness' } } ]"
+    if not isinstance(raw, list):
+        raise _fail(where, f"alternatives is {raw!r}", f"write a list of tables: {example}")
+    out: list[Alternative] = []
+    for k, alt in enumerate(raw):
+        at = f"{where}, alternative #{k + 1}"
+        if not isinstance(alt, Mapping):
+            raise _fail(at, f"found {alt!r}", f"write a table: {example}")
+        unknown = set(alt) - _ALTERNATIVE_KEYS
+        if unknown:
+            raise _fail(at, f"unknown field(s) {sorted(unknown)}", f"use only {sorted(_ALTERNATIVE_KEYS)}")
+        missing = [key for key in sorted(_ALTERNATIVE_KEYS) if key not in alt]
+        if missing:
+            raise _fail(at, f"missing field(s) {missing}", f"add them: {example}")
+        label, basis, measure = alt["label"], alt["basis"], alt["measure"]
+        if not isinstance(label, str) or not label.strip():
+            raise _fail(at, f"label is {label!r}", "give a short non-empty name, e.g. label = 'flatness'")
+        if label in {a.label for a in out} or label == "primary":
+            raise _fail(at, f"label {label!r} is used twice (or is 'primary')", "give every alternative its own label")
+        if not isinstance(basis, str) or not basis.strip():
+            raise _fail(at, "basis is empty", "say why a physicist would call this estimator reasonable")
+        if not isinstance(measure, Mapping) or not measure:
+            raise _fail(at, f"measure is {measure!r}", "write overrides of the primary's measure, or a full table")
+        if "validator" in measure:
+            table = dict(measure)
+            if "quantity" not in table:
+                raise _fail(at, "a full measure table (it names a validator) lacks quantity", "add quantity = ...")
+        else:
+            allowed = (set(primary) - {"validator"}) | {"quantity"}
+            unknown = set(measure) - allowed
+            if unknown:
+                raise _fail(
+                    at, f"measure overrides unknown key(s) {sorted(unknown)}",
+                    f"override only quantity or the primary's settings {sorted(allowed - {'quantity'})} "
+                    "(name the setting in the primary's measure first), or give a full table with validator = ...",
+                )
+            table = {**primary, **measure}
+            if table == dict(primary):
+                raise _fail(at, "measure changes nothing of the primary's", "change the estimator, window, bins or radius")
+        versus = table.pop("versus", None)
+        out.append(Alternative(
+            label=label, basis=basis, validator=str(table.pop("validator")), quantity=str(table.pop("quantity")),
+            settings=table, versus=dict(versus) if versus else None,
+        ))
+    return tuple(out)
 
 
 def load_claims(path: str | Path | None = None) -> list[Claim]:

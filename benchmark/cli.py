@@ -10,19 +10,24 @@ report is written: refuted claims are findings, reported in the report.
 Every failure that is not a verdict exits 2 with one line on stderr saying
 what was expected, what was found and the fix (:data:`EXIT_STATUS_OTHER`):
 bad options, unreadable input, an output folder that is a file or not
-writable (checked before any work starts), failed ensemble parts, a Dask or
-file-system error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
+writable (checked before any work starts) or held by another live run, data
+or a generator request above the memory bound (``VDOSBENCH_MEMORY_LIMIT``,
+checked before allocation), failed ensemble parts, a Dask or file-system
+error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
 see the traceback as well.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,8 +65,10 @@ exit status:
   0  a claim applies and none is refuted (with --strict: every applicable claim is supported)
   1  a claim is refuted (with --strict: or inconclusive)
   2  bad input or a failure that is no verdict: unreadable data, claims file, option or
-     reference, an output folder that is a file or not writable (nothing is written), or an
-     error while scoring or writing (one line on stderr: what was expected, found, the fix)
+     reference, data whose header declares more than the memory bound (VDOSBENCH_MEMORY_LIMIT,
+     default: the available memory; checked before loading), an output folder that is a file
+     or not writable (nothing is written), or an error while scoring or writing (one line on
+     stderr: what was expected, found, the fix)
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
      are written and say why (result.json: "gate": "no-applicable-claims"); declare what
      the data hold (--declare model=... or a sidecar DATA.vdos.toml), or the attributes
@@ -73,11 +80,16 @@ exit status:
 EXIT_STATUS_OTHER = """\
 exit status:
   0  done: the output is written
-  2  bad input or a failure: an unknown or refused parameter (checked before any task is
-     submitted or file written), an output folder that is a file or not writable, failed
+  2  bad input or a failure: an unknown or refused parameter, or a request whose estimated
+     memory (the generator's estimate x tasks at once) exceeds the memory bound
+     (VDOSBENCH_MEMORY_LIMIT, default: the available memory) (both checked before any task is
+     submitted or file written), an output folder that is a file or not writable, or held by
+     another live run (its pid, host and start are named), failed
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
+  143 stopped by SIGTERM: the folder lock and local workers are released, finished parts
+     are kept and a re-run resumes
 """
 
 #: The exit statuses of ``build``, in its ``--help``.
@@ -87,10 +99,14 @@ exit status:
      quantity within its tolerance, its catalogued standard error)
   1  not reproduced: fingerprint quantities outside their tolerance, or points or
      quantities missing (named on stdout)
-  2  bad input or a failure: an unknown name, an
-     output folder that is a file or not writable, failed parts, a Dask, file-system or
-     memory error (as for generate; one line on stderr: what was expected, found, the fix)
+  2  bad input or a failure: an unknown name, a recipe whose estimated memory exceeds the
+     memory bound (VDOSBENCH_MEMORY_LIMIT, default: the available memory), an
+     output folder that is a file or not writable, or held by another live run, failed
+     parts, a Dask, file-system or memory error (as for generate; one line on stderr: what
+     was expected, found, the fix)
   3  not verified: the content hash differs and the entry has no fingerprint
+  143 stopped by SIGTERM: the folder lock and local workers are released, finished parts
+     are kept and a re-run resumes
 """
 
 #: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
@@ -415,7 +431,15 @@ def _score(
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
-    from .report import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets, write_report
+    from .report import (
+        EXIT_NO_APPLICABLE_CLAIMS,
+        ScoreCard,
+        gate_line,
+        read_input,
+        robustness_text,
+        score_datasets,
+        write_report,
+    )
 
     check_output_folder(output)
     _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
@@ -445,7 +469,7 @@ def _score(
             print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:
-            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})")
+            print(f"{r.verdict.value:>14}  {r.claim.id}  ({r.dataset})  [{robustness_text(r)}]")
     for r in card.not_measurable():
         print(f"{'not measurable':>14}  {r.claim.id}  ({r.dataset}): {r.reason}")
     for check in card.cross_code:
@@ -461,6 +485,7 @@ def _score(
                 print(f"note: {info.name}: {own.why_no_claim_applies()}")
         print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
               f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+        print(gate_line(card))
     print(f"report: {report.resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
     if ref_source is not None and ref_data is not None:
@@ -568,15 +593,49 @@ def _cmd_claims() -> int:
     return 0
 
 
+#: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
+EXIT_SIGTERM = 143
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)`` while the command runs.
+
+    The default action of SIGTERM ends the process at once, skipping every
+    ``finally``: an ensemble's folder lock and the local Dask cluster would be
+    left behind.  As an exception it unwinds them.  Only in the main thread,
+    and the previous handler is restored afterwards.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        print("vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes", file=sys.stderr)
+        raise SystemExit(EXIT_SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vdosbench`` command."""
     args = build_parser().parse_args(argv)
+    with _sigterm_as_exit():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the parsed command; every failure that is no verdict becomes exit status 2 (:func:`_fail`)."""
     from vdosbench.benchmark.claims import ClaimsFileError
-    from vdosbench.datasets import ConventionError, VDOSReadError
+    from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
     from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
     from vdosbench.datasets.publish import PublishError
-    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError
+    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
 
     from .adapters import AdapterError
     from .declaration import DeclarationError
@@ -607,6 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
         AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
+        MemoryBoundError, FolderBusyError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:

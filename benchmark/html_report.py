@@ -5,7 +5,10 @@ URIs, the style sheet is inline, and per-point settings fold away in
 ``<details>`` elements.  Every piece of text is escaped with
 :func:`html.escape`.  Claim-level verdicts carry ``data-claim`` and
 ``data-dataset`` attributes (class ``verdict``) so that tools can read them
-back; they equal the verdicts of ``result.json``.
+back; they equal the verdicts of ``result.json``.  Robustness labels
+(class ``robustness``) carry ``data-claim``, ``data-dataset`` and
+``data-robustness`` the same way, and each claim's section has a table of
+its estimators (primary and registered alternatives) with value and verdict.
 
 :func:`~vdosbench.benchmark.report.write_report` writes it next to
 ``report.md``; :func:`render_html` returns the text.
@@ -24,19 +27,23 @@ from vdosbench.validators import jsonable
 
 from .figures import FigureEntry, ReportFigures, point_label
 from .report import (
+    ESTIMATOR_COLUMNS,
+    ROBUSTNESS_RULE,
     STRATA_COLUMNS,
     VERDICT_RULE,
     ScoreCard,
     cross_code_text,
     disagreements,
+    estimator_rows,
     finding_detail,
     gate_note,
     no_findings_text,
     point_value,
+    robustness_text,
     score_summary,
     systems_table,
 )
-from .scoring import ClaimResult, PointResult, Verdict
+from .scoring import ClaimResult, PointResult, Robustness, Verdict
 
 __all__ = ["data_uri", "render_html"]
 
@@ -55,6 +62,7 @@ figcaption, .note { font-size: 0.85rem; color: #555; }
 .v-refuted { background: #f8d7d7; }
 .v-inconclusive { background: #fdf1cf; }
 .v-not-applicable { background: #eee; }
+.r-estimator-dependent { background: #fde3c8; }
 span.verdict { padding: 0.1rem 0.4rem; }
 .score { font-size: 1.1rem; }
 .gate { background: #fdf1cf; padding: 0.5rem; }
@@ -128,6 +136,32 @@ def _point_row(p: PointResult) -> str:
     )
 
 
+def _robustness_cell(r: ClaimResult) -> str:
+    """The robustness label of a claim as a table cell with ``data-claim``/``data-dataset``/``data-robustness``."""
+    label = robustness_text(r)
+    return (
+        f'<td class="robustness r-{_e(label.replace(" ", "-"))}" data-claim="{_e(r.claim.id)}" '
+        f'data-dataset="{_e(r.dataset)}" data-robustness="{_e(label)}">{_e(label)}</td>'
+    )
+
+
+def _estimator_table(r: ClaimResult) -> list[str]:
+    """The label, its reason and one row per estimator (primary first) of an applicable claim."""
+    label, why = r.robustness()
+    return [
+        f"<p>robustness: <strong>{_e(label.value if label else '—')}</strong> ({_e(why)})</p>",
+        "<table>",
+        _row(ESTIMATOR_COLUMNS, "th"),
+        *[
+            "<tr>" + "".join(
+                _verdict_cell(row[col]) if col == "verdict" else f"<td>{_e(row[col])}</td>" for col in ESTIMATOR_COLUMNS
+            ) + "</tr>"
+            for row in estimator_rows(r)
+        ],
+        "</table>",
+    ]
+
+
 def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[str]:
     c = r.claim
     measured = (
@@ -155,6 +189,8 @@ def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[st
             *[_point_row(p) for p in r.points],
             "</table>",
         ]
+    if r.verdict is not Verdict.NOT_APPLICABLE:
+        out += _estimator_table(r)
     if entry is not None:
         out.append(_figure(entry, c.id))
     out.append("</section>")
@@ -209,7 +245,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         *_systems_html(card),
         "<h2>Verdicts</h2>",
         "<table>",
-        _row(["claim", "data", "expected", "verdict", "measured value [95 % interval] per point"], "th"),
+        _row(["claim", "data", "expected", "verdict", "robustness", "measured value [95 % interval] per point"], "th"),
     ]
     for k, r in enumerate(card.results):
         if r.verdict is Verdict.NOT_APPLICABLE:
@@ -218,9 +254,17 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         out.append(
             f'<tr><td><a href="#claim-{k}"><code>{_e(r.claim.id)}</code></a></td>'
             f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
-            f"{_verdict_cell(r.verdict.value, r)}<td>{per_point}</td></tr>"
+            f"{_verdict_cell(r.verdict.value, r)}{_robustness_cell(r)}<td>{per_point}</td></tr>"
         )
-    out.append("</table>")
+    robust = card.robustness_totals()
+    out += ["</table>", "<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
+            f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>"]
+    dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
+    if dependent:
+        out += ["<ul>", *[
+            f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}, {_e(r.verdict.value)}) is "
+            f"<strong>estimator-dependent</strong>: {_e(r.robustness()[1])}.</li>" for r in dependent
+        ], "</ul>"]
     if card.not_measurable():
         out += ["<h2>Not measurable</h2>",
                 "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the "
@@ -229,7 +273,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
                 "</ul>"]
     if card.cross_code:
         out += ["<h2>Cross-code agreement</h2>", *[f"<p>{_e(t)}</p>" for t in cross_code_text(card)]]
-    out += ["<h2>Verdicts by system size and frequency window</h2>"]
+    out.append("<h2>Verdicts by system size and frequency window</h2>")
     strata = card.strata()
     if strata:
         out += ["<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata], "</table>"]
@@ -241,7 +285,8 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         out += ["<p>Where the data do not support the paper (reported as measured):</p>", "<ul>"]
         for r, bad in disagree:
             out.append(
-                f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}) is <strong>{_e(r.verdict.value)}</strong>: "
+                f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}) is <strong>{_e(r.verdict.value)}</strong> "
+                f"({_e(robustness_text(r))}): "
                 f"expected {_e(r.claim.expect.describe())}, measured {_e(finding_detail(bad))}.</li>"
             )
         out.append("</ul>")

@@ -173,7 +173,7 @@ def assert_claims(
         A claim named both ``supported`` and ``refuted``.
     """
     __tracebackhide__ = True
-    from .report import finding_detail
+    from .report import finding_detail, robustness_text
     from .scoring import Verdict
 
     refuted = list(dict.fromkeys(refuted))
@@ -209,8 +209,8 @@ def assert_claims(
             bad = r.verdict is opposite or (strict and r.verdict is Verdict.INCONCLUSIVE)
             failures += int(bad)
             lines.append(
-                f"{'FAIL' if bad else 'ok  '}  {claim_id} on {r.dataset}: {r.verdict.value}, want {expected.value}; "
-                f"expected {r.claim.expect.describe()}, measured {finding_detail(r.points)}"
+                f"{'FAIL' if bad else 'ok  '}  {claim_id} on {r.dataset}: {r.verdict.value} ({robustness_text(r)}), "
+                f"want {expected.value}; expected {r.claim.expect.describe()}, measured {finding_detail(r.points)}"
             )
     if failures:
         mode = "strict: inconclusive fails" if strict else "inconclusive passes; strict=True fails it"

@@ -6,6 +6,13 @@ same data with the same claims give the same hash.  Its ``gate`` field is
 the outcome :meth:`ScoreCard.gate`: ``"no-applicable-claims"`` when no claim
 applies to any input, which is not a pass (``vdosbench score`` exits
 :data:`EXIT_NO_APPLICABLE_CLAIMS`), and ``gate_message`` says why.
+
+Every applicable claim carries its robustness label across its registered
+alternative estimators (:class:`~vdosbench.benchmark.scoring.Robustness`):
+``result.json`` has ``robustness``, ``robustness_reason`` and
+``alternatives`` per result, ``robustness_totals``, and ``gate_claims`` (the
+claims that decide the gate, with their labels); the reports show each
+estimator's value and verdict.  The gate itself uses the primary verdicts only.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from .claims import Claim, selector_keys
 from .cross_code import CrossCodeCheck
 from .declaration import DECLARABLE, SUMMARY_KEYS, system_summary
 from .figures import FigureEntry, ReportFigures, draw_report_figures, point_label
-from .scoring import ClaimResult, PointResult, Verdict, evaluate_claim
+from .scoring import ClaimResult, PointResult, Robustness, Verdict, evaluate_claim
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -143,6 +150,30 @@ class ScoreCard:
                 return verdict.value
         return Verdict.SUPPORTED.value
 
+    def gate_claims(self) -> list[ClaimResult]:
+        """The results that decide :meth:`gate`: the refuted ones when it is 'refuted', the inconclusive ones
+        when 'inconclusive', every applicable one when 'supported' (none when no claim applies)."""
+        gate = self.gate()
+        if gate == NO_APPLICABLE_CLAIMS:
+            return []
+        if gate == Verdict.SUPPORTED.value:
+            return self.applicable()
+        return [r for r in self.results if r.verdict.value == gate]
+
+    def robustness_totals(self) -> dict[str, int]:
+        """Applicable results per robustness label (:meth:`ClaimResult.robustness`).
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> from vdosbench.benchmark.claims import load_claims
+        >>> card = score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default")
+        >>> card.robustness_totals()
+        {'robust': 0, 'estimator-dependent': 0, 'not assessed': 0}
+        """
+        labels = [r.robustness()[0] for r in self.applicable()]
+        return {label.value: sum(x is label for x in labels) for label in Robustness}
+
     def exit_code(self, strict: bool = False) -> int:
         """The CI gate: :data:`EXIT_NO_APPLICABLE_CLAIMS` (3) when no claim applies to any input,
         else :data:`EXIT_FAIL` (1) when a claim is refuted (or, with ``strict``, inconclusive),
@@ -248,7 +279,13 @@ class ScoreCard:
             "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256} for i in self.inputs],
             "gate": self.gate(),
             "gate_message": self.why_no_claim_applies() if self.no_claim_applies() else None,
+            "gate_claims": [
+                {"id": r.claim.id, "dataset": r.dataset, "verdict": r.verdict.value,
+                 "robustness": label.value if (label := r.robustness()[0]) is not None else None}
+                for r in self.gate_claims()
+            ],
             "totals": self.totals(),
+            "robustness_totals": self.robustness_totals(),
             "strata": self.strata(),
             "systems": self.systems,
             "not_measurable": [{"id": r.claim.id, "dataset": r.dataset, "reason": r.reason} for r in self.not_measurable()],
@@ -256,7 +293,7 @@ class ScoreCard:
             "results": [r.to_dict() for r in self.results],
         }
         # the gate and the not-measurable list follow from the results; the cross-code check is no verdict
-        derived = ("vdosbench_version", "gate", "gate_message", "not_measurable", "cross_code")
+        derived = ("vdosbench_version", "gate", "gate_message", "gate_claims", "not_measurable", "cross_code")
         canonical = json.dumps(
             {k: v for k, v in body.items() if k not in derived} | {"inputs": [i.sha256 for i in self.inputs]},
             sort_keys=True,
@@ -490,6 +527,91 @@ def finding_detail(points: Sequence[PointResult], escape: bool = False) -> str:
     )
 
 
+#: How the robustness label is decided, printed in every report.
+ROBUSTNESS_RULE = (
+    "Robustness: every claim registers its primary estimator and at least one reasonable alternative (another "
+    "estimator, window, bin count or radius), scored by the same rule. A claim is robust when every alternative "
+    "gives the primary's verdict wherever both could be measured, estimator-dependent when one gives another "
+    "verdict, and not assessed when no alternative could be measured where the primary was (an alternative that "
+    "cannot be measured never makes a claim estimator-dependent by itself). The verdict and the exit status are "
+    "the primary's."
+)
+
+
+def robustness_text(r: ClaimResult) -> str:
+    """The label of ``r`` (``"—"`` when not applicable)."""
+    label = r.robustness()[0]
+    return label.value if label is not None else "—"
+
+
+def measure_change(r: ClaimResult, k: int) -> str:
+    """What alternative ``k`` of ``r`` changes in the primary's measure, e.g. ``"window = [0.0, 0.8]"``
+    (``"no KEY"`` for a primary setting that a full measure table leaves out)."""
+    alt, c = r.alternatives[k].alternative, r.claim
+    parts = [f"validator = {alt.validator}"] if alt.validator != c.validator else []
+    if alt.quantity != c.quantity:
+        parts.append(f"quantity = {alt.quantity}")
+    for key in dict.fromkeys([*c.settings, *alt.settings]):
+        if key not in alt.settings:
+            parts.append(f"no {key}")
+        elif c.settings.get(key) != alt.settings[key]:
+            parts.append(f"{key} = {json.dumps(alt.settings[key], default=str)}")
+    return ", ".join(parts) or "as the primary"
+
+
+def estimator_rows(r: ClaimResult) -> list[dict[str, str]]:
+    """One row per estimator of ``r`` (the primary first) for the reports, without markup.
+
+    Keys: ``estimator``, ``measure``, ``verdict``, ``values`` (value [interval] per point, or why not
+    measured), ``agrees`` (with the primary: "yes", "no: ...", "not measured: ...", or "—" for the primary)
+    and ``basis``.
+    """
+    rows = [{
+        "estimator": "primary", "measure": f"{r.claim.validator} → {r.claim.quantity}", "verdict": r.verdict.value,
+        "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in r.points),
+        "agrees": "—", "basis": r.claim.expect.basis,
+    }]
+    for k, a in enumerate(r.alternatives):
+        if a.differs:
+            agrees = "no: " + a.describe_difference()
+        elif a.compared:
+            agrees = "yes"
+        else:
+            agrees = "not measured: " + a.unmeasured_reason()
+        rows.append({
+            "estimator": a.alternative.label, "measure": measure_change(r, k), "verdict": a.result.verdict.value,
+            "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in a.result.points)
+            or a.result.reason,
+            "agrees": agrees, "basis": a.alternative.basis,
+        })
+    return rows
+
+
+def gate_line(card: ScoreCard) -> str:
+    """One line: the gate's outcome from the primary verdicts, and the robustness of the claims that decide it.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> from vdosbench.benchmark.claims import load_claims
+    >>> gate_line(score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default"))
+    'gate: no-applicable-claims'
+    """
+    deciding = card.gate_claims()
+    line = f"gate: {card.gate()}"
+    if not deciding:
+        return line
+    labels = [robustness_text(r) for r in deciding]
+    counts = ", ".join(f"{label} {labels.count(label)}" for label in dict.fromkeys(labels))
+    line += f" (primary verdicts; the {len(deciding)} deciding claim result{'s' if len(deciding) != 1 else ''}: {counts})"
+    if card.gate() != Verdict.SUPPORTED.value:
+        line += "; " + "; ".join(f"{r.claim.id} ({r.dataset}) {robustness_text(r)}" for r in deciding)
+    return line
+
+
+ESTIMATOR_COLUMNS = ("estimator", "measure", "verdict", "values", "agrees", "basis")
+
+
 STRATA_COLUMNS = ("N", "window", "supported", "refuted", "inconclusive", "points")
 
 
@@ -573,20 +695,30 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         *_systems_markdown(card),
         "## Verdicts",
         "",
-        "| claim | data | expected | verdict | measured value [95 % interval] per point |",
-        "| --- | --- | --- | --- | --- |",
+        "| claim | data | expected | verdict | robustness | measured value [95 % interval] per point |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in card.applicable():
         per_point = "; ".join(point_value(p, escape=True) for p in r.points)
         lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}** "
-                     f"| {per_point} |")
+                     f"| {robustness_text(r)} | {per_point} |")
+    robust = card.robustness_totals()
+    lines += ["", "## Robustness across estimators", "", ROBUSTNESS_RULE, "",
+              ", ".join(f"{label} {n}" for label, n in robust.items()) + ".", ""]
+    dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
+    for r in dependent:
+        lines.append(f"- `{r.claim.id}` ({md_escape(r.dataset)}, {r.verdict.value}) is **estimator-dependent**: "
+                     f"{md_escape(r.robustness()[1])}.")
+    if dependent:
+        lines.append("")
     if card.not_measurable():
-        lines += ["", "## Not measurable", "",
+        lines += ["## Not measurable", "",
                   "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
-                  "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in card.not_measurable()]]
+                  "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in card.not_measurable()],
+                  ""]
     if card.cross_code:
-        lines += ["", "## Cross-code agreement", "", *[md_escape(t) + "\n" for t in cross_code_text(card)]]
-    lines += ["", "## Verdicts by system size and frequency window", "", *strata_markdown(card)]
+        lines += ["## Cross-code agreement", "", *[md_escape(t) + "\n" for t in cross_code_text(card)], ""]
+    lines += ["## Verdicts by system size and frequency window", "", *strata_markdown(card)]
     disagree = disagreements(card)
     lines += ["", "## Findings", ""]
     if disagree:
@@ -594,7 +726,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         lines.append("")
         for r, bad in disagree:
             lines.append(
-                f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}**: expected "
+                f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}** ({robustness_text(r)}): expected "
                 f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
             )
     else:
@@ -625,6 +757,12 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
                         f"| [{m.low:.4g}, {m.high:.4g}] | {p.verdict.value} "
                         f"| {md_escape(m.method)}{' (' + md_escape(p.reason) + ')' if p.reason else ''} |"
                     )
+        if r.verdict is not Verdict.NOT_APPLICABLE:
+            label, why = r.robustness()
+            lines += ["", f"Robustness: **{label.value if label else '—'}** ({md_escape(why)}).", "",
+                      "| " + " | ".join(ESTIMATOR_COLUMNS) + " |", "| " + " | ".join("---" for _ in ESTIMATOR_COLUMNS) + " |",
+                      *["| " + " | ".join(md_escape(row[col]) for col in ESTIMATOR_COLUMNS) + " |"
+                        for row in estimator_rows(r)]]
         if entry is not None:
             lines += ["", *_figure_markdown(entry, c.id)]
         lines.append("")

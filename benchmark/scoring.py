@@ -10,6 +10,25 @@ e.g. a bootstrap over samples) with the region a claim expects:
 
 A claim measured at several parameter points is refuted if any point is,
 supported if every point is, and inconclusive otherwise.
+
+Robustness across estimators: a claim's registered alternatives
+(:func:`~vdosbench.benchmark.claims.alternative_claims`) are scored by the
+same code (:func:`evaluate_claim` on the claim with the alternative's
+measure) and compared with the primary point by point.  At a point where
+both the primary and an alternative could be measured (a measurement with a
+finite interval from enough samples, :func:`unmeasurable`), their verdicts
+either agree or differ.  The label (:class:`Robustness`) is
+
+- **estimator-dependent** when an alternative's verdict differs from the
+  primary's at any point where both were measured;
+- **robust** when none differs and at least one alternative was measured at
+  a point where the primary was;
+- **not assessed** otherwise: no alternative registered, or none could be
+  measured where the primary was.  An alternative that cannot be measured on
+  the data is reported as such and never makes a claim estimator-dependent
+  by itself.
+
+The claim's verdict, and so the exit status, stays the primary's.
 """
 
 from __future__ import annotations
@@ -25,6 +44,7 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
+from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
     Measurement,
     PowerLawWindow,
@@ -43,9 +63,27 @@ from vdosbench.validators import (
     stress_exponent,
 )
 
-from .claims import Claim, Expectation, Inapplicable, base_point, inapplicability, select_points
+from .claims import (
+    Alternative,
+    Claim,
+    Expectation,
+    Inapplicable,
+    alternative_claims,
+    base_point,
+    inapplicability,
+    select_points,
+)
 
-__all__ = ["Verdict", "PointResult", "ClaimResult", "verdict_for", "evaluate_claim", "VALIDATORS"]
+__all__ = [
+    "Verdict",
+    "Robustness",
+    "PointResult",
+    "ClaimResult",
+    "AlternativeResult",
+    "verdict_for",
+    "evaluate_claim",
+    "VALIDATORS",
+]
 
 
 class Verdict(str, Enum):
@@ -55,6 +93,14 @@ class Verdict(str, Enum):
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
     NOT_APPLICABLE = "not applicable"
+
+
+class Robustness(str, Enum):
+    """Whether a claim's verdict holds under its registered alternative estimators (module docstring)."""
+
+    ROBUST = "robust"
+    ESTIMATOR_DEPENDENT = "estimator-dependent"
+    NOT_ASSESSED = "not assessed"
 
 
 def verdict_for(measurement: Measurement, expect: Expectation) -> Verdict:
@@ -130,12 +176,15 @@ PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
 PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
 
 def _power_law(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
-    """``power_law_exponent`` with its window spelled in TOML: ``window = "lowest_k", k = 10``
-    or ``window = [w_min, w_max]``."""
+    """``power_law_exponent`` with its window spelled in TOML: ``window = "lowest_k", k = 10``,
+    ``window = "below_phonon", phonon_factor = 0.8, omega0 = 1.5`` or ``window = [w_min, w_max]``."""
     options = dict(settings)
     window = options.pop("window")
     if window == "lowest_k":
         window = PowerLawWindow.lowest_k(int(options.pop("k")))
+    elif window == "below_phonon":
+        factor = options.pop("phonon_factor", None)
+        window = PowerLawWindow.below_phonon() if factor is None else PowerLawWindow.below_phonon(float(factor))
     elif isinstance(window, (list, tuple)):
         window = PowerLawWindow.explicit(float(window[0]), float(window[1]))
     return power_law_exponent(point, window, **options)
@@ -226,6 +275,15 @@ class PointResult:
     versus: dict[str, Any] | None = None
     reason: str = ""
 
+    @property
+    def measured(self) -> bool:
+        """Whether the point has a measurement to judge by (no failure, :func:`unmeasurable` is ``None``)."""
+        return self.measurement is not None and not self.reason
+
+    def key(self) -> str:
+        """The point's parameters as canonical JSON (to match the same point under another estimator)."""
+        return json.dumps(_jsonable(self.parameters), sort_keys=True, default=str)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "parameters": _jsonable(self.parameters),
@@ -247,9 +305,46 @@ class ClaimResult:
     reason: str = ""
     #: Why the claim does not apply (verdict 'not applicable'), in parts; ``reason`` is its text.
     inapplicable: Inapplicable | None = None
+    #: The claim scored by each of its registered alternative estimators (empty when not applicable).
+    alternatives: list[AlternativeResult] = field(default_factory=list)
+
+    def robustness(self) -> tuple[Robustness | None, str]:
+        """The robustness label (module docstring) and a sentence saying why; ``(None, "")`` when not applicable.
+
+        Examples
+        --------
+        >>> from vdosbench.benchmark.claims import load_claims
+        >>> claim = load_claims()[0]
+        >>> ClaimResult(claim, "data", Verdict.NOT_APPLICABLE).robustness()
+        (None, '')
+        """
+        if self.verdict is Verdict.NOT_APPLICABLE:
+            return None, ""
+        if not self.alternatives:
+            return Robustness.NOT_ASSESSED, "no alternative estimator is registered for this claim"
+        differing = [a for a in self.alternatives if a.differs]
+        if differing:
+            return Robustness.ESTIMATOR_DEPENDENT, "; ".join(a.describe_difference() for a in differing)
+        compared = [a for a in self.alternatives if a.compared]
+        unmeasured = [a for a in self.alternatives if not a.compared]
+        tail = (
+            "; not measured where the primary was: " + ", ".join(a.alternative.label for a in unmeasured)
+            if unmeasured else ""
+        )
+        if compared:
+            return Robustness.ROBUST, (
+                f"the primary verdict ({self.verdict.value}) holds under "
+                + ", ".join(a.alternative.label for a in compared) + tail
+            )
+        if not any(p.measured for p in self.points):
+            return Robustness.NOT_ASSESSED, "the primary estimator could not be measured at any point"
+        return Robustness.NOT_ASSESSED, "no alternative estimator could be measured where the primary was: " + "; ".join(
+            f"{a.alternative.label} ({a.unmeasured_reason()})" for a in unmeasured
+        )
 
     def to_dict(self) -> dict[str, Any]:
         c = self.claim
+        label, why = self.robustness()
         return {
             "id": c.id,
             "dataset": self.dataset,
@@ -263,6 +358,87 @@ class ClaimResult:
             "verdict": self.verdict.value,
             "reason": self.reason,
             "points": [p.to_dict() for p in self.points],
+            "robustness": label.value if label is not None else None,
+            "robustness_reason": why,
+            "alternatives": [a.to_dict() for a in self.alternatives],
+        }
+
+
+@dataclass
+class AlternativeResult:
+    """A claim scored by one of its alternative estimators, compared with the primary point by point.
+
+    Attributes
+    ----------
+    alternative
+        The registered alternative (label, basis, measure).
+    result
+        The claim measured by it (:func:`evaluate_claim`: the same verdict rule as the primary).
+    compared
+        Parameter points (:meth:`PointResult.key`) where both the primary and this estimator were measured.
+    differs
+        Of those, the points where the verdicts differ, as (parameters, primary verdict, this verdict).
+    """
+
+    alternative: Alternative
+    result: ClaimResult
+    compared: list[str] = field(default_factory=list)
+    differs: list[tuple[dict[str, Any], Verdict, Verdict]] = field(default_factory=list)
+
+    @classmethod
+    def compare(cls, alternative: Alternative, result: ClaimResult, primary: Sequence[PointResult]) -> AlternativeResult:
+        """Compare ``result`` (the claim under ``alternative``) with the primary's points."""
+        mine = {p.key(): p for p in result.points}
+        out = cls(alternative, result)
+        for p in primary:
+            q = mine.get(p.key())
+            if q is None or not (p.measured and q.measured):
+                continue
+            out.compared.append(p.key())
+            if q.verdict is not p.verdict:
+                out.differs.append((p.parameters, p.verdict, q.verdict))
+        return out
+
+    def describe_difference(self) -> str:
+        """``"label: supported where the primary is refuted (points)"``, the differing points grouped by verdicts."""
+        groups: dict[tuple[Verdict, Verdict], list[str]] = {}
+        for params, primary, mine in self.differs:
+            groups.setdefault((primary, mine), []).append(point_label(params))
+        return f"{self.alternative.label}: " + "; ".join(
+            f"{mine.value} where the primary is {primary.value}"
+            + (f" ({'; '.join(labels)})" if any(labels) else "")
+            for (primary, mine), labels in groups.items()
+        )
+
+    def unmeasured_reason(self) -> str:
+        """Why this estimator was compared with the primary nowhere (its first failure), or ``""``."""
+        if self.compared:
+            return ""
+        reasons = [p.reason for p in self.result.points if not p.measured and p.reason]
+        if reasons:
+            return reasons[0]
+        if any(p.measured for p in self.result.points):
+            return "measured only where the primary could not be"
+        return self.result.reason or "no point measured"
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.alternative
+        return {
+            "label": a.label,
+            "basis": a.basis,
+            "validator": a.validator,
+            "quantity": a.quantity,
+            "settings": _jsonable(dict(a.settings)),
+            "versus": _jsonable(a.versus),
+            "verdict": self.result.verdict.value,
+            "compared_points": len(self.compared),
+            "agrees": not self.differs if self.compared else None,
+            "not_measured": self.unmeasured_reason() or None,
+            "differs": [
+                {"parameters": _jsonable(params), "primary": pv.value, "alternative": av.value}
+                for params, pv, av in self.differs
+            ],
+            "points": [p.to_dict() for p in self.result.points],
         }
 
 
@@ -350,14 +526,23 @@ def _measure_point(
 
 
 def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: ResultCache | None = None) -> ClaimResult:
-    """Measure ``claim`` on every parameter point of ``ds`` it applies to.
+    """Measure ``claim`` on every parameter point of ``ds`` it applies to, and under each of its alternatives.
 
-    ``cache`` (one dict per dataset, e.g. from :func:`vdosbench.benchmark.score_datasets`) lets claims
-    that run the same validator with the same settings on the same point share the result.
+    Each registered alternative estimator is scored by this same function
+    (on the claim with the alternative's measure, which has no alternatives
+    of its own) and compared with the primary (:class:`AlternativeResult`,
+    :meth:`ClaimResult.robustness`).  ``cache`` (one dict per dataset, e.g.
+    from :func:`vdosbench.benchmark.score_datasets`) lets claims and
+    alternatives that run the same validator with the same settings on the
+    same point share the result; without one, the claim and its
+    alternatives still share theirs (an alternative that changes only the
+    quantity, e.g. flatness next to MLE, costs nothing).
     """
     why = inapplicability(claim, ds)
     if why is not None:
         return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=str(why), inapplicable=why)
+    if cache is None:
+        cache = {}  # the claim's own: its alternatives share the primary's computations
     points: list[PointResult] = []
     for values, point in select_points(claim, ds):
         try:
@@ -367,4 +552,8 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
     if not points:
         why = Inapplicable("no-point")
         return ClaimResult(claim, name, Verdict.NOT_APPLICABLE, reason=str(why), inapplicable=why)
-    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points)
+    alternatives = [
+        AlternativeResult.compare(alt, evaluate_claim(alt_claim, ds, name, cache), points)
+        for alt, alt_claim in alternative_claims(claim)
+    ]
+    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points, alternatives=alternatives)

@@ -67,7 +67,7 @@ from vdosbench.generators.equilibration import (
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.glass_chains import PRE_STEP, PRE_SWEEPS
+from vdosbench.generators.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.potentials import (
     INFINITE_ORDER,
@@ -81,8 +81,6 @@ RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"
 #: The published mode-coupling temperature of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
 KA_T_MCT = 0.435
-#: First peak of the A–A structure factor of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
-KA_FS_WAVENUMBER = 7.25
 
 
 @dataclass(frozen=True)
@@ -188,6 +186,39 @@ def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget:
     }
 
 
+def point_tau(point: dict) -> float:
+    """τ_α of a chain: the median of its last three segments' τ_α (NaN where fewer than three decayed)."""
+    taus = [r["tau_alpha"] for r in point["segments"][-4:] if r["tau_alpha"] is not None][-3:]
+    return float(np.median(taus)) if len(taus) == 3 else float("nan")
+
+
+def mct_fit(result: dict) -> dict:
+    """Fit τ_α = A (T − T_c)^(−γ) per taper to the chains' τ_α (least squares in ln τ, scipy ``curve_fit``).
+
+    Uses every temperature T ≤ 1 with a τ_α (:func:`point_tau`; the high-T end, where τ_α is set by the step
+    and not by caging, is left out).  With four temperatures this locates T_c only roughly; the standard
+    errors are ``curve_fit``'s.
+    """
+    from scipy.optimize import curve_fit
+
+    out = {}
+    for taper in sorted({p["taper_order"] for p in result["points"]}):
+        pts = sorted((p["temperature"], point_tau(p)) for p in result["points"]
+                     if p["taper_order"] == taper and p["temperature"] <= 1.0 + 1e-9)
+        pts = [(t, tau) for t, tau in pts if np.isfinite(tau)]
+        if len(pts) < 4:
+            continue
+        t, tau = np.array(pts).T
+        model = lambda x, a, tc, g: a - g * np.log(np.clip(x - tc, 1e-9, None))  # noqa: E731
+        popt, pcov = curve_fit(model, t, np.log(tau), p0=[np.log(tau.max()), 0.8 * t.min(), 2.0])
+        err = np.sqrt(np.diag(pcov))
+        out[str(taper)] = {"T_c": float(popt[1]), "T_c_error": float(err[1]), "gamma": float(popt[2]),
+                           "gamma_error": float(err[2]), "temperatures": t.tolist(), "tau_alpha": tau.tolist(),
+                           "rule": "tau_alpha per chain = median of its last three segments; T <= 1; "
+                                   "ln tau = ln A - gamma ln(T - T_c), least squares"}
+    return out
+
+
 def figure(result: dict, path: Path, model: Model) -> None:
     """τ_α(t_w) and the segment energy against the waiting time, per taper and T*/T_ref."""
     import matplotlib
@@ -267,6 +298,12 @@ def main() -> None:
                   f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
                   f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
                   flush=True)
+    if model.name == "kob_andersen":
+        result["mct_fit"] = mct_fit(result)
+        write_text(out, json.dumps(result, indent=1))
+        for taper, fit in result["mct_fit"].items():
+            print(f"m={taper}: T_c = {fit['T_c']:.3f} ± {fit['T_c_error']:.3f}, gamma = {fit['gamma']:.2f} "
+                  f"± {fit['gamma_error']:.2f} from T = {fit['temperatures']}")
     figure(result, figure_path, model)
 
 

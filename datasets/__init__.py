@@ -11,6 +11,7 @@ from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, che
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
+from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import convention_attrs, mock_spectrum
 from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
@@ -30,9 +31,12 @@ __all__ = [
     "CONVENTION",
     "RESERVED_DIMS",
     "ConventionError",
+    "MEMORY_LIMIT_ENV",
+    "MemoryBoundError",
     "Problem",
     "VDOSReadError",
     "check",
+    "check_memory",
     "combine_parts",
     "convention_attrs",
     "iter_points",

@@ -58,7 +58,9 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from .io import LOAD_COPIES
 from .labels import value_label
+from .memory import check_memory, netcdf_load_bytes
 
 __all__ = [
     "CATALOG_PATH",
@@ -498,6 +500,11 @@ def content_sha256(data: xr.Dataset | str | os.PathLike[str]) -> str:
     if isinstance(data, xr.Dataset):
         ds = data
     else:
+        check_memory(
+            LOAD_COPIES * (netcdf_load_bytes(data) or 0),
+            f"hashing {data} ({LOAD_COPIES} × the sizes its header declares for every variable)",
+            "check the file's dimensions (ncdump -h), or hash the file's bytes instead (sha256)",
+        )
         with xr.open_dataset(data, engine="netcdf4") as opened:
             ds = opened.load()
     digest = hashlib.sha256()

@@ -37,7 +37,28 @@ Resuming
     interrupted (killed, or stopped by a failing part) is resumed by running
     the same call again.  Temporary files ``.<name>.tmp-*`` left by an
     interrupted write are deleted at the start of a run; they never carry a
-    final name.  Two runs must not write into the same folder at once.
+    final name.
+
+One run per folder
+    A run holds ``output/.vdosbench.lock`` (:func:`~vdosbench.generators.folder_lock.folder_lock`:
+    an ``O_EXCL`` lock file, which works on NFS too) from the manifest check to
+    ``ensemble.nc``; a second run into a folder a live run holds is refused at
+    once (:class:`FolderBusyError`, naming the holder), a lock left by a dead
+    run is taken over (on this host: its pid is gone; from another host: its
+    heartbeat stopped), and the lock is released on every exit.
+    So stale temporary files are deleted only while no other run writes there.
+
+Memory
+    A generator that declares ``memory_estimate`` is checked in this process
+    before anything is written or submitted: the largest estimate over the grid
+    points times the tasks that run at once (the local workers) must fit the
+    memory bound (:func:`vdosbench.datasets.memory.memory_limit`:
+    ``VDOSBENCH_MEMORY_LIMIT`` or the available memory); on an external
+    cluster, one task times each worker's threads must fit that worker's
+    ``memory_limit`` (and ``VDOSBENCH_MEMORY_LIMIT`` when set).  Refused with
+    :class:`~vdosbench.datasets.MemoryBoundError`
+    (:mod:`~vdosbench.generators.ensemble_memory`).  Combining the parts is
+    checked too (twice their declared size).
 
 Seeds (common random numbers)
     Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
@@ -82,7 +103,9 @@ import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, open_dataset, write
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
 
+from .ensemble_memory import check_cluster_memory, check_local_memory, task_memory
 from .ensemble_spec import (
     SEED_SCHEME,
     EnsembleError,
@@ -94,6 +117,7 @@ from .ensemble_spec import (
     part_path,
     sample_seed,
 )
+from .folder_lock import FolderBusyError, folder_lock
 from .registry import Generator, get_generator
 
 __all__ = [
@@ -101,6 +125,7 @@ __all__ = [
     "EnsembleSettingsError",
     "EnsembleSpec",
     "EnsembleStatus",
+    "FolderBusyError",
     "PartFailure",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
@@ -110,6 +135,7 @@ __all__ = [
     "part_path",
     "run_ensemble",
     "sample_seed",
+    "task_memory",
 ]
 
 #: Attributes of ``ensemble.nc`` that differ between two runs of the same ensemble.
@@ -534,6 +560,11 @@ def run_ensemble(
     EnsembleSettingsError
         Unknown or missing parameters, bad values, or an ``output`` folder
         holding a different ensemble.
+    FolderBusyError
+        ``output`` is held by another live run (nothing was written).
+    MemoryBoundError
+        The tasks that would run at once need more memory than the bound
+        (before anything is written or submitted).
     KeyError
         Unknown generator name (the message lists the registered ones).
 
@@ -581,26 +612,39 @@ def run_ensemble(
 
     root = Path(output)
     _check_chain_sizes(spec)
-    _prepare_folder(spec, root)
-    parts = spec.parts()
-    paths = [root / PARTS_DIR / rel for _, _, rel in parts]
-    missing = [(pt, s, p) for (pt, s, _), p in zip(parts, paths, strict=True) if not p.exists()]
-    todo = _chain_tasks(spec, missing)
-    if todo:
-        workers = min(n_workers or _cpu_count(), len(todo))
-        with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
-            failures = _compute(
-                cl,
-                spec,
-                todo,
-                n_done=len(parts) - len(missing),
-                n_total=len(parts),
-                blas_threads=blas_threads,
-                progress=progress,
-            )
-        if failures:
-            raise EnsembleError(failures, len(parts), root) from failures[0].error
-    return _combine(spec, root, paths)
+    local = client is None and scheduler_address is None
+    pending = _missing_tasks(spec, root)
+    if local and pending:  # before anything is written; the tasks are counted again under the lock
+        check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
+    root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root):
+        _prepare_folder(spec, root)
+        paths = [root / PARTS_DIR / rel for _, _, rel in spec.parts()]
+        todo = _missing_tasks(spec, root)
+        if todo:
+            workers = min(n_workers or _cpu_count(), len(todo))
+            with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
+                if not local:
+                    check_cluster_memory(spec, cl)
+                n_missing = sum(1 for p in paths if not p.exists())
+                failures = _compute(
+                    cl,
+                    spec,
+                    todo,
+                    n_done=len(paths) - n_missing,
+                    n_total=len(paths),
+                    blas_threads=blas_threads,
+                    progress=progress,
+                )
+            if failures:
+                raise EnsembleError(failures, len(paths), root) from failures[0].error
+        return _combine(spec, root, paths)
+
+
+def _missing_tasks(spec: EnsembleSpec, root: Path) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """The tasks (:func:`_chain_tasks`) of the parts whose final file is not in ``root`` yet."""
+    missing = [(pt, s, root / PARTS_DIR / rel) for pt, s, rel in spec.parts() if not (root / PARTS_DIR / rel).exists()]
+    return _chain_tasks(spec, missing)
 
 
 def _compute(
@@ -658,7 +702,20 @@ def _compute(
 
 
 def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
-    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically."""
+    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
+
+    The parts and their combination are held in memory at once (twice the
+    parts' declared size), checked against the memory bound first.
+    """
+    declared = sum(netcdf_load_bytes(p) or 0 for p in paths)
+    check_memory(
+        2 * declared,
+        f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
+        f"{format_bytes(declared)}: the parts and the combined copy)",
+        "the parts are complete and kept: open them lazily with "
+        f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
+        "instead of the combined file, or generate fewer samples or grid points per folder",
+    )
     ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
     write(ds, root / ENSEMBLE_NAME)
     return ds
@@ -688,6 +745,7 @@ def build_in_memory(
     gen = spec.generator
     parts = []
     _check_chain_sizes(spec)
+    check_local_memory(spec, 1)
     for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
         datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
         parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))

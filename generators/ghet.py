@@ -75,6 +75,7 @@ from .potentials import INFINITE_ORDER
 from .parameters import Parameter
 from .registry import Generator, register
 from .soft_spheres import canonical_taper_order
+from .spectra import quantile_spectrum_bytes
 
 __all__ = [
     "DEFAULT_STRESS_QUANTILE",
@@ -809,6 +810,12 @@ def ghet_from_dataset(
     return out
 
 
+def ghet_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``ghet_type2`` spectrum (the generator's ``memory_estimate``): linear in modes and points."""
+    p = GHETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
 #: The registered generator ``"ghet_type2"`` (one taper order per part).
 GHET_TYPE2 = register(
     Generator(
@@ -827,6 +834,7 @@ GHET_TYPE2 = register(
             Parameter("n_modes", "size of the quantile spectrum", DEFAULT_N_MODES, units="1", kind="int", minimum=1),
             Parameter("n_omega", "points of the log-spaced omega grid", 400, units="1", kind="int", minimum=2),
         ),
+        memory_estimate=ghet_memory,
         description="GHET type-II spectrum of seed 001 (eqs. 105-107) from P(sigma) ~ sigma^(1/m - 1)",
         source="seed 001",
     ),

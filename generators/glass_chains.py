@@ -67,6 +67,7 @@ from .soft_spheres import (
     _positive,
     _with_potential,
     glass_dataset,
+    glass_memory,
     glass_parameters,
     inherent_sample,
     remove_overlaps,
@@ -77,6 +78,8 @@ from .soft_spheres import (
 __all__ = [
     "CHAIN_VERSION",
     "FS_WAVENUMBER",
+    "KA_FS_WAVENUMBER",
+    "KA_SWAP_TAU_ALPHA",
     "PRE_STEP",
     "PRE_SWEEPS",
     "RECIPES",
@@ -97,6 +100,9 @@ PRE_STEP = 0.1
 #: q of F_s(q, t): the first peak of S(q) of the seed-001 soft spheres at density 1
 #: (``benchmarks/results/td_measurement.json``: 6.872).
 FS_WAVENUMBER = 6.872
+#: q of F_s(q, t) for the Kob–Andersen mixture: the first peak of the A–A S(q) at density 1.2 (Kob & Andersen
+#: 1995), over all particles.
+KA_FS_WAVENUMBER = 7.25
 
 
 @dataclass(frozen=True)
@@ -331,6 +337,18 @@ def check_lennard_jones_chain_params(params: Mapping[str, Any]) -> ChainParams:
     return ChainParams.from_mapping(_with_potential(params, "lennard_jones"))
 
 
+def soft_sphere_chain_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``soft_spheres_equilibrated`` chain task: one glass at a time, its k samples held."""
+    p = check_soft_sphere_chain_params(params)
+    return glass_memory(p.glass, p.chain_samples)
+
+
+def lennard_jones_chain_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``lennard_jones_equilibrated`` chain task: one glass at a time, its k samples held."""
+    p = check_lennard_jones_chain_params(params)
+    return glass_memory(p.glass, p.chain_samples)
+
+
 def soft_sphere_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
     """One structure from a chain of its own (``chain_samples`` = 1)."""
     return soft_sphere_chain({**params, "chain_samples": 1}, seed, sample)[0]
@@ -341,19 +359,36 @@ def lennard_jones_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSe
     return lennard_jones_chain({**params, "chain_samples": 1}, seed, sample)[0]
 
 
-#: The chain's own parameters (:class:`ChainParams` fields besides the glass).
-CHAIN_PARAMETERS = (
-    Parameter("equilibration_sweeps", "Monte Carlo sweeps from the step calibration to the first structure",
-              10_000, units="1", kind="int", minimum=1, note="≥ spacing_sweeps"),
-    Parameter("spacing_sweeps", "Monte Carlo sweeps between consecutive structures of a chain", 2_000,
-              units="1", kind="int", minimum=1),
-    Parameter("chain_samples", "inherent structures per chain k (the samples must be a multiple of k)", 4,
-              units="1", kind="int", minimum=1),
-    Parameter("target_acceptance", "displacement acceptance the Monte Carlo step is calibrated to", 0.3,
-              units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True),
-    Parameter("fs_wavenumber", "wavenumber q of the self-intermediate scattering function F_s(q, t)",
-              FS_WAVENUMBER, units="sigma-1", minimum=0.0, open_minimum=True),
-)
+def chain_parameters(fs_wavenumber: float = FS_WAVENUMBER) -> tuple[Parameter, ...]:
+    """The chain's own parameters (:class:`ChainParams` fields besides the glass), declared once.
+
+    Parameters
+    ----------
+    fs_wavenumber
+        The generator's default q of F_s(q, t): the first peak of its model's S(q)
+        (:data:`FS_WAVENUMBER` for the soft spheres, :data:`KA_FS_WAVENUMBER` for Kob–Andersen).
+
+    Examples
+    --------
+    >>> {p.name: p.default for p in chain_parameters(KA_FS_WAVENUMBER)}["fs_wavenumber"]
+    7.25
+    """
+    return (
+        Parameter("equilibration_sweeps", "Monte Carlo sweeps from the step calibration to the first structure",
+                  10_000, units="1", kind="int", minimum=1, note="≥ spacing_sweeps"),
+        Parameter("spacing_sweeps", "Monte Carlo sweeps between consecutive structures of a chain", 2_000,
+                  units="1", kind="int", minimum=1),
+        Parameter("chain_samples", "inherent structures per chain k (the samples must be a multiple of k)", 4,
+                  units="1", kind="int", minimum=1),
+        Parameter("target_acceptance", "displacement acceptance the Monte Carlo step is calibrated to", 0.3,
+                  units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True),
+        Parameter("fs_wavenumber", "wavenumber q of the self-intermediate scattering function F_s(q, t)",
+                  fs_wavenumber, units="sigma-1", minimum=0.0, open_minimum=True),
+    )
+
+
+#: The soft-sphere chain's own parameters (:func:`chain_parameters` with q = :data:`FS_WAVENUMBER`).
+CHAIN_PARAMETERS = chain_parameters()
 
 
 def chain_cost(params: Mapping[str, Any]) -> float:
@@ -371,7 +406,8 @@ SOFT_SPHERES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=soft_sphere_chain_sample,
         check_params=check_soft_sphere_chain_params,
-        parameters=glass_parameters((T_LOW,), 1.0, chain=True, extra=CHAIN_PARAMETERS),
+        parameters=glass_parameters((T_LOW,), 1.0, chain=True, extra=chain_parameters(FS_WAVENUMBER)),
+        memory_estimate=soft_sphere_chain_memory,
         description="soft-sphere glasses quenched along equilibrated swap-MC chains (seed 001, measured tau_alpha)",
         source="seed 001",
         cost_estimate=chain_cost,
@@ -388,7 +424,9 @@ LENNARD_JONES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
         check_params=check_lennard_jones_chain_params,
-        parameters=glass_parameters((KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False, extra=CHAIN_PARAMETERS),
+        parameters=glass_parameters((KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False,
+                                    extra=chain_parameters(KA_FS_WAVENUMBER)),
+        memory_estimate=lennard_jones_chain_memory,
         description="Kob-Andersen glasses quenched along equilibrated swap-MC chains",
         source="seed 001",
         cost_estimate=chain_cost,
@@ -437,8 +475,40 @@ _FULL_CHAIN_RECIPES: dict[str, Recipe] = {
 }
 _SMALL_CHAIN = {"n_vectors": 10, "equilibration_sweeps": 40, "spacing_sweeps": 10, "chain_samples": 2}
 
-#: The equilibrated-protocol datasets and a small version of each ("…_small": N = 128, chains of 2, 4 samples).
+#: τ_α of swap Monte Carlo of the tapered Kob–Andersen mixture (sweeps, F_s(7.25, τ_α) = 1/e over all particles,
+#: N = 1000, density 1.2, |Δr| at 30 % acceptance), by T*, measured by ``benchmarks/measure_swap_tau.py --model
+#: kob_andersen`` (``benchmarks/results/swap_tau_ka.json``): the larger of the two tapers' stationary values,
+#: rounded up.  At T* = 0.45: m = 2 5100 – 6400 (stationary), m = ∞ 3900 – 7200 (fluctuating, no trend, over
+#: 4 × 10⁵ sweeps).  Both chains' τ_α stopped growing by t_w ≈ 10⁴ sweeps (≈ 2 τ_α) and their energy by
+#: ≈ 3.6 × 10⁴ (≈ 5 τ_α), so the recipe equilibrates for 20 τ_α (four times that), then 3 τ_α apart.
+KA_SWAP_TAU_ALPHA: dict[float, int] = {0.45: 7200}
+_KA_EQUILIBRATION_TAUS = 20
+_KA_CHAIN_ROOT_SEEDS = {0.45: 1406}
+
+
+def _ka_chain_recipe(temperature: float, n_samples: int, root_seed: int) -> Recipe:
+    tau = KA_SWAP_TAU_ALPHA[temperature]
+    return Recipe(
+        "lennard_jones_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
+        {"n_particles": 1000, "equilibration_sweeps": _KA_EQUILIBRATION_TAUS * tau, "spacing_sweeps": 3 * tau,
+         "chain_samples": RECIPE_CHAIN_SAMPLES},
+        n_samples=n_samples, root_seed=root_seed,
+        description=(f"equilibrated protocol, Kob-Andersen (tapered), N = 1000, density 1.2, T* = {temperature:g} "
+                     f"(swap tau_alpha = {tau} sweeps): m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, "
+                     f"{_KA_EQUILIBRATION_TAUS} tau_alpha before the first, 3 tau_alpha apart (issue 14 item 5)"),
+    )
+
+
+_FULL_KA_CHAIN_RECIPES: dict[str, Recipe] = {
+    f"lennard_jones_n1000_equilibrated_{t:g}": _ka_chain_recipe(t, 30, _KA_CHAIN_ROOT_SEEDS[t])
+    for t in sorted(KA_SWAP_TAU_ALPHA)
+}
+
+#: The equilibrated-protocol datasets and a small version of each ("…_small": N = 128 soft spheres or 200
+#: Kob–Andersen particles, chains of 2, 4 samples).
 RECIPES: dict[str, Recipe] = {
     **_FULL_CHAIN_RECIPES,
     **{f"{k}_small": small_recipe(k, r, 128, _SMALL_CHAIN, n_samples=4) for k, r in _FULL_CHAIN_RECIPES.items()},
+    **_FULL_KA_CHAIN_RECIPES,
+    **{f"{k}_small": small_recipe(k, r, 200, _SMALL_CHAIN, n_samples=4) for k, r in _FULL_KA_CHAIN_RECIPES.items()},
 }

@@ -45,6 +45,7 @@ from .het import (
     solve_self_energy,
 )
 from .parameters import Parameter, check_integer, check_real
+from .spectra import quantile_spectrum_bytes
 from .registry import Generator, register
 
 __all__ = [
@@ -514,6 +515,19 @@ _HET_FIXED = (
     Parameter("n_omega", "points of the omega grid of the curves", 1500, units="1", kind="int", minimum=20),
 )
 
+
+def het_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``het_scba`` curve (the generator's ``memory_estimate``): linear in modes and points."""
+    p = HETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
+def het_finite_size_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``het_finite_size`` curve (the generator's ``memory_estimate``)."""
+    p = FiniteSizeHETParams.from_mapping(params)
+    return quantile_spectrum_bytes(p.n_modes, p.n_omega)
+
+
 #: The registered generator ``"het_scba"`` (one γ/γ_c per part).
 HET_SCBA = register(
     Generator(
@@ -522,6 +536,7 @@ HET_SCBA = register(
         make_sample=het_scba_sample,
         check_params=HETParams.from_mapping,
         parameters=(_gamma_ratio(DEFAULT_GAMMA_RATIOS), *_HET_FIXED),
+        memory_estimate=het_memory,
         description="HET-SCBA self energy and DOS of seed 001 (Methods M1), sweep over gamma/gamma_c (Fig. 1b)",
         source="seed 001",
     ),
@@ -541,6 +556,7 @@ HET_FINITE_SIZE = register(
                       grid=True, minimum=1.0, open_minimum=True),
             *_HET_FIXED,
         ),
+        memory_estimate=het_finite_size_memory,
         description="finite-size HET-SCBA of seed 001 (eq. 40): gap edge and DOS over gamma/gamma_c and box size",
         source="seed 001",
     ),

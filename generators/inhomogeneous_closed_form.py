@@ -24,6 +24,7 @@ from vdosbench.datasets import convention_attrs
 
 from .parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from .registry import Generator, register
+from .spectra import quantile_spectrum_bytes
 
 __all__ = [
     "CROSSOVER_COEFFICIENT",
@@ -464,6 +465,12 @@ def closed_form_dataset(k_G: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0), **fixe
 
 
 
+def closed_form_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one closed-form spectrum (the generator's ``memory_estimate``): linear in modes and points."""
+    p = check_closed_form_params(params)
+    return quantile_spectrum_bytes(p.n_mode, p.n_omega)
+
+
 #: The eq.-16 closed form (``get_generator("inhomogeneous_medium_closed_form")``).
 INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
     Generator(
@@ -481,6 +488,7 @@ INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
             Parameter("draw", "quantile: the same M frequencies for every sample; random: drawn from the seed",
                       "quantile", kind="choice", choices=("quantile", "random")),
         ),
+        memory_estimate=closed_form_memory,
         description="seed 000 closed form D ~ omega^4/(omega^2 + 3/4 c^2 k_G^2) as a quantile spectrum",
         source="seed 000",
     ),

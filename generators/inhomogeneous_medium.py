@@ -70,6 +70,7 @@ from .registry import Generator, register
 from .spectra import (
     default_vector_modes,
     full_spectrum,
+    full_spectrum_bytes,
     laplacian_zero_modes,
     lowest_modes_shift_invert,
 )
@@ -537,6 +538,35 @@ def medium_spectrum(medium: Medium) -> tuple[np.ndarray, np.ndarray, np.ndarray,
     return eigenvalues, laplacian_zero_modes(hessian), modes, vectors
 
 
+#: Bytes per site besides the eigenproblem (sparse matrix, fields, the stored sample), as for spring networks.
+BYTES_PER_SITE = 1000
+
+
+def medium_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one ``inhomogeneous_medium`` sample (the generator's ``memory_estimate``).
+
+    Dense solver: :func:`~vdosbench.generators.spectra.full_spectrum_bytes`
+    of the N × N matrix.  Bloch solver: the L × L blocks (at most L^(d−1) of
+    them, three copies in ``eigvalsh``) and the sorted spectrum; the sparse
+    factorisation of shift-invert for eigenvectors is counted as O(N) only,
+    so this is a lower bound there.  Plus :data:`BYTES_PER_SITE` per site.
+
+    Examples
+    --------
+    >>> medium_memory({"n_side": 14, "variant": "random", "k_G": 0.8976}) / 1e6   # 14³ sites, dense
+    124.006848
+    >>> medium_memory({"n_side": 14, "variant": "modulation"}) / 1e6           # layered: Bloch blocks
+    3.73184
+    """
+    p = MediumParams.from_mapping(params)
+    n = p.n_site
+    if p.use_bloch:
+        spectrum = 3 * 8 * p.n_side ** (p.dimension + 1) + 3 * 8 * n
+    else:
+        spectrum = full_spectrum_bytes(n, default_vector_modes(n, p.n_vectors))
+    return spectrum + BYTES_PER_SITE * n
+
+
 def _modulus_rule(p: MediumParams) -> str:
     if p.k_G == 0:
         return "t = t0 (homogeneous lattice, k_G = 0)"
@@ -683,6 +713,7 @@ INHOMOGENEOUS_MEDIUM = register(
             Parameter("solver", "eigensolver (auto: Bloch for a layered medium, else dense)", "auto",
                       kind="choice", choices=SOLVERS),
         ),
+        memory_estimate=medium_memory,
         description="scalar lattice whose modulus varies on the scale 1/k_G, to test seed 000's omega_BP law",
         source="seed 000",
     ),

@@ -116,6 +116,17 @@ class Generator:
         before anything else, so coordinates, part names and claims see one
         form.  A value the function cannot read is left as it is (for
         ``check_params`` to refuse).  Module-level functions.
+    memory_estimate
+        Optional: bytes one task (one sample, or one whole chain of a chain
+        generator) holds at its peak, from every parameter as ``make_sample``
+        gets them (called only after ``check_params`` accepted them); for a
+        model with a dense eigenproblem the n × n matrices dominate (see
+        :func:`~vdosbench.generators.spectra.full_spectrum_bytes`).  The
+        ensemble runner multiplies it by the tasks that run at once and refuses,
+        in the parent process and before any file is written, a request above
+        the memory bound (:func:`vdosbench.datasets.memory.memory_limit`).
+        ``None``: not checked (for models whose size cannot reach the bound).
+        Must be a module-level function.
     make_chain, chain_parameter
         For generators whose samples come in correlated groups: the
         :class:`ChainFunction` and the name of the parameter that holds the
@@ -139,6 +150,7 @@ class Generator:
     parameters: Sequence[Parameter] = ()
     source: str = ""
     cost_estimate: Callable[[Mapping[str, Any]], float] | None = None
+    memory_estimate: Callable[[Mapping[str, Any]], int] | None = None
 
     def __post_init__(self) -> None:
         if (self.make_chain is None) != (self.chain_parameter is None):

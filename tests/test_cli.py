@@ -414,7 +414,7 @@ def test_report_escapes_user_strings(tmp_path: Path) -> None:
     assert r"label=a\|b" in text and r"label=\<x\>" in text and "<x>" not in text
     assert r"odd\_\[claims\].toml" in text
     verdict_rows = [line for line in text.splitlines() if line.startswith("| `mock.s4`")]
-    assert verdict_rows and all(line.replace(r"\|", "").count("|") == 6 for line in verdict_rows)
+    assert verdict_rows and all(line.replace(r"\|", "").count("|") == 7 for line in verdict_rows)  # 6 columns
 
 
 @pytest.mark.parametrize("command", ["generate", "build", "demo"])

@@ -627,6 +627,7 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
     argv = ["generate", "ensemble-toy", "--set", f"fail_flag={flag}", "--samples", "3", "--seed", "5",
             "--no-progress", "--output", str(out)]
     assert main(argv) == 2
+    assert not (out / ".vdosbench.lock").exists()  # released after the failure: the re-run below is not "busy"
     err = capsys.readouterr().err
     assert err.startswith("vdosbench: error: 1 of 12 part(s)") and "Traceback" not in err
     seed = sample_seed(5, 1)

@@ -112,11 +112,12 @@ def test_power_law_resamples_chains_when_the_dataset_has_them():
 
 
 def test_equilibrated_recipes_have_small_versions_that_use_the_chain_generator():
-    full = [k for k in RECIPES if k.startswith("soft_spheres_n1000_equilibrated") and not k.endswith("_small")]
-    assert full
+    full = [k for k in RECIPES if "_n1000_equilibrated" in k and not k.endswith("_small")]
+    assert {RECIPES[k].generator for k in full} == {"soft_spheres_equilibrated", "lennard_jones_equilibrated"}
     for name in full:
         small = RECIPES[f"{name}_small"]
-        assert small.generator == RECIPES[name].generator == "soft_spheres_equilibrated"
+        assert small.generator == RECIPES[name].generator
+        assert small.generator.endswith("_equilibrated") and small.generator.startswith(name.split("_n1000")[0])
         assert small.n_samples % small.fixed["chain_samples"] == 0
         assert RECIPES[name].fixed["equilibration_sweeps"] >= 10 * RECIPES[name].fixed["spacing_sweeps"] / 3
 
@@ -129,14 +130,16 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
     from vdosbench.benchmark.scoring import evaluate_claim
 
     claims = {c.id: c for c in load_claims()}
-    for recipe in ("soft_spheres_n1000_equilibrated_1td_small", "soft_spheres_n1000_small"):
+    for recipe in ("soft_spheres_n1000_equilibrated_1td_small", "soft_spheres_n1000_small",
+                   "lennard_jones_n1000_equilibrated_0.45_small"):
         out = tmp_path / recipe
         assert main(["generate", "--recipe", recipe, "--output", str(out), "--workers", "1", "--no-progress"]) == 0
         ds = xr.open_dataset(out / "ensemble.nc").load()
-        rival = evaluate_claim(claims["lerner-bouchbinder.s4-universal"], ds)
+        claim = "schirmacher.lennard-jones-s5" if recipe.startswith("lennard") else "lerner-bouchbinder.s4-universal"
+        rival = evaluate_claim(claims[claim], ds)
         assert rival.verdict is not Verdict.NOT_APPLICABLE and len(rival.points) == 2
         resampled = rival.points[0].measurement.settings["resampled"]
-        assert ("chains" in resampled) == recipe.startswith("soft_spheres_n1000_equilibrated")
+        assert ("chains" in resampled) == ("equilibrated" in recipe)
     levels = tmp_path / "levels"
     assert main(["generate", "--recipe", "soft_spheres_n1600_levels_small", "--grid", "taper_order=2",
                  "--output", str(levels), "--workers", "1", "--no-progress"]) == 0

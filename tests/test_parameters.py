@@ -122,6 +122,17 @@ def test_every_registered_generator_declares_every_parameter(name: str) -> None:
     assert spec.points()
 
 
+
+def test_a_shared_declaration_takes_each_generators_default() -> None:
+    """The chain generators share their parameter declarations; q of F_s is each model's own (S(q)'s first peak),
+    and a generator built from declarations keeps its memory estimate."""
+    from vdosbench.generators.glass_chains import FS_WAVENUMBER, KA_FS_WAVENUMBER
+
+    ka, soft = get_generator("lennard_jones_equilibrated"), get_generator("soft_spheres_equilibrated")
+    assert ka.fixed_defaults["fs_wavenumber"] == ka.parameter("fs_wavenumber").default == KA_FS_WAVENUMBER == 7.25
+    assert soft.fixed_defaults["fs_wavenumber"] == soft.parameter("fs_wavenumber").default == FS_WAVENUMBER == 6.872
+    assert ka.memory_estimate is not None and soft.memory_estimate is not None
+
 def _just(p: Parameter, inside: bool) -> list[Any]:
     """Values just outside (or just inside) the declared range or choices."""
     step = 1 if p.kind in ("int", "ints") else 1e-6

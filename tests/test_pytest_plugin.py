@@ -142,10 +142,11 @@ def test_gates_pass_and_fail_with_a_clear_message(pytester: pytest.Pytester) -> 
     result.assert_outcomes(passed=4, failed=4)
     failed = {line.split("::")[1].split()[0] for line in result.outlines if line.startswith("FAILED")}
     assert failed == {"test_marker_fails", "test_not_applicable_fails", "test_unknown_claim", "test_empty_gate_fails"}
-    # the gate's message: the claim, its verdict, the expected region and the measured value with its interval
+    # the gate's message: the claim, its verdict and robustness label (a claim without alternatives is not
+    # assessed), the expected region and the measured value with its interval
     result.stdout.re_match_lines([
         r".*vdosbench: 1 of 1 gated claim result\(s\) fail.*",
-        r".*FAIL  mock.s2 on data: refuted, want supported; expected = 2 ± 0.1, "
+        r".*FAIL  mock.s2 on data: refuted \(not assessed\), want supported; expected = 2 ± 0.1, "
         r"measured \d\.\d+ \[\d\.\d+, \d\.\d+\].*",
     ])
     result.stdout.fnmatch_lines(["*FAIL  mock.soft-spheres-only: want supported, but it applies to no input*"])

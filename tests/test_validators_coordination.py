@@ -84,3 +84,20 @@ def test_result_json_and_plot() -> None:
     res.plot(ax)
     assert len(ax.patches) == res.histogram.sizes["coordination_number"]
     plt.close(fig)
+
+
+def test_mode_of_the_sample_modes_differs_from_the_pooled_mode_when_built_to() -> None:
+    """Known answer: 3 samples peak at 4 (40 % of their sites), 2 samples are almost all 5.  Pooled, z = 5 holds
+    (3 x 30 + 2 x 90) / 500 = 54 % of the sites; by sample vote, 4 wins 3 to 2.  Identical samples agree."""
+    a = np.repeat([3, 4, 5], [30, 40, 30])
+    b = np.repeat([4, 5], [10, 90])
+    z = np.stack([a, a, a, b, b])
+    pooled = coordination_distribution(with_coordination(z), n_bootstrap=100)
+    voted = coordination_distribution(with_coordination(z), mode_of="samples", n_bootstrap=100)
+    assert (pooled.most_common.value, voted.most_common.value) == (5.0, 4.0)
+    assert "per-sample modes" in voted.most_common.settings["estimator"]
+    assert voted.mean.value == pooled.mean.value  # only the mode estimator changes
+    same = np.stack([a] * 4)
+    assert coordination_distribution(with_coordination(same), mode_of="samples", n_bootstrap=50).most_common.value == 4.0
+    with pytest.raises(ValueError, match="mode_of is 'median'"):
+        coordination_distribution(with_coordination(z), mode_of="median")

@@ -77,9 +77,30 @@ def test_het_claims_recomputed_from_the_validators() -> None:
     direct = curve_exponent(scba.sel(gamma_ratio=1.0), (0.001, 0.01)).exponent
     assert result.points[0].measurement.value == direct.value
     assert evaluate_claim(claims["schirmacher.het-boson-peak-reaches-zero"], scba).verdict.value == "supported"
+    # at gamma_c the SCBA DOS is w^2 over the whole lowest decade: the half-decade window agrees (robust)
+    assert result.robustness()[0].value == "robust"
+    assert abs(result.alternatives[0].result.points[0].measurement.value - 2.0) < 0.01
     assert curve_peak(scba.sel(gamma_ratio=0.9)).peak_frequency.value > 0.1  # away from gamma_c it is not zero
     finite = het_finite_size_sample({"gamma_ratio": 0.9, "box_edge": 3.0, "n_omega": 400, "n_modes": 10})
     gap = curve_gap(finite).gap_edge
     assert gap.low <= np.sqrt(float(finite["gap_edge"].values[0])) <= gap.high  # the solver's fold
     marginal = curve_gap(scba.sel(gamma_ratio=1.0)).gap_edge  # no gap at gamma_c in the infinite system
     assert marginal.value < 0.01
+
+
+def test_smoothed_peak_finds_the_broad_maximum_not_a_one_point_spike() -> None:
+    """Built so the two peak estimators disagree: a broad maximum of g/w^2 at 1.0 (w e^(-w) reduced) plus a
+    one-grid-point spike 1.5x higher at 0.3.  The raw argmax picks the spike; a 5-point running mean finds the
+    broad maximum (the spike, 1.5 M, and its four neighbours, about 0.6 M each, average to about 0.78 M < M);
+    on the smooth curve alone the two agree."""
+    w = np.linspace(0.01, 3.0, 300)
+    broad = w**3 * np.exp(-w)
+    spiked = broad.copy()
+    k = int(np.argmin(np.abs(w - 0.3)))
+    spiked[k] = 1.5 * np.max(broad / w**2) * w[k] ** 2
+    assert curve_peak(_curve(w, spiked)).peak_frequency.value == pytest.approx(w[k])
+    smooth = curve_peak(_curve(w, spiked), smooth=2).peak_frequency
+    assert smooth.low <= 1.0 <= smooth.high and smooth.settings["smooth"] == 2
+    assert curve_peak(_curve(w, broad), smooth=2).peak_frequency.value == curve_peak(_curve(w, broad)).peak_frequency.value
+    with pytest.raises(ValueError, match="smooth is -1; expected a whole number"):
+        curve_peak(_curve(w, broad), smooth=-1)

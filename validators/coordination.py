@@ -124,9 +124,17 @@ class CoordinationResult:
         return ax
 
 
+#: ``most_common`` by ``mode_of`` of :func:`coordination_distribution`.
+MODE_ESTIMATORS = {
+    "pooled": "argmax of the pooled histogram (ties: smallest z)",
+    "samples": "most common of the per-sample modes (each sample one vote; ties: smallest z)",
+}
+
+
 def coordination_distribution(
     ds: xr.Dataset,
     *,
+    mode_of: str = "pooled",
     n_bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -137,6 +145,11 @@ def coordination_distribution(
     ----------
     ds
         One parameter point with ``coordination`` (sample, site) or pairs.
+    mode_of
+        How ``most_common`` is taken: ``"pooled"``, the argmax of the
+        histogram of all sites of all samples; ``"samples"``, the most common
+        of the per-sample modes (the distribution of a typical sample, each
+        sample one vote).  Ties go to the smallest z in both.
     n_bootstrap, seed, confidence
         Bootstrap over samples (each resample re-pools the per-sample histograms).
 
@@ -156,6 +169,8 @@ def coordination_distribution(
     >>> bool(abs(res.mean.value - float(mock_spectrum(n_site=50).coordination.mean())) < 1e-12)
     True
     """
+    if mode_of not in ("pooled", "samples"):
+        raise ValueError(f"mode_of is {mode_of!r}; expected 'pooled' or 'samples'")
     z = coordination_numbers(ds)
     values = np.asarray(z.values, dtype=np.int64)
     if values.size and values.min() < 0:
@@ -168,6 +183,9 @@ def coordination_distribution(
         total = pooled.sum()
         mean = (z_axis * pooled).sum() / total
         var = ((z_axis - mean) ** 2 * pooled).sum() / total
+        if mode_of == "samples":
+            votes = np.bincount(np.argmax(cs, axis=1), minlength=z_axis.size)
+            return np.array([mean, var, float(z_axis[int(np.argmax(votes))])])
         return np.array([mean, var, float(z_axis[int(np.argmax(pooled))])])
 
     est = bootstrap(statistic, counts, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
@@ -201,7 +219,8 @@ def coordination_distribution(
     )
     mode = est.measurement(
         "most_common", index=2, units="1",
-        settings={**settings, "estimator": "argmax of the pooled histogram (ties: smallest z)", "mode_agreement": agreement},
-        curve=histogram, method="modal coordination number of the pooled histogram",
+        settings={**settings, "estimator": MODE_ESTIMATORS[mode_of], "mode_agreement": agreement},
+        curve=histogram, method="modal coordination number of the "
+        + ("pooled histogram" if mode_of == "pooled" else "per-sample histograms (majority of the sample modes)"),
     )
     return CoordinationResult(mean, var, mode, histogram, agreement, {**settings, **est.settings()})

@@ -163,8 +163,20 @@ def curve_exponent(ds: xr.Dataset, window: tuple[float, float] | list[float]) ->
     return CurveResult(exponent=m, curve=_curve(omega, g))
 
 
-def curve_peak(ds: xr.Dataset, power: float = 2.0) -> CurveResult:
+def curve_peak(ds: xr.Dataset, power: float = 2.0, smooth: int = 0) -> CurveResult:
     """ω of the maximum of g/ω^power (the boson peak for power = 2), ± the neighbouring grid points.
+
+    Parameters
+    ----------
+    ds
+        A tabulated DOS (:func:`tabulated_dos`).
+    power
+        The reduced DOS is g/ω^power.
+    smooth
+        Half-width in grid points of a running mean of g/ω^power taken before
+        the maximum is located (0: the raw grid; at the grid's ends the
+        window shrinks to the points that exist).  A peak narrower than the
+        window is averaged away: the estimator then finds the broad maximum.
 
     Examples
     --------
@@ -172,13 +184,26 @@ def curve_peak(ds: xr.Dataset, power: float = 2.0) -> CurveResult:
     >>> ds = xr.Dataset({"density_of_states": (("sample", "omega"), [w**3 * np.exp(-w)])}, coords={"omega": w})
     >>> round(curve_peak(ds).peak_frequency.value, 2)  # max of w exp(-w) at 1
     1.0
+    >>> round(curve_peak(ds, smooth=5).peak_frequency.value, 2)  # a smooth maximum stays where it is
+    1.0
     """
+    if int(smooth) != smooth or smooth < 0:
+        raise ValueError(f"smooth is {smooth!r}; expected a whole number of grid points >= 0")
     omega, g = tabulated_dos(ds)
     reduced = g / omega**power
+    if smooth:
+        kernel = np.ones(2 * int(smooth) + 1)
+        finite = np.isfinite(reduced)
+        total = np.convolve(np.where(finite, reduced, 0.0), kernel, mode="same")
+        count = np.convolve(finite.astype(float), kernel, mode="same")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reduced = np.where(count > 0, total / count, np.nan)
     k = int(np.nanargmax(reduced))
     lo, hi = omega[max(k - 1, 0)], omega[min(k + 1, omega.size - 1)]
-    settings = {"power": power, "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
-                "estimator": "argmax of g/omega^power on the grid; interval: the neighbouring grid points"}
+    settings = {"power": power, "smooth": int(smooth), "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
+                "estimator": "argmax of g/omega^power on the grid"
+                + (f" after a running mean over {2 * int(smooth) + 1} grid points" if smooth else "")
+                + "; interval: the neighbouring grid points"}
     m = _measurement("peak_frequency", omega[k], lo, hi, settings, f"maximum of g/omega^{power:g}")
     return CurveResult(peak_frequency=m, curve=_curve(omega, g))
 

@@ -348,11 +348,14 @@ def _pairs_for(
     return i, j, f"all sites within radius {radius:g} (minimum image)"
 
 
-def _default_core_radius(x: np.ndarray, box: np.ndarray, i: np.ndarray, j: np.ndarray) -> float:
+def _default_core_radius(
+    x: np.ndarray, box: np.ndarray, i: np.ndarray, j: np.ndarray, neighbours: float = 2.0
+) -> float:
+    """``neighbours`` median neighbour distances of the pairs (i, j) (NaN without pairs)."""
     if i.size == 0:
         return float(np.nan)
     b = _minimum_image(x[j] - x[i], box)
-    return 2.0 * float(np.median(np.linalg.norm(b, axis=1)))
+    return float(neighbours) * float(np.median(np.linalg.norm(b, axis=1)))
 
 
 def field_vorticity(

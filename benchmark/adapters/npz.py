@@ -2,7 +2,10 @@
 
 The file is opened with ``numpy.load(path, allow_pickle=False)``: an archive
 holding pickled (object) arrays is refused, never unpickled.  A bare
-``.npy`` array is read as ``eigenvalues``.
+``.npy`` array is read as ``eigenvalues``.  Before any array is read, the
+shapes and dtypes declared in the ``.npy`` headers are summed and checked
+against the memory bound (:func:`vdosbench.datasets.check_memory`), so a small
+(compressed) archive that declares huge arrays is refused without allocating them.
 
 Keys
 ----
@@ -31,11 +34,15 @@ the attribute ``adapter_ignored_keys``.
 
 from __future__ import annotations
 
+import math
 import zipfile
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import xarray as xr
+
+from vdosbench.datasets.memory import check_memory
 
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
 
@@ -56,10 +63,59 @@ NPZ_KEYS = (
 )
 
 
+def _npy_header_bytes(fp: IO[bytes]) -> int:
+    """Bytes of the array whose ``.npy`` header starts ``fp`` (shape × item size), read from the header only."""
+    fmt = np.lib.format
+    version = fmt.read_magic(fp)
+    if version == (1, 0):
+        shape, _, dtype = fmt.read_array_header_1_0(fp)
+    elif version == (2, 0):
+        shape, _, dtype = fmt.read_array_header_2_0(fp)
+    else:  # (3, 0): utf-8 field names; numpy has no public reader for its header
+        shape, _, dtype = fmt._read_array_header(fp, version)
+    return math.prod(int(n) for n in shape) * (8 if dtype.hasobject else dtype.itemsize)
+
+
+def declared_bytes(path: Path) -> int | None:
+    """Bytes the arrays of a ``.npz`` archive (or a ``.npy`` file) declare in their headers, or None if unreadable.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "a.npz"
+    >>> np.savez_compressed(target, eigenvalues=np.zeros((10, 100)), zero_modes=np.int64(1))
+    >>> declared_bytes(target)
+    8008
+    """
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(6)
+            fh.seek(0)
+            if head == b"\x93NUMPY":
+                return _npy_header_bytes(fh)
+            with zipfile.ZipFile(fh) as archive:
+                total = 0
+                for name in archive.namelist():
+                    if name.endswith(".npy"):
+                        with archive.open(name) as member:
+                            total += _npy_header_bytes(member)
+                return total
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError):
+        return None  # numpy.load below says what is wrong with the file
+
+
 def _load(path: Path) -> dict[str, np.ndarray]:
     where = f"{path} (format 'npz')"
     if path.stat().st_size == 0:
         raise AdapterError(f"{where}: the file is empty; expected a NumPy .npz archive (np.savez)")
+    need = declared_bytes(path)
+    if need:
+        check_memory(
+            need,
+            f"reading {where} (the shapes its .npy headers declare)",
+            "check the archive's array shapes (numpy.load(path, mmap_mode='r') on the arrays), or split it into "
+            "smaller files",
+        )
     try:
         loaded = np.load(path, allow_pickle=False)
     except ValueError as e:
