@@ -24,7 +24,11 @@ from types import ModuleType
 import numpy as np
 import pytest
 from vdosbench.benchmark.cli import main
-from vdosbench.generators.configurations import Configuration, box_length_for, sample_diameters
+from vdosbench.generators.configurations import (
+    Configuration,
+    box_length_for,
+    sample_diameters,
+)
 from vdosbench.generators.hessian import hessian_matrix
 from vdosbench.generators.potentials import soft_sphere_potential
 
@@ -49,7 +53,7 @@ def _jax() -> tuple[ModuleType, ModuleType, ModuleType]:
         import jax_md
     except ImportError as e:
         pytest.skip(f"jax-md / jax are not installed (pip install 'vdosbench[jax-md]'): {e}")
-    except Exception as e:  # a jaxlib that does not load on this CPU, a broken install
+    except (OSError, RuntimeError) as e:  # a jaxlib that does not load on this CPU, a broken install
         pytest.skip(f"jax-md / jax cannot be imported here ({type(e).__name__}: {e})")
     # float64 for the whole process: the Hessian comparison is at rounding level (no other test uses jax)
     jax.config.update("jax_enable_x64", True)
