@@ -598,8 +598,9 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
         ),
         "eigenvector": (
             ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None].astype(np.float32),
-            {"long_name": "normalised eigenvector of the Hessian (computed in float64, stored as float32: "
-                          "orthonormal within 1e-6)", **one},
+            # the long_name is that of the float64 parts written before (a run that resumes combines both)
+            {"long_name": "normalised eigenvector of the Hessian",
+             "comment": "computed in float64, stored as float32 (orthonormal within 1e-6)", **one},
         ),
         "position": (
             ("sample", "site", "spatial"), g.quench.config.positions[None],
