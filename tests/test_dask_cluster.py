@@ -5,10 +5,11 @@ The test starts what a user starts on a cluster: a ``dask scheduler`` and two
 ``distributed``, run as ``python -m dask ...`` with this interpreter so that the
 workers import the same vdosbench), each on its own free port, one thread per
 worker, a scratch ``--local-directory``.  ``vdosbench generate ... --scheduler``
-runs a small spring-network ensemble against them (6 parts of a 50 × 50
-network, ~1-3 s each); as soon as the first part file appears, one worker
+runs a small spring-network ensemble against them (6 parts of a 40 × 40
+network, ~1 s each); as soon as the first part file appears, one worker
 (nanny and worker process: its whole process group) is killed with SIGKILL, the
-way a batch system or a crashed node ends it.  The scheduler re-runs that
+way a batch system or a crashed node ends it; the worker killed is one the
+scheduler reports as computing a part at that moment.  The scheduler re-runs that
 worker's tasks on the survivor (a task is a pure function of its part's seed
 and writes its file atomically), so the run finishes and its data are identical
 to a local run's: ``ensemble.nc`` up to ``history`` (a time stamp, the only
@@ -42,13 +43,13 @@ from vdosbench.generators.ensemble import RUN_SPECIFIC_ATTRS
 STARTUP_TIMEOUT_S = 60.0
 #: Seconds one ``vdosbench generate`` may take (both runs are ~10-20 s on one free core).
 RUN_TIMEOUT_S = 240.0
-#: The ensemble: 2 grid points x 3 samples of a 50 x 50 scalar spring network (a dense
-#: 2500 x 2500 eigenproblem per part, a few seconds each), so the run is still going when
+#: The ensemble: 2 grid points x 3 samples of a 40 x 40 scalar spring network (a dense
+#: 1600 x 1600 eigenproblem per part, a few seconds each), so the run is still going when
 #: the first part is written.
 GENERATE_ARGS = [
     "generate", "spring_network",
     "--grid", "delta=0.1,0.2", "--grid", "connectivity=nearest", "--grid", "spring=constant",
-    "--set", "n_side=50", "--samples", "3", "--seed", "1717", "--no-progress",
+    "--set", "n_side=40", "--samples", "3", "--seed", "1717", "--no-progress",
 ]
 N_PARTS = 6
 _ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
@@ -144,6 +145,17 @@ class DaskDeployment:
             if proc is not None and proc.poll() is not None:
                 raise RuntimeError(f"{proc.args[3]} exited with {proc.returncode} while starting:\n{self.logs()}")
 
+    def busy_worker(self) -> subprocess.Popen[bytes]:
+        """The process of a worker that is computing a part now (the one to kill)."""
+        from distributed import Client
+
+        with Client(self.address, timeout=10) as client:
+            processing = client.processing()
+            names = {addr: info["name"] for addr, info in client.scheduler_info()["workers"].items()}
+        busy = sorted(str(names[addr]) for addr, keys in processing.items() if keys)
+        assert busy, f"no worker is computing a part (processing: {processing})"
+        return self.workers[int(busy[0].removeprefix("w"))]
+
     def logs(self) -> str:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.scratch.glob("*.log")))
 
@@ -202,7 +214,7 @@ def test_generate_on_a_scheduler_survives_a_killed_worker_and_matches_a_local_ru
             assert time.monotonic() < deadline, f"no part after {RUN_TIMEOUT_S} s:\n{deployment.logs()}"
             parts = sorted((remote / "parts").glob("*/sample-*.nc"))
             time.sleep(0.05)
-        victim = deployment.workers[0]
+        victim = deployment.busy_worker()
         _kill(victim)
         done_at_kill = len(list((remote / "parts").glob("*/sample-*.nc")))
         _wait(run, log, "vdosbench generate --scheduler")
@@ -210,7 +222,9 @@ def test_generate_on_a_scheduler_survives_a_killed_worker_and_matches_a_local_ru
         _kill(run)
     assert victim.returncode == -signal.SIGKILL
     assert done_at_kill < N_PARTS, "the worker was killed after the run had finished; nothing was tested"
-    assert deployment.workers[1].poll() is None, f"the surviving worker died too:\n{deployment.logs()}"
+    survivors = [w for w in deployment.workers if w is not victim]
+    assert all(w.poll() is None for w in survivors), f"the surviving worker died too:\n{deployment.logs()}"
+    assert "Remove worker" in (deployment.scratch / "scheduler.log").read_text()
 
     local_log = tmp_path / "generate-local.log"
     _wait(_generate(["--workers", "1"], local, local_log), local_log, "vdosbench generate (local cluster)")
