@@ -4,8 +4,9 @@ The test starts what a user starts on a cluster: a ``dask scheduler`` and two
 ``dask worker`` processes (the command-line entry points of the installed
 ``distributed``, run as ``python -m dask ...`` with this interpreter so that the
 workers import the same vdosbench), each on its own free port, one thread per
-worker, a scratch ``--local-directory``.  ``vdosbench generate ... --scheduler``
-runs a small spring-network ensemble against them (6 parts of a 40 × 40
+worker, a scratch ``--local-directory`` (also the workers' working directory).  ``vdosbench generate ... --scheduler``
+(run elsewhere, with a relative ``--output``: the workers must get absolute
+part paths) runs a small spring-network ensemble against them (6 parts of a 40 × 40
 network, ~1 s each); as soon as the first part file appears, one worker
 (nanny and worker process: its whole process group) is killed with SIGKILL, the
 way a batch system or a crashed node ends it; the worker killed is one the
@@ -78,11 +79,11 @@ def _dask_cli_or_skip() -> None:
             )
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    """Start a process in its own session (so that its children can be killed with it), output to ``log``."""
+def _start(args: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
+    """Start a process in ``cwd`` in its own session (so that its children can be killed with it), output to ``log``."""
     with open(log, "wb") as fh:
         return subprocess.Popen(
-            args, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **_ENV}
+            args, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **_ENV}, cwd=cwd
         )
 
 
@@ -111,6 +112,7 @@ class DaskDeployment:
         self.scheduler = _start(
             [*dask, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"],
             self.scratch / "scheduler.log",
+            self.scratch,
         )
         for i in range(2):
             local = self.scratch / f"worker-{i}"
@@ -121,6 +123,7 @@ class DaskDeployment:
                      "--host", "127.0.0.1", "--worker-port", str(_free_port()), "--nanny-port", str(_free_port()),
                      "--no-dashboard", "--local-directory", str(local), "--death-timeout", "60"],
                     self.scratch / f"worker-{i}.log",
+                    local,  # not the working directory of `generate`: part paths must be absolute
                 )
             )
         self._wait_for_workers(2)
@@ -181,7 +184,10 @@ def deployment(tmp_path: Path) -> Iterator[DaskDeployment]:
 
 
 def _generate(extra: list[str], output: Path, log: Path) -> subprocess.Popen[bytes]:
-    return _start([sys.executable, "-m", "vdosbench", *GENERATE_ARGS, "--output", str(output), *extra], log)
+    """``vdosbench generate`` run in the parent of ``output``, given ``--output`` as a relative path."""
+    return _start(
+        [sys.executable, "-m", "vdosbench", *GENERATE_ARGS, "--output", output.name, *extra], log, output.parent
+    )
 
 
 def _wait(proc: subprocess.Popen[bytes], log: Path, what: str) -> None:
