@@ -168,7 +168,8 @@ def _open_one(
         raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
     if bound:
         _check_declared_size([path], chunks, lazy_variables)
-    lazy_only = chunks is None and bool(lazy_variables)
+    # only when the file holds one of them: otherwise load everything and close the file as usual
+    lazy_only = chunks is None and bool(lazy_variables) and not _variable_names(path).isdisjoint(lazy_variables)
     try:
         # chunks={}: Dask chunks = the file's own (one sample each for files written by `write`)
         ds = xr.open_dataset(path, engine=_ENGINE, chunks={} if lazy_only else chunks)
@@ -188,6 +189,17 @@ def _open_one(
         ds = ds.load()
         ds.close()
     return ds
+
+
+def _variable_names(path: Path) -> set[str]:
+    """Names of the variables in a netCDF file's root group (empty when its header cannot be read)."""
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path, "r") as nc:
+            return set(nc.variables)
+    except (OSError, RuntimeError, ValueError):
+        return set()
 
 
 def open_dataset(

@@ -78,3 +78,11 @@ def test_score_reads_netcdf_with_eigenvectors_on_disk_and_measures_them_as_when_
     lazy = measure_participation_ratio(scored, n_bootstrap=200, seed=0)
     whole = measure_participation_ratio(open_dataset(vectors_file), n_bootstrap=200, seed=0)
     assert (lazy.value, lazy.low, lazy.high) == (whole.value, whole.low, whole.high)
+
+
+def test_a_file_without_the_lazy_variables_is_loaded_and_closed(tmp_path: Path) -> None:
+    path = write(mock_spectrum(n_sample=2, n_mode=6), tmp_path / "values.nc")
+    ds = open_dataset(path, lazy_variables=("eigenvector",))
+    assert all(ds[n].chunks is None for n in ds.variables)
+    path.unlink()  # closed: nothing is read from the file any more
+    assert float(ds["eigenvalue"].sum()) > 0
