@@ -452,19 +452,24 @@ EQUILIBRATION_TAUS: dict[float, int] = {1.25: 120}
 RECIPE_CHAIN_SAMPLES = 5
 
 
-def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
-    tau = SWAP_TAU_ALPHA[ratio]
-    n_tau = EQUILIBRATION_TAUS.get(ratio, 40)
-    temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
+def _equilibrated_recipe(generator: str, temperature: float, tau: int, n_tau: int, n_samples: int, root_seed: int,
+                         what: str) -> Recipe:
+    """A recipe of ``generator`` at one T*, both tapers: ``n_tau`` τ_α before the first structure, 3 τ_α apart."""
     return Recipe(
-        "soft_spheres_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
+        generator, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
         {"n_particles": 1000, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
          "chain_samples": RECIPE_CHAIN_SAMPLES},
         n_samples=n_samples, root_seed=root_seed,
-        description=(f"equilibrated protocol at T*/T_d = {ratio:g} (T* = {temperature:g}; swap tau_alpha = {tau} "
-                     f"sweeps): N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, {n_tau} tau_alpha "
-                     "before the first, 3 tau_alpha apart (issue 14: the s(T*) crossover)"),
+        description=(f"equilibrated protocol{what}: N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per "
+                     f"chain, {n_tau} tau_alpha before the first, 3 tau_alpha apart (swap tau_alpha = {tau} sweeps)"),
     )
+
+
+def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
+    temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
+    return _equilibrated_recipe(
+        "soft_spheres_equilibrated", temperature, SWAP_TAU_ALPHA[ratio], EQUILIBRATION_TAUS.get(ratio, 40),
+        n_samples, root_seed, f" at T*/T_d = {ratio:g} (T* = {temperature:g}; issue 14: the s(T*) crossover)")
 
 
 #: Root seed of each T*/T_d's recipe (fixed once a recipe has data: a new temperature gets a new seed).
@@ -487,16 +492,9 @@ _KA_CHAIN_ROOT_SEEDS = {0.45: 1406}
 
 
 def _ka_chain_recipe(temperature: float, n_samples: int, root_seed: int) -> Recipe:
-    tau = KA_SWAP_TAU_ALPHA[temperature]
-    return Recipe(
-        "lennard_jones_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
-        {"n_particles": 1000, "equilibration_sweeps": _KA_EQUILIBRATION_TAUS * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": RECIPE_CHAIN_SAMPLES},
-        n_samples=n_samples, root_seed=root_seed,
-        description=(f"equilibrated protocol, Kob-Andersen (tapered), N = 1000, density 1.2, T* = {temperature:g} "
-                     f"(swap tau_alpha = {tau} sweeps): m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, "
-                     f"{_KA_EQUILIBRATION_TAUS} tau_alpha before the first, 3 tau_alpha apart (issue 14 item 5)"),
-    )
+    return _equilibrated_recipe(
+        "lennard_jones_equilibrated", temperature, KA_SWAP_TAU_ALPHA[temperature], _KA_EQUILIBRATION_TAUS,
+        n_samples, root_seed, f", Kob-Andersen (tapered), density 1.2, T* = {temperature:g} (issue 14 item 5)")
 
 
 _FULL_KA_CHAIN_RECIPES: dict[str, Recipe] = {
