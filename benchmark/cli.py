@@ -1,4 +1,4 @@
-"""The ``vdosbench`` command line: generate, score, demo, claims.
+"""The ``vdosbench`` command line: generate, describe, score, demo, claims.
 
 Exit status of ``score`` (and of ``demo --gate``), :data:`EXIT_STATUS`: 0 when
 a claim applies and none is refuted, 1 when one is refuted (or, with ``--strict``,
@@ -34,6 +34,11 @@ from typing import Any
 EPILOG = """\
 examples:
   vdosbench demo                                   # small ensemble on a local Dask cluster, scored
+  vdosbench generate --list                        # the generators, one line each, with their seed paper
+  vdosbench describe soft_spheres                  # every parameter: units, default, allowed values; recipes
+  vdosbench generate --list-recipes                # the papers' datasets, with size and estimated cost
+  vdosbench generate soft_spheres --grid taper_order=inf --grid parent_temperature=0.144 \\
+      --set n_particles=128 --set n_sweeps=200 --samples 2 --output runs/low_t_minf
   vdosbench generate spring_network --samples 10 --output runs/seed002
   vdosbench generate spring_network --grid delta=0.1,0.3 --grid connectivity=cutoff \\
       --set n_side=30 --samples 4 --workers 2 --output runs/small
@@ -211,9 +216,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     gen = sub.add_parser("generate", help="run a generator over a parameter grid x samples on Dask",
-                         epilog=EXIT_STATUS_OTHER + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                         epilog=EXIT_STATUS_OTHER + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                         add_help=False)
+    gen.add_argument("-h", "--help", action="store_true",
+                     help="show this help; with a generator or --recipe: its parameters (as vdosbench describe)")
     gen.add_argument("generator", nargs="?", default=None,
-                     help="generator name (e.g. spring_network, soft_spheres, het_scba); omit with --recipe")
+                     help="generator name (see --list; e.g. spring_network, soft_spheres); omit with --recipe")
+    gen.add_argument("--list", action="store_true", help="list the generators, one line each, and exit")
+    gen.add_argument("--list-recipes", action="store_true",
+                     help="list the recipes with their size and estimated cost, and exit")
     gen.add_argument("--recipe", default=None,
                      help="a named recipe (the paper's datasets, e.g. soft_spheres_n1000, soft_spheres_n1000_small)")
     gen.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
@@ -223,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--samples", type=_positive_int, default=None,
                      help="samples per grid point, >= 1 (default 10, or the recipe's)")
     gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
-    gen.add_argument("--output", type=Path, required=True, help="output folder (parts/ and ensemble.nc)")
+    gen.add_argument("--output", type=Path, default=None, help="output folder (parts/ and ensemble.nc); required")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     gen.add_argument("--workers", type=_positive_int, default=None,
                      help="local Dask workers (default: cores); not with --scheduler")
@@ -264,6 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "(default: 0 once the report is written)")
     demo.add_argument("--strict", action="store_true", help="with --gate: exit 1 on inconclusive too")
 
+    describe = sub.add_parser("describe", help="a generator's parameters (units, default, allowed values) and "
+                                               "recipes, or a recipe's size and estimated cost")
+    describe.add_argument("name", help="generator or recipe name (see vdosbench generate --list / --list-recipes)")
+    gen.set_defaults(print_help=gen.print_help)
+
     sub.add_parser("claims", help="list the claims of the shipped claims file")
     sub.add_parser("list", help="list the catalogue of reference datasets")
 
@@ -296,11 +312,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cmd_describe(name: str) -> int:
+    from vdosbench.generators.describe import describe
+
+    try:
+        print(describe(name))
+    except KeyError as e:
+        raise UsageError(str(e.args[0])) from None
+    return 0
+
+
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from vdosbench.datasets import parameter_dims, point_label
     from vdosbench.generators import get_generator, run_ensemble
 
     from vdosbench.generators import RECIPES
 
+    if args.help:  # like argparse's --help: print, then exit 0
+        if args.generator is None and args.recipe is None:
+            args.print_help()
+        else:
+            _cmd_describe(args.generator if args.generator is not None else args.recipe)
+        raise SystemExit(0)
+    if args.list or args.list_recipes:
+        from vdosbench.generators.describe import generator_list, recipe_list
+
+        print(generator_list() if args.list else recipe_list())
+        return 0
+    if args.output is None:
+        raise UsageError("generate needs --output DIR (the folder for parts/ and ensemble.nc); "
+                         "e.g. vdosbench generate spring_network --output runs/networks")
     _refuse_workers_with_scheduler(args)
     grid = _parse_assignments(args.grid, "--grid", multi=True)
     fixed = _parse_assignments(args.set, "--set", multi=False)
@@ -350,6 +391,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     )
     sizes = ", ".join(f"{k}={v}" for k, v in ds["eigenvalue"].sizes.items())
     print(f"wrote {args.output / 'ensemble.nc'} ({sizes}) in {time.perf_counter() - start:.1f} s")
+    grid_values = {d: ds[d].values.tolist() for d in parameter_dims(ds)}
+    if grid_values:
+        print(f"grid: {point_label(grid_values)}")
     return 0
 
 
@@ -382,6 +426,8 @@ def _score(
     declared: dict[str, str] | None = None,
     cross_check: bool = True,
 ) -> int:
+    from vdosbench.datasets import point_label
+
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
@@ -419,7 +465,7 @@ def _score(
     for info, ds in datasets:
         if "declared_by" in ds.attrs:
             system = card.systems[info.name]
-            described = ", ".join(f"{k}={v}" for k, v in system.items() if k != "declared_by")
+            described = point_label({k: v for k, v in system.items() if k != "declared_by"})
             print(f"declared: {info.name}: {described} (from {system['declared_by']})")
     for r in card.results:
         if r.points:
@@ -604,6 +650,8 @@ def _run(args: argparse.Namespace) -> int:
                           _parse_declarations(args.declare), not args.no_cross_check)
         if args.command == "demo":
             return _cmd_demo(args)
+        if args.command == "describe":
+            return _cmd_describe(args.name)
         if args.command == "list":
             return _cmd_list()
         if args.command == "fetch":

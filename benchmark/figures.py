@@ -45,6 +45,7 @@ import xarray as xr  # noqa: E402
 
 from vdosbench.datasets import parameter_dims, select_point  # noqa: E402
 from vdosbench.datasets.io import temporary_path  # noqa: E402
+from vdosbench.datasets.labels import point_label, value_label  # noqa: E402  (point_label: re-exported)
 from vdosbench.validators import (  # noqa: E402
     coordination_distribution,
     debye_reduced_level,
@@ -56,7 +57,7 @@ from vdosbench.validators import (  # noqa: E402
     zero_modes,
 )
 
-from .scoring import ClaimResult, point_label  # noqa: E402
+from .scoring import ClaimResult  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
     from .report import InputInfo
@@ -194,7 +195,7 @@ def figure_reduced_dos(ds: xr.Dataset, path: Path, omega_max: float = 1.5, bins:
             for color, value in zip(colors, lines):
                 point = _point(ds, panel, line, value)
                 red = reduced_dos(point, bins=edges)
-                label = f"{line}={value:g}" if isinstance(value, float) else f"{line}={value}"
+                label = f"{line}={value_label(line, value)}"
                 ax.plot(red["omega"], red["g_reduced"], color=color, label=label)
             if int(ds.attrs.get("site_degrees_of_freedom", d)) == 1:
                 level = debye_reduced_level(1.0, d, float(number_density(ds).mean()))
@@ -220,7 +221,7 @@ def figure_coordination(ds: xr.Dataset, path: Path) -> Path:
                 hist = res.histogram
                 width = 0.8 / len(lines)
                 ax.bar(hist["coordination_number"] + (k - (len(lines) - 1) / 2) * width, hist["probability"],
-                       width=width, label=f"{line}={value:g}" if isinstance(value, float) else str(value))
+                       width=width, label=f"{line}={value_label(line, value)}" if line else str(value))
             ax.set_xlabel("coordination number z")
             ax.set_ylabel("P(z)")
             ax.set_title(point_label(panel), fontsize=9)

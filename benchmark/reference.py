@@ -70,6 +70,7 @@ from vdosbench.datasets import iter_points, open_dataset
 from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
 from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
     EigenvalueAgreement,
     PowerLawResult,
@@ -244,7 +245,7 @@ def _same(x: Any, y: Any) -> bool:
 
 
 def _label(params: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in params.items()) or "(single point)"
+    return point_label(params) or "(single point)"
 
 
 def _mismatch(

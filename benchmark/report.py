@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from vdosbench import __version__
 from vdosbench.datasets import content_sha256
 from vdosbench.datasets.catalog import file_sha256
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.labels import value_label
 from vdosbench.validators import Measurement
 
 from .claims import Claim, selector_keys
@@ -625,8 +627,8 @@ def strata_markdown(card: ScoreCard) -> list[str]:
     ]
 
 
-def _cell(value: Any) -> str:
-    return f"{value:.4g}" if isinstance(value, float) else str(value)
+def _cell(key: str, value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) and math.isfinite(value) else value_label(key, value)
 
 
 def systems_table(card: ScoreCard) -> tuple[list[str], list[list[str]]]:
@@ -634,7 +636,7 @@ def systems_table(card: ScoreCard) -> tuple[list[str], list[list[str]]]:
     keys = [k for k in SUMMARY_KEYS if any(k in s for s in card.systems.values())]
     header = ["name", *keys, "declared by"]
     rows = [
-        [name, *[_cell(system.get(k, "—")) for k in keys], str(system.get("declared_by", "nothing"))]
+        [name, *[_cell(k, system.get(k, "—")) for k in keys], str(system.get("declared_by", "nothing"))]
         for name, system in card.systems.items()
     ]
     return header, rows

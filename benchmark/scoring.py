@@ -44,6 +44,7 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
+from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
     Measurement,
     PowerLawWindow,
@@ -441,17 +442,6 @@ class AlternativeResult:
             ],
             "points": [p.to_dict() for p in self.result.points],
         }
-
-
-def point_label(values: dict[str, Any] | None) -> str:
-    """``"delta=0.1, spring=constant"`` for a parameter point (empty for none).
-
-    Examples
-    --------
-    >>> point_label({"delta": 0.1, "spring": "constant"})
-    'delta=0.1, spring=constant'
-    """
-    return ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in (values or {}).items())
 
 
 def _jsonable(x: Any) -> Any:

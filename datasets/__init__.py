@@ -10,6 +10,7 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
+from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import convention_attrs, mock_spectrum
 from .publish import PublishError, publish
@@ -44,7 +45,9 @@ __all__ = [
     "open_ensemble",
     "pair_variables",
     "parameter_dims",
+    "point_label",
     "problems",
     "select_point",
+    "value_label",
     "write",
 ]

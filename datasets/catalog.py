@@ -59,6 +59,7 @@ import numpy as np
 import xarray as xr
 
 from .io import LOAD_COPIES
+from .labels import value_label
 from .memory import check_memory, netcdf_load_bytes
 
 __all__ = [
@@ -211,7 +212,7 @@ class CatalogEntry:
     def summary(self) -> str:
         """One line for ``vdosbench list``."""
         where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
-        grid = ", ".join(f"{k}={list(v)}" for k, v in self.recipe.grid.items())
+        grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
         return (
             f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
             f"{self.recipe.n_samples} samples; {self.size / 1024:.0f} KiB; {where}]"

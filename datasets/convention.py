@@ -464,9 +464,9 @@ def _rule_eigenvector(ds: xr.Dataset) -> Iterator[Problem]:
             f"indices span [{idx.min()}, {idx.max()}] but there are {n_mode} modes",
             "store mode indices in [0, n_mode)",
         )
-    values = np.asarray(vec.values, dtype=float)
-    axes = (-1,) if vec.dims[-1] == "site" else (-2, -1)
-    norms = np.sum(values**2, axis=axes)
+    # reduced per chunk: a lazily opened (Dask-backed) eigenvector is never loaded whole
+    over = [d for d in ("site", "spatial") if d in vec.dims]
+    norms = np.asarray((vec.astype(float) ** 2).sum(over, skipna=False).values)
     if not np.all(np.isfinite(norms)) or np.any(np.abs(norms - 1.0) > NORM_TOLERANCE):
         bad = float(np.nanmax(np.abs(norms - 1.0))) if np.isfinite(norms).any() else float("nan")
         yield Problem(

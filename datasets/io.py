@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import xarray as xr
@@ -128,22 +128,29 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
     return path
 
 
-def _check_declared_size(paths: list[Path], chunks: dict[str, int] | str | None) -> None:
+def _check_declared_size(
+    paths: list[Path], chunks: dict[str, int] | str | None, lazy_variables: Collection[str] = ()
+) -> None:
     """Refuse files whose header declares more than the memory bound, before xarray allocates it.
 
-    Without ``chunks`` every variable is loaded; with ``chunks`` (Dask) only
-    the index coordinates are, so a large lazily opened ensemble is not refused
-    for the size of its data (see :func:`vdosbench.datasets.memory.netcdf_load_bytes`).
+    Without ``chunks`` every variable but ``lazy_variables`` is loaded; with
+    ``chunks`` (Dask) only the index coordinates are, so a large lazily opened
+    ensemble is not refused for the size of its data (see
+    :func:`vdosbench.datasets.memory.netcdf_load_bytes`).
     """
     lazy = chunks is not None
-    sizes = [netcdf_load_bytes(p, lazy=lazy) or 0 for p in paths]
+    sizes = [netcdf_load_bytes(p, lazy=lazy, lazy_variables=lazy_variables) or 0 for p in paths]
     need = LOAD_COPIES * sum(sizes)
     largest = max(range(len(paths)), key=sizes.__getitem__)
     where = (
         str(paths[0]) if len(paths) == 1
         else f"{len(paths)} files (largest {paths[largest]}: {format_bytes(sizes[largest])})"
     )
-    what = "its index coordinates (the rest stays on disk)" if lazy else "every variable"
+    what = (
+        "its index coordinates (the rest stays on disk)" if lazy
+        else f"every variable but {sorted(lazy_variables)} (on disk)" if lazy_variables
+        else "every variable"
+    )
     check_memory(
         need,
         f"opening {where} ({LOAD_COPIES} × the {format_bytes(sum(sizes))} its header declares for {what}: "
@@ -154,13 +161,18 @@ def _check_declared_size(paths: list[Path], chunks: dict[str, int] | str | None)
     )
 
 
-def _open_one(path: Path, chunks: dict[str, int] | str | None, *, bound: bool = True) -> xr.Dataset:
+def _open_one(
+    path: Path, chunks: dict[str, int] | str | None, *, bound: bool = True, lazy_variables: Collection[str] = ()
+) -> xr.Dataset:
     if not path.exists():
         raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
     if bound:
-        _check_declared_size([path], chunks)
+        _check_declared_size([path], chunks, lazy_variables)
+    # only when the file holds one of them: otherwise load everything and close the file as usual
+    lazy_only = chunks is None and bool(lazy_variables) and not _variable_names(path).isdisjoint(lazy_variables)
     try:
-        ds = xr.open_dataset(path, engine=_ENGINE, chunks=chunks)
+        # chunks={}: Dask chunks = the file's own (one sample each for files written by `write`)
+        ds = xr.open_dataset(path, engine=_ENGINE, chunks={} if lazy_only else chunks)
     except (OSError, ValueError, RuntimeError) as e:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -169,14 +181,33 @@ def _open_one(path: Path, chunks: dict[str, int] | str | None, *, bound: bool = 
             f"{e}. Fix: write it with vdosbench.datasets.write, or convert it with an adapter "
             "(vdosbench score --format ...)"
         ) from e
-    if chunks is None:
+    if lazy_only:
+        lazy = [name for name in lazy_variables if name in ds.data_vars]
+        loaded = ds.drop_vars(lazy).load()
+        ds = loaded.assign({name: ds[name] for name in lazy})[list(ds.data_vars)]
+    elif chunks is None:
         ds = ds.load()
         ds.close()
     return ds
 
 
+def _variable_names(path: Path) -> set[str]:
+    """Names of the variables in a netCDF file's root group (empty when its header cannot be read)."""
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path, "r") as nc:
+            return set(nc.variables)
+    except (OSError, RuntimeError, ValueError):
+        return set()
+
+
 def open_dataset(
-    path: str | os.PathLike[str], *, chunks: dict[str, int] | str | None = None, validate: bool = True
+    path: str | os.PathLike[str],
+    *,
+    chunks: dict[str, int] | str | None = None,
+    validate: bool = True,
+    lazy_variables: Collection[str] = (),
 ) -> xr.Dataset:
     """Open one VDOS-1.0 file.
 
@@ -189,8 +220,25 @@ def open_dataset(
         as for :func:`xarray.open_dataset` (e.g. ``{"sample": 1}``).
     validate
         Run :func:`vdosbench.datasets.check` on the result.
+    lazy_variables
+        With ``chunks=None``: data variables left on disk as Dask arrays in the
+        file's own chunks (one sample each for files written by :func:`write`),
+        e.g. ``("eigenvector",)``; every other variable is loaded.  The file
+        stays open for them, and the memory bound counts only what is loaded.
+        A validator that reads them one sample at a time holds one sample's
+        worth in memory (:func:`~vdosbench.validators.vorticity`,
+        :func:`~vdosbench.validators.phonon_shell`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> path = write(mock_spectrum(n_site=8, vector_modes=[1, 2]), pathlib.Path(tempfile.mkdtemp()) / "d.nc")
+    >>> ds = open_dataset(path, lazy_variables=("eigenvector",))
+    >>> ds["eigenvector"].chunks is not None, ds["eigenvalue"].chunks is None
+    (True, True)
     """
-    ds = _open_one(Path(path), chunks)
+    ds = _open_one(Path(path), chunks, lazy_variables=lazy_variables)
     if validate:
         check(ds)
     return ds

@@ -30,6 +30,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -216,7 +217,9 @@ def _decoded_itemsize(var: object) -> int:
     return dtype.itemsize
 
 
-def netcdf_load_bytes(path: str | os.PathLike[str], *, lazy: bool = False) -> int | None:
+def netcdf_load_bytes(
+    path: str | os.PathLike[str], *, lazy: bool = False, lazy_variables: Collection[str] = ()
+) -> int | None:
     """Bytes that opening ``path`` with xarray will allocate, from the file's header alone.
 
     Parameters
@@ -228,6 +231,9 @@ def netcdf_load_bytes(path: str | os.PathLike[str], *, lazy: bool = False) -> in
         ``True``: only the index coordinates (1-D variables named after their
         dimension) are, because xarray builds their pandas indexes at open
         time; the data stay on disk as Dask arrays, read chunk by chunk later.
+    lazy_variables
+        With ``lazy=False``: variables that stay on disk nonetheless (not counted),
+        as :func:`vdosbench.datasets.open_dataset` ``lazy_variables`` opens them.
 
     Returns
     -------
@@ -244,6 +250,8 @@ def netcdf_load_bytes(path: str | os.PathLike[str], *, lazy: bool = False) -> in
             total = 0
             for name, var in nc.variables.items():
                 if lazy and not (var.ndim == 1 and var.dimensions[0] == name):
+                    continue
+                if name in lazy_variables:
                     continue
                 total += math.prod(int(n) for n in var.shape) * _decoded_itemsize(var)
             return total

@@ -6,6 +6,7 @@ of them over a parameter grid × samples with :func:`run_ensemble`.
 
 from __future__ import annotations
 
+from .parameters import Parameter
 from .registry import Generator, SampleFunction, generator_names, get_generator, register
 from .spectra import (
     connected_component_count,
@@ -102,6 +103,7 @@ from .ensemble import (
 
 __all__ = [
     "Generator",
+    "Parameter",
     "SPRING_NETWORK",
     "SampleFunction",
     "SpringNetwork",

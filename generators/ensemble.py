@@ -527,7 +527,9 @@ def run_ensemble(
         Root of every sample's seed (:func:`sample_seed`).
     output
         Folder for ``ensemble.json``, ``parts/`` and ``ensemble.nc``; with a
-        remote scheduler it must be on a filesystem the workers share.
+        remote scheduler it must be on a filesystem the workers share, at the
+        same path.  A relative path is taken relative to this process's working
+        directory (the workers get the absolute path).
     scheduler_address
         Address of a running ``dask.distributed`` scheduler, e.g.
         ``"tcp://10.0.0.1:8786"``.  Default: a new local cluster.
@@ -610,7 +612,8 @@ def run_ensemble(
     ):
         raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
 
-    root = Path(output)
+    # absolute: the tasks carry their part paths to workers whose working directory may differ
+    root = Path(output).absolute()
     _check_chain_sizes(spec)
     local = client is None and scheduler_address is None
     pending = _missing_tasks(spec, root)

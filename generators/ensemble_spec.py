@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from vdosbench.datasets import RESERVED_DIMS
+from vdosbench.datasets.labels import point_label
 
 from .registry import Generator, get_generator
 
@@ -373,14 +374,12 @@ def _canonical(gen: Generator, name: str, value: Any, many: bool) -> Any:
 
 
 def _check_values(gen: Generator, points: Sequence[Mapping[str, Any]], fixed: Mapping[str, Any]) -> None:
-    """Run the generator's ``check_params`` on every grid point: a bad value is refused here, in the parent process."""
-    if gen.check_params is None:
-        return
+    """Check every grid point (:meth:`Generator.validate`): a bad value is refused here, in the parent process."""
     for point in points:
         try:
-            gen.check_params({**point, **fixed})
+            gen.validate({**point, **fixed})
         except (ValueError, TypeError, KeyError) as e:
-            where = f" at grid point {part_label(point, 0).rsplit(', sample=', 1)[0]}" if point else ""
+            where = f" at grid point {point_label(point)}" if point else ""
             text = e.args[0] if isinstance(e, KeyError) and e.args else e
             raise EnsembleSettingsError(
                 f"generator {gen.name!r} refuses its parameters{where}: {text}. Nothing was computed or "

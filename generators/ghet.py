@@ -72,7 +72,9 @@ from vdosbench.datasets import combine_parts, convention_attrs, iter_points
 from .ensemble import build_in_memory
 from .het import DEFAULT_N_MODES
 from .potentials import INFINITE_ORDER
+from .parameters import Parameter
 from .registry import Generator, register
+from .soft_spheres import canonical_taper_order
 from .spectra import quantile_spectrum_bytes
 
 __all__ = [
@@ -821,11 +823,20 @@ GHET_TYPE2 = register(
         version=GENERATOR_VERSION,
         make_sample=ghet_type2_sample,
         check_params=GHETParams.from_mapping,
+        parameters=(
+            Parameter("taper_order", "taper order m of the pair potential (-1: T_inf)", DEFAULT_TAPER_ORDERS,
+                      units="1", grid=True, kind="int", minimum=1, special=(INFINITE_ORDER,),
+                      canonical=canonical_taper_order),
+            Parameter("sigma_max", "largest stress sigma_max of the power law P(sigma)", 1.0, units="1", minimum=0.0,
+                      open_minimum=True),
+            Parameter("zeta", "zeta of omega_max = sqrt(sigma_max/zeta)", 1.0, units="1", minimum=0.0,
+                      open_minimum=True),
+            Parameter("n_modes", "size of the quantile spectrum", DEFAULT_N_MODES, units="1", kind="int", minimum=1),
+            Parameter("n_omega", "points of the log-spaced omega grid", 400, units="1", kind="int", minimum=2),
+        ),
         memory_estimate=ghet_memory,
-        grid_defaults={"taper_order": DEFAULT_TAPER_ORDERS},
-        fixed_defaults={"sigma_max": 1.0, "zeta": 1.0, "n_modes": DEFAULT_N_MODES, "n_omega": 400},
-        parameter_attrs={"taper_order": {"long_name": "taper order m of the pair potential (-1: T_inf)", "units": "1"}},
         description="GHET type-II spectrum of seed 001 (eqs. 105-107) from P(sigma) ~ sigma^(1/m - 1)",
+        source="seed 001",
     ),
     replace=True,
 )

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from .configurations import Configuration
+from .configurations import KA_DENSITY, Configuration
 from .equilibration import (
     Segments,
     calibrate_step,
@@ -51,10 +51,10 @@ from .equilibration import (
 )
 from .montecarlo import MCSettings, run_swap_mc
 from .potentials import INFINITE_ORDER
+from .cost import glass_task_seconds
+from .parameters import Parameter
 from .registry import Generator, register
 from .soft_spheres import (
-    _COMMON_FIXED,
-    _PARAMETER_ATTRS,
     GENERATOR_VERSION,
     KA_T_LOW,
     T_D,
@@ -66,9 +66,9 @@ from .soft_spheres import (
     _integer,
     _positive,
     _with_potential,
-    canonical_taper_order,
     glass_dataset,
     glass_memory,
+    glass_parameters,
     inherent_sample,
     remove_overlaps,
     small_recipe,
@@ -359,9 +359,45 @@ def lennard_jones_chain_sample(params: Mapping[str, Any], seed: np.random.SeedSe
     return lennard_jones_chain({**params, "chain_samples": 1}, seed, sample)[0]
 
 
-_CHAIN_FIXED = {k: v for k, v in _COMMON_FIXED.items() if k not in ("n_sweeps", "mc_step")}
-_CHAIN_DEFAULTS = {"equilibration_sweeps": 10_000, "spacing_sweeps": 2_000, "chain_samples": 4,
-                   "target_acceptance": 0.3, "fs_wavenumber": FS_WAVENUMBER}
+def chain_parameters(fs_wavenumber: float = FS_WAVENUMBER) -> tuple[Parameter, ...]:
+    """The chain's own parameters (:class:`ChainParams` fields besides the glass), declared once.
+
+    Parameters
+    ----------
+    fs_wavenumber
+        The generator's default q of F_s(q, t): the first peak of its model's S(q)
+        (:data:`FS_WAVENUMBER` for the soft spheres, :data:`KA_FS_WAVENUMBER` for Kob–Andersen).
+
+    Examples
+    --------
+    >>> {p.name: p.default for p in chain_parameters(KA_FS_WAVENUMBER)}["fs_wavenumber"]
+    7.25
+    """
+    return (
+        Parameter("equilibration_sweeps", "Monte Carlo sweeps from the step calibration to the first structure",
+                  10_000, units="1", kind="int", minimum=1, note="≥ spacing_sweeps"),
+        Parameter("spacing_sweeps", "Monte Carlo sweeps between consecutive structures of a chain", 2_000,
+                  units="1", kind="int", minimum=1),
+        Parameter("chain_samples", "inherent structures per chain k (the samples must be a multiple of k)", 4,
+                  units="1", kind="int", minimum=1),
+        Parameter("target_acceptance", "displacement acceptance the Monte Carlo step is calibrated to", 0.3,
+                  units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True),
+        Parameter("fs_wavenumber", "wavenumber q of the self-intermediate scattering function F_s(q, t)",
+                  fs_wavenumber, units="sigma-1", minimum=0.0, open_minimum=True),
+    )
+
+
+#: The soft-sphere chain's own parameters (:func:`chain_parameters` with q = :data:`FS_WAVENUMBER`).
+CHAIN_PARAMETERS = chain_parameters()
+
+
+def chain_cost(params: Mapping[str, Any]) -> float:
+    """Estimated seconds of one chain: all its sweeps, then k quenches and spectra
+    (:func:`~vdosbench.generators.cost.glass_task_seconds`: measured rates scaled by sizes)."""
+    p = ChainParams.from_mapping(params)
+    return glass_task_seconds(p.glass.n_particles, p.glass.dimension, p.chain_sweeps, p.glass.parent_temperature,
+                              p.chain_samples)
+
 
 #: ``soft_spheres_equilibrated``: seed-001 soft spheres, several structures per equilibrated chain.
 SOFT_SPHERES_EQUILIBRATED = register(
@@ -370,12 +406,11 @@ SOFT_SPHERES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=soft_sphere_chain_sample,
         check_params=check_soft_sphere_chain_params,
+        parameters=glass_parameters((T_LOW,), 1.0, chain=True, extra=chain_parameters(FS_WAVENUMBER)),
         memory_estimate=soft_sphere_chain_memory,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_LOW,)},
-        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.0, "diameter_normalization": "rescale"},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
         description="soft-sphere glasses quenched along equilibrated swap-MC chains (seed 001, measured tau_alpha)",
+        source="seed 001",
+        cost_estimate=chain_cost,
         make_chain=soft_sphere_chain,
         chain_parameter="chain_samples",
     ),
@@ -389,12 +424,12 @@ LENNARD_JONES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
         check_params=check_lennard_jones_chain_params,
+        parameters=glass_parameters((KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False,
+                                    extra=chain_parameters(KA_FS_WAVENUMBER)),
         memory_estimate=lennard_jones_chain_memory,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_LOW,)},
-        fixed_defaults={**_CHAIN_FIXED, **_CHAIN_DEFAULTS, "density": 1.2, "fs_wavenumber": KA_FS_WAVENUMBER},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
         description="Kob-Andersen glasses quenched along equilibrated swap-MC chains",
+        source="seed 001",
+        cost_estimate=chain_cost,
         make_chain=lennard_jones_chain,
         chain_parameter="chain_samples",
     ),
@@ -417,19 +452,24 @@ EQUILIBRATION_TAUS: dict[float, int] = {1.25: 120}
 RECIPE_CHAIN_SAMPLES = 5
 
 
-def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
-    tau = SWAP_TAU_ALPHA[ratio]
-    n_tau = EQUILIBRATION_TAUS.get(ratio, 40)
-    temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
+def _equilibrated_recipe(generator: str, temperature: float, tau: int, n_tau: int, n_samples: int, root_seed: int,
+                         what: str) -> Recipe:
+    """A recipe of ``generator`` at one T*, both tapers: ``n_tau`` τ_α before the first structure, 3 τ_α apart."""
     return Recipe(
-        "soft_spheres_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
+        generator, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
         {"n_particles": 1000, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
          "chain_samples": RECIPE_CHAIN_SAMPLES},
         n_samples=n_samples, root_seed=root_seed,
-        description=(f"equilibrated protocol at T*/T_d = {ratio:g} (T* = {temperature:g}; swap tau_alpha = {tau} "
-                     f"sweeps): N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, {n_tau} tau_alpha "
-                     "before the first, 3 tau_alpha apart (issue 14: the s(T*) crossover)"),
+        description=(f"equilibrated protocol{what}: N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per "
+                     f"chain, {n_tau} tau_alpha before the first, 3 tau_alpha apart (swap tau_alpha = {tau} sweeps)"),
     )
+
+
+def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
+    temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
+    return _equilibrated_recipe(
+        "soft_spheres_equilibrated", temperature, SWAP_TAU_ALPHA[ratio], EQUILIBRATION_TAUS.get(ratio, 40),
+        n_samples, root_seed, f" at T*/T_d = {ratio:g} (T* = {temperature:g}; issue 14: the s(T*) crossover)")
 
 
 #: Root seed of each T*/T_d's recipe (fixed once a recipe has data: a new temperature gets a new seed).
@@ -452,16 +492,9 @@ _KA_CHAIN_ROOT_SEEDS = {0.45: 1406}
 
 
 def _ka_chain_recipe(temperature: float, n_samples: int, root_seed: int) -> Recipe:
-    tau = KA_SWAP_TAU_ALPHA[temperature]
-    return Recipe(
-        "lennard_jones_equilibrated", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
-        {"n_particles": 1000, "equilibration_sweeps": _KA_EQUILIBRATION_TAUS * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": RECIPE_CHAIN_SAMPLES},
-        n_samples=n_samples, root_seed=root_seed,
-        description=(f"equilibrated protocol, Kob-Andersen (tapered), N = 1000, density 1.2, T* = {temperature:g} "
-                     f"(swap tau_alpha = {tau} sweeps): m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per chain, "
-                     f"{_KA_EQUILIBRATION_TAUS} tau_alpha before the first, 3 tau_alpha apart (issue 14 item 5)"),
-    )
+    return _equilibrated_recipe(
+        "lennard_jones_equilibrated", temperature, KA_SWAP_TAU_ALPHA[temperature], _KA_EQUILIBRATION_TAUS,
+        n_samples, root_seed, f", Kob-Andersen (tapered), density 1.2, T* = {temperature:g} (issue 14 item 5)")
 
 
 _FULL_KA_CHAIN_RECIPES: dict[str, Recipe] = {

@@ -44,7 +44,7 @@ from .het import (
     self_energy_at_zero,
     solve_self_energy,
 )
-from .parameters import check_integer, check_real
+from .parameters import Parameter, check_integer, check_real
 from .spectra import quantile_spectrum_bytes
 from .registry import Generator, register
 
@@ -502,7 +502,19 @@ def het_finite_size(
     )
 
 
-_GAMMA_RATIO_ATTRS = {"long_name": "disorder relative to the marginal point, gamma/gamma_c", "units": "1"}
+def _gamma_ratio(default: Sequence[float]) -> Parameter:
+    return Parameter("gamma_ratio", "disorder relative to the marginal point, gamma/gamma_c", default, units="1",
+                     grid=True, minimum=0.0, maximum=1.0)
+
+
+#: The fixed parameters of both HET generators.
+_HET_FIXED = (
+    Parameter("bulk_ratio", "bulk to shear modulus K/G0", DEFAULT_BULK_RATIO, units="1", minimum=0.0,
+              open_minimum=True),
+    Parameter("n_modes", "size M of the quantile spectrum", DEFAULT_N_MODES, units="1", kind="int", minimum=1),
+    Parameter("n_omega", "points of the omega grid of the curves", 1500, units="1", kind="int", minimum=20),
+)
+
 
 def het_memory(params: Mapping[str, Any]) -> int:
     """Peak bytes of one ``het_scba`` curve (the generator's ``memory_estimate``): linear in modes and points."""
@@ -523,11 +535,10 @@ HET_SCBA = register(
         version=GENERATOR_VERSION,
         make_sample=het_scba_sample,
         check_params=HETParams.from_mapping,
+        parameters=(_gamma_ratio(DEFAULT_GAMMA_RATIOS), *_HET_FIXED),
         memory_estimate=het_memory,
-        grid_defaults={"gamma_ratio": DEFAULT_GAMMA_RATIOS},
-        fixed_defaults={"bulk_ratio": DEFAULT_BULK_RATIO, "n_modes": DEFAULT_N_MODES, "n_omega": 1500},
-        parameter_attrs={"gamma_ratio": _GAMMA_RATIO_ATTRS},
         description="HET-SCBA self energy and DOS of seed 001 (Methods M1), sweep over gamma/gamma_c (Fig. 1b)",
+        source="seed 001",
     ),
     replace=True,
 )
@@ -539,14 +550,15 @@ HET_FINITE_SIZE = register(
         version=GENERATOR_VERSION,
         make_sample=het_finite_size_sample,
         check_params=FiniteSizeHETParams.from_mapping,
+        parameters=(
+            _gamma_ratio(DEFAULT_FINITE_GAMMA_RATIOS),
+            Parameter("box_edge", "box edge L in units of 2 pi / k_xi (L k_xi / 2 pi)", DEFAULT_BOX_EDGES, units="1",
+                      grid=True, minimum=1.0, open_minimum=True),
+            *_HET_FIXED,
+        ),
         memory_estimate=het_finite_size_memory,
-        grid_defaults={"gamma_ratio": DEFAULT_FINITE_GAMMA_RATIOS, "box_edge": DEFAULT_BOX_EDGES},
-        fixed_defaults={"bulk_ratio": DEFAULT_BULK_RATIO, "n_modes": DEFAULT_N_MODES, "n_omega": 1500},
-        parameter_attrs={
-            "gamma_ratio": _GAMMA_RATIO_ATTRS,
-            "box_edge": {"long_name": "box edge L in units of 2 pi / k_xi (L k_xi / 2 pi)", "units": "1"},
-        },
         description="finite-size HET-SCBA of seed 001 (eq. 40): gap edge and DOS over gamma/gamma_c and box size",
+        source="seed 001",
     ),
     replace=True,
 )

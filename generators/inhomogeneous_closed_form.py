@@ -22,7 +22,7 @@ import numpy as np
 import xarray as xr
 from vdosbench.datasets import convention_attrs
 
-from .parameters import check_integer, check_real, from_mapping, seed_attrs
+from .parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from .registry import Generator, register
 from .spectra import quantile_spectrum_bytes
 
@@ -49,7 +49,8 @@ REFERENCE = (
     "000_026fc50a0d017058.txt; eqs 7, 9-18, E8-E11)"
 )
 _ONE = {"units": "1"}
-_K_G_ATTRS = {"long_name": "wavenumber of the modulus fluctuation k_G (units 1/a)", "units": "1"}
+#: Meaning (coordinate long_name) of k_G, the grid parameter of both seed-000 generators.
+K_G_MEANING = "wavenumber of the modulus fluctuation k_G (units 1/a)"
 
 # ---------------------------------------------------------------------------
 # the closed form (eq. 16)
@@ -477,12 +478,19 @@ INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
         version=GENERATOR_VERSION,
         make_sample=closed_form_sample,
         check_params=check_closed_form_params,
+        parameters=(
+            Parameter("k_G", K_G_MEANING, (0.0, 0.5, 1.0, 1.5, 2.0), units="1", grid=True, minimum=0.0),
+            Parameter("sound_speed", "sound speed c", 1.0, units="1", minimum=0.0, open_minimum=True),
+            Parameter("number_density", "number density n (Debye frequency c (6 pi^2 n)^(1/3))", 1.0, units="1",
+                      minimum=0.0, open_minimum=True),
+            Parameter("n_mode", "number of frequencies M of the spectrum", 4096, units="1", kind="int", minimum=1),
+            Parameter("n_omega", "points of the curve grid", 400, units="1", kind="int", minimum=2),
+            Parameter("draw", "quantile: the same M frequencies for every sample; random: drawn from the seed",
+                      "quantile", kind="choice", choices=("quantile", "random")),
+        ),
         memory_estimate=closed_form_memory,
-        grid_defaults={"k_G": (0.0, 0.5, 1.0, 1.5, 2.0)},
-        fixed_defaults={"sound_speed": 1.0, "number_density": 1.0, "n_mode": 4096, "n_omega": 400,
-                        "draw": "quantile"},
-        parameter_attrs={"k_G": _K_G_ATTRS},
         description="seed 000 closed form D ~ omega^4/(omega^2 + 3/4 c^2 k_G^2) as a quantile spectrum",
+        source="seed 000",
     ),
     replace=True,
 )

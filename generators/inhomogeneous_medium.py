@@ -64,7 +64,8 @@ import scipy.sparse
 import xarray as xr
 from vdosbench.datasets import convention_attrs
 
-from .parameters import check_integer, check_real, from_mapping, seed_attrs
+from .inhomogeneous_closed_form import K_G_MEANING
+from .parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from .registry import Generator, register
 from .spectra import (
     default_vector_modes,
@@ -681,7 +682,6 @@ def inhomogeneous_medium_sample(
 # registration
 # ---------------------------------------------------------------------------
 
-_K_G_ATTRS = {"long_name": "wavenumber of the modulus fluctuation k_G (units 1/a)", "units": "1"}
 
 #: The numerical medium (``get_generator("inhomogeneous_medium")``).
 INHOMOGENEOUS_MEDIUM = register(
@@ -690,25 +690,32 @@ INHOMOGENEOUS_MEDIUM = register(
         version=GENERATOR_VERSION,
         make_sample=inhomogeneous_medium_sample,
         check_params=MediumParams.from_mapping,
+        parameters=(
+            Parameter("variant", "how the modulus varies (modulation, random field, soft inclusions)", VARIANTS,
+                      grid=True, kind="choice", choices=VARIANTS),
+            Parameter("k_G", K_G_MEANING, DEFAULT_K_G, units="1", grid=True, minimum=0.0,
+                      note="modulation: a multiple of 2 pi/n_side, ≤ pi"),
+            Parameter("dimension", "spatial dimension d (square or simple cubic lattice)", 3, units="1", kind="int",
+                      minimum=2, maximum=3),
+            Parameter("n_side", "sites per side L (N = L^d)", DEFAULT_N_SIDE, units="1", kind="int", minimum=3),
+            Parameter("t0", "modulus scale t0", 1.0, units="1", minimum=0.0, open_minimum=True),
+            Parameter("modulation_amplitude", "amplitude epsilon of the modulation (variant modulation)", 0.5,
+                      units="1", minimum=-1.0, maximum=1.0, open_minimum=True, open_maximum=True),
+            Parameter("log_modulus_std", "standard deviation of ln t (variant random)", 0.5, units="1", minimum=0.0),
+            Parameter("inclusion_fraction", "nominal volume fraction of inclusions (variant inclusions)", 0.2,
+                      units="1", minimum=0.0, maximum=1.0, open_maximum=True),
+            Parameter("inclusion_softness", "modulus inside an inclusion, in units of t0", 0.1, units="1",
+                      minimum=0.0, open_minimum=True),
+            Parameter("inclusion_radius", "inclusion radius times k_G", 1.0, units="1", minimum=0.0,
+                      open_minimum=True),
+            Parameter("n_vectors", "eigenvectors kept for modes 1 ... n_vectors", 0, units="1", kind="int",
+                      minimum=0, note="< N"),
+            Parameter("solver", "eigensolver (auto: Bloch for a layered medium, else dense)", "auto",
+                      kind="choice", choices=SOLVERS),
+        ),
         memory_estimate=medium_memory,
-        grid_defaults={"variant": VARIANTS, "k_G": DEFAULT_K_G},
-        fixed_defaults={
-            "dimension": 3,
-            "n_side": DEFAULT_N_SIDE,
-            "t0": 1.0,
-            "modulation_amplitude": 0.5,
-            "log_modulus_std": 0.5,
-            "inclusion_fraction": 0.2,
-            "inclusion_softness": 0.1,
-            "inclusion_radius": 1.0,
-            "n_vectors": 0,
-            "solver": "auto",
-        },
-        parameter_attrs={
-            "variant": {"long_name": "how the modulus varies (modulation, random field, soft inclusions)"},
-            "k_G": _K_G_ATTRS,
-        },
         description="scalar lattice whose modulus varies on the scale 1/k_G, to test seed 000's omega_BP law",
+        source="seed 000",
     ),
     replace=True,
 )

@@ -51,6 +51,7 @@ from numpy.typing import ArrayLike
 
 from vdosbench.datasets import convention_attrs
 
+from .parameters import Parameter
 from .registry import Generator, register
 from .spectra import full_spectrum, laplacian_zero_modes
 from .spring_network import spring_hessian
@@ -410,9 +411,13 @@ NINE_NODE_TOY = register(
         version=TOY_VERSION,
         make_sample=nine_node_toy_sample,
         check_params=check_nine_node_toy_params,
-        grid_defaults={"variant": VARIANTS},
-        fixed_defaults={"epsilon": DEFAULT_EPSILON},
-        parameter_attrs={"variant": {"long_name": "toy variant (lattice, added spring, missing spring)"}},
+        parameters=(
+            Parameter("variant", "toy variant (lattice, added spring, missing spring)", VARIANTS, grid=True,
+                      kind="choice", choices=VARIANTS),
+            Parameter("epsilon", "broadening eta of the Green's function G(omega + i eta)", DEFAULT_EPSILON,
+                      units="1", minimum=0.0, open_minimum=True),
+        ),
         description="seed 002 Fig. 4 right: 3x3 periodic spring lattice, one spring added or removed",
+        source="seed 002",
     )
 )

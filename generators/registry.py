@@ -14,6 +14,8 @@ from typing import Any, Protocol
 import numpy as np
 import xarray as xr
 
+from .parameters import Parameter
+
 __all__ = ["ChainFunction", "Generator", "SampleFunction", "register", "get_generator", "generator_names"]
 
 
@@ -75,15 +77,30 @@ class Generator:
         Recorded in every dataset (attributes ``generator``, ``generator_version``).
     make_sample
         The :class:`SampleFunction`.
+    parameters
+        Every parameter, declared once (:class:`~vdosbench.generators.parameters.Parameter`),
+        grid parameters in the order the ensemble's parameter dimensions take.
+        ``grid_defaults``, ``fixed_defaults``, ``parameter_attrs`` and
+        ``canonical`` are derived from them (give either the declarations or
+        those four, not both), and :meth:`validate` checks every value against
+        them after ``check_params``.
     grid_defaults
         Default values of the grid parameters (each a sequence), in the order
         the ensemble's parameter dimensions take.
     fixed_defaults
         Default values of the other parameters.
     parameter_attrs
-        ``long_name`` and ``units`` of each grid parameter's coordinate.
+        ``long_name`` and ``units`` of each parameter's coordinate or attribute.
     description
-        One line for ``vdosbench generate --help``.
+        One line for ``vdosbench generate --list``.
+    source
+        Where the model comes from, e.g. ``"seed 001"`` (the seed paper), for ``--list``.
+    cost_estimate
+        Optional: estimated seconds of one task (one sample, or one chain) on
+        one core, from every parameter as ``make_sample`` gets them (after
+        ``check_params`` accepted them); ``vdosbench generate --list-recipes``
+        sums it over a recipe.  Module-level function; its docstring says what
+        it is derived from.
     check_params
         Optional cheap validation of one sample's parameters (every parameter
         by name, as ``make_sample`` gets them), e.g. building the generator's
@@ -122,7 +139,7 @@ class Generator:
     name: str
     version: str
     make_sample: Callable[[Mapping[str, Any], np.random.SeedSequence, int], xr.Dataset]
-    grid_defaults: Mapping[str, Sequence[Any]]
+    grid_defaults: Mapping[str, Sequence[Any]] = field(default_factory=dict)
     fixed_defaults: Mapping[str, Any] = field(default_factory=dict)
     parameter_attrs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     description: str = ""
@@ -130,6 +147,9 @@ class Generator:
     chain_parameter: str | None = None
     check_params: Callable[[Mapping[str, Any]], object] | None = None
     canonical: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    parameters: Sequence[Parameter] = ()
+    source: str = ""
+    cost_estimate: Callable[[Mapping[str, Any]], float] | None = None
     memory_estimate: Callable[[Mapping[str, Any]], int] | None = None
 
     def __post_init__(self) -> None:
@@ -138,6 +158,65 @@ class Generator:
                 f"generator {self.name!r}: make_chain and chain_parameter go together (found "
                 f"make_chain={self.make_chain!r}, chain_parameter={self.chain_parameter!r})"
             )
+        set_ = object.__setattr__
+        if self.parameters:
+            given = [n for n in ("grid_defaults", "fixed_defaults", "parameter_attrs", "canonical") if getattr(self, n)]
+            if given:
+                raise ValueError(
+                    f"generator {self.name!r}: {given} given with parameters=; each parameter is declared once. "
+                    "Fix: put defaults, attributes and the stored form in its Parameter"
+                )
+            names = [p.name for p in self.parameters]
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"generator {self.name!r}: parameter(s) {repeated} declared twice; declare each once")
+            set_(self, "parameters", tuple(self.parameters))
+            set_(self, "grid_defaults", {p.name: p.default for p in self.parameters if p.grid})
+            set_(self, "fixed_defaults", {p.name: p.default for p in self.parameters if not p.grid})
+            set_(self, "parameter_attrs", {p.name: p.attrs for p in self.parameters})
+            set_(self, "canonical", {p.name: p.canonical for p in self.parameters if p.canonical is not None})
+        else:  # built the older way (tests, third-party generators): each parameter undeclared
+            set_(self, "parameters", tuple(
+                [Parameter.undeclared(n, tuple(v), True, self.parameter_attrs.get(n)) for n, v in self.grid_defaults.items()]
+                + [Parameter.undeclared(n, v, False, self.parameter_attrs.get(n))
+                   for n, v in self.fixed_defaults.items() if n not in self.grid_defaults]
+            ))
+
+    def parameter(self, name: str) -> Parameter:
+        """The declaration of parameter ``name``; an unknown name lists the valid ones."""
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(f"generator {self.name!r} has no parameter {name!r}; its parameters are "
+                       f"{[p.name for p in self.parameters]}")
+
+    def validate(self, params: Mapping[str, Any]) -> object:
+        """Check one task's parameters: ``check_params``, then each value against its declaration.
+
+        The model's own check runs first because its messages carry the physics
+        (why a value is refused); the declarations then refuse what it does not
+        check, so no value outside what ``vdosbench describe`` states gets through.
+
+        Parameters
+        ----------
+        params
+            Every parameter by name, as ``make_sample`` gets them.
+
+        Returns
+        -------
+        object
+            What ``check_params`` returns (e.g. the settings dataclass), or ``None``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Naming the parameter, what is allowed, the value found and the fix.
+        """
+        checked = None if self.check_params is None else self.check_params(params)
+        for p in self.parameters:
+            if p.name in params:
+                p.check(params[p.name])
+        return checked
 
     def chain_size(self, params: Mapping[str, Any]) -> int:
         """Samples per task: k = ``params[chain_parameter]`` for a chain generator, else 1."""

@@ -78,6 +78,8 @@ from .hessian import InteractingPairs, hessian_matrix, interacting_pairs
 from .minimize import EnergyModel, QuenchResult, QuenchSettings, fire_minimize, quench
 from .montecarlo import MCSettings, run_swap_mc
 from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
+from .cost import glass_task_seconds
+from .parameters import Parameter
 from .registry import Generator, register
 from .spectra import default_vector_modes, dense_spectrum, dense_spectrum_bytes, translation_zero_modes
 from .stresses import (
@@ -596,8 +598,9 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
         ),
         "eigenvector": (
             ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None].astype(np.float32),
-            {"long_name": "normalised eigenvector of the Hessian (computed in float64, stored as float32: "
-                          "orthonormal within 1e-6)", **one},
+            # the long_name is that of the float64 parts written before (a run that resumes combines both)
+            {"long_name": "normalised eigenvector of the Hessian",
+             "comment": "computed in float64, stored as float32 (orthonormal within 1e-6)", **one},
         ),
         "position": (
             ("sample", "site", "spatial"), g.quench.config.positions[None],
@@ -790,23 +793,75 @@ def lennard_jones_sample(params: Mapping[str, Any], seed: np.random.SeedSequence
     return glass_sample(_with_potential(params, "lennard_jones"), seed, sample, generator="lennard_jones")
 
 
-_COMMON_FIXED: dict[str, Any] = {
-    "n_particles": 1000,
-    "dimension": 3,
-    "n_sweeps": 1000,
-    "mc_step": 0.2,
-    "p_swap": 0.2,
-    "mc_skin": 0.6,
-    "record_every": 10,
-    "force_tolerance": 1e-10,
-    "n_vectors": 50,
-    "vector_modes": [],
-}
-_PARAMETER_ATTRS = {
-    "taper_order": {"long_name": "taper order m of the pair potential (-1: T_inf)", "units": "1"},
-    "parent_temperature": {"long_name": "parent temperature T* of the Monte Carlo equilibration", "units": "epsilon"},
-    "n_particles": {"long_name": "number of particles N", "units": "1"},
-}
+def glass_parameters(
+    parent_temperatures: Sequence[float], density: float, *, chain: bool = False, soft_spheres: bool = True,
+    extra: Sequence[Parameter] = (),
+) -> tuple[Parameter, ...]:
+    """The declared parameters of a glass generator (the :class:`GlassParams` fields it takes).
+
+    Parameters
+    ----------
+    parent_temperatures
+        Default grid of T*.
+    density
+        Default number density.
+    chain
+        True for the equilibrated chain generators: no ``n_sweeps`` / ``mc_step`` / ``pair_data``
+        (the chain sets them), no T* = ∞.
+    extra
+        Further parameters (the chain's), placed before ``density``.
+    soft_spheres
+        True: with ``diameter_normalization`` (polydisperse soft spheres only).
+    """
+    params = [
+        Parameter("taper_order", "taper order m of the pair potential (-1: T_inf)", (2, INFINITE_ORDER), units="1",
+                  grid=True, kind="int", minimum=0, special=(INFINITE_ORDER,), canonical=canonical_taper_order),
+        Parameter("parent_temperature", "parent temperature T* of the Monte Carlo equilibration",
+                  tuple(parent_temperatures), units="epsilon", grid=True, minimum=0.0, open_minimum=True,
+                  infinite=not chain, note="" if chain else "inf: quench from random positions"),
+        Parameter("n_particles", "number of particles N", 1000, units="1", kind="int", minimum=2,
+                  note="box edge (N/density)^(1/d) > 2 r_c"),
+        Parameter("dimension", "spatial dimension d", 3, units="1", kind="int", minimum=2, maximum=3),
+    ]
+    if not chain:
+        params += [
+            Parameter("n_sweeps", "Monte Carlo sweeps at T* (N attempted moves each)", 1000, units="1", kind="int",
+                      minimum=0),
+            Parameter("mc_step", "largest Monte Carlo displacement |dr|", 0.2, units="sigma", minimum=0.0,
+                      open_minimum=True),
+        ]
+    params += [
+        Parameter("p_swap", "probability that a Monte Carlo move is a diameter swap", 0.2, units="1", minimum=0.0,
+                  maximum=1.0),
+        Parameter("mc_skin", "Verlet skin of the Monte Carlo neighbour list", 0.6, units="sigma", minimum=0.0,
+                  open_minimum=True),
+        Parameter("record_every", "sweeps between records of the energy trace", 10, units="1", kind="int",
+                  minimum=1),
+        Parameter("force_tolerance", "quench target: largest force max_i |F_i|", 1e-10, units="epsilon/sigma",
+                  minimum=0.0, open_minimum=True),
+        Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 50,
+                  units="1", kind="int", minimum=0),
+        Parameter("vector_modes", "further mode indices whose eigenvectors are kept", [], units="1", kind="ints",
+                  minimum=0, note="< d N"),
+    ]
+    params += list(extra)
+    params.append(Parameter("density", "number density", density, units="sigma-d", minimum=0.0, open_minimum=True))
+    if soft_spheres:
+        params.append(Parameter("diameter_normalization", "diameters rescaled to mean 1 exactly, or not", "rescale",
+                                kind="choice", choices=NORMALIZATIONS))
+    if not chain:
+        params.append(Parameter("pair_data", "store the pair arrays (indices, distances, psi, stress tensors)", True,
+                                kind="bool"))
+    return tuple(params)
+
+
+def soft_sphere_cost(params: Mapping[str, Any]) -> float:
+    """Estimated seconds of one ``soft_spheres`` / ``lennard_jones`` sample
+    (:func:`~vdosbench.generators.cost.glass_task_seconds`: measured rates scaled by N, sweeps and dN)."""
+    p = GlassParams.from_mapping(params)
+    sweeps = 0 if math.isinf(p.parent_temperature) else p.n_sweeps
+    return glass_task_seconds(p.n_particles, p.dimension, sweeps, p.parent_temperature)
+
 
 #: The registered soft-sphere generator (``get_generator("soft_spheres")``).
 SOFT_SPHERES = register(
@@ -815,12 +870,11 @@ SOFT_SPHERES = register(
         version=GENERATOR_VERSION,
         make_sample=soft_sphere_sample,
         check_params=check_soft_sphere_params,
+        parameters=glass_parameters((T_HIGH, T_LOW), 1.0),
         memory_estimate=soft_sphere_memory,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (T_HIGH, T_LOW)},
-        fixed_defaults={**_COMMON_FIXED, "density": 1.0, "diameter_normalization": "rescale", "pair_data": True},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
         description="polydisperse soft-sphere glass: swap MC at T*, quench, analytic Hessian (seed 001)",
+        source="seed 001",
+        cost_estimate=soft_sphere_cost,
     ),
     replace=True,
 )
@@ -832,12 +886,11 @@ LENNARD_JONES = register(
         version=GENERATOR_VERSION,
         make_sample=lennard_jones_sample,
         check_params=check_lennard_jones_params,
+        parameters=glass_parameters((KA_T_HIGH, KA_T_LOW), KA_DENSITY, soft_spheres=False),
         memory_estimate=lennard_jones_memory,
-        grid_defaults={"taper_order": (2, INFINITE_ORDER), "parent_temperature": (KA_T_HIGH, KA_T_LOW)},
-        fixed_defaults={**_COMMON_FIXED, "density": KA_DENSITY, "pair_data": True},
-        parameter_attrs=_PARAMETER_ATTRS,
-        canonical={"taper_order": canonical_taper_order},
         description="Kob-Andersen Lennard-Jones glass (a potential with a minimum: seed 001's s = 5)",
+        source="seed 001",
+        cost_estimate=soft_sphere_cost,
     ),
     replace=True,
 )

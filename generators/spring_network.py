@@ -44,7 +44,7 @@ from scipy.spatial import cKDTree
 
 from vdosbench.datasets import convention_attrs
 
-from .parameters import check_integer, check_real, seed_attrs
+from .parameters import Parameter, check_integer, check_real, seed_attrs
 from .registry import Generator, register
 from .spectra import default_vector_modes, full_spectrum, full_spectrum_bytes, laplacian_zero_modes
 
@@ -546,21 +546,23 @@ SPRING_NETWORK = register(
         version=GENERATOR_VERSION,
         make_sample=spring_network_sample,
         check_params=SpringNetworkParams.from_mapping,
+        parameters=(
+            Parameter("delta", "displacement of nodes from lattice sites", (0.0, 0.1, 0.2, 0.3), units="1",
+                      grid=True, minimum=0.0, note="< lattice_constant/2"),
+            Parameter("connectivity", "spring connectivity (nearest: four lattice neighbours; cutoff: r < a + delta)",
+                      CONNECTIVITIES, grid=True, kind="choice", choices=CONNECTIVITIES),
+            Parameter("spring", "spring constant rule (inverse_distance: t0 a/r; constant: t0)", SPRINGS, grid=True,
+                      kind="choice", choices=SPRINGS),
+            Parameter("n_side", "nodes per side of the periodic square lattice, sqrt(N)", 60, units="1", kind="int",
+                      minimum=3),
+            Parameter("n_vectors", "eigenvectors kept for the lowest modes from mode 1 up", 20, units="1", kind="int",
+                      minimum=0),
+            Parameter("lattice_constant", "lattice constant a", 1.0, units="1", minimum=0.0, open_minimum=True),
+            Parameter("t0", "spring-constant scale t0", 1.0, units="1", minimum=0.0, open_minimum=True),
+        ),
         memory_estimate=spring_network_memory,
-        grid_defaults={
-            "delta": (0.0, 0.1, 0.2, 0.3),
-            "connectivity": ("nearest", "cutoff"),
-            "spring": ("inverse_distance", "constant"),
-        },
-        fixed_defaults={"n_side": 60, "n_vectors": 20, "lattice_constant": 1.0, "t0": 1.0},
-        parameter_attrs={
-            "delta": {"long_name": "displacement of nodes from lattice sites", "units": "1"},
-            "connectivity": {
-                "long_name": "spring connectivity (nearest: four lattice neighbours; cutoff: r < a + delta)"
-            },
-            "spring": {"long_name": "spring constant rule (inverse_distance: t0 a/r; constant: t0)"},
-        },
         description="2D scalar spring network on a displaced square lattice (seed 002, Jiang)",
+        source="seed 002",
     ),
     replace=True,
 )

@@ -553,7 +553,7 @@ def test_spring_network_ensemble_end_to_end(tmp_path: Path, client2: Any) -> Non
     [
         ("spring_network", {"fixed": {"n_side": "abc"}}, r"n_side must be an integer ≥ 3, found 'abc'"),
         ("spring_network", {"grid": {"delta": [0.1, 0.6], "connectivity": ["nearest"], "spring": ["constant"]}},
-         r"at grid point delta=0\.6, connectivity='nearest', spring='constant': delta must satisfy"),
+         r"at grid point delta=0\.6, connectivity=nearest, spring=constant: delta must satisfy"),
         ("soft_spheres", {"fixed": {"n_sweeps": -1}}, r"n_sweeps"),
         ("nine_node_toy", {"grid": {"variant": ["lattice", "twisted"]}}, r"variant must be one of"),
         ("soft_spheres_equilibrated", {"fixed": {"equilibration_sweeps": 5, "spacing_sweeps": 10}},

@@ -189,3 +189,16 @@ def test_seed_literal_recipes_run_the_seeds_attempted_moves_and_the_level_set_ke
     assert {"position", "diameter", "eigenvalue"} <= set(ds.variables)
     with pytest.raises(TypeError, match="pair_data"):
         GlassParams(pair_data="no")
+
+
+def test_a_resumed_run_combines_float64_parts_written_before_with_float32_parts(soft: xr.Dataset) -> None:
+    """Parts written before the eigenvectors were stored as float32 combine with newer ones (same long_name)."""
+    from vdosbench.datasets.combine import combine_parts
+
+    old = soft.assign(eigenvector=soft["eigenvector"].astype(np.float64))
+    old["eigenvector"].attrs = {k: v for k, v in soft["eigenvector"].attrs.items() if k != "comment"}
+    new = soft.assign_coords(sample=[3])
+    both = combine_parts([old, new])
+    check(both)
+    assert both["eigenvector"].attrs["long_name"] == soft["eigenvector"].attrs["long_name"]
+    np.testing.assert_allclose(both["eigenvector"].values[0], both["eigenvector"].values[1], rtol=1e-6, atol=1e-7)

@@ -130,9 +130,8 @@ def test_missing_vectors_and_uncaptured_shell_are_explained() -> None:
         phonon_shell(ds)
 
 
-def test_core_curl_depends_on_the_core_radius_against_the_vortex_width() -> None:
-    """The stated scale dependence: a narrow vortex (width 2) measured with a core radius of 4 mixes
-    in its strain ring and loses to wave superpositions, although it is a vortex."""
+def _narrow_vortices() -> xr.Dataset:
+    """Three narrow vortices (width 2) below a plane-wave shell, N = 256 in a 16 × 16 box."""
     rng = np.random.default_rng(4)
     box, n = 16.0, 256
     x = rng.random((n, 2)) * box
@@ -140,7 +139,13 @@ def test_core_curl_depends_on_the_core_radius_against_the_vortex_width() -> None
     vectors = np.concatenate([below, plane_wave_shell(x, box)])
     vectors /= np.linalg.norm(vectors, axis=(1, 2), keepdims=True)
     lam = np.concatenate([[0.0, 0.0], [0.1, 0.2, 0.3], np.full(4, 1.0), np.linspace(2, 3, 2 * n - 9)])
-    ds = _dataset(lam, np.arange(2, 9), vectors, x, box)
+    return _dataset(lam, np.arange(2, 9), vectors, x, box)
+
+
+def test_core_curl_depends_on_the_core_radius_against_the_vortex_width() -> None:
+    """The stated scale dependence: a narrow vortex (width 2) measured with a core radius of 4 mixes
+    in its strain ring and loses to wave superpositions, although it is a vortex."""
+    ds = _narrow_vortices()
     narrow = phonon_shell(ds, radius=2.5, core_radius=1.0, n_bootstrap=10, n_superpositions=6)
     wide = phonon_shell(ds, radius=2.5, core_radius=4.0, n_bootstrap=10, n_superpositions=6)
     assert narrow.core_curl_below.value > 0.9 > 0.6 > wide.core_curl_below.value
@@ -149,14 +154,7 @@ def test_core_curl_depends_on_the_core_radius_against_the_vortex_width() -> None
 def test_core_radius_in_neighbour_distances() -> None:
     """``core_neighbours`` scales the default core radius (k median neighbour distances): the same narrow vortex
     (width 2) is rotation-dominated at a small core and not at a large one, as with explicit radii."""
-    rng = np.random.default_rng(4)
-    box, n = 16.0, 256
-    x = rng.random((n, 2)) * box
-    below = np.array([_vortex(x, box, rng.random(2) * box, 2.0) for _ in range(3)])
-    vectors = np.concatenate([below, plane_wave_shell(x, box)])
-    vectors /= np.linalg.norm(vectors, axis=(1, 2), keepdims=True)
-    lam = np.concatenate([[0.0, 0.0], [0.1, 0.2, 0.3], np.full(4, 1.0), np.linspace(2, 3, 2 * n - 9)])
-    ds = _dataset(lam, np.arange(2, 9), vectors, x, box)
+    ds = _narrow_vortices()
     small = phonon_shell(ds, radius=1.0, core_neighbours=1.5, n_bootstrap=10, n_superpositions=6)
     large = phonon_shell(ds, radius=1.0, core_neighbours=6.0, n_bootstrap=10, n_superpositions=6)
     assert small.settings["core_radius"] == "1.5 median neighbour distances"
