@@ -73,6 +73,7 @@ from .claims import (
     inapplicability,
     select_points,
 )
+from .elastic import shear_modulus_omega0
 
 __all__ = [
     "Verdict",
@@ -212,6 +213,7 @@ VALIDATORS: dict[str, PointValidator] = {
     "stress_exponent": lambda point, settings: stress_exponent(point, **settings),
     "crossover_slope": lambda point, settings: _crossover_slope(point, settings),
     "phonon_shell": lambda point, settings: phonon_shell(point, **settings),
+    "shear_modulus_omega0": lambda point, settings: shear_modulus_omega0(point, **settings),
     "curve_exponent": lambda point, settings: curve_exponent(point, **settings),
     "curve_peak": lambda point, settings: curve_peak(point, **settings),
     "curve_gap": lambda point, settings: curve_gap(point, **settings),

@@ -161,7 +161,7 @@ from .level_statistics import (
     poisson_ratio_pdf,
     spacing_ratios,
 )
-from .phonon import lowest_phonon_frequency, phonon_frequency
+from .phonon import lowest_phonon_frequency, phonon_frequency, shear_modulus_speed
 from .power_law import (
     PowerLawResult,
     PowerLawWindow,
@@ -185,6 +185,7 @@ __all__ += [
     "level_statistics_by_window",
     "lowest_phonon_frequency",
     "phonon_frequency",
+    "shear_modulus_speed",
     "poisson_r_tilde_cdf",
     "poisson_ratio_pdf",
     "power_law_exponent",

@@ -22,6 +22,14 @@ Where v_T comes from
       measured lowest shell itself).  Default: ``"modulus"`` when the springs
       are stored, else ``"dispersion"``.
 
+    * ``method="shear_modulus"`` (any model with particles): v_T = √(G/ρ) per
+      sample from a stored ``shear_modulus`` (sample,), the affine minus
+      non-affine modulus of the inherent structure that the dynamical matrix
+      sees for transverse waves (computed by
+      :mod:`vdosbench.generators.elastic`, or for a dataset that lacks it by
+      :func:`vdosbench.benchmark.elastic.with_shear_modulus`), ρ = N/V with
+      unit masses.  It uses no eigenvector, so no stored-mode count biases it.
+
 For a box with unequal edges the lowest phonon belongs to the longest edge:
 ω₀ = 2π v_T / max_a L_a.
 """
@@ -36,9 +44,12 @@ from numpy.typing import ArrayLike
 
 from .points import omega_units, require_single_point, site_degrees_of_freedom, spatial_dimension
 from .result import Measurement, bootstrap
+from .debye import number_density
 from .sound import has_springs, sound_speed
 
-__all__ = ["phonon_frequency", "lowest_phonon_frequency"]
+__all__ = ["phonon_frequency", "lowest_phonon_frequency", "shear_modulus_speed"]
+
+PhononMethod = Literal["modulus", "dispersion", "shear_modulus"]
 
 
 def phonon_frequency(box_length: ArrayLike, sound_speed: ArrayLike) -> np.ndarray:
@@ -97,11 +108,39 @@ def _measured_speed(ds: xr.Dataset, method: Literal["modulus", "dispersion"]) ->
     return np.concatenate(parts)
 
 
+def shear_modulus_speed(ds: xr.Dataset) -> np.ndarray:
+    """v_T = √(G/ρ) per sample from the stored ``shear_modulus`` (sample,) and ρ = N/V (unit masses).
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)  # L = 3, rho = 1
+    >>> ds["shear_modulus"] = ("sample", [4.0, 9.0])
+    >>> np.round(shear_modulus_speed(ds), 12).tolist()
+    [2.0, 3.0]
+    """
+    if "shear_modulus" not in ds.variables:
+        raise ValueError(
+            "method='shear_modulus' needs a 'shear_modulus' (sample,) variable; found none. Fix: compute it from "
+            "the positions with vdosbench.benchmark.elastic.with_shear_modulus(ds), or choose another method"
+        )
+    g = ds["shear_modulus"]
+    if g.dims != ("sample",):
+        raise ValueError(f"shear_modulus has dims {g.dims}; expected ('sample',): select one parameter point first")
+    values = np.asarray(g.values, dtype=float)
+    if not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"shear_modulus must be finite and > 0 in every sample (a mechanically stable solid); found "
+            f"{values[~(np.isfinite(values) & (values > 0))][:5].tolist()}: check that the samples are inherent structures"
+        )
+    return np.sqrt(values / np.asarray(number_density(ds).values, dtype=float))
+
+
 def lowest_phonon_frequency(
     ds: xr.Dataset,
     transverse_sound_speed: float | Measurement | None = None,
     *,
-    method: Literal["modulus", "dispersion"] | None = None,
+    method: PhononMethod | None = None,
     n_bootstrap: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
@@ -118,9 +157,10 @@ def lowest_phonon_frequency(
         scalar networks (``site_degrees_of_freedom = 1``) it is measured when
         omitted.
     method
-        Sound-speed method for scalar networks when v_T is measured:
-        ``"modulus"`` or ``"dispersion"`` (default: ``"modulus"`` when the
-        springs are stored, else ``"dispersion"``).
+        How v_T is measured when not given: ``"shear_modulus"`` (from the
+        stored ``shear_modulus``, any particle model), or for scalar networks
+        ``"modulus"`` or ``"dispersion"`` (default for scalar networks:
+        ``"modulus"`` when the springs are stored, else ``"dispersion"``).
     n_bootstrap, seed, confidence
         Bootstrap over samples of the mean of the per-sample ω₀.
 
@@ -151,17 +191,23 @@ def lowest_phonon_frequency(
     d = spatial_dimension(ds)
     dof = site_degrees_of_freedom(ds)
     v_uncertainty = 0.0
-    if transverse_sound_speed is None:
+    if transverse_sound_speed is None and method == "shear_modulus":
+        speed = shear_modulus_speed(ds)
+        source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
+                  "vdosbench.generators.elastic), rho = N/V, unit masses")
+        chosen = method
+    elif transverse_sound_speed is None:
         if dof != 1:
             raise ValueError(
                 f"lowest_phonon_frequency measures the sound speed only for scalar networks "
                 f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
                 f"d = {d}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
-                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T"
+                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
+                "and pass method='shear_modulus'"
             )
         chosen = method or ("modulus" if has_springs(ds) else "dispersion")
         if chosen not in ("modulus", "dispersion"):
-            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion'")
+            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
         speed = _measured_speed(ds, chosen)  # type: ignore[arg-type]
         source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
     else:
