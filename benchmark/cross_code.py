@@ -36,6 +36,7 @@ import numpy as np
 import scipy.linalg
 import xarray as xr
 
+from .data_model import dataset_potential, sample_configuration
 from .declaration import MODELS, system_value
 
 __all__ = [
@@ -179,16 +180,11 @@ def cross_code_check(
         )
     if len(ds["eigenvalue"].dims) != 2:
         return _not_run(name, f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data")
-    from vdosbench.generators.configurations import Configuration
     from vdosbench.generators.hessian import hessian_matrix
-    from vdosbench.generators.potentials import (
-        kob_andersen_potential,
-        soft_sphere_potential,
-    )
     from vdosbench.validators import eigenvalue_agreement
 
     m = int(taper)
-    potential = soft_sphere_potential(m) if model.potential == "soft_sphere" else kob_andersen_potential(m)
+    potential = dataset_potential(ds)
     label = f"{model.potential}, taper m = {'inf' if m < 0 else m}, unit masses (vdosbench.generators.hessian)"
     d = int(ds.sizes.get("spatial", ds.attrs.get("spatial_dimension", 3)))
     n_sample = min(int(ds.sizes["sample"]), int(max_samples))
@@ -198,17 +194,11 @@ def cross_code_check(
     if k <= d:
         return _not_run(name, f"the data store {theirs.shape[1]} modes per sample, none above the {d} translations")
     ours = np.empty((n_sample, k))
-    box = np.asarray(ds["box_length"].values, dtype=float)
     for s in range(n_sample):
-        edges = np.atleast_1d(box[s])
-        if not np.allclose(edges, edges[0], rtol=1e-12, atol=0.0):
-            return _not_run(name, f"sample {s} has a box {edges.tolist()} that is not cubic; our Hessian needs a cubic box")
-        config = Configuration(
-            np.asarray(ds["position"].isel(sample=s).transpose("site", "spatial").values, dtype=float),
-            float(edges[0]),
-            sizes=np.asarray(ds["diameter"].isel(sample=s).values) if per_site == "diameter" else np.empty(0),
-            species=np.asarray(ds["species"].isel(sample=s).values) if per_site == "species" else np.empty(0, np.int64),
-        )
+        try:
+            config = sample_configuration(ds, s, per_site)
+        except ValueError as e:
+            return _not_run(name, str(e))
         try:
             dense = hessian_matrix(config, potential).toarray()
         except ValueError as e:  # e.g. a box smaller than twice the cutoff

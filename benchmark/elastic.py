@@ -27,69 +27,18 @@ about 0.3 s on one core; ``benchmarks/measure_shear_omega0.py`` times it).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import xarray as xr
-
 from vdosbench.validators import Measurement, lowest_phonon_frequency
 
-from .declaration import MODELS, system_value
+from .data_model import dataset_potential, sample_configuration
 
 __all__ = [
     "ShearOmega0Result", "dataset_potential", "sample_shear_moduli", "shear_modulus_omega0", "with_shear_modulus",
 ]
-
-
-def _taper(ds: xr.Dataset) -> int:
-    """The taper order m (−1 for T_∞) of one parameter point, from the coordinate or the attributes."""
-    for where, value in (("coordinate", ds.coords.get("taper_order")), ("attribute", ds.attrs.get("taper_order"))):
-        if value is None:
-            continue
-        v = value.values if isinstance(value, xr.DataArray) else value
-        if np.ndim(v) != 0:
-            raise ValueError(
-                f"taper_order ({where}) has {np.size(v)} values; expected one: select one parameter point first"
-            )
-        v = v.item() if hasattr(v, "item") else v
-        if isinstance(v, str):
-            return -1 if v.strip().lower() in ("inf", "infinite", "-1") else int(v)
-        if isinstance(v, float) and math.isinf(v):
-            return -1
-        return int(v)
-    raise ValueError(
-        "the dataset does not say its taper order: expected a taper_order coordinate or attribute "
-        "(m >= 0, or -1 / 'inf' for T_inf); found neither. Fix: declare taper_order"
-    )
-
-
-def dataset_potential(ds: xr.Dataset) -> Any:
-    """Our :class:`~vdosbench.generators.potentials.PairPotential` for the model of ``ds`` (one parameter point).
-
-    Raises
-    ------
-    ValueError
-        When the model has no vdosbench potential or the taper order is unknown.
-    """
-    from vdosbench.generators.potentials import kob_andersen_potential, soft_sphere_potential
-
-    known, model_name = system_value(ds, "model")
-    model = MODELS.get(str(model_name)) if known else None
-    name = model.potential if model is not None else ds.attrs.get("potential")
-    m = _taper(ds)
-    if name == "soft_sphere":
-        return soft_sphere_potential(
-            m, exponent=int(ds.attrs.get("potential_exponent", 12)),
-            r_cut=float(np.ravel(ds.attrs.get("potential_cutoff_table", 1.955))[0]),
-        )
-    if name == "lennard_jones":
-        return kob_andersen_potential(m)
-    raise ValueError(
-        f"the shear modulus needs a pair potential of vdosbench; the dataset's model is {model_name!r} "
-        f"(potential {name!r}). Fix: declare model soft_spheres or kob_andersen"
-    )
 
 
 def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
@@ -110,7 +59,6 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
         ``shear_modulus_nonaffine`` (sample,), their means; ``shear_modulus_directions``
         (sample, shear): G_αβ per (α, β).
     """
-    from vdosbench.generators.configurations import Configuration
     from vdosbench.generators.elastic import shear_directions, shear_modulus
 
     missing = [v for v in ("position", "box_length") if v not in ds.variables]
@@ -129,16 +77,7 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     out = {k: np.empty(n) for k in ("g", "born", "nonaffine")}
     per_dir = np.empty((n, len(directions)))
     for s in range(n):
-        sample = ds.isel(sample=s)
-        edges = np.atleast_1d(np.asarray(sample["box_length"].values, dtype=float))
-        if not np.allclose(edges, edges[0], rtol=1e-12, atol=0.0):
-            raise ValueError(f"sample {s} has box edges {edges.tolist()}; expected a cubic box")
-        config = Configuration(
-            np.asarray(sample["position"].transpose("site", "spatial").values, dtype=float),
-            float(edges[0]),
-            sizes=np.asarray(sample["diameter"].values) if per_site == "diameter" else np.empty(0),
-            species=np.asarray(sample["species"].values) if per_site == "species" else np.empty(0, np.int64),
-        )
+        config = sample_configuration(ds, s, per_site)
         g = shear_modulus(config, potential)
         out["g"][s], out["born"][s], out["nonaffine"][s] = g.value, g.born.mean(), g.nonaffine.mean()
         per_dir[s] = g.per_direction
