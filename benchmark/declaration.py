@@ -110,6 +110,13 @@ def _soft_sphere_t_d() -> float:
     return float(T_D)
 
 
+def _kob_andersen_t_mct() -> float:
+    """The published T_MCT of the Kob–Andersen mixture (imported when needed, as :func:`_soft_sphere_t_d`)."""
+    from vdosbench.generators.soft_spheres import KA_T_MCT
+
+    return float(KA_T_MCT)
+
+
 def _models() -> dict[str, Model]:
     return {
         m.name: m
@@ -124,7 +131,7 @@ def _models() -> dict[str, Model]:
             Model(
                 "kob_andersen",
                 "Kob-Andersen 80:20 Lennard-Jones mixture (r_c = 2.5 sigma_ij), taper order m (0: plain shifted cut)",
-                "glass", ("lennard_jones", "lennard_jones_equilibrated"), "kob_andersen", 0.435,
+                "glass", ("lennard_jones", "lennard_jones_equilibrated"), "kob_andersen", _kob_andersen_t_mct,
                 "the published T_MCT at density 1.2 (Kob & Andersen, PRE 51, 4626 (1995); cited, not re-measured)",
                 ("taper_order",),
             ),

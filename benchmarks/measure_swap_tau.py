@@ -75,12 +75,10 @@ from vdosbench.generators.potentials import (
     kob_andersen_potential,
     soft_sphere_potential,
 )
-from vdosbench.generators.soft_spheres import T_D, remove_overlaps
+from vdosbench.generators.soft_spheres import KA_T_MCT, T_D, remove_overlaps
 
 RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"
-#: The published mode-coupling temperature of the Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995).
-KA_T_MCT = 0.435
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ __all__ = [
     "GlassSample",
     "glass_memory",
     "KA_T_HIGH",
+    "KA_T_MCT",
     "KA_T_LOW",
     "LENNARD_JONES",
     "MC_RECORD_DIM",
@@ -129,6 +130,9 @@ T_D_ERROR = 0.008
 T_HIGH = 1.0
 #: "Low" parent temperature T* ≈ T_d: the measured T_d.
 T_LOW = T_D
+#: Mode-coupling temperature of the (untapered) Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995; cited).
+#: The tapered mixture's is lower: T_c ≈ 0.35 – 0.36 (``benchmarks/results/swap_tau_ka.json``).
+KA_T_MCT = 0.435
 #: "High" parent temperature of the Kob–Andersen mixture (density 1.2): 2.0, far above
 #: its mode-coupling temperature T_MCT ≈ 0.435 (Kob & Andersen 1995; cited, not
 #: re-measured here for the tapered potential).
