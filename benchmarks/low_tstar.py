@@ -25,6 +25,10 @@ Usage::
 
     python benchmarks/low_tstar.py runs/literal_n1000 runs/eq_7td runs/eq_3td ...
     python benchmarks/low_tstar.py runs/ka_literal runs/ka_eq_m2 runs/ka_eq_minf --out benchmarks/results/low_tstar_ka.json
+
+A folder of a run still going (no ``ensemble.nc`` yet) is read from its
+finished part files; with fewer than 5 chains the intervals are NaN
+(:data:`vdosbench.validators.result.MIN_GROUPS`).
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from vdosbench.datasets import open_dataset
+from vdosbench.datasets.combine import combine_parts
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.equilibration import size_segregation
 from vdosbench.generators.soft_spheres import KA_T_LOW, T_D
@@ -138,8 +143,20 @@ def _drift(ds: xr.Dataset) -> dict:
     return {"mean_last_minus_first": float(est.value), "low": float(est.low), "high": float(est.high)}
 
 
+def _open(path: Path) -> xr.Dataset:
+    """An ensemble file, a folder's ``ensemble.nc``, or — for a run still going — its finished part files."""
+    if not path.is_dir():
+        return open_dataset(path, validate=False)
+    if (path / "ensemble.nc").exists():
+        return open_dataset(path / "ensemble.nc", validate=False)
+    parts = sorted(path.glob("parts/*/sample-*.nc"))
+    if not parts:
+        raise FileNotFoundError(f"{path} holds neither ensemble.nc nor finished parts (parts/*/sample-*.nc)")
+    return combine_parts([open_dataset(f, validate=False) for f in parts])
+
+
 def _points(path: Path):
-    ds = open_dataset(path / "ensemble.nc" if path.is_dir() else path, validate=False)
+    ds = _open(path)
     protocol = str(ds.attrs.get("protocol", "seed-literal"))
     model = "kob_andersen" if str(ds.attrs.get("generator", "")).startswith("lennard_jones") else "soft_spheres"
     for m in np.atleast_1d(ds["taper_order"].values):
