@@ -8,7 +8,7 @@ physics lives in, each with its standard error from the sampling spread.
 :func:`compare_fingerprints` compares a rebuild with the catalogued one.
 
 Quantities (definition :data:`DEFINITION`), per parameter point, over the
-non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`):
+non-zero modes (zero modes by :func:`vdosbench.validators.spectral.spectrum.frequencies`):
 
 ``lambda_q{q}``
     The q-quantile of the eigenvalues λ pooled over samples, q in
@@ -20,7 +20,7 @@ non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`)
     The lowest non-zero ω of each sample, averaged over samples.
 ``r_tilde_mean``
     ⟨r̃⟩, r̃ = min(r, 1/r) of the consecutive level-spacing ratios
-    (:func:`vdosbench.validators.level_statistics.spacing_ratios`), pooled;
+    (:func:`vdosbench.validators.levels.level_statistics.spacing_ratios`), pooled;
     a spacing below the numerical resolution (:data:`RESOLUTION` × max λ)
     counts as an exact degeneracy (r̃ = 0; two such spacings in a row give no
     ratio), so a degenerate spectrum computed through another LAPACK gives
@@ -63,8 +63,8 @@ from vdosbench.datasets.catalog import (
     file_sha256,
     fingerprint_toml,
 )
-from vdosbench.validators.level_statistics import spacing_ratios
-from vdosbench.validators.spectrum import frequencies
+from vdosbench.validators.levels.level_statistics import spacing_ratios
+from vdosbench.validators.spectral.spectrum import frequencies
 
 __all__ = [
     "BOOTSTRAP_SEED",

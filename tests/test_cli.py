@@ -343,7 +343,7 @@ def test_a_bad_parameter_is_refused_before_any_file_and_a_corrected_run_proceeds
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--set n_side=abc`` fails in this process, writes nothing (no ensemble.json to block a re-run)."""
-    import vdosbench.generators.ensemble as ensemble
+    import vdosbench.generators.engine.ensemble as ensemble
 
     def no_cluster(*args: object, **kwargs: object) -> None:
         raise AssertionError("a Dask cluster was started for refused parameters")
@@ -398,7 +398,8 @@ def test_a_failed_score_leaves_no_old_report_looking_current(
 
 def test_report_escapes_user_strings(tmp_path: Path) -> None:
     from vdosbench.benchmark import load_claims
-    from vdosbench.benchmark.report import read_input, score_datasets, write_report
+    from vdosbench.benchmark.report import write_report
+    from vdosbench.benchmark.scorecard import read_input, score_datasets
     from vdosbench.datasets import mock_spectrum
 
     claims = tmp_path / "claims.toml"

@@ -30,7 +30,7 @@ from vdosbench.datasets.catalog import (
     get_entry,
     load_catalog,
 )
-from vdosbench.generators.ensemble import build_in_memory
+from vdosbench.generators.engine.ensemble import build_in_memory
 
 
 def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:
