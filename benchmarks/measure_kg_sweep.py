@@ -60,7 +60,7 @@ from vdosbench.generators.theory.inhomogeneous_medium import (
 )
 from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.spectral.crossover import crossover_slope_from_points
+from vdosbench.validators.spectral.crossover_slope import crossover_slope_from_points
 from vdosbench.validators.spectral.debye import debye_reduced_level
 from vdosbench.validators.spectral.sound import sound_speed
 

@@ -35,7 +35,8 @@ from .theory.het import (
     solve_self_energy,
 )
 from .theory.het_datasets import HET_FINITE_SIZE, HET_SCBA, FiniteSizeHETParams, HETParams, het_finite_size, het_scba
-from .theory.ghet import GHET_TYPE2, Type2Spectrum, ghet_from_dataset, ghet_type2, type2_exponent, type2_from_stresses, type2_power_law
+from .theory.ghet import Type2Spectrum, type2_exponent, type2_from_stresses, type2_power_law
+from .theory.ghet_datasets import GHET_TYPE2, ghet_from_dataset, ghet_type2
 from .theory.inhomogeneous_medium import (
     INHOMOGENEOUS_MEDIUM,
     Medium,
@@ -135,7 +136,7 @@ __all__ = [
     "run_ensemble",
     "sample_seed",
     "build_in_memory",
-    # theory curves (generators/theory/het.py, het_datasets.py, ghet.py)
+    # theory curves (generators/theory/het.py, het_datasets.py, ghet.py, ghet_datasets.py)
     "FiniteSizeGap",
     "FiniteSizeHETParams",
     "GHET_TYPE2",

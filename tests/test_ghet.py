@@ -16,17 +16,16 @@ import pytest
 from vdosbench.datasets import check, mock_spectrum
 from vdosbench.generators.theory.ghet import (
     DEFAULT_TAPER_ORDERS,
-    GHETParams,
-    ghet_from_dataset,
-    ghet_type2,
     stress_exponent_mle,
     type2_exponent,
     type2_from_stresses,
     type2_power_law,
 )
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+from vdosbench.generators.theory.ghet_datasets import GHETParams, ghet_from_dataset, ghet_type2
 from vdosbench.generators.engine.registry import get_generator
-from vdosbench.validators.spectral.power_law import power_law_exponent, truncated_power_law_mle
+from vdosbench.validators.spectral.power_law import power_law_exponent
+from vdosbench.validators.spectral.truncated_power_law import truncated_power_law_mle
 from vdosbench.validators.structure.stresses import dos_exponent_from_tapering_order, fit_truncated_power_law
 
 #: |s_measured − (3 + 2/m)| on the deterministic quantile spectrum (M = 3000), by maximum likelihood.

@@ -34,7 +34,7 @@ from vdosbench.generators.theory.inhomogeneous_medium import (
 )
 from vdosbench.validators import iter_parameter_points
 from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.spectral.crossover import crossover_slope
+from vdosbench.validators.spectral.crossover_slope import crossover_slope
 from vdosbench.validators.spectral.sound import conductance_tensor, sound_speed
 
 #: Log-slope of the closed form at ω = 10⁻³ ω_BP and 10³ ω_BP: the exact slope is

@@ -174,3 +174,19 @@ def test_no_import_against_the_dependency_direction(package: str) -> None:
         if target.startswith(FORBIDDEN[package])
     ]
     assert not offenders, offenders
+
+
+#: Lines above which a module's docstring must say why it is one piece (DESIGN.md, issue 17).
+MAX_LINES = 800
+
+
+def test_a_long_module_says_why_it_is_one_piece() -> None:
+    unexplained = []
+    for name, path in module_files(ROOT).items():
+        n = len(path.read_text().splitlines())
+        if n > MAX_LINES and "Why one module" not in (ast.get_docstring(ast.parse(path.read_text())) or ""):
+            unexplained.append(f"{path.relative_to(ROOT)} ({n} lines)")
+    assert not unexplained, (
+        f"modules over {MAX_LINES} lines without a 'Why one module ...' paragraph in their docstring: "
+        f"{unexplained}; split them by job or state the reason"
+    )

@@ -23,7 +23,7 @@ from scipy import stats
 from scipy.optimize import minimize_scalar
 
 from vdosbench.datasets import mock_spectrum
-from vdosbench.validators.spectral import power_law as power_law_module
+from vdosbench.validators.spectral import truncated_power_law as mle_module
 from vdosbench.validators.results import points as points_module
 from vdosbench.validators import (
     Measurement,
@@ -217,10 +217,10 @@ def test_mle_at_s_minus_one_where_the_log_density_is_flat() -> None:
     the bracket walk lands on u = 0.0 and a plain float 1/u² raised ZeroDivisionError.
     """
     ell = 1.0
-    assert power_law_module._var_y(0.0, np.array([ell]))[0] == pytest.approx(ell**2 / 12)
-    assert power_law_module._mean_y(0.0, np.array([ell]))[0] == pytest.approx(ell / 2)
+    assert mle_module._var_y(0.0, np.array([ell]))[0] == pytest.approx(ell**2 / 12)
+    assert mle_module._mean_y(0.0, np.array([ell]))[0] == pytest.approx(ell / 2)
     for n in (2, 4, 100):  # Σ y = n ℓ / 2 solves the score equation at u = 0
-        s, se = power_law_module.solve_truncated_power_law(n, n * ell / 2, ell)
+        s, se = mle_module.solve_truncated_power_law(n, n * ell / 2, ell)
         assert s == pytest.approx(-1.0, abs=1e-12)
         assert se == pytest.approx(1 / math.sqrt(n * ell**2 / 12), rel=1e-9)
 

@@ -50,16 +50,18 @@ from .spectral.theory_curve import CurveResult, curve_exponent, curve_gap, curve
 from .levels.phonon_shell import PhononShellResult, phonon_shell, plane_wave_shell, plane_wave_weights
 from .levels.localization import measure_participation_ratio, participation_ratio, participation_ratio_values
 from .spectral.crossover import (
-    SEED000_SLOPE,
     CrossoverResult,
-    CrossoverSlopeResult,
     closed_form_dos,
     closed_form_peak,
     crossover_frequency,
+    fit_crossover_frequency,
+)
+from .spectral.crossover_slope import (
+    SEED000_SLOPE,
+    CrossoverSlopeResult,
     crossover_slope,
     crossover_slope_from_points,
     exponent_below_crossover,
-    fit_crossover_frequency,
 )
 from .spectral.comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
@@ -166,9 +168,8 @@ from .spectral.power_law import (
     PowerLawResult,
     PowerLawWindow,
     power_law_exponent,
-    solve_truncated_power_law,
-    truncated_power_law_mle,
 )
+from .spectral.truncated_power_law import solve_truncated_power_law, truncated_power_law_mle
 
 __all__ += [
     "GOE_LARGE_N_MEAN_R_TILDE",

@@ -82,6 +82,13 @@ Run-specific attributes
     Only ``history`` (its time stamp) differs between two runs of the same
     ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
     a function of the manifest.
+
+Why one module of about 800 lines: building the part tasks, submitting
+them to Dask, resuming from the part files on disk and combining them share
+the private part task (``_PartTask``), the folder layout and the manifest,
+and are read together when a resumed run misbehaves; what stands alone is
+already its own module (:mod:`.ensemble_spec`, :mod:`.ensemble_memory`,
+:mod:`.folder_lock`).
 """
 
 from __future__ import annotations

@@ -50,6 +50,12 @@ compares them.
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
 
+Why one module of about 830 lines: the compiled loop (``_mc_moves``) and
+the pair-energy helpers that numba inlines into it are written for each
+other (whole 2-d arrays and a row index, bit-for-bit the out-of-line
+arithmetic: see the note above the helpers) and have no other user; the
+neighbour lists it drives are already :mod:`.neighbors`.
+
 References
 ----------
 Seed ``001_d453c975fd50a4a2.txt``: eqs. (13)–(17) (the potential), Methods

@@ -30,6 +30,12 @@ exactly those with |ref_k − ref_j| < r_c + skin.
 
 All kernels are compiled with numba (``cache=True``).
 
+Why one module of about 850 lines: minimum image, the cell grid and the
+incremental Verlet list are one data structure: the compiled builders, the
+per-particle update that :mod:`.montecarlo` calls after every accepted move
+and :class:`VerletList` share the cell layout and the overflow convention
+(:data:`OVERFLOW`), and splitting them would put one invariant in two places.
+
 References
 ----------
 Seed ``001_d453c975fd50a4a2.txt``, Methods "Simulation details": periodic box

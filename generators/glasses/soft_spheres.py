@@ -42,6 +42,13 @@ Taper order encoding
     T_∞(x) = exp[x/(2(x−1))]; the string ``"inf"`` is accepted as input and
     stored as −1, so grid coordinates stay integers.
 
+Why one module of about 960 lines: the protocol's settings
+(:class:`GlassParams` and its checks), the sample it builds, its dataset
+layout, the two registered generators (``soft_spheres``, ``lennard_jones``)
+and their recipes are one contract, which :mod:`.glass_chains` reuses through
+the same helpers; each step of the protocol is already its own module
+(configurations, montecarlo, minimize, hessian, stresses, spectra).
+
 References
 ----------
 Seed 001, file ``001_d453c975fd50a4a2.txt``: eqs. (13)–(17) (model), Figs.

@@ -96,6 +96,12 @@ that starts at Σ̃ = 0 for γ = 0 is Σ̃ = ½ − √(¼ − γ̃ − z̃G̃�
 describes x < ½, reached only between γ_c^quad and γ_c).  (iv) eq. 27 lacks
 the factor 1/ρ_m (dimensions); eq. 33 is right.
 
+Why one module of about 930 lines: the self energy, the marginal point,
+the finite-size gap and the DOS helpers all solve or evaluate the same SCBA
+equation with the same wavevector sums (:class:`Wavevectors`) and Newton
+solver; the datasets and registered generators are already
+:mod:`.het_datasets`.
+
 References
 ----------
 W. Schirmacher, M. Paoluzzi, F. C. Mocanu, D. Khomenko, G. Szamel, F. Zamponi,

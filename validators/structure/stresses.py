@@ -47,7 +47,7 @@ import xarray as xr
 from scipy.stats import norm
 
 from ..results.points import require_single_point, sample_pairs, spatial_dimension
-from ..spectral.power_law import solve_truncated_power_law
+from ..spectral.truncated_power_law import solve_truncated_power_law
 from ..results.result import Measurement, bootstrap, jsonable, sample_groups
 
 if TYPE_CHECKING:  # pragma: no cover
