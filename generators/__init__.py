@@ -1,7 +1,17 @@
 """Physical models that produce VDOS-1.0 datasets (``vdosbench.generators``).
 
-Importing the package registers the generators (``spring_network``); run any
-of them over a parameter grid × samples with :func:`run_ensemble`.
+Grouped by model family, each on the ensemble engine:
+
+- :mod:`~vdosbench.generators.engine` -- declared parameters, the registry of
+  generators, ensemble specs and recipes, the Dask runner (:func:`run_ensemble`);
+- :mod:`~vdosbench.generators.glasses` -- soft-sphere and Kob–Andersen glasses
+  (Monte Carlo, quench, Hessian, stresses; seed 001);
+- :mod:`~vdosbench.generators.networks` -- spring networks and the nine-node toy (seed 002);
+- :mod:`~vdosbench.generators.theory` -- HET, GHET, inhomogeneous media (seeds 000, 001);
+- :mod:`~vdosbench.generators.spectra` -- the eigen-solvers every family uses.
+
+Importing the package registers every generator; the public names are
+imported from here (``__all__``), module paths below may move.
 """
 
 from __future__ import annotations

@@ -5,6 +5,12 @@ Every validator takes one parameter point (``eigenvalue`` with dims exactly
 and returns a value, its uncertainty (bootstrap over samples where it
 applies), the diagnostic curve as xarray, the settings used, and ``plot(ax)``.
 Verdicts belong to the benchmark's claims.
+
+Grouped by what they measure: :mod:`~vdosbench.validators.results` (result
+types, parameter points), :mod:`~vdosbench.validators.spectral` (spectrum and
+exponents), :mod:`~vdosbench.validators.levels` (level statistics and the
+character of the modes), :mod:`~vdosbench.validators.structure` (stresses,
+coordination).  The public names are imported from here (``__all__``).
 """
 
 from __future__ import annotations
