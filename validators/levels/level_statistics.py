@@ -57,7 +57,7 @@ import xarray as xr
 from scipy import stats
 
 from ..results.points import require_single_point, sample_chunks
-from ..results.result import Measurement, bootstrap, jsonable, sample_groups
+from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
 from ..spectral.spectrum import mode_total, zero_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -272,10 +272,7 @@ class LevelStatisticsResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Histogram P(r) (points) against the GOE surmise and Poisson (lines)."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         r = c["r"].values
         ax.plot(r, c["density"].values, "o", ms=3, color="k", label="data")

@@ -55,7 +55,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import omega_units, require_single_point, sample_pairs, spatial_dimension
-from ..results.result import Measurement, bootstrap, measurements_dict
+from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
 from ..spectral.spectrum import zero_modes
 from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
 
@@ -184,10 +184,7 @@ class PhononShellResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Plane-wave weight of every stored mode against ω/ω₀ of its sample."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         pm = self.per_mode
         x = (pm["omega"] / pm["omega0_sample"]).values.ravel()
         y = pm["plane_wave_weight"].values.ravel()

@@ -63,7 +63,7 @@ import xarray as xr
 from scipy.spatial import cKDTree
 
 from ..results.points import omega_units, require_single_point, sample_pairs, spatial_dimension
-from ..results.result import Measurement, bootstrap, jsonable
+from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -457,10 +457,7 @@ class VorticityResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Curl content of every stored mode against ω (or mode index), with the plane-wave references."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         pm = self.per_mode
         y = pm["curl_content"].values.ravel()
         if "omega" in pm:

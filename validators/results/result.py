@@ -26,7 +26,7 @@ import xarray as xr
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-__all__ = ["GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "bootstrap", "jsonable", "sample_groups"]
+__all__ = ["GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "bootstrap", "current_axes", "jsonable", "sample_groups"]
 
 
 def jsonable(value: Any) -> Any:
@@ -53,6 +53,18 @@ def jsonable(value: Any) -> Any:
     if value is None or isinstance(value, str):
         return value
     return str(value)
+
+
+def current_axes(ax: Axes | None) -> Axes:
+    """``ax``, or matplotlib's current axes when it is ``None`` (the ``plot(ax=None)`` of every result).
+
+    matplotlib is imported only here, when a plot is asked for without axes.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        return plt.gca()
+    return ax
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,10 +143,7 @@ class Measurement:
         coordinate; variables with a ``sample`` dimension as thin grey lines.
         Without a curve, the value is drawn as a point with its interval.
         """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         if self.curve is None:
             err = [[self.value - self.low], [self.high - self.value]] if math.isfinite(self.low) else None
             ax.errorbar([0], [self.value], yerr=err, fmt="o", capsize=4, label=self.name)

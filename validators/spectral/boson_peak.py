@@ -62,7 +62,7 @@ from ..results.points import (
     site_degrees_of_freedom,
     spatial_dimension,
 )
-from ..results.result import Measurement, bootstrap, measurements_dict
+from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
 from .sound import _speed_units, has_springs, sound_speed
 from .phonon import _longest_edge, phonon_frequency
 from .spectrum import frequencies, nonzero_mode_count, reduced_dos, smoothed_reduced_dos
@@ -113,10 +113,7 @@ class BosonPeakResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Reduced DOS (per sample thin, pooled thick), the Debye level, the excess shaded, the peak."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["omega"].values
         for row in c["g_reduced_sample"].values:

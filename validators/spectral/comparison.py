@@ -51,7 +51,7 @@ import xarray as xr
 from scipy.stats import anderson_ksamp, ks_2samp
 
 from ..results.points import omega_units, require_single_point
-from ..results.result import Measurement, jsonable
+from ..results.result import Measurement, current_axes, jsonable
 from .spectrum import ZERO_MODE_RTOL, frequencies, zero_modes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,10 +131,7 @@ class SpectrumComparison:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Empirical CDFs of both ensembles with the window edges."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         for label, w in zip(("a", "b"), self._pooled):
             s = np.sort(w)
             ax.step(s, np.arange(1, s.size + 1) / s.size, where="post", label=f"ensemble {label}")
@@ -360,10 +357,7 @@ class EigenvalueAgreement:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Relative deviation per mode (RMS and max over samples), log scale."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["mode"].values
         for name in ("rms_over_samples", "max_over_samples"):

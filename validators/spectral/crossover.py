@@ -62,7 +62,7 @@ import xarray as xr
 from scipy.optimize import minimize_scalar
 
 from ..results.points import omega_units, require_single_point
-from ..results.result import Measurement, bootstrap, measurements_dict
+from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
 from .spectrum import frequencies, nonzero_mode_count
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -216,10 +216,7 @@ class CrossoverResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """g(ω)/ω^p (pooled) and the fitted closed form, with both estimates marked."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["omega"].values
         p = self.settings["reduced_power"]

@@ -25,7 +25,7 @@ from scipy.stats import norm
 from vdosbench.datasets import parameter_dims
 
 from ..results.points import iter_parameter_points
-from ..results.result import Measurement, measurements_dict
+from ..results.result import Measurement, current_axes, measurements_dict
 from .crossover import CrossoverResult, Estimator, _point
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -96,10 +96,7 @@ class CrossoverSlopeResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """ω_BP against c·k_G with error bars, both fitted lines and the seed's √3/2 line."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["x"].values
         ax.errorbar(x, c["omega_bp"].values, yerr=c["omega_bp_se"].values, fmt="o", color="k", capsize=3, label="ω_BP")

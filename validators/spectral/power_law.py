@@ -62,7 +62,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import omega_units, require_single_point, sample_chunks
-from ..results.result import Measurement, bootstrap, jsonable, sample_groups
+from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
 from .spectrum import frequencies, mode_total
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
@@ -429,10 +429,7 @@ class PowerLawResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """F(ω)/ω^(s+1), each divided by its median, for the trial s and the fitted s (log-log)."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["omega"].values
         for s in c["trial_exponent"].values:

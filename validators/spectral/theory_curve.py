@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from ..results.result import Measurement, measurements_dict
+from ..results.result import Measurement, current_axes, measurements_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -69,10 +69,7 @@ class CurveResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """g/ω² on log axes with the measured window, peak or gap edge marked (its interval shaded)."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         m = self.measurement()
         if self.curve is not None:
             c = self.curve

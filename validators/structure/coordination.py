@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import require_single_point, sample_pairs
-from ..results.result import Measurement, bootstrap, jsonable
+from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -108,10 +108,7 @@ class CoordinationResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Bars of the pooled P(z) and the per-sample P(z) as points."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         h = self.histogram
         z = h["coordination_number"].values
         ax.bar(z, h["probability"].values, color="0.7", label="pooled")

@@ -48,7 +48,7 @@ from scipy.stats import norm
 
 from ..results.points import require_single_point, sample_pairs, spatial_dimension
 from ..spectral.truncated_power_law import solve_truncated_power_law
-from ..results.result import Measurement, bootstrap, jsonable, sample_groups
+from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -336,10 +336,7 @@ class StressExponentResult:
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Log-log P(σ) with the fitted power law on the window."""
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            ax = plt.gca()
+        ax = current_axes(ax)
         c = self.curve
         x = c["sigma"].values
         y = c["density"].values
