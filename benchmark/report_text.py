@@ -202,6 +202,7 @@ def gate_line(card: ScoreCard) -> str:
     --------
     >>> from vdosbench.datasets import mock_spectrum
     >>> from vdosbench.benchmark.claims import load_claims
+    >>> from vdosbench.benchmark.scorecard import read_input, score_datasets
     >>> gate_line(score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default"))
     'gate: no-applicable-claims'
     """
