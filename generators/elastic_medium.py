@@ -88,8 +88,9 @@ __all__ = [
     "allowed_wavevectors",
     "bond_stiffness",
     "build_elastic_medium",
-    "elastic_medium_sample",
+    "elastic_medium_dataset",
     "elastic_medium_modes",
+    "elastic_medium_sample",
     "lattice_dispersion",
 ]
 
@@ -247,8 +248,9 @@ class ElasticMediumParams:
 
     @property
     def beta0(self) -> float:
-        """Transverse stiffness β₀ = c_T² − c_L²/3 ≥ 0 (0 for c_L/c_T = √3, clipped at rounding)."""
-        return max(0.0, self.sound_speed**2 - self.longitudinal_speed**2 / 3.0)
+        """Transverse stiffness β₀ = c_T²(1 − (c_L/c_T)²/3) ≥ 0; exactly 0 (central springs) within 10⁻¹² of √3."""
+        beta = self.sound_speed**2 * (1.0 - self.speed_ratio**2 / 3.0)
+        return 0.0 if beta < 1e-12 * self.sound_speed**2 else beta
 
 
 @dataclass(frozen=True)
@@ -495,14 +497,54 @@ def elastic_medium_sample(
     >>> check(ds); ds.sizes["mode"], ds["eigenvector"].dims
     (32, ('sample', 'vector_mode', 'site', 'spatial'))
     """
+    p = params if isinstance(params, ElasticMediumParams) else ElasticMediumParams.from_mapping(params)
+    medium = build_elastic_medium(p, seed)
+    modes = default_vector_modes(2 * p.n_site, p.n_vectors, first=2)
+    eigenvalues, vectors = full_spectrum(medium.hessian(), modes)
+    return elastic_medium_dataset(medium, eigenvalues, vectors, seed, sample)
+
+
+def elastic_medium_dataset(
+    medium: ElasticMedium,
+    eigenvalues: np.ndarray,
+    eigenvectors: np.ndarray,
+    seed: np.random.SeedSequence | int,
+    sample: int,
+) -> xr.Dataset:
+    """The VDOS-1.0 dataset of a medium whose spectrum is already computed (see :func:`elastic_medium_sample`).
+
+    Parameters
+    ----------
+    medium
+        The realised medium (:func:`build_elastic_medium` with ``seed``).
+    eigenvalues
+        Shape (2N,), ascending.
+    eigenvectors
+        Shape (2N, n_vectors) for modes 2 … n_vectors + 1 (``medium.params.n_vectors``),
+        or every mode, shape (2N, 2N), of which those columns are kept.
+    seed, sample
+        Recorded as in :func:`elastic_medium_sample`.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
     from vdosbench import __version__
 
-    p = params if isinstance(params, ElasticMediumParams) else ElasticMediumParams.from_mapping(params)
+    p = medium.params
     sample = check_integer("sample", sample, 0)
-    medium = build_elastic_medium(p, seed)
     n, n_mode = p.n_site, 2 * p.n_site
     modes = default_vector_modes(n_mode, p.n_vectors, first=2)
-    eigenvalues, vectors = full_spectrum(medium.hessian(), modes)
+    lam = np.asarray(eigenvalues, dtype=float)
+    vectors = np.asarray(eigenvectors, dtype=float)
+    if lam.shape != (n_mode,) or vectors.shape not in ((n_mode, modes.size), (n_mode, n_mode)):
+        raise ValueError(
+            f"expected eigenvalues ({n_mode},) and eigenvectors ({n_mode}, {modes.size}) or ({n_mode}, {n_mode}); "
+            f"found {lam.shape} and {vectors.shape}. Fix: pass the spectrum of this medium's hessian()"
+        )
+    if vectors.shape[1] == n_mode and modes.size != n_mode:
+        vectors = vectors[:, modes]
+    eigenvalues = lam
     zero = translation_zero_modes(n_mode, 2)
     if not eigenvalues[2] > 1e-10 * eigenvalues[-1]:
         raise RuntimeError(f"the medium has more than 2 zero modes (lambda_2 = {eigenvalues[2]:.3g}); report this")
