@@ -43,7 +43,7 @@ sample over the Debye count of the measured c_T, c_L.  Eq. 16 predicts
 has a pole at ω_BP and is negative below it (no count); an elastic medium
 without an anomaly gives ≈ 1, a boson-peak excess > 1.
 
-Run: ``python benchmarks/vector_medium.py`` (about 6 minutes on one core;
+Run: ``python benchmarks/vector_medium.py`` (465 s on one shared core at nice 19;
 ``--quick`` for a smoke run of seconds, written to a temporary folder unless
 ``--output``/``--figure`` are given).
 """
