@@ -179,8 +179,7 @@ def modulus_factor(
                 f"the random field's grid (spacing {h.tolist()}) does not hold the box {box_arr.tolist()} and every "
                 "bond midpoint; pass a spacing that divides the box and the lattice's midpoint offsets"
             )
-        psi = gaussian_random_field(n_grid.tolist() if np.unique(n_grid).size > 1 else int(n_grid[0]), d,
-                                    h.tolist() if np.unique(h).size > 1 else float(h[0]), p.k_G, rng)
+        psi = gaussian_random_field(n_grid.tolist(), d, h.tolist(), p.k_G, rng)
         factor = np.exp(p.log_modulus_std * psi[tuple(np.mod(fine, n_grid).T)])
     elif p.variant == "inclusions":
         radius = p.inclusion_radius / p.k_G
