@@ -78,7 +78,6 @@ from vdosbench.generators.elastic_medium import (
 )
 from vdosbench.generators.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
 from vdosbench.validators.boson_peak import boson_peak_excess
-from vdosbench.validators.debye import debye_reduced_level
 
 import vdosbench
 

@@ -18,6 +18,7 @@ import numpy as np
 import scipy.linalg
 import xarray as xr
 
+from .elastic_medium import ElasticMediumParams, elastic_medium_modes
 from .inhomogeneous_medium import (
     _ONE,
     MAX_DENSE_SITES,
@@ -26,7 +27,6 @@ from .inhomogeneous_medium import (
     _modulus_rule,
     build_medium,
 )
-from .elastic_medium import ElasticMediumParams, elastic_medium_modes
 from .modulus_field import modulus_rule
 from .parameters import check_integer, check_real
 

@@ -32,7 +32,7 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["ModulusSettings", "VARIANTS", "gaussian_random_field", "modulus_factor", "modulus_rule"]
+__all__ = ["VARIANTS", "ModulusSettings", "gaussian_random_field", "modulus_factor", "modulus_rule"]
 
 #: Valid values of ``variant``.
 VARIANTS = ("modulation", "random", "inclusions")
