@@ -53,6 +53,14 @@ from .inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .current_correlation import current_correlation, medium_current_correlation
+from .elastic_medium import (
+    ELASTIC_MEDIUM,
+    ElasticMedium,
+    ElasticMediumParams,
+    build_elastic_medium,
+    elastic_medium_sample,
+    lattice_dispersion,
+)
 from .configurations import (
     Configuration,
     fcc_crystal,
@@ -158,7 +166,7 @@ __all__ = [
     "type2_exponent",
     "type2_from_stresses",
     "type2_power_law",
-    # seed 000 (generators/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py)
+    # seed 000 (generators/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py, modulus_field.py)
     "INHOMOGENEOUS_MEDIUM",
     "INHOMOGENEOUS_MEDIUM_CLOSED_FORM",
     "ClosedFormParams",
@@ -173,6 +181,13 @@ __all__ = [
     "layered_conductance",
     "layered_spectrum",
     "medium_current_correlation",
+    # seed 000, elastic (vector) medium (generators/elastic_medium.py)
+    "ELASTIC_MEDIUM",
+    "ElasticMedium",
+    "ElasticMediumParams",
+    "build_elastic_medium",
+    "elastic_medium_sample",
+    "lattice_dispersion",
     # soft-sphere and Lennard-Jones glasses (seed 001)
     "Configuration",
     "GlassParams",
