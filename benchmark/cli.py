@@ -309,6 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
     fprint = sub.add_parser("fingerprint", help="print the catalogue fields (hashes, fingerprint) of a built file")
     fprint.add_argument("file", type=Path, help="a built ensemble.nc")
     fprint.add_argument("--name", required=True, help="the catalogue name of the entry")
+    fprint.add_argument("--manifest", type=Path, default=None,
+                        help="the run's ensemble.json, for the recipe tables (default: the one beside FILE)")
+
+    compact = sub.add_parser("compact", help="write a dataset in the catalogue's storage form (float32 eigenvectors)")
+    compact.add_argument("source", type=Path, help="a VDOS-1.0 netCDF file")
+    compact.add_argument("target", type=Path, help="the file to write (atomically)")
     return parser
 
 
@@ -574,7 +580,22 @@ def _cmd_fingerprint(args: argparse.Namespace) -> int:
 
     if not args.file.is_file():
         raise UsageError(f"{args.file} is not a file; expected a built ensemble.nc (vdosbench build/generate)")
-    print(entry_toml(args.name, args.file), end="")
+    if args.manifest is not None and not args.manifest.is_file():
+        raise UsageError(f"--manifest {args.manifest} is not a file; expected the ensemble.json of the run")
+    print(entry_toml(args.name, args.file, args.manifest), end="")
+    return 0
+
+
+def _cmd_compact(args: argparse.Namespace) -> int:
+    from vdosbench.datasets.compact import compact_file
+
+    if not args.source.is_file():
+        raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
+    try:
+        path = compact_file(args.source, args.target)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    print(f"{path}: {path.stat().st_size} bytes")
     return 0
 
 
@@ -656,6 +677,8 @@ def _run(args: argparse.Namespace) -> int:
             return _cmd_publish(args)
         if args.command == "fingerprint":
             return _cmd_fingerprint(args)
+        if args.command == "compact":
+            return _cmd_compact(args)
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,

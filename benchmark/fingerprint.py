@@ -48,10 +48,12 @@ reported as not reproduced.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -62,6 +64,8 @@ from vdosbench.datasets.catalog import (
     content_sha256,
     file_sha256,
     fingerprint_toml,
+    recipe_toml,
+    toml_key,
 )
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 from vdosbench.validators.spectral.spectrum import frequencies
@@ -354,12 +358,13 @@ def compare_fingerprints(catalogued: Fingerprint, rebuilt: Fingerprint) -> Finge
     return FingerprintComparison(tuple(deviations), tuple(mismatches))
 
 
-def entry_toml(name: str, path: str | os.PathLike[str]) -> str:
-    """The catalogue fields a built file determines: ``size``, ``sha256``, ``content_sha256`` and the fingerprint.
+def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathLike[str] | None = None) -> str:
+    """The catalogue fields a built file determines: hashes, size, recipe and fingerprint.
 
     What ``vdosbench fingerprint FILE --name NAME`` prints: a ``[datasets.NAME]``
-    table to complete by hand (description, source, urls, citation, licence and
-    the recipe tables), followed by its ``fingerprint`` tables.
+    table to complete by hand (description, source, urls, citation, licence,
+    cost), its ``recipe`` tables when the ensemble's manifest is found, and its
+    ``fingerprint`` tables.
 
     Parameters
     ----------
@@ -367,18 +372,32 @@ def entry_toml(name: str, path: str | os.PathLike[str]) -> str:
         The catalogue name.
     path
         The built ``ensemble.nc``, exactly the file to be published.
+    manifest
+        The ``ensemble.json`` that :func:`vdosbench.generators.run_ensemble`
+        wrote with the ensemble; default: ``ensemble.json`` beside ``path``
+        when it exists (else the recipe tables are left to complete by hand).
     """
+    manifest_path = Path(path).with_name("ensemble.json") if manifest is None else Path(manifest)
+    recipe = None
+    if manifest_path.is_file():
+        with open(manifest_path, encoding="utf-8") as fh:
+            recipe = recipe_toml(name, json.load(fh))
+    elif manifest is not None:
+        raise FileNotFoundError(f"manifest {manifest_path} not found; expected the ensemble.json of the run")
     with xr.open_dataset(path, engine="netcdf4") as opened:
         fp = compute_fingerprint(opened)
+    todo = "description, source, urls, citation, licence, cost"
+    if recipe is None:
+        todo += f", and [datasets.{toml_key(name)}.recipe] with .grid and .fixed"
     head = [
-        f"[datasets.{name}]",
-        (
-            f"# complete by hand: description, source, urls, citation, licence, and [datasets.{name}.recipe] "
-            "with .grid and .fixed"
-        ),
+        f"[datasets.{toml_key(name)}]",
+        f"# complete by hand: {todo}",
         f"size = {os.path.getsize(path)}",
         f'sha256 = "{file_sha256(path)}"',
         f'content_sha256 = "{content_sha256(path)}"',
         "",
     ]
-    return "\n".join(head) + "\n" + fingerprint_toml(name, fp)
+    body = "\n".join(head) + "\n"
+    if recipe is not None:
+        body += recipe + "\n"
+    return body + fingerprint_toml(name, fp)

@@ -23,6 +23,9 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     ships the file (small reference datasets for the demo and tests).
 ``citation``, ``licence``
     Whom to cite and the terms of use.
+``cost`` (optional)
+    What a rebuild costs (:class:`Cost`): ``core_hours`` measured when the
+    catalogued file was built and ``basis``, how (machine, what was timed).
 ``fingerprint`` (optional)
     What the data must show, by value (:class:`Fingerprint`): per parameter
     point, quantiles of the eigenvalues, low-frequency moments and the key
@@ -68,6 +71,7 @@ __all__ = [
     "CONTENT_EXCLUDED_ATTRS",
     "CatalogEntry",
     "CatalogError",
+    "Cost",
     "Fingerprint",
     "Recipe",
     "content_sha256",
@@ -78,6 +82,8 @@ __all__ = [
     "hosting_base_urls",
     "list_entries",
     "load_catalog",
+    "recipe_toml",
+    "toml_key",
 ]
 
 #: The catalogue shipped with the package.
@@ -180,6 +186,33 @@ class Fingerprint:
 
 
 @dataclass(frozen=True)
+class Cost:
+    """What rebuilding an entry costs, as measured when its file was built.
+
+    Attributes
+    ----------
+    core_hours
+        CPU time (user + system, all worker processes) of the runs that wrote
+        the catalogued file, in core-hours.
+    basis
+        How it was measured: the machine and what was timed.
+    """
+
+    core_hours: float
+    basis: str
+
+    def __post_init__(self) -> None:
+        if not (self.core_hours > 0.0) or not np.isfinite(self.core_hours):
+            raise CatalogError(f"cost core_hours is {self.core_hours!r}; expected a finite number > 0")
+        if not self.basis.strip():
+            raise CatalogError("cost basis is empty; say how the cost was measured (machine, what was timed)")
+
+    def label(self) -> str:
+        """``"~2.4 core-h"`` (two significant digits)."""
+        return f"~{self.core_hours:.2g} core-h"
+
+
+@dataclass(frozen=True)
 class CatalogEntry:
     """One reference dataset (fields described in the module docstring)."""
 
@@ -195,6 +228,7 @@ class CatalogEntry:
     urls: tuple[str, ...] = ()
     shipped: str | None = None
     fingerprint: Fingerprint | None = None
+    cost: Cost | None = None
     catalog: Path = field(default=CATALOG_PATH, compare=False, repr=False)
 
     @property
@@ -212,11 +246,18 @@ class CatalogEntry:
     def summary(self) -> str:
         """One line for ``vdosbench list``."""
         where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
+        if self.cost is not None:
+            where += f", {self.cost.label()} to build"
         grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
         return (
             f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
-            f"{self.recipe.n_samples} samples; {self.size / 1024:.0f} KiB; {where}]"
+            f"{self.recipe.n_samples} samples; {_size_label(self.size)}; {where}]"
         )
+
+
+def _size_label(size: int) -> str:
+    """Bytes as ``"268 KiB"`` below 10 MiB, else ``"133 MiB"``."""
+    return f"{size / 1024:.0f} KiB" if size < 10 * 2**20 else f"{size / 2**20:.0f} MiB"
 
 
 def _require(table: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -264,6 +305,7 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
     if size <= 0:
         raise CatalogError(f"{where}: size must be > 0 bytes, found {size}")
     fingerprint = _fingerprint(table["fingerprint"], where) if "fingerprint" in table else None
+    cost = _cost(table["cost"], where) if "cost" in table else None
     shipped = table.get("shipped")
     if shipped is not None and (not isinstance(shipped, str) or "/" in shipped or "\\" in shipped):
         raise CatalogError(f"{where}: shipped must be a plain file name under reference/, found {shipped!r}")
@@ -280,8 +322,19 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         urls=tuple(urls),
         shipped=shipped,
         fingerprint=fingerprint,
+        cost=cost,
         catalog=catalog,
     )
+
+
+def _cost(table: Any, where: str) -> Cost:
+    cwhere = f"{where} cost"
+    if not isinstance(table, dict) or set(table) != {"core_hours", "basis"}:
+        raise CatalogError(
+            f"{cwhere}: expected a table [datasets.NAME.cost] with exactly core_hours and basis, found {table!r}"
+        )
+    hours = _require(table, "core_hours", (int, float), cwhere)
+    return Cost(core_hours=float(hours), basis=_require(table, "basis", str, cwhere))
 
 
 def _fingerprint(table: Any, where: str) -> Fingerprint:
@@ -337,6 +390,57 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"no TOML literal for {type(value).__name__} {value!r}")
 
 
+def toml_key(key: str) -> str:
+    """A bare TOML key when ``key`` allows one, else a quoted key (``1.5td`` → ``"1.5td"``)."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def recipe_toml(name: str, manifest: Mapping[str, Any]) -> str:
+    """The ``[datasets.NAME.recipe]`` tables of ``catalog.toml`` from an ensemble's manifest.
+
+    ``manifest`` is what :func:`vdosbench.generators.run_ensemble` writes as
+    ``ensemble.json`` beside ``ensemble.nc``: ``generator``, ``grid``,
+    ``fixed``, ``n_samples`` and ``root_seed`` (other keys are ignored).
+
+    Examples
+    --------
+    >>> print(recipe_toml("x", {"generator": "g", "grid": {"a": [1, 2]}, "fixed": {"b": 0.5},
+    ...                         "n_samples": 3, "root_seed": 7}))
+    [datasets.x.recipe]
+    generator = "g"
+    n_samples = 3
+    root_seed = 7
+    <BLANKLINE>
+    [datasets.x.recipe.grid]
+    a = [1, 2]
+    <BLANKLINE>
+    [datasets.x.recipe.fixed]
+    b = 0.5
+    <BLANKLINE>
+    """
+    missing = [k for k in ("generator", "grid", "n_samples", "root_seed") if k not in manifest]
+    if missing:
+        raise CatalogError(
+            f"ensemble manifest lacks {missing}; expected the ensemble.json that run_ensemble writes beside "
+            "ensemble.nc"
+        )
+    key = toml_key(name)
+    lines = [
+        f"[datasets.{key}.recipe]",
+        f"generator = {_toml_value(manifest['generator'])}",
+        f"n_samples = {_toml_value(manifest['n_samples'])}",
+        f"root_seed = {_toml_value(manifest['root_seed'])}",
+        "",
+        f"[datasets.{key}.recipe.grid]",
+    ]
+    lines += [f"{toml_key(k)} = {_toml_value(v)}" for k, v in manifest["grid"].items()]
+    fixed = manifest.get("fixed", {})
+    if fixed:
+        lines += ["", f"[datasets.{key}.recipe.fixed]"]
+        lines += [f"{toml_key(k)} = {_toml_value(v)}" for k, v in fixed.items()]
+    return "\n".join(lines) + "\n"
+
+
 def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
     """The ``[datasets.NAME.fingerprint]`` tables of ``catalog.toml`` for ``fingerprint``.
 
@@ -359,14 +463,15 @@ def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
     "lambda_q0.5" = [0.25]
     <BLANKLINE>
     """
+    key = toml_key(name)
     lines = [
-        f"[datasets.{name}.fingerprint]",
+        f"[datasets.{key}.fingerprint]",
         f"definition = {fingerprint.definition}",
         f"resampled = {_toml_value(fingerprint.resampled)}",
         f"points = {_toml_value(list(fingerprint.points))}",
     ]
-    for key, table in (("values", fingerprint.values), ("stderr", fingerprint.stderr)):
-        lines += ["", f"[datasets.{name}.fingerprint.{key}]"]
+    for column, table in (("values", fingerprint.values), ("stderr", fingerprint.stderr)):
+        lines += ["", f"[datasets.{key}.fingerprint.{column}]"]
         lines += [f"{json.dumps(q)} = {_toml_value([float(v) for v in table[q]])}" for q in table]
     return "\n".join(lines) + "\n"
 

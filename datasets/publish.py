@@ -83,7 +83,7 @@ def find_catalogued_copy(
     entry
         The catalogue entry.
     sources
-        Files, or folders holding ``ensemble.nc`` or the entry's ``file_name``.
+        Files, or folders holding the entry's ``file_name``, ``NAME.nc`` or ``ensemble.nc``.
     cache_dir
         The fetch cache (default :func:`vdosbench.datasets.fetch.default_cache_dir`).
 
@@ -95,7 +95,7 @@ def find_catalogued_copy(
     candidates: list[Path] = []
     for src in sources:
         p = Path(src)
-        candidates += [p / entry.file_name, p / "ensemble.nc"] if p.is_dir() else [p]
+        candidates += [p / entry.file_name, p / f"{entry.name}.nc", p / "ensemble.nc"] if p.is_dir() else [p]
     if entry.shipped_path is not None:
         candidates.append(entry.shipped_path)
     candidates.append(cached_path(entry, cache_dir))

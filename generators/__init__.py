@@ -64,6 +64,14 @@ from .theory.inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .theory.current_correlation import current_correlation, medium_current_correlation
+from .theory.elastic_medium import (
+    ELASTIC_MEDIUM,
+    ElasticMedium,
+    ElasticMediumParams,
+    build_elastic_medium,
+    elastic_medium_sample,
+    lattice_dispersion,
+)
 from .glasses.configurations import (
     Configuration,
     fcc_crystal,
@@ -169,7 +177,8 @@ __all__ = [
     "type2_exponent",
     "type2_from_stresses",
     "type2_power_law",
-    # seed 000 (generators/theory/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py)
+    # seed 000 (generators/theory/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py,
+    # modulus_field.py, elastic_medium.py)
     "INHOMOGENEOUS_MEDIUM",
     "INHOMOGENEOUS_MEDIUM_CLOSED_FORM",
     "ClosedFormParams",
@@ -184,6 +193,13 @@ __all__ = [
     "layered_conductance",
     "layered_spectrum",
     "medium_current_correlation",
+    # seed 000, elastic (vector) medium (generators/theory/elastic_medium.py)
+    "ELASTIC_MEDIUM",
+    "ElasticMedium",
+    "ElasticMediumParams",
+    "build_elastic_medium",
+    "elastic_medium_sample",
+    "lattice_dispersion",
     # soft-sphere and Lennard-Jones glasses (seed 001)
     "Configuration",
     "GlassParams",

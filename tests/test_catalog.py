@@ -123,6 +123,28 @@ def test_catalogue_entries_are_complete() -> None:
         assert e.name in e.summary()
 
 
+def test_cost_is_read_checked_and_shown(tmp_path: Path) -> None:
+    src = get_entry("nine-node-toy").catalog.read_text()
+    head = src[src.index("[datasets.nine-node-toy]"): src.index("[datasets.nine-node-toy.fingerprint]")]
+    path = tmp_path / "catalog.toml"
+    path.write_text(head + "\n[datasets.nine-node-toy.cost]\ncore_hours = 2.44\nbasis = 'timed on a laptop'\n")
+    entry = load_catalog(path)["nine-node-toy"]
+    assert entry.cost is not None and entry.cost.core_hours == 2.44 and entry.cost.basis == "timed on a laptop"
+    assert entry.summary().endswith("244 KiB; build only, ~2.4 core-h to build]")
+    assert get_entry("nine-node-toy").cost is None or get_entry("nine-node-toy").cost.core_hours > 0
+    for bad, match in [("core_hours = 0\nbasis = 'x'", "expected a finite number > 0"),
+                       ("core_hours = 1.0\nbasis = ' '", "basis is empty"),
+                       ("core_hours = 1.0", "exactly core_hours and basis")]:
+        path.write_text(head + f"\n[datasets.nine-node-toy.cost]\n{bad}\n")
+        with pytest.raises(CatalogError, match=match):
+            load_catalog(path)
+
+
+def test_large_sizes_are_shown_in_mib() -> None:
+    big = replace(_entry(), size=140 * 2**20)
+    assert "; 140 MiB; " in big.summary() and "; 16 KiB; " in _entry().summary()
+
+
 def test_unknown_name_lists_the_valid_ones() -> None:
     with pytest.raises(KeyError, match=r"unknown dataset 'nope'; catalogued datasets are \['ghet-type2'"):
         get_entry("nope")

@@ -264,3 +264,33 @@ def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[s
     assert table["sha256"] == entry.sha256 and table["fingerprint"]["points"] == list(entry.fingerprint.points)
     assert main(["fingerprint", str(tmp_path / "missing.nc"), "--name", "x"]) == 2
     assert "is not a file; expected a built ensemble.nc" in capsys.readouterr().err
+
+
+def test_cli_fingerprint_prints_the_recipe_of_the_run_that_wrote_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    from vdosbench.benchmark.cli import main
+    from vdosbench.generators import EnsembleSpec, run_ensemble
+
+    out = tmp_path / "run"
+    run_ensemble("spring_network", grid={"delta": [0.1, 0.2]}, fixed={"n_side": 4, "n_vectors": 2, "connectivity": "cutoff", "spring": "constant"},
+                 n_samples=2, root_seed=11, output=out, n_workers=1, progress=False)
+    assert main(["fingerprint", str(out / "ensemble.nc"), "--name", "tiny-1.5"]) == 0
+    text = capsys.readouterr().out
+    assert "# complete by hand: description, source, urls, citation, licence, cost\n" in text
+    recipe = tomllib.loads(text)["datasets"]["tiny-1.5"]["recipe"]  # a dotted name is quoted in the headers
+    # the printed recipe is the run's manifest: the spec it makes is the one that wrote the file
+    spec = EnsembleSpec.create(recipe["generator"], grid=recipe["grid"], fixed=recipe.get("fixed", {}),
+                               n_samples=recipe["n_samples"], root_seed=recipe["root_seed"])
+    assert spec.manifest() == json.loads((out / "ensemble.json").read_text())
+    # the manifest may lie elsewhere (a compact copy); a missing one is an error, not a silent omission
+    moved = tmp_path / "copy.nc"
+    moved.write_bytes((out / "ensemble.nc").read_bytes())
+    assert main(["fingerprint", str(moved), "--name", "tiny-1.5"]) == 0
+    assert 'and [datasets."tiny-1.5".recipe] with .grid and .fixed' in capsys.readouterr().out
+    assert main(["fingerprint", str(moved), "--name", "tiny-1.5", "--manifest", str(out / "ensemble.json")]) == 0
+    assert tomllib.loads(capsys.readouterr().out)["datasets"]["tiny-1.5"]["recipe"] == recipe
+    assert main(["fingerprint", str(moved), "--name", "tiny-1.5", "--manifest", str(tmp_path / "none.json")]) == 2
+    assert "is not a file; expected the ensemble.json of the run" in capsys.readouterr().err

@@ -70,6 +70,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets import convention_attrs
+from vdosbench.datasets.compact import EIGENVECTOR_FLOAT32_COMMENT
 
 from .configurations import (
     A_MAX,
@@ -611,7 +612,7 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
             ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None].astype(np.float32),
             # the long_name is that of the float64 parts written before (a run that resumes combines both)
             {"long_name": "normalised eigenvector of the Hessian",
-             "comment": "computed in float64, stored as float32 (orthonormal within 1e-6)", **one},
+             "comment": EIGENVECTOR_FLOAT32_COMMENT, **one},
         ),
         "position": (
             ("sample", "site", "spatial"), g.quench.config.positions[None],

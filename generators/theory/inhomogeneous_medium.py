@@ -41,7 +41,9 @@ springs (VDOS-1.0 pair data) by homogenisation
 A layered medium (modulation, or k_G = 0) is diagonalised exactly by Bloch
 waves across the layers, so it can be large (48³ sites in a second); the
 other variants are diagonalised in full by dense LAPACK (14³ = 2744 sites in
-a few seconds on one core).  No vector (central-force) version is provided.
+a few seconds on one core).  The modulus field f(x) is shared with the
+elastic (vector) lattice of :mod:`vdosbench.generators.theory.elastic_medium`
+(:mod:`vdosbench.generators.theory.modulus_field`).
 
 References
 ----------
@@ -65,6 +67,7 @@ import xarray as xr
 from vdosbench.datasets import convention_attrs
 
 from .inhomogeneous_closed_form import K_G_MEANING
+from .modulus_field import VARIANTS, gaussian_random_field, modulus_factor, modulus_rule
 from ..engine.parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from ..engine.registry import Generator, register
 from ..spectra import (
@@ -95,8 +98,6 @@ __all__ = [
 
 #: Version of both generators of this module, recorded as ``generator_version``.
 GENERATOR_VERSION = "1.0.0"
-#: Valid values of ``variant``.
-VARIANTS = ("modulation", "random", "inclusions")
 #: Valid values of ``solver``.
 SOLVERS = ("auto", "dense", "bloch")
 #: Default side of the numerical medium (3D: 14³ = 2744 sites, a few seconds of dense LAPACK).
@@ -301,61 +302,6 @@ class Medium:
         return spring_hessian(self.params.n_site, self.pair_i, self.pair_j, self.pair_stiffness)
 
 
-def gaussian_random_field(
-    n_grid: int, dimension: int, spacing: float, k_G: float, rng: np.random.Generator
-) -> np.ndarray:
-    """Standardised periodic Gaussian random field with correlation length 1/k_G.
-
-    White noise on a periodic grid, filtered in Fourier space by
-    exp(−q²/(4k_G²)) (a Gaussian of width √2 k_G in amplitude, k_G in power
-    per component), so that in the continuum the covariance is
-    ⟨ψ(x)ψ(x + r)⟩ ∝ exp(−k_G² r²/2); then shifted and scaled to sample mean
-    0 and sample variance 1.
-
-    Parameters
-    ----------
-    n_grid
-        Grid points per side.
-    dimension
-        d.
-    spacing
-        Grid spacing h (units of length); the box is n_grid·h.
-    k_G
-        > 0, inverse correlation length (units 1/length).
-    rng
-        The only randomness (n_grid^d standard normals).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (n_grid,)*d.
-
-    Examples
-    --------
-    >>> f = gaussian_random_field(32, 2, 0.5, 1.0, np.random.default_rng(0))
-    >>> f.shape, round(float(f.mean()), 12), round(float(f.std()), 12)
-    ((32, 32), 0.0, 1.0)
-    """
-    if not k_G > 0:
-        raise ValueError(f"k_G must be > 0 for a random field (k_G = 0 is the homogeneous medium), found {k_G}")
-    shape = (int(n_grid),) * int(dimension)
-    noise = rng.standard_normal(shape)
-    q_full = 2.0 * np.pi * np.fft.fftfreq(n_grid, d=spacing)
-    q_half = 2.0 * np.pi * np.fft.rfftfreq(n_grid, d=spacing)
-    q2 = np.zeros(shape[:-1] + (q_half.size,))
-    for axis in range(dimension):
-        q = q_half if axis == dimension - 1 else q_full
-        view = [1] * dimension
-        view[axis] = q.size
-        q2 = q2 + q.reshape(view) ** 2
-    field = np.fft.irfftn(np.fft.rfftn(noise) * np.exp(-q2 / (4.0 * k_G**2)), s=shape, axes=tuple(range(dimension)))
-    field -= field.mean()
-    std = field.std()
-    if not std > 0:
-        raise ValueError(f"the filtered field is constant (k_G={k_G} far below 2 pi/box); use a larger k_G")
-    return field / std
-
-
 def _lattice(n_side: int, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     shape = (n_side,) * d
     idx = np.arange(n_side**d).reshape(shape)
@@ -402,28 +348,10 @@ def build_medium(params: MediumParams, seed: np.random.SeedSequence | int) -> Me
     d, L = p.dimension, p.n_side
     positions, pair_i, pair_j, axis = _lattice(L, d)
     midpoints = positions[pair_i] + 0.5 * np.eye(d)[axis]
-    rng = np.random.default_rng(seed)
-    n_inclusions, soft_fraction = 0, 0.0
-    if p.k_G == 0:
-        t = np.full(pair_i.size, p.t0)
-    elif p.variant == "modulation":
-        t = p.t0 * (1.0 + p.modulation_amplitude * np.cos(p.k_G_lattice * midpoints[:, 0]))
-    elif p.variant == "random":
-        psi = gaussian_random_field(2 * L, d, 0.5, p.k_G, rng)
-        fine = np.mod(np.rint(2.0 * midpoints).astype(np.int64), 2 * L)
-        t = p.t0 * np.exp(p.log_modulus_std * psi[tuple(fine.T)])
-    else:
-        radius = p.inclusion_radius / p.k_G
-        ball = math.pi ** (d / 2.0) / math.gamma(d / 2.0 + 1.0) * radius**d
-        n_inclusions = max(1, round(p.inclusion_fraction * L**d / ball)) if p.inclusion_fraction > 0 else 0
-        centres = rng.uniform(0.0, L, size=(n_inclusions, d))
-        soft = np.zeros(pair_i.size, dtype=bool)
-        for centre in centres:
-            delta = midpoints - centre
-            delta -= L * np.round(delta / L)
-            soft |= np.einsum("ij,ij->i", delta, delta) < radius**2
-        t = np.where(soft, p.inclusion_softness * p.t0, p.t0)
-        soft_fraction = float(soft.mean())
+    factor, n_inclusions, soft_fraction = modulus_factor(
+        p, midpoints, np.full(d, float(L)), np.full(d, 0.5), np.random.default_rng(seed)
+    )
+    t = p.t0 * factor
     return Medium(p, positions, pair_i, pair_j, axis, np.asarray(t, dtype=np.float64), n_inclusions, soft_fraction)
 
 
@@ -568,15 +496,7 @@ def medium_memory(params: Mapping[str, Any]) -> int:
 
 
 def _modulus_rule(p: MediumParams) -> str:
-    if p.k_G == 0:
-        return "t = t0 (homogeneous lattice, k_G = 0)"
-    if p.variant == "modulation":
-        return "t = t0 (1 + modulation_amplitude cos(k_G_lattice x_mid)), x_mid the bond midpoint's x"
-    if p.variant == "random":
-        return ("t = t0 exp(log_modulus_std psi(x_mid)), psi standardised periodic Gaussian field with "
-                "covariance exp(-k_G^2 r^2/2) on a grid of spacing a/2")
-    return ("t = inclusion_softness t0 within distance R = inclusion_radius/k_G of an inclusion centre "
-            "(uniform, overlaps allowed), else t0")
+    return modulus_rule(p, "t", "t0", "spacing a/2")
 
 
 def inhomogeneous_medium_sample(

@@ -1,0 +1,165 @@
+"""Catalogue entries for the paper-size sets built in runs/ (issue 19 item 2).
+
+For each set listed in ``SETS``: write the run's ``ensemble.nc`` in the
+catalogue's storage form (``vdosbench compact``: float32 eigenvectors), then
+print its catalogue table (``vdosbench fingerprint``: size, hashes, recipe from
+the run's ``ensemble.json``, fingerprint) completed with the description,
+source, citation, licence and the measured cost.  The cost is the CPU time
+(user + system, worker processes included) that ``/usr/bin/time -v`` (or the
+shell's ``time``) recorded in the run's logs, summed over the stages that
+wrote the file.
+
+Usage::
+
+    python benchmarks/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
+
+writes ``OUT_DIR/NAME.nc`` (the files to publish with ``vdosbench publish
+NAME --from OUT_DIR``) and prints the TOML to append to
+``datasets/catalog.toml``.  A set whose file already exists in ``OUT_DIR`` is
+not rewritten (its hashes are read from it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from vdosbench.benchmark.fingerprint import entry_toml
+from vdosbench.datasets.catalog import toml_key
+from vdosbench.datasets.compact import compact_file
+
+SEED_001 = (
+    "W. Schirmacher et al., Nat. Commun. 15, 3107 (2024) (vdosbench seed 001, file 001_d453c975fd50a4a2.txt); "
+    "the vdosbench package for the data"
+)
+KOB_ANDERSEN = (
+    "W. Kob and H. C. Andersen, Phys. Rev. E 51, 4626 (1995) (the model, tapered as in seed 001 eq. 10); "
+    + SEED_001
+)
+LICENCE = "BSD-3-Clause (generated data, same licence as vdosbench)"
+MACHINE = "2-core AMD EPYC virtual machine shared with other runs"
+
+
+@dataclass(frozen=True)
+class Set:
+    """One catalogued set: its name, run folder, logs and words."""
+
+    name: str
+    folder: str
+    logs: tuple[str, ...]
+    description: str
+    citation: str = SEED_001
+    note: str = ""
+
+
+SETS = (
+    Set("soft-spheres-n1000-seed-literal", "literal_n1000", ("literal_n1000.log",),
+        "soft-sphere glasses, N = 1000, T* = T_d = 0.144, m = 2 and inf, 100 samples each, seed-literal protocol "
+        "(1.1e6 attempted moves = 1100 sweeps of swap Monte Carlo from random positions, then L-BFGS/FIRE quench)"),
+    Set("soft-spheres-n1000-equilibrated-7td", "eq_7td", ("eq_7td.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 7 T_d = 1.0, m = 2 and "
+        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-3td", "eq_3td", ("eq_3td.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 3 T_d = 0.432, m = 2 and "
+        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-2td", "eq_2td", ("eq_2td.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 2 T_d = 0.288, m = 2 and "
+        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-1.5td", "eq_1.5td", ("eq_1.5td.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.5 T_d = 0.216, m = 2 "
+        "and inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-td-m2", "eq_1td_m2", ("eq_1td_m2.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = T_d = 0.144, m = 2, "
+        "30 samples (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-td-minf", "eq_1td_minf_c", ("eq_1td_minf.log", "eq_1td_minf_c.log"),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = T_d = 0.144, m = inf, "
+        "60 samples (12 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)",
+        note="; includes chains recomputed after an interrupted run"),
+    Set("kob-andersen-n1000-seed-literal", "ka_literal", ("ka_literal.log",),
+        "tapered Kob-Andersen glasses, N = 1000, T* = 0.45 and 2.0, m = 2 and inf, 30 samples each, "
+        "seed-literal protocol (1100 sweeps of Monte Carlo from random positions, then quench)",
+        citation=KOB_ANDERSEN),
+    Set("soft-spheres-n1600-levels-m2", "levels_n1600", ("levels_n1600.log",),
+        "soft-sphere glasses, N = 1600, m = 2, T* = T_d = 0.144 and T* = 1.0, 60 samples each, seed-literal protocol, all "
+        "eigenvalues and no eigenvectors (level statistics of seed 001 Fig. 2; 60 of the seed's 900 samples)"),
+)
+
+_TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
+                   r"(?:^(?:user|sys)\s+(\d+)m([\d.]+)s)", re.MULTILINE)
+
+
+def cpu_seconds(log: Path) -> float:
+    """Sum of the user and system CPU times recorded in ``log`` (``/usr/bin/time -v`` or bash ``time``).
+
+    A bash ``time`` block printed twice in a row (a log that holds the same
+    block twice) counts once.
+    """
+    text = log.read_text(errors="replace")
+    blocks = re.findall(r"real\s+\d+m[\d.]+s\nuser\s+\d+m[\d.]+s\nsys\s+\d+m[\d.]+s", text)
+    for block in set(blocks):  # identical repeated blocks count once
+        text = text.replace(block, "", max(blocks.count(block) - 1, 0))
+    total = 0.0
+    for user, system, minutes, seconds in _TIME.findall(text):
+        if user or system:
+            total += float(user or system)
+        else:
+            total += 60 * float(minutes) + float(seconds)
+    if total <= 0:
+        raise ValueError(f"{log}: no CPU time found; expected /usr/bin/time -v or bash time output")
+    return total
+
+
+def entry(entry_set: Set, runs: Path, out: Path) -> str:
+    """The catalogue TOML of one set (writes its compact file first)."""
+    folder = runs / entry_set.folder
+    target = out / f"{entry_set.name}.nc"
+    manifest = out / f"{entry_set.name}.json"
+    if not target.is_file():
+        compact_file(folder / "ensemble.nc", target)
+    if not manifest.is_file():
+        shutil.copyfile(folder / "ensemble.json", manifest)
+    hours = sum(cpu_seconds(runs / log) for log in entry_set.logs) / 3600.0
+    text = entry_toml(entry_set.name, target, manifest)
+    head, rest = text.split("\n", 2)[0], text.split("\n", 2)[2]
+    words = {
+        "description": entry_set.description,
+        "source": f"generated by vdosbench with {json.loads(manifest.read_text())['generator']} "
+                  f"(run folder runs/{entry_set.folder}, stored as float32 eigenvectors by vdosbench compact); "
+                  "not hosted yet: build it, or publish the file with vdosbench publish",
+        "urls": [],
+        "citation": entry_set.citation,
+        "licence": LICENCE,
+    }
+    lines = [head] + [f"{k} = {json.dumps(v)}" for k, v in words.items()]
+    cost = [
+        "",
+        f"[datasets.{toml_key(entry_set.name)}.cost]",
+        f"core_hours = {hours:.3g}",
+        f"basis = {json.dumps('CPU time (user + system) of the generate runs, ' + MACHINE + entry_set.note)}",
+    ]
+    return "\n".join(lines) + "\n" + rest.rstrip("\n") + "\n" + "\n".join(cost) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the compact files and print the catalogue entries."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", type=Path, help="folder holding the run folders and their logs")
+    parser.add_argument("out", type=Path, help="folder for the compact files")
+    parser.add_argument("--only", action="append", default=[], help="catalogue name (repeatable)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for s in SETS:
+        if args.only and s.name not in args.only:
+            continue
+        print(entry(s, args.runs, args.out))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
