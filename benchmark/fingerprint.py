@@ -28,6 +28,10 @@ non-zero modes (zero modes by :func:`vdosbench.validators.spectral.spectrum.freq
 ``mean:{variable}``
     Every numeric per-sample scalar of the dataset (dims: parameters and
     ``sample``, e.g. ``boson_peak_frequency``, ``gap_edge``), averaged over samples.
+    A scalar that is not finite in every sample is left out: a generator
+    stores NaN where a quantity is not defined for the model (the
+    size-neighbour correlation of a two-species mixture), and a mean over
+    NaN can be neither compared nor given a standard error.
 
 Standard errors: the standard deviation of :data:`N_BOOTSTRAP` bootstrap
 replicates (``numpy.random.default_rng(BOOTSTRAP_SEED)``), resampling the
@@ -141,6 +145,7 @@ def _scalar_names(ds: xr.Dataset) -> list[str]:
     return sorted(
         str(name) for name, var in ds.data_vars.items()
         if "sample" in var.dims and set(var.dims) <= dims and var.dtype.kind in "fiu"
+        and bool(np.isfinite(var.values).all())
     )
 
 
