@@ -15,7 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .claims import Alternative, Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
-    from .report import InputInfo, ScoreCard, score_datasets, write_report
+    from .report import write_report
+    from .scorecard import InputInfo, ScoreCard, score_datasets
     from .scoring import ClaimResult, PointResult, Robustness, Verdict, evaluate_claim, verdict_for
 
 _WHERE = {
@@ -32,9 +33,9 @@ _WHERE = {
     "declaration_for": "declaration",
     "declare": "declaration",
     "parse_declaration": "declaration",
-    "InputInfo": "report",
-    "ScoreCard": "report",
-    "score_datasets": "report",
+    "InputInfo": "scorecard",
+    "ScoreCard": "scorecard",
+    "score_datasets": "scorecard",
     "write_report": "report",
     "ClaimResult": "scoring",
     "PointResult": "scoring",

@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_describe(name: str) -> int:
-    from vdosbench.generators.describe import describe
+    from vdosbench.generators.engine.describe import describe
 
     try:
         print(describe(name))
@@ -341,7 +341,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
             _cmd_describe(args.generator if args.generator is not None else args.recipe)
         raise SystemExit(0)
     if args.list or args.list_recipes:
-        from vdosbench.generators.describe import generator_list, recipe_list
+        from vdosbench.generators.engine.describe import generator_list, recipe_list
 
         print(generator_list() if args.list else recipe_list())
         return 0
@@ -437,15 +437,9 @@ def _score(
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
-    from .report import (
-        EXIT_NO_APPLICABLE_CLAIMS,
-        ScoreCard,
-        gate_line,
-        read_input,
-        robustness_text,
-        score_datasets,
-        write_report,
-    )
+    from .report import write_report
+    from .report_text import gate_line, robustness_text
+    from .scorecard import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets
 
     check_output_folder(output)
     _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
@@ -656,7 +650,7 @@ def _run(args: argparse.Namespace) -> int:
     from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
     from vdosbench.datasets.publish import PublishError
-    from vdosbench.generators.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
+    from vdosbench.generators.engine.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
 
     from .adapters import AdapterError
     from .declaration import DeclarationError

@@ -5,7 +5,7 @@ The part of README.md between :data:`BEGIN` and :data:`END` is this module's
 :func:`~vdosbench.benchmark.cli.build_parser`) and the text that
 ``vdosbench generate --list``, ``vdosbench generate --list-recipes`` and
 ``vdosbench describe soft_spheres`` print (from
-:mod:`vdosbench.generators.describe`).  ``tests/test_cli_docs.py`` regenerates it
+:mod:`vdosbench.generators.engine.describe`).  ``tests/test_cli_docs.py`` regenerates it
 and fails when the README and the command line disagree; after changing a
 command, a generator or a recipe, run::
 
@@ -48,7 +48,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 def command_line_section() -> str:
     """The generated Markdown (without the markers)."""
     from vdosbench.generators import generator_names, get_generator
-    from vdosbench.generators.describe import describe_generator, generator_list, recipe_list
+    from vdosbench.generators.engine.describe import describe_generator, generator_list, recipe_list
 
     from .cli import build_parser
 

@@ -5,8 +5,8 @@ A third-party dataset that declares its model and taper order
 (``position``, ``box_length`` and the ``diameter`` of soft spheres or the
 ``species`` of a Kob–Andersen mixture) can be checked mode by mode: on the
 same positions, the analytic Hessian of
-:func:`vdosbench.generators.hessian.hessian_matrix` with the model's potential
-(:mod:`vdosbench.generators.potentials`, unit masses) gives eigenvalues λ_ours,
+:func:`vdosbench.generators.glasses.hessian.hessian_matrix` with the model's potential
+(:mod:`vdosbench.generators.glasses.potentials`, unit masses) gives eigenvalues λ_ours,
 and :func:`vdosbench.validators.eigenvalue_agreement` reports
 |λ_theirs − λ_ours| / λ_ours per sample and mode over the lowest
 :data:`CROSS_CHECK_MODES` non-zero modes (the d translations excluded) of
@@ -180,12 +180,12 @@ def cross_code_check(
         )
     if len(ds["eigenvalue"].dims) != 2:
         return _not_run(name, f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data")
-    from vdosbench.generators.hessian import hessian_matrix
+    from vdosbench.generators.glasses.hessian import hessian_matrix
     from vdosbench.validators import eigenvalue_agreement
 
     m = int(taper)
     potential = dataset_potential(ds)
-    label = f"{model.potential}, taper m = {'inf' if m < 0 else m}, unit masses (vdosbench.generators.hessian)"
+    label = f"{model.potential}, taper m = {'inf' if m < 0 else m}, unit masses (vdosbench.generators.glasses.hessian)"
     d = int(ds.sizes.get("spatial", ds.attrs.get("spatial_dimension", 3)))
     n_sample = min(int(ds.sizes["sample"]), int(max_samples))
     theirs = np.asarray(ds["eigenvalue"].transpose("sample", "mode").values[:n_sample], dtype=float)

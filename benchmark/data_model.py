@@ -51,14 +51,14 @@ def dataset_taper(ds: xr.Dataset) -> int:
 
 
 def dataset_potential(ds: xr.Dataset) -> Any:
-    """Our :class:`~vdosbench.generators.potentials.PairPotential` for the model of ``ds`` (one parameter point).
+    """Our :class:`~vdosbench.generators.glasses.potentials.PairPotential` for the model of ``ds`` (one parameter point).
 
     Raises
     ------
     ValueError
         When the model has no vdosbench potential or the taper order is unknown.
     """
-    from vdosbench.generators.potentials import (
+    from vdosbench.generators.glasses.potentials import (
         kob_andersen_potential,
         soft_sphere_potential,
     )
@@ -81,7 +81,7 @@ def dataset_potential(ds: xr.Dataset) -> Any:
 
 
 def sample_configuration(ds: xr.Dataset, sample: int, per_site: str) -> Any:
-    """The :class:`~vdosbench.generators.configurations.Configuration` of sample index ``sample``.
+    """The :class:`~vdosbench.generators.glasses.configurations.Configuration` of sample index ``sample``.
 
     Parameters
     ----------
@@ -97,7 +97,7 @@ def sample_configuration(ds: xr.Dataset, sample: int, per_site: str) -> Any:
     ValueError
         When the box is not cubic (our Hessian needs one).
     """
-    from vdosbench.generators.configurations import Configuration
+    from vdosbench.generators.glasses.configurations import Configuration
 
     one = ds.isel(sample=sample)
     edges = np.atleast_1d(np.asarray(one["box_length"].values, dtype=float))

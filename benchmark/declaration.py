@@ -105,14 +105,14 @@ class Model:
 
 def _soft_sphere_t_d() -> float:
     """The measured T_d of the seed-001 soft spheres (imported when needed: the generators load slowly)."""
-    from vdosbench.generators.soft_spheres import T_D
+    from vdosbench.generators.glasses.soft_spheres import T_D
 
     return float(T_D)
 
 
 def _kob_andersen_t_mct() -> float:
     """The published T_MCT of the Kob–Andersen mixture (imported when needed, as :func:`_soft_sphere_t_d`)."""
-    from vdosbench.generators.soft_spheres import KA_T_MCT
+    from vdosbench.generators.glasses.soft_spheres import KA_T_MCT
 
     return float(KA_T_MCT)
 
@@ -125,7 +125,7 @@ def _models() -> dict[str, Model]:
                 "soft_spheres",
                 "polydisperse soft spheres of seed 001 (n = 12, r_c = 1.955, P(a) ~ a^-3), taper order m",
                 "glass", ("soft_spheres", "soft_spheres_equilibrated"), "soft_sphere", _soft_sphere_t_d,
-                "measured for this potential (vdosbench.generators.soft_spheres.T_D)",
+                "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)",
                 ("taper_order",),
             ),
             Model(
@@ -254,7 +254,7 @@ def _check_value(key: str, value: Any, where: str) -> Any:
             raise _bad(key, value, expected, where)
         return value
     if key == "taper_order":
-        from vdosbench.generators.potentials import INFINITE_ORDER
+        from vdosbench.generators.glasses.potentials import INFINITE_ORDER
 
         if (isinstance(value, str) and value.strip().lower() in ("inf", "infinity")) or (
             isinstance(value, float) and value == math.inf

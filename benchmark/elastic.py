@@ -9,7 +9,7 @@ and whose potential is known: our own datasets carry it (attributes
 (:mod:`vdosbench.benchmark.declaration`: ``model`` and ``taper_order``).
 Per sample it rebuilds the analytic Hessian and computes
 G = (B − Ξᵀ H⁺ Ξ)/V averaged over the d(d − 1) simple shears
-(:func:`vdosbench.generators.elastic.shear_modulus`).
+(:func:`vdosbench.generators.glasses.elastic.shear_modulus`).
 :func:`vdosbench.validators.lowest_phonon_frequency` with
 ``method="shear_modulus"`` then gives ω₀ = √(G/ρ) 2π/L.
 
@@ -59,7 +59,7 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
         ``shear_modulus_nonaffine`` (sample,), their means; ``shear_modulus_directions``
         (sample, shear): G_αβ per (α, β).
     """
-    from vdosbench.generators.elastic import shear_directions, shear_modulus
+    from vdosbench.generators.glasses.elastic import shear_directions, shear_modulus
 
     missing = [v for v in ("position", "box_length") if v not in ds.variables]
     per_site = "species" if "species" in ds.variables else "diameter"
@@ -82,7 +82,7 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
         out["g"][s], out["born"][s], out["nonaffine"][s] = g.value, g.born.mean(), g.nonaffine.mean()
         per_dir[s] = g.per_direction
     sample_coord = ds["sample"].values[:n]
-    how = "vdosbench.generators.elastic.shear_modulus, unit masses, mean over the d(d-1) simple shears"
+    how = "vdosbench.generators.glasses.elastic.shear_modulus, unit masses, mean over the d(d-1) simple shears"
     labels = ["xyz"[a] + "xyz"[b] for a, b in directions]
     return xr.Dataset(
         {

@@ -60,7 +60,7 @@ from vdosbench.validators import (  # noqa: E402
 from .scoring import ClaimResult  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .report import InputInfo
+    from .scorecard import InputInfo
 
 __all__ = [
     "FigureEntry",
@@ -448,7 +448,7 @@ def draw_report_figures(
     results
         The claim results (``ScoreCard.results``).
     datasets
-        The scored inputs, as given to :func:`~vdosbench.benchmark.report.score_datasets`.
+        The scored inputs, as given to :func:`~vdosbench.benchmark.scorecard.score_datasets`.
     figdir
         Folder of the PNG files (created).
 

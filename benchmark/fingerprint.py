@@ -8,7 +8,7 @@ physics lives in, each with its standard error from the sampling spread.
 :func:`compare_fingerprints` compares a rebuild with the catalogued one.
 
 Quantities (definition :data:`DEFINITION`), per parameter point, over the
-non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`):
+non-zero modes (zero modes by :func:`vdosbench.validators.spectral.spectrum.frequencies`):
 
 ``lambda_q{q}``
     The q-quantile of the eigenvalues λ pooled over samples, q in
@@ -20,7 +20,7 @@ non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`)
     The lowest non-zero ω of each sample, averaged over samples.
 ``r_tilde_mean``
     ⟨r̃⟩, r̃ = min(r, 1/r) of the consecutive level-spacing ratios
-    (:func:`vdosbench.validators.level_statistics.spacing_ratios`), pooled;
+    (:func:`vdosbench.validators.levels.level_statistics.spacing_ratios`), pooled;
     a spacing below the numerical resolution (:data:`RESOLUTION` × max λ)
     counts as an exact degeneracy (r̃ = 0; two such spacings in a row give no
     ratio), so a degenerate spectrum computed through another LAPACK gives
@@ -28,6 +28,10 @@ non-zero modes (zero modes by :func:`vdosbench.validators.spectrum.frequencies`)
 ``mean:{variable}``
     Every numeric per-sample scalar of the dataset (dims: parameters and
     ``sample``, e.g. ``boson_peak_frequency``, ``gap_edge``), averaged over samples.
+    A scalar that is not finite in every sample is left out: a generator
+    stores NaN where a quantity is not defined for the model (the
+    size-neighbour correlation of a two-species mixture), and a mean over
+    NaN can be neither compared nor given a standard error.
 
 Standard errors: the standard deviation of :data:`N_BOOTSTRAP` bootstrap
 replicates (``numpy.random.default_rng(BOOTSTRAP_SEED)``), resampling the
@@ -67,8 +71,8 @@ from vdosbench.datasets.catalog import (
     recipe_toml,
     toml_key,
 )
-from vdosbench.validators.level_statistics import spacing_ratios
-from vdosbench.validators.spectrum import frequencies
+from vdosbench.validators.levels.level_statistics import spacing_ratios
+from vdosbench.validators.spectral.spectrum import frequencies
 
 __all__ = [
     "BOOTSTRAP_SEED",
@@ -141,6 +145,7 @@ def _scalar_names(ds: xr.Dataset) -> list[str]:
     return sorted(
         str(name) for name, var in ds.data_vars.items()
         if "sample" in var.dims and set(var.dims) <= dims and var.dtype.kind in "fiu"
+        and bool(np.isfinite(var.values).all())
     )
 
 

@@ -26,12 +26,11 @@ from vdosbench import __version__
 from vdosbench.validators import jsonable
 
 from .figures import FigureEntry, ReportFigures, point_label
-from .report import (
+from .report_text import (
     ESTIMATOR_COLUMNS,
     ROBUSTNESS_RULE,
     STRATA_COLUMNS,
     VERDICT_RULE,
-    ScoreCard,
     cross_code_text,
     disagreements,
     estimator_rows,
@@ -43,6 +42,7 @@ from .report import (
     score_summary,
     systems_table,
 )
+from .scorecard import ScoreCard
 from .scoring import ClaimResult, PointResult, Robustness, Verdict
 
 __all__ = ["data_uri", "render_html"]

@@ -11,7 +11,7 @@ What it provides
     strict=False, *, name=None, format=None, **options)`` that reads
     ``data`` (a file any adapter reads, or a VDOS-1.0 dataset in memory),
     scores the chosen claims on it and returns the
-    :class:`~vdosbench.benchmark.report.ScoreCard`.
+    :class:`~vdosbench.benchmark.scorecard.ScoreCard`.
 ``@pytest.mark.vdosbench_claims(*ids, refuted=(), strict=False)`` (marker)
     Gates the test: every ``vdosbench_score`` call in it scores these claims
     (unless ``claims`` is given) and asserts them with :func:`assert_claims`.
@@ -29,7 +29,7 @@ it is refuted (with ``strict``, also when inconclusive); a claim named in
 (with ``strict``, also when inconclusive).  A claim named explicitly must
 apply to the data, and a gate on which no claim applies at all fails (as
 ``vdosbench score`` exits 3) with the reasons and the attributes to declare
-(:meth:`~vdosbench.benchmark.report.ScoreCard.why_no_claim_applies`): a test
+(:meth:`~vdosbench.benchmark.scorecard.ScoreCard.why_no_claim_applies`): a test
 that tested nothing does not pass.
 
 Usage (in the simulation code's tests)::
@@ -63,7 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
     from .claims import Claim
-    from .report import ScoreCard
+    from .scorecard import ScoreCard
 
 __all__ = ["MARKER", "Scorer", "assert_claims", "select_claims", "vdosbench_score"]
 
@@ -148,7 +148,7 @@ def assert_claims(
     ----------
     card
         The scorecard (from the ``vdosbench_score`` fixture or
-        :func:`~vdosbench.benchmark.report.score_datasets`).
+        :func:`~vdosbench.benchmark.scorecard.score_datasets`).
     supported
         Ids of claims the data must not refute (with ``strict``: must
         support).  ``None``: every claim the card measured (that is not in
@@ -173,7 +173,7 @@ def assert_claims(
         A claim named both ``supported`` and ``refuted``.
     """
     __tracebackhide__ = True
-    from .report import finding_detail, robustness_text
+    from .report_text import finding_detail, robustness_text
     from .scoring import Verdict
 
     refuted = list(dict.fromkeys(refuted))
@@ -260,7 +260,7 @@ def vdosbench_score(request: pytest.FixtureRequest) -> Scorer:
     ``name``
         The input's name in the report.
 
-    and returns the :class:`~vdosbench.benchmark.report.ScoreCard`.  With
+    and returns the :class:`~vdosbench.benchmark.scorecard.ScoreCard`.  With
     the ``vdosbench_claims`` marker it first asserts the marker's claims
     (:func:`assert_claims`).  With ``--vdosbench-report DIR`` it writes the
     report under ``DIR/<test id>`` (``-2``, ``-3`` ... for further calls).
@@ -282,7 +282,8 @@ def vdosbench_score(request: pytest.FixtureRequest) -> Scorer:
         __tracebackhide__ = True
         from .claims import default_claims_path, load_claims
         from .figures import safe_filename
-        from .report import read_input, score_datasets, write_report
+        from .report import write_report
+        from .scorecard import read_input, score_datasets
 
         ids = claims if claims is not None else ([*gate[0], *gate[1]] if gate and (gate[0] or gate[1]) else None)
         if isinstance(ids, str):

@@ -33,7 +33,7 @@ Spectra (:func:`vdosbench.validators.compare_spectra`)
     and its complement give the same D), nor below 1/(1 + n_permutations):
     with 3 + 3 samples the floor is 0.1, so a small reference is told apart
     only through the pooled p-values, which assume independent modes (see
-    :mod:`vdosbench.validators.comparison`).
+    :mod:`vdosbench.validators.spectral.comparison`).
 Exponent s (:func:`vdosbench.validators.power_law_exponent`)
     Maximum-likelihood s of g ∝ ω^s on both sides in the same window (default
     ``below_phonon`` with the reference's ω₀), and Δs = s_b − s_a with
@@ -83,7 +83,7 @@ from vdosbench.validators import (
     lowest_phonon_frequency,
     power_law_exponent,
 )
-from vdosbench.validators.power_law import DEFAULT_PHONON_FACTOR
+from vdosbench.validators.spectral.power_law import DEFAULT_PHONON_FACTOR
 
 __all__ = [
     "LOW_QUANTILE",

@@ -491,7 +491,7 @@ def _require_spectrum(claim: Claim, point: xr.Dataset) -> None:
     """Raise ``ValueError`` when a spectral validator gets a point whose every mode is zero (nothing to measure)."""
     if claim.validator in STRUCTURAL_VALIDATORS or "eigenvalue" not in point.variables:
         return
-    from vdosbench.validators.spectrum import zero_modes
+    from vdosbench.validators.spectral.spectrum import zero_modes
 
     if bool(zero_modes(point).all()):
         raise ValueError(

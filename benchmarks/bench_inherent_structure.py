@@ -4,7 +4,7 @@ For each of ``--samples`` liquids at T* (default T_d = 0.144; N = 1000, d = 3, t
 ``--taper``), made by ``--sweeps`` sweeps of swap Monte Carlo at the ~30 %-acceptance step
 (not timed), the benchmark times in turn, best of ``--repeats`` each:
 
-* ``inherent_structure``: :func:`vdosbench.generators.soft_spheres.inherent_sample` — the
+* ``inherent_structure``: :func:`vdosbench.generators.glasses.soft_spheres.inherent_sample` — the
   quench to max |F| ≤ 10⁻¹⁰, interacting pairs, analytic Hessian, all 3N eigenvalues and
   the lowest 50 non-zero eigenvectors, pair stresses, coordination and first-shell
   coordination: everything a sample costs after its Monte Carlo;
@@ -35,11 +35,11 @@ import numpy as np
 import scipy.linalg
 from machine_info import machine
 from threadpoolctl import threadpool_limits
-from vdosbench.generators.configurations import Configuration
-from vdosbench.generators.equilibration import calibrate_step
-from vdosbench.generators.hessian import hessian_matrix
-from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.soft_spheres import (
+from vdosbench.generators.glasses.configurations import Configuration
+from vdosbench.generators.glasses.equilibration import calibrate_step
+from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.glasses.soft_spheres import (
     T_D,
     GlassParams,
     inherent_sample,

@@ -48,9 +48,9 @@ from types import ModuleType
 import numpy as np
 
 from machine_info import machine  # this folder
-from vdosbench.generators import montecarlo
-from vdosbench.generators.configurations import sample_diameters
-from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.glasses import montecarlo
+from vdosbench.generators.glasses.configurations import sample_diameters
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
 
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 TARGET_STEP_02 = 4.0e6  # issue 14, item 8: at T_d with |Δr| = 0.2

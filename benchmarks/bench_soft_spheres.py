@@ -46,18 +46,18 @@ import scipy
 import scipy.linalg
 from threadpoolctl import threadpool_limits
 
-from vdosbench.generators.configurations import Configuration, polydisperse_configuration
-from vdosbench.generators.hessian import hessian_matrix, interacting_pairs
-from vdosbench.generators.minimize import (
+from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
+from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators.glasses.minimize import (
     EnergyModel,
     QuenchResult,
     QuenchSettings,
-    _evaluate,
     fire_minimize,
     quench,
 )
-from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.potentials import PairPotential, soft_sphere_potential
+from vdosbench.generators.glasses.minimize.energy import _evaluate
+from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import (
     default_vector_modes,
     dense_spectrum,
@@ -65,7 +65,7 @@ from vdosbench.generators.spectra import (
     lowest_modes_shift_invert,
     translation_modes,
 )
-from vdosbench.generators.stresses import (
+from vdosbench.generators.glasses.stresses import (
     coordination_numbers,
     first_shell_coordination,
     first_shell_cutoff,

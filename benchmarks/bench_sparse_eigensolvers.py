@@ -10,7 +10,7 @@ for the CPU solvers, a memory limit (``--memory-gb``).
 Glass (``make_glass``): FIRE 2.0 with a capped step (Bitzek et al. 2006; Guénolé et al.
 2020) on the GPU (CuPy) or CPU (NumPy) with a Verlet list from the project's cell list
 (``find_pairs``), down to ``--fire-tol``; then the project's own
-:func:`vdosbench.generators.minimize.quench` (L-BFGS + FIRE polish, numba) down to
+:func:`vdosbench.generators.glasses.minimize.quench` (L-BFGS + FIRE polish, numba) down to
 ``--force-tol``, which also checks max_i |F_i| with the project's energy model.  (The
 project's quench alone needs tens of minutes at N = 10⁵ on one core: its force kernel
 is serial.)  Saved to ``--glass-dir`` and reused.
@@ -28,7 +28,7 @@ Solvers (``--methods``; all for k modes, translations excluded, same tolerance
 * ``lobpcg_amg``: ``scipy.sparse.linalg.lobpcg`` (translations as constraints) with a
   pyamg smoothed-aggregation V-cycle of H + 10⁻²·1 as preconditioner;
 * ``chebyshev_cpu`` / ``chebyshev_gpu``:
-  :func:`vdosbench.generators.lowest_modes.lowest_modes` (Chebyshev-filtered subspace
+  :func:`vdosbench.generators.glasses.lowest_modes.lowest_modes` (Chebyshev-filtered subspace
   iteration), NumPy + numba threads or CuPy;
 * ``lobpcg_gpu``: ``lowest_modes(method="lobpcg", backend="cupy")`` (Jacobi);
 * ``lanczos_gpu``: ``cupyx.scipy.sparse.linalg.eigsh(H, k + 3, which="SA")``
@@ -82,16 +82,16 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 from threadpoolctl import threadpool_limits
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     Configuration,
     find_pairs,
     polydisperse_configuration,
     wrap,
 )
-from vdosbench.generators.hessian import hessian_matrix
-from vdosbench.generators.lowest_modes import _csr_block_product, lowest_modes
-from vdosbench.generators.minimize import EnergyModel, QuenchSettings, quench
-from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators.glasses.lowest_modes import _csr_block_product, lowest_modes
+from vdosbench.generators.glasses.minimize import EnergyModel, QuenchSettings, quench
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
 
 import machine_info  # this folder
@@ -521,7 +521,7 @@ SOLVERS: dict[str, tuple[Callable[..., dict[str, Any]], bool]] = {
 
 
 def _bound(h: Any, exclude: np.ndarray) -> float:
-    from vdosbench.generators.lowest_modes import _Backend, spectral_upper_bound
+    from vdosbench.generators.glasses.lowest_modes import _Backend, spectral_upper_bound
 
     return spectral_upper_bound(_Backend("numpy", h, exclude))
 

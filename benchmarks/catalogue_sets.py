@@ -80,6 +80,20 @@ SETS = (
         "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = T_d = 0.144, m = inf, "
         "60 samples (12 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)",
         note="; includes chains recomputed after an interrupted run"),
+    Set("soft-spheres-n1000-equilibrated-1.25td-m2", "eq_1.25td_m2", ("eq_1.25td_m2.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.25 T_d = 0.18, m = 2, "
+        "30 samples (6 chains of 5, 120 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("soft-spheres-n1000-equilibrated-1.25td-minf", "eq_1.25td_minf", ("eq_1.25td_minf.log",),
+        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.25 T_d = 0.18, m = inf, "
+        "30 samples (6 chains of 5, 120 tau_alpha before the first, 3 tau_alpha apart)"),
+    Set("kob-andersen-n1000-equilibrated-0.45-m2", "ka_eq_m2", ("ka_eq_m2.log",),
+        "tapered Kob-Andersen glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 0.45, m = 2, "
+        "30 samples (6 chains of 5, 20 tau_alpha before the first, 3 tau_alpha apart)",
+        citation=KOB_ANDERSEN),
+    Set("kob-andersen-n1000-equilibrated-0.45-minf", "ka_eq_minf", ("ka_eq_minf.log",),
+        "tapered Kob-Andersen glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 0.45, m = inf, "
+        "30 samples (6 chains of 5, 20 tau_alpha before the first, 3 tau_alpha apart)",
+        citation=KOB_ANDERSEN),
     Set("kob-andersen-n1000-seed-literal", "ka_literal", ("ka_literal.log",),
         "tapered Kob-Andersen glasses, N = 1000, T* = 0.45 and 2.0, m = 2 and inf, 30 samples each, "
         "seed-literal protocol (1100 sweeps of Monte Carlo from random positions, then quench)",

@@ -68,7 +68,7 @@ from pathlib import Path
 
 import numpy as np
 from machine_info import cpu_model  # this folder
-from vdosbench.generators.relaxation import (
+from vdosbench.generators.glasses.relaxation import (
     relaxation_time,
     self_intermediate_scattering,
 )

@@ -28,7 +28,7 @@ import numpy as np
 
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.io import write_text
-from vdosbench.validators.level_statistics import goe_surmise_pdf, level_statistics_by_window, poisson_ratio_pdf
+from vdosbench.validators.levels.level_statistics import goe_surmise_pdf, level_statistics_by_window, poisson_ratio_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOWS = ("lowest", "middle", "highest")

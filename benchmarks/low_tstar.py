@@ -8,7 +8,7 @@ and for every (taper m, T*) point measures:
   modes of each sample, k = 10 (the registered claims' estimator) and
   k = 5, 20 (alternatives, stated), plus the F/ω^(s+1) flatness estimator at
   k = 10; 95 % percentile intervals from 1000 bootstrap resamples of samples
-  or, for the equilibrated protocol, of chains (``vdosbench.validators.result.bootstrap``);
+  or, for the equilibrated protocol, of chains (``vdosbench.validators.results.result.bootstrap``);
 - the inherent-state energy per particle, and for chains the per-segment
   τ_α, F_s at the segment end, crystalline particles, neighbour-size correlation;
   for every point the size segregation of the structures (fractionation check).
@@ -28,7 +28,7 @@ Usage::
 
 A folder of a run still going (no ``ensemble.nc`` yet) is read from its
 finished part files; with fewer than 5 chains the intervals are NaN
-(:data:`vdosbench.validators.result.MIN_GROUPS`).
+(:data:`vdosbench.validators.results.result.MIN_GROUPS`).
 """
 
 from __future__ import annotations
@@ -49,11 +49,11 @@ import xarray as xr
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.combine import combine_parts
 from vdosbench.datasets.io import write_text
-from vdosbench.generators.equilibration import size_segregation
-from vdosbench.generators.soft_spheres import KA_T_LOW, T_D
+from vdosbench.generators.glasses.equilibration import size_segregation
+from vdosbench.generators.glasses.soft_spheres import KA_T_LOW, T_D
 from vdosbench.validators import power_law_exponent
-from vdosbench.validators.power_law import PowerLawWindow
-from vdosbench.validators.result import bootstrap, sample_groups
+from vdosbench.validators.spectral.power_law import PowerLawWindow
+from vdosbench.validators.results.result import bootstrap, sample_groups
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"

@@ -4,7 +4,7 @@ Seed 000 (``000_026fc50a0d017058.txt``, eq. 16) predicts, for an elastic
 medium whose modulus varies on the length scale 1/k_G,
 D(ω) ∝ ω⁴/(ω² + ω_BP²) with ω_BP = (√3/2) c k_G.  This script *measures*
 that law on the 3D scalar lattices of
-:mod:`vdosbench.generators.inhomogeneous_medium` (variants ``modulation``,
+:mod:`vdosbench.generators.theory.inhomogeneous_medium` (variants ``modulation``,
 ``random``, ``inclusions``) over a sweep of k_G, with k_G = 0 the homogeneous
 lattice, and records:
 
@@ -47,7 +47,7 @@ import scipy
 import xarray as xr
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import combine_parts
-from vdosbench.generators.inhomogeneous_medium import (
+from vdosbench.generators.theory.inhomogeneous_medium import (
     CROSSOVER_COEFFICIENT,
     MediumParams,
     _primitive,
@@ -58,11 +58,11 @@ from vdosbench.generators.inhomogeneous_medium import (
     layered_conductance,
     medium_current_correlation,
 )
-from vdosbench.validators.boson_peak import boson_peak_excess
-from vdosbench.validators.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.crossover import crossover_slope_from_points
-from vdosbench.validators.debye import debye_reduced_level
-from vdosbench.validators.sound import sound_speed
+from vdosbench.validators.spectral.boson_peak import boson_peak_excess
+from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
+from vdosbench.validators.spectral.crossover_slope import crossover_slope_from_points
+from vdosbench.validators.spectral.debye import debye_reduced_level
+from vdosbench.validators.spectral.sound import sound_speed
 
 import vdosbench
 

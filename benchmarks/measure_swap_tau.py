@@ -16,7 +16,7 @@ Taper m = 2 and m = ∞.  For each (m, T*), one chain:
 1. random positions, overlaps removed by FIRE (max |F| ≤ 10), 200 sweeps of
    swap MC at |Δr| = 0.1;
 2. |Δr| calibrated to a displacement acceptance of 30 % (seed 001's low-T*
-   figure; :func:`vdosbench.generators.equilibration.calibrate_step`, on a
+   figure; :func:`vdosbench.generators.glasses.equilibration.calibrate_step`, on a
    copy of the state), then held fixed;
 3. segments of swap MC (p_swap = 0.2) at doubling waiting times t_w = 1000,
    2000, 4000, … sweeps; in each, F_s(q, t) at the first peak of S(q)
@@ -56,26 +56,26 @@ from pathlib import Path
 import numpy as np
 from machine_info import machine  # this folder
 from vdosbench.datasets.io import write_text
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     Configuration,
     kob_andersen_configuration,
     polydisperse_configuration,
 )
-from vdosbench.generators.equilibration import (
+from vdosbench.generators.glasses.equilibration import (
     calibrate_step,
     crystalline_particles,
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
-from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.potentials import (
+from vdosbench.generators.glasses.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
+from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
     PairPotential,
     kob_andersen_potential,
     soft_sphere_potential,
 )
-from vdosbench.generators.soft_spheres import KA_T_MCT, T_D, remove_overlaps
+from vdosbench.generators.glasses.soft_spheres import KA_T_MCT, T_D, remove_overlaps
 
 RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"

@@ -44,10 +44,10 @@ from pathlib import Path
 import numpy as np
 
 from machine_info import cpu_model  # this folder
-from vdosbench.generators.configurations import sample_diameters
-from vdosbench.generators.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.potentials import soft_sphere_potential
-from vdosbench.generators.relaxation import (
+from vdosbench.generators.glasses.configurations import sample_diameters
+from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.relaxation import (
     fit_mct,
     fit_vft,
     log_spaced_sweeps,

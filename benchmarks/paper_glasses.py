@@ -40,7 +40,8 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from vdosbench.benchmark.claims import default_claims_path, load_claims  # noqa: E402
-from vdosbench.benchmark.report import read_input, score_datasets, write_report  # noqa: E402
+from vdosbench.benchmark.report import write_report  # noqa: E402
+from vdosbench.benchmark.scorecard import read_input, score_datasets  # noqa: E402
 from vdosbench.datasets import combine_parts, write  # noqa: E402
 
 TAPERS = {"m2": 2, "minf": -1}

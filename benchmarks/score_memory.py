@@ -57,8 +57,8 @@ DECLARE = ["--declare", "model=soft_spheres", "--declare", f"n_particles={N_PART
 def build(path: Path, n_samples: int, seed: int) -> dict[str, int]:
     """Write the synthetic ensemble to ``path`` (atomically) and return its array sizes in bytes."""
     from vdosbench.datasets import mock_spectrum, write
-    from vdosbench.generators.potentials import INFINITE_ORDER
-    from vdosbench.generators.soft_spheres import T_HIGH, T_LOW
+    from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+    from vdosbench.generators.glasses.soft_spheres import T_HIGH, T_LOW
 
     ds = mock_spectrum(
         n_sample=n_samples,

@@ -5,7 +5,7 @@ modulus varies on the length scale 1/k_G D(ω) ∝ ω⁴/(ω² + ¾c²k_G²) (3D
 ω_BP = (√3/2) c k_G, c the transverse speed in the paper's motivation.  The
 ratio to Debye's law, D/D_Debye = ω²/(ω² + ω_BP²), is the same in any
 dimension; eqs 14/E8 carry ω² − ω_BP² instead.  This script *measures* the
-law on the 2D elastic lattice of :mod:`vdosbench.generators.elastic_medium`
+law on the 2D elastic lattice of :mod:`vdosbench.generators.theory.elastic_medium`
 (triangular Born lattice, 36 × 42 = 1512 sites, c_T = 1 for the homogeneous
 lattice) for two modulus fields and ≥ 4 values of k_G each:
 
@@ -21,7 +21,7 @@ lattice) for two modulus fields and ≥ 4 values of k_G each:
 Per sample (every mode by dense LAPACK): the transverse and longitudinal
 speeds from the maxima of C_T(q, ω), C_L(q, ω) at the lowest wavevector
 (|q| = 2π/L along x and along y, Gaussian broadening 0.01, grid step 0.001;
-:func:`vdosbench.generators.current_correlation.polarised_current_correlation`),
+:func:`vdosbench.generators.theory.current_correlation.polarised_current_correlation`),
 c = ω_peak/|q| averaged over the two directions (alternative: the weighted
 mean frequency).  Per k_G (4 samples): ω_BP as the maximum of the
 kernel-smoothed reduced DOS g(ω)/ω (primary; bandwidth 2π c_T/L, the
@@ -68,15 +68,15 @@ import scipy
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import combine_parts
 from vdosbench.datasets.io import temporary_path, write_text
-from vdosbench.generators.current_correlation import polarised_current_correlation
-from vdosbench.generators.elastic_medium import (
+from vdosbench.generators.theory.current_correlation import polarised_current_correlation
+from vdosbench.generators.theory.elastic_medium import (
     MAX_SPEED_RATIO,
     ElasticMediumParams,
     elastic_medium_dataset,
     elastic_medium_modes,
     lattice_dispersion,
 )
-from vdosbench.generators.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
+from vdosbench.generators.theory.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
 from vdosbench.validators.boson_peak import boson_peak_excess
 
 import vdosbench
@@ -362,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
             points = [_measure_point(name, spec, k) for k in (0.0, *spec["k_G"])]
             _homogeneous_baseline(points)
             results[name] = {"settings": spec, "points": points, "slope_vs_c_T_k_G": _slopes(points, rng)}
-        from vdosbench.generators.current_correlation import elastic_medium_current_correlation
+        from vdosbench.generators.theory.current_correlation import elastic_medium_current_correlation
 
         cq_params = ElasticMediumParams(n_side=sets["inclusions"]["n_side"], k_G=0.8, **sets["inclusions"]["fixed"])
         cq = elastic_medium_current_correlation(cq_params, ROOT_SEED, n_q=cq_params.n_side // 3,

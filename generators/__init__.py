@@ -1,20 +1,30 @@
 """Physical models that produce VDOS-1.0 datasets (``vdosbench.generators``).
 
-Importing the package registers the generators (``spring_network``); run any
-of them over a parameter grid × samples with :func:`run_ensemble`.
+Grouped by model family, each on the ensemble engine:
+
+- :mod:`~vdosbench.generators.engine` -- declared parameters, the registry of
+  generators, ensemble specs and recipes, the Dask runner (:func:`run_ensemble`);
+- :mod:`~vdosbench.generators.glasses` -- soft-sphere and Kob–Andersen glasses
+  (Monte Carlo, quench, Hessian, stresses; seed 001);
+- :mod:`~vdosbench.generators.networks` -- spring networks and the nine-node toy (seed 002);
+- :mod:`~vdosbench.generators.theory` -- HET, GHET, inhomogeneous media (seeds 000, 001);
+- :mod:`~vdosbench.generators.spectra` -- the eigen-solvers every family uses.
+
+Importing the package registers every generator; the public names are
+imported from here (``__all__``), module paths below may move.
 """
 
 from __future__ import annotations
 
-from .parameters import Parameter
-from .registry import Generator, SampleFunction, generator_names, get_generator, register
+from .engine.parameters import Parameter
+from .engine.registry import Generator, SampleFunction, generator_names, get_generator, register
 from .spectra import (
     connected_component_count,
     default_vector_modes,
     full_spectrum,
     laplacian_zero_modes,
 )
-from .spring_network import (
+from .networks.spring_network import (
     SPRING_NETWORK,
     SpringNetwork,
     SpringNetworkParams,
@@ -22,8 +32,8 @@ from .spring_network import (
     spring_hessian,
     spring_network_sample,
 )
-from .nine_node_toy import local_response, nine_node_hessians, nine_node_toy
-from .het import (
+from .networks.nine_node_toy import local_response, nine_node_hessians, nine_node_toy
+from .theory.het import (
     FiniteSizeGap,
     MarginalPoint,
     SCBAConvergenceError,
@@ -34,9 +44,10 @@ from .het import (
     self_energy_at_zero,
     solve_self_energy,
 )
-from .het_datasets import HET_FINITE_SIZE, HET_SCBA, FiniteSizeHETParams, HETParams, het_finite_size, het_scba
-from .ghet import GHET_TYPE2, Type2Spectrum, ghet_from_dataset, ghet_type2, type2_exponent, type2_from_stresses, type2_power_law
-from .inhomogeneous_medium import (
+from .theory.het_datasets import HET_FINITE_SIZE, HET_SCBA, FiniteSizeHETParams, HETParams, het_finite_size, het_scba
+from .theory.ghet import Type2Spectrum, type2_exponent, type2_from_stresses, type2_power_law
+from .theory.ghet_datasets import GHET_TYPE2, ghet_from_dataset, ghet_type2
+from .theory.inhomogeneous_medium import (
     INHOMOGENEOUS_MEDIUM,
     Medium,
     MediumParams,
@@ -46,14 +57,14 @@ from .inhomogeneous_medium import (
     layered_conductance,
     layered_spectrum,
 )
-from .inhomogeneous_closed_form import (
+from .theory.inhomogeneous_closed_form import (
     INHOMOGENEOUS_MEDIUM_CLOSED_FORM,
     ClosedFormParams,
     closed_form_dataset,
     closed_form_dos,
 )
-from .current_correlation import current_correlation, medium_current_correlation
-from .elastic_medium import (
+from .theory.current_correlation import current_correlation, medium_current_correlation
+from .theory.elastic_medium import (
     ELASTIC_MEDIUM,
     ElasticMedium,
     ElasticMediumParams,
@@ -61,7 +72,7 @@ from .elastic_medium import (
     elastic_medium_sample,
     lattice_dispersion,
 )
-from .configurations import (
+from .glasses.configurations import (
     Configuration,
     fcc_crystal,
     kob_andersen_configuration,
@@ -69,31 +80,31 @@ from .configurations import (
     sample_diameters,
     triangular_crystal,
 )
-from .hessian import hessian_matrix, hessian_operator, interacting_pairs
-from .minimize import QuenchResult, QuenchSettings, quench
-from .montecarlo import MCResult, MCSettings, run_swap_mc, total_energy
-from .relaxation import fit_mct, relaxation_time, self_intermediate_scattering
-from .soft_spheres import RECIPES as _LITERAL_RECIPES
-from .glass_chains import RECIPES as _CHAIN_RECIPES
-from .glass_chains import glass_chain
-from .soft_spheres import (
+from .glasses.hessian import hessian_matrix, hessian_operator, interacting_pairs
+from .glasses.minimize import QuenchResult, QuenchSettings, quench
+from .glasses.montecarlo import MCResult, MCSettings, run_swap_mc, total_energy
+from .glasses.relaxation import fit_mct, relaxation_time, self_intermediate_scattering
+from .glasses.soft_spheres import RECIPES as _LITERAL_RECIPES
+from .glasses.glass_chains import RECIPES as _CHAIN_RECIPES
+from .glasses.glass_chains import glass_chain
+from .glasses.soft_spheres import (
     LENNARD_JONES,
     SOFT_SPHERES,
     T_D,
     T_HIGH,
     T_LOW,
     GlassParams,
-    Recipe,
     glass_sample,
     make_glass,
 )
 from .spectra import dense_spectrum, lowest_modes_shift_invert
-from .stresses import pair_stresses
+from .glasses.stresses import pair_stresses
 
 #: Every named recipe: the seed-literal protocol (soft_spheres.RECIPES) and the equilibrated one (glass_chains.RECIPES).
 RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES}
-from .potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
-from .ensemble import (
+from .glasses.potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
+from .engine.ensemble_spec import Recipe
+from .engine.ensemble import (
     RUN_SPECIFIC_ATTRS,
     build_in_memory,
     SEED_SCHEME,
@@ -129,7 +140,7 @@ __all__ = [
     "register",
     "spring_hessian",
     "spring_network_sample",
-    # ensemble runner (generators/ensemble.py)
+    # ensemble runner (generators/engine/ensemble.py)
     "EnsembleError",
     "EnsembleSettingsError",
     "EnsembleSpec",
@@ -143,7 +154,7 @@ __all__ = [
     "run_ensemble",
     "sample_seed",
     "build_in_memory",
-    # theory curves (generators/het.py, het_datasets.py, ghet.py)
+    # theory curves (generators/theory/het.py, het_datasets.py, ghet.py, ghet_datasets.py)
     "FiniteSizeGap",
     "FiniteSizeHETParams",
     "GHET_TYPE2",
@@ -166,7 +177,8 @@ __all__ = [
     "type2_exponent",
     "type2_from_stresses",
     "type2_power_law",
-    # seed 000 (generators/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py, modulus_field.py)
+    # seed 000 (generators/theory/inhomogeneous_medium.py, inhomogeneous_closed_form.py, current_correlation.py,
+    # modulus_field.py, elastic_medium.py)
     "INHOMOGENEOUS_MEDIUM",
     "INHOMOGENEOUS_MEDIUM_CLOSED_FORM",
     "ClosedFormParams",
@@ -181,7 +193,7 @@ __all__ = [
     "layered_conductance",
     "layered_spectrum",
     "medium_current_correlation",
-    # seed 000, elastic (vector) medium (generators/elastic_medium.py)
+    # seed 000, elastic (vector) medium (generators/theory/elastic_medium.py)
     "ELASTIC_MEDIUM",
     "ElasticMedium",
     "ElasticMediumParams",
@@ -222,7 +234,7 @@ __all__ = [
     "self_intermediate_scattering",
     "total_energy",
     "triangular_crystal",
-    # pair potentials (generators/potentials.py)
+    # pair potentials (generators/glasses/potentials.py)
     "INFINITE_ORDER",
     "PairPotential",
     "kob_andersen_potential",

@@ -14,7 +14,7 @@ from vdosbench.benchmark.cli import main
 from vdosbench.benchmark.scoring import PAIR_VALIDATORS, VALIDATORS, evaluate_claim
 from vdosbench.datasets import combine_parts, select_point, write
 from vdosbench.generators import nine_node_toy
-from vdosbench.generators.spring_network import spring_network_sample
+from vdosbench.generators.networks.spring_network import spring_network_sample
 from vdosbench.validators import Measurement, boson_peak_excess
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -199,7 +199,7 @@ def test_claims_say_what_the_data_are_about_before_what_they_lack() -> None:
 
 def test_scorecard_gate_when_no_claim_applies(networks: xr.Dataset) -> None:
     """No claim applies: gate 'no-applicable-claims', exit 3 (also strict), a message with reasons and keys."""
-    from vdosbench.benchmark.report import EXIT_NO_APPLICABLE_CLAIMS, read_input, score_datasets
+    from vdosbench.benchmark.scorecard import EXIT_NO_APPLICABLE_CLAIMS, read_input, score_datasets
     from vdosbench.datasets import mock_spectrum
 
     claims = load_claims()
@@ -368,7 +368,7 @@ def test_claims_sharing_a_validator_compute_it_once(networks: xr.Dataset, monkey
     """score_datasets' per-dataset cache: a claim and its rival with the same validator and settings on the
     same point run the validator once; the verdicts equal those without the cache."""
     from vdosbench.benchmark import scoring
-    from vdosbench.benchmark.report import InputInfo, score_datasets
+    from vdosbench.benchmark.scorecard import InputInfo, score_datasets
 
     claims = [c for c in load_claims() if c.id in ("jiang.coordination-excess", "jiang.boson-peak-position")]
     assert len(claims) == 2 and claims[0].settings == claims[1].settings  # two quantities of one measurement

@@ -233,13 +233,13 @@ def _one_line(err: str) -> str:
 def test_an_output_folder_that_is_a_file_is_refused_before_any_work(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vdosbench.benchmark.report as report
+    import vdosbench.benchmark.scorecard as scorecard
     import vdosbench.generators as generators
 
     def no_work(*args: object, **kwargs: object) -> None:
         raise AssertionError("work started before the output folder was checked")
 
-    monkeypatch.setattr(report, "score_datasets", no_work)
+    monkeypatch.setattr(scorecard, "score_datasets", no_work)
     monkeypatch.setattr(generators, "run_ensemble", no_work)
     blocker = tmp_path / "taken"
     blocker.write_text("a file, not a folder")
@@ -289,12 +289,12 @@ def test_a_crash_while_scoring_exits_2_not_1(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Exit 1 means a refuted claim; a crash is no verdict."""
-    import vdosbench.benchmark.report as report
+    import vdosbench.benchmark.scorecard as scorecard
 
     def crash(*args: object, **kwargs: object) -> None:
         raise error
 
-    monkeypatch.setattr(report, "score_datasets", crash)
+    monkeypatch.setattr(scorecard, "score_datasets", crash)
     assert main(["score", str(_scored_file(tmp_path)), "--output", str(tmp_path / "r")]) == 2
     line = _one_line(capsys.readouterr().err)
     assert words in line and ("Fix:" in line or "Fix" in line)
@@ -343,7 +343,7 @@ def test_a_bad_parameter_is_refused_before_any_file_and_a_corrected_run_proceeds
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--set n_side=abc`` fails in this process, writes nothing (no ensemble.json to block a re-run)."""
-    import vdosbench.generators.ensemble as ensemble
+    import vdosbench.generators.engine.ensemble as ensemble
 
     def no_cluster(*args: object, **kwargs: object) -> None:
         raise AssertionError("a Dask cluster was started for refused parameters")
@@ -373,7 +373,7 @@ def test_a_bad_parameter_is_refused_before_any_file_and_a_corrected_run_proceeds
 def test_a_failed_score_leaves_no_old_report_looking_current(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vdosbench.benchmark.report as report
+    import vdosbench.benchmark.scorecard as scorecard
 
     data = _scored_file(tmp_path)
     claims = tmp_path / "claims.toml"
@@ -387,7 +387,7 @@ def test_a_failed_score_leaves_no_old_report_looking_current(
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("scoring broke")
 
-    monkeypatch.setattr(report, "score_datasets", crash)
+    monkeypatch.setattr(scorecard, "score_datasets", crash)
     assert main(["score", str(data), "--claims", str(claims), "--output", str(out)]) == 2
     assert not [p for p in out.rglob("*") if p.is_file()], sorted(out.rglob("*"))
     monkeypatch.undo()
@@ -398,7 +398,8 @@ def test_a_failed_score_leaves_no_old_report_looking_current(
 
 def test_report_escapes_user_strings(tmp_path: Path) -> None:
     from vdosbench.benchmark import load_claims
-    from vdosbench.benchmark.report import read_input, score_datasets, write_report
+    from vdosbench.benchmark.report import write_report
+    from vdosbench.benchmark.scorecard import read_input, score_datasets
     from vdosbench.datasets import mock_spectrum
 
     claims = tmp_path / "claims.toml"

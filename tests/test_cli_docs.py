@@ -10,20 +10,20 @@ import pytest
 from vdosbench.benchmark.cli import main
 from vdosbench.benchmark.cli_docs import BEGIN, END, command_line_section, replace_section, update_readme
 from vdosbench.generators import RECIPES, generator_names, get_generator
-from vdosbench.generators.cost import (
+from vdosbench.generators.glasses.cost import (
     MC_MOVES_PER_SECOND,
     QUENCH_SECONDS_N1000,
     SPECTRUM_SECONDS_3000,
     glass_task_seconds,
 )
-from vdosbench.generators.describe import (
+from vdosbench.generators.engine.describe import (
     describe_generator,
     describe_recipe,
     generator_list,
     recipe_cost_seconds,
     recipe_list,
 )
-from vdosbench.generators.soft_spheres import Recipe
+from vdosbench.generators.glasses.soft_spheres import Recipe
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -146,7 +146,7 @@ def test_a_recipe_costs_its_tasks_times_the_cost_of_one(monkeypatch: pytest.Monk
     chains = Recipe("soft_spheres_equilibrated", {"taper_order": [2], "parent_temperature": [0.3]},
                     {"n_particles": 200, "equilibration_sweeps": 100, "spacing_sweeps": 50, "chain_samples": 3},
                     n_samples=6, root_seed=1)
-    from vdosbench.generators.glass_chains import PRE_SWEEPS
+    from vdosbench.generators.glasses.glass_chains import PRE_SWEEPS
 
     per_chain = glass_task_seconds(200, 3, PRE_SWEEPS + 100 + 2 * 50, 0.3, structures=3)
     assert recipe_cost_seconds(chains) == pytest.approx(2 * per_chain)  # 6 samples = 2 chains of 3

@@ -7,7 +7,7 @@ import pytest
 import scipy.stats
 from scipy.spatial import cKDTree
 
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     A_MAX,
     A_MIN,
     box_length_for,

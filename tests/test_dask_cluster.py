@@ -14,7 +14,7 @@ scheduler reports as computing a part at that moment.  The scheduler re-runs tha
 worker's tasks on the survivor (a task is a pure function of its part's seed
 and writes its file atomically), so the run finishes and its data are identical
 to a local run's: ``ensemble.nc`` up to ``history`` (a time stamp, the only
-run-specific attribute, :data:`~vdosbench.generators.ensemble.RUN_SPECIFIC_ATTRS`),
+run-specific attribute, :data:`~vdosbench.generators.engine.ensemble.RUN_SPECIFIC_ATTRS`),
 and every part file identical, attributes included.
 
 Every process is started in its own session and killed in a ``finally``; each
@@ -38,7 +38,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.datasets import open_dataset
-from vdosbench.generators.ensemble import RUN_SPECIFIC_ATTRS
+from vdosbench.generators.engine.ensemble import RUN_SPECIFIC_ATTRS
 
 #: Seconds to wait for the scheduler and both workers to be up.
 STARTUP_TIMEOUT_S = 60.0

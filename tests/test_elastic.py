@@ -7,11 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from vdosbench.generators.configurations import Configuration, fcc_crystal, polydisperse_configuration
-from vdosbench.generators.elastic import affine_shear_terms, shear_directions, shear_modulus
-from vdosbench.generators.hessian import InteractingPairs, hessian_matrix, interacting_pairs
-from vdosbench.generators.minimize import quench
-from vdosbench.generators.potentials import PairPotential, soft_sphere_potential
+from vdosbench.generators.glasses.configurations import Configuration, fcc_crystal, polydisperse_configuration
+from vdosbench.generators.glasses.elastic import affine_shear_terms, shear_directions, shear_modulus
+from vdosbench.generators.glasses.hessian import InteractingPairs, hessian_matrix, interacting_pairs
+from vdosbench.generators.glasses.minimize import quench
+from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
 
 #: Shear step of the finite differences: E(γ) − E(0) ~ V G γ²/2 ~ 10⁻⁶ ε for N ~ 100, far above the
 #: ~10⁻¹⁴ rounding of E.  The relaxed energy of a glass is strongly anharmonic (soft modes amplify the
@@ -153,7 +153,7 @@ def _crystal_transverse_omega(config: Configuration, pot: PairPotential) -> floa
 
 def test_omega0_from_shear_modulus_converges_to_the_exact_crystal_phonon() -> None:
     # The plane wave's ω² = k² G/ρ + O(k⁴): the relative error of ω₀ = √(G/ρ) 2π/L falls as 1/L²
-    # (derivation: module docstring of vdosbench.generators.elastic).
+    # (derivation: module docstring of vdosbench.generators.glasses.elastic).
     pot = soft_sphere_potential(2)
     errors = []
     for n in (4, 8):

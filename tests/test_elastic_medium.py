@@ -11,11 +11,11 @@ import scipy.integrate
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import check, open_dataset
 from vdosbench.generators import get_generator
-from vdosbench.generators.current_correlation import (
+from vdosbench.generators.theory.current_correlation import (
     elastic_medium_current_correlation,
     polarised_current_correlation,
 )
-from vdosbench.generators.elastic_medium import (
+from vdosbench.generators.theory.elastic_medium import (
     BOND_VECTORS,
     MAX_SPEED_RATIO,
     ElasticMediumParams,
@@ -26,8 +26,8 @@ from vdosbench.generators.elastic_medium import (
     elastic_medium_sample,
     lattice_dispersion,
 )
-from vdosbench.generators.inhomogeneous_medium import MediumParams, build_medium
-from vdosbench.generators.modulus_field import gaussian_random_field, modulus_factor
+from vdosbench.generators.theory.inhomogeneous_medium import MediumParams, build_medium
+from vdosbench.generators.theory.modulus_field import gaussian_random_field, modulus_factor
 
 #: Eigenvalues against the exact lattice dispersion (absolute, units of α/m; λ ≤ 16 here).
 DISPERSION_TOL = 1e-10

@@ -21,7 +21,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.datasets import check, convention_attrs, open_dataset
-from vdosbench.generators.ensemble import (
+from vdosbench.generators.engine.ensemble import (
     RUN_SPECIFIC_ATTRS,
     EnsembleError,
     EnsembleSettingsError,
@@ -32,7 +32,7 @@ from vdosbench.generators.ensemble import (
     run_ensemble,
     sample_seed,
 )
-from vdosbench.generators.registry import Generator, get_generator, register
+from vdosbench.generators.engine.registry import Generator, get_generator, register
 
 N_MODE = 6
 N_SITE = 4
@@ -564,7 +564,7 @@ def test_spring_network_ensemble_end_to_end(tmp_path: Path, client2: Any) -> Non
 def test_bad_values_are_refused_in_the_parent_before_anything_is_written(
     generator: str, kwargs: dict[str, Any], message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vdosbench.generators.ensemble as ensemble
+    import vdosbench.generators.engine.ensemble as ensemble
 
     def no_cluster(*args: Any, **kw: Any) -> None:
         raise AssertionError("a task was submitted for refused parameters")
@@ -613,7 +613,7 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
     sample and seed, the other parts kept; the re-run computes only the missing part."""
     import contextlib
 
-    import vdosbench.generators.ensemble as ensemble
+    import vdosbench.generators.engine.ensemble as ensemble
     from vdosbench.benchmark.cli import main
 
     @contextlib.contextmanager

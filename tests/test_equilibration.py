@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from vdosbench.generators.configurations import fcc_crystal, polydisperse_configuration
-from vdosbench.generators.equilibration import (
+from vdosbench.generators.glasses.configurations import fcc_crystal, polydisperse_configuration
+from vdosbench.generators.glasses.equilibration import (
     calibrate_step,
     crystalline_particles,
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
 
 
 def _dilute_gas(n: int = 343, box: float = 70.0, seed: int = 0):
@@ -50,7 +50,7 @@ def test_segments_refuse_a_wait_list_of_the_wrong_length():
 
 def test_step_calibration_reaches_the_target_and_leaves_the_state_alone():
     config = polydisperse_configuration(256, 3, np.random.default_rng(3))
-    from vdosbench.generators.soft_spheres import remove_overlaps
+    from vdosbench.generators.glasses.soft_spheres import remove_overlaps
 
     pot = soft_sphere_potential()
     start = remove_overlaps(config, pot)

@@ -30,7 +30,7 @@ from vdosbench.datasets.catalog import (
     get_entry,
     load_catalog,
 )
-from vdosbench.generators.ensemble import build_in_memory
+from vdosbench.generators.engine.ensemble import build_in_memory
 
 
 def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:
@@ -74,6 +74,17 @@ def test_degenerate_levels_give_r_tilde_zero_and_no_ratio_for_two_in_a_row() -> 
     # levels 1, 1, 2, 4, 4, 4: spacings 0, 1, 2, 0, 0 -> r̃ = 0, 0.5, 0, (0/0 dropped) -> mean 1/6
     fp = compute_fingerprint(_with_eigenvalues(np.array([[1.0, 1.0, 2.0, 4.0, 4.0, 4.0]])))
     assert fp.values["r_tilde_mean"][0] == pytest.approx(1 / 6, rel=1e-14)
+
+
+def test_a_scalar_the_model_leaves_nan_is_left_out_and_a_finite_one_is_averaged() -> None:
+    # a two-species mixture stores NaN for the size-neighbour correlation (no diameters): the
+    # fingerprint leaves that scalar out instead of failing on a NaN standard error
+    ds = _with_eigenvalues(np.array([[1.0, 2.0, 3.0], [1.5, 2.5, 3.5]]))
+    ds["size_neighbour_correlation"] = ("sample", [np.nan, np.nan])
+    ds["inherent_energy"] = ("sample", [-4.0, -5.0])
+    fp = compute_fingerprint(ds)
+    assert "mean:size_neighbour_correlation" not in fp.values
+    assert fp.values["mean:inherent_energy"] == (-4.5,) and fp.stderr["mean:inherent_energy"][0] > 0
 
 
 def test_bootstrap_standard_error_over_samples_matches_sigma_over_root_n() -> None:

@@ -22,11 +22,11 @@ from pathlib import Path
 import psutil
 import pytest
 
-import vdosbench.generators.folder_lock as folder_lock_module
+import vdosbench.generators.engine.folder_lock as folder_lock_module
 from vdosbench.benchmark.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble
-from vdosbench.generators.ensemble import EnsembleSettingsError
-from vdosbench.generators.folder_lock import (
+from vdosbench.generators.engine.ensemble import EnsembleSettingsError
+from vdosbench.generators.engine.folder_lock import (
     LOCK_NAME,
     STALE_AFTER_S,
     UNREADABLE_GRACE_S,
@@ -36,7 +36,7 @@ from vdosbench.generators.folder_lock import (
 
 HOLD_SCRIPT = """
 import sys, time
-from vdosbench.generators.folder_lock import folder_lock
+from vdosbench.generators.engine.folder_lock import folder_lock
 with folder_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

@@ -10,21 +10,21 @@ import pytest
 from threadpoolctl import threadpool_limits
 import scipy.sparse
 
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     Configuration,
     fcc_crystal,
     kob_andersen_configuration,
     polydisperse_configuration,
     triangular_crystal,
 )
-from vdosbench.generators.hessian import (
+from vdosbench.generators.glasses.hessian import (
     force_constant_blocks,
     hessian_matrix,
     hessian_operator,
     interacting_pairs,
 )
-from vdosbench.generators.minimize import EnergyModel, fire_minimize, quench
-from vdosbench.generators.potentials import (
+from vdosbench.generators.glasses.minimize import EnergyModel, fire_minimize, quench
+from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
     KIND_SOFT_SPHERE,
     PairPotential,

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from scipy.integrate import cumulative_trapezoid, quad
 from vdosbench.datasets import check
-from vdosbench.generators.het import (
+from vdosbench.generators.theory.het import (
     DEFAULT_GAMMA_RATIOS,
     Wavevectors,
     default_omega_grid,
@@ -27,15 +27,15 @@ from vdosbench.generators.het import (
     self_energy_at_zero,
     solve_self_energy,
 )
-from vdosbench.generators.het_datasets import (
+from vdosbench.generators.theory.het_datasets import (
     FiniteSizeHETParams,
     HETParams,
     het_finite_size,
     het_scba,
     het_scba_sample,
 )
-from vdosbench.generators.registry import get_generator
-from vdosbench.validators.power_law import truncated_power_law_mle
+from vdosbench.generators.engine.registry import get_generator
+from vdosbench.validators.spectral.truncated_power_law import truncated_power_law_mle
 
 #: Relative agreement with Debye's DOS at γ = 10⁻⁶γ_c (Σ̃ ~ 10⁻⁷), away from the edges.
 DEBYE_RTOL = 1e-4

@@ -13,7 +13,8 @@ import xarray as xr
 
 from vdosbench.benchmark import load_claims
 from vdosbench.benchmark import figures as figures_module
-from vdosbench.benchmark.report import read_input, score_datasets, write_report
+from vdosbench.benchmark.report import write_report
+from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.datasets import mock_spectrum
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

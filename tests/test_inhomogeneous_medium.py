@@ -13,8 +13,8 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import check
 from vdosbench.generators import get_generator, run_ensemble
-from vdosbench.generators.current_correlation import current_correlation, medium_current_correlation
-from vdosbench.generators.inhomogeneous_closed_form import (
+from vdosbench.generators.theory.current_correlation import current_correlation, medium_current_correlation
+from vdosbench.generators.theory.inhomogeneous_closed_form import (
     CROSSOVER_COEFFICIENT,
     closed_form_cdf,
     closed_form_dataset,
@@ -24,7 +24,7 @@ from vdosbench.generators.inhomogeneous_closed_form import (
     crossover_frequency,
     debye_frequency,
 )
-from vdosbench.generators.inhomogeneous_medium import (
+from vdosbench.generators.theory.inhomogeneous_medium import (
     MediumParams,
     build_medium,
     gaussian_random_field,
@@ -33,9 +33,9 @@ from vdosbench.generators.inhomogeneous_medium import (
     layered_spectrum,
 )
 from vdosbench.validators import iter_parameter_points
-from vdosbench.validators.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.crossover import crossover_slope
-from vdosbench.validators.sound import conductance_tensor, sound_speed
+from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
+from vdosbench.validators.spectral.crossover_slope import crossover_slope
+from vdosbench.validators.spectral.sound import conductance_tensor, sound_speed
 
 #: Log-slope of the closed form at ω = 10⁻³ ω_BP and 10³ ω_BP: the exact slope is
 #: 4 − 2ω²/(ω² + ω_BP²), i.e. 4 − 2·10⁻⁶ and 2 + 2·10⁻⁶; central differences add ~10⁻⁹.

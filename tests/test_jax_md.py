@@ -5,7 +5,7 @@ P(a) ~ a^-3 on [0.73, 1.62], mean 1), the seed's pair potential with taper m = 2
 
     phi(r) = [(a_ij / r)^12 - (a_ij / r_c)^12] (1 - (r / r_c)^2)^2   for r < r_c = 1.955,   a_ij = (a_i + a_j) / 2,
 
-(``vdosbench.generators.potentials``, seed 001 eqs. 14 and 16), the periodic displacement of
+(``vdosbench.generators.glasses.potentials``, seed 001 eqs. 14 and 16), the periodic displacement of
 ``jax_md.space.periodic``, minimised with ``jax_md.minimize.fire_descent`` (dt_start = 0.005, dt_max = 0.05)
 from random positions (an infinite parent temperature) placed one by one, each redrawn while it comes closer
 than 0.75 a_ij to one already placed: FIRE's first steps move a particle by about F dt^2, and a pair drawn at
@@ -24,13 +24,13 @@ from types import ModuleType
 import numpy as np
 import pytest
 from vdosbench.benchmark.cli import main
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     Configuration,
     box_length_for,
     sample_diameters,
 )
-from vdosbench.generators.hessian import hessian_matrix
-from vdosbench.generators.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
 
 pytestmark = pytest.mark.jax_md
 

@@ -80,7 +80,7 @@ def test_figure_titles_and_legends_show_infinity(draw: str, monkeypatch: pytest.
 
 
 def test_the_systems_table_and_the_catalogue_list_show_infinity() -> None:
-    from vdosbench.benchmark.report import _cell
+    from vdosbench.benchmark.report_text import _cell
     from vdosbench.datasets.catalog import get_entry
 
     assert _cell("taper_order", -1) == "∞" and _cell("parent_temperature", 0.14400001) == "0.144"

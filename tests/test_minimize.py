@@ -8,30 +8,32 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from vdosbench.generators.configurations import (
+from vdosbench.generators.glasses.configurations import (
     Configuration,
     find_pairs,
     kob_andersen_configuration,
     polydisperse_configuration,
 )
-from vdosbench.generators.hessian import hessian_matrix
-from vdosbench.generators.minimize import (
-    DEFAULT_OUTER_SKIN,
+from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators.glasses.minimize import (
     DEFAULT_SKIN,
     EnergyModel,
     QuenchSettings,
-    _energy_gradient,
-    _evaluate,
-    _invert_blocks,
-    _needs_rebuild,
-    _outer_list_holds,
-    _verlet_pairs,
     fire_minimize,
     lbfgs_minimize,
     quench,
     unpack_blocks,
 )
-from vdosbench.generators.potentials import (
+from vdosbench.generators.glasses.minimize.energy import (
+    DEFAULT_OUTER_SKIN,
+    _energy_gradient,
+    _evaluate,
+    _needs_rebuild,
+    _outer_list_holds,
+    _verlet_pairs,
+)
+from vdosbench.generators.glasses.minimize.preconditioning import _invert_blocks
+from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
     KIND_SOFT_SPHERE,
     PairPotential,

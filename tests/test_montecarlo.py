@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from vdosbench.generators.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
-from vdosbench.generators.potentials import (
+from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
+from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
     PairPotential,
     kob_andersen_potential,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.neighbors import (
+from vdosbench.generators.glasses.neighbors import (
     VerletList,
     _gather,
     all_pairs_within,

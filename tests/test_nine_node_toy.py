@@ -7,7 +7,7 @@ import pytest
 
 from vdosbench.datasets import check
 from vdosbench.generators import local_response, nine_node_hessians, nine_node_toy
-from vdosbench.generators.nine_node_toy import CENTRE, DEFAULT_EPSILON, LEFT, TOP_LEFT, VARIANTS
+from vdosbench.generators.networks.nine_node_toy import CENTRE, DEFAULT_EPSILON, LEFT, TOP_LEFT, VARIANTS
 
 #: Absolute tolerance on eigenvalues of the 9 × 9 matrices.
 EIGENVALUE_ATOL = 1e-10

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from vdosbench.generators import Generator, generator_names, get_generator
-from vdosbench.generators.ensemble_spec import EnsembleSettingsError, EnsembleSpec
-from vdosbench.generators.parameters import Parameter
+from vdosbench.generators.engine.ensemble_spec import EnsembleSettingsError, EnsembleSpec
+from vdosbench.generators.engine.parameters import Parameter
 
 
 def _make(params: Any, seed: Any, sample: int) -> Any:  # never called: the generators here are only described
@@ -50,7 +50,7 @@ def test_a_declaration_accepts_its_allowed_values_and_refuses_the_rest(
 
 
 def test_a_declaration_applies_its_stored_form_before_the_check() -> None:
-    from vdosbench.generators.soft_spheres import canonical_taper_order
+    from vdosbench.generators.glasses.soft_spheres import canonical_taper_order
 
     p = Parameter("taper_order", "m", (2,), units="1", grid=True, kind="int", minimum=0, special=(-1,),
                   canonical=canonical_taper_order)
@@ -133,7 +133,7 @@ def test_every_shipped_generator_declares_every_parameter(name: str) -> None:
 def test_a_shared_declaration_takes_each_generators_default() -> None:
     """The chain generators share their parameter declarations; q of F_s is each model's own (S(q)'s first peak),
     and a generator built from declarations keeps its memory estimate."""
-    from vdosbench.generators.glass_chains import FS_WAVENUMBER, KA_FS_WAVENUMBER
+    from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, KA_FS_WAVENUMBER
 
     ka, soft = get_generator("lennard_jones_equilibrated"), get_generator("soft_spheres_equilibrated")
     assert ka.fixed_defaults["fs_wavenumber"] == ka.parameter("fs_wavenumber").default == KA_FS_WAVENUMBER == 7.25

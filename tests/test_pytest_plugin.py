@@ -121,7 +121,7 @@ def test_assert_claims_fails_when_no_claim_applies(tmp_path) -> None:
     """In process: nothing applies → AssertionError with the CLI's reasons, with or without named claims."""
     from vdosbench.benchmark import load_claims
     from vdosbench.benchmark.pytest_plugin import assert_claims
-    from vdosbench.benchmark.report import read_input, score_datasets
+    from vdosbench.benchmark.scorecard import read_input, score_datasets
     from vdosbench.datasets import mock_spectrum
 
     path = tmp_path / "claims.toml"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.potentials import soft_sphere_potential
-from vdosbench.generators.relaxation import (
+from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.relaxation import (
     fit_mct,
     fit_vft,
     log_spaced_sweeps,

@@ -18,7 +18,7 @@ from vdosbench.benchmark.reference import (
 )
 from vdosbench.datasets import list_entries, mock_spectrum, select_point, write
 from vdosbench.validators import frequencies
-from vdosbench.validators.comparison import eigenvalue_agreement, ks_statistic
+from vdosbench.validators.spectral.comparison import eigenvalue_agreement, ks_statistic
 
 FAST = {"n_permutations": 99, "n_bootstrap": 20}
 
@@ -118,7 +118,7 @@ def test_cli_writes_reference_files_and_keeps_the_exit_status(
     point = result["points"][0]
     assert result["reference"]["origin"] == "file" and point["compared"]
 
-    # recompute reported numbers directly from vdosbench.validators.comparison
+    # recompute reported numbers directly from vdosbench.validators.spectral.comparison
     wa = frequencies(ref_ds).values
     wb = frequencies(sub_ds).values
     assert point["spectrum"]["per_window"]["ks_statistic"][0] == pytest.approx(ks_statistic(wa.ravel(), wb.ravel()))

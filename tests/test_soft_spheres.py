@@ -13,17 +13,17 @@ from threadpoolctl import threadpool_limits
 import xarray as xr
 
 from vdosbench.datasets import check, write
-from vdosbench.generators.hessian import interacting_pairs
-from vdosbench.generators.potentials import INFINITE_ORDER, soft_sphere_potential
-from vdosbench.generators.registry import get_generator
-from vdosbench.generators.soft_spheres import (
+from vdosbench.generators.glasses.hessian import interacting_pairs
+from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators.engine.registry import get_generator
+from vdosbench.generators.glasses.soft_spheres import (
     MC_RECORD_DIM,
     RECIPES,
     GlassParams,
     lennard_jones_sample,
     soft_sphere_sample,
 )
-from vdosbench.generators.stresses import pair_stresses
+from vdosbench.generators.glasses.stresses import pair_stresses
 
 SMALL = {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_vectors": 8}
 
@@ -109,7 +109,7 @@ def test_a_box_too_small_for_the_second_shell_flags_first_shell_counts(seed: int
 
 def test_traceless_stress_has_the_seed_eigenvalues() -> None:
     """Seed 001 eq. (89): σ̃ has eigenvalues ψ(d−1)/d once and −ψ/d (d−1 times)."""
-    from vdosbench.generators.configurations import fcc_crystal
+    from vdosbench.generators.glasses.configurations import fcc_crystal
 
     st = pair_stresses(interacting_pairs(fcc_crystal(3), soft_sphere_potential(2)))
     assert np.abs(np.trace(st.traceless, axis1=1, axis2=2)).max() < 1e-14
@@ -173,7 +173,7 @@ def test_recipes_name_registered_generators_with_valid_parameters() -> None:
 
 
 def test_seed_literal_recipes_run_the_seeds_attempted_moves_and_the_level_set_keeps_eigenvalues_only():
-    from vdosbench.generators.soft_spheres import SEED_MC_ATTEMPTS, seed_literal_sweeps
+    from vdosbench.generators.glasses.soft_spheres import SEED_MC_ATTEMPTS, seed_literal_sweeps
 
     # seed 001, Methods: N_t = 1.1e6 "MC steps", each one attempted move (a swap with probability p_swap)
     for name in ("soft_spheres_n1000", "soft_spheres_n1600_levels", "lennard_jones_n1000"):

@@ -21,7 +21,7 @@ from vdosbench.generators import (
     spring_hessian,
     spring_network_sample,
 )
-from vdosbench.generators.spring_network import TIE_TOLERANCE
+from vdosbench.generators.networks.spring_network import TIE_TOLERANCE
 
 #: Absolute tolerance on eigenvalues of O(1)–O(10) matrices from dense LAPACK.
 EIGENVALUE_ATOL = 1e-10

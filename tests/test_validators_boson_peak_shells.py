@@ -16,7 +16,7 @@ import xarray as xr
 
 from vdosbench.datasets import check, convention_attrs
 from vdosbench.validators import boson_peak_excess
-from vdosbench.validators.spectrum import smoothed_reduced_dos
+from vdosbench.validators.spectral.spectrum import smoothed_reduced_dos
 
 L = 60.0  # the seed-002 60 x 60 network
 OMEGA_D = np.sqrt(4 * np.pi)  # 2D Debye frequency for c = 1, density 1

@@ -23,7 +23,8 @@ from scipy import stats
 from scipy.optimize import minimize_scalar
 
 from vdosbench.datasets import mock_spectrum
-from vdosbench.validators import power_law as power_law_module
+from vdosbench.validators.spectral import truncated_power_law as mle_module
+from vdosbench.validators.results import points as points_module
 from vdosbench.validators import (
     Measurement,
     ParameterPointError,
@@ -216,10 +217,10 @@ def test_mle_at_s_minus_one_where_the_log_density_is_flat() -> None:
     the bracket walk lands on u = 0.0 and a plain float 1/u² raised ZeroDivisionError.
     """
     ell = 1.0
-    assert power_law_module._var_y(0.0, np.array([ell]))[0] == pytest.approx(ell**2 / 12)
-    assert power_law_module._mean_y(0.0, np.array([ell]))[0] == pytest.approx(ell / 2)
+    assert mle_module._var_y(0.0, np.array([ell]))[0] == pytest.approx(ell**2 / 12)
+    assert mle_module._mean_y(0.0, np.array([ell]))[0] == pytest.approx(ell / 2)
     for n in (2, 4, 100):  # Σ y = n ℓ / 2 solves the score equation at u = 0
-        s, se = power_law_module.solve_truncated_power_law(n, n * ell / 2, ell)
+        s, se = mle_module.solve_truncated_power_law(n, n * ell / 2, ell)
         assert s == pytest.approx(-1.0, abs=1e-12)
         assert se == pytest.approx(1 / math.sqrt(n * ell**2 / 12), rel=1e-9)
 
@@ -267,7 +268,7 @@ def test_dask_chunked_equals_in_memory(window: object, monkeypatch: pytest.Monke
     ds = ensemble(3.0, seed=6, n_sample=50, n_mode=81)
     a = power_law_exponent(ds, window, n_bootstrap=50)
     lazy = ds.chunk({"sample": 10})
-    monkeypatch.setattr(power_law_module, "BLOCK_VALUES", 2000)  # blocks of 20 samples: 3 reads per pass
+    monkeypatch.setattr(points_module, "BLOCK_VALUES", 2000)  # blocks of 20 samples: 3 reads per pass
     assert [sl.stop for sl, _ in sample_chunks(lazy)] == [20, 40, 50]
     b = power_law_exponent(lazy, window, n_bootstrap=50)
     assert a.to_dict() == b.to_dict()

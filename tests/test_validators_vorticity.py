@@ -1,6 +1,6 @@
 """Curl content of plane waves, vortices and rigid rotations; the core locator; the participation ratio.
 
-Reference values (derived in ``vdosbench.validators.vorticity``): a longitudinal
+Reference values (derived in ``vdosbench.validators.levels.vorticity``): a longitudinal
 plane wave has a symmetric gradient (C = 0), a transverse one |η|² = |G|²/2 at
 every site (C = 1/2), and over a periodic box every field has
 C = ½(1 − D), D = Σ(∇·u)²/Σ|∇u|², so a divergence-free vortex gives 1/2 too;

@@ -5,18 +5,24 @@ Every validator takes one parameter point (``eigenvalue`` with dims exactly
 and returns a value, its uncertainty (bootstrap over samples where it
 applies), the diagnostic curve as xarray, the settings used, and ``plot(ax)``.
 Verdicts belong to the benchmark's claims.
+
+Grouped by what they measure: :mod:`~vdosbench.validators.results` (result
+types, parameter points), :mod:`~vdosbench.validators.spectral` (spectrum and
+exponents), :mod:`~vdosbench.validators.levels` (level statistics and the
+character of the modes), :mod:`~vdosbench.validators.structure` (stresses,
+coordination).  The public names are imported from here (``__all__``).
 """
 
 from __future__ import annotations
 
-from .boson_peak import BosonPeakResult, boson_peak_excess, paired_excess_difference
-from .coordination import CoordinationResult, coordination_distribution, coordination_numbers
-from .debye import debye_reduced_level, number_density, unit_ball_volume
-from .green import local_response, new_poles, poles
-from .points import ParameterPointError, iter_parameter_points, require_single_point, sample_pairs
-from .result import BootstrapEstimate, Measurement, bootstrap, jsonable
-from .sound import conductance_tensor, has_springs, homogenized_conductance, measure_sound_speed, sound_speed
-from .spectrum import (
+from .spectral.boson_peak import BosonPeakResult, boson_peak_excess, paired_excess_difference
+from .structure.coordination import CoordinationResult, coordination_distribution, coordination_numbers
+from .spectral.debye import debye_reduced_level, number_density, unit_ball_volume
+from .spectral.green import local_response, new_poles, poles
+from .results.points import ParameterPointError, iter_parameter_points, require_single_point, sample_chunks, sample_pairs
+from .results.result import BootstrapEstimate, Measurement, bootstrap, jsonable
+from .spectral.sound import conductance_tensor, has_springs, homogenized_conductance, measure_sound_speed, sound_speed
+from .spectral.spectrum import (
     ZERO_MODE_RTOL,
     density_of_states,
     frequencies,
@@ -26,7 +32,7 @@ from .spectrum import (
     reduced_dos,
     zero_modes,
 )
-from .stresses import (
+from .structure.stresses import (
     PowerLawFit,
     StressExponentResult,
     dos_exponent_from_stress_exponent,
@@ -37,7 +43,7 @@ from .stresses import (
     stress_exponent_from_tapering_order,
     tapering_order_from_stress_exponent,
 )
-from .vorticity import (
+from .levels.vorticity import (
     CURL_CONTENT_REFERENCE,
     FieldVorticity,
     VorticityResult,
@@ -46,22 +52,24 @@ from .vorticity import (
     neighbor_pairs,
     vorticity,
 )
-from .theory_curve import CurveResult, curve_exponent, curve_gap, curve_peak, tabulated_dos
-from .phonon_shell import PhononShellResult, phonon_shell, plane_wave_shell, plane_wave_weights
-from .localization import measure_participation_ratio, participation_ratio, participation_ratio_values
-from .crossover import (
-    SEED000_SLOPE,
+from .spectral.theory_curve import CurveResult, curve_exponent, curve_gap, curve_peak, tabulated_dos
+from .levels.phonon_shell import PhononShellResult, phonon_shell, plane_wave_shell, plane_wave_weights
+from .levels.localization import measure_participation_ratio, participation_ratio, participation_ratio_values
+from .spectral.crossover import (
     CrossoverResult,
-    CrossoverSlopeResult,
     closed_form_dos,
     closed_form_peak,
     crossover_frequency,
+    fit_crossover_frequency,
+)
+from .spectral.crossover_slope import (
+    SEED000_SLOPE,
+    CrossoverSlopeResult,
     crossover_slope,
     crossover_slope_from_points,
     exponent_below_crossover,
-    fit_crossover_frequency,
 )
-from .comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
+from .spectral.comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
 
 __all__ = [
     "exponent_below_crossover",
@@ -147,7 +155,7 @@ __all__ += [
 ]
 
 # power law, lowest phonon, level statistics (issue 4, items 1-3)
-from .level_statistics import (
+from .levels.level_statistics import (
     GOE_LARGE_N_MEAN_R_TILDE,
     GOE_SURMISE_MEAN_R_TILDE,
     POISSON_MEAN_R_TILDE,
@@ -161,15 +169,13 @@ from .level_statistics import (
     poisson_ratio_pdf,
     spacing_ratios,
 )
-from .phonon import lowest_phonon_frequency, phonon_frequency, shear_modulus_speed
-from .power_law import (
+from .spectral.phonon import lowest_phonon_frequency, phonon_frequency, shear_modulus_speed
+from .spectral.power_law import (
     PowerLawResult,
     PowerLawWindow,
     power_law_exponent,
-    sample_chunks,
-    solve_truncated_power_law,
-    truncated_power_law_mle,
 )
+from .spectral.truncated_power_law import solve_truncated_power_law, truncated_power_law_mle
 
 __all__ += [
     "GOE_LARGE_N_MEAN_R_TILDE",

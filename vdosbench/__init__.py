@@ -7,6 +7,10 @@ The four subpackages follow one dependency direction (``../DESIGN.md``):
 - :mod:`vdosbench.generators` -- physical models that write datasets, Dask ensembles;
 - :mod:`vdosbench.validators` -- measurements on datasets (value + uncertainty);
 - :mod:`vdosbench.benchmark` -- claims, scoring, reports and the command line.
+
+generators/ is grouped by model family (``engine``, ``glasses``, ``networks``,
+``theory``) and validators/ by what they measure (``results``, ``spectral``,
+``levels``, ``structure``); public names are imported from the four packages.
 """
 
 from __future__ import annotations

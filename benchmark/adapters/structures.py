@@ -4,7 +4,7 @@ The structure (one file per sample, or one frame of a trajectory) is read
 with :func:`ase.io.read` (the optional extra ``vdosbench[ase]``).  Its cell
 must be periodic and cubic (square in 2D): the generators' configurations
 live in a cubic periodic box.  The potential is one of vdosbench's
-(:mod:`vdosbench.generators.potentials`):
+(:mod:`vdosbench.generators.glasses.potentials`):
 
 ``soft_sphere``
     Seed 001 eq. (14), n = 12, r_c = 1.955, taper order ``taper_order``.
@@ -18,11 +18,11 @@ live in a cubic periodic box.  The potential is one of vdosbench's
     ``species`` maps each symbol to 0 (A) or 1 (B); by default the most
     frequent symbol is A and the other one B (two symbols at most).
 
-The Hessian is the analytic one of :func:`vdosbench.generators.hessian.hessian_matrix`
+The Hessian is the analytic one of :func:`vdosbench.generators.glasses.hessian.hessian_matrix`
 (unit masses, the seed's convention), diagonalised in full with
 :func:`vdosbench.generators.spectra.full_spectrum`.  The configuration should
 be an inherent structure: ``quench=True`` minimises it first with
-:func:`vdosbench.generators.minimize.quench` (force tolerance 10⁻¹⁰); a
+:func:`vdosbench.generators.glasses.minimize.quench` (force tolerance 10⁻¹⁰); a
 configuration that is not a minimum has negative eigenvalues and is rejected.
 A periodic box has exactly d zero modes (the uniform translations), which
 are the flags by default (``zero_modes=d``).
@@ -38,13 +38,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.generators.potentials import PairPotential, kob_andersen_potential, soft_sphere_potential
+from vdosbench.generators.glasses.potentials import PairPotential, kob_andersen_potential, soft_sphere_potential
 from vdosbench.generators.spectra import full_spectrum
 
 from .base import ZERO_TOLERANCE, AdapterError, spectrum_dataset
 
 if TYPE_CHECKING:
-    from vdosbench.generators.configurations import Configuration
+    from vdosbench.generators.glasses.configurations import Configuration
 
 __all__ = ["POTENTIALS", "configuration_from_atoms", "read_structure"]
 
@@ -69,7 +69,7 @@ def configuration_from_atoms(
     species: Mapping[str, int] | None = None,
     where: str = "structure",
 ) -> Configuration:
-    """An :class:`ase.Atoms` as a :class:`~vdosbench.generators.configurations.Configuration`.
+    """An :class:`ase.Atoms` as a :class:`~vdosbench.generators.glasses.configurations.Configuration`.
 
     Parameters
     ----------
@@ -88,7 +88,7 @@ def configuration_from_atoms(
     -------
     Configuration
     """
-    from vdosbench.generators.configurations import Configuration
+    from vdosbench.generators.glasses.configurations import Configuration
 
     d = int(spatial_dimension)
     if d not in (2, 3):
@@ -196,7 +196,7 @@ def read_structure(
         ``eigenvalue``, ``zero_mode``, ``position``, ``box_length`` and, for
         soft spheres, ``diameter``; the potential's parameters as attributes.
     """
-    from vdosbench.generators.hessian import hessian_matrix
+    from vdosbench.generators.glasses.hessian import hessian_matrix
 
     try:
         import ase.io
@@ -235,7 +235,7 @@ def read_structure(
         if lam_all and config.n_particles * d != lam_all[0].size:
             raise AdapterError(f"{where}: {config.n_particles} atoms, unlike the first file; read sizes separately")
         if quench:
-            from vdosbench.generators.minimize import quench as quench_config
+            from vdosbench.generators.glasses.minimize import quench as quench_config
 
             result = quench_config(config, pot)
             if not result.converged:
@@ -257,7 +257,7 @@ def read_structure(
     extra: dict[str, object] = {
         **{k: (" ".join(str(x) for x in v) if isinstance(v, list) else v) for k, v in pot.attrs().items()},
         "mass": 1.0,
-        "hessian": "analytic, vdosbench.generators.hessian.hessian_matrix (unit masses)",
+        "hessian": "analytic, vdosbench.generators.glasses.hessian.hessian_matrix (unit masses)",
         "quenched_by_adapter": "yes" if quench else "no",
     }
     if max_force:

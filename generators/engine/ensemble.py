@@ -1,0 +1,812 @@
+"""Run a generator over a parameter grid × samples on Dask, one part file per sample.
+
+An *ensemble* is one generator evaluated at every point of a parameter grid
+(the Cartesian product of the grid values, in grid order) for samples
+``0 … n_samples − 1``.  :func:`run_ensemble` computes it on
+:mod:`dask.distributed` and writes:
+
+``output/ensemble.json``
+    The manifest: generator, version, grid, fixed parameters, ``n_samples``,
+    ``root_seed``.  A re-run into the same folder must agree on everything
+    that changes the content of a part (generator, version, fixed parameters,
+    root seed); the grid and ``n_samples`` may grow, finished parts are reused.
+``output/parts/<point>/sample-0000.nc``
+    One VDOS-1.0 file per (grid point, sample), written atomically
+    (:func:`vdosbench.datasets.write`: temporary file, then rename).
+    ``<point>`` is readable and deterministic, e.g.
+    ``delta-0.1__connectivity-fixed4``; a value that has to be altered to make
+    a portable file name (characters outside ``[a-z0-9._+-]``, upper case,
+    ``__``) gets a short hash of the exact values appended, so names stay
+    unique.  The grid parameters are scalar coordinates listed in the attribute
+    ``parameter_names`` (see :mod:`vdosbench.datasets.combine`).
+``output/ensemble.nc``
+    All parts combined, dims ``(*grid parameters, sample, mode, ...)``.
+
+Chains
+    A generator whose samples come in correlated groups (inherent
+    structures taken along one Monte Carlo chain: ``make_chain`` and
+    ``chain_parameter`` of :class:`~vdosbench.generators.engine.registry.Generator`)
+    is run one whole chain per task: chain c writes the parts of samples
+    c·k … c·k + k − 1 and is seeded by ``sample_seed(root_seed, c)``.
+    ``n_samples`` must be a multiple of k (refused before anything is
+    written).  A chain interrupted between its writes is recomputed and only
+    its missing parts are written (the others are identical).
+
+Resuming
+    A part whose final file exists is never recomputed, so a run that was
+    interrupted (killed, or stopped by a failing part) is resumed by running
+    the same call again.  Temporary files ``.<name>.tmp-*`` left by an
+    interrupted write are deleted at the start of a run; they never carry a
+    final name.
+
+One run per folder
+    A run holds ``output/.vdosbench.lock`` (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`:
+    an ``O_EXCL`` lock file, which works on NFS too) from the manifest check to
+    ``ensemble.nc``; a second run into a folder a live run holds is refused at
+    once (:class:`FolderBusyError`, naming the holder), a lock left by a dead
+    run is taken over (on this host: its pid is gone; from another host: its
+    heartbeat stopped), and the lock is released on every exit.
+    So stale temporary files are deleted only while no other run writes there.
+
+Memory
+    A generator that declares ``memory_estimate`` is checked in this process
+    before anything is written or submitted: the largest estimate over the grid
+    points times the tasks that run at once (the local workers) must fit the
+    memory bound (:func:`vdosbench.datasets.memory.memory_limit`:
+    ``VDOSBENCH_MEMORY_LIMIT`` or the available memory); on an external
+    cluster, one task times each worker's threads must fit that worker's
+    ``memory_limit`` (and ``VDOSBENCH_MEMORY_LIMIT`` when set).  Refused with
+    :class:`~vdosbench.datasets.MemoryBoundError`
+    (:mod:`~vdosbench.generators.engine.ensemble_memory`).  Combining the parts is
+    checked too (twice their declared size).
+
+Seeds (common random numbers)
+    Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
+    at *every* grid point (:func:`sample_seed`).  The same realisation of the
+    disorder is therefore reused across the parameters, as seed 002 does
+    ("the same random seeds" across δ and the connectivities), so differences
+    between grid points are not blurred by sample-to-sample noise.  A part
+    depends only on (generator, version, fixed parameters, grid point,
+    ``root_seed``, sample) — never on the grid around it, the number of
+    workers, or the order in which tasks run.
+
+Threads
+    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``;
+    workers of the local cluster also start with ``OMP_NUM_THREADS``,
+    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` set to ``blas_threads``.
+    With one thread per worker, ``n_workers × blas_threads`` should not exceed
+    the number of cores.  The limits are per process: on an external cluster
+    whose workers run several threads, concurrent tasks share them.
+
+Run-specific attributes
+    Only ``history`` (its time stamp) differs between two runs of the same
+    ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
+    a function of the manifest.
+
+Why one module of about 800 lines: building the part tasks, submitting
+them to Dask, resuming from the part files on disk and combining them share
+the private part task (``_PartTask``), the folder layout and the manifest,
+and are read together when a resumed run misbehaves; what stands alone is
+already its own module (:mod:`.ensemble_spec`, :mod:`.ensemble_memory`,
+:mod:`.folder_lock`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import product
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import xarray as xr
+
+from vdosbench.datasets import check, combine_parts, open_dataset, write
+from vdosbench.datasets.io import write_text
+from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
+
+from .ensemble_memory import check_cluster_memory, check_local_memory, task_memory
+from .ensemble_spec import (
+    SEED_SCHEME,
+    EnsembleError,
+    EnsembleSettingsError,
+    EnsembleSpec,
+    PartFailure,
+    part_label,
+    part_name,
+    part_path,
+    sample_seed,
+)
+from .folder_lock import FolderBusyError, folder_lock
+from .registry import Generator, get_generator
+
+__all__ = [
+    "EnsembleError",
+    "EnsembleSettingsError",
+    "EnsembleSpec",
+    "EnsembleStatus",
+    "FolderBusyError",
+    "PartFailure",
+    "RUN_SPECIFIC_ATTRS",
+    "SEED_SCHEME",
+    "build_in_memory",
+    "ensemble_status",
+    "part_name",
+    "part_path",
+    "run_ensemble",
+    "sample_seed",
+    "task_memory",
+]
+
+#: Attributes of ``ensemble.nc`` that differ between two runs of the same ensemble.
+RUN_SPECIFIC_ATTRS: tuple[str, ...] = ("history",)
+
+
+MANIFEST_NAME = "ensemble.json"
+ENSEMBLE_NAME = "ensemble.nc"
+PARTS_DIR = "parts"
+
+_TMP_GLOB = ".*.tmp-*"
+_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_seed")
+
+
+# --------------------------------------------------------------------------
+# one part (runs on a worker)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _PartTask:
+    """Everything a worker needs for one part (picklable)."""
+
+    generator: str | Generator
+    module: str | None
+    point: tuple[tuple[str, Any], ...]
+    fixed: Mapping[str, Any]
+    sample: int
+    root_seed: int
+    path: str
+    blas_threads: int
+    chain_samples: int = 1
+
+    def paths(self) -> list[Path]:
+        """The part files this task writes: ``path`` and, for a chain, its siblings up to sample + k − 1."""
+        first = Path(self.path)
+        point = dict(self.point)
+        return [first, *(first.parent / part_path(point, s).name
+                          for s in range(self.sample + 1, self.sample + self.chain_samples))]
+
+
+@dataclass(frozen=True)
+class _PartResult:
+    path: str
+    seconds: float
+    skipped: bool
+
+
+def _worker_generator(task: _PartTask) -> Generator:
+    if isinstance(task.generator, Generator):
+        return task.generator
+    importlib.import_module("vdosbench.generators")  # registers the built-in generators
+    try:
+        return get_generator(task.generator)
+    except KeyError:
+        if task.module is None:
+            raise
+    try:
+        importlib.import_module(task.module)
+    except ImportError as e:
+        raise KeyError(
+            f"generator {task.generator!r} is not registered on this worker and its module "
+            f"{task.module!r} cannot be imported ({e}); install it on the workers or pass the "
+            "Generator object to run_ensemble"
+        ) from e
+    return get_generator(task.generator)
+
+
+def _compute_part(task: _PartTask) -> _PartResult:
+    """Make, label and write one part (a top-level function so Dask can pickle it)."""
+    from threadpoolctl import threadpool_limits
+
+    paths = task.paths()
+    if all(p.exists() for p in paths):
+        return _PartResult(task.path, 0.0, True)
+    start = time.perf_counter()
+    gen = _worker_generator(task)
+    point = dict(task.point)
+    with threadpool_limits(limits=task.blas_threads):
+        datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
+    for offset, (ds, path) in enumerate(zip(datasets, paths, strict=True)):
+        if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
+            write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
+    return _PartResult(task.path, time.perf_counter() - start, False)
+
+
+def _make_samples(
+    gen: Generator, params: Mapping[str, Any], root_seed: int, first: int, chain_samples: int
+) -> list[xr.Dataset]:
+    """Sample ``first`` (``chain_samples`` = 1), or the whole chain that starts at ``first``."""
+    if chain_samples == 1 and gen.make_chain is None:
+        return [gen.make_sample(params, sample_seed(root_seed, first), first)]
+    datasets = list(gen.make_chain(params, sample_seed(root_seed, first // chain_samples), first))
+    if len(datasets) != chain_samples:
+        raise ValueError(
+            f"generator {gen.name!r} returned {len(datasets)} samples for a chain of "
+            f"{gen.chain_parameter} = {chain_samples}; make_chain must return one dataset per sample"
+        )
+    return datasets
+
+
+def _check_chain_sizes(spec: EnsembleSpec) -> None:
+    """Refuse an ``n_samples`` that would split a chain of a chain generator (before anything is written).
+
+    Raises
+    ------
+    EnsembleSettingsError
+        If ``n_samples`` is not a multiple of the samples per chain at some grid point.
+    """
+    gen = spec.generator
+    for point in spec.points():
+        k = gen.chain_size({**point, **spec.fixed})
+        if spec.n_samples % k:
+            raise EnsembleSettingsError(
+                f"n_samples is {spec.n_samples}, not a multiple of {gen.chain_parameter} = {k} (samples per "
+                f"chain of {gen.name!r}); ask for a multiple of {k}"
+            )
+
+
+def _chain_tasks(
+    spec: EnsembleSpec, todo: Sequence[tuple[dict[str, Any], int, Path]]
+) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """Missing parts as tasks ``(point, first sample, its path, samples per task)``: whole chains for a chain generator."""
+    gen = spec.generator
+    tasks: dict[tuple[str, int], tuple[dict[str, Any], int, Path, int]] = {}
+    for point, sample, path in todo:
+        k = gen.chain_size({**point, **spec.fixed})
+        first = sample - sample % k
+        key = (path.parent.name, first)
+        if key not in tasks:
+            tasks[key] = (point, first, path.parent / part_path(point, first).name, k)
+    return list(tasks.values())
+
+
+def _attr_value(value: Any) -> Any:
+    """A netCDF-safe attribute value: numbers and strings as they are, the rest as JSON."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return value
+    return json.dumps(value)
+
+
+def _as_part(
+    ds: xr.Dataset,
+    gen: Generator,
+    point: Mapping[str, Any],
+    fixed: Mapping[str, Any],
+    sample: int,
+    root_seed: int,
+) -> xr.Dataset:
+    """Grid parameters as scalar coordinates, provenance attributes, one ``sample``."""
+    from vdosbench import __version__
+
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"generator {gen.name!r} returned {type(ds).__name__}; expected an xarray.Dataset")
+    if ds.sizes.get("sample") != 1:
+        raise ValueError(
+            f"generator {gen.name!r} returned sample dimension of size {ds.sizes.get('sample')}; "
+            "make_sample must return exactly one sample (ds.expand_dims('sample'))"
+        )
+    if "sample" not in ds.coords:
+        ds = ds.assign_coords(sample=("sample", [sample], {"long_name": "ensemble member", "units": "1"}))
+    elif int(ds["sample"].values[0]) != sample:
+        raise ValueError(
+            f"generator {gen.name!r} labelled sample {int(ds['sample'].values[0])} but was asked for "
+            f"sample {sample}; set the sample coordinate from the sample argument"
+        )
+    clash = [n for n in point if n in ds.dims]
+    if clash:
+        raise ValueError(
+            f"generator {gen.name!r} returned grid parameter(s) {clash} as dimensions; "
+            "record parameters as attributes, the ensemble runner makes them coordinates"
+        )
+    coords = {}
+    for name, value in point.items():
+        attrs = dict(gen.parameter_attrs.get(name, {}))
+        attrs.setdefault("long_name", name)
+        if not isinstance(value, str):
+            attrs.setdefault("units", "1")
+        else:
+            attrs.pop("units", None)
+        coords[name] = xr.Variable((), value, attrs)
+    part = ds.drop_vars([n for n in point if n in ds.variables]).assign_coords(coords)
+    attrs = {k: v for k, v in ds.attrs.items() if k not in point}
+    for name, value in fixed.items():  # the generator's own record of a parameter wins
+        attrs.setdefault(name, _attr_value(value))
+    attrs.update(
+        generator=gen.name,
+        generator_version=gen.version,
+        root_seed=int(root_seed),
+        vdosbench_version=__version__,
+        seed_scheme=SEED_SCHEME,
+        parameter_names=" ".join(point),
+    )
+    part.attrs = attrs
+    return part
+
+
+# --------------------------------------------------------------------------
+# the run
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnsembleStatus:
+    """Progress of an ensemble folder.
+
+    Attributes
+    ----------
+    output
+        The folder.
+    expected
+        Number of parts of the ensemble (grid points × samples).
+    done
+        Parts whose final file exists.
+    missing
+        Paths (relative to ``output/parts``) of the parts still to compute.
+    combined
+        Whether ``ensemble.nc`` exists.
+    """
+
+    output: Path
+    expected: int
+    done: int
+    missing: tuple[PurePosixPath, ...] = field(repr=False)
+    combined: bool
+
+    @property
+    def complete(self) -> bool:
+        """All parts done and combined."""
+        return self.done == self.expected and self.combined
+
+    def __str__(self) -> str:
+        state = "combined" if self.combined else "not combined"
+        return f"{self.output}: {self.done}/{self.expected} parts done, {state}"
+
+
+def ensemble_status(output: str | os.PathLike[str]) -> EnsembleStatus:
+    """How many parts of the ensemble in ``output`` are done.
+
+    Parameters
+    ----------
+    output
+        A folder written by :func:`run_ensemble` (it holds ``ensemble.json``).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``output`` holds no manifest.
+    """
+    root = Path(output)
+    manifest = _read_manifest(root)
+    if manifest is None:
+        raise FileNotFoundError(
+            f"no {MANIFEST_NAME} in {root}: not an ensemble folder; start one with run_ensemble"
+        )
+    names = list(manifest["grid"])
+    points = [dict(zip(names, v, strict=True)) for v in product(*manifest["grid"].values())]
+    rel = [part_path(pt, s) for pt in points for s in range(int(manifest["n_samples"]))]
+    missing = tuple(p for p in rel if not (root / PARTS_DIR / p).exists())
+    return EnsembleStatus(root, len(rel), len(rel) - len(missing), missing, (root / ENSEMBLE_NAME).exists())
+
+
+def _read_manifest(root: Path) -> dict[str, Any] | None:
+    path = root / MANIFEST_NAME
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _write_json(data: Mapping[str, Any], path: Path) -> None:
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
+    """Check an existing manifest agrees, delete stale temporary files, write the manifest.
+
+    A manifest with no finished part beside it (a start that was refused or
+    failed before any part was written) is replaced: there is nothing to reuse.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    old = _read_manifest(root)
+    new = spec.manifest()
+    if old is not None and not any((root / PARTS_DIR).glob("*/sample-*.nc")):
+        old = None  # nothing computed under the old settings: a corrected re-run proceeds
+    if old is not None:
+        differ = [k for k in _SETTINGS_THAT_CHANGE_PARTS if old.get(k) != new[k]]
+        if differ:
+            detail = "; ".join(f"{k}: {old.get(k)!r} on disk, {new[k]!r} now" for k in differ)
+            raise EnsembleSettingsError(
+                f"{root} holds parts of a different ensemble ({detail}); its parts cannot be reused. "
+                "Write to a new output folder, or delete the old one"
+            )
+    for stale in [*root.glob(_TMP_GLOB), *(root / PARTS_DIR).glob(f"*/{_TMP_GLOB}")]:
+        stale.unlink(missing_ok=True)
+    if old != new:
+        _write_json(new, root / MANIFEST_NAME)
+
+
+def _cpu_count() -> int:
+    from dask.system import CPU_COUNT
+
+    return max(1, int(CPU_COUNT))
+
+
+@contextlib.contextmanager
+def _dask_client(
+    client: Any, scheduler_address: str | None, n_workers: int, blas_threads: int
+) -> Iterator[Any]:
+    """The given client, a client of the given scheduler, or a new LocalCluster (closed on exit)."""
+    if client is not None:
+        yield client
+        return
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler_address is not None:
+        with Client(scheduler_address) as own:
+            yield own
+        return
+    env = {name: str(blas_threads) for name in _BLAS_ENV}
+    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env}
+    # The nanny copies its pre-spawn variables into *this* process's environment
+    # before spawning a worker, and variables already set here take precedence
+    # over the config; so set them here while the workers start, then restore.
+    with contextlib.ExitStack() as stack:
+        with _temporary_environ(env), dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn}):
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",
+                    env=env,
+                )
+            )
+        yield stack.enter_context(Client(cluster))
+
+
+@contextlib.contextmanager
+def _temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables, restoring the previous values (or absence) on exit."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def run_ensemble(
+    generator: str | Generator | EnsembleSpec,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    n_samples: int | None = None,
+    root_seed: int | None = None,
+    output: str | os.PathLike[str],
+    scheduler_address: str | None = None,
+    n_workers: int | None = None,
+    blas_threads: int = 1,
+    progress: bool = True,
+    client: Any = None,
+) -> xr.Dataset:
+    """Compute a generator over a parameter grid × samples on Dask and combine the parts.
+
+    Parameters
+    ----------
+    generator
+        A registered generator's name, a :class:`Generator`, or a complete
+        :class:`EnsembleSpec` (then ``grid``, ``fixed``, ``n_samples`` and
+        ``root_seed`` must be left out).  Given by name, the workers look it
+        up with :func:`get_generator` (importing the module that defines it);
+        given as an object, it is sent to them (its ``make_sample`` must be
+        picklable: a module-level function).
+    grid
+        Grid parameter → values; default ``generator.grid_defaults``.  A
+        given grid replaces the default one (left-out parameters go in ``fixed``).
+    fixed
+        Other parameters, merged over ``generator.fixed_defaults``.
+    n_samples
+        Samples per grid point.
+    root_seed
+        Root of every sample's seed (:func:`sample_seed`).
+    output
+        Folder for ``ensemble.json``, ``parts/`` and ``ensemble.nc``; with a
+        remote scheduler it must be on a filesystem the workers share, at the
+        same path.  A relative path is taken relative to this process's working
+        directory (the workers get the absolute path).
+    scheduler_address
+        Address of a running ``dask.distributed`` scheduler, e.g.
+        ``"tcp://10.0.0.1:8786"``.  Default: a new local cluster.
+    n_workers
+        Worker processes of the local cluster (default: the number of cores,
+        at most the number of parts to compute).
+    blas_threads
+        BLAS/OpenMP threads per task (``threadpoolctl``), and the
+        ``*_NUM_THREADS`` environment of local workers.
+    progress
+        Show a progress bar (``tqdm``) on the terminal.
+    client
+        An existing :class:`distributed.Client` to use (not closed here).
+
+    Returns
+    -------
+    xarray.Dataset
+        The combined ensemble, in memory, dims ``(*grid, sample, mode, ...)``,
+        also written to ``output/ensemble.nc``.  Attributes: ``generator``,
+        ``generator_version``, ``root_seed``, ``n_samples``, ``grid`` (JSON),
+        each fixed parameter, ``seed_scheme``, ``vdosbench_version`` and a
+        ``history`` line (the only run-specific attribute).
+
+    Raises
+    ------
+    EnsembleError
+        If parts failed, after every other part was written; it names each
+        failed grid point and sample and chains the first original exception.
+        Running the same call again computes only the missing parts.
+    EnsembleSettingsError
+        Unknown or missing parameters, bad values, or an ``output`` folder
+        holding a different ensemble.
+    FolderBusyError
+        ``output`` is held by another live run (nothing was written).
+    MemoryBoundError
+        The tasks that would run at once need more memory than the bound
+        (before anything is written or submitted).
+    KeyError
+        Unknown generator name (the message lists the registered ones).
+
+    Notes
+    -----
+    The local cluster starts worker processes with the ``spawn`` method, so a
+    script that calls this function without ``client`` or
+    ``scheduler_address`` must guard it with ``if __name__ == "__main__":``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ds = run_ensemble(  # doctest: +SKIP
+    ...     "spring_network",
+    ...     grid={"delta": [0.0, 0.1], "connectivity": ["nearest"], "spring": ["constant"]},
+    ...     fixed={"n_side": 16},
+    ...     n_samples=4,
+    ...     root_seed=2024,
+    ...     output=tempfile.mkdtemp(),
+    ... )
+    >>> ds["eigenvalue"].dims  # doctest: +SKIP
+    ('delta', 'connectivity', 'spring', 'sample', 'mode')
+    """
+    if isinstance(generator, EnsembleSpec):
+        given = [
+            k
+            for k, v in {"grid": grid, "fixed": fixed, "n_samples": n_samples, "root_seed": root_seed}.items()
+            if v is not None
+        ]
+        if given:
+            raise TypeError(f"run_ensemble got an EnsembleSpec and also {given}; put them in the spec")
+        spec = generator
+    else:
+        if n_samples is None or root_seed is None:
+            raise TypeError("run_ensemble needs n_samples=... and root_seed=... (or an EnsembleSpec)")
+        spec = EnsembleSpec.create(
+            generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed
+        )
+    if isinstance(blas_threads, bool) or not isinstance(blas_threads, int) or blas_threads < 1:
+        raise EnsembleSettingsError(f"blas_threads is {blas_threads!r}; expected an integer ≥ 1")
+    if n_workers is not None and (
+        isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1
+    ):
+        raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
+
+    # absolute: the tasks carry their part paths to workers whose working directory may differ
+    root = Path(output).absolute()
+    _check_chain_sizes(spec)
+    local = client is None and scheduler_address is None
+    pending = _missing_tasks(spec, root)
+    if local and pending:  # before anything is written; the tasks are counted again under the lock
+        check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
+    root.mkdir(parents=True, exist_ok=True)
+    with folder_lock(root):
+        _prepare_folder(spec, root)
+        paths = [root / PARTS_DIR / rel for _, _, rel in spec.parts()]
+        todo = _missing_tasks(spec, root)
+        if todo:
+            workers = min(n_workers or _cpu_count(), len(todo))
+            with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
+                if not local:
+                    check_cluster_memory(spec, cl)
+                n_missing = sum(1 for p in paths if not p.exists())
+                failures = _compute(
+                    cl,
+                    spec,
+                    todo,
+                    n_done=len(paths) - n_missing,
+                    n_total=len(paths),
+                    blas_threads=blas_threads,
+                    progress=progress,
+                )
+            if failures:
+                raise EnsembleError(failures, len(paths), root) from failures[0].error
+        return _combine(spec, root, paths)
+
+
+def _missing_tasks(spec: EnsembleSpec, root: Path) -> list[tuple[dict[str, Any], int, Path, int]]:
+    """The tasks (:func:`_chain_tasks`) of the parts whose final file is not in ``root`` yet."""
+    missing = [(pt, s, root / PARTS_DIR / rel) for pt, s, rel in spec.parts() if not (root / PARTS_DIR / rel).exists()]
+    return _chain_tasks(spec, missing)
+
+
+def _compute(
+    client: Any,
+    spec: EnsembleSpec,
+    todo: Sequence[tuple[dict[str, Any], int, Path, int]],
+    *,
+    n_done: int,
+    n_total: int,
+    blas_threads: int,
+    progress: bool,
+) -> list[PartFailure]:
+    """Submit every missing part (a whole chain per task for chain generators), wait, return failures in grid order."""
+    from distributed import as_completed
+    from tqdm.auto import tqdm
+
+    gen = spec.generator
+    module = gen.make_sample.__module__
+    by_name = spec.by_name and module != "__main__"
+    futures = {}
+    for order, (point, sample, path, chain_samples) in enumerate(todo):
+        task = _PartTask(
+            generator=gen.name if by_name else gen,
+            module=module if by_name else None,
+            point=tuple(point.items()),
+            fixed=dict(spec.fixed),
+            sample=sample,
+            root_seed=spec.root_seed,
+            path=str(path),
+            blas_threads=blas_threads,
+            chain_samples=chain_samples,
+        )
+        key = f"vdosbench-part-{path.parent.name}-{path.stem}-{uuid.uuid4().hex[:12]}"
+        n_new = sum(1 for p in task.paths() if not p.exists())
+        futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
+    failures: list[tuple[int, PartFailure]] = []
+    try:
+        with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
+            for future in as_completed(list(futures)):
+                order, point, sample, path, n_new = futures[future]
+                if future.status == "error" or future.status == "cancelled":
+                    error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
+                    seed_index = sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
+                    seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
+                    failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
+                    bar.set_postfix(failed=len(failures))
+                else:
+                    future.result()
+                bar.update(n_new)
+    finally:
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+    return [f for _, f in sorted(failures, key=lambda t: t[0])]
+
+
+def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
+    """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
+
+    The parts and their combination are held in memory at once (twice the
+    parts' declared size), checked against the memory bound first.
+    """
+    declared = sum(netcdf_load_bytes(p) or 0 for p in paths)
+    check_memory(
+        2 * declared,
+        f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
+        f"{format_bytes(declared)}: the parts and the combined copy)",
+        "the parts are complete and kept: open them lazily with "
+        f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
+        "instead of the combined file, or generate fewer samples or grid points per folder",
+    )
+    ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
+    write(ds, root / ENSEMBLE_NAME)
+    return ds
+
+
+def build_in_memory(
+    generator: str | Generator,
+    *,
+    grid: Mapping[str, Sequence[Any]] | None = None,
+    fixed: Mapping[str, Any] | None = None,
+    n_samples: int = 1,
+    root_seed: int = 0,
+) -> xr.Dataset:
+    """An ensemble computed in this process, without Dask or files.
+
+    The same parts, seeds and attributes as :func:`run_ensemble` (so the
+    result equals its ``ensemble.nc`` up to ``history``), for generators cheap
+    enough not to need a cluster, e.g. the theory curves.
+
+    Examples
+    --------
+    >>> ds = build_in_memory("nine_node_toy")
+    >>> ds["eigenvalue"].dims, ds.attrs["generator"]
+    (('variant', 'sample', 'mode'), 'nine_node_toy')
+    """
+    spec = EnsembleSpec.create(generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed)
+    gen = spec.generator
+    parts = []
+    _check_chain_sizes(spec)
+    check_local_memory(spec, 1)
+    for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):
+        datasets = _make_samples(gen, {**point, **spec.fixed}, spec.root_seed, first, k)
+        parts.extend(_as_part(ds, gen, point, spec.fixed, first + i, spec.root_seed) for i, ds in enumerate(datasets))
+    return _assemble(spec, parts, "build_in_memory")
+
+
+def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.Dataset:
+    """Combine labelled parts and record the ensemble attributes (checked)."""
+    from vdosbench import __version__
+
+    ds = combine_parts(parts)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    line = (
+        f"{stamp} vdosbench {__version__} {how}: generator {spec.generator.name} "
+        f"{spec.generator.version}, {len(parts)} parts, n_samples={spec.n_samples}, "
+        f"root_seed={spec.root_seed}"
+    )
+    previous = ds.attrs.get("history")
+    attrs = dict(ds.attrs)
+    # attributes that differ between parts were dropped by combine_parts; the
+    # global ones VDOS-1.0 requires are rebuilt for the whole ensemble
+    for key in ("title", "source", "references", "Conventions", "spatial_dimension"):
+        if key in attrs:
+            continue
+        values = list(dict.fromkeys(p.attrs[key] for p in parts if key in p.attrs))
+        if key == "title" and len(values) > 1:
+            attrs[key] = (
+                f"{spec.generator.name} ensemble over {', '.join(spec.parameter_names)} "
+                f"({len(spec.points())} grid points x {spec.n_samples} samples)"
+            )
+        elif key == "spatial_dimension" and len(values) > 1:
+            raise ValueError(
+                f"parts disagree on spatial_dimension: {values}; an ensemble has one dimension of space"
+            )
+        elif values and all(isinstance(v, str) for v in values):
+            attrs[key] = "; ".join(values)
+        elif values:
+            attrs[key] = values[0]
+    for name, value in spec.fixed.items():
+        attrs.setdefault(name, _attr_value(value))
+    attrs.update(
+        generator=spec.generator.name,
+        generator_version=spec.generator.version,
+        root_seed=spec.root_seed,
+        n_samples=spec.n_samples,
+        grid=json.dumps({k: list(v) for k, v in spec.grid.items()}),
+        seed_scheme=SEED_SCHEME,
+        vdosbench_version=__version__,
+        parameter_names=" ".join(spec.parameter_names),
+        history=f"{line}\n{previous}" if previous else line,
+    )
+    ds.attrs = attrs
+    check(ds)
+    return ds

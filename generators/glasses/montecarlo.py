@@ -1,0 +1,835 @@
+"""Metropolis and swap Monte Carlo for tapered pair potentials.
+
+Seed 001 (``001_d453c975fd50a4a2.txt``), Methods "Simulation details": the
+liquid at the parent temperature T* is equilibrated by Monte Carlo in which
+each attempted move is, with probability p_swap = 0.2, a *swap* of the
+diameters of two particles, and otherwise a displacement of one particle by
+a vector of fixed modulus |Δr| = 0.2 (uniformly random direction).  Both
+proposals are symmetric (a displacement Δr and its reverse −Δr are equally
+likely; a swap of i and j is its own reverse), so the Metropolis rule
+
+    accept with probability min(1, exp(−ΔE / T))
+
+samples the Boltzmann distribution exp(−V/T) of the positions and of the
+assignment of diameters to positions, V = ½ Σ_{i≠j} φ(r_ij) (seed eq. 13).
+The Lennard-Jones family swaps species instead of diameters.  p_swap = 0 is
+plain Metropolis Monte Carlo, the dynamics used to measure T_d.
+
+**Implementation.**  One sweep is N attempted moves.  All random numbers come
+from the caller's :class:`numpy.random.Generator`, drawn in numpy batches
+(particle, move type, partner, direction, and the Metropolis threshold
+ΔE_max = −T ln u, u uniform on (0, 1]) and passed to a compiled (numba) loop,
+so a run is reproducible from its seed.  Energy changes are computed locally:
+
+- per-particle energy sums e_i = Σ_j φ_ij are kept up to date (refreshed
+  from scratch every batch of moves), so a trial needs only the new energy
+  of the moved particle (two particles for a swap);
+- neighbours come from Verlet lists with a skin kept valid move by move
+  (:mod:`vdosbench.generators.glasses.neighbors`): after an accepted move that
+  leaves a particle farther than skin/2 − |Δr| from its list reference, that
+  particle's list alone is renewed from a cell list of the references, so
+  that every trial lies within skin/2 of the reference;
+- lists are ordered nearly nearest first, and for potentials that are never
+  negative (soft spheres) the trial energy is summed with an early exit as
+  soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation;
+- soft-sphere swaps are first tested against a lower bound of the new
+  energies from the size ratios alone (φ ∝ a^n at fixed r), which rejects
+  most of them before any pair is evaluated (:func:`_mc_moves`);
+- pairs beyond r_c cost a distance only, the energy helpers are inlined
+  into the loop, an accepted swap takes its old terms from the distances
+  of its trial sums, and an accepted displacement updates its neighbours'
+  sums in the pass that computes its old terms.
+
+None of these changes which random numbers are drawn, which terms are
+summed or in which order: for the same seed the chain (positions, sizes,
+energy trace) is the same, bit for bit, as that of the plain loop (but
+for a rounding edge case of probability ~10⁻¹⁶ per swap, see
+:func:`_mc_moves`); ``benchmarks/bench_montecarlo.py --baseline-ref``
+compares them.
+
+The run keeps the energy as the sum of accepted ΔE; the trace records it
+every ``record_every`` sweeps.
+
+Why one module of about 830 lines: the compiled loop (``_mc_moves``) and
+the pair-energy helpers that numba inlines into it are written for each
+other (whole 2-d arrays and a row index, bit-for-bit the out-of-line
+arithmetic: see the note above the helpers) and have no other user; the
+neighbour lists it drives are already :mod:`.neighbors`.
+
+References
+----------
+Seed ``001_d453c975fd50a4a2.txt``: eqs. (13)–(17) (the potential), Methods
+"Simulation details" (MC-swap, p_swap = 0.2, |Δr| = 0.2, acceptance 30–60 %).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from .neighbors import OVERFLOW, VerletList, _gather, _image, _update_particle, neighbor_pairs, wrap_positions
+from .potentials import KIND_SOFT_SPHERE, PairPotential
+
+__all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
+
+#: Attempted moves per compiled call (the random numbers of one batch).
+BATCH_MOVES = 1 << 16
+
+
+@dataclass(frozen=True)
+class MCSettings:
+    """Settings of a Metropolis (+ swap) Monte Carlo run.
+
+    Attributes
+    ----------
+    temperature
+        T (energy units, k_B = 1), > 0.
+    n_sweeps
+        Number of sweeps; one sweep is N attempted moves.
+    step
+        |Δr|, the fixed length of a displacement (length units; seed 001: 0.2).
+    p_swap
+        Probability that an attempted move is a swap of two random particles'
+        diameters (soft spheres) or species (Lennard-Jones); seed 001: 0.2.
+        0 gives plain Metropolis Monte Carlo.
+    skin
+        Verlet skin (length units).  A particle's list is renewed when an
+        accepted move leaves it farther than skin/2 − |Δr| from its list
+        reference, so that every trial stays within skin/2; with skin ≤ 2 |Δr|
+        trials beyond skin/2 are evaluated from the cell list instead (slow).
+        0.5 is about the fastest at |Δr| = 0.2 and density 1
+        (``benchmarks/bench_montecarlo.py``).
+    record_every
+        Sweeps between records of the energy trace.
+    """
+
+    temperature: float
+    n_sweeps: int
+    step: float = 0.2
+    p_swap: float = 0.2
+    skin: float = 0.5
+    record_every: int = 10
+
+    def __post_init__(self) -> None:
+        if not self.temperature > 0:
+            raise ValueError(f"temperature is {self.temperature}; expected T > 0")
+        if self.n_sweeps < 0:
+            raise ValueError(f"n_sweeps is {self.n_sweeps}; expected a non-negative integer")
+        if not 0.0 <= self.p_swap <= 1.0:
+            raise ValueError(f"p_swap is {self.p_swap}; expected a probability in [0, 1]")
+        if not self.step >= 0 or not self.skin >= 0:
+            raise ValueError(f"step = {self.step}, skin = {self.skin}; expected non-negative lengths")
+        if self.record_every < 1:
+            raise ValueError(f"record_every is {self.record_every}; expected a positive number of sweeps")
+
+
+@dataclass(frozen=True)
+class MCResult:
+    """Outcome of :func:`run_swap_mc`.
+
+    Attributes
+    ----------
+    positions
+        (N, d) final positions, wrapped into [0, L) (length units).
+    sizes
+        (N,) final diameters a_i (swaps permute them over the positions).
+    species
+        (N,) int final species (permuted by Lennard-Jones swaps).
+    energy_trace
+        (n_records,) potential energy per particle V/N at the recorded sweeps
+        (the running sum of accepted ΔE; energy units).
+    trace_sweeps
+        (n_records,) int sweep numbers of the records: 0, ``record_every``,
+        2 ``record_every``…, and ``n_sweeps``.
+    acceptance_displacement, acceptance_swap
+        Accepted / attempted displacements and swaps; NaN when none was
+        attempted.
+    n_attempted
+        Attempted moves, N × ``n_sweeps``.
+    wall_seconds
+        Wall-clock time of the run.
+    displacement
+        (N, d) unwrapped displacement of each particle over the run (sum of
+        its accepted moves; length units), for dynamics.
+    neighbor_updates
+        Local Verlet-list renewals plus full builds (diagnostic).
+    scan_trials
+        Trial displacements beyond skin/2 from the list reference, evaluated
+        from the cell list instead of the Verlet list (diagnostic).
+    """
+
+    positions: np.ndarray
+    sizes: np.ndarray
+    species: np.ndarray
+    energy_trace: np.ndarray
+    trace_sweeps: np.ndarray
+    acceptance_displacement: float
+    acceptance_swap: float
+    n_attempted: int
+    wall_seconds: float
+    displacement: np.ndarray | None = None
+    neighbor_updates: int = 0
+    scan_trials: int = 0
+
+
+# --------------------------------------------------------------------------- pair energy
+# The energy helpers below are inlined into the loops at the numba level (``inline="always"``): a call that
+# is not inlined passes each array as a struct and takes and drops a reference to it (atomic NRT
+# operations), and slicing a row (``nbr[i]``, ``pos[i]``) builds a new array view.  Both cost more than the
+# few pair terms a rejected trial evaluates at low T, so the helpers take whole 2-d arrays and a row index.
+# Inlining does not change the floating-point operations or their order (numba does not enable fast-math
+# or contraction by default), so every φ and every sum is bit-for-bit what the out-of-line code computed.
+@njit(cache=True, error_model="numpy", inline="always")
+def _pair_energy(
+    r2: float, size_i: float, size_j: float, spec_i: int, spec_j: int, kind: int, exponent: int, order: int,
+    tables: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
+
+    ``tables`` is (4, n_species, n_species): σ², ε, r_c², 1/r_c² (soft
+    spheres use entry [., 0, 0] and σ = a_ij).  Pairs at or beyond the cut
+    (x² = r²/r_c² ≥ 1) return 0 before any power is computed: every taper
+    order gives φ = 0 there (m ≥ 1: the factor max(1 − x², 0)^m is zero;
+    m = 0 and m = ∞: φ = 0 by definition), so the early return changes at
+    most the sign of a zero, which no sum or difference that uses it can
+    see.  For integer taper orders the formula inside the cut has no
+    branch on r.
+    """
+    if kind == KIND_SOFT_SPHERE:
+        inv_rc2 = tables[3, 0, 0]
+    else:
+        inv_rc2 = tables[3, spec_i, spec_j]
+    x2 = r2 * inv_rc2
+    if x2 >= 1.0:
+        return 0.0
+    if kind == KIND_SOFT_SPHERE:
+        a = 0.5 * (size_i + size_j)
+        a2 = a * a
+        s = a2 / r2
+        sc = a2 * inv_rc2
+        if exponent == 12:
+            s3 = s * s * s
+            c3 = sc * sc * sc
+            u = tables[1, 0, 0] * (s3 * s3 - c3 * c3)
+        else:
+            u = tables[1, 0, 0] * (s ** (0.5 * exponent) - sc ** (0.5 * exponent))
+    else:
+        sig2 = tables[0, spec_i, spec_j]
+        s3 = sig2 / r2
+        s3 = s3 * s3 * s3
+        c3 = sig2 * inv_rc2
+        c3 = c3 * c3 * c3
+        u = 4.0 * tables[1, spec_i, spec_j] * ((s3 * s3 - s3) - (c3 * c3 - c3))
+    w = 1.0 - x2
+    w = w if w > 0.0 else 0.0
+    if order == 2:
+        return u * w * w
+    if order > 0:
+        return u * w**order
+    if order == 0:
+        return u if x2 < 1.0 else 0.0
+    if x2 >= 1.0:
+        return 0.0
+    x = math.sqrt(x2)
+    return u * math.exp(x / (2.0 * (x - 1.0)))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _particle_energy(
+    xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
+    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
+    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
+
+    x is ``xs[x_row]``.  Each term is also written to ``out[m]`` (0 for the
+    skipped member), and with ``keep_r2`` (a constant at every call site,
+    folded away once inlined) the squared distance to ``r2_out[m]``.  The
+    terms are added in list order, and the function returns as soon as the
+    partial sum exceeds ``stop_above`` (pass +inf to disable; a valid
+    rejection only when every φ ≥ 0).
+    """
+    half = 0.5 * box_length
+    dim = xs.shape[1]
+    e = 0.0
+    if dim == 3 and kind == KIND_SOFT_SPHERE and exponent == 12 and order == 2:
+        # the seed-001 model: _pair_energy written out with its table entries read once, the same operations
+        # in the same order (so the same φ to the last bit), without the per-pair branches on the model
+        inv_rc2 = tables[3, 0, 0]
+        eps = tables[1, 0, 0]
+        x0 = xs[x_row, 0]
+        x1 = xs[x_row, 1]
+        x2 = xs[x_row, 2]
+        for m in range(count):
+            j = members[row, m]
+            d0 = _image(pos[j, 0] - x0, box_length, half)
+            d1 = _image(pos[j, 1] - x1, box_length, half)
+            d2 = _image(pos[j, 2] - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
+            q2 = r2 * inv_rc2
+            phi = 0.0
+            if q2 < 1.0 and j != skip:
+                a = 0.5 * (size_i + sizes[j])
+                a2 = a * a
+                s = a2 / r2
+                sc = a2 * inv_rc2
+                s3 = s * s * s
+                c3 = sc * sc * sc
+                w = 1.0 - q2
+                phi = eps * (s3 * s3 - c3 * c3) * w * w
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
+    if dim == 3:
+        x0 = xs[x_row, 0]
+        x1 = xs[x_row, 1]
+        x2 = xs[x_row, 2]
+        for m in range(count):
+            j = members[row, m]
+            d0 = _image(pos[j, 0] - x0, box_length, half)
+            d1 = _image(pos[j, 1] - x1, box_length, half)
+            d2 = _image(pos[j, 2] - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
+            phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+            phi = 0.0 if j == skip else phi
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
+    for m in range(count):
+        j = members[row, m]
+        r2 = 0.0
+        for k in range(dim):
+            dk = _image(pos[j, k] - xs[x_row, k], box_length, half)
+            r2 += dk * dk
+        if keep_r2:
+            r2_out[m] = r2
+        phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        phi = 0.0 if j == skip else phi
+        out[m] = phi
+        e += phi
+        if e > stop_above:
+            return e
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _terms_from_r2(
+    r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
+    sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
+    new_terms: np.ndarray, pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
+
+    φ_old is the term of :func:`_particle_energy` for (``size_i``,
+    ``spec_i``) at the squared distance ``r2s[m]`` (0 for ``skip``).  An
+    accepted swap needs i's and j's old terms (old diameters) at the
+    distances its trial sums have just computed; the same r² and the same
+    :func:`_pair_energy` give the same terms as a second pass over the
+    positions would, and each pe_k is updated with the same operations.
+    """
+    e = 0.0
+    for m in range(count):
+        j = members[row, m]
+        phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        phi = 0.0 if j == skip else phi
+        e += phi
+        pe[j] += new_terms[m] - phi
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _exchange_terms(
+    pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
+    box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
+
+    The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
+    same r², the same φ); the update of each pe_k is the same two roundings,
+    in the same order, as a pass subtracting all old terms followed by a
+    pass adding all new ones (k occurs once in i's list).
+    """
+    half = 0.5 * box_length
+    dim = pos.shape[1]
+    e = 0.0
+    for m in range(count):
+        j = nbr[i, m]
+        if dim == 3:
+            d0 = _image(pos[j, 0] - pos[i, 0], box_length, half)
+            d1 = _image(pos[j, 1] - pos[i, 1], box_length, half)
+            d2 = _image(pos[j, 2] - pos[i, 2], box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+        else:
+            r2 = 0.0
+            for a in range(dim):
+                da = _image(pos[j, a] - pos[i, a], box_length, half)
+                r2 += da * da
+        phi = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order, tables)
+        e += phi
+        pe[j] -= phi
+        pe[j] += new_terms[m]
+    return e
+
+
+@njit(cache=True, error_model="numpy")
+def _all_particle_energies(
+    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
+    order: int, tables: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
+    pe: np.ndarray, scratch: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
+    total = 0.0
+    for i in range(pos.shape[0]):
+        pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
+                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
+        total += pe[i]
+    return 0.5 * total
+
+
+# --------------------------------------------------------------------------- swap pre-rejection
+#: Unit round-off of float64 (2^-53) with a factor 2 to spare, for the error bounds of the swap pre-test.
+_ROUND = 2.0**-52
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _size_ratio_power(numerator: float, denominator: float, exponent: int) -> float:  # pragma: no cover
+    """(numerator / denominator)^n for the soft-sphere exponent n (12 by repeated squaring)."""
+    rho = numerator / denominator
+    if exponent == 12:
+        r2 = rho * rho
+        r6 = r2 * r2 * r2
+        return r6 * r6
+    return rho**exponent
+
+
+# --------------------------------------------------------------------------- the compiled loop
+@njit(cache=True, error_model="numpy")
+def _mc_moves(
+    start: int, particle: np.ndarray, partner: np.ndarray, is_swap: np.ndarray, direction: np.ndarray,
+    threshold: np.ndarray, step: float, skin: float, pos: np.ndarray, disp: np.ndarray, sizes: np.ndarray,
+    species: np.ndarray, box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray,
+    nonnegative: bool, size_min: float, size_max: float, list_range: float, n_side: int, reach: int,
+    ref: np.ndarray,
+    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
+    slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, work: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
+    phi_b: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
+    record_moves: int, trace: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
+
+    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij, fresh on
+    entry and kept up to date, so a trial needs only the new energy of the
+    moved particle(s).  ``stats`` accumulates [displacements tried,
+    accepted, swaps tried, accepted, local list renewals, far trials, swaps
+    rejected by the size-ratio bound]; ``energy[0]`` the running V, written
+    to ``trace[g // record_moves]`` (as V/N) after every global move g =
+    ``move_offset`` + k + 1 that is a multiple of ``record_moves``.
+    ``scratch`` is (1, N) int64 and ``work`` (3, N + 1) int64 scratch of the
+    list renewal.  Returns early, after completing move k, with ``-(k + 1)``
+    when a list renewal found a full list: the caller grows the lists,
+    rebuilds, and resumes at k + 1.
+
+    **Swap pre-rejection (soft spheres).**  φ(r; a) = ε a^n (r^−n − r_c^−n)
+    × taper(r) is a^n times a function of r alone, so when i's diameter
+    s_i becomes s_j each of its terms is multiplied by
+    ((s_j + s_k)/(s_i + s_k))^n, which lies between the values at the
+    smallest and the largest diameter s_k present (diameters are only
+    permuted, so both are fixed).  With every φ ≥ 0 this bounds the new
+    sums from below by the current ones, e_i' ≥ g_i (pe_i − φ_ij), before
+    any pair is evaluated.  A swap is rejected early only when the bound
+    exceeds the Metropolis threshold by more than a bound on all round-off
+    (of pe's incremental updates since the fresh sums, of the sums
+    themselves, and of the test), so it rejects only swaps that the plain
+    evaluation rejects too; every other swap is evaluated exactly as
+    before (same terms, same order), so the chain is unchanged, bit for bit.
+    (One exception, of probability ~10⁻¹⁶ per swap: the plain evaluation
+    stops j's sum at the first partial sum above the stop and accepts when
+    the rounded ΔE of that partial sum is still ≤ the threshold, which
+    needs the partial sum within a rounding error of the stop; such a swap
+    is rejected here, as exact arithmetic would.)
+    """
+    n_moves = particle.shape[0]
+    dim = pos.shape[1]
+    half = 0.5 * box_length
+    limit2 = 0.25 * skin * skin
+    renew = max(0.0, 0.5 * skin - step)
+    renew2 = renew * renew
+    range2 = list_range * list_range
+    trial = np.empty((1, dim))
+    stencil = np.empty(5**dim, dtype=np.int64)
+    dist2 = np.empty(pos.shape[0])
+    r2_a = np.empty(pos.shape[0])  # squared distances of the swap trial sums, reused if the swap is accepted
+    r2_b = np.empty(pos.shape[0])
+    inf = np.inf
+    n_particles = pos.shape[0]
+    prefilter = nonnegative and kind == KIND_SOFT_SPHERE
+    # e_max bounds every pair term and every per-particle sum's terms seen since the fresh sums (φ ≥ 0: a term
+    # is at most the sum it belongs to); drift bounds |pe_k − Σ_l φ_kl|: at most two updates per move, each
+    # rounding by ≤ ε (capacity + 2) e_max, plus the fresh sum's own round-off.
+    e_max = 0.0
+    for p in range(n_particles):
+        e_max = max(e_max, pe[p])
+    drift_scale = 4.0 * _ROUND * (nbr.shape[1] + 4) * (2.0 * (n_moves - start) + nbr.shape[1] + 4)
+    drift = drift_scale * e_max
+    next_record = (move_offset + start + record_moves - 1) // record_moves * record_moves
+    for k in range(start, n_moves):
+        g = move_offset + k  # moves completed so far (rewriting a record is harmless: V has not changed)
+        if g == next_record:
+            trace[g // record_moves] = energy[0] / n_particles
+            next_record += record_moves
+        i = particle[k]
+        thr = threshold[k]
+        if is_swap[k]:
+            # ---- swap the diameters (species) of i and j; φ_ij itself is unchanged
+            j = partner[k]
+            stats[2] += 1
+            if sizes[i] == sizes[j] and species[i] == species[j]:
+                stats[3] += 1
+                continue
+            if sizes[i] > sizes[j]:
+                # relabel so that i receives the larger diameter: its energy rises most, and is summed
+                # first, so that a rejection is found early (the proposal is symmetric in i and j)
+                i, j = j, i
+            r2 = 0.0
+            for a in range(dim):
+                dx = _image(pos[j, a] - pos[i, a], box_length, half)
+                r2 += dx * dx
+            phi_ij = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order,
+                                  tables)
+            e_old = pe[i] + pe[j] - 2.0 * phi_ij
+            stop = e_old + thr if nonnegative else inf
+            s_i = sizes[i]
+            t_i = species[i]
+            s_j = sizes[j]
+            t_j = species[j]
+            stop_i = stop
+            if prefilter:
+                # lower bounds of the new sums: i's terms grow at least by g_i, j's shrink at most to g_j
+                g_i = _size_ratio_power(s_j + size_max, s_i + size_max, exponent)
+                g_j = _size_ratio_power(s_i + size_min, s_j + size_min, exponent)
+                rest_i = pe[i] - phi_ij
+                rest_j = pe[j] - phi_ij
+                low_i = g_i * rest_i
+                low_j = g_j * rest_j
+                slack = (1.0 + g_i + g_j) * 2.0 * drift + 1e-9 * (abs(stop) + low_i + low_j + abs(e_old))
+                if low_i + low_j - slack > stop:
+                    stats[6] += 1
+                    continue
+                # i's exact sum may stop as soon as it rules out acceptance together with j's bound
+                stop_i = min(stop, stop - (low_j - slack))
+            e_new = _particle_energy(pos, i, s_j, t_j, j, nbr, i, nn[i], pos, sizes, species, box_length,
+                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a)
+            if e_new > stop_i:
+                continue
+            # j's own partner i still carries size s_i in ``sizes``: skipped
+            e_new_j = _particle_energy(pos, j, s_i, t_i, i, nbr, j, nn[j], pos, sizes, species, box_length,
+                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b)
+            d_e = e_new + e_new_j - e_old
+            if not d_e <= thr:
+                continue
+            stats[3] += 1
+            energy[0] += d_e
+            # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
+            # (from the distances kept by the trial sums: the same r², so the same old terms)
+            old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
+                                   phi_a, pe)
+            old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
+                                   phi_b, pe)
+            pe[i] = e_new + phi_ij
+            pe[j] = e_new_j + phi_ij
+            sizes[i] = s_j
+            sizes[j] = s_i
+            species[i] = t_j
+            species[j] = t_i
+            e_max = max(e_max, pe[i], pe[j], old_i + phi_ij, old_j + phi_ij)
+            drift = drift_scale * e_max
+            continue
+        # ---- displacement of fixed length ``step`` along the unit vector direction[k]
+        stats[0] += 1
+        far2 = 0.0
+        for a in range(dim):
+            x = pos[i, a] + step * direction[k, a]
+            if x >= box_length:
+                x -= box_length
+            elif x < 0.0:
+                x += box_length
+            if x >= box_length:  # x was −tiny: x + L rounds to L
+                x = 0.0
+            trial[0, a] = x
+            dr = _image(x - ref[i, a], box_length, half)
+            far2 += dr * dr
+        e_old = pe[i]
+        stop = e_old + thr if nonnegative else inf
+        far = far2 > limit2
+        if far:
+            stats[5] += 1
+            n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
+                             stencil, scratch[0], dist2)
+            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+        else:
+            n_cand = 0
+            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+        d_e = e_new - e_old
+        if not d_e <= thr:
+            continue
+        stats[1] += 1
+        energy[0] += d_e
+        # neighbours' sums: subtract the old pair terms, add the new ones
+        if far:
+            old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
+                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a)
+            for m in range(nn[i]):
+                pe[nbr[i, m]] -= phi_b[m]
+            for m in range(n_cand):
+                pe[scratch[0, m]] += phi_a[m]
+        else:
+            # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
+            # in turn rounds exactly as the two passes over the list did
+            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
+                                    phi_a, pe)
+        pe[i] = e_new
+        e_max = max(e_max, e_new, old_i)
+        drift = drift_scale * e_max
+        for a in range(dim):
+            disp[i, a] += step * direction[k, a]
+            pos[i, a] = trial[0, a]
+        if not far:
+            # renew i's list now if its next trial (|Δr| = step) could leave the skin sphere
+            far2 = 0.0
+            for a in range(dim):
+                dr = _image(trial[0, a] - ref[i, a], box_length, half)
+                far2 += dr * dr
+            if far2 > renew2:
+                n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
+                                 stencil, scratch[0], dist2)
+                far = True
+        if far:
+            stats[4] += 1
+            status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
+                                      nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)
+            if status == OVERFLOW:
+                return -(k + 1)
+    g = move_offset + n_moves
+    if g % record_moves == 0:
+        trace[g // record_moves] = energy[0] / n_particles
+    return n_moves
+
+
+# --------------------------------------------------------------------------- Python front end
+def _tables(potential: PairPotential) -> np.ndarray:
+    """(4, n_species, n_species): σ², ε, r_c², 1/r_c² for the compiled pair energy."""
+    rc2 = potential.cutoff**2
+    return np.ascontiguousarray(np.stack([potential.sigma**2, potential.epsilon, rc2, 1.0 / rc2]), dtype=float)
+
+
+def _check_inputs(
+    positions: np.ndarray, box_length: float, sizes: np.ndarray, species: np.ndarray, potential: PairPotential
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    positions = np.asarray(positions, dtype=float)
+    if positions.ndim != 2 or positions.shape[1] not in (2, 3):
+        raise ValueError(f"positions have shape {positions.shape}; expected (N, d) with d = 2 or 3")
+    n = positions.shape[0]
+    sizes = np.ascontiguousarray(sizes, dtype=float).copy()
+    species = np.ascontiguousarray(species, dtype=np.int64).copy()
+    if sizes.shape != (n,) or species.shape != (n,):
+        raise ValueError(
+            f"sizes {sizes.shape} and species {species.shape} must both have shape ({n},), one entry per particle"
+        )
+    n_species = potential.sigma.shape[0]
+    if potential.kind != KIND_SOFT_SPHERE and (species.min(initial=0) < 0 or species.max(initial=0) >= n_species):
+        raise ValueError(f"species must lie in 0..{n_species - 1} for the {potential.name} tables")
+    if not np.all(np.isfinite(positions)):
+        raise ValueError("positions contain NaN or infinite values")
+    return np.ascontiguousarray(wrap_positions(positions, box_length)), sizes, species
+
+
+def total_energy(
+    positions: np.ndarray, box_length: float, sizes: np.ndarray, species: np.ndarray, potential: PairPotential
+) -> float:
+    """Total potential energy V = ½ Σ_{i≠j} φ(r_ij) (seed 001 eq. 13), computed from scratch.
+
+    Pairs come from a cell list (:func:`neighbors.neighbor_pairs`) and φ from
+    :meth:`PairPotential.evaluate`, independently of the Monte Carlo kernel.
+
+    Parameters
+    ----------
+    positions
+        (N, d) positions (length units), folded into the box.
+    box_length
+        L (≥ 2 r_c).
+    sizes
+        (N,) diameters a_i (used by soft spheres).
+    species
+        (N,) int species (used by Lennard-Jones).
+    potential
+        The pair potential.
+
+    Returns
+    -------
+    float
+        V (energy units; divide by N for the per-particle trace).
+
+    Examples
+    --------
+    >>> from vdosbench.generators.glasses.potentials import soft_sphere_potential
+    >>> x = np.array([[0.0, 0.0], [1.0, 0.0]])
+    >>> v = total_energy(x, 5.0, np.ones(2), np.zeros(2, int), soft_sphere_potential(taper_order=2))
+    >>> round(v, 6)  # φ(1) = (1 − 1.955^−12) (1 − 1.955^−2)^2
+    0.544999
+    """
+    positions, sizes, species = _check_inputs(positions, box_length, sizes, species, potential)
+    i, j = neighbor_pairs(positions, box_length, potential.max_cutoff)
+    dr = positions[j] - positions[i]
+    dr -= box_length * np.round(dr / box_length)
+    r = np.sqrt(np.einsum("pk,pk->p", dr, dr))
+    phi, _, _ = potential.evaluate(r, sizes[i], sizes[j], species[i], species[j])
+    return float(phi.sum())
+
+
+def _draw_batch(
+    rng: np.random.Generator, n_moves: int, n: int, dim: int, settings: MCSettings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random numbers of ``n_moves`` attempted moves, in a fixed order (reproducible from the seed)."""
+    particle = rng.integers(0, n, size=n_moves)
+    if settings.p_swap > 0.0 and n > 1:
+        is_swap = rng.random(n_moves) < settings.p_swap
+        partner = rng.integers(0, n - 1, size=n_moves)
+        partner += partner >= particle  # uniform over j ≠ i
+    else:
+        is_swap = np.zeros(n_moves, dtype=np.bool_)
+        partner = particle
+    direction = rng.standard_normal((n_moves, dim))
+    norm = np.sqrt(np.einsum("mk,mk->m", direction, direction))
+    norm[norm == 0.0] = 1.0  # probability zero; the move then is a null move
+    direction /= norm[:, None]
+    threshold = -settings.temperature * np.log1p(-rng.random(n_moves))  # −T ln u, u = 1 − U ∈ (0, 1]
+    return particle, partner, is_swap, direction, threshold
+
+
+def run_swap_mc(
+    positions: np.ndarray,
+    box_length: float,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    potential: PairPotential,
+    settings: MCSettings,
+    rng: np.random.Generator,
+) -> MCResult:
+    """Metropolis Monte Carlo with displacement and swap moves at temperature T.
+
+    Parameters
+    ----------
+    positions
+        (N, d) initial positions (length units), d = 2 or 3; not modified.
+    box_length
+        L of the periodic cubic/square box (≥ 2 r_c).
+    sizes
+        (N,) diameters a_i (soft spheres; any values for Lennard-Jones).
+    species
+        (N,) int species (Lennard-Jones; zeros for soft spheres).
+    potential
+        The pair potential (:func:`potentials.soft_sphere_potential`,
+        :func:`potentials.kob_andersen_potential`…).
+    settings
+        Temperature, sweeps, |Δr|, p_swap, skin, record interval.
+    rng
+        The only source of randomness; the same seed gives the same run.
+
+    Returns
+    -------
+    MCResult
+
+    References
+    ----------
+    Seed ``001_d453c975fd50a4a2.txt``, Methods "Simulation details" (MC-swap
+    with p_swap = 0.2 and |Δr| = 0.2).
+
+    Examples
+    --------
+    >>> from vdosbench.generators.glasses.potentials import soft_sphere_potential
+    >>> rng = np.random.default_rng(1)
+    >>> grid = np.stack(np.meshgrid(*[np.arange(5.0)] * 2, indexing="ij"), -1).reshape(-1, 2)
+    >>> res = run_swap_mc(grid, 5.0, rng.uniform(0.8, 1.2, 25), np.zeros(25, int),
+    ...                   soft_sphere_potential(), MCSettings(temperature=0.5, n_sweeps=20), rng)
+    >>> res.n_attempted, res.trace_sweeps.tolist(), 0 < res.acceptance_displacement < 1
+    (500, [0, 10, 20], True)
+    """
+    t_start = time.perf_counter()
+    pos, sizes, species = _check_inputs(positions, box_length, sizes, species, potential)
+    n, dim = pos.shape
+    vl = VerletList.build(pos, box_length, potential.max_cutoff, settings.skin)
+    tables = _tables(potential)
+    nonnegative = potential.kind == KIND_SOFT_SPHERE
+    disp = np.zeros_like(pos)
+    stats = np.zeros(7, dtype=np.int64)
+    energy = np.array([total_energy(pos, box_length, sizes, species, potential)])
+    mark = np.zeros(n, dtype=np.int8)
+    scratch = np.empty((1, n), dtype=np.int64)
+    work = np.empty((3, max(n, 17)), dtype=np.int64)  # list renewal: buckets, reordering, counts
+    size_min, size_max = (float(sizes.min()), float(sizes.max())) if n else (0.0, 0.0)  # swaps only permute
+    pe = np.zeros(n)
+    phi_a = np.empty(n)
+    phi_b = np.empty(n)
+    phi_scratch = np.empty(n)
+    total_moves = settings.n_sweeps * n
+    record_moves = settings.record_every * n
+    n_records = settings.n_sweeps // settings.record_every
+    trace = np.full(n_records + 1, np.nan)
+    trace[0] = energy[0] / n
+    done = 0
+    while done < total_moves:
+        n_batch = min(BATCH_MOVES, total_moves - done)
+        batch = _draw_batch(rng, n_batch, n, dim, settings)
+        start = 0
+        while True:
+            # fresh per-particle sums each batch (bounds their round-off drift)
+            _all_particle_energies(pos, sizes, species, box_length, potential.kind, potential.exponent,
+                                   potential.taper_order, tables, vl.neighbors, vl.counts, pe,
+                                   phi_scratch)
+            reached = _mc_moves(
+                start, *batch, settings.step, settings.skin, pos, disp, sizes, species, box_length,
+                potential.kind, potential.exponent, potential.taper_order, tables, nonnegative, size_min, size_max,
+                vl.list_range, vl.n_side, vl.reach, vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
+                vl.cell_of, vl.slot, mark, scratch, work, pe, phi_a, phi_b, stats, energy, done,
+                record_moves, trace,
+            )
+            if reached >= 0:
+                break
+            start = -reached
+            vl.grow(n)
+            vl.rebuild(pos)
+        done += n_batch
+    trace_sweeps = np.arange(n_records + 1, dtype=np.int64) * settings.record_every
+    if settings.n_sweeps % settings.record_every:
+        trace = np.append(trace, energy[0] / n)
+        trace_sweeps = np.append(trace_sweeps, settings.n_sweeps)
+    n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats[:6])
+    return MCResult(
+        positions=pos,
+        sizes=sizes,
+        species=species,
+        energy_trace=trace,
+        trace_sweeps=trace_sweeps,
+        acceptance_displacement=acc_disp / n_disp if n_disp else float("nan"),
+        acceptance_swap=acc_swap / n_swap if n_swap else float("nan"),
+        n_attempted=n_disp + n_swap,
+        wall_seconds=time.perf_counter() - t_start,
+        displacement=disp,
+        neighbor_updates=n_local + vl.n_builds,
+        scan_trials=n_scan,
+    )

@@ -1,0 +1,272 @@
+"""Parameter points of an ensemble and per-sample access to a point.
+
+Validators measure one parameter point: a dataset whose ``eigenvalue`` has
+dims exactly ``('sample', 'mode')``.  :func:`iter_parameter_points` splits an
+ensemble over its parameter dimensions (VDOS-1.0: every dimension of
+``eigenvalue`` that is not reserved), slicing the ragged pair data (CF
+contiguous ragged array, pairs concatenated in C order of ``pair_count``'s
+dimensions) to each point.  :func:`sample_chunks` reads a Dask-backed point in
+blocks of consecutive samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import iter_points, parameter_dims
+
+__all__ = [
+    "ParameterPointError",
+    "iter_parameter_points",
+    "require_single_point",
+    "sample_pairs",
+    "spatial_dimension",
+    "site_degrees_of_freedom",
+    "box_volume",
+    "omega_units",
+    "sample_chunks",
+]
+
+#: Target number of eigenvalues per block read from a Dask-backed dataset (:func:`sample_chunks`).
+BLOCK_VALUES = 1 << 22
+
+
+class ParameterPointError(ValueError):
+    """A validator that measures one parameter point got a whole grid."""
+
+
+def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(
+            f"{validator} expected an xarray.Dataset, found {type(ds).__name__}; "
+            "open the file with vdosbench.datasets.open_dataset"
+        )
+    if "eigenvalue" not in ds.variables:
+        raise ValueError(
+            f"{validator} expected a variable 'eigenvalue' (λ = ω², dims (..., 'sample', 'mode')), "
+            f"found variables {sorted(map(str, ds.variables))}; store the eigenvalues as ds['eigenvalue']"
+        )
+    return ds["eigenvalue"]
+
+
+def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> None:
+    """Raise unless ``eigenvalue`` has dims exactly ``('sample', 'mode')``.
+
+    Parameters
+    ----------
+    ds
+        A VDOS-1.0 dataset.
+    validator
+        Name used in the error message.
+
+    Raises
+    ------
+    ParameterPointError
+        If ``ds`` has parameter dimensions.
+    ValueError
+        If ``eigenvalue`` is missing or its dims are otherwise wrong.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> require_single_point(mock_spectrum())
+    >>> try:
+    ...     require_single_point(mock_spectrum(parameters={"delta": [0.0, 0.1]}), "demo")
+    ... except ParameterPointError as e:
+    ...     print(str(e)[:37])
+    demo measures one parameter point: ex
+    """
+    ev = _require_eigenvalue(ds, validator)
+    pdims = parameter_dims(ds)
+    if pdims:
+        sizes = {d: int(ds.sizes[d]) for d in pdims}
+        raise ParameterPointError(
+            f"{validator} measures one parameter point: expected eigenvalue dims ('sample', 'mode'), "
+            f"found {ev.dims} with parameter dimension(s) {sizes}. Fix: loop over the points, "
+            f"`for params, point in vdosbench.validators.iter_parameter_points(ds): ...(point)`"
+        )
+    if ev.dims != ("sample", "mode"):
+        raise ValueError(
+            f"{validator} expected eigenvalue dims ('sample', 'mode'), found {ev.dims}; "
+            "transpose so 'sample', 'mode' come last, or add a sample dimension with "
+            "ds.expand_dims('sample')"
+        )
+
+
+def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
+    """Yield ``(parameter values, one-point dataset)`` for every parameter point.
+
+    Parameters
+    ----------
+    ds
+        A VDOS-1.0 dataset, ``eigenvalue`` with dims ``(*parameters, sample, mode)``.
+
+    Yields
+    ------
+    params : dict
+        Parameter name -> value (Python scalar) of the point; empty when ``ds``
+        has no parameter dimensions (then ``ds`` itself is yielded once).
+    point : xarray.Dataset
+        ``ds`` at that point (parameters kept as scalar coordinates), its pair
+        data restricted to the point's pairs.  Points come in C order of the
+        parameter dimensions as they appear in ``eigenvalue``.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4, pairs_per_sample=3)
+    >>> [(p, pt.sizes["sample"], pt.sizes["pair"]) for p, pt in iter_parameter_points(ds)]
+    [({'delta': 0.0}, 3, 9), ({'delta': 0.1}, 3, 9)]
+    """
+    ev = _require_eigenvalue(ds, "iter_parameter_points")
+    if ev.dims[-2:] != ("sample", "mode"):
+        raise ValueError(
+            f"eigenvalue has dims {ev.dims}; expected (..., 'sample', 'mode'): transpose so "
+            "'sample', 'mode' come last, or add a sample dimension with ds.expand_dims('sample')"
+        )
+    yield from iter_points(ds)
+
+
+def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]]:
+    """Per-sample arrays of ragged pair variables of a one-point dataset.
+
+    Parameters
+    ----------
+    ds
+        One parameter point with ``pair_count`` (sample,) and the pair variables.
+    variables
+        Names of pair variables, e.g. ``"pair_i", "pair_j", "pair_stiffness"``.
+
+    Returns
+    -------
+    list of tuple of numpy.ndarray
+        One tuple per sample, one array per requested variable.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=2, n_site=4, pairs_per_sample=3)
+    >>> [len(i) for i, j in sample_pairs(ds, "pair_i", "pair_j")]
+    [3, 3]
+    """
+    require_single_point(ds, "sample_pairs")
+    missing = [v for v in ("pair_count", *variables) if v not in ds.variables]
+    if missing:
+        raise ValueError(
+            f"expected pair variables {['pair_count', *variables]}, missing {missing}; store the "
+            "network's pairs as a VDOS-1.0 ragged array (pair_count, pair_i, pair_j, pair_stiffness)"
+        )
+    counts = np.asarray(ds["pair_count"].values, dtype=np.int64)
+    if counts.shape != (ds.sizes["sample"],):
+        raise ValueError(f"pair_count has dims {ds['pair_count'].dims}; expected ('sample',)")
+    n_pair = int(ds.sizes.get("pair", 0))
+    if int(counts.sum()) != n_pair:
+        raise ValueError(
+            f"pair_count sums to {int(counts.sum())} but there are {n_pair} pairs: the point was "
+            "probably taken with ds.sel/ds.isel, which do not cut the ragged pair arrays; use "
+            "vdosbench.datasets.select_point(ds, {...}) or iter_parameter_points(ds)"
+        )
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    arrays = [np.asarray(ds[v].values) for v in variables]
+    return [tuple(a[bounds[k] : bounds[k + 1]] for a in arrays) for k in range(counts.size)]
+
+
+def spatial_dimension(ds: xr.Dataset) -> int:
+    """The attribute ``spatial_dimension`` as an int (1, 2 or 3)."""
+    d = ds.attrs.get("spatial_dimension")
+    try:
+        value = int(np.asarray(d).reshape(()))
+    except (TypeError, ValueError) as e:
+        raise ValueError(
+            f"attribute spatial_dimension is {d!r}; expected 1, 2 or 3: set ds.attrs['spatial_dimension']"
+        ) from e
+    if value not in (1, 2, 3):
+        raise ValueError(f"attribute spatial_dimension is {d!r}; expected 1, 2 or 3")
+    return value
+
+
+def site_degrees_of_freedom(ds: xr.Dataset) -> int:
+    """Attribute ``site_degrees_of_freedom`` (VDOS-1.0 default: ``spatial_dimension``)."""
+    d = spatial_dimension(ds)
+    return int(np.asarray(ds.attrs.get("site_degrees_of_freedom", d)).reshape(()))
+
+
+def box_volume(ds: xr.Dataset) -> xr.DataArray:
+    """Volume (area in 2D) of the periodic box of each sample, dims ``(sample,)``.
+
+    ``box_length`` is ``(sample,)`` (a cubic box of that edge) or
+    ``(sample, spatial)`` (the edges).
+    """
+    if "box_length" not in ds.variables:
+        raise ValueError(
+            "expected a variable 'box_length' (..., sample[, spatial]) to know the box volume; "
+            "store the periodic box edge as ds['box_length']"
+        )
+    box = ds["box_length"]
+    d = spatial_dimension(ds)
+    vol = box.prod("spatial") if "spatial" in box.dims else box**d
+    return vol.rename("box_volume")
+
+
+def omega_units(ds: xr.Dataset) -> str:
+    """Units of ω = √λ from the units of ``eigenvalue`` (``"1"`` stays ``"1"``)."""
+    u = str(ds["eigenvalue"].attrs.get("units", "1")).strip()
+    return "1" if u in ("", "1") else f"({u})^(1/2)"
+
+
+def sample_chunks(
+    ds: xr.Dataset,
+    variables: Sequence[str] = ("eigenvalue", "zero_mode"),
+    *,
+    block_values: int | None = None,
+) -> Iterator[tuple[slice, xr.Dataset]]:
+    """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset.
+
+    Parameters
+    ----------
+    ds
+        One parameter point.
+    variables
+        Variables to load (those absent are skipped); coordinates and global
+        attributes come along.
+    block_values
+        For a Dask-backed ``eigenvalue``, consecutive sample chunks are merged
+        until a block holds about this many eigenvalues (default
+        ``BLOCK_VALUES`` = 2²², read at call time); one block is loaded at a
+        time.  An in-memory dataset is one block.
+
+    Yields
+    ------
+    slice
+        The block's positions along ``sample``.
+    xarray.Dataset
+        The block, loaded.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=5).chunk({"sample": 2})
+    >>> [sl for sl, _ in sample_chunks(ds, block_values=40)]
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    """
+    limit = BLOCK_VALUES if block_values is None else int(block_values)
+    names = [v for v in variables if v in ds.variables]
+    sub = ds[names]
+    n = int(ds.sizes["sample"])
+    sizes = sub["eigenvalue"].chunksizes.get("sample") if "eigenvalue" in sub else None
+    if not sizes:
+        yield slice(0, n), sub.load() if sub.chunks else sub
+        return
+    per_sample = max(1, int(np.prod([s for d, s in sub["eigenvalue"].sizes.items() if d != "sample"])))
+    start = stop = 0
+    for size in sizes:
+        if stop > start and (stop + size - start) * per_sample > limit:
+            yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()
+            start = stop
+        stop += size
+    if stop > start:
+        yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()

@@ -1,0 +1,374 @@
+"""Result objects of the validators and the bootstrap over samples.
+
+A validator measures; it never judges.  Every measurement is a
+:class:`Measurement`: a value, its uncertainty (the bootstrap standard error
+over ensemble samples, 0 for exact quantities), an interval with its
+confidence level, the settings that produced it, and the diagnostic curve as
+an :class:`xarray.Dataset`.  Verdicts (supported / refuted) belong to the
+benchmark's claims.
+
+The bootstrap resamples *samples* (independent ensemble members), never modes:
+modes of one sample are correlated (level repulsion, a shared sound speed), so
+resampling modes would understate the uncertainty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import xarray as xr
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = ["GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "bootstrap", "current_axes", "jsonable", "sample_groups"]
+
+
+def jsonable(value: Any) -> Any:
+    """Convert ``value`` to plain JSON types (NaN and infinities become ``None``).
+
+    Examples
+    --------
+    >>> jsonable({"a": np.float64(1.5), "b": np.array([1, 2]), "c": float("nan")})
+    {'a': 1.5, 'b': [1, 2], 'c': None}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def current_axes(ax: Axes | None) -> Axes:
+    """``ax``, or matplotlib's current axes when it is ``None`` (the ``plot(ax=None)`` of every result).
+
+    matplotlib is imported only here, when a plot is asked for without axes.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        return plt.gca()
+    return ax
+
+
+@dataclass(frozen=True, eq=False)
+class Measurement:
+    """One measured quantity with its uncertainty and diagnostics.
+
+    Attributes
+    ----------
+    name
+        What was measured, e.g. ``"excess_area"``.
+    value
+        The estimate on the full ensemble.
+    uncertainty
+        Bootstrap standard error over samples; 0.0 for exact quantities; NaN
+        when it cannot be estimated (fewer than two samples).
+    low, high
+        The interval (bootstrap percentile interval; ``value`` for exact
+        quantities).
+    confidence
+        Coverage of ``[low, high]`` (e.g. 0.95; 1.0 for exact quantities).
+    units
+        Units of ``value`` (``"1"`` when dimensionless).
+    settings
+        Everything that determined the value: window, bins, estimator,
+        ``n_bootstrap``, bootstrap ``seed`` ...
+    curve
+        The diagnostic curve, or ``None``.
+    n_samples
+        Number of ensemble samples used.
+    method
+        One line saying how the value was obtained.
+
+    Examples
+    --------
+    >>> m = Measurement("count", 2.0, 0.0, 2.0, 2.0, 1.0, "1", {}, None, 1, "exact count")
+    >>> m.to_dict()["value"]
+    2.0
+    """
+
+    name: str
+    value: float
+    uncertainty: float
+    low: float
+    high: float
+    confidence: float
+    units: str
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    curve: xr.Dataset | None = None
+    n_samples: int = 0
+    method: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
+        for name in ("value", "uncertainty", "low", "high", "confidence"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able dict of every field except ``curve`` (NaN becomes ``None``)."""
+        return {
+            "name": self.name,
+            "value": jsonable(self.value),
+            "uncertainty": jsonable(self.uncertainty),
+            "low": jsonable(self.low),
+            "high": jsonable(self.high),
+            "confidence": jsonable(self.confidence),
+            "units": self.units,
+            "settings": jsonable(dict(self.settings)),
+            "n_samples": int(self.n_samples),
+            "method": self.method,
+        }
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Draw the diagnostic curve (or the value with its interval) on ``ax``.
+
+        One-dimensional variables of ``curve`` are drawn as lines against their
+        coordinate; variables with a ``sample`` dimension as thin grey lines.
+        Without a curve, the value is drawn as a point with its interval.
+        """
+        ax = current_axes(ax)
+        if self.curve is None:
+            err = [[self.value - self.low], [self.high - self.value]] if math.isfinite(self.low) else None
+            ax.errorbar([0], [self.value], yerr=err, fmt="o", capsize=4, label=self.name)
+            ax.set_xticks([0], [self.name])
+            ax.set_ylabel(f"{self.name} [{self.units}]")
+            return ax
+        plot_curve(self.curve, ax)
+        ax.set_title(f"{self.name} = {self.value:.4g} ± {self.uncertainty:.2g} {self.units}")
+        return ax
+
+
+def plot_curve(curve: xr.Dataset, ax: Axes) -> Axes:
+    """Draw every variable of ``curve`` with one non-sample dimension on ``ax``."""
+    for name, var in curve.data_vars.items():
+        dims = [d for d in var.dims if d != "sample"]
+        if len(dims) != 1 or var.dtype.kind not in "iuf":
+            continue
+        x = curve[dims[0]].values
+        if "sample" in var.dims:
+            for row in var.transpose("sample", dims[0]).values:
+                ax.plot(x, row, color="0.75", lw=0.6)
+        else:
+            ax.plot(x, var.values, lw=1.5, label=str(name))
+        ax.set_xlabel(str(curve[dims[0]].attrs.get("long_name", dims[0])))
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend()
+    return ax
+
+
+@dataclass(frozen=True, eq=False)
+class BootstrapEstimate:
+    """Output of :func:`bootstrap`; array fields have the statistic's shape.
+
+    Attributes
+    ----------
+    value
+        Statistic of the full data.
+    standard_error
+        Standard deviation of the replicates (ddof=1); NaN for fewer than
+        two samples.
+    low, high
+        Percentile interval of the replicates at ``confidence``.
+    replicates
+        Shape ``(n_bootstrap, *value.shape)``.
+    """
+
+    value: np.ndarray
+    standard_error: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    replicates: np.ndarray
+    confidence: float
+    n_bootstrap: int
+    seed: int
+    n_samples: int
+    n_groups: int | None = None
+
+    def settings(self) -> dict[str, Any]:
+        """The bootstrap settings to record with a measurement."""
+        resampled = (
+            "samples (with replacement)" if self.n_groups is None
+            else f"chains (with replacement; {self.n_groups} chains holding {self.n_samples} correlated samples)"
+        )
+        return {
+            "n_bootstrap": self.n_bootstrap,
+            "bootstrap_seed": self.seed,
+            "confidence": self.confidence,
+            "interval": "percentile",
+            "resampled": resampled,
+        }
+
+    def measurement(
+        self,
+        name: str,
+        *,
+        index: int | tuple[int, ...] = (),
+        units: str,
+        settings: Mapping[str, Any],
+        curve: xr.Dataset | None,
+        method: str,
+    ) -> Measurement:
+        """The :class:`Measurement` of component ``index`` of the statistic."""
+        return Measurement(
+            name=name,
+            value=float(self.value[index]),
+            uncertainty=float(self.standard_error[index]),
+            low=float(self.low[index]),
+            high=float(self.high[index]),
+            confidence=self.confidence,
+            units=units,
+            settings={**settings, **self.settings()},
+            curve=curve,
+            n_samples=self.n_samples,
+            method=method,
+        )
+
+
+#: Fewest groups (chains) for which :func:`bootstrap` gives an interval.
+MIN_GROUPS = 5
+
+#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
+GROUP_VARIABLE = "chain"
+
+
+def bootstrap(
+    statistic: Callable[..., Any],
+    per_sample_data: np.ndarray | Sequence[np.ndarray],
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+    groups: np.ndarray | None = None,
+) -> BootstrapEstimate:
+    """Bootstrap a statistic over ensemble samples, or over groups of correlated samples (percentile interval).
+
+    Parameters
+    ----------
+    statistic
+        ``statistic(data)`` (or ``statistic(*data)`` when ``per_sample_data``
+        is a tuple) returning a float or an array of fixed shape.
+    per_sample_data
+        An array whose axis 0 is ``sample`` (shape ``(n_sample, ...)``), or a
+        tuple/list of such arrays, all resampled with the same sample indices.
+    n_bootstrap
+        Number of resamples.
+    seed
+        Seed of :func:`numpy.random.default_rng`; the only randomness.
+    confidence
+        Coverage of the percentile interval, in (0, 1).
+    groups
+        (n_sample,) labels of correlated samples (e.g. the Monte Carlo
+        ``chain`` of each inherent structure, :func:`sample_groups`): a
+        resample draws as many groups as there are, with replacement, and
+        takes every sample of each (a cluster bootstrap), so correlated
+        samples do not pass for independent ones.  None: samples are
+        independent.
+
+    Returns
+    -------
+    BootstrapEstimate
+        ``value`` is the statistic of the full data; with fewer than two
+        samples, or fewer than :data:`MIN_GROUPS` groups (a percentile
+        interval from 4 clusters rests on 35 distinct resamples), the spread
+        is undefined and ``standard_error``, ``low`` and ``high`` are NaN: a
+        claim then reads *inconclusive*.
+
+    Examples
+    --------
+    >>> est = bootstrap(np.mean, np.arange(10.0), n_bootstrap=200, seed=1)
+    >>> float(est.value), bool(est.low < 4.5 < est.high)
+    (4.5, True)
+    >>> est = bootstrap(np.mean, np.arange(10.0), groups=np.repeat(np.arange(5), 2))
+    >>> est.settings()["resampled"], bool(est.low < 4.5 < est.high)
+    ('chains (with replacement; 5 chains holding 10 correlated samples)', True)
+    >>> bool(np.isnan(bootstrap(np.mean, np.arange(8.0), groups=np.repeat(np.arange(4), 2)).low))
+    True
+    """
+    if not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence is {confidence}; expected a number in (0, 1), e.g. 0.95")
+    if int(n_bootstrap) < 1:
+        raise ValueError(f"n_bootstrap is {n_bootstrap}; expected a positive integer, e.g. 1000")
+    many = isinstance(per_sample_data, (tuple, list))
+    arrays = [np.asarray(a) for a in per_sample_data] if many else [np.asarray(per_sample_data)]
+    sizes = {a.shape[0] if a.ndim else -1 for a in arrays}
+    if len(sizes) != 1 or -1 in sizes:
+        raise ValueError(
+            f"per_sample_data have leading lengths {sorted(sizes)}; expected arrays sharing axis 0 "
+            "(the sample axis): pass one row per sample"
+        )
+    n = sizes.pop()
+    if n < 1:
+        raise ValueError("per_sample_data has no samples; expected at least one")
+
+    def call(idx: np.ndarray | slice) -> np.ndarray:
+        parts = [a[idx] for a in arrays]
+        return np.asarray(statistic(*parts) if many else statistic(parts[0]), dtype=float)
+
+    value = call(slice(None))
+    nan = np.full(value.shape, np.nan)
+    members = None
+    if groups is not None:
+        groups = np.asarray(groups)
+        if groups.shape != (n,):
+            raise ValueError(f"groups has shape {groups.shape}; expected one label per sample, ({n},)")
+        labels, inverse = np.unique(groups, return_inverse=True)
+        members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
+    n_units = n if members is None else len(members)
+    n_groups = None if members is None else n_units
+    if n_units < (2 if members is None else MIN_GROUPS):
+        return BootstrapEstimate(value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed,
+                                 n, n_groups)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, n_units, size=(int(n_bootstrap), n_units))
+    if members is not None:
+        idx = [np.concatenate([members[g] for g in row]) for row in idx]
+    reps = np.stack([call(row) for row in idx])
+    alpha = (1.0 - confidence) / 2.0
+    low, high = np.quantile(reps, [alpha, 1.0 - alpha], axis=0)
+    se = np.std(reps, axis=0, ddof=1) if n_bootstrap > 1 else nan
+    return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n, n_groups)
+
+
+
+def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
+    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"chain": ("sample", [0, 0, 1, 1])})
+    >>> sample_groups(ds).tolist(), sample_groups(ds.drop_vars("chain"))
+    ([0, 0, 1, 1], None)
+    """
+    if GROUP_VARIABLE not in ds.variables:
+        return None
+    labels = ds[GROUP_VARIABLE]
+    if labels.dims != ("sample",):
+        raise ValueError(
+            f"{GROUP_VARIABLE!r} has dimensions {labels.dims}; expected ('sample',) at one parameter point "
+            "(select the point first)"
+        )
+    return np.asarray(labels.values)
+
+
+def measurements_dict(measurements: Mapping[str, Measurement], settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON-able ``to_dict`` of a result holding several measurements and its settings."""
+    return {
+        "measurements": {k: m.to_dict() for k, m in measurements.items()},
+        "settings": jsonable(dict(settings)),
+    }

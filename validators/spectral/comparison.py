@@ -1,0 +1,463 @@
+"""Comparison with a reference: distance between two ensembles' spectra, and eigenvalue agreement.
+
+Distance between spectra
+    The non-zero frequencies ω of each ensemble are pooled over its samples
+    and compared, in the whole range and in frequency windows (given, or
+    quantile windows of the two ensembles pooled together, equal counts), by
+    the two-sample Kolmogorov–Smirnov statistic D (``scipy.stats.ks_2samp``)
+    and the k-sample Anderson–Darling statistic (``scipy.stats.anderson_ksamp``;
+    its p-value is capped by scipy to [0.001, 0.25]).  A window compares the
+    *shapes* inside it (conditional distributions); the fraction of modes in
+    it is reported separately.
+
+    Dependence caveat: both pooled p-values assume independent modes.  Modes
+    of one sample are not independent — level repulsion makes them more
+    regular than independent draws, and sample-to-sample fluctuations (sound
+    speed, density) make them move together — so the pooled p-values can be
+    wrong in either direction, increasingly so for many modes per sample.
+    The honest p-value is the **sample-level permutation test**: the samples
+    of both ensembles are pooled, split at random into groups of the original
+    sizes (``n_permutations`` times, seeded), and D is recomputed on the modes
+    of each split; p = (1 + #{D_perm ≥ D_obs}) / (1 + n_valid), n_valid the
+    splits whose window holds modes on both sides (a split that leaves one
+    side of a sparse window empty has no D; it is left out rather than counted
+    as "not exceeding", which made identical data look different).  It is
+    exact under exchangeability of samples, with resolution 1/(1 + n_valid).
+    Windows are not corrected for multiple comparisons.
+
+    ``ks_distance`` (the whole-range D) is bootstrapped by resampling samples
+    within each ensemble; D is biased upwards for finite ensembles, so its
+    interval says how stable the distance is, not whether it is zero (use the
+    permutation p-value for that).
+
+Eigenvalue agreement on shared configurations
+    Same samples and modes (a reference solver against another, or a
+    re-computation): per entry the relative deviation |λ_b − λ_a|/|λ_a| over
+    the non-zero modes of ``a``; the maximum and the root mean square, the
+    per-mode curve (RMS and max over samples), and the largest |λ_b| at the
+    zero modes of ``a`` relative to the largest λ_a of the sample.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import xarray as xr
+from scipy.stats import anderson_ksamp, ks_2samp
+
+from ..results.points import omega_units, require_single_point
+from ..results.result import Measurement, current_axes, jsonable
+from .spectrum import ZERO_MODE_RTOL, frequencies, zero_modes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+__all__ = [
+    "SpectrumComparison",
+    "EigenvalueAgreement",
+    "ks_statistic",
+    "compare_spectra",
+    "eigenvalue_agreement",
+]
+
+
+def ks_statistic(x: np.ndarray, y: np.ndarray) -> float:
+    """Two-sample Kolmogorov–Smirnov statistic sup |F_x − F_y| (NaN ignored).
+
+    Examples
+    --------
+    >>> ks_statistic(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    1.0
+    """
+    a = np.sort(np.asarray(x, dtype=float)[np.isfinite(x)])
+    b = np.sort(np.asarray(y, dtype=float)[np.isfinite(y)])
+    if a.size == 0 or b.size == 0:
+        return math.nan
+    grid = np.concatenate([a, b])
+    fa = np.searchsorted(a, grid, side="right") / a.size
+    fb = np.searchsorted(b, grid, side="right") / b.size
+    return float(np.max(np.abs(fa - fb)))
+
+
+def _omega_rows(data: xr.Dataset | np.ndarray, name: str) -> np.ndarray:
+    if isinstance(data, xr.Dataset):
+        require_single_point(data, f"compare_spectra ({name})")
+        return np.asarray(frequencies(data).transpose("sample", "mode").values, dtype=float)
+    arr = np.asarray(data, dtype=float)
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} has shape {arr.shape}; expected a one-point dataset or frequencies of shape (sample, mode) "
+            "(NaN for zero modes)"
+        )
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class SpectrumComparison:
+    """Output of :func:`compare_spectra`.
+
+    Attributes
+    ----------
+    ks_distance
+        Whole-range KS statistic D (:class:`Measurement`; bootstrap within each ensemble).
+    per_window
+        Dataset over ``window`` (row 0 is the whole range): ``window_low``,
+        ``window_high``, ``n_a``, ``n_b`` (pooled modes), ``fraction_a``,
+        ``fraction_b`` (mean fraction of a sample's modes in the window),
+        ``ks_statistic``, ``ks_pvalue_pooled``, ``ad_statistic``,
+        ``ad_pvalue_pooled``, ``ks_pvalue_permutation``.
+    settings
+        Windows and their rule, permutation and bootstrap settings, the caveat.
+    """
+
+    ks_distance: Measurement
+    per_window: xr.Dataset
+    settings: Mapping[str, Any]
+    _pooled: tuple[np.ndarray, np.ndarray]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict: the measurement, the per-window table and the settings."""
+        table = {str(k): jsonable(v.values) for k, v in self.per_window.data_vars.items()}
+        return {
+            "measurements": {"ks_distance": self.ks_distance.to_dict()},
+            "per_window": table,
+            "settings": jsonable(dict(self.settings)),
+        }
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Empirical CDFs of both ensembles with the window edges."""
+        ax = current_axes(ax)
+        for label, w in zip(("a", "b"), self._pooled):
+            s = np.sort(w)
+            ax.step(s, np.arange(1, s.size + 1) / s.size, where="post", label=f"ensemble {label}")
+        for edge in self.per_window["window_high"].values[1:-1]:
+            ax.axvline(edge, color="0.7", lw=0.6)
+        ax.set_xlabel("ω")
+        ax.set_ylabel("cumulative fraction of modes")
+        p = float(self.per_window["ks_pvalue_permutation"].values[0])
+        ax.set_title(f"KS D = {self.ks_distance.value:.3g}, permutation p = {p:.3g}")
+        ax.legend()
+        return ax
+
+
+def _windows(
+    windows: int | Sequence[tuple[float, float]] | None, pooled: np.ndarray
+) -> tuple[list[tuple[float, float]], str]:
+    top = float(pooled.max())
+    rows = [(0.0, top)]
+    if windows is None:
+        return rows, "whole range only"
+    if isinstance(windows, (int, np.integer)):
+        n = int(windows)
+        if n < 1:
+            raise ValueError(f"windows is {windows}; expected a positive number of quantile windows or (lo, hi) pairs")
+        edges = np.quantile(pooled, np.linspace(0.0, 1.0, n + 1))
+        edges[0], edges[-1] = 0.0, top
+        rows += [(float(edges[k]), float(edges[k + 1])) for k in range(n)]
+        return rows, f"{n} quantile windows of the pooled frequencies of both ensembles (equal counts)"
+    for lo, hi in windows:
+        if not (0.0 <= float(lo) < float(hi)):
+            raise ValueError(f"window ({lo}, {hi}) is invalid; expected 0 <= lo < hi")
+        rows.append((float(lo), float(hi)))
+    return rows, "given"
+
+
+def compare_spectra(
+    a: xr.Dataset | np.ndarray,
+    b: xr.Dataset | np.ndarray,
+    *,
+    windows: int | Sequence[tuple[float, float]] | None = None,
+    n_permutations: int = 999,
+    n_bootstrap: int = 200,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> SpectrumComparison:
+    """KS and Anderson–Darling distances between two ensembles' spectra, with a sample-level permutation test.
+
+    Parameters
+    ----------
+    a, b
+        One-point datasets (``eigenvalue`` (sample, mode); zero modes left
+        out), or frequencies ω of shape ``(sample, mode)`` with NaN for modes
+        to leave out.
+    windows
+        None: the whole range only; an int n: n quantile windows of the two
+        ensembles pooled; or (lo, hi) pairs, rule lo < ω ≤ hi.  Row 0 of the
+        result is always the whole range.
+    n_permutations
+        Random sample-label permutations for the honest p-value (0 to skip).
+    n_bootstrap
+        Resamples of the whole-range D (samples resampled within each ensemble).
+    seed
+        Seed of the one :class:`numpy.random.Generator` used.
+    confidence
+        Coverage of the bootstrap interval of D.
+
+    Returns
+    -------
+    SpectrumComparison
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> a = rng.random((10, 40)) ** (1 / 3)
+    >>> b = rng.random((10, 40)) ** (1 / 3)
+    >>> res = compare_spectra(a, b, windows=2, n_permutations=99, n_bootstrap=20)
+    >>> res.per_window.sizes["window"], bool(res.per_window["ks_pvalue_permutation"][0] > 0.01)
+    (3, True)
+    """
+    wa = _omega_rows(a, "a")
+    wb = _omega_rows(b, "b")
+    na, nb = wa.shape[0], wb.shape[0]
+    if na < 1 or nb < 1:
+        raise ValueError(f"ensembles have {na} and {nb} samples; expected at least one each")
+    pa = wa[np.isfinite(wa)]
+    pb = wb[np.isfinite(wb)]
+    if pa.size == 0 or pb.size == 0:
+        raise ValueError("an ensemble has no finite non-zero frequency; nothing to compare")
+    rows, rule = _windows(windows, np.concatenate([pa, pb]))
+    n_w = len(rows)
+
+    def in_window(w: np.ndarray, lo: float, hi: float) -> np.ndarray:
+        return w[(w > lo) & (w <= hi)] if lo > 0 else w[np.isfinite(w) & (w <= hi)]
+
+    out = {k: np.full(n_w, np.nan) for k in ("ks", "ks_p", "ad", "ad_p", "perm_p", "fa", "fb")}
+    n_a = np.zeros(n_w, dtype=np.int64)
+    n_b = np.zeros(n_w, dtype=np.int64)
+    for r, (lo, hi) in enumerate(rows):
+        xa, xb = in_window(pa, lo, hi), in_window(pb, lo, hi)
+        n_a[r], n_b[r] = xa.size, xb.size
+        valid_a = np.maximum(np.isfinite(wa).sum(axis=1), 1)
+        valid_b = np.maximum(np.isfinite(wb).sum(axis=1), 1)
+        out["fa"][r] = float(np.mean(np.array([in_window(row, lo, hi).size for row in wa]) / valid_a))
+        out["fb"][r] = float(np.mean(np.array([in_window(row, lo, hi).size for row in wb]) / valid_b))
+        if xa.size and xb.size:
+            ks = ks_2samp(xa, xb)
+            out["ks"][r], out["ks_p"][r] = float(ks.statistic), float(ks.pvalue)
+        if xa.size > 1 and xb.size > 1 and np.unique(np.concatenate([xa, xb])).size > 1:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ad = anderson_ksamp([xa, xb])
+            out["ad"][r], out["ad_p"][r] = float(ad.statistic), float(ad.pvalue)
+
+    rng = np.random.default_rng(seed)
+    rows_all = list(wa) + list(wb)
+    out["perm_used"] = np.zeros(n_w)
+    if n_permutations > 0:
+        exceed = np.zeros(n_w)
+        valid = np.zeros(n_w)
+        for _ in range(int(n_permutations)):
+            perm = rng.permutation(na + nb)
+            ga = np.concatenate([rows_all[k] for k in perm[:na]])
+            gb = np.concatenate([rows_all[k] for k in perm[na:]])
+            ga, gb = ga[np.isfinite(ga)], gb[np.isfinite(gb)]
+            for r, (lo, hi) in enumerate(rows):
+                d = ks_statistic(in_window(ga, lo, hi), in_window(gb, lo, hi))
+                if np.isfinite(d):
+                    valid[r] += 1
+                    exceed[r] += d >= out["ks"][r] - 1e-12
+        out["perm_p"] = np.where(np.isfinite(out["ks"]), (1.0 + exceed) / (1.0 + valid), np.nan)
+        out["perm_used"] = valid
+
+    reps = np.empty(int(n_bootstrap))
+    for k in range(int(n_bootstrap)):
+        ia = rng.integers(0, na, na)
+        ib = rng.integers(0, nb, nb)
+        reps[k] = ks_statistic(wa[ia].ravel(), wb[ib].ravel())
+    tail = (1.0 - confidence) / 2.0
+    if n_bootstrap > 1 and (na > 1 or nb > 1):
+        low, high = (float(v) for v in np.quantile(reps, [tail, 1.0 - tail]))
+        se = float(np.std(reps, ddof=1))
+    else:
+        low = high = se = math.nan
+
+    w_units = omega_units(a) if isinstance(a, xr.Dataset) else "1"
+    lows = np.array([r[0] for r in rows])
+    highs = np.array([r[1] for r in rows])
+    u1 = {"units": "1"}
+    per_window = xr.Dataset(
+        {
+            "window_low": ("window", lows, {"long_name": "lower window edge (exclusive)", "units": w_units}),
+            "window_high": ("window", highs, {"long_name": "upper window edge (inclusive)", "units": w_units}),
+            "n_a": ("window", n_a, {"long_name": "pooled modes of ensemble a in the window", **u1}),
+            "n_b": ("window", n_b, {"long_name": "pooled modes of ensemble b in the window", **u1}),
+            "fraction_a": ("window", out["fa"], {"long_name": "mean fraction of a sample's modes in the window (a)", **u1}),
+            "fraction_b": ("window", out["fb"], {"long_name": "mean fraction of a sample's modes in the window (b)", **u1}),
+            "ks_statistic": ("window", out["ks"], {"long_name": "two-sample KS statistic D", **u1}),
+            "ks_pvalue_pooled": ("window", out["ks_p"], {"long_name": "KS p-value assuming independent modes", **u1}),
+            "ad_statistic": ("window", out["ad"], {"long_name": "k-sample Anderson-Darling statistic", **u1}),
+            "ad_pvalue_pooled": (
+                "window", out["ad_p"], {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1}
+            ),
+            "ks_pvalue_permutation": ("window", out["perm_p"], {"long_name": "KS p-value, sample-label permutation", **u1}),
+            "permutations_used": (
+                "window", out["perm_used"], {"long_name": "permuted splits with modes on both sides of the window", **u1}
+            ),
+        },
+        coords={"window": ("window", np.arange(n_w), {"long_name": "window index (0 = whole range)", **u1})},
+    )
+    settings: dict[str, Any] = {
+        "windows": rows,
+        "window_rule": "lo < omega <= hi; row 0 is the whole range",
+        "window_choice": rule,
+        "n_permutations": int(n_permutations),
+        "permutation": "sample labels permuted between the ensembles (group sizes kept)",
+        "n_bootstrap": int(n_bootstrap),
+        "bootstrap": "samples resampled with replacement within each ensemble",
+        "seed": int(seed),
+        "confidence": confidence,
+        "n_samples": (int(na), int(nb)),
+        "caveat": "pooled p-values assume independent modes; use ks_pvalue_permutation",
+    }
+    m = Measurement(
+        "ks_distance", out["ks"][0], se, low, high, confidence, "1", settings, per_window, int(na + nb),
+        "two-sample KS statistic of the pooled non-zero frequencies, whole range",
+    )
+    return SpectrumComparison(m, per_window, settings, (pa, pb))
+
+
+# --------------------------------------------------------------------------- shared configurations
+@dataclass(frozen=True, eq=False)
+class EigenvalueAgreement:
+    """Output of :func:`eigenvalue_agreement`.
+
+    Attributes
+    ----------
+    max_relative_deviation, rms_relative_deviation
+        Exact :class:`Measurement` s (uncertainty 0) over the non-zero modes of ``a``.
+    zero_mode_deviation
+        Largest |λ_b| at the zero modes of ``a``, relative to the largest λ_a of the sample (0 if none).
+    curve
+        ``relative_deviation`` (sample, mode), ``rms_over_samples`` and
+        ``max_over_samples`` (mode), ``max_per_sample`` (sample).
+    settings
+        Definitions.
+    """
+
+    max_relative_deviation: Measurement
+    rms_relative_deviation: Measurement
+    zero_mode_deviation: float
+    curve: xr.Dataset
+    settings: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict of the measurements and the settings."""
+        return {
+            "measurements": {
+                m.name: m.to_dict() for m in (self.max_relative_deviation, self.rms_relative_deviation)
+            },
+            "zero_mode_deviation": jsonable(self.zero_mode_deviation),
+            "settings": jsonable(dict(self.settings)),
+        }
+
+    def plot(self, ax: Axes | None = None) -> Axes:
+        """Relative deviation per mode (RMS and max over samples), log scale."""
+        ax = current_axes(ax)
+        c = self.curve
+        x = c["mode"].values
+        for name in ("rms_over_samples", "max_over_samples"):
+            y = c[name].values
+            ok = y > 0
+            ax.semilogy(x[ok], y[ok], label=name)
+        ax.set_xlabel("mode index")
+        ax.set_ylabel("|λ_b − λ_a| / |λ_a|")
+        ax.legend()
+        return ax
+
+
+def _eigen_rows(data: xr.Dataset | np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, xr.Dataset | None]:
+    if isinstance(data, xr.Dataset):
+        require_single_point(data, f"eigenvalue_agreement ({name})")
+        lam = np.asarray(data["eigenvalue"].transpose("sample", "mode").values, dtype=float)
+        zero = np.asarray(zero_modes(data).transpose("sample", "mode").values, dtype=bool)
+        return lam, zero, data
+    lam = np.asarray(data, dtype=float)
+    if lam.ndim != 2:
+        raise ValueError(f"{name} has shape {lam.shape}; expected eigenvalues of shape (sample, mode)")
+    zero = lam <= ZERO_MODE_RTOL * np.max(lam, axis=1, keepdims=True)
+    return lam, zero, None
+
+
+def eigenvalue_agreement(a: xr.Dataset | np.ndarray, b: xr.Dataset | np.ndarray) -> EigenvalueAgreement:
+    """Agreement of the eigenvalues of the same configurations computed twice.
+
+    Parameters
+    ----------
+    a
+        The reference: a one-point dataset or eigenvalues λ of shape (sample, mode).
+    b
+        The same configurations (same samples in the same order, same modes).
+
+    Returns
+    -------
+    EigenvalueAgreement
+
+    Examples
+    --------
+    >>> lam = np.array([[0.0, 1.0, 2.0], [0.0, 1.5, 3.0]])
+    >>> res = eigenvalue_agreement(lam, lam * (1 + 1e-9))
+    >>> bool(res.max_relative_deviation.value < 2e-9), eigenvalue_agreement(lam, lam).rms_relative_deviation.value
+    (True, 0.0)
+    """
+    la, za, da = _eigen_rows(a, "a")
+    lb, _, db = _eigen_rows(b, "b")
+    if la.shape != lb.shape:
+        raise ValueError(
+            f"eigenvalues have shapes {la.shape} (a) and {lb.shape} (b); shared configurations need the same "
+            "(sample, mode) shape. Fix: select the common samples and the same number of lowest modes"
+        )
+    if da is not None and db is not None and "sample" in da.coords and "sample" in db.coords:
+        if not np.array_equal(da["sample"].values, db["sample"].values):
+            raise ValueError(
+                "the sample coordinates of a and b differ; shared configurations must be the same samples in "
+                "the same order (align them with b.sel(sample=a.sample))"
+            )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(za, np.nan, np.abs(lb - la) / np.abs(la))
+    finite = rel[np.isfinite(rel)]
+    if finite.size == 0:
+        raise ValueError("a has no non-zero eigenvalue; nothing to compare relatively")
+    max_rel = float(finite.max())
+    rms_rel = float(np.sqrt(np.mean(finite**2)))
+    scale = np.max(np.abs(la), axis=1, keepdims=True)
+    zdev = float(np.max(np.where(za, np.abs(lb) / scale, 0.0))) if za.any() else 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rms_mode = np.sqrt(np.nanmean(rel**2, axis=0))
+        max_mode = np.nanmax(rel, axis=0)
+        max_sample = np.nanmax(rel, axis=1)
+    u1 = {"units": "1"}
+    curve = xr.Dataset(
+        {
+            "relative_deviation": (("sample", "mode"), rel, {"long_name": "|lambda_b - lambda_a| / |lambda_a|", **u1}),
+            "rms_over_samples": ("mode", rms_mode, {"long_name": "RMS relative deviation per mode", **u1}),
+            "max_over_samples": ("mode", max_mode, {"long_name": "max relative deviation per mode", **u1}),
+            "max_per_sample": ("sample", max_sample, {"long_name": "max relative deviation per sample", **u1}),
+        },
+        coords={
+            "sample": ("sample", np.arange(la.shape[0]), {"long_name": "sample", **u1}),
+            "mode": ("mode", np.arange(la.shape[1]), {"long_name": "mode index", **u1}),
+        },
+    )
+    settings = {
+        "definition": "|lambda_b - lambda_a| / |lambda_a| over the non-zero modes of a (the reference)",
+        "zero_modes": "of a: zero_mode flags, else lambda <= 1e-10 max lambda of the sample",
+        "n_compared": int(finite.size),
+        "zero_mode_deviation": zdev,
+    }
+
+    def exact(name: str, value: float, method: str) -> Measurement:
+        return Measurement(name, value, 0.0, value, value, 1.0, "1", settings, curve, la.shape[0], method)
+
+    return EigenvalueAgreement(
+        exact("max_relative_eigenvalue_deviation", max_rel, "largest relative deviation over samples and non-zero modes"),
+        exact("rms_relative_eigenvalue_deviation", rms_rel, "root mean square relative deviation over non-zero modes"),
+        zdev,
+        curve,
+        settings,
+    )

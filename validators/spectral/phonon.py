@@ -1,0 +1,262 @@
+"""Lowest phonon frequency ω₀ of a periodic box, to set power-law windows below it.
+
+In a periodic box of edge L the smallest non-zero wave number is k₀ = 2π/L,
+so the lowest (transverse) phonon sits at ω₀ = 2π v_T / L, v_T the transverse
+sound speed.  Below ω₀ a finite glass has no plane waves, and its spectrum is
+the non-phononic one whose exponent s the power-law validator measures (seed
+001, ``001_d453c975fd50a4a2.txt``, Results: "we measure the lowest phonon
+resonance at ω₀ ≈ 1.5, and modes are found down to a frequency ten times
+smaller"; seed 003, ``003_e4d31faec595bf16.txt``, Fig. 2: a vortex-like mode
+at ω ≈ 0.4 below the lowest transverse phonon at ω ≈ 0.65).
+
+Where v_T comes from
+    * a number (or a :class:`~vdosbench.validators.Measurement`) passed as
+      ``transverse_sound_speed``: required for vector models (particles in d
+      dimensions, ``site_degrees_of_freedom = d``), whose v_T = √(G/ρ) has to
+      be measured elsewhere (shear modulus, or the transverse branch of the
+      dispersion); a Measurement's relative uncertainty carries over to ω₀;
+    * scalar networks (``site_degrees_of_freedom = 1``, seed 002) have one
+      sound speed c, measured here by :func:`vdosbench.validators.sound_speed`:
+      ``"modulus"`` (exact homogenisation; needs the springs) or
+      ``"dispersion"`` (c from the lowest 2d non-zero modes, so ω₀ is then the
+      measured lowest shell itself).  Default: ``"modulus"`` when the springs
+      are stored, else ``"dispersion"``.
+
+    * ``method="shear_modulus"`` (any model with particles): v_T = √(G/ρ) per
+      sample from a stored ``shear_modulus`` (sample,), the affine minus
+      non-affine modulus of the inherent structure that the dynamical matrix
+      sees for transverse waves (computed by
+      :mod:`vdosbench.generators.glasses.elastic`, or for a dataset that lacks it by
+      :func:`vdosbench.benchmark.elastic.with_shear_modulus`), ρ = N/V with
+      unit masses.  It uses no eigenvector, so no stored-mode count biases it.
+
+For a box with unequal edges the lowest phonon belongs to the longest edge:
+ω₀ = 2π v_T / max_a L_a.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+from numpy.typing import ArrayLike
+
+from ..results.points import (
+    omega_units,
+    require_single_point,
+    sample_chunks,
+    site_degrees_of_freedom,
+    spatial_dimension,
+)
+from ..results.result import Measurement, bootstrap
+from .debye import number_density
+from .sound import has_springs, sound_speed
+
+__all__ = ["phonon_frequency", "lowest_phonon_frequency", "shear_modulus_speed"]
+
+PhononMethod = Literal["modulus", "dispersion", "shear_modulus"]
+
+
+def phonon_frequency(box_length: ArrayLike, sound_speed: ArrayLike) -> np.ndarray:
+    """ω₀ = 2π v / L, the lowest phonon of a periodic box of edge L.
+
+    Parameters
+    ----------
+    box_length
+        Box edge L (any shape), units of length.
+    sound_speed
+        Sound speed v (broadcast against ``box_length``), units of length × ω.
+
+    Returns
+    -------
+    numpy.ndarray
+        ω₀ with the broadcast shape, units of ω.
+
+    Examples
+    --------
+    >>> float(phonon_frequency(2 * np.pi, 1.5))
+    1.5
+    """
+    L = np.asarray(box_length, dtype=float)
+    v = np.asarray(sound_speed, dtype=float)
+    if np.any(L <= 0) or not np.all(np.isfinite(L)):
+        raise ValueError(f"box_length must be finite and > 0; found {L!r}")
+    if np.any(v <= 0) or not np.all(np.isfinite(v)):
+        raise ValueError(f"sound_speed must be finite and > 0; found {v!r}")
+    return 2.0 * np.pi * v / L
+
+
+def _longest_edge(ds: xr.Dataset) -> np.ndarray:
+    if "box_length" not in ds.variables:
+        raise ValueError(
+            "lowest_phonon_frequency needs box_length (sample[, spatial]) for k0 = 2*pi/L; "
+            "store the periodic box edge as ds['box_length'], or pass omega0 to the power-law validator"
+        )
+    box = ds["box_length"]
+    if "spatial" in box.dims:
+        return np.asarray(box.transpose("sample", "spatial").values, dtype=float).max(axis=1)
+    if box.dims != ("sample",):
+        raise ValueError(f"box_length has dims {box.dims}; expected ('sample',) or ('sample', 'spatial')")
+    return np.asarray(box.values, dtype=float)
+
+
+def _measured_speed(ds: xr.Dataset, method: Literal["modulus", "dispersion"]) -> np.ndarray:
+    if method == "modulus":
+        return np.asarray(sound_speed(ds, "modulus").values, dtype=float)
+    # per Dask chunk over samples: only eigenvalues, flags and the box are loaded
+    parts = [
+        np.asarray(sound_speed(sub, "dispersion").values, dtype=float)
+        for _, sub in sample_chunks(ds, ("eigenvalue", "zero_mode", "box_length"))
+    ]
+    return np.concatenate(parts)
+
+
+def shear_modulus_speed(ds: xr.Dataset) -> np.ndarray:
+    """v_T = √(G/ρ) per sample from the stored ``shear_modulus`` (sample,) and ρ = N/V (unit masses).
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)  # L = 3, rho = 1
+    >>> ds["shear_modulus"] = ("sample", [4.0, 9.0])
+    >>> np.round(shear_modulus_speed(ds), 12).tolist()
+    [2.0, 3.0]
+    """
+    if "shear_modulus" not in ds.variables:
+        raise ValueError(
+            "method='shear_modulus' needs a 'shear_modulus' (sample,) variable; found none. Fix: compute it from "
+            "the positions with vdosbench.benchmark.elastic.with_shear_modulus(ds), or choose another method"
+        )
+    g = ds["shear_modulus"]
+    if g.dims != ("sample",):
+        raise ValueError(f"shear_modulus has dims {g.dims}; expected ('sample',): select one parameter point first")
+    values = np.asarray(g.values, dtype=float)
+    if not np.all(np.isfinite(values) & (values > 0)):
+        raise ValueError(
+            f"shear_modulus must be finite and > 0 in every sample (a mechanically stable solid); found "
+            f"{values[~(np.isfinite(values) & (values > 0))][:5].tolist()}: check that the samples are inherent structures"
+        )
+    return np.sqrt(values / np.asarray(number_density(ds).values, dtype=float))
+
+
+def lowest_phonon_frequency(
+    ds: xr.Dataset,
+    transverse_sound_speed: float | Measurement | None = None,
+    *,
+    method: PhononMethod | None = None,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
+    """Lowest phonon frequency ω₀ = 2π v_T / L of the periodic box (module docstring).
+
+    Parameters
+    ----------
+    ds
+        One parameter point with ``box_length`` (sample[, spatial]).
+    transverse_sound_speed
+        v_T in units of length × ω (a number, or a Measurement whose relative
+        uncertainty is carried to ω₀).  Required for vector models; for
+        scalar networks (``site_degrees_of_freedom = 1``) it is measured when
+        omitted.
+    method
+        How v_T is measured when not given: ``"shear_modulus"`` (from the
+        stored ``shear_modulus``, any particle model), or for scalar networks
+        ``"modulus"`` or ``"dispersion"`` (default for scalar networks:
+        ``"modulus"`` when the springs are stored, else ``"dispersion"``).
+    n_bootstrap, seed, confidence
+        Bootstrap over samples of the mean of the per-sample ω₀.
+
+    Returns
+    -------
+    Measurement
+        ``omega0``: the mean over samples of 2π v_T / L_j; uncertainty the
+        bootstrap standard error over samples (0 for a given v_T and equal
+        boxes), plus the relative uncertainty of a given v_T Measurement in
+        quadrature.  The curve holds ``omega0_sample``, ``box_length_sample``
+        and ``sound_speed_sample`` (sample,).
+
+    References
+    ----------
+    Seed 001 (``001_d453c975fd50a4a2.txt``), Results: ω₀ ≈ 1.5 in the
+    N = 1600 glasses; seed 003 (``003_e4d31faec595bf16.txt``), Fig. 2.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)  # L = 3
+    >>> m = lowest_phonon_frequency(ds, transverse_sound_speed=3.0, n_bootstrap=10)
+    >>> round(m.value, 12) == round(2 * np.pi, 12), m.uncertainty
+    (True, 0.0)
+    """
+    require_single_point(ds, "lowest_phonon_frequency")
+    length = _longest_edge(ds)
+    d = spatial_dimension(ds)
+    dof = site_degrees_of_freedom(ds)
+    v_uncertainty = 0.0
+    if transverse_sound_speed is None and method == "shear_modulus":
+        speed = shear_modulus_speed(ds)
+        source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
+                  "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
+        chosen = method
+    elif transverse_sound_speed is None:
+        if dof != 1:
+            raise ValueError(
+                f"lowest_phonon_frequency measures the sound speed only for scalar networks "
+                f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
+                f"d = {d}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
+                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
+                "and pass method='shear_modulus'"
+            )
+        chosen = method or ("modulus" if has_springs(ds) else "dispersion")
+        if chosen not in ("modulus", "dispersion"):
+            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
+        speed = _measured_speed(ds, chosen)  # type: ignore[arg-type]
+        source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
+    else:
+        if method is not None:
+            raise ValueError("give either transverse_sound_speed or method (to measure it), not both")
+        if isinstance(transverse_sound_speed, Measurement):
+            v = transverse_sound_speed.value
+            v_uncertainty = transverse_sound_speed.uncertainty / v if v else float("nan")
+        else:
+            v = float(transverse_sound_speed)
+        speed = np.full(length.shape, v)
+        source = "given transverse_sound_speed"
+        chosen = None
+    omega0 = phonon_frequency(length, speed)
+    est = bootstrap(np.mean, omega0, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    units = omega_units(ds)
+    curve = xr.Dataset(
+        {
+            "omega0_sample": ("sample", omega0, {"long_name": "lowest phonon frequency 2 pi v_T / L", "units": units}),
+            "box_length_sample": ("sample", length, {"long_name": "longest box edge", "units": "1"}),
+            "sound_speed_sample": ("sample", speed, {"long_name": "transverse sound speed v_T", "units": "1"}),
+        },
+        coords={"sample": ds["sample"]},
+    )
+    m = est.measurement(
+        "omega0",
+        units=units,
+        settings={
+            "formula": "omega0 = 2 pi v_T / max(L); value = mean over samples",
+            "sound_speed_source": source,
+            "sound_method": chosen,
+            "sound_speed_relative_uncertainty": v_uncertainty,
+        },
+        curve=curve,
+        method="2 pi v_T / L of the periodic box",
+    )
+    if v_uncertainty:
+        from scipy.stats import norm
+
+        boot = m.uncertainty if np.isfinite(m.uncertainty) else 0.0
+        se = float(np.hypot(boot, v_uncertainty * m.value))
+        half = float(norm.ppf(0.5 + confidence / 2.0)) * se
+        m = Measurement(
+            m.name, m.value, se, m.value - half, m.value + half, m.confidence, m.units,
+            {**m.settings, "interval": "normal, bootstrap and v_T standard errors in quadrature"},
+            m.curve, m.n_samples, m.method,
+        )
+    return m

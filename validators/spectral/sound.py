@@ -1,0 +1,321 @@
+"""Sound speed of a scalar spring network: exact homogenisation or the lowest shell.
+
+Scalar model (seed 002): H_ij = −t_ij, H_ii = Σ_j t_ij, unit masses; the
+long-wavelength limit is the wave equation ρ ∂²u/∂t² = σ_ab ∂_a∂_b u with
+ρ = N/V and σ the effective (homogenised) "conductance" tensor of the
+network, so c² = (tr σ/d)/ρ (the isotropic average).
+
+``method="modulus"`` computes σ exactly.  Impose a uniform gradient,
+u_i = E·x_i + φ_i with φ periodic, and minimise the energy
+½ Σ_bonds t_ij (u_j − u_i)² = ½ Σ t_ij (E·b_ij + φ_j − φ_i)², b_ij the
+minimum-image bond vector, over φ.  The stationarity condition is the graph
+Laplacian system L φ_a = −Dᵀ T b_a (one node pinned per connected
+component, where L is singular); then
+V σ_ab = ∂²E/∂E_a∂E_b = Σ_bonds t_ij b_ij,a (b_ij,b + φ_j,b − φ_i,b).
+This is exact homogenisation of the periodic network, not a fit.
+
+``method="dispersion"`` reads c off the lowest non-zero modes: in a periodic
+cubic box of edge L the lowest shell of plane waves sits at k = 2π/L and holds
+2d modes (±k along each axis), so c = √(mean λ of those 2d modes)/k.  This
+carries the lattice's O(k²) dispersion correction (square lattice, t = 1:
+c = √(2(1 − cos k))/k = 1 − k²/24 + ...) and, in a disordered network, the
+scattering shift of the lowest shell.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import scipy.sparse as sp
+import xarray as xr
+from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import splu
+
+from ..results.points import box_volume, omega_units, require_single_point, sample_pairs, site_degrees_of_freedom, spatial_dimension
+from ..results.result import Measurement, bootstrap
+from .spectrum import frequencies
+
+__all__ = [
+    "homogenized_conductance",
+    "conductance_tensor",
+    "sound_speed",
+    "measure_sound_speed",
+    "has_springs",
+]
+
+SoundMethod = Literal["modulus", "dispersion"]
+
+_SPRING_VARS = ("pair_count", "pair_i", "pair_j", "pair_stiffness", "position", "box_length")
+
+
+def homogenized_conductance(
+    pair_i: np.ndarray,
+    pair_j: np.ndarray,
+    stiffness: np.ndarray,
+    position: np.ndarray,
+    box_length: float | np.ndarray,
+) -> np.ndarray:
+    """Effective conductance tensor σ of a periodic scalar spring network.
+
+    Parameters
+    ----------
+    pair_i, pair_j
+        Site indices of the springs, shape ``(n_pair,)``.
+    stiffness
+        Spring constants t_ij ≥ 0, shape ``(n_pair,)``.
+    position
+        Site positions, shape ``(n_site, d)``, units of length.
+    box_length
+        Periodic box edge (scalar) or edges (shape ``(d,)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        σ, shape ``(d, d)``, symmetric: the relaxed energy of a uniform
+        gradient E is ½ V Eᵀ σ E (module docstring).
+
+    Examples
+    --------
+    >>> L = 4; x, y = np.divmod(np.arange(L * L), L)
+    >>> pos = np.c_[x, y].astype(float); idx = x * L + y
+    >>> i = np.r_[idx, idx]; j = np.r_[((x + 1) % L) * L + y, x * L + (y + 1) % L]
+    >>> np.round(homogenized_conductance(i, j, np.ones(i.size), pos, L), 12)
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    pos = np.asarray(position, dtype=float)
+    n_site, d = pos.shape
+    i = np.asarray(pair_i, dtype=np.int64)
+    j = np.asarray(pair_j, dtype=np.int64)
+    t = np.asarray(stiffness, dtype=float)
+    if not (i.shape == j.shape == t.shape and i.ndim == 1):
+        raise ValueError(
+            f"pair_i, pair_j, stiffness have shapes {i.shape}, {j.shape}, {t.shape}; expected equal 1-D shapes"
+        )
+    if i.size and (min(i.min(), j.min()) < 0 or max(i.max(), j.max()) >= n_site):
+        raise ValueError(f"pair indices outside [0, {n_site}); expected site indices of this sample")
+    if np.any(t < 0) or not np.all(np.isfinite(t)):
+        raise ValueError("spring stiffness must be finite and >= 0 (a negative spring has no stable homogenisation)")
+    box = np.broadcast_to(np.asarray(box_length, dtype=float), (d,))
+    volume = float(np.prod(box))
+    b = pos[j] - pos[i]
+    b -= box * np.round(b / box)
+    keep = t > 0
+    i, j, t, b = i[keep], j[keep], t[keep], b[keep]
+    lap = sp.coo_matrix(
+        (np.r_[t, t, -t, -t], (np.r_[i, j, i, j], np.r_[i, j, j, i])), shape=(n_site, n_site)
+    ).tocsr()
+    tb = t[:, None] * b
+    rhs = np.zeros((n_site, d))
+    np.add.at(rhs, j, -tb)
+    np.add.at(rhs, i, tb)
+    _, labels = connected_components(lap, directed=False)
+    pinned = np.unique(labels, return_index=True)[1]
+    free = np.ones(n_site, dtype=bool)
+    free[pinned] = False
+    phi = np.zeros((n_site, d))
+    if free.any():
+        reduced = lap[free][:, free].tocsc()
+        phi[free] = splu(reduced).solve(rhs[free])
+    strain = b + phi[j] - phi[i]
+    sigma = tb.T @ strain / volume
+    return 0.5 * (sigma + sigma.T)
+
+
+def has_springs(ds: xr.Dataset) -> bool:
+    """Whether ``ds`` holds what ``method="modulus"`` needs (pairs with stiffness, positions, box)."""
+    return all(v in ds.variables for v in _SPRING_VARS)
+
+
+def _require_scalar(ds: xr.Dataset, what: str) -> int:
+    d = spatial_dimension(ds)
+    dof = site_degrees_of_freedom(ds)
+    if dof != 1:
+        raise ValueError(
+            f"{what} is defined here for scalar models (site_degrees_of_freedom = 1); found "
+            f"site_degrees_of_freedom = {dof} (VDOS-1.0 default: spatial_dimension = {d}). Fix: set "
+            "ds.attrs['site_degrees_of_freedom'] = 1 if the model is scalar"
+        )
+    return d
+
+
+def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
+    """Homogenised conductance σ of every sample of a scalar spring network.
+
+    Parameters
+    ----------
+    ds
+        One parameter point with ``pair_count``, ``pair_i``, ``pair_j``,
+        ``pair_stiffness``, ``position`` (sample, site, spatial) and
+        ``box_length`` (sample[, spatial]).
+
+    Returns
+    -------
+    xarray.DataArray
+        σ with dims ``(sample, spatial, spatial_b)``.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_site=9, pairs_per_sample=12, n_sample=2)
+    >>> ds["pair_stiffness"] = ds.pair_distance.copy(data=np.ones(24))
+    >>> conductance_tensor(ds).dims
+    ('sample', 'spatial', 'spatial_b')
+    """
+    require_single_point(ds, "conductance_tensor")
+    _require_scalar(ds, "the homogenised conductance")
+    missing = [v for v in _SPRING_VARS if v not in ds.variables]
+    if missing:
+        raise ValueError(
+            f"method 'modulus' needs the springs: expected {list(_SPRING_VARS)}, missing {missing}; "
+            "store them (VDOS-1.0 ragged pairs) or use method='dispersion'"
+        )
+    pos = ds["position"].transpose("sample", "site", "spatial").values
+    box = ds["box_length"]
+    box_v = box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values
+    pairs = sample_pairs(ds, "pair_i", "pair_j", "pair_stiffness")
+    sig = np.stack(
+        [homogenized_conductance(i, j, t, pos[k], box_v[k]) for k, (i, j, t) in enumerate(pairs)]
+    )
+    coords = {"sample": ds["sample"]}
+    if "spatial" in ds.coords:
+        coords["spatial"] = ds["spatial"]
+        coords["spatial_b"] = ("spatial_b", ds["spatial"].values, {"long_name": "Cartesian component (second index)"})
+    return xr.DataArray(
+        sig,
+        dims=("sample", "spatial", "spatial_b"),
+        coords=coords,
+        name="conductance",
+        attrs={"long_name": "homogenised conductance tensor sigma_ab", "units": "1", "method": "exact homogenisation"},
+    )
+
+
+def _speed_units(ds: xr.Dataset) -> str:
+    w = omega_units(ds)
+    length = "1"
+    for v in ("box_length", "position"):
+        if v in ds.variables:
+            length = str(ds[v].attrs.get("units", "1")).strip() or "1"
+            break
+    if w == "1" and length == "1":
+        return "1"
+    return f"({length})*{w}"
+
+
+def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray:
+    """Sound speed of each sample of a scalar network.
+
+    Parameters
+    ----------
+    ds
+        One parameter point of a scalar model (``site_degrees_of_freedom = 1``).
+        ``"modulus"`` needs the springs (:func:`conductance_tensor`);
+        ``"dispersion"`` needs ``box_length`` (a cubic box) and at least 2d
+        non-zero modes.
+    method
+        ``"modulus"``: c² = (tr σ/d)/ρ, ρ = n_site/V (unit masses), exact
+        homogenisation.  ``"dispersion"``: c = √(mean λ of the lowest 2d
+        non-zero modes)/(2π/L), which carries O(k²) dispersion corrections.
+
+    Returns
+    -------
+    xarray.DataArray
+        c with dims ``(sample,)``; attribute ``method``.
+
+    References
+    ----------
+    Seed 002 (``002_3eb2c22b0ce6c76a.txt``), Sec. II (the scalar dynamical
+    matrix) and Fig. 2 (the Debye law that c sets).
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> L = 4; k = 2 * np.pi / L
+    >>> ds = mock_spectrum(n_sample=1, n_mode=8, n_site=16)
+    >>> ds["eigenvalue"][:] = [[0.0] + [2 * (1 - np.cos(k))] * 4 + [4.0, 4.0, 4.0]]
+    >>> c = float(sound_speed(ds, "dispersion")[0])
+    >>> bool(abs(c - np.sqrt(2 * (1 - np.cos(k))) / k) < 1e-12)
+    True
+    """
+    require_single_point(ds, "sound_speed")
+    d = _require_scalar(ds, f"sound_speed(method={method!r})")
+    if method == "modulus":
+        sig = conductance_tensor(ds)
+        rho = int(ds.sizes["site"]) / box_volume(ds)
+        trace = sum(sig.isel(spatial=a, spatial_b=a, drop=True) for a in range(d))
+        c = np.sqrt(trace / d / rho)
+        how = "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
+    elif method == "dispersion":
+        if "box_length" not in ds.variables:
+            raise ValueError(
+                "method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it"
+            )
+        box = ds["box_length"]
+        if "spatial" in box.dims:
+            edges = box.transpose("sample", "spatial").values
+            if not np.allclose(edges, edges[:, :1], rtol=1e-12):
+                raise ValueError(
+                    "method 'dispersion' assumes a cubic box (one lowest shell of 2d modes); found unequal "
+                    "box edges: use method='modulus'"
+                )
+            length = edges[:, 0]
+        else:
+            length = box.values
+        w = frequencies(ds).transpose("sample", "mode").values
+        lam = []
+        for row in w:
+            nz = np.sort(row[np.isfinite(row)])
+            if nz.size < 2 * d:
+                raise ValueError(
+                    f"method 'dispersion' needs the lowest {2 * d} non-zero modes; a sample has {nz.size}"
+                )
+            lam.append(np.mean(nz[: 2 * d] ** 2))
+        k = 2.0 * np.pi / np.asarray(length, dtype=float)
+        c = xr.DataArray(np.sqrt(np.asarray(lam)) / k, dims=("sample",), coords={"sample": ds["sample"]})
+        how = f"lowest shell: c = sqrt(mean eigenvalue of the lowest {2 * d} non-zero modes) / (2 pi / L)"
+    else:
+        raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion'")
+    c = c.rename("sound_speed")
+    c.attrs = {"long_name": "sound speed", "units": _speed_units(ds), "method": method, "description": how}
+    return c
+
+
+def measure_sound_speed(
+    ds: xr.Dataset,
+    method: SoundMethod = "modulus",
+    *,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
+    """Mean sound speed over samples with its bootstrap uncertainty.
+
+    Parameters
+    ----------
+    ds, method
+        As in :func:`sound_speed`.
+    n_bootstrap, seed, confidence
+        Bootstrap over samples (:func:`vdosbench.validators.bootstrap`).
+
+    Returns
+    -------
+    Measurement
+        ``sound_speed``; its curve holds the per-sample speeds.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_sample=3, n_mode=9, n_site=9)
+    >>> measure_sound_speed(ds, "dispersion", n_bootstrap=50).name
+    'sound_speed'
+    """
+    c = sound_speed(ds, method)
+    est = bootstrap(np.mean, c.values, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    return est.measurement(
+        "sound_speed",
+        units=c.attrs["units"],
+        settings={"method": method, "estimator": "mean over samples"},
+        curve=c.to_dataset(),
+        method=c.attrs["description"],
+    )
