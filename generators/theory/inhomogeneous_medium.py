@@ -67,7 +67,13 @@ import xarray as xr
 from vdosbench.datasets import convention_attrs
 
 from .inhomogeneous_closed_form import K_G_MEANING
-from .modulus_field import VARIANTS, gaussian_random_field, modulus_factor, modulus_rule
+from .modulus_field import (
+    VARIANTS,
+    check_modulus_settings,
+    gaussian_random_field,
+    modulus_factor,
+    modulus_rule,
+)
 from ..engine.parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from ..engine.registry import Generator, register
 from ..spectra import (
@@ -104,8 +110,6 @@ SOLVERS = ("auto", "dense", "bloch")
 DEFAULT_N_SIDE = 14
 #: Default k_G grid: 2πm/14, m = 0…3, commensurate with the default box (modulation needs it).
 DEFAULT_K_G = tuple(2.0 * math.pi * m / DEFAULT_N_SIDE for m in range(4))
-#: Allowed distance of k_G L/2π from an integer for the modulation (k_G typed to 4 digits).
-COMMENSURATE_TOLERANCE = 1e-3
 #: Largest system the dense C(q, ω) path accepts (full eigenvectors: memory n² × 8 bytes).
 MAX_DENSE_SITES = 20000
 
@@ -199,33 +203,9 @@ class MediumParams:
         for name in ("k_G", "t0", "modulation_amplitude", "log_modulus_std", "inclusion_fraction",
                      "inclusion_softness", "inclusion_radius"):
             set_(self, name, check_real(name, getattr(self, name)))
-        checks = (
-            (self.k_G >= 0, "k_G must be >= 0"),
-            (self.t0 > 0, "t0 must be > 0"),
-            (abs(self.modulation_amplitude) < 1, "modulation_amplitude must satisfy |epsilon| < 1 (t > 0)"),
-            (self.log_modulus_std >= 0, "log_modulus_std must be >= 0"),
-            (0 <= self.inclusion_fraction < 1, "inclusion_fraction must lie in [0, 1)"),
-            (self.inclusion_softness > 0, "inclusion_softness must be > 0 (a stable medium)"),
-            (self.inclusion_radius > 0, "inclusion_radius must be > 0"),
-        )
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(f"{message}; found {asdict(self)}")
-        L = self.n_side
-        if self.variant == "modulation" and self.k_G > 0:
-            m = self.k_G * L / (2.0 * math.pi)
-            if abs(m - round(m)) > COMMENSURATE_TOLERANCE or self.k_G > math.pi + 1e-12:
-                allowed = ", ".join(f"{2 * math.pi * j / L:.6g}" for j in range(1, L // 2 + 1))
-                raise ValueError(
-                    f"k_G={self.k_G:g} is not commensurate with the periodic box L={L} (or exceeds pi): "
-                    f"the modulation needs k_G = 2 pi m / L <= pi, i.e. one of {allowed}; pass one of "
-                    "these or change n_side"
-                )
-        if self.variant == "inclusions" and self.k_G > 0 and 2 * self.inclusion_radius / self.k_G >= L:
-            raise ValueError(
-                f"inclusion diameter 2 R = {2 * self.inclusion_radius / self.k_G:.4g} does not fit in the box "
-                f"L={L}; pass k_G > {2 * self.inclusion_radius / L:.4g} or a larger n_side"
-            )
+        if not self.t0 > 0:
+            raise ValueError(f"t0 must be > 0; found {asdict(self)}")
+        check_modulus_settings(self, self.n_side, (self.n_side,) * self.dimension, f"L={self.n_side}")
         if self.solver == "bloch" and not self.layered:
             raise ValueError(
                 f"solver 'bloch' needs a layered medium (variant 'modulation' or k_G = 0), found "

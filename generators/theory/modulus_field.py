@@ -32,10 +32,20 @@ from typing import Protocol
 
 import numpy as np
 
-__all__ = ["VARIANTS", "ModulusSettings", "gaussian_random_field", "modulus_factor", "modulus_rule"]
+__all__ = [
+    "COMMENSURATE_TOLERANCE",
+    "VARIANTS",
+    "ModulusSettings",
+    "check_modulus_settings",
+    "gaussian_random_field",
+    "modulus_factor",
+    "modulus_rule",
+]
 
 #: Valid values of ``variant``.
 VARIANTS = ("modulation", "random", "inclusions")
+#: Allowed distance of k_G L_x/2π from an integer for the modulation (k_G typed to 4 digits).
+COMMENSURATE_TOLERANCE = 1e-3
 
 
 class ModulusSettings(Protocol):
@@ -51,6 +61,55 @@ class ModulusSettings(Protocol):
 
     @property
     def k_G_lattice(self) -> float: ...
+
+
+def check_modulus_settings(settings: ModulusSettings, period: int, box: Sequence[float], box_text: str) -> None:
+    """Refuse field parameters no medium can realise (each message names the value and the fix).
+
+    Parameters
+    ----------
+    settings
+        The medium's settings (already converted to numbers).
+    period
+        Sites along the modulation axis x: the modulation needs k_G = 2π m / period ≤ π.
+    box
+        Edge lengths of the periodic box: an inclusion must fit in the shortest.
+    box_text
+        How the box is named in messages, e.g. ``"L=14"``.
+
+    Raises
+    ------
+    ValueError
+        A negative k_G, |ε| ≥ 1, σ < 0, φ outside [0, 1), softness or radius ≤ 0,
+        an incommensurate modulation, or inclusions larger than the box.
+    """
+    checks = (
+        (settings.k_G >= 0, "k_G must be >= 0"),
+        (abs(settings.modulation_amplitude) < 1, "modulation_amplitude must satisfy |epsilon| < 1 (a positive modulus)"),
+        (settings.log_modulus_std >= 0, "log_modulus_std must be >= 0"),
+        (0 <= settings.inclusion_fraction < 1, "inclusion_fraction must lie in [0, 1)"),
+        (settings.inclusion_softness > 0, "inclusion_softness must be > 0 (a stable medium)"),
+        (settings.inclusion_radius > 0, "inclusion_radius must be > 0"),
+    )
+    for ok, message in checks:
+        if not ok:
+            raise ValueError(f"{message}; found {settings}")
+    k_G = settings.k_G
+    if settings.variant == "modulation" and k_G > 0:
+        m = k_G * period / (2.0 * math.pi)
+        if abs(m - round(m)) > COMMENSURATE_TOLERANCE or k_G > math.pi + 1e-12:
+            allowed = ", ".join(f"{2 * math.pi * j / period:.6g}" for j in range(1, period // 2 + 1))
+            raise ValueError(
+                f"k_G={k_G:g} is not commensurate with the periodic box {box_text} (or exceeds pi): the "
+                f"modulation needs k_G = 2 pi m / {period} <= pi, i.e. one of {allowed}; pass one of these or "
+                "change n_side"
+            )
+    shortest = min(box)
+    if settings.variant == "inclusions" and k_G > 0 and 2 * settings.inclusion_radius / k_G >= shortest:
+        raise ValueError(
+            f"inclusion diameter 2 R = {2 * settings.inclusion_radius / k_G:.4g} does not fit in the box "
+            f"{box_text}; pass k_G > {2 * settings.inclusion_radius / shortest:.4g} or a larger n_side"
+        )
 
 
 def gaussian_random_field(
