@@ -99,8 +99,10 @@ SETS = (
         "seed-literal protocol (1100 sweeps of Monte Carlo from random positions, then quench)",
         citation=KOB_ANDERSEN),
     Set("soft-spheres-n1600-levels-m2", "levels_n1600", ("levels_n1600.log",),
-        "soft-sphere glasses, N = 1600, m = 2, T* = T_d = 0.144 and T* = 1.0, 60 samples each, seed-literal protocol, all "
-        "eigenvalues and no eigenvectors (level statistics of seed 001 Fig. 2; 60 of the seed's 900 samples)"),
+        "soft-sphere glasses, N = 1600, m = 2, T* = T_d = 0.144 and T* = 1.0, 900 samples each (the seed's number), "
+        "seed-literal protocol, all eigenvalues and no eigenvectors (level statistics of seed 001 Fig. 2)",
+        note="; stages stopped at the end of a working session are not in the log, so this is a lower bound "
+             "(about 10 core-s per sample)"),
 )
 
 _TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
