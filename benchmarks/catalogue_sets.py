@@ -57,43 +57,34 @@ class Set:
     note: str = ""
 
 
+def _equilibrated(name: str, folder: str, logs: tuple[str, ...], at: str, tapers: str, samples: int, chains: int,
+                  tau_first: int, model: str = "soft-sphere", **words: str) -> Set:
+    """A set of the equilibrated protocol: its description from the chain layout (5 structures per chain)."""
+    each = " each" if " and " in tapers else ""
+    return Set(name, folder, logs,
+               f"{model} glasses, N = 1000, quenched from the swap-equilibrated liquid at {at}, {tapers}, "
+               f"{samples} samples{each} ({chains} chains of 5, {tau_first} tau_alpha before the first, "
+               "3 tau_alpha apart)", **words)
+
+
 SETS = (
     Set("soft-spheres-n1000-seed-literal", "literal_n1000", ("literal_n1000.log",),
         "soft-sphere glasses, N = 1000, T* = T_d = 0.144, m = 2 and inf, 100 samples each, seed-literal protocol "
         "(1.1e6 attempted moves = 1100 sweeps of swap Monte Carlo from random positions, then L-BFGS/FIRE quench)"),
-    Set("soft-spheres-n1000-equilibrated-7td", "eq_7td", ("eq_7td.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 7 T_d = 1.0, m = 2 and "
-        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-3td", "eq_3td", ("eq_3td.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 3 T_d = 0.432, m = 2 and "
-        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-2td", "eq_2td", ("eq_2td.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 2 T_d = 0.288, m = 2 and "
-        "inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-1.5td", "eq_1.5td", ("eq_1.5td.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.5 T_d = 0.216, m = 2 "
-        "and inf, 30 samples each (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-td-m2", "eq_1td_m2", ("eq_1td_m2.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = T_d = 0.144, m = 2, "
-        "30 samples (6 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-td-minf", "eq_1td_minf_c", ("eq_1td_minf.log", "eq_1td_minf_c.log"),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = T_d = 0.144, m = inf, "
-        "60 samples (12 chains of 5, 40 tau_alpha before the first, 3 tau_alpha apart)",
-        note="; includes chains recomputed after an interrupted run"),
-    Set("soft-spheres-n1000-equilibrated-1.25td-m2", "eq_1.25td_m2", ("eq_1.25td_m2.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.25 T_d = 0.18, m = 2, "
-        "30 samples (6 chains of 5, 120 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("soft-spheres-n1000-equilibrated-1.25td-minf", "eq_1.25td_minf", ("eq_1.25td_minf.log",),
-        "soft-sphere glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 1.25 T_d = 0.18, m = inf, "
-        "30 samples (6 chains of 5, 120 tau_alpha before the first, 3 tau_alpha apart)"),
-    Set("kob-andersen-n1000-equilibrated-0.45-m2", "ka_eq_m2", ("ka_eq_m2.log",),
-        "tapered Kob-Andersen glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 0.45, m = 2, "
-        "30 samples (6 chains of 5, 20 tau_alpha before the first, 3 tau_alpha apart)",
-        citation=KOB_ANDERSEN),
-    Set("kob-andersen-n1000-equilibrated-0.45-minf", "ka_eq_minf", ("ka_eq_minf.log",),
-        "tapered Kob-Andersen glasses, N = 1000, quenched from the swap-equilibrated liquid at T* = 0.45, m = inf, "
-        "30 samples (6 chains of 5, 20 tau_alpha before the first, 3 tau_alpha apart)",
-        citation=KOB_ANDERSEN),
+    *(_equilibrated(f"soft-spheres-n1000-equilibrated-{k}td", f"eq_{k}td", (f"eq_{k}td.log",),
+                    f"T* = {k} T_d = {t}", "m = 2 and inf", 30, 6, 40)
+      for k, t in (("7", "1.0"), ("3", "0.432"), ("2", "0.288"), ("1.5", "0.216"))),
+    _equilibrated("soft-spheres-n1000-equilibrated-td-m2", "eq_1td_m2", ("eq_1td_m2.log",),
+                  "T* = T_d = 0.144", "m = 2", 30, 6, 40),
+    _equilibrated("soft-spheres-n1000-equilibrated-td-minf", "eq_1td_minf_c", ("eq_1td_minf.log", "eq_1td_minf_c.log"),
+                  "T* = T_d = 0.144", "m = inf", 60, 12, 40,
+                  note="; includes chains recomputed after an interrupted run"),
+    *(_equilibrated(f"soft-spheres-n1000-equilibrated-1.25td-{m}", f"eq_1.25td_{m}", (f"eq_1.25td_{m}.log",),
+                    "T* = 1.25 T_d = 0.18", taper, 30, 6, 120)
+      for m, taper in (("m2", "m = 2"), ("minf", "m = inf"))),
+    *(_equilibrated(f"kob-andersen-n1000-equilibrated-0.45-{m}", f"ka_eq_{m}", (f"ka_eq_{m}.log",),
+                    "T* = 0.45", taper, 30, 6, 20, model="tapered Kob-Andersen", citation=KOB_ANDERSEN)
+      for m, taper in (("m2", "m = 2"), ("minf", "m = inf"))),
     Set("kob-andersen-n1000-seed-literal", "ka_literal", ("ka_literal.log",),
         "tapered Kob-Andersen glasses, N = 1000, T* = 0.45 and 2.0, m = 2 and inf, 30 samples each, "
         "seed-literal protocol (1100 sweeps of Monte Carlo from random positions, then quench)",
