@@ -87,6 +87,9 @@ from .glasses.relaxation import fit_mct, relaxation_time, self_intermediate_scat
 from .glasses.soft_spheres import RECIPES as _LITERAL_RECIPES
 from .glasses.glass_chains import RECIPES as _CHAIN_RECIPES
 from .glasses.glass_chains import glass_chain
+from .glasses.lowest_mode_glasses import RECIPES as _LOWEST_MODE_RECIPES
+from .glasses.lowest_mode_glasses import LOWEST_MODES, LowestModeParams, lowest_mode_sample
+from .glasses.moduli import ElasticModuli, elastic_moduli
 from .glasses.soft_spheres import (
     LENNARD_JONES,
     SOFT_SPHERES,
@@ -100,8 +103,9 @@ from .glasses.soft_spheres import (
 from .spectra import dense_spectrum, lowest_modes_shift_invert
 from .glasses.stresses import pair_stresses
 
-#: Every named recipe: the seed-literal protocol (soft_spheres.RECIPES) and the equilibrated one (glass_chains.RECIPES).
-RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES}
+#: Every named recipe: the seed-literal protocol (soft_spheres.RECIPES), the equilibrated one (glass_chains.RECIPES)
+#: and the finite-size ladder of lowest modes (lowest_mode_glasses.RECIPES).
+RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES, **_LOWEST_MODE_RECIPES}
 from .glasses.potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .engine.ensemble_spec import Recipe
 from .engine.ensemble import (
@@ -202,8 +206,11 @@ __all__ = [
     "lattice_dispersion",
     # soft-sphere and Lennard-Jones glasses (seed 001)
     "Configuration",
+    "ElasticModuli",
     "GlassParams",
     "LENNARD_JONES",
+    "LOWEST_MODES",
+    "LowestModeParams",
     "MCResult",
     "MCSettings",
     "QuenchResult",
@@ -215,6 +222,7 @@ __all__ = [
     "T_HIGH",
     "T_LOW",
     "dense_spectrum",
+    "elastic_moduli",
     "fcc_crystal",
     "fit_mct",
     "glass_chain",
@@ -223,6 +231,7 @@ __all__ = [
     "hessian_operator",
     "interacting_pairs",
     "kob_andersen_configuration",
+    "lowest_mode_sample",
     "lowest_modes_shift_invert",
     "make_glass",
     "pair_stresses",

@@ -12,6 +12,7 @@ from vdosbench.generators.glasses.elastic import affine_shear_terms, shear_direc
 from vdosbench.generators.glasses.hessian import InteractingPairs, hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import quench
 from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
+from strain_fd import second_derivative, strain_matrix
 
 #: Shear step of the finite differences: E(γ) − E(0) ~ V G γ²/2 ~ 10⁻⁶ ε for N ~ 100, far above the
 #: ~10⁻¹⁴ rounding of E.  The relaxed energy of a glass is strongly anharmonic (soft modes amplify the
@@ -22,60 +23,10 @@ GAMMA = 1e-4
 FD_RTOL = 1e-4
 
 
-def _sheared_pairs(
-    config: Configuration, pot: PairPotential, pairs: InteractingPairs, gamma: float, alpha: int, beta: int,
-    u: np.ndarray,
-) -> InteractingPairs:
-    """The same pair list after the affine shear r^α += γ r^β (box included) and displacements u (N, d)."""
-    sep = pairs.separation.copy()
-    sep[:, alpha] += gamma * pairs.separation[:, beta]
-    sep += u[pairs.j] - u[pairs.i]
-    r = np.sqrt(np.sum(sep * sep, axis=1))
-    phi, dphi, d2phi = pot.evaluate(r, config.sizes[pairs.i], config.sizes[pairs.j])
-    return dataclasses.replace(pairs, separation=sep, distance=r, phi=phi, dphi=dphi, d2phi=d2phi)
-
-
-def _relaxed_energy(
-    config: Configuration, pot: PairPotential, pairs: InteractingPairs, gamma: float, alpha: int, beta: int,
-    relax: bool,
-) -> float:
-    """E of the sheared configuration, minimised over the particle displacements by Newton steps when ``relax``.
-
-    The pair list is frozen (no pair crosses r_c for |γ| ≤ 10⁻⁴ and the taper makes φ, φ′, φ″ vanish there).
-    Newton steps use the Hessian, but the converged energy does not depend on it: only on φ and on the
-    gradient reaching zero (checked).
-    """
-    n, d = config.n_particles, config.dimension
-    u = np.zeros((n, d))
-    p = _sheared_pairs(config, pot, pairs, gamma, alpha, beta, u)
-    if relax:
-        for _ in range(8):
-            f = p.dphi[:, None] * p.unit_vector
-            grad = np.zeros((n, d))
-            for c in range(d):
-                grad[:, c] = np.bincount(p.i, -f[:, c], minlength=n) + np.bincount(p.j, f[:, c], minlength=n)
-            if np.abs(grad).max() < 1e-13:
-                break
-            h = hessian_matrix(config, pot, pairs=p).tocsc()[d:, d:]
-            step = np.zeros(n * d)
-            step[d:] = scipy_spsolve(h, -grad.ravel()[d:])
-            u = u + step.reshape(n, d)
-            p = _sheared_pairs(config, pot, pairs, gamma, alpha, beta, u)
-        assert np.abs(grad).max() < 1e-10, "Newton relaxation did not converge"
-    return float(np.sum(p.phi))
-
-
-def scipy_spsolve(a, b):  # noqa: ANN001, ANN201 - thin wrapper for readability
-    import scipy.sparse.linalg
-
-    return scipy.sparse.linalg.spsolve(a, b)
-
-
 def _fd_modulus(config: Configuration, pot: PairPotential, alpha: int, beta: int, relax: bool) -> float:
-    """(E(γ) − 2E(0) + E(−γ))/(γ² V): the second derivative of the (relaxed) energy per volume."""
-    pairs = interacting_pairs(config, pot)
-    e = [_relaxed_energy(config, pot, pairs, g, alpha, beta, relax) for g in (-GAMMA, 0.0, GAMMA)]
-    return (e[0] - 2 * e[1] + e[2]) / GAMMA**2 / config.box_length**config.dimension
+    """(E(γ) − 2E(0) + E(−γ))/(γ² V) of the simple shear r^α += γ r^β (:mod:`strain_fd`)."""
+    return second_derivative(config, pot, interacting_pairs(config, pot), GAMMA,
+                             strain_matrix(config.dimension, alpha, beta), relax)
 
 
 @pytest.fixture(scope="module")

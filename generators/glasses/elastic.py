@@ -65,7 +65,7 @@ from .configurations import Configuration
 from .hessian import InteractingPairs, force_constant_blocks, hessian_matrix, interacting_pairs
 from .potentials import PairPotential
 
-__all__ = ["ShearModulus", "shear_directions", "affine_shear_terms", "shear_modulus"]
+__all__ = ["ShearModulus", "affine_shear_terms", "affine_strain_terms", "shear_directions", "shear_modulus"]
 
 
 def shear_directions(dimension: int) -> list[tuple[int, int]]:
@@ -107,12 +107,59 @@ def affine_shear_terms(pairs: InteractingPairs, alpha: int, beta: int) -> tuple[
     """
     if alpha == beta:
         raise ValueError(f"a simple shear needs alpha != beta; found alpha = beta = {alpha}")
+    d = pairs.separation.shape[1]
+    strain = np.zeros((d, d))
+    strain[alpha, beta] = 1.0
+    return affine_strain_terms(pairs, strain)
+
+
+def affine_strain_terms(pairs: InteractingPairs, strain: np.ndarray) -> tuple[float, np.ndarray]:
+    """Born term and mixed derivative of the affine deformation r → (1 + ε S) r (box included).
+
+    With Δ = r_j − r_i, dΔ/dε = SΔ, so dr/dε = Δ·SΔ/r and
+    d²r/dε² = |SΔ|²/r − (Δ·SΔ)²/r³, and
+
+        B = ∂²E/∂ε² = Σ_pairs (φ″ − φ′/r) (Δ·SΔ)²/r² + (φ′/r) |SΔ|²,
+        Ξ_i = ∂²E/∂r_i∂ε = Σ_j ± K_ij SΔ_ij       (+ for the pair's j, − for its i).
+
+    S = e_α e_βᵀ (α ≠ β) is the simple shear of :func:`affine_shear_terms`,
+    S = e_α e_αᵀ the uniaxial strain of a longitudinal wave along e_α, and S = 1
+    the isotropic dilation.
+
+    Parameters
+    ----------
+    pairs
+        The interacting pairs of the configuration.
+    strain
+        Shape (d, d): the deformation direction S.
+
+    Returns
+    -------
+    born : float
+        B (units ε).
+    xi : numpy.ndarray
+        Shape (N, d): Ξ (units ε/length); sums to zero over i.
+
+    Examples
+    --------
+    >>> from vdosbench.generators.glasses.configurations import fcc_crystal
+    >>> from vdosbench.generators.glasses.potentials import soft_sphere_potential
+    >>> p = interacting_pairs(fcc_crystal(3), soft_sphere_potential(2))
+    >>> born, xi = affine_strain_terms(p, np.eye(3))    # dilation: B = Σ φ″ r²
+    >>> bool(np.isclose(born, np.sum(p.d2phi * p.distance**2))), float(np.abs(xi).max()) < 1e-10
+    (True, True)
+    """
     n, d = pairs.n_particles, pairs.separation.shape[1]
+    s = np.asarray(strain, dtype=np.float64)
+    if s.shape != (d, d):
+        raise ValueError(f"strain must have shape ({d}, {d}) for these {d}-dimensional pairs, found {s.shape}")
     sep, r = pairs.separation, pairs.distance
-    da, db = sep[:, alpha], sep[:, beta]
-    born = float(np.sum((pairs.d2phi - pairs.dphi / r) * (da * db / r) ** 2 + (pairs.dphi / r) * db**2))
+    s_sep = sep @ s.T  # SΔ for each pair
+    proj = np.einsum("pa,pa->p", sep, s_sep)  # Δ·SΔ
+    born = float(np.sum((pairs.d2phi - pairs.dphi / r) * (proj / r) ** 2
+                        + (pairs.dphi / r) * np.einsum("pa,pa->p", s_sep, s_sep)))
     k = force_constant_blocks(sep, pairs.dphi, pairs.d2phi) if pairs.count else np.zeros((0, d, d))
-    v = k[:, :, alpha] * db[:, None]  # K (Δ_β e_α): the change of the pair force φ′ n per unit γ
+    v = np.einsum("pab,pb->pa", k, s_sep)  # the change of the pair force per unit ε
     xi = np.zeros((n, d))
     for c in range(d):
         xi[:, c] = np.bincount(pairs.j, v[:, c], minlength=n) - np.bincount(pairs.i, v[:, c], minlength=n)

@@ -431,6 +431,30 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
     RuntimeError
         If the quench does not reach ``force_tolerance``.
     """
+    return inherent_sample(params, *equilibrate(params, seed))
+
+
+def equilibrate(
+    params: GlassParams, seed: np.random.SeedSequence | int
+) -> tuple[Configuration, Configuration, np.ndarray, float, float]:
+    """Steps 1–2 of the pipeline: the random start and its Monte Carlo at T* (none for T* = ∞).
+
+    Parameters
+    ----------
+    params
+        The settings.
+    seed
+        Stream 0 draws the configuration, stream 1 the Monte Carlo (see :func:`make_glass`).
+
+    Returns
+    -------
+    start, equilibrated : Configuration
+        The random start and the configuration after Monte Carlo (``start`` for T* = ∞).
+    mc_energy : numpy.ndarray
+        V/N at the sweeps of ``params.trace_sweeps`` (NaN where not run).
+    acceptance_displacement, acceptance_swap : float
+        Acceptance rates (NaN when not run).
+    """
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     mc_rng = np.random.default_rng(_child_seed(seq, 1))
     pot = params.pair_potential
@@ -438,26 +462,22 @@ def make_glass(params: GlassParams, seed: np.random.SeedSequence | int) -> Glass
     start = start_configuration(params, seq)
     sweeps = params.trace_sweeps
     if math.isinf(params.parent_temperature):
-        equilibrated = start
         energy0 = EnergyModel(start, pot).energy(start.positions) / n
-        mc_energy = np.where(sweeps == 0, energy0, np.nan)
-        acc_disp = acc_swap = float("nan")
-    else:
-        settings = MCSettings(
-            temperature=params.parent_temperature, n_sweeps=params.n_sweeps, step=params.mc_step,
-            p_swap=params.p_swap, skin=params.mc_skin, record_every=params.record_every,
+        return start, start, np.where(sweeps == 0, energy0, np.nan), float("nan"), float("nan")
+    settings = MCSettings(
+        temperature=params.parent_temperature, n_sweeps=params.n_sweeps, step=params.mc_step,
+        p_swap=params.p_swap, skin=params.mc_skin, record_every=params.record_every,
+    )
+    mc = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot, settings,
+                     mc_rng)
+    equilibrated = Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
+    if not np.array_equal(np.asarray(mc.trace_sweeps), sweeps):
+        raise RuntimeError(
+            f"Monte Carlo recorded sweeps {np.asarray(mc.trace_sweeps)[:5]}..., expected {sweeps[:5]}...: "
+            "the trace convention of run_swap_mc changed; update GlassParams.trace_sweeps"
         )
-        mc = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot, settings,
-                         mc_rng)
-        equilibrated = Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
-        if not np.array_equal(np.asarray(mc.trace_sweeps), sweeps):
-            raise RuntimeError(
-                f"Monte Carlo recorded sweeps {np.asarray(mc.trace_sweeps)[:5]}..., expected {sweeps[:5]}...: "
-                "the trace convention of run_swap_mc changed; update GlassParams.trace_sweeps"
-            )
-        mc_energy = np.asarray(mc.energy_trace, dtype=np.float64)
-        acc_disp, acc_swap = float(mc.acceptance_displacement), float(mc.acceptance_swap)
-    return inherent_sample(params, start, equilibrated, mc_energy, acc_disp, acc_swap)
+    return (start, equilibrated, np.asarray(mc.energy_trace, dtype=np.float64), float(mc.acceptance_displacement),
+            float(mc.acceptance_swap))
 
 
 def inherent_sample(

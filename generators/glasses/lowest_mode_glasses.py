@@ -1,0 +1,507 @@
+"""Glasses at any N with only their lowest modes: the finite-size generator of issue 25.
+
+The seed-001 pipeline of :mod:`.soft_spheres` diagonalises the whole d·N × d·N
+Hessian densely, which stops at N ≈ 3000 on one core (memory 8 (dN)² bytes,
+time ∝ N³).  The finite-size question (does s depend on N? E. Lerner, PRE
+101, 032120, 2020) needs N = 1000 … 16000 and only the modes below and
+around the lowest phonon, so this generator keeps the same configuration,
+Monte Carlo and quench (:func:`~.soft_spheres.equilibrate`,
+:func:`~.minimize.quench`) and then, on the sparse analytic Hessian:
+
+1. the ``n_lowest`` lowest non-zero modes by Chebyshev-filtered subspace
+   iteration (:func:`~.lowest_modes.lowest_modes`, products with H only;
+   the d translations excluded analytically and stored as flagged zeros);
+2. each sample's shear, longitudinal and bulk moduli by deflated CG
+   (:func:`~.moduli.elastic_moduli`, the modes of step 1 deflated): the
+   shear route to ω₀ = 2π √(G/ρ)/L and both sound speeds of the Debye level;
+3. per mode: the participation ratio e = (Σ_i |u_i|²)²/(N Σ_i |u_i|⁴) and
+   the weights on the lowest transverse and longitudinal plane-wave shells
+   (q = 2π/L e_β; 12 transverse and 6 longitudinal normalised cos/sin waves),
+   which tell a phonon from a nonphononic mode without storing eigenvectors;
+4. the wall time of each stage (``stage_seconds``) for the cost benchmark.
+
+The lowest ``n_vectors`` eigenvectors are stored on request (default none:
+at N = 16000 fifty vectors are 10 MB a sample); positions, diameters and the
+box are stored, so anything else can be recomputed.
+
+Parameter temperatures: as :mod:`.soft_spheres` (T* = 1 ≈ 7 T_d, or ∞ for the
+instantaneous quench).  The finite-size recipes run a **fixed number of
+sweeps per particle** at every N (1100, the seed's N_t = 1.1 × 10⁶ attempted
+moves at N = 1000; ≥ 14 τ_α at T* = 1, where swap τ_α ≈ 70–80 sweeps,
+``benchmarks/results/swap_tau.json``): the seed-literal rule (N_t fixed,
+1.1 × 10⁶/N sweeps) would give 69 sweeps, under one τ_α, at N = 16000 and so
+change the protocol with N.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.datasets import convention_attrs
+from vdosbench.datasets.compact import EIGENVECTOR_FLOAT32_COMMENT
+
+from ..engine.ensemble_spec import Recipe
+from ..engine.parameters import Parameter
+from ..engine.registry import Generator, register
+from ..spectra import translation_modes
+from .cost import glass_task_seconds
+from .elastic import shear_directions
+from .hessian import hessian_matrix, interacting_pairs
+from .lowest_modes import lowest_modes
+from .minimize import QuenchSettings, quench
+from .moduli import elastic_moduli
+from .potentials import INFINITE_ORDER
+from .soft_spheres import (
+    BYTES_PER_PARTICLE,
+    MC_RECORD_DIM,
+    REFERENCE,
+    T_HIGH,
+    GlassParams,
+    _integer,
+    _positive,
+    _seed_attrs,
+    equilibrate,
+    glass_parameters,
+)
+from .stresses import coordination_numbers
+
+__all__ = [
+    "FINITE_SIZE_N",
+    "FINITE_SIZE_SAMPLES",
+    "FINITE_SIZE_SWEEPS",
+    "LOWEST_MODES",
+    "LowestModeParams",
+    "RECIPES",
+    "STAGES",
+    "lowest_mode_sample",
+    "participation_ratio",
+    "plane_wave_shell",
+    "shell_weights",
+]
+
+GENERATOR_VERSION = "1.0.0"
+#: The timed stages of a sample (``stage_seconds``).
+STAGES = ("monte_carlo", "quench", "hessian", "lowest_modes", "moduli", "mode_measures")
+
+
+@dataclass(frozen=True)
+class LowestModeParams(GlassParams):
+    """:class:`~.soft_spheres.GlassParams` plus the sparse-spectrum settings.
+
+    Parameters
+    ----------
+    n_lowest
+        Lowest non-zero modes computed (k).
+    mode_tolerance
+        Every mode has ‖Hv − λv‖ ≤ mode_tolerance · λ_max-bound.
+    moduli_tolerance
+        Relative CG residual of the moduli.
+
+    ``n_vectors`` (default 0 here) eigenvectors of the lowest modes are stored;
+    ``vector_modes`` and ``pair_data`` are not used (no dense spectrum, no pairs stored).
+
+    Examples
+    --------
+    >>> LowestModeParams(n_particles=128, n_lowest=10).n_lowest
+    10
+    """
+
+    n_vectors: int = 0
+    n_lowest: int = 50
+    mode_tolerance: float = 1e-9
+    moduli_tolerance: float = 1e-10
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        set_ = object.__setattr__
+        set_(self, "n_lowest", _integer("n_lowest", self.n_lowest, 1))
+        set_(self, "mode_tolerance", _positive("mode_tolerance", self.mode_tolerance))
+        set_(self, "moduli_tolerance", _positive("moduli_tolerance", self.moduli_tolerance))
+        if self.vector_modes:
+            raise ValueError(f"vector_modes is not used by the lowest-mode generator, found {self.vector_modes}; "
+                             "use n_vectors (the lowest modes' eigenvectors)")
+        if self.n_vectors > self.n_lowest:
+            raise ValueError(f"n_vectors = {self.n_vectors} exceeds n_lowest = {self.n_lowest}; "
+                             "expected n_vectors ≤ n_lowest (only computed modes can be stored)")
+        if self.n_lowest + 20 > self.n_modes - self.dimension:
+            raise ValueError(f"n_lowest = {self.n_lowest} needs at least n_lowest + 20 modes besides the "
+                             f"translations, found {self.n_modes - self.dimension} (N = {self.n_particles}); "
+                             "lower n_lowest or use the dense generator soft_spheres")
+
+
+def participation_ratio(vectors: np.ndarray) -> np.ndarray:
+    """e = (Σ_i |u_i|²)² / (N Σ_i |u_i|⁴) of each mode.
+
+    Parameters
+    ----------
+    vectors
+        Shape (k, N, d).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (k,); 1 for a uniform amplitude, 2/3 for a plane wave in 3D... (any d: 2/3 for a cosine
+        wave), 1/N for one particle.
+
+    Examples
+    --------
+    >>> u = np.zeros((1, 4, 3)); u[0, 0, 0] = 1.0
+    >>> participation_ratio(u).tolist()
+    [0.25]
+    """
+    a = np.sum(np.asarray(vectors, dtype=np.float64) ** 2, axis=2)
+    return np.sum(a, axis=1) ** 2 / (a.shape[1] * np.sum(a**2, axis=1))
+
+
+def plane_wave_shell(positions: np.ndarray, box_length: float) -> tuple[np.ndarray, np.ndarray]:
+    """The normalised plane waves of the lowest shell q = 2π/L e_β of a cubic periodic box.
+
+    Parameters
+    ----------
+    positions
+        Shape (N, d).
+    box_length
+        L.
+
+    Returns
+    -------
+    transverse : numpy.ndarray
+        Shape (2 d (d − 1), N, d): polarisation e_α ⊥ q, cos and sin.
+    longitudinal : numpy.ndarray
+        Shape (2 d, N, d): polarisation along q, cos and sin.
+    """
+    pos = np.asarray(positions, dtype=np.float64)
+    n, d = pos.shape
+    q = 2.0 * np.pi / box_length
+    trans, longi = [], []
+    for beta in range(d):
+        phase = q * pos[:, beta]
+        for wave in (np.cos(phase), np.sin(phase)):
+            for alpha in range(d):
+                u = np.zeros((n, d))
+                u[:, alpha] = wave
+                u /= np.linalg.norm(u)
+                (longi if alpha == beta else trans).append(u)
+    return np.array(trans), np.array(longi)
+
+
+def shell_weights(vectors: np.ndarray, waves: np.ndarray) -> np.ndarray:
+    """Σ_w (w·v)² of each mode v over the waves w (the weight of the mode on that shell).
+
+    Parameters
+    ----------
+    vectors
+        Shape (k, N, d), normalised modes.
+    waves
+        Shape (m, N, d), normalised waves.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (k,), in [0, 1] when the waves are orthonormal (nearly so for a disordered sample).
+    """
+    k = vectors.shape[0]
+    overlaps = np.asarray(vectors).reshape(k, -1) @ np.asarray(waves).reshape(waves.shape[0], -1).T
+    return np.sum(overlaps**2, axis=1)
+
+
+def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.random.SeedSequence | int,
+                       sample: int) -> xr.Dataset:
+    """One sample of the lowest-mode generator (module docstring) as a VDOS-1.0 dataset.
+
+    Parameters
+    ----------
+    params
+        :class:`LowestModeParams` or a mapping of its fields; soft spheres or Kob–Andersen
+        (``potential``).
+    seed
+        Stream 0 draws the configuration, stream 1 the Monte Carlo (as :func:`~.soft_spheres.make_glass`,
+        so a sample of this generator starts where the dense generator's sample of the same seed starts).
+    sample
+        The ``sample`` coordinate.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``sample`` (1), ``mode`` (d + n_lowest: the d translations, flagged, then the lowest
+        modes), ``site``, ``spatial``, ``mc_record``, ``shear_direction``, ``stage`` and, with
+        ``n_vectors``, ``vector_mode``.
+
+    Raises
+    ------
+    RuntimeError
+        If the quench, the eigensolver or the moduli's CG does not converge.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import check
+    >>> ds = lowest_mode_sample({"n_particles": 128, "parent_temperature": float("inf"), "n_sweeps": 0,
+    ...                          "n_lowest": 10}, 1, sample=0)
+    >>> check(ds)
+    >>> ds.sizes["mode"], int(ds["zero_mode"].sum()), bool((ds["shear_modulus"] > 0).all())
+    (13, 3, True)
+    """
+    p = params if isinstance(params, LowestModeParams) else LowestModeParams.from_mapping(params)
+    seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    sample = _integer("sample", sample, 0)
+    pot = p.pair_potential
+    n, d = p.n_particles, p.dimension
+    clock = [time.perf_counter()]
+
+    def lap() -> None:
+        clock.append(time.perf_counter())
+
+    start, equilibrated, mc_energy, acc_disp, acc_swap = equilibrate(p, seq)
+    lap()
+    result = quench(equilibrated, pot, QuenchSettings(force_tolerance=p.force_tolerance))
+    if not result.converged:
+        raise RuntimeError(
+            f"quench stopped at max |F| = {result.max_force:.3g} > force_tolerance = {p.force_tolerance:g} "
+            f"({result.lbfgs_message}); raise force_tolerance or the iteration limits"
+        )
+    inherent = result.config
+    lap()
+    pairs = interacting_pairs(inherent, pot)
+    hessian = hessian_matrix(inherent, pot, pairs=pairs)
+    lap()
+    modes = lowest_modes(hessian, p.n_lowest, exclude=translation_modes(n, d), tol=p.mode_tolerance)
+    if not modes.converged:
+        raise RuntimeError(
+            f"the lowest {p.n_lowest} modes did not converge to {p.mode_tolerance:g} (largest residual "
+            f"{modes.residuals.max():.3g}, {modes.iterations} iterations); raise mode_tolerance"
+        )
+    lap()
+    moduli = elastic_moduli(inherent, pot, pairs, hessian=hessian, modes=modes.eigenvectors,
+                            eigenvalues=modes.eigenvalues, tol=p.moduli_tolerance)
+    lap()
+    vectors = modes.eigenvectors.T.reshape(p.n_lowest, n, d)
+    transverse, longitudinal = plane_wave_shell(inherent.positions, inherent.box_length)
+    nan_d = np.full(d, np.nan)
+    per_mode = {
+        "participation_ratio": np.r_[nan_d, participation_ratio(vectors)],
+        "transverse_shell_weight": np.r_[nan_d, shell_weights(vectors, transverse)],
+        "longitudinal_shell_weight": np.r_[nan_d, shell_weights(vectors, longitudinal)],
+        "eigenvalue_residual": np.r_[np.zeros(d), modes.residuals],
+    }
+    coordination = coordination_numbers(pairs)
+    lap()
+    return _dataset(p, seq, sample, start, inherent, mc_energy, acc_disp, acc_swap, result, modes.eigenvalues,
+                    vectors, per_mode, moduli, coordination, np.diff(clock), modes.spectral_bound)
+
+
+def _dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, start: Any, inherent: Any,
+             mc_energy: np.ndarray, acc_disp: float, acc_swap: float, result: Any, eigenvalues: np.ndarray,
+             vectors: np.ndarray, per_mode: dict[str, np.ndarray], moduli: Any, coordination: np.ndarray,
+             seconds: np.ndarray, spectral_bound: float) -> xr.Dataset:
+    from vdosbench import __version__
+
+    n, d = p.n_particles, p.dimension
+    one = {"units": "1"}
+    modulus = "epsilon / a^d"
+    axes = ["x", "y", "z"][:d]
+    n_mode = d + p.n_lowest
+    lam = np.r_[np.zeros(d), eigenvalues]
+    zero = np.zeros(n_mode, dtype=bool)
+    zero[:d] = True
+    coords: dict[str, Any] = {
+        "sample": ("sample", np.array([sample], np.int64), {"long_name": "ensemble member", **one}),
+        "mode": ("mode", np.arange(n_mode, dtype=np.int64),
+                 {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **one}),
+        "spatial": ("spatial", np.array(axes), {"long_name": "Cartesian component"}),
+        MC_RECORD_DIM: (MC_RECORD_DIM, p.trace_sweeps,
+                        {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **one}),
+        "shear_direction": ("shear_direction", np.array([f"{axes[a]}{axes[b]}" for a, b in shear_directions(d)]),
+                            {"long_name": "simple shear: displacement along the first axis, gradient along the "
+                                          "second"}),
+        "stage": ("stage", np.array(STAGES), {"long_name": "stage of the sample's computation"}),
+    }
+    mode_var = {
+        "participation_ratio": "participation ratio e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (NaN: zero mode)",
+        "transverse_shell_weight": "weight of the mode on the 12 normalised transverse plane waves of the lowest "
+                                   "shell q = 2 pi / L (NaN: zero mode)",
+        "longitudinal_shell_weight": "weight of the mode on the 6 normalised longitudinal plane waves of the lowest "
+                                     "shell q = 2 pi / L (NaN: zero mode)",
+        "eigenvalue_residual": "residual norm |H v - lambda v| of the computed mode (0: exact zero mode)",
+    }
+
+    def scalar(value: float, long_name: str, units: str) -> tuple[tuple[str], np.ndarray, dict[str, str]]:
+        return ("sample",), np.array([value]), {"long_name": long_name, "units": units}
+
+    data_vars: dict[str, Any] = {
+        "eigenvalue": (("sample", "mode"), lam[None],
+                       {"long_name": "eigenvalue of the Hessian, unit masses (omega squared); the lowest modes only",
+                        "units": "epsilon / (m a^2)"}),
+        "zero_mode": (("sample", "mode"), zero[None],
+                      {"long_name": "zero mode flag (the d uniform translations, excluded analytically)", **one}),
+        **{k: (("sample", "mode"), v[None], {"long_name": mode_var[k], **one}) for k, v in per_mode.items()},
+        "position": (("sample", "site", "spatial"), inherent.positions[None],
+                     {"long_name": "particle position in the inherent structure (wrapped into the box)",
+                      "units": "a"}),
+        "box_length": scalar(start.box_length, "periodic box edge", "a"),
+        "coordination": (("sample", "site"), coordination[None].astype(np.int32),
+                         {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **one}),
+        "shear_modulus": scalar(moduli.shear_modulus, "shear modulus G: mean over the simple shears of affine "
+                                "minus non-affine (the modulus of the transverse waves)", modulus),
+        "shear_modulus_component": (("sample", "shear_direction"), moduli.shear[None],
+                                    {"long_name": "G_ab of each simple shear", "units": modulus}),
+        "longitudinal_modulus": scalar(moduli.longitudinal_modulus, "longitudinal wave modulus M (mean over the "
+                                       "uniaxial strains, affine minus non-affine): c_L = sqrt(M / rho)", modulus),
+        "bulk_modulus": scalar(moduli.bulk, "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)", modulus),
+        "shear_modulus_born": scalar(float(np.mean(moduli.shear_born)), "affine (Born) part of G", modulus),
+        "bulk_modulus_born": scalar(moduli.bulk_born, "affine (Born) part of K", modulus),
+        "pressure": scalar(moduli.pressure, "virial pressure of the inherent structure (T = 0)", modulus),
+        "moduli_cg_iterations": (("sample",), np.array([moduli.cg_iterations], np.int64),
+                                 {"long_name": "conjugate-gradient iterations of the moduli", **one}),
+        "spectral_bound": scalar(spectral_bound, "upper bound of the Hessian's spectrum used by the eigensolver",
+                                 "epsilon / (m a^2)"),
+        "diameter" if p.potential == "soft_sphere" else "species": (
+            ("sample", "site"),
+            (inherent.sizes if p.potential == "soft_sphere" else inherent.species)[None],
+            {"long_name": "particle diameter a_i (after swaps)", "units": "a"} if p.potential == "soft_sphere"
+            else {"long_name": "Kob-Andersen species (after swaps)", "flag_values": np.array([0, 1]),
+                  "flag_meanings": "A B", **one},
+        ),
+        "mc_energy": (("sample", MC_RECORD_DIM), mc_energy[None],
+                      {"long_name": "potential energy per particle during Monte Carlo at the parent temperature "
+                                    "(NaN where no Monte Carlo was run)", "units": "epsilon"}),
+        "mc_acceptance_displacement": scalar(acc_disp, "acceptance rate of Monte Carlo displacements", "1"),
+        "mc_acceptance_swap": scalar(acc_swap, "acceptance rate of Monte Carlo swaps", "1"),
+        "inherent_energy": scalar(result.energy / n, "potential energy per particle of the inherent structure",
+                                  "epsilon"),
+        "quench_max_force": scalar(result.max_force, "largest particle force norm after the quench",
+                                   "epsilon / a"),
+        "quench_iterations": (("sample",), np.array([result.lbfgs_iterations], np.int64),
+                              {"long_name": "L-BFGS iterations of the quench", **one}),
+        "stage_seconds": (("sample", "stage"), seconds[None],
+                          {"long_name": "wall time of each stage of this sample (one worker; measured, so it "
+                                        "differs between runs)", "units": "s"}),
+    }
+    if p.n_vectors:
+        coords["vector_mode"] = ("vector_mode", np.arange(d, d + p.n_vectors, dtype=np.int64),
+                                 {"long_name": "mode index of stored eigenvector", **one})
+        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
+                                    vectors[None, :p.n_vectors].astype(np.float32),
+                                    {"long_name": "normalised eigenvector of the Hessian",
+                                     "comment": EIGENVECTOR_FLOAT32_COMMENT, **one})
+    settings = asdict(p)
+    settings["vector_modes"] = ""
+    settings["pair_data"] = 0
+    pot = p.pair_potential
+    pot_attrs = pot.attrs()
+    pot_attrs.pop("taper_order")
+    pot_attrs.pop("potential")
+    family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
+    attrs = convention_attrs(
+        title=(f"{family} glass, N={n}, d={d}, taper m={pot.taper_label}, parent temperature "
+               f"{p.parent_temperature:g}, lowest {p.n_lowest} modes"),
+        source=f"vdosbench.generators.glasses.lowest_mode_glasses {GENERATOR_VERSION}",
+        references=REFERENCE + "; E. Lerner, Phys. Rev. E 101, 032120 (2020), doi:10.1103/PhysRevE.101.032120 "
+                               "(finite-size effects in the nonphononic density of states)",
+        spatial_dimension=d, **settings, taper_label=pot.taper_label, **pot_attrs, mass=1.0,
+        spectrum="partial: the d translations (flagged zero modes) and the n_lowest lowest non-zero modes",
+        eigensolver=(f"Chebyshev-filtered subspace iteration on the sparse Hessian (products only), translations "
+                     f"excluded, residual <= {p.mode_tolerance:g} x spectral bound"),
+        moduli_method=("affine minus non-affine; the non-affine term by Jacobi-preconditioned CG deflated by the "
+                       f"computed modes, relative residual <= {p.moduli_tolerance:g}"),
+        mc_start=("random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
+                  else "random positions relaxed by FIRE to max |F| <= 10"),
+        zero_mode_rule="the d translations, excluded from the eigensolver and stored as exact zeros",
+        generator="soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest",
+        generator_version=GENERATOR_VERSION, **_seed_attrs(seq), vdosbench_version=__version__,
+    )
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def check_lowest_mode_params(params: Mapping[str, Any]) -> LowestModeParams:
+    """:class:`LowestModeParams` of one sample (the generator's ``check_params``)."""
+    merged = dict(params)
+    if merged.setdefault("potential", "soft_sphere") != "soft_sphere":
+        raise ValueError(f"soft_spheres_lowest makes soft-sphere glasses, found potential={merged['potential']!r}")
+    return LowestModeParams.from_mapping(merged)
+
+
+#: Seconds per particle^1.5 of quench + Hessian + lowest 50 modes + moduli, measured at N = 2000 – 8000
+#: (one core, T* = ∞ starts: 8000 particles in ≈ 50 s).
+SPARSE_SECONDS_PER_N15 = 7e-5
+
+
+def lowest_mode_cost(params: Mapping[str, Any]) -> float:
+    """Estimated seconds of one sample: the Monte Carlo at the measured move rates
+    (:func:`~.cost.glass_task_seconds` without its dense part) plus :data:`SPARSE_SECONDS_PER_N15` · N^1.5 ·
+    n_lowest/50."""
+    p = check_lowest_mode_params(params)
+    sweeps = 0 if math.isinf(p.parent_temperature) else p.n_sweeps
+    mc = glass_task_seconds(p.n_particles, p.dimension, sweeps, p.parent_temperature) - glass_task_seconds(
+        p.n_particles, p.dimension, 0, p.parent_temperature)
+    return mc + SPARSE_SECONDS_PER_N15 * p.n_particles**1.5 * p.n_lowest / 50
+
+
+def lowest_mode_memory(params: Mapping[str, Any]) -> int:
+    """Peak bytes of one sample: O(N) arrays plus the eigensolver's 4 blocks of d·N × (n_lowest + 30)."""
+    p = check_lowest_mode_params(params)
+    return BYTES_PER_PARTICLE * p.n_particles + 8 * 4 * p.n_modes * (p.n_lowest + 30)
+
+
+def _parameters() -> tuple[Parameter, ...]:
+    base = [q for q in glass_parameters((T_HIGH, float("inf")), 1.0)
+            if q.name not in ("vector_modes", "pair_data", "n_vectors")]
+    return (*base,
+            Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 0,
+                      units="1", kind="int", minimum=0, note="<= n_lowest"),
+            Parameter("n_lowest", "lowest non-zero modes computed by the sparse eigensolver", 50, units="1",
+                      kind="int", minimum=1),
+            Parameter("mode_tolerance", "eigensolver residual relative to the spectral bound", 1e-9, units="1",
+                      minimum=0.0, open_minimum=True),
+            Parameter("moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0,
+                      open_minimum=True))
+
+
+#: The registered lowest-mode soft-sphere generator (``get_generator("soft_spheres_lowest")``).
+LOWEST_MODES = register(
+    Generator(
+        name="soft_spheres_lowest",
+        version=GENERATOR_VERSION,
+        make_sample=lowest_mode_sample,
+        check_params=check_lowest_mode_params,
+        parameters=_parameters(),
+        memory_estimate=lowest_mode_memory,
+        description="soft-sphere glass at any N: swap MC at T*, quench, lowest modes (sparse), moduli (issue 25)",
+        source="seed 001; Lerner PRE 101, 032120 (2020)",
+        cost_estimate=lowest_mode_cost,
+    ),
+    replace=True,
+)
+
+#: The sizes of the finite-size ladder.
+FINITE_SIZE_N = (1000, 2000, 4000, 8000, 16000)
+#: Samples per (taper, T*) point at each N (issue 25: "roughly 400 → 100").
+FINITE_SIZE_SAMPLES = {1000: 400, 2000: 300, 4000: 200, 8000: 150, 16000: 100}
+#: Sweeps per particle at T* = 1 at every N (module docstring).
+FINITE_SIZE_SWEEPS = 1100
+
+_FULL: dict[str, Recipe] = {
+    f"soft_spheres_lowest_n{n}": Recipe(
+        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        {"n_particles": n, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 50},
+        n_samples=FINITE_SIZE_SAMPLES[n], root_seed=25_000 + n,
+        description=(f"issue 25 finite-size ladder: N = {n}, d = 3, m = 2 and inf, T* = 1 ({FINITE_SIZE_SWEEPS} "
+                     "sweeps) and inf (instantaneous quench), lowest 50 modes, moduli"),
+    )
+    for n in FINITE_SIZE_N
+}
+#: The finite-size recipes and a small version for tests (N = 128, 10 modes, 20 sweeps, 2 samples).
+RECIPES: dict[str, Recipe] = {
+    **_FULL,
+    "soft_spheres_lowest_small": Recipe(
+        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_lowest": 10}, n_samples=2, root_seed=25_000,
+        description="small version of soft_spheres_lowest_n1000 (N = 128) for tests",
+    ),
+}

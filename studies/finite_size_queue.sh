@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Issue 25 finite-size ladder, staged so that every stage lands finished parts and a re-run resumes.
+#
+# Each stage runs one recipe of vdosbench.generators.glasses.lowest_mode_glasses (soft_spheres_lowest_n{N})
+# restricted to one (taper, T*) point and a sample count; a later stage with more samples or the other
+# point reuses the finished parts (part files are named by their parameters and sample; seeds depend on
+# the recipe's root seed and the sample index only).  One worker, one BLAS thread: pin the whole script
+# to a core, e.g.  taskset -c 1 bash studies/finite_size_queue.sh runs/finite_size
+set -euo pipefail
+out=${1:-runs/finite_size}
+vdosbench=${VDOSBENCH:-vdosbench}
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
+stage() {  # stage TAPER TSTAR N SAMPLES
+  local dir="$out/n$3"
+  echo "$(date -u +%FT%TZ) stage taper=$1 T*=$2 N=$3 samples=$4" >> "$out/queue.log"
+  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 T*=$2 N=$3 samples=$4 wall=%e user=%U maxrss_kb=%M" \
+    "$vdosbench" generate --recipe "soft_spheres_lowest_n$3" --grid "taper_order=$1" --grid "parent_temperature=$2" \
+      --samples "$4" --workers 1 --blas-threads 1 --no-progress --output "$dir"
+}
+mkdir -p "$out"
+# stage 1: both tapers at T* = 1, a first pass over every N
+for taper in 2 inf; do
+  for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do stage "$taper" 1 "${spec%%:*}" "${spec##*:}"; done
+done
+# stage 2: the instantaneous quench, first pass
+for taper in 2 inf; do
+  for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do stage "$taper" inf "${spec%%:*}" "${spec##*:}"; done
+done
+# stage 3: towards the recipes' sample counts (400, 300, 200, 150, 100)
+for tstar in 1 inf; do
+  for taper in 2 inf; do
+    for spec in 1000:400 2000:300 4000:200 8000:150 16000:100; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
+  done
+done
