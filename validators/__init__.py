@@ -200,3 +200,36 @@ __all__ += [
     "solve_truncated_power_law",
     "truncated_power_law_mle",
 ]
+
+# nonphononic exponent from arrays: window MLE, scaling with N, excess over Debye (issue 25, item 1)
+from .spectral import (
+    EstimatorSpread,
+    ExponentEstimate,
+    ModeSpectra,
+    box_shell_count,
+    count_scaling,
+    debye_count,
+    debye_excess,
+    estimator_spread,
+    extreme_value,
+    participation_scan,
+    profile_interval,
+    window_mle,
+    window_mle_scan,
+)
+
+__all__ += [
+    "EstimatorSpread",
+    "ExponentEstimate",
+    "ModeSpectra",
+    "box_shell_count",
+    "count_scaling",
+    "debye_count",
+    "debye_excess",
+    "estimator_spread",
+    "extreme_value",
+    "participation_scan",
+    "profile_interval",
+    "window_mle",
+    "window_mle_scan",
+]

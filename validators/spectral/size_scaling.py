@@ -243,7 +243,7 @@ def extreme_value(
     points: Sequence[ModeSpectra],
     *,
     statistic: Literal["mean", "median"] = "mean",
-    phonon_factor: float = 1.0,
+    phonon_factor: float = 0.9,
     max_participation: float | None = None,
     shape_alpha: float = 0.01,
     n_bootstrap: int = 1000,
@@ -260,7 +260,9 @@ def extreme_value(
         ``"mean"`` (every sample's ω_min must lie below its phonon) or
         ``"median"`` (at most 25 % may not).
     phonon_factor
-        ω_min counts as nonphononic when below ``phonon_factor``·ω₀ᵢ.
+        ω_min counts as nonphononic when below ``phonon_factor``·ω₀ᵢ (default
+        0.9: hybridisation spreads the 2d(d−1) levels of the first shell about
+        ω₀, so its lowest level lies a few per cent below it).
     max_participation
         Take ω_min among modes with e ≤ this.
     shape_alpha
