@@ -15,7 +15,10 @@ its binomial standard error and Wilson 95 % interval:
 
 Scenarios: GOE levels with independent samples; Poisson levels with
 independent samples; GOE with 20 chains × 5 structures and with 6 chains × 5,
-each structure keeping a parent level of its chain with probability 0.7.
+each structure keeping a parent level of its chain with probability 0.7;
+Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
+(strongly correlated structures, the case built to break the independent-mode
+intervals; tests/test_estimator_coverage.py checks it at small M).
 One thread, pinned by the caller (``taskset -c 0``).  Writes
 ``studies/results/estimator_coverage.json`` (temporary file, then renamed).
 
@@ -75,6 +78,7 @@ SCENARIOS = (
     Scenario("poisson_independent", "poisson", 40, 1, 0.0),
     Scenario("goe_20_chains_memory_0.7", "goe", 100, 5, 0.7),
     Scenario("goe_6_chains_memory_0.7", "goe", 30, 5, 0.7),
+    Scenario("poisson_20_chains_of_10_memory_0.95", "poisson", 200, 10, 0.95),
 )
 
 
