@@ -45,7 +45,7 @@ import numpy as np
 import xarray as xr
 from scipy import optimize
 
-from ..results.result import MIN_GROUPS, bootstrap
+from ..results.result import MIN_GROUPS, Measurement, bootstrap
 from .exponent_result import ExponentEstimate
 from .mode_spectra import ModeSpectra
 
@@ -253,7 +253,7 @@ def debye_excess(
     meas = boot.measurement("s_debye_excess", index=0, units="1", settings=settings, curve=curve,
                             method="fit of the cumulative count minus Debye's")
     if status == "no_excess":
-        meas = type(meas)(meas.name, math.nan, math.nan, math.nan, math.nan, meas.confidence, "1", meas.settings,
+        meas = Measurement(meas.name, math.nan, math.nan, math.nan, math.nan, meas.confidence, "1", meas.settings,
                           curve, meas.n_samples, meas.method)
     return ExponentEstimate(
         measurement=meas,

@@ -78,14 +78,18 @@ def _wls_slope(x: np.ndarray, y: np.ndarray, sigma: np.ndarray) -> tuple[float, 
     return float(b), float(a), float(math.sqrt(sw / det)), chi2
 
 
-def _fit(x: np.ndarray, y: np.ndarray, reps: np.ndarray, confidence: float) -> tuple[float, float, np.ndarray, float]:
-    """Slope with per-point weights from the replicates, and the replicate slopes."""
+def _fit(x: np.ndarray, y: np.ndarray, reps: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Slope and χ² with per-point weights from the replicates (n_bootstrap, n_points), and the replicate slopes.
+
+    A point whose replicates do not vary (or are NaN) takes the largest
+    finite spread of the others (at least 10⁻³) as its σ.
+    """
     sigma = np.std(reps, axis=0, ddof=1)
     sigma = np.where(np.isfinite(sigma) & (sigma > 0), sigma, np.nanmax(np.r_[sigma[np.isfinite(sigma)], 1e-3]))
-    b, a, se, chi2 = _wls_slope(x, y, sigma)
+    b, _, _, chi2 = _wls_slope(x, y, sigma)
     ok = np.all(np.isfinite(reps), axis=1)
     slopes = np.array([_wls_slope(x, r, sigma)[0] for r in reps[ok]])
-    return b, chi2, slopes, a
+    return b, chi2, slopes
 
 
 def _estimate(
@@ -185,7 +189,7 @@ def count_scaling(
             to_s = lambda b_: b_ - 1.0  # noqa: E731
         else:
             raise ValueError(f"abscissa is {abscissa!r}; expected 'n_particles' or 'omega0'")
-        b, chi2, slopes, _ = _fit(x, y, yr, confidence)
+        b, chi2, slopes = _fit(x, y, yr)
         value, s_reps = to_s(b), to_s(slopes)
     dof = len(pts) - 2
     chi2_p = float(stats.chi2.sf(chi2, dof)) if dof > 0 and math.isfinite(chi2) else math.nan
@@ -322,7 +326,7 @@ def extreme_value(
         n_arr = np.array([p.n_particles for p in used], dtype=float)
         x, y = np.log(n_arr), np.log(np.array(stats_v))
         yr = np.log(np.stack(reps, axis=1))
-        b, chi2, slopes, _ = _fit(x, y, yr, confidence)
+        b, chi2, slopes = _fit(x, y, yr)
         value = -1.0 / b - 1.0 if b < 0 else math.nan
         s_reps = np.where(slopes < 0, -1.0 / np.where(slopes < 0, slopes, -1.0) - 1.0, np.inf)
         if min(info["n_groups"] for info in per_point) < MIN_GROUPS:
