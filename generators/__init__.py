@@ -64,6 +64,7 @@ from .theory.inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .theory.current_correlation import current_correlation, medium_current_correlation
+from .theory.mock_spectrum import MockSpectra, box_phonon_levels, goe_unfolded_levels, mock_glass_spectra
 from .theory.elastic_medium import (
     ELASTIC_MEDIUM,
     ElasticMedium,
@@ -158,6 +159,11 @@ __all__ = [
     "run_ensemble",
     "sample_seed",
     "build_in_memory",
+    # mock finite-box spectra with a known nonphononic exponent (generators/theory/mock_spectrum.py, issue 25)
+    "MockSpectra",
+    "box_phonon_levels",
+    "goe_unfolded_levels",
+    "mock_glass_spectra",
     # theory curves (generators/theory/het.py, het_datasets.py, ghet.py, ghet_datasets.py)
     "FiniteSizeGap",
     "FiniteSizeHETParams",

@@ -45,6 +45,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "self_intermediate_scattering", "soft_sphere_potential", "solve_self_energy", "spring_hessian",
         "spring_network_sample", "total_energy", "triangular_crystal", "type2_exponent",
         "type2_from_stresses", "type2_power_law",
+        # mock finite-box spectra (issue 25, item 1)
+        "MockSpectra", "box_phonon_levels", "goe_unfolded_levels", "mock_glass_spectra",
     ),
     "vdosbench.validators": (
         "BootstrapEstimate", "BosonPeakResult", "CURL_CONTENT_REFERENCE", "CoordinationResult",
@@ -70,6 +72,15 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "stress_exponent", "stress_exponent_from_tapering_order", "tabulated_dos",
         "tapering_order_from_stress_exponent", "truncated_power_law_mle", "unit_ball_volume", "vorticity",
         "zero_modes",
+        # nonphononic exponent from arrays (issue 25, item 1)
+        "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",
+        "debye_excess", "estimator_spread", "extreme_value", "participation_scan", "profile_interval",
+        "window_mle", "window_mle_scan",
+    ),
+    "vdosbench.validators.spectral": (
+        "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",
+        "debye_excess", "estimator_spread", "extreme_value", "participation_scan", "profile_interval",
+        "window_mle", "window_mle_scan",
     ),
     "vdosbench.benchmark": (
         "Alternative", "Claim", "ClaimResult", "ClaimsFileError", "CrossCodeCheck", "Declaration",

@@ -200,3 +200,10 @@ __all__ += [
     "solve_truncated_power_law",
     "truncated_power_law_mle",
 ]
+
+# nonphononic exponent from arrays: window MLE, scaling with N, excess over Debye (issue 25, item 1);
+# the names are listed once, in validators/spectral/__init__.py
+from . import spectral as _spectral
+from .spectral import *  # noqa: E402,F403
+
+__all__ += _spectral.__all__

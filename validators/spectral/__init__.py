@@ -6,4 +6,34 @@ Density of states and reduced DOS (:mod:`.spectrum`), Debye level
 peak (:mod:`.boson_peak`), the crossover frequency (:mod:`.crossover`),
 tabulated theory curves (:mod:`.theory_curve`), Green's-function poles
 (:mod:`.green`) and the comparison of two spectra (:mod:`.comparison`).
+
+The nonphononic-exponent estimators on arrays (issue 25) are re-exported
+here: their input (:mod:`.mode_spectra`), result and between-estimator
+spread (:mod:`.exponent_result`), the window MLE tied to each sample's ω₀
+(:mod:`.window_mle`), the scaling with N (:mod:`.size_scaling`) and the
+excess over Debye (:mod:`.debye_excess`).
 """
+
+from __future__ import annotations
+
+from .debye_excess import box_shell_count, debye_count, debye_excess
+from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
+from .mode_spectra import ModeSpectra
+from .size_scaling import count_scaling, extreme_value
+from .window_mle import participation_scan, profile_interval, window_mle, window_mle_scan
+
+__all__ = [
+    "EstimatorSpread",
+    "ExponentEstimate",
+    "ModeSpectra",
+    "box_shell_count",
+    "count_scaling",
+    "debye_count",
+    "debye_excess",
+    "estimator_spread",
+    "extreme_value",
+    "participation_scan",
+    "profile_interval",
+    "window_mle",
+    "window_mle_scan",
+]

@@ -1,0 +1,385 @@
+"""Mock low-frequency spectra of finite glasses with a known nonphononic exponent.
+
+A model that produces data with a known answer, for testing the estimators of
+:mod:`vdosbench.validators.spectral.window_mle`, ``size_scaling`` and
+``debye_excess`` (issue 25, item 1).  Each sample is a periodic cube of N
+particles at number density ρ (edge L = (N/ρ)^(1/d)) and holds:
+
+Phonons
+    Plane waves of the periodic box: wave vectors q = 2π n/L, n ∈ ℤ^d \\ {0},
+    grouped in shells |n|² = m with their degeneracy r_d(m) (the number of
+    integer vectors of that length); each q carries d − 1 transverse levels at
+    ω = c_T |q| and one longitudinal level at c_L |q|, c_T = √(G/ρ),
+    c_L = √((K + 4G/3)/ρ) (3D; 2D: √((K + G)/ρ)) from the sample's own shear and
+    bulk moduli G, K.  The lowest shell sits at ω₀ = 2π c_T/L.
+Hybridisation
+    Each phonon level is shifted by a factor exp(h ξ), ξ ~ N(0, 1): the
+    degenerate shells are broadened, as disorder splits them in a glass.
+Nonphononic modes
+    A mean cumulative count Λ(ω) = N A ω^(s+1)/(s+1), i.e. a density of
+    states N A ω^s (A the stated prefactor per particle).  ``levels="poisson"``:
+    independent levels (a Poisson process of that intensity);
+    ``levels="goe"``: levels with GOE level repulsion, made by unfolding the
+    eigenvalues of a GOE matrix (the β = 1 tridiagonal Hermite ensemble of
+    Dumitriu & Edelman) to unit mean spacing with Wigner's semicircle,
+    keeping a stretch of the bulk of length Λ(ω_cut) and mapping its unfolded
+    positions x to ω = Λ⁻¹(x): the mean count is exactly Λ, the spacings repel.
+Correlated samples (chains)
+    Samples come in ``n_chains`` chains of ``structures_per_chain`` (structures
+    of one Monte Carlo chain are correlated): every chain draws a parent
+    level set; each structure keeps each parent level with probability
+    ``chain_memory`` (its frequency jittered by exp(0.02 ξ)) and adds an
+    independent level set thinned by 1 − ``chain_memory``, so the mean count
+    stays Λ.  ``chain_memory = 0``: all samples independent.
+Participation ratio
+    Phonons e ~ U(0.3, 0.6) (extended); nonphononic modes e = n_core/N with
+    n_core log-uniform on [20, 200] (the "Ne from 20 to 200" of seed 003,
+    ``003_e4d31faec595bf16.txt``, item (ii)), independent of ω.
+Moduli
+    G and K of each sample scatter by a relative ``modulus_scatter``·√(1000/N)
+    (Gaussian); ω₀ of each sample follows from its own G.
+
+A pure-Debye spectrum (``prefactor=0``) has no nonphononic mode.  Translations
+are not included (the arrays hold non-zero modes only).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from scipy.linalg import eigvalsh_tridiagonal
+
+__all__ = ["MockSpectra", "mock_glass_spectra", "box_phonon_levels", "goe_unfolded_levels"]
+
+#: Default shear modulus: ω₀ ≈ 1.14 at N = 1600, ρ = 1 (the measured soft-sphere value, issue 25).
+DEFAULT_SHEAR_MODULUS = 4.5
+#: Default bulk modulus (c_L ≈ 5.6 at ρ = 1).
+DEFAULT_BULK_MODULUS = 25.0
+#: Default nonphononic prefactor A: about 10 modes below 0.8 ω₀ at N = 1000 for s = 4.
+DEFAULT_PREFACTOR = 0.036
+
+
+@dataclass(frozen=True, eq=False)
+class MockSpectra:
+    """One mock parameter point: the arrays the estimators take, and the truth.
+
+    Attributes
+    ----------
+    omega
+        (n_samples, k) ascending non-zero frequencies of the lowest k modes.
+    omega0
+        (n_samples,) lowest transverse phonon 2π √(G/ρ)/L of each sample.
+    shear_modulus, bulk_modulus
+        (n_samples,) G and K of each sample.
+    participation
+        (n_samples, k) participation ratio of each mode.
+    is_phonon
+        (n_samples, k) True for plane-wave levels (the truth, not an input).
+    groups
+        (n_samples,) chain label of each sample.
+    n_particles, density, dimension
+        N, ρ, d.
+    truth
+        Every parameter of the model (exponent, prefactor, levels, ...).
+    """
+
+    omega: np.ndarray
+    omega0: np.ndarray
+    shear_modulus: np.ndarray
+    bulk_modulus: np.ndarray
+    participation: np.ndarray
+    is_phonon: np.ndarray
+    groups: np.ndarray
+    n_particles: int
+    density: float
+    dimension: int
+    truth: dict[str, Any] = field(default_factory=dict)
+
+    def arrays(self) -> dict[str, Any]:
+        """The keyword arguments of :class:`vdosbench.validators.ModeSpectra` (no truth)."""
+        return {
+            "omega": self.omega,
+            "omega0": self.omega0,
+            "shear_modulus": self.shear_modulus,
+            "bulk_modulus": self.bulk_modulus,
+            "participation": self.participation,
+            "groups": self.groups,
+            "n_particles": self.n_particles,
+            "density": self.density,
+            "dimension": self.dimension,
+        }
+
+
+def _shell_degeneracies(m_max: int, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shells |n|² = m ≤ m_max of ℤ^d \\ {0} and their degeneracies r_d(m)."""
+    r = int(math.isqrt(m_max))
+    axes = np.arange(-r, r + 1)
+    grid = np.stack(np.meshgrid(*([axes] * d), indexing="ij"), axis=-1).reshape(-1, d)
+    m = np.sum(grid**2, axis=1)
+    m = m[(m > 0) & (m <= m_max)]
+    shells, counts = np.unique(m, return_counts=True)
+    return shells, counts
+
+
+def longitudinal_speed(shear_modulus: np.ndarray | float, bulk_modulus: np.ndarray | float, density: float,
+                       dimension: int) -> np.ndarray:
+    """c_L = √((K + 2(d−1)G/d)/ρ): √((K + 4G/3)/ρ) in 3D, √((K + G)/ρ) in 2D."""
+    g = np.asarray(shear_modulus, dtype=float)
+    k = np.asarray(bulk_modulus, dtype=float)
+    return np.sqrt((k + 2.0 * (dimension - 1) / dimension * g) / density)
+
+
+def box_phonon_levels(box_length: float, transverse_speed: float, longitudinal_speed: float, omega_max: float,
+                      dimension: int = 3) -> np.ndarray:
+    """Plane-wave levels ω ≤ omega_max of a periodic box, with their degeneracies, ascending.
+
+    Parameters
+    ----------
+    box_length
+        L (units of length).
+    transverse_speed, longitudinal_speed
+        c_T, c_L (length × ω).
+    omega_max
+        Highest level kept.
+    dimension
+        d = 2 or 3.
+
+    Returns
+    -------
+    numpy.ndarray
+        Every level repeated by its degeneracy: (d − 1)·r_d(m) transverse at
+        c_T 2π√m/L and r_d(m) longitudinal at c_L 2π√m/L.
+
+    Examples
+    --------
+    >>> w = box_phonon_levels(2 * np.pi, 1.0, 2.0, 1.0)  # first shell: 6 vectors, 2 transverse each
+    >>> w.size, float(w[0])
+    (12, 1.0)
+    """
+    if dimension not in (2, 3):
+        raise ValueError(f"dimension is {dimension}; expected 2 or 3")
+    q0 = 2.0 * math.pi / box_length
+    m_max = int(math.floor((omega_max / (transverse_speed * q0)) ** 2))
+    if m_max < 1:
+        return np.empty(0)
+    shells, deg = _shell_degeneracies(m_max, dimension)
+    q = q0 * np.sqrt(shells)
+    wt = np.repeat(transverse_speed * q, (dimension - 1) * deg)
+    wl = np.repeat(longitudinal_speed * q, deg)
+    w = np.concatenate([wt, wl])
+    return np.sort(w[w <= omega_max])
+
+
+def goe_unfolded_levels(length: float, rng: np.random.Generator) -> np.ndarray:
+    """Unfolded GOE levels (unit mean spacing) in [0, length), from the bulk of a larger matrix.
+
+    The β = 1 Hermite ensemble as a tridiagonal matrix (Dumitriu & Edelman,
+    J. Math. Phys. 43, 5830 (2002)): diagonal N(0, 2), off-diagonal
+    χ_{n−1}, …, χ_1, all divided by √2, whose eigenvalues follow the
+    semicircle of radius √(2n); unfolding x = n F_sc(λ) gives unit mean
+    spacing.  The stretch starts at a uniform random point of the central
+    half of the spectrum.
+
+    Examples
+    --------
+    >>> x = goe_unfolded_levels(200.0, np.random.default_rng(0))
+    >>> bool(150 < x.size < 250), bool(np.all(np.diff(x) > 0))
+    (True, True)
+    """
+    if not length > 0:
+        return np.empty(0)
+    n = int(4 * math.ceil(length) + 64)
+    diag = rng.normal(0.0, math.sqrt(2.0), n) / math.sqrt(2.0)
+    off = np.sqrt(rng.chisquare(np.arange(n - 1, 0, -1.0))) / math.sqrt(2.0)
+    start = n / 4.0 + rng.random() * (n / 2.0 - length)
+    # only the eigenvalues around the stretch (bisection), with a margin of 16 levels each side
+    first, last = max(0, int(start) - 16), min(n - 1, int(start + length) + 16)
+    lam = eigvalsh_tridiagonal(diag, off, select="i", select_range=(first, last))
+    radius = math.sqrt(2.0 * n)
+    z = np.clip(lam / radius, -1.0, 1.0)
+    x = n * (0.5 + (z * np.sqrt(1.0 - z * z) + np.arcsin(z)) / math.pi)
+    return x[(x >= start) & (x < start + length)] - start
+
+
+def _unit_levels(length: float, levels: str, rng: np.random.Generator) -> np.ndarray:
+    """Levels of unit mean density on [0, length): Poisson or GOE-unfolded."""
+    if levels == "poisson":
+        return np.sort(rng.random(rng.poisson(length)) * length)
+    return goe_unfolded_levels(length, rng)
+
+
+def mock_glass_spectra(
+    n_particles: int,
+    n_samples: int,
+    *,
+    exponent: float = 4.0,
+    prefactor: float = DEFAULT_PREFACTOR,
+    k: int = 50,
+    levels: Literal["poisson", "goe"] = "goe",
+    hybridisation: float = 0.03,
+    structures_per_chain: int = 1,
+    chain_memory: float = 0.0,
+    shear_modulus: float = DEFAULT_SHEAR_MODULUS,
+    bulk_modulus: float = DEFAULT_BULK_MODULUS,
+    modulus_scatter: float = 0.02,
+    density: float = 1.0,
+    dimension: int = 3,
+    seed: int = 0,
+) -> MockSpectra:
+    """Mock lowest-k spectra of ``n_samples`` glasses of N particles (module docstring).
+
+    Parameters
+    ----------
+    n_particles
+        N per sample.
+    n_samples
+        Number of samples; a multiple of ``structures_per_chain``.
+    exponent, prefactor
+        s and A of the nonphononic density of states N A ω^s (``prefactor=0``:
+        pure Debye).
+    k
+        Modes kept per sample (the lowest k non-zero levels).
+    levels
+        ``"poisson"`` (independent) or ``"goe"`` (level repulsion) nonphononic levels.
+    hybridisation
+        h: phonon levels shifted by exp(h ξ).
+    structures_per_chain, chain_memory
+        Chain structure of the samples and the probability that a structure
+        keeps a level of its chain's parent set.
+    shear_modulus, bulk_modulus, modulus_scatter
+        Mean G, K and their relative scatter at N = 1000 (∝ N^(−1/2)).
+    density, dimension
+        ρ and d (2 or 3).
+    seed
+        Seed of :func:`numpy.random.default_rng`; the only randomness.
+
+    Returns
+    -------
+    MockSpectra
+
+    Examples
+    --------
+    >>> m = mock_glass_spectra(1000, 4, k=30, seed=1)
+    >>> m.omega.shape, bool(np.all(np.diff(m.omega, axis=1) >= 0))
+    ((4, 30), True)
+    >>> m0 = mock_glass_spectra(1000, 2, prefactor=0.0, hybridisation=0.0, k=12)
+    >>> bool(np.allclose(m0.omega, m0.omega0[:, None]))  # the first shell: 12 transverse waves
+    True
+    """
+    if dimension not in (2, 3):
+        raise ValueError(f"dimension is {dimension}; expected 2 or 3")
+    if n_particles < 2 or n_samples < 1 or k < 1:
+        raise ValueError(f"n_particles={n_particles}, n_samples={n_samples}, k={k}: expected N >= 2, >= 1 sample, k >= 1")
+    if structures_per_chain < 1 or n_samples % structures_per_chain:
+        raise ValueError(
+            f"n_samples = {n_samples} is not a multiple of structures_per_chain = {structures_per_chain}: "
+            "pass whole chains"
+        )
+    if not 0.0 <= chain_memory < 1.0:
+        raise ValueError(f"chain_memory is {chain_memory}; expected a probability in [0, 1)")
+    if levels not in ("poisson", "goe"):
+        raise ValueError(f"levels is {levels!r}; expected 'poisson' or 'goe'")
+    if prefactor < 0 or exponent <= -1:
+        raise ValueError(f"prefactor={prefactor}, exponent={exponent}: expected prefactor >= 0 and exponent > -1")
+    rng = np.random.default_rng(seed)
+    d = dimension
+    L = (n_particles / density) ** (1.0 / d)
+    rel = modulus_scatter * math.sqrt(1000.0 / n_particles)
+    G = shear_modulus * (1.0 + rel * rng.standard_normal(n_samples))
+    K = bulk_modulus * (1.0 + rel * rng.standard_normal(n_samples))
+    if np.any(G <= 0) or np.any(K <= 0):
+        raise ValueError("modulus_scatter drew a non-positive modulus; lower modulus_scatter")
+    cT = np.sqrt(G / density)
+    cL = longitudinal_speed(G, K, density, d)
+    omega0 = 2.0 * math.pi * cT / L
+    # every sample needs k levels; phonons alone give (d-1) r_d(1) = 2d(d-1) levels per shell: go high enough
+    u = exponent + 1.0
+    scale = n_particles * prefactor / u  # Λ(ω) = scale ω^u
+
+    def omega_of(x: np.ndarray) -> np.ndarray:
+        return (x / scale) ** (1.0 / u)
+
+    out_w = np.full((n_samples, k), np.nan)
+    out_e = np.full((n_samples, k), np.nan)
+    out_p = np.zeros((n_samples, k), dtype=bool)
+    n_chains = n_samples // structures_per_chain
+    # first cut: the frequency where the expected count (Debye continuum + nonphononic) reaches 1.3 k + 12
+    volume = n_particles / density
+    debye = (volume / (6.0 * math.pi**2) * (2.0 / cT**3 + 1.0 / cL**3) if d == 3
+             else volume / (4.0 * math.pi) * (1.0 / cT**2 + 1.0 / cL**2))
+    target = 1.3 * k + 12.0
+    grid = np.linspace(0.0, 1.0, 4001)[1:]
+    for chain in range(n_chains):
+        members = range(chain * structures_per_chain, (chain + 1) * structures_per_chain)
+        top = float(np.max(omega0[list(members)]))
+        dmax = float(np.max(debye[list(members)]))
+        span = top * (target / max(dmax * top**d, 1e-300)) ** (1.0 / d) + top
+        expected = dmax * (grid * span) ** d + (scale * (grid * span) ** u if prefactor > 0 else 0.0)
+        cut_factor = max(float(grid[np.searchsorted(expected, target)] * span) if expected[-1] >= target else span,
+                         1.05 * top) / top
+        while True:
+            w_cut = cut_factor * top
+            lam_cut = scale * w_cut**u if prefactor > 0 else 0.0
+            parent = _unit_levels(lam_cut, levels, rng) if chain_memory > 0 else np.empty(0)
+            ok = True
+            rows = []
+            for i in members:
+                ph = box_phonon_levels(L, cT[i], cL[i], w_cut, d)
+                ph = ph * np.exp(hybridisation * rng.standard_normal(ph.size))
+                ph = ph[ph <= w_cut]
+                if lam_cut > 0:
+                    keep = parent[rng.random(parent.size) < chain_memory]
+                    w_keep = omega_of(keep) * np.exp(0.02 * rng.standard_normal(keep.size))
+                    fresh = _unit_levels(lam_cut, levels, rng)
+                    fresh = fresh[rng.random(fresh.size) >= chain_memory]
+                    nph = np.concatenate([w_keep, omega_of(fresh)])
+                    nph = nph[nph <= w_cut]
+                else:
+                    nph = np.empty(0)
+                w = np.concatenate([ph, nph])
+                is_ph = np.r_[np.ones(ph.size, bool), np.zeros(nph.size, bool)]
+                if w.size < k:
+                    ok = False
+                    break
+                e = np.where(
+                    is_ph,
+                    rng.uniform(0.3, 0.6, w.size),
+                    np.minimum(1.0, np.exp(rng.uniform(math.log(20.0), math.log(200.0), w.size)) / n_particles),
+                )
+                order = np.argsort(w, kind="stable")[:k]
+                rows.append((i, w[order], e[order], is_ph[order]))
+            if ok:
+                break
+            cut_factor *= 1.25
+        for i, w, e, p in rows:
+            out_w[i], out_e[i], out_p[i] = w, e, p
+    truth = {
+        "exponent": float(exponent),
+        "prefactor": float(prefactor),
+        "nonphononic_count": "N * prefactor * omega^(s+1) / (s+1)",
+        "levels": levels,
+        "hybridisation": float(hybridisation),
+        "structures_per_chain": int(structures_per_chain),
+        "chain_memory": float(chain_memory),
+        "shear_modulus": float(shear_modulus),
+        "bulk_modulus": float(bulk_modulus),
+        "modulus_scatter_at_N1000": float(modulus_scatter),
+        "box_length": float(L),
+        "seed": int(seed),
+    }
+    return MockSpectra(
+        omega=out_w,
+        omega0=omega0,
+        shear_modulus=G,
+        bulk_modulus=K,
+        participation=out_e,
+        is_phonon=out_p,
+        groups=np.repeat(np.arange(n_chains), structures_per_chain),
+        n_particles=int(n_particles),
+        density=float(density),
+        dimension=int(d),
+        truth=truth,
+    )

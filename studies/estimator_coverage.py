@@ -1,0 +1,176 @@
+"""Coverage of the intervals of the window MLE on correlated mock spectra (issue 25, item 2).
+
+Does a 95 % interval contain the true s in 95 % of ensembles when levels repel
+(GOE) and when the structures of one Monte Carlo chain share soft modes?  For
+each scenario, ``--replicates`` independent mock ensembles
+(:func:`vdosbench.generators.mock_glass_spectra`, true s = 4, N = 1000) are
+measured by :func:`vdosbench.validators.window_mle` on (0, c·ω₀ᵢ], and for each
+interval method the fraction of intervals holding the true s is reported with
+its binomial standard error and Wilson 95 % interval:
+
+* ``bootstrap_groups``: percentile bootstrap over chains (the reported interval);
+* ``bootstrap_samples``: the same, ignoring the chains (every sample a unit);
+* ``fisher``: s ± 1.96 u/√n (independent modes);
+* ``profile``: the likelihood-ratio interval (independent modes).
+
+Scenarios: GOE levels with independent samples; Poisson levels with
+independent samples; GOE with 20 chains × 5 structures and with 6 chains × 5,
+each structure keeping a parent level of its chain with probability 0.7;
+Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
+(strongly correlated structures, the case built to break the independent-mode
+intervals; tests/test_estimator_coverage.py checks it at small M).
+One thread, pinned by the caller (``taskset -c 0``).  Writes
+``studies/results/estimator_coverage.json`` (temporary file, then renamed).
+
+Usage::
+
+    taskset -c 0 env OMP_NUM_THREADS=1 python studies/estimator_coverage.py [--replicates 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np
+from scipy import stats
+
+from vdosbench.generators import mock_glass_spectra
+from vdosbench.validators import ModeSpectra, window_mle
+
+METHODS = ("bootstrap_groups", "bootstrap_samples", "fisher", "profile")
+TRUE_S = 4.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One kind of mock ensemble."""
+
+    name: str
+    levels: str
+    n_samples: int
+    structures_per_chain: int
+    chain_memory: float
+    n_particles: int = 1000
+    factor: float = 0.7
+    k: int = 60
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "levels": self.levels, "n_samples": self.n_samples, "structures_per_chain": self.structures_per_chain,
+            "n_chains": self.n_samples // self.structures_per_chain, "chain_memory": self.chain_memory,
+            "n_particles": self.n_particles, "window_factor": self.factor, "modes_per_sample": self.k,
+            "true_s": TRUE_S,
+        }
+
+
+SCENARIOS = (
+    Scenario("goe_independent", "goe", 40, 1, 0.0),
+    Scenario("poisson_independent", "poisson", 40, 1, 0.0),
+    Scenario("goe_20_chains_memory_0.7", "goe", 100, 5, 0.7),
+    Scenario("goe_6_chains_memory_0.7", "goe", 30, 5, 0.7),
+    Scenario("poisson_20_chains_of_10_memory_0.95", "poisson", 200, 10, 0.95),
+)
+
+
+def wilson(k: int, m: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion k/m."""
+    if m == 0:
+        return (math.nan, math.nan)
+    z = stats.norm.ppf(0.5 + confidence / 2.0)
+    p = k / m
+    den = 1.0 + z * z / m
+    mid = (p + z * z / (2 * m)) / den
+    half = z * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / den
+    return (mid - half, mid + half)
+
+
+def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
+    """One mock ensemble measured; which intervals hold the true s."""
+    m = mock_glass_spectra(
+        scenario.n_particles, scenario.n_samples, exponent=TRUE_S, levels=scenario.levels, k=scenario.k,
+        structures_per_chain=scenario.structures_per_chain, chain_memory=scenario.chain_memory, seed=seed,
+    )
+    spectra = ModeSpectra(**m.arrays())
+    est = window_mle(spectra, scenario.factor, n_bootstrap=n_bootstrap, seed=seed)
+    flat = window_mle(ModeSpectra(**{**m.arrays(), "groups": None}), scenario.factor, n_bootstrap=n_bootstrap,
+                      seed=seed)
+    intervals = {
+        "bootstrap_groups": est.interval("bootstrap"),
+        "bootstrap_samples": flat.interval("bootstrap"),
+        "fisher": est.interval("fisher"),
+        "profile": est.interval("profile"),
+    }
+    return {
+        "s": est.value,
+        "status": est.status,
+        "covers": {k: bool(lo <= TRUE_S <= hi) for k, (lo, hi) in intervals.items()},
+        "width": {k: hi - lo for k, (lo, hi) in intervals.items()},
+    }
+
+
+def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500) -> dict[str, Any]:
+    """Coverage of every interval method over ``replicates`` ensembles of ``scenario``."""
+    reps = [replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
+    s = np.array([r["s"] for r in reps])
+    out: dict[str, Any] = {"scenario": scenario.describe(), "replicates": replicates,
+                           "mean_s": float(np.mean(s)), "mean_s_standard_error": float(np.std(s, ddof=1) / math.sqrt(len(s))),
+                           "sd_s": float(np.std(s, ddof=1)),
+                           "n_inconclusive": int(sum(r["status"] != "ok" for r in reps)), "methods": {}}
+    for method in METHODS:
+        k = sum(r["covers"][method] for r in reps)
+        p = k / replicates
+        out["methods"][method] = {
+            "coverage": p,
+            "binomial_standard_error": math.sqrt(p * (1 - p) / replicates),
+            "wilson_95": list(wilson(k, replicates)),
+            "covered": int(k),
+            "median_width": float(np.median([r["width"][method] for r in reps])),
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--replicates", type=int, default=120)
+    parser.add_argument("--n-bootstrap", type=int, default=500)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "estimator_coverage.json")
+    args = parser.parse_args()
+    t0 = time.perf_counter()
+    results = {}
+    for sc in SCENARIOS:
+        t = time.perf_counter()
+        results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap)
+        results[sc.name]["seconds"] = time.perf_counter() - t
+        print(sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
+              "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
+    payload = {
+        "study": "coverage of 95 % intervals of the window MLE on correlated mock spectra (issue 25, item 2)",
+        "estimator": "vdosbench.validators.window_mle",
+        "confidence": 0.95,
+        "true_s": TRUE_S,
+        "replicates": args.replicates,
+        "n_bootstrap": args.n_bootstrap,
+        "seed": args.seed,
+        "total_seconds": time.perf_counter() - t0,
+        "scenarios": results,
+    }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(payload, indent=2) + "\n")
+    tmp.replace(args.out)
+    print("wrote", args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""The array input of the nonphononic-exponent estimators: one parameter point's lowest modes.
+
+:class:`ModeSpectra` holds, for one (N, protocol, taper) point, the lowest k
+non-zero mode frequencies of each sample and what the estimators tie their
+windows to: each sample's lowest transverse phonon ω₀ = 2π √(G/ρ)/L from its
+own shear modulus G (:func:`vdosbench.validators.phonon_frequency`), its bulk
+modulus K (Debye's level needs both), the participation ratio of each mode,
+and the labels of statistically independent units (Monte Carlo chains) for
+the bootstrap.  It checks every array once, here, so that the estimators
+(:mod:`.window_mle`, :mod:`.size_scaling`, :mod:`.debye_excess`) take clean
+arrays; it knows nothing of the dataset layout.
+
+How far a sample's mode list reaches (``coverage``): the count of modes below
+ω is exact only for ω below the highest stored mode (a higher mode may be
+missing).  ``coverage`` defaults to each sample's highest finite ω and is kept
+when modes are removed by :meth:`ModeSpectra.filtered`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+__all__ = ["ModeSpectra", "OMEGA0_RTOL"]
+
+#: Largest relative disagreement allowed between a given ω₀ and 2π √(G/ρ)/L from the given G.
+OMEGA0_RTOL = 0.01
+
+
+def _vector(name: str, value: object, n: int) -> np.ndarray:
+    a = np.asarray(value, dtype=float)
+    if a.shape != (n,):
+        raise ValueError(f"{name} has shape {a.shape}; expected one value per sample, ({n},)")
+    if not np.all(np.isfinite(a) & (a > 0)):
+        raise ValueError(f"{name} holds non-positive or non-finite values; expected positive numbers per sample")
+    return a
+
+
+@dataclass(frozen=True, eq=False)
+class ModeSpectra:
+    """Lowest non-zero modes of the samples of one parameter point, with their moduli.
+
+    Attributes
+    ----------
+    omega
+        (n_samples, k) ascending positive angular frequencies of the lowest
+        non-zero modes (translations excluded); a row may end in NaN padding.
+    omega0
+        (n_samples,) each sample's lowest transverse phonon 2π √(G/ρ)/L.
+    n_particles
+        N per sample.
+    density
+        Number density ρ = N/V (unit masses).
+    dimension
+        d, 2 or 3.
+    shear_modulus, bulk_modulus
+        (n_samples,) G and K, or None (the Debye excess needs both).
+    participation
+        (n_samples, k) participation ratio e of each mode, or None.
+    groups
+        (n_samples,) labels of independent units (chains), or None (samples independent).
+    coverage
+        (n_samples,) highest frequency up to which each sample's mode list is
+        complete; default: its highest finite ω.
+    label
+        A name for the point (e.g. ``"N=1000 T_d m=2"``), carried into results.
+
+    Examples
+    --------
+    >>> sp = ModeSpectra(np.array([[0.5, 0.8, np.nan], [0.4, 0.9, 1.2]]), np.array([1.3, 1.3]), 1000, 1.0)
+    >>> sp.n_samples, round(sp.box_length, 12), sp.count_below(np.array([0.85, 0.85])).tolist()
+    (2, 10.0, [2, 1])
+    """
+
+    omega: np.ndarray
+    omega0: np.ndarray
+    n_particles: int
+    density: float
+    dimension: int = 3
+    shear_modulus: np.ndarray | None = None
+    bulk_modulus: np.ndarray | None = None
+    participation: np.ndarray | None = None
+    groups: np.ndarray | None = None
+    coverage: np.ndarray | None = None
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        w = np.asarray(self.omega, dtype=float)
+        if w.ndim != 2 or w.shape[0] < 1 or w.shape[1] < 1:
+            raise ValueError(
+                f"omega has shape {w.shape}; expected (n_samples, k) with at least one sample and one mode "
+                "(one row per sample: its lowest non-zero frequencies)"
+            )
+        n = w.shape[0]
+        finite = np.isfinite(w)
+        if np.any(finite[:, 1:] & ~finite[:, :-1]):
+            raise ValueError("omega has NaN before a finite frequency in a row; expected NaN padding only at the end")
+        if np.any(w[finite] <= 0):
+            raise ValueError(
+                "omega holds a frequency <= 0; expected positive non-zero modes (drop the translations and "
+                "any unstable mode first)"
+            )
+        with np.errstate(invalid="ignore"):
+            if np.any(np.diff(w, axis=1) < 0):
+                raise ValueError("omega rows are not ascending; expected each sample's frequencies sorted (np.sort)")
+        if self.coverage is None and not np.all(finite[:, 0]):
+            raise ValueError(
+                "a sample has no finite mode and no coverage is given; expected at least one mode per sample "
+                "(drop empty samples)"
+            )
+        object.__setattr__(self, "omega", w)
+        object.__setattr__(self, "omega0", _vector("omega0", self.omega0, n))
+        if int(self.n_particles) != self.n_particles or self.n_particles < 2:
+            raise ValueError(f"n_particles is {self.n_particles}; expected an integer >= 2")
+        object.__setattr__(self, "n_particles", int(self.n_particles))
+        if not (math.isfinite(self.density) and self.density > 0):
+            raise ValueError(f"density is {self.density}; expected a positive number density N/V")
+        object.__setattr__(self, "density", float(self.density))
+        if self.dimension not in (2, 3):
+            raise ValueError(f"dimension is {self.dimension}; expected 2 or 3")
+        for name in ("shear_modulus", "bulk_modulus"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, _vector(name, getattr(self, name), n))
+        if self.shear_modulus is not None:
+            expected = 2.0 * math.pi * np.sqrt(self.shear_modulus / self.density) / self.box_length
+            rel = np.abs(self.omega0 / expected - 1.0)
+            if np.any(rel > OMEGA0_RTOL):
+                i = int(np.argmax(rel))
+                raise ValueError(
+                    f"omega0 of sample {i} is {self.omega0[i]:.6g} but 2 pi sqrt(G/rho)/L from its shear modulus "
+                    f"is {expected[i]:.6g} ({rel[i]:.1%} apart; allowed {OMEGA0_RTOL:.0%}): pass each sample's own "
+                    "omega0 = 2 pi sqrt(G/rho)/L (L = (N/rho)^(1/d)), not a fixed value"
+                )
+        if self.participation is not None:
+            e = np.asarray(self.participation, dtype=float)
+            if e.shape != w.shape:
+                raise ValueError(f"participation has shape {e.shape}; expected that of omega, {w.shape}")
+            if np.any(finite & ~((e > 0) & (e <= 1 + 1e-12))):
+                raise ValueError("participation of a stored mode is outside (0, 1]; expected e = (Σu²)²/(N Σu⁴)")
+            object.__setattr__(self, "participation", e)
+        if self.groups is not None:
+            g = np.asarray(self.groups)
+            if g.shape != (n,):
+                raise ValueError(f"groups has shape {g.shape}; expected one label per sample, ({n},)")
+            object.__setattr__(self, "groups", g)
+        if self.coverage is None:
+            object.__setattr__(self, "coverage", np.nanmax(w, axis=1))
+        else:
+            object.__setattr__(self, "coverage", _vector("coverage", self.coverage, n))
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def n_samples(self) -> int:
+        """Number of samples."""
+        return int(self.omega.shape[0])
+
+    @property
+    def volume(self) -> float:
+        """V = N/ρ."""
+        return self.n_particles / self.density
+
+    @property
+    def box_length(self) -> float:
+        """L = V^(1/d)."""
+        return self.volume ** (1.0 / self.dimension)
+
+    @property
+    def n_groups(self) -> int:
+        """Number of independent units (chains; samples when ``groups`` is None)."""
+        return self.n_samples if self.groups is None else int(np.unique(self.groups).size)
+
+    def describe(self) -> dict[str, object]:
+        """What the point holds, for a result's settings."""
+        return {
+            "label": self.label,
+            "n_particles": self.n_particles,
+            "density": self.density,
+            "dimension": self.dimension,
+            "n_samples": self.n_samples,
+            "n_groups": self.n_groups,
+            "modes_stored_per_sample": int(self.omega.shape[1]),
+            "omega0_median": float(np.median(self.omega0)),
+            "groups": "given (chains)" if self.groups is not None else "none (samples independent)",
+        }
+
+    def require_moduli(self, who: str) -> tuple[np.ndarray, np.ndarray]:
+        """(G, K), or an error naming ``who`` needs them."""
+        if self.shear_modulus is None or self.bulk_modulus is None:
+            missing = [n for n in ("shear_modulus", "bulk_modulus") if getattr(self, n) is None]
+            raise ValueError(f"{who} needs each sample's shear and bulk modulus; missing: {', '.join(missing)}")
+        return self.shear_modulus, self.bulk_modulus
+
+    def check_covered(self, edge: np.ndarray, who: str) -> None:
+        """Raise unless every sample's mode list is complete up to its ``edge`` (n_samples,)."""
+        edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
+        short = edge > self.coverage
+        if np.any(short):
+            i = int(np.argmax(edge - self.coverage))
+            raise ValueError(
+                f"{who}: the window reaches {edge[i]:.4g} in sample {i} but its stored modes stop at "
+                f"{self.coverage[i]:.4g} ({int(short.sum())} of {self.n_samples} samples short): compute more "
+                "modes per sample (larger k) or narrow the window"
+            )
+
+    def count_below(self, edge: np.ndarray) -> np.ndarray:
+        """Modes with ω ≤ edge_i in each sample (n_samples,) ints."""
+        edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
+        with np.errstate(invalid="ignore"):
+            return np.sum(self.omega <= edge[:, None], axis=1)
+
+    def filtered(self, max_participation: float) -> ModeSpectra:
+        """The same point keeping only modes with participation ratio e ≤ ``max_participation``.
+
+        Removed modes become NaN padding (rows re-sorted); ``coverage`` is kept,
+        so counts below ω stay exact for the kept class of modes.
+        """
+        if self.participation is None:
+            raise ValueError("filtered() needs participation ratios; pass participation=(n_samples, k) array")
+        if not 0 < max_participation <= 1:
+            raise ValueError(f"max_participation is {max_participation}; expected a threshold in (0, 1]")
+        keep = np.isfinite(self.omega) & (self.participation <= max_participation)
+        w = np.where(keep, self.omega, np.nan)
+        e = np.where(keep, self.participation, np.nan)
+        order = np.argsort(w, axis=1, kind="stable")  # NaN last
+        w = np.take_along_axis(w, order, axis=1)
+        e = np.take_along_axis(e, order, axis=1)
+        label = f"{self.label} e<={max_participation:g}".strip()
+        return replace(self, omega=w, participation=e, label=label)

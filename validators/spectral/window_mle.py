@@ -1,0 +1,279 @@
+"""Maximum likelihood of s on a window tied to each sample's own lowest phonon, (0, c·ω₀ᵢ].
+
+Below the lowest transverse phonon ω₀ᵢ = 2π √(Gᵢ/ρ)/L of sample i (from its
+own shear modulus) a finite box holds no plane wave, so its modes there are
+the nonphononic ones whose density N A ω^s is measured.  With bᵢ = c·ω₀ᵢ and
+the nᵢ modes of sample i in (0, bᵢ], the pooled likelihood of the power law
+truncated to each window, p(ω) = (s+1) ω^s / bᵢ^(s+1), in yᵢⱼ = log(bᵢ/ωᵢⱼ)
+(exponential with rate u = s+1), is maximised in closed form:
+
+    u = Σᵢ nᵢ / Σᵢⱼ yᵢⱼ,   s = u − 1
+
+(:func:`vdosbench.validators.solve_truncated_power_law` with a = 0).  This
+replaces the fixed k and the fixed ω₀ of :mod:`.power_law`'s ``lowest_k`` and
+``below_phonon`` windows (issue 25): the window follows each sample's ω₀, for
+c = 0.3, 0.5, 0.7 (:func:`window_mle_scan`).
+
+Intervals (all at the stated confidence)
+    ``bootstrap`` percentile interval over independent units (chains when
+    ``groups`` are given, else samples; :func:`vdosbench.validators.bootstrap`),
+    the reported one; ``fisher``: s ± z/√(Fisher information) = s ± z u/√n;
+    ``profile``: {u : 2[ℓ(û) − ℓ(u)] ≤ χ²₁}, solved in t = u/û from
+    n (t − 1 − log t) = χ²₁/2.  The last two assume independent modes: level
+    repulsion and correlated structures of one chain both break that
+    (studies/estimator_coverage.py measures their coverage).
+
+Checks (status ``"inconclusive"``)
+    fewer than ``min_modes`` modes in all windows; fewer than
+    :data:`vdosbench.validators.results.result.MIN_GROUPS` independent units
+    (no bootstrap interval); the probability-integral transform
+    (ω/bᵢ)^û of the pooled modes, uniform on (0, 1] under the model, failing a
+    Kolmogorov–Smirnov test at ``gof_alpha`` (e.g. a phonon shell inside the
+    window, from a wrong ω₀).  A wrong ω₀ that disagrees with the sample's
+    shear modulus is refused by :class:`.ModeSpectra` itself.
+
+Participation filter
+    ``max_participation`` keeps the modes with e ≤ threshold
+    (:meth:`.ModeSpectra.filtered`); :func:`participation_scan` reports s for
+    several thresholds and their spread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+from scipy import optimize, stats
+
+from ..results.result import MIN_GROUPS, bootstrap
+from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
+from .mode_spectra import ModeSpectra
+
+__all__ = ["window_mle", "window_mle_scan", "participation_scan", "profile_interval"]
+
+#: Factors c of the window (0, c·ω₀] registered in issue 25.
+WINDOW_FACTORS = (0.3, 0.5, 0.7)
+#: Fewest modes (over all windows) for a window MLE.
+DEFAULT_MIN_MODES = 20
+#: KS p-value below which the pooled modes are said not to follow one power law.
+DEFAULT_GOF_ALPHA = 1e-3
+
+MLE_DEFINITION = (
+    "pooled maximum likelihood of p(omega) = (s+1) omega^s / b_i^(s+1) on each sample's window (0, b_i], "
+    "b_i = c * omega0_i: s + 1 = sum n_i / sum log(b_i / omega)"
+)
+
+
+def profile_interval(n: float, u_hat: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Profile-likelihood interval of the rate u = s + 1 of n exponential draws with MLE û.
+
+    The log-likelihood n log u − u Σy drops by n(t − 1 − log t) at u = t û; the
+    interval is where that stays ≤ χ²₁(confidence)/2.
+
+    Examples
+    --------
+    >>> lo, hi = profile_interval(10000, 5.0)
+    >>> round(lo, 2), round(hi, 2)  # ≈ 5 ± 1.96·5/100
+    (4.9, 5.1)
+    """
+    if not (n > 0 and u_hat > 0 and math.isfinite(u_hat)):
+        return (math.nan, math.nan)
+    q = stats.chi2.ppf(confidence, 1) / 2.0 / n
+
+    def f(t: float) -> float:
+        return t - 1.0 - math.log(t) - q
+
+    lo = optimize.brentq(f, 1e-300, 1.0)
+    hi_b = 2.0
+    while f(hi_b) < 0:
+        hi_b *= 2.0
+    hi = optimize.brentq(f, 1.0, hi_b)
+    return (lo * u_hat, hi * u_hat)
+
+
+def _sufficient(spectra: ModeSpectra, edge: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-sample n_i, Σ log(b_i/ω) and the in-window mask."""
+    w = spectra.omega
+    with np.errstate(invalid="ignore"):
+        sel = np.isfinite(w) & (w <= edge[:, None])
+        y = np.where(sel, np.log(edge[:, None] / np.where(sel, w, 1.0)), 0.0)
+    return sel.sum(axis=1).astype(float), y.sum(axis=1), sel
+
+
+def window_mle(
+    spectra: ModeSpectra,
+    factor: float = 0.5,
+    *,
+    max_participation: float | None = None,
+    min_modes: int = DEFAULT_MIN_MODES,
+    gof_alpha: float = DEFAULT_GOF_ALPHA,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> ExponentEstimate:
+    """s by maximum likelihood on each sample's window (0, factor·ω₀ᵢ] (module docstring).
+
+    Parameters
+    ----------
+    spectra
+        One parameter point.
+    factor
+        c: the window edge in units of each sample's own ω₀ (> 0; above 1 the
+        window holds phonon shells, use it with ``max_participation``).
+    max_participation
+        Keep only modes with participation ratio e ≤ this (None: all modes).
+    min_modes
+        Fewest pooled modes for status ``"ok"``.
+    gof_alpha
+        KS p-value of the probability-integral transform below which the
+        status is ``"inconclusive"``.
+    n_bootstrap, seed, confidence
+        Bootstrap over independent units (``spectra.groups``, else samples).
+
+    Returns
+    -------
+    ExponentEstimate
+        ``s_window_mle`` with ``bootstrap``, ``fisher`` and ``profile`` intervals.
+
+    Raises
+    ------
+    ValueError
+        When a sample's stored modes stop below its window edge.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> w = np.sort(rng.random((200, 30)) ** (1 / 5), axis=1)  # s = 4 below 1
+    >>> sp = ModeSpectra(w * 0.5, np.full(200, 1.0), 1000, 1.0, coverage=np.full(200, 0.5))
+    >>> est = window_mle(sp, 0.5, n_bootstrap=200)
+    >>> est.status, est.covers(4.0), est.covers(4.0, "profile")
+    ('ok', True, True)
+    """
+    if not (math.isfinite(factor) and factor > 0):
+        raise ValueError(f"factor is {factor}; expected c > 0 (window (0, c * omega0])")
+    who = f"window_mle(factor={factor:g})"
+    data = spectra if max_participation is None else spectra.filtered(max_participation)
+    edge = factor * data.omega0
+    data.check_covered(edge, who)
+    n_i, y_i, sel = _sufficient(data, edge)
+    n = float(n_i.sum())
+    total_y = float(y_i.sum())
+    u_hat = n / total_y if total_y > 0 else math.nan
+
+    def statistic(n_b: np.ndarray, y_b: np.ndarray) -> float:
+        t = float(np.sum(y_b))
+        return float(np.sum(n_b)) / t - 1.0 if t > 0 else math.nan
+
+    boot = bootstrap(statistic, (n_i, y_i), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+                     groups=data.groups)
+    z = stats.norm.ppf(0.5 + confidence / 2.0)
+    s_hat = u_hat - 1.0
+    fisher_se = u_hat / math.sqrt(n) if n > 0 else math.nan
+    profile = profile_interval(n, u_hat, confidence)
+    # goodness of fit: (omega/b)^u is uniform on (0, 1] under the model
+    rows, cols = np.nonzero(sel)
+    x = data.omega[rows, cols] / edge[rows]
+    pit = np.sort(x**u_hat) if n > 0 and math.isfinite(u_hat) else np.empty(0)
+    gof_p = float(stats.kstest(pit, "uniform").pvalue) if pit.size >= 2 else math.nan
+    status, reason = "ok", ""
+    if n < min_modes:
+        status, reason = "inconclusive", f"{int(n)} modes in the windows; expected at least {min_modes}: widen c or add samples"
+    elif data.n_groups < MIN_GROUPS:
+        status, reason = "inconclusive", (f"{data.n_groups} independent units; the bootstrap needs at least "
+                                          f"{MIN_GROUPS} (add chains)")
+    elif math.isfinite(gof_p) and gof_p < gof_alpha:
+        status, reason = "inconclusive", (
+            f"the pooled modes do not follow one power law in (0, {factor:g} omega0] (KS p = {gof_p:.2g} < "
+            f"{gof_alpha:g}): a phonon shell in the window? check omega0 and c, or filter by participation"
+        )
+    xs = np.sort(x)
+    ecdf = (np.arange(1, xs.size + 1) - 0.5) / max(xs.size, 1)
+    curve = xr.Dataset(
+        {
+            "empirical_cdf": ("scaled_omega", ecdf, {"long_name": "pooled CDF of omega/(c omega0_i) (mid-step)", "units": "1"}),
+            "model_cdf": ("scaled_omega", xs**u_hat if xs.size else xs,
+                          {"long_name": f"(omega/b)^(s+1) at s = {s_hat:.4g}", "units": "1"}),
+            "n_window_sample": ("sample", n_i, {"long_name": "modes in each sample's window", "units": "1"}),
+            "window_edge_sample": ("sample", edge, {"long_name": "window edge c * omega0_i", "units": "omega"}),
+        },
+        coords={
+            "scaled_omega": ("scaled_omega", xs, {"long_name": "omega / (c omega0_i)", "units": "1"}),
+            "sample": np.arange(data.n_samples),
+        },
+        attrs={"definition": MLE_DEFINITION},
+    )
+    settings: dict[str, Any] = {
+        "estimator": MLE_DEFINITION,
+        "window": f"(0, {factor:g} * omega0_i], omega0_i = 2 pi sqrt(G_i/rho)/L of each sample",
+        "factor": float(factor),
+        "max_participation": max_participation,
+        "min_modes": int(min_modes),
+        "gof": f"KS of the pooled (omega/b_i)^(s+1) against U(0,1); inconclusive below p = {gof_alpha:g}",
+        "fisher_standard_error": fisher_se,
+        "intervals": "bootstrap (reported), fisher and profile (both assume independent modes)",
+        "point": data.describe(),
+    }
+    meas = boot.measurement("s_window_mle", units="1", settings=settings, curve=curve,
+                            method=f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]")
+    return ExponentEstimate(
+        measurement=meas,
+        intervals={
+            "bootstrap": (meas.low, meas.high),
+            "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
+            "profile": (profile[0] - 1.0, profile[1] - 1.0),
+        },
+        status=status,
+        reason=reason,
+        diagnostics={"n_modes": int(n), "n_groups": data.n_groups, "gof_ks_pvalue": gof_p,
+                     "n_modes_per_sample_min": int(n_i.min()), "n_modes_per_sample_max": int(n_i.max())},
+    )
+
+
+def window_mle_scan(
+    spectra: ModeSpectra, factors: Sequence[float] = WINDOW_FACTORS, **kwargs: Any
+) -> dict[str, ExponentEstimate]:
+    """:func:`window_mle` for each window factor c, keyed ``"mle c=0.3"`` ...
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> w = np.sort(rng.random((100, 40)) ** (1 / 5), axis=1)
+    >>> sp = ModeSpectra(w, np.full(100, 1.0), 1000, 1.0, coverage=np.full(100, 1.0))
+    >>> sorted(window_mle_scan(sp, n_bootstrap=50))
+    ['mle c=0.3', 'mle c=0.5', 'mle c=0.7']
+    """
+    return {f"mle c={c:g}": window_mle(spectra, c, **kwargs) for c in factors}
+
+
+def participation_scan(
+    spectra: ModeSpectra,
+    thresholds: Sequence[float],
+    factor: float = 0.5,
+    **kwargs: Any,
+) -> tuple[dict[str, ExponentEstimate], EstimatorSpread]:
+    """s from :func:`window_mle` for several participation thresholds, and their spread.
+
+    Parameters
+    ----------
+    spectra
+        One parameter point with ``participation``.
+    thresholds
+        Upper bounds on e (each in (0, 1]).
+    factor
+        Window factor c (may exceed 1: the filter removes the phonons).
+    **kwargs
+        Passed to :func:`window_mle`.
+
+    Returns
+    -------
+    estimates, spread
+        Estimates keyed ``"e<=0.1"`` ..., and :func:`estimator_spread` of
+        them: the spread over thresholds is the threshold systematic.
+    """
+    if not thresholds:
+        raise ValueError("thresholds is empty; expected participation bounds such as (0.05, 0.1, 0.2)")
+    out = {f"e<={t:g}": window_mle(spectra, factor, max_participation=t, **kwargs) for t in thresholds}
+    return out, estimator_spread(out)
