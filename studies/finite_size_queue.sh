@@ -18,17 +18,18 @@ stage() {  # stage TAPER TSTAR N SAMPLES
       --samples "$4" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 mkdir -p "$out"
-# stage 1: both tapers at T* = 1, a first pass over every N
-for taper in 2 inf; do
-  for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do stage "$taper" 1 "${spec%%:*}" "${spec##*:}"; done
+# stage 1: both tapers at T* = 1, a first pass over every N (taper pairs first, so that each size lands
+# both tapers: the taper difference is paired by sample)
+for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do
+  for taper in 2 inf; do stage "$taper" 1 "${spec%%:*}" "${spec##*:}"; done
 done
 # stage 2: the instantaneous quench, first pass
-for taper in 2 inf; do
-  for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do stage "$taper" inf "${spec%%:*}" "${spec##*:}"; done
+for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do
+  for taper in 2 inf; do stage "$taper" inf "${spec%%:*}" "${spec##*:}"; done
 done
 # stage 3: towards the recipes' sample counts (400, 300, 200, 150, 100)
 for tstar in 1 inf; do
-  for taper in 2 inf; do
-    for spec in 1000:400 2000:300 4000:200 8000:150 16000:100; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
+  for spec in 1000:400 2000:300 4000:200 8000:150 16000:100; do
+    for taper in 2 inf; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
   done
 done

@@ -1,0 +1,297 @@
+"""s(N): the nonphononic exponent of the finite-size ladder, by every registered estimator (issue 25).
+
+Reads the part files of ``studies/finite_size_queue.sh`` (one folder per N, made by the
+``soft_spheres_lowest_n{N}`` recipes of :mod:`vdosbench.generators.glasses.lowest_mode_glasses`) and, for each
+(N, taper m, parent temperature T*) point with data, measures s by
+
+- ``mle c=0.3 / 0.5 / 0.7``: :func:`vdosbench.validators.window_mle` on each sample's own window
+  (0, c·ω₀ᵢ], ω₀ᵢ = 2π √(Gᵢ/ρ)/L from the sample's shear modulus;
+- ``mle c=0.7 e<=0.25``: the same, keeping modes with participation ratio e ≤ 0.25
+  (:func:`vdosbench.validators.participation_scan` reports 0.15, 0.25, 0.35);
+- ``debye excess``: :func:`vdosbench.validators.debye_excess` (cumulative count minus the box's Debye
+  shells, c_T and c_L from each sample's own moduli; the longitudinal wave modulus M is measured directly,
+  so the bulk modulus passed is K_wave = M − 4G/3, which makes c_L = √(M/ρ) exactly);
+- ``lowest_k k=10`` (the estimator of the registered claims before issue 25), for comparison;
+
+and across N, per (m, T*): :func:`vdosbench.validators.count_scaling` (modes below 0.5 ω₀ per sample
+∝ N^((2−s)/3)) and :func:`vdosbench.validators.extreme_value` (⟨ω_min⟩ ∝ N^(−1/(s+1))).
+
+Decision rule (registered 2026-11-23, before any estimator was run on these glasses; only the raw mode
+counts of the first 100 N = 1000 samples had been looked at, to check the generator)
+    Primary s of a point: ``mle c=0.5`` with its bootstrap interval over samples (95 %).  The other
+    estimators' spread is reported beside it as a systematic, never folded into the verdict.
+    Verdict of a claim "s = v" at a point: the primary interval inside [v − 0.5, v + 0.5] → supported,
+    disjoint → refuted, else inconclusive (the rule of :func:`vdosbench.benchmark.scoring.verdict_for`;
+    0.5 = half the spacing of the rival exponents, as in ``benchmark/claims.toml``).  A point whose primary
+    is not "ok" (too few modes in the windows, a failed goodness-of-fit) is "not assessed".
+    Claims evaluated at every N with data (high T*: T* = 1 after 1100 sweeps, and T* = ∞):
+    - seed 001 (``schirmacher.high-parent-temperature-s2``): s = 2 at high T*, for every m and N;
+    - E. Lerner, PRE 101, 032120 (2020): exponents below 4 after fast quenches are a finite-size effect,
+      "the ω⁴ law should be featured by any sufficiently large glass quenched from a melt": s = 4 at high T*;
+      the rival view predicts "refuted" at small N turning to "supported" as N grows;
+    - N-independence (seed 001 reads s as a material property): Δs = s(N_max) − s(N_min) of the primary,
+      bootstrap over samples of both sizes, expected 0 ± 0.5;
+    - taper difference Δs_m = s(m = 2) − s(m = ∞) at each N, paired by sample (same seeds: same random start
+      and Monte Carlo stream), bootstrap over sample pairs: seed 001 predicts s = 2 for every m at high T*
+      and +1 only near T_d, the rival view 0 everywhere, so at high T* both expect 0 ± 0.5 and the T_d ladder
+      (next stage of issue 25) is where they differ.
+
+Usage::
+
+    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json + figure
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
+
+from vdosbench.benchmark.claims import Expectation
+from vdosbench.benchmark.scoring import verdict_for
+from vdosbench.datasets.io import write_text
+from vdosbench.validators import (
+    Measurement,
+    ModeSpectra,
+    count_scaling,
+    debye_excess,
+    extreme_value,
+    participation_scan,
+    power_law_exponent,
+    window_mle,
+)
+from vdosbench.validators.spectral.power_law import PowerLawWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+FACTORS = (0.3, 0.5, 0.7)
+PRIMARY = "mle c=0.5"
+PARTICIPATION_THRESHOLDS = (0.15, 0.25, 0.35)
+TOLERANCE = 0.5
+N_BOOTSTRAP = 1000
+
+
+def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+    """Every (N, taper, T*) point with part files under ``root/n{N}/parts``, its samples concatenated."""
+    points: dict[tuple[int, int, float], xr.Dataset] = {}
+    for folder in sorted(root.glob("n*/parts/*")):
+        m = re.fullmatch(r"taper_order-(-?\d+)__parent_temperature-(.+)", folder.name)
+        n = int(folder.parent.parent.name[1:])
+        if m is None:
+            continue
+        files = sorted(glob.glob(str(folder / "sample-*.nc")))
+        if len(files) < 5:
+            continue
+        parts = [xr.open_dataset(f).load() for f in files]
+        ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
+                       combine_attrs="override")
+        points[(n, int(m.group(1)), float(m.group(2)))] = ds
+    return points
+
+
+def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
+    """The :class:`ModeSpectra` of one point (translations dropped, ω₀ from each sample's G)."""
+    zero = ds["zero_mode"].values.astype(bool)
+    lam = np.where(zero, np.nan, ds["eigenvalue"].values)
+    keep = ~zero[0]
+    omega = np.sqrt(lam[:, keep])
+    n = ds.sizes["site"]
+    box = ds["box_length"].values
+    rho = n / box**3
+    g = ds["shear_modulus"].values
+    m_long = ds["longitudinal_modulus"].values
+    omega0 = 2 * np.pi * np.sqrt(g / rho) / box
+    return ModeSpectra(omega, omega0, n, float(np.mean(rho)), 3, shear_modulus=g,
+                       bulk_modulus=m_long - 4.0 * g / 3.0,
+                       participation=ds["participation_ratio"].values[:, keep], label=label)
+
+
+def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
+    """Every per-point estimator (module docstring), as JSON-able dicts."""
+    est: dict[str, Any] = {}
+    for c in FACTORS:
+        est[f"mle c={c:g}"] = window_mle(spectra, c, n_bootstrap=N_BOOTSTRAP, seed=0)
+    scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP, seed=0)
+    for name, e in scan.items():
+        est[f"mle c=0.7 {name}"] = e
+    est["debye excess"] = debye_excess(spectra, n_bootstrap=N_BOOTSTRAP, seed=0)
+    lowest = power_law_exponent(ds, PowerLawWindow(rule="lowest_k", k=10), n_bootstrap=N_BOOTSTRAP, seed=0)
+    return {"estimates": est, "participation_spread": spread, "lowest_k": lowest}
+
+
+def _measurement(name: str, values: np.ndarray, value: float, n: int, settings: Mapping[str, Any]) -> Measurement:
+    lo, hi = np.nanpercentile(values, [2.5, 97.5])
+    return Measurement(name=name, value=float(value), uncertainty=float(np.nanstd(values)), low=float(lo),
+                       high=float(hi), confidence=0.95, units="1", settings=dict(settings), curve=None,
+                       n_samples=n, method="bootstrap over samples (paired where stated)")
+
+
+def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
+    """The window MLE's point estimate on the samples ``idx`` (closed form: s = Σn / Σ log(b/ω) − 1)."""
+    w = spectra.omega[idx]
+    edge = factor * spectra.omega0[idx][:, None]
+    inside = np.isfinite(w) & (w <= edge)
+    y = np.where(inside, np.log(edge / np.where(inside, w, 1.0)), 0.0)
+    return float(inside.sum() / y.sum() - 1.0) if y.sum() > 0 else math.nan
+
+
+def paired_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
+    """s(a) − s(b) of the window MLE, bootstrap over sample pairs (same sample index in both)."""
+    n = min(a.n_samples, b.n_samples)
+    rng = np.random.default_rng(seed)
+    idx = np.arange(n)
+    value = _mle_s(a, idx, factor) - _mle_s(b, idx, factor)
+    reps = np.array([_mle_s(a, r, factor) - _mle_s(b, r, factor)
+                     for r in (rng.integers(0, n, n) for _ in range(N_BOOTSTRAP))])
+    return _measurement(label, reps, value, n, {"estimator": f"window MLE c={factor:g}", "pairs": n})
+
+
+def size_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
+    """s(a) − s(b) of the window MLE for two independent sets (two sizes), bootstrap over each set's samples."""
+    rng = np.random.default_rng(seed)
+    value = _mle_s(a, np.arange(a.n_samples), factor) - _mle_s(b, np.arange(b.n_samples), factor)
+    reps = np.array([_mle_s(a, rng.integers(0, a.n_samples, a.n_samples), factor)
+                     - _mle_s(b, rng.integers(0, b.n_samples, b.n_samples), factor) for _ in range(N_BOOTSTRAP)])
+    return _measurement(label, reps, value, a.n_samples + b.n_samples,
+                        {"estimator": f"window MLE c={factor:g}", "n_samples": [a.n_samples, b.n_samples]})
+
+
+def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> str:
+    if measurement is None or not ok or not (math.isfinite(measurement.low) and math.isfinite(measurement.high)):
+        return "not assessed"
+    return verdict_for(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE)).value
+
+
+def _tstar(t: float) -> str:
+    return "inf" if math.isinf(t) else f"{t:g}"
+
+
+def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, Any]:
+    """Every estimate and verdict of the module docstring, JSON-able."""
+    rows, spectra = [], {}
+    for (n, m, t), ds in sorted(points.items()):
+        label = f"N={n} m={'inf' if m == -1 else m} T*={_tstar(t)}"
+        sp = mode_spectra(ds, label)
+        spectra[(n, m, t)] = sp
+        res = point_estimates(ds, sp)
+        est = res["estimates"]
+        primary = est[PRIMARY]
+        spread = {k: e.value for k, e in est.items() if e.ok}
+        rows.append({
+            "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
+            "omega0_mean": float(np.mean(sp.omega0)), "omega0_std": float(np.std(sp.omega0)),
+            "shear_modulus_mean": float(np.mean(sp.shear_modulus)),
+            "inherent_energy_mean": float(ds["inherent_energy"].mean()),
+            "modes_below": {f"{c:g}": float(np.mean(sp.count_below(c * sp.omega0))) for c in (*FACTORS, 1.0)},
+            "estimates": {k: e.to_dict() for k, e in est.items()},
+            "participation_spread": res["participation_spread"].to_dict(),
+            "lowest_k_10": {"mle": res["lowest_k"].mle.to_dict(), "flatness": res["lowest_k"].flatness.to_dict()},
+            "primary": {"estimator": PRIMARY, "value": primary.value, "interval": list(primary.interval()),
+                        "status": primary.status, "reason": primary.reason},
+            "systematic_spread": {"min": min(spread.values()) if spread else None,
+                                  "max": max(spread.values()) if spread else None, "values": spread},
+            "verdicts": {
+                "schirmacher.high-parent-temperature-s2": _verdict(primary.measurement, 2.0, primary.ok),
+                "lerner.finite-size-s4": _verdict(primary.measurement, 4.0, primary.ok),
+            },
+            "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
+                                           ds["stage_seconds"].mean("sample").values.round(3).tolist())),
+        })
+    across = []
+    for m, t in sorted({(m, t) for _, m, t in spectra}):
+        pts = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
+        sizes = [p.n_particles for p in pts]
+        item: dict[str, Any] = {"taper_order": m, "parent_temperature": _tstar(t), "sizes": sizes}
+        if len(pts) >= 2:
+            for name, fn in (("count scaling c=0.5", lambda: count_scaling(pts, 0.5, n_bootstrap=N_BOOTSTRAP)),
+                             ("extreme value", lambda: extreme_value(pts, n_bootstrap=N_BOOTSTRAP))):
+                try:
+                    item[name] = fn().to_dict()
+                except ValueError as e:  # too few sizes or modes for this estimator: say why
+                    item[name] = {"status": "not measured", "reason": str(e)}
+            diff = size_difference(pts[-1], pts[0], 0.5, 1, f"s(N={sizes[-1]}) - s(N={sizes[0]})")
+            item["size_difference"] = {**diff.to_dict(), "verdict_s_independent_of_N": _verdict(diff, 0.0)}
+        across.append(item)
+    tapers = []
+    for n, t in sorted({(n, t) for n, _, t in spectra}):
+        if (n, 2, t) in spectra and (n, -1, t) in spectra:
+            diff = paired_difference(spectra[(n, 2, t)], spectra[(n, -1, t)], 0.5, 2, "s(m=2) - s(m=inf)")
+            tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
+                           "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0)})
+    return {"points": rows, "across_sizes": across, "taper_difference": tapers}
+
+
+def figure(result: Mapping[str, Any], path: Path) -> None:
+    """s(N) per taper and T*, by estimator, with the seed's (2) and the rival's (4) values drawn in."""
+    combos = sorted({(r["taper_order"], r["parent_temperature"]) for r in result["points"]})
+    fig, axes = plt.subplots(1, max(1, len(combos)), figsize=(4.2 * max(1, len(combos)), 3.8), squeeze=False)
+    styles = {"mle c=0.3": ("C0", "o"), "mle c=0.5": ("C3", "s"), "mle c=0.7": ("C2", "^"),
+              "mle c=0.7 e<=0.25": ("C4", "v"), "debye excess": ("C1", "D")}
+    for ax, (m, t) in zip(axes[0], combos):
+        rows = [r for r in result["points"] if r["taper_order"] == m and r["parent_temperature"] == t]
+        for k, (name, (color, marker)) in enumerate(styles.items()):
+            ns, vals, lo, hi = [], [], [], []
+            for r in rows:
+                e = r["estimates"].get(name)
+                if e is None or e["status"] != "ok":
+                    continue
+                meas = e["measurement"]
+                ns.append(r["n_particles"] * (1 + 0.03 * (k - 2)))
+                vals.append(meas["value"])
+                lo.append(meas["value"] - meas["low"])
+                hi.append(meas["high"] - meas["value"])
+            if ns:
+                ax.errorbar(ns, vals, yerr=[lo, hi], fmt=marker, color=color, ms=4, capsize=2, label=name)
+        old = [(r["n_particles"], r["lowest_k_10"]["mle"]["value"]) for r in rows]
+        ax.plot(*zip(*old), "x--", color="0.5", label="lowest 10 (old)")
+        ax.axhline(2, color="k", ls=":", lw=1)
+        ax.axhline(4, color="k", ls="--", lw=1)
+        ax.text(1.01, 2, " seed 001: 2", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
+        ax.text(1.01, 4, " Lerner 2020: 4", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
+        ax.set_xscale("log")
+        ax.set_xlabel("N")
+        ax.set_title(f"m = {'inf' if m == -1 else m}, T* = {t}", fontsize=9)
+        ax.set_ylim(0.5, 6)
+    axes[0][0].set_ylabel("s (95 % bootstrap interval)")
+    axes[0][0].legend(fontsize=6, loc="lower left")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("root", type=Path, help="the folder of studies/finite_size_queue.sh (n{N}/parts/...)")
+    ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
+    ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
+    args = ap.parse_args(argv)
+    points = load_points(args.root)
+    if not points:
+        raise SystemExit(f"no points with >= 5 part files under {args.root}/n*/parts/; expected the output of "
+                         "studies/finite_size_queue.sh. Fix: run it first")
+    result = analyse(points)
+    for r in result["points"]:
+        p = r["primary"]
+        print(f"N={r['n_particles']:6d} m={r['taper_order']:2d} T*={r['parent_temperature']:>3s} "
+              f"n={r['n_samples']:3d}  s[{PRIMARY}] = {p['value']:.2f} [{p['interval'][0]:.2f}, {p['interval'][1]:.2f}] "
+              f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
+              f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
+    doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
+    write_text(args.out, json.dumps(doc, indent=1, default=float))
+    figure(result, args.figure)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
