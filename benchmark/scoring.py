@@ -52,6 +52,7 @@ from vdosbench.validators import (
     coordination_distribution,
     level_statistics,
     new_poles,
+    nonphononic_exponent,
     curve_exponent,
     curve_gap,
     curve_peak,
@@ -205,6 +206,29 @@ def _level_statistics(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
     return level_statistics(point, tuple(window) if isinstance(window, list) else window, **options)
 
 
+@dataclass(frozen=True)
+class NonphononicResult:
+    """An issue-25 estimate for a claim: ``s`` is its measurement, with a NaN interval when the estimator's
+    status is not ``"ok"`` (too few modes in the windows, a failed goodness-of-fit), so that no verdict is
+    drawn from it; ``estimate`` keeps the full :class:`~vdosbench.validators.ExponentEstimate`."""
+
+    s: Measurement
+    estimate: Any
+
+    def plot(self, ax: Any = None) -> Any:
+        """The estimate's diagnostic plot."""
+        return self.estimate.plot(ax)
+
+
+def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResult:
+    est = nonphononic_exponent(point, **settings)
+    m = est.measurement
+    if not est.ok:
+        m = replace(m, low=float("nan"), high=float("nan"),
+                                settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
+    return NonphononicResult(m, est)
+
+
 VALIDATORS: dict[str, PointValidator] = {
     "boson_peak_excess": lambda point, settings: boson_peak_excess(point, **settings),
     "coordination_distribution": lambda point, settings: coordination_distribution(point, **settings),
@@ -218,6 +242,7 @@ VALIDATORS: dict[str, PointValidator] = {
     "curve_peak": lambda point, settings: curve_peak(point, **settings),
     "curve_gap": lambda point, settings: curve_gap(point, **settings),
     "exponent_below_crossover": lambda point, settings: exponent_below_crossover(point, **settings),
+    "nonphononic_exponent": _nonphononic,
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.

@@ -342,17 +342,23 @@ def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
         n_samples=3,
         root_seed=5,
     )
+    claims = {c.id: c for c in load_claims()}
+    t_d_claims = {"schirmacher.low-parent-temperature-m2-s4": 1, "schirmacher.low-parent-temperature-minf-s3": 1,
+                  "lerner-bouchbinder.s4-universal": 2}
+    # issue 25 item 6: the seed-literal generator's sets carry no memory of T_d and are not scored on T_d claims
+    for claim_id in t_d_claims:
+        assert evaluate_claim(claims[claim_id], ds).verdict is Verdict.NOT_APPLICABLE, claim_id
+    equilibrated = ds.assign_attrs(generator="soft_spheres_equilibrated")
+    for claim_id, n_points in t_d_claims.items():
+        result = evaluate_claim(claims[claim_id], equilibrated)
+        assert len(result.points) == n_points, claim_id
     ids = {
         "schirmacher.high-parent-temperature-s2": 2,
-        "schirmacher.low-parent-temperature-m2-s4": 1,
-        "schirmacher.low-parent-temperature-minf-s3": 1,
-        "lerner-bouchbinder.s4-universal": 2,
         "schirmacher.stress-exponent-m2": 2,
         "schirmacher.stress-exponent-minf": 2,
         "schirmacher.goe-lowest-50": 4,
         "schirmacher.poisson-highest-50": 4,
     }
-    claims = {c.id: c for c in load_claims()}
     for claim_id, n_points in ids.items():
         result = evaluate_claim(claims[claim_id], ds)
         assert len(result.points) == n_points, claim_id

@@ -11,7 +11,8 @@ The nonphononic-exponent estimators on arrays (issue 25) are re-exported
 here: their input (:mod:`.mode_spectra`), result and between-estimator
 spread (:mod:`.exponent_result`), the window MLE tied to each sample's ω₀
 (:mod:`.window_mle`), the scaling with N (:mod:`.size_scaling`) and the
-excess over Debye (:mod:`.debye_excess`).
+excess over Debye (:mod:`.debye_excess`); :mod:`.nonphononic` reads their input
+from a dataset point.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from .debye_excess import box_shell_count, debye_count, debye_excess
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
+from .nonphononic import mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
 from .window_mle import participation_scan, profile_interval, window_mle, window_mle_scan
 
@@ -32,6 +34,8 @@ __all__ = [
     "debye_excess",
     "estimator_spread",
     "extreme_value",
+    "mode_spectra_from_dataset",
+    "nonphononic_exponent",
     "participation_scan",
     "profile_interval",
     "window_mle",
