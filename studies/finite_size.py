@@ -120,14 +120,25 @@ def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
 def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
     """Every per-point estimator (module docstring), as JSON-able dicts."""
     est: dict[str, Any] = {}
+    failed: dict[str, str] = {}
     for c in FACTORS:
-        est[f"mle c={c:g}"] = window_mle(spectra, c, n_bootstrap=N_BOOTSTRAP, seed=0)
-    scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP, seed=0)
-    for name, e in scan.items():
-        est[f"mle c=0.7 {name}"] = e
-    est["debye excess"] = debye_excess(spectra, n_bootstrap=N_BOOTSTRAP, seed=0)
+        try:
+            est[f"mle c={c:g}"] = window_mle(spectra, c, n_bootstrap=N_BOOTSTRAP, seed=0)
+        except ValueError as e:  # e.g. the window reaches past the stored modes: recorded, not hidden
+            failed[f"mle c={c:g}"] = str(e)
+    spread = None
+    try:
+        scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP,
+                                          seed=0)
+        est.update({f"mle c=0.7 {name}": e for name, e in scan.items()})
+    except ValueError as e:
+        failed["participation scan c=0.7"] = str(e)
+    try:
+        est["debye excess"] = debye_excess(spectra, n_bootstrap=N_BOOTSTRAP, seed=0)
+    except ValueError as e:
+        failed["debye excess"] = str(e)
     lowest = power_law_exponent(ds, PowerLawWindow(rule="lowest_k", k=10), n_bootstrap=N_BOOTSTRAP, seed=0)
-    return {"estimates": est, "participation_spread": spread, "lowest_k": lowest}
+    return {"estimates": est, "failed": failed, "participation_spread": spread, "lowest_k": lowest}
 
 
 def _measurement(name: str, values: np.ndarray, value: float, n: int, settings: Mapping[str, Any]) -> Measurement:
@@ -186,6 +197,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         spectra[(n, m, t)] = sp
         res = point_estimates(ds, sp)
         est = res["estimates"]
+        if PRIMARY not in est:
+            raise ValueError(f"{label}: the primary estimator failed: {res['failed'][PRIMARY]}")
         primary = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
         rows.append({
@@ -195,7 +208,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "inherent_energy_mean": float(ds["inherent_energy"].mean()),
             "modes_below": {f"{c:g}": float(np.mean(sp.count_below(c * sp.omega0))) for c in (*FACTORS, 1.0)},
             "estimates": {k: e.to_dict() for k, e in est.items()},
-            "participation_spread": res["participation_spread"].to_dict(),
+            "not_measured": res["failed"],
+            "participation_spread": None if res["participation_spread"] is None else res["participation_spread"].to_dict(),
             "lowest_k_10": {"mle": res["lowest_k"].mle.to_dict(), "flatness": res["lowest_k"].flatness.to_dict()},
             "primary": {"estimator": PRIMARY, "value": primary.value, "interval": list(primary.interval()),
                         "status": primary.status, "reason": primary.reason},
