@@ -284,3 +284,27 @@ def test_estimator_spread_across_real_estimators(point: tuple[float, ModeSpectra
     out = estimator_spread(ests)
     assert out.total[0] <= s <= out.total[1]
     assert set(out.to_dict()) >= {"value", "statistical", "spread", "total", "rule"}
+
+
+def test_results_serialise_and_plot(point: tuple[float, ModeSpectra]) -> None:
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s, sp = point
+    ests = [window_mle(sp, 0.7, n_bootstrap=50), debye_excess(sp, n_bootstrap=20)]
+    for est in ests:
+        d = json.loads(json.dumps(est.to_dict()))
+        assert d["status"] == est.status and set(d["intervals"]) >= {"bootstrap"}
+        assert d["measurement"]["settings"]["point"]["n_particles"] == 1000
+        fig, ax = plt.subplots()
+        assert est.plot(ax) is ax and ax.lines  # the diagnostic curve is drawn
+        plt.close(fig)
+    spread = estimator_spread({"mle": ests[0], "debye": ests[1]})
+    fig, ax = plt.subplots()
+    assert spread.plot(ax) is ax
+    plt.close(fig)
+    assert json.loads(json.dumps(spread.to_dict()))["primary"] in ("mle", "debye")
