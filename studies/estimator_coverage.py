@@ -190,6 +190,8 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=120)
     parser.add_argument("--n-bootstrap", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--goe-replicates", type=int, default=None,
+                        help="replicates of the GOE ladder of the size_scaling section (default: --replicates)")
     parser.add_argument("--sections", nargs="+", choices=("window_mle", "size_scaling"),
                         default=["window_mle", "size_scaling"],
                         help="what to (re)compute; the other section of an existing results file is kept")
@@ -216,16 +218,17 @@ def main() -> None:
     if "size_scaling" in args.sections:
         t0 = time.perf_counter()
         sized = {}
+        counts = {"poisson": args.replicates, "goe": args.goe_replicates or args.replicates}
         for levels in ("poisson", "goe"):
             t = time.perf_counter()
-            sized[levels] = size_scaling_coverage(levels, 60, args.replicates, args.seed, args.n_bootstrap)
+            sized[levels] = size_scaling_coverage(levels, 60, counts[levels], args.seed, args.n_bootstrap)
             sized[levels]["seconds"] = time.perf_counter() - t
             print("size scaling", levels, {k: round(v["coverage"], 3) for k, v in sized[levels]["methods"].items()},
                   sized[levels]["mean_s"], flush=True)
         payload["size_scaling"] = {
             "estimators": "vdosbench.validators.count_scaling (c = 0.7), vdosbench.validators.extreme_value (mean)",
             "interval": "bootstrap (percentile of slopes refitted on per-point replicates)",
-            "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+            "replicates": counts, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
             "total_seconds": time.perf_counter() - t0, "scenarios": sized,
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
