@@ -176,10 +176,15 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
                 _number(m.get("uncertainty"), f"the uncertainty of {claim}", where),
                 str(point.get("verdict", verdict)),
             )
-    cross = [_mapping(c, "a cross_code entry", where) for c in (body.get("cross_code") or [])]
+    cross = []
+    for entry in body.get("cross_code") or []:
+        entry = _mapping(entry, "a cross_code entry", where)
+        cross.append({"status": str(entry.get("status")), "max_relative_deviation": _number(
+            entry.get("max_relative_deviation"), "a cross-code deviation", where)})
     if label is None:
-        inputs = body.get("inputs") or []
-        label = str(inputs[0].get("name")) if inputs and isinstance(inputs[0], dict) else p.parent.name or p.stem
+        inputs = body.get("inputs")
+        first = inputs[0] if isinstance(inputs, list) and inputs else None
+        label = str(first["name"]) if isinstance(first, dict) and "name" in first else p.parent.name or p.stem
     return CodeResult(label, str(p), verdicts, points, validators, cross)
 
 

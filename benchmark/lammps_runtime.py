@@ -45,7 +45,7 @@ def mpich_wheel_library() -> Path | None:
         return None
     for entry in files:
         if entry.name == MPI_LIBRARY:
-            path = Path(str(entry.locate()))
+            path = Path(str(entry.locate())).resolve()
             if path.exists():
                 return path
     return None

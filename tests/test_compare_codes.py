@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from vdosbench.benchmark.cli import main
 from vdosbench.benchmark.compare_codes import ComparisonInputError, compare_codes, load_code_result
@@ -111,3 +113,30 @@ def test_bad_costs_exit_2(
     a, b = two_results
     assert main(["compare-codes", f"vdosbench={a}", f"other={b}", "--cost", cost, "--output", str(tmp_path)]) == 2
     assert re.search(match, capsys.readouterr().err)
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["results", "id", "verdict", "validator", "points", "parameters", "measurement", "value",
+                         "uncertainty", "cross_code", "status", "max_relative_deviation", "inputs", "name"]),
+        inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(body={"results": [], "inputs": {"name": "x"}})  # found by reading: inputs as an object, a KeyError
+@given(body=JSON)
+def test_arbitrary_json_is_loaded_or_explained(tmp_path: Path, two_results: tuple[Path, Path], body: object) -> None:
+    """Untrusted result files: any JSON gives a comparable result or a ComparisonInputError, never a crash."""
+    path = tmp_path / "any.json"
+    path.write_text(json.dumps(body))
+    try:
+        code = load_code_result(path)
+    except ComparisonInputError as e:
+        assert "expected" in str(e)
+        return
+    table = compare_codes([load_code_result(two_results[0]), code])
+    assert table.to_markdown().startswith("# Comparison across codes") and "</html>" in table.to_html()
