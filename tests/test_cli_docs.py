@@ -113,7 +113,7 @@ def test_list_recipes_gives_size_and_cost(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_the_cost_constants_are_the_measured_ones() -> None:
-    results = REPO / "benchmarks" / "results"
+    results = REPO / "speed" / "results"
     mc = json.loads((results / "mc_throughput.json").read_text())
     measured = {c["temperature"]: c["moves_per_second_wall_median"] for c in mc["cases"]
                 if c["step"] == 0.2 and c["p_swap"] == 0.2 and c["label"] in ("issue 14: T_d, |Δr| = 0.2", "T = 1, |Δr| = 0.2")}

@@ -1,6 +1,6 @@
 """Wall time of the spectral validators on 10⁶ eigenvalues (1000 samples × 1000 modes).
 
-A plain script (not a test): ``python benchmarks/bench_validators_spectral.py [--n-sample N
+A plain script (not a test): ``python speed/bench_validators_spectral.py [--n-sample N
 --n-mode M --n-bootstrap B --out PATH]``.  It times, on one synthetic ensemble with
 g ∝ ω⁴ (``vdosbench.datasets.mock_spectrum``):
 
@@ -13,7 +13,7 @@ g ∝ ω⁴ (``vdosbench.datasets.mock_spectrum``):
 * ``density_of_states`` (100 bins) and ``integrated_dos`` on a 1000-point grid (its default
   grid, every distinct frequency, would allocate n_sample × 10⁶ floats).
 
-Results and machine information go to ``benchmarks/results/validators_spectral.json``.
+Results and machine information go to ``speed/results/validators_spectral.json``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """What machine a benchmark ran on: CPU model, cores, load, memory, library versions, BLAS pools.
 
-Imported by the scripts in this folder (``python benchmarks/<script>.py`` puts
-the folder on ``sys.path``), so every result JSON describes its machine the same way.
+Imported by the scripts in this folder (``python speed/<script>.py`` puts the folder
+on ``sys.path``) and by those in ``studies/`` (which add ``speed/`` to it), so every
+result JSON describes its machine the same way.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ sample over the Debye count of the measured c_T, c_L.  Eq. 16 predicts
 has a pole at ω_BP and is negative below it (no count); an elastic medium
 without an anomaly gives ≈ 1, a boson-peak excess > 1.
 
-Run: ``python benchmarks/vector_medium.py`` (465 s on one shared core at nice 19;
+Run: ``python studies/vector_medium.py`` (465 s on one shared core at nice 19;
 ``--quick`` for a smoke run of seconds, written to a temporary folder unless
 ``--output``/``--figure`` are given).
 """
@@ -77,12 +77,12 @@ from vdosbench.generators.theory.elastic_medium import (
     lattice_dispersion,
 )
 from vdosbench.generators.theory.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
-from vdosbench.validators.boson_peak import boson_peak_excess
+from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 
 import vdosbench
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+RESULTS = ROOT / "studies" / "results"
 FIGURES = ROOT / "docs" / "figures" / "seed000"
 ROOT_SEED = 20261504
 #: Primary window of the ω_BP search (units √(α/m), c_T = 1 for f = 1) and the wide alternative.
@@ -347,7 +347,7 @@ def _figure(results: dict[str, Any], cq: Any, path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run (seconds)")
-    parser.add_argument("--output", type=Path, default=None, help="results JSON (default benchmarks/results/...)")
+    parser.add_argument("--output", type=Path, default=None, help="results JSON (default studies/results/...)")
     parser.add_argument("--figure", type=Path, default=None, help="figure (default docs/figures/seed000/...)")
     args = parser.parse_args(argv)
     scratch = Path(tempfile.mkdtemp(prefix="vector_medium_")) if args.quick else None

@@ -13,11 +13,11 @@ For each of ``--samples`` liquids at T* (default T_d = 0.144; N = 1000, d = 3, t
 * ``numpy_eigh``: ``numpy.linalg.eigh(dense)`` (all eigenvectors; what a user might call).
 
 Target (issue 14): inherent_structure / bare_eigh ≤ 1.3.  One BLAS thread.  Writes
-``benchmarks/results/inherent_structure_cost.json``.
+``speed/results/inherent_structure_cost.json``.
 
 Usage::
 
-    OMP_NUM_THREADS=1 python benchmarks/bench_inherent_structure.py [--samples 5 --sweeps 20000]
+    OMP_NUM_THREADS=1 python speed/bench_inherent_structure.py [--samples 5 --sweeps 20000]
 """
 
 from __future__ import annotations

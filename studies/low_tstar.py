@@ -13,7 +13,7 @@ and for every (taper m, T*) point measures:
   τ_α, F_s at the segment end, crystalline particles, neighbour-size correlation;
   for every point the size segregation of the structures (fractionation check).
 
-Writes ``benchmarks/results/low_tstar.json`` and the figures
+Writes ``studies/results/low_tstar.json`` and the figures
 ``docs/figures/seed001/low_tstar_F.png`` (F(ω)/ω^(s+1) per taper and protocol at
 T_d) and ``docs/figures/seed001/s_vs_tstar.png``.  Kob–Andersen ensembles
 (recipes ``lennard_jones_n1000``, ``lennard_jones_n1000_equilibrated_*``) are
@@ -23,8 +23,8 @@ T*/T_d, and they get their own F(ω)/ω^(s+1) figure at T* = 0.45,
 
 Usage::
 
-    python benchmarks/low_tstar.py runs/literal_n1000 runs/eq_7td runs/eq_3td ...
-    python benchmarks/low_tstar.py runs/ka_literal runs/ka_eq_m2 runs/ka_eq_minf --out benchmarks/results/low_tstar_ka.json
+    python studies/low_tstar.py runs/literal_n1000 runs/eq_7td runs/eq_3td ...
+    python studies/low_tstar.py runs/ka_literal runs/ka_eq_m2 runs/ka_eq_minf --out studies/results/low_tstar_ka.json
 
 A folder of a run still going (no ``ensemble.nc`` yet) is read from its
 finished part files; with fewer than 5 chains the intervals are NaN
@@ -56,7 +56,7 @@ from vdosbench.validators.spectral.power_law import PowerLawWindow
 from vdosbench.validators.results.result import bootstrap, sample_groups
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
+RESULTS = ROOT / "studies" / "results"
 FIGURES = ROOT / "docs" / "figures" / "seed001"
 K_PRIMARY, K_ALTERNATIVES = 10, (5, 20)
 TAPER_LABEL = {2: "m = 2", -1: "m = ∞"}

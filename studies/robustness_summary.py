@@ -9,8 +9,8 @@ alternatives existed), so a change of verdict is visible.
 
 Usage::
 
-    python benchmarks/robustness_summary.py NAME=runs/eq_7td/report_robust/result.json ... \\
-        [--before NAME=runs/eq_7td/report/result.json ...] --out benchmarks/results/robustness_rescore.json
+    python studies/robustness_summary.py NAME=runs/eq_7td/report_robust/result.json ... \\
+        [--before NAME=runs/eq_7td/report/result.json ...] --out studies/results/robustness_rescore.json
 
 Prints a Markdown table (set, claim, verdict, label, alternatives) for the README.
 """
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("results", nargs="+", metavar="NAME=RESULT_JSON")
     ap.add_argument("--before", nargs="*", default=[], metavar="NAME=RESULT_JSON")
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "robustness_rescore.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "robustness_rescore.json")
     args = ap.parse_args(argv)
     now, before = _pairs(args.results, "result"), _pairs(args.before, "--before")
     table: dict[str, dict] = {}

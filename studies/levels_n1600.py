@@ -5,13 +5,13 @@ Reads the ensemble of ``vdosbench generate --recipe soft_spheres_n1600_levels``
 the spacing ratios r of the lowest 50, the middle 50 and the highest 50
 non-zero modes of every sample (:func:`vdosbench.validators.level_statistics_by_window`;
 ⟨r̃⟩ with a 1000-resample bootstrap over samples, KS distances to the Atas GOE
-surmise and to Poisson).  Writes ``benchmarks/results/levels_n1600.json`` and
+surmise and to Poisson).  Writes ``studies/results/levels_n1600.json`` and
 ``docs/figures/seed001/levels_n1600.png``: three panels (lowest, middle,
 highest), high T* in blue and low T* in red, the GOE surmise and Poisson as lines.
 
 Usage::
 
-    python benchmarks/levels_n1600.py runs/levels_n1600
+    python studies/levels_n1600.py runs/levels_n1600
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ GOE_LARGE_N, POISSON = 0.5307, 0.3863
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("ensemble", type=Path)
-    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "levels_n1600.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "levels_n1600.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed001" / "levels_n1600.png")
     args = ap.parse_args(argv)
     path = args.ensemble / "ensemble.nc" if args.ensemble.is_dir() else args.ensemble

@@ -11,7 +11,7 @@ wrote the file.
 
 Usage::
 
-    python benchmarks/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
+    python studies/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
 
 writes ``OUT_DIR/NAME.nc`` (the files to publish with ``vdosbench publish
 NAME --from OUT_DIR``) and prints the TOML to append to

@@ -21,14 +21,14 @@ Method:
 
 Usage::
 
-    python benchmarks/measure_td.py                      # N = 500, 4 replicas, 2 workers (~30 min)
-    python benchmarks/measure_td.py --n 1000 --replicas 8 --workers 8
-    python benchmarks/measure_td.py --reanalyse benchmarks/results/td_measurement.json --fit-max 0.35
+    python studies/measure_td.py                      # N = 500, 4 replicas, 2 workers (~30 min)
+    python studies/measure_td.py --n 1000 --replicas 8 --workers 8
+    python studies/measure_td.py --reanalyse studies/results/td_measurement.json --fit-max 0.35
 
 Result stored here (N = 500, 4 replicas, T ≤ 0.4): T_d = 0.144 ± 0.008
 (bootstrap), 0.12–0.16 over fit ranges; see the JSON for τ_α(T).
 
-Writes ``benchmarks/results/td_measurement.json``.
+Writes ``studies/results/td_measurement.json``.
 """
 
 from __future__ import annotations
@@ -38,12 +38,14 @@ import json
 import multiprocessing
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from machine_info import cpu_model  # this folder
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
+from machine_info import cpu_model  # noqa: E402
 from vdosbench.generators.glasses.configurations import sample_diameters
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.potentials import soft_sphere_potential

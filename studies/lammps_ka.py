@@ -49,10 +49,10 @@ probe gives τ_α > 28 LJ time (after a wait of 20).
 
 Usage::
 
-    python benchmarks/lammps_ka.py                     # 5 samples, ~8 min here
-    python benchmarks/lammps_ka.py --samples 5 --probe-low-t --work /tmp/lammps_ka   # the stored result
+    python studies/lammps_ka.py                     # 5 samples, ~8 min here
+    python studies/lammps_ka.py --samples 5 --probe-low-t --work /tmp/lammps_ka   # the stored result
 
-Writes ``benchmarks/results/lammps_ka.json``; the raw LAMMPS files stay in ``--work``.
+Writes ``studies/results/lammps_ka.json``; the raw LAMMPS files stay in ``--work``.
 """
 
 from __future__ import annotations
@@ -67,7 +67,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from machine_info import cpu_model  # this folder
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
+from machine_info import cpu_model  # noqa: E402
 from vdosbench.generators.glasses.relaxation import (
     relaxation_time,
     self_intermediate_scattering,
@@ -233,7 +234,7 @@ def export(args: argparse.Namespace, records: list[dict]) -> Path:
     os.replace(tmp, npz)
     md = args.md_time + args.fs_time
     (args.work / "lammps_ka.vdos.toml").write_text(
-        "# what lammps_ka.npz holds (benchmarks/lammps_ka.py)\n"
+        "# what lammps_ka.npz holds (studies/lammps_ka.py)\n"
         'model = "kob_andersen"\n'
         "taper_order = 0  # LAMMPS lj/cut 2.5 sigma with pair_modify shift yes: truncated and shifted\n"
         "spatial_dimension = 3\n"
@@ -287,7 +288,7 @@ def main() -> None:
     probe = probe_low_temperature(args) if args.probe_low_t else None
 
     summary = {
-        "script": "benchmarks/lammps_ka.py",
+        "script": "studies/lammps_ka.py",
         "system": {
             "model": "Kob-Andersen 80:20 LJ (Kob & Andersen 1995)", "n_a": args.n_a, "n_b": args.n_b,
             "density": args.density, "pair_style": "lj/cut, r_c = 2.5 sigma_ab, pair_modify shift yes",

@@ -41,7 +41,7 @@ run, else the converged solver with the smallest residual), thread counts, and a
 products × (time of one product of H with a block of vectors, per vector).
 Results are merged into ``--out`` (JSON, keyed by N) with machine information.
 
-Usage (device): ``python benchmarks/bench_sparse_eigensolvers.py --n 10000 100000
+Usage (device): ``python speed/bench_sparse_eigensolvers.py --n 10000 100000
 --methods chebyshev_gpu dense_gpu --threads 16 --timeout 120``.
 """
 

@@ -3,14 +3,14 @@
 Run on a machine with many cores (the lent 16-core machine here; hours on
 2 cores)::
 
-    python benchmarks/paper_glasses.py --samples 240 --workers 16 --out results_dir
+    python studies/paper_glasses.py --samples 240 --workers 16 --out results_dir
 
 Steps (every one timed into ``paper_glasses.json``):
 
 1. ``vdosbench generate soft_spheres`` over taper m ∈ {2, ∞} at T* = 1.0
    (the seed's "high T*", ≫ T_d = 0.144), N = 1000, d = 3, 2000 swap-MC
    sweeps per sample (τ_α ≈ 160 plain-MC sweeps already at T = 0.6,
-   benchmarks/results/td_measurement.json, so 2000 sweeps at T = 1 are
+   studies/results/td_measurement.json, so 2000 sweeps at T = 1 are
    ≫ τ_α; the seed's 1.1e6 sweeps are needed only near T_d), 50 eigenvectors.
 2. The scorer on the whole ensemble with every claim except the
    eigenvector-heavy ``phonon_shell`` ones (≈ 1 s per sample each); the report

@@ -25,7 +25,7 @@ lattice, and records:
 * a figure: reduced DOS over the Debye level of the own c against the seed's
   ω²/(ω² + ω_BP²), ω_BP against c·k_G, and C(q, ω) of two 2D media.
 
-Run: ``python benchmarks/measure_kg_sweep.py`` (about 5 minutes on one core;
+Run: ``python studies/measure_kg_sweep.py`` (about 5 minutes on one core;
 ``--quick`` for a smoke run of a few seconds that writes to a temporary
 folder unless ``--output`` is given).
 """
@@ -47,16 +47,18 @@ import scipy
 import xarray as xr
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import combine_parts
-from vdosbench.generators.theory.inhomogeneous_medium import (
+from vdosbench.generators.theory.current_correlation import medium_current_correlation
+from vdosbench.generators.theory.inhomogeneous_closed_form import (
     CROSSOVER_COEFFICIENT,
-    MediumParams,
     _primitive,
-    build_medium,
     crossover_frequency,
     debye_frequency,
+)
+from vdosbench.generators.theory.inhomogeneous_medium import (
+    MediumParams,
+    build_medium,
     inhomogeneous_medium_sample,
     layered_conductance,
-    medium_current_correlation,
 )
 from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
@@ -315,7 +317,7 @@ def _figure(results: dict[str, Any], cq: dict[str, xr.Dataset], path: Path) -> N
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run (seconds)")
-    parser.add_argument("--output", type=Path, default=None, help="results folder (default benchmarks/results)")
+    parser.add_argument("--output", type=Path, default=None, help="results folder (default studies/results)")
     args = parser.parse_args(argv)
     out = args.output or (Path(__file__).parent / "results" if not args.quick else Path("/tmp/kg_sweep_quick"))
     out.mkdir(parents=True, exist_ok=True)

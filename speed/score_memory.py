@@ -31,9 +31,9 @@ with :func:`vdosbench.datasets.open_dataset` and loads every variable except
 
 Usage::
 
-    python benchmarks/score_memory.py [--samples 900] [--workdir /tmp/vdosbench-score-memory]
+    python speed/score_memory.py [--samples 900] [--workdir /tmp/vdosbench-score-memory]
 
-Writes ``benchmarks/results/score_memory.json``.
+Writes ``speed/results/score_memory.json``.
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--samples", type=int, default=900)
     ap.add_argument("--seed", type=int, default=1600)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/vdosbench-score-memory"))
-    ap.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "score_memory.json")
+    ap.add_argument("--output", type=Path, default=ROOT / "speed" / "results" / "score_memory.json")
     args = ap.parse_args(argv)
 
     full_file, small_file = args.workdir / "n1600_eigenvalues.nc", args.workdir / "n1600_eigenvalues_small.nc"

@@ -11,9 +11,9 @@ six simple shears.  Both on the same first ``--samples`` samples of every
 parameter point; the time per sample of route 2 is recorded.
 
 The datasets are opened read-only with xarray.  Run:
-``python benchmarks/measure_shear_omega0.py [--samples 8] DATASET.nc ...``
+``python studies/measure_shear_omega0.py [--samples 8] DATASET.nc ...``
 (defaults: the two N = 1000 runs of the main checkout); writes
-``benchmarks/results/shear_omega0.json``.
+``studies/results/shear_omega0.json``.
 """
 
 from __future__ import annotations

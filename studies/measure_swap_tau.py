@@ -32,14 +32,14 @@ Taper m = 2 and m = ∞.  For each (m, T*), one chain:
 
 Usage::
 
-    python benchmarks/measure_swap_tau.py                       # the default grid, resumable
-    python benchmarks/measure_swap_tau.py --ratios 1.0 --tapers 2 --budget 2000000
-    python benchmarks/measure_swap_tau.py --model kob_andersen --temperatures 1.0 0.6 --budget 100000
+    python studies/measure_swap_tau.py                       # the default grid, resumable
+    python studies/measure_swap_tau.py --ratios 1.0 --tapers 2 --budget 2000000
+    python studies/measure_swap_tau.py --model kob_andersen --temperatures 1.0 0.6 --budget 100000
 
 Each (m, T*) is written to the JSON as soon as it is done; a re-run skips
 those already there (same N, seed and budget).  Writes
-``benchmarks/results/swap_tau.json`` (soft spheres) or
-``benchmarks/results/swap_tau_ka.json`` (Kob–Andersen), and the figure of
+``studies/results/swap_tau.json`` (soft spheres) or
+``studies/results/swap_tau_ka.json`` (Kob–Andersen), and the figure of
 each.
 """
 
@@ -48,13 +48,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from machine_info import machine  # this folder
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
+from machine_info import machine  # noqa: E402
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import (
     Configuration,

@@ -1,6 +1,6 @@
 """Per-stage wall times of one soft-sphere glass sample (seed 001 pipeline), N = 1000, d = 3.
 
-A plain script (not a test): ``python benchmarks/bench_soft_spheres.py [--n N --sweeps S
+A plain script (not a test): ``python speed/bench_soft_spheres.py [--n N --sweeps S
 --temperature T --taper M --threads K --repeats R --quench-seeds Q --out PATH]``; run it
 with ``OMP_NUM_THREADS=1`` (and the other BLAS variables) on a quiet machine.  Stages, each timed on its
 own after a warm-up on a small system (so numba compilation is not counted):
@@ -29,7 +29,7 @@ own after a warm-up on a small system (so numba compilation is not counted):
 Ratios: hessian / bare_eigh (target ≤ 5 %) and spectrum / bare_eigh (target ≤ 1.1).
 BLAS threads are fixed with ``threadpoolctl`` (``--threads``, default 1) for every stage.
 Dense timings are the minimum over ``--repeats`` runs.  Results and machine information go
-to ``benchmarks/results/soft_sphere_stages.json``.
+to ``speed/results/soft_sphere_stages.json``.
 """
 
 from __future__ import annotations

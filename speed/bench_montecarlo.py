@@ -27,9 +27,9 @@ checked on the same runs.
 
 Usage::
 
-    python benchmarks/bench_montecarlo.py [--sweeps 300] [--repeats 5] [--baseline-ref main]
+    python speed/bench_montecarlo.py [--sweeps 300] [--repeats 5] [--baseline-ref main]
 
-Writes ``benchmarks/results/mc_throughput.json``.
+Writes ``speed/results/mc_throughput.json``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from vdosbench.generators.glasses.potentials import soft_sphere_potential
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 TARGET_STEP_02 = 4.0e6  # issue 14, item 8: at T_d with |Δr| = 0.2
 TARGET_STEP_30 = 2.0e6  # issue 14, item 8: at T_d at the ~30 % acceptance step
-T_D = 0.144  # benchmarks/measure_td.py
+T_D = 0.144  # studies/measure_td.py
 #: Modules of the Monte Carlo kernel and what they import, loaded from ``--baseline-ref``.
 KERNEL_MODULES = ("configurations", "potentials", "neighbors", "montecarlo")
 
@@ -172,7 +172,7 @@ def main() -> None:
     parser.add_argument("--sweeps", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--low-t", type=float, default=T_D,
-                        help="the low parent temperature T* = T_d (0.144, benchmarks/measure_td.py)")
+                        help="the low parent temperature T* = T_d (0.144, studies/measure_td.py)")
     parser.add_argument("--high-t", type=float, default=1.0)
     parser.add_argument("--step30", type=float, default=None,
                         help="|Δr| of the ~30 %% acceptance case at T_d (default: calibrated by bisection; ≈ 0.07)")
