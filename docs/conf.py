@@ -24,7 +24,7 @@ exclude_patterns = ["_build", "**/_build"]
 
 # MyST: the pages are the README's markdown; headings get anchors for links such as page.md#section
 myst_heading_anchors = 3
-myst_enable_extensions = ["dollarmath"]
+myst_enable_extensions: list[str] = []
 
 # API reference from the numpydoc docstrings of the public packages
 autosummary_generate = False
@@ -40,12 +40,20 @@ html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
 html_static_path: list[str] = []
 
 
+#: Modules whose docstring is column-aligned plain text, shown as written (a literal block).
+VERBATIM_DOCSTRINGS = {"vdosbench.datasets.convention"}
+
+
 def _escape_bars(app, what, name, obj, options, lines: list[str]) -> None:  # noqa: ANN001 - Sphinx's hook
     """Docstrings write |x| for absolute values and norms; reST would read ``|x|`` as a substitution.
 
     Escapes every bar outside inline literals (the docstrings hold no reST tables,
-    which ``tests/test_docs.py`` would notice as a build warning).
+    which ``tests/test_docs.py`` would notice as a build warning).  The modules in
+    :data:`VERBATIM_DOCSTRINGS` become one literal block instead.
     """
+    if what == "module" and name in VERBATIM_DOCSTRINGS:
+        lines[:] = ["::", "", *(f"    {line}" if line else "" for line in lines), ""]
+        return
     for i, line in enumerate(lines):
         if "|" in line:
             parts = line.split("``")
