@@ -22,7 +22,7 @@ source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
 exclude_patterns = ["_build", "**/_build"]
 
-# MyST: the pages are the README's markdown; headings get anchors for links such as page.md#section
+# MyST: the pages are Markdown (moved from the README); headings get anchors for links such as page.md#section
 myst_heading_anchors = 3
 myst_enable_extensions: list[str] = []
 

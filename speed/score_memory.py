@@ -50,7 +50,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 N_PARTICLES = 1600
 DIM = 3
-#: Claims select on these (README "Declaring what the data hold"); the same for every run.
+#: Claims select on these (docs/third-party.md, "Declaring what the data hold"); the same for every run.
 DECLARE = ["--declare", "model=soft_spheres", "--declare", f"n_particles={N_PARTICLES}"]
 
 

@@ -12,7 +12,7 @@ Usage::
     python studies/robustness_summary.py NAME=runs/eq_7td/report_robust/result.json ... \\
         [--before NAME=runs/eq_7td/report/result.json ...] --out studies/results/robustness_rescore.json
 
-Prints a Markdown table (set, claim, verdict, label, alternatives) for the README.
+Prints a Markdown table (set, claim, verdict, label, alternatives) for the findings pages (docs/findings/).
 """
 
 from __future__ import annotations
