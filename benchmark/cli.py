@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--declare", action="append", default=[], metavar="KEY=VALUE",
                        help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
                             "(keys: " + ", ".join(_declarable()) + "); replaces the same key of a sidecar file "
-                            "DATA.vdos.toml next to each input; see README 'Declaring what the data hold'")
+                            "DATA.vdos.toml next to each input; see docs/third-party.md, 'Declaring what the data hold'")
     score.add_argument("--no-cross-check", action="store_true",
                        help="skip recomputing declared configurations' spectra with vdosbench's Hessian")
     score.add_argument("--reference", default=None, metavar="NAME",

@@ -373,7 +373,7 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
         ) from e
     except tomllib.TOMLDecodeError as e:
         raise DeclarationError(
-            f"{p}: not valid TOML ({e}); expected KEY = VALUE lines (see the README, 'Declaring what the data "
+            f"{p}: not valid TOML ({e}); expected KEY = VALUE lines (see docs/third-party.md, 'Declaring what the data "
             "hold'). Fix: check the syntax near that line"
         ) from e
     nested = sorted(k for k, v in raw.items() if isinstance(v, dict))

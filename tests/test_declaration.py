@@ -459,7 +459,7 @@ def test_real_lammps_kob_andersen_glass_gets_verdicts(
     assert goe.verdict is not Verdict.NOT_APPLICABLE and goe.points[0].measurement is not None
     check = cross_code_check(declared, "lammps")
     assert check is not None and check.status == "agree", check.summary()
-    # entries printed to 1e-8 against non-zero lambda >~ 0.5 bound the rounding near 1e-7; measured 1.0e-9 (README)
+    # entries printed to 1e-8 against non-zero lambda >~ 0.5 bound the rounding near 1e-7; measured 1.0e-9 (docs/third-party.md)
     assert check.max_relative_deviation < 1e-6, check.summary()
     # the command line with a sidecar: one sample, its data file as an adapter option
     (tmp_path / "ka0.vdos.toml").write_text('model = "kob_andersen"\ntaper_order = 0\nparent_temperature = 2.0\n')

@@ -28,7 +28,7 @@ Parameter temperatures: as :mod:`.soft_spheres` (T* = 1 ≈ 7 T_d, or ∞ for th
 instantaneous quench).  The finite-size recipes run a **fixed number of
 sweeps per particle** at every N (1100, the seed's N_t = 1.1 × 10⁶ attempted
 moves at N = 1000; ≥ 14 τ_α at T* = 1, where swap τ_α ≈ 70–80 sweeps,
-``benchmarks/results/swap_tau.json``): the seed-literal rule (N_t fixed,
+``studies/results/swap_tau.json``): the seed-literal rule (N_t fixed,
 1.1 × 10⁶/N sweeps) would give 69 sweeps, under one τ_α, at N = 16000 and so
 change the protocol with N.
 """
