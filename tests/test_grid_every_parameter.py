@@ -74,12 +74,17 @@ def _alternate(p: Parameter, value: Any) -> Any:
     return value * 0.9 if value else 0.1
 
 
+def _shipped() -> list[str]:
+    """The generators vdosbench registers itself (test modules register toys into the same registry)."""
+    return [g for g in generator_names() if get_generator(g).make_sample.__module__.startswith("vdosbench.")]
+
+
 def _cases() -> list[tuple[str, str]]:
-    return [(g, p.name) for g in generator_names() for p in get_generator(g).parameters]
+    return [(g, p.name) for g in _shipped() for p in get_generator(g).parameters]
 
 
 def test_every_generator_has_a_small_size() -> None:
-    assert sorted(SMALL) == generator_names(), "give a new generator its small size in SMALL"
+    assert sorted(SMALL) == _shipped(), "give a new generator its small size in SMALL"
 
 
 def _base(name: str, p: Parameter) -> Any:
