@@ -54,7 +54,7 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     ...                  "shear_modulus": ("sample", [1.0, 1.0]), "box_length": ("sample", [2.0, 2.0])},
     ...                 coords={"site": range(8)}, attrs={"spatial_dimension": 3})
     >>> sp = mode_spectra_from_dataset(ds)
-    >>> sp.omega.tolist(), [round(x, 6) for x in sp.omega0]
+    >>> sp.omega.tolist(), [round(float(x), 6) for x in sp.omega0]
     ([[0.5, 1.0], [0.6, 0.9]], [3.141593, 3.141593])
     """
     extra = [d for d in ds["eigenvalue"].dims if d not in ("sample", "mode")]
