@@ -38,7 +38,9 @@ counts of the first 100 N = 1000 samples had been looked at, to check the genera
 
 Usage::
 
-    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json + figure
+    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json, the figure
+                                                            # and the compact form studies/results/finite_size_modes.nc
+    python studies/finite_size.py studies/results/finite_size_modes.nc --out /tmp/again.json   # from a clone
 """
 
 from __future__ import annotations
@@ -97,6 +99,48 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
         ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
                        combine_attrs="override")
         points[(n, int(m.group(1)), float(m.group(2)))] = ds
+    return points
+
+
+#: Variables kept in the compact form of a point (no per-site arrays: positions, diameters and coordination stay
+#: in the part files under runs/, which the recipes rebuild).
+COMPACT_DROP = ("position", "diameter", "coordination", "eigenvector")
+
+
+def _group(key: tuple[int, int, float]) -> str:
+    n, m, t = key
+    return f"n{n}_m{'inf' if m == -1 else m}_t{_tstar(t)}"
+
+
+def export_compact(points: Mapping[tuple[int, int, float], xr.Dataset], path: Path) -> None:
+    """Write every point without its per-site arrays, one netCDF group each (``n1000_m2_t1``), atomically.
+
+    The analysis needs only eigenvalues, mode measures, moduli and box (:func:`mode_spectra` reads no per-site
+    variable but the ``site`` length, kept as the attribute ``n_particles``), so the compact file lets a clone
+    redo every number of ``finite_size.json`` without the part files.
+    """
+    tmp = path.with_suffix(".nc.part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.unlink(missing_ok=True)
+    for key, ds in sorted(points.items()):
+        small = ds.drop_vars([v for v in COMPACT_DROP if v in ds.variables]).drop_dims("site", errors="ignore")
+        small = small.assign_attrs(n_particles=int(ds.sizes["site"]))
+        small.to_netcdf(tmp, group=_group(key), mode="a" if tmp.exists() else "w")
+    tmp.replace(path)
+
+
+def load_compact(path: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+    """The points of :func:`export_compact`'s file (``site`` restored as a coordinate of length N)."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as f:
+        groups = list(f.groups)
+    points = {}
+    for g in groups:
+        m = re.fullmatch(r"n(\d+)_m(inf|\d+)_t(.+)", g)
+        ds = xr.open_dataset(path, group=g).load()
+        ds = ds.assign_coords(site=np.arange(int(ds.attrs["n_particles"])))
+        points[(int(m.group(1)), -1 if m.group(2) == "inf" else int(m.group(2)), float(m.group(3)))] = ds
     return points
 
 
@@ -289,8 +333,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("root", type=Path, help="the folder of studies/finite_size_queue.sh (n{N}/parts/...)")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
+    ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
+                    help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
     args = ap.parse_args(argv)
-    points = load_points(args.root)
+    if args.root.suffix == ".nc":
+        points = load_compact(args.root)
+    else:
+        points = load_points(args.root)
+        if points:
+            export_compact(points, args.compact)
     if not points:
         raise SystemExit(f"no points with >= 5 part files under {args.root}/n*/parts/; expected the output of "
                          "studies/finite_size_queue.sh. Fix: run it first")

@@ -66,3 +66,17 @@ def test_a_taper_built_to_differ_is_found(study) -> None:  # noqa: ANN001
     result = study.analyse(points)
     taper = result["taper_difference"][0]
     assert taper["low"] > 0.5 and taper["verdict_equal_0"] == "refuted"
+
+
+def test_compact_form_round_trips_every_number_of_the_analysis(study, tmp_path: Path) -> None:  # noqa: ANN001
+    points = {(1000, 2, 1.0): _point(1000, 4.0, 60, seed=5), (1000, -1, float("inf")): _point(1000, 3.0, 60, seed=6)}
+    path = tmp_path / "compact.nc"
+    study.export_compact(points, path)
+    assert path.exists() and not path.with_suffix(".nc.part").exists()
+    back = study.load_compact(path)
+    assert sorted(back) == sorted(points)
+    for key, ds in points.items():
+        np.testing.assert_array_equal(back[key]["eigenvalue"].values, ds["eigenvalue"].values)
+        assert back[key].sizes["site"] == ds.sizes["site"]
+    a, b = study.analyse(points), study.analyse(back)
+    assert [r["primary"] for r in a["points"]] == [r["primary"] for r in b["points"]]
