@@ -147,8 +147,7 @@ def participation_ratio(vectors: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Shape (k,); 1 for a uniform amplitude, 2/3 for a plane wave in 3D... (any d: 2/3 for a cosine
-        wave), 1/N for one particle.
+        Shape (k,): 1 for a uniform amplitude, 2/3 for a cosine plane wave (any d), 1/N for one particle.
 
     Examples
     --------
@@ -300,6 +299,8 @@ def _dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, star
              mc_energy: np.ndarray, acc_disp: float, acc_swap: float, result: Any, eigenvalues: np.ndarray,
              vectors: np.ndarray, per_mode: dict[str, np.ndarray], moduli: Any, coordination: np.ndarray,
              seconds: np.ndarray, spectral_bound: float) -> xr.Dataset:
+    """The VDOS-1.0 dataset of one computed sample (variables: :func:`lowest_mode_sample`; every parameter an
+    attribute)."""
     from vdosbench import __version__
 
     n, d = p.n_particles, p.dimension
