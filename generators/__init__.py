@@ -90,6 +90,8 @@ from .glasses.glass_chains import RECIPES as _CHAIN_RECIPES
 from .glasses.glass_chains import glass_chain
 from .glasses.lowest_mode_glasses import RECIPES as _LOWEST_MODE_RECIPES
 from .glasses.lowest_mode_glasses import LOWEST_MODES, LowestModeParams, lowest_mode_sample
+from .glasses.lowest_mode_chains import RECIPES as _LOWEST_CHAIN_RECIPES
+from .glasses.lowest_mode_chains import LOWEST_CHAINS, lowest_mode_chain
 from .glasses.moduli import ElasticModuli, elastic_moduli
 from .glasses.soft_spheres import (
     LENNARD_JONES,
@@ -105,8 +107,9 @@ from .spectra import dense_spectrum, lowest_modes_shift_invert
 from .glasses.stresses import pair_stresses
 
 #: Every named recipe: the seed-literal protocol (soft_spheres.RECIPES), the equilibrated one (glass_chains.RECIPES)
-#: and the finite-size ladder of lowest modes (lowest_mode_glasses.RECIPES).
-RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES, **_LOWEST_MODE_RECIPES}
+#: and the finite-size ladders of lowest modes (lowest_mode_glasses.RECIPES at high T*, lowest_mode_chains.RECIPES
+#: at T_d).
+RECIPES = {**_LITERAL_RECIPES, **_CHAIN_RECIPES, **_LOWEST_MODE_RECIPES, **_LOWEST_CHAIN_RECIPES}
 from .glasses.potentials import INFINITE_ORDER, PairPotential, kob_andersen_potential, soft_sphere_potential
 from .engine.ensemble_spec import Recipe
 from .engine.ensemble import (
@@ -215,6 +218,7 @@ __all__ = [
     "ElasticModuli",
     "GlassParams",
     "LENNARD_JONES",
+    "LOWEST_CHAINS",
     "LOWEST_MODES",
     "LowestModeParams",
     "MCResult",
@@ -237,6 +241,7 @@ __all__ = [
     "hessian_operator",
     "interacting_pairs",
     "kob_andersen_configuration",
+    "lowest_mode_chain",
     "lowest_mode_sample",
     "lowest_modes_shift_invert",
     "make_glass",

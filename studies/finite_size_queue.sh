@@ -18,14 +18,16 @@ stage() {  # stage TAPER TSTAR N SAMPLES
       --samples "$4" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 mkdir -p "$out"
-# stage 1: both tapers at T* = 1, a first pass over every N (taper pairs first, so that each size lands
-# both tapers: the taper difference is paired by sample)
-for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do
-  for taper in 2 inf; do stage "$taper" 1 "${spec%%:*}" "${spec##*:}"; done
+# stage 1: both tapers at T* = 1 and at T* = inf (the instantaneous quench), a first pass over N <= 8000
+# (taper pairs first, so that each size lands both tapers: the taper difference is paired by sample)
+for tstar in 1 inf; do
+  for spec in 1000:100 2000:60 4000:40 8000:20; do
+    for taper in 2 inf; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
+  done
 done
-# stage 2: the instantaneous quench, first pass
-for spec in 1000:100 2000:60 4000:40 8000:20 16000:10; do
-  for taper in 2 inf; do stage "$taper" inf "${spec%%:*}" "${spec##*:}"; done
+# stage 2: N = 16000, a first pass (about 4 min a sample at T* = 1)
+for tstar in 1 inf; do
+  for taper in 2 inf; do stage "$taper" "$tstar" 16000 10; done
 done
 # stage 3: towards the recipes' sample counts (400, 300, 200, 150, 100)
 for tstar in 1 inf; do

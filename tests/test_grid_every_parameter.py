@@ -39,6 +39,8 @@ SMALL: dict[str, dict[str, Any]] = {
     "soft_spheres_lowest": {"n_particles": 64, "n_sweeps": 20, "n_lowest": 6, "n_vectors": 2},
     "soft_spheres_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
                                   "chain_samples": 1, "n_vectors": 2},
+    "soft_spheres_lowest_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
+                                         "chain_samples": 1, "n_lowest": 6, "n_vectors": 2},
     "spring_network": {"n_side": 6, "n_vectors": 2},
 }
 
@@ -47,7 +49,7 @@ OVERRIDE: dict[tuple[str, str], Any] = {
     ("elastic_medium", "k_G"): 2 * np.pi / 8,
     ("inhomogeneous_medium", "k_G"): 2 * np.pi / 6,
     **{(g, "dimension"): 2 for g in ("inhomogeneous_medium", "soft_spheres", "soft_spheres_equilibrated",
-                                     "soft_spheres_lowest")},
+                                     "soft_spheres_lowest", "soft_spheres_lowest_equilibrated")},
     **{(g, "dimension"): 3 for g in ("lennard_jones", "lennard_jones_equilibrated")},
 }
 #: Fixed values of one case that differ from SMALL: the 3D Lennard-Jones box needs N = 160 for its cutoff.

@@ -33,9 +33,12 @@ measured τ_α(T*) of swap Monte Carlo (``studies/measure_swap_tau.py``,
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -160,8 +163,11 @@ class ChainParams:
             raise ValueError("parent_temperature = inf has no Monte Carlo chain; use the soft_spheres generator")
 
     @classmethod
-    def from_mapping(cls, params: Mapping[str, Any]) -> ChainParams:
+    def from_mapping(cls, params: Mapping[str, Any], glass_type: type[GlassParams] = GlassParams) -> ChainParams:
         """Split a flat mapping (the ensemble runner's parameters) into glass and chain settings.
+
+        ``glass_type`` is the glass settings' class (a :class:`GlassParams` subclass adds its own fields,
+        e.g. the lowest-mode generator's).
 
         Raises
         ------
@@ -175,7 +181,7 @@ class ChainParams:
                 f"{set_by_chain} are set by the chain (equilibration_sweeps, spacing_sweeps and the calibrated "
                 "step); leave them out"
             )
-        glass = GlassParams.from_mapping({k: v for k, v in params.items() if k not in chain_names})
+        glass = glass_type.from_mapping({k: v for k, v in params.items() if k not in chain_names})
         return cls(glass=glass, **{k: params[k] for k in chain_names if k in params})
 
     @property
@@ -184,11 +190,33 @@ class ChainParams:
         return PRE_SWEEPS + self.equilibration_sweeps + (self.chain_samples - 1) * self.spacing_sweeps
 
 
+#: What a chain does with each configuration it takes: ``structure(glass, start, liquid, energy_trace,
+#: acceptance_displacement, acceptance_swap, seed, sample, mc_seconds)`` returns the one-sample dataset
+#: (``glass`` has the chain's ``n_sweeps`` and calibrated ``mc_step``; ``mc_seconds`` is the wall time of
+#: the Monte Carlo since the previous structure, or since the chain's start for the first).
+StructureFunction = Callable[
+    [GlassParams, Configuration, Configuration, np.ndarray, float, float, np.random.SeedSequence, int, float],
+    xr.Dataset,
+]
+
+
+def dense_structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
+                    acceptance_displacement: float, acceptance_swap: float, seed: np.random.SeedSequence,
+                    sample: int, mc_seconds: float, generator: str = "soft_spheres_equilibrated") -> xr.Dataset:
+    """The seed-literal analysis of one configuration (:func:`~.soft_spheres.inherent_sample`: quench, dense
+    spectrum, stresses) as a one-sample dataset; ``mc_seconds`` is not recorded."""
+    sample_ = inherent_sample(glass, start, liquid, energy_trace, acceptance_displacement, acceptance_swap)
+    return glass_dataset(sample_, seed, sample, generator)
+
+
 def glass_chain(
     params: Mapping[str, Any] | ChainParams,
     seed: np.random.SeedSequence | int,
     first_sample: int,
     generator: str = "soft_spheres_equilibrated",
+    *,
+    glass_type: type[GlassParams] = GlassParams,
+    structure: StructureFunction | None = None,
 ) -> list[xr.Dataset]:
     """Run one chain and return its ``chain_samples`` inherent structures as one-sample VDOS-1.0 datasets.
 
@@ -203,7 +231,12 @@ def glass_chain(
         Sample index of the chain's first structure; the chain index is
         ``first_sample // chain_samples``.
     generator
-        The registered name recorded in the ``generator`` attribute.
+        The registered name recorded in the ``generator`` attribute (by the default ``structure``).
+    glass_type
+        Class of the glass settings (:meth:`ChainParams.from_mapping`).
+    structure
+        The analysis of each configuration taken (:data:`StructureFunction`); default
+        :func:`dense_structure` (quench, dense spectrum).
 
     Returns
     -------
@@ -224,7 +257,9 @@ def glass_chain(
     >>> [int(p["mc_sweep"].item()) for p in parts], check(parts[0])
     ([230, 240], None)
     """
-    p = params if isinstance(params, ChainParams) else ChainParams.from_mapping(params)
+    p = params if isinstance(params, ChainParams) else ChainParams.from_mapping(params, glass_type)
+    if structure is None:
+        structure = functools.partial(dense_structure, generator=generator)
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     first_sample = _integer("first_sample", first_sample, 0)
     k = p.chain_samples
@@ -233,6 +268,7 @@ def glass_chain(
     g = p.glass
     pot = g.pair_potential
     rng = np.random.default_rng(_child_seed(seq, 1))
+    clock = time.perf_counter()
     start = start_configuration(g, seq)
     box = start.box_length
     pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
@@ -240,7 +276,7 @@ def glass_chain(
                                  p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
     cal = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, g.parent_temperature, rng,
                          target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
-    glass = GlassParams(**{**asdict(g), "n_sweeps": p.equilibration_sweeps - p.spacing_sweeps, "mc_step": cal.step})
+    glass = dataclasses.replace(g, n_sweeps=p.equilibration_sweeps - p.spacing_sweeps, mc_step=cal.step)
     mc = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
                      MCSettings(temperature=g.parent_temperature, n_sweeps=glass.n_sweeps, step=cal.step,
                                 p_swap=g.p_swap, skin=g.mc_skin, record_every=g.record_every), rng)
@@ -254,9 +290,10 @@ def glass_chain(
         state = (seg.positions, seg.sizes, seg.species)
         t += p.spacing_sweeps
         liquid = Configuration(seg.positions, box, seg.sizes, seg.species)
-        sample = inherent_sample(glass, start, liquid, np.asarray(mc.energy_trace, float),
-                                 float(seg.acceptance[0]), float(mc.acceptance_swap))
-        ds = glass_dataset(sample, seq, first_sample + j, generator)
+        mc_seconds = time.perf_counter() - clock
+        ds = structure(glass, start, liquid, np.asarray(mc.energy_trace, float), float(seg.acceptance[0]),
+                       float(mc.acceptance_swap), seq, first_sample + j, mc_seconds)
+        clock = time.perf_counter()
         out.append(_with_chain_record(ds, p, first_sample // k, t, cal.step, seg, liquid))
     return out
 

@@ -80,10 +80,13 @@ __all__ = [
     "LowestModeParams",
     "RECIPES",
     "STAGES",
+    "StructureAnalysis",
+    "analyse_structure",
     "lowest_mode_sample",
     "participation_ratio",
     "plane_wave_shell",
     "shell_weights",
+    "structure_dataset",
 ]
 
 GENERATOR_VERSION = "1.0.0"
@@ -250,36 +253,77 @@ def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.ra
     p = params if isinstance(params, LowestModeParams) else LowestModeParams.from_mapping(params)
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     sample = _integer("sample", sample, 0)
+    t0 = time.perf_counter()
+    start, equilibrated, mc_energy, acc_disp, acc_swap = equilibrate(p, seq)
+    mc_seconds = time.perf_counter() - t0
+    analysis = analyse_structure(p, equilibrated)
+    return structure_dataset(p, seq, sample, start, mc_energy, acc_disp, acc_swap, analysis, mc_seconds)
+
+
+@dataclass(frozen=True)
+class StructureAnalysis:
+    """What :func:`analyse_structure` measures on one quenched configuration (the variables of
+    :func:`lowest_mode_sample` besides the Monte Carlo record)."""
+
+    quench: Any
+    eigenvalues: np.ndarray
+    vectors: np.ndarray
+    per_mode: dict[str, np.ndarray]
+    moduli: Any
+    coordination: np.ndarray
+    spectral_bound: float
+    seconds: np.ndarray
+
+    @property
+    def inherent(self) -> Any:
+        """The inherent structure (:class:`~.configurations.Configuration`)."""
+        return self.quench.config
+
+
+def analyse_structure(p: LowestModeParams, configuration: Any) -> StructureAnalysis:
+    """Steps 1–4 of the module docstring on one configuration: quench, lowest modes, moduli, mode measures.
+
+    Parameters
+    ----------
+    p
+        The settings.
+    configuration
+        The liquid configuration to quench (:class:`~.configurations.Configuration`).
+
+    Returns
+    -------
+    StructureAnalysis
+        With the wall time of the stages after ``monte_carlo`` (:data:`STAGES` [1:]).
+
+    Raises
+    ------
+    RuntimeError
+        If the quench, the eigensolver or the moduli's CG does not converge.
+    """
     pot = p.pair_potential
     n, d = p.n_particles, p.dimension
     clock = [time.perf_counter()]
-
-    def lap() -> None:
-        clock.append(time.perf_counter())
-
-    start, equilibrated, mc_energy, acc_disp, acc_swap = equilibrate(p, seq)
-    lap()
-    result = quench(equilibrated, pot, QuenchSettings(force_tolerance=p.force_tolerance))
+    result = quench(configuration, pot, QuenchSettings(force_tolerance=p.force_tolerance))
     if not result.converged:
         raise RuntimeError(
             f"quench stopped at max |F| = {result.max_force:.3g} > force_tolerance = {p.force_tolerance:g} "
             f"({result.lbfgs_message}); raise force_tolerance or the iteration limits"
         )
     inherent = result.config
-    lap()
+    clock.append(time.perf_counter())
     pairs = interacting_pairs(inherent, pot)
     hessian = hessian_matrix(inherent, pot, pairs=pairs)
-    lap()
+    clock.append(time.perf_counter())
     modes = lowest_modes(hessian, p.n_lowest, exclude=translation_modes(n, d), tol=p.mode_tolerance)
     if not modes.converged:
         raise RuntimeError(
             f"the lowest {p.n_lowest} modes did not converge to {p.mode_tolerance:g} (largest residual "
             f"{modes.residuals.max():.3g}, {modes.iterations} iterations); raise mode_tolerance"
         )
-    lap()
+    clock.append(time.perf_counter())
     moduli = elastic_moduli(inherent, pot, pairs, hessian=hessian, modes=modes.eigenvectors,
                             eigenvalues=modes.eigenvalues, tol=p.moduli_tolerance)
-    lap()
+    clock.append(time.perf_counter())
     vectors = modes.eigenvectors.T.reshape(p.n_lowest, n, d)
     transverse, longitudinal = plane_wave_shell(inherent.positions, inherent.box_length)
     nan_d = np.full(d, np.nan)
@@ -290,18 +334,38 @@ def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.ra
         "eigenvalue_residual": np.r_[np.zeros(d), modes.residuals],
     }
     coordination = coordination_numbers(pairs)
-    lap()
-    return _dataset(p, seq, sample, start, inherent, mc_energy, acc_disp, acc_swap, result, modes.eigenvalues,
-                    vectors, per_mode, moduli, coordination, np.diff(clock), modes.spectral_bound)
+    clock.append(time.perf_counter())
+    return StructureAnalysis(result, modes.eigenvalues, vectors, per_mode, moduli, coordination,
+                             modes.spectral_bound, np.diff(clock))
 
 
-def _dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, start: Any, inherent: Any,
-             mc_energy: np.ndarray, acc_disp: float, acc_swap: float, result: Any, eigenvalues: np.ndarray,
-             vectors: np.ndarray, per_mode: dict[str, np.ndarray], moduli: Any, coordination: np.ndarray,
-             seconds: np.ndarray, spectral_bound: float) -> xr.Dataset:
-    """The VDOS-1.0 dataset of one computed sample (variables: :func:`lowest_mode_sample`; every parameter an
-    attribute)."""
+def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, start: Any,
+                      mc_energy: np.ndarray, acc_disp: float, acc_swap: float, analysis: StructureAnalysis,
+                      mc_seconds: float, generator: str | None = None) -> xr.Dataset:
+    """The VDOS-1.0 dataset of one analysed sample (variables: :func:`lowest_mode_sample`; every parameter an
+    attribute).
+
+    Parameters
+    ----------
+    p, seq, sample
+        Settings, seed and ``sample`` coordinate.
+    start
+        The random start (its box).
+    mc_energy, acc_disp, acc_swap
+        The Monte Carlo record (energy trace at ``p.trace_sweeps``, acceptance rates).
+    analysis
+        :func:`analyse_structure` of the configuration.
+    mc_seconds
+        Wall time of the Monte Carlo that led to the configuration (the ``monte_carlo`` stage).
+    generator
+        The registered name recorded in the ``generator`` attribute (default: by the potential).
+    """
     from vdosbench import __version__
+
+    inherent, result, moduli = analysis.inherent, analysis.quench, analysis.moduli
+    eigenvalues, vectors, per_mode = analysis.eigenvalues, analysis.vectors, analysis.per_mode
+    coordination, spectral_bound = analysis.coordination, analysis.spectral_bound
+    seconds = np.r_[mc_seconds, analysis.seconds]
 
     n, d = p.n_particles, p.dimension
     one = {"units": "1"}
@@ -414,7 +478,7 @@ def _dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, star
         mc_start=("random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
                   else "random positions relaxed by FIRE to max |F| <= 10"),
         zero_mode_rule="the d translations, excluded from the eigensolver and stored as exact zeros",
-        generator="soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest",
+        generator=generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
         generator_version=GENERATOR_VERSION, **_seed_attrs(seq), vdosbench_version=__version__,
     )
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Issue 25 T_d ladder (soft_spheres_lowest_n{N}_td), staged so that every stage lands finished chains and a re-run
+# resumes.
+#
+# Each stage runs one recipe of vdosbench.generators.glasses.lowest_mode_chains restricted to one taper and a sample
+# count (a multiple of the 5 structures per chain); a later stage with more samples reuses the finished chains (part
+# files are named by their parameters and sample; a chain's seed depends on the recipe's root seed and the chain
+# index only, so chain c of m = 2 and of m = inf start from the same diameters and positions: the taper difference
+# is paired by chain).  One worker, one BLAS thread: pin the whole script to a core, e.g.
+#   taskset -c 1 bash studies/td_ladder_queue.sh runs/td_ladder
+# About 350 s a chain at N = 1000 and 2.2x that per doubling of N (one core).
+set -euo pipefail
+out=${1:-runs/td_ladder}
+vdosbench=${VDOSBENCH:-vdosbench}
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
+stage() {  # stage TAPER N SAMPLES
+  local dir="$out/n$2"
+  echo "$(date -u +%FT%TZ) stage taper=$1 N=$2 samples=$3" >> "$out/queue.log"
+  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 N=$2 samples=$3 wall=%e user=%U maxrss_kb=%M" \
+    "$vdosbench" generate --recipe "soft_spheres_lowest_n$2_td" --grid "taper_order=$1" \
+      --samples "$3" --workers 1 --blas-threads 1 --no-progress --output "$dir"
+}
+mkdir -p "$out"
+# stage 1: a first pass, both tapers per N (6, 3 and 2 chains)
+for spec in 1000:30 2000:15 4000:10; do
+  for taper in 2 inf; do stage "$taper" "${spec%%:*}" "${spec##*:}"; done
+done
+# stage 2: the recipes' chains (20, 20, 12), in steps so that both tapers advance together
+for spec in 1000:60 2000:40 1000:100 2000:70 4000:30 2000:100 4000:60; do
+  for taper in 2 inf; do stage "$taper" "${spec%%:*}" "${spec##*:}"; done
+done
