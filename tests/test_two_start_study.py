@@ -1,0 +1,78 @@
+"""studies/two_start.py (issue 25 item 4): the decision on synthetic traces, and an end-to-end run at N = 128."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def study():  # noqa: ANN201
+    spec = importlib.util.spec_from_file_location("two_start_study", ROOT / "studies" / "two_start.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _ladder(t: np.ndarray, e: np.ndarray) -> xr.Dataset:
+    return xr.Dataset({"mc_energy": (("sample", "mc_record"), e[None])}, coords={"mc_record": t})
+
+
+def _deep(t: np.ndarray, e: np.ndarray) -> dict:
+    return {"sweeps": t, "energy": e, "deep_temperature": 0.1, "deep_sweeps": 10, "deep_energy_end": e[0],
+            "td_step": 0.07, "wall_s": 1.0}
+
+
+def test_late_mean_is_the_mean_of_the_last_half(study) -> None:  # noqa: ANN001
+    t = np.arange(0.0, 1000.0)
+    e = np.where(t < 500, 5.0, 1.0 + 0.001 * (t % 2))
+    mean, se = study.late_mean(t, e)
+    assert mean == pytest.approx(1.0005, abs=1e-9)
+    assert se < 1e-4
+
+
+@pytest.mark.parametrize(("deep_level", "deep_first", "verdict"), [
+    (1.20, 1.10, "agree"),              # comes up to the same level
+    (1.15, 1.10, "disagree"),           # stays below: the random chain (or the deep one) is not in equilibrium
+    (1.20, 1.30, "deep start not below"),  # no power: the start was not below
+])
+def test_the_decision_rule(study, deep_level: float, deep_first: float, verdict: str) -> None:  # noqa: ANN001
+    rng = np.random.default_rng(1)
+    t = np.arange(0.0, 20_000.0, 10.0)
+    random = 1.2 + 0.002 * rng.normal(size=t.size)
+    deep = deep_level + 0.002 * rng.normal(size=t.size)
+    deep[0] = deep_first
+    entry = study.compare(1000, "2", 0, _ladder(t, random), _deep(t, deep))
+    assert entry["verdict"] == verdict
+    low, high = entry["difference_interval"]
+    assert low < entry["difference"] < high
+
+
+def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
+    ladder = tmp_path / "ladder"
+    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", "soft_spheres_lowest_td_small", "--grid",
+           "taper_order=2", "--samples", "2", "--workers", "1", "--no-progress", "--output", str(ladder)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    result, figure = tmp_path / "two_start.json", tmp_path / "two_start.png"
+    run = subprocess.run([sys.executable, str(ROOT / "studies" / "two_start.py"), str(ladder), "--recipe",
+                          "soft_spheres_lowest_td_small", "--tapers", "2", "--chains", "0", "--deep-sweeps", "40",
+                          "--result", str(result), "--figure", str(figure)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    data = json.loads(result.read_text())
+    (entry,) = data["entries"]
+    assert entry["n_particles"] == 128 and entry["verdict"] in ("agree", "disagree", "deep start not below")
+    assert entry["deep_start"]["deep_temperature"] == pytest.approx(0.8 * 0.144)
+    assert figure.stat().st_size > 0
+    missing = subprocess.run([sys.executable, str(ROOT / "studies" / "two_start.py"), str(ladder), "--recipe",
+                              "soft_spheres_lowest_td_small", "--chains", "5", "--result", str(result)],
+                             capture_output=True, text=True)
+    assert missing.returncode != 0 and "has landed" in missing.stderr
