@@ -36,9 +36,26 @@ counts of the first 100 N = 1000 samples had been looked at, to check the genera
       and +1 only near T_d, the rival view 0 everywhere, so at high T* both expect 0 ± 0.5 and the T_d ladder
       (next stage of issue 25) is where they differ.
 
+Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_d chain of
+``soft_spheres_lowest_n{N}_td`` had finished; ``studies/td_ladder_queue.sh``)
+    Same primary (``mle c=0.5``), same tolerance 0.5, but every interval is a bootstrap over **chains**
+    (the ``chain`` variable: the 5 structures of a chain are correlated), and a point needs ≥ 5 chains
+    (the validators' minimum) to be assessed.  Claims at T* = T_d:
+    - seed 001 (``schirmacher.taper-m2-s4`` / ``schirmacher.taper-minf-s3``): s = 3 + 2/m, i.e. 4 for
+      m = 2 and 3 for m = ∞, at every N;
+    - Lerner (2020, and Lerner & Bouchbinder's quasilocalised-mode universality): s = 4 for every m,
+      reached as N grows;
+    - taper difference Δs_m = s(m = 2) − s(m = ∞), paired by chain (chain c of both tapers starts from
+      the same diameters and positions): seed 001 predicts +1, the rival view 0 — the one comparison whose
+      systematics (window, ω₀, finite size) largely cancel;
+    - N-dependence: Δs = s(N_max) − s(N_min), bootstrap over each size's chains.
+    Equilibrium is stated beside every T_d point, never used to drop a chain: the chains' energy drift over
+    the last half of their trace (how many of the chains' 95 % intervals contain 0, the mean drift) and
+    τ_α of their segments (τ_α(N)).
+
 Usage::
 
-    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json, the figure
+    python studies/finite_size.py runs/finite_size runs/td_ladder   # both ladders          # writes studies/results/finite_size.json, the figure
                                                             # and the compact form studies/results/finite_size_modes.nc
     python studies/finite_size.py studies/results/finite_size_modes.nc --out /tmp/again.json   # from a clone
 """
@@ -85,7 +102,8 @@ N_BOOTSTRAP = 1000
 
 
 def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
-    """Every (N, taper, T*) point with part files under ``root/n{N}/parts``, its samples concatenated."""
+    """Every (N, taper, T*) point with at least 5 part files under ``root/n{N}/parts``, its samples
+    concatenated."""
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for folder in sorted(root.glob("n*/parts/*")):
         m = re.fullmatch(r"taper_order-(-?\d+)__parent_temperature-(.+)", folder.name)
@@ -102,9 +120,9 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
     return points
 
 
-#: Variables kept in the compact form of a point (no per-site arrays: positions, diameters and coordination stay
-#: in the part files under runs/, which the recipes rebuild).
-COMPACT_DROP = ("position", "diameter", "coordination", "eigenvector")
+#: Variables left out of the compact form of a point (per-site arrays and the Monte Carlo energy traces stay in the
+#: part files under runs/, which the recipes rebuild; the chains' energy drift is kept).
+COMPACT_DROP = ("position", "diameter", "coordination", "eigenvector", "mc_energy")
 
 
 def _group(key: tuple[int, int, float]) -> str:
@@ -156,9 +174,24 @@ def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
     g = ds["shear_modulus"].values
     m_long = ds["longitudinal_modulus"].values
     omega0 = 2 * np.pi * np.sqrt(g / rho) / box
+    groups = ds["chain"].values if "chain" in ds else None
     return ModeSpectra(omega, omega0, n, float(np.mean(rho)), 3, shear_modulus=g,
                        bulk_modulus=m_long - 4.0 * g / 3.0,
-                       participation=ds["participation_ratio"].values[:, keep], label=label)
+                       participation=ds["participation_ratio"].values[:, keep], label=label, groups=groups)
+
+
+def _units(n_samples: int, groups: np.ndarray | None) -> list[np.ndarray]:
+    """The sample indices (of the first ``n_samples``) of each independent unit: one per chain when ``groups``
+    are given, else one per sample."""
+    if groups is None:
+        return [np.array([i]) for i in range(n_samples)]
+    g = np.asarray(groups)[:n_samples]
+    return [np.flatnonzero(g == label) for label in np.unique(g)]
+
+
+def _resample(units: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
+    """Indices of one bootstrap resample: as many units as there are, drawn with replacement."""
+    return np.concatenate([units[k] for k in rng.integers(0, len(units), len(units))])
 
 
 def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
@@ -202,24 +235,30 @@ def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
 
 
 def paired_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE, bootstrap over sample pairs (same sample index in both)."""
+    """s(a) − s(b) of the window MLE, bootstrap over pairs of units (same sample index in both; a unit is a
+    chain when ``a`` has groups, else a sample)."""
     n = min(a.n_samples, b.n_samples)
     rng = np.random.default_rng(seed)
     idx = np.arange(n)
     value = _mle_s(a, idx, factor) - _mle_s(b, idx, factor)
+    units = _units(n, a.groups)
     reps = np.array([_mle_s(a, r, factor) - _mle_s(b, r, factor)
-                     for r in (rng.integers(0, n, n) for _ in range(N_BOOTSTRAP))])
-    return _measurement(label, reps, value, n, {"estimator": f"window MLE c={factor:g}", "pairs": n})
+                     for r in (_resample(units, rng) for _ in range(N_BOOTSTRAP))])
+    return _measurement(label, reps, value, n, {"estimator": f"window MLE c={factor:g}", "pairs": n,
+                                                "resampled": "chains" if a.groups is not None else "samples"})
 
 
 def size_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE for two independent sets (two sizes), bootstrap over each set's samples."""
+    """s(a) − s(b) of the window MLE for two independent sets (two sizes), bootstrap over each set's units
+    (chains when given, else samples)."""
     rng = np.random.default_rng(seed)
     value = _mle_s(a, np.arange(a.n_samples), factor) - _mle_s(b, np.arange(b.n_samples), factor)
-    reps = np.array([_mle_s(a, rng.integers(0, a.n_samples, a.n_samples), factor)
-                     - _mle_s(b, rng.integers(0, b.n_samples, b.n_samples), factor) for _ in range(N_BOOTSTRAP)])
+    ua, ub = _units(a.n_samples, a.groups), _units(b.n_samples, b.groups)
+    reps = np.array([_mle_s(a, _resample(ua, rng), factor) - _mle_s(b, _resample(ub, rng), factor)
+                     for _ in range(N_BOOTSTRAP)])
     return _measurement(label, reps, value, a.n_samples + b.n_samples,
-                        {"estimator": f"window MLE c={factor:g}", "n_samples": [a.n_samples, b.n_samples]})
+                        {"estimator": f"window MLE c={factor:g}", "n_samples": [a.n_samples, b.n_samples],
+                         "resampled": "chains" if a.groups is not None else "samples"})
 
 
 def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> str:
@@ -230,6 +269,41 @@ def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> 
 
 def _tstar(t: float) -> str:
     return "inf" if math.isinf(t) else f"{t:g}"
+
+
+#: T_d of the seed-001 soft spheres (``vdosbench.generators.T_D``), the T* of the T_d ladder.
+T_D = 0.144
+
+
+def claim_values(m: int, t: float) -> dict[str, float]:
+    """The exponent each registered claim expects at a point (module docstring)."""
+    if math.isclose(t, T_D):
+        return {"schirmacher.taper-s3+2/m": 4.0 if m == 2 else 3.0, "lerner.s4": 4.0}
+    return {"schirmacher.high-parent-temperature-s2": 2.0, "lerner.finite-size-s4": 4.0}
+
+
+def equilibrium_summary(ds: xr.Dataset) -> dict[str, Any] | None:
+    """Energy drift and τ_α of the chains of a T_d point (None for a point without chains)."""
+    if "chain" not in ds or "energy_drift" not in ds:
+        return None
+    first = np.unique(ds["chain"].values, return_index=True)[1]  # one row per chain: the drift is the chain's
+    drift = ds["energy_drift"].values[first]
+    low, high = ds["energy_drift_low"].values[first], ds["energy_drift_high"].values[first]
+    finite = np.isfinite(drift)
+    tau = ds["segment_tau_alpha"].values
+    return {
+        "chains": int(first.size),
+        "drift_mean": float(np.mean(drift[finite])) if finite.any() else None,
+        "drift_stderr_of_mean": float(np.std(drift[finite], ddof=1) / math.sqrt(finite.sum())) if finite.sum() > 1
+        else None,
+        "chains_drift_interval_contains_0": int(np.sum((low <= 0) & (high >= 0))),
+        "chains_falling": int(np.sum(high < 0)),
+        "chains_rising": int(np.sum(low > 0)),
+        "late_energy_mean": float(np.nanmean(ds["energy_late_mean"].values[first])),
+        "tau_alpha_mean": float(np.nanmean(tau)), "tau_alpha_std": float(np.nanstd(tau)),
+        "tau_alpha_not_reached": int(np.sum(~np.isfinite(tau))),
+        "segment_fs_end_mean": float(np.nanmean(ds["segment_fs_end"].values)),
+    }
 
 
 def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, Any]:
@@ -259,10 +333,10 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                         "status": primary.status, "reason": primary.reason},
             "systematic_spread": {"min": min(spread.values()) if spread else None,
                                   "max": max(spread.values()) if spread else None, "values": spread},
-            "verdicts": {
-                "schirmacher.high-parent-temperature-s2": _verdict(primary.measurement, 2.0, primary.ok),
-                "lerner.finite-size-s4": _verdict(primary.measurement, 4.0, primary.ok),
-            },
+            "n_chains": sp.n_groups if sp.groups is not None else None,
+            "verdicts": {claim: _verdict(primary.measurement, value, primary.ok)
+                         for claim, value in claim_values(m, t).items()},
+            "equilibrium": equilibrium_summary(ds),
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
                                            ds["stage_seconds"].mean("sample").values.round(3).tolist())),
         })
@@ -333,21 +407,25 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("root", type=Path, help="the folder of studies/finite_size_queue.sh (n{N}/parts/...)")
+    ap.add_argument("roots", type=Path, nargs="+",
+                    help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...), or one "
+                         "compact .nc file")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
     ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
                     help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
     args = ap.parse_args(argv)
-    if args.root.suffix == ".nc":
-        points = load_compact(args.root)
+    if len(args.roots) == 1 and args.roots[0].suffix == ".nc":
+        points = load_compact(args.roots[0])
     else:
-        points = load_points(args.root)
+        points = {}
+        for root in args.roots:
+            points.update(load_points(root))
         if points:
             export_compact(points, args.compact)
     if not points:
-        raise SystemExit(f"no points with >= 5 part files under {args.root}/n*/parts/; expected the output of "
-                         "studies/finite_size_queue.sh. Fix: run it first")
+        raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]} (n*/parts/); expected "
+                         "the output of studies/finite_size_queue.sh or td_ladder_queue.sh. Fix: run it first")
     result = analyse(points)
     for r in result["points"]:
         p = r["primary"]

@@ -80,3 +80,30 @@ def test_compact_form_round_trips_every_number_of_the_analysis(study, tmp_path: 
         assert back[key].sizes["site"] == ds.sizes["site"]
     a, b = study.analyse(points), study.analyse(back)
     assert [r["primary"] for r in a["points"]] == [r["primary"] for r in b["points"]]
+
+
+def _chain_point(n: int, exponent: float, n_chains: int, seed: int, drift: float) -> xr.Dataset:
+    """A mock T_d point: chains of 5 structures, each chain's energy-drift record."""
+    ds = _point(n, exponent, 5 * n_chains, seed)
+    chain = np.repeat(np.arange(n_chains), 5)
+    ones = np.ones(5 * n_chains)
+    return ds.assign(chain=("sample", chain), energy_drift=("sample", drift * ones),
+                     energy_drift_low=("sample", (drift - 0.002) * ones),
+                     energy_drift_high=("sample", (drift + 0.002) * ones),
+                     energy_late_mean=("sample", 1.0 * ones), segment_tau_alpha=("sample", 9000.0 * ones),
+                     segment_fs_end=("sample", 0.1 * ones))
+
+
+def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> None:  # noqa: ANN001
+    points = {(1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=-0.01),
+              (1000, -1, 0.144): _chain_point(1000, 4.0, 24, seed=4, drift=0.0)}
+    result = study.analyse(points)
+    rows = {r["taper_order"]: r for r in result["points"]}
+    assert set(rows[2]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}
+    assert rows[2]["n_chains"] == 24
+    assert rows[-1]["verdicts"]["schirmacher.taper-s3+2/m"] == "refuted"  # s = 4 where the seed expects 3
+    assert rows[2]["equilibrium"]["chains_falling"] == 24 and rows[-1]["equilibrium"]["chains_falling"] == 0
+    assert rows[-1]["equilibrium"]["chains_drift_interval_contains_0"] == 24
+    taper = result["taper_difference"][0]
+    assert taper["settings"]["resampled"] == "chains"
+    assert taper["verdict_equal_plus_1"] in ("refuted", "inconclusive") and taper["low"] <= 0.0 <= taper["high"]
