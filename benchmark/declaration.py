@@ -124,7 +124,8 @@ def _models() -> dict[str, Model]:
             Model(
                 "soft_spheres",
                 "polydisperse soft spheres of seed 001 (n = 12, r_c = 1.955, P(a) ~ a^-3), taper order m",
-                "glass", ("soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest"), "soft_sphere", _soft_sphere_t_d,
+                "glass", ("soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest", "soft_spheres_lowest_equilibrated"),
+                "soft_sphere", _soft_sphere_t_d,
                 "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)",
                 ("taper_order",),
             ),

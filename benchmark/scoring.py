@@ -51,8 +51,10 @@ from vdosbench.validators import (
     boson_peak_excess,
     coordination_distribution,
     level_statistics,
+    mode_spectra_from_dataset,
     new_poles,
     nonphononic_exponent,
+    paired_window_difference,
     curve_exponent,
     curve_gap,
     curve_peak,
@@ -214,6 +216,8 @@ class NonphononicResult:
 
     s: Measurement
     estimate: Any
+    spectra: Any = None
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
     def plot(self, ax: Any = None) -> Any:
         """The estimate's diagnostic plot."""
@@ -226,7 +230,22 @@ def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicR
     if not est.ok:
         m = replace(m, low=float("nan"), high=float("nan"),
                     settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
-    return NonphononicResult(m, est)
+    return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
+
+
+def _paired_nonphononic(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
+                        seed: int) -> Measurement:
+    """The window MLE's s(a) − s(b) over paired units (:func:`~vdosbench.validators.paired_window_difference`);
+    ValueError (independent fallback) for another estimator or quantity, or unpaired points."""
+    if quantity != "s" or a.settings.get("estimator", "window_mle") != "window_mle":
+        raise ValueError("a paired difference is defined for the window MLE's s only")
+    d = paired_window_difference(a.spectra, b.spectra, float(a.settings.get("factor", 0.5)),
+                                 max_participation=a.settings.get("max_participation"), n_bootstrap=n_bootstrap,
+                                 seed=seed)
+    if not (a.estimate.ok and b.estimate.ok):  # a point without enough modes: no verdict from the difference
+        why = "; ".join(f"{e.status}: {e.reason}" for e in (a.estimate, b.estimate) if not e.ok)
+        d = replace(d, low=float("nan"), high=float("nan"), settings={**dict(d.settings), "not_assessed": why})
+    return d
 
 
 VALIDATORS: dict[str, PointValidator] = {
@@ -248,6 +267,7 @@ VALIDATORS: dict[str, PointValidator] = {
 #: other validators' differences fall back to independent bootstraps.
 PAIRED_DIFFERENCES: dict[str, Callable[..., Measurement]] = {
     "boson_peak_excess": paired_excess_difference,
+    "nonphononic_exponent": _paired_nonphononic,
 }
 #: Validators that compare a point with its ``versus`` point themselves.
 PAIR_VALIDATORS: dict[str, PairValidator] = {

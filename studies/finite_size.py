@@ -68,6 +68,7 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,7 @@ from vdosbench.validators import (
     count_scaling,
     debye_excess,
     extreme_value,
+    paired_window_difference,
     participation_scan,
     power_law_exponent,
     window_mle,
@@ -235,17 +237,12 @@ def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
 
 
 def paired_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE, bootstrap over pairs of units (same sample index in both; a unit is a
-    chain when ``a`` has groups, else a sample)."""
+    """s(a) − s(b) of the window MLE on the samples both points have, bootstrap over pairs of units (chains when
+    ``a`` has groups, else samples): :func:`vdosbench.validators.paired_window_difference`."""
     n = min(a.n_samples, b.n_samples)
-    rng = np.random.default_rng(seed)
-    idx = np.arange(n)
-    value = _mle_s(a, idx, factor) - _mle_s(b, idx, factor)
-    units = _units(n, a.groups)
-    reps = np.array([_mle_s(a, r, factor) - _mle_s(b, r, factor)
-                     for r in (_resample(units, rng) for _ in range(N_BOOTSTRAP))])
-    return _measurement(label, reps, value, n, {"estimator": f"window MLE c={factor:g}", "pairs": n,
-                                                "resampled": "chains" if a.groups is not None else "samples"})
+    d = paired_window_difference(a.take(slice(0, n)), b.take(slice(0, n)), factor, n_bootstrap=N_BOOTSTRAP,
+                                 seed=seed)
+    return replace(d, name=label)
 
 
 def size_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:

@@ -170,18 +170,26 @@ SELECTED_BEFORE = {
     "jiang.omega4-below-crossover": {"inhomogeneous_medium"},
 }
 _SOFT_SPHERE_CLAIMS = [k for k, v in SELECTED_BEFORE.items() if "soft_spheres" in v]
-#: The deliberate changes: GOE level repulsion is claimed for any glass (issue 18); the lowest-mode generator
-#: (issue 25) makes the same soft-sphere model, so every soft-sphere claim applies to it; the finite-size claim
+#: The deliberate changes: GOE level repulsion is claimed for any glass (issue 18); the lowest-mode generators
+#: (issue 25) make the same soft-sphere model, so every soft-sphere claim applies to them; the finite-size claim
 #: of Lerner (2020) is new (issue 25).
+_LOWEST = {"soft_spheres_lowest", "soft_spheres_lowest_equilibrated"}
 SELECTED_NOW_TOO = {
-    **{k: {"soft_spheres_lowest"} for k in _SOFT_SPHERE_CLAIMS},
-    "schirmacher.goe-lowest-50": {"lennard_jones", "lennard_jones_equilibrated", "soft_spheres_lowest"},
-    "lerner.finite-size-s4": {"soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest"},
+    **{k: set(_LOWEST) for k in _SOFT_SPHERE_CLAIMS},
+    "schirmacher.goe-lowest-50": {"lennard_jones", "lennard_jones_equilibrated", *_LOWEST},
+    "lerner.finite-size-s4": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST},
 }
-#: Issue 25 item 6: the seed-literal generator's sets carry no memory of T_d, so the T_d claims exclude it.
-SELECTED_NO_LONGER = {k: {"soft_spheres"} for k in ("schirmacher.low-parent-temperature-m2-s4",
-                                                    "schirmacher.low-parent-temperature-minf-s3",
-                                                    "lerner-bouchbinder.s4-universal")}
+#: Issue 25 item 6: the T_d claims measured by the window MLE (and the taper difference at T_d), new; like the T_d
+#: claims above they select the equilibrated chains only.
+TD_WINDOW_CLAIMS = {k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"} for k in (
+    "schirmacher.td-window-m2-s4", "schirmacher.td-window-minf-s3", "lerner.td-window-s4",
+    "schirmacher.td-taper-difference", "lerner.td-taper-difference-0")}
+SELECTED_NOW_TOO.update(TD_WINDOW_CLAIMS)
+#: Issue 25 item 6: the sets of fixed-length Monte Carlo at T* (seed-literal, and the same with lowest modes) carry
+#: no memory of T_d, so the T_d claims exclude them.
+SELECTED_NO_LONGER = {k: {"soft_spheres", "soft_spheres_lowest"} for k in (
+    "schirmacher.low-parent-temperature-m2-s4", "schirmacher.low-parent-temperature-minf-s3",
+    "lerner-bouchbinder.s4-universal")}
 
 
 def test_our_datasets_are_selected_as_before_through_their_model() -> None:
@@ -190,7 +198,7 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
     from vdosbench.generators import generator_names
 
     claims = load_claims()
-    assert {c.id for c in claims} == set(SELECTED_BEFORE) | {"lerner.finite-size-s4"}
+    assert {c.id for c in claims} == set(SELECTED_BEFORE) | {"lerner.finite-size-s4"} | set(TD_WINDOW_CLAIMS)
     for claim in claims:
         params = {k: (v[0] if isinstance(v, list) else v) for k, v in claim.applies_to.items()
                   if k not in ("generator", "model")}
@@ -257,7 +265,9 @@ def test_declared_npz_gets_the_verdicts_of_the_native_dataset(
     measured = {k for k, v in native_verdicts.items() if v != "not applicable"}
     assert len(measured) >= 6
     not_measurable = {r["id"] for r in result["not_measurable"]}
-    assert not_measurable == {"schirmacher.stress-exponent-m2"}
+    # the stress claim (no pair data) and the T_d claims of the window MLE (no shear modulus in the archive)
+    assert not_measurable == {"schirmacher.stress-exponent-m2", "schirmacher.td-window-m2-s4", "lerner.td-window-s4",
+                              "schirmacher.td-taper-difference", "lerner.td-taper-difference-0"}
     for claim_id in measured - not_measurable:
         assert verdicts[claim_id] == native_verdicts[claim_id], claim_id
     assert code == native.exit_code() and code in (0, 1)

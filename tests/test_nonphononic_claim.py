@@ -9,7 +9,13 @@ import xarray as xr
 from vdosbench.benchmark import evaluate_claim, load_claims
 from vdosbench.benchmark.scoring import Verdict
 from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR, mock_glass_spectra
-from vdosbench.validators import mode_spectra_from_dataset, nonphononic_exponent, window_mle, ModeSpectra
+from vdosbench.validators import (
+    ModeSpectra,
+    mode_spectra_from_dataset,
+    nonphononic_exponent,
+    paired_window_difference,
+    window_mle,
+)
 
 
 def _dataset(exponent: float, n_samples: int = 300, seed: int = 0, prefactor: float = DEFAULT_PREFACTOR) -> xr.Dataset:
@@ -61,3 +67,50 @@ def test_missing_shear_modulus_and_parameter_dimensions_name_the_fix() -> None:
         mode_spectra_from_dataset(ds.isel(parent_temperature=0, taper_order=0).drop_vars("shear_modulus"))
     with pytest.raises(ValueError, match="unknown estimator"):
         nonphononic_exponent(ds.isel(parent_temperature=0, taper_order=0), estimator="flatness")
+
+
+def _td_dataset(s_m2: float, s_minf: float, n_chains: int = 60, seed: int = 5) -> xr.Dataset:
+    """A mock T_d set with both tapers in its grid, chains of 5 structures (the layout of the T_d ladder)."""
+    points = []
+    for taper, exponent in ((2, s_m2), (-1, s_minf)):
+        point = _dataset(exponent, n_samples=5 * n_chains, seed=seed, prefactor=4 * DEFAULT_PREFACTOR)
+        point = point.isel(parent_temperature=0, taper_order=0, drop=True)
+        point = point.assign(chain=("sample", np.repeat(np.arange(n_chains), 5)))
+        points.append(point.expand_dims(taper_order=[taper]))
+    ds = xr.concat(points, "taper_order", data_vars="minimal", coords="minimal", compat="override")
+    return ds.expand_dims(parent_temperature=[0.144]).assign_attrs(generator="soft_spheres_lowest_equilibrated")
+
+
+@pytest.mark.parametrize(("s_m2", "s_minf", "seed_says", "rival_says"), [
+    (4.0, 3.0, Verdict.SUPPORTED, Verdict.REFUTED),   # s = 3 + 2/m
+    (4.0, 4.0, Verdict.REFUTED, Verdict.SUPPORTED),   # the taper does not matter
+])
+def test_td_taper_difference_claims_decide_between_the_seed_and_the_rival(s_m2: float, s_minf: float,
+                                                                          seed_says: Verdict,
+                                                                          rival_says: Verdict) -> None:
+    claims = {c.id: c for c in load_claims()}
+    ds = _td_dataset(s_m2, s_minf)
+    seed = evaluate_claim(claims["schirmacher.td-taper-difference"], ds)
+    rival = evaluate_claim(claims["lerner.td-taper-difference-0"], ds)
+    assert len(seed.points) == 1 and seed.points[0].versus == {"parent_temperature": 0.144, "taper_order": -1}
+    m = seed.points[0].measurement
+    assert m.settings["resampled"].startswith("chains") and "paired units" in m.method
+    assert seed.verdict is seed_says, m
+    assert rival.verdict is rival_says, rival.points[0].measurement
+    # the exponents themselves, one claim per taper, and the rival's at both
+    assert evaluate_claim(claims["schirmacher.td-window-m2-s4"], ds).verdict is Verdict.SUPPORTED
+    assert len(evaluate_claim(claims["lerner.td-window-s4"], ds).points) == 2
+
+
+def test_paired_difference_is_tighter_than_independent_bootstraps_and_refuses_unpaired_points() -> None:
+    ds = _td_dataset(4.0, 3.0)
+    a = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=2))
+    b = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=-1))
+    paired = paired_window_difference(a, b, 0.5, n_bootstrap=300, seed=1)
+    ea, eb = window_mle(a, 0.5, n_bootstrap=300, seed=1), window_mle(b, 0.5, n_bootstrap=300, seed=1)
+    assert paired.value == pytest.approx(ea.value - eb.value, rel=1e-12)
+    independent = float(np.hypot(ea.measurement.uncertainty, eb.measurement.uncertainty))
+    assert paired.uncertainty < independent  # the shared realisations cancel
+    short = mode_spectra_from_dataset(ds.isel(parent_temperature=0, sample=slice(0, 100)).sel(taper_order=-1))
+    with pytest.raises(ValueError, match="same realisations"):
+        paired_window_difference(a, short, 0.5)

@@ -22,7 +22,7 @@ from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
 from .nonphononic import mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
-from .window_mle import participation_scan, profile_interval, window_mle, window_mle_scan
+from .window_mle import paired_window_difference, participation_scan, profile_interval, window_mle, window_mle_scan
 
 __all__ = [
     "EstimatorSpread",
@@ -40,4 +40,5 @@ __all__ = [
     "profile_interval",
     "window_mle",
     "window_mle_scan",
+    "paired_window_difference",
 ]

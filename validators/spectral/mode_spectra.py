@@ -19,6 +19,7 @@ when modes are removed by :meth:`ModeSpectra.filtered`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -209,6 +210,20 @@ class ModeSpectra:
         edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
         with np.errstate(invalid="ignore"):
             return np.sum(self.omega <= edge[:, None], axis=1)
+
+    def take(self, index: np.ndarray | Sequence[int] | slice) -> ModeSpectra:
+        """The samples ``index`` of this point (every per-sample array subset alike).
+
+        Examples
+        --------
+        >>> sp = ModeSpectra(np.array([[0.5], [0.4], [0.3]]), np.ones(3), 1000, 1.0, groups=np.array([0, 0, 1]))
+        >>> sp.take(slice(0, 2)).n_samples, sp.take([2]).groups.tolist()
+        (2, [1])
+        """
+        sub = {name: (None if getattr(self, name) is None else np.asarray(getattr(self, name))[index])
+               for name in ("omega", "omega0", "shear_modulus", "bulk_modulus", "participation", "groups",
+                            "coverage")}
+        return replace(self, **sub)
 
     def filtered(self, max_participation: float) -> ModeSpectra:
         """The same point keeping only modes with participation ratio e ≤ ``max_participation``.
