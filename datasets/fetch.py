@@ -245,20 +245,23 @@ def _download(
     return mismatch
 
 
+def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str) -> Path:
+    """``path`` when its SHA-256 is ``expected``; else :class:`ChecksumError` (the file is left alone: it is not
+    a download but a copy the user or the package owns)."""
+    actual = file_sha256(path)
+    if actual != expected:
+        raise ChecksumError(_mismatch_message(entry, actual, str(path), fix, expected), expected, actual, str(path))
+    return path
+
+
 def _local_full(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
     """The shipped copy (verified: a damaged one raises) or a verified cached copy of the full set, else ``None``."""
     shipped = entry.shipped_path
     if shipped is not None and shipped.exists():
-        actual = file_sha256(shipped)
-        if actual != entry.sha256:
-            raise ChecksumError(
-                _mismatch_message(
-                    entry, actual, str(shipped),
-                    "The shipped copy is damaged: reinstall vdosbench (pip install --force-reinstall vdosbench).",
-                ),
-                entry.sha256, actual, str(shipped),
-            )
-        return shipped
+        return _verified_in_place(
+            entry, shipped, entry.sha256,
+            "The shipped copy is damaged: reinstall vdosbench (pip install --force-reinstall vdosbench).",
+        )
     target = cached_path(entry, cache_dir)
     if target.exists() and file_sha256(target) == entry.sha256:
         return target
@@ -310,19 +313,11 @@ def _fetch_scoring(
     assert form is not None
     local = form.local_path
     if local is not None and local.exists():
-        actual = file_sha256(local)
-        if actual != form.sha256:
-            raise ChecksumError(
-                _mismatch_message(
-                    entry, actual, str(local),
-                    f"The repository's copy differs from the catalogue: restore it (git checkout -- "
-                    f"{form.repository_path}), or update the catalogue's [datasets.{entry.name}.scoring_form] "
-                    "when the file was rebuilt on purpose.",
-                    form.sha256,
-                ),
-                form.sha256, actual, str(local),
-            )
-        return local
+        return _verified_in_place(
+            entry, local, form.sha256,
+            f"The repository's copy differs from the catalogue: restore it (git checkout -- {form.repository_path}), "
+            f"or update the catalogue's [datasets.{entry.name}.scoring_form] when the file was rebuilt on purpose.",
+        )
     target = scoring_cached_path(entry, cache_dir)
     assert target is not None
     if target.exists() and file_sha256(target) == form.sha256:

@@ -92,6 +92,19 @@ def _entry(name: str | CatalogEntry) -> CatalogEntry:
     return name if isinstance(name, CatalogEntry) else get_entry(name)
 
 
+def _first_with_hash(candidates: Iterable[Path], sha256: str) -> tuple[Path | None, str]:
+    """The first existing candidate whose SHA-256 is ``sha256`` (else ``None``), and the others checked, as text."""
+    checked = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        actual = file_sha256(path)
+        if actual == sha256:
+            return path, ""
+        checked.append(f"{path} (sha256 {actual})")
+    return None, "; ".join(checked) if checked else "no file at all"
+
+
 def find_catalogued_copy(
     entry: CatalogEntry,
     sources: Iterable[str | os.PathLike[str]] = (),
@@ -120,15 +133,9 @@ def find_catalogued_copy(
     if entry.shipped_path is not None:
         candidates.append(entry.shipped_path)
     candidates.append(cached_path(entry, cache_dir))
-    checked = []
-    for path in candidates:
-        if not path.is_file():
-            continue
-        actual = file_sha256(path)
-        if actual == entry.sha256:
-            return path
-        checked.append(f"{path} (sha256 {actual})")
-    found = "; ".join(checked) if checked else "no file at all"
+    path, found = _first_with_hash(candidates, entry.sha256)
+    if path is not None:
+        return path
     raise PublishError(
         f"no copy of dataset {entry.name!r} with the catalogued sha256 {entry.sha256}: checked {found}. "
         f"Fix: fetch it first (vdosbench fetch {entry.name}) or pass --from the catalogued file. A rebuild "
@@ -167,17 +174,12 @@ def find_scoring_copy(
     cached = scoring_cached_path(entry, cache_dir)
     if cached is not None:
         candidates.append(cached)
-    checked = []
-    for path in candidates:
-        if not path.is_file():
-            continue
-        actual = file_sha256(path)
-        if actual == form.sha256:
-            return path
-        checked.append(f"{path} (sha256 {actual})")
+    path, found = _first_with_hash(candidates, form.sha256)
+    if path is not None:
+        return path
     raise PublishError(
         f"no copy of the scoring form of {entry.name!r} with the catalogued sha256 {form.sha256}: checked "
-        f"{'; '.join(checked) if checked else 'no file at all'}. Fix: vdosbench fetch {entry.name} --form scoring, "
+        f"{found}. Fix: vdosbench fetch {entry.name} --form scoring, "
         f"or pass --from the file ({form.repository_path} of a clone)"
     )
 
