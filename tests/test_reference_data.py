@@ -242,3 +242,11 @@ def test_a_full_set_without_a_copy_is_not_confused_with_its_form(tmp_path: Path)
     entry = replace(get_entry(TOY), urls=())
     with pytest.raises(fetch_module.FetchError, match=r"no download URL"):
         fetch(entry, form="full")
+
+
+def test_build_compares_eigenvalues_with_the_scoring_form_in_the_clone(tmp_path: Path) -> None:
+    from vdosbench.benchmark.rebuild import _local_reference
+
+    assert _local_reference(get_entry(TOY), tmp_path / "cache") == FOLDER / f"{TOY}.nc"
+    with open_dataset(FOLDER / f"{TOY}.nc") as form:
+        assert form["eigenvalue"].shape == build_in_memory("nine_node_toy")["eigenvalue"].shape  # every eigenvalue
