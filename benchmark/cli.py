@@ -653,22 +653,14 @@ def _cmd_compact(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
     if not args.scoring_form and (args.claims is not None or args.no_structures):
         raise UsageError("--claims and --no-structures go with --scoring-form; add --scoring-form or drop them")
-    if args.scoring_form:
-        from vdosbench.datasets.catalog import file_sha256
-
-        from .claims import load_claims
-        from .scoring_form import scoring_form_file
-
-        try:
-            form = scoring_form_file(args.source, args.target, load_claims(args.claims),
-                                     keep_structures=not args.no_structures)
-        except ValueError as e:
-            raise UsageError(str(e)) from None
-        print(form.summary())
-        print(f"{args.target}: {args.target.stat().st_size} bytes, sha256 {file_sha256(args.target)} "
-              "(scores as the full set: verified)")
-        return 0
     try:
+        if args.scoring_form:
+            from .claims import load_claims
+            from .scoring_form import scoring_form_file
+
+            print(scoring_form_file(args.source, args.target, load_claims(args.claims),
+                                    keep_structures=not args.no_structures).summary())
+            return 0
         path = compact_file(args.source, args.target)
     except ValueError as e:
         raise UsageError(str(e)) from None

@@ -62,7 +62,7 @@ from typing import Any
 import xarray as xr
 
 from vdosbench.datasets import check, open_dataset, write
-from vdosbench.datasets.catalog import content_sha256
+from vdosbench.datasets.catalog import content_sha256, file_sha256
 
 from .claims import Claim, inapplicability, load_claims
 from .reference import ReferenceSource, compare_to_reference
@@ -108,18 +108,24 @@ class ScoringForm:
         Data variables left out.
     scorings
         How many times the set was scored to find the form.
+    path
+        The written and verified file (:func:`scoring_form_file`), else ``None``.
     """
 
     dataset: xr.Dataset
     kept: dict[str, str]
     dropped: tuple[str, ...]
     scorings: int = field(default=0)
+    path: Path | None = None
 
     def summary(self) -> str:
-        """Lines for ``vdosbench compact --scoring-form``: what was kept and why, what was left out."""
+        """Lines for ``vdosbench compact --scoring-form``: what was kept and why, what was left out, the file."""
         lines = [f"kept     {name}: {why}" for name, why in self.kept.items()]
         lines.append(f"left out {', '.join(self.dropped) if self.dropped else '(nothing)'}")
         lines.append(f"({self.scorings} scorings to find the form)")
+        if self.path is not None:
+            lines.append(f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
+                         "(scores as the full set: verified)")
         return "\n".join(lines)
 
 
@@ -300,4 +306,4 @@ def scoring_form_file(
     except ScoringFormMismatch:
         target.unlink(missing_ok=True)
         raise
-    return ScoringForm(form.dataset, form.kept, form.dropped, form.scorings + 2)
+    return ScoringForm(form.dataset, form.kept, form.dropped, form.scorings + 2, target)
