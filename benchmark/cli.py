@@ -49,10 +49,12 @@ examples:
   vdosbench claims                                 # list the claims and their sources
   vdosbench list                                   # the reference-dataset catalogue
   vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
+  vdosbench fetch nine-node-toy                    # its scoring form: from a clone's reference-data/, else downloaded
   vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, verify by value
   vdosbench publish spring-network-16 --to mirror/ # files + pooch registry for a static host
   VDOSBENCH_MIRROR=https://host/vdosbench vdosbench fetch het-scba-fig1b   # fetch from a mirror
   vdosbench fingerprint runs/toy/ensemble.nc --name nine-node-toy   # catalogue fields of a built file
+  vdosbench compact runs/toy/ensemble.nc reference-data/nine-node-toy.nc --scoring-form   # what scoring reads
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
   vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
@@ -293,7 +295,11 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
     fetch.add_argument("--url", action="append", default=None,
                        help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
-                            "or the config file, then the catalogue's URLs")
+                            "or the config file, then the catalogue's URLs (the repository for a scoring form)")
+    fetch.add_argument("--form", choices=("auto", "full", "scoring"), default="auto",
+                       help="auto (default): a full set already here (shipped or cached), else the scoring form "
+                            "(what scoring reads: in a clone's reference-data/ folder, no network), else the full "
+                            "set; full or scoring: that one")
 
     build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
                            epilog=EXIT_STATUS_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -310,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="a catalogued file or a folder holding it (repeatable); default: the shipped copy "
                               "or the fetch cache")
     publish.add_argument("--cache-dir", type=Path, default=None, help="fetch cache to take files from")
+    publish.add_argument("--form", choices=("full", "scoring", "both"), default="full",
+                         help="the full set (default), its scoring form (from a clone's reference-data/ or the "
+                              "cache), or both")
 
     fprint = sub.add_parser("fingerprint", help="print the catalogue fields (hashes, fingerprint) of a built file")
     fprint.add_argument("file", type=Path, help="a built ensemble.nc")
@@ -317,9 +326,18 @@ def build_parser() -> argparse.ArgumentParser:
     fprint.add_argument("--manifest", type=Path, default=None,
                         help="the run's ensemble.json, for the recipe tables (default: the one beside FILE)")
 
-    compact = sub.add_parser("compact", help="write a dataset in the catalogue's storage form (float32 eigenvectors)")
+    compact = sub.add_parser("compact", help="write a dataset in the catalogue's storage form (float32 eigenvectors), "
+                                             "or with --scoring-form only what scoring reads")
     compact.add_argument("source", type=Path, help="a VDOS-1.0 netCDF file")
     compact.add_argument("target", type=Path, help="the file to write (atomically)")
+    compact.add_argument("--scoring-form", action="store_true",
+                         help="keep only the variables vdosbench score and --reference read, found by scoring the "
+                              "set without each (vdosbench.benchmark.scoring_form); the written file is scored "
+                              "again and must give the same verdicts and values")
+    compact.add_argument("--claims", type=Path, default=None,
+                         help="with --scoring-form: the claims the form must score (default: vdosbench's)")
+    compact.add_argument("--no-structures", action="store_true",
+                         help="with --scoring-form: leave out positions, diameters and box when no claim reads them")
 
     compare = sub.add_parser(
         "compare-codes", help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "
@@ -575,13 +593,14 @@ def _cmd_list() -> int:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    from vdosbench.datasets.fetch import fetch
+    from vdosbench.datasets.fetch import fetch, origin
 
     try:
-        path = fetch(args.name, cache_dir=args.cache_dir, urls=args.url, progress=True)
+        path = fetch(args.name, cache_dir=args.cache_dir, urls=args.url, form=args.form, progress=True)
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
     print(path)
+    print(f"({origin(args.name, path)}, sha256 verified)", file=sys.stderr)
     return 0
 
 
@@ -603,11 +622,14 @@ def _cmd_publish(args: argparse.Namespace) -> int:
 
     check_output_folder(args.to, "--to")
     try:
-        result = publish(args.names, args.to, sources=args.sources, cache_dir=args.cache_dir)
+        forms = ("full", "scoring") if args.form == "both" else (args.form,)
+        result = publish(args.names, args.to, sources=args.sources, cache_dir=args.cache_dir, forms=forms)
     except KeyError as e:
         raise UsageError(str(e.args[0])) from None
     for name, path in result.files.items():
         print(f"{name}: {path}")
+    for name, path in result.scoring_files.items():
+        print(f"{name} (scoring form): {path}")
     print(f"registry: {result.registry}")
     print(f"serve {result.folder} at BASE_URL, then: VDOSBENCH_MIRROR=BASE_URL vdosbench fetch NAME")
     return 0
@@ -629,7 +651,16 @@ def _cmd_compact(args: argparse.Namespace) -> int:
 
     if not args.source.is_file():
         raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
+    if not args.scoring_form and (args.claims is not None or args.no_structures):
+        raise UsageError("--claims and --no-structures go with --scoring-form; add --scoring-form or drop them")
     try:
+        if args.scoring_form:
+            from .claims import load_claims
+            from .scoring_form import scoring_form_file
+
+            print(scoring_form_file(args.source, args.target, load_claims(args.claims),
+                                    keep_structures=not args.no_structures).summary())
+            return 0
         path = compact_file(args.source, args.target)
     except ValueError as e:
         raise UsageError(str(e)) from None

@@ -368,7 +368,7 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
 
     What ``vdosbench fingerprint FILE --name NAME`` prints: a ``[datasets.NAME]``
     table to complete by hand (description, source, urls, citation, licence,
-    cost), its ``recipe`` tables when the ensemble's manifest is found, and its
+    cost; ``not_hosted`` says the scoring form is still to be made), its ``recipe`` tables when the ensemble's manifest is found, and its
     ``fingerprint`` tables.
 
     Parameters
@@ -400,6 +400,8 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
         f"size = {os.path.getsize(path)}",
         f'sha256 = "{file_sha256(path)}"',
         f'content_sha256 = "{content_sha256(path)}"',
+        "# until its scoring form is in reference-data/ (then: [datasets.NAME.scoring_form] file, size, sha256)",
+        "not_hosted = " + json.dumps(f"its scoring form: vdosbench compact {path} reference-data/{name}.nc --scoring-form"),
         "",
     ]
     body = "\n".join(head) + "\n"

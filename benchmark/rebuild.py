@@ -11,7 +11,8 @@ fingerprint is compared by value with the catalogued one
 (:mod:`vdosbench.benchmark.fingerprint`), since LAPACK and library builds
 move the last bits.  The verdict (:attr:`BuildReport.verdict`) is one of
 :data:`VERDICTS`.  When a verified reference copy is at hand (shipped or
-cached) the largest eigenvalue difference is reported as well.
+cached, or the entry's scoring form in a clone or the cache: it holds every
+eigenvalue) the largest eigenvalue difference is reported as well.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256, get_entry
-from vdosbench.datasets.fetch import cached_path
+from vdosbench.datasets.fetch import cached_path, scoring_cached_path
 from vdosbench.generators import run_ensemble
 
 from .fingerprint import FingerprintComparison, compare_fingerprints, compute_fingerprint
+from .scoring_form import FORM_ATTRIBUTE
 
 __all__ = ["BIT_FOR_BIT", "NOT_REPRODUCED", "NOT_VERIFIED", "VERDICTS", "WITHIN_TOLERANCE", "BuildReport", "build"]
 
@@ -158,10 +160,14 @@ class BuildReport:
 
 
 def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
-    """A verified copy already on this machine (shipped or cached), without downloading."""
-    candidates = [entry.shipped_path, cached_path(entry, cache_dir)]
-    for path in candidates:
-        if path is not None and path.exists() and file_sha256(path) == entry.sha256:
+    """A verified copy already on this machine (shipped or cached full set, else the scoring form in the clone
+    or the cache, which holds every eigenvalue), without downloading."""
+    candidates = [(entry.shipped_path, entry.sha256), (cached_path(entry, cache_dir), entry.sha256)]
+    if entry.scoring_form is not None:
+        candidates += [(entry.scoring_form.local_path, entry.scoring_form.sha256),
+                       (scoring_cached_path(entry, cache_dir), entry.scoring_form.sha256)]
+    for path, sha in candidates:
+        if path is not None and path.exists() and file_sha256(path) == sha:
             return path
     return None
 
@@ -225,7 +231,7 @@ def build(
                 rel_diff = abs_diff / max(float(np.max(np.abs(b))), np.finfo(float).tiny)
             else:
                 abs_diff = rel_diff = float("inf")
-            keys = (set(built.attrs) | set(ref.attrs)) - {"history"}
+            keys = (set(built.attrs) | set(ref.attrs)) - {"history", FORM_ATTRIBUTE}
             differing = tuple(
                 sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k)))
             )

@@ -3,8 +3,11 @@
 :func:`resolve_reference` turns ``NAME`` into a verified local file: a
 catalogue entry (:mod:`vdosbench.datasets.catalog`) through
 :func:`vdosbench.datasets.fetch.fetch` — the shipped copy after its SHA-256 is
-checked, else the cached download (fetched, only ever with the catalogued
-hash, when the entry has URLs) — or a path to a VDOS-1.0 netCDF file (or a
+checked, else a cached full set, else the entry's scoring form
+(:mod:`vdosbench.benchmark.scoring_form`: what scoring reads; the copy in a
+clone's ``reference-data/`` folder after its SHA-256 is checked, with no
+network, else the cached or downloaded one), else the full set's download
+(only ever with the catalogued hash, when the entry has URLs) — or a path to a VDOS-1.0 netCDF file (or a
 folder holding ``ensemble.nc``, as ``vdosbench build`` writes).  A catalogue
 name wins over a file of the same name.
 
@@ -68,7 +71,7 @@ import xarray as xr
 
 from vdosbench.datasets import iter_points, open_dataset
 from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
-from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch
+from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch, origin
 from vdosbench.datasets.io import write_text
 from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
@@ -130,7 +133,8 @@ class ReferenceSource:
     sha256
         SHA-256 of the file.
     origin
-        ``"catalogue (shipped)"``, ``"catalogue (cache)"`` or ``"file"``.
+        ``"catalogue (shipped)"``, ``"catalogue (cache)"``, ``"catalogue (scoring form, repository)"``,
+        ``"catalogue (scoring form, cache)"`` (:func:`vdosbench.datasets.fetch.origin`) or ``"file"``.
     """
 
     name: str
@@ -193,8 +197,9 @@ def resolve_reference(
                 f"(download, verified by its SHA-256), or `vdosbench build {text} --output DIR` and then "
                 f"`--reference DIR/ensemble.nc`"
             ) from e
-        shipped = entry.shipped_path is not None and path == entry.shipped_path
-        return ReferenceSource(text, path, entry.sha256, "catalogue (shipped)" if shipped else "catalogue (cache)")
+        where = origin(entry, path)
+        sha = entry.scoring_form.sha256 if where.startswith("scoring form") and entry.scoring_form else entry.sha256
+        return ReferenceSource(text, path, sha, f"catalogue ({where})")
     path = Path(text)
     if path.is_dir():
         path = path / "ensemble.nc"

@@ -21,6 +21,15 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
 ``shipped``
     File name under ``vdosbench/datasets/reference/`` when the package
     ships the file (small reference datasets for the demo and tests).
+``scoring_form`` (optional)
+    The entry's scoring form (:class:`ScoringFormFile`: ``file``, ``size``,
+    ``sha256``), the variables scoring reads
+    (:mod:`vdosbench.benchmark.scoring_form`), kept in the repository under
+    :data:`REFERENCE_DATA_DIRNAME` (outside the wheel) and downloaded from
+    the repository's raw-file URL (:func:`raw_file_url`).
+``not_hosted`` (optional)
+    What is missing before the entry can be downloaded (required when the
+    entry has no shipped copy, no ``urls`` and no ``scoring_form``).
 ``citation``, ``licence``
     Whom to cite and the terms of use.
 ``cost`` (optional)
@@ -33,6 +42,10 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     spread.  ``vdosbench build`` compares a rebuild with it
     (:mod:`vdosbench.benchmark.fingerprint`); ``vdosbench fingerprint FILE
     --name NAME`` prints the table for a built file.
+
+The project's repository is :data:`REPOSITORY_URL`, written once here
+(``pyproject.toml``'s ``[project.urls]`` repeats it for the package metadata;
+a test keeps the two equal).
 
 A top-level ``[hosting]`` table may list ``base_urls``: folders, published by
 ``vdosbench publish`` (:mod:`vdosbench.datasets.publish`), that serve every
@@ -67,13 +80,18 @@ from .memory import check_memory, netcdf_load_bytes
 
 __all__ = [
     "CATALOG_PATH",
+    "REFERENCE_DATA_DIRNAME",
+    "REFERENCE_DATA_ENV",
     "REFERENCE_DIR",
+    "REPOSITORY_BRANCH",
+    "REPOSITORY_URL",
     "CONTENT_EXCLUDED_ATTRS",
     "CatalogEntry",
     "CatalogError",
     "Cost",
     "Fingerprint",
     "Recipe",
+    "ScoringFormFile",
     "content_sha256",
     "entry_names",
     "file_sha256",
@@ -82,7 +100,9 @@ __all__ = [
     "hosting_base_urls",
     "list_entries",
     "load_catalog",
+    "raw_file_url",
     "recipe_toml",
+    "reference_data_dir",
     "toml_key",
 ]
 
@@ -90,6 +110,14 @@ __all__ = [
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.toml"
 #: Folder of the reference files shipped with the package.
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+#: The project's repository: the one place its address is written (raw-file URLs of the scoring forms).
+REPOSITORY_URL = "https://github.com/vdosbench/vdosbench"
+#: The branch whose files the catalogue's raw-file URLs name.
+REPOSITORY_BRANCH = "main"
+#: Folder of the repository (next to ``datasets/``, outside the wheel) holding the scoring forms.
+REFERENCE_DATA_DIRNAME = "reference-data"
+#: Environment variable naming a folder that holds the scoring forms (e.g. of a clone elsewhere).
+REFERENCE_DATA_ENV = "VDOSBENCH_REFERENCE_DATA"
 #: Global attributes left out of :func:`content_sha256` (they change from run to run).
 CONTENT_EXCLUDED_ATTRS = ("history",)
 
@@ -212,6 +240,77 @@ class Cost:
         return f"~{self.core_hours:.2g} core-h"
 
 
+def raw_file_url(path: str) -> str:
+    """The URL serving the file ``path`` (relative to the repository root) of :data:`REPOSITORY_URL`'s
+    :data:`REPOSITORY_BRANCH`.
+
+    Examples
+    --------
+    >>> raw_file_url("reference-data/nine-node-toy.nc") == f"{REPOSITORY_URL}/raw/main/reference-data/nine-node-toy.nc"
+    True
+    """
+    return f"{REPOSITORY_URL.rstrip('/')}/raw/{REPOSITORY_BRANCH}/{path.lstrip('/')}"
+
+
+def reference_data_dir() -> Path | None:
+    """The folder holding the scoring forms on this machine, or ``None``.
+
+    ``$VDOSBENCH_REFERENCE_DATA`` when set (it must then be a folder), else
+    the repository's :data:`REFERENCE_DATA_DIRNAME` beside the package source
+    when vdosbench runs from a clone (an editable install); an installed
+    wheel has none.
+
+    Raises
+    ------
+    CatalogError
+        ``$VDOSBENCH_REFERENCE_DATA`` names no folder.
+    """
+    env = os.environ.get(REFERENCE_DATA_ENV)
+    if env:
+        folder = Path(env).expanduser()
+        if not folder.is_dir():
+            raise CatalogError(
+                f"{REFERENCE_DATA_ENV}={env} is not a folder; expected the {REFERENCE_DATA_DIRNAME}/ folder of a "
+                f"vdosbench clone. Fix: point it there, or unset it"
+            )
+        return folder
+    folder = Path(__file__).resolve().parents[1] / REFERENCE_DATA_DIRNAME
+    return folder if folder.is_dir() else None
+
+
+@dataclass(frozen=True)
+class ScoringFormFile:
+    """An entry's scoring form (:mod:`vdosbench.benchmark.scoring_form`) kept in the repository.
+
+    Attributes
+    ----------
+    file
+        File name under the repository's :data:`REFERENCE_DATA_DIRNAME` folder.
+    size, sha256
+        Bytes and SHA-256 a copy must match.
+    """
+
+    file: str
+    size: int
+    sha256: str
+
+    @property
+    def repository_path(self) -> str:
+        """``reference-data/<file>``: the path in the repository."""
+        return f"{REFERENCE_DATA_DIRNAME}/{self.file}"
+
+    @property
+    def url(self) -> str:
+        """The repository's raw-file URL of the form (:func:`raw_file_url`)."""
+        return raw_file_url(self.repository_path)
+
+    @property
+    def local_path(self) -> Path | None:
+        """The copy in :func:`reference_data_dir` (it may not exist), or ``None`` without such a folder."""
+        folder = reference_data_dir()
+        return None if folder is None else folder / self.file
+
+
 @dataclass(frozen=True)
 class CatalogEntry:
     """One reference dataset (fields described in the module docstring)."""
@@ -229,12 +328,21 @@ class CatalogEntry:
     shipped: str | None = None
     fingerprint: Fingerprint | None = None
     cost: Cost | None = None
+    scoring_form: ScoringFormFile | None = None
+    not_hosted: str | None = None
     catalog: Path = field(default=CATALOG_PATH, compare=False, repr=False)
 
     @property
     def file_name(self) -> str:
         """Name of the file in a cache: ``NAME-<first 12 hex of sha256>.nc`` (versions never collide)."""
         return f"{self.name}-{self.sha256[:12]}.nc"
+
+    @property
+    def scoring_file_name(self) -> str | None:
+        """Name of the scoring form in a cache or on a mirror: ``NAME-scoring-<first 12 hex of its sha256>.nc``."""
+        if self.scoring_form is None:
+            return None
+        return f"{self.name}-scoring-{self.scoring_form.sha256[:12]}.nc"
 
     @property
     def shipped_path(self) -> Path | None:
@@ -246,6 +354,10 @@ class CatalogEntry:
     def summary(self) -> str:
         """One line for ``vdosbench list``."""
         where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
+        if self.scoring_form is not None:
+            where += f"; scoring form {_size_label(self.scoring_form.size)} ({self.scoring_form.repository_path})"
+        elif self.not_hosted:
+            where += f"; not hosted: {self.not_hosted.split(':')[0]}"  # what is missing; the catalogue says how
         if self.cost is not None:
             where += f", {self.cost.label()} to build"
         grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
@@ -309,6 +421,15 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
     shipped = table.get("shipped")
     if shipped is not None and (not isinstance(shipped, str) or "/" in shipped or "\\" in shipped):
         raise CatalogError(f"{where}: shipped must be a plain file name under reference/, found {shipped!r}")
+    form = _scoring_form(table["scoring_form"], where) if "scoring_form" in table else None
+    not_hosted = table.get("not_hosted")
+    if not_hosted is not None and (not isinstance(not_hosted, str) or not not_hosted.strip()):
+        raise CatalogError(f"{where}: not_hosted must say what is missing before the entry can be downloaded")
+    if shipped is None and not urls and form is None and not_hosted is None:
+        raise CatalogError(
+            f"{where}: no shipped copy, no urls and no scoring_form; expected one of them, or not_hosted = \"...\" "
+            "saying what is missing (e.g. the scoring form: vdosbench compact FILE --scoring-form ...)"
+        )
     return CatalogEntry(
         name=name,
         description=_require(table, "description", str, where),
@@ -323,8 +444,29 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         shipped=shipped,
         fingerprint=fingerprint,
         cost=cost,
+        scoring_form=form,
+        not_hosted=not_hosted,
         catalog=catalog,
     )
+
+
+def _scoring_form(table: Any, where: str) -> ScoringFormFile:
+    fwhere = f"{where} scoring_form"
+    if not isinstance(table, dict) or set(table) != {"file", "size", "sha256"}:
+        raise CatalogError(
+            f"{fwhere}: expected a table [datasets.NAME.scoring_form] with exactly file, size and sha256, "
+            f"found {table!r}"
+        )
+    file = _require(table, "file", str, fwhere)
+    if not file or "/" in file or "\\" in file:
+        raise CatalogError(f"{fwhere}: file must be a plain file name under {REFERENCE_DATA_DIRNAME}/, found {file!r}")
+    size = _require(table, "size", int, fwhere)
+    if size <= 0:
+        raise CatalogError(f"{fwhere}: size must be > 0 bytes, found {size}")
+    sha = _require(table, "sha256", str, fwhere).lower()
+    if not _SHA256.match(sha):
+        raise CatalogError(f"{fwhere}: sha256 {sha!r} is not 64 hexadecimal digits")
+    return ScoringFormFile(file=file, size=size, sha256=sha)
 
 
 def _cost(table: Any, where: str) -> Cost:

@@ -1,6 +1,26 @@
 """Fetch catalogued reference datasets with a known SHA-256, or rebuild them from their recipe.
 
-:func:`fetch` returns a verified local file, looking in turn at
+An entry has two forms: the *full* set (the catalogued ``ensemble.nc``, its
+``sha256``) and, when catalogued, its *scoring form* (the variables scoring
+reads, :mod:`vdosbench.benchmark.scoring_form`; ``[datasets.NAME.scoring_form]``),
+kept in the repository's ``reference-data/`` folder and served by the
+repository's raw-file URL (:func:`~vdosbench.datasets.catalog.raw_file_url`).
+``fetch(NAME)`` (``form="auto"``) returns the full set when a verified copy is
+already on this machine (shipped or cached), else the scoring form when the
+entry has one, else downloads the full set.  ``form="full"`` or
+``form="scoring"`` asks for one of them.
+
+The scoring form is looked for in turn
+
+1. in the clone's ``reference-data/`` folder (or ``$VDOSBENCH_REFERENCE_DATA``,
+   :func:`~vdosbench.datasets.catalog.reference_data_dir`), used in place
+   after its hash is checked: a clone scores ``--reference NAME`` offline;
+2. in the cache, as ``NAME-scoring-<first 12 hex of its sha256>.nc``;
+3. at the user's mirrors (``BASE/NAME-scoring-<...>.nc``, the layout
+   ``vdosbench publish`` writes), then at the repository's raw-file URL,
+   downloaded as below.
+
+The full set is looked for in turn
 
 1. the copy shipped with the package (``vdosbench/datasets/reference/``),
    used in place after its hash is checked;
@@ -38,6 +58,7 @@ from typing import Any
 from .catalog import CatalogEntry, file_sha256, get_entry, hosting_base_urls
 
 __all__ = [
+    "FORMS",
     "CONFIG_ENV",
     "MIRROR_ENV",
     "ChecksumError",
@@ -48,7 +69,14 @@ __all__ = [
     "download_urls",
     "fetch",
     "mirror_base_urls",
+    "origin",
+    "scoring_cached_path",
+    "scoring_download_urls",
 ]
+
+#: What :func:`fetch` can return: ``auto`` (a local full set, else the scoring form, else a download of the
+#: full set), ``full`` or ``scoring``.
+FORMS = ("auto", "full", "scoring")
 
 #: Environment variable that overrides the default cache folder.
 CACHE_ENV = "VDOSBENCH_CACHE"
@@ -171,15 +199,15 @@ class _RecordingDownloader:
         return result
 
 
-def _mismatch_message(entry: CatalogEntry, actual: str, source: str, fix: str) -> str:
+def _mismatch_message(entry: CatalogEntry, actual: str, source: str, fix: str, expected: str | None = None) -> str:
     return (
-        f"SHA-256 mismatch for dataset {entry.name!r} from {source}: expected {entry.sha256}, "
+        f"SHA-256 mismatch for dataset {entry.name!r} from {source}: expected {expected or entry.sha256}, "
         f"got {actual}. {fix}"
     )
 
 
 def _download(
-    entry: CatalogEntry,
+    expected: str,
     target: Path,
     sources: Sequence[str],
     retries: int,
@@ -200,7 +228,7 @@ def _download(
         store = pooch.create(
             path=target.parent,
             base_url="",
-            registry={target.name: f"sha256:{entry.sha256}"},
+            registry={target.name: f"sha256:{expected}"},
             urls={target.name: url},
             retry_if_failed=int(retries),
         )
@@ -211,84 +239,103 @@ def _download(
                 failures.append(f"{url}: {e}")
                 continue
             mismatch = mismatch or (downloader.last_hash, url)
-            failures.append(f"{url}: SHA-256 {downloader.last_hash} (expected {entry.sha256})")
+            failures.append(f"{url}: SHA-256 {downloader.last_hash} (expected {expected})")
         except (requests.exceptions.RequestException, OSError) as e:
             failures.append(f"{url}: {type(e).__name__}: {e}")
     return mismatch
 
 
-def fetch(
-    name: str | CatalogEntry,
-    cache_dir: str | os.PathLike[str] | None = None,
-    urls: Sequence[str] | None = None,
-    *,
-    retries: int = 2,
-    timeout: float = 60.0,
-    progress: bool = False,
-) -> Path:
-    """A verified local copy of a catalogued dataset.
+def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str) -> Path:
+    """``path`` when its SHA-256 is ``expected``; else :class:`ChecksumError` (the file is left alone: it is not
+    a download but a copy the user or the package owns)."""
+    actual = file_sha256(path)
+    if actual != expected:
+        raise ChecksumError(_mismatch_message(entry, actual, str(path), fix, expected), expected, actual, str(path))
+    return path
 
-    Parameters
-    ----------
-    name
-        A catalogue name (:func:`~vdosbench.datasets.catalog.list_entries`) or an entry.
-    cache_dir
-        Download folder (default :func:`default_cache_dir`).
-    urls
-        Download locations to use instead of :func:`download_urls` (the
-        mirrors, the entry's URLs and the catalogue's hosting).
-    retries
-        Further attempts per URL after a failed one (pooch's ``retry_if_failed``).
-    timeout
-        Seconds to wait for the server.
-    progress
-        Show pooch's progress bar.
 
-    Returns
-    -------
-    pathlib.Path
-        The shipped copy, or the file in the cache, whose SHA-256 equals the catalogue's.
-
-    Raises
-    ------
-    KeyError
-        Unknown name (lists the catalogued ones).
-    ChecksumError
-        A shipped copy or every download had the wrong hash (expected and
-        actual named); nothing is left under the final name.
-    FetchError
-        No source (no shipped copy, no URL), or every download failed.
-
-    Examples
-    --------
-    >>> path = fetch("spring-network-16")      # the shipped copy, verified
-    >>> path.name
-    'spring_network_16.nc'
-    """
-    entry = _entry(name)
+def _local_full(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
+    """The shipped copy (verified: a damaged one raises) or a verified cached copy of the full set, else ``None``."""
     shipped = entry.shipped_path
     if shipped is not None and shipped.exists():
-        actual = file_sha256(shipped)
-        if actual != entry.sha256:
-            raise ChecksumError(
-                _mismatch_message(
-                    entry, actual, str(shipped),
-                    "The shipped copy is damaged: reinstall vdosbench (pip install --force-reinstall vdosbench).",
-                ),
-                entry.sha256, actual, str(shipped),
-            )
-        return shipped
+        return _verified_in_place(
+            entry, shipped, entry.sha256,
+            "The shipped copy is damaged: reinstall vdosbench (pip install --force-reinstall vdosbench).",
+        )
     target = cached_path(entry, cache_dir)
     if target.exists() and file_sha256(target) == entry.sha256:
         return target
-    sources = list(urls) if urls is not None else download_urls(entry)
-    if not sources:
-        raise FetchError(
-            f"dataset {entry.name!r} has no download URL (no hosting yet) and the package ships no copy; "
-            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
-            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
-            f"in {config_path()}), or pass urls=[...]"
+    return None
+
+
+def scoring_cached_path(name: str | CatalogEntry, cache_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """Where :func:`fetch` keeps a downloaded scoring form of ``name`` (``None`` when the entry has none)."""
+    entry = _entry(name)
+    if entry.scoring_file_name is None:
+        return None
+    return (Path(cache_dir) if cache_dir is not None else default_cache_dir()) / entry.scoring_file_name
+
+
+def scoring_download_urls(name: str | CatalogEntry) -> list[str]:
+    """Where :func:`fetch` downloads the scoring form of ``name`` from: the user's mirrors
+    (``BASE/NAME-scoring-<...>.nc``), then the repository's raw-file URL; empty without a scoring form."""
+    entry = _entry(name)
+    form = entry.scoring_form
+    if form is None or entry.scoring_file_name is None:
+        return []
+    urls = [f"{b.rstrip('/')}/{entry.scoring_file_name}" for b in mirror_base_urls()] + [form.url]
+    return list(dict.fromkeys(urls))
+
+
+def origin(name: str | CatalogEntry, path: str | os.PathLike[str]) -> str:
+    """Which copy :func:`fetch` returned: ``"shipped"``, ``"cache"``, ``"scoring form, repository"`` or
+    ``"scoring form, cache"``."""
+    entry = _entry(name)
+    p = Path(path)
+    form = entry.scoring_form
+    if form is not None and form.local_path is not None and p == form.local_path:
+        return "scoring form, repository"
+    if entry.scoring_file_name is not None and p.name == entry.scoring_file_name:
+        return "scoring form, cache"
+    return "shipped" if entry.shipped_path is not None and p == entry.shipped_path else "cache"
+
+
+def _fetch_scoring(
+    entry: CatalogEntry,
+    cache_dir: str | os.PathLike[str] | None,
+    urls: Sequence[str] | None,
+    retries: int,
+    timeout: float,
+    progress: bool,
+) -> Path:
+    """The verified scoring form: the clone's copy, else the cache, else a download (module docstring)."""
+    form = entry.scoring_form
+    assert form is not None
+    local = form.local_path
+    if local is not None and local.exists():
+        return _verified_in_place(
+            entry, local, form.sha256,
+            f"The repository's copy differs from the catalogue: restore it (git checkout -- {form.repository_path}), "
+            f"or update the catalogue's [datasets.{entry.name}.scoring_form] when the file was rebuilt on purpose.",
         )
+    target = scoring_cached_path(entry, cache_dir)
+    assert target is not None
+    if target.exists() and file_sha256(target) == form.sha256:
+        return target
+    sources = list(urls) if urls is not None else scoring_download_urls(entry)
+    return _download_verified(entry, form.sha256, target, sources, retries, timeout, progress)
+
+
+def _download_verified(
+    entry: CatalogEntry,
+    expected: str,
+    target: Path,
+    sources: Sequence[str],
+    retries: int,
+    timeout: float,
+    progress: bool,
+) -> Path:
+    """Download ``target`` from the first of ``sources`` that serves a file with SHA-256 ``expected``."""
     import pooch
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -298,7 +345,7 @@ def fetch(
     if not progress:
         logger.setLevel("WARNING")  # pooch's "Downloading ..." lines only with progress=True
     try:
-        found = _download(entry, target, sources, retries, timeout, progress, failures)
+        found = _download(expected, target, sources, retries, timeout, progress, failures)
     finally:
         logger.setLevel(level)
     if isinstance(found, Path):
@@ -312,10 +359,94 @@ def fetch(
                 f"The download was deleted (nothing kept under {target}). Check the URL serves the "
                 f"catalogued file, or delete any stale copy in {target.parent} and try again.\n"
                 f"Sources tried:\n{tried}",
+                expected,
             ),
-            entry.sha256, actual, url,
+            expected, actual, url,
         )
     raise FetchError(
         f"could not download dataset {entry.name!r} (nothing kept under {target}); sources tried:\n{tried}\n"
         f"Check the network and the URLs, or rebuild it: vdosbench build {entry.name}"
     )
+
+
+def fetch(
+    name: str | CatalogEntry,
+    cache_dir: str | os.PathLike[str] | None = None,
+    urls: Sequence[str] | None = None,
+    *,
+    form: str = "auto",
+    retries: int = 2,
+    timeout: float = 60.0,
+    progress: bool = False,
+) -> Path:
+    """A verified local copy of a catalogued dataset: the full set or its scoring form (module docstring).
+
+    Parameters
+    ----------
+    name
+        A catalogue name (:func:`~vdosbench.datasets.catalog.list_entries`) or an entry.
+    cache_dir
+        Download folder (default :func:`default_cache_dir`).
+    urls
+        Download locations of the form fetched, instead of :func:`download_urls`
+        (full set: the mirrors, the entry's URLs and the catalogue's hosting) or
+        :func:`scoring_download_urls` (scoring form: the mirrors, the repository).
+    form
+        One of :data:`FORMS`: ``"auto"`` (a full set already here, else the
+        scoring form when catalogued, else the full set), ``"full"`` or ``"scoring"``.
+    retries
+        Further attempts per URL after a failed one (pooch's ``retry_if_failed``).
+    timeout
+        Seconds to wait for the server.
+    progress
+        Show pooch's progress bar.
+
+    Returns
+    -------
+    pathlib.Path
+        A file whose SHA-256 equals the catalogue's (:func:`origin` says which copy).
+
+    Raises
+    ------
+    KeyError
+        Unknown name (lists the catalogued ones).
+    ValueError
+        ``form`` is not one of :data:`FORMS`.
+    ChecksumError
+        A shipped or repository copy or every download had the wrong hash
+        (expected and actual named); nothing is left under the final name.
+    FetchError
+        No source (no shipped copy, no URL), or every download failed.
+
+    Examples
+    --------
+    >>> path = fetch("spring-network-16")      # the shipped copy, verified
+    >>> path.name
+    'spring_network_16.nc'
+    """
+    if form not in FORMS:
+        raise ValueError(f"form is {form!r}; expected one of {FORMS}")
+    entry = _entry(name)
+    if form == "scoring" and entry.scoring_form is None:
+        raise FetchError(
+            f"dataset {entry.name!r} has no scoring form in the catalogue ({entry.not_hosted or 'none made'}); "
+            f"fetch the full set (form='full', vdosbench fetch {entry.name} --form full) or build it: "
+            f"vdosbench build {entry.name}"
+        )
+    if form != "scoring":
+        local = _local_full(entry, cache_dir)
+        if local is not None:
+            return local
+    if form == "scoring" or (form == "auto" and entry.scoring_form is not None):
+        return _fetch_scoring(entry, cache_dir, urls, retries, timeout, progress)
+    target = cached_path(entry, cache_dir)
+    sources = list(urls) if urls is not None else download_urls(entry)
+    if not sources:
+        missing = f" ({entry.not_hosted})" if entry.not_hosted else ""
+        raise FetchError(
+            f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the package ships no copy; "
+            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
+            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
+            f"in {config_path()}), or pass urls=[...]"
+        )
+    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress)

@@ -121,6 +121,8 @@ def test_catalogue_entries_are_complete() -> None:
         assert e.size > 0 and e.citation and e.licence and e.source and e.description
         assert e.recipe.generator in generator_names()
         assert e.name in e.summary()
+        # downloadable (shipped, URLs or a scoring form in the repository), or saying what is missing
+        assert e.shipped or e.urls or e.scoring_form is not None or (e.not_hosted and "scoring form" in e.not_hosted)
 
 
 def test_cost_is_read_checked_and_shown(tmp_path: Path) -> None:
@@ -130,7 +132,8 @@ def test_cost_is_read_checked_and_shown(tmp_path: Path) -> None:
     path.write_text(head + "\n[datasets.nine-node-toy.cost]\ncore_hours = 2.44\nbasis = 'timed on a laptop'\n")
     entry = load_catalog(path)["nine-node-toy"]
     assert entry.cost is not None and entry.cost.core_hours == 2.44 and entry.cost.basis == "timed on a laptop"
-    assert entry.summary().endswith("244 KiB; build only, ~2.4 core-h to build]")
+    assert entry.summary().endswith("244 KiB; build only; scoring form 29 KiB (reference-data/nine-node-toy.nc), "
+                                    "~2.4 core-h to build]")
     assert get_entry("nine-node-toy").cost is None or get_entry("nine-node-toy").cost.core_hours > 0
     for bad, match in [("core_hours = 0\nbasis = 'x'", "expected a finite number > 0"),
                        ("core_hours = 1.0\nbasis = ' '", "basis is empty"),
@@ -174,8 +177,13 @@ def test_fetch_of_the_shipped_entry_returns_the_verified_shipped_copy(tmp_path: 
 def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VDOSBENCH_MIRROR", raising=False)
     monkeypatch.setenv("VDOSBENCH_CONFIG", str(tmp_path / "no-config.toml"))
-    with pytest.raises(FetchError, match=r"no download URL.*vdosbench build nine-node-toy.*VDOSBENCH_MIRROR=BASE_URL"):
-        fetch("nine-node-toy", cache_dir=tmp_path)
+    # a paper-size set: no shipped copy, no URL and no scoring form in the repository yet
+    name = "soft-spheres-n1000-seed-literal"
+    with pytest.raises(FetchError, match=rf"no download URL \(no hosting yet \(its scoring form.*vdosbench build {name}"
+                                         r".*VDOSBENCH_MIRROR=BASE_URL"):
+        fetch(name, cache_dir=tmp_path)
+    with pytest.raises(FetchError, match=rf"{name}' has no scoring form in the catalogue.*--form full"):
+        fetch(name, cache_dir=tmp_path, form="scoring")
 
 
 @pytest.mark.parametrize(

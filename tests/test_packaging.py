@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     # wheel that pyproject.toml no longer lists
     source = tmp_path / "source"
     source.mkdir()
-    for name in [*FOLDERS, "pyproject.toml", "README.md"]:
+    # reference-data/ is in the copy so that its exclusion from the wheel is tested, not assumed
+    for name in [*FOLDERS, "pyproject.toml", "README.md", "reference-data"]:
         if (ROOT / name).is_dir():
             shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
@@ -43,6 +45,10 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     )
     wheels = list(dist.glob("vdosbench-*.whl"))
     assert len(wheels) == 1, wheels
+    with zipfile.ZipFile(wheels[0]) as wheel:
+        members = wheel.namelist()
+    assert not [m for m in members if "reference-data" in m], "the repository's reference-data/ must stay out of the wheel"
+    assert any(m.endswith("datasets/reference/spring_network_16.nc") for m in members)
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"

@@ -67,7 +67,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def _unshipped() -> CatalogEntry:
     """The spring-network-16 entry as if the package shipped no copy: fetch must download it."""
-    return replace(get_entry(NAME), shipped=None)
+    return replace(get_entry(NAME), shipped=None, scoring_form=None)
 
 
 # ------------------------------------------------------------------ publish
@@ -150,7 +150,7 @@ def test_fetch_from_the_catalogue_hosting_base_url(served: tuple[Path, str], tmp
     catalog.write_text(text.replace("[hosting]\nbase_urls = []\n", f'[hosting]\nbase_urls = ["{base}"]\n'))
     entry = load_catalog(catalog)[NAME]
     assert entry.shipped is None
-    path = fetch(entry, cache_dir=tmp_path / "cache", retries=0)
+    path = fetch(entry, cache_dir=tmp_path / "cache", retries=0, form="full")  # not the scoring form in the clone
     assert file_sha256(path) == entry.sha256
 
 

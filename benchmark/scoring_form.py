@@ -1,0 +1,309 @@
+"""The scoring form of a dataset: only the variables that scoring reads, found by scoring without them.
+
+A catalogued ensemble holds more than the claims measure (pair distances,
+spring constants, eigenvectors of models whose claims never look at them).
+Its *scoring form* keeps what ``vdosbench score`` (every claim of the claims
+file, with its registered alternatives) and ``vdosbench score --reference``
+(:func:`vdosbench.benchmark.reference.compare_to_reference`, with the form as
+the reference) read, at the precision they read it, so that scoring the form
+gives the same verdicts and the same measured values, digit for digit, as
+scoring the full set.
+
+What is needed is derived from the claims and the validators, not from a hand
+list, by scoring (:func:`scoring_signature`): the full set is scored once; a
+variable a claim that applies to the data ``requires`` is kept (without it
+the claim would not apply); every other data variable is a candidate.  All
+candidates are left out at once and the set is scored again; when the
+signature (verdicts, measurements, robustness, alternatives and the reference
+comparison, as JSON) is unchanged, the form is that set.  ``eigenvalue`` is
+always kept (the convention requires it and ``--reference`` compares it).  Otherwise each
+candidate, largest first, is left out on its own (on top of those already
+left out) and kept when the signature changes or the convention
+(:func:`vdosbench.datasets.check`) needs it (``pair_count`` while a ``pair``
+variable stays).  The cost is two scorings of the set when the claims'
+``requires`` name everything the validators read, and one more per candidate
+otherwise.  Claims that do not apply to the data are compared by id and
+verdict only: a claim that lacks a variable in the full set lacks it in the
+form too, and naming one more missing variable changes no verdict.
+
+Structures (:data:`STRUCTURE_VARIABLES`: positions, diameters, species and
+box) are kept whether or not a claim reads them, unless
+``keep_structures=False``: with them a user can recompute the spectrum of the
+same configurations with another code and compare eigenvalues on shared
+configurations (``--reference``).
+
+Precision: every kept variable keeps its stored dtype (eigenvalues and
+positions float64, eigenvectors float32 in the catalogue's storage form,
+:mod:`vdosbench.datasets.compact`): the equality above is exact, and a
+coarser storage would have to be verified by the same signature.
+Eigenvectors are kept whole (every stored ``vector_mode``) when a claim reads
+them: the plane-wave shell of :func:`vdosbench.validators.phonon_shell` is
+weighted over every stored mode, so no stored mode can be left out without
+changing its ω₀ and its captured fraction.
+
+Examples
+--------
+>>> from vdosbench.datasets import mock_spectrum
+>>> ds = mock_spectrum(n_site=12, vector_modes=[1, 2])
+>>> form = scoring_form(ds)
+>>> "eigenvalue" in form.dataset, "eigenvector" in form.dataset
+(True, False)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from vdosbench.datasets import check, open_dataset, write
+from vdosbench.datasets.catalog import content_sha256, file_sha256
+
+from .claims import Claim, inapplicability, load_claims
+from .reference import ReferenceSource, compare_to_reference
+from .scoring import Verdict, evaluate_claim
+
+__all__ = [
+    "FORM_ATTRIBUTE",
+    "STRUCTURE_VARIABLES",
+    "ScoringForm",
+    "ScoringFormMismatch",
+    "scoring_form",
+    "scoring_form_file",
+    "scoring_signature",
+    "verify_scoring_form",
+]
+
+#: Variables kept as the structure of each sample (when present), whatever the claims read.
+STRUCTURE_VARIABLES = ("position", "box_length", "diameter", "species")
+#: Global attribute that marks a scoring form and lists what it left out.
+FORM_ATTRIBUTE = "scoring_form"
+#: The reference source every signature uses, so that only the data can change it.
+_SOURCE = ReferenceSource("reference", Path("reference.nc"), "0" * 64, "file")
+
+
+class ScoringFormMismatch(ValueError):
+    """Scoring the scoring form does not give what scoring the full set gives (names the first difference)."""
+
+
+@dataclass(frozen=True)
+class ScoringForm:
+    """A scoring form and how it was found.
+
+    Attributes
+    ----------
+    dataset
+        The form: the kept variables with their stored dtypes, every coordinate
+        still used and every global attribute, plus :data:`FORM_ATTRIBUTE`.
+    kept
+        Data variables kept, each with why: ``"required by CLAIM"``, ``"structure"``,
+        ``"read by scoring"`` (leaving it out changed the signature) or
+        ``"needed by the convention"``.
+    dropped
+        Data variables left out.
+    scorings
+        How many times the set was scored to find the form.
+    path
+        The written and verified file (:func:`scoring_form_file`), else ``None``.
+    """
+
+    dataset: xr.Dataset
+    kept: dict[str, str]
+    dropped: tuple[str, ...]
+    scorings: int = field(default=0)
+    path: Path | None = None
+
+    def summary(self) -> str:
+        """Lines for ``vdosbench compact --scoring-form``: what was kept and why, what was left out, the file."""
+        lines = [f"kept     {name}: {why}" for name, why in self.kept.items()]
+        lines.append(f"left out {', '.join(self.dropped) if self.dropped else '(nothing)'}")
+        lines.append(f"({self.scorings} scorings to find the form)")
+        if self.path is not None:
+            lines.append(f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
+                         "(scores as the full set: verified)")
+        return "\n".join(lines)
+
+
+def _claims(claims: Sequence[Claim] | None) -> list[Claim]:
+    return list(load_claims() if claims is None else claims)
+
+
+def scoring_signature(
+    ds: xr.Dataset, claims: Sequence[Claim] | None = None, *, submitted: xr.Dataset | None = None
+) -> str:
+    """What scoring ``ds`` gives, as canonical JSON: equal signatures mean equal verdicts and values.
+
+    Parameters
+    ----------
+    ds
+        The dataset scored, and the reference of the ``--reference`` comparison.
+    claims
+        Claims to evaluate (default: the shipped claims file).
+    submitted
+        The dataset compared with ``ds`` as the reference (default ``ds`` itself,
+        so that shared configurations are compared too).
+
+    Returns
+    -------
+    str
+        JSON of every claim's result (:meth:`~vdosbench.benchmark.scoring.ClaimResult.to_dict`:
+        verdict, points with their measurements, robustness and alternatives;
+        claims that do not apply by id and verdict only) and of the reference
+        comparison (:meth:`~vdosbench.benchmark.reference.ReferenceComparison.to_json_dict`).
+    """
+    cache: dict = {}
+    results = []
+    for claim in _claims(claims):
+        result = evaluate_claim(claim, ds, "data", cache)
+        if result.verdict is Verdict.NOT_APPLICABLE:
+            results.append({"id": claim.id, "verdict": result.verdict.value})
+        else:
+            results.append(result.to_dict())
+    comparison = compare_to_reference([("data", submitted if submitted is not None else ds)], ds, _SOURCE)
+    return json.dumps({"claims": results, "reference": comparison.to_json_dict()}, sort_keys=True, default=str)
+
+
+def _without(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
+    """``ds`` without the data variables ``names`` and without the coordinates no variable uses any more."""
+    out = ds.drop_vars(list(names))
+    used = {d for v in out.data_vars.values() for d in v.dims}
+    unused = [str(c) for c, v in out.coords.items() if v.dims and not set(v.dims) <= used]
+    return out.drop_vars(unused)
+
+
+def _first_difference(a: str, b: str) -> str:
+    """Where two signatures first differ, as ``claim id: ... `` text."""
+    sa, sb = json.loads(a), json.loads(b)
+    for ra, rb in zip(sa["claims"], sb["claims"]):
+        if ra != rb:
+            return f"claim {ra['id']}: {ra.get('verdict')} in the full set, {rb.get('verdict')} in the form"
+    if sa["reference"] != sb["reference"]:
+        return "the --reference comparison differs"
+    return "the number of claims differs"
+
+
+def scoring_form(
+    ds: xr.Dataset, claims: Sequence[Claim] | None = None, *, keep_structures: bool = True
+) -> ScoringForm:
+    """The scoring form of ``ds`` (module docstring): only what scoring reads, verified by scoring.
+
+    Parameters
+    ----------
+    ds
+        A VDOS-1.0 dataset in memory (``open_dataset(path).load()``).
+    claims
+        Claims the form must score like the full set (default: the shipped claims file).
+    keep_structures
+        Keep :data:`STRUCTURE_VARIABLES` even when no claim reads them.
+
+    Returns
+    -------
+    ScoringForm
+        The form (its signature equals the full set's by construction) and what was kept and why.
+    """
+    claims = _claims(claims)
+    reference = scoring_signature(ds, claims, submitted=ds)
+    scorings = 1
+    # the spectrum: the convention requires it and --reference compares it on every dataset
+    kept: dict[str, str] = {"eigenvalue": "the spectrum (required by VDOS-1.0, compared by --reference)"}
+    for claim in claims:
+        if inapplicability(claim, ds) is None:
+            for name in claim.requires:
+                if name in ds.data_vars and name not in kept:
+                    kept[name] = f"required by {claim.id}"
+    if keep_structures:
+        kept.update({n: "structure" for n in STRUCTURE_VARIABLES if n in ds.data_vars and n not in kept})
+    candidates = sorted((str(n) for n in ds.data_vars if n not in kept), key=lambda n: -ds[n].nbytes)
+
+    def same_without(names: Sequence[str]) -> bool | None:
+        """True/False: the signature without ``names`` is/is not the full set's; None: the convention refuses it."""
+        nonlocal scorings
+        trial = _without(ds, names)
+        try:
+            check(trial)
+        except ValueError:
+            return None
+        scorings += 1
+        return scoring_signature(trial, claims, submitted=ds) == reference
+
+    dropped: list[str] = []
+    if candidates and same_without(candidates):
+        dropped = list(candidates)
+    else:
+        for name in candidates:
+            same = same_without([*dropped, name])
+            if same:
+                dropped.append(name)
+            else:
+                kept[name] = "read by scoring" if same is False else "needed by the convention"
+    form = _without(ds, dropped)
+    kept = {n: kept[n] for n in form.data_vars if n in kept}
+    form.attrs[FORM_ATTRIBUTE] = (
+        "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
+        + (", ".join(dropped) if dropped else "nothing")
+        + f"; full set content_sha256 {content_sha256(ds)}"
+    )
+    return ScoringForm(form, kept, tuple(dropped), scorings)
+
+
+def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Claim] | None = None) -> None:
+    """Raise :class:`ScoringFormMismatch` unless scoring ``form`` gives what scoring ``full`` gives.
+
+    Both are scored by every claim and used as the reference of ``full``
+    (:func:`scoring_signature`).
+    """
+    claims = _claims(claims)
+    a = scoring_signature(full, claims, submitted=full)
+    b = scoring_signature(form, claims, submitted=full)
+    if a != b:
+        raise ScoringFormMismatch(
+            f"scoring the scoring form differs from scoring the full set: {_first_difference(a, b)}. "
+            "Expected equal verdicts and values; fix: keep the variable the claim reads "
+            "(vdosbench compact --scoring-form derives them by scoring)"
+        )
+
+
+def scoring_form_file(
+    source: str | os.PathLike[str],
+    target: str | os.PathLike[str],
+    claims: Sequence[Claim] | None = None,
+    *,
+    keep_structures: bool = True,
+) -> ScoringForm:
+    """Write the scoring form of the netCDF file ``source`` to ``target`` (atomically), read back and verified.
+
+    Parameters
+    ----------
+    source
+        A VDOS-1.0 file (e.g. a built ``ensemble.nc``, in the catalogue's storage form).
+    target
+        The file to write; not ``source``.
+    claims, keep_structures
+        As :func:`scoring_form`.
+
+    Raises
+    ------
+    ValueError
+        ``target`` is ``source``.
+    ScoringFormMismatch
+        The written file does not score as the full set (the file is removed).
+    """
+    source, target = Path(source), Path(target)
+    if source.resolve() == target.resolve():
+        raise ValueError(f"scoring form: target {target} is the source; expected another file name")
+    with open_dataset(source) as opened:
+        full = opened.load()
+    form = scoring_form(full, claims, keep_structures=keep_structures)
+    write(form.dataset, target)
+    try:
+        with open_dataset(target) as written:
+            verify_scoring_form(full, written.load(), claims)
+    except ScoringFormMismatch:
+        target.unlink(missing_ok=True)
+        raise
+    return ScoringForm(form.dataset, form.kept, form.dropped, form.scorings + 2, target)

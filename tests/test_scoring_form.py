@@ -1,0 +1,176 @@
+"""The scoring form: only what scoring reads, and scoring it gives what scoring the full set gives."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from vdosbench.benchmark import scoring
+from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark.cli import main
+from vdosbench.benchmark.scoring_form import (
+    FORM_ATTRIBUTE,
+    ScoringFormMismatch,
+    scoring_form,
+    scoring_form_file,
+    scoring_signature,
+    verify_scoring_form,
+)
+from vdosbench.datasets import open_dataset, write
+from vdosbench.generators import build_in_memory
+from vdosbench.validators import Measurement
+
+
+@pytest.fixture(scope="module")
+def networks() -> xr.Dataset:
+    """Small spring networks on the grid the seed-002 claims select (both connectivities, delta 0 and 0.2)."""
+    return build_in_memory(
+        "spring_network",
+        grid={"delta": [0.0, 0.2], "connectivity": ["nearest", "cutoff"], "spring": ["inverse_distance", "constant"]},
+        fixed={"n_side": 8, "n_vectors": 4},
+        n_samples=3,
+        root_seed=11,
+    )
+
+
+@pytest.fixture(scope="module")
+def network_files(networks: xr.Dataset, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Any]:
+    """The networks written to ``full.nc`` and their scoring form to ``form.nc`` (:func:`scoring_form_file`)."""
+    folder = tmp_path_factory.mktemp("forms")
+    full = write(networks, folder / "full.nc")
+    return full, folder / "form.nc", scoring_form_file(full, folder / "form.nc")
+
+
+def _fewer_bootstraps(claims: list[Any], n: int = 40) -> list[Any]:
+    """The claims with ``n`` bootstrap replicates instead of 1000 (the same code paths, faster)."""
+
+    def fewer(settings: Any) -> dict[str, Any]:
+        return {**settings, "n_bootstrap": n} if "n_bootstrap" in settings else dict(settings)
+
+    return [replace(c, settings=fewer(c.settings),
+                    alternatives=tuple(replace(a, settings=fewer(a.settings)) for a in c.alternatives))
+            for c in claims]
+
+
+def _verdicts_and_values(result_json: Path) -> list[tuple[Any, ...]]:
+    """Every claim's id, verdict and measured values (primary and alternatives) from a ``result.json``."""
+    out = []
+    for r in json.loads(result_json.read_text())["results"]:
+        points = [(p["verdict"], p["measurement"]) for p in r["points"]]
+        alternatives = [(a["label"], a["verdict"], [p["measurement"] for p in a["points"]]) for a in r["alternatives"]]
+        out.append((r["id"], r["verdict"], points, r["robustness"], alternatives))
+    return out
+
+
+def _reference_points(reference_json: Path) -> list[Any]:
+    """The compared points of a ``reference.json``, without the submitted file's name."""
+    return [{k: v for k, v in p.items() if k != "dataset"} for p in json.loads(reference_json.read_text())["points"]]
+
+
+def test_scoring_the_form_of_spring_networks_gives_the_full_sets_verdicts_and_values(
+    networks: xr.Dataset, network_files: tuple[Path, Path, Any], tmp_path: Path
+) -> None:
+    full, form_path, form = network_files
+    assert set(form.dropped) >= {"eigenvector", "pair_distance"}  # no seed-002 claim reads them
+    assert form.kept["coordination"] == "required by jiang.coordination-peaks-at-4"
+    assert {"pair_i", "pair_j", "pair_stiffness", "position", "box_length"} <= set(form.kept)
+    assert form_path.stat().st_size < 0.8 * full.stat().st_size
+    # scored independently through the command line: the same verdicts, values and reference comparison
+    for name, path in (("full", full), ("form", form_path)):
+        code = main(["score", str(path), "--output", str(tmp_path / name), "--reference", str(path),
+                     "--no-cross-check"])
+        assert code in (0, 1)
+    full_results = _verdicts_and_values(tmp_path / "full" / "result.json")
+    assert any(r[1] != "not applicable" for r in full_results)
+    assert _verdicts_and_values(tmp_path / "form" / "result.json") == full_results
+    assert _reference_points(tmp_path / "form" / "reference.json") == _reference_points(
+        tmp_path / "full" / "reference.json"
+    )
+    with open_dataset(form_path) as written:
+        assert "eigenvector" in form.dropped and FORM_ATTRIBUTE in written.attrs
+        assert written["eigenvalue"].dtype == networks["eigenvalue"].dtype  # stored precision kept
+
+
+def test_the_toy_keeps_its_eigenvectors_because_its_claim_reads_them(tmp_path: Path) -> None:
+    toy = build_in_memory("nine_node_toy")
+    form = scoring_form(toy)
+    assert form.kept["eigenvector"] == "required by jiang.toy-two-new-poles"
+    assert "local_response" in form.dropped and "coordination" in form.dropped
+    verify_scoring_form(toy, form.dataset)
+
+
+def test_a_dropped_variable_that_a_claim_reads_is_detected(
+    networks: xr.Dataset, network_files: tuple[Path, Path, Any]
+) -> None:
+    form = network_files[2].dataset
+    claims = _fewer_bootstraps(load_claims())
+    full = scoring_signature(networks, claims)
+    for name in ("pair_i", "position"):  # read by validators and by --reference, required by no claim alone
+        assert scoring_signature(form.drop_vars(name), claims, submitted=networks) != full, name
+    with pytest.raises(ScoringFormMismatch, match=r"claim jiang\.[a-z0-9-]+: \w+ in the full set, not applicable"):
+        verify_scoring_form(networks, form.drop_vars("coordination"), claims)
+
+
+def test_what_a_validator_reads_is_kept_though_no_claim_requires_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The needed variables come from scoring, not from a list: a new validator reading ``coordination``
+    (its claim requires only ``eigenvalue``) keeps it, and the form without it is told apart."""
+    toy = build_in_memory("nine_node_toy")
+
+    def mean_coordination(point: xr.Dataset, settings: Any) -> Any:
+        z = float(point["coordination"].mean())
+        m = Measurement("mean z", z, 0.0, z, z, 1.0, "1", {}, None, 1, "mean")
+        return type("Result", (), {"mean_z": m})()
+
+    monkeypatch.setitem(scoring.VALIDATORS, "mean_coordination", mean_coordination)
+    base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
+    claim = replace(base, id="test.mean-coordination", requires=("eigenvalue",), validator="mean_coordination",
+                    quantity="mean_z", settings={}, versus=None, alternatives=(),
+                    expect=replace(base.expect, kind="greater", value=3.5))
+    assert "coordination" in scoring_form(toy).dropped  # the shipped claims never read it
+    form = scoring_form(toy, [claim])
+    assert form.kept["coordination"] == "read by scoring"
+    with pytest.raises(ScoringFormMismatch, match="claim test.mean-coordination"):
+        verify_scoring_form(toy, form.dataset.drop_vars("coordination"), [claim])
+
+
+@pytest.mark.slow
+def test_scoring_the_form_of_a_small_glass_gives_the_full_sets_signature() -> None:
+    """Soft spheres: the stress, power-law, level-statistics and plane-wave-shell validators."""
+    glass = build_in_memory(
+        "soft_spheres",
+        grid={"taper_order": [2], "parent_temperature": [1.0]},
+        fixed={"n_particles": 64, "n_sweeps": 20, "n_vectors": 12},
+        n_samples=3,
+        root_seed=5,
+    )
+    claims = _fewer_bootstraps(load_claims())
+    form = scoring_form(glass, claims)
+    assert "eigenvector" in form.kept and "pair_psi" in form.kept  # vortex and stress claims read them
+    assert form.dropped  # something is left out
+    full = scoring_signature(glass, claims)
+    assert scoring_signature(form.dataset, claims, submitted=glass) == full
+    verdicts = [r["verdict"] for r in json.loads(full)["claims"]]
+    assert sum(v != "not applicable" for v in verdicts) >= 4
+
+
+def test_cli_compact_scoring_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toy = build_in_memory("nine_node_toy")
+    full = write(toy, tmp_path / "full.nc")
+    assert main(["compact", str(full), str(tmp_path / "form.nc"), "--scoring-form"]) == 0
+    out = capsys.readouterr().out
+    assert "kept     eigenvector: required by jiang.toy-two-new-poles" in out
+    assert "left out" in out and "scores as the full set: verified" in out
+    assert main(["compact", str(full), str(full), "--scoring-form"]) == 2
+    assert "is the source" in capsys.readouterr().err
+    assert main(["compact", str(full), str(tmp_path / "x.nc"), "--no-structures"]) == 2
+    assert "go with --scoring-form" in capsys.readouterr().err
+    assert not (tmp_path / "x.nc").exists()
+    assert np.isfinite(toy["eigenvalue"].values).all()
