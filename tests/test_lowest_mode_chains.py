@@ -93,3 +93,19 @@ def test_bad_settings_are_refused_with_the_fix(extra: dict, words: str) -> None:
     gen = get_generator("soft_spheres_lowest_equilibrated")
     with pytest.raises(ValueError, match=words):
         gen.check_params({**CHAIN, **extra})
+
+
+def test_claims_on_the_highest_modes_are_not_scored_on_a_partial_spectrum(parts: list) -> None:
+    """Data built to fail: the lowest-mode sets store 3 + n_lowest of 3N modes, so their 'highest 50' are low
+    modes; the level-statistics claim on the highest modes must refuse them, naming why, not give a verdict."""
+    import xarray as xr
+
+    from vdosbench.benchmark import evaluate_claim, load_claims
+    from vdosbench.benchmark.scoring import Verdict
+
+    claim = next(c for c in load_claims() if c.id == "schirmacher.poisson-highest-50")
+    ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
+                   combine_attrs="override")
+    result = evaluate_claim(claim, ds.expand_dims(taper_order=[2], parent_temperature=[0.5]))
+    assert result.verdict is Verdict.INCONCLUSIVE
+    assert all(p.measurement is None and "partial spectrum" in p.reason for p in result.points)

@@ -538,6 +538,14 @@ def level_statistics_by_window(
     if not (r_max > 0 and int(bins) >= 1 and int(tilde_bins) >= 1):
         raise ValueError(f"r_max = {r_max}, bins = {bins}, tilde_bins = {tilde_bins}: expected r_max > 0 and bins >= 1")
     windows = list(windows)
+    named = sorted({w for w in windows if isinstance(w, str) and w in ("middle", "highest")})
+    if named and int(ds.sizes["mode"]) != mode_total(ds):
+        raise ValueError(
+            f"the {' and '.join(repr(w) for w in named)} window needs every mode of the system, but the dataset stores "
+            f"{int(ds.sizes['mode'])} of its {mode_total(ds)} modes (a partial spectrum, e.g. only the lowest modes): "
+            "its highest stored modes are not the system's; score a dataset with the whole spectrum, or use the "
+            "'lowest' window or a frequency window"
+        )
     pools, complete = _ratios_by_window(ds, windows, int(n_modes))
     return {
         key: _result(
@@ -588,7 +596,9 @@ def level_statistics(
     ------
     ValueError
         For an unknown window, a sample with fewer than ``n_modes`` non-zero
-        modes (named windows), or a window without ratios.
+        modes (named windows), a ``"middle"`` or ``"highest"`` window on a
+        partial spectrum (fewer stored modes than d·N), or a window without
+        ratios.
 
     References
     ----------
