@@ -22,9 +22,15 @@ It compares the mean V/N over the last half of both traces (block means,
 the difference with a 95 % interval (normal, the two standard errors in
 quadrature), and each trace's drift (:func:`~vdosbench.generators.glasses.energy_drift.energy_drift`).
 Decision rule, written before the runs: the chain passes when the
-difference's interval contains 0 *and* the deep start began below the random
-chain's late mean (otherwise the test has no power: stated as
-"deep start not below").  Energies are compared only on identical diameters:
+difference's interval contains 0 *and* the deep start is structurally below
+the random chain: the inherent-structure energy of the deep start (its
+configuration quenched when the T_d leg begins) lies below the mean
+inherent-structure energy of the random chain's structures (otherwise the test
+has no power: stated as "deep start not below").  (Amended 2026-11-24 02:55
+UTC after the first leg, before any verdict was used: the first version
+compared the deep start's instantaneous V/N with the random chain's late mean,
+which a colder start passes through its smaller vibrational energy alone,
+(3/2)(T_d − T_deep) ≈ 0.04, whatever its structure.)  Energies are compared only on identical diameters:
 a draw's polydispersity moves V/N by ≈ 0.05.
 
 Usage (the ladder's parts must exist for the chains asked)::
@@ -57,6 +63,8 @@ from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.equilibration import calibrate_step
 from vdosbench.generators.glasses.glass_chains import PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.glasses.lowest_mode_chains import check_lowest_chain_params
+from vdosbench.generators.glasses.configurations import Configuration
+from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import T_D, _child_seed, remove_overlaps, start_configuration
 
@@ -78,15 +86,31 @@ def late_mean(sweeps: np.ndarray, energy: np.ndarray, n_blocks: int = BLOCKS) ->
 
 
 def ladder_chain(folder: Path, recipe: str, taper: str, chain: int) -> xr.Dataset:
-    """The first structure of ``chain`` in the ladder's parts under ``folder`` (its energy trace is the chain's)."""
+    """The structures of ``chain`` in the ladder's parts under ``folder`` (the energy trace is the chain's, the
+    same in each)."""
     k = RECIPES[recipe].fixed["chain_samples"]
-    pattern = str(folder / "parts" / f"taper_order-{taper}__*" / f"sample-{chain * k:04d}.nc")
-    found = sorted(glob.glob(pattern))
-    if not found:
-        raise SystemExit(f"no part {pattern}: run studies/td_ladder_queue.sh until chain {chain} of {recipe}, "
-                         f"taper {taper} has landed")
-    with xr.open_dataset(found[0]) as ds:
-        return ds.load()
+    found = []
+    for j in range(chain * k, (chain + 1) * k):
+        pattern = str(folder / "parts" / f"taper_order-{taper}__*" / f"sample-{j:04d}.nc")
+        found += sorted(glob.glob(pattern))[:1]
+    if len(found) < k:
+        raise SystemExit(f"no complete chain under {folder / 'parts'} (taper {taper}): run studies/td_ladder_queue.sh "
+                         f"until chain {chain} of {recipe} has landed")
+    parts = []
+    for f in found:
+        with xr.open_dataset(f) as ds:
+            parts.append(ds.load())
+    return xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
+                     combine_attrs="override")
+
+
+def inherent_energy(positions: np.ndarray, box: float, sizes: np.ndarray, species: np.ndarray, pot: Any,
+                    force_tolerance: float) -> float:
+    """V/N of the inherent structure of a configuration (the generators' quench)."""
+    result = quench(Configuration(positions, box, sizes, species), pot, QuenchSettings(force_tolerance=force_tolerance))
+    if not result.converged:
+        raise RuntimeError(f"the quench of the deep start stopped at max |F| = {result.max_force:.3g}")
+    return float(result.energy / positions.shape[0])
 
 
 def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio: float, deep_sweeps: int,
@@ -112,6 +136,7 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     deep = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
                        MCSettings(temperature=t_deep, n_sweeps=deep_sweeps, step=cal_deep.step, p_swap=g.p_swap,
                                   skin=g.mc_skin, record_every=record_every), rng)
+    e_is_start = inherent_energy(deep.positions, box, deep.sizes, deep.species, pot, g.force_tolerance)
     cal = calibrate_step(deep.positions, box, deep.sizes, deep.species, pot, T_D, rng,
                          target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
     leg = run_swap_mc(deep.positions, box, deep.sizes, deep.species, pot,
@@ -119,7 +144,9 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
                                  record_every=record_every), rng)
     if not np.array_equal(np.sort(leg.sizes), np.sort(start.sizes)):
         raise RuntimeError("the deep start's diameters differ from the chain's: swaps must only permute them")
+    e_is_end = inherent_energy(leg.positions, box, leg.sizes, leg.species, pot, g.force_tolerance)
     return {
+        "inherent_energy_start": e_is_start, "inherent_energy_end": e_is_end,
         "deep_temperature": t_deep, "deep_sweeps": deep_sweeps, "deep_step": cal_deep.step,
         "deep_energy_end": float(deep.energy_trace[-1]), "deep_trace_sweeps": np.asarray(deep.trace_sweeps).tolist(),
         "deep_trace": np.asarray(deep.energy_trace).tolist(),
@@ -137,14 +164,19 @@ def compare(n: int, taper: str, chain: int, ladder: xr.Dataset, deep: dict[str, 
     low, high = diff - 1.96 * se, diff + 1.96 * se
     drift_r = energy_drift(t_r, e_r)
     drift_d = energy_drift(deep["sweeps"], deep["energy"])
-    start_below = bool(deep["energy"][0] < m_r)
+    e_is_random = float(np.mean(ladder["inherent_energy"].values))
+    start_below = bool(deep["inherent_energy_start"] < e_is_random)
     verdict = ("agree" if low <= 0.0 <= high else "disagree") if start_below else "deep start not below"
     return {
         "n_particles": n, "taper_order": taper, "chain": chain,
         "random_start": {"late_mean": m_r, "late_mean_stderr": se_r, "drift": drift_r.drift,
+                         "inherent_energy_mean": e_is_random,
+                         "inherent_energies": ladder["inherent_energy"].values.tolist(),
                          "drift_interval": [drift_r.low, drift_r.high], "trace_sweeps": int(t_r[-1])},
         "deep_start": {"late_mean": m_d, "late_mean_stderr": se_d, "drift": drift_d.drift,
                        "drift_interval": [drift_d.low, drift_d.high], "energy_at_td_start": float(deep["energy"][0]),
+                       "inherent_energy_start": deep["inherent_energy_start"],
+                       "inherent_energy_end": deep["inherent_energy_end"],
                        "deep_temperature": deep["deep_temperature"], "deep_sweeps": deep["deep_sweeps"],
                        "deep_energy_end": deep["deep_energy_end"], "td_step": deep["td_step"],
                        "wall_s": deep["wall_s"]},
@@ -222,7 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             _write_json(args.result, {
                 "script": "studies/two_start.py",
                 "decision_rule": ("agree when the 95 % interval of (deep-start late mean - random-start late mean) "
-                                  "contains 0 and the deep start began below the random chain's late mean; late "
+                                  "contains 0 and the deep start's inherent-structure energy lies below the mean "
+                                  "inherent-structure energy of the random chain's structures; late "
                                   "mean = mean V/N over the last half of the trace, standard error from 10 block "
                                   "means; interval normal, standard errors in quadrature"),
                 "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),

@@ -24,12 +24,15 @@ def study():  # noqa: ANN201
 
 
 def _ladder(t: np.ndarray, e: np.ndarray) -> xr.Dataset:
-    return xr.Dataset({"mc_energy": (("sample", "mc_record"), e[None])}, coords={"mc_record": t})
+    """A chain of 5 structures with inherent-structure energies about 1.02."""
+    return xr.Dataset({"mc_energy": (("sample", "mc_record"), np.repeat(e[None], 5, axis=0)),
+                       "inherent_energy": ("sample", [1.018, 1.020, 1.022, 1.019, 1.021])},
+                      coords={"mc_record": t})
 
 
-def _deep(t: np.ndarray, e: np.ndarray) -> dict:
+def _deep(t: np.ndarray, e: np.ndarray, e_is_start: float) -> dict:
     return {"sweeps": t, "energy": e, "deep_temperature": 0.1, "deep_sweeps": 10, "deep_energy_end": e[0],
-            "td_step": 0.07, "wall_s": 1.0}
+            "td_step": 0.07, "wall_s": 1.0, "inherent_energy_start": e_is_start, "inherent_energy_end": 1.02}
 
 
 def test_late_mean_is_the_mean_of_the_last_half(study) -> None:  # noqa: ANN001
@@ -40,18 +43,18 @@ def test_late_mean_is_the_mean_of_the_last_half(study) -> None:  # noqa: ANN001
     assert se < 1e-4
 
 
-@pytest.mark.parametrize(("deep_level", "deep_first", "verdict"), [
-    (1.20, 1.10, "agree"),              # comes up to the same level
-    (1.15, 1.10, "disagree"),           # stays below: the random chain (or the deep one) is not in equilibrium
-    (1.20, 1.30, "deep start not below"),  # no power: the start was not below
+@pytest.mark.parametrize(("deep_level", "e_is_start", "verdict"), [
+    (1.20, 1.010, "agree"),                 # from a deeper structure up to the same level
+    (1.15, 1.010, "disagree"),              # stays below: the random chain (or the deep one) is not in equilibrium
+    (1.20, 1.030, "deep start not below"),  # no power: the start's structure is not deeper than the chain's
 ])
-def test_the_decision_rule(study, deep_level: float, deep_first: float, verdict: str) -> None:  # noqa: ANN001
+def test_the_decision_rule(study, deep_level: float, e_is_start: float, verdict: str) -> None:  # noqa: ANN001
     rng = np.random.default_rng(1)
     t = np.arange(0.0, 20_000.0, 10.0)
     random = 1.2 + 0.002 * rng.normal(size=t.size)
     deep = deep_level + 0.002 * rng.normal(size=t.size)
-    deep[0] = deep_first
-    entry = study.compare(1000, "2", 0, _ladder(t, random), _deep(t, deep))
+    deep[0] = 1.10  # colder: a lower instantaneous energy says nothing about the structure
+    entry = study.compare(1000, "2", 0, _ladder(t, random), _deep(t, deep, e_is_start))
     assert entry["verdict"] == verdict
     low, high = entry["difference_interval"]
     assert low < entry["difference"] < high
@@ -76,3 +79,4 @@ def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
                               "soft_spheres_lowest_td_small", "--chains", "5", "--result", str(result)],
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "has landed" in missing.stderr
+    assert entry["deep_start"]["inherent_energy_start"] > 0 and len(entry["random_start"]["inherent_energies"]) == 2
