@@ -88,6 +88,7 @@ from vdosbench.validators import (
     count_scaling,
     debye_excess,
     extreme_value,
+    mode_spectra_from_dataset,
     paired_window_difference,
     participation_scan,
     power_law_exponent,
@@ -165,21 +166,14 @@ def load_compact(path: Path) -> dict[tuple[int, int, float], xr.Dataset]:
 
 
 def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
-    """The :class:`ModeSpectra` of one point (translations dropped, ω₀ from each sample's G)."""
-    zero = ds["zero_mode"].values.astype(bool)
-    lam = np.where(zero, np.nan, ds["eigenvalue"].values)
-    keep = ~zero[0]
-    omega = np.sqrt(lam[:, keep])
-    n = ds.sizes["site"]
-    box = ds["box_length"].values
-    rho = n / box**3
-    g = ds["shear_modulus"].values
-    m_long = ds["longitudinal_modulus"].values
-    omega0 = 2 * np.pi * np.sqrt(g / rho) / box
-    groups = ds["chain"].values if "chain" in ds else None
-    return ModeSpectra(omega, omega0, n, float(np.mean(rho)), 3, shear_modulus=g,
-                       bulk_modulus=m_long - 4.0 * g / 3.0,
-                       participation=ds["participation_ratio"].values[:, keep], label=label, groups=groups)
+    """The :class:`ModeSpectra` of one point (:func:`vdosbench.validators.mode_spectra_from_dataset`: translations
+    dropped, ω₀ from each sample's G, chains as groups; samples unstable to shear, G ≤ 0, left out and counted)."""
+    return mode_spectra_from_dataset(ds, label)
+
+
+def stable_samples(ds: xr.Dataset) -> np.ndarray:
+    """The ``sample`` values whose shear modulus is positive."""
+    return ds["sample"].values[ds["shear_modulus"].values > 0]
 
 
 def _units(n_samples: int, groups: np.ndarray | None) -> list[np.ndarray]:
@@ -236,12 +230,12 @@ def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
     return float(inside.sum() / y.sum() - 1.0) if y.sum() > 0 else math.nan
 
 
-def paired_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE on the samples both points have, bootstrap over pairs of units (chains when
-    ``a`` has groups, else samples): :func:`vdosbench.validators.paired_window_difference`."""
-    n = min(a.n_samples, b.n_samples)
-    d = paired_window_difference(a.take(slice(0, n)), b.take(slice(0, n)), factor, n_bootstrap=N_BOOTSTRAP,
-                                 seed=seed)
+def paired_difference(a: xr.Dataset, b: xr.Dataset, factor: float, seed: int, label: str) -> Measurement:
+    """s(a) − s(b) of the window MLE on the samples both points have with a positive shear modulus, bootstrap
+    over pairs of units (chains when given, else samples): :func:`vdosbench.validators.paired_window_difference`."""
+    common = np.intersect1d(stable_samples(a), stable_samples(b))
+    d = paired_window_difference(mode_spectra(a.sel(sample=common), "a"), mode_spectra(b.sel(sample=common), "b"),
+                                 factor, n_bootstrap=N_BOOTSTRAP, seed=seed)
     return replace(d, name=label)
 
 
@@ -318,6 +312,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         spread = {k: e.value for k, e in est.items() if e.ok}
         rows.append({
             "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
+            "excluded_unstable_to_shear": sp.excluded_unstable,
             "omega0_mean": float(np.mean(sp.omega0)), "omega0_std": float(np.std(sp.omega0)),
             "shear_modulus_mean": float(np.mean(sp.shear_modulus)),
             "inherent_energy_mean": float(ds["inherent_energy"].mean()),
@@ -355,7 +350,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
     tapers = []
     for n, t in sorted({(n, t) for n, _, t in spectra}):
         if (n, 2, t) in spectra and (n, -1, t) in spectra:
-            diff = paired_difference(spectra[(n, 2, t)], spectra[(n, -1, t)], 0.5, 2, "s(m=2) - s(m=inf)")
+            diff = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 0.5, 2, "s(m=2) - s(m=inf)")
             tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
                            "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0)})
     return {"points": rows, "across_sizes": across, "taper_difference": tapers}

@@ -114,3 +114,15 @@ def test_paired_difference_is_tighter_than_independent_bootstraps_and_refuses_un
     short = mode_spectra_from_dataset(ds.isel(parent_temperature=0, sample=slice(0, 100)).sel(taper_order=-1))
     with pytest.raises(ValueError, match="same realisations"):
         paired_window_difference(a, short, 0.5)
+
+
+def test_a_sample_unstable_to_shear_is_left_out_and_counted() -> None:
+    # data built to fail omega0: a packing stable at fixed box can have G < 0 (small T* = inf quenches make some)
+    point = _dataset(4.0, n_samples=20).isel(parent_temperature=0, taper_order=0)
+    g = point["shear_modulus"].values.copy()
+    g[3] = -5.3
+    sp = mode_spectra_from_dataset(point.assign(shear_modulus=("sample", g)))
+    assert sp.n_samples == 19 and sp.excluded_unstable == 1
+    assert sp.describe()["excluded_unstable_to_shear"] == 1
+    with pytest.raises(ValueError, match="every sample's shear modulus is <= 0"):
+        mode_spectra_from_dataset(point.assign(shear_modulus=("sample", -np.abs(g))))

@@ -19,7 +19,6 @@ when modes are removed by :meth:`ModeSpectra.filtered`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -67,6 +66,10 @@ class ModeSpectra:
         complete; default: its highest finite ω.
     label
         A name for the point (e.g. ``"N=1000 T_d m=2"``), carried into results.
+    excluded_unstable
+        Samples of the point left out because their shear modulus is not positive (a packing stable at
+        fixed box but unstable to shear has no ω₀; small quenches from T* = ∞ make some), stated in
+        :meth:`describe`.
 
     Examples
     --------
@@ -86,6 +89,7 @@ class ModeSpectra:
     groups: np.ndarray | None = None
     coverage: np.ndarray | None = None
     label: str = ""
+    excluded_unstable: int = 0
 
     def __post_init__(self) -> None:
         w = np.asarray(self.omega, dtype=float)
@@ -184,6 +188,7 @@ class ModeSpectra:
             "modes_stored_per_sample": int(self.omega.shape[1]),
             "omega0_median": float(np.median(self.omega0)),
             "groups": "given (chains)" if self.groups is not None else "none (samples independent)",
+            "excluded_unstable_to_shear": self.excluded_unstable,
         }
 
     def require_moduli(self, who: str) -> tuple[np.ndarray, np.ndarray]:
@@ -210,20 +215,6 @@ class ModeSpectra:
         edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
         with np.errstate(invalid="ignore"):
             return np.sum(self.omega <= edge[:, None], axis=1)
-
-    def take(self, index: np.ndarray | Sequence[int] | slice) -> ModeSpectra:
-        """The samples ``index`` of this point (every per-sample array subset alike).
-
-        Examples
-        --------
-        >>> sp = ModeSpectra(np.array([[0.5], [0.4], [0.3]]), np.ones(3), 1000, 1.0, groups=np.array([0, 0, 1]))
-        >>> sp.take(slice(0, 2)).n_samples, sp.take([2]).groups.tolist()
-        (2, [1])
-        """
-        sub = {name: (None if getattr(self, name) is None else np.asarray(getattr(self, name))[index])
-               for name in ("omega", "omega0", "shear_modulus", "bulk_modulus", "participation", "groups",
-                            "coverage")}
-        return replace(self, **sub)
 
     def filtered(self, max_participation: float) -> ModeSpectra:
         """The same point keeping only modes with participation ratio e ≤ ``max_participation``.

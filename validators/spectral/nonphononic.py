@@ -40,11 +40,14 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     label
         Carried into the estimates.
 
+    Samples whose shear modulus is not positive (unstable to shear: no ω₀) are left out and counted in
+    ``excluded_unstable``.
+
     Raises
     ------
     ValueError
-        If a required variable is missing (naming it and how to add it), or the point still has
-        parameter dimensions.
+        If a required variable is missing (naming it and how to add it), the point still has
+        parameter dimensions, or no sample has a positive shear modulus.
 
     Examples
     --------
@@ -87,10 +90,18 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     elif "bulk_modulus" in ds.variables:
         bulk = np.asarray(ds["bulk_modulus"].values, dtype=float)
     groups = sample_groups(ds)
+    stable = g > 0  # a sample unstable to shear (G <= 0) has no omega0: left out, and counted
+    if not stable.any():
+        raise ValueError(f"every sample's shear modulus is <= 0 (found {g.tolist()[:5]}...); the issue-25 "
+                         "estimators need omega0 = 2 pi sqrt(G/rho)/L: check the moduli")
+    box = np.broadcast_to(box, g.shape)
+    rho_s = np.broadcast_to(rho, g.shape)
     return ModeSpectra(
-        omega[:, keep], 2 * np.pi * np.sqrt(g / rho) / box, n_site, float(np.mean(rho)), d, shear_modulus=g,
-        bulk_modulus=bulk, participation=None if participation is None else participation[:, keep],
-        groups=None if groups is None else np.asarray(groups), label=label,
+        omega[stable][:, keep], 2 * np.pi * np.sqrt(g[stable] / rho_s[stable]) / box[stable], n_site,
+        float(np.mean(rho)), d, shear_modulus=g[stable], bulk_modulus=None if bulk is None else bulk[stable],
+        participation=None if participation is None else participation[stable][:, keep],
+        groups=None if groups is None else np.asarray(groups)[stable], label=label,
+        excluded_unstable=int((~stable).sum()),
     )
 
 
