@@ -191,15 +191,20 @@ def _declarable() -> tuple[str, ...]:
     return DECLARABLE
 
 
-def _parse_declarations(items: Sequence[str]) -> dict[str, str]:
-    """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
+def _key_values(items: Sequence[str], option: str, example: str) -> dict[str, str]:
+    """``KEY=VALUE`` items of ``option`` as text (the last one of a key wins)."""
     out: dict[str, str] = {}
     for item in items:
         if "=" not in item:
-            raise UsageError(f"--declare {item!r} is not KEY=VALUE; e.g. --declare model=kob_andersen")
+            raise UsageError(f"{option} {item!r} is not KEY=VALUE; e.g. {option} {example}")
         key, value = item.split("=", 1)
         out[key.strip()] = value.strip()
     return out
+
+
+def _parse_declarations(items: Sequence[str]) -> dict[str, str]:
+    """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
+    return _key_values(items, "--declare", "model=kob_andersen")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -254,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--declare", action="append", default=[], metavar="KEY=VALUE",
                        help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
                             "(keys: " + ", ".join(_declarable()) + "); replaces the same key of a sidecar file "
-                            "DATA.vdos.toml next to each input; see README 'Declaring what the data hold'")
+                            "DATA.vdos.toml next to each input; see docs/third-party.md, 'Declaring what the data hold'")
     score.add_argument("--no-cross-check", action="store_true",
                        help="skip recomputing declared configurations' spectra with vdosbench's Hessian")
     score.add_argument("--reference", default=None, metavar="NAME",
@@ -315,7 +320,40 @@ def build_parser() -> argparse.ArgumentParser:
     compact = sub.add_parser("compact", help="write a dataset in the catalogue's storage form (float32 eigenvectors)")
     compact.add_argument("source", type=Path, help="a VDOS-1.0 netCDF file")
     compact.add_argument("target", type=Path, help="the file to write (atomically)")
+
+    compare = sub.add_parser(
+        "compare-codes", help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "
+        "codes: Hessian and moduli agreement, verdicts side by side, cost per sample",
+        epilog="exit status: 0 once the table is written; 2 on bad input (one line on stderr)")
+    compare.add_argument("results", nargs="+", metavar="[LABEL=]RESULT.json",
+                         help="result.json of vdosbench score for each code; the first is the reference column")
+    compare.add_argument("--cost", action="append", default=[], metavar="LABEL=SECONDS",
+                         help="seconds per sample the code took to make its data (repeatable)")
+    compare.add_argument("--output", type=Path, default=Path("vdosbench-output/compare"),
+                         help="folder for comparison.md, comparison.html, comparison.json")
     return parser
+
+
+def _cmd_compare_codes(args: argparse.Namespace) -> int:
+    from .compare_codes import compare_codes, load_code_result, with_cost, write_comparison
+
+    costs: dict[str, float] = {}
+    for label, value in _key_values(args.cost, "--cost", "jax-md=2.5").items():
+        try:
+            costs[label] = float(value)
+        except ValueError:
+            raise UsageError(f"--cost {label}={value!r}: expected seconds per sample, e.g. --cost jax-md=2.5") from None
+    codes = []
+    for item in args.results:
+        label, _, path = item.partition("=") if "=" in item else ("", "", item)
+        codes.append(load_code_result(Path(path), label or None))
+    unknown = sorted(set(costs) - {c.label for c in codes})
+    if unknown:
+        raise UsageError(f"--cost names {unknown}, which label no result; the labels are {[c.label for c in codes]}")
+    codes = [with_cost(c, costs.get(c.label)) for c in codes]
+    paths = write_comparison(compare_codes(codes), args.output)
+    print("compare-codes: " + ", ".join(str(p) for p in paths))
+    return 0
 
 
 def _cmd_describe(name: str) -> int:
@@ -653,6 +691,7 @@ def _run(args: argparse.Namespace) -> int:
     from vdosbench.generators.engine.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
 
     from .adapters import AdapterError
+    from .compare_codes import ComparisonInputError
     from .declaration import DeclarationError
     from .reference import ReferenceInputError
 
@@ -679,11 +718,13 @@ def _run(args: argparse.Namespace) -> int:
             return _cmd_fingerprint(args)
         if args.command == "compact":
             return _cmd_compact(args)
+        if args.command == "compare-codes":
+            return _cmd_compare_codes(args)
         return _cmd_claims()
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
         AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
-        MemoryBoundError, FolderBusyError,
+        MemoryBoundError, FolderBusyError, ComparisonInputError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:

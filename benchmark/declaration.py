@@ -365,10 +365,15 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     """The keys of a sidecar TOML file (not yet checked: :func:`parse_declaration`)."""
     p = Path(path)
     try:
-        raw = tomllib.loads(p.read_text())
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        raise DeclarationError(
+            f"{p}: not UTF-8 text ({e}); expected a TOML file of KEY = VALUE lines. Fix: save the sidecar as "
+            "UTF-8 text, or remove it and declare with --declare KEY=VALUE"
+        ) from e
     except tomllib.TOMLDecodeError as e:
         raise DeclarationError(
-            f"{p}: not valid TOML ({e}); expected KEY = VALUE lines (see the README, 'Declaring what the data "
+            f"{p}: not valid TOML ({e}); expected KEY = VALUE lines (see docs/third-party.md, 'Declaring what the data "
             "hold'). Fix: check the syntax near that line"
         ) from e
     nested = sorted(k for k, v in raw.items() if isinstance(v, dict))

@@ -22,7 +22,7 @@ third party's — gets the same estimate.  A dataset that already stores
 ``shear_modulus`` is used as it is (measured data).
 
 Cost: one sparse Hessian and one sparse LU per sample (N = 1000, d = 3:
-about 0.3 s on one core; ``benchmarks/measure_shear_omega0.py`` times it).
+about 0.3 s on one core; ``studies/measure_shear_omega0.py`` times it).
 """
 
 from __future__ import annotations

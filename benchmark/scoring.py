@@ -225,7 +225,7 @@ def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicR
     m = est.measurement
     if not est.ok:
         m = replace(m, low=float("nan"), high=float("nan"),
-                                settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
+                    settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
     return NonphononicResult(m, est)
 
 

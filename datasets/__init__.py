@@ -1,10 +1,13 @@
 """The VDOS-1.0 data convention, I/O and mock data (``vdosbench.datasets``).
 
-See :mod:`vdosbench.datasets.convention` for the convention itself.
+See :mod:`vdosbench.datasets.convention` for the convention itself.  Importing
+this package registers the ``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`),
+one view of a dataset that validators read instead of re-deriving its structure.
 """
 
 from __future__ import annotations
 
+from .accessor import VdosAccessor  # registers ds.vdos
 from .catalog import CatalogEntry, Fingerprint, content_sha256, get_entry, list_entries, load_catalog
 from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
@@ -49,5 +52,6 @@ __all__ = [
     "problems",
     "select_point",
     "value_label",
+    "VdosAccessor",
     "write",
 ]

@@ -5,6 +5,13 @@ separated) in the attribute ``parameter_names``, and a ``sample`` dimension.
 The result has the parameter dimensions first, in the order of
 ``parameter_names``, then ``sample``; ragged pair data are concatenated
 along ``pair`` in C order of ``pair_count``'s dimensions (VDOS-1.0).
+
+A grid parameter that changes the length (or coordinate) of a dimension
+(``n_sweeps`` → ``mc_record``, ``n_particles`` → ``mode`` and ``site``,
+``dimension`` → ``spatial``) is stored padded along that dimension, with each
+point's own length in ``D_length`` (:mod:`vdosbench.datasets.padding`);
+selecting a point cuts it back.  Within one parameter point every part has
+the same sizes.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ from itertools import product
 
 import numpy as np
 import xarray as xr
+
+from .padding import PADDED_ATTR, pad_points, values_variable
 
 __all__ = ["combine_parts", "parameter_names"]
 
@@ -48,8 +57,10 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
     Parameters
     ----------
     parts
-        One-or-more-sample datasets that share ``parameter_names`` and the
-        sizes of ``mode``, ``site``, ``spatial``, ``vector_mode``.
+        One-or-more-sample datasets that share ``parameter_names``; the parts
+        of one parameter point share the sizes of ``mode``, ``site``,
+        ``spatial``, ``vector_mode``, ``mc_record`` (across points they may
+        differ: the ensemble is then padded, module docstring).
 
     Returns
     -------
@@ -61,7 +72,7 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
     ------
     ValueError
         If the parts do not fill a full grid, repeat a sample, or differ in
-        system size.
+        system size within one parameter point.
     """
     if not parts:
         raise ValueError("no parts to combine: expected at least one dataset")
@@ -71,13 +82,6 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
             raise ValueError(
                 f"parts disagree on parameter_names: {names} vs {parameter_names(p)}; "
                 "combine parts of one ensemble only"
-            )
-    for dim in ("mode", "site", "spatial", "vector_mode"):
-        sizes = {int(p.sizes[dim]) for p in parts if dim in p.sizes}
-        if len(sizes) > 1:
-            raise ValueError(
-                f"parts differ in the size of {dim!r}: {sorted(sizes)}; store ensembles of "
-                "different system sizes as separate datasets"
             )
     groups: dict[tuple[object, ...], list[xr.Dataset]] = {}
     for p in parts:
@@ -90,7 +94,24 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
             f"parts do not fill the parameter grid {dict(zip(names, axes))}: missing {missing[:5]}"
             f"{' ...' if len(missing) > 5 else ''}; finish the ensemble (re-run it) first"
         )
-    stacked = [_concat_samples(groups[k]) for k in grid]
+    for key, group in groups.items():
+        for dim in ("mode", "site", "spatial", "vector_mode", "mc_record"):
+            sizes = {int(p.sizes[dim]) for p in group if dim in p.sizes}
+            if len(sizes) > 1:
+                raise ValueError(
+                    f"the parts of one parameter point {dict(zip(names, key))} differ in the size of {dim!r}: "
+                    f"{sorted(sizes)}; the samples of one point must share their system size (make the size a "
+                    "grid parameter, or store the ensembles separately)"
+                )
+    points = [_concat_samples(groups[k]) for k in grid]
+    with_pairs = ["pair_count" in p.variables for p in points]
+    if any(with_pairs) and not all(with_pairs):
+        raise ValueError(
+            f"some parameter points store pair data and others do not (e.g. a grid over pair_data); "
+            f"points {[dict(zip(names, k)) for k, w in zip(grid, with_pairs) if not w][:3]} have none. Fix: "
+            "store pairs at every point (pair_data=True) or at none, or generate the two ensembles separately"
+        )
+    stacked, padded = pad_points(points, names)
     pair_vars = [str(n) for n, v in stacked[0].variables.items() if "pair" in v.dims]
     dense = [s.drop_vars(pair_vars) for s in stacked]
     if names:
@@ -113,6 +134,9 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
         for n in names:
             out[n].attrs = dict(parts[0][n].attrs)
         out.attrs["parameter_names"] = " ".join(names)
+        if padded:
+            out = out.set_coords([values_variable(d) for d in padded if values_variable(d) in out.data_vars])
+            out.attrs[PADDED_ATTR] = " ".join(padded)
     else:
         out = dense[0]
     if pair_vars:

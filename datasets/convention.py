@@ -77,6 +77,17 @@ Attributes on variables (rule ``variable-attributes``)
     Every data variable and coordinate has ``long_name``; every numeric one
     also has ``units`` (``"1"`` when dimensionless).
 
+Padded dimensions (rule ``padding``)
+    When a grid parameter changes the length or coordinate of a dimension D
+    (``n_sweeps`` → ``mc_record``, ``n_particles`` → ``mode``/``site``),
+    the ensemble is padded along D at the end (NaN, −1 for integers, False),
+    ``D_length`` (*parameters) holds each point's own length, the global
+    attribute ``padded_dims`` lists the padded dimensions, and D's coordinate
+    is the union when the points' coordinates are prefixes of one another,
+    else the coordinate ``D_values`` (*parameters, D).  Every other rule
+    applies to each point cut back to its own length
+    (:mod:`vdosbench.datasets.padding`); ``select_point`` does the cut.
+
 Generated ensembles record each parameter as a coordinate (grid parameters)
 or an attribute (fixed parameters); a part file of one (parameters, sample)
 carries the grid parameters as scalar coordinates listed, space separated, in
@@ -87,9 +98,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import product
 
 import numpy as np
 import xarray as xr
+
+from .padding import PADDED_ATTR, length_variable, padded_dims, trim
 
 __all__ = [
     "CONVENTION",
@@ -196,8 +210,14 @@ def problems(ds: object) -> list[Problem]:
                 "open the file with vdosbench.datasets.open_dataset or build an xarray.Dataset",
             )
         ]
+    if padded_dims(ds):
+        return _padded_problems(ds)
+    return _rule_problems(ds, _RULES)
+
+
+def _rule_problems(ds: xr.Dataset, rules: tuple[Rule, ...]) -> list[Problem]:
     out: list[Problem] = []
-    for rule in _RULES:
+    for rule in rules:
         try:
             out.extend(rule(ds))
         except Exception as e:  # the checker explains, it never crashes
@@ -209,6 +229,36 @@ def problems(ds: object) -> list[Problem]:
                     "make the variables named in the convention plain numeric arrays",
                 )
             )
+    return out
+
+
+def _padded_problems(ds: xr.Dataset) -> list[Problem]:
+    """A padded ensemble (rule ``padding``): its layout, then every rule on each point cut to its own length."""
+    pdims = parameter_dims(ds) if "eigenvalue" in ds.variables else ()
+    out: list[Problem] = []
+    for dim in padded_dims(ds):
+        name = length_variable(dim)
+        if name not in ds.variables or tuple(ds[name].dims) != pdims:
+            found = f"no variable {name!r}" if name not in ds.variables else f"{name} has dims {ds[name].dims}"
+            out.append(Problem(
+                name, "padding",
+                f"{dim!r} is listed in attribute {PADDED_ATTR} but {found}; expected dims {pdims}",
+                "store each point's length of the padded dimension (write ensembles with "
+                "vdosbench.datasets.combine_parts)",
+            ))
+    if out or not pdims:
+        return out or _rule_problems(ds, _RULES)
+    pairs = [str(n) for n, v in ds.variables.items() if "pair" in v.dims]
+    dense = ds.drop_vars(pairs)
+    seen: set[tuple[str, str, str]] = set()
+    for index in product(*(range(int(ds.sizes[d])) for d in pdims)):
+        point = trim(dense.isel(dict(zip(pdims, index))))
+        label = ", ".join(f"{d}={point[d].values.item()!r}" for d in pdims)
+        for p in _rule_problems(point, _DENSE_RULES):
+            if (p.variable, p.rule, p.found) not in seen:
+                seen.add((p.variable, p.rule, p.found))
+                out.append(Problem(p.variable, p.rule, f"at {label}: {p.found}", p.fix))
+    out.extend(_rule_problems(ds, (_rule_pair_ragged,)))
     return out
 
 
@@ -585,6 +635,8 @@ _RULES: tuple[Rule, ...] = (
     _rule_pair_ragged,
 )
 
+_DENSE_RULES = tuple(r for r in _RULES if r is not _rule_pair_ragged)
+
 #: The rule names, for documentation and tests.
 RULE_NAMES = (
     "dataset-type",
@@ -611,4 +663,5 @@ RULE_NAMES = (
     "diameter",
     "coordination",
     "pair-ragged",
+    "padding",
 )

@@ -19,7 +19,7 @@ __all__ = ["mock_spectrum", "convention_attrs"]
 
 def convention_attrs(title: str, source: str, references: str, spatial_dimension: int, **extra: object) -> dict[str, object]:
     """The global attributes every VDOS-1.0 dataset carries."""
-    from vdosbench import __version__
+    from vdosbench._version import __version__
 
     attrs: dict[str, object] = {
         "Conventions": f"CF-1.10 {CONVENTION}",

@@ -16,6 +16,7 @@ import numpy as np
 import xarray as xr
 
 from .convention import parameter_dims
+from .padding import trim
 
 __all__ = ["select_point", "iter_points", "pair_variables"]
 
@@ -54,7 +55,9 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any], *, keep: tuple[str, 
     -------
     xarray.Dataset
         The point (or sub-grid), selected parameters kept as scalar
-        coordinates, ragged pairs cut to the selection's own pairs.
+        coordinates, ragged pairs cut to the selection's own pairs, and
+        dimensions padded across the grid cut back to the point's own length
+        (:mod:`vdosbench.datasets.padding`).
 
     Examples
     --------
@@ -89,7 +92,7 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any], *, keep: tuple[str, 
         starts, sizes = offsets[position].ravel(), flat[position].ravel()
         taken = np.concatenate([np.arange(a, a + n) for a, n in zip(starts, sizes)]) if sizes.size else np.zeros(0, int)
         point = point.assign({v: ds[v].isel(pair=taken) for v in pairs})
-    return point
+    return trim(point)
 
 
 def iter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:

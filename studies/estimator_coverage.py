@@ -1,4 +1,4 @@
-"""Coverage of the intervals of the window MLE on correlated mock spectra (issue 25, item 2).
+"""Coverage of the intervals of the nonphononic estimators on correlated mock spectra (issue 25, item 2).
 
 Does a 95 % interval contain the true s in 95 % of ensembles when levels repel
 (GOE) and when the structures of one Monte Carlo chain share soft modes?  For
@@ -19,6 +19,10 @@ each structure keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
 intervals; tests/test_estimator_coverage.py checks it at small M).
+Section ``size_scaling``: the bootstrap intervals of
+:func:`vdosbench.validators.count_scaling` (c = 0.7) and
+:func:`vdosbench.validators.extreme_value` (mean) on ladders N = 1000, 2000,
+4000, 8000 of 60 independent samples each, Poisson and GOE levels.
 One thread, pinned by the caller (``taskset -c 0``).  Writes
 ``studies/results/estimator_coverage.json`` (temporary file, then renamed).
 
@@ -45,7 +49,7 @@ import numpy as np
 from scipy import stats
 
 from vdosbench.generators import mock_glass_spectra
-from vdosbench.validators import ModeSpectra, window_mle
+from vdosbench.validators import ModeSpectra, count_scaling, extreme_value, window_mle
 
 METHODS = ("bootstrap_groups", "bootstrap_samples", "fisher", "profile")
 TRUE_S = 4.0
@@ -118,24 +122,66 @@ def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]
     }
 
 
-def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500) -> dict[str, Any]:
-    """Coverage of every interval method over ``replicates`` ensembles of ``scenario``."""
-    reps = [replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
-    s = np.array([r["s"] for r in reps])
-    out: dict[str, Any] = {"scenario": scenario.describe(), "replicates": replicates,
-                           "mean_s": float(np.mean(s)), "mean_s_standard_error": float(np.std(s, ddof=1) / math.sqrt(len(s))),
-                           "sd_s": float(np.std(s, ddof=1)),
+def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str, Any]:
+    """Mean s and, per interval method, the coverage with its binomial standard error and Wilson interval."""
+    m = len(reps)
+    s = np.array([r["s"] for r in reps], dtype=float)
+    out: dict[str, Any] = {"replicates": m, "mean_s": float(np.nanmean(s)),
+                           "mean_s_standard_error": float(np.nanstd(s, ddof=1) / math.sqrt(m)),
+                           "sd_s": float(np.nanstd(s, ddof=1)),
                            "n_inconclusive": int(sum(r["status"] != "ok" for r in reps)), "methods": {}}
-    for method in METHODS:
+    for method in methods:
         k = sum(r["covers"][method] for r in reps)
-        p = k / replicates
+        p = k / m
         out["methods"][method] = {
             "coverage": p,
-            "binomial_standard_error": math.sqrt(p * (1 - p) / replicates),
-            "wilson_95": list(wilson(k, replicates)),
+            "binomial_standard_error": math.sqrt(p * (1 - p) / m),
+            "wilson_95": list(wilson(k, m)),
             "covered": int(k),
             "median_width": float(np.median([r["width"][method] for r in reps])),
         }
+    return out
+
+
+def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500) -> dict[str, Any]:
+    """Coverage of every interval method of the window MLE over ``replicates`` ensembles of ``scenario``."""
+    reps = [replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
+    return {"scenario": scenario.describe(), **summarise(reps, METHODS)}
+
+
+# ----------------------------------------------------------------------------- scaling with N
+
+SIZE_LADDER = (1000, 2000, 4000, 8000)
+SIZE_METHODS = ("count_scaling", "extreme_value")
+
+
+def size_scaling_replicate(levels: str, n_samples: int, seed: int, n_bootstrap: int) -> dict[str, Any]:
+    """One ladder of mock points (N = 1000 ... 8000); whether the count-scaling and extreme-value intervals hold s."""
+    pts = [ModeSpectra(**mock_glass_spectra(n, n_samples, exponent=TRUE_S, levels=levels, k=30,
+                                            seed=seed + n).arrays()) for n in SIZE_LADDER]
+    ests = {"count_scaling": count_scaling(pts, 0.7, n_bootstrap=n_bootstrap, seed=seed),
+            "extreme_value": extreme_value(pts, n_bootstrap=n_bootstrap, seed=seed)}
+    out: dict[str, Any] = {"covers": {}, "width": {}, "values": {}}
+    for name, est in ests.items():
+        lo, hi = est.interval()
+        out["covers"][name] = bool(lo <= TRUE_S <= hi)
+        out["width"][name] = hi - lo
+        out["values"][name] = est.value
+    out["s"] = ests["count_scaling"].value
+    out["status"] = "ok" if all(e.ok for e in ests.values()) else "inconclusive"
+    return out
+
+
+def size_scaling_coverage(levels: str, n_samples: int, replicates: int, seed: int = 0,
+                          n_bootstrap: int = 500) -> dict[str, Any]:
+    """Coverage of the bootstrap intervals of count scaling (c = 0.7) and extreme value across N."""
+    reps = [size_scaling_replicate(levels, n_samples, seed + 100000 * r, n_bootstrap) for r in range(replicates)]
+    out = summarise(reps, SIZE_METHODS)
+    out["mean_s"] = {k: float(np.nanmean([r["values"][k] for r in reps])) for k in SIZE_METHODS}
+    out["sd_s"] = {k: float(np.nanstd([r["values"][k] for r in reps], ddof=1)) for k in SIZE_METHODS}
+    del out["mean_s_standard_error"]
+    out["scenario"] = {"levels": levels, "n_samples_per_point": n_samples, "n_particles": list(SIZE_LADDER),
+                       "count_window_factor": 0.7, "extreme_value_statistic": "mean", "true_s": TRUE_S}
     return out
 
 
@@ -144,27 +190,47 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=120)
     parser.add_argument("--n-bootstrap", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--goe-replicates", type=int, default=None,
+                        help="replicates of the GOE ladder of the size_scaling section (default: --replicates)")
+    parser.add_argument("--sections", nargs="+", choices=("window_mle", "size_scaling"),
+                        default=["window_mle", "size_scaling"],
+                        help="what to (re)compute; the other section of an existing results file is kept")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "estimator_coverage.json")
     args = parser.parse_args()
-    t0 = time.perf_counter()
-    results = {}
-    for sc in SCENARIOS:
-        t = time.perf_counter()
-        results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap)
-        results[sc.name]["seconds"] = time.perf_counter() - t
-        print(sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
-              "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
-    payload = {
-        "study": "coverage of 95 % intervals of the window MLE on correlated mock spectra (issue 25, item 2)",
-        "estimator": "vdosbench.validators.window_mle",
+    payload: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
+    payload.update({
+        "study": "coverage of 95 % intervals of the nonphononic estimators on correlated mock spectra (issue 25, item 2)",
         "confidence": 0.95,
         "true_s": TRUE_S,
-        "replicates": args.replicates,
-        "n_bootstrap": args.n_bootstrap,
-        "seed": args.seed,
-        "total_seconds": time.perf_counter() - t0,
-        "scenarios": results,
-    }
+    })
+    if "window_mle" in args.sections:
+        t0 = time.perf_counter()
+        results = {}
+        for sc in SCENARIOS:
+            t = time.perf_counter()
+            results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap)
+            results[sc.name]["seconds"] = time.perf_counter() - t
+            print(sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
+                  "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
+        payload.update({"estimator": "vdosbench.validators.window_mle", "replicates": args.replicates,
+                        "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+                        "total_seconds": time.perf_counter() - t0, "scenarios": results})
+    if "size_scaling" in args.sections:
+        t0 = time.perf_counter()
+        sized = {}
+        counts = {"poisson": args.replicates, "goe": args.goe_replicates or args.replicates}
+        for levels in ("poisson", "goe"):
+            t = time.perf_counter()
+            sized[levels] = size_scaling_coverage(levels, 60, counts[levels], args.seed, args.n_bootstrap)
+            sized[levels]["seconds"] = time.perf_counter() - t
+            print("size scaling", levels, {k: round(v["coverage"], 3) for k, v in sized[levels]["methods"].items()},
+                  sized[levels]["mean_s"], flush=True)
+        payload["size_scaling"] = {
+            "estimators": "vdosbench.validators.count_scaling (c = 0.7), vdosbench.validators.extreme_value (mean)",
+            "interval": "bootstrap (percentile of slopes refitted on per-point replicates)",
+            "replicates": counts, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+            "total_seconds": time.perf_counter() - t0, "scenarios": sized,
+        }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(payload, indent=2) + "\n")

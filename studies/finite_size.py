@@ -38,7 +38,9 @@ counts of the first 100 N = 1000 samples had been looked at, to check the genera
 
 Usage::
 
-    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json + figure
+    python studies/finite_size.py runs/finite_size          # writes studies/results/finite_size.json, the figure
+                                                            # and the compact form studies/results/finite_size_modes.nc
+    python studies/finite_size.py studies/results/finite_size_modes.nc --out /tmp/again.json   # from a clone
 """
 
 from __future__ import annotations
@@ -100,6 +102,48 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
     return points
 
 
+#: Variables kept in the compact form of a point (no per-site arrays: positions, diameters and coordination stay
+#: in the part files under runs/, which the recipes rebuild).
+COMPACT_DROP = ("position", "diameter", "coordination", "eigenvector")
+
+
+def _group(key: tuple[int, int, float]) -> str:
+    n, m, t = key
+    return f"n{n}_m{'inf' if m == -1 else m}_t{_tstar(t)}"
+
+
+def export_compact(points: Mapping[tuple[int, int, float], xr.Dataset], path: Path) -> None:
+    """Write every point without its per-site arrays, one netCDF group each (``n1000_m2_t1``), atomically.
+
+    The analysis needs only eigenvalues, mode measures, moduli and box (:func:`mode_spectra` reads no per-site
+    variable but the ``site`` length, kept as the attribute ``n_particles``), so the compact file lets a clone
+    redo every number of ``finite_size.json`` without the part files.
+    """
+    tmp = path.with_suffix(".nc.part")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp.unlink(missing_ok=True)
+    for key, ds in sorted(points.items()):
+        small = ds.drop_vars([v for v in COMPACT_DROP if v in ds.variables]).drop_dims("site", errors="ignore")
+        small = small.assign_attrs(n_particles=int(ds.sizes["site"]))
+        small.to_netcdf(tmp, group=_group(key), mode="a" if tmp.exists() else "w")
+    tmp.replace(path)
+
+
+def load_compact(path: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+    """The points of :func:`export_compact`'s file (``site`` restored as a coordinate of length N)."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as f:
+        groups = list(f.groups)
+    points = {}
+    for g in groups:
+        m = re.fullmatch(r"n(\d+)_m(inf|\d+)_t(.+)", g)
+        ds = xr.open_dataset(path, group=g).load()
+        ds = ds.assign_coords(site=np.arange(int(ds.attrs["n_particles"])))
+        points[(int(m.group(1)), -1 if m.group(2) == "inf" else int(m.group(2)), float(m.group(3)))] = ds
+    return points
+
+
 def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
     """The :class:`ModeSpectra` of one point (translations dropped, ω₀ from each sample's G)."""
     zero = ds["zero_mode"].values.astype(bool)
@@ -120,14 +164,25 @@ def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
 def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
     """Every per-point estimator (module docstring), as JSON-able dicts."""
     est: dict[str, Any] = {}
+    failed: dict[str, str] = {}
     for c in FACTORS:
-        est[f"mle c={c:g}"] = window_mle(spectra, c, n_bootstrap=N_BOOTSTRAP, seed=0)
-    scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP, seed=0)
-    for name, e in scan.items():
-        est[f"mle c=0.7 {name}"] = e
-    est["debye excess"] = debye_excess(spectra, n_bootstrap=N_BOOTSTRAP, seed=0)
+        try:
+            est[f"mle c={c:g}"] = window_mle(spectra, c, n_bootstrap=N_BOOTSTRAP, seed=0)
+        except ValueError as e:  # e.g. the window reaches past the stored modes: recorded, not hidden
+            failed[f"mle c={c:g}"] = str(e)
+    spread = None
+    try:
+        scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP,
+                                          seed=0)
+        est.update({f"mle c=0.7 {name}": e for name, e in scan.items()})
+    except ValueError as e:
+        failed["participation scan c=0.7"] = str(e)
+    try:
+        est["debye excess"] = debye_excess(spectra, n_bootstrap=N_BOOTSTRAP, seed=0)
+    except ValueError as e:
+        failed["debye excess"] = str(e)
     lowest = power_law_exponent(ds, PowerLawWindow(rule="lowest_k", k=10), n_bootstrap=N_BOOTSTRAP, seed=0)
-    return {"estimates": est, "participation_spread": spread, "lowest_k": lowest}
+    return {"estimates": est, "failed": failed, "participation_spread": spread, "lowest_k": lowest}
 
 
 def _measurement(name: str, values: np.ndarray, value: float, n: int, settings: Mapping[str, Any]) -> Measurement:
@@ -186,6 +241,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         spectra[(n, m, t)] = sp
         res = point_estimates(ds, sp)
         est = res["estimates"]
+        if PRIMARY not in est:
+            raise ValueError(f"{label}: the primary estimator failed: {res['failed'][PRIMARY]}")
         primary = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
         rows.append({
@@ -195,7 +252,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "inherent_energy_mean": float(ds["inherent_energy"].mean()),
             "modes_below": {f"{c:g}": float(np.mean(sp.count_below(c * sp.omega0))) for c in (*FACTORS, 1.0)},
             "estimates": {k: e.to_dict() for k, e in est.items()},
-            "participation_spread": res["participation_spread"].to_dict(),
+            "not_measured": res["failed"],
+            "participation_spread": None if res["participation_spread"] is None else res["participation_spread"].to_dict(),
             "lowest_k_10": {"mle": res["lowest_k"].mle.to_dict(), "flatness": res["lowest_k"].flatness.to_dict()},
             "primary": {"estimator": PRIMARY, "value": primary.value, "interval": list(primary.interval()),
                         "status": primary.status, "reason": primary.reason},
@@ -260,6 +318,9 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
         ax.text(1.01, 2, " seed 001: 2", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
         ax.text(1.01, 4, " Lerner 2020: 4", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
         ax.set_xscale("log")
+        sizes = sorted({r["n_particles"] for r in rows})
+        ax.set_xticks(sizes, [str(n) for n in sizes])
+        ax.minorticks_off()
         ax.set_xlabel("N")
         ax.set_title(f"m = {'inf' if m == -1 else m}, T* = {t}", fontsize=9)
         ax.set_ylim(0.5, 6)
@@ -275,8 +336,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("root", type=Path, help="the folder of studies/finite_size_queue.sh (n{N}/parts/...)")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
+    ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
+                    help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
     args = ap.parse_args(argv)
-    points = load_points(args.root)
+    if args.root.suffix == ".nc":
+        points = load_compact(args.root)
+    else:
+        points = load_points(args.root)
+        if points:
+            export_compact(points, args.compact)
     if not points:
         raise SystemExit(f"no points with >= 5 part files under {args.root}/n*/parts/; expected the output of "
                          "studies/finite_size_queue.sh. Fix: run it first")

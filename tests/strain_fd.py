@@ -63,3 +63,14 @@ def second_derivative(config: Configuration, pot: PairPotential, pairs: Interact
     """(E(ε) − 2E(0) + E(−ε))/ε²/V: the second derivative of the (relaxed) energy per volume."""
     e = [float(np.sum(relaxed_pairs(config, pot, pairs, x, strain, relax).phi)) for x in (-eps, 0.0, eps)]
     return (e[0] - 2 * e[1] + e[2]) / eps**2 / config.box_length**config.dimension
+
+
+def crystal_wave_omega(config: Configuration, pot: PairPotential, polarisation: int, direction: int) -> float:
+    """Exact lowest phonon of a Bravais crystal: u_i = e_polarisation cos(k r_i^direction), k = 2π/L, is an
+    eigenvector (transverse when polarisation ≠ direction, longitudinal when equal); returns its ω."""
+    k = 2 * np.pi / config.box_length
+    u = np.zeros((config.n_particles, config.dimension))
+    u[:, polarisation] = np.cos(k * config.positions[:, direction])
+    v = u.ravel()
+    h = hessian_matrix(config, pot)
+    return float(np.sqrt(v @ (h @ v) / (v @ v)))

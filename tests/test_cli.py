@@ -120,9 +120,9 @@ def test_score_exits_3_when_no_claim_applies(tmp_path: Path, capsys: pytest.Capt
     printed = capsys.readouterr().out
     (line,) = [x for x in printed.splitlines() if x.startswith("score:")]
     assert line.startswith(
-        "score: not a pass (exit status 3): no claim applies to these data (0 of 25 claims on 1 input)"
+        "score: not a pass (exit status 3): no claim applies to these data (0 of 26 claims on 1 input)"
     )
-    assert "the dataset has no 'model' attribute or coordinate (19 claims; the claims are about model in" in line
+    assert "the dataset has no 'model' attribute or coordinate (20 claims; the claims are about model in" in line
     assert "the dataset has no 'generator' attribute or coordinate (6 claims" in line
     assert "Declare what the claims select on: model, " in line and "parent_temperature" in line
     assert "with --declare KEY=VALUE or in a sidecar file next to the data (DATA.vdos.toml)" in line

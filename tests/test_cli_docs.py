@@ -1,4 +1,4 @@
-"""Self-describing generators on the command line, and the README's generated "Command line" block (issue 17)."""
+"""Self-describing generators on the command line, and the generated block of docs/cli.md (issue 17)."""
 
 from __future__ import annotations
 
@@ -28,22 +28,22 @@ from vdosbench.generators.glasses.soft_spheres import Recipe
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_the_readme_command_line_block_is_what_the_command_line_prints() -> None:
-    """Fails when README.md and the CLI disagree; fix with ``python -m vdosbench.benchmark.cli_docs README.md``."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert replace_section(readme, command_line_section()) == readme, (
-        "README.md's generated Command line block is stale: run python -m vdosbench.benchmark.cli_docs README.md"
+def test_the_docs_command_line_block_is_what_the_command_line_prints() -> None:
+    """Fails when docs/cli.md and the CLI disagree; fix with ``python -m vdosbench.benchmark.cli_docs docs/cli.md``."""
+    page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert replace_section(page, command_line_section()) == page, (
+        "docs/cli.md's generated block is stale: run python -m vdosbench.benchmark.cli_docs docs/cli.md"
     )
 
 
-def test_the_readme_block_is_regenerated_in_place(tmp_path: Path) -> None:
-    readme = tmp_path / "README.md"
+def test_the_block_is_regenerated_in_place(tmp_path: Path) -> None:
+    readme = tmp_path / "cli.md"
     readme.write_text(f"# x\n\n## Command line\n\n{BEGIN}\nold text\n{END}\n\n## next\n", encoding="utf-8")
     assert update_readme(readme) is True
     text = readme.read_text(encoding="utf-8")
     assert "old text" not in text and command_line_section() in text and text.endswith(f"{END}\n\n## next\n")
     assert update_readme(readme) is False  # idempotent
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cli.md"]  # no temporary file left
     readme.write_text("# no markers\n", encoding="utf-8")
     with pytest.raises(ValueError, match="expected one .* line followed by one"):
         update_readme(readme)
@@ -113,7 +113,7 @@ def test_list_recipes_gives_size_and_cost(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_the_cost_constants_are_the_measured_ones() -> None:
-    results = REPO / "benchmarks" / "results"
+    results = REPO / "speed" / "results"
     mc = json.loads((results / "mc_throughput.json").read_text())
     measured = {c["temperature"]: c["moves_per_second_wall_median"] for c in mc["cases"]
                 if c["step"] == 0.2 and c["p_swap"] == 0.2 and c["label"] in ("issue 14: T_d, |Δr| = 0.2", "T = 1, |Δr| = 0.2")}

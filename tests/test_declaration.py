@@ -169,8 +169,19 @@ SELECTED_BEFORE = {
     "jiang.omega-bp-proportional-to-k-g": {"inhomogeneous_medium"},
     "jiang.omega4-below-crossover": {"inhomogeneous_medium"},
 }
-#: The one deliberate change (claims.toml: GOE level repulsion is claimed for any glass).
-SELECTED_NOW_TOO = {"schirmacher.goe-lowest-50": {"lennard_jones", "lennard_jones_equilibrated"}}
+_SOFT_SPHERE_CLAIMS = [k for k, v in SELECTED_BEFORE.items() if "soft_spheres" in v]
+#: The deliberate changes: GOE level repulsion is claimed for any glass (issue 18); the lowest-mode generator
+#: (issue 25) makes the same soft-sphere model, so every soft-sphere claim applies to it; the finite-size claim
+#: of Lerner (2020) is new (issue 25).
+SELECTED_NOW_TOO = {
+    **{k: {"soft_spheres_lowest"} for k in _SOFT_SPHERE_CLAIMS},
+    "schirmacher.goe-lowest-50": {"lennard_jones", "lennard_jones_equilibrated", "soft_spheres_lowest"},
+    "lerner.finite-size-s4": {"soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest"},
+}
+#: Issue 25 item 6: the seed-literal generator's sets carry no memory of T_d, so the T_d claims exclude it.
+SELECTED_NO_LONGER = {k: {"soft_spheres"} for k in ("schirmacher.low-parent-temperature-m2-s4",
+                                                    "schirmacher.low-parent-temperature-minf-s3",
+                                                    "lerner-bouchbinder.s4-universal")}
 
 
 def test_our_datasets_are_selected_as_before_through_their_model() -> None:
@@ -179,7 +190,7 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
     from vdosbench.generators import generator_names
 
     claims = load_claims()
-    assert {c.id for c in claims} == set(SELECTED_BEFORE)
+    assert {c.id for c in claims} == set(SELECTED_BEFORE) | {"lerner.finite-size-s4"}
     for claim in claims:
         params = {k: (v[0] if isinstance(v, list) else v) for k, v in claim.applies_to.items()
                   if k not in ("generator", "model")}
@@ -187,7 +198,8 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
             ds = mock_spectrum().assign_attrs(generator=name, **params)
             why = inapplicability(claim, ds)
             applies = why is None or why.not_measurable
-            expected = name in SELECTED_BEFORE[claim.id] | SELECTED_NOW_TOO.get(claim.id, set())
+            expected = name in ((SELECTED_BEFORE.get(claim.id, set()) | SELECTED_NOW_TOO.get(claim.id, set()))
+                                - SELECTED_NO_LONGER.get(claim.id, set()))
             assert applies == expected, (claim.id, name, str(why))
     assert GENERATOR_MODELS["soft_spheres_equilibrated"] == "soft_spheres"
     assert system_value(mock_spectrum().assign_attrs(generator="lennard_jones"), "model") == (True, "kob_andersen")
@@ -459,7 +471,7 @@ def test_real_lammps_kob_andersen_glass_gets_verdicts(
     assert goe.verdict is not Verdict.NOT_APPLICABLE and goe.points[0].measurement is not None
     check = cross_code_check(declared, "lammps")
     assert check is not None and check.status == "agree", check.summary()
-    # entries printed to 1e-8 against non-zero lambda >~ 0.5 bound the rounding near 1e-7; measured 1.0e-9 (README)
+    # entries printed to 1e-8 against non-zero lambda >~ 0.5 bound the rounding near 1e-7; measured 1.0e-9 (docs/third-party.md)
     assert check.max_relative_deviation < 1e-6, check.summary()
     # the command line with a sidecar: one sample, its data file as an adapter option
     (tmp_path / "ka0.vdos.toml").write_text('model = "kob_andersen"\ntaper_order = 0\nparent_temperature = 2.0\n')

@@ -12,7 +12,7 @@ from vdosbench.generators.glasses.elastic import affine_shear_terms, shear_direc
 from vdosbench.generators.glasses.hessian import InteractingPairs, hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import quench
 from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
-from strain_fd import second_derivative, strain_matrix
+from strain_fd import crystal_wave_omega, second_derivative, strain_matrix
 
 #: Shear step of the finite differences: E(γ) − E(0) ~ V G γ²/2 ~ 10⁻⁶ ε for N ~ 100, far above the
 #: ~10⁻¹⁴ rounding of E.  The relaxed energy of a glass is strongly anharmonic (soft modes amplify the
@@ -92,16 +92,6 @@ def test_floppy_configuration_gives_a_clear_error() -> None:
 # --- omega0 from the shear modulus -------------------------------------------------------------
 
 
-def _crystal_transverse_omega(config: Configuration, pot: PairPotential) -> float:
-    """Exact lowest transverse phonon of a Bravais crystal: u_i = e_x cos(k y_i), k = 2π/L, is an eigenvector."""
-    k = 2 * np.pi / config.box_length
-    u = np.zeros((config.n_particles, 3))
-    u[:, 0] = np.cos(k * config.positions[:, 1])
-    v = u.ravel()
-    h = hessian_matrix(config, pot)
-    return float(np.sqrt(v @ (h @ v) / (v @ v)))
-
-
 def test_omega0_from_shear_modulus_converges_to_the_exact_crystal_phonon() -> None:
     # The plane wave's ω² = k² G/ρ + O(k⁴): the relative error of ω₀ = √(G/ρ) 2π/L falls as 1/L²
     # (derivation: module docstring of vdosbench.generators.glasses.elastic).
@@ -112,7 +102,7 @@ def test_omega0_from_shear_modulus_converges_to_the_exact_crystal_phonon() -> No
         g = shear_modulus(c, pot)
         g_xy = g.per_direction[g.directions.index((0, 1))]
         omega_g = np.sqrt(g_xy / c.density) * 2 * np.pi / c.box_length
-        errors.append(abs(omega_g / _crystal_transverse_omega(c, pot) - 1.0))
+        errors.append(abs(omega_g / crystal_wave_omega(c, pot, 0, 1) - 1.0))
     assert errors[1] < 0.02
     np.testing.assert_allclose(errors[0] / errors[1], 4.0, rtol=0.15)  # L doubled: error / 4
 

@@ -137,6 +137,10 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
         ds = xr.open_dataset(out / "ensemble.nc").load()
         claim = "schirmacher.lennard-jones-s5" if recipe.startswith("lennard") else "lerner-bouchbinder.s4-universal"
         rival = evaluate_claim(claims[claim], ds)
+        if recipe == "soft_spheres_n1000_small":
+            # issue 25 item 6: the seed-literal protocol carries no memory of T_d; its sets skip the T_d claims
+            assert rival.verdict is Verdict.NOT_APPLICABLE and "excludes" in str(rival.reason)
+            continue
         assert rival.verdict is not Verdict.NOT_APPLICABLE and len(rival.points) == 2
         resampled = rival.points[0].measurement.settings["resampled"]
         assert ("chains" in resampled) == ("equilibrated" in recipe)

@@ -141,13 +141,43 @@ def test_combine_parts_reports_holes() -> None:
         combine_parts(parts)
 
 
-def test_combine_parts_rejects_mixed_sizes() -> None:
-    a = _part(0.0, "constant", 0, 2)
-    b = mock_spectrum(n_sample=1, n_mode=9, n_site=4, pairs_per_sample=2)
-    b = b.assign_coords(delta=((), 0.1, {"long_name": "d", "units": "1"}), spring=((), "constant", {"long_name": "s"}))
+def _sized_part(delta: float, sample: int, n_site: int) -> xr.Dataset:
+    b = mock_spectrum(n_sample=1, n_mode=n_site, n_site=n_site, pairs_per_sample=2, seed=sample)
+    b = b.assign_coords(
+        delta=((), delta, {"long_name": "d", "units": "1"}),
+        spring=((), "constant", {"long_name": "s"}),
+        sample=("sample", [sample], {"long_name": "sample index", "units": "1"}),
+    )
     b.attrs["parameter_names"] = "delta spring"
-    with pytest.raises(ValueError, match="differ in the size of 'mode'"):
-        combine_parts([a, b])
+    return b
+
+
+def test_combine_parts_rejects_mixed_sizes_within_a_point() -> None:
+    """The samples of one parameter point share their system size (issue 26 item 5 pads only across points)."""
+    with pytest.raises(ValueError, match=r"one parameter point \{'delta': 0.0, 'spring': 'constant'\} differ in the size of 'mode'"):
+        combine_parts([_sized_part(0.0, 0, 4), _sized_part(0.0, 1, 9)])
+
+
+def test_combine_parts_pads_sizes_that_change_across_points(tmp_path: Path) -> None:
+    """A grid over the system size: mode and site padded with NaN / -1, each point selected back unchanged."""
+    from vdosbench.datasets import check, iter_points
+
+    parts = [_sized_part(0.0, s, 4) for s in (0, 1)] + [_sized_part(0.1, s, 9) for s in (0, 1)]
+    ds = combine_parts(parts)
+    check(ds)
+    assert ds.attrs["padded_dims"] == "mode site"
+    assert ds.sizes["mode"] == 9 and ds["mode_length"].squeeze("spring").values.tolist() == [4, 9]
+    assert np.isnan(ds["eigenvalue"].sel(delta=0.0).values[..., 4:]).all()
+    assert (ds["coordination"].sel(delta=0.0).values[..., 4:] == -1).all()  # integers padded with -1
+    for (values, point), own in zip(iter_points(ds), ([parts[0], parts[1]], [parts[2], parts[3]])):
+        assert point.sizes["mode"] == own[0].sizes["mode"] and "padded_dims" not in point.attrs
+        expected = np.concatenate([p["eigenvalue"].values for p in own])
+        np.testing.assert_array_equal(point["eigenvalue"].values, expected)
+        np.testing.assert_array_equal(point["pair_i"].values, np.concatenate([p["pair_i"].values for p in own]))
+    # the same through files
+    for i, p in enumerate(parts):
+        write(p, tmp_path / "parts" / f"p{i}.nc")
+    xr.testing.assert_identical(open_ensemble(tmp_path / "parts").load(), ds)
 
 
 def test_select_point_cuts_the_ragged_pairs_of_that_point() -> None:

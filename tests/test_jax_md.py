@@ -18,6 +18,7 @@ Skipped, with the reason, where jax-md or jax cannot be imported (``pip install 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from types import ModuleType
 
@@ -115,17 +116,20 @@ def jax_md_glasses() -> dict[str, np.ndarray | float | list[int]]:
     i, j = np.triu_indices(n, 1)
     rng = np.random.default_rng(1818)
     positions, diameters, hessians, steps, forces = [], [], [], [], []
+    seconds = []
     for _ in range(JAX_GLASS["samples"]):
         a = sample_diameters(n, rng)
         a_ij = jnp.asarray(0.5 * (a[i] + a[j]))
+        start = time.perf_counter()  # the first sample's time includes jit compilation
         state, done = fire(jnp.asarray(_random_start(a, box, rng)), a_ij)
         positions.append(np.asarray(state.position))
         diameters.append(a)
         hessians.append(np.asarray(hessian(state.position, a_ij)).reshape(3 * n, 3 * n))
+        seconds.append(time.perf_counter() - start)
         steps.append(int(done))
         forces.append(float(max_force(state.position, a_ij)))
     return {"positions": np.array(positions), "diameters": np.array(diameters), "box": box,
-            "hessians": np.array(hessians), "steps": steps, "max_force": np.array(forces)}
+            "hessians": np.array(hessians), "steps": steps, "max_force": np.array(forces), "seconds": seconds}
 
 
 def test_jax_md_fire_reaches_a_minimum(jax_md_glasses: dict) -> None:
@@ -175,3 +179,90 @@ def test_jax_md_glass_is_scored_with_verdicts(
     assert check["status"] == "agree" and check["n_samples"] == n_samples and check["n_modes"] == 50, check
     # eigenvalues of matrices equal to ~1e-13 of max|H|: the lowest modes agree far below the 1e-3 tolerance
     assert check["max_relative_deviation"] < 1e-8, check
+
+
+def _export(folder: Path, name: str, eigenvalues: np.ndarray, glasses: dict, quench: str) -> Path:
+    """An npz + sidecar as a third party writes it (positions, box, diameters; the model declared)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    npz = folder / f"{name}.npz"
+    n_samples = eigenvalues.shape[0]
+    np.savez(npz, eigenvalues=eigenvalues, positions=glasses["positions"], box_length=np.full(n_samples, glasses["box"]),
+             diameters=glasses["diameters"], spatial_dimension=3)
+    (folder / f"{name}.vdos.toml").write_text(
+        f'model = "soft_spheres"\ntaper_order = 2\nspatial_dimension = 3\ndensity = 1.0\nquench = "{quench}"\n'
+    )
+    return npz
+
+
+#: Claims of the comparison: the shipped GOE claim, and the shipped omega0 claim opened to any N (it applies to
+#: N = 1000 only; here it puts the shear modulus of each code's configurations into the table).
+COMPARE_CLAIMS = """
+[[claim]]
+id = "goe-lowest-50"
+source = { file = "001_d453c975fd50a4a2.txt", where = "Fig. 2" }
+statement = "The lowest 50 modes show GOE level statistics."
+applies_to = { model = ["soft_spheres"] }
+requires = ["eigenvalue"]
+measure = { validator = "level_statistics", quantity = "mean_r_tilde", window = "lowest", n_modes = 50, n_bootstrap = 200, seed = 0 }
+expect = { kind = "equal", value = 0.5307, tolerance = 0.036, basis = "the shipped claim's" }
+
+[[claim]]
+id = "omega0-from-shear-modulus"
+source = { file = "001_d453c975fd50a4a2.txt", where = "Results" }
+statement = "The lowest phonon resonance from the shear modulus."
+applies_to = { model = "soft_spheres" }
+requires = ["position", "box_length"]
+measure = { validator = "shear_modulus_omega0", quantity = "omega0", n_bootstrap = 200, seed = 0 }
+expect = { kind = "equal", value = 1.5, tolerance = 0.15, basis = "the shipped claim's" }
+"""
+
+
+def test_compare_codes_table_of_vdosbench_jax_md_and_ase(
+    jax_md_glasses: dict, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same three glasses, their spectra by vdosbench (analytic Hessian), jax-md (jax.hessian) and ASE
+    (central differences of an ASE calculator's forces), each scored, then one table: the codes agree."""
+    pytest.importorskip("ase", reason="the ASE column needs the optional extra vdosbench[ase]")
+    pytest.importorskip("matscipy", reason="the ASE calculator's neighbour list needs vdosbench[matscipy]")
+    import ase
+    from third_party_calculators import PairCalculator, finite_difference_hessian
+
+    potential = soft_sphere_potential(JAX_GLASS["taper_order"], JAX_GLASS["exponent"], JAX_GLASS["r_cut"])
+    box = jax_md_glasses["box"]
+    spectra: dict[str, list[np.ndarray]] = {"vdosbench": [], "jax-md": [], "ase": []}
+    seconds: dict[str, float] = {"vdosbench": 0.0, "ase": 0.0}
+    for r, a, h_jax in zip(jax_md_glasses["positions"], jax_md_glasses["diameters"], jax_md_glasses["hessians"]):
+        start = time.perf_counter()
+        spectra["vdosbench"].append(np.linalg.eigvalsh(hessian_matrix(Configuration(r, box, sizes=a), potential).toarray()))
+        seconds["vdosbench"] += time.perf_counter() - start
+        spectra["jax-md"].append(np.linalg.eigvalsh(h_jax))
+        atoms = ase.Atoms("H" * len(r), positions=r, cell=np.eye(3) * box, pbc=True)
+        atoms.arrays["diameter"] = a
+        atoms.calc = PairCalculator(potential)
+        start = time.perf_counter()
+        spectra["ase"].append(np.linalg.eigvalsh(finite_difference_hessian(atoms)))
+        seconds["ase"] += time.perf_counter() - start
+    n = len(spectra["ase"])
+    costs = {"vdosbench": seconds["vdosbench"] / n, "jax-md": float(np.median(jax_md_glasses["seconds"])),
+             "ase": seconds["ase"] / n}
+    claims = tmp_path / "claims.toml"
+    claims.write_text(COMPARE_CLAIMS)
+    results = []
+    for code, lam in spectra.items():
+        npz = _export(tmp_path / code, code, np.array(lam), jax_md_glasses, f"{code} spectrum of jax-md FIRE minima")
+        code_out = tmp_path / f"{code}-report"
+        assert main(["score", str(npz), "--claims", str(claims), "--output", str(code_out)]) in (0, 1)
+        results.append(f"{code}={code_out / 'result.json'}")
+    out = tmp_path / "comparison"
+    cost_args = [arg for code, c in costs.items() for arg in ("--cost", f"{code}={c}")]
+    assert main(["compare-codes", *results, *cost_args, "--output", str(out)]) == 0, capsys.readouterr().err
+    table = json.loads((out / "comparison.json").read_text())
+    rows = {(r["section"], r["name"]): r for r in table["rows"]}
+    hessian = rows[("hessian", "eigenvalues")]
+    assert hessian["summary"] == "all agree", hessian  # each code's spectrum against our Hessian on its positions
+    goe = rows[("verdicts", "goe-lowest-50")]
+    assert goe["summary"] == "same verdict" and goe["verdicts"][0] in ("supported", "refuted", "inconclusive"), goe
+    (modulus,) = [r for (section, _), r in rows.items() if section == "moduli"]
+    assert modulus["max_relative_deviation"] < 1e-9, modulus  # the same positions: the same shear modulus
+    assert all(cell.endswith(" s") for cell in rows[("cost", "seconds per sample")]["cells"])
+    assert "| goe-lowest-50 |" in (out / "comparison.md").read_text()

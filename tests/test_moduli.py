@@ -14,7 +14,7 @@ from vdosbench.generators.glasses.minimize import quench
 from vdosbench.generators.glasses.moduli import deflated_inverse_forms, elastic_moduli
 from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import translation_modes
-from strain_fd import relaxed_pairs, second_derivative, strain_matrix
+from strain_fd import crystal_wave_omega, relaxed_pairs, second_derivative, strain_matrix
 
 #: Strain step and tolerance of the finite differences (as tests/test_elastic.py: truncation ~ ε², rounding
 #: ~ 10⁻¹³/(V M ε²)).
@@ -76,16 +76,6 @@ def test_born_longitudinal_modulus_fails_the_relaxed_finite_difference(glass3d) 
     assert abs(m.longitudinal_born[0] - relaxed) > 100 * FD_RTOL * relaxed
 
 
-def _crystal_longitudinal_omega(config: Configuration, pot: PairPotential) -> float:
-    """Exact lowest longitudinal phonon along x of a Bravais crystal: u_i = e_x cos(k x_i) is an eigenvector."""
-    k = 2 * np.pi / config.box_length
-    u = np.zeros((config.n_particles, 3))
-    u[:, 0] = np.cos(k * config.positions[:, 0])
-    v = u.ravel()
-    h = hessian_matrix(config, pot)
-    return float(np.sqrt(v @ (h @ v) / (v @ v)))
-
-
 def test_longitudinal_speed_converges_to_the_exact_crystal_phonon() -> None:
     # ω² = k² M/ρ + O(k⁴): the relative error of c_L 2π/L falls as 1/L² (module docstring of moduli)
     pot = soft_sphere_potential(2)
@@ -94,7 +84,7 @@ def test_longitudinal_speed_converges_to_the_exact_crystal_phonon() -> None:
         c = fcc_crystal(n)
         m = elastic_moduli(c, pot)
         omega = np.sqrt(m.longitudinal[0] / c.density) * 2 * np.pi / c.box_length
-        errors.append(abs(omega / _crystal_longitudinal_omega(c, pot) - 1.0))
+        errors.append(abs(omega / crystal_wave_omega(c, pot, 0, 0) - 1.0))
     assert errors[1] < 0.02
     np.testing.assert_allclose(errors[0] / errors[1], 4.0, rtol=0.15)
 

@@ -284,3 +284,47 @@ def test_estimator_spread_across_real_estimators(point: tuple[float, ModeSpectra
     out = estimator_spread(ests)
     assert out.total[0] <= s <= out.total[1]
     assert set(out.to_dict()) >= {"value", "statistical", "spread", "total", "rule"}
+
+
+def test_results_serialise_and_plot(point: tuple[float, ModeSpectra]) -> None:
+    import json
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s, sp = point
+    ests = [window_mle(sp, 0.7, n_bootstrap=50), debye_excess(sp, n_bootstrap=20)]
+    for est in ests:
+        d = json.loads(json.dumps(est.to_dict()))
+        assert d["status"] == est.status and set(d["intervals"]) >= {"bootstrap"}
+        assert d["measurement"]["settings"]["point"]["n_particles"] == 1000
+        fig, ax = plt.subplots()
+        assert est.plot(ax) is ax and ax.lines  # the diagnostic curve is drawn
+        plt.close(fig)
+    spread = estimator_spread({"mle": ests[0], "debye": ests[1]})
+    fig, ax = plt.subplots()
+    assert spread.plot(ax) is ax
+    plt.close(fig)
+    assert json.loads(json.dumps(spread.to_dict()))["primary"] in ("mle", "debye")
+
+
+@pytest.mark.parametrize("d", [2, 3], ids=["2d", "3d"])
+def test_debye_count_is_the_large_omega_limit_of_the_box_staircase(d: int) -> None:
+    # the plane-wave count of a periodic box tends to V V_d q^d/(2 pi)^d per branch (Weyl's law)
+    from vdosbench.validators import box_shell_count, debye_count
+
+    L, cT, cL = 10.0, np.array([1.0]), np.array([1.7])
+    w = np.array([40.0 if d == 2 else 12.0])
+    exact = box_shell_count(w, L, cT, cL, d)[0, 0]
+    smooth = debye_count(w, L**d, cT, cL, d)[0, 0]
+    assert exact == pytest.approx(smooth, rel=0.02)
+
+
+def test_box_shells_remove_an_unshifted_2d_spectrum_exactly() -> None:
+    m = mock_glass_spectra(400, 8, prefactor=0.0, hybridisation=0.0, k=40, dimension=2, seed=2)
+    sp = ModeSpectra(**m.arrays())
+    est = debye_excess(sp, 0.2, 1.5, n_bootstrap=50)
+    assert est.status == "no_excess"
+    np.testing.assert_allclose(est.measurement.curve["excess"].values, 0.0, atol=1e-12)

@@ -22,6 +22,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "iter_points", "list_entries", "load_catalog", "mock_spectrum", "open_dataset", "open_ensemble",
         "pair_variables", "parameter_dims", "point_label", "problems", "publish", "select_point",
         "value_label", "write",
+        "VdosAccessor",  # issue 26 item 3: the ds.vdos accessor's class (registered on import)
     ),
     "vdosbench.generators": (
         "ClosedFormParams", "Configuration", "EnsembleError", "EnsembleSettingsError", "EnsembleSpec",

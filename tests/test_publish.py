@@ -110,7 +110,7 @@ def test_publish_takes_the_catalogued_file_from_a_given_folder(tmp_path: Path) -
     (src / "ensemble.nc").write_bytes(get_entry(NAME).shipped_path.read_bytes())
     result = publish([_unshipped()], tmp_path / "out", sources=[src], cache_dir=tmp_path / "cache")
     assert result.files[NAME].read_bytes() == (src / "ensemble.nc").read_bytes()
-    # a folder of compact files named after their entries (benchmarks/catalogue_sets.py writes NAME.nc)
+    # a folder of compact files named after their entries (studies/catalogue_sets.py writes NAME.nc)
     (src / "ensemble.nc").rename(src / f"{NAME}.nc")
     again = publish([_unshipped()], tmp_path / "out2", sources=[src], cache_dir=tmp_path / "cache")
     assert again.files[NAME].read_bytes() == (src / f"{NAME}.nc").read_bytes()

@@ -11,15 +11,13 @@ The four subpackages follow one dependency direction (``../DESIGN.md``):
 generators/ is grouped by model family (``engine``, ``glasses``, ``networks``,
 ``theory``) and validators/ by what they measure (``results``, ``spectral``,
 ``levels``, ``structure``); public names are imported from the four packages.
+Importing :mod:`vdosbench` registers the ``ds.vdos`` dataset accessor
+(:mod:`vdosbench.datasets.accessor`).
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("vdosbench")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from vdosbench import datasets as _datasets  # noqa: F401 - registers the ds.vdos accessor
+from vdosbench._version import __version__
 
 __all__ = ["__version__"]

@@ -151,6 +151,15 @@ def _is_number(token: str) -> bool:
     return True
 
 
+def _check_finite(positions: np.ndarray, diameters: np.ndarray | None, where: str) -> None:
+    """Refuse NaN or infinite positions and diameters that are not finite and > 0."""
+    if not np.all(np.isfinite(positions)):
+        bad = int(np.argmax(~np.isfinite(positions).all(axis=1)))
+        raise AdapterError(f"{where}: atom line {bad + 1} has a NaN or infinite position; expected finite x y z")
+    if diameters is not None and not np.all(np.isfinite(diameters) & (diameters > 0)):
+        raise AdapterError(f"{where}: a diameter is NaN, infinite or not > 0; expected finite diameters > 0")
+
+
 def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStructure:
     """Read a LAMMPS data file (orthogonal box).
 
@@ -196,7 +205,7 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
     sections: dict[str, list[str]] = {}
     style_comment: str | None = None
     current: str | None = None
-    for raw in lines[1:]:  # the first line is a title
+    for number, raw in enumerate(lines[1:], start=2):  # the first line is a title
         body, _, comment = raw.partition("#")
         tokens = body.split()
         if not tokens:
@@ -210,17 +219,27 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
         if current is not None:
             sections[current].append(body)
             continue
-        if tokens[-3:] == ["xy", "xz", "yz"]:
-            if any(float(t) != 0.0 for t in tokens[:3]):
-                raise AdapterError(f"{where}: triclinic box (xy xz yz = {tokens[:3]}); only orthogonal boxes are read")
-        elif tokens[-1] == "atoms" and len(tokens) == 2:
-            n_atoms = int(tokens[0])
-        elif len(tokens) == 4 and tokens[2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
-            axis = "xyz".index(tokens[2][0])
-            lo[axis], hi[axis] = float(tokens[0]), float(tokens[1])
+        try:
+            if tokens[-3:] == ["xy", "xz", "yz"]:
+                if any(float(t) != 0.0 for t in tokens[:3]):
+                    raise AdapterError(
+                        f"{where}: triclinic box (xy xz yz = {tokens[:3]}); only orthogonal boxes are read"
+                    )
+            elif tokens[-1] == "atoms" and len(tokens) == 2:
+                n_atoms = int(tokens[0])
+            elif len(tokens) == 4 and tokens[2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
+                axis = "xyz".index(tokens[2][0])
+                lo[axis], hi[axis] = float(tokens[0]), float(tokens[1])
+        except ValueError as e:
+            raise AdapterError(
+                f"{where}: header line {number} {raw.strip()!r} is malformed ({e}); expected e.g. '4 atoms', "
+                "'0.0 2.0 xlo xhi' or '0 0 0 xy xz yz'. Fix: write the file with LAMMPS write_data"
+            ) from e
     if n_atoms is None:
         raise AdapterError(f"{where}: no 'N atoms' header line; is this a LAMMPS data file?")
-    if np.isnan(lo).any() or np.isnan(hi).any() or np.any(hi <= lo):
+    if n_atoms < 1:
+        raise AdapterError(f"{where}: header says {n_atoms} atoms; expected at least 1")
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
         raise AdapterError(f"{where}: box bounds missing or empty (xlo xhi / ylo yhi / zlo zhi): lo={lo}, hi={hi}")
     if "Atoms" not in sections:
         raise AdapterError(f"{where}: no 'Atoms' section; write the file with write_data")
@@ -248,9 +267,15 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
         ) from e
     if pos.shape != (n_atoms, 3):
         raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
+    _check_finite(pos, dia, where)
     masses = None
     if "Masses" in sections:
-        masses = {int(line.split()[0]): float(line.split()[1]) for line in sections["Masses"]}
+        try:
+            masses = {int(line.split()[0]): float(line.split()[1]) for line in sections["Masses"]}
+        except (ValueError, IndexError) as e:
+            raise AdapterError(
+                f"{where}: a Masses line is malformed ({e}); expected 'TYPE MASS' per line, e.g. '1 1.0'"
+            ) from e
     order = np.argsort(ids, kind="stable")
     return LammpsStructure(
         ids[order], types[order], pos[order], lo, hi, None if dia is None else dia[order], masses, str(p)
@@ -284,7 +309,10 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
     """
     p = Path(path)
     where = f"{p} (LAMMPS dump file)"
-    lines = p.read_text(encoding="utf-8").splitlines()
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as e:
+        raise AdapterError(f"{where}: not a text file ({e}); expected a LAMMPS text dump (dump atom/custom)") from e
     starts = [k for k, line in enumerate(lines) if line.startswith("ITEM: TIMESTEP")]
     if not starts:
         raise AdapterError(f"{where}: no 'ITEM: TIMESTEP' line; expected a LAMMPS text dump")
@@ -321,6 +349,10 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
         raise AdapterError(f"{where}: frame {frame} is truncated or malformed ({e})") from e
     if columns is None or lo is None or hi is None or n_atoms is None:
         raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
+    if n_atoms < 1:
+        raise AdapterError(f"{where}: frame {frame} says {n_atoms} atoms; expected at least 1")
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
+        raise AdapterError(f"{where}: frame {frame} has box bounds lo={lo}, hi={hi}; expected finite lo < hi")
     if "id" not in columns:
         raise AdapterError(f"{where}: the ATOMS columns {columns} have no 'id'; dump with 'id type x y z'")
     layouts = ((("x", "y", "z"), False), (("xu", "yu", "zu"), False), (("xs", "ys", "zs"), True))
@@ -332,16 +364,23 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
     if any(len(r) != len(columns) for r in rows):
         raise AdapterError(f"{where}: an ATOMS line has the wrong number of columns (expected {len(columns)})")
     col = {name: columns.index(name) for name in columns}
-    ids = table[:, col["id"]].astype(np.int64)
-    types = table[:, col["type"]].astype(np.int64) if "type" in col else np.zeros(n_atoms, dtype=np.int64)
-    pos = np.stack([table[:, col[n]].astype(np.float64) for n in names], axis=1)
+    try:
+        ids = table[:, col["id"]].astype(np.int64)
+        types = table[:, col["type"]].astype(np.int64) if "type" in col else np.zeros(n_atoms, dtype=np.int64)
+        pos = np.stack([table[:, col[n]].astype(np.float64) for n in names], axis=1)
+        dia = None
+        if "diameter" in col:
+            dia = table[:, col["diameter"]].astype(np.float64)
+        elif "radius" in col:
+            dia = 2.0 * table[:, col["radius"]].astype(np.float64)
+    except ValueError as e:
+        raise AdapterError(
+            f"{where}: frame {frame} has an ATOMS value that is not a number ({e}); expected integer id and type "
+            f"and real {' '.join(names)} in the columns {columns}"
+        ) from e
     if scaled:
         pos = lo + pos * (hi - lo)
-    dia = None
-    if "diameter" in col:
-        dia = table[:, col["diameter"]].astype(np.float64)
-    elif "radius" in col:
-        dia = 2.0 * table[:, col["radius"]].astype(np.float64)
+    _check_finite(pos, dia, where)
     order = np.argsort(ids, kind="stable")
     return LammpsStructure(
         ids[order], types[order], pos[order], np.asarray(lo), np.asarray(hi),

@@ -63,8 +63,8 @@ NPZ_KEYS = (
 )
 
 
-def _npy_header_bytes(fp: IO[bytes]) -> int:
-    """Bytes of the array whose ``.npy`` header starts ``fp`` (shape × item size), read from the header only."""
+def _npy_header(fp: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
+    """Shape and dtype declared by the ``.npy`` header that starts ``fp`` (the header only is read)."""
     fmt = np.lib.format
     version = fmt.read_magic(fp)
     if version == (1, 0):
@@ -73,7 +73,37 @@ def _npy_header_bytes(fp: IO[bytes]) -> int:
         shape, _, dtype = fmt.read_array_header_2_0(fp)
     else:  # (3, 0): utf-8 field names; numpy has no public reader for its header
         shape, _, dtype = fmt._read_array_header(fp, version)
-    return math.prod(int(n) for n in shape) * (8 if dtype.hasobject else dtype.itemsize)
+    return tuple(int(n) for n in shape), dtype
+
+
+def _declared_size(shape: tuple[int, ...], dtype: np.dtype) -> int:
+    return math.prod(shape) * (8 if dtype.hasobject else dtype.itemsize)
+
+
+def _npy_header_bytes(fp: IO[bytes]) -> int:
+    """Bytes of the array whose ``.npy`` header starts ``fp`` (shape × item size), read from the header only."""
+    return _declared_size(*_npy_header(fp))
+
+
+def _member_sizes(path: Path) -> list[tuple[str, tuple[int, ...], np.dtype, int, int]]:
+    """Per ``.npy`` member: name, declared shape and dtype, declared data bytes, and the bytes the file holds
+    after the header (a zip member's uncompressed size, or a bare ``.npy`` file's size)."""
+    out = []
+    with open(path, "rb") as fh:
+        head = fh.read(6)
+        fh.seek(0)
+        if head == b"\x93NUMPY":
+            shape, dtype = _npy_header(fh)
+            out.append((path.name, shape, dtype, _declared_size(shape, dtype), path.stat().st_size - fh.tell()))
+            return out
+        with zipfile.ZipFile(fh) as archive:
+            for info in archive.infolist():
+                if info.filename.endswith(".npy"):
+                    with archive.open(info) as member:
+                        shape, dtype = _npy_header(member)
+                        held = info.file_size - member.tell()
+                    out.append((info.filename[:-4], shape, dtype, _declared_size(shape, dtype), held))
+    return out
 
 
 def declared_bytes(path: Path) -> int | None:
@@ -88,20 +118,24 @@ def declared_bytes(path: Path) -> int | None:
     8008
     """
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(6)
-            fh.seek(0)
-            if head == b"\x93NUMPY":
-                return _npy_header_bytes(fh)
-            with zipfile.ZipFile(fh) as archive:
-                total = 0
-                for name in archive.namelist():
-                    if name.endswith(".npy"):
-                        with archive.open(name) as member:
-                            total += _npy_header_bytes(member)
-                return total
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError):
+        return sum(m[3] for m in _member_sizes(path))
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError):
         return None  # numpy.load below says what is wrong with the file
+
+
+def _check_headers_match_content(path: Path, where: str) -> None:
+    """Refuse an array whose header declares more data than the file holds, before numpy allocates it."""
+    try:
+        members = _member_sizes(path)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError):
+        return  # numpy.load says what is wrong with the file
+    for name, shape, dtype, declared, held in members:
+        if not dtype.hasobject and declared > held:
+            raise AdapterError(
+                f"{where}: the header of array {name!r} declares shape {shape} of {dtype} ({declared} bytes), "
+                f"but the file holds only {max(held, 0)} bytes after it; expected a complete archive. The file is "
+                "truncated or its header is wrong. Fix: write it again with numpy.savez"
+            )
 
 
 def _load(path: Path) -> dict[str, np.ndarray]:
@@ -116,6 +150,7 @@ def _load(path: Path) -> dict[str, np.ndarray]:
             "check the archive's array shapes (numpy.load(path, mmap_mode='r') on the arrays), or split it into "
             "smaller files",
         )
+    _check_headers_match_content(path, where)
     try:
         loaded = np.load(path, allow_pickle=False)
     except ValueError as e:

@@ -2,7 +2,7 @@
 
 The text of ``vdosbench generate --list``, ``vdosbench generate --list-recipes``
 and ``vdosbench describe NAME`` (also ``vdosbench generate NAME --help``), and so
-of the README's "Command line" section: everything here is read from each
+of the "Command line" page of the documentation (docs/cli.md): everything here is read from each
 generator's :class:`~vdosbench.generators.engine.parameters.Parameter` declarations and
 the recipes (:data:`vdosbench.generators.RECIPES`), nothing is written twice.
 Values are shown as :func:`vdosbench.datasets.value_label` writes them

@@ -5,7 +5,7 @@ A :class:`Parameter` declares one parameter once (name, meaning, units,
 default, allowed values, grid or fixed); the :class:`~vdosbench.generators.Generator`
 derives from its declarations the defaults, the coordinate attributes, the
 stored form of a value, the first check of every value and the text of
-``vdosbench describe`` and the README's "Command line" section.
+``vdosbench describe`` and the "Command line" page of the documentation (docs/cli.md).
 """
 
 from __future__ import annotations

@@ -6,18 +6,18 @@ in the quench (≈ ∝ N) and the dense eigensolve (∝ (dN)³).  Each term is a
 measured time scaled by size:
 
 - Monte Carlo: median attempted moves per second at N = 1000, d = 3, |Δr| = 0.2,
-  p_swap = 0.2 on one core (``benchmarks/results/mc_throughput.json``, cases
+  p_swap = 0.2 on one core (``speed/results/mc_throughput.json``, cases
   "issue 14: T_d, |Δr| = 0.2" and "T = 1, |Δr| = 0.2"), interpolated linearly in
   T* between the two and held constant outside them (the rate falls as T* rises,
   as more moves are accepted).
 - Quench and eigensolve: the ``quench`` and ``spectrum`` stages of one N = 1000,
-  d = 3 sample (``benchmarks/results/soft_sphere_stages.json``).
+  d = 3 sample (``speed/results/soft_sphere_stages.json``).
 
 These are soft-sphere timings; Lennard-Jones glasses use them too (not measured
 separately).  An estimate, to compare recipes and plan a run, not a promise: the
 machine, the BLAS and the load change it.  It leaves out what a real ensemble
 adds, and is optimistic by that much: the one timed end-to-end run
-(``benchmarks/results/paper_glasses_timing.json``: 480 samples, N = 1000, 2000
+(``studies/results/paper_glasses_timing.json``: 480 samples, N = 1000, 2000
 sweeps at T* = 1, 16 workers of the lent 16-core machine, 467 s) spent 15.6
 core-seconds per sample against 5.8 s estimated here, a factor 2.7 from
 processes sharing memory bandwidth, Dask and writing the parts.  ``tests/test_describe.py`` checks the
@@ -35,7 +35,7 @@ __all__ = [
     "glass_task_seconds",
 ]
 
-#: (T*, median attempted moves per second): ``benchmarks/results/mc_throughput.json`` (N = 1000, |Δr| = 0.2).
+#: (T*, median attempted moves per second): ``speed/results/mc_throughput.json`` (N = 1000, |Δr| = 0.2).
 MC_MOVES_PER_SECOND: tuple[tuple[float, float], ...] = ((0.144, 4.051e6), (1.0, 1.452e6))
 #: Seconds of the quench of one N = 1000 glass from T* (``soft_sphere_stages.json``, stage ``quench``).
 QUENCH_SECONDS_N1000 = 0.430

@@ -235,7 +235,7 @@ def relaxation_segments(
         The chain's state and model.
     q
         Wavenumber of F_s (the first peak of S(q): 6.87 for the seed-001
-        soft spheres at density 1, ``benchmarks/results/td_measurement.json``).
+        soft spheres at density 1, ``studies/results/td_measurement.json``).
     rng
         The chain's only source of randomness.
     n_segments, max_segment_sweeps

@@ -27,8 +27,8 @@ crystalline particles (ten Wolde q₆) and the neighbour-size correlation.
 Validators resample ``chain``, not samples, in their bootstrap.
 
 ``equilibration_sweeps`` and ``spacing_sweeps`` are chosen from the
-measured τ_α(T*) of swap Monte Carlo (``benchmarks/measure_swap_tau.py``,
-``benchmarks/results/swap_tau.json``): the recipes use ≥ 10 τ_α and ≥ 2 τ_α.
+measured τ_α(T*) of swap Monte Carlo (``studies/measure_swap_tau.py``,
+``studies/results/swap_tau.json``): the recipes use ≥ 10 τ_α and ≥ 2 τ_α.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ PRE_SWEEPS = 200
 #: |Δr| of those first sweeps.
 PRE_STEP = 0.1
 #: q of F_s(q, t): the first peak of S(q) of the seed-001 soft spheres at density 1
-#: (``benchmarks/results/td_measurement.json``: 6.872).
+#: (``studies/results/td_measurement.json``: 6.872).
 FS_WAVENUMBER = 6.872
 #: q of F_s(q, t) for the Kob–Andersen mixture: the first peak of the A–A S(q) at density 1.2 (Kob & Andersen
 #: 1995), over all particles.
@@ -438,7 +438,7 @@ LENNARD_JONES_EQUILIBRATED = register(
 
 
 #: τ_α of swap Monte Carlo (sweeps, F_s(6.872, τ_α) = 1/e, N = 1000, |Δr| at 30 % acceptance) measured at
-#: T*/T_d by ``benchmarks/measure_swap_tau.py`` (``benchmarks/results/swap_tau.json``): the larger of the two
+#: T*/T_d by ``studies/measure_swap_tau.py`` (``studies/results/swap_tau.json``): the larger of the two
 #: tapers' stationary values, rounded up (at T_d: 5800 – 6000 for m = 2, 8700 – 9400 for m = ∞ at waiting
 #: times 1.1 – 2 × 10⁵ sweeps).  The chains run 40 τ_α before their first structure (the measured chains' τ_α
 #: stopped growing after ≤ 13 τ_α at 1.5 T_d and ≈ 20 τ_α at T_d, but the energy of the m = ∞ chains still fell
@@ -481,8 +481,8 @@ _FULL_CHAIN_RECIPES: dict[str, Recipe] = {
 _SMALL_CHAIN = {"n_vectors": 10, "equilibration_sweeps": 40, "spacing_sweeps": 10, "chain_samples": 2}
 
 #: τ_α of swap Monte Carlo of the tapered Kob–Andersen mixture (sweeps, F_s(7.25, τ_α) = 1/e over all particles,
-#: N = 1000, density 1.2, |Δr| at 30 % acceptance), by T*, measured by ``benchmarks/measure_swap_tau.py --model
-#: kob_andersen`` (``benchmarks/results/swap_tau_ka.json``): the larger of the two tapers' stationary values,
+#: N = 1000, density 1.2, |Δr| at 30 % acceptance), by T*, measured by ``studies/measure_swap_tau.py --model
+#: kob_andersen`` (``studies/results/swap_tau_ka.json``): the larger of the two tapers' stationary values,
 #: rounded up.  At T* = 0.45: m = 2 5100 – 6400 (stationary), m = ∞ 3900 – 7200 (fluctuating, no trend, over
 #: 4 × 10⁵ sweeps).  Both chains' τ_α stopped growing by t_w ≈ 10⁴ sweeps (≈ 2 τ_α) and their energy by
 #: ≈ 3.6 × 10⁴ (≈ 5 τ_α), so the recipe equilibrates for 20 τ_α (four times that), then 3 τ_α apart.

@@ -28,7 +28,7 @@ Parameter temperatures: as :mod:`.soft_spheres` (T* = 1 ≈ 7 T_d, or ∞ for th
 instantaneous quench).  The finite-size recipes run a **fixed number of
 sweeps per particle** at every N (1100, the seed's N_t = 1.1 × 10⁶ attempted
 moves at N = 1000; ≥ 14 τ_α at T* = 1, where swap τ_α ≈ 70–80 sweeps,
-``benchmarks/results/swap_tau.json``): the seed-literal rule (N_t fixed,
+``studies/results/swap_tau.json``): the seed-literal rule (N_t fixed,
 1.1 × 10⁶/N sweeps) would give 69 sweeps, under one τ_α, at N = 16000 and so
 change the protocol with N.
 """
@@ -147,8 +147,7 @@ def participation_ratio(vectors: np.ndarray) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        Shape (k,); 1 for a uniform amplitude, 2/3 for a plane wave in 3D... (any d: 2/3 for a cosine
-        wave), 1/N for one particle.
+        Shape (k,): 1 for a uniform amplitude, 2/3 for a cosine plane wave (any d), 1/N for one particle.
 
     Examples
     --------
@@ -300,6 +299,8 @@ def _dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, star
              mc_energy: np.ndarray, acc_disp: float, acc_swap: float, result: Any, eigenvalues: np.ndarray,
              vectors: np.ndarray, per_mode: dict[str, np.ndarray], moduli: Any, coordination: np.ndarray,
              seconds: np.ndarray, spectral_bound: float) -> xr.Dataset:
+    """The VDOS-1.0 dataset of one computed sample (variables: :func:`lowest_mode_sample`; every parameter an
+    attribute)."""
     from vdosbench import __version__
 
     n, d = p.n_particles, p.dimension

@@ -29,8 +29,8 @@ Backends: ``"numpy"`` (CPU; the block product is a numba ``prange`` kernel,
 threads = numba's thread count) and ``"cupy"`` (GPU; CuPy is an optional
 dependency, imported only when asked for).
 
-Measured (``benchmarks/bench_sparse_eigensolvers.py``, results in
-``benchmarks/results/sparse_eigensolvers.json``; soft-sphere glass, m = 2,
+Measured (``speed/bench_sparse_eigensolvers.py``, results in
+``speed/results/sparse_eigensolvers.json``; soft-sphere glass, m = 2,
 d = 3, k = 50, tol = 10⁻⁹): N = 10⁴ in 0.85 s on one H100 (cupy) and 28 s
 on 16 CPU cores; N = 10⁵ in 17 s on the H100 (31 filters, 1.4·10⁵
 single-vector products, 1.2 × the cuSPARSE product time); the CPU backend

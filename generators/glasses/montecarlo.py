@@ -45,7 +45,7 @@ None of these changes which random numbers are drawn, which terms are
 summed or in which order: for the same seed the chain (positions, sizes,
 energy trace) is the same, bit for bit, as that of the plain loop (but
 for a rounding edge case of probability ~10⁻¹⁶ per swap, see
-:func:`_mc_moves`); ``benchmarks/bench_montecarlo.py --baseline-ref``
+:func:`_mc_moves`); ``speed/bench_montecarlo.py --baseline-ref``
 compares them.
 
 The run keeps the energy as the sum of accepted ΔE; the trace records it
@@ -103,7 +103,7 @@ class MCSettings:
         reference, so that every trial stays within skin/2; with skin ≤ 2 |Δr|
         trials beyond skin/2 are evaluated from the cell list instead (slow).
         0.5 is about the fastest at |Δr| = 0.2 and density 1
-        (``benchmarks/bench_montecarlo.py``).
+        (``speed/bench_montecarlo.py``).
     record_every
         Sweeps between records of the energy trace.
     """

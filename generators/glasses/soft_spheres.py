@@ -30,9 +30,9 @@ Parameter temperatures
     :data:`T_HIGH` and :data:`T_LOW` (soft spheres) are the seed's "high
     T* ≫ T_d" and "low T* ≈ T_d", set from :data:`T_D`, the dynamical-arrest
     temperature measured for this exact potential (m = 2, r_c = 1.955,
-    density 1) by ``benchmarks/measure_td.py``: τ_α from the self-intermediate
+    density 1) by ``studies/measure_td.py``: τ_α from the self-intermediate
     scattering function under plain Metropolis MC, fitted by the mode-coupling
-    law τ_α = A (T − T_d)^(−γ) (results in ``benchmarks/results/td_measurement.json``).
+    law τ_α = A (T − T_d)^(−γ) (results in ``studies/results/td_measurement.json``).
     :data:`KA_T_HIGH`, :data:`KA_T_LOW` (Kob–Andersen) use the published
     T_MCT ≈ 0.435, cited and not re-measured for the tapered potential.
 
@@ -130,7 +130,7 @@ GENERATOR_VERSION = "1.1.0"
 #: Dynamical-arrest temperature of the seed-001 soft spheres (m = 2, r_c = 1.955, density 1,
 #: energy units ε, k_B = 1), measured here: MCT fit of τ_α(T) over T ≤ 0.4, N = 500, 4 replicas,
 #: T_d = 0.144 ± 0.008 (bootstrap over replicas); other fit ranges give 0.12 – 0.16
-#: (``benchmarks/results/td_measurement.json``).
+#: (``studies/results/td_measurement.json``).
 T_D = 0.144
 #: Its statistical uncertainty (bootstrap over replicas).
 T_D_ERROR = 0.008
@@ -139,7 +139,7 @@ T_HIGH = 1.0
 #: "Low" parent temperature T* ≈ T_d: the measured T_d.
 T_LOW = T_D
 #: Mode-coupling temperature of the (untapered) Kob–Andersen mixture at density 1.2 (Kob & Andersen 1995; cited).
-#: The tapered mixture's is lower: T_c ≈ 0.35 – 0.36 (``benchmarks/results/swap_tau_ka.json``).
+#: The tapered mixture's is lower: T_c ≈ 0.35 – 0.36 (``studies/results/swap_tau_ka.json``).
 KA_T_MCT = 0.435
 #: "High" parent temperature of the Kob–Andersen mixture (density 1.2): 2.0, far above
 #: its mode-coupling temperature T_MCT ≈ 0.435 (Kob & Andersen 1995; cited, not

@@ -17,12 +17,14 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import iter_points, parameter_dims
+from vdosbench.datasets import iter_points
+from vdosbench.datasets.accessor import ParameterPointError, VdosAccessor
 
 __all__ = [
     "ParameterPointError",
     "iter_parameter_points",
     "require_single_point",
+    "point_view",
     "sample_pairs",
     "spatial_dimension",
     "site_degrees_of_freedom",
@@ -33,10 +35,6 @@ __all__ = [
 
 #: Target number of eigenvalues per block read from a Dask-backed dataset (:func:`sample_chunks`).
 BLOCK_VALUES = 1 << 22
-
-
-class ParameterPointError(ValueError):
-    """A validator that measures one parameter point got a whole grid."""
 
 
 def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
@@ -54,7 +52,7 @@ def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
 
 
 def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> None:
-    """Raise unless ``eigenvalue`` has dims exactly ``('sample', 'mode')``.
+    """Raise unless ``eigenvalue`` has dims exactly ``('sample', 'mode')`` (``ds.vdos.require_point``).
 
     Parameters
     ----------
@@ -80,21 +78,46 @@ def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> N
     ...     print(str(e)[:37])
     demo measures one parameter point: ex
     """
-    ev = _require_eigenvalue(ds, validator)
-    pdims = parameter_dims(ds)
-    if pdims:
-        sizes = {d: int(ds.sizes[d]) for d in pdims}
-        raise ParameterPointError(
-            f"{validator} measures one parameter point: expected eigenvalue dims ('sample', 'mode'), "
-            f"found {ev.dims} with parameter dimension(s) {sizes}. Fix: loop over the points, "
-            f"`for params, point in vdosbench.validators.iter_parameter_points(ds): ...(point)`"
+    point_view(ds, validator)
+
+
+def point_view(ds: xr.Dataset, validator: str = "this validator") -> VdosAccessor:
+    """The ``ds.vdos`` view of a one-point dataset: the border where a validator reads ``ds`` once.
+
+    Parameters
+    ----------
+    ds
+        One parameter point, ``eigenvalue`` with dims ``('sample', 'mode')``.
+    validator
+        Name used in the error messages.
+
+    Returns
+    -------
+    vdosbench.datasets.VdosAccessor
+        ``ds.vdos`` (dimension, ω, mode weights, box, units..., each read once).
+
+    Raises
+    ------
+    TypeError
+        If ``ds`` is not an :class:`xarray.Dataset`.
+    ParameterPointError, ValueError
+        As :func:`require_single_point`.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> ds = mock_spectrum(n_site=16)
+    >>> point_view(ds, "demo").dimension, point_view(ds) is ds.vdos
+    (2, True)
+    """
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(
+            f"{validator} expected an xarray.Dataset, found {type(ds).__name__}; "
+            "open the file with vdosbench.datasets.open_dataset"
         )
-    if ev.dims != ("sample", "mode"):
-        raise ValueError(
-            f"{validator} expected eigenvalue dims ('sample', 'mode'), found {ev.dims}; "
-            "transpose so 'sample', 'mode' come last, or add a sample dimension with "
-            "ds.expand_dims('sample')"
-        )
+    view = ds.vdos
+    view.require_point(validator)
+    return view
 
 
 def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
@@ -176,46 +199,27 @@ def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]
 
 
 def spatial_dimension(ds: xr.Dataset) -> int:
-    """The attribute ``spatial_dimension`` as an int (1, 2 or 3)."""
-    d = ds.attrs.get("spatial_dimension")
-    try:
-        value = int(np.asarray(d).reshape(()))
-    except (TypeError, ValueError) as e:
-        raise ValueError(
-            f"attribute spatial_dimension is {d!r}; expected 1, 2 or 3: set ds.attrs['spatial_dimension']"
-        ) from e
-    if value not in (1, 2, 3):
-        raise ValueError(f"attribute spatial_dimension is {d!r}; expected 1, 2 or 3")
-    return value
+    """The attribute ``spatial_dimension`` as an int (1, 2 or 3): ``ds.vdos.dimension``."""
+    return ds.vdos.dimension
 
 
 def site_degrees_of_freedom(ds: xr.Dataset) -> int:
-    """Attribute ``site_degrees_of_freedom`` (VDOS-1.0 default: ``spatial_dimension``)."""
-    d = spatial_dimension(ds)
-    return int(np.asarray(ds.attrs.get("site_degrees_of_freedom", d)).reshape(()))
+    """Attribute ``site_degrees_of_freedom`` (VDOS-1.0 default: ``spatial_dimension``): ``ds.vdos.site_degrees_of_freedom``."""
+    return ds.vdos.site_degrees_of_freedom
 
 
 def box_volume(ds: xr.Dataset) -> xr.DataArray:
-    """Volume (area in 2D) of the periodic box of each sample, dims ``(sample,)``.
+    """Volume (area in 2D) of the periodic box of each sample, dims ``(sample,)``: ``ds.vdos.box_volume``.
 
     ``box_length`` is ``(sample,)`` (a cubic box of that edge) or
     ``(sample, spatial)`` (the edges).
     """
-    if "box_length" not in ds.variables:
-        raise ValueError(
-            "expected a variable 'box_length' (..., sample[, spatial]) to know the box volume; "
-            "store the periodic box edge as ds['box_length']"
-        )
-    box = ds["box_length"]
-    d = spatial_dimension(ds)
-    vol = box.prod("spatial") if "spatial" in box.dims else box**d
-    return vol.rename("box_volume")
+    return ds.vdos.box_volume
 
 
 def omega_units(ds: xr.Dataset) -> str:
-    """Units of ω = √λ from the units of ``eigenvalue`` (``"1"`` stays ``"1"``)."""
-    u = str(ds["eigenvalue"].attrs.get("units", "1")).strip()
-    return "1" if u in ("", "1") else f"({u})^(1/2)"
+    """Units of ω = √λ from the units of ``eigenvalue`` (``"1"`` stays ``"1"``): ``ds.vdos.omega_units``."""
+    return ds.vdos.omega_units
 
 
 def sample_chunks(
@@ -237,7 +241,8 @@ def sample_chunks(
         For a Dask-backed ``eigenvalue``, consecutive sample chunks are merged
         until a block holds about this many eigenvalues (default
         ``BLOCK_VALUES`` = 2²², read at call time); one block is loaded at a
-        time.  An in-memory dataset is one block.
+        time.  An in-memory dataset is one block: ``ds`` itself (all its
+        variables), so what ``ds.vdos`` has read is reused.
 
     Yields
     ------
@@ -259,7 +264,8 @@ def sample_chunks(
     n = int(ds.sizes["sample"])
     sizes = sub["eigenvalue"].chunksizes.get("sample") if "eigenvalue" in sub else None
     if not sizes:
-        yield slice(0, n), sub.load() if sub.chunks else sub
+        # in memory: the dataset itself is the one block, so its ds.vdos view (ω, flags) is read once
+        yield slice(0, n), sub.load() if sub.chunks else ds
         return
     per_sample = max(1, int(np.prod([s for d, s in sub["eigenvalue"].sizes.items() if d != "sample"])))
     start = stop = 0

@@ -27,8 +27,6 @@ import math
 
 import xarray as xr
 
-from ..results.points import box_volume, spatial_dimension
-
 __all__ = ["unit_ball_volume", "debye_reduced_level", "number_density"]
 
 
@@ -113,7 +111,7 @@ def debye_reduced_level(
 def number_density(ds: xr.Dataset) -> xr.DataArray:
     """Sites per unit volume of each sample, n = n_site / V, dims ``(sample,)``.
 
-    Needs a ``site`` dimension and ``box_length``.
+    Needs a ``site`` dimension and ``box_length``; ``ds.vdos.number_density``.
 
     Examples
     --------
@@ -121,14 +119,5 @@ def number_density(ds: xr.Dataset) -> xr.DataArray:
     >>> float(number_density(mock_spectrum(n_site=16))[0])
     1.0
     """
-    if "site" not in ds.sizes:
-        raise ValueError(
-            "number density needs a 'site' dimension (e.g. from position) and box_length; "
-            "found neither site dimension: pass number_density=... explicitly"
-        )
-    n = int(ds.sizes["site"]) / box_volume(ds)
-    u = str(ds["box_length"].attrs.get("units", "1")).strip()
-    d = spatial_dimension(ds)
-    n.attrs = {"long_name": "number density of sites", "units": "1" if u in ("", "1") else f"({u})^-{d}"}
-    return n.rename("number_density")
+    return ds.vdos.number_density.copy(deep=False)
 

@@ -19,7 +19,6 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
-from ..results.points import spatial_dimension
 from ..results.result import sample_groups
 from .debye_excess import debye_excess
 from .exponent_result import ExponentEstimate
@@ -54,13 +53,13 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     ...                  "shear_modulus": ("sample", [1.0, 1.0]), "box_length": ("sample", [2.0, 2.0])},
     ...                 coords={"site": range(8)}, attrs={"spatial_dimension": 3})
     >>> sp = mode_spectra_from_dataset(ds)
-    >>> sp.omega.tolist(), [round(x, 6) for x in sp.omega0]
+    >>> sp.omega.tolist(), [round(float(x), 6) for x in sp.omega0]
     ([[0.5, 1.0], [0.6, 0.9]], [3.141593, 3.141593])
     """
-    extra = [d for d in ds["eigenvalue"].dims if d not in ("sample", "mode")]
-    if extra:
-        raise ValueError(f"eigenvalue has parameter dimensions {extra}; expected one point (select it with "
-                         "ds.sel(...) first)")
+    view = ds.vdos  # the dataset's one view (vdosbench.datasets.accessor): ω, dimension, box, density
+    if not view.is_point:
+        raise ValueError(f"eigenvalue has parameter dimensions {list(view.parameter_dims)}; expected one point "
+                         "(select it with ds.sel(...) first)")
     for name, fix in (("shear_modulus", "vdosbench.benchmark.elastic.with_shear_modulus(ds) computes it from "
                                         "positions, diameters and box"),
                       ("box_length", "store the periodic box edge per sample")):
@@ -69,21 +68,18 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     if "site" not in ds.sizes:
         raise ValueError("the dataset has no 'site' dimension; expected one (N = its length) to know the box's "
                          "particle number")
-    d = spatial_dimension(ds)
-    lam = np.asarray(ds["eigenvalue"].values, dtype=float)
-    zero = (np.asarray(ds["zero_mode"].values, dtype=bool) if "zero_mode" in ds.variables
-            else lam <= 1e-10 * np.nanmax(np.abs(lam), axis=1, keepdims=True))
+    d = view.dimension
+    omega_raw = np.asarray(view.omega.transpose("sample", "mode").values, dtype=float)  # NaN: zero modes
+    order = np.argsort(np.where(np.isnan(omega_raw), np.inf, omega_raw), axis=1, kind="stable")
+    omega = np.take_along_axis(omega_raw, order, axis=1)  # ascending, NaN (zero modes) last
     n_site = int(ds.sizes["site"])
-    box = np.broadcast_to(np.asarray(ds["box_length"].values, dtype=float), (lam.shape[0],))
-    rho = n_site / box**d
+    box = np.asarray(view.longest_edge, dtype=float)
+    rho = np.asarray(view.number_density.values, dtype=float).reshape(-1)
     g = np.asarray(ds["shear_modulus"].values, dtype=float)
-    # zero modes are the first in each row (ascending λ); keep the same columns in every row
-    omega = np.sort(np.where(zero, np.nan, np.sqrt(np.clip(lam, 0.0, None))), axis=1)
     participation = None
     if "participation_ratio" in ds.variables:
-        e = np.asarray(ds["participation_ratio"].values, dtype=float)
-        order = np.argsort(np.where(zero, np.inf, lam), axis=1, kind="stable")
-        participation = np.take_along_axis(np.where(zero, np.nan, e), order, axis=1)
+        e = np.asarray(ds["participation_ratio"].transpose("sample", "mode").values, dtype=float)
+        participation = np.take_along_axis(np.where(np.isnan(omega_raw), np.nan, e), order, axis=1)
     keep = np.isfinite(omega).any(axis=0)
     bulk = None
     if "longitudinal_modulus" in ds.variables:

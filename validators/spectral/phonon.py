@@ -42,15 +42,8 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from ..results.points import (
-    omega_units,
-    require_single_point,
-    sample_chunks,
-    site_degrees_of_freedom,
-    spatial_dimension,
-)
+from ..results.points import point_view, sample_chunks
 from ..results.result import Measurement, bootstrap
-from .debye import number_density
 from .sound import has_springs, sound_speed
 
 __all__ = ["phonon_frequency", "lowest_phonon_frequency", "shear_modulus_speed"]
@@ -93,12 +86,7 @@ def _longest_edge(ds: xr.Dataset) -> np.ndarray:
             "lowest_phonon_frequency needs box_length (sample[, spatial]) for k0 = 2*pi/L; "
             "store the periodic box edge as ds['box_length'], or pass omega0 to the power-law validator"
         )
-    box = ds["box_length"]
-    if "spatial" in box.dims:
-        return np.asarray(box.transpose("sample", "spatial").values, dtype=float).max(axis=1)
-    if box.dims != ("sample",):
-        raise ValueError(f"box_length has dims {box.dims}; expected ('sample',) or ('sample', 'spatial')")
-    return np.asarray(box.values, dtype=float)
+    return ds.vdos.longest_edge
 
 
 def _measured_speed(ds: xr.Dataset, method: Literal["modulus", "dispersion"]) -> np.ndarray:
@@ -137,7 +125,7 @@ def shear_modulus_speed(ds: xr.Dataset) -> np.ndarray:
             f"shear_modulus must be finite and > 0 in every sample (a mechanically stable solid); found "
             f"{values[~(np.isfinite(values) & (values > 0))][:5].tolist()}: check that the samples are inherent structures"
         )
-    return np.sqrt(values / np.asarray(number_density(ds).values, dtype=float))
+    return np.sqrt(values / np.asarray(ds.vdos.number_density.values, dtype=float))
 
 
 def lowest_phonon_frequency(
@@ -190,10 +178,10 @@ def lowest_phonon_frequency(
     >>> round(m.value, 12) == round(2 * np.pi, 12), m.uncertainty
     (True, 0.0)
     """
-    require_single_point(ds, "lowest_phonon_frequency")
+    view = point_view(ds, "lowest_phonon_frequency")
     length = _longest_edge(ds)
-    d = spatial_dimension(ds)
-    dof = site_degrees_of_freedom(ds)
+    d = view.dimension
+    dof = view.site_degrees_of_freedom
     v_uncertainty = 0.0
     if transverse_sound_speed is None and method == "shear_modulus":
         speed = shear_modulus_speed(ds)
@@ -227,7 +215,7 @@ def lowest_phonon_frequency(
         chosen = None
     omega0 = phonon_frequency(length, speed)
     est = bootstrap(np.mean, omega0, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
-    units = omega_units(ds)
+    units = view.omega_units
     curve = xr.Dataset(
         {
             "omega0_sample": ("sample", omega0, {"long_name": "lowest phonon frequency 2 pi v_T / L", "units": units}),

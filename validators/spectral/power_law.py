@@ -61,9 +61,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import xarray as xr
 
-from ..results.points import omega_units, require_single_point, sample_chunks
+from ..results.points import point_view, sample_chunks
 from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
-from .spectrum import frequencies, mode_total
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -205,9 +204,9 @@ def _as_window(window: PowerLawWindow | tuple[float, float] | Sequence[float] | 
 # ----------------------------------------------------------------------------- data access
 
 
-def _sorted_frequencies(block: xr.Dataset) -> np.ndarray:
-    """ω of each sample sorted ascending, zero modes (NaN) last; shape (n_block, n_mode)."""
-    return np.sort(np.asarray(frequencies(block).transpose("sample", "mode").values, dtype=float), axis=1)
+def _sorted_frequencies(omega: xr.DataArray) -> np.ndarray:
+    """ω of each sample (``ds.vdos.omega`` of a block) sorted ascending, zero modes (NaN) last; (n_block, n_mode)."""
+    return np.sort(np.asarray(omega.transpose("sample", "mode").values, dtype=float), axis=1)
 
 
 # ----------------------------------------------------------------------------- collection
@@ -229,9 +228,8 @@ class _Window:
     upper: np.ndarray  # (S,) b_j
 
 
-def _collect(ds: xr.Dataset, lower: float, upper: float | None, k: int | None) -> _Window:
+def _collect(ds: xr.Dataset, n_total: int, lower: float, upper: float | None, k: int | None) -> _Window:
     n_s = int(ds.sizes["sample"])
-    n_total = mode_total(ds)
     n_nonzero = np.empty(n_s)
     below = np.zeros(n_s)
     n_window = np.zeros(n_s)
@@ -240,7 +238,7 @@ def _collect(ds: xr.Dataset, lower: float, upper: float | None, k: int | None) -
     if k is not None:  # pass 1: per-sample edge b_j = (k+1)-th lowest non-zero frequency
         edges = np.empty(n_s)
         for sl, block in sample_chunks(ds):
-            w = _sorted_frequencies(block)
+            w = _sorted_frequencies(block.vdos.omega)
             n_finite = np.isfinite(w).sum(axis=1)
             if w.shape[1] <= k or np.any(n_finite < k + 1):
                 raise ValueError(
@@ -260,7 +258,7 @@ def _collect(ds: xr.Dataset, lower: float, upper: float | None, k: int | None) -
         collect_to = float(upper)
     parts_w, parts_s, parts_sel = [], [], []
     for sl, block in sample_chunks(ds):
-        w = _sorted_frequencies(block)
+        w = _sorted_frequencies(block.vdos.omega)
         finite = np.isfinite(w)
         n_nonzero[sl] = n_total - (~finite).sum(axis=1)
         with np.errstate(invalid="ignore"):
@@ -514,7 +512,7 @@ def power_law_exponent(
     >>> res.window["n_modes"], res.flatness.name
     (4000, 's_flatness')
     """
-    require_single_point(ds, "power_law_exponent")
+    view = point_view(ds, "power_law_exponent")
     win = _as_window(window)
     record: dict[str, Any] = {"rule": win.rule, "description": win.describe(), "omega_min": win.omega_min}
     if win.rule == "explicit":
@@ -544,7 +542,7 @@ def power_law_exponent(
     else:
         upper = None
         record["k"] = win.k
-    collected = _collect(ds, win.omega_min, upper, win.k)
+    collected = _collect(ds, view.mode_total, win.omega_min, upper, win.k)
     n_modes = int(collected.n_window.sum())
     if n_modes < 3:
         raise ValueError(
@@ -578,7 +576,7 @@ def power_law_exponent(
     omega_pts = collected.omega[est.sel_idx]
     F_pts, F_mid_pts = F_right[est.sel_idx], F_mid[est.sel_idx]
     log_ratio = np.log(F_mid_pts)[None, :] - (trials[:, None] + 1.0) * np.log(omega_pts)[None, :]
-    units = omega_units(ds)
+    units = view.omega_units
     s_flat = float(boot.value[0])
     curve = xr.Dataset(
         {

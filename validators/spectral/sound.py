@@ -32,9 +32,10 @@ import xarray as xr
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import splu
 
-from ..results.points import box_volume, omega_units, require_single_point, sample_pairs, site_degrees_of_freedom, spatial_dimension
+from vdosbench.datasets.accessor import VdosAccessor
+
+from ..results.points import point_view, sample_pairs
 from ..results.result import Measurement, bootstrap
-from .spectrum import frequencies
 
 __all__ = [
     "homogenized_conductance",
@@ -128,9 +129,9 @@ def has_springs(ds: xr.Dataset) -> bool:
     return all(v in ds.variables for v in _SPRING_VARS)
 
 
-def _require_scalar(ds: xr.Dataset, what: str) -> int:
-    d = spatial_dimension(ds)
-    dof = site_degrees_of_freedom(ds)
+def _require_scalar(view: VdosAccessor, what: str) -> int:
+    d = view.dimension
+    dof = view.site_degrees_of_freedom
     if dof != 1:
         raise ValueError(
             f"{what} is defined here for scalar models (site_degrees_of_freedom = 1); found "
@@ -163,8 +164,7 @@ def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
     >>> conductance_tensor(ds).dims
     ('sample', 'spatial', 'spatial_b')
     """
-    require_single_point(ds, "conductance_tensor")
-    _require_scalar(ds, "the homogenised conductance")
+    _require_scalar(point_view(ds, "conductance_tensor"), "the homogenised conductance")
     missing = [v for v in _SPRING_VARS if v not in ds.variables]
     if missing:
         raise ValueError(
@@ -192,7 +192,7 @@ def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
 
 
 def _speed_units(ds: xr.Dataset) -> str:
-    w = omega_units(ds)
+    w = ds.vdos.omega_units
     length = "1"
     for v in ("box_length", "position"):
         if v in ds.variables:
@@ -238,11 +238,11 @@ def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray
     >>> bool(abs(c - np.sqrt(2 * (1 - np.cos(k))) / k) < 1e-12)
     True
     """
-    require_single_point(ds, "sound_speed")
-    d = _require_scalar(ds, f"sound_speed(method={method!r})")
+    view = point_view(ds, "sound_speed")
+    d = _require_scalar(view, f"sound_speed(method={method!r})")
     if method == "modulus":
         sig = conductance_tensor(ds)
-        rho = int(ds.sizes["site"]) / box_volume(ds)
+        rho = view.number_density
         trace = sum(sig.isel(spatial=a, spatial_b=a, drop=True) for a in range(d))
         c = np.sqrt(trace / d / rho)
         how = "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
@@ -262,7 +262,7 @@ def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray
             length = edges[:, 0]
         else:
             length = box.values
-        w = frequencies(ds).transpose("sample", "mode").values
+        w = view.omega.transpose("sample", "mode").values
         lam = []
         for row in w:
             nz = np.sort(row[np.isfinite(row)])

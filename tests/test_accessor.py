@@ -1,0 +1,145 @@
+"""The ``ds.vdos`` accessor: known answers on small hand-built datasets, caching, and clear errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import vdosbench  # noqa: F401 - importing the top package registers ds.vdos
+from vdosbench.datasets import ConventionError, VdosAccessor, convention_attrs, mock_spectrum
+from vdosbench.datasets.accessor import ZERO_MODE_RTOL, ParameterPointError
+
+
+def _hand_built(spatial_dimension: int = 3, box: object = 2.0, zero_mode: bool = True) -> xr.Dataset:
+    """Two samples of four sites in a box; eigenvalues chosen so that ω is known exactly."""
+    lam = np.array([[0.0, 0.0, 0.0, 1.0, 4.0, 9.0], [0.0, 0.0, 0.0, 0.25, 1.0, 16.0]])
+    ds = xr.Dataset(
+        {
+            "eigenvalue": (("sample", "mode"), lam, {"long_name": "eigenvalue", "units": "eV"}),
+            "position": (("sample", "site", "spatial"), np.zeros((2, 4, spatial_dimension)),
+                         {"long_name": "position", "units": "nm"}),
+        },
+        coords={"sample": ("sample", [0, 1], {"long_name": "sample index", "units": "1"})},
+        attrs=convention_attrs("t", "s", "r", spatial_dimension),
+    )
+    if zero_mode:
+        flags = np.zeros(lam.shape, bool)
+        flags[:, :3] = True
+        ds["zero_mode"] = (("sample", "mode"), flags, {"long_name": "zero mode", "units": "1"})
+    if np.ndim(box) == 0:
+        ds["box_length"] = ("sample", [float(box)] * 2, {"long_name": "box edge", "units": "nm"})
+    else:
+        ds["box_length"] = (("sample", "spatial"), np.array([box, box], float), {"long_name": "box", "units": "nm"})
+    return ds
+
+
+def test_known_answers_vector_model() -> None:
+    ds = _hand_built()
+    v = ds.vdos
+    assert isinstance(v, VdosAccessor)
+    assert v.dimension == 3 and v.site_degrees_of_freedom == 3
+    assert v.parameter_dims == () and v.is_point and v.n_sample == 2
+    # 4 sites x 3 dof = 12 modes of the full spectrum although only 6 are stored; 3 zero modes each
+    assert v.mode_total == 12
+    assert v.n_nonzero.values.tolist() == [9, 9]
+    np.testing.assert_array_equal(v.omega.values[:, 3:], [[1.0, 2.0, 3.0], [0.5, 1.0, 4.0]])
+    assert np.isnan(v.omega.values[:, :3]).all()
+    np.testing.assert_allclose(v.mode_weight.values[:, 3:], 1 / 9, rtol=0, atol=1e-15)
+    assert (v.mode_weight.values[:, :3] == 0).all()
+    assert v.omega_units == "(eV)^(1/2)" and v.omega.attrs["units"] == "(eV)^(1/2)"
+    assert v.box_volume.values.tolist() == [8.0, 8.0]
+    assert v.longest_edge.tolist() == [2.0, 2.0]
+    assert v.number_density.values.tolist() == [0.5, 0.5] and v.number_density.attrs["units"] == "(nm)^-3"
+    assert v.units["box_length"] == "nm" and v.units["eigenvalue"] == "eV"
+    assert v.check() is ds
+
+
+def test_rectangular_box_and_scalar_model() -> None:
+    ds = _hand_built(spatial_dimension=2, box=[2.0, 5.0])
+    ds.attrs["site_degrees_of_freedom"] = 1
+    v = ds.vdos
+    assert v.box_volume.values.tolist() == [10.0, 10.0]
+    assert v.longest_edge.tolist() == [5.0, 5.0]
+    # scalar model: n_site x 1 = 4 < 6 stored modes, so the stored modes are the full spectrum
+    assert v.mode_total == 6
+
+
+def test_zero_modes_without_flags_follow_the_relative_threshold() -> None:
+    ds = _hand_built(zero_mode=False)
+    lam = ds["eigenvalue"].values.copy()
+    lam[0, 3] = 0.5 * ZERO_MODE_RTOL * lam[0].max()  # below the threshold: a zero mode
+    ds["eigenvalue"] = ds["eigenvalue"].copy(data=lam)
+    assert ds.vdos.zero_mode.sum("mode").values.tolist() == [4, 3]
+
+
+def test_matches_the_validator_functions_on_mock_data() -> None:
+    from vdosbench.validators import frequencies, mode_total, nonzero_mode_count, number_density
+
+    ds = mock_spectrum(n_sample=3, n_mode=16, n_site=16, n_zero=2, seed=4)
+    xr.testing.assert_identical(frequencies(ds), ds.vdos.omega)
+    xr.testing.assert_identical(nonzero_mode_count(ds), ds.vdos.n_nonzero)
+    xr.testing.assert_identical(number_density(ds), ds.vdos.number_density)
+    assert mode_total(ds) == ds.vdos.mode_total == 16
+
+
+def test_values_are_read_once_and_follow_replaced_variables() -> None:
+    ds = _hand_built()
+    first = ds.vdos.omega
+    assert ds.vdos is ds.vdos and ds.vdos.omega is first
+    # replacing a variable (a new Variable object) is seen
+    ds["eigenvalue"] = ds["eigenvalue"] * 4.0
+    np.testing.assert_array_equal(ds.vdos.omega.values[0, 3:], [2.0, 4.0, 6.0])
+    ds.attrs["spatial_dimension"] = 2
+    assert ds.vdos.dimension == 2
+    ds["box_length"] = ds["box_length"] * 0 + 3.0
+    assert ds.vdos.box_volume.values.tolist() == [9.0, 9.0]
+    # writing into the array in place is not seen until refresh()
+    assert ds.vdos.omega.values[0, 3] == 2.0
+    ds["eigenvalue"].values[0, 3] = 100.0
+    assert ds.vdos.omega.values[0, 3] == 2.0
+    assert ds.vdos.refresh().omega.values[0, 3] == 10.0
+
+
+def test_public_helpers_return_copies_of_the_cached_view() -> None:
+    from vdosbench.validators import frequencies
+
+    ds = _hand_built()
+    w = frequencies(ds)
+    w.attrs["units"] = "changed"
+    assert ds.vdos.omega.attrs["units"] == "(eV)^(1/2)"
+
+
+@pytest.mark.parametrize(
+    ("edit", "attribute", "error", "match"),
+    [
+        (lambda ds: ds.drop_vars("eigenvalue"), "parameter_dims", ValueError, "expected a variable 'eigenvalue'"),
+        (lambda ds: ds.assign_attrs(spatial_dimension="three"), "dimension", ValueError,
+         r"spatial_dimension is 'three'; expected 1, 2 or 3"),
+        (lambda ds: ds.assign_attrs(spatial_dimension=4), "dimension", ValueError, "expected 1, 2 or 3"),
+        (lambda ds: ds.drop_vars("box_length"), "box_volume", ValueError, "expected a variable 'box_length'"),
+        (lambda ds: ds.drop_vars("position"), "number_density", ValueError, "needs a 'site' dimension"),
+        (lambda ds: ds.isel(sample=0), "n_sample", ValueError, "expected a 'sample' dimension"),
+    ],
+    ids=["no-eigenvalue", "dimension-text", "dimension-4", "no-box", "no-site", "no-sample"],
+)
+def test_bad_input_explains(edit: object, attribute: str, error: type[Exception], match: str) -> None:
+    ds = edit(_hand_built())  # type: ignore[operator]
+    with pytest.raises(error, match=match):
+        getattr(ds.vdos, attribute)
+
+
+def test_require_point_names_the_validator_and_the_fix() -> None:
+    grid = mock_spectrum(parameters={"delta": [0.0, 0.1]})
+    assert grid.vdos.parameter_dims == ("delta",) and not grid.vdos.is_point
+    with pytest.raises(ParameterPointError, match=r"demo measures one parameter point.*iter_parameter_points"):
+        grid.vdos.require_point("demo")
+    assert [p for p, _ in grid.vdos.points()] == [{"delta": 0.0}, {"delta": 0.1}]
+    transposed = mock_spectrum().transpose("mode", "sample")
+    with pytest.raises(ValueError, match=r"expected eigenvalue dims \('sample', 'mode'\), found \('mode', 'sample'\)"):
+        transposed.vdos.require_point("demo")
+
+
+def test_check_delegates_to_the_convention() -> None:
+    with pytest.raises(ConventionError, match="eigenvalue-required"):
+        _hand_built().drop_vars("eigenvalue").vdos.check()
