@@ -110,6 +110,7 @@ __all__ = [
     "KA_T_LOW",
     "LENNARD_JONES",
     "MC_RECORD_DIM",
+    "NINARELLO_NON_ADDITIVITY",
     "POTENTIALS",
     "RECIPES",
     "SOFT_SPHERES",
@@ -147,6 +148,9 @@ KA_T_MCT = 0.435
 KA_T_HIGH = 2.0
 #: "Low" parent temperature of the Kob–Andersen mixture: 0.45 ≈ T_MCT (cited value, not re-measured).
 KA_T_LOW = 0.45
+#: Non-additivity ε of the pair size a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) of Ninarello, Berthier &
+#: Coslovich (PRX 7, 021039 (2017), eq. 2): it suppresses fractionation and crystallisation under swaps.
+NINARELLO_NON_ADDITIVITY = 0.2
 
 #: Valid values of ``potential``.
 POTENTIALS = ("soft_sphere", "lennard_jones")
@@ -985,6 +989,14 @@ _FULL_RECIPES: dict[str, Recipe] = {
         {**_paper_mc(1600), "n_vectors": 0, "pair_data": False}, n_samples=900, root_seed=1600,
         description="seed 001 Fig. 2: N = 1600, d = 3, 900 samples (level statistics, P(r))",
     ),
+    "soft_spheres_nonadditive_n1000": Recipe(
+        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH]},
+        {**_paper_mc(1000), "non_additivity": NINARELLO_NON_ADDITIVITY}, n_samples=100, root_seed=1700,
+        description=("issue 25 item 5, fractionation control: non-additive soft spheres, a_ij = (a_i + a_j)/2 "
+                     "(1 - 0.2 |a_i - a_j|) (Ninarello, Berthier, Coslovich, PRX 7, 021039, 2017), seed-001 taper "
+                     "and cutoff, N = 1000, d = 3, m = 2 and inf, seed-literal protocol at high T* (this model's "
+                     "T_d is measured by studies/measure_td.py --non-additivity 0.2)"),
+    ),
     "lennard_jones_n1000": Recipe(
         "lennard_jones", {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
         _paper_mc(1000), n_samples=100, root_seed=2000,
@@ -992,7 +1004,8 @@ _FULL_RECIPES: dict[str, Recipe] = {
     ),
 }
 #: Particles of the small test version of each full recipe.
-_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "lennard_jones_n1000": 200}
+_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "soft_spheres_nonadditive_n1000": 128,
+            "lennard_jones_n1000": 200}
 
 
 def small_recipe(
