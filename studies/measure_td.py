@@ -37,13 +37,20 @@ a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|) of Ninarello, Berthier & Coslovi
 (PRX 7, 021039, 2017; ε = 0.2 there), the same taper (m = 2), cutoff and
 diameters, and writes ``studies/results/td_measurement_nonadditive_{ε}.json``
 unless ``--out`` is given (q of the first peak of S(q) is measured for that
-model).  Its smaller a_ij of unlike pairs lowers the packing, so T_d is
-expected below 0.144: extend the grid downwards.  The run for the lead (not
-yet done; about 10 core-hours at N = 500, 4 replicas, on one core)::
+model).  Its smaller a_ij of unlike pairs lowers the packing: at the same T
+its energy is ≈ 0.6 of the additive one and a short unequilibrated smoke run (N = 128, 200
+sweeps per T) relaxed ≈ 3 – 10× faster than the additive τ_α above, so T_d
+lies well below 0.144 and the grid must reach lower.  The run for the lead
+(not yet done; the additive one took 0.95 core-hours, this one has more and
+colder points and MC ≈ 0.6× as fast per move (no swap pre-rejection): about
+3 – 4 core-hours at N = 500, 4 replicas, one core)::
 
     taskset -c 0 env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 .venv/bin/python studies/measure_td.py \
-        --non-additivity 0.2 --n 500 --replicas 4 --workers 1 \
-        --temperatures 0.6 0.5 0.4 0.35 0.3 0.27 0.25 0.23 0.21 0.2 0.19 0.18 0.17 0.16 0.15
+        --non-additivity 0.2 --n 500 --replicas 4 --workers 1 --fit-max 0.25 \
+        --temperatures 0.4 0.3 0.25 0.2 0.17 0.15 0.13 0.12 0.11 0.1 0.095 0.09
+
+then choose the fit range from τ_α(T) (``--reanalyse … --fit-max``) as for
+the additive model.
 """
 
 from __future__ import annotations
