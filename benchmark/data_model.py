@@ -4,7 +4,8 @@ Shared by the checks that rebuild the analytic Hessian from stored
 configurations: the cross-code spectrum check (:mod:`.cross_code`) and the
 shear modulus (:mod:`.elastic`).  The model comes from the dataset: our own
 datasets carry ``potential``, ``potential_exponent``,
-``potential_cutoff_table`` and the ``taper_order`` coordinate or attribute;
+``potential_cutoff_table``, the ``taper_order`` coordinate or attribute and
+(soft spheres) ``non_additivity``;
 third-party data declare ``model`` and ``taper_order``
 (:mod:`vdosbench.benchmark.declaration`).
 """
@@ -19,7 +20,7 @@ import xarray as xr
 
 from .declaration import MODELS, system_value
 
-__all__ = ["dataset_potential", "dataset_taper", "sample_configuration"]
+__all__ = ["dataset_non_additivity", "dataset_potential", "dataset_taper", "sample_configuration"]
 
 
 def dataset_taper(ds: xr.Dataset) -> int:
@@ -50,6 +51,33 @@ def dataset_taper(ds: xr.Dataset) -> int:
     )
 
 
+def dataset_non_additivity(ds: xr.Dataset) -> float:
+    """The soft-sphere non-additivity ε of one parameter point (coordinate or attribute; 0 when neither says it).
+
+    Datasets written before the option existed, and third-party soft spheres, are additive (ε = 0).
+
+    Raises
+    ------
+    ValueError
+        When several points are selected.
+
+    Examples
+    --------
+    >>> dataset_non_additivity(xr.Dataset(attrs={"non_additivity": 0.2})), dataset_non_additivity(xr.Dataset())
+    (0.2, 0.0)
+    """
+    for where, value in (("coordinate", ds.coords.get("non_additivity")), ("attribute", ds.attrs.get("non_additivity"))):
+        if value is None:
+            continue
+        v = value.values if isinstance(value, xr.DataArray) else value
+        if np.ndim(v) != 0:
+            raise ValueError(
+                f"non_additivity ({where}) has {np.size(v)} values; expected one: select one parameter point first"
+            )
+        return float(v)
+    return 0.0
+
+
 def dataset_potential(ds: xr.Dataset) -> Any:
     """Our :class:`~vdosbench.generators.glasses.potentials.PairPotential` for the model of ``ds`` (one parameter point).
 
@@ -71,6 +99,7 @@ def dataset_potential(ds: xr.Dataset) -> Any:
         return soft_sphere_potential(
             m, exponent=int(ds.attrs.get("potential_exponent", 12)),
             r_cut=float(np.ravel(ds.attrs.get("potential_cutoff_table", 1.955))[0]),
+            non_additivity=dataset_non_additivity(ds),
         )
     if name in ("lennard_jones", "kob_andersen"):  # our datasets' attribute, and the declared model's potential
         return kob_andersen_potential(m)

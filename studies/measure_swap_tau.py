@@ -35,12 +35,24 @@ Usage::
     python studies/measure_swap_tau.py                       # the default grid, resumable
     python studies/measure_swap_tau.py --ratios 1.0 --tapers 2 --budget 2000000
     python studies/measure_swap_tau.py --model kob_andersen --temperatures 1.0 0.6 --budget 100000
+    python studies/measure_swap_tau.py --non-additivity 0.2 --temperatures 0.3 0.2 --n 500   # see below
 
 Each (m, T*) is written to the JSON as soon as it is done; a re-run skips
-those already there (same N, seed and budget).  Writes
+those already there (same N, seed, budget and non-additivity).  Writes
 ``studies/results/swap_tau.json`` (soft spheres) or
 ``studies/results/swap_tau_ka.json`` (Kob–Andersen), and the figure of
 each.
+
+Non-additive soft spheres (issue 25 item 5): ``--non-additivity ε`` uses the
+pair size a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|) (Ninarello, Berthier &
+Coslovich, PRX 7, 021039, 2017: ε = 0.2), same taper and cutoff; T* is
+given by ``--temperatures`` or as ``--ratios`` of that model's own T_d
+(``--td``, from ``measure_td.py --non-additivity ε``), q from that JSON when
+it exists (``--q`` overrides).  Results go to
+``studies/results/swap_tau_nonadditive_{ε}.json``.  Each chain also
+reports the size segregation (cell-mean variance over that of random
+placement, :func:`~vdosbench.generators.glasses.equilibration.size_segregation`),
+the fractionation this model is meant to suppress.
 """
 
 from __future__ import annotations
@@ -51,7 +63,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +71,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machin
 from machine_info import machine  # noqa: E402
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import (
+    A_MAX,
+    A_MIN,
     Configuration,
     kob_andersen_configuration,
     polydisperse_configuration,
@@ -68,6 +82,7 @@ from vdosbench.generators.glasses.equilibration import (
     crystalline_particles,
     relaxation_segments,
     size_neighbour_correlation,
+    size_segregation,
 )
 from vdosbench.generators.glasses.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
@@ -121,6 +136,28 @@ FIRST_WAIT = 1000
 TAU_TOLERANCE = 0.15
 
 
+def non_additive_model(model: Model, eps: float, td: float | None, parser: argparse.ArgumentParser) -> Model:
+    """The soft-sphere model with pair-size non-additivity ε, its T* measured against ``td`` (its own T_d)."""
+    if model.name != "soft_spheres":
+        parser.error(f"--non-additivity and --td apply to --model soft_spheres, not {model.name}")
+    try:
+        soft_sphere_potential(2, non_additivity=eps).check_sizes(np.array([A_MIN, A_MAX]))
+    except ValueError as e:
+        parser.error(str(e))
+    if eps == 0.0:
+        return replace(model, reference_temperature=td)
+    td_json = RESULTS / f"td_measurement_nonadditive_{eps:g}.json"
+    return replace(
+        model, name=f"soft_spheres_nonadditive_{eps:g}",
+        # without its T_d, T* is its own reference ("ratio_to_1": T* in units of ε): give --temperatures
+        reference="T_d" if td is not None else "1", reference_temperature=1.0 if td is None else td,
+        wavenumber=lambda: float(json.loads((td_json if td_json.exists() else RESULTS / "td_measurement.json")
+                                            .read_text())["q"]),
+        potential=lambda m: soft_sphere_potential(taper_order=m, non_additivity=eps),
+        results=RESULTS / f"swap_tau_nonadditive_{eps:g}.json", figure=FIGURES / f"swap_tau_nonadditive_{eps:g}.png",
+    )
+
+
 def default_budget(ratio: float) -> int:
     return next(b for above, b in BUDGETS if ratio >= above)
 
@@ -135,7 +172,8 @@ def stationary(t_w: list[int], taus: list[float]) -> bool:
 def structure_checks(positions: np.ndarray, box: float, sizes: np.ndarray) -> dict:
     crystal, q6 = crystalline_particles(positions, box, sizes)
     return {"crystalline_particles": int(crystal.sum()), "mean_q6": float(q6.mean()),
-            "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes)}
+            "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes),
+            "size_segregation": size_segregation(positions, box, sizes)}
 
 
 def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget: int, q: float) -> dict:
@@ -173,6 +211,7 @@ def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget:
     taus = [r["tau_alpha"] or np.nan for r in rows]
     return {
         "model": model.name, "taper_order": int(taper), model.ratio_key: ratio, "temperature": temperature,
+        "non_additivity": float(getattr(pot, "non_additivity", 0.0)),
         "n_particles": n,
         "seed": seed, "spawn_key": list(seq.spawn_key), "budget": budget, "q": q,
         "step": cal.step, "step_acceptance_trial": cal.acceptance, "step_tried": cal.tried.tolist(),
@@ -245,7 +284,7 @@ def figure(result: dict, path: Path, model: Model) -> None:
     ax_tau.set_ylabel("τ_α(t_w) of swap MC (sweeps)")
     ax_e.set_ylabel("mean V/N over the segment")
     ax_tau.legend(fontsize=6, ncol=2)
-    what = "soft spheres" if model.name == "soft_spheres" else "Kob–Andersen"
+    what = {"soft_spheres": "soft spheres", "kob_andersen": "Kob–Andersen"}.get(model.name, model.name.replace("_", " "))
     n = result["points"][0]["n_particles"] if result["points"] else "?"
     fig.suptitle(f"Swap MC of the {what} (p_swap = 0.2, |Δr| at 30 % acceptance), N = {n}: ageing and τ_α")
     fig.tight_layout()
@@ -266,8 +305,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14_2026)
     parser.add_argument("--out", type=Path, default=None, help="results JSON (default: the model's)")
     parser.add_argument("--figure", type=Path, default=None, help="figure of τ_α(t_w) and the energy")
+    parser.add_argument("--non-additivity", type=float, default=0.0,
+                        help="soft spheres: ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (0: the seed's model)")
+    parser.add_argument("--td", type=float, default=None,
+                        help="T_d that --ratios refer to (needed with --ratios for ε > 0: that model's own T_d)")
+    parser.add_argument("--q", type=float, default=None, help="wavenumber of F_s (default: the model's)")
     args = parser.parse_args()
     model = MODELS[args.model]
+    if args.non_additivity != 0.0 or args.td is not None:
+        model = non_additive_model(model, args.non_additivity, args.td, parser)
+    if args.q is not None:
+        model = replace(model, wavenumber=lambda: args.q)
+    if model.reference == "1" and args.temperatures is None:
+        parser.error("--non-additivity without --td: give T* by --temperatures (this model's T_d is not known)")
     if args.ratios is not None and args.temperatures is not None:
         parser.error("give --ratios or --temperatures, not both")
     if args.temperatures is not None:
@@ -279,12 +329,13 @@ def main() -> None:
     key = model.ratio_key
     result = json.loads(out.read_text()) if out.exists() else {
         "method": __doc__, model.reference: model.reference_temperature, "machine": machine(), "points": []}
-    done = {(p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"]) for p in result["points"]}
+    done = {(p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"], p.get("non_additivity", 0.0))
+            for p in result["points"]}
     for ratio in ratios:
         for name in args.tapers:
             taper = INFINITE_ORDER if name == "inf" else int(name)
             budget = args.budget or default_budget(ratio)
-            if (taper, round(ratio, 6), args.n, args.seed, budget) in done:
+            if (taper, round(ratio, 6), args.n, args.seed, budget, args.non_additivity) in done:
                 continue
             point = run_point(model, taper, ratio, args.n, args.seed, budget, q)
             result["points"].append(point)

@@ -22,6 +22,7 @@ Method:
 Usage::
 
     python studies/measure_td.py                      # N = 500, 4 replicas, 2 workers (~30 min)
+    python studies/measure_td.py --non-additivity 0.2 # the non-additive model (issue 25 item 5), see below
     python studies/measure_td.py --n 1000 --replicas 8 --workers 8
     python studies/measure_td.py --reanalyse studies/results/td_measurement.json --fit-max 0.35
 
@@ -29,6 +30,27 @@ Result stored here (N = 500, 4 replicas, T ≤ 0.4): T_d = 0.144 ± 0.008
 (bootstrap), 0.12–0.16 over fit ranges; see the JSON for τ_α(T).
 
 Writes ``studies/results/td_measurement.json``.
+
+Non-additive soft spheres (issue 25 item 5, fractionation control):
+``--non-additivity ε`` runs the same measurement with the pair size
+a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|) of Ninarello, Berthier & Coslovich
+(PRX 7, 021039, 2017; ε = 0.2 there), the same taper (m = 2), cutoff and
+diameters, and writes ``studies/results/td_measurement_nonadditive_{ε}.json``
+unless ``--out`` is given (q of the first peak of S(q) is measured for that
+model).  Its smaller a_ij of unlike pairs lowers the packing: at the same T
+its energy is ≈ 0.6 of the additive one and a short unequilibrated smoke run (N = 128, 200
+sweeps per T) relaxed ≈ 3 – 10× faster than the additive τ_α above, so T_d
+lies well below 0.144 and the grid must reach lower.  The run for the lead
+(not yet done; the additive one took 0.95 core-hours, this one has more and
+colder points and MC ≈ 0.6× as fast per move (no swap pre-rejection): about
+3 – 4 core-hours at N = 500, 4 replicas, one core)::
+
+    taskset -c 0 env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 .venv/bin/python studies/measure_td.py \
+        --non-additivity 0.2 --n 500 --replicas 4 --workers 1 --fit-max 0.25 \
+        --temperatures 0.4 0.3 0.25 0.2 0.17 0.15 0.13 0.12 0.11 0.1 0.095 0.09
+
+then choose the fit range from τ_α(T) (``--reanalyse … --fit-max``) as for
+the additive model.
 """
 
 from __future__ import annotations
@@ -86,9 +108,14 @@ def initial_state(n: int, rng: np.random.Generator, pot) -> tuple[np.ndarray, np
     return melt.positions, melt.sizes, box
 
 
-def measure_peak(n: int, seed: int, temperature: float, sweeps: int) -> dict:
+def model_potential(non_additivity: float):
+    """The measured model: seed-001 soft spheres, m = 2, with pair-size non-additivity ε (0: the seed's)."""
+    return soft_sphere_potential(taper_order=2, non_additivity=non_additivity)
+
+
+def measure_peak(n: int, seed: int, temperature: float, sweeps: int, non_additivity: float = 0.0) -> dict:
     """q of the first peak of S(q) from swap-equilibrated configurations at ``temperature``."""
-    pot = soft_sphere_potential(taper_order=2)
+    pot = model_potential(non_additivity)
     rng = np.random.default_rng(seed)
     positions, sizes, box = initial_state(n, rng, pot)
     res = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot,
@@ -110,9 +137,9 @@ def measure_peak(n: int, seed: int, temperature: float, sweeps: int) -> dict:
 
 def run_chain(args: tuple) -> dict:
     """One replica down the temperature grid: swap equilibration, then plain-MC τ_α at each T."""
-    replica, seed_seq, n, grid, q, eq_sweeps, max_sweeps = args
+    replica, seed_seq, n, grid, q, eq_sweeps, max_sweeps, non_additivity = args
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    pot = soft_sphere_potential(taper_order=2)
+    pot = model_potential(non_additivity)
     rng = np.random.default_rng(seed_seq)
     positions, sizes, box = initial_state(n, rng, pot)
     species = np.zeros(n, int)
@@ -250,10 +277,22 @@ def main() -> None:
     parser.add_argument("--fit-max", type=float, default=0.4, help="fit T ≤ this")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--bootstrap", type=int, default=2000)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "td_measurement.json")
+    parser.add_argument("--non-additivity", type=float, default=0.0,
+                        help="ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (default 0: the seed's additive model; "
+                             "0.2: Ninarello et al. 2017)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="results JSON (default studies/results/td_measurement.json, or "
+                             "td_measurement_nonadditive_{ε}.json for ε > 0)")
     parser.add_argument("--reanalyse", type=Path, default=None,
                         help="redo only the fits from the τ_α stored in this JSON (written back to --out)")
     args = parser.parse_args()
+    try:  # a bad ε fails here, not in a worker
+        model_potential(args.non_additivity).check_sizes(np.array([A_MIN, A_MAX]))
+    except ValueError as e:
+        parser.error(str(e))
+    if args.out is None:
+        name = "td_measurement.json" if args.non_additivity == 0 else f"td_measurement_nonadditive_{args.non_additivity:g}.json"
+        args.out = Path(__file__).parent / "results" / name
 
     if args.reanalyse is not None:
         result = json.loads(args.reanalyse.read_text())
@@ -267,11 +306,12 @@ def main() -> None:
 
     t_start = time.perf_counter()
     grid = sorted(args.temperatures, reverse=True)
-    peak = measure_peak(args.n, args.seed, temperature=0.25, sweeps=3000)
+    peak = measure_peak(args.n, args.seed, temperature=0.25, sweeps=3000, non_additivity=args.non_additivity)
     q = peak["q_peak"]
     print(f"S(q) first peak at q = {q:.3f} (S = {peak['s_peak']:.2f})", flush=True)
     seeds = np.random.SeedSequence(args.seed).spawn(args.replicas)
-    jobs = [(r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps) for r in range(args.replicas)]
+    jobs = [(r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps, args.non_additivity)
+            for r in range(args.replicas)]
     if args.workers > 1:
         with multiprocessing.get_context("fork").Pool(args.workers) as pool:
             chains = pool.map(run_chain, jobs)
@@ -285,6 +325,9 @@ def main() -> None:
             "potential": "soft_sphere", "exponent_n": 12, "r_cut": 1.955, "taper_order": 2, "dimension": 3,
             "number_density": DENSITY, "size_distribution": "P(a) ∝ a^-3 on [0.73, 1.62], rescaled to mean 1",
             "reference": "seed 001_d453c975fd50a4a2.txt eqs. 13-16, Methods 'Simulation details'",
+            "non_additivity": args.non_additivity,
+            "pair_size": "a_ij = (a_i + a_j)/2 (1 - non_additivity |a_i - a_j|) (Ninarello, Berthier, Coslovich, "
+                         "PRX 7, 021039, 2017, for non_additivity > 0)",
         },
         "method": METHOD.format(eq_sweeps=args.eq_sweeps, fit_max=args.fit_max),
         "n_particles": args.n,

@@ -606,6 +606,23 @@ def test_a_manifest_without_parts_does_not_block_a_corrected_run(tmp_path: Path,
                      output=out, client=client2, progress=False)
 
 
+def test_a_parameter_added_later_at_its_default_keeps_a_folder_resumable(tmp_path: Path, client2: Any) -> None:
+    """A manifest written before a fixed parameter existed (simulated: n_mode removed from it) describes the
+    same parts as one with that parameter at its default: the folder resumes; any other value is refused."""
+    grid = {"delta": [0.0], "kind": ["a"]}
+    run_ensemble(TOY, grid=grid, n_samples=1, root_seed=1, output=tmp_path, client=client2, progress=False)
+    manifest = json.loads((tmp_path / "ensemble.json").read_text())
+    del manifest["fixed"]["n_mode"]
+    (tmp_path / "ensemble.json").write_text(json.dumps(manifest))
+    first = _stats(tmp_path / "parts")
+    with pytest.raises(EnsembleSettingsError, match=r"holds parts of a different ensemble \(fixed: "):
+        run_ensemble(TOY, grid=grid, fixed={"n_mode": 5}, n_samples=1, root_seed=1, output=tmp_path,
+                     client=client2, progress=False)
+    again = run_ensemble(TOY, grid=grid, n_samples=1, root_seed=1, output=tmp_path, client=client2, progress=False)
+    assert again.sizes["sample"] == 1 and _stats(tmp_path / "parts") == first  # reused, not recomputed
+    assert json.loads((tmp_path / "ensemble.json").read_text())["fixed"]["n_mode"] == N_MODE
+
+
 def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_the_cli(
     tmp_path: Path, client2: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

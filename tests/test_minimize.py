@@ -102,9 +102,13 @@ def test_energy_matches_a_direct_pair_sum_after_large_moves(pot: PairPotential, 
     assert model.n_builds == 2
 
 
-def test_square_root_free_t2_kernel_matches_the_generic_loop() -> None:
-    """Soft spheres, n = 12, m = 2, d = 3 take a dedicated kernel; it must equal pair_terms' values."""
-    pot = soft_sphere_potential(2)
+@pytest.mark.parametrize("non_additivity", [0.0, 0.2])
+def test_square_root_free_t2_kernel_matches_the_generic_loop(non_additivity: float) -> None:
+    """Soft spheres, n = 12, m = 2, d = 3 take a dedicated kernel; it must equal pair_terms' values.
+
+    With a non-additivity ε > 0 the kernel's a_ij² come from the same :func:`pair_size` as the generic loop's.
+    """
+    pot = soft_sphere_potential(2, non_additivity=non_additivity)
     c = _start(pot, 3, 150)
     model = EnergyModel(c, pot)
     assert model._t2_fast
@@ -114,7 +118,7 @@ def test_square_root_free_t2_kernel_matches_the_generic_loop() -> None:
     pi, pj, shift = model._lists[3:6]
     reference = _energy_gradient(
         c.positions, pi, pj, shift, c.sizes, c.species, pot.sigma, pot.epsilon,
-        pot.cutoff, pot.kind, pot.exponent, pot.taper_order, generic, generic_blocks,
+        pot.cutoff, pot.kind, pot.exponent, pot.taper_order, pot.non_additivity, generic, generic_blocks,
     )
     assert energy == pytest.approx(reference, rel=1e-13)
     np.testing.assert_allclose(grad, generic, rtol=0, atol=1e-12 * np.abs(generic).max())

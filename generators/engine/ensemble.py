@@ -425,11 +425,12 @@ def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
     failed before any part was written) is replaced: there is nothing to reuse.
     """
     root.mkdir(parents=True, exist_ok=True)
-    old = _read_manifest(root)
+    old = on_disk = _read_manifest(root)
     new = spec.manifest()
     if old is not None and not any((root / PARTS_DIR).glob("*/sample-*.nc")):
         old = None  # nothing computed under the old settings: a corrected re-run proceeds
     if old is not None:
+        old = {**old, "fixed": _with_added_defaults(old.get("fixed"), new["fixed"], spec)}
         differ = [k for k in _SETTINGS_THAT_CHANGE_PARTS if old.get(k) != new[k]]
         if differ:
             detail = "; ".join(f"{k}: {old.get(k)!r} on disk, {new[k]!r} now" for k in differ)
@@ -439,8 +440,24 @@ def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
             )
     for stale in [*root.glob(_TMP_GLOB), *(root / PARTS_DIR).glob(f"*/{_TMP_GLOB}")]:
         stale.unlink(missing_ok=True)
-    if old != new:
+    if on_disk != new:
         _write_json(new, root / MANIFEST_NAME)
+
+
+def _with_added_defaults(old_fixed: Any, new_fixed: Mapping[str, Any], spec: EnsembleSpec) -> Any:
+    """``old_fixed`` completed with the fixed parameters a newer generator added, where they are at their default.
+
+    A parameter added to a generator after a folder was started defaults to
+    what the generator did before it existed (at the same
+    ``generator_version``), so a manifest without it describes the same
+    parts as one with it at its default: such a folder stays resumable.  A
+    parameter absent on disk and set to anything else still differs.
+    """
+    if not isinstance(old_fixed, Mapping):
+        return old_fixed
+    defaults = spec.manifest_defaults()
+    added = {k: v for k, v in new_fixed.items() if k not in old_fixed and k in defaults and defaults[k] == v}
+    return {**old_fixed, **added}
 
 
 def _cpu_count() -> int:

@@ -264,6 +264,13 @@ class EnsembleSpec:
         """Every (grid point, sample, part path relative to ``output/parts``)."""
         return [(pt, s, part_path(pt, s)) for pt in self.points() for s in range(self.n_samples)]
 
+    def manifest_defaults(self) -> dict[str, Any]:
+        """The generator's default fixed parameters in the manifest's stored form (canonical, JSON values)."""
+        return {
+            str(k): _json_value(_canonical(self.generator, str(k), v, many=False), str(k))
+            for k, v in self.generator.fixed_defaults.items()
+        }
+
     def manifest(self) -> dict[str, Any]:
         """The JSON manifest written to ``output/ensemble.json``."""
         return {

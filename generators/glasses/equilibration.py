@@ -301,7 +301,11 @@ def relaxation_segments(
 
 
 def _shell_pairs(positions: np.ndarray, box_length: float, sizes: np.ndarray, shell: float):
-    """Pairs closer than ``shell`` × a_ij (a_ij = (a_i + a_j)/2), with their separations."""
+    """Pairs closer than ``shell`` × a_ij (a_ij = (a_i + a_j)/2), with their separations.
+
+    The additive a_ij whatever the potential's non-additivity ε: a geometric neighbour shell, the same for
+    the additive and the non-additive model, so that their fractionation and crystal measures compare.
+    """
     sizes = np.asarray(sizes, dtype=float)
     i, j, sep = find_pairs(positions, box_length, shell * float(sizes.max()))
     r = np.sqrt(np.einsum("pk,pk->p", sep, sep))

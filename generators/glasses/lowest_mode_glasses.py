@@ -460,8 +460,8 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
     settings["pair_data"] = 0
     pot = p.pair_potential
     pot_attrs = pot.attrs()
-    pot_attrs.pop("taper_order")
-    pot_attrs.pop("potential")
+    for key in ("taper_order", "potential", "potential_non_additivity"):  # recorded with the settings
+        pot_attrs.pop(key)
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
     attrs = convention_attrs(
         title=(f"{family} glass, N={n}, d={d}, taper m={pot.taper_label}, parent temperature "

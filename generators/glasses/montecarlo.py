@@ -34,7 +34,8 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   soon as ΔE exceeds ΔE_max: an exact rejection, not an approximation;
 - soft-sphere swaps are first tested against a lower bound of the new
   energies from the size ratios alone (φ ∝ a^n at fixed r), which rejects
-  most of them before any pair is evaluated (:func:`_mc_moves`);
+  most of them before any pair is evaluated (:func:`_mc_moves`; additive
+  pair sizes only: with a non-additivity ε > 0 every swap is evaluated);
 - pairs beyond r_c cost a distance only, the energy helpers are inlined
   into the loop, an accepted swap takes its old terms from the distances
   of its trial sums, and an accepted displacement updates its neighbours'
@@ -72,7 +73,7 @@ import numpy as np
 from numba import njit
 
 from .neighbors import OVERFLOW, VerletList, _gather, _image, _update_particle, neighbor_pairs, wrap_positions
-from .potentials import KIND_SOFT_SPHERE, PairPotential
+from .potentials import KIND_SOFT_SPHERE, PairPotential, pair_size
 
 __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
 
@@ -190,8 +191,9 @@ def _pair_energy(
 ) -> float:  # pragma: no cover - compiled
     """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
 
-    ``tables`` is (4, n_species, n_species): σ², ε, r_c², 1/r_c² (soft
-    spheres use entry [., 0, 0] and σ = a_ij).  Pairs at or beyond the cut
+    ``tables`` is (5, n_species, n_species): σ², ε, r_c², 1/r_c² and the
+    non-additivity (soft spheres use entry [., 0, 0] and σ = a_ij from
+    :func:`potentials.pair_size`).  Pairs at or beyond the cut
     (x² = r²/r_c² ≥ 1) return 0 before any power is computed: every taper
     order gives φ = 0 there (m ≥ 1: the factor max(1 − x², 0)^m is zero;
     m = 0 and m = ∞: φ = 0 by definition), so the early return changes at
@@ -207,7 +209,7 @@ def _pair_energy(
     if x2 >= 1.0:
         return 0.0
     if kind == KIND_SOFT_SPHERE:
-        a = 0.5 * (size_i + size_j)
+        a = pair_size(size_i, size_j, tables[4, 0, 0])
         a2 = a * a
         s = a2 / r2
         sc = a2 * inv_rc2
@@ -261,6 +263,7 @@ def _particle_energy(
         # in the same order (so the same φ to the last bit), without the per-pair branches on the model
         inv_rc2 = tables[3, 0, 0]
         eps = tables[1, 0, 0]
+        non_additivity = tables[4, 0, 0]
         x0 = xs[x_row, 0]
         x1 = xs[x_row, 1]
         x2 = xs[x_row, 2]
@@ -275,7 +278,7 @@ def _particle_energy(
             q2 = r2 * inv_rc2
             phi = 0.0
             if q2 < 1.0 and j != skip:
-                a = 0.5 * (size_i + sizes[j])
+                a = pair_size(size_i, sizes[j], non_additivity)
                 a2 = a * a
                 s = a2 / r2
                 sc = a2 * inv_rc2
@@ -475,7 +478,9 @@ def _mc_moves(
     r2_b = np.empty(pos.shape[0])
     inf = np.inf
     n_particles = pos.shape[0]
-    prefilter = nonnegative and kind == KIND_SOFT_SPHERE
+    # the size-ratio bound holds for additive pair sizes only (a_ij ∝ a_i + a_j); non-additive swaps are all
+    # evaluated exactly
+    prefilter = nonnegative and kind == KIND_SOFT_SPHERE and tables[4, 0, 0] == 0.0
     # e_max bounds every pair term and every per-particle sum's terms seen since the fresh sums (φ ≥ 0: a term
     # is at most the sum it belongs to); drift bounds |pe_k − Σ_l φ_kl|: at most two updates per move, each
     # rounding by ≤ ε (capacity + 2) e_max, plus the fresh sum's own round-off.
@@ -632,9 +637,10 @@ def _mc_moves(
 
 # --------------------------------------------------------------------------- Python front end
 def _tables(potential: PairPotential) -> np.ndarray:
-    """(4, n_species, n_species): σ², ε, r_c², 1/r_c² for the compiled pair energy."""
+    """(5, n_species, n_species): σ², ε, r_c², 1/r_c², non-additivity for the compiled pair energy."""
     rc2 = potential.cutoff**2
-    return np.ascontiguousarray(np.stack([potential.sigma**2, potential.epsilon, rc2, 1.0 / rc2]), dtype=float)
+    eps = np.full_like(rc2, potential.non_additivity)
+    return np.ascontiguousarray(np.stack([potential.sigma**2, potential.epsilon, rc2, 1.0 / rc2, eps]), dtype=float)
 
 
 def _check_inputs(
@@ -655,6 +661,7 @@ def _check_inputs(
         raise ValueError(f"species must lie in 0..{n_species - 1} for the {potential.name} tables")
     if not np.all(np.isfinite(positions)):
         raise ValueError("positions contain NaN or infinite values")
+    potential.check_sizes(sizes)
     return np.ascontiguousarray(wrap_positions(positions, box_length)), sizes, species
 
 

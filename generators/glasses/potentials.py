@@ -17,7 +17,10 @@ Two families share the machinery:
 
 - **soft spheres** (seed 001 eq. 14): U(r) = (a_ij / r_c)^n (r / r_c)^(−n),
   so φ = (a_ij/r_c)^n [x^(−n) − 1] T_m(x), a_ij = (a_i + a_j)/2, n = 12,
-  r_c = 1.955 for every pair;
+  r_c = 1.955 for every pair; with a non-additivity ε > 0 (Ninarello,
+  Berthier & Coslovich, PRX 7, 021039 (2017), eq. 2, there ε = 0.2) the pair
+  size is a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|) (:func:`pair_size`, the
+  one place every kernel takes a_ij from), the taper and cutoff unchanged;
 - **Lennard-Jones** (for the seed's s = 5 claim, potentials with a minimum):
   U(r) = 4ε_ij [(σ_ij/r)^12 − (σ_ij/r)^6] with r_c = 2.5 σ_ij, here the
   Kob–Andersen 80:20 mixture (ε_AB = 1.5, σ_AB = 0.8, ε_BB = 0.5,
@@ -36,6 +39,7 @@ T″ = T (g″ + g′²).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -51,6 +55,7 @@ __all__ = [
     "taper",
     "pair_terms",
     "pair_parameters",
+    "pair_size",
 ]
 
 #: ``taper_order`` value selecting T_∞(x) = exp[x/(2(x−1))] (seed 001 eq. 17).
@@ -118,19 +123,40 @@ def pair_terms(
     return u0 * t0, u1 * t0 + u0 * t1, u2 * t0 + 2.0 * u1 * t1 + u0 * t2
 
 
+@njit(cache=True, inline="always")
+def pair_size(size_i, size_j, non_additivity: float):  # pragma: no cover - compiled
+    """a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|) of soft spheres (ε = ``non_additivity``).
+
+    The one definition of the pair size: the Monte Carlo, minimisation and
+    Hessian kernels all call it.  Scalars or arrays (NumPy broadcasting).
+    With ε = 0 (the seed's additive model) it is (a_i + a_j)/2, the same
+    operations as before the option existed (bit for bit).
+
+    Examples
+    --------
+    >>> pair_size(0.8, 1.2, 0.0), round(pair_size(0.8, 1.2, 0.2), 12)
+    (1.0, 0.92)
+    """
+    a = 0.5 * (size_i + size_j)
+    if non_additivity != 0.0:
+        a = a * (1.0 - non_additivity * np.abs(size_i - size_j))
+    return a
+
+
 @njit(cache=True)
 def pair_parameters(
     i: int, j: int, size: np.ndarray, species: np.ndarray, sigma_table: np.ndarray,
-    epsilon_table: np.ndarray, cut_table: np.ndarray, kind: int,
+    epsilon_table: np.ndarray, cut_table: np.ndarray, kind: int, non_additivity: float,
 ) -> tuple[float, float, float]:  # pragma: no cover - compiled
     """(σ_ij, ε_ij, r_c,ij) of particles i and j.
 
-    Soft spheres: σ_ij = a_ij = (a_i + a_j)/2 from the per-particle ``size``,
-    ε = 1 and r_c = ``cut_table[0, 0]`` for every pair.  Lennard-Jones: from
-    the species tables (``cut_table`` holds absolute cutoffs).
+    Soft spheres: σ_ij = a_ij (:func:`pair_size`) from the per-particle
+    ``size``, ε = 1 and r_c = ``cut_table[0, 0]`` for every pair.
+    Lennard-Jones: from the species tables (``cut_table`` holds absolute
+    cutoffs; ``non_additivity`` is 0).
     """
     if kind == KIND_SOFT_SPHERE:
-        return 0.5 * (size[i] + size[j]), epsilon_table[0, 0], cut_table[0, 0]
+        return pair_size(size[i], size[j], non_additivity), epsilon_table[0, 0], cut_table[0, 0]
     a = species[i]
     b = species[j]
     return sigma_table[a, b], epsilon_table[a, b], cut_table[a, b]
@@ -153,6 +179,9 @@ class PairPotential:
     sigma, epsilon, cutoff
         (n_species, n_species) tables.  Soft spheres use ``epsilon[0, 0]``
         and ``cutoff[0, 0]`` only (σ_ij comes from the diameters).
+    non_additivity
+        ε ≥ 0 of the soft-sphere pair size a_ij = (a_i + a_j)/2 ·
+        (1 − ε|a_i − a_j|) (:func:`pair_size`); 0 is the additive seed model.
     """
 
     name: str
@@ -162,8 +191,20 @@ class PairPotential:
     sigma: np.ndarray = field(default_factory=lambda: np.ones((1, 1)))
     epsilon: np.ndarray = field(default_factory=lambda: np.ones((1, 1)))
     cutoff: np.ndarray = field(default_factory=lambda: np.full((1, 1), 1.955))
+    non_additivity: float = 0.0
 
     def __post_init__(self) -> None:
+        eps = float(self.non_additivity)
+        if not (math.isfinite(eps) and eps >= 0.0):
+            raise ValueError(
+                f"non_additivity is {self.non_additivity}; expected a finite ε ≥ 0 (0: additive a_ij = (a_i + a_j)/2, "
+                "0.2: Ninarello et al. 2017)"
+            )
+        if eps != 0.0 and self.kind != KIND_SOFT_SPHERE:
+            raise ValueError(
+                f"non_additivity is {eps} for the {self.name} potential; it applies to soft spheres only (use 0)"
+            )
+        object.__setattr__(self, "non_additivity", eps)
         if self.taper_order < INFINITE_ORDER:
             raise ValueError(
                 f"taper_order is {self.taper_order}; expected an integer m ≥ 0 or "
@@ -179,6 +220,31 @@ class PairPotential:
     def max_cutoff(self) -> float:
         """The largest interaction range (for neighbour lists)."""
         return float(self.cutoff.max())
+
+    def check_sizes(self, sizes: np.ndarray) -> None:
+        """Refuse diameters for which some pair size a_ij would be ≤ 0 (ε (a_max − a_min) ≥ 1).
+
+        Raises
+        ------
+        ValueError
+            Naming ε, the diameter range and the largest ε it allows.
+        """
+        sizes = np.asarray(sizes, dtype=float)
+        if self.non_additivity == 0.0 or sizes.size < 2:
+            return
+        spread = float(sizes.max() - sizes.min())
+        if self.non_additivity * spread >= 1.0:
+            raise ValueError(
+                f"non_additivity ε = {self.non_additivity} with diameters in [{sizes.min():.6g}, {sizes.max():.6g}] "
+                f"makes the pair size (a_i + a_j)/2 (1 − ε|a_i − a_j|) ≤ 0 for the most different pair; "
+                f"expected ε < 1/(a_max − a_min) = {1.0 / spread:.6g}"
+            )
+
+    def pair_sizes(self, size_i: np.ndarray | float, size_j: np.ndarray | float) -> np.ndarray:
+        """a_ij of soft-sphere pairs (:func:`pair_size`, NumPy arrays)."""
+        si, sj = (np.ascontiguousarray(a) for a in np.broadcast_arrays(np.asarray(size_i, float),
+                                                                        np.asarray(size_j, float)))
+        return np.asarray(pair_size(si, sj, self.non_additivity))
 
     @property
     def taper_label(self) -> str:
@@ -202,10 +268,12 @@ class PairPotential:
             np.asarray(r, float), np.asarray(size_i, float), np.asarray(size_j, float),
             np.asarray(species_i, np.int64), np.asarray(species_j, np.int64),
         )
+        if self.non_additivity != 0.0 and r.size and not np.all(self.pair_sizes(si, sj) > 0.0):
+            self.check_sizes(np.concatenate([si.ravel(), sj.ravel()]))
         out = np.zeros((3, *r.shape))
         _evaluate_many(
             r.ravel(), si.ravel(), sj.ravel(), ti.ravel(), tj.ravel(), self.sigma, self.epsilon,
-            self.cutoff, self.kind, self.exponent, self.taper_order, out.reshape(3, -1),
+            self.cutoff, self.kind, self.exponent, self.taper_order, self.non_additivity, out.reshape(3, -1),
         )
         return out[0], out[1], out[2]
 
@@ -218,11 +286,12 @@ class PairPotential:
             "potential_sigma_table": self.sigma.ravel().tolist(),
             "potential_epsilon_table": self.epsilon.ravel().tolist(),
             "potential_cutoff_table": self.cutoff.ravel().tolist(),
+            "potential_non_additivity": self.non_additivity,
         }
 
 
 @njit(cache=True)
-def _evaluate_many(r, si, sj, ti, tj, sigma, epsilon, cutoff, kind, n, order, out):  # pragma: no cover
+def _evaluate_many(r, si, sj, ti, tj, sigma, epsilon, cutoff, kind, n, order, non_additivity, out):  # pragma: no cover
     size = np.empty(2)
     species = np.empty(2, dtype=np.int64)
     for k in range(r.size):
@@ -230,15 +299,22 @@ def _evaluate_many(r, si, sj, ti, tj, sigma, epsilon, cutoff, kind, n, order, ou
         size[1] = sj[k]
         species[0] = ti[k]
         species[1] = tj[k]
-        s, e, c = pair_parameters(0, 1, size, species, sigma, epsilon, cutoff, kind)
+        s, e, c = pair_parameters(0, 1, size, species, sigma, epsilon, cutoff, kind, non_additivity)
         out[0, k], out[1, k], out[2, k] = pair_terms(r[k], s, e, c, kind, n, order)
 
 
-def soft_sphere_potential(taper_order: int = 2, exponent: int = 12, r_cut: float = 1.955) -> PairPotential:
-    """The seed-001 polydisperse soft-sphere potential (eq. 14), r_c = 1.955 for every pair."""
+def soft_sphere_potential(
+    taper_order: int = 2, exponent: int = 12, r_cut: float = 1.955, non_additivity: float = 0.0
+) -> PairPotential:
+    """The seed-001 polydisperse soft-sphere potential (eq. 14), r_c = 1.955 for every pair.
+
+    ``non_additivity`` ε > 0 gives the non-additive pair size a_ij = (a_i + a_j)/2 ·
+    (1 − ε|a_i − a_j|) of Ninarello, Berthier & Coslovich (PRX 7, 021039, 2017; ε = 0.2 there),
+    with the same taper and cutoff.
+    """
     return PairPotential(
         name="soft_sphere", kind=KIND_SOFT_SPHERE, taper_order=taper_order, exponent=exponent,
-        cutoff=np.full((1, 1), float(r_cut)),
+        cutoff=np.full((1, 1), float(r_cut)), non_additivity=non_additivity,
     )
 
 

@@ -110,6 +110,7 @@ __all__ = [
     "KA_T_LOW",
     "LENNARD_JONES",
     "MC_RECORD_DIM",
+    "NINARELLO_NON_ADDITIVITY",
     "POTENTIALS",
     "RECIPES",
     "SOFT_SPHERES",
@@ -147,6 +148,9 @@ KA_T_MCT = 0.435
 KA_T_HIGH = 2.0
 #: "Low" parent temperature of the Kob–Andersen mixture: 0.45 ≈ T_MCT (cited value, not re-measured).
 KA_T_LOW = 0.45
+#: Non-additivity ε of the pair size a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) of Ninarello, Berthier &
+#: Coslovich (PRX 7, 021039 (2017), eq. 2): it suppresses fractionation and crystallisation under swaps.
+NINARELLO_NON_ADDITIVITY = 0.2
 
 #: Valid values of ``potential``.
 POTENTIALS = ("soft_sphere", "lennard_jones")
@@ -210,6 +214,22 @@ def _positive(name: str, value: object, allow_inf: bool = False) -> float:
     return out
 
 
+def _non_additivity(value: object, potential: str) -> float:
+    """ε checked: a finite number with 0 ≤ ε < 1/(a_max − a_min) (every a_ij > 0), soft spheres only."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"non_additivity must be a number ε ≥ 0, found {value!r} ({type(value).__name__})")
+    eps = float(value)
+    limit = 1.0 / (A_MAX - A_MIN)
+    if not (math.isfinite(eps) and 0.0 <= eps < limit):
+        raise ValueError(
+            f"non_additivity must satisfy 0 <= ε < 1/(a_max - a_min) = {limit:.6g} (else some pair size "
+            f"(a_i + a_j)/2 (1 - ε|a_i - a_j|) is <= 0), found {eps}; Ninarello et al. (2017) use 0.2"
+        )
+    if eps != 0.0 and potential != "soft_sphere":
+        raise ValueError(f"non_additivity applies to soft spheres only; found {eps} for potential {potential!r}")
+    return eps
+
+
 @dataclass(frozen=True)
 class GlassParams:
     """Settings of one glass sample.
@@ -245,6 +265,10 @@ class GlassParams:
         most of a part file's size).  False for eigenvalue-only sets such as
         the N = 1600 level statistics: positions and diameters are kept, so
         the pairs can be recomputed.
+    non_additivity
+        ε of the soft-sphere pair size a_ij = (a_i + a_j)/2 · (1 − ε|a_i − a_j|)
+        (Ninarello, Berthier & Coslovich, PRX 7, 021039 (2017): ε = 0.2);
+        0 (default) is the seed's additive model.  0 ≤ ε < 1/(a_max − a_min).
 
     Examples
     --------
@@ -270,6 +294,7 @@ class GlassParams:
     density: float | None = None
     diameter_normalization: str = "rescale"
     pair_data: bool = True
+    non_additivity: float = 0.0
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -307,6 +332,7 @@ class GlassParams:
             raise ValueError(
                 f"unknown diameter_normalization {self.diameter_normalization!r}; expected one of {NORMALIZATIONS}"
             )
+        set_(self, "non_additivity", _non_additivity(self.non_additivity, self.potential))
 
     @classmethod
     def from_mapping(cls, params: Mapping[str, Any], **defaults: Any) -> GlassParams:
@@ -327,7 +353,7 @@ class GlassParams:
     def pair_potential(self) -> PairPotential:
         """The :class:`~vdosbench.generators.glasses.potentials.PairPotential` of these settings."""
         if self.potential == "soft_sphere":
-            return soft_sphere_potential(taper_order=int(self.taper_order))
+            return soft_sphere_potential(taper_order=int(self.taper_order), non_additivity=self.non_additivity)
         return kob_andersen_potential(taper_order=int(self.taper_order))
 
     @property
@@ -714,8 +740,8 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
     settings["vector_modes"] = " ".join(str(m) for m in p.vector_modes)
     settings["pair_data"] = int(p.pair_data)
     pot_attrs = pot.attrs()
-    pot_attrs.pop("taper_order")
-    pot_attrs.pop("potential")
+    for key in ("taper_order", "potential", "potential_non_additivity"):  # recorded with the settings
+        pot_attrs.pop(key)
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
     quench_defaults = QuenchSettings()  # what make_glass quenches with, apart from the recorded force tolerance
     attrs = convention_attrs(
@@ -881,6 +907,9 @@ def glass_parameters(
     if soft_spheres:
         params.append(Parameter("diameter_normalization", "diameters rescaled to mean 1 exactly, or not", "rescale",
                                 kind="choice", choices=NORMALIZATIONS))
+        params.append(Parameter("non_additivity", "non-additivity eps of the pair size (a_i + a_j)/2 (1 - eps|a_i - a_j|)",
+                                0.0, units="1", minimum=0.0, maximum=1.0 / (A_MAX - A_MIN), open_maximum=True,
+                                note="0: additive (seed 001); 0.2: Ninarello et al., PRX 7, 021039 (2017)"))
     if not chain:
         params.append(Parameter("pair_data", "store the pair arrays (indices, distances, psi, stress tensors)", True,
                                 kind="bool"))
@@ -960,6 +989,14 @@ _FULL_RECIPES: dict[str, Recipe] = {
         {**_paper_mc(1600), "n_vectors": 0, "pair_data": False}, n_samples=900, root_seed=1600,
         description="seed 001 Fig. 2: N = 1600, d = 3, 900 samples (level statistics, P(r))",
     ),
+    "soft_spheres_nonadditive_n1000": Recipe(
+        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH]},
+        {**_paper_mc(1000), "non_additivity": NINARELLO_NON_ADDITIVITY}, n_samples=100, root_seed=1700,
+        description=("issue 25 item 5, fractionation control: non-additive soft spheres, a_ij = (a_i + a_j)/2 "
+                     "(1 - 0.2 |a_i - a_j|) (Ninarello, Berthier, Coslovich, PRX 7, 021039, 2017), seed-001 taper "
+                     "and cutoff, N = 1000, d = 3, m = 2 and inf, seed-literal protocol at high T* (this model's "
+                     "T_d is measured by studies/measure_td.py --non-additivity 0.2)"),
+    ),
     "lennard_jones_n1000": Recipe(
         "lennard_jones", {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
         _paper_mc(1000), n_samples=100, root_seed=2000,
@@ -967,7 +1004,8 @@ _FULL_RECIPES: dict[str, Recipe] = {
     ),
 }
 #: Particles of the small test version of each full recipe.
-_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "lennard_jones_n1000": 200}
+_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "soft_spheres_nonadditive_n1000": 128,
+            "lennard_jones_n1000": 200}
 
 
 def small_recipe(

@@ -110,9 +110,9 @@ def coordination_numbers(pairs: InteractingPairs) -> np.ndarray:
 
 
 def contact_size(config: Configuration, potential: PairPotential, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """σ_ij of the pairs: (a_i + a_j)/2 for soft spheres, the species σ_ij for Lennard-Jones."""
+    """σ_ij of the pairs: a_ij (:func:`~.potentials.pair_size`) for soft spheres, the species σ_ij for Lennard-Jones."""
     if potential.kind == KIND_SOFT_SPHERE:
-        return 0.5 * (config.sizes[i] + config.sizes[j])
+        return potential.pair_sizes(config.sizes[i], config.sizes[j])
     return potential.sigma[config.species[i], config.species[j]]
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from numba import njit
 
 from ..configurations import Configuration, bin_into_cells
-from ..potentials import KIND_SOFT_SPHERE, PairPotential, pair_parameters, pair_terms
+from ..potentials import KIND_SOFT_SPHERE, PairPotential, pair_parameters, pair_size, pair_terms
 from .preconditioning import unpack_blocks
 
 __all__ = [
@@ -33,7 +33,7 @@ _MOBILE_LIMIT = 64
 def _accumulate(
     pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, sizes: np.ndarray,
     species: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, cutoff: np.ndarray, kind: int, n: int,
-    order: int, grad: np.ndarray, blocks: np.ndarray,
+    order: int, non_additivity: float, grad: np.ndarray, blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r (into ``grad``) over the listed pairs; r_ij = r_j − r_i + shift (fixed image).
 
@@ -50,7 +50,7 @@ def _accumulate(
     for k in range(pi.size):
         i = pi[k]
         j = pj[k]
-        s, e, c = pair_parameters(i, j, sizes, species, sigma, epsilon, cutoff, kind)
+        s, e, c = pair_parameters(i, j, sizes, species, sigma, epsilon, cutoff, kind, non_additivity)
         r2 = 0.0
         for a in range(d):
             x = pos[j, a] - pos[i, a] + shift[k, a]
@@ -84,7 +84,7 @@ def _accumulate(
 def _energy_gradient(
     pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, sizes: np.ndarray,
     species: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, cutoff: np.ndarray, kind: int, n: int,
-    order: int, grad: np.ndarray, blocks: np.ndarray,
+    order: int, non_additivity: float, grad: np.ndarray, blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """:func:`_accumulate`, with a constant-folded fast path for soft spheres with T_∞.
 
@@ -95,8 +95,10 @@ def _energy_gradient(
     :func:`_soft_sphere_t2_3d`.
     """
     if kind == KIND_SOFT_SPHERE and n == 12 and order == -1:
-        return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, 0, 12, -1, grad, blocks)
-    return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, grad, blocks)
+        return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, 0, 12, -1, non_additivity, grad,
+                           blocks)
+    return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, non_additivity, grad,
+                       blocks)
 
 
 @njit(cache=True, inline="always")
@@ -344,7 +346,7 @@ def _filter_pairs(
     kernel (empty otherwise).
     """
     outer_i, outer_j, outer_shift = lists[0], lists[1], lists[2]
-    sizes, fast, r_list = params[3], params[11], params[12] + params[13]
+    sizes, fast, r_list, non_additivity = params[3], params[11], params[12] + params[13], params[15]
     d = x.shape[1]
     size = outer_i.size
     pi = np.empty(size, np.uint32)  # unsigned: indexing needs no wrap-around test (≈ 10 % off the kernel)
@@ -367,7 +369,7 @@ def _filter_pairs(
     n_fast = count if fast else 0
     a2 = np.empty(n_fast)
     for k in range(n_fast):
-        s = 0.5 * (sizes[pi[k]] + sizes[pj[k]])
+        s = pair_size(sizes[pi[k]], sizes[pj[k]], non_additivity)
         a2[k] = s * s
     work = np.empty((6, n_fast))
     return pi[:count], pj[:count], shift[:count], a2, work
@@ -501,7 +503,7 @@ def _evaluate(
     if fast:
         return _soft_sphere_t2_3d(x, pi, pj, shift, a2, epsilon[0, 0], r_cut, grad, work, blocks)
     return _energy_gradient(
-        x, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, exponent, order, grad, blocks
+        x, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, exponent, order, params[15], grad, blocks
     )
 
 
@@ -560,6 +562,7 @@ class EnergyModel:
         self.sizes = config.sizes
         self.species = config.species
         self.potential = potential
+        potential.check_sizes(config.sizes)
         self.dimension = config.dimension
         self.n_particles = config.n_particles
         r_c = potential.max_cutoff
@@ -580,7 +583,7 @@ class EnergyModel:
             float(config.box_length), r_c + self.outer_skin, np.ascontiguousarray(every[(3**d) // 2 :]),
             np.ascontiguousarray(self.sizes, dtype=np.float64), np.ascontiguousarray(self.species, dtype=np.int64),
             potential.sigma, potential.epsilon, potential.cutoff, potential.kind, potential.exponent,
-            potential.taper_order, fast, r_c, self.skin, self.outer_skin,
+            potential.taper_order, fast, r_c, self.skin, self.outer_skin, potential.non_additivity,
         )
         self._counts = np.zeros(2, np.int64)  # inner-list builds, cell-list builds
         self.n_evaluations = 0
