@@ -115,3 +115,12 @@ def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     assert state["final_force_norm"] < 1e-8
     assert (work / "s0.dyn").stat().st_size == (3 * 100) ** 2 * 8
     assert (work / "s0.data").exists()
+    summary = json.loads((tmp_path / "out.json").read_text())  # exported and scored by vdosbench score
+    assert summary["score"]["exit_status"] in (0, 1)
+    assert summary["samples"][0]["done"] and "energy" not in summary["samples"][0]
+    assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 0") == 1
+
+
+def test_comparison_reads_vdosbench_ka_points():
+    points = L.vdosbench_ka_points()
+    assert points and all(p["s_mle_k10"]["low"] < p["s_mle_k10"]["value"] < p["s_mle_k10"]["high"] for p in points)
