@@ -38,7 +38,9 @@ Then ``minimize 0 1e-10 20000 200000`` (cg, quadratic line search),
 ``write_data`` and ``dynamical_matrix all regular 1e-6 file sN.dyn binary yes``;
 ``sN.json`` gets ``"done": true``.  Segments must be longer than a few τ_α
 for rule 1 to be met (``--segment-time`` ≥ 3 τ_α; 1000 LJ time covers
-τ_α ≤ 300).  ``--budget-seconds`` is checked after each segment (every invocation lands
+τ_α ≤ 300).  The segment length is read on every invocation, so a run whose
+segments keep ending above 1/e after ageing is continued with a longer
+``--segment-time`` (the rule only looks at each segment's own τ_α).  ``--budget-seconds`` is checked after each segment (every invocation lands
 at least one): the run stops cleanly after the segment that crosses it, and
 no further sample is started.
 
@@ -117,7 +119,6 @@ def equilibrated(state: dict) -> tuple[bool, str]:
 
 
 def _start() -> object:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from vdosbench.benchmark.lammps_runtime import start_lammps
 
     return start_lammps()
