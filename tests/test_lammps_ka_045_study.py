@@ -1,0 +1,126 @@
+"""studies/lammps_ka_045.py (issue 27 item 2): the equilibrium rule on synthetic records, atomic writes,
+and (with LAMMPS) resume-after-budget giving the uninterrupted trajectory, and a sample run to done."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _study():
+    spec = importlib.util.spec_from_file_location("lammps_ka_045_study", ROOT / "studies" / "lammps_ka_045.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+L = _study()
+
+
+def _state(taus: list[float], slope: float, seg: float = 100.0, seed: int = 3) -> dict:
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, seg * len(taus), 1.0) + 1.0
+    energy = -6.0 + slope * t + 1e-3 * rng.standard_normal(t.size)
+    segments = [{"start": seg * k, "end": seg * (k + 1), "tau_alpha": tau} for k, tau in enumerate(taus)]
+    return {"segments": segments, "energy_time": t.tolist(), "energy": energy.tolist()}
+
+
+def test_stationary_record_passes():
+    ok, why = L.equilibrated(_state([9.0, 10.0, 10.5, 9.8], slope=0.0))
+    assert ok, why
+
+
+def test_growing_tau_alpha_fails():
+    ok, why = L.equilibrated(_state([5.0, 8.0, 12.0, 18.0], slope=0.0))
+    assert not ok and "not stationary" in why
+
+
+def test_drifting_energy_fails():
+    ok, why = L.equilibrated(_state([10.0, 10.0, 10.0, 10.0], slope=-1e-5))
+    assert not ok and "drift" in why
+
+
+def test_too_short_after_stationarity_fails():
+    ok, why = L.equilibrated(_state([10.0, 10.0, 10.0], slope=0.0, seg=20.0))
+    assert not ok and "10 tau_alpha" in why
+
+
+def test_unrelaxed_segment_fails():
+    ok, why = L.equilibrated(_state([10.0, float("nan"), 10.0], slope=0.0))
+    assert not ok and "1/e" in why
+
+
+def test_too_few_segments_fails():
+    ok, _ = L.equilibrated(_state([10.0, 10.0], slope=0.0))
+    assert not ok
+
+
+def test_json_written_atomically(tmp_path: Path):
+    target = tmp_path / "s0.json"
+    target.write_text('{"old": 1}')
+    L.write_json_atomic(target, {"new": 2})
+    assert json.loads(target.read_text()) == {"new": 2}
+    assert [p.name for p in tmp_path.iterdir()] == ["s0.json"]
+    with pytest.raises(TypeError):
+        L.write_json_atomic(target, {"bad": object()})
+    assert json.loads(target.read_text()) == {"new": 2}  # the final name still holds the last good state
+
+
+TINY = ["--n-a", "80", "--n-b", "20", "--melt-time", "1", "--energy-every", "0.05", "--samples", "1"]
+
+
+def _need_lammps():
+    from vdosbench.benchmark.lammps_runtime import LammpsUnavailable, start_lammps
+
+    try:
+        lmp = start_lammps()
+    except LammpsUnavailable as e:
+        pytest.skip(str(e))
+    lmp.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.lammps
+def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
+    _need_lammps()
+    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2"]
+    L.main(common + ["--work", str(tmp_path / "whole")])
+    L.main(common + ["--work", str(tmp_path / "staged"), "--budget-seconds", "0"])
+    first = json.loads((tmp_path / "staged" / "s0.json").read_text())
+    assert len(first["segments"]) == 1 and (tmp_path / "staged" / "s0.restart").exists()
+    assert not list((tmp_path / "staged").glob("*.tmp"))
+    L.main(common + ["--work", str(tmp_path / "staged")])
+    whole = json.loads((tmp_path / "whole" / "s0.json").read_text())
+    staged = json.loads((tmp_path / "staged" / "s0.json").read_text())
+    assert len(staged["segments"]) == 2 and staged["time"] == pytest.approx(1.0)
+    # serial LAMMPS, Nose-Hoover state and velocities in the restart: the continuation is bitwise the same here
+    np.testing.assert_array_equal(staged["energy"], whole["energy"])
+    np.testing.assert_array_equal(staged["energy_time"], whole["energy_time"])
+    np.testing.assert_array_equal(staged["segments"][1]["fs"], whole["segments"][1]["fs"])
+
+
+@pytest.mark.lammps
+def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
+    _need_lammps()
+    work = tmp_path / "hot"
+    L.main(TINY + ["--temperature", "2.0", "--segment-time", "2.0", "--max-segments", "8", "--work", str(work),
+                   "--output", str(tmp_path / "out.json")])
+    state = json.loads((work / "s0.json").read_text())
+    assert state["done"], state["rule"]
+    assert state["final_force_norm"] < 1e-8
+    assert (work / "s0.dyn").stat().st_size == (3 * 100) ** 2 * 8
+    assert (work / "s0.data").exists()
+    summary = json.loads((tmp_path / "out.json").read_text())  # exported and scored by vdosbench score
+    assert summary["score"]["exit_status"] in (0, 1)
+    assert summary["samples"][0]["done"] and "energy" not in summary["samples"][0]
+    assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 0") == 1
+
+
+def test_comparison_reads_vdosbench_ka_points():
+    points = L.vdosbench_ka_points()
+    assert points and all(p["s_mle_k10"]["low"] < p["s_mle_k10"]["value"] < p["s_mle_k10"]["high"] for p in points)
