@@ -36,6 +36,7 @@ a draw's polydispersity moves V/N by ≈ 0.05.
 Usage (the ladder's parts must exist for the chains asked)::
 
     taskset -c 0 python studies/two_start.py runs/td_ladder --n 1000 --chains 0 1
+    python studies/two_start.py --redraw        # the figure again, from the result file
 
 Writes ``studies/results/two_start.json`` (merging with earlier runs: one entry per (N, taper, chain)) and the
 figure ``docs/figures/seed003/two_start.png``.
@@ -209,9 +210,9 @@ def figure(entries: list[dict[str, Any]], path: Path) -> None:
         for e in (e for e in entries if (e["n_particles"], e["taper_order"]) == (n, taper)):
             for which, style in (("random", "-"), ("deep", "--")):
                 t, en = e["trace"][which]
-                ax.plot(t, en, style, lw=0.8, label=f"chain {e['chain']}, {which} start")
+                ax.plot(np.asarray(t) / 1e3, en, style, lw=0.8, label=f"chain {e['chain']}, {which} start")
         ax.set_title(f"N = {n}, m = {'∞' if taper == '-1' else taper}, T* = T_d")
-        ax.set_xlabel("sweeps at T_d")
+        ax.set_xlabel("10³ sweeps at T_d")
         ax.set_ylabel("V/N")
         ax.legend(fontsize=6)
     fig.tight_layout()
@@ -222,7 +223,8 @@ def figure(entries: list[dict[str, Any]], path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("ladder", type=Path, help="folder of studies/td_ladder_queue.sh (runs/td_ladder)")
+    ap.add_argument("ladder", type=Path, nargs="?", help="folder of studies/td_ladder_queue.sh (runs/td_ladder)")
+    ap.add_argument("--redraw", action="store_true", help="only redraw the figure from the result file")
     ap.add_argument("--n", type=int, default=1000, help="the ladder's N: recipe soft_spheres_lowest_n{N}_td, "
                                                           "parts under LADDER/n{N}")
     ap.add_argument("--recipe", default=None, help="another recipe of soft_spheres_lowest_equilibrated, parts "
@@ -234,6 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--deep-ratio", type=float, default=0.8, help="T_deep / T_d of the deep preparation")
     ap.add_argument("--deep-sweeps", type=int, default=190_000, help="sweeps of the deep preparation")
     args = ap.parse_args(argv)
+    if args.redraw:
+        figure(json.loads(args.result.read_text())["entries"], args.figure)
+        return 0
+    if args.ladder is None:
+        ap.error("the ladder folder is required unless --redraw is given")
     previous = json.loads(args.result.read_text()) if args.result.exists() else {"entries": []}
     entries = {(e["n_particles"], e["taper_order"], e["chain"]): e for e in previous["entries"]}
     recipe = args.recipe or f"soft_spheres_lowest_n{args.n}_td"
