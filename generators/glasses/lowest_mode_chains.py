@@ -54,6 +54,7 @@ from .lowest_mode_glasses import (
     LowestModeParams,
     analyse_structure,
     lowest_mode_memory,
+    lowest_mode_parameters,
     structure_dataset,
 )
 from .potentials import INFINITE_ORDER
@@ -185,15 +186,7 @@ def lowest_chain_cost(params: Mapping[str, Any]) -> float:
 def _parameters() -> tuple[Parameter, ...]:
     base = [q for q in glass_parameters((T_D,), 1.0, chain=True, extra=chain_parameters(FS_WAVENUMBER))
             if q.name not in ("vector_modes", "n_vectors")]
-    return (*base,
-            Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 0,
-                      units="1", kind="int", minimum=0, note="<= n_lowest"),
-            Parameter("n_lowest", "lowest non-zero modes computed by the sparse eigensolver", 50, units="1",
-                      kind="int", minimum=1),
-            Parameter("mode_tolerance", "eigensolver residual relative to the spectral bound", 1e-9, units="1",
-                      minimum=0.0, open_minimum=True),
-            Parameter("moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0,
-                      open_minimum=True))
+    return (*base, *lowest_mode_parameters())
 
 
 #: The registered generator (``get_generator("soft_spheres_lowest_equilibrated")``).

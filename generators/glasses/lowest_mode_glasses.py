@@ -514,11 +514,10 @@ def lowest_mode_memory(params: Mapping[str, Any]) -> int:
     return BYTES_PER_PARTICLE * p.n_particles + 8 * 4 * p.n_modes * (p.n_lowest + 30)
 
 
-def _parameters() -> tuple[Parameter, ...]:
-    base = [q for q in glass_parameters((T_HIGH, float("inf")), 1.0)
-            if q.name not in ("vector_modes", "pair_data", "n_vectors")]
-    return (*base,
-            Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 0,
+def lowest_mode_parameters() -> tuple[Parameter, ...]:
+    """The parameters of the lowest-mode analysis (eigenvectors kept, modes, solver tolerances), shared by
+    ``soft_spheres_lowest`` and ``soft_spheres_lowest_equilibrated``."""
+    return (Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 0,
                       units="1", kind="int", minimum=0, note="<= n_lowest"),
             Parameter("n_lowest", "lowest non-zero modes computed by the sparse eigensolver", 50, units="1",
                       kind="int", minimum=1),
@@ -526,6 +525,12 @@ def _parameters() -> tuple[Parameter, ...]:
                       minimum=0.0, open_minimum=True),
             Parameter("moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0,
                       open_minimum=True))
+
+
+def _parameters() -> tuple[Parameter, ...]:
+    base = [q for q in glass_parameters((T_HIGH, float("inf")), 1.0)
+            if q.name not in ("vector_modes", "pair_data", "n_vectors")]
+    return (*base, *lowest_mode_parameters())
 
 
 #: The registered lowest-mode soft-sphere generator (``get_generator("soft_spheres_lowest")``).
