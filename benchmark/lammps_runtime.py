@@ -15,7 +15,16 @@ import ctypes
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["LammpsUnavailable", "mpich_wheel_library", "start_lammps"]
+import numpy as np
+
+__all__ = [
+    "KOB_ANDERSEN_PAIRS",
+    "LammpsUnavailable",
+    "kob_andersen_commands",
+    "mpich_wheel_library",
+    "start_lammps",
+    "unwrapped_positions",
+]
 
 #: The MPI library the PyPI ``lammps`` wheel is linked against.
 MPI_LIBRARY = "libmpi.so.12"
@@ -86,3 +95,53 @@ def start_lammps(cmdargs: list[str] | None = None) -> object:
     except OSError as e:
         found = f"the mpich wheel's {wheel_mpi}" if wheel_mpi else f"no {MPI_LIBRARY} (mpich wheel not installed)"
         raise LammpsUnavailable(f"liblammps cannot be loaded ({e}); found {found}; {INSTALL_HINT}") from e
+
+
+#: Kob–Andersen 80:20 (Kob & Andersen 1995): (ε_ab, σ_ab) per LAMMPS atom-type pair (1 = A, 2 = B).
+KOB_ANDERSEN_PAIRS = {(1, 1): (1.0, 1.0), (1, 2): (1.5, 0.8), (2, 2): (0.5, 0.88)}
+
+
+def kob_andersen_commands(cutoff: float = 2.5) -> str:
+    """LAMMPS input lines of the truncated-and-shifted Kob–Andersen potential, for after ``create_box`` or
+    ``read_restart``.
+
+    Parameters
+    ----------
+    cutoff : float, optional
+        The cutoff in units of each pair's σ_ab (Kob & Andersen: 2.5).
+
+    Returns
+    -------
+    str
+        ``pair_style lj/cut``, one ``pair_coeff`` per type pair (cutoff·σ_ab), ``pair_modify shift yes``
+        (the energy is continuous at the cutoff, the force jumps) and ``neighbor 0.3 bin``.
+
+    Examples
+    --------
+    >>> print(kob_andersen_commands().splitlines()[1])
+    pair_coeff 1 1 1.0 1.0 2.5
+    """
+    coeffs = [f"pair_coeff {a} {b} {e} {s} {cutoff * s:g}" for (a, b), (e, s) in KOB_ANDERSEN_PAIRS.items()]
+    return "\n".join([f"pair_style lj/cut {cutoff:g}", *coeffs, "pair_modify shift yes", "neighbor 0.3 bin"])
+
+
+def unwrapped_positions(lmp: object, compute: str = "unwrapped") -> np.ndarray:
+    """(N, 3) unwrapped positions in atom-ID order, from a ``compute ID all property/atom xu yu zu``.
+
+    Parameters
+    ----------
+    lmp : lammps.lammps
+        A running instance that has defined the compute.
+    compute : str, optional
+        The compute's ID.
+
+    Returns
+    -------
+    numpy.ndarray
+        A copy, ordered by atom ID whatever order LAMMPS keeps its atoms in (a restart may reorder them).
+    """
+    from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
+
+    xu = np.array(lmp.numpy.extract_compute(compute, LMP_STYLE_ATOM, LMP_TYPE_ARRAY), copy=True)  # type: ignore[attr-defined]
+    ids = np.array(lmp.numpy.extract_atom("id"), copy=True)[: len(xu)]  # type: ignore[attr-defined]
+    return xu[np.argsort(ids)]

