@@ -1,7 +1,8 @@
 """Cost and scale of the finite-size generator (issue 25, item 7), as ratios measured in one run.
 
 Per-sample cost against N
-    From the ``stage_seconds`` stored in every part of the finite-size ladder (``studies/finite_size_queue.sh``):
+    From the ``stage_seconds`` stored in every part of the finite-size ladder (``studies/finite_size_queue.sh``,
+    or the study's compact form of it, ``studies/results/finite_size_modes.nc``):
     the median seconds of each stage (Monte Carlo, quench, Hessian, lowest modes, moduli) at each N, and the
     exponent b of cost ∝ N^b fitted by least squares in log–log over the sizes with data.
 
@@ -18,7 +19,7 @@ At one large N (default 16000; ``--n``), on one core, the same glass (T* = ∞ q
 
 Usage::
 
-    taskset -c 0 python speed/bench_finite_size.py --ladder runs/finite_size [--n 16000] [--modes 300]
+    taskset -c 0 python speed/bench_finite_size.py [--ladder runs/finite_size] [--n 16000] [--modes 300]
 
 Writes ``speed/results/finite_size_cost.json``.
 """
@@ -58,14 +59,31 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"mc_rate_ratio": (">=", 0.9), "lowest_modes_over_lu": ("<=", 3.0), "moduli_over_lu": ("<=", 2.0)}
 
 
+def _stage_seconds(root: Path) -> dict[int, np.ndarray]:
+    """(samples, stages) seconds per N: from a ladder folder's parts, or from the compact form the study writes
+    (``studies/results/finite_size_modes.nc``, one group per point, N in its ``n_particles`` attribute)."""
+    per_n: dict[int, list[np.ndarray]] = {}
+    if root.suffix == ".nc":
+        import netCDF4
+
+        with netCDF4.Dataset(root) as f:
+            groups = list(f.groups)
+        for g in groups:
+            with xr.open_dataset(root, group=g) as ds:
+                per_n.setdefault(int(ds.attrs["n_particles"]), []).append(ds["stage_seconds"].values)
+    else:
+        for folder in sorted(root.glob("n*")):
+            files = glob.glob(str(folder / "parts" / "*" / "sample-*.nc"))
+            for f in files:
+                with xr.open_dataset(f) as ds:
+                    per_n.setdefault(int(folder.name[1:]), []).append(ds["stage_seconds"].values)
+    return {n: np.concatenate(v, axis=0) for n, v in per_n.items()}
+
+
 def ladder_costs(root: Path) -> dict[str, Any]:
-    """Median stage seconds per N from the ladder's parts, and the fitted exponent of each stage."""
-    per_n: dict[int, np.ndarray] = {}
-    for folder in sorted(root.glob("n*")):
-        files = glob.glob(str(folder / "parts" / "*" / "sample-*.nc"))
-        if not files:
-            continue
-        per_n[int(folder.name[1:])] = np.array([xr.open_dataset(f)["stage_seconds"].values[0] for f in files])
+    """Median stage seconds per N from the ladder (folder or compact form), and the fitted exponent of each
+    stage."""
+    per_n = _stage_seconds(root)
     sizes = sorted(per_n)
     table = {str(n): {"n_parts": int(per_n[n].shape[0]),
                       **{s: float(np.median(per_n[n][:, k])) for k, s in enumerate(STAGES)},
@@ -77,8 +95,9 @@ def ladder_costs(root: Path) -> dict[str, Any]:
             y = np.log([table[str(n)][s] for n in sizes])
             if np.all(np.isfinite(y)):
                 exponents[s] = float(np.polyfit(x, y, 1)[0])
-    return {"sizes": sizes, "median_seconds": table, "exponent_b": exponents,
-            "note": "parts of T* = 1 and T* = inf pooled (the Monte Carlo stage is ~0 for inf); one worker, one core"}
+    return {"source": str(root), "sizes": sizes, "median_seconds": table, "exponent_b": exponents,
+            "note": "both tapers and every T* with data pooled (the Monte Carlo stage is ~0 for inf); one worker, "
+                    "one core"}
 
 
 def mc_rate(n: int, sweeps: int, seed: int = 1) -> float:
@@ -131,7 +150,8 @@ def large_glass(n: int, modes: int) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ladder", type=Path, default=ROOT / "runs" / "finite_size")
+    ap.add_argument("--ladder", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
+                    help="a ladder folder (runs/finite_size) or the study's compact form (the default)")
     ap.add_argument("--n", type=int, default=16000)
     ap.add_argument("--modes", type=int, default=300)
     ap.add_argument("--sweeps", type=int, default=20)

@@ -58,6 +58,8 @@ Usage::
     python studies/finite_size.py runs/finite_size runs/td_ladder   # both ladders          # writes studies/results/finite_size.json, the figure
                                                             # and the compact form studies/results/finite_size_modes.nc
     python studies/finite_size.py studies/results/finite_size_modes.nc --out /tmp/again.json   # from a clone
+    python studies/finite_size.py studies/results/finite_size_modes.nc runs/td_ladder   # the committed points
+                                                            # and new part folders (a folder's point wins)
 """
 
 from __future__ import annotations
@@ -400,21 +402,18 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("roots", type=Path, nargs="+",
-                    help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...), or one "
-                         "compact .nc file")
+                    help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...) and "
+                         "compact .nc files, merged in order (a later input's point replaces an earlier one's)")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
     ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
                     help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
     args = ap.parse_args(argv)
-    if len(args.roots) == 1 and args.roots[0].suffix == ".nc":
-        points = load_compact(args.roots[0])
-    else:
-        points = {}
-        for root in args.roots:
-            points.update(load_points(root))
-        if points:
-            export_compact(points, args.compact)
+    points: dict[tuple[int, int, float], xr.Dataset] = {}
+    for root in args.roots:  # a later input's point replaces an earlier one's (a folder that has grown)
+        points.update(load_compact(root) if root.suffix == ".nc" else load_points(root))
+    if points and any(root.suffix != ".nc" for root in args.roots):
+        export_compact(points, args.compact)
     if not points:
         raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]} (n*/parts/); expected "
                          "the output of studies/finite_size_queue.sh or td_ladder_queue.sh. Fix: run it first")

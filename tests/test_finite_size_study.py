@@ -107,3 +107,47 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
     taper = result["taper_difference"][0]
     assert taper["settings"]["resampled"].startswith("chains")
     assert taper["verdict_equal_plus_1"] in ("refuted", "inconclusive") and taper["low"] <= 0.0 <= taper["high"]
+
+
+def test_main_merges_compact_files_and_part_folders_later_input_winning(study, tmp_path: Path) -> None:  # noqa: ANN001
+    # the committed compact form holds (1000, 2, 1); a ladder folder adds (1000, -1, 1) and regrows (1000, 2, 1)
+    committed = tmp_path / "committed.nc"
+    study.export_compact({(1000, 2, 1.0): _point(1000, 4.0, 40, seed=7)}, committed)
+    ladder = tmp_path / "ladder"
+    for (m, n_samples, seed) in ((-1, 50, 8), (2, 60, 9)):
+        parts = ladder / "n1000" / "parts" / f"taper_order-{m}__parent_temperature-1"
+        parts.mkdir(parents=True)
+        ds = _point(1000, 4.0, n_samples, seed)
+        for i in range(n_samples):
+            ds.isel(sample=[i]).to_netcdf(parts / f"sample-{i:06d}.nc")
+    out, compact = tmp_path / "out.json", tmp_path / "merged.nc"
+    argv = [str(committed), str(ladder), "--out", str(out), "--figure", str(tmp_path / "f.png"),
+            "--compact", str(compact)]
+    assert study.main(argv) == 0
+    import json
+
+    rows = {r["taper_order"]: r["n_samples"] for r in json.loads(out.read_text())["points"]}
+    assert rows == {2: 60, -1: 50}  # the folder's 60 samples replaced the compact file's 40
+    assert sorted(study.load_compact(compact)) == [(1000, -1, 1.0), (1000, 2, 1.0)]
+    # compact files alone are read, not rewritten
+    assert study.main([str(compact), "--out", str(out), "--figure", str(tmp_path / "f.png"),
+                       "--compact", str(tmp_path / "unused.nc")]) == 0
+    assert not (tmp_path / "unused.nc").exists()
+
+
+def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_path: Path) -> None:  # noqa: ANN001
+    spec = importlib.util.spec_from_file_location("bench_finite_size", ROOT / "speed" / "bench_finite_size.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    points = {}
+    for n in (1000, 2000, 4000):
+        ds = _point(n, 4.0, 6, seed=n)
+        seconds = np.full((6, len(STAGES)), (n / 1000.0) ** 1.5)
+        points[(n, 2, 1.0)] = ds.assign(stage_seconds=(("sample", "stage"), seconds))
+    path = tmp_path / "compact.nc"
+    study.export_compact(points, path)
+    costs = bench.ladder_costs(path)
+    assert costs["sizes"] == [1000, 2000, 4000]
+    assert costs["median_seconds"]["2000"]["n_parts"] == 6
+    for stage in (*STAGES, "total"):
+        assert abs(costs["exponent_b"][stage] - 1.5) < 1e-9  # cost ∝ N^1.5 built in
