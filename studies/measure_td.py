@@ -45,9 +45,14 @@ lies well below 0.144 and the grid must reach lower.  The run for the lead
 colder points and MC ≈ 0.6× as fast per move (no swap pre-rejection): about
 3 – 4 core-hours at N = 500, 4 replicas, one core)::
 
-    taskset -c 0 env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 .venv/bin/python studies/measure_td.py \
+    taskset -c 0 env OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 python studies/measure_td.py \
         --non-additivity 0.2 --n 500 --replicas 4 --workers 1 --fit-max 0.25 \
-        --temperatures 0.4 0.3 0.25 0.2 0.17 0.15 0.13 0.12 0.11 0.1 0.095 0.09
+        --temperatures 0.4 0.3 0.25 0.2 0.17 0.15 0.13 0.12 0.11 0.1 0.095 0.09 \
+        --checkpoint runs/td_nonadditive
+
+(``--checkpoint``: each replica's state is saved after every temperature, so the
+same line run again continues where a stopped session left it, with the same
+numbers as an uninterrupted run.)
 
 then choose the fit range from τ_α(T) (``--reanalyse … --fit-max``) as for
 the additive model.
@@ -135,16 +140,65 @@ def measure_peak(n: int, seed: int, temperature: float, sweeps: int, non_additiv
             "temperature": temperature, "bin_width": 0.25}
 
 
+def _checkpoint_paths(folder: Path, replica: int) -> tuple[Path, Path]:
+    return folder / f"replica-{replica}.json", folder / f"replica-{replica}.npz"
+
+
+def save_checkpoint(folder: Path, replica: int, key: dict, out: list[dict], positions: np.ndarray,
+                    sizes: np.ndarray, box: float, rng: np.random.Generator) -> None:
+    """The replica's state after its last finished temperature: results so far, configuration and the
+    generator's state, each written to a temporary name and renamed (never a half-written checkpoint)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    meta, arrays = _checkpoint_paths(folder, replica)
+    tmp = arrays.with_name(arrays.stem + ".tmp.npz")
+    np.savez(tmp, positions=positions, sizes=sizes, box=np.array(box))
+    os.replace(tmp, arrays)
+    doc = {"key": key, "results": out, "rng_state": rng.bit_generator.state}
+    tmp_meta = meta.with_name(meta.name + ".tmp")
+    tmp_meta.write_text(json.dumps(doc, default=float))
+    os.replace(tmp_meta, meta)
+
+
+def load_checkpoint(folder: Path, replica: int, key: dict) -> tuple[list[dict], np.ndarray, np.ndarray, float,
+                                                                   dict] | None:
+    """A replica's saved state, or ``None`` when there is none; refuses one made with other parameters."""
+    meta, arrays = _checkpoint_paths(folder, replica)
+    if not meta.exists():
+        return None
+    doc = json.loads(meta.read_text())
+    if doc["key"] != key:
+        raise SystemExit(f"{meta} was made with {doc['key']}, this run asks for {key}; use another --checkpoint "
+                         "folder or the same parameters")
+    with np.load(arrays) as a:
+        return doc["results"], a["positions"], a["sizes"], float(a["box"]), doc["rng_state"]
+
+
 def run_chain(args: tuple) -> dict:
-    """One replica down the temperature grid: swap equilibration, then plain-MC τ_α at each T."""
-    replica, seed_seq, n, grid, q, eq_sweeps, max_sweeps, non_additivity = args
+    """One replica down the temperature grid: swap equilibration, then plain-MC τ_α at each T.
+
+    With a checkpoint folder (the last element of ``args``, or ``None``) the replica's state is saved after
+    every temperature and a re-run continues from it: the same numbers as an uninterrupted run.
+    """
+    replica, seed_seq, n, grid, q, eq_sweeps, max_sweeps, non_additivity, checkpoint = args
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     pot = model_potential(non_additivity)
     rng = np.random.default_rng(seed_seq)
-    positions, sizes, box = initial_state(n, rng, pot)
     species = np.zeros(n, int)
-    out = []
-    for temperature in grid:
+    key = {"replica": replica, "n": n, "q": q, "eq_sweeps": eq_sweeps, "max_sweeps": max_sweeps,
+           "non_additivity": non_additivity, "entropy": int(seed_seq.entropy), "spawn_key": list(seed_seq.spawn_key)}
+    saved = load_checkpoint(checkpoint, replica, key) if checkpoint is not None else None
+    if saved is None:
+        positions, sizes, box = initial_state(n, rng, pot)
+        out: list[dict] = []
+    else:
+        out, positions, sizes, box, state = saved
+        rng.bit_generator.state = state
+        done = [r["temperature"] for r in out]
+        if done != list(grid[:len(done)]):
+            raise SystemExit(f"checkpoint of replica {replica} has temperatures {done}, not the start of the grid "
+                             f"{list(grid)}; use another --checkpoint folder or extend the grid only downwards")
+        print(f"replica {replica}: resumed after T = {done[-1] if done else 'start'}", flush=True)
+    for temperature in grid[len(out):]:
         t0 = time.perf_counter()
         eq = run_swap_mc(positions, box, sizes, species, pot,
                          MCSettings(temperature=temperature, n_sweeps=eq_sweeps, record_every=max(1, eq_sweeps // 20)),
@@ -173,6 +227,8 @@ def run_chain(args: tuple) -> dict:
         })
         print(f"replica {replica} T={temperature:.3f} tau={tau:.4g} sweeps={traj.sweeps[-1]} "
               f"Fs(swap eq)={fs_swap:.3f} acc={traj.acceptance:.3f} {time.perf_counter() - t0:.1f}s", flush=True)
+        if checkpoint is not None:
+            save_checkpoint(checkpoint, replica, key, out, positions, sizes, box, rng)
     return {"replica": replica, "results": out}
 
 
@@ -283,6 +339,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None,
                         help="results JSON (default studies/results/td_measurement.json, or "
                              "td_measurement_nonadditive_{ε}.json for ε > 0)")
+    parser.add_argument("--checkpoint", type=Path, default=None,
+                        help="folder for each replica's state after every temperature; a re-run with the same "
+                             "folder and parameters continues where the last one stopped (e.g. runs/td_nonadditive)")
     parser.add_argument("--reanalyse", type=Path, default=None,
                         help="redo only the fits from the τ_α stored in this JSON (written back to --out)")
     args = parser.parse_args()
@@ -310,7 +369,7 @@ def main() -> None:
     q = peak["q_peak"]
     print(f"S(q) first peak at q = {q:.3f} (S = {peak['s_peak']:.2f})", flush=True)
     seeds = np.random.SeedSequence(args.seed).spawn(args.replicas)
-    jobs = [(r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps, args.non_additivity)
+    jobs = [(r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps, args.non_additivity, args.checkpoint)
             for r in range(args.replicas)]
     if args.workers > 1:
         with multiprocessing.get_context("fork").Pool(args.workers) as pool:
