@@ -21,11 +21,13 @@ stage() {  # stage TAPER N SAMPLES
       --samples "$3" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 mkdir -p "$out"
-# stage 1: a first pass, both tapers per N (6, 3 and 2 chains)
-for spec in 1000:30 2000:15 4000:10; do
-  for taper in 2 inf; do stage "$taper" "${spec%%:*}" "${spec##*:}"; done
-done
-# stage 2: the recipes' chains (20, 20, 12), in steps so that both tapers advance together
-for spec in 1000:60 2000:40 1000:100 2000:70 4000:30 2000:100 4000:60; do
+# stage 1: a first pass, both tapers per N (6, 3 and 2 chains); stage 2: the recipes' chains (20, 20, 12), in steps
+# so that both tapers advance together.  SPECS="N:SAMPLES ..." runs only those steps, in that order, so that two
+# copies pinned to two cores can work on different N at once, e.g.
+#   SPECS="1000:60 1000:100" taskset -c 1 bash studies/td_ladder_queue.sh runs/td_ladder
+#   SPECS="2000:25 2000:50" taskset -c 0 bash studies/td_ladder_queue.sh runs/td_ladder
+# (never the same N in both: a run's output folder is locked while it writes).
+specs=${SPECS:-"1000:30 2000:15 4000:10 1000:60 2000:40 1000:100 2000:70 4000:30 2000:100 4000:60"}
+for spec in $specs; do
   for taper in 2 inf; do stage "$taper" "${spec%%:*}" "${spec##*:}"; done
 done
