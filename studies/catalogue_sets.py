@@ -12,6 +12,15 @@ wrote the file.
 Usage::
 
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
+    python studies/catalogue_sets.py RUNS_DIR OUT_DIR --ladder td_ladder/n1000:soft_spheres_lowest_n1000_td
+
+The second form catalogues a set of the issue-25 ladders (``studies/td_ladder_queue.sh``,
+``studies/finite_size_queue.sh``), whose stages write parts taper by taper: its points are
+combined at the largest sample count that every point of the recipe's grid has
+(:func:`ladder_run`, the parts hard-linked into ``OUT_DIR/NAME.run`` and combined there by
+the recipe, computing nothing), and its cost is the sum of the ``stage_seconds`` that every
+combined part stores (one core, one BLAS thread; the ladders' stages overlap and are
+stopped between sessions, so their logs do not add up).
 
 writes ``OUT_DIR/NAME.nc`` (the files to publish with ``vdosbench publish
 NAME --from OUT_DIR``) and prints the TOML to append to
@@ -23,13 +32,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import xarray as xr
+
 from vdosbench.benchmark.fingerprint import entry_toml
+from vdosbench.generators import RECIPES, run_ensemble
+from vdosbench.generators.engine.describe import recipe_spec
 from vdosbench.datasets.catalog import toml_key
 from vdosbench.datasets.compact import compact_file
 
@@ -96,6 +110,21 @@ SETS = (
              "(about 10 core-s per sample)"),
 )
 
+#: The issue-25 ladder sets: recipe → (catalogue name, description with {n_samples}).
+LADDER_SETS = {
+    **{f"soft_spheres_lowest_n{n}_td": (
+        f"soft-spheres-lowest-n{n}-td",
+        f"soft-sphere glasses, N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at T* = T_d = 0.144 (40 tau_alpha "
+        "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers from the same start), "
+        "{n_samples} samples each; lowest 50 modes, moduli, participation and shell weights, the chains' energy "
+        "drift and tau_alpha (issue 25 T_d ladder)") for n in (1000, 2000, 4000)},
+    **{f"soft_spheres_lowest_n{n}": (
+        f"soft-spheres-lowest-n{n}",
+        f"soft-sphere glasses, N = {n}, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
+        "instantaneously (T* = inf), {n_samples} samples each; lowest 50 modes, moduli, participation and shell "
+        "weights (issue 25 high-T* ladder)") for n in (1000, 2000, 4000, 8000, 16000)},
+}
+
 _TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
                    r"(?:^(?:user|sys)\s+(\d+)m([\d.]+)s)", re.MULTILINE)
 
@@ -141,14 +170,101 @@ def entry(entry_set: Set, runs: Path, out: Path) -> str:
     return "\n".join(lines) + "\n" + rest.rstrip("\n") + "\n" + "\n".join(cost) + "\n"
 
 
+def _sample_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("sample-*.nc"))
+
+
+def ladder_run(ladder: Path, recipe_name: str, out: Path, name: str) -> tuple[Path, int]:
+    """Combine a ladder folder's parts into ``out/NAME.run/ensemble.nc`` by the recipe; return it and the samples.
+
+    The sample count is the largest that every grid point of the recipe holds as consecutive
+    part files from sample 0 (a point still being computed has a gap, or fewer files).  The parts
+    are hard-linked (copied across file systems) into ``out/NAME.run/parts``, so that the ladder
+    folder, which a running stage may hold locked, is only read; the recipe then finds every part
+    and only combines them.
+    """
+    recipe = RECIPES[recipe_name]
+    counts = {}
+    for point in (ladder / "parts").iterdir():
+        files = _sample_files(point)
+        counts[point.name] = next((k for k, f in enumerate(files) if f.name != f"sample-{k:04d}.nc"), len(files))
+    n_points = 1
+    for values in recipe.grid.values():
+        n_points *= len(values)
+    if len(counts) != n_points:
+        raise ValueError(f"{ladder}/parts holds {len(counts)} grid points {sorted(counts)}; recipe {recipe_name} "
+                         f"has {n_points}: finish every point's first stage before cataloguing")
+    n_samples = min(counts.values())
+    if n_samples < 1:
+        raise ValueError(f"{ladder}/parts: a grid point has no sample 0 ({counts})")
+    run = out / f"{name}.run"
+    for point in counts:
+        target = run / "parts" / point
+        target.mkdir(parents=True, exist_ok=True)
+        for f in _sample_files(ladder / "parts" / point)[:n_samples]:
+            if not (target / f.name).exists():
+                try:
+                    os.link(f, target / f.name)
+                except OSError:
+                    shutil.copyfile(f, target / f.name)
+    run_ensemble(recipe_spec(replace(recipe, n_samples=n_samples)), output=run, n_workers=1, progress=False)
+    return run / "ensemble.nc", n_samples
+
+
+def stage_core_hours(path: Path) -> float:
+    """Sum of ``stage_seconds`` over every sample of a lowest-mode ensemble, in hours."""
+    with xr.open_dataset(path) as ds:
+        return float(ds["stage_seconds"].sum()) / 3600.0
+
+
+def ladder_entry(ladder: Path, recipe_name: str, out: Path, name: str, description: str) -> str:
+    """The catalogue TOML of one ladder set (:func:`ladder_run`, then as :func:`entry`)."""
+    built, n_samples = ladder_run(ladder, recipe_name, out, name)
+    target = out / f"{name}.nc"
+    manifest = out / f"{name}.json"
+    target.unlink(missing_ok=True)
+    compact_file(built, target)
+    shutil.copyfile(built.with_name("ensemble.json"), manifest)
+    text = entry_toml(name, target, manifest)
+    head, _to_complete, rest = text.split("\n", 2)
+    words = {
+        "description": description.format(n_samples=n_samples),
+        "source": f"generated by vdosbench with recipe {recipe_name} at {n_samples} samples per point (ladder "
+                  f"folder {ladder}, combined by studies/catalogue_sets.py --ladder); the full set is not hosted "
+                  "(build it)",
+        "urls": [],
+        "citation": SEED_001 + "; E. Lerner, Phys. Rev. E 101, 032120 (2020) (the finite-size question)",
+        "licence": LICENCE,
+    }
+    lines = [head] + [f"{k} = {json.dumps(v)}" for k, v in words.items()]
+    cost = [
+        "",
+        f"[datasets.{toml_key(name)}.cost]",
+        f"core_hours = {stage_core_hours(built):.3g}",
+        "basis = " + json.dumps("sum of the stage seconds (wall, one core, one BLAS thread) stored in every sample, "
+                                + MACHINE),
+    ]
+    return "\n".join(lines) + "\n" + rest.rstrip("\n") + "\n" + "\n".join(cost) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the compact files and print the catalogue entries."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("runs", type=Path, help="folder holding the run folders and their logs")
     parser.add_argument("out", type=Path, help="folder for the compact files")
     parser.add_argument("--only", action="append", default=[], help="catalogue name (repeatable)")
+    parser.add_argument("--ladder", action="append", default=[], metavar="FOLDER:RECIPE",
+                        help="a ladder folder under RUNS_DIR and its recipe, e.g. td_ladder/n1000:"
+                             "soft_spheres_lowest_n1000_td (repeatable); catalogues only these")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.ladder:
+        for spec in args.ladder:
+            folder, _, recipe_name = spec.partition(":")
+            name, description = LADDER_SETS[recipe_name]
+            print(ladder_entry(args.runs / folder, recipe_name, args.out, name, description))
+            sys.stdout.flush()
+        return 0
     for s in SETS:
         if args.only and s.name not in args.only:
             continue

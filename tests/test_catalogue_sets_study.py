@@ -1,0 +1,76 @@
+"""studies/catalogue_sets.py --ladder: a ladder's parts, taper by taper, become one catalogued set (issue 25 item 8)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import xarray as xr
+
+from vdosbench.datasets.catalog import load_catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+RECIPE = "soft_spheres_lowest_td_small"
+
+
+@pytest.fixture(scope="module")
+def study():  # noqa: ANN201
+    spec = importlib.util.spec_from_file_location("catalogue_sets_study", ROOT / "studies" / "catalogue_sets.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.LADDER_SETS[RECIPE] = ("small-ladder", "small ladder, {n_samples} samples each")
+    return module
+
+
+def _stage(ladder: Path, taper: str, samples: int) -> None:
+    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", RECIPE, "--grid", f"taper_order={taper}",
+           "--samples", str(samples), "--workers", "1", "--no-progress", "--output", str(ladder)]
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def ladder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small T_d ladder as the queue leaves it mid-way: 4 samples of m = 2, 2 of m = inf."""
+    folder = tmp_path_factory.mktemp("runs") / "td_ladder" / "n128"
+    _stage(folder, "2", 4)
+    _stage(folder, "inf", 2)
+    return folder
+
+
+def test_a_ladder_needs_every_grid_point(study, tmp_path: Path) -> None:  # noqa: ANN001
+    half = tmp_path / "half"
+    _stage(half, "2", 2)
+    with pytest.raises(ValueError, match="1 grid points .* has 2: finish every point's first stage"):
+        study.ladder_run(half, RECIPE, tmp_path / "out", "small-ladder")
+
+
+def test_the_set_is_combined_at_the_common_sample_count(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    built, n_samples = study.ladder_run(ladder, RECIPE, tmp_path, "small-ladder")
+    assert n_samples == 2
+    with xr.open_dataset(built) as ds:
+        assert dict(ds.sizes)["taper_order"] == 2 and dict(ds.sizes)["sample"] == 2
+        # the m = 2 samples are the ladder's own parts, value for value
+        with xr.open_dataset(ladder / "parts" / "taper_order-2__parent_temperature-0.144" / "sample-0001.nc") as part:
+            assert (ds["eigenvalue"].sel(taper_order=2).isel(sample=1).values == part["eigenvalue"].values.ravel()).all()
+        expected_hours = float(ds["stage_seconds"].sum()) / 3600
+    assert study.stage_core_hours(built) == pytest.approx(expected_hours)
+
+
+def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    text = study.ladder_entry(ladder, RECIPE, tmp_path, "small-ladder", "small ladder, {n_samples} samples each")
+    table = tomllib.loads(text)
+    entry = table["datasets"]["small-ladder"]
+    assert entry["description"] == "small ladder, 2 samples each"
+    assert entry["recipe"]["n_samples"] == 2 and entry["recipe"]["grid"]["taper_order"] == [2, -1]
+    assert entry["cost"]["core_hours"] > 0
+    assert set(entry["fingerprint"]["points"]) == {"taper_order=-1, parent_temperature=0.144",
+                                                   "taper_order=2, parent_temperature=0.144"}
+    catalog = tmp_path / "catalog.toml"
+    catalog.write_text(text, encoding="utf-8")
+    (parsed,) = load_catalog(catalog).values()
+    assert parsed.recipe.generator == "soft_spheres_lowest_equilibrated"
