@@ -359,7 +359,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
 
 
 def figure(result: Mapping[str, Any], path: Path) -> None:
-    """s(N) per taper and T*, by estimator, with the seed's (2) and the rival's (4) values drawn in."""
+    """s(N) per taper and T*, by estimator, with the seed's (2 at high T*, 3 + 2/m at T_d) and the rival's (4) values."""
     combos = sorted({(r["taper_order"], r["parent_temperature"]) for r in result["points"]})
     fig, axes = plt.subplots(1, max(1, len(combos)), figsize=(4.2 * max(1, len(combos)), 3.8), squeeze=False)
     styles = {"mle c=0.3": ("C0", "o"), "mle c=0.5": ("C3", "s"), "mle c=0.7": ("C2", "^"),
@@ -381,12 +381,16 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
                 ax.errorbar(ns, vals, yerr=[lo, hi], fmt=marker, color=color, ms=4, capsize=2, label=name)
         old = [(r["n_particles"], r["lowest_k_10"]["mle"]["value"]) for r in rows]
         ax.plot(*zip(*old), "x--", color="0.5", label="lowest 10 (old)")
-        ax.axhline(2, color="k", ls=":", lw=1)
+        seed = next(v for k, v in claim_values(m, float(t)).items() if k.startswith("schirmacher"))  # T_d: 3 + 2/m
+        ax.axhline(seed, color="k", ls=":", lw=1)
         ax.axhline(4, color="k", ls="--", lw=1)
-        ax.text(1.01, 2, " seed 001: 2", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
-        ax.text(1.01, 4, " Lerner 2020: 4", transform=ax.get_yaxis_transform(), fontsize=7, va="center")
+        ax.text(1.01, seed, f" seed 001: {seed:g}", transform=ax.get_yaxis_transform(), fontsize=7,
+                va="bottom" if seed == 4 else "center")
+        ax.text(1.01, 4, " Lerner 2020: 4", transform=ax.get_yaxis_transform(), fontsize=7,
+                va="top" if seed == 4 else "center")
         ax.set_xscale("log")
         sizes = sorted({r["n_particles"] for r in rows})
+        ax.set_xlim(sizes[0] / 1.35, sizes[-1] * 1.35)  # one N alone would get decades of axis
         ax.set_xticks(sizes, [str(n) for n in sizes])
         ax.minorticks_off()
         ax.set_xlabel("N")
