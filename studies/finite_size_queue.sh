@@ -18,6 +18,16 @@ stage() {  # stage TAPER TSTAR N SAMPLES
       --samples "$4" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 mkdir -p "$out"
+# SPECS="N:SAMPLES ..." (and TSTARS, default "1 inf") runs only those stages, in that order, e.g. the first pass of
+# the instantaneous quench alone:  TSTARS=inf SPECS="1000:100 2000:60 4000:40 8000:20" taskset -c 1 bash ...
+if [ -n "${SPECS:-}" ]; then
+  for tstar in ${TSTARS:-1 inf}; do
+    for spec in $SPECS; do
+      for taper in 2 inf; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
+    done
+  done
+  exit 0
+fi
 # stage 1: both tapers at T* = 1 and at T* = inf (the instantaneous quench), a first pass over N <= 8000
 # (taper pairs first, so that each size lands both tapers: the taper difference is paired by sample)
 for tstar in 1 inf; do
