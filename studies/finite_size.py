@@ -361,7 +361,14 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
 def figure(result: Mapping[str, Any], path: Path) -> None:
     """s(N) per taper and T*, by estimator, with the seed's (2 at high T*, 3 + 2/m at T_d) and the rival's (4) values."""
     combos = sorted({(r["taper_order"], r["parent_temperature"]) for r in result["points"]})
-    fig, axes = plt.subplots(1, max(1, len(combos)), figsize=(4.2 * max(1, len(combos)), 3.8), squeeze=False)
+    tapers = sorted({m for m, _ in combos})
+    temps = sorted({t for _, t in combos}, key=float)
+    fig, grid = plt.subplots(len(tapers), len(temps), figsize=(4.2 * len(temps), 3.4 * len(tapers)), squeeze=False)
+    for a, m in enumerate(tapers):  # a row per taper, a column per T*; a panel without data is removed
+        for b, t in enumerate(temps):
+            if (m, t) not in combos:
+                grid[a][b].remove()
+    axes = [[grid[tapers.index(m)][temps.index(t)] for m, t in combos]]
     styles = {"mle c=0.3": ("C0", "o"), "mle c=0.5": ("C3", "s"), "mle c=0.7": ("C2", "^"),
               "mle c=0.7 e<=0.25": ("C4", "v"), "debye excess": ("C1", "D")}
     for ax, (m, t) in zip(axes[0], combos):
@@ -396,7 +403,8 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
         ax.set_xlabel("N")
         ax.set_title(f"m = {'inf' if m == -1 else m}, T* = {t}", fontsize=9)
         ax.set_ylim(0.5, 6)
-    axes[0][0].set_ylabel("s (95 % bootstrap interval)")
+    for row in grid:
+        row[0].set_ylabel("s (95 % bootstrap interval)")
     axes[0][0].legend(fontsize=6, loc="lower left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
