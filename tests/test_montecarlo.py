@@ -7,12 +7,14 @@ weights of twice the temperature).
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
 import pytest
 import scipy.stats
 
+from vdosbench.generators.glasses import montecarlo, neighbors
 from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
 from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
@@ -284,6 +286,118 @@ def test_skin_does_not_change_the_chain() -> None:
     np.testing.assert_array_equal(runs[0].sizes, runs[1].sizes)
 
 
+# --------------------------------------------------------------------------- storage order and refresh interval
+CHAIN_FIELDS = ("positions", "sizes", "species", "energy_trace", "trace_sweeps", "displacement")
+
+
+def _assert_same_chain(a: montecarlo.MCResult, b: montecarlo.MCResult) -> None:
+    """Bit-for-bit the same run: every output array and every counter."""
+    for name in CHAIN_FIELDS:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+    assert (a.acceptance_displacement, a.n_attempted, a.neighbor_updates, a.scan_trials) == (
+        b.acceptance_displacement, b.n_attempted, b.neighbor_updates, b.scan_trials)
+    np.testing.assert_equal(a.acceptance_swap, b.acceptance_swap)
+
+
+@pytest.mark.parametrize(
+    ("dim", "n_side", "pot", "settings"),
+    [
+        (3, 8, soft_sphere_potential(), MCSettings(temperature=0.5, n_sweeps=30, record_every=5)),
+        (3, 8, soft_sphere_potential(), MCSettings(temperature=2.0, n_sweeps=30, record_every=7, p_swap=0.0)),
+        (3, 8, soft_sphere_potential(), MCSettings(temperature=0.5, n_sweeps=20, skin=0.3)),  # trials beyond skin/2
+        (3, 10, kob_andersen_potential(), MCSettings(temperature=1.0, n_sweeps=10, step=0.1)),
+        (2, 24, soft_sphere_potential(taper_order=INFINITE_ORDER), MCSettings(temperature=0.5, n_sweeps=30)),
+        (3, 5, soft_sphere_potential(), MCSettings(temperature=0.5, n_sweeps=10)),  # all-pairs box: label order
+    ],
+    ids=["ss-swap", "ss-metropolis", "ss-far-trials", "lj", "2d-minf", "small-box"],
+)
+def test_cell_order_storage_gives_the_same_chain_bit_for_bit(
+    dim: int, n_side: int, pot: PairPotential, settings: MCSettings
+) -> None:
+    """locality="cells" stores the particles spatially sorted but builds the lists of the label-order run (cells
+    filled in label order), draws the same particle for the same random numbers and un-permutes the outputs: the
+    same chain, to the last bit (soft spheres, Lennard-Jones with species swaps, d = 2, far trials)."""
+    rng = np.random.default_rng(11)
+    positions = jittered_lattice(n_side, dim, rng, jitter=0.1)
+    n = positions.shape[0]
+    sizes = power_law_sizes(n, rng) if pot.kind == 0 else np.ones(n)
+    species = np.zeros(n, int) if pot.kind == 0 else (rng.random(n) < 0.2).astype(int)
+    runs = {
+        locality: run_swap_mc(positions, float(n_side), sizes, species, pot,
+                              dataclasses.replace(settings, locality=locality), np.random.default_rng(5))
+        for locality in ("labels", "cells")
+    }
+    _assert_same_chain(runs["labels"], runs["cells"])
+
+
+def test_cell_order_survives_list_overflows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lists that start barely large enough overflow during the run; the rebuilds fill the cells in label order
+    again, so the chain stays the label-order chain bit for bit."""
+    rng = np.random.default_rng(2)
+    positions = jittered_lattice(8, 3, rng)
+    sizes = power_law_sizes(512, rng)
+    tight = int(neighbors.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
+    monkeypatch.setattr(neighbors, "_list_capacity", lambda *args: tight)  # room for one more neighbour
+    settings = MCSettings(temperature=3.0, n_sweeps=30)
+    runs = [run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
+                        dataclasses.replace(settings, locality=locality), np.random.default_rng(9))
+            for locality in ("labels", "cells")]
+    _assert_same_chain(*runs)
+    monkeypatch.undo()
+    roomy = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(), settings,
+                        np.random.default_rng(9))
+    assert runs[0].neighbor_updates > roomy.neighbor_updates  # the small lists were rebuilt during the run
+
+
+def test_cell_order_returns_outputs_in_the_callers_label_order() -> None:
+    """The storage permutation is not the identity, yet every output comes back per caller label: a particle that
+    never moved is where it started, and without swaps each keeps its own diameter."""
+    rng = np.random.default_rng(4)
+    positions = np.mod(rng.permutation(jittered_lattice(8, 3, rng)), 8.0)  # labels at random places
+    sizes = power_law_sizes(512, rng)
+    order = neighbors.spatial_order(positions, 8.0, 6)
+    assert not np.array_equal(order, np.arange(512))
+    res = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
+                      MCSettings(temperature=0.3, n_sweeps=3, p_swap=0.0, locality="cells"), np.random.default_rng(1))
+    still = np.all(res.displacement == 0.0, axis=1)
+    assert 0 < still.sum() < 512
+    np.testing.assert_array_equal(res.positions[still], positions[still])
+    np.testing.assert_array_equal(res.sizes, sizes)
+    delta = res.positions - np.mod(positions + res.displacement, 8.0)
+    np.testing.assert_allclose(delta - 8.0 * np.round(delta / 8.0), 0.0, atol=1e-9)
+    swapped = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
+                          MCSettings(temperature=0.3, n_sweeps=3, locality="cells"), np.random.default_rng(1))
+    np.testing.assert_array_equal(np.sort(swapped.sizes), np.sort(sizes))
+
+
+@pytest.mark.parametrize("locality", ["labels", "cells"])
+def test_refresh_interval_changes_the_chain_by_round_off_only(monkeypatch: pytest.MonkeyPatch, locality: str) -> None:
+    """Fresh per-particle sums every 10 sweeps instead of every batch (batches of 2 sweeps here): the same
+    decisions (same acceptance counts, the same positions to the last bit), an energy trace equal up to the
+    round-off of the incremental sums, and the running energy still the energy recomputed from scratch."""
+    monkeypatch.setattr(montecarlo, "BATCH_MOVES", 1000)
+    rng = np.random.default_rng(6)
+    positions = jittered_lattice(8, 3, rng)[:500]
+    sizes = power_law_sizes(500, rng)
+    species = np.zeros(500, int)
+    settings = MCSettings(temperature=0.6, n_sweeps=40, record_every=4, locality=locality)
+    base, sparse = (run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(),
+                                dataclasses.replace(settings, refresh_sweeps=r), np.random.default_rng(8))
+                    for r in (0.0, 10.0))
+    for name in ("acceptance_displacement", "acceptance_swap", "n_attempted", "neighbor_updates", "scan_trials"):
+        assert getattr(base, name) == getattr(sparse, name), name
+    np.testing.assert_array_equal(base.positions, sparse.positions)
+    np.testing.assert_array_equal(base.sizes, sparse.sizes)
+    np.testing.assert_allclose(sparse.energy_trace, base.energy_trace, rtol=1e-10, atol=0.0)
+    assert not np.array_equal(sparse.energy_trace, base.energy_trace)  # the sums did differ in round-off
+    v_final = total_energy(sparse.positions, 8.0, sparse.sizes, species, soft_sphere_potential())
+    assert sparse.energy_trace[-1] * 500 == pytest.approx(v_final, rel=ENERGY_RTOL)
+    # an interval shorter than a batch refreshes every batch: the default chain, bit for bit
+    short = run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(),
+                        dataclasses.replace(settings, refresh_sweeps=1.5), np.random.default_rng(8))
+    _assert_same_chain(base, short)
+
+
 def test_acceptance_rates_positions_in_box_and_trace_layout() -> None:
     rng = np.random.default_rng(1)
     positions = jittered_lattice(7, 3, rng)
@@ -313,8 +427,10 @@ def test_acceptance_rates_positions_in_box_and_trace_layout() -> None:
         ({"temperature": 1.0, "n_sweeps": 1, "p_swap": 1.5}, "probability"),
         ({"temperature": 1.0, "n_sweeps": -1}, "non-negative"),
         ({"temperature": 1.0, "n_sweeps": 1, "record_every": 0}, "record_every"),
+        ({"temperature": 1.0, "n_sweeps": 1, "locality": "morton"}, "'labels', 'cells'"),
+        ({"temperature": 1.0, "n_sweeps": 1, "refresh_sweeps": -1.0}, "refresh_sweeps"),
     ],
-    ids=["zero-T", "p-swap", "sweeps", "record"],
+    ids=["zero-T", "p-swap", "sweeps", "record", "locality", "refresh"],
 )
 def test_settings_are_validated(kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):

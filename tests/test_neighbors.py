@@ -13,6 +13,7 @@ from vdosbench.generators.glasses.neighbors import (
     minimum_image,
     needs_rebuild,
     neighbor_pairs,
+    spatial_order,
     verlet_update_particle,
     wrap_positions,
 )
@@ -144,3 +145,67 @@ def test_needs_rebuild_uses_the_minimum_image() -> None:
 def test_bad_inputs_are_explained(positions: np.ndarray, box: float, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         neighbor_pairs(positions, box, 1.955)
+
+
+@pytest.mark.parametrize(("n", "dim"), [(1000, 3), (900, 2)], ids=["3d", "2d"])
+def test_spatial_order_is_a_permutation_that_keeps_neighbours_close(n: int, dim: int) -> None:
+    """A permutation, cells visited along the curve (each cell's particles in index order); listed neighbours
+    are on average far closer in storage than in a random labelling."""
+    positions, box = _random_positions(n, dim, seed=8)
+    for curve in ("morton", "rows"):
+        order = spatial_order(positions, box, 6, curve)
+        np.testing.assert_array_equal(np.sort(order), np.arange(n))
+        cells = np.minimum((positions[order] * (6 / box)).astype(int), 5)
+        if curve == "rows":
+            key = sum(cells[:, k] * 6**k for k in range(dim))
+            assert np.all(np.diff(key) >= 0)
+        for c in np.unique(cells, axis=0):  # within a cell: increasing labels (a stable sort)
+            assert np.all(np.diff(order[np.all(cells == c, axis=1)]) > 0)
+    order = spatial_order(positions, box, 6)
+    slot = np.empty(n, dtype=np.int64)
+    slot[order] = np.arange(n)
+    i, j = all_pairs_within(positions, box, 1.5)
+    assert np.mean(np.abs(slot[i] - slot[j])) < 0.35 * np.mean(np.abs(i - j))
+    with pytest.raises(ValueError, match="'morton' or 'rows'"):
+        spatial_order(positions, box, 6, "hilbert")
+
+
+@pytest.mark.parametrize(("n", "dim"), [(1000, 3), (900, 2)], ids=["3d", "2d"])
+def test_lists_of_permuted_storage_filled_in_label_order_are_the_same_lists(n: int, dim: int) -> None:
+    """Particles stored in the order ``order`` (slot s holds label order[s]), with the cells filled in label order
+    (``fill_order`` = the slot of each label): every list holds the same labels in the same order, also after
+    local renewals; filled in slot order instead, the orders differ (the property is not trivial)."""
+    positions, box = _random_positions(n, dim, seed=9)
+    cutoff, skin = 1.955, 0.5
+    order = spatial_order(positions, box, 7)
+    slot = np.empty(n, dtype=np.int64)
+    slot[order] = np.arange(n)
+    plain = VerletList.build(positions, box, cutoff, skin)
+    stored = VerletList.build(positions[order], box, cutoff, skin, fill_order=slot)
+    unordered = VerletList.build(positions[order], box, cutoff, skin)
+
+    def same_lists(a: VerletList, b: VerletList) -> bool:
+        return all(np.array_equal(a.neighbors[i, : a.counts[i]], order[b.neighbors[slot[i], : b.counts[slot[i]]]])
+                   for i in range(n))
+
+    assert same_lists(plain, stored)
+    assert not same_lists(plain, unordered)
+    # local renewals (as Monte Carlo makes them) keep the lists equal
+    rng = np.random.default_rng(10)
+    scratch = {id(vl): (np.empty(n, dtype=np.int64), np.empty(n), np.zeros(n, dtype=np.int8)) for vl in (plain, stored)}
+    stencil = np.empty(5**dim, dtype=np.int64)
+    for _ in range(300):
+        i = int(rng.integers(n))
+        new_ref = wrap_positions(plain.ref[i] + rng.normal(0.0, 0.4, dim), box)
+        for vl, k in ((plain, i), (stored, int(slot[i]))):
+            candidates, dist2, mark = scratch[id(vl)]
+            count = _gather(new_ref, k, vl.ref, box, vl.list_range**2, vl.n_side, vl.reach, vl.cell_members,
+                            vl.cell_count, stencil, candidates, dist2)
+            assert verlet_update_particle(k, new_ref, candidates, dist2, count, vl.list_range, box, vl.n_side,
+                                          vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
+                                          vl.cell_of, vl.slot, mark) == 0
+    assert same_lists(plain, stored)
+    # and so does a rebuild from scratch at the renewed references
+    plain.rebuild(plain.ref.copy())
+    stored.rebuild(stored.ref.copy())
+    assert same_lists(plain, stored)

@@ -39,19 +39,32 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
 - pairs beyond r_c cost a distance only, the energy helpers are inlined
   into the loop, an accepted swap takes its old terms from the distances
   of its trial sums, and an accepted displacement updates its neighbours'
-  sums in the pass that computes its old terms.
+  sums in the pass that computes its old terms;
+- large systems (issue 25 item 7: the working set leaves the per-core
+  cache): the particles are stored inside the run in a space-filling-curve
+  order of the cells (:attr:`MCSettings.locality`), so that a particle's
+  neighbours lie near each other in memory; a drawn label is translated
+  to its storage slot and the outputs are put back in label order; the
+  Verlet table and cell arrays are 32-bit; and the data of the next
+  move's particle(s), known from the batch, are prefetched while the
+  current move computes.
 
 None of these changes which random numbers are drawn, which terms are
-summed or in which order: for the same seed the chain (positions, sizes,
+summed or in which order (the cells are filled in label order at every
+build of the lists, so each list holds the same particles in the same
+order in either storage): for the same seed the chain (positions, sizes,
 energy trace) is the same, bit for bit, as that of the plain loop (but
 for a rounding edge case of probability ~10⁻¹⁶ per swap, see
 :func:`_mc_moves`); ``speed/bench_montecarlo.py --baseline-ref``
-compares them.
+compares them, and ``tests/test_montecarlo.py`` compares the two storage
+orders.  The one setting that does change the arithmetic is
+:attr:`MCSettings.refresh_sweeps` (off by default): fewer fresh
+recomputations of the per-particle sums, so other round-off in them.
 
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
 
-Why one module of about 830 lines: the compiled loop (``_mc_moves``) and
+Why one module of about 980 lines: the compiled loop (``_mc_moves``) and
 the pair-energy helpers that numba inlines into it are written for each
 other (whole 2-d arrays and a row index, bit-for-bit the out-of-line
 arithmetic: see the note above the helpers) and have no other user; the
@@ -70,15 +83,30 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
-from .neighbors import OVERFLOW, VerletList, _gather, _image, _update_particle, neighbor_pairs, wrap_positions
+from .neighbors import (
+    OVERFLOW,
+    VerletList,
+    _gather,
+    _image,
+    _update_particle,
+    cell_grid,
+    neighbor_pairs,
+    spatial_order,
+    wrap_positions,
+)
 from .potentials import KIND_SOFT_SPHERE, PairPotential, pair_size
 
 __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
 
 #: Attempted moves per compiled call (the random numbers of one batch).
 BATCH_MOVES = 1 << 16
+#: Storage orders of the particles inside :func:`run_swap_mc` (:attr:`MCSettings.locality`).
+LOCALITIES = ("labels", "cells")
 
 
 @dataclass(frozen=True)
@@ -106,6 +134,36 @@ class MCSettings:
         (``speed/bench_montecarlo.py``).
     record_every
         Sweeps between records of the energy trace.
+    locality
+        How the run stores the particles internally.  ``"cells"`` (default):
+        sorted along a Morton (Z-order) curve of the Verlet cells, so that a
+        particle's neighbours lie near each other in memory (issue 25 item
+        7: at N = 16000 the kernel's working set no longer fits a core's
+        cache).  ``"labels"``: in the caller's label order.  Both give the
+        same chain bit for bit: the same random numbers pick the same
+        particle (a label is translated to its storage slot), each
+        neighbour list holds the same particles in the same order (the
+        cells are filled in label order at every build), so every sum has
+        the same terms in the same order; the outputs come back in label
+        order.  Boxes too small for a cell grid (all-pairs lists) are always
+        stored in label order.
+    refresh_sweeps
+        The per-particle energy sums, updated move by move, are recomputed
+        from scratch at the start of every batch of ``BATCH_MOVES`` = 65536
+        moves (0, the default) or, when > 0, at the first batch after at
+        least this many sweeps since the last recomputation.  A recomputation
+        costs about one sweep's worth of pair terms without early exits; once
+        per batch that is about 1 % of the run time at N = 1000 but about
+        10 % at N = 16000 (``speed/bench_finite_size.py``).  64 keeps the
+        cost per move at that of N ≈ 1000 at every N and leaves the chain of
+        every N ≤ 1024 unchanged bit for bit (a batch is then ≥ 64 sweeps).
+        At larger N a value > 0 changes the chain by round-off only: the
+        same random numbers, the same proposals, the same terms in the same
+        order in every trial sum, but the incremental sums carry their
+        round-off longer (~10⁻¹⁵ relative), so the energy trace differs in
+        the last digits and an accept/reject decision could differ only
+        where ΔE lies within that round-off of its threshold (tested:
+        identical decisions, positions and acceptance, trace within 10⁻¹⁰).
     """
 
     temperature: float
@@ -114,6 +172,8 @@ class MCSettings:
     p_swap: float = 0.2
     skin: float = 0.5
     record_every: int = 10
+    locality: str = "cells"
+    refresh_sweeps: float = 0.0
 
     def __post_init__(self) -> None:
         if not self.temperature > 0:
@@ -126,6 +186,10 @@ class MCSettings:
             raise ValueError(f"step = {self.step}, skin = {self.skin}; expected non-negative lengths")
         if self.record_every < 1:
             raise ValueError(f"record_every is {self.record_every}; expected a positive number of sweeps")
+        if not self.refresh_sweeps >= 0:
+            raise ValueError(f"refresh_sweeps is {self.refresh_sweeps}; expected a non-negative number of sweeps")
+        if self.locality not in LOCALITIES:
+            raise ValueError(f"locality is {self.locality!r}; expected one of {', '.join(map(repr, LOCALITIES))}")
 
 
 @dataclass(frozen=True)
@@ -418,6 +482,50 @@ def _size_ratio_power(numerator: float, denominator: float, exponent: int) -> fl
     return rho**exponent
 
 
+# --------------------------------------------------------------------------- prefetch
+@intrinsic
+def _prefetch(typingctx, array, index):  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
+    """Hint the CPU to load the cache line of ``array[index]`` (1-d) or ``array[index, 0]`` (2-d).
+
+    LLVM's ``llvm.prefetch`` (read, keep in all cache levels): a hint only,
+    it reads nothing into the program, changes no value and cannot fault.
+    Numba has no prefetch of its own; this is the one numba-level extension
+    of the kernel.
+    """
+    if not isinstance(array, types.Array) or not isinstance(index, types.Integer):
+        return None
+
+    def codegen(context, builder, signature, args):  # type: ignore[no-untyped-def]
+        array_type = signature.args[0]
+        ary = context.make_array(array_type)(context, builder, args[0])
+        index = context.cast(builder, args[1], signature.args[1], types.intp)
+        indices = [index] + [context.get_constant(types.intp, 0)] * (array_type.ndim - 1)
+        ptr = cgutils.get_item_pointer(context, builder, array_type, ary, indices, wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        signature_ir = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = builder.module.declare_intrinsic("llvm.prefetch", [i8p], signature_ir)
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])  # read, keep in all caches, data
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
+
+
+@njit(cache=True, inline="always")
+def _prefetch_particle(
+    i: int, pos: np.ndarray, ref: np.ndarray, pe: np.ndarray, sizes: np.ndarray, species: np.ndarray,
+    nn: np.ndarray, nbr: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Prefetch what a move of particle i reads first: position, reference, energy, size, species, list row."""
+    _prefetch(pos, i)
+    _prefetch(ref, i)
+    _prefetch(pe, i)
+    _prefetch(sizes, i)
+    _prefetch(species, i)
+    _prefetch(nn, i)
+    _prefetch(nbr, i)
+
+
 # --------------------------------------------------------------------------- the compiled loop
 @njit(cache=True, error_model="numpy")
 def _mc_moves(
@@ -429,15 +537,18 @@ def _mc_moves(
     nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
     slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, work: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
     phi_b: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
-    record_moves: int, trace: np.ndarray,
+    record_moves: int, trace: np.ndarray, since_fresh: int, bound: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
 
-    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij, fresh on
-    entry and kept up to date, so a trial needs only the new energy of the
-    moved particle(s).  ``stats`` accumulates [displacements tried,
-    accepted, swaps tried, accepted, local list renewals, far trials, swaps
-    rejected by the size-ratio bound]; ``energy[0]`` the running V, written
+    ``pe`` holds the per-particle energy sums pe_i = Σ_j φ_ij, recomputed
+    from scratch ``since_fresh`` moves before ``start`` (0: fresh on entry)
+    and kept up to date, so a trial needs only the new energy of the moved
+    particle(s); ``bound[0]`` is the largest term or sum seen since that
+    recomputation (0.0 right after it; updated on return), for the round-off
+    bound of the swap pre-test below.  ``stats`` accumulates [displacements
+    tried, accepted, swaps tried, accepted, local list renewals, far trials,
+    swaps rejected by the size-ratio bound]; ``energy[0]`` the running V, written
     to ``trace[g // record_moves]`` (as V/N) after every global move g =
     ``move_offset`` + k + 1 that is a multiple of ``record_moves``.
     ``scratch`` is (1, N) int64 and ``work`` (3, N + 1) int64 scratch of the
@@ -484,10 +595,10 @@ def _mc_moves(
     # e_max bounds every pair term and every per-particle sum's terms seen since the fresh sums (φ ≥ 0: a term
     # is at most the sum it belongs to); drift bounds |pe_k − Σ_l φ_kl|: at most two updates per move, each
     # rounding by ≤ ε (capacity + 2) e_max, plus the fresh sum's own round-off.
-    e_max = 0.0
+    e_max = bound[0]
     for p in range(n_particles):
         e_max = max(e_max, pe[p])
-    drift_scale = 4.0 * _ROUND * (nbr.shape[1] + 4) * (2.0 * (n_moves - start) + nbr.shape[1] + 4)
+    drift_scale = 4.0 * _ROUND * (nbr.shape[1] + 4) * (2.0 * (n_moves - start + since_fresh) + nbr.shape[1] + 4)
     drift = drift_scale * e_max
     next_record = (move_offset + start + record_moves - 1) // record_moves * record_moves
     for k in range(start, n_moves):
@@ -495,6 +606,11 @@ def _mc_moves(
         if g == next_record:
             trace[g // record_moves] = energy[0] / n_particles
             next_record += record_moves
+        if k + 1 < n_moves:
+            # the next move's particle(s) are known: start loading their data while this move computes
+            _prefetch_particle(particle[k + 1], pos, ref, pe, sizes, species, nn, nbr)
+            if is_swap[k + 1]:
+                _prefetch_particle(partner[k + 1], pos, ref, pe, sizes, species, nn, nbr)
         i = particle[k]
         thr = threshold[k]
         if is_swap[k]:
@@ -628,10 +744,12 @@ def _mc_moves(
             status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
                                       nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)
             if status == OVERFLOW:
+                bound[0] = e_max
                 return -(k + 1)
     g = move_offset + n_moves
     if g % record_moves == 0:
         trace[g // record_moves] = energy[0] / n_particles
+    bound[0] = e_max
     return n_moves
 
 
@@ -753,7 +871,8 @@ def run_swap_mc(
         The pair potential (:func:`potentials.soft_sphere_potential`,
         :func:`potentials.kob_andersen_potential`…).
     settings
-        Temperature, sweeps, |Δr|, p_swap, skin, record interval.
+        Temperature, sweeps, |Δr|, p_swap, skin, record interval, storage
+        order, refresh interval of the per-particle sums.
     rng
         The only source of randomness; the same seed gives the same run.
 
@@ -779,12 +898,22 @@ def run_swap_mc(
     t_start = time.perf_counter()
     pos, sizes, species = _check_inputs(positions, box_length, sizes, species, potential)
     n, dim = pos.shape
-    vl = VerletList.build(pos, box_length, potential.max_cutoff, settings.skin)
+    energy = np.array([total_energy(pos, box_length, sizes, species, potential)])
+    n_side, _ = cell_grid(box_length, potential.max_cutoff + settings.skin)
+    inverse = None
+    fill_order = None
+    if settings.locality == "cells" and n_side > 0:
+        # store particle order[s] in slot s (spatially sorted); label l lives in slot inverse[l]
+        order = spatial_order(pos, box_length, n_side)
+        inverse = np.empty_like(order)
+        inverse[order] = np.arange(n)
+        pos, sizes, species = pos[order], sizes[order], species[order]
+        fill_order = inverse  # the cells are filled in label order: the same lists, translated
+    vl = VerletList.build(pos, box_length, potential.max_cutoff, settings.skin, fill_order=fill_order)
     tables = _tables(potential)
     nonnegative = potential.kind == KIND_SOFT_SPHERE
     disp = np.zeros_like(pos)
     stats = np.zeros(7, dtype=np.int64)
-    energy = np.array([total_energy(pos, box_length, sizes, species, potential)])
     mark = np.zeros(n, dtype=np.int8)
     scratch = np.empty((1, n), dtype=np.int64)
     work = np.empty((3, max(n, 17)), dtype=np.int64)  # list renewal: buckets, reordering, counts
@@ -799,33 +928,46 @@ def run_swap_mc(
     trace = np.full(n_records + 1, np.nan)
     trace[0] = energy[0] / n
     done = 0
+    refresh_moves = settings.refresh_sweeps * n
+    since_fresh = 0  # moves attempted since the last fresh per-particle sums
+    bound = np.zeros(1)  # the largest term or sum seen since then (the drift bound of the swap pre-test)
     while done < total_moves:
         n_batch = min(BATCH_MOVES, total_moves - done)
         batch = _draw_batch(rng, n_batch, n, dim, settings)
+        if inverse is not None:
+            batch = (inverse[batch[0]], inverse[batch[1]], *batch[2:])
         start = 0
+        # fresh per-particle sums (bounding their round-off drift) at the first batch, then at the first batch
+        # after ``refresh_sweeps`` sweeps (every batch by default), and after every rebuild of the lists
+        fresh = done == 0 or since_fresh >= refresh_moves
         while True:
-            # fresh per-particle sums each batch (bounds their round-off drift)
-            _all_particle_energies(pos, sizes, species, box_length, potential.kind, potential.exponent,
-                                   potential.taper_order, tables, vl.neighbors, vl.counts, pe,
-                                   phi_scratch)
+            if fresh:
+                _all_particle_energies(pos, sizes, species, box_length, potential.kind, potential.exponent,
+                                       potential.taper_order, tables, vl.neighbors, vl.counts, pe, phi_scratch)
+                since_fresh = 0
+                bound[0] = 0.0
             reached = _mc_moves(
                 start, *batch, settings.step, settings.skin, pos, disp, sizes, species, box_length,
                 potential.kind, potential.exponent, potential.taper_order, tables, nonnegative, size_min, size_max,
                 vl.list_range, vl.n_side, vl.reach, vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
                 vl.cell_of, vl.slot, mark, scratch, work, pe, phi_a, phi_b, stats, energy, done,
-                record_moves, trace,
+                record_moves, trace, since_fresh, bound,
             )
             if reached >= 0:
                 break
             start = -reached
             vl.grow(n)
             vl.rebuild(pos)
+            fresh = True
+        since_fresh += n_batch - start
         done += n_batch
     trace_sweeps = np.arange(n_records + 1, dtype=np.int64) * settings.record_every
     if settings.n_sweeps % settings.record_every:
         trace = np.append(trace, energy[0] / n)
         trace_sweeps = np.append(trace_sweeps, settings.n_sweeps)
     n_disp, acc_disp, n_swap, acc_swap, n_local, n_scan = (int(v) for v in stats[:6])
+    if inverse is not None:
+        pos, sizes, species, disp = pos[inverse], sizes[inverse], species[inverse], disp[inverse]
     return MCResult(
         positions=pos,
         sizes=sizes,

@@ -28,9 +28,19 @@ reference and the pairs that involve it are renewed
 whose cells have fixed-capacity member arrays.  The listed pairs are always
 exactly those with |ref_k − ref_j| < r_c + skin.
 
+**Storage order.**  A list's order is the order in which :func:`_gather`
+meets its members: the fixed stencil order of the cells, then each cell's
+member order, which a build takes from the order in which it puts the
+particles into their cells.  :func:`verlet_build_ordered` takes that order
+as an argument, so that particles stored permuted, e.g. along a
+space-filling curve of the cells (:func:`spatial_order`, which keeps
+neighbours near each other in memory), get the same lists, entry for
+entry, as the unpermuted particles.  Indices are stored as :data:`INDEX`
+(int32), half the bytes of int64.
+
 All kernels are compiled with numba (``cache=True``).
 
-Why one module of about 850 lines: minimum image, the cell grid and the
+Why one module of about 950 lines: minimum image, the cell grid and the
 incremental Verlet list are one data structure: the compiled builders, the
 per-particle update that :mod:`.montecarlo` calls after every accepted move
 and :class:`VerletList` share the cell layout and the overflow convention
@@ -59,7 +69,9 @@ __all__ = [
     "minimum_image",
     "needs_rebuild",
     "neighbor_pairs",
+    "spatial_order",
     "verlet_build",
+    "verlet_build_ordered",
     "verlet_update_particle",
     "wrap_positions",
 ]
@@ -67,6 +79,10 @@ __all__ = [
 #: Status returned by the compiled builders when a neighbour list or a cell
 #: is full; the caller grows the capacities and builds again.
 OVERFLOW = -1
+
+#: Integer type of the Verlet table and its counts (:class:`VerletList`): particle indices fit in 32 bits (N <
+#: 2³¹), and half the bytes of int64 keep more of the table in cache; the compiled kernels accept either type.
+INDEX = np.int32
 
 
 # --------------------------------------------------------------------------- minimum image
@@ -384,6 +400,29 @@ def verlet_build(
 ) -> int:  # pragma: no cover - compiled
     """Build full Verlet lists and the reference-position cell list from scratch (compiled).
 
+    The particles enter their cells in index order (:func:`verlet_build_ordered` with ``fill_order`` =
+    0, 1, …, N − 1).
+
+    Parameters and Returns as :func:`verlet_build_ordered`.
+    """
+    return verlet_build_ordered(positions, box_length, list_range, n_side, reach, ref, nbr, nn, cell_members,
+                                cell_count, cell_of, slot, np.arange(positions.shape[0]))
+
+
+@njit(cache=True)
+def verlet_build_ordered(
+    positions: np.ndarray, box_length: float, list_range: float, n_side: int, reach: int, ref: np.ndarray,
+    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray,
+    cell_of: np.ndarray, slot: np.ndarray, fill_order: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """Build full Verlet lists and the reference-position cell list from scratch, cells filled in a given order.
+
+    A list holds its neighbours in the order :func:`_gather` finds them (stencil order, then each cell's member
+    order; then a stable sort by distance bucket), so the order in which the particles enter their cells decides
+    the order of every list, and so the order in which the Monte Carlo kernel sums pair terms.  Filling the cells
+    in ``fill_order`` lets a caller that stores the particles permuted (:func:`spatial_order`) build the lists
+    of the unpermuted run, entry for entry (translated through the permutation).
+
     Parameters
     ----------
     positions
@@ -395,12 +434,15 @@ def verlet_build(
     ref
         (N, d) output: reference positions.
     nbr, nn
-        (N, capacity) int64 neighbour table and (N,) int64 counts (output).
+        (N, capacity) neighbour table and (N,) counts (output), int32 or int64
+        (:class:`VerletList` uses :data:`INDEX`).
     cell_members, cell_count
-        (n_side^d, cell_capacity) int64 members and (n_side^d,) int64 counts
-        (output; unused when n_side = 0).
+        (n_side^d, cell_capacity) members and (n_side^d,) counts (output;
+        unused when n_side = 0).
     cell_of, slot
-        (N,) int64: each particle's cell and its index among the members.
+        (N,): each particle's cell and its index among the members.
+    fill_order
+        (N,) int: a permutation of 0 … N − 1, the order in which particles enter their cells.
 
     Returns
     -------
@@ -415,7 +457,8 @@ def verlet_build(
     if n_side > 0:
         cell_count[:] = 0
         cap = cell_members.shape[1]
-        for i in range(n):
+        for q in range(n):
+            i = fill_order[q]
             c = _cell_of(ref[i], box_length, n_side)
             if cell_count[c] == cap:
                 return OVERFLOW
@@ -730,6 +773,51 @@ def needs_rebuild(positions: np.ndarray, reference: np.ndarray, box_length: floa
     return bool(_max_displacement2(positions, reference, box_length) > (0.5 * skin) ** 2)
 
 
+def spatial_order(positions: np.ndarray, box_length: float, n_grid: int, curve: str = "morton") -> np.ndarray:
+    """A permutation that lists nearby particles near each other: the order of a space-filling curve of cells.
+
+    Parameters
+    ----------
+    positions
+        Shape (N, d), wrapped into [0, L) (length units).
+    box_length
+        L.
+    n_grid
+        Cells per side of the grid whose cells the curve visits (≥ 1).
+    curve
+        ``"morton"`` (Z order: the bits of the cell coordinates interleaved) or ``"rows"`` (flat cell index,
+        the first axis fastest, as :func:`_cell_of`).
+
+    Returns
+    -------
+    numpy.ndarray
+        (N,) int64 ``order``: ``positions[order]`` visits the cells along the curve, the particles of one cell in
+        index order (a stable sort).
+
+    Examples
+    --------
+    >>> x = np.array([[0.9, 0.9], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9]])
+    >>> spatial_order(x, 1.0, 2).tolist()
+    [1, 2, 3, 0]
+    """
+    positions = np.asarray(positions, dtype=float)
+    if n_grid < 1:
+        raise ValueError(f"n_grid is {n_grid}; expected at least one cell per side")
+    cells = np.clip((positions * (n_grid / box_length)).astype(np.int64), 0, n_grid - 1)
+    key = np.zeros(positions.shape[0], dtype=np.int64)
+    if curve == "rows":
+        for k in range(positions.shape[1] - 1, -1, -1):
+            key = key * n_grid + cells[:, k]
+    elif curve == "morton":
+        dim = positions.shape[1]
+        for b in range(int(n_grid - 1).bit_length()):
+            for k in range(dim):
+                key |= ((cells[:, k] >> b) & 1) << (b * dim + k)
+    else:
+        raise ValueError(f"curve is {curve!r}; expected 'morton' or 'rows'")
+    return np.argsort(key, kind="stable")
+
+
 @dataclass
 class VerletList:
     """Full Verlet lists (each pair listed for both particles) with a skin.
@@ -748,12 +836,16 @@ class VerletList:
     ref
         (N, d) reference positions (wrapped).
     neighbors, counts
-        (N, capacity) int64 table and (N,) int64 counts: ``neighbors[i, :counts[i]]``
-        are the j with |ref_i − ref_j| < r_c + skin.
+        (N, capacity) table and (N,) counts, of type :data:`INDEX` (int32):
+        ``neighbors[i, :counts[i]]`` are the j with |ref_i − ref_j| < r_c + skin.
     cell_members, cell_count, cell_of, slot
-        The reference-position cell list.
+        The reference-position cell list (:data:`INDEX`).
     n_builds
         Full builds so far.
+    fill_order
+        (N,) int64: the order in which every build puts the particles into
+        their cells (:func:`verlet_build_ordered`); None or 0 … N − 1 for
+        index order.
 
     Examples
     --------
@@ -779,6 +871,7 @@ class VerletList:
     cell_of: np.ndarray
     slot: np.ndarray
     n_builds: int = 0
+    fill_order: np.ndarray | None = None
 
     @property
     def list_range(self) -> float:
@@ -787,12 +880,16 @@ class VerletList:
 
     @classmethod
     def build(
-        cls, positions: np.ndarray, box_length: float, cutoff: float, skin: float, capacity: int | None = None
+        cls, positions: np.ndarray, box_length: float, cutoff: float, skin: float, capacity: int | None = None,
+        fill_order: np.ndarray | None = None,
     ) -> VerletList:
         """Lists for ``positions`` (shape (N, d), d = 2 or 3) in a box of side L ≥ 2 r_c.
 
         ``capacity`` (neighbours per particle) defaults to a generous multiple
         of the mean count at this density; it grows automatically if exceeded.
+        ``fill_order`` (a permutation of 0 … N − 1; default index order) is the
+        order in which every build fills the cells
+        (:func:`verlet_build_ordered`).
         """
         if skin < 0:
             raise ValueError(f"skin is {skin}; expected a non-negative length")
@@ -804,11 +901,12 @@ class VerletList:
         cell_cap = _cell_capacity(box_length, n_side, n, dim)
         vl = cls(
             box_length=float(box_length), cutoff=float(cutoff), skin=float(skin), n_side=n_side, reach=reach,
-            ref=np.empty((n, dim)), neighbors=np.empty((n, max(1, capacity)), dtype=np.int64),
-            counts=np.zeros(n, dtype=np.int64),
-            cell_members=np.empty((max(1, n_side**dim), cell_cap), dtype=np.int64),
-            cell_count=np.zeros(max(1, n_side**dim), dtype=np.int64),
-            cell_of=np.zeros(n, dtype=np.int64), slot=np.zeros(n, dtype=np.int64),
+            ref=np.empty((n, dim)), neighbors=np.empty((n, max(1, capacity)), dtype=INDEX),
+            counts=np.zeros(n, dtype=INDEX),
+            cell_members=np.empty((max(1, n_side**dim), cell_cap), dtype=INDEX),
+            cell_count=np.zeros(max(1, n_side**dim), dtype=INDEX),
+            cell_of=np.zeros(n, dtype=INDEX), slot=np.zeros(n, dtype=INDEX),
+            fill_order=np.arange(n) if fill_order is None else np.ascontiguousarray(fill_order, dtype=np.int64),
         )
         vl.rebuild(wrapped)
         return vl
@@ -818,9 +916,10 @@ class VerletList:
         positions = np.ascontiguousarray(positions, dtype=float)
         n = positions.shape[0]
         while True:
-            status = verlet_build(
+            order = np.arange(n) if self.fill_order is None else self.fill_order
+            status = verlet_build_ordered(
                 positions, self.box_length, self.list_range, self.n_side, self.reach, self.ref, self.neighbors,
-                self.counts, self.cell_members, self.cell_count, self.cell_of, self.slot,
+                self.counts, self.cell_members, self.cell_count, self.cell_of, self.slot, order,
             )
             if status == 0:
                 self.n_builds += 1
@@ -832,9 +931,9 @@ class VerletList:
         capacity = min(max(n - 1, 1), int(1.5 * self.neighbors.shape[1]) + 8)
         if capacity == self.neighbors.shape[1] and self.cell_members.shape[1] >= n:
             raise RuntimeError("Verlet list cannot grow further; this is a bug")  # pragma: no cover
-        self.neighbors = np.empty((self.neighbors.shape[0], capacity), dtype=np.int64)
+        self.neighbors = np.empty((self.neighbors.shape[0], capacity), dtype=INDEX)
         cell_cap = min(n, 2 * self.cell_members.shape[1])
-        self.cell_members = np.empty((self.cell_members.shape[0], cell_cap), dtype=np.int64)
+        self.cell_members = np.empty((self.cell_members.shape[0], cell_cap), dtype=INDEX)
 
     def needs_rebuild(self, positions: np.ndarray) -> bool:
         """Whether any particle is more than skin/2 away from its reference position."""
@@ -852,6 +951,6 @@ class VerletList:
         n, capacity = self.neighbors.shape
         rows = np.repeat(np.arange(n), self.counts)
         mask = np.arange(capacity)[None, :] < self.counts[:, None]
-        cols = self.neighbors[mask]
+        cols = self.neighbors[mask].astype(np.int64)
         keep = cols > rows
         return rows[keep], cols[keep]
