@@ -9,7 +9,9 @@ Per-sample cost against N
 At one large N (default 16000; ``--n``), on one core, the same glass (T* = ∞ quench, m = 2):
     - swap Monte Carlo (T* = 1, |Δr| = 0.2, p_swap = 0.2): attempted moves per second at N and at 1000, each
       over the same number of moves (``--moves``), median of 3 runs, and their ratio (target ≥ 0.9: a
-      cell/Verlet-list kernel is O(1) per move);
+      cell/Verlet-list kernel is O(1) per move); with ``--mc-compare`` also for each setting of
+      :data:`MC_VARIANTS` (the storage order ``locality`` and the opt-in ``refresh_sweeps`` of
+      :class:`vdosbench.generators.glasses.montecarlo.MCSettings`), timed round robin on identical work;
     - one sparse LU factorisation of H − σ1 (SuperLU, the ordering of
       :func:`vdosbench.generators.spectra.lowest_modes_shift_invert`, σ = −10⁻²): the floor;
     - the lowest ``--modes`` (300) modes by Chebyshev-filtered subspace iteration
@@ -21,6 +23,7 @@ At one large N (default 16000; ``--n``), on one core, the same glass (T* = ∞ q
 Usage::
 
     taskset -c 0 python speed/bench_finite_size.py [--ladder runs/finite_size] [--n 16000] [--modes 300]
+    taskset -c 0 python speed/bench_finite_size.py --mc-only --mc-compare
 
 Writes ``speed/results/finite_size_cost.json``.
 """
@@ -101,27 +104,89 @@ def ladder_costs(root: Path) -> dict[str, Any]:
                     "one core"}
 
 
-def mc_rate(n: int, moves: int, repeats: int = 3, seed: int = 1) -> dict[str, Any]:
-    """Attempted moves per second of swap MC at T* = 1 (after 20 sweeps of warm-up from a relaxed start).
+#: Monte Carlo settings compared by ``--mc-compare`` (beyond T* = 1, |Δr| = 0.2, p_swap = 0.2, skin 0.6): the two
+#: storage orders of :attr:`MCSettings.locality` (the same chain bit for bit) and the opt-in refresh interval of the
+#: per-particle sums (:attr:`MCSettings.refresh_sweeps`; the same chain up to round-off).
+MC_VARIANTS: dict[str, dict[str, Any]] = {
+    "labels": {"locality": "labels"},
+    "cells": {"locality": "cells"},
+    "labels, refresh_sweeps=64": {"locality": "labels", "refresh_sweeps": 64.0},
+    "cells, refresh_sweeps=64": {"locality": "cells", "refresh_sweeps": 64.0},
+}
 
-    Every N is timed over the same number of attempted moves (``moves``, rounded up to whole sweeps), so that
-    the fixed cost of a call (the neighbour list built at its start, the total energy) weighs the same at every N;
-    ``repeats`` timed runs in a row, the median reported.
-    """
+
+def _warm_start(n: int, seed: int) -> tuple[Any, Any, Any, np.random.Generator]:
+    """A T* = 1 liquid of N particles after 20 sweeps of warm-up from a relaxed start, and the generator after it."""
     p = GlassParams(n_particles=n)
     start = start_configuration(p, np.random.SeedSequence(seed))
     pos = remove_overlaps(start, p.pair_potential)
     rng = np.random.default_rng(seed)
     warm = MCSettings(temperature=1.0, n_sweeps=20, step=0.2, p_swap=0.2, skin=0.6, record_every=20)
-    mc = run_swap_mc(pos, start.box_length, start.sizes, start.species, p.pair_potential, warm, rng)
+    return p, start, run_swap_mc(pos, start.box_length, start.sizes, start.species, p.pair_potential, warm, rng), rng
+
+
+def _timed_settings(n: int, moves: int, **options: Any) -> MCSettings:
     sweeps = max(1, -(-moves // n))
-    timed = MCSettings(temperature=1.0, n_sweeps=sweeps, step=0.2, p_swap=0.2, skin=0.6, record_every=sweeps)
-    rates = []
+    return MCSettings(temperature=1.0, n_sweeps=sweeps, step=0.2, p_swap=0.2, skin=0.6, record_every=sweeps, **options)
+
+
+def mc_rate(n: int, moves: int, repeats: int = 3, seed: int = 1) -> dict[str, Any]:
+    """Attempted moves per second of swap MC at T* = 1 (after 20 sweeps of warm-up from a relaxed start).
+
+    Every N is timed over the same number of attempted moves (``moves``, rounded up to whole sweeps), so that
+    the fixed cost of a call (the neighbour list built at its start, the total energy) weighs the same at every N;
+    ``repeats`` timed runs in a row, the median reported.  Default :class:`MCSettings` otherwise.
+    """
+    p, start, mc, rng = _warm_start(n, seed)
+    timed = _timed_settings(n, moves)
+    rates, shares = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         mc = run_swap_mc(mc.positions, start.box_length, mc.sizes, start.species, p.pair_potential, timed, rng)
-        rates.append(n * sweeps / (time.perf_counter() - t))
-    return {"sweeps": sweeps, "moves_per_run": n * sweeps, "rates": rates, "median": float(np.median(rates))}
+        wall = time.perf_counter() - t
+        rates.append(n * timed.n_sweeps / wall)
+        shares.append((time.process_time() - c) / wall)
+    return {"sweeps": timed.n_sweeps, "moves_per_run": n * timed.n_sweeps, "rates": rates,
+            "median": float(np.median(rates)), "cpu_over_wall": shares}
+
+
+def mc_rates_compared(sizes: Sequence[int], moves: int, repeats: int = 3, seed: int = 1) -> dict[str, Any]:
+    """Moves per second of every :data:`MC_VARIANTS` setting at each N, timed on identical work, round robin.
+
+    At each N one warm start (as :func:`mc_rate`); then ``repeats`` rounds, each timing every variant once over
+    ``moves`` attempted moves from that same start with the same generator state, so the variants differ only in
+    how they compute (a slow spell of the machine hits all of them alike).  Reports the median rate of each variant
+    at each N, its ratio to its own rate at the first N, each variant's final energy (equal bit for bit between the
+    storage orders), and the CPU time over the wall time of the timed runs (below 1 when the core was shared).
+    """
+    out: dict[str, Any] = {name: {"settings": opts, "rates": {}, "median": {}} for name, opts in MC_VARIANTS.items()}
+    shares: list[float] = []
+    for n in sizes:
+        p, start, mc, rng = _warm_start(n, seed)
+        state = rng.bit_generator.state
+        for name in MC_VARIANTS:
+            out[name]["rates"][str(n)] = []
+        final: dict[str, float] = {}
+        for _ in range(repeats):
+            for name, opts in MC_VARIANTS.items():
+                timed = _timed_settings(n, moves, **opts)
+                run_rng = np.random.default_rng()
+                run_rng.bit_generator.state = state
+                t, c = time.perf_counter(), time.process_time()
+                res = run_swap_mc(mc.positions, start.box_length, mc.sizes, start.species, p.pair_potential, timed,
+                                  run_rng)
+                wall = time.perf_counter() - t
+                out[name]["rates"][str(n)].append(n * timed.n_sweeps / wall)
+                shares.append((time.process_time() - c) / wall)
+                final[name] = float(res.energy_trace[-1])
+        for name in MC_VARIANTS:
+            out[name]["median"][str(n)] = float(np.median(out[name]["rates"][str(n)]))
+            out[name].setdefault("final_energy_per_particle", {})[str(n)] = final[name]
+    for name in MC_VARIANTS:
+        med = out[name]["median"]
+        out[name]["ratio"] = med[str(sizes[-1])] / med[str(sizes[0])]
+    out["cpu_over_wall"] = {"min": min(shares), "median": float(np.median(shares))}
+    return out
 
 
 def large_glass(n: int, modes: int) -> dict[str, Any]:
@@ -169,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--mc-only", action="store_true",
                     help="re-measure only the Monte Carlo rates, keeping the large-glass numbers of --out (the "
                          "record says when each part was measured)")
+    ap.add_argument("--mc-compare", action="store_true",
+                    help="also time the storage orders and the refresh interval of MC_VARIANTS at 1000 and --n "
+                         "(identical work, round robin), into the record's 'mc_variants'")
     args = ap.parse_args(argv)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if args.mc_only:
@@ -181,17 +249,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     rates = {str(n): mc_rate(n, args.moves) for n in (1000, args.n)}
     doc["mc_moves_per_second"] = rates
     doc["mc_rate_ratio"] = rates[str(args.n)]["median"] / rates["1000"]["median"]
+    doc["mc_settings"] = "MCSettings defaults (locality='cells', refresh_sweeps=0) at T* = 1, skin 0.6"
     doc.setdefault("measured_at", {})["monte_carlo"] = now
     print(f"MC moves/s: {rates}; ratio {doc['mc_rate_ratio']:.3f}", flush=True)
+    if args.mc_compare:
+        doc["mc_variants"] = mc_rates_compared((1000, args.n), args.moves)
+        doc["measured_at"]["mc_variants"] = now
+        for name in MC_VARIANTS:
+            v = doc["mc_variants"][name]
+            print(f"{name}: {v['median']} ratio {v['ratio']:.3f}", flush=True)
+        print(f"CPU time / wall time of the timed runs: {doc['mc_variants']['cpu_over_wall']}", flush=True)
+    doc["mc_load_average_1_5_15min"] = list(os.getloadavg())  # after the Monte Carlo timings, this process included
     if not args.mc_only:
         doc["large"] = large_glass(args.n, args.modes)
         doc["measured_at"]["large"] = now
         print(json.dumps(doc["large"], indent=1), flush=True)
     values = {"mc_rate_ratio": doc["mc_rate_ratio"], "lowest_modes_over_lu": doc["large"]["lowest_modes_over_lu"],
               "moduli_over_lu": doc["large"]["moduli_over_lu"]}
+    targets = dict(TARGETS)
+    for name in MC_VARIANTS:  # the same target for each compared setting
+        if name not in doc.get("mc_variants", {}):
+            continue
+        values[f"mc_rate_ratio[{name}]"] = doc["mc_variants"][name]["ratio"]
+        targets[f"mc_rate_ratio[{name}]"] = TARGETS["mc_rate_ratio"]
     doc["targets"] = {k: {"value": values[k], "target": f"{op} {v:g}",
                           "met": bool(values[k] >= v if op == ">=" else values[k] <= v)}
-                      for k, (op, v) in TARGETS.items()}
+                      for k, (op, v) in targets.items()}
     write_text(args.out, json.dumps(doc, indent=1, default=float))
     print(json.dumps(doc["targets"], indent=1))
     return 0
