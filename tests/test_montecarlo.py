@@ -447,3 +447,19 @@ def test_mismatched_sizes_are_refused() -> None:
     with pytest.raises(ValueError, match="one entry per particle"):
         run_swap_mc(np.zeros((3, 3)), 5.0, np.ones(2), np.zeros(3, int), soft_sphere_potential(),
                     MCSettings(temperature=1.0, n_sweeps=1), np.random.default_rng(0))
+
+
+def test_default_refresh_interval_leaves_a_thousand_particles_bit_for_bit() -> None:
+    """The default interval (64 sweeps) is shorter than a batch of 65536 moves at N ≤ 1024, so such a chain is the
+    one that refreshes the per-particle sums every batch (``refresh_sweeps=0``), bit for bit, over several
+    batches."""
+    assert MCSettings(temperature=1.0, n_sweeps=1).refresh_sweeps == 64.0
+    rng = np.random.default_rng(3)
+    positions = jittered_lattice(8, 3, rng)
+    sizes = power_law_sizes(512, rng)
+    species = np.zeros(512, int)
+    settings = MCSettings(temperature=0.6, n_sweeps=300, record_every=20)  # 153 600 moves: three batches
+    default, every_batch = (run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(), s,
+                                        np.random.default_rng(4))
+                            for s in (settings, dataclasses.replace(settings, refresh_sweeps=0.0)))
+    _assert_same_chain(default, every_batch)

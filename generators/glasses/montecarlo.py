@@ -58,8 +58,9 @@ for a rounding edge case of probability ~10⁻¹⁶ per swap, see
 :func:`_mc_moves`); ``speed/bench_montecarlo.py --baseline-ref``
 compares them, and ``tests/test_montecarlo.py`` compares the two storage
 orders.  The one setting that does change the arithmetic is
-:attr:`MCSettings.refresh_sweeps` (off by default): fewer fresh
-recomputations of the per-particle sums, so other round-off in them.
+:attr:`MCSettings.refresh_sweeps` (64 by default; 0 refreshes every batch):
+fewer fresh recomputations of the per-particle sums at N > 1024, so other
+round-off in them.
 
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
@@ -149,15 +150,16 @@ class MCSettings:
         stored in label order.
     refresh_sweeps
         The per-particle energy sums, updated move by move, are recomputed
-        from scratch at the start of every batch of ``BATCH_MOVES`` = 65536
-        moves (0, the default) or, when > 0, at the first batch after at
-        least this many sweeps since the last recomputation.  A recomputation
-        costs about one sweep's worth of pair terms without early exits; once
-        per batch that is about 1 % of the run time at N = 1000 but about
-        10 % at N = 16000 (``speed/bench_finite_size.py``).  64 keeps the
-        cost per move at that of N ≈ 1000 at every N and leaves the chain of
-        every N ≤ 1024 unchanged bit for bit (a batch is then ≥ 64 sweeps).
-        At larger N a value > 0 changes the chain by round-off only: the
+        from scratch at the first batch of ``BATCH_MOVES`` = 65536 moves
+        after at least this many sweeps since the last recomputation (64, the
+        default), or at the start of every batch (0, the behaviour before
+        issue 25 item 7).  A recomputation costs about one sweep's worth of
+        pair terms without early exits; once per batch that is about 1 % of
+        the run time at N = 1000 but about 10 % at N = 16000
+        (``speed/bench_finite_size.py``).  64 keeps the cost per move at that
+        of N ≈ 1000 at every N and leaves the chain of every N ≤ 1024 as it
+        is with 0, bit for bit (a batch is then ≥ 64 sweeps).  At larger N
+        a value > 0 changes the chain against 0 by round-off only: the
         same random numbers, the same proposals, the same terms in the same
         order in every trial sum, but the incremental sums carry their
         round-off longer (~10⁻¹⁵ relative), so the energy trace differs in
@@ -173,7 +175,7 @@ class MCSettings:
     skin: float = 0.5
     record_every: int = 10
     locality: str = "cells"
-    refresh_sweeps: float = 0.0
+    refresh_sweeps: float = 64.0
 
     def __post_init__(self) -> None:
         if not self.temperature > 0:
@@ -938,7 +940,7 @@ def run_swap_mc(
             batch = (inverse[batch[0]], inverse[batch[1]], *batch[2:])
         start = 0
         # fresh per-particle sums (bounding their round-off drift) at the first batch, then at the first batch
-        # after ``refresh_sweeps`` sweeps (every batch by default), and after every rebuild of the lists
+        # after ``refresh_sweeps`` sweeps (every batch when it is 0), and after every rebuild of the lists
         fresh = done == 0 or since_fresh >= refresh_moves
         while True:
             if fresh:
