@@ -104,6 +104,8 @@ PRIMARY = "mle c=0.5"
 PARTICIPATION_THRESHOLDS = (0.15, 0.25, 0.35)
 TOLERANCE = 0.5
 N_BOOTSTRAP = 1000
+#: Issue 25 item 3's target: the 95 % half-width of s at each (N, protocol, m) from the best estimator.
+HALF_WIDTH_TARGET = 0.25
 
 
 def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
@@ -299,6 +301,28 @@ def equilibrium_summary(ds: xr.Dataset) -> dict[str, Any] | None:
     }
 
 
+def half_width_summary(estimates: Mapping[str, Any], n_units: int) -> dict[str, Any]:
+    """The item-3 target at one point: each assessed estimator's 95 % half-width, the primary's and the narrowest
+    one's, whether they meet :data:`HALF_WIDTH_TARGET`, and how many independent units (chains, else samples) each
+    would need if its half-width falls as 1/√units (``units_needed``; a projection, not a measurement)."""
+    widths = {k: (e.measurement.high - e.measurement.low) / 2 for k, e in estimates.items()
+              if e.ok and e.measurement is not None and math.isfinite(e.measurement.high - e.measurement.low)}
+
+    def entry(name: str | None) -> dict[str, Any] | None:
+        if name is None or name not in estimates:
+            return None
+        if name not in widths:  # not assessed (e.g. too few modes in its windows): no half-width, the reason
+            e = estimates[name]
+            return {"estimator": name, "half_width": None, "met": False, "units_needed": None,
+                    "reason": e.reason or e.status}
+        hw = widths[name]
+        return {"estimator": name, "half_width": hw, "met": bool(hw <= HALF_WIDTH_TARGET),
+                "units_needed": int(math.ceil(n_units * (hw / HALF_WIDTH_TARGET) ** 2))}
+
+    return {"target": HALF_WIDTH_TARGET, "units": n_units, "half_widths": widths, "primary": entry(PRIMARY),
+            "narrowest": entry(min(widths, key=widths.get) if widths else None)}
+
+
 def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, Any]:
     """Every estimate and verdict of the module docstring, JSON-able."""
     rows, spectra = [], {}
@@ -328,6 +352,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "systematic_spread": {"min": min(spread.values()) if spread else None,
                                   "max": max(spread.values()) if spread else None, "values": spread},
             "n_chains": sp.n_groups if sp.groups is not None else None,
+            "half_width": half_width_summary(est, sp.n_groups),
             "verdicts": {claim: _verdict(primary.measurement, value, primary.ok)
                          for claim, value in claim_values(m, t).items()},
             "equilibrium": equilibrium_summary(ds),

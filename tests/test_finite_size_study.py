@@ -151,3 +151,18 @@ def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_pat
     assert costs["median_seconds"]["2000"]["n_parts"] == 6
     for stage in (*STAGES, "total"):
         assert abs(costs["exponent_b"][stage] - 1.5) < 1e-9  # cost ∝ N^1.5 built in
+
+
+def test_half_width_target_is_reported_with_a_projection_that_four_times_the_samples_confirms(study) -> None:  # noqa: ANN001
+    small = study.analyse({(1000, 2, 1.0): _point(1000, 4.0, 100, seed=5)})["points"][0]["half_width"]
+    large = study.analyse({(1000, 2, 1.0): _point(1000, 4.0, 400, seed=6)})["points"][0]["half_width"]
+    assert small["target"] == 0.25 and small["units"] == 100 and large["units"] == 400
+    p_small, p_large = small["primary"], large["primary"]
+    assert p_small["estimator"] == study.PRIMARY
+    assert p_small["half_width"] == small["half_widths"][study.PRIMARY]
+    assert p_small["units_needed"] == int(np.ceil(100 * (p_small["half_width"] / 0.25) ** 2))
+    assert p_small["met"] == (p_small["half_width"] <= 0.25)
+    # the 1/sqrt(units) projection: four times the samples halve the half-width (within the bootstrap's noise)
+    assert 0.35 < p_large["half_width"] / p_small["half_width"] < 0.65
+    narrowest = small["narrowest"]
+    assert narrowest["half_width"] == min(small["half_widths"].values()) <= p_small["half_width"]
