@@ -326,3 +326,34 @@ def test_a_claim_that_reads_a_variable_left_out_without_requiring_it_is_refused(
                                          r"applies .* fix: keep them, or name them in the claim's requires"):
         scoring_form(toy, claims, leave_out=["eigenvector"])
 
+
+def test_cli_compact_scoring_form_leave_out(
+    tmp_path: Path, toy: xr.Dataset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = write(toy, tmp_path / "full.nc")
+    form_path = tmp_path / "form.nc"
+    args = ["compact", str(full), str(form_path), "--scoring-form"]
+    assert main([*args, "--leave-out", "eigenvector,coordination", "--leave-out", "local_response"]) == 0
+    out = capsys.readouterr().out
+    assert ("left out on purpose eigenvector, coordination, local_response; claims that need the full set "
+            "(vdosbench build NAME): jiang.toy-two-new-poles") in out
+    assert "scores as the full set: verified" in out
+    with open_dataset(form_path) as written:
+        assert "eigenvector" not in written and "coordination" not in written
+        assert json.loads(written.attrs[LEFT_OUT_ATTRIBUTE]) == ["eigenvector", "coordination", "local_response"]
+        verify_scoring_form(toy, written.load())
+    # scored: the claim left out is 'not measurable' (the toy's only claim: exit 3, nothing tested), and the
+    # reports say the form left its variable out on purpose
+    assert main(["score", str(form_path), "--output", str(tmp_path / "scored"), "--no-cross-check"]) == 3
+    assert "this scoring form left them out on purpose" in capsys.readouterr().out
+    result = next(r for r in json.loads((tmp_path / "scored" / "result.json").read_text())["results"]
+                  if r["id"] == "jiang.toy-two-new-poles")
+    assert result["verdict"] == "not applicable" and "left them out on purpose" in result["reason"]
+    report = (tmp_path / "scored" / "report.md").read_text()
+    assert "## Not measurable" in report and "the claim needs the full set (vdosbench build NAME" in report
+    # refused: without --scoring-form, and a name the set does not hold (nothing written)
+    assert main(["compact", str(full), str(tmp_path / "x.nc"), "--leave-out", "eigenvector"]) == 2
+    assert "go with --scoring-form" in capsys.readouterr().err
+    assert main([*args[:2], str(tmp_path / "y.nc"), "--scoring-form", "--leave-out", "eigenvalue"]) == 2
+    assert "leave_out names 'eigenvalue'" in capsys.readouterr().err
+    assert not (tmp_path / "x.nc").exists() and not (tmp_path / "y.nc").exists()
