@@ -18,6 +18,7 @@ silently fall back to the primary's default).  The claim, its ``applies_to``,
 
 from __future__ import annotations
 
+import json
 import tomllib
 from itertools import product
 from collections.abc import Iterator, Mapping, Sequence
@@ -39,6 +40,7 @@ __all__ = [
     "Expectation",
     "ClaimsFileError",
     "Inapplicable",
+    "LEFT_OUT_ATTRIBUTE",
     "inapplicability",
     "alternative_claims",
     "load_claims",
@@ -48,6 +50,9 @@ __all__ = [
 ]
 
 _EXPECT_KINDS = ("equal", "greater", "less", "within")
+#: Global attribute of a scoring form that leaves variables out on purpose: their names as a JSON list
+#: (written by :func:`vdosbench.benchmark.scoring_form.scoring_form`; read here to say why a claim lacks them).
+LEFT_OUT_ATTRIBUTE = "scoring_form_left_out"
 _CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives"}
 _ALTERNATIVE_KEYS = {"label", "basis", "measure"}
 
@@ -332,6 +337,9 @@ class Inapplicable:
         The claim's value(s) of ``key``, as written in ``applies_to``.
     missing
         The missing variables (kind ``"lacks"``).
+    left_out
+        Some of them were left out of a scoring form on purpose (:data:`LEFT_OUT_ATTRIBUTE`):
+        the claim needs the full set.
 
     Examples
     --------
@@ -344,6 +352,7 @@ class Inapplicable:
     found: Any = None
     wanted: Any = None
     missing: tuple[str, ...] = ()
+    left_out: bool = False
 
     @property
     def not_measurable(self) -> bool:
@@ -352,7 +361,9 @@ class Inapplicable:
 
     def __str__(self) -> str:
         if self.kind == "lacks":
-            return f"not measurable: the dataset lacks {list(self.missing)}"
+            return f"not measurable: the dataset lacks {list(self.missing)}" + (
+                "; this scoring form left them out on purpose: the claim needs the full set "
+                "(vdosbench build NAME remakes it)" if self.left_out else "")
         if self.kind == "excluded":
             return f"{self.key} is {self.found!r}, which the claim excludes"
         if self.kind == "no-key":
@@ -391,8 +402,17 @@ def inapplicability(claim: Claim, ds: xr.Dataset) -> Inapplicable | None:
     if missing:
         if "eigenvalue" in ds.variables and next(_point_values(claim, ds), None) is None:
             return Inapplicable("no-point")  # about other parameter values: not "not measurable"
-        return Inapplicable("lacks", missing=tuple(missing))
+        return Inapplicable("lacks", missing=tuple(missing), left_out=_left_out_on_purpose(ds, missing))
     return None
+
+
+def _left_out_on_purpose(ds: xr.Dataset, missing: Sequence[str]) -> bool:
+    """Whether a scoring form declares one of ``missing`` left out on purpose (:data:`LEFT_OUT_ATTRIBUTE`)."""
+    try:
+        names = json.loads(ds.attrs.get(LEFT_OUT_ATTRIBUTE, "[]"))
+    except (TypeError, ValueError):
+        return False
+    return isinstance(names, list) and any(m in names for m in missing)
 
 
 def why_not_applicable(claim: Claim, ds: xr.Dataset) -> str | None:

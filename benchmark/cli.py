@@ -55,6 +55,8 @@ examples:
   VDOSBENCH_MIRROR=https://host/vdosbench vdosbench fetch het-scba-fig1b   # fetch from a mirror
   vdosbench fingerprint runs/toy/ensemble.nc --name nine-node-toy   # catalogue fields of a built file
   vdosbench compact runs/toy/ensemble.nc reference-data/nine-node-toy.nc --scoring-form   # what scoring reads
+  vdosbench compact runs/glass/ensemble.nc glass.nc --scoring-form \\
+      --leave-out eigenvector,pair_i,pair_j,pair_distance,pair_psi,pair_stress,pair_count   # claims on them: full set
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
   vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
@@ -338,6 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --scoring-form: the claims the form must score (default: vdosbench's)")
     compact.add_argument("--no-structures", action="store_true",
                          help="with --scoring-form: leave out positions, diameters and box when no claim reads them")
+    compact.add_argument("--leave-out", action="append", default=None, metavar="VAR[,VAR...]",
+                         help="with --scoring-form: leave these variables out on purpose (comma list, repeatable; "
+                              "e.g. eigenvector, or every pair variable with pair_count); the claims that read them "
+                              "need the full set (vdosbench build NAME) and the form names them; every other claim "
+                              "and --reference must still score as on the full set")
 
     compare = sub.add_parser(
         "compare-codes", help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "
@@ -651,15 +658,17 @@ def _cmd_compact(args: argparse.Namespace) -> int:
 
     if not args.source.is_file():
         raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
-    if not args.scoring_form and (args.claims is not None or args.no_structures):
-        raise UsageError("--claims and --no-structures go with --scoring-form; add --scoring-form or drop them")
+    if not args.scoring_form and (args.claims is not None or args.no_structures or args.leave_out):
+        raise UsageError("--claims, --no-structures and --leave-out go with --scoring-form; add --scoring-form "
+                         "or drop them")
+    leave_out = [n.strip() for arg in args.leave_out or () for n in arg.split(",") if n.strip()]
     try:
         if args.scoring_form:
             from .claims import load_claims
             from .scoring_form import scoring_form_file
 
             print(scoring_form_file(args.source, args.target, load_claims(args.claims),
-                                    keep_structures=not args.no_structures).summary())
+                                    keep_structures=not args.no_structures, leave_out=leave_out).summary())
             return 0
         path = compact_file(args.source, args.target)
     except ValueError as e:

@@ -26,6 +26,18 @@ otherwise.  Claims that do not apply to the data are compared by id and
 verdict only: a claim that lacks a variable in the full set lacks it in the
 form too, and naming one more missing variable changes no verdict.
 
+Variables can be left out on purpose (``leave_out``, ``vdosbench compact
+--scoring-form --leave-out``) where a form with them would be too large (the
+eigenvectors and pair stresses of the N = 1000 glasses).  The form is then
+found, by the same scoring, for the full set without them, and must score as
+that set does; the claims they leave out (those that apply to the full set
+and not without them) and the alternative estimators they leave out (those
+whose result changes while the claim's own does not) are recorded in the
+form's attributes (:data:`LEFT_OUT_ATTRIBUTE`, :data:`CLAIMS_LEFT_OUT_ATTRIBUTE`,
+:data:`ALTERNATIVES_LEFT_OUT_ATTRIBUTE`): they need the full set.  Every other
+claim and the ``--reference`` comparison must still score as on the full set;
+a variable whose absence changes them cannot be left out (ValueError).
+
 Structures (:data:`STRUCTURE_VARIABLES`: positions, diameters, species and
 box) are kept whether or not a claim reads them, unless
 ``keep_structures=False``: with them a user can recompute the spectrum of the
@@ -55,21 +67,23 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import xarray as xr
 
 from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import content_sha256, file_sha256
 
-from .claims import Claim, inapplicability, load_claims
+from .claims import LEFT_OUT_ATTRIBUTE, Claim, inapplicability, load_claims
 from .reference import ReferenceSource, compare_to_reference
 from .scoring import Verdict, evaluate_claim
 
 __all__ = [
+    "ALTERNATIVES_LEFT_OUT_ATTRIBUTE",
+    "CLAIMS_LEFT_OUT_ATTRIBUTE",
     "FORM_ATTRIBUTE",
+    "LEFT_OUT_ATTRIBUTE",
     "STRUCTURE_VARIABLES",
     "ScoringForm",
     "ScoringFormMismatch",
@@ -83,6 +97,11 @@ __all__ = [
 STRUCTURE_VARIABLES = ("position", "box_length", "diameter", "species")
 #: Global attribute that marks a scoring form and lists what it left out.
 FORM_ATTRIBUTE = "scoring_form"
+#: Global attributes of a form that leaves variables out on purpose (JSON; absent when none is): the variables
+#: (:data:`~vdosbench.benchmark.claims.LEFT_OUT_ATTRIBUTE`), the ids of the claims they leave out, and
+#: the labels of the alternative estimators they leave out by claim id.
+CLAIMS_LEFT_OUT_ATTRIBUTE = "scoring_form_claims_left_out"
+ALTERNATIVES_LEFT_OUT_ATTRIBUTE = "scoring_form_alternatives_left_out"
 #: The reference source every signature uses, so that only the data can change it.
 _SOURCE = ReferenceSource("reference", Path("reference.nc"), "0" * 64, "file")
 
@@ -105,11 +124,18 @@ class ScoringForm:
         ``"read by scoring"`` (leaving it out changed the signature) or
         ``"needed by the convention"``.
     dropped
-        Data variables left out.
+        Data variables left out because scoring does not read them.
     scorings
         How many times the set was scored to find the form.
     path
         The written and verified file (:func:`scoring_form_file`), else ``None``.
+    left_out
+        Data variables left out on purpose (``leave_out``).
+    claims_left_out
+        Ids of the claims that apply to the full set and not without ``left_out``: they need the full set.
+    alternatives_left_out
+        Labels of the alternative estimators that ``left_out`` leaves out, by claim id (the claim's own
+        result is unchanged).
     """
 
     dataset: xr.Dataset
@@ -117,11 +143,17 @@ class ScoringForm:
     dropped: tuple[str, ...]
     scorings: int = field(default=0)
     path: Path | None = None
+    left_out: tuple[str, ...] = ()
+    claims_left_out: tuple[str, ...] = ()
+    alternatives_left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def summary(self) -> str:
         """Lines for ``vdosbench compact --scoring-form``: what was kept and why, what was left out, the file."""
         lines = [f"kept     {name}: {why}" for name, why in self.kept.items()]
         lines.append(f"left out {', '.join(self.dropped) if self.dropped else '(nothing)'}")
+        if self.left_out:
+            lines.append(f"left out on purpose {', '.join(self.left_out)}; claims that need the full set (vdosbench "
+                         f"build NAME): {_needs_full_set(self.claims_left_out, self.alternatives_left_out)}")
         lines.append(f"({self.scorings} scorings to find the form)")
         if self.path is not None:
             lines.append(f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
@@ -176,19 +208,93 @@ def _without(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
     return out.drop_vars(unused)
 
 
-def _first_difference(a: str, b: str) -> str:
+def _first_difference(a: str, b: str, first: str = "the full set") -> str:
     """Where two signatures first differ, as ``claim id: ... `` text."""
     sa, sb = json.loads(a), json.loads(b)
     for ra, rb in zip(sa["claims"], sb["claims"]):
         if ra != rb:
-            return f"claim {ra['id']}: {ra.get('verdict')} in the full set, {rb.get('verdict')} in the form"
+            return f"claim {ra['id']}: {ra.get('verdict')} in {first}, {rb.get('verdict')} in the form"
     if sa["reference"] != sb["reference"]:
         return "the --reference comparison differs"
     return "the number of claims differs"
 
 
+def _needs_full_set(claims: Sequence[str], alternatives: dict[str, tuple[str, ...]]) -> str:
+    """Claims and alternative estimators (``ID [label]``) left out, as text."""
+    parts = [*claims, *(f"{cid} [{label}]" for cid, labels in alternatives.items() for label in labels)]
+    return ", ".join(parts) or "none"
+
+
+def _leave_out_names(ds: xr.Dataset, leave_out: str | Sequence[str]) -> tuple[str, ...]:
+    """``leave_out`` as distinct names, each a data variable of ``ds`` other than ``eigenvalue``."""
+    names = tuple(dict.fromkeys([leave_out] if isinstance(leave_out, str) else [str(n) for n in leave_out]))
+    if "eigenvalue" in names:
+        raise ValueError("leave_out names 'eigenvalue'; expected other data variables (VDOS-1.0 requires the "
+                         "spectrum and --reference compares it); fix: drop eigenvalue from leave_out")
+    unknown = [n for n in names if n not in ds.data_vars]
+    if unknown:
+        raise ValueError(f"leave_out names {unknown}, not data variables of the dataset; expected some of "
+                         f"{sorted(str(n) for n in ds.data_vars if n != 'eigenvalue')}; fix: correct or drop them")
+    return names
+
+
+def _left_out_parts(
+    full: str, reduced: str, names: Sequence[str]
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """The claims, and the alternatives by claim id, whose results differ between two signatures.
+
+    ``reduced`` is the signature of the full set without ``names``.  A claim is
+    left out when it applies to the full set and not to the reduced one; an
+    alternative when its result differs while the claim's own (verdict,
+    points, measurements) does not, robustness then following from the
+    alternatives.  Raises ValueError when anything else differs: the
+    ``--reference`` comparison, or the result of a claim that still applies.
+    """
+    sa, sb = json.loads(full), json.loads(reduced)
+    left_out = f"leaving out {', '.join(names)}"
+    if sa["reference"] != sb["reference"]:
+        raise ValueError(f"{left_out} changes the --reference comparison, which must score as on the full set; "
+                         "fix: keep them (drop them from leave_out)")
+    claims: list[str] = []
+    alternatives: dict[str, tuple[str, ...]] = {}
+    na = Verdict.NOT_APPLICABLE.value
+    for ra, rb in zip(sa["claims"], sb["claims"]):
+        if ra == rb:
+            continue
+        if rb["verdict"] == na and ra["verdict"] != na:
+            claims.append(ra["id"])
+            continue
+        own = [{k: v for k, v in r.items() if k not in ("alternatives", "robustness", "robustness_reason")}
+               for r in (ra, rb)]
+        theirs = {a["label"]: a for a in rb["alternatives"]}
+        labels = tuple(a["label"] for a in ra["alternatives"] if theirs.get(a["label"]) != a)
+        if own[0] != own[1] or not labels:
+            raise ValueError(f"{left_out} changes the result of claim {ra['id']}, which still applies (it reads "
+                             "them without requiring them); fix: keep them, or name them in the claim's requires")
+        alternatives[ra["id"]] = labels
+    return tuple(claims), alternatives
+
+
+def _declared(form: xr.Dataset) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """What ``form`` declares left out on purpose: variables, claims, alternatives by claim id (all empty if none)."""
+    keys = (LEFT_OUT_ATTRIBUTE, CLAIMS_LEFT_OUT_ATTRIBUTE, ALTERNATIVES_LEFT_OUT_ATTRIBUTE)
+    if LEFT_OUT_ATTRIBUTE not in form.attrs:
+        return (), (), {}
+    try:
+        names, claims, alternatives = (json.loads(form.attrs.get(k, "null")) for k in keys)
+        return tuple(names), tuple(claims), {str(k): tuple(v) for k, v in alternatives.items()}
+    except (TypeError, ValueError, AttributeError) as e:
+        raise ScoringFormMismatch(f"the form's attributes {', '.join(keys)} are not two JSON lists and an object "
+                                  f"({e}); expected what vdosbench compact --scoring-form --leave-out writes; fix: "
+                                  "remake the form") from e
+
+
 def scoring_form(
-    ds: xr.Dataset, claims: Sequence[Claim] | None = None, *, keep_structures: bool = True
+    ds: xr.Dataset,
+    claims: Sequence[Claim] | None = None,
+    *,
+    keep_structures: bool = True,
+    leave_out: str | Sequence[str] = (),
 ) -> ScoringForm:
     """The scoring form of ``ds`` (module docstring): only what scoring reads, verified by scoring.
 
@@ -200,15 +306,37 @@ def scoring_form(
         Claims the form must score like the full set (default: the shipped claims file).
     keep_structures
         Keep :data:`STRUCTURE_VARIABLES` even when no claim reads them.
+    leave_out
+        Data variables to leave out on purpose (module docstring); not ``eigenvalue``.
 
     Returns
     -------
     ScoringForm
-        The form (its signature equals the full set's by construction) and what was kept and why.
+        The form (its signature equals the full set's by construction, but for the claims and
+        alternatives ``leave_out`` leaves out) and what was kept and why.
+
+    Raises
+    ------
+    ValueError
+        A ``leave_out`` name is not a data variable of ``ds`` or is ``eigenvalue``; the set without
+        them breaks the convention; or leaving them out changes the ``--reference`` comparison or a
+        claim that still applies.
     """
     claims = _claims(claims)
-    reference = scoring_signature(ds, claims, submitted=ds)
-    scorings = 1
+    full, left_out = ds, _leave_out_names(ds, leave_out)
+    if left_out:  # the set the form must score as: the full set without them
+        ds = _without(full, left_out)
+        try:
+            check(ds)
+        except ValueError as e:
+            raise ValueError(f"the set without {', '.join(left_out)} breaks the convention: {e}; fix: leave out "
+                             "what it names too (e.g. every pair variable with pair_count) or keep them") from e
+    reference, scorings = scoring_signature(full, claims, submitted=full), 1 + bool(left_out)
+    claims_left_out: tuple[str, ...] = ()
+    alternatives_left_out: dict[str, tuple[str, ...]] = {}
+    if left_out:
+        full_signature, reference = reference, scoring_signature(ds, claims, submitted=full)
+        claims_left_out, alternatives_left_out = _left_out_parts(full_signature, reference, left_out)
     # the spectrum: the convention requires it and --reference compares it on every dataset
     kept: dict[str, str] = {"eigenvalue": "the spectrum (required by VDOS-1.0, compared by --reference)"}
     for claim in claims:
@@ -221,7 +349,7 @@ def scoring_form(
     candidates = sorted((str(n) for n in ds.data_vars if n not in kept), key=lambda n: -ds[n].nbytes)
 
     def same_without(names: Sequence[str]) -> bool | None:
-        """True/False: the signature without ``names`` is/is not the full set's; None: the convention refuses it."""
+        """True/False: the signature without ``names`` is/is not ``reference``; None: the convention refuses it."""
         nonlocal scorings
         trial = _without(ds, names)
         try:
@@ -229,7 +357,7 @@ def scoring_form(
         except ValueError:
             return None
         scorings += 1
-        return scoring_signature(trial, claims, submitted=ds) == reference
+        return scoring_signature(trial, claims, submitted=full) == reference
 
     dropped: list[str] = []
     if candidates and same_without(candidates):
@@ -246,23 +374,51 @@ def scoring_form(
     form.attrs[FORM_ATTRIBUTE] = (
         "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
         + (", ".join(dropped) if dropped else "nothing")
-        + f"; full set content_sha256 {content_sha256(ds)}"
+        + (f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
+           f"{_needs_full_set(claims_left_out, alternatives_left_out)}" if left_out else "")
+        + f"; full set content_sha256 {content_sha256(full)}"
     )
-    return ScoringForm(form, kept, tuple(dropped), scorings)
+    if left_out:
+        form.attrs[LEFT_OUT_ATTRIBUTE] = json.dumps(left_out)
+        form.attrs[CLAIMS_LEFT_OUT_ATTRIBUTE] = json.dumps(claims_left_out)
+        form.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE] = json.dumps(alternatives_left_out)
+    return ScoringForm(form, kept, tuple(dropped), scorings, None, left_out, claims_left_out, alternatives_left_out)
 
 
 def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Claim] | None = None) -> None:
     """Raise :class:`ScoringFormMismatch` unless scoring ``form`` gives what scoring ``full`` gives.
 
     Both are scored by every claim and used as the reference of ``full``
-    (:func:`scoring_signature`).
+    (:func:`scoring_signature`).  A form that declares variables left out on
+    purpose (:data:`LEFT_OUT_ATTRIBUTE`) must score as ``full`` without them
+    does, and leaving them out of ``full`` must leave out exactly the claims and
+    alternatives the form declares (:data:`CLAIMS_LEFT_OUT_ATTRIBUTE`,
+    :data:`ALTERNATIVES_LEFT_OUT_ATTRIBUTE`), nothing else.
     """
     claims = _claims(claims)
     a = scoring_signature(full, claims, submitted=full)
+    first, fix = "the full set", "fix: remake the form (vdosbench compact --scoring-form)"
+    names, *declared = _declared(form)
+    if names:
+        wrong = [n for n in names if n not in full.data_vars or n in form.data_vars]
+        if wrong:
+            raise ScoringFormMismatch(f"the form declares {list(names)} left out; expected data variables of the "
+                                      f"full set absent from the form, found {wrong} among them; {fix}")
+        full_signature, a = a, scoring_signature(_without(full, names), claims, submitted=full)
+        try:
+            found = _left_out_parts(full_signature, a, names)
+        except ValueError as e:
+            raise ScoringFormMismatch(f"the form cannot leave out {', '.join(names)}: {e}") from e
+        if list(found) != declared:
+            raise ScoringFormMismatch(
+                f"the form declares claims {list(declared[0])} and alternatives {declared[1]} left out with "
+                f"{', '.join(names)}; leaving them out of the full set leaves out claims {list(found[0])} and "
+                f"alternatives {found[1]}; expected the same; {fix}")
+        first = f"the full set without {', '.join(names)}"
     b = scoring_signature(form, claims, submitted=full)
     if a != b:
         raise ScoringFormMismatch(
-            f"scoring the scoring form differs from scoring the full set: {_first_difference(a, b)}. "
+            f"scoring the scoring form differs from scoring {first}: {_first_difference(a, b, first)}. "
             "Expected equal verdicts and values; fix: keep the variable the claim reads "
             "(vdosbench compact --scoring-form derives them by scoring)"
         )
@@ -274,6 +430,7 @@ def scoring_form_file(
     claims: Sequence[Claim] | None = None,
     *,
     keep_structures: bool = True,
+    leave_out: str | Sequence[str] = (),
 ) -> ScoringForm:
     """Write the scoring form of the netCDF file ``source`` to ``target`` (atomically), read back and verified.
 
@@ -283,13 +440,13 @@ def scoring_form_file(
         A VDOS-1.0 file (e.g. a built ``ensemble.nc``, in the catalogue's storage form).
     target
         The file to write; not ``source``.
-    claims, keep_structures
+    claims, keep_structures, leave_out
         As :func:`scoring_form`.
 
     Raises
     ------
     ValueError
-        ``target`` is ``source``.
+        ``target`` is ``source``, or ``leave_out`` cannot be left out (:func:`scoring_form`).
     ScoringFormMismatch
         The written file does not score as the full set (the file is removed).
     """
@@ -298,7 +455,7 @@ def scoring_form_file(
         raise ValueError(f"scoring form: target {target} is the source; expected another file name")
     with open_dataset(source) as opened:
         full = opened.load()
-    form = scoring_form(full, claims, keep_structures=keep_structures)
+    form = scoring_form(full, claims, keep_structures=keep_structures, leave_out=leave_out)
     write(form.dataset, target)
     try:
         with open_dataset(target) as written:
@@ -306,4 +463,4 @@ def scoring_form_file(
     except ScoringFormMismatch:
         target.unlink(missing_ok=True)
         raise
-    return ScoringForm(form.dataset, form.kept, form.dropped, form.scorings + 2, target)
+    return replace(form, scorings=form.scorings + (3 if form.left_out else 2), path=target)

@@ -12,10 +12,13 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import scoring
-from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark.claims import Alternative, inapplicability, load_claims
 from vdosbench.benchmark.cli import main
 from vdosbench.benchmark.scoring_form import (
+    ALTERNATIVES_LEFT_OUT_ATTRIBUTE,
+    CLAIMS_LEFT_OUT_ATTRIBUTE,
     FORM_ATTRIBUTE,
+    LEFT_OUT_ATTRIBUTE,
     ScoringFormMismatch,
     scoring_form,
     scoring_form_file,
@@ -102,6 +105,8 @@ def test_the_toy_keeps_its_eigenvectors_because_its_claim_reads_them(tmp_path: P
     form = scoring_form(toy)
     assert form.kept["eigenvector"] == "required by jiang.toy-two-new-poles"
     assert "local_response" in form.dropped and "coordination" in form.dropped
+    assert LEFT_OUT_ATTRIBUTE not in form.dataset.attrs and not form.left_out  # nothing left out on purpose
+    assert "left out on purpose" not in form.dataset.attrs[FORM_ATTRIBUTE]
     verify_scoring_form(toy, form.dataset)
 
 
@@ -174,3 +179,181 @@ def test_cli_compact_scoring_form(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert "go with --scoring-form" in capsys.readouterr().err
     assert not (tmp_path / "x.nc").exists()
     assert np.isfinite(toy["eigenvalue"].values).all()
+
+
+# ----------------------------------------------------------------------------- variables left out on purpose
+
+
+@pytest.fixture(scope="module")
+def toy() -> xr.Dataset:
+    return build_in_memory("nine_node_toy")
+
+
+@pytest.fixture(scope="module")
+def toy_without_vectors(toy: xr.Dataset) -> Any:
+    """The toy's scoring form with ``eigenvector`` left out on purpose."""
+    return scoring_form(toy, leave_out=["eigenvector"])
+
+
+def test_leaving_out_eigenvectors_leaves_out_exactly_the_claims_that_read_them(
+    toy: xr.Dataset, toy_without_vectors: Any
+) -> None:
+    form = toy_without_vectors
+    readers = tuple(c.id for c in load_claims() if inapplicability(c, toy) is None and "eigenvector" in c.requires)
+    assert readers == ("jiang.toy-two-new-poles",)
+    assert "eigenvector" not in form.dataset and "vector_mode" not in form.dataset.coords
+    assert form.left_out == ("eigenvector",) and "eigenvector" not in form.dropped
+    assert form.claims_left_out == readers and form.alternatives_left_out == {}
+    attrs = form.dataset.attrs
+    assert json.loads(attrs[LEFT_OUT_ATTRIBUTE]) == ["eigenvector"]
+    assert json.loads(attrs[CLAIMS_LEFT_OUT_ATTRIBUTE]) == list(readers)
+    assert json.loads(attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE]) == {}
+    assert "left out on purpose: eigenvector; claims that need the full set (vdosbench build NAME): " \
+           "jiang.toy-two-new-poles" in attrs[FORM_ATTRIBUTE]
+    verify_scoring_form(toy, form.dataset)
+    # scored, the claim left out is not applicable, and the reason says the form left the variable out
+    claim = next(c for c in load_claims() if c.id == readers[0])
+    result = scoring.evaluate_claim(claim, form.dataset)
+    assert result.verdict is scoring.Verdict.NOT_APPLICABLE and result.inapplicable.not_measurable
+    assert "lacks ['eigenvector']; this scoring form left them out on purpose" in result.reason
+    assert "vdosbench build NAME" in result.reason
+    # a set that merely lacks eigenvectors (no attribute) gets the plain reason
+    assert "on purpose" not in scoring.evaluate_claim(claim, toy.drop_vars("eigenvector")).reason
+
+
+def _tampered(form: xr.Dataset, **attrs: str) -> xr.Dataset:
+    out = form.copy()
+    out.attrs.update(attrs)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("tamper", "match"),
+    [
+        (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: "[]"}),
+         r"declares claims \[\] .* leaves out claims \['jiang\.toy-two-new-poles'\]"),
+        (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: '["jiang.toy-two-new-poles", "jiang.wrong"]'}),
+         r"declares claims \['jiang\.toy-two-new-poles', 'jiang\.wrong'\]"),
+        (lambda f: _tampered(f, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: '{"jiang.toy-two-new-poles": ["x"]}'}),
+         r"alternatives \{'jiang\.toy-two-new-poles': \('x',\)\} left out"),
+        (lambda f: f.drop_vars("pair_stiffness"),  # dropped without being declared
+         r"differs from scoring the full set without eigenvector: "),
+        (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: '["eigenvector", "position"]'}),  # position is in the form
+         r"found \['position'\] among them"),
+        (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: "eigenvector"}), r"not two JSON lists and an object"),
+        (lambda f: xr.Dataset(f.data_vars, f.coords, {k: v for k, v in f.attrs.items() if k != LEFT_OUT_ATTRIBUTE}),
+         r"differs from scoring the full set: claim jiang\.toy-two-new-poles: \w+ in the full set, not applicable"),
+    ],
+    ids=["claim-not-declared", "wrong-claim-declared", "wrong-alternative-declared", "undeclared-drop",
+         "declared-but-present", "not-json", "declaration-removed"],
+)
+def test_a_tampered_form_that_leaves_out_variables_fails_verification(
+    toy: xr.Dataset, toy_without_vectors: Any, tamper: Any, match: str
+) -> None:
+    verify_scoring_form(toy, toy_without_vectors.dataset)  # the form itself verifies
+    with pytest.raises(ScoringFormMismatch, match=match):
+        verify_scoring_form(toy, tamper(toy_without_vectors.dataset))
+
+
+@pytest.mark.parametrize(
+    ("leave_out", "match"),
+    [
+        (["eigenvalue"], r"leave_out names 'eigenvalue'; expected other data variables .* fix: drop eigenvalue"),
+        (["eigenvector", "nope"], (r"leave_out names \['nope'\], not data variables of the dataset; expected "
+                                   r"some of \[.*'eigenvector'.*\]; fix")),
+        ("eigenvectors", r"leave_out names \['eigenvectors'\]"),  # one name as a string
+        (["pair_count"], r"(?s)the set without pair_count breaks the convention: .*no pair_count.*fix: leave out"),
+    ],
+    ids=["eigenvalue", "unknown", "string", "convention"],
+)
+def test_bad_leave_out_names_are_refused_with_the_fix(toy: xr.Dataset, leave_out: Any, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        scoring_form(toy, leave_out=leave_out)
+
+
+def test_leaving_out_what_the_reference_comparison_reads_is_refused(toy: xr.Dataset) -> None:
+    """--reference measures the toy's sound speed from its springs (omega0 of the windows): without
+    ``pair_stiffness`` the comparison changes, so the form cannot leave it out (it is not declared away)."""
+    with pytest.raises(ValueError, match=r"leaving out pair_stiffness changes the --reference comparison"):
+        scoring_form(toy, leave_out=["pair_stiffness"])
+
+
+def _vector_claims(monkeypatch: pytest.MonkeyPatch, *, primary_reads_vectors: bool) -> list[Any]:
+    """A claim on the toy requiring only ``eigenvalue``, with an alternative estimator that reads ``eigenvector``
+    (or, ``primary_reads_vectors``, whose own estimator reads it)."""
+
+    def measure(name: str, value: float) -> Any:
+        m = Measurement(name, value, 0.0, value, value, 1.0, "1", {}, None, 1, name)
+        return type("Result", (), {"x": m})()
+
+    def from_values(point: xr.Dataset, settings: Any) -> Any:
+        return measure("mean eigenvalue", float(point["eigenvalue"].mean()))
+
+    def from_vectors(point: xr.Dataset, settings: Any) -> Any:
+        return measure("mean |vector|", float(abs(point["eigenvector"]).mean()))  # KeyError without them
+
+    monkeypatch.setitem(scoring.VALIDATORS, "test_values", from_values)
+    monkeypatch.setitem(scoring.VALIDATORS, "test_vectors", from_vectors)
+    base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
+    primary = "test_vectors" if primary_reads_vectors else "test_values"
+    alternative = Alternative("from the vectors", "test", "test_vectors", "x", {}, None)
+    return [replace(base, id="test.alternative-reads-vectors", requires=("eigenvalue",), validator=primary,
+                    quantity="x", settings={}, versus=None, alternatives=(alternative,),
+                    expect=replace(base.expect, kind="greater", value=-1.0))]
+
+
+def test_an_alternative_estimator_that_reads_a_variable_left_out_is_declared(
+    toy: xr.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim still applies and its own result is unchanged: only its alternative is left out."""
+    claims = _vector_claims(monkeypatch, primary_reads_vectors=False)
+    form = scoring_form(toy, claims, leave_out="eigenvector")
+    assert form.claims_left_out == ()
+    assert form.alternatives_left_out == {"test.alternative-reads-vectors": ("from the vectors",)}
+    assert json.loads(form.dataset.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE]) == {
+        "test.alternative-reads-vectors": ["from the vectors"]}
+    assert "test.alternative-reads-vectors [from the vectors]" in form.dataset.attrs[FORM_ATTRIBUTE]
+    verify_scoring_form(toy, form.dataset, claims)
+    with pytest.raises(ScoringFormMismatch, match=r"declares claims \[\] and alternatives \{\} left out"):
+        verify_scoring_form(toy, _tampered(form.dataset, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: "{}"}), claims)
+
+
+def test_a_claim_that_reads_a_variable_left_out_without_requiring_it_is_refused(
+    toy: xr.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = _vector_claims(monkeypatch, primary_reads_vectors=True)
+    with pytest.raises(ValueError, match=r"changes the result of claim test\.alternative-reads-vectors, which still "
+                                         r"applies .* fix: keep them, or name them in the claim's requires"):
+        scoring_form(toy, claims, leave_out=["eigenvector"])
+
+
+def test_cli_compact_scoring_form_leave_out(
+    tmp_path: Path, toy: xr.Dataset, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = write(toy, tmp_path / "full.nc")
+    form_path = tmp_path / "form.nc"
+    args = ["compact", str(full), str(form_path), "--scoring-form"]
+    assert main([*args, "--leave-out", "eigenvector,coordination", "--leave-out", "local_response"]) == 0
+    out = capsys.readouterr().out
+    assert ("left out on purpose eigenvector, coordination, local_response; claims that need the full set "
+            "(vdosbench build NAME): jiang.toy-two-new-poles") in out
+    assert "scores as the full set: verified" in out
+    with open_dataset(form_path) as written:
+        assert "eigenvector" not in written and "coordination" not in written
+        assert json.loads(written.attrs[LEFT_OUT_ATTRIBUTE]) == ["eigenvector", "coordination", "local_response"]
+        verify_scoring_form(toy, written.load())
+    # scored: the claim left out is 'not measurable' (the toy's only claim: exit 3, nothing tested), and the
+    # reports say the form left its variable out on purpose
+    assert main(["score", str(form_path), "--output", str(tmp_path / "scored"), "--no-cross-check"]) == 3
+    assert "this scoring form left them out on purpose" in capsys.readouterr().out
+    result = next(r for r in json.loads((tmp_path / "scored" / "result.json").read_text())["results"]
+                  if r["id"] == "jiang.toy-two-new-poles")
+    assert result["verdict"] == "not applicable" and "left them out on purpose" in result["reason"]
+    report = (tmp_path / "scored" / "report.md").read_text()
+    assert "## Not measurable" in report and "the claim needs the full set (vdosbench build NAME" in report
+    # refused: without --scoring-form, and a name the set does not hold (nothing written)
+    assert main(["compact", str(full), str(tmp_path / "x.nc"), "--leave-out", "eigenvector"]) == 2
+    assert "go with --scoring-form" in capsys.readouterr().err
+    assert main([*args[:2], str(tmp_path / "y.nc"), "--scoring-form", "--leave-out", "eigenvalue"]) == 2
+    assert "leave_out names 'eigenvalue'" in capsys.readouterr().err
+    assert not (tmp_path / "x.nc").exists() and not (tmp_path / "y.nc").exists()
