@@ -19,6 +19,11 @@ each structure keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
 intervals; tests/test_estimator_coverage.py checks it at small M).
+Section ``debye_excess``: the same scenarios measured by
+:func:`vdosbench.validators.debye_excess` (cumulative count minus the box's
+Debye shells, window (0.2, 0.9]·ω̄₀), its bootstrap over chains
+(``bootstrap_groups``, the reported interval) and over samples
+(``bootstrap_samples``).
 Section ``size_scaling``: the bootstrap intervals of
 :func:`vdosbench.validators.count_scaling` (c = 0.7) and
 :func:`vdosbench.validators.extreme_value` (mean) on ladders N = 1000, 2000,
@@ -49,9 +54,11 @@ import numpy as np
 from scipy import stats
 
 from vdosbench.generators import mock_glass_spectra
-from vdosbench.validators import ModeSpectra, count_scaling, extreme_value, window_mle
+from vdosbench.validators import ModeSpectra, count_scaling, debye_excess, extreme_value, window_mle
 
 METHODS = ("bootstrap_groups", "bootstrap_samples", "fisher", "profile")
+#: The interval methods of :func:`debye_excess` (a bootstrap only: the fit has no likelihood).
+DEBYE_METHODS = ("bootstrap_groups", "bootstrap_samples")
 TRUE_S = 4.0
 
 
@@ -122,6 +129,23 @@ def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]
     }
 
 
+def debye_replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
+    """One mock ensemble measured by D − D_Debye; which of its bootstrap intervals hold the true s."""
+    m = mock_glass_spectra(
+        scenario.n_particles, scenario.n_samples, exponent=TRUE_S, levels=scenario.levels, k=scenario.k,
+        structures_per_chain=scenario.structures_per_chain, chain_memory=scenario.chain_memory, seed=seed,
+    )
+    est = debye_excess(ModeSpectra(**m.arrays()), n_bootstrap=n_bootstrap, seed=seed)
+    flat = debye_excess(ModeSpectra(**{**m.arrays(), "groups": None}), n_bootstrap=n_bootstrap, seed=seed)
+    intervals = {"bootstrap_groups": est.interval("bootstrap"), "bootstrap_samples": flat.interval("bootstrap")}
+    return {
+        "s": est.value,
+        "status": est.status,
+        "covers": {k: bool(lo <= TRUE_S <= hi) for k, (lo, hi) in intervals.items()},
+        "width": {k: hi - lo for k, (lo, hi) in intervals.items()},
+    }
+
+
 def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str, Any]:
     """Mean s and, per interval method, the coverage with its binomial standard error and Wilson interval."""
     m = len(reps)
@@ -143,10 +167,13 @@ def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str,
     return out
 
 
-def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500) -> dict[str, Any]:
-    """Coverage of every interval method of the window MLE over ``replicates`` ensembles of ``scenario``."""
-    reps = [replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
-    return {"scenario": scenario.describe(), **summarise(reps, METHODS)}
+def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500,
+             estimator: str = "window_mle") -> dict[str, Any]:
+    """Coverage of every interval method of ``estimator`` (``"window_mle"`` or ``"debye_excess"``) over
+    ``replicates`` ensembles of ``scenario``."""
+    one, methods = (replicate, METHODS) if estimator == "window_mle" else (debye_replicate, DEBYE_METHODS)
+    reps = [one(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
+    return {"scenario": scenario.describe(), **summarise(reps, methods)}
 
 
 # ----------------------------------------------------------------------------- scaling with N
@@ -192,8 +219,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--goe-replicates", type=int, default=None,
                         help="replicates of the GOE ladder of the size_scaling section (default: --replicates)")
-    parser.add_argument("--sections", nargs="+", choices=("window_mle", "size_scaling"),
-                        default=["window_mle", "size_scaling"],
+    parser.add_argument("--sections", nargs="+", choices=("window_mle", "debye_excess", "size_scaling"),
+                        default=["window_mle", "debye_excess", "size_scaling"],
                         help="what to (re)compute; the other section of an existing results file is kept")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "estimator_coverage.json")
     args = parser.parse_args()
@@ -215,6 +242,20 @@ def main() -> None:
         payload.update({"estimator": "vdosbench.validators.window_mle", "replicates": args.replicates,
                         "n_bootstrap": args.n_bootstrap, "seed": args.seed,
                         "total_seconds": time.perf_counter() - t0, "scenarios": results})
+    if "debye_excess" in args.sections:
+        t0 = time.perf_counter()
+        results = {}
+        for sc in SCENARIOS:
+            t = time.perf_counter()
+            results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap, estimator="debye_excess")
+            results[sc.name]["seconds"] = time.perf_counter() - t
+            print("debye excess", sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
+                  "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
+        payload["debye_excess"] = {
+            "estimator": "vdosbench.validators.debye_excess (window (0.2, 0.9] of the median omega_0, box shells)",
+            "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+            "total_seconds": time.perf_counter() - t0, "scenarios": results,
+        }
     if "size_scaling" in args.sections:
         t0 = time.perf_counter()
         sized = {}
