@@ -12,12 +12,15 @@
 set -euo pipefail
 out=${1:-runs/td_ladder}
 vdosbench=${VDOSBENCH:-vdosbench}
+# SUFFIX="_nonadditive" runs the non-additive control's recipes (soft_spheres_lowest_n{N}_td_nonadditive, issue 25
+# item 5) instead; give it its own folder, e.g. SUFFIX=_nonadditive ... td_ladder_queue.sh runs/td_ladder_nonadditive
+suffix=${SUFFIX:-}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
 stage() {  # stage TAPER N SAMPLES
   local dir="$out/n$2"
-  echo "$(date -u +%FT%TZ) stage taper=$1 N=$2 samples=$3" >> "$out/queue.log"
-  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 N=$2 samples=$3 wall=%e user=%U maxrss_kb=%M" \
-    "$vdosbench" generate --recipe "soft_spheres_lowest_n$2_td" --grid "taper_order=$1" \
+  echo "$(date -u +%FT%TZ) stage taper=$1 N=$2 samples=$3$suffix" >> "$out/queue.log"
+  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 N=$2 samples=$3$suffix wall=%e user=%U maxrss_kb=%M" \
+    "$vdosbench" generate --recipe "soft_spheres_lowest_n$2_td$suffix" --grid "taper_order=$1" \
       --samples "$3" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 mkdir -p "$out"

@@ -9,7 +9,9 @@ from vdosbench.datasets import check
 from vdosbench.generators import RECIPES, T_D, get_generator
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.glass_chains import soft_sphere_chain
-from vdosbench.generators.glasses.lowest_mode_chains import TD_CHAINS, lowest_mode_chain
+from vdosbench.generators.glasses.glass_chains import NONADDITIVE_SWAP_TAU_TD
+from vdosbench.generators.glasses.lowest_mode_chains import NONADDITIVE_N, TD_CHAINS, lowest_mode_chain
+from vdosbench.generators.glasses.soft_spheres import T_D_NONADDITIVE
 
 CHAIN = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 60, "spacing_sweeps": 10,
          "chain_samples": 2, "record_every": 1}
@@ -78,6 +80,26 @@ def test_the_td_recipes_are_the_ladder_the_issue_names() -> None:
         assert r.fixed["equilibration_sweeps"] >= 40 * 9500 and r.fixed["spacing_sweeps"] >= 3 * 9500
     assert TD_CHAINS[1000] >= 20 and TD_CHAINS[2000] >= 20 and TD_CHAINS[4000] >= 12
     assert len({RECIPES[f"soft_spheres_lowest_n{n}_td"].root_seed for n in TD_CHAINS}) == len(TD_CHAINS)
+
+
+def test_the_nonadditive_control_is_the_same_ladder_at_its_own_td_with_paired_starts() -> None:
+    for n in NONADDITIVE_N:
+        r, additive = RECIPES[f"soft_spheres_lowest_n{n}_td_nonadditive"], RECIPES[f"soft_spheres_lowest_n{n}_td"]
+        assert r.grid == {**additive.grid, "parent_temperature": [T_D_NONADDITIVE]}
+        assert r.fixed["non_additivity"] == 0.2 and "non_additivity" not in additive.fixed
+        assert r.fixed["equilibration_sweeps"] == 40 * NONADDITIVE_SWAP_TAU_TD
+        assert r.fixed["spacing_sweeps"] == 3 * NONADDITIVE_SWAP_TAU_TD
+        assert (r.root_seed, r.n_samples) == (additive.root_seed, additive.n_samples)
+    assert set(NONADDITIVE_N) == {1000, 2000}
+    # a small chain of each model from one seed: the same diameters, the model recorded, other energies
+    gen = get_generator("soft_spheres_lowest_equilibrated")
+    seed = np.random.SeedSequence(9)
+    small = {**CHAIN, "taper_order": 2, "n_lowest": 6, "chain_samples": 1}
+    a = gen.make_chain(small, seed, 0)[0]
+    b = gen.make_chain({**small, "non_additivity": 0.2}, seed, 0)[0]
+    np.testing.assert_array_equal(np.sort(a["diameter"].values[0]), np.sort(b["diameter"].values[0]))
+    assert a.attrs["non_additivity"] == 0.0 and b.attrs["non_additivity"] == 0.2
+    assert b["inherent_energy"].item() < a["inherent_energy"].item()  # unlike pairs are smaller: less overlap
 
 
 @pytest.mark.parametrize(

@@ -87,6 +87,7 @@ __all__ = [
     "PRE_SWEEPS",
     "RECIPES",
     "SWAP_TAU_ALPHA",
+    "NONADDITIVE_SWAP_TAU_TD",
     "EQUILIBRATION_TAUS",
     "ChainParams",
     "glass_chain",
@@ -483,6 +484,12 @@ LENNARD_JONES_EQUILIBRATED = register(
 #: m = ∞) the measured m = ∞ chain's energy fell again after 2.6 × 10⁵ sweeps (≈ 80 τ_α), so its recipe
 #: equilibrates for :data:`EQUILIBRATION_TAUS` ``[1.25]`` = 120 τ_α (3.8 × 10⁵ sweeps, as long as at T_d).
 SWAP_TAU_ALPHA: dict[float, int] = {7.0: 80, 3.0: 250, 2.0: 650, 1.5: 1300, 1.25: 3200, 1.0: 9500}
+#: τ_α of swap MC (sweeps, as :data:`SWAP_TAU_ALPHA`) of the non-additive soft spheres (ε = 0.2, issue 25 item 5)
+#: at their own T_d = 0.0716, measured by ``studies/measure_swap_tau.py --non-additivity 0.2 --td 0.0716
+#: --ratios 1.0`` (``studies/results/swap_tau_nonadditive_0.2.json``): stationary 3660 – 4080 (m = 2) and
+#: 4500 – 5390 (m = ∞, the last three of eight segments up to t_w = 1.5 × 10⁵ sweeps; 7400 once at t_w = 3 × 10⁴);
+#: the larger, rounded up.
+NONADDITIVE_SWAP_TAU_TD = 5500
 #: τ_α of swap MC before a chain's first structure, per T*/T_d (40 unless named here).
 EQUILIBRATION_TAUS: dict[float, int] = {1.25: 120}
 #: Structures per chain in the recipes.

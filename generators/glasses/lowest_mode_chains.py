@@ -20,7 +20,12 @@ Recipes ``soft_spheres_lowest_n{N}_td`` (N = 1000, 2000, 4000): T* = T_d =
 0.144, both tapers, chains of 5 structures, 40 τ_α before the first and 3 τ_α
 apart with τ_α = 9500 sweeps (:data:`~.glass_chains.SWAP_TAU_ALPHA` at T_d,
 measured at N = 1000; each segment re-measures τ_α at its own N), 20, 20 and 12
-chains per point.
+chains per point.  Recipes ``soft_spheres_lowest_n{N}_td_nonadditive`` (N = 1000,
+2000): the fractionation control of item 5, the same ladder for the non-additive
+pair size a_ij = (a_i + a_j)/2 (1 − 0.2|a_i − a_j|) at its own T_d = 0.0716
+(:data:`~.soft_spheres.T_D_NONADDITIVE`) with its own swap τ_α there
+(:data:`~.glass_chains.NONADDITIVE_SWAP_TAU_TD`), chain c starting from the
+additive ladder's chain c (same root seed: same diameters and positions).
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ from .glass_chains import (
     CHAIN_VERSION,
     EQUILIBRATION_TAUS,
     FS_WAVENUMBER,
+    NONADDITIVE_SWAP_TAU_TD,
     RECIPE_CHAIN_SAMPLES,
     SWAP_TAU_ALPHA,
     ChainParams,
@@ -58,11 +64,20 @@ from .lowest_mode_glasses import (
     structure_dataset,
 )
 from .potentials import INFINITE_ORDER
-from .soft_spheres import MC_RECORD_DIM, T_D, GlassParams, _with_potential, glass_parameters
+from .soft_spheres import (
+    MC_RECORD_DIM,
+    NINARELLO_NON_ADDITIVITY,
+    T_D,
+    T_D_NONADDITIVE,
+    GlassParams,
+    _with_potential,
+    glass_parameters,
+)
 
 __all__ = [
     "DRIFT_BLOCKS",
     "LOWEST_CHAINS",
+    "NONADDITIVE_N",
     "RECIPES",
     "TD_CHAINS",
     "lowest_mode_chain",
@@ -77,6 +92,8 @@ VERSION = f"{CHAIN_VERSION}+lowest.{LOWEST_VERSION}"
 DRIFT_BLOCKS = 10
 #: Chains per (taper) point of the T_d recipes at each N (issue 25 item 3: ≥ 20 at N = 1000, 2000; ≥ 12 at 4000).
 TD_CHAINS = {1000: 20, 2000: 20, 4000: 12}
+#: Sizes of the non-additive control's T_d ladder (issue 25 item 5: s at its own T_d for N = 1000 and 2000).
+NONADDITIVE_N = (1000, 2000)
 
 
 def _structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
@@ -209,24 +226,31 @@ LOWEST_CHAINS = register(
 )
 
 
-def _td_recipe(n: int) -> Recipe:
-    tau = SWAP_TAU_ALPHA[1.0]
+def _td_recipe(n: int, non_additive: bool = False) -> Recipe:
+    """The T_d ladder's recipe at N = ``n``; ``non_additive``: the control model at its own T_d (item 5), with
+    the additive recipe's root seed, so that chain c of both models starts from the same diameters and positions."""
+    tau = NONADDITIVE_SWAP_TAU_TD if non_additive else SWAP_TAU_ALPHA[1.0]
+    td = T_D_NONADDITIVE if non_additive else T_D
     n_tau = EQUILIBRATION_TAUS.get(1.0, 40)
     chains = TD_CHAINS[n]
+    model = (f"non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}, issue 25 item 5), " if non_additive
+             else "")
     return Recipe(
-        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D]},
+        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [td]},
         {"n_particles": n, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": RECIPE_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 50},
+         "chain_samples": RECIPE_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 50,
+         **({"non_additivity": NINARELLO_NON_ADDITIVITY} if non_additive else {})},
         n_samples=chains * RECIPE_CHAIN_SAMPLES, root_seed=26_000 + n,
-        description=(f"issue 25 T_d ladder: N = {n}, d = 3, m = 2 and inf, T* = T_d = {T_D:g}, {chains} chains of "
-                     f"{RECIPE_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha apart "
-                     f"(swap tau_alpha = {tau} sweeps at N = 1000), lowest 50 modes, moduli, energy drift"),
+        description=(f"issue 25 T_d ladder: {model}N = {n}, d = 3, m = 2 and inf, T* = T_d = {td:g}, {chains} "
+                     f"chains of {RECIPE_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha "
+                     f"apart (swap tau_alpha = {tau} sweeps at N = 1000), lowest 50 modes, moduli, energy drift"),
     )
 
 
 #: The T_d ladder and a small version for tests (N = 128, 10 modes, chains of 2, 4 samples).
 RECIPES: dict[str, Recipe] = {
     **{f"soft_spheres_lowest_n{n}_td": _td_recipe(n) for n in TD_CHAINS},
+    **{f"soft_spheres_lowest_n{n}_td_nonadditive": _td_recipe(n, non_additive=True) for n in NONADDITIVE_N},
     "soft_spheres_lowest_td_small": Recipe(
         NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D]},
         {"n_particles": 128, "equilibration_sweeps": 60, "spacing_sweeps": 10, "chain_samples": 2,

@@ -116,6 +116,7 @@ __all__ = [
     "SOFT_SPHERES",
     "T_D",
     "T_D_ERROR",
+    "T_D_NONADDITIVE",
     "T_HIGH",
     "T_LOW",
     "glass_sample",
@@ -151,6 +152,11 @@ KA_T_LOW = 0.45
 #: Non-additivity ε of the pair size a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) of Ninarello, Berthier &
 #: Coslovich (PRX 7, 021039 (2017), eq. 2): it suppresses fractionation and crystallisation under swaps.
 NINARELLO_NON_ADDITIVITY = 0.2
+#: T_d of the non-additive soft spheres (ε = :data:`NINARELLO_NON_ADDITIVITY`, otherwise the seed-001 model),
+#: measured as :data:`T_D` is: MCT fit of τ_α(T) over T ≤ 0.25 (grid 0.4 … 0.09), N = 500, 4 replicas,
+#: 0.0716 ± 0.0023 (bootstrap over replicas), 0.075 – 0.078 over other fit ranges
+#: (``studies/results/td_measurement_nonadditive_0.2.json``; issue 25 item 5).
+T_D_NONADDITIVE = 0.0716
 
 #: Valid values of ``potential``.
 POTENTIALS = ("soft_sphere", "lennard_jones")
