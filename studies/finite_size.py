@@ -53,6 +53,12 @@ Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_
     the last half of their trace (how many of the chains' 95 % intervals contain 0, the mean drift) and
     τ_α of their segments (τ_α(N)).
 
+Fractionation control (issue 25 item 5; registered 2026-11-24 20:15 UTC, before any non-additive chain had
+finished): the T_d ladder of the non-additive model (ε = 0.2) at its own T_d = 0.0716 is scored on the same T_d
+claims, and s(additive) − s(non-additive) at each (N, m), paired by chain (chain c of both ladders starts from the
+same diameters and positions), is expected 0 ± 0.5 if size fractionation does not set s; "refuted" there would
+mean that it does.
+
 Usage::
 
     python studies/finite_size.py runs/finite_size runs/td_ladder   # both ladders          # writes studies/results/finite_size.json, the figure
@@ -268,11 +274,24 @@ def _tstar(t: float) -> str:
 
 #: T_d of the seed-001 soft spheres (``vdosbench.generators.T_D``), the T* of the T_d ladder.
 T_D = 0.144
+#: T_d of the non-additive control (ε = 0.2, ``T_D_NONADDITIVE``), the T* of its ladder (issue 25 item 5): its
+#: points are told apart from the additive ones by this T*.
+T_D_NONADDITIVE = 0.0716
+
+
+def _is_td(t: float) -> bool:
+    """Whether T* is a T_d ladder's (the additive model's or the non-additive control's)."""
+    return math.isclose(t, T_D) or math.isclose(t, T_D_NONADDITIVE)
+
+
+def _t_label(t: float | str) -> str:
+    """T* for titles: the non-additive control's T_d named as such."""
+    return f"{t} (non-additive T_d)" if math.isclose(float(t), T_D_NONADDITIVE) else f"{t}"
 
 
 def claim_values(m: int, t: float) -> dict[str, float]:
     """The exponent each registered claim expects at a point (module docstring)."""
-    if math.isclose(t, T_D):
+    if _is_td(t):
         return {"schirmacher.taper-s3+2/m": 4.0 if m == 2 else 3.0, "lerner.s4": 4.0}
     return {"schirmacher.high-parent-temperature-s2": 2.0, "lerner.finite-size-s4": 4.0}
 
@@ -380,7 +399,13 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             diff = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 0.5, 2, "s(m=2) - s(m=inf)")
             tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
                            "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0)})
-    return {"points": rows, "across_sizes": across, "taper_difference": tapers}
+    models = []  # the fractionation control (item 5): additive minus non-additive at T_d, paired by chain start
+    for n, m in sorted({(n, m) for n, m, _ in spectra}):
+        if (n, m, T_D) in spectra and (n, m, T_D_NONADDITIVE) in spectra:
+            diff = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 0.5, 3,
+                                     "s(additive, T_d) - s(non-additive, its T_d)")
+            models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, 0.0)})
+    return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 
 def figure(result: Mapping[str, Any], path: Path) -> None:
@@ -426,7 +451,7 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
         ax.set_xticks(sizes, [str(n) for n in sizes])
         ax.minorticks_off()
         ax.set_xlabel("N")
-        ax.set_title(f"m = {'inf' if m == -1 else m}, T* = {t}", fontsize=9)
+        ax.set_title(f"m = {'inf' if m == -1 else m}, T* = {_t_label(t)}", fontsize=9)
         ax.set_ylim(0.5, 6)
     for row in grid:
         row[0].set_ylabel("s (95 % bootstrap interval)")

@@ -166,3 +166,18 @@ def test_half_width_target_is_reported_with_a_projection_that_four_times_the_sam
     assert 0.35 < p_large["half_width"] / p_small["half_width"] < 0.65
     narrowest = small["narrowest"]
     assert narrowest["half_width"] == min(small["half_widths"].values()) <= p_small["half_width"]
+
+
+def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(study) -> None:  # noqa: ANN001
+    same = {(1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=0.0),
+            (1000, 2, 0.0716): _chain_point(1000, 4.0, 24, seed=5, drift=0.0)}
+    result = study.analyse(same)
+    rows = {r["parent_temperature"]: r for r in result["points"]}
+    assert set(rows["0.0716"]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}  # the T_d claims
+    (model,) = result["model_difference"]
+    assert model["taper_order"] == 2 and model["low"] <= 0.0 <= model["high"]
+    assert model["verdict_equal_0"] != "refuted"
+    # built to fail: the control's s differs by 2 from the additive model's
+    differ = {**same, (1000, 2, 0.0716): _chain_point(1000, 2.0, 24, seed=5, drift=0.0)}
+    (model,) = study.analyse(differ)["model_difference"]
+    assert model["low"] > 0.5 and model["verdict_equal_0"] == "refuted"
