@@ -20,7 +20,8 @@ always kept (the convention requires it and ``--reference`` compares it).  Other
 candidate, largest first, is left out on its own (on top of those already
 left out) and kept when the signature changes or the convention
 (:func:`vdosbench.datasets.check`) needs it (``pair_count`` while a ``pair``
-variable stays).  The cost is two scorings of the set when the claims'
+variable stays); those the convention kept only for each other are then
+tried together (a pair variable and ``pair_count``).  The cost is two scorings of the set when the claims'
 ``requires`` name everything the validators read, and one more per candidate
 otherwise.  Claims that do not apply to the data are compared by id and
 verdict only: a claim that lacks a variable in the full set lacks it in the
@@ -369,6 +370,11 @@ def scoring_form(
                 dropped.append(name)
             else:
                 kept[name] = "read by scoring" if same is False else "needed by the convention"
+        # variables the convention needs only for each other (pair_count while a pair variable stays, and that
+        # pair variable): refused one at a time, tried together
+        tied = [n for n in candidates if kept.get(n) == "needed by the convention"]
+        if len(tied) > 1 and same_without([*dropped, *tied]):
+            dropped.extend(tied)
     form = _without(ds, dropped)
     kept = {n: kept[n] for n in form.data_vars if n in kept}
     form.attrs[FORM_ATTRIBUTE] = (

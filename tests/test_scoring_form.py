@@ -166,6 +166,38 @@ def test_scoring_the_form_of_a_small_glass_gives_the_full_sets_signature() -> No
     assert sum(v != "not applicable" for v in verdicts) >= 4
 
 
+@pytest.mark.slow
+def test_pair_variables_no_claim_reads_are_left_out_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kob-Andersen glasses: no claim reads their pairs, but one at a time the convention refuses leaving out
+    pair_count while a pair variable stays, and the last pair variable while pair_count stays; tried together,
+    both go.  (A claim reading ``coordination`` without requiring it makes the form go candidate by candidate.)"""
+
+    def mean_coordination(point: xr.Dataset, settings: Any) -> Any:
+        z = float(point["coordination"].mean())
+        m = Measurement("mean z", z, 0.0, z, z, 1.0, "1", {}, None, 1, "mean")
+        return type("Result", (), {"mean_z": m})()
+
+    monkeypatch.setitem(scoring.VALIDATORS, "mean_coordination", mean_coordination)
+    base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
+    reads_coordination = replace(base, id="test.mean-coordination", requires=("eigenvalue",), applies_to={},
+                                 validator="mean_coordination", quantity="mean_z", settings={}, versus=None,
+                                 alternatives=(), expect=replace(base.expect, kind="greater", value=3.5))
+    glass = build_in_memory(
+        "lennard_jones",
+        grid={"taper_order": [2], "parent_temperature": [2.0]},
+        fixed={"n_particles": 160, "n_sweeps": 20, "n_vectors": 4},
+        n_samples=2,
+        root_seed=5,
+    )
+    claims = [*_fewer_bootstraps(load_claims()), reads_coordination]
+    form = scoring_form(glass, claims)
+    assert "pair_count" in glass.data_vars and "pair_psi" in glass.data_vars
+    assert form.kept["coordination"] == "read by scoring"
+    assert not [n for n in form.dataset.data_vars if str(n).startswith("pair")], form.kept
+    assert "needed by the convention" not in form.kept.values()
+    verify_scoring_form(glass, form.dataset, claims)
+
+
 def test_cli_compact_scoring_form(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toy = build_in_memory("nine_node_toy")
     full = write(toy, tmp_path / "full.nc")
