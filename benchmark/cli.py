@@ -31,6 +31,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from . import cli_catalogue
+from .cli_checks import UsageError, check_output_folder, refuse_workers_with_scheduler
+
 EPILOG = """\
 examples:
   vdosbench demo                                   # small ensemble on a local Dask cluster, scored
@@ -117,10 +120,6 @@ exit status:
 REPORT_FILES = ("report.md", "report.html", "result.json", "reference.md", "reference.json")
 
 
-class UsageError(Exception):
-    """Bad command-line input (exit status 2)."""
-
-
 def _positive_int(text: str) -> int:
     """An argparse type: an integer ≥ 1 (``--samples 0`` is refused, not read as the default)."""
     try:
@@ -130,42 +129,6 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, found {value}; pass at least 1")
     return value
-
-
-def check_output_folder(path: Path, option: str = "--output") -> None:
-    """Refuse an output folder that cannot be written, before any work starts.
-
-    Parameters
-    ----------
-    path
-        The folder (it may not exist yet: then its nearest existing parent must
-        be a writable folder).
-    option
-        The option that named it, for the message.
-
-    Raises
-    ------
-    UsageError
-        If ``path`` (or a parent) is a file, or the folder that would hold it is not writable.
-    """
-    path = Path(path)
-    probe = path
-    while not probe.exists():
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        found = "is a file" if probe == path else f"lies under {probe}, which is a file"
-        raise UsageError(
-            f"{option} {path} {found}; expected a folder (existing or to be created). "
-            "Fix: pass another folder, or move the file away"
-        )
-    if probe.exists() and not os.access(probe, os.W_OK | os.X_OK):
-        which = "it" if probe == path else f"its parent {probe}"
-        raise UsageError(
-            f"{option} {path}: {which} is not writable by this user; expected a writable folder. "
-            "Fix: pass a folder you can write to, or change its permissions"
-        )
 
 
 def _parse_value(text: str) -> Any:
@@ -411,7 +374,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.output is None:
         raise UsageError("generate needs --output DIR (the folder for parts/ and ensemble.nc); "
                          "e.g. vdosbench generate spring_network --output runs/networks")
-    _refuse_workers_with_scheduler(args)
+    refuse_workers_with_scheduler(args)
     grid = _parse_assignments(args.grid, "--grid", multi=True)
     fixed = _parse_assignments(args.set, "--set", multi=False)
     both = sorted(set(grid) & set(fixed))
@@ -464,14 +427,6 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if grid_values:
         print(f"grid: {point_label(grid_values)}")
     return 0
-
-
-def _refuse_workers_with_scheduler(args: argparse.Namespace) -> None:
-    if args.scheduler is not None and args.workers is not None:
-        raise UsageError(
-            f"--workers {args.workers} with --scheduler {args.scheduler}: the scheduler's cluster has its own "
-            "workers, so --workers would be ignored. Fix: drop --workers (or drop --scheduler for a local cluster)"
-        )
 
 
 def _remove_stale_report(output: Path) -> None:
@@ -591,92 +546,6 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return code if args.gate else 0
 
 
-def _cmd_list() -> int:
-    from vdosbench.datasets.catalog import list_entries
-
-    for entry in list_entries():
-        print(entry.summary(), end="\n\n")
-    return 0
-
-
-def _cmd_fetch(args: argparse.Namespace) -> int:
-    from vdosbench.datasets.fetch import fetch, origin
-
-    try:
-        path = fetch(args.name, cache_dir=args.cache_dir, urls=args.url, form=args.form, progress=True)
-    except KeyError as e:
-        raise UsageError(str(e.args[0])) from None
-    print(path)
-    print(f"({origin(args.name, path)}, sha256 verified)", file=sys.stderr)
-    return 0
-
-
-def _cmd_build(args: argparse.Namespace) -> int:
-    from .rebuild import build
-
-    _refuse_workers_with_scheduler(args)
-    check_output_folder(args.output)
-    try:
-        report = build(args.name, args.output, n_workers=args.workers, scheduler_address=args.scheduler)
-    except KeyError as e:
-        raise UsageError(str(e.args[0])) from None
-    print(report.summary())
-    return report.exit_code
-
-
-def _cmd_publish(args: argparse.Namespace) -> int:
-    from vdosbench.datasets.publish import publish
-
-    check_output_folder(args.to, "--to")
-    try:
-        forms = ("full", "scoring") if args.form == "both" else (args.form,)
-        result = publish(args.names, args.to, sources=args.sources, cache_dir=args.cache_dir, forms=forms)
-    except KeyError as e:
-        raise UsageError(str(e.args[0])) from None
-    for name, path in result.files.items():
-        print(f"{name}: {path}")
-    for name, path in result.scoring_files.items():
-        print(f"{name} (scoring form): {path}")
-    print(f"registry: {result.registry}")
-    print(f"serve {result.folder} at BASE_URL, then: VDOSBENCH_MIRROR=BASE_URL vdosbench fetch NAME")
-    return 0
-
-
-def _cmd_fingerprint(args: argparse.Namespace) -> int:
-    from .fingerprint import entry_toml
-
-    if not args.file.is_file():
-        raise UsageError(f"{args.file} is not a file; expected a built ensemble.nc (vdosbench build/generate)")
-    if args.manifest is not None and not args.manifest.is_file():
-        raise UsageError(f"--manifest {args.manifest} is not a file; expected the ensemble.json of the run")
-    print(entry_toml(args.name, args.file, args.manifest), end="")
-    return 0
-
-
-def _cmd_compact(args: argparse.Namespace) -> int:
-    from vdosbench.datasets.compact import compact_file
-
-    if not args.source.is_file():
-        raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
-    if not args.scoring_form and (args.claims is not None or args.no_structures or args.leave_out):
-        raise UsageError("--claims, --no-structures and --leave-out go with --scoring-form; add --scoring-form "
-                         "or drop them")
-    leave_out = [n.strip() for arg in args.leave_out or () for n in arg.split(",") if n.strip()]
-    try:
-        if args.scoring_form:
-            from .claims import load_claims
-            from .scoring_form import scoring_form_file
-
-            print(scoring_form_file(args.source, args.target, load_claims(args.claims),
-                                    keep_structures=not args.no_structures, leave_out=leave_out).summary())
-            return 0
-        path = compact_file(args.source, args.target)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
-    print(f"{path}: {path.stat().st_size} bytes")
-    return 0
-
-
 def _cmd_claims() -> int:
     from .claims import load_claims
 
@@ -747,17 +616,17 @@ def _run(args: argparse.Namespace) -> int:
         if args.command == "describe":
             return _cmd_describe(args.name)
         if args.command == "list":
-            return _cmd_list()
+            return cli_catalogue.cmd_list()
         if args.command == "fetch":
-            return _cmd_fetch(args)
+            return cli_catalogue.cmd_fetch(args)
         if args.command == "build":
-            return _cmd_build(args)
+            return cli_catalogue.cmd_build(args)
         if args.command == "publish":
-            return _cmd_publish(args)
+            return cli_catalogue.cmd_publish(args)
         if args.command == "fingerprint":
-            return _cmd_fingerprint(args)
+            return cli_catalogue.cmd_fingerprint(args)
         if args.command == "compact":
-            return _cmd_compact(args)
+            return cli_catalogue.cmd_compact(args)
         if args.command == "compare-codes":
             return _cmd_compare_codes(args)
         return _cmd_claims()
