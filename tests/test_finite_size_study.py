@@ -177,7 +177,17 @@ def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(stu
     (model,) = result["model_difference"]
     assert model["taper_order"] == 2 and model["low"] <= 0.0 <= model["high"]
     assert model["verdict_equal_0"] != "refuted"
+    # the same pairs by the two narrowest estimators, beside the primary (never a verdict)
+    alternatives = model["alternatives"]
+    assert set(alternatives) == {"mle c=0.7", "debye excess"}
+    for alt in alternatives.values():
+        assert alt["low"] <= 0.0 <= alt["high"] and alt["settings"]["resampled"].startswith("chains")
+    assert "verdict_equal_0" not in alternatives["debye excess"]
     # built to fail: the control's s differs by 2 from the additive model's
     differ = {**same, (1000, 2, 0.0716): _chain_point(1000, 2.0, 24, seed=5, drift=0.0)}
     (model,) = study.analyse(differ)["model_difference"]
     assert model["low"] > 0.5 and model["verdict_equal_0"] == "refuted"
+    assert model["alternatives"]["mle c=0.7"]["low"] > 0.5
+    # an estimator that cannot measure a pair says why (the s = 2 mock's 120 modes end below 0.9 omega0)
+    short = model["alternatives"]["debye excess"]
+    assert short["status"] == "not measured" and "stored modes stop" in short["reason"]

@@ -23,6 +23,7 @@ from vdosbench.validators import (
     debye_excess,
     estimator_spread,
     extreme_value,
+    paired_debye_excess_difference,
     participation_scan,
     profile_interval,
     window_mle,
@@ -233,6 +234,43 @@ def test_debye_excess_needs_both_moduli(point: tuple[float, ModeSpectra]) -> Non
     bare = ModeSpectra(sp.omega, sp.omega0, sp.n_particles, sp.density, shear_modulus=sp.shear_modulus)
     with pytest.raises(ValueError, match="missing: bulk_modulus"):
         debye_excess(bare)
+
+
+def _pair(structures_per_chain: int = 1) -> tuple[ModeSpectra, ModeSpectra]:
+    """Mock points at s = 4 and s = 3 from the same seed (the same Debye shells, moduli and level draws)."""
+    kw = dict(levels="goe", k=80, seed=40, structures_per_chain=structures_per_chain)
+    four = mock_glass_spectra(1000, 100, exponent=4.0, prefactor=PREFACTOR[4.0], **kw)
+    three = mock_glass_spectra(1000, 100, exponent=3.0, prefactor=PREFACTOR[3.0], **kw)
+    return ModeSpectra(**four.arrays()), ModeSpectra(**three.arrays())
+
+
+def test_paired_debye_difference_is_the_difference_of_the_fits_and_holds_the_true_one() -> None:
+    four, three = _pair()
+    d = paired_debye_excess_difference(four, three, n_bootstrap=300, seed=2)
+    single = debye_excess(four, n_bootstrap=20).value - debye_excess(three, n_bootstrap=20).value
+    assert d.value == pytest.approx(single, rel=1e-9)  # each point keeps its own window, grid and weights
+    assert d.low < 1.0 < d.high, (d.value, d.low, d.high)
+    assert d.low > 0.0  # and it tells 4 from 3 at 100 samples
+    assert d.settings["pairs"] == 100 and d.settings["resampled"].startswith("chains")
+
+
+def test_paired_debye_difference_of_a_point_with_itself_is_exactly_zero() -> None:
+    four, _ = _pair(structures_per_chain=5)
+    d = paired_debye_excess_difference(four, four, n_bootstrap=100)
+    assert d.value == 0.0 and d.low == 0.0 and d.high == 0.0
+    assert "20 chains" in d.settings["resampled"]  # resampled by chain: 5 structures each
+
+
+def test_paired_debye_difference_refuses_unpaired_points() -> None:
+    four, three = _pair(structures_per_chain=5)
+    short = ModeSpectra(three.omega[:50], three.omega0[:50], 1000, 1.0, shear_modulus=three.shear_modulus[:50],
+                        bulk_modulus=three.bulk_modulus[:50], groups=three.groups[:50])
+    with pytest.raises(ValueError, match="same realisations"):
+        paired_debye_excess_difference(four, short)
+    shuffled = ModeSpectra(three.omega, three.omega0, 1000, 1.0, shear_modulus=three.shear_modulus,
+                           bulk_modulus=three.bulk_modulus, groups=three.groups[::-1])
+    with pytest.raises(ValueError, match="chains differ"):
+        paired_debye_excess_difference(four, shuffled)
 
 
 # ----------------------------------------------------------------------------- input and spread

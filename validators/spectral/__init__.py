@@ -17,7 +17,7 @@ from a dataset point.
 
 from __future__ import annotations
 
-from .debye_excess import box_shell_count, debye_count, debye_excess
+from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
 from .nonphononic import mode_spectra_from_dataset, nonphononic_exponent
@@ -41,4 +41,5 @@ __all__ = [
     "window_mle",
     "window_mle_scan",
     "paired_window_difference",
+    "paired_debye_excess_difference",
 ]

@@ -49,7 +49,7 @@ from ..results.result import MIN_GROUPS, Measurement, bootstrap
 from .exponent_result import ExponentEstimate
 from .mode_spectra import ModeSpectra
 
-__all__ = ["debye_count", "box_shell_count", "debye_excess"]
+__all__ = ["debye_count", "box_shell_count", "debye_excess", "paired_debye_excess_difference"]
 
 #: Range of s searched by the fit.
 S_RANGE = (0.0, 10.0)
@@ -137,6 +137,33 @@ def _fit_s(grid: np.ndarray, excess: np.ndarray, sigma: np.ndarray) -> tuple[flo
     return s, B / grid.max() ** (s + 1.0), rr
 
 
+def _excess_rows(
+    spectra: ModeSpectra, lower: float, upper: float, debye: str, n_grid: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Grid, mode counts, Debye counts, per-sample excess per particle and fit weights' sigma of one point."""
+    if not (0 < lower < upper):
+        raise ValueError(f"window ({lower}, {upper}] in units of omega0: expected 0 < lower < upper")
+    if debye not in ("continuum", "box_shells"):
+        raise ValueError(f"debye is {debye!r}; expected 'continuum' or 'box_shells'")
+    if n_grid < 4:
+        raise ValueError(f"n_grid is {n_grid}; expected at least 4 grid points")
+    cT, cL = _speeds(spectra)
+    w0 = float(np.median(spectra.omega0))
+    grid = w0 * np.geomspace(lower, upper, n_grid)
+    spectra.check_covered(np.full(spectra.n_samples, grid[-1]), f"debye_excess(upper={upper:g})")
+    with np.errstate(invalid="ignore"):
+        counts = np.sum(spectra.omega[:, :, None] <= grid[None, None, :], axis=1).astype(float)
+    if debye == "continuum":
+        ref = debye_count(grid, spectra.volume, cT, cL, spectra.dimension)
+    else:
+        ref = box_shell_count(grid, spectra.box_length, cT, cL, spectra.dimension)
+    per_sample = (counts - ref) / spectra.n_particles  # (S, n_grid)
+    sd = np.std(per_sample, axis=0, ddof=1) if spectra.n_samples > 1 else np.ones(n_grid)
+    floor = 0.5 / spectra.n_particles / math.sqrt(spectra.n_samples)
+    sigma_all = np.maximum(sd / math.sqrt(spectra.n_samples), floor)
+    return grid, counts, ref, per_sample, sigma_all
+
+
 def debye_excess(
     spectra: ModeSpectra,
     lower: float = 0.2,
@@ -184,26 +211,7 @@ def debye_excess(
     >>> est.status, est.covers(4.0)
     ('ok', True)
     """
-    if not (0 < lower < upper):
-        raise ValueError(f"window ({lower}, {upper}] in units of omega0: expected 0 < lower < upper")
-    if debye not in ("continuum", "box_shells"):
-        raise ValueError(f"debye is {debye!r}; expected 'continuum' or 'box_shells'")
-    if n_grid < 4:
-        raise ValueError(f"n_grid is {n_grid}; expected at least 4 grid points")
-    cT, cL = _speeds(spectra)
-    w0 = float(np.median(spectra.omega0))
-    grid = w0 * np.geomspace(lower, upper, n_grid)
-    spectra.check_covered(np.full(spectra.n_samples, grid[-1]), f"debye_excess(upper={upper:g})")
-    with np.errstate(invalid="ignore"):
-        counts = np.sum(spectra.omega[:, :, None] <= grid[None, None, :], axis=1).astype(float)
-    if debye == "continuum":
-        ref = debye_count(grid, spectra.volume, cT, cL, spectra.dimension)
-    else:
-        ref = box_shell_count(grid, spectra.box_length, cT, cL, spectra.dimension)
-    per_sample = (counts - ref) / spectra.n_particles  # (S, n_grid)
-    sd = np.std(per_sample, axis=0, ddof=1) if spectra.n_samples > 1 else np.ones(n_grid)
-    floor = 0.5 / spectra.n_particles / math.sqrt(spectra.n_samples)
-    sigma_all = np.maximum(sd / math.sqrt(spectra.n_samples), floor)
+    grid, counts, ref, per_sample, sigma_all = _excess_rows(spectra, lower, upper, debye, n_grid)
 
     def fit_rows(rows: np.ndarray) -> np.ndarray:
         mean = rows.mean(axis=0)
@@ -264,3 +272,81 @@ def debye_excess(
                      "excess_top_modes_per_sample": top * spectra.n_particles, "level_B": B_hat,
                      "n_groups": spectra.n_groups},
     )
+
+
+def paired_debye_excess_difference(
+    a: ModeSpectra,
+    b: ModeSpectra,
+    lower: float = 0.2,
+    upper: float = 0.9,
+    *,
+    debye: Literal["continuum", "box_shells"] = "box_shells",
+    n_grid: int = 40,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
+    """s(a) − s(b) of :func:`debye_excess`, bootstrapped over *paired* units.
+
+    As :func:`~vdosbench.validators.spectral.window_mle.paired_window_difference`
+    for the D − D_Debye estimator: sample i of ``a`` and of ``b`` come from the
+    same realisation (the same chain start at two taper orders, or in two
+    models), so a resample draws the same chains (or samples) for both and
+    the disorder they share cancels in the difference.  Each point keeps its
+    own window (``lower``, ``upper``] × its median ω₀, grid and fit weights,
+    exactly as :func:`debye_excess` would for it alone; each resample refits
+    both.
+
+    Parameters
+    ----------
+    a, b
+        Two points with the same number of samples (and the same chain labels,
+        when given), each with shear and bulk moduli.
+    lower, upper, debye, n_grid
+        As :func:`debye_excess`, the same for both.
+    n_bootstrap, seed, confidence
+        Bootstrap settings (percentile interval).
+
+    Returns
+    -------
+    Measurement
+        ``s_debye_excess difference``.
+
+    Raises
+    ------
+    ValueError
+        If the samples or chains do not pair up, or a window reaches past a sample's stored modes.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> u = rng.random((100, 60))
+    >>> G, K = np.full(100, 1e6), np.full(100, 1e6)  # stiff: Debye count negligible below 1.5
+    >>> w0 = 2 * np.pi * np.sqrt(G) / 10.0
+    >>> four = ModeSpectra(np.sort(1.5 * u ** 0.2, axis=1), w0, 1000, 1.0, shear_modulus=G, bulk_modulus=K)
+    >>> three = ModeSpectra(np.sort(1.5 * u ** 0.25, axis=1), w0, 1000, 1.0, shear_modulus=G, bulk_modulus=K)
+    >>> d = paired_debye_excess_difference(four, three, 0.2 / w0[0], 1.4 / w0[0], n_bootstrap=100)
+    >>> round(d.value, 1), d.low < 1.0 < d.high
+    (1.0, True)
+    """
+    if a.n_samples != b.n_samples:
+        raise ValueError(f"the points have {a.n_samples} and {b.n_samples} samples; a paired difference needs the "
+                         "same realisations at both (sample i of one is sample i of the other)")
+    if (a.groups is None) != (b.groups is None) or (
+            a.groups is not None and not np.array_equal(np.asarray(a.groups), np.asarray(b.groups))):
+        raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both points")
+    grid_a, _, _, rows_a, sigma_a = _excess_rows(a, lower, upper, debye, n_grid)
+    grid_b, _, _, rows_b, sigma_b = _excess_rows(b, lower, upper, debye, n_grid)
+
+    def statistic(ra: np.ndarray, rb: np.ndarray) -> float:
+        return _fit_s(grid_a, ra.mean(axis=0), sigma_a)[0] - _fit_s(grid_b, rb.mean(axis=0), sigma_b)[0]
+
+    boot = bootstrap(statistic, (rows_a, rows_b), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+                     groups=a.groups)
+    settings = {"estimator": "difference of the D - D_Debye fits (debye_excess) of two paired points",
+                "debye": debye, "window": f"({lower:g}, {upper:g}] * each point's median omega0",
+                "n_grid": int(n_grid), "pairs": a.n_samples,
+                "resampled": "chains" if a.groups is not None else "samples",
+                "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735"}
+    return boot.measurement("s_debye_excess difference", units="1", settings=settings, curve=None,
+                            method="difference of D - D_Debye fits, bootstrap over paired units")
