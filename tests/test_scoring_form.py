@@ -122,12 +122,9 @@ def test_a_dropped_variable_that_a_claim_reads_is_detected(
         verify_scoring_form(networks, form.drop_vars("coordination"), claims)
 
 
-def test_what_a_validator_reads_is_kept_though_no_claim_requires_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The needed variables come from scoring, not from a list: a new validator reading ``coordination``
-    (its claim requires only ``eigenvalue``) keeps it, and the form without it is told apart."""
-    toy = build_in_memory("nine_node_toy")
+def _reads_coordination(monkeypatch: pytest.MonkeyPatch, **fields: Any) -> Any:
+    """A claim whose validator (registered for the test) reads ``coordination`` though it requires only
+    ``eigenvalue``: the mean coordination number, expected above 3.5; ``fields`` replace more of the claim's."""
 
     def mean_coordination(point: xr.Dataset, settings: Any) -> Any:
         z = float(point["coordination"].mean())
@@ -136,9 +133,18 @@ def test_what_a_validator_reads_is_kept_though_no_claim_requires_it(
 
     monkeypatch.setitem(scoring.VALIDATORS, "mean_coordination", mean_coordination)
     base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
-    claim = replace(base, id="test.mean-coordination", requires=("eigenvalue",), validator="mean_coordination",
-                    quantity="mean_z", settings={}, versus=None, alternatives=(),
-                    expect=replace(base.expect, kind="greater", value=3.5))
+    return replace(base, id="test.mean-coordination", requires=("eigenvalue",), validator="mean_coordination",
+                   quantity="mean_z", settings={}, versus=None, alternatives=(),
+                   expect=replace(base.expect, kind="greater", value=3.5), **fields)
+
+
+def test_what_a_validator_reads_is_kept_though_no_claim_requires_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The needed variables come from scoring, not from a list: a new validator reading ``coordination``
+    (its claim requires only ``eigenvalue``) keeps it, and the form without it is told apart."""
+    toy = build_in_memory("nine_node_toy")
+    claim = _reads_coordination(monkeypatch)
     assert "coordination" in scoring_form(toy).dropped  # the shipped claims never read it
     form = scoring_form(toy, [claim])
     assert form.kept["coordination"] == "read by scoring"
@@ -172,16 +178,7 @@ def test_pair_variables_no_claim_reads_are_left_out_together(monkeypatch: pytest
     pair_count while a pair variable stays, and the last pair variable while pair_count stays; tried together,
     both go.  (A claim reading ``coordination`` without requiring it makes the form go candidate by candidate.)"""
 
-    def mean_coordination(point: xr.Dataset, settings: Any) -> Any:
-        z = float(point["coordination"].mean())
-        m = Measurement("mean z", z, 0.0, z, z, 1.0, "1", {}, None, 1, "mean")
-        return type("Result", (), {"mean_z": m})()
-
-    monkeypatch.setitem(scoring.VALIDATORS, "mean_coordination", mean_coordination)
-    base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
-    reads_coordination = replace(base, id="test.mean-coordination", requires=("eigenvalue",), applies_to={},
-                                 validator="mean_coordination", quantity="mean_z", settings={}, versus=None,
-                                 alternatives=(), expect=replace(base.expect, kind="greater", value=3.5))
+    reads_coordination = _reads_coordination(monkeypatch, applies_to={})
     glass = build_in_memory(
         "lennard_jones",
         grid={"taper_order": [2], "parent_temperature": [2.0]},

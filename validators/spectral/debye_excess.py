@@ -329,12 +329,7 @@ def paired_debye_excess_difference(
     >>> round(d.value, 1), d.low < 1.0 < d.high
     (1.0, True)
     """
-    if a.n_samples != b.n_samples:
-        raise ValueError(f"the points have {a.n_samples} and {b.n_samples} samples; a paired difference needs the "
-                         "same realisations at both (sample i of one is sample i of the other)")
-    if (a.groups is None) != (b.groups is None) or (
-            a.groups is not None and not np.array_equal(np.asarray(a.groups), np.asarray(b.groups))):
-        raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both points")
+    a.check_paired(b)
     grid_a, _, _, rows_a, sigma_a = _excess_rows(a, lower, upper, debye, n_grid)
     grid_b, _, _, rows_b, sigma_b = _excess_rows(b, lower, upper, debye, n_grid)
 

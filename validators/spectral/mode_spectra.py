@@ -210,6 +210,17 @@ class ModeSpectra:
                 "modes per sample (larger k) or narrow the window"
             )
 
+    def check_paired(self, other: ModeSpectra) -> None:
+        """Raise unless ``other`` holds the same realisations: as many samples, and the same chain labels when given
+        (sample i of one is sample i of the other; a paired difference resamples both with the same units)."""
+        if self.n_samples != other.n_samples:
+            raise ValueError(f"the points have {self.n_samples} and {other.n_samples} samples; a paired difference "
+                             "needs the same realisations at both (sample i of one is sample i of the other)")
+        if (self.groups is None) != (other.groups is None) or (
+                self.groups is not None and not np.array_equal(np.asarray(self.groups), np.asarray(other.groups))):
+            raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both "
+                             "points")
+
     def count_below(self, edge: np.ndarray) -> np.ndarray:
         """Modes with ω ≤ edge_i in each sample (n_samples,) ints."""
         edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))

@@ -290,12 +290,7 @@ def paired_window_difference(
     >>> round(d.value, 1), d.low < 1.0 < d.high
     (1.0, True)
     """
-    if a.n_samples != b.n_samples:
-        raise ValueError(f"the points have {a.n_samples} and {b.n_samples} samples; a paired difference needs the "
-                         "same realisations at both (sample i of one is sample i of the other)")
-    if (a.groups is None) != (b.groups is None) or (
-            a.groups is not None and not np.array_equal(np.asarray(a.groups), np.asarray(b.groups))):
-        raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both points")
+    a.check_paired(b)
     sufficient = []
     for data in (a, b):
         data = data if max_participation is None else data.filtered(max_participation)
