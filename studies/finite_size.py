@@ -62,7 +62,7 @@ mean that it does.
 Paired alternatives (added 2026-11-24 22:00 UTC, after the first 6 non-additive chains per taper at N = 1000 had
 been analysed; reported, never used for a verdict): the taper and model differences are also given by
 ``mle c=0.7`` and ``debye excess`` on the same pairs of chains (``alternatives`` of each entry,
-:func:`paired_alternatives`), the two estimators with the narrowest intervals at T_d, so that the estimator
+:func:`paired_difference`), the two estimators with the narrowest intervals at T_d, so that the estimator
 spread of a difference is stated as the points' spread is.
 
 Usage::
@@ -247,32 +247,26 @@ def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
     return float(inside.sum() / y.sum() - 1.0) if y.sum() > 0 else math.nan
 
 
-def paired_difference(a: xr.Dataset, b: xr.Dataset, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE on the samples both points have with a positive shear modulus, bootstrap
-    over pairs of units (chains when given, else samples): :func:`vdosbench.validators.paired_window_difference`."""
-    common = np.intersect1d(stable_samples(a), stable_samples(b))
-    d = paired_window_difference(mode_spectra(a.sel(sample=common), "a"), mode_spectra(b.sel(sample=common), "b"),
-                                 factor, n_bootstrap=N_BOOTSTRAP, seed=seed)
-    return replace(d, name=label)
-
-
-def paired_alternatives(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> dict[str, Any]:
-    """The same paired difference by the two estimators with the narrowest intervals, ``mle c=0.7`` and
-    ``debye excess`` (:func:`vdosbench.validators.paired_debye_excess_difference`): reported beside the
-    registered primary as a systematic, never used for the verdict; an estimator that cannot measure a pair
-    says why."""
+def paired_difference(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> tuple[Measurement, dict[str, Any]]:
+    """s(a) − s(b) on the samples both points have with a positive shear modulus, bootstrap over pairs of units
+    (chains when given, else samples): the primary's (window MLE, c = 0.5,
+    :func:`vdosbench.validators.paired_window_difference`) and, keyed by name, the same difference by the two
+    estimators with the narrowest intervals, ``mle c=0.7`` and ``debye excess``
+    (:func:`vdosbench.validators.paired_debye_excess_difference`): reported beside the registered primary as a
+    systematic, never used for the verdict; an alternative that cannot measure a pair says why."""
     common = np.intersect1d(stable_samples(a), stable_samples(b))
     sa, sb = mode_spectra(a.sel(sample=common), "a"), mode_spectra(b.sel(sample=common), "b")
-    out: dict[str, Any] = {}
+    primary = replace(paired_window_difference(sa, sb, 0.5, n_bootstrap=N_BOOTSTRAP, seed=seed), name=label)
+    alternatives: dict[str, Any] = {}
     for name, fn in (
         ("mle c=0.7", lambda: paired_window_difference(sa, sb, 0.7, n_bootstrap=N_BOOTSTRAP, seed=seed)),
         ("debye excess", lambda: paired_debye_excess_difference(sa, sb, n_bootstrap=N_BOOTSTRAP, seed=seed)),
     ):
         try:
-            out[name] = replace(fn(), name=label).to_dict()
+            alternatives[name] = replace(fn(), name=label).to_dict()
         except ValueError as e:  # a window past the stored modes, or moduli missing: say why
-            out[name] = {"status": "not measured", "reason": str(e)}
-    return out
+            alternatives[name] = {"status": "not measured", "reason": str(e)}
+    return primary, alternatives
 
 
 def size_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
@@ -422,19 +416,17 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
     tapers = []
     for n, t in sorted({(n, t) for n, _, t in spectra}):
         if (n, 2, t) in spectra and (n, -1, t) in spectra:
-            diff = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 0.5, 2, "s(m=2) - s(m=inf)")
+            diff, alternatives = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 2, "s(m=2) - s(m=inf)")
             tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
                            "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0),
-                           "alternatives": paired_alternatives(points[(n, 2, t)], points[(n, -1, t)], 2,
-                                                               "s(m=2) - s(m=inf)")})
+                           "alternatives": alternatives})
     models = []  # the fractionation control (item 5): additive minus non-additive at T_d, paired by chain start
     for n, m in sorted({(n, m) for n, m, _ in spectra}):
         if (n, m, T_D) in spectra and (n, m, T_D_NONADDITIVE) in spectra:
-            diff = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 0.5, 3,
-                                     "s(additive, T_d) - s(non-additive, its T_d)")
+            diff, alternatives = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3,
+                                                   "s(additive, T_d) - s(non-additive, its T_d)")
             models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, 0.0),
-                           "alternatives": paired_alternatives(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3,
-                                                               "s(additive, T_d) - s(non-additive, its T_d)")})
+                           "alternatives": alternatives})
     return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 
