@@ -60,6 +60,8 @@ examples:
   vdosbench compact runs/toy/ensemble.nc reference-data/nine-node-toy.nc --scoring-form   # what scoring reads
   vdosbench compact runs/glass/ensemble.nc glass.nc --scoring-form \\
       --leave-out eigenvector,pair_i,pair_j,pair_distance,pair_psi,pair_stress,pair_count   # claims on them: full set
+  vdosbench compact runs/levels/ensemble.nc levels.nc --scoring-form --leave-out position,diameter \\
+      --float32 eigenvalue                     # too large otherwise: values to 1% of their error
   vdosbench score eigenvalues.txt --format text --set spatial_dimension=3
   vdosbench score ka.npz --declare model=kob_andersen --declare parent_temperature=2.0 --declare taper_order=0
   vdosbench score data.nc --reference spring-network-16   # + distance to a reference: reference.md/.json
@@ -307,7 +309,12 @@ def build_parser() -> argparse.ArgumentParser:
                          help="with --scoring-form: leave these variables out on purpose (comma list, repeatable; "
                               "e.g. eigenvector, or every pair variable with pair_count); the claims that read them "
                               "need the full set (vdosbench build NAME) and the form names them; every other claim "
-                              "and --reference must still score as on the full set")
+                              "and --reference must still score as on the full set (but for the eigenvalue "
+                              "agreement on shared configurations when position is left out: the form names it)")
+    compact.add_argument("--float32", action="append", default=None, metavar="VAR[,VAR...]",
+                         help="with --scoring-form: store these float64 variables as float32 (e.g. eigenvalue of a "
+                              "set too large otherwise); the form must then give the full set's verdicts, "
+                              "every measured value within 1%% of its uncertainty, and names the variables")
 
     compare = sub.add_parser(
         "compare-codes", help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "

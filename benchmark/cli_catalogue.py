@@ -86,17 +86,19 @@ def cmd_compact(args: argparse.Namespace) -> int:
 
     if not args.source.is_file():
         raise UsageError(f"{args.source} is not a file; expected a VDOS-1.0 netCDF file")
-    if not args.scoring_form and (args.claims is not None or args.no_structures or args.leave_out):
-        raise UsageError("--claims, --no-structures and --leave-out go with --scoring-form; add --scoring-form "
-                         "or drop them")
-    leave_out = [n.strip() for arg in args.leave_out or () for n in arg.split(",") if n.strip()]
+    if not args.scoring_form and (args.claims is not None or args.no_structures or args.leave_out or args.float32):
+        raise UsageError("--claims, --no-structures, --leave-out and --float32 go with --scoring-form; add "
+                         "--scoring-form or drop them")
+    leave_out, float32 = ([n.strip() for arg in given or () for n in arg.split(",") if n.strip()]
+                          for given in (args.leave_out, args.float32))
     try:
         if args.scoring_form:
             from .claims import load_claims
             from .scoring_form import scoring_form_file
 
             print(scoring_form_file(args.source, args.target, load_claims(args.claims),
-                                    keep_structures=not args.no_structures, leave_out=leave_out).summary())
+                                    keep_structures=not args.no_structures, leave_out=leave_out,
+                                    float32=float32).summary())
             return 0
         path = compact_file(args.source, args.target)
     except ValueError as e:

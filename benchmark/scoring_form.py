@@ -47,8 +47,23 @@ configurations (``--reference``).
 
 Precision: every kept variable keeps its stored dtype (eigenvalues and
 positions float64, eigenvectors float32 in the catalogue's storage form,
-:mod:`vdosbench.datasets.compact`): the equality above is exact, and a
-coarser storage would have to be verified by the same signature.
+:mod:`vdosbench.datasets.compact`), and the equality above is exact, unless
+variables are named in ``float32`` (``vdosbench compact --scoring-form
+--float32``): those are stored as float32 (7 significant digits), and the form
+must then score as the full set exactly in every verdict, robustness label and
+text, within :data:`FLOAT32_UNCERTAINTY_FRACTION` of its own uncertainty in
+every measurement, and to :data:`FLOAT32_RTOL` relative in every other number
+(:func:`signatures_close`), each side compared with itself by ``--reference``;
+the form records it (:data:`FLOAT32_ATTRIBUTE`).  This is for a set too large
+for the repository otherwise (``soft-spheres-n1600-levels-m2``: 1 800 spectra
+of 4 800 levels).
+
+Structures left out on purpose (``leave_out`` naming ``position``) change one
+part of the ``--reference`` comparison: the eigenvalue agreement on shared
+configurations, which needs positions on both sides.  That part, and only
+that part, may change; the form declares it
+(:data:`REFERENCE_LEFT_OUT_ATTRIBUTE`), and comparing eigenvalues on shared
+configurations then needs the full set.
 Eigenvectors are kept whole (every stored ``vector_mode``) when a claim reads
 them: the plane-wave shell of :func:`vdosbench.validators.phonon_shell` is
 weighted over every stored mode, so no stored mode can be left out without
@@ -66,6 +81,7 @@ Examples
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -83,14 +99,20 @@ from .scoring import Verdict, evaluate_claim
 __all__ = [
     "ALTERNATIVES_LEFT_OUT_ATTRIBUTE",
     "CLAIMS_LEFT_OUT_ATTRIBUTE",
+    "FLOAT32_ATOL",
+    "FLOAT32_ATTRIBUTE",
+    "FLOAT32_RTOL",
+    "FLOAT32_UNCERTAINTY_FRACTION",
     "FORM_ATTRIBUTE",
     "LEFT_OUT_ATTRIBUTE",
+    "REFERENCE_LEFT_OUT_ATTRIBUTE",
     "STRUCTURE_VARIABLES",
     "ScoringForm",
     "ScoringFormMismatch",
     "scoring_form",
     "scoring_form_file",
     "scoring_signature",
+    "signatures_close",
     "verify_scoring_form",
 ]
 
@@ -103,6 +125,26 @@ FORM_ATTRIBUTE = "scoring_form"
 #: the labels of the alternative estimators they leave out by claim id.
 CLAIMS_LEFT_OUT_ATTRIBUTE = "scoring_form_claims_left_out"
 ALTERNATIVES_LEFT_OUT_ATTRIBUTE = "scoring_form_alternatives_left_out"
+#: Global attribute (JSON list) of the parts of the ``--reference`` comparison that variables left out on purpose
+#: leave out: only ``"eigenvalue_agreement"`` (the shared configurations, which need positions) can be.
+REFERENCE_LEFT_OUT_ATTRIBUTE = "scoring_form_reference_left_out"
+#: The part of a point's ``--reference`` comparison that leaving out structures may change (and nothing else).
+_AGREEMENT = "eigenvalue_agreement"
+#: Global attribute (JSON object) of a form storing variables as float32: ``variables``, ``rtol``, ``atol``.
+FLOAT32_ATTRIBUTE = "scoring_form_float32"
+#: Tolerance of a float32 form's measurements against the full set's: each measurement's value, interval ends
+#: and uncertainty may move by at most this fraction of its own stated uncertainty (the storage's noise must be
+#: negligible beside the statistics').  Float32 rounds each eigenvalue by 6e-8 relative; the spacing ratios of the
+#: highest levels feel it most (a 64-particle glass: uncertainties move by 1.4e-5 relative, values by 2e-5 of
+#: their uncertainty).
+FLOAT32_UNCERTAINTY_FRACTION = 0.01
+#: Relative tolerance of every other number of a float32 form's signature (settings, windows, statistics).
+FLOAT32_RTOL = 1e-5
+#: Absolute tolerance beside :data:`FLOAT32_RTOL` for numbers that are zero on one side.
+FLOAT32_ATOL = 1e-9
+#: The float32 rule in words (summary, attributes, comments).
+_FLOAT32_RULE = (f"scores as the full set: equal verdicts, measurements within {FLOAT32_UNCERTAINTY_FRACTION:g} of "
+                 f"their uncertainty, other numbers to {FLOAT32_RTOL:g} relative")
 #: The reference source every signature uses, so that only the data can change it.
 _SOURCE = ReferenceSource("reference", Path("reference.nc"), "0" * 64, "file")
 
@@ -137,6 +179,10 @@ class ScoringForm:
     alternatives_left_out
         Labels of the alternative estimators that ``left_out`` leaves out, by claim id (the claim's own
         result is unchanged).
+    reference_left_out
+        Parts of the ``--reference`` comparison that ``left_out`` leaves out (``"eigenvalue_agreement"``).
+    float32
+        Variables stored as float32 (the form scores as the full set by :func:`signatures_close`).
     """
 
     dataset: xr.Dataset
@@ -147,6 +193,8 @@ class ScoringForm:
     left_out: tuple[str, ...] = ()
     claims_left_out: tuple[str, ...] = ()
     alternatives_left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reference_left_out: tuple[str, ...] = ()
+    float32: tuple[str, ...] = ()
 
     def summary(self) -> str:
         """Lines for ``vdosbench compact --scoring-form``: what was kept and why, what was left out, the file."""
@@ -155,6 +203,10 @@ class ScoringForm:
         if self.left_out:
             lines.append(f"left out on purpose {', '.join(self.left_out)}; claims that need the full set (vdosbench "
                          f"build NAME): {_needs_full_set(self.claims_left_out, self.alternatives_left_out)}")
+        if self.reference_left_out:
+            lines.append(f"--reference parts that need the full set: {', '.join(self.reference_left_out)}")
+        if self.float32:
+            lines.append(f"stored as float32: {', '.join(self.float32)} ({_FLOAT32_RULE})")
         lines.append(f"({self.scorings} scorings to find the form)")
         if self.path is not None:
             lines.append(f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
@@ -239,23 +291,34 @@ def _leave_out_names(ds: xr.Dataset, leave_out: str | Sequence[str]) -> tuple[st
     return names
 
 
+def _without_agreement(reference: dict) -> dict:
+    """A ``--reference`` comparison (JSON dict) without the eigenvalue agreement of its points."""
+    return {**reference, "points": [{k: v for k, v in p.items() if k != _AGREEMENT} for p in reference["points"]]}
+
+
 def _left_out_parts(
     full: str, reduced: str, names: Sequence[str]
-) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """The claims, and the alternatives by claim id, whose results differ between two signatures.
+) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The claims, the alternatives by claim id, and the ``--reference`` parts whose results differ.
 
     ``reduced`` is the signature of the full set without ``names``.  A claim is
     left out when it applies to the full set and not to the reduced one; an
     alternative when its result differs while the claim's own (verdict,
     points, measurements) does not, robustness then following from the
-    alternatives.  Raises ValueError when anything else differs: the
-    ``--reference`` comparison, or the result of a claim that still applies.
+    alternatives; the ``--reference`` comparison's eigenvalue agreement on
+    shared configurations when only it differs (positions left out).  Raises
+    ValueError when anything else differs: the rest of the ``--reference``
+    comparison, or the result of a claim that still applies.
     """
     sa, sb = json.loads(full), json.loads(reduced)
     left_out = f"leaving out {', '.join(names)}"
+    reference_parts: tuple[str, ...] = ()
     if sa["reference"] != sb["reference"]:
-        raise ValueError(f"{left_out} changes the --reference comparison, which must score as on the full set; "
-                         "fix: keep them (drop them from leave_out)")
+        if _without_agreement(sa["reference"]) != _without_agreement(sb["reference"]):
+            raise ValueError(f"{left_out} changes the --reference comparison (beyond the eigenvalue agreement on "
+                             "shared configurations), which must score as on the full set; fix: keep them (drop "
+                             "them from leave_out)")
+        reference_parts = (_AGREEMENT,)
     claims: list[str] = []
     alternatives: dict[str, tuple[str, ...]] = {}
     na = Verdict.NOT_APPLICABLE.value
@@ -273,21 +336,104 @@ def _left_out_parts(
             raise ValueError(f"{left_out} changes the result of claim {ra['id']}, which still applies (it reads "
                              "them without requiring them); fix: keep them, or name them in the claim's requires")
         alternatives[ra["id"]] = labels
-    return tuple(claims), alternatives
+    return tuple(claims), alternatives, reference_parts
 
 
-def _declared(form: xr.Dataset) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]]]:
-    """What ``form`` declares left out on purpose: variables, claims, alternatives by claim id (all empty if none)."""
+def _declared(
+    form: xr.Dataset,
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """What ``form`` declares left out on purpose: variables, claims, alternatives by claim id, ``--reference``
+    parts (all empty if none)."""
     keys = (LEFT_OUT_ATTRIBUTE, CLAIMS_LEFT_OUT_ATTRIBUTE, ALTERNATIVES_LEFT_OUT_ATTRIBUTE)
     if LEFT_OUT_ATTRIBUTE not in form.attrs:
-        return (), (), {}
+        return (), (), {}, ()
     try:
         names, claims, alternatives = (json.loads(form.attrs.get(k, "null")) for k in keys)
-        return tuple(names), tuple(claims), {str(k): tuple(v) for k, v in alternatives.items()}
+        reference = json.loads(form.attrs.get(REFERENCE_LEFT_OUT_ATTRIBUTE, "[]"))
+        return (tuple(names), tuple(claims), {str(k): tuple(v) for k, v in alternatives.items()},
+                tuple(str(r) for r in reference))
     except (TypeError, ValueError, AttributeError) as e:
-        raise ScoringFormMismatch(f"the form's attributes {', '.join(keys)} are not two JSON lists and an object "
-                                  f"({e}); expected what vdosbench compact --scoring-form --leave-out writes; fix: "
-                                  "remake the form") from e
+        raise ScoringFormMismatch(f"the form's attributes {', '.join(keys)} (and {REFERENCE_LEFT_OUT_ATTRIBUTE}) "
+                                  f"are not JSON lists and an object ({e}); expected what vdosbench compact "
+                                  "--scoring-form --leave-out writes; fix: remake the form") from e
+
+
+def _float32_declared(form: xr.Dataset) -> tuple[str, ...]:
+    """The variables ``form`` declares stored as float32 (:data:`FLOAT32_ATTRIBUTE`; empty if none)."""
+    if FLOAT32_ATTRIBUTE not in form.attrs:
+        return ()
+    try:
+        declared = json.loads(form.attrs[FLOAT32_ATTRIBUTE])
+        names = tuple(str(n) for n in declared["variables"])
+        tolerance = tuple(float(declared[k]) for k in ("uncertainty_fraction", "rtol", "atol"))
+    except (TypeError, ValueError, KeyError, AttributeError) as e:
+        raise ScoringFormMismatch(f"the form's attribute {FLOAT32_ATTRIBUTE} is not a JSON object with variables, "
+                                  f"uncertainty_fraction, rtol and atol ({e!r}); expected what vdosbench compact "
+                                  "--scoring-form --float32 writes; fix: remake the form") from e
+    expected = (FLOAT32_UNCERTAINTY_FRACTION, FLOAT32_RTOL, FLOAT32_ATOL)
+    if tolerance != expected:
+        raise ScoringFormMismatch(f"the form declares float32 tolerances {tolerance}; expected {expected}, this "
+                                  "version's; fix: remake the form")
+    return names
+
+
+def _measurement_close(a: dict, b: dict, fraction: float, where: str) -> str | None:
+    """Where two measurements (JSON dicts with ``value``, ``uncertainty``, ``low``, ``high``) differ by more than
+    ``fraction`` of the uncertainty in those four; None if nowhere (their other fields: :func:`_close`)."""
+    scale = fraction * abs(a["uncertainty"])
+    for key in ("value", "uncertainty", "low", "high"):
+        x, y = a.get(key), b.get(key)
+        if x == y:
+            continue
+        if x is None or y is None or not abs(x - y) <= scale:
+            return (f"{where}/{key}: {x!r} and {y!r} (apart by more than {fraction:g} of the uncertainty "
+                    f"{a['uncertainty']!r})")
+    return None
+
+
+def _close(a: object, b: object, rtol: float, atol: float, where: str = "") -> str | None:
+    """Where two JSON values first differ beyond the tolerance (numbers; measurements: a fraction of their
+    uncertainty, :data:`FLOAT32_UNCERTAINTY_FRACTION`) or at all (the rest); None if nowhere."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        if a.keys() != b.keys():
+            return f"{where}: keys {sorted(a)} and {sorted(b)}"
+        keys = list(a)
+        if {"value", "uncertainty", "low", "high"} <= a.keys() and isinstance(a["uncertainty"], (int, float)) \
+                and math.isfinite(a["uncertainty"]) and a["uncertainty"] > 0:
+            found = _measurement_close(a, b, FLOAT32_UNCERTAINTY_FRACTION, where)
+            if found is not None:
+                return found
+            keys = [k for k in keys if k not in ("value", "uncertainty", "low", "high")]
+        return next((d for k in keys if (d := _close(a[k], b[k], rtol, atol, f"{where}/{k}")) is not None), None)
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} and {len(b)} entries"
+        return next((d for i, (x, y) in enumerate(zip(a, b))
+                     if (d := _close(x, y, rtol, atol, f"{where}/{i}")) is not None), None)
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        if a == b or (math.isnan(a) and math.isnan(b)) or abs(a - b) <= atol + rtol * max(abs(a), abs(b)):
+            return None
+        return f"{where}: {a!r} and {b!r}"
+    return None if a == b else f"{where}: {a!r} and {b!r}"
+
+
+def signatures_close(a: str, b: str, rtol: float = FLOAT32_RTOL, atol: float = FLOAT32_ATOL) -> str | None:
+    """Where two signatures (:func:`scoring_signature`) differ: a measurement's value, interval or uncertainty
+    by more than :data:`FLOAT32_UNCERTAINTY_FRACTION` of its uncertainty, another number beyond
+    ``atol + rtol * max(|a|, |b|)``, or any verdict, label or text; None when they agree.
+
+    Examples
+    --------
+    >>> m = '{{"value": {}, "uncertainty": 0.1, "low": 2.8, "high": 3.2}}'
+    >>> signatures_close(m.format(3.0005), m.format(3.0))
+    >>> signatures_close(m.format(3.002), m.format(3.0))
+    '/value: 3.002 and 3.0 (apart by more than 0.01 of the uncertainty 0.1)'
+    >>> signatures_close('{"n": 1.0000001, "verdict": "refuted"}', '{"n": 1.0, "verdict": "refuted"}')
+    >>> signatures_close('{"verdict": "refuted"}', '{"verdict": "supported"}')
+    "/verdict: 'refuted' and 'supported'"
+    """
+    return _close(json.loads(a), json.loads(b), rtol, atol)
 
 
 def scoring_form(
@@ -296,6 +442,7 @@ def scoring_form(
     *,
     keep_structures: bool = True,
     leave_out: str | Sequence[str] = (),
+    float32: str | Sequence[str] = (),
 ) -> ScoringForm:
     """The scoring form of ``ds`` (module docstring): only what scoring reads, verified by scoring.
 
@@ -309,22 +456,27 @@ def scoring_form(
         Keep :data:`STRUCTURE_VARIABLES` even when no claim reads them.
     leave_out
         Data variables to leave out on purpose (module docstring); not ``eigenvalue``.
+    float32
+        Kept float64 data variables to store as float32 (module docstring, Precision).
 
     Returns
     -------
     ScoringForm
-        The form (its signature equals the full set's by construction, but for the claims and
-        alternatives ``leave_out`` leaves out) and what was kept and why.
+        The form (its signature equals the full set's by construction, but for the claims,
+        alternatives and ``--reference`` parts ``leave_out`` leaves out, and by :func:`signatures_close`
+        with ``float32``) and what was kept and why.
 
     Raises
     ------
     ValueError
         A ``leave_out`` name is not a data variable of ``ds`` or is ``eigenvalue``; the set without
-        them breaks the convention; or leaving them out changes the ``--reference`` comparison or a
-        claim that still applies.
+        them breaks the convention; leaving them out changes the ``--reference`` comparison (beyond
+        the eigenvalue agreement) or a claim that still applies; or a ``float32`` name is not a
+        float64 variable the form keeps.
     """
     claims = _claims(claims)
     full, left_out = ds, _leave_out_names(ds, leave_out)
+    coarse = tuple(dict.fromkeys([float32] if isinstance(float32, str) else [str(n) for n in float32]))
     if left_out:  # the set the form must score as: the full set without them
         ds = _without(full, left_out)
         try:
@@ -335,9 +487,11 @@ def scoring_form(
     reference, scorings = scoring_signature(full, claims, submitted=full), 1 + bool(left_out)
     claims_left_out: tuple[str, ...] = ()
     alternatives_left_out: dict[str, tuple[str, ...]] = {}
+    reference_left_out: tuple[str, ...] = ()
     if left_out:
         full_signature, reference = reference, scoring_signature(ds, claims, submitted=full)
-        claims_left_out, alternatives_left_out = _left_out_parts(full_signature, reference, left_out)
+        claims_left_out, alternatives_left_out, reference_left_out = _left_out_parts(
+            full_signature, reference, left_out)
     # the spectrum: the convention requires it and --reference compares it on every dataset
     kept: dict[str, str] = {"eigenvalue": "the spectrum (required by VDOS-1.0, compared by --reference)"}
     for claim in claims:
@@ -377,18 +531,38 @@ def scoring_form(
             dropped.extend(tied)
     form = _without(ds, dropped)
     kept = {n: kept[n] for n in form.data_vars if n in kept}
+    wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float64"]
+    if wrong:
+        raise ValueError(f"float32 names {wrong}; expected float64 data variables the form keeps, among "
+                         f"{sorted(str(n) for n in form.data_vars if form[n].dtype == 'float64')}; fix: drop them "
+                         "from float32")
+    for name in coarse:
+        encoding = {k: v for k, v in form[name].encoding.items() if k != "dtype"}
+        form[name] = form[name].astype("float32")
+        form[name].encoding = encoding
+        form[name].attrs["comment"] = f"stored as float32 in the scoring form ({_FLOAT32_RULE})"
     form.attrs[FORM_ATTRIBUTE] = (
         "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
         + (", ".join(dropped) if dropped else "nothing")
         + (f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
            f"{_needs_full_set(claims_left_out, alternatives_left_out)}" if left_out else "")
+        + (f"; --reference parts that need the full set: {', '.join(reference_left_out)}" if reference_left_out
+           else "")
+        + (f"; stored as float32: {', '.join(coarse)} ({_FLOAT32_RULE})" if coarse else "")
         + f"; full set content_sha256 {content_sha256(full)}"
     )
     if left_out:
         form.attrs[LEFT_OUT_ATTRIBUTE] = json.dumps(left_out)
         form.attrs[CLAIMS_LEFT_OUT_ATTRIBUTE] = json.dumps(claims_left_out)
         form.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE] = json.dumps(alternatives_left_out)
-    return ScoringForm(form, kept, tuple(dropped), scorings, None, left_out, claims_left_out, alternatives_left_out)
+    if reference_left_out:
+        form.attrs[REFERENCE_LEFT_OUT_ATTRIBUTE] = json.dumps(reference_left_out)
+    if coarse:
+        form.attrs[FLOAT32_ATTRIBUTE] = json.dumps({"variables": coarse, "uncertainty_fraction":
+                                                    FLOAT32_UNCERTAINTY_FRACTION, "rtol": FLOAT32_RTOL,
+                                                    "atol": FLOAT32_ATOL})
+    return ScoringForm(form, kept, tuple(dropped), scorings, None, left_out, claims_left_out, alternatives_left_out,
+                       reference_left_out, coarse)
 
 
 def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Claim] | None = None) -> None:
@@ -397,30 +571,53 @@ def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Cla
     Both are scored by every claim and used as the reference of ``full``
     (:func:`scoring_signature`).  A form that declares variables left out on
     purpose (:data:`LEFT_OUT_ATTRIBUTE`) must score as ``full`` without them
-    does, and leaving them out of ``full`` must leave out exactly the claims and
-    alternatives the form declares (:data:`CLAIMS_LEFT_OUT_ATTRIBUTE`,
-    :data:`ALTERNATIVES_LEFT_OUT_ATTRIBUTE`), nothing else.
+    does, and leaving them out of ``full`` must leave out exactly the claims,
+    alternatives and ``--reference`` parts the form declares
+    (:data:`CLAIMS_LEFT_OUT_ATTRIBUTE`, :data:`ALTERNATIVES_LEFT_OUT_ATTRIBUTE`,
+    :data:`REFERENCE_LEFT_OUT_ATTRIBUTE`), nothing else.  A form that stores
+    variables as float32 (:data:`FLOAT32_ATTRIBUTE`) must hold them as float32
+    and score as the full set to the float32 rule (:func:`signatures_close`),
+    each side being its own ``--reference`` (the float32 and float64 spectra
+    compared with each other would differ by construction).
     """
     claims = _claims(claims)
+    coarse = _float32_declared(form)
+    fix = "fix: remake the form (vdosbench compact --scoring-form)"
+    wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float32"]
+    if wrong:
+        raise ScoringFormMismatch(f"the form declares {list(coarse)} stored as float32; found {wrong} not float32 "
+                                  f"variables of the form; {fix}")
     a = scoring_signature(full, claims, submitted=full)
-    first, fix = "the full set", "fix: remake the form (vdosbench compact --scoring-form)"
+    first, reduced = "the full set", full
     names, *declared = _declared(form)
     if names:
         wrong = [n for n in names if n not in full.data_vars or n in form.data_vars]
         if wrong:
             raise ScoringFormMismatch(f"the form declares {list(names)} left out; expected data variables of the "
                                       f"full set absent from the form, found {wrong} among them; {fix}")
-        full_signature, a = a, scoring_signature(_without(full, names), claims, submitted=full)
+        reduced = _without(full, names)
+        full_signature, a = a, scoring_signature(reduced, claims, submitted=full)
         try:
             found = _left_out_parts(full_signature, a, names)
         except ValueError as e:
             raise ScoringFormMismatch(f"the form cannot leave out {', '.join(names)}: {e}") from e
         if list(found) != declared:
             raise ScoringFormMismatch(
-                f"the form declares claims {list(declared[0])} and alternatives {declared[1]} left out with "
-                f"{', '.join(names)}; leaving them out of the full set leaves out claims {list(found[0])} and "
-                f"alternatives {found[1]}; expected the same; {fix}")
+                f"the form declares claims {list(declared[0])}, alternatives {declared[1]} and --reference parts "
+                f"{list(declared[2])} left out with {', '.join(names)}; leaving them out of the full set leaves out "
+                f"claims {list(found[0])}, alternatives {found[1]} and --reference parts {list(found[2])}; "
+                f"expected the same; {fix}")
         first = f"the full set without {', '.join(names)}"
+    if coarse:
+        a = scoring_signature(reduced, claims)
+        difference = signatures_close(a, scoring_signature(form, claims))
+        if difference is not None:
+            raise ScoringFormMismatch(
+                f"scoring the scoring form (float32 {', '.join(coarse)}) differs from scoring {first} at "
+                f"{difference}; expected equal verdicts and texts, measurements within "
+                f"{FLOAT32_UNCERTAINTY_FRACTION:g} of their uncertainty, other numbers to {FLOAT32_RTOL:g}; "
+                "fix: store them as float64 (drop them from --float32)")
+        return
     b = scoring_signature(form, claims, submitted=full)
     if a != b:
         raise ScoringFormMismatch(
@@ -437,6 +634,7 @@ def scoring_form_file(
     *,
     keep_structures: bool = True,
     leave_out: str | Sequence[str] = (),
+    float32: str | Sequence[str] = (),
 ) -> ScoringForm:
     """Write the scoring form of the netCDF file ``source`` to ``target`` (atomically), read back and verified.
 
@@ -446,7 +644,7 @@ def scoring_form_file(
         A VDOS-1.0 file (e.g. a built ``ensemble.nc``, in the catalogue's storage form).
     target
         The file to write; not ``source``.
-    claims, keep_structures, leave_out
+    claims, keep_structures, leave_out, float32
         As :func:`scoring_form`.
 
     Raises
@@ -461,7 +659,7 @@ def scoring_form_file(
         raise ValueError(f"scoring form: target {target} is the source; expected another file name")
     with open_dataset(source) as opened:
         full = opened.load()
-    form = scoring_form(full, claims, keep_structures=keep_structures, leave_out=leave_out)
+    form = scoring_form(full, claims, keep_structures=keep_structures, leave_out=leave_out, float32=float32)
     write(form.dataset, target)
     try:
         with open_dataset(target) as written:
@@ -469,4 +667,5 @@ def scoring_form_file(
     except ScoringFormMismatch:
         target.unlink(missing_ok=True)
         raise
-    return replace(form, scorings=form.scorings + (3 if form.left_out else 2), path=target)
+    return replace(form, scorings=form.scorings + 2 + bool(form.left_out) + bool(form.float32),
+                   path=target)

@@ -260,16 +260,16 @@ def _tampered(form: xr.Dataset, **attrs: str) -> xr.Dataset:
     ("tamper", "match"),
     [
         (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: "[]"}),
-         r"declares claims \[\] .* leaves out claims \['jiang\.toy-two-new-poles'\]"),
+         r"declares claims \[\], .* leaves out claims \['jiang\.toy-two-new-poles'\]"),
         (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: '["jiang.toy-two-new-poles", "jiang.wrong"]'}),
          r"declares claims \['jiang\.toy-two-new-poles', 'jiang\.wrong'\]"),
         (lambda f: _tampered(f, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: '{"jiang.toy-two-new-poles": ["x"]}'}),
-         r"alternatives \{'jiang\.toy-two-new-poles': \('x',\)\} left out"),
+         r"alternatives \{'jiang\.toy-two-new-poles': \('x',\)\} and --reference parts \[\] left out"),
         (lambda f: f.drop_vars("pair_stiffness"),  # dropped without being declared
          r"differs from scoring the full set without eigenvector: "),
         (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: '["eigenvector", "position"]'}),  # position is in the form
          r"found \['position'\] among them"),
-        (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: "eigenvector"}), r"not two JSON lists and an object"),
+        (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: "eigenvector"}), r"are not JSON lists and an object"),
         (lambda f: xr.Dataset(f.data_vars, f.coords, {k: v for k, v in f.attrs.items() if k != LEFT_OUT_ATTRIBUTE}),
          r"differs from scoring the full set: claim jiang\.toy-two-new-poles: \w+ in the full set, not applicable"),
     ],
@@ -343,7 +343,8 @@ def test_an_alternative_estimator_that_reads_a_variable_left_out_is_declared(
         "test.alternative-reads-vectors": ["from the vectors"]}
     assert "test.alternative-reads-vectors [from the vectors]" in form.dataset.attrs[FORM_ATTRIBUTE]
     verify_scoring_form(toy, form.dataset, claims)
-    with pytest.raises(ScoringFormMismatch, match=r"declares claims \[\] and alternatives \{\} left out"):
+    with pytest.raises(ScoringFormMismatch,
+                       match=r"declares claims \[\], alternatives \{\} and --reference parts \[\] left out"):
         verify_scoring_form(toy, _tampered(form.dataset, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: "{}"}), claims)
 
 
