@@ -33,12 +33,16 @@ which a colder start passes through its smaller vibrational energy alone,
 (3/2)(T_d − T_deep) ≈ 0.04, whatever its structure.)  Energies are compared only on identical diameters:
 a draw's polydispersity moves V/N by ≈ 0.05.
 
+T_d is the recipe's own parent temperature: 0.144 for the additive ladder, 0.0716 for the non-additive
+control (``--suffix _nonadditive``: recipes ``soft_spheres_lowest_n{N}_td_nonadditive``, issue 25 item 5).
+
 Usage (the ladder's parts must exist for the chains asked)::
 
     taskset -c 0 python studies/two_start.py runs/td_ladder --n 1000 --chains 0 1
+    taskset -c 0 python studies/two_start.py runs/td_ladder_nonadditive --suffix _nonadditive --n 1000
     python studies/two_start.py --redraw        # the figure again, from the result file
 
-Writes ``studies/results/two_start.json`` (merging with earlier runs: one entry per (N, taper, chain)) and the
+Writes ``studies/results/two_start.json`` (merging with earlier runs: one entry per (recipe, taper, chain)) and the
 figure ``docs/figures/seed003/two_start.png``.
 """
 
@@ -67,7 +71,7 @@ from vdosbench.generators.glasses.lowest_mode_chains import check_lowest_chain_p
 from vdosbench.generators.glasses.configurations import Configuration
 from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.soft_spheres import T_D, _child_seed, remove_overlaps, start_configuration
+from vdosbench.generators.glasses.soft_spheres import _child_seed, remove_overlaps, start_configuration
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
@@ -114,12 +118,19 @@ def inherent_energy(positions: np.ndarray, box: float, sizes: np.ndarray, specie
     return float(result.energy / positions.shape[0])
 
 
+def recipe_td(recipe_name: str) -> float:
+    """The T_d of a ladder recipe: its one parent temperature."""
+    (t_d,) = RECIPES[recipe_name].grid["parent_temperature"]
+    return float(t_d)
+
+
 def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio: float, deep_sweeps: int,
                      sweeps: int) -> dict[str, Any]:
     """Steps 1–3 of the module docstring for one chain of the recipe: the deep start's T_d energy trace."""
     recipe = RECIPES[recipe_name]
     record_every = int(recipe.fixed["record_every"])
-    params = {**recipe.fixed, "taper_order": taper_order, "parent_temperature": T_D}
+    t_d = recipe_td(recipe_name)
+    params = {**recipe.fixed, "taper_order": taper_order, "parent_temperature": t_d}
     p = check_lowest_chain_params(params)
     g = p.glass
     pot = g.pair_potential
@@ -131,24 +142,24 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
                       MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP,
                                  p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
-    t_deep = deep_ratio * T_D
+    t_deep = deep_ratio * t_d
     cal_deep = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, t_deep, rng,
                               target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
     deep = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
                        MCSettings(temperature=t_deep, n_sweeps=deep_sweeps, step=cal_deep.step, p_swap=g.p_swap,
                                   skin=g.mc_skin, record_every=record_every), rng)
     e_is_start = inherent_energy(deep.positions, box, deep.sizes, deep.species, pot, g.force_tolerance)
-    cal = calibrate_step(deep.positions, box, deep.sizes, deep.species, pot, T_D, rng,
+    cal = calibrate_step(deep.positions, box, deep.sizes, deep.species, pot, t_d, rng,
                          target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
     leg = run_swap_mc(deep.positions, box, deep.sizes, deep.species, pot,
-                      MCSettings(temperature=T_D, n_sweeps=sweeps, step=cal.step, p_swap=g.p_swap, skin=g.mc_skin,
+                      MCSettings(temperature=t_d, n_sweeps=sweeps, step=cal.step, p_swap=g.p_swap, skin=g.mc_skin,
                                  record_every=record_every), rng)
     if not np.array_equal(np.sort(leg.sizes), np.sort(start.sizes)):
         raise RuntimeError("the deep start's diameters differ from the chain's: swaps must only permute them")
     e_is_end = inherent_energy(leg.positions, box, leg.sizes, leg.species, pot, g.force_tolerance)
     return {
         "inherent_energy_start": e_is_start, "inherent_energy_end": e_is_end,
-        "deep_temperature": t_deep, "deep_sweeps": deep_sweeps, "deep_step": cal_deep.step,
+        "td_temperature": t_d, "deep_temperature": t_deep, "deep_sweeps": deep_sweeps, "deep_step": cal_deep.step,
         "deep_energy_end": float(deep.energy_trace[-1]), "deep_trace_sweeps": np.asarray(deep.trace_sweeps).tolist(),
         "deep_trace": np.asarray(deep.energy_trace).tolist(),
         "td_step": cal.step, "sweeps": np.asarray(leg.trace_sweeps), "energy": np.asarray(leg.energy_trace),
@@ -188,6 +199,11 @@ def compare(n: int, taper: str, chain: int, ladder: xr.Dataset, deep: dict[str, 
     }
 
 
+def _recipe(entry: dict[str, Any]) -> str:
+    """The recipe of a result entry (entries written before the control have none: the additive ladder's)."""
+    return entry.get("recipe", f"soft_spheres_lowest_n{entry['n_particles']}_td")
+
+
 def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -204,14 +220,17 @@ def figure(entries: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    keys = sorted({(e["n_particles"], e["taper_order"]) for e in entries})
+    keys = sorted({(_recipe(e), e["taper_order"]) for e in entries})
     fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.4), squeeze=False)
-    for ax, (n, taper) in zip(axes[0], keys):
-        for e in (e for e in entries if (e["n_particles"], e["taper_order"]) == (n, taper)):
+    for ax, (recipe, taper) in zip(axes[0], keys):
+        here = [e for e in entries if (_recipe(e), e["taper_order"]) == (recipe, taper)]
+        n, t_d = here[0]["n_particles"], here[0].get("parent_temperature", 0.144)
+        model = "non-additive ε = 0.2" if recipe.endswith("_nonadditive") else "additive"
+        for e in here:
             for which, style in (("random", "-"), ("deep", "--")):
                 t, en = e["trace"][which]
                 ax.plot(np.asarray(t) / 1e3, en, style, lw=0.8, label=f"chain {e['chain']}, {which} start")
-        ax.set_title(f"N = {n}, m = {'∞' if taper == '-1' else taper}, T* = T_d")
+        ax.set_title(f"{model}, N = {n}, m = {'∞' if taper == '-1' else taper}, T* = T_d = {t_d:g}", fontsize=8)
         ax.set_xlabel("10³ sweeps at T_d")
         ax.set_ylabel("V/N")
         ax.legend(fontsize=6)
@@ -229,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                                                           "parts under LADDER/n{N}")
     ap.add_argument("--recipe", default=None, help="another recipe of soft_spheres_lowest_equilibrated, parts "
                                                    "directly under LADDER (tests: soft_spheres_lowest_td_small)")
+    ap.add_argument("--suffix", default="", help="recipe suffix: _nonadditive for the non-additive control's "
+                                                 "ladder (studies/td_ladder_queue.sh SUFFIX)")
     ap.add_argument("--result", type=Path, default=RESULT)
     ap.add_argument("--figure", type=Path, default=FIGURE)
     ap.add_argument("--tapers", nargs="+", default=["2", "-1"], help="taper orders (-1: T_inf)")
@@ -242,8 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.ladder is None:
         ap.error("the ladder folder is required unless --redraw is given")
     previous = json.loads(args.result.read_text()) if args.result.exists() else {"entries": []}
-    entries = {(e["n_particles"], e["taper_order"], e["chain"]): e for e in previous["entries"]}
-    recipe = args.recipe or f"soft_spheres_lowest_n{args.n}_td"
+    entries = {(_recipe(e), e["taper_order"], e["chain"]): e for e in previous["entries"]}
+    recipe = args.recipe or f"soft_spheres_lowest_n{args.n}_td{args.suffix}"
     folder = args.ladder if args.recipe else args.ladder / f"n{args.n}"
     n = int(RECIPES[recipe].fixed["n_particles"])
     for taper in args.tapers:
@@ -251,13 +272,15 @@ def main(argv: list[str] | None = None) -> int:
             ladder = ladder_chain(folder, recipe, taper, chain)
             sweeps = int(ladder["mc_record"].values[-1])
             deep = deep_start_trace(recipe, int(taper), chain, args.deep_ratio, args.deep_sweeps, sweeps)
-            entry = compare(n, taper, chain, ladder, deep)
-            entries[(n, taper, chain)] = entry
+            command = " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])])
+            entry = {"recipe": recipe, "parent_temperature": deep["td_temperature"], "command": command,
+                     **compare(n, taper, chain, ladder, deep)}
+            entries[(recipe, taper, chain)] = entry
             print(f"N = {n} m = {taper} chain {chain}: random {entry['random_start']['late_mean']:.4f}, "
                   f"deep {entry['deep_start']['late_mean']:.4f}, difference {entry['difference']:+.4f} "
                   f"[{entry['difference_interval'][0]:+.4f}, {entry['difference_interval'][1]:+.4f}] "
                   f"-> {entry['verdict']} ({deep['wall_s']:.0f} s)", flush=True)
-            out = sorted(entries.values(), key=lambda e: (e["n_particles"], e["taper_order"], e["chain"]))
+            out = sorted(entries.values(), key=lambda e: (_recipe(e), e["taper_order"], e["chain"]))
             _write_json(args.result, {
                 "script": "studies/two_start.py",
                 "decision_rule": ("agree when the 95 % interval of (deep-start late mean - random-start late mean) "
@@ -265,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
                                   "inherent-structure energy of the random chain's structures; late "
                                   "mean = mean V/N over the last half of the trace, standard error from 10 block "
                                   "means; interval normal, standard errors in quadrature"),
-                "command": " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+                "command": command + " (the latest; each entry states its own)",
                 "entries": out,
             })
             figure(out, args.figure)

@@ -73,6 +73,7 @@ def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
     data = json.loads(result.read_text())
     (entry,) = data["entries"]
     assert entry["n_particles"] == 128 and entry["verdict"] in ("agree", "disagree", "deep start not below")
+    assert entry["recipe"] == "soft_spheres_lowest_td_small" and entry["parent_temperature"] == 0.144
     assert entry["deep_start"]["deep_temperature"] == pytest.approx(0.8 * 0.144)
     assert figure.stat().st_size > 0
     missing = subprocess.run([sys.executable, str(ROOT / "studies" / "two_start.py"), str(ladder), "--recipe",
@@ -80,3 +81,9 @@ def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
                              capture_output=True, text=True)
     assert missing.returncode != 0 and "has landed" in missing.stderr
     assert entry["deep_start"]["inherent_energy_start"] > 0 and len(entry["random_start"]["inherent_energies"]) == 2
+
+
+def test_t_d_is_the_recipes_own(study) -> None:  # noqa: ANN001
+    """The control's T_d (issue 25 item 5) is not the additive model's."""
+    assert study.recipe_td("soft_spheres_lowest_n1000_td") == 0.144
+    assert study.recipe_td("soft_spheres_lowest_n1000_td_nonadditive") == 0.0716
