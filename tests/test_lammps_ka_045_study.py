@@ -88,7 +88,7 @@ def _need_lammps():
 @pytest.mark.lammps
 def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
     _need_lammps()
-    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2"]
+    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2", "--origin-every", "0.1"]
     L.main(common + ["--work", str(tmp_path / "whole")])
     L.main(common + ["--work", str(tmp_path / "staged"), "--budget-seconds", "0"])
     first = json.loads((tmp_path / "staged" / "s0.json").read_text())
@@ -102,6 +102,20 @@ def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
     np.testing.assert_array_equal(staged["energy"], whole["energy"])
     np.testing.assert_array_equal(staged["energy_time"], whole["energy_time"])
     np.testing.assert_array_equal(staged["segments"][1]["fs"], whole["segments"][1]["fs"])
+    assert staged["segments"][1]["fs_time"][-5:] == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])  # averaged over origins
+
+
+def test_segment_fs_averages_over_time_origins():
+    """Gaussian random walks: F_s(k spacing) = exp(-q^2 k v / 2) for per-step variance v per component."""
+    rng = np.random.default_rng(0)
+    v = 0.002
+    frames = np.cumsum(rng.normal(scale=np.sqrt(v), size=(12, 4000, 3)), axis=0)
+    t, fs = L.segment_fs(frames, 10.0, [0.0, 2.0, 20.0], [1.0, 0.98, 0.5])
+    assert t.tolist() == [0.0, 2.0] + [10.0 * k for k in range(1, 12)]  # single-origin lags above 10 replaced
+    expected = np.exp(-L.Q_FS**2 * np.arange(1, 12) * v / 2)
+    np.testing.assert_allclose(fs[2:], expected, atol=0.01)
+    one_origin = np.array([L.self_intermediate_scattering(frames[k] - frames[0], L.Q_FS)[0] for k in range(1, 12)])
+    assert np.abs(fs[2:] - expected).mean() < np.abs(one_origin - expected).mean()  # averaging beats one origin
 
 
 @pytest.mark.lammps
