@@ -177,8 +177,9 @@ def test_fetch_of_the_shipped_entry_returns_the_verified_shipped_copy(tmp_path: 
 def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VDOSBENCH_MIRROR", raising=False)
     monkeypatch.setenv("VDOSBENCH_CONFIG", str(tmp_path / "no-config.toml"))
-    # a paper-size set: no shipped copy, no URL and no scoring form in the repository yet
-    name = "soft-spheres-n1000-equilibrated-td-m2"
+    # a paper-size set: no shipped copy, no URL and no scoring form in the repository yet (the last one to get one:
+    # its full set must be rebuilt first)
+    name = "soft-spheres-n1600-levels-m2"
     with pytest.raises(FetchError, match=rf"no download URL \(no hosting yet \(its scoring form.*vdosbench build {name}"
                                          r".*VDOSBENCH_MIRROR=BASE_URL"):
         fetch(name, cache_dir=tmp_path)
