@@ -587,8 +587,7 @@ def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Cla
     if wrong:
         raise ScoringFormMismatch(f"the form declares {list(coarse)} stored as float32; found {wrong} not float32 "
                                   f"variables of the form; {fix}")
-    a = scoring_signature(full, claims, submitted=full)
-    first, reduced = "the full set", full
+    first, reduced, a = "the full set", full, None
     names, *declared = _declared(form)
     if names:
         wrong = [n for n in names if n not in full.data_vars or n in form.data_vars]
@@ -596,7 +595,8 @@ def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Cla
             raise ScoringFormMismatch(f"the form declares {list(names)} left out; expected data variables of the "
                                       f"full set absent from the form, found {wrong} among them; {fix}")
         reduced = _without(full, names)
-        full_signature, a = a, scoring_signature(reduced, claims, submitted=full)
+        full_signature = scoring_signature(full, claims, submitted=full)
+        a = scoring_signature(reduced, claims, submitted=full)
         try:
             found = _left_out_parts(full_signature, a, names)
         except ValueError as e:
@@ -618,6 +618,8 @@ def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Cla
                 f"{FLOAT32_UNCERTAINTY_FRACTION:g} of their uncertainty, other numbers to {FLOAT32_RTOL:g}; "
                 "fix: store them as float64 (drop them from --float32)")
         return
+    if a is None:
+        a = scoring_signature(full, claims, submitted=full)
     b = scoring_signature(form, claims, submitted=full)
     if a != b:
         raise ScoringFormMismatch(
@@ -667,5 +669,5 @@ def scoring_form_file(
     except ScoringFormMismatch:
         target.unlink(missing_ok=True)
         raise
-    return replace(form, scorings=form.scorings + 2 + bool(form.left_out) + bool(form.float32),
+    return replace(form, scorings=form.scorings + 2 + bool(form.left_out) + bool(form.left_out and form.float32),
                    path=target)

@@ -224,7 +224,7 @@ def figure(entries: list[dict[str, Any]], path: Path) -> None:
     fig, axes = plt.subplots(1, len(keys), figsize=(4.2 * len(keys), 3.4), squeeze=False)
     for ax, (recipe, taper) in zip(axes[0], keys):
         here = [e for e in entries if (_recipe(e), e["taper_order"]) == (recipe, taper)]
-        n, t_d = here[0]["n_particles"], here[0].get("parent_temperature", 0.144)
+        n, t_d = here[0]["n_particles"], recipe_td(recipe)
         model = "non-additive ε = 0.2" if recipe.endswith("_nonadditive") else "additive"
         for e in here:
             for which, style in (("random", "-"), ("deep", "--")):
