@@ -14,8 +14,9 @@ its binomial standard error and Wilson 95 % interval:
 * ``profile``: the likelihood-ratio interval (independent modes).
 
 Scenarios: GOE levels with independent samples; Poisson levels with
-independent samples; GOE with 20 chains × 5 structures and with 6 chains × 5,
-each structure keeping a parent level of its chain with probability 0.7;
+independent samples; GOE with 20 chains × 5 structures, with 6 chains × 5 and
+with 5 chains × 5 (the fewest a T_d point is assessed with), each structure
+keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
 intervals; tests/test_estimator_coverage.py checks it at small M).
@@ -34,6 +35,9 @@ One thread, pinned by the caller (``taskset -c 0``).  Writes
 Usage::
 
     taskset -c 0 env OMP_NUM_THREADS=1 python studies/estimator_coverage.py [--replicates 120]
+    # one scenario more, merged into the sections' existing results (same replicates and seed as they state):
+    python studies/estimator_coverage.py --sections window_mle debye_excess --scenarios goe_5_chains_memory_0.7 \
+        --replicates 80
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ SCENARIOS = (
     Scenario("poisson_independent", "poisson", 40, 1, 0.0),
     Scenario("goe_20_chains_memory_0.7", "goe", 100, 5, 0.7),
     Scenario("goe_6_chains_memory_0.7", "goe", 30, 5, 0.7),
+    Scenario("goe_5_chains_memory_0.7", "goe", 25, 5, 0.7),
     Scenario("poisson_20_chains_of_10_memory_0.95", "poisson", 200, 10, 0.95),
 )
 
@@ -222,8 +227,12 @@ def main() -> None:
     parser.add_argument("--sections", nargs="+", choices=("window_mle", "debye_excess", "size_scaling"),
                         default=["window_mle", "debye_excess", "size_scaling"],
                         help="what to (re)compute; the other section of an existing results file is kept")
+    parser.add_argument("--scenarios", nargs="+", choices=[sc.name for sc in SCENARIOS], default=None,
+                        help="compute only these scenarios of the window_mle and debye_excess sections and merge "
+                             "them into the section's existing results (default: every scenario, replacing them)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "estimator_coverage.json")
     args = parser.parse_args()
+    chosen = [sc for sc in SCENARIOS if args.scenarios is None or sc.name in args.scenarios]
     payload: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
     payload.update({
         "study": "coverage of 95 % intervals of the nonphononic estimators on correlated mock spectra (issue 25, item 2)",
@@ -232,26 +241,29 @@ def main() -> None:
     })
     if "window_mle" in args.sections:
         t0 = time.perf_counter()
-        results = {}
-        for sc in SCENARIOS:
+        results = dict(payload.get("scenarios", {})) if args.scenarios else {}
+        for sc in chosen:
             t = time.perf_counter()
             results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap)
             results[sc.name]["seconds"] = time.perf_counter() - t
             print(sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
                   "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
-        payload.update({"estimator": "vdosbench.validators.window_mle", "replicates": args.replicates,
-                        "n_bootstrap": args.n_bootstrap, "seed": args.seed,
-                        "total_seconds": time.perf_counter() - t0, "scenarios": results})
+        if not args.scenarios:
+            payload.update({"estimator": "vdosbench.validators.window_mle", "replicates": args.replicates,
+                            "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+                            "total_seconds": time.perf_counter() - t0})
+        payload["scenarios"] = results
     if "debye_excess" in args.sections:
         t0 = time.perf_counter()
-        results = {}
-        for sc in SCENARIOS:
+        earlier = payload.get("debye_excess", {})
+        results = dict(earlier.get("scenarios", {})) if args.scenarios else {}
+        for sc in chosen:
             t = time.perf_counter()
             results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap, estimator="debye_excess")
             results[sc.name]["seconds"] = time.perf_counter() - t
             print("debye excess", sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
                   "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
-        payload["debye_excess"] = {
+        payload["debye_excess"] = {**earlier, "scenarios": results} if args.scenarios else {
             "estimator": "vdosbench.validators.debye_excess (window (0.2, 0.9] of the median omega_0, box shells)",
             "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
             "total_seconds": time.perf_counter() - t0, "scenarios": results,

@@ -55,3 +55,25 @@ def test_wilson_interval_matches_the_closed_form(study) -> None:
     # k = m: the Wilson interval's upper end is 1, the lower end m/(m + z^2)
     lo, hi = study.wilson(50, 50)
     assert hi == pytest.approx(1.0) and lo == pytest.approx(50 / (50 + 1.959964**2), rel=1e-6)
+
+
+def test_one_scenario_more_is_merged_into_the_existing_results(study, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """--scenarios computes only the named scenario and keeps every other scenario and header of both sections."""
+    import json
+
+    out = tmp_path / "coverage.json"
+    old = {"replicates": 80, "seed": 0, "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}},
+           "debye_excess": {"replicates": 80, "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}}},
+           "size_scaling": {"kept": True}}
+    out.write_text(json.dumps(old))
+    monkeypatch.setattr(sys, "argv", ["estimator_coverage.py", "--sections", "window_mle", "debye_excess",
+                                      "--scenarios", "goe_5_chains_memory_0.7", "--replicates", "2",
+                                      "--n-bootstrap", "20", "--out", str(out)])
+    study.main()
+    new = json.loads(out.read_text())
+    for section in (new, new["debye_excess"]):
+        assert section["replicates"] == 80 and section["scenarios"]["goe_6_chains_memory_0.7"] == {"kept": True}
+        added = section["scenarios"]["goe_5_chains_memory_0.7"]
+        assert added["replicates"] == 2 and added["scenario"]["n_chains"] == 5
+    assert new["size_scaling"] == {"kept": True} and new["seed"] == 0
