@@ -135,8 +135,8 @@ FLOAT32_ATTRIBUTE = "scoring_form_float32"
 #: Tolerance of a float32 form's measurements against the full set's: each measurement's value, interval ends
 #: and uncertainty may move by at most this fraction of its own stated uncertainty (the storage's noise must be
 #: negligible beside the statistics').  Float32 rounds each eigenvalue by 6e-8 relative; the spacing ratios of the
-#: highest levels feel it most (a 64-particle glass: uncertainties move by 1.4e-5 relative, values by 2e-5 of
-#: their uncertainty).
+#: highest levels feel it most (a 64-particle glass: uncertainties move by 1.4e-5 relative, values by 3e-5 of
+#: their uncertainty; studies/float32_form_precision.py).
 FLOAT32_UNCERTAINTY_FRACTION = 0.01
 #: Relative tolerance of every other number of a float32 form's signature (settings, windows, statistics).
 FLOAT32_RTOL = 1e-5
