@@ -15,7 +15,8 @@ its binomial standard error and Wilson 95 % interval:
 
 Scenarios: GOE levels with independent samples; Poisson levels with
 independent samples; GOE with 20 chains × 5 structures, with 6 chains × 5 and
-with 5 chains × 5 (the fewest a T_d point is assessed with), each structure
+with 5 chains × 5 (the fewest a T_d point was assessed with until this scenario's
+result raised :data:`vdosbench.validators.results.result.MIN_GROUPS` to 6 on 25 Nov 2026), each structure
 keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode

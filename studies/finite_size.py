@@ -40,7 +40,10 @@ Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_
 ``soft_spheres_lowest_n{N}_td`` had finished; ``studies/td_ladder_queue.sh``)
     Same primary (``mle c=0.5``), same tolerance 0.5, but every interval is a bootstrap over **chains**
     (the ``chain`` variable: the 5 structures of a chain are correlated), and a point needs ≥ 5 chains
-    (the validators' minimum) to be assessed.  Claims at T* = T_d:
+    (the validators' minimum) to be assessed.  Amended 25 Nov 2026, after data: the minimum is 6 chains
+    (:data:`vdosbench.validators.results.result.MIN_GROUPS`), because on the GOE mocks the chain bootstrap over 5
+    chains covered only 0.71 – 0.76 (``studies/results/estimator_coverage.json``); it can only turn points
+    unassessed, and the 5-chain points it turned were inconclusive or not assessed already.  Claims at T* = T_d:
     - seed 001 (``schirmacher.taper-m2-s4`` / ``schirmacher.taper-minf-s3``): s = 3 + 2/m, i.e. 4 for
       m = 2 and 3 for m = ∞, at every N;
     - Lerner (2020, and Lerner & Bouchbinder's quasilocalised-mode universality): s = 4 for every m,

@@ -241,8 +241,12 @@ class BootstrapEstimate:
         )
 
 
-#: Fewest groups (chains) for which :func:`bootstrap` gives an interval.
-MIN_GROUPS = 5
+#: Fewest groups (chains) for which :func:`bootstrap` gives an interval.  Raised from 5 to 6 on 25 Nov 2026, after
+#: data: on GOE-correlated mock ensembles with a known exponent (``studies/estimator_coverage.py``, results in
+#: ``studies/results/estimator_coverage.json``) the 95 % chain-bootstrap interval covered the true s in 0.71 – 0.76
+#: of ensembles over 5 chains and 0.89 – 0.90 over 6.  The change only makes fewer points assessed (every catalogued
+#: chain set has ≥ 6 chains); the points it turned unassessed were inconclusive before.
+MIN_GROUPS = 6
 
 #: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
 GROUP_VARIABLE = "chain"
@@ -284,8 +288,8 @@ def bootstrap(
     -------
     BootstrapEstimate
         ``value`` is the statistic of the full data; with fewer than two
-        samples, or fewer than :data:`MIN_GROUPS` groups (a percentile
-        interval from 4 clusters rests on 35 distinct resamples), the spread
+        samples, or fewer than :data:`MIN_GROUPS` groups (over 5 chains a
+        95 % percentile interval covered only 0.71 - 0.76 on correlated mocks), the spread
         is undefined and ``standard_error``, ``low`` and ``high`` are NaN: a
         claim then reads *inconclusive*.
 
@@ -294,10 +298,10 @@ def bootstrap(
     >>> est = bootstrap(np.mean, np.arange(10.0), n_bootstrap=200, seed=1)
     >>> float(est.value), bool(est.low < 4.5 < est.high)
     (4.5, True)
-    >>> est = bootstrap(np.mean, np.arange(10.0), groups=np.repeat(np.arange(5), 2))
-    >>> est.settings()["resampled"], bool(est.low < 4.5 < est.high)
-    ('chains (with replacement; 5 chains holding 10 correlated samples)', True)
-    >>> bool(np.isnan(bootstrap(np.mean, np.arange(8.0), groups=np.repeat(np.arange(4), 2)).low))
+    >>> est = bootstrap(np.mean, np.arange(12.0), groups=np.repeat(np.arange(6), 2))
+    >>> est.settings()["resampled"], bool(est.low < 5.5 < est.high)
+    ('chains (with replacement; 6 chains holding 12 correlated samples)', True)
+    >>> bool(np.isnan(bootstrap(np.mean, np.arange(10.0), groups=np.repeat(np.arange(5), 2)).low))
     True
     """
     if not 0.0 < confidence < 1.0:
