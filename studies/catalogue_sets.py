@@ -118,6 +118,13 @@ LADDER_SETS = {
         "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers from the same start), "
         "{n_samples} samples each; lowest 50 modes, moduli, participation and shell weights, the chains' energy "
         "drift and tau_alpha (issue 25 T_d ladder)") for n in (1000, 2000, 4000)},
+    **{f"soft_spheres_lowest_n{n}_td_nonadditive": (
+        f"soft-spheres-lowest-n{n}-td-nonadditive",
+        f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
+        f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
+        "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers, and of the additive "
+        "ladder, from the same start), {n_samples} samples each; lowest 50 modes, moduli, participation and shell "
+        "weights, the chains' energy drift and tau_alpha (issue 25 fractionation control)") for n in (1000, 2000)},
     **{f"soft_spheres_lowest_n{n}": (
         f"soft-spheres-lowest-n{n}",
         f"soft-sphere glasses, N = {n}, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
