@@ -26,6 +26,12 @@ Section ``debye_excess``: the same scenarios measured by
 Debye shells, window (0.2, 0.9]·ω̄₀), its bootstrap over chains
 (``bootstrap_groups``, the reported interval) and over samples
 (``bootstrap_samples``).
+Section ``paired`` (added 25 Nov 2026): the paired differences that the taper and model comparisons of
+``studies/finite_size.py`` report, :func:`vdosbench.validators.paired_window_difference` (c = 0.5, the primary,
+and c = 0.7) and :func:`vdosbench.validators.paired_debye_excess_difference`, on pairs of GOE mock ensembles
+with chains (memory 0.7) whose true difference is 0 (both s = 4): ``independent`` pairs (no shared disorder)
+and ``shared_moduli`` pairs (the same seed and a 1.25× larger nonphononic prefactor for the second: the same
+shear and bulk moduli, hence ω₀, per sample, as chains from one start share them), at 20 chains and at 7.
 Section ``size_scaling``: the bootstrap intervals of
 :func:`vdosbench.validators.count_scaling` (c = 0.7) and
 :func:`vdosbench.validators.extreme_value` (mean) on ladders N = 1000, 2000,
@@ -39,6 +45,7 @@ Usage::
     # one scenario more, merged into the sections' existing results (same replicates and seed as they state):
     python studies/estimator_coverage.py --sections window_mle debye_excess --scenarios goe_5_chains_memory_0.7 \
         --replicates 80
+    taskset -c 0 python studies/estimator_coverage.py --sections paired --replicates 60
 """
 
 from __future__ import annotations
@@ -59,7 +66,16 @@ import numpy as np
 from scipy import stats
 
 from vdosbench.generators import mock_glass_spectra
-from vdosbench.validators import ModeSpectra, count_scaling, debye_excess, extreme_value, window_mle
+from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR
+from vdosbench.validators import (
+    ModeSpectra,
+    count_scaling,
+    debye_excess,
+    extreme_value,
+    paired_debye_excess_difference,
+    paired_window_difference,
+    window_mle,
+)
 
 METHODS = ("bootstrap_groups", "bootstrap_samples", "fisher", "profile")
 #: The interval methods of :func:`debye_excess` (a bootstrap only: the fit has no likelihood).
@@ -182,6 +198,84 @@ def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: in
     return {"scenario": scenario.describe(), **summarise(reps, methods)}
 
 
+# ----------------------------------------------------------------------------- paired differences
+
+#: Estimators of the paired section: name -> (kind, window factor or None).
+PAIRED_ESTIMATORS = {"mle c=0.5": ("window", 0.5), "mle c=0.7": ("window", 0.7), "debye excess": ("debye", None)}
+
+
+@dataclass(frozen=True)
+class PairedScenario:
+    """Two mock ensembles paired sample by sample: s = 4 and ``second_exponent`` (4 in the study's scenarios)."""
+
+    name: str
+    n_chains: int
+    pairing: str  # "independent" or "shared_moduli"
+    structures_per_chain: int = 5
+    chain_memory: float = 0.7
+    n_particles: int = 1000
+    k: int = 60
+    prefactor_ratio: float = 1.25
+    second_exponent: float = TRUE_S
+
+    @property
+    def true_difference(self) -> float:
+        return TRUE_S - self.second_exponent
+
+    def describe(self) -> dict[str, Any]:
+        return {"levels": "goe", "n_chains": self.n_chains, "structures_per_chain": self.structures_per_chain,
+                "chain_memory": self.chain_memory, "pairing": self.pairing, "n_particles": self.n_particles,
+                "modes_per_sample": self.k, "true_s": [TRUE_S, self.second_exponent],
+                "true_difference": self.true_difference,
+                "second_prefactor_ratio": self.prefactor_ratio if self.pairing == "shared_moduli" else 1.0}
+
+
+PAIRED_SCENARIOS = (
+    PairedScenario("goe_20_chains_independent", 20, "independent"),
+    PairedScenario("goe_20_chains_shared_moduli", 20, "shared_moduli"),
+    PairedScenario("goe_7_chains_shared_moduli", 7, "shared_moduli"),
+)
+
+
+def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
+    """One pair of mock ensembles; which paired-difference intervals hold the true difference."""
+    common = {"levels": "goe", "k": scenario.k, "structures_per_chain": scenario.structures_per_chain,
+              "chain_memory": scenario.chain_memory}
+    n = scenario.n_chains * scenario.structures_per_chain
+    a = mock_glass_spectra(scenario.n_particles, n, exponent=TRUE_S, seed=seed, **common)
+    if scenario.pairing == "shared_moduli":
+        b = mock_glass_spectra(scenario.n_particles, n, exponent=scenario.second_exponent, seed=seed,
+                               prefactor=DEFAULT_PREFACTOR * scenario.prefactor_ratio, **common)
+    elif scenario.pairing == "independent":
+        b = mock_glass_spectra(scenario.n_particles, n, exponent=scenario.second_exponent, seed=seed + 7919, **common)
+    else:
+        raise ValueError(f"pairing is {scenario.pairing!r}; expected 'independent' or 'shared_moduli'")
+    sa, sb = ModeSpectra(**a.arrays()), ModeSpectra(**b.arrays())
+    covers, width, values, intervals = {}, {}, {}, {}
+    for name, (kind, factor) in PAIRED_ESTIMATORS.items():
+        m = (paired_window_difference(sa, sb, factor, n_bootstrap=n_bootstrap, seed=seed) if kind == "window"
+             else paired_debye_excess_difference(sa, sb, n_bootstrap=n_bootstrap, seed=seed))
+        lo, hi = m.low, m.high
+        truth = scenario.true_difference
+        covers[name] = bool(lo <= truth <= hi) if np.isfinite(lo) and np.isfinite(hi) else False
+        width[name] = hi - lo
+        values[name] = m.value
+        intervals[name] = (lo, hi)
+    return {"s": values["debye excess"], "values": values, "intervals": intervals, "status": "ok", "covers": covers,
+            "width": width}
+
+
+def paired_coverage(scenario: PairedScenario, replicates: int, seed: int = 0, n_bootstrap: int = 500
+                    ) -> dict[str, Any]:
+    """Coverage of the paired-difference intervals over ``replicates`` pairs of ``scenario``."""
+    reps = [paired_replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
+    out = summarise(reps, tuple(PAIRED_ESTIMATORS))
+    del out["mean_s"], out["mean_s_standard_error"], out["sd_s"]
+    out["mean_difference"] = {k: float(np.nanmean([r["values"][k] for r in reps])) for k in PAIRED_ESTIMATORS}
+    out["sd_difference"] = {k: float(np.nanstd([r["values"][k] for r in reps], ddof=1)) for k in PAIRED_ESTIMATORS}
+    return {"scenario": scenario.describe(), **out}
+
+
 # ----------------------------------------------------------------------------- scaling with N
 
 SIZE_LADDER = (1000, 2000, 4000, 8000)
@@ -225,8 +319,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--goe-replicates", type=int, default=None,
                         help="replicates of the GOE ladder of the size_scaling section (default: --replicates)")
-    parser.add_argument("--sections", nargs="+", choices=("window_mle", "debye_excess", "size_scaling"),
-                        default=["window_mle", "debye_excess", "size_scaling"],
+    parser.add_argument("--sections", nargs="+", choices=("window_mle", "debye_excess", "paired", "size_scaling"),
+                        default=["window_mle", "debye_excess", "paired", "size_scaling"],
                         help="what to (re)compute; the other section of an existing results file is kept")
     parser.add_argument("--scenarios", nargs="+", choices=[sc.name for sc in SCENARIOS], default=None,
                         help="compute only these scenarios of the window_mle and debye_excess sections and merge "
@@ -268,6 +362,22 @@ def main() -> None:
             "estimator": "vdosbench.validators.debye_excess (window (0.2, 0.9] of the median omega_0, box shells)",
             "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
             "total_seconds": time.perf_counter() - t0, "scenarios": results,
+        }
+    if "paired" in args.sections:
+        t0 = time.perf_counter()
+        paired = {}
+        for sc in PAIRED_SCENARIOS:
+            t = time.perf_counter()
+            paired[sc.name] = paired_coverage(sc, args.replicates, args.seed, args.n_bootstrap)
+            paired[sc.name]["seconds"] = time.perf_counter() - t
+            print("paired", sc.name, {k: round(v["coverage"], 3) for k, v in paired[sc.name]["methods"].items()},
+                  {k: round(v, 3) for k, v in paired[sc.name]["mean_difference"].items()},
+                  f"{paired[sc.name]['seconds']:.0f} s", flush=True)
+        payload["paired"] = {
+            "estimators": "vdosbench.validators.paired_window_difference (c = 0.5, 0.7), "
+                          "vdosbench.validators.paired_debye_excess_difference; percentile bootstrap over paired chains",
+            "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
+            "total_seconds": time.perf_counter() - t0, "scenarios": paired,
         }
     if "size_scaling" in args.sections:
         t0 = time.perf_counter()

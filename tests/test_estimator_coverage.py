@@ -77,3 +77,18 @@ def test_one_scenario_more_is_merged_into_the_existing_results(study, tmp_path: 
         added = section["scenarios"]["goe_5_chains_memory_0.7"]
         assert added["replicates"] == 2 and added["scenario"]["n_chains"] == 5
     assert new["size_scaling"] == {"kept": True} and new["seed"] == 0
+
+
+def test_paired_difference_covers_a_true_zero_and_rejects_a_true_one(study) -> None:
+    """Paired chains (20 x 5, GOE, memory 0.7): a pair with equal exponents has 0 inside the D - D_Debye and
+    c = 0.7 intervals; a pair whose second ensemble has s = 3 (built to fail: true difference +1) has 0 outside
+    them and the truth +1 inside."""
+    equal = study.PairedScenario("equal", 20, "shared_moduli")
+    out = study.paired_replicate(equal, seed=3, n_bootstrap=200)
+    assert out["covers"]["debye excess"] and out["covers"]["mle c=0.7"], out
+    apart = study.PairedScenario("apart", 20, "shared_moduli", second_exponent=3.0)
+    out = study.paired_replicate(apart, seed=3, n_bootstrap=200)
+    assert apart.true_difference == 1.0
+    for name in ("debye excess", "mle c=0.7"):
+        low, high = out["intervals"][name]
+        assert out["covers"][name] and low > 0.0, (name, out)
