@@ -261,8 +261,9 @@ def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> d
         width[name] = hi - lo
         values[name] = m.value
         intervals[name] = (lo, hi)
-    return {"s": values["debye excess"], "values": values, "intervals": intervals, "status": "ok", "covers": covers,
-            "width": width}
+    finite = all(np.isfinite(lo) and np.isfinite(hi) for lo, hi in intervals.values())
+    return {"s": values["debye excess"], "values": values, "intervals": intervals,
+            "status": "ok" if finite else "inconclusive", "covers": covers, "width": width}
 
 
 def paired_coverage(scenario: PairedScenario, replicates: int, seed: int = 0, n_bootstrap: int = 500
