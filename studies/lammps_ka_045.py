@@ -119,12 +119,15 @@ def write_json_atomic(path: Path, obj: dict) -> None:
 def rule_details(state: dict) -> dict:
     """The numbers the equilibrium rule looks at (module docstring, amended rule), for the record.
 
-    Returns the late segments' τ_α, their median, Spearman's ρ and one-sided p of τ_k against k, the energy
-    drift over the last half (value, 95 % interval) and the time at the target temperature.
+    Returns every segment's span and τ_α, the late segments' τ_α, their median, Spearman's ρ and one-sided p of
+    τ_k against k, the energy drift over the last half (value, 95 % interval) and the time at the target
+    temperature.
     """
     late = [seg for seg in state["segments"] if seg["start"] >= state["time"] / 2]
     taus = np.array([seg["tau_alpha"] for seg in late], dtype=float)
-    out: dict = {"time": float(state["time"]), "late_segments": len(late), "late_tau_alpha": taus.tolist()}
+    out: dict = {"time": float(state["time"]), "late_segments": len(late), "late_tau_alpha": taus.tolist(),
+                 "segments": [{"start": seg["start"], "end": seg["end"], "tau_alpha": seg["tau_alpha"]}
+                              for seg in state["segments"]]}
     if taus.size >= 2 and np.all(np.isfinite(taus)):
         trend = stats.spearmanr(np.arange(taus.size), taus, alternative="greater")
         out.update(tau_alpha_median=float(np.median(taus)), spearman_rho=float(trend.statistic),
