@@ -252,11 +252,11 @@ def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> d
         raise ValueError(f"pairing is {scenario.pairing!r}; expected 'independent' or 'shared_moduli'")
     sa, sb = ModeSpectra(**a.arrays()), ModeSpectra(**b.arrays())
     covers, width, values, intervals = {}, {}, {}, {}
+    truth = scenario.true_difference
     for name, (kind, factor) in PAIRED_ESTIMATORS.items():
         m = (paired_window_difference(sa, sb, factor, n_bootstrap=n_bootstrap, seed=seed) if kind == "window"
              else paired_debye_excess_difference(sa, sb, n_bootstrap=n_bootstrap, seed=seed))
         lo, hi = m.low, m.high
-        truth = scenario.true_difference
         covers[name] = bool(lo <= truth <= hi) if np.isfinite(lo) and np.isfinite(hi) else False
         width[name] = hi - lo
         values[name] = m.value
