@@ -308,8 +308,10 @@ def _is_td(t: float) -> bool:
 
 
 def _t_label(t: float | str) -> str:
-    """T* for titles: the non-additive control's T_d named as such."""
-    return f"{t} (non-additive T_d)" if math.isclose(float(t), T_D_NONADDITIVE) else f"{t}"
+    """T* for titles: the additive model's and the non-additive control's T_d named as such."""
+    if math.isclose(float(t), T_D_NONADDITIVE):
+        return f"{t} (non-additive T_d)"
+    return f"{t} (additive T_d)" if math.isclose(float(t), T_D) else f"{t}"
 
 
 def claim_values(m: int, t: float) -> dict[str, float]:
