@@ -207,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="fixed parameter")
     gen.add_argument("--samples", type=_positive_int, default=None,
                      help="samples per grid point, >= 1 (default 10, or the recipe's)")
+    gen.add_argument("--first-sample", type=int, default=0, metavar="K",
+                     help="compute only samples K ... N-1 of the N samples (a piece of the ensemble: split it "
+                          "over machines or folders, or continue one whose first parts are kept elsewhere); "
+                          "sample i is the same in every piece; for chain generators K starts a chain")
     gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
     gen.add_argument("--output", type=Path, default=None, help="output folder (parts/ and ensemble.nc); required")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
@@ -427,6 +431,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         n_workers=args.workers,
         blas_threads=args.blas_threads,
         progress=not args.no_progress,
+        first_sample=args.first_sample,
     )
     sizes = ", ".join(f"{k}={v}" for k, v in ds["eigenvalue"].sizes.items())
     print(f"wrote {args.output / 'ensemble.nc'} ({sizes}) in {time.perf_counter() - start:.1f} s")

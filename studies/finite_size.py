@@ -185,6 +185,35 @@ def load_compact(path: Path) -> dict[tuple[int, int, float], xr.Dataset]:
     return points
 
 
+def merge_points(
+    old: Mapping[tuple[int, int, float], xr.Dataset], new: Mapping[tuple[int, int, float], xr.Dataset]
+) -> dict[tuple[int, int, float], xr.Dataset]:
+    """``old`` and ``new`` merged point by point and sample by sample; a sample in both is taken from ``new``.
+
+    A sample index is the same sample wherever it was computed (its seed depends on the index only), so a folder
+    run with ``vdosbench generate --first-sample K`` extends the compact file's point with samples K onwards, and
+    a folder that has grown replaces the samples it shares with the compact file.  Per-site variables that one side
+    lacks (the compact form keeps none) are dropped from the merge.
+    """
+    out = dict(old)
+    for key, ds in new.items():
+        if key not in out:
+            out[key] = ds
+            continue
+        earlier = out[key]
+        keep = earlier.sel(sample=~np.isin(earlier["sample"].values, ds["sample"].values))
+        if keep.sizes["sample"] == 0:
+            out[key] = ds
+            continue
+        shared = [v for v in ds.data_vars if v in keep.data_vars]
+        merged = xr.concat([keep[shared], ds[shared]], "sample", data_vars="minimal", coords="minimal",
+                           compat="override", combine_attrs="override")
+        if "site" in ds.coords:  # the particle count (mode_spectra and export_compact read it), kept
+            merged = merged.assign_coords(site=ds["site"].values)
+        out[key] = merged.sortby("sample").assign_attrs(ds.attrs)
+    return out
+
+
 def mode_spectra(ds: xr.Dataset, label: str) -> ModeSpectra:
     """The :class:`ModeSpectra` of one point (:func:`vdosbench.validators.mode_spectra_from_dataset`: translations
     dropped, ω₀ from each sample's G, chains as groups; samples unstable to shear, G ≤ 0, left out and counted)."""
@@ -492,15 +521,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("roots", type=Path, nargs="+",
                     help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...) and "
-                         "compact .nc files, merged in order (a later input's point replaces an earlier one's)")
+                         "compact .nc files, merged by sample in order (a later input's sample replaces an earlier "
+                         "one's; a folder run with --first-sample adds its chains to the compact file's)")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
     ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
                     help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
     args = ap.parse_args(argv)
     points: dict[tuple[int, int, float], xr.Dataset] = {}
-    for root in args.roots:  # a later input's point replaces an earlier one's (a folder that has grown)
-        points.update(load_compact(root) if root.suffix == ".nc" else load_points(root))
+    for root in args.roots:  # merged by sample: a later input's sample replaces an earlier one's
+        points = merge_points(points, load_compact(root) if root.suffix == ".nc" else load_points(root))
     if points and any(root.suffix != ".nc" for root in args.roots):
         export_compact(points, args.compact)
     if not points:

@@ -656,3 +656,44 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
     flag.unlink()
     assert main(argv) == 0
     assert ensemble_status(out).complete
+
+
+# ------------------------------------------------------------------------------
+# pieces of one ensemble (first_sample): split over folders, merged by sample
+# ------------------------------------------------------------------------------
+
+
+def test_a_piece_holds_the_same_samples_as_the_whole_ensemble(tmp_path: Path, client2: Any) -> None:
+    whole = run_ensemble(TOY, n_samples=4, root_seed=9, output=tmp_path / "whole", client=client2, progress=False)
+    piece = run_ensemble(TOY, n_samples=4, root_seed=9, output=tmp_path / "piece", client=client2, progress=False,
+                         first_sample=2)
+    assert piece["sample"].values.tolist() == [2, 3]
+    assert piece.attrs["first_sample"] == 2 and "first_sample" not in whole.attrs
+    xr.testing.assert_equal(piece["eigenvalue"], whole["eigenvalue"].sel(sample=[2, 3]))
+    assert sorted(p.name for p in (tmp_path / "piece" / "parts").rglob("*.nc")) == ["sample-0002.nc"] * 4 + [
+        "sample-0003.nc"] * 4
+    status = ensemble_status(tmp_path / "piece")
+    assert (status.done, status.expected, status.complete) == (8, 8, True)
+    assert json.loads((tmp_path / "piece" / "ensemble.json").read_text())["first_sample"] == 2
+    assert "first_sample" not in json.loads((tmp_path / "whole" / "ensemble.json").read_text())
+    # the rest of the ensemble in the same folder: a re-run from 0 computes only samples 0 and 1
+    before = _stats(tmp_path / "piece" / "parts")
+    merged = run_ensemble(TOY, n_samples=4, root_seed=9, output=tmp_path / "piece", client=client2, progress=False)
+    assert {k: v for k, v in _stats(tmp_path / "piece" / "parts").items() if k in before} == before
+    xr.testing.assert_identical(_without_run_attrs(merged), _without_run_attrs(whole))
+
+
+@pytest.mark.parametrize("first", [-1, 4, True, 1.5])
+def test_a_first_sample_outside_the_ensemble_is_refused(tmp_path: Path, first: Any) -> None:
+    with pytest.raises(EnsembleSettingsError, match=r"first_sample is .*; expected an integer in \[0, n_samples - 1\] "
+                                                    r"= \[0, 3\]"):
+        run_ensemble(TOY, n_samples=4, root_seed=0, output=tmp_path / "never", first_sample=first)
+    assert not (tmp_path / "never").exists()
+
+
+def test_a_first_sample_inside_a_chain_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(EnsembleSettingsError, match=r"first_sample is 7, not a multiple of chain_samples = 5: it "
+                                                    r"would split a chain.*e\.g\. 5"):
+        run_ensemble("soft_spheres_equilibrated", fixed={"chain_samples": 5}, n_samples=10, root_seed=0,
+                     output=tmp_path / "never", first_sample=7)
+    assert not (tmp_path / "never").exists()

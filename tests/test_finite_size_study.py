@@ -135,6 +135,34 @@ def test_main_merges_compact_files_and_part_folders_later_input_winning(study, t
     assert not (tmp_path / "unused.nc").exists()
 
 
+def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study, tmp_path: Path) -> None:  # noqa: ANN001
+    # the compact form holds samples 0-39; a folder run with --first-sample 30 holds 30-59: the merge has 60
+    # samples, 0-29 from the compact form and 30-59 (the overlap too) from the folder
+    whole = _point(1000, 4.0, 60, seed=7)
+    committed = tmp_path / "committed.nc"
+    study.export_compact({(1000, 2, 1.0): whole.isel(sample=slice(0, 40))}, committed)
+    parts = tmp_path / "piece" / "n1000" / "parts" / "taper_order-2__parent_temperature-1"
+    parts.mkdir(parents=True)
+    piece = whole.isel(sample=slice(30, 60)).copy(deep=True)
+    piece["shear_modulus"] = piece["shear_modulus"] + 1.0  # marks which side a sample came from
+    for i in range(30, 60):
+        piece.sel(sample=[i]).to_netcdf(parts / f"sample-{i:04d}.nc")
+    merged = study.merge_points(study.load_compact(committed), study.load_points(tmp_path / "piece"))
+    ds = merged[(1000, 2, 1.0)]
+    assert ds["sample"].values.tolist() == list(range(60))
+    np.testing.assert_allclose(ds["shear_modulus"].values[:30], whole["shear_modulus"].values[:30])
+    np.testing.assert_allclose(ds["shear_modulus"].values[30:], whole["shear_modulus"].values[30:] + 1.0)
+    np.testing.assert_array_equal(ds["eigenvalue"].values, whole["eigenvalue"].values)
+    assert "site" not in ds.dims or "position" not in ds  # per-site arrays only where both sides hold them
+    out = tmp_path / "out.json"
+    assert study.main([str(committed), str(tmp_path / "piece"), "--out", str(out), "--figure",
+                       str(tmp_path / "f.png"), "--compact", str(tmp_path / "merged.nc")]) == 0
+    import json
+
+    assert json.loads(out.read_text())["points"][0]["n_samples"] == 60
+    assert study.load_compact(tmp_path / "merged.nc")[(1000, 2, 1.0)].sizes["sample"] == 60
+
+
 def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_path: Path) -> None:  # noqa: ANN001
     spec = importlib.util.spec_from_file_location("bench_finite_size", ROOT / "speed" / "bench_finite_size.py")
     bench = importlib.util.module_from_spec(spec)

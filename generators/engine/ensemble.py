@@ -60,6 +60,14 @@ Memory
     (:mod:`~vdosbench.generators.engine.ensemble_memory`).  Combining the parts is
     checked too (twice their declared size).
 
+Pieces of one ensemble
+    ``first_sample`` (``vdosbench generate --first-sample K``) computes only
+    samples ``K … n_samples − 1``: one ensemble split over machines or
+    folders, or continued elsewhere when its first parts are kept in another
+    form.  A sample's part is the same in every piece (its seed depends on the
+    sample index only), so the pieces merge by sample; ``ensemble.nc`` of a
+    piece holds its own samples and records ``first_sample``.
+
 Seeds (common random numbers)
     Sample ``i`` gets ``numpy.random.SeedSequence(root_seed, spawn_key=(i,))``
     at *every* grid point (:func:`sample_seed`).  The same realisation of the
@@ -261,6 +269,12 @@ def _check_chain_sizes(spec: EnsembleSpec) -> None:
                 f"n_samples is {spec.n_samples}, not a multiple of {gen.chain_parameter} = {k} (samples per "
                 f"chain of {gen.name!r}); ask for a multiple of {k}"
             )
+        if spec.first_sample % k:
+            raise EnsembleSettingsError(
+                f"first_sample is {spec.first_sample}, not a multiple of {gen.chain_parameter} = {k}: it would "
+                f"split a chain of {gen.name!r}; start at a chain's first sample, e.g. "
+                f"{spec.first_sample - spec.first_sample % k}"
+            )
 
 
 def _chain_tasks(
@@ -401,7 +415,8 @@ def ensemble_status(output: str | os.PathLike[str]) -> EnsembleStatus:
         )
     names = list(manifest["grid"])
     points = [dict(zip(names, v, strict=True)) for v in product(*manifest["grid"].values())]
-    rel = [part_path(pt, s) for pt in points for s in range(int(manifest["n_samples"]))]
+    first = int(manifest.get("first_sample", 0))
+    rel = [part_path(pt, s) for pt in points for s in range(first, int(manifest["n_samples"]))]
     missing = tuple(p for p in rel if not (root / PARTS_DIR / p).exists())
     return EnsembleStatus(root, len(rel), len(rel) - len(missing), missing, (root / ENSEMBLE_NAME).exists())
 
@@ -528,6 +543,7 @@ def run_ensemble(
     blas_threads: int = 1,
     progress: bool = True,
     client: Any = None,
+    first_sample: int = 0,
 ) -> xr.Dataset:
     """Compute a generator over a parameter grid × samples on Dask and combine the parts.
 
@@ -567,6 +583,10 @@ def run_ensemble(
         Show a progress bar (``tqdm``) on the terminal.
     client
         An existing :class:`distributed.Client` to use (not closed here).
+    first_sample
+        Compute only samples ``first_sample … n_samples − 1`` (a piece of the
+        ensemble; see "Pieces of one ensemble" above).  With an
+        :class:`EnsembleSpec`, set it in the spec instead.
 
     Returns
     -------
@@ -617,7 +637,8 @@ def run_ensemble(
     if isinstance(generator, EnsembleSpec):
         given = [
             k
-            for k, v in {"grid": grid, "fixed": fixed, "n_samples": n_samples, "root_seed": root_seed}.items()
+            for k, v in {"grid": grid, "fixed": fixed, "n_samples": n_samples, "root_seed": root_seed,
+                         "first_sample": first_sample or None}.items()
             if v is not None
         ]
         if given:
@@ -627,7 +648,7 @@ def run_ensemble(
         if n_samples is None or root_seed is None:
             raise TypeError("run_ensemble needs n_samples=... and root_seed=... (or an EnsembleSpec)")
         spec = EnsembleSpec.create(
-            generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed
+            generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed, first_sample=first_sample
         )
     if isinstance(blas_threads, bool) or not isinstance(blas_threads, int) or blas_threads < 1:
         raise EnsembleSettingsError(f"blas_threads is {blas_threads!r}; expected an integer ≥ 1")
@@ -818,6 +839,7 @@ def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.D
         generator_version=spec.generator.version,
         root_seed=spec.root_seed,
         n_samples=spec.n_samples,
+        **({"first_sample": spec.first_sample} if spec.first_sample else {}),
         grid=json.dumps({k: list(v) for k, v in spec.grid.items()}),
         seed_scheme=SEED_SCHEME,
         vdosbench_version=__version__,

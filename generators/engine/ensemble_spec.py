@@ -151,6 +151,13 @@ class EnsembleSpec:
     by_name
         Workers look the generator up by name (:func:`get_generator`) instead
         of receiving the object; :meth:`create` sets it when a name was given.
+    first_sample
+        The first sample this run computes (default 0): the run covers samples
+        ``first_sample … n_samples − 1`` of the ensemble, so one ensemble can be
+        split over machines or folders (``--first-sample`` of ``vdosbench
+        generate``) and the pieces merged by sample.  Sample ``i`` is the same
+        part in every piece (its seed depends on ``i`` only); for a chain
+        generator it must start a chain (a multiple of the samples per chain).
 
     Examples
     --------
@@ -171,6 +178,7 @@ class EnsembleSpec:
     n_samples: int
     root_seed: int
     by_name: bool = False
+    first_sample: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.generator, Generator):
@@ -196,8 +204,18 @@ class EnsembleSpec:
                 f"root_seed is {self.root_seed!r}; expected a non-negative integer "
                 "(numpy.random.SeedSequence entropy)"
             )
+        if (
+            isinstance(self.first_sample, bool)
+            or not isinstance(self.first_sample, (int, np.integer))
+            or not 0 <= self.first_sample < self.n_samples
+        ):
+            raise EnsembleSettingsError(
+                f"first_sample is {self.first_sample!r}; expected an integer in [0, n_samples - 1] = "
+                f"[0, {self.n_samples - 1}] (the run computes samples first_sample ... n_samples - 1)"
+            )
         object.__setattr__(self, "n_samples", int(self.n_samples))
         object.__setattr__(self, "root_seed", int(self.root_seed))
+        object.__setattr__(self, "first_sample", int(self.first_sample))
         _check_values(self.generator, self.points(), self.fixed)
 
     @classmethod
@@ -209,6 +227,7 @@ class EnsembleSpec:
         fixed: Mapping[str, Any] | None = None,
         n_samples: int,
         root_seed: int,
+        first_sample: int = 0,
     ) -> EnsembleSpec:
         """Settings from a generator (object or registered name) and overrides.
 
@@ -225,7 +244,7 @@ class EnsembleSpec:
             ``generator.fixed_defaults``.
         fixed
             Merged over ``generator.fixed_defaults``.
-        n_samples, root_seed
+        n_samples, root_seed, first_sample
             See the class attributes.
 
         Raises
@@ -248,7 +267,7 @@ class EnsembleSpec:
         fixed_in.update(fixed)
         grid_in = {k: _canonical(gen, k, v, many=True) for k, v in grid_in.items()}
         fixed_in = {k: _canonical(gen, k, v, many=False) for k, v in fixed_in.items()}
-        return cls(gen, grid_in, fixed_in, n_samples, root_seed, by_name=by_name)
+        return cls(gen, grid_in, fixed_in, n_samples, root_seed, by_name=by_name, first_sample=first_sample)
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -261,8 +280,8 @@ class EnsembleSpec:
         return [dict(zip(names, values, strict=True)) for values in product(*self.grid.values())]
 
     def parts(self) -> list[tuple[dict[str, Any], int, PurePosixPath]]:
-        """Every (grid point, sample, part path relative to ``output/parts``)."""
-        return [(pt, s, part_path(pt, s)) for pt in self.points() for s in range(self.n_samples)]
+        """Every (grid point, sample, part path relative to ``output/parts``) of samples ``first_sample`` on."""
+        return [(pt, s, part_path(pt, s)) for pt in self.points() for s in range(self.first_sample, self.n_samples)]
 
     def manifest_defaults(self) -> dict[str, Any]:
         """The generator's default fixed parameters in the manifest's stored form (canonical, JSON values)."""
@@ -280,6 +299,8 @@ class EnsembleSpec:
             "fixed": dict(self.fixed),
             "n_samples": self.n_samples,
             "root_seed": self.root_seed,
+            # only when not 0, so that the manifests of whole ensembles stay as they were
+            **({"first_sample": self.first_sample} if self.first_sample else {}),
         }
 
 
