@@ -99,6 +99,7 @@ import xarray as xr
 from vdosbench.benchmark.claims import Expectation
 from vdosbench.benchmark.scoring import verdict_for
 from vdosbench.datasets.io import write_text
+from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
     Measurement,
     ModeSpectra,
@@ -139,8 +140,24 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
         parts = [xr.open_dataset(f).load() for f in files]
         ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
                        combine_attrs="override")
-        points[(n, int(m.group(1)), float(m.group(2)))] = ds
+        points[(n, int(m.group(1)), float(m.group(2)))] = with_size_segregation(ds)
     return points
+
+
+def with_size_segregation(ds: xr.Dataset) -> xr.Dataset:
+    """``ds`` with ``size_segregation`` per sample where it holds positions, diameters and box lengths.
+
+    The box-scale sorting (:func:`~vdosbench.generators.glasses.equilibration.size_segregation`, 2³ cells, 1 =
+    mixed) needs the per-site arrays the compact form leaves out, so it is computed here and kept as a per-sample
+    variable of the compact form (``studies/sorting_trend.py`` reads it there).
+    """
+    if not all(v in ds for v in ("position", "diameter", "box_length")) or "size_segregation" in ds:
+        return ds
+    seg = [size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]), ds["diameter"].values[k])
+           for k in range(ds.sizes["sample"])]
+    return ds.assign(size_segregation=("sample", np.array(seg), {
+        "long_name": "variance of the cell-mean diameter over 2^3 cells over its random-placement value",
+        "units": "1"}))
 
 
 #: Variables left out of the compact form of a point (per-site arrays and the Monte Carlo energy traces stay in the
@@ -193,7 +210,8 @@ def merge_points(
     A sample index is the same sample wherever it was computed (its seed depends on the index only), so a folder
     run with ``vdosbench generate --first-sample K`` extends the compact file's point with samples K onwards, and
     a folder that has grown replaces the samples it shares with the compact file.  Per-site variables that one side
-    lacks (the compact form keeps none) are dropped from the merge.
+    lacks (the compact form keeps none) are dropped from the merge; a per-sample scalar that one side lacks is
+    NaN for that side's samples.
     """
     out = dict(old)
     for key, ds in new.items():
@@ -206,8 +224,16 @@ def merge_points(
             out[key] = ds
             continue
         shared = [v for v in ds.data_vars if v in keep.data_vars]
-        merged = xr.concat([keep[shared], ds[shared]], "sample", data_vars="minimal", coords="minimal",
-                           compat="override", combine_attrs="override")
+        # a per-sample scalar that one side lacks (size_segregation of new parts, say) is NaN on that side
+        one_side = {v: (side, other) for side, other in ((keep, ds), (ds, keep)) for v in side.data_vars
+                    if v not in other.data_vars and side[v].dims == ("sample",)}
+        halves = []
+        for part in (keep, ds):
+            extra = {v: ("sample", part[v].values if v in part else np.full(part.sizes["sample"], np.nan),
+                         src[v].attrs) for v, (src, _) in one_side.items()}
+            halves.append(part[shared].assign(extra))
+        merged = xr.concat(halves, "sample", data_vars="minimal", coords="minimal", compat="override",
+                           combine_attrs="override")
         if "site" in ds.coords:  # the particle count (mode_spectra and export_compact read it), kept
             merged = merged.assign_coords(site=ds["site"].values)
         out[key] = merged.sortby("sample").assign_attrs(ds.attrs)

@@ -14,6 +14,16 @@ chain this script fits, against the structure's Monte Carlo sweep, the slope of
 
 Within a chain the diameters are the same set (swaps exchange them), so slopes compare like with like.
 
+Where the values come from: the first three are stored per structure, so the compact form
+``studies/results/finite_size_modes.nc`` (on main) holds them for every chain.  The segregation needs positions
+and diameters, which only the part files hold; ``finite_size.py`` computes it when it reads part files and keeps
+it in the compact form as ``size_segregation``.  The part files of the chains run before 25 Nov 2026 (every N =
+1000 chain, the N = 2000 chains in the compact form) were lost with the machine that held them, so their
+segregation slopes cannot be computed: the segregation is assessed only at points where at least ``MIN_GROUPS``
+chains hold it (the chains run since, with ``--first-sample``).  Its normalisation (the random-placement
+variance of a cell mean) depends on N, so pooling it across N mixes scales; the pooled segregation slope is a
+sign test, not a size.
+
 Decision rule, written before the slopes were computed (25 Nov 2026 06:45 UTC; one chain's five stored values
 had been printed to check the variables, nothing else):
     per point (model, N, m), the mean slope over chains (per 10⁵ sweeps) with a 95 % percentile bootstrap
@@ -26,13 +36,15 @@ had been printed to check the variables, nothing else):
 
 Usage::
 
-    python studies/sorting_trend.py runs/td_ladder runs/td_ladder_nonadditive
+    python studies/sorting_trend.py                      # the compact form on main
+    python studies/sorting_trend.py studies/results/finite_size_modes.nc runs/td_ladder runs/td_ladder_nonadditive
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,48 +54,58 @@ import xarray as xr
 from scipy import stats
 
 from vdosbench.datasets.io import write_text
-from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators.results.result import MIN_GROUPS, bootstrap
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import finite_size  # noqa: E402 - the finite-size study's loaders and its by-sample merge
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Slopes are per this many sweeps.
 SWEEP_UNIT = 1e5
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
-#: Variables read from the part files (positions and diameters only for the box-scale segregation).
-READ = ("chain", "mc_sweep", "segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "position",
-        "diameter", "box_length")
+def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float], xr.Dataset]:
+    """The T_d chain points of compact files (``studies/results/finite_size_modes.nc``) and ladder folders.
+
+    Inputs are merged by sample in order (``finite_size.merge_points``: a later input's sample replaces an earlier
+    one's), so a folder of chains run with ``--first-sample`` extends the compact file's chains.  Only points that
+    hold chains (a ``chain`` variable) are kept; the key is (model, N, taper, T*), the model read from the
+    ``non_additivity`` attribute (0: additive) or, for part files without it, from the folder's name.
+    """
+    points: dict[tuple[int, int, float], xr.Dataset] = {}
+    for root in inputs:
+        if root.suffix == ".nc":
+            new = finite_size.load_compact(root)
+        else:
+            if not any(root.glob("n*/parts/taper_order-*/sample-*.nc")):
+                raise FileNotFoundError(
+                    f"no part files (n*/parts/taper_order-*/sample-*.nc) under {root}; expected a T_d ladder folder "
+                    "written by studies/td_ladder_queue.sh or a compact .nc file. Fix: pass the ladder's folder, "
+                    "e.g. runs/td_ladder, or studies/results/finite_size_modes.nc")
+            new = finite_size.load_points(root)
+            for ds in new.values():
+                ds.attrs.setdefault("non_additivity", "yes" if "nonadditive" in root.name else 0.0)
+        points = finite_size.merge_points(points, new)
+    return {(_model(ds), *key): ds for key, ds in points.items() if "chain" in ds}
 
 
-def load_point_folder(folder: Path) -> xr.Dataset:
-    """The structures of one ladder point (``n{N}/parts/taper_order-..``), the variables of :data:`READ` only."""
-    files = sorted(folder.glob("sample-*.nc"))
-    if not files:
-        raise FileNotFoundError(f"no part files (sample-*.nc) in {folder}; expected a T_d ladder point folder "
-                                "written by studies/td_ladder_queue.sh. Fix: pass the ladder's folder, e.g. runs/td_ladder")
-    parts = []
-    for f in files:
-        with xr.open_dataset(f) as ds:
-            parts.append(ds[[v for v in READ if v in ds.variables]].load())
-    return xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
-                     combine_attrs="override")
+def _model(ds: xr.Dataset) -> str:
+    return "additive" if ds.attrs.get("non_additivity", 0.0) in (0, 0.0, "0", "0.0") else "non-additive"
 
 
 def structure_measures(ds: xr.Dataset) -> dict[str, np.ndarray]:
-    """Per structure: chain, sweep and every measure of :data:`MEASURES` (the segregation computed here)."""
+    """Per structure: chain, sweep and every measure of :data:`MEASURES` (segregation NaN where not stored)."""
     n = ds.sizes["sample"]
-    seg = np.array([size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]),
-                                     ds["diameter"].values[k]) for k in range(n)])
-    out = {"chain": ds["chain"].values.astype(int), "sweep": ds["mc_sweep"].values.astype(float),
-           "size_segregation": seg}
-    for name in MEASURES[:3]:
-        out[name] = ds[name].values.astype(float)
+    out = {"chain": ds["chain"].values.astype(int), "sweep": ds["mc_sweep"].values.astype(float)}
+    for name in MEASURES:
+        out[name] = ds[name].values.astype(float) if name in ds else np.full(n, np.nan)
     return out
 
 
 def chain_slopes(per_structure: Mapping[str, np.ndarray], min_structures: int = 5) -> dict[str, np.ndarray]:
     """Least-squares slope of each measure against the sweep (per :data:`SWEEP_UNIT`), one per chain.
 
-    Chains with fewer than ``min_structures`` structures (a chain still running) are left out.
+    Chains with fewer than ``min_structures`` structures (a chain still running) are left out; a chain whose
+    measure is not stored for every structure (NaN) has a NaN slope for that measure.
 
     Examples
     --------
@@ -98,15 +120,24 @@ def chain_slopes(per_structure: Mapping[str, np.ndarray], min_structures: int = 
         slopes, levels = [], []
         for c in chains:
             sel = per_structure["chain"] == c
-            x = per_structure["sweep"][sel] / SWEEP_UNIT
-            slopes.append(np.polyfit(x - x.mean(), per_structure[name][sel], 1)[0])
-            levels.append(np.mean(per_structure[name][sel]))
+            x, y = per_structure["sweep"][sel] / SWEEP_UNIT, per_structure[name][sel]
+            if not np.all(np.isfinite(y)):  # the measure is not stored for this chain
+                slopes.append(np.nan)
+                levels.append(np.nan)
+                continue
+            slopes.append(np.polyfit(x - x.mean(), y, 1)[0])
+            levels.append(np.mean(y))
         out[name] = np.array(slopes)
         out[f"{name}_level"] = np.array(levels)
     return out
 
 
 def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
+    known = np.isfinite(slopes)
+    slopes, levels = slopes[known], levels[known]
+    if slopes.size < MIN_GROUPS:
+        return {"trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
+                "chains": int(slopes.size)}
     est = bootstrap(np.mean, slopes, n_bootstrap=2000, seed=seed)
     trend = "grows" if est.low > 0 else "falls" if est.high < 0 else "no trend resolved"
     return {"mean_slope": float(est.value), "low": float(est.low), "high": float(est.high), "trend": trend,
@@ -142,33 +173,33 @@ def pooled(per_point: Sequence[Mapping[str, np.ndarray]], seed: int = 0) -> dict
     return point_summary(merged, seed)
 
 
-def analyse(roots: Sequence[Path]) -> dict[str, Any]:
-    """Every point under the ladder folders ``roots`` (``n{N}/parts/taper_order-*``), and each model pooled."""
+def analyse(inputs: Sequence[Path]) -> dict[str, Any]:
+    """Every chain point of ``inputs`` (:func:`load_chain_points`), and each model pooled."""
     points, by_model = [], {}
-    for root in roots:
-        for folder in sorted(root.glob("n*/parts/taper_order-*")):
-            ds = load_point_folder(folder)
-            model = "non-additive" if "nonadditive" in root.name else "additive"
-            slopes = chain_slopes(structure_measures(ds))
-            points.append({"model": model, "n_particles": int(ds.sizes["site"]), "point": folder.name,
-                           "structures": int(ds.sizes["sample"]), **point_summary(slopes)})
-            by_model.setdefault(model, []).append(slopes)
-    return {"method": __doc__, "sweep_unit": SWEEP_UNIT, "points": points,
+    for (model, n, m, t), ds in sorted(load_chain_points(inputs).items()):
+        slopes = chain_slopes(structure_measures(ds))
+        points.append({"model": model, "n_particles": n, "taper_order": m, "parent_temperature": t,
+                       "point": finite_size._group((n, m, t)), "structures": int(ds.sizes["sample"]),
+                       **point_summary(slopes)})
+        by_model.setdefault(model, []).append(slopes)
+    return {"method": __doc__, "sweep_unit": SWEEP_UNIT, "inputs": [str(p) for p in inputs], "points": points,
             "pooled": {model: pooled(s) for model, s in by_model.items()}}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("roots", type=Path, nargs="+", help="T_d ladder folders (runs/td_ladder, runs/td_ladder_nonadditive)")
+    ap.add_argument("inputs", type=Path, nargs="*", default=[ROOT / "studies" / "results" / "finite_size_modes.nc"],
+                    help="compact .nc files and T_d ladder folders (runs/td_ladder, runs/td_ladder_nonadditive), "
+                         "merged by sample in order (default: studies/results/finite_size_modes.nc)")
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "sorting_trend.json")
     args = ap.parse_args(argv)
-    result = analyse(args.roots)
+    result = analyse(args.inputs)
     for p in [*result["points"], *({"model": k, "point": "pooled", **v} for k, v in result["pooled"].items())]:
         if p["status"] != "ok":
             print(p["model"], p.get("n_particles", ""), p["point"], p["status"])
             continue
         cells = "  ".join(f"{m}: {s['mean_slope']:+.4f} [{s['low']:+.4f}, {s['high']:+.4f}] {s['trend']}"
-                          for m, s in p["slopes"].items())
+                          if "mean_slope" in s else f"{m}: {s['trend']}" for m, s in p["slopes"].items())
         link = p["link_spearman_inherent_vs_neighbour"]
         linked = "undefined" if link["value"] is None else f"{link['value']:+.2f} [{link['low']:+.2f}, {link['high']:+.2f}]"
         print(f"{p['model']} {p.get('n_particles', '')} {p['point']} chains={p['chains']}  {cells}  link {linked}")

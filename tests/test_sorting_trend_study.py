@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -117,4 +118,29 @@ def test_end_to_end_on_part_files(study, tmp_path: Path) -> None:  # noqa: ANN00
 def test_a_folder_without_parts_says_what_to_pass(study, tmp_path: Path) -> None:  # noqa: ANN001
     (tmp_path / "empty").mkdir()
     with pytest.raises(FileNotFoundError, match="Fix: pass the ladder's folder"):
-        study.load_point_folder(tmp_path / "empty")
+        study.load_chain_points([tmp_path / "empty"])
+
+
+def test_compact_chains_and_a_later_piece_merge_by_sample(study, tmp_path: Path) -> None:  # noqa: ANN001
+    # chains 0-5 only in a compact file (no positions: no segregation), chains 6-11 as part files of a piece
+    _write_ladder(tmp_path / "td_ladder_nonadditive", 12, 0.2)
+    folder = next((tmp_path / "td_ladder_nonadditive").glob("n64/parts/*"))
+    first = sorted(folder.glob("sample-*.nc"))[:30]
+    early = xr.concat([xr.open_dataset(f).load() for f in first], "sample")
+    early = early.assign_coords(site=np.arange(64)).assign_attrs(non_additivity=0.2)
+    finite_size = sys.modules["finite_size"]
+    finite_size.export_compact({(64, 2, 0.144): finite_size.with_size_segregation(early)}, tmp_path / "c.nc")
+    with xr.open_dataset(tmp_path / "c.nc", group="n64_m2_t0.144") as c:
+        assert "size_segregation" in c and "position" not in c  # the compact form keeps the derived measure
+    compact = tmp_path / "compact.nc"
+    finite_size.export_compact({(64, 2, 0.144): early}, compact)  # as the forms written before it was kept
+    for f in first:
+        f.unlink()
+    result = study.analyse([compact, tmp_path / "td_ladder_nonadditive"])
+    (point,) = result["points"]
+    assert point["model"] == "non-additive" and point["structures"] == 60 and point["chains"] == 12
+    assert point["slopes"]["inherent_energy"]["chains"] == 12
+    seg = point["slopes"]["size_segregation"]
+    assert seg["chains"] == 6 and seg["trend"] == "grows"  # only the piece's chains hold it
+    early_only = study.analyse([compact])["points"][0]["slopes"]["size_segregation"]
+    assert early_only == {"trend": "not assessed (0 chains hold it, 6 needed)", "chains": 0}
