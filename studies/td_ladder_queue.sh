@@ -9,6 +9,9 @@
 # is paired by chain).  One worker, one BLAS thread: pin the whole script to a core, e.g.
 #   taskset -c 1 bash studies/td_ladder_queue.sh runs/td_ladder
 # About 350 s a chain at N = 1000 and 2.2x that per doubling of N (one core).
+# If the part files are gone but the first chains are in the compact form (studies/results/finite_size_modes.nc),
+# go on from the next chain with vdosbench generate --first-sample 5*CHAINS (docs/distributed.md, "One ensemble in
+# pieces"); studies/finite_size.py merges the compact form and the new folder by sample.
 set -euo pipefail
 out=${1:-runs/td_ladder}
 vdosbench=${VDOSBENCH:-vdosbench}
