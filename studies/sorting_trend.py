@@ -63,6 +63,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Slopes are per this many sweeps.
 SWEEP_UNIT = 1e5
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
+
+
 def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float], xr.Dataset]:
     """The T_d chain points of compact files (``studies/results/finite_size_modes.nc``) and ladder folders.
 
@@ -72,6 +74,7 @@ def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float
     ``non_additivity`` attribute (0: additive) or, for part files without it, from the folder's name.
     """
     points: dict[tuple[int, int, float], xr.Dataset] = {}
+    folder_model: dict[tuple[int, int, float], str] = {}  # for part files that do not record non_additivity
     for root in inputs:
         if root.suffix == ".nc":
             new = finite_size.load_compact(root)
@@ -82,14 +85,16 @@ def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float
                     "written by studies/td_ladder_queue.sh or a compact .nc file. Fix: pass the ladder's folder, "
                     "e.g. runs/td_ladder, or studies/results/finite_size_modes.nc")
             new = finite_size.load_points(root)
-            for ds in new.values():
-                ds.attrs.setdefault("non_additivity", "yes" if "nonadditive" in root.name else 0.0)
+            folder_model.update({key: "non-additive" if "nonadditive" in root.name else "additive" for key in new})
         points = finite_size.merge_points(points, new)
-    return {(_model(ds), *key): ds for key, ds in points.items() if "chain" in ds}
+    return {(_model(ds, folder_model.get(key)), *key): ds for key, ds in points.items() if "chain" in ds}
 
 
-def _model(ds: xr.Dataset) -> str:
-    return "additive" if ds.attrs.get("non_additivity", 0.0) in (0, 0.0, "0", "0.0") else "non-additive"
+def _model(ds: xr.Dataset, from_folder: str | None) -> str:
+    """"additive" or "non-additive": the ``non_additivity`` attribute (ε, 0 for additive), else the folder's name."""
+    if "non_additivity" in ds.attrs:
+        return "additive" if float(ds.attrs["non_additivity"]) == 0.0 else "non-additive"
+    return from_folder or "additive"
 
 
 def structure_measures(ds: xr.Dataset) -> dict[str, np.ndarray]:
