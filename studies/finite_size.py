@@ -553,10 +553,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
     ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
                     help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
+    ap.add_argument("--export-only", action="store_true",
+                    help="write the merged inputs' compact form to --compact and stop (no analysis): lands chains "
+                         "finished after the last analysis, e.g. in studies/results/finite_size_modes_pending.nc, "
+                         "which the next analysis reads after the main compact form")
     args = ap.parse_args(argv)
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for root in args.roots:  # merged by sample: a later input's sample replaces an earlier one's
         points = merge_points(points, load_compact(root) if root.suffix == ".nc" else load_points(root))
+    if args.export_only:
+        if not points:
+            raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]}; nothing to export")
+        export_compact(points, args.compact)
+        held = ", ".join(f"{_group(k)} ({ds.sizes['sample']})" for k, ds in sorted(points.items()))
+        print(f"wrote {args.compact}: {held}")
+        return 0
     if points and any(root.suffix != ".nc" for root in args.roots):
         export_compact(points, args.compact)
     if not points:

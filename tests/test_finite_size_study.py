@@ -161,6 +161,12 @@ def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study
 
     assert json.loads(out.read_text())["points"][0]["n_samples"] == 60
     assert study.load_compact(tmp_path / "merged.nc")[(1000, 2, 1.0)].sizes["sample"] == 60
+    # --export-only lands the piece without an analysis; read after the compact form it gives the same merge
+    assert study.main([str(tmp_path / "piece"), "--export-only", "--compact", str(tmp_path / "pending.nc"),
+                       "--out", str(tmp_path / "never.json")]) == 0
+    assert not (tmp_path / "never.json").exists()
+    again = study.merge_points(study.load_compact(committed), study.load_compact(tmp_path / "pending.nc"))
+    np.testing.assert_array_equal(again[(1000, 2, 1.0)]["shear_modulus"].values, ds["shear_modulus"].values)
 
 
 def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_path: Path) -> None:  # noqa: ANN001
