@@ -225,12 +225,12 @@ def merge_points(
             continue
         shared = [v for v in ds.data_vars if v in keep.data_vars]
         # a per-sample scalar that one side lacks (size_segregation of new parts, say) is NaN on that side
-        one_side = {v: (side, other) for side, other in ((keep, ds), (ds, keep)) for v in side.data_vars
+        one_side = {v: side[v].attrs for side, other in ((keep, ds), (ds, keep)) for v in side.data_vars
                     if v not in other.data_vars and side[v].dims == ("sample",)}
         halves = []
         for part in (keep, ds):
-            extra = {v: ("sample", part[v].values if v in part else np.full(part.sizes["sample"], np.nan),
-                         src[v].attrs) for v, (src, _) in one_side.items()}
+            extra = {v: ("sample", part[v].values if v in part else np.full(part.sizes["sample"], np.nan), attrs)
+                     for v, attrs in one_side.items()}
             halves.append(part[shared].assign(extra))
         merged = xr.concat(halves, "sample", data_vars="minimal", coords="minimal", compat="override",
                            combine_attrs="override")
