@@ -11,6 +11,7 @@ keep the test stable and still fail for an interval that ignores the chains.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,20 @@ def study():
     sys.modules["estimator_coverage"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def test_importing_the_study_leaves_the_environment_alone() -> None:
+    # a NUMBA_NUM_THREADS set after numba launched its threads makes every later compile in that
+    # process raise (an order-dependent failure of unrelated tests under xdist, seen in session 36)
+    before = dict(os.environ)
+    spec = importlib.util.spec_from_file_location("estimator_coverage_fresh", STUDY)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[spec.name]
+    assert dict(os.environ) == before
 
 
 def test_chain_bootstrap_covers_and_independent_mode_intervals_do_not(study) -> None:
