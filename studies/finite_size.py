@@ -234,8 +234,8 @@ def merge_points(
             halves.append(part[shared].assign(extra))
         merged = xr.concat(halves, "sample", data_vars="minimal", coords="minimal", compat="override",
                            combine_attrs="override")
-        if "site" in ds.coords:  # the particle count (mode_spectra and export_compact read it), kept
-            merged = merged.assign_coords(site=ds["site"].values)
+        if "site" in ds.sizes:  # the particle count (mode_spectra and export_compact read it), kept
+            merged = merged.assign_coords(site=np.arange(ds.sizes["site"]))
         out[key] = merged.sortby("sample").assign_attrs(ds.attrs)
     return out
 

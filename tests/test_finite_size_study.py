@@ -143,7 +143,9 @@ def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study
     study.export_compact({(1000, 2, 1.0): whole.isel(sample=slice(0, 40))}, committed)
     parts = tmp_path / "piece" / "n1000" / "parts" / "taper_order-2__parent_temperature-1"
     parts.mkdir(parents=True)
-    piece = whole.isel(sample=slice(30, 60)).copy(deep=True)
+    # as in the generator's part files: per-site arrays on a site dimension without a coordinate
+    piece = whole.isel(sample=slice(30, 60)).drop_vars("site").copy(deep=True)
+    piece["diameter"] = (("sample", "site"), np.ones((30, 1000)))
     piece["shear_modulus"] = piece["shear_modulus"] + 1.0  # marks which side a sample came from
     for i in range(30, 60):
         piece.sel(sample=[i]).to_netcdf(parts / f"sample-{i:04d}.nc")
