@@ -20,26 +20,29 @@ import pytest
 STUDY = Path(__file__).resolve().parents[1] / "studies" / "estimator_coverage.py"
 
 
-@pytest.fixture(scope="module")
-def study():
-    spec = importlib.util.spec_from_file_location("estimator_coverage", STUDY)
+def _import_study(name: str):
+    """Execute studies/estimator_coverage.py as module ``name`` (registered in sys.modules: its dataclasses look
+    their module up there)."""
+    spec = importlib.util.spec_from_file_location(name, STUDY)
     module = importlib.util.module_from_spec(spec)
-    sys.modules["estimator_coverage"] = module
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="module")
+def study():
+    return _import_study("estimator_coverage")
 
 
 def test_importing_the_study_leaves_the_environment_alone() -> None:
     # a NUMBA_NUM_THREADS set after numba launched its threads makes every later compile in that
     # process raise (an order-dependent failure of unrelated tests under xdist, seen in session 36)
     before = dict(os.environ)
-    spec = importlib.util.spec_from_file_location("estimator_coverage_fresh", STUDY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
     try:
-        spec.loader.exec_module(module)
+        _import_study("estimator_coverage_fresh")
     finally:
-        del sys.modules[spec.name]
+        sys.modules.pop("estimator_coverage_fresh", None)
     assert dict(os.environ) == before
 
 
