@@ -51,8 +51,9 @@ FUZZ = settings(
 )
 
 
-def _outcome(reader: Callable[[], xr.Dataset | Any]) -> str:
-    """Run ``reader``: ``"dataset"`` (then it passes ``check``), ``"refused"`` with an explained error, else raise."""
+def assert_read_or_explained(reader: Callable[[], xr.Dataset | Any]) -> str:
+    """Run ``reader``: ``"dataset"`` (then it passes ``check``), ``"refused"`` with an explained error; any other
+    exception, a bare message or a dataset that breaks the convention fails the calling test."""
     try:
         result = reader()
     except EXPLAINED as e:
@@ -100,7 +101,7 @@ def test_npz_of_arbitrary_arrays_is_read_or_explained(tmp_path: Path, arrays: di
     path = tmp_path / "fuzz.npz"
     np.savez(path, **arrays)
     options = {} if dimension is None else {"spatial_dimension": dimension}
-    _outcome(lambda: read(path, format="npz", **options))
+    assert_read_or_explained(lambda: read(path, format="npz", **options))
 
 
 @FUZZ
@@ -108,7 +109,7 @@ def test_npz_of_arbitrary_arrays_is_read_or_explained(tmp_path: Path, arrays: di
 def test_damaged_npz_is_read_or_explained(tmp_path: Path, mutation: tuple) -> None:
     path = tmp_path / "damaged.npz"
     path.write_bytes(_mutated(_valid_npz_bytes(), *mutation))
-    _outcome(lambda: read(path, format="npz"))
+    assert_read_or_explained(lambda: read(path, format="npz"))
 
 
 def _npy_header(shape: tuple[int, ...]) -> bytes:
@@ -134,7 +135,7 @@ def test_header_claiming_huge_arrays_is_refused_without_allocating(
             archive.writestr("eigenvalues.npy", _npy_header((n_sample, n_mode)))
     tracemalloc.start()
     try:
-        outcome = _outcome(lambda: read(path, format="npz", spatial_dimension=3))
+        outcome = assert_read_or_explained(lambda: read(path, format="npz", spatial_dimension=3))
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -161,7 +162,7 @@ TOKENS = st.one_of(
 def test_text_of_numbers_and_junk_is_read_or_explained(tmp_path: Path, lines: list[str], options: dict) -> None:
     path = tmp_path / "fuzz.txt"
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
-    _outcome(lambda: read(path, format="text", **options))
+    assert_read_or_explained(lambda: read(path, format="text", **options))
 
 
 @FUZZ
@@ -169,7 +170,7 @@ def test_text_of_numbers_and_junk_is_read_or_explained(tmp_path: Path, lines: li
 def test_binary_junk_as_text_is_explained(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "junk.txt"
     path.write_bytes(data)
-    _outcome(lambda: read(path, format="text", spatial_dimension=3))
+    assert_read_or_explained(lambda: read(path, format="text", spatial_dimension=3))
 
 
 # ------------------------------------------------------------------ netCDF
@@ -191,7 +192,7 @@ def test_damaged_netcdf_is_read_or_explained(tmp_path: Path, valid_netcdf_bytes:
     cut, flips = mutation
     path = tmp_path / "damaged.nc"
     path.write_bytes(_mutated(valid_netcdf_bytes, cut * 8, flips))  # cuts reach past the HDF5 superblock
-    _outcome(lambda: read(path, format="netcdf"))
+    assert_read_or_explained(lambda: read(path, format="netcdf"))
 
 
 @settings(max_examples=30, deadline=None, derandomize=True, database=None,
@@ -205,7 +206,7 @@ def test_netcdf_with_arbitrary_eigenvalues_is_read_or_explained(
 ) -> None:
     path = tmp_path / "any.nc"
     xr.Dataset({"eigenvalue": (tuple(dims[: values.ndim]), values)}, attrs=attrs).to_netcdf(path)
-    _outcome(lambda: read(path, format="netcdf"))
+    assert_read_or_explained(lambda: read(path, format="netcdf"))
 
 
 # ------------------------------------------------------------------ LAMMPS
@@ -254,7 +255,7 @@ EDITS = st.tuples(st.lists(st.tuples(st.integers(0, 100), HOSTILE_LINES), min_si
 def test_edited_lammps_data_file_is_read_or_explained(tmp_path: Path, edits: tuple) -> None:
     path = tmp_path / "edited.data"
     path.write_bytes(_edited(DATA_FILE, *edits))
-    _outcome(lambda: read_lammps_data(path))
+    assert_read_or_explained(lambda: read_lammps_data(path))
 
 
 @FUZZ
@@ -267,7 +268,7 @@ def test_edited_lammps_data_file_is_read_or_explained(tmp_path: Path, edits: tup
 def test_edited_lammps_dump_is_read_or_explained(tmp_path: Path, edits: tuple, frame: int) -> None:
     path = tmp_path / "edited.dump"
     path.write_bytes(_edited(DUMP_FILE, *edits))
-    _outcome(lambda: read_lammps_dump(path, frame=frame))
+    assert_read_or_explained(lambda: read_lammps_dump(path, frame=frame))
 
 
 def _ring_dynmat(n: int = 4) -> np.ndarray:
@@ -302,7 +303,7 @@ def test_edited_lammps_dynmat_is_read_or_explained(
         data_file = tmp_path / "edited.data"
         data_file.write_bytes(_edited(DATA_FILE, data_edits, 10**4) if data_edits else DATA_FILE.encode())
         options["data_file"] = data_file
-    _outcome(lambda: read(path, format="lammps-dynmat", **options))
+    assert_read_or_explained(lambda: read(path, format="lammps-dynmat", **options))
 
 
 # ------------------------------------------------------------------ sidecar TOML and --declare
@@ -339,7 +340,7 @@ def test_sidecar_toml_is_accepted_or_explained(tmp_path: Path, keys: dict, tail:
     else:
         body = "".join(f"{k} = {_toml_value(v)}\n" for k, v in keys.items()) + tail
         side.write_text(body, encoding="utf-8", errors="surrogateescape")
-    _outcome(lambda: declaration_for(data))
+    assert_read_or_explained(lambda: declaration_for(data))
 
 
 @pytest.fixture(scope="module")
