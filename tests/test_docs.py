@@ -210,7 +210,8 @@ def test_every_block_is_run_or_explicitly_marked() -> None:
                 kind = "run"
             counts[kind] = counts.get(kind, 0) + 1
     assert counts.get("run", 0) >= 10, counts  # the quickstarts and the pages' examples
-    assert counts.get("not-run", 0) <= 4, f"more blocks not run than the four that need SLURM or root: {counts}"
+    assert counts.get("not-run", 0) <= 5, (
+        f"more blocks not run than the four that need SLURM or root and the test command CI runs: {counts}")
     print(f"\ncode blocks: {counts}")
 
 
