@@ -140,8 +140,29 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
         parts = [xr.open_dataset(f).load() for f in files]
         ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
                        combine_attrs="override")
-        points[(n, int(m.group(1)), float(m.group(2)))] = with_size_segregation(ds)
+        ds = whole_chains(ds, f"{folder}")
+        if ds.sizes["sample"] >= 5:
+            points[(n, int(m.group(1)), float(m.group(2)))] = with_size_segregation(ds)
     return points
+
+
+def whole_chains(ds: xr.Dataset, where: str = "") -> xr.Dataset:
+    """``ds`` without the structures of chains that hold fewer than ``chain_samples`` of them (a chain still running).
+
+    A T_d chain writes its structures one part file at a time, so a folder read while a chain runs holds the
+    first few of its structures; counted as a chain they would add a unit of the chain bootstrap that the finished
+    chain replaces later.  They are left out, and said so; a point without chains is returned unchanged.
+    """
+    per_chain = int(ds.attrs.get("chain_samples", 0))
+    if "chain" not in ds or per_chain <= 1:
+        return ds
+    chains, counts = np.unique(ds["chain"].values, return_counts=True)
+    short = chains[counts < per_chain]
+    if short.size == 0:
+        return ds
+    print(f"{where}: left out chain(s) {short.tolist()} with {counts[counts < per_chain].tolist()} of their "
+          f"{per_chain} structures (still running); they count once complete")
+    return ds.sel(sample=~np.isin(ds["chain"].values, short))
 
 
 def with_size_segregation(ds: xr.Dataset) -> xr.Dataset:

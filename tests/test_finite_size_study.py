@@ -227,3 +227,23 @@ def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(stu
     # an estimator that cannot measure a pair says why (the s = 2 mock's 120 modes end below 0.9 omega0)
     short = model["alternatives"]["debye excess"]
     assert short["status"] == "not measured" and "stored modes stop" in short["reason"]
+
+
+def test_a_folder_read_while_a_chain_runs_leaves_that_chain_out(study, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    # chains of 5 structures: 3 whole chains (samples 0-14) and the first 2 structures of a running one (15, 16)
+    parts = tmp_path / "ladder" / "n1000" / "parts" / "taper_order-2__parent_temperature-0.144"
+    parts.mkdir(parents=True)
+    ds = _point(1000, 4.0, 17, seed=3).assign(chain=("sample", np.arange(17) // 5)).assign_attrs(chain_samples=5)
+    for i in range(17):
+        ds.isel(sample=[i]).to_netcdf(parts / f"sample-{i:06d}.nc")
+    point = study.load_points(tmp_path / "ladder")[(1000, 2, 0.144)]
+    assert point["sample"].values.tolist() == list(range(15))
+    assert "left out chain(s) [3] with [2] of their 5 structures" in capsys.readouterr().out
+    # a point of independent samples (no chain variable) is read whole
+    assert study.whole_chains(ds.drop_vars("chain")).sizes["sample"] == 17
+    # a folder of 5 part files from two unfinished chains (3 and 2 structures) has no point
+    lone = tmp_path / "lone" / "n1000" / "parts" / "taper_order-2__parent_temperature-0.144"
+    lone.mkdir(parents=True)
+    for i in (0, 1, 2, 15, 16):
+        ds.isel(sample=[i]).to_netcdf(lone / f"sample-{i:06d}.nc")
+    assert study.load_points(tmp_path / "lone") == {}
