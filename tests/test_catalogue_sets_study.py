@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import tomllib
@@ -13,16 +12,14 @@ import xarray as xr
 
 from vdosbench.datasets.catalog import load_catalog
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
+
 RECIPE = "soft_spheres_lowest_td_small"
 
 
 @pytest.fixture(scope="module")
 def study():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("catalogue_sets_study", ROOT / "studies" / "catalogue_sets.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
+    module = load_script("studies/catalogue_sets.py", "catalogue_sets_study", register=True)
     module.LADDER_SETS[RECIPE] = ("small-ladder", "small ladder, {n_samples} samples each")
     return module
 

@@ -10,24 +10,18 @@ keep the test stable and still fail for an interval that ignores the chains.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
 
 import pytest
 
-STUDY = Path(__file__).resolve().parents[1] / "studies" / "estimator_coverage.py"
+from script_loader import load_script
 
 
 def _import_study(name: str):
-    """Execute studies/estimator_coverage.py as module ``name`` (registered in sys.modules: its dataclasses look
-    their module up there)."""
-    spec = importlib.util.spec_from_file_location(name, STUDY)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """studies/estimator_coverage.py as module ``name``, registered in sys.modules (its dataclasses look it up)."""
+    return load_script("studies/estimator_coverage.py", name, register=True)
 
 
 @pytest.fixture(scope="module")

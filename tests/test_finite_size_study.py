@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -12,14 +11,12 @@ import xarray as xr
 from vdosbench.generators.glasses.lowest_mode_glasses import STAGES
 from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR, mock_glass_spectra
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
 
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("finite_size_study", ROOT / "studies" / "finite_size.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script("studies/finite_size.py", "finite_size_study")
     module.N_BOOTSTRAP = 200
     return module
 
@@ -172,9 +169,7 @@ def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study
 
 
 def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_path: Path) -> None:  # noqa: ANN001
-    spec = importlib.util.spec_from_file_location("bench_finite_size", ROOT / "speed" / "bench_finite_size.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_script("speed/bench_finite_size.py", "bench_finite_size")
     points = {}
     for n in (1000, 2000, 4000):
         ds = _point(n, 4.0, 6, seed=n)

@@ -3,21 +3,17 @@ and (with LAMMPS) resume-after-budget giving the uninterrupted trajectory, and a
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
 
 
 def _study():
-    spec = importlib.util.spec_from_file_location("lammps_ka_045_study", ROOT / "studies" / "lammps_ka_045.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("studies/lammps_ka_045.py", "lammps_ka_045_study")
 
 
 L = _study()

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
 
 
 @pytest.fixture(scope="module")
 def td():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("measure_td_study", ROOT / "studies" / "measure_td.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("studies/measure_td.py", "measure_td_study")
 
 
 def _job(grid: tuple[float, ...], checkpoint: Path | None, eq_sweeps: int = 40) -> tuple:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -11,15 +10,12 @@ import numpy as np
 import pytest
 import xarray as xr
 
-ROOT = Path(__file__).resolve().parents[1]
+from script_loader import load_script
 
 
 @pytest.fixture(scope="module")
 def study():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("sorting_trend_study", ROOT / "studies" / "sorting_trend.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("studies/sorting_trend.py", "sorting_trend_study")
 
 
 def _rows(study, n_chains: int, energy_slope: float, sorting_slope: float, noise: float, seed: int = 0) -> dict:  # noqa: ANN001

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -12,15 +11,14 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from script_loader import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def study():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location("two_start_study", ROOT / "studies" / "two_start.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("studies/two_start.py", "two_start_study")
 
 
 def _ladder(t: np.ndarray, e: np.ndarray) -> xr.Dataset:
