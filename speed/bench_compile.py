@@ -31,6 +31,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine_info import machine  # noqa: E402  (this folder)
 
+from vdosbench.datasets.io import write_text  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "numba_compile.json"
 
@@ -113,9 +115,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s", flush=True)
     out = {"method": __doc__, "machine": machine("numba", "llvmlite"), "cases": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.output)
+    write_text(args.output, json.dumps(out, indent=2) + "\n")
     print(f"wrote {args.output}")
     return 0
 

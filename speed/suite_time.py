@@ -36,6 +36,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from machine_info import machine  # noqa: E402  (this folder)
 
+from vdosbench.datasets.io import write_text  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULT = HERE / "results" / "test_suite_time.json"
@@ -98,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
               "load_average_before": load_before, "load_average_after": load_after,
               "machine": machine("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.output)
+    write_text(args.output, json.dumps(result, indent=2) + "\n")
     print(f"exit {done.returncode}: {result['counts']} in {result.get('wall_seconds')} s wall; wrote {args.output}")
     return done.returncode
 
