@@ -147,11 +147,13 @@ def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
 
 
 def whole_chains(ds: xr.Dataset, where: str = "") -> xr.Dataset:
-    """``ds`` without the structures of chains that hold fewer than ``chain_samples`` of them (a chain still running).
+    """``ds`` without the structures of chains that hold fewer than ``chain_samples`` of them.
 
-    A T_d chain writes its structures one part file at a time, so a folder read while a chain runs holds the
-    first few of its structures; counted as a chain they would add a unit of the chain bootstrap that the finished
-    chain replaces later.  They are left out, and said so; a point without chains is returned unchanged.
+    The ensemble writes a chain's part files after the whole chain is computed, one file after another, and
+    completes a chain interrupted between those writes when it resumes; a folder read after such an
+    interruption, before the resume, holds the first few of the chain's structures.  Counted as a chain they
+    would add a unit of the chain bootstrap that the finished chain replaces later.  They are left out, and
+    said so; a point without chains is returned unchanged.
     """
     per_chain = int(ds.attrs.get("chain_samples", 0))
     if "chain" not in ds or per_chain <= 1:
@@ -161,7 +163,7 @@ def whole_chains(ds: xr.Dataset, where: str = "") -> xr.Dataset:
     if short.size == 0:
         return ds
     print(f"{where}: left out chain(s) {short.tolist()} with {counts[counts < per_chain].tolist()} of their "
-          f"{per_chain} structures (still running); they count once complete")
+          f"{per_chain} structures (interrupted between its writes); they count once complete")
     return ds.sel(sample=~np.isin(ds["chain"].values, short))
 
 

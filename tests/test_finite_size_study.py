@@ -224,8 +224,8 @@ def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(stu
     assert short["status"] == "not measured" and "stored modes stop" in short["reason"]
 
 
-def test_a_folder_read_while_a_chain_runs_leaves_that_chain_out(study, tmp_path: Path, capsys) -> None:  # noqa: ANN001
-    # chains of 5 structures: 3 whole chains (samples 0-14) and the first 2 structures of a running one (15, 16)
+def test_a_chain_interrupted_between_its_part_writes_is_left_out(study, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    # chains of 5 structures: 3 whole chains (samples 0-14) and the first 2 part files of an interrupted one
     parts = tmp_path / "ladder" / "n1000" / "parts" / "taper_order-2__parent_temperature-0.144"
     parts.mkdir(parents=True)
     ds = _point(1000, 4.0, 17, seed=3).assign(chain=("sample", np.arange(17) // 5)).assign_attrs(chain_samples=5)
