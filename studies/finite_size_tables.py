@@ -1,0 +1,293 @@
+"""The findings page's tables of the s(N) study, written from ``studies/results/finite_size.json`` (issue 25).
+
+Every table of numbers in ``docs/findings/finite-size.md`` that ``finite_size.py`` measures is generated here,
+never typed: the page marks each one ::
+
+    <!-- table: td-ladder (studies/finite_size_tables.py) -->
+    | N | m | ... |
+    <!-- /table -->
+
+and ``python studies/finite_size_tables.py`` rewrites what lies between the markers from the results file
+(``--check`` only compares, exit 1 when the page is stale).  The suite checks that the page on main holds the
+rendering of the results file on main, so an analysis that is committed without its tables, or a number edited
+by hand, fails.  The prose around the tables still quotes numbers by hand; those are checked by reading.
+
+Tables (:data:`TABLES`): ``high-tstar-1`` and ``high-tstar-inf`` (the high-T* ladders), ``td-ladder`` (the
+additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the non-additive control beside the
+additive model), ``model-difference`` (additive − control, paired by chain) and ``half-width`` (item 3's
+target).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
+over samples at high T*); a point whose estimate is not "ok" says so and why.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from vdosbench.datasets.io import write_text
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "studies" / "results" / "finite_size.json"
+PAGE = ROOT / "docs" / "findings" / "finite-size.md"
+
+#: T* of the additive model's T_d ladder and of the non-additive control's, as the results file spells them.
+T_D = "0.144"
+T_D_CONTROL = "0.0716"
+
+#: The estimators' names on the page.
+ESTIMATOR_NAMES = {
+    "mle c=0.3": "c = 0.3",
+    "mle c=0.5": "c = 0.5",
+    "mle c=0.7": "c = 0.7",
+    "mle c=0.7 e<=0.15": "c = 0.7, e ≤ 0.15",
+    "mle c=0.7 e<=0.25": "c = 0.7, e ≤ 0.25",
+    "mle c=0.7 e<=0.35": "c = 0.7, e ≤ 0.35",
+    "debye excess": "D − D_Debye",
+}
+
+BEGIN = re.compile(r"^<!-- table: (?P<name>[a-z0-9-]+) \(studies/finite_size_tables\.py\) -->$")
+END = "<!-- /table -->"
+
+
+def number(x: float, digits: int = 2) -> str:
+    """``x`` to ``digits`` decimals with a typographic minus, as the page writes numbers."""
+    text = f"{x:.{digits}f}"
+    if float(text) == 0:  # no "−0.00"
+        text = text.lstrip("-")
+    return text.replace("-", "−")
+
+
+def interval(value: float, low: float | None, high: float | None) -> str:
+    """``value [low, high]``, or the bare value where no interval was measured."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return number(value)
+    return f"{number(value)} [{number(low)}, {number(high)}]"
+
+
+def sweeps(x: float) -> str:
+    """A sweep count to the nearest 10 (halves up), with a space between thousands from 10 000 on (``11 080``)."""
+    rounded = int(math.floor(x / 10 + 0.5)) * 10
+    return f"{rounded:,}".replace(",", " ") if rounded >= 10_000 else str(rounded)
+
+
+def estimate(point: Mapping[str, Any], name: str) -> str:
+    """One registered estimator of a point: its value and interval, or why it is not assessed."""
+    entry = point["estimates"][name]
+    m = entry["measurement"]
+    text = interval(m["value"], m["low"], m["high"])
+    if entry["status"] != "ok":
+        modes = entry.get("diagnostics", {}).get("n_modes")
+        why = f"{modes} modes in the windows" if modes is not None else entry["reason"]
+        return f"{text}, not assessed ({why})"
+    return text
+
+
+def primary(point: Mapping[str, Any]) -> str:
+    """The registered primary (window MLE, c = 0.5) with its interval, or why it is not assessed."""
+    p = point["primary"]
+    return estimate(point, p["estimator"])
+
+
+def lowest_ten(point: Mapping[str, Any]) -> str:
+    """The estimator of the claims registered before issue 25: MLE on each sample's lowest 10 modes."""
+    m = point["lowest_k_10"]["mle"]
+    return interval(m["value"], m["low"], m["high"])
+
+
+def taper(m: int) -> str:
+    """The taper order as the page writes it (``-1`` in the results file is m = ∞)."""
+    return "∞" if m < 0 else str(m)
+
+
+def _order(point: Mapping[str, Any]) -> tuple[int, int]:
+    return point["n_particles"], (math.inf if point["taper_order"] < 0 else point["taper_order"])
+
+
+def points_at(result: Mapping[str, Any], tstar: str, n: int | None = None) -> list[Mapping[str, Any]]:
+    """The points at one T* (and one N), ordered by N, then m = 2 before m = ∞."""
+    chosen = [p for p in result["points"] if p["parent_temperature"] == tstar and n in (None, p["n_particles"])]
+    return sorted(chosen, key=_order)
+
+
+def point_at(result: Mapping[str, Any], tstar: str, n: int, m: int) -> Mapping[str, Any]:
+    """The one point at (T*, N, m); a clear error where the results file has none."""
+    for p in result["points"]:
+        if p["parent_temperature"] == tstar and p["n_particles"] == n and p["taper_order"] == m:
+            return p
+    raise KeyError(f"the results file has no point at T* = {tstar}, N = {n}, m = {taper(m)}; "
+                   "rerun studies/finite_size.py on data that hold it")
+
+
+def markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def high_tstar(result: Mapping[str, Any], tstar: str) -> str:
+    """The high-T* ladder at one T* (``"1"`` or ``"inf"``): every N and taper, samples independent."""
+    header = ["N", "m", "samples", "ω₀", "modes < 0.5 ω₀ per sample", "s, primary (c = 0.5)", "c = 0.7",
+              "D − D_Debye", "lowest 10 (old)"]
+    rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_samples"]), number(p["omega0_mean"]),
+             number(p["modes_below"]["0.5"]), primary(p), estimate(p, "mle c=0.7"), estimate(p, "debye excess"),
+             lowest_ten(p)] for p in points_at(result, tstar)]
+    return markdown(header, rows)
+
+
+def td_ladder(result: Mapping[str, Any]) -> str:
+    """The additive model's T_d ladder: every N and taper, intervals over chains."""
+    header = ["N", "m", "chains", "ω₀", "s, primary (c = 0.5)", "c = 0.7", "c = 0.7, e ≤ 0.15", "D − D_Debye",
+              "lowest 10 (old)"]
+    rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_chains"]), number(p["omega0_mean"]),
+             primary(p), estimate(p, "mle c=0.7"), estimate(p, "mle c=0.7 e<=0.15"), estimate(p, "debye excess"),
+             lowest_ten(p)] for p in points_at(result, T_D)]
+    return markdown(header, rows)
+
+
+def control(result: Mapping[str, Any], n: int) -> str:
+    """The non-additive control at its T_d beside the additive model at its own, one N, both tapers."""
+    columns = [(m, model, point_at(result, t, n, m)) for m in (2, -1)
+               for model, t in (("non-additive", T_D_CONTROL), ("additive", T_D))]
+    header = [f"N = {n}"] + [f"m = {taper(m)}, {model} ({p['n_chains']} chains)" for m, model, p in columns]
+
+    def falling(p: Mapping[str, Any]) -> str:
+        eq = p["equilibrium"]
+        return f"{eq['chains_falling']} of {eq['chains']}"
+
+    def tau(p: Mapping[str, Any]) -> str:
+        eq = p["equilibrium"]
+        return f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}"
+
+    cells: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
+        ("primary (c = 0.5)", primary),
+        ("c = 0.7", lambda p: estimate(p, "mle c=0.7")),
+        ("D − D_Debye", lambda p: estimate(p, "debye excess")),
+        ("chains with energy still falling (last half)", falling),
+        ("τ_α of the chains' segments (sweeps, mean ± spread)", tau),
+        ("ω₀ (mean)", lambda p: number(p["omega0_mean"])),
+    ]
+    return markdown(header, [[label] + [cell(p) for _, _, p in columns] for label, cell in cells])
+
+
+def _difference(m: Mapping[str, Any]) -> str:
+    return interval(m["value"], m["low"], m["high"])
+
+
+def model_difference(result: Mapping[str, Any]) -> str:
+    """s(additive) − s(non-additive), paired by chain start, every N and taper the results file holds."""
+    header = ["", "primary (registered rule)", "c = 0.7", "D − D_Debye"]
+    rows = []
+    for d in sorted(result["model_difference"], key=_order):
+        n, m = d["n_particles"], d["taper_order"]
+        chains = min(point_at(result, T_D, n, m)["n_chains"], point_at(result, T_D_CONTROL, n, m)["n_chains"])
+        alternatives = d["alternatives"]
+        rows.append([f"N = {n}, m = {taper(m)} ({chains} chains, {d['settings']['pairs']} pairs)",
+                     f"{_difference(d)}: {d['verdict_equal_0']}", _difference(alternatives["mle c=0.7"]),
+                     _difference(alternatives["debye excess"])])
+    return markdown(header, rows)
+
+
+def _tstar_label(t: str) -> str:
+    return {T_D: "T_d", T_D_CONTROL: "control's T_d", "inf": "∞"}.get(t, t)
+
+
+def half_width(result: Mapping[str, Any]) -> str:
+    """Item 3's target: the primary's half-width, the narrowest estimator's, and the spread between them."""
+    header = ["N", "m", "T*", "units", "primary (c = 0.5): half-width → units needed",
+              "narrowest: estimator, half-width", "spread between estimators"]
+    rows = []
+    for t in (T_D, "1", "inf", T_D_CONTROL):
+        for p in points_at(result, t):
+            hw = p["half_width"]
+            units = f"{p['n_chains']} chains" if p.get("n_chains") else f"{p['n_samples']} samples"
+            first = hw["primary"]
+            if first["half_width"] is None:
+                primary_text = "not assessed (too few modes)"
+            else:
+                primary_text = f"{number(first['half_width'])} → {first['units_needed']}"
+            narrow = hw["narrowest"]
+            met = " (met)" if narrow["met"] else ""
+            narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
+            spread = p["systematic_spread"]
+            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, primary_text,
+                         narrow_text, number(spread["max"] - spread["min"])])
+    return markdown(header, rows)
+
+
+#: Every generated table by its marker name.
+TABLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    "high-tstar-1": lambda r: high_tstar(r, "1"),
+    "high-tstar-inf": lambda r: high_tstar(r, "inf"),
+    "td-ladder": td_ladder,
+    "control-n1000": lambda r: control(r, 1000),
+    "control-n2000": lambda r: control(r, 2000),
+    "model-difference": model_difference,
+    "half-width": half_width,
+}
+
+
+def update_page(text: str, result: Mapping[str, Any], where: str = "the page") -> str:
+    """``text`` with every marked table replaced by its rendering of ``result``.
+
+    Raises
+    ------
+    ValueError
+        A marker names no table of :data:`TABLES`, a table is opened and not closed, or the page marks none.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    found = 0
+    while i < len(lines):
+        out.append(lines[i])
+        begin = BEGIN.match(lines[i])
+        i += 1
+        if not begin:
+            continue
+        name = begin["name"]
+        if name not in TABLES:
+            raise ValueError(f"{where}: the marker names table {name!r}; expected one of {sorted(TABLES)}. "
+                             "Fix: correct the marker or add the table to studies/finite_size_tables.py")
+        try:
+            end = lines.index(END, i)
+        except ValueError:
+            raise ValueError(f"{where}: table {name!r} is opened and never closed; expected a line {END!r} "
+                             "after it. Fix: add the closing marker") from None
+        out.append(TABLES[name](result))
+        out.append(END)
+        i = end + 1
+        found += 1
+    if not found:
+        raise ValueError(f"{where} marks no table; expected lines like '<!-- table: td-ladder "
+                         "(studies/finite_size_tables.py) -->'. Fix: mark the tables to generate")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--results", type=Path, default=RESULTS, help="finite_size.py's results file")
+    ap.add_argument("--page", type=Path, default=PAGE, help="the findings page whose marked tables are written")
+    ap.add_argument("--check", action="store_true", help="compare only; exit 1 when the page's tables are stale")
+    args = ap.parse_args(argv)
+    result = json.loads(args.results.read_text())
+    old = args.page.read_text()
+    new = update_page(old, result, where=str(args.page))
+    if args.check:
+        if new != old:
+            print(f"{args.page}: its tables differ from {args.results}. Fix: python studies/finite_size_tables.py")
+            return 1
+        print(f"{args.page}: tables match {args.results}")
+        return 0
+    if new != old:
+        write_text(args.page, new)
+    print(f"{args.page}: {'tables rewritten' if new != old else 'tables already current'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""The findings page's s(N) tables are the rendering of the results file (``studies/finite_size_tables.py``)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from script_loader import load_script
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_script("studies/finite_size_tables.py", "finite_size_tables_study")
+
+
+@pytest.fixture(scope="module")
+def result():
+    return json.loads((ROOT / "studies" / "results" / "finite_size.json").read_text())
+
+
+def test_the_page_on_main_holds_the_tables_of_the_results_on_main(tables, capsys):
+    # fails when an analysis is committed without its tables, or a table number is typed by hand
+    assert tables.main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_check_finds_a_number_typed_by_hand_and_the_rewrite_mends_it(tables, tmp_path, capsys):
+    page = (ROOT / "docs" / "findings" / "finite-size.md").read_text()
+    row = next(line for line in page.split("\n") if line.startswith("| 1000 | 2 | 20 | "))
+    edited = page.replace(row, row.replace("| 20 |", "| 21 |", 1), 1)
+    path = tmp_path / "page.md"
+    path.write_text(edited)
+    assert tables.main(["--check", "--page", str(path)]) == 1
+    assert "differ" in capsys.readouterr().out
+    assert tables.main(["--page", str(path)]) == 0
+    assert path.read_text() == page
+    assert tables.main(["--check", "--page", str(path)]) == 0
+
+
+def test_numbers_are_written_with_a_typographic_minus_and_no_negative_zero(tables):
+    assert tables.number(-0.523) == "−0.52"
+    assert tables.number(-0.001) == "0.00"
+    assert tables.number(3.14159, 3) == "3.142"
+    assert tables.interval(-0.5, -1.25, 0.25) == "−0.50 [−1.25, 0.25]"
+    assert tables.interval(3.0, None, None) == "3.00"
+    assert tables.interval(3.0, float("nan"), 4.0) == "3.00"
+
+
+def test_sweep_counts_round_to_ten_halves_up_with_spaces_from_ten_thousand(tables):
+    assert tables.sweeps(605.0) == "610"
+    assert tables.sweeps(604.9) == "600"
+    assert tables.sweeps(9994.0) == "9990"
+    assert tables.sweeps(11_075.0) == "11 080"
+
+
+def test_a_point_not_assessed_says_so_with_its_mode_count(tables, result):
+    point = copy.deepcopy(tables.point_at(result, "1", 8000, 2))
+    assert point["primary"]["status"] != "ok"  # 14 modes in the windows, 20 needed
+    modes = point["estimates"]["mle c=0.5"]["diagnostics"]["n_modes"]
+    assert tables.primary(point).endswith(f", not assessed ({modes} modes in the windows)")
+    point["estimates"]["mle c=0.5"]["status"] = "ok"
+    assert "not assessed" not in tables.primary(point)
+
+
+def test_rows_follow_n_then_taper_two_before_infinity(tables, result):
+    rows = tables.td_ladder(result).split("\n")[2:]
+    keys = [tuple(row.split(" | ")[:2]) for row in rows]
+    assert keys == [("| 1000", "2"), ("| 1000", "∞"), ("| 2000", "2"), ("| 2000", "∞")]
+
+
+def test_the_control_table_puts_each_model_under_its_own_header(tables, result):
+    header, _, primary_row, *_ = tables.control(result, 2000).split("\n")
+    additive = tables.point_at(result, tables.T_D, 2000, 2)
+    assert f"m = 2, additive ({additive['n_chains']} chains)" in header.split(" | ")[2]
+    assert primary_row.split(" | ")[2] == tables.primary(additive)
+
+
+def test_a_missing_point_names_the_point_and_the_fix(tables, result):
+    with pytest.raises(KeyError, match="no point at T\\* = 0.144, N = 16000, m = ∞.*rerun studies/finite_size.py"):
+        tables.point_at(result, tables.T_D, 16000, -1)
+
+
+@pytest.mark.parametrize(
+    ("page", "message"),
+    [
+        ("text\n<!-- table: nonsense (studies/finite_size_tables.py) -->\n<!-- /table -->\n",
+         "names table 'nonsense'; expected one of"),
+        ("text\n<!-- table: td-ladder (studies/finite_size_tables.py) -->\n| old |\n", "never closed"),
+        ("a page with no markers\n", "marks no table"),
+    ],
+)
+def test_bad_markers_are_refused_with_the_fix(tables, result, page, message):
+    with pytest.raises(ValueError, match=message) as info:
+        tables.update_page(page, result)
+    assert "Fix:" in str(info.value)
