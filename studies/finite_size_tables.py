@@ -14,8 +14,9 @@ by hand, fails.  The prose around the tables still quotes numbers by hand; those
 
 Tables (:data:`TABLES`): ``high-tstar-1`` and ``high-tstar-inf`` (the high-T* ladders), ``td-ladder`` (the
 additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the non-additive control beside the
-additive model), ``model-difference`` (additive − control, paired by chain) and ``half-width`` (item 3's
-target).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
+additive model), ``model-difference`` (additive − control, paired by chain), ``taper-difference`` (m = 2
+against m = ∞, paired), ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width``
+(item 3's target).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
 over samples at high T*); a point whose estimate is not "ok" says so and why.
 """
 from __future__ import annotations
@@ -53,19 +54,19 @@ BEGIN = re.compile(r"^<!-- table: (?P<name>[a-z0-9-]+) \(studies/finite_size_tab
 END = "<!-- /table -->"
 
 
-def number(x: float, digits: int = 2) -> str:
-    """``x`` to ``digits`` decimals with a typographic minus, as the page writes numbers."""
-    text = f"{x:.{digits}f}"
-    if float(text) == 0:  # no "−0.00"
-        text = text.lstrip("-")
+def number(x: float, digits: int = 2, signed: bool = False) -> str:
+    """``x`` to ``digits`` decimals with a typographic minus (and a plus when ``signed``), as the page writes."""
+    text = f"{x:{'+' if signed else ''}.{digits}f}"
+    if float(text) == 0:  # no "−0.00" or "+0.00"
+        text = text.lstrip("-+")
     return text.replace("-", "−")
 
 
-def interval(value: float, low: float | None, high: float | None) -> str:
-    """``value [low, high]``, or the bare value where no interval was measured."""
+def interval(value: float, low: float | None, high: float | None, signed: bool = False) -> str:
+    """``value [low, high]``, or the bare value where no interval was measured; ``signed`` for differences."""
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
-        return number(value)
-    return f"{number(value)} [{number(low)}, {number(high)}]"
+        return number(value, signed=signed)
+    return f"{number(value, signed=signed)} [{number(low, signed=signed)}, {number(high, signed=signed)}]"
 
 
 def sweeps(x: float) -> str:
@@ -175,7 +176,7 @@ def control(result: Mapping[str, Any], n: int) -> str:
 
 
 def _difference(m: Mapping[str, Any]) -> str:
-    return interval(m["value"], m["low"], m["high"])
+    return interval(m["value"], m["low"], m["high"], signed=True)
 
 
 def model_difference(result: Mapping[str, Any]) -> str:
@@ -196,12 +197,51 @@ def _tstar_label(t: str) -> str:
     return {T_D: "T_d", T_D_CONTROL: "control's T_d", "inf": "∞"}.get(t, t)
 
 
+#: The protocols in the order the page's tables list them: the additive T_d ladder, T* = 1, T* = ∞, the control.
+PROTOCOLS = (T_D, "1", "inf", T_D_CONTROL)
+
+
+def _by_protocol(entries: Sequence[Mapping[str, Any]], key: Callable[[Mapping[str, Any]], Any]) -> list:
+    return sorted(entries, key=lambda e: (PROTOCOLS.index(e["parent_temperature"]), key(e)))
+
+
+def taper_difference(result: Mapping[str, Any]) -> str:
+    """s(m = 2) − s(m = ∞), paired by sample (high T*) or chain (T_d), at every protocol and N."""
+    header = ["T*", "N", "pairs", "primary (registered rule): verdict on 0 / on +1", "c = 0.7", "D − D_Debye"]
+    rows = []
+    for d in _by_protocol(result["taper_difference"], lambda e: e["n_particles"]):
+        alternatives = d["alternatives"]
+        rows.append([_tstar_label(d["parent_temperature"]), str(d["n_particles"]), str(d["settings"]["pairs"]),
+                     f"{_difference(d)}: {d['verdict_equal_0']} / {d['verdict_equal_plus_1']}",
+                     _difference(alternatives["mle c=0.7"]), _difference(alternatives["debye excess"])])
+    return markdown(header, rows)
+
+
+def _across(entry: Mapping[str, Any]) -> str:
+    m = entry["measurement"]
+    text = interval(m["value"], m["low"], m["high"])
+    return text if entry["status"] == "ok" else f"{text}, not assessed: {entry['reason'].split(';')[0]}"
+
+
+def across_sizes(result: Mapping[str, Any]) -> str:
+    """s from the sizes together (count scaling, extreme value) and s(N_max) − s(N_min), per protocol and m."""
+    header = ["T*", "m", "N", "count scaling (c = 0.5)", "extreme value", "s(N_max) − s(N_min), primary"]
+    rows = []
+    for a in _by_protocol(result["across_sizes"], lambda e: math.inf if e["taper_order"] < 0 else e["taper_order"]):
+        sizes = a["sizes"]
+        difference = a["size_difference"]
+        rows.append([_tstar_label(a["parent_temperature"]), taper(a["taper_order"]), f"{sizes[0]} – {sizes[-1]}",
+                     _across(a["count scaling c=0.5"]), _across(a["extreme value"]),
+                     f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"])
+    return markdown(header, rows)
+
+
 def half_width(result: Mapping[str, Any]) -> str:
     """Item 3's target: the primary's half-width, the narrowest estimator's, and the spread between them."""
     header = ["N", "m", "T*", "units", "primary (c = 0.5): half-width → units needed",
               "narrowest: estimator, half-width", "spread between estimators"]
     rows = []
-    for t in (T_D, "1", "inf", T_D_CONTROL):
+    for t in PROTOCOLS:
         for p in points_at(result, t):
             hw = p["half_width"]
             units = f"{p['n_chains']} chains" if p.get("n_chains") else f"{p['n_samples']} samples"
@@ -227,6 +267,8 @@ TABLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "control-n1000": lambda r: control(r, 1000),
     "control-n2000": lambda r: control(r, 2000),
     "model-difference": model_difference,
+    "taper-difference": taper_difference,
+    "across-sizes": across_sizes,
     "half-width": half_width,
 }
 

@@ -47,6 +47,27 @@ def test_numbers_are_written_with_a_typographic_minus_and_no_negative_zero(table
     assert tables.interval(-0.5, -1.25, 0.25) == "−0.50 [−1.25, 0.25]"
     assert tables.interval(3.0, None, None) == "3.00"
     assert tables.interval(3.0, float("nan"), 4.0) == "3.00"
+    assert tables.number(0.26, signed=True) == "+0.26"
+    assert tables.number(-0.001, signed=True) == "0.00"
+    assert tables.interval(-0.2, -1.14, 0.7, signed=True) == "−0.20 [−1.14, +0.70]"
+
+
+def test_the_taper_difference_table_lists_every_protocol_and_size_with_both_verdicts(tables, result):
+    rows = tables.taper_difference(result).split("\n")[2:]
+    assert len(rows) == len(result["taper_difference"])
+    assert [row.split(" | ")[0] for row in rows] == sorted(
+        (row.split(" | ")[0] for row in rows), key=lambda t: ["| T_d", "| 1", "| ∞", "| control's T_d"].index(t))
+    first = rows[0].split(" | ")
+    entry = next(d for d in result["taper_difference"]
+                 if d["parent_temperature"] == tables.T_D and d["n_particles"] == 1000)
+    assert first[3] == (f"{tables.interval(entry['value'], entry['low'], entry['high'], signed=True)}: "
+                        f"{entry['verdict_equal_0']} / {entry['verdict_equal_plus_1']}")
+
+
+def test_a_trend_not_assessed_gives_its_reason(tables, result):
+    rows = tables.across_sizes(result).split("\n")[2:]
+    entries = [a["count scaling c=0.5"] for a in result["across_sizes"]]
+    assert sum("not assessed: N = " in row for row in rows) == sum(e["status"] != "ok" for e in entries)
 
 
 def test_sweep_counts_round_to_ten_halves_up_with_spaces_from_ten_thousand(tables):
