@@ -575,7 +575,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
     ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
-                    help="where the compact form of the points is written (read instead when ROOT is a .nc file)")
+                    help="where the compact form of the merged inputs is written; not written when the one input "
+                         "is a compact file itself (so the compact form on main and a pending file merge into "
+                         "the compact form in one call)")
     ap.add_argument("--export-only", action="store_true",
                     help="write the merged inputs' compact form to --compact and stop (no analysis): lands chains "
                          "finished after the last analysis, e.g. in studies/results/finite_size_modes_pending.nc, "
@@ -591,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         held = ", ".join(f"{_group(k)} ({ds.sizes['sample']})" for k, ds in sorted(points.items()))
         print(f"wrote {args.compact}: {held}")
         return 0
-    if points and any(root.suffix != ".nc" for root in args.roots):
+    if points and (len(args.roots) > 1 or args.roots[0].suffix != ".nc"):  # a merge or part files: keep it
         export_compact(points, args.compact)
     if not points:
         raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]} (n*/parts/); expected "

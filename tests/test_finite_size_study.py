@@ -126,10 +126,16 @@ def test_main_merges_compact_files_and_part_folders_later_input_winning(study, t
     rows = {r["taper_order"]: r["n_samples"] for r in json.loads(out.read_text())["points"]}
     assert rows == {2: 60, -1: 50}  # the folder's 60 samples replaced the compact file's 40
     assert sorted(study.load_compact(compact)) == [(1000, -1, 1.0), (1000, 2, 1.0)]
-    # compact files alone are read, not rewritten
+    # one compact file alone is read, not rewritten
     assert study.main([str(compact), "--out", str(out), "--figure", str(tmp_path / "f.png"),
                        "--compact", str(tmp_path / "unused.nc")]) == 0
     assert not (tmp_path / "unused.nc").exists()
+    # the compact form and a pending file merge into the compact form in one call (the landing workflow)
+    pending = tmp_path / "pending.nc"
+    study.export_compact({(2000, 2, 1.0): _point(2000, 4.0, 30, seed=10)}, pending)
+    assert study.main([str(compact), str(pending), "--out", str(out), "--figure", str(tmp_path / "f.png"),
+                       "--compact", str(compact)]) == 0
+    assert sorted(study.load_compact(compact)) == [(1000, -1, 1.0), (1000, 2, 1.0), (2000, 2, 1.0)]
 
 
 def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study, tmp_path: Path) -> None:  # noqa: ANN001
