@@ -14,7 +14,8 @@ by hand, fails.  The prose around the tables still quotes numbers by hand; those
 
 Tables (:data:`TABLES`): ``high-tstar-1`` and ``high-tstar-inf`` (the high-T* ladders), ``td-ladder`` (the
 additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the non-additive control beside the
-additive model), ``model-difference`` (additive − control, paired by chain), ``taper-difference`` (m = 2
+additive model), ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d
+chains' energy drift and τ_α), ``taper-difference`` (m = 2
 against m = ∞, paired), ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width``
 (item 3's target).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
 over samples at high T*); a point whose estimate is not "ok" says so and why.
@@ -175,6 +176,21 @@ def control(result: Mapping[str, Any], n: int) -> str:
     return markdown(header, [[label] + [cell(p) for _, _, p in columns] for label, cell in cells])
 
 
+def equilibrium(result: Mapping[str, Any]) -> str:
+    """Each T_d point's chains by their energy over the last half of the trace, and τ_α of their segments."""
+    header = ["model", "N", "m", "chains", "energy still falling / rising (95 % interval of the drift)",
+              "mean drift of V/N over the last half ± s.e.", "τ_α of the segments (sweeps, mean ± spread)"]
+    rows = []
+    for t, model in ((T_D, "additive"), (T_D_CONTROL, "non-additive")):
+        for p in points_at(result, t):
+            eq = p["equilibrium"]
+            rows.append([model, str(p["n_particles"]), taper(p["taper_order"]), str(eq["chains"]),
+                         f"{eq['chains_falling']} / {eq['chains_rising']}",
+                         f"{number(eq['drift_mean'], 4, signed=True)} ± {number(eq['drift_stderr_of_mean'], 4)}",
+                         f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}"])
+    return markdown(header, rows)
+
+
 def _difference(m: Mapping[str, Any]) -> str:
     return interval(m["value"], m["low"], m["high"], signed=True)
 
@@ -267,6 +283,7 @@ TABLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "control-n1000": lambda r: control(r, 1000),
     "control-n2000": lambda r: control(r, 2000),
     "model-difference": model_difference,
+    "equilibrium": equilibrium,
     "taper-difference": taper_difference,
     "across-sizes": across_sizes,
     "half-width": half_width,
