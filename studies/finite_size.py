@@ -75,6 +75,7 @@ Usage::
     python studies/finite_size.py studies/results/finite_size_modes.nc --out /tmp/again.json   # from a clone
     python studies/finite_size.py studies/results/finite_size_modes.nc runs/td_ladder   # the committed points
                                                             # and new part folders (a folder's point wins)
+    python studies/finite_size_tables.py                    # then the findings page's tables from the results
 """
 
 from __future__ import annotations

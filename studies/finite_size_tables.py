@@ -7,9 +7,9 @@ never typed: the page marks each one ::
     | N | m | ... |
     <!-- /table -->
 
-and ``python studies/finite_size_tables.py`` rewrites what lies between the markers from the results file
+and ``python studies/finite_size_tables.py`` rewrites what lies between the markers from the results files
 (``--check`` only compares, exit 1 when the page is stale).  The suite checks that the page on main holds the
-rendering of the results file on main, so an analysis that is committed without its tables, or a number edited
+rendering of the results files on main, so an analysis that is committed without its tables, or a number edited
 by hand, fails.  The prose around the tables still quotes numbers by hand; those are checked by reading.
 
 Tables (:data:`TABLES`): ``high-tstar-1`` and ``high-tstar-inf`` (the high-T* ladders), ``td-ladder`` (the
@@ -17,7 +17,8 @@ additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the non-add
 additive model), ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d
 chains' energy drift and τ_α), ``taper-difference`` (m = 2
 against m = ∞, paired), ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width``
-(item 3's target).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
+(item 3's target), all from ``finite_size.json``; ``sorting-trend`` (the T_d chains' slopes along the chain)
+from ``sorting_trend.json`` (``studies/sorting_trend.py``).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
 over samples at high T*); a point whose estimate is not "ok" says so and why.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 from vdosbench.datasets.io import write_text
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "studies" / "results" / "finite_size.json"
+RESULTS = ROOT / "studies" / "results"
 PAGE = ROOT / "docs" / "findings" / "finite-size.md"
 
 #: T* of the additive model's T_d ladder and of the non-additive control's, as the results file spells them.
@@ -63,11 +64,11 @@ def number(x: float, digits: int = 2, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def interval(value: float, low: float | None, high: float | None, signed: bool = False) -> str:
+def interval(value: float, low: float | None, high: float | None, signed: bool = False, digits: int = 2) -> str:
     """``value [low, high]``, or the bare value where no interval was measured; ``signed`` for differences."""
     if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
-        return number(value, signed=signed)
-    return f"{number(value, signed=signed)} [{number(low, signed=signed)}, {number(high, signed=signed)}]"
+        return number(value, digits, signed)
+    return f"{number(value, digits, signed)} [{number(low, digits, signed)}, {number(high, digits, signed)}]"
 
 
 def sweeps(x: float) -> str:
@@ -275,23 +276,80 @@ def half_width(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
-#: Every generated table by its marker name.
-TABLES: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "high-tstar-1": lambda r: high_tstar(r, "1"),
-    "high-tstar-inf": lambda r: high_tstar(r, "inf"),
-    "td-ladder": td_ladder,
-    "control-n1000": lambda r: control(r, 1000),
-    "control-n2000": lambda r: control(r, 2000),
-    "model-difference": model_difference,
-    "equilibrium": equilibrium,
-    "taper-difference": taper_difference,
-    "across-sizes": across_sizes,
-    "half-width": half_width,
+#: The measures of ``sorting_trend.py`` in the order of its table, with their names on the page.
+SORTING_MEASURES = {
+    "segment_mean_energy": "segment V/N",
+    "inherent_energy": "inherent V/N",
+    "size_neighbour_correlation": "neighbours' size correlation",
+    "size_segregation": "box-scale segregation",
 }
 
 
-def update_page(text: str, result: Mapping[str, Any], where: str = "the page") -> str:
-    """``text`` with every marked table replaced by its rendering of ``result``.
+def _slope(entry: Mapping[str, Any], measure: str, chains: int) -> str:
+    """A measure's mean slope with its interval and mean level; the chains that hold it where not all do."""
+    if "mean_slope" not in entry:
+        return entry["trend"]
+    wide = measure == "size_segregation"  # O(0.1 – 30), where the energies and correlations move by O(0.001)
+    slope = interval(entry["mean_slope"], entry["low"], entry["high"], signed=True, digits=2 if wide else 4)
+    held = f", {entry['chains']} chains" if entry["chains"] != chains else ""
+    return f"{slope} (level {number(entry['mean_level'], 2 if wide else 3)}{held})"
+
+
+def sorting_trend(result: Mapping[str, Any]) -> str:
+    """Per T_d point and pooled per model: each measure's mean slope along the chains per 10⁵ sweeps."""
+    header = ["model", "N", "m", "chains"] + list(SORTING_MEASURES.values()) + [
+        "link: Spearman of inherent vs neighbour slopes"]
+
+    def link(entry: Mapping[str, Any]) -> str:
+        rank = entry.get("link_spearman_inherent_vs_neighbour")
+        return interval(rank["value"], rank["low"], rank["high"], signed=True) if rank else "not assessed"
+
+    rows = []
+    for p in sorted(result["points"], key=lambda e: (e["model"], *_order(e))):
+        if p["status"] != "ok":
+            rows.append([p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
+                        + [p["status"]] * (len(SORTING_MEASURES) + 1))
+            continue
+        rows.append([p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
+                    + [_slope(p["slopes"][k], k, p["chains"]) for k in SORTING_MEASURES] + [link(p)])
+    for model, pooled in sorted(result["pooled"].items()):
+        rows.append([f"{model}, pooled", "all", "both", str(pooled["chains"])]
+                    + [_slope(pooled["slopes"][k], k, pooled["chains"]) for k in SORTING_MEASURES]
+                    + [link(pooled)])
+    return markdown(header, rows)
+
+
+#: Every generated table by its marker name: the results file (in ``studies/results/``) it is written from and
+#: the function that writes it.
+TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
+    "high-tstar-1": ("finite_size.json", lambda r: high_tstar(r, "1")),
+    "high-tstar-inf": ("finite_size.json", lambda r: high_tstar(r, "inf")),
+    "td-ladder": ("finite_size.json", td_ladder),
+    "control-n1000": ("finite_size.json", lambda r: control(r, 1000)),
+    "control-n2000": ("finite_size.json", lambda r: control(r, 2000)),
+    "model-difference": ("finite_size.json", model_difference),
+    "equilibrium": ("finite_size.json", equilibrium),
+    "taper-difference": ("finite_size.json", taper_difference),
+    "across-sizes": ("finite_size.json", across_sizes),
+    "half-width": ("finite_size.json", half_width),
+    "sorting-trend": ("sorting_trend.json", sorting_trend),
+}
+
+
+def load_results(folder: Path = RESULTS) -> dict[str, Any]:
+    """Every results file a table is written from, by file name, read from ``folder``."""
+    results = {}
+    for name in sorted({source for source, _ in TABLES.values()}):
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: expected the results file the page's tables are written from; not "
+                                    f"found. Fix: pass --results the folder that holds {name}")
+        results[name] = json.loads(path.read_text())
+    return results
+
+
+def update_page(text: str, results: Mapping[str, Any], where: str = "the page") -> str:
+    """``text`` with every marked table replaced by its rendering of ``results`` (:func:`load_results`).
 
     Raises
     ------
@@ -317,7 +375,8 @@ def update_page(text: str, result: Mapping[str, Any], where: str = "the page") -
         except ValueError:
             raise ValueError(f"{where}: table {name!r} is opened and never closed; expected a line {END!r} "
                              "after it. Fix: add the closing marker") from None
-        out.append(TABLES[name](result))
+        source, render = TABLES[name]
+        out.append(render(results[source]))
         out.append(END)
         i = end + 1
         found += 1
@@ -329,13 +388,14 @@ def update_page(text: str, result: Mapping[str, Any], where: str = "the page") -
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--results", type=Path, default=RESULTS, help="finite_size.py's results file")
+    ap.add_argument("--results", type=Path, default=RESULTS,
+                    help="the folder of the results files (finite_size.json, sorting_trend.json)")
     ap.add_argument("--page", type=Path, default=PAGE, help="the findings page whose marked tables are written")
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 when the page's tables are stale")
     args = ap.parse_args(argv)
-    result = json.loads(args.results.read_text())
+    results = load_results(args.results)
     old = args.page.read_text()
-    new = update_page(old, result, where=str(args.page))
+    new = update_page(old, results, where=str(args.page))
     if args.check:
         if new != old:
             print(f"{args.page}: its tables differ from {args.results}. Fix: python studies/finite_size_tables.py")

@@ -38,6 +38,7 @@ Usage::
 
     python studies/sorting_trend.py                      # the compact form on main
     python studies/sorting_trend.py studies/results/finite_size_modes.nc runs/td_ladder runs/td_ladder_nonadditive
+    python studies/finite_size_tables.py    # then the findings page's tables (its "sorting-trend" one)
 """
 
 from __future__ import annotations

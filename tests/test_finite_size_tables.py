@@ -113,7 +113,25 @@ def test_a_missing_point_names_the_point_and_the_fix(tables, result):
         ("a page with no markers\n", "marks no table"),
     ],
 )
-def test_bad_markers_are_refused_with_the_fix(tables, result, page, message):
+def test_bad_markers_are_refused_with_the_fix(tables, page, message):
     with pytest.raises(ValueError, match=message) as info:
-        tables.update_page(page, result)
+        tables.update_page(page, tables.load_results())
     assert "Fix:" in str(info.value)
+
+
+def test_a_missing_results_folder_is_named_with_the_fix(tables, tmp_path):
+    with pytest.raises(FileNotFoundError, match="finite_size.json.*Fix: pass --results"):
+        tables.load_results(tmp_path)
+
+
+def test_the_sorting_table_gives_each_measure_its_own_precision_and_the_chains_that_hold_it(tables):
+    entry = {"mean_slope": -2.0765, "low": -7.8948, "high": 2.8626, "mean_level": 28.93, "chains": 8}
+    assert tables._slope(entry, "size_segregation", 61) == "−2.08 [−7.89, +2.86] (level 28.93, 8 chains)"
+    entry = {"mean_slope": -0.00227, "low": -0.00336, "high": -0.00118, "mean_level": 1.2886, "chains": 61}
+    assert tables._slope(entry, "segment_mean_energy", 61) == "−0.0023 [−0.0034, −0.0012] (level 1.289)"
+    assert tables._slope({"trend": "not assessed (4 chains hold it, 6 needed)"}, "size_segregation", 11) == (
+        "not assessed (4 chains hold it, 6 needed)")
+    result = {"points": [{"model": "additive", "n_particles": 2000, "taper_order": 2, "chains": 3,
+                          "status": "not assessed (3 chains, 6 needed)"}], "pooled": {}}
+    row = tables.sorting_trend(result).split("\n")[2]
+    assert row.count("not assessed (3 chains, 6 needed)") == len(tables.SORTING_MEASURES) + 1
