@@ -18,7 +18,8 @@ additive model), ``model-difference`` (additive − control, paired by chain), `
 chains' energy drift and τ_α), ``taper-difference`` (m = 2
 against m = ∞, paired), ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width``
 (item 3's target), all from ``finite_size.json``; ``sorting-trend`` (the T_d chains' slopes along the chain)
-from ``sorting_trend.json`` (``studies/sorting_trend.py``).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
+from ``sorting_trend.json`` (``studies/sorting_trend.py``); ``coverage`` and ``paired-coverage`` (the intervals'
+coverage on mock spectra) from ``estimator_coverage.json`` (``studies/estimator_coverage.py``).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
 over samples at high T*); a point whose estimate is not "ok" says so and why.
 """
 from __future__ import annotations
@@ -319,6 +320,50 @@ def sorting_trend(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+def _coverage(method: Mapping[str, Any], replicates: int) -> str:
+    """A coverage as a fraction and as the count of intervals that held the true value."""
+    return f"{number(method['coverage'])} ({method['covered']}/{replicates})"
+
+
+def _case(scenario: Mapping[str, Any]) -> str:
+    levels = {"goe": "GOE", "poisson": "Poisson"}[scenario["levels"]]
+    if scenario["structures_per_chain"] == 1:
+        return f"{levels} levels, {scenario['n_samples']} independent samples"
+    return (f"{levels}, {scenario['n_chains']} chains × {scenario['structures_per_chain']}, "
+            f"memory {scenario['chain_memory']:g}")
+
+
+def coverage(result: Mapping[str, Any]) -> str:
+    """Coverage of the 95 % intervals on the mock ensembles (true s = 4), window MLE and D − D_Debye side by side."""
+    header = ["case", "window MLE (c = 0.7), bootstrap over chains", "D − D_Debye, bootstrap over chains",
+              "bootstrap over samples (MLE / D − D_Debye)"]
+    rows = []
+    for key, mle in result["scenarios"].items():
+        excess = result["debye_excess"]["scenarios"][key]
+        n = mle["replicates"]
+        rows.append([_case(mle["scenario"]), _coverage(mle["methods"]["bootstrap_groups"], n),
+                     _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
+                     f"{number(mle['methods']['bootstrap_samples']['coverage'])} / "
+                     f"{number(excess['methods']['bootstrap_samples']['coverage'])}"])
+    return markdown(header, rows)
+
+
+def paired_coverage(result: Mapping[str, Any]) -> str:
+    """Coverage of the paired differences' intervals on pairs of mock ensembles whose true difference is 0."""
+    names = ("mle c=0.5", "mle c=0.7", "debye excess")
+    header = ["pairs (chains × 5, memory 0.7)", "primary (c = 0.5)", "c = 0.7", "D − D_Debye",
+              "median width (c = 0.5 / 0.7 / D − D_Debye)"]
+    rows = []
+    for entry in result["paired"]["scenarios"].values():
+        scenario, methods, n = entry["scenario"], entry["methods"], entry["replicates"]
+        pairing = {"independent": "independent ensembles",
+                   "shared_moduli": "shared moduli (same ω₀ per pair)"}.get(scenario["pairing"], scenario["pairing"])
+        rows.append([f"{scenario['levels'].upper()}, {scenario['n_chains']} chains, {pairing}"]
+                    + [_coverage(methods[m], n) for m in names]
+                    + [" / ".join(number(methods[m]["median_width"]) for m in names)])
+    return markdown(header, rows)
+
+
 #: Every generated table by its marker name: the results file (in ``studies/results/``) it is written from and
 #: the function that writes it.
 TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
@@ -333,6 +378,8 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "across-sizes": ("finite_size.json", across_sizes),
     "half-width": ("finite_size.json", half_width),
     "sorting-trend": ("sorting_trend.json", sorting_trend),
+    "coverage": ("estimator_coverage.json", coverage),
+    "paired-coverage": ("estimator_coverage.json", paired_coverage),
 }
 
 
@@ -389,7 +436,8 @@ def update_page(text: str, results: Mapping[str, Any], where: str = "the page") 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--results", type=Path, default=RESULTS,
-                    help="the folder of the results files (finite_size.json, sorting_trend.json)")
+                    help="the folder of the results files (finite_size.json, sorting_trend.json, "
+                         "estimator_coverage.json)")
     ap.add_argument("--page", type=Path, default=PAGE, help="the findings page whose marked tables are written")
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 when the page's tables are stale")
     args = ap.parse_args(argv)

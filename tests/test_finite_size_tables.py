@@ -135,3 +135,15 @@ def test_the_sorting_table_gives_each_measure_its_own_precision_and_the_chains_t
                           "status": "not assessed (3 chains, 6 needed)"}], "pooled": {}}
     row = tables.sorting_trend(result).split("\n")[2]
     assert row.count("not assessed (3 chains, 6 needed)") == len(tables.SORTING_MEASURES) + 1
+
+
+def test_the_coverage_tables_give_each_case_its_count_of_intervals_that_held(tables):
+    result = tables.load_results()["estimator_coverage.json"]
+    rows = tables.coverage(result).split("\n")[2:]
+    assert len(rows) == len(result["scenarios"])
+    five = next(row for row in rows if "5 chains × 5" in row).split(" | ")
+    mle = result["scenarios"]["goe_5_chains_memory_0.7"]["methods"]["bootstrap_groups"]
+    assert five[1] == f"{tables.number(mle['coverage'])} ({mle['covered']}/80)"
+    assert mle["covered"] / 80 == mle["coverage"]
+    paired = tables.paired_coverage(result).split("\n")[2:]
+    assert len(paired) == len(result["paired"]["scenarios"]) and all(row.count("/60)") == 3 for row in paired)
