@@ -514,8 +514,11 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
     return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 
-def figure(result: Mapping[str, Any], path: Path) -> None:
-    """s(N) per taper and T*, by estimator, with the seed's (2 at high T*, 3 + 2/m at T_d) and the rival's (4) values."""
+def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
+    """s(N) per taper and T*, by estimator, with the seed's (2 at high T*, 3 + 2/m at T_d) and the rival's (4) values.
+
+    Only estimates whose status is "ok" are drawn; the legend names every estimator drawn in any panel.
+    """
     combos = sorted({(r["taper_order"], r["parent_temperature"]) for r in result["points"]})
     tapers = sorted({m for m, _ in combos})
     temps = sorted({t for _, t in combos}, key=float)
@@ -561,10 +564,16 @@ def figure(result: Mapping[str, Any], path: Path) -> None:
         ax.set_ylim(0.5, 6)
     for row in grid:
         row[0].set_ylabel("s (95 % bootstrap interval)")
-    axes[0][0].legend(fontsize=6, loc="lower left")
+    drawn: dict[str, Any] = {}  # every panel's entries: an estimator can be missing from the first panel
+    for ax in axes[0]:
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            drawn.setdefault(label, handle)
+    labels = [label for label in ("lowest 10 (old)", *styles) if label in drawn]
+    axes[0][0].legend([drawn[label] for label in labels], labels, fontsize=6, loc="lower left")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
+    return fig
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -608,7 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
     doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
     write_text(args.out, json.dumps(doc, indent=1, default=float))
-    figure(result, args.figure)
+    plt.close(figure(result, args.figure))
     return 0
 
 

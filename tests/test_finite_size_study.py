@@ -248,3 +248,22 @@ def test_a_chain_interrupted_between_its_part_writes_is_left_out(study, tmp_path
     for i in (0, 1, 2, 15, 16):
         ds.isel(sample=[i]).to_netcdf(lone / f"sample-{i:06d}.nc")
     assert study.load_points(tmp_path / "lone") == {}
+
+
+def test_the_legend_names_every_estimator_drawn_in_any_panel(study, tmp_path: Path) -> None:  # noqa: ANN001
+    # the first panel (m = 2, T* = 1) draws only c = 0.5; the second (T* = inf) also c = 0.3
+    def point(t: str, drawn: tuple[str, ...]) -> dict:
+        estimates = {name: {"status": "ok" if name in drawn else "inconclusive",
+                            "measurement": {"value": 3.0, "low": 2.5, "high": 3.5}}
+                     for name in ("mle c=0.3", "mle c=0.5")}
+        return {"n_particles": 1000, "taper_order": 2, "parent_temperature": t, "estimates": estimates,
+                "lowest_k_10": {"mle": {"value": 2.5}}}
+
+    import matplotlib.pyplot as plt
+
+    fig = study.figure({"points": [point("1", ("mle c=0.5",)), point("inf", ("mle c=0.3", "mle c=0.5"))]},
+                       tmp_path / "s.png")
+    labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
+    plt.close(fig)
+    assert labels == ["lowest 10 (old)", "mle c=0.3", "mle c=0.5"]
+    assert (tmp_path / "s.png").stat().st_size > 0
