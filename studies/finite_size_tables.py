@@ -1,7 +1,7 @@
-"""The findings page's tables of the s(N) study, written from ``studies/results/finite_size.json`` (issue 25).
+"""The findings page's tables of the s(N) study, written from the study's results files (issue 25).
 
-Every table of numbers in ``docs/findings/finite-size.md`` that ``finite_size.py`` measures is generated here,
-never typed: the page marks each one ::
+Every table of numbers in ``docs/findings/finite-size.md`` that a study measures is generated here, never
+typed: the page marks each one ::
 
     <!-- table: td-ladder (studies/finite_size_tables.py) -->
     | N | m | ... |
@@ -10,17 +10,19 @@ never typed: the page marks each one ::
 and ``python studies/finite_size_tables.py`` rewrites what lies between the markers from the results files
 (``--check`` only compares, exit 1 when the page is stale).  The suite checks that the page on main holds the
 rendering of the results files on main, so an analysis that is committed without its tables, or a number edited
-by hand, fails.  The prose around the tables still quotes numbers by hand; those are checked by reading.
+by hand, fails.  The prose around the tables still quotes numbers by hand (``tests/test_quoted_intervals.py``
+checks that its intervals are in a results file).
 
-Tables (:data:`TABLES`): ``high-tstar-1`` and ``high-tstar-inf`` (the high-T* ladders), ``td-ladder`` (the
-additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the non-additive control beside the
-additive model), ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d
-chains' energy drift and τ_α), ``taper-difference`` (m = 2
-against m = ∞, paired), ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width``
-(item 3's target), all from ``finite_size.json``; ``sorting-trend`` (the T_d chains' slopes along the chain)
-from ``sorting_trend.json`` (``studies/sorting_trend.py``); ``coverage`` and ``paired-coverage`` (the intervals'
-coverage on mock spectra) from ``estimator_coverage.json`` (``studies/estimator_coverage.py``).  Intervals are the 95 % percentile bootstrap intervals the results file holds (over chains at T_d,
-over samples at high T*); a point whose estimate is not "ok" says so and why.
+Tables (:data:`TABLES`), from ``finite_size.json``: ``high-tstar-1`` and ``high-tstar-inf`` (the high-T*
+ladders), ``td-ladder`` (the additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the
+non-additive control beside the additive model), ``model-difference`` (additive − control, paired by chain),
+``equilibrium`` (the T_d chains' energy drift and τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
+``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width`` (item 3's target); from
+``sorting_trend.json`` (``studies/sorting_trend.py``): ``sorting-trend`` (the T_d chains' slopes along the
+chain); from ``estimator_coverage.json`` (``studies/estimator_coverage.py``): ``coverage`` and
+``paired-coverage`` (the intervals' coverage on mock spectra).  Intervals are the 95 % percentile bootstrap
+intervals the results files hold (over chains at T_d, over samples at high T*); an estimate that is not "ok"
+says so and why.
 """
 from __future__ import annotations
 
@@ -107,7 +109,7 @@ def taper(m: int) -> str:
     return "∞" if m < 0 else str(m)
 
 
-def _order(point: Mapping[str, Any]) -> tuple[int, int]:
+def _order(point: Mapping[str, Any]) -> tuple[int, float]:
     return point["n_particles"], (math.inf if point["taper_order"] < 0 else point["taper_order"])
 
 
