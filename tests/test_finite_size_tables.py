@@ -120,7 +120,8 @@ def test_bad_markers_are_refused_with_the_fix(tables, page, message):
 
 
 def test_a_missing_results_folder_is_named_with_the_fix(tables, tmp_path):
-    with pytest.raises(FileNotFoundError, match="estimator_coverage.json: expected the results file.*Fix: pass --results"):
+    with pytest.raises(FileNotFoundError,
+                       match="estimator_coverage.json: expected the results file.*Fix: pass --results"):
         tables.load_results(tmp_path)
 
 
