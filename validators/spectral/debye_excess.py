@@ -127,7 +127,10 @@ def _fit_s(grid: np.ndarray, excess: np.ndarray, sigma: np.ndarray) -> tuple[flo
         return float(np.sum(w * (excess - B * f) ** 2)), B
 
     s_grid = np.linspace(*S_RANGE, 101)
-    r = np.array([resid(s)[0] for s in s_grid])
+    # the coarse scan in one pass over all 101 exponents (the fit is run once per bootstrap replicate)
+    f = np.exp(np.outer(s_grid + 1.0, lg))
+    b = (f @ (w * excess)) / ((f * f) @ w)
+    r = ((excess[None, :] - b[:, None] * f) ** 2) @ w
     i = int(np.argmin(r))
     lo, hi = s_grid[max(i - 1, 0)], s_grid[min(i + 1, s_grid.size - 1)]
     res = optimize.minimize_scalar(lambda s: resid(s)[0], bounds=(lo, hi), method="bounded",
