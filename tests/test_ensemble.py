@@ -697,3 +697,25 @@ def test_a_first_sample_inside_a_chain_is_refused_before_anything_is_written(tmp
         run_ensemble("soft_spheres_equilibrated", fixed={"chain_samples": 5}, n_samples=10, root_seed=0,
                      output=tmp_path / "never", first_sample=7)
     assert not (tmp_path / "never").exists()
+
+
+def _worker_settings(keys: tuple[str, ...]) -> dict[str, Any]:
+    import dask
+
+    return {key: dask.config.get(key) for key in keys}
+
+
+def test_the_local_cluster_polls_less_and_leaves_the_callers_dask_config_alone() -> None:
+    import dask
+    import distributed  # noqa: F401 - loads distributed's configuration defaults
+
+    from vdosbench.generators.engine import ensemble
+
+    before = {key: dask.config.get(key) for key in ensemble.LOCAL_CLUSTER_CONFIG}
+    assert before != ensemble.LOCAL_CLUSTER_CONFIG  # dask's own defaults differ, so the test can fail
+    with ensemble._dask_client(None, None, 1, 1) as client:
+        on_workers = client.run(_worker_settings, tuple(ensemble.LOCAL_CLUSTER_CONFIG))
+        scheduler_tick = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler._tick_interval)
+    assert list(on_workers.values()) == [ensemble.LOCAL_CLUSTER_CONFIG]
+    assert scheduler_tick == pytest.approx(1.0)  # seconds: the scheduler, in this process, was made with it too
+    assert {key: dask.config.get(key) for key in ensemble.LOCAL_CLUSTER_CONFIG} == before

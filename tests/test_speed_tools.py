@@ -1,4 +1,4 @@
-"""The benchmark helpers that time the test command and the kernels' first compilation (``speed/``).
+"""The benchmark helpers that time the test command, the kernels' first compilation and Dask's overhead (``speed/``).
 
 Their runs take minutes (a whole test suite; a cold numba cache), so the suite checks what they compute from
 a run's output, on output whose answer is known, and that they refuse what they cannot measure.
@@ -6,6 +6,8 @@ a run's output, on output whose answer is known, and that they refuse what they 
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 from types import ModuleType
 
@@ -59,3 +61,11 @@ def test_bench_compile_cases_are_valid_small_builds_of_registered_generators() -
         assert name in generator_names()
         declared = {p.name for p in get_generator(name).parameters}
         assert set(fixed) <= declared, f"{name}: {set(fixed) - declared} are not parameters of the generator"
+
+
+def test_dask_overhead_counts_the_task_threads_cpu_apart_from_the_others() -> None:
+    bench = _load("bench_dask_overhead")
+    out = bench.burn(0.2)  # in this thread: the task's CPU is this thread's, the rest is everything else
+    assert out["task_cpu_s"] >= 0.19
+    assert out["worker_other_cpu_s"] >= 0.0
+    assert threading.get_native_id() in bench._thread_cpu_seconds(os.getpid())

@@ -86,6 +86,17 @@ Threads
     the number of cores.  The limits are per process: on an external cluster
     whose workers run several threads, concurrent tasks share them.
 
+Local cluster
+    Without ``client`` or ``scheduler_address`` the run starts a
+    ``LocalCluster`` (one thread per worker process) with
+    :data:`LOCAL_CLUSTER_CONFIG`: dask's defaults poll every 20 ms (the
+    event-loop tick), 100 ms (the nanny's memory monitor) and 500 ms (the
+    system monitor), and sample the running task's stack every 10 ms (the
+    profiler), which with one long task per worker (a T_d chain runs 20 –
+    60 min) cost about 10 % of a core on top of the task
+    (``speed/bench_dask_overhead.py``).  The results do not depend on it; to run
+    with other dask settings, start a cluster and pass ``scheduler_address``.
+
 Run-specific attributes
     Only ``history`` (its time stamp) differs between two runs of the same
     ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
@@ -163,6 +174,15 @@ PARTS_DIR = "parts"
 
 _TMP_GLOB = ".*.tmp-*"
 _BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+#: dask settings of the local cluster a run starts itself (module docstring, "Local cluster"): its processes
+#: poll less often and do not profile the running task.  Read when the cluster is created; the caller's dask
+#: configuration is left as it was.
+LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.profile.enabled": False,
+}
 _SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_seed")
 
 
@@ -502,7 +522,8 @@ def _dask_client(
     # before spawning a worker, and variables already set here take precedence
     # over the config; so set them here while the workers start, then restore.
     with contextlib.ExitStack() as stack:
-        with _temporary_environ(env), dask.config.set({"distributed.nanny.pre-spawn-environ": pre_spawn}):
+        with _temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
+                                                       "distributed.nanny.pre-spawn-environ": pre_spawn}):
             cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=n_workers,
