@@ -92,8 +92,8 @@ Local cluster
     :data:`LOCAL_CLUSTER_CONFIG`: dask's defaults poll every 20 ms (the
     event-loop tick), 100 ms (the nanny's memory monitor) and 500 ms (the
     system monitor), and sample the running task's stack every 10 ms (the
-    profiler), which with one long task per worker (a T_d chain runs 20 –
-    60 min) cost about 10 % of a core on top of the task
+    profiler), which beside one long task per worker (a T_d chain runs 20 –
+    60 min) cost about 0.1 – 0.2 of the task's own CPU; these settings, 0.02
     (``speed/bench_dask_overhead.py``).  The results do not depend on it; to run
     with other dask settings, start a cluster and pass ``scheduler_address``.
 
