@@ -42,6 +42,7 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "−1.58 [−4.45, 0.33]": HISTORY,  # the control's taper difference at 12 chains
         "−1.07 [−3.01, 0.64]": HISTORY,  # ... at 16 chains
         "4.59 [3.66, 6.24]": HISTORY,  # the control's m = ∞ primary at 16 chains
+        "−0.82 [−1.54, −0.10]": HISTORY,  # additive − control, c = 0.7, N = 2000, m = 2, with 11 chains
     },
 }
 
