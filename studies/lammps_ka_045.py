@@ -30,6 +30,17 @@ and measures the same τ_α with the noise of one origin divided by about √(se
 single-origin value is still stored (``tau_alpha_single_origin``).
 A re-run reads ``sN.json`` and ``read_restart sN.restart`` and continues.
 
+*Landed in the repository* (added 2026-11-25 19:10 UTC, after the work folder had been lost with its machine
+twice, each time with the only sample's 30 000 – 52 000 LJ time): after every segment the sample's state and
+structure are also written to ``--landed`` (default ``studies/results/lammps_ka_045/``, :func:`land`):
+``sN.state.json.gz`` (segments, F_s, the whole V/N trace, the rule's verdict) and ``sN.data.gz`` (``write_data``:
+positions, image flags, velocities); a done sample lands ``sN.npz`` instead of the data file (its eigenvalues
+from LAMMPS's dynamical matrix, the inherent structure's positions, species and box; the 72 MB matrix itself
+stays in the work folder).  A session commits that folder; a later one, on a machine without the work folder,
+continues each sample from it (``read_data``: the same positions and velocities, the thermostat's own variables
+from zero, recorded in ``resumed_from_landed_at``), and the export reads the landed ``sN.npz``.
+``--land-only`` lands a work folder written by an earlier version of this script.
+
 Equilibrium rule (written before any T = 0.45 data; :func:`equilibrated`):
 with τ_k the τ_α of segment k (F_s reaching 1/e inside the segment), a sample
 was to be equilibrated after segment n when
@@ -75,10 +86,11 @@ Cost (measured, 2026-11-24, one core pinned, N = 1000, dt = 0.005):
 sample 0's late segments), so the amended rule's 40 τ_α is ≈ 50 000 LJ time, ≈ 1.5 core-hours a sample and
 ≈ 7.5 core-hours for 5 (sample 0 has had 1.7), longer where the energy drift keeps the rule from passing.
 
-Background job for the lead (core 1, resumable, re-run the same line to go on)::
+Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045/``
+before the session stops)::
 
     taskset -c 1 env OMP_NUM_THREADS=1 python studies/lammps_ka_045.py \\
-        --work runs/lammps_ka_045 --samples 5 --segment-time 3000 --budget-seconds 20000
+        --work runs/lammps_ka_045 --samples 5 --segment-time 5000 --budget-seconds 20000
 
 When ``--samples`` samples are done it exports ``lammps_ka_045.npz`` and the
 sidecar and runs ``vdosbench score`` (with ``--export-only`` it does only
@@ -88,8 +100,10 @@ that); the summary goes to ``studies/results/lammps_ka_045.json``.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -107,6 +121,7 @@ MIN_LATE_SEGMENTS = 5
 TREND_P = 0.05
 TAU_MULTIPLE = 40.0
 RESULT = Path(__file__).parent / "results" / "lammps_ka_045.json"
+LANDED = Path(__file__).parent / "results" / "lammps_ka_045"
 
 
 def write_json_atomic(path: Path, obj: dict) -> None:
@@ -114,6 +129,84 @@ def write_json_atomic(path: Path, obj: dict) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(obj, indent=1, default=float) + "\n")
     os.replace(tmp, path)
+
+
+def _replace_gzipped(plain: Path, final: Path) -> None:
+    """Gzip ``plain`` to ``final`` through ``final.tmp`` and a rename, then remove ``plain``."""
+    tmp = final.with_name(final.name + ".tmp")
+    with open(plain, "rb") as src, gzip.open(tmp, "wb", compresslevel=9) as dst:
+        shutil.copyfileobj(src, dst)
+    os.replace(tmp, final)
+    plain.unlink()
+
+
+def landed_state(landed: Path, sample: int) -> dict | None:
+    """The state of ``sample`` landed in ``landed`` (``sN.state.json.gz``), or ``None`` when none is."""
+    path = landed / f"s{sample}.state.json.gz"
+    return json.loads(gzip.decompress(path.read_bytes())) if path.exists() else None
+
+
+def land(lmp: object, state: dict, landed: Path) -> None:
+    """Land one sample's state in ``landed`` so that a later session, on another machine, continues or scores it.
+
+    Writes ``sN.state.json.gz`` (the whole state: segments, F_s, the V/N trace, the rule's verdict) and, for a
+    sample still running, ``sN.data.gz`` (``write_data`` of the LAMMPS instance ``lmp`` holds now: positions,
+    image flags, velocities); for a done sample, instead, ``sN.npz`` (its eigenvalues from the dynamical
+    matrix, the inherent structure's positions, species and box: what :func:`export_and_score` reads) and the
+    data file is removed.  Every file goes through a temporary name and a rename, the state last, so that a
+    landed state never points at a half-written structure.
+    """
+    landed.mkdir(parents=True, exist_ok=True)
+    sample = state["sample"]
+    if state.get("done"):
+        from vdosbench.benchmark.adapters import read
+
+        ds = read([state["dynmat"]], format="lammps-dynmat", data_file=[state["data"]], unit_style="lj",
+                  zero_modes=3, binary=True)
+        tmp = landed / f"s{sample}.partial.npz"
+        np.savez(tmp, eigenvalues=ds["eigenvalue"].values[0], positions=ds["position"].values[0],
+                 box_length=ds["box_length"].values[0], species=ds["species"].values[0])
+        os.replace(tmp, landed / f"s{sample}.npz")
+        (landed / f"s{sample}.data.gz").unlink(missing_ok=True)
+    else:
+        plain = landed / f"s{sample}.data"
+        lmp.command(f"write_data {plain} nocoeff")  # type: ignore[attr-defined]
+        _replace_gzipped(plain, landed / f"s{sample}.data.gz")
+    kept = {k: v for k, v in state.items() if k not in ("dynmat", "data")}
+    plain = landed / f"s{sample}.state.json"
+    plain.write_text(json.dumps(kept, default=float))
+    _replace_gzipped(plain, landed / f"s{sample}.state.json.gz")
+
+
+def land_work(work: Path, landed: Path) -> list[int]:
+    """Land every sample state of the work folder ``work`` (its ``sN.json`` and ``sN.restart``) in ``landed``;
+    returns the samples landed.  For a run of an earlier version of this script, or one stopped before it
+    landed its last segment."""
+    done = []
+    for state in _states(work, "s*.json"):
+        if state.get("done"):
+            land(None, state, landed)
+        else:
+            lmp = start_lammps()
+            try:
+                _resume(lmp, work / f"s{state['sample']}.restart")
+                land(lmp, state, landed)
+            finally:
+                lmp.close()  # type: ignore[attr-defined]
+        done.append(state["sample"])
+    return done
+
+
+def _states(folder: Path, pattern: str) -> list[dict]:
+    """The sample states in ``folder`` whose names match ``pattern`` (``s*.json`` of a work folder,
+    ``s*.state.json.gz`` of the landed one), by sample."""
+    out = []
+    for path in folder.glob(pattern):
+        stem = path.name.split(".")[0]
+        if stem[1:].isdigit():
+            raw = path.read_bytes()
+            out.append(json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw))
+    return sorted(out, key=lambda st: st["sample"])
 
 
 def rule_details(state: dict) -> dict:
@@ -195,13 +288,18 @@ def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
     )
 
 
-def _resume(lmp: object, args: argparse.Namespace, restart: Path) -> None:
+def _resume(lmp: object, start: Path) -> None:
+    """Continue from ``start``: this machine's binary restart (``sN.restart``, bitwise with the thermostat's
+    state) or a landed data file with velocities (``sN.data`` unpacked from ``sN.data.gz``: positions, image
+    flags and velocities exact; the Nosé–Hoover variables start from zero, a change of the trajectory but not of
+    the ensemble)."""
+    read = "read_restart" if start.suffix == ".restart" else "read_data"
     lmp.commands_string(  # type: ignore[attr-defined]
         f"""
         units lj
         atom_style atomic
         atom_modify map array sort 0 0.0
-        read_restart {restart}
+        {read} {start}
         {kob_andersen_commands()}
         """
     )
@@ -264,19 +362,32 @@ def run_segment(lmp: object, args: argparse.Namespace, state: dict, is_a: np.nda
 
 
 def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> dict:
-    """Run segments of one sample until it is equilibrated and quenched or the deadline passes."""
+    """Run segments of one sample until it is equilibrated and quenched or the deadline passes, landing its state
+    in ``args.landed`` after every segment (:func:`land`).
+
+    The state comes from the work folder (``sN.json`` + ``sN.restart``, bitwise continuation) when it holds one,
+    else from the landed folder (``sN.state.json.gz`` + ``sN.data.gz``, another machine's run), else the sample
+    starts from its seed.
+    """
     state_path, restart = args.work / f"s{sample}.json", args.work / f"s{sample}.restart"
     seed = 7001 + 10 * sample
-    state = json.loads(state_path.read_text()) if state_path.exists() else {
-        "sample": sample, "seed": seed, "time": 0.0, "segments": [], "energy_time": [], "energy": [],
-        "done": False, "wall_s": 0.0}
+    start = restart
+    if state_path.exists():
+        state = json.loads(state_path.read_text())
+    elif (state := landed_state(args.landed, sample)) is not None and not state["done"]:
+        start = args.work / f"s{sample}.landed.data"
+        start.write_bytes(gzip.decompress((args.landed / f"s{sample}.data.gz").read_bytes()))
+        state.setdefault("resumed_from_landed_at", []).append(state["time"])
+    elif state is None:
+        state = {"sample": sample, "seed": seed, "time": 0.0, "segments": [], "energy_time": [], "energy": [],
+                 "done": False, "wall_s": 0.0}
     if state["done"]:
         return {**state, "already_done": True}
     lmp = start_lammps()
     t0 = time.perf_counter()
     try:
         if state["segments"]:
-            _resume(lmp, args, restart)
+            _resume(lmp, start)
         else:
             _setup(lmp, args, seed)
         lmp.commands_string(  # type: ignore[attr-defined]
@@ -313,7 +424,9 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
                 state.update(done=True, dynmat=str(dyn), data=str(data))
                 state["wall_s"] += time.perf_counter() - t0
                 write_json_atomic(state_path, state)
+                land(lmp, state, args.landed)
                 break
+            land(lmp, state, args.landed)
             if time.time() >= deadline:
                 break
     finally:
@@ -332,14 +445,12 @@ def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_ts
 
 
 def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
-    """Done samples -> npz + sidecar (taper_order 0, parent_temperature) -> ``vdosbench score`` -> summary."""
-    from vdosbench.benchmark.adapters import read
-
-    ds = read([s["dynmat"] for s in states], format="lammps-dynmat", data_file=[s["data"] for s in states],
-              unit_style="lj", zero_modes=3, binary=True)
+    """Done samples (their landed ``sN.npz``, :func:`land`) -> one npz + sidecar (taper_order 0,
+    parent_temperature) -> ``vdosbench score`` -> summary."""
+    parts = [np.load(args.landed / f"s{s['sample']}.npz") for s in states]
     npz, tmp = args.work / "lammps_ka_045.npz", args.work / "lammps_ka_045.partial.npz"
-    np.savez(tmp, eigenvalues=ds["eigenvalue"].values, positions=ds["position"].values,
-             box_length=ds["box_length"].values, species=ds["species"].values, spatial_dimension=3)
+    np.savez(tmp, **{key: np.stack([part[key] for part in parts])
+                     for key in ("eigenvalues", "positions", "box_length", "species")}, spatial_dimension=3)
     os.replace(tmp, npz)
     side = args.work / "lammps_ka_045.vdos.toml"
     side_tmp = args.work / "lammps_ka_045.vdos.toml.tmp"
@@ -374,13 +485,19 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
     print(f"wrote {args.output}")
 
 
-def write_rule_report(work: Path, path: Path) -> dict:
-    """The equilibrium rule applied to every ``sN.json`` in ``work`` (:func:`rule_details`), written to ``path``."""
+def current_states(work: Path, landed: Path) -> dict[int, dict]:
+    """Every sample's newest state, by sample: the work folder's ``sN.json`` where it has one (this machine's
+    run), else the landed ``sN.state.json.gz``."""
+    states = {st["sample"]: st for st in _states(landed, "s*.state.json.gz")} if landed.exists() else {}
+    states.update({st["sample"]: st for st in _states(work, "s*.json")})
+    return dict(sorted(states.items()))
+
+
+def write_rule_report(work: Path, path: Path, landed: Path = LANDED) -> dict:
+    """The equilibrium rule applied to every sample state (:func:`current_states`, :func:`rule_details`),
+    written to ``path``."""
     samples = []
-    for state_path in sorted(work.glob("s*.json"), key=lambda q: int(q.stem[1:]) if q.stem[1:].isdigit() else -1):
-        if not state_path.stem[1:].isdigit():
-            continue
-        state = json.loads(state_path.read_text())
+    for state in current_states(work, landed).values():
         ok, why = equilibrated(state)
         samples.append({"sample": state["sample"], "done": bool(state.get("done")), "passes": ok, "why": why,
                         "wall_s": state.get("wall_s"), **rule_details(state)})
@@ -411,20 +528,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--budget-seconds", type=float, default=float("inf"))
     p.add_argument("--export-only", action="store_true")
     p.add_argument("--output", type=Path, default=RESULT)
+    p.add_argument("--landed", type=Path, default=LANDED,
+                   help="where every sample's state is landed after each segment, and read from when --work has "
+                        "none (default: %(default)s, in the repository)")
+    p.add_argument("--land-only", action="store_true",
+                   help="only land the sample states of --work (a run of an earlier version of this script)")
     p.add_argument("--rule-report", type=Path, metavar="JSON",
-                   help="only write the equilibrium rule's numbers for every sample state in --work to JSON")
+                   help="only write the equilibrium rule's numbers for every sample state (--work, else --landed) "
+                        "to JSON")
     args = p.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     if args.rule_report:
-        write_rule_report(args.work, args.rule_report)
+        write_rule_report(args.work, args.rule_report, args.landed)
+        return
+    if args.land_only:
+        print(f"landed samples {land_work(args.work, args.landed)} in {args.landed}")
         return
     deadline = time.time() + args.budget_seconds
     states: list[dict] = []
     advanced = False
     for s in range(args.samples):
         if args.export_only or (advanced and time.time() >= deadline):
-            path = args.work / f"s{s}.json"
-            states.append(json.loads(path.read_text()) if path.exists() else {"done": False})
+            states.append(current_states(args.work, args.landed).get(s, {"done": False}))
             continue
         states.append(advance_sample(args, s, deadline))
         advanced = advanced or not states[-1].get("already_done", False)

@@ -3,6 +3,7 @@ and (with LAMMPS) resume-after-budget giving the uninterrupted trajectory, and a
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -103,7 +104,8 @@ def _need_lammps():
 def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
     _need_lammps()
     common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2", "--origin-every", "0.1"]
-    L.main(common + ["--work", str(tmp_path / "whole")])
+    L.main(common + ["--work", str(tmp_path / "whole"), "--landed", str(tmp_path / "whole_landed")])
+    common += ["--landed", str(tmp_path / "staged_landed")]
     L.main(common + ["--work", str(tmp_path / "staged"), "--budget-seconds", "0"])
     first = json.loads((tmp_path / "staged" / "s0.json").read_text())
     assert len(first["segments"]) == 1 and (tmp_path / "staged" / "s0.restart").exists()
@@ -136,8 +138,9 @@ def test_segment_fs_averages_over_time_origins():
 def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     _need_lammps()
     work = tmp_path / "hot"
+    landed = tmp_path / "landed"
     L.main(TINY + ["--temperature", "2.0", "--segment-time", "1.5", "--max-segments", "12", "--work", str(work),
-                   "--output", str(tmp_path / "out.json")])
+                   "--output", str(tmp_path / "out.json"), "--landed", str(landed)])
     state = json.loads((work / "s0.json").read_text())
     assert state["done"], state["rule"]
     assert state["final_force_norm"] < 1e-8
@@ -147,8 +150,63 @@ def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     assert summary["score"]["exit_status"] in (0, 1)
     assert summary["samples"][0]["done"] and "energy" not in summary["samples"][0]
     assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 0") == 1
+    # landed: the eigenvalues of LAMMPS's own dynamical matrix and the structure, not the 720 kB matrix
+    assert sorted(p.name for p in landed.iterdir()) == ["s0.npz", "s0.state.json.gz"]
+    part = np.load(landed / "s0.npz")
+    dyn = np.fromfile(work / "s0.dyn").reshape(300, 300)
+    np.testing.assert_allclose(part["eigenvalues"][3:], np.linalg.eigvalsh((dyn + dyn.T) / 2)[3:], rtol=1e-6)
+    assert part["positions"].shape == (100, 3) and part["species"].tolist().count(1) == 20
+    assert L.landed_state(landed, 0)["done"]
 
 
 def test_comparison_reads_vdosbench_ka_points():
     points = L.vdosbench_ka_points()
     assert points and all(p["s_mle_k10"]["low"] < p["s_mle_k10"]["value"] < p["s_mle_k10"]["high"] for p in points)
+
+
+@pytest.mark.lammps
+def test_a_landed_sample_goes_on_without_the_work_folder(tmp_path: Path):
+    """The case behind landing: the machine (and its work folder) is lost between sessions; the next session
+    continues from the state and structure landed in the repository, from where the last segment ended."""
+    _need_lammps()
+    landed = tmp_path / "landed"
+    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--origin-every", "0.1", "--landed", str(landed)]
+    L.main(common + ["--work", str(tmp_path / "lost"), "--max-segments", "2"])
+    assert sorted(p.name for p in landed.iterdir()) == ["s0.data.gz", "s0.state.json.gz"]
+    before = L.landed_state(landed, 0)
+    assert len(before["segments"]) == 2 and not before["done"]
+    L.main(common + ["--work", str(tmp_path / "new"), "--max-segments", "3"])  # another machine, empty work
+    after = L.landed_state(landed, 0)
+    assert len(after["segments"]) == 3 and after["time"] == pytest.approx(1.5)
+    assert after["energy"][: len(before["energy"])] == before["energy"]  # the landed trace is kept, then extended
+    assert after["resumed_from_landed_at"] == [pytest.approx(1.0)]
+    # continued from the landed positions and velocities: the first V/N after the resume is close to the last one
+    n = len(before["energy"])
+    assert abs(after["energy"][n] - before["energy"][n - 1]) < 0.2
+    assert not list(landed.glob("*.tmp")) and not list((tmp_path / "new").glob("*.tmp"))
+
+
+@pytest.mark.lammps
+def test_land_only_lands_a_work_folder(tmp_path: Path):
+    """--land-only lands what a run of the earlier version left in its work folder (state + binary restart)."""
+    _need_lammps()
+    work, landed = tmp_path / "work", tmp_path / "landed"
+    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--origin-every", "0.1", "--work", str(work),
+                     "--landed", str(landed)]
+    L.main(common + ["--max-segments", "1"])
+    for p in landed.iterdir():
+        p.unlink()
+    L.main(common + ["--land-only"])
+    state = L.landed_state(landed, 0)
+    assert state == json.loads((work / "s0.json").read_text())
+    data = gzip.decompress((landed / "s0.data.gz").read_bytes()).decode()
+    assert "Velocities" in data and data.count("\n") > 200
+
+
+def test_rule_report_reads_landed_states(tmp_path: Path):
+    landed = tmp_path / "landed"
+    landed.mkdir()
+    (landed / "s3.state.json.gz").write_bytes(gzip.compress(json.dumps({"sample": 3, **_state(STEADY, 0.0)}).encode()))
+    L.write_json_atomic(tmp_path / "s1.json", {"sample": 1, **_state(STEADY, slope=-1e-5)})
+    report = L.write_rule_report(tmp_path, tmp_path / "rule.json", landed)
+    assert [(s["sample"], s["passes"]) for s in report["samples"]] == [(1, False), (3, True)]
