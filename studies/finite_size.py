@@ -60,7 +60,9 @@ Fractionation control (issue 25 item 5; registered 2026-11-24 20:15 UTC, before 
 finished): the T_d ladder of the non-additive model (ε = 0.2) at its own T_d = 0.0716 is scored on the same T_d
 claims, and s(additive) − s(non-additive) at each (N, m), paired by chain (chain c of both ladders starts from the
 same diameters and positions), is expected 0 ± 0.5 if size fractionation does not set s; "refuted" there would
-mean that it does.
+mean that it does.  Extended 2026-11-25 19:30 UTC, before any chain of it had run: the control at N = 4000 (12
+chains per taper, ``soft_spheres_lowest_n4000_td_nonadditive``) is the equilibrated N = 4000 point of item 3,
+scored by the same rule, because the additive model's T_d chains still lose energy and segregate by size.
 
 Paired alternatives (added 2026-11-24 22:00 UTC, after the first 6 non-additive chains per taper at N = 1000 had
 been analysed; reported, never used for a verdict): the taper and model differences are also given by

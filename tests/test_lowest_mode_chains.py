@@ -90,7 +90,7 @@ def test_the_nonadditive_control_is_the_same_ladder_at_its_own_td_with_paired_st
         assert r.fixed["equilibration_sweeps"] == 40 * NONADDITIVE_SWAP_TAU_TD
         assert r.fixed["spacing_sweeps"] == 3 * NONADDITIVE_SWAP_TAU_TD
         assert (r.root_seed, r.n_samples) == (additive.root_seed, additive.n_samples)
-    assert set(NONADDITIVE_N) == {1000, 2000}
+    assert set(NONADDITIVE_N) == {1000, 2000, 4000}
     # a small chain of each model from one seed: the same diameters, the model recorded, other energies
     gen = get_generator("soft_spheres_lowest_equilibrated")
     seed = np.random.SeedSequence(9)

@@ -21,7 +21,7 @@ Recipes ``soft_spheres_lowest_n{N}_td`` (N = 1000, 2000, 4000): T* = T_d =
 apart with τ_α = 9500 sweeps (:data:`~.glass_chains.SWAP_TAU_ALPHA` at T_d,
 measured at N = 1000; each segment re-measures τ_α at its own N), 20, 20 and 12
 chains per point.  Recipes ``soft_spheres_lowest_n{N}_td_nonadditive`` (N = 1000,
-2000): the fractionation control of item 5, the same ladder for the non-additive
+2000, 4000): the fractionation control of item 5, the same ladder for the non-additive
 pair size a_ij = (a_i + a_j)/2 (1 − 0.2|a_i − a_j|) at its own T_d = 0.0716
 (:data:`~.soft_spheres.T_D_NONADDITIVE`) with its own swap τ_α there
 (:data:`~.glass_chains.NONADDITIVE_SWAP_TAU_TD`), chain c starting from the
@@ -92,8 +92,10 @@ VERSION = f"{CHAIN_VERSION}+lowest.{LOWEST_VERSION}"
 DRIFT_BLOCKS = 10
 #: Chains per (taper) point of the T_d recipes at each N (issue 25 item 3: ≥ 20 at N = 1000, 2000; ≥ 12 at 4000).
 TD_CHAINS = {1000: 20, 2000: 20, 4000: 12}
-#: Sizes of the non-additive control's T_d ladder (issue 25 item 5: s at its own T_d for N = 1000 and 2000).
-NONADDITIVE_N = (1000, 2000)
+#: Sizes of the non-additive control's T_d ladder (issue 25 item 5: s at its own T_d for N = 1000 and 2000; 4000
+#: added 25 Nov 2026, before any chain of it, as the equilibrated N = 4000 point of item 3: the additive model's
+#: chains still lose energy at T_d and segregate by size, the control's do neither).
+NONADDITIVE_N = (1000, 2000, 4000)
 
 
 def _structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
