@@ -21,6 +21,7 @@ __all__ = [
     "KOB_ANDERSEN_PAIRS",
     "LammpsUnavailable",
     "kob_andersen_commands",
+    "random_kob_andersen_commands",
     "mpich_wheel_library",
     "start_lammps",
     "unwrapped_positions",
@@ -123,6 +124,39 @@ def kob_andersen_commands(cutoff: float = 2.5) -> str:
     """
     coeffs = [f"pair_coeff {a} {b} {e} {s} {cutoff * s:g}" for (a, b), (e, s) in KOB_ANDERSEN_PAIRS.items()]
     return "\n".join([f"pair_style lj/cut {cutoff:g}", *coeffs, "pair_modify shift yes", "neighbor 0.3 bin"])
+
+
+def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int) -> str:
+    """LAMMPS input lines of a random Kob–Andersen start: LJ units, a cubic periodic box at ``density``, ``n_a`` A
+    and ``n_b`` B particles placed at random (no pair closer than 0.7), unit masses, the potential of
+    :func:`kob_andersen_commands`, and a short minimisation (force norm 10⁻⁴) that removes the overlaps.
+
+    Parameters
+    ----------
+    n_a, n_b : int
+        Particles of type 1 (A) and 2 (B).
+    density : float
+        Number density; the box edge is ((n_a + n_b) / density)^(1/3).
+    seed : int
+        LAMMPS's random seed for the A particles (``seed + 1`` for the B particles).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> lines = random_kob_andersen_commands(800, 200, 1.2, 7).splitlines()
+    >>> lines[4], lines[-1]
+    ('region box block 0 9.4103602888102831 0 9.4103602888102831 0 9.4103602888102831', 'minimize 0 1e-4 1000 10000')
+    """
+    box = ((n_a + n_b) / density) ** (1 / 3)
+    return "\n".join([
+        "units lj", "atom_style atomic", "atom_modify map array sort 0 0.0", "boundary p p p",
+        f"region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}", "create_box 2 box",
+        f"create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000",
+        f"create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000", "mass * 1.0",
+        kob_andersen_commands(), "minimize 0 1e-4 1000 10000"])
 
 
 def unwrapped_positions(lmp: object, compute: str = "unwrapped") -> np.ndarray:

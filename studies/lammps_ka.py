@@ -71,7 +71,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machin
 from machine_info import cpu_model  # noqa: E402
 from vdosbench.benchmark.lammps_runtime import (
     LammpsUnavailable,
-    kob_andersen_commands,
+    random_kob_andersen_commands,
     start_lammps,
     unwrapped_positions,
 )
@@ -95,24 +95,9 @@ def _start_lammps() -> object:
 
 def _setup(lmp: object, n_a: int, n_b: int, density: float, seed: int) -> float:
     """Box, random KA particles, the truncated-and-shifted lj/cut; returns the box length."""
-    box = ((n_a + n_b) / density) ** (1 / 3)
-    lmp.commands_string(  # type: ignore[attr-defined]
-        f"""
-        units lj
-        atom_style atomic
-        atom_modify map array sort 0 0.0
-        boundary p p p
-        region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}
-        create_box 2 box
-        create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000
-        create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000
-        mass * 1.0
-        {kob_andersen_commands()}
-        minimize 0 1e-4 1000 10000
-        compute unwrapped all property/atom xu yu zu
-        """
-    )
-    return box
+    lmp.commands_string(random_kob_andersen_commands(n_a, n_b, density, seed))  # type: ignore[attr-defined]
+    lmp.command("compute unwrapped all property/atom xu yu zu")  # type: ignore[attr-defined]
+    return ((n_a + n_b) / density) ** (1 / 3)
 
 
 def _fs_run(lmp: object, is_a: np.ndarray, duration: float, dt: float, frames: int = 40) -> tuple[np.ndarray, np.ndarray]:

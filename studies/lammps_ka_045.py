@@ -112,7 +112,12 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from vdosbench.benchmark.lammps_runtime import kob_andersen_commands, start_lammps, unwrapped_positions
+from vdosbench.benchmark.lammps_runtime import (
+    kob_andersen_commands,
+    random_kob_andersen_commands,
+    start_lammps,
+    unwrapped_positions,
+)
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
 
@@ -264,20 +269,8 @@ def equilibrated(state: dict) -> tuple[bool, str]:
 
 
 def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
-    box = ((args.n_a + args.n_b) / args.density) ** (1 / 3)
     lmp.commands_string(  # type: ignore[attr-defined]
-        f"""
-        units lj
-        atom_style atomic
-        atom_modify map array sort 0 0.0
-        boundary p p p
-        region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}
-        create_box 2 box
-        create_atoms 1 random {args.n_a} {seed} box overlap 0.7 maxtry 1000
-        create_atoms 2 random {args.n_b} {seed + 1} box overlap 0.7 maxtry 1000
-        mass * 1.0
-        {kob_andersen_commands()}
-        minimize 0 1e-4 1000 10000
+        random_kob_andersen_commands(args.n_a, args.n_b, args.density, seed) + f"""
         velocity all create {args.melt_temperature} {seed + 2} mom yes dist gaussian
         fix nvt all nvt temp {args.melt_temperature} {args.melt_temperature} 0.2
         timestep 0.002
