@@ -51,7 +51,11 @@ Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_
     - taper difference Δs_m = s(m = 2) − s(m = ∞), paired by chain (chain c of both tapers starts from
       the same diameters and positions): seed 001 predicts +1, the rival view 0 — the one comparison whose
       systematics (window, ω₀, finite size) largely cancel;
-    - N-dependence: Δs = s(N_max) − s(N_min), bootstrap over each size's chains.
+    - N-dependence: Δs = s(N_max) − s(N_min), bootstrap over each size's chains.  Amended 25 Nov 2026 19:55 UTC,
+      when the first chain of a new size (the control at N = 4000) was about to land: the comparisons across N
+      (this Δs, count scaling, extreme value) take only the sizes whose point has ≥ MIN_GROUPS chains; a size
+      with fewer is listed as left out (``left_out`` of the entry), where before it would have become N_max with
+      a one-chain "interval".  No result of the previous analysis changes (every size then had ≥ 6 chains).
     Equilibrium is stated beside every T_d point, never used to drop a chain: the chains' energy drift over
     the last half of their trace (how many of the chains' 95 % intervals contain 0, the mean drift) and
     τ_α of their segments (τ_α(N)).
@@ -116,6 +120,7 @@ from vdosbench.validators import (
     power_law_exponent,
     window_mle,
 )
+from vdosbench.validators.results.result import MIN_GROUPS
 from vdosbench.validators.spectral.power_law import PowerLawWindow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -448,6 +453,12 @@ def half_width_summary(estimates: Mapping[str, Any], n_units: int) -> dict[str, 
             "narrowest": entry(min(widths, key=widths.get) if widths else None)}
 
 
+def assessable(sp: ModeSpectra) -> bool:
+    """Whether a point enters the comparisons across N: a point of chains needs :data:`MIN_GROUPS` of them (the
+    bootstrap's minimum, below which its own estimates are not assessed); a point of independent samples always."""
+    return sp.groups is None or sp.n_groups >= MIN_GROUPS
+
+
 def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, Any]:
     """Every estimate and verdict of the module docstring, JSON-able."""
     rows, spectra = [], {}
@@ -486,9 +497,13 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         })
     across = []
     for m, t in sorted({(m, t) for _, m, t in spectra}):
-        pts = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
+        every = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
+        pts = [p for p in every if assessable(p)]
         sizes = [p.n_particles for p in pts]
-        item: dict[str, Any] = {"taper_order": m, "parent_temperature": _tstar(t), "sizes": sizes}
+        item: dict[str, Any] = {"taper_order": m, "parent_temperature": _tstar(t), "sizes": sizes,
+                                "left_out": [{"n_particles": p.n_particles, "chains": p.n_groups,
+                                              "reason": f"{p.n_groups} chains, fewer than {MIN_GROUPS}"}
+                                             for p in every if not assessable(p)]}
         if len(pts) >= 2:
             for name, fn in (("count scaling c=0.5", lambda: count_scaling(pts, 0.5, n_bootstrap=N_BOOTSTRAP)),
                              ("extreme value", lambda: extreme_value(pts, n_bootstrap=N_BOOTSTRAP))):

@@ -180,6 +180,15 @@ def control(result: Mapping[str, Any], n: int) -> str:
     return markdown(header, [[label] + [cell(p) for _, _, p in columns] for label, cell in cells])
 
 
+def _mean_drift(eq: Mapping[str, Any]) -> str:
+    """The chains' mean drift ± its standard error; a point of one chain has no standard error, and says so."""
+    if eq["drift_mean"] is None:
+        return "not measured"
+    if eq["drift_stderr_of_mean"] is None:
+        return f"{number(eq['drift_mean'], 4, signed=True)} (one chain: no s.e.)"
+    return f"{number(eq['drift_mean'], 4, signed=True)} ± {number(eq['drift_stderr_of_mean'], 4)}"
+
+
 def equilibrium(result: Mapping[str, Any]) -> str:
     """Each T_d point's chains by their energy over the last half of the trace, and τ_α of their segments."""
     header = ["model", "N", "m", "chains", "energy still falling / rising (95 % interval of the drift)",
@@ -190,8 +199,7 @@ def equilibrium(result: Mapping[str, Any]) -> str:
             eq = p["equilibrium"]
             rows.append([model, str(p["n_particles"]), taper(p["taper_order"]), str(eq["chains"]),
                          f"{eq['chains_falling']} / {eq['chains_rising']}",
-                         f"{number(eq['drift_mean'], 4, signed=True)} ± {number(eq['drift_stderr_of_mean'], 4)}",
-                         f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}"])
+                         _mean_drift(eq), f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}"])
     return markdown(header, rows)
 
 
@@ -250,7 +258,10 @@ def across_sizes(result: Mapping[str, Any]) -> str:
     for a in _by_protocol(result["across_sizes"], lambda e: math.inf if e["taper_order"] < 0 else e["taper_order"]):
         sizes = a["sizes"]
         difference = a["size_difference"]
-        rows.append([_tstar_label(a["parent_temperature"]), taper(a["taper_order"]), f"{sizes[0]} – {sizes[-1]}",
+        left_out = "".join(f" ({o['n_particles']}: {o['chains']} chain{'s' if o['chains'] != 1 else ''}, left out)"
+                           for o in a.get("left_out", []))
+        rows.append([_tstar_label(a["parent_temperature"]), taper(a["taper_order"]),
+                     f"{sizes[0]} – {sizes[-1]}{left_out}",
                      _across(a["count scaling c=0.5"]), _across(a["extreme value"]),
                      f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"])
     return markdown(header, rows)
@@ -270,12 +281,15 @@ def half_width(result: Mapping[str, Any]) -> str:
                 primary_text = "not assessed (too few modes)"
             else:
                 primary_text = f"{number(first['half_width'])} → {first['units_needed']}"
-            narrow = hw["narrowest"]
-            met = " (met)" if narrow["met"] else ""
-            narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
-            spread = p["systematic_spread"]
+            narrow, spread = hw["narrowest"], p["systematic_spread"]
+            if narrow is None:  # no estimator assessed (a point of fewer chains than the bootstrap's minimum)
+                narrow_text = spread_text = "none assessed"
+            else:
+                met = " (met)" if narrow["met"] else ""
+                narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
+                spread_text = number(spread["max"] - spread["min"])
             rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, primary_text,
-                         narrow_text, number(spread["max"] - spread["min"])])
+                         narrow_text, spread_text])
     return markdown(header, rows)
 
 

@@ -106,6 +106,20 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
     assert taper["verdict_equal_plus_1"] in ("refuted", "inconclusive") and taper["low"] <= 0.0 <= taper["high"]
 
 
+def test_a_size_with_too_few_chains_is_left_out_of_the_comparisons_across_n(study) -> None:  # noqa: ANN001
+    """The first chain of a new N (the control at N = 4000 began so) must not become N_max with a one-chain
+    interval: it is listed as left out, and the sizes with enough chains are compared as before."""
+    points = {(1000, 2, 0.144): _chain_point(1000, 4.0, 8, seed=3, drift=0.0),
+              (2000, 2, 0.144): _chain_point(2000, 4.0, 8, seed=5, drift=0.0)}
+    before = study.analyse(points)["across_sizes"][0]
+    after = study.analyse({**points, (4000, 2, 0.144): _chain_point(4000, 4.0, 1, seed=6, drift=0.0)})
+    entry = after["across_sizes"][0]
+    assert before["sizes"] == entry["sizes"] == [1000, 2000] and before["left_out"] == []
+    assert entry["left_out"] == [{"n_particles": 4000, "chains": 1, "reason": "1 chains, fewer than 6"}]
+    assert entry["size_difference"] == before["size_difference"]
+    assert next(p for p in after["points"] if p["n_particles"] == 4000)["n_chains"] == 1  # still reported itself
+
+
 def test_main_merges_compact_files_and_part_folders_later_input_winning(study, tmp_path: Path) -> None:  # noqa: ANN001
     # the committed compact form holds (1000, 2, 1); a ladder folder adds (1000, -1, 1) and regrows (1000, 2, 1)
     committed = tmp_path / "committed.nc"

@@ -86,6 +86,25 @@ def test_a_point_not_assessed_says_so_with_its_mode_count(tables, result):
     assert "not assessed" not in tables.primary(point)
 
 
+def test_a_point_of_one_chain_has_a_drift_without_standard_error(tables, result):
+    """The first chain of a new size (the control at N = 4000 began so): its row renders, saying why no s.e."""
+    one = copy.deepcopy(result)
+    point = tables.point_at(one, tables.T_D_CONTROL, 2000, 2)
+    point["equilibrium"].update(chains=1, drift_stderr_of_mean=None)
+    row = next(r for r in tables.equilibrium(one).split("\n") if r.startswith("| non-additive | 2000 | 2 | 1 |"))
+    assert "(one chain: no s.e.)" in row and " ± " in row  # τ_α still has its spread over the segments
+    point["equilibrium"]["drift_mean"] = None
+    assert "not measured" in tables.equilibrium(one)
+
+
+def test_a_size_left_out_of_the_comparisons_across_n_is_named_with_its_chains(tables, result):
+    one = copy.deepcopy(result)
+    entry = next(a for a in one["across_sizes"] if a["parent_temperature"] == "0.0716" and a["taper_order"] == 2)
+    entry["left_out"] = [{"n_particles": 4000, "chains": 1, "reason": "1 chains, fewer than 6"}]
+    row = next(r for r in tables.across_sizes(one).split("\n") if "left out" in r)
+    assert "| 1000 – 2000 (4000: 1 chain, left out) |" in row
+
+
 def test_rows_follow_n_then_taper_two_before_infinity(tables, result):
     rows = tables.td_ladder(result).split("\n")[2:]
     keys = [tuple(row.split(" | ")[:2]) for row in rows]
