@@ -275,7 +275,8 @@ def half_width(result: Mapping[str, Any]) -> str:
     for t in PROTOCOLS:
         for p in points_at(result, t):
             hw = p["half_width"]
-            units = f"{p['n_chains']} chains" if p.get("n_chains") else f"{p['n_samples']} samples"
+            units = (f"{p['n_chains']} chain{'s' if p['n_chains'] != 1 else ''}" if p.get("n_chains")
+                     else f"{p['n_samples']} samples")
             first = hw["primary"]
             if first["half_width"] is None:
                 primary_text = "not assessed (too few modes)"
