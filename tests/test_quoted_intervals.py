@@ -43,6 +43,7 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "−1.07 [−3.01, 0.64]": HISTORY,  # ... at 16 chains
         "4.59 [3.66, 6.24]": HISTORY,  # the control's m = ∞ primary at 16 chains
         "−0.82 [−1.54, −0.10]": HISTORY,  # additive − control, c = 0.7, N = 2000, m = 2, with 11 chains
+        "−0.15 [−0.84, +0.70]": HISTORY,  # the additive taper difference at N = 2000 with 14 chains of m = ∞
     },
 }
 
