@@ -85,6 +85,8 @@ Cost (measured, 2026-11-24, one core pinned, N = 1000, dt = 0.005):
 0.109 s of wall per LJ time (0.54 ms per step).  Measured τ_α at T = 0.45 here: ≈ 1200 LJ time (median of
 sample 0's late segments), so the amended rule's 40 τ_α is ≈ 50 000 LJ time, ≈ 1.5 core-hours a sample and
 ≈ 7.5 core-hours for 5 (sample 0 has had 1.7), longer where the energy drift keeps the rule from passing.
+On the machine used since 25 Nov 2026, with the other core busy: 0.177 s of wall per LJ time (sample 0's first
+20 000 LJ time in 3544 s), so ≈ 2.5 core-hours a sample there.
 
 Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045/``
 before the session stops)::
