@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import xarray as xr
@@ -17,7 +17,7 @@ import xarray as xr
 from .convention import check
 from .memory import check_memory, format_bytes, netcdf_load_bytes
 
-__all__ = ["VDOSReadError", "write", "write_text", "open_dataset", "open_ensemble", "temporary_path"]
+__all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path"]
 
 _ENGINE = "netcdf4"
 
@@ -42,10 +42,29 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     >>> write_text(folder / "a.md", "# title").read_text(), sorted(p.name for p in folder.iterdir())
     ('# title', ['a.md'])
     """
+    return _write_atomically(path, lambda tmp: tmp.write_text(text))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, as :func:`write_text` does.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_bytes(folder / "a.bin", b"vdos").read_bytes(), sorted(p.name for p in folder.iterdir())
+    (b'vdos', ['a.bin'])
+    """
+    return _write_atomically(path, lambda tmp: tmp.write_bytes(data))
+
+
+def _write_atomically(path: str | os.PathLike[str], fill: Callable[[Path], object]) -> Path:
+    """``fill`` a temporary name next to ``path``, then rename it over ``path``; the temporary file is removed
+    when ``fill`` fails."""
     path = Path(path)
     tmp = temporary_path(path)
     try:
-        tmp.write_text(text)
+        fill(tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -103,9 +103,9 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -120,6 +120,7 @@ from vdosbench.benchmark.lammps_runtime import (
     start_lammps,
     unwrapped_positions,
 )
+from vdosbench.datasets.io import temporary_path, write_bytes, write_text
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
 
@@ -132,19 +133,13 @@ LANDED = Path(__file__).parent / "results" / "lammps_ka_045"
 
 
 def write_json_atomic(path: Path, obj: dict) -> None:
-    """Write ``obj`` as JSON to ``path`` through ``path.tmp`` and a rename (never a half-written file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=1, default=float) + "\n")
-    os.replace(tmp, path)
+    """Write ``obj`` as JSON to ``path`` atomically (:func:`vdosbench.datasets.io.write_text`)."""
+    write_text(path, json.dumps(obj, indent=1, default=float) + "\n")
 
 
-def _replace_gzipped(plain: Path, final: Path) -> None:
-    """Gzip ``plain`` to ``final`` through ``final.tmp`` and a rename, then remove ``plain``."""
-    tmp = final.with_name(final.name + ".tmp")
-    with open(plain, "rb") as src, gzip.open(tmp, "wb", compresslevel=9) as dst:
-        shutil.copyfileobj(src, dst)
-    os.replace(tmp, final)
-    plain.unlink()
+def _gzip(data: bytes) -> bytes:
+    """``data`` gzipped with no time stamp, so that landing the same state twice gives the same bytes."""
+    return gzip.compress(data, compresslevel=9, mtime=0)
 
 
 def landed_state(landed: Path, sample: int) -> dict | None:
@@ -170,19 +165,20 @@ def land(lmp: object, state: dict, landed: Path) -> None:
 
         ds = read([state["dynmat"]], format="lammps-dynmat", data_file=[state["data"]], unit_style="lj",
                   zero_modes=3, binary=True)
-        tmp = landed / f"s{sample}.partial.npz"
-        np.savez(tmp, eigenvalues=ds["eigenvalue"].values[0], positions=ds["position"].values[0],
+        buffer = io.BytesIO()
+        np.savez(buffer, eigenvalues=ds["eigenvalue"].values[0], positions=ds["position"].values[0],
                  box_length=ds["box_length"].values[0], species=ds["species"].values[0])
-        os.replace(tmp, landed / f"s{sample}.npz")
+        write_bytes(landed / f"s{sample}.npz", buffer.getvalue())
         (landed / f"s{sample}.data.gz").unlink(missing_ok=True)
     else:
-        plain = landed / f"s{sample}.data"
-        lmp.command(f"write_data {plain} nocoeff")  # type: ignore[attr-defined]
-        _replace_gzipped(plain, landed / f"s{sample}.data.gz")
+        plain = temporary_path(landed / f"s{sample}.data")
+        try:
+            lmp.command(f"write_data {plain} nocoeff")  # type: ignore[attr-defined]
+            write_bytes(landed / f"s{sample}.data.gz", _gzip(plain.read_bytes()))
+        finally:
+            plain.unlink(missing_ok=True)
     kept = {k: v for k, v in state.items() if k not in ("dynmat", "data")}
-    plain = landed / f"s{sample}.state.json"
-    plain.write_text(json.dumps(kept, default=float))
-    _replace_gzipped(plain, landed / f"s{sample}.state.json.gz")
+    write_bytes(landed / f"s{sample}.state.json.gz", _gzip(json.dumps(kept, default=float).encode()))
 
 
 def land_work(work: Path, landed: Path) -> list[int]:
@@ -542,9 +538,11 @@ def main(argv: list[str] | None = None) -> None:
     deadline = time.time() + args.budget_seconds
     states: list[dict] = []
     advanced = False
+    saved: dict[int, dict] | None = None  # the states on disk, read once when a sample is not advanced
     for s in range(args.samples):
         if args.export_only or (advanced and time.time() >= deadline):
-            states.append(current_states(args.work, args.landed).get(s, {"done": False}))
+            saved = current_states(args.work, args.landed) if saved is None else saved
+            states.append(saved.get(s, {"done": False}))
             continue
         states.append(advance_sample(args, s, deadline))
         advanced = advanced or not states[-1].get("already_done", False)
