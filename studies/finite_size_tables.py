@@ -15,8 +15,9 @@ checks that its intervals are in a results file).
 
 Tables (:data:`TABLES`), from ``finite_size.json``: ``high-tstar-1`` and ``high-tstar-inf`` (the high-T*
 ladders), ``td-ladder`` (the additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the
-non-additive control beside the additive model), ``model-difference`` (additive − control, paired by chain),
-``equilibrium`` (the T_d chains' energy drift and τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
+non-additive control beside the additive model), ``control-ladder`` (the control at every N, as ``td-ladder``),
+``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d chains' energy drift and
+τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
 ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width`` (item 3's target); from
 ``sorting_trend.json`` (``studies/sorting_trend.py``): ``sorting-trend`` (the T_d chains' slopes along the
 chain); from ``estimator_coverage.json`` (``studies/estimator_coverage.py``): ``coverage`` and
@@ -145,13 +146,14 @@ def high_tstar(result: Mapping[str, Any], tstar: str) -> str:
     return markdown(header, rows)
 
 
-def td_ladder(result: Mapping[str, Any]) -> str:
-    """The additive model's T_d ladder: every N and taper, intervals over chains."""
+def td_ladder(result: Mapping[str, Any], tstar: str = T_D) -> str:
+    """A T_d ladder (the additive model's, or the control's at ``T_D_CONTROL``): every N and taper, intervals over
+    chains."""
     header = ["N", "m", "chains", "ω₀", "s, primary (c = 0.5)", "c = 0.7", "c = 0.7, e ≤ 0.15", "D − D_Debye",
               "lowest 10 (old)"]
     rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_chains"]), number(p["omega0_mean"]),
              primary(p), estimate(p, "mle c=0.7"), estimate(p, "mle c=0.7 e<=0.15"), estimate(p, "debye excess"),
-             lowest_ten(p)] for p in points_at(result, T_D)]
+             lowest_ten(p)] for p in points_at(result, tstar)]
     return markdown(header, rows)
 
 
@@ -389,6 +391,7 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "td-ladder": ("finite_size.json", td_ladder),
     "control-n1000": ("finite_size.json", lambda r: control(r, 1000)),
     "control-n2000": ("finite_size.json", lambda r: control(r, 2000)),
+    "control-ladder": ("finite_size.json", lambda r: td_ladder(r, T_D_CONTROL)),
     "model-difference": ("finite_size.json", model_difference),
     "equilibrium": ("finite_size.json", equilibrium),
     "taper-difference": ("finite_size.json", taper_difference),

@@ -100,6 +100,7 @@ def test_a_point_of_one_chain_has_a_drift_without_standard_error(tables, result)
 def test_a_size_left_out_of_the_comparisons_across_n_is_named_with_its_chains(tables, result):
     one = copy.deepcopy(result)
     entry = next(a for a in one["across_sizes"] if a["parent_temperature"] == "0.0716" and a["taper_order"] == 2)
+    entry["sizes"] = [1000, 2000]
     entry["left_out"] = [{"n_particles": 4000, "chains": 1, "reason": "1 chains, fewer than 6"}]
     row = next(r for r in tables.across_sizes(one).split("\n") if "left out" in r)
     assert "| 1000 – 2000 (4000: 1 chain, left out) |" in row
@@ -109,6 +110,15 @@ def test_rows_follow_n_then_taper_two_before_infinity(tables, result):
     rows = tables.td_ladder(result).split("\n")[2:]
     keys = [tuple(row.split(" | ")[:2]) for row in rows]
     assert keys == [("| 1000", "2"), ("| 1000", "∞"), ("| 2000", "2"), ("| 2000", "∞")]
+
+
+def test_the_control_ladder_lists_the_control_at_every_size_and_never_the_additive_model(tables, result):
+    rows = tables.TABLES["control-ladder"][1](result).split("\n")[2:]
+    sizes = sorted({p["n_particles"] for p in result["points"] if p["parent_temperature"] == tables.T_D_CONTROL})
+    assert [tuple(row.split(" | ")[:2]) for row in rows] == [(f"| {n}", m) for n in sizes for m in ("2", "∞")]
+    control = tables.point_at(result, tables.T_D_CONTROL, sizes[0], 2)
+    assert rows[0].split(" | ")[4] == tables.primary(control) != tables.primary(
+        tables.point_at(result, tables.T_D, sizes[0], 2))
 
 
 def test_the_control_table_puts_each_model_under_its_own_header(tables, result):

@@ -44,6 +44,9 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "4.59 [3.66, 6.24]": HISTORY,  # the control's m = ∞ primary at 16 chains
         "−0.82 [−1.54, −0.10]": HISTORY,  # additive − control, c = 0.7, N = 2000, m = 2, with 11 chains
         "−0.15 [−0.84, +0.70]": HISTORY,  # the additive taper difference at N = 2000 with 14 chains of m = ∞
+        "3.55 [2.50, 4.77]": HISTORY,  # the control's count scaling, m = 2, over N = 1000 - 2000 only
+        "3.92 [2.94, 5.00]": HISTORY,  # ... m = ∞
+        "+0.05 [−0.03, +0.13]": HISTORY,  # the control's pooled segregation slope before N = 4000's chains
     },
 }
 
