@@ -47,6 +47,9 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "3.55 [2.50, 4.77]": HISTORY,  # the control's count scaling, m = 2, over N = 1000 - 2000 only
         "3.92 [2.94, 5.00]": HISTORY,  # ... m = ∞
         "+0.05 [−0.03, +0.13]": HISTORY,  # the control's pooled segregation slope before N = 4000's chains
+        "4.05 [3.78, 4.36]": HISTORY,  # the control at N = 4000, m = ∞, D − D_Debye, with 6 chains
+        "3.55 [2.78, 4.64]": HISTORY,  # ... m = 2, with 6 chains
+        "3.03 [2.52, 3.75]": HISTORY,  # the control's extreme value, m = ∞, with 6 chains at N = 4000
     },
 }
 
