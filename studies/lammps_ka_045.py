@@ -89,8 +89,9 @@ On the machine used since 25 Nov 2026, with the other core busy: 0.177 s of wall
 20 000 LJ time in 3544 s), so ≈ 2.5 core-hours a sample there.  Sample 0, restarted from zero on 25 Nov 2026
 after the loss, ages where its first run had settled: τ_α of its 5000-LJ segments 2 – 7 was 3112, 1046, 767,
 819, 3779 and > 5000 (F_s still 0.45 at the end of segment 7, t = 35 000), with V/N falling from −7.004 to −7.032
-over the last 15 000 (segment 8, to t = 40 000, reached 1/e again: 2702, V/N −7.020); so its segments must grow (``--segment-time 10000`` or more) and the 40 τ_α of rule 3' may
-be ≥ 10⁵ LJ time a sample at this T (1.03 T_MCT of this potential).
+over the last 15 000 (segment 8, to t = 40 000, reached 1/e again: 2702, V/N −7.020); so its segments must
+grow (``--segment-time 10000`` or more) and the 40 τ_α of rule 3' may be ≥ 10⁵ LJ time a sample at this T
+(1.03 T_MCT of this potential).
 
 Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045/``
 before the session stops)::
