@@ -4,8 +4,9 @@
 #   taskset -c 0 bash studies/chain_pieces.sh RECIPE OUT TAPER:CHAIN [TAPER:CHAIN ...]
 #   e.g. taskset -c 0 bash studies/chain_pieces.sh soft_spheres_lowest_n4000_td_nonadditive runs/pieces inf:6 2:6
 #
-# Chain c of a recipe of lowest_mode_chains is samples 5c .. 5c + 4 (5 structures a chain), and its seed depends on
-# the recipe's root seed and c only, so a piece `vdosbench generate --first-sample 5c --samples 5c + 5` is that chain
+# Chain c of a recipe of lowest_mode_chains is samples kc .. kc + k - 1 (k = the recipe's chain_samples, 5 in every
+# T_d recipe; N is its n_particles, both read from vdosbench's RECIPES), and its seed depends on the recipe's root
+# seed and c only, so a piece `vdosbench generate --first-sample kc --samples kc + k` is that chain
 # whatever ran before it, on whichever machine (docs/distributed.md, "One ensemble in pieces").  Each piece writes
 # OUT/c{c}-m{taper}/n{N}/ (parts, then ensemble.nc when the chain is done); a piece whose folder already holds
 # ensemble.nc is skipped, and one cut off mid-chain resumes from its finished parts when run again.  One worker and
@@ -24,11 +25,19 @@ if [ $# -lt 3 ]; then
 fi
 recipe=$1 out=$2
 shift 2
-n=${recipe#soft_spheres_lowest_n}
-n=${n%%_*}
-case $n in
-  '' | *[!0-9]*) echo "chain_pieces.sh: expected a recipe soft_spheres_lowest_n{N}_td..., found '$recipe'" >&2; exit 2 ;;
-esac
+# N and the structures per chain, from the recipe itself; nothing printed for a recipe that is not a chain recipe
+read -r n k < <("${PYTHON:-python}" -c '
+import sys
+from vdosbench.generators import RECIPES
+fixed = getattr(RECIPES.get(sys.argv[1]), "fixed", {})
+if "chain_samples" in fixed:
+    print(fixed["n_particles"], fixed["chain_samples"])
+' "$recipe") || true
+if [ -z "${k:-}" ]; then
+  echo "chain_pieces.sh: expected a recipe soft_spheres_lowest_n{N}_td..., found '$recipe'" \
+    "(not a chain recipe; vdosbench describe soft_spheres_lowest_equilibrated lists them)" >&2
+  exit 2
+fi
 for spec in "$@"; do
   chain=${spec#*:}
   case $spec in
@@ -58,7 +67,7 @@ for spec in "$@"; do
   echo "$(date -u +%FT%TZ) chain $chain of m = $taper: $recipe -> $dir" >> "$out/queue.log"
   /usr/bin/time -a -o "$out/time.log" -f "$recipe chain=$chain taper=$taper wall=%e user=%U maxrss_kb=%M" \
     "$vdosbench" generate --recipe "$recipe" --grid "taper_order=$taper" \
-      --samples $((5 * chain + 5)) --first-sample $((5 * chain)) --workers 1 --blas-threads 1 --no-progress \
+      --samples $((k * chain + k)) --first-sample $((k * chain)) --workers 1 --blas-threads 1 --no-progress \
       --output "$dir/n$n"
   echo "$(date -u +%FT%TZ) chain $chain of m = $taper done" >> "$out/queue.log"
 done
