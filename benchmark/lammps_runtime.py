@@ -21,7 +21,9 @@ __all__ = [
     "KOB_ANDERSEN_PAIRS",
     "LammpsUnavailable",
     "kob_andersen_commands",
+    "kob_andersen_table",
     "random_kob_andersen_commands",
+    "tapered_kob_andersen_commands",
     "mpich_wheel_library",
     "start_lammps",
     "unwrapped_positions",
@@ -126,7 +128,90 @@ def kob_andersen_commands(cutoff: float = 2.5) -> str:
     return "\n".join([f"pair_style lj/cut {cutoff:g}", *coeffs, "pair_modify shift yes", "neighbor 0.3 bin"])
 
 
-def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int) -> str:
+#: LAMMPS keyword of each Kob–Andersen pair's section in a table file written by :func:`kob_andersen_table`.
+TABLE_KEYWORDS = {(1, 1): "AA", (1, 2): "AB", (2, 2): "BB"}
+
+
+def kob_andersen_table(taper_order: int, n_points: int = 20000, inner: float = 0.5) -> str:
+    """A LAMMPS ``pair_style table`` file of vdosbench's own tapered Kob–Andersen potential (seed 001 eq. 10).
+
+    Each type pair's section (keywords :data:`TABLE_KEYWORDS`) lists φ(r) and −φ′(r) of
+    :func:`vdosbench.generators.glasses.potentials.kob_andersen_potential` (U shifted by U(r_c) and multiplied by
+    the taper T_m(r/r_c), r_c = 2.5 σ_ab) at ``n_points`` equally spaced r from ``inner``·σ_ab to r_c, with the
+    end slopes of the force (``FPRIME``) from φ″, so that LAMMPS's splines of the file need no finite
+    differences at the ends.  The values are the same compiled kernels vdosbench's Monte Carlo, minimiser
+    and Hessian use, printed with 17 significant digits.
+
+    Parameters
+    ----------
+    taper_order : int
+        m ≥ 1 of the taper (2 is the seed's eq. 16), or
+        :data:`~vdosbench.generators.glasses.potentials.INFINITE_ORDER` for T_∞.  Not 0: the force of the
+        truncated-and-shifted form jumps at r_c, and LAMMPS's interpolation over the table's last interval then
+        misses it (measured: 12 % of the force of a pair 8 × 10⁻⁵ inside r_c); that form is LAMMPS's own
+        ``lj/cut`` (:func:`kob_andersen_commands`).
+    n_points : int, optional
+        Points per pair (at least 2).
+    inner : float, optional
+        Innermost distance in units of σ_ab (0.5: φ ≈ 1.6 × 10⁴ ε_ab there, never reached in a liquid at
+        T* ≤ 2; LAMMPS stops with "Pair distance < table inner cutoff" if it is).
+
+    Returns
+    -------
+    str
+        The file's text, for :func:`tapered_kob_andersen_commands`.
+
+    Examples
+    --------
+    >>> text = kob_andersen_table(2, n_points=3)
+    >>> text.splitlines()[2:4]
+    ['AA', 'N 3 R 0.5 2.5 FPRIME -9613069.5076103266 0']
+    >>> text.splitlines()[-1]
+    '3 2.2000000000000002 0 0'
+    """
+    from vdosbench.generators.glasses.potentials import kob_andersen_potential
+
+    if taper_order == 0:
+        raise ValueError("taper_order 0 (truncated and shifted) has a force jump at r_c that a LAMMPS table "
+                         "interpolates badly; expected m >= 1 or INFINITE_ORDER, or use kob_andersen_commands() "
+                         "(pair_style lj/cut with pair_modify shift yes) for m = 0")
+    if n_points < 2 or not 0.0 < inner < 2.5:
+        raise ValueError(f"expected n_points >= 2 and 0 < inner < 2.5 (sigma_ab), found {n_points} and {inner}")
+    potential = kob_andersen_potential(taper_order=taper_order)
+    lines = [f"# vdosbench tapered Kob-Andersen, taper_order {potential.taper_label}, r_c = 2.5 sigma_ab "
+             "(vdosbench.benchmark.lammps_runtime.kob_andersen_table)", ""]
+    for (a, b), keyword in TABLE_KEYWORDS.items():
+        sigma = KOB_ANDERSEN_PAIRS[(a, b)][1]
+        r_lo, r_c = inner * sigma, float(potential.cutoff[a - 1, b - 1])
+        r = np.linspace(r_lo, r_c, n_points)
+        phi, dphi, d2phi = potential.evaluate(r, species_i=a - 1, species_j=b - 1)
+        force, slope = -dphi + 0.0, -d2phi + 0.0  # + 0.0: no "-0" in the file
+        lines += [keyword, f"N {n_points} R {r_lo:.17g} {r_c:.17g} FPRIME {slope[0]:.17g} {slope[-1]:.17g}", ""]
+        lines += [f"{i + 1} {r[i]:.17g} {phi[i]:.17g} {force[i]:.17g}" for i in range(n_points)]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def tapered_kob_andersen_commands(table_file: str | Path, n_table: int = 20000) -> str:
+    """LAMMPS input lines of the tapered Kob–Andersen potential from a :func:`kob_andersen_table` file, for after
+    ``create_box``, ``read_restart`` or ``read_data``.
+
+    ``pair_style table spline`` (cubic splines of the file's energies and forces at ``n_table`` points), one
+    ``pair_coeff`` per type pair with its section and r_c = 2.5 σ_ab, and ``neighbor 0.3 bin`` as in
+    :func:`kob_andersen_commands`.  No shift: φ(r_c) = 0 by construction.
+
+    Examples
+    --------
+    >>> print(tapered_kob_andersen_commands("ka.table").splitlines()[1])
+    pair_coeff 1 1 ka.table AA 2.5
+    """
+    coeffs = [f"pair_coeff {a} {b} {table_file} {TABLE_KEYWORDS[(a, b)]} {2.5 * s:g}"
+              for (a, b), (_, s) in KOB_ANDERSEN_PAIRS.items()]
+    return "\n".join([f"pair_style table spline {n_table}", *coeffs, "neighbor 0.3 bin"])
+
+
+def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int,
+                                 potential: str | None = None) -> str:
     """LAMMPS input lines of a random Kob–Andersen start: LJ units, a cubic periodic box at ``density``, ``n_a`` A
     and ``n_b`` B particles placed at random (no pair closer than 0.7), unit masses, the potential of
     :func:`kob_andersen_commands`, and a short minimisation (force norm 10⁻⁴) that removes the overlaps.
@@ -139,6 +224,8 @@ def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int) 
         Number density; the box edge is ((n_a + n_b) / density)^(1/3).
     seed : int
         LAMMPS's random seed for the A particles (``seed + 1`` for the B particles).
+    potential : str, optional
+        The potential's input lines; default :func:`kob_andersen_commands` (truncated and shifted).
 
     Returns
     -------
@@ -156,7 +243,7 @@ def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int) 
         f"region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}", "create_box 2 box",
         f"create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000",
         f"create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000", "mass * 1.0",
-        kob_andersen_commands(), "minimize 0 1e-4 1000 10000"])
+        kob_andersen_commands() if potential is None else potential, "minimize 0 1e-4 1000 10000"])
 
 
 def unwrapped_positions(lmp: object, compute: str = "unwrapped") -> np.ndarray:

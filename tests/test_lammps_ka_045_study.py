@@ -101,9 +101,11 @@ def _need_lammps():
 
 
 @pytest.mark.lammps
-def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
+@pytest.mark.parametrize("taper", ["0", "2"])
+def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path, taper: str):
     _need_lammps()
-    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2", "--origin-every", "0.1"]
+    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2", "--origin-every", "0.1",
+                     "--taper-order", taper]
     L.main(common + ["--work", str(tmp_path / "whole"), "--landed", str(tmp_path / "whole_landed")])
     common += ["--landed", str(tmp_path / "staged_landed")]
     L.main(common + ["--work", str(tmp_path / "staged"), "--budget-seconds", "0"])
@@ -114,10 +116,14 @@ def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path):
     whole = json.loads((tmp_path / "whole" / "s0.json").read_text())
     staged = json.loads((tmp_path / "staged" / "s0.json").read_text())
     assert len(staged["segments"]) == 2 and staged["time"] == pytest.approx(1.0)
-    # serial LAMMPS, Nose-Hoover state and velocities in the restart: the continuation is bitwise the same here
-    np.testing.assert_array_equal(staged["energy"], whole["energy"])
+    # serial LAMMPS, Nose-Hoover state and velocities in the restart: with lj/cut the continuation is bitwise the
+    # same here; with the table pair style, set anew after read_restart, it differs by rounding (measured: V/N
+    # within 3e-15 after one segment)
+    same = np.testing.assert_array_equal if taper == "0" else (
+        lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-12, atol=0))
+    same(staged["energy"], whole["energy"])
     np.testing.assert_array_equal(staged["energy_time"], whole["energy_time"])
-    np.testing.assert_array_equal(staged["segments"][1]["fs"], whole["segments"][1]["fs"])
+    same(staged["segments"][1]["fs"], whole["segments"][1]["fs"])
     assert staged["segments"][1]["fs_time"][-5:] == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5])  # averaged over origins
 
 
@@ -149,7 +155,7 @@ def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     summary = json.loads((tmp_path / "out.json").read_text())  # exported and scored by vdosbench score
     assert summary["score"]["exit_status"] in (0, 1)
     assert summary["samples"][0]["done"] and "energy" not in summary["samples"][0]
-    assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 0") == 1
+    assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 2  # LAMMPS pair_style table") == 1
     # landed: the eigenvalues of LAMMPS's own dynamical matrix and the structure, not the 720 kB matrix
     assert sorted(p.name for p in landed.iterdir()) == ["s0.npz", "s0.state.json.gz"]
     part = np.load(landed / "s0.npz")
