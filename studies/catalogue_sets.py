@@ -14,8 +14,12 @@ Usage::
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR > entries.toml
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR --ladder td_ladder/n1000:soft_spheres_lowest_n1000_td
 
+    python studies/catalogue_sets.py RUNS_DIR OUT_DIR --ladder 'pieces/c*-m*/n4000,s40/c*/n4000:RECIPE'
+
 The second form catalogues a set of the issue-25 ladders (``studies/td_ladder_queue.sh``,
-``studies/finite_size_queue.sh``), whose stages write parts taper by taper: its points are
+``studies/finite_size_queue.sh``, ``studies/chain_pieces.sh``), whose stages write parts taper by taper, and
+chain pieces one chain to a folder (the third form: several folders, or glob patterns, separated by commas, all
+under RUNS_DIR; each sample's part file must come from one folder only): its points are
 combined at the largest sample count that every point of the recipe's grid has
 (:func:`ladder_run`, the parts hard-linked into ``OUT_DIR/NAME.run`` and combined there by
 the recipe, computing nothing), and its cost is the sum of the ``stage_seconds`` that every
@@ -124,7 +128,7 @@ LADDER_SETS = {
         f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
         "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers, and of the additive "
         "ladder, from the same start), {n_samples} samples each; lowest 50 modes, moduli, participation and shell "
-        "weights, the chains' energy drift and tau_alpha (issue 25 fractionation control)") for n in (1000, 2000)},
+        "weights, the chains' energy drift and tau_alpha (issue 25 fractionation control)") for n in (1000, 2000, 4000)},
     **{f"soft_spheres_lowest_n{n}": (
         f"soft-spheres-lowest-n{n}",
         f"soft-sphere glasses, N = {n}, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
@@ -177,34 +181,53 @@ def _sample_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("sample-*.nc"))
 
 
-def ladder_run(ladder: Path, recipe_name: str, out: Path, name: str) -> tuple[Path, int]:
-    """Combine a ladder folder's parts into ``out/NAME.run/ensemble.nc`` by the recipe; return it and the samples.
+def _gather_parts(ladders: list[Path]) -> dict[str, list[Path]]:
+    """Every grid point's part files over the folders ``ladders`` (each with ``parts/<point>/sample-*.nc``), by
+    point, sorted by name; a sample found in two folders is refused."""
+    points: dict[str, dict[str, Path]] = {}
+    for ladder in ladders:
+        if not (ladder / "parts").is_dir():
+            raise ValueError(f"{ladder} holds no parts/ folder; expected a run folder of `vdosbench generate` "
+                             "(a ladder stage or a chain piece)")
+        for point in (ladder / "parts").iterdir():
+            seen = points.setdefault(point.name, {})
+            for f in _sample_files(point):
+                if f.name in seen:
+                    raise ValueError(f"{point.name}/{f.name} is in {seen[f.name].parents[2]} and in {ladder}; "
+                                     "expected each sample in one folder: leave out the copy")
+                seen[f.name] = f
+    return {point: [files[k] for k in sorted(files)] for point, files in points.items()}
+
+
+def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str) -> tuple[Path, int]:
+    """Combine a ladder folder's parts (or those of several chain pieces) into ``out/NAME.run/ensemble.nc`` by the
+    recipe; return it and the samples.
 
     The sample count is the largest that every grid point of the recipe holds as consecutive
-    part files from sample 0 (a point still being computed has a gap, or fewer files).  The parts
-    are hard-linked (copied across file systems) into ``out/NAME.run/parts``, so that the ladder
-    folder, which a running stage may hold locked, is only read; the recipe then finds every part
-    and only combines them.
+    part files from sample 0 (a point still being computed has a gap, or fewer files), over all the
+    folders given.  The parts are hard-linked (copied across file systems) into ``out/NAME.run/parts``,
+    so that the ladder folders, which a running stage may hold locked, are only read; the recipe then
+    finds every part and only combines them.
     """
     recipe = RECIPES[recipe_name]
+    gathered = _gather_parts([ladder] if isinstance(ladder, Path) else list(ladder))
     counts = {}
-    for point in (ladder / "parts").iterdir():
-        files = _sample_files(point)
-        counts[point.name] = next((k for k, f in enumerate(files) if f.name != f"sample-{k:04d}.nc"), len(files))
+    for point, files in gathered.items():
+        counts[point] = next((k for k, f in enumerate(files) if f.name != f"sample-{k:04d}.nc"), len(files))
     n_points = 1
     for values in recipe.grid.values():
         n_points *= len(values)
     if len(counts) != n_points:
-        raise ValueError(f"{ladder}/parts holds {len(counts)} grid points {sorted(counts)}; recipe {recipe_name} "
+        raise ValueError(f"{ladder}: parts hold {len(counts)} grid points {sorted(counts)}; recipe {recipe_name} "
                          f"has {n_points}: finish every point's first stage before cataloguing")
     n_samples = min(counts.values())
     if n_samples < 1:
-        raise ValueError(f"{ladder}/parts: a grid point has no sample 0 ({counts})")
+        raise ValueError(f"{ladder}: a grid point has no sample 0 ({counts})")
     run = out / f"{name}.run"
     for point in counts:
         target = run / "parts" / point
         target.mkdir(parents=True, exist_ok=True)
-        for f in _sample_files(ladder / "parts" / point)[:n_samples]:
+        for f in gathered[point][:n_samples]:
             if not (target / f.name).exists():
                 try:
                     os.link(f, target / f.name)
@@ -220,8 +243,10 @@ def stage_core_hours(path: Path) -> float:
         return float(ds["stage_seconds"].sum()) / 3600.0
 
 
-def ladder_entry(ladder: Path, recipe_name: str, out: Path, name: str, description: str) -> str:
-    """The catalogue TOML of one ladder set (:func:`ladder_run`, then as :func:`entry`)."""
+def ladder_entry(ladder: Path | list[Path], recipe_name: str, out: Path, name: str, description: str,
+                 source: str | None = None) -> str:
+    """The catalogue TOML of one ladder set (:func:`ladder_run`, then as :func:`entry`); ``source`` names the
+    folders in the entry (default: the folder's path)."""
     built, n_samples = ladder_run(ladder, recipe_name, out, name)
     target = out / f"{name}.nc"
     manifest = out / f"{name}.json"
@@ -229,7 +254,8 @@ def ladder_entry(ladder: Path, recipe_name: str, out: Path, name: str, descripti
     compact_file(built, target)
     shutil.copyfile(built.with_name("ensemble.json"), manifest)
     source = (f"generated by vdosbench with recipe {recipe_name} at {n_samples} samples per point (ladder folder "
-              f"{ladder}, combined by studies/catalogue_sets.py --ladder); the full set is not hosted (build it)")
+              f"{source or ladder}, combined by studies/catalogue_sets.py --ladder); the full set is not hosted "
+              "(build it)")
     return _completed(entry_toml(name, target, manifest), name, description.format(n_samples=n_samples), source,
                       SEED_001 + "; E. Lerner, Phys. Rev. E 101, 032120 (2020) (the finite-size question)",
                       stage_core_hours(built),
@@ -242,16 +268,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("runs", type=Path, help="folder holding the run folders and their logs")
     parser.add_argument("out", type=Path, help="folder for the compact files")
     parser.add_argument("--only", action="append", default=[], help="catalogue name (repeatable)")
-    parser.add_argument("--ladder", action="append", default=[], metavar="FOLDER:RECIPE",
+    parser.add_argument("--ladder", action="append", default=[], metavar="FOLDER[,FOLDER...]:RECIPE",
                         help="a ladder folder under RUNS_DIR and its recipe, e.g. td_ladder/n1000:"
-                             "soft_spheres_lowest_n1000_td (repeatable); catalogues only these")
+                             "soft_spheres_lowest_n1000_td, or several folders or glob patterns separated by "
+                             "commas (chain pieces of one set) (repeatable); catalogues only these")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.ladder:
         for spec in args.ladder:
-            folder, _, recipe_name = spec.partition(":")
+            folders, _, recipe_name = spec.rpartition(":")
             name, description = LADDER_SETS[recipe_name]
-            print(ladder_entry(args.runs / folder, recipe_name, args.out, name, description))
+            paths = [match for pattern in folders.split(",") for match in sorted(args.runs.glob(pattern))]
+            if not paths:
+                raise SystemExit(f"--ladder {spec}: no folder under {args.runs} matches {folders!r}")
+            print(ladder_entry(paths[0] if len(paths) == 1 else paths, recipe_name, args.out, name, description,
+                               source=", ".join(str(args.runs / f) for f in folders.split(","))))
             sys.stdout.flush()
         return 0
     for s in SETS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -71,3 +72,34 @@ def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Pat
     catalog.write_text(text, encoding="utf-8")
     (parsed,) = load_catalog(catalog).values()
     assert parsed.recipe.generator == "soft_spheres_lowest_equilibrated"
+
+
+def _piece(folder: Path, taper: str, first: int, stop: int) -> Path:
+    """A chain piece as studies/chain_pieces.sh runs it: samples first .. stop - 1 of one taper."""
+    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", RECIPE, "--grid", f"taper_order={taper}",
+           "--samples", str(stop), "--first-sample", str(first), "--workers", "1", "--no-progress",
+           "--output", str(folder)]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return folder
+
+
+def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Path,  # noqa: ANN001
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The N = 4000 control's chains ran as pieces in many folders: together they are one set, and a sample
+    found twice is refused."""
+    runs = ladder.parents[1]
+    inf_rest = _piece(runs / "pieces" / "c1-minf", "inf", 2, 4)  # the small recipe's chain 1 (2 samples)
+    assert study.main([str(runs), str(tmp_path / "out"), "--ladder", f"td_ladder/n128,pieces/c*-m*:{RECIPE}"]) == 0
+    entry = tomllib.loads(capsys.readouterr().out)["datasets"]["small-ladder"]
+    assert entry["recipe"]["n_samples"] == 4  # m = 2: 0-3 in the ladder; m = inf: 0-1 there, 2-3 in the piece
+    assert f"{runs / 'td_ladder/n128'}, {runs / 'pieces/c*-m*'}" in entry["source"]
+    point = "taper_order--1__parent_temperature-0.144"
+    built = tmp_path / "out" / "small-ladder.run" / "ensemble.nc"
+    with xr.open_dataset(built) as ds, xr.open_dataset(inf_rest / "parts" / point / "sample-0003.nc") as part:
+        assert (ds["eigenvalue"].sel(taper_order=-1).isel(sample=3).values == part["eigenvalue"].values.ravel()).all()
+    copy = tmp_path / "copy"
+    shutil.copytree(inf_rest, copy)
+    with pytest.raises(ValueError, match="sample-0002.nc is in .* expected each sample in one folder"):
+        study.ladder_run([ladder, inf_rest, copy], RECIPE, tmp_path / "again", "small-ladder")
+    with pytest.raises(ValueError, match="holds no parts/ folder"):
+        study.ladder_run([ladder, tmp_path], RECIPE, tmp_path / "again", "small-ladder")
