@@ -488,13 +488,31 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
 
 
 def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_tstar_ka.json") -> list[dict]:
-    """vdosbench's own Kob–Andersen s at T* = 0.45 (protocol, taper, samples, MLE k = 10 with its 95 % interval)."""
+    """vdosbench's own Kob–Andersen s at T* = 0.45 (protocol, taper, samples, MLE k = 10 with its 95 % interval)
+    and inherent-structure energy per particle (mean, 95 % interval)."""
     if not path.exists():
         return []
     data = json.loads(path.read_text())
     return [{"protocol": p.get("protocol"), "taper_order": p.get("taper_order"), "n_samples": p.get("n_samples"),
-             "s_mle_k10": p.get("s_mle_k10"), "source": str(path.relative_to(path.parents[2]))}
+             "s_mle_k10": p.get("s_mle_k10"), "inherent_energy": p.get("inherent_energy"),
+             "source": str(path.relative_to(path.parents[2]))}
             for p in data.get("points", []) if p.get("model") == "kob_andersen"]
+
+
+def mean_interval(values: list[float]) -> dict:
+    """Mean and 95 % Student-t interval of independent samples' values (no interval for one sample).
+
+    Examples
+    --------
+    >>> m = mean_interval([1.0, 2.0, 3.0]); m["value"], round(m["low"], 3), round(m["high"], 3)
+    (2.0, -0.484, 4.484)
+    """
+    x = np.asarray(values, dtype=float)
+    out = {"value": float(x.mean()), "n": int(x.size)}
+    if x.size > 1:
+        half = float(stats.t.ppf(0.975, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+        out.update(low=out["value"] - half, high=out["value"] + half)
+    return out
 
 
 def pair_style(args: argparse.Namespace) -> str:
@@ -533,6 +551,7 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
         "taper_order": args.taper_order, "pair_style": pair_style(args),
         "samples": [{k: v for k, v in s.items() if k not in ("energy", "energy_time", "already_done")} for s in states],
         "cost_core_s": sum(s["wall_s"] for s in states),
+        "inherent_energy": mean_interval([s["inherent_structure_energy_per_particle"] for s in states]),
         "score": {"exit_status": score.returncode, "totals": result["totals"],
                   "results": [{"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""),
                                "points": r.get("points", [])}
