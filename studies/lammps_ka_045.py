@@ -499,6 +499,29 @@ def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_ts
             for p in data.get("points", []) if p.get("model") == "kob_andersen"]
 
 
+def vdosbench_energies(taper: str, catalog: Path = Path(__file__).parents[1] / "datasets" / "catalog.toml") -> dict:
+    """vdosbench's own equilibrated T* = 0.45 set of the same taper, from its catalogue fingerprint: the parent
+    liquid's mean V/N over the chains' segments (swap Monte Carlo at T* = 0.45) and the inherent-structure V/N,
+    each with the fingerprint's standard error over samples; empty for the truncated form, which has no such set.
+    """
+    import tomllib
+
+    name = f"kob-andersen-n1000-equilibrated-0.45-m{taper}"
+    entry = tomllib.loads(catalog.read_text())["datasets"].get(name) if taper != "0" else None
+    if entry is None:
+        return {}
+    values, stderr = entry["fingerprint"]["values"], entry["fingerprint"]["stderr"]
+    return {"set": name, "samples": entry["recipe"]["n_samples"],
+            **{key: {"value": values[f"mean:{field}"][0], "stderr": stderr[f"mean:{field}"][0]}
+               for key, field in (("parent_energy", "segment_mean_energy"), ("inherent_energy", "inherent_energy"))}}
+
+
+def late_mean_energy(state: dict) -> float:
+    """Mean V/N over the last half of a sample's trace at the target temperature (the half rule 2 judges)."""
+    t, e = np.asarray(state["energy_time"]), np.asarray(state["energy"])
+    return float(e[t >= state["time"] / 2].mean())
+
+
 def mean_interval(values: list[float]) -> dict:
     """Mean and 95 % Student-t interval of independent samples' values (no interval for one sample).
 
@@ -552,6 +575,8 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
         "samples": [{k: v for k, v in s.items() if k not in ("energy", "energy_time", "already_done")} for s in states],
         "cost_core_s": sum(s["wall_s"] for s in states),
         "inherent_energy": mean_interval([s["inherent_structure_energy_per_particle"] for s in states]),
+        "parent_energy": mean_interval([late_mean_energy(s) for s in states]),
+        "vdosbench_same_potential": vdosbench_energies(args.taper_order),
         "score": {"exit_status": score.returncode, "totals": result["totals"],
                   "results": [{"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""),
                                "points": r.get("points", [])}

@@ -216,3 +216,20 @@ def test_rule_report_reads_landed_states(tmp_path: Path):
     L.write_json_atomic(tmp_path / "s1.json", {"sample": 1, **_state(STEADY, slope=-1e-5)})
     report = L.write_rule_report(tmp_path, tmp_path / "rule.json", landed)
     assert [(s["sample"], s["passes"]) for s in report["samples"]] == [(1, False), (3, True)]
+
+
+def test_comparison_reads_the_same_potentials_catalogued_energies():
+    """The tapered LAMMPS set is compared with vdosbench's set of the same taper; the truncated form has none."""
+    ours = L.vdosbench_energies("2")
+    assert ours["set"] == "kob-andersen-n1000-equilibrated-0.45-m2" and ours["samples"] == 30
+    assert -3.6 < ours["parent_energy"]["value"] < -3.5 and -4.3 < ours["inherent_energy"]["value"] < -4.1
+    assert 0 < ours["parent_energy"]["stderr"] < 0.01
+    assert L.vdosbench_energies("0") == {}
+
+
+def test_late_mean_energy_and_interval():
+    state = {"time": 10.0, "energy_time": [1.0, 4.0, 5.0, 9.0], "energy": [3.0, 2.0, 1.0, -1.0]}
+    assert L.late_mean_energy(state) == 0.0  # the points at t >= 5
+    m = L.mean_interval([1.0, 2.0, 3.0])
+    assert m["value"] == 2.0 and m["high"] - 2.0 == pytest.approx(4.302653 / np.sqrt(3), rel=1e-6)
+    assert "low" not in L.mean_interval([1.0])
