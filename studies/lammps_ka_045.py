@@ -547,8 +547,9 @@ def pair_style(args: argparse.Namespace) -> str:
 
 
 def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
-    """Done samples (their landed ``sN.npz``, :func:`land`) -> one npz + sidecar (taper_order 0,
-    parent_temperature) -> ``vdosbench score`` -> summary."""
+    """Done samples (their landed ``sN.npz``, :func:`land`) -> one npz + sidecar (taper_order,
+    parent_temperature) -> ``vdosbench score`` (``--reference`` vdosbench's catalogued set of the same potential,
+    for a tapered form) -> summary."""
     parts = [np.load(args.landed / f"s{s['sample']}.npz") for s in states]
     npz, tmp = args.work / "lammps_ka_045.npz", args.work / "lammps_ka_045.partial.npz"
     np.savez(tmp, **{key: np.stack([part[key] for part in parts])
@@ -565,10 +566,13 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
         'then CG to a force norm of 1e-10"\n')
     os.replace(side_tmp, side)
     report = args.work / "report"
+    ours = vdosbench_energies(args.taper_order)
+    reference = ["--reference", ours["set"]] if ours else []  # spectra and s against our set of the same potential
     score = subprocess.run([str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output",
-                            str(report)], capture_output=True, text=True, check=False)
+                            str(report), *reference], capture_output=True, text=True, check=False)
     print(score.stdout, score.stderr, flush=True)
     result = json.loads((report / "result.json").read_text())
+    compared = json.loads((report / "reference.json").read_text()) if reference else None
     summary = {
         "script": "studies/lammps_ka_045.py", "temperature": args.temperature,
         "taper_order": args.taper_order, "pair_style": pair_style(args),
@@ -576,7 +580,8 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
         "cost_core_s": sum(s["wall_s"] for s in states),
         "inherent_energy": mean_interval([s["inherent_structure_energy_per_particle"] for s in states]),
         "parent_energy": mean_interval([late_mean_energy(s) for s in states]),
-        "vdosbench_same_potential": vdosbench_energies(args.taper_order),
+        "vdosbench_same_potential": ours,
+        "reference_comparison": compared,
         "score": {"exit_status": score.returncode, "totals": result["totals"],
                   "results": [{"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""),
                                "points": r.get("points", [])}

@@ -155,6 +155,10 @@ def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     summary = json.loads((tmp_path / "out.json").read_text())  # exported and scored by vdosbench score
     assert summary["score"]["exit_status"] in (0, 1)
     assert summary["samples"][0]["done"] and "energy" not in summary["samples"][0]
+    # compared with vdosbench's catalogued set of the same potential (its parameter point differs here: T* = 2)
+    assert summary["vdosbench_same_potential"]["set"] == "kob-andersen-n1000-equilibrated-0.45-m2"
+    assert summary["reference_comparison"] is not None
+    assert summary["parent_energy"]["n"] == 1 and summary["inherent_energy"]["value"] < 0
     assert (work / "lammps_ka_045.vdos.toml").read_text().count("taper_order = 2  # LAMMPS pair_style table") == 1
     # landed: the eigenvalues of LAMMPS's own dynamical matrix and the structure, not the 720 kB matrix
     assert sorted(p.name for p in landed.iterdir()) == ["s0.npz", "s0.state.json.gz"]
