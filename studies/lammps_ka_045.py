@@ -107,13 +107,17 @@ over the last 15 000 (segment 8, to t = 40 000, reached 1/e again: 2702, V/N −
 grow (``--segment-time 10000`` or more) and the 40 τ_α of rule 3' may be ≥ 10⁵ LJ time a sample at this T
 (1.03 T_MCT of this potential).
 
-Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045/``
+Tapered m = 2 (measured 2026-11-26, N = 1000, one core with the other busy): τ_α ≈ 9.2 – 9.7 LJ time (median of
+each sample's last 5 segments of 100), so all 5 samples passed the rule at 1000 LJ time (40 τ_α ≈ 370), 721 – 801 s
+of wall a sample (0.75 s per LJ time with F_s origins every LJ time, ``--origin-every 1``): 3754 s for the set.
+
+Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045_m2/``
 before the session stops)::
 
     taskset -c 1 env OMP_NUM_THREADS=1 python studies/lammps_ka_045.py \\
-        --work runs/lammps_ka_045_m2 --samples 5 --segment-time 500 --budget-seconds 20000
+        --work runs/lammps_ka_045_m2 --samples 5 --segment-time 100 --origin-every 1 --budget-seconds 3600
 
-(add ``--taper-order 0 --work runs/lammps_ka_045 --segment-time 10000`` to go on with the truncated form).
+(with ``--taper-order 0 --work runs/lammps_ka_045 --segment-time 10000`` instead, the truncated form goes on).
 
 When ``--samples`` samples are done it exports ``lammps_ka_045.npz`` and the
 sidecar and runs ``vdosbench score`` (with ``--export-only`` it does only
