@@ -50,6 +50,16 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "4.05 [3.78, 4.36]": HISTORY,  # the control at N = 4000, m = ∞, D − D_Debye, with 6 chains
         "3.55 [2.78, 4.64]": HISTORY,  # ... m = 2, with 6 chains
         "3.03 [2.52, 3.75]": HISTORY,  # the control's extreme value, m = ∞, with 6 chains at N = 4000
+        "3.91 [3.19, 4.75]": HISTORY,  # the control at N = 4000, m = 2, D − D_Debye, with 9 chains
+        "−0.68 [−1.64, +0.58]": HISTORY,  # the control's taper difference at N = 4000, c = 0.7, 8 chains paired
+        "−0.57 [−1.27, +0.20]": HISTORY,  # ... D − D_Debye
+        "3.51 [2.78, 4.43]": HISTORY,  # the control's count scaling, m = 2, with 9 chains at N = 4000
+        "4.41 [2.96, 8.02]": HISTORY,  # the control's extreme value, m = 2, with 9 chains at N = 4000
+        "3.77 [2.89, 5.42]": HISTORY,  # ... m = ∞, with 8 chains
+        "4.46 [4.03, 5.05]": HISTORY,  # the control at N = 4000, m = ∞, D − D_Debye, with 8 chains
+        "4.02 [3.23, 4.96]": HISTORY,  # the control's count scaling, m = ∞, with 8 chains at N = 4000
+        "−0.0009 [−0.0016, −0.0002]": HISTORY,  # the control's segment V/N slope at N = 4000, m = ∞, 8 chains
+        "+0.08 [+0.01, +0.15]": HISTORY,  # the control's pooled segregation slope with 33 chains
     },
 }
 
