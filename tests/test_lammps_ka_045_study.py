@@ -237,3 +237,14 @@ def test_late_mean_energy_and_interval():
     m = L.mean_interval([1.0, 2.0, 3.0])
     assert m["value"] == 2.0 and m["high"] - 2.0 == pytest.approx(4.302653 / np.sqrt(3), rel=1e-6)
     assert "low" not in L.mean_interval([1.0])
+
+
+def test_a_sample_is_continued_with_its_own_potential_only(tmp_path: Path):
+    """A sample run with the truncated form (states written before --taper-order existed hold no taper) is not
+    continued with the tapered table, nor the other way round: the run stops naming the fix."""
+    L.write_json_atomic(tmp_path / "s0.json", {"sample": 0, **_state(STEADY, slope=0.0), "done": False})
+    with pytest.raises(SystemExit, match="run with --taper-order 0, found --taper-order 2; use that taper"):
+        L.main(["--work", str(tmp_path), "--samples", "1", "--landed", str(tmp_path / "landed")])
+    L.write_json_atomic(tmp_path / "s0.json", {"sample": 0, **_state(STEADY, 0.0), "done": True, "taper_order": "2"})
+    with pytest.raises(SystemExit, match="run with --taper-order 2, found --taper-order inf"):
+        L.main(["--work", str(tmp_path), "--samples", "1", "--taper-order", "inf", "--landed", str(tmp_path / "l")])
