@@ -147,6 +147,7 @@ from vdosbench.benchmark.lammps_runtime import (
     tapered_kob_andersen_commands,
     unwrapped_positions,
 )
+from vdosbench.datasets.catalog import load_catalog
 from vdosbench.datasets.io import temporary_path, write_bytes, write_text
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
@@ -503,20 +504,19 @@ def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_ts
             for p in data.get("points", []) if p.get("model") == "kob_andersen"]
 
 
-def vdosbench_energies(taper: str, catalog: Path = Path(__file__).parents[1] / "datasets" / "catalog.toml") -> dict:
-    """vdosbench's own equilibrated T* = 0.45 set of the same taper, from its catalogue fingerprint: the parent
-    liquid's mean V/N over the chains' segments (swap Monte Carlo at T* = 0.45) and the inherent-structure V/N,
-    each with the fingerprint's standard error over samples; empty for the truncated form, which has no such set.
+def vdosbench_energies(taper: str, catalog: Path | None = None) -> dict:
+    """vdosbench's own equilibrated T* = 0.45 set of the same taper, from its catalogue fingerprint
+    (:func:`vdosbench.datasets.catalog.load_catalog`, default the shipped catalogue): the parent liquid's mean V/N
+    over the chains' segments (swap Monte Carlo at T* = 0.45) and the inherent-structure V/N, each with the
+    fingerprint's standard error over samples; empty for the truncated form, which has no such set.
     """
-    import tomllib
-
     name = f"kob-andersen-n1000-equilibrated-0.45-m{taper}"
-    entry = tomllib.loads(catalog.read_text())["datasets"].get(name) if taper != "0" else None
-    if entry is None:
+    entry = load_catalog(catalog).get(name) if taper != "0" else None
+    if entry is None or entry.fingerprint is None:
         return {}
-    values, stderr = entry["fingerprint"]["values"], entry["fingerprint"]["stderr"]
-    return {"set": name, "samples": entry["recipe"]["n_samples"],
-            **{key: {"value": values[f"mean:{field}"][0], "stderr": stderr[f"mean:{field}"][0]}
+    values, stderr = entry.fingerprint.values, entry.fingerprint.stderr
+    return {"set": name, "samples": entry.recipe.n_samples,
+            **{key: {"value": float(values[f"mean:{field}"][0]), "stderr": float(stderr[f"mean:{field}"][0])}
                for key, field in (("parent_energy", "segment_mean_energy"), ("inherent_energy", "inherent_energy"))}}
 
 
