@@ -4,7 +4,9 @@ Per-sample cost against N
     From the ``stage_seconds`` stored in every part of the finite-size ladder (``studies/finite_size_queue.sh``,
     or the study's compact form of it, ``studies/results/finite_size_modes.nc``):
     the median seconds of each stage (Monte Carlo, quench, Hessian, lowest modes, moduli) at each N, and the
-    exponent b of cost ∝ N^b fitted by least squares in log–log over the sizes with data.
+    exponent b of cost ∝ N^b fitted by least squares in log–log over the sizes with data; one table for T* = 1
+    (1100 sweeps) and one for T* = ∞ (no Monte Carlo), both tapers pooled; the T_d chains of the same file are
+    left out (380 000 sweeps a chain: their cost is the chains', in ``studies/results/finite_size.json``).
 
 At one large N (default 16000; ``--n``), on one core, the same glass (T* = ∞ quench, m = 2):
     - swap Monte Carlo (T* = 1, |Δr| = 0.2, p_swap = 0.2): attempted moves per second at N and at 1000, each
@@ -24,6 +26,7 @@ Usage::
 
     taskset -c 0 python speed/bench_finite_size.py [--ladder runs/finite_size] [--n 16000] [--modes 300]
     taskset -c 0 python speed/bench_finite_size.py --mc-only --mc-compare
+    python speed/bench_finite_size.py --ladder-only      # the per-sample table again, from the grown compact form
 
 Writes ``speed/results/finite_size_cost.json``.
 """
@@ -34,6 +37,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -63,31 +67,51 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"mc_rate_ratio": (">=", 0.9), "lowest_modes_over_lu": ("<=", 3.0), "moduli_over_lu": ("<=", 2.0)}
 
 
-def _stage_seconds(root: Path) -> dict[int, np.ndarray]:
-    """(samples, stages) seconds per N: from a ladder folder's parts, or from the compact form the study writes
-    (``studies/results/finite_size_modes.nc``, one group per point, N in its ``n_particles`` attribute)."""
-    per_n: dict[int, list[np.ndarray]] = {}
+#: The parent temperatures of the high-T* ladder whose per-sample cost is tabulated (1: 1100 sweeps of swap Monte
+#: Carlo; inf: the instantaneous quench, no Monte Carlo).  The T_d chains of the same compact form are left out: their
+#: Monte Carlo runs 380 000 sweeps a chain and is reported with the chains (``stage_seconds_mean`` of
+#: ``studies/results/finite_size.json``), and pooled with the ladder it would move every median.
+LADDER_TSTARS = ("1", "inf")
+
+
+def _tstar_label(text: str) -> str:
+    """``"1"`` for 1, 1.0 and ``"1.0"``; ``"inf"`` for infinity; the shortest float repr otherwise."""
+    t = float(text)
+    return "inf" if t == float("inf") else f"{t:g}"
+
+
+def _stage_seconds(root: Path) -> dict[tuple[int, str], np.ndarray]:
+    """(samples, stages) seconds per (N, T*): from a ladder folder's parts (``n{N}/parts/{point}/sample-*.nc``), or
+    from the compact form the study writes (``studies/results/finite_size_modes.nc``, one group ``n{N}_m{m}_t{T*}``
+    per point)."""
+    per: dict[tuple[int, str], list[np.ndarray]] = {}
     if root.suffix == ".nc":
         import netCDF4
 
         with netCDF4.Dataset(root) as f:
             groups = list(f.groups)
         for g in groups:
+            name = re.fullmatch(r"n(\d+)_m(?:inf|\d+)_t(.+)", g)
+            if name is None:
+                raise ValueError(f"{root}: expected groups n{{N}}_m{{m}}_t{{T*}} (studies/finite_size.py's compact "
+                                 f"form), found {g!r}; pass that file or a ladder folder")
             with xr.open_dataset(root, group=g) as ds:
-                per_n.setdefault(int(ds.attrs["n_particles"]), []).append(ds["stage_seconds"].values)
+                per.setdefault((int(name.group(1)), _tstar_label(name.group(2))), []).append(ds["stage_seconds"].values)
     else:
-        for folder in sorted(root.glob("n*")):
-            files = glob.glob(str(folder / "parts" / "*" / "sample-*.nc"))
-            for f in files:
+        for folder in sorted(root.glob("n*/parts/*")):
+            name = re.fullmatch(r"taper_order-(?:-?\d+)__parent_temperature-(.+)", folder.name)
+            if name is None:
+                continue
+            key = (int(folder.parent.parent.name[1:]), _tstar_label(name.group(1)))
+            for f in sorted(glob.glob(str(folder / "sample-*.nc"))):
                 with xr.open_dataset(f) as ds:
-                    per_n.setdefault(int(folder.name[1:]), []).append(ds["stage_seconds"].values)
-    return {n: np.concatenate(v, axis=0) for n, v in per_n.items()}
+                    per.setdefault(key, []).append(ds["stage_seconds"].values)
+    return {k: np.concatenate(v, axis=0) for k, v in per.items()}
 
 
-def ladder_costs(root: Path) -> dict[str, Any]:
-    """Median stage seconds per N from the ladder (folder or compact form), and the fitted exponent of each
-    stage."""
-    per_n = _stage_seconds(root)
+def _cost_table(per_n: dict[int, np.ndarray]) -> dict[str, Any]:
+    """Median seconds of each stage and of the total per N, and the exponent b of cost ∝ N^b of each stage (least
+    squares in log–log over the sizes; a stage with a zero median at some N, the Monte Carlo of T* = ∞, has none)."""
     sizes = sorted(per_n)
     table = {str(n): {"n_parts": int(per_n[n].shape[0]),
                       **{s: float(np.median(per_n[n][:, k])) for k, s in enumerate(STAGES)},
@@ -96,12 +120,34 @@ def ladder_costs(root: Path) -> dict[str, Any]:
     if len(sizes) >= 2:
         x = np.log(sizes)
         for s in (*STAGES, "total"):
-            y = np.log([table[str(n)][s] for n in sizes])
+            with np.errstate(divide="ignore"):
+                y = np.log([table[str(n)][s] for n in sizes])
             if np.all(np.isfinite(y)):
                 exponents[s] = float(np.polyfit(x, y, 1)[0])
-    return {"source": str(root), "sizes": sizes, "median_seconds": table, "exponent_b": exponents,
-            "note": "both tapers and every T* with data pooled (the Monte Carlo stage is ~0 for inf); one worker, "
-                    "one core"}
+    return {"sizes": sizes, "median_seconds": table, "exponent_b": exponents}
+
+
+def ladder_costs(root: Path) -> dict[str, Any]:
+    """Median stage seconds per N of the high-T* ladder (folder or compact form), one table per parent temperature of
+    :data:`LADDER_TSTARS` (both tapers pooled), and the fitted exponent of each stage.
+
+    The top-level ``sizes``, ``median_seconds`` and ``exponent_b`` are those of T* = 1, the protocol whose Monte
+    Carlo stage is run (``by_parent_temperature`` holds both); the T_d chains of the same file are left out.
+    """
+    per = _stage_seconds(root)
+    by_t = {}
+    for t in LADDER_TSTARS:
+        per_n = {n: v for (n, tt), v in per.items() if tt == t}
+        if per_n:
+            by_t[t] = _cost_table(per_n)
+    if "1" not in by_t:
+        raise ValueError(f"{root}: expected T* = 1 points of the high-T* ladder, found (N, T*) "
+                         f"{sorted(per)}; pass studies/results/finite_size_modes.nc or a ladder folder")
+    return {"source": str(root), **by_t["1"], "by_parent_temperature": by_t,
+            "left_out": sorted({f"T* = {t}" for (_, t) in per if t not in LADDER_TSTARS}),
+            "note": "T* = 1 (1100 sweeps), both tapers pooled; T* = inf in by_parent_temperature; the T_d chains of "
+                    "the same file are left out (left_out); one worker, one core, the other core running another "
+                    "worker of the ladder or a chain"}
 
 
 #: Monte Carlo settings compared by ``--mc-compare`` (beyond T* = 1, |Δr| = 0.2, p_swap = 0.2, skin 0.6): the two
@@ -235,11 +281,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--mc-only", action="store_true",
                     help="re-measure only the Monte Carlo rates, keeping the large-glass numbers of --out (the "
                          "record says when each part was measured)")
+    ap.add_argument("--ladder-only", action="store_true",
+                    help="re-read only the per-sample cost of the ladder (--ladder), keeping every timed number of "
+                         "--out: seconds, for a ladder that has grown")
     ap.add_argument("--mc-compare", action="store_true",
                     help="also time the storage orders and the refresh interval of MC_VARIANTS at 1000 and --n "
                          "(identical work, round robin), into the record's 'mc_variants'")
     args = ap.parse_args(argv)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    if args.ladder_only:
+        if args.mc_only or args.mc_compare:
+            ap.error("--ladder-only times nothing: leave out --mc-only and --mc-compare")
+    if (args.ladder_only or args.mc_only) and not args.out.is_file():
+        ap.error(f"--ladder-only and --mc-only update the record --out, expected at {args.out}, found none: "
+                 f"run once without them")
+    if args.ladder_only:
+        doc = json.loads(args.out.read_text())
+        doc["method"] = __doc__
+        doc["ladder"] = ladder_costs(args.ladder)
+        doc.setdefault("measured_at", {})["ladder"] = now
+        write_text(args.out, json.dumps(doc, indent=1, default=float))
+        print(json.dumps(doc["ladder"]["by_parent_temperature"], indent=1))
+        return 0
     if args.mc_only:
         doc = json.loads(args.out.read_text())
         doc["method"] = __doc__

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -192,16 +193,43 @@ def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_pat
     bench = load_script("speed/bench_finite_size.py", "bench_finite_size")
     points = {}
     for n in (1000, 2000, 4000):
-        ds = _point(n, 4.0, 6, seed=n)
-        seconds = np.full((6, len(STAGES)), (n / 1000.0) ** 1.5)
-        points[(n, 2, 1.0)] = ds.assign(stage_seconds=(("sample", "stage"), seconds))
+        for t, b in ((1.0, 1.5), (float("inf"), 1.25)):
+            ds = _point(n, 4.0, 6, seed=n)
+            seconds = np.full((6, len(STAGES)), (n / 1000.0) ** b)
+            points[(n, 2, t)] = ds.assign(stage_seconds=(("sample", "stage"), seconds))
+    # a T_d chain point of the same file: 1000 times the cost, which pooled would move every median
+    td = _point(2000, 4.0, 40, seed=7)
+    points[(2000, 2, 0.144)] = td.assign(stage_seconds=(("sample", "stage"), np.full((40, len(STAGES)), 1000.0)))
     path = tmp_path / "compact.nc"
     study.export_compact(points, path)
     costs = bench.ladder_costs(path)
     assert costs["sizes"] == [1000, 2000, 4000]
-    assert costs["median_seconds"]["2000"]["n_parts"] == 6
-    for stage in (*STAGES, "total"):
-        assert abs(costs["exponent_b"][stage] - 1.5) < 1e-9  # cost ∝ N^1.5 built in
+    assert costs["median_seconds"]["2000"]["n_parts"] == 6  # the T_d chains left out ...
+    assert costs["left_out"] == ["T* = 0.144"]  # ... and said so
+    assert set(costs["by_parent_temperature"]) == {"1", "inf"}
+    for t, b in (("1", 1.5), ("inf", 1.25)):
+        for stage in (*STAGES, "total"):
+            assert abs(costs["by_parent_temperature"][t]["exponent_b"][stage] - b) < 1e-9  # cost ∝ N^b built in
+    assert costs["exponent_b"] == costs["by_parent_temperature"]["1"]["exponent_b"]
+
+
+def test_cost_benchmark_ladder_only_keeps_the_timed_numbers(study, tmp_path: Path) -> None:  # noqa: ANN001
+    bench = load_script("speed/bench_finite_size.py", "bench_finite_size")
+    path = tmp_path / "compact.nc"
+    ds = _point(1000, 4.0, 6, seed=1)
+    study.export_compact({(1000, 2, 1.0): ds.assign(stage_seconds=(("sample", "stage"),
+                                                                   np.full((6, len(STAGES)), 2.0)))}, path)
+    out = tmp_path / "cost.json"
+    with pytest.raises(SystemExit):  # no record to update yet: refused, nothing written
+        bench.main(["--ladder-only", "--ladder", str(path), "--out", str(out)])
+    assert not out.exists()
+    record = {"large": {"lu_seconds": 261.0}, "mc_rate_ratio": 0.95, "ladder": {"stale": True}}
+    out.write_text(json.dumps(record))
+    assert bench.main(["--ladder-only", "--ladder", str(path), "--out", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["large"] == record["large"] and doc["mc_rate_ratio"] == 0.95
+    assert doc["ladder"]["median_seconds"]["1000"]["total"] == 2.0 * len(STAGES)
+    assert "ladder" in doc["measured_at"]
 
 
 def test_half_width_target_is_reported_with_a_projection_that_four_times_the_samples_confirms(study) -> None:  # noqa: ANN001
