@@ -30,7 +30,13 @@ counts of the first 100 N = 1000 samples had been looked at, to check the genera
       "the ω⁴ law should be featured by any sufficiently large glass quenched from a melt": s = 4 at high T*;
       the rival view predicts "refuted" at small N turning to "supported" as N grows;
     - N-independence (seed 001 reads s as a material property): Δs = s(N_max) − s(N_min) of the primary,
-      bootstrap over samples of both sizes, expected 0 ± 0.5;
+      bootstrap over samples of both sizes, expected 0 ± 0.5.  Amended 26 Nov 2026 06:40 UTC, after the first
+      N = 16000 point (10 samples per taper at T* = 1) had been analysed: Δs gets a verdict only when the primary
+      of both its ends is assessed ("ok"), as a point whose primary is not assessed gets none; otherwise it is
+      "not assessed", with the end named (``not_assessed_because``).  The N = 16000 end, 6 modes in its windows
+      (20 needed), had made Δs(m = ∞) read +5.27 [+1.82, +16.93], "refuted"; the amendment can only turn verdicts
+      into "not assessed" (here also the earlier "inconclusive" of T* = 1, 1000 – 8000, whose N = 8000 end was
+      not assessed either);
     - taper difference Δs_m = s(m = 2) − s(m = ∞) at each N, paired by sample (same seeds: same random start
       and Monte Carlo stream), bootstrap over sample pairs: seed 001 predicts s = 2 for every m at high T*
       and +1 only near T_d, the rival view 0 everywhere, so at high T* both expect 0 ± 0.5 and the T_d ladder
@@ -495,6 +501,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
                                            ds["stage_seconds"].mean("sample").values.round(3).tolist())),
         })
+    status = {(r["n_particles"], r["taper_order"], float(r["parent_temperature"])):
+              (r["primary"]["status"], r["primary"]["reason"]) for r in rows}
     across = []
     for m, t in sorted({(m, t) for _, m, t in spectra}):
         every = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
@@ -512,7 +520,13 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                 except ValueError as e:  # too few sizes or modes for this estimator: say why
                     item[name] = {"status": "not measured", "reason": str(e)}
             diff = size_difference(pts[-1], pts[0], 0.5, 1, f"s(N={sizes[-1]}) - s(N={sizes[0]})")
-            item["size_difference"] = {**diff.to_dict(), "verdict_s_independent_of_N": _verdict(diff, 0.0)}
+            # amendment of 26 Nov 2026 (module docstring): no verdict from an end whose own primary is not assessed
+            ends_not_ok = [f"N = {p.n_particles}'s primary: {status[(p.n_particles, m, t)][1].split(';')[0]}"
+                           for p in (pts[0], pts[-1]) if status[(p.n_particles, m, t)][0] != "ok"]
+            item["size_difference"] = {**diff.to_dict(),
+                                       "verdict_s_independent_of_N": _verdict(diff, 0.0, not ends_not_ok)}
+            if ends_not_ok:
+                item["size_difference"]["not_assessed_because"] = "; ".join(ends_not_ok)
         across.append(item)
     tapers = []
     for n, t in sorted({(n, t) for n, _, t in spectra}):

@@ -265,7 +265,8 @@ def across_sizes(result: Mapping[str, Any]) -> str:
         rows.append([_tstar_label(a["parent_temperature"]), taper(a["taper_order"]),
                      f"{sizes[0]} – {sizes[-1]}{left_out}",
                      _across(a["count scaling c=0.5"]), _across(a["extreme value"]),
-                     f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"])
+                     f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"
+                     + (f" ({difference['not_assessed_because']})" if "not_assessed_because" in difference else "")])
     return markdown(header, rows)
 
 

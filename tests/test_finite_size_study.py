@@ -189,6 +189,23 @@ def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study
     np.testing.assert_array_equal(again[(1000, 2, 1.0)]["shear_modulus"].values, ds["shear_modulus"].values)
 
 
+def test_the_size_difference_gets_no_verdict_from_an_end_whose_primary_is_not_assessed(study) -> None:  # noqa: ANN001
+    # the amendment of 26 Nov 2026: N = 8000 with 2 samples has too few modes in its windows for its own primary
+    points = {(1000, 2, 1.0): _point(1000, 4.0, 120, seed=1), (8000, 2, 1.0): _point(8000, 4.0, 2, seed=2)}
+    result = study.analyse(points)
+    large = next(r for r in result["points"] if r["n_particles"] == 8000)
+    assert large["primary"]["status"] != "ok"
+    (item,) = result["across_sizes"]
+    diff = item["size_difference"]
+    assert diff["verdict_s_independent_of_N"] == "not assessed"
+    assert diff["not_assessed_because"].startswith("N = 8000's primary: ")
+    # both ends assessed: a verdict, and no reason given
+    ok = study.analyse({(1000, 2, 1.0): _point(1000, 4.0, 120, seed=1), (2000, 2, 1.0): _point(2000, 4.0, 120, seed=3)})
+    (item,) = ok["across_sizes"]
+    assert item["size_difference"]["verdict_s_independent_of_N"] != "not assessed"
+    assert "not_assessed_because" not in item["size_difference"]
+
+
 def test_cost_benchmark_reads_stage_seconds_from_the_compact_form(study, tmp_path: Path) -> None:  # noqa: ANN001
     bench = load_script("speed/bench_finite_size.py", "bench_finite_size")
     points = {}
