@@ -35,8 +35,8 @@ counts of the first 100 N = 1000 samples had been looked at, to check the genera
       of both its ends is assessed ("ok"), as a point whose primary is not assessed gets none; otherwise it is
       "not assessed", with the end named (``not_assessed_because``).  The N = 16000 end, 6 modes in its windows
       (20 needed), had made Δs(m = ∞) read +5.27 [+1.82, +16.93], "refuted"; the amendment can only turn verdicts
-      into "not assessed" (here also the earlier "inconclusive" of T* = 1, 1000 – 8000, whose N = 8000 end was
-      not assessed either);
+      into "not assessed" (here also the earlier "inconclusive" readings whose N = 8000 end was not assessed
+      either: T* = 1 at both tapers and T* = ∞ at m = ∞);
     - taper difference Δs_m = s(m = 2) − s(m = ∞) at each N, paired by sample (same seeds: same random start
       and Monte Carlo stream), bootstrap over sample pairs: seed 001 predicts s = 2 for every m at high T*
       and +1 only near T_d, the rival view 0 everywhere, so at high T* both expect 0 ± 0.5 and the T_d ladder
