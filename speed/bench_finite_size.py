@@ -289,9 +289,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "(identical work, round robin), into the record's 'mc_variants'")
     args = ap.parse_args(argv)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    if args.ladder_only:
-        if args.mc_only or args.mc_compare:
-            ap.error("--ladder-only times nothing: leave out --mc-only and --mc-compare")
+    if args.ladder_only and (args.mc_only or args.mc_compare):
+        ap.error("--ladder-only times nothing: leave out --mc-only and --mc-compare")
     if (args.ladder_only or args.mc_only) and not args.out.is_file():
         ap.error(f"--ladder-only and --mc-only update the record --out, expected at {args.out}, found none: "
                  f"run once without them")

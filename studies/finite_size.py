@@ -467,7 +467,7 @@ def assessable(sp: ModeSpectra) -> bool:
 
 def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, Any]:
     """Every estimate and verdict of the module docstring, JSON-able."""
-    rows, spectra = [], {}
+    rows, spectra, primaries = [], {}, {}
     for (n, m, t), ds in sorted(points.items()):
         label = f"N={n} m={'inf' if m == -1 else m} T*={_tstar(t)}"
         sp = mode_spectra(ds, label)
@@ -476,7 +476,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         est = res["estimates"]
         if PRIMARY not in est:
             raise ValueError(f"{label}: the primary estimator failed: {res['failed'][PRIMARY]}")
-        primary = est[PRIMARY]
+        primary = primaries[(n, m, t)] = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
         rows.append({
             "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
@@ -501,8 +501,6 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
                                            ds["stage_seconds"].mean("sample").values.round(3).tolist())),
         })
-    status = {(r["n_particles"], r["taper_order"], float(r["parent_temperature"])):
-              (r["primary"]["status"], r["primary"]["reason"]) for r in rows}
     across = []
     for m, t in sorted({(m, t) for _, m, t in spectra}):
         every = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
@@ -521,8 +519,9 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                     item[name] = {"status": "not measured", "reason": str(e)}
             diff = size_difference(pts[-1], pts[0], 0.5, 1, f"s(N={sizes[-1]}) - s(N={sizes[0]})")
             # amendment of 26 Nov 2026 (module docstring): no verdict from an end whose own primary is not assessed
-            ends_not_ok = [f"N = {p.n_particles}'s primary: {status[(p.n_particles, m, t)][1].split(';')[0]}"
-                           for p in (pts[0], pts[-1]) if status[(p.n_particles, m, t)][0] != "ok"]
+            ends = [primaries[(p.n_particles, m, t)] for p in (pts[0], pts[-1])]
+            ends_not_ok = [f"N = {p.n_particles}'s primary: {e.reason.split(';')[0]}"
+                           for p, e in zip((pts[0], pts[-1]), ends) if not e.ok]
             item["size_difference"] = {**diff.to_dict(),
                                        "verdict_s_independent_of_N": _verdict(diff, 0.0, not ends_not_ok)}
             if ends_not_ok:
