@@ -60,6 +60,7 @@ ELSEWHERE: dict[str, dict[str, str]] = {
         "4.02 [3.23, 4.96]": HISTORY,  # the control's count scaling, m = ∞, with 8 chains at N = 4000
         "−0.0009 [−0.0016, −0.0002]": HISTORY,  # the control's segment V/N slope at N = 4000, m = ∞, 8 chains
         "+0.08 [+0.01, +0.15]": HISTORY,  # the control's pooled segregation slope with 33 chains
+        "−0.26 [−1.01, +0.48]": HISTORY,  # the additive taper difference at N = 2000 with 15 chains per taper
     },
 }
 
