@@ -20,7 +20,11 @@ result raised :data:`vdosbench.validators.results.result.MIN_GROUPS` to 6 on 25 
 keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
-intervals; tests/test_estimator_coverage.py checks it at small M).
+intervals; tests/test_estimator_coverage.py checks it at small M); and (added 26 Nov
+2026) GOE levels in 20 independent samples at N = 8000 and in 10 at N = 16000, the
+sample counts of the high-T* ladder's largest points, whose intervals are bootstraps over
+so few samples, with the default nonphononic prefactor and with the one (3× and 3.5×) that
+puts as many modes in the c = 0.7 window as the measured high-T* points hold.
 Section ``debye_excess``: the same scenarios measured by
 :func:`vdosbench.validators.debye_excess` (cumulative count minus the box's
 Debye shells, window (0.2, 0.9]·ω̄₀), its bootstrap over chains
@@ -67,7 +71,7 @@ import numpy as np
 from scipy import stats
 
 from vdosbench.generators import mock_glass_spectra
-from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR
+from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR, MockSpectra
 from vdosbench.validators import (
     ModeSpectra,
     count_scaling,
@@ -96,14 +100,23 @@ class Scenario:
     n_particles: int = 1000
     factor: float = 0.7
     k: int = 60
+    prefactor_ratio: float = 1.0
 
     def describe(self) -> dict[str, Any]:
         return {
             "levels": self.levels, "n_samples": self.n_samples, "structures_per_chain": self.structures_per_chain,
             "n_chains": self.n_samples // self.structures_per_chain, "chain_memory": self.chain_memory,
             "n_particles": self.n_particles, "window_factor": self.factor, "modes_per_sample": self.k,
-            "true_s": TRUE_S,
+            "true_s": TRUE_S, "nonphononic_prefactor_ratio": self.prefactor_ratio,
         }
+
+    def mock(self, seed: int) -> MockSpectra:
+        """One mock ensemble of this scenario."""
+        return mock_glass_spectra(
+            self.n_particles, self.n_samples, exponent=TRUE_S, levels=self.levels, k=self.k,
+            structures_per_chain=self.structures_per_chain, chain_memory=self.chain_memory, seed=seed,
+            prefactor=DEFAULT_PREFACTOR * self.prefactor_ratio,
+        )
 
 
 SCENARIOS = (
@@ -113,6 +126,16 @@ SCENARIOS = (
     Scenario("goe_6_chains_memory_0.7", "goe", 30, 5, 0.7),
     Scenario("goe_5_chains_memory_0.7", "goe", 25, 5, 0.7),
     Scenario("poisson_20_chains_of_10_memory_0.95", "poisson", 200, 10, 0.95),
+    # the high-T* ladder's small points (added 26 Nov 2026): as few independent samples as N = 8000 and 16000 have
+    # (20 and 10), at their N, with modes enough to reach 0.9 omega_0; first with the default nonphononic
+    # prefactor, then with the prefactor that puts as many modes per sample in the c = 0.7 window as the measured
+    # high-T* points hold there (3.6 - 4.2 at N = 8000, 2.6 - 2.8 at N = 16000; the mocks: 3.9 and 2.8)
+    Scenario("goe_20_independent_n8000", "goe", 20, 1, 0.0, n_particles=8000, k=100),
+    Scenario("goe_10_independent_n16000", "goe", 10, 1, 0.0, n_particles=16000, k=100),
+    Scenario("goe_20_independent_n8000_high_tstar_count", "goe", 20, 1, 0.0, n_particles=8000, k=100,
+             prefactor_ratio=3.0),
+    Scenario("goe_10_independent_n16000_high_tstar_count", "goe", 10, 1, 0.0, n_particles=16000, k=100,
+             prefactor_ratio=3.5),
 )
 
 
@@ -130,10 +153,7 @@ def wilson(k: int, m: int, confidence: float = 0.95) -> tuple[float, float]:
 
 def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
     """One mock ensemble measured; which intervals hold the true s."""
-    m = mock_glass_spectra(
-        scenario.n_particles, scenario.n_samples, exponent=TRUE_S, levels=scenario.levels, k=scenario.k,
-        structures_per_chain=scenario.structures_per_chain, chain_memory=scenario.chain_memory, seed=seed,
-    )
+    m = scenario.mock(seed)
     spectra = ModeSpectra(**m.arrays())
     est = window_mle(spectra, scenario.factor, n_bootstrap=n_bootstrap, seed=seed)
     flat = window_mle(ModeSpectra(**{**m.arrays(), "groups": None}), scenario.factor, n_bootstrap=n_bootstrap,
@@ -154,10 +174,7 @@ def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]
 
 def debye_replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
     """One mock ensemble measured by D − D_Debye; which of its bootstrap intervals hold the true s."""
-    m = mock_glass_spectra(
-        scenario.n_particles, scenario.n_samples, exponent=TRUE_S, levels=scenario.levels, k=scenario.k,
-        structures_per_chain=scenario.structures_per_chain, chain_memory=scenario.chain_memory, seed=seed,
-    )
+    m = scenario.mock(seed)
     est = debye_excess(ModeSpectra(**m.arrays()), n_bootstrap=n_bootstrap, seed=seed)
     flat = debye_excess(ModeSpectra(**{**m.arrays(), "groups": None}), n_bootstrap=n_bootstrap, seed=seed)
     intervals = {"bootstrap_groups": est.interval("bootstrap"), "bootstrap_samples": flat.interval("bootstrap")}

@@ -348,7 +348,10 @@ def _coverage(method: Mapping[str, Any], replicates: int) -> str:
 def _case(scenario: Mapping[str, Any]) -> str:
     levels = {"goe": "GOE", "poisson": "Poisson"}[scenario["levels"]]
     if scenario["structures_per_chain"] == 1:
-        return f"{levels} levels, {scenario['n_samples']} independent samples"
+        at = f" at N = {scenario['n_particles']}" if scenario.get("n_particles", 1000) != 1000 else ""
+        ratio = scenario.get("nonphononic_prefactor_ratio", 1.0)
+        more = f", {ratio:g}× the nonphononic modes (the measured count)" if ratio != 1.0 else ""
+        return f"{levels} levels, {scenario['n_samples']} independent samples{at}{more}"
     return (f"{levels}, {scenario['n_chains']} chains × {scenario['structures_per_chain']}, "
             f"memory {scenario['chain_memory']:g}")
 
@@ -361,9 +364,11 @@ def coverage(result: Mapping[str, Any]) -> str:
     for key, mle in result["scenarios"].items():
         excess = result["debye_excess"]["scenarios"][key]
         n = mle["replicates"]
-        rows.append([_case(mle["scenario"]), _coverage(mle["methods"]["bootstrap_groups"], n),
+        window = (f"not assessed in {n}/{n} (too few modes)" if mle["n_inconclusive"] == n
+                  else _coverage(mle["methods"]["bootstrap_groups"], n))
+        rows.append([_case(mle["scenario"]), window,
                      _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
-                     f"{number(mle['methods']['bootstrap_samples']['coverage'])} / "
+                     f"{'–' if mle['n_inconclusive'] == n else number(mle['methods']['bootstrap_samples']['coverage'])} / "
                      f"{number(excess['methods']['bootstrap_samples']['coverage'])}"])
     return markdown(header, rows)
 
