@@ -43,6 +43,7 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
 from vdosbench.benchmark.fingerprint import entry_toml
@@ -262,6 +263,101 @@ def ladder_entry(ladder: Path | list[Path], recipe_name: str, out: Path, name: s
                       "sum of the stage seconds (wall, one core, one BLAS thread) stored in every sample, " + MACHINE)
 
 
+#: Variables of the compact form that the study adds and the generator does not write (kept out of a set).
+STUDY_VARIABLES = ("size_segregation",)  # studies/finite_size.py, with_size_segregation
+
+
+def _compact_points(compact: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+    """The points of the finite-size study's compact form (:func:`finite_size.load_compact`)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import finite_size  # noqa: PLC0415 - the study's loader of its own compact form
+
+    return finite_size.load_compact(compact)
+
+
+def compact_run(compact: Path, recipe_name: str, out: Path, name: str) -> tuple[Path, int]:
+    """Assemble the set of ``recipe_name`` from the finite-size study's compact form into
+    ``out/NAME.run/ensemble.nc`` by the recipe; return it and the samples per point.
+
+    For the ladder points whose part files are gone (the machine that held them was lost on 25 Nov 2026;
+    later pieces were landed in the compact form and their folders not kept).  Every grid point of the
+    recipe must be a group of the compact form (its N, taper and T*, and the recipe's non-additivity); the
+    sample count is the largest that every point holds as consecutive samples from 0 (whole chains for a chain
+    recipe).  Each sample is written as a part file of the recipe's run folder, and the recipe then only
+    combines them (as :func:`ladder_run`), computing nothing.  The set holds every per-sample variable the
+    parts held (not the study's own :data:`STUDY_VARIABLES`); the per-site arrays and Monte Carlo traces that the compact form leaves out
+    (``finite_size.COMPACT_DROP``: positions, diameters, coordination, ``mc_energy``) are not in it, and a
+    rebuild (``vdosbench build``) writes them.
+
+    Raises
+    ------
+    ValueError
+        A grid point of the recipe is not in the compact form, was made with other fixed parameters, or has
+        no sample 0.
+    """
+    from vdosbench.datasets.io import write  # noqa: PLC0415
+    from vdosbench.generators.engine.ensemble_spec import part_path  # noqa: PLC0415
+
+    recipe = RECIPES[recipe_name]
+    spec = recipe_spec(recipe)
+    points = _compact_points(compact)
+    fixed = spec.fixed
+    n = int(fixed["n_particles"])
+    chosen = {}
+    for point in spec.points():
+        key = (n, int(point["taper_order"]), float(point["parent_temperature"]))
+        if key not in points:
+            raise ValueError(f"{compact}: no group for N = {n}, {point} (recipe {recipe_name}); expected the point "
+                             "landed in the compact form (studies/finite_size.py --export-only)")
+        ds = points[key]
+        for attr in ("non_additivity", "root_seed", "chain_samples", "equilibration_sweeps", "n_sweeps"):
+            want = fixed.get(attr, spec.root_seed if attr == "root_seed" else None)
+            if want is not None and attr in ds.attrs and float(ds.attrs[attr]) != float(want):
+                raise ValueError(f"{compact}: group for {point} has {attr} = {ds.attrs[attr]}, recipe {recipe_name} "
+                                 f"has {want}; expected the recipe's own points")
+        chosen[part_path(point, 0).parent.name] = (point, ds)
+    per_chain = int(fixed.get("chain_samples", 1))
+    counts = {}
+    for label, (_, ds) in chosen.items():
+        have = ds["sample"].values
+        run_length = next((k for k, v in enumerate(np.sort(have)) if v != k), have.size)
+        counts[label] = run_length - run_length % per_chain
+    n_samples = min(counts.values())
+    if n_samples < 1:
+        raise ValueError(f"{compact}: a grid point of {recipe_name} has no sample 0 (or no whole chain): {counts}")
+    run = out / f"{name}.run"
+    for label, (point, ds) in chosen.items():
+        for k in range(n_samples):
+            target = run / "parts" / str(part_path(point, k))
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                part = ds.sel(sample=[k]).drop_dims("site", errors="ignore").drop_vars(
+                    [v for v in STUDY_VARIABLES if v in ds.variables])
+                write(part.assign_attrs(seed_spawn_key=f"({k},)"), target, validate=False)
+    run_ensemble(recipe_spec(replace(recipe, n_samples=n_samples)), output=run, n_workers=1, progress=False)
+    return run / "ensemble.nc", n_samples
+
+
+def compact_entry(compact: Path, recipe_name: str, out: Path, name: str, description: str) -> str:
+    """The catalogue TOML of one ladder set assembled from the study's compact form (:func:`compact_run`):
+    its file is the set as the study keeps it, its fingerprint and cost from the same samples."""
+    built, n_samples = compact_run(compact, recipe_name, out, name)
+    target = out / f"{name}.nc"
+    manifest = out / f"{name}.json"
+    target.unlink(missing_ok=True)
+    compact_file(built, target)
+    shutil.copyfile(built.with_name("ensemble.json"), manifest)
+    source = (f"generated by vdosbench with recipe {recipe_name} at {n_samples} samples per point; its part files "
+              f"were not kept, so the file is the set as the finite-size study keeps it ({compact.as_posix()}, "
+              "assembled by studies/catalogue_sets.py --compact): every per-sample variable, without the per-site "
+              "arrays and Monte Carlo traces (positions, diameters, coordination, mc_energy), which a rebuild "
+              "(vdosbench build, verified by value) writes; the full set is not hosted")
+    return _completed(entry_toml(name, target, manifest), name, description.format(n_samples=n_samples), source,
+                      SEED_001 + "; E. Lerner, Phys. Rev. E 101, 032120 (2020) (the finite-size question)",
+                      stage_core_hours(built),
+                      "sum of the stage seconds (wall, one core, one BLAS thread) stored in every sample, " + MACHINE)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the compact files and print the catalogue entries."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -272,8 +368,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="a ladder folder under RUNS_DIR and its recipe, e.g. td_ladder/n1000:"
                              "soft_spheres_lowest_n1000_td, or several folders or glob patterns separated by "
                              "commas (chain pieces of one set) (repeatable); catalogues only these")
+    parser.add_argument("--compact", action="append", default=[], metavar="FILE:RECIPE",
+                        help="a ladder set assembled from the finite-size study's compact form (e.g. "
+                             "studies/results/finite_size_modes.nc:soft_spheres_lowest_n2000) when its part files "
+                             "are gone (repeatable); catalogues only these")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.compact:
+        for spec in args.compact:
+            compact, _, recipe_name = spec.rpartition(":")
+            name, description = LADDER_SETS[recipe_name]
+            print(compact_entry(Path(compact), recipe_name, args.out, name, description))
+            sys.stdout.flush()
+        return 0
     if args.ladder:
         for spec in args.ladder:
             folders, _, recipe_name = spec.rpartition(":")

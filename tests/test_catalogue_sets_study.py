@@ -103,3 +103,55 @@ def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Pat
         study.ladder_run([ladder, inf_rest, copy], RECIPE, tmp_path / "again", "small-ladder")
     with pytest.raises(ValueError, match="holds no parts/ folder"):
         study.ladder_run([ladder, tmp_path], RECIPE, tmp_path / "again", "small-ladder")
+
+
+def _ladder_points(ladder: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+    """The small ladder's points as the finite-size study holds them before export: one dataset per taper."""
+    points = {}
+    for taper, folder in ((2, "taper_order-2__parent_temperature-0.144"),
+                          (-1, "taper_order--1__parent_temperature-0.144")):
+        files = sorted((ladder / "parts" / folder).glob("sample-*.nc"))
+        parts = []
+        for f in files:
+            with xr.open_dataset(f) as part:
+                parts.append(part.load())
+        points[(128, taper, 0.144)] = xr.concat(parts, dim="sample")
+    return points
+
+
+def test_a_set_is_assembled_from_the_compact_form_with_the_full_sets_fingerprint(
+        study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """Part files lost, the study's compact form kept: the set assembled from it holds the parts' values, and every
+    fingerprint quantity it has equals the one of the set combined from the part files themselves."""
+    finite_size = load_script("studies/finite_size.py", "finite_size_for_catalogue", register=True)
+    compact = tmp_path / "modes.nc"
+    finite_size.export_compact(_ladder_points(ladder), compact)
+    text = study.compact_entry(compact, RECIPE, tmp_path / "compact", "small-ladder",
+                               "small ladder, {n_samples} samples each")
+    entry = tomllib.loads(text)["datasets"]["small-ladder"]
+    assert entry["recipe"]["n_samples"] == 2 and "as the finite-size study keeps it" in entry["source"]
+    full = tomllib.loads(study.ladder_entry(ladder, RECIPE, tmp_path / "full", "small-ladder",
+                                           "small ladder, {n_samples} samples each"))["datasets"]["small-ladder"]
+    assert entry["recipe"] == full["recipe"]
+    assert entry["fingerprint"]["points"] == full["fingerprint"]["points"]
+    values, full_values = entry["fingerprint"]["values"], full["fingerprint"]["values"]
+    assert values and set(values) <= set(full_values)
+    for quantity, value in values.items():
+        assert value == pytest.approx(full_values[quantity], rel=1e-12, abs=1e-12), quantity
+    assert entry["cost"]["core_hours"] == pytest.approx(full["cost"]["core_hours"])
+    built = tmp_path / "compact" / "small-ladder.run" / "ensemble.nc"
+    with xr.open_dataset(built) as ds:
+        assert "position" not in ds and "diameter" not in ds and "size_segregation" not in ds
+        with xr.open_dataset(ladder / "parts" / "taper_order--1__parent_temperature-0.144" / "sample-0001.nc") as part:
+            assert (ds["eigenvalue"].sel(taper_order=-1).isel(sample=1).values == part["eigenvalue"].values.ravel()).all()
+
+
+def test_a_compact_form_without_a_grid_point_of_the_recipe_is_refused(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    finite_size = load_script("studies/finite_size.py", "finite_size_for_catalogue", register=True)
+    compact = tmp_path / "modes.nc"
+    points = _ladder_points(ladder)
+    del points[(128, -1, 0.144)]
+    finite_size.export_compact(points, compact)
+    with pytest.raises(ValueError, match="no group for N = 128.*expected the point landed in the compact form"):
+        study.compact_run(compact, RECIPE, tmp_path / "out", "small-ladder")
+    assert not (tmp_path / "out").exists()
