@@ -29,6 +29,7 @@ TD_MINF = ("vdosbench score reference-data/soft-spheres-n1000-equilibrated-td-mi
            "(schirmacher.lowest-phonon-omega0: 1.598 [1.59, 1.606])")
 SPRING = "vdosbench score of the shipped spring_network_16.nc (the command on the page)"
 HISTORY = "an earlier reading with fewer chains, quoted as such (finite_size.json of that commit)"
+HISTORY_SIZES = "an earlier reading over fewer sizes, quoted as such (finite_size.json of that commit)"
 
 #: The intervals of each page that no results file holds, with where they come from.
 ELSEWHERE: dict[str, dict[str, str]] = {
@@ -38,6 +39,7 @@ ELSEWHERE: dict[str, dict[str, str]] = {
     "docs/findings/seed-002.md": {"−0.0200 [−0.0203, −0.0198]": SPRING, "0.055 [0.026, 0.088]": SPRING},
     "docs/findings/finite-size.md": {
         "−0.13 [−1.54, 1.10]": HISTORY,  # the taper difference at N = 1000 with the first 12 chains
+        "+0.77 [−0.75, +4.38]": HISTORY_SIZES,  # s(8000) - s(1000) at T* = inf, m = 2, before N = 16000 (d1298c5)
         "4.01 [3.70, 4.33]": HISTORY,  # the control at N = 2000, m = ∞, with 11 chains
         "−1.58 [−4.45, 0.33]": HISTORY,  # the control's taper difference at 12 chains
         "−1.07 [−3.01, 0.64]": HISTORY,  # ... at 16 chains
