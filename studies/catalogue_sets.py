@@ -39,6 +39,7 @@ not rewritten (its hashes are read from it).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -277,9 +278,13 @@ def ladder_entry(ladder: Path | list[Path], recipe_name: str, out: Path, name: s
 STUDY_VARIABLES = ("size_segregation",)  # studies/finite_size.py, with_size_segregation
 
 
+@functools.cache
 def _compact_points(compact: Path) -> dict[tuple[int, int, float], xr.Dataset]:
-    """The points of the finite-size study's compact form (:func:`finite_size.load_compact`)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    """The points of the finite-size study's compact form (:func:`finite_size.load_compact`), read once per
+    file however many sets are assembled from it."""
+    here = str(Path(__file__).resolve().parent)
+    if here not in sys.path:
+        sys.path.insert(0, here)
     import finite_size  # noqa: PLC0415 - the study's loader of its own compact form
 
     return finite_size.load_compact(compact)
@@ -313,7 +318,8 @@ def compact_run(compact: Path, recipe_name: str, out: Path, name: str) -> tuple[
     points = _compact_points(compact)
     fixed = spec.fixed
     n = int(fixed["n_particles"])
-    chosen = {}
+    expected = {**fixed, "root_seed": spec.root_seed}
+    chosen = []
     for point in spec.points():
         key = (n, int(point["taper_order"]), float(point["parent_temperature"]))
         if key not in points:
@@ -321,22 +327,21 @@ def compact_run(compact: Path, recipe_name: str, out: Path, name: str) -> tuple[
                              "landed in the compact form (studies/finite_size.py --export-only)")
         ds = points[key]
         for attr in ("non_additivity", "root_seed", "chain_samples", "equilibration_sweeps", "n_sweeps"):
-            want = fixed.get(attr, spec.root_seed if attr == "root_seed" else None)
-            if want is not None and attr in ds.attrs and float(ds.attrs[attr]) != float(want):
+            if attr in expected and attr in ds.attrs and float(ds.attrs[attr]) != float(expected[attr]):
                 raise ValueError(f"{compact}: group for {point} has {attr} = {ds.attrs[attr]}, recipe {recipe_name} "
-                                 f"has {want}; expected the recipe's own points")
-        chosen[part_path(point, 0).parent.name] = (point, ds)
+                                 f"has {expected[attr]}; expected the recipe's own points")
+        chosen.append((point, ds))
     per_chain = int(fixed.get("chain_samples", 1))
     counts = {}
-    for label, (_, ds) in chosen.items():
-        have = ds["sample"].values
-        run_length = next((k for k, v in enumerate(np.sort(have)) if v != k), have.size)
-        counts[label] = run_length - run_length % per_chain
+    for point, ds in chosen:
+        have = np.sort(ds["sample"].values)
+        run_length = next((k for k, v in enumerate(have) if v != k), have.size)
+        counts[part_path(point, 0).parent.name] = run_length - run_length % per_chain
     n_samples = min(counts.values())
     if n_samples < 1:
         raise ValueError(f"{compact}: a grid point of {recipe_name} has no sample 0 (or no whole chain): {counts}")
     run = out / f"{name}.run"
-    for label, (point, ds) in chosen.items():
+    for point, ds in chosen:
         for k in range(n_samples):
             target = run / "parts" / str(part_path(point, k))
             if not target.exists():

@@ -364,11 +364,12 @@ def coverage(result: Mapping[str, Any]) -> str:
     for key, mle in result["scenarios"].items():
         excess = result["debye_excess"]["scenarios"][key]
         n = mle["replicates"]
-        window = (f"not assessed in {n}/{n} (too few modes)" if mle["n_inconclusive"] == n
-                  else _coverage(mle["methods"]["bootstrap_groups"], n))
+        never = mle["n_inconclusive"] == n  # the window MLE assessed in no replicate: no coverage to state
+        window = f"not assessed in {n}/{n} (too few modes)" if never else _coverage(mle["methods"]["bootstrap_groups"], n)
+        samples = "–" if never else number(mle["methods"]["bootstrap_samples"]["coverage"])
         rows.append([_case(mle["scenario"]), window,
                      _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
-                     f"{'–' if mle['n_inconclusive'] == n else number(mle['methods']['bootstrap_samples']['coverage'])} / "
+                     f"{samples} / "
                      f"{number(excess['methods']['bootstrap_samples']['coverage'])}"])
     return markdown(header, rows)
 
