@@ -45,9 +45,25 @@ reproduces the fingerprint *within tolerance* when every quantity differs
 from its catalogued value by at most one tolerance; the report names the
 largest deviation in units of its tolerance.  A rebuild through another
 library version differs by ~1e-10 tolerances; another realization of the
-same ensemble (another root seed) by ~√2 standard errors per quantity, so with
-tens of quantities some exceed one: it is a different dataset and is
-reported as not reproduced.
+same ensemble (another root seed, or the same seeds on another CPU, where a
+chaotic Monte Carlo or quench path ends in another glass) by ~√2 standard
+errors per quantity, so with tens of quantities some exceed one: it is not
+the catalogued data and is reported as not reproduced.
+
+Another realization: :func:`compare_realizations` asks the weaker question
+whether the rebuild is *a* realization of the catalogued ensemble.  Each
+quantity's difference is divided by the two standard errors combined,
+z = (rebuilt − catalogued) / √(se_c² + se_r²) (the rebuild's from the same
+bootstrap), and the rebuild is consistent when every |z| stays below the
+Bonferroni bound Φ⁻¹(1 − α / 2k) over its k quantities and points
+(α = :data:`REALIZATION_ALPHA`); a quantity without spread on either side
+must still agree to the resolution floor.  It is assessed only where the
+standard errors mean what the test needs: both sides resampled over
+samples, at least :data:`REALIZATION_MIN_SAMPLES` samples per point on each
+side, and independent samples (not the structures of one Monte Carlo
+chain, which a bootstrap over samples treats as independent).  Calibrated
+by ``studies/realization_test.py`` (results in
+``studies/results/realization_test.json``).
 """
 
 from __future__ import annotations
@@ -55,6 +71,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,14 +94,19 @@ from vdosbench.validators.spectral.spectrum import frequencies
 __all__ = [
     "BOOTSTRAP_SEED",
     "DEFINITION",
+    "REALIZATION_ALPHA",
+    "REALIZATION_MIN_SAMPLES",
     "LOW_FRACTION",
     "MOMENT_ORDERS",
     "N_BOOTSTRAP",
     "QUANTILES",
     "RESOLUTION",
     "Deviation",
+    "Difference",
     "FingerprintComparison",
+    "RealizationTest",
     "compare_fingerprints",
+    "compare_realizations",
     "compute_fingerprint",
     "entry_toml",
     "point_label",
@@ -106,6 +128,12 @@ BOOTSTRAP_SEED = 0
 #: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
 #: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
 RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
+#: Family-wise false-alarm rate of the realization test (Bonferroni over its quantities and points).
+REALIZATION_ALPHA = 0.05
+#: Fewest samples per point, on each side, for the realization test to be assessed (a bootstrap
+#: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates
+#: against n in ``studies/results/realization_test.json``).
+REALIZATION_MIN_SAMPLES = 20
 
 
 def point_label(values: Mapping[str, Any]) -> str:
@@ -361,6 +389,179 @@ def compare_fingerprints(catalogued: Fingerprint, rebuilt: Fingerprint) -> Finge
                 Deviation(q, point, value, rebuilt.values[q][where[point]], max(catalogued.stderr[q][i], floor))
             )
     return FingerprintComparison(tuple(deviations), tuple(mismatches))
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One quantity at one point, a rebuild against the catalogue, with both standard errors."""
+
+    quantity: str
+    point: str
+    catalogued: float
+    rebuilt: float
+    catalogued_stderr: float
+    rebuilt_stderr: float
+
+    @property
+    def stochastic(self) -> bool:
+        """Either side has a sampling spread (else the quantity is deterministic and judged at the resolution floor)."""
+        return self.catalogued_stderr > 0 or self.rebuilt_stderr > 0
+
+    @property
+    def scale(self) -> float:
+        """√(se_c² + se_r²), or the resolution floor √ε × |catalogued| where neither side has a spread."""
+        if self.stochastic:
+            return math.hypot(self.catalogued_stderr, self.rebuilt_stderr)
+        return RESOLUTION * abs(self.catalogued) if math.isfinite(self.catalogued) else 0.0
+
+    @property
+    def z(self) -> float:
+        """(rebuilt − catalogued) / :attr:`scale` (0 when equal, including two NaN; ±inf when only one is NaN or the scale is 0)."""
+        a, b = self.catalogued, self.rebuilt
+        if a == b or (math.isnan(a) and math.isnan(b)):
+            return 0.0
+        diff = b - a
+        if math.isnan(diff):
+            return math.inf
+        return diff / self.scale if self.scale > 0 else math.copysign(math.inf, diff)
+
+    def exceeds(self, bound: float) -> bool:
+        """|z| over ``bound`` (a stochastic quantity) or over 1 (a deterministic one, at the resolution floor)."""
+        return abs(self.z) > (bound if self.stochastic else 1.0)
+
+    def describe(self) -> str:
+        """``quantity at point: rebuilt x ± se, catalogued y ± se (z = ...)``."""
+        return (
+            f"{self.quantity} at {self.point}: rebuilt {self.rebuilt:.10g} ± {self.rebuilt_stderr:.3g}, catalogued "
+            f"{self.catalogued:.10g} ± {self.catalogued_stderr:.3g} (z = {self.z:.3g})"
+        )
+
+
+@dataclass(frozen=True)
+class RealizationTest:
+    """Is a rebuild another realization of the catalogued ensemble? (module docstring)
+
+    Attributes
+    ----------
+    differences
+        Every quantity at every point, with both standard errors (empty when not assessed).
+    bound
+        The family-wise bound on |z|: Φ⁻¹(1 − α / 2k), k the stochastic quantities and points.
+    alpha
+        The family-wise false-alarm rate α.
+    reason
+        Why the test was not assessed, or ``None``.
+    """
+
+    differences: tuple[Difference, ...]
+    bound: float
+    alpha: float
+    reason: str | None = None
+
+    @property
+    def assessed(self) -> bool:
+        """The test could be made (:attr:`reason` is ``None``)."""
+        return self.reason is None
+
+    @property
+    def exceeding(self) -> tuple[Difference, ...]:
+        """Differences beyond the bound, largest |z| first."""
+        return tuple(sorted((d for d in self.differences if d.exceeds(self.bound)), key=lambda d: -abs(d.z)))
+
+    @property
+    def largest(self) -> Difference | None:
+        """The stochastic difference with the largest |z| (a deterministic one only if none is stochastic)."""
+        pool = [d for d in self.differences if d.stochastic] or list(self.differences)
+        return max(pool, key=lambda d: abs(d.z), default=None)
+
+    @property
+    def consistent(self) -> bool:
+        """Assessed, something compared, and no quantity beyond the bound."""
+        return self.assessed and bool(self.differences) and not self.exceeding
+
+    def describe(self) -> str:
+        """One line: consistent or not (the largest |z| against the bound), or why not assessed."""
+        if not self.assessed:
+            return f"not assessed: {self.reason}"
+        largest = self.largest
+        k = sum(d.stochastic for d in self.differences)
+        head = (f"largest |z| {abs(largest.z):.3g} ({largest.quantity} at {largest.point}) against the bound "
+                f"{self.bound:.3g} (alpha {self.alpha:g} over {k} quantities and points)") if largest else "nothing compared"
+        if self.consistent:
+            return f"consistent: {head}"
+        return f"not consistent: {len(self.exceeding)} of {len(self.differences)} beyond the bound; {head}"
+
+
+def compare_realizations(
+    catalogued: Fingerprint,
+    rebuilt: Fingerprint,
+    *,
+    n_catalogued: int,
+    n_rebuilt: int,
+    independent: bool = True,
+    alpha: float = REALIZATION_ALPHA,
+    min_samples: int = REALIZATION_MIN_SAMPLES,
+) -> RealizationTest:
+    """Test whether ``rebuilt`` is another realization of the ensemble ``catalogued`` was computed from.
+
+    Parameters
+    ----------
+    catalogued, rebuilt
+        Fingerprints with bootstrap standard errors on both sides
+        (:func:`compute_fingerprint` with ``stderr=True``).
+    n_catalogued, n_rebuilt
+        Samples per parameter point on each side.
+    independent
+        The samples are independent draws (``False`` for the structures of
+        one Monte Carlo chain: then the test is not assessed).
+    alpha
+        Family-wise false-alarm rate.
+    min_samples
+        Fewest samples per point on each side for the test to be assessed.
+
+    Returns
+    -------
+    RealizationTest
+        The differences, the bound, and the verdict (``consistent``), or the reason it was not assessed.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets.catalog import Fingerprint
+    >>> cat = Fingerprint(1, "sample", ("all",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
+    >>> new = Fingerprint(1, "sample", ("all",), {"omega_min": (1.25,)}, {"omega_min": (0.1,)})
+    >>> t = compare_realizations(cat, new, n_catalogued=40, n_rebuilt=40)
+    >>> t.consistent, round(t.largest.z, 3), round(t.bound, 3)
+    (True, 1.768, 1.96)
+    >>> far = Fingerprint(1, "sample", ("all",), {"omega_min": (1.3,)}, {"omega_min": (0.1,)})
+    >>> compare_realizations(cat, far, n_catalogued=40, n_rebuilt=40).consistent
+    False
+    >>> compare_realizations(cat, new, n_catalogued=5, n_rebuilt=40).reason
+    'fewer than 20 samples per point (catalogued 5, rebuilt 40): a bootstrap standard error over so few is too uncertain'
+    """
+    reason = None
+    if catalogued.definition != rebuilt.definition or set(catalogued.points) != set(rebuilt.points) \
+            or set(catalogued.values) != set(rebuilt.values):
+        reason = "the fingerprints have other definitions, points or quantities"
+    elif "mode" in (catalogued.resampled, rebuilt.resampled):
+        reason = "a single sample per point: its standard errors resample modes, not realizations"
+    elif min(n_catalogued, n_rebuilt) < min_samples:
+        reason = (f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
+                  "a bootstrap standard error over so few is too uncertain")
+    elif not independent:
+        reason = ("the samples are structures of Monte Carlo chains, which the fingerprint's bootstrap over samples "
+                  "treats as independent, so its standard errors are too small")
+    if reason is not None:
+        return RealizationTest((), math.nan, alpha, reason)
+    where = {p: i for i, p in enumerate(rebuilt.points)}
+    differences = tuple(
+        Difference(q, point, column[i], rebuilt.values[q][where[point]], catalogued.stderr[q][i],
+                   rebuilt.stderr[q][where[point]])
+        for q, column in catalogued.values.items()
+        for i, point in enumerate(catalogued.points)
+    )
+    k = max(1, sum(d.stochastic for d in differences))
+    bound = statistics.NormalDist().inv_cdf(1.0 - alpha / (2 * k))
+    return RealizationTest(differences, bound, alpha)
 
 
 def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathLike[str] | None = None) -> str:

@@ -9,7 +9,11 @@
 is bitwise identical apart from ``history``; otherwise the rebuild's
 fingerprint is compared by value with the catalogued one
 (:mod:`vdosbench.benchmark.fingerprint`), since LAPACK and library builds
-move the last bits.  The verdict (:attr:`BuildReport.verdict`) is one of
+move the last bits.  When that fails, the rebuild may still be another
+realization of the same ensemble (another CPU can send a chaotic Monte Carlo
+or quench path into another glass from the same seed): a two-sample test on
+the fingerprint (:func:`~vdosbench.benchmark.fingerprint.compare_realizations`)
+tells that from another recipe where it can be assessed.  The verdict (:attr:`BuildReport.verdict`) is one of
 :data:`VERDICTS`.  When a verified reference copy is at hand (shipped or
 cached, or the entry's scoring form in a clone or the cache: it holds every
 eigenvalue) the largest eigenvalue difference is reported as well.
@@ -29,17 +33,33 @@ from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256
 from vdosbench.datasets.fetch import cached_path, scoring_cached_path
 from vdosbench.generators import run_ensemble
 
-from .fingerprint import FingerprintComparison, compare_fingerprints, compute_fingerprint
+from .fingerprint import (
+    FingerprintComparison,
+    RealizationTest,
+    compare_fingerprints,
+    compare_realizations,
+    compute_fingerprint,
+)
 from .scoring_form import FORM_ATTRIBUTE
 
-__all__ = ["BIT_FOR_BIT", "NOT_REPRODUCED", "NOT_VERIFIED", "VERDICTS", "WITHIN_TOLERANCE", "BuildReport", "build"]
+__all__ = [
+    "BIT_FOR_BIT",
+    "CONSISTENT_REALIZATION",
+    "NOT_REPRODUCED",
+    "NOT_VERIFIED",
+    "VERDICTS",
+    "WITHIN_TOLERANCE",
+    "BuildReport",
+    "build",
+]
 
 BIT_FOR_BIT = "reproduced bit for bit"
 WITHIN_TOLERANCE = "reproduced within tolerance"
+CONSISTENT_REALIZATION = "another realization, consistent with the catalogue"
 NOT_REPRODUCED = "not reproduced"
 NOT_VERIFIED = "not verified"
-#: The verdicts of ``vdosbench build`` and its exit status (0, 0, 1, 3).
-VERDICTS = {BIT_FOR_BIT: 0, WITHIN_TOLERANCE: 0, NOT_REPRODUCED: 1, NOT_VERIFIED: 3}
+#: The verdicts of ``vdosbench build`` and its exit status (0, 0, 0, 1, 3).
+VERDICTS = {BIT_FOR_BIT: 0, WITHIN_TOLERANCE: 0, CONSISTENT_REALIZATION: 0, NOT_REPRODUCED: 1, NOT_VERIFIED: 3}
 #: Deviations listed by :meth:`BuildReport.summary` when the rebuild is not reproduced.
 _LISTED = 5
 
@@ -67,6 +87,9 @@ class BuildReport:
     fingerprint
         The rebuild's fingerprint against the catalogued one, or ``None`` when
         the entry has none.
+    realization
+        The two-sample test of the rebuild as another realization (made
+        only when the fingerprint is not within tolerance), or ``None``.
     """
 
     name: str
@@ -80,6 +103,7 @@ class BuildReport:
     eigenvalue_max_rel_diff: float | None
     differing_attrs: tuple[str, ...]
     fingerprint: FingerprintComparison | None = None
+    realization: RealizationTest | None = None
 
     @property
     def file_identical(self) -> bool:
@@ -93,21 +117,26 @@ class BuildReport:
 
     @property
     def verdict(self) -> str:
-        """One of :data:`VERDICTS`: bit for bit (content hash), within tolerance or not (fingerprint), or not verified."""
+        """One of :data:`VERDICTS`: bit for bit (content hash), within tolerance (fingerprint), another realization
+        consistent with the catalogue (two-sample test), not reproduced, or not verified (no fingerprint)."""
         if self.content_identical:
             return BIT_FOR_BIT
         if self.fingerprint is None:
             return NOT_VERIFIED
-        return WITHIN_TOLERANCE if self.fingerprint.within_tolerance else NOT_REPRODUCED
+        if self.fingerprint.within_tolerance:
+            return WITHIN_TOLERANCE
+        if self.realization is not None and self.realization.consistent and not self.fingerprint.mismatches:
+            return CONSISTENT_REALIZATION
+        return NOT_REPRODUCED
 
     @property
     def reproduced(self) -> bool:
-        """Reproduced bit for bit or within tolerance."""
+        """Reproduced bit for bit or within tolerance (another realization, however consistent, is not a reproduction)."""
         return self.verdict in (BIT_FOR_BIT, WITHIN_TOLERANCE)
 
     @property
     def exit_code(self) -> int:
-        """Exit status of ``vdosbench build``: 0 reproduced, 1 not reproduced, 3 not verified."""
+        """Exit status of ``vdosbench build``: 0 reproduced or a consistent realization, 1 not reproduced, 3 not verified."""
         return VERDICTS[self.verdict]
 
     def _verdict_lines(self) -> list[str]:
@@ -135,10 +164,23 @@ class BuildReport:
         what = list(fp.mismatches)
         if fp.exceeding:
             what.append(f"{len(fp.exceeding)} of {len(fp.deviations)} quantities differ by more than their tolerance")
+        realization = self.realization
+        if realization is not None:
+            lines.append(f"  another realization? {realization.describe()}")
+        if verdict == CONSISTENT_REALIZATION:
+            return lines + [
+                f"  verdict: {verdict}: not the catalogued samples ({'; '.join(what)}), but every quantity within "
+                "the two-sample bound: the same recipe, other glasses (another seed, or another CPU's rounding)"
+            ]
         lines.append(f"  verdict: {verdict}: {'; '.join(what)}")
         lines += [f"    {d.describe()}" for d in fp.exceeding[:_LISTED]]
         if len(fp.exceeding) > _LISTED:
             lines.append(f"    ... and {len(fp.exceeding) - _LISTED} more")
+        if realization is not None and realization.assessed and realization.exceeding:
+            lines.append("  beyond the two-sample bound:")
+            lines += [f"    {d.describe()}" for d in realization.exceeding[:_LISTED]]
+            if len(realization.exceeding) > _LISTED:
+                lines.append(f"    ... and {len(realization.exceeding) - _LISTED} more")
         return lines
 
     def summary(self) -> str:
@@ -157,6 +199,15 @@ class BuildReport:
         if self.differing_attrs:
             lines.append(f"  attributes that differ: {', '.join(self.differing_attrs)}")
         return "\n".join(lines + self._verdict_lines())
+
+
+def _independent_samples(ds: xr.Dataset) -> bool:
+    """Every sample of a point is its own draw: no ``chain`` variable, or no two samples of a point share a chain."""
+    if "chain" not in ds.variables or "sample" not in ds["chain"].dims:
+        return True
+    n = int(ds.sizes["sample"])
+    rows = ds["chain"].transpose(..., "sample").values.reshape(-1, n)
+    return all(np.unique(row).size == n for row in rows)
 
 
 def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
@@ -215,10 +266,18 @@ def build(
         client=client,
     )
     path = root / "ensemble.nc"
-    comparison = None
+    comparison = realization = None
     if entry.fingerprint is not None:
         with xr.open_dataset(path, engine="netcdf4") as built:
             comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
+            if not comparison.within_tolerance and not comparison.mismatches:
+                realization = compare_realizations(
+                    entry.fingerprint,
+                    compute_fingerprint(built),  # with its own bootstrap standard errors
+                    n_catalogued=entry.recipe.n_samples,
+                    n_rebuilt=int(built.sizes.get("sample", 1)),
+                    independent=_independent_samples(built),
+                )
     reference = _local_reference(entry, cache_dir)
     abs_diff = rel_diff = None
     differing: tuple[str, ...] = ()
@@ -247,4 +306,5 @@ def build(
         eigenvalue_max_rel_diff=rel_diff,
         differing_attrs=differing,
         fingerprint=comparison,
+        realization=realization,
     )

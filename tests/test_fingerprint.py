@@ -10,17 +10,21 @@ import numpy as np
 import pytest
 import xarray as xr
 from vdosbench.benchmark.fingerprint import (
+    REALIZATION_MIN_SAMPLES,
     RESOLUTION,
     compare_fingerprints,
+    compare_realizations,
     compute_fingerprint,
     entry_toml,
 )
 from vdosbench.benchmark.rebuild import (
     BIT_FOR_BIT,
+    CONSISTENT_REALIZATION,
     NOT_REPRODUCED,
     NOT_VERIFIED,
     WITHIN_TOLERANCE,
     BuildReport,
+    _independent_samples,
 )
 from vdosbench.datasets import mock_spectrum, open_dataset
 from vdosbench.datasets.catalog import (
@@ -185,16 +189,84 @@ def test_other_definition_or_nan_is_not_reproduced() -> None:
     assert compare_fingerprints(cat, replace(cat, values={"a": (math.nan,)})).largest.ratio == math.inf
 
 
+# ------------------------------------------------------------------ another realization: the two-sample test
+
+
+def _realization(a: xr.Dataset, b: xr.Dataset, **kw: object):  # type: ignore[no-untyped-def]
+    return compare_realizations(compute_fingerprint(a), compute_fingerprint(b), n_catalogued=a.sizes["sample"],
+                                n_rebuilt=b.sizes["sample"], **kw)  # type: ignore[arg-type]
+
+
+def test_independent_realizations_pass_and_another_exponent_fails() -> None:
+    # known answer: 12 pairs of independent mock ensembles (g ~ w^4, 40 samples of 100 modes, other seeds) are
+    # realizations of one ensemble, so at a family-wise alpha of 0.05 at most a few may be flagged (P(>= 3 of 12)
+    # = 0.02 at the nominal rate); an exponent of 3 instead of 4 is another ensemble and must fail every time
+    def mock(seed: int, exponent: float = 4.0) -> xr.Dataset:
+        return mock_spectrum(n_sample=40, n_mode=100, exponent=exponent, seed=seed)
+
+    same = [_realization(mock(100 + 2 * r), mock(101 + 2 * r)) for r in range(12)]
+    assert all(t.assessed and t.bound > 2.5 for t in same)
+    assert sum(not t.consistent for t in same) <= 2, [t.describe() for t in same]
+    other = [_realization(mock(100 + 2 * r), mock(101 + 2 * r, exponent=3.0)) for r in range(4)]
+    assert not any(t.consistent for t in other)
+    assert all("beyond the bound" in t.describe() for t in other)
+
+
+def test_the_realization_bound_uses_both_standard_errors_and_bonferroni() -> None:
+    cat = Fingerprint(1, "sample", ("p=1", "p=2"), {"a": (1.0, 2.0), "b": (5.0, 5.0)},
+                      {"a": (0.3, 0.3), "b": (0.0, 0.0)})
+    new = replace(cat, values={"a": (1.0 + 0.5 * 5 ** 0.5, 2.0), "b": (5.0, 5.0)}, stderr={"a": (0.6, 0.3), "b": (0.0, 0.0)})
+    t = compare_realizations(cat, new, n_catalogued=40, n_rebuilt=40)
+    # z = 0.5 * sqrt(5) / sqrt(0.3^2 + 0.6^2) = 1.6667; k = 2 stochastic differences, bound = Phi^-1(1 - 0.05 / 4)
+    assert t.largest.z == pytest.approx(5 / 3) and t.bound == pytest.approx(2.2414027)
+    assert t.consistent
+    # a deterministic quantity (no spread on either side) must agree to the resolution floor
+    off = replace(new, values={"a": new.values["a"], "b": (5.0 * (1 + 3 * RESOLUTION), 5.0)})
+    t = compare_realizations(cat, off, n_catalogued=40, n_rebuilt=40)
+    assert not t.consistent and [d.quantity for d in t.exceeding] == ["b"]
+
+
+def test_the_realization_test_is_not_assessed_where_its_errors_do_not_hold() -> None:
+    cat = Fingerprint(1, "sample", ("all",), {"a": (1.0,)}, {"a": (0.1,)})
+    few = REALIZATION_MIN_SAMPLES - 1
+    cases = {
+        "a single sample per point": compare_realizations(cat, replace(cat, resampled="mode"), n_catalogued=1,
+                                                          n_rebuilt=1),
+        f"fewer than {REALIZATION_MIN_SAMPLES} samples per point (catalogued {few}, rebuilt 40)": compare_realizations(
+            cat, cat, n_catalogued=few, n_rebuilt=40),
+        "structures of Monte Carlo chains": compare_realizations(cat, cat, n_catalogued=40, n_rebuilt=40,
+                                                                 independent=False),
+        "other definitions, points or quantities": compare_realizations(
+            cat, replace(cat, points=("p=1",)), n_catalogued=40, n_rebuilt=40),
+    }
+    for reason, t in cases.items():
+        assert not t.assessed and not t.consistent and reason in t.reason and not t.differences
+        assert t.describe().startswith("not assessed: ")
+
+
+def test_chain_structures_are_not_independent_samples() -> None:
+    ds = mock_spectrum(n_sample=6, n_mode=10)
+    assert _independent_samples(ds)
+    ds["chain"] = ("sample", np.arange(6))  # one structure per chain: independent
+    assert _independent_samples(ds)
+    ds["chain"] = ("sample", np.repeat([0, 1], 3))  # three structures of each of two chains
+    assert not _independent_samples(ds)
+
+
 # ------------------------------------------------------------------ verdicts and TOML
 
 
-def _report(content_identical: bool, fingerprint: Fingerprint | None, rebuilt: Fingerprint | None) -> BuildReport:
+def _report(content_identical: bool, fingerprint: Fingerprint | None, rebuilt: Fingerprint | None,
+            n: int = 40) -> BuildReport:
     comparison = compare_fingerprints(fingerprint, rebuilt) if fingerprint and rebuilt else None
+    realization = None
+    if comparison is not None and not comparison.within_tolerance:
+        realization = compare_realizations(fingerprint, rebuilt, n_catalogued=n, n_rebuilt=n)  # type: ignore[arg-type]
     return BuildReport(
         name="x", path=None, sha256="a" * 64, expected_sha256="b" * 64,  # type: ignore[arg-type]
         content_sha256="c" * 64, expected_content_sha256=("c" if content_identical else "d") * 64,
         reference=None, eigenvalue_max_abs_diff=None, eigenvalue_max_rel_diff=None, differing_attrs=(),
-        fingerprint=comparison,
+        fingerprint=comparison, realization=realization,
     )
 
 
@@ -216,6 +288,25 @@ def test_verdicts_and_their_exit_codes() -> None:
     failed = cases[2][0].summary()
     assert "verdict: not reproduced: 1 of 1 quantities differ by more than their tolerance" in failed
     assert "omega_min at p=1: rebuilt 1.5, catalogued 1 (|diff| = 5 tolerances of 0.1)" in failed
+
+
+def test_another_realization_verdict_needs_the_two_sample_bound() -> None:
+    cat = Fingerprint(1, "sample", ("p=1",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
+    other_glasses = replace(cat, values={"omega_min": (1.15,)}, stderr={"omega_min": (0.1,)})  # 1.5 tolerances, z = 1.06
+    report = _report(False, cat, other_glasses)
+    assert report.verdict == CONSISTENT_REALIZATION and report.exit_code == 0 and not report.reproduced
+    text = report.summary()
+    assert "another realization? consistent: largest |z| 1.06 (omega_min at p=1) against the bound 1.96" in text
+    assert "verdict: another realization, consistent with the catalogue: not the catalogued samples" in text
+    # too few samples for the two-sample test: not reproduced, with the reason
+    few = _report(False, cat, other_glasses, n=5)
+    assert few.verdict == NOT_REPRODUCED and few.exit_code == 1
+    assert "another realization? not assessed: fewer than 20 samples per point" in few.summary()
+    # another ensemble: beyond the bound, listed
+    far = _report(False, cat, replace(other_glasses, values={"omega_min": (1.5,)}))
+    assert far.verdict == NOT_REPRODUCED
+    assert "beyond the two-sample bound:\n    omega_min at p=1: rebuilt 1.5 ± 0.1, catalogued 1 ± 0.1 (z = 3.54)" \
+        in far.summary()
 
 
 def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
