@@ -80,6 +80,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 from vdosbench.datasets import iter_points, parameter_dims
+from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.datasets.catalog import (
     Fingerprint,
     content_sha256,
@@ -257,7 +258,10 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
     rng = np.random.default_rng(BOOTSTRAP_SEED)
     scalars = _scalar_names(ds)
     needed = ["eigenvalue", *(["zero_mode"] if "zero_mode" in ds.variables else []), *scalars]
-    ds = ds[needed].load()  # only these are read (not eigenvectors or pair data)
+    # a padded dimension's bookkeeping (each point's length, its own coordinate) goes with them: iter_points trims by it
+    padding = [name for dim in padded_dims(ds) for name in (length_variable(dim), values_variable(dim))
+               if name in ds.variables]
+    ds = ds[needed + padding].load()  # only these are read (not eigenvectors or pair data)
     labels: list[str] = []
     values: dict[str, list[float]] = {}
     errors: dict[str, list[float]] = {}

@@ -190,7 +190,7 @@ def trim(point: xr.Dataset) -> xr.Dataset:
             )
         lengths = np.asarray(point[name].values, dtype=np.int64)
         n = int(lengths.max()) if lengths.size else 0
-        point = point.isel({dim: slice(0, n)})
+        point = point.isel({dim: slice(0, n)}, missing_dims="ignore")  # a selection of variables may lack dim
         if lengths.ndim and np.unique(lengths).size > 1:
             still.append(dim)
             continue

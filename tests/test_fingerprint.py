@@ -105,6 +105,18 @@ def test_bootstrap_standard_error_over_samples_matches_sigma_over_root_n() -> No
     assert fp.stderr["lambda_q0.99"][0] == pytest.approx(0.0, abs=1e-12)  # every sample has the same top
 
 
+def test_a_padded_dataset_is_fingerprinted_as_its_unpadded_points() -> None:
+    # a grid whose points have Monte Carlo traces of other lengths (padded, VDOS-1.0): the fingerprint reads only
+    # eigenvalues and scalars, but must keep each point's length to trim the points (found cataloguing N = 16000)
+    ds = mock_spectrum(n_sample=4, n_mode=30, parameters={"p": [0, 1]}, seed=3)
+    plain = compute_fingerprint(ds)
+    trace = np.arange(2 * 4 * 3, dtype=float).reshape(2, 4, 3)
+    trace[0, :, 2] = np.nan  # point p=0 has 2 records, p=1 has 3
+    padded = ds.assign(mc_energy=(("p", "sample", "mc_record"), trace),
+                       mc_record_length=("p", np.array([2, 3]))).assign_attrs(padded_dims="mc_record")
+    assert compute_fingerprint(padded) == plain
+
+
 # ------------------------------------------------------------------ the catalogue's fingerprints
 
 
