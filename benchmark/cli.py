@@ -107,10 +107,10 @@ exit status:
   0  reproduced: bit for bit (content hash), or within tolerance (every fingerprint
      quantity within its tolerance, its catalogued standard error); or another
      realization, consistent with the catalogue (other glasses from the same recipe, as
-     another CPU's rounding makes: every quantity within a two-sample bound, family-wise
-     alpha 0.05; assessed for >= 20 independent samples per point)
+     another CPU's rounding makes: no quantity beyond a two-sample Welch t test at a
+     family-wise alpha of 0.05; assessed for >= 20 independent samples per point)
   1  not reproduced: fingerprint quantities outside their tolerance and, where assessed,
-     outside the two-sample bound, or points or quantities missing (named on stdout)
+     beyond the two-sample test, or points or quantities missing (named on stdout)
   2  bad input or a failure: an unknown name, a recipe whose estimated memory exceeds the
      memory bound (VDOSBENCH_MEMORY_LIMIT, default: the available memory), an
      output folder that is a file or not writable, or held by another live run, failed

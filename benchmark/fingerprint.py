@@ -54,9 +54,11 @@ Another realization: :func:`compare_realizations` asks the weaker question
 whether the rebuild is *a* realization of the catalogued ensemble.  Each
 quantity's difference is divided by the two standard errors combined,
 z = (rebuilt − catalogued) / √(se_c² + se_r²) (the rebuild's from the same
-bootstrap), and the rebuild is consistent when every |z| stays below the
-Bonferroni bound Φ⁻¹(1 − α / 2k) over its k quantities and points
-(α = :data:`REALIZATION_ALPHA`); a quantity without spread on either side
+bootstrap; each scaled by √(n / (n − 1)), as a bootstrap over n samples
+divides by n), and given a two-sided p under Student's t with the
+Welch–Satterthwaite degrees of freedom; the rebuild is consistent when
+every p stays above α / k, k its quantities and points (Bonferroni,
+α = :data:`REALIZATION_ALPHA`); a quantity without spread on either side
 must still agree to the resolution floor.  It is assessed only where the
 standard errors mean what the test needs: both sides resampled over
 samples, at least :data:`REALIZATION_MIN_SAMPLES` samples per point on each
@@ -71,7 +73,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from scipy import stats
 from vdosbench.datasets import iter_points, parameter_dims
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.datasets.catalog import (
@@ -397,7 +399,11 @@ def compare_fingerprints(catalogued: Fingerprint, rebuilt: Fingerprint) -> Finge
 
 @dataclass(frozen=True)
 class Difference:
-    """One quantity at one point, a rebuild against the catalogue, with both standard errors."""
+    """One quantity at one point, a rebuild against the catalogue, with both standard errors.
+
+    The standard errors are the fingerprints' bootstrap ones scaled by √(n / (n − 1)) (a bootstrap over n samples
+    gives the standard deviation with divisor n); ``df`` is the Welch–Satterthwaite degrees of freedom.
+    """
 
     quantity: str
     point: str
@@ -405,6 +411,7 @@ class Difference:
     rebuilt: float
     catalogued_stderr: float
     rebuilt_stderr: float
+    df: float
 
     @property
     def stochastic(self) -> bool:
@@ -429,15 +436,22 @@ class Difference:
             return math.inf
         return diff / self.scale if self.scale > 0 else math.copysign(math.inf, diff)
 
-    def exceeds(self, bound: float) -> bool:
-        """|z| over ``bound`` (a stochastic quantity) or over 1 (a deterministic one, at the resolution floor)."""
-        return abs(self.z) > (bound if self.stochastic else 1.0)
+    @property
+    def p_value(self) -> float:
+        """Two-sided p of |z| under Student's t with :attr:`df` (a deterministic quantity: 0 beyond the floor, else 1)."""
+        if not self.stochastic:
+            return 0.0 if abs(self.z) > 1.0 else 1.0
+        return float(2.0 * stats.t.sf(abs(self.z), self.df))
+
+    def exceeds(self, threshold: float) -> bool:
+        """p below ``threshold`` (a stochastic quantity) or |z| over 1 (a deterministic one, at the resolution floor)."""
+        return self.p_value < threshold
 
     def describe(self) -> str:
-        """``quantity at point: rebuilt x ± se, catalogued y ± se (z = ...)``."""
+        """``quantity at point: rebuilt x ± se, catalogued y ± se (z = ..., p = ...)``."""
         return (
             f"{self.quantity} at {self.point}: rebuilt {self.rebuilt:.10g} ± {self.rebuilt_stderr:.3g}, catalogued "
-            f"{self.catalogued:.10g} ± {self.catalogued_stderr:.3g} (z = {self.z:.3g})"
+            f"{self.catalogued:.10g} ± {self.catalogued_stderr:.3g} (z = {self.z:.3g}, p = {self.p_value:.2g})"
         )
 
 
@@ -449,8 +463,8 @@ class RealizationTest:
     ----------
     differences
         Every quantity at every point, with both standard errors (empty when not assessed).
-    bound
-        The family-wise bound on |z|: Φ⁻¹(1 − α / 2k), k the stochastic quantities and points.
+    threshold
+        The family-wise threshold on each p-value: α / k, k the stochastic quantities and points (Bonferroni).
     alpha
         The family-wise false-alarm rate α.
     reason
@@ -458,7 +472,7 @@ class RealizationTest:
     """
 
     differences: tuple[Difference, ...]
-    bound: float
+    threshold: float
     alpha: float
     reason: str | None = None
 
@@ -469,31 +483,39 @@ class RealizationTest:
 
     @property
     def exceeding(self) -> tuple[Difference, ...]:
-        """Differences beyond the bound, largest |z| first."""
-        return tuple(sorted((d for d in self.differences if d.exceeds(self.bound)), key=lambda d: -abs(d.z)))
+        """Differences beyond the threshold, smallest p (then largest |z|) first."""
+        return tuple(sorted((d for d in self.differences if d.exceeds(self.threshold)),
+                            key=lambda d: (d.p_value, -abs(d.z))))
 
     @property
     def largest(self) -> Difference | None:
-        """The stochastic difference with the largest |z| (a deterministic one only if none is stochastic)."""
+        """The stochastic difference with the smallest p (a deterministic one only if none is stochastic)."""
         pool = [d for d in self.differences if d.stochastic] or list(self.differences)
-        return max(pool, key=lambda d: abs(d.z), default=None)
+        return min(pool, key=lambda d: (d.p_value, -abs(d.z)), default=None)
 
     @property
     def consistent(self) -> bool:
-        """Assessed, something compared, and no quantity beyond the bound."""
+        """Assessed, something compared, and no quantity beyond the threshold."""
         return self.assessed and bool(self.differences) and not self.exceeding
 
     def describe(self) -> str:
-        """One line: consistent or not (the largest |z| against the bound), or why not assessed."""
+        """One line: consistent or not (the smallest p against the threshold), or why not assessed."""
         if not self.assessed:
             return f"not assessed: {self.reason}"
         largest = self.largest
         k = sum(d.stochastic for d in self.differences)
-        head = (f"largest |z| {abs(largest.z):.3g} ({largest.quantity} at {largest.point}) against the bound "
-                f"{self.bound:.3g} (alpha {self.alpha:g} over {k} quantities and points)") if largest else "nothing compared"
+        head = (f"smallest p {largest.p_value:.2g} (|z| {abs(largest.z):.3g}, {largest.quantity} at {largest.point}) "
+                f"against alpha / k = {self.alpha:g} / {k} = {self.threshold:.2g}") if largest else "nothing compared"
         if self.consistent:
             return f"consistent: {head}"
-        return f"not consistent: {len(self.exceeding)} of {len(self.differences)} beyond the bound; {head}"
+        return f"not consistent: {len(self.exceeding)} of {len(self.differences)} beyond the threshold; {head}"
+
+
+def _welch_df(se_c: float, se_r: float, n_c: int, n_r: int) -> float:
+    """Welch–Satterthwaite degrees of freedom of a difference of two means with these standard errors."""
+    vc, vr = se_c**2, se_r**2
+    denominator = vc**2 / (n_c - 1) + vr**2 / (n_r - 1)
+    return (vc + vr) ** 2 / denominator if denominator > 0 else math.inf
 
 
 def compare_realizations(
@@ -526,7 +548,7 @@ def compare_realizations(
     Returns
     -------
     RealizationTest
-        The differences, the bound, and the verdict (``consistent``), or the reason it was not assessed.
+        The differences, the threshold, and the verdict (``consistent``), or the reason it was not assessed.
 
     Examples
     --------
@@ -534,8 +556,8 @@ def compare_realizations(
     >>> cat = Fingerprint(1, "sample", ("all",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
     >>> new = Fingerprint(1, "sample", ("all",), {"omega_min": (1.25,)}, {"omega_min": (0.1,)})
     >>> t = compare_realizations(cat, new, n_catalogued=40, n_rebuilt=40)
-    >>> t.consistent, round(t.largest.z, 3), round(t.bound, 3)
-    (True, 1.768, 1.96)
+    >>> t.consistent, round(t.largest.z, 3), round(t.largest.df, 1), round(t.largest.p_value, 3)
+    (True, 1.746, 78.0, 0.085)
     >>> far = Fingerprint(1, "sample", ("all",), {"omega_min": (1.3,)}, {"omega_min": (0.1,)})
     >>> compare_realizations(cat, far, n_catalogued=40, n_rebuilt=40).consistent
     False
@@ -557,15 +579,16 @@ def compare_realizations(
     if reason is not None:
         return RealizationTest((), math.nan, alpha, reason)
     where = {p: i for i, p in enumerate(rebuilt.points)}
-    differences = tuple(
-        Difference(q, point, column[i], rebuilt.values[q][where[point]], catalogued.stderr[q][i],
-                   rebuilt.stderr[q][where[point]])
-        for q, column in catalogued.values.items()
-        for i, point in enumerate(catalogued.points)
-    )
+    fc, fr = math.sqrt(n_catalogued / (n_catalogued - 1)), math.sqrt(n_rebuilt / (n_rebuilt - 1))
+    differences = []
+    for q, column in catalogued.values.items():
+        for i, point in enumerate(catalogued.points):
+            j = where[point]
+            se_c, se_r = fc * catalogued.stderr[q][i], fr * rebuilt.stderr[q][j]
+            differences.append(Difference(q, point, column[i], rebuilt.values[q][j], se_c, se_r,
+                                          _welch_df(se_c, se_r, n_catalogued, n_rebuilt)))
     k = max(1, sum(d.stochastic for d in differences))
-    bound = statistics.NormalDist().inv_cdf(1.0 - alpha / (2 * k))
-    return RealizationTest(differences, bound, alpha)
+    return RealizationTest(tuple(differences), alpha / k, alpha)
 
 
 def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathLike[str] | None = None) -> str:

@@ -169,15 +169,15 @@ class BuildReport:
             lines.append(f"  another realization? {realization.describe()}")
         if verdict == CONSISTENT_REALIZATION:
             return lines + [
-                f"  verdict: {verdict}: not the catalogued samples ({'; '.join(what)}), but every quantity within "
-                "the two-sample bound: the same recipe, other glasses (another seed, or another CPU's rounding)"
+                f"  verdict: {verdict}: not the catalogued samples ({'; '.join(what)}), but no quantity beyond "
+                "the two-sample threshold: the same recipe, other glasses (another seed, or another CPU's rounding)"
             ]
         lines.append(f"  verdict: {verdict}: {'; '.join(what)}")
         lines += [f"    {d.describe()}" for d in fp.exceeding[:_LISTED]]
         if len(fp.exceeding) > _LISTED:
             lines.append(f"    ... and {len(fp.exceeding) - _LISTED} more")
         if realization is not None and realization.assessed and realization.exceeding:
-            lines.append("  beyond the two-sample bound:")
+            lines.append("  beyond the two-sample threshold:")
             lines += [f"    {d.describe()}" for d in realization.exceeding[:_LISTED]]
             if len(realization.exceeding) > _LISTED:
                 lines.append(f"    ... and {len(realization.exceeding) - _LISTED} more")

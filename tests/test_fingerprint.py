@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import xarray as xr
+from scipy import stats as scipy_stats
 from vdosbench.benchmark.fingerprint import (
     REALIZATION_MIN_SAMPLES,
     RESOLUTION,
@@ -217,23 +218,30 @@ def test_independent_realizations_pass_and_another_exponent_fails() -> None:
         return mock_spectrum(n_sample=40, n_mode=100, exponent=exponent, seed=seed)
 
     same = [_realization(mock(100 + 2 * r), mock(101 + 2 * r)) for r in range(12)]
-    assert all(t.assessed and t.bound > 2.5 for t in same)
+    assert all(t.assessed and t.threshold == pytest.approx(0.05 / 12) for t in same)
     assert sum(not t.consistent for t in same) <= 2, [t.describe() for t in same]
     other = [_realization(mock(100 + 2 * r), mock(101 + 2 * r, exponent=3.0)) for r in range(4)]
     assert not any(t.consistent for t in other)
-    assert all("beyond the bound" in t.describe() for t in other)
+    assert all("beyond the threshold" in t.describe() for t in other)
 
 
-def test_the_realization_bound_uses_both_standard_errors_and_bonferroni() -> None:
+def test_the_realization_test_is_welch_t_with_bonferroni() -> None:
     cat = Fingerprint(1, "sample", ("p=1", "p=2"), {"a": (1.0, 2.0), "b": (5.0, 5.0)},
                       {"a": (0.3, 0.3), "b": (0.0, 0.0)})
-    new = replace(cat, values={"a": (1.0 + 0.5 * 5 ** 0.5, 2.0), "b": (5.0, 5.0)}, stderr={"a": (0.6, 0.3), "b": (0.0, 0.0)})
-    t = compare_realizations(cat, new, n_catalogued=40, n_rebuilt=40)
-    # z = 0.5 * sqrt(5) / sqrt(0.3^2 + 0.6^2) = 1.6667; k = 2 stochastic differences, bound = Phi^-1(1 - 0.05 / 4)
-    assert t.largest.z == pytest.approx(5 / 3) and t.bound == pytest.approx(2.2414027)
-    assert t.consistent
+    new = replace(cat, values={"a": (1.9, 2.0), "b": (5.0, 5.0)}, stderr={"a": (0.6, 0.3), "b": (0.0, 0.0)})
+    t = compare_realizations(cat, new, n_catalogued=21, n_rebuilt=41)
+    # standard errors scaled by sqrt(n / (n - 1)): 0.3 * sqrt(21/20), 0.6 * sqrt(41/40); Welch df from them
+    se_c, se_r = 0.3 * (21 / 20) ** 0.5, 0.6 * (41 / 40) ** 0.5
+    df = (se_c**2 + se_r**2) ** 2 / (se_c**4 / 20 + se_r**4 / 40)
+    z = 0.9 / (se_c**2 + se_r**2) ** 0.5
+    d = t.largest
+    assert (d.quantity, d.point) == ("a", "p=1")
+    assert d.z == pytest.approx(z) and d.df == pytest.approx(df)
+    assert d.p_value == pytest.approx(2 * scipy_stats.t.sf(z, df))
+    assert t.threshold == pytest.approx(0.05 / 2)  # k = 2 stochastic differences (b has no spread)
+    assert t.consistent == (d.p_value >= 0.025)
     # a deterministic quantity (no spread on either side) must agree to the resolution floor
-    off = replace(new, values={"a": new.values["a"], "b": (5.0 * (1 + 3 * RESOLUTION), 5.0)})
+    off = replace(new, values={"a": (1.0, 2.0), "b": (5.0 * (1 + 3 * RESOLUTION), 5.0)})
     t = compare_realizations(cat, off, n_catalogued=40, n_rebuilt=40)
     assert not t.consistent and [d.quantity for d in t.exceeding] == ["b"]
 
@@ -302,22 +310,23 @@ def test_verdicts_and_their_exit_codes() -> None:
     assert "omega_min at p=1: rebuilt 1.5, catalogued 1 (|diff| = 5 tolerances of 0.1)" in failed
 
 
-def test_another_realization_verdict_needs_the_two_sample_bound() -> None:
+def test_another_realization_verdict_needs_the_two_sample_test() -> None:
     cat = Fingerprint(1, "sample", ("p=1",), {"omega_min": (1.0,)}, {"omega_min": (0.1,)})
-    other_glasses = replace(cat, values={"omega_min": (1.15,)}, stderr={"omega_min": (0.1,)})  # 1.5 tolerances, z = 1.06
+    other_glasses = replace(cat, values={"omega_min": (1.15,)}, stderr={"omega_min": (0.1,)})  # 1.5 tolerances
     report = _report(False, cat, other_glasses)
     assert report.verdict == CONSISTENT_REALIZATION and report.exit_code == 0 and not report.reproduced
     text = report.summary()
-    assert "another realization? consistent: largest |z| 1.06 (omega_min at p=1) against the bound 1.96" in text
+    assert "another realization? consistent: smallest p 0.3 (|z| 1.05, omega_min at p=1) against alpha / k = 0.05 / 1" \
+        in text
     assert "verdict: another realization, consistent with the catalogue: not the catalogued samples" in text
     # too few samples for the two-sample test: not reproduced, with the reason
     few = _report(False, cat, other_glasses, n=5)
     assert few.verdict == NOT_REPRODUCED and few.exit_code == 1
     assert "another realization? not assessed: fewer than 20 samples per point" in few.summary()
-    # another ensemble: beyond the bound, listed
+    # another ensemble: beyond the threshold, listed
     far = _report(False, cat, replace(other_glasses, values={"omega_min": (1.5,)}))
     assert far.verdict == NOT_REPRODUCED
-    assert "beyond the two-sample bound:\n    omega_min at p=1: rebuilt 1.5 ± 0.1, catalogued 1 ± 0.1 (z = 3.54)" \
+    assert "beyond the two-sample threshold:\n    omega_min at p=1: rebuilt 1.5 ± 0.101, catalogued 1 ± 0.101 (z = 3.49" \
         in far.summary()
 
 
