@@ -286,6 +286,16 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
     )
 
 
+def _scaled_difference(catalogued: float, rebuilt: float, scale: float) -> float:
+    """(rebuilt − catalogued) / scale: 0 when equal (two NaN included), inf when only one is NaN, ±inf at scale 0."""
+    if catalogued == rebuilt or (math.isnan(catalogued) and math.isnan(rebuilt)):
+        return 0.0
+    diff = rebuilt - catalogued
+    if math.isnan(diff):
+        return math.inf
+    return diff / scale if scale > 0 else math.copysign(math.inf, diff)
+
+
 @dataclass(frozen=True)
 class Deviation:
     """One quantity at one point: catalogued and rebuilt value, tolerance, and their ratio."""
@@ -299,13 +309,7 @@ class Deviation:
     @property
     def ratio(self) -> float:
         """|rebuilt − catalogued| / tolerance (0 when equal, including two NaN; inf when only one is NaN)."""
-        a, b = self.catalogued, self.rebuilt
-        if a == b or (math.isnan(a) and math.isnan(b)):
-            return 0.0
-        diff = abs(b - a)
-        if math.isnan(diff):
-            return math.inf
-        return diff / self.tolerance if self.tolerance > 0 else math.inf
+        return abs(_scaled_difference(self.catalogued, self.rebuilt, self.tolerance))
 
     def describe(self) -> str:
         """``quantity at point: rebuilt x, catalogued y (|diff| = r tolerances of t)``."""
@@ -428,13 +432,7 @@ class Difference:
     @property
     def z(self) -> float:
         """(rebuilt − catalogued) / :attr:`scale` (0 when equal, including two NaN; ±inf when only one is NaN or the scale is 0)."""
-        a, b = self.catalogued, self.rebuilt
-        if a == b or (math.isnan(a) and math.isnan(b)):
-            return 0.0
-        diff = b - a
-        if math.isnan(diff):
-            return math.inf
-        return diff / self.scale if self.scale > 0 else math.copysign(math.inf, diff)
+        return _scaled_difference(self.catalogued, self.rebuilt, self.scale)
 
     @property
     def p_value(self) -> float:
