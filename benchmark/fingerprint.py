@@ -82,7 +82,6 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 from vdosbench.datasets import iter_points, parameter_dims
-from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.datasets.catalog import (
     Fingerprint,
     content_sha256,
@@ -91,18 +90,19 @@ from vdosbench.datasets.catalog import (
     recipe_toml,
     toml_key,
 )
+from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 from vdosbench.validators.spectral.spectrum import frequencies
 
 __all__ = [
     "BOOTSTRAP_SEED",
     "DEFINITION",
-    "REALIZATION_ALPHA",
-    "REALIZATION_MIN_SAMPLES",
     "LOW_FRACTION",
     "MOMENT_ORDERS",
     "N_BOOTSTRAP",
     "QUANTILES",
+    "REALIZATION_ALPHA",
+    "REALIZATION_MIN_SAMPLES",
     "RESOLUTION",
     "Deviation",
     "Difference",
