@@ -63,7 +63,7 @@ from vdosbench.benchmark.fingerprint import (
     compute_fingerprint,
 )
 from vdosbench.datasets import iter_points, mock_spectrum
-from vdosbench.datasets.catalog import get_entry
+from vdosbench.datasets.catalog import Fingerprint, get_entry
 from vdosbench.datasets.io import write_text
 
 COMPACT = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
@@ -88,12 +88,15 @@ def _rate(flags: Sequence[bool]) -> dict[str, Any]:
     return {"rejected": k, "trials": n, "rate": round(k / n, 4), "interval_95": _interval(k, n)}
 
 
-def _test(a: xr.Dataset, b: xr.Dataset, *, min_samples: int = 2) -> tuple[bool, float, float]:
+def _test(a: xr.Dataset | Fingerprint, b: xr.Dataset, n_a: int | None = None, *,
+          min_samples: int = 2) -> tuple[bool, float, float]:
     """(consistent, |z| of the smallest p, the threshold α/k) of ``b`` as a realization of ``a``'s ensemble
-    (``min_samples`` lowered so that small n is measured, not refused)."""
+    (``a`` a dataset, or its fingerprint with its sample count ``n_a``; ``min_samples`` lowered so that small n
+    is measured, not refused)."""
+    fa = a if isinstance(a, Fingerprint) else compute_fingerprint(a)
+    n_a = n_a if isinstance(a, Fingerprint) else a.sizes["sample"]
     t = compare_realizations(
-        compute_fingerprint(a), compute_fingerprint(b), n_catalogued=a.sizes["sample"], n_rebuilt=b.sizes["sample"],
-        min_samples=min_samples,
+        fa, compute_fingerprint(b), n_catalogued=n_a, n_rebuilt=b.sizes["sample"], min_samples=min_samples,
     )
     assert t.assessed, t.reason
     return t.consistent, abs(t.largest.z), t.threshold
@@ -108,8 +111,9 @@ def mock_pairs(repeats: int) -> dict[str, Any]:
             a = mock_spectrum(n_sample=n, n_mode=100, exponent=4.0, seed=10_000 + 2 * r)
             b = mock_spectrum(n_sample=n, n_mode=100, exponent=4.0, seed=10_001 + 2 * r)
             c = mock_spectrum(n_sample=n, n_mode=100, exponent=3.5, seed=10_001 + 2 * r)
-            same.append(not _test(a, b)[0])
-            other.append(not _test(a, c)[0])
+            fa = compute_fingerprint(a)  # once for both comparisons
+            same.append(not _test(fa, b, n)[0])
+            other.append(not _test(fa, c, n)[0])
         out[f"n{n}"] = {"false_alarm": _rate(same), "power_exponent_3.5": _rate(other)}
     return out
 
