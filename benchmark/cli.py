@@ -108,7 +108,8 @@ exit status:
      quantity within its tolerance, its catalogued standard error); or another
      realization, consistent with the catalogue (other glasses from the same recipe, as
      another CPU's rounding makes: no quantity beyond a two-sample Welch t test at a
-     family-wise alpha of 0.05; assessed for >= 20 independent samples per point)
+     family-wise alpha of 0.05; assessed for >= 20 independent samples per point, or
+     for Monte Carlo chain sets >= 20 chains per point, by their chain standard errors)
   1  not reproduced: fingerprint quantities outside their tolerance and, where assessed,
      beyond the two-sample test, or points or quantities missing (named on stdout)
   2  bad input or a failure: an unknown name, a recipe whose estimated memory exceeds the

@@ -36,7 +36,13 @@ non-zero modes (zero modes by :func:`vdosbench.validators.spectral.spectrum.freq
 Standard errors: the standard deviation of :data:`N_BOOTSTRAP` bootstrap
 replicates (``numpy.random.default_rng(BOOTSTRAP_SEED)``), resampling the
 samples with replacement when a point has two or more, else the modes (and
-ratios) of its single sample.
+ratios) of its single sample.  A set of Monte Carlo chains (a ``chain``
+variable that two samples of a point share) gets a second set, the chain
+standard errors: :data:`N_BOOTSTRAP` replicates that resample whole chains
+(``numpy.random.default_rng(CHAIN_BOOTSTRAP_SEED)``, so the first set is
+unchanged), with the chains per point; a chain's structures are correlated,
+so the first set is too small for them, and only the second is used to
+compare two realizations.
 
 Tolerance and verdict: a quantity's tolerance is its standard error, floored
 at :data:`RESOLUTION` × |catalogued value| where the sampling spread vanishes
@@ -61,10 +67,14 @@ every p stays above α / k, k its quantities and points (Bonferroni,
 α = :data:`REALIZATION_ALPHA`); a quantity without spread on either side
 must still agree to the resolution floor.  It is assessed only where the
 standard errors mean what the test needs: both sides resampled over
-samples, at least :data:`REALIZATION_MIN_SAMPLES` samples per point on each
-side, and independent samples (not the structures of one Monte Carlo
-chain, which a bootstrap over samples treats as independent).  Calibrated
-by ``studies/realization_test.py`` (results in
+samples, at least :data:`REALIZATION_MIN_SAMPLES` independent units per
+point on each side.  The units are the samples, or for chain sets the
+chains: then the chain standard errors are used, n is the chains per point,
+and a quantity whose chain standard error the catalogue lacks (a set
+catalogued from a scoring form that left its variable out) is left out and
+named; a chain set whose catalogue entry has no chain standard errors is
+not assessed (a bootstrap over samples treats a chain's structures as
+independent).  Calibrated by ``studies/realization_test.py`` (results in
 ``studies/results/realization_test.json``).
 """
 
@@ -96,6 +106,7 @@ from vdosbench.validators.spectral.spectrum import frequencies
 
 __all__ = [
     "BOOTSTRAP_SEED",
+    "CHAIN_BOOTSTRAP_SEED",
     "DEFINITION",
     "LOW_FRACTION",
     "MOMENT_ORDERS",
@@ -108,6 +119,7 @@ __all__ = [
     "Difference",
     "FingerprintComparison",
     "RealizationTest",
+    "chain_groups",
     "compare_fingerprints",
     "compare_realizations",
     "compute_fingerprint",
@@ -127,6 +139,8 @@ MOMENT_ORDERS = (1, 2, 4)
 N_BOOTSTRAP = 200
 #: Seed of the bootstrap (the standard errors are reproducible).
 BOOTSTRAP_SEED = 0
+#: Seed of the bootstrap over chains (the chain standard errors of a Monte Carlo chain set).
+CHAIN_BOOTSTRAP_SEED = 1
 #: Numerical resolution: √ε of float64 (half the digits), the agreement expected of one
 #: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
 #: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
@@ -229,6 +243,38 @@ def _bootstrap_stderr(samples: Sequence[_Sample], rng: np.random.Generator) -> d
     return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
 
 
+def _bootstrap_chain_stderr(samples: Sequence[_Sample], groups: Sequence[Sequence[int]],
+                            rng: np.random.Generator) -> dict[str, float]:
+    """Standard errors of a bootstrap that draws ``len(groups)`` chains with replacement and pools their samples."""
+    replicates = []
+    for _ in range(N_BOOTSTRAP):
+        chosen = [samples[i] for g in rng.integers(0, len(groups), size=len(groups)) for i in groups[g]]
+        replicates.append(_statistics(chosen))
+    return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
+
+
+def chain_groups(point: xr.Dataset) -> list[list[int]] | None:
+    """The sample indices of each Monte Carlo chain at one parameter point, or ``None`` for independent samples.
+
+    ``None`` when the point has no ``chain`` variable over ``sample`` or no two of its samples share a chain.
+
+    Examples
+    --------
+    >>> import xarray as xr
+    >>> chain_groups(xr.Dataset({"chain": ("sample", [3, 3, 1, 1, 1])}))
+    [[2, 3, 4], [0, 1]]
+    >>> chain_groups(xr.Dataset({"chain": ("sample", [0, 1, 2])})) is None
+    True
+    """
+    if "chain" not in point.variables or point["chain"].dims != ("sample",):
+        return None
+    labels = np.asarray(point["chain"].values)
+    chains = np.unique(labels)
+    if chains.size == labels.size:
+        return None
+    return [np.flatnonzero(labels == c).tolist() for c in chains]
+
+
 def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
     """The fingerprint of a dataset (quantities and standard errors in the module docstring).
 
@@ -243,7 +289,9 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
     Returns
     -------
     Fingerprint
-        One value and one standard error per quantity and parameter point.
+        One value and one standard error per quantity and parameter point;
+        for a set of Monte Carlo chains also the chains per point and the
+        chain standard errors (zeros with ``stderr=False``).
 
     Examples
     --------
@@ -258,8 +306,10 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
             "dataset. Fix: fingerprint the ensemble.nc a generator wrote"
         )
     rng = np.random.default_rng(BOOTSTRAP_SEED)
+    chain_rng = np.random.default_rng(CHAIN_BOOTSTRAP_SEED)
     scalars = _scalar_names(ds)
     needed = ["eigenvalue", *(["zero_mode"] if "zero_mode" in ds.variables else []), *scalars]
+    needed += ["chain"] if "chain" in ds.variables and "chain" not in needed else []
     # a padded dimension's bookkeeping (each point's length, its own coordinate) goes with them: iter_points trims by it
     padding = [name for dim in padded_dims(ds) for name in (length_variable(dim), values_variable(dim))
                if name in ds.variables]
@@ -267,22 +317,39 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
     labels: list[str] = []
     values: dict[str, list[float]] = {}
     errors: dict[str, list[float]] = {}
+    chain_errors: dict[str, list[float]] = {}
+    chains: list[int | None] = []
     n_samples = int(ds.sizes["sample"])
     for point, sub in iter_points(ds):
         label = point_label(point)
         samples = _samples(sub, scalars, label)
         stats = _statistics(samples)
         errs = _bootstrap_stderr(samples, rng) if stderr else dict.fromkeys(stats, 0.0)
+        groups = chain_groups(sub)
+        chains.append(None if groups is None else len(groups))
+        if groups is not None:
+            chain_errs = _bootstrap_chain_stderr(samples, groups, chain_rng) if stderr else dict.fromkeys(stats, 0.0)
+            for q in stats:
+                chain_errors.setdefault(q, []).append(chain_errs[q])
         labels.append(label)
         for q, v in stats.items():
             values.setdefault(q, []).append(v)
             errors.setdefault(q, []).append(errs[q])
+    chained = any(c is not None for c in chains)
+    if chained and not all(c is not None for c in chains):
+        unchained = [lab for lab, c in zip(labels, chains) if c is None]
+        raise ValueError(
+            f"points {unchained} have independent samples, the others Monte Carlo chains; expected one kind in a "
+            "dataset. Fix: give every point's samples chain labels (or none)"
+        )
     return Fingerprint(
         definition=DEFINITION,
         resampled="sample" if n_samples >= 2 else "mode",
         points=tuple(labels),
         values={q: tuple(v) for q, v in values.items()},
         stderr={q: tuple(e) for q, e in errors.items()},
+        chains=tuple(int(c) for c in chains if c is not None) if chained else None,
+        chain_stderr={q: tuple(e) for q, e in chain_errors.items()} if chained else None,
     )
 
 
@@ -467,12 +534,16 @@ class RealizationTest:
         The family-wise false-alarm rate α.
     reason
         Why the test was not assessed, or ``None``.
+    left_out
+        Quantities not compared: a chain set's quantities whose chain
+        standard error one side lacks.
     """
 
     differences: tuple[Difference, ...]
     threshold: float
     alpha: float
     reason: str | None = None
+    left_out: tuple[str, ...] = ()
 
     @property
     def assessed(self) -> bool:
@@ -504,6 +575,9 @@ class RealizationTest:
         k = sum(d.stochastic for d in self.differences)
         head = (f"smallest p {largest.p_value:.2g} (|z| {abs(largest.z):.3g}, {largest.quantity} at {largest.point}) "
                 f"against alpha / k = {self.alpha:g} / {k} = {self.threshold:.2g}") if largest else "nothing compared"
+        if self.left_out:
+            head += (f"; {len(self.left_out)} quantities without a chain standard error left out "
+                     f"({', '.join(self.left_out[:3])}{', ...' if len(self.left_out) > 3 else ''})")
         if self.consistent:
             return f"consistent: {head}"
         return f"not consistent: {len(self.exceeding)} of {len(self.differences)} beyond the threshold; {head}"
@@ -522,7 +596,7 @@ def compare_realizations(
     *,
     n_catalogued: int,
     n_rebuilt: int,
-    independent: bool = True,
+    independent: bool | None = None,
     alpha: float = REALIZATION_ALPHA,
     min_samples: int = REALIZATION_MIN_SAMPLES,
 ) -> RealizationTest:
@@ -536,12 +610,14 @@ def compare_realizations(
     n_catalogued, n_rebuilt
         Samples per parameter point on each side.
     independent
-        The samples are independent draws (``False`` for the structures of
-        one Monte Carlo chain: then the test is not assessed).
+        The samples are independent draws; ``False`` for the structures of
+        Monte Carlo chains, which are then compared by their chain standard
+        errors and chains per point (not assessed where either side lacks
+        them).  ``None``: chains where either fingerprint has them.
     alpha
         Family-wise false-alarm rate.
     min_samples
-        Fewest samples per point on each side for the test to be assessed.
+        Fewest independent units (samples, or chains) per point on each side for the test to be assessed.
 
     Returns
     -------
@@ -561,32 +637,59 @@ def compare_realizations(
     False
     >>> compare_realizations(cat, new, n_catalogued=5, n_rebuilt=40).reason
     'fewer than 20 samples per point (catalogued 5, rebuilt 40): a bootstrap standard error over so few is too uncertain'
+
+    Chains: 100 structures in 20 chains a side; the chain standard errors decide.
+
+    >>> chains = dict(chains=(20,), chain_stderr={"omega_min": (0.1,)})
+    >>> cc = Fingerprint(1, "sample", ("all",), {"omega_min": (1.0,)}, {"omega_min": (0.05,)}, **chains)
+    >>> nc = Fingerprint(1, "sample", ("all",), {"omega_min": (1.25,)}, {"omega_min": (0.05,)}, **chains)
+    >>> t = compare_realizations(cc, nc, n_catalogued=100, n_rebuilt=100)
+    >>> t.consistent, round(t.largest.df, 1)
+    (True, 38.0)
+    >>> "catalogued fingerprint has no chain standard errors" in compare_realizations(
+    ...     cat, nc, n_catalogued=100, n_rebuilt=100).reason
+    True
     """
+    chained = (catalogued.chains is not None or rebuilt.chains is not None) if independent is None else not independent
     reason = None
     if catalogued.definition != rebuilt.definition or set(catalogued.points) != set(rebuilt.points) \
             or set(catalogued.values) != set(rebuilt.values):
         reason = "the fingerprints have other definitions, points or quantities"
     elif "mode" in (catalogued.resampled, rebuilt.resampled):
         reason = "a single sample per point: its standard errors resample modes, not realizations"
-    elif min(n_catalogued, n_rebuilt) < min_samples:
+    elif chained and (catalogued.chains is None or rebuilt.chains is None):
+        side = "catalogued" if catalogued.chains is None else "rebuilt"
+        reason = (f"the samples are structures of Monte Carlo chains and the {side} fingerprint has no chain standard "
+                  "errors; its bootstrap over samples treats a chain's structures as independent, so its standard "
+                  "errors are too small (a catalogue entry gets them from `vdosbench fingerprint FILE --name NAME`)")
+    elif not chained and min(n_catalogued, n_rebuilt) < min_samples:
         reason = (f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
                   "a bootstrap standard error over so few is too uncertain")
-    elif not independent:
-        reason = ("the samples are structures of Monte Carlo chains, which the fingerprint's bootstrap over samples "
-                  "treats as independent, so its standard errors are too small")
+    elif chained and min(*(catalogued.chains or ()), *(rebuilt.chains or ())) < min_samples:
+        reason = (f"fewer than {min_samples} chains per point (catalogued {list(catalogued.chains or ())}, rebuilt "
+                  f"{list(rebuilt.chains or ())}): a bootstrap standard error over so few is too uncertain")
     if reason is not None:
         return RealizationTest((), math.nan, alpha, reason)
     where = {p: i for i, p in enumerate(rebuilt.points)}
-    fc, fr = math.sqrt(n_catalogued / (n_catalogued - 1)), math.sqrt(n_rebuilt / (n_rebuilt - 1))
+    if chained:
+        se_cat, se_reb = catalogued.chain_stderr or {}, rebuilt.chain_stderr or {}
+        n_cat = list(catalogued.chains or ())
+        n_reb = [(rebuilt.chains or ())[where[p]] for p in catalogued.points]
+    else:
+        se_cat, se_reb = catalogued.stderr, rebuilt.stderr
+        n_cat, n_reb = [n_catalogued] * len(catalogued.points), [n_rebuilt] * len(catalogued.points)
+    compared = [q for q in catalogued.values if q in se_cat and q in se_reb]
     differences = []
-    for q, column in catalogued.values.items():
+    for q in compared:
         for i, point in enumerate(catalogued.points):
             j = where[point]
-            se_c, se_r = fc * catalogued.stderr[q][i], fr * rebuilt.stderr[q][j]
-            differences.append(Difference(q, point, column[i], rebuilt.values[q][j], se_c, se_r,
-                                          _welch_df(se_c, se_r, n_catalogued, n_rebuilt)))
+            se_c = math.sqrt(n_cat[i] / (n_cat[i] - 1)) * se_cat[q][i]
+            se_r = math.sqrt(n_reb[i] / (n_reb[i] - 1)) * se_reb[q][j]
+            differences.append(Difference(q, point, catalogued.values[q][i], rebuilt.values[q][j], se_c, se_r,
+                                          _welch_df(se_c, se_r, n_cat[i], n_reb[i])))
     k = max(1, sum(d.stochastic for d in differences))
-    return RealizationTest(tuple(differences), alpha / k, alpha)
+    left_out = tuple(q for q in catalogued.values if q not in compared)
+    return RealizationTest(tuple(differences), alpha / k, alpha, left_out=left_out)
 
 
 def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathLike[str] | None = None) -> str:

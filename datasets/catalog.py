@@ -185,6 +185,11 @@ class Fingerprint:
     values, stderr
         Quantity name → one value (one standard error) per point, in the
         order of ``points``.
+    chains, chain_stderr
+        For a set of Monte Carlo chains (several samples per chain): the
+        chains per point, and quantity name → the standard error of a
+        bootstrap that resamples whole chains (a subset of the quantities
+        where the data left some out); ``None`` for independent samples.
     """
 
     definition: int
@@ -192,25 +197,41 @@ class Fingerprint:
     points: tuple[str, ...]
     values: Mapping[str, tuple[float, ...]]
     stderr: Mapping[str, tuple[float, ...]]
+    chains: tuple[int, ...] | None = None
+    chain_stderr: Mapping[str, tuple[float, ...]] | None = None
 
     def __post_init__(self) -> None:
         if self.resampled not in ("sample", "mode"):
             raise CatalogError(f"fingerprint resampled is {self.resampled!r}; expected 'sample' or 'mode'")
+        if (self.chains is None) != (self.chain_stderr is None):
+            raise CatalogError(
+                f"fingerprint has chains {self.chains!r} and chain_stderr "
+                f"{'absent' if self.chain_stderr is None else 'present'}; expected both or neither"
+            )
+        if self.chains is not None:
+            if len(self.chains) != len(self.points) or any(c < 1 for c in self.chains):
+                raise CatalogError(
+                    f"fingerprint chains is {list(self.chains)}; expected one count >= 1 per point ({len(self.points)})"
+                )
+            unknown = sorted(set(self.chain_stderr or {}) - set(self.values))
+            if unknown:
+                raise CatalogError(f"fingerprint chain_stderr names quantities without a value: {unknown}")
         if set(self.values) != set(self.stderr):
             raise CatalogError(
                 f"fingerprint quantities without a standard error: {sorted(set(self.values) ^ set(self.stderr))}; "
                 "every quantity in [fingerprint.values] needs one in [fingerprint.stderr]"
             )
         n = len(self.points)
-        for table in (self.values, self.stderr):
+        for table in (self.values, self.stderr, self.chain_stderr or {}):
             for name, column in table.items():
                 if len(column) != n:
                     raise CatalogError(
                         f"fingerprint quantity {name!r} has {len(column)} values; expected one per point ({n})"
                     )
-        for name, column in self.stderr.items():
-            if any(not (e >= 0.0) for e in column):  # also refuses NaN
-                raise CatalogError(f"fingerprint stderr of {name!r} is {list(column)}; expected values >= 0")
+        for key, table in (("stderr", self.stderr), ("chain_stderr", self.chain_stderr or {})):
+            for name, column in table.items():
+                if any(not (e >= 0.0) for e in column):  # also refuses NaN
+                    raise CatalogError(f"fingerprint {key} of {name!r} is {list(column)}; expected values >= 0")
 
 
 @dataclass(frozen=True)
@@ -484,16 +505,21 @@ def _fingerprint(table: Any, where: str) -> Fingerprint:
     if not isinstance(table, dict):
         raise CatalogError(f"{fwhere}: expected a table [datasets.NAME.fingerprint], found {table!r}")
     valid = {"definition", "resampled", "points", "values", "stderr"}
-    if set(table) != valid:
+    chained = {"chains", "chain_stderr"}
+    if not valid <= set(table) <= valid | chained or len(set(table) & chained) == 1:
         raise CatalogError(
-            f"{fwhere}: fields {sorted(table)}; expected exactly {sorted(valid)} "
-            "(print them for a built file with: vdosbench fingerprint FILE --name NAME)"
+            f"{fwhere}: fields {sorted(table)}; expected exactly {sorted(valid)}, with {sorted(chained)} "
+            "both or neither (print them for a built file with: vdosbench fingerprint FILE --name NAME)"
         )
+    chains = table.get("chains")
+    if chains is not None and (not isinstance(chains, list)
+                               or not all(isinstance(c, int) and not isinstance(c, bool) for c in chains)):
+        raise CatalogError(f"{fwhere}: chains must be a list of integers (chains per point), found {chains!r}")
     points = table["points"]
     if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
         raise CatalogError(f"{fwhere}: points must be a list of labels, found {points!r}")
     columns = {}
-    for key in ("values", "stderr"):
+    for key in ("values", "stderr", *(("chain_stderr",) if chains is not None else ())):
         sub = _require(table, key, dict, fwhere)
         for name, column in sub.items():
             if not isinstance(column, list) or not all(
@@ -508,6 +534,8 @@ def _fingerprint(table: Any, where: str) -> Fingerprint:
             points=tuple(points),
             values=columns["values"],
             stderr=columns["stderr"],
+            chains=None if chains is None else tuple(chains),
+            chain_stderr=columns.get("chain_stderr"),
         )
     except CatalogError as e:
         raise CatalogError(f"{fwhere}: {e}") from None
@@ -612,7 +640,11 @@ def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
         f"resampled = {_toml_value(fingerprint.resampled)}",
         f"points = {_toml_value(list(fingerprint.points))}",
     ]
-    for column, table in (("values", fingerprint.values), ("stderr", fingerprint.stderr)):
+    tables = [("values", fingerprint.values), ("stderr", fingerprint.stderr)]
+    if fingerprint.chains is not None and fingerprint.chain_stderr is not None:
+        lines.append(f"chains = {_toml_value(list(fingerprint.chains))}")
+        tables.append(("chain_stderr", fingerprint.chain_stderr))
+    for column, table in tables:
         lines += ["", f"[datasets.{key}.fingerprint.{column}]"]
         lines += [f"{json.dumps(q)} = {_toml_value([float(v) for v in table[q]])}" for q in table]
     return "\n".join(lines) + "\n"

@@ -14,6 +14,7 @@ from vdosbench.benchmark.fingerprint import (
     REALIZATION_MIN_SAMPLES,
     RESOLUTION,
     compare_fingerprints,
+    chain_groups,
     compare_realizations,
     compute_fingerprint,
     entry_toml,
@@ -25,7 +26,6 @@ from vdosbench.benchmark.rebuild import (
     NOT_VERIFIED,
     WITHIN_TOLERANCE,
     BuildReport,
-    _independent_samples,
 )
 from vdosbench.datasets import mock_spectrum, open_dataset
 from vdosbench.datasets.catalog import (
@@ -36,6 +36,7 @@ from vdosbench.datasets.catalog import (
     load_catalog,
 )
 from vdosbench.generators.engine.ensemble import build_in_memory
+from vdosbench.validators.spectral.spectrum import frequencies
 
 
 def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:
@@ -266,11 +267,80 @@ def test_the_realization_test_is_not_assessed_where_its_errors_do_not_hold() -> 
 
 def test_chain_structures_are_not_independent_samples() -> None:
     ds = mock_spectrum(n_sample=6, n_mode=10)
-    assert _independent_samples(ds)
+    assert chain_groups(ds) is None and compute_fingerprint(ds).chains is None
     ds["chain"] = ("sample", np.arange(6))  # one structure per chain: independent
-    assert _independent_samples(ds)
+    assert chain_groups(ds) is None and compute_fingerprint(ds).chain_stderr is None
     ds["chain"] = ("sample", np.repeat([0, 1], 3))  # three structures of each of two chains
-    assert not _independent_samples(ds)
+    assert chain_groups(ds) == [[0, 1, 2], [3, 4, 5]]
+
+
+def _chains(n_chains: int, per_chain: int, seed: int, jitter: float = 1e-3) -> xr.Dataset:
+    """Mock Monte Carlo chains: each chain one mock glass (g ~ w^4), its structures that glass with every
+    eigenvalue moved by a relative jitter, so a chain's structures are nearly copies of each other."""
+    base = mock_spectrum(n_sample=n_chains, n_mode=100, exponent=4.0, seed=seed)
+    rng = np.random.default_rng(seed)
+    lam = np.repeat(base["eigenvalue"].values, per_chain, axis=0)
+    lam = lam * (1 + jitter * rng.standard_normal(lam.shape))
+    ds = base.isel(sample=np.repeat(np.arange(n_chains), per_chain)).assign_coords(
+        sample=np.arange(n_chains * per_chain))
+    ds["eigenvalue"] = (("sample", "mode"), lam)
+    ds["chain"] = ("sample", np.repeat(np.arange(n_chains), per_chain))
+    return ds
+
+
+def test_chain_standard_errors_resample_chains_and_leave_the_sample_ones_unchanged() -> None:
+    ds = _chains(20, 5, seed=7)
+    fp = compute_fingerprint(ds)
+    assert fp.chains == (20,) and fp.chain_stderr is not None and set(fp.chain_stderr) == set(fp.values)
+    # the first set is the bootstrap over samples, as without the chain labels (same seed, same draws)
+    plain = compute_fingerprint(ds.drop_vars("chain"))
+    assert {q: fp.stderr[q] for q in plain.stderr} == dict(plain.stderr)
+    # known answer: five near-copies per chain, so a mean over 100 structures is a mean over 20 draws; its
+    # standard error is sd / sqrt(20) with divisor n (what a bootstrap gives), sqrt(5) times the sample bootstrap's
+    first = np.nanmin(frequencies(ds).values, axis=1)  # each structure's lowest non-zero mode
+    per_chain = first.reshape(20, 5).mean(axis=1)
+    expected = np.std(per_chain) / np.sqrt(20)
+    assert fp.chain_stderr["omega_min"][0] == pytest.approx(expected, rel=0.2)  # 200 replicates: ~5 % noise
+    assert fp.chain_stderr["omega_min"][0] / fp.stderr["omega_min"][0] == pytest.approx(np.sqrt(5), rel=0.25)
+    # no spread without a bootstrap
+    assert set(compute_fingerprint(ds, stderr=False).chain_stderr["omega_min"]) == {0.0}
+
+
+def test_chain_sets_are_compared_by_their_chains() -> None:
+    # known answer: 8 pairs of independent mock chain sets (20 chains of 5 near-copies a side) are realizations of
+    # one ensemble: by the chain standard errors at most 2 of 8 may be flagged (P(>= 3) = 0.006 at the nominal
+    # rate); with the sample standard errors (the structures taken as independent, too small by sqrt(5)) most are
+    pairs = [(compute_fingerprint(_chains(20, 5, seed=200 + 2 * r)), compute_fingerprint(_chains(20, 5, 201 + 2 * r)))
+             for r in range(8)]
+    by_chain = [compare_realizations(a, b, n_catalogued=100, n_rebuilt=100) for a, b in pairs]
+    assert all(t.assessed and not t.left_out and t.largest.df < 40 for t in by_chain)  # n = 20 chains a side
+    assert sum(not t.consistent for t in by_chain) <= 2, [t.describe() for t in by_chain]
+    by_sample = [compare_realizations(a, b, n_catalogued=100, n_rebuilt=100, independent=True) for a, b in pairs]
+    assert sum(not t.consistent for t in by_sample) >= 5, [t.describe() for t in by_sample]
+    # another exponent is another ensemble, chains or not
+    other = _chains(20, 5, seed=300)
+    other["eigenvalue"] = other["eigenvalue"] ** 1.15
+    assert not compare_realizations(pairs[0][0], compute_fingerprint(other), n_catalogued=100,
+                                    n_rebuilt=100).consistent
+
+
+def test_chain_sets_need_chain_errors_on_both_sides_and_enough_chains() -> None:
+    cat = Fingerprint(1, "sample", ("all",), {"a": (1.0,), "b": (2.0,)}, {"a": (0.1,), "b": (0.1,)})
+    chained = replace(cat, chains=(20,), chain_stderr={"a": (0.2,), "b": (0.2,)})
+    t = compare_realizations(cat, chained, n_catalogued=100, n_rebuilt=100)
+    assert not t.assessed and "catalogued fingerprint has no chain standard errors" in t.reason
+    few = replace(chained, chains=(REALIZATION_MIN_SAMPLES - 1,))
+    t = compare_realizations(chained, few, n_catalogued=100, n_rebuilt=100)
+    assert not t.assessed and f"fewer than {REALIZATION_MIN_SAMPLES} chains per point" in t.reason
+    # a quantity whose chain standard error the catalogue lacks (a scoring form left its variable out) is named
+    partial = replace(chained, chain_stderr={"a": (0.2,)})
+    t = compare_realizations(partial, chained, n_catalogued=100, n_rebuilt=100)
+    assert t.assessed and t.left_out == ("b",) and [d.quantity for d in t.differences] == ["a"]
+    assert "1 quantities without a chain standard error left out (b)" in t.describe()
+    # the chain standard errors and chain counts decide: 0.2 * sqrt(20/19) a side, df from 20 chains each
+    d = compare_realizations(chained, replace(chained, values={"a": (1.5,), "b": (2.0,)}), n_catalogued=100,
+                             n_rebuilt=100).largest
+    assert d.catalogued_stderr == pytest.approx(0.2 * (20 / 19) ** 0.5) and d.df == pytest.approx(38.0)
 
 
 # ------------------------------------------------------------------ verdicts and TOML
@@ -337,6 +407,14 @@ def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore
     assert table["points"] == list(fp.points)
     for q in fp.values:
         assert tuple(table["values"][q]) == fp.values[q] and tuple(table["stderr"][q]) == fp.stderr[q]
+    assert "chains" not in table and "chain_stderr" not in table
+    # a chain set's chain counts and chain standard errors go with it
+    chained = compute_fingerprint(_chains(3, 2, seed=5))
+    src = get_entry("spring-network-16").catalog.read_text()
+    head = src[src.index("[datasets.spring-network-16]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    path = tmp_path / "catalog.toml"
+    path.write_text(head.replace("spring-network-16", "x") + fingerprint_toml("x", chained))
+    assert load_catalog(path)["x"].fingerprint == chained and chained.chains == (3,)
 
 
 def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -366,8 +444,20 @@ def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path
         ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
          "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [-1.0]\n",
          r"stderr of 'a' is \[-1.0\]; expected values >= 0"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
+         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n",
+         r"with \['chain_stderr', 'chains'\] both or neither"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [0]\n"
+         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
+         "[datasets.x.fingerprint.chain_stderr]\na = [1.0]\n",
+         r"chains is \[0\]; expected one count >= 1 per point \(1\)"),
+        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
+         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
+         "[datasets.x.fingerprint.chain_stderr]\nb = [1.0]\n",
+         r"chain_stderr names quantities without a value: \['b'\]"),
     ],
-    ids=["missing-fields", "no-stderr", "wrong-length", "negative-stderr"],
+    ids=["missing-fields", "no-stderr", "wrong-length", "negative-stderr", "chains-alone", "zero-chains",
+         "unknown-chain-quantity"],
 )
 def test_malformed_fingerprint_is_explained(tmp_path, extra: str, match: str) -> None:  # type: ignore[no-untyped-def]
     src = get_entry("spring-network-16").catalog.read_text()

@@ -20,7 +20,8 @@ def _is_rate(entry: dict) -> bool:
         entry["rejected"] / entry["trials"], abs=1e-4)
 
 
-def test_the_calibration_sections_run_and_hold_rates(study, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_calibration_sections_run_and_hold_rates(study, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(study, "CHAIN_POINTS", study.CHAIN_POINTS[:2])  # two of the six T_d points keep it short
     out = tmp_path / "rt.json"
     assert study.main(["--repeats", "1", "--out", str(out)]) == 0
     result = json.loads(out.read_text())
@@ -32,7 +33,14 @@ def test_the_calibration_sections_run_and_hold_rates(study, tmp_path) -> None:  
     for n in study.SPLIT_SIZES:
         assert _is_rate(result["glass_splits"][f"n{n}"])
     assert result["glass_splits"]["n50"]["trials"] == 4  # only the four N = 1000 points hold 2 x 50 samples
-    assert _is_rate(result["chain_splits"]) and result["chain_splits"]["trials"] == 2
+    chains = result["chain_splits"]
+    assert chains["chains_per_side"] == 10
+    assert all(_is_rate(chains[key]) and chains[key]["trials"] == 2 for key in ("ignoring_chains", "by_chain"))
+    # --only recomputes one section and keeps the others as they were
+    kept = json.loads(out.read_text())
+    assert study.main(["--repeats", "1", "--out", str(out), "--only", "shifted"]) == 0
+    again = json.loads(out.read_text())
+    assert {k: v for k, v in again.items() if k != "shifted"} == {k: v for k, v in kept.items() if k != "shifted"}
     # a frequency scale off by 1.5 % is what the test can see at 30 samples a side; the rate is measured, not assumed
     assert all(_is_rate(result["shifted"][f"delta_{d:g}"]) for d in study.SHIFTS)
 
