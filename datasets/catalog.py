@@ -39,7 +39,8 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     What the data must show, by value (:class:`Fingerprint`): per parameter
     point, quantiles of the eigenvalues, low-frequency moments and the key
     measured quantities, each with its standard error from the sampling
-    spread.  ``vdosbench build`` compares a rebuild with it
+    spread (for Monte Carlo chain sets also ``chains`` per point and
+    ``chain_stderr``, over whole chains).  ``vdosbench build`` compares a rebuild with it
     (:mod:`vdosbench.benchmark.fingerprint`); ``vdosbench fingerprint FILE
     --name NAME`` prints the table for a built file.
 

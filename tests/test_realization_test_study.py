@@ -53,6 +53,10 @@ def test_the_committed_calibration_holds_the_rule_it_documents() -> None:
     for key in ("n10", "n20", "n30", "n50"):
         split = result["glass_splits"][key]
         assert split["interval_95"][0] <= 0.05, key
+    # chain sets: by the chain standard errors at or below alpha; ignoring the chains far above it
+    chains = result["chain_splits"]
+    assert chains["by_chain"]["interval_95"][0] <= 0.05 < chains["ignoring_chains"]["interval_95"][0]
+    assert result["chain_splits_first"]["rate"] > 0.5  # the first measurement (ignoring chains), kept
     # the first rule, kept as measured, was above alpha at n = 20
     assert result["first_rule"]["glass_splits"]["n20"]["interval_95"][0] > 0.05
     assert result["rebuild"]["soft-spheres-lowest-n1000"]["realization"]["consistent"] is True
