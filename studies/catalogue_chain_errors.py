@@ -4,16 +4,19 @@
 test (:func:`vdosbench.benchmark.fingerprint.compare_realizations`).  For a set of Monte Carlo chains it needs
 standard errors from a bootstrap over whole chains, which fingerprints computed before 26 Nov 2026 do not hold.
 The full sets are gone (made on a lost machine, or their parts removed after cataloguing); their scoring forms
-are in the repository (``reference-data/``).  This script computes each chain set's fingerprint from its
-scoring form and, after checking that the scoring form gives the catalogued values and sample standard errors
-of every quantity it holds (the same eigenvalues and scalars: equal to 1e-12 relative), writes ``chains =
-[...]`` and a ``[datasets.NAME.fingerprint.chain_stderr]`` table into ``datasets/catalog.toml``.  A quantity
-the scoring form left out (a scalar not needed for scoring) gets no chain standard error; the realization
-test names it as left out.
+are in the repository (``reference-data/``), and the finite-size study's compact file
+(``studies/results/finite_size_modes.nc``, one group per N, taper and temperature) keeps every per-sample
+variable of the issue-25 ladder sets.  This script computes each chain set's fingerprint from its scoring form,
+or, where the form left quantities out and the study file gives them all, from the study file's groups of the
+entry's points; it checks that the source gives the catalogued value and sample standard error of every
+quantity it holds (the same samples in the same order: equal to 1e-12 relative), and writes ``chains = [...]``
+and a ``[datasets.NAME.fingerprint.chain_stderr]`` table into ``datasets/catalog.toml``.  A quantity neither
+source holds (a scalar the scoring form did not need) gets no chain standard error; the realization test names
+it as left out.
 
 Usage::
 
-    python studies/catalogue_chain_errors.py [--catalog datasets/catalog.toml] [--check]
+    python studies/catalogue_chain_errors.py [--catalog datasets/catalog.toml] [--study FILE] [--check]
 
 ``--check`` changes nothing and exits 1 when an entry's chain standard errors are missing or differ from
 what its scoring form gives.
@@ -31,6 +34,7 @@ from pathlib import Path
 import xarray as xr
 
 from vdosbench.benchmark.fingerprint import compute_fingerprint
+from vdosbench.datasets import parameter_dims
 from vdosbench.datasets.catalog import (
     CatalogEntry,
     Fingerprint,
@@ -42,6 +46,8 @@ from vdosbench.datasets.catalog import (
 from vdosbench.datasets.io import write_text
 
 CATALOG = Path(__file__).resolve().parents[1] / "datasets" / "catalog.toml"
+#: The finite-size study's compact file: every per-sample variable of the ladder sets, a group per point.
+STUDY = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
 #: Relative agreement demanded between the catalogued and the scoring form's values and sample errors.
 AGREEMENT = 1e-12
 
@@ -56,35 +62,81 @@ def _close(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= AGREEMENT * max(abs(a), abs(b), 1e-300)
 
 
-def from_scoring_form(entry: CatalogEntry) -> Fingerprint:
-    """The entry's catalogued fingerprint with the chain counts and chain standard errors of its scoring form.
+def _study_dataset(form: xr.Dataset, study: Path) -> xr.Dataset | None:
+    """The study file's groups of the scoring form's points, stacked on its parameter dimensions, or ``None``."""
+    dims = parameter_dims(form)
+    if set(dims) != {"taper_order", "parent_temperature"} or not study.is_file():
+        return None
+    n = int(form.attrs["n_particles"])
+    rows = []
+    for taper in form["taper_order"].values:
+        row = []
+        for temperature in form["parent_temperature"].values:
+            group = f"n{n}_m{'inf' if int(taper) == -1 else int(taper)}_t{float(temperature):g}"
+            try:
+                g = xr.open_dataset(study, group=group, engine="netcdf4").load()
+            except (OSError, KeyError):  # no such group
+                return None
+            row.append(g.drop_vars(["taper_order", "parent_temperature"], errors="ignore"))
+        rows.append(xr.concat(row, dim="parent_temperature"))
+    ds = xr.concat(rows, dim="taper_order").assign_coords(
+        taper_order=form["taper_order"].values, parent_temperature=form["parent_temperature"].values)
+    ds = ds.transpose(*dims, "sample", ...)
+    ds.attrs.update(form.attrs)
+    return ds
+
+
+def _check(name: str, source: str, fp: Fingerprint, cat: Fingerprint, *, extra: bool = False) -> None:
+    """``fp`` has the catalogue's points and, for every quantity it holds, its values and sample standard errors
+    (``extra``: quantities the catalogue lacks, a variable the study added later, are passed over)."""
+    if fp.chains is None or fp.chain_stderr is None:
+        raise ValueError(f"{name}: the {source} has no chain variable shared by samples; expected chains")
+    if fp.points != cat.points:
+        raise ValueError(f"{name}: {source} points {fp.points}, catalogued {cat.points}")
+    for q in fp.values:
+        if q not in cat.values:
+            if extra:
+                continue
+            raise ValueError(f"{name}: the {source} gives {q!r}, which the catalogue lacks")
+        for column, ours, theirs in (("value", fp.values[q], cat.values[q]), ("stderr", fp.stderr[q], cat.stderr[q])):
+            if not all(_close(a, b) for a, b in zip(ours, theirs)):
+                raise ValueError(f"{name}: {q} {column} {list(ours)} from the {source}, catalogued "
+                                 f"{list(theirs)}; expected equal to {AGREEMENT:g} relative")
+
+
+def chain_fingerprint(entry: CatalogEntry, study: Path = STUDY) -> tuple[Fingerprint, str]:
+    """The entry's catalogued fingerprint with chain counts and chain standard errors, and their source.
+
+    The source is the scoring form, or the study file where the form lacks quantities and the study file gives
+    every catalogued one (module docstring).
 
     Raises
     ------
     ValueError
         When the scoring form is not at hand, holds no chains, or gives another value or sample standard error
-        for a quantity it holds.
+        for a quantity it holds (study groups that are not this set are passed over, and the source says so).
     """
     assert entry.fingerprint is not None and entry.scoring_form is not None
     path = entry.scoring_form.local_path
     if path is None or not path.is_file() or file_sha256(path) != entry.scoring_form.sha256:
         raise ValueError(f"{entry.name}: scoring form {entry.scoring_form.repository_path} not found or not its "
                          "catalogued sha256; expected it in the clone's reference-data/. Fix: run from a clone")
-    with xr.open_dataset(path, engine="netcdf4") as ds:
-        fp = compute_fingerprint(ds)
     cat = entry.fingerprint
-    if fp.chains is None or fp.chain_stderr is None:
-        raise ValueError(f"{entry.name}: its scoring form has no chain variable shared by samples; expected chains")
-    if fp.points != cat.points:
-        raise ValueError(f"{entry.name}: scoring form points {fp.points}, catalogued {cat.points}")
-    for q in fp.values:
-        if q not in cat.values:
-            raise ValueError(f"{entry.name}: the scoring form gives {q!r}, which the catalogue lacks")
-        for column, ours, theirs in (("value", fp.values[q], cat.values[q]), ("stderr", fp.stderr[q], cat.stderr[q])):
-            if not all(_close(a, b) for a, b in zip(ours, theirs)):
-                raise ValueError(f"{entry.name}: {q} {column} {list(ours)} from the scoring form, catalogued "
-                                 f"{list(theirs)}; expected equal to {AGREEMENT:g} relative")
-    return replace(cat, chains=fp.chains, chain_stderr=dict(fp.chain_stderr))
+    with xr.open_dataset(path, engine="netcdf4") as form:
+        fp, source = compute_fingerprint(form), "scoring form"
+        _check(entry.name, source, fp, cat)
+        stacked = _study_dataset(form, study) if set(fp.values) != set(cat.values) else None
+    if stacked is not None:
+        try:
+            whole = compute_fingerprint(stacked)
+            _check(entry.name, "study file", whole, cat, extra=True)
+        except ValueError as e:  # other samples under the same group name (e.g. a high-T* ladder point): not this set
+            source += f" (the study file's groups are not this set: {str(e)[:120]})"
+        else:
+            if set(whole.values) >= set(cat.values):
+                fp, source = whole, f"study file {study.name}"
+    chain_stderr = {q: e for q, e in (fp.chain_stderr or {}).items() if q in cat.values}
+    return replace(cat, chains=fp.chains, chain_stderr=chain_stderr), source
 
 
 def _fingerprint_block(text: str, name: str) -> tuple[int, int]:
@@ -101,19 +153,20 @@ def _fingerprint_block(text: str, name: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, default=CATALOG)
+    parser.add_argument("--study", type=Path, default=STUDY, help="the finite-size study's compact file")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where the catalogue differs")
     args = parser.parse_args(argv)
     text = args.catalog.read_text()
     stale = []
     for entry in chain_entries(args.catalog):
-        fp = from_scoring_form(entry)
+        fp, source = chain_fingerprint(entry, args.study)
         if entry.fingerprint == fp:
-            print(f"{entry.name}: chain standard errors as catalogued ({list(fp.chains or ())} chains)")
+            print(f"{entry.name}: chain standard errors as catalogued ({list(fp.chains or ())} chains, {source})")
             continue
         stale.append(entry.name)
         left_out = sorted(set(fp.values) - set(fp.chain_stderr or {}))
-        print(f"{entry.name}: {list(fp.chains or ())} chains, {len(fp.chain_stderr or {})} chain standard errors"
-              f"{f', left out (not in the scoring form): {left_out}' if left_out else ''}")
+        print(f"{entry.name}: {list(fp.chains or ())} chains, {len(fp.chain_stderr or {})} chain standard errors "
+              f"from the {source}{f', left out (in neither source): {left_out}' if left_out else ''}")
         start, end = _fingerprint_block(text, entry.name)
         text = text[:start] + fingerprint_toml(entry.name, fp) + ("\n" if end < len(text) else "") + text[end:]
     if args.check:

@@ -33,8 +33,8 @@ def test_every_catalogued_chain_set_has_chain_standard_errors(study) -> None:  #
 
 def test_the_chain_standard_errors_are_the_scoring_forms(study) -> None:  # type: ignore[no-untyped-def]
     entry = get_entry(SMALL)
-    fp = study.from_scoring_form(entry)
-    assert fp == entry.fingerprint and fp.chains == (20, 20)
+    fp, source = study.chain_fingerprint(entry)
+    assert fp == entry.fingerprint and fp.chains == (20, 20) and source == "study file finite_size_modes.nc"
     # known answer: the chain label is one value per chain, so the mean over 100 structures is a mean over 20
     # draws, its bootstrap error sqrt(5) times the sample bootstrap's (200 replicates each: ~10 % noise)
     for chain_se, sample_se in zip(fp.chain_stderr["mean:chain"], fp.stderr["mean:chain"]):
@@ -43,7 +43,7 @@ def test_the_chain_standard_errors_are_the_scoring_forms(study) -> None:  # type
     wrong = replace(entry, fingerprint=replace(entry.fingerprint, values={
         **entry.fingerprint.values, "omega_min": tuple(v * (1 + 1e-9) for v in entry.fingerprint.values["omega_min"])}))
     with pytest.raises(ValueError, match=r"omega_min value .* expected equal to 1e-12 relative"):
-        study.from_scoring_form(wrong)
+        study.chain_fingerprint(wrong)
 
 
 def test_check_reports_a_missing_table_and_the_script_writes_it(study, tmp_path) -> None:  # type: ignore[no-untyped-def]
