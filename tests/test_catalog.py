@@ -177,14 +177,16 @@ def test_fetch_of_the_shipped_entry_returns_the_verified_shipped_copy(tmp_path: 
 def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VDOSBENCH_MIRROR", raising=False)
     monkeypatch.setenv("VDOSBENCH_CONFIG", str(tmp_path / "no-config.toml"))
-    # a paper-size set: no shipped copy, no URL and no scoring form in the repository yet (the last one to get one:
-    # its full set must be rebuilt first)
+    # a paper-size set as it was before its scoring form was made: no shipped copy, no URL and no scoring form in
+    # the repository (its full set must be rebuilt first)
     name = "soft-spheres-n1600-levels-m2"
+    entry = replace(get_entry(name), scoring_form=None,
+                    not_hosted=f"its scoring form, not built yet: vdosbench build {name} --output runs/{name}")
     with pytest.raises(FetchError, match=rf"no download URL \(no hosting yet \(its scoring form.*vdosbench build {name}"
                                          r".*VDOSBENCH_MIRROR=BASE_URL"):
-        fetch(name, cache_dir=tmp_path)
+        fetch(entry, cache_dir=tmp_path)
     with pytest.raises(FetchError, match=rf"{name}' has no scoring form in the catalogue.*--form full"):
-        fetch(name, cache_dir=tmp_path, form="scoring")
+        fetch(entry, cache_dir=tmp_path, form="scoring")
 
 
 @pytest.mark.parametrize(
