@@ -147,3 +147,27 @@ def test_bad_windows_are_explained() -> None:
         compare_spectra(power_spectrum(3.0, 1), power_spectrum(3.0, 2), windows=[(0.5, 0.2)], n_permutations=0)
     with pytest.raises(ValueError, match="expected a one-point dataset or frequencies"):
         compare_spectra(np.ones(5), power_spectrum(3.0, 2))
+
+
+def test_pooled_levels_give_the_ks_statistic_of_the_weighted_rows() -> None:
+    # brute force: the rows repeated by their weights, pooled, windowed, and ks_statistic; ties (values rounded to
+    # two digits), NaN (left out), rows of another length, empty sides and windows included
+    from vdosbench.validators.spectral.comparison import _padded_rows, _PooledLevels, ks_statistic
+
+    rng = np.random.default_rng(3)
+    a = np.round(rng.random((7, 25)), 2)
+    b = np.round(rng.random((5, 18)) * 1.1, 2)
+    a[rng.random(a.shape) < 0.1] = np.nan
+    rows = _padded_rows(a, b)
+    pool = _PooledLevels(rows)
+    for trial in range(60):
+        wa, wb = rng.integers(0, 3, rows.shape[0]), rng.integers(0, 3, rows.shape[0])
+        if trial == 0:
+            wa[:] = 0  # one side empty: NaN, as ks_statistic gives
+        lo, hi = sorted(rng.choice([0.0, 0.2, 0.35, 0.5, 0.8, 1.2], 2, replace=False))
+        xa = np.concatenate([np.repeat(r[np.isfinite(r)], w) for r, w in zip(rows, wa)])
+        xb = np.concatenate([np.repeat(r[np.isfinite(r)], w) for r, w in zip(rows, wb)])
+        window = (lambda x: x[(x > lo) & (x <= hi)]) if lo > 0 else (lambda x: x[x <= hi])
+        expected = ks_statistic(window(xa), window(xb))
+        got = pool.ks(wa, wb, lo, hi)
+        assert got == expected or (np.isnan(got) and np.isnan(expected)), (trial, lo, hi, got, expected)

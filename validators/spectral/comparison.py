@@ -84,6 +84,46 @@ def ks_statistic(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.max(np.abs(fa - fb)))
 
 
+class _PooledLevels:
+    """Every finite value of the rows of two ensembles, sorted once, with the row it came from.
+
+    A resample or a relabelling of whole rows is then a vector of integer row weights per side, and its
+    two-sample KS statistic (restricted to a window lo < x ≤ hi, or x ≤ hi for lo ≤ 0) is read from two
+    cumulative sums of the weights at the end of each run of equal values, with no sort: the same counts
+    over the same sizes as :func:`ks_statistic`, so the same number, at O(n) instead of O(n log n).
+    """
+
+    def __init__(self, rows: np.ndarray) -> None:
+        finite = np.isfinite(rows)
+        owner = np.broadcast_to(np.arange(rows.shape[0])[:, None], rows.shape)[finite]
+        values = rows[finite]
+        order = np.argsort(values)  # the order within a run of equal values does not matter: read at its end
+        self.values, self.owner = values[order], owner[order]
+        # the last index of each run of equal values: where an empirical CDF of these values takes its steps
+        self.run_end = np.concatenate([self.values[1:] != self.values[:-1], [True]]) if values.size else values
+
+    def ks(self, weight_a: np.ndarray, weight_b: np.ndarray, lo: float = 0.0, hi: float = math.inf) -> float:
+        """sup |F_a − F_b| of the values in the window, each row counted by its weight on each side (NaN if a
+        side has none)."""
+        start = int(np.searchsorted(self.values, lo, side="right")) if lo > 0 else 0
+        end = int(np.searchsorted(self.values, hi, side="right"))
+        owner = self.owner[start:end]
+        ca, cb = np.cumsum(weight_a[owner]), np.cumsum(weight_b[owner])
+        if ca.size == 0 or ca[-1] == 0 or cb[-1] == 0:
+            return math.nan
+        ends = self.run_end[start:end]
+        return float(np.max(np.abs(ca[ends] / ca[-1] - cb[ends] / cb[-1])))
+
+
+def _padded_rows(wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
+    """The rows of both ensembles in one array, the shorter rows padded with NaN (left out of every pool)."""
+    width = max(wa.shape[1], wb.shape[1])
+    out = np.full((wa.shape[0] + wb.shape[0], width), np.nan)
+    out[: wa.shape[0], : wa.shape[1]] = wa
+    out[wa.shape[0]:, : wb.shape[1]] = wb
+    return out
+
+
 def _omega_rows(data: xr.Dataset | np.ndarray, name: str) -> np.ndarray:
     if isinstance(data, xr.Dataset):
         require_single_point(data, f"compare_spectra ({name})")
@@ -246,18 +286,18 @@ def compare_spectra(
             out["ad"][r], out["ad_p"][r] = float(ad.statistic), float(ad.pvalue)
 
     rng = np.random.default_rng(seed)
-    rows_all = list(wa) + list(wb)
+    # the permutations and the bootstrap move whole rows: their KS statistics are read from one sorted pool
+    pool = _PooledLevels(_padded_rows(wa, wb))
     out["perm_used"] = np.zeros(n_w)
     if n_permutations > 0:
         exceed = np.zeros(n_w)
         valid = np.zeros(n_w)
         for _ in range(int(n_permutations)):
             perm = rng.permutation(na + nb)
-            ga = np.concatenate([rows_all[k] for k in perm[:na]])
-            gb = np.concatenate([rows_all[k] for k in perm[na:]])
-            ga, gb = ga[np.isfinite(ga)], gb[np.isfinite(gb)]
+            in_a = np.zeros(na + nb, dtype=np.int64)
+            in_a[perm[:na]] = 1
             for r, (lo, hi) in enumerate(rows):
-                d = ks_statistic(in_window(ga, lo, hi), in_window(gb, lo, hi))
+                d = pool.ks(in_a, 1 - in_a, lo, hi)
                 if np.isfinite(d):
                     valid[r] += 1
                     exceed[r] += d >= out["ks"][r] - 1e-12
@@ -268,7 +308,9 @@ def compare_spectra(
     for k in range(int(n_bootstrap)):
         ia = rng.integers(0, na, na)
         ib = rng.integers(0, nb, nb)
-        reps[k] = ks_statistic(wa[ia].ravel(), wb[ib].ravel())
+        count_a = np.concatenate([np.bincount(ia, minlength=na), np.zeros(nb, dtype=np.int64)])
+        count_b = np.concatenate([np.zeros(na, dtype=np.int64), np.bincount(ib, minlength=nb)])
+        reps[k] = pool.ks(count_a, count_b)
     tail = (1.0 - confidence) / 2.0
     if n_bootstrap > 1 and (na > 1 or nb > 1):
         low, high = (float(v) for v in np.quantile(reps, [tail, 1.0 - tail]))
