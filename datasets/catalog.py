@@ -39,8 +39,7 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     What the data must show, by value (:class:`Fingerprint`): per parameter
     point, quantiles of the eigenvalues, low-frequency moments and the key
     measured quantities, each with its standard error from the sampling
-    spread (for Monte Carlo chain sets also ``chains`` per point and
-    ``chain_stderr``, over whole chains).  ``vdosbench build`` compares a rebuild with it
+    spread (chain sets: also ``chains`` per point and ``chain_stderr``).  ``vdosbench build`` compares a rebuild with it
     (:mod:`vdosbench.benchmark.fingerprint`); ``vdosbench fingerprint FILE
     --name NAME`` prints the table for a built file.
 
@@ -187,10 +186,8 @@ class Fingerprint:
         Quantity name → one value (one standard error) per point, in the
         order of ``points``.
     chains, chain_stderr
-        For a set of Monte Carlo chains (several samples per chain): the
-        chains per point, and quantity name → the standard error of a
-        bootstrap that resamples whole chains (a subset of the quantities
-        where the data left some out); ``None`` for independent samples.
+        Monte Carlo chain sets: the chains per point, and quantity name → the standard error of a bootstrap
+        over whole chains (a subset where the data left some out); ``None`` for independent samples.
     """
 
     definition: int
@@ -205,18 +202,13 @@ class Fingerprint:
         if self.resampled not in ("sample", "mode"):
             raise CatalogError(f"fingerprint resampled is {self.resampled!r}; expected 'sample' or 'mode'")
         if (self.chains is None) != (self.chain_stderr is None):
-            raise CatalogError(
-                f"fingerprint has chains {self.chains!r} and chain_stderr "
-                f"{'absent' if self.chain_stderr is None else 'present'}; expected both or neither"
-            )
-        if self.chains is not None:
-            if len(self.chains) != len(self.points) or any(c < 1 for c in self.chains):
-                raise CatalogError(
-                    f"fingerprint chains is {list(self.chains)}; expected one count >= 1 per point ({len(self.points)})"
-                )
-            unknown = sorted(set(self.chain_stderr or {}) - set(self.values))
-            if unknown:
-                raise CatalogError(f"fingerprint chain_stderr names quantities without a value: {unknown}")
+            raise CatalogError(f"fingerprint has chains {self.chains!r} and chain_stderr {self.chain_stderr!r}; "
+                               "expected both or neither")
+        if self.chains is not None and (len(self.chains) != len(self.points) or any(c < 1 for c in self.chains)):
+            raise CatalogError(f"fingerprint chains is {list(self.chains)}; expected one count >= 1 per point "
+                               f"({len(self.points)})")
+        if unknown := sorted(set(self.chain_stderr or {}) - set(self.values)):
+            raise CatalogError(f"fingerprint chain_stderr names quantities without a value: {unknown}")
         if set(self.values) != set(self.stderr):
             raise CatalogError(
                 f"fingerprint quantities without a standard error: {sorted(set(self.values) ^ set(self.stderr))}; "
@@ -513,8 +505,7 @@ def _fingerprint(table: Any, where: str) -> Fingerprint:
             "both or neither (print them for a built file with: vdosbench fingerprint FILE --name NAME)"
         )
     chains = table.get("chains")
-    if chains is not None and (not isinstance(chains, list)
-                               or not all(isinstance(c, int) and not isinstance(c, bool) for c in chains)):
+    if chains is not None and not (isinstance(chains, list) and all(type(c) is int for c in chains)):
         raise CatalogError(f"{fwhere}: chains must be a list of integers (chains per point), found {chains!r}")
     points = table["points"]
     if not isinstance(points, list) or not all(isinstance(p, str) for p in points):
