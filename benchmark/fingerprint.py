@@ -231,24 +231,17 @@ def _resample_modes(sample: _Sample, rng: np.random.Generator) -> _Sample:
     return _Sample(omega, rt, sample.scalars)
 
 
-def _bootstrap_stderr(samples: Sequence[_Sample], rng: np.random.Generator) -> dict[str, float]:
-    n = len(samples)
+def _bootstrap_stderr(samples: Sequence[_Sample], rng: np.random.Generator,
+                      groups: Sequence[Sequence[int]] | None = None) -> dict[str, float]:
+    """Bootstrap standard errors: ``len(groups)`` groups drawn with replacement, their samples pooled (by default
+    each sample its own group; a single sample's modes are resampled instead)."""
+    groups = [[i] for i in range(len(samples))] if groups is None else groups
     replicates = []
     for _ in range(N_BOOTSTRAP):
-        if n >= 2:
-            chosen = [samples[i] for i in rng.integers(0, n, size=n)]
+        if len(groups) >= 2:
+            chosen = [samples[i] for g in rng.integers(0, len(groups), size=len(groups)) for i in groups[g]]
         else:
             chosen = [_resample_modes(samples[0], rng)]
-        replicates.append(_statistics(chosen))
-    return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
-
-
-def _bootstrap_chain_stderr(samples: Sequence[_Sample], groups: Sequence[Sequence[int]],
-                            rng: np.random.Generator) -> dict[str, float]:
-    """Standard errors of a bootstrap that draws ``len(groups)`` chains with replacement and pools their samples."""
-    replicates = []
-    for _ in range(N_BOOTSTRAP):
-        chosen = [samples[i] for g in rng.integers(0, len(groups), size=len(groups)) for i in groups[g]]
         replicates.append(_statistics(chosen))
     return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
 
@@ -328,7 +321,7 @@ def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
         groups = chain_groups(sub)
         chains.append(None if groups is None else len(groups))
         if groups is not None:
-            chain_errs = _bootstrap_chain_stderr(samples, groups, chain_rng) if stderr else dict.fromkeys(stats, 0.0)
+            chain_errs = _bootstrap_stderr(samples, chain_rng, groups) if stderr else dict.fromkeys(stats, 0.0)
             for q in stats:
                 chain_errors.setdefault(q, []).append(chain_errs[q])
         labels.append(label)
