@@ -395,7 +395,9 @@ def _windows(ref: xr.Dataset, omega0: float | None, factor: float) -> tuple[list
 
 def _permutation_floor(na: int, nb: int, n_permutations: int) -> float:
     """Smallest p the test can give: k / C(n_a + n_b, n_a) (k = 2 when n_a = n_b), or 1 / (1 + n_permutations)."""
-    exact = (2.0 if na == nb else 1.0) / math.comb(na + nb, na)
+    # int / int: correctly rounded, and 0.0 where C is beyond a float (2.0 / C raised OverflowError from
+    # 515 samples a side on: the N = 1600 level set has 900)
+    exact = (2 if na == nb else 1) / math.comb(na + nb, na)
     return max(exact, 1.0 / (1.0 + n_permutations)) if n_permutations > 0 else math.nan
 
 

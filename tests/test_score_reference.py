@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from vdosbench.datasets import list_entries, mock_spectrum, select_point, write
 from vdosbench.validators import frequencies
 from vdosbench.validators.spectral.comparison import eigenvalue_agreement, ks_statistic
 
+reference_module = importlib.import_module("vdosbench.benchmark.reference")
 FAST = {"n_permutations": 99, "n_bootstrap": 20}
 
 
@@ -27,6 +29,19 @@ FAST = {"n_permutations": 99, "n_bootstrap": 20}
 def shipped() -> tuple:
     source = resolve_reference("spring-network-16")
     return source, open_reference(source)
+
+
+@pytest.mark.parametrize(
+    ("na", "nb", "n_permutations", "floor"),
+    [(3, 3, 99, 0.1), (3, 3, 9, 0.1), (2, 3, 0, float("nan")), (515, 515, 999, 1e-3), (900, 900, 999, 1e-3)],
+)
+def test_the_permutation_floor_is_exact_for_small_and_large_ensembles(
+    na: int, nb: int, n_permutations: int, floor: float
+) -> None:
+    """k / C(n_a + n_b, n_a) or 1 / (1 + permutations), the larger; C(1030, 515) and beyond are no floats (the
+    N = 1600 level set's 900 samples a side raised OverflowError in ``compact``)."""
+    got = reference_module._permutation_floor(na, nb, n_permutations)
+    assert got == pytest.approx(floor, nan_ok=True, rel=1e-12, abs=0.0)
 
 
 def test_shipped_reference_against_itself_agrees(shipped: tuple) -> None:
