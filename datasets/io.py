@@ -135,6 +135,10 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
         check(ds)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    unlimited = ds.encoding.get("unlimited_dims")
+    if unlimited:  # read from a file whose variables on such a dimension were dropped since (a scoring form)
+        ds = ds.copy()
+        ds.encoding = {**ds.encoding, "unlimited_dims": {d for d in unlimited if d in ds.dims}}
     tmp = temporary_path(path)
     try:
         ds.to_netcdf(tmp, engine=_ENGINE, format="NETCDF4", encoding=_encoding(ds))

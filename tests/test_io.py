@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +73,21 @@ def test_overwrite_replaces_whole_file(tmp_path: Path) -> None:
     write(mock_spectrum(n_mode=5), target)
     write(mock_spectrum(n_mode=7), target)
     assert open_dataset(target).sizes["mode"] == 7
+
+
+def test_a_dropped_unlimited_dimension_is_not_declared_again(tmp_path: Path) -> None:
+    """A set read from a file with an unlimited dimension, its variables on it dropped since (as a scoring form
+    drops the eigenvectors' ``vector_mode``), is written without that dimension and without a warning."""
+    ds = mock_spectrum(n_sample=2, n_mode=4)
+    ds["extra"] = ("vector_mode", np.arange(3.0))
+    ds.encoding["unlimited_dims"] = {"vector_mode", "mode"}  # as a file with these dimensions unlimited reads
+    trimmed = ds.drop_vars("extra")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        write(trimmed, tmp_path / "form.nc")
+    with open_dataset(tmp_path / "form.nc") as form:
+        assert "vector_mode" not in form.dims and form.encoding.get("unlimited_dims") == {"mode"}
+    assert trimmed.encoding["unlimited_dims"] == {"vector_mode", "mode"}  # the caller's dataset is left alone
 
 
 def test_not_netcdf_is_explained(tmp_path: Path) -> None:
