@@ -31,19 +31,15 @@ SPRING = "vdosbench score of the shipped spring_network_16.nc (the command on th
 HISTORY = "an earlier reading with fewer chains, quoted as such (finite_size.json of that commit)"
 HISTORY_SIZES = "an earlier reading over fewer sizes, quoted as such (finite_size.json of that commit)"
 
-N1600 = ("vdosbench score reference-data/soft-spheres-n1600-levels-m2.nc (the rebuilt N = 1600 level set: "
-         "schirmacher.high-parent-temperature-s2 and its alternatives, goe-lowest-50, poisson-highest-50)")
 N1600_FIRST = "the stop-23 scoring of the first N = 1600 level set (lost with its machine), quoted as such"
 
 #: The intervals of each page that no results file holds, with where they come from.
 ELSEWHERE: dict[str, dict[str, str]] = {
-    "README.md": {"1.9992 [1.9951, 1.9999]": HET, "2.59 [2.54, 2.64]": N1600, "2.57 [2.52, 2.61]": N1600_FIRST},
+    "README.md": {"1.9992 [1.9951, 1.9999]": HET, "2.57 [2.52, 2.61]": N1600_FIRST},
     "docs/findings/seed-001.md": {"1.9992 [1.9951, 1.9999]": HET},
     "docs/findings/low-tstar.md": {"1.598 [1.590, 1.606]": TD_MINF},
     "docs/findings/seed-002.md": {"−0.0200 [−0.0203, −0.0198]": SPRING, "0.055 [0.026, 0.088]": SPRING},
     "docs/findings/finite-size.md": {
-        **{k: N1600 for k in ("2.59 [2.54, 2.64]", "2.85 [2.78, 2.94]", "2.57 [2.54, 2.60]", "0.531 [0.528, 0.534]",
-                              "0.529 [0.527, 0.532]", "0.449 [0.446, 0.452]", "0.448 [0.445, 0.451]")},
         **{k: N1600_FIRST for k in ("2.57 [2.52, 2.61]", "2.57 [2.38, 2.78]", "2.59 [2.54, 2.63]")},
         "−0.13 [−1.54, 1.10]": HISTORY,  # the taper difference at N = 1000 with the first 12 chains
         "+0.77 [−0.75, +4.38]": HISTORY_SIZES,  # s(8000) - s(1000) at T* = inf, m = 2, before N = 16000 (d1298c5)
