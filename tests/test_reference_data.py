@@ -127,16 +127,19 @@ def test_every_catalogued_set_can_be_downloaded_or_is_shipped() -> None:
     assert [e.name for e in entries if e.not_hosted] == []  # a hosted entry keeps no "not hosted" text
 
 
-def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
-    table = (
+def _entry_x(extra: str = "") -> str:
+    """A minimal catalogue entry ``x`` (nine-node toy recipe), ``extra`` lines added to its main table."""
+    return (
         '[datasets.x]\ndescription = "d"\nsource = "s"\nsize = 1\nsha256 = "' + "1" * 64 + '"\n'
-        'content_sha256 = "' + "2" * 64 + '"\ncitation = "c"\nlicence = "l"\n'
-        'not_hosted = "its scoring form is not made yet: vdosbench compact runs/x/ensemble.nc ..."\n\n'
+        'content_sha256 = "' + "2" * 64 + '"\ncitation = "c"\nlicence = "l"\n' + extra + '\n'
         '[datasets.x.recipe]\ngenerator = "nine_node_toy"\nn_samples = 1\nroot_seed = 0\n\n'
-        '[datasets.x.recipe.grid]\nvariant = ["lattice"]\n'
+        '[datasets.x.recipe.grid]\nvariant = ["lattice"]\n\n'
     )
+
+
+def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "catalog.toml"
-    path.write_text(table)
+    path.write_text(_entry_x('not_hosted = "its scoring form is not made yet: vdosbench compact runs/x/ensemble.nc ..."\n'))
     (entry,) = load_catalog(path).values()
     assert entry.scoring_form is None and "not hosted: its scoring form is not made yet" in entry.summary()
 
@@ -152,12 +155,7 @@ def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
     ids=["missing-field", "path", "bad-hash", "no-hosting"],
 )
 def test_malformed_scoring_form_entries_are_explained(tmp_path: Path, table: str, match: str) -> None:
-    entry = (
-        '[datasets.x]\ndescription = "d"\nsource = "s"\nsize = 1\nsha256 = "' + "1" * 64 + '"\n'
-        'content_sha256 = "' + "2" * 64 + '"\ncitation = "c"\nlicence = "l"\n\n'
-        '[datasets.x.recipe]\ngenerator = "nine_node_toy"\nn_samples = 1\nroot_seed = 0\n\n'
-        '[datasets.x.recipe.grid]\nvariant = ["lattice"]\n\n'
-    )
+    entry = _entry_x()
     path = tmp_path / "catalog.toml"
     path.write_text(entry + table)
     with pytest.raises(CatalogError, match=match):

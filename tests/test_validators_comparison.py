@@ -13,6 +13,7 @@ from scipy.stats import ks_2samp
 
 from vdosbench.datasets import mock_spectrum
 from vdosbench.validators import compare_spectra, eigenvalue_agreement, ks_statistic
+from vdosbench.validators.spectral.comparison import _padded_rows, _PooledLevels
 
 N_SAMPLE = 20
 N_MODE = 50
@@ -152,8 +153,6 @@ def test_bad_windows_are_explained() -> None:
 def test_pooled_levels_give_the_ks_statistic_of_the_weighted_rows() -> None:
     # brute force: the rows repeated by their weights, pooled, windowed, and ks_statistic; ties (values rounded to
     # two digits), NaN (left out), rows of another length, empty sides and windows included
-    from vdosbench.validators.spectral.comparison import _padded_rows, _PooledLevels, ks_statistic
-
     rng = np.random.default_rng(3)
     a = np.round(rng.random((7, 25)), 2)
     b = np.round(rng.random((5, 18)) * 1.1, 2)
