@@ -189,6 +189,8 @@ def run_block(block: Block, folder: Path) -> str | None:
 @pytest.mark.slow
 @pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(REPO)) for p in PAGES])
 def test_every_code_block_of_the_page_runs(page: Path, tmp_path: Path) -> None:
+    """Fails through ``run_block``, which raises on a block's non-zero exit status or unexpected output
+    (``test_the_harness_fails_on_what_it_must_catch`` shows it does)."""
     for block in parse_blocks(page):
         run_block(block, tmp_path)
 
