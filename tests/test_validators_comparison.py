@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -170,3 +172,9 @@ def test_pooled_levels_give_the_ks_statistic_of_the_weighted_rows() -> None:
         expected = ks_statistic(window(xa), window(xb))
         got = pool.ks(wa, wb, lo, hi)
         assert got == expected or (np.isnan(got) and np.isnan(expected)), (trial, lo, hi, got, expected)
+    # several windows at once (the permutations' route): each the same as its own call
+    windows = [(0.0, math.inf), (0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (0.8, 1.2), (1.2, 5.0)]
+    wa, wb = rng.integers(0, 3, rows.shape[0]), rng.integers(0, 3, rows.shape[0])
+    many = pool.ks_windows(wa, wb, windows)
+    one = np.array([pool.ks(wa, wb, lo, hi) for lo, hi in windows])
+    assert np.isnan(many[-1]) and np.array_equal(many, one, equal_nan=True)
