@@ -10,20 +10,48 @@ set -euo pipefail
 out=${1:-runs/finite_size}
 vdosbench=${VDOSBENCH:-vdosbench}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
-stage() {  # stage TAPER TSTAR N SAMPLES
-  local dir="$out/n$3"
-  echo "$(date -u +%FT%TZ) stage taper=$1 T*=$2 N=$3 samples=$4" >> "$out/queue.log"
-  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 T*=$2 N=$3 samples=$4 wall=%e user=%U maxrss_kb=%M" \
+stage() {  # stage TAPER TSTAR N SAMPLES [FIRST]
+  local dir="$out/n$3" first=()
+  if [ -n "${5:-}" ]; then  # a piece: samples FIRST .. SAMPLES - 1, in a folder of its own
+    dir="$out/from$5-m$1-t$2/n$3" first=(--first-sample "$5")
+  fi
+  if [ -e "$out/STOP" ]; then
+    echo "$(date -u +%FT%TZ) $out/STOP found: not starting taper=$1 T*=$2 N=$3 samples=$4 ${5:+first=$5}" \
+      >> "$out/queue.log"
+    exit 0
+  fi
+  echo "$(date -u +%FT%TZ) stage taper=$1 T*=$2 N=$3 samples=$4 ${5:+first=$5}" >> "$out/queue.log"
+  /usr/bin/time -a -o "$out/time.log" -f "taper=$1 T*=$2 N=$3 samples=$4 ${5:+first=$5 }wall=%e user=%U maxrss_kb=%M" \
     "$vdosbench" generate --recipe "soft_spheres_lowest_n$3" --grid "taper_order=$1" --grid "parent_temperature=$2" \
-      --samples "$4" --workers 1 --blas-threads 1 --no-progress --output "$dir"
+      --samples "$4" "${first[@]}" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
-mkdir -p "$out"
 # SPECS="N:SAMPLES ..." (and TSTARS, default "1 inf") runs only those stages, in that order, e.g. the first pass of
 # the instantaneous quench alone:  TSTARS=inf SPECS="1000:100 2000:60 4000:40 8000:20" taskset -c 1 bash ...
+# A spec N:FIRST:SAMPLES runs samples FIRST .. SAMPLES - 1 only (vdosbench generate --first-sample), each
+# (taper, T*) in its own folder OUT/from{FIRST}-m{taper}-t{T*}/n{N}: how a point goes on from the samples kept in
+# the compact form (studies/results/finite_size_modes.nc) when their part files are gone, e.g.
+#   TSTARS=1 SPECS="4000:40:80" taskset -c 0 bash studies/finite_size_queue.sh runs/high_t
+# then  python studies/finite_size.py studies/results/finite_size_modes_pending.nc runs/high_t/from40-* \
+#   --export-only --compact studies/results/finite_size_modes_pending.nc  (pass only finished folders: n{N}/ensemble.nc)
+# Touch OUT/STOP to stop before the next stage.
+for spec in ${SPECS:-}; do
+  case $spec in
+    *[!0-9:]* | :* | *: | *::* | *:*:*:*) bad=1 ;;
+    *:*) bad=0 ;;
+    *) bad=1 ;;
+  esac
+  if [ $bad = 1 ]; then
+    echo "finite_size_queue.sh: expected SPECS entries N:SAMPLES or N:FIRST:SAMPLES (e.g. 4000:40:80), found '$spec'" >&2
+    exit 2
+  fi
+done
+mkdir -p "$out"
 if [ -n "${SPECS:-}" ]; then
   for tstar in ${TSTARS:-1 inf}; do
     for spec in $SPECS; do
-      for taper in 2 inf; do stage "$taper" "$tstar" "${spec%%:*}" "${spec##*:}"; done
+      n=${spec%%:*} samples=${spec##*:} first=
+      case $spec in *:*:*) first=${spec#*:} first=${first%%:*} ;; esac
+      for taper in 2 inf; do stage "$taper" "$tstar" "$n" "$samples" $first; done
     done
   done
   exit 0
