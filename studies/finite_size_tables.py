@@ -270,10 +270,31 @@ def across_sizes(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+def unit_hours(point: Mapping[str, Any]) -> float:
+    """Core-hours of one more independent unit of a point at its measured stage times: a sample at high T*, a
+    chain (its structures) at T_d.  ``stage_seconds_mean`` is each stage's mean seconds per structure, on the
+    machines that ran the point (one core, one BLAS thread)."""
+    per_structure = sum(point["stage_seconds_mean"].values())
+    per_unit = point["n_samples"] / point["n_chains"] if point.get("n_chains") else 1
+    return per_structure * per_unit / 3600.0
+
+
+def cost_to_target(point: Mapping[str, Any], estimate: Mapping[str, Any]) -> str:
+    """The units an estimator's 1/√units projection asks for the target and the core-hours the ones still missing
+    would take (``unit_hours``); "met" where the target is met."""
+    if estimate["met"]:
+        return "met"
+    have = point["n_chains"] if point.get("n_chains") else point["n_samples"]
+    hours = max(estimate["units_needed"] - have, 0) * unit_hours(point)
+    cost = f"{hours:.1f} core-h" if hours >= 1 else f"{math.ceil(hours * 60)} core-min"
+    return f"{estimate['units_needed']}, {cost} more"
+
+
 def half_width(result: Mapping[str, Any]) -> str:
-    """Item 3's target: the primary's half-width, the narrowest estimator's, and the spread between them."""
+    """Item 3's target: the primary's half-width, the narrowest estimator's, what the narrowest would cost to
+    reach it, and the spread between estimators."""
     header = ["N", "m", "T*", "units", "primary (c = 0.5): half-width → units needed",
-              "narrowest: estimator, half-width", "spread between estimators"]
+              "narrowest: estimator, half-width", "narrowest: units needed, cost", "spread between estimators"]
     rows = []
     for t in PROTOCOLS:
         for p in points_at(result, t):
@@ -287,13 +308,14 @@ def half_width(result: Mapping[str, Any]) -> str:
                 primary_text = f"{number(first['half_width'])} → {first['units_needed']}"
             narrow, spread = hw["narrowest"], p["systematic_spread"]
             if narrow is None:  # no estimator assessed (a point of fewer chains than the bootstrap's minimum)
-                narrow_text = spread_text = "none assessed"
+                narrow_text = cost_text = spread_text = "none assessed"
             else:
                 met = " (met)" if narrow["met"] else ""
                 narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
+                cost_text = cost_to_target(p, narrow)
                 spread_text = number(spread["max"] - spread["min"])
             rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, primary_text,
-                         narrow_text, spread_text])
+                         narrow_text, cost_text, spread_text])
     return markdown(header, rows)
 
 

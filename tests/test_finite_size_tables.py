@@ -86,6 +86,22 @@ def test_a_point_not_assessed_says_so_with_its_mode_count(tables, result):
     assert "not assessed" not in tables.primary(point)
 
 
+def test_the_cost_to_the_target_counts_the_missing_units_at_the_measured_stage_times(tables, result):
+    # a chain at T_d costs its structures' stage times; a sample at high T* its own
+    chains = copy.deepcopy(tables.point_at(result, tables.T_D_CONTROL, 4000, 2))
+    chains["stage_seconds_mean"] = {"monte_carlo": 3000.0, "lowest_modes": 600.0}  # 1 h a structure
+    chains.update(n_chains=12, n_samples=60)  # 5 structures a chain: 5 h a chain
+    estimate = {"met": False, "units_needed": 20}
+    assert tables.unit_hours(chains) == pytest.approx(5.0)
+    assert tables.cost_to_target(chains, estimate) == "20, 40.0 core-h more"
+    sample = copy.deepcopy(tables.point_at(result, "1", 8000, 2))
+    sample["stage_seconds_mean"] = {"monte_carlo": 50.0, "quench": 10.0}  # a minute a sample
+    sample.update(n_chains=0, n_samples=20)
+    assert tables.cost_to_target(sample, {"met": False, "units_needed": 37}) == "37, 17 core-min more"
+    assert tables.cost_to_target(sample, {"met": False, "units_needed": 90}) == "90, 1.2 core-h more"
+    assert tables.cost_to_target(sample, {"met": True, "units_needed": 12}) == "met"
+
+
 def test_a_point_of_one_chain_has_a_drift_without_standard_error(tables, result):
     """The first chain of a new size (the control at N = 4000 began so): its row renders, saying why no s.e."""
     one = copy.deepcopy(result)
