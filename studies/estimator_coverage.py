@@ -9,6 +9,9 @@ interval method the fraction of intervals holding the true s is reported with
 its binomial standard error and Wilson 95 % interval:
 
 * ``bootstrap_groups``: percentile bootstrap over chains (the reported interval);
+* ``bootstrap_groups_expanded`` (added 26 Nov 2026): the same replicates read at Hesterberg's expanded percentile
+  levels (:func:`vdosbench.validators.results.result.expanded_levels`), which undo the percentile interval's
+  narrowness over few units; scenarios computed before it was added lack it;
 * ``bootstrap_samples``: the same, ignoring the chains (every sample a unit);
 * ``fisher``: s ± 1.96 u/√n (independent modes);
 * ``profile``: the likelihood-ratio interval (independent modes).
@@ -82,9 +85,9 @@ from vdosbench.validators import (
     window_mle,
 )
 
-METHODS = ("bootstrap_groups", "bootstrap_samples", "fisher", "profile")
+METHODS = ("bootstrap_groups", "bootstrap_groups_expanded", "bootstrap_samples", "fisher", "profile")
 #: The interval methods of :func:`debye_excess` (a bootstrap only: the fit has no likelihood).
-DEBYE_METHODS = ("bootstrap_groups", "bootstrap_samples")
+DEBYE_METHODS = ("bootstrap_groups", "bootstrap_groups_expanded", "bootstrap_samples")
 TRUE_S = 4.0
 
 
@@ -160,6 +163,7 @@ def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]
                       seed=seed)
     intervals = {
         "bootstrap_groups": est.interval("bootstrap"),
+        "bootstrap_groups_expanded": est.interval("bootstrap_expanded"),
         "bootstrap_samples": flat.interval("bootstrap"),
         "fisher": est.interval("fisher"),
         "profile": est.interval("profile"),
@@ -177,7 +181,9 @@ def debye_replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str
     m = scenario.mock(seed)
     est = debye_excess(ModeSpectra(**m.arrays()), n_bootstrap=n_bootstrap, seed=seed)
     flat = debye_excess(ModeSpectra(**{**m.arrays(), "groups": None}), n_bootstrap=n_bootstrap, seed=seed)
-    intervals = {"bootstrap_groups": est.interval("bootstrap"), "bootstrap_samples": flat.interval("bootstrap")}
+    intervals = {"bootstrap_groups": est.interval("bootstrap"),
+                 "bootstrap_groups_expanded": est.interval("bootstrap_expanded"),
+                 "bootstrap_samples": flat.interval("bootstrap")}
     return {
         "s": est.value,
         "status": est.status,

@@ -367,6 +367,12 @@ def _coverage(method: Mapping[str, Any], replicates: int) -> str:
     return f"{number(method['coverage'])} ({method['covered']}/{replicates})"
 
 
+def _share(entry: Mapping[str, Any], method: str, assessed: bool = True) -> str:
+    """A coverage as a fraction; "–" where not assessed, or not computed (scenarios run before the method was)."""
+    held = entry["methods"].get(method)
+    return number(held["coverage"]) if assessed and held is not None else "–"
+
+
 def _case(scenario: Mapping[str, Any]) -> str:
     levels = {"goe": "GOE", "poisson": "Poisson"}[scenario["levels"]]
     if scenario["structures_per_chain"] == 1:
@@ -381,18 +387,18 @@ def _case(scenario: Mapping[str, Any]) -> str:
 def coverage(result: Mapping[str, Any]) -> str:
     """Coverage of the 95 % intervals on the mock ensembles (true s = 4), window MLE and D − D_Debye side by side."""
     header = ["case", "window MLE (c = 0.7), bootstrap over chains", "D − D_Debye, bootstrap over chains",
-              "bootstrap over samples (MLE / D − D_Debye)"]
+              "expanded percentile over chains (MLE / D − D_Debye)", "bootstrap over samples (MLE / D − D_Debye)"]
     rows = []
     for key, mle in result["scenarios"].items():
         excess = result["debye_excess"]["scenarios"][key]
         n = mle["replicates"]
         never = mle["n_inconclusive"] == n  # the window MLE assessed in no replicate: no coverage to state
         window = f"not assessed in {n}/{n} (too few modes)" if never else _coverage(mle["methods"]["bootstrap_groups"], n)
-        samples = "–" if never else number(mle["methods"]["bootstrap_samples"]["coverage"])
         rows.append([_case(mle["scenario"]), window,
                      _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
-                     f"{samples} / "
-                     f"{number(excess['methods']['bootstrap_samples']['coverage'])}"])
+                     f"{_share(mle, 'bootstrap_groups_expanded', not never)} / "
+                     f"{_share(excess, 'bootstrap_groups_expanded')}",
+                     f"{_share(mle, 'bootstrap_samples', not never)} / {_share(excess, 'bootstrap_samples')}"])
     return markdown(header, rows)
 
 

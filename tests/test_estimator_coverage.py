@@ -45,6 +45,9 @@ def test_chain_bootstrap_covers_and_independent_mode_intervals_do_not(study) -> 
     out = study.coverage(scenario, 60, seed=7, n_bootstrap=300)
     methods = out["methods"]
     assert methods["bootstrap_groups"]["coverage"] >= 0.8, methods
+    # the expanded interval: the same replicates at wider levels, never narrower, so never covering less
+    assert methods["bootstrap_groups_expanded"]["covered"] >= methods["bootstrap_groups"]["covered"]
+    assert methods["bootstrap_groups_expanded"]["median_width"] > methods["bootstrap_groups"]["median_width"]
     for broken in ("fisher", "profile", "bootstrap_samples"):
         assert methods[broken]["coverage"] <= 0.7, (broken, methods[broken])
     assert out["mean_s"] == pytest.approx(4.0, abs=0.3)
@@ -57,7 +60,7 @@ def test_debye_excess_chain_bootstrap_covers_and_its_sample_bootstrap_does_not(s
     scenario = study.Scenario("strong_chains", "poisson", 200, 10, 0.95)
     out = study.coverage(scenario, 40, seed=11, n_bootstrap=200, estimator="debye_excess")
     methods = out["methods"]
-    assert set(methods) == {"bootstrap_groups", "bootstrap_samples"}
+    assert set(methods) == {"bootstrap_groups", "bootstrap_groups_expanded", "bootstrap_samples"}
     assert methods["bootstrap_groups"]["coverage"] >= 0.75, methods
     assert methods["bootstrap_samples"]["coverage"] <= 0.7, methods
     assert out["mean_s"] == pytest.approx(4.0, abs=0.3)

@@ -193,3 +193,15 @@ def test_the_coverage_tables_give_each_case_its_count_of_intervals_that_held(tab
     assert mle["covered"] / 80 == mle["coverage"]
     paired = tables.paired_coverage(result).split("\n")[2:]
     assert len(paired) == len(result["paired"]["scenarios"]) and all(row.count("/60)") == 3 for row in paired)
+
+
+def test_the_expanded_column_shows_a_dash_for_scenarios_run_before_the_method(tables):
+    result = copy.deepcopy(tables.load_results()["estimator_coverage.json"])
+    for section in (result["scenarios"], result["debye_excess"]["scenarios"]):
+        for entry in section.values():
+            entry["methods"].pop("bootstrap_groups_expanded", None)
+        section["goe_6_chains_memory_0.7"]["methods"]["bootstrap_groups_expanded"] = {"coverage": 0.9625, "covered": 77}
+    rows = [row.split(" | ") for row in tables.coverage(result).split("\n")[2:]]
+    six = next(row for row in rows if "6 chains × 5" in row[0])
+    assert six[3] == "0.96 / 0.96"
+    assert all(row[3] == "– / –" for row in rows if row is not six)

@@ -13,8 +13,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import xarray as xr
+from scipy import stats
 
 from vdosbench.datasets import mock_spectrum
+from vdosbench.validators.results.result import expanded_levels
 from vdosbench.validators import (
     Measurement,
     ParameterPointError,
@@ -45,6 +47,53 @@ def test_bootstrap_mean_standard_error_matches_theory() -> None:
     assert float(est.standard_error) == pytest.approx(expected_se, rel=SE_RTOL)
     assert est.low < est.value < est.high
     assert est.replicates.shape == (2000,)
+
+
+@pytest.mark.parametrize("n", [2, 6, 12, 20, 100])
+def test_expanded_levels_put_the_normal_quantile_at_the_scaled_t_quantile(n: int) -> None:
+    low, high = expanded_levels(0.95, n)
+    assert low + high == pytest.approx(1.0, abs=1e-15)
+    assert stats.norm.isf(low) == pytest.approx(stats.t.ppf(0.975, n - 1) * np.sqrt(n / (n - 1)), rel=1e-9)
+    assert low < 0.025  # always wider than the percentile levels, tending to them as n grows
+    assert expanded_levels(0.95, 10**7)[0] == pytest.approx(0.025, rel=1e-3)
+
+
+def test_expanded_interval_of_a_mean_is_the_t_interval() -> None:
+    # known answer: for the mean of symmetric data the expanded percentile interval is x̄ ± t_{n-1} s/√n, where the
+    # percentile interval is about x̄ ± z s √((n-1)/n)/√n (here n = 8: 0.713 of the t interval's half-width)
+    rng = np.random.default_rng(11)
+    data = rng.normal(0.0, 1.0, 8)
+    est = bootstrap(np.mean, data, n_bootstrap=40000, seed=4)
+    lo, hi = est.expanded_interval()
+    half_t = stats.t.ppf(0.975, 7) * np.std(data, ddof=1) / np.sqrt(8)
+    assert (hi - lo) / 2 == pytest.approx(half_t, rel=0.06)
+    assert (est.high - est.low) / 2 / half_t == pytest.approx(1.96 * np.sqrt(7 / 8) / stats.t.ppf(0.975, 7), rel=0.06)
+
+
+def test_expanded_interval_covers_where_the_percentile_interval_falls_short() -> None:
+    # 300 normal data sets of 6: the percentile interval of the mean covers about 0.87 (P(|T_5| < 1.96 √(5/6))),
+    # the expanded one about 0.95; binomial s.e. 0.013 - 0.019
+    rng = np.random.default_rng(5)
+    covered = np.zeros(2)
+    for k in range(300):
+        est = bootstrap(np.mean, rng.normal(1.0, 2.0, 6), n_bootstrap=1000, seed=k)
+        lo, hi = est.expanded_interval()
+        covered += [est.low <= 1.0 <= est.high, lo <= 1.0 <= hi]
+    percentile, expanded = covered / 300
+    assert percentile < 0.91 and 0.92 <= expanded <= 0.99, (percentile, expanded)
+
+
+def test_expanded_interval_counts_chains_and_is_nan_without_a_bootstrap() -> None:
+    est = bootstrap(np.mean, np.arange(12.0), n_bootstrap=500, groups=np.repeat(np.arange(6), 2))
+    assert est.n_units == 6
+    expected = np.quantile(est.replicates, expanded_levels(0.95, 6))
+    assert np.allclose(est.expanded_interval(), expected)
+    five = bootstrap(np.mean, np.arange(10.0), groups=np.repeat(np.arange(5), 2))  # below MIN_GROUPS
+    assert np.all(np.isnan(five.expanded_interval()))
+    with pytest.raises(ValueError, match="expected at least 2 independent units"):
+        expanded_levels(0.95, 1)
+    with pytest.raises(ValueError, match="expected a number in"):
+        expanded_levels(1.5, 10)
 
 
 def test_bootstrap_is_reproducible_and_seed_dependent() -> None:

@@ -201,7 +201,9 @@ def debye_excess(
     ExponentEstimate
         ``s_debye_excess``; the curve holds the mean excess per particle, the
         fit, and the Debye count; ``diagnostics["excess_top"]`` the excess at
-        the window's top with its interval.
+        the window's top with its interval.  Intervals: ``bootstrap``
+        (percentile, the reported one) and ``bootstrap_expanded`` (the same
+        replicates at Hesterberg's expanded levels, :func:`.expanded_levels`).
 
     Examples
     --------
@@ -268,7 +270,9 @@ def debye_excess(
                           curve, meas.n_samples, meas.method)
     return ExponentEstimate(
         measurement=meas,
-        intervals={"bootstrap": (meas.low, meas.high)},
+        intervals={"bootstrap": (meas.low, meas.high),
+                   "bootstrap_expanded": (math.nan, math.nan) if status == "no_excess" else
+                   tuple(float(v[0]) for v in boot.expanded_interval())},
         status=status,
         reason=reason,
         diagnostics={"excess_top": top, "excess_top_interval": (top_lo, top_hi),

@@ -17,7 +17,9 @@ c = 0.3, 0.5, 0.7 (:func:`window_mle_scan`).
 Intervals (all at the stated confidence)
     ``bootstrap`` percentile interval over independent units (chains when
     ``groups`` are given, else samples; :func:`vdosbench.validators.bootstrap`),
-    the reported one; ``fisher``: s ± z/√(Fisher information) = s ± z u/√n;
+    the reported one; ``bootstrap_expanded``: the same replicates read at
+    Hesterberg's expanded levels (:func:`.expanded_levels`), which undo the
+    percentile interval's narrowness over few units; ``fisher``: s ± z/√(Fisher information) = s ± z u/√n;
     ``profile``: {u : 2[ℓ(û) − ℓ(u)] ≤ χ²₁}, solved in t = u/û from
     n (t − 1 − log t) = χ²₁/2.  The last two assume independent modes: level
     repulsion and correlated structures of one chain both break that
@@ -232,6 +234,7 @@ def window_mle(
         measurement=meas,
         intervals={
             "bootstrap": (meas.low, meas.high),
+            "bootstrap_expanded": tuple(float(v) for v in boot.expanded_interval()),
             "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
             "profile": (profile[0] - 1.0, profile[1] - 1.0),
         },
