@@ -18,7 +18,8 @@ ladders), ``td-ladder`` (the additive model at its T_d), ``control-n1000`` and `
 non-additive control beside the additive model), ``control-ladder`` (the control at every N, as ``td-ladder``),
 ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d chains' energy drift and
 τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
-``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)) and ``half-width`` (item 3's target); from
+``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)), ``half-width`` (item 3's target) and
+``point-verdicts`` (each point's verdicts by the percentile and the expanded percentile interval); from
 ``sorting_trend.json`` (``studies/sorting_trend.py``): ``sorting-trend`` (the T_d chains' slopes along the
 chain); from ``estimator_coverage.json`` (``studies/estimator_coverage.py``): ``coverage`` and
 ``paired-coverage`` (the intervals' coverage on mock spectra).  Intervals are the 95 % percentile bootstrap
@@ -319,6 +320,42 @@ def half_width(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+#: The registered claims of a point (``claim_values`` of ``studies/finite_size.py``) by the column they go in.
+SEED_CLAIMS = ("schirmacher.high-parent-temperature-s2", "schirmacher.taper-s3+2/m")
+RIVAL_CLAIMS = ("lerner.finite-size-s4", "lerner.s4")
+
+
+def _verdict_pair(point: Mapping[str, Any], claims: Sequence[str]) -> str:
+    """A claim's verdict by the percentile interval (of record), and by the expanded one where that differs."""
+    claim = next(c for c in claims if c in point["verdicts"])
+    record, expanded = point["verdicts"][claim], point.get("verdicts_expanded", {}).get(claim)
+    if expanded is None:
+        return f"{record} (expanded: not computed)"
+    return record if expanded == record else f"{record}; expanded: **{expanded}**"
+
+
+def point_verdicts(result: Mapping[str, Any]) -> str:
+    """Each point's registered verdicts by the primary's percentile interval and by its expanded percentile
+    interval (amendment of 26 Nov 2026), with both intervals."""
+    header = ["N", "m", "T*", "units", "primary (c = 0.5): percentile / expanded interval",
+              "seed 001 (s = 2 at high T*, 3 + 2/m at T_d)", "Lerner (s = 4)"]
+    rows = []
+    for t in PROTOCOLS:
+        for p in points_at(result, t):
+            units = f"{p['n_chains']} chains" if p.get("n_chains") else f"{p['n_samples']} samples"
+            first = p["primary"]
+            if first["status"] != "ok":
+                intervals = "not assessed"
+            else:
+                low, high = first["interval"]
+                wide = first.get("interval_expanded")
+                intervals = (f"{interval(first['value'], low, high)} / "
+                             + (f"[{number(wide[0])}, {number(wide[1])}]" if wide else "not computed"))
+            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, intervals,
+                         _verdict_pair(p, SEED_CLAIMS), _verdict_pair(p, RIVAL_CLAIMS)])
+    return markdown(header, rows)
+
+
 #: The measures of ``sorting_trend.py`` in the order of its table, with their names on the page.
 SORTING_MEASURES = {
     "segment_mean_energy": "segment V/N",
@@ -432,6 +469,7 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "taper-difference": ("finite_size.json", taper_difference),
     "across-sizes": ("finite_size.json", across_sizes),
     "half-width": ("finite_size.json", half_width),
+    "point-verdicts": ("finite_size.json", point_verdicts),
     "sorting-trend": ("sorting_trend.json", sorting_trend),
     "coverage": ("estimator_coverage.json", coverage),
     "paired-coverage": ("estimator_coverage.json", paired_coverage),

@@ -100,6 +100,13 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
     assert set(rows[2]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}
     assert rows[2]["n_chains"] == 24
     assert rows[-1]["verdicts"]["schirmacher.taper-s3+2/m"] == "refuted"  # s = 4 where the seed expects 3
+    # beside them, the verdicts by the expanded percentile interval: the same replicates at wider levels
+    for row in rows.values():
+        (lo, hi), (lo_e, hi_e) = row["primary"]["interval"], row["primary"]["interval_expanded"]
+        assert lo_e < lo <= hi < hi_e
+        assert set(row["verdicts_expanded"]) == set(row["verdicts"])
+        for claim, verdict in row["verdicts_expanded"].items():  # wider: a verdict can only turn inconclusive
+            assert verdict in (row["verdicts"][claim], "inconclusive"), (claim, verdict)
     assert rows[2]["equilibrium"]["chains_falling"] == 24 and rows[-1]["equilibrium"]["chains_falling"] == 0
     assert rows[-1]["equilibrium"]["chains_drift_interval_contains_0"] == 24
     taper = result["taper_difference"][0]

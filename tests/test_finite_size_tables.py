@@ -205,3 +205,16 @@ def test_the_expanded_column_shows_a_dash_for_scenarios_run_before_the_method(ta
     six = next(row for row in rows if "6 chains × 5" in row[0])
     assert six[3] == "0.96 / 0.96"
     assert all(row[3] == "– / –" for row in rows if row is not six)
+
+
+def test_point_verdicts_name_a_verdict_the_expanded_interval_turns(tables, result):
+    changed = copy.deepcopy(result)
+    point = tables.point_at(changed, "1", 1000, 2)
+    assert point["verdicts"]["schirmacher.high-parent-temperature-s2"] == "refuted"
+    point["verdicts_expanded"]["schirmacher.high-parent-temperature-s2"] = "inconclusive"
+    row = next(r for r in tables.point_verdicts(changed).split("\n") if r.startswith("| 1000 | 2 | 1 |"))
+    assert "| refuted; expanded: **inconclusive** |" in row
+    # a results file analysed before the amendment: said, not guessed
+    del point["verdicts_expanded"], point["primary"]["interval_expanded"]
+    row = next(r for r in tables.point_verdicts(changed).split("\n") if r.startswith("| 1000 | 2 | 1 |"))
+    assert "/ not computed |" in row and "refuted (expanded: not computed)" in row
