@@ -10,7 +10,7 @@ its binomial standard error and Wilson 95 % interval:
 
 * ``bootstrap_groups``: percentile bootstrap over chains (the reported interval);
 * ``bootstrap_groups_expanded`` (added 26 Nov 2026): the same replicates read at Hesterberg's expanded percentile
-  levels (:func:`vdosbench.validators.results.result.expanded_levels`), which undo the percentile interval's
+  levels (:func:`vdosbench.validators.expanded_levels`), which undo the percentile interval's
   narrowness over few units; scenarios computed before it was added lack it;
 * ``bootstrap_samples``: the same, ignoring the chains (every sample a unit);
 * ``fisher``: s ± 1.96 u/√n (independent modes);

@@ -69,7 +69,7 @@ Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_
 Expanded intervals (amended 26 Nov 2026 20:05 UTC, after the coverage study of Hesterberg's expanded percentile
 interval on the correlated mocks and before any glass point was measured with it): each point's verdicts are also
 given by the primary's expanded percentile interval (``interval_expanded`` of ``primary``, ``verdicts_expanded``;
-:func:`vdosbench.validators.results.result.expanded_levels`), the same bootstrap replicates read at wider levels.
+:func:`vdosbench.validators.expanded_levels`), the same bootstrap replicates read at wider levels.
 Over 6 chains the percentile interval covered 0.90 (window MLE) and 0.89 (D − D_Debye) of the mock ensembles, the
 expanded one 0.96 and 0.94; over 20 chains both 0.925 (``studies/results/estimator_coverage.json``).  The
 registered percentile verdicts stay the verdicts of record; a verdict the expanded interval turns is named on the

@@ -16,7 +16,6 @@ import xarray as xr
 from scipy import stats
 
 from vdosbench.datasets import mock_spectrum
-from vdosbench.validators.results.result import expanded_levels
 from vdosbench.validators import (
     Measurement,
     ParameterPointError,
@@ -24,6 +23,7 @@ from vdosbench.validators import (
     bootstrap,
     coordination_distribution,
     density_of_states,
+    expanded_levels,
     integrated_dos,
     iter_parameter_points,
     jsonable,

@@ -20,7 +20,7 @@ from .structure.coordination import CoordinationResult, coordination_distributio
 from .spectral.debye import debye_reduced_level, number_density, unit_ball_volume
 from .spectral.green import local_response, new_poles, poles
 from .results.points import ParameterPointError, iter_parameter_points, require_single_point, sample_chunks, sample_pairs
-from .results.result import BootstrapEstimate, Measurement, bootstrap, jsonable
+from .results.result import BootstrapEstimate, Measurement, bootstrap, expanded_levels, jsonable
 from .spectral.sound import conductance_tensor, has_springs, homogenized_conductance, measure_sound_speed, sound_speed
 from .spectral.spectrum import (
     ZERO_MODE_RTOL,
@@ -96,6 +96,7 @@ __all__ = [
     "coordination_numbers",
     "debye_reduced_level",
     "density_of_states",
+    "expanded_levels",
     "frequencies",
     "has_springs",
     "homogenized_conductance",
