@@ -270,9 +270,9 @@ class BootstrapEstimate:
 def expanded_levels(confidence: float, n_units: int) -> tuple[float, float]:
     """Percentile levels of the expanded percentile interval over ``n_units`` independent units.
 
-    A percentile bootstrap interval of a mean is about x̄ ± z σ̂ with σ̂ the standard deviation of divisor n, where
-    the t interval is x̄ ± t_{n−1} s/√n: too narrow by t_{n−1} √(n/(n−1)) / z, a factor 1.10 at 20 units and
-    1.44 at 6.  The expanded interval (T. Hesterberg, "What teachers should know about the bootstrap",
+    A percentile bootstrap interval of a mean is about x̄ ± z σ̂/√n, σ̂ the standard deviation of divisor n, where
+    the t interval is x̄ ± t_{n−1} s/√n, s = σ̂ √(n/(n−1)): too narrow by t_{n−1} √(n/(n−1)) / z, a factor 1.10
+    at 20 units and 1.44 at 6.  The expanded interval (T. Hesterberg, "What teachers should know about the bootstrap",
     The American Statistician 69, 371 (2015), arXiv:1411.5279; ``ExpandProbs`` of the R package resample) reads
     the replicates at the levels α′/2, 1 − α′/2 with z_{1−α′/2} = t_{n−1, 1−α/2} √(n/(n−1)), so that for a mean
     of symmetric data it is the t interval, and it keeps the percentile interval's asymmetry otherwise.  Its
