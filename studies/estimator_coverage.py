@@ -38,7 +38,9 @@ Section ``paired`` (added 25 Nov 2026): the paired differences that the taper an
 and c = 0.7) and :func:`vdosbench.validators.paired_debye_excess_difference`, on pairs of GOE mock ensembles
 with chains (memory 0.7) whose true difference is 0 (both s = 4): ``independent`` pairs (no shared disorder)
 and ``shared_moduli`` pairs (the same seed and a 1.25× larger nonphononic prefactor for the second: the same
-shear and bulk moduli, hence ω₀, per sample, as chains from one start share them), at 20 chains and at 7.
+shear and bulk moduli, hence ω₀, per sample, as chains from one start share them), at 20 chains and at 7;
+each estimator's percentile interval and (``"<name> expanded"``, added 26 Nov 2026) its expanded percentile
+interval of the same replicates.
 Section ``size_scaling``: the bootstrap intervals of
 :func:`vdosbench.validators.count_scaling` (c = 0.7) and
 :func:`vdosbench.validators.extreme_value` (mean) on ladders N = 1000, 2000,
@@ -280,11 +282,11 @@ def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> d
     for name, (kind, factor) in PAIRED_ESTIMATORS.items():
         m = (paired_window_difference(sa, sb, factor, n_bootstrap=n_bootstrap, seed=seed) if kind == "window"
              else paired_debye_excess_difference(sa, sb, n_bootstrap=n_bootstrap, seed=seed))
-        lo, hi = m.low, m.high
-        covers[name] = bool(lo <= truth <= hi) if np.isfinite(lo) and np.isfinite(hi) else False
-        width[name] = hi - lo
+        for key, (lo, hi) in ((name, (m.low, m.high)), (f"{name} expanded", m.expanded)):
+            covers[key] = bool(lo <= truth <= hi) if np.isfinite(lo) and np.isfinite(hi) else False
+            width[key] = hi - lo
+            intervals[key] = (lo, hi)
         values[name] = m.value
-        intervals[name] = (lo, hi)
     finite = all(np.isfinite(lo) and np.isfinite(hi) for lo, hi in intervals.values())
     return {"s": values["debye excess"], "values": values, "intervals": intervals,
             "status": "ok" if finite else "inconclusive", "covers": covers, "width": width}
@@ -294,7 +296,7 @@ def paired_coverage(scenario: PairedScenario, replicates: int, seed: int = 0, n_
                     ) -> dict[str, Any]:
     """Coverage of the paired-difference intervals over ``replicates`` pairs of ``scenario``."""
     reps = [paired_replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
-    out = summarise(reps, tuple(PAIRED_ESTIMATORS))
+    out = summarise(reps, (*PAIRED_ESTIMATORS, *(f"{name} expanded" for name in PAIRED_ESTIMATORS)))
     del out["mean_s"], out["mean_s_standard_error"], out["sd_s"]
     out["mean_difference"] = {k: float(np.nanmean([r["values"][k] for r in reps])) for k in PAIRED_ESTIMATORS}
     out["sd_difference"] = {k: float(np.nanstd([r["values"][k] for r in reps], ddof=1)) for k in PAIRED_ESTIMATORS}

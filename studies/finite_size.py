@@ -73,7 +73,10 @@ given by the primary's expanded percentile interval (``interval_expanded`` of ``
 Over 6 chains the percentile interval covered 0.90 (window MLE) and 0.89 (D − D_Debye) of the mock ensembles, the
 expanded one 0.96 and 0.94; over 20 chains both 0.925 (``studies/results/estimator_coverage.json``).  The
 registered percentile verdicts stay the verdicts of record; a verdict the expanded interval turns is named on the
-findings page.  The differences across N and between tapers and models keep the percentile interval only.
+findings page.  Extended 26 Nov 2026 21:00 UTC, before it was run on the glasses: the taper and model differences
+(paired by chain or sample) also give their verdicts by the expanded interval of the same replicates
+(``expanded``, ``verdict_*_expanded``); the difference across N, of two independent sets, keeps the percentile
+interval only.
 
 Fractionation control (issue 25 item 5; registered 2026-11-24 20:15 UTC, before any non-additive chain had
 finished): the T_d ladder of the non-additive model (ε = 0.2) at its own T_d = 0.0716 is scored on the same T_d
@@ -393,10 +396,14 @@ def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> 
     return verdict_for(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE)).value
 
 
-def _expanded(estimate: ExponentEstimate) -> Measurement:
-    """The estimate's measurement with its expanded percentile interval in place of the percentile one."""
-    low, high = estimate.interval("bootstrap_expanded")
-    return replace(estimate.measurement, low=low, high=high)
+def _expanded(result: ExponentEstimate | Measurement) -> Measurement:
+    """A point's estimate or a paired difference with its expanded percentile interval in place of the percentile
+    one (the verdicts of the amendment of 26 Nov 2026)."""
+    if isinstance(result, Measurement):
+        low, high = result.expanded if result.expanded is not None else (math.nan, math.nan)
+        return replace(result, low=low, high=high)
+    low, high = result.interval("bootstrap_expanded")
+    return replace(result.measurement, low=low, high=high)
 
 
 def _tstar(t: float) -> str:
@@ -552,6 +559,8 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             diff, alternatives = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 2, "s(m=2) - s(m=inf)")
             tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
                            "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0),
+                           "verdict_equal_0_expanded": _verdict(_expanded(diff), 0.0),
+                           "verdict_equal_plus_1_expanded": _verdict(_expanded(diff), 1.0),
                            "alternatives": alternatives})
     models = []  # the fractionation control (item 5): additive minus non-additive at T_d, paired by chain start
     for n, m in sorted({(n, m) for n, m, _ in spectra}):
@@ -559,7 +568,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             diff, alternatives = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3,
                                                    "s(additive, T_d) - s(non-additive, its T_d)")
             models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, 0.0),
-                           "alternatives": alternatives})
+                           "verdict_equal_0_expanded": _verdict(_expanded(diff), 0.0), "alternatives": alternatives})
     return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 

@@ -210,6 +210,12 @@ def _difference(m: Mapping[str, Any]) -> str:
     return interval(m["value"], m["low"], m["high"], signed=True)
 
 
+def _verdict_of(d: Mapping[str, Any], key: str) -> str:
+    """A difference's verdict of record, and its verdict by the expanded interval where that differs."""
+    expanded = d.get(f"{key}_expanded")
+    return d[key] if expanded in (None, d[key]) else f"{d[key]} (expanded: **{expanded}**)"
+
+
 def model_difference(result: Mapping[str, Any]) -> str:
     """s(additive) − s(non-additive), paired by chain start, every N and taper the results file holds."""
     header = ["", "primary (registered rule)", "c = 0.7", "D − D_Debye"]
@@ -219,7 +225,7 @@ def model_difference(result: Mapping[str, Any]) -> str:
         chains = min(point_at(result, T_D, n, m)["n_chains"], point_at(result, T_D_CONTROL, n, m)["n_chains"])
         alternatives = d["alternatives"]
         rows.append([f"N = {n}, m = {taper(m)} ({chains} chains, {d['settings']['pairs']} pairs)",
-                     f"{_difference(d)}: {d['verdict_equal_0']}", _difference(alternatives["mle c=0.7"]),
+                     f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')}", _difference(alternatives["mle c=0.7"]),
                      _difference(alternatives["debye excess"])])
     return markdown(header, rows)
 
@@ -243,7 +249,7 @@ def taper_difference(result: Mapping[str, Any]) -> str:
     for d in _by_protocol(result["taper_difference"], lambda e: e["n_particles"]):
         alternatives = d["alternatives"]
         rows.append([_tstar_label(d["parent_temperature"]), str(d["n_particles"]), str(d["settings"]["pairs"]),
-                     f"{_difference(d)}: {d['verdict_equal_0']} / {d['verdict_equal_plus_1']}",
+                     f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
                      _difference(alternatives["mle c=0.7"]), _difference(alternatives["debye excess"])])
     return markdown(header, rows)
 
@@ -443,7 +449,7 @@ def paired_coverage(result: Mapping[str, Any]) -> str:
     """Coverage of the paired differences' intervals on pairs of mock ensembles whose true difference is 0."""
     names = ("mle c=0.5", "mle c=0.7", "debye excess")
     header = ["pairs (chains × 5, memory 0.7)", "primary (c = 0.5)", "c = 0.7", "D − D_Debye",
-              "median width (c = 0.5 / 0.7 / D − D_Debye)"]
+              "expanded percentile (c = 0.5 / 0.7 / D − D_Debye)", "median width (c = 0.5 / 0.7 / D − D_Debye)"]
     rows = []
     for entry in result["paired"]["scenarios"].values():
         scenario, methods, n = entry["scenario"], entry["methods"], entry["replicates"]
@@ -451,6 +457,7 @@ def paired_coverage(result: Mapping[str, Any]) -> str:
                    "shared_moduli": "shared moduli (same ω₀ per pair)"}.get(scenario["pairing"], scenario["pairing"])
         rows.append([f"{scenario['levels'].upper()}, {scenario['n_chains']} chains, {pairing}"]
                     + [_coverage(methods[m], n) for m in names]
+                    + [" / ".join(_share(entry, f"{m} expanded") for m in names)]
                     + [" / ".join(number(methods[m]["median_width"]) for m in names)])
     return markdown(header, rows)
 

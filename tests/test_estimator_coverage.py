@@ -107,3 +107,5 @@ def test_paired_difference_covers_a_true_zero_and_rejects_a_true_one(study) -> N
     for name in ("debye excess", "mle c=0.7"):
         low, high = out["intervals"][name]
         assert out["covers"][name] and low > 0.0, (name, out)
+        wide_low, wide_high = out["intervals"][f"{name} expanded"]  # the same replicates at wider levels
+        assert wide_low < low < high < wide_high and out["covers"][f"{name} expanded"], (name, out)

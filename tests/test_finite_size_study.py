@@ -112,6 +112,9 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
     taper = result["taper_difference"][0]
     assert taper["settings"]["resampled"].startswith("chains")
     assert taper["verdict_equal_plus_1"] in ("refuted", "inconclusive") and taper["low"] <= 0.0 <= taper["high"]
+    assert taper["expanded"][0] < taper["low"] <= taper["high"] < taper["expanded"][1]
+    for claim in ("verdict_equal_0", "verdict_equal_plus_1"):
+        assert taper[f"{claim}_expanded"] in (taper[claim], "inconclusive")
 
 
 def test_a_size_with_too_few_chains_is_left_out_of_the_comparisons_across_n(study) -> None:  # noqa: ANN001
@@ -290,6 +293,7 @@ def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(stu
     differ = {**same, (1000, 2, 0.0716): _chain_point(1000, 2.0, 24, seed=5, drift=0.0)}
     (model,) = study.analyse(differ)["model_difference"]
     assert model["low"] > 0.5 and model["verdict_equal_0"] == "refuted"
+    assert model["expanded"][0] < model["low"] and model["verdict_equal_0_expanded"] in ("refuted", "inconclusive")
     assert model["alternatives"]["mle c=0.7"]["low"] > 0.5
     # an estimator that cannot measure a pair says why (the s = 2 mock's 120 modes end below 0.9 omega0)
     short = model["alternatives"]["debye excess"]

@@ -218,3 +218,14 @@ def test_point_verdicts_name_a_verdict_the_expanded_interval_turns(tables, resul
     del point["verdicts_expanded"], point["primary"]["interval_expanded"]
     row = next(r for r in tables.point_verdicts(changed).split("\n") if r.startswith("| 1000 | 2 | 1 |"))
     assert "/ not computed |" in row and "refuted (expanded: not computed)" in row
+
+
+def test_a_difference_names_a_verdict_its_expanded_interval_turns(tables, result):
+    changed = copy.deepcopy(result)
+    entry = next(d for d in changed["taper_difference"]
+                 if d["parent_temperature"] == tables.T_D and d["n_particles"] == 2000)
+    assert entry["verdict_equal_plus_1"] == "refuted"
+    entry["verdict_equal_plus_1_expanded"] = "inconclusive"
+    entry["verdict_equal_0_expanded"] = entry["verdict_equal_0"]
+    row = next(r for r in tables.taper_difference(changed).split("\n") if r.startswith("| T_d | 2000 |"))
+    assert f": {entry['verdict_equal_0']} / refuted (expanded: **inconclusive**) |" in row

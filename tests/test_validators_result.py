@@ -257,3 +257,13 @@ def test_require_single_point_explains(ds: xr.Dataset, match: str) -> None:
 def test_require_single_point_rejects_non_dataset() -> None:
     with pytest.raises(TypeError, match="expected an xarray.Dataset"):
         require_single_point(np.zeros(3))  # type: ignore[arg-type]
+
+
+def test_a_measurement_carries_the_expanded_interval_only_when_asked() -> None:
+    est = bootstrap(np.mean, np.arange(12.0), n_bootstrap=500, groups=np.repeat(np.arange(6), 2))
+    plain = est.measurement("mean", units="1", settings={}, curve=None, method="mean")
+    assert plain.expanded is None and "expanded" not in plain.to_dict()  # results written before it unchanged
+    wide = est.measurement("mean", units="1", settings={}, curve=None, method="mean", expanded=True)
+    assert wide.expanded == tuple(float(v) for v in est.expanded_interval())
+    assert wide.expanded[0] < wide.low < wide.high < wide.expanded[1]
+    assert json.loads(json.dumps(wide.to_dict()))["expanded"] == list(wide.expanded)

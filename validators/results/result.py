@@ -100,6 +100,10 @@ class Measurement:
         Number of ensemble samples used.
     method
         One line saying how the value was obtained.
+    expanded
+        Hesterberg's expanded percentile interval of the same bootstrap
+        replicates (:func:`expanded_levels`), where the producer reports it;
+        ``None`` otherwise (and then left out of :meth:`to_dict`).
 
     Examples
     --------
@@ -119,11 +123,14 @@ class Measurement:
     curve: xr.Dataset | None = None
     n_samples: int = 0
     method: str = ""
+    expanded: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
         for name in ("value", "uncertainty", "low", "high", "confidence"):
             object.__setattr__(self, name, float(getattr(self, name)))
+        if self.expanded is not None:
+            object.__setattr__(self, "expanded", tuple(float(v) for v in self.expanded))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able dict of every field except ``curve`` (NaN becomes ``None``)."""
@@ -138,6 +145,7 @@ class Measurement:
             "settings": jsonable(dict(self.settings)),
             "n_samples": int(self.n_samples),
             "method": self.method,
+            **({} if self.expanded is None else {"expanded": [jsonable(v) for v in self.expanded]}),
         }
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -250,8 +258,14 @@ class BootstrapEstimate:
         settings: Mapping[str, Any],
         curve: xr.Dataset | None,
         method: str,
+        expanded: bool = False,
     ) -> Measurement:
-        """The :class:`Measurement` of component ``index`` of the statistic."""
+        """The :class:`Measurement` of component ``index`` of the statistic; with ``expanded``, carrying the
+        expanded percentile interval (:meth:`expanded_interval`) beside the percentile one."""
+        wide = None
+        if expanded:
+            low, high = self.expanded_interval()
+            wide = (float(np.asarray(low)[index]), float(np.asarray(high)[index]))
         return Measurement(
             name=name,
             value=float(self.value[index]),
@@ -264,6 +278,7 @@ class BootstrapEstimate:
             curve=curve,
             n_samples=self.n_samples,
             method=method,
+            expanded=wide,
         )
 
 

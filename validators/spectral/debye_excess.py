@@ -317,7 +317,7 @@ def paired_debye_excess_difference(
     Returns
     -------
     Measurement
-        ``s_debye_excess difference``.
+        ``s_debye_excess difference``, with its expanded percentile interval (``expanded``).
 
     Raises
     ------
@@ -351,4 +351,4 @@ def paired_debye_excess_difference(
                 "resampled": "chains" if a.groups is not None else "samples",
                 "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735"}
     return boot.measurement("s_debye_excess difference", units="1", settings=settings, curve=None,
-                            method="difference of D - D_Debye fits, bootstrap over paired units")
+                            method="difference of D - D_Debye fits, bootstrap over paired units", expanded=True)

@@ -278,7 +278,7 @@ def paired_window_difference(
     Returns
     -------
     Measurement
-        ``s_window_mle difference``.
+        ``s_window_mle difference``, with its expanded percentile interval (``expanded``).
 
     Raises
     ------
@@ -317,7 +317,7 @@ def paired_window_difference(
                 "modes_in_windows": [int(sufficient[0].sum()), int(sufficient[2].sum())]}
     return boot.measurement("s_window_mle difference", units="1", settings=settings, curve=None,
                             method=f"difference of pooled window MLEs on (0, {factor:g} omega0_i], bootstrap over "
-                                   "paired units")
+                                   "paired units", expanded=True)
 
 
 def window_mle_scan(
