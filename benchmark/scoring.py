@@ -244,7 +244,8 @@ def _paired_nonphononic(a: NonphononicResult, b: NonphononicResult, quantity: st
                                  seed=seed)
     if not (a.estimate.ok and b.estimate.ok):  # a point without enough modes: no verdict from the difference
         why = "; ".join(f"{e.status}: {e.reason}" for e in (a.estimate, b.estimate) if not e.ok)
-        d = replace(d, low=float("nan"), high=float("nan"), settings={**dict(d.settings), "not_assessed": why})
+        d = replace(d, low=float("nan"), high=float("nan"), expanded=None,
+                    settings={**dict(d.settings), "not_assessed": why})
     return d
 
 
