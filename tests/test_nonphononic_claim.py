@@ -116,6 +116,25 @@ def test_paired_difference_is_tighter_than_independent_bootstraps_and_refuses_un
         paired_window_difference(a, short, 0.5)
 
 
+def test_a_paired_difference_of_a_point_not_assessed_keeps_no_interval_at_all() -> None:
+    from dataclasses import replace
+
+    from vdosbench.benchmark.scoring import NonphononicResult, _paired_nonphononic
+
+    ds = _td_dataset(4.0, 3.0)
+    a = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=2))
+    b = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=-1))
+    ea, eb = window_mle(a, 0.5, n_bootstrap=200), window_mle(b, 0.5, n_bootstrap=200)
+    ok = _paired_nonphononic(NonphononicResult(ea.measurement, ea, a), NonphononicResult(eb.measurement, eb, b), "s",
+                             n_bootstrap=200, seed=1)
+    assert ok.expanded[0] < ok.low < ok.high < ok.expanded[1]  # the paired difference carries both intervals
+    failed = replace(eb, status="inconclusive", reason="3 modes in the windows")  # built to fail
+    d = _paired_nonphononic(NonphononicResult(ea.measurement, ea, a), NonphononicResult(eb.measurement, failed, b),
+                            "s", n_bootstrap=200, seed=1)
+    assert np.isnan(d.low) and np.isnan(d.high) and d.expanded is None and "expanded" not in d.to_dict()
+    assert "3 modes in the windows" in d.settings["not_assessed"]
+
+
 def test_a_sample_unstable_to_shear_is_left_out_and_counted() -> None:
     # data built to fail omega0: a packing stable at fixed box can have G < 0 (small T* = inf quenches make some)
     point = _dataset(4.0, n_samples=20).isel(parent_temperature=0, taper_order=0)
