@@ -277,6 +277,18 @@ def across_sizes(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+def unit_count(point: Mapping[str, Any]) -> int:
+    """The independent units of a point: its chains at T_d, its samples otherwise."""
+    return point["n_chains"] if point.get("n_chains") else point["n_samples"]
+
+
+def units_text(point: Mapping[str, Any]) -> str:
+    """The independent units as the tables write them ("20 chains", "40 samples")."""
+    if point.get("n_chains"):
+        return f"{point['n_chains']} chain{'s' if point['n_chains'] != 1 else ''}"
+    return f"{point['n_samples']} samples"
+
+
 def unit_hours(point: Mapping[str, Any]) -> float:
     """Core-hours of one more independent unit of a point at its measured stage times: a sample at high T*, a
     chain (its structures) at T_d.  ``stage_seconds_mean`` is each stage's mean seconds per structure, on the
@@ -291,8 +303,7 @@ def cost_to_target(point: Mapping[str, Any], estimate: Mapping[str, Any]) -> str
     would take (``unit_hours``); "met" where the target is met."""
     if estimate["met"]:
         return "met"
-    have = point["n_chains"] if point.get("n_chains") else point["n_samples"]
-    hours = max(estimate["units_needed"] - have, 0) * unit_hours(point)
+    hours = max(estimate["units_needed"] - unit_count(point), 0) * unit_hours(point)
     cost = f"{hours:.1f} core-h" if hours >= 1 else f"{math.ceil(hours * 60)} core-min"
     return f"{estimate['units_needed']}, {cost} more"
 
@@ -306,8 +317,6 @@ def half_width(result: Mapping[str, Any]) -> str:
     for t in PROTOCOLS:
         for p in points_at(result, t):
             hw = p["half_width"]
-            units = (f"{p['n_chains']} chain{'s' if p['n_chains'] != 1 else ''}" if p.get("n_chains")
-                     else f"{p['n_samples']} samples")
             first = hw["primary"]
             if first["half_width"] is None:
                 primary_text = "not assessed (too few modes)"
@@ -321,7 +330,7 @@ def half_width(result: Mapping[str, Any]) -> str:
                 narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
                 cost_text = cost_to_target(p, narrow)
                 spread_text = number(spread["max"] - spread["min"])
-            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, primary_text,
+            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units_text(p), primary_text,
                          narrow_text, cost_text, spread_text])
     return markdown(header, rows)
 
@@ -348,7 +357,6 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
     rows = []
     for t in PROTOCOLS:
         for p in points_at(result, t):
-            units = f"{p['n_chains']} chains" if p.get("n_chains") else f"{p['n_samples']} samples"
             first = p["primary"]
             if first["status"] != "ok":
                 intervals = "not assessed"
@@ -357,7 +365,7 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
                 wide = first.get("interval_expanded")
                 intervals = (f"{interval(first['value'], low, high)} / "
                              + (f"[{number(wide[0])}, {number(wide[1])}]" if wide else "not computed"))
-            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units, intervals,
+            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units_text(p), intervals,
                          _verdict_pair(p, SEED_CLAIMS), _verdict_pair(p, RIVAL_CLAIMS)])
     return markdown(header, rows)
 
