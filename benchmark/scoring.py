@@ -228,7 +228,7 @@ def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicR
     est = nonphononic_exponent(point, **settings)
     m = est.measurement
     if not est.ok:
-        m = replace(m, low=float("nan"), high=float("nan"),
+        m = replace(m, low=float("nan"), high=float("nan"), expanded=None,
                     settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
     return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
 

@@ -126,7 +126,6 @@ from vdosbench.benchmark.scoring import verdict_for
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
-    ExponentEstimate,
     Measurement,
     ModeSpectra,
     count_scaling,
@@ -396,14 +395,11 @@ def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> 
     return verdict_for(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE)).value
 
 
-def _expanded(result: ExponentEstimate | Measurement) -> Measurement:
-    """A point's estimate or a paired difference with its expanded percentile interval in place of the percentile
-    one (the verdicts of the amendment of 26 Nov 2026)."""
-    if isinstance(result, Measurement):
-        low, high = result.expanded if result.expanded is not None else (math.nan, math.nan)
-        return replace(result, low=low, high=high)
-    low, high = result.interval("bootstrap_expanded")
-    return replace(result.measurement, low=low, high=high)
+def _expanded(measurement: Measurement) -> Measurement:
+    """A point's or a paired difference's measurement with its expanded percentile interval in place of the
+    percentile one (the verdicts of the amendment of 26 Nov 2026); NaN where it carries none."""
+    low, high = measurement.expanded if measurement.expanded is not None else (math.nan, math.nan)
+    return replace(measurement, low=low, high=high)
 
 
 def _tstar(t: float) -> str:
@@ -521,7 +517,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "half_width": half_width_summary(est, sp.n_groups),
             "verdicts": {claim: _verdict(primary.measurement, value, primary.ok)
                          for claim, value in claim_values(m, t).items()},
-            "verdicts_expanded": {claim: _verdict(_expanded(primary), value, primary.ok)
+            "verdicts_expanded": {claim: _verdict(_expanded(primary.measurement), value, primary.ok)
                                   for claim, value in claim_values(m, t).items()},
             "equilibrium": equilibrium_summary(ds),
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),

@@ -145,3 +145,18 @@ def test_a_sample_unstable_to_shear_is_left_out_and_counted() -> None:
     assert sp.describe()["excluded_unstable_to_shear"] == 1
     with pytest.raises(ValueError, match="every sample's shear modulus is <= 0"):
         mode_spectra_from_dataset(point.assign(shear_modulus=("sample", -np.abs(g))))
+
+
+def test_a_point_carries_its_expanded_interval_once_and_a_point_not_assessed_drops_it() -> None:
+    from vdosbench.benchmark.scoring import _nonphononic
+
+    point = _dataset(4.0).isel(parent_temperature=0, taper_order=0)
+    est = nonphononic_exponent(point, factor=0.5, n_bootstrap=200, seed=0)
+    m = est.measurement  # one source: the measurement, read by the estimate's intervals
+    assert est.interval("bootstrap_expanded") == m.expanded and m.expanded[0] < m.low < m.high < m.expanded[1]
+    scored = _nonphononic(point, {"factor": 0.5, "n_bootstrap": 200}).s
+    assert scored.expanded == m.expanded and scored.to_dict()["expanded"] == list(m.expanded)
+    few = _nonphononic(point, {"factor": 0.02, "n_bootstrap": 200})  # built to fail: almost no modes in the window
+    assert not few.estimate.ok
+    assert np.isnan(few.s.low) and few.s.expanded is None
+    assert "expanded" not in few.s.to_dict() and "not_assessed" in few.s.settings

@@ -264,15 +264,12 @@ def debye_excess(
         "point": spectra.describe(),
     }
     meas = boot.measurement("s_debye_excess", index=0, units="1", settings=settings, curve=curve,
-                            method="fit of the cumulative count minus Debye's")
+                            method="fit of the cumulative count minus Debye's", expanded=True)
     if status == "no_excess":
         meas = Measurement(meas.name, math.nan, math.nan, math.nan, math.nan, meas.confidence, "1", meas.settings,
-                          curve, meas.n_samples, meas.method)
+                          curve, meas.n_samples, meas.method, expanded=(math.nan, math.nan))
     return ExponentEstimate(
         measurement=meas,
-        intervals={"bootstrap": (meas.low, meas.high),
-                   "bootstrap_expanded": (math.nan, math.nan) if status == "no_excess" else
-                   tuple(float(v[0]) for v in boot.expanded_interval())},
         status=status,
         reason=reason,
         diagnostics={"excess_top": top, "excess_top_interval": (top_lo, top_hi),

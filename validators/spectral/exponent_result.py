@@ -47,8 +47,10 @@ class ExponentEstimate:
         independent units, settings (every choice), diagnostic curve.
     intervals
         Every interval at the measurement's confidence, by method
-        (``"bootstrap"`` always; ``"fisher"``, ``"profile"`` where the
-        estimator has a likelihood).
+        (``"bootstrap"`` always, the measurement's percentile interval;
+        ``"bootstrap_expanded"`` where the measurement carries its expanded
+        one, :attr:`.Measurement.expanded`; ``"fisher"``, ``"profile"`` where
+        the estimator has a likelihood).
     status
         ``"ok"``, ``"inconclusive"`` or ``"no_excess"``.
     reason
@@ -68,6 +70,8 @@ class ExponentEstimate:
             raise ValueError(f"status is {self.status!r}; expected one of {_STATUSES}")
         ivals = {k: (float(v[0]), float(v[1])) for k, v in dict(self.intervals).items()}
         ivals.setdefault("bootstrap", (self.measurement.low, self.measurement.high))
+        if self.measurement.expanded is not None:
+            ivals.setdefault("bootstrap_expanded", self.measurement.expanded)
         object.__setattr__(self, "intervals", MappingProxyType(ivals))
         object.__setattr__(self, "diagnostics", MappingProxyType(dict(self.diagnostics)))
 

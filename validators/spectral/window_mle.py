@@ -55,7 +55,7 @@ Participation filter
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -231,12 +231,12 @@ def window_mle(
         "point": data.describe(),
     }
     meas = boot.measurement("s_window_mle", units="1", settings=settings, curve=curve,
-                            method=f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]")
+                            method=f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]",
+                            expanded=True)
     return ExponentEstimate(
         measurement=meas,
         intervals={
             "bootstrap": (meas.low, meas.high),
-            "bootstrap_expanded": tuple(float(v) for v in boot.expanded_interval()),
             "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
             "profile": (profile[0] - 1.0, profile[1] - 1.0),
         },
