@@ -456,6 +456,16 @@ def equilibrium_summary(ds: xr.Dataset) -> dict[str, Any] | None:
     }
 
 
+def chain_drifts(ds: xr.Dataset) -> list[tuple[int, float, float]]:
+    """(chain, energy drift, its standard error) of each chain of a T_d point, in chain order; empty for a point
+    without chains."""
+    if "chain" not in ds or "energy_drift" not in ds:
+        return []
+    chains, first = np.unique(ds["chain"].values, return_index=True)
+    return [(int(c), float(ds["energy_drift"].values[i]), float(ds["energy_drift_stderr"].values[i]))
+            for c, i in zip(chains, first)]
+
+
 def half_width_summary(estimates: Mapping[str, Any], n_units: int) -> dict[str, Any]:
     """The item-3 target at one point: each assessed estimator's 95 % half-width, the primary's and the narrowest
     one's, whether they meet :data:`HALF_WIDTH_TARGET`, and how many independent units (chains, else samples) each
@@ -656,6 +666,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         export_compact(points, args.compact)
         held = ", ".join(f"{_group(k)} ({ds.sizes['sample']})" for k, ds in sorted(points.items()))
         print(f"wrote {args.compact}: {held}")
+        for key, ds in sorted(points.items()):  # what a landing note quotes: each chain's drift, no exponent
+            drifts = chain_drifts(ds)
+            if drifts:
+                print(f"{_group(key)}: {len(drifts)} chains, energy drift e/N over the last half:",
+                      "; ".join(f"{c} {d:+.4f} ± {e:.4f}" for c, d, e in drifts))
         return 0
     if points and (len(args.roots) > 1 or args.roots[0].suffix != ".nc"):  # a merge or part files: keep it
         export_compact(points, args.compact)

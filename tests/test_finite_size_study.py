@@ -88,6 +88,7 @@ def _chain_point(n: int, exponent: float, n_chains: int, seed: int, drift: float
     return ds.assign(chain=("sample", chain), energy_drift=("sample", drift * ones),
                      energy_drift_low=("sample", (drift - 0.002) * ones),
                      energy_drift_high=("sample", (drift + 0.002) * ones),
+                     energy_drift_stderr=("sample", 0.001 * ones),
                      energy_late_mean=("sample", 1.0 * ones), segment_tau_alpha=("sample", 9000.0 * ones),
                      segment_fs_end=("sample", 0.1 * ones))
 
@@ -337,3 +338,16 @@ def test_the_legend_names_every_estimator_drawn_in_any_panel(study, tmp_path: Pa
     plt.close(fig)
     assert labels == ["lowest 10 (old)", "mle c=0.3", "mle c=0.5"]
     assert (tmp_path / "s.png").stat().st_size > 0
+
+
+def test_export_only_prints_each_chains_drift_and_no_exponent(study, tmp_path, capsys) -> None:  # noqa: ANN001
+    point = _chain_point(1000, 4.0, 3, seed=5, drift=-0.004)
+    point["energy_drift"] = point["energy_drift"] + 0.001 * point["chain"]  # one drift per chain, told apart
+    assert study.chain_drifts(point) == [(0, -0.004, 0.001), (1, -0.003, 0.001), (2, -0.002, 0.001)]
+    assert study.chain_drifts(_point(1000, 4.0, 10, seed=5)) == []  # a high-T* point has no chains
+    compact = tmp_path / "in.nc"
+    study.export_compact({(1000, 2, 0.144): point}, compact)
+    assert study.main([str(compact), "--export-only", "--compact", str(tmp_path / "pending.nc")]) == 0
+    out = capsys.readouterr().out
+    assert "n1000_m2_t0.144: 3 chains, energy drift e/N over the last half: 0 -0.0040 ± 0.0010; 1 -0.0030" in out
+    assert "s =" not in out and "s[" not in out
