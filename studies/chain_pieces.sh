@@ -17,7 +17,7 @@
 #   python studies/finite_size.py studies/results/finite_size_modes_pending.nc OUT/c* --export-only \
 #     --compact studies/results/finite_size_modes_pending.nc
 # Pass only folders whose chain is done (n{N}/ensemble.nc present): a running chain's finished structures would
-# enter the analysis as a short chain.  It prints each landed chain's energy drift (no exponent).
+# enter the analysis as a short chain.
 set -euo pipefail
 if [ $# -lt 3 ]; then
   echo "usage: chain_pieces.sh RECIPE OUT TAPER:CHAIN [TAPER:CHAIN ...]  (TAPER: 2 or inf; CHAIN: 0, 1, ...)" >&2
