@@ -432,11 +432,16 @@ def claim_values(m: int, t: float) -> dict[str, float]:
     return {"schirmacher.high-parent-temperature-s2": 2.0, "lerner.finite-size-s4": 4.0}
 
 
+def _chain_rows(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """The chains of a T_d point and the first sample row of each: a chain's drift record sits on each of its rows."""
+    return np.unique(ds["chain"].values, return_index=True)
+
+
 def equilibrium_summary(ds: xr.Dataset) -> dict[str, Any] | None:
     """Energy drift and τ_α of the chains of a T_d point (None for a point without chains)."""
     if "chain" not in ds or "energy_drift" not in ds:
         return None
-    first = np.unique(ds["chain"].values, return_index=True)[1]  # one row per chain: the drift is the chain's
+    first = _chain_rows(ds)[1]
     drift = ds["energy_drift"].values[first]
     low, high = ds["energy_drift_low"].values[first], ds["energy_drift_high"].values[first]
     finite = np.isfinite(drift)
@@ -461,7 +466,7 @@ def chain_drifts(ds: xr.Dataset) -> list[tuple[int, float, float]]:
     without chains."""
     if "chain" not in ds or "energy_drift" not in ds:
         return []
-    chains, first = np.unique(ds["chain"].values, return_index=True)
+    chains, first = _chain_rows(ds)
     return [(int(c), float(ds["energy_drift"].values[i]), float(ds["energy_drift_stderr"].values[i]))
             for c, i in zip(chains, first)]
 
