@@ -14,7 +14,7 @@ by hand, fails.  The prose around the tables still quotes numbers by hand (``tes
 checks that its intervals are in a results file).
 
 Tables (:data:`TABLES`), from ``finite_size.json``: ``high-tstar-1`` and ``high-tstar-inf`` (the high-T*
-ladders), ``td-ladder`` (the additive model at its T_d), ``control-n1000`` and ``control-n2000`` (the
+ladders), ``td-ladder`` (the additive model at its T_d), ``control-n1000``, ``control-n2000`` and ``control-n4000`` (the
 non-additive control beside the additive model), ``control-ladder`` (the control at every N, as ``td-ladder``),
 ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d chains' energy drift and
 τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
@@ -478,6 +478,7 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "td-ladder": ("finite_size.json", td_ladder),
     "control-n1000": ("finite_size.json", lambda r: control(r, 1000)),
     "control-n2000": ("finite_size.json", lambda r: control(r, 2000)),
+    "control-n4000": ("finite_size.json", lambda r: control(r, 4000)),
     "control-ladder": ("finite_size.json", lambda r: td_ladder(r, T_D_CONTROL)),
     "model-difference": ("finite_size.json", model_difference),
     "equilibrium": ("finite_size.json", equilibrium),
