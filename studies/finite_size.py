@@ -661,10 +661,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="write the merged inputs' compact form to --compact and stop (no analysis): lands chains "
                          "finished after the last analysis, e.g. in studies/results/finite_size_modes_pending.nc, "
                          "which the next analysis reads after the main compact form")
+    ap.add_argument("--sizes", type=int, nargs="+", metavar="N",
+                    help="take only these N from the part folders (compact files are read whole): a piece folder "
+                         "of finite_size_queue.sh, from{FIRST}-m{taper}-t{T*}/, holds every N run from that first "
+                         "sample, e.g. --sizes 8000 lands its n8000/ and not an n4000/ landed before")
     args = ap.parse_args(argv)
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for root in args.roots:  # merged by sample: a later input's sample replaces an earlier one's
-        points = merge_points(points, load_compact(root) if root.suffix == ".nc" else load_points(root))
+        if root.suffix == ".nc":
+            found = load_compact(root)
+        else:
+            found = load_points(root)
+            if args.sizes:
+                found = {key: ds for key, ds in found.items() if key[0] in args.sizes}
+        points = merge_points(points, found)
     if args.export_only:
         if not points:
             raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]}; nothing to export")

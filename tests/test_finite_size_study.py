@@ -351,3 +351,22 @@ def test_export_only_prints_each_chains_drift_and_no_exponent(study, tmp_path, c
     out = capsys.readouterr().out
     assert "n1000_m2_t0.144: 3 chains, energy drift e/N over the last half: 0 -0.0040 ± 0.0010; 1 -0.0030" in out
     assert "s =" not in out and "s[" not in out
+
+
+def test_sizes_takes_only_those_n_from_a_piece_folder(study, tmp_path: Path) -> None:  # noqa: ANN001
+    # a queue piece folder (from40-m2-t1/) holds n4000/ landed before and n8000/ now: --sizes lands n8000 alone,
+    # and a compact input is still read whole
+    piece = tmp_path / "from40-m2-t1"
+    for n, seed in ((1000, 3), (2000, 4)):
+        parts = piece / f"n{n}" / "parts" / "taper_order-2__parent_temperature-1"
+        parts.mkdir(parents=True)
+        ds = _point(n, 4.0, 6, seed)
+        for i in range(6):
+            ds.isel(sample=[i]).to_netcdf(parts / f"sample-{i:06d}.nc")
+    pending = tmp_path / "pending.nc"
+    study.export_compact({(1000, -1, 1.0): _point(1000, 4.0, 6, seed=5)}, pending)
+    argv = [str(pending), str(piece), "--export-only", "--compact", str(tmp_path / "out.nc")]
+    assert study.main([*argv, "--sizes", "2000"]) == 0
+    assert sorted(study.load_compact(tmp_path / "out.nc")) == [(1000, -1, 1.0), (2000, 2, 1.0)]
+    assert study.main(argv) == 0  # without it, every N of the folder
+    assert sorted(study.load_compact(tmp_path / "out.nc")) == [(1000, -1, 1.0), (1000, 2, 1.0), (2000, 2, 1.0)]
