@@ -32,7 +32,8 @@ stage() {  # stage TAPER TSTAR N SAMPLES [FIRST]
 # the compact form (studies/results/finite_size_modes.nc) when their part files are gone, e.g.
 #   TSTARS=1 SPECS="4000:40:80" taskset -c 0 bash studies/finite_size_queue.sh runs/high_t
 # then  python studies/finite_size.py studies/results/finite_size_modes_pending.nc runs/high_t/from40-* \
-#   --export-only --compact studies/results/finite_size_modes_pending.nc  (pass only finished folders: n{N}/ensemble.nc)
+#   --sizes 4000 --export-only --compact studies/results/finite_size_modes_pending.nc  (pass only finished folders:
+#   n{N}/ensemble.nc; --sizes, since a piece folder holds every N run from that first sample)
 # Touch OUT/STOP to stop before the next stage.
 for spec in ${SPECS:-}; do
   case $spec in
