@@ -151,14 +151,14 @@ N_BOOTSTRAP = 1000
 HALF_WIDTH_TARGET = 0.25
 
 
-def load_points(root: Path) -> dict[tuple[int, int, float], xr.Dataset]:
+def load_points(root: Path, sizes: Sequence[int] | None = None) -> dict[tuple[int, int, float], xr.Dataset]:
     """Every (N, taper, T*) point with at least 5 part files under ``root/n{N}/parts``, its samples
-    concatenated."""
+    concatenated; only the N in ``sizes`` when given (the other folders are not read)."""
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for folder in sorted(root.glob("n*/parts/*")):
         m = re.fullmatch(r"taper_order-(-?\d+)__parent_temperature-(.+)", folder.name)
         n = int(folder.parent.parent.name[1:])
-        if m is None:
+        if m is None or (sizes and n not in sizes):
             continue
         files = sorted(glob.glob(str(folder / "sample-*.nc")))
         if len(files) < 5:
@@ -668,13 +668,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for root in args.roots:  # merged by sample: a later input's sample replaces an earlier one's
-        if root.suffix == ".nc":
-            found = load_compact(root)
-        else:
-            found = load_points(root)
-            if args.sizes:
-                found = {key: ds for key, ds in found.items() if key[0] in args.sizes}
-        points = merge_points(points, found)
+        points = merge_points(points, load_compact(root) if root.suffix == ".nc" else load_points(root, args.sizes))
     if args.export_only:
         if not points:
             raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]}; nothing to export")
