@@ -29,6 +29,7 @@ says so and why.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import re
@@ -476,9 +477,7 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "high-tstar-1": ("finite_size.json", lambda r: high_tstar(r, "1")),
     "high-tstar-inf": ("finite_size.json", lambda r: high_tstar(r, "inf")),
     "td-ladder": ("finite_size.json", td_ladder),
-    "control-n1000": ("finite_size.json", lambda r: control(r, 1000)),
-    "control-n2000": ("finite_size.json", lambda r: control(r, 2000)),
-    "control-n4000": ("finite_size.json", lambda r: control(r, 4000)),
+    **{f"control-n{n}": ("finite_size.json", functools.partial(control, n=n)) for n in (1000, 2000, 4000)},
     "control-ladder": ("finite_size.json", lambda r: td_ladder(r, T_D_CONTROL)),
     "model-difference": ("finite_size.json", model_difference),
     "equilibrium": ("finite_size.json", equilibrium),
