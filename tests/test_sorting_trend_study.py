@@ -140,3 +140,10 @@ def test_compact_chains_and_a_later_piece_merge_by_sample(study, tmp_path: Path)
     assert seg["chains"] == 6 and seg["trend"] == "grows"  # only the piece's chains hold it
     early_only = study.analyse([compact])["points"][0]["slopes"]["size_segregation"]
     assert early_only == {"trend": "not assessed (0 chains hold it, 6 needed)", "chains": 0}
+
+
+def test_the_slope_interval_covers_a_known_mean_at_the_pooled_chain_count() -> None:
+    coverage = load_script("studies/sorting_trend_coverage.py", "sorting_trend_coverage_study").coverage
+    row = coverage("normal", 104, trials=40)
+    assert row["chains"] == 104 and row["trials"] == 40
+    assert 0.85 <= row["coverage"] <= 1.0
