@@ -78,8 +78,8 @@ def test_sweep_counts_round_to_ten_halves_up_with_spaces_from_ten_thousand(table
 
 
 def test_a_point_not_assessed_says_so_with_its_mode_count(tables, result):
-    point = copy.deepcopy(tables.point_at(result, "1", 8000, 2))
-    assert point["primary"]["status"] != "ok"  # 14 modes in the windows, 20 needed
+    point = copy.deepcopy(tables.point_at(result, "1", 16000, 2))
+    assert point["primary"]["status"] != "ok"  # 6 modes in the windows, 20 needed
     modes = point["estimates"]["mle c=0.5"]["diagnostics"]["n_modes"]
     assert tables.primary(point).endswith(f", not assessed ({modes} modes in the windows)")
     point["estimates"]["mle c=0.5"]["status"] = "ok"
