@@ -63,6 +63,7 @@ import finite_size  # noqa: E402 - the finite-size study's loaders and its by-sa
 ROOT = Path(__file__).resolve().parents[1]
 #: Slopes are per this many sweeps.
 SWEEP_UNIT = 1e5
+N_BOOTSTRAP = 2000  # replicates of every chain bootstrap (the slopes and the Spearman link)
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
 
 
@@ -144,7 +145,7 @@ def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
     if slopes.size < MIN_GROUPS:
         return {"trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
                 "chains": int(slopes.size)}
-    est = bootstrap(np.mean, slopes, n_bootstrap=2000, seed=seed)
+    est = bootstrap(np.mean, slopes, n_bootstrap=N_BOOTSTRAP, seed=seed)
     trend = "grows" if est.low > 0 else "falls" if est.high < 0 else "no trend resolved"
     return {"mean_slope": float(est.value), "low": float(est.low), "high": float(est.high), "trend": trend,
             "chains_above_0": int(np.sum(slopes > 0)), "chains": int(slopes.size),
@@ -167,7 +168,7 @@ def point_summary(slopes: Mapping[str, np.ndarray], seed: int = 0) -> dict[str, 
     if np.isnan(_spearman(*pair)):
         link = {"value": None, "reason": "a slope is the same in every chain: the rank correlation is undefined"}
     else:
-        est = bootstrap(_spearman, pair, n_bootstrap=2000, seed=seed)
+        est = bootstrap(_spearman, pair, n_bootstrap=N_BOOTSTRAP, seed=seed)
         link = {"value": float(est.value), "low": float(est.low), "high": float(est.high)}
     trends = {m: _trend(slopes[m], slopes[f"{m}_level"], seed) for m in MEASURES}
     return {"chains": n, "status": "ok", "slopes": trends, "link_spearman_inherent_vs_neighbour": link}

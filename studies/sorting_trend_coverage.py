@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,21 +23,23 @@ import numpy as np
 from vdosbench.datasets.io import write_text
 from vdosbench.validators.results.result import bootstrap
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from estimator_coverage import wilson  # noqa: E402 - the estimator study's Wilson interval of a coverage
+from sorting_trend import N_BOOTSTRAP  # noqa: E402 - the replicates the study's intervals use
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAINS = (12, 20, 104)
 DRAWS = {"normal": lambda rng, n: rng.standard_normal(n), "student t, 3 dof": lambda rng, n: rng.standard_t(3, n)}
 
 
 def coverage(draw: str, n_chains: int, trials: int, seed: int = 0) -> dict[str, float]:
-    """Share of ``trials`` percentile intervals (2000 replicates, as the study) that hold the true mean 0."""
+    """Share of ``trials`` percentile intervals (``N_BOOTSTRAP`` replicates, as the study) that hold the true mean 0."""
     rng = np.random.default_rng([seed, n_chains, len(draw)])
     hits = 0
     for k in range(trials):
-        est = bootstrap(np.mean, DRAWS[draw](rng, n_chains), n_bootstrap=2000, seed=k)
+        est = bootstrap(np.mean, DRAWS[draw](rng, n_chains), n_bootstrap=N_BOOTSTRAP, seed=k)
         hits += est.low <= 0.0 <= est.high
-    share = hits / trials
-    return {"chains": n_chains, "trials": trials, "coverage": share,
-            "wilson_halfwidth_95": 1.96 * math.sqrt(share * (1 - share) / trials)}
+    return {"chains": n_chains, "trials": trials, "coverage": hits / trials, "wilson_95": list(wilson(hits, trials))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows = [{"draw": d, **coverage(d, n, args.trials)} for d in DRAWS for n in CHAINS]
     for r in rows:
-        print(f"{r['draw']:>17s}  {r['chains']:3d} chains: coverage {r['coverage']:.3f} ± {r['wilson_halfwidth_95']:.3f}")
+        print(f"{r['draw']:>17s}  {r['chains']:3d} chains: coverage {r['coverage']:.3f} [{r['wilson_95'][0]:.3f}, {r['wilson_95'][1]:.3f}]")
     write_text(args.out, json.dumps({"method": __doc__, "rows": rows}, indent=1))
     return 0
 
