@@ -530,6 +530,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                                   "max": max(spread.values()) if spread else None, "values": spread},
             "n_chains": sp.n_groups if sp.groups is not None else None,
             "half_width": half_width_summary(est, sp.n_groups),
+            "claim_values": claim_values(m, t),
             "verdicts": {claim: _verdict(primary.measurement, value, primary.ok)
                          for claim, value in claim_values(m, t).items()},
             "verdicts_expanded": {claim: _verdict(_expanded(primary.measurement), value, primary.ok)

@@ -19,7 +19,8 @@ non-additive control beside the additive model), ``control-ladder`` (the control
 ``model-difference`` (additive − control, paired by chain), ``equilibrium`` (the T_d chains' energy drift and
 τ_α), ``taper-difference`` (m = 2 against m = ∞, paired),
 ``across-sizes`` (count scaling, extreme value, s(N_max) − s(N_min)), ``half-width`` (item 3's target) and
-``point-verdicts`` (each point's verdicts by the percentile and the expanded percentile interval); from
+``point-verdicts`` (each point's verdicts by the percentile and the expanded percentile interval) and ``standing``
+(where seed 001 and the rival view stand at each protocol and N); from
 ``sorting_trend.json`` (``studies/sorting_trend.py``): ``sorting-trend`` (the T_d chains' slopes along the
 chain); from ``estimator_coverage.json`` (``studies/estimator_coverage.py``): ``coverage`` and
 ``paired-coverage`` (the intervals' coverage on mock spectra).  Intervals are the 95 % percentile bootstrap
@@ -371,6 +372,53 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+#: The estimators that resolve s to about ±0.25 at the measured sizes, beside the registered primary.
+NARROW = ("mle c=0.7", "debye excess")
+
+
+def _claim(point: Mapping[str, Any], claims: Sequence[str]) -> str:
+    return next(c for c in claims if c in point["verdicts"])
+
+
+def _holds(estimate: Mapping[str, Any], value: float) -> bool | None:
+    """Whether an estimate's interval holds ``value``; None where the estimate is not assessed."""
+    if estimate["status"] != "ok":
+        return None
+    m = estimate["measurement"]
+    return m["low"] <= value <= m["high"]
+
+
+def standing(result: Mapping[str, Any]) -> str:
+    """Where seed 001 and the rival view stand at each protocol and N: both tapers' registered verdicts, the taper
+    difference's, and how many of the narrow estimators' intervals hold each side's value."""
+    header = ["T*", "N", "units (m = 2 / m = ∞)", "seed 001: value, verdict (m = 2 / m = ∞)",
+              "Lerner: s = 4, verdict (m = 2 / m = ∞)", "taper difference, primary: on 0 / on +1",
+              "c = 0.7, D − D_Debye (m = 2; m = ∞)", "narrow intervals holding seed 001's value / 4"]
+    differences = {(d["parent_temperature"], d["n_particles"]): d for d in result["taper_difference"]}
+    rows = []
+    for t in PROTOCOLS:
+        for n in sorted({p["n_particles"] for p in points_at(result, t)}):
+            pair = points_at(result, t, n)  # m = 2, then m = ∞
+            seed_claim = _claim(pair[0], SEED_CLAIMS)
+            # one value where both tapers expect the same (2 at high T*), else each taper's (3 + 2/m at T_d)
+            seed_value = " / ".join(dict.fromkeys(number(p["claim_values"][seed_claim], 0) for p in pair))
+            narrow = [p["estimates"][k] for p in pair for k in NARROW]
+            held = {side: [h for p in pair for k in NARROW
+                           if (h := _holds(p["estimates"][k], p["claim_values"][_claim(p, claims)])) is not None]
+                    for side, claims in (("seed", SEED_CLAIMS), ("rival", RIVAL_CLAIMS))}
+            d = differences.get((t, n))
+            rows.append([
+                _tstar_label(t), str(n), " / ".join(units_text(p) for p in pair),
+                f"{seed_value}: " + " / ".join(p["verdicts"][seed_claim] for p in pair),
+                " / ".join(p["verdicts"][_claim(p, RIVAL_CLAIMS)] for p in pair),
+                "–" if d is None else f"{d['verdict_equal_0']} / {d['verdict_equal_plus_1']}",
+                "; ".join(", ".join(number(e["measurement"]["value"]) if e["status"] == "ok" else "not assessed"
+                                    for e in narrow[i:i + len(NARROW)]) for i in range(0, len(narrow), len(NARROW))),
+                f"{sum(held['seed'])} of {len(held['seed'])} / {sum(held['rival'])} of {len(held['rival'])}",
+            ])
+    return markdown(header, rows)
+
+
 #: The measures of ``sorting_trend.py`` in the order of its table, with their names on the page.
 SORTING_MEASURES = {
     "segment_mean_energy": "segment V/N",
@@ -485,6 +533,7 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
     "across-sizes": ("finite_size.json", across_sizes),
     "half-width": ("finite_size.json", half_width),
     "point-verdicts": ("finite_size.json", point_verdicts),
+    "standing": ("finite_size.json", standing),
     "sorting-trend": ("sorting_trend.json", sorting_trend),
     "coverage": ("estimator_coverage.json", coverage),
     "paired-coverage": ("estimator_coverage.json", paired_coverage),

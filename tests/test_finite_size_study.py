@@ -99,6 +99,9 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
     result = study.analyse(points)
     rows = {r["taper_order"]: r for r in result["points"]}
     assert set(rows[2]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}
+    # each point states the exponent every claim expects there: 3 + 2/m for the seed at T_d, 4 for the rival view
+    assert rows[2]["claim_values"] == {"schirmacher.taper-s3+2/m": 4.0, "lerner.s4": 4.0}
+    assert rows[-1]["claim_values"] == {"schirmacher.taper-s3+2/m": 3.0, "lerner.s4": 4.0}
     assert rows[2]["n_chains"] == 24
     assert rows[-1]["verdicts"]["schirmacher.taper-s3+2/m"] == "refuted"  # s = 4 where the seed expects 3
     # beside them, the verdicts by the expanded percentile interval: the same replicates at wider levels

@@ -231,3 +231,25 @@ def test_a_difference_names_a_verdict_its_expanded_interval_turns(tables, result
     entry["verdict_equal_0_expanded"] = entry["verdict_equal_0"]
     row = next(r for r in tables.taper_difference(changed).split("\n") if r.startswith("| T_d | 2000 |"))
     assert f": {entry['verdict_equal_0']} / refuted (expanded: **inconclusive**) |" in row
+
+
+def test_the_standing_table_counts_the_narrow_intervals_that_hold_each_sides_value(tables, result):
+    def row(res, t="1", n=8000):
+        return next(r for r in tables.standing(res).split("\n")[2:] if r.startswith(f"| {t} | {n} |")).split(" | ")
+
+    before = row(result)[-1].rstrip(" |")
+    seed, rival = (int(part.split(" of ")[0]) for part in before.split(" / "))
+    edited = copy.deepcopy(result)
+    point = tables.point_at(edited, "1", 8000, 2)
+    m = point["estimates"]["mle c=0.7"]["measurement"]
+    held_4 = m["low"] <= 4.0 <= m["high"]
+    m["low"], m["high"] = 1.9, 2.1  # now it holds the seed's 2 and not 4
+    assert row(edited)[-1].rstrip(" |") == f"{seed + 1} of 4 / {rival - held_4} of 4"
+    point["estimates"]["debye excess"]["status"] = "inconclusive"  # not assessed: counted in neither side
+    assert row(edited)[-1].rstrip(" |").endswith(" of 3")
+    assert "not assessed" in row(edited)[-2]
+    # at T_d the seed expects 3 + 2/m: each taper's value, m = 2 first; at high T* one value for both
+    assert row(result, "T_d", 1000)[3].startswith("4 / 3: ")
+    assert row(result)[3].startswith("2: ")
+    assert len(tables.standing(result).split("\n")[2:]) == len({(p["parent_temperature"], p["n_particles"])
+                                                                for p in result["points"]})
