@@ -342,9 +342,14 @@ SEED_CLAIMS = ("schirmacher.high-parent-temperature-s2", "schirmacher.taper-s3+2
 RIVAL_CLAIMS = ("lerner.finite-size-s4", "lerner.s4")
 
 
+def _claim(point: Mapping[str, Any], claims: Sequence[str]) -> str:
+    """The one of ``claims`` (seed 001's or the rival's) registered at a point: the high-T* claim or the T_d one."""
+    return next(c for c in claims if c in point["verdicts"])
+
+
 def _verdict_pair(point: Mapping[str, Any], claims: Sequence[str]) -> str:
     """A claim's verdict by the percentile interval (of record), and by the expanded one where that differs."""
-    claim = next(c for c in claims if c in point["verdicts"])
+    claim = _claim(point, claims)
     record, expanded = point["verdicts"][claim], point.get("verdicts_expanded", {}).get(claim)
     if expanded is None:
         return f"{record} (expanded: not computed)"
@@ -376,10 +381,6 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
 NARROW = ("mle c=0.7", "debye excess")
 
 
-def _claim(point: Mapping[str, Any], claims: Sequence[str]) -> str:
-    return next(c for c in claims if c in point["verdicts"])
-
-
 def _holds(estimate: Mapping[str, Any], value: float) -> bool | None:
     """Whether an estimate's interval holds ``value``; None where the estimate is not assessed."""
     if estimate["status"] != "ok":
@@ -402,10 +403,11 @@ def standing(result: Mapping[str, Any]) -> str:
             seed_claim = _claim(pair[0], SEED_CLAIMS)
             # one value where both tapers expect the same (2 at high T*), else each taper's (3 + 2/m at T_d)
             seed_value = " / ".join(dict.fromkeys(number(p["claim_values"][seed_claim], 0) for p in pair))
-            narrow = [p["estimates"][k] for p in pair for k in NARROW]
-            held = {side: [h for p in pair for k in NARROW
-                           if (h := _holds(p["estimates"][k], p["claim_values"][_claim(p, claims)])) is not None]
-                    for side, claims in (("seed", SEED_CLAIMS), ("rival", RIVAL_CLAIMS))}
+            held: dict[str, list[bool]] = {"seed": [], "rival": []}  # per side, each assessed narrow interval
+            for p in pair:
+                for side, claims in (("seed", SEED_CLAIMS), ("rival", RIVAL_CLAIMS)):
+                    value = p["claim_values"][_claim(p, claims)]
+                    held[side] += [h for k in NARROW if (h := _holds(p["estimates"][k], value)) is not None]
             d = differences.get((t, n))
             rows.append([
                 _tstar_label(t), str(n), " / ".join(units_text(p) for p in pair),
@@ -413,7 +415,7 @@ def standing(result: Mapping[str, Any]) -> str:
                 " / ".join(p["verdicts"][_claim(p, RIVAL_CLAIMS)] for p in pair),
                 "–" if d is None else f"{d['verdict_equal_0']} / {d['verdict_equal_plus_1']}",
                 "; ".join(", ".join(number(e["measurement"]["value"]) if e["status"] == "ok" else "not assessed"
-                                    for e in narrow[i:i + len(NARROW)]) for i in range(0, len(narrow), len(NARROW))),
+                                    for e in (p["estimates"][k] for k in NARROW)) for p in pair),
                 f"{sum(held['seed'])} of {len(held['seed'])} / {sum(held['rival'])} of {len(held['rival'])}",
             ])
     return markdown(header, rows)
