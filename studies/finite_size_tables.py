@@ -377,7 +377,8 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
-#: The estimators that resolve s to about ±0.25 at the measured sizes, beside the registered primary.
+#: The two estimators the page calls narrow (window MLE at c = 0.7, D − D_Debye): their windows hold several times
+#: the primary's modes, so their intervals are several times narrower; reported beside the verdicts, never as one.
 NARROW = ("mle c=0.7", "debye excess")
 
 
