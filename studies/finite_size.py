@@ -512,6 +512,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             raise ValueError(f"{label}: the primary estimator failed: {res['failed'][PRIMARY]}")
         primary = primaries[(n, m, t)] = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
+        claims = claim_values(m, t)
         rows.append({
             "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
             "excluded_unstable_to_shear": sp.excluded_unstable,
@@ -530,11 +531,10 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                                   "max": max(spread.values()) if spread else None, "values": spread},
             "n_chains": sp.n_groups if sp.groups is not None else None,
             "half_width": half_width_summary(est, sp.n_groups),
-            "claim_values": claim_values(m, t),
-            "verdicts": {claim: _verdict(primary.measurement, value, primary.ok)
-                         for claim, value in claim_values(m, t).items()},
+            "claim_values": claims,
+            "verdicts": {claim: _verdict(primary.measurement, value, primary.ok) for claim, value in claims.items()},
             "verdicts_expanded": {claim: _verdict(_expanded(primary.measurement), value, primary.ok)
-                                  for claim, value in claim_values(m, t).items()},
+                                  for claim, value in claims.items()},
             "equilibrium": equilibrium_summary(ds),
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
                                            ds["stage_seconds"].mean("sample").values.round(3).tolist())),

@@ -412,9 +412,9 @@ def standing(result: Mapping[str, Any]) -> str:
             d = differences.get((t, n))
             rows.append([
                 _tstar_label(t), str(n), " / ".join(units_text(p) for p in pair),
-                f"{seed_value}: " + " / ".join(p["verdicts"][seed_claim] for p in pair),
-                " / ".join(p["verdicts"][_claim(p, RIVAL_CLAIMS)] for p in pair),
-                "–" if d is None else f"{d['verdict_equal_0']} / {d['verdict_equal_plus_1']}",
+                f"{seed_value}: " + " / ".join(_verdict_pair(p, SEED_CLAIMS) for p in pair),
+                " / ".join(_verdict_pair(p, RIVAL_CLAIMS) for p in pair),
+                "–" if d is None else f"{_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
                 "; ".join(", ".join(number(e["measurement"]["value"]) if e["status"] == "ok" else "not assessed"
                                     for e in (p["estimates"][k] for k in NARROW)) for p in pair),
                 f"{sum(held['seed'])} of {len(held['seed'])} / {sum(held['rival'])} of {len(held['rival'])}",
