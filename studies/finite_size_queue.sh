@@ -22,7 +22,7 @@ stage() {  # stage TAPER TSTAR N SAMPLES [FIRST]
   fi
   echo "$(date -u +%FT%TZ) stage taper=$1 T*=$2 N=$3 samples=$4 ${5:+first=$5}" >> "$out/queue.log"
   /usr/bin/time -a -o "$out/time.log" -f "taper=$1 T*=$2 N=$3 samples=$4 ${5:+first=$5 }wall=%e user=%U maxrss_kb=%M" \
-    "$vdosbench" generate --recipe "soft_spheres_lowest_n$3" --grid "taper_order=$1" --grid "parent_temperature=$2" \
+    "$vdosbench" generate --recipe "${RECIPE:-soft_spheres_lowest_n$3}" --grid "taper_order=$1" --grid "parent_temperature=$2" \
       --samples "$4" "${first[@]}" --workers 1 --blas-threads 1 --no-progress --output "$dir"
 }
 # SPECS="N:SAMPLES ..." (and TSTARS, default "1 inf") runs only those stages, in that order, e.g. the first pass of
@@ -34,6 +34,8 @@ stage() {  # stage TAPER TSTAR N SAMPLES [FIRST]
 # then  python studies/finite_size.py studies/results/finite_size_modes_pending.nc runs/high_t/from40-* \
 #   --sizes 4000 --export-only --compact studies/results/finite_size_modes_pending.nc  (pass only finished folders:
 #   n{N}/ensemble.nc; --sizes, since a piece folder holds every N run from that first sample)
+# RECIPE=NAME runs that recipe instead of soft_spheres_lowest_n{N} (issue 51's confirmatory sets:
+#   RECIPE=soft_spheres_lowest_confirm_n2000 TSTARS=inf SPECS="2000:0:100 2000:100:200" taskset -c 0 bash ...).
 # Touch OUT/STOP to stop before the next stage.
 for spec in ${SPECS:-}; do
   case $spec in

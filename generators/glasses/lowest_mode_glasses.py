@@ -566,9 +566,24 @@ _FULL: dict[str, Recipe] = {
     )
     for n in FINITE_SIZE_N
 }
-#: The finite-size recipes and a small version for tests (N = 128, 10 modes, 20 sweeps, 2 samples).
+#: The confirmatory sets of issue 51 (registered in benchmark/registrations/absolute-frequency.toml before any
+#: of their samples was made): fresh root seeds, N = 2000, both tapers, T* = 1 and inf, 1000 samples a point,
+#: the lowest 20 modes and the moduli (what the absolute-frequency estimators read).
+CONFIRM_N = 2000
+CONFIRM_SAMPLES = 1000
+CONFIRM_ROOT_SEED = 51_002_000
+#: The finite-size recipes, the confirmatory recipe and a small version for tests (N = 128, 10 modes, 20 sweeps,
+#: 2 samples).
 RECIPES: dict[str, Recipe] = {
     **_FULL,
+    f"soft_spheres_lowest_confirm_n{CONFIRM_N}": Recipe(
+        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        {"n_particles": CONFIRM_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20},
+        n_samples=CONFIRM_SAMPLES, root_seed=CONFIRM_ROOT_SEED,
+        description=(f"issue 51 confirmatory sets: N = {CONFIRM_N}, d = 3, m = 2 and inf, T* = 1 "
+                     f"({FINITE_SIZE_SWEEPS} sweeps) and inf, lowest 20 modes, moduli; fresh root seed, registered "
+                     "before any sample was made (benchmark/registrations/absolute-frequency.toml)"),
+    ),
     "soft_spheres_lowest_small": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
         {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_lowest": 10}, n_samples=2, root_seed=25_000,
