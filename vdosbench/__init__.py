@@ -17,7 +17,15 @@ Importing :mod:`vdosbench` registers the ``ds.vdos`` dataset accessor
 
 from __future__ import annotations
 
-from vdosbench import datasets as _datasets  # noqa: F401 - registers the ds.vdos accessor
-from vdosbench._version import __version__
+from pathlib import Path
+
+from vdosbench import _source_tree
+
+# a clone's vdosbench/ folder (first on sys.path from the clone's root, even when a wheel is installed) finds
+# its subpackages in the clone's top-level folders; an installed copy has no pyproject.toml beside it
+_source_tree.install(Path(__file__).resolve().parent)
+
+from vdosbench import datasets as _datasets  # noqa: E402,F401 - registers the ds.vdos accessor
+from vdosbench._version import __version__  # noqa: E402
 
 __all__ = ["__version__"]
