@@ -12,11 +12,26 @@ here: their input (:mod:`.mode_spectra`), result and between-estimator
 spread (:mod:`.exponent_result`), the window MLE tied to each sample's ω₀
 (:mod:`.window_mle`), the scaling with N (:mod:`.size_scaling`) and the
 excess over Debye (:mod:`.debye_excess`); :mod:`.nonphononic` reads their input
-from a dataset point.
+from a dataset point.  The estimators in absolute frequency ω/ω_g (issue 51:
+bands, s(ω), density per particle, the joint extreme value) are in
+:mod:`.absolute_frequency`.
 """
 
 from __future__ import annotations
 
+from .absolute_frequency import (
+    DensityComparison,
+    ExtremeValueFit,
+    Homogeneity,
+    band_mle,
+    density_below,
+    density_ratio,
+    exponent_homogeneity,
+    extreme_value_fit,
+    local_exponent,
+    paired_band_difference,
+    window_mle_absolute,
+)
 from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
@@ -25,6 +40,17 @@ from .size_scaling import count_scaling, extreme_value
 from .window_mle import paired_window_difference, participation_scan, profile_interval, window_mle, window_mle_scan
 
 __all__ = [
+    "DensityComparison",
+    "ExtremeValueFit",
+    "Homogeneity",
+    "band_mle",
+    "density_below",
+    "density_ratio",
+    "exponent_homogeneity",
+    "extreme_value_fit",
+    "local_exponent",
+    "paired_band_difference",
+    "window_mle_absolute",
     "EstimatorSpread",
     "ExponentEstimate",
     "ModeSpectra",

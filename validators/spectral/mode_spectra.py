@@ -172,6 +172,15 @@ class ModeSpectra:
         return self.volume ** (1.0 / self.dimension)
 
     @property
+    def omega_g(self) -> np.ndarray:
+        """(n_samples,) ω_g,i = c_T,i n^(1/d) of each sample: the unit of absolute frequency (issue 51).
+
+        From each sample's ω₀ᵢ = 2π c_T,i/L (which the class checks against its
+        shear modulus where one is given): ω_g,i = ω₀ᵢ L n^(1/d)/(2π) = ω₀ᵢ N^(1/d)/(2π).
+        """
+        return self.omega0 * self.n_particles ** (1.0 / self.dimension) / (2.0 * math.pi)
+
+    @property
     def n_groups(self) -> int:
         """Number of independent units (chains; samples when ``groups`` is None)."""
         return self.n_samples if self.groups is None else int(np.unique(self.groups).size)
@@ -226,6 +235,18 @@ class ModeSpectra:
         edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
         with np.errstate(invalid="ignore"):
             return np.sum(self.omega <= edge[:, None], axis=1)
+
+    def filtered_by_participation_number(self, max_participation_number: float) -> ModeSpectra:
+        """The modes with participation number N·e ≤ ``max_participation_number`` (:meth:`filtered` at that N·e/N).
+
+        A fixed ratio e is a different cut at each N (a mode of ~100 particles has e ≈ 0.1 at N = 1000 and
+        0.012 at N = 8000); a fixed N·e is the same cut at every N.
+        """
+        if not max_participation_number > 0:
+            raise ValueError(f"max_participation_number is {max_participation_number}; expected N*e > 0")
+        cut = min(1.0, max_participation_number / self.n_particles)
+        out = self.filtered(cut)
+        return replace(out, label=f"{self.label} Ne<={max_participation_number:g}".strip())
 
     def filtered(self, max_participation: float) -> ModeSpectra:
         """The same point keeping only modes with participation ratio e ≤ ``max_participation``.
