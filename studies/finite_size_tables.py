@@ -59,8 +59,15 @@ ESTIMATOR_NAMES = {
     "debye excess": "D − D_Debye",
 }
 
-BEGIN = re.compile(r"^<!-- table: (?P<name>[a-z0-9-]+) \(studies/finite_size_tables\.py\) -->$")
+#: This script as the page's markers name it; another script that writes marked tables with :func:`update_page`
+#: (``studies/readme_findings.py``, the README's findings) names itself.
+SCRIPT = "studies/finite_size_tables.py"
 END = "<!-- /table -->"
+
+
+def begin_marker(script: str = SCRIPT) -> re.Pattern[str]:
+    """The line that opens a table ``script`` writes: ``<!-- table: NAME (SCRIPT) -->``."""
+    return re.compile(rf"^<!-- table: (?P<name>[a-z0-9-]+) \({re.escape(script)}\) -->$")
 
 
 def number(x: float, digits: int = 2, signed: bool = False) -> str:
@@ -522,9 +529,11 @@ def paired_coverage(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+#: A table's source: one results file (the function gets its content), or several (it gets them by file name).
+Source = str | tuple[str, ...]
 #: Every generated table by its marker name: the results file (in ``studies/results/``) it is written from and
 #: the function that writes it.
-TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
+TABLES: dict[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = {
     "high-tstar-1": ("finite_size.json", lambda r: high_tstar(r, "1")),
     "high-tstar-inf": ("finite_size.json", lambda r: high_tstar(r, "inf")),
     "td-ladder": ("finite_size.json", td_ladder),
@@ -543,10 +552,14 @@ TABLES: dict[str, tuple[str, Callable[[Mapping[str, Any]], str]]] = {
 }
 
 
-def load_results(folder: Path = RESULTS) -> dict[str, Any]:
-    """Every results file a table is written from, by file name, read from ``folder``."""
+def _files(source: Source) -> tuple[str, ...]:
+    return (source,) if isinstance(source, str) else source
+
+
+def load_results(folder: Path = RESULTS, tables: Mapping[str, tuple[Source, Any]] = TABLES) -> dict[str, Any]:
+    """Every results file a table of ``tables`` is written from, by file name, read from ``folder``."""
     results = {}
-    for name in sorted({source for source, _ in TABLES.values()}):
+    for name in sorted({f for source, _ in tables.values() for f in _files(source)}):
         path = folder / name
         if not path.is_file():
             raise FileNotFoundError(f"{path}: expected the results file the page's tables are written from; not "
@@ -555,58 +568,64 @@ def load_results(folder: Path = RESULTS) -> dict[str, Any]:
     return results
 
 
-def update_page(text: str, results: Mapping[str, Any], where: str = "the page") -> str:
-    """``text`` with every marked table replaced by its rendering of ``results`` (:func:`load_results`).
+def update_page(text: str, results: Mapping[str, Any], where: str = "the page",
+                tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
+                script: str = SCRIPT) -> str:
+    """``text`` with every table marked for ``script`` replaced by its rendering of ``results`` (:func:`load_results`).
 
     Raises
     ------
     ValueError
-        A marker names no table of :data:`TABLES`, a table is opened and not closed, or the page marks none.
+        A marker names no table of ``tables``, a table is opened and not closed, or the page marks none.
     """
+    begin_line = begin_marker(script)
     lines = text.split("\n")
     out: list[str] = []
     i = 0
     found = 0
     while i < len(lines):
         out.append(lines[i])
-        begin = BEGIN.match(lines[i])
+        begin = begin_line.match(lines[i])
         i += 1
         if not begin:
             continue
         name = begin["name"]
-        if name not in TABLES:
-            raise ValueError(f"{where}: the marker names table {name!r}; expected one of {sorted(TABLES)}. "
-                             "Fix: correct the marker or add the table to studies/finite_size_tables.py")
+        if name not in tables:
+            raise ValueError(f"{where}: the marker names table {name!r}; expected one of {sorted(tables)}. "
+                             f"Fix: correct the marker or add the table to {script}")
         try:
             end = lines.index(END, i)
         except ValueError:
             raise ValueError(f"{where}: table {name!r} is opened and never closed; expected a line {END!r} "
                              "after it. Fix: add the closing marker") from None
-        source, render = TABLES[name]
-        out.append(render(results[source]))
+        source, render = tables[name]
+        out.append(render(results[source] if isinstance(source, str) else {f: results[f] for f in source}))
         out.append(END)
         i = end + 1
         found += 1
     if not found:
-        raise ValueError(f"{where} marks no table; expected lines like '<!-- table: td-ladder "
-                         "(studies/finite_size_tables.py) -->'. Fix: mark the tables to generate")
+        raise ValueError(f"{where} marks no table; expected lines like '<!-- table: {next(iter(tables))} "
+                         f"({script}) -->'. Fix: mark the tables to generate")
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: Sequence[str] | None = None, *, page: Path = PAGE,
+         tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
+         script: str = SCRIPT, description: str = __doc__.splitlines()[0]) -> int:
+    """Rewrite (or with ``--check`` compare) the tables ``script`` marks on ``page``; the exit status."""
+    ap = argparse.ArgumentParser(description=description)
+    sources = sorted({f for source, _ in tables.values() for f in _files(source)})
     ap.add_argument("--results", type=Path, default=RESULTS,
-                    help="the folder of the results files (finite_size.json, sorting_trend.json, "
-                         "estimator_coverage.json)")
-    ap.add_argument("--page", type=Path, default=PAGE, help="the findings page whose marked tables are written")
+                    help=f"the folder of the results files ({', '.join(sources)})")
+    ap.add_argument("--page", type=Path, default=page, help="the page whose marked tables are written")
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 when the page's tables are stale")
     args = ap.parse_args(argv)
-    results = load_results(args.results)
+    results = load_results(args.results, tables)
     old = args.page.read_text()
-    new = update_page(old, results, where=str(args.page))
+    new = update_page(old, results, where=str(args.page), tables=tables, script=script)
     if args.check:
         if new != old:
-            print(f"{args.page}: its tables differ from {args.results}. Fix: python studies/finite_size_tables.py")
+            print(f"{args.page}: its tables differ from {args.results}. Fix: python {script}")
             return 1
         print(f"{args.page}: tables match {args.results}")
         return 0

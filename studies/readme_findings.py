@@ -1,0 +1,215 @@
+"""The README's findings table, written from the results files (issue 54).
+
+The README's front page holds one table of the main verdicts, at most :data:`MAX_ROWS` rows of at most
+:data:`MAX_ROW_CHARS` characters (claim, verdict, value [95 % interval], link), between the markers ::
+
+    <!-- table: findings (studies/readme_findings.py) -->
+    <!-- /table -->
+
+``python studies/readme_findings.py`` rewrites it from the results files in ``studies/results/``
+(``--check`` only compares, exit 1 when the README is stale), with the marker mechanism of
+``studies/finite_size_tables.py``.  Each verdict is the one a results file records (a scorecard's verdict, the
+robustness re-score's label, or the count of the s(N) study's point verdicts); each value is a measurement of
+the same file.  Only the claim's words and the link are written here.  Claims scored from a reference form
+without a results file (seed 000's medium, seed 002's networks, the HET curve) are in the full table of
+``docs/findings/index.md``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+# the sibling script (python puts a script's own folder first on sys.path)
+import finite_size_tables as tables
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+SCRIPT = "studies/readme_findings.py"
+#: The front page's limits (issue 54 item 8).
+MAX_ROWS = 12
+MAX_ROW_CHARS = 200
+
+HEADER = ["claim (seed)", "verdict", "value [95 % interval]", "page"]
+PAGES = {
+    "seed-001": "[seed 001](docs/findings/seed-001.md)",
+    "seed-003": "[seed 003](docs/findings/seed-003.md)",
+    "low-tstar": "[low T*](docs/findings/low-tstar.md)",
+    "finite-size": "[finite size](docs/findings/finite-size.md)",
+}
+
+#: The scorecards of ``low_tstar.json`` and ``low_tstar_ka.json`` by the ``result.json`` they were read from.
+TD_M2 = "runs/eq_1td_m2/report2/result.json"
+TD_MINF = "runs/eq_1td_minf_c/report/result.json"
+KA_M2 = "runs/ka_eq_m2/report_robust/result.json"
+KA_MINF = "runs/ka_eq_minf/report_robust/result.json"
+#: The s(N) study's T* (as ``finite_size.json`` spells them): the high-T* protocols and the additive model's T_d.
+HIGH_TSTAR = ("1", "inf")
+
+Results = Mapping[str, Any]
+
+
+def taper_label(point: Mapping[str, Any]) -> str:
+    """``m = 2`` or ``m = ∞`` for a point's taper order (``-1`` in the results files is m = ∞)."""
+    parameters = point.get("parameters", point)
+    return f"m = {tables.taper(parameters['taper_order'])}"
+
+
+def measured(point: Mapping[str, Any], digits: int = 2) -> str:
+    """A point's value and 95 % interval: a score's ``measurement``, or a study's flat value/low/high."""
+    m = point.get("measurement", point)
+    return tables.interval(m["value"], m["low"], m["high"], digits=digits)
+
+
+def claim_of(card: Mapping[str, Any], claim: str, dataset: str | None = None) -> Mapping[str, Any]:
+    """One claim's entry of a scorecard: a ``result.json`` (``results``) or a study's summary (``claims``)."""
+    entries = card.get("results", card.get("claims", []))
+    found = [e for e in entries if e.get("id") == claim and (dataset is None or e.get("dataset") == dataset)]
+    if len(found) != 1:
+        raise ValueError(f"expected one entry of claim {claim!r} (dataset {dataset}) in the scorecard; "
+                         f"found {len(found)}. Fix: point the README row at the scorecard that scored it")
+    return found[0]
+
+
+def scorecard(study: Mapping[str, Any], source: str) -> Mapping[str, Any]:
+    """The scorecard of a study's results file read from ``source`` (its ``result.json``)."""
+    (card,) = [c for c in study["scorecards"] if c["source"] == source]
+    return card
+
+
+def robustness(rescore: Mapping[str, Any], stage: str, claim: str) -> str:
+    """The verdict and its robustness label in ``robustness_rescore.json`` (``refuted, robust``)."""
+    (entry,) = [c for c in rescore[stage]["claims"] if c["claim"] == claim]
+    return f"{entry['verdict']}, {entry['robustness']}"
+
+
+def values(entry: Mapping[str, Any], digits: int = 2) -> str:
+    """Every point of a claim's entry as ``value [low, high] (m = …)``, m = 2 before m = ∞."""
+    points = sorted(entry["points"], key=lambda p: tables.taper(p.get("parameters", p)["taper_order"]))
+    return ", ".join(f"{measured(p, digits)} ({taper_label(p)})" for p in points)
+
+
+def joined(texts: Sequence[str]) -> str:
+    """``texts`` joined by `` / ``, or said once where they are all the same."""
+    return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
+
+
+def point_count(result: Results, tstars: Sequence[str], claims: Sequence[str]) -> str:
+    """How the s(N) study's points at ``tstars`` judge ``claims``: ``refuted 12, inconclusive 4 of 16 points``.
+
+    Points whose claim could not be assessed (too few modes in the windows) are not counted; claims judged
+    alike are said once (``both …``).
+    """
+    counts = []
+    for claim in claims:
+        assessed = [p["verdicts"][claim] for p in result["points"] if p["parent_temperature"] in tstars
+                    and p["verdicts"].get(claim, "not assessed") != "not assessed"]
+        count = Counter(assessed)
+        counts.append(", ".join(f"{v} {count[v]}" for v in ("refuted", "supported", "inconclusive") if count[v])
+                      + f" of {len(assessed)} points")
+    text = joined(counts)
+    return f"both {text}" if len(claims) > 1 and len(set(counts)) == 1 else text
+
+
+def along_n(result: Results, tstar: str, m: int, estimator: str, sizes: Sequence[int]) -> str:
+    """One estimator's s at ``sizes`` (N) of one protocol and taper: ``2.73 [2.59, 2.91] → 3.90 […]``."""
+    return " → ".join(tables.estimate(tables.point_at(result, tstar, n, m), estimator) for n in sizes)
+
+
+def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:
+    return [claim, verdict, value, PAGES[page]]
+
+
+def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
+    """The README's rows from the results files (``results``: each file's content by its name)."""
+    high = results["paper_glasses_high_tstar.json"]
+    s2 = claim_of(high, "schirmacher.high-parent-temperature-s2")
+    size = results["finite_size.json"]
+    low = results["low_tstar.json"]
+    rescore = results["robustness_rescore.json"]
+    td_m2, td_minf = scorecard(low, TD_M2), scorecard(low, TD_MINF)
+    ka = results["low_tstar_ka.json"]
+    lammps = claim_of(results["lammps_ka_045_m2.json"]["score"], "schirmacher.lennard-jones-s5")
+    levels = {(p["parent_temperature"], p["window"]): p["mean_r_tilde"] for p in results["levels_n1600.json"]["points"]}
+    vectors = results["paper_glasses_vectors.json"]
+    below = claim_of(vectors, "schirmacher.modes-below-omega0-not-waves", "vectors_m2")
+    core = claim_of(vectors, "schirmacher.type-two-modes-vortex-like", "vectors_m2")
+    td = tables.T_D
+    s4 = "lerner-bouchbinder.s4-universal"
+    return [
+        _row("s = 2 at high T*, N = 1000 (001)", s2["verdict"], values(s2), "seed-001"),
+        _row("s = 2 at T* = 1 and ∞ (001)",
+             point_count(size, HIGH_TSTAR, ["schirmacher.high-parent-temperature-s2"]),
+             "c = 0.7, T* = 1, m = 2, N = 1000 → 8000: " + along_n(size, "1", 2, "mle c=0.7", (1000, 8000)),
+             "finite-size"),
+        _row("s → 4 as N grows, T* = 1 and ∞ (Lerner 2020)",
+             point_count(size, HIGH_TSTAR, ["lerner.finite-size-s4"]),
+             "D − D_Debye, same: " + along_n(size, "1", 2, "debye excess", (1000, 8000)),
+             "finite-size"),
+        _row("s at T_d, N ≤ 4000: 3 + 2/m (001) or 4",
+             point_count(size, (td,), ["schirmacher.taper-s3+2/m", "lerner.s4"]),
+             "D − D_Debye, N = 4000: " + ", ".join(
+                 f"{tables.estimate(tables.point_at(size, td, 4000, m), 'debye excess')} (m = {tables.taper(m)})"
+                 for m in (2, -1)),
+             "finite-size"),
+        _row("s = 4 for m = 2 at T_d (001)",
+             robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
+             values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + ", equilibrated", "low-tstar"),
+        _row("s = 3 for m = ∞ at T_d (001)",
+             robustness(rescore, "eq_1td_minf", "schirmacher.low-parent-temperature-minf-s3"),
+             values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + ", equilibrated", "low-tstar"),
+        _row("s = 4 whatever m (Lerner–Bouchbinder, 003)",
+             joined([robustness(rescore, stage, s4) for stage in ("eq_1td_m2", "eq_1td_minf")]),
+             ", ".join(values(claim_of(card, s4)) for card in (td_m2, td_minf)), "low-tstar"),
+        _row("s = 5, Kob–Andersen glass at T* = 0.45 (001)",
+             joined([claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5")["verdict"]
+                     for source in (KA_M2, KA_MINF)]) + f"; LAMMPS: {lammps['verdict']}",
+             ", ".join(values(claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5"))
+                       for source in (KA_M2, KA_MINF)) + f"; LAMMPS {measured(lammps['points'][0])}",
+             "low-tstar"),
+        _row("lowest 50 GOE / highest 50 Poisson, N = 1600 (001)",
+             " / ".join(robustness(rescore, "levels_n1600", c)
+                        for c in ("schirmacher.goe-lowest-50", "schirmacher.poisson-highest-50")),
+             "⟨r̃⟩ = " + " / ".join(measured(levels[(1.0, w)], 3) for w in ("lowest", "highest")) + " (T* = 1)",
+             "finite-size"),
+        _row("modes below ω₀ not waves (003) / more rotational at their core (001)",
+             f"{below['verdict']} / {core['verdict']}",
+             f"{values(below, 3)} / {values(core, 3)}", "seed-003"),
+    ]
+
+
+#: The results files the table is written from (in ``studies/results/``).
+SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "low_tstar.json", "robustness_rescore.json",
+           "low_tstar_ka.json", "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
+
+
+def findings_table(results: Mapping[str, Results]) -> str:
+    """The README's findings table as Markdown.
+
+    Raises
+    ------
+    ValueError
+        When it would exceed :data:`MAX_ROWS` rows or a row :data:`MAX_ROW_CHARS` characters.
+    """
+    rows = findings_rows(results)
+    text = tables.markdown(HEADER, rows)
+    long = [line for line in text.split("\n")[2:] if len(line) > MAX_ROW_CHARS]
+    if len(rows) > MAX_ROWS or long:
+        raise ValueError(f"the README's findings table has {len(rows)} rows (at most {MAX_ROWS}) and "
+                         f"{len(long)} rows over {MAX_ROW_CHARS} characters: {long}. Fix: shorten the claim's "
+                         "words or move detail to its findings page")
+    return text
+
+
+TABLES: dict[str, tuple[tables.Source, Callable[[Mapping[str, Any]], str]]] = {
+    "findings": (SOURCES, findings_table),
+}
+
+main = functools.partial(tables.main, page=README, tables=TABLES, script=SCRIPT,
+                         description=__doc__.splitlines()[0])
+
+if __name__ == "__main__":
+    raise SystemExit(main())
