@@ -19,7 +19,6 @@ silently fall back to the primary's default).  The claim, its ``applies_to``,
 from __future__ import annotations
 
 import json
-import tomllib
 from itertools import product
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets import parameter_dims, select_point
+from vdosbench.datasets.toml_files import read_toml
 
 from .declaration import system_value
 
@@ -289,11 +289,10 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     """
     path = Path(path) if path is not None else default_claims_path()
     try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
+        raw = read_toml(path, ClaimsFileError, fix="check the syntax near that line; claims are [[claim]] tables "
+                        "of KEY = VALUE lines (see vdosbench's claims.toml)")
+    except (FileNotFoundError, IsADirectoryError):
         raise FileNotFoundError(f"no claims file at {path}; pass an existing TOML file to --claims") from None
-    except tomllib.TOMLDecodeError as e:
-        raise ClaimsFileError(f"{path} is not valid TOML ({e}). Fix: check the syntax near that line") from e
     entries = raw.get("claim")
     if not isinstance(entries, list) or not entries:
         raise _fail(str(path), "no [[claim]] tables", "add claims as [[claim]] tables (see vdosbench's claims.toml)")

@@ -31,13 +31,13 @@ Kob–Andersen: the published T_MCT).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import xarray as xr
+from vdosbench.datasets.toml_files import read_toml
 
 __all__ = [
     "DECLARABLE",
@@ -58,6 +58,8 @@ __all__ = [
 
 #: Ending of a sidecar file: ``ka.npz`` is described by ``ka.vdos.toml``.
 SIDECAR_SUFFIX = ".vdos.toml"
+#: Largest sidecar file read (bytes): a sidecar is a few lines.
+SIDECAR_MAX_BYTES = 1024 * 1024
 
 
 class DeclarationError(ValueError):
@@ -363,20 +365,17 @@ def sidecar_path(data: str | Path) -> Path:
 
 
 def read_sidecar(path: str | Path) -> dict[str, Any]:
-    """The keys of a sidecar TOML file (not yet checked: :func:`parse_declaration`)."""
+    """The keys of a sidecar TOML file (not yet checked: :func:`parse_declaration`).
+
+    Read within the size and nesting-depth limits of :func:`vdosbench.datasets.toml_files.read_toml`
+    (a sidecar is plain ``KEY = VALUE`` lines, at most :data:`SIDECAR_MAX_BYTES`).
+    """
     p = Path(path)
-    try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as e:
-        raise DeclarationError(
-            f"{p}: not UTF-8 text ({e}); expected a TOML file of KEY = VALUE lines. Fix: save the sidecar as "
-            "UTF-8 text, or remove it and declare with --declare KEY=VALUE"
-        ) from e
-    except tomllib.TOMLDecodeError as e:
-        raise DeclarationError(
-            f"{p}: not valid TOML ({e}); expected KEY = VALUE lines (see docs/third-party.md, 'Declaring what the data "
-            "hold'). Fix: check the syntax near that line"
-        ) from e
+    raw = read_toml(
+        p, DeclarationError, max_bytes=SIDECAR_MAX_BYTES,
+        fix="check the syntax near that line: plain KEY = VALUE lines (see docs/third-party.md, 'Declaring what "
+            "the data hold'), or remove the sidecar and declare with --declare KEY=VALUE",
+    )
     nested = sorted(k for k, v in raw.items() if isinstance(v, dict))
     if nested:
         raise DeclarationError(

@@ -65,7 +65,6 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -77,6 +76,7 @@ import xarray as xr
 from .io import LOAD_COPIES
 from .labels import value_label
 from .memory import check_memory, netcdf_load_bytes
+from .toml_files import read_toml
 
 __all__ = [
     "CATALOG_PATH",
@@ -643,11 +643,7 @@ def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        raise CatalogError(f"{path}: not valid TOML ({e})") from e
+    return read_toml(path, CatalogError, fix="correct the catalogue near that line, or restore the shipped catalog.toml")
 
 
 def hosting_base_urls(path: str | os.PathLike[str] | None = None) -> tuple[str, ...]:

@@ -136,10 +136,11 @@ def zero_mode_flags(
     lam = np.asarray(eigenvalues, dtype=np.float64)
     n_mode = lam.shape[-1]
     if zero_modes is not None:
-        if isinstance(zero_modes, bool) or not isinstance(zero_modes, (int, np.integer)) or not 0 <= zero_modes <= n_mode:
+        if isinstance(zero_modes, bool) or not isinstance(zero_modes, (int, np.integer)) or not 0 <= zero_modes < n_mode:
             raise AdapterError(
-                f"zero_modes is {zero_modes!r}; expected an integer in [0, {n_mode}] "
-                "(d for a periodic vector model in d dimensions, 1 for a connected scalar network)"
+                f"zero_modes is {zero_modes!r}; expected an integer in [0, {n_mode - 1}] for {n_mode} modes "
+                "(with every mode a zero mode nothing is left to measure). Fix: zero_modes=d for a periodic "
+                "vector model in d dimensions, 1 for a connected scalar network"
             )
         flags = np.broadcast_to(np.arange(n_mode) < int(zero_modes), lam.shape).copy()
         return flags, f"count: the {int(zero_modes)} lowest modes of each sample"

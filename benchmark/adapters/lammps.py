@@ -515,6 +515,14 @@ def read_lammps_dynmat(
     """
     where = f"{paths[0]} (format 'lammps-dynmat')"
     d = as_spatial_dimension(spatial_dimension, where)
+    if isinstance(symmetry_tolerance, bool) or not isinstance(symmetry_tolerance, (int, float, np.floating)) or not (
+        math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1
+    ):  # NaN would turn the check off: asym > nan is False
+        raise AdapterError(
+            f"{where}: symmetry_tolerance is {symmetry_tolerance!r}; expected a finite number in [0, 1) "
+            "(the largest accepted max|D - D^T| / max|D|). Fix: leave it at its default 1e-4, or e.g. "
+            "--set symmetry_tolerance=1e-3"
+        )
     if d == 1:
         raise AdapterError(f"{where}: spatial_dimension=1 is not supported for LAMMPS (runs are 2D or 3D)")
     if style not in DYNMAT_STYLES:
