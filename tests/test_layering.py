@@ -1,4 +1,4 @@
-"""DESIGN.md's dependency direction and the layout: datasets <- generators, datasets <- validators, benchmark
+"""docs/design.md's dependency direction and the layout: datasets <- generators, datasets <- validators, benchmark
 uses all; no import circles between modules, nor between the subpackages of generators/ and validators/."""
 
 from __future__ import annotations
@@ -176,7 +176,7 @@ def test_no_import_against_the_dependency_direction(package: str) -> None:
     assert not offenders, offenders
 
 
-#: Lines above which a module's docstring must say why it is one piece (DESIGN.md, issue 17).
+#: Lines above which a module's docstring must say why it is one piece (docs/design.md, issue 17).
 MAX_LINES = 800
 
 

@@ -1,7 +1,7 @@
 """vdosbench: datasets, validators and a benchmark for the low-frequency
 vibrational density of states of glasses.
 
-The four subpackages follow one dependency direction (``../DESIGN.md``):
+The four subpackages follow one dependency direction (``docs/design.md``):
 
 - :mod:`vdosbench.datasets` -- the VDOS-1.0 data convention, I/O, mock data;
 - :mod:`vdosbench.generators` -- physical models that write datasets, Dask ensembles;
