@@ -103,7 +103,7 @@ def install(package_dir: Path) -> bool:
     Parameters
     ----------
     package_dir : pathlib.Path
-        The folder of the :mod:`vdosbench` package being imported.
+        As in :func:`clone_package_dirs`.
 
     Returns
     -------
