@@ -64,7 +64,15 @@ from .theory.inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .theory.current_correlation import current_correlation, medium_current_correlation
-from .theory.mock_spectrum import MockSpectra, box_phonon_levels, goe_unfolded_levels, mock_glass_spectra
+from .theory.mock_spectrum import (
+    GLASS_SPECTRUM,
+    CurvedSpectrum,
+    MockSpectra,
+    box_phonon_levels,
+    glass_like_mock,
+    goe_unfolded_levels,
+    mock_glass_spectra,
+)
 from .theory.elastic_medium import (
     ELASTIC_MEDIUM,
     ElasticMedium,
@@ -167,6 +175,9 @@ __all__ = [
     "box_phonon_levels",
     "goe_unfolded_levels",
     "mock_glass_spectra",
+    "glass_like_mock",
+    "CurvedSpectrum",
+    "GLASS_SPECTRUM",
     # theory curves (generators/theory/het.py, het_datasets.py, ghet.py, ghet_datasets.py)
     "FiniteSizeGap",
     "FiniteSizeHETParams",
