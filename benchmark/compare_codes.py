@@ -15,6 +15,13 @@ reads the ``result.json`` that ``vdosbench score`` wrote for each code's data an
 - **cost per sample**: seconds per sample that the producer measured (``--cost LABEL=SECONDS``; a
   result does not record how long its data took to make), "not given" otherwise.
 
+Before it compares, it checks that the results describe **the same system** (:data:`SYSTEM_KEYS`: model,
+pair potential, dimension, N, density, parent temperature T* (and T*/T_d), taper order), as each
+``result.json`` records it (``systems``, what the data declared or their generator says, and the parameter
+points of the results); the potential follows from the model.  What differs is named before the table and at
+its top, and a table of different systems is labelled as such (``same_system`` false in ``comparison.json``):
+its deviations are no code differences.  A key that only some results state is listed as not checked.
+
 Nothing here judges: the table reports what the results say.  Inputs are untrusted files: a result that is
 not JSON, lacks ``results`` or holds values of the wrong type raises :class:`ComparisonInputError` naming
 what was expected, what was found and the fix (the CLI exits 2).
@@ -34,15 +41,20 @@ from typing import Any
 
 __all__ = [
     "ELASTIC_VALIDATORS",
+    "SYSTEM_KEYS",
     "CodeComparison",
     "CodeResult",
     "ComparisonInputError",
     "compare_codes",
     "load_code_result",
+    "system_of",
     "with_cost",
     "write_comparison",
 ]
 
+#: What must agree for two results to describe the same system (``systems`` of result.json, point parameters).
+SYSTEM_KEYS = ("model", "potential", "spatial_dimension", "n_particles", "density", "parent_temperature",
+               "parent_temperature_ratio", "taper_order")
 #: Validators whose measurements are elastic moduli (or follow from one): the "moduli" rows.
 ELASTIC_VALIDATORS = ("shear_modulus_omega0",)
 #: Files written by :func:`write_comparison`.
@@ -82,6 +94,8 @@ class CodeResult:
         The result's cross-code checks (status, deviations), one per dataset.
     cost_per_sample
         Seconds per sample, when given.
+    system
+        Each :data:`SYSTEM_KEYS` key the result states -> its values (:func:`system_of`).
     """
 
     label: str
@@ -91,6 +105,7 @@ class CodeResult:
     validators: dict[str, str]
     cross_code: list[dict[str, Any]]
     cost_per_sample: float | None = None
+    system: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def _number(value: Any, what: str, where: str) -> float | None:
@@ -117,6 +132,46 @@ def _point_key(parameters: Any) -> str:
     if not parameters:
         return ""
     return ", ".join(f"{k}={v}" for k, v in sorted(_mapping(parameters, "parameters", "point").items()))
+
+
+def _system_value(value: Any) -> Any:
+    """A comparable form of a system value: numbers to 6 significant digits, ``"inf"`` as infinity."""
+    if isinstance(value, str) and value.strip().lower() in ("inf", "infinity"):
+        value = math.inf
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    return float(f"{float(value):.6g}")
+
+
+def system_of(body: dict[str, Any], where: str) -> dict[str, tuple[Any, ...]]:
+    """The :data:`SYSTEM_KEYS` values a ``result.json`` states, each key -> its sorted distinct values.
+
+    From ``systems`` (per input) and the parameters of the results' points (a grid over a key); the
+    ``potential`` follows from the ``model`` (:data:`~vdosbench.benchmark.declaration.MODELS`).
+
+    Examples
+    --------
+    >>> system_of({"systems": {"ka": {"model": "kob_andersen", "taper_order": 0, "declared_by": "--declare"}}}, "x")
+    {'model': ('kob_andersen',), 'potential': ('kob_andersen',), 'taper_order': (0.0,)}
+    """
+    from .declaration import MODELS
+
+    found: dict[str, set[Any]] = {}
+    systems = body.get("systems") or {}
+    for system in _mapping(systems, "systems", where).values():
+        for key, value in _mapping(system, "a system", where).items():
+            if key in SYSTEM_KEYS and value is not None:
+                found.setdefault(key, set()).add(_system_value(value))
+    for entry in body.get("results") or []:
+        for point in (entry.get("points") or []) if isinstance(entry, dict) else []:
+            parameters = point.get("parameters") if isinstance(point, dict) else None
+            for key, value in (parameters or {}).items() if isinstance(parameters, dict) else []:
+                if key in SYSTEM_KEYS and value is not None:
+                    found.setdefault(key, set()).add(_system_value(value))
+    for model in found.get("model", set()):
+        if model in MODELS and MODELS[model].potential is not None:
+            found.setdefault("potential", set()).add(MODELS[model].potential)
+    return {k: tuple(sorted(found[k], key=str)) for k in SYSTEM_KEYS if k in found}
 
 
 def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
@@ -185,7 +240,7 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
         inputs = body.get("inputs")
         first = inputs[0] if isinstance(inputs, list) and inputs else None
         label = str(first["name"]) if isinstance(first, dict) and "name" in first else p.parent.name or p.stem
-    return CodeResult(label, str(p), verdicts, points, validators, cross)
+    return CodeResult(label, str(p), verdicts, points, validators, cross, system=system_of(body, where))
 
 
 def with_cost(code: CodeResult, seconds: float | None) -> CodeResult:
@@ -204,6 +259,27 @@ class CodeComparison:
 
     codes: list[CodeResult]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    #: Keys whose values differ between results that state them: "key: label=value, ..." each.
+    system_differences: list[str] = field(default_factory=list)
+    #: Keys that only some results state (not checked).
+    system_unchecked: list[str] = field(default_factory=list)
+
+    @property
+    def same_system(self) -> bool:
+        """Whether no stated system key differs between the results."""
+        return not self.system_differences
+
+    def system_summary(self) -> str:
+        """One paragraph: same or different systems, what differs, what could not be checked."""
+        if self.system_differences:
+            text = ("DIFFERENT SYSTEMS: these results do not describe the same system, so their differences are "
+                    "not code differences; " + "; ".join(self.system_differences) + ".")
+        else:
+            stated = [k for k in SYSTEM_KEYS if all(k in c.system for c in self.codes)]
+            text = f"Same system: {', '.join(stated) if stated else 'no key'} stated by every result and equal."
+        if self.system_unchecked:
+            text += f" Not checked (not stated by every result): {', '.join(self.system_unchecked)}."
+        return text
 
     @property
     def labels(self) -> list[str]:
@@ -216,12 +292,18 @@ class CodeComparison:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-able form (``comparison.json``)."""
-        return {"codes": [{"label": c.label, "result": c.path} for c in self.codes], "rows": self.rows}
+        return {"codes": [{"label": c.label, "result": c.path, "system": {k: list(v) for k, v in c.system.items()}}
+                          for c in self.codes],
+                "same_system": self.same_system, "system_differences": self.system_differences,
+                "system_unchecked": self.system_unchecked, "system_summary": self.system_summary(),
+                "rows": self.rows}
 
     def to_markdown(self) -> str:
         """The table as Markdown (one table per section)."""
         head = "| | " + " | ".join(self.labels) + " | |\n|---|" + "---|" * len(self.codes) + "---|\n"
-        parts = [f"# Comparison across codes\n\nReference column (relative deviations): **{self.labels[0]}**.\n"]
+        title = "Comparison across codes" + ("" if self.same_system else " (different systems)")
+        parts = [f"# {title}\n\n**{self.system_summary()}**\n\n"
+                 f"Reference column (relative deviations): **{self.labels[0]}**.\n"]
         for section, title in SECTIONS:
             rows = self.section(section)
             if not rows:
@@ -239,7 +321,8 @@ class CodeComparison:
             "<!DOCTYPE html><html><head><meta charset='utf-8'><title>vdosbench: comparison across codes</title>"
             "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}"
             "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eee}</style></head><body>",
-            f"<h1>Comparison across codes</h1><p>Reference column (relative deviations): "
+            f"<h1>Comparison across codes{'' if self.same_system else ' (different systems)'}</h1>"
+            f"<p><b>{esc(self.system_summary())}</b></p><p>Reference column (relative deviations): "
             f"<b>{esc(self.labels[0])}</b>.</p>",
         ]
         for section, title in SECTIONS:
@@ -258,6 +341,7 @@ class CodeComparison:
 
 
 SECTIONS = (
+    ("system", "Systems (what each result describes)"),
     ("hessian", "Hessian agreement (our analytic Hessian on each code's configurations)"),
     ("moduli", "Moduli agreement"),
     ("verdicts", "Verdicts side by side"),
@@ -267,6 +351,31 @@ SECTIONS = (
 
 def _fmt(x: float | None, digits: int = 4) -> str:
     return "—" if x is None else f"{x:.{digits}g}"
+
+
+def _system_text(values: tuple[Any, ...] | None) -> str:
+    return "not stated" if values is None else ", ".join(str(v) for v in values)
+
+
+def _system_rows(codes: list[CodeResult]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """The rows of the systems section, the differences ("key: label=value, ...") and the unchecked keys."""
+    rows, differences, unchecked = [], [], []
+    for key in SYSTEM_KEYS:
+        values = [c.system.get(key) for c in codes]
+        if all(v is None for v in values):
+            continue
+        stated = {v for v in values if v is not None}
+        if len(stated) > 1:
+            summary = "differ"
+            differences.append(f"{key}: " + ", ".join(f"{c.label}={_system_text(v)}" for c, v in zip(codes, values)))
+        elif None in values:
+            summary = "not stated by all"
+            unchecked.append(key)
+        else:
+            summary = "same"
+        rows.append({"section": "system", "name": key, "cells": [_system_text(v) for v in values],
+                     "summary": summary})
+    return rows, differences, unchecked
 
 
 def _hessian_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
@@ -346,8 +455,9 @@ def compare_codes(codes: list[CodeResult]) -> CodeComparison:
         raise ComparisonInputError(
             f"labels {labels} repeat; expected one per code. Fix: name each result, LABEL=RESULT.json"
         )
-    out = CodeComparison(codes)
-    out.rows = _hessian_rows(codes) + _moduli_rows(codes) + _verdict_rows(codes) + _cost_rows(codes)
+    system_rows, differences, unchecked = _system_rows(codes)
+    out = CodeComparison(codes, system_differences=differences, system_unchecked=unchecked)
+    out.rows = system_rows + _hessian_rows(codes) + _moduli_rows(codes) + _verdict_rows(codes) + _cost_rows(codes)
     return out
 
 

@@ -140,3 +140,49 @@ def test_arbitrary_json_is_loaded_or_explained(tmp_path: Path, two_results: tupl
         return
     table = compare_codes([load_code_result(two_results[0]), code])
     assert table.to_markdown().startswith("# Comparison across codes") and "</html>" in table.to_html()
+
+
+# issue 53, item 5: the systems are checked before the results are compared ---------------------------------------
+
+
+def _ka(taper_order: int | None, name: str) -> dict:
+    system = {"model": "kob_andersen", "spatial_dimension": 3, "n_particles": 1000, "density": 1.2,
+              "parent_temperature": 0.45, "declared_by": "--declare"}
+    if taper_order is not None:
+        system["taper_order"] = taper_order
+    return {**_result({"goe": "supported"}, None, None, name), "systems": {name: system}}
+
+
+def test_a_tapered_set_against_an_untapered_one_is_labelled_different_systems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tapered (m = 2) Kob–Andersen set against an untapered (m = 0) one: named before the table, and the
+    table says 'different systems'; the same system twice says 'same system'."""
+    files = {}
+    for name, taper in (("tapered", 2), ("untapered", 0), ("again", 2), ("silent", None)):
+        files[name] = tmp_path / name / "result.json"
+        files[name].parent.mkdir()
+        files[name].write_text(json.dumps(_ka(taper, name)))
+    out = tmp_path / "table"
+    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['untapered']}",
+                 "--output", str(out)]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("warning: compare-codes: DIFFERENT SYSTEMS") and "taper_order: ours=2.0, theirs=0.0" in printed[0]
+    table = json.loads((out / "comparison.json").read_text())
+    assert table["same_system"] is False and table["system_differences"] == ["taper_order: ours=2.0, theirs=0.0"]
+    rows = {(r["section"], r["name"]): r for r in table["rows"]}
+    assert rows[("system", "taper_order")]["summary"] == "differ"
+    assert rows[("system", "potential")]["cells"] == ["kob_andersen", "kob_andersen"]  # from the model
+    assert rows[("system", "density")]["summary"] == "same"
+    assert (out / "comparison.md").read_text().startswith("# Comparison across codes (different systems)\n\n**DIFFERENT")
+    assert "<h1>Comparison across codes (different systems)</h1>" in (out / "comparison.html").read_text()
+
+    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['again']}",
+                 "--output", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("compare-codes: Same system: model, potential, spatial_dimension, "
+                                              "n_particles, density, parent_temperature, taper_order stated")
+    assert json.loads((out / "comparison.json").read_text())["same_system"] is True
+    # a result that does not state the taper: not a difference, but named as not checked
+    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['silent']}",
+                 "--output", str(out)]) == 0
+    assert "Not checked (not stated by every result): taper_order." in capsys.readouterr().out
