@@ -496,6 +496,9 @@ def _score(
     if cross_check:
         card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
     report = write_report(card, datasets, output)
+    for info in card.inputs:  # what the adapter did not read or renamed (issue 53): never silently
+        for note in info.notes:
+            print(f"note: {info.name}: {note}")
     for info, ds in datasets:
         if "declared_by" in ds.attrs:
             system = card.systems[info.name]

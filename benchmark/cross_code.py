@@ -24,7 +24,13 @@ even where modes are nearly degenerate.
 
 Nothing here judges a claim: the check is reported next to the verdicts
 (``report.md``, ``result.json``: ``cross_code``) and printed by
-``vdosbench score``; it does not change the exit status.
+``vdosbench score``; it does not change the exit status.  When the dense
+Hessian (:data:`HESSIAN_COPIES` × (dN)² × 8 bytes) exceeds the memory bound
+(:func:`vdosbench.datasets.check_memory`), or runs out of memory, the check
+is "not run" with the reason, and the score goes on.  Species outside the
+declared model's (Kob–Andersen: 0, 1) are bad input: an
+:class:`~vdosbench.benchmark.adapters.AdapterError` (exit status 2) naming
+the values found.
 """
 
 from __future__ import annotations
@@ -36,10 +42,15 @@ import numpy as np
 import scipy.linalg
 import xarray as xr
 
+from vdosbench.datasets.memory import MemoryBoundError, check_memory
+
+from .adapters import AdapterError
 from .data_model import dataset_potential, sample_configuration
 from .declaration import MODELS, system_value
 
 __all__ = [
+    "HESSIAN_COPIES",
+    "check_species",
     "CROSS_CHECK_MODES",
     "CROSS_CHECK_SAMPLES",
     "CROSS_CHECK_TOLERANCE",
@@ -53,6 +64,8 @@ CROSS_CHECK_MODES = 50
 CROSS_CHECK_SAMPLES = 5
 #: Largest relative eigenvalue deviation at which the codes agree.
 CROSS_CHECK_TOLERANCE = 1e-3
+#: Dense (3N)² float64 copies held while our Hessian is diagonalised (the matrix and LAPACK's work arrays).
+HESSIAN_COPIES = 3
 #: ``status`` values of :class:`CrossCodeCheck`.
 STATUSES = ("agree", "disagree", "not run")
 
@@ -130,6 +143,35 @@ def _not_run(name: str, reason: str) -> CrossCodeCheck:
     return CrossCodeCheck(name, "not run", reason)
 
 
+def check_species(ds: xr.Dataset, n_species: int, model: str, name: str = "data") -> None:
+    """Refuse species outside 0 … n_species − 1 of the declared model, naming the values found and the fix.
+
+    Raises
+    ------
+    AdapterError
+        (exit status 2) when ``ds["species"]`` holds a value the model's potential has no parameters for.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"species": (("sample", "site"), [[0, 1, 2]])})
+    >>> try:
+    ...     check_species(ds, 2, "kob_andersen")
+    ... except AdapterError as e:
+    ...     print(str(e)[:55])
+    data: the data's species are [0, 1, 2]; model 'kob_andec
+    """
+    found = np.unique(np.asarray(ds["species"].values))
+    bad = found[(found < 0) | (found >= n_species)]
+    if bad.size:
+        shown = found[:10].tolist()
+        raise AdapterError(
+            f"{name}: the data's species are {shown}{' ...' if found.size > 10 else ''}; model {model!r} has species "
+            f"0 ... {n_species - 1} (Kob-Andersen: 0 = A, 1 = B), so {bad[:10].tolist()} cannot be compared with "
+            "our potential. Fix: store species 0 ... n-1 (LAMMPS atom types 1 ... n are read as type - 1: use the "
+            "npz key 'types' or --set species_base=1), or declare the model these particles belong to"
+        )
+
+
 def cross_code_check(
     ds: xr.Dataset,
     name: str = "data",
@@ -185,6 +227,8 @@ def cross_code_check(
 
     m = int(taper)
     potential = dataset_potential(ds)
+    if per_site == "species":
+        check_species(ds, int(np.shape(potential.cutoff)[0]), model.name, name)
     label = f"{model.potential}, taper m = {'inf' if m < 0 else m}, unit masses (vdosbench.generators.glasses.hessian)"
     d = int(ds.sizes.get("spatial", ds.attrs.get("spatial_dimension", 3)))
     n_sample = min(int(ds.sizes["sample"]), int(max_samples))
@@ -193,6 +237,15 @@ def cross_code_check(
     k = min(theirs.shape[1], n_dof, d + int(n_modes))
     if k <= d:
         return _not_run(name, f"the data store {theirs.shape[1]} modes per sample, none above the {d} translations")
+    try:
+        check_memory(
+            HESSIAN_COPIES * 8 * n_dof**2,
+            f"the cross-code check's dense Hessian of {name} ({n_dof} x {n_dof}, {HESSIAN_COPIES} copies: the matrix "
+            "and LAPACK's work arrays)",
+            "skip the check with --no-cross-check, or store fewer particles per sample",
+        )
+    except MemoryBoundError as e:
+        return _not_run(name, f"{e} (the verdicts do not depend on it)")
     ours = np.empty((n_sample, k))
     for s in range(n_sample):
         try:
@@ -201,9 +254,13 @@ def cross_code_check(
             return _not_run(name, str(e))
         try:
             dense = hessian_matrix(config, potential).toarray()
+            ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
         except ValueError as e:  # e.g. a box smaller than twice the cutoff
             return _not_run(name, f"our Hessian cannot be built for sample {s}: {e}")
-        ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
+        except MemoryError as e:
+            return _not_run(name, f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
+                                  "--no-cross-check (the verdicts do not depend on it)")
+        del dense
     scale = np.abs(ours).max(axis=1, keepdims=True)
     n_negative = int(np.sum(ours[:, d:] < -1e-6 * scale))  # beyond rounding: not a minimum of our potential
     zero = np.zeros_like(ours, dtype=bool)

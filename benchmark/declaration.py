@@ -400,10 +400,16 @@ def declaration_for(data: str | Path, assignments: Mapping[str, Any] | None = No
     >>> declaration_for(folder / "other.npz") is None
     True
     """
+    from .adapters.base import printable
+
     side = sidecar_path(data)
-    raw = read_sidecar(side) if side.is_file() else {}
+    try:
+        has_sidecar = side.is_file()
+    except OSError:  # e.g. a name too long once the sidecar suffix is added (a 250-character data file name)
+        has_sidecar = False
+    raw = read_sidecar(side) if has_sidecar else {}
     given = dict(assignments or {})
-    sources = ([f"sidecar {side}"] if side.is_file() else []) + (
+    sources = ([f"sidecar {printable(str(side))}"] if has_sidecar else []) + (
         ["--declare " + " ".join(f"{k}={v}" for k, v in given.items())] if given else []
     )
     merged = {**raw, **given}

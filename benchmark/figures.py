@@ -392,8 +392,24 @@ def safe_filename(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
 
 
-def _data_figures(name: str, ds: xr.Dataset, figdir: Path) -> list[FigureEntry]:
-    stem = safe_filename(name)
+def _figure_stems(names: list[str]) -> list[str]:
+    """A file-name stem per input: :func:`safe_filename` of its name, with the input's index added where two
+    names map to one stem (``x.y`` and ``x_y``), so that no input's figure overwrites another's.
+
+    Examples
+    --------
+    >>> _figure_stems(["x.y", "x_y", "z"])
+    ['x_y', 'x_y_2', 'z']
+    """
+    stems: list[str] = []
+    for k, name in enumerate(names, start=1):
+        stem = safe_filename(name)
+        stems.append(f"{stem}_{k}" if stem in stems else stem)
+    return stems
+
+
+def _data_figures(name: str, ds: xr.Dataset, figdir: Path, stem: str | None = None) -> list[FigureEntry]:
+    stem = stem or safe_filename(name)
     entries: list[FigureEntry] = []
     if "local_response" in ds or ("variant" in ds.dims and "eigenvector" in ds):
         caption = f"{name}: local response −Im G_ii(ω)"
@@ -460,8 +476,9 @@ def draw_report_figures(
     figdir = Path(figdir)
     figdir.mkdir(parents=True, exist_ok=True)
     figures = ReportFigures()
-    for info, ds in datasets:
-        figures.data.extend(_data_figures(info.name, ds, figdir))
+    stems = _figure_stems([info.name for info, _ in datasets])
+    for (info, ds), stem in zip(datasets, stems, strict=True):
+        figures.data.extend(_data_figures(info.name, ds, figdir, stem))
     for k, r in enumerate(results):
         figures.claims.append(_claim_figure(r, figdir / f"claim_{k:02d}_{safe_filename(r.claim.id)}.png"))
     return figures

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -52,6 +53,10 @@ def _figure_markdown(entry: FigureEntry, alt: str) -> list[str]:
     return image + ([""] if image and texts else []) + texts
 
 
+#: A line break inside a table cell (a sidecar string may hold one): written as <br>, so the row stays whole.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
 def _systems_markdown(card: ScoreCard) -> list[str]:
     """The '## Systems' section: what the claims see in each input (model, dimension, N, preparation)."""
     if not card.systems:
@@ -60,7 +65,7 @@ def _systems_markdown(card: ScoreCard) -> list[str]:
     return [
         "## Systems (what the claims select on)", "",
         "| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |",
-        *["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows], "",
+        *["| " + " | ".join(_NEWLINE.sub("<br>", md_escape(c)) for c in row) + " |" for row in rows], "",
     ]
 
 
@@ -84,6 +89,8 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "| --- | --- | --- |",
         *[f"| {md_escape(i.name)} | {md_escape(i.path)} | `{i.sha256[:16]}…` |" for i in card.inputs],
         "",
+        *[f"- {md_escape(i.name)}: {md_escape(note)}" for i in card.inputs for note in i.notes],
+        *([""] if any(i.notes for i in card.inputs) else []),
         *_systems_markdown(card),
         "## Verdicts",
         "",

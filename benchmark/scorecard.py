@@ -66,11 +66,13 @@ NO_APPLICABLE_CLAIMS = "no-applicable-claims"
 
 @dataclass(frozen=True)
 class InputInfo:
-    """One scored dataset: a short name, where it came from and its hash."""
+    """One scored dataset: a short name, where it came from, its hash, and the adapter's notes on it
+    (:func:`~vdosbench.benchmark.adapters.base.input_notes`: keys not read, aliases, species rule)."""
 
     name: str
     path: str
     sha256: str
+    notes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -271,7 +273,8 @@ class ScoreCard:
         body = {
             "vdosbench_version": __version__,
             "claims_file": self.claims_file,
-            "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256} for i in self.inputs],
+            "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256, "notes": list(i.notes)}
+                       for i in self.inputs],
             "gate": self.gate(),
             "gate_message": self.why_no_claim_applies() if self.no_claim_applies() else None,
             "gate_claims": [
@@ -385,15 +388,18 @@ def window_label(settings: Mapping[str, Any]) -> str:
 
 
 def input_name(path: str | os.PathLike[str]) -> str:
-    """The short name of an input file: its stem, or its folder's name for ``ensemble.nc``.
+    """The short name of an input file: its stem, or its folder's name for ``ensemble.nc``; non-printable
+    characters (terminal escape sequences) escaped (:func:`~vdosbench.benchmark.adapters.base.printable`).
 
     Examples
     --------
     >>> input_name("runs/seed002/ensemble.nc"), input_name("data/glass.nc")
     ('seed002', 'glass')
     """
+    from .adapters.base import printable
+
     p = Path(path)
-    return p.stem if p.stem != "ensemble" else p.parent.name
+    return printable(p.stem if p.stem != "ensemble" else p.parent.name)
 
 
 def read_input(
@@ -419,6 +425,9 @@ def read_input(
     if isinstance(data, xr.Dataset):
         return InputInfo(name=name or "data", path="<in memory>", sha256=content_sha256(data)), data
     from .adapters import read
+    from .adapters.base import input_notes
 
     ds = read(data, format=format, **options)
-    return InputInfo(name=name or input_name(data), path=str(data), sha256=file_sha256(data)), ds
+    info = InputInfo(name=name or input_name(data), path=str(data), sha256=file_sha256(data),
+                     notes=tuple(input_notes(ds)))
+    return info, ds

@@ -3,6 +3,14 @@
 Writes are atomic: the dataset goes to a temporary file in the target folder
 and is renamed over the final name only when complete, so an interrupted write
 never leaves a half file under the final name.
+
+Reads treat every file as untrusted: its header is inspected, and (without
+Dask chunks) its data are loaded, in a child process under a time and a
+memory limit (:mod:`vdosbench.datasets.isolated`), because a damaged
+netCDF/HDF5 file can make the library loop forever or crash.  A file whose
+header declares more than the memory bound, or more data than the file can
+hold, is refused before any data are read; whatever else the library raises
+on a damaged file becomes a :class:`VDOSReadError`.
 """
 
 from __future__ import annotations
@@ -15,7 +23,8 @@ from pathlib import Path
 import xarray as xr
 
 from .convention import check
-from .memory import check_memory, format_bytes, netcdf_load_bytes
+from .isolated import IsolatedReadError, run_isolated
+from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
 __all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path"]
 
@@ -152,17 +161,14 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
 
 
 def _check_declared_size(
-    paths: list[Path], chunks: dict[str, int] | str | None, lazy_variables: Collection[str] = ()
+    paths: list[Path], sizes: list[int], lazy: bool, lazy_variables: Collection[str] = ()
 ) -> None:
-    """Refuse files whose header declares more than the memory bound, before xarray allocates it.
+    """Refuse files whose headers declare (``sizes``) more than the memory bound, before xarray allocates it.
 
-    Without ``chunks`` every variable but ``lazy_variables`` is loaded; with
-    ``chunks`` (Dask) only the index coordinates are, so a large lazily opened
-    ensemble is not refused for the size of its data (see
+    Without ``lazy`` (no Dask chunks) every variable but ``lazy_variables`` is loaded; with it only the index
+    coordinates are, so a large lazily opened ensemble is not refused for the size of its data (see
     :func:`vdosbench.datasets.memory.netcdf_load_bytes`).
     """
-    lazy = chunks is not None
-    sizes = [netcdf_load_bytes(p, lazy=lazy, lazy_variables=lazy_variables) or 0 for p in paths]
     need = LOAD_COPIES * sum(sizes)
     largest = max(range(len(paths)), key=sizes.__getitem__)
     where = (
@@ -184,45 +190,118 @@ def _check_declared_size(
     )
 
 
-def _open_one(
-    path: Path, chunks: dict[str, int] | str | None, *, bound: bool = True, lazy_variables: Collection[str] = ()
-) -> xr.Dataset:
-    if not path.exists():
-        raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
-    if bound:
-        _check_declared_size([path], chunks, lazy_variables)
-    # only when the file holds one of them: otherwise load everything and close the file as usual
-    lazy_only = chunks is None and bool(lazy_variables) and not _variable_names(path).isdisjoint(lazy_variables)
-    try:
-        # chunks={}: Dask chunks = the file's own (one sample each for files written by `write`)
-        ds = xr.open_dataset(path, engine=_ENGINE, chunks={} if lazy_only else chunks)
-    except (OSError, ValueError, RuntimeError) as e:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-        raise VDOSReadError(
-            f"{path} is not a readable netCDF-4 file (starts with {head!r}, expected b'\\x89HDF'): "
-            f"{e}. Fix: write it with vdosbench.datasets.write, or convert it with an adapter "
-            "(vdosbench score --format ...)"
-        ) from e
-    if lazy_only:
-        lazy = [name for name in lazy_variables if name in ds.data_vars]
-        loaded = ds.drop_vars(lazy).load()
-        ds = loaded.assign({name: ds[name] for name in lazy})[list(ds.data_vars)]
-    elif chunks is None:
-        ds = ds.load()
-        ds.close()
-    return ds
-
-
-def _variable_names(path: Path) -> set[str]:
-    """Names of the variables in a netCDF file's root group (empty when its header cannot be read)."""
+def _inspect_headers(
+    paths: list[Path], lazy: bool, lazy_variables: Collection[str] = ()
+) -> list[tuple[int, int, frozenset[str]]]:
+    """Per file (run in a child process): the bytes its header declares for loading, the fewest bytes the file
+    must hold for its data (:func:`~vdosbench.datasets.memory.netcdf_header_bytes`), and its variable names."""
     import netCDF4
 
-    try:
+    out = []
+    for path in paths:
         with netCDF4.Dataset(path, "r") as nc:
-            return set(nc.variables)
-    except (OSError, RuntimeError, ValueError):
-        return set()
+            load, stored = netcdf_header_bytes(nc, lazy=lazy, lazy_variables=lazy_variables)
+            out.append((load, stored, frozenset(nc.variables)))
+    return out
+
+
+def _check_stored(path: Path, stored: int) -> None:
+    """Refuse a file too small to hold the data its header declares, before any data are read."""
+    size = path.stat().st_size
+    if stored > size:
+        raise IsolatedReadError(
+            f"{path}: the header declares variables that need at least {format_bytes(stored)} in the file "
+            f"(raw, or compressed at deflate's best ratio 1:{DEFLATE_MAX_RATIO}), but the file holds "
+            f"{format_bytes(size)}; expected a file that holds its data. Its variables are unwritten (they "
+            "would read as fill values) or its header is damaged. Fix: write the data (vdosbench.datasets.write)"
+            " or check the header with ncdump -h"
+        )
+
+
+def _load_checked(
+    path: Path, lazy_variables: Collection[str], bound: bool
+) -> tuple[xr.Dataset, list[str]]:
+    """Inspect, bound and load one file but its ``lazy_variables`` (run in a child process).
+
+    The lazy variables the file holds are read once, one slice along their first dimension at a time, so a
+    damaged chunk among them is found here rather than by a validator later.  Returns the loaded dataset
+    without them, and their names.
+    """
+    ((load, stored, names),) = _inspect_headers([path], False, lazy_variables)
+    if bound:
+        _check_declared_size([path], [load], False, lazy_variables)
+    _check_stored(path, stored)
+    lazy = [name for name in lazy_variables if name in names]
+    with xr.open_dataset(path, engine=_ENGINE) as ds:
+        loaded = ds.drop_vars([n for n in lazy if n in ds.variables]).load()
+    if lazy:
+        import netCDF4
+
+        with netCDF4.Dataset(path, "r") as nc:
+            for name in lazy:
+                var = nc.variables[name]
+                var.set_auto_maskandscale(False)
+                for k in range(var.shape[0]) if var.ndim else ():
+                    var[k]  # decompresses one slice; a damaged chunk raises here
+    return loaded, lazy
+
+
+def _unreadable(path: Path, error: BaseException) -> VDOSReadError:
+    """A :class:`VDOSReadError` for ``path``, saying what its first bytes are and what failed."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        head = b""
+    if isinstance(error, IsolatedReadError) and error.kind in ("timeout", "crash", "refused"):
+        return VDOSReadError(str(error))
+    if head.startswith(b"\x89HDF") or head.startswith(b"CDF"):
+        found = f"a netCDF/HDF5 file whose header or data are damaged ({error})"
+    else:
+        found = f"a file that starts with {head!r}, not b'\\x89HDF' (netCDF-4) or b'CDF' (netCDF-3) ({error})"
+    return VDOSReadError(
+        f"{path} is not a readable netCDF-4 file (found {found}); expected a VDOS-1.0 netCDF file. Fix: write it "
+        "with vdosbench.datasets.write, or convert it with an adapter (vdosbench score --format ...)"
+    )
+
+
+#: What the netCDF/xarray stack raises for a file it cannot read (netCDF4 raises AttributeError for an
+#: unreadable attribute, RuntimeError for an HDF error in a chunk).
+_READ_ERRORS = (OSError, ValueError, RuntimeError, AttributeError, KeyError, IndexError, TypeError)
+
+
+def _open_one(
+    path: Path,
+    chunks: dict[str, int] | str | None,
+    *,
+    bound: bool = True,
+    lazy_variables: Collection[str] = (),
+    inspected: bool = False,
+) -> xr.Dataset:
+    """Open one file: loaded in a child process (``chunks=None``), else inspected there and opened lazily here.
+
+    ``inspected``: the header was already inspected in a child (:func:`open_ensemble`).
+    """
+    if not path.exists():
+        raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
+    try:
+        if chunks is None:
+            loaded, lazy = run_isolated(_load_checked, (path, tuple(lazy_variables), bound), paths=[path],
+                                        what=f"reading {path}")
+            if not lazy:
+                return loaded
+            on_disk = xr.open_dataset(path, engine=_ENGINE, chunks={})  # chunks={}: the file's own
+            return loaded.assign({name: on_disk[name] for name in lazy})[list(on_disk.data_vars)]
+        if not inspected:
+            ((load, _, _),) = run_isolated(_inspect_headers, ([path], True), paths=[path],
+                                        what=f"reading the header of {path}")
+            if bound:
+                _check_declared_size([path], [load], True)
+        return xr.open_dataset(path, engine=_ENGINE, chunks=chunks)
+    except (MemoryBoundError, VDOSReadError):
+        raise
+    except _READ_ERRORS as e:  # IsolatedReadError included
+        raise _unreadable(path, e) from e
 
 
 def open_dataset(
@@ -292,8 +371,13 @@ def open_ensemble(
     files = _expand(paths)
     if not files:
         raise FileNotFoundError(f"no netCDF files found in {paths!r}: expected *.nc part files")
-    _check_declared_size(files, chunks)
-    parts = [_open_one(f, chunks, bound=False) for f in files]
+    lazy = chunks is not None
+    try:
+        headers = run_isolated(_inspect_headers, (files, lazy), paths=files, what=f"reading the headers of {paths!r}")
+    except IsolatedReadError as e:
+        raise VDOSReadError(f"{e}. The part files are damaged: delete the damaged part and re-run") from e
+    _check_declared_size(files, [load for load, _, _ in headers], lazy)
+    parts = [_open_one(f, chunks, bound=False, inspected=True) for f in files]
     ds = combine_parts(parts)
     if validate:
         check(ds)

@@ -36,12 +36,14 @@ from pathlib import Path
 import numpy as np
 
 __all__ = [
+    "DEFLATE_MAX_RATIO",
     "MEMORY_LIMIT_ENV",
     "MemoryBoundError",
     "available_memory",
     "check_memory",
     "format_bytes",
     "memory_limit",
+    "netcdf_header_bytes",
     "netcdf_load_bytes",
     "parse_size",
 ]
@@ -217,6 +219,58 @@ def _decoded_itemsize(var: object) -> int:
     return dtype.itemsize
 
 
+#: Largest ratio of uncompressed to compressed bytes that zlib's deflate reaches (258-byte matches, about
+#: 1032:1), with a margin: a zlib-compressed variable holds at least its declared bytes over this ratio.
+DEFLATE_MAX_RATIO = 1100
+#: netCDF-4 filters whose ratio has no useful bound: variables stored with them are not counted as stored bytes.
+_UNBOUNDED_FILTERS = ("szip", "zstd", "bzip2", "blosc")
+
+
+def _least_stored_bytes(var: object, declared: int) -> int:
+    """Bytes a netCDF variable of ``declared`` raw bytes must occupy in its file when its data are written."""
+    try:
+        filters = var.filters() or {}  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError, OSError):  # netCDF-3 variables, or an unreadable filter list
+        filters = {}
+    if any(filters.get(name) for name in _UNBOUNDED_FILTERS):
+        return 0
+    return declared // DEFLATE_MAX_RATIO if filters.get("zlib") else declared
+
+
+def netcdf_header_bytes(
+    nc: object, *, lazy: bool = False, lazy_variables: Collection[str] = ()
+) -> tuple[int, int]:
+    """Bytes an open netCDF4 dataset's header declares, and the fewest bytes its file must hold for them.
+
+    Parameters
+    ----------
+    nc
+        A ``netCDF4.Dataset`` open for reading (its root group).
+    lazy, lazy_variables
+        As for :func:`netcdf_load_bytes`.
+
+    Returns
+    -------
+    load : int
+        Bytes xarray allocates opening it (shape × decoded item size, summed over what is loaded).
+    stored : int
+        Over every variable: its raw bytes when stored plainly, or a zlib-compressed variable's raw bytes
+        over :data:`DEFLATE_MAX_RATIO` (0 for variables with other compressors).  A file smaller than this
+        cannot hold its data: its variables are unwritten (they read as fill values) or the header is damaged.
+    """
+    load = stored = 0
+    for name, var in nc.variables.items():  # type: ignore[attr-defined]
+        count = math.prod(int(n) for n in var.shape)
+        dtype = getattr(var, "dtype", None)
+        stored += _least_stored_bytes(var, count * (dtype.itemsize if isinstance(dtype, np.dtype) else 0))
+        if lazy and not (var.ndim == 1 and var.dimensions[0] == name):
+            continue
+        if name in lazy_variables:
+            continue
+        load += count * _decoded_itemsize(var)
+    return load, stored
+
+
 def netcdf_load_bytes(
     path: str | os.PathLike[str], *, lazy: bool = False, lazy_variables: Collection[str] = ()
 ) -> int | None:
@@ -240,6 +294,12 @@ def netcdf_load_bytes(
     int or None
         Declared bytes (shape × decoded item size, summed), or None when the
         header cannot be read (the caller's reader reports that).
+
+    Notes
+    -----
+    This opens the file in the calling process: use it on files vdosbench wrote.  An untrusted file is
+    inspected in a child process by :func:`vdosbench.datasets.open_dataset` (a damaged header can make the
+    netCDF library loop forever).
     """
     try:
         import netCDF4
@@ -247,14 +307,6 @@ def netcdf_load_bytes(
         return None
     try:
         with netCDF4.Dataset(path, "r") as nc:
-            total = 0
-            for name, var in nc.variables.items():
-                if lazy and not (var.ndim == 1 and var.dimensions[0] == name):
-                    continue
-                if name in lazy_variables:
-                    continue
-                total += math.prod(int(n) for n in var.shape) * _decoded_itemsize(var)
-            return total
-    except (OSError, RuntimeError, ValueError):
+            return netcdf_header_bytes(nc, lazy=lazy, lazy_variables=lazy_variables)[0]
+    except (OSError, RuntimeError, ValueError, AttributeError):
         return None
-

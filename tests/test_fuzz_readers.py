@@ -185,6 +185,34 @@ def valid_netcdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
+@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(n_sample=st.integers(1, 10**4), n_mode=st.integers(10**7, 10**12), zlib=st.booleans(),
+       index=st.booleans())
+def test_netcdf_header_claiming_huge_arrays_is_refused_without_allocating(
+    tmp_path: Path, n_sample: int, n_mode: int, zlib: bool, index: bool
+) -> None:
+    """A few kB of netCDF header declaring n_sample x n_mode float64 (unwritten): refused from the header alone,
+    by the memory bound or because the file cannot hold what it declares (issue 53, item 6)."""
+    import netCDF4
+
+    path = tmp_path / "huge.nc"
+    with netCDF4.Dataset(path, "w") as nc:
+        nc.createDimension("sample", n_sample)
+        nc.createDimension("mode", n_mode)
+        nc.createVariable("eigenvalue", "f8", ("sample", "mode"), zlib=zlib, chunksizes=(1, 1 << 16))
+        if index:
+            nc.createVariable("mode", "i8", ("mode",), zlib=zlib, chunksizes=(1 << 16,))
+    tracemalloc.start()
+    try:
+        outcome = assert_read_or_explained(lambda: read(path, format="netcdf"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert outcome == "refused"
+    assert peak < MEMORY_BOUND, f"peak {peak} bytes while refusing a {n_sample} x {n_mode} netCDF header"
+
+
 @settings(max_examples=40, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutation=MUTATIONS)

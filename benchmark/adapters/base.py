@@ -41,6 +41,8 @@ __all__ = [
     "ZERO_TOLERANCE",
     "as_spatial_dimension",
     "describe_paths",
+    "input_notes",
+    "printable",
     "spectrum_dataset",
     "to_eigenvalues",
     "zero_mode_flags",
@@ -63,11 +65,43 @@ class AdapterError(ValueError):
     """
 
 
+#: Dataset attributes an adapter writes that the user should see: attribute → how the note begins.
+INPUT_NOTE_ATTRIBUTES = {
+    "adapter_ignored_keys": "keys not read (no quantity of vdosbench has these names; see the table of accepted "
+                            "keys in docs/third-party.md)",
+    "adapter_key_aliases": "keys read under their canonical names",
+    "adapter_species_rule": "species",
+}
+
+
+def input_notes(ds: xr.Dataset) -> list[str]:
+    """What an adapter did with an input that its user should see: keys not read, aliases, the species rule.
+
+    Examples
+    --------
+    >>> input_notes(xr.Dataset(attrs={"adapter_ignored_keys": "step temperature"}))[0][:43]
+    'keys not read (no quantity of vdosbench has'
+    """
+    return [f"{lead}: {ds.attrs[key]}" for key, lead in INPUT_NOTE_ATTRIBUTES.items() if ds.attrs.get(key)]
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (terminal escape sequences, newlines) written as its Python
+    escape, so a file name cannot drive the terminal it is printed to.
+
+    Examples
+    --------
+    >>> print(printable("e" + chr(27) + "[2J" + chr(7) + ".npz"))
+    e\\x1b[2J\\x07.npz
+    """
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def describe_paths(paths: Sequence[Path]) -> str:
-    """The input file(s) as one string for attributes and messages."""
+    """The input file(s) as one string for attributes and messages (non-printable characters escaped)."""
     if len(paths) == 1:
-        return str(paths[0])
-    return f"{len(paths)} files: " + ", ".join(str(p) for p in paths)
+        return printable(str(paths[0]))
+    return f"{len(paths)} files: " + ", ".join(printable(str(p)) for p in paths)
 
 
 def as_spatial_dimension(value: object, where: str) -> int:
@@ -350,7 +384,7 @@ def spectrum_dataset(
 
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     source = describe_paths(paths)
-    names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+    names = ", ".join(printable(p.name) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
     extra: dict[str, object] = {
         "adapter_format": format_name,
         "adapter_values": "eigenvalue" if values == "eigenvalue" else "frequency (eigenvalue = sign(omega) omega^2)",

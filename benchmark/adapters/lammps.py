@@ -38,6 +38,10 @@ Assumptions of this adapter
   is recorded (``lammps_asymmetry``).
 * ``spatial_dimension=2`` keeps the x, y rows and columns; the x,y–z
   coupling must vanish (it does in a 2D run) and the z block is dropped.
+* Memory: before the file is read, its number of entries (binary: size / 8;
+  text: size over the bytes per number of its first 64 kB; gzip: checked
+  while it decompresses) times :data:`DYNMAT_COPIES` dense copies is checked
+  against the memory bound (:func:`vdosbench.datasets.check_memory`).
 
 Positions and box (optional)
     ``data_file``: a ``write_data``/``read_data`` file with an orthogonal
@@ -60,12 +64,14 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from vdosbench.datasets.memory import check_memory
 from vdosbench.generators.spectra import full_spectrum
 
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
 
 __all__ = [
     "ATOM_STYLE_COLUMNS",
+    "DYNMAT_COPIES",
     "DYNMAT_STYLES",
     "LammpsStructure",
     "read_dynmat_matrix",
@@ -416,12 +422,15 @@ def read_dynmat_matrix(path: PathLike, binary: bool | None = None) -> np.ndarray
     """
     p = Path(path)
     where = f"{p} (format 'lammps-dynmat')"
-    data = p.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as e:
-            raise AdapterError(f"{where}: gzip data is truncated or corrupt ({e})") from e
+    with open(p, "rb") as fh:
+        head = fh.read(1 << 16)
+    gzipped = head[:2] == b"\x1f\x8b"
+    if not gzipped:
+        binary_guess = _looks_binary(head[:4096]) if binary is None else bool(binary)
+        _check_dynmat_memory(_estimated_entries(p, head, binary_guess), where)
+        data = p.read_bytes()
+    else:
+        data = _gunzip_bounded(p, where)
     if not data.strip():
         raise AdapterError(f"{where}: the file is empty; expected the output of LAMMPS dynamical_matrix")
     is_binary = _looks_binary(data[:4096]) if binary is None else bool(binary)
@@ -433,12 +442,8 @@ def read_dynmat_matrix(path: PathLike, binary: bool | None = None) -> np.ndarray
             )
         values = np.frombuffer(data, dtype="<f8").copy()
     else:
-        try:
-            values = np.array(data.decode("ascii").split(), dtype=np.float64)
-        except (UnicodeDecodeError, ValueError) as e:
-            raise AdapterError(
-                f"{where}: not a text matrix of numbers ({e}); a 'binary yes' file needs binary=True"
-            ) from e
+        values = _text_numbers(data, where)
+    del data
     n = math.isqrt(values.size)
     if n * n != values.size or n % 3 or n == 0:
         raise AdapterError(
@@ -446,6 +451,66 @@ def read_dynmat_matrix(path: PathLike, binary: bool | None = None) -> np.ndarray
             "the file is truncated, or was written with 'fold yes' (not supported)"
         )
     return values.reshape(n, n)
+
+
+#: Copies of the n × n matrix held at once while a dynamical matrix is read, checked and diagonalised (the
+#: matrix, D − Dᵀ and its absolute value, the symmetrised matrix, LAPACK's work arrays and eigenvectors).
+DYNMAT_COPIES = 5
+
+
+def _check_dynmat_memory(entries: int, where: str) -> None:
+    """Refuse a matrix of ``entries`` numbers whose reading and diagonalisation exceed the memory bound."""
+    n = math.isqrt(max(entries, 0))
+    check_memory(
+        DYNMAT_COPIES * 8 * entries,
+        f"reading and diagonalising {where} (about {entries} entries, a {n} x {n} matrix: {DYNMAT_COPIES} dense "
+        "copies of 8 bytes an entry)",
+        "compute the spectrum of a smaller group of atoms, or diagonalise the matrix with your own sparse solver "
+        "and score the eigenvalues (.npz or text)",
+    )
+
+
+def _estimated_entries(path: Path, head: bytes, binary: bool) -> int:
+    """Numbers in a dynamical_matrix file: its size over 8 (binary), or over the bytes per number of its head."""
+    size = path.stat().st_size
+    if binary:
+        return size // 8
+    count = len(head.split())
+    return int(size * count / len(head)) if count else 0
+
+
+def _gunzip_bounded(path: Path, where: str) -> bytes:
+    """The decompressed content of a gzip file, refused (memory bound) as soon as it grows past what fits."""
+    out = bytearray()
+    step = 1 << 24
+    try:
+        with gzip.open(path, "rb") as fh:
+            while chunk := fh.read(step):
+                out += chunk
+                _check_dynmat_memory(len(out) // 8 if _looks_binary(bytes(out[:4096])) else len(out) // 10, where)
+    except (OSError, EOFError) as e:
+        raise AdapterError(f"{where}: gzip data is truncated or corrupt ({e})") from e
+    return bytes(out)
+
+
+def _text_numbers(data: bytes, where: str) -> np.ndarray:
+    """The whitespace-separated numbers of ``data`` as float64, without a list of tokens."""
+    import warnings
+
+    try:
+        text = data.decode("ascii")
+    except UnicodeDecodeError as e:
+        raise AdapterError(f"{where}: not a text matrix of numbers ({e}); a 'binary yes' file needs binary=True") from e
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)  # numpy warns when it stops before the end
+        try:
+            return np.fromstring(text, dtype=np.float64, sep=" ")
+        except (DeprecationWarning, ValueError):
+            pass
+    bad = next(tok for tok in text.split() if not _is_number(tok))
+    raise AdapterError(
+        f"{where}: not a text matrix of numbers ({bad[:40]!r} is not a number); a 'binary yes' file needs binary=True"
+    )
 
 
 def _as_list(value: PathLike | Sequence[PathLike] | None, n: int, name: str) -> list[Path | None]:

@@ -4,8 +4,10 @@ The file is opened with ``numpy.load(path, allow_pickle=False)``: an archive
 holding pickled (object) arrays is refused, never unpickled.  A bare
 ``.npy`` array is read as ``eigenvalues``.  Before any array is read, the
 shapes and dtypes declared in the ``.npy`` headers are summed and checked
-against the memory bound (:func:`vdosbench.datasets.check_memory`), so a small
-(compressed) archive that declares huge arrays is refused without allocating them.
+for every array in the archive, times :data:`NPZ_LOAD_COPIES` (the copies the
+read and its checks hold), are checked against the memory bound
+(:func:`vdosbench.datasets.check_memory`), so a small (compressed) archive
+that declares huge arrays is refused without allocating them.
 
 Keys
 ----
@@ -25,11 +27,20 @@ Keys
 ``box_length``  scalar, (n_sample,) or (n_sample, d), optional.
 ``diameters``  (n_sample, n_site), optional: particle diameters (soft spheres).
 ``species``  (n_sample, n_site), integers, optional: particle species (Kob–Andersen: 0 = A, 1 = B).
+    LAMMPS atom types 1 … n are accepted (key ``types``/``type``, or values
+    whose smallest is 1, or option ``species_base=1``): species = type − 1,
+    recorded in ``adapter_species_rule``.
 ``zero_modes``  scalar integer, optional: how many lowest modes are zero modes.
 
-When ``eigenvalues`` is 1-D (one sample), every per-sample array above is
-given without its leading sample axis.  Other keys are ignored and listed in
-the attribute ``adapter_ignored_keys``.
+Every key has aliases as codes write it (singular ``eigenvalue``,
+``position``, ``diameter``, ``type`` ...): the table
+:data:`vdosbench.benchmark.adapters.keys.INPUT_KEYS` (shown in
+``docs/third-party.md``).  Two keys of one quantity are an error naming both;
+the aliases used are recorded in ``adapter_key_aliases``.  When
+``eigenvalues`` is 1-D (one sample), every per-sample array above is given
+without its leading sample axis.  Other keys are not read: they are listed in
+the attribute ``adapter_ignored_keys``, in the output of ``vdosbench score``
+and in its report.
 """
 
 from __future__ import annotations
@@ -42,25 +53,18 @@ from typing import IO
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets.memory import check_memory
+from vdosbench.datasets.memory import check_memory, format_bytes
 
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from .keys import INPUT_KEYS, npz_aliases, resolve_keys
 
-__all__ = ["NPZ_KEYS", "read_npz"]
+__all__ = ["NPZ_KEYS", "NPZ_LOAD_COPIES", "read_npz", "species_from_types"]
 
-#: The keys the adapter reads.
-NPZ_KEYS = (
-    "eigenvalues",
-    "frequencies",
-    "spatial_dimension",
-    "eigenvectors",
-    "vector_modes",
-    "positions",
-    "box_length",
-    "diameters",
-    "species",
-    "zero_modes",
-)
+#: The keys the adapter reads (canonical names; their aliases are in :data:`.keys.INPUT_KEYS`).
+NPZ_KEYS = tuple(entry.npz[0] for entry in INPUT_KEYS if entry.npz)
+#: Bytes held while an archive is read and checked, per byte its arrays declare (every array in it): the
+#: loaded arrays, then the checks' and the sort's copies.  Measured peak: 4.7 x for 2 x 10^6 float64 eigenvalues.
+NPZ_LOAD_COPIES = 5
 
 
 def _npy_header(fp: IO[bytes]) -> tuple[tuple[int, ...], np.dtype]:
@@ -145,8 +149,9 @@ def _load(path: Path) -> dict[str, np.ndarray]:
     need = declared_bytes(path)
     if need:
         check_memory(
-            need,
-            f"reading {where} (the shapes its .npy headers declare)",
+            NPZ_LOAD_COPIES * need,
+            f"reading {where} ({NPZ_LOAD_COPIES} × the {format_bytes(need)} that the .npy headers of all its arrays "
+            "declare: the arrays, then the copies of the checks and the sort)",
             "check the archive's array shapes (numpy.load(path, mmap_mode='r') on the arrays), or split it into "
             "smaller files",
         )
@@ -188,6 +193,49 @@ def _numeric(arrays: dict[str, np.ndarray], key: str, where: str) -> np.ndarray 
     return arr
 
 
+def species_from_types(
+    kinds: np.ndarray | None, key: str, base: int | None, where: str
+) -> tuple[np.ndarray | None, str]:
+    """Species 0 … n−1 from an archive's ``species`` (or its alias ``types``/``type``), and the rule applied.
+
+    LAMMPS numbers atom types from 1, VDOS-1.0 species from 0.  ``base`` declares it (0 or 1); by default a
+    key ``types``/``type`` counts from 1 and ``species`` from 0, except that values whose smallest is 1 (no
+    type 0 in any sample) are read as types 1 … n.  A value below the base is an error.
+
+    Examples
+    --------
+    >>> species_from_types(np.array([[1, 2, 1]]), "type", None, "x")
+    (array([[0, 1, 0]]), "'type' read as LAMMPS atom types 1 ... n: species = type - 1")
+    >>> species_from_types(np.array([[0, 1]]), "species", None, "x")[1]
+    ''
+    """
+    if kinds is None:
+        return None, ""
+    if kinds.dtype.kind not in "iu" or kinds.size == 0:
+        raise AdapterError(
+            f"{where}: {key!r} has dtype {kinds.dtype} and shape {kinds.shape}; expected integer species "
+            "(0 = A, 1 = B) or LAMMPS atom types (1, 2), one per site"
+        )
+    if base not in (None, 0, 1):
+        raise AdapterError(f"{where}: species_base={base!r}; expected 0 (species 0 ... n-1) or 1 (LAMMPS types 1 ... n)")
+    smallest = int(kinds.min())
+    detected = base is None
+    if base is None:
+        base = 1 if key != "species" or smallest == 1 else 0
+    if smallest < base:
+        raise AdapterError(
+            f"{where}: {key!r} holds {smallest}, below {base}, the first "
+            f"{'LAMMPS atom type' if base == 1 else 'species'}; expected {'types 1 ... n' if base == 1 else 'species 0 ... n-1'}."
+            " Fix: store species 0 ... n-1 (or types 1 ... n), or pass species_base=0 (CLI: --set species_base=0)"
+        )
+    if base == 0:
+        return kinds, ""
+    how = "detected: the smallest is 1" if detected and key == "species" else "declared" if not detected else ""
+    return kinds.astype(np.int64) - 1, (
+        f"{key!r} read as LAMMPS atom types 1 ... n{' (' + how + ')' if how else ''}: species = type - 1"
+    )
+
+
 def read_npz(
     paths: list[Path],
     *,
@@ -197,6 +245,7 @@ def read_npz(
     zero_tolerance: float = ZERO_TOLERANCE,
     site_degrees_of_freedom: int | None = None,
     units: str = "1",
+    species_base: int | None = None,
 ) -> xr.Dataset:
     """Read a ``.npz`` archive (keys in the module docstring).
 
@@ -215,6 +264,9 @@ def read_npz(
         1 (scalar model) or d (vector model), recorded when given.
     units
         Units of λ.
+    species_base
+        0 when the species (or types) count from 0, 1 when they are LAMMPS atom types 1 … n; by default
+        detected (:func:`species_from_types`).
 
     Returns
     -------
@@ -231,12 +283,18 @@ def read_npz(
     """
     (path,) = paths
     where = f"{path} (format 'npz')"
-    arrays = _load(path)
+    loaded = _load(path)
+    try:
+        used, ignored = resolve_keys(loaded, npz_aliases(), where)
+    except ValueError as e:
+        raise AdapterError(str(e)) from None
+    arrays = {name: loaded[key] for name, key in used.items()}
     has_ev, has_freq = "eigenvalues" in arrays, "frequencies" in arrays
     if has_ev == has_freq:
         raise AdapterError(
-            f"{where}: expected exactly one of the keys 'eigenvalues' or 'frequencies', found keys "
-            f"{sorted(arrays)}; save e.g. numpy.savez(path, eigenvalues=lam)"
+            f"{where}: expected exactly one of the keys 'eigenvalues' or 'frequencies' (or an alias: "
+            f"{', '.join(a for a, c in npz_aliases().items() if c in ('eigenvalues', 'frequencies') and a != c)}), "
+            f"found keys {sorted(loaded)}; save e.g. numpy.savez(path, eigenvalues=lam)"
         )
     key = "eigenvalues" if has_ev else "frequencies"
     kind = "eigenvalue" if has_ev else "frequency"
@@ -269,7 +327,8 @@ def read_npz(
             box = box[None, ...]
     modes = _numeric(arrays, "vector_modes", where)
     diameters = per_sample("diameters")
-    species = per_sample("species")
+    species, species_rule = species_from_types(per_sample("species"), used.get("species", "species"), species_base,
+                                               where)
 
     candidates: dict[str, int] = {}
     if spatial_dimension is not None:
@@ -296,8 +355,12 @@ def read_npz(
         if zm.ndim != 0 or zm.dtype.kind not in "iu":
             raise AdapterError(f"{where}: key 'zero_modes' must be a scalar integer, found {zm!r}")
         zero_modes = int(zm)
-    ignored = sorted(set(arrays) - set(NPZ_KEYS))
     extra: dict[str, object] = {"adapter_ignored_keys": " ".join(ignored)} if ignored else {}
+    renamed = sorted(f"{key} -> {name}" for name, key in used.items() if key != name)
+    if renamed:
+        extra["adapter_key_aliases"] = "; ".join(renamed)
+    if species_rule:
+        extra["adapter_species_rule"] = species_rule
     return spectrum_dataset(
         lam,
         paths=paths,

@@ -4,12 +4,24 @@ Layout
 ------
 * ``#`` starts a comment (whole line or end of line); blank lines are skipped.
 * One number per line: one sample, one mode per line.
-* Several whitespace-separated numbers per line: each line is one sample
+* Several numbers per line: each line is one sample
   (``samples="rows"``, the default) or each column is one sample
   (``samples="columns"``); every line must hold the same count.
-* Header comments ``# spatial_dimension: 3``, ``# values: frequency`` and
-  ``# units: ...`` (``:`` or ``=``) set the option of that name; an option
-  passed explicitly must agree with the header.
+* The numbers of a line are separated by whitespace, commas or semicolons
+  (CSV): the separator is detected from the first line of numbers and must
+  be the same on every line (recorded in ``adapter_separator``); with
+  semicolons, a decimal comma is named as such in the error.
+* Header comments ``# spatial_dimension: 3`` (alias ``dimension``),
+  ``# values: frequency`` and ``# units: ...`` (``:`` or ``=``) set the
+  option of that name; an option passed explicitly must agree with the
+  header, and two header lines that give one key different values are an
+  error naming both.
+* A UTF-8 byte-order mark is skipped.
+
+Memory: the numbers are parsed into one float64 buffer; before parsing, the
+count estimated from the file size (and, while parsing, the count so far)
+times :data:`TEXT_BYTES_PER_VALUE` is checked against the memory bound
+(:func:`vdosbench.datasets.check_memory`).
 
 Values are eigenvalues λ = ω² unless ``values="frequency"`` (then
 λ = sign(ω) ω²).  The spatial dimension is not in the numbers: it must come
@@ -18,51 +30,151 @@ from the header or the option.
 
 from __future__ import annotations
 
+import array
 import re
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from vdosbench.datasets.memory import check_memory
+
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from .keys import text_aliases
 
-__all__ = ["HEADER_KEYS", "read_text"]
+__all__ = ["DELIMITERS", "HEADER_KEYS", "TEXT_BYTES_PER_VALUE", "read_text"]
 
-#: Header comment keys the adapter understands.
+#: Header comment keys the adapter understands (canonical names; aliases in :mod:`.keys`).
 HEADER_KEYS = ("spatial_dimension", "values", "units")
 _HEADER = re.compile(r"^#\s*(\w+)\s*[:=]\s*(.+?)\s*$")
 _LAYOUTS = ("rows", "columns")
+#: Separators between the numbers of a line, by name: detected from the first line of numbers.
+DELIMITERS = {",": "comma", ";": "semicolon", None: "whitespace"}
+#: Bytes held per number from parsing to the checked dataset (the parsed array, the sorted copy, the sort
+#: order, flags and temporaries of the checks); measured peak over the file's numbers: 40 - 50 bytes.
+TEXT_BYTES_PER_VALUE = 56
+#: Numbers parsed between two checks of the memory bound.
+_CHECK_EVERY = 1 << 20
+#: Longest piece of a line that an error message quotes.
+_QUOTE = 40
 
 
-def _parse(path: Path) -> tuple[list[tuple[int, list[float]]], dict[str, str]]:
+def _quote(text: str) -> str:
+    """``text`` as ``repr``, cut to :data:`_QUOTE` characters (an error message stays a few lines)."""
+    return repr(text if len(text) <= _QUOTE else text[:_QUOTE] + "…")
+
+
+def _delimiter(body: str) -> str | None:
+    """The separator of a line of numbers: ``;`` or ``,`` when present (``;`` first: a decimal comma), else
+    whitespace (``None``)."""
+    return ";" if ";" in body else "," if "," in body else None
+
+
+def _fields(body: str, delimiter: str | None) -> list[str]:
+    if delimiter is None:
+        return body.split()
+    fields = [f.strip() for f in body.split(delimiter)]
+    return fields[:-1] if len(fields) > 1 and fields[-1] == "" else fields  # a trailing separator
+
+
+def _estimated_values(path: Path) -> int:
+    """Numbers in ``path``, estimated from the bytes per number of its first 64 kB of number lines."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(1 << 16)
+    lines = [ln for ln in head.splitlines()[:-1] if ln.strip() and not ln.lstrip().startswith(b"#")]
+    count = sum(len(ln.replace(b",", b" ").replace(b";", b" ").split()) for ln in lines)
+    used = sum(len(ln) + 1 for ln in lines)
+    return int(size * count / used) if count and used else 0
+
+
+def _check_values(count: int, where: str) -> None:
+    check_memory(
+        count * TEXT_BYTES_PER_VALUE,
+        f"reading {where} ({count} numbers at {TEXT_BYTES_PER_VALUE} bytes each while parsing and checking)",
+        "split the file (one file per group of samples), or store the spectra as .npz (numpy.savez)",
+    )
+
+
+def _header_line(stripped: str, number: int, header: dict[str, tuple[int, str]], where: str) -> None:
+    """Record a ``# key: value`` header line; a second line with another value for the same key is an error."""
+    match = _HEADER.match(stripped)
+    if not match:
+        return
+    key = text_aliases().get(match.group(1))
+    if key is None:
+        return
+    value = match.group(2)
+    if key in header and header[key][1] != value:
+        first, old = header[key]
+        raise AdapterError(
+            f"{where}: header line {number} sets {key} = {_quote(value)} but line {first} set it to {_quote(old)}; "
+            "expected one value. Fix: delete one of the two lines"
+        )
+    header.setdefault(key, (number, value))
+
+
+def _parse(path: Path) -> tuple[np.ndarray, int, dict[str, str], str]:
+    """The numbers of ``path`` as a table (rows as in the file), its width, the header and the separator's name."""
     where = f"{path} (format 'text')"
+    _check_values(_estimated_values(path), where)
+    header: dict[str, tuple[int, str]] = {}
+    values = array.array("d")
+    width = first_line = 0
+    delimiter: str | None = None
+    number = 0
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8-sig") as fh:  # utf-8-sig: a byte-order mark (Windows editors) is skipped
+            for number, line in enumerate(fh, start=1):
+                stripped = line.strip()
+                if stripped.startswith("#"):
+                    _header_line(stripped, number, header, where)
+                    continue
+                body = stripped.split("#", 1)[0].strip()
+                if not body:
+                    continue
+                if not first_line:
+                    delimiter = _delimiter(body)
+                elif delimiter is None and _delimiter(body) is not None:
+                    raise AdapterError(
+                        f"{where}: line {number} separates numbers by {DELIMITERS[_delimiter(body)]}s but line "
+                        f"{first_line} by whitespace; expected one separator. Fix: use one separator throughout"
+                    )
+                fields = _fields(body, delimiter)
+                try:
+                    row = [float(tok) for tok in fields]
+                except ValueError:
+                    bad = next(tok for tok in fields if not _is_float(tok))
+                    raise AdapterError(_not_a_number(where, number, bad, delimiter)) from None
+                if not first_line:
+                    width, first_line = len(row), number
+                elif len(row) != width:
+                    raise AdapterError(
+                        f"{where}: line {first_line} holds {width} numbers but line {number} holds {len(row)}; "
+                        "every sample needs the same number of modes (store different sizes in separate files)"
+                    )
+                values.extend(row)
+                if len(values) % _CHECK_EVERY < width:
+                    _check_values(len(values), where)
     except UnicodeDecodeError as e:
         raise AdapterError(
-            f"{where}: not UTF-8 text ({e}); a binary file needs its own format (see the format list)"
-        ) from e
-    header: dict[str, str] = {}
-    rows: list[tuple[int, list[float]]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            match = _HEADER.match(stripped)
-            if match and match.group(1) in HEADER_KEYS:
-                header[match.group(1)] = match.group(2)
-            continue
-        body = stripped.split("#", 1)[0].split()
-        if not body:
-            continue
-        try:
-            rows.append((number, [float(tok) for tok in body]))
-        except ValueError:
-            bad = next(tok for tok in body if not _is_float(tok))
-            raise AdapterError(
-                f"{where}: line {number} holds {bad!r}, which is not a number; "
-                "comment out non-numeric lines with '#'"
-            ) from None
-    return rows, header
+            f"{where}: not UTF-8 text (line {number + 1}: {e.reason} at byte {e.start}); expected plain text. "
+            "A binary file needs its own format (see the format list)"
+        ) from None
+    table = np.frombuffer(values, dtype=np.float64).reshape(-1, width) if values else np.empty((0, 0))
+    return table, width, {k: v for k, (_, v) in header.items()}, DELIMITERS[delimiter]
+
+
+def _not_a_number(where: str, number: int, bad: str, delimiter: str | None) -> str:
+    """The message for a field that is not a number (a few lines at most; the field is quoted, cut)."""
+    found = f"line {number} holds {_quote(bad)}, which is not a number"
+    if delimiter is None and ("," in bad or ";" in bad):
+        return f"{where}: {found}; expected numbers separated by whitespace. Fix: use one separator throughout"
+    if delimiter == ";" and "," in bad:
+        return (f"{where}: {found} (a decimal comma?); expected numbers with a decimal point, separated by "
+                "semicolons. Fix: write decimal points")
+    sep = DELIMITERS[delimiter]
+    return f"{where}: {found} (numbers separated by {sep}); comment out non-numeric lines with '#'"
 
 
 def _is_float(token: str) -> bool:
@@ -131,22 +243,13 @@ def read_text(
     where = f"{path} (format 'text')"
     if samples not in _LAYOUTS:
         raise AdapterError(f"{where}: samples={samples!r}; expected one of {_LAYOUTS}")
-    rows, header = _parse(path)
-    if not rows:
+    table, width, header, separator = _parse(path)
+    if not table.size:
         raise AdapterError(
             f"{where}: no numbers found (the file is empty or holds only comments); "
             "write one eigenvalue per line, or one sample per line"
         )
-    widths = {len(r) for _, r in rows}
-    if len(widths) > 1:
-        first = rows[0]
-        odd = next((n, r) for n, r in rows if len(r) != len(first[1]))
-        raise AdapterError(
-            f"{where}: line {first[0]} holds {len(first[1])} numbers but line {odd[0]} holds {len(odd[1])}; "
-            "every sample needs the same number of modes (store different sizes in separate files)"
-        )
-    table = np.array([r for _, r in rows], dtype=np.float64)
-    if table.shape[1] == 1:
+    if width == 1:
         lam = table.T  # one number per line: one sample
     else:
         lam = table if samples == "rows" else table.T
@@ -173,5 +276,8 @@ def read_text(
         zero_tolerance=zero_tolerance,
         units=unit,
         site_degrees_of_freedom=site_degrees_of_freedom,
-        extra_attrs={"adapter_layout": "one sample" if table.shape[1] == 1 else f"one sample per {samples[:-1]}"},
+        extra_attrs={
+            "adapter_layout": "one sample" if width == 1 else f"one sample per {samples[:-1]}",
+            "adapter_separator": separator,
+        },
     )

@@ -1,0 +1,230 @@
+"""Run a reader of untrusted files in a child process, under a time and a memory limit.
+
+A damaged netCDF/HDF5 file can make the netCDF-C/HDF5 library loop forever
+inside one C call (issue 53, fault F1: 49 bytes overwritten in a header), or
+crash the process.  Neither a Python signal handler nor an exception can stop
+a C loop, so :func:`run_isolated` runs the reader in a child process (the
+``forkserver`` start method: the child forks from a clean server process that
+holds no thread or open file of the caller) and
+
+* kills the child when it has not answered within the time limit
+  (:func:`read_time_limit`: ``VDOSBENCH_READ_TIMEOUT`` seconds when set, else
+  60 s plus 1 s per 10 MB of the file), and reports that as a bad file;
+* limits the child's address space (``RLIMIT_AS``) to what it held at start
+  plus twice the memory bound (:func:`vdosbench.datasets.memory.memory_limit`),
+  so a file that makes the library allocate without end fails in the child;
+* returns the reader's result (pickled through a pipe) to the caller, and
+  re-raises a refusal of the child (:class:`~vdosbench.datasets.memory.MemoryBoundError`,
+  :class:`IsolatedReadError`) as the same class with the same message.
+
+Any other exception of the child is the library's answer to a file it cannot
+read; it comes back as an :class:`IsolatedReadError` naming its type and message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import sys
+import types
+from collections.abc import Callable, Iterator
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, memory_limit
+
+__all__ = ["READ_TIMEOUT_ENV", "IsolatedReadError", "read_time_limit", "run_isolated"]
+
+#: Environment variable that sets the time limit of one isolated read, in seconds.
+READ_TIMEOUT_ENV = "VDOSBENCH_READ_TIMEOUT"
+#: Seconds every isolated read is granted, and the bytes per second of the file added to it.
+BASE_SECONDS = 60.0
+BYTES_PER_SECOND = 10e6
+
+
+class IsolatedReadError(OSError):
+    """The child reading an untrusted file failed, crashed or ran past its time limit.
+
+    Attributes
+    ----------
+    kind
+        ``"error"`` (the library raised), ``"refused"`` (the reader refused the file, with a full message),
+        ``"timeout"`` or ``"crash"`` (the child died without an answer).
+    """
+
+    def __init__(self, message: str, kind: str = "error") -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def read_time_limit(paths: list[Path]) -> float:
+    """Seconds an isolated read of ``paths`` may take.
+
+    ``VDOSBENCH_READ_TIMEOUT`` when set (a positive number), else
+    :data:`BASE_SECONDS` + total size / :data:`BYTES_PER_SECOND`.
+
+    Examples
+    --------
+    >>> read_time_limit([]) >= 60
+    True
+    """
+    text = os.environ.get(READ_TIMEOUT_ENV, "").strip()
+    if text:
+        try:
+            value = float(text)
+            if not value > 0:
+                raise ValueError
+        except ValueError:
+            raise IsolatedReadError(
+                f"{READ_TIMEOUT_ENV} is {text!r}; expected a positive number of seconds. Fix: set it to e.g. "
+                f"{READ_TIMEOUT_ENV}=600, or unset it"
+            ) from None
+        return value
+    size = 0
+    for p in paths:
+        try:
+            size += p.stat().st_size
+        except OSError:
+            pass
+    return BASE_SECONDS + size / BYTES_PER_SECOND
+
+
+def _vm_size() -> int | None:
+    """Bytes of address space this process holds now (``VmSize``), or None off Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmSize:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], env: dict[str, str | None]) -> None:
+    """The child's side: apply the caller's settings, limit the address space, run ``function``, send the answer."""
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    try:
+        limit, _ = memory_limit()
+        held = _vm_size()
+        if limit is not None and held is not None:
+            cap = held + 2 * limit
+            soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+            if hard == resource.RLIM_INFINITY or cap < hard:
+                resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+        answer: tuple[str, Any, str] = ("ok", function(*args), "")
+    except MemoryBoundError as e:
+        answer = ("MemoryBoundError", str(e), "")
+    except IsolatedReadError as e:
+        answer = ("IsolatedReadError", str(e), "")
+    except MemoryError as e:
+        answer = ("MemoryError", str(e), "")
+    except Exception as e:  # the library's answer to a file it cannot read
+        answer = ("error", f"{type(e).__name__}: {e}", type(e).__name__)
+    try:
+        conn.send(answer)
+    except Exception as e:  # e.g. a result that cannot be pickled
+        conn.send(("error", f"{type(e).__name__} while returning the result: {e}", type(e).__name__))
+    conn.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["vdosbench.datasets._isolated_preload"])
+    return ctx
+
+
+@contextlib.contextmanager
+def _without_main_module() -> Iterator[None]:
+    """Hide the caller's ``__main__`` while a child starts, so that neither the fork server nor the child
+    imports it: a user's script that calls :func:`~vdosbench.datasets.open_dataset` at module level (with no
+    ``if __name__ == "__main__"`` guard) would otherwise run again in them.  The child needs only this module."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: list[Path], what: str) -> Any:
+    """``function(*args)`` run in a child process under the time and memory limits (module docstring).
+
+    Parameters
+    ----------
+    function
+        A module-level function (the child imports it by name).
+    args
+        Its arguments (pickled to the child).
+    paths
+        The files it reads: they set the time limit.
+    what
+        What is read, for messages (e.g. ``"reading data.nc"``).
+
+    Returns
+    -------
+    object
+        What ``function`` returned.
+
+    Raises
+    ------
+    MemoryBoundError
+        When the child refused the read for its memory bound, or ran out of its address space.
+    IsolatedReadError
+        When the child raised anything else, crashed, or passed the time limit.
+    """
+    timeout = read_time_limit(paths)
+    env = {key: os.environ.get(key) for key in (MEMORY_LIMIT_ENV,)}
+    ctx = _context()
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(send, function, args, env), daemon=True)
+    with _without_main_module():
+        process.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise IsolatedReadError(
+                f"{what} did not finish within {timeout:.0f} s; expected a readable file. The netCDF/HDF5 library "
+                "loops on this file (its header or data are damaged), or the file is larger than the time limit "
+                f"allows. Fix: write the file again from its source; if it is intact and large, raise the limit "
+                f"with {READ_TIMEOUT_ENV}=SECONDS",
+                "timeout",
+            )
+        try:
+            status, value, _ = receive.recv()
+        except (EOFError, OSError):
+            process.join(5)
+            raise IsolatedReadError(
+                f"{what} crashed the netCDF/HDF5 library (child process exit status {process.exitcode}); expected "
+                "a readable file. The file is damaged. Fix: write it again from its source",
+                "crash",
+            ) from None
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if status == "ok":
+        return value
+    if status == "IsolatedReadError":
+        raise IsolatedReadError(value, "refused")
+    if status == "MemoryBoundError":
+        raise MemoryBoundError(value)
+    if status == "MemoryError":
+        raise MemoryBoundError(
+            f"{what} ran out of the memory granted to the reader (twice the bound, {MEMORY_LIMIT_ENV} or the "
+            f"memory available){': ' + value if value else ''}; expected a file within the bound. The file "
+            "declares or makes the library allocate more than it holds. Fix: check the file (ncdump -h); if it is "
+            f"intact, raise the bound with {MEMORY_LIMIT_ENV}=SIZE"
+        )
+    raise IsolatedReadError(value, "error")
