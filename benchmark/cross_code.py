@@ -158,7 +158,7 @@ def check_species(ds: xr.Dataset, n_species: int, model: str, name: str = "data"
     ...     check_species(ds, 2, "kob_andersen")
     ... except AdapterError as e:
     ...     print(str(e)[:55])
-    data: the data's species are [0, 1, 2]; model 'kob_andec
+    data: the data's species are [0, 1, 2]; model 'kob_ande
     """
     found = np.unique(np.asarray(ds["species"].values))
     bad = found[(found < 0) | (found >= n_species)]
