@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cli_catalogue
-from .cli_checks import UsageError, check_output_folder, refuse_workers_with_scheduler
+from .cli_checks import UsageError, check_output_folder, data_path, refuse_workers_with_scheduler
 
 EPILOG = """\
 examples:
@@ -225,7 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="evaluate the claims that apply to datasets; write a report",
                            epilog=EXIT_STATUS + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    score.add_argument("data", nargs="+", type=Path, help="VDOS-1.0 netCDF files")
+    score.add_argument("data", nargs="+", type=data_path, help="VDOS-1.0 netCDF files")
     score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
     score.add_argument("--output", type=Path, default=Path("vdosbench-output/report"), help="report folder")
     score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too (exit statuses below)")

@@ -76,6 +76,12 @@ import xarray as xr
 from .io import LOAD_COPIES
 from .labels import value_label
 from .memory import check_memory, netcdf_load_bytes
+from .reference_places import (
+    REFERENCE_DATA_DIRNAME,
+    REFERENCE_DATA_ENV,
+    ReferenceDataError,
+    reference_data_folders,
+)
 from .toml_files import read_toml
 
 __all__ = [
@@ -103,6 +109,7 @@ __all__ = [
     "raw_file_url",
     "recipe_toml",
     "reference_data_dir",
+    "reference_data_dirs",
     "toml_key",
 ]
 
@@ -114,10 +121,6 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 REPOSITORY_URL = "https://github.com/vdosbench/vdosbench"
 #: The branch whose files the catalogue's raw-file URLs name.
 REPOSITORY_BRANCH = "main"
-#: Folder of the repository (next to ``datasets/``, outside the wheel) holding the scoring forms.
-REFERENCE_DATA_DIRNAME = "reference-data"
-#: Environment variable naming a folder that holds the scoring forms (e.g. of a clone elsewhere).
-REFERENCE_DATA_ENV = "VDOSBENCH_REFERENCE_DATA"
 #: Global attributes left out of :func:`content_sha256` (they change from run to run).
 CONTENT_EXCLUDED_ATTRS = ("history",)
 
@@ -266,30 +269,27 @@ def raw_file_url(path: str) -> str:
     return f"{REPOSITORY_URL.rstrip('/')}/raw/{REPOSITORY_BRANCH}/{path.lstrip('/')}"
 
 
-def reference_data_dir() -> Path | None:
-    """The folder holding the scoring forms on this machine, or ``None``.
+def reference_data_dirs() -> list[Path]:
+    """The folders holding the scoring forms on this machine, in the order they are looked in.
 
-    ``$VDOSBENCH_REFERENCE_DATA`` when set (it must then be a folder), else
-    the repository's :data:`REFERENCE_DATA_DIRNAME` beside the package source
-    when vdosbench runs from a clone (an editable install); an installed
-    wheel has none.
+    ``$VDOSBENCH_REFERENCE_DATA`` when set (it must then be a folder), the
+    clone the command runs in (from the current folder upwards), the clone the
+    package runs from (an editable install); :mod:`~vdosbench.datasets.reference_places`.
 
     Raises
     ------
     CatalogError
         ``$VDOSBENCH_REFERENCE_DATA`` names no folder.
     """
-    env = os.environ.get(REFERENCE_DATA_ENV)
-    if env:
-        folder = Path(env).expanduser()
-        if not folder.is_dir():
-            raise CatalogError(
-                f"{REFERENCE_DATA_ENV}={env} is not a folder; expected the {REFERENCE_DATA_DIRNAME}/ folder of a "
-                f"vdosbench clone. Fix: point it there, or unset it"
-            )
-        return folder
-    folder = Path(__file__).resolve().parents[1] / REFERENCE_DATA_DIRNAME
-    return folder if folder.is_dir() else None
+    try:
+        return reference_data_folders()
+    except ReferenceDataError as e:
+        raise CatalogError(str(e)) from None
+
+
+def reference_data_dir() -> Path | None:
+    """The first of :func:`reference_data_dirs`, or ``None`` (an installed wheel run outside a clone)."""
+    return next(iter(reference_data_dirs()), None)
 
 
 @dataclass(frozen=True)
@@ -320,9 +320,11 @@ class ScoringFormFile:
 
     @property
     def local_path(self) -> Path | None:
-        """The copy in :func:`reference_data_dir` (it may not exist), or ``None`` without such a folder."""
-        folder = reference_data_dir()
-        return None if folder is None else folder / self.file
+        """The copy in the first of :func:`reference_data_dirs` that holds the file, else in the first of them (it
+        does not exist), or ``None`` without such a folder."""
+        folders = reference_data_dirs()
+        held = [folder / self.file for folder in folders if (folder / self.file).exists()]
+        return (held or [folder / self.file for folder in folders] or [None])[0]
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,18 @@ entry has one, else downloads the full set.  ``form="full"`` or
 
 The scoring form is looked for in turn
 
-1. in the clone's ``reference-data/`` folder (or ``$VDOSBENCH_REFERENCE_DATA``,
-   :func:`~vdosbench.datasets.catalog.reference_data_dir`), used in place
-   after its hash is checked: a clone scores ``--reference NAME`` offline;
+1. in ``$VDOSBENCH_REFERENCE_DATA``, then in the ``reference-data/`` folder of
+   the clone the command runs in (from the current folder upwards), then of
+   the clone the package runs from (an editable install)
+   (:mod:`~vdosbench.datasets.reference_places`), used in place after its
+   hash is checked: a clone scores ``--reference NAME`` offline, whether
+   vdosbench was installed from it with ``pip install .`` or ``-e .``;
 2. in the cache, as ``NAME-scoring-<first 12 hex of its sha256>.nc``;
 3. at the user's mirrors (``BASE/NAME-scoring-<...>.nc``, the layout
    ``vdosbench publish`` writes), then at the repository's raw-file URL,
    downloaded as below.
+
+A fetch that finds no copy and no download names every place it looked and the fixes.
 
 The full set is looked for in turn
 
@@ -37,6 +42,9 @@ The full set is looked for in turn
    checks the hash, and only then moves it to the final name, so a corrupted
    or truncated download is deleted and never appears under the final name;
    a failed attempt is retried (``retries``, pooch's ``retry_if_failed``).
+   A download stops at the catalogued size: a server that announces or sends
+   more bytes is refused at once (:class:`DownloadTooLarge`, no retry, nothing
+   kept) and the next URL is tried, so a broken or hostile mirror cannot fill the disk.
    A cached file with a wrong hash is replaced by a fresh download.
 
 A mismatch raises :class:`ChecksumError` naming the expected and the actual
@@ -50,18 +58,22 @@ Rebuilding an entry from its recipe needs the generators, so it lives in
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 
 from .catalog import CatalogEntry, file_sha256, get_entry, hosting_base_urls
+from .reference_places import FIXES as REFERENCE_FIXES
+from .reference_places import reference_places
 
 __all__ = [
     "FORMS",
     "CONFIG_ENV",
     "MIRROR_ENV",
     "ChecksumError",
+    "DownloadTooLarge",
     "FetchError",
     "cached_path",
     "config_path",
@@ -106,6 +118,10 @@ class ChecksumError(FetchError):
         self.expected = expected
         self.actual = actual
         self.source = source
+
+
+class DownloadTooLarge(FetchError):
+    """A server announced or sent more bytes than the catalogued size (reading stopped there)."""
 
 
 def default_cache_dir() -> Path:
@@ -183,20 +199,62 @@ def cached_path(name: str | CatalogEntry, cache_dir: str | os.PathLike[str] | No
 
 
 class _RecordingDownloader:
-    """pooch's HTTP downloader that remembers the SHA-256 of what it downloaded."""
+    """An HTTP downloader for pooch that reads at most ``max_bytes`` and remembers the SHA-256 of what it wrote.
 
-    def __init__(self, progress: bool, timeout: float) -> None:
-        import pooch
+    A ``Content-Length`` above ``max_bytes``, or a body that goes past it, raises :class:`DownloadTooLarge`
+    before another byte is read: pooch neither retries it (not a ``ValueError`` or a requests error) nor keeps
+    its temporary file.
+    """
 
-        self._inner = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
+    #: Bytes read per chunk.
+    CHUNK = 1 << 16
+
+    def __init__(self, progress: bool, timeout: float, max_bytes: int) -> None:
+        self.progress = progress
+        self.timeout = timeout
+        self.max_bytes = int(max_bytes)
         self.last_hash: str | None = None
 
+    def _too_large(self, url: str, found: str) -> DownloadTooLarge:
+        return DownloadTooLarge(
+            f"{url} {found}; expected the catalogued file of {self.max_bytes} bytes. Nothing was kept. Fix: check "
+            "that the URL serves the catalogued file (a broken or wrong mirror)")
+
     def __call__(self, url: str, output_file: Any, pooch_obj: Any, check_only: bool = False) -> Any:
+        import requests
+
+        if check_only:  # pooch's is_available: no body is read
+            import pooch
+
+            return pooch.HTTPDownloader(timeout=self.timeout)(url, output_file, pooch_obj, check_only=True)
         self.last_hash = None
-        result = self._inner(url, output_file, pooch_obj, check_only=check_only)
-        if not check_only and isinstance(output_file, (str, os.PathLike)) and Path(output_file).exists():
-            self.last_hash = file_sha256(output_file)
-        return result
+        with requests.get(url, stream=True, timeout=self.timeout) as response:
+            response.raise_for_status()
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                raise self._too_large(url, f"announces {int(declared)} bytes (Content-Length)")
+            bar = None
+            if self.progress:
+                from tqdm import tqdm
+
+                bar = tqdm(total=int(declared) if declared.isdigit() else None, unit="B", unit_scale=True,
+                           leave=False, file=sys.stderr)
+            written = 0
+            try:
+                with open(output_file, "w+b") as fh:
+                    for chunk in response.iter_content(chunk_size=self.CHUNK):
+                        written += len(chunk)
+                        if written > self.max_bytes:
+                            raise self._too_large(url, f"sent more than {self.max_bytes} bytes (reading stopped "
+                                                       f"at {written})")
+                        fh.write(chunk)
+                        if bar is not None:
+                            bar.update(len(chunk))
+            finally:
+                if bar is not None:
+                    bar.close()
+        self.last_hash = file_sha256(output_file)
+        return None
 
 
 def _mismatch_message(entry: CatalogEntry, actual: str, source: str, fix: str, expected: str | None = None) -> str:
@@ -214,17 +272,18 @@ def _download(
     timeout: float,
     progress: bool,
     failures: list[str],
+    max_bytes: int,
 ) -> Path | tuple[str, str] | None:
     """Try each URL through pooch; the file, else the first (actual hash, url) mismatch, else ``None``.
 
-    Every failure is appended to ``failures`` as one line.
+    Every failure is appended to ``failures`` as one line; no download reads more than ``max_bytes``.
     """
     import pooch
     import requests
 
     mismatch: tuple[str, str] | None = None
     for url in sources:
-        downloader = _RecordingDownloader(progress, timeout)
+        downloader = _RecordingDownloader(progress, timeout, max_bytes)
         store = pooch.create(
             path=target.parent,
             base_url="",
@@ -322,8 +381,11 @@ def _fetch_scoring(
     assert target is not None
     if target.exists() and file_sha256(target) == form.sha256:
         return target
+    looked = [place.describe(form.file) for place in reference_places()]
+    looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
     sources = list(urls) if urls is not None else scoring_download_urls(entry)
-    return _download_verified(entry, form.sha256, target, sources, retries, timeout, progress)
+    return _download_verified(entry, form.sha256, target, sources, retries, timeout, progress,
+                              max_bytes=form.size, looked=looked, fix=REFERENCE_FIXES)
 
 
 def _download_verified(
@@ -334,8 +396,16 @@ def _download_verified(
     retries: int,
     timeout: float,
     progress: bool,
+    *,
+    max_bytes: int,
+    looked: Sequence[str] = (),
+    fix: str = "",
 ) -> Path:
-    """Download ``target`` from the first of ``sources`` that serves a file with SHA-256 ``expected``."""
+    """Download ``target`` from the first of ``sources`` that serves a file with SHA-256 ``expected``.
+
+    No download reads more than ``max_bytes`` (the catalogued size).  A failure names the places ``looked`` in
+    before the network, each URL tried, and the fixes (``fix`` first).
+    """
     import pooch
 
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -345,7 +415,7 @@ def _download_verified(
     if not progress:
         logger.setLevel("WARNING")  # pooch's "Downloading ..." lines only with progress=True
     try:
-        found = _download(expected, target, sources, retries, timeout, progress, failures)
+        found = _download(expected, target, sources, retries, timeout, progress, failures, max_bytes)
     finally:
         logger.setLevel(level)
     if isinstance(found, Path):
@@ -363,9 +433,13 @@ def _download_verified(
             ),
             expected, actual, url,
         )
+    places = "".join(f"  - {place}\n" for place in looked)
     raise FetchError(
-        f"could not download dataset {entry.name!r} (nothing kept under {target}); sources tried:\n{tried}\n"
-        f"Check the network and the URLs, or rebuild it: vdosbench build {entry.name}"
+        f"could not download dataset {entry.name!r} (nothing kept under {target}) nor find a copy "
+        f"with sha256 {expected[:12]}...; looked in:\n{places}"
+        f"{tried or '  - (no download URL)'}\n"
+        f"Fix: {fix + '; or ' if fix else ''}check the network and the URLs (or a mirror: {MIRROR_ENV}=BASE_URL); "
+        f"or rebuild it: vdosbench build {entry.name}"
     )
 
 
@@ -449,4 +523,8 @@ def fetch(
             f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
             f"in {config_path()}), or pass urls=[...]"
         )
-    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress)
+    shipped = entry.shipped_path
+    looked = [f"the package's copy: {shipped if shipped is not None else 'none shipped'}",
+              f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}"]
+    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress,
+                              max_bytes=entry.size, looked=looked)

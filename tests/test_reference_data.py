@@ -33,6 +33,7 @@ from vdosbench.datasets.publish import publish
 from vdosbench.generators import build_in_memory
 
 fetch_module = importlib.import_module("vdosbench.datasets.fetch")  # the module (the package exports the function)
+reference_places = importlib.import_module("vdosbench.datasets.reference_places")
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / REFERENCE_DATA_DIRNAME
 #: The size budget of the repository's reference data (issue 27 item 5): 100 MB.
@@ -57,6 +58,17 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("fetch tried to download; the clone's copy should have been used")
 
     monkeypatch.setattr(fetch_module, "_download", refuse)
+
+
+def _outside_a_clone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Stand in a non-editable install run outside any clone: the current folder is an empty folder and the
+    package's source folder holds no reference-data/ (as site-packages); returns the current folder."""
+    here = tmp_path / "elsewhere"
+    here.mkdir(exist_ok=True)
+    monkeypatch.chdir(here)
+    (tmp_path / "site-packages").mkdir(exist_ok=True)
+    monkeypatch.setattr(reference_places, "PACKAGE_ROOT", tmp_path / "site-packages")
+    return here
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -202,7 +214,7 @@ def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(
 def test_a_download_with_the_wrong_sha256_fails_clearly_and_keeps_nothing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, serve: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(tmp_path))  # a pip install: no copy in reach
+    _outside_a_clone(monkeypatch, tmp_path)  # a pip install run outside a clone: no copy in reach
     served = tmp_path / "served"
     served.mkdir()
     data = bytearray((FOLDER / f"{TOY}.nc").read_bytes())
@@ -229,7 +241,7 @@ def test_a_mirror_comes_before_the_repository(monkeypatch: pytest.MonkeyPatch, t
     assert result.scoring_files[TOY].name == entry.scoring_file_name and not result.files
     base = serve(tmp_path / "mirror")  # type: ignore[operator]
     monkeypatch.setenv("VDOSBENCH_MIRROR", base)
-    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(tmp_path))  # a pip install: no copy in reach
+    _outside_a_clone(monkeypatch, tmp_path)  # a pip install run outside a clone: no copy in reach
     assert scoring_download_urls(TOY) == [f"{base}/{entry.scoring_file_name}", entry.scoring_form.url]
     path = fetch(TOY, retries=0)
     assert path == scoring_cached_path(TOY) and origin(TOY, path) == "scoring form, cache"
@@ -264,3 +276,144 @@ def test_build_compares_eigenvalues_with_the_scoring_form_in_the_clone(tmp_path:
     assert _local_reference(get_entry(TOY), tmp_path / "cache") == FOLDER / f"{TOY}.nc"
     with open_dataset(FOLDER / f"{TOY}.nc") as form:
         assert form["eigenvalue"].shape == build_in_memory("nine_node_toy")["eigenvalue"].shape  # every eigenvalue
+
+
+# ------------------------------------------------------------------ offline fetch from a clone, whatever the install (issue 53)
+
+
+def test_a_non_editable_install_run_inside_the_clone_fetches_offline(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_network(monkeypatch)
+    _outside_a_clone(monkeypatch, tmp_path)
+    assert reference_data_dir() is None  # as a pip install . outside the clone sees it
+    monkeypatch.chdir(ROOT / "docs")  # inside the clone, below its root
+    assert reference_data_dir() == FOLDER
+    path = fetch(TOY)
+    assert path == FOLDER / f"{TOY}.nc" and origin(TOY, path) == "scoring form, repository"
+    assert main(["fetch", TOY]) == 0 and capsys.readouterr().out.strip() == str(FOLDER / f"{TOY}.nc")
+    assert not (tmp_path / "cache").exists()
+
+
+def test_fetch_looks_in_the_variable_then_the_clone_it_runs_in(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    _no_network(monkeypatch)
+    _outside_a_clone(monkeypatch, tmp_path)
+    own = tmp_path / "own"
+    own.mkdir()
+    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(own))
+    monkeypatch.chdir(ROOT)
+    assert fetch(TOY) == FOLDER / f"{TOY}.nc"  # the variable's folder lacks the file: the clone's copy
+    (own / f"{TOY}.nc").write_bytes((FOLDER / f"{TOY}.nc").read_bytes())
+    assert fetch(TOY) == own / f"{TOY}.nc"  # the variable comes first
+    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(own / f"{TOY}.nc"))
+    with pytest.raises(CatalogError, match=r"VDOSBENCH_REFERENCE_DATA=.* is not a folder; expected .* Fix"):
+        fetch(TOY)
+
+
+def test_a_folder_that_is_not_a_vdosbench_clone_is_not_taken_for_one(tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    (other / REFERENCE_DATA_DIRNAME).mkdir(parents=True)
+    (other / "pyproject.toml").write_text('[project]\nname = "not-vdosbench"\n')
+    assert reference_places.clone_root(other) is None
+    (other / "pyproject.toml").write_text('[project]\nname = "vdosbench"\n')
+    assert reference_places.clone_root(other / REFERENCE_DATA_DIRNAME) == other.resolve()
+    (other / "pyproject.toml").write_text('[project\nname = "vdosbench"\n')  # not TOML: not a clone, no error
+    assert reference_places.clone_root(other) is None
+
+
+def test_a_fetch_that_finds_nothing_names_every_place_looked_and_the_fixes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    here = _outside_a_clone(monkeypatch, tmp_path)
+    url = "http://127.0.0.1:9/nine-node-toy.nc"  # the discard port: the connection is refused at once
+    with pytest.raises(fetch_module.FetchError) as caught:
+        fetch(TOY, urls=[url], retries=0)
+    message = str(caught.value)
+    for expected in ("$VDOSBENCH_REFERENCE_DATA: not set",
+                     f"the repository the command runs in: no vdosbench clone (a folder with reference-data/ and "
+                     f"vdosbench's pyproject.toml) at or above {here}",
+                     f"the package's source folder: no reference-data/ beside the installed package",
+                     f"the cache: {tmp_path / 'cache' / get_entry(TOY).scoring_file_name} not there",
+                     f"{url}: ConnectionError",
+                     "Fix: run the command inside a clone of vdosbench (cd into it); or set "
+                     "VDOSBENCH_REFERENCE_DATA=/path/to/clone/reference-data; or install from the clone with "
+                     "pip install -e .", "vdosbench build nine-node-toy"):
+        assert expected in message, (expected, message)
+    # the command line: exit 2, the same message, and nothing on stdout for "$(vdosbench fetch NAME)"
+    assert main(["fetch", TOY, "--url", url]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "VDOSBENCH_REFERENCE_DATA" in err and "pip install -e ." in err
+
+
+@pytest.mark.parametrize("given", ["", " "])
+def test_score_refuses_an_empty_path_naming_the_failed_fetch(
+    given: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["score", given, "--output", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and not (tmp_path / "report").exists()
+    assert f"expected a data file (e.g. ensemble.nc), found an empty argument {given!r}" in err
+    assert "vdosbench fetch NAME" in err and "Fix:" in err and "is a folder" not in err
+
+
+def test_score_refuses_a_folder_naming_a_file_inside_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    (folder / "ensemble.nc").write_bytes(b"")
+    with pytest.raises(SystemExit) as caught:
+        main(["score", str(folder), "--output", str(tmp_path / "report")])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert f"expected a data file, found the folder {str(folder)!r} (holding 1 .nc file(s)). Fix: pass the file(s) " \
+           f"inside it, e.g. {folder / 'ensemble.nc'}" in err
+
+
+class _EndlessHandler(http.server.BaseHTTPRequestHandler):
+    """Serves a body without end (no Content-Length), or announces a large one; counts what it sent."""
+
+    sent: list[int] = []
+    announce: int | None = None
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        self.send_response(200)
+        if self.announce is not None:
+            self.send_header("Content-Length", str(self.announce))
+        self.end_headers()
+        sent, chunk = 0, b"\0" * 65536
+        try:
+            while sent < 256 * 2**20:  # a bound for the test itself: 256 MiB
+                self.wfile.write(chunk)
+                sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            type(self).sent.append(sent)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("announce", [None, 3 * 2**30], ids=["endless-body", "content-length-3GiB"])
+def test_fetch_stops_reading_at_the_catalogued_size(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, announce: int | None
+) -> None:
+    """F16: a mirror that sends more than the catalogued size is cut off there, not retried, nothing kept."""
+    _outside_a_clone(monkeypatch, tmp_path)
+    handler = type("Handler", (_EndlessHandler,), {"sent": [], "announce": announce})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/{get_entry(TOY).scoring_file_name}"
+        size = get_entry(TOY).scoring_form.size
+        with pytest.raises(fetch_module.FetchError) as caught:
+            fetch(TOY, urls=[url], retries=2)
+    finally:
+        httpd.shutdown()
+    message = str(caught.value)
+    found = "announces 3221225472 bytes (Content-Length)" if announce else f"sent more than {size} bytes"
+    assert f"{url}: DownloadTooLarge: {url} {found}" in message
+    assert f"expected the catalogued file of {size} bytes. Nothing was kept" in message
+    assert len(handler.sent) == 1  # refused at once, not retried
+    assert handler.sent[0] < 64 * 2**20  # what the server could push into the sockets' buffers, no more
+    assert list((tmp_path / "cache").iterdir()) == []  # no temporary file left either

@@ -187,14 +187,18 @@ def read(path: PathLike | Sequence[PathLike], format: str | None = None, **optio
     >>> ds["eigenvalue"].values.tolist(), ds.attrs["adapter_format"]
     ([[0.0, 0.5, 2.0]], 'text')
     """
-    paths = [Path(path)] if isinstance(path, (str, os.PathLike)) else [Path(p) for p in path]
-    if not paths:
+    given = [path] if isinstance(path, (str, os.PathLike)) else list(path)
+    if not given:
         raise AdapterError("no input file given; pass a path (or a list of paths)")
+    if any(isinstance(p, str) and not p.strip() for p in given):  # Path("") would read as the folder "."
+        raise AdapterError(f"expected a data file, found an empty path in {given!r}. Fix: pass the file's path")
+    paths = [Path(p) for p in given]
     for p in paths:
         if not p.exists():
             raise FileNotFoundError(f"no file at {p}; check the path")
         if p.is_dir():
-            raise AdapterError(f"{p} is a folder; pass the file(s) inside it (e.g. ensemble.nc)")
+            raise AdapterError(f"expected a data file, found {p}, which is a folder. Fix: pass the file(s) "
+                               f"inside it (e.g. {p / 'ensemble.nc'})")
     name = format if format is not None else guess_format(paths[0])
     adapter = get_adapter(name)
     if len(paths) > 1 and not adapter.multi_file:
