@@ -42,7 +42,9 @@ Exponent s (:func:`vdosbench.validators.power_law_exponent`)
     ``below_phonon`` with the reference's ω₀), and Δs = s_b − s_a with
     σ = √(σ_a² + σ_b²) (bootstrap over samples, independent ensembles).  Not
     measured when the window holds fewer than 3 modes on a side (small
-    networks have no mode below their lowest phonon).  For the spring networks
+    networks have no mode below their lowest phonon); not estimable, with why,
+    when a side's modes there sit at fewer than 3 distinct frequencies (a
+    degenerate spectrum, :class:`~vdosbench.validators.spectral.power_law.NotEstimable`).  For the spring networks
     of seed 002 no power law is claimed: s there is a fit in the stated
     window, reported for completeness.
 Eigenvalues on shared configurations (:func:`vdosbench.validators.eigenvalue_agreement`)
@@ -86,7 +88,7 @@ from vdosbench.validators import (
     lowest_phonon_frequency,
     power_law_exponent,
 )
-from vdosbench.validators.spectral.power_law import DEFAULT_PHONON_FACTOR
+from vdosbench.validators.spectral.power_law import DEFAULT_PHONON_FACTOR, NotEstimable
 
 __all__ = [
     "LOW_QUANTILE",
@@ -424,6 +426,8 @@ def _power_law(
     for side, ds in (("reference", ref), ("submitted data", sub)):
         try:
             results.append(power_law_exponent(ds, window, **kwargs))
+        except NotEstimable as e:  # a number here would be set by rounding or by the window's edge
+            return None, f"not estimable ({side}): {e}"
         except ValueError as e:
             return None, f"not measured ({side}): {e}"
     edge = results[0].window.get("omega_max")
@@ -585,7 +589,8 @@ class ReferenceComparison:
                     else:
                         cells.append(f"{_fmt(row['ks_statistic'])}, {_fmt(row['ks_pvalue_permutation'])}")
             ds_, se = p.s_difference()
-            cells.append(f"{_fmt(ds_)} ± {_fmt(se, '.2g')}" if p.power_law is not None else "not measured")
+            cells.append(f"{_fmt(ds_)} ± {_fmt(se, '.2g')}" if p.power_law is not None
+                         else "not estimable" if p.power_law_note.startswith("not estimable") else "not measured")
             cells.append(
                 _fmt(p.agreement.max_relative_deviation.value) if p.agreement is not None else "no shared configuration"
             )

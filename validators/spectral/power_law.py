@@ -42,6 +42,15 @@ Windows (:class:`PowerLawWindow`, recorded in the result)
     modes, with F the exact pooled integrated DOS of all modes (needs every
     mode up to max_j b_j: a second pass over a Dask dataset).
 
+Not estimable
+    A window whose modes sit at fewer than three distinct frequencies (modes
+    closer than :data:`LEVEL_RESOLUTION` relative are one level: an
+    eigensolver splits an exact degeneracy, e.g. of a crystal's plane waves,
+    by a few ulps), or whose every mode sits at its upper edge, fixes no
+    exponent: both estimators would return a number set by the rounding or by
+    the window's edge alone (a 1-ulp split makes the flatness slope ~1e15).
+    :func:`power_law_exponent` raises :class:`NotEstimable` saying why.
+
 Uncertainty
     Both estimators are bootstrapped together over samples (never modes),
     :func:`vdosbench.validators.bootstrap`; every resample recomputes the
@@ -69,6 +78,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
+    "LEVEL_RESOLUTION",
+    "NotEstimable",
     "PowerLawWindow",
     "PowerLawResult",
     "power_law_exponent",
@@ -76,6 +87,19 @@ __all__ = [
 
 WindowRule = Literal["explicit", "below_phonon", "lowest_k"]
 _RULES = ("explicit", "below_phonon", "lowest_k")
+#: Frequencies closer than this relative distance are one degenerate level (√ε of float64: an eigensolver
+#: splits an exact degeneracy by a few ulps, far below it; distinct levels of a disordered spectrum lie far above).
+LEVEL_RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
+#: Fewest distinct frequencies (levels) in a window that fix an exponent.
+MIN_LEVELS = 3
+#: Largest natural logarithm of a float64 (log of its largest finite value).
+_LOG_MAX = math.log(float(np.finfo(np.float64).max))
+
+
+class NotEstimable(ValueError):
+    """The window's modes fix no exponent (module docstring, *Not estimable*); the message says why."""
+
+
 #: Default factor f of the ``below_phonon`` rule: window (omega_min, f * omega0].
 DEFAULT_PHONON_FACTOR = 0.8
 #: Default k of the ``lowest_k`` rule.
@@ -295,6 +319,42 @@ def _collect(ds: xr.Dataset, n_total: int, lower: float, upper: float | None, k:
     )
 
 
+def _levels(omega: np.ndarray) -> np.ndarray:
+    """The lowest frequency of each distinct level of sorted ``omega``: neighbours closer than
+    :data:`LEVEL_RESOLUTION` relative are one level."""
+    return omega[np.r_[omega.size > 0, np.diff(omega) > LEVEL_RESOLUTION * omega[1:]]] if omega.size else omega
+
+
+def _check_estimable(win: _Window, description: str) -> None:
+    """Raise :class:`NotEstimable` when the window's modes fix no exponent (module docstring)."""
+    inside = win.omega[win.selected]
+    n_modes = int(win.n_window.sum())
+    found = _levels(inside)
+    levels = found.size
+    if levels < MIN_LEVELS:
+        shown = ", ".join(f"{w:.6g}" for w in found)
+        raise NotEstimable(
+            f"the window {description} holds {n_modes} non-zero modes at {levels} distinct "
+            f"frequenc{'y' if levels == 1 else 'ies'} ({shown}; modes closer than {LEVEL_RESOLUTION:.1e} relative "
+            f"are one degenerate level, as an eigensolver splits an exact degeneracy); a power law's exponent "
+            f"needs at least {MIN_LEVELS}. Fix: widen the window, or measure data whose spectrum is not a few "
+            "degenerate levels (a crystal or an undisordered network has no low-frequency power law)"
+        )
+    if not win.sum_y.sum() > LEVEL_RESOLUTION * n_modes:
+        raise NotEstimable(
+            f"every one of the {n_modes} modes of the window {description} sits at its upper edge (to "
+            f"{LEVEL_RESOLUTION:.1e} relative: a degenerate level at the edge), so the likelihood has no maximum. "
+            "Fix: widen the window (a larger k, or an edge between levels)"
+        )
+
+
+def _f_over_power(F: np.ndarray, omega: np.ndarray, exponent: np.ndarray | float) -> np.ndarray:
+    """F/ω^(s+1), broadcast, computed as exp(log F − (s+1) log ω): where ω^(s+1) alone would overflow or
+    underflow (a large s), the ratio is still right; a ratio beyond the float range is inf, stated, not raised."""
+    log_ratio = np.log(F) - (np.asarray(exponent) + 1.0) * np.log(omega)
+    return np.where(log_ratio > _LOG_MAX, np.inf, np.exp(np.minimum(log_ratio, _LOG_MAX)))
+
+
 class _Estimators:
     """Both estimators as functions of per-sample bootstrap counts c (shape (S,))."""
 
@@ -420,9 +480,10 @@ class PowerLawResult:
 
     def ratio(self, exponents: Sequence[float] | float) -> xr.DataArray:
         """F(ω)/ω^(s+1) at the fit points for any trial exponent(s); dims (trial_exponent, omega)."""
-        s = xr.DataArray(np.atleast_1d(np.asarray(exponents, dtype=float)), dims="trial_exponent")
-        out = self.curve["F"] / self.curve["omega"] ** (s + 1.0)
-        out = out.assign_coords(trial_exponent=s).transpose("trial_exponent", "omega")
+        s = np.atleast_1d(np.asarray(exponents, dtype=float))
+        values = _f_over_power(self.curve["F"].values[None, :], self.curve["omega"].values[None, :], s[:, None])
+        out = xr.DataArray(values, dims=("trial_exponent", "omega"),
+                           coords={"trial_exponent": s, "omega": self.curve["omega"]})
         return out.rename("F_over_omega_power").assign_attrs(long_name="F(omega)/omega^(s+1)", units="1")
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -549,6 +610,7 @@ def power_law_exponent(
             f"window {win.describe()} holds {n_modes} non-zero modes; expected at least 3 for a fit. "
             "Fix: widen the window"
         )
+    _check_estimable(collected, win.describe())
     if win.rule == "lowest_k":
         record.update(
             upper_edge="per sample: the (k+1)-th lowest non-zero frequency",
@@ -584,12 +646,12 @@ def power_law_exponent(
             "F_mid": ("omega", F_mid_pts, {"long_name": "middle of the step of F at each mode (fit)", "units": "1"}),
             "F_over_omega_power": (
                 ("trial_exponent", "omega"),
-                F_pts[None, :] / omega_pts[None, :] ** (trials[:, None] + 1.0),
+                _f_over_power(F_pts[None, :], omega_pts[None, :], trials[:, None]),
                 {"long_name": "F(omega)/omega^(s+1)", "units": "1"},
             ),
             "F_over_omega_power_fit": (
                 "omega",
-                F_pts / omega_pts ** (s_flat + 1.0),
+                _f_over_power(F_pts, omega_pts, s_flat),
                 {"long_name": f"F(omega)/omega^(s+1) at s_flatness = {s_flat:.4g}", "units": "1"},
             ),
             "flatness_variance": (
