@@ -10,7 +10,9 @@ report is written: refuted claims are findings, reported in the report.
 Every failure that is not a verdict exits 2 with one line on stderr saying
 what was expected, what was found and the fix (:data:`EXIT_STATUS_OTHER`):
 bad options, unreadable input, an output folder that is a file or not
-writable (checked before any work starts) or held by another live run, data
+writable (checked before any work starts) or held by another live run (an
+ensemble folder, or a report folder: ``score`` holds its ``--output`` and
+writes the report whole in a temporary folder before moving it into place), data
 or a generator request above the memory bound (``VDOSBENCH_MEMORY_LIMIT``,
 checked before allocation), failed ensemble parts, a Dask or file-system
 error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import signal
 import sys
@@ -76,8 +79,10 @@ exit status:
   2  bad input or a failure that is no verdict: unreadable data, claims file, option or
      reference, data whose header declares more than the memory bound (VDOSBENCH_MEMORY_LIMIT,
      default: the available memory; checked before loading), an output folder that is a file
-     or not writable (nothing is written), or an error while scoring or writing (one line on
-     stderr: what was expected, found, the fix)
+     or not writable (nothing is written) or that another score is writing (its pid and host
+     are named), or an error while scoring or writing (one line on stderr: what was expected,
+     found, the fix)
+  The last line of the output says which status and why, naming the claims that decide it.
   3  no claim applies to any input: nothing was tested, which is not a pass; the reports
      are written and say why (result.json: "gate": "no-applicable-claims"); declare what
      the data hold (--declare model=... or a sidecar DATA.vdos.toml), or the attributes
@@ -354,7 +359,9 @@ def _cmd_compare_codes(args: argparse.Namespace) -> int:
     if unknown:
         raise UsageError(f"--cost names {unknown}, which label no result; the labels are {[c.label for c in codes]}")
     codes = [with_cost(c, costs.get(c.label)) for c in codes]
-    paths = write_comparison(compare_codes(codes), args.output)
+    comparison = compare_codes(codes)
+    print(("warning: " if not comparison.same_system else "") + "compare-codes: " + comparison.system_summary())
+    paths = write_comparison(comparison, args.output)
     print("compare-codes: " + ", ".join(str(p) for p in paths))
     return 0
 
@@ -465,18 +472,52 @@ def _score(
     reference: str | None = None,
     declared: dict[str, str] | None = None,
     cross_check: bool = True,
+    gated: bool = True,
 ) -> int:
+    """Score ``paths`` into the report folder ``output``, holding it for this run (module docstring).
+
+    The folder's lock (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`) is held from the
+    deletion of an earlier report to the new one's move into place: a second ``score`` into the same
+    ``--output`` is refused at once (:class:`FolderBusyError`, exit 2).  The report is written whole in a
+    temporary folder and then moved into place (:func:`~vdosbench.benchmark.report.staged_report`).
+    ``gated``: the exit status is the gate's (``score``, ``demo --gate``); else ``demo``'s 0, and the last
+    line says so.
+    """
+    from vdosbench.generators.engine.folder_lock import folder_lock
+
+    from .report import remove_stale_stages
+
+    check_output_folder(output)
+    output.mkdir(parents=True, exist_ok=True)
+    with folder_lock(output, clash="two scores into one folder would mix their reports"):
+        remove_stale_stages(output)
+        _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
+        return _score_held(paths, claims_path, output, strict, format, options, reference, declared, cross_check,
+                           gated)
+
+
+def _score_held(
+    paths: Sequence[Path],
+    claims_path: Path | None,
+    output: Path,
+    strict: bool,
+    format: str | None,
+    options: dict[str, Any] | None,
+    reference: str | None,
+    declared: dict[str, str] | None,
+    cross_check: bool,
+    gated: bool,
+) -> int:
+    """:func:`_score` once the report folder is held."""
     from vdosbench.datasets import point_label
 
     from .claims import default_claims_path, load_claims
     from .cross_code import cross_code_check
     from .declaration import declaration_for, declare
-    from .report import write_report
+    from .report import staged_report, write_report_files
     from .report_text import gate_line, robustness_text
     from .scorecard import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets
 
-    check_output_folder(output)
-    _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
     claims = load_claims(claims_path)
     ref_source = ref_data = None
     if reference is not None:  # bad input fails here, before any output is written
@@ -495,7 +536,16 @@ def _score(
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
     if cross_check:
         card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
-    report = write_report(card, datasets, output)
+    comparison = None
+    if ref_source is not None and ref_data is not None:
+        from .reference import compare_to_reference, write_reference_report
+
+        comparison = compare_to_reference([(i.name, ds) for i, ds in datasets], ref_data, ref_source)
+    with staged_report(output) as stage:  # written whole, then moved into place
+        write_report_files(card, datasets, stage)
+        if comparison is not None:
+            write_reference_report(comparison, stage)
+    report = output / "report.md"
     for info in card.inputs:  # what the adapter did not read or renamed (issue 53): never silently
         for note in info.notes:
             print(f"note: {info.name}: {note}")
@@ -524,17 +574,70 @@ def _score(
               f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
         print(gate_line(card))
     print(f"report: {report.resolve()}")
+    print(f"html:   {(output / 'report.html').resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
-    if ref_source is not None and ref_data is not None:
-        from .reference import compare_to_reference, write_reference_report
-
-        comparison = compare_to_reference([(i.name, ds) for i, ds in datasets], ref_data, ref_source)
-        md, js = write_reference_report(comparison, output)
+    if comparison is not None and ref_source is not None:
         print(f"\nreference {ref_source.name} ({ref_source.origin}: {ref_source.path}):")
         print(comparison.table())
-        print(f"reference report: {md.resolve()}")
-        print(f"reference json:   {js.resolve()}")
-    return card.exit_code(strict)
+        print(f"reference report: {(output / 'reference.md').resolve()}")
+        print(f"reference json:   {(output / 'reference.json').resolve()}")
+    print(exit_status_line(card, strict, gated))
+    return card.exit_code(strict) if gated else 0
+
+
+def _claim_list(results: Sequence[Any], top: int = 4) -> str:
+    """``id (dataset), ...`` of ``results``, at most ``top`` of them and how many more."""
+    named = [f"{r.claim.id} ({r.dataset})" for r in results[:top]]
+    more = f" and {len(results) - top} more" if len(results) > top else ""
+    return ", ".join(named) + more
+
+
+def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str:
+    """The last line of ``score`` and ``demo``: the exit status and why, naming the claims that decide it.
+
+    Parameters
+    ----------
+    card
+        The :class:`~vdosbench.benchmark.scorecard.ScoreCard`.
+    strict
+        ``--strict``: inconclusive claims fail the gate too.
+    gated
+        The exit status is the gate's (``score``, ``demo --gate``); else it is ``demo``'s 0, and the line
+        says what the gate would have been.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> from vdosbench.benchmark.claims import load_claims
+    >>> from vdosbench.benchmark.scorecard import read_input, score_datasets
+    >>> card = score_datasets([read_input(mock_spectrum(), name="mock")], load_claims(), "default")
+    >>> exit_status_line(card)
+    'exit 3: no claim applies to any input, so nothing was tested (not a pass); see "score: not a pass" above'
+    """
+    from .scorecard import EXIT_FAIL, EXIT_NO_APPLICABLE_CLAIMS
+    from .scoring import Verdict
+
+    code = card.exit_code(strict)
+    refuted = [r for r in card.results if r.verdict is Verdict.REFUTED]
+    inconclusive = [r for r in card.results if r.verdict is Verdict.INCONCLUSIVE]
+    if code == EXIT_NO_APPLICABLE_CLAIMS:
+        why = 'no claim applies to any input, so nothing was tested (not a pass); see "score: not a pass" above'
+    elif code == EXIT_FAIL and refuted:
+        why = (f"{'a claim is' if len(refuted) == 1 else f'{len(refuted)} claim results are'} refuted "
+               f"({_claim_list(refuted)}): the measured value lies outside the claim's expected range; see "
+               "'Findings' in the report")
+    elif code == EXIT_FAIL:
+        why = (f"--strict and {len(inconclusive)} claim result(s) inconclusive ({_claim_list(inconclusive)}): "
+               "the data cannot decide them")
+    else:
+        applicable = len(card.applicable())
+        why = f"{applicable} applicable claim result(s), none refuted"
+        if inconclusive:
+            why += f" ({len(inconclusive)} inconclusive, which passes without --strict)"
+    if gated:
+        return f"exit {code}: {why}"
+    return (f"exit 0: the demo ran and its report is written; verdicts are findings here, not failures (as a CI "
+            f"gate, with --gate, it would exit {code}: {why})")
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -556,13 +659,13 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     )
     write(nine_node_toy(), out / "nine_node_toy" / "ensemble.nc")
     print(f"generated in {time.perf_counter() - start:.1f} s")
-    code = _score(
+    return _score(
         [out / "spring_network" / "ensemble.nc", out / "nine_node_toy" / "ensemble.nc"],
         None,
         out / "report",
         args.strict,
+        gated=args.gate,
     )
-    return code if args.gate else 0
 
 
 def _cmd_claims() -> int:
@@ -578,26 +681,86 @@ def _cmd_claims() -> int:
 EXIT_SIGTERM = 143
 
 
+#: Seconds a run stopped by SIGTERM has to unwind (release its folder lock, close its Dask cluster) before the
+#: process ends anyway, its worker processes with it: a batch system sends SIGKILL after its own grace period
+#: (SLURM's KillWait: 30 s), and "finished parts are kept" must hold before then.
+SIGTERM_GRACE_S = 5.0
+#: Set by the first SIGTERM: whatever the unwinding raises afterwards, the exit status is :data:`EXIT_SIGTERM`.
+_STOPPED = threading.Event()
+
+
+def _end_now() -> None:
+    """End the process with :data:`EXIT_SIGTERM` after :data:`SIGTERM_GRACE_S`, unless it has ended by then.
+
+    Runs in a daemon thread started by the first SIGTERM: stops this process's children (local Dask
+    workers), releases the folder locks the run still holds, and calls :func:`os._exit`.
+    """
+    time.sleep(SIGTERM_GRACE_S)
+    with contextlib.suppress(Exception):
+        import psutil
+
+        children = psutil.Process().children(recursive=True)
+        for child in children:
+            with contextlib.suppress(psutil.Error):
+                child.terminate()
+        _, alive = psutil.wait_procs(children, timeout=1.0)
+        for child in alive:
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+    with contextlib.suppress(Exception):
+        from vdosbench.generators.engine.folder_lock import release_held_locks
+
+        release_held_locks()
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
+        sys.stdout.flush()
+    os._exit(EXIT_SIGTERM)
+
+
+def _quiet_dask() -> None:
+    """Silence the loggers of Dask and its network layer: on the way out of a stopped run their tracebacks of
+    connections closing (the scheduler, a worker, the client) say nothing the one 'stopped by SIGTERM' line
+    does not."""
+    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    for name in {"distributed", "tornado", "asyncio", *names}:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
 @contextlib.contextmanager
-def _sigterm_as_exit() -> Iterator[None]:
+def _sigterm_as_exit() -> Iterator[threading.Event]:
     """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)`` while the command runs.
 
     The default action of SIGTERM ends the process at once, skipping every
     ``finally``: an ensemble's folder lock and the local Dask cluster would be
-    left behind.  As an exception it unwinds them.  Only in the main thread,
-    and the previous handler is restored afterwards.
+    left behind.  As an exception it unwinds them.  The first SIGTERM also
+    starts a timer: a run that has not unwound after :data:`SIGTERM_GRACE_S`
+    seconds (a Dask cluster slow to close) is ended by :func:`_end_now`; later
+    SIGTERMs are ignored (the stop is under way).  Finished parts are kept
+    either way (each is written atomically).  Only in the main thread, and the
+    previous handler is restored afterwards.
+
+    Yields
+    ------
+    threading.Event
+        Set once SIGTERM arrived: the exit status is then :data:`EXIT_SIGTERM`.
     """
+    _STOPPED.clear()
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield _STOPPED
         return
 
     def stop(signum: int, frame: object) -> None:
+        if _STOPPED.is_set():
+            return
+        _STOPPED.set()
         print("vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes", file=sys.stderr)
+        _quiet_dask()
+        threading.Thread(target=_end_now, name="vdosbench-sigterm-grace", daemon=True).start()
         raise SystemExit(EXIT_SIGTERM)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        yield
+        yield _STOPPED
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -605,8 +768,15 @@ def _sigterm_as_exit() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``vdosbench`` command."""
     args = build_parser().parse_args(argv)
-    with _sigterm_as_exit():
-        return _run(args)
+    with _sigterm_as_exit() as stopped:
+        try:
+            code = _run(args)
+        except SystemExit:
+            if stopped.is_set():
+                return EXIT_SIGTERM
+            raise
+    # an error raised while unwinding from SIGTERM (a Dask close timing out) is no failure of the run
+    return EXIT_SIGTERM if stopped.is_set() else code
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -616,7 +786,12 @@ def _run(args: argparse.Namespace) -> int:
     from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
     from vdosbench.datasets.publish import PublishError
-    from vdosbench.generators.engine.ensemble import EnsembleError, EnsembleSettingsError, FolderBusyError
+    from vdosbench.generators.engine.ensemble import (
+        EnsembleError,
+        EnsembleSettingsError,
+        FolderBusyError,
+        NoWorkerError,
+    )
 
     from .adapters import AdapterError
     from .compare_codes import ComparisonInputError
@@ -652,7 +827,7 @@ def _run(args: argparse.Namespace) -> int:
     except (
         UsageError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
         AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
-        MemoryBoundError, FolderBusyError, ComparisonInputError,
+        MemoryBoundError, FolderBusyError, ComparisonInputError, NoWorkerError,
     ) as e:
         return _fail(str(e), e)
     except EnsembleError as e:
@@ -678,7 +853,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _fail(message: str, error: BaseException) -> int:
-    """Print ``vdosbench: error: message`` (and the traceback with ``VDOSBENCH_TRACEBACK=1``); exit status 2."""
+    """Print ``vdosbench: error: message`` (and the traceback with ``VDOSBENCH_TRACEBACK=1``); exit status 2.
+
+    After SIGTERM the error is one of the unwinding (e.g. a Dask close that timed out): nothing is printed
+    and the exit status is :data:`EXIT_SIGTERM`.
+    """
+    if _STOPPED.is_set():
+        return EXIT_SIGTERM
     if os.environ.get("VDOSBENCH_TRACEBACK"):
         import traceback
 

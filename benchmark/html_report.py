@@ -28,6 +28,8 @@ from vdosbench.validators import jsonable
 from .figures import FigureEntry, ReportFigures, point_label
 from .report_text import (
     ESTIMATOR_COLUMNS,
+    NOT_APPLICABLE_RULE,
+    NOT_APPLICABLE_TITLE,
     ROBUSTNESS_RULE,
     STRATA_COLUMNS,
     VERDICT_RULE,
@@ -37,6 +39,7 @@ from .report_text import (
     finding_detail,
     gate_note,
     no_findings_text,
+    not_applicable_rows,
     point_value,
     robustness_text,
     score_summary,
@@ -197,6 +200,18 @@ def _claim_section(k: int, r: ClaimResult, entry: FigureEntry | None) -> list[st
     return out
 
 
+def _not_applicable_html(card: ScoreCard) -> list[str]:
+    """One table of the claim results that do not apply (:func:`~.report_text.not_applicable_rows`)."""
+    rows = not_applicable_rows(card)
+    if not rows:
+        return []
+    return [f"<h2>{_e(NOT_APPLICABLE_TITLE.format(n=len(rows)))}</h2>", f"<p>{_e(NOT_APPLICABLE_RULE)}</p>",
+            "<table>", _row(["claim", "data", "verdict", "why"], "th"),
+            *[f"<tr><td><code>{_e(r.claim.id)}</code></td><td>{_e(r.dataset)}</td>"
+              f"{_verdict_cell(r.verdict.value, r)}<td>{_e(why)}</td></tr>" for r, why in rows],
+            "</table>"]
+
+
 def _systems_html(card: ScoreCard) -> list[str]:
     if not card.systems:
         return []
@@ -296,7 +311,12 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
     for entry in figures.data:
         out += [f"<h3>{_e(entry.caption)}</h3>", _figure(entry, entry.caption)]
     out.append("<h2>Claims in detail</h2>")
-    for k, (r, entry) in enumerate(zip(card.results, figures.claims)):
+    sections = [(k, r, entry) for k, (r, entry) in enumerate(zip(card.results, figures.claims))
+                if r.verdict is not Verdict.NOT_APPLICABLE]
+    for k, r, entry in sections:
         out += _claim_section(k, r, entry)
+    if not sections:
+        out.append("<p>No claim applies to these data.</p>")
+    out += _not_applicable_html(card)
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

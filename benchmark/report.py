@@ -7,10 +7,13 @@ The scorecard itself (verdicts, gate, JSON with its content hash) is
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
-from collections.abc import Sequence
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import xarray as xr
@@ -23,6 +26,8 @@ from .figures import FigureEntry, ReportFigures, draw_report_figures
 from .html_report import render_html
 from .report_text import (
     ESTIMATOR_COLUMNS,
+    NOT_APPLICABLE_RULE,
+    NOT_APPLICABLE_TITLE,
     ROBUSTNESS_RULE,
     VERDICT_RULE,
     cross_code_text,
@@ -32,6 +37,7 @@ from .report_text import (
     gate_note,
     md_escape,
     no_findings_text,
+    not_applicable_rows,
     point_value,
     robustness_text,
     score_summary,
@@ -42,8 +48,11 @@ from .scorecard import InputInfo, ScoreCard
 from .scoring import Robustness, Verdict
 
 __all__ = [
+    "remove_stale_stages",
     "render_markdown",
+    "staged_report",
     "write_report",
+    "write_report_files",
 ]
 
 
@@ -134,7 +143,10 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
     for entry in figures.data:
         lines += [f"### {md_escape(entry.caption)}", "", *_figure_markdown(entry, md_escape(entry.caption)), ""]
     lines += ["## Claims in detail", ""]
-    for r, entry in zip(card.results, figures.claims):
+    detailed = [(r, entry) for r, entry in zip(card.results, figures.claims) if r.verdict is not Verdict.NOT_APPLICABLE]
+    if not detailed:
+        lines += ["No claim applies to these data.", ""]
+    for r, entry in detailed:
         c = r.claim
         lines += [f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}", "", f"> {c.statement}", "",
                   f"- source: {c.source}",
@@ -165,7 +177,79 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         if entry is not None:
             lines += ["", *_figure_markdown(entry, c.id)]
         lines.append("")
+    skipped = not_applicable_rows(card)
+    if skipped:
+        lines += [f"## {NOT_APPLICABLE_TITLE.format(n=len(skipped))}", "", NOT_APPLICABLE_RULE, "",
+                  "| claim | data | why |", "| --- | --- | --- |",
+                  *[f"| `{r.claim.id}` | {md_escape(r.dataset)} | {md_escape(why)} |" for r, why in skipped], ""]
     return "\n".join(lines) + "\n"
+
+
+#: Prefix of the temporary folder a report is staged in (:func:`staged_report`), inside the output folder.
+STAGE_PREFIX = ".report.tmp-"
+#: The order in which staged entries are moved into place: ``result.json`` (what a CI gate reads) last.
+_MOVE_ORDER = ("figures", "report.html", "reference.json", "reference.md", "report.md", "result.json")
+
+
+@contextlib.contextmanager
+def staged_report(output: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary folder to write a whole report in, moved into ``output`` when the block ends without error.
+
+    The folder (``output/.report.tmp-*``, on the same file system, so every move is a rename) receives
+    every file of the report; on success each entry replaces its namesake in ``output`` by an atomic rename
+    (the ``figures`` folder as a whole, ``result.json`` last), so no report file is ever half-written under
+    its final name and ``report.md``, ``report.html`` and ``result.json`` come from one run.  On an error the
+    temporary folder is deleted and ``output`` keeps what it had.  Other files in ``output`` are left alone.
+    Two writers should not stage into one folder at once: ``vdosbench score`` holds the folder's lock
+    (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`) for the whole run.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> with staged_report(out) as stage:
+    ...     _ = (stage / "report.md").write_text("# new")
+    ...     (out / "report.md").exists()
+    False
+    >>> (out / "report.md").read_text(), sorted(p.name for p in out.iterdir())
+    ('# new', ['report.md'])
+    """
+    out = Path(output)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
+    try:
+        yield stage
+        names = sorted(p.name for p in stage.iterdir())
+        for name in sorted(names, key=lambda n: _MOVE_ORDER.index(n) if n in _MOVE_ORDER else -1):
+            source, target = stage / name, out / name
+            if source.is_dir() and target.is_dir():  # a folder cannot replace a folder in one rename
+                os.replace(target, stage / f".old-{name}")
+            os.replace(source, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def remove_stale_stages(output: str | os.PathLike[str]) -> None:
+    """Delete the staging folders (:func:`staged_report`) that a killed run left in ``output``.
+
+    Call it only while holding the folder (no other writer stages there).
+    """
+    for stage in Path(output).glob(STAGE_PREFIX + "*"):
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_report_files(
+    card: ScoreCard, datasets: Sequence[tuple[InputInfo, xr.Dataset]], folder: str | os.PathLike[str]
+) -> Path:
+    """Write ``report.md``, ``report.html``, ``result.json`` and ``figures/*.png`` into ``folder`` as they are
+    made (each file atomically); :func:`write_report` does it in a staging folder.  Returns ``report.md``."""
+    out = Path(folder)
+    figures = draw_report_figures(card.results, datasets, out / "figures")
+    report = out / "report.md"
+    write_text(report, render_markdown(card, figures))
+    write_text(out / "report.html", render_html(card, figures))
+    write_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
+    return report
 
 
 def write_report(
@@ -177,12 +261,9 @@ def write_report(
     the figures embedded as data URIs (:mod:`vdosbench.benchmark.html_report`).
     A figure that cannot be drawn is skipped with a note in both reports.
 
-    Returns the path of ``report.md``.  Every file is written atomically.
+    Returns the path of ``report.md``.  The report is written whole in a
+    temporary folder and then moved into place (:func:`staged_report`).
     """
-    out = Path(output)
-    figures = draw_report_figures(card.results, datasets, out / "figures")
-    report = out / "report.md"
-    write_text(report, render_markdown(card, figures))
-    write_text(out / "report.html", render_html(card, figures))
-    write_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
-    return report
+    with staged_report(output) as stage:
+        write_report_files(card, datasets, stage)
+    return Path(output) / "report.md"

@@ -107,6 +107,22 @@ def gate_note(card: ScoreCard) -> str | None:
     return why[0].upper() + why[1:]
 
 
+#: Heading of the one table of the claim results that do not apply (both reports), with their count ``n``.
+NOT_APPLICABLE_TITLE = "Not applicable ({n} claim results)"
+#: What that table holds.
+NOT_APPLICABLE_RULE = (
+    "Claims about other systems, or about quantities these data do not hold: not tested here and not counted in "
+    "the score. Each row says why."
+)
+
+
+def not_applicable_rows(card: ScoreCard) -> list[tuple[ClaimResult, str]]:
+    """The results whose verdict is 'not applicable', each with why, for the reports' one table of them
+    (after the applicable claims, which lead)."""
+    return [(r, r.reason or "its applies_to does not select these data") for r in card.results
+            if r.verdict is Verdict.NOT_APPLICABLE]
+
+
 def no_findings_text(card: ScoreCard) -> str:
     """The findings when no claim is refuted or inconclusive: all supported, or (no claim applies) not a pass."""
     if card.no_claim_applies():

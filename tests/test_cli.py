@@ -47,12 +47,22 @@ def test_generate_rejects_unknown_names(tmp_path: Path, capsys: pytest.CaptureFi
 @pytest.mark.slow
 def test_demo_writes_report_with_figures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
-    assert main(["demo", "--output", str(out), "--n-side", "10", "--samples", "3", "--workers", "2"]) == 0
+    assert main(["demo", "--output", str(out), "--n-side", "10", "--samples", "3", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     report = out / "report" / "report.md"
     assert f"report: {report.resolve()}" in printed
+    assert f"html:   {(out / 'report' / 'report.html').resolve()}" in printed  # issue 53: the HTML report too
+    last = printed.strip().splitlines()[-1]  # says what the exit status means, and what the gate would be
+    assert last.startswith("exit 0: the demo ran and its report is written; verdicts are findings here"), last
+    assert "with --gate, it would exit" in last
+    refuted = [line.split()[1] for line in printed.splitlines() if line.strip().startswith("refuted ")]
+    assert all(claim in last for claim in refuted[:4]), (refuted, last)
     text = report.read_text()
     assert "jiang.toy-two-new-poles" in text and "jiang.coordination-excess" in text
+    # the applicable claims lead; the ones that do not apply are one table at the end
+    detail = text.split("## Claims in detail")[1]
+    assert ": not applicable\n" not in detail.split("## Not applicable")[0]
+    assert "## Not applicable (" in detail and "| claim | data | why |" in detail
     figures = {p.name for p in (out / "report" / "figures").glob("*.png")}
     assert {"spring_network_reduced_dos.png", "spring_network_coordination.png", "nine_node_toy_local_response.png"} <= figures
 

@@ -58,7 +58,10 @@ Memory
     ``memory_limit`` (and ``VDOSBENCH_MEMORY_LIMIT`` when set).  Refused with
     :class:`~vdosbench.datasets.MemoryBoundError`
     (:mod:`~vdosbench.generators.engine.ensemble_memory`).  Combining the parts is
-    checked too (twice their declared size).
+    checked too (twice their declared size), and so is the number of parts,
+    before they are listed or scheduled (at most ``MAX_PARTS``, and their
+    bookkeeping in this process within the bound:
+    :func:`~.ensemble_memory.check_part_count`).
 
 Pieces of one ensemble
     ``first_sample`` (``vdosbench generate --first-sample K``) computes only
@@ -97,6 +100,13 @@ Local cluster
     (``speed/bench_dask_overhead.py``).  The results do not depend on it; to run
     with other dask settings, start a cluster and pass ``scheduler_address``.
 
+No worker
+    While parts are left, the run looks at the scheduler's workers every
+    second; when none has been connected for ``VDOSBENCH_NO_WORKER_WAIT``
+    seconds (default 120: time for a cluster to restart or replace them) it
+    says so on stderr as soon as they are gone, then gives up with
+    :class:`NoWorkerError`; finished parts are kept and a re-run resumes.
+
 Run-specific attributes
     Only ``history`` (its time stamp) differs between two runs of the same
     ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
@@ -115,7 +125,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import json
+import math
 import os
+import sys
 import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
@@ -131,12 +143,19 @@ from vdosbench.datasets import check, combine_parts, open_dataset, write
 from vdosbench.datasets.io import write_text
 from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
 
-from .ensemble_memory import check_cluster_memory, check_local_memory, task_memory
+from .ensemble_memory import (
+    check_cluster_memory,
+    check_local_memory,
+    check_part_count,
+    check_task_count,
+    task_memory,
+)
 from .ensemble_spec import (
     SEED_SCHEME,
     EnsembleError,
     EnsembleSettingsError,
     EnsembleSpec,
+    NoWorkerError,
     PartFailure,
     part_label,
     part_name,
@@ -152,6 +171,8 @@ __all__ = [
     "EnsembleSpec",
     "EnsembleStatus",
     "FolderBusyError",
+    "NO_WORKER_WAIT_ENV",
+    "NoWorkerError",
     "PartFailure",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
@@ -167,6 +188,15 @@ __all__ = [
 #: Attributes of ``ensemble.nc`` that differ between two runs of the same ensemble.
 RUN_SPECIFIC_ATTRS: tuple[str, ...] = ("history",)
 
+
+#: Environment variable: seconds a run waits while no Dask worker is connected before it gives up
+#: (:class:`NoWorkerError`); default :data:`NO_WORKER_WAIT_S`.
+NO_WORKER_WAIT_ENV = "VDOSBENCH_NO_WORKER_WAIT"
+#: Default of that wait: long enough for a cluster's workers to restart or be replaced.
+NO_WORKER_WAIT_S = 120.0
+#: Seconds between two looks at the finished tasks and the connected workers.
+_POLL_S = 0.2
+_WORKER_CHECK_S = 1.0
 
 MANIFEST_NAME = "ensemble.json"
 ENSEMBLE_NAME = "ensemble.nc"
@@ -242,6 +272,7 @@ def _worker_generator(task: _PartTask) -> Generator:
 
 def _compute_part(task: _PartTask) -> _PartResult:
     """Make, label and write one part (a top-level function so Dask can pickle it)."""
+    import dask
     from threadpoolctl import threadpool_limits
 
     paths = task.paths()
@@ -252,9 +283,13 @@ def _compute_part(task: _PartTask) -> _PartResult:
     point = dict(task.point)
     with threadpool_limits(limits=task.blas_threads):
         datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
-    for offset, (ds, path) in enumerate(zip(datasets, paths, strict=True)):
-        if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
-            write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
+    # Each part is its own file: no cluster-wide lock is needed around its write.  Inside a task xarray would
+    # take a distributed lock (a scheduler round trip, and a "Release failed" traceback when a stopped run's
+    # scheduler is gone); under the synchronous scheduler it takes a local one.
+    with dask.config.set(scheduler="synchronous"):
+        for offset, (ds, path) in enumerate(zip(datasets, paths, strict=True)):
+            if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
+                write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
     return _PartResult(task.path, time.perf_counter() - start, False)
 
 
@@ -630,8 +665,12 @@ def run_ensemble(
     FolderBusyError
         ``output`` is held by another live run (nothing was written).
     MemoryBoundError
-        The tasks that would run at once need more memory than the bound
-        (before anything is written or submitted).
+        The tasks that would run at once, or the bookkeeping of the parts,
+        need more memory than the bound (before anything is written or
+        submitted).
+    NoWorkerError
+        No Dask worker was connected for the stated wait (module docstring,
+        "No worker"); the finished parts are kept.
     KeyError
         Unknown generator name (the message lists the registered ones).
 
@@ -680,9 +719,12 @@ def run_ensemble(
 
     # absolute: the tasks carry their part paths to workers whose working directory may differ
     root = Path(output).absolute()
+    check_part_count(spec)  # before the parts are listed: a billion of them would not fit in memory
+    worker_wait = no_worker_wait()
     _check_chain_sizes(spec)
     local = client is None and scheduler_address is None
     pending = _missing_tasks(spec, root)
+    check_task_count(spec, len(pending))
     if local and pending:  # before anything is written; the tasks are counted again under the lock
         check_local_memory(spec, min(n_workers or _cpu_count(), len(pending)))
     root.mkdir(parents=True, exist_ok=True)
@@ -704,6 +746,7 @@ def run_ensemble(
                     n_total=len(paths),
                     blas_threads=blas_threads,
                     progress=progress,
+                    worker_wait=worker_wait,
                 )
             if failures:
                 raise EnsembleError(failures, len(paths), root) from failures[0].error
@@ -725,6 +768,7 @@ def _compute(
     n_total: int,
     blas_threads: int,
     progress: bool,
+    worker_wait: float = NO_WORKER_WAIT_S,
 ) -> list[PartFailure]:
     """Submit every missing part (a whole chain per task for chain generators), wait, return failures in grid order."""
     from distributed import as_completed
@@ -750,24 +794,93 @@ def _compute(
         n_new = sum(1 for p in task.paths() if not p.exists())
         futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
     failures: list[tuple[int, PartFailure]] = []
+    waiting = _WorkerWatch(client, worker_wait)
     try:
         with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
-            for future in as_completed(list(futures)):
-                order, point, sample, path, n_new = futures[future]
-                if future.status == "error" or future.status == "cancelled":
-                    error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
-                    seed_index = sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
-                    seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
-                    failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
-                    bar.set_postfix(failed=len(failures))
-                else:
-                    future.result()
-                bar.update(n_new)
+            finished = as_completed(list(futures))
+            while not finished.is_empty():
+                batch = finished.next_batch(block=False)
+                if not batch:
+                    waiting.check()
+                    time.sleep(_POLL_S)
+                    continue
+                for future in batch:
+                    order, point, sample, path, n_new = futures[future]
+                    if future.status == "error" or future.status == "cancelled":
+                        error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
+                        seed_index = (sample if gen.make_chain is None
+                                      else sample // gen.chain_size({**point, **spec.fixed}))
+                        seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
+                        failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
+                        bar.set_postfix(failed=len(failures))
+                    else:
+                        future.result()
+                    bar.update(n_new)
     finally:
         pending = [f for f in futures if not f.done()]
-        if pending:
-            client.cancel(pending)
+        if pending and not isinstance(sys.exc_info()[1], (SystemExit, KeyboardInterrupt)):
+            client.cancel(pending)  # when stopping, closing the client releases them without the wait
     return [f for _, f in sorted(failures, key=lambda t: t[0])]
+
+
+def no_worker_wait() -> float:
+    """Seconds a run waits with no Dask worker connected: ``VDOSBENCH_NO_WORKER_WAIT``, else :data:`NO_WORKER_WAIT_S`.
+
+    Raises
+    ------
+    EnsembleSettingsError
+        The variable is set but is not a positive number of seconds.
+    """
+    text = os.environ.get(NO_WORKER_WAIT_ENV, "").strip()
+    if not text:
+        return NO_WORKER_WAIT_S
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise EnsembleSettingsError(
+            f"{NO_WORKER_WAIT_ENV} is {text!r}; expected a positive number of seconds. Fix: set it to e.g. 300, "
+            f"or unset it for the default {NO_WORKER_WAIT_S:g} s"
+        )
+    return seconds
+
+
+class _WorkerWatch:
+    """Gives up (:class:`NoWorkerError`) when no worker has been connected to the scheduler for ``wait`` seconds.
+
+    Says so on stderr when the workers are first found gone, and again if they come back.
+    """
+
+    def __init__(self, client: Any, wait: float) -> None:
+        self.client = client
+        self.wait = wait
+        self.last_look = -math.inf
+        self.gone_since: float | None = None
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if now - self.last_look < _WORKER_CHECK_S:
+            return
+        self.last_look = now
+        n_workers = len(self.client.scheduler_info().get("workers", {}))
+        address = getattr(self.client.scheduler, "address", "the scheduler")
+        if n_workers:
+            if self.gone_since is not None:
+                print(f"vdosbench: {n_workers} Dask worker(s) connected again; going on", file=sys.stderr)
+            self.gone_since = None
+            return
+        if self.gone_since is None:
+            self.gone_since = now
+            print(f"vdosbench: no Dask worker is connected to {address}; waiting up to {self.wait:g} s for one "
+                  f"({NO_WORKER_WAIT_ENV}) before giving up", file=sys.stderr)
+        elif now - self.gone_since >= self.wait:
+            raise NoWorkerError(
+                f"no Dask worker was connected to {address} for {self.wait:g} s while parts were left to compute; "
+                "expected at least one worker. Fix: start workers (e.g. dask worker ADDRESS) and run the same "
+                "call again: finished parts are kept and a re-run computes only the missing ones (wait longer "
+                f"with {NO_WORKER_WAIT_ENV}=SECONDS)"
+            )
 
 
 def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
@@ -813,6 +926,7 @@ def build_in_memory(
     spec = EnsembleSpec.create(generator, grid=grid, fixed=fixed, n_samples=n_samples, root_seed=root_seed)
     gen = spec.generator
     parts = []
+    check_part_count(spec)
     _check_chain_sizes(spec)
     check_local_memory(spec, 1)
     for point, first, _, k in _chain_tasks(spec, [(pt, s, Path(str(rel))) for pt, s, rel in spec.parts()]):

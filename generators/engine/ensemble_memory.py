@@ -16,19 +16,100 @@ largest estimate over its grid points times the tasks that run at once:
 A refusal is a :class:`~vdosbench.datasets.MemoryBoundError` naming the
 generator, the grid point and the parameters given, the need, the bound and
 the fix.
+
+The number of parts is bounded too (:func:`check_part_count`): the submitting
+process lists every part (about :data:`PART_LISTING_BYTES` each) and holds a
+record of every task it schedules (about :data:`PART_BOOKKEEPING_BYTES` each),
+both checked against the bound before they are made, so ``--samples
+1000000000`` is refused at once instead of growing until the operating system
+stops it; and one run covers at most :data:`MAX_PARTS` parts whatever the
+memory.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from typing import Any
 
 from vdosbench.datasets.memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory, format_bytes
 
-from .ensemble_spec import EnsembleSpec
+from .ensemble_spec import EnsembleSettingsError, EnsembleSpec
 
-__all__ = ["check_cluster_memory", "check_local_memory", "task_memory"]
+__all__ = [
+    "MAX_PARTS",
+    "PART_BOOKKEEPING_BYTES",
+    "PART_LISTING_BYTES",
+    "check_cluster_memory",
+    "check_local_memory",
+    "check_part_count",
+    "check_task_count",
+    "task_memory",
+]
+
+#: Memory the submitting process holds per part it lists (point, sample, path; several lists of them):
+#: measured about 0.55 kB at its peak for 160 000 parts, counted with room.
+PART_LISTING_BYTES = 2 * 1024
+#: Memory the submitting process holds per task it schedules (the task, its Dask future and key, progress):
+#: about 32 kB, measured as 1.3 GB for 40 000 spring-network parts (fault probe of 2026-11-27, 4.grid.1e4).
+PART_BOOKKEEPING_BYTES = 32 * 1024
+#: Most parts (grid points x samples) one run covers: a million part files in one folder, and ~32 GB of
+#: bookkeeping were they all scheduled; larger ensembles are run in pieces (``first_sample``, or grid values
+#: per folder).
+MAX_PARTS = 1_000_000
+_PIECES_FIX = ("ask for fewer --samples or grid values, or run the ensemble in pieces (--first-sample K with its "
+               "own --output, or some grid values per folder)")
+
+
+def _parts_text(spec: EnsembleSpec) -> tuple[int, str]:
+    n_points = math.prod(len(values) for values in spec.grid.values())
+    n_samples = spec.n_samples - spec.first_sample
+    n_parts = n_points * n_samples
+    return n_parts, f"{spec.generator.name}: {n_points} grid point(s) x {n_samples} sample(s) = {n_parts} parts"
+
+
+def check_part_count(spec: EnsembleSpec) -> None:
+    """Refuse, before the parts are listed, a run of more than :data:`MAX_PARTS` parts, or of more than the
+    memory bound can list (:data:`PART_LISTING_BYTES` a part).
+
+    The count is computed from the grid sizes and samples, without listing the parts.
+
+    Raises
+    ------
+    EnsembleSettingsError
+        More than :data:`MAX_PARTS` parts.
+    MemoryBoundError
+        Their list exceeds the memory bound.
+
+    Examples
+    --------
+    >>> from vdosbench.generators import get_generator
+    >>> spec = EnsembleSpec.create(get_generator("nine_node_toy"), n_samples=10**9, root_seed=0)
+    >>> check_part_count(spec)
+    Traceback (most recent call last):
+    ...
+    vdosbench.generators.engine.ensemble_spec.EnsembleSettingsError: nine_node_toy: 3 grid point(s) x 1000000000 sample(s) = 3000000000 parts; expected at most 1000000 parts in one run. Fix: ask for fewer --samples or grid values, or run the ensemble in pieces (--first-sample K with its own --output, or some grid values per folder)
+    """
+    n_parts, what = _parts_text(spec)
+    if n_parts > MAX_PARTS:
+        raise EnsembleSettingsError(f"{what}; expected at most {MAX_PARTS} parts in one run. Fix: {_PIECES_FIX}")
+    check_memory(n_parts * PART_LISTING_BYTES, f"listing {what}", _PIECES_FIX)
+
+
+def check_task_count(spec: EnsembleSpec, n_tasks: int) -> None:
+    """Refuse, before any task is submitted, ``n_tasks`` tasks whose bookkeeping in this process
+    (:data:`PART_BOOKKEEPING_BYTES` a task) exceeds the memory bound.
+
+    Raises
+    ------
+    MemoryBoundError
+        The bookkeeping exceeds the memory bound.
+    """
+    _, what = _parts_text(spec)
+    check_memory(n_tasks * PART_BOOKKEEPING_BYTES,
+                 f"scheduling {n_tasks} task(s) of {what} (about {format_bytes(PART_BOOKKEEPING_BYTES)} of "
+                 "bookkeeping a task)", _PIECES_FIX)
 
 
 def task_memory(spec: EnsembleSpec) -> tuple[int, dict[str, Any]] | None:

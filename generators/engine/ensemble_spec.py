@@ -122,6 +122,13 @@ class EnsembleError(RuntimeError):
         )
 
 
+class NoWorkerError(RuntimeError):
+    """No Dask worker was connected to the scheduler for the stated wait while parts were left to compute.
+
+    The parts finished before are kept; a re-run once workers are back computes only the missing ones.
+    """
+
+
 # --------------------------------------------------------------------------
 # settings
 # --------------------------------------------------------------------------

@@ -71,6 +71,7 @@ __all__ = [
     "LockHolder",
     "folder_lock",
     "read_lock",
+    "release_held_locks",
 ]
 
 #: Name of the lock file inside the output folder.
@@ -225,7 +226,13 @@ def _take_over(path: Path, judged: LockHolder | None) -> None:
         guard.unlink(missing_ok=True)
 
 
-def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bool | None) -> str:
+#: What two runs in one folder would do to each other, in the message of :class:`FolderBusyError` (ensembles).
+ENSEMBLE_CLASH = "two runs would corrupt ensemble.json and each other's parts"
+
+
+def _busy_message(
+    folder: Path, path: Path, holder: LockHolder | None, alive: bool | None, clash: str = ENSEMBLE_CLASH
+) -> str:
     if holder is None:
         return (
             f"{folder} is being locked by another run right now ({path} exists but is not yet readable); expected a "
@@ -240,19 +247,22 @@ def _busy_message(folder: Path, path: Path, holder: LockHolder | None, alive: bo
         )
     return (
         f"{folder} is held by another run: {holder.describe()}, still alive. Expected a folder no other run is "
-        f"writing (two runs would corrupt ensemble.json and each other's parts). Fix: wait for it to finish, or "
+        f"writing ({clash}). Fix: wait for it to finish, or "
         f"write to another --output folder"
     )
 
 
 @contextlib.contextmanager
-def folder_lock(folder: str | os.PathLike[str]) -> Iterator[LockHolder]:
+def folder_lock(folder: str | os.PathLike[str], clash: str = ENSEMBLE_CLASH) -> Iterator[LockHolder]:
     """Hold the ensemble folder ``folder`` for this run (it must exist).
 
     Parameters
     ----------
     folder
         The output folder; the lock is ``folder/.vdosbench.lock``.
+    clash
+        What two runs in the folder would do to each other, for the message of :class:`FolderBusyError`
+        (default: an ensemble's; ``vdosbench score`` holds its report folder too).
 
     Yields
     ------
@@ -289,30 +299,53 @@ def folder_lock(folder: str | os.PathLike[str]) -> Iterator[LockHolder]:
             except FileNotFoundError:
                 continue  # released meanwhile
             if age < UNREADABLE_GRACE_S:
-                raise FolderBusyError(_busy_message(folder, path, None, None))
+                raise FolderBusyError(_busy_message(folder, path, None, None, clash))
             _take_over(path, None)
             continue
         alive = _holder_alive(holder, path)
         if alive is False:
             _take_over(path, holder)
             continue
-        raise FolderBusyError(_busy_message(folder, path, holder, alive))
+        raise FolderBusyError(_busy_message(folder, path, holder, alive, clash))
     else:
         holder = read_lock(path)
         raise FolderBusyError(
-            _busy_message(folder, path, holder, None if holder is None else _holder_alive(holder, path))
+            _busy_message(folder, path, holder, None if holder is None else _holder_alive(holder, path), clash)
         )
     stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(path, stop), name="vdosbench-lock-heartbeat", daemon=True)
     beat.start()
+    _HELD[path] = me.token
     try:
         yield me
     finally:
         stop.set()
         beat.join()
-        current = read_lock(path)
-        if current is not None and current.token == me.token:
-            path.unlink(missing_ok=True)
+        _release(path, me.token)
+
+
+#: The locks this process holds (path -> token), for :func:`release_held_locks`.
+_HELD: dict[Path, str] = {}
+
+
+def _release(path: Path, token: str) -> None:
+    """Remove the lock file ``path`` if it still holds ``token`` (never another run's lock)."""
+    _HELD.pop(path, None)
+    current = read_lock(path)
+    if current is not None and current.token == token:
+        path.unlink(missing_ok=True)
+
+
+def release_held_locks() -> None:
+    """Release every lock this process holds, for an exit that cannot unwind the ``with`` blocks.
+
+    The command line calls it when a run stopped by SIGTERM has not unwound
+    within its grace period (:func:`vdosbench.benchmark.cli.main`), just before
+    it ends the process.
+    """
+    for path, token in list(_HELD.items()):
+        with contextlib.suppress(OSError):
+            _release(path, token)
 
 
 def _heartbeat(path: Path, stop: threading.Event) -> None:

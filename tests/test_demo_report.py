@@ -1,0 +1,96 @@
+"""Issue 53, item 4: reports lead with the applicable claims, and ``score``/``demo`` end with a line that says
+what the exit status means and why, naming the claims that decide it.
+
+Known answers on mock spectra: a claims file of three claims, one supported (s = 4 on an ω⁴ spectrum), one built
+to fail (s = 2 on the same data: refuted) and one about soft spheres only (not applicable to third-party data).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vdosbench.benchmark.cli import exit_status_line, main
+from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark.scorecard import read_input, score_datasets
+from vdosbench.datasets import mock_spectrum, write
+
+CLAIMS = """
+[[claim]]
+id = "mock.s4"
+source = { file = "none", where = "mock" }
+statement = "mock spectra follow g ~ w^4"
+applies_to = { model = "glass" }
+measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
+expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock's exponent" }
+
+[[claim]]
+id = "mock.s2-built-to-fail"
+source = { file = "none", where = "mock" }
+statement = "mock spectra follow g ~ w^2"
+applies_to = { model = "glass" }
+measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
+expect = { kind = "equal", value = 2.0, tolerance = 0.3, basis = "built to fail" }
+
+[[claim]]
+id = "mock.soft-spheres-only"
+source = { file = "none", where = "mock" }
+statement = "only about soft spheres"
+applies_to = { model = "soft_spheres" }
+measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
+expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock's exponent" }
+"""
+
+
+@pytest.fixture
+def scored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, Path]:
+    claims = tmp_path / "claims.toml"
+    claims.write_text(CLAIMS)
+    data = write(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), tmp_path / "glass.nc")
+    out = tmp_path / "report"
+    code = main(["score", str(data), "--claims", str(claims), "--declare", "model=glass", "--output", str(out)])
+    return code, capsys.readouterr().out, out
+
+
+def test_the_last_line_names_the_refuted_claim(scored: tuple[int, str, Path]) -> None:
+    code, printed, out = scored
+    assert code == 1
+    assert printed.strip().splitlines()[-1] == (
+        "exit 1: a claim is refuted (mock.s2-built-to-fail (glass)): the measured value lies outside the claim's "
+        "expected range; see 'Findings' in the report")
+    assert f"html:   {(out / 'report.html').resolve()}" in printed
+
+
+def test_not_applicable_claims_are_one_table_after_the_applicable_ones(scored: tuple[int, str, Path]) -> None:
+    _, _, out = scored
+    markdown = (out / "report.md").read_text()
+    detail = markdown.split("## Claims in detail")[1]
+    applicable, skipped = detail.split("## Not applicable (1 claim results)")
+    assert "### `mock.s4` on glass: supported" in applicable
+    assert "### `mock.s2-built-to-fail` on glass: refuted" in applicable
+    assert "mock.soft-spheres-only" not in applicable
+    assert "| `mock.soft-spheres-only` | glass |" in skipped and "### " not in skipped
+    html = (out / "report.html").read_text()
+    assert html.index("<h2>Not applicable (1 claim results)</h2>") > html.index('<section id="claim-1">')
+    assert "<h3><code>mock.soft-spheres-only</code>" not in html  # no section of its own
+    result = json.loads((out / "result.json").read_text())
+    assert {r["id"]: r["verdict"] for r in result["results"]}["mock.soft-spheres-only"] == "not applicable"
+
+
+def test_exit_lines_for_every_status(tmp_path: Path) -> None:
+    claims_file = tmp_path / "claims.toml"
+    claims_file.write_text(CLAIMS)
+    claims = load_claims(claims_file)
+    ds = mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3).assign_attrs(model="glass")
+    inputs = [read_input(ds, name="glass")]
+    passing = score_datasets(inputs, [c for c in claims if c.id == "mock.s4"], "claims")
+    assert exit_status_line(passing) == "exit 0: 1 applicable claim result(s), none refuted"
+    failing = score_datasets(inputs, claims, "claims")
+    assert exit_status_line(failing).startswith("exit 1: a claim is refuted (mock.s2-built-to-fail (glass))")
+    assert exit_status_line(failing, gated=False).startswith(
+        "exit 0: the demo ran and its report is written; verdicts are findings here, not failures (as a CI gate, "
+        "with --gate, it would exit 1: a claim is refuted (mock.s2-built-to-fail (glass))")
+    nothing = score_datasets(inputs, [c for c in claims if c.id == "mock.soft-spheres-only"], "claims")
+    assert exit_status_line(nothing).startswith("exit 3: no claim applies to any input")
