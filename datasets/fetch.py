@@ -158,13 +158,9 @@ def mirror_base_urls() -> tuple[str, ...]:
     path = config_path()
     if not path.exists():
         return ()
-    import tomllib
+    from .toml_files import read_toml
 
-    try:
-        with open(path, "rb") as fh:
-            config = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as e:
-        raise FetchError(f"config file {path}: not valid TOML ({e}); fix or remove it") from e
+    config = read_toml(path, FetchError, fix="correct the config file near that line, or remove it")
     value = config.get("fetch", {}).get("mirror", []) if isinstance(config.get("fetch", {}), dict) else None
     urls = [value] if isinstance(value, str) else value
     if not isinstance(urls, list) or not all(isinstance(u, str) and u for u in urls):

@@ -318,3 +318,17 @@ def test_sigterm_stops_score_leaving_no_report(tmp_path: Path) -> None:
                                             lambda: (out / LOCK_NAME).exists())
     _assert_stopped(code, seconds, err)
     assert sorted(p.name for p in out.iterdir()) == []  # no report, no staging folder, no lock
+
+
+def test_deep_fetch_config_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """F3 on the ``VDOSBENCH_CONFIG`` file that ``fetch`` reads for its mirrors."""
+    from vdosbench.datasets.fetch import CONFIG_ENV, MIRROR_ENV, FetchError, mirror_base_urls
+
+    config = tmp_path / "config.toml"
+    config.write_text("[fetch]\nmirror = " + "[" * 600 + "]" * 600 + "\n")
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    monkeypatch.setenv(CONFIG_ENV, str(config))
+    with pytest.raises(FetchError, match=r"config.toml: nested too deeply .*expected at most 32"):
+        mirror_base_urls()
+    config.write_text('[fetch]\nmirror = "https://data.example.org/vdosbench"\n')
+    assert mirror_base_urls() == ("https://data.example.org/vdosbench",)
