@@ -17,31 +17,21 @@ from vdosbench.benchmark.claims import load_claims
 from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.datasets import mock_spectrum, write
 
-CLAIMS = """
-[[claim]]
-id = "mock.s4"
-source = { file = "none", where = "mock" }
-statement = "mock spectra follow g ~ w^4"
-applies_to = { model = "glass" }
-measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
-expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock's exponent" }
 
-[[claim]]
-id = "mock.s2-built-to-fail"
-source = { file = "none", where = "mock" }
-statement = "mock spectra follow g ~ w^2"
-applies_to = { model = "glass" }
-measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
-expect = { kind = "equal", value = 2.0, tolerance = 0.3, basis = "built to fail" }
+def _claim(claim_id: str, model: str, value: float, tolerance: float, basis: str) -> str:
+    """One power-law claim in claims.toml form (s by maximum likelihood over the whole window)."""
+    return (f'[[claim]]\nid = "{claim_id}"\nsource = {{ file = "none", where = "mock" }}\n'
+            f'statement = "mock spectra follow g ~ w^{value:g}"\napplies_to = {{ model = "{model}" }}\n'
+            'measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], '
+            'n_bootstrap = 50, seed = 0 }\n'
+            f'expect = {{ kind = "equal", value = {value}, tolerance = {tolerance}, basis = "{basis}" }}\n')
 
-[[claim]]
-id = "mock.soft-spheres-only"
-source = { file = "none", where = "mock" }
-statement = "only about soft spheres"
-applies_to = { model = "soft_spheres" }
-measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }
-expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock's exponent" }
-"""
+
+CLAIMS = "\n".join([
+    _claim("mock.s4", "glass", 4.0, 1.0, "the mock's exponent"),
+    _claim("mock.s2-built-to-fail", "glass", 2.0, 0.3, "built to fail"),
+    _claim("mock.soft-spheres-only", "soft_spheres", 4.0, 1.0, "the mock's exponent"),
+])
 
 
 @pytest.fixture
