@@ -488,12 +488,19 @@ def _score(
     from .report import remove_stale_stages
 
     check_output_folder(output)
+    created = not output.exists()
     output.mkdir(parents=True, exist_ok=True)
-    with folder_lock(output, clash="two scores into one folder would mix their reports"):
-        remove_stale_stages(output)
-        _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
-        return _score_held(paths, claims_path, output, strict, format, options, reference, declared, cross_check,
-                           gated)
+    try:
+        with folder_lock(output, clash="two scores into one folder would mix their reports"):
+            remove_stale_stages(output)
+            _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
+            return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
+                               cross_check, gated)
+    except BaseException:
+        if created:  # bad input writes nothing: not even the folder (rmdir removes only an empty one)
+            with contextlib.suppress(OSError):
+                output.rmdir()
+        raise
 
 
 def _score_held(
