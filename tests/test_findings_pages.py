@@ -38,7 +38,8 @@ def summary_lines(text: str) -> list[str]:
     """The non-empty lines between the page's ``#`` title and its first ``##`` heading."""
     lines = _lines_outside_fences(text)
     titles = [i for i, line in enumerate(lines) if line.startswith("# ")]
-    assert titles and titles[0] == next(i for i, line in enumerate(lines) if line.strip()), "the page opens with a # title"
+    first = next(i for i, line in enumerate(lines) if line.strip())
+    assert titles and titles[0] == first, "the page opens with a # title"
     body = []
     for line in lines[titles[0] + 1:]:
         if line.startswith("## "):
