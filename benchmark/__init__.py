@@ -1,4 +1,4 @@
-"""Claims, scoring, reports and the command line (``vdosbench.benchmark``).
+"""Claims, scoring and reports (``vdosbench.benchmark``); the command line is :mod:`vdosbench.cli`.
 
 The names below are imported on first use (PEP 562 ``__getattr__``): the
 pytest plugin :mod:`vdosbench.benchmark.pytest_plugin` is loaded by every

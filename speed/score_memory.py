@@ -82,11 +82,11 @@ def _child(argv: list[str]) -> int:
         import dask.distributed  # noqa: F401
         import matplotlib.pyplot  # noqa: F401
 
-        import vdosbench.benchmark.cli  # noqa: F401
+        import vdosbench.cli  # noqa: F401
         import vdosbench.validators  # noqa: F401
         status = 0
     else:
-        from vdosbench.benchmark.cli import main
+        from vdosbench.cli import main
 
         status = main(argv)
     print(json.dumps({"status": status, "peak_rss_bytes": peak_rss_bytes(), "seconds": time.perf_counter() - start}))

@@ -10,7 +10,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import ClaimsFileError, Expectation, Verdict, load_claims, verdict_for
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.scoring import PAIR_VALIDATORS, VALIDATORS, evaluate_claim
 from vdosbench.datasets import combine_parts, select_point, write
 from vdosbench.generators import nine_node_toy

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.datasets import open_dataset
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from vdosbench.benchmark.cli import main
-from vdosbench.benchmark.cli_docs import BEGIN, END, command_line_section, replace_section, update_readme
+from vdosbench.cli import main
+from vdosbench.cli.docs import BEGIN, END, command_line_section, replace_section, update_readme
 from vdosbench.generators import RECIPES, generator_names, get_generator
 from vdosbench.generators.glasses.cost import (
     MC_MOVES_PER_SECOND,
@@ -29,10 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_docs_command_line_block_is_what_the_command_line_prints() -> None:
-    """Fails when docs/cli.md and the CLI disagree; fix with ``python -m vdosbench.benchmark.cli_docs docs/cli.md``."""
+    """Fails when docs/cli.md and the CLI disagree; fix with ``python -m vdosbench.cli.docs docs/cli.md``."""
     page = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert replace_section(page, command_line_section()) == page, (
-        "docs/cli.md's generated block is stale: run python -m vdosbench.benchmark.cli_docs docs/cli.md"
+        "docs/cli.md's generated block is stale: run python -m vdosbench.cli.docs docs/cli.md"
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.claims import ClaimsFileError, load_claims
 from vdosbench.datasets.catalog import CatalogError, load_catalog
 from vdosbench.datasets.toml_files import MAX_TOML_DEPTH, read_toml
@@ -273,7 +273,7 @@ def _parts(folder: Path) -> list[Path]:
 
 
 def _assert_stopped(code: int, seconds: float, err: str) -> None:
-    from vdosbench.benchmark.cli import EXIT_SIGTERM, SIGTERM_GRACE_S
+    from vdosbench.cli import EXIT_SIGTERM, SIGTERM_GRACE_S
 
     assert code == EXIT_SIGTERM, err
     assert seconds < SIGTERM_GRACE_S + 5, seconds  # the grace, then its children and itself are ended

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.datasets import check, mock_spectrum, open_dataset, write
 from vdosbench.datasets.compact import (
     EIGENVECTOR_FLOAT32_COMMENT,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.compare_codes import ComparisonInputError, compare_codes, load_code_result
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from vdosbench.benchmark.cli import exit_status_line, main
+from vdosbench.cli import exit_status_line, main
 from vdosbench.benchmark.claims import load_claims
 from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.datasets import mock_spectrum, write

@@ -320,7 +320,7 @@ def test_registered_generator_makes_a_sample() -> None:
 
 @pytest.mark.slow
 def test_generate_elastic_medium_from_the_cli(tmp_path: Path) -> None:
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
 
     out = tmp_path / "elastic"
     argv = ["generate", "elastic_medium", "--grid", "variant=random", "--grid", "k_G=0,1.0", "--set", "n_side=4",

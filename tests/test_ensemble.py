@@ -631,7 +631,7 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
     import contextlib
 
     import vdosbench.generators.engine.ensemble as ensemble
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
 
     @contextlib.contextmanager
     def shared_client(*args: Any, **kwargs: Any) -> Iterator[Any]:

@@ -475,7 +475,7 @@ def test_malformed_fingerprint_is_explained(tmp_path, extra: str, match: str) ->
 
 
 def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[str], tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
 
     entry = get_entry("spring-network-16")
     assert main(["fingerprint", str(entry.shipped_path), "--name", "new-set"]) == 0
@@ -490,7 +490,7 @@ def test_cli_fingerprint_prints_the_recipe_of_the_run_that_wrote_the_file(
 ) -> None:
     import json
 
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
     from vdosbench.generators import EnsembleSpec, run_ensemble
 
     out = tmp_path / "run"

@@ -23,7 +23,7 @@ import psutil
 import pytest
 
 import vdosbench.generators.engine.folder_lock as folder_lock_module
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble
 from vdosbench.generators.engine.ensemble import EnsembleSettingsError
 from vdosbench.generators.engine.folder_lock import (

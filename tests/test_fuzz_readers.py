@@ -34,7 +34,7 @@ from hypothesis.extra import numpy as hnp
 
 from vdosbench.benchmark.adapters import AdapterError, read, read_lammps_data, read_lammps_dump
 from vdosbench.benchmark.adapters.npz import NPZ_KEYS
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.declaration import DECLARABLE, DeclarationError, declaration_for
 from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError, check
 

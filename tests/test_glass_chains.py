@@ -126,7 +126,7 @@ def test_equilibrated_recipes_have_small_versions_that_use_the_chain_generator()
 def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low_tstar_claims(tmp_path):
     """Item 11 of issue 14: the small T_d recipes of both protocols through the CLI, then the low-T* claims."""
     from vdosbench.benchmark import Verdict, load_claims
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
     from vdosbench.benchmark.scoring import evaluate_claim
 
     claims = {c.id: c for c in load_claims()}

@@ -24,7 +24,7 @@ from types import ModuleType
 
 import numpy as np
 import pytest
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.generators.glasses.configurations import (
     Configuration,
     box_length_for,

@@ -1,5 +1,6 @@
 """docs/design.md's dependency direction and the layout: datasets <- generators, datasets <- validators, benchmark
-uses all; no import circles between modules, nor between the subpackages of generators/ and validators/."""
+uses all, the command line (vdosbench/cli/) sits on top and nothing below imports it; no import circles between
+modules, nor between the subpackages of generators/ and validators/."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ FOLDERS = {
     "validators": "vdosbench.validators",
     "benchmark": "vdosbench.benchmark",
 }
+#: The command-line package (``vdosbench/cli/``): the top floor, imported by no module below it.
+CLI = "vdosbench.cli"
 FORBIDDEN = {
-    "datasets": ("vdosbench.generators", "vdosbench.validators", "vdosbench.benchmark"),
-    "generators": ("vdosbench.validators", "vdosbench.benchmark"),
-    "validators": ("vdosbench.generators", "vdosbench.benchmark"),
+    "datasets": ("vdosbench.generators", "vdosbench.validators", "vdosbench.benchmark", CLI),
+    "generators": ("vdosbench.validators", "vdosbench.benchmark", CLI),
+    "validators": ("vdosbench.generators", "vdosbench.benchmark", CLI),
+    "benchmark": (CLI,),
 }
 #: Packages whose subpackages must not import each other in a circle (their own modules are ignored).
 LAYERED = ("vdosbench.generators", "vdosbench.validators")
@@ -163,17 +167,51 @@ def test_no_import_circle_between_subpackages(package: str) -> None:
     assert not found, f"subpackages of {package} import each other in a circle: {found}"
 
 
-@pytest.mark.parametrize("package", sorted(FORBIDDEN), ids=sorted(FORBIDDEN))
-def test_no_import_against_the_dependency_direction(package: str) -> None:
-    graph = import_graph(ROOT)
-    offenders = [
+def offenders(graph: Mapping[str, set[str]], package: str, forbidden: tuple[str, ...]) -> list[str]:
+    """``"module imports target"`` for each module of ``package`` that imports a module under ``forbidden``."""
+    return [
         f"{name} imports {target}"
         for name, imports in sorted(graph.items())
-        if name.startswith(FOLDERS[package])
+        if name == package or name.startswith(package + ".")
         for target in sorted(imports)
-        if target.startswith(FORBIDDEN[package])
+        if any(target == f or target.startswith(f + ".") for f in forbidden)
     ]
-    assert not offenders, offenders
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN), ids=sorted(FORBIDDEN))
+def test_no_import_against_the_dependency_direction(package: str) -> None:
+    found = offenders(import_graph(ROOT), FOLDERS[package], FORBIDDEN[package])
+    assert not found, found
+
+
+def test_an_import_of_the_cli_from_below_is_found(tmp_path: Path) -> None:
+    # built to fail: a benchmark module importing the command line, once absolutely and once inside a function
+    (tmp_path / "benchmark").mkdir()
+    (tmp_path / "vdosbench" / "cli").mkdir(parents=True)
+    for init in ("benchmark", "vdosbench", "vdosbench/cli"):
+        (tmp_path / init / "__init__.py").write_text("")
+    (tmp_path / "vdosbench" / "cli" / "errors.py").write_text("class UsageError(Exception): ...\n")
+    (tmp_path / "benchmark" / "report.py").write_text("from vdosbench.cli.errors import UsageError\n")
+    (tmp_path / "benchmark" / "scoring.py").write_text("def f():\n    import vdosbench.cli\n")
+    graph = import_graph(tmp_path, {"vdosbench": "vdosbench", "benchmark": "vdosbench.benchmark"})
+    assert offenders(graph, "vdosbench.benchmark", (CLI,)) == [
+        "vdosbench.benchmark.report imports vdosbench.cli.errors",
+        "vdosbench.benchmark.scoring imports vdosbench.cli",
+    ]
+    assert offenders(graph, CLI, ("vdosbench.benchmark",)) == []
+
+
+def test_the_cli_is_one_module_per_command() -> None:
+    """Every command of the parser has its own module in vdosbench/cli/commands/ (its options and handler)."""
+    from vdosbench.cli.commands import COMMANDS
+    from vdosbench.cli.parser import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    names = [c.NAME for c in COMMANDS]
+    assert list(sub.choices) == names and len(set(names)) == len(names)
+    for command in COMMANDS:
+        assert sub.choices[command.NAME].get_default("handler") is command.run, command.__name__
 
 
 #: Lines above which a module's docstring must say why it is one piece (docs/design.md, issue 17).
@@ -190,3 +228,12 @@ def test_a_long_module_says_why_it_is_one_piece() -> None:
         f"modules over {MAX_LINES} lines without a 'Why one module ...' paragraph in their docstring: "
         f"{unexplained}; split them by job or state the reason"
     )
+
+
+def test_every_cli_module_is_under_the_size_limit() -> None:
+    """The command line has no 'Why one module' exception: each of its modules stays under :data:`MAX_LINES`."""
+    cli = {name: path for name, path in module_files(ROOT).items() if name == CLI or name.startswith(CLI + ".")}
+    assert f"{CLI}.commands.score" in cli and f"{CLI}.errors" in cli, sorted(cli)
+    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in cli.values()
+            if (n := len(path.read_text().splitlines())) > MAX_LINES]
+    assert not long, f"command-line modules over {MAX_LINES} lines: {long}; split them (one module per command)"

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 from vdosbench.benchmark.adapters import read
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, mock_spectrum, open_dataset, write
 from vdosbench.datasets.memory import check_memory, format_bytes, memory_limit, netcdf_load_bytes, parse_size
 from vdosbench.generators import get_generator, run_ensemble

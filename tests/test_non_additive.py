@@ -352,7 +352,7 @@ def test_zero_non_additivity_reproduces_the_additive_code_bit_for_bit(order: int
 
 # --------------------------------------------------------------------------- datasets and the command line
 def test_generators_declare_the_parameter_and_datasets_record_it(tmp_path: Path) -> None:
-    from vdosbench.benchmark.cli import main
+    from vdosbench.cli import main
     from vdosbench.benchmark.data_model import dataset_potential
     from vdosbench.datasets import open_dataset
     from vdosbench.generators import get_generator

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pooch
 import pytest
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.datasets.catalog import (
     CatalogEntry,
     file_sha256,

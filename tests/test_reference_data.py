@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import FORM_ATTRIBUTE
 from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import (

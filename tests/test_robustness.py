@@ -17,7 +17,7 @@ import xarray as xr
 
 from vdosbench.benchmark import ClaimsFileError, Verdict, load_claims
 from vdosbench.benchmark.claims import alternative_claims
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.benchmark.scoring import PAIR_VALIDATORS, VALIDATORS, Robustness, evaluate_claim
 from vdosbench.datasets import mock_spectrum, write

@@ -13,7 +13,7 @@ import xarray as xr
 
 from vdosbench.benchmark import scoring
 from vdosbench.benchmark.claims import Alternative, inapplicability, load_claims
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import (
     ALTERNATIVES_LEFT_OUT_ATTRIBUTE,
     CLAIMS_LEFT_OUT_ATTRIBUTE,

@@ -11,7 +11,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark.claims import load_claims
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import (
     FLOAT32_ATTRIBUTE,
     REFERENCE_LEFT_OUT_ATTRIBUTE,

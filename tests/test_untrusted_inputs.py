@@ -21,7 +21,7 @@ import pytest
 from vdosbench.benchmark.adapters import AdapterError, read
 from vdosbench.benchmark.adapters.keys import key_table_markdown
 from vdosbench.benchmark.adapters.text import TEXT_BYTES_PER_VALUE
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, VDOSReadError, open_dataset
 from vdosbench.datasets.isolated import READ_TIMEOUT_ENV
 

@@ -6,7 +6,9 @@ The four subpackages follow one dependency direction (``docs/design.md``):
 - :mod:`vdosbench.datasets` -- the VDOS-1.0 data convention, I/O, mock data;
 - :mod:`vdosbench.generators` -- physical models that write datasets, Dask ensembles;
 - :mod:`vdosbench.validators` -- measurements on datasets (value + uncertainty);
-- :mod:`vdosbench.benchmark` -- claims, scoring, reports and the command line.
+- :mod:`vdosbench.benchmark` -- claims, scoring, reports;
+
+and :mod:`vdosbench.cli`, the command line, on top of all four.
 
 generators/ is grouped by model family (``engine``, ``glasses``, ``networks``,
 ``theory``) and validators/ by what they measure (``results``, ``spectral``,

@@ -1,5 +1,5 @@
 """Allow ``python -m vdosbench``."""
 
-from vdosbench.benchmark.cli import main
+from vdosbench.cli import main
 
 raise SystemExit(main())

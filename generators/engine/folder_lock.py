@@ -340,7 +340,7 @@ def release_held_locks() -> None:
     """Release every lock this process holds, for an exit that cannot unwind the ``with`` blocks.
 
     The command line calls it when a run stopped by SIGTERM has not unwound
-    within its grace period (:func:`vdosbench.benchmark.cli.main`), just before
+    within its grace period (:func:`vdosbench.cli.main`), just before
     it ends the process.
     """
     for path, token in list(_HELD.items()):

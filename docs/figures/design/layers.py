@@ -1,5 +1,5 @@
-"""Draw docs/figures/design/layers.png, the figure of docs/design.md: the four subpackages, their import
-direction, and a dataset's way from a generator to a verdict.
+"""Draw docs/figures/design/layers.png, the figure of docs/design.md: the four subpackages and the command
+line on top, their import direction, and a dataset's way from a generator to a verdict.
 
 Run ``python docs/figures/design/layers.py`` from the repository's root (matplotlib only; about a second).
 """
@@ -17,14 +17,16 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 HERE = Path(__file__).resolve().parent
 #: Box name -> (x, y, width, height, text) in axes units.
 BOXES = {
-    "datasets": (0.05, 0.06, 0.9, 0.16, "datasets/  (vdosbench.datasets)\nVDOS-1.0 convention, check, io, ds.vdos accessor, catalogue"),
-    "generators": (0.05, 0.36, 0.4, 0.22, "generators/\nglasses, networks, theory;\nengine: registry, Dask ensembles\n→ ensemble.nc"),
-    "validators": (0.55, 0.36, 0.4, 0.22, "validators/\nspectral, levels, structure;\nresults: value + interval\n+ diagnostics"),
-    "benchmark": (0.05, 0.72, 0.9, 0.2, "benchmark/  (vdosbench.benchmark)\nclaims.toml → scoring → scorecard → report (md, html, json), exit status, pytest plugin, CLI"),
+    "datasets": (0.05, 0.04, 0.9, 0.14, "datasets/  (vdosbench.datasets)\nVDOS-1.0 convention, check, io, ds.vdos accessor, catalogue"),
+    "generators": (0.05, 0.28, 0.4, 0.2, "generators/\nglasses, networks, theory;\nengine: registry, Dask ensembles\n→ ensemble.nc"),
+    "validators": (0.55, 0.28, 0.4, 0.2, "validators/\nspectral, levels, structure;\nresults: value + interval\n+ diagnostics"),
+    "benchmark": (0.05, 0.58, 0.9, 0.13, "benchmark/  (vdosbench.benchmark)\nclaims.toml → scoring → scorecard → report (md, html, json), exit status, pytest plugin"),
+    "cli": (0.05, 0.81, 0.9, 0.1, "vdosbench/cli/  (vdosbench.cli): the command line, one module per command;\n"
+                                  "imports all below, nothing imports it"),
 }
 #: (from, to): ``from`` imports ``to``.
 IMPORTS = [("generators", "datasets"), ("validators", "datasets"), ("benchmark", "generators"),
-           ("benchmark", "validators"), ("benchmark", "datasets")]
+           ("benchmark", "validators"), ("benchmark", "datasets"), ("cli", "benchmark")]
 
 
 def anchor(name: str, side: str) -> tuple[float, float]:

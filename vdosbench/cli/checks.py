@@ -1,7 +1,7 @@
-"""Checks of command-line input shared by the ``vdosbench`` subcommands.
+"""Checks of command-line input shared by the ``vdosbench`` commands, run before any work starts.
 
-Each check raises :class:`UsageError` with what was expected, what was found
-and the fix; :func:`vdosbench.benchmark.cli.main` turns it into exit status 2.
+Each check raises :class:`~vdosbench.cli.errors.UsageError` with what was
+expected, what was found and the fix (exit status 2).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import argparse
 import os
 from pathlib import Path
 
+from .errors import UsageError
 
-class UsageError(Exception):
-    """Bad command-line input (exit status 2)."""
+__all__ = ["check_output_folder", "refuse_workers_with_scheduler"]
 
 
 def check_output_folder(path: Path, option: str = "--output") -> None:
@@ -59,40 +59,3 @@ def refuse_workers_with_scheduler(args: argparse.Namespace) -> None:
             "workers, so --workers would be ignored. Fix: drop --workers (or drop --scheduler for a local cluster)"
         )
 
-
-def data_path(text: str) -> Path:
-    """The argparse type of a data file: an empty argument or a folder is refused with what/found/fix.
-
-    An empty argument is what ``vdosbench score "$(vdosbench fetch NAME)"`` passes when the fetch failed; as a
-    path it would read as the current folder ``.``.
-
-    Raises
-    ------
-    argparse.ArgumentTypeError
-        ``text`` is empty (or blank), or names a folder (argparse exits 2 with the message).
-
-    Examples
-    --------
-    >>> data_path("ensemble.nc")
-    PosixPath('ensemble.nc')
-    >>> data_path("")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    argparse.ArgumentTypeError: expected a data file (e.g. ensemble.nc), found an empty argument ''...
-    """
-    if not text.strip():
-        raise argparse.ArgumentTypeError(
-            f"expected a data file (e.g. ensemble.nc), found an empty argument {text!r}: what "
-            '"$(vdosbench fetch NAME)" gives when the fetch failed (its error is printed above). '
-            "Fix: pass the file's path, or make the fetch succeed first (vdosbench fetch NAME names the fixes)"
-        )
-    path = Path(text)
-    if path.is_dir():
-        inside = sorted(p.name for p in path.glob("*.nc"))
-        example = path / (inside[0] if inside else "ensemble.nc")
-        holds = f"holding {len(inside)} .nc file(s)" if inside else "holding no .nc file"
-        raise argparse.ArgumentTypeError(
-            f"expected a data file, found the folder {text!r} ({holds}). Fix: pass the file(s) inside it, "
-            f"e.g. {example}"
-        )
-    return path

@@ -1,0 +1,111 @@
+"""Argument types and ``NAME=VALUE`` options of the ``vdosbench`` commands.
+
+The argparse types (:func:`positive_int`, :func:`data_path`) make argparse exit
+2 with what was expected, what was found and the fix; the ``NAME=VALUE``
+parsers raise :class:`~vdosbench.cli.errors.UsageError`.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+__all__ = ["data_path", "declarable", "key_values", "parse_assignments", "parse_declarations", "positive_int"]
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: an integer ≥ 1 (``--samples 0`` is refused, not read as the default)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer ≥ 1, found {value}; pass at least 1")
+    return value
+
+
+def _parse_value(text: str) -> Any:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def _pairs(items: Sequence[str], option: str, form: str, example: str) -> Iterator[tuple[str, str]]:
+    """``(key, value)`` of each ``KEY=VALUE`` item of ``option``, the key stripped; ``form`` names the shape."""
+    for item in items:
+        if "=" not in item:
+            raise UsageError(f"{option} {item!r} is not {form}; e.g. {example}")
+        key, value = item.split("=", 1)
+        yield key.strip(), value
+
+
+def parse_assignments(items: Sequence[str], what: str, multi: bool) -> dict[str, Any]:
+    """``NAME=VALUE`` items of the option ``what`` (``multi``: comma-separated values) as numbers, booleans or text."""
+    return {
+        key: [_parse_value(v) for v in value.split(",")] if multi else _parse_value(value)
+        for key, value in _pairs(items, what, "NAME=VALUE", "--grid delta=0.1,0.2 or --set n_side=30")
+    }
+
+
+def declarable() -> tuple[str, ...]:
+    """The keys ``--declare`` accepts."""
+    from vdosbench.benchmark.declaration import DECLARABLE
+
+    return DECLARABLE
+
+
+def key_values(items: Sequence[str], option: str, example: str) -> dict[str, str]:
+    """``KEY=VALUE`` items of ``option`` as text (the last one of a key wins)."""
+    return {key: value.strip() for key, value in _pairs(items, option, "KEY=VALUE", f"{option} {example}")}
+
+
+def parse_declarations(items: Sequence[str]) -> dict[str, str]:
+    """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
+    return key_values(items, "--declare", "model=kob_andersen")
+
+
+def data_path(text: str) -> Path:
+    """The argparse type of a data file: an empty argument or a folder is refused with what/found/fix.
+
+    An empty argument is what ``vdosbench score "$(vdosbench fetch NAME)"`` passes when the fetch failed; as a
+    path it would read as the current folder ``.``.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        ``text`` is empty (or blank), or names a folder (argparse exits 2 with the message).
+
+    Examples
+    --------
+    >>> data_path("ensemble.nc")
+    PosixPath('ensemble.nc')
+    >>> data_path("")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a data file (e.g. ensemble.nc), found an empty argument ''...
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected a data file (e.g. ensemble.nc), found an empty argument {text!r}: what "
+            '"$(vdosbench fetch NAME)" gives when the fetch failed (its error is printed above). '
+            "Fix: pass the file's path, or make the fetch succeed first (vdosbench fetch NAME names the fixes)"
+        )
+    path = Path(text)
+    if path.is_dir():
+        inside = sorted(p.name for p in path.glob("*.nc"))
+        example = path / (inside[0] if inside else "ensemble.nc")
+        holds = f"holding {len(inside)} .nc file(s)" if inside else "holding no .nc file"
+        raise argparse.ArgumentTypeError(
+            f"expected a data file, found the folder {text!r} ({holds}). Fix: pass the file(s) inside it, "
+            f"e.g. {example}"
+        )
+    return path
