@@ -1,0 +1,90 @@
+"""Parameter points kept as the groups of one netCDF file, without their per-site arrays.
+
+A study that keeps many points of lowest modes (the finite-size ladder, the
+confirmatory sets of issue 51) needs, to redo every number, only eigenvalues,
+mode measures, moduli and the box; positions and other per-site arrays are the
+bulk of a part file.  :func:`write_point_groups` writes each point as one
+group with its per-site variables (and any named extra variables) dropped and
+the particle count kept as the attribute ``n_particles`` (which
+``ds.vdos.n_site`` reads), atomically (a temporary file renamed into place);
+:func:`read_point_groups` reads them back; :func:`merge_samples` extends a
+point with new samples (a sample index names the same sample wherever it was
+computed: its seed depends on the index only).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> ds = xr.Dataset({"eigenvalue": (("sample", "mode"), [[0.0, 1.0]]), "position": (("sample", "site"), [[0.0, 1.0]])},
+...                 coords={"sample": [0]})
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "points.nc"
+>>> _ = write_point_groups({"m2_tinf": ds}, path)
+>>> back = read_point_groups(path)["m2_tinf"]
+>>> sorted(back.data_vars), int(back.attrs["n_particles"])
+(['eigenvalue'], 2)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+__all__ = ["merge_samples", "read_point_groups", "write_point_groups"]
+
+
+def write_point_groups(points: Mapping[str, xr.Dataset], path: str | os.PathLike[str],
+                       drop: Iterable[str] = ()) -> Path:
+    """Write each point (group name → one-point dataset) as a netCDF group, per-site arrays and ``drop`` left out.
+
+    The particle count is kept as ``n_particles`` (from the ``site`` length, or the point's own attribute).
+    The file is written under a temporary name and renamed into place, so no half-written file is left under
+    ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.unlink(missing_ok=True)
+    try:
+        for name, ds in sorted(points.items()):
+            n = int(ds.sizes["site"]) if "site" in ds.sizes else ds.attrs.get("n_particles")
+            if n is None:
+                raise ValueError(f"point {name!r} has neither a 'site' dimension nor an n_particles attribute; "
+                                 "expected one of them (the particle count is kept as n_particles)")
+            small = ds.drop_vars([v for v in drop if v in ds.variables]).drop_dims("site", errors="ignore")
+            small.assign_attrs(n_particles=int(n)).to_netcdf(tmp, group=name, mode="a" if tmp.exists() else "w")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def read_point_groups(path: str | os.PathLike[str]) -> dict[str, xr.Dataset]:
+    """The points of :func:`write_point_groups`'s file, by group name, loaded into memory."""
+    import netCDF4
+
+    with netCDF4.Dataset(path) as f:
+        groups = list(f.groups)
+    out = {}
+    for g in groups:
+        with xr.open_dataset(path, group=g) as ds:
+            out[g] = ds.load()
+    return out
+
+
+def merge_samples(old: xr.Dataset | None, new: xr.Dataset) -> xr.Dataset:
+    """``old`` extended by ``new``'s samples; a sample in both is taken from ``new``; sorted by sample.
+
+    Only variables both hold are kept (a per-site variable that one side lacks is dropped).
+    """
+    if old is None:
+        return new.sortby("sample")
+    keep = old.sel(sample=~np.isin(old["sample"].values, new["sample"].values))
+    if keep.sizes["sample"] == 0:
+        return new.sortby("sample")
+    shared = [v for v in new.data_vars if v in keep.data_vars]
+    merged = xr.concat([keep[shared], new[shared]], "sample", data_vars="minimal", coords="minimal",
+                       compat="override", combine_attrs="override")
+    return merged.sortby("sample").assign_attrs(new.attrs)

@@ -1,0 +1,203 @@
+"""Issue 51: the nonphononic spectrum in absolute frequency ω/ω_g — landing the confirmatory sets and reading the ladder.
+
+Two jobs, each a short pipeline over the package's public API
+(:mod:`vdosbench.validators.spectral.absolute_frequency`, :mod:`vdosbench.datasets.point_groups`):
+
+``land FOLDER ...``
+    Finished pieces of the confirmatory recipe ``soft_spheres_lowest_confirm_n2000`` (folders holding
+    ``n2000/ensemble.nc``, made by ``studies/finite_size_queue.sh`` with ``RECIPE=...``) are merged, point by
+    point and sample by sample, into ``studies/results/confirm_n2000_modes.nc`` (per-site arrays dropped), so
+    that a clone keeps every finished sample without the part files.  Nothing is analysed: the registered
+    verdicts (benchmark/registrations/absolute-frequency.toml) are read only when every point holds its 1000
+    samples.
+
+``ladder``
+    The exploratory reading of the issue-25 ladder (``studies/results/finite_size_modes.nc``, N = 1000 - 16000,
+    seen before the registration) in ω/ω_g, per protocol (T* = 1, ∞) and taper: s(ω) in bands pooled over N,
+    modes per particle below x = 0.18 at each N against N = 8000, the test of one exponent across N in
+    (0, 0.18], the joint extreme value over N (κ free) and, beside them, the ω₀-tied window MLE at c = 0.5
+    that the issue withdraws.  Writes ``studies/results/absolute_frequency_ladder.json`` and the s(ω) figure
+    ``docs/figures/absolute_frequency_s_of_omega.png``.
+
+Every choice (bands, x, phonon factor 0.6, bootstrap replicates and seed) is in the JSON's ``method``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from vdosbench.datasets import merge_samples, read_point_groups, write_point_groups  # noqa: E402
+from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.validators import (  # noqa: E402
+    density_ratio,
+    exponent_homogeneity,
+    extreme_value_fit,
+    local_exponent,
+    mode_spectra_from_dataset,
+    window_mle,
+)
+from vdosbench.validators.results.result import jsonable  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "studies" / "results"
+CONFIRM = RESULTS / "confirm_n2000_modes.nc"
+LADDER = RESULTS / "finite_size_modes.nc"
+#: Per-site and bulky variables the compact form leaves out (positions can be regenerated from the seeds).
+DROP = ("position", "diameter", "coordination", "eigenvector", "mc_energy")
+#: Bands of ω/ω_g for s(ω) (edges), the density window, the bootstrap.
+BAND_EDGES = (0.0, 0.1, 0.14, 0.18, 0.23, 0.29, 0.37)
+X_DENSITY = 0.18
+N_BOOTSTRAP = 1000
+SEED = 0
+HIGH_T = (1.0, math.inf)
+TAPERS = (2, -1)
+
+
+def _point_name(taper: int, tstar: float) -> str:
+    return f"m{'inf' if taper < 0 else taper}_t{'inf' if math.isinf(tstar) else f'{tstar:g}'}"
+
+
+def _points_of(ensemble: xr.Dataset) -> dict[str, xr.Dataset]:
+    out = {}
+    for m in np.atleast_1d(ensemble["taper_order"].values):
+        for t in np.atleast_1d(ensemble["parent_temperature"].values):
+            out[_point_name(int(m), float(t))] = ensemble.sel(taper_order=m, parent_temperature=t)
+    return out
+
+
+def land(folders: Sequence[Path], into: Path = CONFIRM) -> dict[str, list[int]]:
+    """Merge the finished pieces in ``folders`` into the compact form ``into``; return each point's sample range."""
+    points = read_point_groups(into) if into.exists() else {}
+    for folder in folders:
+        path = Path(folder) / "n2000" / "ensemble.nc"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} not found: expected a finished piece (its ensemble.nc is written when "
+                                    "every sample of the piece is done); pass finished folders only")
+        with xr.open_dataset(path) as ds:
+            for name, point in _points_of(ds.load()).items():
+                small = point.drop_vars([v for v in DROP if v in point.variables]).drop_dims("site", errors="ignore")
+                small = small.assign_attrs(n_particles=int(ds.sizes["site"]))
+                points[name] = merge_samples(points.get(name), small)
+    write_point_groups(points, into, drop=DROP)
+    return {k: [int(v["sample"].min()), int(v["sample"].max()), int(v.sizes["sample"])] for k, v in points.items()}
+
+
+def _ladder_points(path: Path = LADDER) -> dict[tuple[float, int], dict[int, Any]]:
+    """The ladder's high-T* points as ModeSpectra: {(T*, taper): {N: spectra}}."""
+    out: dict[tuple[float, int], dict[int, Any]] = {}
+    for name, ds in read_point_groups(path).items():
+        m = re.fullmatch(r"n(\d+)_m(inf|\d+)_t(.+)", name)
+        n, taper, t = int(m.group(1)), (-1 if m.group(2) == "inf" else int(m.group(2))), float(m.group(3))
+        if t in HIGH_T:
+            out.setdefault((t, taper), {})[n] = mode_spectra_from_dataset(ds, f"N={n}")
+    return out
+
+
+def _summary(est: Any) -> dict[str, Any]:
+    m = est.measurement
+    return {"value": m.value, "interval": [m.low, m.high], "status": est.status, "reason": est.reason,
+            "modes": est.diagnostics.get("modes"), "samples_used": m.settings.get("samples_used")}
+
+
+def read_ladder() -> dict[str, Any]:
+    """The exploratory reading of the ladder in ω/ω_g (module docstring)."""
+    result: dict[str, Any] = {
+        "method": {"unit": "omega_g = sqrt(G_i/rho) n^(1/3) of each sample", "phonon_factor": 0.6,
+                   "band_edges": list(BAND_EDGES), "x_density": X_DENSITY, "n_bootstrap": N_BOOTSTRAP, "seed": SEED,
+                   "data": "issue-25 ladder, studies/results/finite_size_modes.nc (exploratory: seen before the "
+                           "registration)", "omega0_window": "window_mle c = 0.5 (withdrawn; shown for comparison)"},
+        "points": {}}
+    for (t, taper), by_n in sorted(_ladder_points().items()):
+        sizes = sorted(by_n)
+        pts = [by_n[n] for n in sizes]
+        ests, _ = local_exponent(pts, BAND_EDGES, n_bootstrap=N_BOOTSTRAP, seed=SEED)
+        big = by_n[8000]
+        density = {str(n): density_ratio(by_n[n], big, X_DENSITY, n_bootstrap=N_BOOTSTRAP, seed=SEED).to_dict()
+                   for n in sizes if n != 8000 and X_DENSITY < 0.6 * 2 * math.pi / n ** (1 / 3)}
+        usable = [by_n[n] for n in sizes if X_DENSITY < 0.6 * 2 * math.pi / n ** (1 / 3)]
+        homog = exponent_homogeneity(usable, 0.0, X_DENSITY).to_dict()
+        ev = extreme_value_fit(pts, law="free", n_bootstrap=N_BOOTSTRAP, seed=SEED)
+        ev_independent = extreme_value_fit(pts, law="independent", n_bootstrap=N_BOOTSTRAP, seed=SEED)
+        tied = {str(n): _summary(window_mle(by_n[n], 0.5, n_bootstrap=N_BOOTSTRAP, seed=SEED)) for n in sizes}
+        result["points"][_point_name(taper, t)] = {
+            "parent_temperature": "inf" if math.isinf(t) else t, "taper_order": taper, "sizes": sizes,
+            "samples": {str(n): by_n[n].n_samples for n in sizes},
+            "s_of_omega": [{"band": list(e.measurement.settings["band_omega_over_omega_g"]), **_summary(e)}
+                           for e in ests],
+            "density_ratio_to_n8000": density, "exponent_homogeneity": homog,
+            "extreme_value_free": {**_summary(ev.exponent), "kappa": ev.exponent.measurement.settings["kappa"],
+                                   "kappa_interval": ev.exponent.measurement.settings["kappa_interval"],
+                                   "homogeneity": ev.homogeneity.to_dict() if ev.homogeneity else None,
+                                   "censored": ev.censored},
+            "extreme_value_independent": {**_summary(ev_independent.exponent),
+                                          "separate": {k: v[0] for k, v in ev_independent.separate.items()},
+                                          "homogeneity": ev_independent.homogeneity.to_dict()},
+            "omega0_window_c05": tied,
+        }
+    return jsonable(result)
+
+
+def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
+    """s(ω) per protocol and taper with its interval band; seed 001's s = 2 (high T*) and the rival's 4 drawn in."""
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, t in zip(axes, ("1.0", "inf")):
+        for name, point in result["points"].items():
+            if str(point["parent_temperature"]) != t:
+                continue
+            bands = np.array([b["band"] for b in point["s_of_omega"]])
+            centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2)
+            s = np.array([b["value"] for b in point["s_of_omega"]])
+            lo, hi = (np.array([b["interval"][k] for b in point["s_of_omega"]], float) for k in (0, 1))
+            label = "m = 2" if point["taper_order"] == 2 else "m = ∞"
+            line, = ax.plot(centre, s, "o-", label=label)
+            ax.fill_between(centre, lo, hi, color=line.get_color(), alpha=0.2)
+        ax.axhline(2.0, color="k", ls="--", lw=1, label="seed 001: s = 2 (high T*)")
+        ax.axhline(4.0, color="k", ls=":", lw=1, label="rival: s = 4")
+        ax.set_xlabel("ω / ω_g (band centre)")
+        ax.set_title(f"T* = {'∞' if t == 'inf' else '1'} (ladder N = 1000 – 16000, pooled)", fontsize="small")
+        ax.set_ylim(0, 8)
+    axes[0].set_ylabel("local exponent s (band MLE, 95 % interval)")
+    axes[1].legend(fontsize="x-small", loc="upper right")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    return fig
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line (module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="job", required=True)
+    p_land = sub.add_parser("land", help="merge finished confirmatory pieces into the compact form")
+    p_land.add_argument("folders", nargs="+", type=Path)
+    p_land.add_argument("--into", type=Path, default=CONFIRM)
+    p_ladder = sub.add_parser("ladder", help="read the issue-25 ladder in omega/omega_g (exploratory)")
+    p_ladder.add_argument("--output", type=Path, default=RESULTS / "absolute_frequency_ladder.json")
+    p_ladder.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "absolute_frequency_s_of_omega.png")
+    args = parser.parse_args(argv)
+    if args.job == "land":
+        for name, (first, last, count) in sorted(land(args.folders, args.into).items()):
+            print(f"{name}: {count} samples ({first} - {last})")
+        return 0
+    result = read_ladder()
+    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    plt.close(figure(result, args.figure))
+    print(f"wrote {args.output} and {args.figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
