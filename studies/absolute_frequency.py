@@ -14,8 +14,8 @@ Two jobs, each a short pipeline over the package's public API
 ``ladder``
     The exploratory reading of the issue-25 ladder (``studies/results/finite_size_modes.nc``, N = 1000 - 16000,
     seen before the registration) in ω/ω_g, per protocol (T* = 1, ∞) and taper: s(ω) in bands pooled over N,
-    modes per particle below x = 0.18 at each N against N = 8000, the test of one exponent across N in
-    (0, 0.18], the joint extreme value over N (κ free) and, beside them, the ω₀-tied window MLE at c = 0.5
+    modes per particle below x = 0.18 at each N against N = 8000, the window MLE on (0, 0.18] pooled over the N
+    that admit it (N ≤ 8000) and the test of one exponent across them, the joint extreme value over N (κ free) and, beside them, the ω₀-tied window MLE at c = 0.5
     that the issue withdraws.  Writes ``studies/results/absolute_frequency_ladder.json`` and the s(ω) figure
     ``docs/figures/absolute_frequency_s_of_omega.png``.
 
@@ -42,6 +42,7 @@ import xarray as xr  # noqa: E402
 from vdosbench.datasets import merge_samples, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
+    band_mle,
     density_ratio,
     exponent_homogeneity,
     extreme_value_fit,
@@ -129,6 +130,7 @@ def read_ladder() -> dict[str, Any]:
                    for n in sizes if n != 8000 and X_DENSITY < 0.6 * 2 * math.pi / n ** (1 / 3)}
         usable = [by_n[n] for n in sizes if X_DENSITY < 0.6 * 2 * math.pi / n ** (1 / 3)]
         homog = exponent_homogeneity(usable, 0.0, X_DENSITY).to_dict()
+        pooled = _summary(band_mle(usable, 0.0, X_DENSITY, n_bootstrap=N_BOOTSTRAP, seed=SEED))
         ev = extreme_value_fit(pts, law="free", n_bootstrap=N_BOOTSTRAP, seed=SEED)
         ev_independent = extreme_value_fit(pts, law="independent", n_bootstrap=N_BOOTSTRAP, seed=SEED)
         tied = {str(n): _summary(window_mle(by_n[n], 0.5, n_bootstrap=N_BOOTSTRAP, seed=SEED)) for n in sizes}
@@ -138,6 +140,7 @@ def read_ladder() -> dict[str, Any]:
             "s_of_omega": [{"band": list(e.measurement.settings["band_omega_over_omega_g"]), **_summary(e)}
                            for e in ests],
             "density_ratio_to_n8000": density, "exponent_homogeneity": homog,
+            "window_0_018_pooled": {**pooled, "sizes": [p.n_particles for p in usable]},
             "extreme_value_free": {**_summary(ev.exponent), "kappa": ev.exponent.measurement.settings["kappa"],
                                    "kappa_interval": ev.exponent.measurement.settings["kappa_interval"],
                                    "homogeneity": ev.homogeneity.to_dict() if ev.homogeneity else None,

@@ -18,6 +18,7 @@ without a results file (seed 000's medium, seed 002's networks, the HET curve) a
 from __future__ import annotations
 
 import functools
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -25,6 +26,10 @@ from typing import Any
 
 # the sibling script (python puts a script's own folder first on sys.path)
 import finite_size_tables as tables
+
+from vdosbench.benchmark.claims import Expectation
+from vdosbench.benchmark.scoring import verdict_for
+from vdosbench.validators import Measurement
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -46,8 +51,6 @@ TD_M2 = "runs/eq_1td_m2/report2/result.json"
 TD_MINF = "runs/eq_1td_minf_c/report/result.json"
 KA_M2 = "runs/ka_eq_m2/report_robust/result.json"
 KA_MINF = "runs/ka_eq_minf/report_robust/result.json"
-#: The s(N) study's T* (as ``finite_size.json`` spells them): the high-T* protocols and the additive model's T_d.
-HIGH_TSTAR = ("1", "inf")
 
 Results = Mapping[str, Any]
 
@@ -114,9 +117,31 @@ def point_count(result: Results, tstars: Sequence[str], claims: Sequence[str]) -
     return f"both {text}" if len(claims) > 1 and len(set(counts)) == 1 else text
 
 
-def along_n(result: Results, tstar: str, m: int, estimator: str, sizes: Sequence[int]) -> str:
-    """One estimator's s at ``sizes`` (N) of one protocol and taper: ``2.73 [2.59, 2.91] → 3.90 […]``."""
-    return " → ".join(tables.estimate(tables.point_at(result, tstar, n, m), estimator) for n in sizes)
+def absolute_rows(ladder: Results) -> list[list[str]]:
+    """The rows of issue 51's reading in ω/ω_g (``absolute_frequency_ladder.json``): seed 001's s = 2 at high T*
+    by the window (0, 0.18] ω_g pooled over N, and Lerner 2020's N-dependence as density per particle at fixed
+    ω/ω_g; both exploratory (the ladder was seen before the registration) until the confirmatory sets land."""
+    points = list(ladder["points"].values())
+    windows = [p["window_0_018_pooled"] for p in points]
+    s2 = Expectation(kind="equal", value=2.0, tolerance=0.5)
+    verdicts = Counter(verdict_for(Measurement("s", w["value"], math.nan, w["interval"][0], w["interval"][1], 0.95,
+                                               "1", n_samples=sum(w["samples_used"])), s2).value for w in windows)
+    values_ = sorted(w["value"] for w in windows)
+    lows, highs = [w["interval"][0] for w in windows], [w["interval"][1] for w in windows]
+    ratios = [r["ratio"] for p in points for r in p["density_ratio_to_n8000"].values()]
+    hold = sum(r["low"] <= 1.0 <= r["high"] for r in ratios)
+    p_min = min(p["exponent_homogeneity"]["p_value"] for p in points)
+    found = "none found" if hold == len(ratios) and p_min > 0.05 else "found"
+    return [
+        _row("s = 2 at high T*, in ω/ω_g (001)",
+             ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) + f" of {len(windows)} (exploratory)",
+             f"(0, 0.18] ω_g, N ≤ 8000: {values_[0]:.2f} – {values_[-1]:.2f}, in [{min(lows):.2f}, {max(highs):.2f}]",
+             "finite-size"),
+        _row("N-dependence, fixed ω/ω_g (Lerner 2020)", f"{found} (exploratory)",
+             f"density < 0.18 ω_g / N = 8000's: {min(r['value'] for r in ratios):.2f} – "
+             f"{max(r['value'] for r in ratios):.2f}, {hold} of {len(ratios)} hold 1; one s: p ≥ {p_min:.2f}",
+             "finite-size"),
+    ]
 
 
 def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:
@@ -141,14 +166,7 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     s4 = "lerner-bouchbinder.s4-universal"
     return [
         _row("s = 2 at high T*, N = 1000 (001)", s2["verdict"], values(s2), "seed-001"),
-        _row("s = 2 at T* = 1 and ∞ (001)",
-             point_count(size, HIGH_TSTAR, ["schirmacher.high-parent-temperature-s2"]),
-             "c = 0.7, T* = 1, m = 2, N = 1000 → 8000: " + along_n(size, "1", 2, "mle c=0.7", (1000, 8000)),
-             "finite-size"),
-        _row("s → 4 as N grows, T* = 1 and ∞ (Lerner 2020)",
-             point_count(size, HIGH_TSTAR, ["lerner.finite-size-s4"]),
-             "D − D_Debye, same: " + along_n(size, "1", 2, "debye excess", (1000, 8000)),
-             "finite-size"),
+        *absolute_rows(results["absolute_frequency_ladder.json"]),
         _row("s at T_d, N ≤ 4000: 3 + 2/m (001) or 4",
              point_count(size, (td,), ["schirmacher.taper-s3+2/m", "lerner.s4"]),
              "D − D_Debye, N = 4000: " + ", ".join(
@@ -182,7 +200,7 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
 
 
 #: The results files the table is written from (in ``studies/results/``).
-SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "low_tstar.json", "robustness_rescore.json",
+SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "absolute_frequency_ladder.json", "low_tstar.json", "robustness_rescore.json",
            "low_tstar_ka.json", "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
 
 
