@@ -53,7 +53,8 @@ _EXPECT_KINDS = ("equal", "greater", "less", "within")
 #: Global attribute of a scoring form that leaves variables out on purpose: their names as a JSON list
 #: (written by :func:`vdosbench.benchmark.scoring_form.scoring_form`; read here to say why a claim lacks them).
 LEFT_OUT_ATTRIBUTE = "scoring_form_left_out"
-_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives"}
+_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives",
+               "superseded_by"}
 _ALTERNATIVE_KEYS = {"label", "basis", "measure"}
 
 
@@ -120,6 +121,9 @@ class Claim:
     extra: Mapping[str, Any] = field(default_factory=dict)
     #: Other reasonable estimators of the same quantity (:class:`Alternative`), in file order.
     alternatives: tuple[Alternative, ...] = ()
+    #: The id of the claim that now reads the same physical statement (a claim kept registered, scored, but no
+    #: longer the current verdict: e.g. the windows tied to omega0, superseded by those in omega/omega_g).
+    superseded_by: str | None = None
 
     @property
     def source(self) -> str:
@@ -226,6 +230,7 @@ def _parse_claim(raw: Mapping[str, Any], where: str) -> Claim:
             basis=str(expect.get("basis", "")),
         ),
         alternatives=alternatives,
+        superseded_by=None if raw.get("superseded_by") is None else str(raw["superseded_by"]),
     )
 
 
@@ -301,6 +306,10 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise _fail(str(path), f"duplicate claim ids {dupes}", "give every claim a unique id")
+    dangling = sorted(f"{c.id} -> {c.superseded_by}" for c in claims if c.superseded_by and c.superseded_by not in ids)
+    if dangling:
+        raise _fail(str(path), f"superseded_by names no claim of the file: {dangling}",
+                    "name the id of the claim that now reads the statement")
     return claims
 
 

@@ -47,6 +47,8 @@ from scipy import stats
 from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
     Measurement,
+    absolute_exponent,
+    paired_band_difference,
     PowerLawWindow,
     boson_peak_excess,
     coordination_distribution,
@@ -224,12 +226,15 @@ class NonphononicResult:
         return self.estimate.plot(ax)
 
 
+def _not_assessed(m: Measurement, why: str) -> Measurement:
+    """``m`` with a NaN interval (no verdict is drawn from it) and the reason in its settings."""
+    return replace(m, low=float("nan"), high=float("nan"), expanded=None,
+                   settings={**dict(m.settings), "not_assessed": why})
+
+
 def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResult:
     est = nonphononic_exponent(point, **settings)
-    m = est.measurement
-    if not est.ok:
-        m = replace(m, low=float("nan"), high=float("nan"), expanded=None,
-                    settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
+    m = est.measurement if est.ok else _not_assessed(est.measurement, f"{est.status}: {est.reason}")
     return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
 
 
@@ -242,11 +247,36 @@ def _paired_nonphononic(a: NonphononicResult, b: NonphononicResult, quantity: st
     d = paired_window_difference(a.spectra, b.spectra, float(a.settings.get("factor", 0.5)),
                                  max_participation=a.settings.get("max_participation"), n_bootstrap=n_bootstrap,
                                  seed=seed)
+    return _paired_assessed(a, b, d)
+
+
+def _paired_assessed(a: NonphononicResult, b: NonphononicResult, d: Measurement) -> Measurement:
+    """A paired difference ``d`` with no verdict drawn from it when either point's estimate is not usable."""
     if not (a.estimate.ok and b.estimate.ok):  # a point without enough modes: no verdict from the difference
-        why = "; ".join(f"{e.status}: {e.reason}" for e in (a.estimate, b.estimate) if not e.ok)
-        d = replace(d, low=float("nan"), high=float("nan"), expanded=None,
-                    settings={**dict(d.settings), "not_assessed": why})
+        return _not_assessed(d, "; ".join(f"{e.status}: {e.reason}" for e in (a.estimate, b.estimate) if not e.ok))
     return d
+
+
+def _absolute(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResult:
+    """An issue-51 estimate in absolute frequency ω/ω_g (:func:`~vdosbench.validators.absolute_exponent`), read as
+    :func:`_nonphononic` reads the issue-25 ones (no verdict from an estimate whose status is not ``"ok"``)."""
+    options = dict(settings)
+    if isinstance(options.get("band"), list):
+        options["band"] = tuple(options["band"])
+    est = absolute_exponent(point, **options)
+    m = est.measurement if est.ok else _not_assessed(est.measurement, f"{est.status}: {est.reason}")
+    return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
+
+
+def _paired_absolute(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
+                     seed: int) -> Measurement:
+    """The band MLE's s(a) − s(b) over paired samples (:func:`~vdosbench.validators.paired_band_difference`);
+    ValueError (independent fallback) for the extreme value, another quantity or unpaired points."""
+    if quantity != "s" or a.settings.get("estimator", "band_mle") != "band_mle":
+        raise ValueError("a paired difference is defined for the band MLE's s only")
+    low, high = (float(v) for v in a.settings.get("band", (0.0, 0.29)))
+    return _paired_assessed(a, b, paired_band_difference(a.spectra, b.spectra, low, high, n_bootstrap=n_bootstrap,
+                                                         seed=seed))
 
 
 VALIDATORS: dict[str, PointValidator] = {
@@ -263,12 +293,14 @@ VALIDATORS: dict[str, PointValidator] = {
     "curve_gap": lambda point, settings: curve_gap(point, **settings),
     "exponent_below_crossover": lambda point, settings: exponent_below_crossover(point, **settings),
     "nonphononic_exponent": _nonphononic,
+    "absolute_exponent": _absolute,
 }
 #: Paired differences (same sample realisations at both points) by validator;
 #: other validators' differences fall back to independent bootstraps.
 PAIRED_DIFFERENCES: dict[str, Callable[..., Measurement]] = {
     "boson_peak_excess": paired_excess_difference,
     "nonphononic_exponent": _paired_nonphononic,
+    "absolute_exponent": _paired_absolute,
 }
 #: Validators that compare a point with its ``versus`` point themselves.
 PAIR_VALIDATORS: dict[str, PairValidator] = {

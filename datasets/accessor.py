@@ -360,16 +360,31 @@ class VdosAccessor:
         return self._memo("longest_edge", compute, ("box_length",))
 
     @property
+    def n_site(self) -> int:
+        """Sites (particles) per sample: the length of ``site``, or, in a compact form that keeps no per-site
+        variable, its ``n_particles`` attribute."""
+        if "site" in self._ds.sizes:
+            return int(self._ds.sizes["site"])
+        n = self._ds.attrs.get("n_particles")
+        if n is None or int(n) != n or int(n) < 1:
+            raise ValueError(
+                "the number of sites is unknown: expected a 'site' dimension (e.g. from position) or a positive "
+                f"integer attribute n_particles, found neither (n_particles={n!r}); add ds.attrs['n_particles'] = N"
+            )
+        return int(n)
+
+    @property
     def number_density(self) -> xr.DataArray:
-        """Sites per unit volume of each sample, n = n_site / V, dims (..., sample); needs ``site`` and the box."""
+        """Sites per unit volume of each sample, n = n_site / V, dims (..., sample); needs ``site`` (or the
+        ``n_particles`` attribute, :attr:`n_site`) and the box."""
 
         def compute() -> xr.DataArray:
-            if "site" not in self._ds.sizes:
+            if "site" not in self._ds.sizes and "n_particles" not in self._ds.attrs:
                 raise ValueError(
-                    "number density needs a 'site' dimension (e.g. from position) and box_length; "
-                    "found neither site dimension: pass number_density=... explicitly"
+                    "number density needs a 'site' dimension (e.g. from position) or the n_particles attribute, "
+                    "and box_length; found neither: pass number_density=... explicitly"
                 )
-            n = int(self._ds.sizes["site"]) / self.box_volume
+            n = self.n_site / self.box_volume
             u = str(self.box_length.attrs.get("units", "1")).strip()
             d = self.dimension
             n.attrs = {"long_name": "number density of sites", "units": "1" if u in ("", "1") else f"({u})^-{d}"}

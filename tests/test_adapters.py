@@ -214,7 +214,7 @@ def test_zero_mode_rules() -> None:
     assert "tolerance" in rule
     flags, rule = zero_mode_flags(lam, zero_modes=2)
     assert flags.tolist() == [[True, True, False, False]] * 2 and rule.startswith("count")
-    with pytest.raises(AdapterError, match=r"zero_modes is 9; expected an integer in \[0, 4\]"):
+    with pytest.raises(AdapterError, match=r"zero_modes is 9; expected an integer in \[0, 3\] for 4 modes"):
         zero_mode_flags(lam, zero_modes=9)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,8 @@ def run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     stand_in = tmp_path / "vdosbench"
     stand_in.write_text(STAND_IN)
     stand_in.chmod(0o755)
-    env = dict(os.environ, VDOSBENCH=str(stand_in), CALLS=str(tmp_path / "calls"))
+    # PYTHON: the script reads the recipe with this interpreter (the one running the tests, whatever is on PATH)
+    env = dict(os.environ, VDOSBENCH=str(stand_in), CALLS=str(tmp_path / "calls"), PYTHON=sys.executable)
     return subprocess.run(["bash", str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60)
 
 

@@ -185,6 +185,15 @@ TD_WINDOW_CLAIMS = {k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equili
     "schirmacher.td-window-m2-s4", "schirmacher.td-window-minf-s3", "lerner.td-window-s4",
     "schirmacher.td-taper-difference", "lerner.td-taper-difference-0")}
 SELECTED_NOW_TOO.update(TD_WINDOW_CLAIMS)
+#: Issue 51: the claims in absolute frequency omega/omega_g, new: the high-T* ones select every soft-sphere
+#: generator (as the finite-size claim), the deep tail every glass (soft spheres and Kob-Andersen alike).
+ABSOLUTE_CLAIMS = {
+    "schirmacher.high-tstar-s2-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST},
+    "schirmacher.high-tstar-taper-0-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST},
+    "lerner.deep-tail-s4-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST, "lennard_jones",
+                                     "lennard_jones_equilibrated"},
+}
+SELECTED_NOW_TOO.update(ABSOLUTE_CLAIMS)
 #: Issue 25 item 6: the sets of fixed-length Monte Carlo at T* (seed-literal, and the same with lowest modes) carry
 #: no memory of T_d, so the T_d claims exclude them.
 SELECTED_NO_LONGER = {k: {"soft_spheres", "soft_spheres_lowest"} for k in (
@@ -198,7 +207,8 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
     from vdosbench.generators import generator_names
 
     claims = load_claims()
-    assert {c.id for c in claims} == set(SELECTED_BEFORE) | {"lerner.finite-size-s4"} | set(TD_WINDOW_CLAIMS)
+    assert {c.id for c in claims} == (set(SELECTED_BEFORE) | {"lerner.finite-size-s4"} | set(TD_WINDOW_CLAIMS)
+                                      | set(ABSOLUTE_CLAIMS))
     for claim in claims:
         params = {k: (v[0] if isinstance(v, list) else v) for k, v in claim.applies_to.items()
                   if k not in ("generator", "model")}
@@ -265,9 +275,11 @@ def test_declared_npz_gets_the_verdicts_of_the_native_dataset(
     measured = {k for k, v in native_verdicts.items() if v != "not applicable"}
     assert len(measured) >= 6
     not_measurable = {r["id"] for r in result["not_measurable"]}
-    # the stress claim (no pair data) and the T_d claims of the window MLE (no shear modulus in the archive)
+    # the stress claim (no pair data), the T_d claims of the window MLE and the deep tail in omega/omega_g (no shear
+    # modulus in the archive)
     assert not_measurable == {"schirmacher.stress-exponent-m2", "schirmacher.td-window-m2-s4", "lerner.td-window-s4",
-                              "schirmacher.td-taper-difference", "lerner.td-taper-difference-0"}
+                              "schirmacher.td-taper-difference", "lerner.td-taper-difference-0",
+                              "lerner.deep-tail-s4-absolute"}
     for claim_id in measured - not_measurable:
         assert verdicts[claim_id] == native_verdicts[claim_id], claim_id
     assert code == native.exit_code() and code in (0, 1)

@@ -35,11 +35,12 @@ from .absolute_frequency import (
 from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
-from .nonphononic import mode_spectra_from_dataset, nonphononic_exponent
+from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
 from .window_mle import paired_window_difference, participation_scan, profile_interval, window_mle, window_mle_scan
 
 __all__ = [
+    "absolute_exponent",
     "DensityComparison",
     "ExtremeValueFit",
     "Homogeneity",

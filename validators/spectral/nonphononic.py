@@ -9,7 +9,8 @@ sample's ω₀ = 2π √(G/ρ)/L from its stored ``shear_modulus`` and
 Debye's level (``longitudinal_modulus`` M, giving K_wave = M − 2(d−1)G/d so
 that c_L = √(M/ρ); else ``bulk_modulus``) and the ``chain`` labels — and
 :func:`nonphononic_exponent` runs one registered estimator on it, for
-``benchmark/claims.toml``.
+``benchmark/claims.toml``; :func:`absolute_exponent` runs the estimators in
+absolute frequency ω/ω_g (:mod:`.absolute_frequency`, issue 51) on it.
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ import numpy as np
 import xarray as xr
 
 from ..results.result import sample_groups
+from .absolute_frequency import band_mle, extreme_value_fit
 from .debye_excess import debye_excess
 from .exponent_result import ExponentEstimate
 from .mode_spectra import ModeSpectra
 from .window_mle import window_mle
 
-__all__ = ["mode_spectra_from_dataset", "nonphononic_exponent"]
+__all__ = ["absolute_exponent", "mode_spectra_from_dataset", "nonphononic_exponent"]
 
 
 def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
@@ -35,8 +37,8 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     ----------
     ds
         One point: ``eigenvalue`` (sample, mode), ``shear_modulus`` (sample), ``box_length`` (sample or
-        scalar) and a ``site`` dimension; optional ``zero_mode``, ``participation_ratio``,
-        ``longitudinal_modulus`` / ``bulk_modulus``, ``chain``.
+        scalar) and a ``site`` dimension (or a compact form's ``n_particles`` attribute); optional
+        ``zero_mode``, ``participation_ratio``, ``longitudinal_modulus`` / ``bulk_modulus``, ``chain``.
     label
         Carried into the estimates.
 
@@ -68,14 +70,11 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
                       ("box_length", "store the periodic box edge per sample")):
         if name not in ds.variables:
             raise ValueError(f"the issue-25 estimators need {name!r} per sample, not found in the dataset. Fix: {fix}")
-    if "site" not in ds.sizes:
-        raise ValueError("the dataset has no 'site' dimension; expected one (N = its length) to know the box's "
-                         "particle number")
     d = view.dimension
     omega_raw = np.asarray(view.omega.transpose("sample", "mode").values, dtype=float)  # NaN: zero modes
     order = np.argsort(np.where(np.isnan(omega_raw), np.inf, omega_raw), axis=1, kind="stable")
     omega = np.take_along_axis(omega_raw, order, axis=1)  # ascending, NaN (zero modes) last
-    n_site = int(ds.sizes["site"])
+    n_site = view.n_site  # the site dimension, or a compact form's n_particles attribute
     box = np.asarray(view.longest_edge, dtype=float)
     rho = np.asarray(view.number_density.values, dtype=float).reshape(-1)
     g = np.asarray(ds["shear_modulus"].values, dtype=float)
@@ -134,3 +133,39 @@ def nonphononic_exponent(
     if estimator == "debye_excess":
         return debye_excess(spectra, n_bootstrap=n_bootstrap, seed=seed)
     raise ValueError(f"unknown estimator {estimator!r}; expected 'window_mle' or 'debye_excess'")
+
+
+def absolute_exponent(
+    ds: xr.Dataset,
+    estimator: Literal["band_mle", "extreme_value"] = "band_mle",
+    band: tuple[float, float] | list[float] = (0.0, 0.29),
+    *,
+    law: Literal["independent", "free"] = "independent",
+    max_participation_number: float | None = None,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+) -> ExponentEstimate:
+    """s of one point in absolute frequency ω/ω_g (:mod:`.absolute_frequency`; issue 51).
+
+    Parameters
+    ----------
+    ds
+        One point (:func:`mode_spectra_from_dataset`: needs each sample's shear modulus for ω_g).
+    estimator
+        ``"band_mle"``: the local exponent on ``band`` = (a, b] of ω/ω_g (a = 0: the window MLE), only samples
+        whose first phonon lies above b/0.6; ``"extreme_value"``: each sample's lowest mode (one point: the law
+        of independent levels, ``law`` must be ``"independent"``).
+    max_participation_number
+        Keep only modes with N·e ≤ this (None: all modes).
+    n_bootstrap, seed
+        Bootstrap over samples (chains where ``chain`` is stored).
+    """
+    spectra = mode_spectra_from_dataset(ds)
+    if max_participation_number is not None:
+        spectra = spectra.filtered_by_participation_number(float(max_participation_number))
+    if estimator == "band_mle":
+        low, high = (float(v) for v in band)
+        return band_mle(spectra, low, high, n_bootstrap=n_bootstrap, seed=seed)
+    if estimator == "extreme_value":
+        return extreme_value_fit(spectra, law=law, n_bootstrap=n_bootstrap, seed=seed).exponent
+    raise ValueError(f"unknown estimator {estimator!r}; expected 'band_mle' or 'extreme_value'")
