@@ -14,6 +14,11 @@ the primary names, nothing else (an unknown key is an error, so a typo cannot
 silently fall back to the primary's default).  The claim, its ``applies_to``,
 ``requires`` and ``expect`` stay the primary's: only the estimator changes
 (:func:`alternative_claims`).
+
+A claim kept registered after a better reading of the same physical statement
+names that reading's id in ``superseded_by`` (e.g. the windows tied to ω₀,
+superseded by those in ω/ω_g, issue 51); it is still scored, and the findings
+show the current one.  A name that is no claim of the file is an error.
 """
 
 from __future__ import annotations
