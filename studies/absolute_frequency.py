@@ -88,10 +88,8 @@ def land(folders: Sequence[Path], into: Path = CONFIRM) -> dict[str, list[int]]:
             raise FileNotFoundError(f"{path} not found: expected a finished piece (its ensemble.nc is written when "
                                     "every sample of the piece is done); pass finished folders only")
         with xr.open_dataset(path) as ds:
-            for name, point in _points_of(ds.load()).items():
-                small = point.drop_vars([v for v in DROP if v in point.variables]).drop_dims("site", errors="ignore")
-                small = small.assign_attrs(n_particles=int(ds.sizes["site"]))
-                points[name] = merge_samples(points.get(name), small)
+            for name, point in _points_of(ds.load()).items():  # write_point_groups drops the per-site arrays
+                points[name] = merge_samples(points.get(name), point.assign_attrs(n_particles=int(ds.sizes["site"])))
     write_point_groups(points, into, drop=DROP)
     return {k: [int(v["sample"].min()), int(v["sample"].max()), int(v.sizes["sample"])] for k, v in points.items()}
 

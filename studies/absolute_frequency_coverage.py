@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 from scipy import integrate
 
+from estimator_coverage import wilson  # noqa: E402 - the estimator study's Wilson interval (a sibling script)
 from vdosbench.datasets.io import write_text
 from vdosbench.generators import GLASS_SPECTRUM, glass_like_mock, mock_glass_spectra
 from vdosbench.validators import (
@@ -117,16 +118,6 @@ def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]
     return out
 
 
-def wilson(k: int, n: int, z: float = 1.959964) -> list[float]:
-    """Wilson score interval of k successes in n trials."""
-    if n == 0:
-        return [math.nan, math.nan]
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return [centre - half, centre + half]
-
-
 def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
     """Coverage of each interval per levels file, with its Wilson interval and the mean width."""
     out: dict[str, Any] = {"truth": truth, "n_bootstrap": N_BOOTSTRAP, "nominal": 0.95, "coverage": {}}
@@ -139,8 +130,8 @@ def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
         for key in truth:
             hits = [r["covers"][key] for r in rows if key in r["covers"]]
             widths = [r[key][2] - r[key][1] for r in rows if key in r and np.isfinite(r[key][2] - r[key][1])]
-            cov[key] = {"replicates": len(hits), "coverage": sum(hits) / len(hits), "wilson_95": wilson(sum(hits),
-                        len(hits)), "mean_width": float(np.mean(widths)) if widths else math.nan,
+            cov[key] = {"replicates": len(hits), "coverage": sum(hits) / len(hits),
+                        "wilson_95": list(wilson(sum(hits), len(hits))), "mean_width": float(np.mean(widths)) if widths else math.nan,
                         "mean_estimate": float(np.mean([r[key][0] for r in rows if key in r]))}
         out["coverage"][levels] = cov
     return out

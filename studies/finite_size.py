@@ -123,6 +123,7 @@ import xarray as xr
 
 from vdosbench.benchmark.claims import Expectation
 from vdosbench.benchmark.scoring import verdict_for
+from vdosbench.datasets import read_point_groups, write_point_groups
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
@@ -220,32 +221,20 @@ def _group(key: tuple[int, int, float]) -> str:
 
 
 def export_compact(points: Mapping[tuple[int, int, float], xr.Dataset], path: Path) -> None:
-    """Write every point without its per-site arrays, one netCDF group each (``n1000_m2_t1``), atomically.
+    """Write every point without its per-site arrays, one netCDF group each (``n1000_m2_t1``), atomically
+    (:func:`vdosbench.datasets.write_point_groups`; the ``site`` length kept as the attribute ``n_particles``).
 
-    The analysis needs only eigenvalues, mode measures, moduli and box (:func:`mode_spectra` reads no per-site
-    variable but the ``site`` length, kept as the attribute ``n_particles``), so the compact file lets a clone
-    redo every number of ``finite_size.json`` without the part files.
+    The analysis needs only eigenvalues, mode measures, moduli and box, so the compact file lets a clone redo
+    every number of ``finite_size.json`` without the part files.
     """
-    tmp = path.with_suffix(".nc.part")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.unlink(missing_ok=True)
-    for key, ds in sorted(points.items()):
-        small = ds.drop_vars([v for v in COMPACT_DROP if v in ds.variables]).drop_dims("site", errors="ignore")
-        small = small.assign_attrs(n_particles=int(ds.sizes["site"]))
-        small.to_netcdf(tmp, group=_group(key), mode="a" if tmp.exists() else "w")
-    tmp.replace(path)
+    write_point_groups({_group(key): ds for key, ds in points.items()}, path, drop=COMPACT_DROP)
 
 
 def load_compact(path: Path) -> dict[tuple[int, int, float], xr.Dataset]:
     """The points of :func:`export_compact`'s file (``site`` restored as a coordinate of length N)."""
-    import netCDF4
-
-    with netCDF4.Dataset(path) as f:
-        groups = list(f.groups)
     points = {}
-    for g in groups:
+    for g, ds in read_point_groups(path).items():
         m = re.fullmatch(r"n(\d+)_m(inf|\d+)_t(.+)", g)
-        ds = xr.open_dataset(path, group=g).load()
         ds = ds.assign_coords(site=np.arange(int(ds.attrs["n_particles"])))
         points[(int(m.group(1)), -1 if m.group(2) == "inf" else int(m.group(2)), float(m.group(3)))] = ds
     return points
