@@ -14,8 +14,8 @@ realization of the same ensemble (another CPU can send a chaotic Monte Carlo
 or quench path into another glass from the same seed): a two-sample test on
 the fingerprint (:func:`~vdosbench.benchmark.fingerprint.compare_realizations`)
 tells that from another recipe where it can be assessed.  The verdict (:attr:`BuildReport.verdict`) is one of
-:data:`VERDICTS`.  When a verified reference copy is at hand (shipped or
-cached, or the entry's scoring form in a clone or the cache: it holds every
+:data:`VERDICTS`.  When a verified reference copy is at hand (the full set in a
+clone's ``reference-data/`` or the cache, or the entry's scoring form in a clone or the cache: it holds every
 eigenvalue) the largest eigenvalue difference is reported as well.
 """
 
@@ -202,9 +202,11 @@ class BuildReport:
 
 
 def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
-    """A verified copy already on this machine (shipped or cached full set, else the scoring form in the clone
-    or the cache, which holds every eigenvalue), without downloading."""
-    candidates = [(entry.shipped_path, entry.sha256), (cached_path(entry, cache_dir), entry.sha256)]
+    """A verified copy already on this machine (the full set in the clone or the cache, else the scoring form in
+    the clone or the cache, which holds every eigenvalue), without downloading."""
+    full = entry.full_form
+    candidates = [(full.local_path if full is not None else None, entry.sha256),
+                  (cached_path(entry, cache_dir), entry.sha256)]
     if entry.scoring_form is not None:
         candidates += [(entry.scoring_form.local_path, entry.scoring_form.sha256),
                        (scoring_cached_path(entry, cache_dir), entry.scoring_form.sha256)]

@@ -2,8 +2,8 @@
 
 :func:`resolve_reference` turns ``NAME`` into a verified local file: a
 catalogue entry (:mod:`vdosbench.datasets.catalog`) through
-:func:`vdosbench.datasets.fetch.fetch` — the shipped copy after its SHA-256 is
-checked, else a cached full set, else the entry's scoring form
+:func:`vdosbench.datasets.fetch.fetch` — the full set in a clone's
+``reference-data/`` after its SHA-256 is checked, else a cached full set, else the entry's scoring form
 (:mod:`vdosbench.benchmark.scoring_form`: what scoring reads; the copy in a
 clone's ``reference-data/`` folder after its SHA-256 is checked, with no
 network, else the cached or downloaded one), else the full set's download
@@ -135,7 +135,7 @@ class ReferenceSource:
     sha256
         SHA-256 of the file.
     origin
-        ``"catalogue (shipped)"``, ``"catalogue (cache)"``, ``"catalogue (scoring form, repository)"``,
+        ``"catalogue (full set, repository)"``, ``"catalogue (cache)"``, ``"catalogue (scoring form, repository)"``,
         ``"catalogue (scoring form, cache)"`` (:func:`vdosbench.datasets.fetch.origin`) or ``"file"``.
     """
 
@@ -173,13 +173,13 @@ def resolve_reference(
         A catalogued entry with no verified copy here that cannot be fetched
         (names ``vdosbench fetch NAME`` and ``vdosbench build NAME``).
     vdosbench.datasets.ChecksumError
-        A shipped or downloaded copy with the wrong SHA-256.
+        The repository's or a downloaded copy with the wrong SHA-256.
 
     Examples
     --------
-    >>> src = resolve_reference("spring-network-16")
+    >>> src = resolve_reference("spring-network-16")   # in a clone
     >>> src.origin, src.path.name
-    ('catalogue (shipped)', 'spring_network_16.nc')
+    ('catalogue (full set, repository)', 'spring-network-16-full.nc')
     >>> resolve_reference("no-such-reference")
     Traceback (most recent call last):
     ...

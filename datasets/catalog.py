@@ -18,18 +18,28 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     ``history`` differs by design.
 ``urls``
     Download locations, tried in order; may be empty (no hosting yet).
-``shipped``
-    File name under ``vdosbench/datasets/reference/`` when the package
-    ships the file (small reference datasets for the demo and tests).
+``file`` (optional)
+    File name of the full set under the repository's
+    :data:`REFERENCE_DATA_DIRNAME` folder when the repository holds it
+    (the small set for the demo and the tests); found and downloaded like
+    the scoring form (:attr:`CatalogEntry.full_form`).
 ``scoring_form`` (optional)
-    The entry's scoring form (:class:`ScoringFormFile`: ``file``, ``size``,
+    The entry's scoring form (:class:`RepositoryFile`: ``file``, ``size``,
     ``sha256``), the variables scoring reads
     (:mod:`vdosbench.benchmark.scoring_form`), kept in the repository under
     :data:`REFERENCE_DATA_DIRNAME` (outside the wheel) and downloaded from
     the repository's raw-file URL (:func:`raw_file_url`).
 ``not_hosted`` (optional)
     What is missing before the entry can be downloaded (required when the
-    entry has no shipped copy, no ``urls`` and no ``scoring_form``).
+    entry has no ``file``, no ``urls`` and no ``scoring_form``).
+
+Reference data have one home, the repository's :data:`REFERENCE_DATA_DIRNAME`
+folder, and one naming rule (:func:`reference_file_name`): entry ``NAME``'s
+scoring form is ``NAME.nc`` and its full set ``NAME-full.nc``, ``NAME``
+kebab-case (:data:`KEBAB_NAME`: lower-case words of letters and digits
+joined by ``-``, a ``.`` only between two digits, as in ``0.45``).  The
+catalogue names every file there; :func:`load_catalog` refuses a file name
+that breaks the rule.
 ``citation``, ``licence``
     Whom to cite and the terms of use.
 ``cost`` (optional)
@@ -55,8 +65,8 @@ Examples
 --------
 >>> from vdosbench.datasets.catalog import get_entry, list_entries
 >>> entry = get_entry("spring-network-16")
->>> entry.recipe.generator, entry.shipped_path is not None
-('spring_network', True)
+>>> entry.recipe.generator, entry.full_form.repository_path, entry.scoring_form.repository_path
+('spring_network', 'reference-data/spring-network-16-full.nc', 'reference-data/spring-network-16.nc')
 """
 
 from __future__ import annotations
@@ -88,15 +98,17 @@ __all__ = [
     "CATALOG_PATH",
     "REFERENCE_DATA_DIRNAME",
     "REFERENCE_DATA_ENV",
-    "REFERENCE_DIR",
     "REPOSITORY_BRANCH",
     "REPOSITORY_URL",
     "CONTENT_EXCLUDED_ATTRS",
     "CatalogEntry",
     "CatalogError",
     "Cost",
+    "FORM_SUFFIXES",
     "Fingerprint",
+    "KEBAB_NAME",
     "Recipe",
+    "RepositoryFile",
     "ScoringFormFile",
     "content_sha256",
     "entry_names",
@@ -110,13 +122,12 @@ __all__ = [
     "recipe_toml",
     "reference_data_dir",
     "reference_data_dirs",
+    "reference_file_name",
     "toml_key",
 ]
 
 #: The catalogue shipped with the package.
 CATALOG_PATH = Path(__file__).resolve().parent / "catalog.toml"
-#: Folder of the reference files shipped with the package.
-REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 #: The project's repository: the one place its address is written (raw-file URLs of the scoring forms).
 REPOSITORY_URL = "https://github.com/vdosbench/vdosbench"
 #: The branch whose files the catalogue's raw-file URLs name.
@@ -126,6 +137,11 @@ CONTENT_EXCLUDED_ATTRS = ("history",)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+#: An entry name that may name files in :data:`REFERENCE_DATA_DIRNAME`: kebab-case (lower-case words of letters
+#: and digits joined by ``-``; a ``.`` only between two digits, e.g. ``kob-andersen-n1000-equilibrated-0.45-m2``).
+KEBAB_NAME = re.compile(r"^[a-z0-9]+(?:(?:-|(?<=[0-9])\.(?=[0-9]))[a-z0-9]+)*$")
+#: What follows the entry name in the file name of each form (module docstring: the naming rule).
+FORM_SUFFIXES = {"scoring": ".nc", "full": "-full.nc"}
 
 
 class CatalogError(ValueError):
@@ -269,8 +285,32 @@ def raw_file_url(path: str) -> str:
     return f"{REPOSITORY_URL.rstrip('/')}/raw/{REPOSITORY_BRANCH}/{path.lstrip('/')}"
 
 
+def reference_file_name(name: str, form: str) -> str:
+    """The file name of entry ``name``'s ``form`` (``"scoring"`` or ``"full"``) under :data:`REFERENCE_DATA_DIRNAME`:
+    the one naming rule of the reference data (module docstring).
+
+    Raises
+    ------
+    CatalogError
+        ``name`` is not kebab-case (:data:`KEBAB_NAME`), or ``form`` is not one of :data:`FORM_SUFFIXES`.
+
+    Examples
+    --------
+    >>> reference_file_name("spring-network-16", "scoring"), reference_file_name("spring-network-16", "full")
+    ('spring-network-16.nc', 'spring-network-16-full.nc')
+    """
+    if form not in FORM_SUFFIXES:
+        raise CatalogError(f"form is {form!r}; expected one of {sorted(FORM_SUFFIXES)}")
+    if not KEBAB_NAME.match(name):
+        raise CatalogError(
+            f"dataset {name!r} cannot name a file in {REFERENCE_DATA_DIRNAME}/: its name must be kebab-case "
+            f"({KEBAB_NAME.pattern}: lower-case words of letters and digits joined by '-', a '.' only between digits)"
+        )
+    return f"{name}{FORM_SUFFIXES[form]}"
+
+
 def reference_data_dirs() -> list[Path]:
-    """The folders holding the scoring forms on this machine, in the order they are looked in.
+    """The folders holding the reference data on this machine, in the order they are looked in.
 
     ``$VDOSBENCH_REFERENCE_DATA`` when set (it must then be a folder), the
     clone the command runs in (from the current folder upwards), the clone the
@@ -293,13 +333,14 @@ def reference_data_dir() -> Path | None:
 
 
 @dataclass(frozen=True)
-class ScoringFormFile:
-    """An entry's scoring form (:mod:`vdosbench.benchmark.scoring_form`) kept in the repository.
+class RepositoryFile:
+    """One form of an entry kept in the repository's :data:`REFERENCE_DATA_DIRNAME` folder: its scoring form
+    (:mod:`vdosbench.benchmark.scoring_form`) or its full set.
 
     Attributes
     ----------
     file
-        File name under the repository's :data:`REFERENCE_DATA_DIRNAME` folder.
+        File name under the repository's :data:`REFERENCE_DATA_DIRNAME` folder (:func:`reference_file_name`).
     size, sha256
         Bytes and SHA-256 a copy must match.
     """
@@ -315,7 +356,7 @@ class ScoringFormFile:
 
     @property
     def url(self) -> str:
-        """The repository's raw-file URL of the form (:func:`raw_file_url`)."""
+        """The repository's raw-file URL of the file (:func:`raw_file_url`)."""
         return raw_file_url(self.repository_path)
 
     @property
@@ -325,6 +366,10 @@ class ScoringFormFile:
         folders = reference_data_dirs()
         held = [folder / self.file for folder in folders if (folder / self.file).exists()]
         return (held or [folder / self.file for folder in folders] or [None])[0]
+
+
+#: The scoring form's class by its earlier name (a :class:`RepositoryFile`).
+ScoringFormFile = RepositoryFile
 
 
 @dataclass(frozen=True)
@@ -341,10 +386,10 @@ class CatalogEntry:
     citation: str
     licence: str
     urls: tuple[str, ...] = ()
-    shipped: str | None = None
+    file: str | None = None
     fingerprint: Fingerprint | None = None
     cost: Cost | None = None
-    scoring_form: ScoringFormFile | None = None
+    scoring_form: RepositoryFile | None = None
     not_hosted: str | None = None
     catalog: Path = field(default=CATALOG_PATH, compare=False, repr=False)
 
@@ -361,15 +406,19 @@ class CatalogEntry:
         return f"{self.name}-scoring-{self.scoring_form.sha256[:12]}.nc"
 
     @property
-    def shipped_path(self) -> Path | None:
-        """Path of the shipped copy, or ``None`` when the package ships none."""
-        if self.shipped is None:
+    def full_form(self) -> RepositoryFile | None:
+        """The full set in the repository's :data:`REFERENCE_DATA_DIRNAME` folder (``file``, with the entry's size
+        and sha256), or ``None`` when the repository holds none."""
+        if self.file is None:
             return None
-        return self.catalog.parent / "reference" / self.shipped
+        return RepositoryFile(file=self.file, size=self.size, sha256=self.sha256)
 
     def summary(self) -> str:
         """One line for ``vdosbench list``."""
-        where = "shipped" if self.shipped else (f"{len(self.urls)} url(s)" if self.urls else "build only")
+        if self.file is not None:
+            where = f"full set in {REFERENCE_DATA_DIRNAME}/{self.file}"
+        else:
+            where = f"{len(self.urls)} url(s)" if self.urls else "build only"
         if self.scoring_form is not None:
             where += f"; scoring form {_size_label(self.scoring_form.size)} ({self.scoring_form.repository_path})"
         elif self.not_hosted:
@@ -434,16 +483,14 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         raise CatalogError(f"{where}: size must be > 0 bytes, found {size}")
     fingerprint = _fingerprint(table["fingerprint"], where) if "fingerprint" in table else None
     cost = _cost(table["cost"], where) if "cost" in table else None
-    shipped = table.get("shipped")
-    if shipped is not None and (not isinstance(shipped, str) or "/" in shipped or "\\" in shipped):
-        raise CatalogError(f"{where}: shipped must be a plain file name under reference/, found {shipped!r}")
-    form = _scoring_form(table["scoring_form"], where) if "scoring_form" in table else None
+    file = _repository_file_name(table["file"], name, "full", where) if "file" in table else None
+    form = _scoring_form(table["scoring_form"], name, where) if "scoring_form" in table else None
     not_hosted = table.get("not_hosted")
     if not_hosted is not None and (not isinstance(not_hosted, str) or not not_hosted.strip()):
         raise CatalogError(f"{where}: not_hosted must say what is missing before the entry can be downloaded")
-    if shipped is None and not urls and form is None and not_hosted is None:
+    if file is None and not urls and form is None and not_hosted is None:
         raise CatalogError(
-            f"{where}: no shipped copy, no urls and no scoring_form; expected one of them, or not_hosted = \"...\" "
+            f"{where}: no file, no urls and no scoring_form; expected one of them, or not_hosted = \"...\" "
             "saying what is missing (e.g. the scoring form: vdosbench compact FILE --scoring-form ...)"
         )
     return CatalogEntry(
@@ -457,7 +504,7 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         citation=_require(table, "citation", str, where),
         licence=_require(table, "licence", str, where),
         urls=tuple(urls),
-        shipped=shipped,
+        file=file,
         fingerprint=fingerprint,
         cost=cost,
         scoring_form=form,
@@ -466,23 +513,38 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
     )
 
 
-def _scoring_form(table: Any, where: str) -> ScoringFormFile:
+def _repository_file_name(file: Any, name: str, form: str, where: str) -> str:
+    """``file``, checked: a plain file name under :data:`REFERENCE_DATA_DIRNAME` that follows the naming rule."""
+    if not isinstance(file, str) or not file or "/" in file or "\\" in file:
+        raise CatalogError(f"{where}: file must be a plain file name under {REFERENCE_DATA_DIRNAME}/, found {file!r}")
+    try:
+        expected = reference_file_name(name, form)
+    except CatalogError as e:
+        raise CatalogError(f"{where}: {e}") from None
+    if file != expected:
+        raise CatalogError(
+            f"{where}: file is {file!r}; the {form} form of {name!r} must be named {expected!r} (the naming rule of "
+            f"{REFERENCE_DATA_DIRNAME}/: NAME.nc for the scoring form, NAME-full.nc for the full set). Fix: rename "
+            f"the file (git mv) and the catalogue's file"
+        )
+    return file
+
+
+def _scoring_form(table: Any, name: str, where: str) -> RepositoryFile:
     fwhere = f"{where} scoring_form"
     if not isinstance(table, dict) or set(table) != {"file", "size", "sha256"}:
         raise CatalogError(
             f"{fwhere}: expected a table [datasets.NAME.scoring_form] with exactly file, size and sha256, "
             f"found {table!r}"
         )
-    file = _require(table, "file", str, fwhere)
-    if not file or "/" in file or "\\" in file:
-        raise CatalogError(f"{fwhere}: file must be a plain file name under {REFERENCE_DATA_DIRNAME}/, found {file!r}")
+    file = _repository_file_name(table["file"], name, "scoring", fwhere)
     size = _require(table, "size", int, fwhere)
     if size <= 0:
         raise CatalogError(f"{fwhere}: size must be > 0 bytes, found {size}")
     sha = _require(table, "sha256", str, fwhere).lower()
     if not _SHA256.match(sha):
         raise CatalogError(f"{fwhere}: sha256 {sha!r} is not 64 hexadecimal digits")
-    return ScoringFormFile(file=file, size=size, sha256=sha)
+    return RepositoryFile(file=file, size=size, sha256=sha)
 
 
 def _cost(table: Any, where: str) -> Cost:
@@ -645,7 +707,8 @@ def fingerprint_toml(name: str, fingerprint: Fingerprint) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    return read_toml(path, CatalogError, fix="correct the catalogue near that line, or restore the shipped catalog.toml")
+    return read_toml(path, CatalogError,
+                     fix="correct the catalogue near that line, or restore the package's catalog.toml")
 
 
 def hosting_base_urls(path: str | os.PathLike[str] | None = None) -> tuple[str, ...]:

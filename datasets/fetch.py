@@ -6,7 +6,7 @@ reads, :mod:`vdosbench.benchmark.scoring_form`; ``[datasets.NAME.scoring_form]``
 kept in the repository's ``reference-data/`` folder and served by the
 repository's raw-file URL (:func:`~vdosbench.datasets.catalog.raw_file_url`).
 ``fetch(NAME)`` (``form="auto"``) returns the full set when a verified copy is
-already on this machine (shipped or cached), else the scoring form when the
+already on this machine (in ``reference-data/`` or cached), else the scoring form when the
 entry has one, else downloads the full set.  ``form="full"`` or
 ``form="scoring"`` asks for one of them.
 
@@ -27,14 +27,17 @@ A fetch that finds no copy and no download names every place it looked and the f
 
 The full set is looked for in turn
 
-1. the copy shipped with the package (``vdosbench/datasets/reference/``),
-   used in place after its hash is checked;
+1. when the catalogue names its ``file`` (a small set kept in the repository,
+   ``reference-data/NAME-full.nc``), in the same places as the scoring form
+   (``$VDOSBENCH_REFERENCE_DATA``, the clone the command runs in, the clone
+   the package runs from), used in place after its hash is checked;
 2. the cache folder (``$VDOSBENCH_CACHE``, else ``pooch.os_cache("vdosbench")``),
    where a file whose hash matches is used without any request;
 3. the download URLs (or the ``urls`` given), in order: first the user's
    mirrors (:func:`mirror_base_urls`: ``$VDOSBENCH_MIRROR``, else ``mirror``
    under ``[fetch]`` in the config file :func:`config_path`), then the entry's
-   ``urls``, then the catalogue's ``[hosting] base_urls``; a base URL serves the
+   ``urls``, then the catalogue's ``[hosting] base_urls``, then the
+   repository's raw-file URL of its ``file``; a base URL serves the
    entry as ``BASE/<file_name>`` (the layout ``vdosbench publish`` writes,
    :mod:`vdosbench.datasets.publish`).  Every URL is downloaded through
    :mod:`pooch` with ``known_hash="sha256:<catalogued hash>"`` — never without a
@@ -48,7 +51,7 @@ The full set is looked for in turn
    A cached file with a wrong hash is replaced by a fresh download.
 
 A mismatch raises :class:`ChecksumError` naming the expected and the actual
-hash and the fix.  An entry with neither a shipped copy nor a URL raises
+hash and the fix.  An entry with neither a copy in reach nor a URL raises
 :class:`FetchError` pointing to :func:`build`.
 
 Rebuilding an entry from its recipe needs the generators, so it lives in
@@ -64,9 +67,9 @@ from pathlib import Path
 from typing import Any
 
 
-from .catalog import CatalogEntry, file_sha256, get_entry, hosting_base_urls
+from .catalog import CatalogEntry, RepositoryFile, file_sha256, get_entry, hosting_base_urls
 from .reference_places import FIXES as REFERENCE_FIXES
-from .reference_places import reference_places
+from .reference_places import REFERENCE_DATA_DIRNAME, reference_places
 
 __all__ = [
     "FORMS",
@@ -173,7 +176,8 @@ def mirror_base_urls() -> tuple[str, ...]:
 
 def download_urls(name: str | CatalogEntry) -> list[str]:
     """Where :func:`fetch` downloads ``name`` from, in order: the user's mirrors, the entry's ``urls``, the
-    catalogue's ``[hosting] base_urls`` (a base URL serves the entry as ``BASE/<file_name>``)."""
+    catalogue's ``[hosting] base_urls`` (a base URL serves the entry as ``BASE/<file_name>``), the repository's
+    raw-file URL when the repository holds the full set (its ``file``)."""
     entry = _entry(name)
 
     def under(base: str) -> str:
@@ -181,6 +185,8 @@ def download_urls(name: str | CatalogEntry) -> list[str]:
 
     urls = [under(b) for b in mirror_base_urls()] + list(entry.urls)
     urls += [under(b) for b in hosting_base_urls(entry.catalog)]
+    if entry.full_form is not None:
+        urls.append(entry.full_form.url)
     return list(dict.fromkeys(urls))  # each once, first place kept
 
 
@@ -309,14 +315,26 @@ def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str)
     return path
 
 
+def _in_repository(entry: CatalogEntry, kept: RepositoryFile, table: str) -> Path | None:
+    """The copy of ``kept`` in the first reference-data folder that holds it, verified (a damaged one raises),
+    else ``None``; ``table`` is the catalogue table that records its size and sha256."""
+    local = kept.local_path
+    if local is None or not local.exists():
+        return None
+    return _verified_in_place(
+        entry, local, kept.sha256,
+        f"The repository's copy differs from the catalogue: restore it (git checkout -- {kept.repository_path}), "
+        f"or update the catalogue's {table} when the file was rebuilt on purpose.",
+    )
+
+
 def _local_full(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -> Path | None:
-    """The shipped copy (verified: a damaged one raises) or a verified cached copy of the full set, else ``None``."""
-    shipped = entry.shipped_path
-    if shipped is not None and shipped.exists():
-        return _verified_in_place(
-            entry, shipped, entry.sha256,
-            "The shipped copy is damaged: reinstall vdosbench (pip install --force-reinstall vdosbench).",
-        )
+    """The repository's copy (verified: a damaged one raises) or a verified cached copy of the full set, else
+    ``None``."""
+    if entry.full_form is not None:
+        local = _in_repository(entry, entry.full_form, f"[datasets.{entry.name}] size, sha256 and content_sha256")
+        if local is not None:
+            return local
     target = cached_path(entry, cache_dir)
     if target.exists() and file_sha256(target) == entry.sha256:
         return target
@@ -343,8 +361,8 @@ def scoring_download_urls(name: str | CatalogEntry) -> list[str]:
 
 
 def origin(name: str | CatalogEntry, path: str | os.PathLike[str]) -> str:
-    """Which copy :func:`fetch` returned: ``"shipped"``, ``"cache"``, ``"scoring form, repository"`` or
-    ``"scoring form, cache"``."""
+    """Which copy :func:`fetch` returned: ``"full set, repository"``, ``"cache"``, ``"scoring form, repository"``
+    or ``"scoring form, cache"``."""
     entry = _entry(name)
     p = Path(path)
     form = entry.scoring_form
@@ -352,7 +370,9 @@ def origin(name: str | CatalogEntry, path: str | os.PathLike[str]) -> str:
         return "scoring form, repository"
     if entry.scoring_file_name is not None and p.name == entry.scoring_file_name:
         return "scoring form, cache"
-    return "shipped" if entry.shipped_path is not None and p == entry.shipped_path else "cache"
+    full = entry.full_form
+    in_repository = full is not None and full.local_path is not None and p == full.local_path
+    return "full set, repository" if in_repository else "cache"
 
 
 def _fetch_scoring(
@@ -366,13 +386,9 @@ def _fetch_scoring(
     """The verified scoring form: the clone's copy, else the cache, else a download (module docstring)."""
     form = entry.scoring_form
     assert form is not None
-    local = form.local_path
-    if local is not None and local.exists():
-        return _verified_in_place(
-            entry, local, form.sha256,
-            f"The repository's copy differs from the catalogue: restore it (git checkout -- {form.repository_path}), "
-            f"or update the catalogue's [datasets.{entry.name}.scoring_form] when the file was rebuilt on purpose.",
-        )
+    local = _in_repository(entry, form, f"[datasets.{entry.name}.scoring_form]")
+    if local is not None:
+        return local
     target = scoring_cached_path(entry, cache_dir)
     assert target is not None
     if target.exists() and file_sha256(target) == form.sha256:
@@ -483,16 +499,16 @@ def fetch(
     ValueError
         ``form`` is not one of :data:`FORMS`.
     ChecksumError
-        A shipped or repository copy or every download had the wrong hash
+        The repository's copy or every download had the wrong hash
         (expected and actual named); nothing is left under the final name.
     FetchError
-        No source (no shipped copy, no URL), or every download failed.
+        No source (no copy in reach, no URL), or every download failed.
 
     Examples
     --------
-    >>> path = fetch("spring-network-16")      # the shipped copy, verified
+    >>> path = fetch("spring-network-16")      # in a clone: its full set in reference-data/, verified
     >>> path.name
-    'spring_network_16.nc'
+    'spring-network-16-full.nc'
     """
     if form not in FORMS:
         raise ValueError(f"form is {form!r}; expected one of {FORMS}")
@@ -514,13 +530,14 @@ def fetch(
     if not sources:
         missing = f" ({entry.not_hosted})" if entry.not_hosted else ""
         raise FetchError(
-            f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the package ships no copy; "
+            f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the repository holds no copy; "
             f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
             f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
             f"in {config_path()}), or pass urls=[...]"
         )
-    shipped = entry.shipped_path
-    looked = [f"the package's copy: {shipped if shipped is not None else 'none shipped'}",
-              f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}"]
+    full = entry.full_form
+    looked = ([place.describe(full.file) for place in reference_places()] if full is not None
+              else [f"{REFERENCE_DATA_DIRNAME}/: the repository holds no full set of {entry.name!r}"])
+    looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
     return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress,
-                              max_bytes=entry.size, looked=looked)
+                              max_bytes=entry.size, looked=looked, fix=REFERENCE_FIXES if full is not None else "")

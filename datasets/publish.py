@@ -110,7 +110,8 @@ def find_catalogued_copy(
     sources: Iterable[str | os.PathLike[str]] = (),
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """A local file whose sha256 is the entry's: from ``sources``, else the shipped copy, else the cache.
+    """A local file whose sha256 is the entry's: from ``sources``, else the repository's copy (``reference-data/``,
+    when the catalogue names the entry's ``file``), else the cache.
 
     Parameters
     ----------
@@ -130,8 +131,9 @@ def find_catalogued_copy(
     for src in sources:
         p = Path(src)
         candidates += [p / entry.file_name, p / f"{entry.name}.nc", p / "ensemble.nc"] if p.is_dir() else [p]
-    if entry.shipped_path is not None:
-        candidates.append(entry.shipped_path)
+    full = entry.full_form
+    if full is not None and full.local_path is not None:
+        candidates.append(full.local_path)
     candidates.append(cached_path(entry, cache_dir))
     path, found = _first_with_hash(candidates, entry.sha256)
     if path is not None:
@@ -263,8 +265,8 @@ def publish(
         The folder (created if needed); an existing ``registry.txt`` there is
         kept and extended, so entries can be published in several runs.
     sources
-        Files or folders to take the catalogued files from (before the shipped
-        copy and the fetch cache).
+        Files or folders to take the catalogued files from (before the
+        repository's ``reference-data/`` and the fetch cache).
     cache_dir
         The fetch cache to look in.
     forms

@@ -121,8 +121,8 @@ def test_catalogue_entries_are_complete() -> None:
         assert e.size > 0 and e.citation and e.licence and e.source and e.description
         assert e.recipe.generator in generator_names()
         assert e.name in e.summary()
-        # downloadable (shipped, URLs or a scoring form in the repository), or saying what is missing
-        assert e.shipped or e.urls or e.scoring_form is not None or (e.not_hosted and "scoring form" in e.not_hosted)
+        # downloadable (the full set or a scoring form in the repository, URLs), or saying what is missing
+        assert e.file or e.urls or e.scoring_form is not None or (e.not_hosted and "scoring form" in e.not_hosted)
 
 
 def test_cost_is_read_checked_and_shown(tmp_path: Path) -> None:
@@ -153,13 +153,14 @@ def test_unknown_name_lists_the_valid_ones() -> None:
         get_entry("nope")
 
 
-def test_shipped_reference_matches_its_catalogued_hash_and_the_convention() -> None:
+def test_the_full_set_in_the_repository_matches_its_catalogued_hash_and_the_convention() -> None:
     entry = get_entry("spring-network-16")
-    assert entry.shipped_path is not None and entry.shipped_path.exists()
-    assert entry.shipped_path.stat().st_size == entry.size
-    assert file_sha256(entry.shipped_path) == entry.sha256
-    assert content_sha256(entry.shipped_path) == entry.content_sha256
-    ds = open_dataset(entry.shipped_path)
+    path = entry.full_form.local_path
+    assert path is not None and path.exists() and path.name == "spring-network-16-full.nc"
+    assert path.stat().st_size == entry.size
+    assert file_sha256(path) == entry.sha256
+    assert content_sha256(path) == entry.content_sha256
+    ds = open_dataset(path)
     check(ds)
     assert ds.attrs["generator"] == entry.recipe.generator
     assert int(ds.attrs["root_seed"]) == entry.recipe.root_seed
@@ -168,16 +169,16 @@ def test_shipped_reference_matches_its_catalogued_hash_and_the_convention() -> N
     assert ds.sizes["mode"] == entry.recipe.fixed["n_side"] ** 2
 
 
-def test_fetch_of_the_shipped_entry_returns_the_verified_shipped_copy(tmp_path: Path) -> None:
+def test_fetch_of_a_full_set_in_the_repository_returns_the_verified_copy(tmp_path: Path) -> None:
     path = fetch("spring-network-16", cache_dir=tmp_path)
-    assert path == get_entry("spring-network-16").shipped_path
+    assert path == get_entry("spring-network-16").full_form.local_path
     assert list(tmp_path.iterdir()) == []  # nothing downloaded or copied
 
 
-def test_fetch_without_url_or_shipped_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fetch_without_url_or_copy_says_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VDOSBENCH_MIRROR", raising=False)
     monkeypatch.setenv("VDOSBENCH_CONFIG", str(tmp_path / "no-config.toml"))
-    # a paper-size set as it was before its scoring form was made: no shipped copy, no URL and no scoring form in
+    # a paper-size set as it was before its scoring form was made: no full set, no URL and no scoring form in
     # the repository (its full set must be rebuilt first)
     name = "soft-spheres-n1600-levels-m2"
     entry = replace(get_entry(name), scoring_form=None,
@@ -207,7 +208,7 @@ def test_malformed_catalogue_is_explained(tmp_path: Path, text: str, match: str)
 
 
 def test_content_hash_ignores_history_only() -> None:
-    ds = open_dataset(get_entry("spring-network-16").shipped_path)
+    ds = open_dataset(get_entry("spring-network-16").full_form.local_path)
     other = ds.copy()
     other.attrs["history"] = "rebuilt elsewhere"
     assert content_sha256(other) == content_sha256(ds)
@@ -316,7 +317,7 @@ def test_build_of_a_tiny_recipe_reproduces_its_content(tmp_path: Path) -> None:
     np.testing.assert_array_equal(open_dataset(second.path)["eigenvalue"].values, ds["eigenvalue"].values)
 
 
-def test_shipped_entry_recipe_is_a_valid_ensemble_spec() -> None:
+def test_every_entry_recipe_is_a_valid_ensemble_spec() -> None:
     from vdosbench.generators import EnsembleSpec
 
     for entry in list_entries():
@@ -325,9 +326,13 @@ def test_shipped_entry_recipe_is_a_valid_ensemble_spec() -> None:
         assert spec.root_seed == entry.recipe.root_seed
 
 
-def test_damaged_shipped_copy_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "reference").mkdir()
-    (tmp_path / "reference" / "copy.nc").write_bytes(GOOD[:-1])
-    entry = replace(_entry(), shipped="copy.nc", catalog=tmp_path / "catalog.toml")
-    with pytest.raises(ChecksumError, match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}.*reinstall"):
+def test_a_damaged_full_set_in_reference_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "reference-data"
+    folder.mkdir()
+    (folder / "test-file-full.nc").write_bytes(GOOD[:-1])
+    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(folder))
+    entry = replace(_entry(), file="test-file-full.nc")
+    with pytest.raises(ChecksumError, match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}.*git checkout -- "
+                                            rf"reference-data/test-file-full\.nc"):
         fetch(entry, cache_dir=tmp_path / "cache")
+    assert (folder / "test-file-full.nc").read_bytes() == GOOD[:-1]  # the user's file is left alone

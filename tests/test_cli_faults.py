@@ -314,7 +314,7 @@ def test_sigterm_stops_score_leaving_no_report(tmp_path: Path) -> None:
     from vdosbench.generators.engine.folder_lock import LOCK_NAME
 
     out = tmp_path / "s10"
-    data = Path(__file__).parents[1] / "datasets" / "reference" / "spring_network_16.nc"
+    data = Path(__file__).parents[1] / "reference-data" / "spring-network-16-full.nc"
     code, seconds, err = _stop_with_sigterm(["score", str(data), "--output", str(out)],
                                             lambda: (out / LOCK_NAME).exists())
     _assert_stopped(code, seconds, err)

@@ -46,8 +46,9 @@ def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:
     return ds
 
 
-def _shipped() -> xr.Dataset:
-    return open_dataset(get_entry("spring-network-16").shipped_path).load()
+def _full_set() -> xr.Dataset:
+    """The catalogued full set of spring-network-16 (reference-data/spring-network-16-full.nc)."""
+    return open_dataset(get_entry("spring-network-16").full_form.local_path).load()
 
 
 def _recipe_ensemble(**changes: object) -> xr.Dataset:
@@ -131,9 +132,9 @@ def test_every_catalogue_entry_has_a_fingerprint_with_standard_errors() -> None:
         assert any(e > 0 for col in fp.stderr.values() for e in col), entry.name
 
 
-def test_shipped_file_reproduces_its_catalogued_fingerprint_exactly() -> None:
+def test_the_catalogued_full_set_reproduces_its_fingerprint_exactly() -> None:
     entry = get_entry("spring-network-16")
-    comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(_shipped(), stderr=False))
+    comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(_full_set(), stderr=False))
     assert comparison.within_tolerance and comparison.largest.ratio == 0.0
     assert len(comparison.deviations) == 4 * 14
 
@@ -141,7 +142,7 @@ def test_shipped_file_reproduces_its_catalogued_fingerprint_exactly() -> None:
 def test_library_version_like_perturbation_is_within_tolerance() -> None:
     # what another LAPACK build does: every eigenvalue moved at 1e-12 relative, and equal
     # eigenvalues (the degenerate lattice modes at delta = 0) come out in another order
-    ds = _shipped()
+    ds = _full_set()
     lam = ds["eigenvalue"].values.copy()
     rng = np.random.default_rng(11)
     perturbed = lam * (1.0 + 1e-12 * rng.uniform(-1.0, 1.0, lam.shape))
@@ -419,7 +420,7 @@ def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore
 
 def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path) -> None:  # type: ignore[no-untyped-def]
     entry = get_entry("spring-network-16")
-    text = entry_toml("new-set", entry.shipped_path)
+    text = entry_toml("new-set", entry.full_form.local_path)
     src = entry.catalog.read_text()
     recipe = src[src.index("[datasets.spring-network-16.recipe]"): src.index("[datasets.spring-network-16.fingerprint]")]
     fields = "description = 'd'\nsource = 's'\ncitation = 'c'\nlicence = 'l'\n"
@@ -428,7 +429,7 @@ def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path
                     + recipe.replace("spring-network-16", "new-set"))
     new = load_catalog(path)["new-set"]
     assert (new.size, new.sha256, new.content_sha256) == (entry.size, entry.sha256, entry.content_sha256)
-    # the fingerprint recomputed from the shipped file: the catalogued one by value (another numpy/scipy may
+    # the fingerprint recomputed from the catalogued file: the catalogued one by value (another numpy/scipy may
     # differ in the last bit, issue 53), far inside the rebuild tolerance, and its standard errors to 1e-9
     comparison = compare_fingerprints(entry.fingerprint, new.fingerprint)
     assert comparison.within_tolerance and comparison.largest is not None and comparison.largest.ratio < 1e-6
@@ -478,7 +479,7 @@ def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[s
     from vdosbench.cli import main
 
     entry = get_entry("spring-network-16")
-    assert main(["fingerprint", str(entry.shipped_path), "--name", "new-set"]) == 0
+    assert main(["fingerprint", str(entry.full_form.local_path), "--name", "new-set"]) == 0
     table = tomllib.loads(capsys.readouterr().out)["datasets"]["new-set"]
     assert table["sha256"] == entry.sha256 and table["fingerprint"]["points"] == list(entry.fingerprint.points)
     assert main(["fingerprint", str(tmp_path / "missing.nc"), "--name", "x"]) == 2

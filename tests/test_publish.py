@@ -65,9 +65,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _unshipped() -> CatalogEntry:
-    """The spring-network-16 entry as if the package shipped no copy: fetch must download it."""
-    return replace(get_entry(NAME), shipped=None, scoring_form=None)
+def _not_in_repository() -> CatalogEntry:
+    """The spring-network-16 entry as if the repository held neither of its forms: fetch must download it."""
+    return replace(get_entry(NAME), file=None, scoring_form=None)
+
+
+def _full_bytes() -> bytes:
+    """The catalogued full set (the repository's reference-data/spring-network-16-full.nc)."""
+    return get_entry(NAME).full_form.local_path.read_bytes()
 
 
 # ------------------------------------------------------------------ publish
@@ -96,8 +101,8 @@ def test_publishing_again_keeps_the_other_registry_lines(tmp_path: Path) -> None
 
 def test_publish_refuses_a_file_that_is_not_the_catalogued_one(tmp_path: Path) -> None:
     rebuilt = tmp_path / "ensemble.nc"
-    rebuilt.write_bytes(get_entry(NAME).shipped_path.read_bytes() + b"\0")  # e.g. a rebuild: another history
-    entry = _unshipped()
+    rebuilt.write_bytes(_full_bytes() + b"\0")  # e.g. a rebuild: another history
+    entry = _not_in_repository()
     with pytest.raises(PublishError, match=rf"no copy of dataset '{NAME}' with the catalogued sha256.*"
                                            rf"{rebuilt} \(sha256 [0-9a-f]{{64}}\).*vdosbench fingerprint"):
         publish([entry], tmp_path / "out", sources=[tmp_path], cache_dir=tmp_path / "cache")
@@ -107,12 +112,12 @@ def test_publish_refuses_a_file_that_is_not_the_catalogued_one(tmp_path: Path) -
 def test_publish_takes_the_catalogued_file_from_a_given_folder(tmp_path: Path) -> None:
     src = tmp_path / "build"
     src.mkdir()
-    (src / "ensemble.nc").write_bytes(get_entry(NAME).shipped_path.read_bytes())
-    result = publish([_unshipped()], tmp_path / "out", sources=[src], cache_dir=tmp_path / "cache")
+    (src / "ensemble.nc").write_bytes(_full_bytes())
+    result = publish([_not_in_repository()], tmp_path / "out", sources=[src], cache_dir=tmp_path / "cache")
     assert result.files[NAME].read_bytes() == (src / "ensemble.nc").read_bytes()
     # a folder of compact files named after their entries (studies/catalogue_sets.py writes NAME.nc)
     (src / "ensemble.nc").rename(src / f"{NAME}.nc")
-    again = publish([_unshipped()], tmp_path / "out2", sources=[src], cache_dir=tmp_path / "cache")
+    again = publish([_not_in_repository()], tmp_path / "out2", sources=[src], cache_dir=tmp_path / "cache")
     assert again.files[NAME].read_bytes() == (src / f"{NAME}.nc").read_bytes()
 
 
@@ -134,22 +139,22 @@ def test_fetch_from_a_mirror_named_in_the_environment(
 ) -> None:
     _, base = served
     monkeypatch.setenv("VDOSBENCH_MIRROR", base)
-    entry = _unshipped()
+    entry = _not_in_repository()
     assert download_urls(entry) == [base + entry.file_name]
     path = fetch(entry, cache_dir=tmp_path / "cache", retries=0)
     assert path == tmp_path / "cache" / entry.file_name
-    assert path.read_bytes() == get_entry(NAME).shipped_path.read_bytes()
+    assert path.read_bytes() == _full_bytes()
 
 
 def test_fetch_from_the_catalogue_hosting_base_url(served: tuple[Path, str], tmp_path: Path) -> None:
     _, base = served
     text = get_entry(NAME).catalog.read_text()
     assert "[hosting]\nbase_urls = []\n" in text  # the shipped catalogue names no host yet
-    text = text.replace('shipped = "spring_network_16.nc"\n', "")
+    text = text.replace('file = "spring-network-16-full.nc"\n', "")
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(text.replace("[hosting]\nbase_urls = []\n", f'[hosting]\nbase_urls = ["{base}"]\n'))
     entry = load_catalog(catalog)[NAME]
-    assert entry.shipped is None
+    assert entry.file is None
     path = fetch(entry, cache_dir=tmp_path / "cache", retries=0, form="full")  # not the scoring form in the clone
     assert file_sha256(path) == entry.sha256
 
@@ -158,7 +163,7 @@ def test_corrupted_file_on_the_mirror_is_refused_and_not_kept(
     served: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder, base = served
-    entry = _unshipped()
+    entry = _not_in_repository()
     data = bytearray((folder / entry.file_name).read_bytes())
     data[len(data) // 2] ^= 0xFF
     (folder / entry.file_name).write_bytes(bytes(data))
@@ -176,7 +181,7 @@ def test_user_mirror_comes_first_and_the_environment_overrides_the_config(
     config = tmp_path / "config.toml"
     config.write_text('[fetch]\nmirror = "https://lab.example/vdos/"\n')
     monkeypatch.setenv("VDOSBENCH_CONFIG", str(config))
-    entry = replace(_unshipped(), urls=("https://catalogued.example/file.nc",))
+    entry = replace(_not_in_repository(), urls=("https://catalogued.example/file.nc",))
     assert download_urls(entry) == [f"https://lab.example/vdos/{entry.file_name}", "https://catalogued.example/file.nc"]
     monkeypatch.setenv("VDOSBENCH_MIRROR", "https://a.example https://b.example/x/")
     assert mirror_base_urls() == ("https://a.example", "https://b.example/x/")

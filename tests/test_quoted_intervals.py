@@ -27,7 +27,7 @@ INTERVAL = re.compile(r"([−+-]?\d+\.\d+) \[([−+-]?\d+\.\d+), ([−+-]?\d+\.\
 HET = "vdosbench score reference-data/het-scba-fig1b.nc (schirmacher.het-marginal-s2 at gamma_ratio=1: 1.99915…)"
 TD_MINF = ("vdosbench score reference-data/soft-spheres-n1000-equilibrated-td-minf.nc "
            "(schirmacher.lowest-phonon-omega0: 1.598 [1.59, 1.606])")
-SPRING = "vdosbench score of the shipped spring_network_16.nc (the command on the page)"
+SPRING = "vdosbench score of reference-data/spring-network-16-full.nc (the command on the page)"
 HISTORY = "an earlier reading with fewer chains, quoted as such (finite_size.json of that commit)"
 HISTORY_SIZES = "an earlier reading over fewer sizes, quoted as such (finite_size.json of that commit)"
 

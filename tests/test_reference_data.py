@@ -1,4 +1,5 @@
-"""Reference data a user can download: the scoring forms in the repository, fetched and used offline."""
+"""Reference data a user can download: the repository's reference-data/ (scoring forms and the small full set, one
+naming rule), fetched and used offline."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import FORM_ATTRIBUTE
 from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import (
+    KEBAB_NAME,
     REFERENCE_DATA_DIRNAME,
     REPOSITORY_URL,
     CatalogError,
@@ -27,8 +29,17 @@ from vdosbench.datasets.catalog import (
     load_catalog,
     raw_file_url,
     reference_data_dir,
+    reference_file_name,
 )
-from vdosbench.datasets.fetch import ChecksumError, fetch, origin, scoring_cached_path, scoring_download_urls
+from vdosbench.datasets.fetch import (
+    ChecksumError,
+    cached_path,
+    download_urls,
+    fetch,
+    origin,
+    scoring_cached_path,
+    scoring_download_urls,
+)
 from vdosbench.datasets.publish import publish
 from vdosbench.generators import build_in_memory
 
@@ -42,6 +53,8 @@ BUDGET_BYTES = 100_000_000
 HOSTED = ("spring-network-16", "nine-node-toy", "het-scba-fig1b", "het-finite-size", "ghet-type2",
           "inhomogeneous-medium-k-g")
 TOY = "nine-node-toy"
+#: The entry whose full set the repository holds too (reference-data/spring-network-16-full.nc).
+SPRING = "spring-network-16"
 
 
 @pytest.fixture(autouse=True)
@@ -122,19 +135,51 @@ def test_every_hosted_form_is_in_the_repository_with_its_catalogued_size_and_has
             assert FORM_ATTRIBUTE in ds.attrs and ds.attrs["generator"] == entry.recipe.generator, name
 
 
-def test_reference_data_fit_the_budget_and_every_file_is_catalogued() -> None:
+def test_reference_data_fit_the_budget() -> None:
     files = sorted(p for p in FOLDER.iterdir() if p.is_file())
     total = sum(p.stat().st_size for p in files)
     assert 0 < total <= BUDGET_BYTES, f"{total} bytes in {FOLDER}; the budget is {BUDGET_BYTES}"
-    catalogued = {e.scoring_form.file for e in list_entries() if e.scoring_form is not None}
-    assert {p.name for p in files} == catalogued  # no stray file, none missing
 
 
-def test_every_catalogued_set_can_be_downloaded_or_is_shipped() -> None:
-    """Issue 27 item 5: every entry has a shipped copy or a scoring form in the repository, none only ``not_hosted``."""
+def test_one_home_one_naming_rule_and_the_catalogue_names_every_file() -> None:
+    """Issue 54 item 4: every file under reference-data/ is named by the catalogue and follows the one rule (entry
+    NAME's scoring form NAME.nc, its full set NAME-full.nc, NAME kebab-case); the catalogue names no missing file
+    and no file twice; the package's folders hold no reference data of their own."""
+    named: dict[str, str] = {}
+    for e in list_entries():
+        for form, kept in (("scoring", e.scoring_form), ("full", e.full_form)):
+            if kept is None:
+                continue
+            assert KEBAB_NAME.match(e.name) and kept.file == reference_file_name(e.name, form), (e.name, form, kept.file)
+            assert named.setdefault(kept.file, e.name) == e.name, f"{kept.file} is named by two entries"
+            assert kept.repository_path == f"{REFERENCE_DATA_DIRNAME}/{kept.file}"
+    held = sorted(FOLDER.iterdir())
+    assert [p.name for p in held if not p.is_file()] == []  # one flat folder
+    assert [p.name for p in held] == sorted(named)  # no stray file, none missing
+    assert {get_entry(SPRING).file, get_entry(SPRING).scoring_form.file} == {f"{SPRING}-full.nc", f"{SPRING}.nc"}
+    elsewhere = [p.relative_to(ROOT).as_posix() for folder in ("datasets", "generators", "validators", "benchmark",
+                                                               "vdosbench") for p in (ROOT / folder).rglob("*.nc")]
+    assert elsewhere == []
+
+
+def test_a_file_name_that_breaks_the_rule_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "catalog.toml"
+    path.write_text(_entry_x('file = "x_full.nc"\n'))
+    with pytest.raises(CatalogError, match=r"file is 'x_full.nc'; the full form of 'x' must be named 'x-full.nc'.*git mv"):
+        load_catalog(path)
+    path.write_text(_entry_x('file = "x-full.nc"\n'))
+    assert load_catalog(path)["x"].full_form.repository_path == "reference-data/x-full.nc"
+    path.write_text(_entry_x('file = "x-full.nc"\n').replace("[datasets.x", "[datasets.x_y"))
+    with pytest.raises(CatalogError, match=r"dataset 'x_y' cannot name a file in reference-data/: its name must be "
+                                           r"kebab-case"):
+        load_catalog(path)
+
+
+def test_every_catalogued_set_can_be_downloaded() -> None:
+    """Issue 27 item 5: every entry has its full set or its scoring form in the repository, none only ``not_hosted``."""
     entries = list_entries()
     assert len(entries) >= 23
-    missing = [e.name for e in entries if e.shipped is None and e.scoring_form is None]
+    missing = [e.name for e in entries if e.file is None and e.scoring_form is None]
     assert missing == []
     assert [e.name for e in entries if e.not_hosted] == []  # a hosted entry keeps no "not hosted" text
 
@@ -162,9 +207,11 @@ def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
         ('[datasets.x.scoring_form]\nfile = "x.nc"\nsize = 3\n', r"exactly file, size and sha256"),
         ('[datasets.x.scoring_form]\nfile = "a/x.nc"\nsize = 3\nsha256 = "' + "0" * 64 + '"\n', r"plain file name"),
         ('[datasets.x.scoring_form]\nfile = "x.nc"\nsize = 3\nsha256 = "abc"\n', r"not 64 hexadecimal"),
-        ("", r"no shipped copy, no urls and no scoring_form; expected one of them, or not_hosted"),
+        ('[datasets.x.scoring_form]\nfile = "y.nc"\nsize = 3\nsha256 = "' + "0" * 64 + '"\n',
+         r"file is 'y.nc'; the scoring form of 'x' must be named 'x.nc'"),
+        ("", r"no file, no urls and no scoring_form; expected one of them, or not_hosted"),
     ],
-    ids=["missing-field", "path", "bad-hash", "no-hosting"],
+    ids=["missing-field", "path", "bad-hash", "misnamed", "no-hosting"],
 )
 def test_malformed_scoring_form_entries_are_explained(tmp_path: Path, table: str, match: str) -> None:
     entry = _entry_x()
@@ -183,14 +230,44 @@ def test_fetch_uses_the_clones_copy_after_its_hash_is_checked_and_never_the_netw
     _no_network(monkeypatch)
     assert reference_data_dir() == FOLDER
     for name in HOSTED:
-        if get_entry(name).shipped:
+        if get_entry(name).file:
             continue
         path = fetch(name)
         assert path == FOLDER / get_entry(name).scoring_form.file and origin(name, path) == "scoring form, repository"
+    # a full set in the repository comes first; the scoring form when asked for
+    path = fetch(SPRING)
+    assert path == FOLDER / f"{SPRING}-full.nc" and origin(SPRING, path) == "full set, repository"
+    assert fetch(SPRING, form="scoring") == FOLDER / f"{SPRING}.nc"
     assert not (tmp_path / "cache").exists()  # nothing copied or downloaded
-    # a shipped full set comes first; the scoring form when asked for
-    assert origin("spring-network-16", fetch("spring-network-16")) == "shipped"
-    assert fetch("spring-network-16", form="scoring") == FOLDER / "spring-network-16.nc"
+
+
+def test_the_full_set_is_found_like_the_scoring_form_and_downloaded_from_the_repository(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, serve: object
+) -> None:
+    """The full set in reference-data/ is looked for in the same places ($VDOSBENCH_REFERENCE_DATA first), and
+    outside a clone downloaded from the repository's raw-file URL (a pip install has no copy of its own)."""
+    _outside_a_clone(monkeypatch, tmp_path)
+    entry = get_entry(SPRING)
+    assert download_urls(entry) == [raw_file_url(f"{REFERENCE_DATA_DIRNAME}/{SPRING}-full.nc")]
+    with pytest.raises(fetch_module.FetchError) as caught:  # no copy in reach, no network
+        fetch(SPRING, form="full", urls=["http://127.0.0.1:9/x.nc"], retries=0)
+    message = str(caught.value)
+    assert "$VDOSBENCH_REFERENCE_DATA: not set" in message and "VDOSBENCH_REFERENCE_DATA=/path/to/clone" in message
+    # a repository served over HTTP: downloaded, checked, cached
+    served = tmp_path / "repository"
+    (served / REFERENCE_DATA_DIRNAME).mkdir(parents=True)
+    (served / REFERENCE_DATA_DIRNAME / entry.file).write_bytes((FOLDER / entry.file).read_bytes())
+    url = f"{serve(served)}/{REFERENCE_DATA_DIRNAME}/{entry.file}"  # type: ignore[operator]
+    path = fetch(SPRING, form="full", urls=[url], retries=0)
+    assert path == cached_path(SPRING) and origin(SPRING, path) == "cache" and file_sha256(path) == entry.sha256
+    # the variable's folder comes first, used in place
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / entry.file).write_bytes((FOLDER / entry.file).read_bytes())
+    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(own))
+    _no_network(monkeypatch)
+    path = fetch(SPRING)
+    assert path == own / entry.file and origin(SPRING, path) == "full set, repository"
 
 
 def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(

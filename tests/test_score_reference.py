@@ -26,7 +26,7 @@ FAST = {"n_permutations": 99, "n_bootstrap": 20}
 
 
 @pytest.fixture(scope="module")
-def shipped() -> tuple:
+def spring16() -> tuple:
     source = resolve_reference("spring-network-16")
     return source, open_reference(source)
 
@@ -44,9 +44,9 @@ def test_the_permutation_floor_is_exact_for_small_and_large_ensembles(
     assert got == pytest.approx(floor, nan_ok=True, rel=1e-12, abs=0.0)
 
 
-def test_shipped_reference_against_itself_agrees(shipped: tuple) -> None:
-    source, ref = shipped
-    assert source.origin == "catalogue (shipped)" and source.path.name == "spring_network_16.nc"
+def test_the_catalogued_reference_against_itself_agrees(spring16: tuple) -> None:
+    source, ref = spring16
+    assert source.origin == "catalogue (full set, repository)" and source.path.name == "spring-network-16-full.nc"
     res = compare_to_reference([("self", ref)], ref, source, **FAST)
     assert len(res.points) == 4 and all(p.compared for p in res.points)
     for p in res.points:
@@ -64,8 +64,8 @@ def test_shipped_reference_against_itself_agrees(shipped: tuple) -> None:
     json.dumps(res.to_json_dict())  # plain JSON
 
 
-def test_rescaled_eigenvalues_are_flagged(shipped: tuple) -> None:
-    source, ref = shipped
+def test_rescaled_eigenvalues_are_flagged(spring16: tuple) -> None:
+    source, ref = spring16
     sub = ref.copy()
     sub["eigenvalue"] = ref["eigenvalue"] * 1.2  # same configurations, frequencies sqrt(1.2) higher
     res = compare_to_reference([("scaled", sub)], ref, source, **FAST)
@@ -96,8 +96,8 @@ def test_a_different_spectrum_is_flagged_by_the_permutation_test_and_by_s(tmp_pa
     assert p.agreement is None and "no positions" in p.agreement_note
 
 
-def test_points_on_one_side_only_are_reported_with_the_reason(shipped: tuple) -> None:
-    source, ref = shipped
+def test_points_on_one_side_only_are_reported_with_the_reason(spring16: tuple) -> None:
+    source, ref = spring16
     sub = select_point(ref, {"delta": 0.2}, keep=("connectivity",))  # delta becomes a scalar coordinate
     mock = mock_spectrum(n_sample=3, n_mode=256, parameters={"delta": [0.2]})
     res = compare_to_reference([("half", sub), ("mock", mock)], ref, source, **FAST)
@@ -171,9 +171,9 @@ def test_reference_that_is_not_netcdf_exits_2_and_writes_nothing(
 def test_catalogued_reference_missing_offline_names_fetch_and_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    unavailable = [e for e in list_entries() if e.shipped is None and not e.urls and e.scoring_form is None]
+    unavailable = [e for e in list_entries() if e.file is None and not e.urls and e.scoring_form is None]
     if not unavailable:
-        pytest.skip("every catalogued dataset is shipped or hosted")
+        pytest.skip("every catalogued dataset is in the repository or hosted")
     name = unavailable[0].name
     monkeypatch.setenv("VDOSBENCH_CACHE", str(tmp_path / "cache"))
     with pytest.raises(ReferenceUnavailableError) as info:
