@@ -28,7 +28,7 @@ from vdosbench.datasets.isolated import READ_TIMEOUT_ENV
 from test_memory_bounds import _traced_peak as _traced  # (peak traced bytes, seconds, exception) of fn()
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ROOT / "datasets" / "reference" / "spring_network_16.nc"
+SHIPPED = ROOT / "reference-data" / "spring-network-16-full.nc"
 
 
 # ------------------------------------------------------------------ item 3: keys, aliases, separators
