@@ -16,6 +16,14 @@ cf_xarray's ``ds.cf``, rioxarray's ``ds.rio``): importing
 ``box_volume``            V of each sample's periodic box; ``longest_edge``
 ``number_density``        n = n_site / V
 ``omega_units``, ``units``  units of ω and of every variable
+``position``              ``position`` as (sample, site, spatial)
+``shear_speed``           c_T = √(G/ρ) per sample from a stored ``shear_modulus``
+``omega0``, ``omega_g``   ω₀ = 2π c_T / L and ω_g = ω₀ N^(1/d)/(2π) per sample
+``chain_groups``          the ``chain`` label of each sample (correlated samples)
+``sample_blocks()``       in-memory blocks of consecutive samples (Dask-backed data)
+``sample_pairs()``        each sample's slice of the ragged pair variables
+``derived()``             a value a validator computes from the dataset, kept here
+``has()``, ``dataset``    whether variables are stored; the Dataset itself
 ``points()``, ``check()``  the parameter points; the convention check
 ========================  ==========================================================
 
@@ -49,7 +57,8 @@ and the fix; :meth:`VdosAccessor.check` runs the whole convention
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import math
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -59,13 +68,19 @@ from .convention import check as check_convention
 from .convention import parameter_dims
 from .select import iter_points
 
-__all__ = ["ZERO_MODE_RTOL", "ParameterPointError", "VdosAccessor"]
+__all__ = ["BLOCK_VALUES", "GROUP_VARIABLE", "ZERO_MODE_RTOL", "ParameterPointError", "VdosAccessor"]
 
 #: Relative threshold λ ≤ ZERO_MODE_RTOL · max λ for zero modes when no ``zero_mode`` is stored.
 ZERO_MODE_RTOL = 1e-10
 
 #: The zero-mode rule in words (recorded in the attributes of ω).
 ZERO_RULE = "zero modes: the zero_mode flags when stored, else eigenvalue <= 1e-10 * max eigenvalue of the sample"
+
+#: Target number of eigenvalues per block read from a Dask-backed dataset (:meth:`VdosAccessor.sample_blocks`).
+BLOCK_VALUES = 1 << 22
+
+#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
+GROUP_VARIABLE = "chain"
 
 _T = TypeVar("_T")
 _DOF_ATTRS = ("spatial_dimension", "site_degrees_of_freedom")
@@ -135,6 +150,40 @@ class VdosAccessor:
         """Forget every cached value (after writing into a variable's array in place); returns the view."""
         self._cache.clear()
         return self
+
+    def derived(
+        self,
+        name: str,
+        compute: Callable[[], _T],
+        variables: Sequence[str] = (),
+        attrs: Sequence[str] = (),
+    ) -> _T:
+        """A value a higher layer computes from this dataset, computed once and kept on the view.
+
+        A validator that derives something from the data (a measured sound speed, the arrays of an
+        estimator) names it and the variables and attributes it read; it is recomputed when one of
+        those is replaced (module docstring, *Caching*).  The layers stay one way: the view keeps the
+        value, the validator knows how to compute it.
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> ds = mock_spectrum(n_sample=2)
+        >>> calls = []
+        >>> f = lambda: calls.append(1) or float(ds.vdos.omega.max())
+        >>> ds.vdos.derived("top", f, ("eigenvalue",)) == ds.vdos.derived("top", f, ("eigenvalue",)), len(calls)
+        (True, 1)
+        """
+        return self._memo(f"derived:{name}", compute, tuple(variables), tuple(attrs))
+
+    @property
+    def dataset(self) -> xr.Dataset:
+        """The Dataset this view reads (for a variable the view does not name)."""
+        return self._ds
+
+    def has(self, *variables: str) -> bool:
+        """Whether every one of ``variables`` is stored."""
+        return all(v in self._ds.variables for v in variables)
 
     # ------------------------------------------------------------------ structure
 
@@ -209,6 +258,126 @@ class VdosAccessor:
                 "ds.expand_dims('sample')"
             )
         return int(self._ds.sizes["sample"])
+
+    @property
+    def chain_groups(self) -> np.ndarray | None:
+        """The ``chain`` label of each sample (correlated samples share one), or None when samples are independent.
+
+        Examples
+        --------
+        >>> ds = xr.Dataset({"chain": ("sample", [0, 0, 1, 1])})
+        >>> ds.vdos.chain_groups.tolist(), ds.drop_vars("chain").vdos.chain_groups
+        ([0, 0, 1, 1], None)
+        """
+
+        def compute() -> np.ndarray | None:
+            if GROUP_VARIABLE not in self._ds.variables:
+                return None
+            labels = self._ds[GROUP_VARIABLE]
+            if labels.dims != ("sample",):
+                raise ValueError(
+                    f"{GROUP_VARIABLE!r} has dimensions {labels.dims}; expected ('sample',) at one parameter point "
+                    "(select the point first)"
+                )
+            return np.asarray(labels.values)
+
+        return self._memo("chain_groups", compute, (GROUP_VARIABLE,))
+
+    def sample_blocks(
+        self,
+        variables: Sequence[str] = ("eigenvalue", "zero_mode"),
+        *,
+        block_values: int | None = None,
+    ) -> Iterator[tuple[slice, xr.Dataset]]:
+        """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset.
+
+        Parameters
+        ----------
+        variables
+            Variables to load (those absent are skipped); coordinates and global
+            attributes come along.
+        block_values
+            For a Dask-backed ``eigenvalue``, consecutive sample chunks are merged
+            until a block holds about this many eigenvalues (default
+            :data:`BLOCK_VALUES` = 2²², read at call time); one block is loaded at a
+            time.  An in-memory dataset is one block: the dataset itself (all its
+            variables), so what its view has read is reused.
+
+        Yields
+        ------
+        slice
+            The block's positions along ``sample``.
+        xarray.Dataset
+            The block, loaded.
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> ds = mock_spectrum(n_sample=5).chunk({"sample": 2})
+        >>> [sl for sl, _ in ds.vdos.sample_blocks(block_values=40)]
+        [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+        """
+        ds = self._ds
+        limit = BLOCK_VALUES if block_values is None else int(block_values)
+        names = [v for v in variables if v in ds.variables]
+        sub = ds[names]
+        n = int(ds.sizes["sample"])
+        sizes = sub["eigenvalue"].chunksizes.get("sample") if "eigenvalue" in sub else None
+        if not sizes:
+            # in memory: the dataset itself is the one block, so its view (ω, flags) is read once
+            yield slice(0, n), sub.load() if sub.chunks else ds
+            return
+        per_sample = max(1, int(np.prod([s for d, s in sub["eigenvalue"].sizes.items() if d != "sample"])))
+        start = stop = 0
+        for size in sizes:
+            if stop > start and (stop + size - start) * per_sample > limit:
+                yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()
+                start = stop
+            stop += size
+        if stop > start:
+            yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()
+
+    def sample_pairs(self, *variables: str) -> list[tuple[np.ndarray, ...]]:
+        """Per-sample arrays of ragged pair variables of one parameter point.
+
+        Parameters
+        ----------
+        variables
+            Names of pair variables, e.g. ``"pair_i", "pair_j", "pair_stiffness"``.
+
+        Returns
+        -------
+        list of tuple of numpy.ndarray
+            One tuple per sample, one array per requested variable.
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> ds = mock_spectrum(n_sample=2, n_site=4, pairs_per_sample=3)
+        >>> [len(i) for i, j in ds.vdos.sample_pairs("pair_i", "pair_j")]
+        [3, 3]
+        """
+        self.require_point("sample_pairs")
+        ds = self._ds
+        missing = [v for v in ("pair_count", *variables) if v not in ds.variables]
+        if missing:
+            raise ValueError(
+                f"expected pair variables {['pair_count', *variables]}, missing {missing}; store the "
+                "network's pairs as a VDOS-1.0 ragged array (pair_count, pair_i, pair_j, pair_stiffness)"
+            )
+        counts = np.asarray(ds["pair_count"].values, dtype=np.int64)
+        if counts.shape != (ds.sizes["sample"],):
+            raise ValueError(f"pair_count has dims {ds['pair_count'].dims}; expected ('sample',)")
+        n_pair = int(ds.sizes.get("pair", 0))
+        if int(counts.sum()) != n_pair:
+            raise ValueError(
+                f"pair_count sums to {int(counts.sum())} but there are {n_pair} pairs: the point was "
+                "probably taken with ds.sel/ds.isel, which do not cut the ragged pair arrays; use "
+                "vdosbench.datasets.select_point(ds, {...}) or iter_parameter_points(ds)"
+            )
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        arrays = [np.asarray(ds[v].values) for v in variables]
+        return [tuple(a[bounds[k] : bounds[k + 1]] for a in arrays) for k in range(counts.size)]
 
     @property
     def dimension(self) -> int:
@@ -391,6 +560,76 @@ class VdosAccessor:
             return n.rename("number_density")
 
         return self._memo("number_density", compute, ("box_length", *self._site_variables()), ("spatial_dimension",))
+
+    @property
+    def position(self) -> xr.DataArray:
+        """``position`` as (sample, site, spatial); a clear error when it is missing."""
+        if "position" not in self._ds.variables:
+            raise ValueError(
+                "expected a variable 'position' (sample, site, spatial); store the site positions as ds['position']"
+            )
+        return self._ds["position"].transpose("sample", "site", "spatial")
+
+    # ------------------------------------------------------------------ elastic frequency scales
+
+    @property
+    def shear_modulus(self) -> np.ndarray:
+        """The stored ``shear_modulus`` of each sample, shape (n_sample,); a clear error when it is missing."""
+        if "shear_modulus" not in self._ds.variables:
+            raise ValueError(
+                "expected a variable 'shear_modulus' (sample,); found none. Fix: compute it from the positions with "
+                "vdosbench.benchmark.elastic.with_shear_modulus(ds)"
+            )
+        g = self._ds["shear_modulus"]
+        if g.dims != ("sample",):
+            raise ValueError(f"shear_modulus has dims {g.dims}; expected ('sample',): select one parameter point first")
+        return np.asarray(g.values, dtype=float)
+
+    @property
+    def shear_speed(self) -> np.ndarray:
+        """c_T = √(G/ρ) of each sample from its ``shear_modulus`` and ρ = N/V (unit masses); NaN where G ≤ 0
+        (a sample unstable to shear has no transverse sound), shape (n_sample,)."""
+
+        def compute() -> np.ndarray:
+            g = self.shear_modulus
+            rho = np.broadcast_to(np.asarray(self.number_density.values, dtype=float).reshape(-1), g.shape)
+            with np.errstate(invalid="ignore"):
+                return np.where(g > 0, np.sqrt(np.where(g > 0, g, 1.0) / rho), np.nan)
+
+        return self._memo("shear_speed", compute, ("shear_modulus", "box_length", *self._site_variables()),
+                          ("spatial_dimension", "n_particles"))
+
+    @property
+    def omega0(self) -> np.ndarray:
+        """ω₀ = 2π c_T / L of each sample: its lowest transverse phonon from its own shear modulus, L the longest
+        box edge; NaN where G ≤ 0, shape (n_sample,).
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)  # L = 3, rho = 1
+        >>> ds["shear_modulus"] = ("sample", [9.0, -1.0])
+        >>> np.round(ds.vdos.omega0, 12).tolist()[0] == round(2 * np.pi, 12), bool(np.isnan(ds.vdos.omega0[1]))
+        (True, True)
+        """
+
+        def compute() -> np.ndarray:
+            box = np.broadcast_to(np.asarray(self.longest_edge, dtype=float), (self.n_sample,))
+            return 2 * np.pi * self.shear_speed / box
+
+        return self._memo("omega0", compute, ("shear_modulus", "box_length", *self._site_variables()),
+                          ("spatial_dimension", "n_particles"))
+
+    @property
+    def omega_g(self) -> np.ndarray:
+        """ω_g = c_T n^(1/d) = ω₀ N^(1/d)/(2π) of each sample, the unit of absolute frequency (issue 51); NaN where
+        G ≤ 0, shape (n_sample,)."""
+
+        def compute() -> np.ndarray:
+            return self.omega0 * self.n_site ** (1.0 / self.dimension) / (2.0 * math.pi)
+
+        return self._memo("omega_g", compute, ("shear_modulus", "box_length", *self._site_variables()),
+                          ("spatial_dimension", "n_particles"))
 
     # ------------------------------------------------------------------ checks
 

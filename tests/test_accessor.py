@@ -143,3 +143,62 @@ def test_require_point_names_the_validator_and_the_fix() -> None:
 def test_check_delegates_to_the_convention() -> None:
     with pytest.raises(ConventionError, match="eigenvalue-required"):
         _hand_built().drop_vars("eigenvalue").vdos.check()
+
+
+def test_sample_blocks_chain_groups_and_pairs_are_read_by_the_view() -> None:
+    ds = mock_spectrum(n_sample=5, n_site=4, pairs_per_sample=3, seed=2)
+    # an in-memory point is one block: the dataset itself, so its view is reused
+    assert [(sl, block is ds) for sl, block in ds.vdos.sample_blocks()] == [(slice(0, 5), True)]
+    lazy = ds.chunk({"sample": 2})
+    blocks = list(lazy.vdos.sample_blocks(block_values=2 * ds.sizes["mode"]))
+    assert [sl for sl, _ in blocks] == [slice(0, 2), slice(2, 4), slice(4, 5)]
+    assert all(not b.chunks for _, b in blocks)
+    assert ds.vdos.chain_groups is None
+    ds["chain"] = ("sample", [0, 0, 1, 1, 2])
+    assert ds.vdos.chain_groups.tolist() == [0, 0, 1, 1, 2]
+    with pytest.raises(ValueError, match="expected \\('sample',\\) at one parameter point"):
+        xr.Dataset({"chain": (("a", "sample"), [[0, 1]])}).vdos.chain_groups
+    pairs = ds.vdos.sample_pairs("pair_i", "pair_j")
+    assert [len(i) for i, _ in pairs] == [3] * 5
+    with pytest.raises(ValueError, match="missing \\['pair_stiffness'\\]"):
+        ds.vdos.sample_pairs("pair_stiffness")
+
+
+def test_omega0_and_omega_g_from_the_stored_shear_modulus() -> None:
+    ds = _hand_built()  # L = 2, 4 sites: rho = 0.5
+    ds["shear_modulus"] = ("sample", [2.0, -1.0])
+    v = ds.vdos
+    np.testing.assert_allclose(v.shear_speed[0], 2.0, rtol=1e-15)
+    np.testing.assert_allclose(v.omega0[0], 2 * np.pi * 2.0 / 2.0, rtol=1e-15)
+    np.testing.assert_allclose(v.omega_g[0], v.omega0[0] * 4 ** (1 / 3) / (2 * np.pi), rtol=1e-15)
+    assert np.isnan(v.shear_speed[1]) and np.isnan(v.omega0[1]) and np.isnan(v.omega_g[1])  # unstable to shear
+    assert v.omega0 is v.omega0  # read once, kept
+    ds["shear_modulus"] = ("sample", [8.0, 8.0])  # a replaced variable is seen
+    np.testing.assert_allclose(ds.vdos.omega0, 2 * np.pi * 4.0 / 2.0, rtol=1e-15)
+    with pytest.raises(ValueError, match="with_shear_modulus"):
+        _hand_built().vdos.omega0
+
+
+def test_derived_values_are_kept_until_what_they_read_is_replaced() -> None:
+    ds = _hand_built()
+    calls: list[int] = []
+
+    def top() -> float:
+        calls.append(1)
+        return float(ds.vdos.omega.max())
+
+    assert ds.vdos.derived("top", top, ("eigenvalue",)) == ds.vdos.derived("top", top, ("eigenvalue",)) == 4.0
+    assert len(calls) == 1
+    ds["eigenvalue"] = ds["eigenvalue"] * 4.0
+    assert ds.vdos.derived("top", top, ("eigenvalue",)) == 8.0 and len(calls) == 2
+
+
+def test_the_walk_of_a_dataset_through_the_power_law_validator_is_short() -> None:
+    """Issue 54 item 1: ≤ 10 stops and ≤ 2 climbs back up a floor (speed/ds_walk.py; 19 and 4 before)."""
+    from script_loader import load_script
+
+    walk = load_script("speed/ds_walk.py", "ds_walk_for_test")
+    for name, (ds, call) in walk.cases().items():
+        call(ds)  # warm-up
+        r = walk.walk(ds.copy(), call)
+        assert r["stops"] <= 10 and r["climbs_up_a_floor"] <= 2, (name, r["path"])

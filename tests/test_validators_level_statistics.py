@@ -23,7 +23,7 @@ from scipy.integrate import quad
 from threadpoolctl import threadpool_limits
 
 from vdosbench.datasets import mock_spectrum
-from vdosbench.validators.results import points as points_module
+from vdosbench.datasets import accessor as accessor_module
 from vdosbench.validators import (
     GOE_LARGE_N_MEAN_R_TILDE,
     GOE_SURMISE_MEAN_R_TILDE,
@@ -231,7 +231,7 @@ def test_one_pass_over_several_windows_equals_single_calls(goe: xr.Dataset) -> N
 
 def test_dask_chunked_equals_in_memory(goe: xr.Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     a = level_statistics_by_window(goe, n_modes=50, n_bootstrap=100)
-    monkeypatch.setattr(points_module, "BLOCK_VALUES", 10 * (N_MATRIX + 2))  # one chunk of 10 samples per read
+    monkeypatch.setattr(accessor_module, "BLOCK_VALUES", 10 * (N_MATRIX + 2))  # one chunk of 10 samples per read
     b = level_statistics_by_window(goe.chunk({"sample": 10}), n_modes=50, n_bootstrap=100)
     for key in a:
         assert a[key].to_dict() == b[key].to_dict()

@@ -24,7 +24,7 @@ from scipy.optimize import minimize_scalar
 
 from vdosbench.datasets import mock_spectrum
 from vdosbench.validators.spectral import truncated_power_law as mle_module
-from vdosbench.validators.results import points as points_module
+from vdosbench.datasets import accessor as accessor_module
 from vdosbench.validators import (
     Measurement,
     ParameterPointError,
@@ -268,7 +268,7 @@ def test_dask_chunked_equals_in_memory(window: object, monkeypatch: pytest.Monke
     ds = ensemble(3.0, seed=6, n_sample=50, n_mode=81)
     a = power_law_exponent(ds, window, n_bootstrap=50)
     lazy = ds.chunk({"sample": 10})
-    monkeypatch.setattr(points_module, "BLOCK_VALUES", 2000)  # blocks of 20 samples: 3 reads per pass
+    monkeypatch.setattr(accessor_module, "BLOCK_VALUES", 2000)  # blocks of 20 samples: 3 reads per pass
     assert [sl.stop for sl, _ in sample_chunks(lazy)] == [20, 40, 50]
     b = power_law_exponent(lazy, window, n_bootstrap=50)
     assert a.to_dict() == b.to_dict()

@@ -5,8 +5,10 @@ dims exactly ``('sample', 'mode')``.  :func:`iter_parameter_points` splits an
 ensemble over its parameter dimensions (VDOS-1.0: every dimension of
 ``eigenvalue`` that is not reserved), slicing the ragged pair data (CF
 contiguous ragged array, pairs concatenated in C order of ``pair_count``'s
-dimensions) to each point.  :func:`sample_chunks` reads a Dask-backed point in
-blocks of consecutive samples.
+dimensions) to each point.  :func:`point_view` is the border where a validator
+takes its one ``ds.vdos`` view; :func:`sample_chunks` and :func:`sample_pairs`
+are that view's :meth:`~vdosbench.datasets.VdosAccessor.sample_blocks` and
+:meth:`~vdosbench.datasets.VdosAccessor.sample_pairs`.
 """
 
 from __future__ import annotations
@@ -32,10 +34,6 @@ __all__ = [
     "omega_units",
     "sample_chunks",
 ]
-
-#: Target number of eigenvalues per block read from a Dask-backed dataset (:func:`sample_chunks`).
-BLOCK_VALUES = 1 << 22
-
 
 def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
     if not isinstance(ds, xr.Dataset):
@@ -81,13 +79,16 @@ def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> N
     point_view(ds, validator)
 
 
-def point_view(ds: xr.Dataset, validator: str = "this validator") -> VdosAccessor:
+def point_view(ds: xr.Dataset | VdosAccessor, validator: str = "this validator") -> VdosAccessor:
     """The ``ds.vdos`` view of a one-point dataset: the border where a validator reads ``ds`` once.
+
+    A validator that hands a dataset on to another passes this view (or the numbers it read), not
+    the dataset: the view keeps what it has read and checked.
 
     Parameters
     ----------
     ds
-        One parameter point, ``eigenvalue`` with dims ``('sample', 'mode')``.
+        One parameter point, ``eigenvalue`` with dims ``('sample', 'mode')``, or its ``ds.vdos`` view.
     validator
         Name used in the error messages.
 
@@ -107,9 +108,12 @@ def point_view(ds: xr.Dataset, validator: str = "this validator") -> VdosAccesso
     --------
     >>> from vdosbench.datasets import mock_spectrum
     >>> ds = mock_spectrum(n_site=16)
-    >>> point_view(ds, "demo").dimension, point_view(ds) is ds.vdos
-    (2, True)
+    >>> point_view(ds, "demo").dimension, point_view(ds) is ds.vdos, point_view(ds.vdos) is ds.vdos
+    (2, True, True)
     """
+    if isinstance(ds, VdosAccessor):
+        ds.require_point(validator)
+        return ds
     if not isinstance(ds, xr.Dataset):
         raise TypeError(
             f"{validator} expected an xarray.Dataset, found {type(ds).__name__}; "
@@ -154,13 +158,13 @@ def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.D
     yield from iter_points(ds)
 
 
-def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]]:
-    """Per-sample arrays of ragged pair variables of a one-point dataset.
+def sample_pairs(ds: xr.Dataset | VdosAccessor, *variables: str) -> list[tuple[np.ndarray, ...]]:
+    """Per-sample arrays of ragged pair variables of a one-point dataset: ``ds.vdos.sample_pairs(*variables)``.
 
     Parameters
     ----------
     ds
-        One parameter point with ``pair_count`` (sample,) and the pair variables.
+        One parameter point with ``pair_count`` (sample,) and the pair variables (or its ``ds.vdos`` view).
     variables
         Names of pair variables, e.g. ``"pair_i", "pair_j", "pair_stiffness"``.
 
@@ -176,26 +180,7 @@ def sample_pairs(ds: xr.Dataset, *variables: str) -> list[tuple[np.ndarray, ...]
     >>> [len(i) for i, j in sample_pairs(ds, "pair_i", "pair_j")]
     [3, 3]
     """
-    require_single_point(ds, "sample_pairs")
-    missing = [v for v in ("pair_count", *variables) if v not in ds.variables]
-    if missing:
-        raise ValueError(
-            f"expected pair variables {['pair_count', *variables]}, missing {missing}; store the "
-            "network's pairs as a VDOS-1.0 ragged array (pair_count, pair_i, pair_j, pair_stiffness)"
-        )
-    counts = np.asarray(ds["pair_count"].values, dtype=np.int64)
-    if counts.shape != (ds.sizes["sample"],):
-        raise ValueError(f"pair_count has dims {ds['pair_count'].dims}; expected ('sample',)")
-    n_pair = int(ds.sizes.get("pair", 0))
-    if int(counts.sum()) != n_pair:
-        raise ValueError(
-            f"pair_count sums to {int(counts.sum())} but there are {n_pair} pairs: the point was "
-            "probably taken with ds.sel/ds.isel, which do not cut the ragged pair arrays; use "
-            "vdosbench.datasets.select_point(ds, {...}) or iter_parameter_points(ds)"
-        )
-    bounds = np.concatenate([[0], np.cumsum(counts)])
-    arrays = [np.asarray(ds[v].values) for v in variables]
-    return [tuple(a[bounds[k] : bounds[k + 1]] for a in arrays) for k in range(counts.size)]
+    return point_view(ds, "sample_pairs").sample_pairs(*variables)
 
 
 def spatial_dimension(ds: xr.Dataset) -> int:
@@ -223,33 +208,26 @@ def omega_units(ds: xr.Dataset) -> str:
 
 
 def sample_chunks(
-    ds: xr.Dataset,
+    ds: xr.Dataset | VdosAccessor,
     variables: Sequence[str] = ("eigenvalue", "zero_mode"),
     *,
     block_values: int | None = None,
 ) -> Iterator[tuple[slice, xr.Dataset]]:
-    """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset.
+    """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset:
+    ``ds.vdos.sample_blocks(variables, block_values=...)``.
 
     Parameters
     ----------
     ds
-        One parameter point.
+        One parameter point (or its ``ds.vdos`` view).
     variables
         Variables to load (those absent are skipped); coordinates and global
         attributes come along.
     block_values
         For a Dask-backed ``eigenvalue``, consecutive sample chunks are merged
         until a block holds about this many eigenvalues (default
-        ``BLOCK_VALUES`` = 2²², read at call time); one block is loaded at a
-        time.  An in-memory dataset is one block: ``ds`` itself (all its
-        variables), so what ``ds.vdos`` has read is reused.
-
-    Yields
-    ------
-    slice
-        The block's positions along ``sample``.
-    xarray.Dataset
-        The block, loaded.
+        :data:`vdosbench.datasets.accessor.BLOCK_VALUES` = 2²², read at call
+        time); an in-memory dataset is one block, the dataset itself.
 
     Examples
     --------
@@ -258,21 +236,5 @@ def sample_chunks(
     >>> [sl for sl, _ in sample_chunks(ds, block_values=40)]
     [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
     """
-    limit = BLOCK_VALUES if block_values is None else int(block_values)
-    names = [v for v in variables if v in ds.variables]
-    sub = ds[names]
-    n = int(ds.sizes["sample"])
-    sizes = sub["eigenvalue"].chunksizes.get("sample") if "eigenvalue" in sub else None
-    if not sizes:
-        # in memory: the dataset itself is the one block, so its ds.vdos view (ω, flags) is read once
-        yield slice(0, n), sub.load() if sub.chunks else ds
-        return
-    per_sample = max(1, int(np.prod([s for d, s in sub["eigenvalue"].sizes.items() if d != "sample"])))
-    start = stop = 0
-    for size in sizes:
-        if stop > start and (stop + size - start) * per_sample > limit:
-            yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()
-            start = stop
-        stop += size
-    if stop > start:
-        yield slice(start, stop), sub.isel(sample=slice(start, stop)).load()
+    view = ds if isinstance(ds, VdosAccessor) else ds.vdos
+    return view.sample_blocks(variables, block_values=block_values)

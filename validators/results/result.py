@@ -24,6 +24,8 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
+from vdosbench.datasets.accessor import GROUP_VARIABLE
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -318,9 +320,6 @@ def expanded_levels(confidence: float, n_units: int) -> tuple[float, float]:
 #: chain set has ≥ 6 chains); the points it turned unassessed were inconclusive before.
 MIN_GROUPS = 6
 
-#: The per-sample variable that labels correlated samples (structures from one Monte Carlo chain).
-GROUP_VARIABLE = "chain"
-
 
 def bootstrap(
     statistic: Callable[..., Any],
@@ -421,7 +420,8 @@ def bootstrap(
 
 
 def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
-    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent.
+    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent:
+    ``ds.vdos.chain_groups``.
 
     Examples
     --------
@@ -429,15 +429,7 @@ def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
     >>> sample_groups(ds).tolist(), sample_groups(ds.drop_vars("chain"))
     ([0, 0, 1, 1], None)
     """
-    if GROUP_VARIABLE not in ds.variables:
-        return None
-    labels = ds[GROUP_VARIABLE]
-    if labels.dims != ("sample",):
-        raise ValueError(
-            f"{GROUP_VARIABLE!r} has dimensions {labels.dims}; expected ('sample',) at one parameter point "
-            "(select the point first)"
-        )
-    return np.asarray(labels.values)
+    return ds.vdos.chain_groups
 
 
 def measurements_dict(measurements: Mapping[str, Measurement], settings: Mapping[str, Any]) -> dict[str, Any]:

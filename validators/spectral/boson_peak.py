@@ -55,17 +55,11 @@ import numpy as np
 import xarray as xr
 
 from .debye import debye_reduced_level
-from .debye import number_density as _number_density
-from ..results.points import (
-    omega_units,
-    require_single_point,
-    site_degrees_of_freedom,
-    spatial_dimension,
-)
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
 from .sound import _speed_units, has_springs, sound_speed
 from .phonon import _longest_edge, phonon_frequency
-from .spectrum import frequencies, nonzero_mode_count, reduced_dos, smoothed_reduced_dos
+from .spectrum import reduced_dos, smoothed_reduced_dos
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -207,9 +201,9 @@ def boson_peak_excess(
     >>> sorted(res.measurements())
     ['excess_area', 'peak_frequency', 'relative_excess', 'smoothed_peak_frequency']
     """
-    require_single_point(ds, "boson_peak_excess")
-    d = spatial_dimension(ds)
-    dof = site_degrees_of_freedom(ds)
+    view = point_view(ds, "boson_peak_excess")
+    d = view.dimension
+    dof = view.site_degrees_of_freedom
     w0, w1 = (float(v) for v in window)
     if not (0.0 <= w0 < w1 and np.isfinite(w1)):
         raise ValueError(f"window is {window}; expected (w0, w1) with 0 <= w0 < w1 < inf")
@@ -226,10 +220,10 @@ def boson_peak_excess(
                 f"expected at least two edges inside the window {window}"
             )
     dos = reduced_dos(ds, bins=edges)
-    n_sample = int(ds.sizes["sample"])
+    n_sample = view.n_sample
 
     if number_density is None:
-        density = np.asarray(_number_density(ds).values, dtype=float)
+        density = np.array(view.number_density.values, dtype=float)
         density_source = "n_site / box volume per sample"
     else:
         density = np.full(n_sample, float(number_density))
@@ -242,8 +236,8 @@ def boson_peak_excess(
                 f"reference='own' measures the sound speed of a scalar model; found "
                 f"site_degrees_of_freedom = {dof}. Fix: pass reference=c_L with transverse_sound_speed=c_T"
             )
-        speed_method = "modulus" if has_springs(ds) else "dispersion"
-        speeds = np.asarray(sound_speed(ds, speed_method).values, dtype=float)
+        speed_method = "modulus" if has_springs(view) else "dispersion"
+        speeds = np.asarray(sound_speed(view, speed_method).values, dtype=float)
         ref_settings = {"reference": "own", "sound_speed_method": speed_method}
     elif isinstance(reference, str) and reference == "crystal":
         speeds = np.full(n_sample, float(crystal_sound_speed))
@@ -260,22 +254,22 @@ def boson_peak_excess(
         ]
     )
 
-    w = frequencies(ds).transpose("sample", "mode").values
-    n_nonzero = np.asarray(nonzero_mode_count(ds).values, dtype=float)
+    w = view.omega.transpose("sample", "mode").values
+    n_nonzero = np.asarray(view.n_nonzero.values, dtype=float)
     in_window = np.sum((w > w0) & (w <= w1), axis=1)  # NaN (zero modes) compares False
     frac = in_window / n_nonzero
     debye_frac = levels * (w1**d - w0**d) / d
     reduced = np.asarray(dos["g_reduced_sample"].values, dtype=float)
     centres = dos["omega"].values
 
-    if bandwidth is None and "box_length" not in ds.variables:
+    if bandwidth is None and not view.has("box_length"):
         sigma = np.full(n_sample, np.nan)  # no box, no shell spacing: the smoothed peak is not measured
         bandwidth_rule = "not measured: no box_length for 2 pi c_T / L; pass bandwidth= to measure it"
     elif bandwidth is None:
         phonon_speed = speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
         if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
             raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
-        sigma = bandwidth_factor * phonon_frequency(_longest_edge(ds), phonon_speed)
+        sigma = bandwidth_factor * phonon_frequency(_longest_edge(view), phonon_speed)
         bandwidth_rule = (
             f"{bandwidth_factor:g} x 2 pi c_T / L per sample (2 pi c_T / L: the lowest phonon shell, the largest "
             "gap between shells)"
@@ -307,7 +301,7 @@ def boson_peak_excess(
         confidence=confidence,
     )
 
-    units = omega_units(ds)
+    units = view.omega_units
     level_units = dos["g_reduced"].attrs["units"]
     curve = xr.Dataset(
         {
@@ -318,7 +312,7 @@ def boson_peak_excess(
             "excess": (dos["g_reduced"] - levels.mean()).assign_attrs(
                 long_name="reduced DOS minus Debye level", units=level_units
             ),
-            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(ds)}),
+            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(view)}),
             "number_density_sample": ("sample", density, {"long_name": "number density used", "units": "1"}),
             "mode_fraction_in_window": ("sample", frac, {"long_name": "fraction of modes with w0 < omega <= w1", "units": "1"}),
             "debye_fraction_in_window": ("sample", debye_frac, {"long_name": "Debye integral over the window", "units": "1"}),

@@ -20,7 +20,8 @@ from typing import Literal
 import numpy as np
 import xarray as xr
 
-from ..results.result import sample_groups
+from vdosbench.datasets.accessor import VdosAccessor
+
 from .absolute_frequency import band_mle, extreme_value_fit
 from .debye_excess import debye_excess
 from .exponent_result import ExponentEstimate
@@ -61,42 +62,51 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     >>> sp.omega.tolist(), [round(float(x), 6) for x in sp.omega0]
     ([[0.5, 1.0], [0.6, 0.9]], [3.141593, 3.141593])
     """
-    view = ds.vdos  # the dataset's one view (vdosbench.datasets.accessor): ω, dimension, box, density
+    view = ds.vdos  # the dataset's one view (vdosbench.datasets.accessor): ω, dimension, box, density, ω₀, chains
     if not view.is_point:
         raise ValueError(f"eigenvalue has parameter dimensions {list(view.parameter_dims)}; expected one point "
                          "(select it with ds.sel(...) first)")
+    # kept on the view: a claim scored by an estimator and then read again (scoring) builds it once
+    return view.derived(f"mode_spectra:{label}", lambda: _mode_spectra(view, label), _READS, _READS_ATTRS)
+
+
+#: The variables and attributes :func:`mode_spectra_from_dataset` reads (its value on the view follows them).
+_READS = ("eigenvalue", "zero_mode", "shear_modulus", "box_length", "participation_ratio", "longitudinal_modulus",
+          "bulk_modulus", "chain", "position", "site")
+_READS_ATTRS = ("spatial_dimension", "site_degrees_of_freedom", "n_particles")
+
+
+def _mode_spectra(view: VdosAccessor, label: str) -> ModeSpectra:
     for name, fix in (("shear_modulus", "vdosbench.benchmark.elastic.with_shear_modulus(ds) computes it from "
                                         "positions, diameters and box"),
                       ("box_length", "store the periodic box edge per sample")):
-        if name not in ds.variables:
+        if not view.has(name):
             raise ValueError(f"the issue-25 estimators need {name!r} per sample, not found in the dataset. Fix: {fix}")
+    ds = view.dataset
     d = view.dimension
     omega_raw = np.asarray(view.omega.transpose("sample", "mode").values, dtype=float)  # NaN: zero modes
     order = np.argsort(np.where(np.isnan(omega_raw), np.inf, omega_raw), axis=1, kind="stable")
     omega = np.take_along_axis(omega_raw, order, axis=1)  # ascending, NaN (zero modes) last
     n_site = view.n_site  # the site dimension, or a compact form's n_particles attribute
-    box = np.asarray(view.longest_edge, dtype=float)
     rho = np.asarray(view.number_density.values, dtype=float).reshape(-1)
-    g = np.asarray(ds["shear_modulus"].values, dtype=float)
+    g = view.shear_modulus
     participation = None
-    if "participation_ratio" in ds.variables:
+    if view.has("participation_ratio"):
         e = np.asarray(ds["participation_ratio"].transpose("sample", "mode").values, dtype=float)
         participation = np.take_along_axis(np.where(np.isnan(omega_raw), np.nan, e), order, axis=1)
     keep = np.isfinite(omega).any(axis=0)
     bulk = None
-    if "longitudinal_modulus" in ds.variables:
+    if view.has("longitudinal_modulus"):
         bulk = np.asarray(ds["longitudinal_modulus"].values, dtype=float) - 2.0 * (d - 1) / d * g
-    elif "bulk_modulus" in ds.variables:
+    elif view.has("bulk_modulus"):
         bulk = np.asarray(ds["bulk_modulus"].values, dtype=float)
-    groups = sample_groups(ds)
+    groups = view.chain_groups
     stable = g > 0  # a sample unstable to shear (G <= 0) has no omega0: left out, and counted
     if not stable.any():
         raise ValueError(f"every sample's shear modulus is <= 0 (found {g.tolist()[:5]}...); the issue-25 "
                          "estimators need omega0 = 2 pi sqrt(G/rho)/L: check the moduli")
-    box = np.broadcast_to(box, g.shape)
-    rho_s = np.broadcast_to(rho, g.shape)
     return ModeSpectra(
-        omega[stable][:, keep], 2 * np.pi * np.sqrt(g[stable] / rho_s[stable]) / box[stable], n_site,
+        omega[stable][:, keep], view.omega0[stable], n_site,
         float(np.mean(rho)), d, shear_modulus=g[stable], bulk_modulus=None if bulk is None else bulk[stable],
         participation=None if participation is None else participation[stable][:, keep],
         groups=None if groups is None else np.asarray(groups)[stable], label=label,

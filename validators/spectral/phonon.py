@@ -42,7 +42,9 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from ..results.points import point_view, sample_chunks
+from vdosbench.datasets.accessor import VdosAccessor
+
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap
 from .sound import has_springs, sound_speed
 
@@ -80,27 +82,27 @@ def phonon_frequency(box_length: ArrayLike, sound_speed: ArrayLike) -> np.ndarra
     return 2.0 * np.pi * v / L
 
 
-def _longest_edge(ds: xr.Dataset) -> np.ndarray:
-    if "box_length" not in ds.variables:
+def _longest_edge(view: VdosAccessor) -> np.ndarray:
+    if not view.has("box_length"):
         raise ValueError(
             "lowest_phonon_frequency needs box_length (sample[, spatial]) for k0 = 2*pi/L; "
             "store the periodic box edge as ds['box_length'], or pass omega0 to the power-law validator"
         )
-    return ds.vdos.longest_edge
+    return view.longest_edge
 
 
-def _measured_speed(ds: xr.Dataset, method: Literal["modulus", "dispersion"]) -> np.ndarray:
+def _measured_speed(view: VdosAccessor, method: Literal["modulus", "dispersion"]) -> np.ndarray:
     if method == "modulus":
-        return np.asarray(sound_speed(ds, "modulus").values, dtype=float)
+        return np.asarray(sound_speed(view, "modulus").values, dtype=float)
     # per Dask chunk over samples: only eigenvalues, flags and the box are loaded
     parts = [
-        np.asarray(sound_speed(sub, "dispersion").values, dtype=float)
-        for _, sub in sample_chunks(ds, ("eigenvalue", "zero_mode", "box_length"))
+        np.asarray(sound_speed(sub.vdos, "dispersion").values, dtype=float)
+        for _, sub in view.sample_blocks(("eigenvalue", "zero_mode", "box_length"))
     ]
     return np.concatenate(parts)
 
 
-def shear_modulus_speed(ds: xr.Dataset) -> np.ndarray:
+def shear_modulus_speed(ds: xr.Dataset | VdosAccessor) -> np.ndarray:
     """v_T = √(G/ρ) per sample from the stored ``shear_modulus`` (sample,) and ρ = N/V (unit masses).
 
     Examples
@@ -111,25 +113,23 @@ def shear_modulus_speed(ds: xr.Dataset) -> np.ndarray:
     >>> np.round(shear_modulus_speed(ds), 12).tolist()
     [2.0, 3.0]
     """
-    if "shear_modulus" not in ds.variables:
+    view = ds if isinstance(ds, VdosAccessor) else ds.vdos
+    if not view.has("shear_modulus"):
         raise ValueError(
             "method='shear_modulus' needs a 'shear_modulus' (sample,) variable; found none. Fix: compute it from "
             "the positions with vdosbench.benchmark.elastic.with_shear_modulus(ds), or choose another method"
         )
-    g = ds["shear_modulus"]
-    if g.dims != ("sample",):
-        raise ValueError(f"shear_modulus has dims {g.dims}; expected ('sample',): select one parameter point first")
-    values = np.asarray(g.values, dtype=float)
+    values = view.shear_modulus
     if not np.all(np.isfinite(values) & (values > 0)):
         raise ValueError(
             f"shear_modulus must be finite and > 0 in every sample (a mechanically stable solid); found "
             f"{values[~(np.isfinite(values) & (values > 0))][:5].tolist()}: check that the samples are inherent structures"
         )
-    return np.sqrt(values / np.asarray(ds.vdos.number_density.values, dtype=float))
+    return view.shear_speed.copy()
 
 
 def lowest_phonon_frequency(
-    ds: xr.Dataset,
+    ds: xr.Dataset | VdosAccessor,
     transverse_sound_speed: float | Measurement | None = None,
     *,
     method: PhononMethod | None = None,
@@ -142,7 +142,7 @@ def lowest_phonon_frequency(
     Parameters
     ----------
     ds
-        One parameter point with ``box_length`` (sample[, spatial]).
+        One parameter point with ``box_length`` (sample[, spatial]), or its ``ds.vdos`` view.
     transverse_sound_speed
         v_T in units of length × ω (a number, or a Measurement whose relative
         uncertainty is carried to ω₀).  Required for vector models; for
@@ -179,12 +179,12 @@ def lowest_phonon_frequency(
     (True, 0.0)
     """
     view = point_view(ds, "lowest_phonon_frequency")
-    length = _longest_edge(ds)
+    length = _longest_edge(view)
     d = view.dimension
     dof = view.site_degrees_of_freedom
     v_uncertainty = 0.0
     if transverse_sound_speed is None and method == "shear_modulus":
-        speed = shear_modulus_speed(ds)
+        speed = shear_modulus_speed(view)
         source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
                   "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
         chosen = method
@@ -197,10 +197,10 @@ def lowest_phonon_frequency(
                 "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
                 "and pass method='shear_modulus'"
             )
-        chosen = method or ("modulus" if has_springs(ds) else "dispersion")
+        chosen = method or ("modulus" if has_springs(view) else "dispersion")
         if chosen not in ("modulus", "dispersion"):
             raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
-        speed = _measured_speed(ds, chosen)  # type: ignore[arg-type]
+        speed = _measured_speed(view, chosen)  # type: ignore[arg-type]
         source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
     else:
         if method is not None:
@@ -222,7 +222,7 @@ def lowest_phonon_frequency(
             "box_length_sample": ("sample", length, {"long_name": "longest box edge", "units": "1"}),
             "sound_speed_sample": ("sample", speed, {"long_name": "transverse sound speed v_T", "units": "1"}),
         },
-        coords={"sample": ds["sample"]},
+        coords={"sample": view.dataset["sample"]},
     )
     m = est.measurement(
         "omega0",

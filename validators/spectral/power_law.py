@@ -57,7 +57,7 @@ Uncertainty
     pooled F, the window statistics and both fits.  Only per-sample
     sufficient statistics (counts and Σ log ω in the window) and the in-window
     frequencies are kept, so a Dask-backed dataset is read one block of
-    sample chunks at a time (:func:`~vdosbench.validators.sample_chunks`).
+    sample chunks at a time (:meth:`ds.vdos.sample_blocks <vdosbench.datasets.VdosAccessor.sample_blocks>`).
 """
 
 from __future__ import annotations
@@ -70,8 +70,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import xarray as xr
 
-from ..results.points import point_view, sample_chunks
-from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
+from vdosbench.datasets.accessor import VdosAccessor
+
+from ..results.points import point_view
+from ..results.result import Measurement, bootstrap, current_axes, jsonable
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -252,8 +254,9 @@ class _Window:
     upper: np.ndarray  # (S,) b_j
 
 
-def _collect(ds: xr.Dataset, n_total: int, lower: float, upper: float | None, k: int | None) -> _Window:
-    n_s = int(ds.sizes["sample"])
+def _collect(view: VdosAccessor, lower: float, upper: float | None, k: int | None) -> _Window:
+    n_total = view.mode_total
+    n_s = view.n_sample
     n_nonzero = np.empty(n_s)
     below = np.zeros(n_s)
     n_window = np.zeros(n_s)
@@ -261,7 +264,7 @@ def _collect(ds: xr.Dataset, n_total: int, lower: float, upper: float | None, k:
     sum_log = np.zeros(n_s)
     if k is not None:  # pass 1: per-sample edge b_j = (k+1)-th lowest non-zero frequency
         edges = np.empty(n_s)
-        for sl, block in sample_chunks(ds):
+        for sl, block in view.sample_blocks():
             w = _sorted_frequencies(block.vdos.omega)
             n_finite = np.isfinite(w).sum(axis=1)
             if w.shape[1] <= k or np.any(n_finite < k + 1):
@@ -281,7 +284,7 @@ def _collect(ds: xr.Dataset, n_total: int, lower: float, upper: float | None, k:
         edges = np.full(n_s, float(upper))
         collect_to = float(upper)
     parts_w, parts_s, parts_sel = [], [], []
-    for sl, block in sample_chunks(ds):
+    for sl, block in view.sample_blocks():
         w = _sorted_frequencies(block.vdos.omega)
         finite = np.isfinite(w)
         n_nonzero[sl] = n_total - (~finite).sum(axis=1)
@@ -583,7 +586,7 @@ def power_law_exponent(
         if omega0 is None:
             from .phonon import lowest_phonon_frequency
 
-            m0 = lowest_phonon_frequency(ds, transverse_sound_speed, n_bootstrap=2, seed=seed)
+            m0 = lowest_phonon_frequency(view, transverse_sound_speed, n_bootstrap=2, seed=seed)
             omega0_value, source = float(np.min(m0.curve["omega0_sample"].values)), m0.settings["sound_speed_source"]
             source = f"min over samples of 2 pi v_T / L; v_T {source}"
         else:
@@ -603,7 +606,7 @@ def power_law_exponent(
     else:
         upper = None
         record["k"] = win.k
-    collected = _collect(ds, view.mode_total, win.omega_min, upper, win.k)
+    collected = _collect(view, win.omega_min, upper, win.k)
     n_modes = int(collected.n_window.sum())
     if n_modes < 3:
         raise ValueError(
@@ -628,7 +631,7 @@ def power_law_exponent(
     est = _Estimators(collected)
     boot = bootstrap(
         est.both, np.arange(collected.n_window.size), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-        groups=sample_groups(ds),
+        groups=view.chain_groups,
     )
     u_hat = float(boot.value[1]) + 1.0
     fisher = est.fisher_se(u_hat)
@@ -670,7 +673,7 @@ def power_law_exponent(
         coords={
             "omega": ("omega", omega_pts, {"long_name": "angular frequency of the fit points", "units": units}),
             "trial_exponent": ("trial_exponent", trials, {"long_name": "trial exponent s", "units": "1"}),
-            "sample": ds["sample"].values,
+            "sample": view.dataset["sample"].values,
         },
         attrs={"flatness_definition": FLATNESS_DEFINITION, "mle_definition": MLE_DEFINITION},
     )

@@ -34,7 +34,7 @@ from scipy.sparse.linalg import splu
 
 from vdosbench.datasets.accessor import VdosAccessor
 
-from ..results.points import point_view, sample_pairs
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap
 
 __all__ = [
@@ -124,9 +124,10 @@ def homogenized_conductance(
     return 0.5 * (sigma + sigma.T)
 
 
-def has_springs(ds: xr.Dataset) -> bool:
-    """Whether ``ds`` holds what ``method="modulus"`` needs (pairs with stiffness, positions, box)."""
-    return all(v in ds.variables for v in _SPRING_VARS)
+def has_springs(ds: xr.Dataset | VdosAccessor) -> bool:
+    """Whether ``ds`` (or its ``ds.vdos`` view) holds what ``method="modulus"`` needs (pairs with stiffness,
+    positions, box)."""
+    return (ds if isinstance(ds, VdosAccessor) else ds.vdos).has(*_SPRING_VARS)
 
 
 def _require_scalar(view: VdosAccessor, what: str) -> int:
@@ -141,7 +142,7 @@ def _require_scalar(view: VdosAccessor, what: str) -> int:
     return d
 
 
-def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
+def conductance_tensor(ds: xr.Dataset | VdosAccessor) -> xr.DataArray:
     """Homogenised conductance σ of every sample of a scalar spring network.
 
     Parameters
@@ -149,7 +150,7 @@ def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
     ds
         One parameter point with ``pair_count``, ``pair_i``, ``pair_j``,
         ``pair_stiffness``, ``position`` (sample, site, spatial) and
-        ``box_length`` (sample[, spatial]).
+        ``box_length`` (sample[, spatial]); or its ``ds.vdos`` view.
 
     Returns
     -------
@@ -164,24 +165,26 @@ def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
     >>> conductance_tensor(ds).dims
     ('sample', 'spatial', 'spatial_b')
     """
-    _require_scalar(point_view(ds, "conductance_tensor"), "the homogenised conductance")
-    missing = [v for v in _SPRING_VARS if v not in ds.variables]
+    view = point_view(ds, "conductance_tensor")
+    _require_scalar(view, "the homogenised conductance")
+    missing = [v for v in _SPRING_VARS if not view.has(v)]
     if missing:
         raise ValueError(
             f"method 'modulus' needs the springs: expected {list(_SPRING_VARS)}, missing {missing}; "
             "store them (VDOS-1.0 ragged pairs) or use method='dispersion'"
         )
-    pos = ds["position"].transpose("sample", "site", "spatial").values
-    box = ds["box_length"]
+    pos = view.position.values
+    box = view.box_length
     box_v = box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values
-    pairs = sample_pairs(ds, "pair_i", "pair_j", "pair_stiffness")
+    pairs = view.sample_pairs("pair_i", "pair_j", "pair_stiffness")
     sig = np.stack(
         [homogenized_conductance(i, j, t, pos[k], box_v[k]) for k, (i, j, t) in enumerate(pairs)]
     )
-    coords = {"sample": ds["sample"]}
-    if "spatial" in ds.coords:
-        coords["spatial"] = ds["spatial"]
-        coords["spatial_b"] = ("spatial_b", ds["spatial"].values, {"long_name": "Cartesian component (second index)"})
+    data = view.dataset
+    coords = {"sample": data["sample"]}
+    if "spatial" in data.coords:
+        coords["spatial"] = data["spatial"]
+        coords["spatial_b"] = ("spatial_b", data["spatial"].values, {"long_name": "Cartesian component (second index)"})
     return xr.DataArray(
         sig,
         dims=("sample", "spatial", "spatial_b"),
@@ -191,25 +194,25 @@ def conductance_tensor(ds: xr.Dataset) -> xr.DataArray:
     )
 
 
-def _speed_units(ds: xr.Dataset) -> str:
-    w = ds.vdos.omega_units
+def _speed_units(view: VdosAccessor) -> str:
+    w = view.omega_units
     length = "1"
     for v in ("box_length", "position"):
-        if v in ds.variables:
-            length = str(ds[v].attrs.get("units", "1")).strip() or "1"
+        if view.has(v):
+            length = str(view.dataset[v].attrs.get("units", "1")).strip() or "1"
             break
     if w == "1" and length == "1":
         return "1"
     return f"({length})*{w}"
 
 
-def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray:
+def sound_speed(ds: xr.Dataset | VdosAccessor, method: SoundMethod = "modulus") -> xr.DataArray:
     """Sound speed of each sample of a scalar network.
 
     Parameters
     ----------
     ds
-        One parameter point of a scalar model (``site_degrees_of_freedom = 1``).
+        One parameter point of a scalar model (``site_degrees_of_freedom = 1``), or its ``ds.vdos`` view.
         ``"modulus"`` needs the springs (:func:`conductance_tensor`);
         ``"dispersion"`` needs ``box_length`` (a cubic box) and at least 2d
         non-zero modes.
@@ -241,17 +244,17 @@ def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray
     view = point_view(ds, "sound_speed")
     d = _require_scalar(view, f"sound_speed(method={method!r})")
     if method == "modulus":
-        sig = conductance_tensor(ds)
+        sig = conductance_tensor(view)
         rho = view.number_density
         trace = sum(sig.isel(spatial=a, spatial_b=a, drop=True) for a in range(d))
         c = np.sqrt(trace / d / rho)
         how = "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
     elif method == "dispersion":
-        if "box_length" not in ds.variables:
+        if not view.has("box_length"):
             raise ValueError(
                 "method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it"
             )
-        box = ds["box_length"]
+        box = view.box_length
         if "spatial" in box.dims:
             edges = box.transpose("sample", "spatial").values
             if not np.allclose(edges, edges[:, :1], rtol=1e-12):
@@ -272,17 +275,17 @@ def sound_speed(ds: xr.Dataset, method: SoundMethod = "modulus") -> xr.DataArray
                 )
             lam.append(np.mean(nz[: 2 * d] ** 2))
         k = 2.0 * np.pi / np.asarray(length, dtype=float)
-        c = xr.DataArray(np.sqrt(np.asarray(lam)) / k, dims=("sample",), coords={"sample": ds["sample"]})
+        c = xr.DataArray(np.sqrt(np.asarray(lam)) / k, dims=("sample",), coords={"sample": view.dataset["sample"]})
         how = f"lowest shell: c = sqrt(mean eigenvalue of the lowest {2 * d} non-zero modes) / (2 pi / L)"
     else:
         raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion'")
     c = c.rename("sound_speed")
-    c.attrs = {"long_name": "sound speed", "units": _speed_units(ds), "method": method, "description": how}
+    c.attrs = {"long_name": "sound speed", "units": _speed_units(view), "method": method, "description": how}
     return c
 
 
 def measure_sound_speed(
-    ds: xr.Dataset,
+    ds: xr.Dataset | VdosAccessor,
     method: SoundMethod = "modulus",
     *,
     n_bootstrap: int = 1000,
