@@ -51,10 +51,7 @@ from vdosbench.validators import (  # noqa: E402
     debye_reduced_level,
     field_vorticity,
     local_response,
-    number_density,
     reduced_dos,
-    sample_pairs,
-    zero_modes,
 )
 
 from .scoring import ClaimResult  # noqa: E402
@@ -198,7 +195,7 @@ def figure_reduced_dos(ds: xr.Dataset, path: Path, omega_max: float = 1.5, bins:
                 label = f"{line}={value_label(line, value)}"
                 ax.plot(red["omega"], red["g_reduced"], color=color, label=label)
             if int(ds.attrs.get("site_degrees_of_freedom", d)) == 1:
-                level = debye_reduced_level(1.0, d, float(number_density(ds).mean()))
+                level = debye_reduced_level(1.0, d, float(ds.vdos.number_density.mean()))
                 ax.axhline(level, color="k", ls="--", lw=0.8, label="Debye, c = 1 (unit-spring crystal)")
             ax.set_xlabel("ω")
             ax.set_ylabel(f"g(ω)/ω^{d - 1}" if d > 1 else "g(ω)")
@@ -262,7 +259,7 @@ def has_vector_modes(ds: xr.Dataset) -> bool:
 
 def _lowest_vector_mode(point: xr.Dataset) -> tuple[int, int, float]:
     """(position along ``vector_mode``, mode index, ω) of the lowest stored non-zero mode of sample 0."""
-    zero = zero_modes(point).isel(sample=0).values
+    zero = point.vdos.zero_mode.isel(sample=0).values
     lam = point["eigenvalue"].isel(sample=0).values
     modes = np.asarray(point["vector_mode"].values, dtype=np.int64)
     candidates = [(float(lam[m]), k, int(m)) for k, m in enumerate(modes) if not zero[m]]
@@ -301,7 +298,7 @@ def figure_vortex_mode(ds: xr.Dataset, path: Path) -> tuple[Path, str]:
     box = np.broadcast_to(np.asarray(box_var.values, dtype=float), (d,)).copy()
     x = np.mod(x, box)
     try:  # the marker is an annotation: the figure stands without it
-        pairs = sample_pairs(point, "pair_i", "pair_j")[0] if "pair_i" in point else None
+        pairs = point.vdos.sample_pairs("pair_i", "pair_j")[0] if "pair_i" in point else None
         spacing = float(np.prod(box) / x.shape[0]) ** (1.0 / d)
         fv = field_vorticity(u, x, box, pairs=pairs, radius=None if pairs else 1.6 * spacing)
         centre = fv.circulation_centre if np.all(np.isfinite(fv.circulation_centre)) else fv.core_position

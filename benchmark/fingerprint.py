@@ -102,7 +102,6 @@ from vdosbench.datasets.catalog import (
 )
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
-from vdosbench.validators.spectral.spectrum import frequencies
 
 __all__ = [
     "BOOTSTRAP_SEED",
@@ -195,7 +194,7 @@ def _scalar_names(ds: xr.Dataset) -> list[str]:
 
 
 def _samples(point: xr.Dataset, scalars: Sequence[str], label: str) -> list[_Sample]:
-    omega = frequencies(point)
+    omega = point.vdos.omega
     if omega.dims != ("sample", "mode"):
         raise ValueError(
             f"point {label}: eigenvalue has dims {omega.dims} after selecting the parameters; expected "

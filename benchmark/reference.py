@@ -83,7 +83,6 @@ from vdosbench.validators import (
     SpectrumComparison,
     compare_spectra,
     eigenvalue_agreement,
-    frequencies,
     jsonable,
     lowest_phonon_frequency,
     power_law_exponent,
@@ -383,7 +382,7 @@ def _omega0(ref: xr.Dataset, seed: int) -> tuple[float | None, str]:
 
 
 def _windows(ref: xr.Dataset, omega0: float | None, factor: float) -> tuple[list[tuple[float, float]], list[str]]:
-    w = np.asarray(frequencies(ref).values, dtype=float)
+    w = np.asarray(ref.vdos.omega.values, dtype=float)
     w = w[np.isfinite(w)]
     windows, names = [], ["whole band"]
     if omega0 is not None:

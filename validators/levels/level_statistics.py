@@ -56,9 +56,10 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
-from ..results.points import require_single_point, sample_chunks
-from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
-from ..spectral.spectrum import mode_total, zero_modes
+from vdosbench.datasets.accessor import VdosAccessor
+
+from ..results.points import point_view
+from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -339,18 +340,18 @@ class _Pool:
 
 
 def _ratios_by_window(
-    ds: xr.Dataset, windows: Sequence[Window], n_modes: int
+    view: VdosAccessor, windows: Sequence[Window], n_modes: int
 ) -> tuple[dict[str, _Pool], bool]:
-    n_s = int(ds.sizes["sample"])
+    n_s = view.n_sample
     keys = [_window_key(w) for w in windows]
     pools = {k: _Pool([], [], np.zeros(n_s), np.zeros(n_s, dtype=np.int64)) for k in keys}
     complete = True
-    for sl, block in sample_chunks(ds):
+    for sl, block in view.sample_blocks():
         lam = np.asarray(block["eigenvalue"].transpose("sample", "mode").values, dtype=float)
-        zero = np.asarray(zero_modes(block).transpose("sample", "mode").values, dtype=bool)
+        zero = np.asarray(block.vdos.zero_mode.transpose("sample", "mode").values, dtype=bool)
         lam = np.sort(np.where(zero, np.nan, lam), axis=1)
         n_finite = np.isfinite(lam).sum(axis=1)
-        complete = complete and lam.shape[1] == mode_total(ds)
+        complete = complete and lam.shape[1] == view.mode_total
         d1 = lam[:, 1:-1] - lam[:, :-2]
         d2 = lam[:, 2:] - lam[:, 1:-1]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -383,7 +384,7 @@ def _result(
     key: str,
     window: Window,
     pool: _Pool,
-    ds: xr.Dataset,
+    view: VdosAccessor,
     complete: bool,
     n_modes: int,
     r_max: float,
@@ -403,7 +404,7 @@ def _result(
         )
     S, N = pool.sum_sample, pool.n_sample.astype(float)
     has = N > 0
-    groups = sample_groups(ds)
+    groups = view.chain_groups
     est = bootstrap(
         lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
         groups=None if groups is None else groups[has],
@@ -446,7 +447,7 @@ def _result(
             "r_low": ("r", edges[:-1], {"long_name": "lower bin edge", "units": "1"}),
             "r_high": ("r", edges[1:], {"long_name": "upper bin edge", "units": "1"}),
             "r_tilde": ("r_tilde", 0.5 * (t_edges[1:] + t_edges[:-1]), {"long_name": "min(r, 1/r) (bin centre)", "units": "1"}),
-            "sample": ds["sample"].values,
+            "sample": view.dataset["sample"].values,
         },
         attrs={"r_beyond_r_max": int(n - count.sum())},
     )
@@ -532,24 +533,24 @@ def level_statistics_by_window(
     >>> sorted(res), abs(res["middle"].mean_r_tilde.value - POISSON_MEAN_R_TILDE) < 0.03
     (['highest', 'lowest', 'middle'], True)
     """
-    require_single_point(ds, "level_statistics")
+    view = point_view(ds, "level_statistics")
     if int(n_modes) != n_modes or n_modes < 3:
         raise ValueError(f"n_modes is {n_modes}; expected an integer >= 3 (a ratio needs three levels)")
     if not (r_max > 0 and int(bins) >= 1 and int(tilde_bins) >= 1):
         raise ValueError(f"r_max = {r_max}, bins = {bins}, tilde_bins = {tilde_bins}: expected r_max > 0 and bins >= 1")
     windows = list(windows)
     named = sorted({w for w in windows if isinstance(w, str) and w in ("middle", "highest")})
-    if named and int(ds.sizes["mode"]) != mode_total(ds):
+    if named and int(ds.sizes["mode"]) != view.mode_total:
         raise ValueError(
             f"the {' and '.join(repr(w) for w in named)} window needs every mode of the system, but the dataset stores "
-            f"{int(ds.sizes['mode'])} of its {mode_total(ds)} modes (a partial spectrum, e.g. only the lowest modes): "
+            f"{int(ds.sizes['mode'])} of its {view.mode_total} modes (a partial spectrum, e.g. only the lowest modes): "
             "its highest stored modes are not the system's; score a dataset with the whole spectrum, or use the "
             "'lowest' window or a frequency window"
         )
-    pools, complete = _ratios_by_window(ds, windows, int(n_modes))
+    pools, complete = _ratios_by_window(view, windows, int(n_modes))
     return {
         key: _result(
-            key, w, pools[key], ds, complete, int(n_modes), r_max, bins, tilde_bins, n_bootstrap, seed, confidence
+            key, w, pools[key], view, complete, int(n_modes), r_max, bins, tilde_bins, n_bootstrap, seed, confidence
         )
         for w, key in ((w, _window_key(w)) for w in windows)
     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from ..results.points import omega_units, require_single_point
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap
 
 __all__ = ["participation_ratio", "participation_ratio_values", "measure_participation_ratio"]
@@ -139,7 +139,7 @@ def measure_participation_ratio(
     >>> m.name, 0.0 < m.value <= 1.0
     ('participation_ratio', True)
     """
-    require_single_point(ds, "measure_participation_ratio")
+    view = point_view(ds, "measure_participation_ratio")
     e = participation_ratio(ds).transpose("sample", "vector_mode")
     values = np.asarray(e.values, dtype=float)
     est = bootstrap(lambda v: np.nanmean(v), values, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
@@ -147,7 +147,7 @@ def measure_participation_ratio(
     if "eigenvalue" in ds.variables:
         lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
         curve["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
-            long_name="angular frequency of the stored mode", units=omega_units(ds)
+            long_name="angular frequency of the stored mode", units=view.omega_units
         )
     settings = {
         "definition": "e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (seed 003 eq. 1)",

@@ -54,9 +54,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from ..results.points import omega_units, require_single_point, sample_pairs, spatial_dimension
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
-from ..spectral.spectrum import zero_modes
 from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -280,8 +279,8 @@ def phonon_shell(
     >>> bool(np.isclose(res.omega0.value, w.mean())), round(res.captured.value, 12)
     (True, 1.0)
     """
-    require_single_point(ds, "phonon_shell")
-    d = spatial_dimension(ds)
+    view = point_view(ds, "phonon_shell")
+    d = view.dimension
     for name in ("eigenvalue", "eigenvector", "position", "box_length"):
         if name not in ds.variables:
             raise ValueError(
@@ -303,7 +302,7 @@ def phonon_shell(
     ev = ev.transpose("sample", "vector_mode", "site", "spatial")
     vm = np.asarray(ds["vector_mode"].values, dtype=np.int64)
     lam = ds["eigenvalue"].isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
-    zero = zero_modes(ds).isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
+    zero = view.zero_mode.isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
     position = ds["position"].transpose("sample", "site", "spatial")
     box = ds["box_length"]
     boxes = box.transpose("sample", "spatial").values if "spatial" in box.dims else np.repeat(box.values[:, None], d, 1)
@@ -318,7 +317,7 @@ def phonon_shell(
     omega0 = np.full(n_s, np.nan)
     captured = np.full(n_s, np.nan)
     n_waves = 2 * d * (d - 1)
-    pair_list = sample_pairs(ds, "pair_i", "pair_j") if has_pairs else None
+    pair_list = view.sample_pairs("pair_i", "pair_j") if has_pairs else None
     reference = np.full(n_s, np.nan)
     for s in range(n_s):  # one sample in memory at a time
         x_s = np.asarray(position.isel(sample=s).values, dtype=float)
@@ -377,7 +376,7 @@ def phonon_shell(
             "or lower min_captured"
         )
     est = bootstrap(statistic, stats[valid], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
-    units = omega_units(ds)
+    units = view.omega_units
     sv = ("sample", "vector_mode")
     per_mode = xr.Dataset(
         {

@@ -62,7 +62,7 @@ import scipy.sparse as sp
 import xarray as xr
 from scipy.spatial import cKDTree
 
-from ..results.points import omega_units, require_single_point, sample_pairs, spatial_dimension
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -526,8 +526,8 @@ def vorticity(
     >>> res.per_mode["curl_content"].dims, 0.0 <= res.curl_content.value <= 1.0
     (('sample', 'vector_mode'), True)
     """
-    require_single_point(ds, "vorticity")
-    d = spatial_dimension(ds)
+    view = point_view(ds, "vorticity")
+    d = view.dimension
     if d < 2:
         raise ValueError("vorticity needs spatial_dimension 2 or 3; a 1D field has no rotation")
     for name in ("eigenvector", "position", "box_length"):
@@ -551,7 +551,7 @@ def vorticity(
         raise ValueError(
             "vorticity needs neighbours: store ragged pairs (pair_count, pair_i, pair_j) or pass radius=..."
         )
-    pair_list = sample_pairs(ds, "pair_i", "pair_j") if has_pairs else None
+    pair_list = view.sample_pairs("pair_i", "pair_j") if has_pairs else None
     n_s, n_v = ev.sizes["sample"], ev.sizes["vector_mode"]
     names = ("curl_content", "divergence_share", "vorticity_participation", "core_curl_content")
     table = {k: np.full((n_s, n_v), np.nan) for k in names}
@@ -604,7 +604,7 @@ def vorticity(
     if "eigenvalue" in ds.variables and "mode" in ds["eigenvalue"].dims:
         lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
         per_mode["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
-            long_name="angular frequency of the mode", units=omega_units(ds)
+            long_name="angular frequency of the mode", units=view.omega_units
         )
     est = bootstrap(
         lambda c: np.nanmean(c), table["curl_content"], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence

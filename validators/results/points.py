@@ -28,12 +28,9 @@ __all__ = [
     "require_single_point",
     "point_view",
     "sample_pairs",
-    "spatial_dimension",
-    "site_degrees_of_freedom",
-    "box_volume",
-    "omega_units",
     "sample_chunks",
 ]
+
 
 def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
     if not isinstance(ds, xr.Dataset):
@@ -181,30 +178,6 @@ def sample_pairs(ds: xr.Dataset | VdosAccessor, *variables: str) -> list[tuple[n
     [3, 3]
     """
     return point_view(ds, "sample_pairs").sample_pairs(*variables)
-
-
-def spatial_dimension(ds: xr.Dataset) -> int:
-    """The attribute ``spatial_dimension`` as an int (1, 2 or 3): ``ds.vdos.dimension``."""
-    return ds.vdos.dimension
-
-
-def site_degrees_of_freedom(ds: xr.Dataset) -> int:
-    """Attribute ``site_degrees_of_freedom`` (VDOS-1.0 default: ``spatial_dimension``): ``ds.vdos.site_degrees_of_freedom``."""
-    return ds.vdos.site_degrees_of_freedom
-
-
-def box_volume(ds: xr.Dataset) -> xr.DataArray:
-    """Volume (area in 2D) of the periodic box of each sample, dims ``(sample,)``: ``ds.vdos.box_volume``.
-
-    ``box_length`` is ``(sample,)`` (a cubic box of that edge) or
-    ``(sample, spatial)`` (the edges).
-    """
-    return ds.vdos.box_volume
-
-
-def omega_units(ds: xr.Dataset) -> str:
-    """Units of ω = √λ from the units of ``eigenvalue`` (``"1"`` stays ``"1"``): ``ds.vdos.omega_units``."""
-    return ds.vdos.omega_units
 
 
 def sample_chunks(

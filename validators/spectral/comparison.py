@@ -50,9 +50,9 @@ import numpy as np
 import xarray as xr
 from scipy.stats import anderson_ksamp, ks_2samp
 
-from ..results.points import omega_units, require_single_point
+from ..results.points import point_view
 from ..results.result import Measurement, current_axes, jsonable
-from .spectrum import ZERO_MODE_RTOL, frequencies, zero_modes
+from .spectrum import ZERO_MODE_RTOL
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -135,8 +135,8 @@ def _padded_rows(wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
 
 def _omega_rows(data: xr.Dataset | np.ndarray, name: str) -> np.ndarray:
     if isinstance(data, xr.Dataset):
-        require_single_point(data, f"compare_spectra ({name})")
-        return np.asarray(frequencies(data).transpose("sample", "mode").values, dtype=float)
+        view = point_view(data, f"compare_spectra ({name})")
+        return np.asarray(view.omega.transpose("sample", "mode").values, dtype=float)
     arr = np.asarray(data, dtype=float)
     if arr.ndim != 2:
         raise ValueError(
@@ -325,7 +325,7 @@ def compare_spectra(
     else:
         low = high = se = math.nan
 
-    w_units = omega_units(a) if isinstance(a, xr.Dataset) else "1"
+    w_units = a.vdos.omega_units if isinstance(a, xr.Dataset) else "1"
     lows = np.array([r[0] for r in rows])
     highs = np.array([r[1] for r in rows])
     u1 = {"units": "1"}
@@ -421,9 +421,9 @@ class EigenvalueAgreement:
 
 def _eigen_rows(data: xr.Dataset | np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray, xr.Dataset | None]:
     if isinstance(data, xr.Dataset):
-        require_single_point(data, f"eigenvalue_agreement ({name})")
-        lam = np.asarray(data["eigenvalue"].transpose("sample", "mode").values, dtype=float)
-        zero = np.asarray(zero_modes(data).transpose("sample", "mode").values, dtype=bool)
+        view = point_view(data, f"eigenvalue_agreement ({name})")
+        lam = np.asarray(view.eigenvalue.transpose("sample", "mode").values, dtype=float)
+        zero = np.asarray(view.zero_mode.transpose("sample", "mode").values, dtype=bool)
         return lam, zero, data
     lam = np.asarray(data, dtype=float)
     if lam.ndim != 2:

@@ -61,9 +61,8 @@ import numpy as np
 import xarray as xr
 from scipy.optimize import minimize_scalar
 
-from ..results.points import omega_units, require_single_point
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
-from .spectrum import frequencies, nonzero_mode_count
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -242,16 +241,16 @@ def _point(
     min_count: int = 20,
     span: float = 2.0,
 ) -> tuple[Any, dict[str, Any], xr.Dataset]:
-    require_single_point(ds, "crossover_frequency")
+    view = point_view(ds, "crossover_frequency")
     w0, w1 = _check_window(window)
-    omega = frequencies(ds).transpose("sample", "mode").values
+    omega = view.omega.transpose("sample", "mode").values
     omega = np.where((omega > w0) & (omega <= w1), omega, np.nan)
     if not np.any(np.isfinite(omega)):
         raise ValueError(f"no non-zero frequency inside the window ({w0:g}, {w1:g}]; widen the window")
     lo = w0 if w0 > 0 else float(np.nanmin(omega))
     edges = np.geomspace(lo, w1, int(bins) + 1)
     counts = np.stack([np.histogram(row[np.isfinite(row)], bins=edges)[0] for row in omega]).astype(float)
-    n_nonzero = np.asarray(nonzero_mode_count(ds).transpose("sample").values, dtype=float)
+    n_nonzero = np.asarray(view.n_nonzero.transpose("sample").values, dtype=float)
     g_sample = counts / (n_nonzero[:, None] * np.diff(edges)[None, :])
     centres = np.sqrt(edges[1:] * edges[:-1])
     scale = centres**reduced_power
@@ -271,7 +270,7 @@ def _point(
     nodes = 0.5 * (w1 - w0) * _GL_X + 0.5 * (w1 + w0)
     z = float(np.dot(0.5 * (w1 - w0) * _GL_W, closed_form_dos(nodes, wc))) if math.isfinite(wc) else math.nan
     fit_curve = pooled_fraction * closed_form_dos(centres, wc) / z
-    units = omega_units(ds)
+    units = view.omega_units
     pooled_counts = counts.sum(axis=0)
     g_pooled = g_sample.mean(axis=0)
     red = g_pooled / scale

@@ -111,7 +111,8 @@ def debye_reduced_level(
 def number_density(ds: xr.Dataset) -> xr.DataArray:
     """Sites per unit volume of each sample, n = n_site / V, dims ``(sample,)``.
 
-    Needs a ``site`` dimension and ``box_length``; ``ds.vdos.number_density``.
+    Needs a ``site`` dimension and ``box_length``; ``ds.vdos.number_density`` (kept as its public spelling for
+    users; the package reads the view).
 
     Examples
     --------

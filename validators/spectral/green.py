@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from ..results.points import omega_units, require_single_point, site_degrees_of_freedom, spatial_dimension
+from ..results.points import require_single_point
 from ..results.result import Measurement
 
 __all__ = ["local_response", "poles", "new_poles"]
@@ -54,7 +54,7 @@ def _site_weights(one: xr.Dataset, what: str) -> tuple[np.ndarray, np.ndarray]:
         )
     vec = one["eigenvector"]
     modes = np.asarray(one["vector_mode"].values, dtype=np.int64)
-    dof = site_degrees_of_freedom(one) if "spatial" in vec.dims else 1
+    dof = one.vdos.site_degrees_of_freedom if "spatial" in vec.dims else 1
     n_site = int(one.sizes["site"])
     if not np.array_equal(np.sort(modes), np.arange(n_mode)) or n_mode != n_site * dof:
         raise ValueError(
@@ -120,7 +120,7 @@ def local_response(
         raise ValueError(f"omega has shape {om.shape}; expected a 1-D array of frequencies")
     kernel = epsilon / ((om[None, :] ** 2 - lam[:, None]) ** 2 + epsilon**2)
     resp = w.T @ kernel
-    coords: dict[str, object] = {"omega": ("omega", om, {"long_name": "angular frequency", "units": omega_units(one)})}
+    coords: dict[str, object] = {"omega": ("omega", om, {"long_name": "angular frequency", "units": one.vdos.omega_units})}
     if "site" in one.coords:
         coords["site"] = one["site"]
     return xr.DataArray(
@@ -286,7 +286,7 @@ def new_poles(
             "weight_tol": weight_tol,
             "lambda_tol": lambda_tol,
             "sites": "all" if sites is None else [int(s) for s in sites],
-            "spatial_dimension": spatial_dimension(reference_point) if "spatial_dimension" in reference_point.attrs else None,
+            "spatial_dimension": reference_point.vdos.dimension if "spatial_dimension" in reference_point.attrs else None,
         },
         curve=curve,
         n_samples=1,

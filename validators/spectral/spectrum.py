@@ -5,8 +5,12 @@ With unit masses the eigenfrequencies are ω = √λ of the dynamical matrix
 directly by statistics of the distribution of eigenfrequencies").
 
 The zero-mode rule and the normalisation are read once per dataset by the
-``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`); the functions here
-are its public spelling.
+``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`).  :func:`zero_modes`,
+:func:`frequencies`, :func:`mode_total` and :func:`nonzero_mode_count` are
+kept as the public spelling of ``ds.vdos.zero_mode``, ``.omega``,
+``.mode_total`` and ``.n_nonzero`` for users (issue 54: the package itself
+reads the view and calls none of them); :func:`density_of_states`,
+:func:`integrated_dos` and :func:`reduced_dos` take a dataset or its view.
 
 Zero modes
     A mode is a zero mode if the ``zero_mode`` variable flags it; without that
@@ -34,10 +38,10 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets.accessor import ZERO_MODE_RTOL
+from vdosbench.datasets.accessor import ZERO_MODE_RTOL, VdosAccessor
 from vdosbench.datasets.accessor import ZERO_RULE as _ZERO_RULE
 
-from ..results.points import omega_units, require_single_point, spatial_dimension
+from ..results.points import point_view
 
 __all__ = [
     "ZERO_MODE_RTOL",
@@ -110,14 +114,16 @@ def nonzero_mode_count(ds: xr.Dataset) -> xr.DataArray:
     return ds.vdos.n_nonzero.copy(deep=False)
 
 
-def bin_edges(ds: xr.Dataset, bins: int | Sequence[float] | np.ndarray, omega_max: float | None) -> np.ndarray:
-    """Histogram edges: ``bins`` equal bins on [0, omega_max] or the given edges."""
+def bin_edges(
+    ds: xr.Dataset | VdosAccessor, bins: int | Sequence[float] | np.ndarray, omega_max: float | None
+) -> np.ndarray:
+    """Histogram edges: ``bins`` equal bins on [0, omega_max] or the given edges (``ds``: a dataset or its view)."""
     if np.ndim(bins) == 0:
         n = int(bins)  # type: ignore[arg-type]
         if n < 1:
             raise ValueError(f"bins is {bins}; expected a positive number of bins or an array of edges")
         if omega_max is None:
-            omega_max = float(np.nanmax(frequencies(ds).values))
+            omega_max = float(np.nanmax((ds if isinstance(ds, VdosAccessor) else ds.vdos).omega.values))
         if not np.isfinite(omega_max) or omega_max <= 0:
             raise ValueError(f"omega_max is {omega_max}; expected a positive frequency")
         return np.linspace(0.0, float(omega_max), n + 1)
@@ -139,7 +145,7 @@ def _omega_coord(edges: np.ndarray, units: str) -> dict[str, tuple[str, np.ndarr
 
 
 def density_of_states(
-    ds: xr.Dataset,
+    ds: xr.Dataset | VdosAccessor,
     bins: int | Sequence[float] | np.ndarray = 50,
     omega_max: float | None = None,
 ) -> xr.Dataset:
@@ -148,7 +154,7 @@ def density_of_states(
     Parameters
     ----------
     ds
-        One parameter point: ``eigenvalue`` with dims ``('sample', 'mode')``.
+        One parameter point: ``eigenvalue`` with dims ``('sample', 'mode')`` (or its ``ds.vdos`` view).
     bins
         Number of equal bins on [0, ``omega_max``], or an array of edges
         (shape ``(n_bins + 1,)``, units of ω).
@@ -177,14 +183,14 @@ def density_of_states(
     >>> round(float((g.g * (g.omega_high - g.omega_low)).sum()), 12)
     1.0
     """
-    require_single_point(ds, "density_of_states")
-    edges = bin_edges(ds, bins, omega_max)
-    omega = frequencies(ds).values
-    n_nonzero = nonzero_mode_count(ds)
+    view = point_view(ds, "density_of_states")
+    edges = bin_edges(view, bins, omega_max)
+    omega = view.omega.values
+    n_nonzero = view.n_nonzero.copy(deep=False)
     counts = np.stack([np.histogram(row[np.isfinite(row)], bins=edges)[0] for row in omega])
     widths = np.diff(edges)
     g = counts / (n_nonzero.values[:, None] * widths[None, :])
-    units = omega_units(ds)
+    units = view.omega_units
     g_units = "1" if units == "1" else f"1/{units}"
     out = xr.Dataset(
         {
@@ -193,18 +199,18 @@ def density_of_states(
             "count_sample": (("sample", "omega"), counts, {"long_name": "modes per bin", "units": "1"}),
             "n_nonzero": n_nonzero,
         },
-        coords={**_omega_coord(edges, units), "sample": ds["sample"]},
+        coords={**_omega_coord(edges, units), "sample": view.dataset["sample"]},
         attrs={
             "normalisation": "per non-zero mode of the full spectrum of each sample; pooled = mean over samples",
             "zero_mode_rule": _ZERO_RULE,
             "bin_edges": edges,
-            "n_mode_total": mode_total(ds),
+            "n_mode_total": view.mode_total,
         },
     )
     return out
 
 
-def integrated_dos(ds: xr.Dataset, omega: Sequence[float] | np.ndarray | None = None) -> xr.Dataset:
+def integrated_dos(ds: xr.Dataset | VdosAccessor, omega: Sequence[float] | np.ndarray | None = None) -> xr.Dataset:
     """Integrated density of states F(ω): fraction of non-zero modes with frequency ≤ ω.
 
     Parameters
@@ -233,19 +239,19 @@ def integrated_dos(ds: xr.Dataset, omega: Sequence[float] | np.ndarray | None = 
     >>> float(F.F[-1])
     1.0
     """
-    require_single_point(ds, "integrated_dos")
-    w = frequencies(ds).values
+    view = point_view(ds, "integrated_dos")
+    w = view.omega.values
     if omega is None:
         grid = np.unique(w[np.isfinite(w)])
     else:
         grid = np.atleast_1d(np.asarray(omega, dtype=float))
         if grid.ndim != 1:
             raise ValueError(f"omega has shape {grid.shape}; expected a 1-D grid of frequencies")
-    n_nonzero = nonzero_mode_count(ds)
+    n_nonzero = view.n_nonzero.copy(deep=False)
     F = np.stack(
         [np.searchsorted(np.sort(row[np.isfinite(row)]), grid, side="right") for row in w]
     ) / n_nonzero.values[:, None]
-    units = omega_units(ds)
+    units = view.omega_units
     return xr.Dataset(
         {
             "F_sample": (("sample", "omega"), F, {"long_name": "integrated DOS per sample", "units": "1"}),
@@ -254,12 +260,12 @@ def integrated_dos(ds: xr.Dataset, omega: Sequence[float] | np.ndarray | None = 
         },
         coords={
             "omega": ("omega", grid, {"long_name": "angular frequency", "units": units}),
-            "sample": ds["sample"],
+            "sample": view.dataset["sample"],
         },
         attrs={
             "normalisation": "fraction of the non-zero modes of the full spectrum with frequency <= omega",
             "zero_mode_rule": _ZERO_RULE,
-            "n_mode_total": mode_total(ds),
+            "n_mode_total": view.mode_total,
         },
     )
 
@@ -271,7 +277,7 @@ def bin_mean_power(edges: np.ndarray, power: int) -> np.ndarray:
 
 
 def reduced_dos(
-    ds: xr.Dataset,
+    ds: xr.Dataset | VdosAccessor,
     bins: int | Sequence[float] | np.ndarray = 50,
     omega_max: float | None = None,
 ) -> xr.Dataset:
@@ -304,8 +310,9 @@ def reduced_dos(
     >>> bool(np.allclose(r.g_reduced, 2.0, rtol=0.2))  # g = 2ω on (0, 1]
     True
     """
-    out = density_of_states(ds, bins=bins, omega_max=omega_max)
-    d = spatial_dimension(ds)
+    view = point_view(ds, "reduced_dos")
+    out = density_of_states(view, bins=bins, omega_max=omega_max)
+    d = view.dimension
     edges = np.asarray(out.attrs["bin_edges"])
     power = bin_mean_power(edges, d - 1)
     units = out["g"].attrs["units"]

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from ..results.points import require_single_point, sample_pairs
+from ..results.points import point_view
 from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +40,7 @@ def coordination_numbers(ds: xr.Dataset) -> xr.DataArray:
     >>> int(coordination_numbers(ds).sum("site")[0])  # 2 per pair
     8
     """
-    require_single_point(ds, "coordination_numbers")
+    view = point_view(ds, "coordination_numbers")
     if "coordination" in ds.variables:
         z = ds["coordination"].transpose("sample", "site")
         if z.dtype.kind not in "iu":
@@ -50,7 +50,7 @@ def coordination_numbers(ds: xr.Dataset) -> xr.DataArray:
         n_site = int(ds.sizes["site"])
         rows = [
             np.bincount(i, minlength=n_site) + np.bincount(j, minlength=n_site)
-            for i, j in sample_pairs(ds, "pair_i", "pair_j")
+            for i, j in view.sample_pairs("pair_i", "pair_j")
         ]
         return xr.DataArray(
             np.stack(rows),

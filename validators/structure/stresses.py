@@ -46,9 +46,9 @@ import numpy as np
 import xarray as xr
 from scipy.stats import norm
 
-from ..results.points import require_single_point, sample_pairs, spatial_dimension
+from ..results.points import point_view
 from ..spectral.truncated_power_law import solve_truncated_power_law
-from ..results.result import Measurement, bootstrap, current_axes, jsonable, sample_groups
+from ..results.result import Measurement, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -255,7 +255,7 @@ def pair_stress_values(
     >>> [v.tolist() for v in pair_stress_values(ds)]
     [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
     """
-    require_single_point(ds, "pair_stress_values")
+    view = point_view(ds, "pair_stress_values")
     if stress == "abs_psi":
         if "pair_psi" not in ds.variables:
             raise ValueError(
@@ -263,7 +263,7 @@ def pair_stress_values(
                 f"found {sorted(str(v) for v in ds.variables if 'pair' in ds[v].dims)}. Fix: store pair_psi, "
                 "or pass stress='offdiagonal' when pair_stress is stored"
             )
-        return [np.abs(np.asarray(p, dtype=float)) for (p,) in sample_pairs(ds, "pair_psi")]
+        return [np.abs(np.asarray(p, dtype=float)) for (p,) in view.sample_pairs("pair_psi")]
     if stress not in ("offdiagonal", "component"):
         raise ValueError(f"stress is {stress!r}; expected one of 'abs_psi', 'offdiagonal', 'component'")
     if "pair_stress" not in ds.variables:
@@ -271,8 +271,8 @@ def pair_stress_values(
             f"stress={stress!r} needs the pair variable 'pair_stress' (pair, spatial, spatial_b); "
             "store it, or pass stress='abs_psi' with pair_psi"
         )
-    d = spatial_dimension(ds)
-    tensors = [np.asarray(s, dtype=float) for (s,) in sample_pairs(ds, "pair_stress")]
+    d = view.dimension
+    tensors = [np.asarray(s, dtype=float) for (s,) in view.sample_pairs("pair_stress")]
     if stress == "offdiagonal":
         if component is not None:
             raise ValueError("component is only used with stress='component'")
@@ -475,7 +475,7 @@ def stress_exponent(
         a = _alpha_from_sufficient(float(suff[:, 0].sum()), float(suff[:, 1].sum()), t_max)[0]
         return np.array([a, 5.0 + 2.0 * a, a + 1.0])
 
-    groups = sample_groups(data) if isinstance(data, xr.Dataset) else None
+    groups = data.vdos.chain_groups if isinstance(data, xr.Dataset) else None
     est = bootstrap(statistic, np.column_stack([counts, sums]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
                     groups=groups)
     alpha = float(est.value[0])
