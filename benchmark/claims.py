@@ -52,6 +52,7 @@ __all__ = [
     "default_claims_path",
     "select_points",
     "selector_keys",
+    "with_bootstrap_replicates",
 ]
 
 _EXPECT_KINDS = ("equal", "greater", "less", "within")
@@ -176,6 +177,26 @@ def alternative_claims(claim: Claim) -> list[tuple[Alternative, Claim]]:
                       versus=dict(alt.versus) if alt.versus else None, alternatives=()))
         for alt in claim.alternatives
     ]
+
+
+def with_bootstrap_replicates(claims: Sequence[Claim], n_bootstrap: int) -> list[Claim]:
+    """``claims`` with ``n_bootstrap`` bootstrap replicates wherever a primary's or an alternative's settings
+    name ``n_bootstrap`` (the same code paths at another cost: fewer replicates for a quick check, more for a
+    stable interval end); settings that name none are unchanged.
+
+    Examples
+    --------
+    >>> claims = with_bootstrap_replicates(load_claims(), 40)
+    >>> sorted({c.settings["n_bootstrap"] for c in claims if "n_bootstrap" in c.settings})
+    [40]
+    """
+
+    def changed(settings: Mapping[str, Any]) -> dict[str, Any]:
+        return {**settings, "n_bootstrap": int(n_bootstrap)} if "n_bootstrap" in settings else dict(settings)
+
+    return [replace(c, settings=changed(c.settings),
+                    alternatives=tuple(replace(a, settings=changed(a.settings)) for a in c.alternatives))
+            for c in claims]
 
 
 def default_claims_path() -> Path:

@@ -114,6 +114,7 @@ __all__ = [
     "scoring_signature",
     "signatures_close",
     "verify_scoring_form",
+    "without_variables",
 ]
 
 #: Variables kept as the structure of each sample (when present), whatever the claims read.
@@ -258,8 +259,19 @@ def scoring_signature(
     return json.dumps({"claims": results, "reference": comparison.to_json_dict()}, sort_keys=True, default=str)
 
 
-def _without(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
-    """``ds`` without the data variables ``names`` and without the coordinates no variable uses any more."""
+def without_variables(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
+    """``ds`` without the data variables ``names`` and without the coordinates no variable uses any more.
+
+    What :func:`scoring_form` leaves of a set when it leaves ``names`` out, before any float32 storage: the
+    full set's scoring without them (:func:`scoring_signature`) is the reference a form is compared with.
+
+    Examples
+    --------
+    >>> ds = xr.Dataset({"eigenvalue": (("sample", "mode"), [[1.0, 2.0]]),
+    ...                  "position": (("sample", "site"), [[0.0, 1.0]])}, coords={"site": [0, 1]})
+    >>> sorted(without_variables(ds, ["position"]).variables)
+    ['eigenvalue']
+    """
     out = ds.drop_vars(list(names))
     used = {d for v in out.data_vars.values() for d in v.dims}
     unused = [str(c) for c, v in out.coords.items() if v.dims and not set(v.dims) <= used]
@@ -483,7 +495,7 @@ def scoring_form(
     full, left_out = ds, _leave_out_names(ds, leave_out)
     coarse = tuple(dict.fromkeys([float32] if isinstance(float32, str) else [str(n) for n in float32]))
     if left_out:  # the set the form must score as: the full set without them
-        ds = _without(full, left_out)
+        ds = without_variables(full, left_out)
         try:
             check(ds)
         except ValueError as e:
@@ -511,7 +523,7 @@ def scoring_form(
     def same_without(names: Sequence[str]) -> bool | None:
         """True/False: the signature without ``names`` is/is not ``reference``; None: the convention refuses it."""
         nonlocal scorings
-        trial = _without(ds, names)
+        trial = without_variables(ds, names)
         try:
             check(trial)
         except ValueError:
@@ -534,7 +546,7 @@ def scoring_form(
         tied = [n for n in candidates if kept.get(n) == "needed by the convention"]
         if len(tied) > 1 and same_without([*dropped, *tied]):
             dropped.extend(tied)
-    form = _without(ds, dropped)
+    form = without_variables(ds, dropped)
     kept = {n: kept[n] for n in form.data_vars if n in kept}
     wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float64"]
     if wrong:
@@ -605,7 +617,7 @@ def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Cla
         if wrong:
             raise ScoringFormMismatch(f"the form declares {list(names)} left out; expected data variables of the "
                                       f"full set absent from the form, found {wrong} among them; {fix}")
-        reduced = _without(full, names)
+        reduced = without_variables(full, names)
         full_signature = known.get("full") or scoring_signature(full, claims, submitted=full)
         a = known.get("reduced") or scoring_signature(reduced, claims, submitted=full)
         try:

@@ -9,7 +9,8 @@ the particle count kept as the attribute ``n_particles`` (which
 ``ds.vdos.n_site`` reads), atomically (a temporary file renamed into place);
 :func:`read_point_groups` reads them back; :func:`merge_samples` extends a
 point with new samples (a sample index names the same sample wherever it was
-computed: its seed depends on the index only).
+computed: its seed depends on the index only).  The glass studies name a point's group after its particle
+count, taper order and parent temperature (:func:`point_group_name`, read back by :func:`point_group_key`).
 
 Examples
 --------
@@ -25,14 +26,18 @@ Examples
 
 from __future__ import annotations
 
+import math
 import os
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-__all__ = ["merge_samples", "read_point_groups", "write_point_groups"]
+__all__ = [
+    "merge_samples", "point_group_key", "point_group_name", "read_point_groups", "write_point_groups",
+]
 
 
 def write_point_groups(points: Mapping[str, xr.Dataset], path: str | os.PathLike[str],
@@ -88,3 +93,43 @@ def merge_samples(old: xr.Dataset | None, new: xr.Dataset) -> xr.Dataset:
     merged = xr.concat([keep[shared], new[shared]], "sample", data_vars="minimal", coords="minimal",
                        compat="override", combine_attrs="override")
     return merged.sortby("sample").assign_attrs(new.attrs)
+
+
+_POINT_GROUP = re.compile(r"n(\d+)_m(inf|\d+)_t(.+)")
+
+
+def point_group_name(n_particles: int, taper_order: int, parent_temperature: float) -> str:
+    """The group of a glass point: ``n{N}_m{m}_t{T*}``, m = ∞ (``taper_order`` −1) and T* = ∞ spelt ``inf``.
+
+    Examples
+    --------
+    >>> point_group_name(1000, 2, 1.0), point_group_name(2000, -1, math.inf), point_group_name(1000, 2, 0.144)
+    ('n1000_m2_t1', 'n2000_minf_tinf', 'n1000_m2_t0.144')
+    """
+    taper = "inf" if int(taper_order) == -1 else str(int(taper_order))
+    tstar = "inf" if math.isinf(parent_temperature) else f"{float(parent_temperature):g}"
+    return f"n{int(n_particles)}_m{taper}_t{tstar}"
+
+
+def point_group_key(name: str) -> tuple[int, int, float]:
+    """(N, taper order, T*) of a group named by :func:`point_group_name` (m = ∞ as −1).
+
+    Raises
+    ------
+    ValueError
+        ``name`` is not of the form ``n{N}_m{m}_t{T*}``.
+
+    Examples
+    --------
+    >>> point_group_key("n2000_minf_tinf"), point_group_key("n1000_m2_t0.144")
+    ((2000, -1, inf), (1000, 2, 0.144))
+    """
+    m = _POINT_GROUP.fullmatch(name)
+    if m is None:
+        raise ValueError(f"point group {name!r}: expected a name n{{N}}_m{{m}}_t{{T*}}, e.g. n1000_m2_t1 or "
+                         "n2000_minf_tinf (vdosbench.datasets.point_group_name)")
+    try:
+        tstar = float(m.group(3))
+    except ValueError:
+        raise ValueError(f"point group {name!r}: T* {m.group(3)!r} is not a number; expected e.g. n1000_m2_t0.144") from None
+    return int(m.group(1)), -1 if m.group(2) == "inf" else int(m.group(2)), tstar

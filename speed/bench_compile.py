@@ -28,10 +28,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine_info import machine  # noqa: E402  (this folder)
-
-from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
+from vdosbench.datasets.io import write_text
 
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "numba_compile.json"
@@ -113,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         r = results[-1]
         print(f"{case}: cold {r['cold']['build_wall_seconds']:.1f} s ({r['cold']['compile_seconds']:.1f} s compiling "
               f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s", flush=True)
-    out = {"method": __doc__, "machine": machine("numba", "llvmlite"), "cases": results}
+    out = {"method": __doc__, "machine": machine_info("numba", "llvmlite"), "cases": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_text(args.output, json.dumps(out, indent=2) + "\n")
     print(f"wrote {args.output}")

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from machine_info import machine  # this folder
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.engine.ensemble import LOCAL_CLUSTER_CONFIG
 
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     median = {name: sorted(r["overhead_ratio"] for r in rs)[len(rs) // 2] for name, rs in runs.items()}
     result = {
         "method": __doc__,
-        "machine": machine("dask", "distributed"),
+        "machine": machine_info("dask", "distributed"),
         "load_average_before": load_before,
         "task_seconds": args.seconds,
         "settings": settings,

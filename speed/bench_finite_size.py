@@ -38,7 +38,6 @@ import glob
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,19 +48,17 @@ import scipy.sparse
 import scipy.sparse.linalg
 import xarray as xr
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine_info import machine  # noqa: E402  (this folder)
-
-from vdosbench.datasets.io import write_text  # noqa: E402
-from vdosbench.generators.glasses.elastic import shear_modulus  # noqa: E402
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs  # noqa: E402
-from vdosbench.generators.glasses.lowest_mode_glasses import STAGES  # noqa: E402
-from vdosbench.generators.glasses.lowest_modes import lowest_modes  # noqa: E402
-from vdosbench.generators.glasses.minimize import QuenchSettings, quench  # noqa: E402
-from vdosbench.generators.glasses.moduli import elastic_moduli  # noqa: E402
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc  # noqa: E402
-from vdosbench.generators.glasses.soft_spheres import GlassParams, remove_overlaps, start_configuration  # noqa: E402
-from vdosbench.generators.spectra import translation_modes  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
+from vdosbench.datasets.io import write_text
+from vdosbench.generators.glasses.elastic import shear_modulus
+from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators.glasses.lowest_mode_glasses import STAGES
+from vdosbench.generators.glasses.lowest_modes import lowest_modes
+from vdosbench.generators.glasses.minimize import QuenchSettings, quench
+from vdosbench.generators.glasses.moduli import elastic_moduli
+from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators.glasses.soft_spheres import GlassParams, remove_overlaps, start_configuration
+from vdosbench.generators.spectra import translation_modes
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"mc_rate_ratio": (">=", 0.9), "lowest_modes_over_lu": ("<=", 3.0), "moduli_over_lu": ("<=", 2.0)}
@@ -306,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc = json.loads(args.out.read_text())
         doc["method"] = __doc__
     else:
-        doc = {"method": __doc__, "machine": machine("numpy", "scipy", "numba"),
+        doc = {"method": __doc__, "machine": machine_info("numpy", "scipy", "numba"),
                "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")}}
     doc["ladder"] = ladder_costs(args.ladder)
     rates = {str(n): mc_rate(n, args.moves) for n in (1000, args.n)}

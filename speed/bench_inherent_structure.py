@@ -33,8 +33,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np
 import scipy.linalg
-from machine_info import machine
 from threadpoolctl import threadpool_limits
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.configurations import Configuration
 from vdosbench.generators.glasses.equilibration import calibrate_step
 from vdosbench.generators.glasses.hessian import hessian_matrix
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         "parent_temperature": args.temperature, "liquid_sweeps": args.sweeps, "repeats": args.repeats,
         "samples": rows, "ratio_to_bare_eigh_median": float(np.median(ratios)),
         "ratio_to_bare_eigh_max": float(ratios.max()), "target": TARGET,
-        "meets_target": bool(np.median(ratios) <= TARGET), "load_average": os.getloadavg(), "machine": machine(),
+        "meets_target": bool(np.median(ratios) <= TARGET), "load_average": os.getloadavg(), "machine": machine_info(),
     }
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"median ratio {result['ratio_to_bare_eigh_median']:.3f} (target {TARGET}); written to {args.out}")

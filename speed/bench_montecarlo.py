@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -47,15 +48,15 @@ from types import ModuleType
 
 import numpy as np
 
-from machine_info import machine  # this folder
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses import montecarlo
 from vdosbench.generators.glasses.configurations import sample_diameters
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators.glasses.soft_spheres import T_D  # measured by studies/measure_td.py
 
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 TARGET_STEP_02 = 4.0e6  # issue 14, item 8: at T_d with |Δr| = 0.2
 TARGET_STEP_30 = 2.0e6  # issue 14, item 8: at T_d at the ~30 % acceptance step
-T_D = 0.144  # studies/measure_td.py
 #: Modules of the Monte Carlo kernel and what they import, loaded from ``--baseline-ref``.
 KERNEL_MODULES = ("configurations", "potentials", "neighbors", "montecarlo")
 
@@ -78,7 +79,11 @@ def baseline_module(ref: str) -> ModuleType:
             raise SystemExit(f"--baseline-ref {ref}: no {name}.py under generators/glasses/ or generators/ "
                              f"({shown.stderr.strip()}); pass a revision of this repository that has the kernel")
         (package / f"{name}.py").write_text(shown.stdout)
-    sys.path.insert(0, str(folder))
+    # imported as the package mc_baseline from its folder (its modules import each other relatively)
+    spec = importlib.util.spec_from_file_location("mc_baseline", package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    sys.modules["mc_baseline"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sys.modules["mc_baseline"])
     return importlib.import_module("mc_baseline.montecarlo")
 
 
@@ -203,7 +208,7 @@ def main() -> None:
         for skin in (0.45, 0.5, 0.6, 0.8, 1.0)
     ]
     load_after = os.getloadavg()
-    info = machine("numba")
+    info = machine_info("numba")
     info["load_average_before"] = list(load_before)
     info["load_average_after"] = list(load_after)
     result = {

@@ -46,6 +46,7 @@ import scipy
 import scipy.linalg
 from threadpoolctl import threadpool_limits
 
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
 from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import (
@@ -55,7 +56,6 @@ from vdosbench.generators.glasses.minimize import (
     fire_minimize,
     quench,
 )
-from vdosbench.generators.glasses.minimize.energy import _evaluate
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import (
@@ -71,8 +71,6 @@ from vdosbench.generators.glasses.stresses import (
     first_shell_cutoff,
     pair_stresses,
 )
-
-from machine_info import machine  # noqa: E402  (this folder)
 
 HERE = Path(__file__).resolve().parent
 
@@ -118,12 +116,12 @@ def force_evaluation_seconds(
     model = EnergyModel(c, pot, skin=result.skin)
     x = np.ascontiguousarray(c.positions)
     grad = np.empty_like(x)
-    blocks = np.empty((c.n_particles if with_blocks else 0, model._block_width))
+    blocks = np.empty((c.n_particles if with_blocks else 0, model.block_width))
     best = float("inf")
     for _ in range(5):
         start = time.perf_counter()
         for _ in range(repeats // 5):
-            _evaluate(x, model._lists, model._params, grad, blocks)
+            model.evaluate_on_list(x, grad, blocks)
         best = min(best, (time.perf_counter() - start) / (repeats // 5))
     return best
 
@@ -282,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
             args.n, args.sweeps, args.temperature, args.taper, args.repeats,
             [args.seed + k for k in range(args.quench_seeds)],
         )
-        info = machine()
+        info = machine_info()
     bare = stages["bare_eigh"]["seconds"]
     result = {
         "benchmark": "soft-sphere glass sample, seed-001 pipeline",

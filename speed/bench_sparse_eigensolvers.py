@@ -82,6 +82,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 from threadpoolctl import threadpool_limits
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.configurations import (
     Configuration,
     find_pairs,
@@ -89,12 +90,11 @@ from vdosbench.generators.glasses.configurations import (
     wrap,
 )
 from vdosbench.generators.glasses.hessian import hessian_matrix
-from vdosbench.generators.glasses.lowest_modes import _csr_block_product, lowest_modes
+from vdosbench.generators.glasses.lowest_modes import csr_block_product, lowest_modes
 from vdosbench.generators.glasses.minimize import EnergyModel, QuenchSettings, quench
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
 
-import machine_info  # this folder
 
 HERE = Path(__file__).resolve().parent
 CUTOFF = 1.955  # soft-sphere r_c (every pair)
@@ -104,8 +104,8 @@ AMG_SHIFT = 1e-2
 
 # --------------------------------------------------------------------------- machine
 def machine() -> dict[str, Any]:
-    """:func:`machine_info.machine` with the solver libraries and the GPU."""
-    info = machine_info.machine("numba", "cupy", "primme", "pyamg")
+    """:func:`vdosbench.benchmark.machine.machine_info` with the solver libraries and the GPU."""
+    info = machine_info("numba", "cupy", "primme", "pyamg")
     try:
         out = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"],
                              check=False, capture_output=True, text=True, timeout=20)
@@ -380,7 +380,7 @@ def _numba_operator(h: Any) -> scipy.sparse.linalg.LinearOperator:
     def matmat(x: np.ndarray) -> np.ndarray:
         x2 = np.ascontiguousarray(np.asarray(x, dtype=np.float64).reshape(h.shape[0], -1))
         out = np.zeros_like(x2)
-        _csr_block_product(indptr, indices, data, x2, 1.0, 0.0, 0.0, out)
+        csr_block_product(indptr, indices, data, x2, 1.0, 0.0, 0.0, out)
         return out.reshape(np.shape(x)) if np.ndim(x) == 1 else out
 
     return scipy.sparse.linalg.LinearOperator(h.shape, matvec=matmat, matmat=matmat, dtype=np.float64)
@@ -521,9 +521,9 @@ SOLVERS: dict[str, tuple[Callable[..., dict[str, Any]], bool]] = {
 
 
 def _bound(h: Any, exclude: np.ndarray) -> float:
-    from vdosbench.generators.glasses.lowest_modes import _Backend, spectral_upper_bound
+    from vdosbench.generators.glasses.lowest_modes import SolverBackend, spectral_upper_bound
 
-    return spectral_upper_bound(_Backend("numpy", h, exclude))
+    return spectral_upper_bound(SolverBackend("numpy", h, exclude))
 
 
 # --------------------------------------------------------------------------- floors

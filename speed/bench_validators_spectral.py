@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from machine_info import machine  # this folder
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets import mock_spectrum, open_dataset
 from vdosbench.validators import (
     PowerLawWindow,
@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "n_bootstrap": B,
         "dask_chunk_sample": args.chunk,
         "netcdf_write_seconds": round(t_write, 4),
-        "machine": machine("xarray", "dask"),
+        "machine": machine_info("xarray", "dask"),
         "results": rows,
         "note": "wall times of single runs on a shared machine; see load_average",
     }

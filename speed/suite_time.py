@@ -33,10 +33,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from machine_info import machine  # noqa: E402  (this folder)
-
-from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
+from vdosbench.datasets.io import write_text
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -98,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = list(os.getloadavg())
     result = {"method": __doc__, "commit": commit, "exit_status": done.returncode, "note": args.note,
               "load_average_before": load_before, "load_average_after": load_after,
-              "machine": machine("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
+              "machine": machine_info("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_text(args.output, json.dumps(result, indent=2) + "\n")
     print(f"exit {done.returncode}: {result['counts']} in {result.get('wall_seconds')} s wall; wrote {args.output}")

@@ -54,6 +54,7 @@ import xarray as xr
 from vdosbench.benchmark.fingerprint import entry_toml
 from vdosbench.generators import RECIPES, run_ensemble
 from vdosbench.generators.engine.describe import recipe_spec
+from vdosbench.datasets import point_group_key, read_point_groups
 from vdosbench.datasets.catalog import toml_key
 from vdosbench.datasets.compact import compact_file
 
@@ -280,14 +281,11 @@ STUDY_VARIABLES = ("size_segregation",)  # studies/finite_size.py, with_size_seg
 
 @functools.cache
 def _compact_points(compact: Path) -> dict[tuple[int, int, float], xr.Dataset]:
-    """The points of the finite-size study's compact form (:func:`finite_size.load_compact`), read once per
-    file however many sets are assembled from it."""
-    here = str(Path(__file__).resolve().parent)
-    if here not in sys.path:
-        sys.path.insert(0, here)
-    import finite_size  # noqa: PLC0415 - the study's loader of its own compact form
-
-    return finite_size.load_compact(compact)
+    """The points of the finite-size study's compact form by (N, taper, T*), ``site`` restored as a coordinate of
+    length N (:func:`vdosbench.datasets.read_point_groups`, groups named by
+    :func:`vdosbench.datasets.point_group_name`), read once per file however many sets are assembled from it."""
+    return {point_group_key(name): ds.assign_coords(site=np.arange(int(ds.attrs["n_particles"])))
+            for name, ds in read_point_groups(compact).items()}
 
 
 def compact_run(compact: Path, recipe_name: str, out: Path, name: str) -> tuple[Path, int]:

@@ -9,9 +9,10 @@ interval method the fraction of intervals holding the true s is reported with
 its binomial standard error and Wilson 95 % interval:
 
 * ``bootstrap_groups``: percentile bootstrap over chains (the reported interval);
-* ``bootstrap_groups_expanded`` (added 26 Nov 2026): the same replicates read at Hesterberg's expanded percentile
+* ``bootstrap_groups_expanded``: the same replicates read at Hesterberg's expanded percentile
   levels (:func:`vdosbench.validators.expanded_levels`), which undo the percentile interval's
-  narrowness over few units; scenarios computed before it was added lack it;
+  narrowness over few units; scenarios computed before it was added lack it (the dates of this study's
+  sections and scenarios are in ``docs/findings/finite-size.md``, History);
 * ``bootstrap_samples``: the same, ignoring the chains (every sample a unit);
 * ``fisher``: s ± 1.96 u/√n (independent modes);
 * ``profile``: the likelihood-ratio interval (independent modes).
@@ -19,12 +20,12 @@ its binomial standard error and Wilson 95 % interval:
 Scenarios: GOE levels with independent samples; Poisson levels with
 independent samples; GOE with 20 chains × 5 structures, with 6 chains × 5 and
 with 5 chains × 5 (the fewest a T_d point was assessed with until this scenario's
-result raised :data:`vdosbench.validators.results.result.MIN_GROUPS` to 6 on 25 Nov 2026), each structure
+result raised :data:`vdosbench.validators.results.result.MIN_GROUPS` to 6), each structure
 keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
-intervals; tests/test_estimator_coverage.py checks it at small M); and (added 26 Nov
-2026) GOE levels in 20 independent samples at N = 8000 and in 10 at N = 16000, the
+intervals; tests/test_estimator_coverage.py checks it at small M); and GOE levels in 20 independent
+samples at N = 8000 and in 10 at N = 16000, the
 sample counts of the high-T* ladder's largest points, whose intervals are bootstraps over
 so few samples, with the default nonphononic prefactor and with the one (3× and 3.5×) that
 puts as many modes in the c = 0.7 window as the measured high-T* points hold.
@@ -33,13 +34,13 @@ Section ``debye_excess``: the same scenarios measured by
 Debye shells, window (0.2, 0.9]·ω̄₀), its bootstrap over chains
 (``bootstrap_groups``, the reported interval) and over samples
 (``bootstrap_samples``).
-Section ``paired`` (added 25 Nov 2026): the paired differences that the taper and model comparisons of
+Section ``paired``: the paired differences that the taper and model comparisons of
 ``studies/finite_size.py`` report, :func:`vdosbench.validators.paired_window_difference` (c = 0.5, the primary,
 and c = 0.7) and :func:`vdosbench.validators.paired_debye_excess_difference`, on pairs of GOE mock ensembles
 with chains (memory 0.7) whose true difference is 0 (both s = 4): ``independent`` pairs (no shared disorder)
 and ``shared_moduli`` pairs (the same seed and a 1.25× larger nonphononic prefactor for the second: the same
 shear and bulk moduli, hence ω₀, per sample, as chains from one start share them), at 20 chains and at 7;
-each estimator's percentile interval and (``"<name> expanded"``, added 26 Nov 2026) its expanded percentile
+each estimator's percentile interval and (``"<name> expanded"``) its expanded percentile
 interval of the same replicates.
 Section ``size_scaling``: the bootstrap intervals of
 :func:`vdosbench.validators.count_scaling` (c = 0.7) and
@@ -73,7 +74,6 @@ if __name__ == "__main__":  # one thread per run; never change the environment o
         os.environ.setdefault(_var, "1")
 
 import numpy as np
-from scipy import stats
 
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.generators.theory.mock_spectrum import DEFAULT_PREFACTOR, MockSpectra
@@ -85,6 +85,7 @@ from vdosbench.validators import (
     paired_debye_excess_difference,
     paired_window_difference,
     window_mle,
+    wilson_interval,
 )
 
 METHODS = ("bootstrap_groups", "bootstrap_groups_expanded", "bootstrap_samples", "fisher", "profile")
@@ -131,7 +132,7 @@ SCENARIOS = (
     Scenario("goe_6_chains_memory_0.7", "goe", 30, 5, 0.7),
     Scenario("goe_5_chains_memory_0.7", "goe", 25, 5, 0.7),
     Scenario("poisson_20_chains_of_10_memory_0.95", "poisson", 200, 10, 0.95),
-    # the high-T* ladder's small points (added 26 Nov 2026): as few independent samples as N = 8000 and 16000 have
+    # the high-T* ladder's small points: as few independent samples as N = 8000 and 16000 have
     # (20 and 10), at their N, with modes enough to reach 0.9 omega_0; first with the default nonphononic
     # prefactor, then with the prefactor that puts as many modes per sample in the c = 0.7 window as the measured
     # high-T* points hold there (3.6 - 4.2 at N = 8000, 2.6 - 2.8 at N = 16000; the mocks: 3.9 and 2.8)
@@ -144,16 +145,9 @@ SCENARIOS = (
 )
 
 
-def wilson(k: int, m: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a binomial proportion k/m."""
-    if m == 0:
-        return (math.nan, math.nan)
-    z = stats.norm.ppf(0.5 + confidence / 2.0)
-    p = k / m
-    den = 1.0 + z * z / m
-    mid = (p + z * z / (2 * m)) / den
-    half = z * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m)) / den
-    return (mid - half, mid + half)
+#: The Wilson interval under the name ``studies/absolute_frequency_coverage.py`` imports it by; new code calls
+#: :func:`vdosbench.validators.wilson_interval`.
+wilson = wilson_interval
 
 
 def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
@@ -208,7 +202,7 @@ def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str,
         out["methods"][method] = {
             "coverage": p,
             "binomial_standard_error": math.sqrt(p * (1 - p) / m),
-            "wilson_95": list(wilson(k, m)),
+            "wilson_95": list(wilson_interval(k, m)),
             "covered": int(k),
             "median_width": float(np.median([r["width"][method] for r in reps])),
         }

@@ -625,7 +625,8 @@ def main(argv: Sequence[str] | None = None, *, page: Path = PAGE,
     new = update_page(old, results, where=str(args.page), tables=tables, script=script)
     if args.check:
         if new != old:
-            print(f"{args.page}: its tables differ from {args.results}. Fix: python {script}")
+            module = Path(script).with_suffix("").as_posix().replace("/", ".")  # studies/x.py -> studies.x
+            print(f"{args.page}: its tables differ from {args.results}. Fix: python -m {module}")
             return 1
         print(f"{args.page}: tables match {args.results}")
         return 0

@@ -67,14 +67,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
-from machine_info import cpu_model  # noqa: E402
 from vdosbench.benchmark.lammps_runtime import (
     LammpsUnavailable,
     random_kob_andersen_commands,
     start_lammps,
     unwrapped_positions,
 )
+from vdosbench.benchmark.machine import cpu_model
 from vdosbench.generators.glasses.relaxation import (
     relaxation_time,
     self_intermediate_scattering,

@@ -50,7 +50,7 @@ from vdosbench.datasets import combine_parts
 from vdosbench.generators.theory.current_correlation import medium_current_correlation
 from vdosbench.generators.theory.inhomogeneous_closed_form import (
     CROSSOVER_COEFFICIENT,
-    _primitive,
+    closed_form_integral,
     crossover_frequency,
     debye_frequency,
 )
@@ -167,10 +167,10 @@ def _measure_point(variant: str, k_G: float, spec: dict[str, Any], cache: dict[A
         # Debye count below ω with the measured c (3D scalar, one site per unit volume): N ω³/(6π² c³)
         debye = n_site * seed_bp**3 / (6.0 * math.pi**2 * c**3)
         counts = np.sum(omega <= seed_bp, axis=1)
-        seed_ratio = 3.0 * float(_primitive(np.array(1.0), 1.0))  # 3 ∫₀¹ x⁴/(x²+1) dx = 3(π/4 − 2/3)
+        seed_ratio = 3.0 * float(closed_form_integral(np.array(1.0), 1.0))  # 3 ∫₀¹ x⁴/(x²+1) dx = 3(π/4 − 2/3)
         # the same with eq. 16 normalised to one mode per site on the Debye sphere (plateau above Debye)
         w_d = debye_frequency(c)
-        seed_ratio_normalised = seed_ratio * (w_d**3 / 3.0) / float(_primitive(np.array(w_d), seed_bp))
+        seed_ratio_normalised = seed_ratio * (w_d**3 / 3.0) / float(closed_form_integral(np.array(w_d), seed_bp))
         low = {
             "omega_max": seed_bp,
             "mean_count": float(counts.mean()),

@@ -60,15 +60,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
-from machine_info import machine  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import (
     A_MAX,
@@ -328,7 +326,7 @@ def main() -> None:
     q = model.wavenumber()
     key = model.ratio_key
     result = json.loads(out.read_text()) if out.exists() else {
-        "method": __doc__, model.reference: model.reference_temperature, "machine": machine(), "points": []}
+        "method": __doc__, model.reference: model.reference_temperature, "machine": machine_info(), "points": []}
     done = {(p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"], p.get("non_additivity", 0.0))
             for p in result["points"]}
     for ratio in ratios:

@@ -65,14 +65,12 @@ import json
 import multiprocessing
 import os
 import platform
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
-from machine_info import cpu_model  # noqa: E402
+from vdosbench.benchmark.machine import cpu_model
 from vdosbench.generators.glasses.configurations import sample_diameters
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.potentials import soft_sphere_potential

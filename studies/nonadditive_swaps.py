@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "speed"))  # machine_info, shared with speed/
-from machine_info import machine  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import polydisperse_configuration
 from vdosbench.generators.glasses.equilibration import size_neighbour_correlation, size_segregation
@@ -94,7 +92,7 @@ def main() -> None:
                 for k in ("acceptance_swap", "acceptance_displacement", "moves_per_second", "size_segregation")
             }
     result = {"method": __doc__, "n_particles": args.n, "equilibrate_sweeps": args.equilibrate,
-              "measure_sweeps": args.measure, "machine": machine(), "chains": rows, "mean": summary}
+              "measure_sweeps": args.measure, "machine": machine_info(), "chains": rows, "mean": summary}
     write_text(args.out, json.dumps(result, indent=1))
     for key, value in summary.items():
         print(key, {k: round(v, 4) for k, v in value.items()})

@@ -6,9 +6,9 @@ The README's front page holds one table of the main verdicts, at most :data:`MAX
     <!-- table: findings (studies/readme_findings.py) -->
     <!-- /table -->
 
-``python studies/readme_findings.py`` rewrites it from the results files in ``studies/results/``
-(``--check`` only compares, exit 1 when the README is stale), with the marker mechanism of
-``studies/finite_size_tables.py``.  Each verdict is the one a results file records (a scorecard's verdict, the
+``python -m studies.readme_findings`` (from the clone's root: it builds on the finite-size tables' module)
+rewrites it from the results files in ``studies/results/`` (``--check`` only compares, exit 1 when the README is
+stale), with the marker mechanism of ``studies/finite_size_tables.py``.  Each verdict is the one a results file records (a scorecard's verdict, the
 robustness re-score's label, or the count of the s(N) study's point verdicts); each value is a measurement of
 the same file.  Only the claim's words and the link are written here.  Claims scored from a reference form
 without a results file (seed 000's medium, seed 002's networks, the HET curve) are in the full table of
@@ -24,9 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-# the sibling script (python puts a script's own folder first on sys.path)
-import finite_size_tables as tables
-
+from studies import finite_size_tables as tables
 from vdosbench.benchmark.claims import Expectation
 from vdosbench.benchmark.scoring import verdict_for
 from vdosbench.validators import Measurement

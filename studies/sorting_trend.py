@@ -17,27 +17,27 @@ Within a chain the diameters are the same set (swaps exchange them), so slopes c
 Where the values come from: the first three are stored per structure, so the compact form
 ``studies/results/finite_size_modes.nc`` (on main) holds them for every chain.  The segregation needs positions
 and diameters, which only the part files hold; ``finite_size.py`` computes it when it reads part files and keeps
-it in the compact form as ``size_segregation``.  The part files of the chains run before 25 Nov 2026 (every N =
-1000 chain, the N = 2000 chains in the compact form) were lost with the machine that held them, so their
-segregation slopes cannot be computed: the segregation is assessed only at points where at least ``MIN_GROUPS``
-chains hold it (the chains run since, with ``--first-sample``).  Its normalisation (the random-placement
+it in the compact form as ``size_segregation``.  The part files of the first chains (every N = 1000 chain, the
+N = 2000 chains in the compact form) are lost (``docs/findings/finite-size.md``, History), so their segregation
+slopes cannot be computed: the segregation is assessed only at points where at least ``MIN_GROUPS`` chains hold
+it (the chains run later, with ``--first-sample``).  Its normalisation (the random-placement
 variance of a cell mean) depends on N, so pooling it across N mixes scales; the pooled segregation slope is a
 sign test, not a size.
 
-Decision rule, written before the slopes were computed (25 Nov 2026 06:45 UTC; one chain's five stored values
-had been printed to check the variables, nothing else):
+Decision rule (registered before the slopes were computed: ``docs/findings/finite-size.md``, History):
     per point (model, N, m), the mean slope over chains (per 10⁵ sweeps) with a 95 % percentile bootstrap
-    over chains (chains are independent); a measure "grows" / "falls" when the interval lies above / below
-    0, else "no trend resolved".  The link: Spearman's rank correlation across chains between the
+    over chains (chains are independent, :func:`vdosbench.validators.bootstrap`); a measure "grows" / "falls"
+    when the interval lies above / below 0 (the benchmark's verdict of "greater than 0",
+    :func:`vdosbench.benchmark.scoring.verdict_for`: supported / refuted), else "no trend resolved".  The link: Spearman's rank correlation across chains between the
     inherent-energy slope and the neighbour-correlation slope, with a bootstrap interval over chains
     (negative: chains that sort more deepen more).  Sorting is said to go on with the energy decline in a
     model when, pooled over its points, the neighbour correlation grows and the inherent energy falls.
     Points need at least 6 chains (``MIN_GROUPS``).
 
-Usage::
+Usage (from the clone's root, as a module: it reads the points with the finite-size study's loaders)::
 
-    python studies/sorting_trend.py                      # the compact form on main
-    python studies/sorting_trend.py studies/results/finite_size_modes.nc runs/td_ladder runs/td_ladder_nonadditive
+    python -m studies.sorting_trend                      # the compact form on main
+    python -m studies.sorting_trend studies/results/finite_size_modes.nc runs/td_ladder runs/td_ladder_nonadditive
     python studies/finite_size_tables.py    # then the findings page's tables (its "sorting-trend" one)
 """
 
@@ -45,7 +45,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -54,17 +53,22 @@ import numpy as np
 import xarray as xr
 from scipy import stats
 
+from studies import finite_size  # the finite-size study's loaders and its by-sample merge
+from vdosbench.benchmark.claims import Expectation
+from vdosbench.benchmark.scoring import Verdict, verdict_for
+from vdosbench.datasets import point_group_name
 from vdosbench.datasets.io import write_text
-from vdosbench.validators.results.result import MIN_GROUPS, bootstrap
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import finite_size  # noqa: E402 - the finite-size study's loaders and its by-sample merge
+from vdosbench.validators import bootstrap
+from vdosbench.validators.results.result import MIN_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Slopes are per this many sweeps.
 SWEEP_UNIT = 1e5
 N_BOOTSTRAP = 2000  # replicates of every chain bootstrap (the slopes and the Spearman link)
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
+#: The rule's reading of a mean slope's interval: the verdict on "greater than 0".
+GROWS = Expectation(kind="greater", value=0.0, basis="a mean slope above 0: the measure grows along the chains")
+TRENDS = {Verdict.SUPPORTED: "grows", Verdict.REFUTED: "falls", Verdict.INCONCLUSIVE: "no trend resolved"}
 
 
 def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float], xr.Dataset]:
@@ -146,7 +150,9 @@ def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
         return {"trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
                 "chains": int(slopes.size)}
     est = bootstrap(np.mean, slopes, n_bootstrap=N_BOOTSTRAP, seed=seed)
-    trend = "grows" if est.low > 0 else "falls" if est.high < 0 else "no trend resolved"
+    mean = est.measurement("mean slope", units=f"per {SWEEP_UNIT:g} sweeps", settings={}, curve=None,
+                           method="mean of per-chain least-squares slopes")
+    trend = TRENDS[verdict_for(mean, GROWS)]
     return {"mean_slope": float(est.value), "low": float(est.low), "high": float(est.high), "trend": trend,
             "chains_above_0": int(np.sum(slopes > 0)), "chains": int(slopes.size),
             "mean_level": float(np.mean(levels))}
@@ -186,7 +192,7 @@ def analyse(inputs: Sequence[Path]) -> dict[str, Any]:
     for (model, n, m, t), ds in sorted(load_chain_points(inputs).items()):
         slopes = chain_slopes(structure_measures(ds))
         points.append({"model": model, "n_particles": n, "taper_order": m, "parent_temperature": t,
-                       "point": finite_size._group((n, m, t)), "structures": int(ds.sizes["sample"]),
+                       "point": point_group_name(n, m, t), "structures": int(ds.sizes["sample"]),
                        **point_summary(slopes)})
         by_model.setdefault(model, []).append(slopes)
     return {"method": __doc__, "sweep_unit": SWEEP_UNIT, "inputs": [str(p) for p in inputs], "points": points,

@@ -1,31 +1,27 @@
 """Coverage of the sorting trend's interval: the percentile bootstrap of the mean slope over chains.
 
 ``studies/sorting_trend.py`` decides "grows" / "falls" from a 95 % percentile bootstrap of the mean per-chain slope
-(:func:`vdosbench.validators.results.result.bootstrap`, chains independent).  This script measures how often that
+(:func:`vdosbench.validators.bootstrap`, chains independent).  This script measures how often that
 interval holds the true mean for chains drawn with a known mean 0, at the chain counts of its points (12, 20) and of
 the pooled model (104), from a normal and from a heavy-tailed Student t with 3 degrees of freedom (per-chain slopes
 over five structures scatter with outliers).  Writes ``studies/results/sorting_trend_coverage.json``.
 
-Usage::
+Usage (from the clone's root, as a module: it reads the study's bootstrap replicates from ``studies.sorting_trend``)::
 
-    python studies/sorting_trend_coverage.py [--trials 400]
+    python -m studies.sorting_trend_coverage [--trials 400]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from studies.sorting_trend import N_BOOTSTRAP  # the replicates the study's intervals use
 from vdosbench.datasets.io import write_text
-from vdosbench.validators.results.result import bootstrap
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from estimator_coverage import wilson  # noqa: E402 - the estimator study's Wilson interval of a coverage
-from sorting_trend import N_BOOTSTRAP  # noqa: E402 - the replicates the study's intervals use
+from vdosbench.validators import bootstrap, wilson_interval
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAINS = (12, 20, 104)
@@ -39,7 +35,7 @@ def coverage(draw: str, n_chains: int, trials: int, seed: int = 0) -> dict[str, 
     for k in range(trials):
         est = bootstrap(np.mean, DRAWS[draw](rng, n_chains), n_bootstrap=N_BOOTSTRAP, seed=k)
         hits += est.low <= 0.0 <= est.high
-    return {"chains": n_chains, "trials": trials, "coverage": hits / trials, "wilson_95": list(wilson(hits, trials))}
+    return {"chains": n_chains, "trials": trials, "coverage": hits / trials, "wilson_95": list(wilson_interval(hits, trials))}
 
 
 def main(argv: list[str] | None = None) -> int:

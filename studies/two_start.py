@@ -21,17 +21,15 @@ It compares the mean V/N over the last half of both traces (block means,
 10 blocks each, the standard error of each mean from its blocks) and states
 the difference with a 95 % interval (normal, the two standard errors in
 quadrature), and each trace's drift (:func:`~vdosbench.generators.glasses.energy_drift.energy_drift`).
-Decision rule, written before the runs: the chain passes when the
+Decision rule (registered before the runs and amended once before any verdict was used:
+``docs/findings/finite-size.md``, History): the chain passes when the
 difference's interval contains 0 *and* the deep start is structurally below
 the random chain: the inherent-structure energy of the deep start (its
 configuration quenched when the T_d leg begins) lies below the mean
 inherent-structure energy of the random chain's structures (otherwise the test
-has no power: stated as "deep start not below").  (Amended 2026-11-24 02:55
-UTC after the first leg, before any verdict was used: the first version
-compared the deep start's instantaneous V/N with the random chain's late mean,
-which a colder start passes through its smaller vibrational energy alone,
-(3/2)(T_d − T_deep) ≈ 0.04, whatever its structure.)  Energies are compared only on identical diameters:
-a draw's polydispersity moves V/N by ≈ 0.05.
+has no power: stated as "deep start not below"; the deep start's instantaneous V/N would not do, since a
+colder start is lower by its smaller vibrational energy alone, (3/2)(T_d − T_deep) ≈ 0.04, whatever its
+structure).  Energies are compared only on identical diameters: a draw's polydispersity moves V/N by ≈ 0.05.
 
 T_d is the recipe's own parent temperature: 0.144 for the additive ladder, 0.0716 for the non-additive
 control (``--suffix _nonadditive``: recipes ``soft_spheres_lowest_n{N}_td_nonadditive``, issue 25 item 5).
@@ -71,7 +69,7 @@ from vdosbench.generators.glasses.lowest_mode_chains import check_lowest_chain_p
 from vdosbench.generators.glasses.configurations import Configuration
 from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.soft_spheres import _child_seed, remove_overlaps, start_configuration
+from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
@@ -135,7 +133,7 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     g = p.glass
     pot = g.pair_potential
     seq = sample_seed(recipe.root_seed, chain)
-    rng = np.random.default_rng(_child_seed(seq, 1))
+    rng = np.random.default_rng(child_seed(seq, 1))
     start = start_configuration(g, seq)
     box = start.box_length
     t0 = time.perf_counter()

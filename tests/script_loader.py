@@ -1,4 +1,9 @@
-"""The scripts of ``studies/`` and ``speed/`` loaded as modules for their tests (the folders are not packages)."""
+"""The scripts of ``studies/`` and ``speed/`` loaded as modules for their tests.
+
+A study that builds on another study imports it as ``studies.<name>`` and runs as ``python -m studies.<name>``
+from the clone's root (``studies/README.md``); the root is on ``sys.path`` under ``python -m pytest`` from the
+root, and is added here for any other way of starting pytest.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from pathlib import Path
 from types import ModuleType
 
 ROOT = Path(__file__).resolve().parents[1]
+if not any(Path(p or ".").resolve() == ROOT for p in sys.path):
+    sys.path.append(str(ROOT))
 
 
 def load_script(relative: str, name: str, *, register: bool = False) -> ModuleType:

@@ -66,10 +66,11 @@ def test_debye_excess_chain_bootstrap_covers_and_its_sample_bootstrap_does_not(s
     assert out["mean_s"] == pytest.approx(4.0, abs=0.3)
 
 
-def test_wilson_interval_matches_the_closed_form(study) -> None:
-    # k = m: the Wilson interval's upper end is 1, the lower end m/(m + z^2)
-    lo, hi = study.wilson(50, 50)
-    assert hi == pytest.approx(1.0) and lo == pytest.approx(50 / (50 + 1.959964**2), rel=1e-6)
+def test_the_coverage_interval_is_the_packages_wilson_interval(study) -> None:
+    # the interval itself is tested with the package (tests/test_coverage_intervals.py)
+    from vdosbench.validators import wilson_interval
+
+    assert study.wilson is wilson_interval
 
 
 def test_one_scenario_more_is_merged_into_the_existing_results(study, tmp_path: Path,

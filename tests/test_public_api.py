@@ -23,6 +23,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "pair_variables", "parameter_dims", "point_label", "problems", "publish", "select_point",
         "value_label", "write",
         "VdosAccessor",  # issue 26 item 3: the ds.vdos accessor's class (registered on import)
+        "point_group_key", "point_group_name",  # issue 54 item 2: the glass studies' point groups
     ),
     "vdosbench.generators": (
         "ClosedFormParams", "Configuration", "EnsembleError", "EnsembleSettingsError", "EnsembleSpec",
@@ -77,6 +78,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",
         "debye_excess", "estimator_spread", "extreme_value", "participation_scan", "profile_interval",
         "window_mle", "window_mle_scan",
+        # the interval of a coverage or rejection rate (issue 54 item 2: the studies' copies moved here)
+        "clopper_pearson_interval", "wilson_interval",
     ),
     "vdosbench.validators.spectral": (
         "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,8 @@ BEGIN = "<!-- table: findings (studies/readme_findings.py) -->"
 
 @pytest.fixture(scope="module")
 def findings():
-    # readme_findings imports its sibling finite_size_tables by name, as it does when run as a script
-    previous = sys.modules.get("finite_size_tables")
-    sys.modules["finite_size_tables"] = load_script("studies/finite_size_tables.py", "finite_size_tables")
-    try:
-        yield load_script("studies/readme_findings.py", "readme_findings_study")
-    finally:
-        if previous is None:
-            sys.modules.pop("finite_size_tables")
-        else:
-            sys.modules["finite_size_tables"] = previous
+    # readme_findings imports studies.finite_size_tables (it runs as python -m studies.readme_findings)
+    return load_script("studies/readme_findings.py", "readme_findings_study")
 
 
 def readme_table(text: str) -> list[str]:
@@ -38,7 +29,7 @@ def test_the_readme_holds_the_table_of_the_results_on_main(findings, capsys):
     # fails when a results file changes without the README, or a verdict or number is typed by hand
     assert findings.main(["--check"]) == 0, capsys.readouterr().out
     table = readme_table((ROOT / "README.md").read_text(encoding="utf-8"))
-    tables = sys.modules["finite_size_tables"]
+    tables = findings.tables
     results = tables.load_results(tables.RESULTS, findings.TABLES)
     assert "\n".join(table) == findings.findings_table({name: results[name] for name in findings.SOURCES})
 
@@ -64,7 +55,7 @@ def test_a_verdict_typed_by_hand_is_caught_and_the_rewrite_mends_it(findings, tm
 
 def test_the_verdicts_come_from_the_results_files(findings, tmp_path, capsys):
     # a changed verdict in a scorecard changes the README's row: the table is read, not typed
-    tables = sys.modules["finite_size_tables"]
+    tables = findings.tables
     results = tables.load_results(tables.RESULTS, findings.TABLES)
     folder = tmp_path / "results"
     folder.mkdir()
@@ -84,7 +75,7 @@ def test_the_verdicts_come_from_the_results_files(findings, tmp_path, capsys):
 
 
 def test_a_row_over_the_limit_is_refused(findings, monkeypatch):
-    tables = sys.modules["finite_size_tables"]
+    tables = findings.tables
     results = tables.load_results(tables.RESULTS, findings.TABLES)
     sources = {name: results[name] for name in findings.SOURCES}
     monkeypatch.setattr(findings, "MAX_ROW_CHARS", 120)

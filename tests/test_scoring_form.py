@@ -12,7 +12,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import scoring
-from vdosbench.benchmark.claims import Alternative, inapplicability, load_claims
+from vdosbench.benchmark.claims import Alternative, inapplicability, load_claims, with_bootstrap_replicates
 from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import (
     ALTERNATIVES_LEFT_OUT_ATTRIBUTE,
@@ -48,17 +48,6 @@ def network_files(networks: xr.Dataset, tmp_path_factory: pytest.TempPathFactory
     folder = tmp_path_factory.mktemp("forms")
     full = write(networks, folder / "full.nc")
     return full, folder / "form.nc", scoring_form_file(full, folder / "form.nc")
-
-
-def _fewer_bootstraps(claims: list[Any], n: int = 40) -> list[Any]:
-    """The claims with ``n`` bootstrap replicates instead of 1000 (the same code paths, faster)."""
-
-    def fewer(settings: Any) -> dict[str, Any]:
-        return {**settings, "n_bootstrap": n} if "n_bootstrap" in settings else dict(settings)
-
-    return [replace(c, settings=fewer(c.settings),
-                    alternatives=tuple(replace(a, settings=fewer(a.settings)) for a in c.alternatives))
-            for c in claims]
 
 
 def _verdicts_and_values(result_json: Path) -> list[tuple[Any, ...]]:
@@ -114,7 +103,7 @@ def test_a_dropped_variable_that_a_claim_reads_is_detected(
     networks: xr.Dataset, network_files: tuple[Path, Path, Any]
 ) -> None:
     form = network_files[2].dataset
-    claims = _fewer_bootstraps(load_claims())
+    claims = with_bootstrap_replicates(load_claims(), 40)
     full = scoring_signature(networks, claims)
     for name in ("pair_i", "position"):  # read by validators and by --reference, required by no claim alone
         assert scoring_signature(form.drop_vars(name), claims, submitted=networks) != full, name
@@ -162,7 +151,7 @@ def test_scoring_the_form_of_a_small_glass_gives_the_full_sets_signature() -> No
         n_samples=3,
         root_seed=5,
     )
-    claims = _fewer_bootstraps(load_claims())
+    claims = with_bootstrap_replicates(load_claims(), 40)
     form = scoring_form(glass, claims)
     assert "eigenvector" in form.kept and "pair_psi" in form.kept  # vortex and stress claims read them
     assert form.dropped  # something is left out
@@ -186,7 +175,7 @@ def test_pair_variables_no_claim_reads_are_left_out_together(monkeypatch: pytest
         n_samples=2,
         root_seed=5,
     )
-    claims = [*_fewer_bootstraps(load_claims()), reads_coordination]
+    claims = [*with_bootstrap_replicates(load_claims(), 40), reads_coordination]
     form = scoring_form(glass, claims)
     assert "pair_count" in glass.data_vars and "pair_psi" in glass.data_vars
     assert form.kept["coordination"] == "read by scoring"

@@ -10,23 +10,21 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark.claims import load_claims, with_bootstrap_replicates
 from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import (
     FLOAT32_ATTRIBUTE,
     REFERENCE_LEFT_OUT_ATTRIBUTE,
     ScoringFormMismatch,
-    _without,
     scoring_form,
     scoring_form_file,
     scoring_signature,
     signatures_close,
     verify_scoring_form,
+    without_variables,
 )
 from vdosbench.datasets import open_dataset, write
 from vdosbench.generators import build_in_memory
-
-from test_scoring_form import _fewer_bootstraps
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +41,7 @@ def levels() -> xr.Dataset:
 
 @pytest.fixture(scope="module")
 def claims() -> list[Any]:
-    return _fewer_bootstraps(load_claims())
+    return with_bootstrap_replicates(load_claims(), 40)
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +70,7 @@ def test_the_float32_form_scores_as_the_full_set_within_the_rule_but_not_bit_for
 ) -> None:
     """The rule is exercised: the signatures differ as text (float32 moves the level-spacing statistics) and agree
     by :func:`signatures_close`, with the same verdicts."""
-    full = scoring_signature(_without(levels, ["position", "diameter"]), claims)
+    full = scoring_signature(without_variables(levels, ["position", "diameter"]), claims)
     form = scoring_signature(coarse.dataset, claims)
     assert full != form
     assert signatures_close(full, form) is None
@@ -119,7 +117,7 @@ def test_float32_names_must_be_float64_variables_the_form_keeps(levels: xr.Datas
 def test_the_reference_comparison_may_lose_only_its_eigenvalue_agreement(levels: xr.Dataset) -> None:
     """Without positions no configuration is shown shared; everything else in --reference is unchanged."""
     full = json.loads(scoring_signature(levels))["reference"]["points"]
-    reduced = json.loads(scoring_signature(_without(levels, ["position"]), submitted=levels))["reference"]["points"]
+    reduced = json.loads(scoring_signature(without_variables(levels, ["position"]), submitted=levels))["reference"]["points"]
     assert [p["eigenvalue_agreement"]["note"].startswith("not compared: no positions in the reference")
             for p in reduced] == [True, True]
     assert all("measurements" in p["eigenvalue_agreement"] for p in full)  # shared with itself: compared

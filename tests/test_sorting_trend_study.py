@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -124,7 +123,7 @@ def test_compact_chains_and_a_later_piece_merge_by_sample(study, tmp_path: Path)
     first = sorted(folder.glob("sample-*.nc"))[:30]
     early = xr.concat([xr.open_dataset(f).load() for f in first], "sample")
     early = early.assign_coords(site=np.arange(64)).assign_attrs(non_additivity=0.2)
-    finite_size = sys.modules["finite_size"]
+    finite_size = study.finite_size
     finite_size.export_compact({(64, 2, 0.144): finite_size.with_size_segregation(early)}, tmp_path / "c.nc")
     with xr.open_dataset(tmp_path / "c.nc", group="n64_m2_t0.144") as c:
         assert "size_segregation" in c and "position" not in c  # the compact form keeps the derived measure

@@ -21,6 +21,7 @@ from .spectral.debye import debye_reduced_level, number_density, unit_ball_volum
 from .spectral.green import local_response, new_poles, poles
 from .results.points import ParameterPointError, iter_parameter_points, require_single_point, sample_chunks, sample_pairs
 from .results.result import BootstrapEstimate, Measurement, bootstrap, expanded_levels, jsonable
+from .results.coverage import clopper_pearson_interval, wilson_interval
 from .spectral.sound import conductance_tensor, has_springs, homogenized_conductance, measure_sound_speed, sound_speed
 from .spectral.spectrum import (
     ZERO_MODE_RTOL,
@@ -97,6 +98,8 @@ __all__ = [
     "debye_reduced_level",
     "density_of_states",
     "expanded_levels",
+    "clopper_pearson_interval",
+    "wilson_interval",
     "frequencies",
     "has_springs",
     "homogenized_conductance",

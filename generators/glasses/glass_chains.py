@@ -65,10 +65,10 @@ from .soft_spheres import (
     T_HIGH,
     T_LOW,
     GlassParams,
-    _child_seed,
     _integer,
     _positive,
     _with_potential,
+    child_seed,
     glass_dataset,
     glass_memory,
     glass_parameters,
@@ -268,7 +268,7 @@ def glass_chain(
         raise ValueError(f"first_sample = {first_sample} is not a multiple of chain_samples = {k}")
     g = p.glass
     pot = g.pair_potential
-    rng = np.random.default_rng(_child_seed(seq, 1))
+    rng = np.random.default_rng(child_seed(seq, 1))
     clock = time.perf_counter()
     start = start_configuration(g, seq)
     box = start.box_length

@@ -56,7 +56,9 @@ import scipy.sparse
 import scipy.sparse.linalg
 from numba import njit, prange
 
-__all__ = ["BACKENDS", "METHODS", "LowestModes", "lowest_modes", "spectral_upper_bound"]
+__all__ = [
+    "BACKENDS", "METHODS", "LowestModes", "SolverBackend", "csr_block_product", "lowest_modes", "spectral_upper_bound",
+]
 
 #: Methods of :func:`lowest_modes`.
 METHODS = ("chebyshev", "lobpcg")
@@ -106,11 +108,15 @@ class LowestModes:
 
 
 @njit(parallel=True, cache=True)
-def _csr_block_product(
+def csr_block_product(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray, alpha: float, shift: float,
     beta: float, out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
-    """out ← alpha·(A x − shift·x) − beta·out, row by row (``out`` may hold the previous iterate)."""
+    """out ← alpha·(A x − shift·x) − beta·out, row by row (``out`` may hold the previous iterate).
+
+    The compiled, multi-threaded (numba ``prange``) CSR × block product of the ``"numpy"`` backend: ``indptr``,
+    ``indices`` (int64) and ``data`` of a CSR matrix A, ``x`` and ``out`` of shape (n, p), C-contiguous float64.
+    """
     n, p = x.shape
     for i in prange(n):
         for q in range(p):
@@ -122,8 +128,28 @@ def _csr_block_product(
                 out[i, q] += w * x[j, q]
 
 
-class _Backend:
-    """The few array operations the solver needs, on NumPy or CuPy."""
+class SolverBackend:
+    """The few array operations the solver needs, on NumPy or CuPy: H·X, the projection out of the excluded
+    vectors, and the Chebyshev step.
+
+    Parameters
+    ----------
+    name
+        One of :data:`BACKENDS`.
+    matrix
+        The sparse symmetric matrix H (anything :class:`scipy.sparse.csr_matrix` accepts).
+    exclude
+        Shape (n, e) orthonormal vectors kept out of every block (the translations), or None.
+
+    Examples
+    --------
+    >>> h = scipy.sparse.diags([1.0, 2.0, 3.0])
+    >>> backend = SolverBackend("numpy", h, None)
+    >>> backend.apply(np.eye(3)).diagonal().tolist()
+    [1.0, 2.0, 3.0]
+    >>> bool(3.0 <= spectral_upper_bound(backend) <= 3.1)
+    True
+    """
 
     def __init__(self, name: str, matrix: Any, exclude: np.ndarray | None) -> None:
         self.name = name
@@ -171,7 +197,7 @@ class _Backend:
         if self.name == "cupy":
             self._step(self.matrix @ x, x, alpha, shift, beta, out)
         else:
-            _csr_block_product(self.indptr, self.indices, self.data, x, alpha, shift, beta, out)
+            csr_block_product(self.indptr, self.indices, self.data, x, alpha, shift, beta, out)
         return out
 
     def apply(self, x: Any) -> Any:
@@ -187,7 +213,7 @@ class _Backend:
             self.xp.cuda.Device().synchronize()
 
 
-def spectral_upper_bound(backend: _Backend, steps: int = 60, seed: int = 0) -> float:
+def spectral_upper_bound(backend: SolverBackend, steps: int = 60, seed: int = 0) -> float:
     """b ≥ λ_max of P H P from ``steps`` Lanczos steps (Zhou–Li bound θ_max + |β s_last|, + 2 %)."""
     xp = backend.xp
     rng = np.random.default_rng(seed)
@@ -218,7 +244,7 @@ def _sign_fix(vectors: np.ndarray) -> np.ndarray:
     return vectors * np.where(signs == 0, 1.0, signs)
 
 
-def _rayleigh_ritz(backend: _Backend, y: Any) -> tuple[np.ndarray, Any, Any]:
+def _rayleigh_ritz(backend: SolverBackend, y: Any) -> tuple[np.ndarray, Any, Any]:
     """Orthonormalise y (QR) and rotate to Ritz vectors: (θ ascending, X, H X)."""
     xp = backend.xp
     q, _ = xp.linalg.qr(y)
@@ -229,7 +255,7 @@ def _rayleigh_ritz(backend: _Backend, y: Any) -> tuple[np.ndarray, Any, Any]:
 
 
 def _chebyshev(
-    backend: _Backend, k: int, p: int, tol: float, bound: float, max_iterations: int, max_degree: int, seed: int
+    backend: SolverBackend, k: int, p: int, tol: float, bound: float, max_iterations: int, max_degree: int, seed: int
 ) -> tuple[np.ndarray, Any, np.ndarray, int]:
     xp = backend.xp
     rng = np.random.default_rng(seed + 1)
@@ -271,7 +297,7 @@ def _chebyshev(
 
 
 def _lobpcg(
-    backend: _Backend, k: int, p: int, tol: float, bound: float, max_iterations: int, seed: int
+    backend: SolverBackend, k: int, p: int, tol: float, bound: float, max_iterations: int, seed: int
 ) -> tuple[np.ndarray, Any, np.ndarray, int]:
     xp = backend.xp
     rng = np.random.default_rng(seed + 1)
@@ -370,7 +396,7 @@ def lowest_modes(
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, found {backend!r}")
     start = time.perf_counter()
-    be = _Backend(backend, matrix, exclude)
+    be = SolverBackend(backend, matrix, exclude)
     n_excluded = 0 if be.basis is None else int(be.basis.shape[1])
     extra = (max(10, k // 2) if method == "chebyshev" else 5) if buffer is None else int(buffer)
     p = k + extra

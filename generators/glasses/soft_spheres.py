@@ -426,14 +426,24 @@ class GlassSample:
     first_shell_cutoff: float
 
 
-def _child_seed(seed: np.random.SeedSequence, stream: int) -> np.random.SeedSequence:
-    """A deterministic child stream (does not touch ``seed``'s spawn counter)."""
+def child_seed(seed: np.random.SeedSequence, stream: int) -> np.random.SeedSequence:
+    """The deterministic child stream ``stream`` of ``seed`` (does not touch ``seed``'s spawn counter).
+
+    A sample's streams: 0 its random start (:func:`start_configuration`), 1 its Monte Carlo; a study that
+    repeats part of a sample's making draws from the same streams.
+
+    Examples
+    --------
+    >>> seq = np.random.SeedSequence(7, spawn_key=(3,))
+    >>> child_seed(seq, 1).spawn_key, child_seed(seq, 1).entropy == seq.entropy
+    ((3, 1), True)
+    """
     return np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, stream))
 
 
 def start_configuration(params: GlassParams, seed: np.random.SeedSequence) -> Configuration:
     """The random initial configuration of a sample (stream 0 of ``seed``)."""
-    config_rng = np.random.default_rng(_child_seed(seed, 0))
+    config_rng = np.random.default_rng(child_seed(seed, 0))
     n, d = params.n_particles, params.dimension
     if params.potential == "soft_sphere":
         return polydisperse_configuration(n, d, config_rng, params.density, params.diameter_normalization)
@@ -488,7 +498,7 @@ def equilibrate(
         Acceptance rates (NaN when not run).
     """
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
-    mc_rng = np.random.default_rng(_child_seed(seq, 1))
+    mc_rng = np.random.default_rng(child_seed(seq, 1))
     pot = params.pair_potential
     n = params.n_particles
     start = start_configuration(params, seq)

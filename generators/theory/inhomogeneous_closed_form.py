@@ -33,6 +33,7 @@ __all__ = [
     "closed_form_cdf",
     "closed_form_dataset",
     "closed_form_dos",
+    "closed_form_integral",
     "closed_form_quantiles",
     "closed_form_sample",
     "crossover_frequency",
@@ -95,8 +96,19 @@ def _check_closed_form(k_G: float, sound_speed: float) -> tuple[float, float]:
     return k, c
 
 
-def _primitive(omega: np.ndarray, a: float) -> np.ndarray:
-    """∫₀^ω x⁴/(x² + a²) dx = ω³/3 − a²ω + a³ arctan(ω/a), cancellation-free for ω ≪ a."""
+def closed_form_integral(omega: np.ndarray, a: float) -> np.ndarray:
+    """∫₀^ω x⁴/(x² + a²) dx = ω³/3 − a²ω + a³ arctan(ω/a), cancellation-free for ω ≪ a.
+
+    The unnormalised integral of the eq.-16 VDOS with a = ω_BP = (√3/2) c k_G (:func:`closed_form_cdf` is its
+    ratio to the integral up to ω_max); a = 0 is Debye's ω³/3.
+
+    Examples
+    --------
+    >>> round(float(3 * closed_form_integral(np.array(1.0), 1.0)), 12)   # 3 (π/4 − 2/3)
+    0.356194490192
+    >>> float(closed_form_integral(np.array(2.0), 0.0)) == 8 / 3
+    True
+    """
     w = np.asarray(omega, dtype=float)
     if a == 0.0:
         return w**3 / 3.0
@@ -188,7 +200,7 @@ def closed_form_dos(
             "normalised; use sign=+1 (eq. 16) or omega_max=None for the bare shape"
         )
     inside = (w >= 0) & (w <= wmax)
-    return np.where(inside, out, 0.0) / float(_primitive(np.array(wmax), a))
+    return np.where(inside, out, 0.0) / float(closed_form_integral(np.array(wmax), a))
 
 
 def closed_form_cdf(
@@ -205,7 +217,7 @@ def closed_form_cdf(
     wmax = debye_frequency(c) if omega_max is None else check_real("omega_max", omega_max)
     a = crossover_frequency(k, c)
     w = np.clip(np.asarray(omega, dtype=float), 0.0, wmax)
-    return _primitive(np.atleast_1d(w), a).reshape(w.shape) / float(_primitive(np.array(wmax), a))
+    return closed_form_integral(np.atleast_1d(w), a).reshape(w.shape) / float(closed_form_integral(np.array(wmax), a))
 
 
 def closed_form_quantiles(
@@ -249,11 +261,11 @@ def closed_form_quantiles(
         if u.size != m or not np.all((u > 0) & (u < 1)):
             raise ValueError(f"uniforms must be {m} numbers in (0, 1), found {u.size} in [{u.min()}, {u.max()}]")
     a = crossover_frequency(k, c)
-    total = float(_primitive(np.array(wmax), a))
+    total = float(closed_form_integral(np.array(wmax), a))
     lo, hi = np.zeros(m), np.full(m, wmax)
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        below = _primitive(mid, a) / total < u
+        below = closed_form_integral(mid, a) / total < u
         lo, hi = np.where(below, mid, lo), np.where(below, hi, mid)
     return 0.5 * (lo + hi)
 
@@ -370,7 +382,7 @@ def closed_form_sample(
     grid = wmax * np.arange(1, p.n_omega + 1) / p.n_omega
     a = crossover_frequency(p.k_G, p.sound_speed)
     dos = closed_form_dos(grid, p.k_G, p.sound_speed, omega_max=wmax)
-    norm = float(_primitive(np.array(wmax), a))
+    norm = float(closed_form_integral(np.array(wmax), a))
     minus = closed_form_dos(grid, p.k_G, p.sound_speed, sign=-1) / norm
     coords = {
         "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),

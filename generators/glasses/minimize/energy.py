@@ -622,7 +622,7 @@ class EnergyModel:
         gradient : numpy.ndarray
             Shape (N, d), ∂V/∂r (= −force), units ε per unit length.
         """
-        return self._evaluate_at(positions, np.empty((0, self._block_width)))
+        return self._evaluate_at(positions, np.empty((0, self.block_width)))
 
     def hessian_diagonal(self, positions: np.ndarray) -> np.ndarray:
         """The diagonal blocks H_ii = ∂²V/∂r_i∂r_i of the analytic Hessian (those L-BFGS preconditions with).
@@ -638,7 +638,7 @@ class EnergyModel:
             Shape (N, d, d), H_ii = Σ_j [φ″ n nᵀ + (φ′/r)(1 − n nᵀ)] over the
             interacting neighbours j (seed 001 eq. 46), units ε per length².
         """
-        blocks = np.empty((self.n_particles, self._block_width))
+        blocks = np.empty((self.n_particles, self.block_width))
         self._evaluate_at(positions, blocks)
         return unpack_blocks(blocks)
 
@@ -652,8 +652,46 @@ class EnergyModel:
         return float(energy), grad
 
     @property
-    def _block_width(self) -> int:
+    def block_width(self) -> int:
+        """Entries of one particle's packed diagonal Hessian block, d(d+1)/2 (the columns of ``blocks``)."""
         return self.dimension * (self.dimension + 1) // 2
+
+    def evaluate_on_list(self, positions: np.ndarray, grad: np.ndarray, blocks: np.ndarray | None = None) -> float:
+        """V, with ∂V/∂r written into ``grad``, over the current Verlet list: the compiled kernel alone.
+
+        Unlike :meth:`energy_gradient` it neither checks nor rebuilds the list and allocates nothing, so its
+        time is the floor of one force evaluation (``speed/bench_soft_spheres.py`` measures it).  Valid only
+        for positions within half the skin of those the list was last built at (the model's configuration
+        when new, or the last positions it evaluated); elsewhere pairs would be missed.
+
+        Parameters
+        ----------
+        positions
+            Shape (N, d), C-contiguous float64.
+        grad
+            Shape (N, d), float64; overwritten with ∂V/∂r.
+        blocks
+            None, or shape (N, :attr:`block_width`): overwritten with the packed diagonal Hessian blocks
+            (as :meth:`hessian_diagonal` computes them before unpacking).
+
+        Returns
+        -------
+        float
+            V in units of ε.
+
+        Examples
+        --------
+        >>> from vdosbench.generators.glasses.configurations import fcc_crystal
+        >>> from vdosbench.generators.glasses.potentials import soft_sphere_potential
+        >>> crystal = fcc_crystal(3)
+        >>> model = EnergyModel(crystal, soft_sphere_potential(2))
+        >>> grad = np.empty_like(crystal.positions)
+        >>> model.evaluate_on_list(crystal.positions, grad) == model.energy(crystal.positions)
+        True
+        """
+        if blocks is None:
+            blocks = np.empty((0, self.block_width))
+        return float(_evaluate(positions, self._lists, self._params, grad, blocks))
 
     def energy(self, positions: np.ndarray) -> float:
         """V alone (see :meth:`energy_gradient`)."""

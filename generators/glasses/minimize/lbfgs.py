@@ -320,7 +320,7 @@ def lbfgs_minimize(
     """
     _check_preconditioner(preconditioner, refresh)
     x = np.array(positions, dtype=np.float64).reshape(model.n_particles, model.dimension)
-    blocks = np.empty((model.n_particles if preconditioner == "block_jacobi" else 0, model._block_width))
+    blocks = np.empty((model.n_particles if preconditioner == "block_jacobi" else 0, model.block_width))
     energy, grad = model._evaluate_at(x, blocks)  # also makes the model's Verlet list valid at x
     x, energy, grad, model._lists, iterations, evaluations, status = _lbfgs_run(
         x, energy, grad, blocks, model._lists, model._references, model._params, model._counts, force_tolerance,

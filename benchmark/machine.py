@@ -1,8 +1,15 @@
-"""What machine a benchmark ran on: CPU model, cores, load, memory, library versions, BLAS pools.
+"""What machine a measurement ran on: CPU model, cores, load, memory, library versions, BLAS pools.
 
-Imported by the scripts in this folder (``python speed/<script>.py`` puts the folder
-on ``sys.path``) and by those in ``studies/`` (which add ``speed/`` to it), so every
+The timing scripts of ``speed/`` and the studies of ``studies/`` record it in their result files, so every
 result JSON describes its machine the same way.
+
+Examples
+--------
+>>> info = machine_info()
+>>> sorted(k for k in info if k in ("cpu_model", "cpu_count", "numpy", "blas"))
+['blas', 'cpu_count', 'cpu_model', 'numpy']
+>>> machine_info("no_such_module_here")["no_such_module_here"]
+'unavailable (ModuleNotFoundError)'
 """
 
 from __future__ import annotations
@@ -13,13 +20,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import scipy
-from threadpoolctl import threadpool_info
+__all__ = ["cpu_model", "machine_info"]
 
 
 def cpu_model() -> str:
-    """The CPU's model name from /proc/cpuinfo (else what ``platform`` knows)."""
+    """The CPU's model name from ``/proc/cpuinfo`` (else what :mod:`platform` knows, else ``"unknown"``)."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
@@ -29,8 +34,26 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def machine(*modules: str) -> dict[str, Any]:
-    """Platform, CPU, cores, load averages, memory, Python/numpy/scipy and ``modules`` versions, BLAS pools."""
+def machine_info(*modules: str) -> dict[str, Any]:
+    """Platform, CPU, cores, load averages, memory, Python/numpy/scipy and ``modules`` versions, BLAS pools.
+
+    Parameters
+    ----------
+    *modules
+        Names of further modules whose ``__version__`` to record; one that cannot be imported is recorded as
+        ``"unavailable (ErrorType)"``.
+
+    Returns
+    -------
+    dict
+        JSON-ready: ``platform``, ``processor``, ``cpu_model``, ``cpu_count``, ``load_average_1_5_15min``,
+        ``python``, ``numpy``, ``scipy``, ``memory_gb`` (None where ``/proc/meminfo`` is absent), one entry per
+        name of ``modules``, and ``blas``: the BLAS thread pools threadpoolctl finds.
+    """
+    import numpy as np  # noqa: PLC0415 - the module itself imports nothing heavy
+    import scipy  # noqa: PLC0415
+    from threadpoolctl import threadpool_info  # noqa: PLC0415
+
     info: dict[str, Any] = {
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
