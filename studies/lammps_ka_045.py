@@ -1,115 +1,68 @@
 """Kob–Andersen N = 1000 at T* = 0.45 made by LAMMPS, staged and resumable (issue 27, item 2).
 
-*Changed 2026-11-26, before any tapered sample was run* (the issue allows either form): the default potential is
-now **the seed's tapered Kob–Andersen (m = 2), the one vdosbench's own T* = 0.45 sets use**, given to LAMMPS as
-``pair_style table spline`` (:func:`vdosbench.benchmark.lammps_runtime.kob_andersen_table`: φ and −φ′ of
-vdosbench's kernels at 20 000 points a pair from 0.5 σ_ab to r_c = 2.5 σ_ab; in a 250-particle liquid at T* = 1
-the energy agrees with a brute-force sum of vdosbench's potential over pairs to 6 × 10⁻¹⁴ and the forces to
-3 × 10⁻¹³ of the largest, m = 2 and m = ∞; ``tests/test_lammps_table.py`` holds them to 10⁻¹⁰ and 10⁻⁸), declared
-``taper_order = 2``.  Why: with the truncated-and-shifted form below, T* = 0.45 is 1.03 T_MCT, and its one
-sample was still ageing after 40 000 LJ time (below); the tapered form's T_c is 0.352 (m = 2), so T* = 0.45 is
-≈ 1.28 T_c, and the comparison with vdosbench's sets is the same potential at the same T*, made by another code's
-dynamics (MD, not swap Monte Carlo), minimiser and dynamical matrix.  The equilibrium rule (amended
-2026-11-25, below) is unchanged.  ``--taper-order 0`` still selects the truncated-and-shifted form; its sample 0
-stays landed in ``studies/results/lammps_ka_045/``, the tapered samples land in ``lammps_ka_045_m2/`` and the
-summary goes to ``lammps_ka_045_m2.json``.
+The potential is by default **the seed's tapered Kob–Andersen (m = 2), the one vdosbench's own T* = 0.45 sets
+use**, given to LAMMPS as ``pair_style table spline`` (:func:`vdosbench.benchmark.lammps_runtime.kob_andersen_table`:
+φ and −φ′ of vdosbench's kernels at 20 000 points a pair from 0.5 σ_ab to r_c = 2.5 σ_ab; in a 250-particle liquid
+at T* = 1 the energy agrees with a brute-force sum of vdosbench's potential over pairs to 6 × 10⁻¹⁴ and the forces
+to 3 × 10⁻¹³ of the largest, m = 2 and m = ∞; ``tests/test_lammps_table.py`` holds them to 10⁻¹⁰ and 10⁻⁸),
+declared ``taper_order = 2``.  Its T_c is 0.352 (m = 2), so T* = 0.45 is ≈ 1.28 T_c, and the comparison with
+vdosbench's sets is the same potential at the same T*, made by another code's dynamics (MD, not swap Monte
+Carlo), minimiser and dynamical matrix.  The tapered samples land in ``lammps_ka_045_m2/`` and the summary goes to
+``lammps_ka_045_m2.json``.
 
-The truncated-and-shifted potential is the one ``studies/lammps_ka.py`` uses: ``pair_style lj/cut``
-2.5 σ_ab with ``pair_modify shift yes`` (truncated and shifted, force jump at
-r_c), declared ``taper_order = 0``.  That is the published Kob–Andersen form
-(Kob & Andersen 1995 truncate and shift at 2.5 σ_ab), whose T_MCT = 0.435: so
-T* = 0.45 is ≈ 1.03 T_MCT here.  vdosbench's own KA sets use the seed's taper
-(m = 2, m = ∞), a ≈ 30 % shallower well, whose T_c was measured at
-0.352 ± 0.014 (m = 2) and 0.364 ± 0.005 (m = ∞) (docs/findings/low-tstar.md):
-there T* = 0.45 is ≈ 1.25 T_c.  The LAMMPS set is therefore the *deeper*
-supercooled state at the same T*, and the comparison with vdosbench's s at
-T* = 0.45 (``studies/results/low_tstar_ka.json``, copied into the summary by
+``--taper-order 0`` selects the truncated-and-shifted potential of ``studies/lammps_ka.py``: ``pair_style lj/cut``
+2.5 σ_ab with ``pair_modify shift yes`` (force jump at r_c), declared ``taper_order = 0``.  That is the published
+Kob–Andersen form (Kob & Andersen 1995), whose T_MCT = 0.435: T* = 0.45 is ≈ 1.03 T_MCT there, a deeper
+supercooled state than the seed's taper at the same T* (T_c 0.352 ± 0.014 for m = 2 and 0.364 ± 0.005 for
+m = ∞, ``docs/findings/low-tstar.md``).  Its sample 0 stays landed in ``studies/results/lammps_ka_045/``.  The
+comparison with vdosbench's s at T* = 0.45 (``studies/results/low_tstar_ka.json``, copied into the summary by
 :func:`vdosbench_ka_points`) is across that difference.
 
-Per sample (one LAMMPS, one core): random start, melt 20 LJ time at T = 2
-(NVT Nosé–Hoover, dt = 0.002), velocities rescaled to 0.45, then NVT at 0.45
-(T_damp = 0.5, dt = 0.005) in segments of ``--segment-time``.  After each
-segment: ``write_restart`` to ``sN.restart.tmp`` then ``os.replace`` to
-``sN.restart``, and the sample's state ``sN.json`` (same temp-then-rename):
-segment index, total time, V/N at ``--energy-every`` steps, and F_s(q = 7.25, t)
-of the A particles within the segment (→ τ_α(t_w) of that segment): from the segment's start at lags below
-``--origin-every`` (geometric), and averaged over every pair of frames ``--origin-every`` apart at longer lags
-(multiple time origins, :func:`segment_fs`).
+Per sample (one LAMMPS, one core): random start, melt 20 LJ time at T = 2 (NVT Nosé–Hoover, dt = 0.002),
+velocities rescaled to 0.45, then NVT at 0.45 (T_damp = 0.5, dt = 0.005) in segments of ``--segment-time``.
+After each segment: ``write_restart`` to ``sN.restart.tmp`` then ``os.replace`` to ``sN.restart``, and the
+sample's state ``sN.json`` (same temp-then-rename): segment index, total time, V/N at ``--energy-every`` steps,
+and F_s(q = 7.25, t) of the A particles within the segment (→ τ_α(t_w) of that segment): from the segment's start
+at lags below ``--origin-every`` (geometric), and averaged over every pair of frames ``--origin-every`` apart at
+longer lags (multiple time origins, :func:`segment_fs`); the single-origin τ_α is stored too
+(``tau_alpha_single_origin``).  A re-run reads ``sN.json`` and ``read_restart sN.restart`` and continues.
 
-*Amended 2026-11-25 01:30 UTC* (after the first five segments of sample 0, before any sample passed or failed
-the rule): the first version measured F_s from the segment's start only.  At T = 0.45 one origin per segment
-scattered τ_α by a factor 4 between consecutive segments (375, 163, 626 LJ time at t = 3000 – 5000), more
-than ageing or the rule's ±20 % could tell apart; the averaged estimator keeps the rule and its thresholds
-and measures the same τ_α with the noise of one origin divided by about √(segment / origin spacing).  The
-single-origin value is still stored (``tau_alpha_single_origin``).
-A re-run reads ``sN.json`` and ``read_restart sN.restart`` and continues.
+After every segment the sample's state and structure are also landed in ``--landed`` (default
+``studies/results/lammps_ka_045/``, :func:`land`): ``sN.state.json.gz`` (segments, F_s, the whole V/N trace, the
+rule's verdict) and ``sN.data.gz`` (``write_data``: positions, image flags, velocities); a done sample lands
+``sN.npz`` instead of the data file (its eigenvalues from LAMMPS's dynamical matrix, the inherent structure's
+positions, species and box; the 72 MB matrix itself stays in the work folder).  A session commits that folder;
+a later one, on a machine without the work folder, continues each sample from it (``read_data``: the same
+positions and velocities, the thermostat's own variables from zero, recorded in ``resumed_from_landed_at``), and
+the export reads the landed ``sN.npz``.  ``--land-only`` lands a work folder written by an earlier version of this
+script.
 
-*Landed in the repository* (added 2026-11-25 19:10 UTC, after the work folder had been lost with its machine
-twice, each time with the only sample's 30 000 – 52 000 LJ time): after every segment the sample's state and
-structure are also written to ``--landed`` (default ``studies/results/lammps_ka_045/``, :func:`land`):
-``sN.state.json.gz`` (segments, F_s, the whole V/N trace, the rule's verdict) and ``sN.data.gz`` (``write_data``:
-positions, image flags, velocities); a done sample lands ``sN.npz`` instead of the data file (its eigenvalues
-from LAMMPS's dynamical matrix, the inherent structure's positions, species and box; the 72 MB matrix itself
-stays in the work folder).  A session commits that folder; a later one, on a machine without the work folder,
-continues each sample from it (``read_data``: the same positions and velocities, the thermostat's own variables
-from zero, recorded in ``resumed_from_landed_at``), and the export reads the landed ``sN.npz``.
-``--land-only`` lands a work folder written by an earlier version of this script.
+Equilibrium rule (:func:`equilibrated`; registered before any T = 0.45 data and amended before any sample
+passed or was quenched: ``docs/findings/low-tstar.md``, History), with τ_k the τ_α of segment k (F_s reaching
+1/e inside the segment): a sample is equilibrated after segment n when
 
-Equilibrium rule (written before any T = 0.45 data; :func:`equilibrated`):
-with τ_k the τ_α of segment k (F_s reaching 1/e inside the segment), a sample
-was to be equilibrated after segment n when
-
-1. the last 3 segments all reached 1/e and their τ_α agree within ±20 % of
-   their mean ("stationary": ageing makes τ_α(t_w) grow);
+1. **no ageing of τ_α**: the segments that start in the last half of the trace (at least
+   ``MIN_LATE_SEGMENTS`` = 5, every one reaching 1/e) show no growth of τ_α with time: Spearman's rank
+   correlation of τ_k with k, one-sided (growth), p ≥ ``TREND_P`` = 0.05;
 2. the energy drift of V/N over the last half of the whole 0.45 trace
-   (``generators/glasses/energy_drift.energy_drift``, 10 blocks, 95 %) is
-   consistent with 0;
-3. the time at 0.45 since the start of the first of those stationary
-   segments (after the last growth) is ≥ 10 τ_α (their mean).
+   (``generators/glasses/energy_drift.energy_drift``, 10 blocks, 95 %) is consistent with 0;
+3. **the same wait as vdosbench's own chains**: the time at 0.45 is ≥ ``TAU_MULTIPLE`` = 40 τ̄_α, τ̄_α the
+   median τ_k of those segments (vdosbench's Kob–Andersen and soft-sphere chains run 40 τ_α before their first
+   structure).
 
-*Amended 2026-11-25 03:45 UTC* (after sample 0's 24 segments, 52 000 LJ time; no sample had passed or been
-quenched): rules 1 and 3 are replaced, rule 2 is kept.  Rule 1 tested noise, not ageing: after t = 19 000 the
-τ_α of consecutive 3000-LJ segments of this one 1000-particle system scattered between 317 and 2858 LJ time
-with no upward trend (1142, 2858, 954, 1606, 1059, 2240, 2624, 1124, 1823, 317, 783, 1269), so three in a row
-within ±20 % is a rare event in a stationary state.  The rule is now
-
-1'. **no ageing of τ_α**: the segments that start in the last half of the trace (at least
-    ``MIN_LATE_SEGMENTS`` = 5, every one reaching 1/e) show no growth of τ_α with time: Spearman's rank
-    correlation of τ_k with k, one-sided (growth), p ≥ ``TREND_P`` = 0.05;
-2.  unchanged: the energy drift over the last half is consistent with 0;
-3'. **the same wait as vdosbench's own chains**: the time at 0.45 is ≥ ``TAU_MULTIPLE`` = 40 τ̄_α, τ̄_α the
-    median τ_k of those segments (vdosbench's Kob–Andersen and soft-sphere chains run 40 τ_α before their first
-    structure).
-
-Applied to sample 0 at the amendment (``studies/results/lammps_ka_045_rule.json``): 1' and 3' hold
-(τ̄_α = 1196, 40 τ̄_α = 47 846 ≤ 52 000; Spearman ρ = −0.36, p = 0.81), rule 2 does not (+0.018 [+0.0006,
-+0.035] over the last half: the energy *rose*, a fluctuation, where ageing lowers it), so the sample runs on.
-
-Then ``minimize 0 1e-10 20000 200000`` (cg, quadratic line search),
-``write_data`` and ``dynamical_matrix all regular 1e-6 file sN.dyn binary yes``;
-``sN.json`` gets ``"done": true``.  Segments must be longer than a few τ_α
-for F_s to reach 1/e inside them (``--segment-time`` ≥ 3 τ_α; 1000 LJ time covers
-τ_α ≤ 300; sample 0 runs 3000-LJ segments since t = 10 000).  The segment length is read on every
-invocation, so a run whose segments keep ending above 1/e after ageing is continued with a longer
+Then ``minimize 0 1e-10 20000 200000`` (cg, quadratic line search), ``write_data`` and
+``dynamical_matrix all regular 1e-6 file sN.dyn binary yes``; ``sN.json`` gets ``"done": true``.  Segments must be
+longer than a few τ_α for F_s to reach 1/e inside them (``--segment-time`` ≥ 3 τ_α).  The segment length is read on
+every invocation, so a run whose segments keep ending above 1/e after ageing is continued with a longer
 ``--segment-time`` (the rule only looks at each segment's own τ_α).  ``--budget-seconds`` is checked after each
 segment (every invocation lands at least one): the run stops cleanly after the segment that crosses it, and
 no further sample is started.  ``--rule-report JSON`` writes the rule's numbers for every sample state.
 
-Cost (measured, 2026-11-24, one core pinned, N = 1000, dt = 0.005):
-0.109 s of wall per LJ time (0.54 ms per step).  Measured τ_α at T = 0.45 here: ≈ 1200 LJ time (median of
-sample 0's late segments), so the amended rule's 40 τ_α is ≈ 50 000 LJ time, ≈ 1.5 core-hours a sample and
-≈ 7.5 core-hours for 5 (sample 0 has had 1.7), longer where the energy drift keeps the rule from passing.
-On the machine used since 25 Nov 2026, with the other core busy: 0.177 s of wall per LJ time (sample 0's first
-20 000 LJ time in 3544 s), so ≈ 2.5 core-hours a sample there.  Sample 0, restarted from zero on 25 Nov 2026
-after the loss, ages where its first run had settled: τ_α of its 5000-LJ segments 2 – 7 was 3112, 1046, 767,
-819, 3779 and > 5000 (F_s still 0.45 at the end of segment 7, t = 35 000), with V/N falling from −7.004 to −7.032
-over the last 15 000 (segment 8, to t = 40 000, reached 1/e again: 2702, V/N −7.020); so its segments must
-grow (``--segment-time 10000`` or more) and the 40 τ_α of rule 3' may be ≥ 10⁵ LJ time a sample at this T
-(1.03 T_MCT of this potential).
-
-Tapered m = 2 (measured 2026-11-26, N = 1000, one core with the other busy): τ_α ≈ 9.2 – 9.7 LJ time (median of
-each sample's last 5 segments of 100), so all 5 samples passed the rule at 1000 LJ time (40 τ_α ≈ 370), 721 – 801 s
-of wall a sample (0.75 s per LJ time with F_s origins every LJ time, ``--origin-every 1``): 3754 s for the set.
+Cost, tapered m = 2 (N = 1000, one core with the other busy): τ_α ≈ 9.2 – 9.7 LJ time (median of each sample's
+last 5 segments of 100), so all 5 samples passed the rule at 1000 LJ time (40 τ_α ≈ 370), 721 – 801 s of wall a
+sample (0.75 s per LJ time with F_s origins every LJ time, ``--origin-every 1``): 3754 s for the set.  The
+truncated form's costs (τ_α ≈ 1200 LJ time and more, ≥ 1.5 core-hours a sample) are in the findings page's
+History.
 
 Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045_m2/``
 before the session stops)::
@@ -163,7 +116,7 @@ RESULTS = Path(__file__).parent / "results"
 RESULT = RESULTS / "lammps_ka_045.json"
 LANDED = RESULTS / "lammps_ka_045"
 #: ``--taper-order`` values: "0" the truncated-and-shifted ``lj/cut`` form, "2" and "inf" the seed's taper through
-#: ``pair_style table`` (module docstring, 2026-11-26).
+#: ``pair_style table`` (module docstring).
 TAPERS = {"0": 0, "2": 2, "inf": INFINITE_ORDER}
 #: Points per pair of the table file (:func:`vdosbench.benchmark.lammps_runtime.kob_andersen_table`).
 TABLE_POINTS = 20000
@@ -277,7 +230,7 @@ def _states(folder: Path, pattern: str) -> list[dict]:
 
 
 def rule_details(state: dict) -> dict:
-    """The numbers the equilibrium rule looks at (module docstring, amended rule), for the record.
+    """The numbers the equilibrium rule looks at (module docstring), for the record.
 
     Returns every segment's span and τ_α, the late segments' τ_α, their median, Spearman's ρ and one-sided p of
     τ_k against k, the energy drift over the last half (value, 95 % interval) and the time at the target
@@ -303,7 +256,7 @@ def rule_details(state: dict) -> dict:
 
 
 def equilibrated(state: dict) -> tuple[bool, str]:
-    """The equilibrium rule of the module docstring (amended 2026-11-25) on a sample state; returns (passed, why).
+    """The equilibrium rule of the module docstring on a sample state; returns (passed, why).
 
     ``state["segments"]`` is a list of dicts with ``tau_alpha`` (NaN when F_s did not reach 1/e),
     ``start`` and ``end`` (time at the target temperature); ``state["time"]`` the time at that temperature;
@@ -616,7 +569,7 @@ def write_rule_report(work: Path, path: Path, landed: Path = LANDED) -> dict:
         ok, why = equilibrated(state)
         samples.append({"sample": state["sample"], "done": bool(state.get("done")), "passes": ok, "why": why,
                         "wall_s": state.get("wall_s"), **rule_details(state)})
-    report = {"script": "studies/lammps_ka_045.py", "rule": "amended 2026-11-25 03:45 UTC (module docstring)",
+    report = {"script": "studies/lammps_ka_045.py", "rule": "amended 2026-11-25 03:45 UTC (module docstring; docs/findings/low-tstar.md, History)",
               "min_late_segments": MIN_LATE_SEGMENTS, "trend_p": TREND_P, "tau_multiple": TAU_MULTIPLE,
               "samples": samples}
     write_json_atomic(path, report)

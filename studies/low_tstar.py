@@ -27,8 +27,8 @@ Usage::
     python studies/low_tstar.py runs/ka_literal runs/ka_eq_m2 runs/ka_eq_minf --out studies/results/low_tstar_ka.json
 
 A folder of a run still going (no ``ensemble.nc`` yet) is read from its
-finished part files; with fewer than 6 chains (5 before 25 Nov 2026) the intervals are NaN
-(:data:`vdosbench.validators.results.result.MIN_GROUPS`).
+finished part files; with fewer than 6 chains the intervals are NaN
+(:data:`vdosbench.validators.results.result.MIN_GROUPS`; its history: ``docs/findings/low-tstar.md``).
 """
 
 from __future__ import annotations
