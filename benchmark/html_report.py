@@ -9,6 +9,8 @@ back; they equal the verdicts of ``result.json``.  Robustness labels
 (class ``robustness``) carry ``data-claim``, ``data-dataset`` and
 ``data-robustness`` the same way, and each claim's section has a table of
 its estimators (primary and registered alternatives) with value and verdict.
+The adapters' notes on each input (keys not read, aliases, species rule,
+separator) follow the inputs table (class ``input-notes``, ``data-input``).
 
 :func:`~vdosbench.benchmark.report.write_report` writes it next to
 ``report.md``; :func:`render_html` returns the text.
@@ -212,6 +214,13 @@ def _not_applicable_html(card: ScoreCard) -> list[str]:
             "</table>"]
 
 
+def _input_notes_html(card: ScoreCard) -> list[str]:
+    """The adapters' notes on the inputs (keys not read, aliases, species rule, separator), one item per note,
+    as ``report.md`` lists them under its inputs table; each item carries ``data-input`` (the input's name)."""
+    items = [f'<li data-input="{_e(i.name)}">{_e(i.name)}: {_e(note)}</li>' for i in card.inputs for note in i.notes]
+    return ['<ul class="input-notes">', *items, "</ul>"] if items else []
+
+
 def _systems_html(card: ScoreCard) -> list[str]:
     if not card.systems:
         return []
@@ -257,6 +266,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         _row(["name", "file", "sha256"], "th"),
         *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
         "</table>",
+        *_input_notes_html(card),
         *_systems_html(card),
         "<h2>Verdicts</h2>",
         "<table>",

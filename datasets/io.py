@@ -7,7 +7,10 @@ never leaves a half file under the final name.
 Reads treat every file as untrusted: its header is inspected, and (without
 Dask chunks) its data are loaded, in a child process under a time and a
 memory limit (:mod:`vdosbench.datasets.isolated`), because a damaged
-netCDF/HDF5 file can make the library loop forever or crash.  A file whose
+netCDF/HDF5 file can make the library loop forever or crash.  The part files
+of a lazily opened ensemble (:func:`open_ensemble`) are read there once,
+chunk by chunk, before they are opened here (unless ``trusted=True``), so a
+damaged chunk is found there.  A file whose
 header declares more than the memory bound, or more data than the file can
 hold, is refused before any data are read; whatever else the library raises
 on a damaged file becomes a :class:`VDOSReadError`.
@@ -15,11 +18,15 @@ on a damaged file becomes a :class:`VDOSReadError`.
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections.abc import Callable, Collection, Iterable
+from itertools import product
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import xarray as xr
 
 from .convention import check
@@ -239,11 +246,84 @@ def _load_checked(
 
         with netCDF4.Dataset(path, "r") as nc:
             for name in lazy:
-                var = nc.variables[name]
-                var.set_auto_maskandscale(False)
-                for k in range(var.shape[0]) if var.ndim else ():
-                    var[k]  # decompresses one slice; a damaged chunk raises here
+                _read_every_chunk(nc.variables[name])  # a damaged chunk raises here
     return loaded, lazy
+
+
+def _read_every_chunk(var: Any) -> None:
+    """Read the netCDF4 variable ``var`` once, one storage chunk at a time, and drop what was read.
+
+    Each compressed chunk is decompressed once, so a damaged one raises here (netCDF4: ``RuntimeError:
+    NetCDF: HDF error``); at most one chunk is held.  A contiguous (uncompressed) variable is read in blocks of
+    whole slices along its first dimension, about :data:`CONTIGUOUS_BLOCK_BYTES` each (at least one slice).
+    """
+    var.set_auto_maskandscale(False)
+    shape = tuple(int(n) for n in var.shape)
+    if not shape:
+        var[...]
+        return
+    if 0 in shape:
+        return
+    chunking = var.chunking()
+    if chunking == "contiguous" or not chunking:
+        dtype = getattr(var, "dtype", None)
+        row = math.prod(shape[1:]) * (dtype.itemsize if isinstance(dtype, np.dtype) else 8)
+        steps = [max(1, CONTIGUOUS_BLOCK_BYTES // max(1, row)), *shape[1:]]
+    else:
+        steps = [max(1, int(c)) for c in chunking]
+    for corner in product(*(range(0, n, c) for n, c in zip(shape, steps))):
+        var[tuple(slice(i, min(i + c, n)) for i, c, n in zip(corner, steps, shape))]
+
+
+#: Bytes read at a time from a contiguous variable by :func:`_read_every_chunk`.
+CONTIGUOUS_BLOCK_BYTES = 1 << 24
+
+
+def _check_parts(paths: list[Path], lazy: bool, read_data: bool) -> list[tuple[int, int, frozenset[str]]]:
+    """Inspect the part files of an ensemble and, with ``read_data``, read every chunk of each (run in a child).
+
+    The headers are inspected first and the ensemble's declared size checked against the memory bound
+    (:func:`_check_declared_size`); with ``read_data`` each file must then hold the data its header declares
+    (:func:`_check_stored`) and every chunk of every variable is decompressed once (:func:`_read_every_chunk`),
+    so a damaged part is named here instead of failing (or hanging) when the lazily opened ensemble is
+    computed.  Any error of the netCDF/HDF5 library becomes an :class:`IsolatedReadError` naming the file.
+    Returns what :func:`_inspect_headers` returns.
+    """
+    import netCDF4
+
+    headers = []
+    for path in paths:
+        try:
+            headers += _inspect_headers([path], lazy)
+        except _READ_ERRORS as e:
+            raise IsolatedReadError(
+                f"{path} is not a readable netCDF-4 file (found a header the netCDF/HDF5 library cannot read: "
+                f"{type(e).__name__}: {e}); expected a VDOS-1.0 part file. {_PART_FIX}"
+            ) from None
+    _check_declared_size(paths, [load for load, _, _ in headers], lazy)
+    if not read_data:
+        return headers
+    for path, (_, stored, _) in zip(paths, headers):
+        _check_stored(path, stored)
+        name = ""
+        try:
+            with netCDF4.Dataset(path, "r") as nc:
+                for name, var in nc.variables.items():
+                    _read_every_chunk(var)
+        except _READ_ERRORS as e:
+            where = f"variable {name!r}" if name else "the file"
+            raise IsolatedReadError(
+                f"{path} is not a readable netCDF-4 file (found damaged data in {where}: {type(e).__name__}: "
+                f"{e}); expected every chunk of a VDOS-1.0 part file to decompress. {_PART_FIX}"
+            ) from None
+    return headers
+
+
+#: The fix named when a part file of an ensemble cannot be read.
+_PART_FIX = (
+    "Fix: delete the damaged part file and run again what wrote it (vdosbench generate/build compute only the "
+    "missing parts), or write it again from its source"
+)
 
 
 def _unreadable(path: Path, error: BaseException) -> VDOSReadError:
@@ -351,6 +431,7 @@ def open_ensemble(
     *,
     chunks: dict[str, int] | str | None = "auto",
     validate: bool = True,
+    trusted: bool = False,
 ) -> xr.Dataset:
     """Open many part files (one per parameters × sample) as one Dask-backed ensemble.
 
@@ -362,9 +443,29 @@ def open_ensemble(
         in the attribute ``parameter_names``; they are combined with
         :func:`vdosbench.datasets.combine_parts`.
     chunks
-        Dask chunks for every part (default ``"auto"``).
+        Dask chunks for every part (default ``"auto"``); ``None`` loads every part into memory.
     validate
         Check the combined dataset.
+    trusted
+        With Dask chunks, every part file is first read once, chunk by chunk, in a child process under the
+        time and memory limits (:mod:`vdosbench.datasets.isolated`), because a damaged chunk would otherwise
+        fail, crash or hang this process when the ensemble is computed; a damaged part raises
+        :class:`VDOSReadError` naming it.  ``True`` skips that read (the headers are still inspected in a
+        child): for part files this machine wrote, e.g. a run's own ``OUTPUT/parts``, when the extra read of
+        a large ensemble costs too much.  A damaged chunk then fails when it is read, here.
+
+    Returns
+    -------
+    xarray.Dataset
+        The combined ensemble, backed by Dask (or loaded, with ``chunks=None``).
+
+    Raises
+    ------
+    VDOSReadError
+        A part file that cannot be read, is damaged or holds less than its header declares (named), or a read
+        that passes the time limit.
+    MemoryBoundError
+        The headers declare more than the memory bound for what is loaded.
     """
     from .combine import combine_parts
 
@@ -372,11 +473,20 @@ def open_ensemble(
     if not files:
         raise FileNotFoundError(f"no netCDF files found in {paths!r}: expected *.nc part files")
     lazy = chunks is not None
+    read_data = lazy and not trusted
+    where = (os.fspath(paths) if isinstance(paths, (str, os.PathLike))
+             else ", ".join(map(str, files[:3])) + (", ..." if len(files) > 3 else ""))
+    what = (f"reading every chunk of the {len(files)} part file(s) in {where}" if read_data
+            else f"reading the headers of the {len(files)} part file(s) in {where}")
     try:
-        headers = run_isolated(_inspect_headers, (files, lazy), paths=files, what=f"reading the headers of {paths!r}")
+        run_isolated(_check_parts, (files, lazy, read_data), paths=files, what=what)
     except IsolatedReadError as e:
-        raise VDOSReadError(f"{e}. The part files are damaged: delete the damaged part and re-run") from e
-    _check_declared_size(files, [load for load, _, _ in headers], lazy)
+        if e.kind in ("timeout", "crash"):  # the child could not say which file
+            raise VDOSReadError(
+                f"{e}. If one part file is damaged, find it by opening each with "
+                "vdosbench.datasets.open_dataset, delete it and run again what wrote it"
+            ) from e
+        raise VDOSReadError(str(e)) from e
     parts = [_open_one(f, chunks, bound=False, inspected=True) for f in files]
     ds = combine_parts(parts)
     if validate:

@@ -1,28 +1,40 @@
 """Third-party input as codes write it, read within bounded memory and time (issue 53, items 3, 6 and 9).
 
 Each fault test is built from the reproduction of ``../shared/probes/faults-2026-11-27.md`` (F1, F2, F4 – F7,
-F11, F12, F15, F17, F18), made small: the same kind of damage, a memory bound scaled down with
-``VDOSBENCH_MEMORY_LIMIT`` instead of gigabytes of data.  Peak memory is measured where the issue asks for it:
-``tracemalloc`` for refusals, ``ru_maxrss`` of a subprocess for a whole read.
+F11, F12, F15, F17, F18; F1 and F2 also in one part file of a lazily opened ensemble), made small: the same kind
+of damage, a memory bound scaled down with ``VDOSBENCH_MEMORY_LIMIT`` instead of gigabytes of data.  Peak memory
+is measured where the issue asks for it: ``tracemalloc`` for refusals, ``ru_maxrss`` of a subprocess for a whole
+read.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import xarray as xr
 
 from vdosbench.benchmark.adapters import AdapterError, read
 from vdosbench.benchmark.adapters.keys import key_table_markdown
 from vdosbench.benchmark.adapters.text import TEXT_BYTES_PER_VALUE
 from vdosbench.cli import main
-from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, VDOSReadError, open_dataset
+from vdosbench.datasets import (
+    MEMORY_LIMIT_ENV,
+    MemoryBoundError,
+    VDOSReadError,
+    mock_spectrum,
+    open_dataset,
+    open_ensemble,
+    write,
+)
 from vdosbench.datasets.isolated import READ_TIMEOUT_ENV
 
 from test_memory_bounds import _traced_peak as _traced  # (peak traced bytes, seconds, exception) of fn()
@@ -220,6 +232,75 @@ def test_one_damaged_byte_is_bad_input_not_a_bug(tmp_path: Path, capsys, where: 
     assert "not a readable netCDF-4 file" in err and found in err and "Fix:" in err and "bug" not in err
 
 
+def _ensemble_parts(folder: Path) -> dict[tuple[float, int], xr.Dataset]:
+    """Four part files (delta 0.0/0.1 x samples 0/1) as vdosbench.datasets.write writes them; the parts."""
+    parts = {}
+    for delta in (0.0, 0.1):
+        for sample in (0, 1):
+            ds = mock_spectrum(n_sample=1, n_mode=400, seed=sample)
+            ds = ds.assign_coords(sample=("sample", [sample], ds["sample"].attrs),
+                                  delta=((), delta, {"long_name": "displacement", "units": "1"}))
+            ds.attrs["parameter_names"] = "delta"
+            parts[(delta, sample)] = ds
+            write(ds, folder / f"delta{delta}-sample{sample}.nc")
+    return parts
+
+
+def _damage_chunk(path: Path, values: np.ndarray) -> None:
+    """Overwrite 40 bytes inside the compressed chunk that holds ``values`` (float64, shuffle + zlib)."""
+    shuffled = np.frombuffer(values.astype("<f8").tobytes(), np.uint8).reshape(-1, 8).T.tobytes()
+    data = bytearray(path.read_bytes())
+    for start in (i for i, byte in enumerate(data) if byte == 0x78):  # a zlib stream's first byte
+        try:
+            if zlib.decompressobj().decompress(bytes(data[start:])) == shuffled:
+                break
+        except zlib.error:
+            continue
+    else:
+        raise AssertionError(f"no zlib chunk of {path} holds the given values; expected write's shuffle + zlib")
+    data[start + 20:start + 60] = b"\xff" * 40
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("validate", [True, False])
+def test_damaged_chunk_of_an_ensemble_part_is_named_at_open(tmp_path: Path, validate: bool) -> None:
+    """A lazily opened ensemble reads every part's chunks in the child first: a damaged data chunk of one part
+    is a VDOSReadError naming that part and variable with the fix, at open, not an HDF error (or a hang) in
+    this process when the ensemble is computed, nor a convention error."""
+    parts = _ensemble_parts(tmp_path)
+    damaged = tmp_path / "delta0.1-sample1.nc"
+    _damage_chunk(damaged, parts[(0.1, 1)]["eigenvalue"].values)
+    start = time.perf_counter()
+    with pytest.raises(VDOSReadError) as caught:
+        open_ensemble(tmp_path, validate=validate)
+    message = str(caught.value)
+    assert f"{damaged} is not a readable netCDF-4 file" in message
+    assert "damaged data in variable 'eigenvalue'" in message and "HDF error" in message
+    assert "expected every chunk" in message and "Fix: delete the damaged part file" in message
+    assert "bug" not in message and time.perf_counter() - start < 60
+    # a trusted ensemble skips that read: it opens, and the damage shows only when the chunk is read
+    lazy = open_ensemble(tmp_path, validate=False, trusted=True)
+    assert lazy["eigenvalue"].chunks is not None
+    np.testing.assert_array_equal(lazy["eigenvalue"].sel(delta=0.0, sample=0).values,
+                                  parts[(0.0, 0)]["eigenvalue"].values[0])
+    with pytest.raises(RuntimeError, match="HDF error"):
+        lazy["eigenvalue"].sel(delta=0.1, sample=1).values
+    lazy.close()
+
+
+def test_ensemble_part_that_makes_the_library_spin_ends_in_bounded_time(tmp_path: Path, monkeypatch) -> None:
+    """F1 in an ensemble: one part whose header makes netCDF-C/HDF5 loop; open_ensemble ends after the limit."""
+    _ensemble_parts(tmp_path)
+    data = bytearray(SHIPPED.read_bytes())
+    data[7852:7901] = data[220732:220781]
+    (tmp_path / "hang.nc").write_bytes(bytes(data))
+    monkeypatch.setenv(READ_TIMEOUT_ENV, "4")
+    start = time.perf_counter()
+    with pytest.raises(VDOSReadError, match=r"every chunk of the 5 part file\(s\).*did not finish within 4 s.*Fix:"):
+        open_ensemble(tmp_path)
+    assert time.perf_counter() - start < 30
+
+
 # ------------------------------------------------------------------ cross-code check (F7, species)
 
 
@@ -281,6 +362,30 @@ def test_long_file_name_and_escapes_and_notes(tmp_path: Path, capsys) -> None:
     result = json.loads((tmp_path / "r17" / "result.json").read_text())
     assert any("step" in note for note in result["inputs"][0]["notes"])
     assert "keys not read" in (tmp_path / "r17" / "report.md").read_text()
+
+
+def test_input_notes_are_in_the_html_report(tmp_path: Path, capsys) -> None:
+    """Keys not read, aliases and a detected separator: each note of result.json is in report.html too, under the
+    inputs table (class input-notes, data-input naming the input), escaped, as in report.md and the output."""
+    lam = np.sort(np.random.default_rng(3).uniform(0.1, 4, (3, 60)), axis=1)
+    np.savez(tmp_path / "a.npz", eigenvalue=lam, spatial_dimension=3, step=1, temperature=0.5)
+    (tmp_path / "b.csv").write_text("# spatial_dimension: 3\n" + "\n".join(",".join(f"{v:.17g}" for v in row)
+                                                                          for row in 2 * lam + 1))
+    main(["score", str(tmp_path / "a.npz"), str(tmp_path / "b.csv"), "--declare", "model=glass",
+          "--output", str(tmp_path / "r")])
+    out = capsys.readouterr().out
+    result = json.loads((tmp_path / "r" / "result.json").read_text())
+    notes = {i["name"]: i["notes"] for i in result["inputs"]}
+    assert any("keys not read" in n and "step" in n and "temperature" in n for n in notes["a"])
+    assert any("keys read under their canonical names" in n and "eigenvalue" in n for n in notes["a"])
+    assert notes["b"] == ["numbers separated by commas (detected from the first line of numbers)"]
+    page = (tmp_path / "r" / "report.html").read_text()
+    listed = re.search(r'<h2>Inputs</h2>.*?</table>\n<ul class="input-notes">\n(.*?)\n</ul>', page, re.S)
+    assert listed, "expected the notes as a list right after the inputs table of report.html"
+    items = re.findall(r'<li data-input="([^"]*)">(.*?)</li>', listed.group(1))
+    assert [(name, html.unescape(text)) for name, text in items] == [
+        (name, f"{name}: {note}") for name, group in notes.items() for note in group]
+    assert all(f"note: {name}: {note}" in out for name, group in notes.items() for note in group)
 
 
 def test_newline_in_a_sidecar_string_keeps_the_systems_row_whole(tmp_path: Path) -> None:

@@ -75,14 +75,23 @@ INPUT_NOTE_ATTRIBUTES = {
 
 
 def input_notes(ds: xr.Dataset) -> list[str]:
-    """What an adapter did with an input that its user should see: keys not read, aliases, the species rule.
+    """What an adapter did with an input that its user should see: keys not read, aliases, the species rule,
+    and a text file's separator when it is not whitespace (``adapter_separator``: comma or semicolon).
 
     Examples
     --------
     >>> input_notes(xr.Dataset(attrs={"adapter_ignored_keys": "step temperature"}))[0][:43]
     'keys not read (no quantity of vdosbench has'
+    >>> input_notes(xr.Dataset(attrs={"adapter_separator": "comma"}))
+    ['numbers separated by commas (detected from the first line of numbers)']
+    >>> input_notes(xr.Dataset(attrs={"adapter_separator": "whitespace"}))
+    []
     """
-    return [f"{lead}: {ds.attrs[key]}" for key, lead in INPUT_NOTE_ATTRIBUTES.items() if ds.attrs.get(key)]
+    notes = [f"{lead}: {ds.attrs[key]}" for key, lead in INPUT_NOTE_ATTRIBUTES.items() if ds.attrs.get(key)]
+    separator = ds.attrs.get("adapter_separator")
+    if separator and separator != "whitespace":
+        notes.append(f"numbers separated by {separator}s (detected from the first line of numbers)")
+    return notes
 
 
 def printable(text: str) -> str:
