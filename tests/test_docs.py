@@ -267,14 +267,26 @@ def test_the_readme_is_a_short_front_door() -> None:
     )
 
 
-def test_ci_runs_exactly_the_readme_test_command() -> None:
-    """``.ci/run`` and the README's "run the tests" block say the same command."""
-    readme_tests = [b for b in parse_blocks(REPO / "README.md") if "python -m pytest" in b.text]
-    assert len(readme_tests) == 1, "expected one README block with the test command"
-    command = readme_tests[0].text.strip()
-    ci_lines = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
-    assert command in ci_lines, f".ci/run does not call the README's test command {command!r}: {ci_lines}"
+def test_ci_runs_exactly_the_readme_two_commands() -> None:
+    """``.ci/run`` holds the two commands of the README's "Two commands" (the main job on embedded defaults, and
+    the tests) verbatim, each once; no other line of it runs pytest or vdosbench.  The order they run in (the
+    tests first) and CI's status are measured by running the script (tests/test_ci_run.py)."""
+    blocks = parse_blocks(REPO / "README.md")
+    assert len([b for b in blocks if "python -m pytest" in b.text]) == 1, "expected one README block with the tests"
+    lines = _readme().splitlines()
+    start = lines.index("## Two commands") + 1
+    end = next((k for k in range(start, len(lines)) if lines[k].startswith("## ")), len(lines))
+    two = [b.text.strip() for b in blocks if start < b.line <= end]
+    assert len(two) == 2 and all("\n" not in c for c in two), f"expected two one-line commands, found {two}"
+    (tests,) = [c for c in two if "python -m pytest" in c]
+    (main_job,) = [c for c in two if c != tests]
+    assert "vdosbench demo" in main_job, main_job
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.lstrip().startswith("#")]
+    for command in (tests, main_job):
+        assert ci.count(command) == 1, f".ci/run does not call the README's command {command!r} once: {ci}"
+    others = [line for line in ci if line not in (tests, main_job) and re.search(r"-m pytest|(^|&& )vdosbench ", line)]
+    assert others == [], f".ci/run runs pytest or vdosbench outside the README's commands: {others}"
 
 
 def test_the_readme_links_resolve() -> None:
