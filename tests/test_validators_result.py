@@ -267,3 +267,37 @@ def test_a_measurement_carries_the_expanded_interval_only_when_asked() -> None:
     assert wide.expanded == tuple(float(v) for v in est.expanded_interval())
     assert wide.expanded[0] < wide.low < wide.high < wide.expanded[1]
     assert json.loads(json.dumps(wide.to_dict()))["expanded"] == list(wide.expanded)
+
+
+def test_every_validator_result_shares_one_base() -> None:
+    """Issue 54 item 1: value, interval, settings, diagnostics and to_dict on every validator's result."""
+    import vdosbench.validators as v
+    from vdosbench.validators.results.result import ValidatorResult, measurements_dict
+    from vdosbench.validators.spectral.exponent_result import ExponentEstimate
+
+    results = [
+        v.BosonPeakResult, v.CoordinationResult, v.CrossoverResult, v.CrossoverSlopeResult, v.CurveResult,
+        v.LevelStatisticsResult, v.PhononShellResult, v.PowerLawResult, v.StressExponentResult, v.VorticityResult,
+        v.SpectrumComparison, v.EigenvalueAgreement, ExponentEstimate,
+    ]
+    assert all(issubclass(c, ValidatorResult) for c in results)
+    assert all(c.headline for c in results if c is not v.CurveResult)  # CurveResult: the measurement that is set
+
+    ds = mock_spectrum(n_sample=12, n_mode=101, exponent=4.0, seed=1)
+    res = v.power_law_exponent(ds, (0.0, 1.0), n_bootstrap=50)
+    assert res.primary() is res.mle and res.value == res.mle.value
+    assert res.interval() == (res.mle.low, res.mle.high)
+    assert res.diagnostics is res.curve and res.settings["window"]["rule"] == "explicit"
+    assert list(res.measurements()) == ["s_flatness", "s_mle"]
+
+    net = mock_spectrum(n_sample=4, n_mode=400, exponent=1.0, omega_max=2.0).assign_attrs(site_degrees_of_freedom=1)
+    bp = boson_peak_excess(net, reference=1.0, number_density=1.0, n_bootstrap=20)
+    assert bp.to_dict() == measurements_dict(bp.measurements(), bp.settings)
+    assert list(bp.measurements()) == ["peak_frequency", "excess_area", "relative_excess", "smoothed_peak_frequency"]
+
+    m = Measurement("s", 3.0, 0.1, 2.8, 3.2, 0.95, "1", {"window": "w"}, None, 10, "mle")
+    est = ExponentEstimate(m, diagnostics={"modes": 7})
+    assert est.value == 3.0 and est.interval() == (2.8, 3.2) and est.settings["window"] == "w"
+    assert est.diagnostics["modes"] == 7  # its own field, not the base's
+    curve = v.CurveResult(peak_frequency=m)
+    assert curve.primary() is m and curve.value == 3.0 and curve.to_dict()["settings"] == {}

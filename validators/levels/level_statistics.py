@@ -59,7 +59,7 @@ from scipy import stats
 from vdosbench.datasets.accessor import VdosAccessor
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -227,7 +227,7 @@ class GoodnessOfFit:
 
 
 @dataclass(frozen=True, eq=False)
-class LevelStatisticsResult:
+class LevelStatisticsResult(ValidatorResult):
     """Output of :func:`level_statistics` for one window.
 
     Attributes
@@ -251,16 +251,14 @@ class LevelStatisticsResult:
         Window, bins, test definitions, bootstrap settings.
     """
 
+    headline = "mean_r_tilde"
+
     mean_r_tilde: Measurement
     goe: GoodnessOfFit
     poisson: GoodnessOfFit
     window: Mapping[str, Any]
     curve: xr.Dataset
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurement by name."""
-        return {self.mean_r_tilde.name: self.mean_r_tilde}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict: the measurement, both tests, window and settings."""

@@ -55,7 +55,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
 from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -132,7 +132,7 @@ def plane_wave_weights(modes: np.ndarray, shell: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class PhononShellResult:
+class PhononShellResult(ValidatorResult):
     """Output of :func:`phonon_shell`.
 
     Attributes
@@ -158,6 +158,9 @@ class PhononShellResult:
         Factors, thresholds, neighbour rule.
     """
 
+    headline = "plane_wave_weight_below"
+    diagnostics_field = "per_mode"
+
     omega0: Measurement
     captured: Measurement
     n_below: Measurement
@@ -176,10 +179,6 @@ class PhononShellResult:
             "core_curl_below", "core_curl_phonon", "core_curl_superposition", "core_curl_excess",
         )
         return {k: getattr(self, k) for k in names}
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict of the measurements and settings."""
-        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Plane-wave weight of every stored mode against ω/ω₀ of its sample."""

@@ -63,7 +63,7 @@ import xarray as xr
 from scipy.spatial import cKDTree
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -423,7 +423,7 @@ def field_vorticity(
 
 
 @dataclass(frozen=True, eq=False)
-class VorticityResult:
+class VorticityResult(ValidatorResult):
     """Output of :func:`vorticity`.
 
     Attributes
@@ -441,6 +441,9 @@ class VorticityResult:
     settings
         Neighbour rule, fit order, core radius, bootstrap settings.
     """
+
+    headline = "curl_content"
+    diagnostics_field = "per_mode"
 
     curl_content: Measurement
     per_mode: xr.Dataset

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import xarray as xr
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
-    "GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "bootstrap", "current_axes",
+    "GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "ValidatorResult", "bootstrap", "current_axes",
     "expanded_levels", "jsonable", "sample_groups",
 ]
 
@@ -438,3 +438,96 @@ def measurements_dict(measurements: Mapping[str, Measurement], settings: Mapping
         "measurements": {k: m.to_dict() for k, m in measurements.items()},
         "settings": jsonable(dict(settings)),
     }
+
+
+class _Unless:
+    """A read-only attribute of :class:`ValidatorResult` that a subclass may store instead.
+
+    A non-data descriptor: a dataclass field of the same name in a subclass is stored on the instance and
+    read from there; without one the value is computed from the result.  Reading it on the class raises
+    ``AttributeError``, so a dataclass does not take it for a field's default.
+    """
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        self._compute = compute
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            raise AttributeError(self._name)
+        return self._compute(instance)
+
+
+class ValidatorResult:
+    """What every validator's result has: a value, its interval, the settings, the diagnostics and ``to_dict``.
+
+    A result is a frozen dataclass holding one :class:`Measurement` per quantity a claim can name
+    (``result.<quantity>``, what :mod:`vdosbench.benchmark.scoring` judges), its settings and its
+    diagnostics; this base gives them one face:
+
+    ``measurements()``
+        The measurements by name (every field holding a :class:`Measurement`, in field order).
+    ``primary()``, ``value``, ``interval()``
+        The headline measurement (the field named by the class attribute ``headline``), its value and its
+        interval ``(low, high)``.
+    ``settings``
+        Everything that determined the result (a subclass's ``settings`` field; else the headline's).
+    ``diagnostics``
+        The diagnostic data (the field named by the class attribute ``diagnostics_field``, by default
+        ``curve``; a subclass may store a ``diagnostics`` field instead).
+    ``to_dict()``
+        JSON-able: every measurement's ``to_dict`` and the settings (a subclass adds what else it holds).
+
+    Examples
+    --------
+    >>> @dataclass(frozen=True, eq=False)
+    ... class CountResult(ValidatorResult):
+    ...     count: Measurement
+    ...     curve: xr.Dataset | None
+    ...     settings: Mapping[str, Any]
+    ...     headline = "count"
+    >>> r = CountResult(Measurement("count", 2.0, 0.0, 2.0, 2.0, 1.0, "1", {}, None, 1, "exact"), None, {"rule": "all"})
+    >>> r.value, r.interval(), r.diagnostics, sorted(r.to_dict())
+    (2.0, (2.0, 2.0), None, ['measurements', 'settings'])
+    """
+
+    #: The field holding the headline measurement.
+    headline: ClassVar[str] = ""
+    #: The field holding the diagnostic data.
+    diagnostics_field: ClassVar[str] = "curve"
+
+    def measurements(self) -> dict[str, Measurement]:
+        """Every field holding a :class:`Measurement`, by the measurement's name, in field order."""
+        found = (getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return {m.name: m for m in found if isinstance(m, Measurement)}
+
+    def primary(self) -> Measurement:
+        """The headline measurement (the field named by ``headline``)."""
+        return getattr(self, self.headline)  # type: ignore[no-any-return]
+
+    @_Unless
+    def value(self) -> float:
+        """The headline measurement's value."""
+        return self.primary().value
+
+    def interval(self) -> tuple[float, float]:
+        """The headline measurement's interval ``(low, high)`` at its confidence."""
+        m = self.primary()
+        return m.low, m.high
+
+    @_Unless
+    def settings(self) -> Mapping[str, Any]:
+        """Everything that determined the result: the headline measurement's settings (a subclass stores its own)."""
+        return self.primary().settings
+
+    @_Unless
+    def diagnostics(self) -> Any:
+        """The diagnostic data: the field named by ``diagnostics_field`` (a subclass may store its own)."""
+        return getattr(self, self.diagnostics_field)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict: every measurement's ``to_dict`` and the settings."""
+        return measurements_dict(self.measurements(), self.settings)

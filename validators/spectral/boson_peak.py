@@ -56,7 +56,7 @@ import xarray as xr
 
 from .debye import debye_reduced_level
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
 from .sound import _speed_units, has_springs, sound_speed
 from .phonon import _longest_edge, phonon_frequency
 from .spectrum import reduced_dos, smoothed_reduced_dos
@@ -68,7 +68,7 @@ __all__ = ["BosonPeakResult", "boson_peak_excess"]
 
 
 @dataclass(frozen=True, eq=False)
-class BosonPeakResult:
+class BosonPeakResult(ValidatorResult):
     """Output of :func:`boson_peak_excess`.
 
     Attributes
@@ -87,23 +87,14 @@ class BosonPeakResult:
         Window, bin edges, reference, bootstrap settings.
     """
 
+    headline = "peak_frequency"
+
     peak_frequency: Measurement
     excess_area: Measurement
     relative_excess: Measurement
     smoothed_peak_frequency: Measurement
     curve: xr.Dataset
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurements by name."""
-        return {
-            m.name: m
-            for m in (self.peak_frequency, self.excess_area, self.relative_excess, self.smoothed_peak_frequency)
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict: every measurement's ``to_dict`` and the settings."""
-        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Reduced DOS (per sample thin, pooled thick), the Debye level, the excess shaded, the peak."""

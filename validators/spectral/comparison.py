@@ -51,7 +51,7 @@ import xarray as xr
 from scipy.stats import anderson_ksamp, ks_2samp
 
 from ..results.points import point_view
-from ..results.result import Measurement, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, current_axes, jsonable
 from .spectrum import ZERO_MODE_RTOL
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +147,7 @@ def _omega_rows(data: xr.Dataset | np.ndarray, name: str) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class SpectrumComparison:
+class SpectrumComparison(ValidatorResult):
     """Output of :func:`compare_spectra`.
 
     Attributes
@@ -163,6 +163,9 @@ class SpectrumComparison:
     settings
         Windows and their rule, permutation and bootstrap settings, the caveat.
     """
+
+    headline = "ks_distance"
+    diagnostics_field = "per_window"
 
     ks_distance: Measurement
     per_window: xr.Dataset
@@ -372,7 +375,7 @@ def compare_spectra(
 
 # --------------------------------------------------------------------------- shared configurations
 @dataclass(frozen=True, eq=False)
-class EigenvalueAgreement:
+class EigenvalueAgreement(ValidatorResult):
     """Output of :func:`eigenvalue_agreement`.
 
     Attributes
@@ -387,6 +390,8 @@ class EigenvalueAgreement:
     settings
         Definitions.
     """
+
+    headline = "max_relative_deviation"
 
     max_relative_deviation: Measurement
     rms_relative_deviation: Measurement

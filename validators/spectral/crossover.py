@@ -62,7 +62,7 @@ import xarray as xr
 from scipy.optimize import minimize_scalar
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, measurements_dict
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -182,7 +182,7 @@ def _peak(centres: np.ndarray, reduced: np.ndarray, counts: np.ndarray, min_coun
 
 
 @dataclass(frozen=True, eq=False)
-class CrossoverResult:
+class CrossoverResult(ValidatorResult):
     """Output of :func:`crossover_frequency` (one parameter point).
 
     Attributes
@@ -199,19 +199,13 @@ class CrossoverResult:
         ``peak_at_window_edge``.
     """
 
+    headline = "fit_frequency"
+
     peak_frequency: Measurement
     fit_frequency: Measurement
     replicates: np.ndarray
     curve: xr.Dataset
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurements by name."""
-        return {m.name: m for m in (self.peak_frequency, self.fit_frequency)}
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict of the measurements and the settings."""
-        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """g(ω)/ω^p (pooled) and the fitted closed form, with both estimates marked."""

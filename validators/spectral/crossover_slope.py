@@ -25,7 +25,7 @@ from scipy.stats import norm
 from vdosbench.datasets import parameter_dims
 
 from ..results.points import iter_parameter_points
-from ..results.result import Measurement, current_axes, measurements_dict
+from ..results.result import Measurement, ValidatorResult, current_axes
 from .crossover import CrossoverResult, Estimator, _point
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,7 +61,7 @@ def _origin(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float, 
 
 
 @dataclass(frozen=True, eq=False)
-class CrossoverSlopeResult:
+class CrossoverSlopeResult(ValidatorResult):
     """Output of :func:`crossover_slope` / :func:`crossover_slope_from_points`.
 
     Attributes
@@ -79,20 +79,14 @@ class CrossoverSlopeResult:
         Estimator, window(s), weights, χ²/dof, weighted-LS standard errors, the seed's slope.
     """
 
+    headline = "slope"
+
     slope: Measurement
     intercept: Measurement
     slope_through_origin: Measurement
     curve: xr.Dataset
     points: tuple[CrossoverResult, ...]
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurements by name."""
-        return {m.name: m for m in (self.slope, self.intercept, self.slope_through_origin)}
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict of the measurements and the settings."""
-        return measurements_dict(self.measurements(), self.settings)
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """ω_BP against c·k_G with error bars, both fitted lines and the seed's √3/2 line."""

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from ..results.result import Measurement, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -37,7 +37,7 @@ _STATUSES = ("ok", "inconclusive", "no_excess")
 
 
 @dataclass(frozen=True, eq=False)
-class ExponentEstimate:
+class ExponentEstimate(ValidatorResult):
     """One estimator's s with its intervals and status.
 
     Attributes
@@ -58,6 +58,8 @@ class ExponentEstimate:
     diagnostics
         Numbers behind the status (goodness-of-fit p-values, counts, ...).
     """
+
+    headline = "measurement"
 
     measurement: Measurement
     intervals: Mapping[str, tuple[float, float]] = field(default_factory=dict)

@@ -73,7 +73,7 @@ import xarray as xr
 from vdosbench.datasets.accessor import VdosAccessor
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -431,7 +431,7 @@ class _Estimators:
 
 
 @dataclass(frozen=True, eq=False)
-class PowerLawResult:
+class PowerLawResult(ValidatorResult):
     """Output of :func:`power_law_exponent`.
 
     Attributes
@@ -461,16 +461,14 @@ class PowerLawResult:
         Window, estimator definitions, trial exponents, bootstrap settings.
     """
 
+    headline = "mle"
+
     flatness: Measurement
     mle: Measurement
     fisher_standard_error: float
     window: Mapping[str, Any]
     curve: xr.Dataset
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The two measurements by name."""
-        return {m.name: m for m in (self.flatness, self.mle)}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict: both measurements, the Fisher standard error, window and settings."""

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from ..results.result import Measurement, current_axes, measurements_dict
+from ..results.result import Measurement, ValidatorResult, current_axes, measurements_dict
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -42,7 +42,7 @@ __all__ = ["CurveResult", "curve_exponent", "curve_gap", "curve_peak", "tabulate
 
 
 @dataclass(frozen=True, eq=False)
-class CurveResult:
+class CurveResult(ValidatorResult):
     """One measurement on a theory curve, under the name the claims use.
 
     Attributes
@@ -62,8 +62,12 @@ class CurveResult:
         """The one measurement that is set."""
         return next(m for m in (self.exponent, self.peak_frequency, self.gap_edge) if m is not None)
 
+    def primary(self) -> Measurement:
+        """The headline measurement: the one that is set."""
+        return self.measurement()
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able dict of the measurement that is set."""
+        """JSON-able dict of the measurement that is set (no settings: they are the measurement's)."""
         m = self.measurement()
         return measurements_dict({m.name: m}, {})
 

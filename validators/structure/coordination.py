@@ -18,7 +18,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import point_view
-from ..results.result import Measurement, bootstrap, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -66,7 +66,7 @@ def coordination_numbers(ds: xr.Dataset) -> xr.DataArray:
 
 
 @dataclass(frozen=True, eq=False)
-class CoordinationResult:
+class CoordinationResult(ValidatorResult):
     """Output of :func:`coordination_distribution`.
 
     Attributes
@@ -83,16 +83,15 @@ class CoordinationResult:
         Bootstrap settings and the source of the coordination numbers.
     """
 
+    headline = "mean"
+    diagnostics_field = "histogram"
+
     mean: Measurement
     variance: Measurement
     most_common: Measurement
     histogram: xr.Dataset
     mode_agreement: float
     settings: Mapping[str, Any]
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurements by name."""
-        return {m.name: m for m in (self.mean, self.variance, self.most_common)}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict of the measurements, the pooled P(z) and the settings."""

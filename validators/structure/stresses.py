@@ -48,7 +48,7 @@ from scipy.stats import norm
 
 from ..results.points import point_view
 from ..spectral.truncated_power_law import solve_truncated_power_law
-from ..results.result import Measurement, bootstrap, current_axes, jsonable
+from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -287,7 +287,7 @@ def pair_stress_values(
 
 
 @dataclass(frozen=True, eq=False)
-class StressExponentResult:
+class StressExponentResult(ValidatorResult):
     """Output of :func:`stress_exponent`.
 
     Attributes
@@ -310,6 +310,8 @@ class StressExponentResult:
         Stress choice, window, window rule, bins, bootstrap settings.
     """
 
+    headline = "alpha"
+
     alpha: Measurement
     dos_exponent: Measurement
     inverse_tapering_order: Measurement
@@ -321,10 +323,6 @@ class StressExponentResult:
     def tapering_order(self) -> float:
         """m = 1/(α + 1) at the estimate (``inf`` at α = −1)."""
         return tapering_order_from_stress_exponent(self.alpha.value)
-
-    def measurements(self) -> dict[str, Measurement]:
-        """The measurements by name."""
-        return {m.name: m for m in (self.alpha, self.dos_exponent, self.inverse_tapering_order)}
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict: the measurements, the Fisher SE and the settings."""
