@@ -7,7 +7,8 @@ times (:mod:`.equilibration`, :mod:`.relaxation`), the quench to the
 inherent structure (:mod:`.minimize`), the Hessian, pair stresses, lowest
 modes and shear modulus (:mod:`.hessian`, :mod:`.stresses`,
 :mod:`.lowest_modes`, :mod:`.elastic`), the generators ``soft_spheres`` and
-``lennard_jones`` with the seed-literal recipes (:mod:`.soft_spheres`), the
+``lennard_jones`` with the seed-literal recipes (:mod:`.soft_spheres`; the protocol's settings, steps and
+dataset in :mod:`.glass_params`, :mod:`.glass_pipeline`, :mod:`.glass_dataset`), the
 equilibrated chains (:mod:`.glass_chains`) and their run-time estimate
 (:mod:`.cost`).
 """

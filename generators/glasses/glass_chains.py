@@ -58,25 +58,17 @@ from .cost import glass_task_seconds
 from ..engine.ensemble_spec import Recipe
 from ..engine.parameters import Parameter
 from ..engine.registry import Generator, register
-from .soft_spheres import (
+from .glass_dataset import glass_dataset
+from .glass_params import KA_T_LOW, T_D, T_HIGH, T_LOW, GlassParams, _integer, _positive, glass_parameters
+from .glass_pipeline import (
     GENERATOR_VERSION,
-    KA_T_LOW,
-    T_D,
-    T_HIGH,
-    T_LOW,
-    GlassParams,
-    _integer,
-    _positive,
-    _with_potential,
     child_seed,
-    glass_dataset,
     glass_memory,
-    glass_parameters,
     inherent_sample,
     remove_overlaps,
-    small_recipe,
     start_configuration,
 )
+from .soft_spheres import _with_potential, small_recipe
 
 __all__ = [
     "CHAIN_VERSION",
@@ -116,7 +108,7 @@ class ChainParams:
     Parameters
     ----------
     glass
-        Every :class:`~vdosbench.generators.glasses.soft_spheres.GlassParams` field
+        Every :class:`~vdosbench.generators.glasses.glass_params.GlassParams` field
         but ``n_sweeps`` and ``mc_step`` (which the chain sets), as a mapping.
     equilibration_sweeps
         Sweeps from the step calibration to the first inherent structure
@@ -204,7 +196,7 @@ StructureFunction = Callable[
 def dense_structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
                     acceptance_displacement: float, acceptance_swap: float, seed: np.random.SeedSequence,
                     sample: int, mc_seconds: float, generator: str = "soft_spheres_equilibrated") -> xr.Dataset:
-    """The seed-literal analysis of one configuration (:func:`~.soft_spheres.inherent_sample`: quench, dense
+    """The seed-literal analysis of one configuration (:func:`~.glass_pipeline.inherent_sample`: quench, dense
     spectrum, stresses) as a one-sample dataset; ``mc_seconds`` is not recorded."""
     sample_ = inherent_sample(glass, start, liquid, energy_trace, acceptance_displacement, acceptance_swap)
     return glass_dataset(sample_, seed, sample, generator)
@@ -242,7 +234,7 @@ def glass_chain(
     Returns
     -------
     list of xarray.Dataset
-        The datasets of :func:`~vdosbench.generators.glasses.soft_spheres.glass_sample`
+        The datasets of :func:`~vdosbench.generators.glasses.glass_dataset.glass_sample`
         plus, per sample, ``chain``, ``mc_sweep``, ``mc_step``,
         ``segment_tau_alpha``, ``segment_fs_end``, ``segment_mean_energy``,
         ``crystalline_particles`` and ``size_neighbour_correlation``; the

@@ -23,7 +23,7 @@ measured at N = 1000; each segment re-measures τ_α at its own N), 20, 20 and 1
 chains per point.  Recipes ``soft_spheres_lowest_n{N}_td_nonadditive`` (N = 1000,
 2000, 4000): the fractionation control of item 5, the same ladder for the non-additive
 pair size a_ij = (a_i + a_j)/2 (1 − 0.2|a_i − a_j|) at its own T_d = 0.0716
-(:data:`~.soft_spheres.T_D_NONADDITIVE`) with its own swap τ_α there
+(:data:`~.glass_params.T_D_NONADDITIVE`) with its own swap τ_α there
 (:data:`~.glass_chains.NONADDITIVE_SWAP_TAU_TD`), chain c starting from the
 additive ladder's chain c (same root seed: same diameters and positions).
 """
@@ -64,15 +64,9 @@ from .lowest_mode_glasses import (
     structure_dataset,
 )
 from .potentials import INFINITE_ORDER
-from .soft_spheres import (
-    MC_RECORD_DIM,
-    NINARELLO_NON_ADDITIVITY,
-    T_D,
-    T_D_NONADDITIVE,
-    GlassParams,
-    _with_potential,
-    glass_parameters,
-)
+from .glass_dataset import MC_RECORD_DIM
+from .glass_params import NINARELLO_NON_ADDITIVITY, T_D, T_D_NONADDITIVE, GlassParams, glass_parameters
+from .soft_spheres import _with_potential
 
 __all__ = [
     "DRIFT_BLOCKS",

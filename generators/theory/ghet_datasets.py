@@ -20,7 +20,7 @@ from ..engine.ensemble import build_in_memory
 from ..engine.parameters import Parameter
 from ..engine.registry import Generator, register
 from ..glasses.potentials import INFINITE_ORDER
-from ..glasses.soft_spheres import canonical_taper_order
+from ..glasses.glass_params import canonical_taper_order
 from ..spectra import quantile_spectrum_bytes
 from .ghet import (
     DEFAULT_STRESS_QUANTILE,
