@@ -1,11 +1,11 @@
 """Glasses at any N with only their lowest modes: the finite-size generator of issue 25.
 
-The seed-001 pipeline of :mod:`.soft_spheres` diagonalises the whole d·N × d·N
+The seed-001 pipeline of :mod:`.glass_pipeline` diagonalises the whole d·N × d·N
 Hessian densely, which stops at N ≈ 3000 on one core (memory 8 (dN)² bytes,
 time ∝ N³).  The finite-size question (does s depend on N? E. Lerner, PRE
 101, 032120, 2020) needs N = 1000 … 16000 and only the modes below and
 around the lowest phonon, so this generator keeps the same configuration,
-Monte Carlo and quench (:func:`~.soft_spheres.equilibrate`,
+Monte Carlo and quench (:func:`~.glass_pipeline.equilibrate`,
 :func:`~.minimize.quench`) and then, on the sparse analytic Hessian:
 
 1. the ``n_lowest`` lowest non-zero modes by Chebyshev-filtered subspace
@@ -24,7 +24,7 @@ The lowest ``n_vectors`` eigenvectors are stored on request (default none:
 at N = 16000 fifty vectors are 10 MB a sample); positions, diameters and the
 box are stored, so anything else can be recomputed.
 
-Parameter temperatures: as :mod:`.soft_spheres` (T* = 1 ≈ 7 T_d, or ∞ for the
+Parameter temperatures: as :mod:`.glass_params` (T* = 1 ≈ 7 T_d, or ∞ for the
 instantaneous quench).  The finite-size recipes run a **fixed number of
 sweeps per particle** at every N (1100, the seed's N_t = 1.1 × 10⁶ attempted
 moves at N = 1000; ≥ 14 τ_α at T* = 1, where swap τ_α ≈ 70–80 sweeps,
@@ -58,18 +58,9 @@ from .lowest_modes import lowest_modes
 from .minimize import QuenchSettings, quench
 from .moduli import elastic_moduli
 from .potentials import INFINITE_ORDER
-from .soft_spheres import (
-    BYTES_PER_PARTICLE,
-    MC_RECORD_DIM,
-    REFERENCE,
-    T_HIGH,
-    GlassParams,
-    _integer,
-    _positive,
-    _seed_attrs,
-    equilibrate,
-    glass_parameters,
-)
+from .glass_dataset import MC_RECORD_DIM, REFERENCE, _seed_attrs
+from .glass_params import T_HIGH, GlassParams, _integer, _positive, glass_parameters
+from .glass_pipeline import BYTES_PER_PARTICLE, equilibrate
 from .stresses import coordination_numbers
 
 __all__ = [
@@ -96,7 +87,7 @@ STAGES = ("monte_carlo", "quench", "hessian", "lowest_modes", "moduli", "mode_me
 
 @dataclass(frozen=True)
 class LowestModeParams(GlassParams):
-    """:class:`~.soft_spheres.GlassParams` plus the sparse-spectrum settings.
+    """:class:`~.glass_params.GlassParams` plus the sparse-spectrum settings.
 
     Parameters
     ----------
@@ -224,7 +215,7 @@ def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.ra
         :class:`LowestModeParams` or a mapping of its fields; soft spheres or Kob–Andersen
         (``potential``).
     seed
-        Stream 0 draws the configuration, stream 1 the Monte Carlo (as :func:`~.soft_spheres.make_glass`,
+        Stream 0 draws the configuration, stream 1 the Monte Carlo (as :func:`~.glass_pipeline.make_glass`,
         so a sample of this generator starts where the dense generator's sample of the same seed starts).
     sample
         The ``sample`` coordinate.
@@ -339,6 +330,21 @@ def analyse_structure(p: LowestModeParams, configuration: Any) -> StructureAnaly
                              modes.spectral_bound, np.diff(clock))
 
 
+#: The units attribute of a dimensionless variable.
+_ONE = {"units": "1"}
+#: The units of the elastic moduli and the pressure.
+_MODULUS = "epsilon / a^d"
+#: The long names of the per-mode measures of :func:`analyse_structure`.
+_MODE_MEASURES = {
+    "participation_ratio": "participation ratio e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (NaN: zero mode)",
+    "transverse_shell_weight": "weight of the mode on the 12 normalised transverse plane waves of the lowest "
+                               "shell q = 2 pi / L (NaN: zero mode)",
+    "longitudinal_shell_weight": "weight of the mode on the 6 normalised longitudinal plane waves of the lowest "
+                                 "shell q = 2 pi / L (NaN: zero mode)",
+    "eigenvalue_residual": "residual norm |H v - lambda v| of the computed mode (0: exact zero mode)",
+}
+
+
 def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, start: Any,
                       mc_energy: np.ndarray, acc_disp: float, acc_swap: float, analysis: StructureAnalysis,
                       mc_seconds: float, generator: str | None = None) -> xr.Dataset:
@@ -360,101 +366,132 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
     generator
         The registered name recorded in the ``generator`` attribute (default: by the potential).
     """
-    from vdosbench import __version__
+    coords = _structure_coordinates(p, sample)
+    data_vars: dict[str, Any] = {
+        **_spectrum_variables(p, analysis),
+        **_structure_variables(p, start, analysis),
+        **_record_variables(p, mc_energy, acc_disp, acc_swap, analysis, mc_seconds),
+    }
+    if p.n_vectors:
+        coords["vector_mode"] = ("vector_mode", np.arange(p.dimension, p.dimension + p.n_vectors, dtype=np.int64),
+                                 {"long_name": "mode index of stored eigenvector", **_ONE})
+        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
+                                    analysis.vectors[None, :p.n_vectors].astype(np.float32),
+                                    {"long_name": "normalised eigenvector of the Hessian",
+                                     "comment": EIGENVECTOR_FLOAT32_COMMENT, **_ONE})
+    return xr.Dataset(data_vars, coords=coords, attrs=_structure_attributes(p, seq, generator))
 
-    inherent, result, moduli = analysis.inherent, analysis.quench, analysis.moduli
-    eigenvalues, vectors, per_mode = analysis.eigenvalues, analysis.vectors, analysis.per_mode
-    coordination, spectral_bound = analysis.coordination, analysis.spectral_bound
-    seconds = np.r_[mc_seconds, analysis.seconds]
 
-    n, d = p.n_particles, p.dimension
-    one = {"units": "1"}
-    modulus = "epsilon / a^d"
-    axes = ["x", "y", "z"][:d]
-    n_mode = d + p.n_lowest
-    lam = np.r_[np.zeros(d), eigenvalues]
-    zero = np.zeros(n_mode, dtype=bool)
-    zero[:d] = True
-    coords: dict[str, Any] = {
-        "sample": ("sample", np.array([sample], np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", np.arange(n_mode, dtype=np.int64),
-                 {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **one}),
+def _scalar(value: float, long_name: str, units: str) -> tuple[tuple[str], np.ndarray, dict[str, str]]:
+    """A variable with one value per sample."""
+    return ("sample",), np.array([value]), {"long_name": long_name, "units": units}
+
+
+def _structure_coordinates(p: LowestModeParams, sample: int) -> dict[str, Any]:
+    """``sample``, ``mode`` (the lowest d + n_lowest), ``spatial``, the Monte Carlo records' sweeps, the shear
+    directions of the moduli and the timed stages."""
+    axes = ["x", "y", "z"][:p.dimension]
+    return {
+        "sample": ("sample", np.array([sample], np.int64), {"long_name": "ensemble member", **_ONE}),
+        "mode": ("mode", np.arange(p.dimension + p.n_lowest, dtype=np.int64),
+                 {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **_ONE}),
         "spatial": ("spatial", np.array(axes), {"long_name": "Cartesian component"}),
         MC_RECORD_DIM: (MC_RECORD_DIM, p.trace_sweeps,
-                        {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **one}),
-        "shear_direction": ("shear_direction", np.array([f"{axes[a]}{axes[b]}" for a, b in shear_directions(d)]),
+                        {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **_ONE}),
+        "shear_direction": ("shear_direction",
+                            np.array([f"{axes[a]}{axes[b]}" for a, b in shear_directions(p.dimension)]),
                             {"long_name": "simple shear: displacement along the first axis, gradient along the "
                                           "second"}),
         "stage": ("stage", np.array(STAGES), {"long_name": "stage of the sample's computation"}),
     }
-    mode_var = {
-        "participation_ratio": "participation ratio e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (NaN: zero mode)",
-        "transverse_shell_weight": "weight of the mode on the 12 normalised transverse plane waves of the lowest "
-                                   "shell q = 2 pi / L (NaN: zero mode)",
-        "longitudinal_shell_weight": "weight of the mode on the 6 normalised longitudinal plane waves of the lowest "
-                                     "shell q = 2 pi / L (NaN: zero mode)",
-        "eigenvalue_residual": "residual norm |H v - lambda v| of the computed mode (0: exact zero mode)",
-    }
 
-    def scalar(value: float, long_name: str, units: str) -> tuple[tuple[str], np.ndarray, dict[str, str]]:
-        return ("sample",), np.array([value]), {"long_name": long_name, "units": units}
 
-    data_vars: dict[str, Any] = {
-        "eigenvalue": (("sample", "mode"), lam[None],
+def _spectrum_variables(p: LowestModeParams, analysis: StructureAnalysis) -> dict[str, Any]:
+    """``eigenvalue`` and ``zero_mode`` of the lowest modes (the d translations as exact zeros), and the per-mode
+    measures."""
+    d = p.dimension
+    zero = np.zeros(d + p.n_lowest, dtype=bool)
+    zero[:d] = True
+    return {
+        "eigenvalue": (("sample", "mode"), np.r_[np.zeros(d), analysis.eigenvalues][None],
                        {"long_name": "eigenvalue of the Hessian, unit masses (omega squared); the lowest modes only",
                         "units": "epsilon / (m a^2)"}),
         "zero_mode": (("sample", "mode"), zero[None],
-                      {"long_name": "zero mode flag (the d uniform translations, excluded analytically)", **one}),
-        **{k: (("sample", "mode"), v[None], {"long_name": mode_var[k], **one}) for k, v in per_mode.items()},
+                      {"long_name": "zero mode flag (the d uniform translations, excluded analytically)", **_ONE}),
+        **{k: (("sample", "mode"), v[None], {"long_name": _MODE_MEASURES[k], **_ONE})
+           for k, v in analysis.per_mode.items()},
+    }
+
+
+def _structure_variables(p: LowestModeParams, start: Any, analysis: StructureAnalysis) -> dict[str, Any]:
+    """The inherent structure: positions, box, coordination, the elastic moduli, the eigensolver's spectral bound
+    and the diameters (soft spheres) or species (Kob–Andersen)."""
+    inherent, moduli = analysis.inherent, analysis.moduli
+    soft = p.potential == "soft_sphere"
+    return {
         "position": (("sample", "site", "spatial"), inherent.positions[None],
                      {"long_name": "particle position in the inherent structure (wrapped into the box)",
                       "units": "a"}),
-        "box_length": scalar(start.box_length, "periodic box edge", "a"),
-        "coordination": (("sample", "site"), coordination[None].astype(np.int32),
-                         {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **one}),
-        "shear_modulus": scalar(moduli.shear_modulus, "shear modulus G: mean over the simple shears of affine "
-                                "minus non-affine (the modulus of the transverse waves)", modulus),
-        "shear_modulus_component": (("sample", "shear_direction"), moduli.shear[None],
-                                    {"long_name": "G_ab of each simple shear", "units": modulus}),
-        "longitudinal_modulus": scalar(moduli.longitudinal_modulus, "longitudinal wave modulus M (mean over the "
-                                       "uniaxial strains, affine minus non-affine): c_L = sqrt(M / rho)", modulus),
-        "bulk_modulus": scalar(moduli.bulk, "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)", modulus),
-        "shear_modulus_born": scalar(float(np.mean(moduli.shear_born)), "affine (Born) part of G", modulus),
-        "bulk_modulus_born": scalar(moduli.bulk_born, "affine (Born) part of K", modulus),
-        "pressure": scalar(moduli.pressure, "virial pressure of the inherent structure (T = 0)", modulus),
-        "moduli_cg_iterations": (("sample",), np.array([moduli.cg_iterations], np.int64),
-                                 {"long_name": "conjugate-gradient iterations of the moduli", **one}),
-        "spectral_bound": scalar(spectral_bound, "upper bound of the Hessian's spectrum used by the eigensolver",
-                                 "epsilon / (m a^2)"),
-        "diameter" if p.potential == "soft_sphere" else "species": (
+        "box_length": _scalar(start.box_length, "periodic box edge", "a"),
+        "coordination": (("sample", "site"), analysis.coordination[None].astype(np.int32),
+                         {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **_ONE}),
+        **_moduli_variables(moduli),
+        "spectral_bound": _scalar(analysis.spectral_bound,
+                                  "upper bound of the Hessian's spectrum used by the eigensolver", "epsilon / (m a^2)"),
+        "diameter" if soft else "species": (
             ("sample", "site"),
-            (inherent.sizes if p.potential == "soft_sphere" else inherent.species)[None],
-            {"long_name": "particle diameter a_i (after swaps)", "units": "a"} if p.potential == "soft_sphere"
+            (inherent.sizes if soft else inherent.species)[None],
+            {"long_name": "particle diameter a_i (after swaps)", "units": "a"} if soft
             else {"long_name": "Kob-Andersen species (after swaps)", "flag_values": np.array([0, 1]),
-                  "flag_meanings": "A B", **one},
+                  "flag_meanings": "A B", **_ONE},
         ),
+    }
+
+
+def _moduli_variables(moduli: Any) -> dict[str, Any]:
+    """The elastic moduli of :func:`~vdosbench.generators.glasses.moduli.elastic_moduli` and the pressure."""
+    return {
+        "shear_modulus": _scalar(moduli.shear_modulus, "shear modulus G: mean over the simple shears of affine "
+                                 "minus non-affine (the modulus of the transverse waves)", _MODULUS),
+        "shear_modulus_component": (("sample", "shear_direction"), moduli.shear[None],
+                                    {"long_name": "G_ab of each simple shear", "units": _MODULUS}),
+        "longitudinal_modulus": _scalar(moduli.longitudinal_modulus, "longitudinal wave modulus M (mean over the "
+                                        "uniaxial strains, affine minus non-affine): c_L = sqrt(M / rho)", _MODULUS),
+        "bulk_modulus": _scalar(moduli.bulk, "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)", _MODULUS),
+        "shear_modulus_born": _scalar(float(np.mean(moduli.shear_born)), "affine (Born) part of G", _MODULUS),
+        "bulk_modulus_born": _scalar(moduli.bulk_born, "affine (Born) part of K", _MODULUS),
+        "pressure": _scalar(moduli.pressure, "virial pressure of the inherent structure (T = 0)", _MODULUS),
+        "moduli_cg_iterations": (("sample",), np.array([moduli.cg_iterations], np.int64),
+                                 {"long_name": "conjugate-gradient iterations of the moduli", **_ONE}),
+    }
+
+
+def _record_variables(p: LowestModeParams, mc_energy: np.ndarray, acc_disp: float, acc_swap: float,
+                      analysis: StructureAnalysis, mc_seconds: float) -> dict[str, Any]:
+    """What the Monte Carlo and the quench recorded, and the wall time of each stage."""
+    result = analysis.quench
+    return {
         "mc_energy": (("sample", MC_RECORD_DIM), mc_energy[None],
                       {"long_name": "potential energy per particle during Monte Carlo at the parent temperature "
                                     "(NaN where no Monte Carlo was run)", "units": "epsilon"}),
-        "mc_acceptance_displacement": scalar(acc_disp, "acceptance rate of Monte Carlo displacements", "1"),
-        "mc_acceptance_swap": scalar(acc_swap, "acceptance rate of Monte Carlo swaps", "1"),
-        "inherent_energy": scalar(result.energy / n, "potential energy per particle of the inherent structure",
-                                  "epsilon"),
-        "quench_max_force": scalar(result.max_force, "largest particle force norm after the quench",
-                                   "epsilon / a"),
+        "mc_acceptance_displacement": _scalar(acc_disp, "acceptance rate of Monte Carlo displacements", "1"),
+        "mc_acceptance_swap": _scalar(acc_swap, "acceptance rate of Monte Carlo swaps", "1"),
+        "inherent_energy": _scalar(result.energy / p.n_particles,
+                                   "potential energy per particle of the inherent structure", "epsilon"),
+        "quench_max_force": _scalar(result.max_force, "largest particle force norm after the quench",
+                                    "epsilon / a"),
         "quench_iterations": (("sample",), np.array([result.lbfgs_iterations], np.int64),
-                              {"long_name": "L-BFGS iterations of the quench", **one}),
-        "stage_seconds": (("sample", "stage"), seconds[None],
+                              {"long_name": "L-BFGS iterations of the quench", **_ONE}),
+        "stage_seconds": (("sample", "stage"), np.r_[mc_seconds, analysis.seconds][None],
                           {"long_name": "wall time of each stage of this sample (one worker; measured, so it "
                                         "differs between runs)", "units": "s"}),
     }
-    if p.n_vectors:
-        coords["vector_mode"] = ("vector_mode", np.arange(d, d + p.n_vectors, dtype=np.int64),
-                                 {"long_name": "mode index of stored eigenvector", **one})
-        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
-                                    vectors[None, :p.n_vectors].astype(np.float32),
-                                    {"long_name": "normalised eigenvector of the Hessian",
-                                     "comment": EIGENVECTOR_FLOAT32_COMMENT, **one})
+
+
+def _structure_attributes(p: LowestModeParams, seq: np.random.SeedSequence, generator: str | None) -> dict[str, Any]:
+    """The global attributes: every setting, the potential, the eigensolver and moduli methods, the seed."""
+    from vdosbench import __version__
+
     settings = asdict(p)
     settings["vector_modes"] = ""
     settings["pair_data"] = 0
@@ -463,13 +500,13 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
     for key in ("taper_order", "potential", "potential_non_additivity"):  # recorded with the settings
         pot_attrs.pop(key)
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
-    attrs = convention_attrs(
-        title=(f"{family} glass, N={n}, d={d}, taper m={pot.taper_label}, parent temperature "
+    return convention_attrs(
+        title=(f"{family} glass, N={p.n_particles}, d={p.dimension}, taper m={pot.taper_label}, parent temperature "
                f"{p.parent_temperature:g}, lowest {p.n_lowest} modes"),
         source=f"vdosbench.generators.glasses.lowest_mode_glasses {GENERATOR_VERSION}",
         references=REFERENCE + "; E. Lerner, Phys. Rev. E 101, 032120 (2020), doi:10.1103/PhysRevE.101.032120 "
                                "(finite-size effects in the nonphononic density of states)",
-        spatial_dimension=d, **settings, taper_label=pot.taper_label, **pot_attrs, mass=1.0,
+        spatial_dimension=p.dimension, **settings, taper_label=pot.taper_label, **pot_attrs, mass=1.0,
         spectrum="partial: the d translations (flagged zero modes) and the n_lowest lowest non-zero modes",
         eigensolver=(f"Chebyshev-filtered subspace iteration on the sparse Hessian (products only), translations "
                      f"excluded, residual <= {p.mode_tolerance:g} x spectral bound"),
@@ -481,7 +518,6 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
         generator=generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
         generator_version=GENERATOR_VERSION, **_seed_attrs(seq), vdosbench_version=__version__,
     )
-    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
 def check_lowest_mode_params(params: Mapping[str, Any]) -> LowestModeParams:

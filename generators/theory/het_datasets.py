@@ -175,9 +175,13 @@ class FiniteSizeHETParams(HETParams):
 def _curve_dataset(
     p: HETParams, sol: SelfEnergy, sample: int, title: str, generator: str
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """Coordinates, variables and attributes shared by the two HET datasets."""
-    from vdosbench import __version__
+    """Coordinates, variables and attributes shared by the two HET datasets.
 
+    Raises
+    ------
+    ValueError
+        The DOS has not fallen to :data:`TRUNCATION_TOLERANCE` of its maximum at the top of the grid.
+    """
     omega = sol.omega
     g = sol.density_of_states
     if g[-1] > TRUNCATION_TOLERANCE * float(np.max(g)):
@@ -187,7 +191,13 @@ def _curve_dataset(
         )
     eigenvalues, total = quantile_eigenvalues(omega, g, p.n_modes)
     mp = p.marginal
-    coords = {
+    return (_curve_coordinates(p, omega, sample), _curve_variables(sol, mp, eigenvalues, total),
+            _curve_attributes(p, sol, mp, title, generator))
+
+
+def _curve_coordinates(p: HETParams, omega: np.ndarray, sample: int) -> dict[str, Any]:
+    """``sample``, ``mode`` (the quantile index) and ``omega`` (the grid of the self-consistent solution)."""
+    return {
         "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
         "mode": (
             "mode",
@@ -204,13 +214,18 @@ def _curve_dataset(
         ),
     }
 
-    def one_sample(v: Any) -> np.ndarray:
-        return np.asarray(v)[None, ...]
 
-    data_vars = {
+def _one_sample(v: Any) -> np.ndarray:
+    """``v`` with a leading ``sample`` axis of length 1."""
+    return np.asarray(v)[None, ...]
+
+
+def _curve_variables(sol: SelfEnergy, mp: MarginalPoint, eigenvalues: np.ndarray, total: float) -> dict[str, Any]:
+    """The quantile spectrum, the DOS and the self energy on the grid, the solver's record, the disorder."""
+    return {
         "eigenvalue": (
             ("sample", "mode"),
-            one_sample(eigenvalues),
+            _one_sample(eigenvalues),
             {
                 "long_name": "quantile spectrum lambda_k = omega_k^2, omega_k = F^-1((k - 1/2)/M) of the theory DOS "
                 "(units G0 k_xi^2 / rho_m)",
@@ -219,12 +234,12 @@ def _curve_dataset(
         ),
         "density_of_states": (
             ("sample", "omega"),
-            one_sample(g),
+            _one_sample(sol.density_of_states),
             {"long_name": "density of states g(omega~) = (2 omega~/3 pi) Im[G_L + 2 G_T] (seed 001 eq. 35)", **_ONE},
         ),
         "self_energy_real": (
             ("sample", "omega"),
-            one_sample(sol.sigma.real),
+            _one_sample(sol.sigma.real),
             {
                 "long_name": "real part of the dimensionless self energy Sigma~'(omega~^2 + i eta) (seed 001 eq. 33)",
                 **_ONE,
@@ -232,7 +247,7 @@ def _curve_dataset(
         ),
         "self_energy_imag": (
             ("sample", "omega"),
-            one_sample(sol.sigma.imag),
+            _one_sample(sol.sigma.imag),
             {
                 "long_name": "imaginary part of the dimensionless self energy Sigma~''(omega~^2 + i eta) (seed 001 eq. 33)",
                 **_ONE,
@@ -240,12 +255,12 @@ def _curve_dataset(
         ),
         "scba_iterations": (
             ("sample", "omega"),
-            one_sample(sol.iterations),
+            _one_sample(sol.iterations),
             {"long_name": "Newton iterations spent reaching this grid point (continuation from high omega)", **_ONE},
         ),
         "scba_residual": (
             ("sample", "omega"),
-            one_sample(sol.residual),
+            _one_sample(sol.residual),
             {"long_name": "final residual |Sigma~ - F(Sigma~)| of the SCBA equation (seed 001 eq. 33)", **_ONE},
         ),
         "disorder": (
@@ -267,7 +282,14 @@ def _curve_dataset(
             },
         ),
     }
-    attrs = convention_attrs(
+
+
+def _curve_attributes(p: HETParams, sol: SelfEnergy, mp: MarginalPoint, title: str, generator: str
+                      ) -> dict[str, Any]:
+    """Every setting, the marginal point, the unit system, the solver and the quantile construction."""
+    from vdosbench import __version__
+
+    return convention_attrs(
         title=title,
         source=f"vdosbench.generators.het {GENERATOR_VERSION}",
         references=HET_REFERENCE,
@@ -304,7 +326,6 @@ def _curve_dataset(
         root_seed="none (deterministic)",
         vdosbench_version=__version__,
     )
-    return coords, data_vars, attrs
 
 
 def het_scba_sample(
