@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 from vdosbench.validators import Measurement, lowest_phonon_frequency
+from vdosbench.validators.results.registry import measures
 
 from .data_model import dataset_potential, sample_configuration
 
@@ -114,6 +115,7 @@ class ShearOmega0Result:
         return self.omega0.plot(ax)
 
 
+@measures("omega0")
 def shear_modulus_omega0(point: xr.Dataset, **settings: Any) -> ShearOmega0Result:
     """ω₀ = √(G/ρ) 2π/L from the shear modulus (computed when not stored).
 

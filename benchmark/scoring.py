@@ -49,23 +49,16 @@ from vdosbench.validators import (
     Measurement,
     absolute_exponent,
     paired_band_difference,
-    PowerLawWindow,
-    boson_peak_excess,
-    coordination_distribution,
-    level_statistics,
     mode_spectra_from_dataset,
-    new_poles,
     nonphononic_exponent,
     paired_window_difference,
-    curve_exponent,
-    curve_gap,
-    curve_peak,
-    exponent_below_crossover,
-    paired_excess_difference,
-    phonon_shell,
-    power_law_exponent,
-    crossover_slope,
-    stress_exponent,
+)
+from vdosbench.validators.results.registry import (
+    PAIR_VALIDATORS,
+    PAIRED_DIFFERENCES,
+    POINT_VALIDATORS,
+    measures,
+    paired_difference,
 )
 
 from .claims import (
@@ -78,7 +71,7 @@ from .claims import (
     inapplicability,
     select_points,
 )
-from .elastic import shear_modulus_omega0
+from . import elastic  # noqa: F401 - registers shear_modulus_omega0
 
 __all__ = [
     "Verdict",
@@ -174,41 +167,13 @@ def judge(measurement: Measurement, expect: Expectation) -> tuple[Verdict, str]:
 
 
 # ------------------------------------------------------------------------------
-# validators a claim may name; each maps (point, settings) to a result object
-# whose attribute `quantity` is a Measurement
+# validators a claim may name: registered where each is defined
+# (vdosbench.validators.results.registry.measures), with the quantities its
+# result holds; the benchmark registers here what it builds on them
 # ------------------------------------------------------------------------------
 
 PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
 PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
-
-def _power_law(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
-    """``power_law_exponent`` with its window spelled in TOML: ``window = "lowest_k", k = 10``,
-    ``window = "below_phonon", phonon_factor = 0.8, omega0 = 1.5`` or ``window = [w_min, w_max]``."""
-    options = dict(settings)
-    window = options.pop("window")
-    if window == "lowest_k":
-        window = PowerLawWindow.lowest_k(int(options.pop("k")))
-    elif window == "below_phonon":
-        factor = options.pop("phonon_factor", None)
-        window = PowerLawWindow.below_phonon() if factor is None else PowerLawWindow.below_phonon(float(factor))
-    elif isinstance(window, (list, tuple)):
-        window = PowerLawWindow.explicit(float(window[0]), float(window[1]))
-    return power_law_exponent(point, window, **options)
-
-
-def _crossover_slope(sweep: xr.Dataset, settings: Mapping[str, Any]) -> Any:
-    """``crossover_slope`` over the claim's ``across`` dimension (a k_G sweep of one variant)."""
-    options = {k: v for k, v in settings.items() if k != "across"}
-    if isinstance(options.get("window"), list):
-        options["window"] = tuple(options["window"])
-    return crossover_slope(sweep, dim=str(settings["across"]), **options)
-
-
-def _level_statistics(point: xr.Dataset, settings: Mapping[str, Any]) -> Any:
-    options = dict(settings)
-    window = options.pop("window", "lowest")
-    return level_statistics(point, tuple(window) if isinstance(window, list) else window, **options)
-
 
 @dataclass(frozen=True)
 class NonphononicResult:
@@ -232,12 +197,14 @@ def _not_assessed(m: Measurement, why: str) -> Measurement:
                    settings={**dict(m.settings), "not_assessed": why})
 
 
+@measures("s", name="nonphononic_exponent", as_mapping=True)
 def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResult:
     est = nonphononic_exponent(point, **settings)
     m = est.measurement if est.ok else _not_assessed(est.measurement, f"{est.status}: {est.reason}")
     return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
 
 
+@paired_difference("nonphononic_exponent")
 def _paired_nonphononic(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
                         seed: int) -> Measurement:
     """The window MLE's s(a) − s(b) over paired units (:func:`~vdosbench.validators.paired_window_difference`);
@@ -257,6 +224,7 @@ def _paired_assessed(a: NonphononicResult, b: NonphononicResult, d: Measurement)
     return d
 
 
+@measures("s", name="absolute_exponent", as_mapping=True)
 def _absolute(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResult:
     """An issue-51 estimate in absolute frequency ω/ω_g (:func:`~vdosbench.validators.absolute_exponent`), read as
     :func:`_nonphononic` reads the issue-25 ones (no verdict from an estimate whose status is not ``"ok"``)."""
@@ -268,6 +236,7 @@ def _absolute(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResu
     return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
 
 
+@paired_difference("absolute_exponent")
 def _paired_absolute(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
                      seed: int) -> Measurement:
     """The band MLE's s(a) − s(b) over paired samples (:func:`~vdosbench.validators.paired_band_difference`);
@@ -279,33 +248,12 @@ def _paired_absolute(a: NonphononicResult, b: NonphononicResult, quantity: str, 
                                                          seed=seed))
 
 
-VALIDATORS: dict[str, PointValidator] = {
-    "boson_peak_excess": lambda point, settings: boson_peak_excess(point, **settings),
-    "coordination_distribution": lambda point, settings: coordination_distribution(point, **settings),
-    "power_law_exponent": _power_law,
-    "level_statistics": _level_statistics,
-    "stress_exponent": lambda point, settings: stress_exponent(point, **settings),
-    "crossover_slope": lambda point, settings: _crossover_slope(point, settings),
-    "phonon_shell": lambda point, settings: phonon_shell(point, **settings),
-    "shear_modulus_omega0": lambda point, settings: shear_modulus_omega0(point, **settings),
-    "curve_exponent": lambda point, settings: curve_exponent(point, **settings),
-    "curve_peak": lambda point, settings: curve_peak(point, **settings),
-    "curve_gap": lambda point, settings: curve_gap(point, **settings),
-    "exponent_below_crossover": lambda point, settings: exponent_below_crossover(point, **settings),
-    "nonphononic_exponent": _nonphononic,
-    "absolute_exponent": _absolute,
-}
-#: Paired differences (same sample realisations at both points) by validator;
-#: other validators' differences fall back to independent bootstraps.
-PAIRED_DIFFERENCES: dict[str, Callable[..., Measurement]] = {
-    "boson_peak_excess": paired_excess_difference,
-    "nonphononic_exponent": _paired_nonphononic,
-    "absolute_exponent": _paired_absolute,
-}
-#: Validators that compare a point with its ``versus`` point themselves.
-PAIR_VALIDATORS: dict[str, PairValidator] = {
-    "new_poles": lambda point, base, settings: new_poles(base, point, **settings),
-}
+#: The validators a claim may name, by name: the registry (``entry(point, settings)`` -> a result whose
+#: ``entry.quantities`` are Measurements); a test may add an entry (any ``f(point, settings)``).  Beside it,
+#: PAIR_VALIDATORS (``entry(point, versus, settings)``: validators that compare a point with its ``versus``
+#: point themselves) and PAIRED_DIFFERENCES (by validator: the difference over paired samples; other
+#: validators' differences fall back to independent bootstraps).
+VALIDATORS: dict[str, PointValidator] = POINT_VALIDATORS
 
 
 def _difference(a: Measurement, b: Measurement) -> Measurement:
@@ -561,13 +509,11 @@ def _cached(
     return cache[key]
 
 
-#: Validators that measure the structure, not the spectrum: an all-zero spectrum does not stop them.
-STRUCTURAL_VALIDATORS = frozenset({"coordination_distribution"})
-
-
 def _require_spectrum(claim: Claim, point: xr.Dataset) -> None:
-    """Raise ``ValueError`` when a spectral validator gets a point whose every mode is zero (nothing to measure)."""
-    if claim.validator in STRUCTURAL_VALIDATORS or "eigenvalue" not in point.variables:
+    """Raise ``ValueError`` when a spectral validator gets a point whose every mode is zero (nothing to measure);
+    a validator registered as ``structural`` (it measures the structure) is not stopped."""
+    structural = getattr(VALIDATORS.get(claim.validator), "structural", False)
+    if structural or "eigenvalue" not in point.variables:
         return
     if bool(point.vdos.zero_mode.all()):
         raise ValueError(
@@ -594,6 +540,11 @@ def _measure_point(
             f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}"
         )
     validate = VALIDATORS[claim.validator]
+    quantities = getattr(validate, "quantities", None)
+    if quantities is not None and claim.quantity not in quantities:
+        raise KeyError(
+            f"validator {claim.validator!r} measures {', '.join(quantities)}; the claim asks for {claim.quantity!r}"
+        )
     result = _cached(cache, claim.validator, settings, values, lambda: validate(point, settings))
     m = getattr(result, claim.quantity)
     if base is not None:

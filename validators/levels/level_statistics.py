@@ -59,6 +59,7 @@ from scipy import stats
 from vdosbench.datasets.accessor import VdosAccessor
 
 from ..results.points import point_view
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -554,6 +555,15 @@ def level_statistics_by_window(
     }
 
 
+def _claim_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim's settings as keyword arguments: a window ``[omega_min, omega_max]`` as a tuple."""
+    options = dict(settings)
+    if isinstance(options.get("window"), list):
+        options["window"] = tuple(options["window"])
+    return options
+
+
+@measures("mean_r_tilde", settings=_claim_settings)
 def level_statistics(
     ds: xr.Dataset,
     window: Window = "lowest",

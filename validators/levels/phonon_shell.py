@@ -55,6 +55,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import point_view
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
 from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
 
@@ -203,6 +204,8 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> float:
     return float(np.nansum(num) / total) if total > 0 else float("nan")
 
 
+@measures("omega0", "captured", "n_below", "plane_wave_weight_below", "core_curl_below", "core_curl_phonon",
+          "core_curl_superposition", "core_curl_excess")
 def phonon_shell(
     ds: xr.Dataset,
     *,

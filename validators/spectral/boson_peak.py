@@ -56,6 +56,7 @@ import xarray as xr
 
 from .debye import debye_reduced_level
 from ..results.points import point_view
+from ..results.registry import measures, paired_difference
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
 from .sound import _speed_units, has_springs, sound_speed
 from .phonon import _longest_edge, phonon_frequency
@@ -126,6 +127,7 @@ def _argmax_or_nan(x: np.ndarray, y: np.ndarray) -> float:
     return float(x[int(np.argmax(y))]) if np.all(np.isfinite(y)) else float("nan")
 
 
+@measures("peak_frequency", "excess_area", "relative_excess", "smoothed_peak_frequency")
 def boson_peak_excess(
     ds: xr.Dataset,
     *,
@@ -376,6 +378,7 @@ def boson_peak_excess(
     return BosonPeakResult(peak, area, rel, smooth_peak, curve, settings)
 
 
+@paired_difference("boson_peak_excess")
 def paired_excess_difference(
     a: BosonPeakResult,
     b: BosonPeakResult,

@@ -25,6 +25,7 @@ from scipy.stats import norm
 from vdosbench.datasets import parameter_dims
 
 from ..results.points import iter_parameter_points
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, current_axes
 from .crossover import CrossoverResult, Estimator, _point
 
@@ -243,6 +244,16 @@ def crossover_slope_from_points(
     )
 
 
+def _sweep_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim's settings as keyword arguments: ``across`` (the sweep's dimension) as ``dim``, a window list as a
+    tuple."""
+    options = {k: v for k, v in settings.items() if k != "across"}
+    if isinstance(options.get("window"), list):
+        options["window"] = tuple(options["window"])
+    return {"dim": str(settings["across"]), **options}
+
+
+@measures("slope", "intercept", "slope_through_origin", settings=_sweep_settings)
 def crossover_slope(
     ds: xr.Dataset,
     *,
@@ -380,6 +391,7 @@ def crossover_slope(
     )
 
 
+@measures("flatness", "mle")
 def exponent_below_crossover(
     ds: xr.Dataset,
     *,

@@ -20,11 +20,13 @@ the old ones (the paper: two new poles, the two crystal poles survive).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from ..results.points import require_single_point
+from ..results.registry import measures
 from ..results.result import Measurement
 
 __all__ = ["local_response", "poles", "new_poles"]
@@ -292,3 +294,9 @@ def new_poles(
         n_samples=1,
         method="count of distinct eigenvalues (poles of G_ii) of the perturbed system absent from the reference",
     )
+
+
+@measures("new_poles", name="new_poles", pair=True)
+def _new_poles_against(point: xr.Dataset, versus: xr.Dataset, **settings: Any) -> Measurement:
+    """:func:`new_poles` as a claim reads it: the poles of ``point`` absent from its ``versus`` point (the reference)."""
+    return new_poles(versus, point, **settings)

@@ -73,6 +73,7 @@ import xarray as xr
 from vdosbench.datasets.accessor import VdosAccessor
 
 from ..results.points import point_view
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
@@ -509,6 +510,22 @@ class PowerLawResult(ValidatorResult):
         return ax
 
 
+def _claim_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """A claim's settings as keyword arguments: the window spelled in TOML, ``window = "lowest_k", k = 10``,
+    ``window = "below_phonon", phonon_factor = 0.8, omega0 = 1.5`` or ``window = [w_min, w_max]``."""
+    options = dict(settings)
+    window = options.pop("window")
+    if window == "lowest_k":
+        window = PowerLawWindow.lowest_k(int(options.pop("k")))
+    elif window == "below_phonon":
+        factor = options.pop("phonon_factor", None)
+        window = PowerLawWindow.below_phonon() if factor is None else PowerLawWindow.below_phonon(float(factor))
+    elif isinstance(window, (list, tuple)):
+        window = PowerLawWindow.explicit(float(window[0]), float(window[1]))
+    return {"window": window, **options}
+
+
+@measures("flatness", "mle", settings=_claim_settings)
 def power_law_exponent(
     ds: xr.Dataset,
     window: PowerLawWindow | tuple[float, float] | str,

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, current_axes, measurements_dict
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -138,6 +139,7 @@ def _measurement(name: str, value: float, low: float, high: float, settings: dic
     )
 
 
+@measures("exponent")
 def curve_exponent(ds: xr.Dataset, window: tuple[float, float] | list[float]) -> CurveResult:
     """Exponent s of g ∝ ω^s over ``window`` = (ω_min, ω_max] of a tabulated DOS.
 
@@ -164,6 +166,7 @@ def curve_exponent(ds: xr.Dataset, window: tuple[float, float] | list[float]) ->
     return CurveResult(exponent=m, curve=_curve(omega, g))
 
 
+@measures("peak_frequency")
 def curve_peak(ds: xr.Dataset, power: float = 2.0, smooth: int = 0) -> CurveResult:
     """ω of the maximum of g/ω^power (the boson peak for power = 2), ± the neighbouring grid points.
 
@@ -209,6 +212,7 @@ def curve_peak(ds: xr.Dataset, power: float = 2.0, smooth: int = 0) -> CurveResu
     return CurveResult(peak_frequency=m, curve=_curve(omega, g))
 
 
+@measures("gap_edge")
 def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
     """Gap edge: the lowest grid ω with g/ω² > ``floor`` × max g/ω², within the grid cell below it.
 

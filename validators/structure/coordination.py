@@ -18,6 +18,7 @@ import numpy as np
 import xarray as xr
 
 from ..results.points import point_view
+from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,6 +128,7 @@ MODE_ESTIMATORS = {
 }
 
 
+@measures("mean", "variance", "most_common", structural=True)
 def coordination_distribution(
     ds: xr.Dataset,
     *,

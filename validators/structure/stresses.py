@@ -47,6 +47,7 @@ import xarray as xr
 from scipy.stats import norm
 
 from ..results.points import point_view
+from ..results.registry import measures
 from ..spectral.truncated_power_law import solve_truncated_power_law
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
@@ -364,6 +365,7 @@ def _as_per_sample(values: Sequence[np.ndarray] | np.ndarray) -> list[np.ndarray
     return [np.asarray(v, dtype=float).ravel() for v in values]
 
 
+@measures("alpha", "dos_exponent", "inverse_tapering_order")
 def stress_exponent(
     data: xr.Dataset | Sequence[np.ndarray] | np.ndarray,
     *,
