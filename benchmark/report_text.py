@@ -231,6 +231,9 @@ def gate_line(card: ScoreCard) -> str:
     line += f" (primary verdicts; the {len(deciding)} deciding claim result{'s' if len(deciding) != 1 else ''}: {counts})"
     if card.gate() != Verdict.SUPPORTED.value:
         line += "; " + "; ".join(f"{r.claim.id} ({r.dataset}) {robustness_text(r)}" for r in deciding)
+    superseded = sorted({f"{r.claim.id} -> {r.claim.superseded_by}" for r in card.applicable() if r.claim.superseded_by})
+    if superseded:
+        line += f"; superseded, reported but not gating: {', '.join(superseded)}"
     return line
 
 

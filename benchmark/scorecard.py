@@ -138,10 +138,17 @@ class ScoreCard:
 
         The first that holds: no claim applies to any input; a claim is
         refuted; one is inconclusive; every applicable claim is supported.
+        A superseded claim (``superseded_by`` in the claims file: a reading
+        withdrawn in favour of another, e.g. the windows tied to ω₀) is scored
+        and reported but does not gate; where only superseded claims apply,
+        nothing current decides and the gate is ``"inconclusive"``.
         """
         if self.no_claim_applies():
             return NO_APPLICABLE_CLAIMS
-        verdicts = {r.verdict for r in self.results}
+        current = [r for r in self.applicable() if r.claim.superseded_by is None]
+        if not current:
+            return Verdict.INCONCLUSIVE.value
+        verdicts = {r.verdict for r in current}
         for verdict in (Verdict.REFUTED, Verdict.INCONCLUSIVE):
             if verdict in verdicts:
                 return verdict.value
@@ -149,13 +156,15 @@ class ScoreCard:
 
     def gate_claims(self) -> list[ClaimResult]:
         """The results that decide :meth:`gate`: the refuted ones when it is 'refuted', the inconclusive ones
-        when 'inconclusive', every applicable one when 'supported' (none when no claim applies)."""
+        when 'inconclusive', every applicable current one when 'supported' (none when no claim applies; the
+        superseded ones when only they apply)."""
         gate = self.gate()
         if gate == NO_APPLICABLE_CLAIMS:
             return []
+        current = [r for r in self.applicable() if r.claim.superseded_by is None]
         if gate == Verdict.SUPPORTED.value:
-            return self.applicable()
-        return [r for r in self.results if r.verdict.value == gate]
+            return current
+        return [r for r in current if r.verdict.value == gate] or self.applicable()
 
     def robustness_totals(self) -> dict[str, int]:
         """Applicable results per robustness label (:meth:`ClaimResult.robustness`).

@@ -19,6 +19,14 @@ Two jobs, each a short pipeline over the package's public API
     that the issue withdraws.  Writes ``studies/results/absolute_frequency_ladder.json`` and the s(ω) figure
     ``docs/figures/absolute_frequency_s_of_omega.png``.
 
+``confirm``
+    The registered reading (``benchmark/registrations/absolute-frequency.toml``, read by
+    :func:`vdosbench.benchmark.registration.load_registration`, amendments applied) of every confirmatory point
+    that holds its 1000 samples: each claim's primary and alternatives, its verdict by the registered rule
+    (:func:`vdosbench.benchmark.scoring.judge`) and, beside it, the coverage of that interval on the issue-51
+    mocks (``studies/results/absolute_frequency_coverage.json``; "not measured" where none was).  Points still
+    short of 1000 samples are listed and not read.  Writes ``studies/results/absolute_frequency_confirm.json``.
+
 Every choice (bands, x, phonon factor 0.6, bootstrap replicates and seed) is in the JSON's ``method``.
 """
 
@@ -27,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -39,7 +46,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.datasets import merge_samples, read_point_groups, write_point_groups  # noqa: E402
+from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
+from vdosbench.benchmark.scoring import judge  # noqa: E402
+from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     band_mle,
@@ -48,6 +57,7 @@ from vdosbench.validators import (  # noqa: E402
     extreme_value_fit,
     local_exponent,
     mode_spectra_from_dataset,
+    paired_band_difference,
     window_mle,
 )
 from vdosbench.validators.results.result import jsonable  # noqa: E402
@@ -64,6 +74,10 @@ X_DENSITY = 0.18
 N_BOOTSTRAP = 1000
 SEED = 0
 HIGH_T = (1.0, math.inf)
+CONFIRM_SAMPLES = 1000
+CONFIRM_N = 2000
+REGISTRATION = "absolute-frequency"
+COVERAGE = RESULTS / "absolute_frequency_coverage.json"
 TAPERS = (2, -1)
 
 
@@ -98,8 +112,7 @@ def _ladder_points(path: Path = LADDER) -> dict[tuple[float, int], dict[int, Any
     """The ladder's high-T* points as ModeSpectra: {(T*, taper): {N: spectra}}."""
     out: dict[tuple[float, int], dict[int, Any]] = {}
     for name, ds in read_point_groups(path).items():
-        m = re.fullmatch(r"n(\d+)_m(inf|\d+)_t(.+)", name)
-        n, taper, t = int(m.group(1)), (-1 if m.group(2) == "inf" else int(m.group(2))), float(m.group(3))
+        n, taper, t = point_group_key(name)
         if t in HIGH_T:
             out.setdefault((t, taper), {})[n] = mode_spectra_from_dataset(ds, f"N={n}")
     return out
@@ -151,6 +164,119 @@ def read_ladder() -> dict[str, Any]:
     return jsonable(result)
 
 
+def _coverage_of(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any] | str:
+    """The coverage of the interval ``key`` on the mocks, per level model, or why there is none."""
+    if key is None:
+        return "not measured"
+    out = {lv: {"coverage": c[key]["coverage"], "wilson_95": c[key]["wilson_95"], "replicates": c[key]["replicates"]}
+           for lv, c in coverage.get("coverage", {}).items() if key in c}
+    return out or "not measured"
+
+
+def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
+             coverage: Mapping[str, Any]) -> dict[str, Any]:
+    """One registered reading: the measurement, its verdict by the claim's rule and the interval's coverage.
+
+    ``est`` is an estimate (``.measurement``, ``.status``, ``.reason``) or a bare Measurement."""
+    m = getattr(est, "measurement", est)
+    status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
+    if status == "ok":
+        verdict, why = judge(m, claim.expect)
+        verdict, why = verdict.value, why
+    else:
+        verdict, why = "inconclusive", f"{status}: {reason}"
+    return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
+            "verdict": verdict, "why": why, "settings": m.settings,
+            "coverage_on_mocks": _coverage_of(coverage_key, coverage)}
+
+
+def _ev_difference(a: Any, b: Any) -> Any:
+    """s(a) − s(b) of two extreme-value fits; each side of the interval the two half-sides in quadrature
+    (independent fits: conservative for paired samples)."""
+    ma, mb = a.exponent.measurement, b.exponent.measurement
+    value = ma.value - mb.value
+    low = value - math.hypot(ma.value - ma.low, mb.high - mb.value)
+    high = value + math.hypot(ma.high - ma.value, mb.value - mb.low)
+    return type(ma)("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high, ma.confidence,
+                    "1", {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two "
+                          "fits' percentile intervals added in quadrature (independent fits; conservative)"},
+                    None, ma.n_samples, "difference of two joint extreme-value fits")
+
+
+def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path = COVERAGE, *,
+                 samples_required: int = CONFIRM_SAMPLES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+    """The registered reading of the confirmatory sets (module docstring); ``samples_required`` and
+    ``n_bootstrap`` are the registration's (1000 each) unless a test asks for fewer."""
+    reg = load_registration(REGISTRATION)
+    cov = json.loads(coverage.read_text()) if coverage.exists() else {}
+    ladder_points = _ladder_points(ladder)
+    a_s2, a_tail, a_density, a_taper = (reg.claim(c) for c in (
+        "schirmacher.high-tstar-s2-absolute", "lerner.deep-tail-s4-absolute", "lerner.finite-size-density-absolute",
+        "schirmacher.high-tstar-taper-0-absolute"))
+    result: dict[str, Any] = {
+        "registration": reg.path.name, "registered": reg.registered,
+        "amendments": sorted({t for c in reg.claims.values() for t in c.amended}),
+        "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
+                   "seed": SEED, "phonon_factor": 0.6, "samples_required": samples_required,
+                   "coverage": f"{coverage.name} (issue-51 mocks); 'not measured' where no coverage study reads it"},
+        "points": {}, "pairs": {}, "not_read": {}}
+    spectra: dict[tuple[float, int], Any] = {}
+    joint_fits: dict[tuple[float, int], Any] = {}
+    points: dict[tuple[float, int], xr.Dataset] = {}
+    for name, ds in sorted(read_point_groups(confirm).items()):
+        taper = -1 if name.startswith("minf") else int(name[1:name.index("_")])
+        t = float(name.split("_t")[1])
+        count = int(ds.sizes["sample"])
+        if count < samples_required:
+            result["not_read"][name] = f"{count} of {samples_required} samples landed: not read until complete"
+            continue
+        first = points[(t, taper)] = ds.isel(sample=slice(0, samples_required))
+        pt = spectra[(t, taper)] = mode_spectra_from_dataset(first, f"N={CONFIRM_N} confirm")
+        by_n = ladder_points[(t, taper)]
+        kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+        readings = []
+        x = float(a_s2.measure["x_edge"])
+        readings.append(_reading(a_s2, "primary", band_mle(pt, 0.0, x, **kw), f"band 0-{x:g}", cov))
+        for label, measure, _ in a_s2.alternatives:
+            lo, hi = measure.get("band", (0.0, measure.get("x_edge")))
+            readings.append(_reading(a_s2, label, band_mle(pt, float(lo), float(hi), **kw),
+                                     f"band {float(lo):g}-{float(hi):g}", cov))
+        sizes = [n for n in sorted(by_n) if n != CONFIRM_N] + [CONFIRM_N]
+        joint = [by_n[n] if n != CONFIRM_N else pt for n in sorted(sizes)]
+        joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
+        tail = [_reading(a_tail, "primary (joint over N = " + ", ".join(str(p.n_particles) for p in joint) + ")",
+                         joint_fit.exponent, "extreme value", cov)]
+        low, high = a_tail.alternative("lowest band (0, 0.15] omega_g")["band"]
+        tail.append(_reading(a_tail, "lowest band (0, 0.15] omega_g", band_mle(pt, low, high, **kw),
+                             f"band {low:g}-{high:g}", cov))
+        tail.append(_reading(a_tail, "extreme value at N = 2000, kappa = 1",
+                             extreme_value_fit(pt, law="independent", **kw).exponent, None, cov))
+        xd, large = float(a_density.measure["x_edge"]), int(a_density.measure["large"])
+        density = [_reading(a_density, f"N = {CONFIRM_N} (confirm) / N = {large} (ladder)",
+                            density_ratio(pt, by_n[large], xd, **kw).ratio, "density ratio", cov),
+                   _reading(a_density, "N = 1000 against N = 8000 (ladder)",
+                            density_ratio(by_n[1000], by_n[large], xd, **kw).ratio, "density ratio", cov)]
+        result["points"][name] = {"parent_temperature": "inf" if math.isinf(t) else t, "taper_order": taper,
+                                  "samples": pt.n_samples, "ladder_sizes": sorted(by_n),
+                                  a_s2.id: readings, a_tail.id: tail, a_density.id: density}
+    for t in sorted({t for t, _ in spectra}):
+        if (t, 2) not in spectra or (t, -1) not in spectra:
+            continue
+        kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+        x = float(a_taper.measure["x_edge"])
+        # a sample unstable to shear at either taper (G <= 0: no omega_g) is left out with its pair
+        stable = np.asarray((points[(t, 2)]["shear_modulus"] > 0).values & (points[(t, -1)]["shear_modulus"] > 0).values)
+        paired = [mode_spectra_from_dataset(points[(t, m)].isel(sample=np.flatnonzero(stable)), f"N={CONFIRM_N} m={m}")
+                  for m in (2, -1)]
+        pair = [_reading(a_taper, "primary: paired window (0, 0.29], m = 2 minus m = inf",
+                         paired_band_difference(*paired, 0.0, x, **kw), f"paired band 0-{x:g}", cov)]
+        pair[0]["pairs_left_out_unstable"] = int((~stable).sum())
+        pair.append(_reading(a_taper, "extreme value", _ev_difference(joint_fits[(t, 2)], joint_fits[(t, -1)]), None,
+                             cov))
+        result["pairs"]["t" + ("inf" if math.isinf(t) else f"{t:g}")] = {a_taper.id: pair}
+    return jsonable(result)
+
+
 def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
     """s(ω) per protocol and taper with its interval band; seed 001's s = 2 (high T*) and the rival's 4 drawn in."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
@@ -188,7 +314,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_ladder = sub.add_parser("ladder", help="read the issue-25 ladder in omega/omega_g (exploratory)")
     p_ladder.add_argument("--output", type=Path, default=RESULTS / "absolute_frequency_ladder.json")
     p_ladder.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "absolute_frequency_s_of_omega.png")
+    p_confirm = sub.add_parser("confirm", help="the registered reading of the complete confirmatory points")
+    p_confirm.add_argument("--output", type=Path, default=RESULTS / "absolute_frequency_confirm.json")
     args = parser.parse_args(argv)
+    if args.job == "confirm":
+        result = read_confirm()
+        write_text(args.output, json.dumps(result, indent=1) + "\n")
+        for name, point in {**result["points"], **result["pairs"]}.items():
+            for claim, readings in point.items():
+                if isinstance(readings, list) and readings and isinstance(readings[0], dict):
+                    r = readings[0]
+                    print(f"{name} {claim}: {r['value']:.3g} [{r['interval'][0]:.3g}, {r['interval'][1]:.3g}] "
+                          f"{r['expect']}: {r['verdict']}")
+        for name, why in result["not_read"].items():
+            print(f"{name}: {why}")
+        print(f"wrote {args.output}")
+        return 0
     if args.job == "land":
         for name, (first, last, count) in sorted(land(args.folders, args.into).items()):
             print(f"{name}: {count} samples ({first} - {last})")

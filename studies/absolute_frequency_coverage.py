@@ -8,6 +8,10 @@ verdicts read, computes every interval, and records whether it holds the truth:
     the band MLE on the confirmatory count (N = 2000, 1000 samples) for the registered bands (0, 0.29],
     (0.15, 0.29] and (0, 0.15]; the truth is the estimator's population value on the curved truth, computed
     by quadrature (the pooled MLE estimates E[n] / E[Σ log(b/x)] − 1, averaged over each sample's ω_g scatter).
+``paired band 0-0.29``
+    the paired difference s(first) − s(second) on (0, 0.29] of two confirmatory-sized mocks drawn from the same
+    spectrum (truth 0), as the taper claim reads two tapers of the same glasses (added at replicate 53 of the GOE
+    file; earlier replicates lack it, as they lack ``band 0-0.25``, amendment 2's window).
 ``density ratio``
     N = 2000 (1000 samples) against N = 8000 (120 samples) below 0.18 ω_g; truth 1 (the spectrum is the same at
     every N).
@@ -42,7 +46,6 @@ from typing import Any
 import numpy as np
 from scipy import integrate
 
-from estimator_coverage import wilson  # noqa: E402 - the estimator study's Wilson interval (a sibling script)
 from vdosbench.datasets.io import write_text
 from vdosbench.generators import GLASS_SPECTRUM, glass_like_mock, mock_glass_spectra
 from vdosbench.generators.theory.mock_spectrum import GLASS_MODULUS_SCATTER
@@ -51,13 +54,15 @@ from vdosbench.validators import (
     band_mle,
     density_ratio,
     extreme_value_fit,
+    paired_band_difference,
     solve_truncated_power_law,
+    wilson_interval,
     window_mle,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
-BANDS = ((0.0, 0.29), (0.15, 0.29), (0.0, 0.15))
+BANDS = ((0.0, 0.29), (0.15, 0.29), (0.0, 0.15), (0.0, 0.25))
 N_BOOTSTRAP = 400
 LADDER_COUNTS = {1000: 100, 2000: 60, 4000: 80, 8000: 120}
 MEAN_OMEGA_G = math.sqrt(4.5)  # the mocks' mean moduli, rho = 1
@@ -93,6 +98,7 @@ def _window_population(n: int, c: float) -> float:
 def truths() -> dict[str, float]:
     """Every interval's truth (module docstring)."""
     out = {f"band {a:g}-{b:g}": _population(a, b, 2000) for a, b in BANDS}
+    out["paired band 0-0.29"] = 0.0
     out["density ratio"] = 1.0
     out["extreme value"] = 4.0
     out.update({f"primary c=0.5 N={n}": _window_population(n, 0.5) for n in LADDER_COUNTS})
@@ -109,6 +115,9 @@ def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]
     for a, b in BANDS:
         m = band_mle(confirm, a, b, n_bootstrap=N_BOOTSTRAP, seed=seed).measurement
         out[f"band {a:g}-{b:g}"] = [m.value, m.low, m.high]
+    twin = point(2000, 1000, 1_000_000 + seed)  # a seed no other mock of any replicate uses
+    d = paired_band_difference(confirm, twin, 0.0, 0.29, n_bootstrap=N_BOOTSTRAP, seed=seed)
+    out["paired band 0-0.29"] = [d.value, d.low, d.high]
     large = point(8000, 120, 10 * seed + 1)
     r = density_ratio(confirm, large, 0.18, n_bootstrap=N_BOOTSTRAP, seed=seed).ratio
     out["density ratio"] = [r.value, r.low, r.high]
@@ -125,7 +134,7 @@ def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]
     return out
 
 
-LEAK_BANDS = BANDS + ((0.0, 0.25),)
+LEAK_BANDS = BANDS
 LEAK_SAMPLES = 4000
 
 
@@ -170,7 +179,7 @@ def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
             hits = [r["covers"][key] for r in rows if key in r["covers"]]
             widths = [r[key][2] - r[key][1] for r in rows if key in r and np.isfinite(r[key][2] - r[key][1])]
             cov[key] = {"replicates": len(hits), "coverage": sum(hits) / len(hits),
-                        "wilson_95": list(wilson(sum(hits), len(hits))), "mean_width": float(np.mean(widths)) if widths else math.nan,
+                        "wilson_95": list(wilson_interval(sum(hits), len(hits))), "mean_width": float(np.mean(widths)) if widths else math.nan,
                         "mean_estimate": float(np.mean([r[key][0] for r in rows if key in r]))}
         out["coverage"][levels] = cov
     return out

@@ -123,3 +123,24 @@ def test_registration_precedes_the_confirmatory_data_and_names_the_scored_claims
     assert recipe.root_seed == CONFIRM_ROOT_SEED and str(CONFIRM_ROOT_SEED) in reg["data"]
     assert recipe.n_samples == 1000 and recipe.fixed["n_lowest"] == 20
     assert math.isclose(0.6 * 2 * math.pi / N ** (1 / 3), 0.299, abs_tol=5e-4)  # the window rule's edge at N = 2000
+
+
+def test_a_superseded_claim_is_reported_but_does_not_gate():
+    """Built to fail: the s = 2 claim is refuted by an s = 4 mock and gates the exit status until it is marked
+    superseded; then the gate follows the current claims only, and the gate line names what was left out."""
+    from dataclasses import replace
+
+    from vdosbench.benchmark.report_text import gate_line
+    from vdosbench.benchmark.scorecard import EXIT_FAIL, EXIT_PASS, read_input, score_datasets
+
+    ds = _dataset(4.0, 1.2, n_samples=600, seed=4, site=False)
+    deep, s2 = _claim("lerner.deep-tail-s4-absolute"), _claim("schirmacher.high-tstar-s2-absolute")
+    card = score_datasets([read_input(ds, name="mock")], [deep, s2], "default")
+    assert card.gate() == "refuted" and card.exit_code() == EXIT_FAIL
+    old = replace(s2, superseded_by=deep.id)
+    card = score_datasets([read_input(ds, name="mock")], [deep, old], "default")
+    assert [r.verdict for r in card.results] == [Verdict.SUPPORTED, Verdict.REFUTED]  # still scored and reported
+    assert card.gate() == "supported" and card.exit_code() == EXIT_PASS
+    assert f"superseded, reported but not gating: {s2.id} -> {deep.id}" in gate_line(card)
+    only_old = score_datasets([read_input(ds, name="mock")], [old], "default")
+    assert only_old.gate() == "inconclusive" and only_old.exit_code() == EXIT_PASS

@@ -90,3 +90,52 @@ def test_readme_rows_in_omega_g_follow_the_ladder_results():
     ratio = next(iter(first["density_ratio_to_n8000"].values()))["ratio"]
     ratio["low"], ratio["high"] = 1.5, 2.0
     assert readme.absolute_rows(ladder)[1][1] == "found (exploratory)"
+
+
+def _mock_point(mock) -> xr.Dataset:
+    """A compact point as the confirmatory and ladder files hold it, from a mock's arrays."""
+    box = (mock.n_particles / mock.density) ** (1 / 3)
+    n = mock.omega.shape[0]
+    return xr.Dataset(
+        {"eigenvalue": (("sample", "mode"), mock.omega**2),
+         "participation_ratio": (("sample", "mode"), mock.participation),
+         "shear_modulus": ("sample", mock.shear_modulus), "bulk_modulus": ("sample", mock.bulk_modulus),
+         "box_length": ("sample", np.full(n, box))},
+        coords={"sample": np.arange(n)}, attrs={"n_particles": mock.n_particles, "spatial_dimension": 3})
+
+
+def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points_unread(tmp_path):
+    from vdosbench.generators import glass_like_mock, mock_glass_spectra
+
+    study = _study("absolute_frequency")
+    curved = _mock_point(glass_like_mock(2000, 300, levels="poisson", seed=1))
+    # built to fail the taper claim: m = inf holds the same glasses' count with s = 6 instead of the curved s ~ 3.2
+    steep = _mock_point(mock_glass_spectra(2000, 300, exponent=6.0, prefactor=0.3, k=20, levels="poisson",
+                                           hybridisation=0.0, modulus_scatter=0.0, seed=1))
+    steep["shear_modulus"][5] = -0.1  # unstable to shear: left out at m = inf, and with its pair from the difference
+    write_point_groups({"m2_tinf": curved, "minf_tinf": steep, "m2_t1": curved.isel(sample=slice(0, 50))},
+                       tmp_path / "confirm.nc")
+    ladder = {f"n{n}_m{m}_tinf": _mock_point(glass_like_mock(n, c, levels="poisson", k=30, seed=n + len(m)))
+              for n, c in ((1000, 100), (4000, 60), (8000, 60)) for m in ("2", "inf")}
+    write_point_groups(ladder, tmp_path / "ladder.nc")
+    coverage = {"coverage": {"poisson": {"band 0-0.29": {"coverage": 0.9, "wilson_95": [0.83, 0.94],
+                                                          "replicates": 100}}}}
+    (tmp_path / "coverage.json").write_text(json.dumps(coverage))
+    out = study.read_confirm(tmp_path / "confirm.nc", tmp_path / "ladder.nc", tmp_path / "coverage.json",
+                             samples_required=300, n_bootstrap=100)
+    assert out["not_read"] == {"m2_t1": "50 of 300 samples landed: not read until complete"}
+    s2 = out["points"]["m2_tinf"]["schirmacher.high-tstar-s2-absolute"]
+    # the curved mock's (0, 0.29] exponent is 3.16: s = 2 +- 0.5 is refuted, by the registered rule
+    assert 2.8 < s2[0]["value"] < 3.6 and s2[0]["verdict"] == "refuted" and s2[0]["expect"] == "= 2 ± 0.5"
+    assert s2[0]["coverage_on_mocks"]["poisson"]["coverage"] == 0.9
+    assert s2[1]["reading"] == "band (0.15, 0.29] omega_g" and s2[1]["coverage_on_mocks"] == "not measured"
+    tail = out["points"]["m2_tinf"]["lerner.deep-tail-s4-absolute"]
+    assert tail[0]["reading"].startswith("primary (joint over N = 1000, 2000, 4000, 8000)")
+    steep_s2 = out["points"]["minf_tinf"]["schirmacher.high-tstar-s2-absolute"][0]
+    assert 5.0 < steep_s2["value"] < 7.0
+    taper = out["pairs"]["tinf"]["schirmacher.high-tstar-taper-0-absolute"]
+    assert taper[0]["value"] < -2.0 and taper[0]["verdict"] == "refuted" and taper[0]["pairs_left_out_unstable"] == 1
+    assert taper[0]["settings"]["samples_used"] == [299, 299]
+    density = out["points"]["m2_tinf"]["lerner.finite-size-density-absolute"]
+    assert density[0]["expect"] == "> 1" and density[0]["verdict"] in ("supported", "refuted", "inconclusive")
+    assert out["registered"] == "2026-11-27T10:45Z" and "2026-11-27T11:00Z" in out["amendments"]

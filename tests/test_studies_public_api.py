@@ -20,10 +20,7 @@ FOLDERS = ("studies", "speed")
 TEST_MODULES = {p.stem for p in (ROOT / "tests").glob("*.py")} | {"tests", "conftest"}
 #: Scripts owned by another developer while issue 51 is open: what each still does against the rules above.
 #: Remove an entry when its file follows them (test_the_allow_list_is_not_stale says when).
-KNOWN_EXCEPTIONS = {
-    "studies/absolute_frequency_coverage.py": "imports its sibling estimator_coverage by a bare name "
-                                              "(its Wilson interval is vdosbench.validators.wilson_interval)",
-}
+KNOWN_EXCEPTIONS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
