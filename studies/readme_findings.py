@@ -115,30 +115,47 @@ def point_count(result: Results, tstars: Sequence[str], claims: Sequence[str]) -
     return f"both {text}" if len(claims) > 1 and len(set(counts)) == 1 else text
 
 
-def absolute_rows(ladder: Results) -> list[list[str]]:
-    """The rows of issue 51's reading in ω/ω_g (``absolute_frequency_ladder.json``): seed 001's s = 2 at high T*
-    by the window (0, 0.18] ω_g pooled over N, and Lerner 2020's N-dependence as density per particle at fixed
-    ω/ω_g; both exploratory (the ladder was seen before the registration) until the confirmatory sets land."""
-    points = list(ladder["points"].values())
-    windows = [p["window_0_018_pooled"] for p in points]
-    s2 = Expectation(kind="equal", value=2.0, tolerance=0.5)
-    verdicts = Counter(verdict_for(Measurement("s", w["value"], math.nan, w["interval"][0], w["interval"][1], 0.95,
-                                               "1", n_samples=sum(w["samples_used"])), s2).value for w in windows)
-    values_ = sorted(w["value"] for w in windows)
-    lows, highs = [w["interval"][0] for w in windows], [w["interval"][1] for w in windows]
-    ratios = [r["ratio"] for p in points for r in p["density_ratio_to_n8000"].values()]
-    hold = sum(r["low"] <= 1.0 <= r["high"] for r in ratios)
-    p_min = min(p["exponent_homogeneity"]["p_value"] for p in points)
-    found = "none found" if hold == len(ratios) and p_min > 0.05 else "found"
+#: The confirmatory points the registration reads: T* = 1 and ∞, m = 2 and ∞.
+CONFIRM_POINTS = 4
+
+
+def _confirm_readings(confirm: Results, claim: str) -> list[tuple[str, dict[str, Any]]]:
+    """(point, primary reading) of ``claim`` at every confirmatory point read, in the file's order."""
+    return [(name, point[claim][0]) for name, point in {**confirm["points"], **confirm["pairs"]}.items()
+            if claim in point]
+
+
+def _tally(readings: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    counts = Counter(r["verdict"] for _, r in readings)
+    return ", ".join(f"{v} {n}" for v, n in sorted(counts.items())) + f" of {len(readings)}"
+
+
+def _reading_text(reading: Mapping[str, Any]) -> str:
+    return tables.interval(reading["value"], *reading["interval"], digits=2)
+
+
+def _point_label(name: str) -> str:
+    return {"m2": "m = 2", "minf": "m = ∞"}.get(name.split("_")[0], name)
+
+
+def absolute_rows(confirm: Results) -> list[list[str]]:
+    """The rows of issue 51's reading in ω/ω_g: the registered verdicts on the confirmatory N = 2000 sets
+    (``absolute_frequency_confirm.json``): seed 001's s = 2 at high T*, the ω⁴ deep tail, and Lerner 2020's
+    N-dependence as density per particle at fixed ω/ω_g (N = 2000 against the ladder's N = 8000)."""
+    missing = CONFIRM_POINTS - len(confirm["points"])  # not landed at all, or short of their samples
+    pending = f", {missing} to come" if missing else ""
+    s2 = _confirm_readings(confirm, "schirmacher.high-tstar-s2-absolute")
+    tail = _confirm_readings(confirm, "lerner.deep-tail-s4-absolute")
+    dens = _confirm_readings(confirm, "lerner.finite-size-density-absolute")
     return [
-        _row("s = 2 at high T*, in ω/ω_g (001)",
-             ", ".join(f"{v} {n}" for v, n in sorted(verdicts.items())) + f" of {len(windows)} (exploratory)",
-             f"(0, 0.18] ω_g, N ≤ 8000: {values_[0]:.2f} – {values_[-1]:.2f}, in [{min(lows):.2f}, {max(highs):.2f}]",
+        _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending,
+             "(0, 0.29] ω_g, T* = ∞: " + ", ".join(f"{_reading_text(r)} ({_point_label(n)})" for n, r in s2),
              "finite-size"),
-        _row("N-dependence, fixed ω/ω_g (Lerner 2020)", f"{found} (exploratory)",
-             f"density < 0.18 ω_g / N = 8000's: {min(r['value'] for r in ratios):.2f} – "
-             f"{max(r['value'] for r in ratios):.2f}, {hold} of {len(ratios)} hold 1; one s: p ≥ {p_min:.2f}",
+        _row("ω⁴ deep tail (003: Lerner–Bouchbinder)", _tally(tail) + pending,
+             "extreme value, T* = ∞: " + ", ".join(f"{_reading_text(r)} ({_point_label(n)})" for n, r in tail),
              "finite-size"),
+        _row("small-N excess at fixed ω/ω_g (Lerner)", _tally(dens) + pending,
+             "N = 2000 / 8000, x < 0.18: " + ", ".join(_reading_text(r) for _, r in dens), "finite-size"),
     ]
 
 
@@ -163,8 +180,8 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     td = tables.T_D
     s4 = "lerner-bouchbinder.s4-universal"
     return [
-        _row("s = 2 at high T*, N = 1000 (001)", s2["verdict"], values(s2), "seed-001"),
-        *absolute_rows(results["absolute_frequency_ladder.json"]),
+        _row("s = 2 at high T*, lowest 10, N = 1000 (001; superseded)", s2["verdict"], values(s2), "seed-001"),
+        *absolute_rows(results["absolute_frequency_confirm.json"]),
         _row("s at T_d, N ≤ 4000: 3 + 2/m (001) or 4",
              point_count(size, (td,), ["schirmacher.taper-s3+2/m", "lerner.s4"]),
              "D − D_Debye, N = 4000: " + ", ".join(
@@ -198,7 +215,7 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
 
 
 #: The results files the table is written from (in ``studies/results/``).
-SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "absolute_frequency_ladder.json", "low_tstar.json", "robustness_rescore.json",
+SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "absolute_frequency_confirm.json", "low_tstar.json", "robustness_rescore.json",
            "low_tstar_ka.json", "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
 
 

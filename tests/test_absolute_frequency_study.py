@@ -79,17 +79,21 @@ def test_point_groups_need_a_particle_count_and_leave_nothing_half_written(tmp_p
     assert merged["eigenvalue"].values.ravel().tolist() == [2.0, 3.0]  # a shared sample is taken from the new
 
 
-def test_readme_rows_in_omega_g_follow_the_ladder_results():
+def test_readme_rows_in_omega_g_follow_the_registered_verdicts():
     readme = _study("readme_findings")
-    ladder = json.loads((ROOT / "studies" / "results" / "absolute_frequency_ladder.json").read_text())
-    rows = readme.absolute_rows(ladder)
-    assert len(rows) == 2 and all(len(" | ".join(r)) <= readme.MAX_ROW_CHARS for r in rows)
-    assert "exploratory" in rows[0][1] and "exploratory" in rows[1][1]
-    # built to fail: an interval that excludes 1 turns 'none found' into 'found'
-    first = next(iter(ladder["points"].values()))
-    ratio = next(iter(first["density_ratio_to_n8000"].values()))["ratio"]
-    ratio["low"], ratio["high"] = 1.5, 2.0
-    assert readme.absolute_rows(ladder)[1][1] == "found (exploratory)"
+    confirm = json.loads((ROOT / "studies" / "results" / "absolute_frequency_confirm.json").read_text())
+    rows = readme.absolute_rows(confirm)
+    assert len(rows) == 3 and all(len(" | ".join(r)) <= readme.MAX_ROW_CHARS for r in rows)
+    read = len(confirm["points"])
+    s2 = [p["schirmacher.high-tstar-s2-absolute"][0]["verdict"] for p in confirm["points"].values()]
+    assert rows[0][1].startswith(f"{s2[0]} ") and f"of {read}" in rows[0][1]
+    assert (f", {4 - read} to come" in rows[0][1]) == (read < 4)
+    # built to fail: a verdict changed in the results file changes the row
+    first = next(iter(confirm["points"].values()))
+    for point in confirm["points"].values():
+        point["schirmacher.high-tstar-s2-absolute"][0]["verdict"] = "supported"
+    assert readme.absolute_rows(confirm)[0][1].startswith(f"supported {read} of {read}")
+    assert first["schirmacher.high-tstar-s2-absolute"][0]["verdict"] == "supported"
 
 
 def _mock_point(mock) -> xr.Dataset:
