@@ -42,6 +42,7 @@ ELSEWHERE: dict[str, dict[str, str]] = {
     "docs/findings/finite-size.md": {
         **{k: N1600_FIRST for k in ("2.57 [2.52, 2.61]", "2.57 [2.38, 2.78]", "2.59 [2.54, 2.63]")},
         "−0.13 [−1.54, 1.10]": HISTORY,  # the taper difference at N = 1000 with the first 12 chains
+        "−0.18 [−1.98, 1.20]": HISTORY,  # the additive taper difference at N = 2000 with 6 chains
         "+0.77 [−0.75, +4.38]": HISTORY_SIZES,  # s(8000) - s(1000) at T* = inf, m = 2, before N = 16000 (d1298c5)
         "4.01 [3.70, 4.33]": HISTORY,  # the control at N = 2000, m = ∞, with 11 chains
         "−1.58 [−4.45, 0.33]": HISTORY,  # the control's taper difference at 12 chains
