@@ -25,7 +25,7 @@ examples:
   vdosbench score data.nc --claims my_claims.toml --strict   # exit 1 on refuted/inconclusive
   vdosbench claims                                 # list the claims and their sources
   vdosbench list                                   # the reference-dataset catalogue
-  vdosbench fetch spring-network-16                # verified by sha256 (shipped copy or download)
+  vdosbench fetch spring-network-16                # verified by sha256 (reference-data/ or download)
   vdosbench fetch nine-node-toy                    # its scoring form: from a clone's reference-data/, else downloaded
   vdosbench build nine-node-toy --output runs/toy  # regenerate from the recipe, verify by value
   vdosbench publish spring-network-16 --to mirror/ # files + pooch registry for a static host

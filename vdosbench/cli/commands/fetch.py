@@ -1,4 +1,4 @@
-"""``vdosbench fetch NAME``: a catalogued dataset, verified by its sha256 (shipped, cached or downloaded)."""
+"""``vdosbench fetch NAME``: a catalogued dataset, verified by its sha256 (in reference-data/, cached or downloaded)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                        help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
                             "or the config file, then the catalogue's URLs (the repository for a scoring form)")
     fetch.add_argument("--form", choices=("auto", "full", "scoring"), default="auto",
-                       help="auto (default): a full set already here (shipped or cached), else the scoring form "
+                       help="auto (default): a full set already here (reference-data/, cache), else the scoring form "
                             "(what scoring reads: in a clone's reference-data/ folder, no network), else the full "
                             "set; full or scoring: that one")
     return fetch
