@@ -127,6 +127,239 @@ def _argmax_or_nan(x: np.ndarray, y: np.ndarray) -> float:
     return float(x[int(np.argmax(y))]) if np.all(np.isfinite(y)) else float("nan")
 
 
+def _window_edges(
+    window: tuple[float, float], bins: int | Sequence[float] | np.ndarray
+) -> tuple[float, float, np.ndarray]:
+    """The checked window (w0, w1) and the bin edges of the curve."""
+    w0, w1 = (float(v) for v in window)
+    if not (0.0 <= w0 < w1 and np.isfinite(w1)):
+        raise ValueError(f"window is {window}; expected (w0, w1) with 0 <= w0 < w1 < inf")
+    if np.ndim(bins) == 0:
+        n_bins = int(bins)  # type: ignore[arg-type]
+        if n_bins < 1:
+            raise ValueError(f"bins is {bins}; expected a positive number of bins or an array of edges")
+        return w0, w1, np.linspace(w0, w1, n_bins + 1)
+    edges = np.asarray(bins, dtype=float)
+    if edges.ndim != 1 or edges.size < 2 or edges[0] < w0 or edges[-1] > w1:
+        raise ValueError(
+            f"bin edges span [{edges.min() if edges.size else None}, {edges.max() if edges.size else None}]; "
+            f"expected at least two edges inside the window {window}"
+        )
+    return w0, w1, edges
+
+
+def _number_densities(view: Any, number_density: float | None) -> tuple[np.ndarray, str]:
+    """The number density of each sample and where it came from."""
+    if number_density is None:
+        return np.array(view.number_density.values, dtype=float), "n_site / box volume per sample"
+    return np.full(view.n_sample, float(number_density)), "given"
+
+
+def _reference_speeds(
+    view: Any, reference: Literal["own", "crystal"] | float, crystal_sound_speed: float
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The sound speed of each sample's Debye level and the reference settings."""
+    n_sample = view.n_sample
+    if isinstance(reference, str) and reference == "own":
+        dof = view.site_degrees_of_freedom
+        if dof != 1:
+            raise ValueError(
+                f"reference='own' measures the sound speed of a scalar model; found "
+                f"site_degrees_of_freedom = {dof}. Fix: pass reference=c_L with transverse_sound_speed=c_T"
+            )
+        speed_method = "modulus" if has_springs(view) else "dispersion"
+        speeds = np.asarray(sound_speed(view, speed_method).values, dtype=float)
+        return speeds, {"reference": "own", "sound_speed_method": speed_method}
+    if isinstance(reference, str) and reference == "crystal":
+        speeds = np.full(n_sample, float(crystal_sound_speed))
+        return speeds, {"reference": "crystal", "crystal_sound_speed": float(crystal_sound_speed)}
+    if isinstance(reference, (int, float, np.floating, np.integer)) and not isinstance(reference, bool):
+        speeds = np.full(n_sample, float(reference))
+        return speeds, {"reference": "given sound speed", "sound_speed": float(reference)}
+    raise ValueError(f"reference is {reference!r}; expected 'own', 'crystal' or a sound speed (float)")
+
+
+def _debye_levels(
+    view: Any, speeds: np.ndarray, density: np.ndarray, transverse_sound_speed: float | None
+) -> np.ndarray:
+    """The Debye level of g(ω)/ω^(d−1) of each sample from its sound speed and number density."""
+    d, dof = view.dimension, view.site_degrees_of_freedom
+    return np.array(
+        [
+            debye_reduced_level(c, d, n, dof, transverse_sound_speed if dof != 1 else None)
+            for c, n in zip(speeds, density)
+        ]
+    )
+
+
+def _bandwidths(
+    view: Any,
+    bandwidth: float | None,
+    bandwidth_factor: float,
+    speeds: np.ndarray,
+    transverse_sound_speed: float | None,
+) -> tuple[np.ndarray, str]:
+    """The smoothing width σ of each sample (given, or the shell rule 2π c_T/L) and its rule."""
+    n_sample = view.n_sample
+    dof = view.site_degrees_of_freedom
+    if bandwidth is None and not view.has("box_length"):
+        # no box, no shell spacing: the smoothed peak is not measured
+        return (
+            np.full(n_sample, np.nan),
+            "not measured: no box_length for 2 pi c_T / L; pass bandwidth= to measure it",
+        )
+    if bandwidth is None:
+        phonon_speed = speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
+        if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
+            raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
+        sigma = bandwidth_factor * phonon_frequency(_longest_edge(view), phonon_speed)
+        return sigma, (
+            f"{bandwidth_factor:g} x 2 pi c_T / L per sample (2 pi c_T / L: the lowest phonon shell, the largest "
+            "gap between shells)"
+        )
+    if bandwidth_factor != 1.0:
+        raise ValueError(f"give bandwidth or bandwidth_factor (of the shell rule), not both; found {bandwidth_factor!r}")
+    if not (np.isfinite(bandwidth) and bandwidth > 0):
+        raise ValueError(f"bandwidth is {bandwidth!r}; expected a number > 0 (units of omega), or None for 2 pi c_T / L")
+    return np.full(n_sample, float(bandwidth)), "given"
+
+
+def _excess_statistic(centres: np.ndarray, fine: np.ndarray) -> Any:
+    """The bootstrap statistic: binned peak, excess area, relative excess, smoothed peak."""
+
+    def statistic(
+        red: np.ndarray, lev: np.ndarray, fr: np.ndarray, dfr: np.ndarray, smo: np.ndarray
+    ) -> np.ndarray:
+        excess_curve = red.mean(axis=0) - lev.mean()
+        excess = fr.mean() - dfr.mean()
+        return np.array([
+            centres[int(np.argmax(excess_curve))], excess, excess / dfr.mean(), _argmax_or_nan(fine, smo.mean(axis=0)),
+        ])
+
+    return statistic
+
+
+def _excess_curve(
+    view: Any,
+    dos: xr.Dataset,
+    per_sample: Mapping[str, np.ndarray],
+    fine: np.ndarray,
+    window: tuple[float, float],
+) -> xr.Dataset:
+    """The ``curve`` dataset; ``per_sample`` holds levels, speeds, density, frac, debye_frac, smoothed, sigma."""
+    levels, smoothed, sigma = per_sample["levels"], per_sample["smoothed"], per_sample["sigma"]
+    speeds, density = per_sample["speeds"], per_sample["density"]
+    frac, debye_frac = per_sample["frac"], per_sample["debye_frac"]
+    units = view.omega_units
+    level_units = dos["g_reduced"].attrs["units"]
+    return xr.Dataset(
+        {
+            "g_reduced": dos["g_reduced"],
+            "g_reduced_sample": dos["g_reduced_sample"],
+            "debye_level": ((), float(levels.mean()), {"long_name": "Debye level (mean over samples)", "units": level_units}),
+            "debye_level_sample": ("sample", levels, {"long_name": "Debye level per sample", "units": level_units}),
+            "excess": (dos["g_reduced"] - levels.mean()).assign_attrs(
+                long_name="reduced DOS minus Debye level", units=level_units
+            ),
+            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(view)}),
+            "number_density_sample": ("sample", density, {"long_name": "number density used", "units": "1"}),
+            "mode_fraction_in_window": ("sample", frac, {"long_name": "fraction of modes with w0 < omega <= w1", "units": "1"}),
+            "debye_fraction_in_window": ("sample", debye_frac, {"long_name": "Debye integral over the window", "units": "1"}),
+            "g_reduced_smoothed_sample": (("sample", "omega_fine"), smoothed, {
+                "long_name": "kernel-smoothed reduced DOS per sample", "units": level_units}),
+            "g_reduced_smoothed": ("omega_fine", smoothed.mean(axis=0), {
+                "long_name": "kernel-smoothed reduced DOS (mean over samples)", "units": level_units}),
+            "bandwidth_sample": ("sample", sigma, {"long_name": "Gaussian bandwidth sigma of the smoothing", "units": units}),
+        },
+        coords={
+            **{k: dos[k] for k in ("omega", "omega_low", "omega_high", "sample")},
+            "omega_fine": ("omega_fine", fine, {"long_name": "frequency grid of the smoothed curve", "units": units}),
+        },
+        attrs={"window": np.array([window[0], window[1]]), "spatial_dimension": view.dimension},
+    )
+
+
+def _excess_settings(
+    view: Any,
+    dos: xr.Dataset,
+    window: tuple[float, float],
+    edges: np.ndarray,
+    ref_settings: Mapping[str, Any],
+    density_source: str,
+    transverse_sound_speed: float | None,
+) -> dict[str, Any]:
+    """The settings shared by the four measurements."""
+    settings: dict[str, Any] = {
+        "window": window,
+        "window_rule": "w0 < omega <= w1",
+        "bin_edges": edges.tolist(),
+        "n_bins": int(edges.size - 1),
+        "peak_resolution": float(np.max(np.diff(edges))),
+        **ref_settings,
+        "spatial_dimension": view.dimension,
+        "site_degrees_of_freedom": view.site_degrees_of_freedom,
+        "number_density": density_source,
+        "normalisation": dos.attrs["normalisation"],
+        "zero_mode_rule": dos.attrs["zero_mode_rule"],
+    }
+    if transverse_sound_speed is not None:
+        settings["transverse_sound_speed"] = float(transverse_sound_speed)
+    return settings
+
+
+def _excess_measurements(
+    est: Any,
+    settings: Mapping[str, Any],
+    curve: xr.Dataset,
+    units: str,
+    sigma: np.ndarray,
+    bandwidth_rule: str,
+) -> tuple[Measurement, Measurement, Measurement, Measurement]:
+    """peak_frequency, excess_area, relative_excess, smoothed_peak_frequency from the bootstrap."""
+    fine = curve["omega_fine"].values
+    smoothed = curve["g_reduced_smoothed_sample"].values
+    peak = est.measurement(
+        "peak_frequency",
+        index=0,
+        units=units,
+        settings={**settings, "estimator": "argmax over bin centres of the pooled excess g/omega^(d-1) - level"},
+        curve=curve,
+        method="bin centre of the maximum of the pooled reduced-DOS excess over Debye inside the window",
+    )
+    area = est.measurement(
+        "excess_area",
+        index=1,
+        units="1",
+        settings={**settings, "estimator": "exact mode count in window / n_nonzero - level*(w1^d - w0^d)/d, mean over samples"},
+        curve=curve,
+        method="fraction of modes in the window above the Debye prediction (exact count, no binning)",
+    )
+    rel = est.measurement(
+        "relative_excess",
+        index=2,
+        units="1",
+        settings={**settings, "estimator": "excess_area / mean Debye integral over the window"},
+        curve=curve,
+        method="excess area relative to the Debye integral over the window",
+    )
+    smooth_peak = est.measurement(
+        "smoothed_peak_frequency",
+        index=3,
+        units=units,
+        settings={
+            **settings,
+            "bandwidth_rule": bandwidth_rule,
+            "bandwidth_mean": float(np.mean(sigma)),
+            "smoothed_peak_resolution": float(fine[1] - fine[0]),
+            "peak_over_bandwidth": _argmax_or_nan(fine, smoothed.mean(axis=0)) / float(np.mean(sigma)),
+            "estimator": "argmax over a 401-point grid of the pooled Gaussian-smoothed reduced DOS (reflected at 0)",
+        },
+        curve=curve,
+        method="maximum of the kernel-smoothed reduced DOS (bandwidth tied to the phonon-shell spacing) in the window",
+    )
+    return peak, area, rel, smooth_peak
+
+
 @measures("peak_frequency", "excess_area", "relative_excess", "smoothed_peak_frequency")
 def boson_peak_excess(
     ds: xr.Dataset,
@@ -196,186 +429,32 @@ def boson_peak_excess(
     """
     view = point_view(ds, "boson_peak_excess")
     d = view.dimension
-    dof = view.site_degrees_of_freedom
-    w0, w1 = (float(v) for v in window)
-    if not (0.0 <= w0 < w1 and np.isfinite(w1)):
-        raise ValueError(f"window is {window}; expected (w0, w1) with 0 <= w0 < w1 < inf")
-    if np.ndim(bins) == 0:
-        n_bins = int(bins)  # type: ignore[arg-type]
-        if n_bins < 1:
-            raise ValueError(f"bins is {bins}; expected a positive number of bins or an array of edges")
-        edges = np.linspace(w0, w1, n_bins + 1)
-    else:
-        edges = np.asarray(bins, dtype=float)
-        if edges.ndim != 1 or edges.size < 2 or edges[0] < w0 or edges[-1] > w1:
-            raise ValueError(
-                f"bin edges span [{edges.min() if edges.size else None}, {edges.max() if edges.size else None}]; "
-                f"expected at least two edges inside the window {window}"
-            )
+    w0, w1, edges = _window_edges(window, bins)
     dos = reduced_dos(ds, bins=edges)
-    n_sample = view.n_sample
-
-    if number_density is None:
-        density = np.array(view.number_density.values, dtype=float)
-        density_source = "n_site / box volume per sample"
-    else:
-        density = np.full(n_sample, float(number_density))
-        density_source = "given"
-
-    ref_settings: dict[str, Any]
-    if isinstance(reference, str) and reference == "own":
-        if dof != 1:
-            raise ValueError(
-                f"reference='own' measures the sound speed of a scalar model; found "
-                f"site_degrees_of_freedom = {dof}. Fix: pass reference=c_L with transverse_sound_speed=c_T"
-            )
-        speed_method = "modulus" if has_springs(view) else "dispersion"
-        speeds = np.asarray(sound_speed(view, speed_method).values, dtype=float)
-        ref_settings = {"reference": "own", "sound_speed_method": speed_method}
-    elif isinstance(reference, str) and reference == "crystal":
-        speeds = np.full(n_sample, float(crystal_sound_speed))
-        ref_settings = {"reference": "crystal", "crystal_sound_speed": float(crystal_sound_speed)}
-    elif isinstance(reference, (int, float, np.floating, np.integer)) and not isinstance(reference, bool):
-        speeds = np.full(n_sample, float(reference))
-        ref_settings = {"reference": "given sound speed", "sound_speed": float(reference)}
-    else:
-        raise ValueError(f"reference is {reference!r}; expected 'own', 'crystal' or a sound speed (float)")
-    levels = np.array(
-        [
-            debye_reduced_level(c, d, n, dof, transverse_sound_speed if dof != 1 else None)
-            for c, n in zip(speeds, density)
-        ]
-    )
-
+    density, density_source = _number_densities(view, number_density)
+    speeds, ref_settings = _reference_speeds(view, reference, crystal_sound_speed)
+    levels = _debye_levels(view, speeds, density, transverse_sound_speed)
     w = view.omega.transpose("sample", "mode").values
     n_nonzero = np.asarray(view.n_nonzero.values, dtype=float)
-    in_window = np.sum((w > w0) & (w <= w1), axis=1)  # NaN (zero modes) compares False
-    frac = in_window / n_nonzero
+    frac = np.sum((w > w0) & (w <= w1), axis=1) / n_nonzero  # NaN (zero modes) compares False
     debye_frac = levels * (w1**d - w0**d) / d
-    reduced = np.asarray(dos["g_reduced_sample"].values, dtype=float)
-    centres = dos["omega"].values
-
-    if bandwidth is None and not view.has("box_length"):
-        sigma = np.full(n_sample, np.nan)  # no box, no shell spacing: the smoothed peak is not measured
-        bandwidth_rule = "not measured: no box_length for 2 pi c_T / L; pass bandwidth= to measure it"
-    elif bandwidth is None:
-        phonon_speed = speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
-        if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
-            raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
-        sigma = bandwidth_factor * phonon_frequency(_longest_edge(view), phonon_speed)
-        bandwidth_rule = (
-            f"{bandwidth_factor:g} x 2 pi c_T / L per sample (2 pi c_T / L: the lowest phonon shell, the largest "
-            "gap between shells)"
-        )
-    else:
-        if bandwidth_factor != 1.0:
-            raise ValueError(f"give bandwidth or bandwidth_factor (of the shell rule), not both; found {bandwidth_factor!r}")
-        if not (np.isfinite(bandwidth) and bandwidth > 0):
-            raise ValueError(f"bandwidth is {bandwidth!r}; expected a number > 0 (units of omega), or None for 2 pi c_T / L")
-        sigma = np.full(n_sample, float(bandwidth))
-        bandwidth_rule = "given"
+    sigma, bandwidth_rule = _bandwidths(view, bandwidth, bandwidth_factor, speeds, transverse_sound_speed)
     fine = np.linspace(w0, w1, 401)
     smoothed = (
         smoothed_reduced_dos(w, n_nonzero, fine, sigma, d) if np.all(np.isfinite(sigma))
-        else np.full((n_sample, fine.size), np.nan)
+        else np.full((view.n_sample, fine.size), np.nan)
     )
-
-    def statistic(
-        red: np.ndarray, lev: np.ndarray, fr: np.ndarray, dfr: np.ndarray, smo: np.ndarray
-    ) -> np.ndarray:
-        excess_curve = red.mean(axis=0) - lev.mean()
-        excess = fr.mean() - dfr.mean()
-        return np.array([
-            centres[int(np.argmax(excess_curve))], excess, excess / dfr.mean(), _argmax_or_nan(fine, smo.mean(axis=0)),
-        ])
-
     est = bootstrap(
-        statistic, (reduced, levels, frac, debye_frac, smoothed), n_bootstrap=n_bootstrap, seed=seed,
-        confidence=confidence,
+        _excess_statistic(dos["omega"].values, fine),
+        (np.asarray(dos["g_reduced_sample"].values, dtype=float), levels, frac, debye_frac, smoothed),
+        n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
     )
-
-    units = view.omega_units
-    level_units = dos["g_reduced"].attrs["units"]
-    curve = xr.Dataset(
-        {
-            "g_reduced": dos["g_reduced"],
-            "g_reduced_sample": dos["g_reduced_sample"],
-            "debye_level": ((), float(levels.mean()), {"long_name": "Debye level (mean over samples)", "units": level_units}),
-            "debye_level_sample": ("sample", levels, {"long_name": "Debye level per sample", "units": level_units}),
-            "excess": (dos["g_reduced"] - levels.mean()).assign_attrs(
-                long_name="reduced DOS minus Debye level", units=level_units
-            ),
-            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(view)}),
-            "number_density_sample": ("sample", density, {"long_name": "number density used", "units": "1"}),
-            "mode_fraction_in_window": ("sample", frac, {"long_name": "fraction of modes with w0 < omega <= w1", "units": "1"}),
-            "debye_fraction_in_window": ("sample", debye_frac, {"long_name": "Debye integral over the window", "units": "1"}),
-            "g_reduced_smoothed_sample": (("sample", "omega_fine"), smoothed, {
-                "long_name": "kernel-smoothed reduced DOS per sample", "units": level_units}),
-            "g_reduced_smoothed": ("omega_fine", smoothed.mean(axis=0), {
-                "long_name": "kernel-smoothed reduced DOS (mean over samples)", "units": level_units}),
-            "bandwidth_sample": ("sample", sigma, {"long_name": "Gaussian bandwidth sigma of the smoothing", "units": units}),
-        },
-        coords={
-            **{k: dos[k] for k in ("omega", "omega_low", "omega_high", "sample")},
-            "omega_fine": ("omega_fine", fine, {"long_name": "frequency grid of the smoothed curve", "units": units}),
-        },
-        attrs={"window": np.array([w0, w1]), "spatial_dimension": d},
-    )
-    settings: dict[str, Any] = {
-        "window": (w0, w1),
-        "window_rule": "w0 < omega <= w1",
-        "bin_edges": edges.tolist(),
-        "n_bins": int(edges.size - 1),
-        "peak_resolution": float(np.max(np.diff(edges))),
-        **ref_settings,
-        "spatial_dimension": d,
-        "site_degrees_of_freedom": dof,
-        "number_density": density_source,
-        "normalisation": dos.attrs["normalisation"],
-        "zero_mode_rule": dos.attrs["zero_mode_rule"],
-    }
-    if transverse_sound_speed is not None:
-        settings["transverse_sound_speed"] = float(transverse_sound_speed)
-    peak = est.measurement(
-        "peak_frequency",
-        index=0,
-        units=units,
-        settings={**settings, "estimator": "argmax over bin centres of the pooled excess g/omega^(d-1) - level"},
-        curve=curve,
-        method="bin centre of the maximum of the pooled reduced-DOS excess over Debye inside the window",
-    )
-    area = est.measurement(
-        "excess_area",
-        index=1,
-        units="1",
-        settings={**settings, "estimator": "exact mode count in window / n_nonzero - level*(w1^d - w0^d)/d, mean over samples"},
-        curve=curve,
-        method="fraction of modes in the window above the Debye prediction (exact count, no binning)",
-    )
-    rel = est.measurement(
-        "relative_excess",
-        index=2,
-        units="1",
-        settings={**settings, "estimator": "excess_area / mean Debye integral over the window"},
-        curve=curve,
-        method="excess area relative to the Debye integral over the window",
-    )
-    smooth_peak = est.measurement(
-        "smoothed_peak_frequency",
-        index=3,
-        units=units,
-        settings={
-            **settings,
-            "bandwidth_rule": bandwidth_rule,
-            "bandwidth_mean": float(np.mean(sigma)),
-            "smoothed_peak_resolution": float(fine[1] - fine[0]),
-            "peak_over_bandwidth": _argmax_or_nan(fine, smoothed.mean(axis=0)) / float(np.mean(sigma)),
-            "estimator": "argmax over a 401-point grid of the pooled Gaussian-smoothed reduced DOS (reflected at 0)",
-        },
-        curve=curve,
-        method="maximum of the kernel-smoothed reduced DOS (bandwidth tied to the phonon-shell spacing) in the window",
-    )
-    return BosonPeakResult(peak, area, rel, smooth_peak, curve, settings)
+    per_sample = dict(levels=levels, speeds=speeds, density=density, frac=frac, debye_frac=debye_frac,
+                      smoothed=smoothed, sigma=sigma)
+    curve = _excess_curve(view, dos, per_sample, fine, (w0, w1))
+    settings = _excess_settings(view, dos, (w0, w1), edges, ref_settings, density_source, transverse_sound_speed)
+    measured = _excess_measurements(est, settings, curve, view.omega_units, sigma, bandwidth_rule)
+    return BosonPeakResult(*measured, curve, settings)
 
 
 @paired_difference("boson_peak_excess")

@@ -525,6 +525,160 @@ def _claim_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return {"window": window, **options}
 
 
+def _window_upper(
+    view: VdosAccessor,
+    win: PowerLawWindow,
+    omega0: float | None,
+    transverse_sound_speed: float | Measurement | None,
+    seed: int,
+) -> tuple[float | None, dict[str, Any]]:
+    """The upper window edge (``None`` for ``lowest_k``: per sample) and the window record so far."""
+    record: dict[str, Any] = {"rule": win.rule, "description": win.describe(), "omega_min": win.omega_min}
+    if win.rule == "explicit":
+        record["omega_max"] = win.omega_max
+        return win.omega_max, record
+    if win.rule != "below_phonon":
+        record["k"] = win.k
+        return None, record
+    omega0_value, source = _omega0(view, omega0, transverse_sound_speed, seed)
+    assert win.phonon_factor is not None
+    upper = win.phonon_factor * omega0_value
+    if upper <= win.omega_min:
+        raise ValueError(
+            f"below_phonon window ({win.omega_min}, {win.phonon_factor} * {omega0_value}] is empty; "
+            "lower omega_min"
+        )
+    record.update(phonon_factor=win.phonon_factor, omega0=omega0_value, omega0_source=source, omega_max=upper)
+    return upper, record
+
+
+def _omega0(
+    view: VdosAccessor, omega0: float | None, transverse_sound_speed: float | Measurement | None, seed: int
+) -> tuple[float, str]:
+    """The lowest phonon frequency of a ``below_phonon`` window (given or measured) and its source."""
+    if omega0 is None:
+        from .phonon import lowest_phonon_frequency
+
+        m0 = lowest_phonon_frequency(view, transverse_sound_speed, n_bootstrap=2, seed=seed)
+        omega0_value, source = float(np.min(m0.curve["omega0_sample"].values)), m0.settings["sound_speed_source"]
+        source = f"min over samples of 2 pi v_T / L; v_T {source}"
+    else:
+        if transverse_sound_speed is not None:
+            raise ValueError("give either omega0 or transverse_sound_speed, not both")
+        omega0_value, source = float(omega0), "given omega0"
+    if not (math.isfinite(omega0_value) and omega0_value > 0):
+        raise ValueError(f"omega0 is {omega0_value}; expected a positive frequency")
+    return omega0_value, source
+
+
+def _collect_fittable(view: VdosAccessor, win: PowerLawWindow, upper: float | None, record: dict[str, Any]) -> _Window:
+    """The modes of the window, checked to hold at least 3 and to be estimable; their counts added to ``record``."""
+    collected = _collect(view, win.omega_min, upper, win.k)
+    n_modes = int(collected.n_window.sum())
+    if n_modes < 3:
+        raise ValueError(
+            f"window {win.describe()} holds {n_modes} non-zero modes; expected at least 3 for a fit. "
+            "Fix: widen the window"
+        )
+    _check_estimable(collected, win.describe())
+    if win.rule == "lowest_k":
+        record.update(
+            upper_edge="per sample: the (k+1)-th lowest non-zero frequency",
+            upper_edge_min=float(collected.upper.min()),
+            upper_edge_median=float(np.median(collected.upper)),
+            upper_edge_max=float(collected.upper.max()),
+        )
+    record.update(
+        n_modes=n_modes,
+        n_modes_per_sample_min=int(collected.n_window.min()),
+        n_modes_per_sample_max=int(collected.n_window.max()),
+        n_samples=int(collected.n_window.size),
+        n_samples_with_modes=int(np.count_nonzero(collected.n_window)),
+    )
+    return collected
+
+
+def _power_law_curve(
+    view: VdosAccessor, collected: _Window, est: _Estimators, trials: np.ndarray, s_flat: float
+) -> xr.Dataset:
+    """The diagnostic curve: pooled F, F/ω^(s+1) at the trial exponents and at s_flatness, both criteria."""
+    F_right, F_mid = est.pooled_F(np.ones(collected.n_window.size))
+    omega_pts = collected.omega[est.sel_idx]
+    F_pts, F_mid_pts = F_right[est.sel_idx], F_mid[est.sel_idx]
+    log_ratio = np.log(F_mid_pts)[None, :] - (trials[:, None] + 1.0) * np.log(omega_pts)[None, :]
+    units = view.omega_units
+    return xr.Dataset(
+        {
+            "F": ("omega", F_pts, {"long_name": "pooled integrated DOS F(omega)", "units": "1"}),
+            "F_mid": ("omega", F_mid_pts, {"long_name": "middle of the step of F at each mode (fit)", "units": "1"}),
+            "F_over_omega_power": (
+                ("trial_exponent", "omega"),
+                _f_over_power(F_pts[None, :], omega_pts[None, :], trials[:, None]),
+                {"long_name": "F(omega)/omega^(s+1)", "units": "1"},
+            ),
+            "F_over_omega_power_fit": (
+                "omega",
+                _f_over_power(F_pts, omega_pts, s_flat),
+                {"long_name": f"F(omega)/omega^(s+1) at s_flatness = {s_flat:.4g}", "units": "1"},
+            ),
+            "flatness_variance": (
+                "trial_exponent",
+                log_ratio.var(axis=1),
+                {"long_name": "variance of log[Fmid/omega^(s+1)] over the fit points", "units": "1"},
+            ),
+            "mle_log_likelihood": (
+                "trial_exponent",
+                np.array([est.log_likelihood(s + 1.0) for s in trials]),
+                {"long_name": "mean log-likelihood per mode of the truncated power law", "units": "1"},
+            ),
+            "n_window_sample": ("sample", collected.n_window, {"long_name": "modes in the window", "units": "1"}),
+            "upper_edge_sample": ("sample", collected.upper, {"long_name": "upper window edge b_j", "units": units}),
+        },
+        coords={
+            "omega": ("omega", omega_pts, {"long_name": "angular frequency of the fit points", "units": units}),
+            "trial_exponent": ("trial_exponent", trials, {"long_name": "trial exponent s", "units": "1"}),
+            "sample": view.dataset["sample"].values,
+        },
+        attrs={"flatness_definition": FLATNESS_DEFINITION, "mle_definition": MLE_DEFINITION},
+    )
+
+
+def _power_law_result(
+    boot: Any, record: dict[str, Any], trials: np.ndarray, curve: xr.Dataset, fisher: float
+) -> PowerLawResult:
+    """The two measurements from the bootstrap and the result around them."""
+    settings: dict[str, Any] = {
+        "window": dict(record),
+        "trial_exponents": trials,
+        "zero_modes": "excluded (zero_mode flags, else eigenvalue <= 1e-10 max)",
+        "normalisation_of_F": "per non-zero mode of the full spectrum of each sample; pooled = mean over samples",
+    }
+    flat_m = boot.measurement(
+        "s_flatness",
+        index=0,
+        units="1",
+        settings={**settings, "estimator": FLATNESS_DEFINITION},
+        curve=curve,
+        method="seed 003: the s making F(omega)/omega^(s+1) flattest over the window",
+    )
+    mle_m = boot.measurement(
+        "s_mle",
+        index=1,
+        units="1",
+        settings={**settings, "estimator": MLE_DEFINITION, "fisher_standard_error": fisher},
+        curve=curve,
+        method="maximum likelihood of the power law truncated to the window",
+    )
+    return PowerLawResult(
+        flatness=flat_m,
+        mle=mle_m,
+        fisher_standard_error=fisher,
+        window=record,
+        curve=curve,
+        settings={**settings, **boot.settings()},
+    )
+
+
 @measures("flatness", "mle", settings=_claim_settings)
 def power_law_exponent(
     ds: xr.Dataset,
@@ -593,56 +747,8 @@ def power_law_exponent(
     """
     view = point_view(ds, "power_law_exponent")
     win = _as_window(window)
-    record: dict[str, Any] = {"rule": win.rule, "description": win.describe(), "omega_min": win.omega_min}
-    if win.rule == "explicit":
-        upper: float | None = win.omega_max
-        record["omega_max"] = win.omega_max
-    elif win.rule == "below_phonon":
-        if omega0 is None:
-            from .phonon import lowest_phonon_frequency
-
-            m0 = lowest_phonon_frequency(view, transverse_sound_speed, n_bootstrap=2, seed=seed)
-            omega0_value, source = float(np.min(m0.curve["omega0_sample"].values)), m0.settings["sound_speed_source"]
-            source = f"min over samples of 2 pi v_T / L; v_T {source}"
-        else:
-            if transverse_sound_speed is not None:
-                raise ValueError("give either omega0 or transverse_sound_speed, not both")
-            omega0_value, source = float(omega0), "given omega0"
-        if not (math.isfinite(omega0_value) and omega0_value > 0):
-            raise ValueError(f"omega0 is {omega0_value}; expected a positive frequency")
-        assert win.phonon_factor is not None
-        upper = win.phonon_factor * omega0_value
-        if upper <= win.omega_min:
-            raise ValueError(
-                f"below_phonon window ({win.omega_min}, {win.phonon_factor} * {omega0_value}] is empty; "
-                "lower omega_min"
-            )
-        record.update(phonon_factor=win.phonon_factor, omega0=omega0_value, omega0_source=source, omega_max=upper)
-    else:
-        upper = None
-        record["k"] = win.k
-    collected = _collect(view, win.omega_min, upper, win.k)
-    n_modes = int(collected.n_window.sum())
-    if n_modes < 3:
-        raise ValueError(
-            f"window {win.describe()} holds {n_modes} non-zero modes; expected at least 3 for a fit. "
-            "Fix: widen the window"
-        )
-    _check_estimable(collected, win.describe())
-    if win.rule == "lowest_k":
-        record.update(
-            upper_edge="per sample: the (k+1)-th lowest non-zero frequency",
-            upper_edge_min=float(collected.upper.min()),
-            upper_edge_median=float(np.median(collected.upper)),
-            upper_edge_max=float(collected.upper.max()),
-        )
-    record.update(
-        n_modes=n_modes,
-        n_modes_per_sample_min=int(collected.n_window.min()),
-        n_modes_per_sample_max=int(collected.n_window.max()),
-        n_samples=int(collected.n_window.size),
-        n_samples_with_modes=int(np.count_nonzero(collected.n_window)),
-    )
+    upper, record = _window_upper(view, win, omega0, transverse_sound_speed, seed)
+    collected = _collect_fittable(view, win, upper, record)
     est = _Estimators(collected)
     boot = bootstrap(
         est.both, np.arange(collected.n_window.size), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
@@ -650,75 +756,6 @@ def power_law_exponent(
     )
     u_hat = float(boot.value[1]) + 1.0
     fisher = est.fisher_se(u_hat)
-
     trials = np.asarray(list(trial_exponents), dtype=float)
-    F_right, F_mid = est.pooled_F(np.ones(collected.n_window.size))
-    omega_pts = collected.omega[est.sel_idx]
-    F_pts, F_mid_pts = F_right[est.sel_idx], F_mid[est.sel_idx]
-    log_ratio = np.log(F_mid_pts)[None, :] - (trials[:, None] + 1.0) * np.log(omega_pts)[None, :]
-    units = view.omega_units
-    s_flat = float(boot.value[0])
-    curve = xr.Dataset(
-        {
-            "F": ("omega", F_pts, {"long_name": "pooled integrated DOS F(omega)", "units": "1"}),
-            "F_mid": ("omega", F_mid_pts, {"long_name": "middle of the step of F at each mode (fit)", "units": "1"}),
-            "F_over_omega_power": (
-                ("trial_exponent", "omega"),
-                _f_over_power(F_pts[None, :], omega_pts[None, :], trials[:, None]),
-                {"long_name": "F(omega)/omega^(s+1)", "units": "1"},
-            ),
-            "F_over_omega_power_fit": (
-                "omega",
-                _f_over_power(F_pts, omega_pts, s_flat),
-                {"long_name": f"F(omega)/omega^(s+1) at s_flatness = {s_flat:.4g}", "units": "1"},
-            ),
-            "flatness_variance": (
-                "trial_exponent",
-                log_ratio.var(axis=1),
-                {"long_name": "variance of log[Fmid/omega^(s+1)] over the fit points", "units": "1"},
-            ),
-            "mle_log_likelihood": (
-                "trial_exponent",
-                np.array([est.log_likelihood(s + 1.0) for s in trials]),
-                {"long_name": "mean log-likelihood per mode of the truncated power law", "units": "1"},
-            ),
-            "n_window_sample": ("sample", collected.n_window, {"long_name": "modes in the window", "units": "1"}),
-            "upper_edge_sample": ("sample", collected.upper, {"long_name": "upper window edge b_j", "units": units}),
-        },
-        coords={
-            "omega": ("omega", omega_pts, {"long_name": "angular frequency of the fit points", "units": units}),
-            "trial_exponent": ("trial_exponent", trials, {"long_name": "trial exponent s", "units": "1"}),
-            "sample": view.dataset["sample"].values,
-        },
-        attrs={"flatness_definition": FLATNESS_DEFINITION, "mle_definition": MLE_DEFINITION},
-    )
-    settings: dict[str, Any] = {
-        "window": dict(record),
-        "trial_exponents": trials,
-        "zero_modes": "excluded (zero_mode flags, else eigenvalue <= 1e-10 max)",
-        "normalisation_of_F": "per non-zero mode of the full spectrum of each sample; pooled = mean over samples",
-    }
-    flat_m = boot.measurement(
-        "s_flatness",
-        index=0,
-        units="1",
-        settings={**settings, "estimator": FLATNESS_DEFINITION},
-        curve=curve,
-        method="seed 003: the s making F(omega)/omega^(s+1) flattest over the window",
-    )
-    mle_m = boot.measurement(
-        "s_mle",
-        index=1,
-        units="1",
-        settings={**settings, "estimator": MLE_DEFINITION, "fisher_standard_error": fisher},
-        curve=curve,
-        method="maximum likelihood of the power law truncated to the window",
-    )
-    return PowerLawResult(
-        flatness=flat_m,
-        mle=mle_m,
-        fisher_standard_error=fisher,
-        window=record,
-        curve=curve,
-        settings={**settings, **boot.settings()},
-    )
+    curve = _power_law_curve(view, collected, est, trials, float(boot.value[0]))
+    return _power_law_result(boot, record, trials, curve, fisher)
