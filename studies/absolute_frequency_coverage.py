@@ -177,6 +177,8 @@ def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
         cov = {}
         for key in truth:
             hits = [r["covers"][key] for r in rows if key in r["covers"]]
+            if not hits:  # an interval added after this file's replicates were run
+                continue
             widths = [r[key][2] - r[key][1] for r in rows if key in r and np.isfinite(r[key][2] - r[key][1])]
             cov[key] = {"replicates": len(hits), "coverage": sum(hits) / len(hits),
                         "wilson_95": list(wilson_interval(sum(hits), len(hits))), "mean_width": float(np.mean(widths)) if widths else math.nan,
