@@ -132,8 +132,13 @@ def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]
         answer = ("error", f"{type(e).__name__}: {e}", type(e).__name__)
     try:
         conn.send(answer)
+    except (BrokenPipeError, ConnectionResetError, EOFError):  # the caller is gone (e.g. stopped by SIGTERM)
+        pass
     except Exception as e:  # e.g. a result that cannot be pickled
-        conn.send(("error", f"{type(e).__name__} while returning the result: {e}", type(e).__name__))
+        try:
+            conn.send(("error", f"{type(e).__name__} while returning the result: {e}", type(e).__name__))
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            pass
     conn.close()
 
 

@@ -399,3 +399,16 @@ def test_newline_in_a_sidecar_string_keeps_the_systems_row_whole(tmp_path: Path)
     rows = [line for line in section.splitlines() if line.startswith("| g |")]
     assert len(rows) == 1 and "FIRE<br><br>" in rows[0] and rows[0].rstrip().endswith("|")
     assert "\n## forged" not in md
+
+
+def test_an_isolated_reader_whose_caller_is_gone_ends_quietly(capfd) -> None:
+    """A caller stopped (SIGTERM) while its child reader sends the answer closes the pipe: the child then ends
+    without a traceback on the terminal (CI saw one from `score` stopped by SIGTERM)."""
+    import multiprocessing
+
+    from vdosbench.datasets import isolated
+
+    parent, child = multiprocessing.Pipe(duplex=False)
+    parent.close()  # the caller is gone
+    isolated._child(child, len, ([1, 2, 3],), {})
+    assert capfd.readouterr().err == ""
