@@ -76,6 +76,8 @@ SEED = 0
 HIGH_T = (1.0, math.inf)
 CONFIRM_SAMPLES = 1000
 CONFIRM_N = 2000
+#: The sizes of the deep tail's joint extreme value (amendment 1): the confirmatory N = 2000 and the ladder's others.
+EV_SIZES = (1000, 2000, 4000, 8000)
 REGISTRATION = "absolute-frequency"
 COVERAGE = RESULTS / "absolute_frequency_coverage.json"
 TAPERS = (2, -1)
@@ -181,8 +183,8 @@ def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | No
     m = getattr(est, "measurement", est)
     status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
     if status == "ok":
-        verdict, why = judge(m, claim.expect)
-        verdict, why = verdict.value, why
+        judged, why = judge(m, claim.expect)
+        verdict = judged.value
     else:
         verdict, why = "inconclusive", f"{status}: {reason}"
     return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
@@ -197,10 +199,10 @@ def _ev_difference(a: Any, b: Any) -> Any:
     value = ma.value - mb.value
     low = value - math.hypot(ma.value - ma.low, mb.high - mb.value)
     high = value + math.hypot(ma.high - ma.value, mb.value - mb.low)
-    return type(ma)("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high, ma.confidence,
-                    "1", {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two "
-                          "fits' percentile intervals added in quadrature (independent fits; conservative)"},
-                    None, ma.n_samples, "difference of two joint extreme-value fits")
+    settings = {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two fits' "
+                "percentile intervals added in quadrature (independent fits; conservative)"}
+    return type(ma)("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high,
+                    ma.confidence, "1", settings, None, ma.n_samples, "difference of two joint extreme-value fits")
 
 
 def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path = COVERAGE, *,
@@ -241,8 +243,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
             lo, hi = measure.get("band", (0.0, measure.get("x_edge")))
             readings.append(_reading(a_s2, label, band_mle(pt, float(lo), float(hi), **kw),
                                      f"band {float(lo):g}-{float(hi):g}", cov))
-        sizes = [n for n in sorted(by_n) if n != CONFIRM_N] + [CONFIRM_N]
-        joint = [by_n[n] if n != CONFIRM_N else pt for n in sorted(sizes)]
+        joint = [by_n[n] if n != CONFIRM_N else pt for n in EV_SIZES]  # amendment 1: the ladder's N = 16000 is not read
         joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
         tail = [_reading(a_tail, "primary (joint over N = " + ", ".join(str(p.n_particles) for p in joint) + ")",
                          joint_fit.exponent, "extreme value", cov)]
