@@ -244,3 +244,20 @@ def test_sigterm_releases_the_lock_of_a_running_generate(tmp_path: Path) -> None
     assert proc.returncode == 143, err
     assert "stopped by SIGTERM" in err
     assert not (out / LOCK_NAME).exists()
+
+
+def test_an_exception_between_taking_and_using_the_lock_leaves_none(tmp_path, monkeypatch):
+    """SIGTERM's exception can arrive right after the lock file is written (CI saw a score stopped then leave its
+    .vdosbench.lock): the lock is released on the way out, whatever step was interrupted."""
+    import threading
+
+    from vdosbench.generators.engine import folder_lock as fl
+
+    def interrupted(self):
+        raise KeyboardInterrupt("stopped while starting the heartbeat")
+
+    monkeypatch.setattr(threading.Thread, "start", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        with fl.folder_lock(tmp_path):
+            pass
+    assert not (tmp_path / fl.LOCK_NAME).exists() and not fl._HELD

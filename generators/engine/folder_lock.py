@@ -176,18 +176,28 @@ def _holder_alive(holder: LockHolder, path: Path) -> bool | None:
 
 
 def _try_create(path: Path, holder: LockHolder) -> bool:
-    """Create the lock file with ``O_CREAT | O_EXCL``; False if it exists."""
+    """Create the lock file with ``O_CREAT | O_EXCL`` and enter it in :data:`_HELD`; False if it exists.
+
+    From the moment the file exists it is either in :data:`_HELD` (released by :func:`folder_lock`'s ``finally``
+    or :func:`release_held_locks`) or removed here: an exception on the way (e.g. SIGTERM's) leaves no lock behind.
+    """
+    created = False
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        return False
-    try:
+        created = True
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(holder.__dict__, fh)
             fh.flush()
             os.fsync(fh.fileno())
+        _HELD[path] = holder.token
+    except FileExistsError:
+        if created:
+            raise
+        return False
     except BaseException:
-        path.unlink(missing_ok=True)
+        if created:
+            _HELD.pop(path, None)
+            path.unlink(missing_ok=True)
         raise
     return True
 
@@ -289,6 +299,17 @@ def folder_lock(folder: str | os.PathLike[str], clash: str = ENSEMBLE_CLASH) -> 
     folder = Path(folder)
     path = folder / LOCK_NAME
     me = _this_holder()
+    stop = threading.Event()
+    try:
+        yield from _held(folder, path, me, clash, stop)
+    finally:  # also when an exception (SIGTERM's) arrives between taking the lock and using it
+        stop.set()
+        if _HELD.get(path) == me.token:
+            _release(path, me.token)
+
+
+def _held(folder: Path, path: Path, me: LockHolder, clash: str, stop: threading.Event) -> Iterator[LockHolder]:
+    """Take the lock (:func:`folder_lock`), beat its heartbeat and yield this run's record while it is held."""
     for _ in range(5):  # a stale lock taken over, or one released meanwhile: try again
         if _try_create(path, me):
             break
@@ -312,16 +333,13 @@ def folder_lock(folder: str | os.PathLike[str], clash: str = ENSEMBLE_CLASH) -> 
         raise FolderBusyError(
             _busy_message(folder, path, holder, None if holder is None else _holder_alive(holder, path), clash)
         )
-    stop = threading.Event()
     beat = threading.Thread(target=_heartbeat, args=(path, stop), name="vdosbench-lock-heartbeat", daemon=True)
     beat.start()
-    _HELD[path] = me.token
     try:
         yield me
     finally:
         stop.set()
         beat.join()
-        _release(path, me.token)
 
 
 #: The locks this process holds (path -> token), for :func:`release_held_locks`.
