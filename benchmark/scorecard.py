@@ -133,6 +133,10 @@ class ScoreCard:
                 counts[p.verdict.value] += 1
         return [{"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())]
 
+    def gating(self) -> list[ClaimResult]:
+        """The applicable results of current claims: those the gate reads (a superseded claim's do not gate)."""
+        return [r for r in self.applicable() if r.claim.superseded_by is None]
+
     def gate(self) -> str:
         """The gate's outcome: ``"no-applicable-claims"``, ``"refuted"``, ``"inconclusive"`` or ``"supported"``.
 
@@ -145,7 +149,7 @@ class ScoreCard:
         """
         if self.no_claim_applies():
             return NO_APPLICABLE_CLAIMS
-        current = [r for r in self.applicable() if r.claim.superseded_by is None]
+        current = self.gating()
         if not current:
             return Verdict.INCONCLUSIVE.value
         verdicts = {r.verdict for r in current}
@@ -161,7 +165,7 @@ class ScoreCard:
         gate = self.gate()
         if gate == NO_APPLICABLE_CLAIMS:
             return []
-        current = [r for r in self.applicable() if r.claim.superseded_by is None]
+        current = self.gating()
         if gate == Verdict.SUPPORTED.value:
             return current
         return [r for r in current if r.verdict.value == gate] or self.applicable()

@@ -60,9 +60,11 @@ def taper_label(point: Mapping[str, Any]) -> str:
 
 
 def measured(point: Mapping[str, Any], digits: int = 2) -> str:
-    """A point's value and 95 % interval: a score's ``measurement``, or a study's flat value/low/high."""
+    """A point's value and 95 % interval: a score's ``measurement``, a study's flat value/low/high, or a registered
+    reading's value and ``interval``."""
     m = point.get("measurement", point)
-    return tables.interval(m["value"], m["low"], m["high"], digits=digits)
+    low, high = m["interval"] if "interval" in m else (m["low"], m["high"])  # a registered reading: [low, high]
+    return tables.interval(m["value"], low, high, digits=digits)
 
 
 def claim_of(card: Mapping[str, Any], claim: str, dataset: str | None = None) -> Mapping[str, Any]:
@@ -130,10 +132,6 @@ def _tally(readings: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
     return ", ".join(f"{v} {n}" for v, n in sorted(counts.items())) + f" of {len(readings)}"
 
 
-def _reading_text(reading: Mapping[str, Any]) -> str:
-    return tables.interval(reading["value"], *reading["interval"], digits=2)
-
-
 def _point_label(name: str) -> str:
     return {"m2": "m = 2", "minf": "m = ∞"}.get(name.split("_")[0], name)
 
@@ -149,13 +147,13 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     dens = _confirm_readings(confirm, "lerner.finite-size-density-absolute")
     return [
         _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending,
-             "(0, 0.29] ω_g, T* = ∞: " + ", ".join(f"{_reading_text(r)} ({_point_label(n)})" for n, r in s2),
+             "(0, 0.29] ω_g, T* = ∞: " + ", ".join(f"{measured(r)} ({_point_label(n)})" for n, r in s2),
              "finite-size"),
         _row("ω⁴ deep tail (003: Lerner–Bouchbinder)", _tally(tail) + pending,
-             "extreme value, T* = ∞: " + ", ".join(f"{_reading_text(r)} ({_point_label(n)})" for n, r in tail),
+             "extreme value, T* = ∞: " + ", ".join(f"{measured(r)} ({_point_label(n)})" for n, r in tail),
              "finite-size"),
         _row("small-N excess at fixed ω/ω_g (Lerner)", _tally(dens) + pending,
-             "N = 2000 / 8000, x < 0.18: " + ", ".join(_reading_text(r) for _, r in dens), "finite-size"),
+             "N = 2000 / 8000, x < 0.18: " + ", ".join(measured(r) for _, r in dens), "finite-size"),
     ]
 
 
