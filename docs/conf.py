@@ -48,7 +48,7 @@ def _escape_bars(app, what, name, obj, options, lines: list[str]) -> None:  # no
     """Docstrings write |x| for absolute values and norms; reST would read ``|x|`` as a substitution.
 
     Escapes every bar outside inline literals (the docstrings hold no reST tables,
-    which ``tests/test_docs.py`` would notice as a build warning).  The modules in
+    which ``tests/docs/test_docs.py`` would notice as a build warning).  The modules in
     :data:`VERBATIM_DOCSTRINGS` become one literal block instead.
     """
     if what == "module" and name in VERBATIM_DOCSTRINGS:

@@ -4,7 +4,7 @@ The glass generators' kernels (swap Monte Carlo, neighbour lists, quench, Hessia
 compiled on first call and cached next to the sources (``__pycache__``, or ``NUMBA_CACHE_DIR``).  A fresh
 install, a fresh CI clone and every edit of a kernel's module therefore pay the compilation once.  This
 script measures it: each case builds one small sample (``build_in_memory``, the sizes of
-``tests/test_grid_every_parameter.py``) in a fresh interpreter, first with an empty ``NUMBA_CACHE_DIR``
+``tests/generators/test_grid_every_parameter.py``) in a fresh interpreter, first with an empty ``NUMBA_CACHE_DIR``
 (cold: compile and write the cache), then again with the same folder (warm: load it).  Per run it records
 wall and CPU seconds of the build, the import time, and from numba's compile events the seconds spent
 compiling (outermost compilations only, so nested ones are not counted twice) and the kernels that took
@@ -34,7 +34,7 @@ from vdosbench.datasets.io import write_text
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "numba_compile.json"
 
-#: Small sizes of each case (those of ``tests/test_grid_every_parameter.py``).
+#: Small sizes of each case (those of ``tests/generators/test_grid_every_parameter.py``).
 CASES: dict[str, dict[str, Any]] = {
     "soft_spheres": {"n_particles": 64, "n_sweeps": 20, "n_vectors": 2},
     "soft_spheres_lowest": {"n_particles": 64, "n_sweeps": 20, "n_lowest": 6, "n_vectors": 2},

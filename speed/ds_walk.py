@@ -30,7 +30,7 @@ The result file keeps one entry per ``--label`` (so a before and an after run
 sit side by side); numbers are counts, not times, so the machine's load does
 not change them.  ``before``/``after``: the accessor (issue 26); ``issue54_before``/
 ``issue54_after``: validators hand the view on, not the dataset (issue 54 item 1;
-``tests/test_accessor.py`` pins at most 10 stops and 2 climbs).
+``tests/datasets/test_accessor.py`` pins at most 10 stops and 2 climbs).
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ result raised :data:`vdosbench.validators.results.result.MIN_GROUPS` to 6), each
 keeping a parent level of its chain with probability 0.7;
 Poisson levels in 20 chains × 10 structures keeping 95 % of the parent levels
 (strongly correlated structures, the case built to break the independent-mode
-intervals; tests/test_estimator_coverage.py checks it at small M); and GOE levels in 20 independent
+intervals; tests/studies/test_estimator_coverage.py checks it at small M); and GOE levels in 20 independent
 samples at N = 8000 and in 10 at N = 16000, the
 sample counts of the high-T* ladder's largest points, whose intervals are bootstraps over
 so few samples, with the default nonphononic prefactor and with the one (3× and 3.5×) that

@@ -10,7 +10,7 @@ typed: the page marks each one ::
 and ``python studies/finite_size_tables.py`` rewrites what lies between the markers from the results files
 (``--check`` only compares, exit 1 when the page is stale).  The suite checks that the page on main holds the
 rendering of the results files on main, so an analysis that is committed without its tables, or a number edited
-by hand, fails.  The prose around the tables still quotes numbers by hand (``tests/test_quoted_intervals.py``
+by hand, fails.  The prose around the tables still quotes numbers by hand (``tests/docs/test_quoted_intervals.py``
 checks that its intervals are in a results file).
 
 Tables (:data:`TABLES`), from ``finite_size.json``: ``high-tstar-1`` and ``high-tstar-inf`` (the high-T*

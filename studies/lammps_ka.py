@@ -21,7 +21,7 @@ Per sample (LAMMPS serial, one core):
    search: the force-vector 2-norm below 10⁻¹⁰);
 4. ``write_data`` and ``dynamical_matrix all regular 1e-6 file ... binary yes``
    (central differences, step 10⁻⁶: with the plain cut a larger step lets a
-   pair straddle r_c, ``tests/test_declaration.py``).
+   pair straddle r_c, ``tests/benchmark/test_declaration.py``).
 
 The LAMMPS files are read with the ``lammps-dynmat`` adapter (the data file
 gives positions, box and species), exported to ``lammps_ka.npz`` (keys

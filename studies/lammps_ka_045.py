@@ -4,7 +4,7 @@ The potential is by default **the seed's tapered Kob–Andersen (m = 2), the one
 use**, given to LAMMPS as ``pair_style table spline`` (:func:`vdosbench.benchmark.lammps_runtime.kob_andersen_table`:
 φ and −φ′ of vdosbench's kernels at 20 000 points a pair from 0.5 σ_ab to r_c = 2.5 σ_ab; in a 250-particle liquid
 at T* = 1 the energy agrees with a brute-force sum of vdosbench's potential over pairs to 6 × 10⁻¹⁴ and the forces
-to 3 × 10⁻¹³ of the largest, m = 2 and m = ∞; ``tests/test_lammps_table.py`` holds them to 10⁻¹⁰ and 10⁻⁸),
+to 3 × 10⁻¹³ of the largest, m = 2 and m = ∞; ``tests/benchmark/test_lammps_table.py`` holds them to 10⁻¹⁰ and 10⁻⁸),
 declared ``taper_order = 2``.  Its T_c is 0.352 (m = 2), so T* = 0.45 is ≈ 1.28 T_c, and the comparison with
 vdosbench's sets is the same potential at the same T*, made by another code's dynamics (MD, not swap Monte
 Carlo), minimiser and dynamical matrix.  The tapered samples land in ``lammps_ka_045_m2/`` and the summary goes to

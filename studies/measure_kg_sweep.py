@@ -191,7 +191,7 @@ def _measure_point(variant: str, k_G: float, spec: dict[str, Any], cache: dict[A
         "sound_speed": c,
         "sound_speed_se": c_se,
         "sound_speed_method": "analytic homogenisation of the layered medium (validators.sound_speed 'modulus' "
-        "agrees, tests/test_inhomogeneous_medium.py)" if params.layered else "validators.sound_speed('modulus')",
+        "agrees, tests/generators/test_inhomogeneous_medium.py)" if params.layered else "validators.sound_speed('modulus')",
         "c_k_G": c * k_G,
         "seed000_omega_bp": seed_bp,
         "estimates": estimates,

@@ -20,7 +20,7 @@ adds, and is optimistic by that much: the one timed end-to-end run
 (``studies/results/paper_glasses_timing.json``: 480 samples, N = 1000, 2000
 sweeps at T* = 1, 16 workers of the lent 16-core machine, 467 s) spent 15.6
 core-seconds per sample against 5.8 s estimated here, a factor 2.7 from
-processes sharing memory bandwidth, Dask and writing the parts.  ``tests/test_describe.py`` checks the
+processes sharing memory bandwidth, Dask and writing the parts.  ``tests/cli/test_cli_docs.py`` checks the
 constants against the result files.
 """
 

@@ -10,7 +10,7 @@ least-squares one from the scatter of the block means about the line, and the
 interval Student's t with n_blocks − 2 degrees of freedom.  Block means are
 nearly independent when a block is much longer than the energy's correlation
 time (at T_d with the recipes' 40 τ_α of equilibration the last half is
-≈ 190 000 sweeps: 10 blocks of ≈ 2 τ_α), which ``tests/test_energy_drift.py``
+≈ 190 000 sweeps: 10 blocks of ≈ 2 τ_α), which ``tests/generators/test_energy_drift.py``
 checks on correlated synthetic traces with a known slope (coverage).
 """
 

@@ -56,7 +56,7 @@ order in either storage): for the same seed the chain (positions, sizes,
 energy trace) is the same, bit for bit, as that of the plain loop (but
 for a rounding edge case of probability ~10⁻¹⁶ per swap, see
 :func:`_mc_moves`); ``speed/bench_montecarlo.py --baseline-ref``
-compares them, and ``tests/test_montecarlo.py`` compares the two storage
+compares them, and ``tests/generators/test_montecarlo.py`` compares the two storage
 orders.  The one setting that does change the arithmetic is
 :attr:`MCSettings.refresh_sweeps` (64 by default; 0 refreshes every batch):
 fewer fresh recomputations of the per-particle sums at N > 1024, so other

@@ -576,7 +576,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     independent (Poisson) levels.  Levels that repel (GOE) make the lowest one's
     law narrower than that — the gap probability E(0; Λ) falls faster than
     e^(−Λ) — and the Weibull shape then overstates s + 1 (on GOE-unfolded mocks
-    with s = 4: 5.5 at one N; tests/test_absolute_frequency.py).
+    with s = 4: 5.5 at one N; tests/validators/test_absolute_frequency.py).
     ``law="free"``: P(x_min > x) = exp(−(N a x^(s+1))^κ) with κ fitted too; it
     needs two or more N, since s + 1 is the ratio of the power of x (κ(s+1))
     to the power of N (κ); for any law of the form F(N a x^(s+1)) that is

@@ -3,7 +3,7 @@
 The top floor of the package: it imports :mod:`vdosbench.benchmark`,
 :mod:`vdosbench.generators`, :mod:`vdosbench.validators` and
 :mod:`vdosbench.datasets`, and none of them imports it
-(``tests/test_layering.py``).  Each command is one module of
+(``tests/packaging/test_layering.py``).  Each command is one module of
 :mod:`vdosbench.cli.commands` (its options and its handler);
 :func:`~vdosbench.cli.parser.build_parser` collects them and :func:`main`
 runs the chosen one.

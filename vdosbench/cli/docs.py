@@ -5,14 +5,14 @@ The part of ``docs/cli.md`` between :data:`BEGIN` and :data:`END` is this module
 :func:`~vdosbench.cli.parser.build_parser`) and the text that
 ``vdosbench generate --list``, ``vdosbench generate --list-recipes`` and
 ``vdosbench describe soft_spheres`` print (from
-:mod:`vdosbench.generators.engine.describe`).  ``tests/test_cli_docs.py`` regenerates it
+:mod:`vdosbench.generators.engine.describe`).  ``tests/cli/test_cli_docs.py`` regenerates it
 and fails when the page and the command line disagree; after changing a
 command, a generator or a recipe, run::
 
     python -m vdosbench.cli.docs docs/cli.md
 
 The blocks are fenced as ``text``: output, which the test that runs the
-documentation's code blocks (``tests/test_docs.py``) does not execute.
+documentation's code blocks (``tests/docs/test_docs.py``) does not execute.
 """
 
 from __future__ import annotations

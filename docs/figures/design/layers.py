@@ -47,7 +47,7 @@ def draw(path: Path = HERE / "layers.png") -> Path:
         if source == "benchmark" and target == "datasets":
             start, end = (0.5, BOXES["benchmark"][1]), (0.5, BOXES["datasets"][1] + BOXES["datasets"][3])
         ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color="#30507a", lw=1.2))
-    ax.text(0.5, 0.97, "arrows: imports (one direction; tests/test_layering.py pins it)", ha="center", fontsize=9)
+    ax.text(0.5, 0.97, "arrows: imports (one direction; tests/packaging/test_layering.py pins it)", ha="center", fontsize=9)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.axis("off")

@@ -1,0 +1,146 @@
+"""The claims in absolute frequency (issue 51 item 5) scored on datasets with a known exponent.
+
+- ``absolute_exponent`` on a dataset equals the array estimator on its ModeSpectra;
+- the s = 2 claim is supported by an s = 2 mock and refuted by an s = 4 one; the deep-tail
+  claim the other way round (data built to fail for each);
+- the taper difference is read paired over the same samples;
+- a compact scoring form (no ``site`` dimension, ``n_particles`` attribute) is scored as the full set;
+- the superseded claims stay registered and name a claim of the file; a dangling name is refused;
+- the registration file was written before the confirmatory recipe's data and names the claims scored here.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from vdosbench.benchmark import evaluate_claim, load_claims
+from vdosbench.benchmark.claims import ClaimsFileError
+from vdosbench.benchmark.scoring import Verdict
+from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.validators import ModeSpectra, absolute_exponent, band_mle
+
+ROOT = Path(__file__).resolve().parents[2]
+N = 2000
+
+
+def _mock(exponent: float, prefactor: float, n_samples: int, seed: int):
+    """Poisson levels (fast); 60 modes a sample reach above 0.6 omega0 for every prefactor used here."""
+    return mock_glass_spectra(N, n_samples, exponent=exponent, prefactor=prefactor, k=60, seed=seed,
+                              levels="poisson", hybridisation=0.19, modulus_scatter=0.0)
+
+
+def _dataset(exponent: float, prefactor: float, n_samples: int = 400, seed: int = 0,
+             site: bool = True, tapers: tuple[int, ...] = (2,)) -> xr.Dataset:
+    """One (T* = 1) point per taper of mock spectra, as a soft_spheres_lowest set stores it (3 zero modes first);
+    both tapers hold the same modes (a paired difference of exactly 0)."""
+    points = []
+    for _ in tapers:
+        m = _mock(exponent, prefactor, n_samples, seed)
+        lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
+        zero = np.zeros(lam.shape, bool)
+        zero[:, :3] = True
+        points.append(xr.Dataset(
+            {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
+             "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
+             "box_length": ("sample", np.full(n_samples, (N / m.density) ** (1 / 3)))},
+            coords={"sample": np.arange(n_samples)}))
+    ds = xr.concat(points, xr.DataArray(list(tapers), dims="taper_order", name="taper_order"))
+    ds = ds.expand_dims(parent_temperature=[1.0]).transpose("parent_temperature", "taper_order", "sample", "mode")
+    ds.attrs.update(generator="soft_spheres_lowest", spatial_dimension=3, model="soft_spheres")
+    if site:
+        return ds.assign_coords(site=np.arange(N))
+    return ds.assign_attrs(n_particles=N)
+
+
+def _claim(claim_id: str):
+    return next(c for c in load_claims() if c.id == claim_id)
+
+
+def test_dataset_estimate_equals_the_array_estimate():
+    ds = _dataset(3.0, prefactor=0.07, n_samples=200)
+    point = ds.isel(parent_temperature=0, taper_order=0)
+    m = _mock(3.0, 0.07, 200, 0)
+    direct = band_mle(ModeSpectra(**m.arrays()), 0.0, 0.29, n_bootstrap=100)
+    via = absolute_exponent(point, "band_mle", (0.0, 0.29), n_bootstrap=100)
+    assert via.value == pytest.approx(direct.value, rel=1e-12)
+    compact = _dataset(3.0, prefactor=0.07, n_samples=200, site=False).isel(parent_temperature=0, taper_order=0)
+    assert absolute_exponent(compact, "band_mle", (0.0, 0.29), n_bootstrap=100).value == pytest.approx(via.value)
+
+
+@pytest.mark.parametrize(("exponent", "prefactor", "s2", "s4"), [
+    (2.0, 0.03, Verdict.SUPPORTED, Verdict.REFUTED),
+    (4.0, 1.2, Verdict.REFUTED, Verdict.SUPPORTED),
+])
+def test_claims_in_omega_g_judge_known_exponents(exponent, prefactor, s2, s4):
+    """The mocks' omega_g is sqrt(4.5): prefactors put ~5 modes a sample below 0.29 omega_g (s = 2) and ~1.6 below
+    0.15 omega_g (s = 4)."""
+    ds = _dataset(exponent, prefactor, n_samples=600, seed=4, site=False)
+    assert evaluate_claim(_claim("schirmacher.high-tstar-s2-absolute"), ds).verdict is s2
+    deep = evaluate_claim(_claim("lerner.deep-tail-s4-absolute"), ds)
+    assert deep.verdict is s4, deep.points[0].measurement
+
+
+def test_taper_difference_is_paired_over_the_same_samples():
+    ds = _dataset(4.0, 1.2, n_samples=300, seed=6, tapers=(2, -1))
+    res = evaluate_claim(_claim("schirmacher.high-tstar-taper-0-absolute"), ds)
+    (point,) = res.points
+    m = point.measurement
+    assert m.name == "s_difference_band_mle" and m.value == pytest.approx(0.0, abs=1e-12)  # the same modes twice
+    assert "paired" in m.method
+
+
+def test_superseded_claims_stay_registered_and_name_a_current_claim():
+    claims = {c.id: c for c in load_claims()}
+    assert claims["schirmacher.high-parent-temperature-s2"].superseded_by == "schirmacher.high-tstar-s2-absolute"
+    assert claims["lerner.finite-size-s4"].superseded_by == "lerner.deep-tail-s4-absolute"
+    for c in claims.values():
+        assert c.superseded_by is None or c.superseded_by in claims
+
+
+def test_a_dangling_superseded_by_is_refused(tmp_path):
+    text = (ROOT / "benchmark" / "claims.toml").read_text()
+    bad = tmp_path / "claims.toml"
+    bad.write_text(text.replace('superseded_by = "lerner.deep-tail-s4-absolute"', 'superseded_by = "no.such"'))
+    with pytest.raises(ClaimsFileError, match="superseded_by names no claim"):
+        load_claims(bad)
+
+
+def test_registration_precedes_the_confirmatory_data_and_names_the_scored_claims():
+    reg = tomllib.loads((ROOT / "benchmark" / "registrations" / "absolute-frequency.toml").read_text())
+    assert reg["registered"] == "2026-11-27T10:45Z" and reg["issue"] == 51
+    assert all(a["registered"] > reg["registered"] for a in reg["amendment"])
+    registered = {c["id"] for c in reg["claim"]}
+    scored = {c.id for c in load_claims() if c.validator == "absolute_exponent"}
+    assert scored <= registered
+    from vdosbench.generators.glasses.lowest_mode_glasses import CONFIRM_ROOT_SEED, RECIPES
+    recipe = RECIPES["soft_spheres_lowest_confirm_n2000"]
+    assert recipe.root_seed == CONFIRM_ROOT_SEED and str(CONFIRM_ROOT_SEED) in reg["data"]
+    assert recipe.n_samples == 1000 and recipe.fixed["n_lowest"] == 20
+    assert math.isclose(0.6 * 2 * math.pi / N ** (1 / 3), 0.299, abs_tol=5e-4)  # the window rule's edge at N = 2000
+
+
+def test_a_superseded_claim_is_reported_but_does_not_gate():
+    """Built to fail: the s = 2 claim is refuted by an s = 4 mock and gates the exit status until it is marked
+    superseded; then the gate follows the current claims only, and the gate line names what was left out."""
+    from dataclasses import replace
+
+    from vdosbench.benchmark.report_text import gate_line
+    from vdosbench.benchmark.scorecard import EXIT_FAIL, EXIT_PASS, read_input, score_datasets
+
+    ds = _dataset(4.0, 1.2, n_samples=600, seed=4, site=False)
+    deep, s2 = _claim("lerner.deep-tail-s4-absolute"), _claim("schirmacher.high-tstar-s2-absolute")
+    card = score_datasets([read_input(ds, name="mock")], [deep, s2], "default")
+    assert card.gate() == "refuted" and card.exit_code() == EXIT_FAIL
+    old = replace(s2, superseded_by=deep.id)
+    card = score_datasets([read_input(ds, name="mock")], [deep, old], "default")
+    assert [r.verdict for r in card.results] == [Verdict.SUPPORTED, Verdict.REFUTED]  # still scored and reported
+    assert card.gate() == "supported" and card.exit_code() == EXIT_PASS
+    assert f"superseded, reported but not gating: {s2.id} -> {deep.id}" in gate_line(card)
+    only_old = score_datasets([read_input(ds, name="mock")], [old], "default")
+    assert only_old.gate() == "inconclusive" and only_old.exit_code() == EXIT_PASS

@@ -1,0 +1,87 @@
+"""The README's findings table is the rendering of the committed results files (``studies/readme_findings.py``)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from script_loader import load_script
+
+ROOT = Path(__file__).resolve().parents[2]
+BEGIN = "<!-- table: findings (studies/readme_findings.py) -->"
+
+
+@pytest.fixture(scope="module")
+def findings():
+    # readme_findings imports studies.finite_size_tables (it runs as python -m studies.readme_findings)
+    return load_script("studies/readme_findings.py", "readme_findings_study")
+
+
+def readme_table(text: str) -> list[str]:
+    """The lines of the README between the findings table's markers."""
+    lines = text.split("\n")
+    start = lines.index(BEGIN) + 1
+    return lines[start:lines.index("<!-- /table -->", start)]
+
+
+def test_the_readme_holds_the_table_of_the_results_on_main(findings, capsys):
+    # fails when a results file changes without the README, or a verdict or number is typed by hand
+    assert findings.main(["--check"]) == 0, capsys.readouterr().out
+    table = readme_table((ROOT / "README.md").read_text(encoding="utf-8"))
+    tables = findings.tables
+    results = tables.load_results(tables.RESULTS, findings.TABLES)
+    assert "\n".join(table) == findings.findings_table({name: results[name] for name in findings.SOURCES})
+
+
+def test_the_table_is_short_enough_to_read_in_a_minute(findings):
+    rows = readme_table((ROOT / "README.md").read_text(encoding="utf-8"))[2:]
+    assert 8 <= len(rows) <= findings.MAX_ROWS == 12, len(rows)
+    long = {len(row): row for row in rows if len(row) > findings.MAX_ROW_CHARS}
+    assert not long and findings.MAX_ROW_CHARS == 200, long
+    assert all(row.count(" | ") == 3 and "](docs/findings/" in row for row in rows), rows
+
+
+def test_a_verdict_typed_by_hand_is_caught_and_the_rewrite_mends_it(findings, tmp_path, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(r for r in readme_table(readme) if r.startswith("| s = 4 for m = 2 at T_d"))
+    path = tmp_path / "README.md"
+    path.write_text(readme.replace(row, row.replace("refuted", "supported", 1)), encoding="utf-8")
+    assert findings.main(["--check", "--page", str(path)]) == 1
+    assert "differ" in capsys.readouterr().out
+    assert findings.main(["--page", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == readme
+
+
+def test_the_verdicts_come_from_the_results_files(findings, tmp_path, capsys):
+    # a changed verdict in a scorecard changes the README's row: the table is read, not typed
+    tables = findings.tables
+    results = tables.load_results(tables.RESULTS, findings.TABLES)
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for name, content in results.items():
+        (folder / name).write_text(json.dumps(content), encoding="utf-8")
+    low = results["low_tstar.json"]
+    card = findings.scorecard(low, findings.TD_MINF)
+    findings.claim_of(card, "schirmacher.low-parent-temperature-minf-s3")["points"][0]["value"] = 3.99
+    (folder / "low_tstar.json").write_text(json.dumps(low), encoding="utf-8")
+    assert findings.main(["--check", "--results", str(folder)]) == 1
+    capsys.readouterr()
+    page = tmp_path / "README.md"
+    page.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert findings.main(["--page", str(page), "--results", str(folder)]) == 0
+    row = next(r for r in readme_table(page.read_text(encoding="utf-8")) if r.startswith("| s = 3 for m = ∞"))
+    assert "3.99 [2.95, 3.41]" in row
+
+
+def test_a_row_over_the_limit_is_refused(findings, monkeypatch):
+    tables = findings.tables
+    results = tables.load_results(tables.RESULTS, findings.TABLES)
+    sources = {name: results[name] for name in findings.SOURCES}
+    monkeypatch.setattr(findings, "MAX_ROW_CHARS", 120)
+    with pytest.raises(ValueError, match="over 120 characters"):
+        findings.findings_table(sources)
+    monkeypatch.setattr(findings, "MAX_ROW_CHARS", 200)
+    monkeypatch.setattr(findings, "MAX_ROWS", 5)
+    with pytest.raises(ValueError, match=r"has \d+ rows \(at most 5\)"):
+        findings.findings_table(sources)

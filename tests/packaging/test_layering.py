@@ -1,0 +1,249 @@
+"""docs/design.md's dependency direction and the layout: datasets <- generators, datasets <- validators, benchmark
+uses all, the command line (vdosbench/cli/) sits on top and nothing below imports it; no import circles between
+modules, nor between the subpackages of generators/ and validators/."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+#: Source folder -> package (pyproject.toml ``[tool.setuptools.package-dir]``).
+FOLDERS = {
+    "vdosbench": "vdosbench",
+    "datasets": "vdosbench.datasets",
+    "generators": "vdosbench.generators",
+    "validators": "vdosbench.validators",
+    "benchmark": "vdosbench.benchmark",
+}
+#: The command-line package (``vdosbench/cli/``): the top floor, imported by no module below it.
+CLI = "vdosbench.cli"
+FORBIDDEN = {
+    "datasets": ("vdosbench.generators", "vdosbench.validators", "vdosbench.benchmark", CLI),
+    "generators": ("vdosbench.validators", "vdosbench.benchmark", CLI),
+    "validators": ("vdosbench.generators", "vdosbench.benchmark", CLI),
+    "benchmark": (CLI,),
+}
+#: Packages whose subpackages must not import each other in a circle (their own modules are ignored).
+LAYERED = ("vdosbench.generators", "vdosbench.validators")
+
+
+def module_files(root: Path, folders: Mapping[str, str] = FOLDERS) -> dict[str, Path]:
+    """Every module of the source tree under ``root``, by dotted name (a package by its ``__init__.py``)."""
+    modules: dict[str, Path] = {}
+    for folder, package in folders.items():
+        for path in sorted((root / folder).rglob("*.py")):
+            parts = path.relative_to(root / folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            modules[".".join((package, *parts))] = path
+    return modules
+
+
+def imported_modules(name: str, path: Path, modules: Mapping[str, Path]) -> set[str]:
+    """The modules of ``modules`` that ``name`` imports anywhere in its file.
+
+    Function-level and ``TYPE_CHECKING`` imports count too: a circle through
+    them is still a circle of the design.  Relative imports are resolved
+    against the module's package; ``from package import submodule`` counts
+    as an import of the submodule, any other name as one of the package.
+    """
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name in modules)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                if sub in modules:
+                    found.add(sub)
+                elif target in modules:
+                    found.add(target)
+    found.discard(name)
+    return found
+
+
+def import_graph(root: Path, folders: Mapping[str, str] = FOLDERS) -> dict[str, set[str]]:
+    """Module -> the modules it imports, over the source tree under ``root``."""
+    modules = module_files(root, folders)
+    return {name: imported_modules(name, path, modules) for name, path in modules.items()}
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The import circles of ``graph``: each strongly connected component of more than one node (Tarjan),
+    as a sorted list of its nodes."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return sorted(found)
+
+
+def subpackage_graph(graph: Mapping[str, set[str]], package: str) -> dict[str, set[str]]:
+    """The import graph between the direct subpackages of ``package`` (modules at its top level left out)."""
+
+    def group(module: str) -> str | None:
+        rest = module.removeprefix(package + ".")
+        if rest == module or "." not in rest and f"{package}.{rest}" not in subpackages:
+            return None
+        return f"{package}.{rest.split('.')[0]}"
+
+    subpackages = {m for m in graph if m.startswith(package + ".") and m.count(".") == package.count(".") + 1
+                   and any(n.startswith(m + ".") for n in graph)}
+    out: dict[str, set[str]] = {s: set() for s in subpackages}
+    for module, imports in graph.items():
+        g = group(module)
+        if g is None:
+            continue
+        out[g].update(h for h in map(group, imports) if h is not None and h != g)
+    return out
+
+
+def test_the_cycle_finder_finds_a_circle_built_to_fail(tmp_path: Path) -> None:
+    # a -> b -> c -> a (c's import inside a function, b's under TYPE_CHECKING), d -> a outside the circle,
+    # and e's "from . import a" is an import of the submodule a
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "sub" / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from .sub.b import x\n")
+    (pkg / "sub" / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..c import y\nx = 1\n")
+    (pkg / "c.py").write_text("def f():\n    from pkg import a\ny = 2\n")
+    (pkg / "d.py").write_text("from . import a\n")
+    graph = import_graph(tmp_path, {"pkg": "pkg"})
+    assert graph["pkg.d"] == {"pkg.a"}
+    assert cycles(graph) == [["pkg.a", "pkg.c", "pkg.sub.b"]]
+    assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_circle_between_modules() -> None:
+    found = cycles(import_graph(ROOT))
+    assert not found, "import circles (move what both sides need into a module both import): " + "; ".join(
+        " <-> ".join(c) for c in found
+    )
+
+
+@pytest.mark.parametrize("package", LAYERED, ids=LAYERED)
+def test_no_import_circle_between_subpackages(package: str) -> None:
+    graph = subpackage_graph(import_graph(ROOT), package)
+    assert len(graph) >= 4, f"expected the subpackages of {package}, found {sorted(graph)}"
+    found = cycles(graph)
+    assert not found, f"subpackages of {package} import each other in a circle: {found}"
+
+
+def offenders(graph: Mapping[str, set[str]], package: str, forbidden: tuple[str, ...]) -> list[str]:
+    """``"module imports target"`` for each module of ``package`` that imports a module under ``forbidden``."""
+    return [
+        f"{name} imports {target}"
+        for name, imports in sorted(graph.items())
+        if name == package or name.startswith(package + ".")
+        for target in sorted(imports)
+        if any(target == f or target.startswith(f + ".") for f in forbidden)
+    ]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN), ids=sorted(FORBIDDEN))
+def test_no_import_against_the_dependency_direction(package: str) -> None:
+    found = offenders(import_graph(ROOT), FOLDERS[package], FORBIDDEN[package])
+    assert not found, found
+
+
+def test_an_import_of_the_cli_from_below_is_found(tmp_path: Path) -> None:
+    # built to fail: a benchmark module importing the command line, once absolutely and once inside a function
+    (tmp_path / "benchmark").mkdir()
+    (tmp_path / "vdosbench" / "cli").mkdir(parents=True)
+    for init in ("benchmark", "vdosbench", "vdosbench/cli"):
+        (tmp_path / init / "__init__.py").write_text("")
+    (tmp_path / "vdosbench" / "cli" / "errors.py").write_text("class UsageError(Exception): ...\n")
+    (tmp_path / "benchmark" / "report.py").write_text("from vdosbench.cli.errors import UsageError\n")
+    (tmp_path / "benchmark" / "scoring.py").write_text("def f():\n    import vdosbench.cli\n")
+    graph = import_graph(tmp_path, {"vdosbench": "vdosbench", "benchmark": "vdosbench.benchmark"})
+    assert offenders(graph, "vdosbench.benchmark", (CLI,)) == [
+        "vdosbench.benchmark.report imports vdosbench.cli.errors",
+        "vdosbench.benchmark.scoring imports vdosbench.cli",
+    ]
+    assert offenders(graph, CLI, ("vdosbench.benchmark",)) == []
+
+
+def test_the_cli_is_one_module_per_command() -> None:
+    """Every command of the parser has its own module in vdosbench/cli/commands/ (its options and handler)."""
+    from vdosbench.cli.commands import COMMANDS
+    from vdosbench.cli.parser import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if a.dest == "command"]
+    names = [c.NAME for c in COMMANDS]
+    assert list(sub.choices) == names and len(set(names)) == len(names)
+    for command in COMMANDS:
+        assert sub.choices[command.NAME].get_default("handler") is command.run, command.__name__
+
+
+#: Lines above which a module's docstring must say why it is one piece (docs/design.md, issue 17).
+MAX_LINES = 800
+
+
+def test_a_long_module_says_why_it_is_one_piece() -> None:
+    unexplained = []
+    for name, path in module_files(ROOT).items():
+        n = len(path.read_text().splitlines())
+        if n > MAX_LINES and "Why one module" not in (ast.get_docstring(ast.parse(path.read_text())) or ""):
+            unexplained.append(f"{path.relative_to(ROOT)} ({n} lines)")
+    assert not unexplained, (
+        f"modules over {MAX_LINES} lines without a 'Why one module ...' paragraph in their docstring: "
+        f"{unexplained}; split them by job or state the reason"
+    )
+
+
+#: Lines no module may exceed, whatever its docstring says (issue 54 item 7): a longer one is split by job.
+HARD_MAX_LINES = 1000
+
+
+def test_no_module_is_over_the_hard_limit() -> None:
+    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in module_files(ROOT).values()
+            if (n := len(path.read_text().splitlines())) > HARD_MAX_LINES]
+    assert not long, f"modules over {HARD_MAX_LINES} lines: {long}; split them by job"
+
+
+def test_every_cli_module_is_under_the_size_limit() -> None:
+    """The command line has no 'Why one module' exception: each of its modules stays under :data:`MAX_LINES`."""
+    cli = {name: path for name, path in module_files(ROOT).items() if name == CLI or name.startswith(CLI + ".")}
+    assert f"{CLI}.commands.score" in cli and f"{CLI}.errors" in cli, sorted(cli)
+    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in cli.values()
+            if (n := len(path.read_text().splitlines())) > MAX_LINES]
+    assert not long, f"command-line modules over {MAX_LINES} lines: {long}; split them (one module per command)"
