@@ -87,7 +87,7 @@ def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Pat
                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The N = 4000 control's chains ran as pieces in many folders: together they are one set, and a sample
     found twice is refused."""
-    runs = ladder.parents[2]
+    runs = ladder.parents[1]
     inf_rest = _piece(runs / "pieces" / "c1-minf", "inf", 2, 4)  # the small recipe's chain 1 (2 samples)
     assert study.main([str(runs), str(tmp_path / "out"), "--ladder", f"td_ladder/n128,pieces/c*-m*:{RECIPE}"]) == 0
     entry = tomllib.loads(capsys.readouterr().out)["datasets"]["small-ladder"]
