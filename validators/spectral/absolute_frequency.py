@@ -142,17 +142,12 @@ def _percentile(replicates: np.ndarray, confidence: float) -> tuple[float, float
 
 
 def _stratified(statistic: Callable[[list[np.ndarray]], float], points: list[ModeSpectra], n_bootstrap: int,
-                seed: int, paired: bool = False) -> np.ndarray:
-    """Replicates of ``statistic(indices per point)``: each point resampled on its own, or all with the same
-    draw when ``paired`` (the points hold the same realisations)."""
+                seed: int) -> np.ndarray:
+    """Replicates of ``statistic(indices per point)``, each point's units (chains or samples) resampled on its own."""
     rng = np.random.default_rng(seed)
     out = np.empty(n_bootstrap)
     for b in range(n_bootstrap):
-        if paired:
-            draw = _unit_draw(points[0], rng)
-            out[b] = statistic([draw] * len(points))
-        else:
-            out[b] = statistic([_unit_draw(p, rng) for p in points])
+        out[b] = statistic([_unit_draw(p, rng) for p in points])
     return out
 
 
@@ -288,30 +283,79 @@ def local_exponent(points: ModeSpectra | Sequence[ModeSpectra], edges: Sequence[
     return ests, curve
 
 
-def paired_band_difference(first: ModeSpectra, second: ModeSpectra, low: float, high: float, *,
-                           phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
-                           confidence: float = 0.95) -> Measurement:
-    """s(first) − s(second) on the band (low, high] of the same realisations (e.g. two tapers of the same starts),
-    bootstrapped with the same units at both (:meth:`.ModeSpectra.check_paired`)."""
-    first.check_paired(second)
+def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: ModeSpectra | Sequence[ModeSpectra],
+                           low: float, high: float, *, phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000,
+                           seed: int = 0, confidence: float = 0.95) -> Measurement:
+    """s(first) − s(second) on the band (low, high] of the same realisations (e.g. two tapers of the same starts).
+
+    Parameters
+    ----------
+    first, second
+        One point each, or several points each, paired by position (e.g. the
+        m = 2 and m = ∞ points at N = 1000 and at N = 2000): ``first[k]`` and
+        ``second[k]`` hold the same realisations (:meth:`.ModeSpectra.check_paired`).
+        With several, each side's s is one band MLE pooled over its points
+        (:func:`band_mle` of the list), and the difference is read once.
+    low, high
+        The band in units of each sample's ω_g.
+    phonon_factor, n_bootstrap, seed, confidence
+        As :func:`band_mle`.  Each replicate resamples the units (chains or
+        samples) of each pair on its own and uses the same draw at both sides.
+
+    Returns
+    -------
+    Measurement
+        ``s_difference_band_mle`` with a paired percentile-bootstrap interval;
+        the settings name the points, the samples used and the modes per side.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> def point(s, n):  # n structures at one taper; omega0 = 2 pi / N^(1/3) makes omega_g = 1
+    ...     w = np.sort(rng.random((n, 12)) ** (1 / (s + 1)), axis=1) * 0.3
+    ...     return ModeSpectra(w, np.full(n, 2 * np.pi / 10), 1000, 1.0, coverage=np.full(n, 0.3))
+    >>> d = paired_band_difference([point(4, 300), point(4, 200)], [point(3, 300), point(3, 200)], 0.0, 0.3,
+    ...                            n_bootstrap=200)
+    >>> bool(d.low < 1.0 < d.high), d.settings["pooled_points"]
+    (True, 2)
+    """
+    f = _points(first, "paired_band_difference")
+    s = _points(second, "paired_band_difference")
+    if len(f) != len(s):
+        raise ValueError(f"paired_band_difference pairs points by position; found {len(f)} first and {len(s)} "
+                         "second points: pass the same sizes (or protocols) on both sides, in the same order")
+    for a, b in zip(f, s):
+        a.check_paired(b)
     _check_band(low, high, "paired_band_difference")
-    a = _band_stats(first, low, high, phonon_factor)
-    b = _band_stats(second, low, high, phonon_factor)
+    sa = [_band_stats(p, low, high, phonon_factor) for p in f]
+    sb = [_band_stats(p, low, high, phonon_factor) for p in s]
+
+    def side(stats_: list[tuple[np.ndarray, ...]], draws: list[np.ndarray]) -> float:
+        return _band_s(np.concatenate([q[0][d] for q, d in zip(stats_, draws)]),
+                       np.concatenate([q[1][d] for q, d in zip(stats_, draws)]), low, high)
 
     def statistic(draws: list[np.ndarray]) -> float:
-        d = draws[0]
-        return _band_s(a[0][d], a[1][d], low, high) - _band_s(b[0][d], b[1][d], low, high)
+        return side(sa, draws) - side(sb, draws)
 
-    value = statistic([np.arange(first.n_samples)])
-    reps = _stratified(statistic, [first, second], n_bootstrap, seed, paired=True)
+    value = statistic([np.arange(p.n_samples) for p in f])
+    reps = _stratified(statistic, f, n_bootstrap, seed)
     lo, hi = _percentile(reps, confidence)
+    single = len(f) == 1
+    used_a = [int(q[2].sum()) for q in sa]
+    used_b = [int(q[2].sum()) for q in sb]
+    modes_a = sum(int(q[0].sum()) for q in sa)
+    modes_b = sum(int(q[0].sum()) for q in sb)
     settings = {"estimator": "band_mle paired difference", "band_omega_over_omega_g": [low, high], "unit": UNIT,
-                "phonon_factor": phonon_factor, "samples_used": [int(a[2].sum()), int(b[2].sum())],
-                "modes": [int(a[0].sum()), int(b[0].sum())], "n_bootstrap": n_bootstrap, "seed": seed,
-                "points": [first.label, second.label]}
+                "phonon_factor": phonon_factor,
+                "samples_used": [used_a[0], used_b[0]] if single else [used_a, used_b],
+                "modes": [modes_a, modes_b], "n_bootstrap": n_bootstrap, "seed": seed,
+                "points": ([f[0].label, s[0].label] if single
+                           else [[p.label for p in f], [p.label for p in s]]),
+                "pooled_points": len(f)}
     return Measurement("s_difference_band_mle", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
-                       settings, None, first.n_samples,
-                       "difference of pooled band MLEs; paired percentile bootstrap (same units at both points)")
+                       settings, None, sum(p.n_samples for p in f),
+                       "difference of pooled band MLEs; paired percentile bootstrap (same units at both sides"
+                       + ("" if single else "; each pair of points resampled on its own") + ")")
 
 
 # --------------------------------------------------------------------------- homogeneity of s
