@@ -11,7 +11,8 @@ power laws whose counts below 0.29 ω_g match the control's exploratory chains (
 N = 1000 for m = 2 and ∞, the same per particle at N = 2000; ``reference-data/soft-spheres-lowest-n{N}-td-nonadditive.nc``),
 shear modulus 2.45 (the control's 2.3 – 2.6), modulus scatter 9.5 % √(1000/N), the glasses' shell broadening.
 Scenarios: +1 (s = 4 against 3, seed 001) and 0 (4 against 4, the rival).  Truth: the difference of the input
-exponents.  Writes ``studies/results/td_control_power.json``.
+exponents.  Beside each N's reading, the difference pooled over N = 1000 and 2000 (the registration's amendment 1)
+on the same mocks.  Writes ``studies/results/td_control_power.json``.
 
 Run from the clone's root: ``python studies/td_control_power.py [--replicates 40] [--chains 200 100 --output X]``.
 """
@@ -53,9 +54,10 @@ def prefactor(count_n1000: float, exponent: float, n: int) -> float:
     return count_n1000 * (n / 1000) * (exponent + 1) / (n * edge ** (exponent + 1))
 
 
-def replicate(n: int, scenario: tuple[float, float], seed: int, chains: int | None = None) -> Any:
-    """One paired difference at the registered counts (or ``chains`` a taper): m = 2 with the first exponent,
-    m = ∞ with the second."""
+def paired_points(n: int, scenario: tuple[float, float], seed: int, chains: int | None = None
+                  ) -> tuple[ModeSpectra, ModeSpectra]:
+    """The m = 2 (first exponent) and m = ∞ (second) mock points of one replicate at N = ``n``, the registered
+    counts (or ``chains`` a taper)."""
     chains = CHAINS[n] if chains is None else chains
     points = []
     for j, (taper, s) in enumerate(zip((2, -1), scenario)):
@@ -64,12 +66,40 @@ def replicate(n: int, scenario: tuple[float, float], seed: int, chains: int | No
                                   structures_per_chain=CHAIN, shear_modulus=SHEAR_MODULUS, modulus_scatter=0.095,
                                   seed=10_000 * seed + 2 * n + j)
         points.append(ModeSpectra(**mock.arrays()))
-    return paired_band_difference(points[0], points[1], 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed)
+    return points[0], points[1]
+
+
+def replicate(n: int, scenario: tuple[float, float], seed: int, chains: int | None = None) -> Any:
+    """One paired difference at N = ``n`` (:func:`paired_points`)."""
+    return paired_band_difference(*paired_points(n, scenario, seed, chains), 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP,
+                                  seed=seed)
+
+
+def pooled_replicate(scenario: tuple[float, float], seed: int, chains: dict[int, int]) -> tuple[Any, dict[int, Any]]:
+    """One replicate at every N of ``chains``: the difference pooled over the sizes (registration amendment 1:
+    one band MLE a taper over both sizes' structures, each size's chains resampled on their own) and, from the
+    same mocks, each size's own difference (what :func:`replicate` gives)."""
+    pairs = {n: paired_points(n, scenario, seed, count) for n, count in chains.items()}
+    per_n = {n: paired_band_difference(*pair, 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed)
+             for n, pair in pairs.items()}
+    pooled = paired_band_difference([p[0] for p in pairs.values()], [p[1] for p in pairs.values()], 0.0, X_EDGE,
+                                    n_bootstrap=N_BOOTSTRAP, seed=seed)
+    return pooled, per_n
+
+
+def _summary(ms: list[Any], truth: float, rules: dict[str, Any]) -> dict[str, Any]:
+    covers = sum(m.low <= truth <= m.high for m in ms)
+    verdicts = {rule: dict(Counter(judge(m, expect)[0].value for m in ms)) for rule, expect in rules.items()}
+    return {"coverage": covers / len(ms), "wilson_95": list(wilson_interval(covers, len(ms))),
+            "mean_estimate": float(np.mean([m.value for m in ms])),
+            "mean_width": float(np.mean([m.high - m.low for m in ms])),
+            "verdicts_on_+1": verdicts["+1"], "verdicts_on_0": verdicts["0"]}
 
 
 def study(replicates: int, chains: dict[int, int] | None = None) -> dict[str, Any]:
-    """Coverage, mean width and verdicts of the registered paired interval per N and scenario (at ``chains`` new
-    chains a taper by N instead of the registered :data:`CHAINS`, for a larger design)."""
+    """Coverage, mean width and verdicts of the registered paired interval per N, and of the difference pooled over
+    N (amendment 1), per scenario (at ``chains`` new chains a taper by N instead of the registered
+    :data:`CHAINS`, for a larger design).  The pooled reading uses the same mocks as the per-N ones."""
     chains = dict(CHAINS if chains is None else chains)
     reg = load_registration("td-control")
     rules = {"+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
@@ -78,19 +108,17 @@ def study(replicates: int, chains: dict[int, int] | None = None) -> dict[str, An
         "method": {"registration": reg.path.name, "registered": reg.registered, "x_edge": X_EDGE, "chains": chains,
                    "structures_per_chain": CHAIN, "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
                    "shear_modulus": SHEAR_MODULUS, "levels": "poisson", "n_bootstrap": N_BOOTSTRAP,
-                   "replicates": replicates, "scenarios": {k: list(v) for k, v in SCENARIOS.items()}},
+                   "replicates": replicates, "scenarios": {k: list(v) for k, v in SCENARIOS.items()},
+                   "pooled": "one band MLE a taper over every N's structures (registration amendment 1), from the "
+                             "same mocks as the per-N readings"},
         "results": {}}
-    for n, count in chains.items():
-        for name, scenario in SCENARIOS.items():
-            truth = scenario[0] - scenario[1]
-            ms = [replicate(n, scenario, seed, count) for seed in range(replicates)]
-            covers = sum(m.low <= truth <= m.high for m in ms)
-            verdicts = {rule: dict(Counter(judge(m, expect)[0].value for m in ms)) for rule, expect in rules.items()}
-            out["results"][f"N={n}, truth {name}"] = {
-                "coverage": covers / replicates, "wilson_95": list(wilson_interval(covers, replicates)),
-                "mean_estimate": float(np.mean([m.value for m in ms])),
-                "mean_width": float(np.mean([m.high - m.low for m in ms])),
-                "verdicts_on_+1": verdicts["+1"], "verdicts_on_0": verdicts["0"]}
+    pooled_key = "pooled N=" + "+".join(str(n) for n in chains)
+    for name, scenario in SCENARIOS.items():
+        truth = scenario[0] - scenario[1]
+        runs = [pooled_replicate(scenario, seed, chains) for seed in range(replicates)]
+        for n in chains:
+            out["results"][f"N={n}, truth {name}"] = _summary([r[1][n] for r in runs], truth, rules)
+        out["results"][f"{pooled_key}, truth {name}"] = _summary([r[0] for r in runs], truth, rules)
     return out
 
 

@@ -35,3 +35,16 @@ def test_the_study_reads_a_known_difference_and_tallies_the_registered_verdicts(
     assert 0.0 < r["mean_estimate"] < 2.0 and r["mean_width"] > 0
     assert sum(r["verdicts_on_+1"].values()) == 4 and sum(r["verdicts_on_0"].values()) == 4
     assert out["method"]["registered"] == "2026-11-27T15:10Z" and out["method"]["chains"] == {1000: 40}
+
+
+def test_the_pooled_reading_uses_the_per_n_mocks_and_is_narrower(power):
+    """Amendment 1: the pooled difference comes from the same mocks as the per-N ones (each equals replicate()),
+    and its interval is narrower than each size's alone (both sizes' structures in one reading)."""
+    pooled, per_n = power.pooled_replicate((4.0, 3.0), seed=5, chains={1000: 40, 2000: 20})
+    for n, m in per_n.items():
+        again = power.replicate(n, (4.0, 3.0), 5, {1000: 40, 2000: 20}[n])
+        assert (m.value, m.low, m.high) == (again.value, again.low, again.high)
+    assert pooled.settings["pooled_points"] == 2
+    assert pooled.high - pooled.low < min(m.high - m.low for m in per_n.values())
+    out = power.study(replicates=2, chains={1000: 20, 2000: 10})
+    assert set(out["results"]) >= {"pooled N=1000+2000, truth +1 (seed 001)", "pooled N=1000+2000, truth 0 (rival)"}
