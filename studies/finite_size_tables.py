@@ -529,6 +529,18 @@ def paired_coverage(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
+def td_chain_cost(result: Mapping[str, Any]) -> str:
+    """Core-hours per T_d chain of each catalogued ladder, and the registered stages of the control's new chains."""
+    header = ["ladder", "N", "chains a taper", "core-hours", "core-hours a chain (5 structures)"]
+    rows = [[f"`{name}`", str(r["n_particles"]), str(r["chains_per_taper"]), number(r["core_hours"]),
+             number(r["core_hours_per_chain"], 3)] for name, r in result["ladders"].items()]
+    for stage, r in result["stages"].items():
+        counts = ", ".join(f"{v['new_chains_per_taper']} at N = {n}" for n, v in r["by_n"].items())
+        rows.append([f"control, {stage}: new chains a taper {counts}", "—", "—", number(r["core_hours"], 1),
+                     "projected"])
+    return markdown(header, rows)
+
+
 #: A table's source: one results file (the function gets its content), or several (it gets them by file name).
 Source = str | tuple[str, ...]
 #: Every generated table by its marker name: the results file (in ``studies/results/``) it is written from and
@@ -547,6 +559,7 @@ TABLES: dict[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = {
     "point-verdicts": ("finite_size.json", point_verdicts),
     "standing": ("finite_size.json", standing),
     "sorting-trend": ("sorting_trend.json", sorting_trend),
+    "td-chain-cost": ("td_chain_cost.json", td_chain_cost),
     "coverage": ("estimator_coverage.json", coverage),
     "paired-coverage": ("estimator_coverage.json", paired_coverage),
 }
