@@ -25,7 +25,9 @@ Two jobs, each a short pipeline over the package's public API
     that holds its 1000 samples: each claim's primary and alternatives, its verdict by the registered rule
     (:func:`vdosbench.benchmark.scoring.judge`) and, beside it, the coverage of that interval on the issue-51
     mocks (``studies/results/absolute_frequency_coverage.json``; "not measured" where none was).  Points still
-    short of 1000 samples are listed and not read.  Writes ``studies/results/absolute_frequency_confirm.json``.
+    short of 1000 samples are listed and not read.  Beside the verdicts, s(ω) of each point in the ladder's bands
+    (descriptive: no verdict reads it).  Writes ``studies/results/absolute_frequency_confirm.json`` and the figure
+    ``docs/figures/absolute_frequency_s_of_omega_confirm.png``.
 
 Every choice (bands, x, phonon factor 0.6, bootstrap replicates and seed) is in the JSON's ``method``.
 """
@@ -257,9 +259,12 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
                             density_ratio(pt, by_n[large], xd, **kw).ratio, "density ratio", cov),
                    _reading(a_density, "N = 1000 against N = 8000 (ladder)",
                             density_ratio(by_n[1000], by_n[large], xd, **kw).ratio, "density ratio", cov)]
+        curve, _ = local_exponent(pt, BAND_EDGES, **kw)  # descriptive: drawn, no verdict reads it
         result["points"][name] = {"parent_temperature": "inf" if math.isinf(t) else t, "taper_order": taper,
                                   "samples": pt.n_samples, "ladder_sizes": sorted(by_n),
-                                  a_s2.id: readings, a_tail.id: tail, a_density.id: density}
+                                  a_s2.id: readings, a_tail.id: tail, a_density.id: density,
+                                  "s_of_omega": [{"band": list(e.measurement.settings["band_omega_over_omega_g"]),
+                                                  **_summary(e)} for e in curve]}
     for t in sorted({t for t, _ in spectra}):
         if (t, 2) not in spectra or (t, -1) not in spectra:
             continue
@@ -278,13 +283,18 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
     return jsonable(result)
 
 
-def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
-    """s(ω) per protocol and taper with its interval band; seed 001's s = 2 (high T*) and the rival's 4 drawn in."""
+def figure(result: Mapping[str, Any], path: Path, data: str = "ladder N = 1000 – 16000, pooled") -> plt.Figure:
+    """s(ω) per protocol and taper with its interval band; seed 001's s = 2 (high T*) and the rival's 4 drawn in.
+    ``data`` names the points in each panel's title; a protocol with no point read says so in its panel."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, t in zip(axes, ("1.0", "inf")):
-        for name, point in result["points"].items():
-            if str(point["parent_temperature"]) != t:
-                continue
+        drawn = [pt for pt in result["points"].values() if str(pt["parent_temperature"]) == t]
+        if not drawn:
+            why = "; ".join(f"{k}: {v}" for k, v in result.get("not_read", {}).items()
+                            if k.endswith("_tinf" if t == "inf" else "_t1"))
+            ax.text(0.5, 0.5, "not read yet\n" + why.replace("; ", "\n"), ha="center", va="center",
+                    transform=ax.transAxes, fontsize="x-small")
+        for point in drawn:
             bands = np.array([b["band"] for b in point["s_of_omega"]])
             centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2)
             s = np.array([b["value"] for b in point["s_of_omega"]])
@@ -295,7 +305,7 @@ def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
         ax.axhline(2.0, color="k", ls="--", lw=1, label="seed 001: s = 2 (high T*)")
         ax.axhline(4.0, color="k", ls=":", lw=1, label="rival: s = 4")
         ax.set_xlabel("ω / ω_g (band centre)")
-        ax.set_title(f"T* = {'∞' if t == 'inf' else '1'} (ladder N = 1000 – 16000, pooled)", fontsize="small")
+        ax.set_title(f"T* = {'∞' if t == 'inf' else '1'} ({data})", fontsize="small")
         ax.set_ylim(0, 8)
     axes[0].set_ylabel("local exponent s (band MLE, 95 % interval)")
     axes[1].legend(fontsize="x-small", loc="upper right")
@@ -317,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_ladder.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "absolute_frequency_s_of_omega.png")
     p_confirm = sub.add_parser("confirm", help="the registered reading of the complete confirmatory points")
     p_confirm.add_argument("--output", type=Path, default=RESULTS / "absolute_frequency_confirm.json")
+    p_confirm.add_argument("--figure", type=Path,
+                           default=ROOT / "docs" / "figures" / "absolute_frequency_s_of_omega_confirm.png")
     args = parser.parse_args(argv)
     if args.job == "confirm":
         result = read_confirm()
@@ -329,7 +341,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                           f"{r['expect']}: {r['verdict']}")
         for name, why in result["not_read"].items():
             print(f"{name}: {why}")
-        print(f"wrote {args.output}")
+        plt.close(figure(result, args.figure, f"confirmatory N = {CONFIRM_N}, 1000 samples"))
+        print(f"wrote {args.output} and {args.figure}")
         return 0
     if args.job == "land":
         for name, (first, last, count) in sorted(land(args.folders, args.into).items()):

@@ -143,3 +143,13 @@ def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points
     density = out["points"]["m2_tinf"]["lerner.finite-size-density-absolute"]
     assert density[0]["expect"] == "> 1" and density[0]["verdict"] in ("supported", "refuted", "inconclusive")
     assert out["registered"] == "2026-11-27T10:45Z" and "2026-11-27T11:00Z" in out["amendments"]
+    # s(omega) beside the verdicts (descriptive), in the ladder's bands; drawn with the unread protocol's panel
+    # saying why it is empty
+    curve = out["points"]["m2_tinf"]["s_of_omega"]
+    assert [c["band"] for c in curve] == [[a, b] for a, b in zip(study.BAND_EDGES, study.BAND_EDGES[1:])]
+    assert all(c["interval"][0] <= c["value"] <= c["interval"][1] for c in curve if c["status"] == "ok")
+    window = out["points"]["m2_tinf"]["schirmacher.high-tstar-s2-absolute"][0]["settings"]["modes"]
+    assert sum(c["modes"] for c in curve if c["band"][1] <= 0.29) == window  # the bands partition (0, 0.29]
+    fig = study.figure(out, tmp_path / "s.png", "confirmatory")
+    assert (tmp_path / "s.png").stat().st_size > 0
+    assert "not read yet" in " ".join(t.get_text() for t in fig.axes[0].texts)
