@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -19,6 +21,14 @@ from vdosbench.validators import (
 
 
 def _dataset(exponent: float, n_samples: int = 300, seed: int = 0, prefactor: float = DEFAULT_PREFACTOR) -> xr.Dataset:
+    """A mock point of ``n_samples`` glasses of 1000 sites (a deep copy of the one built for these arguments)."""
+    return _built_dataset(exponent, n_samples, seed, prefactor).copy(deep=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _built_dataset(exponent: float, n_samples: int, seed: int, prefactor: float) -> xr.Dataset:
+    # the mock spectra of 300 glasses take ~10 s of CPU to draw, and the same ones were drawn by several tests
+    # (the m = 2 point of every T_d set is the same); each test gets its own copy, so none sees another's changes
     m = mock_glass_spectra(1000, n_samples, exponent=exponent, k=40, seed=seed, prefactor=prefactor)
     lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
     zero = np.zeros(lam.shape, bool)
