@@ -204,6 +204,204 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> float:
     return float(np.nansum(num) / total) if total > 0 else float("nan")
 
 
+def _check_inputs(
+    ds: xr.Dataset, d: int, core_neighbours: float, below_factor: float, phonon_weight: float, min_captured: float
+) -> None:
+    """Raise on missing variables, a scalar model or thresholds out of range."""
+    for name in ("eigenvalue", "eigenvector", "position", "box_length"):
+        if name not in ds.variables:
+            raise ValueError(
+                f"phonon_shell needs '{name}'; found variables {sorted(map(str, ds.data_vars))}. "
+                "Store eigenvector (sample, vector_mode, site, spatial), position and box_length"
+            )
+    ev = ds["eigenvector"]
+    if "spatial" not in ev.dims or d < 2:
+        raise ValueError(
+            f"phonon_shell needs a vector model in d = 2 or 3 (eigenvector with 'spatial'); found dims {ev.dims}"
+        )
+    if not core_neighbours > 0:
+        raise ValueError(f"core_neighbours is {core_neighbours}; expected a positive number of neighbour distances")
+    if not 0.0 < below_factor <= 1.0 or not 0.0 < phonon_weight <= 1.0 or not 0.0 < min_captured <= 1.0:
+        raise ValueError(
+            f"below_factor, phonon_weight, min_captured are {below_factor}, {phonon_weight}, {min_captured}; "
+            "expected numbers in (0, 1]"
+        )
+
+
+def _stored_modes(
+    ds: xr.Dataset, view: Any, d: int
+) -> tuple[xr.DataArray, np.ndarray, np.ndarray, xr.DataArray, np.ndarray]:
+    """Eigenvectors, ω and non-zero flags of the stored vector modes, positions and (sample, d) box edges."""
+    ev = ds["eigenvector"].transpose("sample", "vector_mode", "site", "spatial")
+    vm = np.asarray(ds["vector_mode"].values, dtype=np.int64)
+    lam = ds["eigenvalue"].isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
+    zero = view.zero_mode.isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
+    position = ds["position"].transpose("sample", "site", "spatial")
+    box = ds["box_length"]
+    boxes = box.transpose("sample", "spatial").values if "spatial" in box.dims else np.repeat(box.values[:, None], d, 1)
+    omega = np.sqrt(np.clip(np.asarray(lam, dtype=float), 0.0, None))
+    return ev, omega, ~np.asarray(zero, dtype=bool), position, boxes
+
+
+def _per_sample(
+    ev: xr.DataArray,
+    position: xr.DataArray,
+    boxes: np.ndarray,
+    omega: np.ndarray,
+    nonzero: np.ndarray,
+    pair_list: Any,
+    radius: float | None,
+    core_radius: float | None,
+    core_neighbours: float,
+    n_superpositions: int,
+    min_captured: float,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Plane-wave weights, core curl of every mode, ω₀, captured share and superposition reference per sample."""
+    n_s, n_v = omega.shape
+    d = boxes.shape[1]
+    weight = np.full((n_s, n_v), np.nan)
+    curl = np.full((n_s, n_v), np.nan)
+    omega0 = np.full(n_s, np.nan)
+    captured = np.full(n_s, np.nan)
+    reference = np.full(n_s, np.nan)
+    n_waves = 2 * d * (d - 1)
+    for s in range(n_s):  # one sample in memory at a time
+        x_s = np.asarray(position.isel(sample=s).values, dtype=float)
+        u_s = np.asarray(ev.isel(sample=s).values, dtype=float)
+        bx = _box(boxes[s], d)
+        shell = plane_wave_shell(x_s, bx)
+        weight[s] = plane_wave_weights(u_s, shell)
+        i, j = (
+            (np.asarray(pair_list[s][0], dtype=np.int64), np.asarray(pair_list[s][1], dtype=np.int64))
+            if pair_list is not None
+            else neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
+        )
+        coef = np.random.default_rng([seed, s]).normal(size=(n_superpositions, n_waves))
+        # one local fit for the stored modes and the shell superpositions together (as vorticity() does)
+        fields = np.concatenate([u_s, np.einsum("rw,wij->rij", coef, shell)])
+        G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)
+        core = _default_core_radius(x_s, bx, i, j, core_neighbours) if core_radius is None else float(core_radius)
+        cores = np.array([_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))])
+        curl[s], reference[s] = cores[:n_v], np.nanmean(cores[n_v:])
+        keep = nonzero[s]
+        captured[s] = float(np.sum(weight[s, keep])) / n_waves
+        if captured[s] >= min_captured:
+            omega0[s] = float(np.sum(weight[s, keep] * omega[s, keep]) / np.sum(weight[s, keep]))
+    return weight, curl, omega0, captured, reference
+
+
+def _sample_sums(
+    omega0: np.ndarray,
+    valid: np.ndarray,
+    captured: np.ndarray,
+    below: np.ndarray,
+    phonon_like: np.ndarray,
+    weight: np.ndarray,
+    curl: np.ndarray,
+    reference: np.ndarray,
+) -> np.ndarray:
+    """Per-sample sums and counts whose pooled ratios :func:`_statistic` takes, one row per sample."""
+    measured = np.isfinite(curl)  # a mode whose local fits all failed has no core curl content
+    return np.column_stack(
+        [
+            np.where(valid, omega0, 0.0), valid,
+            captured, below.sum(1), np.where(below, weight, 0.0).sum(1),
+            np.where(below & measured, curl, 0.0).sum(1), (below & measured).sum(1),
+            np.where(phonon_like & measured, curl, 0.0).sum(1), (phonon_like & measured).sum(1),
+            reference,
+        ]
+    ).astype(float)
+
+
+def _statistic(t: np.ndarray) -> np.ndarray:
+    """The eight pooled measurements from rows of :func:`_sample_sums` (the bootstrap's statistic)."""
+    below_curl = _ratio(t[:, 5], t[:, 6])
+    superposition_curl = float(np.nanmean(t[:, 9]))
+    return np.array(
+        [
+            _ratio(t[:, 0], t[:, 1]), float(np.mean(t[:, 2])), _ratio(t[:, 3], t[:, 1]),
+            _ratio(t[:, 4], t[:, 3]), below_curl, _ratio(t[:, 7], t[:, 8]), superposition_curl,
+            below_curl - superposition_curl,
+        ]
+    )
+
+
+def _per_mode_dataset(
+    ds: xr.Dataset,
+    omega: np.ndarray,
+    weight: np.ndarray,
+    curl: np.ndarray,
+    below: np.ndarray,
+    phonon_like: np.ndarray,
+    reference: np.ndarray,
+    omega0: np.ndarray,
+    captured: np.ndarray,
+    units: str,
+    below_factor: float,
+    phonon_weight: float,
+) -> xr.Dataset:
+    """The result's ``per_mode`` diagnostics over (sample, vector_mode) and sample."""
+    sv = ("sample", "vector_mode")
+    return xr.Dataset(
+        {
+            "omega": (sv, omega, {"long_name": "angular frequency of the stored mode", "units": units}),
+            "plane_wave_weight": (sv, weight, {"long_name": "share in the lowest transverse plane-wave shell", "units": "1"}),
+            "core_curl_content": (sv, curl, {"long_name": "curl content near the vortex core", "units": "1"}),
+            "below": (sv, below, {"long_name": f"omega < {below_factor} omega0 of the sample", "units": "1"}),
+            "phonon_like": (sv, phonon_like, {"long_name": f"plane-wave weight >= {phonon_weight}", "units": "1"}),
+            "core_curl_superposition_sample": (
+                "sample", reference, {"long_name": "mean core curl content of random shell superpositions", "units": "1"}
+            ),
+            "omega0_sample": ("sample", omega0, {"long_name": "shell centroid omega0", "units": units}),
+            "captured_sample": ("sample", captured, {"long_name": "share of the shell in the stored modes", "units": "1"}),
+        },
+        coords={"sample": ds["sample"], "vector_mode": ds["vector_mode"]},
+    )
+
+
+def _settings(
+    d: int,
+    below_factor: float,
+    phonon_weight: float,
+    min_captured: float,
+    valid: np.ndarray,
+    has_pairs: bool,
+    radius: float | None,
+    core_neighbours: float,
+    core_radius: float | None,
+    n_superpositions: int,
+) -> dict[str, Any]:
+    """The result's ``settings``: shell, thresholds, samples used, neighbour and curl rules."""
+    n_waves = 2 * d * (d - 1)
+    return {
+        "shell": f"{n_waves} transverse standing waves at |k| = 2 pi / L_a, orthonormalised (QR) on the positions",
+        "omega0": "weight-averaged frequency of the shell over the stored non-zero modes",
+        "below_factor": below_factor,
+        "phonon_weight": phonon_weight,
+        "min_captured": min_captured,
+        "samples_used": int(valid.sum()),
+        "samples_left_out": int((~valid).sum()),
+        "neighbours": "stored pairs (pair_i, pair_j)" if has_pairs else f"all sites within radius {radius}",
+        "curl": "core curl content of vdosbench.validators.field_vorticity (first-order fit)",
+        "core_radius": f"{core_neighbours:g} median neighbour distances" if core_radius is None else core_radius,
+        "curl_reference": f"{n_superpositions} random superpositions (Gaussian coefficients) of the shell per sample",
+    }
+
+
+#: (name, units (None: the frequency units of the dataset), method) of each measurement, in :func:`_statistic`'s order.
+_SPECS: tuple[tuple[str, str | None, str], ...] = (
+    ("omega0", None, "centroid of the lowest transverse plane-wave shell"),
+    ("captured", "1", "share of the shell held by the stored modes (mean over samples)"),
+    ("n_below", "1", "stored non-zero modes below below_factor * omega0, per sample"),
+    ("plane_wave_weight_below", "1", "mean plane-wave weight of the modes below the shell"),
+    ("core_curl_below", "1", "mean core curl content of the modes below the shell"),
+    ("core_curl_phonon", "1", "mean core curl content of the phonon-like modes"),
+    ("core_curl_superposition", "1", "mean core curl content of random superpositions of the shell"),
+    ("core_curl_excess", "1", "core curl content below the shell minus that of shell superpositions (paired)"),
+)
+
+
 @measures("omega0", "captured", "n_below", "plane_wave_weight_below", "core_curl_below", "core_curl_phonon",
           "core_curl_superposition", "core_curl_excess")
 def phonon_shell(
@@ -283,143 +481,37 @@ def phonon_shell(
     """
     view = point_view(ds, "phonon_shell")
     d = view.dimension
-    for name in ("eigenvalue", "eigenvector", "position", "box_length"):
-        if name not in ds.variables:
-            raise ValueError(
-                f"phonon_shell needs '{name}'; found variables {sorted(map(str, ds.data_vars))}. "
-                "Store eigenvector (sample, vector_mode, site, spatial), position and box_length"
-            )
-    ev = ds["eigenvector"]
-    if "spatial" not in ev.dims or d < 2:
-        raise ValueError(
-            f"phonon_shell needs a vector model in d = 2 or 3 (eigenvector with 'spatial'); found dims {ev.dims}"
-        )
-    if not core_neighbours > 0:
-        raise ValueError(f"core_neighbours is {core_neighbours}; expected a positive number of neighbour distances")
-    if not 0.0 < below_factor <= 1.0 or not 0.0 < phonon_weight <= 1.0 or not 0.0 < min_captured <= 1.0:
-        raise ValueError(
-            f"below_factor, phonon_weight, min_captured are {below_factor}, {phonon_weight}, {min_captured}; "
-            "expected numbers in (0, 1]"
-        )
-    ev = ev.transpose("sample", "vector_mode", "site", "spatial")
-    vm = np.asarray(ds["vector_mode"].values, dtype=np.int64)
-    lam = ds["eigenvalue"].isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
-    zero = view.zero_mode.isel(mode=xr.DataArray(vm, dims="vector_mode")).transpose("sample", "vector_mode").values
-    position = ds["position"].transpose("sample", "site", "spatial")
-    box = ds["box_length"]
-    boxes = box.transpose("sample", "spatial").values if "spatial" in box.dims else np.repeat(box.values[:, None], d, 1)
+    _check_inputs(ds, d, core_neighbours, below_factor, phonon_weight, min_captured)
+    ev, omega, nonzero, position, boxes = _stored_modes(ds, view, d)
     has_pairs = all(v in ds.variables for v in ("pair_count", "pair_i", "pair_j"))
     if not has_pairs and radius is None:
         raise ValueError("phonon_shell needs neighbours for the curl: store ragged pairs or pass radius=...")
-    n_s, n_v = len(ds["sample"]), len(vm)
-    omega = np.sqrt(np.clip(np.asarray(lam, dtype=float), 0.0, None))
-    nonzero = ~np.asarray(zero, dtype=bool)
-    weight = np.full((n_s, n_v), np.nan)
-    curl = np.full((n_s, n_v), np.nan)
-    omega0 = np.full(n_s, np.nan)
-    captured = np.full(n_s, np.nan)
-    n_waves = 2 * d * (d - 1)
     pair_list = view.sample_pairs("pair_i", "pair_j") if has_pairs else None
-    reference = np.full(n_s, np.nan)
-    for s in range(n_s):  # one sample in memory at a time
-        x_s = np.asarray(position.isel(sample=s).values, dtype=float)
-        u_s = np.asarray(ev.isel(sample=s).values, dtype=float)
-        bx = _box(boxes[s], d)
-        shell = plane_wave_shell(x_s, bx)
-        weight[s] = plane_wave_weights(u_s, shell)
-        i, j = (
-            (np.asarray(pair_list[s][0], dtype=np.int64), np.asarray(pair_list[s][1], dtype=np.int64))
-            if pair_list is not None
-            else neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
-        )
-        coef = np.random.default_rng([seed, s]).normal(size=(n_superpositions, n_waves))
-        # one local fit for the stored modes and the shell superpositions together (as vorticity() does)
-        fields = np.concatenate([u_s, np.einsum("rw,wij->rij", coef, shell)])
-        G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)
-        core = _default_core_radius(x_s, bx, i, j, core_neighbours) if core_radius is None else float(core_radius)
-        cores = np.array([_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))])
-        curl[s], reference[s] = cores[:n_v], np.nanmean(cores[n_v:])
-        keep = nonzero[s]
-        captured[s] = float(np.sum(weight[s, keep])) / n_waves
-        if captured[s] >= min_captured:
-            omega0[s] = float(np.sum(weight[s, keep] * omega[s, keep]) / np.sum(weight[s, keep]))
+    weight, curl, omega0, captured, reference = _per_sample(
+        ev, position, boxes, omega, nonzero, pair_list, radius, core_radius, core_neighbours,
+        n_superpositions, min_captured, seed,
+    )
     curl = np.where(nonzero, curl, np.nan)
-    measured = np.isfinite(curl)  # a mode whose local fits all failed has no core curl content
     with np.errstate(invalid="ignore"):
         below = nonzero & (omega < below_factor * omega0[:, None])
     phonon_like = nonzero & (weight >= phonon_weight)
-
     valid = np.isfinite(omega0)
-    stats = np.column_stack(
-        [
-            np.where(valid, omega0, 0.0), valid,
-            captured, below.sum(1), np.where(below, weight, 0.0).sum(1),
-            np.where(below & measured, curl, 0.0).sum(1), (below & measured).sum(1),
-            np.where(phonon_like & measured, curl, 0.0).sum(1), (phonon_like & measured).sum(1),
-            reference,
-        ]
-    ).astype(float)
-
-    def statistic(t: np.ndarray) -> np.ndarray:
-        below_curl = _ratio(t[:, 5], t[:, 6])
-        superposition_curl = float(np.nanmean(t[:, 9]))
-        return np.array(
-            [
-                _ratio(t[:, 0], t[:, 1]), float(np.mean(t[:, 2])), _ratio(t[:, 3], t[:, 1]),
-                _ratio(t[:, 4], t[:, 3]), below_curl, _ratio(t[:, 7], t[:, 8]), superposition_curl,
-                below_curl - superposition_curl,
-            ]
-        )
-
+    stats = _sample_sums(omega0, valid, captured, below, phonon_like, weight, curl, reference)
     if not np.any(valid):
         raise ValueError(
             f"the stored modes hold at most {np.nanmax(captured):.2f} of the lowest plane-wave shell in every sample "
             f"(min_captured = {min_captured}); store more eigenvectors (generator parameter n_vectors) "
             "or lower min_captured"
         )
-    est = bootstrap(statistic, stats[valid], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    est = bootstrap(_statistic, stats[valid], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
     units = view.omega_units
-    sv = ("sample", "vector_mode")
-    per_mode = xr.Dataset(
-        {
-            "omega": (sv, omega, {"long_name": "angular frequency of the stored mode", "units": units}),
-            "plane_wave_weight": (sv, weight, {"long_name": "share in the lowest transverse plane-wave shell", "units": "1"}),
-            "core_curl_content": (sv, curl, {"long_name": "curl content near the vortex core", "units": "1"}),
-            "below": (sv, below, {"long_name": f"omega < {below_factor} omega0 of the sample", "units": "1"}),
-            "phonon_like": (sv, phonon_like, {"long_name": f"plane-wave weight >= {phonon_weight}", "units": "1"}),
-            "core_curl_superposition_sample": (
-                "sample", reference, {"long_name": "mean core curl content of random shell superpositions", "units": "1"}
-            ),
-            "omega0_sample": ("sample", omega0, {"long_name": "shell centroid omega0", "units": units}),
-            "captured_sample": ("sample", captured, {"long_name": "share of the shell in the stored modes", "units": "1"}),
-        },
-        coords={"sample": ds["sample"], "vector_mode": ds["vector_mode"]},
-    )
-    settings: dict[str, Any] = {
-        "shell": f"{n_waves} transverse standing waves at |k| = 2 pi / L_a, orthonormalised (QR) on the positions",
-        "omega0": "weight-averaged frequency of the shell over the stored non-zero modes",
-        "below_factor": below_factor,
-        "phonon_weight": phonon_weight,
-        "min_captured": min_captured,
-        "samples_used": int(valid.sum()),
-        "samples_left_out": int((~valid).sum()),
-        "neighbours": "stored pairs (pair_i, pair_j)" if has_pairs else f"all sites within radius {radius}",
-        "curl": "core curl content of vdosbench.validators.field_vorticity (first-order fit)",
-        "core_radius": f"{core_neighbours:g} median neighbour distances" if core_radius is None else core_radius,
-        "curl_reference": f"{n_superpositions} random superpositions (Gaussian coefficients) of the shell per sample",
-    }
-    specs = [
-        ("omega0", units, "centroid of the lowest transverse plane-wave shell"),
-        ("captured", "1", "share of the shell held by the stored modes (mean over samples)"),
-        ("n_below", "1", "stored non-zero modes below below_factor * omega0, per sample"),
-        ("plane_wave_weight_below", "1", "mean plane-wave weight of the modes below the shell"),
-        ("core_curl_below", "1", "mean core curl content of the modes below the shell"),
-        ("core_curl_phonon", "1", "mean core curl content of the phonon-like modes"),
-        ("core_curl_superposition", "1", "mean core curl content of random superpositions of the shell"),
-        ("core_curl_excess", "1", "core curl content below the shell minus that of shell superpositions (paired)"),
-    ]
+    per_mode = _per_mode_dataset(ds, omega, weight, curl, below, phonon_like, reference, omega0, captured,
+                                 units, below_factor, phonon_weight)
+    settings = _settings(d, below_factor, phonon_weight, min_captured, valid, has_pairs, radius, core_neighbours,
+                         core_radius, n_superpositions)
     found = {
-        name: est.measurement(name, index=k, units=u, settings=settings, curve=per_mode, method=method)
-        for k, (name, u, method) in enumerate(specs)
+        name: est.measurement(name, index=k, units=units if u is None else u, settings=settings, curve=per_mode,
+                              method=method)
+        for k, (name, u, method) in enumerate(_SPECS)
     }
     return PhononShellResult(**found, per_mode=per_mode, settings=settings)
