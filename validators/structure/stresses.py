@@ -49,7 +49,7 @@ from scipy.stats import norm
 from ..results.points import point_view
 from ..results.registry import measures
 from ..spectral.truncated_power_law import solve_truncated_power_law
-from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
+from ..results.result import BootstrapEstimate, Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -365,6 +365,146 @@ def _as_per_sample(values: Sequence[np.ndarray] | np.ndarray) -> list[np.ndarray
     return [np.asarray(v, dtype=float).ravel() for v in values]
 
 
+def _stresses(
+    data: xr.Dataset | Sequence[np.ndarray] | np.ndarray,
+    stress: StressChoice,
+    component: tuple[int | str, int | str] | None,
+    units: str | None,
+) -> tuple[list[np.ndarray], str, str]:
+    """The per-sample stresses σ ≥ 0, their units and the stress choice's name; raise on bad input."""
+    if isinstance(data, xr.Dataset):
+        per_sample = pair_stress_values(data, stress, component)
+        src = "pair_psi" if stress == "abs_psi" else "pair_stress"
+        units = str(data[src].attrs.get("units", "1"))
+        choice: str = stress if stress != "component" else f"component {component}"
+    else:
+        if component is not None:
+            raise ValueError("component selects a pair_stress component; it has no meaning for array input")
+        per_sample = _as_per_sample(data)
+        units = units or "1"
+        choice = "given values"
+    if not per_sample:
+        raise ValueError("no samples: expected at least one array of stresses")
+    for v in per_sample:
+        if np.any(v[np.isfinite(v)] < 0):
+            raise ValueError("stresses must be >= 0 (sigma = |psi| or |component|); found negative values")
+    return per_sample, units, choice
+
+
+def _fit_window(
+    positive: np.ndarray, window: tuple[float, float] | None, quantile: float, lower_quantile: float
+) -> tuple[float, float, str]:
+    """(σ_min, σ_max) of the fit and the rule that chose it: given, or quantiles of the pooled σ > 0."""
+    if window is None:
+        if not 0.0 < quantile <= 1.0:
+            raise ValueError(f"quantile is {quantile}; expected a number in (0, 1]")
+        if not 0.0 <= lower_quantile < quantile:
+            raise ValueError(f"lower_quantile is {lower_quantile}; expected a number in [0, quantile = {quantile})")
+        lo = float(np.quantile(positive, lower_quantile)) if lower_quantile > 0 else 0.0
+        hi = float(np.quantile(positive, quantile))
+        return lo, hi, f"(quantile {lower_quantile}, quantile {quantile}] of the pooled sigma > 0"
+    lo, hi = _check_window(window)
+    return lo, hi, "given"
+
+
+def _window_sums(per_sample: list[np.ndarray], lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per sample, the count of σ in (lo, hi] and the sum of ln(hi/σ) over them (the sufficient statistics)."""
+    counts = np.empty(len(per_sample))
+    sums = np.empty(len(per_sample))
+    for k, v in enumerate(per_sample):
+        w = v[(v > lo) & (v <= hi)]
+        counts[k] = w.size
+        sums[k] = np.sum(np.log(hi / w))
+    if counts.sum() < 2:
+        raise ValueError(
+            f"the window ({lo:g}, {hi:g}] holds {int(counts.sum())} stress values; expected at least 2: widen it"
+        )
+    return counts, sums
+
+
+def _density_curve(
+    positive: np.ndarray, n_values: int, bins: int, lo: float, hi: float, alpha: float, n_in: float, units: str
+) -> xr.Dataset:
+    """The diagnostic curve: log-binned density of all positive σ, and the fitted law on the window."""
+    # (T_inf tapers leave sigma down to ~1e-300 at the cut: the bins start at 1e-16 of the largest sigma)
+    edges = np.geomspace(max(positive.min(), 1e-16 * positive.max()), positive.max() * (1 + 1e-12), int(bins) + 1)
+    hist, _ = np.histogram(positive, bins=edges)
+    centres = np.sqrt(edges[1:] * edges[:-1])
+    density = hist / (n_values * np.diff(edges))
+    inside = (centres > lo) & (centres <= hi)
+    fit_curve = np.full(centres.shape, np.nan)
+    if math.isfinite(alpha):
+        fit_curve[inside] = (n_in / n_values) * _window_density(centres[inside], alpha, lo, hi)
+    attrs_s = {"long_name": "stress sigma (geometric bin centre)", "units": units}
+    inv_units = {"units": "1" if units == "1" else f"1/({units})"}
+    return xr.Dataset(
+        {
+            "density": ("sigma", density, {"long_name": "P(sigma): counts / (n_values * bin width)", **inv_units}),
+            "fit": ("sigma", fit_curve, {"long_name": "fitted power law x fraction in window", **inv_units}),
+            "count": ("sigma", hist, {"long_name": "values per bin", "units": "1"}),
+        },
+        coords={
+            "sigma": ("sigma", centres, attrs_s),
+            "sigma_low": ("sigma", edges[:-1], {**attrs_s, "long_name": "lower bin edge"}),
+            "sigma_high": ("sigma", edges[1:], {**attrs_s, "long_name": "upper bin edge"}),
+        },
+        attrs={"window": np.array([lo, hi])},
+    )
+
+
+#: (name, mapping, method) of α, s = 5 + 2α and 1/m = α + 1, in the bootstrap statistic's order.
+_SPECS = (
+    (
+        "stress_exponent",
+        "",
+        "MLE of the truncated power law P(sigma) ~ sigma^alpha on the window",
+    ),
+    (
+        "implied_dos_exponent",
+        "s = 5 + 2 alpha (seed 001 eqs 8, 105)",
+        "GHET: g(omega) ~ omega^(5 + 2 alpha) from rho(lambda) ~ sigma^2 P(sigma) at sigma = lambda zeta",
+    ),
+    (
+        "implied_inverse_tapering_order",
+        "1/m = alpha + 1 (seed 001 eq. 11)",
+        "GHET: P(sigma) ~ sigma^(1/m - 1) for a potential tapered as (r_c - r)^(m+1)",
+    ),
+)
+
+
+def _measurements(
+    est: BootstrapEstimate,
+    alpha: float,
+    fisher: float,
+    n_samples: int,
+    settings: dict[str, Any],
+    curve: xr.Dataset,
+    confidence: float,
+) -> tuple[Measurement, Measurement, Measurement]:
+    """α, s and 1/m with bootstrap intervals, or Fisher intervals for a single sample."""
+    if n_samples >= 2:
+        m_alpha, m_s, m_m = (
+            est.measurement(
+                name, index=k, units="1", settings={**settings, "mapping": mapping}, curve=curve,
+                method=f"{method}; bootstrap over samples",
+            )
+            for k, (name, mapping, method) in enumerate(_SPECS)
+        )
+        return m_alpha, m_s, m_m
+    z = float(norm.ppf(0.5 + confidence / 2.0))
+    one = {**settings, "uncertainty": "Fisher standard error (one sample: no bootstrap)", "confidence": confidence}
+    values = (alpha, 5.0 + 2.0 * alpha, alpha + 1.0)
+    ses = (fisher, 2.0 * fisher, fisher)
+    m_alpha, m_s, m_m = (
+        Measurement(
+            name, v, se, v - z * se, v + z * se, confidence, "1", {**one, "mapping": mapping}, curve, 1,
+            f"{method}; Fisher standard error",
+        )
+        for (name, mapping, method), v, se in zip(_SPECS, values, ses)
+    )
+    return m_alpha, m_s, m_m
+
+
 @measures("alpha", "dos_exponent", "inverse_tapering_order")
 def stress_exponent(
     data: xr.Dataset | Sequence[np.ndarray] | np.ndarray,
@@ -426,50 +566,15 @@ def stress_exponent(
     >>> bool(abs(res.alpha.value + 0.75) < 4 * res.alpha.uncertainty), res.settings["stress"]
     (True, 'given values')
     """
-    if isinstance(data, xr.Dataset):
-        per_sample = pair_stress_values(data, stress, component)
-        src = "pair_psi" if stress == "abs_psi" else "pair_stress"
-        units = str(data[src].attrs.get("units", "1"))
-        choice: str = stress if stress != "component" else f"component {component}"
-    else:
-        if component is not None:
-            raise ValueError("component selects a pair_stress component; it has no meaning for array input")
-        per_sample = _as_per_sample(data)
-        units = units or "1"
-        choice = "given values"
-    if not per_sample:
-        raise ValueError("no samples: expected at least one array of stresses")
-    for v in per_sample:
-        if np.any(v[np.isfinite(v)] < 0):
-            raise ValueError("stresses must be >= 0 (sigma = |psi| or |component|); found negative values")
+    per_sample, units, choice = _stresses(data, stress, component, units)
     pooled = np.concatenate(per_sample)
     pooled = pooled[np.isfinite(pooled)]
     positive = pooled[pooled > 0]
     if positive.size == 0:
         raise ValueError("no stress value is > 0; expected positive sigma values to fit P(sigma)")
-    if window is None:
-        if not 0.0 < quantile <= 1.0:
-            raise ValueError(f"quantile is {quantile}; expected a number in (0, 1]")
-        if not 0.0 <= lower_quantile < quantile:
-            raise ValueError(f"lower_quantile is {lower_quantile}; expected a number in [0, quantile = {quantile})")
-        lo = float(np.quantile(positive, lower_quantile)) if lower_quantile > 0 else 0.0
-        hi = float(np.quantile(positive, quantile))
-        window_rule = f"(quantile {lower_quantile}, quantile {quantile}] of the pooled sigma > 0"
-    else:
-        lo, hi = _check_window(window)
-        window_rule = "given"
+    lo, hi, window_rule = _fit_window(positive, window, quantile, lower_quantile)
     t_max = math.inf if lo == 0.0 else math.log(hi / lo)
-
-    counts = np.empty(len(per_sample))
-    sums = np.empty(len(per_sample))
-    for k, v in enumerate(per_sample):
-        w = v[(v > lo) & (v <= hi)]
-        counts[k] = w.size
-        sums[k] = np.sum(np.log(hi / w))
-    if counts.sum() < 2:
-        raise ValueError(
-            f"the window ({lo:g}, {hi:g}] holds {int(counts.sum())} stress values; expected at least 2: widen it"
-        )
+    counts, sums = _window_sums(per_sample, lo, hi)
 
     def statistic(suff: np.ndarray) -> np.ndarray:
         a = _alpha_from_sufficient(float(suff[:, 0].sum()), float(suff[:, 1].sum()), t_max)[0]
@@ -481,32 +586,7 @@ def stress_exponent(
     alpha = float(est.value[0])
     n_in = float(counts.sum())
     fisher = _alpha_from_sufficient(n_in, float(sums.sum()), t_max)[1]
-
-    # diagnostic curve: log-binned density of all positive values
-    # (T_inf tapers leave sigma down to ~1e-300 at the cut: the bins start at 1e-16 of the largest sigma)
-    edges = np.geomspace(max(positive.min(), 1e-16 * positive.max()), positive.max() * (1 + 1e-12), int(bins) + 1)
-    hist, _ = np.histogram(positive, bins=edges)
-    centres = np.sqrt(edges[1:] * edges[:-1])
-    density = hist / (pooled.size * np.diff(edges))
-    inside = (centres > lo) & (centres <= hi)
-    fit_curve = np.full(centres.shape, np.nan)
-    if math.isfinite(alpha):
-        fit_curve[inside] = (n_in / pooled.size) * _window_density(centres[inside], alpha, lo, hi)
-    attrs_s = {"long_name": "stress sigma (geometric bin centre)", "units": units}
-    inv_units = {"units": "1" if units == "1" else f"1/({units})"}
-    curve = xr.Dataset(
-        {
-            "density": ("sigma", density, {"long_name": "P(sigma): counts / (n_values * bin width)", **inv_units}),
-            "fit": ("sigma", fit_curve, {"long_name": "fitted power law x fraction in window", **inv_units}),
-            "count": ("sigma", hist, {"long_name": "values per bin", "units": "1"}),
-        },
-        coords={
-            "sigma": ("sigma", centres, attrs_s),
-            "sigma_low": ("sigma", edges[:-1], {**attrs_s, "long_name": "lower bin edge"}),
-            "sigma_high": ("sigma", edges[1:], {**attrs_s, "long_name": "upper bin edge"}),
-        },
-        attrs={"window": np.array([lo, hi])},
-    )
+    curve = _density_curve(positive, pooled.size, bins, lo, hi, alpha, n_in, units)
     settings: dict[str, Any] = {
         "stress": choice,
         "window": (lo, hi),
@@ -520,42 +600,5 @@ def stress_exponent(
         "estimator": "maximum likelihood, truncated power law (t = ln(sigma_max/sigma) is truncated exponential)",
         "fisher_se": fisher,
     }
-    n_samples = len(per_sample)
-    specs = [  # name, mapping, method
-        (
-            "stress_exponent",
-            "",
-            "MLE of the truncated power law P(sigma) ~ sigma^alpha on the window",
-        ),
-        (
-            "implied_dos_exponent",
-            "s = 5 + 2 alpha (seed 001 eqs 8, 105)",
-            "GHET: g(omega) ~ omega^(5 + 2 alpha) from rho(lambda) ~ sigma^2 P(sigma) at sigma = lambda zeta",
-        ),
-        (
-            "implied_inverse_tapering_order",
-            "1/m = alpha + 1 (seed 001 eq. 11)",
-            "GHET: P(sigma) ~ sigma^(1/m - 1) for a potential tapered as (r_c - r)^(m+1)",
-        ),
-    ]
-    if n_samples >= 2:
-        m_alpha, m_s, m_m = (
-            est.measurement(
-                name, index=k, units="1", settings={**settings, "mapping": mapping}, curve=curve,
-                method=f"{method}; bootstrap over samples",
-            )
-            for k, (name, mapping, method) in enumerate(specs)
-        )
-    else:
-        z = float(norm.ppf(0.5 + confidence / 2.0))
-        one = {**settings, "uncertainty": "Fisher standard error (one sample: no bootstrap)", "confidence": confidence}
-        values = (alpha, 5.0 + 2.0 * alpha, alpha + 1.0)
-        ses = (fisher, 2.0 * fisher, fisher)
-        m_alpha, m_s, m_m = (
-            Measurement(
-                name, v, se, v - z * se, v + z * se, confidence, "1", {**one, "mapping": mapping}, curve, 1,
-                f"{method}; Fisher standard error",
-            )
-            for (name, mapping, method), v, se in zip(specs, values, ses)
-        )
+    m_alpha, m_s, m_m = _measurements(est, alpha, fisher, len(per_sample), settings, curve, confidence)
     return StressExponentResult(m_alpha, m_s, m_m, fisher, curve, settings)
