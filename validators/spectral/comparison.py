@@ -219,6 +219,136 @@ def _windows(
     return rows, "given"
 
 
+def _in_window(w: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    """The finite values of ``w`` in lo < ω ≤ hi (lo = 0: every finite ω ≤ hi)."""
+    return w[(w > lo) & (w <= hi)] if lo > 0 else w[np.isfinite(w) & (w <= hi)]
+
+
+def _window_tests(
+    wa: np.ndarray, wb: np.ndarray, pa: np.ndarray, pb: np.ndarray, rows: list[tuple[float, float]]
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Per window: pooled KS and AD statistics and p-values, mean per-sample fractions and pooled counts."""
+    n_w = len(rows)
+    out = {k: np.full(n_w, np.nan) for k in ("ks", "ks_p", "ad", "ad_p", "perm_p", "fa", "fb")}
+    n_a = np.zeros(n_w, dtype=np.int64)
+    n_b = np.zeros(n_w, dtype=np.int64)
+    for r, (lo, hi) in enumerate(rows):
+        xa, xb = _in_window(pa, lo, hi), _in_window(pb, lo, hi)
+        n_a[r], n_b[r] = xa.size, xb.size
+        valid_a = np.maximum(np.isfinite(wa).sum(axis=1), 1)
+        valid_b = np.maximum(np.isfinite(wb).sum(axis=1), 1)
+        out["fa"][r] = float(np.mean(np.array([_in_window(row, lo, hi).size for row in wa]) / valid_a))
+        out["fb"][r] = float(np.mean(np.array([_in_window(row, lo, hi).size for row in wb]) / valid_b))
+        if xa.size and xb.size:
+            ks = ks_2samp(xa, xb)
+            out["ks"][r], out["ks_p"][r] = float(ks.statistic), float(ks.pvalue)
+        if xa.size > 1 and xb.size > 1 and np.unique(np.concatenate([xa, xb])).size > 1:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ad = anderson_ksamp([xa, xb])
+            out["ad"][r], out["ad_p"][r] = float(ad.statistic), float(ad.pvalue)
+    return out, n_a, n_b
+
+
+def _permutation_pvalues(
+    pool: _PooledLevels,
+    rows: list[tuple[float, float]],
+    ks: np.ndarray,
+    na: int,
+    nb: int,
+    n_permutations: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per window, the KS p-value over random sample-label permutations and the permutations that counted."""
+    n_w = len(rows)
+    exceed = np.zeros(n_w)
+    valid = np.zeros(n_w)
+    for _ in range(int(n_permutations)):
+        perm = rng.permutation(na + nb)
+        in_a = np.zeros(na + nb, dtype=np.int64)
+        in_a[perm[:na]] = 1
+        d = pool.ks_windows(in_a, 1 - in_a, rows)
+        valid += np.isfinite(d)
+        exceed += d >= ks - 1e-12  # NaN on either side compares False
+    return np.where(np.isfinite(ks), (1.0 + exceed) / (1.0 + valid), np.nan), valid
+
+
+def _bootstrap_interval(
+    pool: _PooledLevels, na: int, nb: int, n_bootstrap: int, confidence: float, rng: np.random.Generator
+) -> tuple[float, float, float]:
+    """Standard error and interval of the whole-range D, samples resampled within each ensemble."""
+    reps = np.empty(int(n_bootstrap))
+    for k in range(int(n_bootstrap)):
+        ia = rng.integers(0, na, na)
+        ib = rng.integers(0, nb, nb)
+        count_a = np.concatenate([np.bincount(ia, minlength=na), np.zeros(nb, dtype=np.int64)])
+        count_b = np.concatenate([np.zeros(na, dtype=np.int64), np.bincount(ib, minlength=nb)])
+        reps[k] = pool.ks(count_a, count_b)
+    tail = (1.0 - confidence) / 2.0
+    if n_bootstrap > 1 and (na > 1 or nb > 1):
+        low, high = (float(v) for v in np.quantile(reps, [tail, 1.0 - tail]))
+        se = float(np.std(reps, ddof=1))
+    else:
+        low = high = se = math.nan
+    return se, low, high
+
+
+def _per_window_dataset(
+    rows: list[tuple[float, float]], n_a: np.ndarray, n_b: np.ndarray, out: dict[str, np.ndarray], w_units: str
+) -> xr.Dataset:
+    """The result's ``per_window`` table (row 0: the whole range)."""
+    lows = np.array([r[0] for r in rows])
+    highs = np.array([r[1] for r in rows])
+    u1 = {"units": "1"}
+    return xr.Dataset(
+        {
+            "window_low": ("window", lows, {"long_name": "lower window edge (exclusive)", "units": w_units}),
+            "window_high": ("window", highs, {"long_name": "upper window edge (inclusive)", "units": w_units}),
+            "n_a": ("window", n_a, {"long_name": "pooled modes of ensemble a in the window", **u1}),
+            "n_b": ("window", n_b, {"long_name": "pooled modes of ensemble b in the window", **u1}),
+            "fraction_a": ("window", out["fa"], {"long_name": "mean fraction of a sample's modes in the window (a)", **u1}),
+            "fraction_b": ("window", out["fb"], {"long_name": "mean fraction of a sample's modes in the window (b)", **u1}),
+            "ks_statistic": ("window", out["ks"], {"long_name": "two-sample KS statistic D", **u1}),
+            "ks_pvalue_pooled": ("window", out["ks_p"], {"long_name": "KS p-value assuming independent modes", **u1}),
+            "ad_statistic": ("window", out["ad"], {"long_name": "k-sample Anderson-Darling statistic", **u1}),
+            "ad_pvalue_pooled": (
+                "window", out["ad_p"], {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1}
+            ),
+            "ks_pvalue_permutation": ("window", out["perm_p"], {"long_name": "KS p-value, sample-label permutation", **u1}),
+            "permutations_used": (
+                "window", out["perm_used"], {"long_name": "permuted splits with modes on both sides of the window", **u1}
+            ),
+        },
+        coords={"window": ("window", np.arange(len(rows)), {"long_name": "window index (0 = whole range)", **u1})},
+    )
+
+
+def _settings(
+    rows: list[tuple[float, float]],
+    rule: str,
+    n_permutations: int,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+    na: int,
+    nb: int,
+) -> dict[str, Any]:
+    """The result's ``settings``: windows, permutation and bootstrap rules, sample counts."""
+    return {
+        "windows": rows,
+        "window_rule": "lo < omega <= hi; row 0 is the whole range",
+        "window_choice": rule,
+        "n_permutations": int(n_permutations),
+        "permutation": "sample labels permuted between the ensembles (group sizes kept)",
+        "n_bootstrap": int(n_bootstrap),
+        "bootstrap": "samples resampled with replacement within each ensemble",
+        "seed": int(seed),
+        "confidence": confidence,
+        "n_samples": (int(na), int(nb)),
+        "caveat": "pooled p-values assume independent modes; use ks_pvalue_permutation",
+    }
+
+
 def compare_spectra(
     a: xr.Dataset | np.ndarray,
     b: xr.Dataset | np.ndarray,
@@ -273,99 +403,17 @@ def compare_spectra(
     if pa.size == 0 or pb.size == 0:
         raise ValueError("an ensemble has no finite non-zero frequency; nothing to compare")
     rows, rule = _windows(windows, np.concatenate([pa, pb]))
-    n_w = len(rows)
-
-    def in_window(w: np.ndarray, lo: float, hi: float) -> np.ndarray:
-        return w[(w > lo) & (w <= hi)] if lo > 0 else w[np.isfinite(w) & (w <= hi)]
-
-    out = {k: np.full(n_w, np.nan) for k in ("ks", "ks_p", "ad", "ad_p", "perm_p", "fa", "fb")}
-    n_a = np.zeros(n_w, dtype=np.int64)
-    n_b = np.zeros(n_w, dtype=np.int64)
-    for r, (lo, hi) in enumerate(rows):
-        xa, xb = in_window(pa, lo, hi), in_window(pb, lo, hi)
-        n_a[r], n_b[r] = xa.size, xb.size
-        valid_a = np.maximum(np.isfinite(wa).sum(axis=1), 1)
-        valid_b = np.maximum(np.isfinite(wb).sum(axis=1), 1)
-        out["fa"][r] = float(np.mean(np.array([in_window(row, lo, hi).size for row in wa]) / valid_a))
-        out["fb"][r] = float(np.mean(np.array([in_window(row, lo, hi).size for row in wb]) / valid_b))
-        if xa.size and xb.size:
-            ks = ks_2samp(xa, xb)
-            out["ks"][r], out["ks_p"][r] = float(ks.statistic), float(ks.pvalue)
-        if xa.size > 1 and xb.size > 1 and np.unique(np.concatenate([xa, xb])).size > 1:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                ad = anderson_ksamp([xa, xb])
-            out["ad"][r], out["ad_p"][r] = float(ad.statistic), float(ad.pvalue)
-
+    out, n_a, n_b = _window_tests(wa, wb, pa, pb, rows)
     rng = np.random.default_rng(seed)
     # the permutations and the bootstrap move whole rows: their KS statistics are read from one sorted pool
     pool = _PooledLevels(_padded_rows(wa, wb))
-    out["perm_used"] = np.zeros(n_w)
+    out["perm_used"] = np.zeros(len(rows))
     if n_permutations > 0:
-        exceed = np.zeros(n_w)
-        valid = np.zeros(n_w)
-        for _ in range(int(n_permutations)):
-            perm = rng.permutation(na + nb)
-            in_a = np.zeros(na + nb, dtype=np.int64)
-            in_a[perm[:na]] = 1
-            d = pool.ks_windows(in_a, 1 - in_a, rows)
-            valid += np.isfinite(d)
-            exceed += d >= out["ks"] - 1e-12  # NaN on either side compares False
-        out["perm_p"] = np.where(np.isfinite(out["ks"]), (1.0 + exceed) / (1.0 + valid), np.nan)
-        out["perm_used"] = valid
-
-    reps = np.empty(int(n_bootstrap))
-    for k in range(int(n_bootstrap)):
-        ia = rng.integers(0, na, na)
-        ib = rng.integers(0, nb, nb)
-        count_a = np.concatenate([np.bincount(ia, minlength=na), np.zeros(nb, dtype=np.int64)])
-        count_b = np.concatenate([np.zeros(na, dtype=np.int64), np.bincount(ib, minlength=nb)])
-        reps[k] = pool.ks(count_a, count_b)
-    tail = (1.0 - confidence) / 2.0
-    if n_bootstrap > 1 and (na > 1 or nb > 1):
-        low, high = (float(v) for v in np.quantile(reps, [tail, 1.0 - tail]))
-        se = float(np.std(reps, ddof=1))
-    else:
-        low = high = se = math.nan
-
+        out["perm_p"], out["perm_used"] = _permutation_pvalues(pool, rows, out["ks"], na, nb, n_permutations, rng)
+    se, low, high = _bootstrap_interval(pool, na, nb, n_bootstrap, confidence, rng)
     w_units = a.vdos.omega_units if isinstance(a, xr.Dataset) else "1"
-    lows = np.array([r[0] for r in rows])
-    highs = np.array([r[1] for r in rows])
-    u1 = {"units": "1"}
-    per_window = xr.Dataset(
-        {
-            "window_low": ("window", lows, {"long_name": "lower window edge (exclusive)", "units": w_units}),
-            "window_high": ("window", highs, {"long_name": "upper window edge (inclusive)", "units": w_units}),
-            "n_a": ("window", n_a, {"long_name": "pooled modes of ensemble a in the window", **u1}),
-            "n_b": ("window", n_b, {"long_name": "pooled modes of ensemble b in the window", **u1}),
-            "fraction_a": ("window", out["fa"], {"long_name": "mean fraction of a sample's modes in the window (a)", **u1}),
-            "fraction_b": ("window", out["fb"], {"long_name": "mean fraction of a sample's modes in the window (b)", **u1}),
-            "ks_statistic": ("window", out["ks"], {"long_name": "two-sample KS statistic D", **u1}),
-            "ks_pvalue_pooled": ("window", out["ks_p"], {"long_name": "KS p-value assuming independent modes", **u1}),
-            "ad_statistic": ("window", out["ad"], {"long_name": "k-sample Anderson-Darling statistic", **u1}),
-            "ad_pvalue_pooled": (
-                "window", out["ad_p"], {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1}
-            ),
-            "ks_pvalue_permutation": ("window", out["perm_p"], {"long_name": "KS p-value, sample-label permutation", **u1}),
-            "permutations_used": (
-                "window", out["perm_used"], {"long_name": "permuted splits with modes on both sides of the window", **u1}
-            ),
-        },
-        coords={"window": ("window", np.arange(n_w), {"long_name": "window index (0 = whole range)", **u1})},
-    )
-    settings: dict[str, Any] = {
-        "windows": rows,
-        "window_rule": "lo < omega <= hi; row 0 is the whole range",
-        "window_choice": rule,
-        "n_permutations": int(n_permutations),
-        "permutation": "sample labels permuted between the ensembles (group sizes kept)",
-        "n_bootstrap": int(n_bootstrap),
-        "bootstrap": "samples resampled with replacement within each ensemble",
-        "seed": int(seed),
-        "confidence": confidence,
-        "n_samples": (int(na), int(nb)),
-        "caveat": "pooled p-values assume independent modes; use ks_pvalue_permutation",
-    }
+    per_window = _per_window_dataset(rows, n_a, n_b, out, w_units)
+    settings = _settings(rows, rule, n_permutations, n_bootstrap, seed, confidence, na, nb)
     m = Measurement(
         "ks_distance", out["ks"][0], se, low, high, confidence, "1", settings, per_window, int(na + nb),
         "two-sample KS statistic of the pooled non-zero frequencies, whole range",
