@@ -68,6 +68,8 @@ from ..results.result import Measurement, ValidatorResult, bootstrap, current_ax
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
+    from vdosbench.datasets.accessor import VdosAccessor
+
 __all__ = [
     "CURL_CONTENT_REFERENCE",
     "FieldVorticity",
@@ -479,6 +481,125 @@ class VorticityResult(ValidatorResult):
         return ax
 
 
+#: The per-mode summaries of :func:`_summarise` that :func:`vorticity` tabulates.
+_FIELD_NAMES = ("curl_content", "divergence_share", "vorticity_participation", "core_curl_content")
+
+
+def _checked_eigenvectors(ds: xr.Dataset, d: int) -> xr.DataArray:
+    """The eigenvectors as (sample, vector_mode, site, spatial); raise for d = 1, missing variables or a scalar model."""
+    if d < 2:
+        raise ValueError("vorticity needs spatial_dimension 2 or 3; a 1D field has no rotation")
+    for name in ("eigenvector", "position", "box_length"):
+        if name not in ds.variables:
+            raise ValueError(
+                f"vorticity needs '{name}'; found variables {sorted(map(str, ds.data_vars))}. "
+                "Store eigenvector (sample, vector_mode, site, spatial), position and box_length"
+            )
+    ev = ds["eigenvector"]
+    if "spatial" not in ev.dims:
+        raise ValueError(
+            f"eigenvector has dims {ev.dims}; a scalar model (no 'spatial') has no curl. "
+            "Expected (sample, vector_mode, site, spatial)"
+        )
+    return ev.transpose("sample", "vector_mode", "site", "spatial")
+
+
+def _per_mode_fields(
+    ev: xr.DataArray,
+    position: xr.DataArray,
+    boxes: np.ndarray,
+    pair_list: Any,
+    radius: float | None,
+    order: Literal[1, 2],
+    core_radius: float | None,
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Curl summaries, core site and positions, valid-site counts per (sample, mode), and the core radius per sample."""
+    n_s, n_v = ev.sizes["sample"], ev.sizes["vector_mode"]
+    d = boxes.shape[1]
+    table = {k: np.full((n_s, n_v), np.nan) for k in _FIELD_NAMES}
+    core_site = np.full((n_s, n_v), -1, dtype=np.int64)
+    core_pos = np.full((n_s, n_v, d), np.nan)
+    circ_pos = np.full((n_s, n_v, d), np.nan)
+    n_valid = np.zeros((n_s, n_v), dtype=np.int64)
+    radii = np.empty(n_s)
+    for s in range(n_s):  # one sample in memory at a time (Dask-backed ensembles)
+        x_s = np.asarray(position.isel(sample=s).values, dtype=float)
+        u_s = np.asarray(ev.isel(sample=s).values, dtype=float)
+        bx = _box(boxes[s], d)
+        if pair_list is not None:
+            i, j = (np.asarray(a, dtype=np.int64) for a in pair_list[s])
+        else:
+            i, j = neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
+        G, valid = local_displacement_gradient(u_s, x_s, bx, i, j, order=order)
+        radii[s] = _default_core_radius(x_s, bx, i, j) if core_radius is None else float(core_radius)
+        for v in range(n_v):
+            fv = _summarise(G[v], valid, x_s, bx, radii[s], u_s[v])
+            for k in _FIELD_NAMES:
+                table[k][s, v] = getattr(fv, k)
+            core_site[s, v] = fv.core_site
+            core_pos[s, v] = fv.core_position
+            circ_pos[s, v] = fv.circulation_centre
+            n_valid[s, v] = int(valid.sum())
+    return table, core_site, core_pos, circ_pos, n_valid, radii
+
+
+def _per_mode_dataset(
+    ds: xr.Dataset,
+    table: dict[str, np.ndarray],
+    core_site: np.ndarray,
+    core_pos: np.ndarray,
+    circ_pos: np.ndarray,
+    n_valid: np.ndarray,
+    radii: np.ndarray,
+) -> xr.Dataset:
+    """The result's ``per_mode`` dataset over (sample, vector_mode[, spatial]) without ω."""
+    u1 = {"units": "1"}
+    length = {"units": str(ds["position"].attrs.get("units", "1"))}
+    sv = ("sample", "vector_mode")
+    long_names = {
+        "curl_content": "sum |eta|^2 / sum |grad u|^2",
+        "divergence_share": "sum (div u)^2 / sum |grad u|^2",
+        "vorticity_participation": "participation ratio of |eta_i|^2",
+        "core_curl_content": "curl content within core_radius of the circulation centre",
+    }
+    return xr.Dataset(
+        {
+            **{k: (sv, table[k], {"long_name": long_names[k], **u1}) for k in _FIELD_NAMES},
+            "core_site": (sv, core_site, {"long_name": "site of largest |eta|^2", **u1}),
+            "core_position": ((*sv, "spatial"), core_pos, {"long_name": "|eta|^2-weighted vortex centre", **length}),
+            "circulation_centre": (
+                (*sv, "spatial"), circ_pos, {"long_name": "zero of the local affine fit of u near the core", **length}
+            ),
+            "n_valid_sites": (sv, n_valid, {"long_name": "sites with a well-posed local fit", **u1}),
+            "core_radius": ("sample", radii, {"long_name": "core radius used", **length}),
+        },
+        coords={k: ds[k] for k in ("sample", "vector_mode", "spatial") if k in ds.coords},
+    )
+
+
+def _attach_omega(per_mode: xr.Dataset, ds: xr.Dataset, view: VdosAccessor) -> None:
+    """Add ``omega`` of each stored vector mode to ``per_mode`` when the eigenvalues are stored."""
+    if "eigenvalue" in ds.variables and "mode" in ds["eigenvalue"].dims:
+        lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
+        per_mode["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
+            long_name="angular frequency of the mode", units=view.omega_units
+        )
+
+
+def _settings(has_pairs: bool, radius: float | None, order: int, core_radius: float | None) -> dict[str, Any]:
+    """The result's ``settings``: neighbour rule, fit order, core radius rule, definition, reference."""
+    return {
+        "neighbours": (
+            "stored pairs (pair_i, pair_j)" if has_pairs else f"all sites within radius {radius} (minimum image)"
+        ),
+        "fit_order": int(order),
+        "core_radius": "given" if core_radius is not None else "twice the median neighbour distance",
+        "definition": "C = sum_i |eta_i|^2 / sum_i |G_i|^2, G = grad u from a local least-squares fit, eta = (G - G^T)/2",
+        "reference": dict(CURL_CONTENT_REFERENCE),
+        "statistic": "mean over the stored modes of the per-sample curl contents",
+    }
+
+
 def vorticity(
     ds: xr.Dataset,
     *,
@@ -531,21 +652,7 @@ def vorticity(
     """
     view = point_view(ds, "vorticity")
     d = view.dimension
-    if d < 2:
-        raise ValueError("vorticity needs spatial_dimension 2 or 3; a 1D field has no rotation")
-    for name in ("eigenvector", "position", "box_length"):
-        if name not in ds.variables:
-            raise ValueError(
-                f"vorticity needs '{name}'; found variables {sorted(map(str, ds.data_vars))}. "
-                "Store eigenvector (sample, vector_mode, site, spatial), position and box_length"
-            )
-    ev = ds["eigenvector"]
-    if "spatial" not in ev.dims:
-        raise ValueError(
-            f"eigenvector has dims {ev.dims}; a scalar model (no 'spatial') has no curl. "
-            "Expected (sample, vector_mode, site, spatial)"
-        )
-    ev = ev.transpose("sample", "vector_mode", "site", "spatial")
+    ev = _checked_eigenvectors(ds, d)
     position = ds["position"].transpose("sample", "site", "spatial")
     box = ds["box_length"]
     boxes = box.transpose("sample", "spatial").values if "spatial" in box.dims else np.repeat(box.values[:, None], d, 1)
@@ -555,73 +662,15 @@ def vorticity(
             "vorticity needs neighbours: store ragged pairs (pair_count, pair_i, pair_j) or pass radius=..."
         )
     pair_list = view.sample_pairs("pair_i", "pair_j") if has_pairs else None
-    n_s, n_v = ev.sizes["sample"], ev.sizes["vector_mode"]
-    names = ("curl_content", "divergence_share", "vorticity_participation", "core_curl_content")
-    table = {k: np.full((n_s, n_v), np.nan) for k in names}
-    core_site = np.full((n_s, n_v), -1, dtype=np.int64)
-    core_pos = np.full((n_s, n_v, d), np.nan)
-    circ_pos = np.full((n_s, n_v, d), np.nan)
-    n_valid = np.zeros((n_s, n_v), dtype=np.int64)
-    radii = np.empty(n_s)
-    for s in range(n_s):  # one sample in memory at a time (Dask-backed ensembles)
-        x_s = np.asarray(position.isel(sample=s).values, dtype=float)
-        u_s = np.asarray(ev.isel(sample=s).values, dtype=float)
-        bx = _box(boxes[s], d)
-        if pair_list is not None:
-            i, j = (np.asarray(a, dtype=np.int64) for a in pair_list[s])
-        else:
-            i, j = neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
-        G, valid = local_displacement_gradient(u_s, x_s, bx, i, j, order=order)
-        radii[s] = _default_core_radius(x_s, bx, i, j) if core_radius is None else float(core_radius)
-        for v in range(n_v):
-            fv = _summarise(G[v], valid, x_s, bx, radii[s], u_s[v])
-            for k in names:
-                table[k][s, v] = getattr(fv, k)
-            core_site[s, v] = fv.core_site
-            core_pos[s, v] = fv.core_position
-            circ_pos[s, v] = fv.circulation_centre
-            n_valid[s, v] = int(valid.sum())
-
-    u1 = {"units": "1"}
-    length = {"units": str(ds["position"].attrs.get("units", "1"))}
-    sv = ("sample", "vector_mode")
-    long_names = {
-        "curl_content": "sum |eta|^2 / sum |grad u|^2",
-        "divergence_share": "sum (div u)^2 / sum |grad u|^2",
-        "vorticity_participation": "participation ratio of |eta_i|^2",
-        "core_curl_content": "curl content within core_radius of the circulation centre",
-    }
-    per_mode = xr.Dataset(
-        {
-            **{k: (sv, table[k], {"long_name": long_names[k], **u1}) for k in names},
-            "core_site": (sv, core_site, {"long_name": "site of largest |eta|^2", **u1}),
-            "core_position": ((*sv, "spatial"), core_pos, {"long_name": "|eta|^2-weighted vortex centre", **length}),
-            "circulation_centre": (
-                (*sv, "spatial"), circ_pos, {"long_name": "zero of the local affine fit of u near the core", **length}
-            ),
-            "n_valid_sites": (sv, n_valid, {"long_name": "sites with a well-posed local fit", **u1}),
-            "core_radius": ("sample", radii, {"long_name": "core radius used", **length}),
-        },
-        coords={k: ds[k] for k in ("sample", "vector_mode", "spatial") if k in ds.coords},
+    table, core_site, core_pos, circ_pos, n_valid, radii = _per_mode_fields(
+        ev, position, boxes, pair_list, radius, order, core_radius
     )
-    if "eigenvalue" in ds.variables and "mode" in ds["eigenvalue"].dims:
-        lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
-        per_mode["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
-            long_name="angular frequency of the mode", units=view.omega_units
-        )
+    per_mode = _per_mode_dataset(ds, table, core_site, core_pos, circ_pos, n_valid, radii)
+    _attach_omega(per_mode, ds, view)
     est = bootstrap(
         lambda c: np.nanmean(c), table["curl_content"], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
     )
-    settings: dict[str, Any] = {
-        "neighbours": (
-            "stored pairs (pair_i, pair_j)" if has_pairs else f"all sites within radius {radius} (minimum image)"
-        ),
-        "fit_order": int(order),
-        "core_radius": "given" if core_radius is not None else "twice the median neighbour distance",
-        "definition": "C = sum_i |eta_i|^2 / sum_i |G_i|^2, G = grad u from a local least-squares fit, eta = (G - G^T)/2",
-        "reference": dict(CURL_CONTENT_REFERENCE),
-        "statistic": "mean over the stored modes of the per-sample curl contents",
-    }
+    settings = _settings(has_pairs, radius, order, core_radius)
     m = est.measurement(
         "curl_content", units="1", settings=settings, curve=per_mode[["curl_content"]],
         method="rotational share of sum |grad u|^2 from local affine fits; bootstrap over samples",
