@@ -379,35 +379,8 @@ def _histogram(values: np.ndarray, edges: np.ndarray, n_total: int) -> tuple[np.
     return counts, counts / (max(n_total, 1) * np.diff(edges))
 
 
-def _result(
-    key: str,
-    window: Window,
-    pool: _Pool,
-    view: VdosAccessor,
-    complete: bool,
-    n_modes: int,
-    r_max: float,
-    bins: int,
-    tilde_bins: int,
-    n_bootstrap: int,
-    seed: int,
-    confidence: float,
-) -> LevelStatisticsResult:
-    r = np.concatenate(pool.r) if pool.r else np.empty(0)
-    rt = np.concatenate(pool.r_tilde) if pool.r_tilde else np.empty(0)
-    n = int(rt.size)
-    if n < 1:
-        raise ValueError(
-            f"window {key} holds no spacing ratio (each needs three consecutive non-zero levels in the window); "
-            "widen the window"
-        )
-    S, N = pool.sum_sample, pool.n_sample.astype(float)
-    has = N > 0
-    groups = view.chain_groups
-    est = bootstrap(
-        lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-        groups=None if groups is None else groups[has],
-    )
+def _goodness_of_fit(rt: np.ndarray, n: int) -> tuple[GoodnessOfFit, GoodnessOfFit, str]:
+    """KS tests of the pooled r_tilde against the GOE surmise and Poisson, and the test's description."""
     goe_ks = stats.kstest(rt, goe_surmise_r_tilde_cdf)
     poi_ks = stats.kstest(rt, poisson_r_tilde_cdf)
     test = "one-sample Kolmogorov-Smirnov of the pooled r_tilde against the exact CDF of r_tilde under the law"
@@ -418,6 +391,22 @@ def _result(
     poisson = GoodnessOfFit(
         "poisson", float(poi_ks.statistic), float(poi_ks.pvalue), n, POISSON_MEAN_R_TILDE, test + ": 2x/(1+x)"
     )
+    return goe, poisson, test
+
+
+def _curve(
+    r: np.ndarray,
+    rt: np.ndarray,
+    n: int,
+    pool: _Pool,
+    S: np.ndarray,
+    N: np.ndarray,
+    r_max: float,
+    bins: int,
+    tilde_bins: int,
+    sample: np.ndarray,
+) -> tuple[xr.Dataset, np.ndarray, np.ndarray]:
+    """Histograms of r and r_tilde beside both laws' bin averages, per-sample means; with the bin edges."""
     edges = np.linspace(0.0, float(r_max), int(bins) + 1)
     t_edges = np.linspace(0.0, 1.0, int(tilde_bins) + 1)
     count, density = _histogram(r, edges, n)
@@ -446,10 +435,17 @@ def _result(
             "r_low": ("r", edges[:-1], {"long_name": "lower bin edge", "units": "1"}),
             "r_high": ("r", edges[1:], {"long_name": "upper bin edge", "units": "1"}),
             "r_tilde": ("r_tilde", 0.5 * (t_edges[1:] + t_edges[:-1]), {"long_name": "min(r, 1/r) (bin centre)", "units": "1"}),
-            "sample": view.dataset["sample"].values,
+            "sample": sample,
         },
         attrs={"r_beyond_r_max": int(n - count.sum())},
     )
+    return curve, edges, t_edges
+
+
+def _window_record(
+    key: str, window: Window, n_modes: int, n: int, pool: _Pool, complete: bool
+) -> dict[str, Any]:
+    """The window's description: its rule, bounds or mode count, and the ratio counts it holds."""
     record: dict[str, Any] = {"rule": key}
     if isinstance(window, str):
         if window != "all":
@@ -465,6 +461,42 @@ def _result(
         n_samples_with_ratios=int(np.count_nonzero(pool.n_sample)),
         spectrum_complete=bool(complete),
     )
+    return record
+
+
+def _result(
+    key: str,
+    window: Window,
+    pool: _Pool,
+    view: VdosAccessor,
+    complete: bool,
+    n_modes: int,
+    r_max: float,
+    bins: int,
+    tilde_bins: int,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+) -> LevelStatisticsResult:
+    """One window's result: bootstrap of the mean r_tilde, KS tests against both laws, histograms, settings."""
+    r = np.concatenate(pool.r) if pool.r else np.empty(0)
+    rt = np.concatenate(pool.r_tilde) if pool.r_tilde else np.empty(0)
+    n = int(rt.size)
+    if n < 1:
+        raise ValueError(
+            f"window {key} holds no spacing ratio (each needs three consecutive non-zero levels in the window); "
+            "widen the window"
+        )
+    S, N = pool.sum_sample, pool.n_sample.astype(float)
+    has = N > 0
+    groups = view.chain_groups
+    est = bootstrap(
+        lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+        groups=None if groups is None else groups[has],
+    )
+    goe, poisson, test = _goodness_of_fit(rt, n)
+    curve, edges, t_edges = _curve(r, rt, n, pool, S, N, r_max, bins, tilde_bins, view.dataset["sample"].values)
+    record = _window_record(key, window, n_modes, n, pool, complete)
     settings = {
         "window": record,
         "r_bins": edges,
