@@ -105,6 +105,122 @@ class CrossoverSlopeResult(ValidatorResult):
         return ax
 
 
+@dataclass(frozen=True)
+class _Lines:
+    """Both weighted lines of :func:`crossover_slope_from_points`, their weights and least-squares errors."""
+
+    weighted: bool
+    w: np.ndarray
+    b: float
+    a: float
+    se_b: float
+    se_a: float
+    chi2: float
+    b0: float
+    se_b0: float
+    chi2_0: float
+
+
+def _fit_lines(xv: np.ndarray, yv: np.ndarray, se: np.ndarray, ok: np.ndarray) -> _Lines:
+    """The line with intercept and the line through the origin (1/SE² weights when every SE is usable)."""
+    weighted = bool(np.all(np.isfinite(se[ok])) and np.all(se[ok] > 0))
+    w = 1.0 / se**2 if weighted else np.ones_like(xv)
+    w = np.where(ok, w, 0.0)
+    xs, ys = np.where(ok, xv, 0.0), np.where(ok, yv, 0.0)
+    b, a, se_b, se_a, chi2 = _wls(xs, ys, w)
+    b0, se_b0, chi2_0 = _origin(xs, ys, w)
+    n_ok = int(ok.sum())
+    if not weighted:  # ordinary least squares: the scatter of the residuals sets the scale
+        se_b, se_a = se_b * math.sqrt(chi2 / (n_ok - 2)), se_a * math.sqrt(chi2 / (n_ok - 2))
+        se_b0 *= math.sqrt(chi2_0 / (n_ok - 1))
+    return _Lines(weighted, w, b, a, se_b, se_a, chi2, b0, se_b0, chi2_0)
+
+
+def _replicate_fits(
+    replicates: np.ndarray, x_replicates: np.ndarray | None, xv: np.ndarray, ok: np.ndarray, w: np.ndarray
+) -> list[tuple[float, float, float]]:
+    """(slope, intercept, slope through the origin) of every replicate row with at least 3 usable points."""
+    fits: list[tuple[float, float, float]] = []
+    reps = np.asarray(replicates, dtype=float)
+    if reps.ndim != 2 or reps.shape[1] != xv.size:
+        raise ValueError(f"replicates have shape {reps.shape}; expected (n_bootstrap, {xv.size})")
+    xr_ = np.broadcast_to(xv, reps.shape) if x_replicates is None else np.asarray(x_replicates, dtype=float)
+    for yr, xr_row in zip(reps, xr_):
+        good = ok & np.isfinite(yr) & np.isfinite(xr_row)
+        wr = np.where(good, w, 0.0)
+        yz, xz = np.where(good, yr, 0.0), np.where(good, xr_row, 0.0)
+        if good.sum() >= 3:
+            bb, aa, *_ = _wls(xz, yz, wr)
+            fits.append((bb, aa, _origin(xz, yz, wr)[0]))
+    return fits
+
+
+def _intervals(
+    fits: list[tuple[float, float, float]], lines: _Lines, confidence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """Standard errors, interval ends and their description: bootstrap of the refits, else least squares."""
+    if len(fits) >= 2:
+        fits_arr = np.array(fits)
+        tail = (1.0 - confidence) / 2.0
+        lows, highs = np.quantile(fits_arr, [tail, 1.0 - tail], axis=0)
+        ses = np.std(fits_arr, axis=0, ddof=1)
+        return ses, lows, highs, "bootstrap: every replicate of the per-point estimates refitted with the same weights"
+    zq = float(norm.ppf(0.5 + confidence / 2.0))
+    ses = np.array([lines.se_b, lines.se_a, lines.se_b0])
+    vals = np.array([lines.b, lines.a, lines.b0])
+    lows, highs = vals - zq * ses, vals + zq * ses
+    scale = "1/SE^2 weights" if lines.weighted else "residual scatter"
+    return ses, lows, highs, f"least-squares standard errors ({scale}), normal interval"
+
+
+def _slope_curve(
+    xv: np.ndarray,
+    yv: np.ndarray,
+    se: np.ndarray,
+    k_G: Sequence[float] | np.ndarray | None,
+    sound_speed: Sequence[float] | np.ndarray | None,
+    units: str,
+    lines: _Lines,
+) -> xr.Dataset:
+    """The result's ``curve`` over ``point``: the data, both fitted lines and the seed's line."""
+    kg = np.full(xv.shape, np.nan) if k_G is None else np.asarray(k_G, dtype=float)
+    cs = np.full(xv.shape, np.nan) if sound_speed is None else np.asarray(sound_speed, dtype=float)
+    u = {"units": units}
+    return xr.Dataset(
+        {
+            "x": ("point", xv, {"long_name": "c k_G", **u}),
+            "omega_bp": ("point", yv, {"long_name": "boson-peak / crossover frequency", **u}),
+            "omega_bp_se": ("point", se, {"long_name": "standard error of omega_bp", **u}),
+            "k_G": ("point", kg, {"long_name": "wavenumber of the modulus fluctuation", "units": "1"}),
+            "sound_speed": ("point", cs, {"long_name": "sound speed c", "units": "1"}),
+            "line": ("point", lines.a + lines.b * xv, {"long_name": "fitted line with intercept", **u}),
+            "line_origin": ("point", lines.b0 * xv, {"long_name": "fitted line through the origin", **u}),
+            "seed000_line": ("point", SEED000_SLOPE * xv, {"long_name": "sqrt(3)/2 c k_G (seed 000)", **u}),
+        },
+        coords={"point": ("point", np.arange(xv.size), {"long_name": "parameter point", "units": "1"})},
+    )
+
+
+def _slope_settings(
+    settings: Mapping[str, Any] | None, lines: _Lines, how: str, n_ok: int, confidence: float
+) -> dict[str, Any]:
+    """The result's settings: the caller's, weights, uncertainty rule, least-squares errors and χ²/dof."""
+    dof = n_ok - 2
+    return {
+        **dict(settings or {}),
+        "weights": "1/SE^2" if lines.weighted else "none (standard errors missing)",
+        "uncertainty": how,
+        "wls_se_slope": lines.se_b,
+        "wls_se_intercept": lines.se_a,
+        "wls_se_slope_through_origin": lines.se_b0,
+        "chi2_per_dof": lines.chi2 / dof if dof > 0 else math.nan,
+        "chi2_per_dof_through_origin": lines.chi2_0 / (n_ok - 1) if n_ok > 1 else math.nan,
+        "n_points": n_ok,
+        "seed000_slope": SEED000_SLOPE,
+        "confidence": confidence,
+    }
+
+
 def crossover_slope_from_points(
     x: Sequence[float] | np.ndarray,
     omega_bp: Sequence[float] | np.ndarray,
@@ -162,72 +278,11 @@ def crossover_slope_from_points(
             "need at least 3 (give more k_G values)"
         )
     se = np.full(xv.shape, np.nan) if omega_bp_se is None else np.asarray(omega_bp_se, dtype=float)
-    weighted = bool(np.all(np.isfinite(se[ok])) and np.all(se[ok] > 0))
-    w = 1.0 / se**2 if weighted else np.ones_like(xv)
-    w = np.where(ok, w, 0.0)
-    xs, ys = np.where(ok, xv, 0.0), np.where(ok, yv, 0.0)
-    b, a, se_b, se_a, chi2 = _wls(xs, ys, w)
-    b0, se_b0, chi2_0 = _origin(xs, ys, w)
-    n_ok = int(ok.sum())
-    if not weighted:  # ordinary least squares: the scatter of the residuals sets the scale
-        se_b, se_a = se_b * math.sqrt(chi2 / (n_ok - 2)), se_a * math.sqrt(chi2 / (n_ok - 2))
-        se_b0 *= math.sqrt(chi2_0 / (n_ok - 1))
-    fits: list[tuple[float, float, float]] = []
-    if replicates is not None:
-        reps = np.asarray(replicates, dtype=float)
-        if reps.ndim != 2 or reps.shape[1] != xv.size:
-            raise ValueError(f"replicates have shape {reps.shape}; expected (n_bootstrap, {xv.size})")
-        xr_ = np.broadcast_to(xv, reps.shape) if x_replicates is None else np.asarray(x_replicates, dtype=float)
-        for yr, xr_row in zip(reps, xr_):
-            good = ok & np.isfinite(yr) & np.isfinite(xr_row)
-            wr = np.where(good, w, 0.0)
-            yz, xz = np.where(good, yr, 0.0), np.where(good, xr_row, 0.0)
-            if good.sum() >= 3:
-                bb, aa, *_ = _wls(xz, yz, wr)
-                fits.append((bb, aa, _origin(xz, yz, wr)[0]))
-    if len(fits) >= 2:
-        fits_arr = np.array(fits)
-        tail = (1.0 - confidence) / 2.0
-        lows, highs = np.quantile(fits_arr, [tail, 1.0 - tail], axis=0)
-        ses = np.std(fits_arr, axis=0, ddof=1)
-        how = "bootstrap: every replicate of the per-point estimates refitted with the same weights"
-    else:
-        zq = float(norm.ppf(0.5 + confidence / 2.0))
-        ses = np.array([se_b, se_a, se_b0])
-        vals = np.array([b, a, b0])
-        lows, highs = vals - zq * ses, vals + zq * ses
-        scale = "1/SE^2 weights" if weighted else "residual scatter"
-        how = f"least-squares standard errors ({scale}), normal interval"
-    dof = n_ok - 2
-    base: dict[str, Any] = {
-        **dict(settings or {}),
-        "weights": "1/SE^2" if weighted else "none (standard errors missing)",
-        "uncertainty": how,
-        "wls_se_slope": se_b,
-        "wls_se_intercept": se_a,
-        "wls_se_slope_through_origin": se_b0,
-        "chi2_per_dof": chi2 / dof if dof > 0 else math.nan,
-        "chi2_per_dof_through_origin": chi2_0 / (n_ok - 1) if n_ok > 1 else math.nan,
-        "n_points": n_ok,
-        "seed000_slope": SEED000_SLOPE,
-        "confidence": confidence,
-    }
-    kg = np.full(xv.shape, np.nan) if k_G is None else np.asarray(k_G, dtype=float)
-    cs = np.full(xv.shape, np.nan) if sound_speed is None else np.asarray(sound_speed, dtype=float)
-    u = {"units": units}
-    curve = xr.Dataset(
-        {
-            "x": ("point", xv, {"long_name": "c k_G", **u}),
-            "omega_bp": ("point", yv, {"long_name": "boson-peak / crossover frequency", **u}),
-            "omega_bp_se": ("point", se, {"long_name": "standard error of omega_bp", **u}),
-            "k_G": ("point", kg, {"long_name": "wavenumber of the modulus fluctuation", "units": "1"}),
-            "sound_speed": ("point", cs, {"long_name": "sound speed c", "units": "1"}),
-            "line": ("point", a + b * xv, {"long_name": "fitted line with intercept", **u}),
-            "line_origin": ("point", b0 * xv, {"long_name": "fitted line through the origin", **u}),
-            "seed000_line": ("point", SEED000_SLOPE * xv, {"long_name": "sqrt(3)/2 c k_G (seed 000)", **u}),
-        },
-        coords={"point": ("point", np.arange(xv.size), {"long_name": "parameter point", "units": "1"})},
-    )
+    lines = _fit_lines(xv, yv, se, ok)
+    fits = [] if replicates is None else _replicate_fits(replicates, x_replicates, xv, ok, lines.w)
+    ses, lows, highs, how = _intervals(fits, lines, confidence)
+    base = _slope_settings(settings, lines, how, int(ok.sum()), confidence)
+    curve = _slope_curve(xv, yv, se, k_G, sound_speed, units, lines)
     n_samples = int(sum(p.fit_frequency.n_samples for p in points))
 
     def meas(name: str, idx: int, value: float, unit: str, method: str) -> Measurement:
@@ -235,9 +290,9 @@ def crossover_slope_from_points(
                            base, curve, n_samples, method)
 
     return CrossoverSlopeResult(
-        meas("crossover_slope", 0, b, "1", "weighted line omega_BP = a + b c k_G; slope b"),
-        meas("crossover_intercept", 1, a, units, "weighted line omega_BP = a + b c k_G; intercept a"),
-        meas("crossover_slope_through_origin", 2, b0, "1", "weighted line omega_BP = b c k_G"),
+        meas("crossover_slope", 0, lines.b, "1", "weighted line omega_BP = a + b c k_G; slope b"),
+        meas("crossover_intercept", 1, lines.a, units, "weighted line omega_BP = a + b c k_G; intercept a"),
+        meas("crossover_slope_through_origin", 2, lines.b0, "1", "weighted line omega_BP = b c k_G"),
         curve,
         points,
         base,
@@ -251,6 +306,140 @@ def _sweep_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(options.get("window"), list):
         options["window"] = tuple(options["window"])
     return {"dim": str(settings["across"]), **options}
+
+
+def _given_speeds(sound_speed: Any, kg_values: np.ndarray, dim: str) -> np.ndarray | None:
+    """c per point from a float, a sequence or a mapping k_G → c; None when it is measured ("modulus", "dispersion")."""
+    if isinstance(sound_speed, str):
+        if sound_speed not in ("modulus", "dispersion"):
+            raise ValueError(
+                f"sound_speed is {sound_speed!r}; expected a float, a sequence, a mapping, 'modulus' or 'dispersion'"
+            )
+        return None
+    if isinstance(sound_speed, Mapping):
+        missing = [k for k in kg_values if k not in sound_speed]
+        if missing:
+            raise ValueError(f"sound_speed mapping lacks k_G values {missing}; give c for every {dim}")
+        return np.array([float(sound_speed[k]) for k in kg_values])
+    if np.ndim(sound_speed) == 0:
+        return np.full(kg_values.size, float(sound_speed))
+    speeds_given = np.asarray(sound_speed, dtype=float)
+    if speeds_given.shape != kg_values.shape:
+        raise ValueError(f"sound_speed has {speeds_given.size} values; expected one per {dim} ({kg_values.size})")
+    return speeds_given
+
+
+def _one_point(
+    point: xr.Dataset,
+    win: tuple[float, float],
+    measure_speed: Literal["modulus", "dispersion"] | None,
+    bins: int,
+    reduced_power: float,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+    min_count: int,
+    peak_span: float,
+) -> tuple[CrossoverResult, Any]:
+    """The crossover result of one point and its bootstrap estimate (peak, fit[, c]); c measured when asked."""
+    per_sample_c = None
+    if measure_speed is not None:
+        from .sound import sound_speed as _sound_speed
+
+        per_sample_c = np.asarray(_sound_speed(point, measure_speed).values, dtype=float)
+    est, settings, curve = _point(
+        point, win, bins, reduced_power, n_bootstrap, seed, confidence, per_sample_c, min_count, peak_span
+    )
+    units = settings["units"]
+    peak = est.measurement("peak_frequency", index=0, units=units, curve=curve, settings=settings,
+                           method="maximum of the pooled reduced DOS on the window")
+    fit = est.measurement("fit_frequency", index=1, units=units, curve=curve, settings=settings,
+                          method="ML fit of omega^4/(omega^2 + omega_c^2)")
+    return CrossoverResult(peak, fit, est.replicates[:, :2], curve, settings), est
+
+
+def _sweep_points(
+    ds: xr.Dataset,
+    window: tuple[float, float] | Callable[[Mapping[str, Any]], tuple[float, float]],
+    measure_speed: Literal["modulus", "dispersion"] | None,
+    col: int,
+    bins: int,
+    reduced_power: float,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+    min_count: int,
+    peak_span: float,
+) -> tuple[list[CrossoverResult], list[float], list[float], list[np.ndarray], list[float], list[np.ndarray], list[Any]]:
+    """Per point: the result, ω_BP (column ``col``), its SE and replicates, c and its replicates, the window."""
+    results: list[CrossoverResult] = []
+    omega_bp, se, reps, c_mean, c_reps = [], [], [], [], []
+    windows = []
+    for idx, (params, point) in enumerate(iter_parameter_points(ds)):
+        win = window(params) if callable(window) else window
+        windows.append(tuple(float(v) for v in win))
+        result, est = _one_point(
+            point, win, measure_speed, bins, reduced_power, n_bootstrap, seed + idx, confidence, min_count, peak_span
+        )
+        results.append(result)
+        omega_bp.append(float(est.value[col]))
+        se.append(float(est.standard_error[col]))
+        reps.append(est.replicates[:, col] if est.replicates.size else np.full(n_bootstrap, np.nan))
+        if measure_speed is not None:
+            c_mean.append(float(est.value[2]))
+            c_reps.append(est.replicates[:, 2] if est.replicates.size else np.full(n_bootstrap, np.nan))
+    return results, omega_bp, se, reps, c_mean, c_reps, windows
+
+
+def _sweep_settings_record(
+    estimator: str,
+    reduced_power: float,
+    dim: str,
+    windows: list[Any],
+    bins: int,
+    sound_speed: Any,
+    n_bootstrap: int,
+    seed: int,
+    results: list[CrossoverResult],
+) -> dict[str, Any]:
+    """The sweep's settings handed to :func:`crossover_slope_from_points`: estimator, windows, bootstrap."""
+    return {
+        "estimator": estimator,
+        "estimator_detail": "ML omega_c of omega^4/(omega^2+omega_c^2)" if estimator == "fit"
+        else f"maximum of g/omega^{reduced_power:g}",
+        "dim": dim,
+        "windows": windows,
+        "bins": int(bins),
+        "reduced_power": float(reduced_power),
+        "sound_speed": sound_speed,
+        "n_bootstrap": int(n_bootstrap),
+        "bootstrap_seed": f"{seed} + point index",
+        "fit_at_bound": [r.settings["fit_at_bound"] for r in results],
+    }
+
+
+def _slope_of_sweep(
+    kg_values: np.ndarray,
+    speeds: np.ndarray,
+    omega_bp: list[float],
+    se: list[float],
+    reps: list[np.ndarray],
+    c_reps: list[np.ndarray] | None,
+    results: list[CrossoverResult],
+    confidence: float,
+    settings: dict[str, Any],
+) -> CrossoverSlopeResult:
+    """:func:`crossover_slope_from_points` on x = c·k_G, with the replicates (of c too when it is measured)."""
+    x = speeds * kg_values
+    rep_arr = np.column_stack(reps)
+    have_reps = bool(np.isfinite(rep_arr).any())
+    x_reps = (np.column_stack(c_reps) * kg_values) if (c_reps is not None and have_reps) else None
+    return crossover_slope_from_points(
+        x, np.array(omega_bp), np.array(se),
+        replicates=rep_arr if have_reps else None, x_replicates=x_reps, confidence=confidence,
+        k_G=kg_values, sound_speed=speeds, units=results[0].fit_frequency.units if results else "1",
+        points=tuple(results), settings=settings,
+    )
 
 
 @measures("slope", "intercept", "slope_through_origin", settings=_sweep_settings)
@@ -319,76 +508,18 @@ def crossover_slope(
         )
     kg_values = np.asarray(ds[dim].values, dtype=float)
     measured = isinstance(sound_speed, str)
-    if measured:
-        if sound_speed not in ("modulus", "dispersion"):
-            raise ValueError(
-                f"sound_speed is {sound_speed!r}; expected a float, a sequence, a mapping, 'modulus' or 'dispersion'"
-            )
-        speeds_given = None
-    elif isinstance(sound_speed, Mapping):
-        missing = [k for k in kg_values if k not in sound_speed]
-        if missing:
-            raise ValueError(f"sound_speed mapping lacks k_G values {missing}; give c for every {dim}")
-        speeds_given = np.array([float(sound_speed[k]) for k in kg_values])
-    elif np.ndim(sound_speed) == 0:
-        speeds_given = np.full(kg_values.size, float(sound_speed))  # type: ignore[arg-type]
-    else:
-        speeds_given = np.asarray(sound_speed, dtype=float)
-        if speeds_given.shape != kg_values.shape:
-            raise ValueError(f"sound_speed has {speeds_given.size} values; expected one per {dim} ({kg_values.size})")
-
-    col = 0 if estimator == "peak" else 1
-    results: list[CrossoverResult] = []
-    omega_bp, se, reps, c_mean, c_reps = [], [], [], [], []
-    windows = []
-    for idx, (params, point) in enumerate(iter_parameter_points(ds)):
-        win = window(params) if callable(window) else window
-        windows.append(tuple(float(v) for v in win))
-        per_sample_c = None
-        if measured:
-            from .sound import sound_speed as _sound_speed
-
-            per_sample_c = np.asarray(_sound_speed(point, sound_speed).values, dtype=float)  # type: ignore[arg-type]
-        est, settings, curve = _point(
-            point, win, bins, reduced_power, n_bootstrap, seed + idx, confidence, per_sample_c, min_count, peak_span
-        )
-        units = settings["units"]
-        peak = est.measurement("peak_frequency", index=0, units=units, curve=curve, settings=settings,
-                               method="maximum of the pooled reduced DOS on the window")
-        fit = est.measurement("fit_frequency", index=1, units=units, curve=curve, settings=settings,
-                              method="ML fit of omega^4/(omega^2 + omega_c^2)")
-        results.append(CrossoverResult(peak, fit, est.replicates[:, :2], curve, settings))
-        omega_bp.append(float(est.value[col]))
-        se.append(float(est.standard_error[col]))
-        reps.append(est.replicates[:, col] if est.replicates.size else np.full(n_bootstrap, np.nan))
-        if measured:
-            c_mean.append(float(est.value[2]))
-            c_reps.append(est.replicates[:, 2] if est.replicates.size else np.full(n_bootstrap, np.nan))
+    speeds_given = _given_speeds(sound_speed, kg_values, dim)
+    results, omega_bp, se, reps, c_mean, c_reps, windows = _sweep_points(
+        ds, window, sound_speed if measured else None, 0 if estimator == "peak" else 1, bins, reduced_power,
+        n_bootstrap, seed, confidence, min_count, peak_span,
+    )
     speeds = np.array(c_mean) if measured else speeds_given
     assert speeds is not None
-    x = speeds * kg_values
-    rep_arr = np.column_stack(reps)
-    have_reps = bool(np.isfinite(rep_arr).any())
-    x_reps = (np.column_stack(c_reps) * kg_values) if (measured and have_reps) else None
-    settings_all = {
-        "estimator": estimator,
-        "estimator_detail": "ML omega_c of omega^4/(omega^2+omega_c^2)" if estimator == "fit"
-        else f"maximum of g/omega^{reduced_power:g}",
-        "dim": dim,
-        "windows": windows,
-        "bins": int(bins),
-        "reduced_power": float(reduced_power),
-        "sound_speed": sound_speed if measured else "given",
-        "n_bootstrap": int(n_bootstrap),
-        "bootstrap_seed": f"{seed} + point index",
-        "fit_at_bound": [r.settings["fit_at_bound"] for r in results],
-    }
-    return crossover_slope_from_points(
-        x, np.array(omega_bp), np.array(se),
-        replicates=rep_arr if have_reps else None, x_replicates=x_reps, confidence=confidence,
-        k_G=kg_values, sound_speed=speeds, units=results[0].fit_frequency.units if results else "1",
-        points=tuple(results), settings=settings_all,
+    settings_all = _sweep_settings_record(
+        estimator, reduced_power, dim, windows, bins, sound_speed if measured else "given", n_bootstrap, seed, results
     )
+    return _slope_of_sweep(kg_values, speeds, omega_bp, se, reps, c_reps if measured else None, results, confidence,
+                           settings_all)
 
 
 @measures("flatness", "mle")
