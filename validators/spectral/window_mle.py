@@ -117,6 +117,94 @@ def _sufficient(spectra: ModeSpectra, edge: np.ndarray) -> tuple[np.ndarray, np.
     return sel.sum(axis=1).astype(float), y.sum(axis=1), sel
 
 
+def _ratio_statistic(n_b: np.ndarray, y_b: np.ndarray) -> float:
+    """s = Σn/Σy − 1 of resampled sufficient statistics (NaN when Σy = 0)."""
+    t = float(np.sum(y_b))
+    return float(np.sum(n_b)) / t - 1.0 if t > 0 else math.nan
+
+
+def _scaled_modes_and_gof(
+    omega: np.ndarray, sel: np.ndarray, edge: np.ndarray, u_hat: float, n: float
+) -> tuple[np.ndarray, float]:
+    """The pooled in-window ω/b_i and the KS p-value of (ω/b_i)^u against U(0, 1)."""
+    # goodness of fit: (omega/b)^u is uniform on (0, 1] under the model
+    rows, cols = np.nonzero(sel)
+    x = omega[rows, cols] / edge[rows]
+    pit = np.sort(x**u_hat) if n > 0 and math.isfinite(u_hat) else np.empty(0)
+    gof_p = float(stats.kstest(pit, "uniform").pvalue) if pit.size >= 2 else math.nan
+    return x, gof_p
+
+
+def _status(
+    n: float, min_modes: int, n_groups: int, gof_p: float, gof_alpha: float, factor: float
+) -> tuple[str, str]:
+    """("ok", "") or ("inconclusive", why): too few modes, too few units, or a failed goodness of fit."""
+    status, reason = "ok", ""
+    if n < min_modes:
+        status, reason = "inconclusive", f"{int(n)} modes in the windows; expected at least {min_modes}: widen c or add samples"
+    elif n_groups < MIN_GROUPS:
+        status, reason = "inconclusive", (f"{n_groups} independent units; the bootstrap needs at least "
+                                          f"{MIN_GROUPS} (add chains)")
+    elif math.isfinite(gof_p) and gof_p < gof_alpha:
+        status, reason = "inconclusive", (
+            f"the pooled modes do not follow one power law in (0, {factor:g} omega0] (KS p = {gof_p:.2g} < "
+            f"{gof_alpha:g}): a phonon shell in the window? check omega0 and c, or filter by participation"
+        )
+    return status, reason
+
+
+def _fit_curve(
+    x: np.ndarray, u_hat: float, s_hat: float, n_i: np.ndarray, edge: np.ndarray, n_samples: int
+) -> xr.Dataset:
+    """The diagnostic curve: pooled empirical and model CDFs of ω/b_i, modes and edge per sample."""
+    xs = np.sort(x)
+    ecdf = (np.arange(1, xs.size + 1) - 0.5) / max(xs.size, 1)
+    return xr.Dataset(
+        {
+            "empirical_cdf": ("scaled_omega", ecdf, {"long_name": "pooled CDF of omega/(c omega0_i) (mid-step)", "units": "1"}),
+            "model_cdf": ("scaled_omega", xs**u_hat if xs.size else xs,
+                          {"long_name": f"(omega/b)^(s+1) at s = {s_hat:.4g}", "units": "1"}),
+            "n_window_sample": ("sample", n_i, {"long_name": "modes in each sample's window", "units": "1"}),
+            "window_edge_sample": ("sample", edge, {"long_name": "window edge c * omega0_i", "units": "omega"}),
+        },
+        coords={
+            "scaled_omega": ("scaled_omega", xs, {"long_name": "omega / (c omega0_i)", "units": "1"}),
+            "sample": np.arange(n_samples),
+        },
+        attrs={"definition": MLE_DEFINITION},
+    )
+
+
+def _settings(
+    factor: float, max_participation: float | None, min_modes: int, gof_alpha: float, fisher_se: float,
+    data: ModeSpectra,
+) -> dict[str, Any]:
+    """The measurement's settings: estimator, window, filters, goodness of fit, Fisher error, the point."""
+    return {
+        "estimator": MLE_DEFINITION,
+        "window": f"(0, {factor:g} * omega0_i], omega0_i = 2 pi sqrt(G_i/rho)/L of each sample",
+        "factor": float(factor),
+        "max_participation": max_participation,
+        "min_modes": int(min_modes),
+        "gof": f"KS of the pooled (omega/b_i)^(s+1) against U(0,1); inconclusive below p = {gof_alpha:g}",
+        "fisher_standard_error": fisher_se,
+        "intervals": "bootstrap (reported), fisher and profile (both assume independent modes)",
+        "point": data.describe(),
+    }
+
+
+def _intervals(
+    meas: Measurement, s_hat: float, fisher_se: float, profile: tuple[float, float], confidence: float
+) -> dict[str, tuple[float, float]]:
+    """The bootstrap (reported), Fisher and profile-likelihood intervals of s."""
+    z = stats.norm.ppf(0.5 + confidence / 2.0)
+    return {
+        "bootstrap": (meas.low, meas.high),
+        "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
+        "profile": (profile[0] - 1.0, profile[1] - 1.0),
+    }
+
+
 def window_mle(
     spectra: ModeSpectra,
     factor: float = 0.5,
@@ -176,70 +264,21 @@ def window_mle(
     n = float(n_i.sum())
     total_y = float(y_i.sum())
     u_hat = n / total_y if total_y > 0 else math.nan
-
-    def statistic(n_b: np.ndarray, y_b: np.ndarray) -> float:
-        t = float(np.sum(y_b))
-        return float(np.sum(n_b)) / t - 1.0 if t > 0 else math.nan
-
-    boot = bootstrap(statistic, (n_i, y_i), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+    boot = bootstrap(_ratio_statistic, (n_i, y_i), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
                      groups=data.groups)
-    z = stats.norm.ppf(0.5 + confidence / 2.0)
     s_hat = u_hat - 1.0
     fisher_se = u_hat / math.sqrt(n) if n > 0 else math.nan
     profile = profile_interval(n, u_hat, confidence)
-    # goodness of fit: (omega/b)^u is uniform on (0, 1] under the model
-    rows, cols = np.nonzero(sel)
-    x = data.omega[rows, cols] / edge[rows]
-    pit = np.sort(x**u_hat) if n > 0 and math.isfinite(u_hat) else np.empty(0)
-    gof_p = float(stats.kstest(pit, "uniform").pvalue) if pit.size >= 2 else math.nan
-    status, reason = "ok", ""
-    if n < min_modes:
-        status, reason = "inconclusive", f"{int(n)} modes in the windows; expected at least {min_modes}: widen c or add samples"
-    elif data.n_groups < MIN_GROUPS:
-        status, reason = "inconclusive", (f"{data.n_groups} independent units; the bootstrap needs at least "
-                                          f"{MIN_GROUPS} (add chains)")
-    elif math.isfinite(gof_p) and gof_p < gof_alpha:
-        status, reason = "inconclusive", (
-            f"the pooled modes do not follow one power law in (0, {factor:g} omega0] (KS p = {gof_p:.2g} < "
-            f"{gof_alpha:g}): a phonon shell in the window? check omega0 and c, or filter by participation"
-        )
-    xs = np.sort(x)
-    ecdf = (np.arange(1, xs.size + 1) - 0.5) / max(xs.size, 1)
-    curve = xr.Dataset(
-        {
-            "empirical_cdf": ("scaled_omega", ecdf, {"long_name": "pooled CDF of omega/(c omega0_i) (mid-step)", "units": "1"}),
-            "model_cdf": ("scaled_omega", xs**u_hat if xs.size else xs,
-                          {"long_name": f"(omega/b)^(s+1) at s = {s_hat:.4g}", "units": "1"}),
-            "n_window_sample": ("sample", n_i, {"long_name": "modes in each sample's window", "units": "1"}),
-            "window_edge_sample": ("sample", edge, {"long_name": "window edge c * omega0_i", "units": "omega"}),
-        },
-        coords={
-            "scaled_omega": ("scaled_omega", xs, {"long_name": "omega / (c omega0_i)", "units": "1"}),
-            "sample": np.arange(data.n_samples),
-        },
-        attrs={"definition": MLE_DEFINITION},
-    )
-    settings: dict[str, Any] = {
-        "estimator": MLE_DEFINITION,
-        "window": f"(0, {factor:g} * omega0_i], omega0_i = 2 pi sqrt(G_i/rho)/L of each sample",
-        "factor": float(factor),
-        "max_participation": max_participation,
-        "min_modes": int(min_modes),
-        "gof": f"KS of the pooled (omega/b_i)^(s+1) against U(0,1); inconclusive below p = {gof_alpha:g}",
-        "fisher_standard_error": fisher_se,
-        "intervals": "bootstrap (reported), fisher and profile (both assume independent modes)",
-        "point": data.describe(),
-    }
+    x, gof_p = _scaled_modes_and_gof(data.omega, sel, edge, u_hat, n)
+    status, reason = _status(n, min_modes, data.n_groups, gof_p, gof_alpha, factor)
+    curve = _fit_curve(x, u_hat, s_hat, n_i, edge, data.n_samples)
+    settings = _settings(factor, max_participation, min_modes, gof_alpha, fisher_se, data)
     meas = boot.measurement("s_window_mle", units="1", settings=settings, curve=curve,
                             method=f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]",
                             expanded=True)
     return ExponentEstimate(
         measurement=meas,
-        intervals={
-            "bootstrap": (meas.low, meas.high),
-            "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
-            "profile": (profile[0] - 1.0, profile[1] - 1.0),
-        },
+        intervals=_intervals(meas, s_hat, fisher_se, profile, confidence),
         status=status,
         reason=reason,
         diagnostics={"n_modes": int(n), "n_groups": data.n_groups, "gof_ks_pvalue": gof_p,
