@@ -128,6 +128,77 @@ def shear_modulus_speed(ds: xr.Dataset | VdosAccessor) -> np.ndarray:
     return view.shear_speed.copy()
 
 
+def _transverse_speed(
+    view: VdosAccessor,
+    length: np.ndarray,
+    transverse_sound_speed: float | Measurement | None,
+    method: PhononMethod | None,
+) -> tuple[np.ndarray, str, str | None, float]:
+    """v_T per sample, where it came from, the measuring method (None when given) and its relative uncertainty."""
+    d = view.dimension
+    dof = view.site_degrees_of_freedom
+    v_uncertainty = 0.0
+    if transverse_sound_speed is None and method == "shear_modulus":
+        speed = shear_modulus_speed(view)
+        source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
+                  "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
+        chosen = method
+    elif transverse_sound_speed is None:
+        if dof != 1:
+            raise ValueError(
+                f"lowest_phonon_frequency measures the sound speed only for scalar networks "
+                f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
+                f"d = {d}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
+                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
+                "and pass method='shear_modulus'"
+            )
+        chosen = method or ("modulus" if has_springs(view) else "dispersion")
+        if chosen not in ("modulus", "dispersion"):
+            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
+        speed = _measured_speed(view, chosen)  # type: ignore[arg-type]
+        source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
+    else:
+        if method is not None:
+            raise ValueError("give either transverse_sound_speed or method (to measure it), not both")
+        if isinstance(transverse_sound_speed, Measurement):
+            v = transverse_sound_speed.value
+            v_uncertainty = transverse_sound_speed.uncertainty / v if v else float("nan")
+        else:
+            v = float(transverse_sound_speed)
+        speed = np.full(length.shape, v)
+        source = "given transverse_sound_speed"
+        chosen = None
+    return speed, source, chosen, v_uncertainty
+
+
+def _omega0_curve(
+    view: VdosAccessor, omega0: np.ndarray, length: np.ndarray, speed: np.ndarray, units: str
+) -> xr.Dataset:
+    """The curve over samples: ω₀, the longest box edge and v_T of each sample."""
+    return xr.Dataset(
+        {
+            "omega0_sample": ("sample", omega0, {"long_name": "lowest phonon frequency 2 pi v_T / L", "units": units}),
+            "box_length_sample": ("sample", length, {"long_name": "longest box edge", "units": "1"}),
+            "sound_speed_sample": ("sample", speed, {"long_name": "transverse sound speed v_T", "units": "1"}),
+        },
+        coords={"sample": view.dataset["sample"]},
+    )
+
+
+def _with_speed_uncertainty(m: Measurement, v_uncertainty: float, confidence: float) -> Measurement:
+    """``m`` with the relative uncertainty of a given v_T added in quadrature (normal interval)."""
+    from scipy.stats import norm
+
+    boot = m.uncertainty if np.isfinite(m.uncertainty) else 0.0
+    se = float(np.hypot(boot, v_uncertainty * m.value))
+    half = float(norm.ppf(0.5 + confidence / 2.0)) * se
+    return Measurement(
+        m.name, m.value, se, m.value - half, m.value + half, m.confidence, m.units,
+        {**m.settings, "interval": "normal, bootstrap and v_T standard errors in quadrature"},
+        m.curve, m.n_samples, m.method,
+    )
+
+
 def lowest_phonon_frequency(
     ds: xr.Dataset | VdosAccessor,
     transverse_sound_speed: float | Measurement | None = None,
@@ -180,50 +251,11 @@ def lowest_phonon_frequency(
     """
     view = point_view(ds, "lowest_phonon_frequency")
     length = _longest_edge(view)
-    d = view.dimension
-    dof = view.site_degrees_of_freedom
-    v_uncertainty = 0.0
-    if transverse_sound_speed is None and method == "shear_modulus":
-        speed = shear_modulus_speed(view)
-        source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
-                  "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
-        chosen = method
-    elif transverse_sound_speed is None:
-        if dof != 1:
-            raise ValueError(
-                f"lowest_phonon_frequency measures the sound speed only for scalar networks "
-                f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
-                f"d = {d}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
-                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
-                "and pass method='shear_modulus'"
-            )
-        chosen = method or ("modulus" if has_springs(view) else "dispersion")
-        if chosen not in ("modulus", "dispersion"):
-            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
-        speed = _measured_speed(view, chosen)  # type: ignore[arg-type]
-        source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
-    else:
-        if method is not None:
-            raise ValueError("give either transverse_sound_speed or method (to measure it), not both")
-        if isinstance(transverse_sound_speed, Measurement):
-            v = transverse_sound_speed.value
-            v_uncertainty = transverse_sound_speed.uncertainty / v if v else float("nan")
-        else:
-            v = float(transverse_sound_speed)
-        speed = np.full(length.shape, v)
-        source = "given transverse_sound_speed"
-        chosen = None
+    speed, source, chosen, v_uncertainty = _transverse_speed(view, length, transverse_sound_speed, method)
     omega0 = phonon_frequency(length, speed)
     est = bootstrap(np.mean, omega0, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
     units = view.omega_units
-    curve = xr.Dataset(
-        {
-            "omega0_sample": ("sample", omega0, {"long_name": "lowest phonon frequency 2 pi v_T / L", "units": units}),
-            "box_length_sample": ("sample", length, {"long_name": "longest box edge", "units": "1"}),
-            "sound_speed_sample": ("sample", speed, {"long_name": "transverse sound speed v_T", "units": "1"}),
-        },
-        coords={"sample": view.dataset["sample"]},
-    )
+    curve = _omega0_curve(view, omega0, length, speed, units)
     m = est.measurement(
         "omega0",
         units=units,
@@ -237,14 +269,5 @@ def lowest_phonon_frequency(
         method="2 pi v_T / L of the periodic box",
     )
     if v_uncertainty:
-        from scipy.stats import norm
-
-        boot = m.uncertainty if np.isfinite(m.uncertainty) else 0.0
-        se = float(np.hypot(boot, v_uncertainty * m.value))
-        half = float(norm.ppf(0.5 + confidence / 2.0)) * se
-        m = Measurement(
-            m.name, m.value, se, m.value - half, m.value + half, m.confidence, m.units,
-            {**m.settings, "interval": "normal, bootstrap and v_T standard errors in quadrature"},
-            m.curve, m.n_samples, m.method,
-        )
+        m = _with_speed_uncertainty(m, v_uncertainty, confidence)
     return m
