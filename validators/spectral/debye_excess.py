@@ -167,6 +167,68 @@ def _excess_rows(
     return grid, counts, ref, per_sample, sigma_all
 
 
+def _excess_status(
+    spectra: ModeSpectra, s_hat: float, top: float, top_lo: float, top_hi: float, upper: float
+) -> tuple[str, str]:
+    """("ok", ""), ("no_excess", why) or ("inconclusive", why): too few units, no excess, s at the range's edge."""
+    status, reason = "ok", ""
+    if spectra.n_groups < MIN_GROUPS:
+        status, reason = "inconclusive", f"{spectra.n_groups} independent units; the bootstrap needs {MIN_GROUPS}"
+    elif not top_lo > 0:
+        status, reason = "no_excess", (
+            f"the excess over Debye at {upper:g} omega0 is {top * spectra.n_particles:.3g} modes per sample, "
+            f"interval [{top_lo * spectra.n_particles:.3g}, {top_hi * spectra.n_particles:.3g}]: not above zero"
+        )
+    elif not (S_RANGE[0] + 0.05 < s_hat < S_RANGE[1] - 0.05):
+        status, reason = "inconclusive", f"s = {s_hat:.3g} at the edge of the searched range {S_RANGE}"
+    return status, reason
+
+
+def _excess_curve(
+    spectra: ModeSpectra,
+    grid: np.ndarray,
+    per_sample: np.ndarray,
+    counts: np.ndarray,
+    ref: np.ndarray,
+    s_hat: float,
+    B_hat: float,
+    debye: str,
+) -> xr.Dataset:
+    """The curve over ω: mean excess, its fit, the mean Debye and mode counts per particle."""
+    mean = per_sample.mean(axis=0)
+    return xr.Dataset(
+        {
+            "excess": ("omega", mean, {"long_name": "mean (N_i(omega) - N_Debye,i(omega)) / N", "units": "1"}),
+            "excess_fit": ("omega", B_hat * grid ** (s_hat + 1.0), {"long_name": "B omega^(s+1)", "units": "1"}),
+            "debye_count": ("omega", ref.mean(axis=0) / spectra.n_particles,
+                            {"long_name": f"mean Debye count per particle ({debye})", "units": "1"}),
+            "mode_count": ("omega", counts.mean(axis=0) / spectra.n_particles,
+                           {"long_name": "mean mode count per particle", "units": "1"}),
+        },
+        coords={"omega": ("omega", grid, {"long_name": "angular frequency", "units": "omega"})},
+    )
+
+
+def _excess_settings(
+    spectra: ModeSpectra, debye: str, lower: float, upper: float, grid: np.ndarray, n_grid: int
+) -> dict[str, Any]:
+    """The settings of :func:`debye_excess`'s measurement: estimator, Debye level, window, weights."""
+    return {
+        "estimator": "weighted least squares of the mean excess per particle E(omega) = B omega^(s+1), B profiled",
+        "debye": debye,
+        "debye_level": ("N_D = V omega^3/(6 pi^2) (2/c_T^3 + 1/c_L^3), c_T = sqrt(G_i/rho), "
+                        "c_L = sqrt((K_i + 4 G_i/3)/rho) per sample" if spectra.dimension == 3 else
+                        "N_D = V omega^2/(4 pi) (1/c_T^2 + 1/c_L^2), c_L = sqrt((K_i + G_i)/rho) per sample")
+        if debye == "continuum" else "plane-wave staircase of the periodic box at c_T|q|, c_L|q|, q = 2 pi n/L",
+        "window": f"({lower:g}, {upper:g}] * median omega0 = ({grid[0]:.4g}, {grid[-1]:.4g}]",
+        "n_grid": int(n_grid),
+        "weights": "1/sigma^2, sigma = sample standard deviation of the excess / sqrt(n_samples) (floor 0.5/N/sqrt(S))",
+        "s_range": S_RANGE,
+        "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735",
+        "point": spectra.describe(),
+    }
+
+
 def debye_excess(
     spectra: ModeSpectra,
     lower: float = 0.2,
@@ -227,42 +289,9 @@ def debye_excess(
                      groups=spectra.groups)
     s_hat, B_hat, top = (float(v) for v in boot.value)
     top_lo, top_hi = float(boot.low[2]), float(boot.high[2])
-    status, reason = "ok", ""
-    if spectra.n_groups < MIN_GROUPS:
-        status, reason = "inconclusive", f"{spectra.n_groups} independent units; the bootstrap needs {MIN_GROUPS}"
-    elif not top_lo > 0:
-        status, reason = "no_excess", (
-            f"the excess over Debye at {upper:g} omega0 is {top * spectra.n_particles:.3g} modes per sample, "
-            f"interval [{top_lo * spectra.n_particles:.3g}, {top_hi * spectra.n_particles:.3g}]: not above zero"
-        )
-    elif not (S_RANGE[0] + 0.05 < s_hat < S_RANGE[1] - 0.05):
-        status, reason = "inconclusive", f"s = {s_hat:.3g} at the edge of the searched range {S_RANGE}"
-    mean = per_sample.mean(axis=0)
-    curve = xr.Dataset(
-        {
-            "excess": ("omega", mean, {"long_name": "mean (N_i(omega) - N_Debye,i(omega)) / N", "units": "1"}),
-            "excess_fit": ("omega", B_hat * grid ** (s_hat + 1.0), {"long_name": "B omega^(s+1)", "units": "1"}),
-            "debye_count": ("omega", ref.mean(axis=0) / spectra.n_particles,
-                            {"long_name": f"mean Debye count per particle ({debye})", "units": "1"}),
-            "mode_count": ("omega", counts.mean(axis=0) / spectra.n_particles,
-                           {"long_name": "mean mode count per particle", "units": "1"}),
-        },
-        coords={"omega": ("omega", grid, {"long_name": "angular frequency", "units": "omega"})},
-    )
-    settings: dict[str, Any] = {
-        "estimator": "weighted least squares of the mean excess per particle E(omega) = B omega^(s+1), B profiled",
-        "debye": debye,
-        "debye_level": ("N_D = V omega^3/(6 pi^2) (2/c_T^3 + 1/c_L^3), c_T = sqrt(G_i/rho), "
-                        "c_L = sqrt((K_i + 4 G_i/3)/rho) per sample" if spectra.dimension == 3 else
-                        "N_D = V omega^2/(4 pi) (1/c_T^2 + 1/c_L^2), c_L = sqrt((K_i + G_i)/rho) per sample")
-        if debye == "continuum" else "plane-wave staircase of the periodic box at c_T|q|, c_L|q|, q = 2 pi n/L",
-        "window": f"({lower:g}, {upper:g}] * median omega0 = ({grid[0]:.4g}, {grid[-1]:.4g}]",
-        "n_grid": int(n_grid),
-        "weights": "1/sigma^2, sigma = sample standard deviation of the excess / sqrt(n_samples) (floor 0.5/N/sqrt(S))",
-        "s_range": S_RANGE,
-        "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735",
-        "point": spectra.describe(),
-    }
+    status, reason = _excess_status(spectra, s_hat, top, top_lo, top_hi, upper)
+    curve = _excess_curve(spectra, grid, per_sample, counts, ref, s_hat, B_hat, debye)
+    settings = _excess_settings(spectra, debye, lower, upper, grid, n_grid)
     meas = boot.measurement("s_debye_excess", index=0, units="1", settings=settings, curve=curve,
                             method="fit of the cumulative count minus Debye's", expanded=True)
     if status == "no_excess":
