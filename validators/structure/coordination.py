@@ -128,6 +128,38 @@ MODE_ESTIMATORS = {
 }
 
 
+def _moments_and_mode(cs: np.ndarray, z_axis: np.ndarray, mode_of: str) -> np.ndarray:
+    """Pooled mean and variance of z, and its mode (of the pooled histogram or by majority of the samples)."""
+    pooled = cs.sum(axis=0)
+    total = pooled.sum()
+    mean = (z_axis * pooled).sum() / total
+    var = ((z_axis - mean) ** 2 * pooled).sum() / total
+    if mode_of == "samples":
+        votes = np.bincount(np.argmax(cs, axis=1), minlength=z_axis.size)
+        return np.array([mean, var, float(z_axis[int(np.argmax(votes))])])
+    return np.array([mean, var, float(z_axis[int(np.argmax(pooled))])])
+
+
+def _histogram(pooled: np.ndarray, counts: np.ndarray, z_axis: np.ndarray, sample: xr.DataArray) -> xr.Dataset:
+    """Pooled and per-sample counts and P(z) over the coordination number."""
+    return xr.Dataset(
+        {
+            "count": ("coordination_number", pooled, {"long_name": "sites with z neighbours (pooled)", "units": "1"}),
+            "probability": ("coordination_number", pooled / pooled.sum(), {"long_name": "P(z) (pooled)", "units": "1"}),
+            "count_sample": (("sample", "coordination_number"), counts, {"long_name": "sites with z neighbours", "units": "1"}),
+            "probability_sample": (
+                ("sample", "coordination_number"),
+                counts / counts.sum(axis=1, keepdims=True),
+                {"long_name": "P(z) per sample", "units": "1"},
+            ),
+        },
+        coords={
+            "coordination_number": ("coordination_number", z_axis, {"long_name": "coordination number z", "units": "1"}),
+            "sample": sample,
+        },
+    )
+
+
 @measures("mean", "variance", "most_common", structural=True)
 def coordination_distribution(
     ds: xr.Dataset,
@@ -176,36 +208,12 @@ def coordination_distribution(
     z_axis = np.arange(int(values.max()) + 1 if values.size else 1)
     counts = np.stack([np.bincount(row, minlength=z_axis.size) for row in values])
 
-    def statistic(cs: np.ndarray) -> np.ndarray:
-        pooled = cs.sum(axis=0)
-        total = pooled.sum()
-        mean = (z_axis * pooled).sum() / total
-        var = ((z_axis - mean) ** 2 * pooled).sum() / total
-        if mode_of == "samples":
-            votes = np.bincount(np.argmax(cs, axis=1), minlength=z_axis.size)
-            return np.array([mean, var, float(z_axis[int(np.argmax(votes))])])
-        return np.array([mean, var, float(z_axis[int(np.argmax(pooled))])])
-
-    est = bootstrap(statistic, counts, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    est = bootstrap(lambda cs: _moments_and_mode(cs, z_axis, mode_of), counts, n_bootstrap=n_bootstrap, seed=seed,
+                    confidence=confidence)
     mode_value = float(est.value[2])
     agreement = float(np.mean(est.replicates[:, 2] == mode_value)) if est.replicates.size else float("nan")
     pooled = counts.sum(axis=0)
-    histogram = xr.Dataset(
-        {
-            "count": ("coordination_number", pooled, {"long_name": "sites with z neighbours (pooled)", "units": "1"}),
-            "probability": ("coordination_number", pooled / pooled.sum(), {"long_name": "P(z) (pooled)", "units": "1"}),
-            "count_sample": (("sample", "coordination_number"), counts, {"long_name": "sites with z neighbours", "units": "1"}),
-            "probability_sample": (
-                ("sample", "coordination_number"),
-                counts / counts.sum(axis=1, keepdims=True),
-                {"long_name": "P(z) per sample", "units": "1"},
-            ),
-        },
-        coords={
-            "coordination_number": ("coordination_number", z_axis, {"long_name": "coordination number z", "units": "1"}),
-            "sample": ds["sample"],
-        },
-    )
+    histogram = _histogram(pooled, counts, z_axis, ds["sample"])
     settings = {"source": z.attrs.get("source", "variable coordination"), "pooling": "all sites of all samples"}
     mean = est.measurement(
         "mean", index=0, units="1", settings={**settings, "estimator": "pooled mean"},
