@@ -321,6 +321,31 @@ def expanded_levels(confidence: float, n_units: int) -> tuple[float, float]:
 MIN_GROUPS = 6
 
 
+def _sample_arrays(per_sample_data: np.ndarray | Sequence[np.ndarray]) -> tuple[bool, list[np.ndarray], int]:
+    """Whether several arrays were given, the arrays, and their shared number of samples (axis 0); raise otherwise."""
+    many = isinstance(per_sample_data, (tuple, list))
+    arrays = [np.asarray(a) for a in per_sample_data] if many else [np.asarray(per_sample_data)]
+    sizes = {a.shape[0] if a.ndim else -1 for a in arrays}
+    if len(sizes) != 1 or -1 in sizes:
+        raise ValueError(
+            f"per_sample_data have leading lengths {sorted(sizes)}; expected arrays sharing axis 0 "
+            "(the sample axis): pass one row per sample"
+        )
+    n = sizes.pop()
+    if n < 1:
+        raise ValueError("per_sample_data has no samples; expected at least one")
+    return many, arrays, n
+
+
+def _group_members(groups: np.ndarray, n: int) -> list[np.ndarray]:
+    """The sample indices of each distinct group label, in sorted label order."""
+    groups = np.asarray(groups)
+    if groups.shape != (n,):
+        raise ValueError(f"groups has shape {groups.shape}; expected one label per sample, ({n},)")
+    labels, inverse = np.unique(groups, return_inverse=True)
+    return [np.flatnonzero(inverse == g) for g in range(labels.size)]
+
+
 def bootstrap(
     statistic: Callable[..., Any],
     per_sample_data: np.ndarray | Sequence[np.ndarray],
@@ -377,17 +402,7 @@ def bootstrap(
         raise ValueError(f"confidence is {confidence}; expected a number in (0, 1), e.g. 0.95")
     if int(n_bootstrap) < 1:
         raise ValueError(f"n_bootstrap is {n_bootstrap}; expected a positive integer, e.g. 1000")
-    many = isinstance(per_sample_data, (tuple, list))
-    arrays = [np.asarray(a) for a in per_sample_data] if many else [np.asarray(per_sample_data)]
-    sizes = {a.shape[0] if a.ndim else -1 for a in arrays}
-    if len(sizes) != 1 or -1 in sizes:
-        raise ValueError(
-            f"per_sample_data have leading lengths {sorted(sizes)}; expected arrays sharing axis 0 "
-            "(the sample axis): pass one row per sample"
-        )
-    n = sizes.pop()
-    if n < 1:
-        raise ValueError("per_sample_data has no samples; expected at least one")
+    many, arrays, n = _sample_arrays(per_sample_data)
 
     def call(idx: np.ndarray | slice) -> np.ndarray:
         parts = [a[idx] for a in arrays]
@@ -395,13 +410,7 @@ def bootstrap(
 
     value = call(slice(None))
     nan = np.full(value.shape, np.nan)
-    members = None
-    if groups is not None:
-        groups = np.asarray(groups)
-        if groups.shape != (n,):
-            raise ValueError(f"groups has shape {groups.shape}; expected one label per sample, ({n},)")
-        labels, inverse = np.unique(groups, return_inverse=True)
-        members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
+    members = None if groups is None else _group_members(groups, n)
     n_units = n if members is None else len(members)
     n_groups = None if members is None else n_units
     if n_units < (2 if members is None else MIN_GROUPS):
