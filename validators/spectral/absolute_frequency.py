@@ -607,6 +607,20 @@ def _ev_fit(t: np.ndarray, n: np.ndarray, observed: np.ndarray, free_kappa: bool
     return beta / kappa - 1.0, c ** (1.0 / kappa), ll, kappa
 
 
+def _ev_homogeneity(
+    n_points: int, sep: dict[str, tuple[float, float, float, float]], ll_joint: float, s_hat: float, law: str,
+    phonon_factor: float,
+) -> Homogeneity | None:
+    """Likelihood-ratio test of one law across the points against a fit per point (None without degrees of freedom)."""
+    dof = 2 * n_points - (3 if law == "free" else 2)
+    if n_points > 1 and dof > 0:
+        lr = max(2.0 * (sum(v[2] for v in sep.values()) - ll_joint), 0.0)
+        return Homogeneity(lr, dof, float(stats.chi2.sf(lr, dof)), s_hat, {k: v[0] for k, v in sep.items()},
+                           {"quantity": f"the law of the lowest mode ({law})", "phonon_factor": phonon_factor,
+                            "unit": UNIT})
+    return None
+
+
 def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_factor: float = PHONON_FACTOR,
                       law: str = "independent", n_bootstrap: int = 1000, seed: int = 0,
                       confidence: float = 0.95) -> ExtremeValueFit:
@@ -664,13 +678,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     a_lo, a_hi = _percentile(reps[:, 1], confidence)
     labels = [p.label or f"N={p.n_particles}" for p in pts]
     sep = {lab: _ev_fit(q[0], m, q[2]) for lab, q, m in zip(labels, data, ns)}
-    homog = None
-    dof = 2 * len(pts) - (3 if free else 2)
-    if len(pts) > 1 and dof > 0:
-        lr = max(2.0 * (sum(v[2] for v in sep.values()) - ll_joint), 0.0)
-        homog = Homogeneity(lr, dof, float(stats.chi2.sf(lr, dof)), s_hat, {k: v[0] for k, v in sep.items()},
-                            {"quantity": f"the law of the lowest mode ({law})", "phonon_factor": phonon_factor,
-                             "unit": UNIT})
+    homog = _ev_homogeneity(len(pts), sep, ll_joint, s_hat, law, phonon_factor)
     observed = int(sum(q[2].sum() for q in data))
     settings = {"estimator": "extreme_value", "law": law, "unit": UNIT, "phonon_factor": phonon_factor,
                 "points": labels, "samples": [p.n_samples for p in pts], "observed": observed,
