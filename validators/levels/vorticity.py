@@ -148,6 +148,19 @@ def _features(b: np.ndarray, order: int, scale: float) -> np.ndarray:
     return np.concatenate([bs, 0.5 * bs[:, a] * bs[:, c]], axis=1)
 
 
+def _inverse_normal_matrices(
+    incidence: sp.csr_matrix, phi: np.ndarray, min_condition: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per site, the inverse of the least-squares normal matrix Σ φφᵀ over its pairs, and whether it is well posed."""
+    n, n_pairs = incidence.shape
+    p = phi.shape[1]
+    normal = (incidence @ (phi[:, :, None] * phi[:, None, :]).reshape(n_pairs, p * p)).reshape(n, p, p)
+    ev = np.linalg.eigvalsh(normal)
+    valid = (ev[:, 0] > min_condition * np.maximum(ev[:, -1], np.finfo(float).tiny)) & (ev[:, -1] > 0)
+    safe = np.where(valid[:, None, None], normal, np.eye(p))
+    return np.linalg.inv(safe), valid
+
+
 def local_displacement_gradient(
     displacement: np.ndarray,
     position: np.ndarray,
@@ -214,11 +227,7 @@ def local_displacement_gradient(
     phi = _features(b, order, scale)
     p = phi.shape[1]
     incidence = sp.csr_matrix((np.ones(src.size), (src, np.arange(src.size))), shape=(n, src.size))
-    normal = (incidence @ (phi[:, :, None] * phi[:, None, :]).reshape(src.size, p * p)).reshape(n, p, p)
-    ev = np.linalg.eigvalsh(normal)
-    valid = (ev[:, 0] > min_condition * np.maximum(ev[:, -1], np.finfo(float).tiny)) & (ev[:, -1] > 0)
-    safe = np.where(valid[:, None, None], normal, np.eye(p))
-    inv = np.linalg.inv(safe)
+    inv, valid = _inverse_normal_matrices(incidence, phi, min_condition)
     lead = u.shape[:-2]
     flat = u.reshape(-1, n, d)
     out = np.empty((flat.shape[0], n, d, d))
