@@ -220,6 +220,171 @@ def _validate_values(lam: np.ndarray, where: str) -> None:
         )
 
 
+def _ascending(lam: np.ndarray, has_eigenvectors: bool, where: str) -> tuple[np.ndarray, bool]:
+    """The eigenvalues sorted ascending per sample, and whether they already were (eigenvectors need that)."""
+    order = np.argsort(lam, axis=1, kind="stable")
+    already_sorted = bool(np.all(np.diff(lam, axis=1) >= 0))
+    if not already_sorted:
+        if has_eigenvectors:
+            raise AdapterError(
+                f"{where}: eigenvalues are not ascending, so the mode indices of the eigenvectors are "
+                "ambiguous; store the eigenvalues of each sample in ascending order with the "
+                "eigenvectors' mode indices (vector_modes) referring to that order"
+            )
+        lam = np.take_along_axis(lam, order, axis=1)
+    return lam, already_sorted
+
+
+def _spectrum_vars(
+    lam: np.ndarray, flags: np.ndarray, rule: str, units: str
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The ``sample`` and ``mode`` coordinates and the ``eigenvalue`` and ``zero_mode`` variables."""
+    n_sample, n_mode = lam.shape
+    one = {"units": "1"}
+    coords: dict[str, object] = {
+        "sample": ("sample", np.arange(n_sample, dtype=np.int64), {"long_name": "ensemble member", **one}),
+        "mode": ("mode", np.arange(n_mode, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **one}),
+    }
+    data_vars: dict[str, object] = {
+        "eigenvalue": (
+            ("sample", "mode"),
+            lam,
+            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": units},
+        ),
+        "zero_mode": (("sample", "mode"), flags, {"long_name": f"zero mode flag ({rule})", **one}),
+    }
+    return coords, data_vars
+
+
+def _structure_vars(
+    position: np.ndarray | None,
+    box_length: np.ndarray | None,
+    diameter: np.ndarray | None,
+    species: np.ndarray | None,
+    n_sample: int,
+    d: int,
+    where: str,
+) -> tuple[dict[str, object], bool]:
+    """The checked position, box_length, diameter and species variables given, and whether they need ``spatial``."""
+    one = {"units": "1"}
+    data_vars: dict[str, object] = {}
+    spatial_needed = False
+    if position is not None:
+        pos = np.asarray(position, dtype=np.float64)
+        if pos.ndim != 3 or pos.shape[0] != n_sample or pos.shape[2] != d:
+            raise AdapterError(
+                f"{where}: positions have shape {pos.shape}; expected (n_sample={n_sample}, n_site, d={d})"
+            )
+        data_vars["position"] = (("sample", "site", "spatial"), pos, {"long_name": "site position", **one})
+        spatial_needed = True
+    if box_length is not None:
+        box = np.asarray(box_length, dtype=np.float64)
+        if box.shape == (n_sample,):
+            data_vars["box_length"] = (("sample",), box, {"long_name": "periodic box edge", **one})
+        elif box.shape == (n_sample, d):
+            data_vars["box_length"] = (("sample", "spatial"), box, {"long_name": "periodic box edge per axis", **one})
+            spatial_needed = True
+        else:
+            raise AdapterError(
+                f"{where}: box_length has shape {box.shape}; expected (n_sample,) = ({n_sample},) "
+                f"or (n_sample, d) = ({n_sample}, {d})"
+            )
+        if not np.all(np.isfinite(box)) or not np.all(box > 0):
+            raise AdapterError(f"{where}: box_length must be finite and > 0, found {box.ravel()[:6].tolist()}")
+    if diameter is not None:
+        dia = np.asarray(diameter, dtype=np.float64)
+        if dia.ndim != 2 or dia.shape[0] != n_sample or not np.all(dia > 0):
+            raise AdapterError(
+                f"{where}: diameters have shape {dia.shape} (or are not > 0); expected (n_sample, n_site) > 0"
+            )
+        data_vars["diameter"] = (("sample", "site"), dia, {"long_name": "particle diameter", **one})
+    if species is not None:
+        kinds = np.asarray(species)
+        if kinds.ndim != 2 or kinds.shape[0] != n_sample or kinds.dtype.kind not in "iu" or np.any(kinds < 0):
+            raise AdapterError(
+                f"{where}: species have shape {kinds.shape}, dtype {kinds.dtype}; expected integers >= 0 of shape "
+                "(n_sample, n_site) (Kob-Andersen: 0 = A, 1 = B)"
+            )
+        data_vars["species"] = (("sample", "site"), kinds.astype(np.int64), {"long_name": "particle species", **one})
+    return data_vars, spatial_needed
+
+
+def _eigenvector_vars(
+    eigenvector: np.ndarray,
+    vector_modes: Sequence[int] | np.ndarray | None,
+    n_sample: int,
+    n_mode: int,
+    d: int,
+    where: str,
+) -> tuple[tuple[object, ...], tuple[object, ...]]:
+    """The checked ``vector_mode`` coordinate and ``eigenvector`` variable (shapes, mode indices, normalisation)."""
+    one = {"units": "1"}
+    vec = np.asarray(eigenvector, dtype=np.float64)
+    if vec.ndim not in (3, 4) or vec.shape[0] != n_sample or (vec.ndim == 4 and vec.shape[3] != d):
+        raise AdapterError(
+            f"{where}: eigenvectors have shape {vec.shape}; expected (n_sample={n_sample}, n_vector, n_site) "
+            f"for a scalar model or (n_sample, n_vector, n_site, d={d}) for a vector model"
+        )
+    idx = np.arange(vec.shape[1]) if vector_modes is None else np.asarray(vector_modes)
+    if idx.shape != (vec.shape[1],) or idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= n_mode)):
+        raise AdapterError(
+            f"{where}: vector_modes {idx.tolist()} must be {vec.shape[1]} integer mode indices in [0, {n_mode})"
+        )
+    axes = (2,) if vec.ndim == 3 else (2, 3)
+    norms = np.sum(vec * vec, axis=axes)
+    if not np.all(np.isfinite(norms)) or np.any(np.abs(norms - 1.0) > NORM_TOLERANCE):
+        raise AdapterError(
+            f"{where}: eigenvectors are not normalised (|e|^2 - 1 up to "
+            f"{float(np.nanmax(np.abs(norms - 1.0))):.3g}, tolerance {NORM_TOLERANCE:g}); "
+            "store each mode normalised over sites (and components)"
+        )
+    coord = (
+        "vector_mode",
+        idx.astype(np.int64),
+        {"long_name": "mode index of stored eigenvector", **one},
+    )
+    dims = ("sample", "vector_mode", "site") if vec.ndim == 3 else ("sample", "vector_mode", "site", "spatial")
+    return coord, (dims, vec, {"long_name": "normalised eigenvector", **one})
+
+
+def _adapter_attrs(
+    paths: Sequence[Path],
+    format_name: str,
+    values: str,
+    already_sorted: bool,
+    rule: str,
+    site_degrees_of_freedom: int | None,
+    extra_attrs: Mapping[str, object] | None,
+    title: str | None,
+    d: int,
+) -> dict[str, object]:
+    """The global attributes: the convention's, the adapter's settings, the source and a history line."""
+    from vdosbench import __version__
+
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    source = describe_paths(paths)
+    names = ", ".join(printable(p.name) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+    extra: dict[str, object] = {
+        "adapter_format": format_name,
+        "adapter_values": "eigenvalue" if values == "eigenvalue" else "frequency (eigenvalue = sign(omega) omega^2)",
+        "adapter_sorted": "already ascending" if already_sorted else "sorted ascending by the adapter",
+        "zero_mode_rule": rule,
+    }
+    if site_degrees_of_freedom is not None:
+        extra["site_degrees_of_freedom"] = int(site_degrees_of_freedom)
+    for key, value in (extra_attrs or {}).items():
+        extra[key] = value
+    attrs = convention_attrs(
+        title=title or f"{format_name} data from {names}",
+        source=f"{source} (read as format {format_name!r} by vdosbench.benchmark.adapters)",
+        references=THIRD_PARTY_REFERENCES,
+        spatial_dimension=d,
+        **extra,
+    )
+    attrs["history"] = f"{stamp} vdosbench {__version__} adapter {format_name}: read {source}"
+    return attrs
+
+
 def spectrum_dataset(
     eigenvalues: np.ndarray,
     *,
@@ -288,8 +453,6 @@ def spectrum_dataset(
     AdapterError
         Naming the file(s), the rule broken and the fix.
     """
-    from vdosbench import __version__
-
     where = f"{describe_paths(paths)} (format {format_name!r})"
     d = as_spatial_dimension(spatial_dimension, where)
     lam = to_eigenvalues(np.asarray(eigenvalues), values, where)
@@ -297,121 +460,22 @@ def spectrum_dataset(
         raise AdapterError(f"{where}: eigenvalues have shape {lam.shape}; expected (n_sample, n_mode)")
     _validate_values(lam, where)
     n_sample, n_mode = lam.shape
-    order = np.argsort(lam, axis=1, kind="stable")
-    already_sorted = bool(np.all(np.diff(lam, axis=1) >= 0))
-    if not already_sorted:
-        if eigenvector is not None:
-            raise AdapterError(
-                f"{where}: eigenvalues are not ascending, so the mode indices of the eigenvectors are "
-                "ambiguous; store the eigenvalues of each sample in ascending order with the "
-                "eigenvectors' mode indices (vector_modes) referring to that order"
-            )
-        lam = np.take_along_axis(lam, order, axis=1)
+    lam, already_sorted = _ascending(lam, eigenvector is not None, where)
     flags, rule = zero_mode_flags(lam, zero_modes, zero_tolerance)
-
-    one = {"units": "1"}
-    coords: dict[str, object] = {
-        "sample": ("sample", np.arange(n_sample, dtype=np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", np.arange(n_mode, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **one}),
-    }
-    data_vars: dict[str, object] = {
-        "eigenvalue": (
-            ("sample", "mode"),
-            lam,
-            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": units},
-        ),
-        "zero_mode": (("sample", "mode"), flags, {"long_name": f"zero mode flag ({rule})", **one}),
-    }
-    spatial_needed = False
-    if position is not None:
-        pos = np.asarray(position, dtype=np.float64)
-        if pos.ndim != 3 or pos.shape[0] != n_sample or pos.shape[2] != d:
-            raise AdapterError(
-                f"{where}: positions have shape {pos.shape}; expected (n_sample={n_sample}, n_site, d={d})"
-            )
-        data_vars["position"] = (("sample", "site", "spatial"), pos, {"long_name": "site position", **one})
-        spatial_needed = True
-    if box_length is not None:
-        box = np.asarray(box_length, dtype=np.float64)
-        if box.shape == (n_sample,):
-            data_vars["box_length"] = (("sample",), box, {"long_name": "periodic box edge", **one})
-        elif box.shape == (n_sample, d):
-            data_vars["box_length"] = (("sample", "spatial"), box, {"long_name": "periodic box edge per axis", **one})
-            spatial_needed = True
-        else:
-            raise AdapterError(
-                f"{where}: box_length has shape {box.shape}; expected (n_sample,) = ({n_sample},) "
-                f"or (n_sample, d) = ({n_sample}, {d})"
-            )
-        if not np.all(np.isfinite(box)) or not np.all(box > 0):
-            raise AdapterError(f"{where}: box_length must be finite and > 0, found {box.ravel()[:6].tolist()}")
-    if diameter is not None:
-        dia = np.asarray(diameter, dtype=np.float64)
-        if dia.ndim != 2 or dia.shape[0] != n_sample or not np.all(dia > 0):
-            raise AdapterError(
-                f"{where}: diameters have shape {dia.shape} (or are not > 0); expected (n_sample, n_site) > 0"
-            )
-        data_vars["diameter"] = (("sample", "site"), dia, {"long_name": "particle diameter", **one})
-    if species is not None:
-        kinds = np.asarray(species)
-        if kinds.ndim != 2 or kinds.shape[0] != n_sample or kinds.dtype.kind not in "iu" or np.any(kinds < 0):
-            raise AdapterError(
-                f"{where}: species have shape {kinds.shape}, dtype {kinds.dtype}; expected integers >= 0 of shape "
-                "(n_sample, n_site) (Kob-Andersen: 0 = A, 1 = B)"
-            )
-        data_vars["species"] = (("sample", "site"), kinds.astype(np.int64), {"long_name": "particle species", **one})
+    coords, data_vars = _spectrum_vars(lam, flags, rule, units)
+    structure, spatial_needed = _structure_vars(position, box_length, diameter, species, n_sample, d, where)
+    data_vars.update(structure)
     if eigenvector is not None:
-        vec = np.asarray(eigenvector, dtype=np.float64)
-        if vec.ndim not in (3, 4) or vec.shape[0] != n_sample or (vec.ndim == 4 and vec.shape[3] != d):
-            raise AdapterError(
-                f"{where}: eigenvectors have shape {vec.shape}; expected (n_sample={n_sample}, n_vector, n_site) "
-                f"for a scalar model or (n_sample, n_vector, n_site, d={d}) for a vector model"
-            )
-        idx = np.arange(vec.shape[1]) if vector_modes is None else np.asarray(vector_modes)
-        if idx.shape != (vec.shape[1],) or idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= n_mode)):
-            raise AdapterError(
-                f"{where}: vector_modes {idx.tolist()} must be {vec.shape[1]} integer mode indices in [0, {n_mode})"
-            )
-        axes = (2,) if vec.ndim == 3 else (2, 3)
-        norms = np.sum(vec * vec, axis=axes)
-        if not np.all(np.isfinite(norms)) or np.any(np.abs(norms - 1.0) > NORM_TOLERANCE):
-            raise AdapterError(
-                f"{where}: eigenvectors are not normalised (|e|^2 - 1 up to "
-                f"{float(np.nanmax(np.abs(norms - 1.0))):.3g}, tolerance {NORM_TOLERANCE:g}); "
-                "store each mode normalised over sites (and components)"
-            )
-        coords["vector_mode"] = (
-            "vector_mode",
-            idx.astype(np.int64),
-            {"long_name": "mode index of stored eigenvector", **one},
+        coords["vector_mode"], data_vars["eigenvector"] = _eigenvector_vars(
+            eigenvector, vector_modes, n_sample, n_mode, d, where
         )
-        dims = ("sample", "vector_mode", "site") if vec.ndim == 3 else ("sample", "vector_mode", "site", "spatial")
-        data_vars["eigenvector"] = (dims, vec, {"long_name": "normalised eigenvector", **one})
-        spatial_needed = spatial_needed or vec.ndim == 4
+        spatial_needed = spatial_needed or "spatial" in data_vars["eigenvector"][0]
     if spatial_needed:
         coords["spatial"] = ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"})
 
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    source = describe_paths(paths)
-    names = ", ".join(printable(p.name) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
-    extra: dict[str, object] = {
-        "adapter_format": format_name,
-        "adapter_values": "eigenvalue" if values == "eigenvalue" else "frequency (eigenvalue = sign(omega) omega^2)",
-        "adapter_sorted": "already ascending" if already_sorted else "sorted ascending by the adapter",
-        "zero_mode_rule": rule,
-    }
-    if site_degrees_of_freedom is not None:
-        extra["site_degrees_of_freedom"] = int(site_degrees_of_freedom)
-    for key, value in (extra_attrs or {}).items():
-        extra[key] = value
-    attrs = convention_attrs(
-        title=title or f"{format_name} data from {names}",
-        source=f"{source} (read as format {format_name!r} by vdosbench.benchmark.adapters)",
-        references=THIRD_PARTY_REFERENCES,
-        spatial_dimension=d,
-        **extra,
+    attrs = _adapter_attrs(
+        paths, format_name, values, already_sorted, rule, site_degrees_of_freedom, extra_attrs, title, d
     )
-    attrs["history"] = f"{stamp} vdosbench {__version__} adapter {format_name}: read {source}"
     ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
     try:
         check(ds)
