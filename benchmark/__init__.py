@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .claims import Alternative, Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
+    from .protocols import ProtocolNote, load_protocol_notes
     from .report import write_report
     from .scorecard import InputInfo, ScoreCard, score_datasets
     from .scoring import ClaimResult, PointResult, Robustness, Verdict, evaluate_claim, verdict_for
@@ -36,6 +37,8 @@ _WHERE = {
     "InputInfo": "scorecard",
     "ScoreCard": "scorecard",
     "score_datasets": "scorecard",
+    "ProtocolNote": "protocols",
+    "load_protocol_notes": "protocols",
     "write_report": "report",
     "ClaimResult": "scoring",
     "PointResult": "scoring",

@@ -43,6 +43,8 @@ from .report_text import (
     no_findings_text,
     not_applicable_rows,
     point_value,
+    protocol_notes_text,
+    protocol_suffix,
     robustness_text,
     score_summary,
     systems_table,
@@ -95,13 +97,15 @@ def _row(cells: Iterable[str], tag: str = "td") -> str:
 
 
 def _verdict_cell(value: str, result: ClaimResult | None = None, tag: str = "td") -> str:
-    """A verdict in a ``tag`` element; a claim's verdict (``result`` given) carries ``data-claim``/``data-dataset``."""
+    """A verdict in a ``tag`` element; a claim's verdict (``result`` given) carries ``data-claim``/``data-dataset``
+    and, where a protocol note describes its data, the note's label."""
     cls = "v-" + value.replace(" ", "-")
     attrs = ""
     if result is not None:
         cls = f"verdict {cls}"
         attrs = f' data-claim="{_e(result.claim.id)}" data-dataset="{_e(result.dataset)}"'
-    return f'<{tag} class="{cls}"{attrs}><strong>{_e(value)}</strong></{tag}>'
+    note = f" <small>{_e(protocol_suffix(result).strip())}</small>" if result is not None else ""
+    return f'<{tag} class="{cls}"{attrs}><strong>{_e(value)}</strong>{note}</{tag}>'
 
 
 def _settings(settings: Mapping[str, Any]) -> str:
@@ -281,8 +285,12 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
             f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
             f"{_verdict_cell(r.verdict.value, r)}{_robustness_cell(r)}<td>{per_point}</td></tr>"
         )
+    out.append("</table>")
+    notes = protocol_notes_text(card)
+    if notes:
+        out += ["<h2>Protocol notes</h2>", "<ul>", *[f"<li>{_e(n)}</li>" for n in notes], "</ul>"]
     robust = card.robustness_totals()
-    out += ["</table>", "<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
+    out += ["<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
             f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>"]
     dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
     if dependent:

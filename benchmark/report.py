@@ -39,6 +39,8 @@ from .report_text import (
     no_findings_text,
     not_applicable_rows,
     point_value,
+    protocol_notes_text,
+    protocol_suffix,
     robustness_text,
     score_summary,
     strata_markdown,
@@ -108,8 +110,11 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
     ]
     for r in card.applicable():
         per_point = "; ".join(point_value(p, escape=True) for p in r.points)
-        lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}** "
-                     f"| {robustness_text(r)} | {per_point} |")
+        lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}**"
+                     f"{md_escape(protocol_suffix(r))} | {robustness_text(r)} | {per_point} |")
+    notes = protocol_notes_text(card)
+    if notes:
+        lines += ["", "## Protocol notes", "", *[f"- {md_escape(n)}" for n in notes]]
     robust = card.robustness_totals()
     lines += ["", "## Robustness across estimators", "", ROBUSTNESS_RULE, "",
               ", ".join(f"{label} {n}" for label, n in robust.items()) + ".", ""]

@@ -34,6 +34,8 @@ __all__ = [
     "md_escape",
     "no_findings_text",
     "point_value",
+    "protocol_notes_text",
+    "protocol_suffix",
     "robustness_text",
     "score_summary",
     "strata_markdown",
@@ -234,6 +236,10 @@ def gate_line(card: ScoreCard) -> str:
     superseded = sorted({f"{r.claim.id} -> {r.claim.superseded_by}" for r in card.applicable() if r.claim.superseded_by})
     if superseded:
         line += f"; superseded, reported but not gating: {', '.join(superseded)}"
+    noted = sorted({f"{r.claim.id} ({r.dataset})" for r in card.applicable() if r.protocol is not None})
+    if noted:
+        labels = sorted({r.protocol.label for r in card.applicable() if r.protocol is not None})
+        line += f"; scored as protocol {', '.join(repr(x) for x in labels)}, reported but not gating: {', '.join(noted)}"
     return line
 
 
@@ -280,3 +286,20 @@ def cross_code_text(card: ScoreCard) -> list[str]:
             "the code's Hessian."
         )
     return lines
+
+
+def protocol_suffix(r: ClaimResult) -> str:
+    """`` (protocol: LABEL)`` after a verdict whose data a protocol note describes, else ``""``."""
+    return f" (protocol: {r.protocol.label})" if r.protocol is not None else ""
+
+
+def protocol_notes_text(card: ScoreCard) -> list[str]:
+    """One sentence per protocol note that qualifies a result of ``card``: the note's statement and the claim
+    results it covers (:mod:`vdosbench.benchmark.protocols`); empty when none does."""
+    notes: dict[str, tuple[Any, list[str]]] = {}
+    for r in card.applicable():
+        if r.protocol is not None:
+            notes.setdefault(r.protocol.id, (r.protocol, []))[1].append(f"{r.claim.id} ({r.dataset})")
+    return [f"{note.label}: {note.statement} Scored as this protocol, reported but not gating: {', '.join(which)}."
+            for note, which in notes.values()]
+

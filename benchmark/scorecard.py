@@ -134,8 +134,9 @@ class ScoreCard:
         return [{"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())]
 
     def gating(self) -> list[ClaimResult]:
-        """The applicable results of current claims: those the gate reads (a superseded claim's do not gate)."""
-        return [r for r in self.applicable() if r.claim.superseded_by is None]
+        """The applicable results of current claims on the data they are about: those the gate reads (a superseded
+        claim's do not gate, nor a result that carries a protocol note, :mod:`vdosbench.benchmark.protocols`)."""
+        return [r for r in self.applicable() if r.claim.superseded_by is None and r.protocol is None]
 
     def gate(self) -> str:
         """The gate's outcome: ``"no-applicable-claims"``, ``"refuted"``, ``"inconclusive"`` or ``"supported"``.
@@ -144,8 +145,10 @@ class ScoreCard:
         refuted; one is inconclusive; every applicable claim is supported.
         A superseded claim (``superseded_by`` in the claims file: a reading
         withdrawn in favour of another, e.g. the windows tied to ω₀) is scored
-        and reported but does not gate; where only superseded claims apply,
-        nothing current decides and the gate is ``"inconclusive"``.
+        and reported but does not gate, and so is a result on data a protocol
+        note describes (e.g. the additive mixture's T_d sets, aged rather than
+        in equilibrium); where only such results apply, nothing current
+        decides and the gate is ``"inconclusive"``.
         """
         if self.no_claim_applies():
             return NO_APPLICABLE_CLAIMS

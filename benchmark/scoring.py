@@ -72,6 +72,7 @@ from .claims import (
     select_points,
 )
 from . import elastic  # noqa: F401 - registers shear_modulus_omega0
+from .protocols import ProtocolNote, protocol_note
 
 __all__ = [
     "Verdict",
@@ -335,6 +336,9 @@ class ClaimResult:
     inapplicable: Inapplicable | None = None
     #: The claim scored by each of its registered alternative estimators (empty when not applicable).
     alternatives: list[AlternativeResult] = field(default_factory=list)
+    #: The protocol note when the data are not what the claim is about (e.g. T_d glasses that did not reach
+    #: equilibrium, :mod:`vdosbench.benchmark.protocols`): scored and reported with its label, not gating.
+    protocol: ProtocolNote | None = None
 
     def robustness(self) -> tuple[Robustness | None, str]:
         """The robustness label (module docstring) and a sentence saying why; ``(None, "")`` when not applicable.
@@ -389,6 +393,7 @@ class ClaimResult:
             "robustness": label.value if label is not None else None,
             "robustness_reason": why,
             "alternatives": [a.to_dict() for a in self.alternatives],
+            "protocol": self.protocol.to_dict() if self.protocol is not None else None,
         }
 
 
@@ -585,4 +590,5 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
         AlternativeResult.compare(alt, evaluate_claim(alt_claim, ds, name, cache), points)
         for alt, alt_claim in alternative_claims(claim)
     ]
-    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points, alternatives=alternatives)
+    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points, alternatives=alternatives,
+                       protocol=protocol_note(claim.id, ds, [p.parameters for p in points]))

@@ -82,14 +82,22 @@ class Set:
     note: str = ""
 
 
+#: What the additive mixture's T_d sets are (issue 52 item 3; the protocol note ``additive-td-aged`` of
+#: vdosbench/benchmark/protocols.toml, which scores them so).
+AGED = ("; aged 40 tau_alpha at T_d, not equilibrium glasses: the chains' energy still falls and the two-start test "
+        "fails, so the T_d claims score these sets as that protocol (protocol note additive-td-aged, issue 52)")
+
+
 def _equilibrated(name: str, folder: str, logs: tuple[str, ...], at: str, tapers: str, samples: int, chains: int,
-                  tau_first: int, model: str = "soft-sphere", **words: str) -> Set:
-    """A set of the equilibrated protocol: its description from the chain layout (5 structures per chain)."""
+                  tau_first: int, model: str = "soft-sphere", aged: bool = False, **words: str) -> Set:
+    """A set of the equilibrated protocol: its description from the chain layout (5 structures per chain);
+    ``aged``: the additive mixture at T_d, which the protocol does not bring to equilibrium (:data:`AGED`)."""
     each = " each" if " and " in tapers else ""
+    liquid = "swap Monte Carlo chains" if aged else "swap-equilibrated liquid"
     return Set(name, folder, logs,
-               f"{model} glasses, N = 1000, quenched from the swap-equilibrated liquid at {at}, {tapers}, "
+               f"{model} glasses, N = 1000, quenched from the {liquid} at {at}, {tapers}, "
                f"{samples} samples{each} ({chains} chains of 5, {tau_first} tau_alpha before the first, "
-               "3 tau_alpha apart)", **words)
+               "3 tau_alpha apart)" + (AGED if aged else ""), **words)
 
 
 SETS = (
@@ -100,9 +108,9 @@ SETS = (
                     f"T* = {k} T_d = {t}", "m = 2 and inf", 30, 6, 40)
       for k, t in (("7", "1.0"), ("3", "0.432"), ("2", "0.288"), ("1.5", "0.216"))),
     _equilibrated("soft-spheres-n1000-equilibrated-td-m2", "eq_1td_m2", ("eq_1td_m2.log",),
-                  "T* = T_d = 0.144", "m = 2", 30, 6, 40),
+                  "T* = T_d = 0.144", "m = 2", 30, 6, 40, aged=True),
     _equilibrated("soft-spheres-n1000-equilibrated-td-minf", "eq_1td_minf_c", ("eq_1td_minf.log", "eq_1td_minf_c.log"),
-                  "T* = T_d = 0.144", "m = inf", 60, 12, 40,
+                  "T* = T_d = 0.144", "m = inf", 60, 12, 40, aged=True,
                   note="; includes chains recomputed after an interrupted run"),
     *(_equilibrated(f"soft-spheres-n1000-equilibrated-1.25td-{m}", f"eq_1.25td_{m}", (f"eq_1.25td_{m}.log",),
                     "T* = 1.25 T_d = 0.18", taper, 30, 6, 120)
@@ -125,10 +133,10 @@ SETS = (
 LADDER_SETS = {
     **{f"soft_spheres_lowest_n{n}_td": (
         f"soft-spheres-lowest-n{n}-td",
-        f"soft-sphere glasses, N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at T* = T_d = 0.144 (40 tau_alpha "
+        f"soft-sphere glasses, N = {n}, m = 2 and inf, run by swap Monte Carlo at T* = T_d = 0.144 (40 tau_alpha "
         "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers from the same start), "
         "{n_samples} samples each; lowest 50 modes, moduli, participation and shell weights, the chains' energy "
-        "drift and tau_alpha (issue 25 T_d ladder)") for n in (1000, 2000, 4000)},
+        "drift and tau_alpha (issue 25 T_d ladder)" + AGED) for n in (1000, 2000, 4000)},
     **{f"soft_spheres_lowest_n{n}_td_nonadditive": (
         f"soft-spheres-lowest-n{n}-td-nonadditive",
         f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
@@ -141,6 +149,11 @@ LADDER_SETS = {
         f"soft-sphere glasses, N = {n}, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
         "instantaneously (T* = inf), {n_samples} samples each; lowest 50 modes, moduli, participation and shell "
         "weights (issue 25 high-T* ladder)") for n in (1000, 2000, 4000, 8000, 16000)},
+    "soft_spheres_lowest_confirm_n2000": (
+        "soft-spheres-lowest-confirm-n2000",
+        "soft-sphere glasses, N = 2000, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
+        "instantaneously (T* = inf), {n_samples} samples each, fresh seeds; lowest 20 modes and moduli (issue 51's "
+        "confirmatory sets, registered before they were made: benchmark/registrations/absolute-frequency.toml)"),
 }
 
 _TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"

@@ -157,6 +157,10 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     ]
 
 
+#: What the additive mixture's T_d sets are (issue 52 item 3; the protocol note additive-td-aged scores them so).
+AGED = "; aged 40 τ_α, not equilibrium"
+
+
 def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:
     return [claim, verdict, value, PAGES[page]]
 
@@ -186,13 +190,14 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
                  f"{tables.estimate(tables.point_at(size, td, 4000, m), 'debye excess')} (m = {tables.taper(m)})"
                  for m in (2, -1)),
              "finite-size"),
-        _row("s = 4 for m = 2 at T_d (001)",
+        # the additive mixture's T_d sets: aged 40 tau_alpha, not equilibrium (protocol note additive-td-aged)
+        _row("s = 4 for m = 2 at T_d (001), aged sets",
              robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
-             values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + ", equilibrated", "low-tstar"),
-        _row("s = 3 for m = ∞ at T_d (001)",
+             values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + AGED, "low-tstar"),
+        _row("s = 3 for m = ∞ at T_d (001), aged sets",
              robustness(rescore, "eq_1td_minf", "schirmacher.low-parent-temperature-minf-s3"),
-             values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + ", equilibrated", "low-tstar"),
-        _row("s = 4 whatever m (Lerner–Bouchbinder, 003)",
+             values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + AGED, "low-tstar"),
+        _row("s = 4 whatever m (Lerner–Bouchbinder, 003), aged sets",
              joined([robustness(rescore, stage, s4) for stage in ("eq_1td_m2", "eq_1td_minf")]),
              ", ".join(values(claim_of(card, s4)) for card in (td_m2, td_minf)), "low-tstar"),
         _row("s = 5, Kob–Andersen glass at T* = 0.45 (001)",
