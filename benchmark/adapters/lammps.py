@@ -527,6 +527,153 @@ def _as_list(value: PathLike | Sequence[PathLike] | None, n: int, name: str) -> 
     return list(items)
 
 
+def _check_dynmat_options(
+    where: str,
+    d: int,
+    style: str,
+    symmetry_tolerance: float,
+    data_file: PathLike | Sequence[PathLike] | None,
+    dump_file: PathLike | Sequence[PathLike] | None,
+) -> None:
+    """Raise on a bad symmetry tolerance, d = 1, an unknown style, or both a data and a dump file."""
+    if isinstance(symmetry_tolerance, bool) or not isinstance(symmetry_tolerance, (int, float, np.floating)) or not (
+        math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1
+    ):  # NaN would turn the check off: asym > nan is False
+        raise AdapterError(
+            f"{where}: symmetry_tolerance is {symmetry_tolerance!r}; expected a finite number in [0, 1) "
+            "(the largest accepted max|D - D^T| / max|D|). Fix: leave it at its default 1e-4, or e.g. "
+            "--set symmetry_tolerance=1e-3"
+        )
+    if d == 1:
+        raise AdapterError(f"{where}: spatial_dimension=1 is not supported for LAMMPS (runs are 2D or 3D)")
+    if style not in DYNMAT_STYLES:
+        raise AdapterError(f"{where}: style={style!r}; expected one of {sorted(DYNMAT_STYLES)}")
+    if data_file is not None and dump_file is not None:
+        raise AdapterError(f"{where}: give data_file or dump_file, not both")
+
+
+def _symmetric_matrix(
+    path: Path, binary: bool | None, d: int, symmetry_tolerance: float
+) -> tuple[np.ndarray, float, int]:
+    """One sample's matrix, symmetrised (x, y block only in 2D), its relative asymmetry and number of atoms."""
+    here = f"{path} (format 'lammps-dynmat')"
+    matrix = read_dynmat_matrix(path, binary)
+    if not np.all(np.isfinite(matrix)):
+        raise AdapterError(f"{here}: the matrix has NaN or infinite entries; check the LAMMPS run")
+    scale = float(np.max(np.abs(matrix))) or 1.0
+    asym = float(np.max(np.abs(matrix - matrix.T))) / scale
+    if asym > symmetry_tolerance:
+        raise AdapterError(
+            f"{here}: the matrix is not symmetric (max|D - D^T| / max|D| = {asym:.3g} > {symmetry_tolerance:g}); "
+            "the file is not a dynamical_matrix output, or the finite-difference step gamma is too "
+            "large for this potential (use a smaller gamma), or raise symmetry_tolerance"
+        )
+    matrix = 0.5 * (matrix + matrix.T)
+    n_atoms = matrix.shape[0] // 3
+    if d == 2:
+        keep = np.sort(np.concatenate([np.arange(n_atoms) * 3, np.arange(n_atoms) * 3 + 1]))
+        z = np.arange(n_atoms) * 3 + 2
+        coupling = float(np.max(np.abs(matrix[np.ix_(keep, z)]))) / scale
+        if coupling > symmetry_tolerance:
+            raise AdapterError(
+                f"{here}: spatial_dimension=2 but the x,y rows couple to z (relative {coupling:.3g}); "
+                "this is a 3D run: pass spatial_dimension=3"
+            )
+        matrix = matrix[np.ix_(keep, keep)]
+    return matrix, asym, n_atoms
+
+
+def _matching_structure(
+    sfile: Path, path: Path, n_atoms: int, is_data: bool, atom_style: str | None, dump_frame: int
+) -> LammpsStructure:
+    """The structure of one sample from its data or dump file, checked to hold the matrix's atoms."""
+    structure = read_lammps_data(sfile, atom_style) if is_data else read_lammps_dump(sfile, dump_frame)
+    if structure.n_atoms != n_atoms:
+        raise AdapterError(
+            f"{sfile}: {structure.n_atoms} atoms but the dynamical matrix {path} is for {n_atoms}; "
+            "give the structure of the dynamical_matrix group (same atoms, same IDs)"
+        )
+    return structure
+
+
+def _structure_arrays(
+    structures: list[LammpsStructure], d: int
+) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """Positions, box edges (one per sample when cubic), diameters and species of the structures, where known."""
+    position = box_length = diameter = species = None
+    if structures:
+        position = np.stack([s.wrapped(d) for s in structures])
+        boxes = np.stack([s.box[:d] for s in structures])
+        cubic = np.allclose(boxes, boxes[:, :1], rtol=1e-12, atol=0.0)
+        box_length = boxes[:, 0] if cubic else boxes
+        diameters = [s.diameters for s in structures if s.diameters is not None]
+        if len(diameters) == len(structures):
+            diameter = np.stack(diameters)
+        if all(np.all(s.types >= 1) for s in structures):  # a dump without a type column has types 0
+            species = np.stack([s.types - 1 for s in structures])
+    return position, box_length, diameter, species
+
+
+def _dynmat_units(style: str, unit_style: str | None) -> str:
+    """The eigenvalue units of a dynmat style, in the LAMMPS unit style when given."""
+    units = DYNMAT_STYLES[style]
+    if style == "regular" and unit_style is not None:
+        units = f"energy/(distance^2 mass) in LAMMPS '{unit_style}' units"
+        if unit_style == "lj":
+            units = "epsilon/(m sigma^2) (LAMMPS lj units)"
+    return units
+
+
+def _dynmat_samples(
+    paths: list[Path],
+    structure_files: list[Path | None],
+    binary: bool | None,
+    d: int,
+    symmetry_tolerance: float,
+    modes: list[int],
+    is_data: bool,
+    atom_style: str | None,
+    dump_frame: int,
+) -> tuple[list[np.ndarray], list[np.ndarray], list[float], list[LammpsStructure]]:
+    """Per sample: the spectrum, the requested eigenvectors, the matrix's asymmetry and the structure (if given)."""
+    eigenvalues: list[np.ndarray] = []
+    vectors: list[np.ndarray] = []
+    asymmetry: list[float] = []
+    structures: list[LammpsStructure] = []
+    for path, sfile in zip(paths, structure_files, strict=True):
+        here = f"{path} (format 'lammps-dynmat')"
+        matrix, asym, n_atoms = _symmetric_matrix(path, binary, d, symmetry_tolerance)
+        asymmetry.append(asym)
+        if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
+            raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
+        lam, vec = full_spectrum(matrix, modes)
+        if eigenvalues and lam.size != eigenvalues[0].size:
+            raise AdapterError(
+                f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
+                "an ensemble needs one system size (read the sizes separately)"
+            )
+        eigenvalues.append(lam)
+        vectors.append(vec.T.reshape(len(modes), n_atoms, d))
+        if sfile is not None:
+            structures.append(_matching_structure(sfile, path, n_atoms, is_data, atom_style, dump_frame))
+    return eigenvalues, vectors, asymmetry, structures
+
+
+def _dynmat_attrs(
+    style: str, unit_style: str | None, asymmetry: list[float], structures: list[LammpsStructure]
+) -> dict[str, object]:
+    """The adapter settings recorded in the dataset: style, unit style, largest asymmetry, structure files."""
+    extra: dict[str, object] = {
+        "lammps_dynmat_style": style,
+        "lammps_unit_style": unit_style or "not given",
+        "lammps_asymmetry": float(max(asymmetry)),
+        "lammps_mass_weighted": "yes (LAMMPS divides by sqrt(m_i m_j))",
+    }
+    if structures:
+        extra["lammps_structure_files"] = " ".join(s.source for s in structures)
+    return extra
+
+
 def read_lammps_dynmat(
     paths: list[Path],
     *,
@@ -580,97 +727,15 @@ def read_lammps_dynmat(
     """
     where = f"{paths[0]} (format 'lammps-dynmat')"
     d = as_spatial_dimension(spatial_dimension, where)
-    if isinstance(symmetry_tolerance, bool) or not isinstance(symmetry_tolerance, (int, float, np.floating)) or not (
-        math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1
-    ):  # NaN would turn the check off: asym > nan is False
-        raise AdapterError(
-            f"{where}: symmetry_tolerance is {symmetry_tolerance!r}; expected a finite number in [0, 1) "
-            "(the largest accepted max|D - D^T| / max|D|). Fix: leave it at its default 1e-4, or e.g. "
-            "--set symmetry_tolerance=1e-3"
-        )
-    if d == 1:
-        raise AdapterError(f"{where}: spatial_dimension=1 is not supported for LAMMPS (runs are 2D or 3D)")
-    if style not in DYNMAT_STYLES:
-        raise AdapterError(f"{where}: style={style!r}; expected one of {sorted(DYNMAT_STYLES)}")
-    if data_file is not None and dump_file is not None:
-        raise AdapterError(f"{where}: give data_file or dump_file, not both")
+    _check_dynmat_options(where, d, style, symmetry_tolerance, data_file, dump_file)
     structure_files = _as_list(data_file if data_file is not None else dump_file, len(paths),
                                "data_file" if data_file is not None else "dump_file")
     modes = [int(m) for m in vector_modes]
-    eigenvalues: list[np.ndarray] = []
-    vectors: list[np.ndarray] = []
-    asymmetry: list[float] = []
-    structures: list[LammpsStructure] = []
-    for path, sfile in zip(paths, structure_files, strict=True):
-        here = f"{path} (format 'lammps-dynmat')"
-        matrix = read_dynmat_matrix(path, binary)
-        if not np.all(np.isfinite(matrix)):
-            raise AdapterError(f"{here}: the matrix has NaN or infinite entries; check the LAMMPS run")
-        scale = float(np.max(np.abs(matrix))) or 1.0
-        asym = float(np.max(np.abs(matrix - matrix.T))) / scale
-        if asym > symmetry_tolerance:
-            raise AdapterError(
-                f"{here}: the matrix is not symmetric (max|D - D^T| / max|D| = {asym:.3g} > {symmetry_tolerance:g}); "
-                "the file is not a dynamical_matrix output, or the finite-difference step gamma is too "
-                "large for this potential (use a smaller gamma), or raise symmetry_tolerance"
-            )
-        asymmetry.append(asym)
-        matrix = 0.5 * (matrix + matrix.T)
-        n_atoms = matrix.shape[0] // 3
-        if d == 2:
-            keep = np.sort(np.concatenate([np.arange(n_atoms) * 3, np.arange(n_atoms) * 3 + 1]))
-            z = np.arange(n_atoms) * 3 + 2
-            coupling = float(np.max(np.abs(matrix[np.ix_(keep, z)]))) / scale
-            if coupling > symmetry_tolerance:
-                raise AdapterError(
-                    f"{here}: spatial_dimension=2 but the x,y rows couple to z (relative {coupling:.3g}); "
-                    "this is a 3D run: pass spatial_dimension=3"
-                )
-            matrix = matrix[np.ix_(keep, keep)]
-        if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
-            raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
-        lam, vec = full_spectrum(matrix, modes)
-        if eigenvalues and lam.size != eigenvalues[0].size:
-            raise AdapterError(
-                f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
-                "an ensemble needs one system size (read the sizes separately)"
-            )
-        eigenvalues.append(lam)
-        vectors.append(vec.T.reshape(len(modes), n_atoms, d))
-        if sfile is not None:
-            structure = (
-                read_lammps_data(sfile, atom_style) if data_file is not None else read_lammps_dump(sfile, dump_frame)
-            )
-            if structure.n_atoms != n_atoms:
-                raise AdapterError(
-                    f"{sfile}: {structure.n_atoms} atoms but the dynamical matrix {path} is for {n_atoms}; "
-                    "give the structure of the dynamical_matrix group (same atoms, same IDs)"
-                )
-            structures.append(structure)
-    position = box_length = diameter = species = None
-    if structures:
-        position = np.stack([s.wrapped(d) for s in structures])
-        boxes = np.stack([s.box[:d] for s in structures])
-        cubic = np.allclose(boxes, boxes[:, :1], rtol=1e-12, atol=0.0)
-        box_length = boxes[:, 0] if cubic else boxes
-        diameters = [s.diameters for s in structures if s.diameters is not None]
-        if len(diameters) == len(structures):
-            diameter = np.stack(diameters)
-        if all(np.all(s.types >= 1) for s in structures):  # a dump without a type column has types 0
-            species = np.stack([s.types - 1 for s in structures])
-    units = DYNMAT_STYLES[style]
-    if style == "regular" and unit_style is not None:
-        units = f"energy/(distance^2 mass) in LAMMPS '{unit_style}' units"
-        if unit_style == "lj":
-            units = "epsilon/(m sigma^2) (LAMMPS lj units)"
-    extra: dict[str, object] = {
-        "lammps_dynmat_style": style,
-        "lammps_unit_style": unit_style or "not given",
-        "lammps_asymmetry": float(max(asymmetry)),
-        "lammps_mass_weighted": "yes (LAMMPS divides by sqrt(m_i m_j))",
-    }
-    if structures:
-        extra["lammps_structure_files"] = " ".join(s.source for s in structures)
+    eigenvalues, vectors, asymmetry, structures = _dynmat_samples(
+        paths, structure_files, binary, d, symmetry_tolerance, modes, data_file is not None, atom_style, dump_frame
+    )
+    position, box_length, diameter, species = _structure_arrays(structures, d)
+    extra = _dynmat_attrs(style, unit_style, asymmetry, structures)
     return spectrum_dataset(
         np.stack(eigenvalues),
         paths=paths,
@@ -678,7 +743,7 @@ def read_lammps_dynmat(
         spatial_dimension=d,
         zero_modes=zero_modes,
         zero_tolerance=zero_tolerance,
-        units=units,
+        units=_dynmat_units(style, unit_style),
         site_degrees_of_freedom=d,
         position=position,
         box_length=box_length,
