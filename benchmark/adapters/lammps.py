@@ -166,6 +166,103 @@ def _check_finite(positions: np.ndarray, diameters: np.ndarray | None, where: st
         raise AdapterError(f"{where}: a diameter is NaN, infinite or not > 0; expected finite diameters > 0")
 
 
+def _data_sections(
+    lines: list[str], where: str
+) -> tuple[int | None, np.ndarray, np.ndarray, dict[str, list[str]], str | None]:
+    """The header's atom count and box bounds, the lines of each section, and the ``Atoms # style`` comment."""
+    n_atoms: int | None = None
+    lo = np.full(3, np.nan)
+    hi = np.full(3, np.nan)
+    sections: dict[str, list[str]] = {}
+    style_comment: str | None = None
+    current: str | None = None
+    for number, raw in enumerate(lines[1:], start=2):  # the first line is a title
+        body, _, comment = raw.partition("#")
+        tokens = body.split()
+        if not tokens:
+            continue
+        if not _is_number(tokens[0]):
+            current = " ".join(tokens)
+            sections[current] = []
+            if current == "Atoms" and comment.strip():
+                style_comment = comment.strip().split()[0]
+            continue
+        if current is not None:
+            sections[current].append(body)
+            continue
+        try:
+            if tokens[-3:] == ["xy", "xz", "yz"]:
+                if any(float(t) != 0.0 for t in tokens[:3]):
+                    raise AdapterError(
+                        f"{where}: triclinic box (xy xz yz = {tokens[:3]}); only orthogonal boxes are read"
+                    )
+            elif tokens[-1] == "atoms" and len(tokens) == 2:
+                n_atoms = int(tokens[0])
+            elif len(tokens) == 4 and tokens[2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
+                axis = "xyz".index(tokens[2][0])
+                lo[axis], hi[axis] = float(tokens[0]), float(tokens[1])
+        except ValueError as e:
+            raise AdapterError(
+                f"{where}: header line {number} {raw.strip()!r} is malformed ({e}); expected e.g. '4 atoms', "
+                "'0.0 2.0 xlo xhi' or '0 0 0 xy xz yz'. Fix: write the file with LAMMPS write_data"
+            ) from e
+    return n_atoms, lo, hi, sections, style_comment
+
+
+def _checked_atom_count(
+    n_atoms: int | None, lo: np.ndarray, hi: np.ndarray, sections: dict[str, list[str]], where: str
+) -> int:
+    """The header's atom count; raise when it is missing or < 1, the box bounds are missing or empty, or no Atoms."""
+    if n_atoms is None:
+        raise AdapterError(f"{where}: no 'N atoms' header line; is this a LAMMPS data file?")
+    if n_atoms < 1:
+        raise AdapterError(f"{where}: header says {n_atoms} atoms; expected at least 1")
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
+        raise AdapterError(f"{where}: box bounds missing or empty (xlo xhi / ylo yhi / zlo zhi): lo={lo}, hi={hi}")
+    if "Atoms" not in sections:
+        raise AdapterError(f"{where}: no 'Atoms' section; write the file with write_data")
+    return n_atoms
+
+
+def _atoms_columns(
+    atom_lines: list[str], style: str, n_atoms: int, where: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """IDs, types, positions and (for sphere styles) diameters from the ``Atoms`` lines, checked."""
+    type_col, x_col, dia_col = ATOM_STYLE_COLUMNS[style]
+    rows = [line.split() for line in atom_lines]
+    if len(rows) != n_atoms:
+        raise AdapterError(
+            f"{where}: header says {n_atoms} atoms but the Atoms section has {len(rows)} lines; "
+            "the file is truncated or malformed"
+        )
+    try:
+        ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
+        types = np.array([int(r[type_col]) for r in rows], dtype=np.int64)
+        pos = np.array([[float(v) for v in r[x_col : x_col + 3]] for r in rows], dtype=np.float64)
+        dia = None if dia_col is None else np.array([float(r[dia_col]) for r in rows])
+    except (ValueError, IndexError) as e:
+        raise AdapterError(
+            f"{where}: an Atoms line does not match atom style {style!r} ({e}); pass atom_style=..."
+        ) from e
+    if pos.shape != (n_atoms, 3):
+        raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
+    _check_finite(pos, dia, where)
+    return ids, types, pos, dia
+
+
+def _masses(sections: dict[str, list[str]], where: str) -> dict[int, float] | None:
+    """The ``Masses`` section as type -> mass, or None without one."""
+    masses = None
+    if "Masses" in sections:
+        try:
+            masses = {int(line.split()[0]): float(line.split()[1]) for line in sections["Masses"]}
+        except (ValueError, IndexError) as e:
+            raise AdapterError(
+                f"{where}: a Masses line is malformed ({e}); expected 'TYPE MASS' per line, e.g. '1 1.0'"
+            ) from e
+    return masses
+
+
 def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStructure:
     """Read a LAMMPS data file (orthogonal box).
 
@@ -205,83 +302,16 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
         raise AdapterError(f"{where}: not a text file ({e})") from e
     if not lines:
         raise AdapterError(f"{where}: the file is empty")
-    n_atoms: int | None = None
-    lo = np.full(3, np.nan)
-    hi = np.full(3, np.nan)
-    sections: dict[str, list[str]] = {}
-    style_comment: str | None = None
-    current: str | None = None
-    for number, raw in enumerate(lines[1:], start=2):  # the first line is a title
-        body, _, comment = raw.partition("#")
-        tokens = body.split()
-        if not tokens:
-            continue
-        if not _is_number(tokens[0]):
-            current = " ".join(tokens)
-            sections[current] = []
-            if current == "Atoms" and comment.strip():
-                style_comment = comment.strip().split()[0]
-            continue
-        if current is not None:
-            sections[current].append(body)
-            continue
-        try:
-            if tokens[-3:] == ["xy", "xz", "yz"]:
-                if any(float(t) != 0.0 for t in tokens[:3]):
-                    raise AdapterError(
-                        f"{where}: triclinic box (xy xz yz = {tokens[:3]}); only orthogonal boxes are read"
-                    )
-            elif tokens[-1] == "atoms" and len(tokens) == 2:
-                n_atoms = int(tokens[0])
-            elif len(tokens) == 4 and tokens[2:] in (["xlo", "xhi"], ["ylo", "yhi"], ["zlo", "zhi"]):
-                axis = "xyz".index(tokens[2][0])
-                lo[axis], hi[axis] = float(tokens[0]), float(tokens[1])
-        except ValueError as e:
-            raise AdapterError(
-                f"{where}: header line {number} {raw.strip()!r} is malformed ({e}); expected e.g. '4 atoms', "
-                "'0.0 2.0 xlo xhi' or '0 0 0 xy xz yz'. Fix: write the file with LAMMPS write_data"
-            ) from e
-    if n_atoms is None:
-        raise AdapterError(f"{where}: no 'N atoms' header line; is this a LAMMPS data file?")
-    if n_atoms < 1:
-        raise AdapterError(f"{where}: header says {n_atoms} atoms; expected at least 1")
-    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
-        raise AdapterError(f"{where}: box bounds missing or empty (xlo xhi / ylo yhi / zlo zhi): lo={lo}, hi={hi}")
-    if "Atoms" not in sections:
-        raise AdapterError(f"{where}: no 'Atoms' section; write the file with write_data")
+    header_atoms, lo, hi, sections, style_comment = _data_sections(lines, where)
+    n_atoms = _checked_atom_count(header_atoms, lo, hi, sections, where)
     style = atom_style or style_comment or "atomic"
     if style not in ATOM_STYLE_COLUMNS:
         raise AdapterError(
             f"{where}: atom style {style!r} is not supported; supported styles are {sorted(ATOM_STYLE_COLUMNS)} "
             "(pass atom_style=... for a file without the 'Atoms # style' comment)"
         )
-    type_col, x_col, dia_col = ATOM_STYLE_COLUMNS[style]
-    rows = [line.split() for line in sections["Atoms"]]
-    if len(rows) != n_atoms:
-        raise AdapterError(
-            f"{where}: header says {n_atoms} atoms but the Atoms section has {len(rows)} lines; "
-            "the file is truncated or malformed"
-        )
-    try:
-        ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
-        types = np.array([int(r[type_col]) for r in rows], dtype=np.int64)
-        pos = np.array([[float(v) for v in r[x_col : x_col + 3]] for r in rows], dtype=np.float64)
-        dia = None if dia_col is None else np.array([float(r[dia_col]) for r in rows])
-    except (ValueError, IndexError) as e:
-        raise AdapterError(
-            f"{where}: an Atoms line does not match atom style {style!r} ({e}); pass atom_style=..."
-        ) from e
-    if pos.shape != (n_atoms, 3):
-        raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
-    _check_finite(pos, dia, where)
-    masses = None
-    if "Masses" in sections:
-        try:
-            masses = {int(line.split()[0]): float(line.split()[1]) for line in sections["Masses"]}
-        except (ValueError, IndexError) as e:
-            raise AdapterError(
-                f"{where}: a Masses line is malformed ({e}); expected 'TYPE MASS' per line, e.g. '1 1.0'"
-            ) from e
+    ids, types, pos, dia = _atoms_columns(sections["Atoms"], style, n_atoms, where)
+    masses = _masses(sections, where)
     order = np.argsort(ids, kind="stable")
     return LammpsStructure(
         ids[order], types[order], pos[order], lo, hi, None if dia is None else dia[order], masses, str(p)
