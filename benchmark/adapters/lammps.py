@@ -318,6 +318,85 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
     )
 
 
+def _dump_frame(
+    lines: list[str], start: int, frame: int, where: str
+) -> tuple[int | None, np.ndarray | None, np.ndarray | None, list[str] | None, list[list[str]]]:
+    """The atom count, box bounds, ATOMS column names and rows of the frame starting at line ``start``."""
+    k = start
+    n_atoms = None
+    lo = hi = None
+    columns: list[str] | None = None
+    rows: list[list[str]] = []
+    try:
+        while k < len(lines):
+            line = lines[k]
+            if line.startswith("ITEM: NUMBER OF ATOMS"):
+                n_atoms = int(lines[k + 1].split()[0])
+                k += 2
+            elif line.startswith("ITEM: BOX BOUNDS"):
+                if "xy" in line.split():
+                    raise AdapterError(f"{where}: triclinic box; only orthogonal boxes are read")
+                bounds = np.array([[float(v) for v in lines[k + a].split()[:2]] for a in (1, 2, 3)])
+                lo, hi = bounds[:, 0], bounds[:, 1]
+                k += 4
+            elif line.startswith("ITEM: ATOMS"):
+                columns = line.split()[2:]
+                if n_atoms is None:
+                    raise AdapterError(f"{where}: ITEM: ATOMS before ITEM: NUMBER OF ATOMS")
+                rows = [lines[k + 1 + a].split() for a in range(n_atoms)]
+                break
+            else:
+                k += 1
+    except (IndexError, ValueError) as e:
+        raise AdapterError(f"{where}: frame {frame} is truncated or malformed ({e})") from e
+    return n_atoms, lo, hi, columns, rows
+
+
+def _dump_layout(
+    n_atoms: int | None, lo: np.ndarray | None, hi: np.ndarray | None, columns: list[str] | None, frame: int,
+    where: str,
+) -> tuple[tuple[str, str, str], bool]:
+    """The position columns of a checked frame and whether they are scaled (xs ys zs)."""
+    if columns is None or lo is None or hi is None or n_atoms is None:
+        raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
+    if n_atoms < 1:
+        raise AdapterError(f"{where}: frame {frame} says {n_atoms} atoms; expected at least 1")
+    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
+        raise AdapterError(f"{where}: frame {frame} has box bounds lo={lo}, hi={hi}; expected finite lo < hi")
+    if "id" not in columns:
+        raise AdapterError(f"{where}: the ATOMS columns {columns} have no 'id'; dump with 'id type x y z'")
+    layouts = ((("x", "y", "z"), False), (("xu", "yu", "zu"), False), (("xs", "ys", "zs"), True))
+    layout = next((lay for lay in layouts if all(n in columns for n in lay[0])), None)
+    if layout is None:
+        raise AdapterError(f"{where}: the ATOMS columns {columns} have no x y z, xu yu zu or xs ys zs")
+    return layout
+
+
+def _dump_columns(
+    rows: list[list[str]], columns: list[str], names: tuple[str, str, str], n_atoms: int, frame: int, where: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """IDs, types (0 without a type column), positions and diameters (from diameter or radius) of the ATOMS rows."""
+    table = np.array(rows, dtype=object)
+    if any(len(r) != len(columns) for r in rows):
+        raise AdapterError(f"{where}: an ATOMS line has the wrong number of columns (expected {len(columns)})")
+    col = {name: columns.index(name) for name in columns}
+    try:
+        ids = table[:, col["id"]].astype(np.int64)
+        types = table[:, col["type"]].astype(np.int64) if "type" in col else np.zeros(n_atoms, dtype=np.int64)
+        pos = np.stack([table[:, col[n]].astype(np.float64) for n in names], axis=1)
+        dia = None
+        if "diameter" in col:
+            dia = table[:, col["diameter"]].astype(np.float64)
+        elif "radius" in col:
+            dia = 2.0 * table[:, col["radius"]].astype(np.float64)
+    except ValueError as e:
+        raise AdapterError(
+            f"{where}: frame {frame} has an ATOMS value that is not a number ({e}); expected integer id and type "
+            f"and real {' '.join(names)} in the columns {columns}"
+        ) from e
+    return ids, types, pos, dia
+
+
 def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
     """Read one frame of a LAMMPS text dump (``dump atom``/``custom``, orthogonal box).
 
@@ -356,64 +435,9 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
         start = starts[frame]
     except IndexError:
         raise AdapterError(f"{where}: frame {frame} requested but the file has {len(starts)} frame(s)") from None
-    k = start
-    n_atoms = None
-    lo = hi = None
-    columns: list[str] | None = None
-    rows: list[list[str]] = []
-    try:
-        while k < len(lines):
-            line = lines[k]
-            if line.startswith("ITEM: NUMBER OF ATOMS"):
-                n_atoms = int(lines[k + 1].split()[0])
-                k += 2
-            elif line.startswith("ITEM: BOX BOUNDS"):
-                if "xy" in line.split():
-                    raise AdapterError(f"{where}: triclinic box; only orthogonal boxes are read")
-                bounds = np.array([[float(v) for v in lines[k + a].split()[:2]] for a in (1, 2, 3)])
-                lo, hi = bounds[:, 0], bounds[:, 1]
-                k += 4
-            elif line.startswith("ITEM: ATOMS"):
-                columns = line.split()[2:]
-                if n_atoms is None:
-                    raise AdapterError(f"{where}: ITEM: ATOMS before ITEM: NUMBER OF ATOMS")
-                rows = [lines[k + 1 + a].split() for a in range(n_atoms)]
-                break
-            else:
-                k += 1
-    except (IndexError, ValueError) as e:
-        raise AdapterError(f"{where}: frame {frame} is truncated or malformed ({e})") from e
-    if columns is None or lo is None or hi is None or n_atoms is None:
-        raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
-    if n_atoms < 1:
-        raise AdapterError(f"{where}: frame {frame} says {n_atoms} atoms; expected at least 1")
-    if not (np.all(np.isfinite(lo)) and np.all(np.isfinite(hi))) or np.any(hi <= lo):
-        raise AdapterError(f"{where}: frame {frame} has box bounds lo={lo}, hi={hi}; expected finite lo < hi")
-    if "id" not in columns:
-        raise AdapterError(f"{where}: the ATOMS columns {columns} have no 'id'; dump with 'id type x y z'")
-    layouts = ((("x", "y", "z"), False), (("xu", "yu", "zu"), False), (("xs", "ys", "zs"), True))
-    layout = next((lay for lay in layouts if all(n in columns for n in lay[0])), None)
-    if layout is None:
-        raise AdapterError(f"{where}: the ATOMS columns {columns} have no x y z, xu yu zu or xs ys zs")
-    names, scaled = layout
-    table = np.array(rows, dtype=object)
-    if any(len(r) != len(columns) for r in rows):
-        raise AdapterError(f"{where}: an ATOMS line has the wrong number of columns (expected {len(columns)})")
-    col = {name: columns.index(name) for name in columns}
-    try:
-        ids = table[:, col["id"]].astype(np.int64)
-        types = table[:, col["type"]].astype(np.int64) if "type" in col else np.zeros(n_atoms, dtype=np.int64)
-        pos = np.stack([table[:, col[n]].astype(np.float64) for n in names], axis=1)
-        dia = None
-        if "diameter" in col:
-            dia = table[:, col["diameter"]].astype(np.float64)
-        elif "radius" in col:
-            dia = 2.0 * table[:, col["radius"]].astype(np.float64)
-    except ValueError as e:
-        raise AdapterError(
-            f"{where}: frame {frame} has an ATOMS value that is not a number ({e}); expected integer id and type "
-            f"and real {' '.join(names)} in the columns {columns}"
-        ) from e
+    n_atoms, lo, hi, columns, rows = _dump_frame(lines, start, frame, where)
+    names, scaled = _dump_layout(n_atoms, lo, hi, columns, frame, where)
+    ids, types, pos, dia = _dump_columns(rows, columns, names, n_atoms, frame, where)
     if scaled:
         pos = lo + pos * (hi - lo)
     _check_finite(pos, dia, where)
