@@ -236,6 +236,108 @@ def species_from_types(
     )
 
 
+def _spectrum_key(
+    arrays: dict[str, np.ndarray], loaded: dict[str, np.ndarray], values: str | None, where: str
+) -> tuple[str, str]:
+    """The key holding the spectrum (eigenvalues or frequencies) and its kind; raise unless exactly one is there."""
+    has_ev, has_freq = "eigenvalues" in arrays, "frequencies" in arrays
+    if has_ev == has_freq:
+        raise AdapterError(
+            f"{where}: expected exactly one of the keys 'eigenvalues' or 'frequencies' (or an alias: "
+            f"{', '.join(a for a, c in npz_aliases().items() if c in ('eigenvalues', 'frequencies') and a != c)}), "
+            f"found keys {sorted(loaded)}; save e.g. numpy.savez(path, eigenvalues=lam)"
+        )
+    key = "eigenvalues" if has_ev else "frequencies"
+    kind = "eigenvalue" if has_ev else "frequency"
+    if values is not None and values != kind:
+        raise AdapterError(f"{where}: values={values!r} but the archive stores {key!r}; drop the option")
+    return key, kind
+
+
+def _spectrum_rows(arrays: dict[str, np.ndarray], key: str, where: str) -> tuple[np.ndarray, bool]:
+    """The spectrum as (n_sample, n_mode), and whether the archive held one sample as (n_mode,)."""
+    raw = _numeric(arrays, key, where)
+    assert raw is not None
+    if raw.ndim not in (1, 2) or raw.size == 0:
+        raise AdapterError(
+            f"{where}: {key!r} has shape {raw.shape}; expected (n_mode,) for one sample or "
+            "(n_sample, n_mode), non-empty"
+        )
+    one_sample = raw.ndim == 1
+    lam = raw[None, :] if one_sample else raw
+    return lam, one_sample
+
+
+def _per_sample(arrays: dict[str, np.ndarray], name: str, one_sample: bool, where: str) -> np.ndarray | None:
+    """A per-sample numeric array with a leading sample axis (added for a one-sample archive), or None."""
+    arr = _numeric(arrays, name, where)
+    if arr is None:
+        return None
+    return arr[None, ...] if one_sample else arr
+
+
+def _box_lengths(arrays: dict[str, np.ndarray], n_sample: int, one_sample: bool, where: str) -> np.ndarray | None:
+    """``box_length`` per sample (a scalar repeated, a one-sample value given its sample axis), or None."""
+    box = _numeric(arrays, "box_length", where)
+    if box is not None:
+        if box.ndim == 0:
+            box = np.full(n_sample, float(box))
+        elif one_sample:
+            box = box[None, ...]
+    return box
+
+
+def _npz_dimension(
+    spatial_dimension: int | None,
+    arrays: dict[str, np.ndarray],
+    positions: np.ndarray | None,
+    vectors: np.ndarray | None,
+    box: np.ndarray | None,
+    where: str,
+) -> int:
+    """d from the option, the key and the array shapes; raise when none gives it or they disagree."""
+    candidates: dict[str, int] = {}
+    if spatial_dimension is not None:
+        candidates["option spatial_dimension"] = as_spatial_dimension(spatial_dimension, where)
+    if "spatial_dimension" in arrays:
+        candidates["key 'spatial_dimension'"] = as_spatial_dimension(arrays["spatial_dimension"], where)
+    if positions is not None and positions.ndim == 3:
+        candidates["shape of 'positions'"] = int(positions.shape[2])
+    if vectors is not None and vectors.ndim == 4:
+        candidates["shape of 'eigenvectors'"] = int(vectors.shape[3])
+    if box is not None and box.ndim == 2:
+        candidates["shape of 'box_length'"] = int(box.shape[1])
+    if not candidates:
+        raise AdapterError(
+            f"{where}: the spatial dimension is unknown (no 'spatial_dimension' key, no positions); "
+            "pass spatial_dimension=2 or 3 (CLI: --set spatial_dimension=3) or save it in the archive"
+        )
+    if len(set(candidates.values())) > 1:
+        raise AdapterError(f"{where}: the spatial dimension is inconsistent: {candidates}; make them agree")
+    return next(iter(candidates.values()))
+
+
+def _zero_modes(zero_modes: int | None, arrays: dict[str, np.ndarray], where: str) -> int | None:
+    """The zero-mode count: the option, else the archive's scalar ``zero_modes`` key, else None."""
+    if zero_modes is None and "zero_modes" in arrays:
+        zm = arrays["zero_modes"]
+        if zm.ndim != 0 or zm.dtype.kind not in "iu":
+            raise AdapterError(f"{where}: key 'zero_modes' must be a scalar integer, found {zm!r}")
+        zero_modes = int(zm)
+    return zero_modes
+
+
+def _npz_attrs(used: dict[str, str], ignored: list[str], species_rule: str | None) -> dict[str, object]:
+    """The adapter settings recorded in the dataset: ignored keys, aliases used, the species rule."""
+    extra: dict[str, object] = {"adapter_ignored_keys": " ".join(ignored)} if ignored else {}
+    renamed = sorted(f"{key} -> {name}" for name, key in used.items() if key != name)
+    if renamed:
+        extra["adapter_key_aliases"] = "; ".join(renamed)
+    if species_rule:
+        extra["adapter_species_rule"] = species_rule
+    return extra
+
+
 def read_npz(
     paths: list[Path],
     *,
@@ -289,93 +391,23 @@ def read_npz(
     except ValueError as e:
         raise AdapterError(str(e)) from None
     arrays = {name: loaded[key] for name, key in used.items()}
-    has_ev, has_freq = "eigenvalues" in arrays, "frequencies" in arrays
-    if has_ev == has_freq:
-        raise AdapterError(
-            f"{where}: expected exactly one of the keys 'eigenvalues' or 'frequencies' (or an alias: "
-            f"{', '.join(a for a, c in npz_aliases().items() if c in ('eigenvalues', 'frequencies') and a != c)}), "
-            f"found keys {sorted(loaded)}; save e.g. numpy.savez(path, eigenvalues=lam)"
-        )
-    key = "eigenvalues" if has_ev else "frequencies"
-    kind = "eigenvalue" if has_ev else "frequency"
-    if values is not None and values != kind:
-        raise AdapterError(f"{where}: values={values!r} but the archive stores {key!r}; drop the option")
-    raw = _numeric(arrays, key, where)
-    assert raw is not None
-    if raw.ndim not in (1, 2) or raw.size == 0:
-        raise AdapterError(
-            f"{where}: {key!r} has shape {raw.shape}; expected (n_mode,) for one sample or "
-            "(n_sample, n_mode), non-empty"
-        )
-    one_sample = raw.ndim == 1
-    lam = raw[None, :] if one_sample else raw
+    key, kind = _spectrum_key(arrays, loaded, values, where)
+    lam, one_sample = _spectrum_rows(arrays, key, where)
     n_sample = lam.shape[0]
-
-    def per_sample(name: str) -> np.ndarray | None:
-        arr = _numeric(arrays, name, where)
-        if arr is None:
-            return None
-        return arr[None, ...] if one_sample else arr
-
-    vectors = per_sample("eigenvectors")
-    positions = per_sample("positions")
-    box = _numeric(arrays, "box_length", where)
-    if box is not None:
-        if box.ndim == 0:
-            box = np.full(n_sample, float(box))
-        elif one_sample:
-            box = box[None, ...]
+    vectors = _per_sample(arrays, "eigenvectors", one_sample, where)
+    positions = _per_sample(arrays, "positions", one_sample, where)
+    box = _box_lengths(arrays, n_sample, one_sample, where)
     modes = _numeric(arrays, "vector_modes", where)
-    diameters = per_sample("diameters")
-    species, species_rule = species_from_types(per_sample("species"), used.get("species", "species"), species_base,
-                                               where)
-
-    candidates: dict[str, int] = {}
-    if spatial_dimension is not None:
-        candidates["option spatial_dimension"] = as_spatial_dimension(spatial_dimension, where)
-    if "spatial_dimension" in arrays:
-        candidates["key 'spatial_dimension'"] = as_spatial_dimension(arrays["spatial_dimension"], where)
-    if positions is not None and positions.ndim == 3:
-        candidates["shape of 'positions'"] = int(positions.shape[2])
-    if vectors is not None and vectors.ndim == 4:
-        candidates["shape of 'eigenvectors'"] = int(vectors.shape[3])
-    if box is not None and box.ndim == 2:
-        candidates["shape of 'box_length'"] = int(box.shape[1])
-    if not candidates:
-        raise AdapterError(
-            f"{where}: the spatial dimension is unknown (no 'spatial_dimension' key, no positions); "
-            "pass spatial_dimension=2 or 3 (CLI: --set spatial_dimension=3) or save it in the archive"
-        )
-    if len(set(candidates.values())) > 1:
-        raise AdapterError(f"{where}: the spatial dimension is inconsistent: {candidates}; make them agree")
-    d = next(iter(candidates.values()))
-
-    if zero_modes is None and "zero_modes" in arrays:
-        zm = arrays["zero_modes"]
-        if zm.ndim != 0 or zm.dtype.kind not in "iu":
-            raise AdapterError(f"{where}: key 'zero_modes' must be a scalar integer, found {zm!r}")
-        zero_modes = int(zm)
-    extra: dict[str, object] = {"adapter_ignored_keys": " ".join(ignored)} if ignored else {}
-    renamed = sorted(f"{key} -> {name}" for name, key in used.items() if key != name)
-    if renamed:
-        extra["adapter_key_aliases"] = "; ".join(renamed)
-    if species_rule:
-        extra["adapter_species_rule"] = species_rule
+    diameters = _per_sample(arrays, "diameters", one_sample, where)
+    species, species_rule = species_from_types(
+        _per_sample(arrays, "species", one_sample, where), used.get("species", "species"), species_base, where
+    )
+    d = _npz_dimension(spatial_dimension, arrays, positions, vectors, box, where)
+    zero_modes = _zero_modes(zero_modes, arrays, where)
+    extra = _npz_attrs(used, ignored, species_rule)
     return spectrum_dataset(
-        lam,
-        paths=paths,
-        format_name="npz",
-        spatial_dimension=d,
-        values=kind,
-        zero_modes=zero_modes,
-        zero_tolerance=zero_tolerance,
-        units=units,
-        site_degrees_of_freedom=site_degrees_of_freedom,
-        position=positions,
-        box_length=box,
-        diameter=diameters,
-        species=species,
-        eigenvector=vectors,
-        vector_modes=modes,
-        extra_attrs=extra,
+        lam, paths=paths, format_name="npz", spatial_dimension=d, values=kind, zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance, units=units, site_degrees_of_freedom=site_degrees_of_freedom,
+        position=positions, box_length=box, diameter=diameters, species=species, eigenvector=vectors,
+        vector_modes=modes, extra_attrs=extra,
     )
