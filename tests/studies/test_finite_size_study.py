@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -24,6 +25,14 @@ def study(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
 
 def _point(n: int, exponent: float, n_samples: int, seed: int) -> xr.Dataset:
     """A mock point in the layout of the soft_spheres_lowest parts (eigenvalues, moduli, mode measures)."""
+    return _built_point(n, exponent, n_samples, seed).copy(deep=True)
+
+
+@functools.lru_cache(maxsize=None)
+def _built_point(n: int, exponent: float, n_samples: int, seed: int) -> xr.Dataset:
+    # drawing the mock spectra is nearly all of this file's time (~0.04 s of CPU a sample at N = 1000; the
+    # analyses take a tenth of a second), and some points are drawn by two tests or twice in one; each call of
+    # _point gets its own deep copy, so no test sees another's changes
     m = mock_glass_spectra(n, n_samples, exponent=exponent, k=80, seed=seed, prefactor=4 * DEFAULT_PREFACTOR)
     lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
     zero = np.zeros(lam.shape, bool)
