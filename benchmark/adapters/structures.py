@@ -60,6 +60,64 @@ def _potential(name: str, taper_order: int) -> PairPotential:
     raise AdapterError(f"unknown potential {name!r}; valid potentials are {list(POTENTIALS)}")
 
 
+def _cubic_edge(atoms: Any, d: int, where: str) -> float:
+    """The edge of the atoms' cubic (square in 2D) periodic cell; raise for a non-periodic or non-cubic cell."""
+    cell = np.asarray(atoms.cell.array if hasattr(atoms.cell, "array") else atoms.cell, dtype=np.float64)
+    pbc = np.asarray(atoms.pbc, dtype=np.bool_)
+    sub = cell[:d, :d]
+    edges = np.diag(sub)
+    if not np.all(pbc[:d]):
+        raise AdapterError(f"{where}: the cell is not periodic along {list('xyz'[:d])} (pbc={pbc.tolist()}); "
+                           "the Hessian needs a periodic box")
+    if np.any(edges <= 0) or np.max(np.abs(sub - np.diag(edges))) > 1e-9 * edges.max() or not np.allclose(
+        edges, edges[0], rtol=1e-9, atol=0.0
+    ):
+        raise AdapterError(
+            f"{where}: the cell {cell.round(6).tolist()} is not cubic (square in 2D); "
+            "vdosbench's configurations need a cubic periodic box"
+        )
+    return float(edges[0])
+
+
+def _atom_diameters(
+    atoms: Any, diameters: float | Sequence[float] | np.ndarray | None, n: int, where: str
+) -> np.ndarray:
+    """Soft-sphere diameters: given, or the per-atom ``diameter`` or ``radius`` column; all > 0."""
+    arrays = getattr(atoms, "arrays", {})
+    if diameters is not None:
+        sizes = np.broadcast_to(np.asarray(diameters, dtype=float), (n,)).copy()
+    elif "diameter" in arrays:
+        sizes = np.asarray(arrays["diameter"], dtype=float).reshape(n)
+    elif "radius" in arrays:
+        sizes = 2.0 * np.asarray(arrays["radius"], dtype=float).reshape(n)
+    else:
+        raise AdapterError(
+            f"{where}: the soft_sphere potential needs particle diameters: pass diameters=... "
+            "or store a per-atom 'diameter' column (extended XYZ)"
+        )
+    if not np.all(sizes > 0):
+        raise AdapterError(f"{where}: diameters must be > 0")
+    return sizes
+
+
+def _atom_species(atoms: Any, species: Mapping[str, int] | None, where: str) -> np.ndarray:
+    """Kob-Andersen species 0 (A) / 1 (B) per atom from the symbols: given map, or the majority symbol as A."""
+    symbols = list(atoms.get_chemical_symbols())
+    if species is None:
+        counts = Counter(symbols).most_common()
+        if len(counts) > 2 or (len(counts) == 2 and counts[0][1] == counts[1][1]):
+            raise AdapterError(
+                f"{where}: cannot tell species A from B among symbols {dict(counts)}; "
+                "pass species={'X': 0, 'Y': 1} (0 = A, 1 = B)"
+            )
+        species = {sym: k for k, (sym, _) in enumerate(counts)}
+    missing = sorted(set(symbols) - set(species))
+    if missing or any(v not in (0, 1) for v in species.values()):
+        raise AdapterError(f"{where}: species map {dict(species)} must give 0 or 1 for every symbol (missing {missing})")
+    kinds = np.array([species[s] for s in symbols], dtype=np.int64)
+    return kinds
+
+
 def configuration_from_atoms(
     atoms: Any,
     potential: str,
@@ -93,56 +151,111 @@ def configuration_from_atoms(
     d = int(spatial_dimension)
     if d not in (2, 3):
         raise AdapterError(f"{where}: spatial_dimension={spatial_dimension!r}; expected 2 or 3")
-    cell = np.asarray(atoms.cell.array if hasattr(atoms.cell, "array") else atoms.cell, dtype=np.float64)
-    pbc = np.asarray(atoms.pbc, dtype=np.bool_)
-    sub = cell[:d, :d]
-    edges = np.diag(sub)
-    if not np.all(pbc[:d]):
-        raise AdapterError(f"{where}: the cell is not periodic along {list('xyz'[:d])} (pbc={pbc.tolist()}); "
-                           "the Hessian needs a periodic box")
-    if np.any(edges <= 0) or np.max(np.abs(sub - np.diag(edges))) > 1e-9 * edges.max() or not np.allclose(
-        edges, edges[0], rtol=1e-9, atol=0.0
-    ):
-        raise AdapterError(
-            f"{where}: the cell {cell.round(6).tolist()} is not cubic (square in 2D); "
-            "vdosbench's configurations need a cubic periodic box"
-        )
+    edge = _cubic_edge(atoms, d, where)
     positions = np.asarray(atoms.get_positions(), dtype=np.float64)[:, :d]
     n = positions.shape[0]
     sizes = np.ones(n)
     kinds = np.zeros(n, dtype=np.int64)
     if potential == "soft_sphere":
-        arrays = getattr(atoms, "arrays", {})
-        if diameters is not None:
-            sizes = np.broadcast_to(np.asarray(diameters, dtype=float), (n,)).copy()
-        elif "diameter" in arrays:
-            sizes = np.asarray(arrays["diameter"], dtype=float).reshape(n)
-        elif "radius" in arrays:
-            sizes = 2.0 * np.asarray(arrays["radius"], dtype=float).reshape(n)
-        else:
-            raise AdapterError(
-                f"{where}: the soft_sphere potential needs particle diameters: pass diameters=... "
-                "or store a per-atom 'diameter' column (extended XYZ)"
-            )
-        if not np.all(sizes > 0):
-            raise AdapterError(f"{where}: diameters must be > 0")
+        sizes = _atom_diameters(atoms, diameters, n, where)
     elif potential == "kob_andersen":
-        symbols = list(atoms.get_chemical_symbols())
-        if species is None:
-            counts = Counter(symbols).most_common()
-            if len(counts) > 2 or (len(counts) == 2 and counts[0][1] == counts[1][1]):
-                raise AdapterError(
-                    f"{where}: cannot tell species A from B among symbols {dict(counts)}; "
-                    "pass species={'X': 0, 'Y': 1} (0 = A, 1 = B)"
-                )
-            species = {sym: k for k, (sym, _) in enumerate(counts)}
-        missing = sorted(set(symbols) - set(species))
-        if missing or any(v not in (0, 1) for v in species.values()):
-            raise AdapterError(f"{where}: species map {dict(species)} must give 0 or 1 for every symbol (missing {missing})")
-        kinds = np.array([species[s] for s in symbols], dtype=np.int64)
+        kinds = _atom_species(atoms, species, where)
     else:
         raise AdapterError(f"unknown potential {potential!r}; valid potentials are {list(POTENTIALS)}")
-    return Configuration(positions, float(edges[0]), sizes=sizes, species=kinds)
+    return Configuration(positions, edge, sizes=sizes, species=kinds)
+
+
+def _read_atoms(path: Path, index: int | str, ase_format: str | None, where: str) -> Any:
+    """One frame of a structure file read by ASE."""
+    import ase.io
+
+    try:
+        atoms = ase.io.read(path, index=index, format=ase_format)
+    except Exception as e:  # ASE raises many types for unreadable input
+        raise AdapterError(
+            f"{where}: ASE cannot read it ({type(e).__name__}: {e}); pass ase_format=... (ASE's format name)"
+        ) from e
+    if isinstance(atoms, list):
+        raise AdapterError(f"{where}: index={index!r} selects {len(atoms)} frames; select one frame (an integer)")
+    return atoms
+
+
+def _quenched(config: Configuration, pot: PairPotential, where: str, max_force: list[float]) -> Configuration:
+    """The inherent structure of ``config`` (its final max force appended to ``max_force``); raise if not converged."""
+    from vdosbench.generators.glasses.minimize import quench as quench_config
+
+    result = quench_config(config, pot)
+    if not result.converged:
+        raise AdapterError(f"{where}: the quench did not converge (max force {result.max_force:.3g})")
+    max_force.append(result.max_force)
+    return result.config
+
+
+def _configuration_spectrum(
+    config: Configuration, pot: PairPotential, d: int, modes: list[int], where: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The full spectrum of our Hessian of ``config`` and the eigenvectors of ``modes``."""
+    from vdosbench.generators.glasses.hessian import hessian_matrix
+
+    n_dof = config.n_particles * d
+    if modes and (min(modes) < 0 or max(modes) >= n_dof):
+        raise AdapterError(f"{where}: vector_modes must lie in [0, {n_dof}), found {modes}")
+    try:
+        lam, vec = full_spectrum(hessian_matrix(config, pot), modes)
+    except ValueError as e:  # e.g. a box smaller than twice the cutoff
+        raise AdapterError(f"{where}: {e}") from e
+    return lam, vec
+
+
+def _structure_samples(
+    paths: list[Path],
+    pot: PairPotential,
+    potential: str,
+    d: int,
+    diameters: float | Sequence[float] | np.ndarray | None,
+    species: Mapping[str, int] | None,
+    ase_format: str | None,
+    index: int | str,
+    quench: bool,
+    modes: list[int],
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[float], list[np.ndarray], list[float]]:
+    """Per file: spectrum, eigenvectors, wrapped positions, box edge, diameters; and the quenches' max forces."""
+    lam_all: list[np.ndarray] = []
+    vec_all: list[np.ndarray] = []
+    pos_all: list[np.ndarray] = []
+    box_all: list[float] = []
+    dia_all: list[np.ndarray] = []
+    max_force: list[float] = []
+    for path in paths:
+        where = f"{path} (format 'ase')"
+        atoms = _read_atoms(path, index, ase_format, where)
+        config = configuration_from_atoms(
+            atoms, potential, spatial_dimension=d, diameters=diameters, species=species, where=where
+        )
+        if lam_all and config.n_particles * d != lam_all[0].size:
+            raise AdapterError(f"{where}: {config.n_particles} atoms, unlike the first file; read sizes separately")
+        if quench:
+            config = _quenched(config, pot, where, max_force)
+        lam, vec = _configuration_spectrum(config, pot, d, modes, where)
+        lam_all.append(lam)
+        vec_all.append(vec.T.reshape(len(modes), config.n_particles, d))
+        pos_all.append(config.positions - config.box_length * np.floor(config.positions / config.box_length))
+        box_all.append(config.box_length)
+        dia_all.append(config.sizes)
+    return lam_all, vec_all, pos_all, box_all, dia_all, max_force
+
+
+def _structure_attrs(pot: PairPotential, quench: bool, max_force: list[float]) -> dict[str, object]:
+    """The adapter settings recorded in the dataset: the potential's parameters, masses, Hessian, quench."""
+    extra: dict[str, object] = {
+        **{k: (" ".join(str(x) for x in v) if isinstance(v, list) else v) for k, v in pot.attrs().items()},
+        "mass": 1.0,
+        "hessian": "analytic, vdosbench.generators.glasses.hessian.hessian_matrix (unit masses)",
+        "quenched_by_adapter": "yes" if quench else "no",
+    }
+    if max_force:
+        extra["quench_max_force"] = float(max(max_force))
+    return extra
 
 
 def read_structure(
@@ -196,10 +309,8 @@ def read_structure(
         ``eigenvalue``, ``zero_mode``, ``position``, ``box_length`` and, for
         soft spheres, ``diameter``; the potential's parameters as attributes.
     """
-    from vdosbench.generators.glasses.hessian import hessian_matrix
-
     try:
-        import ase.io
+        import ase.io  # noqa: F401  (checked here, read by _read_atoms)
     except ImportError as e:
         raise ImportError(
             "the 'ase' format needs the Atomic Simulation Environment: pip install 'vdosbench[ase]'"
@@ -213,69 +324,15 @@ def read_structure(
     pot = _potential(potential, int(taper_order))
     d = int(spatial_dimension)
     modes = [int(m) for m in vector_modes]
-    lam_all: list[np.ndarray] = []
-    vec_all: list[np.ndarray] = []
-    pos_all: list[np.ndarray] = []
-    box_all: list[float] = []
-    dia_all: list[np.ndarray] = []
-    max_force: list[float] = []
-    for path in paths:
-        where = f"{path} (format 'ase')"
-        try:
-            atoms = ase.io.read(path, index=index, format=ase_format)
-        except Exception as e:  # ASE raises many types for unreadable input
-            raise AdapterError(
-                f"{where}: ASE cannot read it ({type(e).__name__}: {e}); pass ase_format=... (ASE's format name)"
-            ) from e
-        if isinstance(atoms, list):
-            raise AdapterError(f"{where}: index={index!r} selects {len(atoms)} frames; select one frame (an integer)")
-        config = configuration_from_atoms(
-            atoms, potential, spatial_dimension=d, diameters=diameters, species=species, where=where
-        )
-        if lam_all and config.n_particles * d != lam_all[0].size:
-            raise AdapterError(f"{where}: {config.n_particles} atoms, unlike the first file; read sizes separately")
-        if quench:
-            from vdosbench.generators.glasses.minimize import quench as quench_config
-
-            result = quench_config(config, pot)
-            if not result.converged:
-                raise AdapterError(f"{where}: the quench did not converge (max force {result.max_force:.3g})")
-            config = result.config
-            max_force.append(result.max_force)
-        n_dof = config.n_particles * d
-        if modes and (min(modes) < 0 or max(modes) >= n_dof):
-            raise AdapterError(f"{where}: vector_modes must lie in [0, {n_dof}), found {modes}")
-        try:
-            lam, vec = full_spectrum(hessian_matrix(config, pot), modes)
-        except ValueError as e:  # e.g. a box smaller than twice the cutoff
-            raise AdapterError(f"{where}: {e}") from e
-        lam_all.append(lam)
-        vec_all.append(vec.T.reshape(len(modes), config.n_particles, d))
-        pos_all.append(config.positions - config.box_length * np.floor(config.positions / config.box_length))
-        box_all.append(config.box_length)
-        dia_all.append(config.sizes)
-    extra: dict[str, object] = {
-        **{k: (" ".join(str(x) for x in v) if isinstance(v, list) else v) for k, v in pot.attrs().items()},
-        "mass": 1.0,
-        "hessian": "analytic, vdosbench.generators.glasses.hessian.hessian_matrix (unit masses)",
-        "quenched_by_adapter": "yes" if quench else "no",
-    }
-    if max_force:
-        extra["quench_max_force"] = float(max(max_force))
+    lam_all, vec_all, pos_all, box_all, dia_all, max_force = _structure_samples(
+        paths, pot, potential, d, diameters, species, ase_format, index, quench, modes
+    )
+    extra = _structure_attrs(pot, quench, max_force)
     return spectrum_dataset(
-        np.stack(lam_all),
-        paths=paths,
-        format_name="ase",
-        spatial_dimension=d,
+        np.stack(lam_all), paths=paths, format_name="ase", spatial_dimension=d,
         zero_modes=d if zero_modes is None else (None if zero_modes < 0 else zero_modes),
-        zero_tolerance=zero_tolerance,
-        units="1",
-        site_degrees_of_freedom=d,
-        position=np.stack(pos_all),
-        box_length=np.array(box_all),
-        diameter=np.stack(dia_all) if potential == "soft_sphere" else None,
-        eigenvector=np.stack(vec_all) if modes else None,
-        vector_modes=modes if modes else None,
-        extra_attrs=extra,
+        zero_tolerance=zero_tolerance, units="1", site_degrees_of_freedom=d, position=np.stack(pos_all),
+        box_length=np.array(box_all), diameter=np.stack(dia_all) if potential == "soft_sphere" else None,
+        eigenvector=np.stack(vec_all) if modes else None, vector_modes=modes if modes else None, extra_attrs=extra,
         title=f"ASE structures with vdosbench's {potential} potential ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
     )
