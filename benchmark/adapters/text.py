@@ -197,6 +197,21 @@ def _agree(option: object, header: dict[str, str], key: str, where: str) -> str 
     return str(option)
 
 
+def _text_dimension(spatial_dimension: int | None, header: dict[str, str], where: str) -> int:
+    """d from the option or the ``# spatial_dimension:`` header line (which must agree); raise if neither gives it."""
+    d_text = _agree(spatial_dimension, header, "spatial_dimension", where)
+    if d_text is None:
+        raise AdapterError(
+            f"{where}: the spatial dimension is unknown for plain eigenvalue text; pass "
+            "spatial_dimension=2 or 3 (CLI: --set spatial_dimension=3) or add a header line "
+            "'# spatial_dimension: 3'"
+        )
+    try:
+        return as_spatial_dimension(int(d_text), where)
+    except ValueError:
+        raise AdapterError(f"{where}: spatial_dimension {d_text!r} is not an integer 1, 2 or 3") from None
+
+
 def read_text(
     paths: list[Path],
     *,
@@ -253,17 +268,7 @@ def read_text(
         lam = table.T  # one number per line: one sample
     else:
         lam = table if samples == "rows" else table.T
-    d_text = _agree(spatial_dimension, header, "spatial_dimension", where)
-    if d_text is None:
-        raise AdapterError(
-            f"{where}: the spatial dimension is unknown for plain eigenvalue text; pass "
-            "spatial_dimension=2 or 3 (CLI: --set spatial_dimension=3) or add a header line "
-            "'# spatial_dimension: 3'"
-        )
-    try:
-        d = as_spatial_dimension(int(d_text), where)
-    except ValueError:
-        raise AdapterError(f"{where}: spatial_dimension {d_text!r} is not an integer 1, 2 or 3") from None
+    d = _text_dimension(spatial_dimension, header, where)
     kind = _agree(values, header, "values", where) or "eigenvalue"
     unit = _agree(units, header, "units", where) or "1"
     return spectrum_dataset(
