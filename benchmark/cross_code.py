@@ -172,6 +172,65 @@ def check_species(ds: xr.Dataset, n_species: int, model: str, name: str = "data"
         )
 
 
+def _declaration_gap(ds: xr.Dataset) -> tuple[str | None, Any, Any, str]:
+    """Why the declaration or the data cannot be checked (None if they can), the model, taper and per-site variable."""
+    if str(ds.attrs.get("hessian", "")).startswith("analytic, vdosbench"):
+        own = "the spectrum was computed by vdosbench's own Hessian (format 'ase'): nothing to cross-check"
+        return own, None, None, ""
+    _, model_name = system_value(ds, "model")
+    model = MODELS[str(model_name)]
+    if model.potential is None:
+        return (f"model {model.name!r} has no vdosbench potential; the check needs model soft_spheres or kob_andersen",
+                model, None, "")
+    known, taper = system_value(ds, "taper_order")
+    if not known:
+        return ("declare taper_order (the potential's taper at its cutoff; 0 = plain truncated-and-shifted cut, "
+                "as LAMMPS lj/cut with pair_modify shift yes; inf for T_inf) to compare with our Hessian",
+                model, None, "")
+    per_site = "diameter" if model.potential == "soft_sphere" else "species"
+    missing = [v for v in ("position", "box_length", per_site) if v not in ds.variables]
+    if missing:
+        return (f"the data lack {missing}: store the configurations (npz keys positions, box_length and "
+                f"{'diameters' if per_site == 'diameter' else 'species (0 = A, 1 = B)'})", model, taper, per_site)
+    if len(ds["eigenvalue"].dims) != 2:
+        return (f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data",
+                model, taper, per_site)
+    return None, model, taper, per_site
+
+
+def _our_lowest_eigenvalues(
+    ds: xr.Dataset, potential: Any, per_site: str, n_sample: int, n_dof: int, k: int, name: str
+) -> np.ndarray | str:
+    """The k lowest eigenvalues of our dense Hessian of each sample, or why they cannot be computed."""
+    from vdosbench.generators.glasses.hessian import hessian_matrix
+
+    try:
+        check_memory(
+            HESSIAN_COPIES * 8 * n_dof**2,
+            f"the cross-code check's dense Hessian of {name} ({n_dof} x {n_dof}, {HESSIAN_COPIES} copies: the matrix "
+            "and LAPACK's work arrays)",
+            "skip the check with --no-cross-check, or store fewer particles per sample",
+        )
+    except MemoryBoundError as e:
+        return f"{e} (the verdicts do not depend on it)"
+    ours = np.empty((n_sample, k))
+    for s in range(n_sample):
+        try:
+            config = sample_configuration(ds, s, per_site)
+        except ValueError as e:
+            return str(e)
+        try:
+            dense = hessian_matrix(config, potential).toarray()
+            ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
+        except ValueError as e:  # e.g. a box smaller than twice the cutoff
+            return f"our Hessian cannot be built for sample {s}: {e}"
+        except MemoryError as e:
+            return (f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
+                    "--no-cross-check (the verdicts do not depend on it)")
+        del dense
+    return ours
+
+
 def cross_code_check(
     ds: xr.Dataset,
     name: str = "data",
@@ -199,30 +258,9 @@ def cross_code_check(
     """
     if "declared_by" not in ds.attrs:
         return None
-    if str(ds.attrs.get("hessian", "")).startswith("analytic, vdosbench"):
-        return _not_run(name, "the spectrum was computed by vdosbench's own Hessian (format 'ase'): nothing to cross-check")
-    _, model_name = system_value(ds, "model")
-    model = MODELS[str(model_name)]
-    if model.potential is None:
-        return _not_run(
-            name, f"model {model.name!r} has no vdosbench potential; the check needs model soft_spheres or kob_andersen"
-        )
-    known, taper = system_value(ds, "taper_order")
-    if not known:
-        return _not_run(
-            name, "declare taper_order (the potential's taper at its cutoff; 0 = plain truncated-and-shifted cut, "
-            "as LAMMPS lj/cut with pair_modify shift yes; inf for T_inf) to compare with our Hessian",
-        )
-    per_site = "diameter" if model.potential == "soft_sphere" else "species"
-    missing = [v for v in ("position", "box_length", per_site) if v not in ds.variables]
-    if missing:
-        return _not_run(
-            name, f"the data lack {missing}: store the configurations (npz keys positions, box_length and "
-            f"{'diameters' if per_site == 'diameter' else 'species (0 = A, 1 = B)'})",
-        )
-    if len(ds["eigenvalue"].dims) != 2:
-        return _not_run(name, f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data")
-    from vdosbench.generators.glasses.hessian import hessian_matrix
+    gap, model, taper, per_site = _declaration_gap(ds)
+    if gap is not None:
+        return _not_run(name, gap)
     from vdosbench.validators import eigenvalue_agreement
 
     m = int(taper)
@@ -237,30 +275,9 @@ def cross_code_check(
     k = min(theirs.shape[1], n_dof, d + int(n_modes))
     if k <= d:
         return _not_run(name, f"the data store {theirs.shape[1]} modes per sample, none above the {d} translations")
-    try:
-        check_memory(
-            HESSIAN_COPIES * 8 * n_dof**2,
-            f"the cross-code check's dense Hessian of {name} ({n_dof} x {n_dof}, {HESSIAN_COPIES} copies: the matrix "
-            "and LAPACK's work arrays)",
-            "skip the check with --no-cross-check, or store fewer particles per sample",
-        )
-    except MemoryBoundError as e:
-        return _not_run(name, f"{e} (the verdicts do not depend on it)")
-    ours = np.empty((n_sample, k))
-    for s in range(n_sample):
-        try:
-            config = sample_configuration(ds, s, per_site)
-        except ValueError as e:
-            return _not_run(name, str(e))
-        try:
-            dense = hessian_matrix(config, potential).toarray()
-            ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
-        except ValueError as e:  # e.g. a box smaller than twice the cutoff
-            return _not_run(name, f"our Hessian cannot be built for sample {s}: {e}")
-        except MemoryError as e:
-            return _not_run(name, f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
-                                  "--no-cross-check (the verdicts do not depend on it)")
-        del dense
+    ours = _our_lowest_eigenvalues(ds, potential, per_site, n_sample, n_dof, k, name)
+    if isinstance(ours, str):
+        return _not_run(name, ours)
     scale = np.abs(ours).max(axis=1, keepdims=True)
     n_negative = int(np.sum(ours[:, d:] < -1e-6 * scale))  # beyond rounding: not a minimum of our potential
     zero = np.zeros_like(ours, dtype=bool)
