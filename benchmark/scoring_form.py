@@ -453,6 +453,104 @@ def signatures_close(a: str, b: str, rtol: float = FLOAT32_RTOL, atol: float = F
     return _close(json.loads(a), json.loads(b), rtol, atol)
 
 
+def _kept_by_claims(ds: xr.Dataset, claims: Sequence[Claim], keep_structures: bool) -> dict[str, str]:
+    """The variables kept before any trial, with why: the spectrum, what applicable claims require, structures."""
+    # the spectrum: the convention requires it and --reference compares it on every dataset
+    kept: dict[str, str] = {"eigenvalue": "the spectrum (required by VDOS-1.0, compared by --reference)"}
+    for claim in claims:
+        if inapplicability(claim, ds) is None:
+            for name in claim.requires:
+                if name in ds.data_vars and name not in kept:
+                    kept[name] = f"required by {claim.id}"
+    if keep_structures:
+        kept.update({n: "structure" for n in STRUCTURE_VARIABLES if n in ds.data_vars and n not in kept})
+    return kept
+
+
+def _unread_variables(
+    ds: xr.Dataset, claims: Sequence[Claim], full: xr.Dataset, reference: str, kept: dict[str, str]
+) -> tuple[list[str], int]:
+    """The variables scoring does not read (all at once, else one by one, then the convention's ties together),
+    and the scorings that took; ``kept`` gains the rest with why."""
+    scorings = 0
+    candidates = sorted((str(n) for n in ds.data_vars if n not in kept), key=lambda n: -ds[n].nbytes)
+
+    def same_without(names: Sequence[str]) -> bool | None:
+        """True/False: the signature without ``names`` is/is not ``reference``; None: the convention refuses it."""
+        nonlocal scorings
+        trial = without_variables(ds, names)
+        try:
+            check(trial)
+        except ValueError:
+            return None
+        scorings += 1
+        return scoring_signature(trial, claims, submitted=full) == reference
+
+    dropped: list[str] = []
+    if candidates and same_without(candidates):
+        dropped = list(candidates)
+    else:
+        for name in candidates:
+            same = same_without([*dropped, name])
+            if same:
+                dropped.append(name)
+            else:
+                kept[name] = "read by scoring" if same is False else "needed by the convention"
+        # variables the convention needs only for each other (pair_count while a pair variable stays, and that
+        # pair variable): refused one at a time, tried together
+        tied = [n for n in candidates if kept.get(n) == "needed by the convention"]
+        if len(tied) > 1 and same_without([*dropped, *tied]):
+            dropped.extend(tied)
+    return dropped, scorings
+
+
+def _store_float32(form: xr.Dataset, coarse: tuple[str, ...]) -> None:
+    """Store the ``coarse`` float64 variables of ``form`` as float32 (raise for any other name)."""
+    wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float64"]
+    if wrong:
+        raise ValueError(f"float32 names {wrong}; expected float64 data variables the form keeps, among "
+                         f"{sorted(str(n) for n in form.data_vars if form[n].dtype == 'float64')}; fix: drop them "
+                         "from float32")
+    for name in coarse:
+        encoding = {k: v for k, v in form[name].encoding.items() if k != "dtype"}
+        form[name] = form[name].astype("float32")
+        form[name].encoding = encoding
+        form[name].attrs["comment"] = f"stored as float32 in the scoring form ({_FLOAT32_RULE})"
+
+
+def _record_form(
+    form: xr.Dataset,
+    full: xr.Dataset,
+    dropped: list[str],
+    left_out: tuple[str, ...],
+    claims_left_out: tuple[str, ...],
+    alternatives_left_out: dict[str, tuple[str, ...]],
+    reference_left_out: tuple[str, ...],
+    coarse: tuple[str, ...],
+) -> None:
+    """The form's attributes: what was left out (and on purpose), what needs the full set, float32, the full hash."""
+    form.attrs[FORM_ATTRIBUTE] = (
+        "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
+        + (", ".join(dropped) if dropped else "nothing")
+        + (f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
+           f"{_needs_full_set(claims_left_out, alternatives_left_out)}" if left_out else "")
+        + (f"; --reference parts that need the full set: {', '.join(reference_left_out)}" if reference_left_out
+           else "")
+        + (f"; stored as float32: {', '.join(coarse)} ({_FLOAT32_RULE})" if coarse else "")
+        + f"; full set content_sha256 {content_sha256(full)}"
+    )
+    if left_out:
+        form.attrs[LEFT_OUT_ATTRIBUTE] = json.dumps(left_out)
+        form.attrs[CLAIMS_LEFT_OUT_ATTRIBUTE] = json.dumps(claims_left_out)
+        form.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE] = json.dumps(alternatives_left_out)
+    if reference_left_out:
+        form.attrs[REFERENCE_LEFT_OUT_ATTRIBUTE] = json.dumps(reference_left_out)
+    if coarse:
+        form.attrs[FLOAT32_ATTRIBUTE] = json.dumps({"variables": coarse, "uncertainty_fraction":
+                                                    FLOAT32_UNCERTAINTY_FRACTION, "rtol": FLOAT32_RTOL,
+                                                    "atol": FLOAT32_ATOL})
+
+
 def scoring_form(
     ds: xr.Dataset,
     claims: Sequence[Claim] | None = None,
@@ -509,75 +607,13 @@ def scoring_form(
         full_signature, reference = reference, scoring_signature(ds, claims, submitted=full)
         claims_left_out, alternatives_left_out, reference_left_out = _left_out_parts(
             full_signature, reference, left_out)
-    # the spectrum: the convention requires it and --reference compares it on every dataset
-    kept: dict[str, str] = {"eigenvalue": "the spectrum (required by VDOS-1.0, compared by --reference)"}
-    for claim in claims:
-        if inapplicability(claim, ds) is None:
-            for name in claim.requires:
-                if name in ds.data_vars and name not in kept:
-                    kept[name] = f"required by {claim.id}"
-    if keep_structures:
-        kept.update({n: "structure" for n in STRUCTURE_VARIABLES if n in ds.data_vars and n not in kept})
-    candidates = sorted((str(n) for n in ds.data_vars if n not in kept), key=lambda n: -ds[n].nbytes)
-
-    def same_without(names: Sequence[str]) -> bool | None:
-        """True/False: the signature without ``names`` is/is not ``reference``; None: the convention refuses it."""
-        nonlocal scorings
-        trial = without_variables(ds, names)
-        try:
-            check(trial)
-        except ValueError:
-            return None
-        scorings += 1
-        return scoring_signature(trial, claims, submitted=full) == reference
-
-    dropped: list[str] = []
-    if candidates and same_without(candidates):
-        dropped = list(candidates)
-    else:
-        for name in candidates:
-            same = same_without([*dropped, name])
-            if same:
-                dropped.append(name)
-            else:
-                kept[name] = "read by scoring" if same is False else "needed by the convention"
-        # variables the convention needs only for each other (pair_count while a pair variable stays, and that
-        # pair variable): refused one at a time, tried together
-        tied = [n for n in candidates if kept.get(n) == "needed by the convention"]
-        if len(tied) > 1 and same_without([*dropped, *tied]):
-            dropped.extend(tied)
+    kept = _kept_by_claims(ds, claims, keep_structures)
+    dropped, trials = _unread_variables(ds, claims, full, reference, kept)
+    scorings += trials
     form = without_variables(ds, dropped)
     kept = {n: kept[n] for n in form.data_vars if n in kept}
-    wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float64"]
-    if wrong:
-        raise ValueError(f"float32 names {wrong}; expected float64 data variables the form keeps, among "
-                         f"{sorted(str(n) for n in form.data_vars if form[n].dtype == 'float64')}; fix: drop them "
-                         "from float32")
-    for name in coarse:
-        encoding = {k: v for k, v in form[name].encoding.items() if k != "dtype"}
-        form[name] = form[name].astype("float32")
-        form[name].encoding = encoding
-        form[name].attrs["comment"] = f"stored as float32 in the scoring form ({_FLOAT32_RULE})"
-    form.attrs[FORM_ATTRIBUTE] = (
-        "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
-        + (", ".join(dropped) if dropped else "nothing")
-        + (f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
-           f"{_needs_full_set(claims_left_out, alternatives_left_out)}" if left_out else "")
-        + (f"; --reference parts that need the full set: {', '.join(reference_left_out)}" if reference_left_out
-           else "")
-        + (f"; stored as float32: {', '.join(coarse)} ({_FLOAT32_RULE})" if coarse else "")
-        + f"; full set content_sha256 {content_sha256(full)}"
-    )
-    if left_out:
-        form.attrs[LEFT_OUT_ATTRIBUTE] = json.dumps(left_out)
-        form.attrs[CLAIMS_LEFT_OUT_ATTRIBUTE] = json.dumps(claims_left_out)
-        form.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE] = json.dumps(alternatives_left_out)
-    if reference_left_out:
-        form.attrs[REFERENCE_LEFT_OUT_ATTRIBUTE] = json.dumps(reference_left_out)
-    if coarse:
-        form.attrs[FLOAT32_ATTRIBUTE] = json.dumps({"variables": coarse, "uncertainty_fraction":
-                                                    FLOAT32_UNCERTAINTY_FRACTION, "rtol": FLOAT32_RTOL,
-                                                    "atol": FLOAT32_ATOL})
+    _store_float32(form, coarse)
+    _record_form(form, full, dropped, left_out, claims_left_out, alternatives_left_out, reference_left_out, coarse)
     signatures = {"full": full_signature, "reduced": reference} if left_out else {"full": reference}
     return ScoringForm(form, kept, tuple(dropped), scorings, None, left_out, claims_left_out, alternatives_left_out,
                        reference_left_out, coarse, signatures)
