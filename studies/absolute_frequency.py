@@ -292,8 +292,8 @@ def figure(result: Mapping[str, Any], path: Path, data: str = "ladder N = 1000 â
         if not drawn:
             why = "; ".join(f"{k}: {v}" for k, v in result.get("not_read", {}).items()
                             if k.endswith("_tinf" if t == "inf" else "_t1"))
-            ax.text(0.5, 0.5, "not read yet\n" + why.replace("; ", "\n"), ha="center", va="center",
-                    transform=ax.transAxes, fontsize="x-small")
+            ax.text(0.5, 0.6, "not read yet\n" + why.replace("; ", "\n"), ha="center", va="center",
+                    transform=ax.transAxes, fontsize="x-small", bbox={"facecolor": "white", "edgecolor": "0.7"})
         for point in drawn:
             bands = np.array([b["band"] for b in point["s_of_omega"]])
             centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2)
@@ -335,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_text(args.output, json.dumps(result, indent=1) + "\n")
         for name, point in {**result["points"], **result["pairs"]}.items():
             for claim, readings in point.items():
-                if isinstance(readings, list) and readings and isinstance(readings[0], dict):
+                if isinstance(readings, list) and readings and isinstance(readings[0], dict) and "expect" in readings[0]:
                     r = readings[0]
                     print(f"{name} {claim}: {r['value']:.3g} [{r['interval'][0]:.3g}, {r['interval'][1]:.3g}] "
                           f"{r['expect']}: {r['verdict']}")
