@@ -159,8 +159,8 @@ def best_cpu_per_call(fn: Callable[[], Any], rounds: int = FLOOR_ROUNDS,
     return best
 
 
-def recipe_params(taper: int, n_particles: int | None = None,
-                  recipe: str = RECIPE) -> tuple[dict[str, Any], dict[str, Any], LowestModeParams]:
+def recipe_params(taper: int, n_particles: int | None = None, recipe: str = RECIPE,
+                  overrides: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any], LowestModeParams]:
     """The recipe's settings at T* = ∞ and taper ``taper`` (``INFINITE_ORDER`` for m = ∞).
 
     Parameters
@@ -171,6 +171,8 @@ def recipe_params(taper: int, n_particles: int | None = None,
         Another N (the tests' small size), or ``None`` for the recipe's.
     recipe
         A recipe of the ``soft_spheres_lowest`` generator.
+    overrides
+        Fixed parameters set to other values than the recipe's (e.g. ``{"mode_method": "arpack"}``).
 
     Returns
     -------
@@ -186,6 +188,7 @@ def recipe_params(taper: int, n_particles: int | None = None,
     fixed = dict(r.fixed)
     if n_particles is not None:
         fixed["n_particles"] = int(n_particles)
+    fixed.update(overrides or {})
     return point, fixed, LowestModeParams.from_mapping({**fixed, **point})
 
 
@@ -381,7 +384,7 @@ def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: i
     cpu["hessian"], wall["hessian"], (pairs, h) = cpu_timed(build)
     ex = translation_modes(n, d)
     cpu["lowest_modes"], wall["lowest_modes"], modes = cpu_timed(
-        lambda: lowest_modes(h, p.n_lowest, exclude=ex, tol=p.mode_tolerance))
+        lambda: lowest_modes(h, p.n_lowest, exclude=ex, tol=p.mode_tolerance, method=p.mode_method))
     cpu["moduli"], wall["moduli"], moduli = cpu_timed(lambda: elastic_moduli(
         inherent, pot, pairs, hessian=h, modes=modes.eigenvectors, eigenvalues=modes.eigenvalues,
         tol=p.moduli_tolerance))
@@ -576,7 +579,7 @@ def git_commit() -> dict[str, Any]:
 
 
 def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int = 1, n_particles: int | None = None,
-        recipe: str = RECIPE) -> dict[str, Any]:
+        recipe: str = RECIPE, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Measure ``samples`` samples at each taper (module docstring); a warm-up at N = 128 first (compilation).
 
     Parameters
@@ -593,6 +596,8 @@ def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int =
         Another N (tests), or ``None`` for the recipe's.
     recipe
         The recipe.
+    overrides
+        Fixed parameters other than the recipe's (:func:`recipe_params`), recorded in ``settings``.
 
     Returns
     -------
@@ -602,11 +607,11 @@ def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int =
     r = RECIPES[recipe]
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory(prefix="confirm_cost_") as tmp:
         for t in tapers:
-            warm_point, warm_fixed, _ = recipe_params(t, 128, recipe)
+            warm_point, warm_fixed, _ = recipe_params(t, 128, recipe, overrides)
             measure_sample(warm_point, warm_fixed, 0, 1, Path(tmp) / "warm", fire=True)
         rows = []
         for t in tapers:
-            point, fixed, _ = recipe_params(t, n_particles, recipe)
+            point, fixed, _ = recipe_params(t, n_particles, recipe, overrides)
             for s in range(first, first + samples):
                 row = measure_sample(point, fixed, s, r.root_seed, Path(tmp) / "parts", fire=s - first < fire_samples)
                 rows.append(row)
@@ -614,7 +619,7 @@ def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int =
                     f"{k} {v:.3f}" for k, v in row["stage_cpu_seconds"].items()) + " CPU s; end to end "
                     f"{row['end_to_end']['compute_cpu_seconds']:.3f} + {row['end_to_end']['writing_cpu_seconds']:.3f}",
                     flush=True)
-    _, _, p = recipe_params(tapers[0], n_particles, recipe)
+    _, _, p = recipe_params(tapers[0], n_particles, recipe, overrides)
     by_taper = {str(k): summarise([x for x in rows if str(x["taper_order"]) == str(k)])
                 for k in dict.fromkeys(x["taper_order"] for x in rows)}
     pooled = summarise(rows)
@@ -623,6 +628,7 @@ def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int =
     return {
         "settings": {"recipe": recipe, "generator": r.generator, "root_seed": r.root_seed,
                      "n_particles": p.n_particles, "dimension": p.dimension, "n_lowest": p.n_lowest,
+                     "mode_method": p.mode_method, "overrides": dict(overrides or {}),
                      "parent_temperature": "inf", "tapers": ["inf" if t == INFINITE_ORDER else t for t in tapers],
                      "samples_per_taper": samples, "first_sample": first, "fire_samples_per_taper": fire_samples,
                      "force_tolerance": p.force_tolerance, "mode_tolerance": p.mode_tolerance,
@@ -655,13 +661,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--real-parts", default=None, help="glob of the background run's part files (stage_seconds)")
     ap.add_argument("--note", default="", help="what the record should say besides (e.g. the background run's commit)")
     ap.add_argument("--out", type=Path, default=ROOT / "speed" / "results" / "confirm_cost.json")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a fixed parameter other than the recipe's, e.g. mode_method=arpack (repeatable)")
     args = ap.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        name, sep, value = item.partition("=")
+        if not sep:
+            ap.error(f"--set expects NAME=VALUE, found {item!r}")
+        overrides[name] = value
     tapers = [_taper(t) for t in args.tapers.split(",")]
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     c0 = time.process_time()
     doc: dict[str, Any] = {"method": __doc__, "measured_at": started, "note": args.note, **git_commit(),
                            "machine": machine_info("numba", "xarray", "netCDF4")}
-    doc.update(run(args.samples, tapers, args.first, args.fire_samples, args.n))
+    doc.update(run(args.samples, tapers, args.first, args.fire_samples, args.n, overrides=overrides))
     doc["benchmark_cpu_seconds"] = time.process_time() - c0
     doc["load_average_after"] = list(os.getloadavg())
     if args.time_log.is_file():

@@ -95,3 +95,18 @@ def test_the_log_reader_refuses_a_log_without_the_temperature(bench: ModuleType,
 
 def test_spread_of_one_value_has_no_standard_deviation(bench: ModuleType) -> None:
     assert bench.spread([2.0]) == {"mean": 2.0, "std": 0.0, "min": 2.0, "max": 2.0, "n": 1}
+
+
+@pytest.mark.slow
+def test_another_solver_is_measured_as_the_generator_runs_it(bench: ModuleType, tmp_path: Path) -> None:
+    """--set mode_method=arpack: the stages still reproduce the generator (run with the same setting), and the
+    record says which solver and which overrides it measured; a malformed --set is refused."""
+    out = tmp_path / "arpack.json"
+    assert bench.main(["--n", "128", "--samples", "1", "--tapers", "2", "--fire-samples", "0", "--set",
+                       "mode_method=arpack", "--time-log", str(tmp_path / "none.log"), "--out", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert record["settings"]["mode_method"] == "arpack"
+    assert record["settings"]["overrides"] == {"mode_method": "arpack"}
+    assert record["samples"][0]["stages_reproduce_the_generator"]
+    with pytest.raises(SystemExit):
+        bench.main(["--set", "mode_method"])
