@@ -216,6 +216,46 @@ def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | No
     return None
 
 
+def _fingerprint_checks(
+    entry: CatalogEntry, path: Path
+) -> tuple[FingerprintComparison | None, RealizationTest | None]:
+    """The rebuilt set's fingerprint against the catalogue's, and (when outside tolerance) the realization comparison."""
+    comparison = realization = None
+    if entry.fingerprint is not None:
+        with xr.open_dataset(path, engine="netcdf4") as built:
+            comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
+            if not comparison.within_tolerance and not comparison.mismatches:
+                realization = compare_realizations(
+                    entry.fingerprint,
+                    compute_fingerprint(built),  # with its own bootstrap standard errors
+                    n_catalogued=entry.recipe.n_samples,
+                    n_rebuilt=int(built.sizes.get("sample", 1)),
+                )  # a chain set (chains in either fingerprint) is compared by its chain standard errors
+    return comparison, realization
+
+
+def _reference_differences(
+    path: Path, reference: Path | None
+) -> tuple[float | None, float | None, tuple[str, ...]]:
+    """Largest absolute and relative eigenvalue differences from a local reference copy, and the differing attributes."""
+    abs_diff = rel_diff = None
+    differing: tuple[str, ...] = ()
+    if reference is not None:
+        with xr.open_dataset(path, engine="netcdf4") as built, xr.open_dataset(reference, engine="netcdf4") as ref:
+            a = np.asarray(built["eigenvalue"].values, dtype=float)
+            b = np.asarray(ref["eigenvalue"].values, dtype=float)
+            if a.shape == b.shape:
+                abs_diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+                rel_diff = abs_diff / max(float(np.max(np.abs(b))), np.finfo(float).tiny)
+            else:
+                abs_diff = rel_diff = float("inf")
+            keys = (set(built.attrs) | set(ref.attrs)) - {"history", FORM_ATTRIBUTE}
+            differing = tuple(
+                sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k)))
+            )
+    return abs_diff, rel_diff, differing
+
+
 def build(
     name: str | CatalogEntry,
     output: str | os.PathLike[str],
@@ -259,33 +299,9 @@ def build(
         client=client,
     )
     path = root / "ensemble.nc"
-    comparison = realization = None
-    if entry.fingerprint is not None:
-        with xr.open_dataset(path, engine="netcdf4") as built:
-            comparison = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
-            if not comparison.within_tolerance and not comparison.mismatches:
-                realization = compare_realizations(
-                    entry.fingerprint,
-                    compute_fingerprint(built),  # with its own bootstrap standard errors
-                    n_catalogued=entry.recipe.n_samples,
-                    n_rebuilt=int(built.sizes.get("sample", 1)),
-                )  # a chain set (chains in either fingerprint) is compared by its chain standard errors
+    comparison, realization = _fingerprint_checks(entry, path)
     reference = _local_reference(entry, cache_dir)
-    abs_diff = rel_diff = None
-    differing: tuple[str, ...] = ()
-    if reference is not None:
-        with xr.open_dataset(path, engine="netcdf4") as built, xr.open_dataset(reference, engine="netcdf4") as ref:
-            a = np.asarray(built["eigenvalue"].values, dtype=float)
-            b = np.asarray(ref["eigenvalue"].values, dtype=float)
-            if a.shape == b.shape:
-                abs_diff = float(np.max(np.abs(a - b))) if a.size else 0.0
-                rel_diff = abs_diff / max(float(np.max(np.abs(b))), np.finfo(float).tiny)
-            else:
-                abs_diff = rel_diff = float("inf")
-            keys = (set(built.attrs) | set(ref.attrs)) - {"history", FORM_ATTRIBUTE}
-            differing = tuple(
-                sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k)))
-            )
+    abs_diff, rel_diff, differing = _reference_differences(path, reference)
     return BuildReport(
         name=entry.name,
         path=path,
