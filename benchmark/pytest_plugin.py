@@ -64,6 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .claims import Claim
     from .scorecard import ScoreCard
+    from .scoring import Verdict
 
 __all__ = ["MARKER", "Scorer", "assert_claims", "select_claims", "vdosbench_score"]
 
@@ -135,6 +136,31 @@ def select_claims(claims: Sequence[Claim], ids: Iterable[str]) -> list[Claim]:
     return [by_id[i] for i in wanted]
 
 
+def _gate_lines(card: ScoreCard, want: dict[str, Verdict], named: set[str], strict: bool) -> tuple[list[str], int]:
+    """One ok/FAIL line per gated claim result (and per named claim that applies to no input), and the failures."""
+    from .report_text import finding_detail, robustness_text
+    from .scoring import Verdict
+
+    lines: list[str] = []
+    failures = 0
+    for claim_id, expected in want.items():
+        results = [r for r in card.results if r.claim.id == claim_id]
+        measured = [r for r in results if r.verdict is not Verdict.NOT_APPLICABLE]
+        if not measured and claim_id in named:
+            failures += 1
+            why = "; ".join(f"{r.dataset}: {r.reason}" for r in results) or "it was not scored (not on the card)"
+            lines.append(f"FAIL  {claim_id}: want {expected.value}, but it applies to no input ({why})")
+        opposite = Verdict.REFUTED if expected is Verdict.SUPPORTED else Verdict.SUPPORTED
+        for r in measured:
+            bad = r.verdict is opposite or (strict and r.verdict is Verdict.INCONCLUSIVE)
+            failures += int(bad)
+            lines.append(
+                f"{'FAIL' if bad else 'ok  '}  {claim_id} on {r.dataset}: {r.verdict.value} ({robustness_text(r)}), "
+                f"want {expected.value}; expected {r.claim.expect.describe()}, measured {finding_detail(r.points)}"
+            )
+    return lines, failures
+
+
 def assert_claims(
     card: ScoreCard,
     supported: Iterable[str] | None = None,
@@ -173,7 +199,6 @@ def assert_claims(
         A claim named both ``supported`` and ``refuted``.
     """
     __tracebackhide__ = True
-    from .report_text import finding_detail, robustness_text
     from .scoring import Verdict
 
     refuted = list(dict.fromkeys(refuted))
@@ -195,23 +220,7 @@ def assert_claims(
     if not want:  # claims apply, but none is named
         raise AssertionError("vdosbench: no claim is named (supported=[] and no refuted), nothing to gate")
     named = set(refuted) | (set(supported) if explicit else set())
-    lines: list[str] = []
-    failures = 0
-    for claim_id, expected in want.items():
-        results = [r for r in card.results if r.claim.id == claim_id]
-        measured = [r for r in results if r.verdict is not Verdict.NOT_APPLICABLE]
-        if not measured and claim_id in named:
-            failures += 1
-            why = "; ".join(f"{r.dataset}: {r.reason}" for r in results) or "it was not scored (not on the card)"
-            lines.append(f"FAIL  {claim_id}: want {expected.value}, but it applies to no input ({why})")
-        opposite = Verdict.REFUTED if expected is Verdict.SUPPORTED else Verdict.SUPPORTED
-        for r in measured:
-            bad = r.verdict is opposite or (strict and r.verdict is Verdict.INCONCLUSIVE)
-            failures += int(bad)
-            lines.append(
-                f"{'FAIL' if bad else 'ok  '}  {claim_id} on {r.dataset}: {r.verdict.value} ({robustness_text(r)}), "
-                f"want {expected.value}; expected {r.claim.expect.describe()}, measured {finding_detail(r.points)}"
-            )
+    lines, failures = _gate_lines(card, want, named, strict)
     if failures:
         mode = "strict: inconclusive fails" if strict else "inconclusive passes; strict=True fails it"
         raise AssertionError(
