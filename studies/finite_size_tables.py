@@ -56,7 +56,7 @@ ESTIMATOR_NAMES = {
     "mle c=0.7 e<=0.15": "c = 0.7, e ≤ 0.15",
     "mle c=0.7 e<=0.25": "c = 0.7, e ≤ 0.25",
     "mle c=0.7 e<=0.35": "c = 0.7, e ≤ 0.35",
-    "debye excess": "D − D_Debye",
+    "debye excess": "N(ω) below ω₀",
 }
 
 #: This script as the page's markers name it; another script that writes marked tables with :func:`update_page`
@@ -149,7 +149,7 @@ def markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def high_tstar(result: Mapping[str, Any], tstar: str) -> str:
     """The high-T* ladder at one T* (``"1"`` or ``"inf"``): every N and taper, samples independent."""
     header = ["N", "m", "samples", "ω₀", "modes < 0.5 ω₀ per sample", "s, primary (c = 0.5)", "c = 0.7",
-              "D − D_Debye", "lowest 10 (old)"]
+              "N(ω) below ω₀", "lowest 10 (old)"]
     rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_samples"]), number(p["omega0_mean"]),
              number(p["modes_below"]["0.5"]), primary(p), estimate(p, "mle c=0.7"), estimate(p, "debye excess"),
              lowest_ten(p)] for p in points_at(result, tstar)]
@@ -159,7 +159,7 @@ def high_tstar(result: Mapping[str, Any], tstar: str) -> str:
 def td_ladder(result: Mapping[str, Any], tstar: str = T_D) -> str:
     """A T_d ladder (the additive model's, or the control's at ``T_D_CONTROL``): every N and taper, intervals over
     chains."""
-    header = ["N", "m", "chains", "ω₀", "s, primary (c = 0.5)", "c = 0.7", "c = 0.7, e ≤ 0.15", "D − D_Debye",
+    header = ["N", "m", "chains", "ω₀", "s, primary (c = 0.5)", "c = 0.7", "c = 0.7, e ≤ 0.15", "N(ω) below ω₀",
               "lowest 10 (old)"]
     rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_chains"]), number(p["omega0_mean"]),
              primary(p), estimate(p, "mle c=0.7"), estimate(p, "mle c=0.7 e<=0.15"), estimate(p, "debye excess"),
@@ -184,7 +184,7 @@ def control(result: Mapping[str, Any], n: int) -> str:
     cells: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
         ("primary (c = 0.5)", primary),
         ("c = 0.7", lambda p: estimate(p, "mle c=0.7")),
-        ("D − D_Debye", lambda p: estimate(p, "debye excess")),
+        ("N(ω) below ω₀", lambda p: estimate(p, "debye excess")),
         ("chains with energy still falling (last half)", falling),
         ("τ_α of the chains' segments (sweeps, mean ± spread)", tau),
         ("ω₀ (mean)", lambda p: number(p["omega0_mean"])),
@@ -227,7 +227,7 @@ def _verdict_of(d: Mapping[str, Any], key: str) -> str:
 
 def model_difference(result: Mapping[str, Any]) -> str:
     """s(additive) − s(non-additive), paired by chain start, every N and taper the results file holds."""
-    header = ["", "primary (registered rule)", "c = 0.7", "D − D_Debye"]
+    header = ["", "primary (registered rule)", "c = 0.7", "N(ω) below ω₀"]
     rows = []
     for d in sorted(result["model_difference"], key=_order):
         n, m = d["n_particles"], d["taper_order"]
@@ -253,7 +253,7 @@ def _by_protocol(entries: Sequence[Mapping[str, Any]], key: Callable[[Mapping[st
 
 def taper_difference(result: Mapping[str, Any]) -> str:
     """s(m = 2) − s(m = ∞), paired by sample (high T*) or chain (T_d), at every protocol and N."""
-    header = ["T*", "N", "pairs", "primary (registered rule): verdict on 0 / on +1", "c = 0.7", "D − D_Debye"]
+    header = ["T*", "N", "pairs", "primary (registered rule): verdict on 0 / on +1", "c = 0.7", "N(ω) below ω₀"]
     rows = []
     for d in _by_protocol(result["taper_difference"], lambda e: e["n_particles"]):
         alternatives = d["alternatives"]
@@ -384,7 +384,7 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
     return markdown(header, rows)
 
 
-#: The two estimators the page calls narrow (window MLE at c = 0.7, D − D_Debye): their windows hold several times
+#: The two estimators the page calls narrow (window MLE at c = 0.7, N(ω) below ω₀): their windows hold several times
 #: the primary's modes, so their intervals are several times narrower; reported beside the verdicts, never as one.
 NARROW = ("mle c=0.7", "debye excess")
 
@@ -402,7 +402,7 @@ def standing(result: Mapping[str, Any]) -> str:
     difference's, and how many of the narrow estimators' intervals hold each side's value."""
     header = ["T*", "N", "units (m = 2 / m = ∞)", "seed 001: value, verdict (m = 2 / m = ∞)",
               "Lerner: s = 4, verdict (m = 2 / m = ∞)", "taper difference, primary: on 0 / on +1",
-              "c = 0.7, D − D_Debye (m = 2; m = ∞)", "narrow intervals holding seed 001's value / 4"]
+              "c = 0.7, N(ω) below ω₀ (m = 2; m = ∞)", "narrow intervals holding seed 001's value / 4"]
     differences = {(d["parent_temperature"], d["n_particles"]): d for d in result["taper_difference"]}
     rows = []
     for t in PROTOCOLS:
@@ -495,9 +495,9 @@ def _case(scenario: Mapping[str, Any]) -> str:
 
 
 def coverage(result: Mapping[str, Any]) -> str:
-    """Coverage of the 95 % intervals on the mock ensembles (true s = 4), window MLE and D − D_Debye side by side."""
-    header = ["case", "window MLE (c = 0.7), bootstrap over chains", "D − D_Debye, bootstrap over chains",
-              "expanded percentile over chains (MLE / D − D_Debye)", "bootstrap over samples (MLE / D − D_Debye)"]
+    """Coverage of the 95 % intervals on the mock ensembles (true s = 4), window MLE and N(ω) below ω₀ side by side."""
+    header = ["case", "window MLE (c = 0.7), bootstrap over chains", "N(ω) below ω₀, bootstrap over chains",
+              "expanded percentile over chains (MLE / N(ω) below ω₀)", "bootstrap over samples (MLE / N(ω) below ω₀)"]
     rows = []
     for key, mle in result["scenarios"].items():
         excess = result["debye_excess"]["scenarios"][key]
@@ -515,8 +515,8 @@ def coverage(result: Mapping[str, Any]) -> str:
 def paired_coverage(result: Mapping[str, Any]) -> str:
     """Coverage of the paired differences' intervals on pairs of mock ensembles whose true difference is 0."""
     names = ("mle c=0.5", "mle c=0.7", "debye excess")
-    header = ["pairs (chains × 5, memory 0.7)", "primary (c = 0.5)", "c = 0.7", "D − D_Debye",
-              "expanded percentile (c = 0.5 / 0.7 / D − D_Debye)", "median width (c = 0.5 / 0.7 / D − D_Debye)"]
+    header = ["pairs (chains × 5, memory 0.7)", "primary (c = 0.5)", "c = 0.7", "N(ω) below ω₀",
+              "expanded percentile (c = 0.5 / 0.7 / N(ω) below ω₀)", "median width (c = 0.5 / 0.7 / N(ω) below ω₀)"]
     rows = []
     for entry in result["paired"]["scenarios"].values():
         scenario, methods, n = entry["scenario"], entry["methods"], entry["replicates"]

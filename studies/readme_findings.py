@@ -186,7 +186,7 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
         *absolute_rows(results["absolute_frequency_confirm.json"]),
         _row("s at T_d, N ≤ 4000: 3 + 2/m (001) or 4",
              point_count(size, (td,), ["schirmacher.taper-s3+2/m", "lerner.s4"]),
-             "D − D_Debye, N = 4000: " + ", ".join(
+             "N(ω) fit, N = 4000: " + ", ".join(
                  f"{tables.estimate(tables.point_at(size, td, 4000, m), 'debye excess')} (m = {tables.taper(m)})"
                  for m in (2, -1)),
              "finite-size"),

@@ -28,6 +28,10 @@ The default is ``"box_shells"``: on mock spectra of N = 1000
 s ≈ 6.3–7.3 for a true s = 4 and ≈ 3.6–3.7 for s = 3, the box's staircase
 4.04–4.12 and 3.02–3.05.  The continuum level is the
 paper's choice for windows far above ω₀ (many smeared shells, large N).
+In the default window, below the first shell, the box's staircase is zero:
+the box-shell estimate is then a fit of the cumulative mode count
+N(ω) ∝ ω^(s+1) alone, and the findings call it "N(ω) below ω₀" (issue 51);
+the paper's D − D_Debye is the continuum level on a window above ω₀.
 
 Status
     ``"no_excess"`` when the excess at the window's top is not above zero at
