@@ -582,6 +582,54 @@ def _welch_df(se_c: float, se_r: float, n_c: int, n_r: int) -> float:
     return (vc + vr) ** 2 / denominator if denominator > 0 else math.inf
 
 
+def _untestable(
+    catalogued: Fingerprint, rebuilt: Fingerprint, chained: bool, n_catalogued: int, n_rebuilt: int, min_samples: int
+) -> str | None:
+    """Why the two fingerprints cannot be tested as realizations of one ensemble, or None when they can."""
+    reason = None
+    if catalogued.definition != rebuilt.definition or set(catalogued.points) != set(rebuilt.points) \
+            or set(catalogued.values) != set(rebuilt.values):
+        reason = "the fingerprints have other definitions, points or quantities"
+    elif "mode" in (catalogued.resampled, rebuilt.resampled):
+        reason = "a single sample per point: its standard errors resample modes, not realizations"
+    elif chained and (catalogued.chains is None or rebuilt.chains is None):
+        side = "catalogued" if catalogued.chains is None else "rebuilt"
+        reason = (f"the samples are structures of Monte Carlo chains and the {side} fingerprint has no chain standard "
+                  "errors; its bootstrap over samples treats a chain's structures as independent, so its standard "
+                  "errors are too small (a catalogue entry gets them from `vdosbench fingerprint FILE --name NAME`)")
+    elif not chained and min(n_catalogued, n_rebuilt) < min_samples:
+        reason = (f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
+                  "a bootstrap standard error over so few is too uncertain")
+    elif chained and min(*(catalogued.chains or ()), *(rebuilt.chains or ())) < min_samples:
+        reason = (f"fewer than {min_samples} chains per point (catalogued {list(catalogued.chains or ())}, rebuilt "
+                  f"{list(rebuilt.chains or ())}): a bootstrap standard error over so few is too uncertain")
+    return reason
+
+
+def _differences(
+    catalogued: Fingerprint, rebuilt: Fingerprint, chained: bool, n_catalogued: int, n_rebuilt: int
+) -> tuple[list[str], list[Difference]]:
+    """The quantities with standard errors on both sides, and per quantity and point the difference with its errors."""
+    where = {p: i for i, p in enumerate(rebuilt.points)}
+    if chained:
+        se_cat, se_reb = catalogued.chain_stderr or {}, rebuilt.chain_stderr or {}
+        n_cat = list(catalogued.chains or ())
+        n_reb = [(rebuilt.chains or ())[where[p]] for p in catalogued.points]
+    else:
+        se_cat, se_reb = catalogued.stderr, rebuilt.stderr
+        n_cat, n_reb = [n_catalogued] * len(catalogued.points), [n_rebuilt] * len(catalogued.points)
+    compared = [q for q in catalogued.values if q in se_cat and q in se_reb]
+    differences: list[Difference] = []
+    for q in compared:
+        for i, point in enumerate(catalogued.points):
+            j = where[point]
+            se_c = math.sqrt(n_cat[i] / (n_cat[i] - 1)) * se_cat[q][i]
+            se_r = math.sqrt(n_reb[i] / (n_reb[i] - 1)) * se_reb[q][j]
+            differences.append(Difference(q, point, catalogued.values[q][i], rebuilt.values[q][j], se_c, se_r,
+                                          _welch_df(se_c, se_r, n_cat[i], n_reb[i])))
+    return compared, differences
+
+
 def compare_realizations(
     catalogued: Fingerprint,
     rebuilt: Fingerprint,
@@ -643,42 +691,10 @@ def compare_realizations(
     True
     """
     chained = (catalogued.chains is not None or rebuilt.chains is not None) if independent is None else not independent
-    reason = None
-    if catalogued.definition != rebuilt.definition or set(catalogued.points) != set(rebuilt.points) \
-            or set(catalogued.values) != set(rebuilt.values):
-        reason = "the fingerprints have other definitions, points or quantities"
-    elif "mode" in (catalogued.resampled, rebuilt.resampled):
-        reason = "a single sample per point: its standard errors resample modes, not realizations"
-    elif chained and (catalogued.chains is None or rebuilt.chains is None):
-        side = "catalogued" if catalogued.chains is None else "rebuilt"
-        reason = (f"the samples are structures of Monte Carlo chains and the {side} fingerprint has no chain standard "
-                  "errors; its bootstrap over samples treats a chain's structures as independent, so its standard "
-                  "errors are too small (a catalogue entry gets them from `vdosbench fingerprint FILE --name NAME`)")
-    elif not chained and min(n_catalogued, n_rebuilt) < min_samples:
-        reason = (f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
-                  "a bootstrap standard error over so few is too uncertain")
-    elif chained and min(*(catalogued.chains or ()), *(rebuilt.chains or ())) < min_samples:
-        reason = (f"fewer than {min_samples} chains per point (catalogued {list(catalogued.chains or ())}, rebuilt "
-                  f"{list(rebuilt.chains or ())}): a bootstrap standard error over so few is too uncertain")
+    reason = _untestable(catalogued, rebuilt, chained, n_catalogued, n_rebuilt, min_samples)
     if reason is not None:
         return RealizationTest((), math.nan, alpha, reason)
-    where = {p: i for i, p in enumerate(rebuilt.points)}
-    if chained:
-        se_cat, se_reb = catalogued.chain_stderr or {}, rebuilt.chain_stderr or {}
-        n_cat = list(catalogued.chains or ())
-        n_reb = [(rebuilt.chains or ())[where[p]] for p in catalogued.points]
-    else:
-        se_cat, se_reb = catalogued.stderr, rebuilt.stderr
-        n_cat, n_reb = [n_catalogued] * len(catalogued.points), [n_rebuilt] * len(catalogued.points)
-    compared = [q for q in catalogued.values if q in se_cat and q in se_reb]
-    differences = []
-    for q in compared:
-        for i, point in enumerate(catalogued.points):
-            j = where[point]
-            se_c = math.sqrt(n_cat[i] / (n_cat[i] - 1)) * se_cat[q][i]
-            se_r = math.sqrt(n_reb[i] / (n_reb[i] - 1)) * se_reb[q][j]
-            differences.append(Difference(q, point, catalogued.values[q][i], rebuilt.values[q][j], se_c, se_r,
-                                          _welch_df(se_c, se_r, n_cat[i], n_reb[i])))
+    compared, differences = _differences(catalogued, rebuilt, chained, n_catalogued, n_rebuilt)
     k = max(1, sum(d.stochastic for d in differences))
     left_out = tuple(q for q in catalogued.values if q not in compared)
     return RealizationTest(tuple(differences), alpha / k, alpha, left_out=left_out)
