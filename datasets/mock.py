@@ -33,6 +33,115 @@ def convention_attrs(title: str, source: str, references: str, spatial_dimension
     return attrs
 
 
+def _spectrum_variables(
+    lam: np.ndarray, dims: tuple[str, ...], parameters: Mapping[str, Sequence[object]], n_zero: int
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The sample, mode and parameter coordinates and the eigenvalue and zero_mode variables."""
+    n_sample, n_mode = lam.shape[-2], lam.shape[-1]
+    coords: dict[str, object] = {
+        "sample": ("sample", np.arange(n_sample), {"long_name": "ensemble member", "units": "1"}),
+        "mode": ("mode", np.arange(n_mode), {"long_name": "mode index (ascending eigenvalue)", "units": "1"}),
+    }
+    for name, values in parameters.items():
+        arr = np.asarray(values)
+        attrs = {"long_name": f"parameter {name}"}
+        if arr.dtype.kind in "iufb":
+            attrs["units"] = "1"
+        coords[name] = (name, arr, attrs)
+    data_vars: dict[str, object] = {
+        "eigenvalue": (
+            (*dims, "mode"),
+            lam,
+            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": "1"},
+        ),
+        "zero_mode": (
+            (*dims, "mode"),
+            np.broadcast_to(np.arange(n_mode) < n_zero, lam.shape).copy(),
+            {"long_name": "zero (translation) mode flag", "units": "1"},
+        ),
+    }
+    return coords, data_vars
+
+
+def _add_eigenvectors(
+    rng: np.random.Generator,
+    dims: tuple[str, ...],
+    shape: tuple[int, ...],
+    n_site: int,
+    vector_modes: Sequence[int],
+    coords: dict[str, object],
+    data_vars: dict[str, object],
+) -> None:
+    """Add random normalised scalar eigenvectors of ``vector_modes`` (coordinate and variable)."""
+    vec = rng.normal(size=(*shape, len(vector_modes), n_site))
+    vec /= np.linalg.norm(vec, axis=-1, keepdims=True)
+    coords["vector_mode"] = (
+        "vector_mode",
+        np.asarray(vector_modes, dtype=np.int64),
+        {"long_name": "mode index of stored eigenvector", "units": "1"},
+    )
+    data_vars["eigenvector"] = (
+        (*dims, "vector_mode", "site"),
+        vec,
+        {"long_name": "normalised eigenvector", "units": "1"},
+    )
+
+
+def _add_pairs(
+    rng: np.random.Generator,
+    dims: tuple[str, ...],
+    shape: tuple[int, ...],
+    n_site: int,
+    pairs_per_sample: int,
+    data_vars: dict[str, object],
+) -> None:
+    """Add ``pairs_per_sample`` random ragged pairs per sample (count, sites, distance)."""
+    n_total = int(np.prod(shape)) * pairs_per_sample
+    data_vars["pair_count"] = (
+        dims,
+        np.full(shape, pairs_per_sample, dtype=np.int64),
+        {"long_name": "number of pairs per sample", "units": "1", "sample_dimension": "pair"},
+    )
+    data_vars["pair_i"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "first site", "units": "1"})
+    data_vars["pair_j"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "second site", "units": "1"})
+    data_vars["pair_distance"] = (
+        "pair",
+        rng.uniform(0.8, 1.3, n_total),
+        {"long_name": "pair distance", "units": "1"},
+    )
+
+
+def _add_sites(
+    rng: np.random.Generator,
+    dims: tuple[str, ...],
+    shape: tuple[int, ...],
+    n_site: int,
+    spatial_dimension: int,
+    vector_modes: Sequence[int],
+    pairs_per_sample: int,
+    coords: dict[str, object],
+    data_vars: dict[str, object],
+) -> None:
+    """Add random positions in a box of unit density, coordinations, and the eigenvectors and pairs asked for."""
+    box = float(n_site) ** (1.0 / spatial_dimension)
+    coords["spatial"] = ("spatial", np.array(list("xyz"[:spatial_dimension])), {"long_name": "Cartesian component"})
+    data_vars["position"] = (
+        (*dims, "site", "spatial"),
+        rng.random((*shape, n_site, spatial_dimension)) * box,
+        {"long_name": "site position", "units": "1"},
+    )
+    data_vars["box_length"] = ((*dims,), np.full(shape, box), {"long_name": "periodic box edge", "units": "1"})
+    data_vars["coordination"] = (
+        (*dims, "site"),
+        rng.integers(2, 7, size=(*shape, n_site)),
+        {"long_name": "number of interacting neighbours", "units": "1"},
+    )
+    if vector_modes:
+        _add_eigenvectors(rng, dims, shape, n_site, vector_modes, coords, data_vars)
+    if pairs_per_sample:
+        _add_pairs(rng, dims, shape, n_site, pairs_per_sample, data_vars)
+
+
 def mock_spectrum(
     *,
     n_sample: int = 3,
@@ -85,28 +194,7 @@ def mock_spectrum(
     omega = omega_max * u ** (1.0 / (exponent + 1.0))
     lam = np.concatenate([np.zeros((*shape, n_zero)), np.sort(omega**2, axis=-1)], axis=-1)
     dims = (*pdims, "sample")
-    coords: dict[str, object] = {
-        "sample": ("sample", np.arange(n_sample), {"long_name": "ensemble member", "units": "1"}),
-        "mode": ("mode", np.arange(n_mode), {"long_name": "mode index (ascending eigenvalue)", "units": "1"}),
-    }
-    for name, values in parameters.items():
-        arr = np.asarray(values)
-        attrs = {"long_name": f"parameter {name}"}
-        if arr.dtype.kind in "iufb":
-            attrs["units"] = "1"
-        coords[name] = (name, arr, attrs)
-    data_vars: dict[str, object] = {
-        "eigenvalue": (
-            (*dims, "mode"),
-            lam,
-            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": "1"},
-        ),
-        "zero_mode": (
-            (*dims, "mode"),
-            np.broadcast_to(np.arange(n_mode) < n_zero, lam.shape).copy(),
-            {"long_name": "zero (translation) mode flag", "units": "1"},
-        ),
-    }
+    coords, data_vars = _spectrum_variables(lam, dims, parameters, n_zero)
     attrs = convention_attrs(
         title="mock spectrum",
         source="vdosbench.datasets.mock_spectrum (synthetic, g(omega) ~ omega^s)",
@@ -117,46 +205,7 @@ def mock_spectrum(
     )
     if n_site is not None:
         attrs["site_degrees_of_freedom"] = 1
-        box = float(n_site) ** (1.0 / spatial_dimension)
-        coords["spatial"] = ("spatial", np.array(list("xyz"[:spatial_dimension])), {"long_name": "Cartesian component"})
-        data_vars["position"] = (
-            (*dims, "site", "spatial"),
-            rng.random((*shape, n_site, spatial_dimension)) * box,
-            {"long_name": "site position", "units": "1"},
-        )
-        data_vars["box_length"] = ((*dims,), np.full(shape, box), {"long_name": "periodic box edge", "units": "1"})
-        data_vars["coordination"] = (
-            (*dims, "site"),
-            rng.integers(2, 7, size=(*shape, n_site)),
-            {"long_name": "number of interacting neighbours", "units": "1"},
-        )
-        if vector_modes:
-            vec = rng.normal(size=(*shape, len(vector_modes), n_site))
-            vec /= np.linalg.norm(vec, axis=-1, keepdims=True)
-            coords["vector_mode"] = (
-                "vector_mode",
-                np.asarray(vector_modes, dtype=np.int64),
-                {"long_name": "mode index of stored eigenvector", "units": "1"},
-            )
-            data_vars["eigenvector"] = (
-                (*dims, "vector_mode", "site"),
-                vec,
-                {"long_name": "normalised eigenvector", "units": "1"},
-            )
-        if pairs_per_sample:
-            n_total = int(np.prod(shape)) * pairs_per_sample
-            data_vars["pair_count"] = (
-                dims,
-                np.full(shape, pairs_per_sample, dtype=np.int64),
-                {"long_name": "number of pairs per sample", "units": "1", "sample_dimension": "pair"},
-            )
-            data_vars["pair_i"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "first site", "units": "1"})
-            data_vars["pair_j"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "second site", "units": "1"})
-            data_vars["pair_distance"] = (
-                "pair",
-                rng.uniform(0.8, 1.3, n_total),
-                {"long_name": "pair distance", "units": "1"},
-            )
+        _add_sites(rng, dims, shape, n_site, spatial_dimension, vector_modes, pairs_per_sample, coords, data_vars)
     elif vector_modes or pairs_per_sample:
         raise ValueError("vector_modes and pairs_per_sample need n_site: pass n_site=...")
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
