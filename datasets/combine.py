@@ -51,32 +51,11 @@ def _order(values: list[object]) -> list[object]:
         return unique
 
 
-def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
-    """Stack part datasets into one ensemble with parameter dimensions.
-
-    Parameters
-    ----------
-    parts
-        One-or-more-sample datasets that share ``parameter_names``; the parts
-        of one parameter point share the sizes of ``mode``, ``site``,
-        ``spatial``, ``vector_mode``, ``mc_record`` (across points they may
-        differ: the ensemble is then padded, module docstring).
-
-    Returns
-    -------
-    xarray.Dataset
-        Dimensions ``(*parameters, sample, ...)``; attributes that agree across
-        parts are kept, the rest dropped.
-
-    Raises
-    ------
-    ValueError
-        If the parts do not fill a full grid, repeat a sample, or differ in
-        system size within one parameter point.
-    """
-    if not parts:
-        raise ValueError("no parts to combine: expected at least one dataset")
-    names = parameter_names(parts[0])
+def _point_groups(
+    parts: Sequence[xr.Dataset], names: tuple[str, ...]
+) -> tuple[dict[tuple[object, ...], list[xr.Dataset]], list[list[object]], list[tuple[object, ...]]]:
+    """The parts of each parameter point, the sorted axes and the full grid; raise on disagreeing names, a missing
+    point or differing system sizes within a point."""
     for p in parts:
         if parameter_names(p) != names:
             raise ValueError(
@@ -103,7 +82,11 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
                     f"{sorted(sizes)}; the samples of one point must share their system size (make the size a "
                     "grid parameter, or store the ensembles separately)"
                 )
-    points = [_concat_samples(groups[k]) for k in grid]
+    return groups, axes, grid
+
+
+def _check_pairs_everywhere(points: list[xr.Dataset], names: tuple[str, ...], grid: list[tuple[object, ...]]) -> None:
+    """Raise when some parameter points store pair data and others do not."""
     with_pairs = ["pair_count" in p.variables for p in points]
     if any(with_pairs) and not all(with_pairs):
         raise ValueError(
@@ -111,32 +94,76 @@ def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
             f"points {[dict(zip(names, k)) for k, w in zip(grid, with_pairs) if not w][:3]} have none. Fix: "
             "store pairs at every point (pair_data=True) or at none, or generate the two ensembles separately"
         )
+
+
+def _grid_of_points(
+    dense: list[xr.Dataset],
+    names: tuple[str, ...],
+    axes: list[list[object]],
+    grid: list[tuple[object, ...]],
+    parts: Sequence[xr.Dataset],
+    padded: Sequence[str],
+) -> xr.Dataset:
+    """The dense points combined along the parameter dimensions, with the parameters' attributes and padding noted."""
+    dense = [
+        d.drop_vars(list(names)).expand_dims({n: [v] for n, v in zip(names, k)})
+        for d, k in zip(dense, grid)
+    ]
+    nested = np.empty(tuple(len(a) for a in axes), dtype=object)
+    for idx, d in zip(product(*(range(len(a)) for a in axes)), dense):
+        nested[idx] = d
+    out = xr.combine_nested(
+        nested.tolist(),
+        concat_dim=list(names),
+        data_vars="all",
+        coords="different",
+        compat="equals",
+        join="exact",
+        combine_attrs="drop_conflicts",
+    )
+    for n in names:
+        out[n].attrs = dict(parts[0][n].attrs)
+    out.attrs["parameter_names"] = " ".join(names)
+    if padded:
+        out = out.set_coords([values_variable(d) for d in padded if values_variable(d) in out.data_vars])
+        out.attrs[PADDED_ATTR] = " ".join(padded)
+    return out
+
+
+def combine_parts(parts: Sequence[xr.Dataset]) -> xr.Dataset:
+    """Stack part datasets into one ensemble with parameter dimensions.
+
+    Parameters
+    ----------
+    parts
+        One-or-more-sample datasets that share ``parameter_names``; the parts
+        of one parameter point share the sizes of ``mode``, ``site``,
+        ``spatial``, ``vector_mode``, ``mc_record`` (across points they may
+        differ: the ensemble is then padded, module docstring).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``(*parameters, sample, ...)``; attributes that agree across
+        parts are kept, the rest dropped.
+
+    Raises
+    ------
+    ValueError
+        If the parts do not fill a full grid, repeat a sample, or differ in
+        system size within one parameter point.
+    """
+    if not parts:
+        raise ValueError("no parts to combine: expected at least one dataset")
+    names = parameter_names(parts[0])
+    groups, axes, grid = _point_groups(parts, names)
+    points = [_concat_samples(groups[k]) for k in grid]
+    _check_pairs_everywhere(points, names, grid)
     stacked, padded = pad_points(points, names)
     pair_vars = [str(n) for n, v in stacked[0].variables.items() if "pair" in v.dims]
     dense = [s.drop_vars(pair_vars) for s in stacked]
     if names:
-        dense = [
-            d.drop_vars(list(names)).expand_dims({n: [v] for n, v in zip(names, k)})
-            for d, k in zip(dense, grid)
-        ]
-        nested = np.empty(tuple(len(a) for a in axes), dtype=object)
-        for idx, d in zip(product(*(range(len(a)) for a in axes)), dense):
-            nested[idx] = d
-        out = xr.combine_nested(
-            nested.tolist(),
-            concat_dim=list(names),
-            data_vars="all",
-            coords="different",
-            compat="equals",
-            join="exact",
-            combine_attrs="drop_conflicts",
-        )
-        for n in names:
-            out[n].attrs = dict(parts[0][n].attrs)
-        out.attrs["parameter_names"] = " ".join(names)
-        if padded:
-            out = out.set_coords([values_variable(d) for d in padded if values_variable(d) in out.data_vars])
-            out.attrs[PADDED_ATTR] = " ".join(padded)
+        out = _grid_of_points(dense, names, axes, grid, parts, padded)
     else:
         out = dense[0]
     if pair_vars:
