@@ -25,6 +25,13 @@ def _dataset(exponent: float, n_samples: int = 300, seed: int = 0, prefactor: fl
     return _built_dataset(exponent, n_samples, seed, prefactor).copy(deep=True)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _drop_the_drawn_points():  # noqa: ANN202
+    """The drawn points are kept while this file runs, not for the rest of the worker's tests."""
+    yield
+    _built_dataset.cache_clear()
+
+
 @functools.lru_cache(maxsize=None)
 def _built_dataset(exponent: float, n_samples: int, seed: int, prefactor: float) -> xr.Dataset:
     # the mock spectra of 300 glasses take ~10 s of CPU to draw, and the same ones were drawn by several tests

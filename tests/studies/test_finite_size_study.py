@@ -28,6 +28,13 @@ def _point(n: int, exponent: float, n_samples: int, seed: int) -> xr.Dataset:
     return _built_point(n, exponent, n_samples, seed).copy(deep=True)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _drop_the_drawn_points():  # noqa: ANN202
+    """The drawn points are kept while this file runs, not for the rest of the worker's tests."""
+    yield
+    _built_point.cache_clear()
+
+
 @functools.lru_cache(maxsize=None)
 def _built_point(n: int, exponent: float, n_samples: int, seed: int) -> xr.Dataset:
     # drawing the mock spectra is nearly all of this file's time (~0.04 s of CPU a sample at N = 1000; the
