@@ -109,53 +109,28 @@ def score_files(
         raise
 
 
-def _score_held(
-    paths: Sequence[Path],
-    claims_path: Path | None,
-    output: Path,
-    strict: bool,
-    format: str | None,
-    options: dict[str, Any] | None,
-    reference: str | None,
-    declared: dict[str, str] | None,
-    cross_check: bool,
-    gated: bool,
-) -> int:
-    """:func:`score_files` once the report folder is held."""
-    from vdosbench.benchmark.claims import default_claims_path, load_claims
-    from vdosbench.benchmark.cross_code import cross_code_check
+def _declared_inputs(
+    paths: Sequence[Path], format: str | None, options: dict[str, Any] | None, declared: dict[str, str] | None
+) -> list[tuple[Any, Any]]:
+    """(input info, dataset) of each path, read by its adapter and declared where a declaration names it."""
     from vdosbench.benchmark.declaration import declaration_for, declare
-    from vdosbench.benchmark.report import staged_report, write_report_files
-    from vdosbench.benchmark.report_text import gate_line, robustness_text
-    from vdosbench.benchmark.scorecard import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard, read_input, score_datasets
-    from vdosbench.datasets import point_label
+    from vdosbench.benchmark.scorecard import read_input
 
-    claims = load_claims(claims_path)
-    ref_source = ref_data = None
-    if reference is not None:  # bad input fails here, before any output is written
-        from vdosbench.benchmark.reference import open_reference, resolve_reference
-
-        ref_source = resolve_reference(reference)
-        ref_data = open_reference(ref_source)
     datasets = []
     for path in paths:
         with unknown_name():
             info, ds = read_input(path, format=format, **(options or {}))
         declaration = declaration_for(path, declared)
         datasets.append((info, declare(ds, declaration, info.name) if declaration is not None else ds))
-    card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
-    if cross_check:
-        card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
-    comparison = None
-    if ref_source is not None and ref_data is not None:
-        from vdosbench.benchmark.reference import compare_to_reference, write_reference_report
+    return datasets
 
-        comparison = compare_to_reference([(i.name, ds) for i, ds in datasets], ref_data, ref_source)
-    with staged_report(output) as stage:  # written whole, then moved into place
-        write_report_files(card, datasets, stage)
-        if comparison is not None:
-            write_reference_report(comparison, stage)
-    report = output / "report.md"
+
+def _print_card(card: Any, datasets: list[tuple[Any, Any]]) -> None:
+    """Print the adapter notes, declarations, verdicts, cross-code checks and the score or why there is none."""
+    from vdosbench.benchmark.report_text import gate_line, robustness_text
+    from vdosbench.benchmark.scorecard import EXIT_NO_APPLICABLE_CLAIMS, ScoreCard
+    from vdosbench.datasets import point_label
+
     for info in card.inputs:  # what the adapter did not read or renamed (issue 53): never silently
         for note in info.notes:
             print(f"note: {info.name}: {note}")
@@ -183,6 +158,48 @@ def _score_held(
         print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
               f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
         print(gate_line(card))
+
+
+def _score_held(
+    paths: Sequence[Path],
+    claims_path: Path | None,
+    output: Path,
+    strict: bool,
+    format: str | None,
+    options: dict[str, Any] | None,
+    reference: str | None,
+    declared: dict[str, str] | None,
+    cross_check: bool,
+    gated: bool,
+) -> int:
+    """:func:`score_files` once the report folder is held."""
+    from vdosbench.benchmark.claims import default_claims_path, load_claims
+    from vdosbench.benchmark.cross_code import cross_code_check
+    from vdosbench.benchmark.report import staged_report, write_report_files
+    from vdosbench.benchmark.scorecard import score_datasets
+
+    claims = load_claims(claims_path)
+    ref_source = ref_data = None
+    if reference is not None:  # bad input fails here, before any output is written
+        from vdosbench.benchmark.reference import open_reference, resolve_reference
+
+        ref_source = resolve_reference(reference)
+        ref_data = open_reference(ref_source)
+    datasets = _declared_inputs(paths, format, options, declared)
+    card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
+    if cross_check:
+        card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]
+    comparison = None
+    if ref_source is not None and ref_data is not None:
+        from vdosbench.benchmark.reference import compare_to_reference, write_reference_report
+
+        comparison = compare_to_reference([(i.name, ds) for i, ds in datasets], ref_data, ref_source)
+    with staged_report(output) as stage:  # written whole, then moved into place
+        write_report_files(card, datasets, stage)
+        if comparison is not None:
+            write_reference_report(comparison, stage)
+    report = output / "report.md"
+    _print_card(card, datasets)
     print(f"report: {report.resolve()}")
     print(f"html:   {(output / 'report.html').resolve()}")
     print(f"json:   {(output / 'result.json').resolve()}")
