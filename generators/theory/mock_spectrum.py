@@ -58,6 +58,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
 from typing import Any, Literal
 
 import numpy as np
@@ -312,6 +313,199 @@ def _unit_levels(length: float, levels: str, rng: np.random.Generator) -> np.nda
     return goe_unfolded_levels(length, rng)
 
 
+def _check_mock_arguments(
+    dimension: int,
+    n_particles: int,
+    n_samples: int,
+    k: int,
+    structures_per_chain: int,
+    chain_memory: float,
+    levels: str,
+    prefactor: float,
+    exponent: float,
+) -> None:
+    """Raise on a dimension, size, chain layout, level law or nonphononic law out of range."""
+    if dimension not in (2, 3):
+        raise ValueError(f"dimension is {dimension}; expected 2 or 3")
+    if n_particles < 2 or n_samples < 1 or k < 1:
+        raise ValueError(f"n_particles={n_particles}, n_samples={n_samples}, k={k}: expected N >= 2, >= 1 sample, k >= 1")
+    if structures_per_chain < 1 or n_samples % structures_per_chain:
+        raise ValueError(
+            f"n_samples = {n_samples} is not a multiple of structures_per_chain = {structures_per_chain}: "
+            "pass whole chains"
+        )
+    if not 0.0 <= chain_memory < 1.0:
+        raise ValueError(f"chain_memory is {chain_memory}; expected a probability in [0, 1)")
+    if levels not in ("poisson", "goe"):
+        raise ValueError(f"levels is {levels!r}; expected 'poisson' or 'goe'")
+    if prefactor < 0 or exponent <= -1:
+        raise ValueError(f"prefactor={prefactor}, exponent={exponent}: expected prefactor >= 0 and exponent > -1")
+
+
+def _nonphononic_law(
+    spectrum: CurvedSpectrum | None, n_particles: int, prefactor: float, exponent: float, omega_g_mean: float
+) -> tuple[Callable[[np.ndarray | float], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """Λ(ω), the mean nonphononic count below ω, and its inverse (a power law, or N times a curved spectrum)."""
+    u = exponent + 1.0
+    scale = n_particles * prefactor / u  # Λ(ω) = scale ω^u
+
+    def count_of(w: np.ndarray | float) -> np.ndarray:
+        """Λ(ω): the mean nonphononic count below ω."""
+        if spectrum is not None:
+            return n_particles * spectrum.cumulative(np.asarray(w, dtype=float) / omega_g_mean, omega_g_mean)
+        return scale * np.asarray(w, dtype=float) ** u if prefactor > 0 else np.zeros_like(np.asarray(w, float))
+
+    def omega_of(x: np.ndarray) -> np.ndarray:
+        """ω of the counts x: the inverse of Λ."""
+        if spectrum is not None:
+            return omega_g_mean * spectrum.inverse(np.asarray(x) / n_particles, omega_g_mean)
+        return (x / scale) ** (1.0 / u)
+
+    return count_of, omega_of
+
+
+def _sample_moduli(
+    shear_modulus: float, bulk_modulus: float, modulus_scatter: float, n_particles: int, n_samples: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-sample G and K scattered by ``modulus_scatter`` at N = 1000 (∝ 1/√N); raise if one is not positive."""
+    rel = modulus_scatter * math.sqrt(1000.0 / n_particles)
+    G = shear_modulus * (1.0 + rel * rng.standard_normal(n_samples))
+    K = bulk_modulus * (1.0 + rel * rng.standard_normal(n_samples))
+    if np.any(G <= 0) or np.any(K <= 0):
+        raise ValueError("modulus_scatter drew a non-positive modulus; lower modulus_scatter")
+    return G, K
+
+
+def _debye_prefactor(volume: float, cT: np.ndarray, cL: np.ndarray, d: int) -> np.ndarray:
+    """D per sample in the Debye count D ω^d of the box (both polarisations)."""
+    return (volume / (6.0 * math.pi**2) * (2.0 / cT**3 + 1.0 / cL**3) if d == 3
+            else volume / (4.0 * math.pi) * (1.0 / cT**2 + 1.0 / cL**2))
+
+
+def _first_cut_factor(
+    top: float, dmax: float, target: float, grid: np.ndarray, count_of: Callable[[np.ndarray | float], np.ndarray],
+    d: int,
+) -> float:
+    """The first cut over ``top``: where the Debye plus nonphononic count reaches ``target`` (at least 1.05)."""
+    span = top * (target / max(dmax * top**d, 1e-300)) ** (1.0 / d) + top
+    expected = dmax * (grid * span) ** d + count_of(grid * span)
+    return max(float(grid[np.searchsorted(expected, target)] * span) if expected[-1] >= target else span,
+               1.05 * top) / top
+
+
+def _sample_row(
+    w_cut: float,
+    lam_cut: float,
+    parent: np.ndarray,
+    omega_of: Callable[[np.ndarray], np.ndarray],
+    levels: str,
+    chain_memory: float,
+    L: float,
+    cT: float,
+    cL: float,
+    d: int,
+    hybridisation: float,
+    n_particles: int,
+    k: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The k lowest levels of one sample below ``w_cut`` (ω, participation, phonon flag); None if fewer exist."""
+    ph = box_phonon_levels(L, cT, cL, w_cut, d)
+    ph = ph * np.exp(hybridisation * rng.standard_normal(ph.size))
+    ph = ph[ph <= w_cut]
+    if lam_cut > 0:
+        keep = parent[rng.random(parent.size) < chain_memory]
+        w_keep = omega_of(keep) * np.exp(0.02 * rng.standard_normal(keep.size))
+        fresh = _unit_levels(lam_cut, levels, rng)
+        fresh = fresh[rng.random(fresh.size) >= chain_memory]
+        nph = np.concatenate([w_keep, omega_of(fresh)])
+        nph = nph[nph <= w_cut]
+    else:
+        nph = np.empty(0)
+    w = np.concatenate([ph, nph])
+    is_ph = np.r_[np.ones(ph.size, bool), np.zeros(nph.size, bool)]
+    if w.size < k:
+        return None
+    e = np.where(
+        is_ph,
+        rng.uniform(0.3, 0.6, w.size),
+        np.minimum(1.0, np.exp(rng.uniform(math.log(20.0), math.log(200.0), w.size)) / n_particles),
+    )
+    order = np.argsort(w, kind="stable")[:k]
+    return w[order], e[order], is_ph[order]
+
+
+def _chain_rows(
+    members: range,
+    top: float,
+    cut_factor: float,
+    count_of: Callable[[np.ndarray | float], np.ndarray],
+    omega_of: Callable[[np.ndarray], np.ndarray],
+    has_modes: bool,
+    levels: str,
+    chain_memory: float,
+    L: float,
+    cT: np.ndarray,
+    cL: np.ndarray,
+    d: int,
+    hybridisation: float,
+    n_particles: int,
+    k: int,
+    rng: np.random.Generator,
+) -> list[tuple[int, np.ndarray, np.ndarray, np.ndarray]]:
+    """The rows of one chain's samples, the cut raised by 1.25 until every sample holds k levels below it."""
+    while True:
+        w_cut = cut_factor * top
+        lam_cut = float(count_of(w_cut)) if has_modes else 0.0
+        parent = _unit_levels(lam_cut, levels, rng) if chain_memory > 0 else np.empty(0)
+        rows = []
+        for i in members:
+            row = _sample_row(w_cut, lam_cut, parent, omega_of, levels, chain_memory, L, cT[i], cL[i], d,
+                              hybridisation, n_particles, k, rng)
+            if row is None:
+                break
+            rows.append((i, *row))
+        else:
+            return rows
+        cut_factor *= 1.25
+
+
+def _mock_truth(
+    spectrum: CurvedSpectrum | None,
+    exponent: float,
+    prefactor: float,
+    omega_g_mean: float,
+    levels: str,
+    hybridisation: float,
+    structures_per_chain: int,
+    chain_memory: float,
+    shear_modulus: float,
+    bulk_modulus: float,
+    modulus_scatter: float,
+    L: float,
+    seed: int,
+) -> dict[str, Any]:
+    """The parameters the mock was drawn with, recorded as its ``truth``."""
+    return {
+        "exponent": float(exponent) if spectrum is None else None,
+        "prefactor": float(prefactor) if spectrum is None else None,
+        "nonphononic_count": ("N * prefactor * omega^(s+1) / (s+1)" if spectrum is None else
+                              f"N * integral of {spectrum} in x = omega/omega_g, omega_g = {omega_g_mean:.6g}"),
+        "spectrum": None if spectrum is None else asdict(spectrum),
+        "omega_g_of_mean_moduli": omega_g_mean,
+        "levels": levels,
+        "hybridisation": float(hybridisation),
+        "structures_per_chain": int(structures_per_chain),
+        "chain_memory": float(chain_memory),
+        "shear_modulus": float(shear_modulus),
+        "bulk_modulus": float(bulk_modulus),
+        "modulus_scatter_at_N1000": float(modulus_scatter),
+        "box_length": float(L),
+        "seed": int(seed),
+    }
+
+
 def mock_glass_spectra(
     n_particles: int,
     n_samples: int,
@@ -374,132 +568,44 @@ def mock_glass_spectra(
     >>> bool(np.allclose(m0.omega, m0.omega0[:, None]))  # the first shell: 12 transverse waves
     True
     """
-    if dimension not in (2, 3):
-        raise ValueError(f"dimension is {dimension}; expected 2 or 3")
-    if n_particles < 2 or n_samples < 1 or k < 1:
-        raise ValueError(f"n_particles={n_particles}, n_samples={n_samples}, k={k}: expected N >= 2, >= 1 sample, k >= 1")
-    if structures_per_chain < 1 or n_samples % structures_per_chain:
-        raise ValueError(
-            f"n_samples = {n_samples} is not a multiple of structures_per_chain = {structures_per_chain}: "
-            "pass whole chains"
-        )
-    if not 0.0 <= chain_memory < 1.0:
-        raise ValueError(f"chain_memory is {chain_memory}; expected a probability in [0, 1)")
-    if levels not in ("poisson", "goe"):
-        raise ValueError(f"levels is {levels!r}; expected 'poisson' or 'goe'")
-    if prefactor < 0 or exponent <= -1:
-        raise ValueError(f"prefactor={prefactor}, exponent={exponent}: expected prefactor >= 0 and exponent > -1")
+    _check_mock_arguments(dimension, n_particles, n_samples, k, structures_per_chain, chain_memory, levels, prefactor,
+                          exponent)
     rng = np.random.default_rng(seed)
     d = dimension
     L = (n_particles / density) ** (1.0 / d)
-    rel = modulus_scatter * math.sqrt(1000.0 / n_particles)
-    G = shear_modulus * (1.0 + rel * rng.standard_normal(n_samples))
-    K = bulk_modulus * (1.0 + rel * rng.standard_normal(n_samples))
-    if np.any(G <= 0) or np.any(K <= 0):
-        raise ValueError("modulus_scatter drew a non-positive modulus; lower modulus_scatter")
+    G, K = _sample_moduli(shear_modulus, bulk_modulus, modulus_scatter, n_particles, n_samples, rng)
     cT = np.sqrt(G / density)
     cL = longitudinal_speed(G, K, density, d)
     omega0 = 2.0 * math.pi * cT / L
     # every sample needs k levels; phonons alone give (d-1) r_d(1) = 2d(d-1) levels per shell: go high enough
-    u = exponent + 1.0
-    scale = n_particles * prefactor / u  # Λ(ω) = scale ω^u
     omega_g_mean = math.sqrt(shear_modulus / density) * density ** (1.0 / d)
     has_modes = prefactor > 0 or spectrum is not None
-
-    def count_of(w: np.ndarray | float) -> np.ndarray:
-        """Λ(ω): the mean nonphononic count below ω."""
-        if spectrum is not None:
-            return n_particles * spectrum.cumulative(np.asarray(w, dtype=float) / omega_g_mean, omega_g_mean)
-        return scale * np.asarray(w, dtype=float) ** u if prefactor > 0 else np.zeros_like(np.asarray(w, float))
-
-    def omega_of(x: np.ndarray) -> np.ndarray:
-        if spectrum is not None:
-            return omega_g_mean * spectrum.inverse(np.asarray(x) / n_particles, omega_g_mean)
-        return (x / scale) ** (1.0 / u)
-
+    count_of, omega_of = _nonphononic_law(spectrum, n_particles, prefactor, exponent, omega_g_mean)
     out_w = np.full((n_samples, k), np.nan)
     out_e = np.full((n_samples, k), np.nan)
     out_p = np.zeros((n_samples, k), dtype=bool)
     n_chains = n_samples // structures_per_chain
     # first cut: the frequency where the expected count (Debye continuum + nonphononic) reaches 1.3 k + 12
-    volume = n_particles / density
-    debye = (volume / (6.0 * math.pi**2) * (2.0 / cT**3 + 1.0 / cL**3) if d == 3
-             else volume / (4.0 * math.pi) * (1.0 / cT**2 + 1.0 / cL**2))
+    debye = _debye_prefactor(n_particles / density, cT, cL, d)
     target = 1.3 * k + 12.0
     grid = np.linspace(0.0, 1.0, 4001)[1:]
     for chain in range(n_chains):
         members = range(chain * structures_per_chain, (chain + 1) * structures_per_chain)
         top = float(np.max(omega0[list(members)]))
         dmax = float(np.max(debye[list(members)]))
-        span = top * (target / max(dmax * top**d, 1e-300)) ** (1.0 / d) + top
-        expected = dmax * (grid * span) ** d + count_of(grid * span)
-        cut_factor = max(float(grid[np.searchsorted(expected, target)] * span) if expected[-1] >= target else span,
-                         1.05 * top) / top
-        while True:
-            w_cut = cut_factor * top
-            lam_cut = float(count_of(w_cut)) if has_modes else 0.0
-            parent = _unit_levels(lam_cut, levels, rng) if chain_memory > 0 else np.empty(0)
-            ok = True
-            rows = []
-            for i in members:
-                ph = box_phonon_levels(L, cT[i], cL[i], w_cut, d)
-                ph = ph * np.exp(hybridisation * rng.standard_normal(ph.size))
-                ph = ph[ph <= w_cut]
-                if lam_cut > 0:
-                    keep = parent[rng.random(parent.size) < chain_memory]
-                    w_keep = omega_of(keep) * np.exp(0.02 * rng.standard_normal(keep.size))
-                    fresh = _unit_levels(lam_cut, levels, rng)
-                    fresh = fresh[rng.random(fresh.size) >= chain_memory]
-                    nph = np.concatenate([w_keep, omega_of(fresh)])
-                    nph = nph[nph <= w_cut]
-                else:
-                    nph = np.empty(0)
-                w = np.concatenate([ph, nph])
-                is_ph = np.r_[np.ones(ph.size, bool), np.zeros(nph.size, bool)]
-                if w.size < k:
-                    ok = False
-                    break
-                e = np.where(
-                    is_ph,
-                    rng.uniform(0.3, 0.6, w.size),
-                    np.minimum(1.0, np.exp(rng.uniform(math.log(20.0), math.log(200.0), w.size)) / n_particles),
-                )
-                order = np.argsort(w, kind="stable")[:k]
-                rows.append((i, w[order], e[order], is_ph[order]))
-            if ok:
-                break
-            cut_factor *= 1.25
+        cut_factor = _first_cut_factor(top, dmax, target, grid, count_of, d)
+        rows = _chain_rows(
+            members, top, cut_factor, count_of, omega_of, has_modes, levels, chain_memory, L, cT, cL, d, hybridisation,
+            n_particles, k, rng,
+        )
         for i, w, e, p in rows:
             out_w[i], out_e[i], out_p[i] = w, e, p
-    truth = {
-        "exponent": float(exponent) if spectrum is None else None,
-        "prefactor": float(prefactor) if spectrum is None else None,
-        "nonphononic_count": ("N * prefactor * omega^(s+1) / (s+1)" if spectrum is None else
-                              f"N * integral of {spectrum} in x = omega/omega_g, omega_g = {omega_g_mean:.6g}"),
-        "spectrum": None if spectrum is None else asdict(spectrum),
-        "omega_g_of_mean_moduli": omega_g_mean,
-        "levels": levels,
-        "hybridisation": float(hybridisation),
-        "structures_per_chain": int(structures_per_chain),
-        "chain_memory": float(chain_memory),
-        "shear_modulus": float(shear_modulus),
-        "bulk_modulus": float(bulk_modulus),
-        "modulus_scatter_at_N1000": float(modulus_scatter),
-        "box_length": float(L),
-        "seed": int(seed),
-    }
+    truth = _mock_truth(spectrum, exponent, prefactor, omega_g_mean, levels, hybridisation, structures_per_chain,
+                        chain_memory, shear_modulus, bulk_modulus, modulus_scatter, L, seed)
     return MockSpectra(
-        omega=out_w,
-        omega0=omega0,
-        shear_modulus=G,
-        bulk_modulus=K,
-        participation=out_e,
-        is_phonon=out_p,
-        groups=np.repeat(np.arange(n_chains), structures_per_chain),
-        n_particles=int(n_particles),
-        density=float(density),
-        dimension=int(d),
-        truth=truth,
+        omega=out_w, omega0=omega0, shear_modulus=G, bulk_modulus=K, participation=out_e, is_phonon=out_p,
+        groups=np.repeat(np.arange(n_chains), structures_per_chain), n_particles=int(n_particles),
+        density=float(density), dimension=int(d), truth=truth,
     )
 
 
