@@ -480,37 +480,10 @@ def elastic_medium_sample(
     return elastic_medium_dataset(medium, eigenvalues, vectors, seed, sample)
 
 
-def elastic_medium_dataset(
-    medium: ElasticMedium,
-    eigenvalues: np.ndarray,
-    eigenvectors: np.ndarray,
-    seed: np.random.SeedSequence | int,
-    sample: int,
-) -> xr.Dataset:
-    """The VDOS-1.0 dataset of a medium whose spectrum is already computed (see :func:`elastic_medium_sample`).
-
-    Parameters
-    ----------
-    medium
-        The realised medium (:func:`build_elastic_medium` with ``seed``).
-    eigenvalues
-        Shape (2N,), ascending.
-    eigenvectors
-        Shape (2N, n_vectors) for modes 2 … n_vectors + 1 (``medium.params.n_vectors``),
-        or every mode, shape (2N, 2N), of which those columns are kept.
-    seed, sample
-        Recorded as in :func:`elastic_medium_sample`.
-
-    Returns
-    -------
-    xarray.Dataset
-    """
-    from vdosbench import __version__
-
-    p = medium.params
-    sample = check_integer("sample", sample, 0)
-    n, n_mode = p.n_site, 2 * p.n_site
-    modes = default_vector_modes(n_mode, p.n_vectors, first=2)
+def _checked_spectrum(
+    eigenvalues: np.ndarray, eigenvectors: np.ndarray, n_mode: int, modes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues and the eigenvectors of ``modes`` (columns picked from a full set); raise on other shapes."""
     lam = np.asarray(eigenvalues, dtype=float)
     vectors = np.asarray(eigenvectors, dtype=float)
     if lam.shape != (n_mode,) or vectors.shape not in ((n_mode, modes.size), (n_mode, n_mode)):
@@ -520,10 +493,15 @@ def elastic_medium_dataset(
         )
     if vectors.shape[1] == n_mode and modes.size != n_mode:
         vectors = vectors[:, modes]
-    eigenvalues = lam
-    zero = translation_zero_modes(n_mode, 2)
-    if not eigenvalues[2] > 1e-10 * eigenvalues[-1]:
-        raise RuntimeError(f"the medium has more than 2 zero modes (lambda_2 = {eigenvalues[2]:.3g}); report this")
+    return lam, vectors
+
+
+def _medium_variables(
+    medium: ElasticMedium, eigenvalues: np.ndarray, zero: np.ndarray, sample: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Coordinates and variables of one sample: spectrum, lattice sites, box, coordination and the bonds."""
+    p = medium.params
+    n, n_mode = p.n_site, 2 * p.n_site
     n_pair = int(medium.pair_i.size)
     coords = {
         "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
@@ -551,12 +529,15 @@ def elastic_medium_dataset(
         "pair_transverse_stiffness": ("pair", medium.factor * p.beta0,
                                       {"long_name": "transverse stiffness f beta0 of the bond", **_ONE}),
     }
-    if modes.size:
-        coords["vector_mode"] = ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **_ONE})
-        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
-                                    vectors.T.reshape(1, modes.size, n, 2),
-                                    {"long_name": "normalised eigenvector of the dynamical matrix", **_ONE})
-    attrs = convention_attrs(
+    return coords, data_vars
+
+
+def _medium_attrs(medium: ElasticMedium, seed: np.random.SeedSequence | int) -> dict[str, Any]:
+    """The global attributes: the convention's, the parameters, sound speeds, stiffnesses, rules, seed, versions."""
+    from vdosbench import __version__
+
+    p = medium.params
+    return convention_attrs(
         title=(f"2D elastic triangular Born lattice with {p.variant} moduli on the scale 1/k_G (k_G={p.k_G:g}), "
                f"{p.n_side} x {p.n_rows} sites"),
         source=f"vdosbench.generators.elastic_medium {GENERATOR_VERSION}",
@@ -583,6 +564,48 @@ def elastic_medium_dataset(
         **seed_attrs(seed),
         vdosbench_version=__version__,
     )
+
+
+def elastic_medium_dataset(
+    medium: ElasticMedium,
+    eigenvalues: np.ndarray,
+    eigenvectors: np.ndarray,
+    seed: np.random.SeedSequence | int,
+    sample: int,
+) -> xr.Dataset:
+    """The VDOS-1.0 dataset of a medium whose spectrum is already computed (see :func:`elastic_medium_sample`).
+
+    Parameters
+    ----------
+    medium
+        The realised medium (:func:`build_elastic_medium` with ``seed``).
+    eigenvalues
+        Shape (2N,), ascending.
+    eigenvectors
+        Shape (2N, n_vectors) for modes 2 … n_vectors + 1 (``medium.params.n_vectors``),
+        or every mode, shape (2N, 2N), of which those columns are kept.
+    seed, sample
+        Recorded as in :func:`elastic_medium_sample`.
+
+    Returns
+    -------
+    xarray.Dataset
+    """
+    p = medium.params
+    sample = check_integer("sample", sample, 0)
+    n, n_mode = p.n_site, 2 * p.n_site
+    modes = default_vector_modes(n_mode, p.n_vectors, first=2)
+    eigenvalues, vectors = _checked_spectrum(eigenvalues, eigenvectors, n_mode, modes)
+    zero = translation_zero_modes(n_mode, 2)
+    if not eigenvalues[2] > 1e-10 * eigenvalues[-1]:
+        raise RuntimeError(f"the medium has more than 2 zero modes (lambda_2 = {eigenvalues[2]:.3g}); report this")
+    coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
+    if modes.size:
+        coords["vector_mode"] = ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **_ONE})
+        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
+                                    vectors.T.reshape(1, modes.size, n, 2),
+                                    {"long_name": "normalised eigenvector of the dynamical matrix", **_ONE})
+    attrs = _medium_attrs(medium, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
