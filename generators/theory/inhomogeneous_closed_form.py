@@ -337,48 +337,11 @@ def check_closed_form_params(params: Mapping[str, Any]) -> ClosedFormParams:
     return from_mapping(ClosedFormParams, params, "closed-form")  # type: ignore[no-any-return]
 
 
-def closed_form_sample(
-    params: Mapping[str, Any] | ClosedFormParams,
-    seed: np.random.SeedSequence | int,
-    sample: int,
-) -> xr.Dataset:
-    """One sample of the eq.-16 closed form as a VDOS-1.0 dataset (3D scalar field).
-
-    Parameters
-    ----------
-    params
-        :class:`ClosedFormParams` or a mapping of its fields.
-    seed
-        Used only with ``draw="random"``.
-    sample
-        Stored as the ``sample`` coordinate.
-
-    Returns
-    -------
-    xarray.Dataset
-        ``eigenvalue`` (sample, mode) = ω_k² (quantile spectrum, no zero mode);
-        curves on the ``omega`` grid: ``dos`` (eq. 16, normalised on
-        (0, ω_max]), ``reduced_dos`` = dos/ω², ``dos_minus_sign`` (eqs 14/E8
-        form with the same prefactor: negative below ω_BP, NaN at the pole);
-        ``crossover_frequency`` = (√3/2) c k_G.
-
-    Examples
-    --------
-    >>> from vdosbench.datasets import check
-    >>> ds = closed_form_sample({"k_G": 0.5, "n_mode": 50, "n_omega": 20}, 0, 0)
-    >>> check(ds); ds.sizes["mode"]
-    50
-    """
-    from vdosbench import __version__
-
-    p = params if isinstance(params, ClosedFormParams) else from_mapping(ClosedFormParams, params, "closed-form")
-    sample = check_integer("sample", sample, 0)
+def _closed_form_variables(
+    p: ClosedFormParams, omega_k: np.ndarray, sample: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Coordinates and variables: the sample's eigenvalues and, on the ω grid, D, D/ω², the minus-sign form, ω_BP."""
     wmax = p.window_max
-    uniforms = None
-    if p.draw == "random":
-        uniforms = np.random.default_rng(seed).random(p.n_mode)
-        uniforms = np.where(uniforms > 0, uniforms, 0.5 / p.n_mode)
-    omega_k = closed_form_quantiles(p.n_mode, p.k_G, p.sound_speed, omega_max=wmax, uniforms=uniforms)
     grid = wmax * np.arange(1, p.n_omega + 1) / p.n_omega
     a = crossover_frequency(p.k_G, p.sound_speed)
     dos = closed_form_dos(grid, p.k_G, p.sound_speed, omega_max=wmax)
@@ -413,9 +376,17 @@ def closed_form_sample(
         "crossover_frequency": ((), crossover_frequency(p.k_G, p.sound_speed),
                                 {"long_name": "omega_BP = sqrt(3)/2 c k_G", **_ONE}),
     }
+    return coords, data_vars
+
+
+def _closed_form_attrs(p: ClosedFormParams, seed: np.random.SeedSequence | int) -> dict[str, Any]:
+    """The global attributes: the convention's, the parameters, normalisation, spectrum rule, sign note, versions."""
+    from vdosbench import __version__
+
+    wmax = p.window_max
     settings = asdict(p)
     settings["omega_max"] = wmax
-    attrs = convention_attrs(
+    return convention_attrs(
         title=f"seed-000 closed-form VDOS omega^4/(omega^2 + 3/4 c^2 k_G^2), k_G={p.k_G:g}, c={p.sound_speed:g}",
         source=f"vdosbench.generators.inhomogeneous_medium {GENERATOR_VERSION} (closed form, eq. 16)",
         references=REFERENCE,
@@ -437,6 +408,50 @@ def closed_form_sample(
         **seed_attrs(seed),
         vdosbench_version=__version__,
     )
+
+
+def closed_form_sample(
+    params: Mapping[str, Any] | ClosedFormParams,
+    seed: np.random.SeedSequence | int,
+    sample: int,
+) -> xr.Dataset:
+    """One sample of the eq.-16 closed form as a VDOS-1.0 dataset (3D scalar field).
+
+    Parameters
+    ----------
+    params
+        :class:`ClosedFormParams` or a mapping of its fields.
+    seed
+        Used only with ``draw="random"``.
+    sample
+        Stored as the ``sample`` coordinate.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``eigenvalue`` (sample, mode) = ω_k² (quantile spectrum, no zero mode);
+        curves on the ``omega`` grid: ``dos`` (eq. 16, normalised on
+        (0, ω_max]), ``reduced_dos`` = dos/ω², ``dos_minus_sign`` (eqs 14/E8
+        form with the same prefactor: negative below ω_BP, NaN at the pole);
+        ``crossover_frequency`` = (√3/2) c k_G.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import check
+    >>> ds = closed_form_sample({"k_G": 0.5, "n_mode": 50, "n_omega": 20}, 0, 0)
+    >>> check(ds); ds.sizes["mode"]
+    50
+    """
+    p = params if isinstance(params, ClosedFormParams) else from_mapping(ClosedFormParams, params, "closed-form")
+    sample = check_integer("sample", sample, 0)
+    wmax = p.window_max
+    uniforms = None
+    if p.draw == "random":
+        uniforms = np.random.default_rng(seed).random(p.n_mode)
+        uniforms = np.where(uniforms > 0, uniforms, 0.5 / p.n_mode)
+    omega_k = closed_form_quantiles(p.n_mode, p.k_G, p.sound_speed, omega_max=wmax, uniforms=uniforms)
+    coords, data_vars = _closed_form_variables(p, omega_k, sample)
+    attrs = _closed_form_attrs(p, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
