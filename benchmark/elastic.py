@@ -28,12 +28,13 @@ about 0.3 s on one core; ``studies/measure_shear_omega0.py`` times it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import xarray as xr
 from vdosbench.validators import Measurement, lowest_phonon_frequency
 from vdosbench.validators.results.registry import measures
+from vdosbench.validators.results.result import ValidatorResult
 
 from .data_model import dataset_potential, sample_configuration
 
@@ -104,11 +105,14 @@ def with_shear_modulus(ds: xr.Dataset) -> xr.Dataset:
     return ds.assign(shear_modulus=g["shear_modulus"])
 
 
-@dataclass(frozen=True)
-class ShearOmega0Result:
-    """What the scorer reads: ``omega0`` (a Measurement whose curve holds the per-sample values)."""
+@dataclass(frozen=True, eq=False)
+class ShearOmega0Result(ValidatorResult):
+    """What the scorer reads: ``omega0`` (a Measurement whose curve holds the per-sample values; it is also the
+    result's ``diagnostics``)."""
 
     omega0: Measurement
+    headline: ClassVar[str] = "omega0"
+    diagnostics_field: ClassVar[str] = "omega0"
 
     def plot(self, ax: Any) -> Any:
         """Per-sample ω₀ (the Measurement's curve)."""

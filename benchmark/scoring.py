@@ -38,7 +38,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import xarray as xr
@@ -60,6 +60,7 @@ from vdosbench.validators.results.registry import (
     measures,
     paired_difference,
 )
+from vdosbench.validators.results.result import ValidatorResult
 
 from .claims import (
     Alternative,
@@ -176,16 +177,19 @@ def judge(measurement: Measurement, expect: Expectation) -> tuple[Verdict, str]:
 PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
 PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
 
-@dataclass(frozen=True)
-class NonphononicResult:
+@dataclass(frozen=True, eq=False)
+class NonphononicResult(ValidatorResult):
     """An issue-25 estimate for a claim: ``s`` is its measurement, with a NaN interval when the estimator's
     status is not ``"ok"`` (too few modes in the windows, a failed goodness-of-fit), so that no verdict is
-    drawn from it; ``estimate`` keeps the full :class:`~vdosbench.validators.ExponentEstimate`."""
+    drawn from it; ``estimate`` keeps the full :class:`~vdosbench.validators.ExponentEstimate` (the result's
+    ``diagnostics``)."""
 
     s: Measurement
     estimate: Any
     spectra: Any = None
     settings: Mapping[str, Any] = field(default_factory=dict)
+    headline: ClassVar[str] = "s"
+    diagnostics_field: ClassVar[str] = "estimate"
 
     def plot(self, ax: Any = None) -> Any:
         """The estimate's diagnostic plot."""

@@ -295,7 +295,16 @@ def test_every_validator_result_shares_one_base() -> None:
     assert bp.to_dict() == measurements_dict(bp.measurements(), bp.settings)
     assert list(bp.measurements()) == ["peak_frequency", "excess_area", "relative_excess", "smoothed_peak_frequency"]
 
+    # the scorer's own results (benchmark): the same face
+    from vdosbench.benchmark.elastic import ShearOmega0Result
+    from vdosbench.benchmark.scoring import NonphononicResult
+
     m = Measurement("s", 3.0, 0.1, 2.8, 3.2, 0.95, "1", {"window": "w"}, None, 10, "mle")
+    scorer = NonphononicResult(m, "the estimate", settings={"estimator": "window_mle"})
+    assert scorer.value == 3.0 and scorer.interval() == (2.8, 3.2) and scorer.diagnostics == "the estimate"
+    assert scorer.settings == {"estimator": "window_mle"} and list(scorer.to_dict()["measurements"]) == ["s"]
+    omega0 = ShearOmega0Result(m)
+    assert isinstance(omega0, ValidatorResult) and omega0.primary() is m and omega0.diagnostics is m
     est = ExponentEstimate(m, diagnostics={"modes": 7})
     assert est.value == 3.0 and est.interval() == (2.8, 3.2) and est.settings["window"] == "w"
     assert est.diagnostics["modes"] == 7  # its own field, not the base's
