@@ -479,6 +479,69 @@ def _modulus_rule(p: MediumParams) -> str:
     return modulus_rule(p, "t", "t0", "spacing a/2")
 
 
+def _medium_variables(
+    medium: Medium, eigenvalues: np.ndarray, zero: np.ndarray, sample: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Coordinates and variables of one sample: spectrum, lattice sites, box, coordination and the springs."""
+    p = medium.params
+    n, d = p.n_site, p.dimension
+    n_pair = int(medium.pair_i.size)
+    coords = {
+        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
+        "mode": ("mode", np.arange(n, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **_ONE}),
+        "spatial": ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"}),
+    }
+    data_vars: dict[str, Any] = {
+        "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
+                       {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **_ONE}),
+        "zero_mode": (("sample", "mode"), zero[None, :], {"long_name": "zero mode flag (uniform translation)", **_ONE}),
+        "position": (("sample", "site", "spatial"), medium.positions[None],
+                     {"long_name": "lattice site position (units of a)", **_ONE}),
+        "box_length": (("sample",), np.array([p.box_length]), {"long_name": "periodic box edge (units of a)", **_ONE}),
+        "coordination": (("sample", "site"), np.full((1, n), 2 * d, dtype=np.int64),
+                         {"long_name": "number of springs on the site", **_ONE}),
+        "pair_count": (("sample",), np.array([n_pair], dtype=np.int64),
+                       {"long_name": "number of springs in the sample", "sample_dimension": "pair", **_ONE}),
+        "pair_i": ("pair", medium.pair_i, {"long_name": "first site of the spring", **_ONE}),
+        "pair_j": ("pair", medium.pair_j, {"long_name": "second site (first + unit vector along pair_axis)", **_ONE}),
+        "pair_distance": ("pair", np.ones(n_pair), {"long_name": "spring length (units of a)", **_ONE}),
+        "pair_stiffness": ("pair", medium.pair_stiffness,
+                           {"long_name": "spring constant t at the bond midpoint (units of t0)", **_ONE}),
+        "pair_axis": ("pair", medium.pair_axis, {"long_name": "lattice axis of the spring (0 = x)", **_ONE}),
+    }
+    return coords, data_vars
+
+
+def _medium_attrs(medium: Medium, seed: np.random.SeedSequence | int) -> dict[str, Any]:
+    """The global attributes: the convention's, the parameters, the medium's realisation, rules, seed, versions."""
+    from vdosbench import __version__
+
+    p = medium.params
+    d = p.dimension
+    return convention_attrs(
+        title=(f"{d}D scalar lattice with {p.variant} modulus on the scale 1/k_G (k_G={p.k_G:g}), "
+               f"{p.n_side}^{d} sites"),
+        source=f"vdosbench.generators.inhomogeneous_medium {GENERATOR_VERSION}",
+        references=REFERENCE,
+        spatial_dimension=d,
+        site_degrees_of_freedom=1,
+        **asdict(p),
+        k_G_lattice=p.k_G_lattice,
+        n_inclusions=medium.n_inclusions,
+        soft_bond_fraction=medium.soft_fraction,
+        mass=1.0,
+        lattice_constant=1.0,
+        lattice="square" if d == 2 else "simple cubic",
+        modulus_rule=_modulus_rule(p),
+        solver_used="bloch" if p.use_bloch else "dense",
+        vector_mode_rule="modes 1..n_vectors (fixed indices for every sample)",
+        generator="inhomogeneous_medium",
+        generator_version=GENERATOR_VERSION,
+        **seed_attrs(seed),
+        vdosbench_version=__version__,
+    )
+
+
 def inhomogeneous_medium_sample(
     params: Mapping[str, Any] | MediumParams,
     seed: np.random.SeedSequence | int,
@@ -517,63 +580,16 @@ def inhomogeneous_medium_sample(
     >>> check(ds); ds.sizes["mode"], ds.attrs["solver_used"]
     (16, 'dense')
     """
-    from vdosbench import __version__
-
     p = params if isinstance(params, MediumParams) else MediumParams.from_mapping(params)
     sample = check_integer("sample", sample, 0)
     medium = build_medium(p, seed)
     eigenvalues, zero, modes, vectors = medium_spectrum(medium)
-    n, d = p.n_site, p.dimension
-    n_pair = int(medium.pair_i.size)
-    coords = {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
-        "mode": ("mode", np.arange(n, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **_ONE}),
-        "spatial": ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"}),
-    }
-    data_vars: dict[str, Any] = {
-        "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
-                       {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **_ONE}),
-        "zero_mode": (("sample", "mode"), zero[None, :], {"long_name": "zero mode flag (uniform translation)", **_ONE}),
-        "position": (("sample", "site", "spatial"), medium.positions[None],
-                     {"long_name": "lattice site position (units of a)", **_ONE}),
-        "box_length": (("sample",), np.array([p.box_length]), {"long_name": "periodic box edge (units of a)", **_ONE}),
-        "coordination": (("sample", "site"), np.full((1, n), 2 * d, dtype=np.int64),
-                         {"long_name": "number of springs on the site", **_ONE}),
-        "pair_count": (("sample",), np.array([n_pair], dtype=np.int64),
-                       {"long_name": "number of springs in the sample", "sample_dimension": "pair", **_ONE}),
-        "pair_i": ("pair", medium.pair_i, {"long_name": "first site of the spring", **_ONE}),
-        "pair_j": ("pair", medium.pair_j, {"long_name": "second site (first + unit vector along pair_axis)", **_ONE}),
-        "pair_distance": ("pair", np.ones(n_pair), {"long_name": "spring length (units of a)", **_ONE}),
-        "pair_stiffness": ("pair", medium.pair_stiffness,
-                           {"long_name": "spring constant t at the bond midpoint (units of t0)", **_ONE}),
-        "pair_axis": ("pair", medium.pair_axis, {"long_name": "lattice axis of the spring (0 = x)", **_ONE}),
-    }
+    coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
     if modes.size:
         coords["vector_mode"] = ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **_ONE})
         data_vars["eigenvector"] = (("sample", "vector_mode", "site"), vectors.T[None],
                                     {"long_name": "normalised eigenvector of the scalar dynamical matrix", **_ONE})
-    attrs = convention_attrs(
-        title=(f"{d}D scalar lattice with {p.variant} modulus on the scale 1/k_G (k_G={p.k_G:g}), "
-               f"{p.n_side}^{d} sites"),
-        source=f"vdosbench.generators.inhomogeneous_medium {GENERATOR_VERSION}",
-        references=REFERENCE,
-        spatial_dimension=d,
-        site_degrees_of_freedom=1,
-        **asdict(p),
-        k_G_lattice=p.k_G_lattice,
-        n_inclusions=medium.n_inclusions,
-        soft_bond_fraction=medium.soft_fraction,
-        mass=1.0,
-        lattice_constant=1.0,
-        lattice="square" if d == 2 else "simple cubic",
-        modulus_rule=_modulus_rule(p),
-        solver_used="bloch" if p.use_bloch else "dense",
-        vector_mode_rule="modes 1..n_vectors (fixed indices for every sample)",
-        generator="inhomogeneous_medium",
-        generator_version=GENERATOR_VERSION,
-        **seed_attrs(seed),
-        vdosbench_version=__version__,
-    )
+    attrs = _medium_attrs(medium, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
