@@ -141,6 +141,39 @@ class GHETParams:
         return cls(**dict(params))
 
 
+def _type2_attrs(p: GHETParams, s_min: float) -> dict[str, Any]:
+    """The global attributes of one type-II spectrum: the taper, stress law and eigenvalue construction."""
+    from vdosbench import __version__
+
+    m = p.taper_order
+    label = "inf" if m == INFINITE_ORDER else str(m)
+    return convention_attrs(
+        title=f"GHET type-II spectrum for a taper of order m = {label}",
+        source=f"vdosbench.generators.ghet {GENERATOR_VERSION}",
+        references=GHET_REFERENCE,
+        spatial_dimension=3,
+        taper_order=int(m),
+        sigma_max=p.sigma_max,
+        sigma_min=s_min,
+        zeta=p.zeta,
+        infinite_order_sigma_min=p.infinite_order_sigma_min,
+        n_modes=p.n_modes,
+        n_omega=int(p.n_omega),
+        stress_distribution=(
+            "P(sigma) = C sigma^(1/m - 1) on [sigma_min, sigma_max], normalised; sigma_min = 0 for finite m, "
+            f"{p.infinite_order_sigma_min:g} sigma_max for m = inf (taper_order = -1), where P ~ 1/sigma needs it"
+        ),
+        eigenvalue_construction=(
+            f"quantiles of the theory DOS, M = {p.n_modes}: lambda_k = omega_k^2, omega_k = F^-1((k - 1/2)/M) with the "
+            "closed-form F(omega) = (omega^(s+1) - omega_min^(s+1))/(omega_max^(s+1) - omega_min^(s+1)); deterministic"
+        ),
+        generator="ghet_type2",
+        generator_version=GENERATOR_VERSION,
+        root_seed="none (deterministic)",
+        vdosbench_version=__version__,
+    )
+
+
 def ghet_type2_sample(
     params: Mapping[str, Any] | GHETParams, seed: np.random.SeedSequence | int | None = None, sample: int = 0
 ) -> xr.Dataset:
@@ -172,8 +205,6 @@ def ghet_type2_sample(
     >>> float(ds["predicted_exponent"].item())
     4.0
     """
-    from vdosbench import __version__
-
     p = params if isinstance(params, GHETParams) else GHETParams.from_mapping(params)
     if isinstance(sample, (bool, np.bool_)) or not isinstance(sample, (int, np.integer)) or sample < 0:
         raise ValueError(f"sample must be an integer ≥ 0, found {sample!r}")
@@ -203,32 +234,7 @@ def ghet_type2_sample(
         ),
         "omega": ("omega", omega, {"long_name": "angular frequency omega (units sqrt(sigma_unit/zeta))", **_ONE}),
     }
-    label = "inf" if m == INFINITE_ORDER else str(m)
-    attrs = convention_attrs(
-        title=f"GHET type-II spectrum for a taper of order m = {label}",
-        source=f"vdosbench.generators.ghet {GENERATOR_VERSION}",
-        references=GHET_REFERENCE,
-        spatial_dimension=3,
-        taper_order=int(m),
-        sigma_max=p.sigma_max,
-        sigma_min=s_min,
-        zeta=p.zeta,
-        infinite_order_sigma_min=p.infinite_order_sigma_min,
-        n_modes=p.n_modes,
-        n_omega=int(p.n_omega),
-        stress_distribution=(
-            "P(sigma) = C sigma^(1/m - 1) on [sigma_min, sigma_max], normalised; sigma_min = 0 for finite m, "
-            f"{p.infinite_order_sigma_min:g} sigma_max for m = inf (taper_order = -1), where P ~ 1/sigma needs it"
-        ),
-        eigenvalue_construction=(
-            f"quantiles of the theory DOS, M = {p.n_modes}: lambda_k = omega_k^2, omega_k = F^-1((k - 1/2)/M) with the "
-            "closed-form F(omega) = (omega^(s+1) - omega_min^(s+1))/(omega_max^(s+1) - omega_min^(s+1)); deterministic"
-        ),
-        generator="ghet_type2",
-        generator_version=GENERATOR_VERSION,
-        root_seed="none (deterministic)",
-        vdosbench_version=__version__,
-    )
+    attrs = _type2_attrs(p, s_min)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
@@ -252,6 +258,86 @@ def ghet_type2(taper_order: Sequence[int | str | float] = DEFAULT_TAPER_ORDERS, 
     """
     orders = [_taper_order(m) for m in taper_order]
     return build_in_memory(GHET_TYPE2, grid={"taper_order": orders}, fixed=fixed)
+
+
+def _predicted_point(
+    spec: Type2Spectrum, values: Mapping[str, Any], ds: xr.Dataset, names: list[str], units: str
+) -> xr.Dataset:
+    """One parameter point's predicted spectrum, with its stress window, counts and parameter coordinates."""
+    data_vars = _spectrum_variables(spec)
+    data_vars["stress_window_max"] = (
+        ("sample",),
+        np.array([spec.stress_window[1]]),
+        {"long_name": "upper end sigma_w of the stress-exponent window (0, sigma_w]", "units": units},
+    )
+    data_vars["n_stresses"] = (
+        ("sample",),
+        np.array([spec.n_stresses], dtype=np.int64),
+        {"long_name": "number of pair stresses pooled", **_ONE},
+    )
+    data_vars["n_window"] = (
+        ("sample",),
+        np.array([spec.n_window], dtype=np.int64),
+        {"long_name": "number of stresses in the exponent window", **_ONE},
+    )
+    coords: dict[str, Any] = {
+        "sample": (
+            "sample",
+            np.array([0], dtype=np.int64),
+            {"long_name": "pooled samples of the source point", **_ONE},
+        ),
+        "mode": (
+            "mode",
+            np.arange(spec.eigenvalues.size, dtype=np.int64),
+            {"long_name": "quantile index k", **_ONE},
+        ),
+        "omega": ("omega", spec.omega, {"long_name": "angular frequency omega (geometric bin centre)", **_ONE}),
+    }
+    for name, value in values.items():
+        coords[name] = xr.Variable((), value, dict(ds[name].attrs) or {"long_name": name})
+    part = xr.Dataset(data_vars, coords=coords)
+    part.attrs["parameter_names"] = " ".join(names)
+    return part
+
+
+def _prediction_attrs(
+    ds: xr.Dataset,
+    names: list[str],
+    units: str,
+    z: float,
+    n_modes: int,
+    n_bins: int,
+    stress_quantile: float,
+    stress_window: float | None,
+) -> dict[str, Any]:
+    """The global attributes of the prediction: its source dataset, stress rule, estimator and construction."""
+    from vdosbench import __version__
+
+    d = ds.attrs.get("spatial_dimension", 3)
+    return convention_attrs(
+        title=f"GHET type-II spectrum predicted from the pair stresses of: {ds.attrs.get('title', 'a dataset')}",
+        source=f"vdosbench.generators.ghet.ghet_from_dataset {GENERATOR_VERSION}",
+        references=GHET_REFERENCE,
+        spatial_dimension=int(d) if isinstance(d, (int, np.integer)) else 3,
+        **({"parameter_names": " ".join(names)} if names else {}),
+        stress_source_title=str(ds.attrs.get("title", "")),
+        stress_source_generator=str(ds.attrs.get("generator", "none (third-party dataset)")),
+        stress_definition="sigma = |pair_psi| = |r phi'(r)| of every stored pair, pooled over the samples of each point (seed 001 eq. 90)",
+        stress_units=str(units),
+        zeta=z,
+        stress_quantile=float(stress_quantile),
+        stress_window="quantile" if stress_window is None else float(stress_window),
+        exponent_estimator="Hill maximum likelihood of P(sigma) ~ sigma^alpha on (0, sigma_w]; s = 5 + 2 alpha, se(s) = 2 se(alpha)",
+        eigenvalue_construction=(
+            f"sigma^2-weighted quantiles of lambda_i = sigma_i/zeta, M = {int(n_modes)}: the type-II spectrum is a "
+            "resonance at sigma_i/zeta of weight sigma_i^2 per pair (seed 001 eq. 84); deterministic"
+        ),
+        dos_curve=f"sigma^2-weighted histogram of omega_i = sqrt(sigma_i/zeta) on {int(n_bins)} log-spaced bins, normalised",
+        generator="ghet_from_dataset",
+        generator_version=GENERATOR_VERSION,
+        root_seed="none (deterministic)",
+        vdosbench_version=__version__,
+    )
 
 
 def ghet_from_dataset(
@@ -306,8 +392,6 @@ def ghet_from_dataset(
     >>> out["predicted_exponent"].values.ravel().round(1).tolist()
     [4.0, 4.0]
     """
-    from vdosbench import __version__
-
     if not isinstance(ds, xr.Dataset) or "pair_psi" not in ds.variables:
         raise ValueError(
             "ghet_from_dataset needs a VDOS-1.0 dataset with pair_psi (= r phi'(r) of every interacting pair); "
@@ -328,66 +412,9 @@ def ghet_from_dataset(
         spec = type2_from_stresses(
             sigma, zeta=z, n_modes=n_modes, omega=edges, stress_window=stress_window, stress_quantile=stress_quantile
         )
-        data_vars = _spectrum_variables(spec)
-        data_vars["stress_window_max"] = (
-            ("sample",),
-            np.array([spec.stress_window[1]]),
-            {"long_name": "upper end sigma_w of the stress-exponent window (0, sigma_w]", "units": units},
-        )
-        data_vars["n_stresses"] = (
-            ("sample",),
-            np.array([spec.n_stresses], dtype=np.int64),
-            {"long_name": "number of pair stresses pooled", **_ONE},
-        )
-        data_vars["n_window"] = (
-            ("sample",),
-            np.array([spec.n_window], dtype=np.int64),
-            {"long_name": "number of stresses in the exponent window", **_ONE},
-        )
-        coords: dict[str, Any] = {
-            "sample": (
-                "sample",
-                np.array([0], dtype=np.int64),
-                {"long_name": "pooled samples of the source point", **_ONE},
-            ),
-            "mode": (
-                "mode",
-                np.arange(spec.eigenvalues.size, dtype=np.int64),
-                {"long_name": "quantile index k", **_ONE},
-            ),
-            "omega": ("omega", spec.omega, {"long_name": "angular frequency omega (geometric bin centre)", **_ONE}),
-        }
-        for name, value in values.items():
-            coords[name] = xr.Variable((), value, dict(ds[name].attrs) or {"long_name": name})
-        part = xr.Dataset(data_vars, coords=coords)
-        part.attrs["parameter_names"] = " ".join(names)
-        parts.append(part)
+        parts.append(_predicted_point(spec, values, ds, names, units))
     out = combine_parts(parts) if names else parts[0]
-    d = ds.attrs.get("spatial_dimension", 3)
-    out.attrs = convention_attrs(
-        title=f"GHET type-II spectrum predicted from the pair stresses of: {ds.attrs.get('title', 'a dataset')}",
-        source=f"vdosbench.generators.ghet.ghet_from_dataset {GENERATOR_VERSION}",
-        references=GHET_REFERENCE,
-        spatial_dimension=int(d) if isinstance(d, (int, np.integer)) else 3,
-        **({"parameter_names": " ".join(names)} if names else {}),
-        stress_source_title=str(ds.attrs.get("title", "")),
-        stress_source_generator=str(ds.attrs.get("generator", "none (third-party dataset)")),
-        stress_definition="sigma = |pair_psi| = |r phi'(r)| of every stored pair, pooled over the samples of each point (seed 001 eq. 90)",
-        stress_units=str(units),
-        zeta=z,
-        stress_quantile=float(stress_quantile),
-        stress_window="quantile" if stress_window is None else float(stress_window),
-        exponent_estimator="Hill maximum likelihood of P(sigma) ~ sigma^alpha on (0, sigma_w]; s = 5 + 2 alpha, se(s) = 2 se(alpha)",
-        eigenvalue_construction=(
-            f"sigma^2-weighted quantiles of lambda_i = sigma_i/zeta, M = {int(n_modes)}: the type-II spectrum is a "
-            "resonance at sigma_i/zeta of weight sigma_i^2 per pair (seed 001 eq. 84); deterministic"
-        ),
-        dos_curve=f"sigma^2-weighted histogram of omega_i = sqrt(sigma_i/zeta) on {int(n_bins)} log-spaced bins, normalised",
-        generator="ghet_from_dataset",
-        generator_version=GENERATOR_VERSION,
-        root_seed="none (deterministic)",
-        vdosbench_version=__version__,
-    )
+    out.attrs = _prediction_attrs(ds, names, units, z, n_modes, n_bins, stress_quantile, stress_window)
     return out
 
 
