@@ -455,6 +455,33 @@ def _download_verified(
     )
 
 
+def _download_full(
+    entry: CatalogEntry,
+    cache_dir: str | os.PathLike[str] | None,
+    urls: Sequence[str] | None,
+    retries: int,
+    timeout: float,
+    progress: bool,
+) -> Path:
+    """The verified full set from the cache or a download; raise when there is nowhere to download it from."""
+    target = cached_path(entry, cache_dir)
+    sources = list(urls) if urls is not None else download_urls(entry)
+    if not sources:
+        missing = f" ({entry.not_hosted})" if entry.not_hosted else ""
+        raise FetchError(
+            f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the repository holds no copy; "
+            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
+            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
+            f"in {config_path()}), or pass urls=[...]"
+        )
+    full = entry.full_form
+    looked = ([place.describe(full.file) for place in reference_places()] if full is not None
+              else [f"{REFERENCE_DATA_DIRNAME}/: the repository holds no full set of {entry.name!r}"])
+    looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
+    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress,
+                              max_bytes=entry.size, looked=looked, fix=REFERENCE_FIXES if full is not None else "")
+
+
 def fetch(
     name: str | CatalogEntry,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -525,19 +552,4 @@ def fetch(
             return local
     if form == "scoring" or (form == "auto" and entry.scoring_form is not None):
         return _fetch_scoring(entry, cache_dir, urls, retries, timeout, progress)
-    target = cached_path(entry, cache_dir)
-    sources = list(urls) if urls is not None else download_urls(entry)
-    if not sources:
-        missing = f" ({entry.not_hosted})" if entry.not_hosted else ""
-        raise FetchError(
-            f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the repository holds no copy; "
-            f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
-            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
-            f"in {config_path()}), or pass urls=[...]"
-        )
-    full = entry.full_form
-    looked = ([place.describe(full.file) for place in reference_places()] if full is not None
-              else [f"{REFERENCE_DATA_DIRNAME}/: the repository holds no full set of {entry.name!r}"])
-    looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
-    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress,
-                              max_bytes=entry.size, looked=looked, fix=REFERENCE_FIXES if full is not None else "")
+    return _download_full(entry, cache_dir, urls, retries, timeout, progress)
