@@ -206,6 +206,141 @@ def _pair_distance(i: np.ndarray, j: np.ndarray) -> np.ndarray:
     return np.hypot(d[:, 0], d[:, 1])
 
 
+def _variant_arrays(variants: tuple[str, ...], grid: np.ndarray, epsilon: float) -> dict[str, list[Any]]:
+    """Per variant: spectrum, zero modes, eigenvectors, coordination, local response and the springs."""
+    n = _N_SIDE**2
+    hessians = nine_node_hessians()
+    all_modes = np.arange(n, dtype=np.int64)
+    eigenvalues, zero, vectors, coordination, response = [], [], [], [], []
+    counts, pi, pj, pd = [], [], [], []
+    for variant in variants:
+        h = hessians[variant]
+        lam, vec = full_spectrum(h, all_modes)
+        eigenvalues.append(lam)
+        zero.append(laplacian_zero_modes(h))
+        vectors.append(vec.T)
+        coordination.append(np.rint(np.diag(h)).astype(np.int64))
+        response.append(local_response(h, grid, epsilon))
+        i, j = nine_node_bonds(variant)
+        counts.append(i.size)
+        pi.append(i)
+        pj.append(j)
+        pd.append(_pair_distance(i, j))
+    return {"eigenvalues": eigenvalues, "zero": zero, "vectors": vectors, "coordination": coordination,
+            "response": response, "counts": counts, "pi": pi, "pj": pj, "pd": pd}
+
+
+def _toy_coords(variants: tuple[str, ...], all_modes: np.ndarray, grid: np.ndarray) -> dict[str, Any]:
+    """The variant, sample, mode, vector_mode, spatial and omega coordinates."""
+    one = {"units": "1"}
+    return {
+        "variant": (
+            "variant",
+            np.array(variants),
+            {"long_name": "nine-node toy situation (lattice, added spring, missing spring)"},
+        ),
+        "sample": ("sample", np.array([0], dtype=np.int64), {"long_name": "ensemble member", **one}),
+        "mode": ("mode", all_modes, {"long_name": "mode index (ascending eigenvalue)", **one}),
+        "vector_mode": ("vector_mode", all_modes, {"long_name": "mode index of stored eigenvector", **one}),
+        "spatial": ("spatial", np.array(["x", "y"]), {"long_name": "Cartesian component"}),
+        "omega": ("omega", grid, {"long_name": "angular frequency (units sqrt(t0/m))", **one}),
+    }
+
+
+def _toy_data_vars(a: dict[str, list[Any]], n_var: int) -> dict[str, Any]:
+    """The data variables of the variants from :func:`_variant_arrays`."""
+    n = _N_SIDE**2
+    one = {"units": "1"}
+    pair_distance = np.concatenate(a["pd"])
+    return {
+        "eigenvalue": (
+            ("variant", "sample", "mode"),
+            np.stack(a["eigenvalues"])[:, None, :],
+            {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **one},
+        ),
+        "zero_mode": (
+            ("variant", "sample", "mode"),
+            np.stack(a["zero"])[:, None, :],
+            {"long_name": "zero mode flag (one per connected component)", **one},
+        ),
+        "eigenvector": (
+            ("variant", "sample", "vector_mode", "site"),
+            np.stack(a["vectors"])[:, None, :, :],
+            {"long_name": "normalised eigenvector of the scalar dynamical matrix", **one},
+        ),
+        "position": (
+            ("variant", "sample", "site", "spatial"),
+            np.broadcast_to(_positions(), (n_var, 1, n, 2)).copy(),
+            {"long_name": "node position (lattice site, units of a)", **one},
+        ),
+        "box_length": (
+            ("variant", "sample"),
+            np.full((n_var, 1), float(_N_SIDE)),
+            {"long_name": "periodic box edge (units of a)", **one},
+        ),
+        "coordination": (
+            ("variant", "sample", "site"),
+            np.stack(a["coordination"])[:, None, :],
+            {"long_name": "number of springs on the node (coordination number)", **one},
+        ),
+        "pair_count": (
+            ("variant", "sample"),
+            np.array(a["counts"], dtype=np.int64)[:, None],
+            {"long_name": "number of springs in the sample", "sample_dimension": "pair", **one},
+        ),
+        "pair_i": ("pair", np.concatenate(a["pi"]), {"long_name": "first node of the spring", **one}),
+        "pair_j": ("pair", np.concatenate(a["pj"]), {"long_name": "second node of the spring", **one}),
+        "pair_distance": ("pair", pair_distance, {"long_name": "spring length (minimum image, units of a)", **one}),
+        "pair_stiffness": (
+            "pair",
+            np.ones_like(pair_distance),
+            {"long_name": "spring constant t_ij (units of t0)", **one},
+        ),
+        "local_response": (
+            ("variant", "sample", "site", "omega"),
+            np.stack(a["response"])[:, None, :, :],
+            {
+                "long_name": "local response -Im G_ii(omega), G = [(omega^2 + i epsilon) I - H]^-1 "
+                "by direct inversion (units m/t0)",
+                **one,
+            },
+        ),
+    }
+
+
+def _toy_attrs(epsilon: float, grid: np.ndarray) -> dict[str, Any]:
+    """The global attributes: the convention's, the lattice, the variants, epsilon and the omega grid."""
+    from vdosbench import __version__
+
+    return convention_attrs(
+        title="nine-node spring toy: local Green's function of a 3x3 periodic patch",
+        source=f"vdosbench.generators.nine_node_toy {TOY_VERSION} (epsilon and omega grid as stored)",
+        references=_REFERENCE,
+        spatial_dimension=2,
+        site_degrees_of_freedom=1,
+        n_side=_N_SIDE,
+        lattice_constant=1.0,
+        t0=1.0,
+        mass=1.0,
+        boundary="periodic (3x3 torus, coordination 4 everywhere in the lattice variant)",
+        site_numbering="site = 3*iy + ix at (x, y) = (ix, iy), y up",
+        centre_site=CENTRE,
+        top_left_site=TOP_LEFT,
+        left_site=LEFT,
+        variant_added="extra spring between centre_site and top_left_site",
+        variant_missing="spring between centre_site and left_site removed",
+        epsilon=float(epsilon),
+        greens_function="G(omega) = [(omega^2 + i epsilon) I - H]^-1, direct inversion",
+        omega_min=float(grid[0]),
+        omega_max=float(grid[-1]),
+        omega_count=int(grid.size),
+        generator="nine_node_toy",
+        generator_version=TOY_VERSION,
+        root_seed="none (deterministic model, no random numbers)",
+        vdosbench_version=__version__,
+    )
+
+
 def nine_node_toy(
     omega: ArrayLike | None = None,
     epsilon: float = DEFAULT_EPSILON,
@@ -248,8 +383,6 @@ def nine_node_toy(
     >>> np.round(ds.eigenvalue.sel(variant="added", sample=0).values, 9).tolist()
     [0.0, 3.0, 3.0, 3.0, 4.0, 6.0, 6.0, 6.0, 7.0]
     """
-    from vdosbench import __version__
-
     variants = tuple(str(v) for v in variants)
     unknown = [v for v in variants if v not in VARIANTS]
     if unknown or not variants or len(set(variants)) != len(variants):
@@ -263,120 +396,11 @@ def nine_node_toy(
             f"omega must be a non-empty, strictly increasing 1-D grid of finite frequencies, "
             f"found shape {grid.shape}; pass e.g. np.linspace(0.01, 3, 300)"
         )
-    n = _N_SIDE**2
-    hessians = nine_node_hessians()
-    all_modes = np.arange(n, dtype=np.int64)
-    eigenvalues, zero, vectors, coordination, response = [], [], [], [], []
-    counts, pi, pj, pd = [], [], [], []
-    for variant in variants:
-        h = hessians[variant]
-        lam, vec = full_spectrum(h, all_modes)
-        eigenvalues.append(lam)
-        zero.append(laplacian_zero_modes(h))
-        vectors.append(vec.T)
-        coordination.append(np.rint(np.diag(h)).astype(np.int64))
-        response.append(local_response(h, grid, epsilon))
-        i, j = nine_node_bonds(variant)
-        counts.append(i.size)
-        pi.append(i)
-        pj.append(j)
-        pd.append(_pair_distance(i, j))
-    n_var = len(variants)
-    one = {"units": "1"}
-    coords = {
-        "variant": (
-            "variant",
-            np.array(variants),
-            {"long_name": "nine-node toy situation (lattice, added spring, missing spring)"},
-        ),
-        "sample": ("sample", np.array([0], dtype=np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", all_modes, {"long_name": "mode index (ascending eigenvalue)", **one}),
-        "vector_mode": ("vector_mode", all_modes, {"long_name": "mode index of stored eigenvector", **one}),
-        "spatial": ("spatial", np.array(["x", "y"]), {"long_name": "Cartesian component"}),
-        "omega": ("omega", grid, {"long_name": "angular frequency (units sqrt(t0/m))", **one}),
-    }
-    pair_distance = np.concatenate(pd)
-    data_vars = {
-        "eigenvalue": (
-            ("variant", "sample", "mode"),
-            np.stack(eigenvalues)[:, None, :],
-            {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **one},
-        ),
-        "zero_mode": (
-            ("variant", "sample", "mode"),
-            np.stack(zero)[:, None, :],
-            {"long_name": "zero mode flag (one per connected component)", **one},
-        ),
-        "eigenvector": (
-            ("variant", "sample", "vector_mode", "site"),
-            np.stack(vectors)[:, None, :, :],
-            {"long_name": "normalised eigenvector of the scalar dynamical matrix", **one},
-        ),
-        "position": (
-            ("variant", "sample", "site", "spatial"),
-            np.broadcast_to(_positions(), (n_var, 1, n, 2)).copy(),
-            {"long_name": "node position (lattice site, units of a)", **one},
-        ),
-        "box_length": (
-            ("variant", "sample"),
-            np.full((n_var, 1), float(_N_SIDE)),
-            {"long_name": "periodic box edge (units of a)", **one},
-        ),
-        "coordination": (
-            ("variant", "sample", "site"),
-            np.stack(coordination)[:, None, :],
-            {"long_name": "number of springs on the node (coordination number)", **one},
-        ),
-        "pair_count": (
-            ("variant", "sample"),
-            np.array(counts, dtype=np.int64)[:, None],
-            {"long_name": "number of springs in the sample", "sample_dimension": "pair", **one},
-        ),
-        "pair_i": ("pair", np.concatenate(pi), {"long_name": "first node of the spring", **one}),
-        "pair_j": ("pair", np.concatenate(pj), {"long_name": "second node of the spring", **one}),
-        "pair_distance": ("pair", pair_distance, {"long_name": "spring length (minimum image, units of a)", **one}),
-        "pair_stiffness": (
-            "pair",
-            np.ones_like(pair_distance),
-            {"long_name": "spring constant t_ij (units of t0)", **one},
-        ),
-        "local_response": (
-            ("variant", "sample", "site", "omega"),
-            np.stack(response)[:, None, :, :],
-            {
-                "long_name": "local response -Im G_ii(omega), G = [(omega^2 + i epsilon) I - H]^-1 "
-                "by direct inversion (units m/t0)",
-                **one,
-            },
-        ),
-    }
-    attrs = convention_attrs(
-        title="nine-node spring toy: local Green's function of a 3x3 periodic patch",
-        source=f"vdosbench.generators.nine_node_toy {TOY_VERSION} (epsilon and omega grid as stored)",
-        references=_REFERENCE,
-        spatial_dimension=2,
-        site_degrees_of_freedom=1,
-        n_side=_N_SIDE,
-        lattice_constant=1.0,
-        t0=1.0,
-        mass=1.0,
-        boundary="periodic (3x3 torus, coordination 4 everywhere in the lattice variant)",
-        site_numbering="site = 3*iy + ix at (x, y) = (ix, iy), y up",
-        centre_site=CENTRE,
-        top_left_site=TOP_LEFT,
-        left_site=LEFT,
-        variant_added="extra spring between centre_site and top_left_site",
-        variant_missing="spring between centre_site and left_site removed",
-        epsilon=float(epsilon),
-        greens_function="G(omega) = [(omega^2 + i epsilon) I - H]^-1, direct inversion",
-        omega_min=float(grid[0]),
-        omega_max=float(grid[-1]),
-        omega_count=int(grid.size),
-        generator="nine_node_toy",
-        generator_version=TOY_VERSION,
-        root_seed="none (deterministic model, no random numbers)",
-        vdosbench_version=__version__,
-    )
+    all_modes = np.arange(_N_SIDE**2, dtype=np.int64)
+    arrays = _variant_arrays(variants, grid, epsilon)
+    coords = _toy_coords(variants, all_modes, grid)
+    data_vars = _toy_data_vars(arrays, len(variants))
+    attrs = _toy_attrs(epsilon, grid)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
