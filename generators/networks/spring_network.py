@@ -404,59 +404,17 @@ def spring_network_memory(params: Mapping[str, Any]) -> int:
     return full_spectrum_bytes(p.n_site, modes) + BYTES_PER_NODE * p.n_site
 
 
-def spring_network_sample(
-    params: Mapping[str, Any] | SpringNetworkParams,
-    seed: np.random.SeedSequence | int,
+def _network_variables(
+    net: SpringNetwork,
+    p: SpringNetworkParams,
     sample: int,
-) -> xr.Dataset:
-    """One spring-network sample as a VDOS-1.0 dataset.
-
-    Parameters
-    ----------
-    params
-        :class:`SpringNetworkParams` or a mapping of its fields (missing
-        fields take the defaults); unknown keys raise ``ValueError``.
-    seed
-        This sample's :class:`numpy.random.SeedSequence` (an int is accepted
-        and wrapped); the only source of randomness.
-    sample
-        The sample index, stored as the ``sample`` coordinate.
-
-    Returns
-    -------
-    xarray.Dataset
-        Dimensions ``sample`` (1), ``mode`` (N), ``site`` (N), ``spatial``
-        (``"x"``, ``"y"``), ``vector_mode``, ``pair``.  Variables:
-        ``eigenvalue`` (sample, mode) λ = ω² ascending, units t0/m;
-        ``zero_mode`` (sample, mode) bool, one per connected component;
-        ``eigenvector`` (sample, vector_mode, site), normalised;
-        ``position`` (sample, site, spatial); ``box_length`` (sample);
-        ``coordination`` (sample, site) int; ragged springs ``pair_count``
-        (sample), ``pair_i``, ``pair_j``, ``pair_distance``,
-        ``pair_stiffness`` (pair).  Every parameter, the tie tolerance, the
-        generator name and version, ``root_seed``, ``seed_spawn_key`` and
-        ``vdosbench_version`` are global attributes.
-
-    Examples
-    --------
-    >>> from vdosbench.datasets import check
-    >>> ds = spring_network_sample({"n_side": 4, "delta": 0.2, "connectivity": "cutoff"},
-    ...                            np.random.SeedSequence(7), sample=3)
-    >>> check(ds)
-    >>> dict(ds.sizes)["mode"], ds["sample"].values.tolist()
-    (16, [3])
-    """
-    from vdosbench import __version__
-
-    p = params if isinstance(params, SpringNetworkParams) else SpringNetworkParams.from_mapping(params)
-    sample = check_integer("sample", sample, 0)
-    net = build_spring_network(p, seed)
-    hessian = net.hessian()
-    modes = default_vector_modes(p.n_site, p.n_vectors, p.vector_modes)
-    eigenvalues, vectors = full_spectrum(hessian, modes)
-    zero = laplacian_zero_modes(hessian)
+    modes: np.ndarray,
+    eigenvalues: np.ndarray,
+    vectors: np.ndarray,
+    zero: np.ndarray,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Coordinates and variables of one sample: spectrum, eigenvectors, nodes, box, coordination and the springs."""
     n_pair = int(net.pair_i.size)
-
     one = {"units": "1"}
     coords = {
         "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **one}),
@@ -509,9 +467,16 @@ def spring_network_sample(
             {"long_name": "spring constant t_ij (units of t0)", **one},
         ),
     }
+    return coords, data_vars
+
+
+def _network_attrs(p: SpringNetworkParams, seed: np.random.SeedSequence | int) -> dict[str, Any]:
+    """The global attributes: the convention's, the parameters, the bond and stiffness rules, seed, versions."""
+    from vdosbench import __version__
+
     settings = asdict(p)
     settings["vector_modes"] = " ".join(str(m) for m in p.vector_modes)
-    attrs = convention_attrs(
+    return convention_attrs(
         title=(
             f"2D scalar spring network ({p.connectivity} springs, {p.spring} spring constants, "
             f"{p.n_side}x{p.n_side}, delta={p.delta:g})"
@@ -535,6 +500,59 @@ def spring_network_sample(
         **seed_attrs(seed),
         vdosbench_version=__version__,
     )
+
+
+def spring_network_sample(
+    params: Mapping[str, Any] | SpringNetworkParams,
+    seed: np.random.SeedSequence | int,
+    sample: int,
+) -> xr.Dataset:
+    """One spring-network sample as a VDOS-1.0 dataset.
+
+    Parameters
+    ----------
+    params
+        :class:`SpringNetworkParams` or a mapping of its fields (missing
+        fields take the defaults); unknown keys raise ``ValueError``.
+    seed
+        This sample's :class:`numpy.random.SeedSequence` (an int is accepted
+        and wrapped); the only source of randomness.
+    sample
+        The sample index, stored as the ``sample`` coordinate.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimensions ``sample`` (1), ``mode`` (N), ``site`` (N), ``spatial``
+        (``"x"``, ``"y"``), ``vector_mode``, ``pair``.  Variables:
+        ``eigenvalue`` (sample, mode) λ = ω² ascending, units t0/m;
+        ``zero_mode`` (sample, mode) bool, one per connected component;
+        ``eigenvector`` (sample, vector_mode, site), normalised;
+        ``position`` (sample, site, spatial); ``box_length`` (sample);
+        ``coordination`` (sample, site) int; ragged springs ``pair_count``
+        (sample), ``pair_i``, ``pair_j``, ``pair_distance``,
+        ``pair_stiffness`` (pair).  Every parameter, the tie tolerance, the
+        generator name and version, ``root_seed``, ``seed_spawn_key`` and
+        ``vdosbench_version`` are global attributes.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import check
+    >>> ds = spring_network_sample({"n_side": 4, "delta": 0.2, "connectivity": "cutoff"},
+    ...                            np.random.SeedSequence(7), sample=3)
+    >>> check(ds)
+    >>> dict(ds.sizes)["mode"], ds["sample"].values.tolist()
+    (16, [3])
+    """
+    p = params if isinstance(params, SpringNetworkParams) else SpringNetworkParams.from_mapping(params)
+    sample = check_integer("sample", sample, 0)
+    net = build_spring_network(p, seed)
+    hessian = net.hessian()
+    modes = default_vector_modes(p.n_site, p.n_vectors, p.vector_modes)
+    eigenvalues, vectors = full_spectrum(hessian, modes)
+    zero = laplacian_zero_modes(hessian)
+    coords, data_vars = _network_variables(net, p, sample, modes, eigenvalues, vectors, zero)
+    attrs = _network_attrs(p, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
