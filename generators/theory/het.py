@@ -417,6 +417,85 @@ def _top_of_band(bulk_ratio: float) -> float:
     return 4.0 * (bulk_ratio + 4.0 / 3.0) + 1.0
 
 
+def _lambda_grid(lam: Sequence[float] | np.ndarray) -> np.ndarray:
+    """``lam`` as a flat float grid; raise unless it is non-empty, finite, ≥ 0 and strictly ascending."""
+    lm = np.asarray(lam, dtype=float).ravel()
+    if lm.size == 0 or not np.all(np.isfinite(lm)) or lm[0] < 0 or np.any(np.diff(lm) <= 0):
+        raise ValueError(
+            f"lam must be a non-empty, strictly ascending grid of finite λ ≥ 0, found {lm[:5]}...; "
+            "pass e.g. np.linspace(1e-4, 5, 500)"
+        )
+    return lm
+
+
+class _Continuation:
+    """Newton continuation of Σ̃ along λ̃: each step starts from the line through the last two solutions and halves
+    the step on failure (``spent`` counts Newton iterations, ``history`` holds (λ̃, Σ̃))."""
+
+    def __init__(
+        self,
+        start: float,
+        sigma: complex,
+        eta: float,
+        gamma: float,
+        bulk_ratio: float,
+        wv: Wavevectors,
+        tolerance: float,
+        max_iter: int,
+        max_halvings: int,
+    ) -> None:
+        """Start at λ̃ = ``start`` with the solution ``sigma`` there."""
+        self.history = [(start, sigma), (start, sigma)]
+        self.spent = 0
+        self.eta, self.gamma, self.bulk_ratio, self.wv = eta, gamma, bulk_ratio, wv
+        self.tolerance, self.max_iter, self.max_halvings = tolerance, max_iter, max_halvings
+
+    def advance(self, target: float, depth: int) -> tuple[complex, float]:
+        """Σ̃ at λ̃ = ``target`` and its residual; raise after ``max_halvings`` halvings."""
+        eta, gamma, bulk_ratio, wv = self.eta, self.gamma, self.bulk_ratio, self.wv
+        tolerance, max_iter, max_halvings = self.tolerance, self.max_iter, self.max_halvings
+        (l1, s1), (l0, s0) = self.history[-2], self.history[-1]
+        slope = (s0 - s1) / (l0 - l1) if l0 != l1 else 0j
+        guess = s0 + slope * (target - l0)
+        sol, its, res, good = _newton(guess, complex(target, eta), gamma, bulk_ratio, wv, tolerance, max_iter)
+        self.spent += its
+        if not good:
+            sol, its, res, good = _newton(s0, complex(target, eta), gamma, bulk_ratio, wv, tolerance, max_iter)
+            self.spent += its
+        if good:
+            self.history.append((target, sol))
+            return sol, res
+        if depth >= max_halvings:
+            raise SCBAConvergenceError(
+                f"SCBA Newton iteration failed at λ̃ = {target:.6g} (γ = {gamma:g}, K̃ = {bulk_ratio:g}, "
+                f"η = {eta:g}) after {max_halvings} step halvings, residual {res:.3g} > {tolerance:g}; "
+                "raise eta or refine the λ grid"
+            )
+        self.advance(0.5 * (l0 + target), depth + 1)
+        return self.advance(target, depth + 1)
+
+
+def _down_the_grid(path: _Continuation, lm: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Σ̃, the level density, Newton iterations and residual at each grid λ̃, continued from the top down."""
+    eta, gamma, bulk_ratio, wv = path.eta, path.gamma, path.bulk_ratio, path.wv
+    n = lm.size
+    sigma = np.empty(n, dtype=complex)
+    iterations = np.empty(n, dtype=np.int64)
+    residual = np.empty(n)
+    rho = np.empty(n)
+    for i in range(n - 1, -1, -1):
+        path.spent = 0
+        target = float(lm[i])
+        # the approach ends on the top grid point, already solved
+        sol = path.history[-1][1] if target == path.history[-1][0] else path.advance(target, 0)[0]
+        r, _, g_t, g_l = _residual(sol, complex(target, eta), gamma, bulk_ratio, wv)
+        sigma[i] = sol
+        iterations[i] = path.spent
+        residual[i] = abs(r)
+        rho[i] = (g_l + 2.0 * g_t).imag / (3.0 * math.pi)
+    return sigma, rho, iterations, residual
+
+
 def solve_self_energy(
     lam: Sequence[float] | np.ndarray,
     gamma: float,
@@ -469,12 +548,7 @@ def solve_self_energy(
     >>> round(float(debye.density_of_states[0] / 0.25), 6)  # 2 + (3 + 4/3)**-1.5
     2.110858
     """
-    lm = np.asarray(lam, dtype=float).ravel()
-    if lm.size == 0 or not np.all(np.isfinite(lm)) or lm[0] < 0 or np.any(np.diff(lm) <= 0):
-        raise ValueError(
-            f"lam must be a non-empty, strictly ascending grid of finite λ ≥ 0, found {lm[:5]}...; "
-            "pass e.g. np.linspace(1e-4, 5, 500)"
-        )
+    lm = _lambda_grid(lam)
     gamma = check_real("gamma", gamma, minimum=0.0)
     bulk_ratio = check_real("bulk_ratio", bulk_ratio, minimum=0.0, strict=True)
     wv = Wavevectors.continuum() if box_edge is None else Wavevectors.periodic_box(box_edge)
@@ -491,49 +565,11 @@ def solve_self_energy(
             f"no SCBA solution above the band at λ̃ = {start:g} for γ = {gamma:g}, K̃ = {bulk_ratio:g}; "
             "the disorder is far beyond the marginal point: lower gamma"
         )
-    history = [(start, s), (start, s)]
-    spent = 0
-
-    def advance(target: float, depth: int) -> tuple[complex, float]:
-        nonlocal spent
-        (l1, s1), (l0, s0) = history[-2], history[-1]
-        slope = (s0 - s1) / (l0 - l1) if l0 != l1 else 0j
-        guess = s0 + slope * (target - l0)
-        sol, its, res, good = _newton(guess, complex(target, eta), gamma, bulk_ratio, wv, tolerance, max_iter)
-        spent += its
-        if not good:
-            sol, its, res, good = _newton(s0, complex(target, eta), gamma, bulk_ratio, wv, tolerance, max_iter)
-            spent += its
-        if good:
-            history.append((target, sol))
-            return sol, res
-        if depth >= max_halvings:
-            raise SCBAConvergenceError(
-                f"SCBA Newton iteration failed at λ̃ = {target:.6g} (γ = {gamma:g}, K̃ = {bulk_ratio:g}, "
-                f"η = {eta:g}) after {max_halvings} step halvings, residual {res:.3g} > {tolerance:g}; "
-                "raise eta or refine the λ grid"
-            )
-        advance(0.5 * (l0 + target), depth + 1)
-        return advance(target, depth + 1)
-
+    path = _Continuation(start, s, eta, gamma, bulk_ratio, wv, tolerance, max_iter, max_halvings)
     approach = np.linspace(start, float(lm[-1]), 41)[1:] if start > lm[-1] else np.zeros(0)
     for target in approach:
-        advance(float(target), 0)
-    n = lm.size
-    sigma = np.empty(n, dtype=complex)
-    iterations = np.empty(n, dtype=np.int64)
-    residual = np.empty(n)
-    rho = np.empty(n)
-    for i in range(n - 1, -1, -1):
-        spent = 0
-        target = float(lm[i])
-        # the approach ends on the top grid point, already solved
-        sol = history[-1][1] if target == history[-1][0] else advance(target, 0)[0]
-        r, _, g_t, g_l = _residual(sol, complex(target, eta), gamma, bulk_ratio, wv)
-        sigma[i] = sol
-        iterations[i] = spent
-        residual[i] = abs(r)
-        rho[i] = (g_l + 2.0 * g_t).imag / (3.0 * math.pi)
+        path.advance(float(target), 0)
+    sigma, rho, iterations, residual = _down_the_grid(path, lm)
     return SelfEnergy(lm, sigma, rho, iterations, residual, gamma, bulk_ratio, eta, tolerance, box_edge)
 
 
@@ -703,6 +739,45 @@ def _real_residual(sigma: float, lam: float, gamma: float, bulk_ratio: float, wv
     return float(_residual(complex(sigma), complex(lam), gamma, bulk_ratio, wv)[0].real)
 
 
+def _gap_fold(s0: float, s1: float, q2min: float, g: float, k: float, wv: Wavevectors) -> tuple[float, float]:
+    """The fold max λ̃(Σ̃) of the real solution for Σ̃ in (s0, s1) and the Σ̃ there (41-point scan, bounded Brent)."""
+
+    def lam_of(sigma: float) -> float:
+        if sigma <= s0 or sigma >= s1:
+            return 0.0
+        pole = q2min * (1.0 - sigma)
+        hi = pole * (1.0 - 1e-13)
+        r_lo = _real_residual(sigma, 0.0, g, k, wv)
+        if r_lo <= 0.0:
+            return 0.0
+        return float(brentq(lambda lam: _real_residual(sigma, lam, g, k, wv), 0.0, hi, xtol=1e-16, rtol=1e-14))
+
+    if s1 - s0 <= 1e-12:
+        edge, s_edge = 0.0, 0.5 * (s0 + s1)
+    else:
+        scan = np.linspace(s0, s1, 43)[1:-1]
+        values = [lam_of(float(s)) for s in scan]
+        i = int(np.argmax(values))
+        lo = float(scan[i - 1]) if i > 0 else s0
+        hi = float(scan[i + 1]) if i < len(scan) - 1 else s1
+        res = minimize_scalar(lambda s: -lam_of(float(s)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
+        edge, s_edge = max(-float(res.fun), values[i]), float(res.x)
+    return edge, s_edge
+
+
+def _eq40_estimates(mp: MarginalPoint, g: float, k: float, x_phys: float, inv_q2: float) -> tuple[float, float]:
+    """The gap edge of eq. 40 linearised about the marginal point, and eq. 40 as printed (γ̃_c = ¼)."""
+    xc_ = 1.0 - mp.sigma_c
+    m_c = k + (4.0 / 3.0) * xc_
+    g0_c = mp.gamma_c * inv_q2 * (1.0 / xc_ + mp.b_c / m_c)
+    eq40 = (1.0 + mp.b_c) * (mp.gamma_c - g) / g0_c
+    m0 = k + (4.0 / 3.0) * x_phys
+    b0 = (2.0 / 3.0) * x_phys / m0
+    g0 = g * inv_q2 * (1.0 / x_phys + b0 / m0)
+    eq40_literal = (0.25 - g * (1.0 + b0)) / g0
+    return eq40, eq40_literal
+
+
 def finite_size_gap(gamma: float, bulk_ratio: float = DEFAULT_BULK_RATIO, box_edge: float = 3.0) -> FiniteSizeGap:
     """The gap edge λ̃_c of the SCBA spectrum in a periodic box (paragraph after eq. 39, eq. 40).
 
@@ -749,36 +824,8 @@ def finite_size_gap(gamma: float, bulk_ratio: float = DEFAULT_BULK_RATIO, box_ed
     x_unphys = max((r for r in real if 0.0 < r <= xc + 1e-9), default=xc)
     s0, s1 = 1.0 - x_phys, 1.0 - x_unphys
     q2min = wv.lowest_q2
-
-    def lam_of(sigma: float) -> float:
-        if sigma <= s0 or sigma >= s1:
-            return 0.0
-        pole = q2min * (1.0 - sigma)
-        hi = pole * (1.0 - 1e-13)
-        r_lo = _real_residual(sigma, 0.0, g, k, wv)
-        if r_lo <= 0.0:
-            return 0.0
-        return float(brentq(lambda lam: _real_residual(sigma, lam, g, k, wv), 0.0, hi, xtol=1e-16, rtol=1e-14))
-
-    if s1 - s0 <= 1e-12:
-        edge, s_edge = 0.0, 0.5 * (s0 + s1)
-    else:
-        scan = np.linspace(s0, s1, 43)[1:-1]
-        values = [lam_of(float(s)) for s in scan]
-        i = int(np.argmax(values))
-        lo = float(scan[i - 1]) if i > 0 else s0
-        hi = float(scan[i + 1]) if i < len(scan) - 1 else s1
-        res = minimize_scalar(lambda s: -lam_of(float(s)), bounds=(lo, hi), method="bounded", options={"xatol": 1e-13})
-        edge, s_edge = max(-float(res.fun), values[i]), float(res.x)
-    inv_q2 = wv.mean_inverse_q2
-    xc_ = 1.0 - mp.sigma_c
-    m_c = k + (4.0 / 3.0) * xc_
-    g0_c = mp.gamma_c * inv_q2 * (1.0 / xc_ + mp.b_c / m_c)
-    eq40 = (1.0 + mp.b_c) * (mp.gamma_c - g) / g0_c
-    m0 = k + (4.0 / 3.0) * x_phys
-    b0 = (2.0 / 3.0) * x_phys / m0
-    g0 = g * inv_q2 * (1.0 / x_phys + b0 / m0)
-    eq40_literal = (0.25 - g * (1.0 + b0)) / g0
+    edge, s_edge = _gap_fold(s0, s1, q2min, g, k, wv)
+    eq40, eq40_literal = _eq40_estimates(mp, g, k, x_phys, wv.mean_inverse_q2)
     return FiniteSizeGap(
         gamma=g,
         bulk_ratio=k,
