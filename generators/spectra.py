@@ -34,7 +34,7 @@ BLAS threading is not set here; the ensemble runner does that per worker.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import scipy.linalg
@@ -174,6 +174,13 @@ def dense_symmetric(matrix: object) -> np.ndarray:
     return dense
 
 
+def _fix_signs(vectors: np.ndarray) -> None:
+    """Flip each column in place so that its largest-magnitude component is positive (a reproducible sign)."""
+    largest = np.argmax(np.abs(vectors), axis=0)
+    signs = np.sign(vectors[largest, np.arange(vectors.shape[1])])
+    vectors *= np.where(signs == 0, 1.0, signs)
+
+
 def full_spectrum(matrix: object, vector_modes: Iterable[int] = ()) -> tuple[np.ndarray, np.ndarray]:
     """All eigenvalues of a real symmetric matrix and the eigenvectors of chosen modes.
 
@@ -231,9 +238,7 @@ def full_spectrum(matrix: object, vector_modes: Iterable[int] = ()) -> tuple[np.
         del every
     vectors = np.array(vectors, dtype=np.float64, order="C")
     if vectors.size:
-        largest = np.argmax(np.abs(vectors), axis=0)
-        signs = np.sign(vectors[largest, np.arange(vectors.shape[1])])
-        vectors *= np.where(signs == 0, 1.0, signs)
+        _fix_signs(vectors)
     return eigenvalues, vectors
 
 
@@ -378,6 +383,31 @@ def translation_zero_modes(n_mode: int, dimension: int) -> np.ndarray:
     return np.arange(n_mode) < dimension
 
 
+def _shift_invert_operator(
+    mat: scipy.sparse.csc_matrix, sigma: float, basis: np.ndarray
+) -> tuple[scipy.sparse.linalg.LinearOperator, Callable[[np.ndarray], np.ndarray]]:
+    """(H − σ)⁻¹ by a sparse LU, applied in the complement of ``basis``, and that projection."""
+    n = mat.shape[0]
+    # symmetric fill-reducing ordering (minimum degree on A + Aᵀ); for σ < 0 the shifted matrix of a
+    # positive semi-definite H is positive definite, so diagonal pivots are stable
+    definite = sigma < 0
+    lu = scipy.sparse.linalg.splu(
+        (mat - sigma * scipy.sparse.identity(n, format="csc")).tocsc(),
+        permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0 if definite else 1.0,
+        options={"SymmetricMode": definite},
+    )
+
+    def project(x: np.ndarray) -> np.ndarray:
+        return x - basis @ (basis.T @ x) if basis.shape[1] else x
+
+    def op_inverse(x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64).reshape(n)
+        return project(lu.solve(project(x)))
+
+    opinv = scipy.sparse.linalg.LinearOperator((n, n), matvec=op_inverse, dtype=np.float64)
+    return opinv, project
+
+
 def lowest_modes_shift_invert(
     matrix: object,
     k: int,
@@ -436,31 +466,13 @@ def lowest_modes_shift_invert(
         raise ValueError(
             f"k must satisfy 1 ≤ k < n − p = {n - basis.shape[1]}, found k={k}; use full_spectrum for all modes"
         )
-    # symmetric fill-reducing ordering (minimum degree on A + Aᵀ); for σ < 0 the shifted matrix of a
-    # positive semi-definite H is positive definite, so diagonal pivots are stable
-    definite = sigma < 0
-    lu = scipy.sparse.linalg.splu(
-        (mat - sigma * scipy.sparse.identity(n, format="csc")).tocsc(),
-        permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0 if definite else 1.0,
-        options={"SymmetricMode": definite},
-    )
-
-    def project(x: np.ndarray) -> np.ndarray:
-        return x - basis @ (basis.T @ x) if basis.shape[1] else x
-
-    def op_inverse(x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=np.float64).reshape(n)
-        return project(lu.solve(project(x)))
-
-    opinv = scipy.sparse.linalg.LinearOperator((n, n), matvec=op_inverse, dtype=np.float64)
+    opinv, project = _shift_invert_operator(mat, sigma, basis)
     rng = np.random.default_rng(0)  # a fixed ARPACK start vector: reproducible results
     v0 = project(rng.standard_normal(n))
     values, vectors = scipy.sparse.linalg.eigsh(mat, k=k, sigma=sigma, which="LM", OPinv=opinv, v0=v0, tol=tol)
     order = np.argsort(values)
     values, vectors = values[order], np.array(vectors[:, order], order="C")
-    largest = np.argmax(np.abs(vectors), axis=0)
-    signs = np.sign(vectors[largest, np.arange(vectors.shape[1])])
-    vectors *= np.where(signs == 0, 1.0, signs)
+    _fix_signs(vectors)
     return values, vectors
 
 
@@ -564,7 +576,5 @@ def dense_spectrum(matrix: object, vector_modes: Iterable[int] = ()) -> tuple[np
         z[:, col : col + run.size] = zr
         col += run.size
     vectors = _apply_q(reduced, tau, z)[:, np.searchsorted(wanted, modes)]
-    largest = np.argmax(np.abs(vectors), axis=0)
-    signs = np.sign(vectors[largest, np.arange(vectors.shape[1])])
-    vectors *= np.where(signs == 0, 1.0, signs)
+    _fix_signs(vectors)
     return eigenvalues, np.ascontiguousarray(vectors)
