@@ -219,6 +219,33 @@ def _n_modes(value: object) -> int:
 # ----------------------------------------------------------------------------- analytic P(σ)
 
 
+def _lower_stress(sigma_min: float | None, s_max: float, m: int) -> float:
+    """σ_min: given (in [0, σ_max)), else 0 for finite m and a fraction of σ_max for m = ∞ (which needs it > 0)."""
+    if sigma_min is None:
+        s_min = INFINITE_ORDER_SIGMA_MIN * s_max if m == INFINITE_ORDER else 0.0
+    else:
+        s_min = float(sigma_min)
+        if not (math.isfinite(s_min) and 0.0 <= s_min < s_max):
+            raise ValueError(f"sigma_min must lie in [0, sigma_max = {s_max:g}), found {s_min:g}")
+    if m == INFINITE_ORDER and s_min <= 0.0:
+        raise ValueError(
+            "m = inf gives P(sigma) ~ 1/sigma, which is not normalisable at sigma = 0: pass sigma_min > 0 "
+            f"(default {INFINITE_ORDER_SIGMA_MIN:g} sigma_max)"
+        )
+    return s_min
+
+
+def _omega_grid(omega: Sequence[float] | np.ndarray | None, w_hi: float) -> np.ndarray:
+    """The frequency grid: given (ascending, positive), else 400 log-spaced points up to ``w_hi``."""
+    if omega is None:
+        w = np.geomspace(1e-3 * w_hi, w_hi, 400)
+    else:
+        w = np.asarray(omega, dtype=float).ravel()
+        if w.size == 0 or np.any(~np.isfinite(w)) or np.any(w <= 0) or np.any(np.diff(w) <= 0):
+            raise ValueError("omega must be an ascending grid of positive frequencies")
+    return w
+
+
 def type2_power_law(
     taper_order: float | str,
     *,
@@ -266,26 +293,11 @@ def type2_power_law(
     m = _taper_order(taper_order)
     s_max = _positive("sigma_max", sigma_max)
     z = _positive("zeta", zeta)
-    if sigma_min is None:
-        s_min = INFINITE_ORDER_SIGMA_MIN * s_max if m == INFINITE_ORDER else 0.0
-    else:
-        s_min = float(sigma_min)
-        if not (math.isfinite(s_min) and 0.0 <= s_min < s_max):
-            raise ValueError(f"sigma_min must lie in [0, sigma_max = {s_max:g}), found {s_min:g}")
-    if m == INFINITE_ORDER and s_min <= 0.0:
-        raise ValueError(
-            "m = inf gives P(sigma) ~ 1/sigma, which is not normalisable at sigma = 0: pass sigma_min > 0 "
-            f"(default {INFINITE_ORDER_SIGMA_MIN:g} sigma_max)"
-        )
+    s_min = _lower_stress(sigma_min, s_max, m)
     alpha = _inverse_order(m) - 1.0
     e = 3.0 + alpha  # ρ(λ) ∝ λ^(e − 1), F(ω) ∝ ω^(2e)
     w_lo, w_hi = math.sqrt(s_min / z), math.sqrt(s_max / z)
-    if omega is None:
-        w = np.geomspace(1e-3 * w_hi, w_hi, 400)
-    else:
-        w = np.asarray(omega, dtype=float).ravel()
-        if w.size == 0 or np.any(~np.isfinite(w)) or np.any(w <= 0) or np.any(np.diff(w) <= 0):
-            raise ValueError("omega must be an ascending grid of positive frequencies")
+    w = _omega_grid(omega, w_hi)
     span = w_hi ** (2 * e) - w_lo ** (2 * e)
     inside = (w >= w_lo) & (w <= w_hi)
     g = np.where(inside, 2.0 * e * w ** (2 * e - 1) / span, 0.0)
