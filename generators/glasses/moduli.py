@@ -44,6 +44,7 @@ low-frequency nonphononic vibrations in computer glasses", arXiv 2404.12735
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -107,6 +108,52 @@ class ElasticModuli:
     def longitudinal_sound_speed(self) -> float:
         """c_L = √(M/ρ) (unit masses)."""
         return float(np.sqrt(self.longitudinal_modulus / self.density))
+
+
+def _projected_cg(
+    h: scipy.sparse.csr_matrix,
+    b: np.ndarray,
+    project: Callable[[np.ndarray], np.ndarray],
+    scale: np.ndarray,
+    tol: float,
+    max_iterations: int,
+) -> tuple[np.ndarray, int]:
+    """Jacobi-preconditioned CG for H x = P b in the projected space, every column at once, and its iterations."""
+    inv_diag = 1.0 / h.diagonal()
+    gershgorin = float(abs(h).sum(axis=1).max())  # ≥ λ_max
+    r = project(b)
+    z = project(inv_diag[:, None] * r)
+    p = z.copy()
+    x = np.zeros_like(r)
+    rz = np.einsum("ij,ij->j", r, z)
+    target = tol * np.maximum(scale, 1e-300)
+    it = 0
+    while np.any(np.linalg.norm(r, axis=0) > target):
+        if it >= max_iterations:
+            raise RuntimeError(
+                f"CG did not reach ‖r‖ ≤ {tol:g} ‖b‖ in {max_iterations} iterations (residuals "
+                f"{np.linalg.norm(r, axis=0) / np.maximum(scale, 1e-300)}); expected H positive definite outside the "
+                "excluded translations. Fix: quench to a mechanically stable minimum, remove rattlers"
+            )
+        hp = project(h @ p)
+        php = np.einsum("ij,ij->j", p, hp)
+        pp = np.einsum("ij,ij->j", p, p)
+        if np.any((pp > 0) & (php <= 1e-12 * gershgorin * pp)):
+            raise RuntimeError(
+                "CG met a direction of zero curvature: H is singular beyond the excluded translations (a Rayleigh "
+                f"quotient below 1e-12 x {gershgorin:.3g}); expected a mechanically stable inherent structure. "
+                "Fix: quench to a stable minimum, remove rattlers"
+            )
+        alpha = np.where(php > 0, rz / np.where(php > 0, php, 1.0), 0.0)
+        x += alpha * p
+        r -= alpha * hp
+        z = project(inv_diag[:, None] * r)
+        rz_new = np.einsum("ij,ij->j", r, z)
+        beta = np.where(rz > 0, rz_new / np.where(rz > 0, rz, 1.0), 0.0)
+        p = z + beta * p
+        rz = rz_new
+        it += 1
+    return x, it
 
 
 def deflated_inverse_forms(
@@ -180,40 +227,7 @@ def deflated_inverse_forms(
     def project(x: np.ndarray) -> np.ndarray:
         return x - basis @ (basis.T @ x)
 
-    inv_diag = 1.0 / h.diagonal()
-    gershgorin = float(abs(h).sum(axis=1).max())  # ≥ λ_max
-    r = project(b)
-    z = project(inv_diag[:, None] * r)
-    p = z.copy()
-    x = np.zeros_like(r)
-    rz = np.einsum("ij,ij->j", r, z)
-    target = tol * np.maximum(scale, 1e-300)
-    it = 0
-    while np.any(np.linalg.norm(r, axis=0) > target):
-        if it >= max_iterations:
-            raise RuntimeError(
-                f"CG did not reach ‖r‖ ≤ {tol:g} ‖b‖ in {max_iterations} iterations (residuals "
-                f"{np.linalg.norm(r, axis=0) / np.maximum(scale, 1e-300)}); expected H positive definite outside the "
-                "excluded translations. Fix: quench to a mechanically stable minimum, remove rattlers"
-            )
-        hp = project(h @ p)
-        php = np.einsum("ij,ij->j", p, hp)
-        pp = np.einsum("ij,ij->j", p, p)
-        if np.any((pp > 0) & (php <= 1e-12 * gershgorin * pp)):
-            raise RuntimeError(
-                "CG met a direction of zero curvature: H is singular beyond the excluded translations (a Rayleigh "
-                f"quotient below 1e-12 x {gershgorin:.3g}); expected a mechanically stable inherent structure. "
-                "Fix: quench to a stable minimum, remove rattlers"
-            )
-        alpha = np.where(php > 0, rz / np.where(php > 0, php, 1.0), 0.0)
-        x += alpha * p
-        r -= alpha * hp
-        z = project(inv_diag[:, None] * r)
-        rz_new = np.einsum("ij,ij->j", r, z)
-        beta = np.where(rz > 0, rz_new / np.where(rz > 0, rz, 1.0), 0.0)
-        p = z + beta * p
-        rz = rz_new
-        it += 1
+    x, it = _projected_cg(h, b, project, scale, tol, max_iterations)
     forms += np.einsum("ij,ij->j", project(b), x)
     return forms, it
 
