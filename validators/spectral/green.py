@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from ..results.points import require_single_point
+from ..results.points import point_view
 from ..results.registry import measures
 from ..results.result import Measurement
 
@@ -33,8 +33,8 @@ __all__ = ["local_response", "poles", "new_poles"]
 
 
 def _one_sample(ds: xr.Dataset, sample: int | None, what: str) -> xr.Dataset:
-    require_single_point(ds, what)
-    n = int(ds.sizes["sample"])
+    """The configuration ``sample`` of a one-point dataset (read through its ``ds.vdos`` view)."""
+    n = point_view(ds, what).n_sample
     if sample is None:
         if n != 1:
             raise ValueError(
