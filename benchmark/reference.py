@@ -674,53 +674,6 @@ class ReferenceComparison:
         }
 
 
-def _matching_point(ref_points: list[Any], sub: xr.Dataset, params: Any) -> tuple[int | None, list[str]]:
-    """The index of the first reference point matching ``sub``'s parameters (None if none), and why the others do not."""
-    reasons: list[str] = []
-    hit = None
-    for k, (ref_params, ref) in enumerate(ref_points):
-        why = _mismatch(ref, ref_params, sub, params)
-        if why is None:
-            hit = k
-            break
-        reasons.append(why)
-    return hit, reasons
-
-
-def _reference_settings(
-    power_law_window: PowerLawWindow | tuple[float, float] | str | None, phonon_factor: float, n_permutations: int,
-    n_bootstrap: int, seed: int,
-) -> dict[str, Any]:
-    """The comparison's settings: ensembles, matching rule, windows, resampling, power-law window, caveat."""
-    if power_law_window is None:
-        pl_rule = f"below_phonon: (0, {phonon_factor:g} omega0], omega0 of the reference"
-    elif isinstance(power_law_window, PowerLawWindow):
-        pl_rule = power_law_window.describe()
-    else:
-        pl_rule = str(power_law_window)
-    return {
-        "ensembles": "a = reference, b = submitted data",
-        "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
-                    "global attribute",
-        "windows": [
-            "whole band",
-            f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
-            "(smallest over samples; only where it can be measured)",
-            f"low band: (0, omega_{round(100 * LOW_QUANTILE)}], the {LOW_QUANTILE:g} quantile of the "
-            "reference's pooled non-zero frequencies",
-        ],
-        "window_rule": "lo < omega <= hi",
-        "n_permutations": int(n_permutations),
-        "n_bootstrap": int(n_bootstrap),
-        "seed": int(seed),
-        "power_law_window": pl_rule,
-        "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
-                                 "coordinate; lowest min(n_mode) modes",
-        "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
-                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
-    }
-
-
 def compare_to_reference(
     submitted: Sequence[tuple[str, xr.Dataset]],
     reference: xr.Dataset,
@@ -770,7 +723,14 @@ def compare_to_reference(
     points: list[PointComparison] = []
     for name, ds in submitted:
         for params, sub in iter_points(ds):
-            hit, reasons = _matching_point(ref_points, sub, params)
+            reasons = []
+            hit = None
+            for k, (ref_params, ref) in enumerate(ref_points):
+                why = _mismatch(ref, ref_params, sub, params)
+                if why is None:
+                    hit = k
+                    break
+                reasons.append(why)
             if hit is None:
                 reason = "no reference point with these parameters" + (f" ({reasons[0]})" if reasons else "")
                 points.append(PointComparison(name, dict(params), False, reason))
@@ -788,7 +748,33 @@ def compare_to_reference(
         if k not in matched_ref:
             points.append(PointComparison(f"{source.name} (reference)", dict(ref_params), False,
                                           f"in the reference only: no point of {names} has these parameters"))
-    settings = _reference_settings(power_law_window, phonon_factor, n_permutations, n_bootstrap, seed)
+    if power_law_window is None:
+        pl_rule = f"below_phonon: (0, {phonon_factor:g} omega0], omega0 of the reference"
+    elif isinstance(power_law_window, PowerLawWindow):
+        pl_rule = power_law_window.describe()
+    else:
+        pl_rule = str(power_law_window)
+    settings = {
+        "ensembles": "a = reference, b = submitted data",
+        "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
+                    "global attribute",
+        "windows": [
+            "whole band",
+            f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
+            "(smallest over samples; only where it can be measured)",
+            f"low band: (0, omega_{round(100 * LOW_QUANTILE)}], the {LOW_QUANTILE:g} quantile of the "
+            "reference's pooled non-zero frequencies",
+        ],
+        "window_rule": "lo < omega <= hi",
+        "n_permutations": int(n_permutations),
+        "n_bootstrap": int(n_bootstrap),
+        "seed": int(seed),
+        "power_law_window": pl_rule,
+        "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
+                                 "coordinate; lowest min(n_mode) modes",
+        "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
+                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
+    }
     return ReferenceComparison(source, points, settings)
 
 
