@@ -104,7 +104,8 @@ def _verdict_cell(value: str, result: ClaimResult | None = None, tag: str = "td"
     if result is not None:
         cls = f"verdict {cls}"
         attrs = f' data-claim="{_e(result.claim.id)}" data-dataset="{_e(result.dataset)}"'
-    note = f" <small>{_e(protocol_suffix(result).strip())}</small>" if result is not None else ""
+    note = (f" <small>{_e(protocol_suffix(result).strip())}</small>"
+            if result is not None and result.protocol is not None else "")
     return f'<{tag} class="{cls}"{attrs}><strong>{_e(value)}</strong>{note}</{tag}>'
 
 
