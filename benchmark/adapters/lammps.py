@@ -352,10 +352,8 @@ def _dump_frame(
     return n_atoms, lo, hi, columns, rows
 
 
-def _dump_layout(
-    n_atoms: int | None, lo: np.ndarray | None, hi: np.ndarray | None, columns: list[str] | None, frame: int,
-    where: str,
-) -> tuple[tuple[str, str, str], bool]:
+def _dump_layout(n_atoms: int | None, lo: np.ndarray | None, hi: np.ndarray | None, columns: list[str] | None,
+                 frame: int, where: str) -> tuple[tuple[str, str, str], bool]:
     """The position columns of a checked frame and whether they are scaled (xs ys zs)."""
     if columns is None or lo is None or hi is None or n_atoms is None:
         raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
@@ -581,14 +579,9 @@ def _as_list(value: PathLike | Sequence[PathLike] | None, n: int, name: str) -> 
     return list(items)
 
 
-def _check_dynmat_options(
-    where: str,
-    d: int,
-    style: str,
-    symmetry_tolerance: float,
-    data_file: PathLike | Sequence[PathLike] | None,
-    dump_file: PathLike | Sequence[PathLike] | None,
-) -> None:
+def _check_dynmat_options(where: str, d: int, style: str, symmetry_tolerance: float,
+                          data_file: PathLike | Sequence[PathLike] | None,
+                          dump_file: PathLike | Sequence[PathLike] | None) -> None:
     """Raise on a bad symmetry tolerance, d = 1, an unknown style, or both a data and a dump file."""
     if isinstance(symmetry_tolerance, bool) or not isinstance(symmetry_tolerance, (int, float, np.floating)) or not (
         math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1
@@ -606,9 +599,8 @@ def _check_dynmat_options(
         raise AdapterError(f"{where}: give data_file or dump_file, not both")
 
 
-def _symmetric_matrix(
-    path: Path, binary: bool | None, d: int, symmetry_tolerance: float
-) -> tuple[np.ndarray, float, int]:
+def _symmetric_matrix(path: Path, binary: bool | None, d: int,
+                      symmetry_tolerance: float) -> tuple[np.ndarray, float, int]:
     """One sample's matrix, symmetrised (x, y block only in 2D), its relative asymmetry and number of atoms."""
     here = f"{path} (format 'lammps-dynmat')"
     matrix = read_dynmat_matrix(path, binary)
@@ -637,9 +629,8 @@ def _symmetric_matrix(
     return matrix, asym, n_atoms
 
 
-def _matching_structure(
-    sfile: Path, path: Path, n_atoms: int, is_data: bool, atom_style: str | None, dump_frame: int
-) -> LammpsStructure:
+def _matching_structure(sfile: Path, path: Path, n_atoms: int, is_data: bool, atom_style: str | None,
+                        dump_frame: int) -> LammpsStructure:
     """The structure of one sample from its data or dump file, checked to hold the matrix's atoms."""
     structure = read_lammps_data(sfile, atom_style) if is_data else read_lammps_dump(sfile, dump_frame)
     if structure.n_atoms != n_atoms:
@@ -679,15 +670,8 @@ def _dynmat_units(style: str, unit_style: str | None) -> str:
 
 
 def _dynmat_samples(
-    paths: list[Path],
-    structure_files: list[Path | None],
-    binary: bool | None,
-    d: int,
-    symmetry_tolerance: float,
-    modes: list[int],
-    is_data: bool,
-    atom_style: str | None,
-    dump_frame: int,
+    paths: list[Path], structure_files: list[Path | None], binary: bool | None, d: int, symmetry_tolerance: float,
+    modes: list[int], is_data: bool, atom_style: str | None, dump_frame: int,
 ) -> tuple[list[np.ndarray], list[np.ndarray], list[float], list[LammpsStructure]]:
     """Per sample: the spectrum, the requested eigenvectors, the matrix's asymmetry and the structure (if given)."""
     eigenvalues: list[np.ndarray] = []
@@ -713,9 +697,8 @@ def _dynmat_samples(
     return eigenvalues, vectors, asymmetry, structures
 
 
-def _dynmat_attrs(
-    style: str, unit_style: str | None, asymmetry: list[float], structures: list[LammpsStructure]
-) -> dict[str, object]:
+def _dynmat_attrs(style: str, unit_style: str | None, asymmetry: list[float],
+                  structures: list[LammpsStructure]) -> dict[str, object]:
     """The adapter settings recorded in the dataset: style, unit style, largest asymmetry, structure files."""
     extra: dict[str, object] = {
         "lammps_dynmat_style": style,
