@@ -211,3 +211,8 @@ from . import spectral as _spectral
 from .spectral import *  # noqa: E402,F403
 
 __all__ += _spectral.__all__
+
+# the validator registry: claims find a validator, its quantities and settings by name (issue 54 item 1)
+from .results.registry import RegisteredValidator, measures, registered  # noqa: E402
+
+__all__ += ["RegisteredValidator", "measures", "registered"]

@@ -80,6 +80,8 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "window_mle", "window_mle_scan",
         # the interval of a coverage or rejection rate (issue 54 item 2: the studies' copies moved here)
         "clopper_pearson_interval", "wilson_interval",
+        # the validator registry: a validator, its quantities and settings by claim name (issue 54 item 1)
+        "RegisteredValidator", "measures", "registered",
     ),
     "vdosbench.validators.spectral": (
         "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",
