@@ -45,7 +45,7 @@ import numpy as np
 import scipy.optimize
 import scipy.special
 
-from .montecarlo import MCSettings, run_swap_mc
+from .montecarlo import MCResult, MCSettings, run_swap_mc
 from .potentials import PairPotential
 
 __all__ = [
@@ -196,6 +196,37 @@ class Trajectory:
     species: np.ndarray | None = None
 
 
+class _Frames:
+    """The state :func:`mc_trajectory` carries from frame to frame: configuration, cumulative displacement, energies
+    and acceptance counts."""
+
+    def __init__(self, pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, sweeps: np.ndarray) -> None:
+        """Frame 0 at the given configuration; every later frame still empty."""
+        n, dim = pos.shape
+        self.pos, self.sizes, self.species, self.sweeps = pos, sizes, species, sweeps
+        self.displacements = np.zeros((sweeps.size, n, dim))
+        self.energy = np.empty(sweeps.size)
+        self.total = np.zeros((n, dim))
+        self.accepted = 0.0
+        self.attempted = 0
+
+    def add(self, f: int, result: MCResult) -> None:
+        """Record frame ``f`` from the Monte Carlo run that reached it."""
+        if f == 1:
+            self.energy[0] = result.energy_trace[0]
+        self.pos, self.sizes, self.species = result.positions, result.sizes, result.species
+        self.total += result.displacement
+        self.displacements[f] = self.total
+        self.energy[f] = result.energy_trace[-1]
+        self.accepted += result.acceptance_displacement * result.n_attempted
+        self.attempted += result.n_attempted
+
+    def truncate(self, f: int) -> None:
+        """Keep frames 0 … ``f`` only."""
+        self.sweeps, self.displacements = self.sweeps[:f + 1], self.displacements[:f + 1]
+        self.energy = self.energy[:f + 1]
+
+
 def mc_trajectory(
     positions: np.ndarray,
     box_length: float,
@@ -255,34 +286,21 @@ def mc_trajectory(
     pos = np.asarray(positions, dtype=float)
     sizes = np.asarray(sizes, dtype=float)
     species = np.asarray(species)
-    n, dim = pos.shape
-    displacements = np.zeros((frame_sweeps.size, n, dim))
-    energy = np.empty(frame_sweeps.size)
-    total = np.zeros((n, dim))
-    accepted = 0.0
-    attempted = 0
+    run = _Frames(pos, sizes, species, frame_sweeps)
     for f in range(1, frame_sweeps.size):
         interval = int(frame_sweeps[f] - frame_sweeps[f - 1])
         settings = MCSettings(temperature=temperature, n_sweeps=interval, step=step, p_swap=p_swap, skin=skin,
                               record_every=interval)
-        result = run_swap_mc(pos, box_length, sizes, species, potential, settings, rng)
-        if f == 1:
-            energy[0] = result.energy_trace[0]
-        pos, sizes, species = result.positions, result.sizes, result.species
-        total += result.displacement
-        displacements[f] = total
-        energy[f] = result.energy_trace[-1]
-        accepted += result.acceptance_displacement * result.n_attempted
-        attempted += result.n_attempted
-        if q is not None and stop_below is not None:
-            if self_intermediate_scattering(total, q)[0] < stop_below:
-                frame_sweeps, displacements, energy = frame_sweeps[:f + 1], displacements[:f + 1], energy[:f + 1]
-                break
-    if frame_sweeps.size == 1:
-        energy[0] = float("nan")
+        run.add(f, run_swap_mc(run.pos, box_length, run.sizes, run.species, potential, settings, rng))
+        if q is not None and stop_below is not None and self_intermediate_scattering(run.total, q)[0] < stop_below:
+            run.truncate(f)
+            break
+    if run.sweeps.size == 1:
+        run.energy[0] = float("nan")
     return Trajectory(
-        sweeps=frame_sweeps, displacements=displacements, positions=pos, energy=energy,
-        acceptance=accepted / attempted if attempted else float("nan"), sizes=sizes, species=species,
+        sweeps=run.sweeps, displacements=run.displacements, positions=run.pos, energy=run.energy,
+        acceptance=run.accepted / run.attempted if run.attempted else float("nan"), sizes=run.sizes,
+        species=run.species,
     )
 
 
