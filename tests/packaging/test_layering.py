@@ -5,7 +5,9 @@ modules, nor between the subpackages of generators/ and validators/."""
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping
+import json
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,58 @@ def test_every_cli_module_is_under_the_size_limit() -> None:
     long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in cli.values()
             if (n := len(path.read_text().splitlines())) > MAX_LINES]
     assert not long, f"command-line modules over {MAX_LINES} lines: {long}; split them (one module per command)"
+
+
+#: Lines (``def`` to its last line, docstring included) above which a function is split (issue 54 item 7).
+MAX_FUNCTION_LINES = 80
+#: The functions that stay longer, each with why; the test below keeps the list from growing.
+LONG_FUNCTIONS = ROOT / "speed" / "results" / "long_functions.json"
+
+
+def _functions(tree: ast.AST, prefix: str = "") -> Iterator[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]]:
+    """(qualified name, node) of every function and method in ``tree``, nested ones as ``outer.inner``."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield prefix + node.name, node
+            yield from _functions(node, f"{prefix}{node.name}.")
+        elif isinstance(node, ast.ClassDef):
+            yield from _functions(node, f"{prefix}{node.name}.")
+        else:
+            yield from _functions(node, prefix)
+
+
+def long_functions(root: Path = ROOT, limit: int = MAX_FUNCTION_LINES) -> dict[tuple[str, str], int]:
+    """(module path relative to ``root``, qualified name) -> lines of every source function over ``limit`` lines."""
+    found = {}
+    for path in module_files(root).values():
+        module = path.relative_to(root).as_posix()
+        for name, node in _functions(ast.parse(path.read_text(), str(path))):
+            lines = (node.end_lineno or node.lineno) - node.lineno + 1
+            if lines > limit:
+                found[(module, name)] = lines
+    return found
+
+
+def test_long_functions_counts_defs_to_their_last_line() -> None:
+    tree = ast.parse("class A:\n    def f(self):\n        def g():\n            pass\n\n        return g\n")
+    assert [(name, n.end_lineno - n.lineno + 1) for name, n in _functions(tree)] == [("A.f", 5), ("A.f.g", 2)]
+
+
+def test_no_function_over_the_limit_is_missing_from_the_recorded_list() -> None:
+    """A function over :data:`MAX_FUNCTION_LINES` lines is split, or listed in :data:`LONG_FUNCTIONS` with why."""
+    recorded = json.loads(LONG_FUNCTIONS.read_text())
+    assert recorded["limit_lines"] == MAX_FUNCTION_LINES
+    listed = {(f["module"], f["name"]) for f in recorded["functions"]}
+    assert all(f["reason"].strip() for f in recorded["functions"]), "every listed function says why it stays long"
+    found = long_functions()
+    where = os.path.relpath(LONG_FUNCTIONS, ROOT)
+    new = sorted(f"{m}: {n} ({k} lines)" for (m, n), k in found.items() if (m, n) not in listed)
+    assert not new, (
+        f"functions over {MAX_FUNCTION_LINES} lines that {where} does not list: {new}; "
+        "split them into named helpers (issue 54 item 7), or list them there with the reason they stay long"
+    )
+    shorter = sorted(f"{m}: {n}" for m, n in listed if (m, n) not in found)
+    assert not shorter, (
+        f"listed functions now at most {MAX_FUNCTION_LINES} lines (or gone): {shorter}; "
+        f"remove them from {where} so the list only shrinks"
+    )
