@@ -47,13 +47,14 @@ import xarray as xr
 from .configurations import KA_DENSITY, Configuration
 from .equilibration import (
     Segments,
+    StepCalibration,
     calibrate_step,
     crystalline_particles,
     relaxation_segments,
     size_neighbour_correlation,
 )
-from .montecarlo import MCSettings, run_swap_mc
-from .potentials import INFINITE_ORDER
+from .montecarlo import MCResult, MCSettings, run_swap_mc
+from .potentials import INFINITE_ORDER, PairPotential
 from .cost import glass_task_seconds
 from ..engine.ensemble_spec import Recipe
 from ..engine.parameters import Parameter
@@ -202,6 +203,24 @@ def dense_structure(glass: GlassParams, start: Configuration, liquid: Configurat
     return glass_dataset(sample_, seed, sample, generator)
 
 
+def _equilibrated_parent(
+    start: Configuration, p: ChainParams, pot: PairPotential, rng: np.random.Generator
+) -> tuple[MCResult, StepCalibration, GlassParams]:
+    """The chain's parent liquid: overlaps removed, a short pre-run, the step calibrated, then equilibrated."""
+    g = p.glass
+    box = start.box_length
+    pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
+                      MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP,
+                                 p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
+    cal = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, g.parent_temperature, rng,
+                         target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
+    glass = dataclasses.replace(g, n_sweeps=p.equilibration_sweeps - p.spacing_sweeps, mc_step=cal.step)
+    mc = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
+                     MCSettings(temperature=g.parent_temperature, n_sweeps=glass.n_sweeps, step=cal.step,
+                                p_swap=g.p_swap, skin=g.mc_skin, record_every=g.record_every), rng)
+    return mc, cal, glass
+
+
 def glass_chain(
     params: Mapping[str, Any] | ChainParams,
     seed: np.random.SeedSequence | int,
@@ -264,15 +283,7 @@ def glass_chain(
     clock = time.perf_counter()
     start = start_configuration(g, seq)
     box = start.box_length
-    pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
-                      MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP,
-                                 p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
-    cal = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, g.parent_temperature, rng,
-                         target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
-    glass = dataclasses.replace(g, n_sweeps=p.equilibration_sweeps - p.spacing_sweeps, mc_step=cal.step)
-    mc = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
-                     MCSettings(temperature=g.parent_temperature, n_sweeps=glass.n_sweeps, step=cal.step,
-                                p_swap=g.p_swap, skin=g.mc_skin, record_every=g.record_every), rng)
+    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
     state = (mc.positions, mc.sizes, mc.species)
     t = PRE_SWEEPS + glass.n_sweeps
     out = []
