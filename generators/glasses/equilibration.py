@@ -203,6 +203,31 @@ class Segments:
     wait_energy: np.ndarray
 
 
+def _checked_waits(n_segments: int, max_segment_sweeps: int, waits: Sequence[int] | None) -> list[int]:
+    """The sweeps waited before each segment (none by default); raise on non-positive counts or a wrong length."""
+    if n_segments < 1 or max_segment_sweeps < 1:
+        raise ValueError(
+            f"n_segments = {n_segments}, max_segment_sweeps = {max_segment_sweeps}: expected positive integers"
+        )
+    waits = [0] * int(n_segments) if waits is None else [int(w) for w in waits]
+    if len(waits) != n_segments or min(waits) < 0:
+        raise ValueError(f"waits {waits}: expected {n_segments} non-negative numbers of sweeps, one per segment")
+    return waits
+
+
+def _wait(
+    pos: np.ndarray, box_length: float, sz: np.ndarray, sp: np.ndarray, potential: PairPotential, temperature: float,
+    rng: np.random.Generator, wait: int, step: float, p_swap: float, skin: float, record_every: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The configuration after ``wait`` sweeps and their mean energy (unchanged and NaN when ``wait`` is 0)."""
+    if not wait:
+        return pos, sz, sp, float("nan")
+    settings = MCSettings(temperature=temperature, n_sweeps=wait, step=step, p_swap=p_swap, skin=skin,
+                          record_every=min(record_every, wait))
+    run = run_swap_mc(pos, box_length, sz, sp, potential, settings, rng)
+    return run.positions, run.sizes, run.species, float(np.mean(run.energy_trace[1:]))
+
+
 def relaxation_segments(
     positions: np.ndarray,
     box_length: float,
@@ -260,39 +285,24 @@ def relaxation_segments(
     -------
     Segments
     """
-    if n_segments < 1 or max_segment_sweeps < 1:
-        raise ValueError(
-            f"n_segments = {n_segments}, max_segment_sweeps = {max_segment_sweeps}: expected positive integers"
-        )
-    waits = [0] * int(n_segments) if waits is None else [int(w) for w in waits]
-    if len(waits) != n_segments or min(waits) < 0:
-        raise ValueError(f"waits {waits}: expected {n_segments} non-negative numbers of sweeps, one per segment")
+    waits = _checked_waits(n_segments, max_segment_sweeps, waits)
     pos, sz, sp = np.asarray(positions, float), np.asarray(sizes, float), np.asarray(species)
     frames = log_spaced_sweeps(int(max_segment_sweeps), per_decade)
-    starts, lengths, taus, ends, energies, accs, curves, wait_energy = [], [], [], [], [], [], [], []
+    rows, wait_energy = [], []
     t = int(start_sweep)
     for wait in waits:
-        if wait:
-            settings = MCSettings(temperature=temperature, n_sweeps=wait, step=step, p_swap=p_swap, skin=skin,
-                                  record_every=min(record_every, wait))
-            run = run_swap_mc(pos, box_length, sz, sp, potential, settings, rng)
-            pos, sz, sp = run.positions, run.sizes, run.species
-            wait_energy.append(float(np.mean(run.energy_trace[1:])))
-            t += wait
-        else:
-            wait_energy.append(float("nan"))
+        pos, sz, sp, energy = _wait(pos, box_length, sz, sp, potential, temperature, rng, wait, step, p_swap, skin,
+                                    record_every)
+        wait_energy.append(energy)
+        t += wait
         traj = mc_trajectory(pos, box_length, sz, sp, potential, temperature, frames, rng, step=step, skin=skin,
                              q=q, stop_below=stop_below, p_swap=p_swap)
         fs = self_intermediate_scattering(traj.displacements, q)
-        starts.append(t)
-        lengths.append(int(traj.sweeps[-1]))
-        taus.append(relaxation_time(traj.sweeps, fs))
-        ends.append(float(fs[-1]))
-        energies.append(float(np.mean(traj.energy)))
-        accs.append(traj.acceptance)
-        curves.append((traj.sweeps, fs))
+        rows.append((t, int(traj.sweeps[-1]), relaxation_time(traj.sweeps, fs), float(fs[-1]),
+                     float(np.mean(traj.energy)), traj.acceptance, (traj.sweeps, fs)))
         t += int(traj.sweeps[-1])
         pos, sz, sp = traj.positions, traj.sizes, traj.species
+    starts, lengths, taus, ends, energies, accs, curves = (list(c) for c in zip(*rows))
     return Segments(
         start_sweep=np.asarray(starts, np.int64), length=np.asarray(lengths, np.int64), tau_alpha=np.asarray(taus),
         fs_end=np.asarray(ends), mean_energy=np.asarray(energies), acceptance=np.asarray(accs), curves=curves,
