@@ -452,6 +452,36 @@ def _density_curve(
     )
 
 
+def _pooled(per_sample: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The finite stresses of all samples pooled, and those > 0; raise when none is > 0."""
+    pooled = np.concatenate(per_sample)
+    pooled = pooled[np.isfinite(pooled)]
+    positive = pooled[pooled > 0]
+    if positive.size == 0:
+        raise ValueError("no stress value is > 0; expected positive sigma values to fit P(sigma)")
+    return pooled, positive
+
+
+def _stress_settings(
+    choice: str, lo: float, hi: float, window_rule: str, n_in: float, n_values: int, n_positive: int, bins: int,
+    fisher: float,
+) -> dict[str, Any]:
+    """The measurements' settings: stress, window and its rule, counts, binning, estimator, Fisher SE."""
+    return {
+        "stress": choice,
+        "window": (lo, hi),
+        "window_rule": window_rule,
+        "inclusion": "sigma_min < sigma <= sigma_max",
+        "n_in_window": int(n_in),
+        "n_values": int(n_values),
+        "n_zero_values": int(n_values - n_positive),
+        "bins": int(bins),
+        "binning": "logarithmic, from max(smallest sigma > 0, 1e-16 x largest) to the largest sigma",
+        "estimator": "maximum likelihood, truncated power law (t = ln(sigma_max/sigma) is truncated exponential)",
+        "fisher_se": fisher,
+    }
+
+
 #: (name, mapping, method) of α, s = 5 + 2α and 1/m = α + 1, in the bootstrap statistic's order.
 _SPECS = (
     (
@@ -567,11 +597,7 @@ def stress_exponent(
     (True, 'given values')
     """
     per_sample, units, choice = _stresses(data, stress, component, units)
-    pooled = np.concatenate(per_sample)
-    pooled = pooled[np.isfinite(pooled)]
-    positive = pooled[pooled > 0]
-    if positive.size == 0:
-        raise ValueError("no stress value is > 0; expected positive sigma values to fit P(sigma)")
+    pooled, positive = _pooled(per_sample)
     lo, hi, window_rule = _fit_window(positive, window, quantile, lower_quantile)
     t_max = math.inf if lo == 0.0 else math.log(hi / lo)
     counts, sums = _window_sums(per_sample, lo, hi)
@@ -587,18 +613,6 @@ def stress_exponent(
     n_in = float(counts.sum())
     fisher = _alpha_from_sufficient(n_in, float(sums.sum()), t_max)[1]
     curve = _density_curve(positive, pooled.size, bins, lo, hi, alpha, n_in, units)
-    settings: dict[str, Any] = {
-        "stress": choice,
-        "window": (lo, hi),
-        "window_rule": window_rule,
-        "inclusion": "sigma_min < sigma <= sigma_max",
-        "n_in_window": int(n_in),
-        "n_values": int(pooled.size),
-        "n_zero_values": int(pooled.size - positive.size),
-        "bins": int(bins),
-        "binning": "logarithmic, from max(smallest sigma > 0, 1e-16 x largest) to the largest sigma",
-        "estimator": "maximum likelihood, truncated power law (t = ln(sigma_max/sigma) is truncated exponential)",
-        "fisher_se": fisher,
-    }
+    settings = _stress_settings(choice, lo, hi, window_rule, n_in, pooled.size, positive.size, bins, fisher)
     m_alpha, m_s, m_m = _measurements(est, alpha, fisher, len(per_sample), settings, curve, confidence)
     return StressExponentResult(m_alpha, m_s, m_m, fisher, curve, settings)
