@@ -25,7 +25,7 @@ import xarray as xr
 
 from vdosbench.datasets.toml_files import read_toml
 
-from .claims import ClaimsFileError, _matches
+from .claims import ClaimsFileError, _fail, _matches
 from .declaration import system_value
 
 __all__ = ["ProtocolNote", "default_protocols_path", "load_protocol_notes", "protocol_note"]
@@ -78,10 +78,6 @@ class ProtocolNote:
 def default_protocols_path() -> Path:
     """The notes shipped with vdosbench."""
     return Path(str(resources.files("vdosbench.benchmark") / "protocols.toml"))
-
-
-def _fail(where: str, found: str, fix: str) -> ClaimsFileError:
-    return ClaimsFileError(f"{where}: {found}. Fix: {fix}")
 
 
 def _parse(raw: Mapping[str, Any], where: str) -> ProtocolNote:
