@@ -236,10 +236,11 @@ def gate_line(card: ScoreCard) -> str:
     superseded = sorted({f"{r.claim.id} -> {r.claim.superseded_by}" for r in card.applicable() if r.claim.superseded_by})
     if superseded:
         line += f"; superseded, reported but not gating: {', '.join(superseded)}"
-    noted = sorted({f"{r.claim.id} ({r.dataset})" for r in card.applicable() if r.protocol is not None})
+    noted = [r for r in card.applicable() if r.protocol is not None]
     if noted:
-        labels = sorted({r.protocol.label for r in card.applicable() if r.protocol is not None})
-        line += f"; scored as protocol {', '.join(repr(x) for x in labels)}, reported but not gating: {', '.join(noted)}"
+        labels = sorted({r.protocol.label for r in noted})
+        which = sorted({f"{r.claim.id} ({r.dataset})" for r in noted})
+        line += f"; scored as protocol {', '.join(repr(x) for x in labels)}, reported but not gating: {', '.join(which)}"
     return line
 
 
