@@ -12,10 +12,7 @@ from vdosbench.validators import (
     density_of_states,
     frequencies,
     integrated_dos,
-    mode_total,
-    nonzero_mode_count,
     reduced_dos,
-    zero_modes,
 )
 
 N_SAMPLE = 10
@@ -111,7 +108,7 @@ def test_integrated_dos_on_given_grid() -> None:
 def test_zero_mode_rule_without_flags() -> None:
     ds = mock_spectrum(n_sample=1, n_mode=5, n_zero=1).drop_vars("zero_mode")
     ds["eigenvalue"][:] = [[-1e-14, 1e-12, 2e-9, 0.5, 1.0]]
-    flags = zero_modes(ds).values[0]
+    flags = ds.vdos.zero_mode.values[0]
     # threshold ZERO_MODE_RTOL * max λ = 1e-10: the first two are zero modes, 2e-9 is not
     assert ZERO_MODE_RTOL == 1e-10
     np.testing.assert_array_equal(flags, [True, True, False, False, False])
@@ -122,14 +119,14 @@ def test_zero_mode_rule_without_flags() -> None:
 def test_zero_mode_flags_take_precedence() -> None:
     ds = mock_spectrum(n_sample=1, n_mode=4, n_zero=2)
     ds["eigenvalue"][:] = [[0.0, 0.01, 0.5, 1.0]]  # second mode flagged zero although λ > 0
-    assert int(nonzero_mode_count(ds)[0]) == 2
+    assert int(ds.vdos.n_nonzero[0]) == 2
     assert np.isnan(frequencies(ds).values[0, 1])
 
 
 def test_partial_spectrum_is_normalised_per_mode_of_the_system() -> None:
     # 100 sites (scalar), only the lowest 20 modes stored: F counts per 99 non-zero modes
     ds = mock_spectrum(n_sample=2, n_mode=20, n_site=100, seed=1)
-    assert mode_total(ds) == 100
+    assert ds.vdos.mode_total == 100
     F = integrated_dos(ds)
     assert float(F.F.values[-1]) == pytest.approx(19 / 99, rel=1e-14)
 

@@ -24,6 +24,7 @@ over the d polarisations,
 from __future__ import annotations
 
 import math
+import warnings
 
 import xarray as xr
 
@@ -111,14 +112,21 @@ def debye_reduced_level(
 def number_density(ds: xr.Dataset) -> xr.DataArray:
     """Sites per unit volume of each sample, n = n_site / V, dims ``(sample,)``.
 
-    Needs a ``site`` dimension and ``box_length``; ``ds.vdos.number_density`` (kept as its public spelling for
-    users; the package reads the view).
+    Needs a ``site`` dimension (or the ``n_particles`` attribute) and ``box_length``.
+
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.number_density`` (the same values); ``number_density`` will be removed in the next release.
 
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
-    >>> float(number_density(mock_spectrum(n_site=16))[0])
+    >>> float(mock_spectrum(n_site=16).vdos.number_density[0])  # instead
     1.0
     """
+    warnings.warn(
+        "vdosbench.validators.number_density is deprecated; use ds.vdos.number_density",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return ds.vdos.number_density.copy(deep=False)
 

@@ -36,6 +36,7 @@ For a box with unequal edges the lowest phonon belongs to the longest edge:
 
 from __future__ import annotations
 
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -105,15 +106,30 @@ def _measured_speed(view: VdosAccessor, method: Literal["modulus", "dispersion"]
 def shear_modulus_speed(ds: xr.Dataset | VdosAccessor) -> np.ndarray:
     """v_T = √(G/ρ) per sample from the stored ``shear_modulus`` (sample,) and ρ = N/V (unit masses).
 
+    Raises a ``ValueError`` when ``shear_modulus`` is missing or not finite and > 0 in every sample.
+
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.shear_speed`` (the same values; NaN, not an error, where G ≤ 0);
+        ``shear_modulus_speed`` will be removed in the next release.
+
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
     >>> ds = mock_spectrum(n_sample=2, n_mode=9, n_site=9)  # L = 3, rho = 1
     >>> ds["shear_modulus"] = ("sample", [4.0, 9.0])
-    >>> np.round(shear_modulus_speed(ds), 12).tolist()
+    >>> np.round(ds.vdos.shear_speed, 12).tolist()  # instead
     [2.0, 3.0]
     """
-    view = ds if isinstance(ds, VdosAccessor) else ds.vdos
+    warnings.warn(
+        "vdosbench.validators.shear_modulus_speed is deprecated; use ds.vdos.shear_speed",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return _shear_speed(ds if isinstance(ds, VdosAccessor) else ds.vdos)
+
+
+def _shear_speed(view: VdosAccessor) -> np.ndarray:
+    """``view.shear_speed`` (a copy) for ``method='shear_modulus'``: an error, not NaN, where G is missing or ≤ 0."""
     if not view.has("shear_modulus"):
         raise ValueError(
             "method='shear_modulus' needs a 'shear_modulus' (sample,) variable; found none. Fix: compute it from "
@@ -139,7 +155,7 @@ def _transverse_speed(
     dof = view.site_degrees_of_freedom
     v_uncertainty = 0.0
     if transverse_sound_speed is None and method == "shear_modulus":
-        speed = shear_modulus_speed(view)
+        speed = _shear_speed(view)
         source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
                   "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
         chosen = method

@@ -5,11 +5,12 @@ With unit masses the eigenfrequencies are ω = √λ of the dynamical matrix
 directly by statistics of the distribution of eigenfrequencies").
 
 The zero-mode rule and the normalisation are read once per dataset by the
-``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`).  :func:`zero_modes`,
-:func:`frequencies`, :func:`mode_total` and :func:`nonzero_mode_count` are
-kept as the public spelling of ``ds.vdos.zero_mode``, ``.omega``,
-``.mode_total`` and ``.n_nonzero`` for users (issue 54: the package itself
-reads the view and calls none of them); :func:`density_of_states`,
+``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`), the one reader of
+a dataset's physics.  :func:`frequencies` is kept as the public spelling of
+``ds.vdos.omega``; :func:`zero_modes`, :func:`mode_total` and
+:func:`nonzero_mode_count` are deprecated (issue 54 item 1: use
+``ds.vdos.zero_mode``, ``ds.vdos.mode_total`` and ``ds.vdos.n_nonzero``; the
+package calls none of them).  :func:`density_of_states`,
 :func:`integrated_dos` and :func:`reduced_dos` take a dataset or its view.
 
 Zero modes
@@ -33,6 +34,7 @@ Normalisation ("per mode")
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -60,12 +62,18 @@ __all__ = [
 def zero_modes(ds: xr.Dataset) -> xr.DataArray:
     """Boolean zero-mode flags with the dims of ``eigenvalue`` (rule in the module docstring).
 
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.zero_mode`` (the same flags); ``zero_modes`` will be removed in the next release.
+
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
-    >>> int(zero_modes(mock_spectrum(n_zero=2).drop_vars("zero_mode")).sum("mode")[0])
+    >>> int(mock_spectrum(n_zero=2).drop_vars("zero_mode").vdos.zero_mode.sum("mode")[0])  # instead
     2
     """
+    warnings.warn(
+        "vdosbench.validators.zero_modes is deprecated; use ds.vdos.zero_mode", DeprecationWarning, stacklevel=2
+    )
     return ds.vdos.zero_mode.copy(deep=False)
 
 
@@ -100,17 +108,38 @@ def frequencies(ds: xr.Dataset) -> xr.DataArray:
 def mode_total(ds: xr.Dataset) -> int:
     """Number of modes of the full spectrum of one sample (rule in the module docstring).
 
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.mode_total`` (the same number); ``mode_total`` will be removed in the next release.
+
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
-    >>> mode_total(mock_spectrum(n_mode=20)), mode_total(mock_spectrum(n_mode=5, n_site=9))
+    >>> mock_spectrum(n_mode=20).vdos.mode_total, mock_spectrum(n_mode=5, n_site=9).vdos.mode_total  # instead
     (20, 9)
     """
+    warnings.warn(
+        "vdosbench.validators.mode_total is deprecated; use ds.vdos.mode_total", DeprecationWarning, stacklevel=2
+    )
     return ds.vdos.mode_total
 
 
 def nonzero_mode_count(ds: xr.Dataset) -> xr.DataArray:
-    """Non-zero modes of the full spectrum of each sample: ``mode_total − n_zero``, dims (..., sample)."""
+    """Non-zero modes of the full spectrum of each sample: ``mode_total − n_zero``, dims (..., sample).
+
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.n_nonzero`` (the same counts); ``nonzero_mode_count`` will be removed in the next release.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> mock_spectrum(n_sample=2, n_mode=9, n_zero=1).vdos.n_nonzero.values.tolist()  # instead
+    [8, 8]
+    """
+    warnings.warn(
+        "vdosbench.validators.nonzero_mode_count is deprecated; use ds.vdos.n_nonzero",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return ds.vdos.n_nonzero.copy(deep=False)
 
 
