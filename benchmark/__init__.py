@@ -18,7 +18,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from .protocols import ProtocolNote, load_protocol_notes
     from .report import write_report
     from .scorecard import InputInfo, ScoreCard, score_datasets
-    from .scoring import ClaimResult, PointResult, Robustness, Verdict, evaluate_claim, verdict_for
+    from .scoring import (
+        ClaimResult,
+        PointResult,
+        Robustness,
+        Verdict,
+        assessed_verdict,
+        evaluate_claim,
+        verdict_for,
+    )
 
 _WHERE = {
     "Alternative": "claims",
@@ -44,6 +52,7 @@ _WHERE = {
     "PointResult": "scoring",
     "Robustness": "scoring",
     "Verdict": "scoring",
+    "assessed_verdict": "scoring",
     "evaluate_claim": "scoring",
     "verdict_for": "scoring",
 }

@@ -122,6 +122,44 @@ def verdict_for(measurement: Measurement, expect: Expectation) -> Verdict:
     return judge(measurement, expect)[0]
 
 
+#: The verdict of a study's point that cannot be judged (no measurement, or its estimator not assessed).
+NOT_ASSESSED = "not assessed"
+
+
+def assessed_verdict(measurement: Measurement | None, expect: Expectation, *, assessed: bool = True) -> str:
+    """:func:`verdict_for` as a study states it for one point: :data:`NOT_ASSESSED` where there is nothing to judge.
+
+    Parameters
+    ----------
+    measurement
+        The point's measured interval, or None when it was not measured.
+    expect
+        What the claim expects.
+    assessed
+        False when the estimator's own checks failed (too few modes in its
+        windows, a failed goodness of fit): the point is not judged.
+
+    Returns
+    -------
+    str
+        ``"supported"``, ``"refuted"`` or ``"inconclusive"`` (:class:`Verdict`
+        values), or ``"not assessed"`` when ``measurement`` is None, not
+        ``assessed``, or its interval is not finite.
+
+    Examples
+    --------
+    >>> from vdosbench.validators import Measurement
+    >>> m = Measurement("s", 4.1, 0.1, 3.9, 4.3, 0.95, "1", {}, None, 40, "bootstrap")
+    >>> assessed_verdict(m, Expectation(kind="equal", value=4.0, tolerance=0.5))
+    'supported'
+    >>> assessed_verdict(m, Expectation(kind="equal", value=4.0, tolerance=0.5), assessed=False)
+    'not assessed'
+    """
+    if measurement is None or not assessed or not (math.isfinite(measurement.low) and math.isfinite(measurement.high)):
+        return NOT_ASSESSED
+    return verdict_for(measurement, expect).value
+
+
 def unmeasurable(measurement: Measurement) -> str | None:
     """Why ``measurement`` cannot support a verdict, or ``None`` when it can.
 

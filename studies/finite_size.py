@@ -16,81 +16,26 @@ Reads the part files of ``studies/finite_size_queue.sh`` (one folder per N, made
 and across N, per (m, T*): :func:`vdosbench.validators.count_scaling` (modes below 0.5 ω₀ per sample
 ∝ N^((2−s)/3)) and :func:`vdosbench.validators.extreme_value` (⟨ω_min⟩ ∝ N^(−1/(s+1))).
 
-Decision rule (registered 2026-11-23, before any estimator was run on these glasses; only the raw mode
-counts of the first 100 N = 1000 samples had been looked at, to check the generator)
-    Primary s of a point: ``mle c=0.5`` with its bootstrap interval over samples (95 %).  The other
-    estimators' spread is reported beside it as a systematic, never folded into the verdict.
-    Verdict of a claim "s = v" at a point: the primary interval inside [v − 0.5, v + 0.5] → supported,
-    disjoint → refuted, else inconclusive (the rule of :func:`vdosbench.benchmark.scoring.verdict_for`;
-    0.5 = half the spacing of the rival exponents, as in ``benchmark/claims.toml``).  A point whose primary
-    is not "ok" (too few modes in the windows, a failed goodness-of-fit) is "not assessed".
-    Claims evaluated at every N with data (high T*: T* = 1 after 1100 sweeps, and T* = ∞):
-    - seed 001 (``schirmacher.high-parent-temperature-s2``): s = 2 at high T*, for every m and N;
-    - E. Lerner, PRE 101, 032120 (2020): exponents below 4 after fast quenches are a finite-size effect,
-      "the ω⁴ law should be featured by any sufficiently large glass quenched from a melt": s = 4 at high T*;
-      the rival view predicts "refuted" at small N turning to "supported" as N grows;
-    - N-independence (seed 001 reads s as a material property): Δs = s(N_max) − s(N_min) of the primary,
-      bootstrap over samples of both sizes, expected 0 ± 0.5.  Amended 26 Nov 2026 06:40 UTC, after the first
-      N = 16000 point (10 samples per taper at T* = 1) had been analysed: Δs gets a verdict only when the primary
-      of both its ends is assessed ("ok"), as a point whose primary is not assessed gets none; otherwise it is
-      "not assessed", with the end named (``not_assessed_because``).  The N = 16000 end, 6 modes in its windows
-      (20 needed), had made Δs(m = ∞) read +5.27 [+1.82, +16.93], "refuted"; the amendment can only turn verdicts
-      into "not assessed" (here also the earlier "inconclusive" readings whose N = 8000 end was not assessed
-      either: T* = 1 at both tapers and T* = ∞ at m = ∞);
-    - taper difference Δs_m = s(m = 2) − s(m = ∞) at each N, paired by sample (same seeds: same random start
-      and Monte Carlo stream), bootstrap over sample pairs: seed 001 predicts s = 2 for every m at high T*
-      and +1 only near T_d, the rival view 0 everywhere, so at high T* both expect 0 ± 0.5 and the T_d ladder
-      (next stage of issue 25) is where they differ.
-
-Decision rule for the T_d ladder (registered 2026-11-24 01:15 UTC, before any T_d chain of
-``soft_spheres_lowest_n{N}_td`` had finished; ``studies/td_ladder_queue.sh``)
-    Same primary (``mle c=0.5``), same tolerance 0.5, but every interval is a bootstrap over **chains**
-    (the ``chain`` variable: the 5 structures of a chain are correlated), and a point needs ≥ 5 chains
-    (the validators' minimum) to be assessed.  Amended 25 Nov 2026, after data: the minimum is 6 chains
-    (:data:`vdosbench.validators.results.result.MIN_GROUPS`), because on the GOE mocks the chain bootstrap over 5
-    chains covered only 0.71 – 0.76 (``studies/results/estimator_coverage.json``); it can only turn points
-    unassessed, and the 5-chain points it turned were inconclusive or not assessed already.  Claims at T* = T_d:
-    - seed 001 (``schirmacher.taper-m2-s4`` / ``schirmacher.taper-minf-s3``): s = 3 + 2/m, i.e. 4 for
-      m = 2 and 3 for m = ∞, at every N;
-    - Lerner (2020, and Lerner & Bouchbinder's quasilocalised-mode universality): s = 4 for every m,
-      reached as N grows;
-    - taper difference Δs_m = s(m = 2) − s(m = ∞), paired by chain (chain c of both tapers starts from
-      the same diameters and positions): seed 001 predicts +1, the rival view 0 — the one comparison whose
-      systematics (window, ω₀, finite size) largely cancel;
-    - N-dependence: Δs = s(N_max) − s(N_min), bootstrap over each size's chains.  Amended 25 Nov 2026 19:55 UTC,
-      when the first chain of a new size (the control at N = 4000) was about to land: the comparisons across N
-      (this Δs, count scaling, extreme value) take only the sizes whose point has ≥ MIN_GROUPS chains; a size
-      with fewer is listed as left out (``left_out`` of the entry), where before it would have become N_max with
-      a one-chain "interval".  No result of the previous analysis changes (every size then had ≥ 6 chains).
-    Equilibrium is stated beside every T_d point, never used to drop a chain: the chains' energy drift over
-    the last half of their trace (how many of the chains' 95 % intervals contain 0, the mean drift) and
-    τ_α of their segments (τ_α(N)).
-
-Expanded intervals (amended 26 Nov 2026 20:05 UTC, after the coverage study of Hesterberg's expanded percentile
-interval on the correlated mocks and before any glass point was measured with it): each point's verdicts are also
-given by the primary's expanded percentile interval (``interval_expanded`` of ``primary``, ``verdicts_expanded``;
-:func:`vdosbench.validators.expanded_levels`), the same bootstrap replicates read at wider levels.
-Over 6 chains the percentile interval covered 0.90 (window MLE) and 0.89 (D − D_Debye) of the mock ensembles, the
-expanded one 0.96 and 0.94; over 20 chains both 0.925 (``studies/results/estimator_coverage.json``).  The
-registered percentile verdicts stay the verdicts of record; a verdict the expanded interval turns is named on the
-findings page.  Extended 26 Nov 2026 21:00 UTC, before it was run on the glasses: the taper and model differences
-(paired by chain or sample) also give their verdicts by the expanded interval of the same replicates
-(``expanded``, ``verdict_*_expanded``); the difference across N, of two independent sets, keeps the percentile
-interval only.
-
-Fractionation control (issue 25 item 5; registered 2026-11-24 20:15 UTC, before any non-additive chain had
-finished): the T_d ladder of the non-additive model (ε = 0.2) at its own T_d = 0.0716 is scored on the same T_d
-claims, and s(additive) − s(non-additive) at each (N, m), paired by chain (chain c of both ladders starts from the
-same diameters and positions), is expected 0 ± 0.5 if size fractionation does not set s; "refuted" there would
-mean that it does.  Extended 2026-11-25 19:30 UTC, before any chain of it had run: the control at N = 4000 (12
-chains per taper, ``soft_spheres_lowest_n4000_td_nonadditive``) is the equilibrated N = 4000 point of item 3,
-scored by the same rule, because the additive model's T_d chains still lose energy and segregate by size.
-
-Paired alternatives (added 2026-11-24 22:00 UTC, after the first 6 non-additive chains per taper at N = 1000 had
-been analysed; reported, never used for a verdict): the taper and model differences are also given by
-``mle c=0.7`` and ``debye excess`` on the same pairs of chains (``alternatives`` of each entry,
-:func:`paired_difference`), the two estimators with the narrowest intervals at T_d, so that the estimator
-spread of a difference is stated as the points' spread is.
+The decision rules (their registered texts, amendments and dates: ``docs/findings/finite-size.md``, History,
+"The registrations' texts"), as they stand
+    Primary s of a point: ``mle c=0.5`` with its percentile bootstrap interval (95 %) over samples, or over
+    **chains** at T_d (a point needs :data:`~vdosbench.validators.results.result.MIN_GROUPS` chains); the other
+    estimators' spread is a systematic beside it.  A claim "s = v" at a point reads
+    :func:`vdosbench.benchmark.assessed_verdict` with tolerance 0.5 (half the spacing of the rival exponents):
+    "not assessed" where the primary is not "ok".  The expanded percentile interval gives a second set of verdicts
+    (``verdicts_expanded``); the percentile verdicts are those of record.  Claims:
+    - high T* (T* = 1, T* = ∞): seed 001's s = 2 and Lerner's s = 4 (PRE 101, 032120, 2020) at every N;
+    - T_d (additive T_d = 0.144, and the non-additive control at its T_d = 0.0716): seed 001's s = 3 + 2/m and
+      Lerner's s = 4;
+    - N-(in)dependence: s(N_max) − s(N_min) (:func:`vdosbench.validators.size_window_difference`, each size's units
+      resampled on their own; percentile interval only), expected 0 ± 0.5, over the sizes with ≥ MIN_GROUPS chains
+      (others listed in ``left_out``), and "not assessed" when an end's primary is not assessed;
+    - taper difference s(m = 2) − s(m = ∞), paired by sample or chain
+      (:func:`vdosbench.validators.paired_window_difference`): 0 (both views at high T*; the rival view at T_d) or
+      +1 (seed 001 at T_d);
+    - fractionation control: s(additive, T_d) − s(non-additive, its T_d), paired by chain, expected 0 ± 0.5.
+    The paired alternatives (``mle c=0.7``, ``debye excess``) are reported beside each difference, never used for a
+    verdict.  Equilibrium (energy drift, τ_α) is stated beside every T_d point, never used to drop a chain.
 
 Usage::
 
@@ -121,10 +66,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from vdosbench.benchmark.claims import Expectation
-from vdosbench.benchmark.scoring import verdict_for
+from vdosbench.benchmark import Expectation, assessed_verdict
 from vdosbench.datasets import read_point_groups, write_point_groups
 from vdosbench.datasets.io import write_text
+from vdosbench.generators import T_D, T_D_NONADDITIVE
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
     Measurement,
@@ -137,6 +82,7 @@ from vdosbench.validators import (
     paired_window_difference,
     participation_scan,
     power_law_exponent,
+    size_window_difference,
     window_mle,
 )
 from vdosbench.validators.results.result import MIN_GROUPS
@@ -289,20 +235,6 @@ def stable_samples(ds: xr.Dataset) -> np.ndarray:
     return ds["sample"].values[ds["shear_modulus"].values > 0]
 
 
-def _units(n_samples: int, groups: np.ndarray | None) -> list[np.ndarray]:
-    """The sample indices (of the first ``n_samples``) of each independent unit: one per chain when ``groups``
-    are given, else one per sample."""
-    if groups is None:
-        return [np.array([i]) for i in range(n_samples)]
-    g = np.asarray(groups)[:n_samples]
-    return [np.flatnonzero(g == label) for label in np.unique(g)]
-
-
-def _resample(units: list[np.ndarray], rng: np.random.Generator) -> np.ndarray:
-    """Indices of one bootstrap resample: as many units as there are, drawn with replacement."""
-    return np.concatenate([units[k] for k in rng.integers(0, len(units), len(units))])
-
-
 def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
     """Every per-point estimator (module docstring), as JSON-able dicts."""
     est: dict[str, Any] = {}
@@ -327,22 +259,6 @@ def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
     return {"estimates": est, "failed": failed, "participation_spread": spread, "lowest_k": lowest}
 
 
-def _measurement(name: str, values: np.ndarray, value: float, n: int, settings: Mapping[str, Any]) -> Measurement:
-    lo, hi = np.nanpercentile(values, [2.5, 97.5])
-    return Measurement(name=name, value=float(value), uncertainty=float(np.nanstd(values)), low=float(lo),
-                       high=float(hi), confidence=0.95, units="1", settings=dict(settings), curve=None,
-                       n_samples=n, method="bootstrap over samples (paired where stated)")
-
-
-def _mle_s(spectra: ModeSpectra, idx: np.ndarray, factor: float) -> float:
-    """The window MLE's point estimate on the samples ``idx`` (closed form: s = Σn / Σ log(b/ω) − 1)."""
-    w = spectra.omega[idx]
-    edge = factor * spectra.omega0[idx][:, None]
-    inside = np.isfinite(w) & (w <= edge)
-    y = np.where(inside, np.log(edge / np.where(inside, w, 1.0)), 0.0)
-    return float(inside.sum() / y.sum() - 1.0) if y.sum() > 0 else math.nan
-
-
 def paired_difference(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> tuple[Measurement, dict[str, Any]]:
     """s(a) − s(b) on the samples both points have with a positive shear modulus, bootstrap over pairs of units
     (chains when given, else samples): the primary's (window MLE, c = 0.5,
@@ -365,23 +281,9 @@ def paired_difference(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> tu
     return primary, alternatives
 
 
-def size_difference(a: ModeSpectra, b: ModeSpectra, factor: float, seed: int, label: str) -> Measurement:
-    """s(a) − s(b) of the window MLE for two independent sets (two sizes), bootstrap over each set's units
-    (chains when given, else samples)."""
-    rng = np.random.default_rng(seed)
-    value = _mle_s(a, np.arange(a.n_samples), factor) - _mle_s(b, np.arange(b.n_samples), factor)
-    ua, ub = _units(a.n_samples, a.groups), _units(b.n_samples, b.groups)
-    reps = np.array([_mle_s(a, _resample(ua, rng), factor) - _mle_s(b, _resample(ub, rng), factor)
-                     for _ in range(N_BOOTSTRAP)])
-    return _measurement(label, reps, value, a.n_samples + b.n_samples,
-                        {"estimator": f"window MLE c={factor:g}", "n_samples": [a.n_samples, b.n_samples],
-                         "resampled": "chains" if a.groups is not None else "samples"})
-
-
 def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> str:
-    if measurement is None or not ok or not (math.isfinite(measurement.low) and math.isfinite(measurement.high)):
-        return "not assessed"
-    return verdict_for(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE)).value
+    """The registered rule at one point (:func:`vdosbench.benchmark.assessed_verdict`, "s = value ± TOLERANCE")."""
+    return assessed_verdict(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE), assessed=ok)
 
 
 def _expanded(measurement: Measurement) -> Measurement:
@@ -393,13 +295,6 @@ def _expanded(measurement: Measurement) -> Measurement:
 
 def _tstar(t: float) -> str:
     return "inf" if math.isinf(t) else f"{t:g}"
-
-
-#: T_d of the seed-001 soft spheres (``vdosbench.generators.T_D``), the T* of the T_d ladder.
-T_D = 0.144
-#: T_d of the non-additive control (ε = 0.2, ``T_D_NONADDITIVE``), the T* of its ladder (issue 25 item 5): its
-#: points are told apart from the additive ones by this T*.
-T_D_NONADDITIVE = 0.0716
 
 
 def _is_td(t: float) -> bool:
@@ -544,8 +439,9 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
                     item[name] = fn().to_dict()
                 except ValueError as e:  # too few sizes or modes for this estimator: say why
                     item[name] = {"status": "not measured", "reason": str(e)}
-            diff = size_difference(pts[-1], pts[0], 0.5, 1, f"s(N={sizes[-1]}) - s(N={sizes[0]})")
-            # amendment of 26 Nov 2026 (module docstring): no verdict from an end whose own primary is not assessed
+            diff = replace(size_window_difference(pts[-1], pts[0], 0.5, n_bootstrap=N_BOOTSTRAP, seed=1),
+                           name=f"s(N={sizes[-1]}) - s(N={sizes[0]})")
+            # the amendment of 26 Nov 2026 (findings page, History): no verdict from an end whose own primary is not assessed
             ends = [primaries[(p.n_particles, m, t)] for p in (pts[0], pts[-1])]
             ends_not_ok = [f"N = {p.n_particles}'s primary: {e.reason.split(';')[0]}"
                            for p, e in zip((pts[0], pts[-1]), ends) if not e.ok]

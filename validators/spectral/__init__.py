@@ -37,7 +37,14 @@ from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
-from .window_mle import paired_window_difference, participation_scan, profile_interval, window_mle, window_mle_scan
+from .window_mle import (
+    paired_window_difference,
+    participation_scan,
+    profile_interval,
+    size_window_difference,
+    window_mle,
+    window_mle_scan,
+)
 
 __all__ = [
     "absolute_exponent",
@@ -68,5 +75,6 @@ __all__ = [
     "window_mle",
     "window_mle_scan",
     "paired_window_difference",
+    "size_window_difference",
     "paired_debye_excess_difference",
 ]

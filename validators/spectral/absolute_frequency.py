@@ -65,7 +65,7 @@ from scipy import optimize, stats
 
 from ..results.result import MIN_GROUPS, Measurement, jsonable
 from .exponent_result import ExponentEstimate
-from .mode_spectra import ModeSpectra
+from .mode_spectra import ModeSpectra, stratified_replicates
 from .truncated_power_law import solve_truncated_power_law
 
 __all__ = [
@@ -123,32 +123,12 @@ def _usable(point: ModeSpectra, top: float, phonon_factor: float) -> np.ndarray:
     return (top < phonon_factor * x0) & (top <= reach)
 
 
-def _unit_draw(point: ModeSpectra, rng: np.random.Generator) -> np.ndarray:
-    """Indices of one bootstrap resample of a point's samples (whole chains when it has groups)."""
-    if point.groups is None:
-        return rng.integers(0, point.n_samples, point.n_samples)
-    labels, inverse = np.unique(point.groups, return_inverse=True)
-    members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
-    pick = rng.integers(0, labels.size, labels.size)
-    return np.concatenate([members[g] for g in pick])
-
-
 def _percentile(replicates: np.ndarray, confidence: float) -> tuple[float, float]:
     r = replicates[np.isfinite(replicates)]
     if r.size < 2:
         return (math.nan, math.nan)
     lo, hi = np.percentile(r, [50 * (1 - confidence), 50 * (1 + confidence)])
     return float(lo), float(hi)
-
-
-def _stratified(statistic: Callable[[list[np.ndarray]], float], points: list[ModeSpectra], n_bootstrap: int,
-                seed: int) -> np.ndarray:
-    """Replicates of ``statistic(indices per point)``, each point's units (chains or samples) resampled on its own."""
-    rng = np.random.default_rng(seed)
-    out = np.empty(n_bootstrap)
-    for b in range(n_bootstrap):
-        out[b] = statistic([_unit_draw(p, rng) for p in points])
-    return out
 
 
 def _units(points: list[ModeSpectra]) -> int:
@@ -227,7 +207,7 @@ def band_mle(points: ModeSpectra | Sequence[ModeSpectra], low: float, high: floa
         return _band_s(np.concatenate([q[0][d] for q, d in zip(per, draws)]),
                        np.concatenate([q[1][d] for q, d in zip(per, draws)]), low, high)
 
-    reps = _stratified(statistic, pts, n_bootstrap, seed)
+    reps = stratified_replicates(statistic, pts, n_bootstrap, seed)
     lo, hi = _percentile(reps, confidence)
     used = [int(q[2].sum()) for q in per]
     status, reason = _status(count, min_modes, pts, used)
@@ -338,7 +318,7 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
         return side(sa, draws) - side(sb, draws)
 
     value = statistic([np.arange(p.n_samples) for p in f])
-    reps = _stratified(statistic, f, n_bootstrap, seed)
+    reps = stratified_replicates(statistic, f, n_bootstrap, seed)
     lo, hi = _percentile(reps, confidence)
     single = len(f) == 1
     used_a = [int(q[2].sum()) for q in sa]
@@ -460,7 +440,7 @@ def density_below(point: ModeSpectra, x_edge: float, *, phonon_factor: float = P
         d = draws[0]
         return float(per[d][use[d]].mean()) if use[d].any() else math.nan
 
-    reps = _stratified(statistic, [point], n_bootstrap, seed)
+    reps = stratified_replicates(statistic, [point], n_bootstrap, seed)
     lo, hi = _percentile(reps, confidence)
     settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": UNIT,
                 "phonon_factor": phonon_factor, "samples_used": int(use.sum()), "samples": point.n_samples,
@@ -513,7 +493,7 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
         return (na.mean() / first.n_particles) / (nb.mean() / second.n_particles) if nb.sum() > 0 else math.nan
 
     value = d1.value / d2.value if d2.value > 0 else math.nan
-    reps = _stratified(statistic, [first, second], n_bootstrap, seed)
+    reps = stratified_replicates(statistic, [first, second], n_bootstrap, seed)
     lo, hi = _percentile(reps, confidence)
     ratio = Measurement("density_ratio", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
                         {**d1.settings, "points": [first.label, second.label], "samples_used": [d1.n_samples,
@@ -673,7 +653,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
 
     s_hat, a_hat, ll_joint, kappa = joint([np.arange(p.n_samples) for p in pts])
     rng = np.random.default_rng(seed)
-    reps = np.array([joint([_unit_draw(p, rng) for p in pts]) for _ in range(n_bootstrap)])
+    reps = np.array([joint([p.resample_units(rng) for p in pts]) for _ in range(n_bootstrap)])
     s_lo, s_hi = _percentile(reps[:, 0], confidence)
     a_lo, a_hi = _percentile(reps[:, 1], confidence)
     labels = [p.label or f"N={p.n_particles}" for p in pts]

@@ -19,11 +19,12 @@ when modes are removed by :meth:`ModeSpectra.filtered`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["ModeSpectra", "OMEGA0_RTOL"]
+__all__ = ["ModeSpectra", "OMEGA0_RTOL", "stratified_replicates"]
 
 #: Largest relative disagreement allowed between a given ω₀ and 2π √(G/ρ)/L from the given G.
 OMEGA0_RTOL = 0.01
@@ -230,6 +231,24 @@ class ModeSpectra:
             raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both "
                              "points")
 
+    def resample_units(self, rng: np.random.Generator) -> np.ndarray:
+        """Sample indices of one bootstrap resample: as many units as the point has, drawn with replacement,
+        each unit a whole chain when the point has groups (in the order of ``np.unique(groups)``), else one sample.
+
+        Examples
+        --------
+        >>> sp = ModeSpectra(np.ones((4, 2)), np.ones(4), 1000, 1.0, groups=np.array([0, 0, 1, 1]))
+        >>> idx = sp.resample_units(np.random.default_rng(0))
+        >>> idx.size, bool(np.all(idx[1::2] == idx[0::2] + 1))  # whole chains: (0, 1) or (2, 3) each
+        (4, True)
+        """
+        if self.groups is None:
+            return rng.integers(0, self.n_samples, self.n_samples)
+        labels, inverse = np.unique(self.groups, return_inverse=True)
+        members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
+        pick = rng.integers(0, labels.size, labels.size)
+        return np.concatenate([members[g] for g in pick])
+
     def count_below(self, edge: np.ndarray) -> np.ndarray:
         """Modes with ω ≤ edge_i in each sample (n_samples,) ints."""
         edge = np.broadcast_to(np.asarray(edge, dtype=float), (self.n_samples,))
@@ -266,3 +285,24 @@ class ModeSpectra:
         e = np.take_along_axis(e, order, axis=1)
         label = f"{self.label} e<={max_participation:g}".strip()
         return replace(self, omega=w, participation=e, label=label)
+
+
+def stratified_replicates(statistic: Callable[[list[np.ndarray]], float], points: Sequence[ModeSpectra],
+                          n_bootstrap: int, seed: int) -> np.ndarray:
+    """Bootstrap replicates of ``statistic(indices of each point)``, each point's units resampled on its own.
+
+    The bootstrap of independent sets (two sizes, or the points pooled by an estimator): replicate b draws
+    :meth:`ModeSpectra.resample_units` of every point in turn from one generator seeded with ``seed``.
+
+    Examples
+    --------
+    >>> a = ModeSpectra(np.arange(1.0, 21.0).reshape(10, 2), np.ones(10), 1000, 1.0)
+    >>> reps = stratified_replicates(lambda idx: float(a.omega[idx[0], 0].mean()), [a], 200, 0)
+    >>> reps.shape, bool(5.0 < reps.mean() < 15.0)
+    ((200,), True)
+    """
+    rng = np.random.default_rng(seed)
+    out = np.empty(n_bootstrap)
+    for b in range(n_bootstrap):
+        out[b] = statistic([p.resample_units(rng) for p in points])
+    return out
