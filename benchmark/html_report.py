@@ -234,6 +234,265 @@ def _systems_html(card: ScoreCard) -> list[str]:
             *[_row(_e(c) for c in row) for row in rows], "</table>"]
 
 
+def _head_html(card: ScoreCard) -> list[str]:
+    """The document's head and the report's opening: title, version, claims file, score, gate note, verdict rule.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML, from ``<!DOCTYPE html>`` to the paragraph of the verdict rule.
+    """
+    headline, counts = score_summary(card.totals())
+    return [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>vdosbench scorecard</title>",
+        f"<style>{_STYLE}</style>",
+        "</head>",
+        "<body>",
+        "<h1>vdosbench scorecard</h1>",
+        f"<p>vdosbench {_e(__version__)}; claims: <code>{_e(card.claims_file)}</code>.</p>",
+        f'<p class="score"><strong>{_e(headline)}</strong> ({_e(counts)}).</p>',
+        *([f'<p class="gate">{_e(note)}</p>'] if (note := gate_note(card)) else []),
+        f"<p>{_e(VERDICT_RULE)}</p>",
+    ]
+
+
+def _inputs_html(card: ScoreCard) -> list[str]:
+    """The 'Inputs' section: one row per input (name, file, full SHA-256), then the adapters' notes.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    return [
+        "<h2>Inputs</h2>",
+        "<table>",
+        _row(["name", "file", "sha256"], "th"),
+        *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
+        "</table>",
+        *_input_notes_html(card),
+    ]
+
+
+def _verdicts_html(card: ScoreCard) -> list[str]:
+    """The 'Verdicts' table: one row per applicable claim result, its claim linked to its section below.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML; the rows carry the verdicts' and robustness labels' ``data-*`` attributes.
+    """
+    out = [
+        "<h2>Verdicts</h2>",
+        "<table>",
+        _row(["claim", "data", "expected", "verdict", "robustness", "measured value [95 % interval] per point"], "th"),
+    ]
+    for k, r in enumerate(card.results):
+        if r.verdict is Verdict.NOT_APPLICABLE:
+            continue
+        per_point = "<br>".join(_e(point_value(p)) for p in r.points)
+        out.append(
+            f'<tr><td><a href="#claim-{k}"><code>{_e(r.claim.id)}</code></a></td>'
+            f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
+            f"{_verdict_cell(r.verdict.value, r)}{_robustness_cell(r)}<td>{per_point}</td></tr>"
+        )
+    return [*out, "</table>"]
+
+
+def _protocol_notes_html(card: ScoreCard) -> list[str]:
+    """The 'Protocol notes' section (:func:`~.report_text.protocol_notes_text`); empty when no note applies.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    notes = protocol_notes_text(card)
+    return ["<h2>Protocol notes</h2>", "<ul>", *[f"<li>{_e(n)}</li>" for n in notes], "</ul>"] if notes else []
+
+
+def _robustness_html(card: ScoreCard) -> list[str]:
+    """The 'Robustness across estimators' section: the rule, the counts, and each estimator-dependent result.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    robust = card.robustness_totals()
+    out = ["<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
+           f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>"]
+    dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
+    if dependent:
+        out += ["<ul>", *[
+            f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}, {_e(r.verdict.value)}) is "
+            f"<strong>estimator-dependent</strong>: {_e(r.robustness()[1])}.</li>" for r in dependent
+        ], "</ul>"]
+    return out
+
+
+def _not_measurable_html(card: ScoreCard) -> list[str]:
+    """The 'Not measurable' section: claims about these systems that the data cannot measure; empty if none.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    results = card.not_measurable()
+    if not results:
+        return []
+    return ["<h2>Not measurable</h2>",
+            "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the "
+            "counts):</p>", "<ul>",
+            *[f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}): {_e(r.reason)}</li>" for r in results],
+            "</ul>"]
+
+
+def _cross_code_html(card: ScoreCard) -> list[str]:
+    """The 'Cross-code agreement' section (:func:`~.report_text.cross_code_text`); empty without cross-code checks.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    if not card.cross_code:
+        return []
+    return ["<h2>Cross-code agreement</h2>", *[f"<p>{_e(t)}</p>" for t in cross_code_text(card)]]
+
+
+def _strata_html(card: ScoreCard) -> list[str]:
+    """The verdicts counted by system size and frequency window (:meth:`~.scorecard.ScoreCard.strata`).
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML: a table, or a sentence when no claim applies.
+    """
+    out = ["<h2>Verdicts by system size and frequency window</h2>"]
+    strata = card.strata()
+    if not strata:
+        return [*out, "<p>No claim applies.</p>"]
+    return [*out, "<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata],
+            "</table>"]
+
+
+def _findings_html(card: ScoreCard) -> list[str]:
+    """The 'Findings' section: where the data do not support the paper (:func:`~.report_text.disagreements`).
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML: one item per disagreement, or the sentence that there is none.
+    """
+    disagree = disagreements(card)
+    if not disagree:
+        return ["<h2>Findings</h2>", f"<p>{_e(no_findings_text(card))}</p>"]
+    items = [
+        f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}) is <strong>{_e(r.verdict.value)}</strong> "
+        f"({_e(robustness_text(r))}): "
+        f"expected {_e(r.claim.expect.describe())}, measured {_e(finding_detail(bad))}.</li>"
+        for r, bad in disagree
+    ]
+    return ["<h2>Findings</h2>", "<p>Where the data do not support the paper (reported as measured):</p>", "<ul>",
+            *items, "</ul>"]
+
+
+def _data_figures_html(figures: ReportFigures) -> list[str]:
+    """The 'Figures of the data' section: each figure of the inputs under its caption, embedded.
+
+    Parameters
+    ----------
+    figures
+        The report's figures (:func:`~vdosbench.benchmark.figures.draw_report_figures`).
+
+    Returns
+    -------
+    list of str
+        Lines of HTML.
+    """
+    out = ["<h2>Figures of the data</h2>"]
+    for entry in figures.data:
+        out += [f"<h3>{_e(entry.caption)}</h3>", _figure(entry, entry.caption)]
+    return out
+
+
+def _claims_html(card: ScoreCard, figures: ReportFigures) -> list[str]:
+    """The 'Claims in detail' section: one :func:`_claim_section` per applicable claim result.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+    figures
+        The report's figures; ``figures.claims`` holds one entry (or None) per claim result.
+
+    Returns
+    -------
+    list of str
+        Lines of HTML; each section's id is ``claim-K``, K the result's index in ``card.results``.
+    """
+    out = ["<h2>Claims in detail</h2>"]
+    sections = [(k, r, entry) for k, (r, entry) in enumerate(zip(card.results, figures.claims))
+                if r.verdict is not Verdict.NOT_APPLICABLE]
+    for k, r, entry in sections:
+        out += _claim_section(k, r, entry)
+    if not sections:
+        out.append("<p>No claim applies to these data.</p>")
+    return out
+
+
 def render_html(card: ScoreCard, figures: ReportFigures) -> str:
     """The self-contained HTML report of ``card``.
 
@@ -250,92 +509,21 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
     str
         A complete HTML5 document.
     """
-    headline, counts = score_summary(card.totals())
     out = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>vdosbench scorecard</title>",
-        f"<style>{_STYLE}</style>",
-        "</head>",
-        "<body>",
-        "<h1>vdosbench scorecard</h1>",
-        f"<p>vdosbench {_e(__version__)}; claims: <code>{_e(card.claims_file)}</code>.</p>",
-        f'<p class="score"><strong>{_e(headline)}</strong> ({_e(counts)}).</p>',
-        *([f'<p class="gate">{_e(note)}</p>'] if (note := gate_note(card)) else []),
-        f"<p>{_e(VERDICT_RULE)}</p>",
-        "<h2>Inputs</h2>",
-        "<table>",
-        _row(["name", "file", "sha256"], "th"),
-        *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
-        "</table>",
-        *_input_notes_html(card),
+        *_head_html(card),
+        *_inputs_html(card),
         *_systems_html(card),
-        "<h2>Verdicts</h2>",
-        "<table>",
-        _row(["claim", "data", "expected", "verdict", "robustness", "measured value [95 % interval] per point"], "th"),
+        *_verdicts_html(card),
+        *_protocol_notes_html(card),
+        *_robustness_html(card),
+        *_not_measurable_html(card),
+        *_cross_code_html(card),
+        *_strata_html(card),
+        *_findings_html(card),
+        *_data_figures_html(figures),
+        *_claims_html(card, figures),
+        *_not_applicable_html(card),
+        "</body>",
+        "</html>",
     ]
-    for k, r in enumerate(card.results):
-        if r.verdict is Verdict.NOT_APPLICABLE:
-            continue
-        per_point = "<br>".join(_e(point_value(p)) for p in r.points)
-        out.append(
-            f'<tr><td><a href="#claim-{k}"><code>{_e(r.claim.id)}</code></a></td>'
-            f"<td>{_e(r.dataset)}</td><td>{_e(r.claim.expect.describe())}</td>"
-            f"{_verdict_cell(r.verdict.value, r)}{_robustness_cell(r)}<td>{per_point}</td></tr>"
-        )
-    out.append("</table>")
-    notes = protocol_notes_text(card)
-    if notes:
-        out += ["<h2>Protocol notes</h2>", "<ul>", *[f"<li>{_e(n)}</li>" for n in notes], "</ul>"]
-    robust = card.robustness_totals()
-    out += ["<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
-            f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>"]
-    dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
-    if dependent:
-        out += ["<ul>", *[
-            f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}, {_e(r.verdict.value)}) is "
-            f"<strong>estimator-dependent</strong>: {_e(r.robustness()[1])}.</li>" for r in dependent
-        ], "</ul>"]
-    if card.not_measurable():
-        out += ["<h2>Not measurable</h2>",
-                "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the "
-                "counts):</p>", "<ul>",
-                *[f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}): {_e(r.reason)}</li>" for r in card.not_measurable()],
-                "</ul>"]
-    if card.cross_code:
-        out += ["<h2>Cross-code agreement</h2>", *[f"<p>{_e(t)}</p>" for t in cross_code_text(card)]]
-    out.append("<h2>Verdicts by system size and frequency window</h2>")
-    strata = card.strata()
-    if strata:
-        out += ["<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata], "</table>"]
-    else:
-        out.append("<p>No claim applies.</p>")
-    out.append("<h2>Findings</h2>")
-    disagree = disagreements(card)
-    if disagree:
-        out += ["<p>Where the data do not support the paper (reported as measured):</p>", "<ul>"]
-        for r, bad in disagree:
-            out.append(
-                f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}) is <strong>{_e(r.verdict.value)}</strong> "
-                f"({_e(robustness_text(r))}): "
-                f"expected {_e(r.claim.expect.describe())}, measured {_e(finding_detail(bad))}.</li>"
-            )
-        out.append("</ul>")
-    else:
-        out.append(f"<p>{_e(no_findings_text(card))}</p>")
-    out.append("<h2>Figures of the data</h2>")
-    for entry in figures.data:
-        out += [f"<h3>{_e(entry.caption)}</h3>", _figure(entry, entry.caption)]
-    out.append("<h2>Claims in detail</h2>")
-    sections = [(k, r, entry) for k, (r, entry) in enumerate(zip(card.results, figures.claims))
-                if r.verdict is not Verdict.NOT_APPLICABLE]
-    for k, r, entry in sections:
-        out += _claim_section(k, r, entry)
-    if not sections:
-        out.append("<p>No claim applies to these data.</p>")
-    out += _not_applicable_html(card)
-    out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -1,15 +1,9 @@
 """Distance of submitted ensembles to a reference ensemble (``vdosbench score DATA --reference NAME``).
 
-:func:`resolve_reference` turns ``NAME`` into a verified local file: a
-catalogue entry (:mod:`vdosbench.datasets.catalog`) through
-:func:`vdosbench.datasets.fetch.fetch` — the full set in a clone's
-``reference-data/`` after its SHA-256 is checked, else a cached full set, else the entry's scoring form
-(:mod:`vdosbench.benchmark.scoring_form`: what scoring reads; the copy in a
-clone's ``reference-data/`` folder after its SHA-256 is checked, with no
-network, else the cached or downloaded one), else the full set's download
-(only ever with the catalogued hash, when the entry has URLs) — or a path to a VDOS-1.0 netCDF file (or a
-folder holding ``ensemble.nc``, as ``vdosbench build`` writes).  A catalogue
-name wins over a file of the same name.
+Finding the reference — :func:`resolve_reference` (``NAME``, a catalogue
+entry or a VDOS-1.0 netCDF file, to a verified local file) and
+:func:`open_reference` — is :mod:`vdosbench.benchmark.reference_source`; its
+names are re-exported here.
 
 :func:`compare_to_reference` compares every parameter point of each submitted
 dataset with the reference point whose parameters have the same values
@@ -71,9 +65,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import iter_points, open_dataset
-from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
-from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch, origin
+from vdosbench.datasets import iter_points
 from vdosbench.datasets.io import write_text
 from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
@@ -88,6 +80,14 @@ from vdosbench.validators import (
     power_law_exponent,
 )
 from vdosbench.validators.spectral.power_law import DEFAULT_PHONON_FACTOR, NotEstimable
+
+from .reference_source import (
+    ReferenceInputError,
+    ReferenceSource,
+    ReferenceUnavailableError,
+    open_reference,
+    resolve_reference,
+)
 
 __all__ = [
     "LOW_QUANTILE",
@@ -108,122 +108,6 @@ LOW_QUANTILE = 0.1
 PARAMETER_RTOL = 1e-9
 #: Positions agreeing to this fraction of the largest |coordinate| make a shared configuration.
 POSITION_RTOL = 1e-9
-
-
-class ReferenceInputError(ValueError):
-    """``--reference`` names neither a catalogued dataset nor a file (exit status 2)."""
-
-
-class ReferenceUnavailableError(FetchError):
-    """A catalogued reference is not on this machine and cannot be fetched (names the fix)."""
-
-
-# ----------------------------------------------------------------------------- resolving NAME
-
-
-@dataclass(frozen=True)
-class ReferenceSource:
-    """Where the reference came from.
-
-    Attributes
-    ----------
-    name
-        The catalogue name, or the file's stem for a path.
-    path
-        The local file (verified against the catalogue's SHA-256 for a catalogue entry).
-    sha256
-        SHA-256 of the file.
-    origin
-        ``"catalogue (full set, repository)"``, ``"catalogue (cache)"``, ``"catalogue (scoring form, repository)"``,
-        ``"catalogue (scoring form, cache)"`` (:func:`vdosbench.datasets.fetch.origin`) or ``"file"``.
-    """
-
-    name: str
-    path: Path
-    sha256: str
-    origin: str
-
-    def to_json_dict(self) -> dict[str, Any]:
-        """JSON-able dict."""
-        return {"name": self.name, "path": str(self.path), "sha256": self.sha256, "origin": self.origin}
-
-
-def resolve_reference(
-    name: str | os.PathLike[str], *, cache_dir: str | os.PathLike[str] | None = None
-) -> ReferenceSource:
-    """A verified local file for ``--reference NAME``.
-
-    Parameters
-    ----------
-    name
-        A catalogue name (``vdosbench list``), a netCDF file, or a folder holding ``ensemble.nc``.
-    cache_dir
-        Download cache (default ``$VDOSBENCH_CACHE`` or the OS cache).
-
-    Returns
-    -------
-    ReferenceSource
-
-    Raises
-    ------
-    ReferenceInputError
-        ``name`` is neither catalogued nor an existing file (names ``vdosbench list``).
-    ReferenceUnavailableError
-        A catalogued entry with no verified copy here that cannot be fetched
-        (names ``vdosbench fetch NAME`` and ``vdosbench build NAME``).
-    vdosbench.datasets.ChecksumError
-        The repository's or a downloaded copy with the wrong SHA-256.
-
-    Examples
-    --------
-    >>> src = resolve_reference("spring-network-16")   # in a clone
-    >>> src.origin, src.path.name
-    ('catalogue (full set, repository)', 'spring-network-16-full.nc')
-    >>> resolve_reference("no-such-reference")
-    Traceback (most recent call last):
-    ...
-    vdosbench.benchmark.reference.ReferenceInputError: unknown reference 'no-such-reference': ...
-    """
-    text = os.fspath(name)
-    names = entry_names()
-    if text in names:
-        entry = get_entry(text)
-        try:
-            path = fetch(entry, cache_dir=cache_dir)
-        except ChecksumError:
-            raise
-        except FetchError as e:
-            raise ReferenceUnavailableError(
-                f"reference {text!r} is not available on this machine ({e}). Fix: `vdosbench fetch {text}` "
-                f"(download, verified by its SHA-256), or `vdosbench build {text} --output DIR` and then "
-                f"`--reference DIR/ensemble.nc`"
-            ) from e
-        where = origin(entry, path)
-        sha = entry.scoring_form.sha256 if where.startswith("scoring form") and entry.scoring_form else entry.sha256
-        return ReferenceSource(text, path, sha, f"catalogue ({where})")
-    path = Path(text)
-    if path.is_dir():
-        path = path / "ensemble.nc"
-    if path.is_file():
-        stem = path.stem if path.stem != "ensemble" else path.parent.name
-        return ReferenceSource(stem, path, file_sha256(path), "file")
-    raise ReferenceInputError(
-        f"unknown reference {text!r}: not a catalogued dataset and no file at {path}. "
-        f"Catalogued references are {names} (`vdosbench list` describes them); or pass a VDOS-1.0 netCDF file"
-    )
-
-
-def open_reference(source: ReferenceSource) -> xr.Dataset:
-    """The reference dataset in memory, checked against VDOS-1.0.
-
-    Raises
-    ------
-    vdosbench.datasets.VDOSReadError
-        Not a netCDF-4 file.
-    vdosbench.datasets.ConventionError
-        A netCDF file that breaks the convention.
-    """
-    return open_dataset(source.path)
 
 
 # ----------------------------------------------------------------------------- matching points
@@ -674,6 +558,117 @@ class ReferenceComparison:
         }
 
 
+def _matching_point(
+    ref_points: Sequence[tuple[Mapping[str, Any], xr.Dataset]], params: Mapping[str, Any], sub: xr.Dataset
+) -> tuple[int | None, list[str]]:
+    """The first reference point with the parameters of a submitted point, and why the points before it differ.
+
+    Parameters
+    ----------
+    ref_points
+        ``(parameters, dataset)`` of every reference point (:func:`~vdosbench.datasets.iter_points`).
+    params, sub
+        The submitted point's parameters and data.
+
+    Returns
+    -------
+    hit : int or None
+        Index of the matching reference point; None when none matches.
+    reasons : list of str
+        Why each reference point before ``hit`` (every one, when none matches) differs (:func:`_mismatch`).
+    """
+    reasons: list[str] = []
+    for k, (ref_params, ref) in enumerate(ref_points):
+        why = _mismatch(ref, ref_params, sub, params)
+        if why is None:
+            return k, reasons
+        reasons.append(why)
+    return None, reasons
+
+
+def _reference_only_points(
+    ref_points: Sequence[tuple[Mapping[str, Any], xr.Dataset]],
+    matched: set[int],
+    source: ReferenceSource,
+    submitted: Sequence[tuple[str, xr.Dataset]],
+) -> list[PointComparison]:
+    """One *not compared* row per reference point that no submitted point matched.
+
+    Parameters
+    ----------
+    ref_points
+        ``(parameters, dataset)`` of every reference point.
+    matched
+        Indices of the reference points some submitted point matched.
+    source
+        Where the reference came from (its name labels the rows).
+    submitted
+        The ``(name, dataset)`` pairs compared (their names go into the reason).
+
+    Returns
+    -------
+    list of PointComparison
+    """
+    names = ", ".join(n for n, _ in submitted)
+    return [
+        PointComparison(f"{source.name} (reference)", dict(ref_params), False,
+                        f"in the reference only: no point of {names} has these parameters")
+        for k, (ref_params, _) in enumerate(ref_points)
+        if k not in matched
+    ]
+
+
+def _power_law_rule(window: PowerLawWindow | tuple[float, float] | str | None, phonon_factor: float) -> str:
+    """The window of the exponent s in words (the default: below the reference's lowest phonon)."""
+    if window is None:
+        return f"below_phonon: (0, {phonon_factor:g} omega0], omega0 of the reference"
+    if isinstance(window, PowerLawWindow):
+        return window.describe()
+    return str(window)
+
+
+def _comparison_settings(
+    power_law_window: PowerLawWindow | tuple[float, float] | str | None,
+    phonon_factor: float,
+    n_permutations: int,
+    n_bootstrap: int,
+    seed: int,
+) -> dict[str, Any]:
+    """The settings and rules of a comparison, as :attr:`ReferenceComparison.settings` records them.
+
+    Parameters
+    ----------
+    power_law_window, phonon_factor, n_permutations, n_bootstrap, seed
+        As given to :func:`compare_to_reference`.
+
+    Returns
+    -------
+    dict
+        Ensembles, matching rule, windows, resampling, the exponent's window, shared configurations, caveat.
+    """
+    return {
+        "ensembles": "a = reference, b = submitted data",
+        "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
+                    "global attribute",
+        "windows": [
+            "whole band",
+            f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
+            "(smallest over samples; only where it can be measured)",
+            f"low band: (0, omega_{round(100 * LOW_QUANTILE)}], the {LOW_QUANTILE:g} quantile of the "
+            "reference's pooled non-zero frequencies",
+        ],
+        "window_rule": "lo < omega <= hi",
+        "n_permutations": int(n_permutations),
+        "n_bootstrap": int(n_bootstrap),
+        "seed": int(seed),
+        "power_law_window": _power_law_rule(power_law_window, phonon_factor),
+        "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
+                                 "coordinate; lowest min(n_mode) modes",
+        "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
+                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
+    }
+
+
 def compare_to_reference(
     submitted: Sequence[tuple[str, xr.Dataset]],
     reference: xr.Dataset,
@@ -723,14 +718,7 @@ def compare_to_reference(
     points: list[PointComparison] = []
     for name, ds in submitted:
         for params, sub in iter_points(ds):
-            reasons = []
-            hit = None
-            for k, (ref_params, ref) in enumerate(ref_points):
-                why = _mismatch(ref, ref_params, sub, params)
-                if why is None:
-                    hit = k
-                    break
-                reasons.append(why)
+            hit, reasons = _matching_point(ref_points, params, sub)
             if hit is None:
                 reason = "no reference point with these parameters" + (f" ({reasons[0]})" if reasons else "")
                 points.append(PointComparison(name, dict(params), False, reason))
@@ -743,41 +731,9 @@ def compare_to_reference(
                     n_permutations=n_permutations, n_bootstrap=n_bootstrap, seed=seed,
                 )
             )
-    names = ", ".join(n for n, _ in submitted)
-    for k, (ref_params, _) in enumerate(ref_points):
-        if k not in matched_ref:
-            points.append(PointComparison(f"{source.name} (reference)", dict(ref_params), False,
-                                          f"in the reference only: no point of {names} has these parameters"))
-    if power_law_window is None:
-        pl_rule = f"below_phonon: (0, {phonon_factor:g} omega0], omega0 of the reference"
-    elif isinstance(power_law_window, PowerLawWindow):
-        pl_rule = power_law_window.describe()
-    else:
-        pl_rule = str(power_law_window)
-    settings = {
-        "ensembles": "a = reference, b = submitted data",
-        "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
-                    "global attribute",
-        "windows": [
-            "whole band",
-            f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
-            "(smallest over samples; only where it can be measured)",
-            f"low band: (0, omega_{round(100 * LOW_QUANTILE)}], the {LOW_QUANTILE:g} quantile of the "
-            "reference's pooled non-zero frequencies",
-        ],
-        "window_rule": "lo < omega <= hi",
-        "n_permutations": int(n_permutations),
-        "n_bootstrap": int(n_bootstrap),
-        "seed": int(seed),
-        "power_law_window": pl_rule,
-        "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
-                                 "coordinate; lowest min(n_mode) modes",
-        "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
-                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
-    }
+    points += _reference_only_points(ref_points, matched_ref, source, submitted)
+    settings = _comparison_settings(power_law_window, phonon_factor, n_permutations, n_bootstrap, seed)
     return ReferenceComparison(source, points, settings)
-
-
 
 
 def write_reference_report(result: ReferenceComparison, output: str | os.PathLike[str]) -> tuple[Path, Path]:

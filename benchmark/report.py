@@ -47,7 +47,7 @@ from .report_text import (
     systems_table,
 )
 from .scorecard import InputInfo, ScoreCard
-from .scoring import Robustness, Verdict
+from .scoring import ClaimResult, Robustness, Verdict
 
 __all__ = [
     "remove_stale_stages",
@@ -80,11 +80,21 @@ def _systems_markdown(card: ScoreCard) -> list[str]:
     ]
 
 
-def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
-    """The Markdown report of ``card`` with the figures drawn by :func:`draw_report_figures`."""
-    totals = card.totals()
-    headline, counts = score_summary(totals)
-    lines = [
+def _head_markdown(card: ScoreCard) -> list[str]:
+    """The report's opening: title, version, claims file, score, gate note and the verdict rule.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
+    headline, counts = score_summary(card.totals())
+    return [
         "# vdosbench scorecard",
         "",
         f"vdosbench {__version__}; claims: {md_escape(card.claims_file)}.",
@@ -94,6 +104,23 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         *([note, ""] if (note := gate_note(card)) else []),
         VERDICT_RULE,
         "",
+    ]
+
+
+def _inputs_markdown(card: ScoreCard) -> list[str]:
+    """The '## Inputs' section: one row per input (name, file, SHA-256 prefix), then the adapters' notes.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
+    return [
         "## Inputs",
         "",
         "| name | file | sha256 |",
@@ -102,7 +129,23 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "",
         *[f"- {md_escape(i.name)}: {md_escape(note)}" for i in card.inputs for note in i.notes],
         *([""] if any(i.notes for i in card.inputs) else []),
-        *_systems_markdown(card),
+    ]
+
+
+def _verdicts_markdown(card: ScoreCard) -> list[str]:
+    """The '## Verdicts' table: one row per applicable claim result.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with the table's last row.
+    """
+    lines = [
         "## Verdicts",
         "",
         "| claim | data | expected | verdict | robustness | measured value [95 % interval] per point |",
@@ -112,81 +155,285 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         per_point = "; ".join(point_value(p, escape=True) for p in r.points)
         lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}**"
                      f"{md_escape(protocol_suffix(r))} | {robustness_text(r)} | {per_point} |")
+    return lines
+
+
+def _protocol_notes_markdown(card: ScoreCard) -> list[str]:
+    """The '## Protocol notes' section (:func:`~.report_text.protocol_notes_text`); empty when no note applies.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting with a blank line.
+    """
     notes = protocol_notes_text(card)
-    if notes:
-        lines += ["", "## Protocol notes", "", *[f"- {md_escape(n)}" for n in notes]]
+    return ["", "## Protocol notes", "", *[f"- {md_escape(n)}" for n in notes]] if notes else []
+
+
+def _robustness_markdown(card: ScoreCard) -> list[str]:
+    """The '## Robustness across estimators' section: the rule, the counts, each estimator-dependent result.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting and ending with a blank line.
+    """
     robust = card.robustness_totals()
-    lines += ["", "## Robustness across estimators", "", ROBUSTNESS_RULE, "",
-              ", ".join(f"{label} {n}" for label, n in robust.items()) + ".", ""]
+    lines = ["", "## Robustness across estimators", "", ROBUSTNESS_RULE, "",
+             ", ".join(f"{label} {n}" for label, n in robust.items()) + ".", ""]
     dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
     for r in dependent:
         lines.append(f"- `{r.claim.id}` ({md_escape(r.dataset)}, {r.verdict.value}) is **estimator-dependent**: "
                      f"{md_escape(r.robustness()[1])}.")
-    if dependent:
-        lines.append("")
-    if card.not_measurable():
-        lines += ["## Not measurable", "",
-                  "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
-                  "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in card.not_measurable()],
-                  ""]
-    if card.cross_code:
-        lines += ["## Cross-code agreement", "", *[md_escape(t) + "\n" for t in cross_code_text(card)], ""]
-    lines += ["## Verdicts by system size and frequency window", "", *strata_markdown(card)]
+    return lines + ([""] if dependent else [])
+
+
+def _not_measurable_markdown(card: ScoreCard) -> list[str]:
+    """The '## Not measurable' section: claims about these systems that the data cannot measure; empty if none.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
+    results = card.not_measurable()
+    if not results:
+        return []
+    return ["## Not measurable", "",
+            "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
+            "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in results], ""]
+
+
+def _cross_code_markdown(card: ScoreCard) -> list[str]:
+    """The '## Cross-code agreement' section (:func:`~.report_text.cross_code_text`); empty without checks.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
+    if not card.cross_code:
+        return []
+    return ["## Cross-code agreement", "", *[md_escape(t) + "\n" for t in cross_code_text(card)], ""]
+
+
+def _findings_markdown(card: ScoreCard) -> list[str]:
+    """The '## Findings' section: where the data do not support the paper (:func:`~.report_text.disagreements`).
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting with a blank line: one item per disagreement, or the sentence that there
+        is none.
+    """
     disagree = disagreements(card)
-    lines += ["", "## Findings", ""]
-    if disagree:
-        lines.append("Where the data do not support the paper (reported as measured):")
-        lines.append("")
-        for r, bad in disagree:
-            lines.append(
-                f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}** ({robustness_text(r)}): expected "
-                f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
-            )
-    else:
-        lines.append(no_findings_text(card))
-    lines += ["", "## Figures of the data", ""]
+    if not disagree:
+        return ["", "## Findings", "", no_findings_text(card)]
+    return ["", "## Findings", "", "Where the data do not support the paper (reported as measured):", "", *[
+        f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}** ({robustness_text(r)}): expected "
+        f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
+        for r, bad in disagree
+    ]]
+
+
+def _data_figures_markdown(figures: ReportFigures) -> list[str]:
+    """The '## Figures of the data' section: each figure of the inputs under its caption.
+
+    Parameters
+    ----------
+    figures
+        The report's figures (:func:`~vdosbench.benchmark.figures.draw_report_figures`).
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting and ending with a blank line.
+    """
+    lines = ["", "## Figures of the data", ""]
     for entry in figures.data:
         lines += [f"### {md_escape(entry.caption)}", "", *_figure_markdown(entry, md_escape(entry.caption)), ""]
-    lines += ["## Claims in detail", ""]
+    return lines
+
+
+def _points_markdown(r: ClaimResult) -> list[str]:
+    """The table of a claim result's parameter points: value, uncertainty, interval, verdict, method.
+
+    Parameters
+    ----------
+    r
+        The claim result.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting with a blank line; empty when the result has no point.
+    """
+    if not r.points:
+        return []
+    lines = ["", "| point | value | uncertainty | 95 % interval | verdict | method |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for p in r.points:
+        m = p.measurement
+        if m is None:
+            lines.append(f"| {md_escape(point_label(p.parameters))} | — | — | — | {p.verdict.value} "
+                         f"| {md_escape(p.reason)} |")
+        else:
+            lines.append(
+                f"| {md_escape(point_label(p.parameters))} | {m.value:.4g} | {m.uncertainty:.2g} "
+                f"| [{m.low:.4g}, {m.high:.4g}] | {p.verdict.value} "
+                f"| {md_escape(m.method)}{' (' + md_escape(p.reason) + ')' if p.reason else ''} |"
+            )
+    return lines
+
+
+def _estimators_markdown(r: ClaimResult) -> list[str]:
+    """A claim result's robustness label with its reason, and one row per estimator (primary first).
+
+    Parameters
+    ----------
+    r
+        An applicable claim result.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting with a blank line (:func:`~.report_text.estimator_rows`).
+    """
+    label, why = r.robustness()
+    return ["", f"Robustness: **{label.value if label else '—'}** ({md_escape(why)}).", "",
+            "| " + " | ".join(ESTIMATOR_COLUMNS) + " |", "| " + " | ".join("---" for _ in ESTIMATOR_COLUMNS) + " |",
+            *["| " + " | ".join(md_escape(row[col]) for col in ESTIMATOR_COLUMNS) + " |" for row in estimator_rows(r)]]
+
+
+def _claim_markdown(r: ClaimResult, entry: FigureEntry | None) -> list[str]:
+    """One applicable claim result in detail: statement, source, what was measured, points, estimators, figure.
+
+    Parameters
+    ----------
+    r
+        An applicable claim result.
+    entry
+        Its figure, or None when it has none.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
+    c = r.claim
+    lines = [f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}", "", f"> {c.statement}", "",
+             f"- source: {c.source}",
+             f"- measured: `{c.validator}` → `{c.quantity}` with {json.dumps(dict(c.settings))}"
+             + (f", versus {json.dumps(c.versus)}" if c.versus else ""),
+             f"- expected: {c.expect.describe()} ({c.expect.basis or 'no basis given'})",
+             *([f"- {md_escape(r.reason)}"] if r.reason else [])]
+    lines += _points_markdown(r) + _estimators_markdown(r)
+    if entry is not None:
+        lines += ["", *_figure_markdown(entry, c.id)]
+    return [*lines, ""]
+
+
+def _claims_markdown(card: ScoreCard, figures: ReportFigures) -> list[str]:
+    """The '## Claims in detail' section: one :func:`_claim_markdown` per applicable claim result.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+    figures
+        The report's figures; ``figures.claims`` holds one entry (or None) per claim result.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
     detailed = [(r, entry) for r, entry in zip(card.results, figures.claims) if r.verdict is not Verdict.NOT_APPLICABLE]
-    if not detailed:
-        lines += ["No claim applies to these data.", ""]
+    lines = ["## Claims in detail", "", *([] if detailed else ["No claim applies to these data.", ""])]
     for r, entry in detailed:
-        c = r.claim
-        lines += [f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}", "", f"> {c.statement}", "",
-                  f"- source: {c.source}",
-                  f"- measured: `{c.validator}` → `{c.quantity}` with {json.dumps(dict(c.settings))}"
-                  + (f", versus {json.dumps(c.versus)}" if c.versus else ""),
-                  f"- expected: {c.expect.describe()} ({c.expect.basis or 'no basis given'})"]
-        if r.reason:
-            lines.append(f"- {md_escape(r.reason)}")
-        if r.points:
-            lines += ["", "| point | value | uncertainty | 95 % interval | verdict | method |", "| --- | --- | --- | --- | --- | --- |"]
-            for p in r.points:
-                m = p.measurement
-                if m is None:
-                    lines.append(f"| {md_escape(point_label(p.parameters))} | — | — | — | {p.verdict.value} "
-                                 f"| {md_escape(p.reason)} |")
-                else:
-                    lines.append(
-                        f"| {md_escape(point_label(p.parameters))} | {m.value:.4g} | {m.uncertainty:.2g} "
-                        f"| [{m.low:.4g}, {m.high:.4g}] | {p.verdict.value} "
-                        f"| {md_escape(m.method)}{' (' + md_escape(p.reason) + ')' if p.reason else ''} |"
-                    )
-        if r.verdict is not Verdict.NOT_APPLICABLE:
-            label, why = r.robustness()
-            lines += ["", f"Robustness: **{label.value if label else '—'}** ({md_escape(why)}).", "",
-                      "| " + " | ".join(ESTIMATOR_COLUMNS) + " |", "| " + " | ".join("---" for _ in ESTIMATOR_COLUMNS) + " |",
-                      *["| " + " | ".join(md_escape(row[col]) for col in ESTIMATOR_COLUMNS) + " |"
-                        for row in estimator_rows(r)]]
-        if entry is not None:
-            lines += ["", *_figure_markdown(entry, c.id)]
-        lines.append("")
+        lines += _claim_markdown(r, entry)
+    return lines
+
+
+def _not_applicable_markdown(card: ScoreCard) -> list[str]:
+    """One table of the claim results that do not apply (:func:`~.report_text.not_applicable_rows`); empty if none.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, ending with a blank line.
+    """
     skipped = not_applicable_rows(card)
-    if skipped:
-        lines += [f"## {NOT_APPLICABLE_TITLE.format(n=len(skipped))}", "", NOT_APPLICABLE_RULE, "",
-                  "| claim | data | why |", "| --- | --- | --- |",
-                  *[f"| `{r.claim.id}` | {md_escape(r.dataset)} | {md_escape(why)} |" for r, why in skipped], ""]
+    if not skipped:
+        return []
+    return [f"## {NOT_APPLICABLE_TITLE.format(n=len(skipped))}", "", NOT_APPLICABLE_RULE, "",
+            "| claim | data | why |", "| --- | --- | --- |",
+            *[f"| `{r.claim.id}` | {md_escape(r.dataset)} | {md_escape(why)} |" for r, why in skipped], ""]
+
+
+def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
+    """The Markdown report of ``card`` with the figures drawn by :func:`draw_report_figures`.
+
+    Parameters
+    ----------
+    card
+        The scorecard.
+    figures
+        Its figures, from :func:`~vdosbench.benchmark.figures.draw_report_figures`; linked as
+        ``figures/NAME.png``.
+
+    Returns
+    -------
+    str
+        The whole ``report.md``.
+    """
+    lines = [
+        *_head_markdown(card),
+        *_inputs_markdown(card),
+        *_systems_markdown(card),
+        *_verdicts_markdown(card),
+        *_protocol_notes_markdown(card),
+        *_robustness_markdown(card),
+        *_not_measurable_markdown(card),
+        *_cross_code_markdown(card),
+        "## Verdicts by system size and frequency window",
+        "",
+        *strata_markdown(card),
+        *_findings_markdown(card),
+        *_data_figures_markdown(figures),
+        *_claims_markdown(card, figures),
+        *_not_applicable_markdown(card),
+    ]
     return "\n".join(lines) + "\n"
 
 
