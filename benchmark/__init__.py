@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cross_code import CrossCodeCheck, cross_code_check
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
     from .protocols import ProtocolNote, load_protocol_notes
+    from .registration import RegisteredClaim, Registration, load_registration
     from .report import write_report
     from .scorecard import InputInfo, ScoreCard, score_datasets
     from .scoring import (
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
         Verdict,
         assessed_verdict,
         evaluate_claim,
+        judge,
         verdict_for,
     )
 
@@ -47,6 +49,9 @@ _WHERE = {
     "score_datasets": "scorecard",
     "ProtocolNote": "protocols",
     "load_protocol_notes": "protocols",
+    "RegisteredClaim": "registration",
+    "Registration": "registration",
+    "load_registration": "registration",
     "write_report": "report",
     "ClaimResult": "scoring",
     "PointResult": "scoring",
@@ -54,6 +59,7 @@ _WHERE = {
     "Verdict": "scoring",
     "assessed_verdict": "scoring",
     "evaluate_claim": "scoring",
+    "judge": "scoring",
     "verdict_for": "scoring",
 }
 

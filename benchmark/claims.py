@@ -55,7 +55,7 @@ __all__ = [
     "with_bootstrap_replicates",
 ]
 
-_EXPECT_KINDS = ("equal", "greater", "less", "within")
+_EXPECT_KINDS = ("equal", "greater", "less", "within", "holds")
 #: Global attribute of a scoring form that leaves variables out on purpose: their names as a JSON list
 #: (written by :func:`vdosbench.benchmark.scoring_form.scoring_form`; read here to say why a claim lacks them).
 LEFT_OUT_ATTRIBUTE = "scoring_form_left_out"
@@ -73,7 +73,12 @@ class Expectation:
     """What a claim expects of a measured value.
 
     ``kind`` is ``"equal"`` (``value`` ± ``tolerance``), ``"greater"`` or
-    ``"less"`` (than ``value``), or ``"within"`` (``[low, high]``).
+    ``"less"`` (than ``value``), ``"within"`` (``[low, high]``), or
+    ``"holds"``: a test of consistency, not of a value's place — the measured
+    interval holds ``value`` (supported) or excludes it (refuted), never
+    inconclusive (e.g. the two-start test of equilibrium: the difference of two
+    starts' late energies consistent with 0).  Its region is the one point
+    ``[value, value]``; :func:`vdosbench.benchmark.scoring.judge` reads it.
     """
 
     kind: str
@@ -94,6 +99,9 @@ class Expectation:
         if self.kind == "less":
             assert self.value is not None
             return (-np.inf, self.value)
+        if self.kind == "holds":
+            assert self.value is not None
+            return (self.value, self.value)
         assert self.low is not None and self.high is not None
         return (self.low, self.high)
 
@@ -105,6 +113,8 @@ class Expectation:
             return f"> {self.value:g}"
         if self.kind == "less":
             return f"< {self.value:g}"
+        if self.kind == "holds":
+            return f"interval holds {self.value:g}"
         return f"in [{self.low:g}, {self.high:g}]"
 
 

@@ -87,9 +87,9 @@ def _fail(path: Path, where: str, found: str, fix: str) -> ClaimsFileError:
 
 
 def _expectation(raw: Any, path: Path, where: str) -> Expectation:
-    if not isinstance(raw, Mapping) or raw.get("kind") not in ("equal", "greater", "less", "within"):
+    if not isinstance(raw, Mapping) or raw.get("kind") not in ("equal", "greater", "less", "within", "holds"):
         raise _fail(path, f"{where}.expect", repr(raw),
-                    "expected a table with kind = 'equal' | 'greater' | 'less' | 'within' and its numbers")
+                    "expected a table with kind = 'equal' | 'greater' | 'less' | 'within' | 'holds' and its numbers")
     try:
         exp = Expectation(kind=str(raw["kind"]), value=raw.get("value"), tolerance=float(raw.get("tolerance", 0.0)),
                           low=raw.get("low"), high=raw.get("high"), basis=str(raw.get("basis", "")))

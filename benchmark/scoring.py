@@ -199,6 +199,8 @@ def judge(measurement: Measurement, expect: Expectation) -> tuple[Verdict, str]:
         return Verdict.INCONCLUSIVE, why
     low, high = float(measurement.low), float(measurement.high)
     lo, hi = expect.region()
+    if expect.kind == "holds":  # a test of consistency: the interval holds the value, or excludes it
+        return (Verdict.SUPPORTED if low <= lo <= high else Verdict.REFUTED), ""
     if lo <= low and high <= hi:
         return Verdict.SUPPORTED, ""
     if high < lo or low > hi:

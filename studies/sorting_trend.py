@@ -24,15 +24,16 @@ it (the chains run later, with ``--first-sample``).  Its normalisation (the rand
 variance of a cell mean) depends on N, so pooling it across N mixes scales; the pooled segregation slope is a
 sign test, not a size.
 
-Decision rule (registered before the slopes were computed: ``docs/findings/finite-size.md``, History):
+Decision rule: the registration ``benchmark/registrations/sorting-trend.toml`` (claim
+``equilibrium.sorting-trend``; its date: ``docs/findings/finite-size.md``, History), whose numbers this module reads:
     per point (model, N, m), the mean slope over chains (per 10⁵ sweeps) with a 95 % percentile bootstrap
     over chains (chains are independent, :func:`vdosbench.validators.bootstrap`); a measure "grows" / "falls"
-    when the interval lies above / below 0 (the benchmark's verdict of "greater than 0",
-    :func:`vdosbench.benchmark.scoring.verdict_for`: supported / refuted), else "no trend resolved".  The link: Spearman's rank correlation across chains between the
-    inherent-energy slope and the neighbour-correlation slope, with a bootstrap interval over chains
-    (negative: chains that sort more deepen more).  Sorting is said to go on with the energy decline in a
-    model when, pooled over its points, the neighbour correlation grows and the inherent energy falls.
-    Points need at least 6 chains (``MIN_GROUPS``).
+    when the interval lies above / below 0 (the registered expectation "greater than 0" read by
+    :func:`vdosbench.benchmark.verdict_for`: supported / refuted), else "no trend resolved".  The link: Spearman's
+    rank correlation across chains between the inherent-energy slope and the neighbour-correlation slope, with a
+    bootstrap interval over chains (negative: chains that sort more deepen more).  Sorting is said to go on with
+    the energy decline in a model when, pooled over its points, the neighbour correlation grows and the inherent
+    energy falls.  Points need at least 6 chains (``min_chains``, the validators' ``MIN_GROUPS``).
 
 Usage (from the clone's root, as a module: it reads the points with the finite-size study's loaders)::
 
@@ -54,20 +55,23 @@ import xarray as xr
 from scipy import stats
 
 from studies import finite_size  # the finite-size study's loaders and its by-sample merge
-from vdosbench.benchmark.claims import Expectation
-from vdosbench.benchmark.scoring import Verdict, verdict_for
+from vdosbench.benchmark import Verdict, load_registration, verdict_for
 from vdosbench.datasets import point_group_name
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap
-from vdosbench.validators.results.result import MIN_GROUPS
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.
+RULE = load_registration("sorting-trend").claim("equilibrium.sorting-trend")
 #: Slopes are per this many sweeps.
-SWEEP_UNIT = 1e5
-N_BOOTSTRAP = 2000  # replicates of every chain bootstrap (the slopes and the Spearman link)
+SWEEP_UNIT = float(RULE.measure["per_sweeps"])
+N_BOOTSTRAP = int(RULE.measure["n_bootstrap"])  # replicates of every chain bootstrap (the slopes and the Spearman link)
+#: Fewest chains a point needs (the validators' MIN_GROUPS).
+MIN_GROUPS = int(RULE.measure["min_chains"])
+CONFIDENCE = float(RULE.measure["confidence"])
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
 #: The rule's reading of a mean slope's interval: the verdict on "greater than 0".
-GROWS = Expectation(kind="greater", value=0.0, basis="a mean slope above 0: the measure grows along the chains")
+GROWS = RULE.expect
 TRENDS = {Verdict.SUPPORTED: "grows", Verdict.REFUTED: "falls", Verdict.INCONCLUSIVE: "no trend resolved"}
 
 
@@ -149,7 +153,7 @@ def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
     if slopes.size < MIN_GROUPS:
         return {"trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
                 "chains": int(slopes.size)}
-    est = bootstrap(np.mean, slopes, n_bootstrap=N_BOOTSTRAP, seed=seed)
+    est = bootstrap(np.mean, slopes, n_bootstrap=N_BOOTSTRAP, seed=seed, confidence=CONFIDENCE)
     mean = est.measurement("mean slope", units=f"per {SWEEP_UNIT:g} sweeps", settings={}, curve=None,
                            method="mean of per-chain least-squares slopes")
     trend = TRENDS[verdict_for(mean, GROWS)]
@@ -174,7 +178,7 @@ def point_summary(slopes: Mapping[str, np.ndarray], seed: int = 0) -> dict[str, 
     if np.isnan(_spearman(*pair)):
         link = {"value": None, "reason": "a slope is the same in every chain: the rank correlation is undefined"}
     else:
-        est = bootstrap(_spearman, pair, n_bootstrap=N_BOOTSTRAP, seed=seed)
+        est = bootstrap(_spearman, pair, n_bootstrap=N_BOOTSTRAP, seed=seed, confidence=CONFIDENCE)
         link = {"value": float(est.value), "low": float(est.low), "high": float(est.high)}
     trends = {m: _trend(slopes[m], slopes[f"{m}_level"], seed) for m in MEASURES}
     return {"chains": n, "status": "ok", "slopes": trends, "link_spearman_inherent_vs_neighbour": link}

@@ -21,15 +21,13 @@ It compares the mean V/N over the last half of both traces (block means,
 10 blocks each, the standard error of each mean from its blocks) and states
 the difference with a 95 % interval (normal, the two standard errors in
 quadrature), and each trace's drift (:func:`~vdosbench.generators.glasses.energy_drift.energy_drift`).
-Decision rule (registered before the runs and amended once before any verdict was used:
-``docs/findings/finite-size.md``, History): the chain passes when the
-difference's interval contains 0 *and* the deep start is structurally below
-the random chain: the inherent-structure energy of the deep start (its
-configuration quenched when the T_d leg begins) lies below the mean
-inherent-structure energy of the random chain's structures (otherwise the test
-has no power: stated as "deep start not below"; the deep start's instantaneous V/N would not do, since a
-colder start is lower by its smaller vibrational energy alone, (3/2)(T_d − T_deep) ≈ 0.04, whatever its
-structure).  Energies are compared only on identical diameters: a draw's polydispersity moves V/N by ≈ 0.05.
+Decision rule: the registration ``benchmark/registrations/two-start.toml`` (its claims
+``equilibrium.two-start`` and ``equilibrium.two-start-power``, read by :func:`decide`; its dates and the one amendment:
+``docs/findings/finite-size.md``, History): the chain passes ("agree") when the difference's interval holds 0
+*and* the deep start is structurally below the random chain: the inherent-structure energy of the deep start (its
+configuration quenched when the T_d leg begins) lies below the mean inherent-structure energy of the random chain's
+structures (otherwise the test has no power: "deep start not below").  Energies are compared only on identical
+diameters: a draw's polydispersity moves V/N by ≈ 0.05.
 
 T_d is the recipe's own parent temperature: 0.144 for the additive ladder, 0.0716 for the non-additive
 control (``--suffix _nonadditive``: recipes ``soft_spheres_lowest_n{N}_td_nonadditive``, issue 25 item 5).
@@ -60,6 +58,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from vdosbench.benchmark import Verdict, judge, load_registration
 from vdosbench.generators import RECIPES
 from vdosbench.generators.engine.ensemble_spec import sample_seed
 from vdosbench.generators.glasses.energy_drift import energy_drift
@@ -70,11 +69,14 @@ from vdosbench.generators.glasses.configurations import Configuration
 from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
+from vdosbench.validators import Measurement
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
 FIGURE = ROOT / "docs" / "figures" / "seed003" / "two_start.png"
-BLOCKS = 10
+#: The decision rule (benchmark/registrations/two-start.toml).
+RULE = load_registration("two-start")
+BLOCKS = int(RULE.claim("equilibrium.two-start").measure["blocks"])
 
 
 def late_mean(sweeps: np.ndarray, energy: np.ndarray, n_blocks: int = BLOCKS) -> tuple[float, float]:
@@ -165,18 +167,53 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     }
 
 
+def decide(difference: float, stderr: float, inherent_gap: float) -> tuple[float, tuple[float, float], bool, str]:
+    """The registered rule (``benchmark/registrations/two-start.toml``) for one chain.
+
+    Parameters
+    ----------
+    difference, stderr
+        Late mean V/N of the deep start minus the random start's, and its standard error (the two in quadrature).
+    inherent_gap
+        The deep start's inherent-structure energy when its T_d leg begins minus the random chain's mean.
+
+    Returns
+    -------
+    tuple
+        ``(difference, (low, high), deep start below, verdict)``, the verdict ``"agree"``, ``"disagree"`` or
+        ``"deep start not below"``.
+
+    Examples
+    --------
+    >>> _, (low, high), below, verdict = decide(0.001, 0.002, -0.01)
+    >>> round(low, 5), round(high, 5), below, verdict
+    (-0.00292, 0.00492, True, 'agree')
+    >>> decide(0.01, 0.002, -0.01)[3], decide(0.001, 0.002, 0.01)[3]
+    ('disagree', 'deep start not below')
+    """
+    agree, power = RULE.claim("equilibrium.two-start"), RULE.claim("equilibrium.two-start-power")
+    z = float(agree.measure["z"])
+    low, high = difference - z * stderr, difference + z * stderr
+    gap = Measurement("inherent-energy gap", inherent_gap, 0.0, inherent_gap, inherent_gap, 1.0, "energy per particle",
+                      dict(power.measure), None, 1, "exact")
+    meet = Measurement("late-mean difference", difference, stderr, low, high, float(agree.measure["confidence"]),
+                       "energy per particle", dict(agree.measure), None, 2, "normal interval")
+    below = judge(gap, power.expect)[0] is Verdict.SUPPORTED
+    verdict = ("agree" if judge(meet, agree.expect)[0] is Verdict.SUPPORTED else "disagree") if below else \
+        "deep start not below"
+    return difference, (low, high), below, verdict
+
+
 def compare(n: int, taper: str, chain: int, ladder: xr.Dataset, deep: dict[str, Any]) -> dict[str, Any]:
     """The decision of the module docstring for one chain."""
     t_r, e_r = ladder["mc_record"].values, ladder["mc_energy"].values[0]
     m_r, se_r = late_mean(t_r, e_r)
     m_d, se_d = late_mean(deep["sweeps"], deep["energy"])
-    diff, se = m_d - m_r, math.hypot(se_r, se_d)
-    low, high = diff - 1.96 * se, diff + 1.96 * se
     drift_r = energy_drift(t_r, e_r)
     drift_d = energy_drift(deep["sweeps"], deep["energy"])
     e_is_random = float(np.mean(ladder["inherent_energy"].values))
-    start_below = bool(deep["inherent_energy_start"] < e_is_random)
-    verdict = ("agree" if low <= 0.0 <= high else "disagree") if start_below else "deep start not below"
+    diff, (low, high), start_below, verdict = decide(m_d - m_r, math.hypot(se_r, se_d),
+                                                     deep["inherent_energy_start"] - e_is_random)
     return {
         "n_particles": n, "taper_order": taper, "chain": chain,
         "random_start": {"late_mean": m_r, "late_mean_stderr": se_r, "drift": drift_r.drift,
@@ -281,11 +318,8 @@ def main(argv: list[str] | None = None) -> int:
             out = sorted(entries.values(), key=lambda e: (_recipe(e), e["taper_order"], e["chain"]))
             _write_json(args.result, {
                 "script": "studies/two_start.py",
-                "decision_rule": ("agree when the 95 % interval of (deep-start late mean - random-start late mean) "
-                                  "contains 0 and the deep start's inherent-structure energy lies below the mean "
-                                  "inherent-structure energy of the random chain's structures; late "
-                                  "mean = mean V/N over the last half of the trace, standard error from 10 block "
-                                  "means; interval normal, standard errors in quadrature"),
+                "decision_rule": f"benchmark/registrations/two-start.toml (registered {RULE.registered}): "
+                                 + RULE.header["verdict_rule"],
                 "command": command + " (the latest; each entry states its own)",
                 "entries": out,
             })

@@ -76,6 +76,13 @@ VERDICTS = [
     (_m(2.0, 2.0), Expectation("equal", 2, 0), Verdict.SUPPORTED),
     (_m(3.0, 3.0), Expectation("equal", 2, 0), Verdict.REFUTED),
     (_m(float("nan"), float("nan")), Expectation("equal", 2, 0), Verdict.INCONCLUSIVE),
+    # "holds": a test of consistency (the two-start test): the interval holds the value or excludes it
+    (_m(-0.1, 0.05), Expectation("holds", 0.0), Verdict.SUPPORTED),
+    (_m(-5.0, 5.0), Expectation("holds", 0.0), Verdict.SUPPORTED),  # wide: still consistent, never inconclusive
+    (_m(0.0, 0.0), Expectation("holds", 0.0), Verdict.SUPPORTED),
+    (_m(0.01, 0.05), Expectation("holds", 0.0), Verdict.REFUTED),
+    (_m(-0.05, -0.01), Expectation("holds", 0.0), Verdict.REFUTED),
+    (_m(float("nan"), float("nan")), Expectation("holds", 0.0), Verdict.INCONCLUSIVE),
 ]
 
 

@@ -146,3 +146,14 @@ def test_the_slope_interval_covers_a_known_mean_at_the_pooled_chain_count() -> N
     row = coverage("normal", 104, trials=40)
     assert row["chains"] == 104 and row["trials"] == 40
     assert 0.85 <= row["coverage"] <= 1.0
+
+
+def test_the_rule_is_read_from_its_registration(study) -> None:  # noqa: ANN001
+    """benchmark/registrations/sorting-trend.toml holds the numbers; the study reads them (issue 54 item 2)."""
+    from vdosbench.benchmark import load_registration
+    from vdosbench.validators.results.result import MIN_GROUPS
+
+    rule = load_registration("sorting-trend").claim("equilibrium.sorting-trend")
+    assert study.GROWS == rule.expect and rule.expect.describe() == "> 0"
+    assert (study.SWEEP_UNIT, study.N_BOOTSTRAP, study.CONFIDENCE) == (1e5, 2000, 0.95)
+    assert study.MIN_GROUPS == rule.measure["min_chains"] == MIN_GROUPS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -85,3 +86,27 @@ def test_t_d_is_the_recipes_own(study) -> None:  # noqa: ANN001
     """The control's T_d (issue 25 item 5) is not the additive model's."""
     assert study.recipe_td("soft_spheres_lowest_n1000_td") == 0.144
     assert study.recipe_td("soft_spheres_lowest_n1000_td_nonadditive") == 0.0716
+
+
+def test_the_registered_rule_gives_every_stored_verdict_again(study) -> None:  # noqa: ANN001
+    """The rule moved from the study's text to benchmark/registrations/two-start.toml without a number changed:
+    every entry of studies/results/two_start.json is judged again from its stored numbers."""
+    stored = json.loads((ROOT / "studies" / "results" / "two_start.json").read_text())["entries"]
+    assert stored
+    for e in stored:
+        r, d = e["random_start"], e["deep_start"]
+        se = math.hypot(r["late_mean_stderr"], d["late_mean_stderr"])
+        diff, interval, below, verdict = study.decide(d["late_mean"] - r["late_mean"], se,
+                                                      d["inherent_energy_start"] - r["inherent_energy_mean"])
+        assert diff == pytest.approx(e["difference"], rel=1e-12, abs=1e-15)
+        assert interval == pytest.approx(tuple(e["difference_interval"]), rel=1e-12, abs=1e-15)
+        assert (below, verdict) == (e["deep_start_below"], e["verdict"]), (e["recipe"], e["taper_order"], e["chain"])
+
+
+def test_the_rule_is_read_from_its_registration(study) -> None:  # noqa: ANN001
+    from vdosbench.benchmark import load_registration
+
+    rule = load_registration("two-start")
+    assert rule.claim("equilibrium.two-start").expect.kind == "holds"
+    assert study.BLOCKS == rule.claim("equilibrium.two-start").measure["blocks"] == 10
+    assert study.decide(0.0, 1e-3, -1e-3)[3] == "agree" and study.decide(1.0, 1e-3, -1e-3)[3] == "disagree"

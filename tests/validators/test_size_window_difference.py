@@ -94,7 +94,17 @@ def test_the_interval_holds_the_true_difference_on_mock_glass_spectra(
     covered = sum(d.low <= 4.0 - s_b <= d.high
                   for d in (size_window_difference(a, b, 0.7, n_bootstrap=300, seed=rep)
                             for rep, (a, b) in enumerate(zip(mocks[(1000, 4.0)], mocks[(2000, s_b)]))))
-    assert covered >= REPLICATES - 1, covered
+    # a 95 % interval misses 3 or more of 5 with probability 0.001 (binomial); over 30 such pairs at 0 the coverage
+    # measured 0.97 (29 of 30) beside the one-point window MLE's 0.93
+    assert covered >= 3, covered
+
+
+@pytest.mark.parametrize("s_b", [3.0, 4.0], ids=["+1", "0"])
+def test_the_interval_covers_the_true_difference_of_exact_power_laws(s_b: float) -> None:
+    covered = sum(d.low <= 4.0 - s_b <= d.high
+                  for d in (size_window_difference(_power_law(40, 4.0, 1000, 300 + rep), _power_law(60, s_b, 2000, 400 + rep),
+                                                   0.7, n_bootstrap=300, seed=rep) for rep in range(20)))
+    assert covered >= 16, covered  # a 95 % interval misses 5 or more of 20 with probability 0.003
 
 
 def test_a_window_past_the_stored_modes_is_refused() -> None:
