@@ -53,7 +53,7 @@ from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.generators.glasses.soft_spheres import KA_T_LOW, T_D
 from vdosbench.validators import power_law_exponent
 from vdosbench.validators.spectral.power_law import PowerLawWindow
-from vdosbench.validators.results.result import bootstrap, sample_groups
+from vdosbench.validators.results.result import bootstrap
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -72,7 +72,7 @@ def _mean_interval(values: np.ndarray, groups: np.ndarray | None) -> dict:
 
 
 def measure_point(ds: xr.Dataset, protocol: str) -> tuple[dict, object]:
-    groups = sample_groups(ds)
+    groups = ds.vdos.chain_groups
     primary = power_law_exponent(ds, PowerLawWindow(rule="lowest_k", k=K_PRIMARY), n_bootstrap=1000, seed=0)
     row = {
         "protocol": protocol,

@@ -19,6 +19,7 @@ import pytest
 import xarray as xr
 
 import vdosbench.validators as validators
+import vdosbench.validators.results.result as result_module
 from vdosbench.datasets import VdosAccessor, mock_spectrum
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,14 @@ TWINS = {
     "number_density": "number_density",
     "shear_modulus_speed": "shear_speed",
 }
+#: the two readers of samples retired with them: name -> the accessor's member
+READERS = {"sample_groups": "chain_groups", "sample_chunks": "sample_blocks"}
+DEPRECATED = {**TWINS, **READERS}
+
+
+def _function(name: str) -> Callable[..., Any]:
+    """The deprecated function: on the public face, or (sample_groups) in vdosbench.validators.results.result."""
+    return getattr(validators, name) if hasattr(validators, name) else getattr(result_module, name)
 
 
 def _rectangular() -> xr.Dataset:
@@ -146,17 +155,30 @@ def test_shear_modulus_speed_keeps_its_errors() -> None:
         _assert_same(_outcome(lambda: validators.shear_modulus_speed(grid)), expected)
 
 
-@pytest.mark.parametrize("name", sorted(TWINS))
+@pytest.mark.parametrize("name", sorted(DEPRECATED))
 def test_each_twin_warns_and_names_its_replacement(name: str) -> None:
     ds = DATASETS["2D-flagged"]()
     with pytest.warns(DeprecationWarning) as caught:
-        getattr(validators, name)(ds)
+        _function(name)(ds)
     messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
-    assert messages == [f"vdosbench.validators.{name} is deprecated; use ds.vdos.{TWINS[name]}"]
+    assert messages == [f"vdosbench.validators.{name} is deprecated; use ds.vdos.{DEPRECATED[name]}"]
     # stacklevel=2: the warning points at the caller (this file), not at the wrapper
     assert [Path(w.filename).name for w in caught] == [Path(__file__).name]
-    doc = getattr(validators, name).__doc__
-    assert ".. deprecated::" in doc and f"ds.vdos.{TWINS[name]}" in doc
+    doc = _function(name).__doc__
+    assert ".. deprecated::" in doc and f"ds.vdos.{DEPRECATED[name]}" in doc
+
+
+def test_the_sample_readers_equal_the_accessor() -> None:
+    chained = DATASETS["2D-flagged"]().assign(chain=("sample", [0, 0, 1]))
+    lazy = DATASETS["2D-partial"]().chunk({"sample": 1})
+    with pytest.warns(DeprecationWarning):
+        assert result_module.sample_groups(chained).tolist() == chained.vdos.chain_groups.tolist() == [0, 0, 1]
+        assert result_module.sample_groups(DATASETS["2D-flagged"]()) is None
+        blocks = list(validators.sample_chunks(lazy, block_values=20))
+    expected = list(lazy.vdos.sample_blocks(block_values=20))
+    assert [sl for sl, _ in blocks] == [sl for sl, _ in expected] == [slice(0, 1), slice(1, 2)]
+    for (_, a), (_, b) in zip(blocks, expected):
+        xr.testing.assert_identical(a, b)
 
 
 def _calls_of_twins(path: Path, root: Path = ROOT) -> list[str]:
@@ -166,7 +188,7 @@ def _calls_of_twins(path: Path, root: Path = ROOT) -> list[str]:
         if isinstance(node, ast.Call):
             f = node.func
             name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
-            if name in TWINS:
+            if name in DEPRECATED:
                 found.append(f"{path.relative_to(root)}:{node.lineno} {name}(...)")
     return found
 

@@ -33,7 +33,6 @@ from vdosbench.validators import (
     lowest_phonon_frequency,
     phonon_frequency,
     power_law_exponent,
-    sample_chunks,
     sound_speed,
     truncated_power_law_mle,
 )
@@ -269,7 +268,7 @@ def test_dask_chunked_equals_in_memory(window: object, monkeypatch: pytest.Monke
     a = power_law_exponent(ds, window, n_bootstrap=50)
     lazy = ds.chunk({"sample": 10})
     monkeypatch.setattr(accessor_module, "BLOCK_VALUES", 2000)  # blocks of 20 samples: 3 reads per pass
-    assert [sl.stop for sl, _ in sample_chunks(lazy)] == [20, 40, 50]
+    assert [sl.stop for sl, _ in lazy.vdos.sample_blocks()] == [20, 40, 50]
     b = power_law_exponent(lazy, window, n_bootstrap=50)
     assert a.to_dict() == b.to_dict()
     xr.testing.assert_allclose(a.curve, b.curve)

@@ -13,6 +13,7 @@ are that view's :meth:`~vdosbench.datasets.VdosAccessor.sample_blocks` and
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -186,8 +187,11 @@ def sample_chunks(
     *,
     block_values: int | None = None,
 ) -> Iterator[tuple[slice, xr.Dataset]]:
-    """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset:
-    ``ds.vdos.sample_blocks(variables, block_values=...)``.
+    """Yield in-memory blocks of consecutive samples of a (possibly Dask-backed) dataset.
+
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.sample_blocks(variables, block_values=...)`` (the same blocks); ``sample_chunks`` will be
+        removed in the next release.
 
     Parameters
     ----------
@@ -206,8 +210,10 @@ def sample_chunks(
     --------
     >>> from vdosbench.datasets import mock_spectrum
     >>> ds = mock_spectrum(n_sample=5).chunk({"sample": 2})
-    >>> [sl for sl, _ in sample_chunks(ds, block_values=40)]
+    >>> [sl for sl, _ in ds.vdos.sample_blocks(block_values=40)]  # instead
     [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
     """
+    warnings.warn("vdosbench.validators.sample_chunks is deprecated; use ds.vdos.sample_blocks", DeprecationWarning,
+                  stacklevel=2)
     view = ds if isinstance(ds, VdosAccessor) else ds.vdos
     return view.sample_blocks(variables, block_values=block_values)

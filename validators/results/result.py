@@ -15,6 +15,7 @@ resampling modes would understate the uncertainty.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
@@ -429,15 +430,19 @@ def bootstrap(
 
 
 def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
-    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent:
-    ``ds.vdos.chain_groups``.
+    """Labels of correlated samples for :func:`bootstrap` (the ``chain`` variable), or None if samples are independent.
+
+    .. deprecated:: 0.1.0
+        Use ``ds.vdos.chain_groups`` (the same labels); ``sample_groups`` will be removed in the next release.
 
     Examples
     --------
     >>> ds = xr.Dataset({"chain": ("sample", [0, 0, 1, 1])})
-    >>> sample_groups(ds).tolist(), sample_groups(ds.drop_vars("chain"))
+    >>> ds.vdos.chain_groups.tolist(), ds.drop_vars("chain").vdos.chain_groups  # instead
     ([0, 0, 1, 1], None)
     """
+    warnings.warn("vdosbench.validators.sample_groups is deprecated; use ds.vdos.chain_groups", DeprecationWarning,
+                  stacklevel=2)
     return ds.vdos.chain_groups
 
 
