@@ -21,6 +21,15 @@ existing dataset with positions — ours written before this existed, and a
 third party's — gets the same estimate.  A dataset that already stores
 ``shear_modulus`` is used as it is (measured data).
 
+:func:`with_elastic_moduli` adds, in the same way, the missing ones of
+``shear_modulus``, ``bulk_modulus`` and ``longitudinal_modulus`` (sample,)
+(:func:`sample_elastic_moduli`: one call of
+:func:`vdosbench.generators.glasses.moduli.elastic_moduli` per sample, with
+the largest residual force of each stored structure, since the moduli assume
+mechanical equilibrium): what the continuum D − D_Debye of a full spectrum
+needs (issue 51).  About 0.6 s per sample at N = 1000 on one core
+(``studies/full_spectrum_moduli.py``).
+
 Cost: one sparse Hessian and one sparse LU per sample (N = 1000, d = 3:
 about 0.3 s on one core; ``studies/measure_shear_omega0.py`` times it).
 """
@@ -39,8 +48,26 @@ from vdosbench.validators.results.result import ValidatorResult
 from .data_model import dataset_potential, sample_configuration
 
 __all__ = [
-    "ShearOmega0Result", "dataset_potential", "sample_shear_moduli", "shear_modulus_omega0", "with_shear_modulus",
+    "ShearOmega0Result", "dataset_potential", "sample_elastic_moduli", "sample_shear_moduli", "shear_modulus_omega0",
+    "with_elastic_moduli", "with_shear_modulus",
 ]
+
+#: The moduli :func:`with_elastic_moduli` adds when a dataset lacks them.
+ELASTIC_MODULI = ("shear_modulus", "bulk_modulus", "longitudinal_modulus")
+
+
+def _per_site_variable(ds: xr.Dataset, what: str) -> str:
+    """``"species"`` or ``"diameter"``, after checking that ``ds`` stores the configurations ``what`` needs."""
+    missing = [v for v in ("position", "box_length") if v not in ds.variables]
+    per_site = "species" if "species" in ds.variables else "diameter"
+    if per_site not in ds.variables:
+        missing.append("diameter or species")
+    if missing:
+        raise ValueError(
+            f"{what} computed from the configurations; the dataset lacks {missing}. Fix: store "
+            "position (sample, site, spatial), box_length (sample,) and diameter or species (sample, site)"
+        )
+    return per_site
 
 
 def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
@@ -63,15 +90,7 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     """
     from vdosbench.generators.glasses.elastic import shear_directions, shear_modulus
 
-    missing = [v for v in ("position", "box_length") if v not in ds.variables]
-    per_site = "species" if "species" in ds.variables else "diameter"
-    if per_site not in ds.variables:
-        missing.append("diameter or species")
-    if missing:
-        raise ValueError(
-            f"the shear modulus is computed from the configurations; the dataset lacks {missing}. Fix: store "
-            "position (sample, site, spatial), box_length (sample,) and diameter or species (sample, site)"
-        )
+    per_site = _per_site_variable(ds, "the shear modulus is")
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     d = int(ds.sizes["spatial"])
@@ -103,6 +122,108 @@ def with_shear_modulus(ds: xr.Dataset) -> xr.Dataset:
         return ds
     g = sample_shear_moduli(ds)
     return ds.assign(shear_modulus=g["shear_modulus"])
+
+
+_MODULUS_UNITS = "epsilon / sigma^d"
+_HOW = "vdosbench.generators.glasses.moduli.elastic_moduli, unit masses"
+#: The variables of :func:`sample_elastic_moduli` and their attributes.
+_MODULI_ATTRS: dict[str, dict[str, str]] = {
+    "shear_modulus": {"long_name": "shear modulus G: mean over the simple shears of affine minus non-affine",
+                      "units": _MODULUS_UNITS, "method": _HOW},
+    "bulk_modulus": {"long_name": "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)",
+                     "units": _MODULUS_UNITS, "method": _HOW},
+    "longitudinal_modulus": {"long_name": "longitudinal (P-wave) modulus M: mean over the uniaxial strains, relaxed",
+                             "units": _MODULUS_UNITS, "method": _HOW},
+    "shear_modulus_born": {"long_name": "affine (Born) part of G", "units": _MODULUS_UNITS},
+    "shear_modulus_nonaffine": {"long_name": "non-affine correction of G (G = Born - non-affine)",
+                                "units": _MODULUS_UNITS},
+    "bulk_modulus_born": {"long_name": "affine (Born) part of K", "units": _MODULUS_UNITS},
+    "pressure": {"long_name": "virial pressure at T = 0", "units": _MODULUS_UNITS},
+    "residual_force_max": {"long_name": "largest per-particle force norm max_i |F_i| of the stored structure",
+                           "units": "epsilon / sigma",
+                           "method": "vdosbench.generators.glasses.minimize.EnergyModel.max_force"},
+}
+
+
+def sample_elastic_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
+    """Per-sample shear, bulk and longitudinal moduli and largest residual force of one parameter point.
+
+    One call of :func:`vdosbench.generators.glasses.moduli.elastic_moduli` per sample (unit masses; the
+    non-affine parts by conjugate gradients on the Hessian, no stored modes needed): G the mean of the
+    d(d − 1) simple-shear moduli G_αβ, K = −V dp/dV (``ElasticModuli.bulk``, isotropic dilation, relaxed,
+    with its pressure term) and M the longitudinal (P-wave) modulus, the mean of the d uniaxial-strain moduli
+    M_α (``ElasticModuli.longitudinal_modulus``).  Each is stored as the function returns it: M is measured,
+    not built from K + 2(d − 1)G/d, which holds for an isotropic stress-free solid only on average.  The moduli
+    assume mechanical equilibrium, so ``residual_force_max`` gives max_i |F_i| of the stored structure
+    (:meth:`vdosbench.generators.glasses.minimize.EnergyModel.max_force`, same potential).
+
+    Parameters
+    ----------
+    ds
+        One parameter point with ``position`` (sample, site, spatial), cubic ``box_length`` and
+        ``diameter`` or ``species``, and a known potential (:func:`dataset_potential`).
+    max_samples
+        Only the first samples (``None``: all).
+
+    Returns
+    -------
+    xarray.Dataset
+        (sample,) each: ``shear_modulus``, ``bulk_modulus``, ``longitudinal_modulus`` (units ε/σ^d),
+        ``shear_modulus_born`` and ``shear_modulus_nonaffine`` (G's affine part and the non-affine
+        correction, G = Born − non-affine), ``bulk_modulus_born``, ``pressure`` (virial, T = 0) and
+        ``residual_force_max``.
+
+    Raises
+    ------
+    ValueError
+        When the configurations or the potential are missing (the message names them and the fix).
+
+    Examples
+    --------
+    >>> from vdosbench.generators.glasses.configurations import fcc_crystal
+    >>> c = fcc_crystal(3)
+    >>> ds = xr.Dataset(
+    ...     {"position": (("sample", "site", "spatial"), c.positions[None]), "box_length": ("sample", [c.box_length]),
+    ...      "diameter": (("sample", "site"), np.ones((1, c.n_particles)))},
+    ...     attrs={"potential": "soft_sphere", "taper_order": 2})
+    >>> m = sample_elastic_moduli(ds)
+    >>> bool(m["bulk_modulus"][0] > 0), bool(m["longitudinal_modulus"][0] > m["shear_modulus"][0])
+    (True, True)
+    >>> float(m["residual_force_max"][0]) < 1e-10   # a perfect crystal is force-free
+    True
+    """
+    from vdosbench.generators.glasses.minimize import EnergyModel
+    from vdosbench.generators.glasses.moduli import elastic_moduli
+
+    per_site = _per_site_variable(ds, "the elastic moduli are")
+    potential = dataset_potential(ds)
+    n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
+    out = {k: np.empty(n) for k in _MODULI_ATTRS}
+    for s in range(n):
+        config = sample_configuration(ds, s, per_site)
+        m = elastic_moduli(config, potential)
+        values = {
+            "shear_modulus": m.shear_modulus, "bulk_modulus": m.bulk, "longitudinal_modulus": m.longitudinal_modulus,
+            "shear_modulus_born": float(np.mean(m.shear_born)), "bulk_modulus_born": m.bulk_born,
+            "pressure": m.pressure, "residual_force_max": EnergyModel(config, potential).max_force(config.positions),
+        }
+        values["shear_modulus_nonaffine"] = values["shear_modulus_born"] - m.shear_modulus
+        for k, v in values.items():
+            out[k][s] = v
+    return xr.Dataset(
+        {k: ("sample", out[k], dict(attrs)) for k, attrs in _MODULI_ATTRS.items()},
+        coords={"sample": ds["sample"].values[:n]},
+    )
+
+
+def with_elastic_moduli(ds: xr.Dataset) -> xr.Dataset:
+    """``ds`` with the missing ones of ``shear_modulus``, ``bulk_modulus`` and ``longitudinal_modulus`` (sample,)
+    added (one parameter point); those it stores are used as they are (measured data)."""
+    missing = [v for v in ELASTIC_MODULI if v not in ds.variables]
+    if not missing:
+        return ds
+    m = sample_elastic_moduli(ds)
+    return ds.assign({v: m[v] for v in missing})
 
 
 @dataclass(frozen=True, eq=False)
