@@ -37,8 +37,9 @@ positions and velocities, the thermostat's own variables from zero, recorded in 
 the export reads the landed ``sN.npz``.  ``--land-only`` lands a work folder written by an earlier version of this
 script.
 
-Equilibrium rule (:func:`equilibrated`; registered before any T = 0.45 data and amended before any sample
-passed or was quenched: ``docs/findings/low-tstar.md``, History), with τ_k the τ_α of segment k (F_s reaching
+Equilibrium rule (:func:`equilibrated`; ``benchmark/registrations/lammps-ka-equilibrium.toml``, whose numbers this
+module reads; registered before any T = 0.45 data and amended before any sample passed or was quenched:
+``docs/findings/low-tstar.md``, History), with τ_k the τ_α of segment k (F_s reaching
 1/e inside the segment): a sample is equilibrated after segment n when
 
 1. **no ageing of τ_α**: the segments that start in the last half of the trace (at least
@@ -92,6 +93,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from vdosbench.benchmark import load_registration
 from vdosbench.benchmark.lammps_runtime import (
     kob_andersen_commands,
     kob_andersen_table,
@@ -106,10 +108,12 @@ from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
 
-Q_FS = 7.25
-MIN_LATE_SEGMENTS = 5
-TREND_P = 0.05
-TAU_MULTIPLE = 40.0
+#: The equilibrium rule (benchmark/registrations/lammps-ka-equilibrium.toml): its numbers are read from there.
+RULE = load_registration("lammps-ka-equilibrium")
+Q_FS = float(RULE.claim("equilibrium.no-tau-ageing").measure["fs_wavenumber"])
+MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").measure["min_late_segments"])
+TREND_P = float(RULE.claim("equilibrium.no-tau-ageing").expect.value)
+TAU_MULTIPLE = float(RULE.claim("equilibrium.wait").expect.value)
 RESULTS = Path(__file__).parent / "results"
 #: Where the truncated-and-shifted form (``--taper-order 0``) lands and writes its summary; the tapered forms use
 #: ``lammps_ka_045_m{taper}`` (:func:`default_paths`).
@@ -262,7 +266,11 @@ def equilibrated(state: dict) -> tuple[bool, str]:
     ``start`` and ``end`` (time at the target temperature); ``state["time"]`` the time at that temperature;
     ``state["energy_time"]`` and ``state["energy"]`` the V/N trace at that temperature.
     """
-    d = rule_details(state)
+    return judge_details(rule_details(state))
+
+
+def judge_details(d: dict) -> tuple[bool, str]:
+    """The equilibrium rule on the numbers of :func:`rule_details` (those a rule report stores); (passed, why)."""
     if d["late_segments"] < MIN_LATE_SEGMENTS:
         return False, f"{d['late_segments']} segments in the last half of the trace, need {MIN_LATE_SEGMENTS}"
     if "tau_alpha_median" not in d:
@@ -569,7 +577,8 @@ def write_rule_report(work: Path, path: Path, landed: Path = LANDED) -> dict:
         ok, why = equilibrated(state)
         samples.append({"sample": state["sample"], "done": bool(state.get("done")), "passes": ok, "why": why,
                         "wall_s": state.get("wall_s"), **rule_details(state)})
-    report = {"script": "studies/lammps_ka_045.py", "rule": "amended 2026-11-25 03:45 UTC (module docstring; docs/findings/low-tstar.md, History)",
+    report = {"script": "studies/lammps_ka_045.py", "rule": f"benchmark/registrations/lammps-ka-equilibrium.toml (registered {RULE.registered}; "
+                      "docs/findings/low-tstar.md, History)",
               "min_late_segments": MIN_LATE_SEGMENTS, "trend_p": TREND_P, "tau_multiple": TAU_MULTIPLE,
               "samples": samples}
     write_json_atomic(path, report)

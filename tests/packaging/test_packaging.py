@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Package data the code reads at run time (pyproject.toml ``[tool.setuptools.package-data]``).
 PACKAGE_DATA = [
     ("vdosbench.benchmark", "claims.toml"),
+    ("vdosbench.benchmark", "protocols.toml"),
+    *[("vdosbench.benchmark", f"registrations/{p.name}") for p in sorted((ROOT / "benchmark" / "registrations").glob("*.toml"))],
     ("vdosbench.datasets", "catalog.toml"),
 ]
 

@@ -248,3 +248,22 @@ def test_a_sample_is_continued_with_its_own_potential_only(tmp_path: Path):
     L.write_json_atomic(tmp_path / "s0.json", {"sample": 0, **_state(STEADY, 0.0), "done": True, "taper_order": "2"})
     with pytest.raises(SystemExit, match="run with --taper-order 2, found --taper-order inf"):
         L.main(["--work", str(tmp_path), "--samples", "1", "--taper-order", "inf", "--landed", str(tmp_path / "l")])
+
+
+@pytest.mark.parametrize("report", ["lammps_ka_045_rule.json", "lammps_ka_045_m2_rule.json"])
+def test_the_registered_rule_judges_every_stored_report_again(report: str) -> None:
+    """The rule moved to benchmark/registrations/lammps-ka-equilibrium.toml without a number changed: every sample
+    of the stored rule reports gets its verdict and reason again from its stored numbers."""
+    stored = json.loads((Path(__file__).resolve().parents[2] / "studies" / "results" / report).read_text())
+    assert stored["samples"]
+    for sample in stored["samples"]:
+        assert L.judge_details(sample) == (sample["passes"], sample["why"]), sample["sample"]
+
+
+def test_the_rule_numbers_are_the_registrations() -> None:
+    from vdosbench.benchmark import load_registration
+
+    rule = load_registration("lammps-ka-equilibrium")
+    assert (L.MIN_LATE_SEGMENTS, L.TREND_P, L.TAU_MULTIPLE, L.Q_FS) == (5, 0.05, 40.0, 7.25)
+    assert rule.claim("equilibrium.energy-drift").expect.kind == "holds"
+    assert L.RULE.registered == rule.registered == "2026-11-25T03:45Z"
