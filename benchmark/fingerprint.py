@@ -103,6 +103,8 @@ from vdosbench.datasets.catalog import (
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 
+from .registration import load_registration
+
 __all__ = [
     "BOOTSTRAP_SEED",
     "CHAIN_BOOTSTRAP_SEED",
@@ -144,12 +146,14 @@ CHAIN_BOOTSTRAP_SEED = 1
 #: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
 #: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
 RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
+#: The realization test's rule (``benchmark/registrations/realization-test.toml``): the numbers below are read from it.
+_REALIZATION_RULE = load_registration("realization-test").claim("rebuild.another-realization")
 #: Family-wise false-alarm rate of the realization test (Bonferroni over its quantities and points).
-REALIZATION_ALPHA = 0.05
+REALIZATION_ALPHA = float(_REALIZATION_RULE.measure["alpha"])
 #: Fewest samples per point, on each side, for the realization test to be assessed (a bootstrap
 #: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates
 #: against n in ``studies/results/realization_test.json``).
-REALIZATION_MIN_SAMPLES = 20
+REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.measure["min_units"])
 
 
 def point_label(values: Mapping[str, Any]) -> str:

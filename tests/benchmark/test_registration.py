@@ -68,3 +68,13 @@ def test_every_shipped_registration_reads() -> None:
     for path in REGISTRATIONS.glob("*.toml"):
         reg = load_registration(path.stem)
         assert reg.claims and all(c.expect.region()[0] <= c.expect.region()[1] for c in reg.claims.values())
+
+
+def test_the_realization_test_reads_its_rule_from_the_registration() -> None:
+    """vdosbench build's realization test takes alpha and the minimum from realization-test.toml (issue 54 item 2)."""
+    from vdosbench.benchmark import fingerprint
+
+    rule = load_registration("realization-test").claim("rebuild.another-realization")
+    assert (fingerprint.REALIZATION_ALPHA, fingerprint.REALIZATION_MIN_SAMPLES) == (rule.measure["alpha"],
+                                                                                 rule.measure["min_units"]) == (0.05, 20)
+    assert rule.expect.describe() == "> 0.05"
