@@ -83,6 +83,7 @@ from vdosbench.generators.glasses.relaxation import (
     self_intermediate_scattering,
     structure_factor,
 )
+from vdosbench.validators import stratified_bootstrap
 
 DEFAULT_GRID = (0.6, 0.5, 0.4, 0.35, 0.3, 0.27, 0.25, 0.23, 0.21, 0.2, 0.19, 0.18)
 A_MIN, A_MAX = 0.73, 1.62
@@ -234,22 +235,26 @@ def bootstrap_fits(temperature: np.ndarray, log_tau: np.ndarray, rng: np.random.
     """Refit after resampling replicas (columns of ``log_tau``, shape (n_T, n_replicas)) at every T.
 
     Each bootstrap sample uses the same estimator as the point estimate: the
-    unweighted least-squares fit of the replica mean of ln τ.
+    unweighted least-squares fit of the replica mean of ln τ.  The replicas
+    are resampled independently at each temperature (the temperatures are the
+    strata of :func:`vdosbench.validators.stratified_bootstrap`); a fit that
+    fails (RuntimeError) drops that replicate from its parameter's sample.
     """
     n_t, n_r = log_tau.shape
-    t_d, t_0 = [], []
-    for _ in range(n_boot):
-        pick = rng.integers(0, n_r, size=(n_t, n_r))
-        mean = np.take_along_axis(log_tau, pick, axis=1).mean(axis=1)
-        try:
-            t_d.append(fit_mct(temperature, np.exp(mean)).t_d)
-        except RuntimeError:
-            pass
-        try:
-            t_0.append(fit_vft(temperature, np.exp(mean)).t_0)
-        except RuntimeError:
-            pass
-    return np.array(t_d), np.array(t_0)
+
+    def statistic(picks: list[np.ndarray]) -> tuple[float, float]:
+        mean = np.take_along_axis(log_tau, np.stack(picks), axis=1).mean(axis=1)
+        fits = []
+        for fit, name in ((fit_mct, "t_d"), (fit_vft, "t_0")):
+            try:
+                fits.append(getattr(fit(temperature, np.exp(mean)), name))
+            except RuntimeError:
+                fits.append(np.nan)
+        return fits[0], fits[1]
+
+    reps = stratified_bootstrap(statistic, [n_r] * n_t, n_boot, rng)
+    t_d, t_0 = reps[:, 0], reps[:, 1]
+    return t_d[~np.isnan(t_d)], t_0[~np.isnan(t_0)]
 
 
 def analyse(temperature: np.ndarray, tau: np.ndarray, fit_max: float, seed: int, n_boot: int) -> dict:

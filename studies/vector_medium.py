@@ -77,6 +77,7 @@ from vdosbench.generators.theory.elastic_medium import (
     lattice_dispersion,
 )
 from vdosbench.generators.theory.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
+from vdosbench.validators import stratified_bootstrap
 from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 
 import vdosbench
@@ -227,7 +228,11 @@ def _fits(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
 
 
 def _slopes(points: list[dict[str, Any]], rng: np.random.Generator) -> dict[str, Any]:
-    """ω_BP against c_T k_G over the k_G > 0 points (all, and unflagged), bootstrapped over samples."""
+    """ω_BP against c_T k_G over the k_G > 0 points (all, and unflagged), bootstrapped over samples.
+
+    Each point's samples are resampled on their own (:func:`vdosbench.validators.stratified_bootstrap`, the points
+    in order, from ``rng``, which the two sets share in turn); ω_BP and c_T are recomputed per point.
+    """
     out: dict[str, Any] = {}
     for label, use in (("all", [p for p in points if p["k_G"] > 0]),
                        ("unflagged", [p for p in points if p["k_G"] > 0 and not p["omega_bp_at_window_edge"]])):
@@ -237,14 +242,14 @@ def _slopes(points: list[dict[str, Any]], rng: np.random.Generator) -> dict[str,
         x = np.array([p["c_T"] * p["k_G"] for p in use])
         y = np.array([p["omega_bp"]["value"] for p in use])
         est = _fits(x, y)
-        reps = np.empty((N_BOOTSTRAP, 3))
-        for b in range(N_BOOTSTRAP):
-            xb, yb = np.empty(len(use)), np.empty(len(use))
-            for i, p in enumerate(use):
-                idx = rng.integers(0, p["n_samples"], p["n_samples"])
-                yb[i] = _peak_on(p["_fine"], p["_smoothed"][idx].mean(axis=0))
-                xb[i] = p["_c_t"][idx].mean() * p["k_G"]
-            reps[b] = _fits(xb, yb)
+
+        def statistic(picks: list[np.ndarray], use: list[dict[str, Any]] = use) -> tuple[float, float, float]:
+            pairs = list(zip(use, picks, strict=True))
+            xb = np.array([p["_c_t"][idx].mean() * p["k_G"] for p, idx in pairs])
+            yb = np.array([_peak_on(p["_fine"], p["_smoothed"][idx].mean(axis=0)) for p, idx in pairs])
+            return _fits(xb, yb)
+
+        reps = stratified_bootstrap(statistic, [p["n_samples"] for p in use], N_BOOTSTRAP, rng)
         summary = {}
         for j, key in enumerate(("slope_through_origin", "slope", "intercept")):
             summary[key] = {

@@ -21,6 +21,7 @@ from .spectral.debye import debye_reduced_level, number_density, unit_ball_volum
 from .spectral.green import local_response, new_poles, poles
 from .results.points import ParameterPointError, iter_parameter_points, require_single_point, sample_chunks, sample_pairs
 from .results.result import BootstrapEstimate, Measurement, bootstrap, expanded_levels, jsonable
+from .results.result import stratified_bootstrap
 from .results.coverage import clopper_pearson_interval, wilson_interval
 from .spectral.sound import conductance_tensor, has_springs, homogenized_conductance, measure_sound_speed, sound_speed
 from .spectral.spectrum import (
@@ -92,6 +93,7 @@ __all__ = [
     "ParameterPointError",
     "boson_peak_excess",
     "bootstrap",
+    "stratified_bootstrap",
     "conductance_tensor",
     "coordination_distribution",
     "coordination_numbers",
