@@ -428,6 +428,22 @@ def bootstrap(
     return BootstrapEstimate(value, se, low, high, reps, confidence, int(n_bootstrap), seed, n, n_groups)
 
 
+def _stratum_sizes(counts: Sequence[int], n_bootstrap: int) -> list[int]:
+    """The units of each stratum of :func:`stratified_bootstrap`, checked (what was expected, what was found)."""
+    if any(int(c) != c for c in counts):
+        raise ValueError(f"counts is {list(counts)}; expected whole numbers of units, e.g. [12, 8]")
+    sizes = [int(c) for c in counts]
+    if not sizes:
+        raise ValueError("counts is empty; expected the number of units of each stratum, e.g. [12, 8]")
+    bad = [(k, c) for k, c in enumerate(sizes) if c < 1]
+    if bad:
+        raise ValueError(f"counts has {', '.join(f'{c} at stratum {k}' for k, c in bad)}; expected at least 1 unit "
+                         "in every stratum")
+    if int(n_bootstrap) < 1:
+        raise ValueError(f"n_bootstrap is {n_bootstrap}; expected a positive integer, e.g. 1000")
+    return sizes
+
+
 def stratified_bootstrap(
     statistic: Callable[[list[np.ndarray]], Any],
     counts: Sequence[int],
@@ -486,17 +502,7 @@ def stratified_bootstrap(
     >>> bool(np.array_equal(np.concatenate([first, second]), both))
     True
     """
-    if any(int(c) != c for c in counts):
-        raise ValueError(f"counts is {list(counts)}; expected whole numbers of units, e.g. [12, 8]")
-    sizes = [int(c) for c in counts]
-    if not sizes:
-        raise ValueError("counts is empty; expected the number of units of each stratum, e.g. [12, 8]")
-    bad = [(k, c) for k, c in enumerate(sizes) if c < 1]
-    if bad:
-        raise ValueError(f"counts has {', '.join(f'{c} at stratum {k}' for k, c in bad)}; expected at least 1 unit "
-                         "in every stratum")
-    if int(n_bootstrap) < 1:
-        raise ValueError(f"n_bootstrap is {n_bootstrap}; expected a positive integer, e.g. 1000")
+    sizes = _stratum_sizes(counts, n_bootstrap)
     rng = np.random.default_rng(seed)
     out: np.ndarray | None = None
     for b in range(int(n_bootstrap)):
