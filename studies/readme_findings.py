@@ -133,7 +133,20 @@ def _tally(readings: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
 
 
 def _point_label(name: str) -> str:
-    return {"m2": "m = 2", "minf": "m = ∞"}.get(name.split("_")[0], name)
+    """``"minf_t1"`` → ``"T* = 1, m = ∞"``."""
+    taper, _, tstar = name.partition("_")
+    m = {"m2": "m = 2", "minf": "m = ∞"}.get(taper, taper)
+    return f"T* = {'∞' if tstar == 'tinf' else tstar.removeprefix('t')}, {m}" if tstar else m
+
+
+def _spread(readings: Sequence[tuple[str, Mapping[str, Any]]], what: str) -> str:
+    """The readings in one short text: the range of the values that share the most common verdict, then each other
+    reading with its interval and point (the README's rows hold at most 200 characters)."""
+    common = Counter(r["verdict"] for _, r in readings).most_common(1)[0][0]
+    same = [r["value"] for _, r in readings if r["verdict"] == common]
+    odd = [f"{measured(r)} ({_point_label(n)})" for n, r in readings if r["verdict"] != common]
+    head = f"{what}: {min(same):.2f} – {max(same):.2f}" if len(same) > 1 else f"{what}: {same[0]:.2f}"
+    return "; ".join([f"{head} ({common})", *odd])
 
 
 def absolute_rows(confirm: Results) -> list[list[str]]:
@@ -146,14 +159,12 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     tail = _confirm_readings(confirm, "lerner.deep-tail-s4-absolute")
     dens = _confirm_readings(confirm, "lerner.finite-size-density-absolute")
     return [
-        _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending,
-             "(0, 0.29] ω_g, T* = ∞: " + ", ".join(f"{measured(r)} ({_point_label(n)})" for n, r in s2),
+        _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending, _spread(s2, "(0, 0.29] ω_g"),
              "finite-size"),
-        _row("ω⁴ deep tail (003: Lerner–Bouchbinder)", _tally(tail) + pending,
-             "extreme value, T* = ∞: " + ", ".join(f"{measured(r)} ({_point_label(n)})" for n, r in tail),
+        _row("ω⁴ deep tail (003: Lerner–Bouchbinder)", _tally(tail) + pending, _spread(tail, "extreme value"),
              "finite-size"),
-        _row("small-N excess at fixed ω/ω_g (Lerner)", _tally(dens) + pending,
-             "N = 2000 / 8000, x < 0.18: " + ", ".join(measured(r) for _, r in dens), "finite-size"),
+        _row("small-N excess, fixed ω/ω_g (Lerner)", _tally(dens) + pending, _spread(dens, "2000 / 8000"),
+             "finite-size"),
     ]
 
 
