@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from vdosbench.benchmark import load_protocol_notes
 from vdosbench.benchmark.fingerprint import entry_toml
 from vdosbench.generators import RECIPES, run_ensemble
 from vdosbench.generators.engine.describe import recipe_spec
@@ -84,8 +85,9 @@ class Set:
 
 #: What the additive mixture's T_d sets are (issue 52 item 3; the protocol note ``additive-td-aged`` of
 #: vdosbench/benchmark/protocols.toml, which scores them so).
-AGED = ("; aged 40 tau_alpha at T_d, not equilibrium glasses: the chains' energy still falls and the two-start test "
-        "fails, so the T_d claims score these sets as that protocol (protocol note additive-td-aged, issue 52)")
+AGED = ("; " + {n.id: n for n in load_protocol_notes()}["additive-td-aged"].label + " glasses: the chains' energy "
+        "still falls and the two-start test fails, so the T_d claims score these sets as that protocol (protocol note "
+        "additive-td-aged, issue 52)")
 
 
 def _equilibrated(name: str, folder: str, logs: tuple[str, ...], at: str, tapers: str, samples: int, chains: int,

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from studies import finite_size_tables as tables
-from vdosbench.benchmark.claims import Expectation
-from vdosbench.benchmark.scoring import verdict_for
+from vdosbench.benchmark import Expectation, load_protocol_notes, verdict_for
 from vdosbench.validators import Measurement
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,8 +167,8 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     ]
 
 
-#: What the additive mixture's T_d sets are (issue 52 item 3; the protocol note additive-td-aged scores them so).
-AGED = "; aged 40 τ_α, not equilibrium"
+#: What the additive mixture's T_d sets are: the label of the protocol note that scores them so (issue 52 item 3).
+AGED = "; " + {n.id: n for n in load_protocol_notes()}["additive-td-aged"].label
 
 
 def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:
