@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import evaluate_claim, load_claims
 from vdosbench.benchmark.claims import ClaimsFileError
 from vdosbench.benchmark.scoring import Verdict
@@ -42,14 +43,7 @@ def _dataset(exponent: float, prefactor: float, n_samples: int = 400, seed: int 
     points = []
     for _ in tapers:
         m = _mock(exponent, prefactor, n_samples, seed)
-        lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
-        zero = np.zeros(lam.shape, bool)
-        zero[:, :3] = True
-        points.append(xr.Dataset(
-            {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-             "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
-             "box_length": ("sample", np.full(n_samples, (N / m.density) ** (1 / 3)))},
-            coords={"sample": np.arange(n_samples)}))
+        points.append(lowest_mode_point(m, N))
     ds = xr.concat(points, xr.DataArray(list(tapers), dims="taper_order", name="taper_order"))
     ds = ds.expand_dims(parent_temperature=[1.0]).transpose("parent_temperature", "taper_order", "sample", "mode")
     ds.attrs.update(generator="soft_spheres_lowest", spatial_dimension=3, model="soft_spheres")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import xarray as xr
 
+from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import load_claims, load_protocol_notes
 from vdosbench.benchmark.claims import ClaimsFileError
 from vdosbench.benchmark.report import write_report
@@ -30,14 +31,7 @@ def _td_set(exponent: float, *, generator: str = "soft_spheres_lowest_equilibrat
     """One m = 2 point of mock spectra with a known exponent, labelled as our T_d generator writes it."""
     m = mock_glass_spectra(N, n_samples, exponent=exponent, prefactor=0.15, k=40, seed=7, levels="poisson",
                            hybridisation=0.0, modulus_scatter=0.0)
-    lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
-    zero = np.zeros(lam.shape, bool)
-    zero[:, :3] = True
-    ds = xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-         "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
-         "box_length": ("sample", np.full(n_samples, (N / m.density) ** (1 / 3)))},
-        coords={"sample": np.arange(n_samples)})
+    ds = lowest_mode_point(m, N)
     ds = ds.expand_dims(parent_temperature=[parent_temperature], taper_order=[2])
     ds = ds.transpose("parent_temperature", "taper_order", "sample", "mode")
     return ds.assign_attrs(generator=generator, spatial_dimension=3, model="soft_spheres", n_particles=N,
