@@ -16,8 +16,9 @@ Reads the part files of ``studies/finite_size_queue.sh`` (one folder per N, made
 and across N, per (m, T*): :func:`vdosbench.validators.count_scaling` (modes below 0.5 ω₀ per sample
 ∝ N^((2−s)/3)) and :func:`vdosbench.validators.extreme_value` (⟨ω_min⟩ ∝ N^(−1/(s+1))).
 
-The decision rules (their registered texts, amendments and dates: ``docs/findings/finite-size.md``, History,
-"The registrations' texts"), as they stand
+The decision rules: ``benchmark/registrations/finite-size.toml``, whose claims' expectations every verdict reads
+(their registered texts, amendments and dates: ``docs/findings/finite-size.md``, History, "The registrations'
+texts"), as they stand
     Primary s of a point: ``mle c=0.5`` with its percentile bootstrap interval (95 %) over samples, or over
     **chains** at T_d (a point needs :data:`~vdosbench.validators.results.result.MIN_GROUPS` chains); the other
     estimators' spread is a systematic beside it.  A claim "s = v" at a point reads
@@ -66,7 +67,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 
-from vdosbench.benchmark import Expectation, assessed_verdict
+from vdosbench.benchmark import assessed_verdict, load_registration
 from vdosbench.datasets import read_point_groups, write_point_groups
 from vdosbench.datasets.io import write_text
 from vdosbench.generators import T_D, T_D_NONADDITIVE
@@ -92,7 +93,9 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)
 PRIMARY = "mle c=0.5"
 PARTICIPATION_THRESHOLDS = (0.15, 0.25, 0.35)
-TOLERANCE = 0.5
+#: The decision rules (benchmark/registrations/finite-size.toml): each verdict's expectation is read from there.
+RULES = load_registration("finite-size")
+TOLERANCE = RULES.claim("schirmacher.high-parent-temperature-s2").expect.tolerance
 N_BOOTSTRAP = 1000
 #: Issue 25 item 3's target: the 95 % half-width of s at each (N, protocol, m) from the best estimator.
 HALF_WIDTH_TARGET = 0.25
@@ -281,9 +284,10 @@ def paired_difference(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> tu
     return primary, alternatives
 
 
-def _verdict(measurement: Measurement | None, value: float, ok: bool = True) -> str:
-    """The registered rule at one point (:func:`vdosbench.benchmark.assessed_verdict`, "s = value ± TOLERANCE")."""
-    return assessed_verdict(measurement, Expectation(kind="equal", value=value, tolerance=TOLERANCE), assessed=ok)
+def _verdict(measurement: Measurement | None, claim: str, ok: bool = True) -> str:
+    """The registered rule of ``claim`` (benchmark/registrations/finite-size.toml) at one point
+    (:func:`vdosbench.benchmark.assessed_verdict`)."""
+    return assessed_verdict(measurement, RULES.claim(claim).expect, assessed=ok)
 
 
 def _expanded(measurement: Measurement) -> Measurement:
@@ -309,11 +313,22 @@ def _t_label(t: float | str) -> str:
     return f"{t} (additive T_d)" if math.isclose(float(t), T_D) else f"{t}"
 
 
-def claim_values(m: int, t: float) -> dict[str, float]:
-    """The exponent each registered claim expects at a point (module docstring)."""
+#: The claims a point is judged on, by the key its results carry: at T_d (key, registered claim per taper), at high T*.
+TD_CLAIMS = {"schirmacher.taper-s3+2/m": {2: "schirmacher.taper-m2-s4", -1: "schirmacher.taper-minf-s3"},
+             "lerner.s4": {2: "lerner.td-s4", -1: "lerner.td-s4"}}
+HIGH_T_CLAIMS = ("schirmacher.high-parent-temperature-s2", "lerner.finite-size-s4")
+
+
+def point_claims(m: int, t: float) -> dict[str, str]:
+    """The registered claim each verdict key of a point reads (key -> claim id of finite-size.toml)."""
     if _is_td(t):
-        return {"schirmacher.taper-s3+2/m": 4.0 if m == 2 else 3.0, "lerner.s4": 4.0}
-    return {"schirmacher.high-parent-temperature-s2": 2.0, "lerner.finite-size-s4": 4.0}
+        return {key: by_taper[m] for key, by_taper in TD_CLAIMS.items()}
+    return {claim: claim for claim in HIGH_T_CLAIMS}
+
+
+def claim_values(m: int, t: float) -> dict[str, float]:
+    """The exponent each registered claim expects at a point (its expectation's value in finite-size.toml)."""
+    return {key: float(RULES.claim(claim).expect.value) for key, claim in point_claims(m, t).items()}
 
 
 def _chain_rows(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
@@ -396,7 +411,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             raise ValueError(f"{label}: the primary estimator failed: {res['failed'][PRIMARY]}")
         primary = primaries[(n, m, t)] = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
-        claims = claim_values(m, t)
+        claims, registered = claim_values(m, t), point_claims(m, t)
         rows.append({
             "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
             "excluded_unstable_to_shear": sp.excluded_unstable,
@@ -416,9 +431,9 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             "n_chains": sp.n_groups if sp.groups is not None else None,
             "half_width": half_width_summary(est, sp.n_groups),
             "claim_values": claims,
-            "verdicts": {claim: _verdict(primary.measurement, value, primary.ok) for claim, value in claims.items()},
-            "verdicts_expanded": {claim: _verdict(_expanded(primary.measurement), value, primary.ok)
-                                  for claim, value in claims.items()},
+            "verdicts": {key: _verdict(primary.measurement, registered[key], primary.ok) for key in claims},
+            "verdicts_expanded": {key: _verdict(_expanded(primary.measurement), registered[key], primary.ok)
+                                  for key in claims},
             "equilibrium": equilibrium_summary(ds),
             "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
                                            ds["stage_seconds"].mean("sample").values.round(3).tolist())),
@@ -446,7 +461,7 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
             ends_not_ok = [f"N = {p.n_particles}'s primary: {e.reason.split(';')[0]}"
                            for p, e in zip((pts[0], pts[-1]), ends) if not e.ok]
             item["size_difference"] = {**diff.to_dict(),
-                                       "verdict_s_independent_of_N": _verdict(diff, 0.0, not ends_not_ok)}
+                                       "verdict_s_independent_of_N": _verdict(diff, "s-independent-of-N", not ends_not_ok)}
             if ends_not_ok:
                 item["size_difference"]["not_assessed_because"] = "; ".join(ends_not_ok)
         across.append(item)
@@ -455,17 +470,19 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         if (n, 2, t) in spectra and (n, -1, t) in spectra:
             diff, alternatives = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 2, "s(m=2) - s(m=inf)")
             tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
-                           "verdict_equal_0": _verdict(diff, 0.0), "verdict_equal_plus_1": _verdict(diff, 1.0),
-                           "verdict_equal_0_expanded": _verdict(_expanded(diff), 0.0),
-                           "verdict_equal_plus_1_expanded": _verdict(_expanded(diff), 1.0),
+                           "verdict_equal_0": _verdict(diff, "taper-difference-0"),
+                           "verdict_equal_plus_1": _verdict(diff, "taper-difference-plus-1"),
+                           "verdict_equal_0_expanded": _verdict(_expanded(diff), "taper-difference-0"),
+                           "verdict_equal_plus_1_expanded": _verdict(_expanded(diff), "taper-difference-plus-1"),
                            "alternatives": alternatives})
     models = []  # the fractionation control (item 5): additive minus non-additive at T_d, paired by chain start
     for n, m in sorted({(n, m) for n, m, _ in spectra}):
         if (n, m, T_D) in spectra and (n, m, T_D_NONADDITIVE) in spectra:
             diff, alternatives = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3,
                                                    "s(additive, T_d) - s(non-additive, its T_d)")
-            models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, 0.0),
-                           "verdict_equal_0_expanded": _verdict(_expanded(diff), 0.0), "alternatives": alternatives})
+            models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, "model-difference-0"),
+                           "verdict_equal_0_expanded": _verdict(_expanded(diff), "model-difference-0"),
+                           "alternatives": alternatives})
     return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 

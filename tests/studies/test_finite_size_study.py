@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -389,3 +390,16 @@ def test_sizes_takes_only_those_n_from_a_piece_folder(study, tmp_path: Path) -> 
     assert sorted(study.load_compact(tmp_path / "out.nc")) == [(1000, -1, 1.0), (2000, 2, 1.0)]
     assert study.main(argv) == 0  # without it, every N of the folder
     assert sorted(study.load_compact(tmp_path / "out.nc")) == [(1000, -1, 1.0), (1000, 2, 1.0), (2000, 2, 1.0)]
+
+
+def test_every_verdict_reads_a_claim_of_the_registration(study) -> None:  # noqa: ANN001
+    """The s(N) rules live in benchmark/registrations/finite-size.toml (issue 54 item 2): each verdict key of a point
+    names a registered claim, whose expectation gives the value the point is judged against."""
+    from vdosbench.benchmark import load_registration
+
+    rules = load_registration("finite-size")
+    for m, t in ((2, 1.0), (-1, math.inf), (2, study.T_D), (-1, study.T_D), (2, study.T_D_NONADDITIVE)):
+        for key, claim in study.point_claims(m, t).items():
+            assert study.claim_values(m, t)[key] == rules.claim(claim).expect.value
+    assert study.claim_values(-1, study.T_D)["schirmacher.taper-s3+2/m"] == 3.0
+    assert {c.expect.tolerance for c in rules.claims.values()} == {study.TOLERANCE} == {0.5}
