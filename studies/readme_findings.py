@@ -121,9 +121,10 @@ CONFIRM_POINTS = 4
 
 
 def _confirm_readings(confirm: Results, claim: str) -> list[tuple[str, dict[str, Any]]]:
-    """(point, primary reading) of ``claim`` at every confirmatory point read, in the file's order."""
-    return [(name, point[claim][0]) for name, point in {**confirm["points"], **confirm["pairs"]}.items()
-            if claim in point]
+    """(point, primary reading) of ``claim`` at every confirmatory point read, in the file's order; the primary
+    carries ``robust``: whether every registered alternative gives its verdict."""
+    return [(name, {**point[claim][0], "robust": all(r["verdict"] == point[claim][0]["verdict"] for r in point[claim])})
+            for name, point in {**confirm["points"], **confirm["pairs"]}.items() if claim in point]
 
 
 def _tally(readings: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
@@ -139,13 +140,15 @@ def _point_label(name: str) -> str:
 
 
 def _spread(readings: Sequence[tuple[str, Mapping[str, Any]]], what: str) -> str:
-    """The readings in one short text: the range of the values that share the most common verdict, then each other
-    reading with its interval and point (the README's rows hold at most 200 characters)."""
+    """The readings in one short text: the range of the values that share the most common verdict (the tally beside
+    names it), then each other reading with its interval, point and robustness (the README's rows hold at most 200
+    characters)."""
     common = Counter(r["verdict"] for _, r in readings).most_common(1)[0][0]
     same = [r["value"] for _, r in readings if r["verdict"] == common]
-    odd = [f"{measured(r)} ({_point_label(n)})" for n, r in readings if r["verdict"] != common]
+    odd = [f"{measured(r)} ({_point_label(n)}{'' if r['robust'] else ', estimator-dependent'})"
+           for n, r in readings if r["verdict"] != common]
     head = f"{what}: {min(same):.2f} – {max(same):.2f}" if len(same) > 1 else f"{what}: {same[0]:.2f}"
-    return "; ".join([f"{head} ({common})", *odd])
+    return "; ".join([head, *odd])
 
 
 def absolute_rows(confirm: Results) -> list[list[str]]:
@@ -160,9 +163,9 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     return [
         _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending, _spread(s2, "(0, 0.29] ω_g"),
              "finite-size"),
-        _row("ω⁴ deep tail (003: Lerner–Bouchbinder)", _tally(tail) + pending, _spread(tail, "extreme value"),
+        _row("ω⁴ deep tail, ω/ω_g (003)", _tally(tail) + pending, _spread(tail, "extreme value"),
              "finite-size"),
-        _row("small-N excess, fixed ω/ω_g (Lerner)", _tally(dens) + pending, _spread(dens, "2000 / 8000"),
+        _row("small-box excess, ω/ω_g (Lerner)", _tally(dens) + pending, _spread(dens, "2000 / 8000"),
              "finite-size"),
     ]
 
