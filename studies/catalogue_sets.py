@@ -55,6 +55,7 @@ from vdosbench.benchmark import load_protocol_notes
 from vdosbench.benchmark.fingerprint import entry_toml
 from vdosbench.generators import RECIPES, run_ensemble
 from vdosbench.generators.engine.describe import recipe_spec
+from vdosbench.generators.engine.ensemble_spec import part_name
 from vdosbench.datasets import point_group_key, read_point_groups
 from vdosbench.datasets.catalog import toml_key
 from vdosbench.datasets.compact import compact_file
@@ -221,6 +222,37 @@ def _gather_parts(ladders: list[Path]) -> dict[str, list[Path]]:
     return {point: [files[k] for k in sorted(files)] for point, files in points.items()}
 
 
+def _point_values(folder: str) -> tuple[tuple[str, object], ...]:
+    """A part folder's name ``name-value__name-value`` as (name, value) pairs, numbers as floats (so that
+    ``parent_temperature-1``, written by ``vdosbench generate --grid parent_temperature=1``, is the recipe's
+    ``parent_temperature-1.0``)."""
+    pairs = []
+    for piece in folder.split("__"):
+        name, _, value = piece.partition("-")
+        try:
+            pairs.append((name, float(value)))
+        except ValueError:
+            pairs.append((name, value))
+    return tuple(pairs)
+
+
+def _as_recipe_points(gathered: dict[str, list[Path]], recipe_name: str) -> dict[str, list[Path]]:
+    """``gathered`` keyed by the recipe's own part-folder names (the names its run looks for), matched by value.
+
+    A folder that names another point of the grid under another spelling is renamed, so that the recipe's run
+    finds its parts and only combines them; a folder that matches no point of the recipe is refused (the run
+    would compute that point's samples anew)."""
+    expected = {_point_values(part_name(point)): part_name(point) for point in recipe_spec(RECIPES[recipe_name]).points()}
+    out: dict[str, list[Path]] = {}
+    for folder, files in gathered.items():
+        target = expected.get(_point_values(folder))
+        if target is None:
+            raise ValueError(f"part folder {folder!r} is no grid point of recipe {recipe_name}; expected one of "
+                             f"{sorted(expected.values())}: catalogue only that recipe's runs")
+        out[target] = out.get(target, []) + files
+    return {point: sorted(files, key=lambda f: f.name) for point, files in out.items()}
+
+
 def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str) -> tuple[Path, int]:
     """Combine a ladder folder's parts (or those of several chain pieces) into ``out/NAME.run/ensemble.nc`` by the
     recipe; return it and the samples.
@@ -232,7 +264,7 @@ def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str
     finds every part and only combines them.
     """
     recipe = RECIPES[recipe_name]
-    gathered = _gather_parts([ladder] if isinstance(ladder, Path) else list(ladder))
+    gathered = _as_recipe_points(_gather_parts([ladder] if isinstance(ladder, Path) else list(ladder)), recipe_name)
     counts = {}
     for point, files in gathered.items():
         counts[point] = next((k for k, f in enumerate(files) if f.name != f"sample-{k:04d}.nc"), len(files))

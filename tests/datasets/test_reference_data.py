@@ -47,8 +47,9 @@ fetch_module = importlib.import_module("vdosbench.datasets.fetch")  # the module
 reference_places = importlib.import_module("vdosbench.datasets.reference_places")
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / REFERENCE_DATA_DIRNAME
-#: The size budget of the repository's reference data (issue 27 item 5): 100 MB.
-BUDGET_BYTES = 100_000_000
+#: The size budget of the repository's reference data (issue 27 item 5): 100 MB, raised to 110 MB on 27 Nov 2026 for
+#: the scoring form of issue 51's confirmatory set (8.05 MB; docs/catalogue.md says why).
+BUDGET_BYTES = 110_000_000
 #: The cheap catalogued sets, built by recipe, whose scoring forms are in the repository.
 HOSTED = ("spring-network-16", "nine-node-toy", "het-scba-fig1b", "het-finite-size", "ghet-type2",
           "inhomogeneous-medium-k-g")

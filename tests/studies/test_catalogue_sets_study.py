@@ -155,3 +155,19 @@ def test_a_compact_form_without_a_grid_point_of_the_recipe_is_refused(study, lad
     with pytest.raises(ValueError, match="no group for N = 128.*expected the point landed in the compact form"):
         study.compact_run(compact, RECIPE, tmp_path / "out", "small-ladder")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_ladder_folder_spelled_otherwise_is_the_recipes_point_and_a_foreign_one_is_refused() -> None:
+    """`vdosbench generate --grid parent_temperature=1` names its folder `parent_temperature-1`; the recipe's run
+    looks for `parent_temperature-1.0` and, not finding it, would compute the samples anew (found cataloguing
+    issue 51's confirmatory set).  The parts are matched to the recipe's points by value; a point the recipe does not
+    have is refused."""
+    module = load_script("studies/catalogue_sets.py", "catalogue_sets_names", register=True)
+    parts = {"taper_order-2__parent_temperature-1": [Path("b/sample-0001.nc")],
+             "taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc")],
+             "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")]}
+    mapped = module._as_recipe_points(parts, "soft_spheres_lowest_confirm_n2000")
+    assert mapped == {"taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc"), Path("b/sample-0001.nc")],
+                      "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")]}
+    with pytest.raises(ValueError, match="no grid point of recipe soft_spheres_lowest_confirm_n2000"):
+        module._as_recipe_points({"taper_order-3__parent_temperature-1": []}, "soft_spheres_lowest_confirm_n2000")
