@@ -308,6 +308,36 @@ def _points_markdown(r: ClaimResult) -> list[str]:
                 f"| [{m.low:.4g}, {m.high:.4g}] | {p.verdict.value} "
                 f"| {md_escape(m.method)}{' (' + md_escape(p.reason) + ')' if p.reason else ''} |"
             )
+    return lines + _s_of_omega_markdown(r)
+
+
+def _s_of_omega_markdown(r: ClaimResult) -> list[str]:
+    """s(ω) of each point whose measurement carries it (the absolute-frequency claims), one line a point.
+
+    Parameters
+    ----------
+    r
+        The claim result.
+
+    Returns
+    -------
+    list of str
+        Lines of Markdown, starting with a blank line; empty when no point carries s(ω).
+    """
+    lines, coverage = [], ""
+    for p in r.points:
+        rows = p.measurement.settings.get("s_of_omega") if p.measurement is not None else None
+        if not rows:
+            continue
+        coverage = p.measurement.settings.get("s_of_omega_coverage", "")
+        bands = "; ".join(
+            f"({b['band_omega_over_omega_g'][0]:g}, {b['band_omega_over_omega_g'][1]:g}] "
+            + (f"{b['s']:.2f} [{b['interval'][0]:.2f}, {b['interval'][1]:.2f}]" if b["status"] == "ok"
+               else f"{b['status']} ({b['modes']} modes)")
+            for b in rows)
+        lines.append(f"- s(ω) at {md_escape(point_label(p.parameters))}, bands of ω/ω_g: {bands}")
+    if lines:
+        lines = ["", *lines, f"  (descriptive, no verdict reads it; coverage measured on {md_escape(coverage)})"]
     return lines
 
 

@@ -46,8 +46,10 @@ from scipy import stats
 
 from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
+    S_OF_OMEGA_EDGES,
     Measurement,
     absolute_exponent,
+    local_exponent,
     paired_band_difference,
     mode_spectra_from_dataset,
     nonphononic_exponent,
@@ -278,7 +280,32 @@ def _absolute(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResu
         options["band"] = tuple(options["band"])
     est = absolute_exponent(point, **options)
     m = est.measurement if est.ok else _not_assessed(est.measurement, f"{est.status}: {est.reason}")
-    return NonphononicResult(m, est, mode_spectra_from_dataset(point), dict(settings))
+    spectra = mode_spectra_from_dataset(point)
+    m = replace(m, settings={**dict(m.settings), **_s_of_omega(point, spectra)})
+    return NonphononicResult(m, est, spectra, dict(settings))
+
+
+#: Bootstrap replicates of the s(ω) bands a score reports (as in their coverage study).
+S_OF_OMEGA_BOOTSTRAP = 400
+#: Where the s(ω) bands' coverage is measured.
+S_OF_OMEGA_COVERAGE = ("glass-like mocks (curved spectrum, broadened shells, scattered moduli), N = 2000, 1000 samples, "
+                       "GOE and Poisson levels: studies/results/absolute_frequency_coverage_s_of_omega.json")
+
+
+def _s_of_omega(point: xr.Dataset, spectra: Any) -> dict[str, Any]:
+    """s(ω) of a point in the bands :data:`~vdosbench.validators.S_OF_OMEGA_EDGES` of ω/ω_g
+    (:func:`~vdosbench.validators.local_exponent`, descriptive: no verdict reads it), computed once per point and
+    kept on its view, as the rows a report shows: band, s, its 95 % bootstrap interval, modes, status."""
+
+    def compute() -> dict[str, Any]:
+        ests, _ = local_exponent(spectra, S_OF_OMEGA_EDGES, n_bootstrap=S_OF_OMEGA_BOOTSTRAP, seed=0)
+        rows = [{"band_omega_over_omega_g": [a, b], "s": e.value, "interval": [e.measurement.low, e.measurement.high],
+                 "modes": int(e.diagnostics["modes"]), "status": e.status}
+                for (a, b), e in zip(zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:]), ests)]
+        return {"s_of_omega": rows, "s_of_omega_bootstrap": S_OF_OMEGA_BOOTSTRAP,
+                "s_of_omega_coverage": S_OF_OMEGA_COVERAGE}
+
+    return point.vdos.derived("benchmark:s_of_omega", compute, ("eigenvalue", "shear_modulus", "box_length"))
 
 
 @paired_difference("absolute_exponent")

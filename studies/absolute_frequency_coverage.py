@@ -22,6 +22,13 @@ verdicts read, computes every interval, and records whether it holds the truth:
     the window MLE on (0, 0.5 ω₀ᵢ] at the ladder's counts (N = 1000: 100, 2000: 60, 4000: 80, 8000: 120),
     whose coverage was never checked; the truth is its population value on the curved truth.
 
+``--s-of-omega``
+    the bands of s(ω) that ``vdosbench score`` reports (:data:`vdosbench.validators.S_OF_OMEGA_EDGES`, the
+    bands ``studies/absolute_frequency.py`` draws up to 0.29 ω_g: (0, 0.1], (0.1, 0.14], (0.14, 0.18], (0.18, 0.23],
+    (0.23, 0.29]), each read by the band MLE on the confirmatory count
+    (N = 2000, 1000 samples), into its own file ``absolute_frequency_coverage_s_of_omega_{levels}.jsonl``; the truth
+    is each band's population value, as above.  The coverage that ``vdosbench score`` will state beside an s(ω)
+    curve of a third-party set (issue 51's last item).
 ``--diagnose``
     why the bands whose top is 0.29 ω_g undercover: one large mock (N = 2000, 4000 samples) per level model, with
     the glasses' shell broadening and with none, read by the band MLE on every band (and (0, 0.25]), with the
@@ -50,6 +57,7 @@ from vdosbench.datasets.io import write_text
 from vdosbench.generators import GLASS_SPECTRUM, glass_like_mock, mock_glass_spectra
 from vdosbench.generators.theory.mock_spectrum import GLASS_MODULUS_SCATTER
 from vdosbench.validators import (
+    S_OF_OMEGA_EDGES,
     ModeSpectra,
     band_mle,
     density_ratio,
@@ -134,6 +142,24 @@ def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]
     return out
 
 
+def s_of_omega_truths() -> dict[str, float]:
+    """Each s(ω) band's population value on the curved truth at N = 2000."""
+    return {f"band {a:g}-{b:g}": _population(a, b, 2000) for a, b in zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:])}
+
+
+def s_of_omega_replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]:
+    """One replicate of ``--s-of-omega``: the band MLE in every s(ω) band of one confirmatory-sized mock."""
+    confirm = ModeSpectra(**glass_like_mock(2000, 1000, levels=levels, seed=10 * seed).arrays())
+    out: dict[str, Any] = {"seed": seed, "levels": levels}
+    for a, b in zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:]):
+        est = band_mle(confirm, a, b, n_bootstrap=N_BOOTSTRAP, seed=seed)
+        m = est.measurement
+        out[f"band {a:g}-{b:g}"] = [m.value, m.low, m.high]
+        out.setdefault("status", {})[f"band {a:g}-{b:g}"] = est.status
+    out["covers"] = {k: bool(v[1] <= truth[k] <= v[2]) for k, v in out.items() if k in truth}
+    return out
+
+
 LEAK_BANDS = BANDS
 LEAK_SAMPLES = 4000
 
@@ -194,25 +220,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--levels", choices=("poisson", "goe"), default="poisson")
     parser.add_argument("--summary", action="store_true", help="only write the summary JSON from the files")
     parser.add_argument("--diagnose", action="store_true", help="only the phonon-leak diagnosis (docstring)")
+    parser.add_argument("--s-of-omega", action="store_true", help="the s(ω) bands, into their own files (docstring)")
     args = parser.parse_args(argv)
     if args.diagnose:
         path = RESULTS / "absolute_frequency_phonon_leak.json"
         write_text(path, json.dumps(diagnose(), indent=1) + "\n")
         print(f"wrote {path}")
         return 0
-    truth = truths()
-    files = {lv: RESULTS / f"absolute_frequency_coverage_{lv}.jsonl" for lv in ("poisson", "goe")}
+    kind = "_s_of_omega" if args.s_of_omega else ""
+    truth = s_of_omega_truths() if args.s_of_omega else truths()
+    one = s_of_omega_replicate if args.s_of_omega else replicate
+    files = {lv: RESULTS / f"absolute_frequency_coverage{kind}_{lv}.jsonl" for lv in ("poisson", "goe")}
     if not args.summary:
         path = files[args.levels]
         done = len(path.read_text().splitlines()) if path.exists() else 0
         for seed in range(done, args.replicates):
-            row = replicate(seed, args.levels, truth)
+            row = one(seed, args.levels, truth)
             with path.open("a") as f:  # one finished replicate a line: a killed run loses at most the current one
                 f.write(json.dumps(row) + "\n")
             print(f"replicate {seed}: {sum(row['covers'].values())} of {len(row['covers'])} intervals cover",
                   flush=True)
     result = summary([p for p in files.values() if p.exists()], truth)
-    write_text(RESULTS / "absolute_frequency_coverage.json", json.dumps(result, indent=1) + "\n")
+    write_text(RESULTS / f"absolute_frequency_coverage{kind}.json", json.dumps(result, indent=1) + "\n")
     for lv, cov in result["coverage"].items():
         for key, c in cov.items():
             print(f"{lv:8s} {key:22s} {c['coverage']:.3f} [{c['wilson_95'][0]:.3f}, {c['wilson_95'][1]:.3f}] "

@@ -138,3 +138,38 @@ def test_a_superseded_claim_is_reported_but_does_not_gate():
     assert f"superseded, reported but not gating: {s2.id} -> {deep.id}" in gate_line(card)
     only_old = score_datasets([read_input(ds, name="mock")], [old], "default")
     assert only_old.gate() == "inconclusive" and only_old.exit_code() == EXIT_PASS
+
+
+def test_a_score_reports_s_of_omega_in_the_bands_whose_coverage_is_measured():
+    """Issue 51: `vdosbench score` reports s(ω) beside the absolute claims' verdicts — the band MLE in the bands
+    S_OF_OMEGA_EDGES of ω/ω_g, the same numbers as local_exponent on the point, and the Markdown report shows them."""
+    from vdosbench.benchmark.report import _points_markdown
+    from vdosbench.validators import S_OF_OMEGA_EDGES, local_exponent
+
+    ds = _dataset(3.0, prefactor=0.07, n_samples=300, seed=2, site=False)
+    res = evaluate_claim(_claim("schirmacher.high-tstar-s2-absolute"), ds)
+    (point,) = res.points
+    rows = point.measurement.settings["s_of_omega"]
+    assert [r["band_omega_over_omega_g"] for r in rows] == [list(b) for b in zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:])]
+    spectra = ModeSpectra(**_mock(3.0, 0.07, 300, 2).arrays())
+    direct, _ = local_exponent(spectra, S_OF_OMEGA_EDGES, n_bootstrap=400, seed=0)
+    for row, est in zip(rows, direct):
+        assert row["status"] == est.status and row["modes"] == est.diagnostics["modes"]
+        if est.status == "ok":
+            assert row["s"] == pytest.approx(est.value, rel=1e-12)
+            assert row["interval"] == pytest.approx([est.measurement.low, est.measurement.high], rel=1e-12)
+    assert "absolute_frequency_coverage_s_of_omega.json" in point.measurement.settings["s_of_omega_coverage"]
+    text = "\n".join(_points_markdown(res))
+    assert "s(ω) at" in text and "(0.23, 0.29]" in text
+
+
+def test_the_coverage_study_reads_each_s_of_omega_band_against_its_population_value():
+    """studies/absolute_frequency_coverage.py --s-of-omega: one replicate reads every band the score reports, with
+    the truth of each (the band MLE's population value on the curved truth)."""
+    from script_loader import load_script
+
+    study = load_script("studies/absolute_frequency_coverage.py", "afc_s_of_omega")
+    truth = study.s_of_omega_truths()
+    assert list(truth) == [f"band {a:g}-{b:g}" for a, b in zip(study.S_OF_OMEGA_EDGES, study.S_OF_OMEGA_EDGES[1:])]
+    assert all(2.5 < v < 4.0 for v in truth.values())  # the curved spectrum: s falls from ~3.7 to ~3.0 with x
+    assert list(truth.values()) == sorted(truth.values(), reverse=True)

@@ -111,3 +111,16 @@ def test_a_window_past_the_stored_modes_is_refused() -> None:
     a, b = _power_law(20, 4.0, 1000, 8), _power_law(20, 4.0, 2000, 9)
     with pytest.raises(ValueError, match="size_window_difference"):
         size_window_difference(a, b, 1.5)
+
+
+def test_resample_units_is_the_explicit_loop_over_drawn_units() -> None:
+    """The vectorised draw equals drawing units and concatenating each unit's samples (ascending) in draw order."""
+    rng = np.random.default_rng(5)
+    for trial in range(100):
+        n = int(rng.integers(1, 60))
+        groups = rng.integers(0, int(rng.integers(1, 12)), n)
+        sp = ModeSpectra(np.ones((n, 2)), np.ones(n), 1000, 1.0, groups=groups)
+        labels = np.unique(groups)
+        pick = np.random.default_rng(trial).integers(0, labels.size, labels.size)
+        expected = np.concatenate([np.flatnonzero(groups == labels[g]) for g in pick])
+        assert np.array_equal(sp.resample_units(np.random.default_rng(trial)), expected)

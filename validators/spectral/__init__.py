@@ -20,6 +20,7 @@ bands, s(ω), density per particle, the joint extreme value) are in
 from __future__ import annotations
 
 from .absolute_frequency import (
+    S_OF_OMEGA_EDGES,
     DensityComparison,
     ExtremeValueFit,
     Homogeneity,
@@ -72,6 +73,7 @@ __all__ = [
     "nonphononic_exponent",
     "participation_scan",
     "profile_interval",
+    "S_OF_OMEGA_EDGES",
     "window_mle",
     "window_mle_scan",
     "paired_window_difference",

@@ -70,6 +70,7 @@ from .truncated_power_law import solve_truncated_power_law
 
 __all__ = [
     "PHONON_FACTOR",
+    "S_OF_OMEGA_EDGES",
     "DensityComparison",
     "ExtremeValueFit",
     "Homogeneity",
@@ -89,6 +90,9 @@ PHONON_FACTOR = 0.6
 #: Fewest pooled modes for status ``"ok"``.
 MIN_MODES = 20
 UNIT = "omega_g = sqrt(G/rho) * n^(1/d) of each sample (G its own shear modulus, n the number density)"
+#: The bands of s(ω) that a score reports and whose coverage is measured (issue 51; below 0.29 ω_g, where an
+#: N = 2000 box holds modes clear of its first shell): (0, 0.1], (0.1, 0.14], (0.14, 0.18], (0.18, 0.23], (0.23, 0.29].
+S_OF_OMEGA_EDGES = (0.0, 0.1, 0.14, 0.18, 0.23, 0.29)
 
 
 def reduced_modes(point: ModeSpectra) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -245,9 +245,13 @@ class ModeSpectra:
         if self.groups is None:
             return rng.integers(0, self.n_samples, self.n_samples)
         labels, inverse = np.unique(self.groups, return_inverse=True)
-        members = [np.flatnonzero(inverse == g) for g in range(labels.size)]
+        order = np.argsort(inverse, kind="stable")  # each unit's samples, ascending, unit after unit
+        counts = np.bincount(inverse, minlength=labels.size)
+        starts = np.cumsum(counts) - counts
         pick = rng.integers(0, labels.size, labels.size)
-        return np.concatenate([members[g] for g in pick])
+        lengths = counts[pick]
+        offsets = np.repeat(starts[pick] - (np.cumsum(lengths) - lengths), lengths)
+        return order[offsets + np.arange(int(lengths.sum()))]
 
     def count_below(self, edge: np.ndarray) -> np.ndarray:
         """Modes with ω ≤ edge_i in each sample (n_samples,) ints."""
