@@ -122,6 +122,32 @@ def _t2_pair_terms(r2: float, a2: float, inv_rc2: float) -> tuple[float, float, 
     return inv, s12, s12 - c6 * c6, 1.0 - r2 * inv_rc2
 
 
+@njit(cache=True, inline="always")
+def _scatter_pair_forces(
+    pi: np.ndarray, pj: np.ndarray, energy: np.ndarray, force: np.ndarray, dx: np.ndarray, dy: np.ndarray,
+    dz: np.ndarray, grad: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """The scatter pass of the d = 3 soft-sphere kernels: ``grad`` from the pair forces φ′/r times the separations,
+    and the pair energies summed in pair order (as the generic loop sums them; pairs beyond r_c add 0)."""
+    grad[:, :] = 0.0
+    total = 0.0
+    for k in range(pi.size):
+        i = pi[k]
+        j = pj[k]
+        total += energy[k]
+        f = force[k]
+        gx = f * dx[k]
+        gy = f * dy[k]
+        gz = f * dz[k]
+        grad[j, 0] += gx
+        grad[i, 0] -= gx
+        grad[j, 1] += gy
+        grad[i, 1] -= gy
+        grad[j, 2] += gz
+        grad[i, 2] -= gz
+    return total
+
+
 @njit(cache=True, error_model="numpy")
 def _soft_sphere_t2_3d(
     pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, epsilon: float,
@@ -160,22 +186,7 @@ def _soft_sphere_t2_3d(
         w = w if w > 0.0 else 0.0
         energy[k] = u * w * w
         force[k] = epsilon * (-12.0 * s12 * inv * w * w - 4.0 * u * w * inv_rc2)
-    grad[:, :] = 0.0
-    total = 0.0
-    for k in range(size):
-        i = pi[k]
-        j = pj[k]
-        total += energy[k]  # in pair order, as the fused loop summed it (pairs beyond r_c add 0)
-        f = force[k]
-        gx = f * dx[k]
-        gy = f * dy[k]
-        gz = f * dz[k]
-        grad[j, 0] += gx
-        grad[i, 0] -= gx
-        grad[j, 1] += gy
-        grad[i, 1] -= gy
-        grad[j, 2] += gz
-        grad[i, 2] -= gz
+    total = _scatter_pair_forces(pi, pj, energy, force, dx, dy, dz, grad)
     if blocks.shape[0] > 0:
         _t2_diagonal_blocks(pi, pj, a2, epsilon, r_cut, work, blocks)
     return epsilon * total
@@ -305,22 +316,7 @@ def _soft_sphere_tinf_3d(
         energy[k] = phi if inside else 0.0
         force[k] = f if inside else 0.0
         curvature[k] = h if inside else 0.0
-    grad[:, :] = 0.0
-    total = 0.0
-    for k in range(n_pairs):
-        i = pi[k]
-        j = pj[k]
-        total += energy[k]  # in pair order, as the generic loop sums it (pairs beyond r_c add 0)
-        f = force[k]
-        gx = f * dx[k]
-        gy = f * dy[k]
-        gz = f * dz[k]
-        grad[j, 0] += gx
-        grad[i, 0] -= gx
-        grad[j, 1] += gy
-        grad[i, 1] -= gy
-        grad[j, 2] += gz
-        grad[i, 2] -= gz
+    total = _scatter_pair_forces(pi, pj, energy, force, dx, dy, dz, grad)
     if with_blocks:
         _tinf_diagonal_blocks(pi, pj, work, blocks)
     return total
