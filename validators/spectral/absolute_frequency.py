@@ -65,7 +65,7 @@ from scipy import optimize, stats
 
 from ..results.result import MIN_GROUPS, Measurement, jsonable
 from .exponent_result import ExponentEstimate
-from .mode_spectra import ModeSpectra, stratified_replicates
+from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
 from .truncated_power_law import solve_truncated_power_law
 
 __all__ = [
@@ -125,14 +125,6 @@ def _usable(point: ModeSpectra, top: float, phonon_factor: float) -> np.ndarray:
     """Samples whose band top lies below phonon_factor·ω₀ᵢ and within their stored modes."""
     _, x0, reach = reduced_modes(point)
     return (top < phonon_factor * x0) & (top <= reach)
-
-
-def _percentile(replicates: np.ndarray, confidence: float) -> tuple[float, float]:
-    r = replicates[np.isfinite(replicates)]
-    if r.size < 2:
-        return (math.nan, math.nan)
-    lo, hi = np.percentile(r, [50 * (1 - confidence), 50 * (1 + confidence)])
-    return float(lo), float(hi)
 
 
 def _units(points: list[ModeSpectra]) -> int:
@@ -212,7 +204,7 @@ def band_mle(points: ModeSpectra | Sequence[ModeSpectra], low: float, high: floa
                        np.concatenate([q[1][d] for q, d in zip(per, draws)]), low, high)
 
     reps = stratified_replicates(statistic, pts, n_bootstrap, seed)
-    lo, hi = _percentile(reps, confidence)
+    lo, hi = percentile_interval(reps, confidence)
     used = [int(q[2].sum()) for q in per]
     status, reason = _status(count, min_modes, pts, used)
     z = stats.norm.ppf(0.5 + confidence / 2.0)
@@ -323,7 +315,7 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
 
     value = statistic([np.arange(p.n_samples) for p in f])
     reps = stratified_replicates(statistic, f, n_bootstrap, seed)
-    lo, hi = _percentile(reps, confidence)
+    lo, hi = percentile_interval(reps, confidence)
     single = len(f) == 1
     used_a = [int(q[2].sum()) for q in sa]
     used_b = [int(q[2].sum()) for q in sb]
@@ -445,7 +437,7 @@ def density_below(point: ModeSpectra, x_edge: float, *, phonon_factor: float = P
         return float(per[d][use[d]].mean()) if use[d].any() else math.nan
 
     reps = stratified_replicates(statistic, [point], n_bootstrap, seed)
-    lo, hi = _percentile(reps, confidence)
+    lo, hi = percentile_interval(reps, confidence)
     settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": UNIT,
                 "phonon_factor": phonon_factor, "samples_used": int(use.sum()), "samples": point.n_samples,
                 "n_bootstrap": n_bootstrap, "seed": seed, "point": point.label,
@@ -498,7 +490,7 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
 
     value = d1.value / d2.value if d2.value > 0 else math.nan
     reps = stratified_replicates(statistic, [first, second], n_bootstrap, seed)
-    lo, hi = _percentile(reps, confidence)
+    lo, hi = percentile_interval(reps, confidence)
     ratio = Measurement("density_ratio", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
                         {**d1.settings, "points": [first.label, second.label], "samples_used": [d1.n_samples,
                                                                                              d2.n_samples]},
@@ -658,8 +650,8 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     s_hat, a_hat, ll_joint, kappa = joint([np.arange(p.n_samples) for p in pts])
     rng = np.random.default_rng(seed)
     reps = np.array([joint([p.resample_units(rng) for p in pts]) for _ in range(n_bootstrap)])
-    s_lo, s_hi = _percentile(reps[:, 0], confidence)
-    a_lo, a_hi = _percentile(reps[:, 1], confidence)
+    s_lo, s_hi = percentile_interval(reps[:, 0], confidence)
+    a_lo, a_hi = percentile_interval(reps[:, 1], confidence)
     labels = [p.label or f"N={p.n_particles}" for p in pts]
     sep = {lab: _ev_fit(q[0], m, q[2]) for lab, q, m in zip(labels, data, ns)}
     homog = _ev_homogeneity(len(pts), sep, ll_joint, s_hat, law, phonon_factor)
@@ -667,7 +659,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     settings = {"estimator": "extreme_value", "law": law, "unit": UNIT, "phonon_factor": phonon_factor,
                 "points": labels, "samples": [p.n_samples for p in pts], "observed": observed,
                 "n_bootstrap": n_bootstrap, "seed": seed, "kappa": kappa,
-                "kappa_interval": list(_percentile(reps[:, 3], confidence)),
+                "kappa_interval": list(percentile_interval(reps[:, 3], confidence)),
                 "survival": ("P(x_min > x) = exp(-(N a x^(s+1))^kappa)" if free else
                              "P(x_min > x) = exp(-N a x^(s+1))") + ", right-censored at the phonon-free edge"}
     m = Measurement("s_extreme_value", s_hat, float(np.nanstd(reps[:, 0], ddof=1)), s_lo, s_hi, confidence, "1",

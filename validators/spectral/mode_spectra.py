@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["ModeSpectra", "OMEGA0_RTOL", "stratified_replicates"]
+__all__ = ["ModeSpectra", "OMEGA0_RTOL", "percentile_interval", "stratified_replicates"]
 
 #: Largest relative disagreement allowed between a given ω₀ and 2π √(G/ρ)/L from the given G.
 OMEGA0_RTOL = 0.01
@@ -310,3 +310,19 @@ def stratified_replicates(statistic: Callable[[list[np.ndarray]], float], points
     for b in range(n_bootstrap):
         out[b] = statistic([p.resample_units(rng) for p in points])
     return out
+
+
+def percentile_interval(replicates: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The percentile interval of bootstrap ``replicates`` at ``confidence``, over their finite values (NaN, NaN
+    with fewer than two).
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in percentile_interval(np.arange(101.0), 0.9)], percentile_interval(np.array([1.0, np.nan]), 0.95)
+    ([5.0, 95.0], (nan, nan))
+    """
+    r = replicates[np.isfinite(replicates)]
+    if r.size < 2:
+        return (math.nan, math.nan)
+    lo, hi = np.percentile(r, [50 * (1 - confidence), 50 * (1 + confidence)])
+    return float(lo), float(hi)

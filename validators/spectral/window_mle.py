@@ -64,7 +64,7 @@ from scipy import optimize, stats
 
 from ..results.result import MIN_GROUPS, Measurement, bootstrap
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
-from .mode_spectra import ModeSpectra, stratified_replicates
+from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
 
 __all__ = ["window_mle", "window_mle_scan", "paired_window_difference", "participation_scan", "profile_interval"]
 
@@ -423,8 +423,7 @@ def size_window_difference(
     value = s_of(0, slice(None)) - s_of(1, slice(None))
     reps = stratified_replicates(lambda idx: s_of(0, idx[0]) - s_of(1, idx[1]), [a, b], n_bootstrap, seed)
     finite = reps[np.isfinite(reps)]
-    low, high = (np.percentile(finite, [50 * (1 - confidence), 50 * (1 + confidence)]) if finite.size > 1
-                 else (math.nan, math.nan))
+    low, high = percentile_interval(reps, confidence)
     settings = {"estimator": MLE_DEFINITION, "factor": float(factor), "n_samples": [a.n_samples, b.n_samples],
                 "units": [a.n_groups, b.n_groups],
                 "resampled": "chains" if a.groups is not None else "samples",
