@@ -48,7 +48,13 @@ import xarray as xr  # noqa: E402
 
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.generators import CurvedSpectrum, mock_glass_spectra  # noqa: E402
-from vdosbench.validators import ModeSpectra, debye_excess, mode_spectra_from_dataset  # noqa: E402
+from vdosbench.validators import (  # noqa: E402
+    ModeSpectra,
+    debye_excess,
+    mode_spectra_from_dataset,
+    percentile_interval,
+    stratified_replicates,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "continuum_debye.json"
@@ -89,9 +95,8 @@ def boson_peak_position(spectra: ModeSpectra, n_bootstrap: int = 200, seed: int 
         reduced = np.where(counts >= min_modes, counts / np.diff(edges) / centres**2, -np.inf)
         return float(centres[int(np.argmax(reduced))]) if np.isfinite(reduced).any() else math.nan
 
-    rng = np.random.default_rng(seed)
-    reps = np.array([peak(spectra.resample_units(rng)) for _ in range(n_bootstrap)])
-    low, high = np.nanpercentile(reps, [2.5, 97.5])
+    reps = stratified_replicates(lambda idx: peak(idx[0]), [spectra], n_bootstrap, seed)
+    low, high = percentile_interval(reps, 0.95)
     return {"x": peak(np.arange(spectra.n_samples)), "low": float(low), "high": float(high),
             "bins": f"{edges.size - 1} log-spaced bins on [{edges[0]:g}, {edges[-1]:g}] omega_g, bins with >= "
                     f"{min_modes} pooled levels", "n_bootstrap": n_bootstrap}

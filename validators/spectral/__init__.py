@@ -35,7 +35,7 @@ from .absolute_frequency import (
 )
 from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
-from .mode_spectra import ModeSpectra
+from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
 from .window_mle import (
@@ -74,6 +74,8 @@ __all__ = [
     "participation_scan",
     "profile_interval",
     "S_OF_OMEGA_EDGES",
+    "percentile_interval",
+    "stratified_replicates",
     "window_mle",
     "window_mle_scan",
     "paired_window_difference",
