@@ -74,6 +74,19 @@ def parse_log(text: str) -> dict[str, Any]:
     return out
 
 
+#: What each earlier run keeps in ``earlier_runs`` (the times quoted in docs/development.md stay in the file).
+EARLIER_KEYS = ("commit", "exit_status", "note", "counts", "pytest_seconds", "wall_seconds", "load_average_before",
+                "load_average_after")
+
+
+def _earlier_runs(path: Path) -> list[dict]:
+    """The record already at ``path`` (its main keys) and the runs it kept, newest first; empty for a new file."""
+    if not path.is_file():
+        return []
+    old = json.loads(path.read_text(encoding="utf-8"))
+    return [{k: old.get(k) for k in EARLIER_KEYS}, *old.get("earlier_runs", [])]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Clone, run the test command, parse and write the result file."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -97,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {"method": __doc__, "commit": commit, "exit_status": done.returncode, "note": args.note,
               "load_average_before": load_before, "load_average_after": load_after,
               "machine": machine_info("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
+    result["earlier_runs"] = _earlier_runs(args.output)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_text(args.output, json.dumps(result, indent=2) + "\n")
     print(f"exit {done.returncode}: {result['counts']} in {result.get('wall_seconds')} s wall; wrote {args.output}")

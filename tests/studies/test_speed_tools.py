@@ -6,6 +6,7 @@ a run's output, on output whose answer is known, and that they refuse what they 
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -72,3 +73,14 @@ def test_dask_overhead_counts_the_task_threads_cpu_apart_from_the_others() -> No
     assert out["task_cpu_s"] >= 0.2 - 2 * tick - 1e-9
     assert out["worker_other_cpu_s"] >= 0.0
     assert threading.get_native_id() in bench._thread_cpu_seconds(os.getpid())
+
+
+def test_suite_time_keeps_the_earlier_runs(tmp_path: Path) -> None:
+    """speed/suite_time.py rewrites its record; the run it replaces, and those that one kept, stay newest first."""
+    module = load_script("speed/suite_time.py", "suite_time_history")
+    path = tmp_path / "t.json"
+    assert module._earlier_runs(path) == []
+    path.write_text(json.dumps({"commit": "b", "pytest_seconds": 580.0, "machine": {"x": 1},
+                                "earlier_runs": [{"commit": "a", "pytest_seconds": 589.0}]}))
+    runs = module._earlier_runs(path)
+    assert [r["commit"] for r in runs] == ["b", "a"] and runs[0]["pytest_seconds"] == 580.0 and "machine" not in runs[0]
