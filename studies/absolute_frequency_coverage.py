@@ -51,7 +51,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import integrate
 
 from vdosbench.datasets.io import write_text
 from vdosbench.generators import GLASS_SPECTRUM, glass_like_mock, mock_glass_spectra
@@ -60,10 +59,10 @@ from vdosbench.validators import (
     S_OF_OMEGA_EDGES,
     ModeSpectra,
     band_mle,
+    band_mle_population,
     density_ratio,
     extreme_value_fit,
     paired_band_difference,
-    solve_truncated_power_law,
     wilson_interval,
     window_mle,
 )
@@ -82,20 +81,9 @@ def _density(x: float) -> float:
 
 
 def _population(low: float, high: float, n: int) -> float:
-    """The pooled band MLE's population value on the curved truth, over each sample's ω_g scatter.
-
-    A sample whose ω_g is r·ω̄_g reads x = ω/ω_g: its density in x is r g(r x); the band is fixed in x."""
-    rel = MODULUS_SCATTER * math.sqrt(1000.0 / n)
-    nodes, weights = np.polynomial.hermite_e.hermegauss(15)
-    counts, logs = 0.0, 0.0
-    for z, w in zip(nodes, weights):
-        r = math.sqrt(max(1.0 + rel * z, 1e-6))  # omega_g ~ sqrt(G), G = G0 (1 + rel xi)
-        lo = max(low, 1e-9)
-        counts += w * integrate.quad(lambda x: r * _density(r * x), lo, high)[0]
-        logs += w * integrate.quad(lambda x: r * _density(r * x) * math.log(high / x), lo, high)[0]
-    if low > 0:  # the truncated MLE's population value: solve E[score] = 0 for the band's mean of log(high/x)
-        return solve_truncated_power_law(1e6, 1e6 * logs / counts, math.log(high / low))[0]
-    return counts / logs - 1.0
+    """The pooled band MLE's population value on the curved truth, over each sample's ω_g scatter at N = ``n``
+    (:func:`vdosbench.validators.band_mle_population`)."""
+    return band_mle_population(_density, low, high, modulus_scatter=MODULUS_SCATTER * math.sqrt(1000.0 / n))
 
 
 def _window_population(n: int, c: float) -> float:

@@ -61,7 +61,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from scipy import optimize, stats
+from scipy import integrate, optimize, stats
 
 from ..results.result import MIN_GROUPS, Measurement, jsonable
 from .exponent_result import ExponentEstimate
@@ -75,6 +75,7 @@ __all__ = [
     "ExtremeValueFit",
     "Homogeneity",
     "band_mle",
+    "band_mle_population",
     "density_below",
     "density_ratio",
     "exponent_homogeneity",
@@ -234,6 +235,61 @@ def _status(count: float, min_modes: int, pts: list[ModeSpectra], used: list[int
 def window_mle_absolute(points: ModeSpectra | Sequence[ModeSpectra], x_edge: float, **kwargs: Any) -> ExponentEstimate:
     """The window MLE on (0, x_edge·ω_g,i]: :func:`band_mle` with ``low = 0`` (same keywords)."""
     return band_mle(points, 0.0, x_edge, **kwargs)
+
+
+def band_mle_population(density: Callable[[float], float], low: float, high: float, *,
+                        modulus_scatter: float | Sequence[float] = 0.0, weights: Sequence[float] | None = None,
+                        nodes: int = 15) -> float:
+    """The value :func:`band_mle` estimates on (low, high] when the samples' spectra follow ``density``.
+
+    A sample whose shear modulus is G = Ḡ(1 + σ·ξ), ξ ~ N(0, 1), has ω_g,i = r·ω̄_g with r = √(1 + σ·ξ): in
+    x = ω/ω_g,i its density is r·g(r x) when g(x̄) is the density per unit x̄ = ω/ω̄_g.  The pooled MLE converges
+    to the root of its expected score over the mixture: for ``low = 0`` s = E[n]/E[Σ log(high/x)] − 1, for
+    ``low > 0`` the truncated power law's root at that mean of log(high/x)
+    (:func:`vdosbench.validators.solve_truncated_power_law`).  The mixture over ξ is Gauss–Hermite with ``nodes``
+    nodes, the integrals in x :func:`scipy.integrate.quad`.  Several points pooled in one reading (e.g. two N,
+    whose scatter σ differs) give one σ each and ``weights`` ∝ their expected modes (structures × N when
+    ``density`` is per particle): their expected counts and logarithms add.  This is the truth of a mock's band
+    reading (``studies/absolute_frequency_coverage.py``, ``studies/td_control_coverage.py``).
+
+    Parameters
+    ----------
+    density
+        g(x̄): modes per particle per unit ω/ω̄_g (any positive scale: only its shape matters).
+    low, high
+        The band in units of ω_g.
+    modulus_scatter
+        σ, the relative standard deviation of the samples' shear modulus (0: every sample at ω̄_g), or one σ a
+        pooled point.
+    weights
+        One weight a pooled point (default: equal).
+    nodes
+        Gauss–Hermite nodes over ξ.
+
+    Examples
+    --------
+    >>> round(band_mle_population(lambda x: x**3.5, 0.0, 0.29, modulus_scatter=0.1), 6)  # a power law: its s
+    3.5
+    >>> round(band_mle_population(lambda x: x**3.5, 0.1, 0.29, modulus_scatter=[0.1, 0.05], weights=[1, 2]), 6)
+    3.5
+    """
+    _check_band(low, high, "band_mle_population")
+    scatters = np.atleast_1d(np.asarray(modulus_scatter, dtype=float))
+    w_points = np.ones(scatters.size) if weights is None else np.asarray(weights, dtype=float)
+    if w_points.shape != scatters.shape or not np.all(w_points > 0):
+        raise ValueError(f"band_mle_population: expected one positive weight a pooled point ({scatters.size}); "
+                         f"found {w_points.tolist()}")
+    zs, ws = np.polynomial.hermite_e.hermegauss(nodes)
+    lo = max(low, 1e-9)
+    counts, logs = 0.0, 0.0
+    for sigma, weight in zip(scatters, w_points):
+        for z, w in zip(zs, ws):
+            r = math.sqrt(max(1.0 + sigma * z, 1e-6))
+            counts += weight * w * integrate.quad(lambda x: r * density(r * x), lo, high)[0]
+            logs += weight * w * integrate.quad(lambda x: r * density(r * x) * math.log(high / x), lo, high)[0]
+    if low > 0:
+        return float(solve_truncated_power_law(1e6, 1e6 * logs / counts, math.log(high / low))[0])
+    return float(counts / logs - 1.0)
 
 
 def local_exponent(points: ModeSpectra | Sequence[ModeSpectra], edges: Sequence[float], **kwargs: Any
