@@ -1,0 +1,404 @@
+"""Issue 52 items 2 and 4: the registered reading of the non-additive control at T_d, stage by stage.
+
+``python studies/td_control.py`` reads ``benchmark/registrations/td-control.toml`` (amendments applied, by
+:func:`vdosbench.benchmark.registration.load_registration`) on the control's chains:
+
+data
+    the registered new chains (``studies/results/td_control_chains.nc``, landed by ``studies/finite_size.py
+    --export-only``) and, for the alternatives marked "all chains" and the extreme value's lever arm in N, the
+    exploratory chains 0 – 19 (N = 1000, 2000) and 0 – 11 (N = 4000) of ``studies/results/finite_size_modes.nc``.
+stages
+    stage 1: chains 20 – 59 a taper at N = 1000 and 20 – 39 at N = 2000 (the registered counts, interim);
+    stage 2 (amendment 1): chains 20 – 219 and 20 – 119.  A size is read in a stage only when every chain of the
+    stage is there at both tapers with its 5 structures; until then it is listed under ``not_read`` with its
+    count, and no exponent of it is computed.  Readings that join the sizes (the difference pooled over
+    N = 1000 and 2000, the joint extreme value over N = 1000, 2000, 4000) wait for both sizes of the stage.
+readings (the registration's estimators; phonon factor 0.6; 1000 bootstrap replicates over chains, seed 0)
+    per claim its primary and alternatives, each with the verdict by the registered rule
+    (:func:`vdosbench.benchmark.scoring.judge`) and, beside it, the coverage of that interval on the paired
+    mocks of ``studies/td_control_coverage.py`` (both scenarios; "not measured" where that study does not
+    read it).  A structure unstable to shear is left out with its partner at the other taper.
+    "drifting chains out" keeps a chain pair when the energy-drift interval of both its tapers holds 0.
+    The joint extreme value uses the stage's chains at N = 1000 and 2000 and the exploratory N = 4000 chains.
+equilibrium
+    every read chain's energy drift (how many hold 0 a taper and N) and the two-start test's entries for the
+    control (``studies/results/two_start.json``), reported beside the verdicts; they do not change them.
+
+Writes ``studies/results/td_control_verdicts.json`` and the figure of s(ω) at T_d beside the confirmatory high-T*
+sets (``docs/figures/td_control_s_of_omega.png``): the stage's chains at each N in the bands of
+``studies/absolute_frequency.py`` (descriptive: no verdict reads it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import xarray as xr  # noqa: E402
+
+from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
+from vdosbench.benchmark.scoring import judge  # noqa: E402
+from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
+from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.validators import (  # noqa: E402
+    ModeSpectra,
+    band_mle,
+    extreme_value_fit,
+    local_exponent,
+    mode_spectra_from_dataset,
+    paired_band_difference,
+)
+from vdosbench.validators.results.result import Measurement, jsonable  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "studies" / "results"
+NEW = RESULTS / "td_control_chains.nc"
+EXPLORATORY = RESULTS / "finite_size_modes.nc"
+COVERAGE = RESULTS / "td_control_coverage.json"
+TWO_START = RESULTS / "two_start.json"
+HIGH_T = RESULTS / "absolute_frequency_confirm.json"
+OUTPUT = RESULTS / "td_control_verdicts.json"
+FIGURE = ROOT / "docs" / "figures" / "td_control_s_of_omega.png"
+REGISTRATION = "td-control"
+T_D = 0.0716
+CHAIN_SAMPLES = 5
+#: The registered chains a taper, by stage and N (td-control.toml: data and amendment 1).
+STAGES: dict[str, dict[int, range]] = {"stage 1": {1000: range(20, 60), 2000: range(20, 40)},
+                                       "stage 2": {1000: range(20, 220), 2000: range(20, 120)}}
+EV_SIZES = (1000, 2000, 4000)
+BAND_EDGES = (0.0, 0.1, 0.14, 0.18, 0.23, 0.29)
+N_BOOTSTRAP = 1000
+SEED = 0
+TAPERS = (2, -1)
+TAPER_NAME = {2: "m2", -1: "minf"}
+
+
+def _points(path: Path) -> dict[tuple[int, int], xr.Dataset]:
+    """The control's points of a compact point-group file: {(N, taper): dataset}."""
+    out = {}
+    for name, ds in read_point_groups(path).items():
+        n, taper, t = point_group_key(name)
+        if math.isclose(t, T_D):
+            out[(n, taper)] = ds
+    return out
+
+
+def _chains_present(ds: xr.Dataset | None) -> dict[int, int]:
+    if ds is None:
+        return {}
+    labels, counts = np.unique(ds["chain"].values, return_counts=True)
+    return dict(zip(labels.tolist(), counts.tolist()))
+
+
+def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range]) -> dict[int, str]:
+    """Per N of a stage: "complete", or what is missing (no exponent is read until complete)."""
+    out = {}
+    for n, wanted in chains.items():
+        missing = []
+        for taper in TAPERS:
+            present = _chains_present(new.get((n, taper)))
+            short = [c for c in wanted if present.get(c, 0) < CHAIN_SAMPLES]
+            if short:
+                missing.append(f"{TAPER_NAME[taper]}: {len(wanted) - len(short)} of {len(wanted)} chains")
+        out[n] = "complete" if not missing else "; ".join(missing) + " landed: not read until complete"
+    return out
+
+
+def _select(ds: xr.Dataset, chains: Sequence[int] | range) -> xr.Dataset:
+    return ds.isel(sample=np.flatnonzero(np.isin(ds["chain"].values, list(chains))))
+
+
+def _drift_holds_zero(ds: xr.Dataset) -> dict[int, bool]:
+    """Per chain: does its energy-drift interval hold 0."""
+    out = {}
+    for c, lo, hi in zip(ds["chain"].values, ds["energy_drift_low"].values, ds["energy_drift_high"].values):
+        out[int(c)] = bool(lo <= 0.0 <= hi)
+    return out
+
+
+def paired_spectra(first: xr.Dataset, second: xr.Dataset, label: str) -> tuple[ModeSpectra, ModeSpectra, int]:
+    """The two tapers' spectra on the samples both hold, a structure unstable to shear at either left out with its
+    partner; and how many pairs were left out."""
+    common = np.intersect1d(first["sample"].values, second["sample"].values)
+    a, b = first.sel(sample=common), second.sel(sample=common)
+    stable = np.asarray((a["shear_modulus"] > 0).values & (b["shear_modulus"] > 0).values)
+    keep = np.flatnonzero(stable)
+    return (mode_spectra_from_dataset(a.isel(sample=keep), f"{label} m2"),
+            mode_spectra_from_dataset(b.isel(sample=keep), f"{label} minf"), int((~stable).sum()))
+
+
+def _coverage(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any] | str:
+    """The coverage of the interval ``key`` on the paired mocks, per scenario, or why there is none."""
+    if key is None:
+        return "not measured"
+    out = {sc: {k: block[key][k] for k in ("coverage", "wilson_95", "replicates", "truth")}
+           for sc, block in coverage.get("coverage", {}).items() if key in block}
+    return out or "not measured"
+
+
+def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
+             coverage: Mapping[str, Any]) -> dict[str, Any]:
+    """One registered reading: value, interval, its verdict by the claim's rule, and the interval's coverage."""
+    m = getattr(est, "measurement", est)
+    status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
+    if status == "ok" and math.isfinite(m.value):
+        judged, why = judge(m, claim.expect)
+        verdict = judged.value
+    else:
+        verdict, why = "inconclusive", f"{status}: {reason}"
+    return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
+            "verdict": verdict, "why": why, "settings": m.settings,
+            "coverage_on_mocks": _coverage(coverage_key, coverage)}
+
+
+def _ev_difference(a: Any, b: Any) -> Measurement:
+    """s(a) − s(b) of two extreme-value fits, each side of the interval the two half-sides in quadrature."""
+    ma, mb = a.exponent.measurement, b.exponent.measurement
+    value = ma.value - mb.value
+    low = value - math.hypot(ma.value - ma.low, mb.high - mb.value)
+    high = value + math.hypot(ma.high - ma.value, mb.value - mb.low)
+    settings = {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two fits' "
+                "percentile intervals added in quadrature (independent fits; conservative)"}
+    return Measurement("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high,
+                       ma.confidence, "1", settings, None, ma.n_samples, "difference of two joint extreme-value fits")
+
+
+class _Reader:
+    """The readings of one stage (module docstring); built once per stage by :func:`read`."""
+
+    def __init__(self, reg: Any, new: Mapping[tuple[int, int], xr.Dataset],
+                 old: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range],
+                 coverage: Mapping[str, Any], n_bootstrap: int) -> None:
+        self.reg, self.new, self.old, self.chains, self.cov = reg, new, old, chains, coverage
+        self.kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+
+    def data(self, n: int, taper: int, which: str = "new") -> xr.Dataset:
+        mine = _select(self.new[(n, taper)], self.chains[n])
+        if which == "all" and (n, taper) in self.old:
+            old = self.old[(n, taper)]
+            shared = [v for v in mine.data_vars if v in old.data_vars]
+            return xr.concat([old[shared], mine[shared]], dim="sample", join="outer")
+        return mine
+
+    def pair(self, n: int, which: str = "new", drift_zero: bool = False) -> tuple[ModeSpectra, ModeSpectra, int]:
+        a, b = self.data(n, 2, which), self.data(n, -1, which)
+        if drift_zero:
+            da, db = _drift_holds_zero(a), _drift_holds_zero(b)
+            keep = [c for c in da if da[c] and db.get(c, False)]
+            a, b = _select(a, keep), _select(b, keep)
+        return paired_spectra(a, b, f"N={n} {which}{' drift 0' if drift_zero else ''}")
+
+    def spectra(self, n: int, taper: int, which: str = "new") -> ModeSpectra:
+        ds = self.data(n, taper, which)
+        return mode_spectra_from_dataset(ds, f"N={n} {TAPER_NAME[taper]} {which}")
+
+    def taper_difference(self, claim: RegisteredClaim, n: int) -> list[dict[str, Any]]:
+        x = float(claim.measure["x_edge"])
+        a, b, out_unstable = self.pair(n)
+        rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf",
+                         paired_band_difference(a, b, 0.0, x, **self.kw), f"N={n} paired 0-{x:g}", self.cov)]
+        rows[0]["pairs_left_out_unstable"] = out_unstable
+        for label, measure, _ in claim.alternatives:
+            chains = measure.get("chains")
+            if "pooled" in measure or chains == "stage 2" or measure["estimator"] == "extreme_value":
+                continue  # read across sizes (read_joint) or as a stage of its own
+            if chains == "all":
+                a2, b2, _ = self.pair(n, "all")
+            elif chains == "drift holds 0":
+                a2, b2, _ = self.pair(n, drift_zero=True)
+            else:
+                a2, b2 = a, b
+            xe = float(measure["x_edge"])
+            key = f"N={n} paired 0-{xe:g}" if chains is None else None
+            rows.append(_reading(claim, label, paired_band_difference(a2, b2, 0.0, xe, **self.kw), key, self.cov))
+            if chains == "drift holds 0":
+                rows[-1]["chain_pairs_read"] = a2.n_groups
+        return rows
+
+    def window(self, claim: RegisteredClaim, n: int, taper: int) -> list[dict[str, Any]]:
+        x = float(claim.measure["x_edge"])
+        name = TAPER_NAME[taper]
+        rows = [_reading(claim, f"primary: window (0, {x:g}], {name}",
+                         band_mle(self.spectra(n, taper), 0.0, x, **self.kw), f"N={n} window {name} 0-{x:g}",
+                         self.cov)]
+        for label, measure, _ in claim.alternatives:
+            if measure["estimator"] == "extreme_value":
+                continue
+            if measure.get("chains") == "all":
+                rows.append(_reading(claim, label, band_mle(self.spectra(n, taper, "all"), 0.0, x, **self.kw),
+                                     None, self.cov))
+            elif "band" in measure:
+                lo, hi = (float(v) for v in measure["band"])
+                rows.append(_reading(claim, label, band_mle(self.spectra(n, taper), lo, hi, **self.kw),
+                                     f"N={n} band {name} {lo:g}-{hi:g}", self.cov))
+        return rows
+
+    def extreme_value(self, taper: int) -> Any:
+        """The joint fit over EV_SIZES: the stage's chains at N = 1000, 2000, the exploratory N = 4000 chains."""
+        pts = [self.spectra(n, taper) if n in self.chains else
+               mode_spectra_from_dataset(self.old[(n, taper)], f"N={n} {TAPER_NAME[taper]} exploratory")
+               for n in EV_SIZES]
+        return extreme_value_fit(pts, law="free", **self.kw)
+
+    def pooled(self, claim: RegisteredClaim) -> dict[str, Any]:
+        pairs = [self.pair(n) for n in sorted(self.chains)]
+        x = float(claim.alternative("pooled over N = 1000 and 2000")["x_edge"])
+        key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
+        return _reading(claim, "pooled over N = 1000 and 2000",
+                        paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw),
+                        key, self.cov)
+
+
+def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path = COVERAGE,
+         stages: Mapping[str, Mapping[int, range]] = STAGES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+    """The registered reading of every complete stage and size (module docstring)."""
+    reg = load_registration(REGISTRATION)
+    cov = json.loads(coverage.read_text()) if coverage.exists() else {}
+    new, old = _points(new_path), _points(exploratory)
+    diff, zero, m2, minf, s4 = (reg.claim(c) for c in (
+        "schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
+        "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute"))
+    result: dict[str, Any] = {
+        "registration": reg.path.name, "registered": reg.registered,
+        "amendments": sorted({t for c in reg.claims.values() for t in c.amended}),
+        "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
+                   "seed": SEED, "phonon_factor": 0.6,
+                   "stages": {k: {str(n): [r.start, r.stop - 1] for n, r in v.items()} for k, v in stages.items()},
+                   "coverage": f"{coverage.name} (paired mocks at the stage-1 counts); 'not measured' where it "
+                               "does not read the interval",
+                   "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)"},
+        "stages": {}, "not_read": {}, "equilibrium": {}}
+    for stage, chains in stages.items():
+        status = stage_status(new, chains)
+        ready = {n: chains[n] for n, s in status.items() if s == "complete"}
+        for n, s in status.items():
+            if s != "complete":
+                result["not_read"][f"{stage} N={n}"] = s
+        if not ready:
+            continue
+        r = _Reader(reg, new, old, ready, cov, n_bootstrap)
+        block: dict[str, Any] = {}
+        for n in sorted(ready):
+            block[f"N={n}"] = {
+                diff.id: r.taper_difference(diff, n), zero.id: r.taper_difference(zero, n),
+                m2.id: r.window(m2, n, 2), minf.id: r.window(minf, n, -1),
+                s4.id: r.window(s4, n, 2) + r.window(s4, n, -1),
+                "s_of_omega": {TAPER_NAME[t]: _curve(r.spectra(n, t), r.kw) for t in TAPERS}}
+            result["equilibrium"][f"{stage} N={n}"] = {
+                TAPER_NAME[t]: _drift_summary(r.data(n, t)) for t in TAPERS}
+        if len(ready) == len(chains) and all((4000, t) in old for t in TAPERS):
+            ev = {t: r.extreme_value(t) for t in TAPERS}
+            joint = {diff.id: [_reading(diff, "extreme value, difference", _ev_difference(ev[2], ev[-1]), None, cov),
+                               r.pooled(diff)],
+                     zero.id: [r.pooled(zero)],
+                     m2.id: [_reading(m2, "extreme value, kappa free, N = 1000 - 4000", ev[2].exponent, None, cov)],
+                     minf.id: [_reading(minf, "extreme value, kappa free, N = 1000 - 4000", ev[-1].exponent, None,
+                                        cov)],
+                     s4.id: [_reading(s4, f"extreme value, kappa free, N = 1000 - 4000, {TAPER_NAME[t]}",
+                                      ev[t].exponent, None, cov) for t in TAPERS]}
+            block["joint"] = joint
+        result["stages"][stage] = block
+    result["two_start"] = _two_start()
+    return jsonable(result)
+
+
+def _curve(point: ModeSpectra, kw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    ests, _ = local_exponent(point, BAND_EDGES, **kw)
+    return [{"band": list(e.measurement.settings["band_omega_over_omega_g"]), "value": e.value,
+             "interval": [e.measurement.low, e.measurement.high], "status": e.status, "modes": e.diagnostics["modes"]}
+            for e in ests]
+
+
+def _drift_summary(ds: xr.Dataset) -> dict[str, Any]:
+    holds = _drift_holds_zero(ds)
+    drift = {int(c): float(d) for c, d in zip(ds["chain"].values, ds["energy_drift"].values)}
+    return {"chains": len(holds), "drift_holds_zero": sum(holds.values()),
+            "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),
+            "drift_above_zero": sum(1 for c, h in holds.items() if not h and drift[c] > 0)}
+
+
+def _two_start(path: Path = TWO_START) -> list[dict[str, Any]]:
+    if not path.exists():
+        return []
+    entries = json.loads(path.read_text())["entries"]
+    return [{k: e[k] for k in ("n_particles", "taper_order", "chain", "difference", "difference_interval", "verdict")}
+            for e in entries if "nonadditive" in str(e.get("recipe", ""))]
+
+
+def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T) -> plt.Figure:
+    """s(ω) at T_d (each read stage and N) beside the confirmatory high-T* sets (N = 2000), per taper."""
+    high = json.loads(high_t.read_text())["points"] if high_t.exists() else {}
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
+    for ax, taper in zip(axes, TAPERS):
+        name = TAPER_NAME[taper]
+        drawn = 0
+        for stage, block in result["stages"].items():
+            for size, claims in block.items():
+                if not size.startswith("N="):
+                    continue
+                drawn += _draw(ax, claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-")
+        for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000")):
+            if tname in high:
+                _draw(ax, high[tname]["s_of_omega"], label, "s--")
+        if not drawn:
+            ax.text(0.5, 0.6, "T_d: no stage complete yet\n" + "\n".join(f"{k}: {v}" for k, v in
+                                                                       result.get("not_read", {}).items()),
+                    ha="center", va="center", transform=ax.transAxes, fontsize="x-small",
+                    bbox={"facecolor": "white", "edgecolor": "0.7"})
+        ax.axhline(4.0, color="k", ls=":", lw=1, label="s = 4")
+        ax.axhline(3.0 + (2.0 / taper if taper > 0 else 0.0), color="k", ls="--", lw=1,
+                   label=f"seed 001 at T_d: s = {3 + (2 / taper if taper > 0 else 0):g}")
+        ax.set_title(f"m = {'2' if taper == 2 else '∞'}", fontsize="small")
+        ax.set_xlabel("ω / ω_g (band centre)")
+        ax.set_ylim(0, 8)
+        ax.legend(fontsize="xx-small", loc="upper right")
+    axes[0].set_ylabel("local exponent s (band MLE, 95 % interval)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    return fig
+
+
+def _draw(ax: Any, curve: Sequence[Mapping[str, Any]], label: str, style: str) -> int:
+    bands = np.array([b["band"] for b in curve], float)
+    centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2)
+    s = np.array([b["value"] for b in curve], float)
+    lo, hi = (np.array([b["interval"][k] for b in curve], float) for k in (0, 1))
+    line, = ax.plot(centre, s, style, label=label, ms=4)
+    ax.fill_between(centre, lo, hi, color=line.get_color(), alpha=0.15)
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line (module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument("--figure", type=Path, default=FIGURE)
+    args = parser.parse_args(argv)
+    result = read()
+    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    for stage, block in result["stages"].items():
+        for size, claims in block.items():
+            for claim, rows in claims.items():
+                if isinstance(rows, list) and rows:
+                    r = rows[0]
+                    print(f"{stage} {size} {claim}: {r['value']:.3g} [{r['interval'][0]:.3g}, "
+                          f"{r['interval'][1]:.3g}] {r['expect']}: {r['verdict']}")
+    for key, why in result["not_read"].items():
+        print(f"{key}: {why}")
+    plt.close(figure(result, args.figure))
+    print(f"wrote {args.output} and {args.figure}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
