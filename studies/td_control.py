@@ -136,17 +136,22 @@ def paired_spectra(first: xr.Dataset, second: xr.Dataset, label: str) -> tuple[M
             mode_spectra_from_dataset(b.isel(sample=keep), f"{label} minf"), int((~stable).sum()))
 
 
-def _coverage(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any] | str:
-    """The coverage of the interval ``key`` on the paired mocks, per scenario, or why there is none."""
+def _coverage(key: str | None, coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None
+              ) -> dict[str, Any] | str:
+    """The coverage of the interval ``key`` on the paired mocks, per scenario, or why there is none (``counts``:
+    the chains a taper the reading has by N; mocks drawn at other counts do not speak for it)."""
     if key is None:
         return "not measured"
+    drawn = {int(n): int(c) for n, c in coverage.get("method", {}).get("chains", {}).items()}
+    if counts is not None and drawn and any(drawn.get(n) != c for n, c in counts.items()):
+        return f"not measured at these counts (the mocks have {drawn} chains a taper by N; this reading {dict(counts)})"
     out = {sc: {k: block[key][k] for k in ("coverage", "wilson_95", "replicates", "truth")}
            for sc, block in coverage.get("coverage", {}).items() if key in block}
     return out or "not measured"
 
 
 def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
-             coverage: Mapping[str, Any]) -> dict[str, Any]:
+             coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None) -> dict[str, Any]:
     """One registered reading: value, interval, its verdict by the claim's rule, and the interval's coverage."""
     m = getattr(est, "measurement", est)
     status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
@@ -157,7 +162,7 @@ def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | No
         verdict, why = "inconclusive", f"{status}: {reason}"
     return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
             "verdict": verdict, "why": why, "settings": m.settings,
-            "coverage_on_mocks": _coverage(coverage_key, coverage)}
+            "coverage_on_mocks": _coverage(coverage_key, coverage, counts)}
 
 
 def _ev_difference(a: Any, b: Any) -> Measurement:
@@ -180,6 +185,10 @@ class _Reader:
                  coverage: Mapping[str, Any], n_bootstrap: int) -> None:
         self.reg, self.new, self.old, self.chains, self.cov = reg, new, old, chains, coverage
         self.kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+
+    def counts(self, n: int | None = None) -> dict[int, int]:
+        """Chains a taper the stage reads at N = ``n`` (all its sizes when None)."""
+        return {k: len(v) for k, v in self.chains.items() if n is None or k == n}
 
     def data(self, n: int, taper: int, which: str = "new") -> xr.Dataset:
         mine = _select(self.new[(n, taper)], self.chains[n])
@@ -205,12 +214,13 @@ class _Reader:
         x = float(claim.measure["x_edge"])
         a, b, out_unstable = self.pair(n)
         rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf",
-                         paired_band_difference(a, b, 0.0, x, **self.kw), f"N={n} paired 0-{x:g}", self.cov)]
+                         paired_band_difference(a, b, 0.0, x, **self.kw), f"N={n} paired 0-{x:g}", self.cov,
+                         self.counts(n))]
         rows[0]["pairs_left_out_unstable"] = out_unstable
         for label, measure, _ in claim.alternatives:
             chains = measure.get("chains")
             if "pooled" in measure or chains == "stage 2" or measure["estimator"] == "extreme_value":
-                continue  # read across sizes (read_joint) or as a stage of its own
+                continue  # read across sizes (the stage's joint block) or as a stage of its own
             if chains == "all":
                 a2, b2, _ = self.pair(n, "all")
             elif chains == "drift holds 0":
@@ -219,7 +229,8 @@ class _Reader:
                 a2, b2 = a, b
             xe = float(measure["x_edge"])
             key = f"N={n} paired 0-{xe:g}" if chains is None else None
-            rows.append(_reading(claim, label, paired_band_difference(a2, b2, 0.0, xe, **self.kw), key, self.cov))
+            rows.append(_reading(claim, label, paired_band_difference(a2, b2, 0.0, xe, **self.kw), key, self.cov,
+                                 self.counts(n)))
             if chains == "drift holds 0":
                 rows[-1]["chain_pairs_read"] = a2.n_groups
         return rows
@@ -229,17 +240,17 @@ class _Reader:
         name = TAPER_NAME[taper]
         rows = [_reading(claim, f"primary: window (0, {x:g}], {name}",
                          band_mle(self.spectra(n, taper), 0.0, x, **self.kw), f"N={n} window {name} 0-{x:g}",
-                         self.cov)]
+                         self.cov, self.counts(n))]
         for label, measure, _ in claim.alternatives:
             if measure["estimator"] == "extreme_value":
                 continue
             if measure.get("chains") == "all":
                 rows.append(_reading(claim, label, band_mle(self.spectra(n, taper, "all"), 0.0, x, **self.kw),
-                                     None, self.cov))
+                                     None, self.cov, self.counts(n)))
             elif "band" in measure:
                 lo, hi = (float(v) for v in measure["band"])
                 rows.append(_reading(claim, label, band_mle(self.spectra(n, taper), lo, hi, **self.kw),
-                                     f"N={n} band {name} {lo:g}-{hi:g}", self.cov))
+                                     f"N={n} band {name} {lo:g}-{hi:g}", self.cov, self.counts(n)))
         return rows
 
     def extreme_value(self, taper: int) -> Any:
@@ -255,7 +266,7 @@ class _Reader:
         key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
         return _reading(claim, "pooled over N = 1000 and 2000",
                         paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw),
-                        key, self.cov)
+                        key, self.cov, self.counts())
 
 
 def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path = COVERAGE,

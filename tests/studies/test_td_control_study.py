@@ -69,7 +69,7 @@ def test_a_size_is_read_only_when_its_stage_is_complete(td, files):
 
 def test_a_known_taper_difference_is_read_back_with_its_registered_verdicts(td, files):
     d, new, old, _ = files
-    out = td.read(new, old, d / "none.json", stages={"stage 1": {1000: range(20, 32)}}, n_bootstrap=200)
+    out = td.read(new, old, d / "none.json", stages={"stage 1": {1000: range(20, 32)}}, n_bootstrap=100)
     block = out["stages"]["stage 1"]["N=1000"]
     primary = block["schirmacher.td-taper-difference-absolute"][0]
     # truth +1 (s = 4 against 3), within 3 of its standard errors for 12 chains of ~20 modes (the interval of so
@@ -100,3 +100,14 @@ def test_joint_readings_come_when_both_sizes_are_complete(td, files, tmp_path):
     assert joint["schirmacher.td-taper-difference-absolute"][1]["settings"]["pooled_points"] == 2
     fig = td.figure(out, tmp_path / "fig.png", tmp_path / "no-high-t.json")
     assert (tmp_path / "fig.png").stat().st_size > 0 and len(fig.axes) == 2
+
+
+def test_coverage_is_quoted_only_at_the_counts_the_mocks_were_drawn_with(td):
+    cov = {"method": {"chains": {"1000": 40, "2000": 20}},
+           "coverage": {"0 (rival)": {"N=1000 paired 0-0.29": {"coverage": 0.95, "wilson_95": [0.9, 0.97],
+                                                                "replicates": 200, "truth": 0.0}}}}
+    quoted = td._coverage("N=1000 paired 0-0.29", cov, {1000: 40})
+    assert quoted == {"0 (rival)": {"coverage": 0.95, "wilson_95": [0.9, 0.97], "replicates": 200, "truth": 0.0}}
+    assert td._coverage("N=1000 paired 0-0.29", cov, {1000: 200}).startswith("not measured at these counts")
+    assert td._coverage(None, cov, {1000: 40}) == td._coverage("N=4000 paired 0-0.29", cov, {1000: 40}) == \
+        "not measured"
