@@ -158,6 +158,9 @@ def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | No
     if status == "ok" and math.isfinite(m.value):
         judged, why = judge(m, claim.expect)
         verdict = judged.value
+    elif status == "ok":
+        verdict, why = "inconclusive", ("no mode in the band at one side: no sample's first phonon lies far enough "
+                                        "above its top (0.6 omega0_i), or none is stored there")
     else:
         verdict, why = "inconclusive", f"{status}: {reason}"
     return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
@@ -318,8 +321,33 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path =
                                       ev[t].exponent, None, cov) for t in TAPERS]}
             block["joint"] = joint
         result["stages"][stage] = block
+    result["exploratory"] = exploratory_readings(reg, old, n_bootstrap)
     result["two_start"] = _two_start()
     return jsonable(result)
+
+
+def exploratory_readings(reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_bootstrap: int = N_BOOTSTRAP
+                ) -> dict[str, Any]:
+    """The registered primaries, and the deep window (0, 0.18], on the exploratory chains at every N they have
+    (N = 4000 has no new chains): judged by the same rules but labelled exploratory — these chains were seen before
+    the registration, so their verdicts are descriptive and never the claim's."""
+    diff, m2, minf = (reg.claim(c) for c in ("schirmacher.td-taper-difference-absolute",
+                                              "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute"))
+    deep = float(diff.alternative("deep window (0, 0.18]")["x_edge"])
+    x = float(diff.measure["x_edge"])
+    out: dict[str, Any] = {"note": "chains seen before the registration (chains 0 - 19 at N = 1000, 2000; 0 - 11 at "
+                                   "N = 4000): verdicts by the registered rules, descriptive only"}
+    kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+    for n in sorted({k[0] for k in old if (k[0], 2) in old and (k[0], -1) in old}):
+        a, b, _ = paired_spectra(old[(n, 2)], old[(n, -1)], f"N={n} exploratory")
+        rows = {diff.id: [_reading(diff, f"paired window (0, {xe:g}]", paired_band_difference(a, b, 0.0, xe, **kw),
+                                   None, {}) for xe in (x, deep)]}
+        for claim, point, name in ((m2, a, "m2"), (minf, b, "minf")):
+            rows[claim.id] = [_reading(claim, f"window (0, {xe:g}], {name}", band_mle(point, 0.0, xe, **kw), None, {})
+                              for xe in (x, deep)]
+        rows["chains"] = int(a.n_groups)
+        out[f"N={n}"] = rows
+    return out
 
 
 def _curve(point: ModeSpectra, kw: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -83,6 +83,10 @@ def test_a_known_taper_difference_is_read_back_with_its_registered_verdicts(td, 
     window = block["schirmacher.td-m2-s4-absolute"][0]
     assert abs(window["value"] - 4.0) < 1.0 and window["settings"]["modes"] > 150
     assert len(block["lerner-bouchbinder.td-s4-absolute"]) == 4  # primary and all chains, at each taper
+    ex = out["exploratory"]["N=4000"]  # the exploratory chains at every N, N = 4000 included, labelled as such
+    assert ex["chains"] == 6 and [r["reading"] for r in ex["schirmacher.td-taper-difference-absolute"]] == [
+        "paired window (0, 0.29]", "paired window (0, 0.18]"]
+    assert ex["schirmacher.td-m2-s4-absolute"][0]["verdict"] == "inconclusive"  # 0.29 lies above N = 4000's shell cut
     eq = out["equilibrium"]["stage 1 N=1000"]
     assert eq["m2"] == {"chains": 12, "drift_holds_zero": 11, "drift_below_zero": 0, "drift_above_zero": 1}
 

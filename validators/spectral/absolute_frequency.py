@@ -384,7 +384,8 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
                 "points": ([f[0].label, s[0].label] if single
                            else [[p.label for p in f], [p.label for p in s]]),
                 "pooled_points": len(f)}
-    return Measurement("s_difference_band_mle", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
+    spread = float(np.nanstd(reps, ddof=1)) if np.isfinite(reps).sum() > 1 else math.nan
+    return Measurement("s_difference_band_mle", value, spread, lo, hi, confidence, "1",
                        settings, None, sum(p.n_samples for p in f),
                        "difference of pooled band MLEs; paired percentile bootstrap (same units at both sides"
                        + ("" if single else "; each pair of points resampled on its own") + ")")
