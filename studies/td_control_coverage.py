@@ -221,16 +221,25 @@ def summary(path: Path = REPLICATES) -> dict[str, Any]:
                      "mean_estimate": float(np.mean([v[0] for v in vals])),
                      "mean_width": float(np.mean([hi - lo for _, lo, hi in vals]))}
             if "paired" in key:
-                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v), expect)[0].value for v in vals))
+                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, _structures(key)), expect)[0].value
+                                                        for v in vals))
                                      for rule, expect in rules.items()}
             block[key] = entry
         out["coverage"][name] = block
     return out
 
 
-def _as_measurement(v: Sequence[float]) -> Measurement:
+def _as_measurement(v: Sequence[float], structures: int) -> Measurement:
+    """A stored reading as the Measurement the verdict rule judges (``structures``: the structures it read)."""
     value, low, high = v
-    return Measurement("s_difference_band_mle", value, (high - low) / 3.92, low, high, 0.95, "1", {}, None, 0, "")
+    return Measurement("s_difference_band_mle", value, (high - low) / 3.92, low, high, 0.95, "1", {}, None,
+                       structures, "paired percentile bootstrap (stored value and interval)")
+
+
+def _structures(key: str) -> int:
+    """Structures a taper that the reading ``key`` reads at the registered counts."""
+    sizes = [int(n) for n in key.split()[0 if key.startswith("N=") else 1].removeprefix("N=").split("+")]
+    return sum(CHAINS[n] * CHAIN for n in sizes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

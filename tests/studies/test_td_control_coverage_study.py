@@ -49,3 +49,17 @@ def test_replicates_resume_and_summarise_under_the_registered_rules(cov, tmp_pat
     assert block["replicates"] == 1 and block["coverage"] in (0.0, 1.0)
     assert sum(block["verdicts"]["+1"].values()) == 1 and sum(block["verdicts"]["0"].values()) == 1
     assert out["method"]["registered"] == "2026-11-27T15:10Z" and out["method"]["levels"] == "goe"
+
+
+def test_a_stored_interval_is_judged_as_the_registration_judges_it(cov):
+    """Data built to fail: a stored interval wholly below +1 - 0.5 is refuted on seed 001's rule and one inside
+    0 +- 0.5 supported on the rival's (a Measurement without its sample count would read inconclusive)."""
+    from vdosbench.benchmark.registration import load_registration
+    from vdosbench.benchmark.scoring import judge
+
+    reg = load_registration("td-control")
+    plus, zero = (reg.claim(c).expect for c in ("schirmacher.td-taper-difference-absolute",
+                                                 "lerner-bouchbinder.td-taper-0-absolute"))
+    assert cov._structures("N=1000 paired 0-0.29") == 200 and cov._structures("pooled N=1000+2000 paired 0-0.29") == 300
+    low = cov._as_measurement([-0.1, -0.4, 0.3], cov._structures("N=2000 paired 0-0.29"))
+    assert judge(low, plus)[0].value == "refuted" and judge(low, zero)[0].value == "supported"
