@@ -228,7 +228,7 @@ def _fingerprint_checks(
                 realization = compare_realizations(
                     entry.fingerprint,
                     compute_fingerprint(built),  # with its own bootstrap standard errors
-                    n_catalogued=entry.recipe.n_samples,
+                    n_catalogued=entry.recipe.samples,
                     n_rebuilt=int(built.sizes.get("sample", 1)),
                 )  # a chain set (chains in either fingerprint) is compared by its chain standard errors
     return comparison, realization

@@ -6,7 +6,8 @@ Each entry of ``catalog.toml`` (a table ``[datasets.NAME]``) records
     What the dataset is and where it comes from (which generator, which seed paper).
 ``recipe``
     How to rebuild it: ``generator``, ``grid``, ``fixed``, ``n_samples``,
-    ``root_seed`` — the arguments of
+    ``root_seed`` and, for a set that holds samples ``first_sample`` …
+    ``n_samples`` − 1 of its recipe only, ``first_sample`` — the arguments of
     :func:`vdosbench.generators.run_ensemble`.
 ``size``, ``sha256``
     Bytes and SHA-256 of the file (``ensemble.nc``) a download must match.
@@ -156,9 +157,12 @@ class Recipe:
     fixed
         Other parameters.
     n_samples
-        Samples per grid point.
+        Samples per grid point of the recipe (the set holds ``first_sample`` … ``n_samples`` − 1).
     root_seed
         Root of every sample's seed.
+    first_sample
+        The set's first sample (0: the whole recipe).  Sample k's seed depends on the root seed and k only, so a
+        set of later samples (e.g. chains registered after the first ones were seen) rebuilds exactly.
     """
 
     generator: str
@@ -166,6 +170,12 @@ class Recipe:
     fixed: Mapping[str, Any]
     n_samples: int
     root_seed: int
+    first_sample: int = 0
+
+    @property
+    def samples(self) -> int:
+        """Samples per grid point that the set holds: ``n_samples − first_sample``."""
+        return self.n_samples - self.first_sample
 
     def run_ensemble_arguments(self) -> dict[str, Any]:
         """Keyword arguments for ``run_ensemble`` (besides ``output``)."""
@@ -174,6 +184,7 @@ class Recipe:
             "fixed": dict(self.fixed),
             "n_samples": self.n_samples,
             "root_seed": self.root_seed,
+            **({"first_sample": self.first_sample} if self.first_sample else {}),
         }
 
 
@@ -423,8 +434,14 @@ class CatalogEntry:
         grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
         return (
             f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
-            f"{self.recipe.n_samples} samples; {_size_label(self.size)}; {where}]"
+            f"{_samples_label(self.recipe)}; {_size_label(self.size)}; {where}]"
         )
+
+
+def _samples_label(recipe: Recipe) -> str:
+    if recipe.first_sample:
+        return f"{recipe.samples} samples ({recipe.first_sample} - {recipe.n_samples - 1})"
+    return f"{recipe.n_samples} samples"
 
 
 def _size_label(size: int) -> str:
@@ -451,7 +468,7 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         raise CatalogError(f"{where}: unknown field(s) {unknown}; valid fields are {sorted(valid)}")
     rec = _require(table, "recipe", dict, where)
     rwhere = f"{where} recipe"
-    rvalid = {"generator", "grid", "fixed", "n_samples", "root_seed"}
+    rvalid = {"generator", "grid", "fixed", "n_samples", "root_seed", "first_sample"}
     if set(rec) - rvalid:
         raise CatalogError(f"{rwhere}: unknown field(s) {sorted(set(rec) - rvalid)}; valid fields are {sorted(rvalid)}")
     grid = _require(rec, "grid", dict, rwhere)
@@ -463,7 +480,13 @@ def _entry(name: str, table: Mapping[str, Any], catalog: Path) -> CatalogEntry:
         fixed=dict(rec.get("fixed", {})),
         n_samples=_require(rec, "n_samples", int, rwhere),
         root_seed=_require(rec, "root_seed", int, rwhere),
+        first_sample=rec.get("first_sample", 0),
     )
+    if (isinstance(recipe.first_sample, bool) or not isinstance(recipe.first_sample, int)
+            or not 0 <= recipe.first_sample < recipe.n_samples):
+        raise CatalogError(f"{rwhere}: first_sample is {recipe.first_sample!r}; expected an integer in "
+                           f"[0, n_samples - 1] = [0, {recipe.n_samples - 1}] (the set holds samples first_sample "
+                           "... n_samples - 1), or no first_sample for the whole recipe")
     hashes = {}
     for key in ("sha256", "content_sha256"):
         value = _require(table, key, str, where).lower()
@@ -621,7 +644,8 @@ def recipe_toml(name: str, manifest: Mapping[str, Any]) -> str:
 
     ``manifest`` is what :func:`vdosbench.generators.run_ensemble` writes as
     ``ensemble.json`` beside ``ensemble.nc``: ``generator``, ``grid``,
-    ``fixed``, ``n_samples`` and ``root_seed`` (other keys are ignored).
+    ``fixed``, ``n_samples``, ``root_seed`` and, for a piece of later samples, ``first_sample`` (other keys are
+    ignored).
 
     Examples
     --------
@@ -651,6 +675,7 @@ def recipe_toml(name: str, manifest: Mapping[str, Any]) -> str:
         f"generator = {_toml_value(manifest['generator'])}",
         f"n_samples = {_toml_value(manifest['n_samples'])}",
         f"root_seed = {_toml_value(manifest['root_seed'])}",
+        *([f"first_sample = {_toml_value(manifest['first_sample'])}"] if manifest.get("first_sample") else []),
         "",
         f"[datasets.{key}.recipe.grid]",
     ]

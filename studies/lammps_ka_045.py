@@ -476,7 +476,7 @@ def vdosbench_energies(taper: str, catalog: Path | None = None) -> dict:
     if entry is None or entry.fingerprint is None:
         return {}
     values, stderr = entry.fingerprint.values, entry.fingerprint.stderr
-    return {"set": name, "samples": entry.recipe.n_samples,
+    return {"set": name, "samples": entry.recipe.samples,
             **{key: {"value": float(values[f"mean:{field}"][0]), "stderr": float(stderr[f"mean:{field}"][0])}
                for key, field in (("parent_energy", "segment_mean_energy"), ("inherent_energy", "inherent_energy"))}}
 

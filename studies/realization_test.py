@@ -225,7 +225,7 @@ def rebuild(name: str, folder: Path, catalog: Path | None = None, catalog_label:
         total += int(same.size)
     rounding = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
     realization = compare_realizations(entry.fingerprint, compute_fingerprint(built),
-                                       n_catalogued=entry.recipe.n_samples, n_rebuilt=built.sizes["sample"])
+                                       n_catalogued=entry.recipe.samples, n_rebuilt=built.sizes["sample"])
     largest = realization.largest
     return {
         "entry": name,

@@ -33,7 +33,7 @@ def chain_cost(entry: Any) -> dict[str, Any]:
     """Chains and core-hours per chain of one catalogued T_d ladder."""
     tapers = len(entry.recipe.grid["taper_order"])
     per_chain = int(entry.recipe.fixed["chain_samples"])
-    chains = tapers * entry.recipe.n_samples // per_chain
+    chains = tapers * entry.recipe.samples // per_chain
     return {"n_particles": int(entry.recipe.fixed["n_particles"]), "tapers": tapers,
             "chains_per_taper": chains // tapers, "structures_per_chain": per_chain,
             "core_hours": entry.cost.core_hours, "core_hours_per_chain": entry.cost.core_hours / chains,

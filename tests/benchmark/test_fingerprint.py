@@ -127,7 +127,7 @@ def test_every_catalogue_entry_has_a_fingerprint_with_standard_errors() -> None:
     for entry in load_catalog().values():
         fp = entry.fingerprint
         assert fp is not None, entry.name
-        assert fp.resampled == ("sample" if entry.recipe.n_samples >= 2 else "mode")
+        assert fp.resampled == ("sample" if entry.recipe.samples >= 2 else "mode")
         assert len(fp.points) == math.prod(len(v) for v in entry.recipe.grid.values())
         assert any(e > 0 for col in fp.stderr.values() for e in col), entry.name
 

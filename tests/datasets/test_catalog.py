@@ -165,7 +165,7 @@ def test_the_full_set_in_the_repository_matches_its_catalogued_hash_and_the_conv
     assert ds.attrs["generator"] == entry.recipe.generator
     assert int(ds.attrs["root_seed"]) == entry.recipe.root_seed
     assert ds["delta"].values.tolist() == list(entry.recipe.grid["delta"])
-    assert ds.sizes["sample"] == entry.recipe.n_samples
+    assert ds.sizes["sample"] == entry.recipe.samples
     assert ds.sizes["mode"] == entry.recipe.fixed["n_side"] ** 2
 
 
@@ -336,3 +336,33 @@ def test_a_damaged_full_set_in_reference_data_is_refused(tmp_path: Path, monkeyp
                                             rf"reference-data/test-file-full\.nc"):
         fetch(entry, cache_dir=tmp_path / "cache")
     assert (folder / "test-file-full.nc").read_bytes() == GOOD[:-1]  # the user's file is left alone
+
+
+def test_a_recipe_of_later_samples_is_read_written_and_rebuilt_as_those_samples(tmp_path: Path) -> None:
+    """A set of samples first_sample ... n_samples - 1 of its recipe (registered chains made after the first ones
+    were seen): the catalogue reads and writes first_sample, says which samples the set holds, and a build computes
+    exactly those samples."""
+    from vdosbench.datasets.catalog import recipe_toml
+    from vdosbench.generators import EnsembleSpec
+
+    later = replace(TINY, n_samples=3, first_sample=1)
+    assert later.samples == 2 and later.run_ensemble_arguments()["first_sample"] == 1
+    assert "first_sample" not in TINY.run_ensemble_arguments() and TINY.samples == 2
+    manifest = {"generator": later.generator, "grid": {k: list(v) for k, v in later.grid.items()},
+                "fixed": dict(later.fixed), "n_samples": 3, "root_seed": 7, "first_sample": 1}
+    text = recipe_toml("later", manifest)
+    assert "first_sample = 1" in text and "first_sample" not in recipe_toml("whole", {**manifest, "first_sample": 0})
+    table = (f'[datasets.later]\ndescription = "d"\nsource = "s"\ncitation = "c"\nlicence = "CC0-1.0"\n'
+             f'size = 1\nsha256 = "{"0" * 64}"\ncontent_sha256 = "{"0" * 64}"\nurls = []\n'
+             f'not_hosted = "a test entry"\n\n{text}')
+    path = tmp_path / "catalog.toml"
+    path.write_text(table)
+    entry = load_catalog(path)["later"]
+    assert entry.recipe == later and "2 samples (1 - 2)" in entry.summary()
+    path.write_text(table.replace("first_sample = 1", "first_sample = 3"))
+    with pytest.raises(CatalogError, match=r"first_sample is 3; expected an integer in \[0, n_samples - 1\]"):
+        load_catalog(path)
+    # what a build runs (benchmark.rebuild passes these arguments to run_ensemble): samples 1 and 2 only; that a
+    # piece's samples equal the whole run's is the engine's test (tests/generators, "one ensemble in pieces")
+    spec = EnsembleSpec.create(entry.recipe.generator, **entry.recipe.run_ensemble_arguments())
+    assert sorted({k for _, k, _ in spec.parts()}) == [1, 2]

@@ -25,7 +25,7 @@ def test_every_catalogued_chain_set_has_chain_standard_errors(study) -> None:  #
     for entry in entries:
         fp = entry.fingerprint
         assert fp.chains is not None and len(fp.chains) == len(fp.points), entry.name
-        assert all(5 * c == entry.recipe.n_samples for c in fp.chains), entry.name  # five structures per chain
+        assert all(5 * c == entry.recipe.samples for c in fp.chains), entry.name  # five structures per chain
         assert fp.chain_stderr and set(fp.chain_stderr) <= set(fp.values)
     # a set of independent samples has none
     assert load_catalog()["soft-spheres-lowest-n2000"].fingerprint.chains is None

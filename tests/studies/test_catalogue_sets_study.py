@@ -48,8 +48,8 @@ def test_a_ladder_needs_every_grid_point(study, tmp_path: Path) -> None:  # noqa
 
 
 def test_the_set_is_combined_at_the_common_sample_count(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    built, n_samples = study.ladder_run(ladder, RECIPE, tmp_path, "small-ladder")
-    assert n_samples == 2
+    built, n_samples, first = study.ladder_run(ladder, RECIPE, tmp_path, "small-ladder")
+    assert n_samples == 2 and first == 0
     with xr.open_dataset(built) as ds:
         assert dict(ds.sizes)["taper_order"] == 2 and dict(ds.sizes)["sample"] == 2
         # the m = 2 samples are the ladder's own parts, value for value
@@ -103,6 +103,35 @@ def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Pat
         study.ladder_run([ladder, inf_rest, copy], RECIPE, tmp_path / "again", "small-ladder")
     with pytest.raises(ValueError, match="holds no parts/ folder"):
         study.ladder_run([ladder, tmp_path], RECIPE, tmp_path / "again", "small-ladder")
+
+
+def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder: Path,  # noqa: ANN001
+                                                                  tmp_path: Path) -> None:
+    """Registered chains made after the first ones (issue 52): pieces of chain 1 only, at both tapers, are catalogued
+    as samples 2 - 3 of the recipe (first_sample 2), with the pieces' own values; points that start at different
+    samples are refused."""
+    runs = ladder.parents[1]
+    m2 = "taper_order-2__parent_temperature-0.144"
+    pieces = [tmp_path / "c1-m2", runs / "pieces" / "c1-minf"]  # m = inf: the piece of the test above
+    (pieces[0] / "parts" / m2).mkdir(parents=True)
+    for k in (2, 3):  # m = 2's chain 1 as a piece would hold it: the ladder's own samples 2 and 3
+        shutil.copyfile(ladder / "parts" / m2 / f"sample-{k:04d}.nc", pieces[0] / "parts" / m2 / f"sample-{k:04d}.nc")
+    if not (pieces[1] / "ensemble.nc").exists():
+        _piece(pieces[1], "inf", 2, 4)
+    text = study.ladder_entry(pieces, RECIPE, tmp_path, "small-later", "chain 1, {n_samples} samples each",
+                              source="pieces/c1-m*")
+    entry = tomllib.loads(text)["datasets"]["small-later"]
+    assert entry["recipe"]["n_samples"] == 4 and entry["recipe"]["first_sample"] == 2
+    assert entry["description"] == "chain 1, 2 samples each" and "(samples 2 - 3)" in entry["source"]
+    with xr.open_dataset(tmp_path / "small-later.run" / "ensemble.nc") as ds, \
+            xr.open_dataset(pieces[0] / "parts" / m2 / "sample-0003.nc") as part:
+        assert ds["sample"].values.tolist() == [2, 3]
+        assert (ds["eigenvalue"].sel(taper_order=2, sample=3).values == part["eigenvalue"].values.ravel()).all()
+    inf_from_0 = tmp_path / "inf-from-0"  # the ladder's m = inf point alone: samples 0 - 1
+    point = "taper_order--1__parent_temperature-0.144"
+    shutil.copytree(ladder / "parts" / point, inf_from_0 / "parts" / point)
+    with pytest.raises(ValueError, match="start at different samples"):
+        study.ladder_run([pieces[0], inf_from_0], RECIPE, tmp_path / "mixed", "small-mixed")
 
 
 def _ladder_points(ladder: Path) -> dict[tuple[int, int, float], xr.Dataset]:

@@ -22,7 +22,7 @@ def cost():
 def test_a_chain_is_five_structures_of_one_taper(cost):
     entry = load_catalog()["soft-spheres-lowest-n1000-td-nonadditive"]
     r = cost.chain_cost(entry)
-    chains = 2 * entry.recipe.n_samples // 5  # two tapers, 5 structures a chain
+    chains = 2 * entry.recipe.samples // 5  # two tapers, 5 structures a chain
     assert r["chains_per_taper"] * 2 == chains
     assert r["core_hours_per_chain"] == pytest.approx(entry.cost.core_hours / chains, rel=1e-12)
 
