@@ -25,8 +25,9 @@ equilibrium
     control (``studies/results/two_start.json``), reported beside the verdicts; they do not change them.
 
 Writes ``studies/results/td_control_verdicts.json`` and the figure of s(ω) at T_d beside the confirmatory high-T*
-sets (``docs/figures/td_control_s_of_omega.png``): the stage's chains at each N in the bands of
-``studies/absolute_frequency.py`` (descriptive: no verdict reads it).
+sets (``docs/figures/td_control_s_of_omega.png``): the band MLE on (0, 0.2] and (0.2, 0.29] ω_g of each read
+stage's chains and of the exploratory chains at each N (descriptive: no verdict reads them), the high-T* sets in
+the five bands of ``studies/absolute_frequency.py``.
 """
 
 from __future__ import annotations
@@ -75,7 +76,9 @@ CHAIN_SAMPLES = 5
 STAGES: dict[str, dict[int, range]] = {"stage 1": {1000: range(20, 60), 2000: range(20, 40)},
                                        "stage 2": {1000: range(20, 220), 2000: range(20, 120)}}
 EV_SIZES = (1000, 2000, 4000)
-BAND_EDGES = (0.0, 0.1, 0.14, 0.18, 0.23, 0.29)
+#: Bands of s(ω) at T_d: two, because the control has 0.55 – 0.79 modes a structure below 0.29 ω_g (the high-T*
+#: sets' five bands of studies/absolute_frequency.py would hold a handful of modes each).
+BAND_EDGES = (0.0, 0.2, 0.29)
 N_BOOTSTRAP = 1000
 SEED = 0
 TAPERS = (2, -1)
@@ -346,6 +349,7 @@ def exploratory_readings(reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_
             rows[claim.id] = [_reading(claim, f"window (0, {xe:g}], {name}", band_mle(point, 0.0, xe, **kw), None, {})
                               for xe in (x, deep)]
         rows["chains"] = int(a.n_groups)
+        rows["s_of_omega"] = {"m2": _curve(a, kw), "minf": _curve(b, kw)}
         out[f"N={n}"] = rows
     return out
 
@@ -374,7 +378,8 @@ def _two_start(path: Path = TWO_START) -> list[dict[str, Any]]:
 
 
 def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T) -> plt.Figure:
-    """s(ω) at T_d (each read stage and N) beside the confirmatory high-T* sets (N = 2000), per taper."""
+    """s(ω) at T_d (each read stage and N, and the exploratory chains) beside the confirmatory high-T* sets
+    (N = 2000), per taper."""
     high = json.loads(high_t.read_text())["points"] if high_t.exists() else {}
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, taper in zip(axes, TAPERS):
@@ -385,13 +390,16 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T
                 if not size.startswith("N="):
                     continue
                 drawn += _draw(ax, claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-")
+        for size, rows in result.get("exploratory", {}).items():
+            if size.startswith("N=") and size != "N=4000":  # N = 4000 reads no band above 0.24 omega_g
+                _draw(ax, rows["s_of_omega"][name], f"T_d, {size}, exploratory chains", ".:")
         for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000")):
             if tname in high:
                 _draw(ax, high[tname]["s_of_omega"], label, "s--")
         if not drawn:
-            ax.text(0.5, 0.6, "T_d: no stage complete yet\n" + "\n".join(f"{k}: {v}" for k, v in
-                                                                       result.get("not_read", {}).items()),
-                    ha="center", va="center", transform=ax.transAxes, fontsize="x-small",
+            waiting = [k for k in result.get("not_read", {}) if k.startswith("stage 1")]
+            ax.text(0.03, 0.03, "registered T_d chains not read yet\n(" + ", ".join(waiting) + " incomplete)",
+                    ha="left", va="bottom", transform=ax.transAxes, fontsize="xx-small",
                     bbox={"facecolor": "white", "edgecolor": "0.7"})
         ax.axhline(4.0, color="k", ls=":", lw=1, label="s = 4")
         ax.axhline(3.0 + (2.0 / taper if taper > 0 else 0.0), color="k", ls="--", lw=1,
