@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
         assessed_verdict,
         evaluate_claim,
         judge,
+        judged_reading,
         verdict_for,
     )
 
@@ -60,6 +61,7 @@ _WHERE = {
     "assessed_verdict": "scoring",
     "evaluate_claim": "scoring",
     "judge": "scoring",
+    "judged_reading": "scoring",
     "verdict_for": "scoring",
 }
 

@@ -210,6 +210,32 @@ def judge(measurement: Measurement, expect: Expectation) -> tuple[Verdict, str]:
     return Verdict.INCONCLUSIVE, ""
 
 
+def judged_reading(label: str, estimate: Any, expect: Expectation) -> dict[str, Any]:
+    """One reading of a registered claim as the studies report it: the estimate's value and interval, its verdict
+    by ``expect`` (:func:`judge`) and why, and the estimator's settings.
+
+    ``estimate`` is a :class:`~vdosbench.validators.Measurement` or an estimate that holds one (``.measurement``)
+    with a ``status``; an estimate whose status is not ``"ok"`` is inconclusive, with its reason.
+
+    Examples
+    --------
+    >>> from vdosbench.validators import Measurement
+    >>> m = Measurement("s", 0.2, 0.1, -0.3, 0.4, 0.95, "1", {}, None, 100, "bootstrap")
+    >>> r = judged_reading("primary", m, Expectation("equal", 1.0, 0.5))
+    >>> r["verdict"], r["expect"], r["interval"]
+    ('refuted', '= 1 ± 0.5', [-0.3, 0.4])
+    """
+    m = getattr(estimate, "measurement", estimate)
+    status, reason = getattr(estimate, "status", "ok"), getattr(estimate, "reason", "")
+    if status == "ok":
+        judged, why = judge(m, expect)
+        verdict = judged.value
+    else:
+        verdict, why = Verdict.INCONCLUSIVE.value, f"{status}: {reason}"
+    return {"reading": label, "value": m.value, "interval": [m.low, m.high], "expect": expect.describe(),
+            "verdict": verdict, "why": why, "settings": m.settings}
+
+
 # ------------------------------------------------------------------------------
 # validators a claim may name: registered where each is defined
 # (vdosbench.validators.results.registry.measures), with the quantities its

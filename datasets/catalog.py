@@ -432,16 +432,11 @@ class CatalogEntry:
         if self.cost is not None:
             where += f", {self.cost.label()} to build"
         grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in self.recipe.grid.items())
+        first = f" ({self.recipe.first_sample} - {self.recipe.n_samples - 1})" if self.recipe.first_sample else ""
         return (
             f"{self.name}: {self.description} [{self.recipe.generator}; {grid}; "
-            f"{_samples_label(self.recipe)}; {_size_label(self.size)}; {where}]"
+            f"{self.recipe.samples} samples{first}; {_size_label(self.size)}; {where}]"
         )
-
-
-def _samples_label(recipe: Recipe) -> str:
-    if recipe.first_sample:
-        return f"{recipe.samples} samples ({recipe.first_sample} - {recipe.n_samples - 1})"
-    return f"{recipe.n_samples} samples"
 
 
 def _size_label(size: int) -> str:

@@ -49,13 +49,14 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
-from vdosbench.benchmark.scoring import judge  # noqa: E402
+from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     band_mle,
     density_ratio,
     exponent_homogeneity,
+    extreme_value_difference,
     extreme_value_fit,
     local_exponent,
     mode_spectra_from_dataset,
@@ -179,32 +180,8 @@ def _coverage_of(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any]
 
 def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
              coverage: Mapping[str, Any]) -> dict[str, Any]:
-    """One registered reading: the measurement, its verdict by the claim's rule and the interval's coverage.
-
-    ``est`` is an estimate (``.measurement``, ``.status``, ``.reason``) or a bare Measurement."""
-    m = getattr(est, "measurement", est)
-    status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
-    if status == "ok":
-        judged, why = judge(m, claim.expect)
-        verdict = judged.value
-    else:
-        verdict, why = "inconclusive", f"{status}: {reason}"
-    return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
-            "verdict": verdict, "why": why, "settings": m.settings,
-            "coverage_on_mocks": _coverage_of(coverage_key, coverage)}
-
-
-def _ev_difference(a: Any, b: Any) -> Any:
-    """s(a) − s(b) of two extreme-value fits; each side of the interval the two half-sides in quadrature
-    (independent fits: conservative for paired samples)."""
-    ma, mb = a.exponent.measurement, b.exponent.measurement
-    value = ma.value - mb.value
-    low = value - math.hypot(ma.value - ma.low, mb.high - mb.value)
-    high = value + math.hypot(ma.high - ma.value, mb.value - mb.low)
-    settings = {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two fits' "
-                "percentile intervals added in quadrature (independent fits; conservative)"}
-    return type(ma)("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high,
-                    ma.confidence, "1", settings, None, ma.n_samples, "difference of two joint extreme-value fits")
+    """One registered reading: the measurement, its verdict by the claim's rule and the interval's coverage."""
+    return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage_of(coverage_key, coverage)}
 
 
 def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path = COVERAGE, *,
@@ -277,7 +254,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         pair = [_reading(a_taper, "primary: paired window (0, 0.29], m = 2 minus m = inf",
                          paired_band_difference(*paired, 0.0, x, **kw), f"paired band 0-{x:g}", cov)]
         pair[0]["pairs_left_out_unstable"] = int((~stable).sum())
-        pair.append(_reading(a_taper, "extreme value", _ev_difference(joint_fits[(t, 2)], joint_fits[(t, -1)]), None,
+        pair.append(_reading(a_taper, "extreme value", extreme_value_difference(joint_fits[(t, 2)], joint_fits[(t, -1)]), None,
                              cov))
         result["pairs"]["t" + ("inf" if math.isinf(t) else f"{t:g}")] = {a_taper.id: pair}
     return jsonable(result)

@@ -15,7 +15,7 @@ stages
     N = 1000 and 2000, the joint extreme value over N = 1000, 2000, 4000) wait for both sizes of the stage.
 readings (the registration's estimators; phonon factor 0.6; 1000 bootstrap replicates over chains, seed 0)
     per claim its primary and alternatives, each with the verdict by the registered rule
-    (:func:`vdosbench.benchmark.scoring.judge`) and, beside it, the coverage of that interval on the paired
+    (:func:`vdosbench.benchmark.scoring.judged_reading`) and, beside it, the coverage of that interval on the paired
     mocks of ``studies/td_control_coverage.py`` (both scenarios; "not measured" where that study does not
     read it).  A structure unstable to shear is left out with its partner at the other taper.
     "drifting chains out" keeps a chain pair when the energy-drift interval of both its tapers holds 0.
@@ -47,18 +47,19 @@ import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
 from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
-from vdosbench.benchmark.scoring import judge  # noqa: E402
+from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
     band_mle,
+    extreme_value_difference,
     extreme_value_fit,
     local_exponent,
     mode_spectra_from_dataset,
     paired_band_difference,
 )
-from vdosbench.validators.results.result import Measurement, jsonable  # noqa: E402
+from vdosbench.validators.results.result import jsonable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -156,31 +157,7 @@ def _coverage(key: str | None, coverage: Mapping[str, Any], counts: Mapping[int,
 def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
              coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None) -> dict[str, Any]:
     """One registered reading: value, interval, its verdict by the claim's rule, and the interval's coverage."""
-    m = getattr(est, "measurement", est)
-    status, reason = getattr(est, "status", "ok"), getattr(est, "reason", "")
-    if status == "ok" and math.isfinite(m.value):
-        judged, why = judge(m, claim.expect)
-        verdict = judged.value
-    elif status == "ok":
-        verdict, why = "inconclusive", ("no mode in the band at one side: no sample's first phonon lies far enough "
-                                        "above its top (0.6 omega0_i), or none is stored there")
-    else:
-        verdict, why = "inconclusive", f"{status}: {reason}"
-    return {"reading": what, "value": m.value, "interval": [m.low, m.high], "expect": claim.expect.describe(),
-            "verdict": verdict, "why": why, "settings": m.settings,
-            "coverage_on_mocks": _coverage(coverage_key, coverage, counts)}
-
-
-def _ev_difference(a: Any, b: Any) -> Measurement:
-    """s(a) − s(b) of two extreme-value fits, each side of the interval the two half-sides in quadrature."""
-    ma, mb = a.exponent.measurement, b.exponent.measurement
-    value = ma.value - mb.value
-    low = value - math.hypot(ma.value - ma.low, mb.high - mb.value)
-    high = value + math.hypot(ma.high - ma.value, mb.value - mb.low)
-    settings = {"estimator": "extreme_value (kappa free) difference", "interval": "half-sides of the two fits' "
-                "percentile intervals added in quadrature (independent fits; conservative)"}
-    return Measurement("s_difference_extreme_value", value, math.hypot(ma.uncertainty, mb.uncertainty), low, high,
-                       ma.confidence, "1", settings, None, ma.n_samples, "difference of two joint extreme-value fits")
+    return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage(coverage_key, coverage, counts)}
 
 
 class _Reader:
@@ -314,7 +291,7 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path =
                 TAPER_NAME[t]: _drift_summary(r.data(n, t)) for t in TAPERS}
         if len(ready) == len(chains) and all((4000, t) in old for t in TAPERS):
             ev = {t: r.extreme_value(t) for t in TAPERS}
-            joint = {diff.id: [_reading(diff, "extreme value, difference", _ev_difference(ev[2], ev[-1]), None, cov),
+            joint = {diff.id: [_reading(diff, "extreme value, difference", extreme_value_difference(ev[2], ev[-1]), None, cov),
                                r.pooled(diff)],
                      zero.id: [r.pooled(zero)],
                      m2.id: [_reading(m2, "extreme value, kappa free, N = 1000 - 4000", ev[2].exponent, None, cov)],
