@@ -538,6 +538,12 @@ def td_chain_cost(result: Mapping[str, Any]) -> str:
         counts = ", ".join(f"{v['new_chains_per_taper']} at N = {n}" for n, v in r["by_n"].items())
         rows.append([f"control, {stage}: new chains a taper {counts}", "—", "—", number(r["core_hours"], 1),
                      "projected"])
+    timed = result.get("registered_chains_measured", {})
+    for n, r in timed.get("by_n", {}).items():
+        rows.append([f"control, registered chains timed so far (CPU time, {r['chains_timed']} chains)", n, "—", "—",
+                     number(r["cpu_core_hours_per_chain"], 3)])
+    for stage, hours in timed.get("stages_core_hours", {}).items():
+        rows.append([f"control, {stage} at the timed CPU rate", "—", "—", number(hours, 1), "projected"])
     return markdown(header, rows)
 
 
