@@ -228,11 +228,11 @@ class _Reader:
             if measure["estimator"] == "extreme_value":
                 continue
             if measure.get("chains") == "all":
-                rows.append(_reading(claim, label, band_mle(self.spectra(n, taper, "all"), 0.0, x, **self.kw),
-                                     None, self.cov, self.counts(n)))
+                rows.append(_reading(claim, f"{label}, {name}", band_mle(self.spectra(n, taper, "all"), 0.0, x,
+                                                                        **self.kw), None, self.cov, self.counts(n)))
             elif "band" in measure:
                 lo, hi = (float(v) for v in measure["band"])
-                rows.append(_reading(claim, label, band_mle(self.spectra(n, taper), lo, hi, **self.kw),
+                rows.append(_reading(claim, f"{label}, {name}", band_mle(self.spectra(n, taper), lo, hi, **self.kw),
                                      f"N={n} band {name} {lo:g}-{hi:g}", self.cov, self.counts(n)))
         return rows
 
