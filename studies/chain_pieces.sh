@@ -12,6 +12,11 @@
 # ensemble.nc is skipped, and one cut off mid-chain resumes from its finished parts when run again.  One worker and
 # one BLAS thread: pin the script to a core.  Touch OUT/STOP to stop after the chain that is running.
 #
+# Two workers on one list (one a core): give both the same CLAIMS folder, e.g. CLAIMS=OUT/claims-$(date +%F-%H%M);
+# each piece is claimed by an atomic mkdir CLAIMS/TAPER-CHAIN before it runs, and a piece another worker claimed is
+# passed over.  Use a new CLAIMS folder each time the queues are started: a piece cut off when a session ended is
+# still claimed in the old one (its parts are kept; the new run resumes it).
+#
 # Land finished chains with studies/finite_size.py (the pending file as an input too: --export-only overwrites its
 # target):
 #   python studies/finite_size.py studies/results/finite_size_modes_pending.nc OUT/c* --export-only \
@@ -63,6 +68,10 @@ for spec in "$@"; do
   if [ -f "$dir/n$n/ensemble.nc" ]; then
     echo "$(date -u +%FT%TZ) chain $chain of m = $taper already done in $dir" >> "$out/queue.log"
     continue
+  fi
+  if [ -n "${CLAIMS:-}" ]; then
+    mkdir -p "$CLAIMS"
+    mkdir "$CLAIMS/$taper-$chain" 2>/dev/null || continue  # another worker runs (or ran) this piece
   fi
   echo "$(date -u +%FT%TZ) chain $chain of m = $taper: $recipe -> $dir" >> "$out/queue.log"
   /usr/bin/time -a -o "$out/time.log" -f "$recipe chain=$chain taper=$taper wall=%e user=%U maxrss_kb=%M" \

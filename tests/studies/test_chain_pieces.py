@@ -78,3 +78,20 @@ def test_bad_arguments_are_refused_before_any_chain_runs(tmp_path, args, message
     done = run(tmp_path, *args)
     assert done.returncode == 2 and message in done.stderr
     assert calls(tmp_path) == []
+
+
+def test_two_workers_with_one_claims_folder_never_run_a_piece_twice(tmp_path):
+    """CLAIMS: a piece is claimed by an atomic mkdir before it runs; a second worker given the same list passes
+    over what the first claimed, and runs what is left."""
+    out, claims = tmp_path / "pieces", tmp_path / "claims"
+    (claims / "2-3").mkdir(parents=True)  # claimed by the other worker, still running
+    stand_in = tmp_path / "vdosbench"
+    stand_in.write_text(STAND_IN)
+    stand_in.chmod(0o755)
+    env = dict(os.environ, VDOSBENCH=str(stand_in), CALLS=str(tmp_path / "calls"), PYTHON=sys.executable,
+               CLAIMS=str(claims))
+    done = subprocess.run(["bash", str(SCRIPT), RECIPE, str(out), "2:3", "inf:3"], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [c.split("--grid ")[1].split()[0] for c in calls(tmp_path)] == ["taper_order=inf"]
+    assert sorted(p.name for p in claims.iterdir()) == ["2-3", "inf-3"]
