@@ -35,7 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from vdosbench.benchmark.registration import RegisteredClaim, load_registration 
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
+from vdosbench.generators import RECIPES, T_D_NONADDITIVE  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
     band_mle,
@@ -71,8 +72,8 @@ HIGH_T = RESULTS / "absolute_frequency_confirm.json"
 OUTPUT = RESULTS / "td_control_verdicts.json"
 FIGURE = ROOT / "docs" / "figures" / "td_control_s_of_omega.png"
 REGISTRATION = "td-control"
-T_D = 0.0716
-CHAIN_SAMPLES = 5
+#: Structures a chain: the recipes' own (5 in every T_d recipe).
+CHAIN_SAMPLES = int(RECIPES["soft_spheres_lowest_n1000_td_nonadditive"].fixed["chain_samples"])
 #: The registered chains a taper, by stage and N (td-control.toml: data and amendment 1).
 STAGES: dict[str, dict[int, range]] = {"stage 1": {1000: range(20, 60), 2000: range(20, 40)},
                                        "stage 2": {1000: range(20, 220), 2000: range(20, 120)}}
@@ -91,7 +92,7 @@ def _points(path: Path) -> dict[tuple[int, int], xr.Dataset]:
     out = {}
     for name, ds in read_point_groups(path).items():
         n, taper, t = point_group_key(name)
-        if math.isclose(t, T_D):
+        if math.isclose(t, T_D_NONADDITIVE):
             out[(n, taper)] = ds
     return out
 
@@ -168,6 +169,14 @@ class _Reader:
                  coverage: Mapping[str, Any], n_bootstrap: int) -> None:
         self.reg, self.new, self.old, self.chains, self.cov = reg, new, old, chains, coverage
         self.kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+        self._done: dict[tuple[Any, ...], Any] = {}
+
+    def _once(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for: claims that read the same estimate (the two taper
+        claims, the s = 4 claim and the per-taper ones) share one bootstrap."""
+        if key not in self._done:
+            self._done[key] = compute()
+        return self._done[key]
 
     def counts(self, n: int | None = None) -> dict[int, int]:
         """Chains a taper the stage reads at N = ``n`` (all its sizes when None)."""
@@ -182,6 +191,9 @@ class _Reader:
         return mine
 
     def pair(self, n: int, which: str = "new", drift_zero: bool = False) -> tuple[ModeSpectra, ModeSpectra, int]:
+        return self._once(("pair", n, which, drift_zero), lambda: self._pair(n, which, drift_zero))
+
+    def _pair(self, n: int, which: str, drift_zero: bool) -> tuple[ModeSpectra, ModeSpectra, int]:
         a, b = self.data(n, 2, which), self.data(n, -1, which)
         if drift_zero:
             da, db = _drift_holds_zero(a), _drift_holds_zero(b)
@@ -190,49 +202,53 @@ class _Reader:
         return paired_spectra(a, b, f"N={n} {which}{' drift 0' if drift_zero else ''}")
 
     def spectra(self, n: int, taper: int, which: str = "new") -> ModeSpectra:
-        ds = self.data(n, taper, which)
-        return mode_spectra_from_dataset(ds, f"N={n} {TAPER_NAME[taper]} {which}")
+        return self._once(("spectra", n, taper, which), lambda: mode_spectra_from_dataset(
+            self.data(n, taper, which), f"N={n} {TAPER_NAME[taper]} {which}"))
+
+    def paired(self, n: int, x: float, which: str = "new", drift_zero: bool = False) -> Any:
+        """The paired difference on (0, x] of the stage's chains at N = ``n``."""
+        def compute() -> Any:
+            a, b, _ = self.pair(n, which, drift_zero)
+            return paired_band_difference(a, b, 0.0, x, **self.kw)
+        return self._once(("paired", n, x, which, drift_zero), compute)
+
+    def band(self, n: int, taper: int, low: float, high: float, which: str = "new") -> Any:
+        """The band MLE on (low, high] of one taper at N = ``n``."""
+        return self._once(("band", n, taper, low, high, which),
+                          lambda: band_mle(self.spectra(n, taper, which), low, high, **self.kw))
 
     def taper_difference(self, claim: RegisteredClaim, n: int) -> list[dict[str, Any]]:
         x = float(claim.measure["x_edge"])
-        a, b, out_unstable = self.pair(n)
-        rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf",
-                         paired_band_difference(a, b, 0.0, x, **self.kw), f"N={n} paired 0-{x:g}", self.cov,
-                         self.counts(n))]
+        out_unstable = self.pair(n)[2]
+        rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf", self.paired(n, x),
+                         f"N={n} paired 0-{x:g}", self.cov, self.counts(n))]
         rows[0]["pairs_left_out_unstable"] = out_unstable
         for label, measure, _ in claim.alternatives:
             chains = measure.get("chains")
             if "pooled" in measure or chains == "stage 2" or measure["estimator"] == "extreme_value":
                 continue  # read across sizes (the stage's joint block) or as a stage of its own
-            if chains == "all":
-                a2, b2, _ = self.pair(n, "all")
-            elif chains == "drift holds 0":
-                a2, b2, _ = self.pair(n, drift_zero=True)
-            else:
-                a2, b2 = a, b
+            which, drift_zero = ("all" if chains == "all" else "new"), chains == "drift holds 0"
             xe = float(measure["x_edge"])
             key = f"N={n} paired 0-{xe:g}" if chains is None else None
-            rows.append(_reading(claim, label, paired_band_difference(a2, b2, 0.0, xe, **self.kw), key, self.cov,
-                                 self.counts(n)))
-            if chains == "drift holds 0":
-                rows[-1]["chain_pairs_read"] = a2.n_groups
+            rows.append(_reading(claim, label, self.paired(n, xe, which, drift_zero), key, self.cov, self.counts(n)))
+            if drift_zero:
+                rows[-1]["chain_pairs_read"] = self.pair(n, which, drift_zero)[0].n_groups
         return rows
 
     def window(self, claim: RegisteredClaim, n: int, taper: int) -> list[dict[str, Any]]:
         x = float(claim.measure["x_edge"])
         name = TAPER_NAME[taper]
-        rows = [_reading(claim, f"primary: window (0, {x:g}], {name}",
-                         band_mle(self.spectra(n, taper), 0.0, x, **self.kw), f"N={n} window {name} 0-{x:g}",
-                         self.cov, self.counts(n))]
+        rows = [_reading(claim, f"primary: window (0, {x:g}], {name}", self.band(n, taper, 0.0, x),
+                         f"N={n} window {name} 0-{x:g}", self.cov, self.counts(n))]
         for label, measure, _ in claim.alternatives:
             if measure["estimator"] == "extreme_value":
                 continue
             if measure.get("chains") == "all":
-                rows.append(_reading(claim, f"{label}, {name}", band_mle(self.spectra(n, taper, "all"), 0.0, x,
-                                                                        **self.kw), None, self.cov, self.counts(n)))
+                rows.append(_reading(claim, f"{label}, {name}", self.band(n, taper, 0.0, x, "all"), None, self.cov,
+                                     self.counts(n)))
             elif "band" in measure:
                 lo, hi = (float(v) for v in measure["band"])
-                rows.append(_reading(claim, f"{label}, {name}", band_mle(self.spectra(n, taper), lo, hi, **self.kw),
+                rows.append(_reading(claim, f"{label}, {name}", self.band(n, taper, lo, hi),
                                      f"N={n} band {name} {lo:g}-{hi:g}", self.cov, self.counts(n)))
         return rows
 
@@ -247,9 +263,9 @@ class _Reader:
         pairs = [self.pair(n) for n in sorted(self.chains)]
         x = float(claim.alternative("pooled over N = 1000 and 2000")["x_edge"])
         key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
-        return _reading(claim, "pooled over N = 1000 and 2000",
-                        paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw),
-                        key, self.cov, self.counts())
+        pooled = self._once(("pooled", x), lambda: paired_band_difference(
+            [p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw))
+        return _reading(claim, "pooled over N = 1000 and 2000", pooled, key, self.cov, self.counts())
 
 
 def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path = COVERAGE,
