@@ -15,7 +15,7 @@ the sum of its runs); the study reads that file and states the measured CPU core
 the stages' cost at that rate, beside the ladders' wall-time figure (a chain run beside other work has a longer
 wall time than CPU time, so the CPU time is the chain's cost).
 
-Run from the clone's root: ``python studies/td_chain_cost.py [--time-log runs/td_control/n1000/time.log ...]``.
+Run from the clone's root: ``python -m studies.td_chain_cost [--time-log runs/td_control/n1000/time.log ...]``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ from typing import Any
 from vdosbench.datasets import load_catalog
 from vdosbench.datasets.io import write_text
 
+from studies.td_control_stages import STAGE_SOURCE, new_chains
+from studies.td_control_stages import STAGES as REGISTERED_STAGES
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_chain_cost.json"
 TIMES = ROOT / "studies" / "results" / "td_control_chain_times.json"
@@ -37,7 +40,7 @@ _LINE = re.compile(r"^(?P<recipe>soft_spheres_lowest_n(?P<n>\d+)_td_nonadditive)
                    r"taper=(?P<taper>2|inf) wall=(?P<wall>[\d.]+) user=(?P<user>[\d.]+)")
 SIZES = (1000, 2000, 4000)
 #: New chains a taper the registration reads, by stage and N (benchmark/registrations/td-control.toml).
-STAGES = {"stage 1 (registered)": {1000: 40, 2000: 20}, "stage 2 (amendment 1)": {1000: 200, 2000: 100}}
+STAGES = {f"{stage} ({STAGE_SOURCE[stage]})": new_chains(stage) for stage in REGISTERED_STAGES}
 
 
 def chain_cost(entry: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Issue 52 items 2 and 4: the registered reading of the non-additive control at T_d, stage by stage.
 
-``python studies/td_control.py`` reads ``benchmark/registrations/td-control.toml`` (amendments applied, by
-:func:`vdosbench.benchmark.registration.load_registration`) on the control's chains:
+``python -m studies.td_control`` (from the clone's root) reads ``benchmark/registrations/td-control.toml``
+(amendments applied, by :func:`vdosbench.benchmark.registration.load_registration`) on the control's chains:
 
 data
     the registered new chains (``studies/results/td_control_chains.nc``, landed by ``studies/finite_size.py
@@ -62,6 +62,8 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
+from studies.td_control_stages import STAGES  # noqa: E402  (the registered chains a taper, by stage and N)
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
 NEW = RESULTS / "td_control_chains.nc"
@@ -74,9 +76,6 @@ FIGURE = ROOT / "docs" / "figures" / "td_control_s_of_omega.png"
 REGISTRATION = "td-control"
 #: Structures a chain: the recipes' own (5 in every T_d recipe).
 CHAIN_SAMPLES = int(RECIPES["soft_spheres_lowest_n1000_td_nonadditive"].fixed["chain_samples"])
-#: The registered chains a taper, by stage and N (td-control.toml: data and amendment 1).
-STAGES: dict[str, dict[int, range]] = {"stage 1": {1000: range(20, 60), 2000: range(20, 40)},
-                                       "stage 2": {1000: range(20, 220), 2000: range(20, 120)}}
 EV_SIZES = (1000, 2000, 4000)
 #: Bands of s(ω) at T_d: two, because the control has 0.55 – 0.79 modes a structure below 0.29 ω_g (the high-T*
 #: sets' five bands of studies/absolute_frequency.py would hold a handful of modes each).

@@ -14,7 +14,7 @@ Scenarios: +1 (s = 4 against 3, seed 001) and 0 (4 against 4, the rival).  Truth
 exponents.  Beside each N's reading, the difference pooled over N = 1000 and 2000 (the registration's amendment 1)
 on the same mocks.  Writes ``studies/results/td_control_power.json``.
 
-Run from the clone's root: ``python studies/td_control_power.py [--replicates 40] [--chains 200 100 --output X]``.
+Run from the clone's root: ``python -m studies.td_control_power [--replicates 40] [--chains 200 100 --output X]``.
 """
 
 from __future__ import annotations
@@ -35,13 +35,15 @@ from vdosbench.datasets.io import write_text
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, paired_band_difference, wilson_interval
 
+from studies.td_control_stages import new_chains
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_control_power.json"
 X_EDGE = 0.29
 SHEAR_MODULUS = 2.45
 CHAIN = 5
-#: New chains a taper the registration reads, by N.
-CHAINS = {1000: 40, 2000: 20}
+#: New chains a taper the registration reads at stage 1, by N.
+CHAINS = new_chains("stage 1")
 #: Modes a structure below 0.29 ω_g in the control's exploratory chains at N = 1000 (m = 2, m = ∞).
 COUNTS_N1000 = {2: 0.79, -1: 0.55}
 SCENARIOS = {"+1 (seed 001)": (4.0, 3.0), "0 (rival)": (4.0, 4.0)}
