@@ -15,6 +15,8 @@ Usage::
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR --ladder td_ladder/n1000:soft_spheres_lowest_n1000_td
 
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR --ladder 'pieces/c*-m*/n4000,s40/c*/n4000:RECIPE'
+    python studies/catalogue_sets.py RUNS_DIR OUT_DIR \
+        --ladder 'td_control/n1000/c*-m*/n1000:soft-spheres-lowest-n1000-td-control'
     python studies/catalogue_sets.py RUNS_DIR OUT_DIR --compact studies/results/finite_size_modes.nc:RECIPE
 
 The second form catalogues a set of the issue-25 ladders (``studies/td_ladder_queue.sh``,
@@ -25,9 +27,12 @@ combined at the largest sample count that every point of the recipe's grid has
 (:func:`ladder_run`, the parts hard-linked into ``OUT_DIR/NAME.run`` and combined there by
 the recipe, computing nothing), and its cost is the sum of the ``stage_seconds`` that every
 combined part stores (one core, one BLAS thread; the ladders' stages overlap and are
-stopped between sessions, so their logs do not add up).
+stopped between sessions, so their logs do not add up).  The fourth form names a registered set
+(:data:`REGISTERED_SETS`: issue 52's chains of the control, registered before they were made) in place of the
+recipe: the set takes the recipe of that name's entry, must start at its registered first sample, and is
+catalogued under its own name, apart from the recipe's exploratory set.
 
-The fourth form (``--compact``, :func:`compact_run`) catalogues a ladder set whose part files are gone from the
+The fifth form (``--compact``, :func:`compact_run`) catalogues a ladder set whose part files are gone from the
 finite-size study's compact form, which holds every per-sample variable of its points.
 
 writes ``OUT_DIR/NAME.nc`` (the files to publish with ``vdosbench publish
@@ -158,6 +163,20 @@ LADDER_SETS = {
         "instantaneously (T* = inf), {n_samples} samples each, fresh seeds; lowest 20 modes and moduli (issue 51's "
         "confirmatory sets, registered before they were made: benchmark/registrations/absolute-frequency.toml)"),
 }
+
+#: The control's chains registered for issue 52 (benchmark/registrations/td-control.toml), catalogued apart from the
+#: exploratory ``-td-nonadditive`` sets of the same recipes: catalogue name → (recipe, first sample, description with
+#: {n_samples}, {first_chain} and {last_chain}).  Their pieces hold only the registered samples (from 100 = chain 20).
+REGISTERED_SETS = {
+    f"soft-spheres-lowest-n{n}-td-control": (
+        f"soft_spheres_lowest_n{n}_td_nonadditive", 100,
+        f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
+        f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
+        "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers from the same start), "
+        "{n_samples} samples each: chains {first_chain} - {last_chain}, registered before they were made "
+        "(benchmark/registrations/td-control.toml; the exploratory chains 0 - 19 are the -td-nonadditive set); lowest "
+        "50 modes, moduli, participation and shell weights, the chains' energy drift and tau_alpha (issue 52, the "
+        "control as the T_d model)") for n in (1000, 2000)}
 
 _TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
                    r"(?:^(?:user|sys)\s+(\d+)m([\d.]+)s)", re.MULTILINE)
@@ -321,16 +340,28 @@ def _stored(built: Path, out: Path, name: str) -> tuple[Path, Path]:
 
 
 def ladder_entry(ladder: Path | list[Path], recipe_name: str, out: Path, name: str, description: str,
-                 source: str | None = None) -> str:
+                 source: str | None = None, first_sample: int | None = None) -> str:
     """The catalogue TOML of one ladder set (:func:`ladder_run`, then as :func:`entry`); ``source`` names the
-    folders in the entry (default: the folder's path)."""
+    folders in the entry (default: the folder's path); ``first_sample``: the sample the set must start at (a
+    registered set, :data:`REGISTERED_SETS`), else ValueError before anything is written.  The description may
+    name ``{n_samples}``, ``{first_chain}`` and ``{last_chain}`` (the chains of the recipe's ``chain_samples``)."""
+    if first_sample is not None:
+        gathered = _as_recipe_points(_gather_parts([ladder] if isinstance(ladder, Path) else list(ladder)),
+                                     recipe_name)
+        starts = sorted({_sample_index(files[0]) for files in gathered.values() if files})
+        if starts != [first_sample]:
+            raise ValueError(f"{name}: its parts start at samples {starts}; expected every point to start at sample "
+                             f"{first_sample}, the set's first registered sample (pass only the registered pieces)")
     built, n_samples, first = ladder_run(ladder, recipe_name, out, name)
     target, manifest = _stored(built, out, name)
     folders = f"ladder folder {ladder}" if source is None else f"run folders {source}"
     which = f"{n_samples} samples per point" + (f" (samples {first} - {first + n_samples - 1})" if first else "")
     source = (f"generated by vdosbench with recipe {recipe_name} at {which} ({folders}, "
               "combined by studies/catalogue_sets.py --ladder); the full set is not hosted (build it)")
-    return _completed(entry_toml(name, target, manifest), name, description.format(n_samples=n_samples), source,
+    per_chain = int(RECIPES[recipe_name].fixed.get("chain_samples", 1))
+    words = description.format(n_samples=n_samples, first_chain=first // per_chain,
+                               last_chain=(first + n_samples) // per_chain - 1)
+    return _completed(entry_toml(name, target, manifest), name, words, source,
                       SEED_001 + "; E. Lerner, Phys. Rev. E 101, 032120 (2020) (the finite-size question)",
                       stage_core_hours(built),
                       "sum of the stage seconds (wall, one core, one BLAS thread) stored in every sample, " + MACHINE)
@@ -437,7 +468,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ladder", action="append", default=[], metavar="FOLDER[,FOLDER...]:RECIPE",
                         help="a ladder folder under RUNS_DIR and its recipe, e.g. td_ladder/n1000:"
                              "soft_spheres_lowest_n1000_td, or several folders or glob patterns separated by "
-                             "commas (chain pieces of one set) (repeatable); catalogues only these")
+                             "commas (chain pieces of one set) (repeatable); in place of the recipe, the name of a "
+                             "registered set (e.g. soft-spheres-lowest-n1000-td-control, the registered chains "
+                             "only); catalogues only these")
     parser.add_argument("--compact", action="append", default=[], metavar="FILE:RECIPE",
                         help="a ladder set assembled from the finite-size study's compact form (e.g. "
                              "studies/results/finite_size_modes.nc:soft_spheres_lowest_n2000) when its part files "
@@ -453,13 +486,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.ladder:
         for spec in args.ladder:
-            folders, _, recipe_name = spec.rpartition(":")
-            name, description = LADDER_SETS[recipe_name]
+            folders, _, target = spec.rpartition(":")
+            if target in REGISTERED_SETS:
+                name, (recipe_name, first_sample, description) = target, REGISTERED_SETS[target]
+            elif target in LADDER_SETS:
+                recipe_name, first_sample, (name, description) = target, None, LADDER_SETS[target]
+            else:
+                raise SystemExit(f"--ladder {spec}: {target!r} is neither a ladder recipe ({sorted(LADDER_SETS)}) nor "
+                                 f"a registered set ({sorted(REGISTERED_SETS)})")
             paths = [match for pattern in folders.split(",") for match in sorted(args.runs.glob(pattern))]
             if not paths:
                 raise SystemExit(f"--ladder {spec}: no folder under {args.runs} matches {folders!r}")
             print(ladder_entry(paths[0] if len(paths) == 1 else paths, recipe_name, args.out, name, description,
-                               source=", ".join(str(args.runs / f) for f in folders.split(","))))
+                               source=", ".join(str(args.runs / f) for f in folders.split(",")),
+                               first_sample=first_sample))
             sys.stdout.flush()
         return 0
     for s in SETS:

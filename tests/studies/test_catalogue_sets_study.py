@@ -106,7 +106,8 @@ def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Pat
 
 
 def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder: Path,  # noqa: ANN001
-                                                                  tmp_path: Path) -> None:
+                                                                  tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Registered chains made after the first ones (issue 52): pieces of chain 1 only, at both tapers, are catalogued
     as samples 2 - 3 of the recipe (first_sample 2), with the pieces' own values; points that start at different
     samples are refused."""
@@ -127,6 +128,19 @@ def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder:
             xr.open_dataset(pieces[0] / "parts" / m2 / "sample-0003.nc") as part:
         assert ds["sample"].values.tolist() == [2, 3]
         assert (ds["eigenvalue"].sel(taper_order=2, sample=3).values == part["eigenvalue"].values.ravel()).all()
+    # a registered set (issue 52's chains of the control): named apart from the recipe's set, its chains in the
+    # description, and its registered first sample demanded
+    shutil.copytree(pieces[1], tmp_path / "c1-minf")
+    study.REGISTERED_SETS["small-registered"] = (RECIPE, 2, "chains {first_chain} - {last_chain}, {n_samples} each")
+    study.REGISTERED_SETS["small-from-0"] = (RECIPE, 0, "from 0")
+    assert study.main([str(tmp_path), str(tmp_path / "reg"), "--ladder", "c1-m*:small-registered"]) == 0
+    registered = tomllib.loads(capsys.readouterr().out)["datasets"]["small-registered"]
+    assert registered["description"] == "chains 1 - 1, 2 each" and registered["recipe"]["first_sample"] == 2
+    with pytest.raises(ValueError, match=r"start at samples \[2\]; expected every point to start at sample 0"):
+        study.main([str(tmp_path), str(tmp_path / "reg0"), "--ladder", "c1-m*:small-from-0"])
+    assert not (tmp_path / "reg0" / "small-from-0.run").exists()
+    with pytest.raises(SystemExit, match="neither a ladder recipe .* nor a registered set"):
+        study.main([str(tmp_path), str(tmp_path / "reg1"), "--ladder", "c1-m*:no-such-set"])
     inf_from_0 = tmp_path / "inf-from-0"  # the ladder's m = inf point alone: samples 0 - 1
     point = "taper_order--1__parent_temperature-0.144"
     shutil.copytree(ladder / "parts" / point, inf_from_0 / "parts" / point)
