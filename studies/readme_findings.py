@@ -18,15 +18,13 @@ without a results file (seed 000's medium, seed 002's networks, the HET curve) a
 from __future__ import annotations
 
 import functools
-import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from studies import finite_size_tables as tables
-from vdosbench.benchmark import Expectation, load_protocol_notes, verdict_for
-from vdosbench.validators import Measurement
+from vdosbench.benchmark import load_protocol_notes
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
@@ -99,23 +97,6 @@ def joined(texts: Sequence[str]) -> str:
     return texts[0] if len(set(texts)) == 1 else " / ".join(texts)
 
 
-def point_count(result: Results, tstars: Sequence[str], claims: Sequence[str]) -> str:
-    """How the s(N) study's points at ``tstars`` judge ``claims``: ``refuted 12, inconclusive 4 of 16 points``.
-
-    Points whose claim could not be assessed (too few modes in the windows) are not counted; claims judged
-    alike are said once (``both …``).
-    """
-    counts = []
-    for claim in claims:
-        assessed = [p["verdicts"][claim] for p in result["points"] if p["parent_temperature"] in tstars
-                    and p["verdicts"].get(claim, "not assessed") != "not assessed"]
-        count = Counter(assessed)
-        counts.append(", ".join(f"{v} {count[v]}" for v in ("refuted", "supported", "inconclusive") if count[v])
-                      + f" of {len(assessed)} points")
-    text = joined(counts)
-    return f"both {text}" if len(claims) > 1 and len(set(counts)) == 1 else text
-
-
 #: The confirmatory points the registration reads: T* = 1 and ∞, m = 2 and ∞.
 CONFIRM_POINTS = 4
 
@@ -178,11 +159,32 @@ def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:
     return [claim, verdict, value, PAGES[page]]
 
 
+#: The control's registered taper claims at T_d (benchmark/registrations/td-control.toml): seed 001's +1, the rival's 0.
+TD_CONTROL_CLAIMS = {"+1": "schirmacher.td-taper-difference-absolute", "0": "lerner-bouchbinder.td-taper-0-absolute"}
+
+
+def td_control_row(verdicts: Results) -> list[str]:
+    """The taper difference s(m = 2) − s(m = ∞) at T_d on the equilibrated control, paired by chain in ω/ω_g
+    (``td_control_verdicts.json``, ``studies/td_control.py``): at each N of the latest stage read, the verdicts of
+    +1 and of 0 and the primary reading; stage 1 is the registration's interim stage.  Until a size is read, the
+    registered chains landed so far (a taper, the fewer of the two)."""
+    claim = "T_d taper Δs, control, ω/ω_g: +1 (001) / 0 (003)"
+    if not verdicts["stages"]:
+        landed = ", ".join(f"{min(c['m2'], c['minf'])} / {c['registered']} (N = {key.split('N=')[1]})"
+                           for key, c in verdicts["landed"].items() if key.startswith("stage 1 "))
+        return _row(claim, "not read yet", f"stage 1 chains landed: {landed}", "low-tstar")
+    stage, block = list(verdicts["stages"].items())[-1]
+    sizes = [key for key in block if key.startswith("N=")]
+    verdict = ", ".join(f"{key[2:]}: " + joined([block[key][c][0]["verdict"] for c in TD_CONTROL_CLAIMS.values()])
+                        for key in sizes)
+    value = ", ".join(measured(block[key][TD_CONTROL_CLAIMS["+1"]][0], digits=1) for key in sizes)
+    return _row(claim, f"{verdict} ({stage})", value, "low-tstar")
+
+
 def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     """The README's rows from the results files (``results``: each file's content by its name)."""
     high = results["paper_glasses_high_tstar.json"]
     s2 = claim_of(high, "schirmacher.high-parent-temperature-s2")
-    size = results["finite_size.json"]
     low = results["low_tstar.json"]
     rescore = results["robustness_rescore.json"]
     td_m2, td_minf = scorecard(low, TD_M2), scorecard(low, TD_MINF)
@@ -192,17 +194,11 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     vectors = results["paper_glasses_vectors.json"]
     below = claim_of(vectors, "schirmacher.modes-below-omega0-not-waves", "vectors_m2")
     core = claim_of(vectors, "schirmacher.type-two-modes-vortex-like", "vectors_m2")
-    td = tables.T_D
     s4 = "lerner-bouchbinder.s4-universal"
     return [
         _row("s = 2 at high T*, lowest 10, N = 1000 (001; superseded)", s2["verdict"], values(s2), "seed-001"),
         *absolute_rows(results["absolute_frequency_confirm.json"]),
-        _row("s at T_d, N ≤ 4000: 3 + 2/m (001) or 4",
-             point_count(size, (td,), ["schirmacher.taper-s3+2/m", "lerner.s4"]),
-             "N(ω) fit, N = 4000: " + ", ".join(
-                 f"{tables.estimate(tables.point_at(size, td, 4000, m), 'debye excess')} (m = {tables.taper(m)})"
-                 for m in (2, -1)),
-             "finite-size"),
+        td_control_row(results["td_control_verdicts.json"]),
         # the additive mixture's T_d sets: aged 40 tau_alpha, not equilibrium (protocol note additive-td-aged)
         _row("s = 4 for m = 2 at T_d (001), aged sets",
              robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
@@ -231,8 +227,9 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
 
 
 #: The results files the table is written from (in ``studies/results/``).
-SOURCES = ("paper_glasses_high_tstar.json", "finite_size.json", "absolute_frequency_confirm.json", "low_tstar.json", "robustness_rescore.json",
-           "low_tstar_ka.json", "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
+SOURCES = ("paper_glasses_high_tstar.json", "absolute_frequency_confirm.json",
+           "td_control_verdicts.json", "low_tstar.json", "robustness_rescore.json", "low_tstar_ka.json",
+           "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
 
 
 def findings_table(results: Mapping[str, Results]) -> str:

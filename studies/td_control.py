@@ -103,16 +103,23 @@ def _chains_present(ds: xr.Dataset | None) -> dict[int, int]:
     return dict(zip(labels.tolist(), counts.tolist()))
 
 
+def landed(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range]) -> dict[int, dict[str, int]]:
+    """Per N of a stage: the chains it registers and, a taper, how many of them are landed whole (5 structures)."""
+    out = {}
+    for n, wanted in chains.items():
+        out[n] = {"registered": len(wanted)}
+        for taper in TAPERS:
+            present = _chains_present(new.get((n, taper)))
+            out[n][TAPER_NAME[taper]] = sum(1 for c in wanted if present.get(c, 0) >= CHAIN_SAMPLES)
+    return out
+
+
 def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range]) -> dict[int, str]:
     """Per N of a stage: "complete", or what is missing (no exponent is read until complete)."""
     out = {}
-    for n, wanted in chains.items():
-        missing = []
-        for taper in TAPERS:
-            present = _chains_present(new.get((n, taper)))
-            short = [c for c in wanted if present.get(c, 0) < CHAIN_SAMPLES]
-            if short:
-                missing.append(f"{TAPER_NAME[taper]}: {len(wanted) - len(short)} of {len(wanted)} chains")
+    for n, count in landed(new, chains).items():
+        missing = [f"{TAPER_NAME[t]}: {count[TAPER_NAME[t]]} of {count['registered']} chains" for t in TAPERS
+                   if count[TAPER_NAME[t]] < count["registered"]]
         out[n] = "complete" if not missing else "; ".join(missing) + " landed: not read until complete"
     return out
 
@@ -285,9 +292,11 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path =
                    "coverage": f"{coverage.name} (paired mocks at the stage-1 counts); 'not measured' where it "
                                "does not read the interval",
                    "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)"},
-        "stages": {}, "not_read": {}, "equilibrium": {}}
+        "stages": {}, "not_read": {}, "landed": {}, "equilibrium": {}}
     for stage, chains in stages.items():
         status = stage_status(new, chains)
+        for n, count in landed(new, chains).items():
+            result["landed"][f"{stage} N={n}"] = count
         ready = {n: chains[n] for n, s in status.items() if s == "complete"}
         for n, s in status.items():
             if s != "complete":

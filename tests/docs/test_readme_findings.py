@@ -85,3 +85,27 @@ def test_a_row_over_the_limit_is_refused(findings, monkeypatch):
     monkeypatch.setattr(findings, "MAX_ROWS", 5)
     with pytest.raises(ValueError, match=r"has \d+ rows \(at most 5\)"):
         findings.findings_table(sources)
+
+
+def test_the_control_row_says_what_is_landed_until_read_and_both_verdicts_once_read(findings):
+    """Issue 52: the T_d row reads the registered reader's file; before a size is read it states only the chains
+    landed (no exponent); once read, the verdicts of +1 and of 0 at each N and the paired reading, in the limit."""
+    plus, zero = findings.TD_CONTROL_CLAIMS["+1"], findings.TD_CONTROL_CLAIMS["0"]
+    waiting = {"stages": {}, "landed": {"stage 1 N=1000": {"registered": 40, "m2": 31, "minf": 30},
+                                        "stage 1 N=2000": {"registered": 20, "m2": 2, "minf": 2},
+                                        "stage 2 N=1000": {"registered": 200, "m2": 31, "minf": 30}}}
+    row = findings.td_control_row(waiting)
+    assert row[1] == "not read yet" and row[2] == "stage 1 chains landed: 30 / 40 (N = 1000), 2 / 20 (N = 2000)"
+
+    def reading(verdict, value, low, high):
+        return [{"verdict": verdict, "value": value, "interval": [low, high]}, {"verdict": "supported"}]
+
+    read = {"stages": {"stage 1": {
+        "N=1000": {plus: reading("refuted", -0.213, -2.525, 1.536), zero: reading("inconclusive", -0.213, -2.525, 1.536)},
+        "N=2000": {plus: reading("inconclusive", 0.324, -0.48, 1.19), zero: reading("inconclusive", 0.324, -0.48, 1.19)},
+        "joint": {}}}, "landed": waiting["landed"]}
+    row = findings.td_control_row(read)
+    assert row[1] == "1000: refuted / inconclusive, 2000: inconclusive (stage 1)"
+    assert row[2] == "−0.2 [−2.5, 1.5], 0.3 [−0.5, 1.2]"  # the primary at each N, in the verdicts' order
+    line = findings.tables.markdown(findings.HEADER, [row]).split("\n")[2]
+    assert len(line) <= findings.MAX_ROW_CHARS, line

@@ -64,6 +64,9 @@ def test_a_size_is_read_only_when_its_stage_is_complete(td, files):
     assert list(out["stages"]) == ["stage 1"] and list(out["stages"]["stage 1"]) == ["N=1000"]
     assert "minf: 0 of 8 chains" in out["not_read"]["stage 1 N=2000"]
     assert "12 of 20 chains" in out["not_read"]["stage 2 N=1000"]
+    assert out["landed"] == {"stage 1 N=1000": {"registered": 12, "m2": 12, "minf": 12},
+                             "stage 1 N=2000": {"registered": 8, "m2": 8, "minf": 0},
+                             "stage 2 N=1000": {"registered": 20, "m2": 12, "minf": 12}}
     assert "joint" not in out["stages"]["stage 1"]  # the pooled and joint readings wait for both sizes
 
 
