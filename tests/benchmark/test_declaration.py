@@ -194,6 +194,11 @@ ABSOLUTE_CLAIMS = {
                                      "lennard_jones_equilibrated"},
 }
 SELECTED_NOW_TOO.update(ABSOLUTE_CLAIMS)
+#: Issue 52: the T_d claims in absolute frequency, new; like the other T_d claims they select the chains only.
+TD_ABSOLUTE_CLAIMS = {k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"} for k in (
+    "schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
+    "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute")}
+SELECTED_NOW_TOO.update(TD_ABSOLUTE_CLAIMS)
 #: Issue 25 item 6: the sets of fixed-length Monte Carlo at T* (seed-literal, and the same with lowest modes) carry
 #: no memory of T_d, so the T_d claims exclude them.
 SELECTED_NO_LONGER = {k: {"soft_spheres", "soft_spheres_lowest"} for k in (
@@ -208,7 +213,7 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
 
     claims = load_claims()
     assert {c.id for c in claims} == (set(SELECTED_BEFORE) | {"lerner.finite-size-s4"} | set(TD_WINDOW_CLAIMS)
-                                      | set(ABSOLUTE_CLAIMS))
+                                      | set(ABSOLUTE_CLAIMS) | set(TD_ABSOLUTE_CLAIMS))
     for claim in claims:
         params = {k: (v[0] if isinstance(v, list) else v) for k, v in claim.applies_to.items()
                   if k not in ("generator", "model")}
@@ -279,7 +284,9 @@ def test_declared_npz_gets_the_verdicts_of_the_native_dataset(
     # modulus in the archive)
     assert not_measurable == {"schirmacher.stress-exponent-m2", "schirmacher.td-window-m2-s4", "lerner.td-window-s4",
                               "schirmacher.td-taper-difference", "lerner.td-taper-difference-0",
-                              "lerner.deep-tail-s4-absolute"}
+                              "lerner.deep-tail-s4-absolute", "schirmacher.td-taper-difference-absolute",
+                              "lerner-bouchbinder.td-taper-0-absolute", "schirmacher.td-m2-s4-absolute",
+                              "lerner-bouchbinder.td-s4-absolute"}
     for claim_id in measured - not_measurable:
         assert verdicts[claim_id] == native_verdicts[claim_id], claim_id
     assert code == native.exit_code() and code in (0, 1)

@@ -22,7 +22,7 @@ from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 1000
-CLAIM = "schirmacher.td-window-m2-s4"  # s = 4 for m = 2 at T_d
+CLAIM = "schirmacher.td-m2-s4-absolute"  # s = 4 for m = 2 at T_d, in ω/ω_g (the ω₀-tied claim is superseded)
 
 
 def _td_set(exponent: float, *, generator: str = "soft_spheres_lowest_equilibrated", non_additivity: float = 0.0,
