@@ -6,9 +6,10 @@ standard errors from a bootstrap over whole chains, which fingerprints computed 
 The full sets are gone (made on a lost machine, or their parts removed after cataloguing); their scoring forms
 are in the repository (``reference-data/``), and the finite-size study's compact file
 (``studies/results/finite_size_modes.nc``, one group per N, taper and temperature) keeps every per-sample
-variable of the issue-25 ladder sets.  This script computes each chain set's fingerprint from its scoring form,
-or, where the form left quantities out and the study file gives them all, from the study file's groups of the
-entry's points; it checks that the source gives the catalogued value and sample standard error of every
+variable of the issue-25 ladder sets, as ``studies/results/td_control_chains.nc`` does for the control's registered
+chains (issue 52).  This script computes each chain set's fingerprint from its scoring form, or, where the form
+left quantities out and a study file gives them all, from that file's groups of the entry's points (the entry's
+samples of a group that holds more); it checks that the source gives the catalogued value and sample standard error of every
 quantity it holds (the same samples in the same order: equal to 1e-12 relative), and writes ``chains = [...]``
 and a ``[datasets.NAME.fingerprint.chain_stderr]`` table into ``datasets/catalog.toml``.  A quantity neither
 source holds (a scalar the scoring form did not need) gets no chain standard error; the realization test names
@@ -16,7 +17,7 @@ it as left out.
 
 Usage::
 
-    python studies/catalogue_chain_errors.py [--catalog datasets/catalog.toml] [--study FILE] [--check]
+    python studies/catalogue_chain_errors.py [--catalog datasets/catalog.toml] [--study FILE ...] [--check]
 
 ``--check`` changes nothing and exits 1 when an entry's chain standard errors are missing or differ from
 what its scoring form gives by more than :data:`AGREEMENT` relative.  Numbers are compared by value, never as
@@ -50,6 +51,9 @@ from vdosbench.datasets.io import write_text
 CATALOG = Path(__file__).resolve().parents[1] / "datasets" / "catalog.toml"
 #: The finite-size study's compact file: every per-sample variable of the ladder sets, a group per point.
 STUDY = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
+#: The study files tried in turn: the finite-size study's and the control's registered chains (issue 52), in the
+#: same compact form.
+STUDIES = (STUDY, STUDY.with_name("td_control_chains.nc"))
 #: Relative agreement demanded between the catalogued and the scoring form's values and sample errors.
 AGREEMENT = 1e-12
 
@@ -97,7 +101,8 @@ def fingerprint_differences(ours: Fingerprint, catalogued: Fingerprint) -> list[
 
 
 def _study_dataset(form: xr.Dataset, study: Path) -> xr.Dataset | None:
-    """The study file's groups of the scoring form's points, stacked on its parameter dimensions, or ``None``."""
+    """The study file's groups of the scoring form's points, stacked on its parameter dimensions, or ``None``; a
+    group whose samples include the form's gives those samples only."""
     dims = parameter_dims(form)
     if set(dims) != {"taper_order", "parent_temperature"} or not study.is_file():
         return None
@@ -111,6 +116,8 @@ def _study_dataset(form: xr.Dataset, study: Path) -> xr.Dataset | None:
                 g = xr.open_dataset(study, group=group, engine="netcdf4").load()
             except (OSError, KeyError):  # no such group
                 return None
+            if "sample" in g.coords and set(form["sample"].values.tolist()) <= set(g["sample"].values.tolist()):
+                g = g.sel(sample=form["sample"].values)  # a study group may hold more chains than the set
             row.append(g.drop_vars(["taper_order", "parent_temperature"], errors="ignore"))
         rows.append(xr.concat(row, dim="parent_temperature"))
     ds = xr.concat(rows, dim="taper_order").assign_coords(
@@ -138,11 +145,11 @@ def _check(name: str, source: str, fp: Fingerprint, cat: Fingerprint, *, extra: 
                                  f"{list(theirs)}; expected equal to {AGREEMENT:g} relative")
 
 
-def chain_fingerprint(entry: CatalogEntry, study: Path = STUDY) -> tuple[Fingerprint, str]:
+def chain_fingerprint(entry: CatalogEntry, study: Path | Sequence[Path] = STUDIES) -> tuple[Fingerprint, str]:
     """The entry's catalogued fingerprint with chain counts and chain standard errors, and their source.
 
-    The source is the scoring form, or the study file where the form lacks quantities and the study file gives
-    every catalogued one (module docstring).
+    The source is the scoring form, or the first study file (``study``: one or several, tried in turn) that gives
+    every catalogued quantity where the form lacks some (module docstring).
 
     Raises
     ------
@@ -156,19 +163,23 @@ def chain_fingerprint(entry: CatalogEntry, study: Path = STUDY) -> tuple[Fingerp
         raise ValueError(f"{entry.name}: scoring form {entry.scoring_form.repository_path} not found or not its "
                          "catalogued sha256; expected it in the clone's reference-data/. Fix: run from a clone")
     cat = entry.fingerprint
+    studies = [study] if isinstance(study, Path) else list(study)
     with xr.open_dataset(path, engine="netcdf4") as form:
         fp, source = compute_fingerprint(form), "scoring form"
         _check(entry.name, source, fp, cat)
-        stacked = _study_dataset(form, study) if set(fp.values) != set(cat.values) else None
-    if stacked is not None:
+        stacked = ([(f, _study_dataset(form, f)) for f in studies] if set(fp.values) != set(cat.values) else [])
+    for study_file, ds in stacked:
+        if ds is None:
+            continue
         try:
-            whole = compute_fingerprint(stacked)
+            whole = compute_fingerprint(ds)
             _check(entry.name, "study file", whole, cat, extra=True)
         except ValueError as e:  # other samples under the same group name (e.g. a high-T* ladder point): not this set
-            source += f" (the study file's groups are not this set: {str(e)[:120]})"
+            source += f" ({study_file.name}'s groups are not this set: {str(e)[:120]})"
         else:
             if set(whole.values) >= set(cat.values):
-                fp, source = whole, f"study file {study.name}"
+                fp, source = whole, f"study file {study_file.name}"
+                break
     chain_stderr = {q: e for q, e in (fp.chain_stderr or {}).items() if q in cat.values}
     return replace(cat, chains=fp.chains, chain_stderr=chain_stderr), source
 
@@ -187,7 +198,9 @@ def _fingerprint_block(text: str, name: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, default=CATALOG)
-    parser.add_argument("--study", type=Path, default=STUDY, help="the finite-size study's compact file")
+    parser.add_argument("--study", type=Path, nargs="+", default=list(STUDIES),
+                        help="the study files in compact form, tried in turn (default: the finite-size study's and "
+                             "the control's registered chains)")
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where the catalogue differs")
     args = parser.parse_args(argv)
     text = args.catalog.read_text()

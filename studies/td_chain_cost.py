@@ -1,9 +1,9 @@
 """Issue 52 item 6: core-hours per equilibrated T_d chain, from the catalogued ladders, and what the registered
 stages of the control's new chains cost.
 
-Each catalogued T_d ladder (``soft-spheres-lowest-n{N}-td`` and ``-td-nonadditive``) states its cost: the stage
-seconds stored in every sample, summed (one core, one BLAS thread; wall time on this 2-core virtual machine shared
-with other runs).  A chain is ``chain_samples`` structures of one taper; so a chain costs
+Each catalogued T_d ladder (``soft-spheres-lowest-n{N}-td``, ``-td-nonadditive`` and, where catalogued, the
+control's registered chains ``-td-control``) states its cost: the stage seconds stored in every sample, summed (one
+core, one BLAS thread; wall time on this 2-core virtual machine shared with other runs).  A chain is ``chain_samples`` structures of one taper; so a chain costs
 core_hours / (tapers × samples per point / chain_samples).  The registration ``td-control`` reads 40 new chains a
 taper at N = 1000 and 20 at N = 2000 (stage 1) and 200 and 100 (stage 2, amendment 1, stage 1's chains among
 them); their cost is projected from the control's per-chain cost.  Writes ``studies/results/td_chain_cost.json``.
@@ -97,6 +97,10 @@ def study(times: Path = TIMES) -> dict[str, Any]:
         for n in SIZES:
             name = f"soft-spheres-lowest-n{n}-{suffix}"
             out["ladders"][name] = {"model": model, **chain_cost(catalog[name])}
+    for n in SIZES:  # the control's registered chains, catalogued as their own set once a stage's size is complete
+        name = f"soft-spheres-lowest-n{n}-td-control"
+        if name in catalog:
+            out["ladders"][name] = {"model": "non-additive, registered chains", **chain_cost(catalog[name])}
     for stage, chains in STAGES.items():
         rows = {}
         for n, count in chains.items():

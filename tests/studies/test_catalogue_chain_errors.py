@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 import pytest
+import xarray as xr
 from vdosbench.datasets.catalog import get_entry, load_catalog
 
 from script_loader import load_script
@@ -21,7 +22,7 @@ def study():  # noqa: ANN201
 
 def test_every_catalogued_chain_set_has_chain_standard_errors(study) -> None:  # type: ignore[no-untyped-def]
     entries = study.chain_entries()
-    assert len(entries) == 16
+    assert len(entries) == 17
     for entry in entries:
         fp = entry.fingerprint
         assert fp.chains is not None and len(fp.chains) == len(fp.points), entry.name
@@ -102,3 +103,26 @@ def test_check_compares_numbers_by_value_to_the_stated_agreement(study, tmp_path
         assert "chain_stderr omega_min:" in out and "beyond 1e-12 relative" in out and SMALL in out
     else:
         assert "as catalogued" in out
+
+
+def test_the_registered_chains_take_their_errors_from_their_study_file_even_when_it_holds_more(study, tmp_path):  # type: ignore[no-untyped-def]
+    """Issue 52: the control's registered set has a scoring form without most scalars; its chain standard errors
+    come from the registered chains' compact file, whose groups may hold more chains than the set (stage 2 adds
+    to them): the set's own samples are taken, and the result is the catalogue's."""
+    from vdosbench.datasets import point_group_name, read_point_groups, write_point_groups
+
+    entry = get_entry("soft-spheres-lowest-n1000-td-control")
+    assert [f.name for f in study.STUDIES] == ["finite_size_modes.nc", "td_control_chains.nc"]  # tried in turn
+    # a study file whose groups hold 20 more chains before the set's (samples 0 - 99: here the set's first 100
+    # structures again, relabelled)
+    groups = read_point_groups(study.STUDIES[1])
+    wider = {}
+    for taper in (2, -1):
+        g = groups[point_group_name(1000, taper, 0.0716)]
+        before = g.isel(sample=slice(0, 100)).assign_coords(sample=g["sample"].values[:100] - 100)
+        wider[point_group_name(1000, taper, 0.0716)] = xr.concat([before, g], dim="sample")
+    path = tmp_path / "wider.nc"
+    write_point_groups(wider, path)
+    fp, source = study.chain_fingerprint(entry, [tmp_path / "absent.nc", path])
+    assert source == "study file wider.nc" and fp.chains == (40, 40)
+    assert study.fingerprint_differences(fp, entry.fingerprint) == []
