@@ -42,7 +42,9 @@ each verdict's tally under the registered rules to ``studies/results/td_control_
 
 Run from the clone's root: ``python -m studies.td_control_coverage --replicates 200`` (one core, one BLAS thread:
 about 5 s a replicate of one scenario; the 400 took 30 min on a core shared with a chain run), then
-``python -m studies.td_control_coverage --summary``.
+``python -m studies.td_control_coverage --summary``.  ``--stage "stage 2"`` draws the mocks at stage 2's counts
+(amendment 1: 200 new chains a taper at N = 1000, 100 at N = 2000) into ``td_control_coverage_stage2.jsonl``
+and summarises them into ``td_control_coverage_stage2.json``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ from typing import Any
 import numpy as np
 
 from studies.td_control_power import CHAIN, CHAINS, COUNTS_N1000, X_EDGE
+from studies.td_control_stages import new_chains
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judge
 from vdosbench.datasets.io import write_text
@@ -68,6 +71,10 @@ from vdosbench.validators.results.result import Measurement
 ROOT = Path(__file__).resolve().parents[1]
 REPLICATES = ROOT / "studies" / "results" / "td_control_coverage.jsonl"
 RESULT = ROOT / "studies" / "results" / "td_control_coverage.json"
+#: The replicates and summary files of each registered stage (stage 1's are the files above).
+STAGE_FILES = {"stage 1": (REPLICATES, RESULT),
+               "stage 2": (REPLICATES.with_name("td_control_coverage_stage2.jsonl"),
+                           RESULT.with_name("td_control_coverage_stage2.json"))}
 DEEP_EDGE = 0.18
 BAND = (0.18, 0.29)
 #: s_deep of each taper (m = 2, m = ∞) per scenario; s_high = s_deep − CURVATURE.
@@ -106,15 +113,17 @@ def reading_names(sizes: Sequence[int] = tuple(CHAINS)) -> list[str]:
     return out
 
 
-def truths(scenario: str, sizes: Sequence[int] = tuple(CHAINS)) -> dict[str, float]:
-    """Every reading's truth: the estimator's population value on the scenario's curved spectra at each N."""
+def truths(scenario: str, sizes: Sequence[int] = tuple(CHAINS), chains: Mapping[int, int] = CHAINS
+           ) -> dict[str, float]:
+    """Every reading's truth: the estimator's population value on the scenario's curved spectra at each N
+    (``chains``: new chains a taper by N, which weigh the sizes of the pooled reading)."""
     s_deep = SCENARIOS[scenario]
 
     def value(taper: int, low: float, high: float, ns: Sequence[int]) -> float:
         sp = spectrum(s_deep[taper], taper)
         return band_mle_population(lambda x: float(sp.density(np.array([x]), 1.0)[0]), low, high,
                                    modulus_scatter=[_scatter(n) for n in ns],
-                                   weights=[n * CHAINS.get(n, 1) for n in ns])  # expected modes ∝ structures × N
+                                   weights=[n * chains.get(n, 1) for n in ns])  # expected modes ∝ structures × N
 
     out: dict[str, float] = {}
     for n in sizes:
@@ -188,14 +197,15 @@ def run(replicates: int, path: Path = REPLICATES, chains: Mapping[int, int] = CH
     return ran
 
 
-def summary(path: Path = REPLICATES) -> dict[str, Any]:
-    """Coverage (Wilson 95 %), mean estimate and width, and the registered verdicts' tally per scenario and reading."""
+def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict[str, Any]:
+    """Coverage (Wilson 95 %), mean estimate and width, and the registered verdicts' tally per scenario and reading
+    (``chains``: the new chains a taper by N that the replicates were drawn with)."""
     reg = load_registration("td-control")
     rules = {"+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
              "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect}
     rows = [json.loads(line) for line in path.read_text().splitlines() if line]
     out: dict[str, Any] = {
-        "method": {"registration": reg.path.name, "registered": reg.registered, "chains": CHAINS,
+        "method": {"registration": reg.path.name, "registered": reg.registered, "chains": dict(chains),
                    "structures_per_chain": CHAIN, "chain_memory": CHAIN_MEMORY, "levels": "goe", "k": K_MODES,
                    "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
                    "spectra": {name: {TAPER_NAME[t]: {"s_deep": s, "s_high": s - CURVATURE,
@@ -207,12 +217,12 @@ def summary(path: Path = REPLICATES) -> dict[str, Any]:
                             "(vdosbench.validators.band_mle_population); pooled: both sizes' expected modes in one "
                             "population value a taper",
                    "replicates": dict(Counter(r["scenario"] for r in rows))},
-        "truth": {name: truths(name) for name in SCENARIOS}, "coverage": {}}
+        "truth": {name: truths(name, tuple(chains), chains) for name in SCENARIOS}, "coverage": {}}
     for name in SCENARIOS:
         truth = out["truth"][name]
         mine = [r["readings"] for r in rows if r["scenario"] == name]
         block = {}
-        for key in reading_names():
+        for key in reading_names(tuple(chains)):
             vals = [r[key] for r in mine if key in r and all(math.isfinite(v) for v in r[key])]
             if not vals:
                 continue
@@ -222,7 +232,7 @@ def summary(path: Path = REPLICATES) -> dict[str, Any]:
                      "mean_estimate": float(np.mean([v[0] for v in vals])),
                      "mean_width": float(np.mean([hi - lo for _, lo, hi in vals]))}
             if "paired" in key:
-                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, _structures(key)), expect)[0].value
+                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, _structures(key, chains)), expect)[0].value
                                                         for v in vals))
                                      for rule, expect in rules.items()}
             block[key] = entry
@@ -237,10 +247,10 @@ def _as_measurement(v: Sequence[float], structures: int) -> Measurement:
                        structures, "paired percentile bootstrap (stored value and interval)")
 
 
-def _structures(key: str) -> int:
-    """Structures a taper that the reading ``key`` reads at the registered counts."""
+def _structures(key: str, chains: Mapping[int, int] = CHAINS) -> int:
+    """Structures a taper that the reading ``key`` reads at the counts ``chains``."""
     sizes = [int(n) for n in key.split()[0 if key.startswith("N=") else 1].removeprefix("N=").split("+")]
-    return sum(CHAINS[n] * CHAIN for n in sizes)
+    return sum(chains[n] * CHAIN for n in sizes)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -248,14 +258,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=200, help="replicates a scenario (default 200)")
     parser.add_argument("--summary", action="store_true", help="summarise the replicates file instead of running")
-    parser.add_argument("--replicates-file", type=Path, default=REPLICATES)
-    parser.add_argument("--output", type=Path, default=RESULT)
+    parser.add_argument("--stage", choices=sorted(STAGE_FILES), default="stage 1",
+                        help="the registered stage whose counts the mocks are drawn at (default stage 1; its files "
+                             "are td_control_coverage[_stage2].json(l))")
+    parser.add_argument("--replicates-file", type=Path, default=None)
+    parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
+    chains = new_chains(args.stage)
+    replicates_file = args.replicates_file or STAGE_FILES[args.stage][0]
     if not args.summary:
-        print(f"ran {run(args.replicates, args.replicates_file)} replicates into {args.replicates_file}")
+        print(f"ran {run(args.replicates, replicates_file, chains)} replicates into {replicates_file}")
         return 0
-    result = summary(args.replicates_file)
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    result = summary(replicates_file, chains)
+    write_text(args.output or STAGE_FILES[args.stage][1], json.dumps(result, indent=1) + "\n")
     for name, block in result["coverage"].items():
         for key, r in block.items():
             print(f"{name} | {key}: truth {r['truth']:+.3f}, coverage {r['coverage']:.2f} "
