@@ -69,6 +69,8 @@ RESULTS = ROOT / "studies" / "results"
 NEW = RESULTS / "td_control_chains.nc"
 EXPLORATORY = RESULTS / "finite_size_modes.nc"
 COVERAGE = RESULTS / "td_control_coverage.json"
+#: The coverage studies' summaries, one a registered stage's counts (studies/td_control_coverage.py --stage).
+COVERAGES = (COVERAGE, RESULTS / "td_control_coverage_stage2.json")
 TWO_START = RESULTS / "two_start.json"
 HIGH_T = RESULTS / "absolute_frequency_confirm.json"
 OUTPUT = RESULTS / "td_control_verdicts.json"
@@ -274,11 +276,23 @@ class _Reader:
         return _reading(claim, "pooled over N = 1000 and 2000", pooled, key, self.cov, self.counts())
 
 
-def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path = COVERAGE,
+def _coverage_for(summaries: Sequence[Mapping[str, Any]], chains: Mapping[int, range]) -> Mapping[str, Any]:
+    """The coverage summary drawn at a stage's counts, else the first (whose readings then say "not measured at
+    these counts"), else none."""
+    counts = {n: len(c) for n, c in chains.items()}
+    for summary in summaries:
+        if {int(n): int(c) for n, c in summary.get("method", {}).get("chains", {}).items()} == counts:
+            return summary
+    return summaries[0] if summaries else {}
+
+
+def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path | Sequence[Path] = COVERAGES,
          stages: Mapping[str, Mapping[int, range]] = STAGES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
-    """The registered reading of every complete stage and size (module docstring)."""
+    """The registered reading of every complete stage and size (module docstring); ``coverage``: the coverage
+    studies' summaries (those that exist are read; each stage quotes the one drawn at its counts)."""
     reg = load_registration(REGISTRATION)
-    cov = json.loads(coverage.read_text()) if coverage.exists() else {}
+    coverage_files = [coverage] if isinstance(coverage, Path) else list(coverage)
+    summaries = [json.loads(f.read_text()) for f in coverage_files if f.exists()]
     new, old = _points(new_path), _points(exploratory)
     diff, zero, m2, minf, s4 = (reg.claim(c) for c in (
         "schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
@@ -289,8 +303,9 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path =
         "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
                    "seed": SEED, "phonon_factor": 0.6,
                    "stages": {k: {str(n): [r.start, r.stop - 1] for n, r in v.items()} for k, v in stages.items()},
-                   "coverage": f"{coverage.name} (paired mocks at the stage-1 counts); 'not measured' where it "
-                               "does not read the interval",
+                   "coverage": ", ".join(f.name for f in coverage_files if f.exists()) + " (paired mocks, "
+                               "each at one stage's counts); 'not measured' where none reads the interval at the "
+                               "reading's counts",
                    "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)"},
         "stages": {}, "not_read": {}, "landed": {}, "equilibrium": {}}
     for stage, chains in stages.items():
@@ -303,6 +318,7 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path =
                 result["not_read"][f"{stage} N={n}"] = s
         if not ready:
             continue
+        cov = _coverage_for(summaries, chains)  # the mocks drawn at this stage's counts
         r = _Reader(reg, new, old, ready, cov, n_bootstrap)
         block: dict[str, Any] = {}
         for n in sorted(ready):

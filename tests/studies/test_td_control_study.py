@@ -118,3 +118,15 @@ def test_coverage_is_quoted_only_at_the_counts_the_mocks_were_drawn_with(td):
     assert td._coverage("N=1000 paired 0-0.29", cov, {1000: 200}).startswith("not measured at these counts")
     assert td._coverage(None, cov, {1000: 40}) == td._coverage("N=4000 paired 0-0.29", cov, {1000: 40}) == \
         "not measured"
+
+
+def test_each_stage_quotes_the_coverage_drawn_at_its_counts(td):
+    """Stage 1 and stage 2 (amendment 1) have coverage studies of their own: a stage reads the summary whose mocks
+    have its counts, else the first, which then says its counts differ."""
+    one = {"method": {"chains": {"1000": 40, "2000": 20}}}
+    two = {"method": {"chains": {"1000": 200, "2000": 100}}}
+    stage1 = {1000: range(20, 60), 2000: range(20, 40)}
+    stage2 = {1000: range(20, 220), 2000: range(20, 120)}
+    assert td._coverage_for([one, two], stage1) is one and td._coverage_for([one, two], stage2) is two
+    assert td._coverage_for([one], stage2) is one and td._coverage_for([], stage2) == {}
+    assert [f.name for f in td.COVERAGES] == ["td_control_coverage.json", "td_control_coverage_stage2.json"]
