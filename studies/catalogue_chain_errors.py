@@ -9,8 +9,9 @@ are in the repository (``reference-data/``), and the finite-size study's compact
 variable of the issue-25 ladder sets, as ``studies/results/td_control_chains.nc`` does for the control's registered
 chains (issue 52).  This script computes each chain set's fingerprint from its scoring form, or, where the form
 left quantities out and a study file gives them all, from that file's groups of the entry's points (the entry's
-samples of a group that holds more); it checks that the source gives the catalogued value and sample standard error of every
-quantity it holds (the same samples in the same order: equal to 1e-12 relative), and writes ``chains = [...]``
+samples of a group that holds more); it checks that the source gives the catalogued value and sample standard
+error of every quantity it holds (the same samples in the same order: equal to 1e-12 relative), and writes
+``chains = [...]``
 and a ``[datasets.NAME.fingerprint.chain_stderr]`` table into ``datasets/catalog.toml``.  A quantity neither
 source holds (a scalar the scoring form did not need) gets no chain standard error; the realization test names
 it as left out.

@@ -3,8 +3,9 @@ stages of the control's new chains cost.
 
 Each catalogued T_d ladder (``soft-spheres-lowest-n{N}-td``, ``-td-nonadditive`` and, where catalogued, the
 control's registered chains ``-td-control``) states its cost: the stage seconds stored in every sample, summed (one
-core, one BLAS thread; wall time on this 2-core virtual machine shared with other runs).  A chain is ``chain_samples`` structures of one taper; so a chain costs
-core_hours / (tapers × samples per point / chain_samples).  The registration ``td-control`` reads 40 new chains a
+core, one BLAS thread; wall time on this 2-core virtual machine shared with other runs).  A chain is
+``chain_samples`` structures of one taper; so a chain costs core_hours / (tapers × samples per point /
+chain_samples).  The registration ``td-control`` reads 40 new chains a
 taper at N = 1000 and 20 at N = 2000 (stage 1) and 200 and 100 (stage 2, amendment 1, stage 1's chains among
 them); their cost is projected from the control's per-chain cost.  Writes ``studies/results/td_chain_cost.json``.
 

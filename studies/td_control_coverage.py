@@ -232,7 +232,8 @@ def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict
                      "mean_estimate": float(np.mean([v[0] for v in vals])),
                      "mean_width": float(np.mean([hi - lo for _, lo, hi in vals]))}
             if "paired" in key:
-                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, _structures(key, chains)), expect)[0].value
+                structures = _structures(key, chains)
+                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, structures), expect)[0].value
                                                         for v in vals))
                                      for rule, expect in rules.items()}
             block[key] = entry

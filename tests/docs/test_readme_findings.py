@@ -101,8 +101,10 @@ def test_the_control_row_says_what_is_landed_until_read_and_both_verdicts_once_r
         return [{"verdict": verdict, "value": value, "interval": [low, high]}, {"verdict": "supported"}]
 
     read = {"stages": {"stage 1": {
-        "N=1000": {plus: reading("refuted", -0.213, -2.525, 1.536), zero: reading("inconclusive", -0.213, -2.525, 1.536)},
-        "N=2000": {plus: reading("inconclusive", 0.324, -0.48, 1.19), zero: reading("inconclusive", 0.324, -0.48, 1.19)},
+        "N=1000": {plus: reading("refuted", -0.213, -2.525, 1.536),
+                   zero: reading("inconclusive", -0.213, -2.525, 1.536)},
+        "N=2000": {plus: reading("inconclusive", 0.324, -0.48, 1.19),
+                   zero: reading("inconclusive", 0.324, -0.48, 1.19)},
         "joint": {}}}, "landed": waiting["landed"]}
     row = findings.td_control_row(read)
     assert row[1] == "1000: refuted / inconclusive, 2000: inconclusive (stage 1)"

@@ -105,7 +105,7 @@ def test_check_compares_numbers_by_value_to_the_stated_agreement(study, tmp_path
         assert "as catalogued" in out
 
 
-def test_the_registered_chains_take_their_errors_from_their_study_file_even_when_it_holds_more(study, tmp_path):  # type: ignore[no-untyped-def]
+def test_registered_chains_take_their_errors_from_a_study_file_holding_more(study, tmp_path):  # type: ignore[no-untyped-def]
     """Issue 52: the control's registered set has a scoring form without most scalars; its chain standard errors
     come from the registered chains' compact file, whose groups may hold more chains than the set (stage 2 adds
     to them): the set's own samples are taken, and the result is the catalogue's."""
