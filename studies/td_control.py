@@ -401,18 +401,19 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.6), sharey=True)
     for ax, taper in zip(axes, TAPERS):
         name = TAPER_NAME[taper]
-        drawn = 0
+        series = []  # (curve, label, style), drawn side by side at each band
         for stage, block in result["stages"].items():
-            for size, claims in block.items():
-                if not size.startswith("N="):
-                    continue
-                drawn += _draw(ax, claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-")
-        for size, rows in result.get("exploratory", {}).items():
-            if size.startswith("N=") and size != "N=4000":  # N = 4000 reads no band above 0.24 omega_g
-                _draw(ax, rows["s_of_omega"][name], f"T_d, {size}, exploratory chains", ".:")
-        for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000")):
-            if tname in high:
-                _draw(ax, high[tname]["s_of_omega"], label, "s--")
+            series += [(claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-") for size, claims in block.items()
+                       if size.startswith("N=")]
+        drawn = len(series)
+        series += [(rows["s_of_omega"][name], f"T_d, {size}, exploratory chains", ".:")
+                   for size, rows in result.get("exploratory", {}).items()
+                   if size.startswith("N=") and size != "N=4000"]  # N = 4000 reads no band above 0.24 omega_g
+        series += [(high[tname]["s_of_omega"], label, "s--")
+                   for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000"))
+                   if tname in high]
+        for k, (curve, label, style) in enumerate(series):
+            _draw(ax, curve, label, style, shift=0.025 * (k - (len(series) - 1) / 2))
         if not drawn:
             waiting = [k for k in result.get("not_read", {}) if k.startswith("stage 1")]
             ax.text(0.03, 0.03, "registered T_d chains not read yet\n(" + ", ".join(waiting) + " incomplete)",
@@ -432,14 +433,14 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T
     return fig
 
 
-def _draw(ax: Any, curve: Sequence[Mapping[str, Any]], label: str, style: str) -> int:
+def _draw(ax: Any, curve: Sequence[Mapping[str, Any]], label: str, style: str, shift: float = 0.0) -> None:
+    """One s(ω) curve: each band's s at its centre (moved by ``shift``, a fraction of the centre, so that curves
+    at the same bands stand side by side) with its 95 % interval as an error bar."""
     bands = np.array([b["band"] for b in curve], float)
-    centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2)
+    centre = np.where(bands[:, 0] > 0, np.sqrt(bands[:, 0] * bands[:, 1]), bands[:, 1] / 2) * (1.0 + shift)
     s = np.array([b["value"] for b in curve], float)
     lo, hi = (np.array([b["interval"][k] for b in curve], float) for k in (0, 1))
-    line, = ax.plot(centre, s, style, label=label, ms=4)
-    ax.fill_between(centre, lo, hi, color=line.get_color(), alpha=0.15)
-    return 1
+    ax.errorbar(centre, s, yerr=[s - lo, hi - s], fmt=style, label=label, ms=4, lw=1, elinewidth=0.8, capsize=2)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
