@@ -142,6 +142,20 @@ def test_reference_data_fit_the_budget() -> None:
     assert 0 < total <= BUDGET_BYTES, f"{total} bytes in {FOLDER}; the budget is {BUDGET_BYTES}"
 
 
+def test_the_pages_quote_the_folder_as_it_is() -> None:
+    """The README and the install page say how many forms the folder holds and its size: a form added without
+    them is caught here (they had said 24 forms and 95.10 MB for two days after the 25th and 26th were added)."""
+    total = sum(p.stat().st_size for p in FOLDER.iterdir() if p.is_file())
+    forms = [e for e in list_entries() if e.scoring_form is not None]
+    glass = [e for e in forms if e.name not in HOSTED]
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    install = " ".join((ROOT / "docs" / "install.md").read_text(encoding="utf-8").split())
+    size = f"{total / 1e6:.2f} MB"
+    assert (f"all {len(glass)} have their scoring forms in the repository ({size} in all, within the "
+            f"{BUDGET_BYTES / 1e6:.0f} MB budget)") in readme
+    assert f"All {len(forms)} scoring forms (and one full set) together are {size}" in install
+
+
 def test_one_home_one_naming_rule_and_the_catalogue_names_every_file() -> None:
     """Issue 54 item 4: every file under reference-data/ is named by the catalogue and follows the one rule (entry
     NAME's scoring form NAME.nc, its full set NAME-full.nc, NAME kebab-case); the catalogue names no missing file
