@@ -25,6 +25,7 @@ dataset already has), and written to the dataset's global attributes
 (:func:`declare`), with ``declared_by`` saying where they came from.  The
 parent temperature is recorded in model units and as T*/T_d, with the T_d of
 the model (:data:`MODELS`; soft spheres: the T_d measured for this potential,
+0.144, or with ``non_additivity = 0.2`` declared the non-additive control's, 0.0716;
 Kob–Andersen: the published T_MCT).
 """
 
@@ -88,6 +89,10 @@ class Model:
         and where it comes from (:attr:`t_d` reads it).
     parameters
         Model-specific keys a declaration may give (besides the common ones).
+    t_d_rule
+        For a model whose T_d depends on a declared parameter (the soft spheres' ``non_additivity``): a function
+        of the declared values returning T_d (``None`` where none is known) and its source
+        (:meth:`t_d_for` calls it); ``None``: :attr:`t_d` for every declaration.
     """
 
     name: str
@@ -98,11 +103,24 @@ class Model:
     t_d_value: float | Callable[[], float] | None = None
     t_d_source: str = ""
     parameters: tuple[str, ...] = ()
+    t_d_rule: Callable[[Mapping[str, Any]], tuple[float | None, str]] | None = None
 
     @property
     def t_d(self) -> float | None:
         """T_d in model units (``None`` for a model without one)."""
         return self.t_d_value() if callable(self.t_d_value) else self.t_d_value
+
+    def t_d_for(self, values: Mapping[str, Any]) -> tuple[float | None, str]:
+        """T_d of the system the declared ``values`` describe, and where it comes from (``None``, why: none known).
+
+        Examples
+        --------
+        >>> get_model("soft_spheres").t_d_for({"non_additivity": 0.2})[0]
+        0.0716
+        """
+        if self.t_d_rule is not None:
+            return self.t_d_rule(values)
+        return self.t_d, self.t_d_source
 
 
 def _soft_sphere_t_d() -> float:
@@ -110,6 +128,20 @@ def _soft_sphere_t_d() -> float:
     from vdosbench.generators.glasses.soft_spheres import T_D
 
     return float(T_D)
+
+
+def _soft_sphere_t_d_rule(values: Mapping[str, Any]) -> tuple[float | None, str]:
+    """T_d of the soft spheres: the additive mixture's, or the non-additive control's (ε = 0.2), both measured for
+    these potentials; none for another ε."""
+    from vdosbench.generators.glasses.glass_params import NINARELLO_NON_ADDITIVITY, T_D_NONADDITIVE
+
+    eps = float(values.get("non_additivity", 0.0))
+    if eps == 0.0:
+        return _soft_sphere_t_d(), "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)"
+    if math.isclose(eps, NINARELLO_NON_ADDITIVITY):
+        return float(T_D_NONADDITIVE), ("measured for the non-additive control, non_additivity 0.2 "
+                                        "(vdosbench.generators.T_D_NONADDITIVE)")
+    return None, (f"no T_d is measured for non_additivity {eps:g} (only 0 and {NINARELLO_NON_ADDITIVITY:g})")
 
 
 def _kob_andersen_t_mct() -> float:
@@ -129,7 +161,7 @@ def _models() -> dict[str, Model]:
                 "glass", ("soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest", "soft_spheres_lowest_equilibrated"),
                 "soft_sphere", _soft_sphere_t_d,
                 "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)",
-                ("taper_order",),
+                ("taper_order", "non_additivity"), _soft_sphere_t_d_rule,
             ),
             Model(
                 "kob_andersen",
@@ -173,6 +205,8 @@ MODEL_KEYS: dict[str, str] = {
     "connectivity": "\"nearest\" or \"cutoff\"",
     "spring": "\"inverse_distance\" or \"constant\"",
     "delta": "a number >= 0 (lattice displacement)",
+    "non_additivity": "a number >= 0 and < 1: epsilon of the pair size a_ij = (a_i + a_j)/2 (1 - epsilon |a_i - a_j|) "
+                      "(0: the additive mixture; 0.2: the non-additive T_d control)",
 }
 #: Every key a declaration may give (``--declare KEY=VALUE`` and sidecar files).
 DECLARABLE: tuple[str, ...] = (*COMMON_KEYS, *MODEL_KEYS)
@@ -218,7 +252,7 @@ def _bad(key: str, value: Any, expected: str, where: str) -> DeclarationError:
 _EXAMPLES = {
     "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
     "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
-    "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1",
+    "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
 }
 
 
@@ -273,7 +307,7 @@ def _check_value(key: str, value: Any, where: str) -> Any:
             raise _bad(key, value, expected, where)
         return n
     x = _number(key, value, where, allow_inf=key == "parent_temperature")
-    if x < 0 or (x == 0 and key != "delta"):
+    if x < 0 or (x == 0 and key not in ("delta", "non_additivity")) or (key == "non_additivity" and x >= 1):
         raise _bad(key, value, expected, where)
     return x
 
@@ -329,20 +363,21 @@ def parse_declaration(raw: Mapping[str, Any], source: str) -> Declaration:
             "Fix: leave them out, or declare the model they belong to"
         )
     has_t, has_ratio = "parent_temperature" in values, "parent_temperature_ratio" in values
-    if (has_t or has_ratio) and model.t_d is None:
+    t_d, t_d_source = model.t_d_for(values)
+    if (has_t or has_ratio) and t_d is None:
         if has_ratio:
             raise DeclarationError(
-                f"{source}: model {model.name!r} has no reference T_d, so T*/T_d means nothing; "
-                "Fix: declare parent_temperature in model units instead"
+                f"{source}: model {model.name!r} has no reference T_d here ({t_d_source or 'none is known'}), so "
+                "T*/T_d means nothing; Fix: declare parent_temperature in model units instead"
             )
     elif has_ratio and not has_t:
-        values["parent_temperature"] = values["parent_temperature_ratio"] * model.t_d
-    elif has_t and model.t_d is not None:
-        ratio = values["parent_temperature"] / model.t_d
+        values["parent_temperature"] = values["parent_temperature_ratio"] * t_d
+    elif has_t and t_d is not None:
+        ratio = values["parent_temperature"] / t_d
         if has_ratio and not math.isclose(ratio, values["parent_temperature_ratio"], rel_tol=RATIO_TOLERANCE):
             raise DeclarationError(
                 f"{source}: parent_temperature {values['parent_temperature']:g} is {ratio:.4g} T_d of "
-                f"{model.name} (T_d = {model.t_d:g}, {model.t_d_source}), but parent_temperature_ratio is "
+                f"{model.name} (T_d = {t_d:g}, {t_d_source}), but parent_temperature_ratio is "
                 f"{values['parent_temperature_ratio']:g}; expected them to agree within {RATIO_TOLERANCE:g}. "
                 "Fix: declare only one of them"
             )
@@ -497,7 +532,8 @@ def declare(ds: xr.Dataset, declaration: Declaration, where: str = "data") -> xr
         values["n_particles"] = int(found["n_particles"][0])
     attrs = {k: (float(v) if isinstance(v, float) else v) for k, v in values.items()}
     if "parent_temperature_ratio" in values:
-        attrs["parent_temperature_reference"] = f"T_d = {model.t_d:g}, {model.t_d_source}"
+        t_d, t_d_source = model.t_d_for(values)
+        attrs["parent_temperature_reference"] = f"T_d = {t_d:g}, {t_d_source}"
     attrs["declared_by"] = declaration.source
     return ds.assign_attrs(attrs)
 
@@ -505,7 +541,7 @@ def declare(ds: xr.Dataset, declaration: Declaration, where: str = "data") -> xr
 #: Keys of the system in the order the report shows them.
 SUMMARY_KEYS = (
     "model", "spatial_dimension", "n_particles", "density", "taper_order", "parent_temperature",
-    "parent_temperature_ratio", "quench", "connectivity", "spring", "delta",
+    "parent_temperature_ratio", "non_additivity", "quench", "connectivity", "spring", "delta",
 )
 
 

@@ -84,6 +84,25 @@ def test_a_declaration_is_checked_and_completed() -> None:
         "parent_temperature_ratio"] == pytest.approx(0.45 / 0.435)
 
 
+def test_the_non_additive_control_is_declared_with_its_own_t_d(tmp_path: Path) -> None:
+    """Issue 52: the T_d model is the non-additive control (epsilon = 0.2, T_d = 0.0716); a third-party set of it
+    declares non_additivity, and T*/T_d = 1 means its own T_d, not the additive mixture's 0.144.  Another epsilon
+    has no measured T_d: a ratio is refused, a temperature in model units kept without one."""
+    from vdosbench.generators import T_D, T_D_NONADDITIVE
+
+    control = parse_declaration({"model": "soft_spheres", "non_additivity": "0.2", "parent_temperature_ratio": 1},
+                                "t")
+    assert control.values["parent_temperature"] == pytest.approx(T_D_NONADDITIVE) and T_D_NONADDITIVE != T_D
+    additive = parse_declaration({"model": "soft_spheres", "non_additivity": 0, "parent_temperature": 0.0716}, "t")
+    assert additive.values["parent_temperature_ratio"] == pytest.approx(0.0716 / T_D)
+    other = parse_declaration({"model": "soft_spheres", "non_additivity": 0.1, "parent_temperature": 0.1}, "t")
+    assert "parent_temperature_ratio" not in other.values
+    with pytest.raises(DeclarationError, match=r"no reference T_d here \(no T_d is measured for non_additivity 0.1"):
+        parse_declaration({"model": "soft_spheres", "non_additivity": 0.1, "parent_temperature_ratio": 1}, "t")
+    ds = declare(mock_spectrum(), control, where="t")
+    assert ds.attrs["non_additivity"] == 0.2 and ds.attrs["parent_temperature_reference"].startswith("T_d = 0.0716")
+
+
 @pytest.mark.parametrize(
     "raw, match",
     [
@@ -102,9 +121,12 @@ def test_a_declaration_is_checked_and_completed() -> None:
         ({"model": "spring_network", "parent_temperature_ratio": 1.0}, r"has no reference T_d.*Fix: declare"),
         ({"model": "kob_andersen", "parent_temperature": 0.45, "parent_temperature_ratio": 2.0},
          r"parent_temperature 0.45 is 1.034 T_d of kob_andersen .*but parent_temperature_ratio is 2"),
+        ({"model": "soft_spheres", "non_additivity": 1.5}, r"non_additivity is 1.5 \(float\); expected a number >= 0 and < 1"),
+        ({"model": "kob_andersen", "non_additivity": 0.2}, r"model 'kob_andersen' takes no \['non_additivity'\]"),
     ],
     ids=["unknown-model", "unknown-key", "no-model", "text-temperature", "negative-temperature", "fractional-taper",
-         "dimension-4", "nan-particles", "quench-not-text", "foreign-key", "ratio-without-td", "ratio-disagrees"],
+         "dimension-4", "nan-particles", "quench-not-text", "foreign-key", "ratio-without-td", "ratio-disagrees",
+         "non-additivity-above-1", "non-additivity-of-kob-andersen"],
 )
 def test_bad_declarations_are_explained(raw: dict, match: str) -> None:
     with pytest.raises(DeclarationError, match=match):
