@@ -56,13 +56,17 @@ def chain_cost(entry: Any) -> dict[str, Any]:
 
 
 def chain_times(logs: Sequence[Path]) -> dict[str, Any]:
-    """Wall and user CPU seconds of each registered chain in ``chain_pieces.sh``'s time logs, the runs of one chain
-    (a chain cut off and resumed) summed; lines of other recipes are skipped."""
+    """Wall and user CPU seconds of each finished registered chain in ``chain_pieces.sh``'s time logs, the runs of
+    one chain (a chain cut off and resumed, or a run that failed before it) summed; a chain is finished when its
+    piece folder next to the log holds ``c{chain}-m{taper}/n{N}/ensemble.nc`` (a chain still running, or whose
+    only run failed, is not a chain's cost yet); lines of other recipes are skipped."""
     rows: dict[tuple[int, int, str], dict[str, Any]] = {}
     for log in logs:
         for line in Path(log).read_text().splitlines():
             m = _LINE.match(line)
             if m is None:
+                continue
+            if not (Path(log).parent / f"c{m['chain']}-m{m['taper']}" / f"n{m['n']}" / "ensemble.nc").is_file():
                 continue
             key = (int(m["n"]), int(m["chain"]), m["taper"])
             row = rows.setdefault(key, {"recipe": m["recipe"], "n_particles": key[0], "chain": key[1],

@@ -46,6 +46,11 @@ def test_the_registered_chains_are_timed_from_the_pieces_logs(cost, tmp_path):
         "soft_spheres_lowest_n1000_td_nonadditive chain=20 taper=inf wall=300.0 user=270.0 maxrss_kb=1\n"
         "soft_spheres_lowest_n2000_td_nonadditive chain=20 taper=2 wall=500.0 user=480.0 maxrss_kb=1\n"
         "soft_spheres_lowest_confirm_n2000 chain=0 taper=2 wall=9.0 user=9.0 maxrss_kb=1\n")
+    for piece in ("c20-m2/n1000", "c20-minf/n1000", "c20-m2/n2000"):  # the finished pieces' folders
+        (tmp_path / piece).mkdir(parents=True)
+        (tmp_path / piece / "ensemble.nc").touch()
+    with log.open("a") as fh:  # a chain whose only run failed (no ensemble.nc): not a chain's cost
+        fh.write("soft_spheres_lowest_n2000_td_nonadditive chain=24 taper=inf wall=2236.9 user=9.7 maxrss_kb=1\n")
     times = cost.chain_times([log])
     rows = {(r["n_particles"], r["chain"], r["taper"]): r for r in times["chains"]}
     assert set(rows) == {(1000, 20, "2"), (1000, 20, "inf"), (2000, 20, "2")}
