@@ -424,7 +424,7 @@ def test_a_fetch_that_finds_nothing_names_every_place_looked_and_the_fixes(
     for expected in ("$VDOSBENCH_REFERENCE_DATA: not set",
                      f"the repository the command runs in: no vdosbench clone (a folder with reference-data/ and "
                      f"vdosbench's pyproject.toml) at or above {here}",
-                     f"the package's source folder: no reference-data/ beside the installed package",
+                     "the package's source folder: no reference-data/ beside the installed package",
                      f"the cache: {tmp_path / 'cache' / get_entry(TOY).scoring_file_name} not there",
                      f"{url}: ConnectionError",
                      "Fix: run the command inside a clone of vdosbench (cd into it); or set "
