@@ -123,6 +123,10 @@ class Model:
         return self.t_d, self.t_d_source
 
 
+#: Where the additive soft spheres' T_d comes from.
+_SOFT_SPHERE_T_D_SOURCE = "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)"
+
+
 def _soft_sphere_t_d() -> float:
     """The measured T_d of the seed-001 soft spheres (imported when needed: the generators load slowly)."""
     from vdosbench.generators.glasses.soft_spheres import T_D
@@ -137,7 +141,7 @@ def _soft_sphere_t_d_rule(values: Mapping[str, Any]) -> tuple[float | None, str]
 
     eps = float(values.get("non_additivity", 0.0))
     if eps == 0.0:
-        return _soft_sphere_t_d(), "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)"
+        return _soft_sphere_t_d(), _SOFT_SPHERE_T_D_SOURCE
     if math.isclose(eps, NINARELLO_NON_ADDITIVITY):
         return float(T_D_NONADDITIVE), ("measured for the non-additive control, non_additivity 0.2 "
                                         "(vdosbench.generators.T_D_NONADDITIVE)")
@@ -160,7 +164,7 @@ def _models() -> dict[str, Model]:
                 "polydisperse soft spheres of seed 001 (n = 12, r_c = 1.955, P(a) ~ a^-3), taper order m",
                 "glass", ("soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest", "soft_spheres_lowest_equilibrated"),
                 "soft_sphere", _soft_sphere_t_d,
-                "measured for this potential (vdosbench.generators.glasses.soft_spheres.T_D)",
+                _SOFT_SPHERE_T_D_SOURCE,
                 ("taper_order", "non_additivity"), _soft_sphere_t_d_rule,
             ),
             Model(

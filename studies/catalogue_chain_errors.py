@@ -168,19 +168,19 @@ def chain_fingerprint(entry: CatalogEntry, study: Path | Sequence[Path] = STUDIE
     with xr.open_dataset(path, engine="netcdf4") as form:
         fp, source = compute_fingerprint(form), "scoring form"
         _check(entry.name, source, fp, cat)
-        stacked = ([(f, _study_dataset(form, f)) for f in studies] if set(fp.values) != set(cat.values) else [])
-    for study_file, ds in stacked:
-        if ds is None:
-            continue
-        try:
-            whole = compute_fingerprint(ds)
-            _check(entry.name, "study file", whole, cat, extra=True)
-        except ValueError as e:  # other samples under the same group name (e.g. a high-T* ladder point): not this set
-            source += f" ({study_file.name}'s groups are not this set: {str(e)[:120]})"
-        else:
-            if set(whole.values) >= set(cat.values):
-                fp, source = whole, f"study file {study_file.name}"
-                break
+        for study_file in studies if set(fp.values) != set(cat.values) else []:
+            ds = _study_dataset(form, study_file)
+            if ds is None:
+                continue
+            try:
+                whole = compute_fingerprint(ds)
+                _check(entry.name, "study file", whole, cat, extra=True)
+            except ValueError as e:  # other samples under the same group name (e.g. a high-T* point): not this set
+                source += f" ({study_file.name}'s groups are not this set: {str(e)[:120]})"
+            else:
+                if set(whole.values) >= set(cat.values):
+                    fp, source = whole, f"study file {study_file.name}"
+                    break
     chain_stderr = {q: e for q, e in (fp.chain_stderr or {}).items() if q in cat.values}
     return replace(cat, chains=fp.chains, chain_stderr=chain_stderr), source
 

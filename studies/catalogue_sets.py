@@ -137,6 +137,16 @@ SETS = (
              "(about 10 core-s per sample)"),
 )
 
+def _control_words(n: int, start: str, which: str, why: str) -> str:
+    """The description of a set of the non-additive control at N = ``n`` (with {n_samples}): ``start`` says which
+    chains share a start, ``which`` which chains the set holds, ``why`` the issue it is for."""
+    return (f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
+            f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
+            f"before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers{start} from the same "
+            f"start), {{n_samples}} samples each{which}; lowest 50 modes, moduli, participation and shell weights, the "
+            f"chains' energy drift and tau_alpha ({why})")
+
+
 #: The issue-25 ladder sets: recipe → (catalogue name, description with {n_samples}).
 LADDER_SETS = {
     **{f"soft_spheres_lowest_n{n}_td": (
@@ -147,11 +157,8 @@ LADDER_SETS = {
         "drift and tau_alpha (issue 25 T_d ladder)" + AGED) for n in (1000, 2000, 4000)},
     **{f"soft_spheres_lowest_n{n}_td_nonadditive": (
         f"soft-spheres-lowest-n{n}-td-nonadditive",
-        f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
-        f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
-        "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers, and of the additive "
-        "ladder, from the same start), {n_samples} samples each; lowest 50 modes, moduli, participation and shell "
-        "weights, the chains' energy drift and tau_alpha (issue 25 fractionation control)") for n in (1000, 2000, 4000)},
+        _control_words(n, ", and of the additive ladder,", "", "issue 25 fractionation control"))
+       for n in (1000, 2000, 4000)},
     **{f"soft_spheres_lowest_n{n}": (
         f"soft-spheres-lowest-n{n}",
         f"soft-sphere glasses, N = {n}, m = 2 and inf, quenched after 1100 sweeps of swap Monte Carlo at T* = 1 and "
@@ -170,13 +177,9 @@ LADDER_SETS = {
 REGISTERED_SETS = {
     f"soft-spheres-lowest-n{n}-td-control": (
         f"soft_spheres_lowest_n{n}_td_nonadditive", 100,
-        f"non-additive soft-sphere glasses (a_ij = (a_i + a_j)/2 (1 - 0.2 |a_i - a_j|), Ninarello et al. 2017), "
-        f"N = {n}, m = 2 and inf, equilibrated by swap Monte Carlo at their own T* = T_d = 0.0716 (40 tau_alpha "
-        "before the first structure, 3 tau_alpha apart, 5 per chain; chain c of both tapers from the same start), "
-        "{n_samples} samples each: chains {first_chain} - {last_chain}, registered before they were made "
-        "(benchmark/registrations/td-control.toml; the exploratory chains 0 - 19 are the -td-nonadditive set); lowest "
-        "50 modes, moduli, participation and shell weights, the chains' energy drift and tau_alpha (issue 52, the "
-        "control as the T_d model)") for n in (1000, 2000)}
+        _control_words(n, "", ": chains {first_chain} - {last_chain}, registered before they were made "
+                              "(benchmark/registrations/td-control.toml; the exploratory chains 0 - 19 are the "
+                              "-td-nonadditive set)", "issue 52, the control as the T_d model")) for n in (1000, 2000)}
 
 _TIME = re.compile(r"(?:User time \(seconds\): ([\d.]+))|(?:System time \(seconds\): ([\d.]+))|"
                    r"(?:^(?:user|sys)\s+(\d+)m([\d.]+)s)", re.MULTILINE)
@@ -276,7 +279,8 @@ def _sample_index(f: Path) -> int:
     return int(f.name.removeprefix("sample-").removesuffix(".nc"))
 
 
-def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str) -> tuple[Path, int, int]:
+def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str,
+               first_sample: int | None = None) -> tuple[Path, int, int]:
     """Combine a ladder folder's parts (or those of several chain pieces) into ``out/NAME.run/ensemble.nc`` by the
     recipe; return it, the samples and the first sample.
 
@@ -284,7 +288,8 @@ def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str
     part files from its first sample (a point still being computed has a gap, or fewer files), over all the
     folders given.  The first sample is 0 for a whole ladder; pieces of later samples only (e.g. chains
     registered after the first ones were seen, ``vdosbench generate --first-sample K``) make a set of samples
-    K … K + count − 1, catalogued with the recipe's ``first_sample``, and every point must start at the same K.
+    K … K + count − 1, catalogued with the recipe's ``first_sample``, and every point must start at the same K
+    (``first_sample``: the K a registered set must start at, else ValueError before anything is written).
     The parts are hard-linked (copied across file systems) into ``out/NAME.run/parts``,
     so that the ladder folders, which a running stage may hold locked, are only read; the recipe then
     finds every part and only combines them.
@@ -296,6 +301,10 @@ def ladder_run(ladder: Path | list[Path], recipe_name: str, out: Path, name: str
         raise ValueError(f"{ladder}: the grid points start at different samples {starts}; expected one first sample "
                          "for every point (catalogue the samples all of them hold)")
     first = next(iter(starts.values()), 0)
+    if first_sample is not None and first != first_sample:
+        raise ValueError(f"{name}: its parts start at samples {sorted(set(starts.values()))}; expected every point to "
+                         f"start at sample {first_sample}, the set's first registered sample (pass only the "
+                         "registered pieces)")
     counts = {}
     for point, files in gathered.items():
         counts[point] = next((k for k, f in enumerate(files) if f.name != f"sample-{first + k:04d}.nc"), len(files))
@@ -345,14 +354,7 @@ def ladder_entry(ladder: Path | list[Path], recipe_name: str, out: Path, name: s
     folders in the entry (default: the folder's path); ``first_sample``: the sample the set must start at (a
     registered set, :data:`REGISTERED_SETS`), else ValueError before anything is written.  The description may
     name ``{n_samples}``, ``{first_chain}`` and ``{last_chain}`` (the chains of the recipe's ``chain_samples``)."""
-    if first_sample is not None:
-        gathered = _as_recipe_points(_gather_parts([ladder] if isinstance(ladder, Path) else list(ladder)),
-                                     recipe_name)
-        starts = sorted({_sample_index(files[0]) for files in gathered.values() if files})
-        if starts != [first_sample]:
-            raise ValueError(f"{name}: its parts start at samples {starts}; expected every point to start at sample "
-                             f"{first_sample}, the set's first registered sample (pass only the registered pieces)")
-    built, n_samples, first = ladder_run(ladder, recipe_name, out, name)
+    built, n_samples, first = ladder_run(ladder, recipe_name, out, name, first_sample)
     target, manifest = _stored(built, out, name)
     folders = f"ladder folder {ladder}" if source is None else f"run folders {source}"
     which = f"{n_samples} samples per point" + (f" (samples {first} - {first + n_samples - 1})" if first else "")

@@ -116,10 +116,12 @@ def landed(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range
     return out
 
 
-def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range]) -> dict[int, str]:
-    """Per N of a stage: "complete", or what is missing (no exponent is read until complete)."""
+def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range],
+                 counts: Mapping[int, Mapping[str, int]] | None = None) -> dict[int, str]:
+    """Per N of a stage: "complete", or what is missing (no exponent is read until complete); ``counts``: the
+    stage's :func:`landed` counts where the caller has them."""
     out = {}
-    for n, count in landed(new, chains).items():
+    for n, count in (landed(new, chains) if counts is None else counts).items():
         missing = [f"{TAPER_NAME[t]}: {count[TAPER_NAME[t]]} of {count['registered']} chains" for t in TAPERS
                    if count[TAPER_NAME[t]] < count["registered"]]
         out[n] = "complete" if not missing else "; ".join(missing) + " landed: not read until complete"
@@ -309,8 +311,9 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path |
                    "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)"},
         "stages": {}, "not_read": {}, "landed": {}, "equilibrium": {}}
     for stage, chains in stages.items():
-        status = stage_status(new, chains)
-        for n, count in landed(new, chains).items():
+        counts = landed(new, chains)
+        status = stage_status(new, chains, counts)
+        for n, count in counts.items():
             result["landed"][f"{stage} N={n}"] = count
         ready = {n: chains[n] for n, s in status.items() if s == "complete"}
         for n, s in status.items():
