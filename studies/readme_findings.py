@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from studies import finite_size_tables as tables
+from studies.td_control_stages import POOLED
 from vdosbench.benchmark import load_protocol_notes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,7 +168,9 @@ def td_control_row(verdicts: Results) -> list[str]:
     """The taper difference s(m = 2) − s(m = ∞) at T_d on the equilibrated control, paired by chain in ω/ω_g
     (``td_control_verdicts.json``, ``studies/td_control.py``): at each N of the latest stage read, the verdicts of
     +1 and of 0 and the primary reading; stage 1 is the registration's interim stage.  Until a size is read, the
-    registered chains landed so far (a taper, the fewer of the two)."""
+    registered chains landed so far (a taper, the fewer of the two).  Once both sizes are read, the difference pooled
+    over N follows (the joint block's ``POOLED`` reading, which the registration's amendment 1 adds); verdicts the
+    same at every N and pooled are said once (``inconclusive at 1000, 2000, pooled``)."""
     claim = "T_d taper Δs, control, ω/ω_g: +1 (001) / 0 (003)"
     if not verdicts["stages"]:
         landed = ", ".join(f"{min(c['m2'], c['minf'])} / {c['registered']} (N = {key.split('N=')[1]})"
@@ -175,9 +178,16 @@ def td_control_row(verdicts: Results) -> list[str]:
         return _row(claim, "not read yet", f"stage 1 chains landed: {landed}", "low-tstar")
     stage, block = list(verdicts["stages"].items())[-1]
     sizes = [key for key in block if key.startswith("N=")]
-    verdict = ", ".join(f"{key[2:]}: " + joined([block[key][c][0]["verdict"] for c in TD_CONTROL_CLAIMS.values()])
-                        for key in sizes)
-    value = ", ".join(measured(block[key][TD_CONTROL_CLAIMS["+1"]][0], digits=1) for key in sizes)
+    primary = {key[2:]: [block[key][c][0] for c in TD_CONTROL_CLAIMS.values()] for key in sizes}
+    pooled = [[r for r in block.get("joint", {}).get(c, []) if r["reading"] == POOLED]
+              for c in TD_CONTROL_CLAIMS.values()]
+    if all(pooled):
+        primary["pooled"] = [r[0] for r in pooled]
+    said = {where: joined([r["verdict"] for r in readings]) for where, readings in primary.items()}
+    verdict = (f"{next(iter(said.values()))} at {', '.join(said)}" if len(set(said.values())) == 1 and len(said) > 1
+               else ", ".join(f"{where}: {v}" for where, v in said.items()))
+    value = ", ".join(("pooled " if where == "pooled" else "") + measured(readings[0], digits=1)
+                      for where, readings in primary.items())
     return _row(claim, f"{verdict} ({stage})", value, "low-tstar")
 
 

@@ -62,7 +62,7 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
-from studies.td_control_stages import STAGES  # noqa: E402  (the registered chains a taper, by stage and N)
+from studies.td_control_stages import POOLED, STAGES  # noqa: E402  (the registered chains a taper, by stage and N)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -271,11 +271,11 @@ class _Reader:
 
     def pooled(self, claim: RegisteredClaim) -> dict[str, Any]:
         pairs = [self.pair(n) for n in sorted(self.chains)]
-        x = float(claim.alternative("pooled over N = 1000 and 2000")["x_edge"])
+        x = float(claim.alternative(POOLED)["x_edge"])
         key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
         pooled = self._once(("pooled", x), lambda: paired_band_difference(
             [p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw))
-        return _reading(claim, "pooled over N = 1000 and 2000", pooled, key, self.cov, self.counts())
+        return _reading(claim, POOLED, pooled, key, self.cov, self.counts())
 
 
 def _coverage_for(summaries: Sequence[Mapping[str, Any]], chains: Mapping[int, range]) -> Mapping[str, Any]:

@@ -15,6 +15,8 @@ STAGES: dict[str, dict[int, range]] = {"stage 1": {1000: range(20, 60), 2000: ra
                                        "stage 2": {1000: range(20, 220), 2000: range(20, 120)}}
 #: Where each stage was fixed: the registration itself, or its amendment.
 STAGE_SOURCE = {"stage 1": "registered", "stage 2": "amendment 1"}
+#: The label of amendment 1's difference pooled over N, an alternative of both taper claims in the registration.
+POOLED = "pooled over N = 1000 and 2000"
 
 
 def new_chains(stage: str) -> dict[int, int]:

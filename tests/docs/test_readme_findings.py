@@ -111,3 +111,30 @@ def test_the_control_row_says_what_is_landed_until_read_and_both_verdicts_once_r
     assert row[2] == "−0.2 [−2.5, 1.5], 0.3 [−0.5, 1.2]"  # the primary at each N, in the verdicts' order
     line = findings.tables.markdown(findings.HEADER, [row]).split("\n")[2]
     assert len(line) <= findings.MAX_ROW_CHARS, line
+
+
+def test_the_control_row_adds_the_difference_pooled_over_n_and_says_one_verdict_once(findings):
+    """Issue 52, amendment 1: once both sizes are read the pooled difference follows, found by the registration's
+    label of it (another joint reading is not taken for it); verdicts the same everywhere are said once."""
+    plus, zero = findings.TD_CONTROL_CLAIMS["+1"], findings.TD_CONTROL_CLAIMS["0"]
+
+    def reading(verdict, value, low, high, label="primary: paired window (0, 0.29], m = 2 minus m = inf"):
+        return {"reading": label, "verdict": verdict, "value": value, "interval": [low, high]}
+
+    def joint(value, low, high, verdict="inconclusive"):
+        ev = reading("refuted", 3.0, 2.5, 3.4, "extreme value, difference")  # first in the block, not the pooled one
+        return [ev, reading(verdict, value, low, high, findings.POOLED)]
+
+    sizes = {f"N={n}": {c: [reading("inconclusive", v, v - 1.2, v + 1.2)] for c in (plus, zero)}
+             for n, v in ((1000, -0.158), (2000, 0.025))}
+    pooled = {plus: joint(-0.06, -0.96, 0.84), zero: joint(-0.06, -0.96, 0.84)}
+    read = {"stages": {"stage 1": {**sizes, "joint": pooled}}, "landed": {}}
+    row = findings.td_control_row(read)
+    assert row[1] == "inconclusive at 1000, 2000, pooled (stage 1)"
+    assert row[2] == "−0.2 [−1.4, 1.0], 0.0 [−1.2, 1.2], pooled −0.1 [−1.0, 0.8]"
+    line = findings.tables.markdown(findings.HEADER, [row]).split("\n")[2]
+    assert len(line) <= findings.MAX_ROW_CHARS, line
+
+    read["stages"]["stage 1"]["joint"][plus] = joint(-0.06, -0.3, 0.2, "refuted")  # the pooled reading decides +1
+    row = findings.td_control_row(read)
+    assert row[1] == "1000: inconclusive, 2000: inconclusive, pooled: refuted / inconclusive (stage 1)"
