@@ -22,7 +22,7 @@ def study():  # noqa: ANN201
 
 def test_every_catalogued_chain_set_has_chain_standard_errors(study) -> None:  # type: ignore[no-untyped-def]
     entries = study.chain_entries()
-    assert len(entries) == 17
+    assert len(entries) == 18
     for entry in entries:
         fp = entry.fingerprint
         assert fp.chains is not None and len(fp.chains) == len(fp.points), entry.name
