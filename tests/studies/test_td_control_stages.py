@@ -6,7 +6,7 @@ from __future__ import annotations
 from vdosbench.benchmark.registration import load_registration
 
 from studies import td_chain_cost, td_control, td_control_power
-from studies.td_control_stages import STAGES, new_chains
+from studies.td_control_stages import POOLED, STAGES, new_chains
 
 
 def test_stages_are_the_registration_s_chains():
@@ -28,3 +28,10 @@ def test_studies_read_the_one_source():
     assert td_control_power.CHAINS == new_chains("stage 1") == {1000: 40, 2000: 20}
     assert td_chain_cost.STAGES == {"stage 1 (registered)": {1000: 40, 2000: 20},
                                     "stage 2 (amendment 1)": {1000: 200, 2000: 100}}
+
+
+def test_the_pooled_label_is_the_registration_s_for_both_taper_claims():
+    """The reader and the README row find amendment 1's pooled difference by this label."""
+    reg = load_registration("td-control")
+    for claim_id in ("schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute"):
+        assert reg.claims[claim_id].alternative(POOLED)["pooled"] == [1000, 2000]
