@@ -62,15 +62,14 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
-from studies.td_control_stages import POOLED, STAGES  # noqa: E402  (the registered chains a taper, by stage and N)
+from studies.td_control_stages import COVERAGE_FILES, POOLED, STAGES  # noqa: E402  (the registered stages)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
 NEW = RESULTS / "td_control_chains.nc"
 EXPLORATORY = RESULTS / "finite_size_modes.nc"
-COVERAGE = RESULTS / "td_control_coverage.json"
 #: The coverage studies' summaries, one a registered stage's counts (studies/td_control_coverage.py --stage).
-COVERAGES = (COVERAGE, RESULTS / "td_control_coverage_stage2.json")
+COVERAGES = tuple(RESULTS / summary for _, summary in COVERAGE_FILES.values())
 TWO_START = RESULTS / "two_start.json"
 HIGH_T = RESULTS / "absolute_frequency_confirm.json"
 OUTPUT = RESULTS / "td_control_verdicts.json"

@@ -60,7 +60,7 @@ from typing import Any
 import numpy as np
 
 from studies.td_control_power import CHAIN, CHAINS, COUNTS_N1000, X_EDGE
-from studies.td_control_stages import new_chains
+from studies.td_control_stages import COVERAGE_FILES, new_chains
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judge
 from vdosbench.datasets.io import write_text
@@ -69,12 +69,9 @@ from vdosbench.validators import ModeSpectra, band_mle, band_mle_population, pai
 from vdosbench.validators.results.result import Measurement
 
 ROOT = Path(__file__).resolve().parents[1]
-REPLICATES = ROOT / "studies" / "results" / "td_control_coverage.jsonl"
-RESULT = ROOT / "studies" / "results" / "td_control_coverage.json"
-#: The replicates and summary files of each registered stage (stage 1's are the files above).
-STAGE_FILES = {"stage 1": (REPLICATES, RESULT),
-               "stage 2": (REPLICATES.with_name("td_control_coverage_stage2.jsonl"),
-                           RESULT.with_name("td_control_coverage_stage2.json"))}
+#: The replicates and summary files of each registered stage.
+STAGE_FILES = {stage: tuple(ROOT / "studies" / "results" / f for f in files) for stage, files in COVERAGE_FILES.items()}
+REPLICATES, RESULT = STAGE_FILES["stage 1"]
 DEEP_EDGE = 0.18
 BAND = (0.18, 0.29)
 #: s_deep of each taper (m = 2, m = ∞) per scenario; s_high = s_deep − CURVATURE.
