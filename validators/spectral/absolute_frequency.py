@@ -113,6 +113,15 @@ def reduced_modes(point: ModeSpectra) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return point.omega / wg[:, None], point.omega0 / wg, point.coverage / wg
 
 
+def _unit(points: Sequence[ModeSpectra]) -> str:
+    """The unit of frequency a reading used: each sample's own G (:data:`UNIT`) or one G_u a point (issue 63)."""
+    common = [p.unit_shear_modulus for p in points]
+    if all(g is None for g in common):
+        return UNIT
+    return ("omega_g = sqrt(G_u/rho) * n^(1/d), one G_u for every sample of a point (the protocol's ensemble G): "
+            + ", ".join("each sample's own G" if g is None else f"G_u = {g:.6g}" for g in common))
+
+
 def _points(points: ModeSpectra | Sequence[ModeSpectra], who: str) -> list[ModeSpectra]:
     pts = [points] if isinstance(points, ModeSpectra) else list(points)
     if not pts or not all(isinstance(p, ModeSpectra) for p in pts):
@@ -212,7 +221,7 @@ def band_mle(points: ModeSpectra | Sequence[ModeSpectra], low: float, high: floa
     used = [int(q[2].sum()) for q in per]
     status, reason = _status(count, min_modes, pts, used)
     z = stats.norm.ppf(0.5 + confidence / 2.0)
-    settings = {"estimator": "band_mle", "band_omega_over_omega_g": [low, high], "unit": UNIT,
+    settings = {"estimator": "band_mle", "band_omega_over_omega_g": [low, high], "unit": _unit(pts),
                 "phonon_factor": phonon_factor, "points": [p.label or f"N={p.n_particles}" for p in pts],
                 "samples_used": used, "samples": [p.n_samples for p in pts], "modes": int(count),
                 "n_bootstrap": n_bootstrap, "seed": seed, **_window_position(pts, low, high)}
@@ -314,7 +323,7 @@ def local_exponent(points: ModeSpectra | Sequence[ModeSpectra], edges: Sequence[
          "status": ("band", [x.status for x in ests])},
         coords={"band": ("band", centre, {"long_name": "band centre", "units": "omega_g"}),
                 "band_low": ("band", e[:-1]), "band_high": ("band", e[1:])},
-        attrs={"estimator": "band_mle", "unit": UNIT})
+        attrs={"estimator": "band_mle", "unit": ests[0].measurement.settings["unit"] if ests else UNIT})
     return ests, curve
 
 
@@ -380,7 +389,8 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
     used_b = [int(q[2].sum()) for q in sb]
     modes_a = sum(int(q[0].sum()) for q in sa)
     modes_b = sum(int(q[0].sum()) for q in sb)
-    settings = {"estimator": "band_mle paired difference", "band_omega_over_omega_g": [low, high], "unit": UNIT,
+    settings = {"estimator": "band_mle paired difference", "band_omega_over_omega_g": [low, high],
+                "unit": _unit([*f, *s]),
                 "phonon_factor": phonon_factor,
                 "samples_used": [used_a[0], used_b[0]] if single else [used_a, used_b],
                 "modes": [modes_a, modes_b], "n_bootstrap": n_bootstrap, "seed": seed,
@@ -430,7 +440,7 @@ def band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: ModeSpec
     reps = stratified_replicates(statistic, [*f, *s], n_bootstrap, seed)
     lo, hi = percentile_interval(reps, confidence)
     settings = {"estimator": "band_mle difference, independent sides", "band_omega_over_omega_g": [low, high],
-                "unit": [p.describe()["unit"] for p in (*f, *s)], "phonon_factor": phonon_factor,
+                "unit": _unit([*f, *s]), "phonon_factor": phonon_factor,
                 "samples_used": [[int(q[2].sum()) for q in stats_[:k]], [int(q[2].sum()) for q in stats_[k:]]],
                 "modes": [sum(int(q[0].sum()) for q in stats_[:k]), sum(int(q[0].sum()) for q in stats_[k:])],
                 "n_bootstrap": n_bootstrap, "seed": seed,
@@ -509,7 +519,7 @@ def exponent_homogeneity(points: Sequence[ModeSpectra], low: float, high: float,
     return Homogeneity(lr, dof, float(stats.chi2.sf(lr, dof)), u_joint - 1.0,
                        {p.label or f"N={p.n_particles}": u - 1.0 for p, u in zip(pts, u_sep)},
                        {"quantity": "s", "band_omega_over_omega_g": [low, high], "phonon_factor": phonon_factor,
-                        "unit": UNIT})
+                        "unit": _unit(pts)})
 
 
 # --------------------------------------------------------------------------- density per particle
@@ -545,7 +555,7 @@ def density_below(point: ModeSpectra, x_edge: float, *, phonon_factor: float = P
 
     reps = stratified_replicates(statistic, [point], n_bootstrap, seed)
     lo, hi = percentile_interval(reps, confidence)
-    settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": UNIT,
+    settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": _unit([point]),
                 "phonon_factor": phonon_factor, "samples_used": int(use.sum()), "samples": point.n_samples,
                 "n_bootstrap": n_bootstrap, "seed": seed, "point": point.label,
                 **_window_position([point], 0.0, x_edge)}
@@ -586,7 +596,7 @@ def soft_mode_density(point: ModeSpectra, x_edge: float, *, exponent: float = 4.
     scale = (exponent + 1.0) / x_edge ** (exponent + 1.0)
     settings = {**below.settings, "estimator": f"(s+1) * modes per particle below x_edge / x_edge^(s+1), s = "
                 f"{exponent:g}", "exponent": exponent,
-                "unit": point.describe()["unit"]}
+                "unit": _unit([point])}
     return Measurement("soft_mode_density", below.value * scale, below.uncertainty * scale, below.low * scale,
                        below.high * scale, confidence, "omega_g^-(s+1) per particle (A_s omega_g^(s+1))", settings,
                        None, below.n_samples, "A_s omega_g^(s+1) = (s+1) x (modes per particle below x_edge omega_g) / "
@@ -651,7 +661,8 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
     test = Homogeneity(max(lr, 0.0), 1, float(stats.chi2.sf(max(lr, 0.0), 1)), rate,
                        {first.label or f"N={first.n_particles}": cs[0] / es[0],
                         second.label or f"N={second.n_particles}": cs[1] / es[1]},
-                       {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge, "unit": UNIT})
+                       {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge,
+                        "unit": _unit([first, second])})
     return DensityComparison(ratio, d1, d2, test)
 
 
@@ -828,7 +839,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     sep = {lab: _ev_fit(q[0], m, q[2]) for lab, q, m in zip(labels, data, ns)}
     homog = _ev_homogeneity(len(pts), sep, ll_joint, s_hat, law, phonon_factor)
     observed = int(sum(q[2].sum() for q in data))
-    settings = {"estimator": "extreme_value", "law": law, "unit": UNIT, "phonon_factor": phonon_factor,
+    settings = {"estimator": "extreme_value", "law": law, "unit": _unit(pts), "phonon_factor": phonon_factor,
                 "points": labels, "samples": [p.n_samples for p in pts], "observed": observed,
                 "n_bootstrap": n_bootstrap, "seed": seed, "kappa": kappa,
                 "kappa_interval": list(percentile_interval(reps[:, 3], confidence)),
