@@ -34,11 +34,12 @@ import argparse
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy import integrate
 
 from vdosbench.benchmark.claims import Expectation
 from vdosbench.benchmark.scoring import judge
@@ -124,7 +125,7 @@ def _data_statistics(sp: ModeSpectra, edges: Sequence[float]) -> dict[str, Any]:
 
 
 def check(seed: int = 0) -> dict[str, Any]:
-    """The mocks' statistics beside the glasses' at the same N and sample counts (module docstring)."""
+    """The mocks' statistics beside the glasses' at the same N and sample counts (module docstring), GOE levels."""
     ladder = read_point_groups(LADDER)
     confirm = read_point_groups(CONFIRM)
     td = read_point_groups(TD_CHAINS)
@@ -137,10 +138,9 @@ def check(seed: int = 0) -> dict[str, Any]:
                 else [(1000, td[p["td"]])])
         for n, ds in sets:
             glass = mode_spectra_from_dataset(ds, f"N={n}").in_common_unit(g_u)
-            spectrum = _t1_spectrum() if "confirm" in p else CurvedSpectrum(1.0, 3.5, 3.5, 1.0)
-            if "td" in p:  # the window's count per structure at N = 1000
-                spectrum = _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
-            mock = coupled_glass_mock(n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
+            # T* = 1: the calibrated curved spectrum; T_d: the window's count a structure at N = 1000, s = 3.5
+            spectrum = _t1_spectrum() if "confirm" in p else _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
+            mock = coupled_glass_mock(  # GOE levels, the glasses' (whatever --levels says)n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
                                       seed=seed + n)
             msp = ModeSpectra(**mock.arrays()).in_common_unit(g_u)
             edges = (0.15, 0.18, 0.29) if "confirm" in p else (0.29, 0.376)
@@ -184,7 +184,8 @@ def design_a(samples: Sequence[int], replicates: int, s_deep: Sequence[float] = 
                 for j, name in enumerate(per_taper):
                     c = PROTOCOLS[name]["couplings"]
                     g_u = c.shear_modulus(16000)
-                    m = coupled_glass_mock(8000, count, spectrum=spec, couplings=c, k=20, seed=100_000 * r + j, **LEVELS)
+                    m = coupled_glass_mock(8000, count, spectrum=spec, couplings=c, k=20, seed=100_000 * r + j,
+                                           **LEVELS)
                     points[name] = ModeSpectra(**m.arrays(), label=name).in_common_unit(g_u)
                     truths[name] = _band_truth(spec, c, 8000, g_u)
                     per_taper[name].append(band_mle(points[name], *DEEP_BAND, n_bootstrap=N_BOOTSTRAP, seed=r)
@@ -212,7 +213,7 @@ def design_a(samples: Sequence[int], replicates: int, s_deep: Sequence[float] = 
     return out
 
 
-def _density_in_unit(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float):  # noqa: ANN202
+def _density_in_unit(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> Callable[[float], float]:
     """g per particle per unit x = ω/ω_g,u of the mock's population at N (ω_g,u of ``g_u``)."""
     r = math.sqrt(c.shear_modulus_inf / g_u)  # x_inf = x_u / r
 
@@ -228,11 +229,12 @@ def _band_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> 
 
 
 def _count_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> float:
-    from scipy import integrate
+    """Modes per particle below the deep band's top in the population of the mocks at N (unit ``g_u``)."""
     return integrate.quad(_density_in_unit(spec, c, n, g_u), 0.0, DEEP_BAND[1])[0]
 
 
 def _a4_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> float:
+    """A_4 ω_g⁵ that :func:`~vdosbench.validators.spectral.absolute_frequency.soft_mode_density` estimates."""
     return 5.0 * _count_truth(spec, c, n, g_u) / DEEP_BAND[1] ** 5
 
 

@@ -158,7 +158,8 @@ def coupled_glass_mock(n_particles: int, n_samples: int, *, spectrum: CurvedSpec
     """
     g_n = couplings.shear_modulus(n_particles)
     mock = mock_glass_spectra(
-        n_particles, n_samples, k=k + _EXTRA_LEVELS, levels=levels, spectrum=_spectrum_at(spectrum, couplings, n_particles),
+        n_particles, n_samples, k=k + _EXTRA_LEVELS, levels=levels,
+        spectrum=_spectrum_at(spectrum, couplings, n_particles),
         hybridisation=round(GLASS_SHELL_LOG_SD * (1000.0 / n_particles) ** GLASS_SHELL_POWER, 12),
         structures_per_chain=structures_per_chain, shear_modulus=g_n, modulus_scatter=couplings.modulus_scatter,
         seed=seed)

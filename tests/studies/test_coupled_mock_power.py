@@ -33,8 +33,8 @@ def _registration(name: str) -> dict:
 def test_the_mocks_carry_the_glasses_statistics_within_the_stated_tolerances():
     """Item 2: each coupling against the glasses at the same N and sample count — the Spearman of G with the
     lowest mode within 0.3 (3.5 standard errors of a Spearman over 100 samples: the mock's coupling is one β at every
-    N, so its Spearman grows toward small N where the glasses' does not — 0.71 against 0.45 at N = 1000, T* = 1, m = 2,
-    a size the designs do not read), the mean G within 2.5 %, the modes per particle below each edge within 35 % where
+    N, so its Spearman grows toward small N where the glasses' does not — 0.71 against 0.45 at N = 1000, T* = 1,
+    m = 2, a size the designs do not read), the mean G within 2.5 %, the modes per particle below each edge within 35 % where
     the glasses hold at least 60 modes there, GOE-like level spacings (r̃ above 0.42)."""
     check = json.loads(RESULT.read_text())["check"]
     assert set(check) == {"T*=1 m=2", "T*=1 m=inf", "T_d m=2", "T_d m=inf"}
