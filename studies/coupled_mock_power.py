@@ -124,13 +124,16 @@ def _data_statistics(sp: ModeSpectra, edges: Sequence[float]) -> dict[str, Any]:
     return out
 
 
-def check(seed: int = 0) -> dict[str, Any]:
-    """The mocks' statistics beside the glasses' at the same N and sample counts (module docstring), GOE levels."""
+def check(seed: int = 0, protocols: Sequence[str] | None = None) -> dict[str, Any]:
+    """The mocks' statistics beside the glasses' at the same N and sample counts (module docstring), GOE levels, for
+    every protocol of :data:`PROTOCOLS` (or those named)."""
     ladder = read_point_groups(LADDER)
     confirm = read_point_groups(CONFIRM)
     td = read_point_groups(TD_CHAINS)
     out: dict[str, Any] = {}
     for name, p in PROTOCOLS.items():
+        if protocols is not None and name not in protocols:
+            continue
         g_u = unit_shear_modulus(name)
         rows = {}
         sets = ([(n, ladder[p["ladder"].format(n=n)]) for n in (1000, 4000, 8000)]
@@ -140,8 +143,8 @@ def check(seed: int = 0) -> dict[str, Any]:
             glass = mode_spectra_from_dataset(ds, f"N={n}").in_common_unit(g_u)
             # T* = 1: the calibrated curved spectrum; T_d: the window's count a structure at N = 1000, s = 3.5
             spectrum = _t1_spectrum() if "confirm" in p else _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
-            mock = coupled_glass_mock(  # GOE levels, the glasses' (whatever --levels says)n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
-                                      seed=seed + n)
+            mock = coupled_glass_mock(n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
+                                      seed=seed + n)  # GOE levels, the glasses' (whatever --levels says)
             msp = ModeSpectra(**mock.arrays()).in_common_unit(g_u)
             edges = (0.15, 0.18, 0.29) if "confirm" in p else (0.29, 0.376)
             rows[f"N={n}"] = {"glasses": _data_statistics(glass, edges), "mock": _data_statistics(msp, edges)}

@@ -53,6 +53,18 @@ def test_the_mocks_carry_the_glasses_statistics_within_the_stated_tolerances():
                     assert mock["per_particle_below"][edge] == pytest.approx(density, rel=0.35), f"{where} {edge}"
 
 
+def test_the_check_reproduces_the_committed_statistics(power):
+    """The check as the results file holds it, recomputed for one protocol (the same seeds: the same mocks)."""
+    again = power.check(protocols=["T_d m=inf"])
+    stored = json.loads(RESULT.read_text())["check"]["T_d m=inf"]
+    assert set(again) == {"T_d m=inf"}
+    for who in ("glasses", "mock"):
+        new, old = again["T_d m=inf"]["points"]["N=1000"][who], stored["points"]["N=1000"][who]
+        assert new["samples"] == old["samples"]
+        for key in ("spearman_g_lowest", "mean_g", "r_tilde"):
+            assert new[key] == pytest.approx(old[key], rel=1e-9), (who, key)
+
+
 def test_the_common_units_are_the_registered_numbers(power):
     units = {"T*=1 m=2": 4.640, "T*=1 m=inf": 4.972, "T_d m=2": 2.294, "T_d m=inf": 2.618}
     for protocol, g in units.items():
