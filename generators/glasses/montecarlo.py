@@ -40,15 +40,6 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   into the loop, an accepted swap takes its old terms from the distances
   of its trial sums, and an accepted displacement updates its neighbours'
   sums in the pass that computes its old terms;
-- soft spheres in d = 3 (n = 12, m = 2 or m = ∞, with or without
-  non-additivity: every chain of the T_d ladders) are summed in blocks of
-  :data:`CHUNK` list entries (issue 65 item 3): the distances of a block
-  first, the pairs within r_c gathered without a branch, their φ in one
-  loop that compiles to vector instructions, then the terms added in list
-  order with the early exit tested after each (:func:`_soft_sphere_sum_3d`);
-  the term-by-term loop had a long chain of dependent operations per pair
-  (the division, the powers, the sum and the exit test) and ran about
-  40 cycles a listed pair;
 - large systems (issue 25 item 7: the working set leaves the per-core
   cache): the particles are stored inside the run in a space-filling-curve
   order of the cells (:attr:`MCSettings.locality`), so that a particle's
@@ -109,7 +100,7 @@ from .neighbors import (
     spatial_order,
     wrap_positions,
 )
-from .potentials import INFINITE_ORDER, KIND_SOFT_SPHERE, PairPotential, pair_size
+from .potentials import KIND_SOFT_SPHERE, PairPotential, pair_size
 
 __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
 
@@ -117,9 +108,6 @@ __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
 BATCH_MOVES = 1 << 16
 #: Storage orders of the particles inside :func:`run_swap_mc` (:attr:`MCSettings.locality`).
 LOCALITIES = ("labels", "cells")
-#: List entries per block of the soft-sphere sums (:func:`_soft_sphere_sum_3d`): the pairs of a block within r_c
-#: are evaluated together (SIMD), then added in list order with the early exit checked after each.
-CHUNK = 16
 
 
 @dataclass(frozen=True)
@@ -319,146 +307,10 @@ def _pair_energy(
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def _fast_soft_spheres(dim: int, kind: int, exponent: int, order: int) -> bool:  # pragma: no cover - compiled
-    """Whether the blocked soft-sphere sums apply: d = 3, n = 12, taper m = 2 or m = ∞ (the chains' models)."""
-    return dim == 3 and kind == KIND_SOFT_SPHERE and exponent == 12 and (order == 2 or order == INFINITE_ORDER)
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _soft_sphere_block_terms(
-    size_i: float, count: int, order: int, tables: np.ndarray, work: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    """φ of the ``count`` pairs within r_c gathered in ``work``: r² in row 0, the partner's diameter in row 1, φ
-    written to row 2.
-
-    The operations of :func:`_pair_energy` for soft spheres (n = 12, m = 2 or ∞), in its order, so every φ is
-    the same to the last bit; without its branches (every pair here is within r_c, and the pair size
-    ``0.5 (a_i + a_j) (1 − ε|a_i − a_j|)`` is :func:`potentials.pair_size` exactly, also for ε = 0, where the
-    factor is 1 exactly), so that the loop compiles to vector instructions (m = 2; for m = ∞ all but the one
-    ``exp`` a pair, a scalar libm call as in :func:`_pair_energy`).
-    """
-    inv_rc2 = tables[3, 0, 0]
-    eps = tables[1, 0, 0]
-    non_additivity = tables[4, 0, 0]
-    if order == 2:
-        for t in range(count):
-            r2 = work[0, t]
-            size_j = work[1, t]
-            a = 0.5 * (size_i + size_j) * (1.0 - non_additivity * abs(size_i - size_j))
-            a2 = a * a
-            s = a2 / r2
-            sc = a2 * inv_rc2
-            s3 = s * s * s
-            c3 = sc * sc * sc
-            w = 1.0 - r2 * inv_rc2
-            work[2, t] = eps * (s3 * s3 - c3 * c3) * w * w
-    else:
-        for t in range(count):
-            r2 = work[0, t]
-            size_j = work[1, t]
-            a = 0.5 * (size_i + size_j) * (1.0 - non_additivity * abs(size_i - size_j))
-            a2 = a * a
-            s = a2 / r2
-            sc = a2 * inv_rc2
-            s3 = s * s * s
-            c3 = sc * sc * sc
-            x = math.sqrt(r2 * inv_rc2)
-            work[2, t] = eps * (s3 * s3 - c3 * c3) * math.exp(x / (2.0 * (x - 1.0)))
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _soft_sphere_sum_3d(
-    xs: np.ndarray, x_row: int, size_i: float, skip: int, members: np.ndarray, row: int, count: int,
-    pos: np.ndarray, sizes: np.ndarray, box_length: float, order: int, tables: np.ndarray, stop_above: float,
-    out: np.ndarray, keep_r2: bool, r2_out: np.ndarray, work: np.ndarray, index_work: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """:func:`_particle_energy` for the soft spheres of :func:`_fast_soft_spheres`, in blocks of :data:`CHUNK`.
-
-    Per block of the list: (1) the squared distances, written to ``r2_out`` with ``keep_r2``, and the members
-    within r_c (other than ``skip``) gathered into ``work`` (rows 0, 1) and ``index_work`` without a branch;
-    (2) their φ (:func:`_soft_sphere_block_terms`); (3) in list order, each φ written to ``out`` (0 for the
-    others, written in (1)) and added to the sum, which is returned as soon as it exceeds ``stop_above``.
-
-    The same terms are added in the same order as :func:`_particle_energy` adds them, less the zeros (x + 0 = x
-    exactly), and the early exit is tested after each: so the sum and the exit are those of the term-by-term
-    loop, bit for bit.  A zero term could trigger that loop's exit only before any non-zero term was added
-    (when 0 > ``stop_above``): that case returns 0.0 here too, as the loop did.  ``out`` and ``r2_out`` may
-    hold more entries than the loop wrote before an early exit (the callers read them only after a full sum).
-    ``work`` is (3, :data:`CHUNK`) float64 and ``index_work`` (:data:`CHUNK`,) int64 scratch.
-    """
-    half = 0.5 * box_length
-    inv_rc2 = tables[3, 0, 0]
-    x0 = xs[x_row, 0]
-    x1 = xs[x_row, 1]
-    x2 = xs[x_row, 2]
-    e = 0.0
-    for base in range(0, count, CHUNK):
-        end = min(base + CHUNK, count)
-        n_in = 0
-        for m in range(base, end):
-            j = members[row, m]
-            d0 = _image(pos[j, 0] - x0, box_length, half)
-            d1 = _image(pos[j, 1] - x1, box_length, half)
-            d2 = _image(pos[j, 2] - x2, box_length, half)
-            r2 = d0 * d0 + d1 * d1 + d2 * d2
-            if keep_r2:
-                r2_out[m] = r2
-            out[m] = 0.0
-            index_work[n_in] = m
-            work[0, n_in] = r2
-            work[1, n_in] = sizes[j]
-            n_in += 1 if (r2 * inv_rc2 < 1.0 and j != skip) else 0
-        if base == 0 and 0.0 > stop_above and (n_in == 0 or index_work[0] != 0):
-            return 0.0  # the term-by-term loop stopped after its first term, a zero
-        _soft_sphere_block_terms(size_i, n_in, order, tables, work)
-        for t in range(n_in):
-            phi = work[2, t]
-            out[index_work[t]] = phi
-            e += phi
-            if e > stop_above:
-                return e
-    return e
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _soft_sphere_terms_from_r2(
-    r2s: np.ndarray, size_i: float, skip: int, members: np.ndarray, row: int, count: int, sizes: np.ndarray,
-    order: int, tables: np.ndarray, new_terms: np.ndarray, pe: np.ndarray, work: np.ndarray,
-    index_work: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """:func:`_terms_from_r2` for the soft spheres of :func:`_fast_soft_spheres`, in blocks (as
-    :func:`_soft_sphere_sum_3d`): the same φ_old, the same sum and the same update of every pe_k, bit for bit."""
-    inv_rc2 = tables[3, 0, 0]
-    e = 0.0
-    for base in range(0, count, CHUNK):
-        end = min(base + CHUNK, count)
-        n_in = 0
-        for m in range(base, end):
-            j = members[row, m]
-            r2 = r2s[m]
-            index_work[n_in] = m
-            work[0, n_in] = r2
-            work[1, n_in] = sizes[j]
-            n_in += 1 if (r2 * inv_rc2 < 1.0 and j != skip) else 0
-        _soft_sphere_block_terms(size_i, n_in, order, tables, work)
-        t = 0
-        for m in range(base, end):
-            j = members[row, m]
-            phi = 0.0
-            if t < n_in and index_work[t] == m:
-                phi = work[2, t]
-                t += 1
-            e += phi
-            pe[j] += new_terms[m] - phi
-    return e
-
-
-@njit(cache=True, error_model="numpy", inline="always")
 def _particle_energy(
     xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
     pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
     order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
-    work: np.ndarray, index_work: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
 
@@ -467,17 +319,44 @@ def _particle_energy(
     folded away once inlined) the squared distance to ``r2_out[m]``.  The
     terms are added in list order, and the function returns as soon as the
     partial sum exceeds ``stop_above`` (pass +inf to disable; a valid
-    rejection only when every φ ≥ 0).  ``work`` (3, :data:`CHUNK`) and
-    ``index_work`` (:data:`CHUNK`,) are scratch of the blocked soft-sphere
-    sums (:func:`_soft_sphere_sum_3d`).
+    rejection only when every φ ≥ 0).
     """
     half = 0.5 * box_length
     dim = xs.shape[1]
     e = 0.0
-    if _fast_soft_spheres(dim, kind, exponent, order):
-        # the seed-001 model and its T_∞ taper, with or without non-additivity: blocked, the same sum bit for bit
-        return _soft_sphere_sum_3d(xs, x_row, size_i, skip, members, row, count, pos, sizes, box_length, order,
-                                   tables, stop_above, out, keep_r2, r2_out, work, index_work)
+    if dim == 3 and kind == KIND_SOFT_SPHERE and exponent == 12 and order == 2:
+        # the seed-001 model: _pair_energy written out with its table entries read once, the same operations
+        # in the same order (so the same φ to the last bit), without the per-pair branches on the model
+        inv_rc2 = tables[3, 0, 0]
+        eps = tables[1, 0, 0]
+        non_additivity = tables[4, 0, 0]
+        x0 = xs[x_row, 0]
+        x1 = xs[x_row, 1]
+        x2 = xs[x_row, 2]
+        for m in range(count):
+            j = members[row, m]
+            d0 = _image(pos[j, 0] - x0, box_length, half)
+            d1 = _image(pos[j, 1] - x1, box_length, half)
+            d2 = _image(pos[j, 2] - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            if keep_r2:
+                r2_out[m] = r2
+            q2 = r2 * inv_rc2
+            phi = 0.0
+            if q2 < 1.0 and j != skip:
+                a = pair_size(size_i, sizes[j], non_additivity)
+                a2 = a * a
+                s = a2 / r2
+                sc = a2 * inv_rc2
+                s3 = s * s * s
+                c3 = sc * sc * sc
+                w = 1.0 - q2
+                phi = eps * (s3 * s3 - c3 * c3) * w * w
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
     if dim == 3:
         x0 = xs[x_row, 0]
         x1 = xs[x_row, 1]
@@ -518,7 +397,7 @@ def _particle_energy(
 def _terms_from_r2(
     r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
     sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
-    new_terms: np.ndarray, pe: np.ndarray, dim: int, work: np.ndarray, index_work: np.ndarray,
+    new_terms: np.ndarray, pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
 
@@ -529,9 +408,6 @@ def _terms_from_r2(
     :func:`_pair_energy` give the same terms as a second pass over the
     positions would, and each pe_k is updated with the same operations.
     """
-    if _fast_soft_spheres(dim, kind, exponent, order):
-        return _soft_sphere_terms_from_r2(r2s, size_i, skip, members, row, count, sizes, order, tables, new_terms,
-                                          pe, work, index_work)
     e = 0.0
     for m in range(count):
         j = members[row, m]
@@ -546,28 +422,17 @@ def _terms_from_r2(
 def _exchange_terms(
     pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
     box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
-    pe: np.ndarray, old_terms: np.ndarray, work: np.ndarray, index_work: np.ndarray,
+    pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
 
     The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
     same r², the same φ); the update of each pe_k is the same two roundings,
     in the same order, as a pass subtracting all old terms followed by a
-    pass adding all new ones (k occurs once in i's list).  For the soft
-    spheres of :func:`_fast_soft_spheres` the old terms are first summed in
-    blocks into ``old_terms`` (:func:`_soft_sphere_sum_3d`: the same terms,
-    the same sum), then the neighbours' sums are updated from it.
+    pass adding all new ones (k occurs once in i's list).
     """
     half = 0.5 * box_length
     dim = pos.shape[1]
-    if _fast_soft_spheres(dim, kind, exponent, order):
-        e = _soft_sphere_sum_3d(pos, i, sizes[i], -1, nbr, i, count, pos, sizes, box_length, order, tables, np.inf,
-                                old_terms, False, old_terms, work, index_work)
-        for m in range(count):
-            j = nbr[i, m]
-            pe[j] -= old_terms[m]
-            pe[j] += new_terms[m]
-        return e
     e = 0.0
     for m in range(count):
         j = nbr[i, m]
@@ -596,11 +461,9 @@ def _all_particle_energies(
 ) -> float:  # pragma: no cover - compiled
     """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
     total = 0.0
-    work = np.empty((3, CHUNK))
-    index_work = np.empty(CHUNK, dtype=np.int64)
     for i in range(pos.shape[0]):
         pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, np.inf, scratch, False, scratch, work, index_work)
+                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
         total += pe[i]
     return 0.5 * total
 
@@ -726,8 +589,6 @@ def _mc_moves(
     dist2 = np.empty(pos.shape[0])
     r2_a = np.empty(pos.shape[0])  # squared distances of the swap trial sums, reused if the swap is accepted
     r2_b = np.empty(pos.shape[0])
-    block = np.empty((3, CHUNK))  # scratch of the blocked soft-sphere sums
-    block_index = np.empty(CHUNK, dtype=np.int64)
     inf = np.inf
     n_particles = pos.shape[0]
     # the size-ratio bound holds for additive pair sizes only (a_ij ∝ a_i + a_j); non-additive swaps are all
@@ -793,13 +654,12 @@ def _mc_moves(
                 # i's exact sum may stop as soon as it rules out acceptance together with j's bound
                 stop_i = min(stop, stop - (low_j - slack))
             e_new = _particle_energy(pos, i, s_j, t_j, j, nbr, i, nn[i], pos, sizes, species, box_length,
-                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a, block, block_index)
+                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a)
             if e_new > stop_i:
                 continue
             # j's own partner i still carries size s_i in ``sizes``: skipped
             e_new_j = _particle_energy(pos, j, s_i, t_i, i, nbr, j, nn[j], pos, sizes, species, box_length,
-                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b, block,
-                                       block_index)
+                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b)
             d_e = e_new + e_new_j - e_old
             if not d_e <= thr:
                 continue
@@ -808,9 +668,9 @@ def _mc_moves(
             # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
             # (from the distances kept by the trial sums: the same r², so the same old terms)
             old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
-                                   phi_a, pe, dim, block, block_index)
+                                   phi_a, pe)
             old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
-                                   phi_b, pe, dim, block, block_index)
+                                   phi_b, pe)
             pe[i] = e_new + phi_ij
             pe[j] = e_new_j + phi_ij
             sizes[i] = s_j
@@ -842,13 +702,11 @@ def _mc_moves(
             n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
                              stencil, scratch[0], dist2)
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a, block,
-                                     block_index)
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         else:
             n_cand = 0
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a, block,
-                                     block_index)
+                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
         d_e = e_new - e_old
         if not d_e <= thr:
             continue
@@ -857,8 +715,7 @@ def _mc_moves(
         # neighbours' sums: subtract the old pair terms, add the new ones
         if far:
             old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a, block,
-                                     block_index)
+                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a)
             for m in range(nn[i]):
                 pe[nbr[i, m]] -= phi_b[m]
             for m in range(n_cand):
@@ -867,7 +724,7 @@ def _mc_moves(
             # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
             # in turn rounds exactly as the two passes over the list did
             old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
-                                    phi_a, pe, phi_b, block, block_index)
+                                    phi_a, pe)
         pe[i] = e_new
         e_max = max(e_max, e_new, old_i)
         drift = drift_scale * e_max
