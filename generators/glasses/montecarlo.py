@@ -40,6 +40,13 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   into the loop, an accepted swap takes its old terms from the distances
   of its trial sums, and an accepted displacement updates its neighbours'
   sums in the pass that computes its old terms;
+- in d = 3 a displacement trial computes, from each neighbour's position
+  it loads anyway, the distance to the particle's current position too
+  (:func:`_trial_energy_3d`), so that an accepted displacement takes its
+  old terms from those distances (:func:`_exchange_from_r2`) instead of a
+  second pass over the neighbours' positions (issue 65 item 3: that pass
+  was a third of the kernel's time at the 30 % step; 1.1× the moves/s of
+  the T_d chains, ``speed/bench_mc_production.py``);
 - large systems (issue 25 item 7: the working set leaves the per-core
   cache): the particles are stored inside the run in a space-filling-curve
   order of the cells (:attr:`MCSettings.locality`), so that a particle's
@@ -65,7 +72,7 @@ round-off in them.
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
 
-Why one module of about 980 lines: the compiled loop (``_mc_moves``) and
+Why one module of about 1100 lines: the compiled loop (``_mc_moves``) and
 the pair-energy helpers that numba inlines into it are written for each
 other (whole 2-d arrays and a row index, bit-for-bit the out-of-line
 arithmetic: see the note above the helpers) and have no other user; the
@@ -419,6 +426,103 @@ def _terms_from_r2(
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _trial_energy_3d(
+    trial: np.ndarray, i: int, size_i: float, spec_i: int, nbr: np.ndarray, count: int, pos: np.ndarray,
+    sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int, order: int,
+    tables: np.ndarray, stop_above: float, out: np.ndarray, r2_old: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """:func:`_particle_energy` of a displacement trial of i (d = 3, i's own list), also r² from i's current position.
+
+    The trial sum is :func:`_particle_energy`'s (``trial[0]``, ``nbr[i, :count]``, no skipped member), the same
+    terms in the same order with the same early exit.  Each member's position, loaded for the trial distance, also
+    gives its squared distance to ``pos[i]`` (the same operations as :func:`_exchange_terms`), written to
+    ``r2_old[m]``: an accepted trial (which has summed its whole list) then needs no second pass over the
+    neighbours' positions for its old terms (:func:`_exchange_from_r2`).
+    """
+    half = 0.5 * box_length
+    x0 = trial[0, 0]
+    x1 = trial[0, 1]
+    x2 = trial[0, 2]
+    y0 = pos[i, 0]
+    y1 = pos[i, 1]
+    y2 = pos[i, 2]
+    e = 0.0
+    if kind == KIND_SOFT_SPHERE and exponent == 12 and order == 2:
+        inv_rc2 = tables[3, 0, 0]
+        eps = tables[1, 0, 0]
+        non_additivity = tables[4, 0, 0]
+        for m in range(count):
+            j = nbr[i, m]
+            p0 = pos[j, 0]
+            p1 = pos[j, 1]
+            p2 = pos[j, 2]
+            d0 = _image(p0 - y0, box_length, half)
+            d1 = _image(p1 - y1, box_length, half)
+            d2 = _image(p2 - y2, box_length, half)
+            r2_old[m] = d0 * d0 + d1 * d1 + d2 * d2
+            d0 = _image(p0 - x0, box_length, half)
+            d1 = _image(p1 - x1, box_length, half)
+            d2 = _image(p2 - x2, box_length, half)
+            r2 = d0 * d0 + d1 * d1 + d2 * d2
+            q2 = r2 * inv_rc2
+            phi = 0.0
+            if q2 < 1.0:
+                a = pair_size(size_i, sizes[j], non_additivity)
+                a2 = a * a
+                s = a2 / r2
+                sc = a2 * inv_rc2
+                s3 = s * s * s
+                c3 = sc * sc * sc
+                w = 1.0 - q2
+                phi = eps * (s3 * s3 - c3 * c3) * w * w
+            out[m] = phi
+            e += phi
+            if e > stop_above:
+                return e
+        return e
+    for m in range(count):
+        j = nbr[i, m]
+        p0 = pos[j, 0]
+        p1 = pos[j, 1]
+        p2 = pos[j, 2]
+        d0 = _image(p0 - y0, box_length, half)
+        d1 = _image(p1 - y1, box_length, half)
+        d2 = _image(p2 - y2, box_length, half)
+        r2_old[m] = d0 * d0 + d1 * d1 + d2 * d2
+        d0 = _image(p0 - x0, box_length, half)
+        d1 = _image(p1 - x1, box_length, half)
+        d2 = _image(p2 - x2, box_length, half)
+        r2 = d0 * d0 + d1 * d1 + d2 * d2
+        phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        out[m] = phi
+        e += phi
+        if e > stop_above:
+            return e
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _exchange_from_r2(
+    r2s: np.ndarray, size_i: float, spec_i: int, nbr: np.ndarray, i: int, count: int, sizes: np.ndarray,
+    species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    pe: np.ndarray,
+) -> float:  # pragma: no cover - compiled
+    """:func:`_exchange_terms` with the old squared distances given (``r2s``, from :func:`_trial_energy_3d`).
+
+    The same r², the same :func:`_pair_energy`, the same two roundings of each pe_k in the same order: the same
+    numbers, bit for bit, without the pass over the neighbours' positions.
+    """
+    e = 0.0
+    for m in range(count):
+        j = nbr[i, m]
+        phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
+        e += phi
+        pe[j] -= phi
+        pe[j] += new_terms[m]
+    return e
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _exchange_terms(
     pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
     box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
@@ -703,6 +807,10 @@ def _mc_moves(
                              stencil, scratch[0], dist2)
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
                                      box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+        elif dim == 3:
+            n_cand = 0
+            e_new = _trial_energy_3d(trial, i, sizes[i], species[i], nbr, nn[i], pos, sizes, species, box_length,
+                                     kind, exponent, order, tables, stop, phi_a, r2_b)
         else:
             n_cand = 0
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
@@ -723,8 +831,12 @@ def _mc_moves(
         else:
             # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
             # in turn rounds exactly as the two passes over the list did
-            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
-                                    phi_a, pe)
+            if dim == 3:
+                old_i = _exchange_from_r2(r2_b, sizes[i], species[i], nbr, i, nn[i], sizes, species, kind, exponent,
+                                          order, tables, phi_a, pe)
+            else:
+                old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order,
+                                        tables, phi_a, pe)
         pe[i] = e_new
         e_max = max(e_max, e_new, old_i)
         drift = drift_scale * e_max
