@@ -280,6 +280,20 @@ def analysis_seconds(n: int) -> float:
     return float(sum(v for k, v in ladder.items() if k not in ("n_parts", "total", "monte_carlo")))
 
 
+def production_chains() -> dict:
+    """CPU core-hours per structure of the control's chains as they ran (the kernel before issue 65): the median
+    user CPU seconds a chain of ``studies/results/td_control_chain_times.json`` over its 5 structures."""
+    path = Path(__file__).resolve().parents[1] / "studies" / "results" / "td_control_chain_times.json"
+    chains = json.loads(path.read_text())["chains"]
+    out = {}
+    for key in sorted({(c["n_particles"], c["taper"]) for c in chains}):
+        user = [c["user_s"] for c in chains if (c["n_particles"], c["taper"]) == key]
+        med = float(np.median(user))
+        out[f"N={key[0]}, m={key[1]}"] = {"chains": len(user), "median_user_seconds_per_chain": med,
+                                          "core_hours_per_structure": med / 5 / 3600.0}
+    return {"source": str(path.relative_to(path.parents[2])), "rows": out}
+
+
 def cost_per_structure(cases: list[dict], which: str) -> dict:
     """CPU core-hours per structure at each N and taper, and pooled over the tapers, for both chain designs."""
     designs = {"recipe: 5 structures after 220 000 sweeps, 3 tau_alpha apart": (220_000, 16_500, 5),
@@ -360,7 +374,8 @@ def main() -> None:
             } for c in cases
         },
         "cost_per_structure": {"after": cost_per_structure(cases, "new")}
-        | ({"before": cost_per_structure(cases, "old")} if baseline is not None else {}),
+        | ({"before": cost_per_structure(cases, "old")} if baseline is not None else {})
+        | {"production_chains_before": production_chains()},
         "tau_alpha": tau,
         "cases": cases,
         "baseline_ref": args.baseline_ref,

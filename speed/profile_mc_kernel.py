@@ -6,17 +6,19 @@ Issue 65 item 3 asks where the time goes at 30 % acceptance.  This script copies
 every move of ``_mc_moves`` and around the two inner passes of an accepted displacement, and charges the cycles
 of each move to its kind: swap rejected, swap accepted, displacement rejected, displacement accepted,
 displacement accepted with a renewal of the particle's Verlet list; the renewals (cell search and list update)
-and the old-terms pass of an accepted displacement (``_exchange_terms``: the old φ and the neighbours' sums) are
-also counted alone.  A move whose count exceeds 200 000 cycles (the process was descheduled: the counter runs on
-in wall time) is left out (their number is recorded).  The random numbers of a batch (``_draw_batch``) and the
-fresh per-particle sums are timed in Python (CPU time).  The counters change no value: the chain is the
-kernel's.
+and the old-terms pass of an accepted displacement (the old φ and the neighbours' sums: ``_exchange_from_r2`` since
+issue 65, ``_exchange_terms`` with its own pass over the neighbours' positions before) are also counted alone.
+Before issue 65's kernel change (commit be13b51) the script patched the kernel of that commit.  A move whose
+count exceeds 200 000 cycles (the process was descheduled: the counter runs on in wall time) is left out (their
+number is recorded).  The random numbers of a batch (``_draw_batch``) and the fresh per-particle sums are timed
+in Python (CPU time).  The counters change no value: the chain is the kernel's.
 
 Usage::
 
     taskset -c 1 python speed/profile_mc_kernel.py --states DIR [--sweeps 300]
 
-Writes ``speed/results/mc_profile.json``.
+Writes ``speed/results/mc_profile.json`` (``--out``): that file holds the kernel before issue 65's change,
+``mc_profile_after.json`` the kernel after it.
 """
 
 from __future__ import annotations
@@ -63,7 +65,8 @@ PROF = np.zeros(16, dtype=np.int64)
 def _prefetch_particle('''),
     ("record_moves: int, trace: np.ndarray, since_fresh: int, bound: np.ndarray,\n) -> int:",
      "record_moves: int, trace: np.ndarray, since_fresh: int, bound: np.ndarray, prof: np.ndarray,\n) -> int:"),
-    ("record_moves, trace, since_fresh, bound,\n            )", "record_moves, trace, since_fresh, bound, PROF,\n            )"),
+    ("record_moves, trace, since_fresh, bound,\n            )",
+     "record_moves, trace, since_fresh, bound, PROF,\n            )"),
     ('''        if is_swap[k]:
             # ---- swap the diameters''', '''        t_now = _rdtsc()
         if cat >= 0 and t_now - t_prev < 200000:
@@ -96,10 +99,14 @@ def _prefetch_particle('''),
         energy[0] += d_e''', '''        stats[1] += 1
         cat = 3
         energy[0] += d_e'''),
-    ('''            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
-                                    phi_a, pe)''', '''            t_x = _rdtsc()
-            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
-                                    phi_a, pe)
+    ('''            if dim == 3:
+                old_i = _exchange_from_r2(''', '''            t_x = _rdtsc()
+            if dim == 3:
+                old_i = _exchange_from_r2('''),
+    ('''                old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order,
+                                        tables, phi_a, pe)''',
+     '''                old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order,
+                                        tables, phi_a, pe)
             dt = _rdtsc() - t_x
             prof[5] += dt if dt < 200000 else 0'''),
     ('''            if far2 > renew2:
@@ -109,7 +116,8 @@ def _prefetch_particle('''),
     ('''        if far:
             stats[4] += 1
             status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
-                                      nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)''', '''        if far:
+                                      nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)''',
+     '''        if far:
             stats[4] += 1
             cat = 4
             status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
