@@ -15,6 +15,7 @@ in Python (CPU time).  The counters change no value: the chain is the kernel's.
 
 Usage::
 
+    taskset -c 1 python speed/bench_mc_production.py --states DIR ...   # builds and saves the parent liquids
     taskset -c 1 python speed/profile_mc_kernel.py --states DIR [--sweeps 300]
 
 Writes ``speed/results/mc_profile.json`` (``--out``): that file holds the kernel before issue 65's change,
@@ -34,12 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_mc_production import chain_params, parent_liquid  # noqa: E402
-
-from vdosbench.benchmark.machine import machine_info  # noqa: E402
-from vdosbench.generators.glasses.glass_params import T_D_NONADDITIVE  # noqa: E402
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER  # noqa: E402
+from vdosbench.benchmark.machine import machine_info
+from vdosbench.generators.glasses.glass_params import NINARELLO_NON_ADDITIVITY, T_D_NONADDITIVE
+from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("configurations", "potentials", "neighbors", "montecarlo")
@@ -173,7 +171,7 @@ def tsc_hz() -> float:
 
 def profile(mc, state: dict, n: int, taper: int, sweeps: int) -> dict:
     """Cycles per move of each kind, and the Python-side costs, for one run of ``sweeps`` sweeps."""
-    pot = chain_params(n, taper, 1)[0].glass.pair_potential
+    pot = soft_sphere_potential(taper, non_additivity=NINARELLO_NON_ADDITIVITY)
     spent = {"draw": 0.0, "fresh": 0.0}
     draw, fresh = mc._draw_batch, mc._all_particle_energies
 
@@ -221,8 +219,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000])
     parser.add_argument("--tapers", nargs="+", default=["2", "inf"])
     parser.add_argument("--sweeps", type=int, default=300)
-    parser.add_argument("--states", type=Path, default=None, help="parent liquids (bench_mc_production.py --states)")
-    parser.add_argument("--equilibration-sweeps", type=int, default=30_000)
+    parser.add_argument("--states", type=Path, required=True,
+                        help="the parent liquids saved by speed/bench_mc_production.py --states DIR")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/mc_profile"), help="folder of the instrumented copy")
     parser.add_argument("--note", default="", help="what else ran on the machine")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "mc_profile.json")
@@ -233,7 +231,7 @@ def main() -> None:
     for n in args.sizes:
         for label in args.tapers:
             taper = INFINITE_ORDER if label == "inf" else int(label)
-            state = parent_liquid(n, taper, args.equilibration_sweeps, args.states)
+            state = dict(np.load(args.states / f"state_{n}_{label}.npz"))
             rows.append(profile(mc, state, n, taper, args.sweeps))
             r = rows[-1]
             print(f"N={n} m={label}: {r['kernel_cycles_per_move']:.0f} cycles/move in the kernel; " + "; ".join(
