@@ -1,17 +1,17 @@
 """The swap Monte Carlo kernel against the chains made before issue 65 (item 3): the same chain, bit for bit.
 
-Issue 65 rewrote the soft-sphere sums of the kernel (d = 3, n = 12, m = 2 and m = ∞: the pairs within r_c of a
-block of 16 list entries evaluated together, then added in list order with the early exit tested after each term;
-the old terms of an accepted displacement from the same blocked sum).  Every φ is computed by the same operations
-in the same order, and the sums add the same non-zero terms in the same order, so a chain is meant to be the same
-to the last bit.  The numbers below were made by the kernel before the change (this file's ``_chain`` run at
-commit 4a333c5), on small systems (N = 512, 125; 40 sweeps) at the chains' own settings
-(non-additive ε = 0.2 at T_d = 0.0716, |Δr| near the 30 % step, skin 0.6; the additive model whose swaps go
-through the size-ratio pre-test; trials beyond skin/2; an all-pairs box).
+Issue 65 changed how the kernel sums a d = 3 displacement: the trial also computes each neighbour's squared distance
+to the particle's current position, and an accepted move takes its old terms from those distances instead of a
+second pass over the neighbours' positions (an earlier attempt, blocked soft-sphere sums, was reverted). Every φ is
+computed from the same r² by the same operations, and every sum adds the same terms in the same order, so a chain is
+meant to be the same to the last bit.  The numbers below were made by the kernel before the change (this file's
+``_chain`` run at commit 4a333c5), on small systems (N = 512, 125; 40 sweeps) at the chains' own settings
+(non-additive ε = 0.2 at T_d = 0.0716, |Δr| near the 30 % step, skin 0.6; the additive model whose swaps go through
+the size-ratio pre-test; trials beyond skin/2; an all-pairs box).
 
 Tolerances: counts (acceptances, list renewals, far trials) exactly; energies and position checksums to a
 relative :data:`RTOL` = 10⁻¹², far above the round-off of a checksum (~10⁻¹⁵) and far below what one different
-accept/reject decision does (~10⁻⁴).  On this platform the chains are identical (relative difference 0); the
+accept/reject decision does (~10⁻⁵).  On this platform the chains are identical (relative difference 0); the
 tolerance allows a libm whose ``exp`` (m = ∞) rounds differently only as long as no decision changes.
 """
 
