@@ -1,7 +1,7 @@
 """Where a swap Monte Carlo move's time goes: the kernel with cycle counters, at the chains' own settings.
 
 Issue 65 item 3 asks where the time goes at 30 % acceptance.  This script copies the kernel's modules
-(``generators/glasses/{configurations,potentials,neighbors,montecarlo}.py``) into a package of its own
+(``generators/glasses/{configurations,potentials,neighbors,mc_sums,montecarlo}.py``) into a package of its own
 (``--dir``), inserts the CPU's cycle counter (LLVM ``readcyclecounter``, the time-stamp counter) at the top of
 every move of ``_mc_moves`` and around the two inner passes of an accepted displacement, and charges the cycles
 of each move to its kind: swap rejected, swap accepted, displacement rejected, displacement accepted,
@@ -40,7 +40,7 @@ from vdosbench.generators.glasses.glass_params import NINARELLO_NON_ADDITIVITY, 
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("configurations", "potentials", "neighbors", "montecarlo")
+MODULES = ("configurations", "potentials", "neighbors", "mc_sums", "montecarlo")
 #: Kinds of move the cycles are charged to (index into the counters).
 KINDS = ("swap rejected", "swap accepted", "displacement rejected", "displacement accepted",
          "displacement accepted, list renewed")
