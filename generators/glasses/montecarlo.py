@@ -42,8 +42,8 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   sums in the pass that computes its old terms;
 - in d = 3 a displacement trial computes, from each neighbour's position
   it loads anyway, the distance to the particle's current position too
-  (:func:`_trial_energy_3d`), so that an accepted displacement takes its
-  old terms from those distances (:func:`_exchange_from_r2`) instead of a
+  (:func:`.mc_sums._trial_energy_3d`), so that an accepted displacement takes its
+  old terms from those distances (:func:`.mc_sums._exchange_from_r2`) instead of a
   second pass over the neighbours' positions (issue 65 item 3: that pass
   was a third of the kernel's time at the 30 % step; 1.1× the moves/s of
   the T_d chains, ``speed/bench_mc_production.py``);
