@@ -3,7 +3,8 @@
 Run from the clone's root (it imports ``studies.td_control_stages`` and ``studies.continuum_debye``)::
 
     python -m studies.soft_mode_density ka-moduli   # once: the Kob-Andersen sets' shear moduli (about 15 min)
-    python -m studies.soft_mode_density             # the reading, the JSON and the figure
+    python -m studies.soft_mode_density             # the reading, the JSON and the figure (about 4 min)
+    python -m studies.soft_mode_density figure      # the figure again from the JSON
 
 What it measures
     A_4·ω_g⁵ per particle, g(ω) = A_4 ω⁴ (Kapteijns, Bouchbinder & Lerner, PRL 121, 055501 (2018)), from the count
@@ -23,8 +24,9 @@ What it measures
 The units table (``units_table``)
     The headline readings in four units: each sample's own G (``per_sample``, ModeSpectra as built), the point's
     ensemble G (``per_n``), the protocol's common G (``common``) and absolute ω (``absolute``: the common-unit
-    reading with G_u = ρ^(2/3), so that ω_g = √(G_u/ρ) ρ^(1/3) = 1 and x = ω in the simulation's units; the same as
-    reading x = ω directly, :data:`ABSOLUTE`).  :func:`units_table_markdown` renders it for a findings page.  :func:`units_table_markdown` renders it for a findings page.
+    reading with G_u = ρ^(1/3), so that ω_g = √(G_u/ρ) ρ^(1/3) = 1 and x = ω in the simulation's units; the same as
+    reading x = ω directly, :data:`ABSOLUTE`).  :func:`units_table_markdown` renders it for a
+    findings page.
 
 Data (read only, nothing simulated)
     ``studies/results/finite_size_modes.nc`` (high-T* ladder N = 1000 – 16000; aged additive T_d N = 1000 – 4000;
@@ -94,7 +96,8 @@ TAPER_NAME = {2: "m2", -1: "minf"}
 ABSOLUTE = ("absolute omega: every sample read with G_u = rho^(1 - 2/d), so that omega_g = sqrt(G_u/rho) rho^(1/d) = 1 "
             "and x = omega in the simulation's units (sigma = epsilon = m = 1), i.e. x = omega read directly; the band "
             "edge x_b omega_g is converted with the protocol's common omega_g,u (a band in absolute omega has to be "
-            "placed by some omega_g).  With one conversion factor for every sample and N, the band MLE (scale-free) and "
+            "placed by some omega_g).  With one conversion factor for every sample and N, the band MLE (scale-free) "
+            "and "
             "the counts below the edge are those of the common unit: the column is that identity, computed, not "
             "assumed (differences are rounding); the issue's 'absolute' ratio 1.23 differs from its 'common' 1.2 "
             "only because its common G was another one")
@@ -257,9 +260,8 @@ def load_full_spectrum(moduli: Path = MODULI) -> list[Point]:
     return out
 
 
-#: Kob-Andersen samples whose shear modulus is computed, per point (about 5 s a sample on one shared core): the
-#: equilibrated sets' first 12, the seed-literal sets' first 6; their mean is the point's ensemble G.
-KA_SAMPLES = {"equilibrated": 12, "seed-literal": 6}
+#: Kob-Andersen samples whose shear modulus is computed, per point (about 5 s a sample on one core): all 30.
+KA_SAMPLES = {"equilibrated": 30, "seed-literal": 30}
 
 
 def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPLES) -> dict[str, Any]:
@@ -287,9 +289,10 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
 
 
 def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
-    """The Kob-Andersen N = 1000 sets, every sample given its point's ensemble G (the mean over the samples of
-    :func:`ka_shear_moduli`): A_4 in the common unit needs only that G; the phonon-free test, 0.15 against
-    0.6 ω₀ ≈ 0.38 ω_g at N = 1000, does not depend on a sample's scatter.  None computed: none read."""
+    """The Kob-Andersen N = 1000 sets with the shear moduli of :func:`ka_shear_moduli`: each sample's own where every
+    sample has one, else every sample given the mean of those computed (A_4 in the common unit needs only that G;
+    the phonon-free test, 0.15 against 0.6 ω₀ ≈ 0.38 ω_g at N = 1000, does not depend on a sample's scatter), said
+    in the point's note.  None computed: none read."""
     if not moduli.exists():
         return []
     table = json.loads(moduli.read_text())["points"]
@@ -302,13 +305,18 @@ def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
                     if row is None:
                         continue
                     point = ds.sel(taper_order=taper, parent_temperature=t).load()
-                    g = float(np.mean(row["shear_modulus"]))
-                    point = point.assign(shear_modulus=("sample", np.full(point.sizes["sample"], g)))
+                    if row["sample"] == point["sample"].values.tolist():
+                        point = point.assign(shear_modulus=("sample", np.asarray(row["shear_modulus"])))
+                        note = ""
+                    else:
+                        g = float(np.mean(row["shear_modulus"]))
+                        point = point.assign(shear_modulus=("sample", np.full(point.sizes["sample"], g)))
+                        note = f"G from {len(row['shear_modulus'])} samples"
                     prep = "seed-literal" if "seed-literal" in name else "liquid"
                     out.append(Point(protocol_name("kob-andersen", prep, float(t), int(taper)), "kob-andersen", prep,
                                      float(t), int(taper), 1000,
                                      mode_spectra_from_dataset(point, f"KA {name} {taper}"), name, None,
-                                     note=f"G from {len(row['shear_modulus'])} samples"))
+                                     note=note))
     return out
 
 
@@ -393,11 +401,12 @@ def read_point(p: Point, g_common: float, *, n_bootstrap: int = N_BOOTSTRAP) -> 
         "excluded_unstable_to_shear": p.spectra.excluded_unstable,
         "mean_shear_modulus": mean_shear_modulus(p.spectra), "unit_shear_modulus": g_common,
         "a4_deep": deep, "deep_band_status": "ok" if not problems else "; ".join(problems)}
-    if problems:
-        edge = ALTERNATIVE_EDGE.get(p.n, X_DEEP)
+    edge = ALTERNATIVE_EDGE.get(p.n, X_DEEP)
+    if problems or edge != X_DEEP:
         row["a4_alternative"] = {**a4_reading(sp, edge, n_bootstrap=n_bootstrap),
-                                 "note": "the band this point can read; g is taken as a x^4 over the whole band, "
-                                         "so a shallower shoulder above 0.15 reads A_4 low"}
+                                 "note": "the wider band this N can read (given for every point of this N; needed "
+                                         "where the deep band's status is not ok); g is taken as a x^4 over the "
+                                         "whole band, so a shallower shoulder above 0.15 reads A_4 low"}
     if p.inherent_energy is not None and p.inherent_energy.size == p.spectra.n_samples:
         e = bootstrap(np.mean, p.inherent_energy, n_bootstrap=n_bootstrap, seed=SEED, groups=p.spectra.groups)
         row["inherent_energy"] = {"value": float(e.value), "interval": [float(e.low), float(e.high)]}
@@ -516,8 +525,8 @@ def units_table_markdown(table: Mapping[str, Any]) -> str:
     --------
     >>> cell = {"value": 3.1, "interval": [3.0, 3.2], "samples_used": 10, "modes": 40}
     >>> row = {"reading": "r", "note": "", **{u: cell for u in UNITS}}
-    >>> print(units_table_markdown({"rows": [row]}).splitlines()[2])
-    | r | 3.10 [3.00, 3.20] (10 samples, 40 modes) | 3.10 [3.00, 3.20] (10 samples, 40 modes) | 3.10 [3.00, 3.20] (10 samples, 40 modes) | 3.10 [3.00, 3.20] (10 samples, 40 modes) |
+    >>> units_table_markdown({"rows": [row]}).splitlines()[2].count("3.10 [3.00, 3.20] (10 samples, 40 modes)")
+    4
     """
     head = "| reading | " + " | ".join(UNIT_NAMES[u] for u in UNITS) + " |"
     lines = [head, "|" + "---|" * (len(UNITS) + 1)]
@@ -527,55 +536,79 @@ def units_table_markdown(table: Mapping[str, Any]) -> str:
 
 
 def a4_table_markdown(result: Mapping[str, Any]) -> str:
-    """The A_4·ω_g⁵ values as Markdown, one row per point."""
-    lines = ["| protocol | N | samples (chains) | A_4 ω_g⁵, (0, 0.15] | modes | other band |", "|---|---|---|---|---|---|"]
+    """The A_4·ω_g⁵ values as Markdown, one row per point: the deep band and the wider band of that N."""
+    lines = ["| protocol | N | samples (chains) | A_4 ω_g⁵ on (0, 0.15] | wider band |", "|---|---|---|---|---|"]
     for key, r in result["points"].items():
         alt = r.get("a4_alternative")
-        alt_s = f"(0, {alt['band'][1]:g}]: {_fmt(alt)}, {alt['modes']} modes" if alt else ""
+        alt_s = f"(0, {alt['band'][1]:g}]: {_fmt(alt)}" if alt else ""
         chains = f" ({r['chains']})" if r["chains"] else ""
-        lines.append(f"| {r['protocol']} | {r['n_particles']}{' ' + key.split('[')[1][:-1] if '[' in key else ''} | "
-                     f"{r['samples']}{chains} | {_fmt(r['a4_deep'])} | {r['a4_deep']['modes']} | {alt_s} |")
+        extra = f" [{key.split('[')[1][:-1]}]" if "[" in key else ""
+        flag = "" if r["deep_band_status"] == "ok" else " ‡"
+        lines.append(f"| {r['protocol']} | {r['n_particles']}{extra} | {r['samples']}{chains} | "
+                     f"{_fmt(r['a4_deep'])}{flag} | {alt_s} |")
+    return "\n".join(lines) + "\n‡ the deep band alone is not a reading here (not phonon-free, or fewer than " \
+        f"{MIN_MODES} modes): read the wider band\n"
+
+
+def ratio_table_markdown(result: Mapping[str, Any]) -> str:
+    """The taper ratios m = ∞ / m = 2 as Markdown, one row per (model, preparation, T*, N)."""
+    lines = ["| model, preparation | T* | N | m = ∞ / m = 2 of the density below the edge [95 %] |", "|---|---|---|---|"]
+    for r in result["taper_ratio"]:
+        note = f" [{r['points'][0].split('[')[1][:-1]}]" if "[" in r["points"][0] else ""
+        cells = [f"{k}: {v['value']:.2f} [{v['interval'][0]:.2f}, {v['interval'][1]:.2f}]" if "value" in v
+                 else f"{k}: {v['status']}" for k, v in r["readings"].items()]
+        lines.append(f"| {r['model']} {r['preparation']} | {r['parent_temperature']} | {r['n_particles']}{note} | "
+                     + "; ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- figure
-def figure(result: Mapping[str, Any], path: Path = FIGURE) -> plt.Figure:
-    """A_4·ω_g⁵ (deep band, common unit) against parent temperature and against mean e_IS, N = 1000, both tapers."""
-    fig, (ax_t, ax_e) = plt.subplots(1, 2, figsize=(11, 4.2))
-    t_inf = 2.0  # where T* = inf is drawn
+def _draw(ax: Any, x: float, a: Mapping[str, Any], r: Mapping[str, Any], seen: set[str], size: float = 6.0) -> None:
     styles = {("soft-spheres", 2): ("o", "C0"), ("soft-spheres", -1): ("s", "C3"),
               ("non-additive-soft-spheres", 2): ("^", "C0"), ("non-additive-soft-spheres", -1): ("v", "C3"),
               ("kob-andersen", 2): ("D", "C0"), ("kob-andersen", -1): ("d", "C3")}
-    seen = set()
-    for r in result["points"].values():
-        if r["n_particles"] != 1000:
-            continue
-        a = r["a4_deep"]
-        if not np.isfinite(a["value"]):
-            continue
-        t = t_inf if r["parent_temperature"] == "inf" else float(r["parent_temperature"])
-        marker, colour = styles[(r["model"], r["taper_order"])]
-        fill = "none" if r["preparation"] in ("seed-literal", "aged-T_d") else colour
-        label = f"{r['model']} {TAPER_NAME[r['taper_order']]}" + ("" if fill != "none" else " (seed-literal/aged)")
-        lab = label if label not in seen else None
-        seen.add(label)
-        shift = 1.02 if r["taper_order"] == -1 else 0.98
-        yerr = [[a["value"] - a["interval"][0]], [a["interval"][1] - a["value"]]]
-        ax_t.errorbar(t * shift, a["value"], yerr=yerr, fmt=marker, color=colour, mfc=fill, label=lab, capsize=2)
-        if "inherent_energy" in r and r["model"] == "soft-spheres":
-            ax_e.errorbar(r["inherent_energy"]["value"], a["value"], yerr=yerr, fmt=marker, color=colour, mfc=fill,
-                          capsize=2)
-    ax_t.set_xscale("log")
-    ax_t.set_yscale("log")
-    ax_t.set_xlabel("parent temperature T* (T* = inf drawn at 2)")
-    ax_t.set_ylabel(r"$A_4\,\omega_g^5$ per particle, (0, 0.15] $\omega_g$, common unit")
-    ax_t.set_title("N = 1000, every protocol")
-    ax_t.legend(fontsize=7)
-    ax_e.set_yscale("log")
-    ax_e.set_xlabel(r"mean inherent-structure energy $e_{IS}$ (additive soft spheres)")
-    ax_e.set_title("N = 1000, additive soft spheres")
-    fig.text(0.01, 0.01, "no published A_4 drawn: see soft_mode_density.json 'published'", fontsize=7)
-    fig.tight_layout()
+    marker, colour = styles[(r["model"], r["taper_order"])]
+    fill = "none" if r["preparation"] in ("seed-literal", "aged-T_d") else colour
+    label = f"{r['model']} {TAPER_NAME[r['taper_order']]}" + ("" if fill != "none" else " (seed-literal / aged)")
+    yerr = [[max(a["value"] - a["interval"][0], 0.0)], [max(a["interval"][1] - a["value"], 0.0)]]
+    ax.errorbar(x, a["value"], yerr=yerr, fmt=marker, color=colour, mfc=fill, ms=size, capsize=2,
+                label=None if label in seen else label)
+    seen.add(label)
+
+
+def _tstar(r: Mapping[str, Any], t_inf: float = 2.0) -> float:
+    t = t_inf if r["parent_temperature"] == "inf" else float(r["parent_temperature"])
+    return t * (1.025 if r["taper_order"] == -1 else 0.975)
+
+
+def figure(result: Mapping[str, Any], path: Path = FIGURE) -> plt.Figure:
+    """A_4·ω_g⁵ in the protocol's common unit: (a) N = 1000, band (0, 0.29], against T*; (b) the deep band
+    (0, 0.15] at every point holding at least ``MIN_MODES`` modes there, against T* (marker size grows with N);
+    (c) (a) against the mean e_IS of the additive soft spheres.  No published value is drawn (``published``)."""
+    fig, (ax_a, ax_b, ax_e) = plt.subplots(1, 3, figsize=(15, 4.6))
+    seen_a: set[str] = set()
+    seen_b: set[str] = set()
+    for key, r in result["points"].items():
+        wide = r.get("a4_alternative")
+        if r["n_particles"] == 1000 and wide and wide["band"][1] == 0.29 and "stage 1 only" not in key:
+            _draw(ax_a, _tstar(r), wide, r, seen_a)
+            if "inherent_energy" in r and r["model"] == "soft-spheres":
+                _draw(ax_e, r["inherent_energy"]["value"], wide, r, set())
+        deep = r["a4_deep"]
+        if deep["modes"] >= MIN_MODES and deep["samples_used"] > 0 and "stage 1 only" not in key:
+            _draw(ax_b, _tstar(r), deep, r, seen_b, size=3.0 + 1.5 * math.log2(r["n_particles"] / 1000))
+    for ax, title in ((ax_a, "N = 1000, band (0, 0.29] $\\omega_g$"),
+                      (ax_b, "deep band (0, 0.15] $\\omega_g$, points with >= 10 modes (size: N)")):
+        ax.set_xscale("log")
+        ax.set_xlabel("parent temperature T* (inf drawn at 2; KA in its own units)")
+        ax.set_title(title, fontsize=10)
+    ax_a.set_ylabel(r"$A_4\,\omega_g^5$ per particle (protocol's common unit)")
+    ax_a.legend(fontsize=7)
+    ax_e.set_xlabel(r"mean inherent-structure energy $e_{IS}$ per particle")
+    ax_e.set_title("N = 1000, band (0, 0.29], additive soft spheres", fontsize=10)
+    fig.text(0.01, 0.01, "no published A_4 drawn (other models; see soft_mode_density.json 'published').  "
+             "A wider band reads A_4 low where the spectrum is shallower than omega^4 above 0.15.", fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
     return fig
@@ -616,13 +649,18 @@ def read(points: Sequence[Point], *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("job", nargs="?", default="read", choices=("read", "ka-moduli"))
+    parser.add_argument("job", nargs="?", default="read", choices=("read", "ka-moduli", "figure"),
+                        help="read (default): the reading, JSON and figure; ka-moduli: the Kob-Andersen moduli; "
+                             "figure: the figure again from the JSON")
     parser.add_argument("--n-bootstrap", type=int, default=N_BOOTSTRAP)
     parser.add_argument("--out", type=Path, default=OUTPUT)
     parser.add_argument("--figure", type=Path, default=FIGURE)
     args = parser.parse_args(argv)
     if args.job == "ka-moduli":
         ka_shear_moduli()
+        return 0
+    if args.job == "figure":
+        plt.close(figure(json.loads(args.out.read_text()), args.figure))
         return 0
     result = read(load_all(), n_bootstrap=args.n_bootstrap)
     write_text(args.out, json.dumps(result, indent=1, default=float))
