@@ -18,6 +18,7 @@ from pathlib import Path
 
 import xarray as xr
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.datasets.labels import point_label
 
 from vdosbench import __version__
@@ -525,7 +526,7 @@ def write_report_files(
     report = out / "report.md"
     write_text(report, render_markdown(card, figures))
     write_text(out / "report.html", render_html(card, figures))
-    write_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
+    write_text(out / "result.json", dumps_strict(card.to_json(), indent=2, default=str) + "\n")
     return report
 
 
