@@ -117,7 +117,8 @@ def _number(value: Any, what: str, where: str) -> float | None:
         return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ComparisonInputError(
-            f"{where}: {what} is {value!r} ({type(value).__name__}); expected a number, 'inf', '-inf' or null. Fix: pass the "
+            f"{where}: {what} is {value!r} ({type(value).__name__}); expected a number, 'inf', '-inf' or "
+            "null. Fix: pass the "
             "result.json that vdosbench score wrote, unedited"
         )
     return float(value)

@@ -23,6 +23,7 @@ from vdosbench.datasets.labels import point_label
 
 from vdosbench import __version__
 
+from .adapters.base import printable
 from .figures import FigureEntry, ReportFigures, draw_report_figures
 from .html_report import render_html
 from .report_folder import move_report_into_place
@@ -127,7 +128,9 @@ def _inputs_markdown(card: ScoreCard) -> list[str]:
         "",
         "| name | file | sha256 |",
         "| --- | --- | --- |",
-        *[f"| {md_escape(i.name)} | {md_escape(i.path)} | `{i.sha256[:16]}…` |" for i in card.inputs],
+        # a file name's control bytes (ESC, BEL: F17) are written as escapes, as on the terminal
+        *[f"| {md_escape(printable(str(i.name)))} | {md_escape(printable(str(i.path)))} | `{i.sha256[:16]}…` |"
+          for i in card.inputs],
         "",
         *[f"- {md_escape(i.name)}: {md_escape(note)}" for i in card.inputs for note in i.notes],
         *([""] if any(i.notes for i in card.inputs) else []),

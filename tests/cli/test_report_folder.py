@@ -89,7 +89,8 @@ def _stage(folder: Path, files: dict[str, str]) -> Path:
 def test_moving_a_report_replaces_and_deletes_only_its_own_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    first = _stage(tmp_path / "s1", {"report.md": "1", "result.json": "{}", "figures/a.png": "a1", "figures/b.png": "b"})
+    first = _stage(tmp_path / "s1",
+                   {"report.md": "1", "result.json": "{}", "figures/a.png": "a1", "figures/b.png": "b"})
     move_report_into_place(first, out)
     assert read_manifest(out) == (["figures/a.png", "figures/b.png", "report.md", "result.json"], True)
     (out / "figures" / "mine.pdf").write_text("user")
@@ -123,3 +124,16 @@ def test_a_manifest_naming_paths_outside_the_report_is_ignored(tmp_path: Path) -
     (out / MANIFEST_NAME).write_text(json.dumps({"files": ["../keep.txt", str(outside), "deep/er/x.txt", "."]}))
     remove_previous_report(out)
     assert outside.read_text() == "keep" and (out / "deep" / "er" / "x.txt").read_text() == "keep"
+
+
+def test_control_bytes_of_a_file_name_do_not_reach_the_reports(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """F17's reproduction: ESC and BEL bytes of a file name landed raw in the Inputs table of both reports."""
+    data = _npz(tmp_path / "e\x1b[2J\x1b]0;pwned\x07.npz")
+    out = tmp_path / "f17"
+    assert main(["score", str(data), "--declare", "model=glass", "--output", str(out)]) in (0, 1)
+    capsys.readouterr()
+    for name in ("report.md", "report.html"):
+        text = (out / name).read_text()
+        assert "\x1b" not in text and "\x07" not in text, name
+        assert "\\x1b" in text and "\\x07" in text, name  # written as escapes, as on the terminal

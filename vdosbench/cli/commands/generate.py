@@ -41,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                           "over machines or folders, or continue one whose first parts are kept elsewhere); "
                           "sample i is the same in every piece; for chain generators K starts a chain")
     gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
-    gen.add_argument("--output", type=output_folder, default=None, help="output folder (parts/ and ensemble.nc); required")
+    gen.add_argument("--output", type=output_folder, default=None,
+                     help="output folder (parts/ and ensemble.nc); required")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     gen.add_argument("--workers", type=positive_int, default=None,
                      help="local Dask workers (default: cores); not with --scheduler")
