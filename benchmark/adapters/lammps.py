@@ -68,6 +68,7 @@ from vdosbench.datasets.memory import check_memory
 from vdosbench.generators.spectra import full_spectrum
 
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from .lammps_ids import beyond_int64, check_types
 
 __all__ = [
     "ATOM_STYLE_COLUMNS",
@@ -241,31 +242,16 @@ def _atoms_columns(
         pos = np.array([[float(v) for v in r[x_col : x_col + 3]] for r in rows], dtype=np.float64)
         dia = None if dia_col is None else np.array([float(r[dia_col]) for r in rows])
     except OverflowError as e:
-        raise AdapterError(_beyond_int64(where, "an Atoms line")) from e
+        raise AdapterError(beyond_int64(where, "an Atoms line")) from e
     except (ValueError, IndexError) as e:
         raise AdapterError(
             f"{where}: an Atoms line does not match atom style {style!r} ({e}); pass atom_style=..."
         ) from e
-    _check_types(types, where)
+    check_types(types, where)
     if pos.shape != (n_atoms, 3):
         raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
     _check_finite(pos, dia, where)
     return ids, types, pos, dia
-
-
-def _beyond_int64(where: str, what: str) -> str:
-    return (f"{where}: {what} has an atom id or type beyond 64-bit integers (2^63 - 1); expected LAMMPS ids and "
-            "types (positive integers that LAMMPS itself can hold). Fix: renumber the atoms and types from 1")
-
-
-def _check_types(types: np.ndarray, where: str) -> None:
-    """Refuse a LAMMPS atom type below 1 (issue 64 item 5, G9: types 0 or negative were dropped silently)."""
-    bad = types[types < 1]
-    if bad.size:
-        raise AdapterError(
-            f"{where}: {bad.size} atom(s) have type < 1 (e.g. {int(bad[0])}); expected LAMMPS atom types 1, 2, ... "
-            "Fix: number the types from 1 (the species are type - 1)"
-        )
 
 
 def _masses(sections: dict[str, list[str]], where: str) -> dict[int, float] | None:
@@ -406,14 +392,13 @@ def _dump_columns(
         elif "radius" in col:
             dia = 2.0 * table[:, col["radius"]].astype(np.float64)
     except OverflowError as e:
-        raise AdapterError(_beyond_int64(where, f"frame {frame}")) from e
+        raise AdapterError(beyond_int64(where, f"frame {frame}")) from e
     except ValueError as e:
         raise AdapterError(
             f"{where}: frame {frame} has an ATOMS value that is not a number ({e}); expected integer id and type "
             f"and real {' '.join(names)} in the columns {columns}"
         ) from e
-    if "type" in col:
-        _check_types(types, where)
+    check_types(types, where, present="type" in col)  # a dump without a type column has types 0
     return ids, types, pos, dia
 
 
