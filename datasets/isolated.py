@@ -185,6 +185,19 @@ def _without_main_module() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold SIGINT back from this thread while the child (and, the first time, the fork server and the resource
+    tracker) starts: they inherit the blocked signal, so a Ctrl-C to the process group cannot kill a new
+    interpreter half-way through its start ("Fatal Python error: init_import_site ... KeyboardInterrupt");
+    the caller gets the Ctrl-C as soon as the start is done."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: list[Path], what: str) -> Any:
     """``function(*args)`` run in a child process under the time and memory limits (module docstring).
 
@@ -216,7 +229,7 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(send, function, args, env, timeout + CPU_MARGIN_S), daemon=True)
-    with _without_main_module():
+    with _without_main_module(), _sigint_held():
         process.start()
     send.close()
     try:
