@@ -182,8 +182,14 @@ def test_a_second_score_into_a_held_report_folder_is_refused(tmp_path: Path, cap
     assert "is held by another run" in err and "two scores into one folder would mix their reports" in err, err
     assert "Fix: wait for it to finish, or write to another --output folder" in err
     assert (out / "report.md").read_text() == "an earlier report\n"  # the holder's files are left alone
+    # free again, the folder still holds a report.md vdosbench did not write (no manifest): refused, not replaced
+    assert main(["score", str(data), "--declare", "model=glass", "--output", str(out)]) == 2
+    assert (out / "report.md").read_text() == "an earlier report\n"
+    capsys.readouterr()
+    (out / "report.md").unlink()  # the fix the message names: move the file away
     assert main(["score", str(data), "--declare", "model=glass", "--output", str(out)]) in (0, 1)  # a verdict
-    assert sorted(p.name for p in out.iterdir()) == ["figures", "report.html", "report.md", "result.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".vdosbench-report.json", "figures", "report.html", "report.md",
+                                                     "result.json"]
     assert not (out / LOCK_NAME).exists()
 
 

@@ -83,7 +83,7 @@ def test_labels_default_to_the_input_names(two_results: tuple[Path, Path]) -> No
         ('{"totals": {}}', r"expected a 'results' list"),
         ('{"results": [{"id": 3, "verdict": "supported"}]}', r"expected text for both"),
         ('{"results": [{"id": "x", "verdict": "supported", "points": [{"measurement": {"value": "big"}}]}]}',
-         r"expected a number or null"),
+         r"expected a number, 'inf', '-inf' or null"),
         ("[1, 2]", r"expected a JSON object"),
     ],
     ids=["not-json", "no-results", "bad-id", "bad-value", "list"],

@@ -44,6 +44,13 @@ Estimators
         jointly over every point, with separate fits per point and the
         likelihood-ratio test of one (a, s) (2(K − 1) degrees of freedom).
 
+Why one module
+    Every estimator here reads the same reduced modes x = ω/ω_g and the same phonon-free admission
+    (:func:`reduced_modes`, ``_usable``, ``_band_stats``), and the readings of one registration combine them
+    (a band, its difference between tapers, the density below the band's top and A_4 from it); split by job, each
+    piece would import the others' private helpers.  Issue 66 asks for estimators behind view-level private
+    functions; this module moves with that work.
+
 Intervals
     Percentile bootstrap over independent units (chains when a point has
     ``groups``, else samples), each point resampled on its own (different N
