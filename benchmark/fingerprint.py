@@ -149,11 +149,11 @@ RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
 #: The realization test's rule (``benchmark/registrations/realization-test.toml``): the numbers below are read from it.
 _REALIZATION_RULE = load_registration("realization-test").claim("rebuild.another-realization")
 #: Family-wise false-alarm rate of the realization test (Bonferroni over its quantities and points).
-REALIZATION_ALPHA = float(_REALIZATION_RULE.measure["alpha"])
+REALIZATION_ALPHA = float(_REALIZATION_RULE.settings["alpha"])
 #: Fewest samples per point, on each side, for the realization test to be assessed (a bootstrap
 #: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates
 #: against n in ``studies/results/realization_test.json``).
-REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.measure["min_units"])
+REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.settings["min_units"])
 
 
 def point_label(values: Mapping[str, Any]) -> str:

@@ -48,7 +48,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
+from vdosbench.benchmark.claims import Claim  # noqa: E402
+from vdosbench.benchmark.registration import load_registration  # noqa: E402
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
@@ -178,7 +179,7 @@ def _coverage_of(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any]
     return out or "not measured"
 
 
-def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
+def _reading(claim: Claim, what: str, est: Any, coverage_key: str | None,
              coverage: Mapping[str, Any]) -> dict[str, Any]:
     """One registered reading: the measurement, its verdict by the claim's rule and the interval's coverage."""
     return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage_of(coverage_key, coverage)}
@@ -196,7 +197,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         "schirmacher.high-tstar-taper-0-absolute"))
     result: dict[str, Any] = {
         "registration": reg.path.name, "registered": reg.registered,
-        "amendments": sorted({t for c in reg.claims.values() for t in c.amended}),
+        "amendments": reg.amendments,
         "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
                    "seed": SEED, "phonon_factor": 0.6, "samples_required": samples_required,
                    "coverage": f"{coverage.name} (issue-51 mocks); 'not measured' where no coverage study reads it"},
@@ -216,22 +217,22 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         by_n = ladder_points[(t, taper)]
         kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
         readings = []
-        x = float(a_s2.measure["x_edge"])
+        x = float(a_s2.settings["band"][1])
         readings.append(_reading(a_s2, "primary", band_mle(pt, 0.0, x, **kw), f"band 0-{x:g}", cov))
-        for label, measure, _ in a_s2.alternatives:
-            lo, hi = measure.get("band", (0.0, measure.get("x_edge")))
-            readings.append(_reading(a_s2, label, band_mle(pt, float(lo), float(hi), **kw),
+        for alt in a_s2.alternatives:
+            lo, hi = alt.settings["band"]
+            readings.append(_reading(a_s2, alt.label, band_mle(pt, float(lo), float(hi), **kw),
                                      f"band {float(lo):g}-{float(hi):g}", cov))
         joint = [by_n[n] if n != CONFIRM_N else pt for n in EV_SIZES]  # amendment 1: the ladder's N = 16000 is not read
         joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
         tail = [_reading(a_tail, "primary (joint over N = " + ", ".join(str(p.n_particles) for p in joint) + ")",
                          joint_fit.exponent, "extreme value", cov)]
-        low, high = a_tail.alternative("lowest band (0, 0.15] omega_g")["band"]
+        low, high = a_tail.alternative("lowest band (0, 0.15] omega_g").settings["band"]
         tail.append(_reading(a_tail, "lowest band (0, 0.15] omega_g", band_mle(pt, low, high, **kw),
                              f"band {low:g}-{high:g}", cov))
         tail.append(_reading(a_tail, "extreme value at N = 2000, kappa = 1",
                              extreme_value_fit(pt, law="independent", **kw).exponent, None, cov))
-        xd, large = float(a_density.measure["x_edge"]), int(a_density.measure["large"])
+        xd, large = float(a_density.settings["x_edge"]), int(a_density.settings["large"])
         density = [_reading(a_density, f"N = {CONFIRM_N} (confirm) / N = {large} (ladder)",
                             density_ratio(pt, by_n[large], xd, **kw).ratio, "density ratio", cov),
                    _reading(a_density, "N = 1000 against N = 8000 (ladder)",
@@ -246,7 +247,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         if (t, 2) not in spectra or (t, -1) not in spectra:
             continue
         kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
-        x = float(a_taper.measure["x_edge"])
+        x = float(a_taper.settings["band"][1])
         # a sample unstable to shear at either taper (G <= 0: no omega_g) is left out with its pair
         stable = np.asarray((points[(t, 2)]["shear_modulus"] > 0).values & (points[(t, -1)]["shear_modulus"] > 0).values)
         paired = [mode_spectra_from_dataset(points[(t, m)].isel(sample=np.flatnonzero(stable)), f"N={CONFIRM_N} m={m}")

@@ -110,8 +110,8 @@ from vdosbench.generators.glasses.relaxation import relaxation_time, self_interm
 
 #: The equilibrium rule (benchmark/registrations/lammps-ka-equilibrium.toml): its numbers are read from there.
 RULE = load_registration("lammps-ka-equilibrium")
-Q_FS = float(RULE.claim("equilibrium.no-tau-ageing").measure["fs_wavenumber"])
-MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").measure["min_late_segments"])
+Q_FS = float(RULE.claim("equilibrium.no-tau-ageing").settings["fs_wavenumber"])
+MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").settings["min_late_segments"])
 TREND_P = float(RULE.claim("equilibrium.no-tau-ageing").expect.value)
 TAU_MULTIPLE = float(RULE.claim("equilibrium.wait").expect.value)
 RESULTS = Path(__file__).parent / "results"
