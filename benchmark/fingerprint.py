@@ -102,6 +102,7 @@ from vdosbench.datasets.catalog import (
 )
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
+from vdosbench.validators.results.registry import study_measure
 
 from .registration import load_registration
 
@@ -634,6 +635,7 @@ def _differences(
     return compared, differences
 
 
+@study_measure("realization.welch_z")
 def compare_realizations(
     catalogued: Fingerprint,
     rebuilt: Fingerprint,

@@ -64,6 +64,7 @@ from vdosbench.validators import (  # noqa: E402
     paired_band_difference,
     window_mle,
 )
+from vdosbench.validators.results.registry import study_measure  # noqa: E402
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +86,8 @@ EV_SIZES = (1000, 2000, 4000, 8000)
 REGISTRATION = "absolute-frequency"
 COVERAGE = RESULTS / "absolute_frequency_coverage.json"
 TAPERS = (2, -1)
+#: The density ratio between two sizes (lerner.finite-size-density-absolute in absolute-frequency.toml).
+study_measure("absolute_frequency.density_ratio")(density_ratio)
 
 
 def _point_name(taper: int, tstar: float) -> str:

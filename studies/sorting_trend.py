@@ -59,6 +59,7 @@ from vdosbench.benchmark import Verdict, load_registration, verdict_for
 from vdosbench.datasets import point_group_name
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap
+from vdosbench.validators.results.registry import study_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.
@@ -147,6 +148,7 @@ def chain_slopes(per_structure: Mapping[str, np.ndarray], min_structures: int = 
     return out
 
 
+@study_measure("sorting_trend.mean_chain_slope")
 def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
     known = np.isfinite(slopes)
     slopes, levels = slopes[known], levels[known]

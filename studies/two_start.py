@@ -70,6 +70,7 @@ from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
 from vdosbench.validators import Measurement
+from vdosbench.validators.results.registry import study_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
@@ -167,6 +168,7 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     }
 
 
+@study_measure("two_start.late_mean_difference", "two_start.inherent_energy_gap")
 def decide(difference: float, stderr: float, inherent_gap: float) -> tuple[float, tuple[float, float], bool, str]:
     """The registered rule (``benchmark/registrations/two-start.toml``) for one chain.
 

@@ -84,17 +84,20 @@ def _finite_size() -> Iterator[Reading]:
     for item in stored["across_sizes"]:
         diff = item.get("size_difference")
         if diff is not None:
-            yield ("s-independent-of-N", f"finite_size.json sizes m={item['taper_order']} T*={item['parent_temperature']}",
-                   diff["verdict_s_independent_of_N"], _judged(claims["s-independent-of-N"], diff["low"], diff["high"],
-                                                               assessed="not_assessed_because" not in diff))
+            where = f"finite_size.json sizes m={item['taper_order']} T*={item['parent_temperature']}"
+            again = _judged(claims["s-independent-of-N"], diff["low"], diff["high"],
+                            assessed="not_assessed_because" not in diff)
+            yield "s-independent-of-N", where, diff["verdict_s_independent_of_N"], again
     for d in stored["taper_difference"]:
         where = f"finite_size.json taper difference N={d['n_particles']} T*={d['parent_temperature']}"
-        for claim_id, key in (("taper-difference-0", "verdict_equal_0"), ("taper-difference-plus-1", "verdict_equal_plus_1")):
+        for claim_id, key in (("taper-difference-0", "verdict_equal_0"),
+                              ("taper-difference-plus-1", "verdict_equal_plus_1")):
             yield claim_id, where, d[key], _judged(claims[claim_id], d["low"], d["high"])
             yield claim_id, where + " expanded", d[key + "_expanded"], _judged(claims[claim_id], *d["expanded"])
     for d in stored["model_difference"]:
         where = f"finite_size.json model difference N={d['n_particles']} m={d['taper_order']}"
-        yield "model-difference-0", where, d["verdict_equal_0"], _judged(claims["model-difference-0"], d["low"], d["high"])
+        again = _judged(claims["model-difference-0"], d["low"], d["high"])
+        yield "model-difference-0", where, d["verdict_equal_0"], again
         yield ("model-difference-0", where + " expanded", d["verdict_equal_0_expanded"],
                _judged(claims["model-difference-0"], *d["expanded"]))
 
@@ -191,6 +194,28 @@ def test_every_registered_claim_is_read_again() -> None:
     for name in sorted(shipped):
         read = {claim_id for claim_id, *_ in READERS[name]()}
         assert set(_claims(name)) <= read, (name, sorted(set(_claims(name)) - read))
+
+
+def test_every_measure_a_registered_claim_names_exists_in_the_code() -> None:
+    """A registered claim's measure (and each alternative's) is a validator claims can name (``@measures``) or a
+    computation its study declares (``@study_measure``): no estimator label that exists nowhere."""
+    import importlib
+
+    from vdosbench.benchmark import scoring  # noqa: F401 - registers the benchmark's validators
+    from vdosbench.validators.results.registry import PAIR_VALIDATORS, POINT_VALIDATORS, STUDY_MEASURES
+
+    for module in STUDIES:
+        importlib.import_module(module)
+    known = set(POINT_VALIDATORS) | set(PAIR_VALIDATORS) | set(STUDY_MEASURES)
+    named = {(p.stem, c.id, v) for p in REGISTRATIONS.glob("*.toml") for c in load_claims(p)
+             for v in (c.validator, *(a.validator for a in c.alternatives))}
+    assert named and not {n for n in named if n[2] not in known}
+    assert not {"late_mean_difference", "welch_z", "mean_chain_slope"} & known  # the old free labels are gone
+
+
+#: The modules whose import declares the study measures the registrations name.
+STUDIES = ("studies.two_start", "studies.lammps_ka_045", "studies.sorting_trend", "studies.finite_size",
+           "studies.absolute_frequency", "vdosbench.benchmark.fingerprint")
 
 
 def test_a_changed_expectation_changes_a_verdict(tmp_path: Path) -> None:
