@@ -348,7 +348,8 @@ def _parse_alternatives(raw: Any, primary: Mapping[str, Any], where: str) -> tup
                         f"use only {sorted(_ALTERNATIVE_KEYS | _ALTERNATIVE_OPTIONAL)}")
         select = alt.get("select", {})
         if not isinstance(select, Mapping):
-            raise _fail(at, f"select is {select!r}", "write the data it reads as a table, e.g. select = { chains = 'all' }")
+            raise _fail(at, f"select is {select!r}",
+                        "write the data it reads as a table, e.g. select = { chains = 'all' }")
         missing = [key for key in sorted(_ALTERNATIVE_KEYS) if key not in alt and not (key == "measure" and select)]
         if missing:
             raise _fail(at, f"missing field(s) {missing}", f"add them: {example}")
@@ -408,7 +409,8 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     else:
         entries = raw.get("claim")
         if not isinstance(entries, list) or not entries:
-            raise _fail(str(path), "no [[claim]] tables", "add claims as [[claim]] tables (see vdosbench's claims.toml)")
+            raise _fail(str(path), "no [[claim]] tables",
+                        "add claims as [[claim]] tables (see vdosbench's claims.toml)")
         if "registered" in raw:
             raise _old_registration(path)
         registrations: dict[str, dict[str, Claim]] = {}
@@ -476,7 +478,8 @@ def _amended(claims: Mapping[str, Claim], primaries: dict[str, dict[str, Any]], 
     if "measure" in amendment:
         measure = dict(amendment["measure"])
         if "validator" not in measure or "quantity" not in measure:
-            raise _fail(where, "measure lacks validator or quantity", "write measure = { validator = ..., quantity = ... }")
+            raise _fail(where, "measure lacks validator or quantity",
+                        "write measure = { validator = ..., quantity = ... }")
         primaries[target] = dict(measure)
         versus = measure.pop("versus", None)
         changes.update(validator=str(measure.pop("validator")), quantity=str(measure.pop("quantity")),
@@ -498,7 +501,8 @@ def _reference(raw: Mapping[str, Any], where: str, cache: dict[str, dict[str, Cl
     unknown = set(raw) - _REFERENCE_KEYS
     if unknown:
         raise _fail(where, f"a reference to registration {raw['registration']!r} has field(s) {sorted(unknown)}",
-                    f"a registered claim is defined in its registration only; a reference has {sorted(_REFERENCE_KEYS)}")
+                    "a registered claim is defined in its registration only; a reference has "
+                    f"{sorted(_REFERENCE_KEYS)}")
     name = str(raw["registration"])
     if name not in cache:
         path = registrations_dir() / f"{name}.toml"
@@ -530,7 +534,7 @@ def _old_registration(path: Path, fields: Sequence[str] = ("registered",)) -> Cl
     return _fail(str(path), f"top-level field(s) {list(fields)} (a registration in the format before issue 66)",
                  "move the header's fields (registered, issue, data, unit, ..., and [estimators] as "
                  "[registration.estimators]) under [registration]; write each measure as { validator, quantity, "
-                 "settings } (docs/claims.md, 'Registrations')")
+                 "settings } and keep the old table as as_registered (docs/design.md, 'A claim')")
 
 
 def _check_ids(claims: Sequence[Claim], path: Path) -> None:

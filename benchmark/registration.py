@@ -57,7 +57,8 @@ class Registration:
         try:
             return self.claims[claim_id]
         except KeyError:
-            raise KeyError(f"{self.path.name} registers no claim {claim_id!r}; it registers {sorted(self.claims)}") from None
+            raise KeyError(
+                f"{self.path.name} registers no claim {claim_id!r}; it registers {sorted(self.claims)}") from None
 
     @property
     def amendments(self) -> list[str]:

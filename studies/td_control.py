@@ -240,7 +240,8 @@ class _Reader:
             which, drift_zero = ("all" if chains == "all" else "new"), chains == "drift holds 0"
             xe = float(alt.settings["band"][1])
             key = f"N={n} paired 0-{xe:g}" if chains is None else None
-            rows.append(_reading(claim, alt.label, self.paired(n, xe, which, drift_zero), key, self.cov, self.counts(n)))
+            rows.append(_reading(claim, alt.label, self.paired(n, xe, which, drift_zero), key, self.cov,
+                                 self.counts(n)))
             if drift_zero:
                 rows[-1]["chain_pairs_read"] = self.pair(n, which, drift_zero)[0].n_groups
         return rows

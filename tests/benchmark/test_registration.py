@@ -132,6 +132,6 @@ def test_the_realization_test_reads_its_rule_from_the_registration() -> None:
     from vdosbench.benchmark import fingerprint
 
     rule = load_registration("realization-test").claim("rebuild.another-realization")
-    assert (fingerprint.REALIZATION_ALPHA, fingerprint.REALIZATION_MIN_SAMPLES) == (rule.settings["alpha"],
-                                                                                 rule.settings["min_units"]) == (0.05, 20)
+    numbers = (rule.settings["alpha"], rule.settings["min_units"])
+    assert (fingerprint.REALIZATION_ALPHA, fingerprint.REALIZATION_MIN_SAMPLES) == numbers == (0.05, 20)
     assert rule.expect.describe() == "> 0.05"
