@@ -176,7 +176,7 @@ def study_measure(*names: str) -> Callable[[_F], _F]:
     def declare(function: _F) -> _F:
         for name in names:
             known = STUDY_MEASURES.get(name)
-            if known is not None and _where(known) != _where(function):
+            if known is not None and _source(known) != _source(function):
                 raise ValueError(f"study measure {name!r} is declared twice: by {_where(known)} and {_where(function)}")
             STUDY_MEASURES[name] = function
         return function
@@ -200,6 +200,13 @@ def registered(name: str) -> Callable[..., Any]:
     if found is None:
         raise KeyError(f"unknown validator {name!r}; known: {sorted([*POINT_VALIDATORS, *PAIR_VALIDATORS])}")
     return found
+
+
+def _source(function: Any) -> tuple[str, str]:
+    """Where ``function`` is written (file and qualified name): one study module imported under two names (as a
+    package module and loaded from its file by a test) declares the same function."""
+    code = getattr(function, "__code__", None)
+    return (getattr(code, "co_filename", "?"), getattr(function, "__qualname__", "?"))
 
 
 def _where(entry: Any) -> str:
