@@ -13,8 +13,8 @@ Examples
 >>> reg = load_registration("absolute-frequency")
 >>> reg.claim("schirmacher.high-tstar-s2-absolute").expect.describe()
 '= 2 ± 0.5'
->>> reg.claim("lerner.deep-tail-s4-absolute").settings["law"]   # set by amendment 1
-'free'
+>>> reg.claim("lerner.deep-tail-s4-absolute").settings["band"]   # set by amendment 3 (amendment 1 had set another)
+[0.0, 0.15]
 """
 
 from __future__ import annotations

@@ -54,6 +54,7 @@ from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
+    ModeSpectra,
     band_mle,
     density_ratio,
     exponent_homogeneity,
@@ -83,11 +84,17 @@ CONFIRM_SAMPLES = 1000
 CONFIRM_N = 2000
 #: The sizes of the deep tail's joint extreme value (amendment 1): the confirmatory N = 2000 and the ladder's others.
 EV_SIZES = (1000, 2000, 4000, 8000)
+#: The confirmatory points: T* = 1 and ∞, m = 2 and ∞ (amendment 3 pools the deep band over them).
+CONFIRM_POINTS = 4
 REGISTRATION = "absolute-frequency"
 COVERAGE = RESULTS / "absolute_frequency_coverage.json"
 TAPERS = (2, -1)
 #: The density ratio between two sizes (lerner.finite-size-density-absolute in absolute-frequency.toml).
 study_measure("absolute_frequency.density_ratio")(density_ratio)
+#: Amendment 3's readings in one unit a protocol: the same estimators on points the study has put in the common unit
+#: (ModeSpectra.in_common_unit, G_u = the mean G of the ladder's largest N at the same (T*, taper)).
+study_measure("absolute_frequency.band_mle_common_unit")(band_mle)
+study_measure("absolute_frequency.density_ratio_common_unit")(density_ratio)
 
 
 def _point_name(taper: int, tstar: float) -> str:
@@ -125,6 +132,12 @@ def _ladder_points(path: Path = LADDER) -> dict[tuple[float, int], dict[int, Any
         if t in HIGH_T:
             out.setdefault((t, taper), {})[n] = mode_spectra_from_dataset(ds, f"N={n}")
     return out
+
+
+def common_shear_modulus(by_n: Mapping[int, ModeSpectra]) -> float:
+    """The protocol's unit (issue 63 item 1): the mean shear modulus of its largest N held (positive G only)."""
+    g = by_n[max(by_n)].shear_modulus
+    return float(np.mean(g[g > 0]))
 
 
 def _summary(est: Any) -> dict[str, Any]:
@@ -207,6 +220,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         "points": {}, "pairs": {}, "not_read": {}}
     spectra: dict[tuple[float, int], Any] = {}
     joint_fits: dict[tuple[float, int], Any] = {}
+    common: dict[tuple[float, int], ModeSpectra] = {}
     points: dict[tuple[float, int], xr.Dataset] = {}
     for name, ds in sorted(read_point_groups(confirm).items()):
         taper = -1 if name.startswith("minf") else int(name[1:name.index("_")])
@@ -228,24 +242,47 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
                                      f"band {float(lo):g}-{float(hi):g}", cov))
         joint = [by_n[n] if n != CONFIRM_N else pt for n in EV_SIZES]  # amendment 1: the ladder's N = 16000 is not read
         joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
-        tail = [_reading(a_tail, "primary (joint over N = " + ", ".join(str(p.n_particles) for p in joint) + ")",
-                         joint_fit.exponent, "extreme value", cov)]
+        # amendment 3 (issue 63): the deep band in the protocol's common unit leads; the kappa-free fit is withdrawn
+        g_u = common_shear_modulus(by_n)
+        common[(t, taper)] = pt_c = pt.in_common_unit(g_u)
+        deep = a_tail.settings["band"]
+        tail = [{**_reading(a_tail, f"primary (amendment 3): deep band ({deep[0]:g}, {deep[1]:g}], common unit",
+                            band_mle(pt_c, float(deep[0]), float(deep[1]), **kw), None, cov), "unit_shear_modulus": g_u}]
+        shoulder = a_tail.alternative("shoulder (0.15, 0.29], common unit").settings["band"]
+        tail.append(_reading(a_tail, "shoulder (0.15, 0.29], common unit",
+                             band_mle(pt_c, float(shoulder[0]), float(shoulder[1]), **kw), None, cov))
+        tail.append(_reading(a_tail, "extreme value, kappa free (withdrawn primary; joint over N = "
+                             + ", ".join(str(p.n_particles) for p in joint) + ")", joint_fit.exponent, "extreme value",
+                             cov))
         low, high = a_tail.alternative("lowest band (0, 0.15] omega_g").settings["band"]
         tail.append(_reading(a_tail, "lowest band (0, 0.15] omega_g", band_mle(pt, low, high, **kw),
                              f"band {low:g}-{high:g}", cov))
         tail.append(_reading(a_tail, "extreme value at N = 2000, kappa = 1",
                              extreme_value_fit(pt, law="independent", **kw).exponent, None, cov))
         xd, large = float(a_density.settings["x_edge"]), int(a_density.settings["large"])
-        density = [_reading(a_density, f"N = {CONFIRM_N} (confirm) / N = {large} (ladder)",
-                            density_ratio(pt, by_n[large], xd, **kw).ratio, "density ratio", cov),
+        big_c = by_n[large].in_common_unit(g_u)
+        x18 = float(a_density.alternative("x_edge 0.18, common unit").settings["x_edge"])
+        density = [_reading(a_density, f"primary (amendment 3): N = {CONFIRM_N} (confirm) / N = {large} (ladder) below "
+                            f"{xd:g}, common unit", density_ratio(pt_c, big_c, xd, **kw).ratio, None, cov),
+                   _reading(a_density, f"x_edge {x18:g}, common unit", density_ratio(pt_c, big_c, x18, **kw).ratio,
+                            None, cov),
+                   _reading(a_density, f"N = {CONFIRM_N} (confirm) / N = {large} (ladder), each sample's own unit, "
+                            f"below {x18:g} (the registered primary before amendment 3)",
+                            density_ratio(pt, by_n[large], x18, **kw).ratio, "density ratio", cov),
                    _reading(a_density, "N = 1000 against N = 8000 (ladder)",
-                            density_ratio(by_n[1000], by_n[large], xd, **kw).ratio, "density ratio", cov)]
+                            density_ratio(by_n[1000], by_n[large], x18, **kw).ratio, "density ratio", cov)]
         curve, _ = local_exponent(pt, BAND_EDGES, **kw)  # descriptive: drawn, no verdict reads it
         result["points"][name] = {"parent_temperature": "inf" if math.isinf(t) else t, "taper_order": taper,
                                   "samples": pt.n_samples, "ladder_sizes": sorted(by_n),
                                   a_s2.id: readings, a_tail.id: tail, a_density.id: density,
                                   "s_of_omega": [{"band": list(e.measurement.settings["band_omega_over_omega_g"]),
                                                   **_summary(e)} for e in curve]}
+    if len(common) == CONFIRM_POINTS:  # amendment 3: the deep band pooled over the four confirmatory points
+        deep = a_tail.settings["band"]
+        result["pooled"] = {a_tail.id: [_reading(
+            a_tail, f"deep band ({deep[0]:g}, {deep[1]:g}], common unit, pooled over the {CONFIRM_POINTS} points",
+            band_mle(list(common.values()), float(deep[0]), float(deep[1]), n_bootstrap=n_bootstrap, seed=SEED),
+            None, cov)]}
     for t in sorted({t for t, _ in spectra}):
         if (t, 2) not in spectra or (t, -1) not in spectra:
             continue

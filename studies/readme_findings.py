@@ -145,15 +145,36 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     return [
         _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending, _spread(s2, "(0, 0.29] ω_g"),
              "finite-size"),
-        _row("ω⁴ deep tail, ω/ω_g (003)", _tally(tail) + pending, _spread(tail, "extreme value"),
-             "finite-size"),
-        _row("small-box excess, ω/ω_g (Lerner)", _tally(dens) + pending, _spread(dens, "2000 / 8000"),
+        _row("ω⁴ deep tail, ω/ω_g,u (003)", _tally(tail) + pending,
+             _spread(tail, "(0, 0.15]") + _pooled(confirm, "lerner.deep-tail-s4-absolute"), "finite-size"),
+        _row("small-box excess (Lerner)", _tally(dens) + pending, _by_tstar(dens, "2000/8000, ω ≤ 0.15 ω_g,u"),
              "finite-size"),
     ]
 
 
 #: What the additive mixture's T_d sets are: the label of the protocol note that scores them so (issue 52 item 3).
 AGED = "; " + {n.id: n for n in load_protocol_notes()}["additive-td-aged"].label
+
+
+def _by_tstar(readings: Sequence[tuple[str, Mapping[str, Any]]], what: str) -> str:
+    """The readings grouped by parent temperature: each T*'s range of values, marked when an alternative gives
+    another verdict anywhere (the row stays short where :func:`_spread` would list each point with its interval)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for name, r in readings:
+        groups.setdefault(name.partition("_")[2], []).append(r)
+    parts = []
+    for tstar, rs in groups.items():
+        values = sorted(r["value"] for r in rs)
+        span = f"{values[0]:.2f}" if len(values) == 1 else f"{values[0]:.2f} – {values[-1]:.2f}"
+        parts.append(f"T* = {'∞' if tstar == 'tinf' else tstar.removeprefix('t')} {span}")
+    robust = all(r["robust"] for _, r in readings)
+    return f"{what}: " + "; ".join(parts) + ("" if robust else " (estimator-dependent)")
+
+
+def _pooled(confirm: Results, claim: str) -> str:
+    """The reading pooled over the confirmatory points (issue 63 amendment 3), or nothing before all are read."""
+    pooled = confirm.get("pooled", {}).get(claim)
+    return f"; pooled {measured(pooled[0])} {pooled[0]['verdict']}" if pooled else ""
 
 
 def _row(claim: str, verdict: str, value: str, page: str) -> list[str]:

@@ -243,8 +243,37 @@ def _td_recipe(n: int, non_additive: bool = False) -> Recipe:
     )
 
 
-#: The T_d ladder and a small version for tests (N = 128, 10 modes, chains of 2, 4 samples).
+#: Issue 63 item 7: the T_d taper question re-registered (benchmark/registrations/td-control-long.toml) on
+#: longer chains of the non-additive control at N = 1000: 25 structures a chain after the same burn-in (40 τ_α),
+#: 3 τ_α apart, the lowest 20 modes; a fresh root seed (no earlier chain used it).  The chain count is the power
+#: study's (studies/results/coupled_mock_power.json).
+TD_LONG_N = 1000
+TD_LONG_CHAIN_SAMPLES = 25
+TD_LONG_CHAINS = 50
+TD_LONG_ROOT_SEED = 63_001_000
+
+
+def _td_long_recipe() -> Recipe:
+    """Issue 63 item 7's chains (:data:`TD_LONG_CHAINS` of :data:`TD_LONG_CHAIN_SAMPLES` a taper)."""
+    tau = NONADDITIVE_SWAP_TAU_TD
+    n_tau = EQUILIBRATION_TAUS.get(1.0, 40)
+    return Recipe(
+        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D_NONADDITIVE]},
+        {"n_particles": TD_LONG_N, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
+         "chain_samples": TD_LONG_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 20,
+         "non_additivity": NINARELLO_NON_ADDITIVITY},
+        n_samples=TD_LONG_CHAINS * TD_LONG_CHAIN_SAMPLES, root_seed=TD_LONG_ROOT_SEED,
+        description=(f"issue 63 T_d taper question: non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}), "
+                     f"N = {TD_LONG_N}, d = 3, m = 2 and inf, T* = T_d = {T_D_NONADDITIVE:g}, {TD_LONG_CHAINS} chains "
+                     f"of {TD_LONG_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha apart "
+                     f"(swap tau_alpha = {tau} sweeps), lowest 20 modes, moduli, energy drift; fresh root seed, "
+                     "registered before any chain was made (benchmark/registrations/td-control-long.toml)"),
+    )
+
+
+#: The T_d ladder, issue 63's long chains and a small version for tests (N = 128, 10 modes, chains of 2, 4 samples).
 RECIPES: dict[str, Recipe] = {
+    "soft_spheres_lowest_n1000_td_control_long": _td_long_recipe(),
     **{f"soft_spheres_lowest_n{n}_td": _td_recipe(n) for n in TD_CHAINS},
     **{f"soft_spheres_lowest_n{n}_td_nonadditive": _td_recipe(n, non_additive=True) for n in NONADDITIVE_N},
     "soft_spheres_lowest_td_small": Recipe(

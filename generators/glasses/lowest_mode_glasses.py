@@ -624,7 +624,13 @@ _FULL: dict[str, Recipe] = {
 CONFIRM_N = 2000
 CONFIRM_SAMPLES = 1000
 CONFIRM_ROOT_SEED = 51_002_000
-#: The finite-size recipes, the confirmatory recipe and a small version for tests (N = 128, 10 modes, 20 sweeps,
+#: Issue 63 item 6: a confirmatory N = 8000 set at T* = 1, both tapers (registered in
+#: benchmark/registrations/confirm-n8000.toml before any of its samples was made): fresh root seed, the lowest 20
+#: modes and the moduli; the sample count is the power study's (studies/results/coupled_mock_power.json).
+CONFIRM_8000_N = 8000
+CONFIRM_8000_SAMPLES = 450
+CONFIRM_8000_ROOT_SEED = 63_008_000
+#: The finite-size recipes, the confirmatory recipes and a small version for tests (N = 128, 10 modes, 20 sweeps,
 #: 2 samples).
 RECIPES: dict[str, Recipe] = {
     **_FULL,
@@ -635,6 +641,14 @@ RECIPES: dict[str, Recipe] = {
         description=(f"issue 51 confirmatory sets: N = {CONFIRM_N}, d = 3, m = 2 and inf, T* = 1 "
                      f"({FINITE_SIZE_SWEEPS} sweeps) and inf, lowest 20 modes, moduli; fresh root seed, registered "
                      "before any sample was made (benchmark/registrations/absolute-frequency.toml)"),
+    ),
+    f"soft_spheres_lowest_confirm_n{CONFIRM_8000_N}": Recipe(
+        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH]},
+        {"n_particles": CONFIRM_8000_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20},
+        n_samples=CONFIRM_8000_SAMPLES, root_seed=CONFIRM_8000_ROOT_SEED,
+        description=(f"issue 63 confirmatory set: N = {CONFIRM_8000_N}, d = 3, m = 2 and inf, T* = 1 "
+                     f"({FINITE_SIZE_SWEEPS} sweeps), lowest 20 modes, moduli; fresh root seed, registered before any "
+                     "sample was made (benchmark/registrations/confirm-n8000.toml)"),
     ),
     "soft_spheres_lowest_small": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},

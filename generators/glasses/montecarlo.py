@@ -40,6 +40,13 @@ so a run is reproducible from its seed.  Energy changes are computed locally:
   into the loop, an accepted swap takes its old terms from the distances
   of its trial sums, and an accepted displacement updates its neighbours'
   sums in the pass that computes its old terms;
+- in d = 3 a displacement trial computes, from each neighbour's position
+  it loads anyway, the distance to the particle's current position too
+  (:func:`.mc_sums._trial_energy_3d`), so that an accepted displacement takes its
+  old terms from those distances (:func:`.mc_sums._exchange_from_r2`) instead of a
+  second pass over the neighbours' positions (issue 65 item 3: that pass
+  was a third of the kernel's time at the 30 % step; 1.1× the moves/s of
+  the T_d chains, ``speed/bench_mc_production.py``);
 - large systems (issue 25 item 7: the working set leaves the per-core
   cache): the particles are stored inside the run in a space-filling-curve
   order of the cells (:attr:`MCSettings.locality`), so that a particle's
@@ -65,11 +72,11 @@ round-off in them.
 The run keeps the energy as the sum of accepted ΔE; the trace records it
 every ``record_every`` sweeps.
 
-Why one module of about 980 lines: the compiled loop (``_mc_moves``) and
-the pair-energy helpers that numba inlines into it are written for each
-other (whole 2-d arrays and a row index, bit-for-bit the out-of-line
-arithmetic: see the note above the helpers) and have no other user; the
-neighbour lists it drives are already :mod:`.neighbors`.
+Why one module of about 800 lines: the compiled loop (``_mc_moves``), its
+swap pre-test and prefetch helpers and the front end are one piece; the
+pair-energy sums that numba inlines into the loop are :mod:`.mc_sums`
+(written for it: whole 2-d arrays and a row index, bit-for-bit the
+out-of-line arithmetic), the neighbour lists it drives :mod:`.neighbors`.
 
 References
 ----------
@@ -79,7 +86,6 @@ Seed ``001_d453c975fd50a4a2.txt``: eqs. (13)–(17) (the potential), Methods
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
@@ -100,7 +106,16 @@ from .neighbors import (
     spatial_order,
     wrap_positions,
 )
-from .potentials import KIND_SOFT_SPHERE, PairPotential, pair_size
+from .mc_sums import (
+    _all_particle_energies,
+    _exchange_from_r2,
+    _exchange_terms,
+    _pair_energy,
+    _particle_energy,
+    _terms_from_r2,
+    _trial_energy_3d,
+)
+from .potentials import KIND_SOFT_SPHERE, PairPotential
 
 __all__ = ["MCResult", "MCSettings", "run_swap_mc", "total_energy"]
 
@@ -241,231 +256,6 @@ class MCResult:
     displacement: np.ndarray | None = None
     neighbor_updates: int = 0
     scan_trials: int = 0
-
-
-# --------------------------------------------------------------------------- pair energy
-# The energy helpers below are inlined into the loops at the numba level (``inline="always"``): a call that
-# is not inlined passes each array as a struct and takes and drops a reference to it (atomic NRT
-# operations), and slicing a row (``nbr[i]``, ``pos[i]``) builds a new array view.  Both cost more than the
-# few pair terms a rejected trial evaluates at low T, so the helpers take whole 2-d arrays and a row index.
-# Inlining does not change the floating-point operations or their order (numba does not enable fast-math
-# or contraction by default), so every φ and every sum is bit-for-bit what the out-of-line code computed.
-@njit(cache=True, error_model="numpy", inline="always")
-def _pair_energy(
-    r2: float, size_i: float, size_j: float, spec_i: int, spec_j: int, kind: int, exponent: int, order: int,
-    tables: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
-
-    ``tables`` is (5, n_species, n_species): σ², ε, r_c², 1/r_c² and the
-    non-additivity (soft spheres use entry [., 0, 0] and σ = a_ij from
-    :func:`potentials.pair_size`).  Pairs at or beyond the cut
-    (x² = r²/r_c² ≥ 1) return 0 before any power is computed: every taper
-    order gives φ = 0 there (m ≥ 1: the factor max(1 − x², 0)^m is zero;
-    m = 0 and m = ∞: φ = 0 by definition), so the early return changes at
-    most the sign of a zero, which no sum or difference that uses it can
-    see.  For integer taper orders the formula inside the cut has no
-    branch on r.
-    """
-    if kind == KIND_SOFT_SPHERE:
-        inv_rc2 = tables[3, 0, 0]
-    else:
-        inv_rc2 = tables[3, spec_i, spec_j]
-    x2 = r2 * inv_rc2
-    if x2 >= 1.0:
-        return 0.0
-    if kind == KIND_SOFT_SPHERE:
-        a = pair_size(size_i, size_j, tables[4, 0, 0])
-        a2 = a * a
-        s = a2 / r2
-        sc = a2 * inv_rc2
-        if exponent == 12:
-            s3 = s * s * s
-            c3 = sc * sc * sc
-            u = tables[1, 0, 0] * (s3 * s3 - c3 * c3)
-        else:
-            u = tables[1, 0, 0] * (s ** (0.5 * exponent) - sc ** (0.5 * exponent))
-    else:
-        sig2 = tables[0, spec_i, spec_j]
-        s3 = sig2 / r2
-        s3 = s3 * s3 * s3
-        c3 = sig2 * inv_rc2
-        c3 = c3 * c3 * c3
-        u = 4.0 * tables[1, spec_i, spec_j] * ((s3 * s3 - s3) - (c3 * c3 - c3))
-    w = 1.0 - x2
-    w = w if w > 0.0 else 0.0
-    if order == 2:
-        return u * w * w
-    if order > 0:
-        return u * w**order
-    if order == 0:
-        return u if x2 < 1.0 else 0.0
-    if x2 >= 1.0:
-        return 0.0
-    x = math.sqrt(x2)
-    return u * math.exp(x / (2.0 * (x - 1.0)))
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _particle_energy(
-    xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
-    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
-    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
-
-    x is ``xs[x_row]``.  Each term is also written to ``out[m]`` (0 for the
-    skipped member), and with ``keep_r2`` (a constant at every call site,
-    folded away once inlined) the squared distance to ``r2_out[m]``.  The
-    terms are added in list order, and the function returns as soon as the
-    partial sum exceeds ``stop_above`` (pass +inf to disable; a valid
-    rejection only when every φ ≥ 0).
-    """
-    half = 0.5 * box_length
-    dim = xs.shape[1]
-    e = 0.0
-    if dim == 3 and kind == KIND_SOFT_SPHERE and exponent == 12 and order == 2:
-        # the seed-001 model: _pair_energy written out with its table entries read once, the same operations
-        # in the same order (so the same φ to the last bit), without the per-pair branches on the model
-        inv_rc2 = tables[3, 0, 0]
-        eps = tables[1, 0, 0]
-        non_additivity = tables[4, 0, 0]
-        x0 = xs[x_row, 0]
-        x1 = xs[x_row, 1]
-        x2 = xs[x_row, 2]
-        for m in range(count):
-            j = members[row, m]
-            d0 = _image(pos[j, 0] - x0, box_length, half)
-            d1 = _image(pos[j, 1] - x1, box_length, half)
-            d2 = _image(pos[j, 2] - x2, box_length, half)
-            r2 = d0 * d0 + d1 * d1 + d2 * d2
-            if keep_r2:
-                r2_out[m] = r2
-            q2 = r2 * inv_rc2
-            phi = 0.0
-            if q2 < 1.0 and j != skip:
-                a = pair_size(size_i, sizes[j], non_additivity)
-                a2 = a * a
-                s = a2 / r2
-                sc = a2 * inv_rc2
-                s3 = s * s * s
-                c3 = sc * sc * sc
-                w = 1.0 - q2
-                phi = eps * (s3 * s3 - c3 * c3) * w * w
-            out[m] = phi
-            e += phi
-            if e > stop_above:
-                return e
-        return e
-    if dim == 3:
-        x0 = xs[x_row, 0]
-        x1 = xs[x_row, 1]
-        x2 = xs[x_row, 2]
-        for m in range(count):
-            j = members[row, m]
-            d0 = _image(pos[j, 0] - x0, box_length, half)
-            d1 = _image(pos[j, 1] - x1, box_length, half)
-            d2 = _image(pos[j, 2] - x2, box_length, half)
-            r2 = d0 * d0 + d1 * d1 + d2 * d2
-            if keep_r2:
-                r2_out[m] = r2
-            phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
-            phi = 0.0 if j == skip else phi
-            out[m] = phi
-            e += phi
-            if e > stop_above:
-                return e
-        return e
-    for m in range(count):
-        j = members[row, m]
-        r2 = 0.0
-        for k in range(dim):
-            dk = _image(pos[j, k] - xs[x_row, k], box_length, half)
-            r2 += dk * dk
-        if keep_r2:
-            r2_out[m] = r2
-        phi = _pair_energy(r2, size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
-        phi = 0.0 if j == skip else phi
-        out[m] = phi
-        e += phi
-        if e > stop_above:
-            return e
-    return e
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _terms_from_r2(
-    r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
-    sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
-    new_terms: np.ndarray, pe: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
-
-    φ_old is the term of :func:`_particle_energy` for (``size_i``,
-    ``spec_i``) at the squared distance ``r2s[m]`` (0 for ``skip``).  An
-    accepted swap needs i's and j's old terms (old diameters) at the
-    distances its trial sums have just computed; the same r² and the same
-    :func:`_pair_energy` give the same terms as a second pass over the
-    positions would, and each pe_k is updated with the same operations.
-    """
-    e = 0.0
-    for m in range(count):
-        j = members[row, m]
-        phi = _pair_energy(r2s[m], size_i, sizes[j], spec_i, species[j], kind, exponent, order, tables)
-        phi = 0.0 if j == skip else phi
-        e += phi
-        pe[j] += new_terms[m] - phi
-    return e
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _exchange_terms(
-    pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
-    box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
-    pe: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
-
-    The old terms are those of :func:`_particle_energy` at ``pos[i]`` (the
-    same r², the same φ); the update of each pe_k is the same two roundings,
-    in the same order, as a pass subtracting all old terms followed by a
-    pass adding all new ones (k occurs once in i's list).
-    """
-    half = 0.5 * box_length
-    dim = pos.shape[1]
-    e = 0.0
-    for m in range(count):
-        j = nbr[i, m]
-        if dim == 3:
-            d0 = _image(pos[j, 0] - pos[i, 0], box_length, half)
-            d1 = _image(pos[j, 1] - pos[i, 1], box_length, half)
-            d2 = _image(pos[j, 2] - pos[i, 2], box_length, half)
-            r2 = d0 * d0 + d1 * d1 + d2 * d2
-        else:
-            r2 = 0.0
-            for a in range(dim):
-                da = _image(pos[j, a] - pos[i, a], box_length, half)
-                r2 += da * da
-        phi = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order, tables)
-        e += phi
-        pe[j] -= phi
-        pe[j] += new_terms[m]
-    return e
-
-
-@njit(cache=True, error_model="numpy")
-def _all_particle_energies(
-    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
-    order: int, tables: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
-    pe: np.ndarray, scratch: np.ndarray,
-) -> float:  # pragma: no cover - compiled
-    """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
-    total = 0.0
-    for i in range(pos.shape[0]):
-        pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
-        total += pe[i]
-    return 0.5 * total
 
 
 # --------------------------------------------------------------------------- swap pre-rejection
@@ -703,6 +493,10 @@ def _mc_moves(
                              stencil, scratch[0], dist2)
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
                                      box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+        elif dim == 3:
+            n_cand = 0
+            e_new = _trial_energy_3d(trial, i, sizes[i], species[i], nbr, nn[i], pos, sizes, species, box_length,
+                                     kind, exponent, order, tables, stop, phi_a, r2_b)
         else:
             n_cand = 0
             e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
@@ -723,8 +517,12 @@ def _mc_moves(
         else:
             # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
             # in turn rounds exactly as the two passes over the list did
-            old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables,
-                                    phi_a, pe)
+            if dim == 3:
+                old_i = _exchange_from_r2(r2_b, sizes[i], species[i], nbr, i, nn[i], sizes, species, kind, exponent,
+                                          order, tables, phi_a, pe)
+            else:
+                old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order,
+                                        tables, phi_a, pe)
         pe[i] = e_new
         e_max = max(e_max, e_new, old_i)
         drift = drift_scale * e_max

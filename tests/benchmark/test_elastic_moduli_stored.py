@@ -45,8 +45,10 @@ def test_recomputed_moduli_equal_those_the_generator_stored(stored: xr.Dataset) 
         np.testing.assert_allclose(m[name].values, stored[name].values, rtol=1e-6, err_msg=name)
     np.testing.assert_allclose(m["shear_modulus_born"].values, stored["shear_modulus_born"].values, rtol=1e-10)
     np.testing.assert_allclose(m["bulk_modulus_born"].values, stored["bulk_modulus_born"].values, rtol=1e-10)
-    # the stored structure is the quench's inherent structure: its residual force is the quench's
-    np.testing.assert_allclose(m["residual_force_max"].values, stored["quench_max_force"].values, rtol=1e-6)
+    # the stored structure is the quench's inherent structure: its residual force is the quench's.  At ~1e-10 it is
+    # rounding of a sum of O(1) pair forces, so the recomputed value agrees to a few parts in 1e-4 (5.7e-5 seen with
+    # another summation order), not to 1e-6: compare at 1e-3 relative
+    np.testing.assert_allclose(m["residual_force_max"].values, stored["quench_max_force"].values, rtol=1e-3)
     assert (m["residual_force_max"] < 1e-8).all()
 
 

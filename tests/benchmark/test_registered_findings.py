@@ -3,7 +3,8 @@ read through :func:`vdosbench.benchmark.load_claims`, gives again the verdict it
 ``studies/results/`` from the stored values and intervals, and the stored expectation is the claim's.
 
 Each registration names the results file of its study below; a registration whose claims no stored reading covers
-fails :func:`test_every_registered_claim_is_read_again` until its reader is added here.
+fails :func:`test_every_registered_claim_is_read_again` until its reader is added here, unless it is listed in
+:data:`AWAITING_DATA` (registered before its data exist: no results file reads it yet).
 """
 
 from __future__ import annotations
@@ -178,6 +179,19 @@ READERS: dict[str, Callable[[], Iterator[Reading]]] = {
 }
 
 
+#: Registrations fixed before their data exist (issue 63), with the study measures their readers are still to build
+#: (declared with ``@study_measure`` when the reader is written; then the registration moves to READERS).
+AWAITING_DATA: dict[str, frozenset[str]] = {
+    "confirm-n8000": frozenset({
+        "confirm_n8000.band_mle_common_unit", "confirm_n8000.density_ratio_common_unit",
+        "confirm_n8000.soft_mode_density_taper_ratio", "confirm_n8000.extreme_value_kappa_from_levels"}),
+    "td-control-long": frozenset({
+        "td_control_long.band_difference_common_unit", "td_control_long.paired_band_difference_common_unit",
+        "td_control_long.band_difference", "td_control_long.band_mle_common_unit",
+        "td_control_long.soft_mode_density_taper_ratio"}),
+}
+
+
 @pytest.mark.parametrize("name", sorted(READERS))
 def test_the_stored_verdicts_are_given_again_through_the_one_schema(name: str) -> None:
     readings = list(READERS[name]())
@@ -188,17 +202,22 @@ def test_the_stored_verdicts_are_given_again_through_the_one_schema(name: str) -
 
 
 def test_every_registered_claim_is_read_again() -> None:
-    """Every claim of every shipped registration has at least one stored reading judged again above."""
+    """Every claim of every shipped registration has at least one stored reading judged again above (a registration
+    still awaiting its data: none yet, and it is listed in AWAITING_DATA)."""
     shipped = {p.stem for p in REGISTRATIONS.glob("*.toml")}
-    assert shipped <= set(READERS), f"add a reader of the stored findings of {sorted(shipped - set(READERS))}"
-    for name in sorted(shipped):
+    assert not set(READERS) & set(AWAITING_DATA), "a registration with a reader awaits no data: drop it from AWAITING"
+    assert set(AWAITING_DATA) <= shipped
+    read_here = shipped - set(AWAITING_DATA)
+    assert read_here <= set(READERS), f"add a reader of the stored findings of {sorted(read_here - set(READERS))}"
+    for name in sorted(read_here):
         read = {claim_id for claim_id, *_ in READERS[name]()}
         assert set(_claims(name)) <= read, (name, sorted(set(_claims(name)) - read))
 
 
 def test_every_measure_a_registered_claim_names_exists_in_the_code() -> None:
     """A registered claim's measure (and each alternative's) is a validator claims can name (``@measures``) or a
-    computation its study declares (``@study_measure``): no estimator label that exists nowhere."""
+    computation its study declares (``@study_measure``): no estimator label that exists nowhere.  A registration
+    awaiting its data names the study measures its reader is to build, listed in AWAITING_DATA and nowhere else."""
     import importlib
 
     from vdosbench.benchmark import scoring  # noqa: F401 - registers the benchmark's validators
@@ -209,7 +228,9 @@ def test_every_measure_a_registered_claim_names_exists_in_the_code() -> None:
     known = set(POINT_VALIDATORS) | set(PAIR_VALIDATORS) | set(STUDY_MEASURES)
     named = {(p.stem, c.id, v) for p in REGISTRATIONS.glob("*.toml") for c in load_claims(p)
              for v in (c.validator, *(a.validator for a in c.alternatives))}
-    assert named and not {n for n in named if n[2] not in known}
+    assert named and not {n for n in named if n[2] not in known | AWAITING_DATA.get(n[0], frozenset())}
+    for name, to_build in AWAITING_DATA.items():  # the names still to build: named by the registration, built nowhere
+        assert to_build == {v for stem, _, v in named if stem == name} - known, name
     assert not {"late_mean_difference", "welch_z", "mean_chain_slope"} & known  # the old free labels are gone
 
 

@@ -134,7 +134,14 @@ def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points
     assert s2[0]["coverage_on_mocks"]["poisson"]["coverage"] == 0.9
     assert s2[1]["reading"] == "band (0.15, 0.29] omega_g" and s2[1]["coverage_on_mocks"] == "not measured"
     tail = out["points"]["m2_tinf"]["lerner.deep-tail-s4-absolute"]
-    assert tail[0]["reading"] == "primary (joint over N = 1000, 2000, 4000, 8000)"  # as registered: not N = 16000
+    # amendment 3 (issue 63): the deep band in the common unit (the ladder's largest N's mean G) leads, the kappa-free
+    # extreme value joint over N = 1000 - 8000 (not 16000) stays as a withdrawn alternative
+    assert tail[0]["reading"] == "primary (amendment 3): deep band (0, 0.15], common unit"
+    g16 = ladder["n16000_m2_tinf"]["shear_modulus"].values
+    assert tail[0]["unit_shear_modulus"] == pytest.approx(float(g16.mean()))
+    assert "G_u = " in tail[0]["settings"]["unit"] and "its own shear modulus" in tail[3]["settings"]["unit"]
+    assert tail[2]["reading"] == "extreme value, kappa free (withdrawn primary; joint over N = 1000, 2000, 4000, 8000)"
+    assert "pooled" not in out  # only three of the four points were read
     steep_s2 = out["points"]["minf_tinf"]["schirmacher.high-tstar-s2-absolute"][0]
     assert 5.0 < steep_s2["value"] < 7.0
     taper = out["pairs"]["tinf"]["schirmacher.high-tstar-taper-0-absolute"]
@@ -142,6 +149,7 @@ def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points
     assert taper[0]["settings"]["samples_used"] == [299, 299]
     density = out["points"]["m2_tinf"]["lerner.finite-size-density-absolute"]
     assert density[0]["expect"] == "> 1" and density[0]["verdict"] in ("supported", "refuted", "inconclusive")
+    assert density[0]["settings"]["x_edge"] == 0.15 and density[1]["settings"]["x_edge"] == 0.18
     assert out["registered"] == "2026-11-27T10:45Z" and "2026-11-27T11:00Z" in out["amendments"]
     # s(omega) beside the verdicts (descriptive), in the ladder's bands; drawn with the unread protocol's panel
     # saying why it is empty

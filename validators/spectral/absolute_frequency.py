@@ -75,6 +75,7 @@ __all__ = [
     "ExtremeValueFit",
     "Homogeneity",
     "band_mle",
+    "band_difference",
     "band_mle_population",
     "density_below",
     "density_ratio",
@@ -84,6 +85,7 @@ __all__ = [
     "local_exponent",
     "paired_band_difference",
     "reduced_modes",
+    "soft_mode_density",
     "window_mle_absolute",
 ]
 
@@ -109,6 +111,15 @@ def reduced_modes(point: ModeSpectra) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """
     wg = point.omega_g
     return point.omega / wg[:, None], point.omega0 / wg, point.coverage / wg
+
+
+def _unit(points: Sequence[ModeSpectra]) -> str:
+    """The unit of frequency a reading used: each sample's own G (:data:`UNIT`) or one G_u a point (issue 63)."""
+    common = [p.unit_shear_modulus for p in points]
+    if all(g is None for g in common):
+        return UNIT
+    return ("omega_g = sqrt(G_u/rho) * n^(1/d), one G_u for every sample of a point (the protocol's ensemble G): "
+            + ", ".join("each sample's own G" if g is None else f"G_u = {g:.6g}" for g in common))
 
 
 def _points(points: ModeSpectra | Sequence[ModeSpectra], who: str) -> list[ModeSpectra]:
@@ -210,7 +221,7 @@ def band_mle(points: ModeSpectra | Sequence[ModeSpectra], low: float, high: floa
     used = [int(q[2].sum()) for q in per]
     status, reason = _status(count, min_modes, pts, used)
     z = stats.norm.ppf(0.5 + confidence / 2.0)
-    settings = {"estimator": "band_mle", "band_omega_over_omega_g": [low, high], "unit": UNIT,
+    settings = {"estimator": "band_mle", "band_omega_over_omega_g": [low, high], "unit": _unit(pts),
                 "phonon_factor": phonon_factor, "points": [p.label or f"N={p.n_particles}" for p in pts],
                 "samples_used": used, "samples": [p.n_samples for p in pts], "modes": int(count),
                 "n_bootstrap": n_bootstrap, "seed": seed, **_window_position(pts, low, high)}
@@ -312,7 +323,7 @@ def local_exponent(points: ModeSpectra | Sequence[ModeSpectra], edges: Sequence[
          "status": ("band", [x.status for x in ests])},
         coords={"band": ("band", centre, {"long_name": "band centre", "units": "omega_g"}),
                 "band_low": ("band", e[:-1]), "band_high": ("band", e[1:])},
-        attrs={"estimator": "band_mle", "unit": UNIT})
+        attrs={"estimator": "band_mle", "unit": ests[0].measurement.settings["unit"] if ests else UNIT})
     return ests, curve
 
 
@@ -378,7 +389,8 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
     used_b = [int(q[2].sum()) for q in sb]
     modes_a = sum(int(q[0].sum()) for q in sa)
     modes_b = sum(int(q[0].sum()) for q in sb)
-    settings = {"estimator": "band_mle paired difference", "band_omega_over_omega_g": [low, high], "unit": UNIT,
+    settings = {"estimator": "band_mle paired difference", "band_omega_over_omega_g": [low, high],
+                "unit": _unit([*f, *s]),
                 "phonon_factor": phonon_factor,
                 "samples_used": [used_a[0], used_b[0]] if single else [used_a, used_b],
                 "modes": [modes_a, modes_b], "n_bootstrap": n_bootstrap, "seed": seed,
@@ -390,6 +402,53 @@ def paired_band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: M
                        settings, None, sum(p.n_samples for p in f),
                        "difference of pooled band MLEs; paired percentile bootstrap (same units at both sides"
                        + ("" if single else "; each pair of points resampled on its own") + ")")
+
+
+def band_difference(first: ModeSpectra | Sequence[ModeSpectra], second: ModeSpectra | Sequence[ModeSpectra],
+                    low: float, high: float, *, phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000,
+                    seed: int = 0, confidence: float = 0.95) -> Measurement:
+    """s(first) − s(second) on the band (low, high] of independent sets (issue 63: the tapers' chains unpaired).
+
+    Each side's s is one band MLE pooled over its points (:func:`band_mle`); every point of both sides is
+    resampled on its own (:func:`~.mode_spectra.stratified_replicates`), so no pairing is assumed.  Where the
+    sides hold the same realisations and they correlate, :func:`paired_band_difference` is the narrower reading.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> def point(s, n):  # omega0 = 2 pi / N^(1/3) makes omega_g = 1
+    ...     w = np.sort(rng.random((n, 12)) ** (1 / (s + 1)), axis=1) * 0.3
+    ...     return ModeSpectra(w, np.full(n, 2 * np.pi / 10), 1000, 1.0, coverage=np.full(n, 0.3))
+    >>> d = band_difference(point(4, 300), point(3, 250), 0.0, 0.3, n_bootstrap=200)
+    >>> bool(d.low < 1.0 < d.high), d.settings["estimator"]
+    (True, 'band_mle difference, independent sides')
+    """
+    f = _points(first, "band_difference")
+    s = _points(second, "band_difference")
+    _check_band(low, high, "band_difference")
+    stats_ = [_band_stats(p, low, high, phonon_factor) for p in (*f, *s)]
+    k = len(f)
+
+    def side(part: list[tuple[np.ndarray, ...]], draws: list[np.ndarray]) -> float:
+        return _band_s(np.concatenate([q[0][d] for q, d in zip(part, draws)]),
+                       np.concatenate([q[1][d] for q, d in zip(part, draws)]), low, high)
+
+    def statistic(draws: list[np.ndarray]) -> float:
+        return side(stats_[:k], draws[:k]) - side(stats_[k:], draws[k:])
+
+    value = statistic([np.arange(p.n_samples) for p in (*f, *s)])
+    reps = stratified_replicates(statistic, [*f, *s], n_bootstrap, seed)
+    lo, hi = percentile_interval(reps, confidence)
+    settings = {"estimator": "band_mle difference, independent sides", "band_omega_over_omega_g": [low, high],
+                "unit": _unit([*f, *s]), "phonon_factor": phonon_factor,
+                "samples_used": [[int(q[2].sum()) for q in stats_[:k]], [int(q[2].sum()) for q in stats_[k:]]],
+                "modes": [sum(int(q[0].sum()) for q in stats_[:k]), sum(int(q[0].sum()) for q in stats_[k:])],
+                "n_bootstrap": n_bootstrap, "seed": seed,
+                "points": [[p.label for p in f], [p.label for p in s]]}
+    spread = float(np.nanstd(reps, ddof=1)) if np.isfinite(reps).sum() > 1 else math.nan
+    return Measurement("s_difference_band_mle", value, spread, lo, hi, confidence, "1", settings, None,
+                       sum(p.n_samples for p in (*f, *s)),
+                       "difference of pooled band MLEs; percentile bootstrap, every point resampled on its own")
 
 
 # --------------------------------------------------------------------------- homogeneity of s
@@ -460,7 +519,7 @@ def exponent_homogeneity(points: Sequence[ModeSpectra], low: float, high: float,
     return Homogeneity(lr, dof, float(stats.chi2.sf(lr, dof)), u_joint - 1.0,
                        {p.label or f"N={p.n_particles}": u - 1.0 for p, u in zip(pts, u_sep)},
                        {"quantity": "s", "band_omega_over_omega_g": [low, high], "phonon_factor": phonon_factor,
-                        "unit": UNIT})
+                        "unit": _unit(pts)})
 
 
 # --------------------------------------------------------------------------- density per particle
@@ -496,12 +555,52 @@ def density_below(point: ModeSpectra, x_edge: float, *, phonon_factor: float = P
 
     reps = stratified_replicates(statistic, [point], n_bootstrap, seed)
     lo, hi = percentile_interval(reps, confidence)
-    settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": UNIT,
+    settings = {"estimator": "modes per particle below x_edge * omega_g", "x_edge": x_edge, "unit": _unit([point]),
                 "phonon_factor": phonon_factor, "samples_used": int(use.sum()), "samples": point.n_samples,
                 "n_bootstrap": n_bootstrap, "seed": seed, "point": point.label,
                 **_window_position([point], 0.0, x_edge)}
     return Measurement("modes_per_particle", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1", settings,
                        None, int(use.sum()), "mean of count/N over phonon-free samples; percentile bootstrap")
+
+
+def soft_mode_density(point: ModeSpectra, x_edge: float, *, exponent: float = 4.0,
+                      phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
+                      confidence: float = 0.95) -> Measurement:
+    """The soft-mode density A_s·ω_g^(s+1) of g(ω) = A_s ω^s per particle, from the count below x_edge·ω_g
+    (issue 63 item 4; s = 4: A_4 of Kapteijns, Bouchbinder & Lerner, PRL 121, 055501 (2018)).
+
+    With g(x) = a x^s per particle in x = ω/ω_g (a = A_s ω_g^(s+1), dimensionless), the modes per particle below
+    x_b are a x_b^(s+1)/(s+1); so a = (s+1) · (modes per particle below x_b) / x_b^(s+1), the
+    :func:`density_below` reading times a constant (its interval too).  In the unit of the point
+    (:meth:`.ModeSpectra.in_common_unit` for the protocol's ensemble G).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> n, a = 1000, 20.0  # g(x) = a x^4 per particle: a x^5 / 5 per particle below x
+    >>> counts = rng.poisson(n * a * 0.2**5 / 5, 4000)  # about 1.3 modes a sample below x = 0.2
+    >>> w = np.full((4000, 8), np.nan)
+    >>> for i, c in enumerate(counts):
+    ...     w[i, :c] = np.sort(0.2 * rng.random(c) ** 0.2)
+    >>> w[np.isnan(w[:, 0]), 0] = 0.5  # a sample's lowest mode above the edge
+    >>> w = np.sort(w, axis=1)
+    >>> sp = ModeSpectra(w, np.full(4000, 2 * np.pi / 10), n, 1.0, coverage=np.full(4000, 0.5))
+    >>> m = soft_mode_density(sp, 0.2, n_bootstrap=200)
+    >>> bool(m.low < a < m.high), m.name
+    (True, 'soft_mode_density')
+    """
+    if not exponent > -1:
+        raise ValueError(f"soft_mode_density: exponent is {exponent}; expected s > -1 (4 for A_4)")
+    below = density_below(point, x_edge, phonon_factor=phonon_factor, n_bootstrap=n_bootstrap, seed=seed,
+                          confidence=confidence)
+    scale = (exponent + 1.0) / x_edge ** (exponent + 1.0)
+    settings = {**below.settings, "estimator": f"(s+1) * modes per particle below x_edge / x_edge^(s+1), s = "
+                f"{exponent:g}", "exponent": exponent,
+                "unit": _unit([point])}
+    return Measurement("soft_mode_density", below.value * scale, below.uncertainty * scale, below.low * scale,
+                       below.high * scale, confidence, "omega_g^-(s+1) per particle (A_s omega_g^(s+1))", settings,
+                       None, below.n_samples, "A_s omega_g^(s+1) = (s+1) x (modes per particle below x_edge omega_g) / "
+                       "x_edge^(s+1); percentile bootstrap over independent units")
 
 
 @dataclass(frozen=True)
@@ -562,7 +661,8 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
     test = Homogeneity(max(lr, 0.0), 1, float(stats.chi2.sf(max(lr, 0.0), 1)), rate,
                        {first.label or f"N={first.n_particles}": cs[0] / es[0],
                         second.label or f"N={second.n_particles}": cs[1] / es[1]},
-                       {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge, "unit": UNIT})
+                       {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge,
+                        "unit": _unit([first, second])})
     return DensityComparison(ratio, d1, d2, test)
 
 
@@ -739,7 +839,7 @@ def extreme_value_fit(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fac
     sep = {lab: _ev_fit(q[0], m, q[2]) for lab, q, m in zip(labels, data, ns)}
     homog = _ev_homogeneity(len(pts), sep, ll_joint, s_hat, law, phonon_factor)
     observed = int(sum(q[2].sum() for q in data))
-    settings = {"estimator": "extreme_value", "law": law, "unit": UNIT, "phonon_factor": phonon_factor,
+    settings = {"estimator": "extreme_value", "law": law, "unit": _unit(pts), "phonon_factor": phonon_factor,
                 "points": labels, "samples": [p.n_samples for p in pts], "observed": observed,
                 "n_bootstrap": n_bootstrap, "seed": seed, "kappa": kappa,
                 "kappa_interval": list(percentile_interval(reps[:, 3], confidence)),

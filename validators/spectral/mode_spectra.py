@@ -71,6 +71,10 @@ class ModeSpectra:
         Samples of the point left out because their shear modulus is not positive (a packing stable at
         fixed box but unstable to shear has no ω₀; small quenches from T* = ∞ make some), stated in
         :meth:`describe`.
+    unit_shear_modulus
+        The shear modulus G_u of one unit of frequency for every sample (issue 63: the ensemble G of the
+        protocol's largest N, :meth:`in_common_unit`), or None: each sample's own G (ω_g,i from its ω₀ᵢ).
+        ω₀ᵢ stays each sample's own either way.
 
     Examples
     --------
@@ -91,6 +95,7 @@ class ModeSpectra:
     coverage: np.ndarray | None = None
     label: str = ""
     excluded_unstable: int = 0
+    unit_shear_modulus: float | None = None
 
     def __post_init__(self) -> None:
         w = np.asarray(self.omega, dtype=float)
@@ -151,6 +156,12 @@ class ModeSpectra:
             if g.shape != (n,):
                 raise ValueError(f"groups has shape {g.shape}; expected one label per sample, ({n},)")
             object.__setattr__(self, "groups", g)
+        if self.unit_shear_modulus is not None:
+            g_u = float(self.unit_shear_modulus)
+            if not (math.isfinite(g_u) and g_u > 0):
+                raise ValueError(f"unit_shear_modulus is {self.unit_shear_modulus}; expected a positive shear modulus "
+                                 "(the protocol's ensemble G), or None for each sample's own")
+            object.__setattr__(self, "unit_shear_modulus", g_u)
         if self.coverage is None:
             object.__setattr__(self, "coverage", np.nanmax(w, axis=1))
         else:
@@ -179,7 +190,22 @@ class ModeSpectra:
         From each sample's ω₀ᵢ = 2π c_T,i/L (which the class checks against its
         shear modulus where one is given): ω_g,i = ω₀ᵢ L n^(1/d)/(2π) = ω₀ᵢ N^(1/d)/(2π).
         """
+        if self.unit_shear_modulus is not None:
+            common = math.sqrt(self.unit_shear_modulus / self.density) * self.density ** (1.0 / self.dimension)
+            return np.full(self.n_samples, common)
         return self.omega0 * self.n_particles ** (1.0 / self.dimension) / (2.0 * math.pi)
+
+    def in_common_unit(self, shear_modulus: float) -> ModeSpectra:
+        """The same point read in one unit of frequency, ω_g = √(G_u/ρ) ρ^(1/d) with G_u = ``shear_modulus`` for
+        every sample (issue 63 item 1; each sample's ω₀ᵢ is kept, so the phonon-free test stays its own).
+
+        Examples
+        --------
+        >>> sp = ModeSpectra(np.array([[0.5], [0.6]]), np.array([0.60, 0.66]), 1000, 1.0)
+        >>> sp.omega_g.round(4).tolist(), sp.in_common_unit(1.0).omega_g.tolist()
+        ([0.9549, 1.0504], [1.0, 1.0])
+        """
+        return replace(self, unit_shear_modulus=float(shear_modulus))
 
     @property
     def n_groups(self) -> int:
@@ -199,6 +225,8 @@ class ModeSpectra:
             "omega0_median": float(np.median(self.omega0)),
             "groups": "given (chains)" if self.groups is not None else "none (samples independent)",
             "excluded_unstable_to_shear": self.excluded_unstable,
+            "unit": ("each sample's own G" if self.unit_shear_modulus is None
+                     else f"one G for every sample: {self.unit_shear_modulus:.6g}"),
         }
 
     def require_moduli(self, who: str) -> tuple[np.ndarray, np.ndarray]:
