@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.json_files import INFINITY, MINUS_INFINITY, dumps_strict
+
 __all__ = [
     "ELASTIC_VALIDATORS",
     "SYSTEM_KEYS",
@@ -111,9 +113,12 @@ class CodeResult:
 def _number(value: Any, what: str, where: str) -> float | None:
     if value is None:
         return None
+    if value in (INFINITY, MINUS_INFINITY):  # how result.json writes an infinite value (strict JSON)
+        return float(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ComparisonInputError(
-            f"{where}: {what} is {value!r} ({type(value).__name__}); expected a number or null. Fix: pass the "
+            f"{where}: {what} is {value!r} ({type(value).__name__}); expected a number, 'inf', '-inf' or "
+            "null. Fix: pass the "
             "result.json that vdosbench score wrote, unedited"
         )
     return float(value)
@@ -476,7 +481,7 @@ def write_comparison(comparison: CodeComparison, folder: str | Path) -> list[Pat
     """Write ``comparison.md``, ``comparison.html`` and ``comparison.json`` into ``folder`` (each atomically)."""
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    texts = (comparison.to_markdown(), comparison.to_html(), json.dumps(comparison.to_json(), indent=2) + "\n")
+    texts = (comparison.to_markdown(), comparison.to_html(), dumps_strict(comparison.to_json(), indent=2) + "\n")
     paths = [out / name for name in OUTPUT_FILES]
     for path, text in zip(paths, texts):
         _write_atomically(path, text)

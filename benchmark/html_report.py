@@ -27,6 +27,7 @@ from typing import Any
 from vdosbench import __version__
 from vdosbench.validators import jsonable
 
+from .adapters.base import printable
 from .figures import FigureEntry, ReportFigures, point_label
 from .report_text import (
     ESTIMATOR_COLUMNS,
@@ -283,7 +284,9 @@ def _inputs_html(card: ScoreCard) -> list[str]:
         "<h2>Inputs</h2>",
         "<table>",
         _row(["name", "file", "sha256"], "th"),
-        *[_row([_e(i.name), f"<code>{_e(i.path)}</code>", f"<code>{_e(i.sha256)}</code>"]) for i in card.inputs],
+        *[_row([_e(printable(str(i.name))), f"<code>{_e(printable(str(i.path)))}</code>",
+                f"<code>{_e(i.sha256)}</code>"])
+          for i in card.inputs],  # a file name's control bytes (ESC, BEL: F17) as escapes
         "</table>",
         *_input_notes_html(card),
     ]

@@ -54,7 +54,6 @@ Nothing here judges: the comparison does not change the exit status of
 
 from __future__ import annotations
 
-import json
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -67,6 +66,7 @@ import xarray as xr
 
 from vdosbench.datasets import iter_points
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.datasets.labels import point_label
 from vdosbench.validators import (
     EigenvalueAgreement,
@@ -748,5 +748,5 @@ def write_reference_report(result: ReferenceComparison, output: str | os.PathLik
     out.mkdir(parents=True, exist_ok=True)
     md, js = out / "reference.md", out / "reference.json"
     write_text(md, result.to_markdown() + "\n")
-    write_text(js, json.dumps(result.to_json_dict(), indent=2, default=str) + "\n")
+    write_text(js, dumps_strict(result.to_json_dict(), indent=2, default=str) + "\n")
     return md, js

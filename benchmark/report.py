@@ -18,12 +18,15 @@ from pathlib import Path
 
 import xarray as xr
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.datasets.labels import point_label
 
 from vdosbench import __version__
 
+from .adapters.base import printable
 from .figures import FigureEntry, ReportFigures, draw_report_figures
 from .html_report import render_html
+from .report_folder import move_report_into_place
 from .report_text import (
     ESTIMATOR_COLUMNS,
     NOT_APPLICABLE_RULE,
@@ -125,7 +128,9 @@ def _inputs_markdown(card: ScoreCard) -> list[str]:
         "",
         "| name | file | sha256 |",
         "| --- | --- | --- |",
-        *[f"| {md_escape(i.name)} | {md_escape(i.path)} | `{i.sha256[:16]}…` |" for i in card.inputs],
+        # a file name's control bytes (ESC, BEL: F17) are written as escapes, as on the terminal
+        *[f"| {md_escape(printable(str(i.name)))} | {md_escape(printable(str(i.path)))} | `{i.sha256[:16]}…` |"
+          for i in card.inputs],
         "",
         *[f"- {md_escape(i.name)}: {md_escape(note)}" for i in card.inputs for note in i.notes],
         *([""] if any(i.notes for i in card.inputs) else []),
@@ -469,19 +474,18 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
 
 #: Prefix of the temporary folder a report is staged in (:func:`staged_report`), inside the output folder.
 STAGE_PREFIX = ".report.tmp-"
-#: The order in which staged entries are moved into place: ``result.json`` (what a CI gate reads) last.
-_MOVE_ORDER = ("figures", "report.html", "reference.json", "reference.md", "report.md", "result.json")
-
-
 @contextlib.contextmanager
 def staged_report(output: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary folder to write a whole report in, moved into ``output`` when the block ends without error.
 
     The folder (``output/.report.tmp-*``, on the same file system, so every move is a rename) receives
-    every file of the report; on success each entry replaces its namesake in ``output`` by an atomic rename
-    (the ``figures`` folder as a whole, ``result.json`` last), so no report file is ever half-written under
-    its final name and ``report.md``, ``report.html`` and ``result.json`` come from one run.  On an error the
-    temporary folder is deleted and ``output`` keeps what it had.  Other files in ``output`` are left alone.
+    every file of the report; on success each file replaces its namesake in ``output`` by an atomic rename
+    (``result.json`` last), so no report file is ever half-written under its final name and ``report.md``,
+    ``report.html`` and ``result.json`` come from one run.  On an error the temporary folder is deleted and
+    ``output`` keeps what it had.  Only the files of the folder's last report (its manifest,
+    :mod:`vdosbench.benchmark.report_folder`) are replaced or deleted; every other file in ``output`` and in
+    ``output/figures`` is left alone, and a file of a report's name that no report wrote is refused
+    (:class:`~vdosbench.benchmark.report_folder.ReportFolderError`).
     Two writers should not stage into one folder at once: ``vdosbench score`` holds the folder's lock
     (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`) for the whole run.
 
@@ -494,19 +498,14 @@ def staged_report(output: str | os.PathLike[str]) -> Iterator[Path]:
     ...     (out / "report.md").exists()
     False
     >>> (out / "report.md").read_text(), sorted(p.name for p in out.iterdir())
-    ('# new', ['report.md'])
+    ('# new', ['.vdosbench-report.json', 'report.md'])
     """
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=out))
     try:
         yield stage
-        names = sorted(p.name for p in stage.iterdir())
-        for name in sorted(names, key=lambda n: _MOVE_ORDER.index(n) if n in _MOVE_ORDER else -1):
-            source, target = stage / name, out / name
-            if source.is_dir() and target.is_dir():  # a folder cannot replace a folder in one rename
-                os.replace(target, stage / f".old-{name}")
-            os.replace(source, target)
+        move_report_into_place(stage, out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
@@ -530,7 +529,7 @@ def write_report_files(
     report = out / "report.md"
     write_text(report, render_markdown(card, figures))
     write_text(out / "report.html", render_html(card, figures))
-    write_text(out / "result.json", json.dumps(card.to_json(), indent=2, default=str) + "\n")
+    write_text(out / "result.json", dumps_strict(card.to_json(), indent=2, default=str) + "\n")
     return report
 
 

@@ -13,6 +13,10 @@ holds no thread or open file of the caller) and
 * limits the child's address space (``RLIMIT_AS``) to what it held at start
   plus twice the memory bound (:func:`vdosbench.datasets.memory.memory_limit`),
   so a file that makes the library allocate without end fails in the child;
+* limits the child's CPU time (``RLIMIT_CPU``) to the time limit plus
+  :data:`CPU_MARGIN_S`, so a reader whose caller was killed without unwinding
+  (SIGKILL, SIGHUP) ends by itself, and ignores SIGINT in the child (Ctrl-C
+  reaches the whole process group; the caller stops it);
 * returns the reader's result (pickled through a pipe) to the caller, and
   re-raises a refusal of the child (:class:`~vdosbench.datasets.memory.MemoryBoundError`,
   :class:`IsolatedReadError`) as the same class with the same message.
@@ -24,9 +28,11 @@ read; it comes back as an :class:`IsolatedReadError` naming its type and message
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import resource
+import signal
 import sys
 import types
 from collections.abc import Callable, Iterator
@@ -43,6 +49,8 @@ READ_TIMEOUT_ENV = "VDOSBENCH_READ_TIMEOUT"
 #: Seconds every isolated read is granted, and the bytes per second of the file added to it.
 BASE_SECONDS = 60.0
 BYTES_PER_SECOND = 10e6
+#: Seconds of CPU time the child is granted beyond the wall-clock limit before the kernel ends it by itself.
+CPU_MARGIN_S = 10.0
 
 
 class IsolatedReadError(OSError):
@@ -106,8 +114,23 @@ def _vm_size() -> int | None:
     return None
 
 
-def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], env: dict[str, str | None]) -> None:
-    """The child's side: apply the caller's settings, limit the address space, run ``function``, send the answer."""
+def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], env: dict[str, str | None],
+           cpu_seconds: float | None = None) -> None:
+    """The child's side: apply the caller's settings, limit the address space and the CPU time, run ``function``,
+    send the answer.
+
+    Ctrl-C reaches the whole process group: the child ignores SIGINT (its caller stops and kills it, without a
+    second ``KeyboardInterrupt`` traceback).  ``cpu_seconds`` (the caller's time limit plus a margin) bounds the
+    child by itself: a caller killed without unwinding (SIGKILL, SIGHUP, the OOM killer) leaves no reader looping
+    in the netCDF/HDF5 library for ever; the kernel ends it (SIGXCPU, then SIGKILL) once it has used that much
+    CPU time, which a read that finishes within the caller's wall-clock limit never does.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if cpu_seconds is not None:
+        soft_cpu = int(math.ceil(cpu_seconds))
+        _, hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)
+        if hard_cpu == resource.RLIM_INFINITY or soft_cpu + 5 <= hard_cpu:
+            resource.setrlimit(resource.RLIMIT_CPU, (soft_cpu, soft_cpu + 5))
     for key, value in env.items():
         if value is None:
             os.environ.pop(key, None)
@@ -162,6 +185,19 @@ def _without_main_module() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
+@contextlib.contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold SIGINT back from this thread while the child (and, the first time, the fork server and the resource
+    tracker) starts: they inherit the blocked signal, so a Ctrl-C to the process group cannot kill a new
+    interpreter half-way through its start ("Fatal Python error: init_import_site ... KeyboardInterrupt");
+    the caller gets the Ctrl-C as soon as the start is done."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: list[Path], what: str) -> Any:
     """``function(*args)`` run in a child process under the time and memory limits (module docstring).
 
@@ -192,8 +228,8 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
     env = {key: os.environ.get(key) for key in (MEMORY_LIMIT_ENV,)}
     ctx = _context()
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(send, function, args, env), daemon=True)
-    with _without_main_module():
+    process = ctx.Process(target=_child, args=(send, function, args, env, timeout + CPU_MARGIN_S), daemon=True)
+    with _without_main_module(), _sigint_held():
         process.start()
     send.close()
     try:

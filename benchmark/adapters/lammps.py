@@ -68,6 +68,7 @@ from vdosbench.datasets.memory import check_memory
 from vdosbench.generators.spectra import full_spectrum
 
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from .lammps_ids import beyond_int64, check_types
 
 __all__ = [
     "ATOM_STYLE_COLUMNS",
@@ -240,10 +241,13 @@ def _atoms_columns(
         types = np.array([int(r[type_col]) for r in rows], dtype=np.int64)
         pos = np.array([[float(v) for v in r[x_col : x_col + 3]] for r in rows], dtype=np.float64)
         dia = None if dia_col is None else np.array([float(r[dia_col]) for r in rows])
+    except OverflowError as e:
+        raise AdapterError(beyond_int64(where, "an Atoms line")) from e
     except (ValueError, IndexError) as e:
         raise AdapterError(
             f"{where}: an Atoms line does not match atom style {style!r} ({e}); pass atom_style=..."
         ) from e
+    check_types(types, where)
     if pos.shape != (n_atoms, 3):
         raise AdapterError(f"{where}: Atoms lines have too few columns for style {style!r}")
     _check_finite(pos, dia, where)
@@ -387,11 +391,14 @@ def _dump_columns(
             dia = table[:, col["diameter"]].astype(np.float64)
         elif "radius" in col:
             dia = 2.0 * table[:, col["radius"]].astype(np.float64)
+    except OverflowError as e:
+        raise AdapterError(beyond_int64(where, f"frame {frame}")) from e
     except ValueError as e:
         raise AdapterError(
             f"{where}: frame {frame} has an ATOMS value that is not a number ({e}); expected integer id and type "
             f"and real {' '.join(names)} in the columns {columns}"
         ) from e
+    check_types(types, where, present="type" in col)  # a dump without a type column has types 0
     return ids, types, pos, dia
 
 

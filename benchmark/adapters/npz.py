@@ -123,7 +123,9 @@ def declared_bytes(path: Path) -> int | None:
     """
     try:
         return sum(m[3] for m in _member_sizes(path))
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError):
+    except MemoryError:
+        raise
+    except Exception:  # a damaged zip or .npy header (zlib.error, TokenError, NotImplementedError, ...)
         return None  # numpy.load below says what is wrong with the file
 
 
@@ -131,8 +133,10 @@ def _check_headers_match_content(path: Path, where: str) -> None:
     """Refuse an array whose header declares more data than the file holds, before numpy allocates it."""
     try:
         members = _member_sizes(path)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, RuntimeError):
-        return  # numpy.load says what is wrong with the file
+    except MemoryError:
+        raise
+    except Exception:  # a damaged zip or .npy header: numpy.load says what is wrong with the file
+        return
     for name, shape, dtype, declared, held in members:
         if not dtype.hasobject and declared > held:
             raise AdapterError(
@@ -165,8 +169,10 @@ def _load(path: Path) -> dict[str, np.ndarray]:
                 "save plain numeric arrays with numpy.savez"
             ) from e
         raise AdapterError(f"{where}: not a NumPy archive ({e}); save the arrays with numpy.savez") from e
-    except (OSError, EOFError, zipfile.BadZipFile) as e:
-        raise AdapterError(f"{where}: not a readable NumPy archive ({type(e).__name__}: {e})") from e
+    except MemoryError:
+        raise
+    except Exception as e:  # OSError, BadZipFile, zlib.error, tokenize.TokenError, NotImplementedError, ...
+        raise AdapterError(_damaged(where, "", e)) from e
     if isinstance(loaded, np.ndarray):
         return {"eigenvalues": loaded}
     with loaded as archive:
@@ -179,9 +185,18 @@ def _load(path: Path) -> dict[str, np.ndarray]:
                     f"{where}: array {key!r} holds pickled objects, which are refused "
                     "(allow_pickle=False); store plain numeric arrays"
                 ) from e
-            except (OSError, EOFError, zipfile.BadZipFile) as e:
-                raise AdapterError(f"{where}: array {key!r} cannot be read ({e}); the file may be truncated") from e
+            except MemoryError:
+                raise
+            except Exception as e:  # a damaged member: zlib.error, TokenError, NotImplementedError (G2), ...
+                raise AdapterError(_damaged(where, f"array {key!r}: ", e)) from e
     return out
+
+
+def _damaged(where: str, what: str, error: BaseException) -> str:
+    """The message for an archive the zip, deflate or .npy-header reader cannot read (fault G2 of 2026-11-28)."""
+    return (f"{where}: {what}not a readable NumPy archive ({type(error).__name__}: {str(error)[:200]}); expected "
+            "an archive written by numpy.savez or numpy.savez_compressed. The file is damaged or truncated. Fix: "
+            "write it again from its source")
 
 
 def _numeric(arrays: dict[str, np.ndarray], key: str, where: str) -> np.ndarray | None:

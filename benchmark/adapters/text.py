@@ -10,7 +10,9 @@ Layout
 * The numbers of a line are separated by whitespace, commas or semicolons
   (CSV): the separator is detected from the first line of numbers and must
   be the same on every line (recorded in ``adapter_separator``); with
-  semicolons, a decimal comma is named as such in the error.
+  semicolons, a decimal comma is named as such in the error; with commas, a
+  file whose numbers are all integers in an even count of fields a line is
+  refused as decimal commas read as pairs of integers (``0,110680``).
 * Header comments ``# spatial_dimension: 3`` (alias ``dimension``),
   ``# values: frequency`` and ``# units: ...`` (``:`` or ``=``) set the
   option of that name; an option passed explicitly must agree with the
@@ -123,6 +125,7 @@ def _parse(path: Path) -> tuple[np.ndarray, int, dict[str, str], str]:
     width = first_line = 0
     delimiter: str | None = None
     number = 0
+    any_fraction = False  # a decimal point, an exponent, inf or nan anywhere (G13: decimal commas)
     try:
         with open(path, encoding="utf-8-sig") as fh:  # utf-8-sig: a byte-order mark (Windows editors) is skipped
             for number, line in enumerate(fh, start=1):
@@ -141,6 +144,8 @@ def _parse(path: Path) -> tuple[np.ndarray, int, dict[str, str], str]:
                         f"{first_line} by whitespace; expected one separator. Fix: use one separator throughout"
                     )
                 fields = _fields(body, delimiter)
+                if delimiter == "," and not any_fraction:
+                    any_fraction = any(any(c in tok for c in ".eEnN") for tok in fields)
                 try:
                     row = [float(tok) for tok in fields]
                 except ValueError:
@@ -161,8 +166,25 @@ def _parse(path: Path) -> tuple[np.ndarray, int, dict[str, str], str]:
             f"{where}: not UTF-8 text (line {number + 1}: {e.reason} at byte {e.start}); expected plain text. "
             "A binary file needs its own format (see the format list)"
         ) from None
+    if delimiter == "," and values and not any_fraction and width % 2 == 0:
+        raise AdapterError(
+            f"{where}: every number is an integer and the lines hold an even count ({width}) of comma-separated "
+            f"fields, e.g. line {first_line} starts {_quote(_first_fields(path, first_line))}: decimal commas "
+            "(0,110680 for 0.110680) read as pairs of integers? Expected eigenvalues with decimal points. Fix: "
+            "write decimal points, or separate the numbers by semicolons (then a decimal comma is named), or, "
+            "if the integers are meant, write them with a decimal point (3.0)"
+        )
     table = np.frombuffer(values, dtype=np.float64).reshape(-1, width) if values else np.empty((0, 0))
     return table, width, {k: v for k, (_, v) in header.items()}, DELIMITERS[delimiter]
+
+
+def _first_fields(path: Path, number: int) -> str:
+    """The start of line ``number`` of ``path`` (for a message)."""
+    with open(path, encoding="utf-8-sig") as fh:
+        for k, line in enumerate(fh, start=1):
+            if k == number:
+                return line.strip()[:40]
+    return ""
 
 
 def _not_a_number(where: str, number: int, bad: str, delimiter: str | None) -> str:

@@ -568,7 +568,11 @@ def _dask_client(
                     env=env,
                 )
             )
-        yield stack.enter_context(Client(cluster))
+        own = stack.enter_context(Client(cluster))
+        from .worker_setup import QuietWorkerPlugin
+
+        own.register_plugin(QuietWorkerPlugin())  # no GC-diagnosis or Ctrl-C output from our workers on a stop
+        yield own
 
 
 @contextlib.contextmanager

@@ -107,7 +107,8 @@ def test_a_billion_samples_is_refused_at_once(tmp_path: Path, capsys: pytest.Cap
     start = time.perf_counter()
     assert main(["generate", "spring_network", "--set", "n_side=4", "--samples", "1000000000", "--workers", "1",
                  "--output", str(out), "--no-progress"]) == 2
-    assert time.perf_counter() - start < 5
+    # refused before any work (it grew to 5.4 GB in 84 s); loose enough for a busy machine
+    assert time.perf_counter() - start < 60
     _assert_bad_input(capsys.readouterr().err, "16 grid point(s) x 1000000000 sample(s) = 16000000000 parts",
                       "at most 1000000 parts", "--first-sample")
     assert not out.exists()  # refused before anything is written
@@ -146,7 +147,7 @@ def test_a_scheduler_without_workers_is_reported_after_the_stated_wait(
                      "--scheduler", cluster.scheduler_address, "--output", str(out), "--no-progress"])
         elapsed = time.perf_counter() - start
     assert code == 2
-    assert 2 <= elapsed < 30
+    assert 2 <= elapsed < 120  # the stated wait, not forever (loose: a busy machine)
     err = capsys.readouterr().err
     assert f"no Dask worker is connected to {cluster.scheduler_address}; waiting up to 2 s" in err
     _assert_bad_input(err, "no Dask worker was connected", "for 2 s", "start workers", "re-run computes only the missing")
@@ -239,11 +240,21 @@ def test_two_scores_into_one_folder_never_mix(tmp_path: Path) -> None:
     assert not any(f"{loser}_" in name for name in figures), figures  # no figure of the other input
 
 
-# F10: SIGTERM ends generate, build and score within a few seconds, exit 143, finished parts kept -------------
+# F10: SIGTERM ends generate, build and score, exit 143, finished parts kept; G10: Ctrl-C likewise, exit 130 -----
+# (issue 64 item 1) On a busy machine a run may take minutes to reach the state a test stops it in, and its
+# unwinding as long: each test waits for the state it tests, with limits that only catch a hang.
+
+#: Seconds a run may take to reach the state it is stopped in: on two cores loaded by other work the first part
+#: of a generate took over 120 s (imports, the Dask cluster's start); only a run that never gets there fails.
+READY_LIMIT_S = 900.0
+#: Seconds a stopped run may take to end: the grace (:data:`vdosbench.cli.SIGTERM_GRACE_S`) and the ending of its
+#: children, on a loaded machine; past it the run is taken to hang.
+END_LIMIT_S = 180.0
 
 
-def _stop_with_sigterm(argv: list[str], ready: "callable", limit: float = 120.0) -> tuple[int, float, str]:
-    """Run ``vdosbench ARGV``, send SIGTERM once ``ready()`` holds; the exit status, seconds to exit, stderr."""
+def _stop_with_signal(argv: list[str], ready: "callable", sig: int) -> tuple[int, str]:
+    """Run ``vdosbench ARGV`` in its own process group, send ``sig`` once ``ready()`` holds; the exit status and
+    stderr.  SIGINT goes to the whole group, as Ctrl-C at a terminal does (the Dask workers get it too)."""
     import os
     import signal
     import subprocess
@@ -252,34 +263,48 @@ def _stop_with_sigterm(argv: list[str], ready: "callable", limit: float = 120.0)
 
     exe = Path(sys.executable).parent / "vdosbench"
     proc = subprocess.Popen([str(exe), *argv], env={**os.environ, "OMP_NUM_THREADS": "1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         start = time.monotonic()
         while not ready():
             assert proc.poll() is None, f"ended before it was stopped: {proc.returncode}, {proc.stderr.read()}"
-            assert time.monotonic() - start < limit, "never got ready"
-            time.sleep(0.05)
-        sent = time.monotonic()
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=60)
-        return proc.returncode, time.monotonic() - sent, err
+            assert time.monotonic() - start < READY_LIMIT_S, "never got ready"
+            time.sleep(0.2)
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
+        _, err = proc.communicate(timeout=END_LIMIT_S)
+        return proc.returncode, err
     finally:
         if proc.poll() is None:
-            proc.kill()
+            with __import__("contextlib").suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def _stop_with_sigterm(argv: list[str], ready: "callable") -> tuple[int, str]:
+    import signal
+
+    return _stop_with_signal(argv, ready, signal.SIGTERM)
 
 
 def _parts(folder: Path) -> list[Path]:
     return sorted((folder / "parts").glob("*/sample-*.nc"))
 
 
-def _assert_stopped(code: int, seconds: float, err: str) -> None:
-    from vdosbench.cli import EXIT_SIGTERM, SIGTERM_GRACE_S
+def _assert_stopped(code: int, err: str, *, status: int = 143, line: str = "stopped by SIGTERM") -> None:
+    """Exit ``status`` with exactly one line on stderr: no traceback of ours or of a library (distributed's GC
+    diagnosis printed "Exception ignored in ... GCDiagnosis._gc_callback ... AssertionError" on a busy machine)."""
+    assert code == status, err
+    assert err.count(line) == 1, err
+    import re
 
-    assert code == EXIT_SIGTERM, err
-    assert seconds < SIGTERM_GRACE_S + 5, seconds  # the grace, then its children and itself are ended
-    assert err.count("stopped by SIGTERM") == 1, err
-    assert "error:" not in err and "Traceback" not in err and "TimeoutError" not in err, err
+    # the one line and nothing else (a progress bar, on stderr, is the run's own; the stop's line may follow it)
+    lines = [re.sub(r"^.*part/s\]", "", piece).strip() for piece in re.split(r"[\r\n]", err)]
+    assert [piece for piece in lines if piece] == [next(p for p in lines if line in p)], err
+    for noise in ("error:", "Traceback", "TimeoutError", "Exception ignored", "KeyboardInterrupt", "AssertionError"):
+        assert noise not in err, err
 
 
 @pytest.mark.slow
@@ -290,10 +315,10 @@ def test_sigterm_stops_generate_keeping_finished_parts(tmp_path: Path) -> None:
 
     out = tmp_path / "g10"
     grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
-    code, seconds, err = _stop_with_sigterm(
+    code, err = _stop_with_sigterm(
         ["generate", "spring_network", "--grid", f"delta={grid}", "--set", "n_side=4", "--samples", "1",
          "--workers", "1", "--no-progress", "--output", str(out)], lambda: len(_parts(out)) >= 1)
-    _assert_stopped(code, seconds, err)
+    _assert_stopped(code, err)
     kept = _parts(out)
     assert 1 <= len(kept) < 2000 and not (out / "ensemble.nc").exists()
     for part in kept:  # finished parts are whole (written atomically) and kept for the re-run
@@ -304,9 +329,9 @@ def test_sigterm_stops_generate_keeping_finished_parts(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_sigterm_stops_build(tmp_path: Path) -> None:
     out = tmp_path / "b10"
-    code, seconds, err = _stop_with_sigterm(["build", "spring-network-16", "--workers", "1", "--output", str(out)],
-                                            lambda: len(_parts(out)) >= 1)
-    _assert_stopped(code, seconds, err)
+    code, err = _stop_with_sigterm(["build", "spring-network-16", "--workers", "1", "--output", str(out)],
+                                   lambda: len(_parts(out)) >= 1)
+    _assert_stopped(code, err)
     assert _parts(out) and not (out / "ensemble.nc").exists()
 
 
@@ -316,10 +341,99 @@ def test_sigterm_stops_score_leaving_no_report(tmp_path: Path) -> None:
 
     out = tmp_path / "s10"
     data = Path(__file__).parents[2] / "reference-data" / "spring-network-16-full.nc"
-    code, seconds, err = _stop_with_sigterm(["score", str(data), "--output", str(out)],
-                                            lambda: (out / LOCK_NAME).exists())
-    _assert_stopped(code, seconds, err)
+    code, err = _stop_with_sigterm(["score", str(data), "--output", str(out)], lambda: (out / LOCK_NAME).exists())
+    _assert_stopped(code, err)
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []  # no report, staging folder or lock
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_generate_with_one_line_and_130(tmp_path: Path) -> None:
+    """G10 and issue 64 item 1: Ctrl-C (SIGINT to the whole process group, workers included) ends a generate with
+    one line and exit 130, the lock released and finished parts kept; no KeyboardInterrupt traceback from the
+    command or its Dask workers."""
+    import signal
+
+    from vdosbench.cli import EXIT_SIGINT
+    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+
+    out = tmp_path / "g10"
+    grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
+    code, err = _stop_with_signal(
+        ["generate", "spring_network", "--grid", f"delta={grid}", "--set", "n_side=4", "--samples", "1",
+         "--workers", "1", "--no-progress", "--output", str(out)], lambda: len(_parts(out)) >= 1, signal.SIGINT)
+    _assert_stopped(code, err, status=EXIT_SIGINT, line="vdosbench: interrupted")
+    assert _parts(out) and not (out / LOCK_NAME).exists() and not (out / "ensemble.nc").exists()
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_score_with_one_line_and_130(tmp_path: Path) -> None:
+    """G10's reproduction: ``score`` of the 16x16 set, Ctrl-C while it reads (in the isolated reader) or scores,
+    printed about 20 lines of traceback ending in KeyboardInterrupt."""
+    import signal
+
+    from vdosbench.cli import EXIT_SIGINT
+    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+
+    out = tmp_path / "s10"
+    data = Path(__file__).parents[2] / "reference-data" / "spring-network-16-full.nc"
+    code, err = _stop_with_signal(["score", str(data), "--output", str(out)], lambda: (out / LOCK_NAME).exists(),
+                                  signal.SIGINT)
+    _assert_stopped(code, err, status=EXIT_SIGINT, line="vdosbench: interrupted")
+    assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
+
+
+def test_ctrl_c_while_the_command_line_starts_is_one_line(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C before the signal handlers are in place (while the parser imports) is one line and 130 too."""
+    import vdosbench.cli.entry as entry
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(entry, "build_parser", interrupted)
+    assert main(["list"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "vdosbench: interrupted (Ctrl-C, SIGINT); finished parts are kept and a re-run resumes"
+
+
+def test_our_workers_turn_off_gc_diagnosis() -> None:
+    """The plugin every local cluster of ours registers turns off distributed's GC diagnosis (its callback's
+    AssertionError followed the SIGTERM line on a busy machine); in a thread it leaves SIGINT alone."""
+    import signal
+    import threading
+
+    from distributed import gc as dgc
+
+    from vdosbench.generators.engine.worker_setup import QuietWorkerPlugin
+
+    dgc.enable_gc_diagnosis()
+    assert dgc._gc_diagnosis.enabled and dgc._gc_diagnosis._gc_callback in __import__("gc").callbacks
+    before = signal.getsignal(signal.SIGINT)
+    worker_thread = threading.Thread(target=QuietWorkerPlugin().setup, args=(None,))
+    worker_thread.start()
+    worker_thread.join()
+    assert not dgc._gc_diagnosis.enabled and dgc._gc_diagnosis._gc_callback not in __import__("gc").callbacks
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_unraisable_exceptions_are_quiet_after_a_stop(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """After SIGTERM / SIGINT, an exception Python cannot raise (a gc callback's, a ``__del__``'s) prints nothing;
+    before the stop, Python's hook prints it (the case built to fail)."""
+    import sys
+
+    from vdosbench.cli import signals
+
+    class Noisy:
+        def __del__(self) -> None:
+            raise AssertionError("raised in __del__")
+
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    Noisy()
+    assert "Exception ignored" in capsys.readouterr().err
+    signals._quiet_unraisable()
+    Noisy()
+    assert capsys.readouterr().err == ""
 
 
 def test_deep_fetch_config_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from .errors import run_guarded
 from .parser import build_parser
-from .signals import EXIT_SIGTERM, sigterm_as_exit
+from .signals import EXIT_SIGINT, interrupted_line, sigterm_as_exit, stop_status
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``vdosbench`` command."""
-    args = build_parser().parse_args(argv)
-    with sigterm_as_exit() as stopped:
-        try:
-            code = run_guarded(args.handler, args)
-        except SystemExit:
-            if stopped.is_set():
-                return EXIT_SIGTERM
-            raise
-    # an error raised while unwinding from SIGTERM (a Dask close timing out) is no failure of the run
-    return EXIT_SIGTERM if stopped.is_set() else code
+    """Entry point of the ``vdosbench`` command.
+
+    SIGTERM and SIGINT (Ctrl-C) end it with one line on stderr and exit status 143 / 130
+    (:mod:`vdosbench.cli.signals`); a Ctrl-C while the command line starts (before the handlers are in place)
+    too, without a ``KeyboardInterrupt`` traceback.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+        with sigterm_as_exit() as stopped:
+            try:
+                code = run_guarded(args.handler, args)
+            except SystemExit:
+                if stopped.is_set():
+                    return stop_status()
+                raise
+    except KeyboardInterrupt:
+        print(interrupted_line(), file=sys.stderr)
+        return EXIT_SIGINT
+    # an error raised while unwinding from SIGTERM or SIGINT (a Dask close timing out) is no failure of the run
+    return stop_status() if stopped.is_set() else code

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 
-from .signals import EXIT_SIGTERM, stopped
+from .signals import stop_status, stopped
 
 __all__ = ["EXIT_BAD_INPUT", "CommandError", "UsageError", "fail", "input_errors", "run_guarded", "unknown_name"]
 
@@ -53,6 +53,7 @@ def input_errors() -> tuple[type[BaseException], ...]:
     from vdosbench.benchmark.compare_codes import ComparisonInputError
     from vdosbench.benchmark.declaration import DeclarationError
     from vdosbench.benchmark.reference import ReferenceInputError
+    from vdosbench.benchmark.report_folder import ReportFolderError
     from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
     from vdosbench.datasets.catalog import CatalogError
     from vdosbench.datasets.fetch import FetchError
@@ -67,7 +68,7 @@ def input_errors() -> tuple[type[BaseException], ...]:
     return (
         CommandError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
         AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
-        MemoryBoundError, FolderBusyError, ComparisonInputError, NoWorkerError, EnsembleError,
+        MemoryBoundError, FolderBusyError, ComparisonInputError, NoWorkerError, EnsembleError, ReportFolderError,
     )
 
 
@@ -101,11 +102,11 @@ def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Nam
 def fail(message: str, error: BaseException) -> int:
     """Print ``vdosbench: error: message`` (and the traceback with ``VDOSBENCH_TRACEBACK=1``); exit status 2.
 
-    After SIGTERM the error is one of the unwinding (e.g. a Dask close that timed out): nothing is printed
-    and the exit status is :data:`~vdosbench.cli.signals.EXIT_SIGTERM`.
+    After SIGTERM or SIGINT the error is one of the unwinding (e.g. a Dask close that timed out): nothing is
+    printed and the exit status is the stop's (:func:`~vdosbench.cli.signals.stop_status`: 143 or 130).
     """
     if stopped():
-        return EXIT_SIGTERM
+        return stop_status()
     if os.environ.get("VDOSBENCH_TRACEBACK"):
         import traceback
 

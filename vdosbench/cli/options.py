@@ -14,7 +14,8 @@ from typing import Any
 
 from .errors import UsageError
 
-__all__ = ["data_path", "declarable", "key_values", "parse_assignments", "parse_declarations", "positive_int"]
+__all__ = ["data_path", "declarable", "key_values", "output_folder", "parse_assignments", "parse_declarations",
+           "positive_int"]
 
 
 def positive_int(text: str) -> int:
@@ -71,6 +72,36 @@ def key_values(items: Sequence[str], option: str, example: str) -> dict[str, str
 def parse_declarations(items: Sequence[str]) -> dict[str, str]:
     """``--declare KEY=VALUE`` items as text (checked by :func:`~vdosbench.benchmark.declaration.parse_declaration`)."""
     return key_values(items, "--declare", "model=kob_andersen")
+
+
+def output_folder(text: str) -> Path:
+    """The argparse type of an output folder (``--output``): an empty or blank argument is refused.
+
+    As a path ``""`` reads as the current folder: ``--output "$DIR"`` with ``DIR`` unset would write (and
+    replace earlier report files) wherever the command was started (fault G6 of 2026-11-28).  Name ``.``
+    to mean the current folder.
+
+    Raises
+    ------
+    argparse.ArgumentTypeError
+        ``text`` is empty or blank (argparse exits 2 with the message).
+
+    Examples
+    --------
+    >>> output_folder("vdosbench-output/report")
+    PosixPath('vdosbench-output/report')
+    >>> output_folder("  ")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected an output folder (...), found an empty argument '  '...
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected an output folder (e.g. vdosbench-output/report), found an empty argument {text!r}, which "
+            'would write into the current folder (what --output "$DIR" gives when DIR is unset). Fix: name the '
+            "folder, or pass --output . to mean the current folder"
+        )
+    return Path(text)
 
 
 def data_path(text: str) -> Path:

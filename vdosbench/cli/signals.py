@@ -1,10 +1,15 @@
-"""SIGTERM as an orderly stop of a ``vdosbench`` command: exit status 143, folder locks and workers released.
+"""SIGTERM and SIGINT as an orderly stop of a ``vdosbench`` command: exit status 143 / 130, one line, locks released.
 
-A batch system (or ``kill``) stops a run with SIGTERM.  While a command runs,
-:func:`sigterm_as_exit` turns it into ``SystemExit(143)`` so that every
+A batch system (or ``kill``) stops a run with SIGTERM, a user at the terminal
+with Ctrl-C (SIGINT).  While a command runs, :func:`sigterm_as_exit` turns
+either into ``SystemExit`` (143 for SIGTERM, 130 for SIGINT) so that every
 ``finally`` (an ensemble's folder lock, the local Dask cluster) unwinds, and
 starts a timer that ends the process after :data:`SIGTERM_GRACE_S` whatever
-the unwinding does.
+the unwinding does.  The stop prints one line on stderr and nothing else: no
+traceback of ours (``KeyboardInterrupt`` included) and none of a library's
+(an exception raised while unwinding, e.g. inside a ``gc`` callback or a
+``__del__``, is not printed: :func:`_quiet_unraisable`; the workers of our
+local clusters are quieted by :mod:`vdosbench.generators.engine.worker_setup`).
 """
 
 from __future__ import annotations
@@ -18,23 +23,52 @@ import threading
 import time
 from collections.abc import Iterator
 
-__all__ = ["EXIT_SIGTERM", "SIGTERM_GRACE_S", "sigterm_as_exit", "stopped"]
+__all__ = ["EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit", "stop_status",
+           "stopped"]
 
 #: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
 EXIT_SIGTERM = 143
+#: Exit status after SIGINT, i.e. Ctrl-C (128 + 2).
+EXIT_SIGINT = 130
+#: The one line printed on stderr for each stopping signal.
+_LINES = {
+    signal.SIGTERM: "vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes",
+    signal.SIGINT: "vdosbench: interrupted (Ctrl-C, SIGINT); finished parts are kept and a re-run resumes",
+}
+_STATUS = {signal.SIGTERM: EXIT_SIGTERM, signal.SIGINT: EXIT_SIGINT}
 
 
 #: Seconds a run stopped by SIGTERM has to unwind (release its folder lock, close its Dask cluster) before the
 #: process ends anyway, its worker processes with it: a batch system sends SIGKILL after its own grace period
 #: (SLURM's KillWait: 30 s), and "finished parts are kept" must hold before then.
 SIGTERM_GRACE_S = 5.0
-#: Set by the first SIGTERM: whatever the unwinding raises afterwards, the exit status is :data:`EXIT_SIGTERM`.
+#: Set by the first SIGTERM or SIGINT: whatever the unwinding raises afterwards, the exit status is its own.
 _STOPPED = threading.Event()
+#: The exit status of the signal that set :data:`_STOPPED`.
+_STOP_STATUS = [EXIT_SIGTERM]
 
 
 def stopped() -> bool:
-    """Whether SIGTERM arrived during the command: its exit status is then :data:`EXIT_SIGTERM`."""
+    """Whether SIGTERM or SIGINT arrived during the command: its exit status is then :func:`stop_status`."""
     return _STOPPED.is_set()
+
+
+def stop_status() -> int:
+    """The exit status of the stop: :data:`EXIT_SIGTERM` or :data:`EXIT_SIGINT` (meaningful once :func:`stopped`)."""
+    return _STOP_STATUS[0]
+
+
+def interrupted_line() -> str:
+    """The one line for a Ctrl-C that arrived outside :func:`sigterm_as_exit` (while the command line starts)."""
+    return _LINES[signal.SIGINT]
+
+
+def _quiet_unraisable() -> None:
+    """Print nothing for exceptions Python cannot raise (``gc`` callbacks, ``__del__``, weakref callbacks) once
+    the run is stopped: the stop's ``SystemExit`` may land in one of them, and a library's callback interrupted
+    half-way (distributed's GC diagnosis asserts its own state) fails in the next; neither is news after the
+    one line.  The grace timer ends the process whatever they swallowed."""
+    sys.unraisablehook = lambda unraisable: None
 
 
 
@@ -63,7 +97,7 @@ def _end_now() -> None:
     with contextlib.suppress(Exception):
         sys.stderr.flush()
         sys.stdout.flush()
-    os._exit(EXIT_SIGTERM)
+    os._exit(stop_status())
 
 
 def _quiet_dask() -> None:
@@ -77,21 +111,22 @@ def _quiet_dask() -> None:
 
 @contextlib.contextmanager
 def sigterm_as_exit() -> Iterator[threading.Event]:
-    """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)`` while the command runs.
+    """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)``, SIGINT (Ctrl-C) into
+    ``SystemExit(130)``, while the command runs.
 
     The default action of SIGTERM ends the process at once, skipping every
     ``finally``: an ensemble's folder lock and the local Dask cluster would be
     left behind.  As an exception it unwinds them.  The first SIGTERM also
     starts a timer: a run that has not unwound after :data:`SIGTERM_GRACE_S`
     seconds (a Dask cluster slow to close) is ended by :func:`_end_now`; later
-    SIGTERMs are ignored (the stop is under way).  Finished parts are kept
+    SIGTERMs and SIGINTs are ignored (the stop is under way).  Finished parts are kept
     either way (each is written atomically).  Only in the main thread, and the
     previous handler is restored afterwards.
 
     Yields
     ------
     threading.Event
-        Set once SIGTERM arrived: the exit status is then :data:`EXIT_SIGTERM`.
+        Set once SIGTERM or SIGINT arrived: the exit status is then :func:`stop_status`.
     """
     _STOPPED.clear()
     if threading.current_thread() is not threading.main_thread():
@@ -101,14 +136,17 @@ def sigterm_as_exit() -> Iterator[threading.Event]:
     def stop(signum: int, frame: object) -> None:
         if _STOPPED.is_set():
             return
+        _STOP_STATUS[0] = _STATUS[signal.Signals(signum)]
         _STOPPED.set()
-        print("vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes", file=sys.stderr)
+        _quiet_unraisable()
+        print(_LINES[signal.Signals(signum)], file=sys.stderr)
         _quiet_dask()
         threading.Thread(target=_end_now, name="vdosbench-sigterm-grace", daemon=True).start()
-        raise SystemExit(EXIT_SIGTERM)
+        raise SystemExit(_STOP_STATUS[0])
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         yield _STOPPED
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..checks import check_output_folder, refuse_workers_with_scheduler
 from ..errors import unknown_name
 from ..help_text import EXIT_STATUS_BUILD
-from ..options import positive_int
+from ..options import output_folder, positive_int
 
 NAME = "build"
 
@@ -18,7 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
                            epilog=EXIT_STATUS_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
     build.add_argument("name", help="catalogue name (see vdosbench list)")
-    build.add_argument("--output", type=Path, required=True, help="ensemble folder")
+    build.add_argument("--output", type=output_folder, required=True, help="ensemble folder")
     build.add_argument("--workers", type=positive_int, default=None,
                        help="local Dask workers (default: cores); not with --scheduler")
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
-from ..options import key_values
+from ..options import key_values, output_folder
 
 NAME = "compare-codes"
 
@@ -21,7 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                          help="result.json of vdosbench score for each code; the first is the reference column")
     compare.add_argument("--cost", action="append", default=[], metavar="LABEL=SECONDS",
                          help="seconds per sample the code took to make its data (repeatable)")
-    compare.add_argument("--output", type=Path, default=Path("vdosbench-output/compare"),
+    compare.add_argument("--output", type=output_folder, default=Path("vdosbench-output/compare"),
                          help="folder for comparison.md, comparison.html, comparison.json")
     return compare
 

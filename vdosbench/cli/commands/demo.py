@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from ..checks import check_output_folder
-from ..options import positive_int
+from ..options import output_folder, positive_int
 from .score import score_files
 
 NAME = "demo"
@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                           epilog="exit status: 0 once the report is written; with --gate as score (0, 1, 3); "
                                  "2 on bad input or a failure (one line on stderr)",
                           formatter_class=argparse.RawDescriptionHelpFormatter)
-    demo.add_argument("--output", type=Path, default=Path("vdosbench-output/demo"), help="output folder")
+    demo.add_argument("--output", type=output_folder, default=Path("vdosbench-output/demo"), help="output folder")
     demo.add_argument("--samples", type=positive_int, default=6, help="samples per grid point, >= 1 (default 6)")
     demo.add_argument("--n-side", type=int, default=30, help="network side (default 30: 900 nodes)")
     demo.add_argument("--workers", type=positive_int, default=None, help="local Dask workers (default: cores)")

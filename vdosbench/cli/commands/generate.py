@@ -10,7 +10,7 @@ from typing import Any
 from ..checks import check_output_folder, refuse_workers_with_scheduler
 from ..errors import UsageError, unknown_name
 from ..help_text import EPILOG, EXIT_STATUS_OTHER
-from ..options import parse_assignments, positive_int
+from ..options import output_folder, parse_assignments, positive_int
 from .describe import describe_name
 
 NAME = "generate"
@@ -41,7 +41,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                           "over machines or folders, or continue one whose first parts are kept elsewhere); "
                           "sample i is the same in every piece; for chain generators K starts a chain")
     gen.add_argument("--seed", type=int, default=None, help="root seed (default 20260, or the recipe's)")
-    gen.add_argument("--output", type=Path, default=None, help="output folder (parts/ and ensemble.nc); required")
+    gen.add_argument("--output", type=output_folder, default=None,
+                     help="output folder (parts/ and ensemble.nc); required")
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     gen.add_argument("--workers", type=positive_int, default=None,
                      help="local Dask workers (default: cores); not with --scheduler")

@@ -19,7 +19,7 @@ from typing import Any
 from ..checks import check_output_folder
 from ..errors import unknown_name
 from ..help_text import EPILOG, EXIT_STATUS
-from ..options import data_path, declarable, parse_assignments, parse_declarations
+from ..options import data_path, declarable, output_folder, parse_assignments, parse_declarations
 
 NAME = "score"
 
@@ -30,7 +30,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
                            epilog=EXIT_STATUS + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     score.add_argument("data", nargs="+", type=data_path, help="VDOS-1.0 netCDF files")
     score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
-    score.add_argument("--output", type=Path, default=Path("vdosbench-output/report"), help="report folder")
+    score.add_argument("--output", type=output_folder, default=Path("vdosbench-output/report"), help="report folder")
     score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too (exit statuses below)")
     score.add_argument("--format", default=None,
                        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
@@ -55,20 +55,6 @@ def run(args: argparse.Namespace) -> int:
                        parse_declarations(args.declare), not args.no_cross_check)
 
 
-#: Report files of ``score`` under its output folder; stale ones are deleted before scoring.
-REPORT_FILES = ("report.md", "report.html", "result.json", "reference.md", "reference.json")
-
-
-def _remove_stale_report(output: Path) -> None:
-    """Delete the report files of an earlier ``score`` in ``output``, so a failed run leaves none that look current."""
-    for name in REPORT_FILES:
-        (output / name).unlink(missing_ok=True)
-    figures = output / "figures"
-    if figures.is_dir():
-        for png in figures.glob("*.png"):
-            png.unlink(missing_ok=True)
-
-
 def score_files(
     paths: Sequence[Path],
     claims_path: Path | None,
@@ -91,6 +77,7 @@ def score_files(
     line says so.
     """
     from vdosbench.benchmark.report import remove_stale_stages
+    from vdosbench.benchmark.report_folder import remove_previous_report
     from vdosbench.generators.engine.folder_lock import folder_lock
 
     check_output_folder(output)
@@ -99,7 +86,9 @@ def score_files(
     try:
         with folder_lock(output, clash="two scores into one folder would mix their reports"):
             remove_stale_stages(output)
-            _remove_stale_report(output)  # a score that fails from here on must not leave an old report looking current
+            # a score that fails from here on must not leave an old report looking current; only the files the
+            # folder's last report wrote (its manifest) are deleted, and a foreign file of a report's name refused
+            remove_previous_report(output)
             return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
                                cross_check, gated)
     except BaseException:

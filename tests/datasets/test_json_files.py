@@ -1,0 +1,52 @@
+"""Strict JSON (issue 64 item 4, fault G14 of 2026-11-28): every JSON file vdosbench writes parses strictly."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vdosbench.datasets.json_files import dumps_strict, loads_strict, strict_jsonable
+
+
+def _no_constants(name: str) -> None:
+    raise AssertionError(f"non-standard JSON constant {name}")
+
+
+def test_non_finite_values_are_written_as_documented() -> None:
+    value = {"t": np.float64(np.inf), "lo": -math.inf, "u": float("nan"), "v": [np.float32(1.5), (2, math.inf)],
+             "a": np.array([np.nan, 1.0])}
+    text = dumps_strict(value, indent=1)
+    assert json.loads(text, parse_constant=_no_constants) == {
+        "t": "inf", "lo": "-inf", "u": None, "v": [1.5, [2, "inf"]], "a": [None, 1.0]}
+    assert float(loads_strict(text)["t"]) == math.inf  # a reader that wants the number converts the string
+
+
+def test_the_strict_reader_refuses_python_constants() -> None:
+    """The case built to fail: what ``json.dumps`` writes by default is not JSON."""
+    with pytest.raises(ValueError, match="not strict JSON: found Infinity"):
+        loads_strict(json.dumps({"x": math.inf}))
+    with pytest.raises(ValueError, match="found NaN"):
+        loads_strict(json.dumps([math.nan]))
+    assert strict_jsonable({1: "a"}) == {1: "a"} and json.loads(dumps_strict({1: "a"})) == {"1": "a"}
+
+
+def test_score_result_json_is_strict_for_an_infinite_parent_temperature(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """G14's second reproduction: ``--declare parent_temperature=inf`` wrote ``Infinity`` into result.json."""
+    from vdosbench.cli import main
+
+    data = tmp_path / "d.npz"
+    rng = np.random.default_rng(0)
+    np.savez(data, eigenvalues=np.sort(rng.uniform(0.1, 4, (3, 60)), axis=1), spatial_dimension=3)
+    out = tmp_path / "out"
+    code = main(["score", str(data), "--declare", "model=glass", "--declare", "parent_temperature=inf",
+                 "--output", str(out)])
+    assert code in (0, 1, 3), capsys.readouterr().err
+    text = (out / "result.json").read_text()
+    body = json.loads(text, parse_constant=_no_constants)
+    assert "Infinity" not in text and "NaN" not in text
+    assert body["systems"]["d"]["parent_temperature"] == "inf", body["systems"]
