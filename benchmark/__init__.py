@@ -12,11 +12,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .claims import Alternative, Claim, ClaimsFileError, Expectation, default_claims_path, load_claims
+    from .claims import Alternative, Claim, ClaimsFileError, Expectation, Registered, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
     from .protocols import ProtocolNote, load_protocol_notes
-    from .registration import RegisteredClaim, Registration, load_registration
+    from .registration import Registration, load_registration
     from .report import write_report
     from .scorecard import InputInfo, ScoreCard, score_datasets
     from .scoring import (
@@ -50,7 +50,7 @@ _WHERE = {
     "score_datasets": "scorecard",
     "ProtocolNote": "protocols",
     "load_protocol_notes": "protocols",
-    "RegisteredClaim": "registration",
+    "Registered": "claims",
     "Registration": "registration",
     "load_registration": "registration",
     "write_report": "report",

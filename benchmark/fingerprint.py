@@ -102,6 +102,7 @@ from vdosbench.datasets.catalog import (
 )
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
+from vdosbench.validators.results.registry import study_measure
 
 from .registration import load_registration
 
@@ -149,11 +150,11 @@ RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
 #: The realization test's rule (``benchmark/registrations/realization-test.toml``): the numbers below are read from it.
 _REALIZATION_RULE = load_registration("realization-test").claim("rebuild.another-realization")
 #: Family-wise false-alarm rate of the realization test (Bonferroni over its quantities and points).
-REALIZATION_ALPHA = float(_REALIZATION_RULE.measure["alpha"])
+REALIZATION_ALPHA = float(_REALIZATION_RULE.settings["alpha"])
 #: Fewest samples per point, on each side, for the realization test to be assessed (a bootstrap
 #: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates
 #: against n in ``studies/results/realization_test.json``).
-REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.measure["min_units"])
+REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.settings["min_units"])
 
 
 def point_label(values: Mapping[str, Any]) -> str:
@@ -634,6 +635,7 @@ def _differences(
     return compared, differences
 
 
+@study_measure("realization.welch_z")
 def compare_realizations(
     catalogued: Fingerprint,
     rebuilt: Fingerprint,

@@ -48,7 +48,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
+from vdosbench.benchmark.claims import Claim  # noqa: E402
+from vdosbench.benchmark.registration import load_registration  # noqa: E402
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
@@ -64,6 +65,7 @@ from vdosbench.validators import (  # noqa: E402
     paired_band_difference,
     window_mle,
 )
+from vdosbench.validators.results.registry import study_measure  # noqa: E402
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +89,12 @@ CONFIRM_POINTS = 4
 REGISTRATION = "absolute-frequency"
 COVERAGE = RESULTS / "absolute_frequency_coverage.json"
 TAPERS = (2, -1)
+#: The density ratio between two sizes (lerner.finite-size-density-absolute in absolute-frequency.toml).
+study_measure("absolute_frequency.density_ratio")(density_ratio)
+#: Amendment 3's readings in one unit a protocol: the same estimators on points the study has put in the common unit
+#: (ModeSpectra.in_common_unit, G_u = the mean G of the ladder's largest N at the same (T*, taper)).
+study_measure("absolute_frequency.band_mle_common_unit")(band_mle)
+study_measure("absolute_frequency.density_ratio_common_unit")(density_ratio)
 
 
 def _point_name(taper: int, tstar: float) -> str:
@@ -187,7 +195,7 @@ def _coverage_of(key: str | None, coverage: Mapping[str, Any]) -> dict[str, Any]
     return out or "not measured"
 
 
-def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
+def _reading(claim: Claim, what: str, est: Any, coverage_key: str | None,
              coverage: Mapping[str, Any]) -> dict[str, Any]:
     """One registered reading: the measurement, its verdict by the claim's rule and the interval's coverage."""
     return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage_of(coverage_key, coverage)}
@@ -205,7 +213,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         "schirmacher.high-tstar-taper-0-absolute"))
     result: dict[str, Any] = {
         "registration": reg.path.name, "registered": reg.registered,
-        "amendments": sorted({t for c in reg.claims.values() for t in c.amended}),
+        "amendments": reg.amendments,
         "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
                    "seed": SEED, "phonon_factor": 0.6, "samples_required": samples_required,
                    "coverage": f"{coverage.name} (issue-51 mocks); 'not measured' where no coverage study reads it"},
@@ -226,34 +234,34 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         by_n = ladder_points[(t, taper)]
         kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
         readings = []
-        x = float(a_s2.measure["x_edge"])
+        x = float(a_s2.settings["band"][1])
         readings.append(_reading(a_s2, "primary", band_mle(pt, 0.0, x, **kw), f"band 0-{x:g}", cov))
-        for label, measure, _ in a_s2.alternatives:
-            lo, hi = measure.get("band", (0.0, measure.get("x_edge")))
-            readings.append(_reading(a_s2, label, band_mle(pt, float(lo), float(hi), **kw),
+        for alt in a_s2.alternatives:
+            lo, hi = alt.settings["band"]
+            readings.append(_reading(a_s2, alt.label, band_mle(pt, float(lo), float(hi), **kw),
                                      f"band {float(lo):g}-{float(hi):g}", cov))
         joint = [by_n[n] if n != CONFIRM_N else pt for n in EV_SIZES]  # amendment 1: the ladder's N = 16000 is not read
         joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
         # amendment 3 (issue 63): the deep band in the protocol's common unit leads; the kappa-free fit is withdrawn
         g_u = common_shear_modulus(by_n)
         common[(t, taper)] = pt_c = pt.in_common_unit(g_u)
-        deep = a_tail.measure["band"]
+        deep = a_tail.settings["band"]
         tail = [{**_reading(a_tail, f"primary (amendment 3): deep band ({deep[0]:g}, {deep[1]:g}], common unit",
                             band_mle(pt_c, float(deep[0]), float(deep[1]), **kw), None, cov), "unit_shear_modulus": g_u}]
-        shoulder = a_tail.alternative("shoulder (0.15, 0.29], common unit")["band"]
+        shoulder = a_tail.alternative("shoulder (0.15, 0.29], common unit").settings["band"]
         tail.append(_reading(a_tail, "shoulder (0.15, 0.29], common unit",
                              band_mle(pt_c, float(shoulder[0]), float(shoulder[1]), **kw), None, cov))
         tail.append(_reading(a_tail, "extreme value, kappa free (withdrawn primary; joint over N = "
                              + ", ".join(str(p.n_particles) for p in joint) + ")", joint_fit.exponent, "extreme value",
                              cov))
-        low, high = a_tail.alternative("lowest band (0, 0.15] omega_g")["band"]
+        low, high = a_tail.alternative("lowest band (0, 0.15] omega_g").settings["band"]
         tail.append(_reading(a_tail, "lowest band (0, 0.15] omega_g", band_mle(pt, low, high, **kw),
                              f"band {low:g}-{high:g}", cov))
         tail.append(_reading(a_tail, "extreme value at N = 2000, kappa = 1",
                              extreme_value_fit(pt, law="independent", **kw).exponent, None, cov))
-        xd, large = float(a_density.measure["x_edge"]), int(a_density.measure["large"])
+        xd, large = float(a_density.settings["x_edge"]), int(a_density.settings["large"])
         big_c = by_n[large].in_common_unit(g_u)
-        x18 = float(a_density.alternative("x_edge 0.18, common unit")["x_edge"])
+        x18 = float(a_density.alternative("x_edge 0.18, common unit").settings["x_edge"])
         density = [_reading(a_density, f"primary (amendment 3): N = {CONFIRM_N} (confirm) / N = {large} (ladder) below "
                             f"{xd:g}, common unit", density_ratio(pt_c, big_c, xd, **kw).ratio, None, cov),
                    _reading(a_density, f"x_edge {x18:g}, common unit", density_ratio(pt_c, big_c, x18, **kw).ratio,
@@ -270,7 +278,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
                                   "s_of_omega": [{"band": list(e.measurement.settings["band_omega_over_omega_g"]),
                                                   **_summary(e)} for e in curve]}
     if len(common) == CONFIRM_POINTS:  # amendment 3: the deep band pooled over the four confirmatory points
-        deep = a_tail.measure["band"]
+        deep = a_tail.settings["band"]
         result["pooled"] = {a_tail.id: [_reading(
             a_tail, f"deep band ({deep[0]:g}, {deep[1]:g}], common unit, pooled over the {CONFIRM_POINTS} points",
             band_mle(list(common.values()), float(deep[0]), float(deep[1]), n_bootstrap=n_bootstrap, seed=SEED),
@@ -279,7 +287,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         if (t, 2) not in spectra or (t, -1) not in spectra:
             continue
         kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
-        x = float(a_taper.measure["x_edge"])
+        x = float(a_taper.settings["band"][1])
         # a sample unstable to shear at either taper (G <= 0: no omega_g) is left out with its pair
         stable = np.asarray((points[(t, 2)]["shear_modulus"] > 0).values & (points[(t, -1)]["shear_modulus"] > 0).values)
         paired = [mode_spectra_from_dataset(points[(t, m)].isel(sample=np.flatnonzero(stable)), f"N={CONFIRM_N} m={m}")

@@ -86,6 +86,7 @@ from vdosbench.validators import (
     size_window_difference,
     window_mle,
 )
+from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import MIN_GROUPS
 from vdosbench.validators.spectral.power_law import PowerLawWindow
 
@@ -93,6 +94,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)
 PRIMARY = "mle c=0.5"
 PARTICIPATION_THRESHOLDS = (0.15, 0.25, 0.35)
+#: The difference of the largest and the smallest size (s-independent-of-N in finite-size.toml).
+study_measure("finite_size.size_window_difference")(size_window_difference)
 #: The decision rules (benchmark/registrations/finite-size.toml): each verdict's expectation is read from there.
 RULES = load_registration("finite-size")
 TOLERANCE = RULES.claim("schirmacher.high-parent-temperature-s2").expect.tolerance
@@ -262,6 +265,7 @@ def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
     return {"estimates": est, "failed": failed, "participation_spread": spread, "lowest_k": lowest}
 
 
+@study_measure("finite_size.model_window_difference")
 def paired_difference(a: xr.Dataset, b: xr.Dataset, seed: int, label: str) -> tuple[Measurement, dict[str, Any]]:
     """s(a) − s(b) on the samples both points have with a positive shear modulus, bootstrap over pairs of units
     (chains when given, else samples): the primary's (window MLE, c = 0.5,

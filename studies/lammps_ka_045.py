@@ -107,11 +107,12 @@ from vdosbench.datasets.io import temporary_path, write_bytes, write_text
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
+from vdosbench.validators.results.registry import study_measure
 
 #: The equilibrium rule (benchmark/registrations/lammps-ka-equilibrium.toml): its numbers are read from there.
 RULE = load_registration("lammps-ka-equilibrium")
-Q_FS = float(RULE.claim("equilibrium.no-tau-ageing").measure["fs_wavenumber"])
-MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").measure["min_late_segments"])
+Q_FS = float(RULE.claim("equilibrium.no-tau-ageing").settings["fs_wavenumber"])
+MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").settings["min_late_segments"])
 TREND_P = float(RULE.claim("equilibrium.no-tau-ageing").expect.value)
 TAU_MULTIPLE = float(RULE.claim("equilibrium.wait").expect.value)
 RESULTS = Path(__file__).parent / "results"
@@ -233,6 +234,7 @@ def _states(folder: Path, pattern: str) -> list[dict]:
     return sorted(out, key=lambda st: st["sample"])
 
 
+@study_measure("lammps_ka.spearman_growth_p", "lammps_ka.energy_drift", "lammps_ka.wait_in_tau_alpha")
 def rule_details(state: dict) -> dict:
     """The numbers the equilibrium rule looks at (module docstring), for the record.
 

@@ -59,16 +59,17 @@ from vdosbench.benchmark import Verdict, load_registration, verdict_for
 from vdosbench.datasets import point_group_name
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap
+from vdosbench.validators.results.registry import study_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.
 RULE = load_registration("sorting-trend").claim("equilibrium.sorting-trend")
 #: Slopes are per this many sweeps.
-SWEEP_UNIT = float(RULE.measure["per_sweeps"])
-N_BOOTSTRAP = int(RULE.measure["n_bootstrap"])  # replicates of every chain bootstrap (the slopes and the Spearman link)
+SWEEP_UNIT = float(RULE.settings["per_sweeps"])
+N_BOOTSTRAP = int(RULE.settings["n_bootstrap"])  # replicates of every chain bootstrap (the slopes and the Spearman link)
 #: Fewest chains a point needs (the validators' MIN_GROUPS).
-MIN_GROUPS = int(RULE.measure["min_chains"])
-CONFIDENCE = float(RULE.measure["confidence"])
+MIN_GROUPS = int(RULE.settings["min_chains"])
+CONFIDENCE = float(RULE.settings["confidence"])
 MEASURES = ("segment_mean_energy", "inherent_energy", "size_neighbour_correlation", "size_segregation")
 #: The rule's reading of a mean slope's interval: the verdict on "greater than 0".
 GROWS = RULE.expect
@@ -147,6 +148,7 @@ def chain_slopes(per_structure: Mapping[str, np.ndarray], min_structures: int = 
     return out
 
 
+@study_measure("sorting_trend.mean_chain_slope")
 def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
     known = np.isfinite(slopes)
     slopes, levels = slopes[known], levels[known]

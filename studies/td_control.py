@@ -46,7 +46,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.registration import RegisteredClaim, load_registration  # noqa: E402
+from vdosbench.benchmark.claims import Claim  # noqa: E402
+from vdosbench.benchmark.registration import load_registration  # noqa: E402
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
@@ -164,7 +165,7 @@ def _coverage(key: str | None, coverage: Mapping[str, Any], counts: Mapping[int,
     return out or "not measured"
 
 
-def _reading(claim: RegisteredClaim, what: str, est: Any, coverage_key: str | None,
+def _reading(claim: Claim, what: str, est: Any, coverage_key: str | None,
              coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None) -> dict[str, Any]:
     """One registered reading: value, interval, its verdict by the claim's rule, and the interval's coverage."""
     return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage(coverage_key, coverage, counts)}
@@ -226,38 +227,39 @@ class _Reader:
         return self._once(("band", n, taper, low, high, which),
                           lambda: band_mle(self.spectra(n, taper, which), low, high, **self.kw))
 
-    def taper_difference(self, claim: RegisteredClaim, n: int) -> list[dict[str, Any]]:
-        x = float(claim.measure["x_edge"])
+    def taper_difference(self, claim: Claim, n: int) -> list[dict[str, Any]]:
+        x = float(claim.settings["band"][1])
         out_unstable = self.pair(n)[2]
         rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf", self.paired(n, x),
                          f"N={n} paired 0-{x:g}", self.cov, self.counts(n))]
         rows[0]["pairs_left_out_unstable"] = out_unstable
-        for label, measure, _ in claim.alternatives:
-            chains = measure.get("chains")
-            if "pooled" in measure or chains == "stage 2" or measure["estimator"] == "extreme_value":
+        for alt in claim.alternatives:
+            chains = alt.select.get("chains")
+            if "pooled" in alt.select or chains == "stage 2" or alt.settings["estimator"] == "extreme_value":
                 continue  # read across sizes (the stage's joint block) or as a stage of its own
             which, drift_zero = ("all" if chains == "all" else "new"), chains == "drift holds 0"
-            xe = float(measure["x_edge"])
+            xe = float(alt.settings["band"][1])
             key = f"N={n} paired 0-{xe:g}" if chains is None else None
-            rows.append(_reading(claim, label, self.paired(n, xe, which, drift_zero), key, self.cov, self.counts(n)))
+            rows.append(_reading(claim, alt.label, self.paired(n, xe, which, drift_zero), key, self.cov,
+                                 self.counts(n)))
             if drift_zero:
                 rows[-1]["chain_pairs_read"] = self.pair(n, which, drift_zero)[0].n_groups
         return rows
 
-    def window(self, claim: RegisteredClaim, n: int, taper: int) -> list[dict[str, Any]]:
-        x = float(claim.measure["x_edge"])
+    def window(self, claim: Claim, n: int, taper: int) -> list[dict[str, Any]]:
+        x = float(claim.settings["band"][1])
         name = TAPER_NAME[taper]
         rows = [_reading(claim, f"primary: window (0, {x:g}], {name}", self.band(n, taper, 0.0, x),
                          f"N={n} window {name} 0-{x:g}", self.cov, self.counts(n))]
-        for label, measure, _ in claim.alternatives:
-            if measure["estimator"] == "extreme_value":
+        for alt in claim.alternatives:
+            if alt.settings["estimator"] == "extreme_value":
                 continue
-            if measure.get("chains") == "all":
-                rows.append(_reading(claim, f"{label}, {name}", self.band(n, taper, 0.0, x, "all"), None, self.cov,
+            if alt.select.get("chains") == "all":
+                rows.append(_reading(claim, f"{alt.label}, {name}", self.band(n, taper, 0.0, x, "all"), None, self.cov,
                                      self.counts(n)))
-            elif "band" in measure:
-                lo, hi = (float(v) for v in measure["band"])
-                rows.append(_reading(claim, f"{label}, {name}", self.band(n, taper, lo, hi),
+            elif not alt.select:
+                lo, hi = (float(v) for v in alt.settings["band"])
+                rows.append(_reading(claim, f"{alt.label}, {name}", self.band(n, taper, lo, hi),
                                      f"N={n} band {name} {lo:g}-{hi:g}", self.cov, self.counts(n)))
         return rows
 
@@ -268,9 +270,9 @@ class _Reader:
                for n in EV_SIZES]
         return extreme_value_fit(pts, law="free", **self.kw)
 
-    def pooled(self, claim: RegisteredClaim) -> dict[str, Any]:
+    def pooled(self, claim: Claim) -> dict[str, Any]:
         pairs = [self.pair(n) for n in sorted(self.chains)]
-        x = float(claim.alternative(POOLED)["x_edge"])
+        x = float(claim.alternative(POOLED).settings["band"][1])
         key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
         pooled = self._once(("pooled", x), lambda: paired_band_difference(
             [p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw))
@@ -300,7 +302,7 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path |
         "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute"))
     result: dict[str, Any] = {
         "registration": reg.path.name, "registered": reg.registered,
-        "amendments": sorted({t for c in reg.claims.values() for t in c.amended}),
+        "amendments": reg.amendments,
         "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
                    "seed": SEED, "phonon_factor": 0.6,
                    "stages": {k: {str(n): [r.start, r.stop - 1] for n, r in v.items()} for k, v in stages.items()},
@@ -355,8 +357,8 @@ def exploratory_readings(reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_
     the registration, so their verdicts are descriptive and never the claim's."""
     diff, m2, minf = (reg.claim(c) for c in ("schirmacher.td-taper-difference-absolute",
                                               "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute"))
-    deep = float(diff.alternative("deep window (0, 0.18]")["x_edge"])
-    x = float(diff.measure["x_edge"])
+    deep = float(diff.alternative("deep window (0, 0.18]").settings["band"][1])
+    x = float(diff.settings["band"][1])
     out: dict[str, Any] = {"note": "chains seen before the registration (chains 0 - 19 at N = 1000, 2000; 0 - 11 at "
                                    "N = 4000): verdicts by the registered rules, descriptive only"}
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED}

@@ -70,13 +70,14 @@ from vdosbench.generators.glasses.minimize import QuenchSettings, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
 from vdosbench.validators import Measurement
+from vdosbench.validators.results.registry import study_measure
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
 FIGURE = ROOT / "docs" / "figures" / "seed003" / "two_start.png"
 #: The decision rule (benchmark/registrations/two-start.toml).
 RULE = load_registration("two-start")
-BLOCKS = int(RULE.claim("equilibrium.two-start").measure["blocks"])
+BLOCKS = int(RULE.claim("equilibrium.two-start").settings["blocks"])
 
 
 def late_mean(sweeps: np.ndarray, energy: np.ndarray, n_blocks: int = BLOCKS) -> tuple[float, float]:
@@ -167,6 +168,7 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     }
 
 
+@study_measure("two_start.late_mean_difference", "two_start.inherent_energy_gap")
 def decide(difference: float, stderr: float, inherent_gap: float) -> tuple[float, tuple[float, float], bool, str]:
     """The registered rule (``benchmark/registrations/two-start.toml``) for one chain.
 
@@ -192,12 +194,12 @@ def decide(difference: float, stderr: float, inherent_gap: float) -> tuple[float
     ('disagree', 'deep start not below')
     """
     agree, power = RULE.claim("equilibrium.two-start"), RULE.claim("equilibrium.two-start-power")
-    z = float(agree.measure["z"])
+    z = float(agree.settings["z"])
     low, high = difference - z * stderr, difference + z * stderr
     gap = Measurement("inherent-energy gap", inherent_gap, 0.0, inherent_gap, inherent_gap, 1.0, "energy per particle",
-                      dict(power.measure), None, 1, "exact")
-    meet = Measurement("late-mean difference", difference, stderr, low, high, float(agree.measure["confidence"]),
-                       "energy per particle", dict(agree.measure), None, 2, "normal interval")
+                      dict(power.settings), None, 1, "exact")
+    meet = Measurement("late-mean difference", difference, stderr, low, high, float(agree.settings["confidence"]),
+                       "energy per particle", dict(agree.settings), None, 2, "normal interval")
     below = judge(gap, power.expect)[0] is Verdict.SUPPORTED
     verdict = ("agree" if judge(meet, agree.expect)[0] is Verdict.SUPPORTED else "disagree") if below else \
         "deep start not below"

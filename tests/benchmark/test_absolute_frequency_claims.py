@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ import pytest
 import xarray as xr
 
 from lowest_mode_points import lowest_mode_point
-from vdosbench.benchmark import evaluate_claim, load_claims
+from vdosbench.benchmark import evaluate_claim, load_claims, load_registration
 from vdosbench.benchmark.claims import ClaimsFileError
 from vdosbench.benchmark.scoring import Verdict
 from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
@@ -106,16 +105,17 @@ def test_a_dangling_superseded_by_is_refused(tmp_path):
 
 
 def test_registration_precedes_the_confirmatory_data_and_names_the_scored_claims():
-    reg = tomllib.loads((ROOT / "benchmark" / "registrations" / "absolute-frequency.toml").read_text())
-    assert reg["registered"] == "2026-11-27T10:45Z" and reg["issue"] == 51
-    assert all(a["registered"] > reg["registered"] for a in reg["amendment"])
-    registered = {c["id"] for c in reg["claim"]}
-    td = tomllib.loads((ROOT / "benchmark" / "registrations" / "td-control.toml").read_text())  # issue 52's
+    reg = load_registration("absolute-frequency")
+    assert reg.registered == "2026-11-27T10:45Z" and reg.header["issue"] == 51
+    assert reg.amendments and all(t > reg.registered for t in reg.amendments)
+    td = load_registration("td-control")  # issue 52's
     scored = {c.id for c in load_claims() if c.validator == "absolute_exponent"}
-    assert scored <= registered | {c["id"] for c in td["claim"]}
+    assert scored <= set(reg.claims) | set(td.claims)
+    assert all(c.registration is not None for c in load_claims() if c.id in set(reg.claims) | set(td.claims)
+               and c.id != "lerner.deep-tail-s4-absolute")  # read from the registration, not defined twice
     from vdosbench.generators.glasses.lowest_mode_glasses import CONFIRM_ROOT_SEED, RECIPES
     recipe = RECIPES["soft_spheres_lowest_confirm_n2000"]
-    assert recipe.root_seed == CONFIRM_ROOT_SEED and str(CONFIRM_ROOT_SEED) in reg["data"]
+    assert recipe.root_seed == CONFIRM_ROOT_SEED and str(CONFIRM_ROOT_SEED) in reg.header["data"]
     assert recipe.n_samples == 1000 and recipe.fixed["n_lowest"] == 20
     assert math.isclose(0.6 * 2 * math.pi / N ** (1 / 3), 0.299, abs_tol=5e-4)  # the window rule's edge at N = 2000
 

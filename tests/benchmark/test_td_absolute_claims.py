@@ -8,20 +8,17 @@ The registered verdicts are the study's (``studies/td_control.py``, new chains o
 from __future__ import annotations
 
 import math
-import tomllib
-from pathlib import Path
 
 import numpy as np
 import pytest
 import xarray as xr
 
 from lowest_mode_points import lowest_mode_point
-from vdosbench.benchmark import evaluate_claim, load_claims
+from vdosbench.benchmark import evaluate_claim, load_claims, load_registration
 from vdosbench.benchmark.scoring import Verdict
 from vdosbench.generators import T_D_NONADDITIVE
 from vdosbench.generators.theory.mock_spectrum import DEFAULT_SHEAR_MODULUS, mock_glass_spectra
 
-ROOT = Path(__file__).resolve().parents[2]
 N = 1000
 CHAINS = 60
 #: Modes a structure below 0.29 ω_g in the mocks (the control has 0.55 – 0.79; more here, so that one set decides).
@@ -55,23 +52,23 @@ def _control_set(s_m2: float, s_minf: float) -> xr.Dataset:
         non_additivity=0.2)
 
 
-def test_the_claims_file_reads_the_registered_primary_and_alternatives():
-    reg = tomllib.loads((ROOT / "benchmark" / "registrations" / "td-control.toml").read_text())
+def test_the_scored_td_claims_are_the_registered_ones():
+    """claims.toml names the control's claims by reference: the scorer reads the registration's measure, data and
+    expectation (no second definition to drift), with the alternatives a score reports."""
+    reg = load_registration("td-control")
     claims = _claims()
-    for registered in reg["claim"]:
-        claim = claims[registered["id"]]
-        assert claim.validator == "absolute_exponent" and claim.settings["estimator"] == "band_mle"
-        assert tuple(claim.settings["band"]) == (0.0, registered["measure"]["x_edge"])
-        assert (claim.expect.value, claim.expect.tolerance) == (registered["expect"]["value"],
-                                                               registered["expect"]["tolerance"])
-        assert claim.superseded_by is None and math.isclose(T_D_NONADDITIVE, 0.0716)
-        assert T_D_NONADDITIVE in claim.applies_to["parent_temperature"]
-        bands = {tuple(a.settings.get("band", ())) for a in claim.alternatives if a.settings["estimator"] == "band_mle"}
-        for alt in registered["alternatives"]:  # the bands the registration names, read by the scorer too
-            if alt["measure"]["estimator"] == "band_mle":
-                assert tuple(alt["measure"]["band"]) in bands
-            elif "x_edge" in alt["measure"] and "chains" not in alt["measure"]:
-                assert (0.0, alt["measure"]["x_edge"]) in bands
+    for claim_id in TD_CLAIMS:
+        claim, registered = claims[claim_id], reg.claim(claim_id)
+        assert claim.registration == registered.registration and claim.registration.file == "td-control.toml"
+        assert (claim.validator, claim.quantity, dict(claim.settings), claim.versus, claim.expect,
+                dict(claim.applies_to), claim.statement) == (
+            registered.validator, registered.quantity, dict(registered.settings), registered.versus,
+            registered.expect, dict(registered.applies_to), registered.statement)
+        assert claim.settings["band"] == [0.0, 0.29] and claim.superseded_by is None
+        assert T_D_NONADDITIVE in claim.applies_to["parent_temperature"] and math.isclose(T_D_NONADDITIVE, 0.0716)
+        scored = {a.label for a in claim.alternatives}
+        assert all(a.label in scored for a in registered.alternatives if not a.select and a.label.startswith(
+            ("deep window", "band (")))  # the registered bands a score can read, read by the scorer too
     # the windows tied to ω₀ at T_d are superseded by these, and the aged note covers these too
     assert {claims[c].superseded_by for c in ("schirmacher.td-window-m2-s4", "schirmacher.td-window-minf-s3",
                                                "lerner.td-window-s4", "schirmacher.td-taper-difference",

@@ -156,4 +156,4 @@ def test_the_rule_is_read_from_its_registration(study) -> None:  # noqa: ANN001
     rule = load_registration("sorting-trend").claim("equilibrium.sorting-trend")
     assert study.GROWS == rule.expect and rule.expect.describe() == "> 0"
     assert (study.SWEEP_UNIT, study.N_BOOTSTRAP, study.CONFIDENCE) == (1e5, 2000, 0.95)
-    assert study.MIN_GROUPS == rule.measure["min_chains"] == MIN_GROUPS
+    assert study.MIN_GROUPS == rule.settings["min_chains"] == MIN_GROUPS

@@ -18,7 +18,7 @@ def test_stages_are_the_registration_s_chains():
         assert f"_{recipe}_td_nonadditive (chains {first} - {last} a taper: samples {5 * first} - " \
                f"{5 * last + 4}" in reg.header["data"]
     # amendment 1: "stage 2: 200 / 100 new chains", stage 1's chains among them
-    labels = [label for claim in reg.claims.values() for label, _, _ in claim.alternatives]
+    labels = [alt.label for claim in reg.claims.values() for alt in claim.alternatives]
     assert f"stage 2: {len(two[1000])} / {len(two[2000])} new chains" in labels
     assert all(two[n][0] == one[n][0] and two[n][-1] >= one[n][-1] for n in one)
 
@@ -34,4 +34,4 @@ def test_the_pooled_label_is_the_registration_s_for_both_taper_claims():
     """The reader and the README row find amendment 1's pooled difference by this label."""
     reg = load_registration("td-control")
     for claim_id in ("schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute"):
-        assert reg.claims[claim_id].alternative(POOLED)["pooled"] == [1000, 2000]
+        assert reg.claims[claim_id].alternative(POOLED).select["pooled"] == [1000, 2000]

@@ -108,5 +108,5 @@ def test_the_rule_is_read_from_its_registration(study) -> None:  # noqa: ANN001
 
     rule = load_registration("two-start")
     assert rule.claim("equilibrium.two-start").expect.kind == "holds"
-    assert study.BLOCKS == rule.claim("equilibrium.two-start").measure["blocks"] == 10
+    assert study.BLOCKS == rule.claim("equilibrium.two-start").settings["blocks"] == 10
     assert study.decide(0.0, 1e-3, -1e-3)[3] == "agree" and study.decide(1.0, 1e-3, -1e-3)[3] == "disagree"

@@ -73,3 +73,22 @@ def test_registering_needs_quantities_and_refuses_a_second_function_under_one_na
         measures("mle")(power_law_exponent)
     with pytest.raises(KeyError, match="unknown validator 'nope'; known: "):
         registered("nope")
+
+
+def test_a_study_measure_is_declared_once_by_name() -> None:
+    """A registration's study-only measure names one function; another function under the name is refused."""
+    from vdosbench.validators.results.registry import STUDY_MEASURES, study_measure
+
+    def first() -> None: ...
+
+    def second() -> None: ...
+
+    try:
+        assert study_measure("test.measure")(first) is first and STUDY_MEASURES["test.measure"] is first
+        study_measure("test.measure")(first)  # the same function again (a module imported twice): accepted
+        with pytest.raises(ValueError, match="'test.measure' is declared twice"):
+            study_measure("test.measure")(second)
+        with pytest.raises(ValueError, match="needs the names"):
+            study_measure()
+    finally:
+        STUDY_MEASURES.pop("test.measure", None)

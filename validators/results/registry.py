@@ -18,6 +18,12 @@ validator (same realisations at both points).  A layer above the validators
 (the benchmark's scoring) may register what it builds on them with the same
 decorators.
 
+A claim of a registration (``benchmark/registrations``) may name a measure that only its study can compute,
+on the data the registration names rather than on one dataset point (a difference of two starts' late
+energies, a rule over a LAMMPS sample's segments): the study declares it where it computes it,
+``@study_measure("two_start.late_mean_difference")``, and :data:`STUDY_MEASURES` holds it, so that every
+measure a claim names exists in the code.
+
 :mod:`vdosbench.benchmark.scoring` reads :data:`POINT_VALIDATORS`,
 :data:`PAIR_VALIDATORS` and :data:`PAIRED_DIFFERENCES`; each entry of the
 first two is called ``entry(point, settings)`` (or ``entry(point, versus,
@@ -43,9 +49,11 @@ __all__ = [
     "PAIR_VALIDATORS",
     "POINT_VALIDATORS",
     "RegisteredValidator",
+    "STUDY_MEASURES",
     "measures",
     "paired_difference",
     "registered",
+    "study_measure",
 ]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -149,6 +157,33 @@ def measures(
     return register
 
 
+#: Measures a study computes on the data its registration names, by the name its claims use: name -> function.
+STUDY_MEASURES: dict[str, Callable[..., Any]] = {}
+
+
+def study_measure(*names: str) -> Callable[[_F], _F]:
+    """Declare the decorated function as the study's computation of the measures its registration's claims call
+    ``names`` (module docstring); returns it unchanged.
+
+    Raises
+    ------
+    ValueError
+        If no name is given, or another function is declared under one of them.
+    """
+    if not names:
+        raise ValueError("study_measure() needs the names the registration's claims use")
+
+    def declare(function: _F) -> _F:
+        for name in names:
+            known = STUDY_MEASURES.get(name)
+            if known is not None and _source(known) != _source(function):
+                raise ValueError(f"study measure {name!r} is declared twice: by {_where(known)} and {_where(function)}")
+            STUDY_MEASURES[name] = function
+        return function
+
+    return declare
+
+
 def paired_difference(name: str) -> Callable[[_F], _F]:
     """Register the decorated function as the paired difference of validator ``name``'s results."""
 
@@ -165,6 +200,13 @@ def registered(name: str) -> Callable[..., Any]:
     if found is None:
         raise KeyError(f"unknown validator {name!r}; known: {sorted([*POINT_VALIDATORS, *PAIR_VALIDATORS])}")
     return found
+
+
+def _source(function: Any) -> tuple[str, str]:
+    """Where ``function`` is written (file and qualified name): one study module imported under two names (as a
+    package module and loaded from its file by a test) declares the same function."""
+    code = getattr(function, "__code__", None)
+    return (getattr(code, "co_filename", "?"), getattr(function, "__qualname__", "?"))
 
 
 def _where(entry: Any) -> str:
