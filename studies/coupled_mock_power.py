@@ -108,10 +108,11 @@ TD_COUNTS = {"T_d m=2": 1.88, "T_d m=inf": 1.51}
 TD_SCENARIOS = {"+1 (seed 001)": (4.0, 3.0), "0 (rival)": (4.0, 4.0)}
 
 
-def unit_shear_modulus(protocol: str) -> float:
-    """The protocol's common unit: the mean G of its largest N in the ladder (issue 63 item 1)."""
+def unit_shear_modulus(protocol: str, ladder: dict[str, Any] | None = None) -> float:
+    """The protocol's common unit: the mean G of its largest N in the ladder (issue 63 item 1); ``ladder``: the
+    ladder's points already read (read here otherwise)."""
     p = PROTOCOLS[protocol]
-    ds = read_point_groups(LADDER)[p["ladder"].format(n=p["unit_n"])]
+    ds = (read_point_groups(LADDER) if ladder is None else ladder)[p["ladder"].format(n=p["unit_n"])]
     g = ds["shear_modulus"].values
     return float(g[g > 0].mean())
 
@@ -134,7 +135,7 @@ def check(seed: int = 0, protocols: Sequence[str] | None = None) -> dict[str, An
     for name, p in PROTOCOLS.items():
         if protocols is not None and name not in protocols:
             continue
-        g_u = unit_shear_modulus(name)
+        g_u = unit_shear_modulus(name, ladder)
         rows = {}
         sets = ([(n, ladder[p["ladder"].format(n=n)]) for n in (1000, 4000, 8000)]
                 + [(2000, confirm[p["confirm"]].assign_attrs(n_particles=2000))] if "confirm" in p
