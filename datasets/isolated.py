@@ -187,10 +187,19 @@ def _without_main_module() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Hold SIGINT back from this thread while the child (and, the first time, the fork server and the resource
-    tracker) starts: they inherit the blocked signal, so a Ctrl-C to the process group cannot kill a new
-    interpreter half-way through its start ("Fatal Python error: init_import_site ... KeyboardInterrupt");
-    the caller gets the Ctrl-C as soon as the start is done."""
+    """Hold SIGINT back from this thread while the child (and, the first time, the fork server) starts: they
+    inherit the blocked signal, so a Ctrl-C to the process group cannot kill a new interpreter half-way through
+    its start ("Fatal Python error: init_import_site ... KeyboardInterrupt"); the caller gets the Ctrl-C as soon
+    as the start is done.
+
+    The resource tracker is started first, outside the hold: the standard library's
+    ``resource_tracker.ensure_running`` blocks SIGINT and SIGTERM around its own start and then *unblocks* them
+    unconditionally, which would end the hold before the fork server (started right after it, and slow to start:
+    it imports xarray) is spawned.  Once the tracker runs, ``ensure_running`` returns without touching the mask.
+    """
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield

@@ -388,6 +388,33 @@ def test_ctrl_c_stops_score_with_one_line_and_130(tmp_path: Path) -> None:
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads a process's signal mask in /proc")
+def test_the_fork_server_starts_with_sigint_held_back() -> None:
+    """CI's failure of the test above: the Ctrl-C reached the fork server while its new interpreter imported
+    ``site`` ("Fatal Python error: init_import_site ... KeyboardInterrupt").  The standard library's resource
+    tracker unblocks SIGINT after its own start, which ended our hold before the fork server was spawned; the
+    fork server must be spawned with SIGINT blocked (bit 2 of ``SigBlk`` in /proc/PID/status).  In a fresh
+    interpreter, where neither the tracker nor the fork server runs yet."""
+    import signal
+    import subprocess
+    import sys
+
+    code = """
+from multiprocessing import forkserver
+from vdosbench.datasets.isolated import run_isolated
+import os
+assert run_isolated(os.getpid, (), paths=[], what="a test") != os.getpid()
+pid = forkserver._forkserver._forkserver_pid
+for line in open(f"/proc/{pid}/status"):
+    if line.startswith("SigBlk:"):
+        print(int(line.split()[1], 16))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    blocked = int(done.stdout.split()[-1])
+    assert blocked & (1 << (signal.SIGINT - 1)), f"SigBlk {blocked:#x} of the fork server lacks SIGINT"
+
+
 def test_ctrl_c_while_the_command_line_starts_is_one_line(monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """A Ctrl-C before the signal handlers are in place (while the parser imports) is one line and 130 too."""
