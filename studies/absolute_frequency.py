@@ -56,6 +56,7 @@ from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
     band_mle,
+    common_shear_modulus,
     density_ratio,
     exponent_homogeneity,
     extreme_value_difference,
@@ -132,12 +133,6 @@ def _ladder_points(path: Path = LADDER) -> dict[tuple[float, int], dict[int, Any
         if t in HIGH_T:
             out.setdefault((t, taper), {})[n] = mode_spectra_from_dataset(ds, f"N={n}")
     return out
-
-
-def common_shear_modulus(by_n: Mapping[int, ModeSpectra]) -> float:
-    """The protocol's unit (issue 63 item 1): the mean shear modulus of its largest N held (positive G only)."""
-    g = by_n[max(by_n)].shear_modulus
-    return float(np.mean(g[g > 0]))
 
 
 def _summary(est: Any) -> dict[str, Any]:
@@ -243,7 +238,7 @@ def read_confirm(confirm: Path = CONFIRM, ladder: Path = LADDER, coverage: Path 
         joint = [by_n[n] if n != CONFIRM_N else pt for n in EV_SIZES]  # amendment 1: the ladder's N = 16000 is not read
         joint_fit = joint_fits[(t, taper)] = extreme_value_fit(joint, law="free", **kw)
         # amendment 3 (issue 63): the deep band in the protocol's common unit leads; the kappa-free fit is withdrawn
-        g_u = common_shear_modulus(by_n)
+        g_u = common_shear_modulus(by_n[max(by_n)])  # the protocol's unit: its largest N held
         common[(t, taper)] = pt_c = pt.in_common_unit(g_u)
         deep = a_tail.settings["band"]
         tail = [{**_reading(a_tail, f"primary (amendment 3): deep band ({deep[0]:g}, {deep[1]:g}], common unit",

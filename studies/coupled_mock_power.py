@@ -47,7 +47,7 @@ from vdosbench.datasets import read_point_groups
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.theory.coupled_mock import GlassCouplings, coupled_glass_mock, coupling_statistics
 from vdosbench.generators.theory.mock_spectrum import CurvedSpectrum
-from vdosbench.validators import ModeSpectra, wilson_interval
+from vdosbench.validators import ModeSpectra, common_shear_modulus, wilson_interval
 from vdosbench.validators.spectral.absolute_frequency import (
     band_difference,
     band_mle,
@@ -113,8 +113,7 @@ def unit_shear_modulus(protocol: str, ladder: dict[str, Any] | None = None) -> f
     ladder's points already read (read here otherwise)."""
     p = PROTOCOLS[protocol]
     ds = (read_point_groups(LADDER) if ladder is None else ladder)[p["ladder"].format(n=p["unit_n"])]
-    g = ds["shear_modulus"].values
-    return float(g[g > 0].mean())
+    return common_shear_modulus(mode_spectra_from_dataset(ds, protocol))
 
 
 # --------------------------------------------------------------------------- mocks against the glasses

@@ -65,7 +65,13 @@ from studies.td_control_stages import STAGES  # noqa: E402
 from vdosbench.benchmark.elastic import sample_shear_moduli  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
-from vdosbench.validators import ModeSpectra, band_mle, density_ratio, mode_spectra_from_dataset  # noqa: E402
+from vdosbench.validators import (  # noqa: E402
+    ModeSpectra,
+    band_mle,
+    common_shear_modulus,
+    density_ratio,
+    mode_spectra_from_dataset,
+)
 from vdosbench.validators.results.result import bootstrap, jsonable  # noqa: E402
 from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft_mode_density  # noqa: E402
 
@@ -326,21 +332,15 @@ def load_all() -> list[Point]:
 
 
 # --------------------------------------------------------------------------- units
-def mean_shear_modulus(sp: ModeSpectra) -> float:
-    """The ensemble mean G of a point (its samples' G)."""
-    if sp.shear_modulus is None:
-        raise ValueError(f"{sp.label}: no shear modulus per sample; expected one to set the unit")
-    return float(np.mean(sp.shear_modulus))
-
-
 def common_moduli(points: Sequence[Point]) -> dict[str, dict[str, Any]]:
     """G_u of each protocol: the ensemble mean G of its largest N (all the points of that N pooled)."""
     out: dict[str, dict[str, Any]] = {}
     for protocol in sorted({p.protocol for p in points}):
         mine = [p for p in points if p.protocol == protocol]
         n_max = max(p.n for p in mine)
-        g = np.concatenate([p.spectra.shear_modulus for p in mine if p.n == n_max])
-        out[protocol] = {"shear_modulus": float(g.mean()), "n_particles": n_max, "samples": int(g.size),
+        largest = [p.spectra for p in mine if p.n == n_max]
+        out[protocol] = {"shear_modulus": common_shear_modulus(largest), "n_particles": n_max,
+                         "samples": sum(sp.n_samples for sp in largest),
                          "points": [p.key for p in mine if p.n == n_max]}
     return out
 
@@ -357,7 +357,7 @@ def in_unit(sp: ModeSpectra, unit: str, g_common: float) -> ModeSpectra:
     if unit == "per_sample":
         return sp
     if unit == "per_n":
-        return sp.in_common_unit(mean_shear_modulus(sp))
+        return sp.in_common_unit(common_shear_modulus(sp))
     if unit == "common":
         return sp.in_common_unit(g_common)
     if unit == "absolute":
@@ -399,7 +399,7 @@ def read_point(p: Point, g_common: float, *, n_bootstrap: int = N_BOOTSTRAP) -> 
         "source": p.source, "samples": p.spectra.n_samples, "chains": (None if p.spectra.groups is None
                                                                         else p.spectra.n_groups),
         "excluded_unstable_to_shear": p.spectra.excluded_unstable,
-        "mean_shear_modulus": mean_shear_modulus(p.spectra), "unit_shear_modulus": g_common,
+        "mean_shear_modulus": common_shear_modulus(p.spectra), "unit_shear_modulus": g_common,
         "a4_deep": deep, "deep_band_status": "ok" if not problems else "; ".join(problems)}
     edge = ALTERNATIVE_EDGE.get(p.n, X_DEEP)
     if problems or edge != X_DEEP:

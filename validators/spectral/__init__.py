@@ -37,7 +37,7 @@ from .absolute_frequency import (
 )
 from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
-from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
+from .mode_spectra import ModeSpectra, common_shear_modulus, percentile_interval, stratified_replicates
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
 from .window_mle import (
@@ -67,6 +67,7 @@ __all__ = [
     "EstimatorSpread",
     "ExponentEstimate",
     "ModeSpectra",
+    "common_shear_modulus",
     "box_shell_count",
     "count_scaling",
     "debye_count",

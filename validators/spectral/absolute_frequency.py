@@ -93,6 +93,7 @@ __all__ = [
     "paired_band_difference",
     "reduced_modes",
     "soft_mode_density",
+    "soft_mode_density_ratio",
     "window_mle_absolute",
 ]
 
@@ -671,6 +672,38 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
                        {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge,
                         "unit": _unit([first, second])})
     return DensityComparison(ratio, d1, d2, test)
+
+
+def soft_mode_density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *,
+                            phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
+                            confidence: float = 0.95) -> Measurement:
+    """A_s(first) / A_s(second) read below the same x_edge (issue 63: the taper ratio of the soft-mode density).
+
+    With one exponent s and one edge on both sides, the constant (s+1)/x_edge^(s+1) of :func:`soft_mode_density`
+    cancels: the ratio of A_s is the ratio of modes per particle below x_edge, whatever s is assumed
+    (:func:`density_ratio`, each side resampled on its own).  Each side in its own unit (e.g. each taper in its
+    protocol's common unit, :meth:`.ModeSpectra.in_common_unit`).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> def point(a, n=3000):  # g(x) = a x^4 per particle below x = 0.2, N = 1000
+    ...     counts = rng.poisson(1000 * a * 0.2**5 / 5, n)
+    ...     w = np.full((n, 12), 0.5)
+    ...     for i, c in enumerate(counts):
+    ...         w[i, :c] = np.sort(0.2 * rng.random(c) ** 0.2)
+    ...     return ModeSpectra(np.sort(w, axis=1), np.full(n, 2 * np.pi / 10), 1000, 1.0, coverage=np.full(n, 0.5))
+    >>> r = soft_mode_density_ratio(point(10.0), point(20.0), 0.2, n_bootstrap=200)
+    >>> bool(r.low < 0.5 < r.high), r.name
+    (True, 'soft_mode_density_ratio')
+    """
+    compared = density_ratio(first, second, x_edge, phonon_factor=phonon_factor, n_bootstrap=n_bootstrap, seed=seed,
+                             confidence=confidence)
+    r = compared.ratio
+    settings = {**r.settings, "estimator": "A_s ratio = ratio of modes per particle below x_edge (the constant "
+                "(s+1)/x_edge^(s+1) cancels)", "poisson_p_one_density": compared.homogeneity.p_value}
+    return Measurement("soft_mode_density_ratio", r.value, r.uncertainty, r.low, r.high, r.confidence, "1",
+                       settings, None, r.n_samples, r.method)
 
 
 # --------------------------------------------------------------------------- extreme value

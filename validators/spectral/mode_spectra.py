@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["ModeSpectra", "OMEGA0_RTOL", "percentile_interval", "stratified_replicates"]
+__all__ = ["ModeSpectra", "OMEGA0_RTOL", "common_shear_modulus", "percentile_interval", "stratified_replicates"]
 
 #: Largest relative disagreement allowed between a given ω₀ and 2π √(G/ρ)/L from the given G.
 OMEGA0_RTOL = 0.01
@@ -317,6 +317,37 @@ class ModeSpectra:
         e = np.take_along_axis(e, order, axis=1)
         label = f"{self.label} e<={max_participation:g}".strip()
         return replace(self, omega=w, participation=e, label=label)
+
+
+def common_shear_modulus(points: ModeSpectra | Sequence[ModeSpectra]) -> float:
+    """A protocol's common unit G_u (issue 63 item 1): the mean shear modulus over every sample of ``points``.
+
+    Pass the points of the protocol's largest N held (one point, or several pooled); the result is the one G
+    that :meth:`ModeSpectra.in_common_unit` then applies at every N of that protocol.  A :class:`ModeSpectra`
+    holds only samples stable to shear (G > 0; :func:`~.nonphononic.mode_spectra_from_dataset` leaves the others
+    out and counts them), so the mean is over those.
+
+    Raises
+    ------
+    ValueError
+        If no point is given, or a point holds no shear modulus.
+
+    Examples
+    --------
+    >>> def point(g):  # N = 1000 at rho = 1 (L = 10): omega0 = 2 pi sqrt(G) / 10
+    ...     return ModeSpectra(np.full((len(g), 1), 0.1), 2 * np.pi * np.sqrt(g) / 10, 1000, 1.0, shear_modulus=g)
+    >>> a, b = point(np.array([4.0, 5.0])), point(np.array([6.0]))
+    >>> common_shear_modulus(a), common_shear_modulus([a, b])
+    (4.5, 5.0)
+    """
+    pts = [points] if isinstance(points, ModeSpectra) else list(points)
+    if not pts:
+        raise ValueError("common_shear_modulus: no point given; expected the points of the protocol's largest N")
+    missing = [p.label or f"N={p.n_particles}" for p in pts if p.shear_modulus is None]
+    if missing:
+        raise ValueError(f"common_shear_modulus: {', '.join(missing)} hold no shear modulus per sample; expected "
+                         "one to set the unit (vdosbench.benchmark.elastic.with_shear_modulus computes it)")
+    return float(np.mean(np.concatenate([np.asarray(p.shear_modulus, dtype=float) for p in pts])))
 
 
 def stratified_replicates(statistic: Callable[[list[np.ndarray]], float], points: Sequence[ModeSpectra],

@@ -1,0 +1,197 @@
+"""Issue 63 item 6: the registered reading of the N = 8000 confirmatory set (``benchmark/registrations/confirm-n8000.toml``).
+
+``python -m studies.confirm_n8000`` (from the clone's root) reads the registration (amendments applied, by
+:func:`vdosbench.benchmark.registration.load_registration`) on
+
+data
+    the new set ``studies/results/confirm_n8000_modes.nc`` (recipe ``soft_spheres_lowest_confirm_n8000``, landed by
+    ``studies/finite_size.py --export-only --compact``), the small box of the density claim
+    (``studies/results/confirm_n2000_modes.nc`` at T* = 1, its registered 1000 samples a taper) and, for the unit
+    only, the ladder's N = 16000 (``studies/results/finite_size_modes.nc``).  Nothing is read until each taper
+    holds its registered 450 samples: until then the result lists what has landed under ``not_read`` and
+    computes no estimate (so a partial set is never looked at).
+unit
+    one a protocol: G_u = the mean shear modulus of the ladder's N = 16000 at (T* = 1, taper), by the package's
+    rule (:func:`vdosbench.validators.common_shear_modulus`), checked against the numbers the registration fixed
+    (4.640, 4.972); every sample of every N of the protocol is read in it (:meth:`ModeSpectra.in_common_unit`).
+readings (the registration's estimators; phonon factor 0.6; 1000 bootstrap replicates, seed 0)
+    each claim's primary and alternatives with the verdict by the registered rule
+    (:func:`vdosbench.benchmark.scoring.judged_reading`): the deep band (0, 0.15] pooled over both tapers and per
+    taper, in the per-sample unit and in (0.15, 0.18]; the 2000 / 8000 density ratio a taper below 0.15 (0.18,
+    per-sample unit beside it); A_4(m = ∞) / A_4(m = 2) at N = 8000 (and at N = 2000).  The registered
+    extreme value with κ fixed from the level statistics is not built yet: its reading says so and carries no
+    verdict (the registration asks for its coverage on the coupled mocks before it is read).
+
+Writes ``studies/results/confirm_n8000_verdicts.json`` (every choice in its ``method``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import xarray as xr
+
+from vdosbench.benchmark.claims import Claim
+from vdosbench.benchmark.registration import load_registration
+from vdosbench.benchmark.scoring import NOT_ASSESSED, judged_reading
+from vdosbench.datasets import point_group_key, read_point_groups
+from vdosbench.datasets.io import write_text
+from vdosbench.validators import ModeSpectra, band_mle, common_shear_modulus, density_ratio, mode_spectra_from_dataset
+from vdosbench.validators.results.registry import study_measure
+from vdosbench.validators.results.result import jsonable
+from vdosbench.validators.spectral.absolute_frequency import soft_mode_density, soft_mode_density_ratio
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "studies" / "results"
+NEW = RESULTS / "confirm_n8000_modes.nc"
+SMALL = RESULTS / "confirm_n2000_modes.nc"
+LADDER = RESULTS / "finite_size_modes.nc"
+OUT = RESULTS / "confirm_n8000_verdicts.json"
+REGISTRATION = "confirm-n8000"
+#: The registration's data: 450 samples a taper at N = 8000, T* = 1; the small box's registered 1000 a taper.
+SAMPLES_REQUIRED = 450
+SMALL_SAMPLES = 1000
+N_NEW, N_SMALL, N_UNIT = 8000, 2000, 16000
+TSTAR = 1.0
+TAPERS = (2, -1)
+TAPER_NAME = {2: "m = 2", -1: "m = inf"}
+#: G_u as the registration fixed it (its header's ``unit``): the ladder's N = 16000 at T* = 1.
+REGISTERED_UNIT = {2: 4.640, -1: 4.972}
+N_BOOTSTRAP = 1000
+SEED = 0
+KAPPA_FROM_LEVELS = "extreme value, kappa from the levels"
+
+#: The registration's measures, by the names its claims use (each point already in its protocol's common unit).
+study_measure("confirm_n8000.band_mle_common_unit")(band_mle)
+study_measure("confirm_n8000.density_ratio_common_unit")(density_ratio)
+study_measure("confirm_n8000.soft_mode_density_taper_ratio")(soft_mode_density_ratio)
+
+
+def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
+    """The points of size ``n`` at T* = 1 in a compact point-group file: {taper: dataset}.  The N = 2000
+    confirmatory file names its groups without the size (``m2_t1``, one N in the file): read as size ``n``."""
+    out = {}
+    for name, ds in read_point_groups(path).items():
+        size, taper, t = point_group_key(name if name.startswith("n") else f"n{n}_{name}")
+        if size == n and math.isclose(t, TSTAR):
+            out[taper] = ds
+    return out
+
+
+def units(ladder: Path = LADDER) -> dict[int, float]:
+    """G_u a taper by the package's rule on the ladder's N = 16000, checked against the registered numbers."""
+    out = {}
+    for taper, ds in _points(ladder, N_UNIT).items():
+        g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={N_UNIT} {TAPER_NAME[taper]}"))
+        if abs(g - REGISTERED_UNIT[taper]) > 5e-4:
+            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {ladder.name} is {g:.4f}; the registration fixed "
+                             f"{REGISTERED_UNIT[taper]:.3f}. The ladder changed since the registration: restore it")
+        out[taper] = g
+    return out
+
+
+def landed(path: Path = NEW) -> dict[str, int]:
+    """Samples landed a taper (0 when the file or the point is missing)."""
+    points = _points(path, N_NEW) if path.exists() else {}
+    return {TAPER_NAME[t]: int(points[t].sizes["sample"]) if t in points else 0 for t in TAPERS}
+
+
+def _not_built(claim: Claim, label: str) -> dict[str, Any]:
+    return {"reading": label, "value": None, "interval": [None, None], "expect": claim.expect.describe(),
+            "verdict": NOT_ASSESSED, "why": "not built: the registration asks for this estimator's coverage on the "
+            "coupled mocks before it is read (issue 63)", "settings": {}}
+
+
+def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples_required: int = SAMPLES_REQUIRED,
+         small_samples: int = SMALL_SAMPLES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+    """The registered reading (module docstring); ``samples_required``, ``small_samples`` and ``n_bootstrap`` are
+    the registration's unless a test asks for fewer."""
+    reg = load_registration(REGISTRATION)
+    tail, density, a4 = (reg.claim(c) for c in (
+        "lerner.deep-tail-s4-n8000", "lerner.finite-size-density-n8000", "high-tstar-soft-mode-density-taper-ratio"))
+    result: dict[str, Any] = {
+        "registration": reg.path.name, "registered": reg.registered, "amendments": reg.amendments,
+        "method": {"unit": reg.header["unit"], "bands": reg.header["bands"], "interval": reg.header["interval"],
+                   "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": 0.6,
+                   "samples_required": samples_required, "small_box_samples": small_samples},
+        "landed": landed(new), "not_read": {}, "claims": {}}
+    for name, count in result["landed"].items():
+        if count < samples_required:
+            result["not_read"][name] = f"{count} of {samples_required} samples landed: not read until complete"
+    if result["not_read"]:
+        return jsonable(result)
+    g_u = units(ladder)
+    result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
+    kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
+    raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, samples_required)), f"N={N_NEW} {TAPER_NAME[t]}")
+           for t, ds in _points(new, N_NEW).items()}
+    big = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
+    small_raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, small_samples)), f"N={N_SMALL} {TAPER_NAME[t]}")
+                 for t, ds in _points(small, N_SMALL).items()}
+    small_c = {t: sp.in_common_unit(g_u[t]) for t, sp in small_raw.items()}
+
+    lo, hi = (float(v) for v in tail.settings["band"])
+    rows = [judged_reading(f"primary: deep band ({lo:g}, {hi:g}], both tapers pooled, common unit", band_mle(
+        [big[2], big[-1]], lo, hi, **kw), tail.expect)]
+    for t in TAPERS:
+        rows.append(judged_reading(f"{TAPER_NAME[t]} alone", band_mle(big[t], lo, hi, **kw), tail.expect))
+    rows.append(judged_reading("per-sample unit", band_mle([raw[2], raw[-1]], lo, hi, **kw), tail.expect))
+    b_lo, b_hi = (float(v) for v in tail.alternative("band (0.15, 0.18]").settings["band"])
+    rows.append(judged_reading(f"band ({b_lo:g}, {b_hi:g}]", band_mle([big[2], big[-1]], b_lo, b_hi, **kw),
+                               tail.expect))
+    rows.append(_not_built(tail, KAPPA_FROM_LEVELS))
+    result["claims"][tail.id] = rows
+
+    x = float(density.settings["x_edge"])
+    x18 = float(density.alternative("x_edge 0.18").settings["x_edge"])
+    result["claims"][density.id] = {TAPER_NAME[t]: [
+        judged_reading(f"primary: N = {N_SMALL} / N = {N_NEW} below {x:g}, common unit",
+                       density_ratio(small_c[t], big[t], x, **kw).ratio, density.expect),
+        judged_reading(f"x_edge {x18:g}", density_ratio(small_c[t], big[t], x18, **kw).ratio, density.expect),
+        judged_reading("per-sample unit", density_ratio(small_raw[t], raw[t], x, **kw).ratio, density.expect),
+    ] for t in TAPERS}
+
+    xa = float(a4.settings["x_edge"])
+    result["claims"][a4.id] = [
+        judged_reading(f"primary: A_4(m = inf) / A_4(m = 2) at N = {N_NEW} below {xa:g}, common unit",
+                       soft_mode_density_ratio(big[-1], big[2], xa, **kw), a4.expect),
+        judged_reading(f"N = {N_SMALL} confirmatory set", soft_mode_density_ratio(small_c[-1], small_c[2], xa, **kw),
+                       a4.expect)]
+    result["soft_mode_density"] = {  # A_4 omega_g,u^5 a taper and size: what the ratios divide (no verdict)
+        f"N={n} {TAPER_NAME[t]}": soft_mode_density(pts[t], xa, **kw).to_dict()
+        for n, pts in ((N_NEW, big), (N_SMALL, small_c)) for t in TAPERS}
+    return jsonable(result)
+
+
+def verdicts(result: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(claim id, reading, verdict) of every reading in a result, in order."""
+    out = []
+    for claim_id, readings in result.get("claims", {}).items():
+        groups = readings.values() if isinstance(readings, Mapping) else [readings]
+        out += [(claim_id, r["reading"], r["verdict"]) for group in groups for r in group]
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--new", type=Path, default=NEW, help="the landed N = 8000 set (compact point groups)")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the result JSON goes")
+    args = parser.parse_args(argv)
+    result = read(args.new)
+    write_text(args.out, json.dumps(result, indent=1, allow_nan=False) + "\n")
+    if result["not_read"]:
+        print(f"not read (incomplete): {result['not_read']}")
+    for claim_id, reading, verdict in verdicts(result):
+        print(f"{claim_id:45s} {verdict:13s} {reading}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
