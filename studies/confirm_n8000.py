@@ -28,9 +28,8 @@ Writes ``studies/results/confirm_n8000_verdicts.json`` (every choice in its ``me
 from __future__ import annotations
 
 import argparse
-import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,10 +39,11 @@ from vdosbench.benchmark.claims import Claim
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import NOT_ASSESSED, judged_reading
 from vdosbench.datasets import point_group_key, read_point_groups
-from vdosbench.datasets.io import write_text
-from vdosbench.validators import ModeSpectra, band_mle, common_shear_modulus, density_ratio, mode_spectra_from_dataset
+from vdosbench.validators import band_mle, common_shear_modulus, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
+
+from studies.registered_reading import verdicts, write_result  # noqa: F401 (verdicts: the result's readings)
 from vdosbench.validators.spectral.absolute_frequency import soft_mode_density, soft_mode_density_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,28 +168,13 @@ def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples
     return jsonable(result)
 
 
-def verdicts(result: Mapping[str, Any]) -> list[tuple[str, str, str]]:
-    """(claim id, reading, verdict) of every reading in a result, in order."""
-    out = []
-    for claim_id, readings in result.get("claims", {}).items():
-        groups = readings.values() if isinstance(readings, Mapping) else [readings]
-        out += [(claim_id, r["reading"], r["verdict"]) for group in groups for r in group]
-    return out
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--new", type=Path, default=NEW, help="the landed N = 8000 set (compact point groups)")
     parser.add_argument("--out", type=Path, default=OUT, help="where the result JSON goes")
     args = parser.parse_args(argv)
-    result = read(args.new)
-    write_text(args.out, json.dumps(result, indent=1, allow_nan=False) + "\n")
-    if result["not_read"]:
-        print(f"not read (incomplete): {result['not_read']}")
-    for claim_id, reading, verdict in verdicts(result):
-        print(f"{claim_id:45s} {verdict:13s} {reading}")
-    print(f"wrote {args.out}")
+    write_result(read(args.new), args.out)
     return 0
 
 

@@ -1,0 +1,233 @@
+"""Issue 63 item 7: the registered reading of the long T_d chains (``benchmark/registrations/td-control-long.toml``).
+
+``python -m studies.td_control_long`` (from the clone's root) reads the registration (amendments applied, by
+:func:`vdosbench.benchmark.registration.load_registration`) on
+
+data
+    the new chains ``studies/results/td_control_long_chains.nc`` (recipe ``soft_spheres_lowest_n1000_td_control_long``,
+    landed by ``studies/finite_size.py --export-only --compact``): chains 0 – 49 a taper of 25 structures each at
+    N = 1000.  Nothing is read until every registered chain of both tapers is landed whole: until then the result
+    lists the count under ``not_read`` and computes no estimate.  The alternative "all control chains" adds the
+    control's earlier chains at N = 1000 (``td_control_chains.nc`` and the exploratory chains of
+    ``finite_size_modes.nc``, seen before the registration), each file a point of its own.
+unit
+    one a taper: G_u = the mean shear modulus of the control's N = 4000 chains in ``finite_size_modes.nc`` by the
+    package's rule (:func:`vdosbench.validators.common_shear_modulus`), checked against the registered 2.294 and
+    2.618.
+readings (the registration's estimators; window (0, 0.376] ω_g,u, phonon factor 1; 1000 bootstrap replicates over
+chains, seed 0)
+    the taper difference s(m = 2) − s(m = ∞) unpaired (primary of both rival claims), paired by chain, in each
+    structure's own unit, without drifting chains, on (0, 0.29], with all control chains; the window MLE a taper
+    (three claims); A_4(m = ∞) / A_4(m = 2) below 0.376 (claim "less than 1").  Beside the verdicts, changing none:
+    each taper's intraclass correlation of the window count within chains and its chains' energy drift.
+
+Writes ``studies/results/td_control_long_verdicts.json`` (every choice in its ``method``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from vdosbench.benchmark.registration import load_registration
+from vdosbench.benchmark.scoring import judged_reading
+from vdosbench.datasets import point_group_key, read_point_groups
+from vdosbench.validators import (
+    ModeSpectra,
+    band_mle,
+    common_shear_modulus,
+    mode_spectra_from_dataset,
+    paired_band_difference,
+)
+from vdosbench.validators.results.registry import study_measure
+from vdosbench.validators.results.result import jsonable
+
+from studies.registered_reading import verdicts, write_result  # noqa: F401 (verdicts: the result's readings)
+from vdosbench.validators.spectral.absolute_frequency import (
+    band_difference,
+    chain_correlation,
+    soft_mode_density,
+    soft_mode_density_ratio,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "studies" / "results"
+NEW = RESULTS / "td_control_long_chains.nc"
+#: The control's earlier chains at N = 1000 (seen before the registration): only "all control chains" reads them.
+EARLIER = (RESULTS / "td_control_chains.nc", RESULTS / "finite_size_modes.nc")
+LADDER = RESULTS / "finite_size_modes.nc"
+OUT = RESULTS / "td_control_long_verdicts.json"
+REGISTRATION = "td-control-long"
+T_D = 0.0716
+N_NEW, N_UNIT = 1000, 4000
+CHAINS = range(50)
+CHAIN_STRUCTURES = 25
+TAPERS = (2, -1)
+TAPER_NAME = {2: "m = 2", -1: "m = inf"}
+#: G_u as the registration fixed it (its header's ``unit``): the control's N = 4000 chains.
+REGISTERED_UNIT = {2: 2.294, -1: 2.618}
+#: A structure takes part when the window's top lies below its own ω₀ (the registration's admission rule).
+PHONON_FACTOR = 1.0
+N_BOOTSTRAP = 1000
+SEED = 0
+
+#: The registration's measures, by the names its claims use (each point in its taper's common unit, or, for
+#: "td_control_long.band_difference", in each structure's own unit).
+study_measure("td_control_long.band_difference_common_unit", "td_control_long.band_difference")(band_difference)
+study_measure("td_control_long.paired_band_difference_common_unit")(paired_band_difference)
+study_measure("td_control_long.band_mle_common_unit")(band_mle)
+study_measure("td_control_long.soft_mode_density_taper_ratio")(soft_mode_density_ratio)
+
+
+def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
+    """The control's points of size ``n`` at T_d in a compact point-group file: {taper: dataset}."""
+    out = {}
+    for name, ds in read_point_groups(path).items():
+        size, taper, t = point_group_key(name)
+        if size == n and math.isclose(t, T_D):
+            out[taper] = ds
+    return out
+
+
+def units(ladder: Path = LADDER) -> dict[int, float]:
+    """G_u a taper by the package's rule on the control's N = 4000 chains, checked against the registered numbers."""
+    out = {}
+    for taper, ds in _points(ladder, N_UNIT).items():
+        g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={N_UNIT} {TAPER_NAME[taper]}"))
+        if abs(g - REGISTERED_UNIT[taper]) > 5e-4:
+            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {ladder.name} is {g:.4f}; the registration fixed "
+                             f"{REGISTERED_UNIT[taper]:.3f}. The file changed since the registration: restore it")
+        out[taper] = g
+    return out
+
+
+def landed(path: Path = NEW, chains: range = CHAINS, structures: int = CHAIN_STRUCTURES) -> dict[str, int]:
+    """Registered chains landed whole (all ``structures``) a taper."""
+    points = _points(path, N_NEW) if path.exists() else {}
+    out = {}
+    for t in TAPERS:
+        labels, counts = (np.unique(points[t]["chain"].values, return_counts=True) if t in points
+                          else (np.array([], int), np.array([], int)))
+        whole = {int(c) for c, k in zip(labels, counts) if k >= structures}
+        out[TAPER_NAME[t]] = sum(1 for c in chains if c in whole)
+    return out
+
+
+def _chains(ds: xr.Dataset, chains: Sequence[int] | range) -> xr.Dataset:
+    return ds.isel(sample=np.flatnonzero(np.isin(ds["chain"].values, list(chains))))
+
+
+def drift_holds_zero(ds: xr.Dataset) -> dict[int, bool]:
+    """Per chain: does its energy-drift interval (last half of the burn-in, 95 %) hold 0."""
+    return {int(c): bool(lo <= 0.0 <= hi) for c, lo, hi in
+            zip(ds["chain"].values, ds["energy_drift_low"].values, ds["energy_drift_high"].values)}
+
+
+def _drift_summary(ds: xr.Dataset) -> dict[str, Any]:
+    holds = drift_holds_zero(ds)
+    drift = {int(c): float(d) for c, d in zip(ds["chain"].values, ds["energy_drift"].values)}
+    return {"chains": len(holds), "drift_holds_zero": sum(holds.values()),
+            "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),
+            "drift_above_zero": sum(1 for c, h in holds.items() if not h and drift[c] > 0)}
+
+
+def _paired(a: xr.Dataset, b: xr.Dataset, g_u: Mapping[int, float]) -> tuple[ModeSpectra, ModeSpectra, int]:
+    """Both tapers on the structures both hold (chain c, structure j of both), a structure unstable to shear at
+    either left out with its partner; in each taper's common unit."""
+    common = np.intersect1d(a["sample"].values, b["sample"].values)
+    a, b = a.sel(sample=common), b.sel(sample=common)
+    stable = np.asarray((a["shear_modulus"] > 0).values & (b["shear_modulus"] > 0).values)
+    keep = np.flatnonzero(stable)
+    return (mode_spectra_from_dataset(a.isel(sample=keep), "paired m = 2").in_common_unit(g_u[2]),
+            mode_spectra_from_dataset(b.isel(sample=keep), "paired m = inf").in_common_unit(g_u[-1]),
+            int((~stable).sum()))
+
+
+def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLIER, *, chains: range = CHAINS,
+         structures: int = CHAIN_STRUCTURES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+    """The registered reading (module docstring); ``chains``, ``structures`` and ``n_bootstrap`` are the
+    registration's unless a test asks for fewer."""
+    reg = load_registration(REGISTRATION)
+    seed_diff, rival_diff, m2_s4, minf_s3, s4, a4 = (reg.claim(c) for c in (
+        "schirmacher.td-taper-difference-long", "lerner-bouchbinder.td-taper-0-long", "schirmacher.td-m2-s4-long",
+        "schirmacher.td-minf-s3-long", "lerner-bouchbinder.td-s4-long", "td-soft-mode-density-taper-ratio"))
+    result: dict[str, Any] = {
+        "registration": reg.path.name, "registered": reg.registered, "amendments": reg.amendments,
+        "method": {"unit": reg.header["unit"], "window": reg.header["window"], "interval": reg.header["interval"],
+                   "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR,
+                   "chains_required": len(chains), "structures_a_chain": structures},
+        "landed": landed(new, chains, structures), "not_read": {}, "claims": {}}
+    for name, count in result["landed"].items():
+        if count < len(chains):
+            result["not_read"][name] = f"{count} of {len(chains)} chains landed whole: not read until complete"
+    if result["not_read"]:
+        return jsonable(result)
+    g_u = units(ladder)
+    result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
+    data = {t: _chains(ds, chains) for t, ds in _points(new, N_NEW).items()}
+    raw = {t: mode_spectra_from_dataset(ds, f"N={N_NEW} {TAPER_NAME[t]}") for t, ds in data.items()}
+    pts = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
+    kw = {"n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR}
+    lo, hi = (float(v) for v in seed_diff.settings["band"])
+    lo29, hi29 = (float(v) for v in seed_diff.alternative("(0, 0.29]").settings["band"])
+
+    primary = band_difference(pts[2], pts[-1], lo, hi, **kw)
+    paired_a, paired_b, unstable = _paired(data[2], data[-1], g_u)
+    paired = paired_band_difference(paired_a, paired_b, lo, hi, **kw)
+    own_unit = band_difference(raw[2], raw[-1], lo, hi, **kw)
+    narrow = band_difference(pts[2], pts[-1], lo29, hi29, **kw)
+    steady = {t: [c for c, h in drift_holds_zero(ds).items() if h] for t, ds in data.items()}
+    still = {t: mode_spectra_from_dataset(_chains(data[t], steady[t]), f"{TAPER_NAME[t]} drift 0"
+                                          ).in_common_unit(g_u[t]) for t in TAPERS}
+    drift_out = band_difference(still[2], still[-1], lo, hi, **kw)
+    everything = {t: [pts[t]] for t in TAPERS}
+    for path in earlier:
+        for t, ds in (_points(path, N_NEW).items() if path.exists() else []):
+            everything[t].append(mode_spectra_from_dataset(ds, f"{path.name} {TAPER_NAME[t]}").in_common_unit(g_u[t]))
+    all_chains = band_difference(everything[2], everything[-1], lo, hi, **kw)
+    for claim in (seed_diff, rival_diff):
+        rows = [judged_reading(f"primary: s(m = 2) - s(m = inf) on ({lo:g}, {hi:g}], unpaired, common unit",
+                               primary, claim.expect),
+                {**judged_reading("paired by chain", paired, claim.expect), "pairs_left_out_unstable": unstable},
+                judged_reading("per-structure unit", own_unit, claim.expect)]
+        if any(a.label == "drifting chains out" for a in claim.alternatives):
+            rows.append({**judged_reading("drifting chains out", drift_out, claim.expect),
+                         "chains_read": {TAPER_NAME[t]: len(steady[t]) for t in TAPERS}})
+        rows.append(judged_reading("(0, 0.29]", narrow, claim.expect))
+        if any(a.label == "all control chains" for a in claim.alternatives):
+            rows.append({**judged_reading("all control chains", all_chains, claim.expect),
+                         "points": {TAPER_NAME[t]: [p.label for p in everything[t]] for t in TAPERS}})
+        result["claims"][claim.id] = rows
+    windows = {t: band_mle(pts[t], lo, hi, **kw) for t in TAPERS}
+    result["claims"][m2_s4.id] = [judged_reading("primary: m = 2, window MLE", windows[2], m2_s4.expect)]
+    result["claims"][minf_s3.id] = [judged_reading("primary: m = inf, window MLE", windows[-1], minf_s3.expect)]
+    result["claims"][s4.id] = {TAPER_NAME[t]: [judged_reading(f"primary: {TAPER_NAME[t]}, window MLE", windows[t],
+                                                              s4.expect)] for t in TAPERS}
+    xa = float(a4.settings["x_edge"])
+    result["claims"][a4.id] = [judged_reading(f"primary: A_4(m = inf) / A_4(m = 2) below {xa:g}, common unit",
+                                              soft_mode_density_ratio(pts[-1], pts[2], xa, **kw), a4.expect)]
+    result["beside"] = {  # reported, changing no verdict
+        "soft_mode_density": {TAPER_NAME[t]: soft_mode_density(pts[t], xa, **kw).to_dict() for t in TAPERS},
+        "chain_correlation": {TAPER_NAME[t]: chain_correlation(pts[t], hi, **kw).to_dict() for t in TAPERS},
+        "energy_drift": {TAPER_NAME[t]: _drift_summary(data[t]) for t in TAPERS}}
+    return jsonable(result)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--new", type=Path, default=NEW, help="the landed chains (compact point groups)")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the result JSON goes")
+    args = parser.parse_args(argv)
+    write_result(read(args.new), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
