@@ -202,6 +202,8 @@ COMMON_KEYS: dict[str, str] = {
     "parent_temperature": "a number > 0 in model units (energy / k_B), or \"inf\"",
     "parent_temperature_ratio": "a number > 0: T*/T_d of the model",
     "quench": "text: how the inherent structures were made (e.g. \"FIRE to max |F| < 1e-10\")",
+    "shear_modulus": "a number > 0: the ensemble shear modulus G of the set in model units (measured by the code "
+                     "that made it; the unit that places the set on our axes when it holds no G per sample)",
 }
 #: Model-specific keys and what each must be.
 MODEL_KEYS: dict[str, str] = {
@@ -257,6 +259,7 @@ _EXAMPLES = {
     "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
     "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
     "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
+    "shear_modulus": "15.4",
 }
 
 

@@ -29,6 +29,7 @@ from vdosbench.validators import jsonable
 
 from .adapters.base import printable
 from .figures import FigureEntry, ReportFigures, point_label
+from .placement import SECTION_RULE, SECTION_TITLE, TABLE_COLUMNS, placement_table
 from .report_text import (
     ESTIMATOR_COLUMNS,
     NOT_APPLICABLE_RULE,
@@ -426,6 +427,21 @@ def _strata_html(card: ScoreCard) -> list[str]:
             "</table>"]
 
 
+def _placement_html(card: ScoreCard) -> list[str]:
+    """The section that places each input's points on our axes (:mod:`~vdosbench.benchmark.placement`), as in
+    ``report.md``; none when no point can be placed."""
+    placed = [(name, e) for name, entries in card.placements.items() for e in entries if e["placed"]]
+    if not placed:
+        return []
+    out = [f"<h2>{_e(SECTION_TITLE)}</h2>", f"<p>{_e(SECTION_RULE)}</p>"]
+    for name, entry in placed:
+        label = f"{name} {point_label(entry['point'])}".strip()
+        out += ["<table class=\"placement\">", _row([_e(c) for c in TABLE_COLUMNS], "th"),
+                *(_row([_e(c) for c in row]) for row in placement_table(entry, label)), "</table>",
+                f"<p>Ours chosen by: {_e(entry['rule'])}.</p>"]
+    return out
+
+
 def _findings_html(card: ScoreCard) -> list[str]:
     """The 'Findings' section: where the data do not support the paper (:func:`~.report_text.disagreements`).
 
@@ -523,6 +539,7 @@ def render_html(card: ScoreCard, figures: ReportFigures) -> str:
         *_cross_code_html(card),
         *_strata_html(card),
         *_findings_html(card),
+        *_placement_html(card),
         *_data_figures_html(figures),
         *_claims_html(card, figures),
         *_not_applicable_html(card),

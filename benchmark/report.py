@@ -26,6 +26,7 @@ from vdosbench import __version__
 from .adapters.base import printable
 from .figures import FigureEntry, ReportFigures, draw_report_figures
 from .html_report import render_html
+from .placement import SECTION_RULE, SECTION_TITLE, TABLE_COLUMNS, placement_table
 from .report_folder import move_report_into_place
 from .report_text import (
     ESTIMATOR_COLUMNS,
@@ -266,6 +267,21 @@ def _findings_markdown(card: ScoreCard) -> list[str]:
     ]]
 
 
+def _placement_markdown(card: ScoreCard) -> list[str]:
+    """The section that places each input's points on our axes (:mod:`~vdosbench.benchmark.placement`); none when
+    no point of any input can be placed."""
+    placed = [(name, e) for name, entries in card.placements.items() for e in entries if e["placed"]]
+    if not placed:
+        return []
+    lines = ["", f"## {SECTION_TITLE}", "", SECTION_RULE, ""]
+    for name, entry in placed:
+        label = f"{md_escape(name)} {point_label(entry['point'])}".strip()
+        lines += ["| " + " | ".join(TABLE_COLUMNS) + " |", "|" + "---|" * len(TABLE_COLUMNS)]
+        lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in placement_table(entry, label)]
+        lines += ["", f"Ours chosen by: {entry['rule']}.", ""]
+    return lines
+
+
 def _data_figures_markdown(figures: ReportFigures) -> list[str]:
     """The '## Figures of the data' section: each figure of the inputs under its caption.
 
@@ -465,6 +481,7 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
         "",
         *strata_markdown(card),
         *_findings_markdown(card),
+        *_placement_markdown(card),
         *_data_figures_markdown(figures),
         *_claims_markdown(card, figures),
         *_not_applicable_markdown(card),

@@ -28,12 +28,14 @@ from typing import Any
 import xarray as xr
 from vdosbench.datasets import content_sha256
 from vdosbench.datasets.catalog import file_sha256
+from vdosbench.validators import jsonable
 
 from vdosbench import __version__
 
 from .claims import Claim, selector_keys
 from .cross_code import CrossCodeCheck
 from .declaration import DECLARABLE, system_summary
+from .placement import place_dataset
 from .scoring import ClaimResult, Robustness, Verdict, evaluate_claim
 
 __all__ = [
@@ -90,6 +92,8 @@ class ScoreCard:
     systems: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Cross-code checks of declared inputs (:func:`~vdosbench.benchmark.cross_code.cross_code_check`).
     cross_code: list[CrossCodeCheck] = field(default_factory=list)
+    #: Each input's points on our axes (:func:`~vdosbench.benchmark.placement.place_dataset`): no verdict.
+    placements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def not_measurable(self) -> list[ClaimResult]:
         """Results of claims about these data (model and preparation match) that the data cannot measure:
@@ -304,10 +308,13 @@ class ScoreCard:
             "systems": self.systems,
             "not_measurable": [{"id": r.claim.id, "dataset": r.dataset, "reason": r.reason} for r in self.not_measurable()],
             "cross_code": [c.to_dict() for c in self.cross_code],
+            "placements": jsonable(self.placements),
             "results": [r.to_dict() for r in self.results],
         }
-        # the gate and the not-measurable list follow from the results; the cross-code check is no verdict
-        derived = ("vdosbench_version", "gate", "gate_message", "gate_claims", "not_measurable", "cross_code")
+        # the gate and the not-measurable list follow from the results; the cross-code check and the placements
+        # are no verdict
+        derived = ("vdosbench_version", "gate", "gate_message", "gate_claims", "not_measurable", "cross_code",
+                   "placements")
         canonical = json.dumps(
             {k: v for k, v in body.items() if k not in derived} | {"inputs": [i.sha256 for i in self.inputs]},
             sort_keys=True,
@@ -348,6 +355,7 @@ def score_datasets(
         sizes={i.name: system_size(ds) for i, ds in datasets},
         formats={i.name: str(ds.attrs.get("adapter_format", "")) for i, ds in datasets},
         systems={i.name: system_summary(ds) for i, ds in datasets},
+        placements={i.name: place_dataset(ds) for i, ds in datasets},
     )
     for info, ds in datasets:
         cache: dict = {}  # one per dataset: claims sharing a validator and its settings compute it once
