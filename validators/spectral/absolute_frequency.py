@@ -92,6 +92,7 @@ __all__ = [
     "extreme_value_fit",
     "local_exponent",
     "paired_band_difference",
+    "pooled_density_ratio",
     "reduced_modes",
     "soft_mode_density",
     "soft_mode_density_ratio",
@@ -673,6 +674,58 @@ def density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *, pho
                        {"quantity": "modes per particle (Poisson counts)", "x_edge": x_edge,
                         "unit": _unit([first, second])})
     return DensityComparison(ratio, d1, d2, test)
+
+
+def pooled_density_ratio(pairs: Sequence[tuple[ModeSpectra, ModeSpectra]], x_edge: float, *,
+                         phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
+                         confidence: float = 0.95) -> Measurement:
+    """Σ density(small) / Σ density(large) over protocols: the small-box excess pooled (issue 63 item 5).
+
+    ``pairs`` holds, per protocol, (small box, large box), each in that protocol's unit; the density is the mean
+    modes per particle below x_edge·ω_g over the phonon-free samples (:func:`density_below`), and every protocol
+    weighs the same.  Every point is resampled on its own.  One pair gives :func:`density_ratio`'s ratio.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(5)
+    >>> def point(n, per, k=3000):  # ``per`` modes per particle below x = 0.2, N = n (omega0 above 0.5 omega_g)
+    ...     w = np.full((k, 12), 0.9)
+    ...     for i, c in enumerate(rng.poisson(per * n, k)):
+    ...         w[i, :c] = np.sort(0.2 * rng.random(c))
+    ...     return ModeSpectra(np.sort(w, axis=1), np.full(k, 2 * np.pi / n ** (1 / 3)), n, 1.0,
+    ...                        coverage=np.full(k, 0.9))
+    >>> r = pooled_density_ratio([(point(1000, 2e-3), point(1000, 1e-3)), (point(1000, 4e-3), point(1000, 3e-3))],
+    ...                          0.2, n_bootstrap=200, phonon_factor=1.0)
+    >>> bool(abs(r.value - 1.5) < 0.1 and r.low < r.value < r.high), r.name  # (2 + 4) / (1 + 3)
+    (True, 'density_ratio_pooled')
+    """
+    if not pairs:
+        raise ValueError("pooled_density_ratio: no pair given; expected (small box, large box) per protocol")
+    points = [p for pair in pairs for p in pair]
+    stats_ = [_density_counts(p, x_edge, phonon_factor) for p in points]
+    if not all(u.any() for _, u in stats_):
+        raise ValueError(f"x_edge = {x_edge} lies above {phonon_factor} omega0 in every sample of a point: choose "
+                         "x_edge below that of the larger box")
+
+    def density(k: int, d: np.ndarray) -> float:
+        c, u = stats_[k]
+        return float(c[d][u[d]].mean() / points[k].n_particles) if u[d].any() else math.nan
+
+    def statistic(draws: list[np.ndarray]) -> float:
+        small = sum(density(k, d) for k, d in enumerate(draws) if k % 2 == 0)
+        large = sum(density(k, d) for k, d in enumerate(draws) if k % 2 == 1)
+        return small / large if large > 0 else math.nan
+
+    value = statistic([np.arange(p.n_samples) for p in points])
+    reps = stratified_replicates(statistic, points, n_bootstrap, seed)
+    lo, hi = percentile_interval(reps, confidence)
+    settings = {"estimator": "sum over protocols of modes per particle below x_edge, small over large box",
+                "x_edge": x_edge, "unit": _unit(points), "phonon_factor": phonon_factor,
+                "pairs": [[a.label, b.label] for a, b in pairs],
+                "samples_used": [int(u.sum()) for _, u in stats_], "n_bootstrap": n_bootstrap, "seed": seed}
+    return Measurement("density_ratio_pooled", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
+                       settings, None, sum(int(u.sum()) for _, u in stats_),
+                       "ratio of summed mean densities; percentile bootstrap, every point resampled on its own")
 
 
 def chain_correlation(point: ModeSpectra, x_edge: float, *, phonon_factor: float = PHONON_FACTOR,
