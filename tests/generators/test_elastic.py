@@ -9,7 +9,7 @@ import pytest
 
 from vdosbench.generators.glasses.configurations import Configuration, fcc_crystal, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import affine_shear_terms, shear_directions, shear_modulus
-from vdosbench.generators.glasses.hessian import InteractingPairs, hessian_matrix, interacting_pairs
+from vdosbench.generators.glasses.hessian import interacting_pairs
 from vdosbench.generators.glasses.minimize import quench
 from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
 from strain_fd import crystal_wave_omega, second_derivative, strain_matrix

@@ -18,11 +18,9 @@ from vdosbench.generators.glasses.lowest_mode_glasses import (
     plane_wave_shell,
     shell_weights,
 )
-from vdosbench.generators.glasses.lowest_modes import lowest_modes
 from vdosbench.generators.glasses.configurations import Configuration
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import GlassParams, equilibrate, make_glass
-from vdosbench.generators.spectra import translation_modes
 from vdosbench.validators import lowest_phonon_frequency
 
 SMALL = {"n_particles": 128, "parent_temperature": 1.0, "n_sweeps": 20, "n_lowest": 12, "n_vectors": 4}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ..checks import check_output_folder, refuse_workers_with_scheduler
 from ..errors import unknown_name
