@@ -16,7 +16,14 @@ from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import convention_attrs, mock_spectrum
-from .point_groups import merge_samples, point_group_key, point_group_name, read_point_groups, write_point_groups
+from .point_groups import (
+    merge_samples,
+    point_group_key,
+    point_group_name,
+    read_point_group_parts,
+    read_point_groups,
+    write_point_groups,
+)
 from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
 
@@ -24,6 +31,7 @@ __all__ = [
     "merge_samples",
     "point_group_key",
     "point_group_name",
+    "read_point_group_parts",
     "read_point_groups",
     "write_point_groups",
     "CatalogEntry",

@@ -36,7 +36,8 @@ import numpy as np
 import xarray as xr
 
 __all__ = [
-    "merge_samples", "point_group_key", "point_group_name", "read_point_groups", "write_point_groups",
+    "merge_samples", "point_group_key", "point_group_name", "read_point_group_parts", "read_point_groups",
+    "write_point_groups",
 ]
 
 
@@ -76,6 +77,60 @@ def read_point_groups(path: str | os.PathLike[str]) -> dict[str, xr.Dataset]:
     for g in groups:
         with xr.open_dataset(path, group=g) as ds:
             out[g] = ds.load()
+    return out
+
+
+def read_point_group_parts(source: str | os.PathLike[str]) -> dict[str, xr.Dataset]:
+    """The points of one file of :func:`write_point_groups`, or of a folder of such files (its ``*.nc``, in name
+    order) joined sample by sample: a results set landed as append-only parts, one file a finished piece, so that
+    landing a piece adds its file and rewrites none (issue 66 item 7).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``source`` does not exist, or a folder holds no ``*.nc``.
+    ValueError
+        If two parts hold the same sample of a point (a piece landed twice under two names).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for first in (0, 2):
+    ...     ds = xr.Dataset({"eigenvalue": (("sample", "mode"), [[1.0], [2.0]])}, coords={"sample": [first, first + 1]},
+    ...                     attrs={"n_particles": 8})
+    ...     _ = write_point_groups({"n8_m2_t1": ds}, folder / f"from{first}.nc")
+    >>> read_point_group_parts(folder)["n8_m2_t1"]["sample"].values.tolist()
+    [0, 1, 2, 3]
+    """
+    source = Path(source)
+    if not source.exists():
+        raise FileNotFoundError(f"{source} not found: expected a point-group file or a folder of them")
+    if source.is_file():
+        return read_point_groups(source)
+    files = sorted(source.glob("*.nc"))
+    if not files:
+        raise FileNotFoundError(f"{source} holds no *.nc part; expected the landed parts of a results set")
+    pieces: dict[str, list[tuple[Path, xr.Dataset]]] = {}
+    for f in files:
+        for name, ds in read_point_groups(f).items():
+            pieces.setdefault(name, []).append((f, ds))
+    out = {}
+    for name, parts in pieces.items():
+        seen: dict[int, Path] = {}
+        for f, ds in parts:
+            for k in ds["sample"].values.tolist():
+                if k in seen:
+                    raise ValueError(f"sample {k} of {name} is in both {seen[k].name} and {f.name}; expected each "
+                                     "sample in one part. Fix: remove the part landed twice")
+                seen[k] = f
+        if len(parts) == 1:
+            out[name] = parts[0][1]
+            continue
+        shared = set.intersection(*(set(ds.data_vars) for _, ds in parts))
+        joined = xr.concat([ds[sorted(shared)] for _, ds in parts], "sample", data_vars="minimal", coords="minimal",
+                           compat="override", combine_attrs="override")
+        out[name] = joined.sortby("sample").assign_attrs(parts[-1][1].attrs)
     return out
 
 

@@ -4,8 +4,8 @@
 :func:`vdosbench.benchmark.registration.load_registration`) on
 
 data
-    the new set ``studies/results/confirm_n8000_modes.nc`` (recipe ``soft_spheres_lowest_confirm_n8000``, landed by
-    ``studies/finite_size.py --export-only --compact``), the small box of the density claim
+    the new set ``studies/results/parts/confirm_n8000/`` (recipe ``soft_spheres_lowest_confirm_n8000``: append-only
+    parts, one file a finished piece, landed by ``studies/land_parts.py``), the small box of the density claim
     (``studies/results/confirm_n2000_modes.nc`` at T* = 1, its registered 1000 samples a taper) and, for the unit
     only, the ladder's N = 16000 (``studies/results/finite_size_modes.nc``).  Nothing is read until each taper
     holds its registered 450 samples: until then the result lists what has landed under ``not_read`` and
@@ -38,7 +38,7 @@ import xarray as xr
 from vdosbench.benchmark.claims import Claim
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import NOT_ASSESSED, judged_reading
-from vdosbench.datasets import point_group_key, read_point_groups
+from vdosbench.datasets import point_group_key, read_point_group_parts
 from vdosbench.validators import band_mle, common_shear_modulus, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
@@ -48,7 +48,7 @@ from vdosbench.validators.spectral.absolute_frequency import soft_mode_density, 
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
-NEW = RESULTS / "confirm_n8000_modes.nc"
+NEW = RESULTS / "parts" / "confirm_n8000"
 SMALL = RESULTS / "confirm_n2000_modes.nc"
 LADDER = RESULTS / "finite_size_modes.nc"
 OUT = RESULTS / "confirm_n8000_verdicts.json"
@@ -76,7 +76,7 @@ def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
     """The points of size ``n`` at T* = 1 in a compact point-group file: {taper: dataset}.  The N = 2000
     confirmatory file names its groups without the size (``m2_t1``, one N in the file): read as size ``n``."""
     out = {}
-    for name, ds in read_point_groups(path).items():
+    for name, ds in read_point_group_parts(path).items():
         size, taper, t = point_group_key(name if name.startswith("n") else f"n{n}_{name}")
         if size == n and math.isclose(t, TSTAR):
             out[taper] = ds

@@ -4,8 +4,8 @@
 :func:`vdosbench.benchmark.registration.load_registration`) on
 
 data
-    the new chains ``studies/results/td_control_long_chains.nc`` (recipe ``soft_spheres_lowest_n1000_td_control_long``,
-    landed by ``studies/finite_size.py --export-only --compact``): chains 0 – 49 a taper of 25 structures each at
+    the new chains ``studies/results/parts/td_control_long/`` (recipe ``soft_spheres_lowest_n1000_td_control_long``:
+    append-only parts, one chain a file, landed by ``studies/land_parts.py``): chains 0 – 49 a taper of 25 structures each at
     N = 1000.  Nothing is read until every registered chain of both tapers is landed whole: until then the result
     lists the count under ``not_read`` and computes no estimate.  The alternative "all control chains" adds the
     control's earlier chains at N = 1000 (``td_control_chains.nc`` and the exploratory chains of
@@ -37,7 +37,7 @@ import xarray as xr
 
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judged_reading
-from vdosbench.datasets import point_group_key, read_point_groups
+from vdosbench.datasets import point_group_key, read_point_group_parts
 from vdosbench.validators import (
     ModeSpectra,
     band_mle,
@@ -58,7 +58,7 @@ from vdosbench.validators.spectral.absolute_frequency import (
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
-NEW = RESULTS / "td_control_long_chains.nc"
+NEW = RESULTS / "parts" / "td_control_long"
 #: The control's earlier chains at N = 1000 (seen before the registration): only "all control chains" reads them.
 EARLIER = (RESULTS / "td_control_chains.nc", RESULTS / "finite_size_modes.nc")
 LADDER = RESULTS / "finite_size_modes.nc"
@@ -88,7 +88,7 @@ study_measure("td_control_long.soft_mode_density_taper_ratio")(soft_mode_density
 def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
     """The control's points of size ``n`` at T_d in a compact point-group file: {taper: dataset}."""
     out = {}
-    for name, ds in read_point_groups(path).items():
+    for name, ds in read_point_group_parts(path).items():
         size, taper, t = point_group_key(name)
         if size == n and math.isclose(t, T_D):
             out[taper] = ds

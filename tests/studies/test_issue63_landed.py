@@ -7,18 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from vdosbench.datasets import read_point_groups
+from vdosbench.datasets import read_point_group_parts
 from vdosbench.generators import RECIPES
 
 RESULTS = Path(__file__).resolve().parents[2] / "studies" / "results"
 
 
 @pytest.mark.parametrize(("file", "recipe"), [
-    ("td_control_long_chains.nc", "soft_spheres_lowest_n1000_td_control_long"),
-    ("confirm_n8000_modes.nc", "soft_spheres_lowest_confirm_n8000")])
+    ("parts/td_control_long", "soft_spheres_lowest_n1000_td_control_long"),
+    ("parts/confirm_n8000", "soft_spheres_lowest_confirm_n8000")])
 def test_the_landed_parts_are_the_registered_recipes(file: str, recipe: str) -> None:
     r = RECIPES[recipe]
-    points = read_point_groups(RESULTS / file)
+    points = read_point_group_parts(RESULTS / file)
     assert points, f"{file} holds no point"
     for name, ds in points.items():
         assert int(ds.attrs["root_seed"]) == r.root_seed, name
