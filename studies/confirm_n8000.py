@@ -44,7 +44,8 @@ from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
 
 from studies.registered_reading import verdicts, write_result  # noqa: F401 (verdicts: the result's readings)
-from vdosbench.validators.spectral.absolute_frequency import soft_mode_density, soft_mode_density_ratio
+from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
+from vdosbench.validators.spectral.density_comparison import soft_mode_density_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

@@ -1,6 +1,6 @@
 """Land finished pieces of a running study as append-only parts (issue 66 item 7: results that do not bloat history).
 
-``python studies/land_parts.py SET FOLDER [FOLDER ...] --sizes N`` writes each finished piece folder (one that holds
+``python -m studies.land_parts SET FOLDER [FOLDER ...] --sizes N`` (from the clone's root) writes each finished piece folder (one that holds
 ``n{N}/ensemble.nc``: every sample of the piece done) in the compact form (per-site arrays and Monte Carlo traces
 left out, :func:`studies.finite_size.export_compact`) as ``studies/results/parts/SET/<folder name>.nc``.  A part is
 written once and never rewritten: landing adds files, so each landing adds to the repository's history only what is
@@ -15,11 +15,12 @@ Sets landed this way: ``confirm_n8000`` (issue 63 item 6, pieces of 10 samples a
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from vdosbench.datasets import read_point_groups
+
+from studies.finite_size import export_compact, load_points
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ROOT / "studies" / "results" / "parts"
@@ -27,11 +28,6 @@ PARTS = ROOT / "studies" / "results" / "parts"
 
 def land(set_name: str, folders: Sequence[Path], sizes: Sequence[int], parts: Path = PARTS) -> dict[str, str]:
     """Land every finished folder of ``folders`` as a part of ``set_name``; what happened to each, by folder name."""
-    sys.path.insert(0, str(ROOT / "studies"))
-    try:
-        from finite_size import export_compact, load_points
-    finally:
-        sys.path.remove(str(ROOT / "studies"))
     out = {}
     for folder in map(Path, folders):
         if not all((folder / f"n{n}" / "ensemble.nc").exists() for n in sizes):

@@ -8,7 +8,7 @@ per particle below x_edge·ω_g,u (x_edge = 0.15, and 0.18 beside it) of the lad
 the ladder's N = 16000 at the same T* and taper, :func:`vdosbench.validators.common_shear_modulus`).  Per point:
 small / large with its 95 % bootstrap interval and the Poisson test of one density
 (:func:`~vdosbench.validators.density_ratio`); pooled over the four points and over the two tapers at each T*:
-Σ density(small) / Σ density(N = 8000) (:func:`~vdosbench.validators.spectral.absolute_frequency.pooled_density_ratio`).
+Σ density(small) / Σ density(N = 8000) (:func:`~vdosbench.validators.spectral.density_comparison.pooled_density_ratio`).
 
 What kind of reading: exploratory.  The ladder was seen before every registration; the N = 2000 / 8000 ratios at
 0.15 per point repeat amendment 3 of ``absolute-frequency.toml`` (a post hoc re-reading, its verdicts stand
@@ -29,7 +29,7 @@ from vdosbench.datasets import point_group_key, read_point_groups
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import common_shear_modulus, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.result import jsonable
-from vdosbench.validators.spectral.absolute_frequency import pooled_density_ratio
+from vdosbench.validators.spectral.density_comparison import pooled_density_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
