@@ -11,6 +11,7 @@ from .accessor import VdosAccessor  # registers ds.vdos
 from .catalog import CatalogEntry, Fingerprint, content_sha256, get_entry, list_entries, load_catalog
 from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
+from .errors import VdosbenchError
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
@@ -44,6 +45,7 @@ __all__ = [
     "MemoryBoundError",
     "Problem",
     "VDOSReadError",
+    "VdosbenchError",
     "check",
     "check_memory",
     "combine_parts",

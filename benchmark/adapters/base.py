@@ -33,6 +33,7 @@ import xarray as xr
 
 from vdosbench.datasets import ConventionError, check, convention_attrs
 from vdosbench.datasets.convention import NEGATIVE_TOLERANCE, NORM_TOLERANCE
+from vdosbench.datasets.errors import VdosbenchError
 
 __all__ = [
     "AdapterError",
@@ -58,7 +59,7 @@ VALUE_KINDS = ("eigenvalue", "frequency")
 PathLike = str | os.PathLike[str]
 
 
-class AdapterError(ValueError):
+class AdapterError(VdosbenchError, ValueError):
     """A third-party file could not be turned into a VDOS-1.0 dataset.
 
     The message names the file, what was expected, what was found and the fix.
