@@ -1,6 +1,7 @@
 """The VDOS-1.0 data convention, I/O and mock data (``vdosbench.datasets``).
 
-See :mod:`vdosbench.datasets.convention` for the convention itself.  Importing
+See :mod:`vdosbench.datasets.convention` for the convention itself and
+:mod:`vdosbench.datasets.writer` for the attributes every dataset is written with.  Importing
 this package registers the ``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`),
 one view of a dataset that validators read instead of re-deriving its structure.
 """
@@ -16,10 +17,19 @@ from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
-from .mock import convention_attrs, mock_spectrum
+from .mock import mock_spectrum
 from .point_groups import merge_samples, point_group_key, point_group_name, read_point_groups, write_point_groups
 from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
+from .writer import (
+    VARIABLE_ATTRS,
+    convention_attrs,
+    coordinate,
+    history_line,
+    provenance,
+    spatial_coordinate,
+    variable_attrs,
+)
 
 __all__ = [
     "merge_samples",
@@ -50,6 +60,13 @@ __all__ = [
     "check_memory",
     "combine_parts",
     "convention_attrs",
+    # the dataset writer (issue 66 item 4): the convention's attribute table and the provenance stamps
+    "VARIABLE_ATTRS",
+    "coordinate",
+    "history_line",
+    "provenance",
+    "spatial_coordinate",
+    "variable_attrs",
     "iter_points",
     "mock_spectrum",
     "open_dataset",

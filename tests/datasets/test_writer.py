@@ -9,10 +9,12 @@ are normalised on both sides.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +130,58 @@ if __name__ == "__main__":  # record the attributes (only when they change on pu
     with tempfile.TemporaryDirectory() as tmp:
         BEFORE.write_text(json.dumps(all_records(Path(tmp)), indent=1, sort_keys=True) + "\n")
     print(f"wrote {BEFORE}", file=sys.stderr)
+
+
+#: Where the package version may be read for a dataset's attributes: the writer.
+VERSION_READERS = {"datasets/writer.py"}
+
+
+def test_the_version_is_stamped_in_one_place() -> None:
+    """No generator, adapter or datasets module imports ``__version__`` itself: they stamp it through the
+    writer (:func:`~vdosbench.datasets.provenance`, :func:`~vdosbench.datasets.history_line`)."""
+    root = Path(__file__).resolve().parents[2]
+    readers = []
+    for folder in ("datasets", "generators", "benchmark/adapters"):
+        for path in sorted((root / folder).rglob("*.py")):
+            rel = str(path.relative_to(root))
+            if rel in VERSION_READERS:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            if any(isinstance(n, ast.ImportFrom) and any(a.name == "__version__" for a in n.names)
+                   for n in ast.walk(tree)):
+                readers.append(rel)
+    assert readers == [], (
+        f"{readers} read the package version themselves; expected datasets to be stamped by "
+        "vdosbench.datasets.writer. Fix: use provenance(...) or history_line(...)"
+    )
+
+
+def test_provenance_and_history_carry_the_version() -> None:
+    from vdosbench import __version__
+    from vdosbench.datasets import history_line, provenance
+    from vdosbench.datasets.writer import VDOSBENCH_VERSION
+
+    assert VDOSBENCH_VERSION == __version__
+    assert provenance("spring_network", "1.0.0", root_seed=3, seed_spawn_key="(0,)") == {
+        "generator": "spring_network", "generator_version": "1.0.0", "root_seed": 3, "seed_spawn_key": "(0,)",
+        "vdosbench_version": __version__,
+    }
+    line = history_line("adapter npz: read x.npz", when=datetime(2026, 11, 28, 14, 0, 5, tzinfo=UTC))
+    assert line == f"2026-11-28T14:00:05Z vdosbench {__version__} adapter npz: read x.npz"
+    assert _STAMP.match(history_line("now"))
+
+
+def test_the_table_gives_fresh_copies_and_names_the_known_variables() -> None:
+    from vdosbench.datasets import VARIABLE_ATTRS, coordinate, spatial_coordinate, variable_attrs
+
+    attrs = variable_attrs("eigenvalue", units="t0/m")
+    attrs["long_name"] = "changed"
+    assert VARIABLE_ATTRS["eigenvalue"]["units"] == "1"
+    assert VARIABLE_ATTRS["eigenvalue"]["long_name"] == "eigenvalue of the dynamical matrix (omega squared)"
+    name, values, coord_attrs = spatial_coordinate(2)
+    assert name == "spatial" and values.tolist() == ["x", "y"] and coord_attrs == {"long_name": "Cartesian component"}
+    assert coordinate("sample", [4])[1].tolist() == [4]
+    with pytest.raises(KeyError, match=r"no variable 'omega' in the convention's attribute table; expected one of"):
+        variable_attrs("omega")
+    with pytest.raises(TypeError):
+        VARIABLE_ATTRS["sample"]["units"] = "s"  # type: ignore[index]
