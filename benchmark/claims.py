@@ -48,6 +48,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets import parameter_dims, select_point
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.toml_files import read_toml
 
 from .declaration import system_value
@@ -87,7 +88,7 @@ _ALTERNATIVE_OPTIONAL = {"select", "as_registered"}
 _AMENDMENT_KEYS = {"registered", "claim", "measure", "expect", "alternatives_added", "reads", "as_registered"}
 
 
-class ClaimsFileError(ValueError):
+class ClaimsFileError(VdosbenchError, ValueError):
     """A claims file that does not follow the documented fields."""
 
 

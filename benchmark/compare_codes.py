@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.json_files import INFINITY, MINUS_INFINITY, dumps_strict
 
 __all__ = [
@@ -63,7 +64,7 @@ ELASTIC_VALIDATORS = ("shear_modulus_omega0",)
 OUTPUT_FILES = ("comparison.md", "comparison.html", "comparison.json")
 
 
-class ComparisonInputError(ValueError):
+class ComparisonInputError(VdosbenchError, ValueError):
     """A result file or option that cannot be compared; the message names what was expected and the fix."""
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import xarray as xr
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.toml_files import read_toml
 
 __all__ = [
@@ -63,7 +64,7 @@ SIDECAR_SUFFIX = ".vdos.toml"
 SIDECAR_MAX_BYTES = 1024 * 1024
 
 
-class DeclarationError(ValueError):
+class DeclarationError(VdosbenchError, ValueError):
     """A declaration that cannot be used: unknown key or model, wrong type, or one the data contradict."""
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from vdosbench.datasets.errors import VdosbenchError
+
 __all__ = [
     "KOB_ANDERSEN_PAIRS",
     "LammpsUnavailable",
@@ -38,7 +40,7 @@ INSTALL_HINT = (
 )
 
 
-class LammpsUnavailable(RuntimeError):
+class LammpsUnavailable(VdosbenchError, RuntimeError):
     """LAMMPS cannot be started here; the message says what is missing and what to install."""
 
 

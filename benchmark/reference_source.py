@@ -27,6 +27,7 @@ import xarray as xr
 
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.catalog import entry_names, file_sha256, get_entry
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.fetch import ChecksumError, FetchError, fetch, origin
 
 __all__ = [
@@ -38,7 +39,7 @@ __all__ = [
 ]
 
 
-class ReferenceInputError(ValueError):
+class ReferenceInputError(VdosbenchError, ValueError):
     """``--reference`` names neither a catalogued dataset nor a file (exit status 2)."""
 
 

@@ -25,6 +25,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.io import write_text
 
 from vdosbench import __version__
@@ -48,7 +49,7 @@ FIGURES = "figures"
 _MOVE_ORDER = ("report.html", "reference.json", "reference.md", "report.md", "result.json")
 
 
-class ReportFolderError(Exception):
+class ReportFolderError(VdosbenchError):
     """The report folder holds a file of a report's name that vdosbench did not write (exit status 2)."""
 
 

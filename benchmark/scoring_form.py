@@ -91,6 +91,7 @@ import xarray as xr
 
 from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import content_sha256, file_sha256
+from vdosbench.datasets.errors import VdosbenchError
 
 from .claims import LEFT_OUT_ATTRIBUTE, Claim, inapplicability, load_claims
 from .reference import ReferenceSource, compare_to_reference
@@ -150,7 +151,7 @@ _FLOAT32_RULE = (f"scores as the full set: equal verdicts, measurements within {
 _SOURCE = ReferenceSource("reference", Path("reference.nc"), "0" * 64, "file")
 
 
-class ScoringFormMismatch(ValueError):
+class ScoringFormMismatch(VdosbenchError, ValueError):
     """Scoring the scoring form does not give what scoring the full set gives (names the first difference)."""
 
 

@@ -1,6 +1,7 @@
 """The VDOS-1.0 data convention, I/O and mock data (``vdosbench.datasets``).
 
-See :mod:`vdosbench.datasets.convention` for the convention itself.  Importing
+See :mod:`vdosbench.datasets.convention` for the convention itself and
+:mod:`vdosbench.datasets.writer` for the attributes every dataset is written with.  Importing
 this package registers the ``ds.vdos`` accessor (:mod:`vdosbench.datasets.accessor`),
 one view of a dataset that validators read instead of re-deriving its structure.
 """
@@ -11,11 +12,12 @@ from .accessor import VdosAccessor  # registers ds.vdos
 from .catalog import CatalogEntry, Fingerprint, content_sha256, get_entry, list_entries, load_catalog
 from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
+from .errors import VdosbenchError
 from .fetch import ChecksumError, FetchError, fetch
 from .io import VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
-from .mock import convention_attrs, mock_spectrum
+from .mock import mock_spectrum
 from .point_groups import (
     merge_samples,
     point_group_key,
@@ -26,6 +28,15 @@ from .point_groups import (
 )
 from .publish import PublishError, publish
 from .select import iter_points, pair_variables, select_point
+from .writer import (
+    VARIABLE_ATTRS,
+    convention_attrs,
+    coordinate,
+    history_line,
+    provenance,
+    spatial_coordinate,
+    variable_attrs,
+)
 
 __all__ = [
     "merge_samples",
@@ -52,10 +63,18 @@ __all__ = [
     "MemoryBoundError",
     "Problem",
     "VDOSReadError",
+    "VdosbenchError",
     "check",
     "check_memory",
     "combine_parts",
     "convention_attrs",
+    # the dataset writer (issue 66 item 4): the convention's attribute table and the provenance stamps
+    "VARIABLE_ATTRS",
+    "coordinate",
+    "history_line",
+    "provenance",
+    "spatial_coordinate",
+    "variable_attrs",
     "iter_points",
     "mock_spectrum",
     "open_dataset",

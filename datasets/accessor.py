@@ -66,6 +66,7 @@ import xarray as xr
 
 from .convention import check as check_convention
 from .convention import parameter_dims
+from .errors import VdosbenchError
 from .select import iter_points
 
 __all__ = ["BLOCK_VALUES", "GROUP_VARIABLE", "ZERO_MODE_RTOL", "ParameterPointError", "VdosAccessor"]
@@ -86,7 +87,7 @@ _T = TypeVar("_T")
 _DOF_ATTRS = ("spatial_dimension", "site_degrees_of_freedom")
 
 
-class ParameterPointError(ValueError):
+class ParameterPointError(VdosbenchError, ValueError):
     """A validator that measures one parameter point got a whole grid."""
 
 

@@ -83,6 +83,7 @@ from typing import Any
 import numpy as np
 
 from .checksums import CONTENT_EXCLUDED_ATTRS, content_sha256, file_sha256
+from .errors import VdosbenchError
 from .labels import value_label
 from .reference_places import (
     REFERENCE_DATA_DIRNAME,
@@ -140,7 +141,7 @@ KEBAB_NAME = re.compile(r"^[a-z0-9]+(?:(?:-|(?<=[0-9])\.(?=[0-9]))[a-z0-9]+)*$")
 FORM_SUFFIXES = {"scoring": ".nc", "full": "-full.nc"}
 
 
-class CatalogError(ValueError):
+class CatalogError(VdosbenchError, ValueError):
     """A catalogue file is malformed (names the entry, the field and the fix)."""
 
 

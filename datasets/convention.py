@@ -103,6 +103,7 @@ from itertools import product
 import numpy as np
 import xarray as xr
 
+from .errors import VdosbenchError
 from .padding import PADDED_ATTR, length_variable, padded_dims, trim
 
 __all__ = [
@@ -145,7 +146,7 @@ class Problem:
         return f"{self.variable}: rule '{self.rule}' broken: {self.found}. Fix: {self.fix}"
 
 
-class ConventionError(ValueError):
+class ConventionError(VdosbenchError, ValueError):
     """Raised by :func:`check`; ``.problems`` lists every broken rule."""
 
     def __init__(self, found: list[Problem]) -> None:

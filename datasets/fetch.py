@@ -68,6 +68,7 @@ from typing import Any
 
 
 from .catalog import CatalogEntry, RepositoryFile, file_sha256, get_entry, hosting_base_urls
+from .errors import VdosbenchError
 from .reference_places import FIXES as REFERENCE_FIXES
 from .reference_places import REFERENCE_DATA_DIRNAME, reference_places
 
@@ -101,7 +102,7 @@ MIRROR_ENV = "VDOSBENCH_MIRROR"
 CONFIG_ENV = "VDOSBENCH_CONFIG"
 
 
-class FetchError(OSError):
+class FetchError(VdosbenchError, OSError):
     """A catalogued dataset could not be obtained (names each source tried and the fix)."""
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from .convention import check
+from .errors import VdosbenchError
 from .isolated import IsolatedReadError, run_isolated
 from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
@@ -38,7 +39,7 @@ __all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset"
 _ENGINE = "netcdf4"
 
 
-class VDOSReadError(OSError):
+class VDOSReadError(VdosbenchError, OSError):
     """A file could not be read as a VDOS-1.0 netCDF-4 dataset."""
 
 

@@ -35,6 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import VdosbenchError
+
 __all__ = [
     "DEFLATE_MAX_RATIO",
     "MEMORY_LIMIT_ENV",
@@ -58,7 +60,7 @@ _UNITS = {
 }
 
 
-class MemoryBoundError(ValueError):
+class MemoryBoundError(VdosbenchError, ValueError):
     """A read or a computation would need more memory than the bound (:func:`memory_limit`).
 
     Raised before the memory is allocated; the message names what needs how

@@ -12,25 +12,9 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import xarray as xr
 
-from .convention import CONVENTION
+from .writer import UNITLESS, convention_attrs, coordinate, spatial_coordinate, variable_attrs
 
-__all__ = ["mock_spectrum", "convention_attrs"]
-
-
-def convention_attrs(title: str, source: str, references: str, spatial_dimension: int, **extra: object) -> dict[str, object]:
-    """The global attributes every VDOS-1.0 dataset carries."""
-    from vdosbench._version import __version__
-
-    attrs: dict[str, object] = {
-        "Conventions": f"CF-1.10 {CONVENTION}",
-        "title": title,
-        "source": source,
-        "history": f"created by vdosbench {__version__}",
-        "references": references,
-        "spatial_dimension": int(spatial_dimension),
-    }
-    attrs.update(extra)
-    return attrs
+__all__ = ["mock_spectrum"]
 
 
 def _spectrum_variables(
@@ -39,25 +23,25 @@ def _spectrum_variables(
     """The sample, mode and parameter coordinates and the eigenvalue and zero_mode variables."""
     n_sample, n_mode = lam.shape[-2], lam.shape[-1]
     coords: dict[str, object] = {
-        "sample": ("sample", np.arange(n_sample), {"long_name": "ensemble member", "units": "1"}),
-        "mode": ("mode", np.arange(n_mode), {"long_name": "mode index (ascending eigenvalue)", "units": "1"}),
+        "sample": coordinate("sample", np.arange(n_sample)),
+        "mode": coordinate("mode", np.arange(n_mode)),
     }
     for name, values in parameters.items():
         arr = np.asarray(values)
         attrs = {"long_name": f"parameter {name}"}
         if arr.dtype.kind in "iufb":
-            attrs["units"] = "1"
+            attrs.update(UNITLESS)
         coords[name] = (name, arr, attrs)
     data_vars: dict[str, object] = {
         "eigenvalue": (
             (*dims, "mode"),
             lam,
-            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": "1"},
+            variable_attrs("eigenvalue"),
         ),
         "zero_mode": (
             (*dims, "mode"),
             np.broadcast_to(np.arange(n_mode) < n_zero, lam.shape).copy(),
-            {"long_name": "zero (translation) mode flag", "units": "1"},
+            variable_attrs("zero_mode"),
         ),
     }
     return coords, data_vars
@@ -75,16 +59,8 @@ def _add_eigenvectors(
     """Add random normalised scalar eigenvectors of ``vector_modes`` (coordinate and variable)."""
     vec = rng.normal(size=(*shape, len(vector_modes), n_site))
     vec /= np.linalg.norm(vec, axis=-1, keepdims=True)
-    coords["vector_mode"] = (
-        "vector_mode",
-        np.asarray(vector_modes, dtype=np.int64),
-        {"long_name": "mode index of stored eigenvector", "units": "1"},
-    )
-    data_vars["eigenvector"] = (
-        (*dims, "vector_mode", "site"),
-        vec,
-        {"long_name": "normalised eigenvector", "units": "1"},
-    )
+    coords["vector_mode"] = coordinate("vector_mode", np.asarray(vector_modes, dtype=np.int64))
+    data_vars["eigenvector"] = ((*dims, "vector_mode", "site"), vec, variable_attrs("eigenvector"))
 
 
 def _add_pairs(
@@ -100,15 +76,11 @@ def _add_pairs(
     data_vars["pair_count"] = (
         dims,
         np.full(shape, pairs_per_sample, dtype=np.int64),
-        {"long_name": "number of pairs per sample", "units": "1", "sample_dimension": "pair"},
+        variable_attrs("pair_count"),
     )
-    data_vars["pair_i"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "first site", "units": "1"})
-    data_vars["pair_j"] = ("pair", rng.integers(0, n_site, n_total), {"long_name": "second site", "units": "1"})
-    data_vars["pair_distance"] = (
-        "pair",
-        rng.uniform(0.8, 1.3, n_total),
-        {"long_name": "pair distance", "units": "1"},
-    )
+    data_vars["pair_i"] = ("pair", rng.integers(0, n_site, n_total), variable_attrs("pair_i"))
+    data_vars["pair_j"] = ("pair", rng.integers(0, n_site, n_total), variable_attrs("pair_j"))
+    data_vars["pair_distance"] = ("pair", rng.uniform(0.8, 1.3, n_total), variable_attrs("pair_distance"))
 
 
 def _add_sites(
@@ -124,17 +96,13 @@ def _add_sites(
 ) -> None:
     """Add random positions in a box of unit density, coordinations, and the eigenvectors and pairs asked for."""
     box = float(n_site) ** (1.0 / spatial_dimension)
-    coords["spatial"] = ("spatial", np.array(list("xyz"[:spatial_dimension])), {"long_name": "Cartesian component"})
+    coords["spatial"] = spatial_coordinate(spatial_dimension)
     data_vars["position"] = (
-        (*dims, "site", "spatial"),
-        rng.random((*shape, n_site, spatial_dimension)) * box,
-        {"long_name": "site position", "units": "1"},
+        (*dims, "site", "spatial"), rng.random((*shape, n_site, spatial_dimension)) * box, variable_attrs("position")
     )
-    data_vars["box_length"] = ((*dims,), np.full(shape, box), {"long_name": "periodic box edge", "units": "1"})
+    data_vars["box_length"] = ((*dims,), np.full(shape, box), variable_attrs("box_length"))
     data_vars["coordination"] = (
-        (*dims, "site"),
-        rng.integers(2, 7, size=(*shape, n_site)),
-        {"long_name": "number of interacting neighbours", "units": "1"},
+        (*dims, "site"), rng.integers(2, 7, size=(*shape, n_site)), variable_attrs("coordination")
     )
     if vector_modes:
         _add_eigenvectors(rng, dims, shape, n_site, vector_modes, coords, data_vars)

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .catalog import CatalogEntry, file_sha256, get_entry
+from .errors import VdosbenchError
 from .fetch import cached_path, scoring_cached_path
 
 __all__ = [
@@ -62,7 +63,7 @@ PUBLISH_FORMS = ("full", "scoring")
 REGISTRY_NAME = "registry.txt"
 
 
-class PublishError(OSError):
+class PublishError(VdosbenchError, OSError):
     """A dataset cannot be published (names the copies checked and the fix)."""
 
 

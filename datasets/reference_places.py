@@ -34,6 +34,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import VdosbenchError
+
 __all__ = [
     "PROJECT_NAME",
     "REFERENCE_DATA_DIRNAME",
@@ -61,7 +63,7 @@ FIXES = (f"run the command inside a clone of {PROJECT_NAME} (cd into it); or set
          f"/path/to/clone/{REFERENCE_DATA_DIRNAME}; or install from the clone with pip install -e .")
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(VdosbenchError, ValueError):
     """``$VDOSBENCH_REFERENCE_DATA`` is set but names no folder."""
 
 

@@ -10,9 +10,10 @@ The README's front page holds one table of the main verdicts, at most :data:`MAX
 rewrites it from the results files in ``studies/results/`` (``--check`` only compares, exit 1 when the README is
 stale), with the marker mechanism of ``studies/finite_size_tables.py``.  Each verdict is the one a results file records (a scorecard's verdict, the
 robustness re-score's label, or the count of the s(N) study's point verdicts); each value is a measurement of
-the same file.  Only the claim's words and the link are written here.  Claims scored from a reference form
-without a results file (seed 000's medium, seed 002's networks, the HET curve) are in the full table of
-``docs/findings/index.md``.
+the same file.  Only the claim's words and the link are written here.  Each seed's headline claim has a row:
+seeds 000 and 002 are read from the scores of their catalogued sets (``studies/seed_scores.py``).  The superseded
+reading of seed 001's s = 2 (lowest 10 modes, N = 1000) and the claims without a results file (the HET curve) are
+in the full table of ``docs/findings/index.md``.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ MAX_ROW_CHARS = 200
 
 HEADER = ["claim (seed)", "verdict", "value [95 % interval]", "page"]
 PAGES = {
+    "seed-000": "[seed 000](docs/findings/seed-000.md)",
     "seed-001": "[seed 001](docs/findings/seed-001.md)",
+    "seed-002": "[seed 002](docs/findings/seed-002.md)",
     "seed-003": "[seed 003](docs/findings/seed-003.md)",
     "low-tstar": "[low T*](docs/findings/low-tstar.md)",
     "finite-size": "[finite size](docs/findings/finite-size.md)",
@@ -212,10 +215,48 @@ def td_control_row(verdicts: Results) -> list[str]:
     return _row(claim, f"{verdict} ({stage})", value, "low-tstar")
 
 
+#: The scores of seeds 000 and 002 on their catalogued sets (``studies/seed_scores.py``).
+SEED000 = "seed000_inhomogeneous_medium_score.json"
+SEED002 = "seed002_spring_networks_score.json"
+#: The networks' dataset in :data:`SEED002` (the other is the nine-node toy).
+NETWORKS = "spring-network-16-full"
+
+
+def seed000_row(card: Results) -> list[str]:
+    """Seed 000's ω_BP = (√3/2) c k_G on the catalogued media: the verdict over the variants (modulation, random
+    field, soft inclusions) and the random field's slope, the one variant whose samples differ (the others' intervals
+    have no width)."""
+    entry = claim_of(card, "jiang.omega-bp-proportional-to-k-g")
+    points = entry["points"]
+    same = sum(p["verdict"] == entry["verdict"] for p in points)
+    random = next(p for p in points if p["parameters"]["variant"] == "random")
+    return _row("ω_BP = (√3/2) c k_G, 14³ media (000)",
+                f"{entry['verdict']} {same} of {len(points)} variants, {entry['robustness']}",
+                f"slope {measured(random)} (random field); expected {entry['expected'].removeprefix('= ')}",
+                "seed-000")
+
+
+def seed002_row(card: Results) -> list[str]:
+    """Seed 002's boson peak from coordination (z), not spring-strength, disorder on the 16×16 networks: the cutoff
+    networks' excess over their own Debye level (against the crystal's level in brackets) / the fixed-z networks'
+    excess at δ ≠ 0, which springs alone make."""
+    own, crystal, fixed = (claim_of(card, claim, NETWORKS) for claim in (
+        "jiang.coordination-excess", "jiang.coordination-excess-vs-crystal", "jiang.fixed-coordination-debye"))
+    springs = [p for p in fixed["points"] if p["parameters"]["delta"] != 0]
+    return _row("boson peak from z, not springs, 16×16 (002)",
+                f"{own['verdict']} ({own['robustness']}) / {fixed['verdict']}",
+                f"excess {values_of(own, 3)} (vs crystal {values_of(crystal, 2, bare=True)}) / "
+                + ", ".join(tables.number(p["measurement"]["value"], 3) for p in springs), "seed-002")
+
+
+def values_of(entry: Mapping[str, Any], digits: int = 2, bare: bool = False) -> str:
+    """A claim's points as ``value [low, high]`` (``bare``: the values alone), joined."""
+    return ", ".join(tables.number(p["measurement"]["value"], digits) if bare else measured(p, digits)
+                     for p in entry["points"])
+
+
 def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     """The README's rows from the results files (``results``: each file's content by its name)."""
-    high = results["paper_glasses_high_tstar.json"]
-    s2 = claim_of(high, "schirmacher.high-parent-temperature-s2")
     low = results["low_tstar.json"]
     rescore = results["robustness_rescore.json"]
     td_m2, td_minf = scorecard(low, TD_M2), scorecard(low, TD_MINF)
@@ -227,7 +268,6 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
     core = claim_of(vectors, "schirmacher.type-two-modes-vortex-like", "vectors_m2")
     s4 = "lerner-bouchbinder.s4-universal"
     return [
-        _row("s = 2 at high T*, lowest 10, N = 1000 (001; superseded)", s2["verdict"], values(s2), "seed-001"),
         *absolute_rows(results["absolute_frequency_confirm.json"]),
         td_control_row(results["td_control_verdicts.json"]),
         # the additive mixture's T_d sets: aged 40 tau_alpha, not equilibrium (protocol note additive-td-aged)
@@ -254,11 +294,13 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
         _row("modes below ω₀ not waves (003) / more rotational at their core (001)",
              f"{below['verdict']} / {core['verdict']}",
              f"{values(below, 3)} / {values(core, 3)}", "seed-003"),
+        seed000_row(results[SEED000]),
+        seed002_row(results[SEED002]),
     ]
 
 
 #: The results files the table is written from (in ``studies/results/``).
-SOURCES = ("paper_glasses_high_tstar.json", "absolute_frequency_confirm.json",
+SOURCES = (SEED000, SEED002, "absolute_frequency_confirm.json",
            "td_control_verdicts.json", "low_tstar.json", "robustness_rescore.json", "low_tstar_ka.json",
            "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
 

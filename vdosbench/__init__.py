@@ -14,7 +14,8 @@ generators/ is grouped by model family (``engine``, ``glasses``, ``networks``,
 ``theory``) and validators/ by what they measure (``results``, ``spectral``,
 ``levels``, ``structure``); public names are imported from the four packages.
 Importing :mod:`vdosbench` registers the ``ds.vdos`` dataset accessor
-(:mod:`vdosbench.datasets.accessor`).
+(:mod:`vdosbench.datasets.accessor`).  Every error vdosbench raises on purpose is a
+:class:`VdosbenchError` (:mod:`vdosbench.datasets.errors`).
 """
 
 from __future__ import annotations
@@ -29,5 +30,6 @@ _source_tree.install(Path(__file__).resolve().parent)
 
 from vdosbench import datasets as _datasets  # noqa: E402,F401 - registers the ds.vdos accessor
 from vdosbench._version import __version__  # noqa: E402
+from vdosbench.datasets.errors import VdosbenchError  # noqa: E402
 
-__all__ = ["__version__"]
+__all__ = ["VdosbenchError", "__version__"]

@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import ConventionError, check, convention_attrs
+from vdosbench.datasets import ConventionError, check, convention_attrs, coordinate, history_line, variable_attrs
 from vdosbench.datasets.convention import NEGATIVE_TOLERANCE, NORM_TOLERANCE
+from vdosbench.datasets.errors import VdosbenchError
 
 __all__ = [
     "AdapterError",
@@ -58,7 +58,7 @@ VALUE_KINDS = ("eigenvalue", "frequency")
 PathLike = str | os.PathLike[str]
 
 
-class AdapterError(ValueError):
+class AdapterError(VdosbenchError, ValueError):
     """A third-party file could not be turned into a VDOS-1.0 dataset.
 
     The message names the file, what was expected, what was found and the fix.
@@ -240,18 +240,17 @@ def _spectrum_vars(
 ) -> tuple[dict[str, object], dict[str, object]]:
     """The ``sample`` and ``mode`` coordinates and the ``eigenvalue`` and ``zero_mode`` variables."""
     n_sample, n_mode = lam.shape
-    one = {"units": "1"}
     coords: dict[str, object] = {
-        "sample": ("sample", np.arange(n_sample, dtype=np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", np.arange(n_mode, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **one}),
+        "sample": coordinate("sample", np.arange(n_sample, dtype=np.int64)),
+        "mode": coordinate("mode", np.arange(n_mode, dtype=np.int64)),
     }
     data_vars: dict[str, object] = {
         "eigenvalue": (
             ("sample", "mode"),
             lam,
-            {"long_name": "eigenvalue of the dynamical matrix (omega squared)", "units": units},
+            variable_attrs("eigenvalue", units=units),
         ),
-        "zero_mode": (("sample", "mode"), flags, {"long_name": f"zero mode flag ({rule})", **one}),
+        "zero_mode": (("sample", "mode"), flags, variable_attrs("zero_mode", long_name=f"zero mode flag ({rule})")),
     }
     return coords, data_vars
 
@@ -266,7 +265,6 @@ def _structure_vars(
     where: str,
 ) -> tuple[dict[str, object], bool]:
     """The checked position, box_length, diameter and species variables given, and whether they need ``spatial``."""
-    one = {"units": "1"}
     data_vars: dict[str, object] = {}
     spatial_needed = False
     if position is not None:
@@ -275,14 +273,16 @@ def _structure_vars(
             raise AdapterError(
                 f"{where}: positions have shape {pos.shape}; expected (n_sample={n_sample}, n_site, d={d})"
             )
-        data_vars["position"] = (("sample", "site", "spatial"), pos, {"long_name": "site position", **one})
+        data_vars["position"] = (("sample", "site", "spatial"), pos, variable_attrs("position"))
         spatial_needed = True
     if box_length is not None:
         box = np.asarray(box_length, dtype=np.float64)
         if box.shape == (n_sample,):
-            data_vars["box_length"] = (("sample",), box, {"long_name": "periodic box edge", **one})
+            data_vars["box_length"] = (("sample",), box, variable_attrs("box_length"))
         elif box.shape == (n_sample, d):
-            data_vars["box_length"] = (("sample", "spatial"), box, {"long_name": "periodic box edge per axis", **one})
+            data_vars["box_length"] = (
+                ("sample", "spatial"), box, variable_attrs("box_length", long_name="periodic box edge per axis")
+            )
             spatial_needed = True
         else:
             raise AdapterError(
@@ -297,7 +297,7 @@ def _structure_vars(
             raise AdapterError(
                 f"{where}: diameters have shape {dia.shape} (or are not > 0); expected (n_sample, n_site) > 0"
             )
-        data_vars["diameter"] = (("sample", "site"), dia, {"long_name": "particle diameter", **one})
+        data_vars["diameter"] = (("sample", "site"), dia, variable_attrs("diameter"))
     if species is not None:
         kinds = np.asarray(species)
         if kinds.ndim != 2 or kinds.shape[0] != n_sample or kinds.dtype.kind not in "iu" or np.any(kinds < 0):
@@ -305,7 +305,7 @@ def _structure_vars(
                 f"{where}: species have shape {kinds.shape}, dtype {kinds.dtype}; expected integers >= 0 of shape "
                 "(n_sample, n_site) (Kob-Andersen: 0 = A, 1 = B)"
             )
-        data_vars["species"] = (("sample", "site"), kinds.astype(np.int64), {"long_name": "particle species", **one})
+        data_vars["species"] = (("sample", "site"), kinds.astype(np.int64), variable_attrs("species"))
     return data_vars, spatial_needed
 
 
@@ -318,7 +318,6 @@ def _eigenvector_vars(
     where: str,
 ) -> tuple[tuple[object, ...], tuple[object, ...]]:
     """The checked ``vector_mode`` coordinate and ``eigenvector`` variable (shapes, mode indices, normalisation)."""
-    one = {"units": "1"}
     vec = np.asarray(eigenvector, dtype=np.float64)
     if vec.ndim not in (3, 4) or vec.shape[0] != n_sample or (vec.ndim == 4 and vec.shape[3] != d):
         raise AdapterError(
@@ -338,13 +337,8 @@ def _eigenvector_vars(
             f"{float(np.nanmax(np.abs(norms - 1.0))):.3g}, tolerance {NORM_TOLERANCE:g}); "
             "store each mode normalised over sites (and components)"
         )
-    coord = (
-        "vector_mode",
-        idx.astype(np.int64),
-        {"long_name": "mode index of stored eigenvector", **one},
-    )
     dims = ("sample", "vector_mode", "site") if vec.ndim == 3 else ("sample", "vector_mode", "site", "spatial")
-    return coord, (dims, vec, {"long_name": "normalised eigenvector", **one})
+    return coordinate("vector_mode", idx.astype(np.int64)), (dims, vec, variable_attrs("eigenvector"))
 
 
 def _adapter_attrs(
@@ -359,9 +353,6 @@ def _adapter_attrs(
     d: int,
 ) -> dict[str, object]:
     """The global attributes: the convention's, the adapter's settings, the source and a history line."""
-    from vdosbench import __version__
-
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     source = describe_paths(paths)
     names = ", ".join(printable(p.name) for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
     extra: dict[str, object] = {
@@ -381,7 +372,7 @@ def _adapter_attrs(
         spatial_dimension=d,
         **extra,
     )
-    attrs["history"] = f"{stamp} vdosbench {__version__} adapter {format_name}: read {source}"
+    attrs["history"] = history_line(f"adapter {format_name}: read {source}")
     return attrs
 
 
@@ -471,7 +462,7 @@ def spectrum_dataset(
         )
         spatial_needed = spatial_needed or "spatial" in data_vars["eigenvector"][0]
     if spatial_needed:
-        coords["spatial"] = ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"})
+        coords["spatial"] = coordinate("spatial", np.array(list("xyz"[:d])))
 
     attrs = _adapter_attrs(
         paths, format_name, values, already_sorted, rule, site_degrees_of_freedom, extra_attrs, title, d

@@ -132,14 +132,13 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import product
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import xarray as xr
 
-from vdosbench.datasets import check, combine_parts, open_dataset, write
+from vdosbench.datasets import check, combine_parts, coordinate, history_line, open_dataset, provenance, write
 from vdosbench.datasets.io import write_text
 from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
 
@@ -363,8 +362,6 @@ def _as_part(
     root_seed: int,
 ) -> xr.Dataset:
     """Grid parameters as scalar coordinates, provenance attributes, one ``sample``."""
-    from vdosbench import __version__
-
     if not isinstance(ds, xr.Dataset):
         raise TypeError(f"generator {gen.name!r} returned {type(ds).__name__}; expected an xarray.Dataset")
     if ds.sizes.get("sample") != 1:
@@ -373,7 +370,7 @@ def _as_part(
             "make_sample must return exactly one sample (ds.expand_dims('sample'))"
         )
     if "sample" not in ds.coords:
-        ds = ds.assign_coords(sample=("sample", [sample], {"long_name": "ensemble member", "units": "1"}))
+        ds = ds.assign_coords(sample=coordinate("sample", [sample]))
     elif int(ds["sample"].values[0]) != sample:
         raise ValueError(
             f"generator {gen.name!r} labelled sample {int(ds['sample'].values[0])} but was asked for "
@@ -399,10 +396,7 @@ def _as_part(
     for name, value in fixed.items():  # the generator's own record of a parameter wins
         attrs.setdefault(name, _attr_value(value))
     attrs.update(
-        generator=gen.name,
-        generator_version=gen.version,
-        root_seed=int(root_seed),
-        vdosbench_version=__version__,
+        **provenance(gen.name, gen.version, root_seed=int(root_seed)),
         seed_scheme=SEED_SCHEME,
         parameter_names=" ".join(point),
     )
@@ -941,14 +935,10 @@ def build_in_memory(
 
 def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.Dataset:
     """Combine labelled parts and record the ensemble attributes (checked)."""
-    from vdosbench import __version__
-
     ds = combine_parts(parts)
-    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    line = (
-        f"{stamp} vdosbench {__version__} {how}: generator {spec.generator.name} "
-        f"{spec.generator.version}, {len(parts)} parts, n_samples={spec.n_samples}, "
-        f"root_seed={spec.root_seed}"
+    line = history_line(
+        f"{how}: generator {spec.generator.name} {spec.generator.version}, {len(parts)} parts, "
+        f"n_samples={spec.n_samples}, root_seed={spec.root_seed}"
     )
     previous = ds.attrs.get("history")
     attrs = dict(ds.attrs)
@@ -974,14 +964,11 @@ def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.D
     for name, value in spec.fixed.items():
         attrs.setdefault(name, _attr_value(value))
     attrs.update(
-        generator=spec.generator.name,
-        generator_version=spec.generator.version,
-        root_seed=spec.root_seed,
+        **provenance(spec.generator.name, spec.generator.version, root_seed=spec.root_seed),
         n_samples=spec.n_samples,
         **({"first_sample": spec.first_sample} if spec.first_sample else {}),
         grid=json.dumps({k: list(v) for k, v in spec.grid.items()}),
         seed_scheme=SEED_SCHEME,
-        vdosbench_version=__version__,
         parameter_names=" ".join(spec.parameter_names),
         history=f"{line}\n{previous}" if previous else line,
     )

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from vdosbench.datasets import RESERVED_DIMS
+from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.labels import point_label
 
 from .registry import Generator, get_generator
@@ -70,7 +71,7 @@ _RESERVED_ATTRS = frozenset(
 )
 
 
-class EnsembleSettingsError(ValueError):
+class EnsembleSettingsError(VdosbenchError, ValueError):
     """The ensemble settings are invalid (unknown parameter, bad grid, folder of another ensemble)."""
 
 
@@ -98,7 +99,7 @@ class PartFailure:
     seed: str = ""
 
 
-class EnsembleError(RuntimeError):
+class EnsembleError(VdosbenchError, RuntimeError):
     """Some parts failed; the others were written and a re-run computes only the missing ones.
 
     Attributes
@@ -122,7 +123,7 @@ class EnsembleError(RuntimeError):
         )
 
 
-class NoWorkerError(RuntimeError):
+class NoWorkerError(VdosbenchError, RuntimeError):
     """No Dask worker was connected to the scheduler for the stated wait while parts were left to compute.
 
     The parts finished before are kept; a re-run once workers are back computes only the missing ones.

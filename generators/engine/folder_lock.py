@@ -62,6 +62,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.errors import VdosbenchError
+
 __all__ = [
     "HEARTBEAT_S",
     "LOCK_NAME",
@@ -84,7 +86,7 @@ HEARTBEAT_S = 30.0
 STALE_AFTER_S = 600.0
 
 
-class FolderBusyError(RuntimeError):
+class FolderBusyError(VdosbenchError, RuntimeError):
     """The output folder is held by another live run (or by a run on another host that cannot be checked)."""
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 from vdosbench.datasets.compact import EIGENVECTOR_FLOAT32_COMMENT
 
 from ..spectra import translation_zero_modes
@@ -132,10 +132,10 @@ def _coordinates(g: GlassSample, sample: int) -> dict[str, Any]:
     p = g.params
     axes = ["x", "y", "z"][:p.dimension]
     return {
-        "sample": ("sample", np.array([sample], np.int64), {"long_name": "ensemble member", **_ONE}),
-        "mode": ("mode", np.arange(p.n_modes, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **_ONE}),
-        "vector_mode": ("vector_mode", g.vector_modes, {"long_name": "mode index of stored eigenvector", **_ONE}),
-        "spatial": ("spatial", np.array(axes), {"long_name": "Cartesian component"}),
+        "sample": coordinate("sample", np.array([sample], np.int64)),
+        "mode": coordinate("mode", np.arange(p.n_modes, dtype=np.int64)),
+        "vector_mode": coordinate("vector_mode", g.vector_modes),
+        "spatial": coordinate("spatial", np.array(axes)),
         "spatial_b": ("spatial_b", np.array(axes), {"long_name": "second Cartesian component of a tensor"}),
         MC_RECORD_DIM: (
             MC_RECORD_DIM, p.trace_sweeps,
@@ -265,8 +265,6 @@ def _site_variables(g: GlassSample) -> dict[str, Any]:
 
 def _attributes(g: GlassSample, seq: np.random.SeedSequence, generator: str) -> dict[str, object]:
     """The global attributes: title and sources, every setting, the potential, the methods, the generator, the seed."""
-    from vdosbench import __version__
-
     p = g.params
     pot = p.pair_potential
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
@@ -285,10 +283,7 @@ def _attributes(g: GlassSample, seq: np.random.SeedSequence, generator: str) -> 
         mass=1.0,
         **model,
         **_method_attrs(p),
-        generator=generator,
-        generator_version=GENERATOR_VERSION,
-        **_seed_attrs(seq),
-        vdosbench_version=__version__,
+        **provenance(generator, GENERATOR_VERSION, **_seed_attrs(seq)),
     )
 
 

@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 from vdosbench.datasets.compact import EIGENVECTOR_FLOAT32_COMMENT
 
 from ..engine.ensemble_spec import Recipe
@@ -383,8 +383,7 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
         **_record_variables(p, mc_energy, acc_disp, acc_swap, analysis, mc_seconds),
     }
     if p.n_vectors:
-        coords["vector_mode"] = ("vector_mode", np.arange(p.dimension, p.dimension + p.n_vectors, dtype=np.int64),
-                                 {"long_name": "mode index of stored eigenvector", **_ONE})
+        coords["vector_mode"] = coordinate("vector_mode", np.arange(p.dimension, p.dimension + p.n_vectors, dtype=np.int64))
         data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
                                     analysis.vectors[None, :p.n_vectors].astype(np.float32),
                                     {"long_name": "normalised eigenvector of the Hessian",
@@ -402,10 +401,10 @@ def _structure_coordinates(p: LowestModeParams, sample: int) -> dict[str, Any]:
     directions of the moduli and the timed stages."""
     axes = ["x", "y", "z"][:p.dimension]
     return {
-        "sample": ("sample", np.array([sample], np.int64), {"long_name": "ensemble member", **_ONE}),
+        "sample": coordinate("sample", np.array([sample], np.int64)),
         "mode": ("mode", np.arange(p.dimension + p.n_lowest, dtype=np.int64),
                  {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **_ONE}),
-        "spatial": ("spatial", np.array(axes), {"long_name": "Cartesian component"}),
+        "spatial": coordinate("spatial", np.array(axes)),
         MC_RECORD_DIM: (MC_RECORD_DIM, p.trace_sweeps,
                         {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **_ONE}),
         "shear_direction": ("shear_direction",
@@ -500,8 +499,6 @@ def _record_variables(p: LowestModeParams, mc_energy: np.ndarray, acc_disp: floa
 
 def _structure_attributes(p: LowestModeParams, seq: np.random.SeedSequence, generator: str | None) -> dict[str, Any]:
     """The global attributes: every setting, the potential, the eigensolver and moduli methods, the seed."""
-    from vdosbench import __version__
-
     settings = asdict(p)
     settings["vector_modes"] = ""
     settings["pair_data"] = 0
@@ -528,8 +525,8 @@ def _structure_attributes(p: LowestModeParams, seq: np.random.SeedSequence, gene
         mc_start=("random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
                   else "random positions relaxed by FIRE to max |F| <= 10"),
         zero_mode_rule="the d translations, excluded from the eigensolver and stored as exact zeros",
-        generator=generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
-        generator_version=GENERATOR_VERSION, **_seed_attrs(seq), vdosbench_version=__version__,
+        **provenance(generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
+                     GENERATOR_VERSION, **_seed_attrs(seq)),
     )
 
 

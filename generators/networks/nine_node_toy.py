@@ -49,7 +49,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike
 
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from ..engine.parameters import Parameter
 from ..engine.registry import Generator, register
@@ -239,10 +239,10 @@ def _toy_coords(variants: tuple[str, ...], all_modes: np.ndarray, grid: np.ndarr
             np.array(variants),
             {"long_name": "nine-node toy situation (lattice, added spring, missing spring)"},
         ),
-        "sample": ("sample", np.array([0], dtype=np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", all_modes, {"long_name": "mode index (ascending eigenvalue)", **one}),
-        "vector_mode": ("vector_mode", all_modes, {"long_name": "mode index of stored eigenvector", **one}),
-        "spatial": ("spatial", np.array(["x", "y"]), {"long_name": "Cartesian component"}),
+        "sample": coordinate("sample", np.array([0], dtype=np.int64)),
+        "mode": coordinate("mode", all_modes),
+        "vector_mode": coordinate("vector_mode", all_modes),
+        "spatial": coordinate("spatial", np.array(["x", "y"])),
         "omega": ("omega", grid, {"long_name": "angular frequency (units sqrt(t0/m))", **one}),
     }
 
@@ -310,8 +310,6 @@ def _toy_data_vars(a: dict[str, list[Any]], n_var: int) -> dict[str, Any]:
 
 def _toy_attrs(epsilon: float, grid: np.ndarray) -> dict[str, Any]:
     """The global attributes: the convention's, the lattice, the variants, epsilon and the omega grid."""
-    from vdosbench import __version__
-
     return convention_attrs(
         title="nine-node spring toy: local Green's function of a 3x3 periodic patch",
         source=f"vdosbench.generators.nine_node_toy {TOY_VERSION} (epsilon and omega grid as stored)",
@@ -334,10 +332,7 @@ def _toy_attrs(epsilon: float, grid: np.ndarray) -> dict[str, Any]:
         omega_min=float(grid[0]),
         omega_max=float(grid[-1]),
         omega_count=int(grid.size),
-        generator="nine_node_toy",
-        generator_version=TOY_VERSION,
-        root_seed="none (deterministic model, no random numbers)",
-        vdosbench_version=__version__,
+        **provenance("nine_node_toy", TOY_VERSION, root_seed="none (deterministic model, no random numbers)"),
     )
 
 

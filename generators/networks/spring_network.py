@@ -42,7 +42,7 @@ import scipy.sparse
 import xarray as xr
 from scipy.spatial import cKDTree
 
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from ..engine.parameters import Parameter, check_integer, check_real, seed_attrs
 from ..engine.registry import Generator, register
@@ -417,10 +417,10 @@ def _network_variables(
     n_pair = int(net.pair_i.size)
     one = {"units": "1"}
     coords = {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **one}),
-        "mode": ("mode", np.arange(p.n_site, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **one}),
-        "spatial": ("spatial", np.array(["x", "y"]), {"long_name": "Cartesian component"}),
-        "vector_mode": ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **one}),
+        "sample": coordinate("sample", np.array([sample], dtype=np.int64)),
+        "mode": coordinate("mode", np.arange(p.n_site, dtype=np.int64)),
+        "spatial": coordinate("spatial", np.array(["x", "y"])),
+        "vector_mode": coordinate("vector_mode", modes),
     }
     data_vars = {
         "eigenvalue": (
@@ -472,8 +472,6 @@ def _network_variables(
 
 def _network_attrs(p: SpringNetworkParams, seed: np.random.SeedSequence | int) -> dict[str, Any]:
     """The global attributes: the convention's, the parameters, the bond and stiffness rules, seed, versions."""
-    from vdosbench import __version__
-
     settings = asdict(p)
     settings["vector_modes"] = " ".join(str(m) for m in p.vector_modes)
     return convention_attrs(
@@ -495,10 +493,7 @@ def _network_attrs(p: SpringNetworkParams, seed: np.random.SeedSequence | int) -
         ),
         stiffness_rule="t0*lattice_constant/r" if p.spring == "inverse_distance" else "t0",
         vector_mode_rule="modes 1..n_vectors plus vector_modes (fixed indices for every sample)",
-        generator="spring_network",
-        generator_version=GENERATOR_VERSION,
-        **seed_attrs(seed),
-        vdosbench_version=__version__,
+        **provenance("spring_network", GENERATOR_VERSION, **seed_attrs(seed)),
     )
 
 

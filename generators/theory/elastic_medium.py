@@ -70,7 +70,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse
 import xarray as xr
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from .inhomogeneous_closed_form import K_G_MEANING
 from .inhomogeneous_medium import INHOMOGENEOUS_MEDIUM, REFERENCE
@@ -504,9 +504,9 @@ def _medium_variables(
     n, n_mode = p.n_site, 2 * p.n_site
     n_pair = int(medium.pair_i.size)
     coords = {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
-        "mode": ("mode", np.arange(n_mode, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **_ONE}),
-        "spatial": ("spatial", np.array(["x", "y"]), {"long_name": "Cartesian component"}),
+        "sample": coordinate("sample", np.array([sample], dtype=np.int64)),
+        "mode": coordinate("mode", np.arange(n_mode, dtype=np.int64)),
+        "spatial": coordinate("spatial", np.array(["x", "y"])),
     }
     data_vars: dict[str, Any] = {
         "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
@@ -534,8 +534,6 @@ def _medium_variables(
 
 def _medium_attrs(medium: ElasticMedium, seed: np.random.SeedSequence | int) -> dict[str, Any]:
     """The global attributes: the convention's, the parameters, sound speeds, stiffnesses, rules, seed, versions."""
-    from vdosbench import __version__
-
     p = medium.params
     return convention_attrs(
         title=(f"2D elastic triangular Born lattice with {p.variant} moduli on the scale 1/k_G (k_G={p.k_G:g}), "
@@ -559,10 +557,7 @@ def _medium_attrs(medium: ElasticMedium, seed: np.random.SeedSequence | int) -> 
         lattice="triangular (Born model: central alpha, transverse beta per bond)",
         modulus_rule=modulus_rule(p, "(alpha, beta)", "(alpha0, beta0)", "spacing (a/4, sqrt(3) a/4)"),
         vector_mode_rule="modes 2..n_vectors+1 (above the two translations; fixed indices for every sample)",
-        generator="elastic_medium",
-        generator_version=GENERATOR_VERSION,
-        **seed_attrs(seed),
-        vdosbench_version=__version__,
+        **provenance("elastic_medium", GENERATOR_VERSION, **seed_attrs(seed)),
     )
 
 
@@ -601,7 +596,7 @@ def elastic_medium_dataset(
         raise RuntimeError(f"the medium has more than 2 zero modes (lambda_2 = {eigenvalues[2]:.3g}); report this")
     coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
     if modes.size:
-        coords["vector_mode"] = ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **_ONE})
+        coords["vector_mode"] = coordinate("vector_mode", modes)
         data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
                                     vectors.T.reshape(1, modes.size, n, 2),
                                     {"long_name": "normalised eigenvector of the dynamical matrix", **_ONE})

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from vdosbench.datasets import combine_parts, convention_attrs, iter_points
+from vdosbench.datasets import combine_parts, convention_attrs, coordinate, iter_points, provenance
 
 from ..engine.ensemble import build_in_memory
 from ..engine.parameters import Parameter
@@ -143,8 +143,6 @@ class GHETParams:
 
 def _type2_attrs(p: GHETParams, s_min: float) -> dict[str, Any]:
     """The global attributes of one type-II spectrum: the taper, stress law and eigenvalue construction."""
-    from vdosbench import __version__
-
     m = p.taper_order
     label = "inf" if m == INFINITE_ORDER else str(m)
     return convention_attrs(
@@ -167,10 +165,7 @@ def _type2_attrs(p: GHETParams, s_min: float) -> dict[str, Any]:
             f"quantiles of the theory DOS, M = {p.n_modes}: lambda_k = omega_k^2, omega_k = F^-1((k - 1/2)/M) with the "
             "closed-form F(omega) = (omega^(s+1) - omega_min^(s+1))/(omega_max^(s+1) - omega_min^(s+1)); deterministic"
         ),
-        generator="ghet_type2",
-        generator_version=GENERATOR_VERSION,
-        root_seed="none (deterministic)",
-        vdosbench_version=__version__,
+        **provenance("ghet_type2", GENERATOR_VERSION, root_seed="none (deterministic)"),
     )
 
 
@@ -226,7 +221,7 @@ def ghet_type2_sample(
         {"long_name": "stress distribution P(sigma) ~ sigma^(1/m - 1) (seed 001 eqs. 11, 103), normalised", **_ONE},
     )
     coords = {
-        "sample": ("sample", np.array([int(sample)], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
+        "sample": coordinate("sample", np.array([int(sample)], dtype=np.int64)),
         "mode": (
             "mode",
             np.arange(p.n_modes, dtype=np.int64),
@@ -311,8 +306,6 @@ def _prediction_attrs(
     stress_window: float | None,
 ) -> dict[str, Any]:
     """The global attributes of the prediction: its source dataset, stress rule, estimator and construction."""
-    from vdosbench import __version__
-
     d = ds.attrs.get("spatial_dimension", 3)
     return convention_attrs(
         title=f"GHET type-II spectrum predicted from the pair stresses of: {ds.attrs.get('title', 'a dataset')}",
@@ -333,10 +326,7 @@ def _prediction_attrs(
             "resonance at sigma_i/zeta of weight sigma_i^2 per pair (seed 001 eq. 84); deterministic"
         ),
         dos_curve=f"sigma^2-weighted histogram of omega_i = sqrt(sigma_i/zeta) on {int(n_bins)} log-spaced bins, normalised",
-        generator="ghet_from_dataset",
-        generator_version=GENERATOR_VERSION,
-        root_seed="none (deterministic)",
-        vdosbench_version=__version__,
+        **provenance("ghet_from_dataset", GENERATOR_VERSION, root_seed="none (deterministic)"),
     )
 
 

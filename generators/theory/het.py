@@ -120,6 +120,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from vdosbench.datasets.errors import VdosbenchError
+
 from ..engine.parameters import check_integer, check_real
 
 __all__ = [
@@ -182,7 +184,7 @@ HET_REFERENCE = (
 _ONE = {"units": "1"}
 
 
-class SCBAConvergenceError(RuntimeError):
+class SCBAConvergenceError(VdosbenchError, RuntimeError):
     """Newton's method did not reach the tolerance even after step halving."""
 
 

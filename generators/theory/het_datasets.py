@@ -16,7 +16,7 @@ from typing import Any, Self
 
 import numpy as np
 import xarray as xr
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from ..engine.ensemble import build_in_memory
 from .het import (
@@ -198,7 +198,7 @@ def _curve_dataset(
 def _curve_coordinates(p: HETParams, omega: np.ndarray, sample: int) -> dict[str, Any]:
     """``sample``, ``mode`` (the quantile index) and ``omega`` (the grid of the self-consistent solution)."""
     return {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
+        "sample": coordinate("sample", np.array([sample], dtype=np.int64)),
         "mode": (
             "mode",
             np.arange(p.n_modes, dtype=np.int64),
@@ -287,8 +287,6 @@ def _curve_variables(sol: SelfEnergy, mp: MarginalPoint, eigenvalues: np.ndarray
 def _curve_attributes(p: HETParams, sol: SelfEnergy, mp: MarginalPoint, title: str, generator: str
                       ) -> dict[str, Any]:
     """Every setting, the marginal point, the unit system, the solver and the quantile construction."""
-    from vdosbench import __version__
-
     return convention_attrs(
         title=title,
         source=f"vdosbench.generators.het {GENERATOR_VERSION}",
@@ -321,10 +319,7 @@ def _curve_attributes(p: HETParams, sol: SelfEnergy, mp: MarginalPoint, title: s
             f"{p.n_omega // 10} points log-spaced on [{p.omega_min:g}, 0.05), {p.n_omega - p.n_omega // 10} linear on "
             f"[0.05, {p.omega_max_factor:g} sqrt(bulk_ratio + 4/3)]"
         ),
-        generator=generator,
-        generator_version=GENERATOR_VERSION,
-        root_seed="none (deterministic)",
-        vdosbench_version=__version__,
+        **provenance(generator, GENERATOR_VERSION, root_seed="none (deterministic)"),
     )
 
 

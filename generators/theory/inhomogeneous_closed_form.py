@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from ..engine.parameters import Parameter, check_integer, check_real, from_mapping, seed_attrs
 from ..engine.registry import Generator, register
@@ -348,7 +348,7 @@ def _closed_form_variables(
     norm = float(closed_form_integral(np.array(wmax), a))
     minus = closed_form_dos(grid, p.k_G, p.sound_speed, sign=-1) / norm
     coords = {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
+        "sample": coordinate("sample", np.array([sample], dtype=np.int64)),
         "mode": ("mode", np.arange(p.n_mode, dtype=np.int64), {"long_name": "mode index (ascending)", **_ONE}),
         "omega": ("omega", grid, {"long_name": "angular frequency of the curve grid", **_ONE}),
     }
@@ -381,8 +381,6 @@ def _closed_form_variables(
 
 def _closed_form_attrs(p: ClosedFormParams, seed: np.random.SeedSequence | int) -> dict[str, Any]:
     """The global attributes: the convention's, the parameters, normalisation, spectrum rule, sign note, versions."""
-    from vdosbench import __version__
-
     wmax = p.window_max
     settings = asdict(p)
     settings["omega_max"] = wmax
@@ -403,10 +401,7 @@ def _closed_form_attrs(p: ClosedFormParams, seed: np.random.SeedSequence | int) 
             "eq. 16/E9 (plus sign) is the claim; eqs 14/15/E8 carry omega^2 - 3/4 c^2 k_G^2, stored as "
             "dos_minus_sign with the same prefactor; only the plus form is a density of states"
         ),
-        generator="inhomogeneous_medium_closed_form",
-        generator_version=GENERATOR_VERSION,
-        **seed_attrs(seed),
-        vdosbench_version=__version__,
+        **provenance("inhomogeneous_medium_closed_form", GENERATOR_VERSION, **seed_attrs(seed)),
     )
 
 

@@ -64,7 +64,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse
 import xarray as xr
-from vdosbench.datasets import convention_attrs
+from vdosbench.datasets import convention_attrs, coordinate, provenance
 
 from .inhomogeneous_closed_form import K_G_MEANING
 from .modulus_field import (
@@ -487,9 +487,9 @@ def _medium_variables(
     n, d = p.n_site, p.dimension
     n_pair = int(medium.pair_i.size)
     coords = {
-        "sample": ("sample", np.array([sample], dtype=np.int64), {"long_name": "ensemble member", **_ONE}),
-        "mode": ("mode", np.arange(n, dtype=np.int64), {"long_name": "mode index (ascending eigenvalue)", **_ONE}),
-        "spatial": ("spatial", np.array(list("xyz"[:d])), {"long_name": "Cartesian component"}),
+        "sample": coordinate("sample", np.array([sample], dtype=np.int64)),
+        "mode": coordinate("mode", np.arange(n, dtype=np.int64)),
+        "spatial": coordinate("spatial", np.array(list("xyz"[:d]))),
     }
     data_vars: dict[str, Any] = {
         "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
@@ -514,8 +514,6 @@ def _medium_variables(
 
 def _medium_attrs(medium: Medium, seed: np.random.SeedSequence | int) -> dict[str, Any]:
     """The global attributes: the convention's, the parameters, the medium's realisation, rules, seed, versions."""
-    from vdosbench import __version__
-
     p = medium.params
     d = p.dimension
     return convention_attrs(
@@ -535,10 +533,7 @@ def _medium_attrs(medium: Medium, seed: np.random.SeedSequence | int) -> dict[st
         modulus_rule=_modulus_rule(p),
         solver_used="bloch" if p.use_bloch else "dense",
         vector_mode_rule="modes 1..n_vectors (fixed indices for every sample)",
-        generator="inhomogeneous_medium",
-        generator_version=GENERATOR_VERSION,
-        **seed_attrs(seed),
-        vdosbench_version=__version__,
+        **provenance("inhomogeneous_medium", GENERATOR_VERSION, **seed_attrs(seed)),
     )
 
 
@@ -586,7 +581,7 @@ def inhomogeneous_medium_sample(
     eigenvalues, zero, modes, vectors = medium_spectrum(medium)
     coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
     if modes.size:
-        coords["vector_mode"] = ("vector_mode", modes, {"long_name": "mode index of stored eigenvector", **_ONE})
+        coords["vector_mode"] = coordinate("vector_mode", modes)
         data_vars["eigenvector"] = (("sample", "vector_mode", "site"), vectors.T[None],
                                     {"long_name": "normalised eigenvector of the scalar dynamical matrix", **_ONE})
     attrs = _medium_attrs(medium, seed)

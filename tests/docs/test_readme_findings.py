@@ -138,3 +138,22 @@ def test_the_control_row_adds_the_difference_pooled_over_n_and_says_one_verdict_
     read["stages"]["stage 1"]["joint"][plus] = joint(-0.06, -0.3, 0.2, "refuted")  # the pooled reading decides +1
     row = findings.td_control_row(read)
     assert row[1] == "1000: inconclusive, 2000: inconclusive, pooled: refuted / inconclusive (stage 1)"
+
+
+def test_every_seed_has_a_row_read_from_its_results_file(findings, tmp_path):
+    """Issue 66 item 6: one row per seed's headline claim; seeds 000 and 002 are read from their scores."""
+    rows = readme_table((ROOT / "README.md").read_text(encoding="utf-8"))[2:]
+    for seed in ("000", "001", "002", "003"):
+        assert any(f"({seed})" in row.split(" | ")[0] for row in rows), f"no row for seed {seed}"
+    tables = findings.tables
+    results = tables.load_results(tables.RESULTS, findings.TABLES)
+    card = json.loads(json.dumps(results[findings.SEED000]))
+    entry = findings.claim_of(card, "jiang.omega-bp-proportional-to-k-g")
+    entry["verdict"] = "supported"
+    next(p for p in entry["points"] if p["parameters"]["variant"] == "random")["measurement"]["value"] = 0.871
+    row = findings.seed000_row(card)
+    assert row[1] == "supported 0 of 3 variants, robust" and row[2].startswith("slope 0.87 [0.42, 0.44]")
+    card = json.loads(json.dumps(results[findings.SEED002]))
+    findings.claim_of(card, "jiang.coordination-excess", findings.NETWORKS)["points"][0]["measurement"]["value"] = 0.2
+    row = findings.seed002_row(card)
+    assert row[1] == "refuted (estimator-dependent) / supported" and "excess 0.200 [0.026, 0.088]" in row[2]

@@ -14,6 +14,7 @@ import pytest
 PUBLIC: dict[str, tuple[str, ...]] = {
     "vdosbench": (
         "__version__",
+        "VdosbenchError",  # issue 66 item 4: the base of every error vdosbench raises on purpose
     ),
     "vdosbench.datasets": (
         "CONVENTION", "CatalogEntry", "ChecksumError", "ConventionError", "FetchError", "Fingerprint",
@@ -24,6 +25,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "value_label", "write",
         "VdosAccessor",  # issue 26 item 3: the ds.vdos accessor's class (registered on import)
         "point_group_key", "point_group_name",  # issue 54 item 2: the glass studies' point groups
+        # issue 66 item 4: the error base and the dataset writer (attribute table, provenance stamps)
+        "VdosbenchError", "VARIABLE_ATTRS", "coordinate", "history_line", "provenance", "spatial_coordinate",
+        "variable_attrs",
     ),
     "vdosbench.generators": (
         "ClosedFormParams", "Configuration", "EnsembleError", "EnsembleSettingsError", "EnsembleSpec",

@@ -71,6 +71,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets.accessor import VdosAccessor
+from vdosbench.datasets.errors import VdosbenchError
 
 from ..results.points import point_view
 from ..results.registry import measures
@@ -99,7 +100,7 @@ MIN_LEVELS = 3
 _LOG_MAX = math.log(float(np.finfo(np.float64).max))
 
 
-class NotEstimable(ValueError):
+class NotEstimable(VdosbenchError, ValueError):
     """The window's modes fix no exponent (module docstring, *Not estimable*); the message says why."""
 
 

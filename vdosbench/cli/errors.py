@@ -1,12 +1,12 @@
 """One way out for every failure of a ``vdosbench`` command that is no verdict: exit status 2.
 
-:class:`CommandError` is the command line's error base: its message says what
-was expected, what was found and the fix.  The layers below raise their own
-errors with such messages (:func:`input_errors` names them); :func:`run_guarded`
-runs a command and turns any of them, and :class:`CommandError`, a
-:class:`MemoryError`, an :class:`OSError` or a crash, into one line on stderr
-(:func:`fail`) and exit status 2.  Set ``VDOSBENCH_TRACEBACK=1`` to see the
-traceback as well.
+Every error vdosbench raises on purpose derives from
+:class:`~vdosbench.datasets.errors.VdosbenchError`, whose message says what was
+expected, what was found and the fix; :class:`CommandError` is the command
+line's own.  :func:`run_guarded` runs a command and turns any of them
+(:func:`input_errors`), a :class:`MemoryError`, an :class:`OSError` or a crash
+into one line on stderr (:func:`fail`) and exit status 2.  Set
+``VDOSBENCH_TRACEBACK=1`` to see the traceback as well.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 
+from vdosbench.datasets.errors import VdosbenchError
+
 from .signals import stop_status, stopped
 
 __all__ = ["EXIT_BAD_INPUT", "CommandError", "UsageError", "fail", "input_errors", "run_guarded", "unknown_name"]
@@ -25,7 +27,7 @@ __all__ = ["EXIT_BAD_INPUT", "CommandError", "UsageError", "fail", "input_errors
 EXIT_BAD_INPUT = 2
 
 
-class CommandError(Exception):
+class CommandError(VdosbenchError):
     """A failure of a command that is no verdict (exit status 2); the message says what, found and the fix."""
 
 
@@ -44,32 +46,10 @@ def unknown_name() -> Iterator[None]:
 
 
 def input_errors() -> tuple[type[BaseException], ...]:
-    """The errors of the layers below whose message already says what was expected, found and the fix.
-
-    Imported on first use: the command line starts without Dask, xarray or the validators.
-    """
-    from vdosbench.benchmark.adapters import AdapterError
-    from vdosbench.benchmark.claims import ClaimsFileError
-    from vdosbench.benchmark.compare_codes import ComparisonInputError
-    from vdosbench.benchmark.declaration import DeclarationError
-    from vdosbench.benchmark.reference import ReferenceInputError
-    from vdosbench.benchmark.report_folder import ReportFolderError
-    from vdosbench.datasets import ConventionError, MemoryBoundError, VDOSReadError
-    from vdosbench.datasets.catalog import CatalogError
-    from vdosbench.datasets.fetch import FetchError
-    from vdosbench.datasets.publish import PublishError
-    from vdosbench.generators.engine.ensemble import (
-        EnsembleError,
-        EnsembleSettingsError,
-        FolderBusyError,
-        NoWorkerError,
-    )
-
-    return (
-        CommandError, ConventionError, VDOSReadError, ClaimsFileError, FileNotFoundError, EnsembleSettingsError,
-        AdapterError, FetchError, ReferenceInputError, DeclarationError, PublishError, CatalogError,
-        MemoryBoundError, FolderBusyError, ComparisonInputError, NoWorkerError, EnsembleError, ReportFolderError,
-    )
+    """The errors whose message already says what was expected, found and the fix: vdosbench's own
+    (:class:`~vdosbench.datasets.errors.VdosbenchError`, :class:`CommandError` among them) and a
+    :class:`FileNotFoundError` (which names the path)."""
+    return (VdosbenchError, FileNotFoundError)
 
 
 def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
