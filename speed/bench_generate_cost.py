@@ -16,21 +16,23 @@ the command
     ``--workers`` value of ``--workers-list``; ``default`` omits the option), in the caller's environment with
     the thread variables removed (a user's shell does not set them).
 
-Each run is a child of this script, reaped with :func:`os.wait4`: its **CPU seconds** (user and system, the
-process and every descendant: the workers and the resource tracker it reaps, and the fork server that reads the
-parts, which it leaves and this script reaps as the subreaper of its descendants, Linux
-``PR_SET_CHILD_SUBREAPER``) are exact and robust to load from other jobs.  While a run goes, its process tree is read from ``/proc`` every
-``POLL_S``: per process (main, worker, other) and per thread, user and system CPU seconds (the last reading
-before the process ended, so up to ``POLL_S`` short) and the peak resident memory (``VmHWM``), which is the
-memory per worker.  The threads of a worker that used more than ``BUSY_THREAD_S`` CPU seconds are its busy
-threads (one, the task's, is the target).
+Each run is a child of this script, reaped with :func:`os.wait4`: its **CPU seconds** (user and system, the process
+and every descendant: the workers and the resource tracker it reaps, and the fork server that reads the parts,
+which it leaves and this script reaps as the subreaper of its descendants, Linux ``PR_SET_CHILD_SUBREAPER``) are
+exact and robust to load from other jobs. While a run goes, its process tree is read from ``/proc`` every
+``POLL_S``: per process (main, worker, other) and per thread, user and system CPU seconds (the last reading before
+the process ended, so up to ``POLL_S`` short) and the peak resident memory (``VmHWM``), which is the memory per
+worker. The threads of a worker that used more than ``BUSY_THREAD_S`` CPU seconds are its busy threads (the target: the
+task's thread, beside the main thread's imports).
 
 Reported: samples per core-hour (parts / CPU hours) of each run, the command's ratio of CPU seconds to the
-in-process run's on the same parts (the target of the issue is ≤ 1.1 at one and two workers), the fixed costs
-(CPU before the first part: imports, cluster start) and the parts' CPU beside them, the machine and its load
-(``os.getloadavg`` and the machine's busy CPU seconds from ``/proc/stat`` during each run, less the run's own:
-the other jobs' share).  The command's parts are checked to equal the in-process parts (eigenvalues bit for
-bit), so both made the same samples.
+in-process run's on the same parts (the target of the issue is ≤ 1.1 at one and two workers); the parts' own work
+(each worker's task thread, its busiest) against the in-process parts, and the rest of the command's CPU as a fixed
+cost per run (imports of the command and of each worker, the cluster, combining the parts) beyond the in-process
+run's imports, with the number of parts from which the whole run is within the target; the machine and its load
+(``os.getloadavg`` and the machine's busy CPU seconds from ``/proc/stat`` during each run, less the run's own: the
+other jobs' share). The command's parts are checked to equal the in-process parts (eigenvalues bit for bit), so
+both made the same samples.
 
 Usage::
 
@@ -174,8 +176,10 @@ class TreeWatch(threading.Thread):
                 reading = _read_process(pid)
                 if reading is not None:
                     # threads that ended keep their last reading (the process's totals include them)
-                    seen = self.last.get(pid, {}).get("threads", {})
-                    reading["threads"] = {**seen, **reading["threads"]}
+                    previous = self.last.get(pid, {})
+                    reading["threads"] = {**previous.get("threads", {}), **reading["threads"]}
+                    # an exiting process has no VmHWM: keep the largest reading
+                    reading["peak_rss_bytes"] = max(reading["peak_rss_bytes"], previous.get("peak_rss_bytes", 0))
                     self.last[pid] = reading
                     if pid not in self.roles:
                         self.roles[pid] = _role(pid, self.root)
@@ -329,11 +333,14 @@ def _command_breakdown(run: dict[str, Any]) -> dict[str, Any]:
         r["user_s"] += p["user_s"]
         r["system_s"] += p["system_s"]
         r["processes"] += 1
+    task_cpu = sum(max((t["user_s"] + t["system_s"] for t in p["busy_threads"]), default=0.0)
+                   for p in run["processes"] if p["role"] == "worker")
     workers = [{"user_s": p["user_s"], "system_s": p["system_s"], "peak_rss_mib": p["peak_rss_mib"],
                 "n_threads": p["n_threads"], "n_busy_threads": len(p["busy_threads"]),
                 "busy_threads": p["busy_threads"], "other_threads_cpu_s": p["other_threads_cpu_s"]}
                for p in run["processes"] if p["role"] == "worker"]
-    return {"by_role": by_role, "workers": workers}
+    return {"by_role": by_role, "workers": workers, "task_threads_cpu_s": task_cpu,
+            "fixed_cpu_s": run["cpu_s"] - task_cpu}
 
 
 def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, str], keep: Path | None) -> dict:
@@ -384,7 +391,18 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
         run["samples_per_core_hour"] = len(got) / (run["cpu_s"] / 3600)
         run["ratio_cpu_to_in_process"] = run["cpu_s"] / runs["in_process"]["cpu_s"]
         run["printed"] = _printed_rate(run["output_tail"])
-        run["breakdown"] = _command_breakdown(run)
+        run["breakdown"] = b = _command_breakdown(run)
+        ref = runs["in_process"]
+        # the parts' own work: each worker's task thread against the in-process parts; the rest is a fixed cost
+        # per run (imports, cluster, combining), beside the in-process run's imports
+        run["task_threads_ratio_to_in_process_parts"] = b["task_threads_cpu_s"] / ref["parts_cpu_s"]
+        extra = b["fixed_cpu_s"] - (ref["cpu_s"] - ref["parts_cpu_s"])
+        per_part = ref["parts_cpu_s"] / ref["n_parts"]
+        slack = TARGET_RATIO * per_part - b["task_threads_cpu_s"] / len(got)
+        run["fixed_cpu_beyond_in_process_s"] = extra
+        run["parts_for_target_ratio"] = (
+            max(0.0, (extra - (TARGET_RATIO - 1) * (ref["cpu_s"] - ref["parts_cpu_s"])) / slack)
+            if slack > 0 else None)
         runs[f"command_workers_{workers}"] = run
         print(f"command --workers {workers}: {len(got)} parts, {run['cpu_s']:.1f} CPU-s (user {run['user_s']:.1f}, "
               f"system {run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour, ratio "
@@ -446,6 +464,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                       "peak_rss_mib_per_worker": [w["peak_rss_mib"] for w in r["breakdown"]["workers"]],
                       "busy_threads_per_worker": [w["n_busy_threads"] for w in r["breakdown"]["workers"]],
                       "other_jobs_cores": r["other_jobs_cores"],
+                      "task_threads_ratio_to_in_process_parts": r["task_threads_ratio_to_in_process_parts"],
+                      "fixed_cpu_beyond_in_process_s": r["fixed_cpu_beyond_in_process_s"],
+                      "parts_for_target_ratio": r["parts_for_target_ratio"],
+                      "printed": r["printed"],
                       "same_parts_as_in_process": r["same_parts_as_in_process"]}
                for name, r in runs.items() if name != "in_process"},
         },

@@ -82,12 +82,19 @@ Seeds (common random numbers)
     workers, or the order in which tasks run.
 
 Threads
-    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``;
+    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``
+    and with numba's parallel loops limited to ``blas_threads`` threads
+    (:func:`numba.set_num_threads`; at most the worker's numba pool);
     workers of the local cluster also start with ``OMP_NUM_THREADS``,
-    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` set to ``blas_threads``.
-    With one thread per worker, ``n_workers × blas_threads`` should not exceed
-    the number of cores.  The limits are per process: on an external cluster
-    whose workers run several threads, concurrent tasks share them.
+    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``NUMBA_NUM_THREADS``
+    set to ``blas_threads``.  Without the numba limit a worker's compiled
+    ``prange`` kernels (the lowest-mode solver's CSR × block product) ran
+    one thread per core: ``--workers 1`` spent ≈ 1.35× the CPU of one
+    thread on the same samples, and default workers oversubscribed the
+    cores (``speed/bench_generate_cost.py``).  With one thread per worker,
+    ``n_workers × blas_threads`` should not exceed the number of cores.  The
+    limits are per process: on an external cluster whose workers run
+    several threads, concurrent tasks share them.
 
 Local cluster
     Without ``client`` or ``scheduler_address`` the run starts a
@@ -97,8 +104,15 @@ Local cluster
     system monitor), and sample the running task's stack every 10 ms (the
     profiler), which beside one long task per worker (a T_d chain runs 20 –
     60 min) cost about 0.1 – 0.2 of the task's own CPU; these settings, 0.02
-    (``speed/bench_dask_overhead.py``).  The results do not depend on it; to run
-    with other dask settings, start a cluster and pass ``scheduler_address``.
+    (``speed/bench_dask_overhead.py``).  Its workers start without the
+    ``MALLOC_TRIM_THRESHOLD_=65536`` dask puts in their environment
+    (``distributed.nanny.pre-spawn-environ``) unless the caller's environment
+    sets it: a fixed trim threshold turns off glibc's adaptive ``mmap``
+    threshold, so every array above 128 KiB is mapped and unmapped anew, and
+    the page faults cost the lowest-mode samples ≈ 0.3 of their CPU in
+    system time (``speed/bench_generate_cost.py``).  The results do not depend
+    on any of it; to run with other dask settings, start a cluster and pass
+    ``scheduler_address``.
 
 No worker
     While parts are left, the run looks at the scheduler's workers every
@@ -203,7 +217,9 @@ ENSEMBLE_NAME = "ensemble.nc"
 PARTS_DIR = "parts"
 
 _TMP_GLOB = ".*.tmp-*"
-_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+#: dask's allocator setting for its workers, left out of the local cluster's (module docstring, "Local cluster").
+_MALLOC_TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
 #: dask settings of the local cluster a run starts itself (module docstring, "Local cluster"): its processes
 #: poll less often and do not profile the running task.  Read when the cluster is created; the caller's dask
 #: configuration is left as it was.
@@ -281,7 +297,7 @@ def _compute_part(task: _PartTask) -> _PartResult:
     start = time.perf_counter()
     gen = _worker_generator(task)
     point = dict(task.point)
-    with threadpool_limits(limits=task.blas_threads):
+    with threadpool_limits(limits=task.blas_threads), _numba_threads(task.blas_threads):
         datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
     # Each part is its own file: no cluster-wide lock is needed around its write.  Inside a task xarray would
     # take a distributed lock (a scheduler round trip, and a "Release failed" traceback when a stopped run's
@@ -291,6 +307,23 @@ def _compute_part(task: _PartTask) -> _PartResult:
             if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
                 write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
     return _PartResult(task.path, time.perf_counter() - start, False)
+
+
+@contextlib.contextmanager
+def _numba_threads(n: int) -> Iterator[None]:
+    """Run numba's parallel loops of this thread on at most ``n`` threads (no more than its pool has); restore.
+
+    :func:`threadpoolctl.threadpool_limits` limits BLAS and OpenMP libraries, not numba's own pool, which
+    starts one thread per core unless ``NUMBA_NUM_THREADS`` says otherwise.
+    """
+    import numba
+
+    before = numba.get_num_threads()
+    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
 
 
 def _make_samples(
@@ -553,6 +586,9 @@ def _dask_client(
         return
     env = {name: str(blas_threads) for name in _BLAS_ENV}
     pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env}
+    # None unsets it (distributed.nanny._get_env_variables); a value in the caller's environment still reaches
+    # the workers, which inherit it
+    pre_spawn[_MALLOC_TRIM_ENV] = None
     # The nanny copies its pre-spawn variables into *this* process's environment
     # before spawning a worker, and variables already set here take precedence
     # over the config; so set them here while the workers start, then restore.

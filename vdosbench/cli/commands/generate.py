@@ -53,7 +53,16 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the generator (or list them, or describe one) and merge its parts into ``OUTPUT/ensemble.nc``."""
+    """Run the generator (or list them, or describe one) and merge its parts into ``OUTPUT/ensemble.nc``.
+
+    A run ends with the samples per core-hour it achieved: the parts it wrote over the CPU time (user +
+    system) of this command and the processes it started (:mod:`vdosbench.cli.run_cost`; from the process's
+    start when the command owns it, ``args.whole_process``); with ``--scheduler``
+    the workers are the cluster's, their CPU is not seen, and the line says so.
+    """
+    from ..run_cost import RunCost, count_parts
+
+    cost = RunCost(whole_process=getattr(args, "whole_process", False))
     from vdosbench.datasets import parameter_dims, point_label
     from vdosbench.generators import RECIPES, get_generator, run_ensemble
 
@@ -103,6 +112,7 @@ def run(args: argparse.Namespace) -> int:
     # a value given on the command line overrides the recipe's or the generator's default, in either place
     grid = {**{k: v for k, v in base_grid.items() if k not in fixed}, **grid}
     fixed = {**{k: v for k, v in base_fixed.items() if k not in grid}, **fixed}
+    parts_before = count_parts(args.output)
     start = time.perf_counter()
     ds = run_ensemble(
         generator,
@@ -122,4 +132,10 @@ def run(args: argparse.Namespace) -> int:
     grid_values = {d: ds[d].values.tolist() for d in parameter_dims(ds)}
     if grid_values:
         print(f"grid: {point_label(grid_values)}")
+    made = count_parts(args.output) - parts_before
+    if args.scheduler is None:
+        print(cost.line(made))
+    else:
+        print(f"{made} samples made on the cluster at {args.scheduler}: samples per core-hour not measured (its "
+              "workers' CPU time is not visible to this command)")
     return 0
