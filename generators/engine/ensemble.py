@@ -82,16 +82,11 @@ Seeds (common random numbers)
     workers, or the order in which tasks run.
 
 Threads
-    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``
-    and with numba's parallel loops limited to ``blas_threads`` threads
-    (:func:`numba.set_num_threads`; at most the worker's numba pool);
+    Each task runs with BLAS, OpenMP and numba's parallel loops limited to
+    ``blas_threads`` threads (:func:`.worker_setup.task_thread_limits`);
     workers of the local cluster also start with ``OMP_NUM_THREADS``,
     ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``NUMBA_NUM_THREADS``
-    set to ``blas_threads``.  Without the numba limit a worker's compiled
-    ``prange`` kernels (the lowest-mode solver's CSR × block product) ran
-    one thread per core: ``--workers 1`` spent ≈ 1.35× the CPU of one
-    thread on the same samples, and default workers oversubscribed the
-    cores (``speed/bench_generate_cost.py``).  With one thread per worker,
+    set to ``blas_threads``.  With one thread per worker,
     ``n_workers × blas_threads`` should not exceed the number of cores.  The
     limits are per process: on an external cluster whose workers run
     several threads, concurrent tasks share them.
@@ -104,15 +99,10 @@ Local cluster
     system monitor), and sample the running task's stack every 10 ms (the
     profiler), which beside one long task per worker (a T_d chain runs 20 –
     60 min) cost about 0.1 – 0.2 of the task's own CPU; these settings, 0.02
-    (``speed/bench_dask_overhead.py``).  Its workers start without the
-    ``MALLOC_TRIM_THRESHOLD_=65536`` dask puts in their environment
-    (``distributed.nanny.pre-spawn-environ``) unless the caller's environment
-    sets it: a fixed trim threshold turns off glibc's adaptive ``mmap``
-    threshold, so every array above 128 KiB is mapped and unmapped anew, and
-    the page faults cost the lowest-mode samples ≈ 0.3 of their CPU in
-    system time (``speed/bench_generate_cost.py``).  The results do not depend
-    on any of it; to run with other dask settings, start a cluster and pass
-    ``scheduler_address``.
+    (``speed/bench_dask_overhead.py``).  Its workers start without dask's
+    ``MALLOC_TRIM_THRESHOLD_`` (:func:`.worker_setup.local_worker_environ`).
+    The results do not depend on any of it; to run with other dask settings,
+    start a cluster and pass ``scheduler_address``.
 
 No worker
     While parts are left, the run looks at the scheduler's workers every
@@ -217,9 +207,6 @@ ENSEMBLE_NAME = "ensemble.nc"
 PARTS_DIR = "parts"
 
 _TMP_GLOB = ".*.tmp-*"
-_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
-#: dask's allocator setting for its workers, left out of the local cluster's (module docstring, "Local cluster").
-_MALLOC_TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
 #: dask settings of the local cluster a run starts itself (module docstring, "Local cluster"): its processes
 #: poll less often and do not profile the running task.  Read when the cluster is created; the caller's dask
 #: configuration is left as it was.
@@ -289,7 +276,8 @@ def _worker_generator(task: _PartTask) -> Generator:
 def _compute_part(task: _PartTask) -> _PartResult:
     """Make, label and write one part (a top-level function so Dask can pickle it)."""
     import dask
-    from threadpoolctl import threadpool_limits
+
+    from .worker_setup import task_thread_limits
 
     paths = task.paths()
     if all(p.exists() for p in paths):
@@ -297,7 +285,7 @@ def _compute_part(task: _PartTask) -> _PartResult:
     start = time.perf_counter()
     gen = _worker_generator(task)
     point = dict(task.point)
-    with threadpool_limits(limits=task.blas_threads), _numba_threads(task.blas_threads):
+    with task_thread_limits(task.blas_threads):
         datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
     # Each part is its own file: no cluster-wide lock is needed around its write.  Inside a task xarray would
     # take a distributed lock (a scheduler round trip, and a "Release failed" traceback when a stopped run's
@@ -307,23 +295,6 @@ def _compute_part(task: _PartTask) -> _PartResult:
             if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
                 write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
     return _PartResult(task.path, time.perf_counter() - start, False)
-
-
-@contextlib.contextmanager
-def _numba_threads(n: int) -> Iterator[None]:
-    """Run numba's parallel loops of this thread on at most ``n`` threads (no more than its pool has); restore.
-
-    :func:`threadpoolctl.threadpool_limits` limits BLAS and OpenMP libraries, not numba's own pool, which
-    starts one thread per core unless ``NUMBA_NUM_THREADS`` says otherwise.
-    """
-    import numba
-
-    before = numba.get_num_threads()
-    numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 def _make_samples(
@@ -584,16 +555,14 @@ def _dask_client(
         with Client(scheduler_address) as own:
             yield own
         return
-    env = {name: str(blas_threads) for name in _BLAS_ENV}
-    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env}
-    # None unsets it (distributed.nanny._get_env_variables); a value in the caller's environment still reaches
-    # the workers, which inherit it
-    pre_spawn[_MALLOC_TRIM_ENV] = None
+    from .worker_setup import QuietWorkerPlugin, local_worker_environ, temporary_environ
+
+    env, pre_spawn = local_worker_environ(blas_threads)
     # The nanny copies its pre-spawn variables into *this* process's environment
     # before spawning a worker, and variables already set here take precedence
     # over the config; so set them here while the workers start, then restore.
     with contextlib.ExitStack() as stack:
-        with _temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
+        with temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
                                                        "distributed.nanny.pre-spawn-environ": pre_spawn}):
             cluster = stack.enter_context(
                 LocalCluster(
@@ -605,25 +574,8 @@ def _dask_client(
                 )
             )
         own = stack.enter_context(Client(cluster))
-        from .worker_setup import QuietWorkerPlugin
-
         own.register_plugin(QuietWorkerPlugin())  # no GC-diagnosis or Ctrl-C output from our workers on a stop
         yield own
-
-
-@contextlib.contextmanager
-def _temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables, restoring the previous values (or absence) on exit."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_ensemble(

@@ -55,10 +55,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run the generator (or list them, or describe one) and merge its parts into ``OUTPUT/ensemble.nc``.
 
-    A run ends with the samples per core-hour it achieved: the parts it wrote over the CPU time (user +
-    system) of this command and the processes it started (:mod:`vdosbench.cli.run_cost`; from the process's
-    start when the command owns it, ``args.whole_process``); with ``--scheduler``
-    the workers are the cluster's, their CPU is not seen, and the line says so.
+    A run ends with the samples per core-hour it achieved: the parts it wrote over the CPU time (user + system)
+    of this command (from the process's start when it owns it) and the processes it started (:mod:`..run_cost`).
     """
     from ..run_cost import RunCost, count_parts
 
@@ -132,10 +130,14 @@ def run(args: argparse.Namespace) -> int:
     grid_values = {d: ds[d].values.tolist() for d in parameter_dims(ds)}
     if grid_values:
         print(f"grid: {point_label(grid_values)}")
-    made = count_parts(args.output) - parts_before
-    if args.scheduler is None:
-        print(cost.line(made))
-    else:
-        print(f"{made} samples made on the cluster at {args.scheduler}: samples per core-hour not measured (its "
-              "workers' CPU time is not visible to this command)")
+    print(_cost_line(args, cost, count_parts(args.output) - parts_before))
     return 0
+
+
+def _cost_line(args: argparse.Namespace, cost: Any, made: int) -> str:
+    """The run's last line: the samples per core-hour it achieved (``cost``: a :class:`~..run_cost.RunCost`),
+    or, on a ``--scheduler`` cluster whose workers' CPU this command does not see, that it was not measured."""
+    if args.scheduler is None:
+        return cost.line(made)
+    return (f"{made} samples made on the cluster at {args.scheduler}: samples per core-hour not measured (its "
+            "workers' CPU time is not visible to this command)")
