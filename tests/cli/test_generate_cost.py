@@ -135,3 +135,13 @@ def test_count_parts(tmp_path: Path) -> None:
         (tmp_path / "parts" / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / "parts" / rel).write_bytes(b"")
     assert count_parts(tmp_path) == 3
+
+
+def test_on_a_scheduler_the_line_says_the_rate_was_not_measured() -> None:
+    import argparse
+
+    from vdosbench.cli.commands.generate import _cost_line
+
+    line = _cost_line(argparse.Namespace(scheduler="tcp://10.0.0.1:8786"), RunCost(), 4)
+    assert line.startswith("4 samples made on the cluster at tcp://10.0.0.1:8786: samples per core-hour not measured")
+    assert LINE.search(line) is None
