@@ -82,12 +82,14 @@ Seeds (common random numbers)
     workers, or the order in which tasks run.
 
 Threads
-    Each task runs under ``threadpoolctl.threadpool_limits(blas_threads)``;
+    Each task runs with BLAS, OpenMP and numba's parallel loops limited to
+    ``blas_threads`` threads (:func:`.worker_setup.task_thread_limits`);
     workers of the local cluster also start with ``OMP_NUM_THREADS``,
-    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` set to ``blas_threads``.
-    With one thread per worker, ``n_workers × blas_threads`` should not exceed
-    the number of cores.  The limits are per process: on an external cluster
-    whose workers run several threads, concurrent tasks share them.
+    ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``NUMBA_NUM_THREADS``
+    set to ``blas_threads``.  With one thread per worker,
+    ``n_workers × blas_threads`` should not exceed the number of cores.  The
+    limits are per process: on an external cluster whose workers run
+    several threads, concurrent tasks share them.
 
 Local cluster
     Without ``client`` or ``scheduler_address`` the run starts a
@@ -97,8 +99,10 @@ Local cluster
     system monitor), and sample the running task's stack every 10 ms (the
     profiler), which beside one long task per worker (a T_d chain runs 20 –
     60 min) cost about 0.1 – 0.2 of the task's own CPU; these settings, 0.02
-    (``speed/bench_dask_overhead.py``).  The results do not depend on it; to run
-    with other dask settings, start a cluster and pass ``scheduler_address``.
+    (``speed/bench_dask_overhead.py``).  Its workers start without dask's
+    ``MALLOC_TRIM_THRESHOLD_`` (:func:`.worker_setup.local_worker_environ`).
+    The results do not depend on any of it; to run with other dask settings,
+    start a cluster and pass ``scheduler_address``.
 
 No worker
     While parts are left, the run looks at the scheduler's workers every
@@ -202,7 +206,6 @@ ENSEMBLE_NAME = "ensemble.nc"
 PARTS_DIR = "parts"
 
 _TMP_GLOB = ".*.tmp-*"
-_BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 #: dask settings of the local cluster a run starts itself (module docstring, "Local cluster"): its processes
 #: poll less often and do not profile the running task.  Read when the cluster is created; the caller's dask
 #: configuration is left as it was.
@@ -272,7 +275,8 @@ def _worker_generator(task: _PartTask) -> Generator:
 def _compute_part(task: _PartTask) -> _PartResult:
     """Make, label and write one part (a top-level function so Dask can pickle it)."""
     import dask
-    from threadpoolctl import threadpool_limits
+
+    from .worker_setup import task_thread_limits
 
     paths = task.paths()
     if all(p.exists() for p in paths):
@@ -280,7 +284,7 @@ def _compute_part(task: _PartTask) -> _PartResult:
     start = time.perf_counter()
     gen = _worker_generator(task)
     point = dict(task.point)
-    with threadpool_limits(limits=task.blas_threads):
+    with task_thread_limits(task.blas_threads):
         datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
     # Each part is its own file: no cluster-wide lock is needed around its write.  Inside a task xarray would
     # take a distributed lock (a scheduler round trip, and a "Release failed" traceback when a stopped run's
@@ -545,13 +549,14 @@ def _dask_client(
         with Client(scheduler_address) as own:
             yield own
         return
-    env = {name: str(blas_threads) for name in _BLAS_ENV}
-    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env}
+    from .worker_setup import QuietWorkerPlugin, local_worker_environ, temporary_environ
+
+    env, pre_spawn = local_worker_environ(blas_threads)
     # The nanny copies its pre-spawn variables into *this* process's environment
     # before spawning a worker, and variables already set here take precedence
     # over the config; so set them here while the workers start, then restore.
     with contextlib.ExitStack() as stack:
-        with _temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
+        with temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
                                                        "distributed.nanny.pre-spawn-environ": pre_spawn}):
             cluster = stack.enter_context(
                 LocalCluster(
@@ -563,25 +568,8 @@ def _dask_client(
                 )
             )
         own = stack.enter_context(Client(cluster))
-        from .worker_setup import QuietWorkerPlugin
-
         own.register_plugin(QuietWorkerPlugin())  # no GC-diagnosis or Ctrl-C output from our workers on a stop
         yield own
-
-
-@contextlib.contextmanager
-def _temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
-    """Set environment variables, restoring the previous values (or absence) on exit."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def run_ensemble(

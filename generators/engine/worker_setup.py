@@ -21,19 +21,100 @@ A run stopped by SIGTERM or SIGINT ends with one line from the command
   failed task) is printed as before.
 
 A cluster given by ``--scheduler`` is the user's: its workers are left as they are.
+
+What each task and each local worker runs with (issue 65, ``speed/bench_generate_cost.py``):
+
+- :func:`task_thread_limits`: BLAS and OpenMP (``threadpoolctl``) and numba's parallel loops on
+  ``blas_threads`` threads.  ``threadpoolctl`` does not reach numba's pool, which starts one thread per core:
+  the lowest-mode solver's ``prange`` CSR × block product ran on two threads in a ``--workers 1`` worker on
+  two cores, ≈ 1.35× the CPU of one thread on the same samples, and default workers oversubscribed the cores.
+- :func:`local_worker_environ`: the ``*_NUM_THREADS`` variables at ``blas_threads``, and without the
+  ``MALLOC_TRIM_THRESHOLD_=65536`` dask puts in its workers' environment: a fixed trim threshold turns off
+  glibc's adaptive ``mmap`` threshold, so every array above 128 KiB is mapped and unmapped anew, and the page
+  faults cost the lowest-mode samples ≈ 0.3 of their CPU in system time.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import signal
 import threading
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from distributed import WorkerPlugin
 
-__all__ = ["QuietWorkerPlugin", "quiet_worker_process"]
+__all__ = ["BLAS_ENV", "MALLOC_TRIM_ENV", "QuietWorkerPlugin", "local_worker_environ", "quiet_worker_process",
+           "task_thread_limits", "temporary_environ"]
+
+#: Thread variables a local worker starts with, set to ``blas_threads``.
+BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+#: dask's allocator setting for its workers, left out of the local workers' environment (module docstring).
+MALLOC_TRIM_ENV = "MALLOC_TRIM_THRESHOLD_"
+
+
+@contextlib.contextmanager
+def task_thread_limits(n: int) -> Iterator[None]:
+    """Run BLAS, OpenMP and numba's parallel loops of this thread on at most ``n`` threads; restore on exit.
+
+    Numba's limit is at most its pool's size (``NUMBA_NUM_THREADS``, default the cores).
+
+    Examples
+    --------
+    >>> import numba
+    >>> with task_thread_limits(1):
+    ...     numba.get_num_threads()
+    1
+    """
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    before = numba.get_num_threads()
+    with threadpool_limits(limits=n):
+        numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
+        try:
+            yield
+        finally:
+            numba.set_num_threads(before)
+
+
+def local_worker_environ(blas_threads: int) -> tuple[dict[str, str], dict[str, Any]]:
+    """The environment of a local cluster's workers: ``(env, pre_spawn)``.
+
+    ``env`` sets :data:`BLAS_ENV` to ``blas_threads``; ``pre_spawn`` is dask's
+    ``distributed.nanny.pre-spawn-environ`` with ``env`` over it and :data:`MALLOC_TRIM_ENV` unset (``None``, as
+    ``distributed.nanny`` reads it); a value in the caller's environment still reaches the workers, which
+    inherit it.
+
+    Examples
+    --------
+    >>> env, pre_spawn = local_worker_environ(1)
+    >>> env["NUMBA_NUM_THREADS"], pre_spawn["MALLOC_TRIM_THRESHOLD_"] is None
+    ('1', True)
+    """
+    import dask
+    import distributed  # noqa: F401 - loads distributed's configuration defaults
+
+    env = {name: str(blas_threads) for name in BLAS_ENV}
+    pre_spawn = {**dask.config.get("distributed.nanny.pre-spawn-environ", {}), **env, MALLOC_TRIM_ENV: None}
+    return env, pre_spawn
+
+
+@contextlib.contextmanager
+def temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
+    """Set environment variables, restoring the previous values (or absence) on exit."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 #: The states of a worker that is going away (``distributed.core.Status`` names).

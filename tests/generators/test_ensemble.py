@@ -111,13 +111,17 @@ TOY = register(
 
 
 def blas_probe_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
-    """A toy sample that records the BLAS threads and OMP_NUM_THREADS it ran with (attributes)."""
+    """A toy sample that records the BLAS and numba threads and OMP_NUM_THREADS it ran with (attributes)."""
+    import numba
     from threadpoolctl import threadpool_info
 
     ds = toy_sample({**params, "delta": 0.0, "kind": "a", "fail_flag": ""}, seed, sample)
     blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
     ds.attrs.update(
-        blas_threads_seen=max(blas, default=-1), omp_env=os.environ.get("OMP_NUM_THREADS", "unset")
+        blas_threads_seen=max(blas, default=-1), omp_env=os.environ.get("OMP_NUM_THREADS", "unset"),
+        numba_threads_seen=numba.get_num_threads(), numba_pool=numba.config.NUMBA_NUM_THREADS,
+        numba_env=os.environ.get("NUMBA_NUM_THREADS", "unset"),
+        malloc_trim_env=os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset"),
     )
     return ds
 
@@ -236,6 +240,8 @@ def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: P
         progress=False,
     )
     assert shared.attrs["blas_threads_seen"] == 2
+    # numba's parallel loops too (issue 65: threadpoolctl does not reach numba's pool), at most its pool's size
+    assert shared.attrs["numba_threads_seen"] == min(2, shared.attrs["numba_pool"])
     own = run_ensemble(
         BLAS_PROBE,
         n_samples=1,
@@ -246,6 +252,7 @@ def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: P
         progress=False,
     )
     assert (own.attrs["blas_threads_seen"], own.attrs["omp_env"]) == (2, "2")
+    assert (own.attrs["numba_env"], own.attrs["numba_threads_seen"]) == ("2", 2)
     one = run_ensemble(
         BLAS_PROBE,
         n_samples=1,
@@ -256,6 +263,22 @@ def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: P
         progress=False,
     )
     assert one.attrs["blas_threads_seen"] == 1
+    assert one.attrs["numba_threads_seen"] == 1  # client2's workers have a numba pool of one per core
+
+
+def test_the_local_workers_start_without_dasks_malloc_trim_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # dask sets MALLOC_TRIM_THRESHOLD_=65536 for its workers, which turns off glibc's adaptive mmap threshold
+    # (issue 65: ~0.3 of a lowest-mode sample's CPU in page faults); our local workers start without it ...
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    own = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "own", n_workers=1, progress=False)
+    assert (own.attrs["malloc_trim_env"], own.attrs["numba_env"], own.attrs["numba_threads_seen"]) == ("unset", "1", 1)
+    assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # ... and this process is not given it either
+    # ... unless the caller's environment sets it: then the workers inherit the caller's value
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    mine = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "mine", n_workers=1, progress=False)
+    assert mine.attrs["malloc_trim_env"] == "131072"
 
 
 # --------------------------------------------------------------------------

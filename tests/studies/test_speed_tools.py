@@ -84,3 +84,27 @@ def test_suite_time_keeps_the_earlier_runs(tmp_path: Path) -> None:
                                 "earlier_runs": [{"commit": "a", "pytest_seconds": 589.0}]}))
     runs = module._earlier_runs(path)
     assert [r["commit"] for r in runs] == ["b", "a"] and runs[0]["pytest_seconds"] == 580.0 and "machine" not in runs[0]
+
+
+def test_generate_cost_reads_the_commands_line_and_this_process() -> None:
+    """speed/bench_generate_cost.py parses the line ``vdosbench generate`` ends with (the two stay in step) and reads
+    a process's CPU, threads and peak memory from ``/proc``."""
+    from vdosbench.cli.run_cost import RunCost
+
+    import time
+
+    bench = _load("bench_generate_cost")
+    cost = RunCost()
+    start = time.process_time()
+    while time.process_time() - start < 0.2:  # a run's CPU, so that the line has a rate
+        pass
+    got = bench._printed_rate(f"wrote x/ensemble.nc in 3.0 s\ngrid: a=1\n{cost.line(8)}\n")
+    assert got is not None and got["samples"] == 8 and got["cpu_s"] >= 0.1
+    assert got["samples_per_core_hour"] == pytest.approx(8 * 3600 / got["cpu_s"], rel=0.4)  # cpu_s to 0.1 s
+    assert bench._printed_rate("wrote x/ensemble.nc in 3.0 s\n") is None
+    if not os.path.isdir("/proc/self/task"):
+        pytest.skip("no /proc")
+    me = bench._read_process(os.getpid())
+    assert me is not None and me["peak_rss_bytes"] > 0
+    assert threading.get_native_id() in me["threads"]
+    assert me["user_s"] + me["system_s"] >= sum(t["user_s"] + t["system_s"] for t in me["threads"].values()) - 0.05

@@ -21,6 +21,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         args = build_parser().parse_args(argv)
+        args.whole_process = argv is None  # the command owns this process (its cost counts from the start)
         with sigterm_as_exit() as stopped:
             try:
                 code = run_guarded(args.handler, args)

@@ -52,7 +52,14 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the generator (or list them, or describe one) and merge its parts into ``OUTPUT/ensemble.nc``."""
+    """Run the generator (or list them, or describe one) and merge its parts into ``OUTPUT/ensemble.nc``.
+
+    A run ends with the samples per core-hour it achieved: the parts it wrote over the CPU time (user + system)
+    of this command (from the process's start when it owns it) and the processes it started (:mod:`..run_cost`).
+    """
+    from ..run_cost import RunCost, count_parts
+
+    cost = RunCost(whole_process=getattr(args, "whole_process", False))
     from vdosbench.datasets import parameter_dims, point_label
     from vdosbench.generators import RECIPES, get_generator, run_ensemble
 
@@ -102,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     # a value given on the command line overrides the recipe's or the generator's default, in either place
     grid = {**{k: v for k, v in base_grid.items() if k not in fixed}, **grid}
     fixed = {**{k: v for k, v in base_fixed.items() if k not in grid}, **fixed}
+    parts_before = count_parts(args.output)
     start = time.perf_counter()
     ds = run_ensemble(
         generator,
@@ -121,4 +129,14 @@ def run(args: argparse.Namespace) -> int:
     grid_values = {d: ds[d].values.tolist() for d in parameter_dims(ds)}
     if grid_values:
         print(f"grid: {point_label(grid_values)}")
+    print(_cost_line(args, cost, count_parts(args.output) - parts_before))
     return 0
+
+
+def _cost_line(args: argparse.Namespace, cost: Any, made: int) -> str:
+    """The run's last line: the samples per core-hour it achieved (``cost``: a :class:`~..run_cost.RunCost`),
+    or, on a ``--scheduler`` cluster whose workers' CPU this command does not see, that it was not measured."""
+    if args.scheduler is None:
+        return cost.line(made)
+    return (f"{made} samples made on the cluster at {args.scheduler}: samples per core-hour not measured (its "
+            "workers' CPU time is not visible to this command)")
