@@ -40,6 +40,7 @@ from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
+from .size_series import SizeSeriesResult, size_series_exponent, size_series_spectra
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -69,6 +70,9 @@ __all__ = [
     "ModeSpectra",
     "box_shell_count",
     "count_scaling",
+    "SizeSeriesResult",
+    "size_series_exponent",
+    "size_series_spectra",
     "debye_count",
     "debye_excess",
     "estimator_spread",
