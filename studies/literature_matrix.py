@@ -49,6 +49,11 @@ HISTORY = (
     "ours, on the catalogued sets of `reference-data/`.  Before any verdict of the two participation-split claims "
     "was read, their window went from (0, 0.9 omega0] to the registered (0, 0.7 omega0] (the confirmatory set's 20 "
     "stored modes stop below 0.9 omega0 in 7 - 9 of 1000 samples a point; `benchmark/literature/wang-2019.toml`).",
+    "- 2026-11-28: on glass-like mocks of known s = 3 (N = 1000, 300 samples, GOE levels, phonon shells; "
+    "tests/benchmark/test_literature.py) the lowest-10-modes MLE that several papers' readings use here reads "
+    "2.89 [2.82, 2.96]: low by about 0.1, its interval missing the truth (the tenth mode reaches the hybridised "
+    "first shell); the window MLE below 0.8 omega0 and the participation split cover the truth.  Read its cells "
+    "with that bias in mind.",
     "- Not yet: certified spectra (Sylvester inertia counts, issue 67 item 3) and the residual-stress axis (item "
     "4); the verdicts above read every stored sample.",
 )

@@ -3,14 +3,20 @@ the system it applies to, whether its value was checked against the paper, and t
 
 from __future__ import annotations
 
+import functools
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
+import xarray as xr
 
-from vdosbench.benchmark import load_claims
+from vdosbench.benchmark import evaluate_claim, load_claims
 from vdosbench.benchmark.claims import ClaimsFileError
 from vdosbench.benchmark.literature import REGISTERED_LABEL, literature_dir, load_literature, papers
+from vdosbench.benchmark.scoring import Verdict
+from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
 from vdosbench.validators.results.registry import PAIR_VALIDATORS, POINT_VALIDATORS
 
 #: The papers issue 67 names (the seeds aside), by a word of their citation; the register must hold at least 8.
@@ -98,3 +104,59 @@ def test_not_applicable_needs_a_recipe_and_ids_are_unique_across_files(tmp_path:
     (path.parent / "copy.toml").write_text(text)
     with pytest.raises(ClaimsFileError, match="is also in"):
         load_literature(path.parent)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# the paper's estimators as the register names them, on mock glasses of known s (GOE levels, phonon shells,
+# scattered G, participation ratios: vdosbench.generators.theory.mock_glass_spectra)
+# ---------------------------------------------------------------------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def _mock(exponent: float, n_samples: int = 300, seed: int = 7) -> xr.Dataset:
+    m = mock_glass_spectra(1000, n_samples, exponent=exponent, k=40, seed=seed)
+    lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
+    zero = np.zeros(lam.shape, bool)
+    zero[:, :3] = True
+    point = xr.Dataset(
+        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
+         "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
+         "participation_ratio": (("sample", "mode"),
+                                 np.concatenate([np.full((n_samples, 3), np.nan), m.participation], axis=1)),
+         "box_length": ("sample", np.full(n_samples, (1000 / m.density) ** (1 / 3)))},
+        coords={"sample": np.arange(n_samples)},
+        attrs={"generator": "soft_spheres_lowest", "spatial_dimension": 3, "n_particles": 1000},
+    )
+    return point.expand_dims(parent_temperature=[1.0], taper_order=[2])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _drop_the_drawn_mocks():  # noqa: ANN202
+    yield
+    _mock.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("claim_id", "exponent", "verdict"),
+    [
+        ("lit.lb2017.instantaneous-quench-beta3", 3.0, Verdict.SUPPORTED),
+        ("lit.lb2017.instantaneous-quench-beta3", 4.0, Verdict.REFUTED),
+        ("lit.msi2017.localized-modes-non-debye", 4.0, Verdict.SUPPORTED),
+        ("lit.msi2017.localized-modes-non-debye", 2.0, Verdict.REFUTED),
+        ("lit.paoluzzi2019.s-between-2-and-4", 3.0, Verdict.SUPPORTED),
+    ],
+    ids=["window-mle-s3", "window-mle-s4-built-to-fail", "participation-split-s4", "participation-split-s2-built-to-fail",
+         "lowest-10-s3-within-2-4"],
+)
+def test_the_papers_estimators_give_the_known_answer_on_mocks(register, claim_id: str, exponent: float,  # noqa: ANN001
+                                                              verdict: Verdict) -> None:
+    claim = next(e.claim for e in register if e.claim.id == claim_id)
+    primary = replace(claim, alternatives=())  # the paper's estimator alone
+    result = evaluate_claim(primary, _mock(exponent).copy(deep=True))
+    (point,) = result.points
+    assert point.verdict is verdict, (point.measurement, point.reason)
+    if verdict is Verdict.SUPPORTED and claim.validator != "power_law_exponent":
+        assert point.measurement.low <= exponent <= point.measurement.high
+    # the lowest-10 MLE (the seeds' estimator, pooled over samples with no phonon cut) reads 2.89 [2.82, 2.96] on
+    # these s = 3 glass-like mocks: the tenth mode of an N = 1000 box reaches the hybridised first shell; only its
+    # verdict on the published range is checked here (measured 2026-11-28, stated in the history of
+    # docs/findings/literature-matrix.md, not tuned away)
