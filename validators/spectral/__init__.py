@@ -41,6 +41,7 @@ from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicate
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
 from .size_series import SizeSeriesResult, size_series_exponent, size_series_spectra
+from .inertia import ModeCertificate, certify_lowest_modes, count_below
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -71,6 +72,9 @@ __all__ = [
     "box_shell_count",
     "count_scaling",
     "SizeSeriesResult",
+    "ModeCertificate",
+    "certify_lowest_modes",
+    "count_below",
     "size_series_exponent",
     "size_series_spectra",
     "debye_count",
