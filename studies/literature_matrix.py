@@ -38,6 +38,8 @@ from vdosbench.benchmark.scoring import PointResult, ResultCache
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results" / "literature_matrix.json"
+#: Written by ``python -m studies.certified_sets``: which samples of these sets are certified (issue 67 item 3).
+CERTIFIED = ROOT / "studies" / "results" / "certified_sets.json"
 PAGE = ROOT / "docs" / "findings" / "literature-matrix.md"
 SCRIPT = "studies/literature_matrix.py"
 PAPER_READING = "paper's estimator"
@@ -54,8 +56,10 @@ HISTORY = (
     "2.89 [2.82, 2.96]: low by about 0.1, its interval missing the truth (the tenth mode reaches the hybridised "
     "first shell); the window MLE below 0.8 omega0 and the participation split cover the truth.  Read its cells "
     "with that bias in mind.",
-    "- Not yet: certified spectra (Sylvester inertia counts, issue 67 item 3) and the residual-stress axis (item "
-    "4); the verdicts above read every stored sample.",
+    "- 2026-11-28: certified samples counted (issue 67 item 3, first part: Sylvester inertia of the rebuilt "
+    "Hessian and the other checks, section above) on every set that stores its configurations.  Not yet: the "
+    "verdicts reading only certified samples, a stochastic Chebyshev count where a factorisation does not fit in "
+    "memory, and the residual-stress axis (item 4); the verdicts above read every stored sample.",
 )
 
 
@@ -241,7 +245,8 @@ def cell_text(cell: Mapping[str, Any], weighted: bool) -> str:
     return text if weighted else f"({text})"
 
 
-def _point(point: Mapping[str, Any]) -> str:
+def point_text(point: Mapping[str, Any]) -> str:
+    """A cell's parameter point in words, e.g. ``m = ∞, T* = 1.0``."""
     parts = []
     for k, v in point.items():
         if k == "taper_order":
@@ -283,8 +288,32 @@ def tally(reading: Mapping[str, Any] | None, weighted: bool) -> str:
     return text if weighted else f"({text})"
 
 
-def render(results: Mapping[str, Any]) -> str:
-    """The page ``docs/findings/literature-matrix.md`` from the results (the same results give the same text)."""
+def certification_lines(certificates: Mapping[str, Any]) -> list[str]:
+    """The page's section on certified samples, from ``studies/results/certified_sets.json``."""
+    lines = ["", "## Certified samples", "",
+             "Which stored samples pass the checks of `vdosbench.benchmark.certify` (written by "
+             "`python -m studies.certified_sets`): the inertia count of the rebuilt Hessian below the shift halfway "
+             "between the two largest stored eigenvalues equals the stored modes below it (Sylvester's law of "
+             "inertia: no mode was skipped), exactly d zero modes, a symmetric Hessian, a residual force at most "
+             f"{certificates['max_residual_force']:g}, a box of at least twice the interaction range.  The verdicts "
+             "above still read every stored sample; reading only certified ones is the next step of item 3.", "",
+             "| set | point | certified / samples | left out (why) | modes below the shift | max residual force |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for s in certificates["sets"]:
+        if not s["certifiable"]:
+            lines.append(f"| {s['set']} | – | not certifiable | {s['why']} | – | – |")
+            continue
+        for p in s["points"]:
+            why = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in p["failed"].items() if n) or "none"
+            lo, hi = p["modes_below_shift"]
+            lines.append(f"| {s['set']} | {point_text(p['point'])} | {p['certified']} / {p['samples']} | {why} | "
+                         f"{lo} – {hi} | {p['residual_force_max']:.1e} |")
+    return lines
+
+
+def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = None) -> str:
+    """The page ``docs/findings/literature-matrix.md`` from the results (the same results give the same text);
+    with ``certificates`` (``studies/results/certified_sets.json``) a section on the certified samples."""
     claims = results["claims"]
     lines = [
         "# The literature matrix (issue 67)",
@@ -346,10 +375,12 @@ def render(results: Mapping[str, Any]) -> str:
                 for cell in r["cells"]:
                     text = cell_text(cell, c["checked"])
                     why = f" — {cell['why'][:160]}" if cell["why"] and not _measured(cell) else ""
-                    lines.append(f"| {cell['set']} | {_point(cell['point'])} | {text}{why} |")
+                    lines.append(f"| {cell['set']} | {point_text(cell['point'])} | {text}{why} |")
             if c["not_applicable"]:
                 lines += ["", "Not applicable to: " + "; ".join(f"{n['set']} ({n['reason']})"
                                                                for n in c["not_applicable"])]
+    if certificates is not None:
+        lines += certification_lines(certificates)
     lines += ["", "## History", "", *HISTORY]
     return "\n".join(lines) + "\n"
 
@@ -364,13 +395,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--page", action="store_true", help="only rewrite the page from the stored results")
     mode.add_argument("--check", action="store_true", help="only compare the page with the stored results")
     args = parser.parse_args(argv)
+    certificates = json.loads(CERTIFIED.read_text()) if CERTIFIED.exists() else None
     if args.check:
-        stale = PAGE.read_text() != render(json.loads(RESULTS.read_text()))
+        stale = PAGE.read_text() != render(json.loads(RESULTS.read_text()), certificates)
         print(f"{PAGE.relative_to(ROOT)} is {'stale' if stale else 'up to date'}")
         return int(stale)
     if not args.page:
         _write_json(compute())
-    PAGE.write_text(render(json.loads(RESULTS.read_text())))
+    PAGE.write_text(render(json.loads(RESULTS.read_text()), certificates))
     return 0
 
 

@@ -31,8 +31,22 @@ def results(study):  # noqa: ANN001, ANN201
 
 
 def test_regenerating_the_page_gives_the_committed_page(study, results) -> None:  # noqa: ANN001
-    assert study.PAGE.read_text() == study.render(results), "run: python -m studies.literature_matrix --page"
+    certificates = json.loads(study.CERTIFIED.read_text())
+    assert study.PAGE.read_text() == study.render(results, certificates), (
+        "run: python -m studies.literature_matrix --page")
     assert study.main(["--check"]) == 0
+
+
+def test_the_certificates_cover_every_set_and_count_consistently(study) -> None:  # noqa: ANN001
+    certificates = json.loads(study.CERTIFIED.read_text())
+    assert [s["set"] for s in certificates["sets"]] == [d.name for d in study.DATA_SETS]
+    certifiable = [s for s in certificates["sets"] if s["certifiable"]]
+    assert certifiable, "the sets with configurations are certified"
+    for s in certifiable:
+        for p in s["points"]:
+            assert 0 <= p["certified"] <= p["samples"], (s["set"], p["point"])
+            assert p["samples"] - p["certified"] <= sum(p["failed"].values()), (s["set"], p["point"])
+            assert p["certified"] == p["samples"] or any(p["failed"].values()), (s["set"], p["point"])
 
 
 def test_the_results_hold_the_register_as_it_is(study, results) -> None:  # noqa: ANN001
