@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from .claims import Alternative, Claim, ClaimsFileError, Expectation, Registered, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
+    from .literature import LiteratureClaim, load_literature
     from .declaration import Declaration, DeclarationError, declaration_for, declare, parse_declaration
     from .protocols import ProtocolNote, load_protocol_notes
     from .registration import Registration, load_registration
@@ -38,6 +39,8 @@ _WHERE = {
     "Expectation": "claims",
     "default_claims_path": "claims",
     "load_claims": "claims",
+    "LiteratureClaim": "literature",
+    "load_literature": "literature",
     "CrossCodeCheck": "cross_code",
     "cross_code_check": "cross_code",
     "Declaration": "declaration",

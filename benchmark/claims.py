@@ -26,7 +26,9 @@ UTC time it was fixed, and the record's text: which data, unit, interval, verdic
 ``[[amendment]]`` tables, applied in file order: each names its ``claim`` and its ``registered`` time and may
 replace the claim's ``measure`` and add ``alternatives_added``.  A claim or an alternative may keep its words as
 first registered in ``as_registered`` (read by no code), and the claim says which points it reads in ``reads``
-and why its window in ``window_choice``.  An alternative that reads other data of the study (other chains, the
+and why its window in ``window_choice``.  A claim of the literature register (``benchmark/literature/*.toml``,
+:mod:`vdosbench.benchmark.literature`) keeps the value as ``published`` (with whether it was checked against the
+paper's text) and the ``system`` it applies to.  An alternative that reads other data of the study (other chains, the
 sizes pooled) says so in ``select``: its study reads it; ``vdosbench score`` has no such data and skips it.
 
 ``claims.toml`` names a registered claim by reference, never by a second definition: ``[[claim]]`` with ``id``
@@ -76,9 +78,10 @@ _EXPECT_KINDS = ("equal", "greater", "less", "within", "holds")
 #: Global attribute of a scoring form that leaves variables out on purpose: their names as a JSON list
 #: (written by :func:`vdosbench.benchmark.scoring_form.scoring_form`; read here to say why a claim lacks them).
 LEFT_OUT_ATTRIBUTE = "scoring_form_left_out"
-#: Fields of a claim kept as the record (read by no computation): which points it reads, why its window, and its
-#: measure in the words first registered.
-_RECORD_KEYS = {"reads", "window_choice", "as_registered"}
+#: Fields of a claim kept as the record (read by no computation): which points it reads, why its window, its
+#: measure in the words first registered, and for a published claim of the literature register
+#: (``benchmark/literature``) the value as ``published`` and the ``system`` it was read on.
+_RECORD_KEYS = {"reads", "window_choice", "as_registered", "published", "system"}
 _CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives",
                "superseded_by"} | _RECORD_KEYS
 #: Fields of a reference in a claims file to a registered claim (module docstring).

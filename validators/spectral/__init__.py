@@ -40,6 +40,8 @@ from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra, common_shear_modulus, percentile_interval, stratified_replicates
 from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphononic_exponent
 from .size_scaling import count_scaling, extreme_value
+from .size_series import SizeSeriesResult, size_series_exponent, size_series_spectra
+from .inertia import ModeCertificate, certify_lowest_modes, count_below
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -70,6 +72,12 @@ __all__ = [
     "common_shear_modulus",
     "box_shell_count",
     "count_scaling",
+    "SizeSeriesResult",
+    "ModeCertificate",
+    "certify_lowest_modes",
+    "count_below",
+    "size_series_exponent",
+    "size_series_spectra",
     "debye_count",
     "debye_excess",
     "estimator_spread",
