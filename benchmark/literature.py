@@ -120,7 +120,7 @@ def _check(entry: LiteratureClaim) -> None:
             raise _fail(where, f"no {table} table", f"add {table} = {{ {', '.join(f'{k} = ...' for k in keys)} }}")
         missing = [k for k in keys if k not in record]
         if missing:
-            raise _fail(where, f"{table} lacks {missing}", f"add them (benchmark/literature/README.md)")
+            raise _fail(where, f"{table} lacks {missing}", "add them (benchmark/literature/README.md)")
     published, system = entry.published, entry.system
     if not isinstance(published["checked"], bool) or not isinstance(published["estimator_checked"], bool):
         raise _fail(where, "published.checked or published.estimator_checked is not true/false",
