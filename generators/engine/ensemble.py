@@ -139,9 +139,9 @@ from typing import Any
 
 import xarray as xr
 
-from vdosbench.datasets import check, combine_parts, open_dataset, write
-from vdosbench.datasets.io import write_text
-from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
+from vdosbench.datasets import check, combine_parts, write
+from vdosbench.datasets.io import open_part, part_load_bytes, write_text
+from vdosbench.datasets.memory import check_memory, format_bytes
 
 from .ensemble_memory import (
     check_cluster_memory,
@@ -891,9 +891,14 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
     """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
 
     The parts and their combination are held in memory at once (twice the
-    parts' declared size), checked against the memory bound first.
+    parts' declared size), checked against the memory bound first.  The parts
+    are read in the isolated reader (:mod:`vdosbench.datasets.isolated`), their
+    headers first: a part damaged on disk or copied in from elsewhere could make
+    the netCDF/HDF5 library loop or crash here, and a resume combines parts it
+    did not compute; such a part is a ``VDOSReadError`` naming it, with the fix
+    (delete it and run again), after the read time limit at most.
     """
-    declared = sum(netcdf_load_bytes(p) or 0 for p in paths)
+    declared = sum(part_load_bytes(list(paths)))
     check_memory(
         2 * declared,
         f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
@@ -902,7 +907,7 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
         f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
         "instead of the combined file, or generate fewer samples or grid points per folder",
     )
-    ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
+    ds = _assemble(spec, [open_part(p) for p in paths], "run_ensemble")
     write(ds, root / ENSEMBLE_NAME)
     return ds
 

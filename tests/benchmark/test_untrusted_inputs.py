@@ -296,9 +296,13 @@ def test_ensemble_part_that_makes_the_library_spin_ends_in_bounded_time(tmp_path
     (tmp_path / "hang.nc").write_bytes(bytes(data))
     monkeypatch.setenv(READ_TIMEOUT_ENV, "4")
     start = time.perf_counter()
-    with pytest.raises(VDOSReadError, match=r"every chunk of the 5 part file\(s\).*did not finish within 4 s.*Fix:"):
+    expected = r"every chunk of the 5 part file\(s\).*did not finish within 4 s.*Fix:"
+    with pytest.raises(VDOSReadError, match=expected) as caught:
         open_ensemble(tmp_path)
     assert time.perf_counter() - start < 30
+    # the child reports each part before reading it: the error names the one the library loops on (issue 64)
+    assert f"(it was reading {tmp_path / 'hang.nc'})" in str(caught.value)
+    assert f"The part file {tmp_path / 'hang.nc'} is damaged" in str(caught.value)
 
 
 # ------------------------------------------------------------------ cross-code check (F7, species)
