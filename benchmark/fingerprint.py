@@ -750,8 +750,9 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
     manifest_path = Path(path).with_name("ensemble.json") if manifest is None else Path(manifest)
     recipe = None
     if manifest_path.is_file():
-        with open(manifest_path, encoding="utf-8") as fh:
-            recipe = recipe_toml(name, json.load(fh))
+        from vdosbench.generators.engine.ensemble import load_manifest
+
+        recipe = recipe_toml(name, load_manifest(manifest_path))
     elif manifest is not None:
         raise FileNotFoundError(f"manifest {manifest_path} not found; expected the ensemble.json of the run")
     fp, content = run_on_file(_fingerprint_and_content_hash, path, what=f"fingerprinting {path}")

@@ -141,6 +141,7 @@ import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, write
 from vdosbench.datasets.io import open_part, part_load_bytes, write_text
+from vdosbench.datasets.json_files import INFINITY, MINUS_INFINITY, dumps_strict
 from vdosbench.datasets.memory import check_memory, format_bytes
 
 from .ensemble_memory import (
@@ -480,12 +481,51 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
     path = root / MANIFEST_NAME
     if not path.exists():
         return None
+    return load_manifest(path)
+
+
+def _infinite(value: Any) -> Any:
+    """``value`` with the strings ``"inf"`` / ``"-inf"`` (how strict JSON writes ±∞) as floats, in lists too."""
+    if isinstance(value, list):
+        return [_infinite(v) for v in value]
+    if value == INFINITY:
+        return math.inf
+    if value == MINUS_INFINITY:
+        return -math.inf
+    return value
+
+
+def load_manifest(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """An ``ensemble.json`` as :meth:`EnsembleSpec.manifest` gives it: parameter values ±∞ as floats.
+
+    The manifest is written as strict JSON (:func:`vdosbench.datasets.json_files.dumps_strict`, issue 64 item
+    4): a parameter value ±∞ (e.g. ``parent_temperature = inf``, the T∞ sets) as the string ``"inf"`` /
+    ``"-inf"``, which this reads back as the float (no generator has a string parameter with these values).
+    A manifest written before, with the non-JSON token ``Infinity``, is read as well.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "ensemble.json"
+    >>> _ = path.write_text('{"grid": {"parent_temperature": ["inf", 0.5]}, "fixed": {"n": 8}}')
+    >>> load_manifest(path)
+    {'grid': {'parent_temperature': [inf, 0.5]}, 'fixed': {'n': 8}}
+    """
     with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+        manifest = json.load(fh)
+    for key in ("grid", "fixed"):
+        if isinstance(manifest.get(key), Mapping):
+            manifest[key] = {k: _infinite(v) for k, v in manifest[key].items()}
+    return manifest
+
+
+def _manifest_text(data: Mapping[str, Any]) -> str:
+    """The text of ``ensemble.json``: strict JSON (±∞ as ``"inf"`` / ``"-inf"``, never ``Infinity``)."""
+    return dumps_strict(data, indent=2) + "\n"
 
 
 def _write_json(data: Mapping[str, Any], path: Path) -> None:
-    write_text(path, json.dumps(data, indent=2) + "\n")
+    write_text(path, _manifest_text(data))
 
 
 def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
@@ -510,8 +550,9 @@ def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
             )
     for stale in [*root.glob(_TMP_GLOB), *(root / PARTS_DIR).glob(f"*/{_TMP_GLOB}")]:
         stale.unlink(missing_ok=True)
-    if on_disk != new:
-        _write_json(new, root / MANIFEST_NAME)
+    path = root / MANIFEST_NAME
+    if on_disk != new or path.read_text(encoding="utf-8") != _manifest_text(new):  # a manifest with Infinity too
+        _write_json(new, path)
 
 
 def _with_added_defaults(old_fixed: Any, new_fixed: Mapping[str, Any], spec: EnsembleSpec) -> Any:

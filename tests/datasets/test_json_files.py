@@ -50,3 +50,30 @@ def test_score_result_json_is_strict_for_an_infinite_parent_temperature(tmp_path
     body = json.loads(text, parse_constant=_no_constants)
     assert "Infinity" not in text and "NaN" not in text
     assert body["systems"]["d"]["parent_temperature"] == "inf", body["systems"]
+
+
+def test_ensemble_manifest_is_strict_and_resumes(tmp_path: Path) -> None:
+    """ensemble.json of a T∞ grid held ``Infinity`` (not JSON); now ``"inf"``, read back as the float, so a
+    resume over it agrees with its own settings; a manifest written before (with ``Infinity``) is accepted and
+    rewritten strict."""
+    from vdosbench.generators import EnsembleSpec
+    from vdosbench.generators.engine.ensemble import _prepare_folder, ensemble_status, load_manifest
+
+    spec = EnsembleSpec.create("soft_spheres", grid={"parent_temperature": [math.inf, 0.5]},
+                               fixed={"taper_order": 2}, n_samples=1, root_seed=0)
+    _prepare_folder(spec, tmp_path)
+    path = tmp_path / "ensemble.json"
+    stored = loads_strict(path.read_text())  # raises on Infinity / NaN
+    assert stored["grid"]["parent_temperature"] == ["inf", 0.5]
+    assert load_manifest(path) == spec.manifest()
+    # a finished part makes the folder a resume: its settings must agree with the manifest on disk
+    part = tmp_path / "parts" / "parent_temperature-inf" / "sample-0000.nc"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"")
+    _prepare_folder(spec, tmp_path)
+    assert ensemble_status(tmp_path).done == 1
+    # a manifest written before this change: Infinity, accepted, rewritten as strict JSON
+    path.write_text(json.dumps(spec.manifest(), indent=2) + "\n")
+    assert "Infinity" in path.read_text()
+    _prepare_folder(spec, tmp_path)
+    assert "Infinity" not in path.read_text() and loads_strict(path.read_text()) == stored
