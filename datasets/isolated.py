@@ -168,8 +168,11 @@ def _die_with_caller(conn: Connection) -> None:
     its caller go and outlives it, and with it the child.  The child starts no process, so it closes its copy.
     The fork server then exits when the caller ends, and on Linux the kernel sends this child SIGKILL when its
     parent (the fork server) ends (``prctl(PR_SET_PDEATHSIG)``).  A caller already gone before the request
-    took effect is seen on the pipe to it: the child ends at once.
+    took effect is seen on the pipe to it: the child ends at once.  Only in a child process of
+    :mod:`multiprocessing` (``_child`` called in the caller's own process, as a test does, changes nothing).
     """
+    if multiprocessing.parent_process() is None:
+        return
     with contextlib.suppress(ImportError, AttributeError, OSError):
         from multiprocessing import forkserver
 
