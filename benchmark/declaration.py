@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xarray as xr
 from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.toml_files import read_toml
@@ -538,12 +539,40 @@ def declare(ds: xr.Dataset, declaration: Declaration, where: str = "data") -> xr
             )
     if "n_particles" not in values and "n_particles" in found:
         values["n_particles"] = int(found["n_particles"][0])
+    _check_declared_species(ds, model, where)
     attrs = {k: (float(v) if isinstance(v, float) else v) for k, v in values.items()}
     if "parent_temperature_ratio" in values:
         t_d, t_d_source = model.t_d_for(values)
         attrs["parent_temperature_reference"] = f"T_d = {t_d:g}, {t_d_source}"
     attrs["declared_by"] = declaration.source
     return ds.assign_attrs(attrs)
+
+
+def _model_species_count(model: Model) -> int | None:
+    """How many species the model's pair potential has parameters for (Kob–Andersen: 2), or None when its
+    particles are told apart otherwise (the soft spheres: by diameter) or it has no potential."""
+    if model.potential != "kob_andersen":
+        return None
+    from vdosbench.generators.glasses.potentials import kob_andersen_potential
+
+    return int(np.shape(kob_andersen_potential(0).cutoff)[0])
+
+
+def _check_declared_species(ds: xr.Dataset, model: Model, where: str) -> None:
+    """Refuse species the declared model has no parameters for, when the data are declared (issue 64, G9).
+
+    Before, the range was checked only when the cross-code check was about to run (``taper_order`` declared
+    too); otherwise species 2, 2⁴⁰ or 2⁶⁴−1 of Kob–Andersen data were scored with exit 0.  The values are
+    named as stored.
+    """
+    if "species" not in ds.variables:
+        return
+    n_species = _model_species_count(model)
+    if n_species is None:
+        return
+    from .species import check_species
+
+    check_species(ds, n_species, model.name, where)
 
 
 #: Keys of the system in the order the report shows them.

@@ -100,6 +100,8 @@ from vdosbench.datasets.catalog import (
     recipe_toml,
     toml_key,
 )
+from vdosbench.datasets.io import run_on_file
+from vdosbench.datasets.isolated import IsolatedReadError
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 from vdosbench.validators.results.registry import study_measure
@@ -706,6 +708,19 @@ def compare_realizations(
     return RealizationTest(tuple(differences), alpha / k, alpha, left_out=left_out)
 
 
+def _fingerprint_and_content_hash(path: Path) -> tuple[Fingerprint, str]:
+    """The fingerprint and the content hash of a built file (run in the isolated reader: the file may be
+    damaged, and the netCDF/HDF5 library can loop for ever on a damaged header)."""
+    with xr.open_dataset(path, engine="netcdf4") as opened:
+        if "eigenvalue" not in opened.variables:
+            raise IsolatedReadError(
+                f"{path} has no 'eigenvalue' variable (found {sorted(map(str, opened.data_vars))}); expected a "
+                "VDOS-1.0 dataset. Fix: fingerprint the ensemble.nc a generator wrote"
+            )
+        fp = compute_fingerprint(opened)
+    return fp, content_sha256(path)
+
+
 def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathLike[str] | None = None) -> str:
     """The catalogue fields a built file determines: hashes, size, recipe and fingerprint.
 
@@ -724,16 +739,23 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
         The ``ensemble.json`` that :func:`vdosbench.generators.run_ensemble`
         wrote with the ensemble; default: ``ensemble.json`` beside ``path``
         when it exists (else the recipe tables are left to complete by hand).
+
+    Raises
+    ------
+    VDOSReadError
+        The file cannot be read: it is read in the isolated reader
+        (:func:`vdosbench.datasets.io.run_on_file`), so a damaged file the
+        netCDF/HDF5 library loops on ends after the read time limit.
     """
     manifest_path = Path(path).with_name("ensemble.json") if manifest is None else Path(manifest)
     recipe = None
     if manifest_path.is_file():
-        with open(manifest_path, encoding="utf-8") as fh:
-            recipe = recipe_toml(name, json.load(fh))
+        from vdosbench.generators.engine.ensemble import load_manifest
+
+        recipe = recipe_toml(name, load_manifest(manifest_path))
     elif manifest is not None:
         raise FileNotFoundError(f"manifest {manifest_path} not found; expected the ensemble.json of the run")
-    with xr.open_dataset(path, engine="netcdf4") as opened:
-        fp = compute_fingerprint(opened)
+    fp, content = run_on_file(_fingerprint_and_content_hash, path, what=f"fingerprinting {path}")
     todo = "description, source, urls, citation, licence, cost"
     if recipe is None:
         todo += f", and [datasets.{toml_key(name)}.recipe] with .grid and .fixed"
@@ -742,7 +764,7 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
         f"# complete by hand: {todo}",
         f"size = {os.path.getsize(path)}",
         f'sha256 = "{file_sha256(path)}"',
-        f'content_sha256 = "{content_sha256(path)}"',
+        f'content_sha256 = "{content}"',
         "# until its scoring form is in reference-data/ (then: [datasets.NAME.scoring_form] file, size, sha256)",
         "not_hosted = " + json.dumps(f"its scoring form: vdosbench compact {path} reference-data/{name}.nc --scoring-form"),
         "",

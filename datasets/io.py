@@ -31,10 +31,11 @@ import xarray as xr
 
 from .convention import check
 from .errors import VdosbenchError
-from .isolated import IsolatedReadError, run_isolated
+from .isolated import READ_TIMEOUT_ENV, IsolatedReadError, read_time_limit, report_progress, run_isolated
 from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
-__all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path"]
+__all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path",
+           "part_load_bytes", "open_part", "run_on_file"]
 
 _ENGINE = "netcdf4"
 
@@ -294,6 +295,7 @@ def _check_parts(paths: list[Path], lazy: bool, read_data: bool) -> list[tuple[i
 
     headers = []
     for path in paths:
+        report_progress(str(path))
         try:
             headers += _inspect_headers([path], lazy)
         except _READ_ERRORS as e:
@@ -305,6 +307,7 @@ def _check_parts(paths: list[Path], lazy: bool, read_data: bool) -> list[tuple[i
     if not read_data:
         return headers
     for path, (_, stored, _) in zip(paths, headers):
+        report_progress(str(path))
         _check_stored(path, stored)
         name = ""
         try:
@@ -482,7 +485,12 @@ def open_ensemble(
     try:
         run_isolated(_check_parts, (files, lazy, read_data), paths=files, what=what)
     except IsolatedReadError as e:
-        if e.kind in ("timeout", "crash"):  # the child could not say which file
+        if e.kind in ("timeout", "crash") and e.at:  # the child said which file it was reading
+            raise VDOSReadError(
+                f"{e}. The part file {e.at} is damaged (or too large for the limit): delete it and run again what "
+                "wrote it"
+            ) from e
+        if e.kind in ("timeout", "crash"):
             raise VDOSReadError(
                 f"{e}. If one part file is damaged, find it by opening each with "
                 "vdosbench.datasets.open_dataset, delete it and run again what wrote it"
@@ -493,6 +501,137 @@ def open_ensemble(
     if validate:
         check(ds)
     return ds
+
+
+def _part_fix(path: Path) -> str:
+    """The fix for a damaged part file of a run's ``parts/`` folder."""
+    return (f"Fix: delete {path} and run the same command again (vdosbench generate/build compute only the "
+            f"missing parts); if the part is intact and only large, raise the read limit with {READ_TIMEOUT_ENV}"
+            "=SECONDS")
+
+
+def _without_fix(message: str) -> str:
+    """``message`` without its trailing ``Fix: ...`` sentence (a part file gets its own fix)."""
+    return message.rsplit(" Fix: ", 1)[0].rstrip()
+
+
+def _part_headers(paths: list[Path]) -> list[int]:
+    """Per part file (run in a child process): the bytes its header declares for loading every variable.
+
+    Each path is reported (:func:`~vdosbench.datasets.isolated.report_progress`) before its header is read,
+    so a header the library loops on is named by the caller.
+    """
+    loads = []
+    for path in paths:
+        report_progress(str(path))
+        try:
+            ((load, _, _),) = _inspect_headers([path], False)
+        except _READ_ERRORS as e:
+            raise IsolatedReadError(
+                f"{path} is a damaged part file (found a header the netCDF/HDF5 library cannot read: "
+                f"{type(e).__name__}: {e}); expected a VDOS-1.0 part file as this run writes them. {_part_fix(path)}"
+            ) from None
+        loads.append(load)
+    return loads
+
+
+def part_load_bytes(paths: list[Path]) -> list[int]:
+    """Bytes each part file's header declares for loading every variable, read in the isolated reader.
+
+    For a run's own part files (a resume combines them): a part damaged on disk, or copied in from elsewhere,
+    could make the netCDF/HDF5 library loop or crash in this process; here it is a :class:`VDOSReadError`
+    naming the part, with the fix (delete it and run again), after the read time limit at most
+    (:mod:`vdosbench.datasets.isolated`).
+
+    Parameters
+    ----------
+    paths
+        The part files.
+
+    Returns
+    -------
+    list of int
+        Declared bytes per file, in the order of ``paths``.
+
+    Raises
+    ------
+    VDOSReadError
+        A part whose header cannot be read, or on which the library loops (past the time limit) or crashes.
+    """
+    if not paths:
+        return []
+    try:
+        return run_isolated(_part_headers, (list(paths),), paths=list(paths),
+                            what=f"reading the headers of the {len(paths)} part file(s) in {paths[0].parent.parent}")
+    except IsolatedReadError as e:
+        if e.kind in ("timeout", "crash") and e.at:
+            failed = (f"did not finish within {read_time_limit(list(paths)):.0f} s (the netCDF/HDF5 library loops "
+                      "on it)" if e.kind == "timeout" else "crashed the netCDF/HDF5 library")
+            raise VDOSReadError(
+                f"reading the header of the part file {e.at} {failed}; expected a readable part file: its header "
+                f"is damaged. {_part_fix(Path(e.at))}"
+            ) from e
+        if e.kind in ("timeout", "crash"):
+            raise VDOSReadError(
+                f"{_without_fix(str(e))}; one part file is damaged. Fix: find it by opening each with "
+                "vdosbench.datasets.open_dataset, delete it and run the same command again"
+            ) from e
+        raise VDOSReadError(str(e)) from e
+
+
+def open_part(path: str | os.PathLike[str]) -> xr.Dataset:
+    """One part file of a run's ``parts/`` folder, loaded in the isolated reader (not validated).
+
+    As :func:`open_dataset` with ``validate=False``, but a part that cannot be read is named as a part, with
+    the fix: delete it and run again (only the missing parts are computed).
+
+    Raises
+    ------
+    VDOSReadError
+        The part cannot be read, is damaged, or the library loops on it past the time limit.
+    """
+    path = Path(path)
+    try:
+        return _open_one(path, None)
+    except VDOSReadError as e:
+        raise VDOSReadError(
+            f"{path} is a damaged part file of this run: {_without_fix(str(e))} {_part_fix(path)}"
+        ) from e
+
+
+def run_on_file(function: Callable[..., Any], path: str | os.PathLike[str], *, what: str) -> Any:
+    """``function(path)`` in the isolated reader, for a netCDF file that could be damaged.
+
+    ``function`` (a module-level function) opens and reads ``path`` in a child process under the time and
+    memory limits (:mod:`vdosbench.datasets.isolated`): a file the netCDF/HDF5 library loops or crashes on
+    costs at most the time limit, and whatever the library raises becomes a :class:`VDOSReadError` with what
+    was found and the fix.
+
+    Parameters
+    ----------
+    function
+        Called as ``function(path)`` in the child; what it returns is pickled back.
+    path
+        The file.
+    what
+        What is done, for messages (e.g. ``"fingerprinting data.nc"``).
+
+    Raises
+    ------
+    VDOSReadError
+        The file cannot be read, crashed the library or passed the time limit.
+    MemoryBoundError
+        The child refused the read for the memory bound.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
+    try:
+        return run_isolated(function, (path,), paths=[path], what=what)
+    except MemoryBoundError:
+        raise
+    except _READ_ERRORS as e:  # IsolatedReadError included
+        raise _unreadable(path, e) from e
 
 
 def _expand(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:

@@ -13,10 +13,18 @@ holds no thread or open file of the caller) and
 * limits the child's address space (``RLIMIT_AS``) to what it held at start
   plus twice the memory bound (:func:`vdosbench.datasets.memory.memory_limit`),
   so a file that makes the library allocate without end fails in the child;
+* ends the child with its caller, whatever kills the caller (SIGKILL, SIGHUP,
+  the OOM killer; issue 64, G1): the child closes its copy of the fork
+  server's "client alive" pipe, so the fork server sees the caller's end close
+  and exits, and on Linux the child asks the kernel for SIGKILL when its
+  parent, the fork server, ends (``prctl(PR_SET_PDEATHSIG)``); the resource
+  tracker then loses its last client and exits too;
 * limits the child's CPU time (``RLIMIT_CPU``) to the time limit plus
-  :data:`CPU_MARGIN_S`, so a reader whose caller was killed without unwinding
-  (SIGKILL, SIGHUP) ends by itself, and ignores SIGINT in the child (Ctrl-C
-  reaches the whole process group; the caller stops it);
+  :data:`CPU_MARGIN_S`, so a reader ends by itself where the kernel has no
+  parent-death signal, and ignores SIGINT in the child (Ctrl-C reaches the
+  whole process group; the caller stops it);
+* names, when the time limit passes, what the child said it was reading
+  (:func:`report_progress`: e.g. which of many part files);
 * returns the reader's result (pickled through a pipe) to the caller, and
   re-raises a refusal of the child (:class:`~vdosbench.datasets.memory.MemoryBoundError`,
   :class:`IsolatedReadError`) as the same class with the same message.
@@ -28,12 +36,15 @@ read; it comes back as an :class:`IsolatedReadError` naming its type and message
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import math
 import multiprocessing
 import os
 import resource
+import select
 import signal
 import sys
+import time
 import types
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -42,7 +53,7 @@ from typing import Any
 
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, memory_limit
 
-__all__ = ["READ_TIMEOUT_ENV", "IsolatedReadError", "read_time_limit", "run_isolated"]
+__all__ = ["READ_TIMEOUT_ENV", "IsolatedReadError", "read_time_limit", "report_progress", "run_isolated"]
 
 #: Environment variable that sets the time limit of one isolated read, in seconds.
 READ_TIMEOUT_ENV = "VDOSBENCH_READ_TIMEOUT"
@@ -51,6 +62,10 @@ BASE_SECONDS = 60.0
 BYTES_PER_SECOND = 10e6
 #: Seconds of CPU time the child is granted beyond the wall-clock limit before the kernel ends it by itself.
 CPU_MARGIN_S = 10.0
+#: Linux ``prctl`` option: the signal the kernel sends a process when its parent ends.
+_PR_SET_PDEATHSIG = 1
+#: In a child of :func:`run_isolated`: the connection to its caller (for :func:`report_progress`).
+_TO_CALLER: Connection | None = None
 
 
 class IsolatedReadError(OSError):
@@ -61,11 +76,15 @@ class IsolatedReadError(OSError):
     kind
         ``"error"`` (the library raised), ``"refused"`` (the reader refused the file, with a full message),
         ``"timeout"`` or ``"crash"`` (the child died without an answer).
+    at
+        With ``"timeout"`` and ``"crash"``: what the child last said it was reading (:func:`report_progress`),
+        e.g. the path of one part file among many, or None.
     """
 
-    def __init__(self, message: str, kind: str = "error") -> None:
+    def __init__(self, message: str, kind: str = "error", at: str | None = None) -> None:
         super().__init__(message)
         self.kind = kind
+        self.at = at
 
     def __str__(self) -> str:
         return str(self.args[0])
@@ -114,6 +133,62 @@ def _vm_size() -> int | None:
     return None
 
 
+def report_progress(what: str) -> None:
+    """Tell the caller of :func:`run_isolated` what this child reads now (e.g. a path); a no-op elsewhere.
+
+    When the read passes its time limit or crashes, the caller's error names the last ``what`` reported
+    (:attr:`IsolatedReadError.at`): the file among many that the library looped or crashed on.
+
+    Examples
+    --------
+    >>> report_progress("part-0.nc")  # in the calling process: nothing to tell
+    """
+    if _TO_CALLER is None:
+        return
+    with contextlib.suppress(OSError, EOFError, ValueError):
+        _TO_CALLER.send(("progress", what, ""))
+
+
+def _caller_gone(conn: Connection) -> bool:
+    """Whether the caller's end of the pipe is closed (the caller has died): the write end then reports an
+    error or hang-up on ``poll``.  False where that cannot be asked."""
+    try:
+        poller = select.poll()
+        poller.register(conn.fileno(), 0)  # no events asked: only POLLERR / POLLHUP / POLLNVAL are reported
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _die_with_caller(conn: Connection) -> None:
+    """In the child: end with the caller, whatever kills the caller.
+
+    The fork server's children inherit the write end of its "client alive" pipe (the standard library passes
+    it on so that a child could start processes of its own); while one holds it the fork server never sees
+    its caller go and outlives it, and with it the child.  The child starts no process, so it closes its copy.
+    The fork server then exits when the caller ends, and on Linux the kernel sends this child SIGKILL when its
+    parent (the fork server) ends (``prctl(PR_SET_PDEATHSIG)``).  A caller already gone before the request
+    took effect is seen on the pipe to it: the child ends at once.  Only in a child process of
+    :mod:`multiprocessing` (``_child`` called in the caller's own process, as a test does, changes nothing).
+    """
+    if multiprocessing.parent_process() is None:
+        return
+    with contextlib.suppress(ImportError, AttributeError, OSError):
+        from multiprocessing import forkserver
+
+        server = forkserver._forkserver  # type: ignore[attr-defined]
+        alive = getattr(server, "_forkserver_alive_fd", None)
+        if isinstance(alive, int):
+            os.close(alive)
+            server._forkserver_alive_fd = None
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    if _caller_gone(conn):
+        os._exit(1)
+
+
 def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], env: dict[str, str | None],
            cpu_seconds: float | None = None) -> None:
     """The child's side: apply the caller's settings, limit the address space and the CPU time, run ``function``,
@@ -123,9 +198,13 @@ def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]
     second ``KeyboardInterrupt`` traceback).  ``cpu_seconds`` (the caller's time limit plus a margin) bounds the
     child by itself: a caller killed without unwinding (SIGKILL, SIGHUP, the OOM killer) leaves no reader looping
     in the netCDF/HDF5 library for ever; the kernel ends it (SIGXCPU, then SIGKILL) once it has used that much
-    CPU time, which a read that finishes within the caller's wall-clock limit never does.
+    CPU time, which a read that finishes within the caller's wall-clock limit never does.  On Linux the child
+    ends at once with its caller (:func:`_die_with_caller`).
     """
+    global _TO_CALLER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_caller(conn)
+    _TO_CALLER = conn
     if cpu_seconds is not None:
         soft_cpu = int(math.ceil(cpu_seconds))
         _, hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)
@@ -153,6 +232,7 @@ def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]
         answer = ("MemoryError", str(e), "")
     except Exception as e:  # the library's answer to a file it cannot read
         answer = ("error", f"{type(e).__name__}: {e}", type(e).__name__)
+    _TO_CALLER = None
     try:
         conn.send(answer)
     except (BrokenPipeError, ConnectionResetError, EOFError):  # the caller is gone (e.g. stopped by SIGTERM)
@@ -241,29 +321,44 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
     with _without_main_module(), _sigint_held():
         process.start()
     send.close()
+    at: str | None = None  # what the child last said it reads
     try:
-        if not receive.poll(timeout):
-            raise IsolatedReadError(
-                f"{what} did not finish within {timeout:.0f} s; expected a readable file. The netCDF/HDF5 library "
-                "loops on this file (its header or data are damaged), or the file is larger than the time limit "
-                f"allows. Fix: write the file again from its source; if it is intact and large, raise the limit "
-                f"with {READ_TIMEOUT_ENV}=SECONDS",
-                "timeout",
-            )
-        try:
-            status, value, _ = receive.recv()
-        except (EOFError, OSError):
-            process.join(5)
-            raise IsolatedReadError(
-                f"{what} crashed the netCDF/HDF5 library (child process exit status {process.exitcode}); expected "
-                "a readable file. The file is damaged. Fix: write it again from its source",
-                "crash",
-            ) from None
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not receive.poll(left):
+                where = f" (it was reading {at})" if at else ""
+                raise IsolatedReadError(
+                    f"{what} did not finish within {timeout:.0f} s{where}; expected a readable file. The "
+                    "netCDF/HDF5 library loops on this file (its header or data are damaged), or the file is larger "
+                    "than the time limit allows. Fix: write the file again from its source; if it is intact and "
+                    f"large, raise the limit with {READ_TIMEOUT_ENV}=SECONDS",
+                    "timeout", at,
+                )
+            try:
+                status, value, _ = receive.recv()
+            except (EOFError, OSError):
+                process.join(5)
+                where = f" (it was reading {at})" if at else ""
+                raise IsolatedReadError(
+                    f"{what} crashed the netCDF/HDF5 library (child process exit status {process.exitcode})"
+                    f"{where}; expected a readable file. The file is damaged. Fix: write it again "
+                    "from its source",
+                    "crash", at,
+                ) from None
+            if status != "progress":
+                break
+            at = value
     finally:
         receive.close()
         if process.is_alive():
             process.kill()
         process.join()
+    return _answer(status, value, what)
+
+
+def _answer(status: str, value: Any, what: str) -> Any:
+    """The child's answer as the caller's result, or its refusal raised as the same class."""
     if status == "ok":
         return value
     if status == "IsolatedReadError":

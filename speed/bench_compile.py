@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.datasets.io import write_text
 
 HERE = Path(__file__).resolve().parent
@@ -60,6 +61,7 @@ class Listener(event.Listener):
         depth[0] -= 1
 event.register("numba:compile", Listener())
 from vdosbench.generators import build_in_memory
+from vdosbench.datasets.json_files import dumps_strict
 t1 = time.perf_counter()
 c1 = time.process_time()
 build_in_memory(sys.argv[1], fixed=json.loads(sys.argv[2]), n_samples=1, root_seed=0)
@@ -113,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s", flush=True)
     out = {"method": __doc__, "machine": machine_info("numba", "llvmlite"), "cases": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.output, json.dumps(out, indent=2) + "\n")
+    write_text(args.output, dumps_strict(out, indent=2) + "\n")
     print(f"wrote {args.output}")
     return 0
 

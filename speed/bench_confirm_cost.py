@@ -9,7 +9,7 @@ process, :func:`time.process_time`; the wall time is recorded too, but the core 
 
 End to end
     the generator's ``make_sample`` (what ``vdosbench generate`` runs in a worker) and the writing of its part
-    (the engine's labelling and :func:`vdosbench.datasets.write`, as ``_compute_part`` does): samples per
+    (the engine's labelling and :func:`vdosbench.datasets.write`, as ``compute_part`` does): samples per
     core-hour with and without the writing.
 
 Stage by stage, on the same sample (the calls of
@@ -100,6 +100,7 @@ from vdosbench.generators.glasses.moduli import elastic_moduli
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER, PairPotential
 from vdosbench.generators.glasses.stresses import coordination_numbers
 from vdosbench.generators.spectra import translation_modes
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The recipe whose T* = ∞ samples are measured.
@@ -685,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["this_run_over_background_run"] = (doc["pooled"]["samples_per_core_hour"]["with_writing"]
                                                / doc["background_run"]["pooled"]["samples_per_core_hour"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(doc, indent=1, default=float) + "\n", encoding="utf-8")
+    args.out.write_text(dumps_strict(doc, indent=1, default=float) + "\n", encoding="utf-8")
     pooled = doc["pooled"]
     print(json.dumps({"samples_per_core_hour": pooled["samples_per_core_hour"],
                       "stage_cpu_seconds_mean": {s: v["mean"] for s, v in pooled["stage_cpu_seconds"].items()},

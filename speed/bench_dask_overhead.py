@@ -35,6 +35,7 @@ from typing import Any
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets.io import write_text
 from vdosbench.generators.engine.ensemble import LOCAL_CLUSTER_CONFIG
+from vdosbench.datasets.json_files import dumps_strict
 
 HERE = Path(__file__).resolve().parent
 
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "overhead_ratio_median": median,
         "overhead_reduction": median["dask_defaults"] / median["local_cluster_config"],
     }
-    write_text(args.out, json.dumps(result, indent=1))
+    write_text(args.out, dumps_strict(result, indent=1))
     print(f"overhead / task CPU: dask defaults {median['dask_defaults']:.3f}, "
           f"local cluster config {median['local_cluster_config']:.3f}")
     return result

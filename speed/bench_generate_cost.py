@@ -7,7 +7,7 @@ are made
 
 in-process
     by a fresh ``python`` process that imports vdosbench and calls the engine's part task
-    (:func:`vdosbench.generators.engine.ensemble._compute_part`: the generator's ``make_sample``, the labelling
+    (:func:`vdosbench.generators.engine.ensemble.compute_part`: the generator's ``make_sample``, the labelling
     and the writing of the part, what a worker of ``vdosbench generate`` runs) for each part in turn, with
     ``OMP/OPENBLAS/MKL/NUMBA_NUM_THREADS = 1`` (as ``speed/bench_confirm_cost.py``);
 the command
@@ -276,7 +276,7 @@ def in_process_child(samples: int, fixed_overrides: Mapping[str, str], output: P
     cpu_start = time.process_time()
     from vdosbench.cli.options import parse_assignments
     from vdosbench.generators import RECIPES, get_generator
-    from vdosbench.generators.engine.ensemble import _compute_part, _PartTask
+    from vdosbench.generators.engine.ensemble import compute_part, PartTask
     from vdosbench.generators.engine.ensemble_spec import EnsembleSpec
 
     recipe = RECIPES[RECIPE]
@@ -289,12 +289,12 @@ def in_process_child(samples: int, fixed_overrides: Mapping[str, str], output: P
     imports = time.process_time() - cpu_start
     parts = []
     for point, sample, rel in spec.parts():
-        task = _PartTask(generator=gen.name, module=gen.make_sample.__module__, point=tuple(point.items()),
+        task = PartTask(generator=gen.name, module=gen.make_sample.__module__, point=tuple(point.items()),
                          fixed=dict(spec.fixed), sample=sample, root_seed=spec.root_seed,
                          path=str(output / "parts" / rel), blas_threads=1)
         Path(task.path).parent.mkdir(parents=True, exist_ok=True)
         c = time.process_time()
-        _compute_part(task)
+        compute_part(task)
         parts.append({"part": str(rel), "cpu_s": time.process_time() - c})
     report.write_text(json.dumps({"imports_cpu_s": imports, "parts": parts}))
 

@@ -23,7 +23,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ from vdosbench.generators.glasses.soft_spheres import (
     remove_overlaps,
     start_configuration,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 HERE = Path(__file__).resolve().parent
 TARGET = 1.3
@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "ratio_to_bare_eigh_max": float(ratios.max()), "target": TARGET,
         "meets_target": bool(np.median(ratios) <= TARGET), "load_average": os.getloadavg(), "machine": machine_info(),
     }
-    args.out.write_text(json.dumps(result, indent=1) + "\n")
+    args.out.write_text(dumps_strict(result, indent=1) + "\n")
     print(f"median ratio {result['ratio_to_bare_eigh_median']:.3f} (target {TARGET}); written to {args.out}")
     return 0
 

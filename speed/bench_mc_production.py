@@ -68,6 +68,7 @@ from vdosbench.generators.glasses.glass_pipeline import child_seed, remove_overl
 from vdosbench.generators.glasses.lowest_mode_chains import RECIPES
 from vdosbench.generators.glasses.lowest_mode_glasses import LowestModeParams
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+from vdosbench.datasets.json_files import dumps_strict
 
 #: Modules of the Monte Carlo kernel, loaded from ``--baseline-ref`` (as ``speed/bench_montecarlo.py`` does).
 KERNEL_MODULES = ("configurations", "potentials", "neighbors", "mc_sums", "montecarlo")
@@ -408,7 +409,7 @@ def main() -> None:
         "wall_seconds": time.perf_counter() - t0,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
+    args.out.write_text(dumps_strict(result, indent=1))
     print(f"wrote {args.out}; load before {load_before[0]:.1f}, after {load_after[0]:.1f}")
 
 

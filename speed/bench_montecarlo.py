@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import json
 import os
 import subprocess
 import sys
@@ -53,6 +52,7 @@ from vdosbench.generators.glasses import montecarlo
 from vdosbench.generators.glasses.configurations import sample_diameters
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import T_D  # measured by studies/measure_td.py
+from vdosbench.datasets.json_files import dumps_strict
 
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 TARGET_STEP_02 = 4.0e6  # issue 14, item 8: at T_d with |Δr| = 0.2
@@ -243,7 +243,7 @@ def main() -> None:
         "threads": {k: os.environ.get(k) for k in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS")},
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=1))
+    args.out.write_text(dumps_strict(result, indent=1))
     print(f"machine: {info['cpu_model']} | {info['platform']} | numba {info['numba']} "
           f"| load before {load_before[0]:.1f}, after {load_after[0]:.1f}")
     for case in cases + skin_scan:

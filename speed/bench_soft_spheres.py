@@ -35,7 +35,6 @@ to ``speed/results/soft_sphere_stages.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +70,7 @@ from vdosbench.generators.glasses.stresses import (
     first_shell_cutoff,
     pair_stresses,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 HERE = Path(__file__).resolve().parent
 
@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": info,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    args.out.write_text(dumps_strict(result, indent=2) + "\n")
     for name, stage in stages.items():
         if "seconds" in stage:
             print(f"{name:28s} {stage['seconds']:9.4f} s")

@@ -94,6 +94,7 @@ from vdosbench.generators.glasses.lowest_modes import csr_block_product, lowest_
 from vdosbench.generators.glasses.minimize import EnergyModel, QuenchSettings, quench
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
+from vdosbench.datasets.json_files import dumps_strict
 
 
 HERE = Path(__file__).resolve().parent
@@ -700,7 +701,7 @@ def main(argv: list[str] | None = None) -> int:
         summarise(merged)
         result["runs"][key] = merged
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=1) + "\n")
+        args.out.write_text(dumps_strict(result, indent=1) + "\n")
     print(f"written to {args.out}")
     return 0
 

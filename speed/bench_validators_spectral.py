@@ -19,7 +19,6 @@ Results and machine information go to ``speed/results/validators_spectral.json``
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from collections.abc import Callable
@@ -37,6 +36,7 @@ from vdosbench.validators import (
     level_statistics_by_window,
     power_law_exponent,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 HERE = Path(__file__).resolve().parent
 
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "note": "wall times of single runs on a shared machine; see load_average",
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2) + "\n")
+    args.out.write_text(dumps_strict(out, indent=2) + "\n")
     print(f"wrote {args.out}")
     return out
 

@@ -51,6 +51,7 @@ import xarray as xr
 import vdosbench
 from vdosbench.datasets import mock_spectrum
 from vdosbench.validators import power_law_exponent
+from vdosbench.datasets.json_files import dumps_strict
 
 try:
     import vdosbench.datasets.accessor  # noqa: F401
@@ -212,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=args.output.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as fh:
-        json.dump(data, fh, indent=1)
+        fh.write(dumps_strict(data, indent=1))
         fh.write("\n")
     os.replace(tmp, args.output)
     return 0

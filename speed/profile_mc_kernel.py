@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
-import json
 import os
 import sys
 import time
@@ -38,6 +37,7 @@ import numpy as np
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.glass_params import NINARELLO_NON_ADDITIVITY, T_D_NONADDITIVE
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = ("configurations", "potentials", "neighbors", "mc_sums", "montecarlo")
@@ -246,7 +246,7 @@ def main() -> None:
            "threads": {k: os.environ.get(k) for k in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS")},
            "other_load": args.note, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=1))
+    args.out.write_text(dumps_strict(out, indent=1))
     print(f"wrote {args.out}")
 
 

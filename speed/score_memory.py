@@ -46,6 +46,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 N_PARTICLES = 1600
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     from vdosbench.datasets.io import write_text
 
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    write_text(args.output, dumps_strict(result, indent=1) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "method"}, indent=1))
     return 0
 

@@ -66,6 +66,7 @@ from vdosbench.validators import (
     wilson_interval,
     window_mle,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -212,7 +213,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.diagnose:
         path = RESULTS / "absolute_frequency_phonon_leak.json"
-        write_text(path, json.dumps(diagnose(), indent=1) + "\n")
+        write_text(path, dumps_strict(diagnose(), indent=1) + "\n")
         print(f"wrote {path}")
         return 0
     kind = "_s_of_omega" if args.s_of_omega else ""
@@ -229,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"replicate {seed}: {sum(row['covers'].values())} of {len(row['covers'])} intervals cover",
                   flush=True)
     result = summary([p for p in files.values() if p.exists()], truth)
-    write_text(RESULTS / f"absolute_frequency_coverage{kind}.json", json.dumps(result, indent=1) + "\n")
+    write_text(RESULTS / f"absolute_frequency_coverage{kind}.json", dumps_strict(result, indent=1) + "\n")
     for lv, cov in result["coverage"].items():
         for key, c in cov.items():
             print(f"{lv:8s} {key:22s} {c['coverage']:.3f} [{c['wilson_95'][0]:.3f}, {c['wilson_95'][1]:.3f}] "

@@ -14,7 +14,6 @@ not yet read only certified samples.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from studies import literature_matrix as matrix
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.benchmark.certify import MAX_ASYMMETRY, MAX_RESIDUAL_FORCE, certified, sample_certificates
 from vdosbench.datasets import iter_points
 
@@ -79,7 +79,7 @@ def compute(root: Path = matrix.ROOT / "reference-data") -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     del argv
-    RESULTS.write_text(json.dumps(compute(), indent=1, ensure_ascii=False) + "\n")
+    RESULTS.write_text(dumps_strict(compute(), indent=1, ensure_ascii=False) + "\n")
     return 0
 
 

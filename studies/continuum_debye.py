@@ -33,7 +33,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -55,6 +54,7 @@ from vdosbench.validators import (  # noqa: E402
     percentile_interval,
     stratified_replicates,
 )
+from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "continuum_debye.json"
@@ -174,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(label, [(w["window_omega0"], round(w["s"], 2), [round(v, 2) for v in w["interval"]], w["status"])
                           for w in p["windows"]], "boson peak", round(p["boson_peak"]["x"], 2), flush=True)
         plt.close(figure(doc["points"], args.figure))
-    write_text(args.out, json.dumps(doc, indent=1, default=float))
+    write_text(args.out, dumps_strict(doc, indent=1, default=float))
     return 0
 
 

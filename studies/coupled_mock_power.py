@@ -57,6 +57,7 @@ from vdosbench.validators.spectral.absolute_frequency import (
     soft_mode_density,
 )
 from vdosbench.validators.spectral.nonphononic import mode_spectra_from_dataset
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -309,7 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["design_b" + suffix] = design_b(args.chains, args.replicates)
     if "a" in args.parts:
         result["design_a" + suffix] = design_a(args.samples, args.replicates, args.s_deep)
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    write_text(args.output, dumps_strict(result, indent=1) + "\n")
     return 0
 
 

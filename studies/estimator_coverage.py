@@ -87,6 +87,7 @@ from vdosbench.validators import (
     window_mle,
     wilson_interval,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 METHODS = ("bootstrap_groups", "bootstrap_groups_expanded", "bootstrap_samples", "fisher", "profile")
 #: The interval methods of :func:`debye_excess` (a bootstrap only: the fit has no likelihood).
@@ -418,7 +419,7 @@ def main() -> None:
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n")
+    tmp.write_text(dumps_strict(payload, indent=2) + "\n")
     tmp.replace(args.out)
     print("wrote", args.out)
 

@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -89,6 +88,7 @@ from vdosbench.validators import (
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import MIN_GROUPS
 from vdosbench.validators.spectral.power_law import PowerLawWindow
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)
@@ -601,7 +601,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
               f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
     doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
-    write_text(args.out, json.dumps(doc, indent=1, default=float))
+    write_text(args.out, dumps_strict(doc, indent=1, default=float))
     plt.close(figure(result, args.figure))
     return 0
 

@@ -78,6 +78,7 @@ from vdosbench.generators.glasses.relaxation import (
     relaxation_time,
     self_intermediate_scattering,
 )
+from vdosbench.datasets.json_files import dumps_strict
 
 #: Wavenumber of F_s: the first peak of S_AA(q) of standard KA at density 1.2.
 Q_FS = 7.25
@@ -297,7 +298,7 @@ def main() -> None:
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".partial.json")
-    tmp.write_text(json.dumps(summary, indent=1, default=float) + "\n")
+    tmp.write_text(dumps_strict(summary, indent=1, default=float) + "\n")
     os.replace(tmp, args.output)
     print(f"wrote {args.output}")
 

@@ -17,7 +17,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import matplotlib
@@ -29,6 +28,7 @@ import numpy as np
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.io import write_text
 from vdosbench.validators.levels.level_statistics import goe_surmise_pdf, level_statistics_by_window, poisson_ratio_pdf
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 WINDOWS = ("lowest", "middle", "highest")
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     fig.tight_layout()
     args.figure.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.figure, dpi=110)
-    write_text(args.out, json.dumps({"method": __doc__, "reference_values": {"goe_large_n": GOE_LARGE_N,
+    write_text(args.out, dumps_strict({"method": __doc__, "reference_values": {"goe_large_n": GOE_LARGE_N,
                                                                              "poisson": POISSON},
                                      "points": rows}, indent=1))
     return 0

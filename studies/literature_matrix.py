@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.benchmark import evaluate_claim
 from vdosbench.benchmark.claims import Claim, alternative_claims
 from vdosbench.benchmark.literature import REGISTERED_LABEL, LiteratureClaim, load_literature, papers
@@ -386,7 +387,7 @@ def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = 
 
 
 def _write_json(results: Mapping[str, Any], path: Path = RESULTS) -> None:
-    path.write_text(json.dumps(results, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
+    path.write_text(dumps_strict(results, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,7 +33,6 @@ folder unless ``--output`` is given).
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -67,6 +66,7 @@ from vdosbench.validators.spectral.debye import debye_reduced_level
 from vdosbench.validators.spectral.sound import sound_speed
 
 import vdosbench
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT_SEED = 20260000
 DIMENSION = 3
@@ -390,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     path = out / "kg_sweep.json"
-    path.write_text(json.dumps(report, indent=1, default=float) + "\n")
+    path.write_text(dumps_strict(report, indent=1, default=float) + "\n")
     print(f"wrote {path} and {png} in {report['runtime_seconds']:.0f} s")
     for variant, v in results.items():
         for s in v["slopes"]:

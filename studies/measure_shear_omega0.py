@@ -19,7 +19,6 @@ The datasets are opened read-only with xarray.  Run:
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from threadpoolctl import threadpool_limits
 from vdosbench.benchmark.elastic import sample_shear_moduli
 from vdosbench.datasets.select import iter_points, pair_variables
 from vdosbench.validators import lowest_phonon_frequency, phonon_shell
+from vdosbench.datasets.json_files import dumps_strict
 
 DEFAULT_DATA = ("/work/main/runs/eq_1td_m2/ensemble.nc", "/work/main/runs/literal_n1000/ensemble.nc")
 
@@ -89,7 +89,7 @@ def main() -> None:
         results = [r for path in args.data for r in measure(path, args.samples)]
     tmp = f"{args.output}.tmp{os.getpid()}"
     with open(tmp, "w") as f:
-        json.dump({"threads": 1, "results": results}, f, indent=1, default=float)
+        f.write(dumps_strict({"threads": 1, "results": results}, indent=1, default=float))
     os.replace(tmp, args.output)
 
 

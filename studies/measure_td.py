@@ -84,6 +84,7 @@ from vdosbench.generators.glasses.relaxation import (
     structure_factor,
 )
 from vdosbench.validators import stratified_bootstrap
+from vdosbench.datasets.json_files import dumps_strict
 
 DEFAULT_GRID = (0.6, 0.5, 0.4, 0.35, 0.3, 0.27, 0.25, 0.23, 0.21, 0.2, 0.19, 0.18)
 A_MIN, A_MAX = 0.73, 1.62
@@ -417,7 +418,7 @@ def main() -> None:
 
 def write_and_report(result: dict, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=1, default=float))
+    out.write_text(dumps_strict(result, indent=1, default=float))
     mct, vft = result["mct_fit"], result["vft_fit"]
     lo, hi = result["T_d_systematic_fit_range"]
     print(f"T_d = {mct['t_d']:.4f} ± {result['T_d_error']:.4f} (MCT, gamma = {mct['gamma']:.2f}; "

@@ -26,7 +26,6 @@ Writes ``studies/results/nonadditive_swaps.json`` (``--out``).
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from vdosbench.generators.glasses.equilibration import size_neighbour_correlatio
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import NINARELLO_NON_ADDITIVITY, remove_overlaps
+from vdosbench.datasets.json_files import dumps_strict
 
 
 def run_chain(n: int, temperature: float, eps: float, seed: int, equilibrate: int, measure: int) -> dict:
@@ -93,7 +93,7 @@ def main() -> None:
             }
     result = {"method": __doc__, "n_particles": args.n, "equilibrate_sweeps": args.equilibrate,
               "measure_sweeps": args.measure, "machine": machine_info(), "chains": rows, "mean": summary}
-    write_text(args.out, json.dumps(result, indent=1))
+    write_text(args.out, dumps_strict(result, indent=1))
     for key, value in summary.items():
         print(key, {k: round(v, 4) for k, v in value.items()})
 

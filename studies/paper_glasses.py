@@ -25,7 +25,6 @@ Steps (every one timed into ``paper_glasses.json``):
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -43,6 +42,7 @@ from vdosbench.benchmark.claims import default_claims_path, load_claims  # noqa:
 from vdosbench.benchmark.report import write_report  # noqa: E402
 from vdosbench.benchmark.scorecard import read_input, score_datasets  # noqa: E402
 from vdosbench.datasets import combine_parts, write  # noqa: E402
+from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
 
 TAPERS = {"m2": 2, "minf": -1}
 
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, taper in TAPERS.items():
         write(_vectors(args.run, taper, args.vector_samples), args.out / f"vectors_{name}.nc")
     record["reduce_seconds"] = time.perf_counter() - t0
-    (args.out / "paper_glasses.json").write_text(json.dumps(record, indent=1))
+    (args.out / "paper_glasses.json").write_text(dumps_strict(record, indent=1))
     return 0
 
 

@@ -11,12 +11,12 @@ whole), each in its protocol's common unit (the ensemble G of the protocol's lar
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.benchmark.placement import A4_EDGE, AXES, N_BOOTSTRAP, NEAREST_RULE, SEED, axes_reading
 from vdosbench.datasets.io import write_text
 from vdosbench.validators.results.result import jsonable
@@ -55,7 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     table = reference(load_all())
-    write_text(args.out, json.dumps(table, indent=1, allow_nan=False) + "\n")
+    write_text(args.out, dumps_strict(table, indent=1) + "\n")
     print(f"wrote {args.out}: {len(table['rows'])} points")
     return 0
 

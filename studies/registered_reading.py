@@ -7,11 +7,11 @@ at several points.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.datasets.io import write_text
 
 
@@ -33,7 +33,7 @@ def verdicts(result: Mapping[str, Any]) -> list[tuple[str, str, str]]:
 
 def write_result(result: Mapping[str, Any], out: Path) -> None:
     """Write ``result`` as strict JSON (atomically) and print what was read: the incomplete data, or each verdict."""
-    write_text(out, json.dumps(result, indent=1, allow_nan=False) + "\n")
+    write_text(out, dumps_strict(result, indent=1) + "\n")
     if result.get("not_read"):
         print(f"not read (incomplete): {dict(result['not_read'])}")
     for claim_id, reading, verdict in verdicts(result):

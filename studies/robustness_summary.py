@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(table, indent=1, sort_keys=True) + "\n")
+    tmp.write_text(dumps_strict(table, indent=1, sort_keys=True) + "\n")
     tmp.replace(args.out)
     print("| set | claim | verdict | label | alternatives |")
     print("|---|---|---|---|---|")

@@ -35,6 +35,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from vdosbench.datasets.json_files import dumps_strict
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
 REFERENCE = ROOT / "reference-data"
@@ -114,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stale.append(name)
             continue
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp.write_text(dumps_strict(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         shutil.move(tmp, path)
         print(f"wrote {path}")
     if stale:

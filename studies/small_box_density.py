@@ -19,7 +19,6 @@ numbers and their intervals, for the findings page.  Writes ``studies/results/sm
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +26,7 @@ from typing import Any
 
 from vdosbench.datasets import point_group_key, read_point_groups
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.json_files import dumps_strict
 from vdosbench.validators import common_shear_modulus, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.density_comparison import pooled_density_ratio
@@ -101,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     result = read(load())
-    write_text(args.out, json.dumps(result, indent=1, allow_nan=False) + "\n")
+    write_text(args.out, dumps_strict(result, indent=1) + "\n")
     for label, readings in result["pooled"].items():
         for what, r in readings.items():
             print(f"{label:16s} {what:22s} {r['value']:.3f} [{r['low']:.3f}, {r['high']:.3f}]")

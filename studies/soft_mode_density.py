@@ -74,6 +74,7 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.result import bootstrap, jsonable  # noqa: E402
 from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft_mode_density  # noqa: E402
+from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -289,7 +290,7 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
                     g = sample_shear_moduli(point)
                     table["points"][key] = {"sample": g["sample"].values.tolist(),
                                             "shear_modulus": g["shear_modulus"].values.tolist()}
-                    write_text(out, json.dumps(table, indent=1))
+                    write_text(out, dumps_strict(table, indent=1))
                     print(key, float(g["shear_modulus"].mean()), flush=True)
     return table
 
@@ -663,7 +664,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plt.close(figure(json.loads(args.out.read_text()), args.figure))
         return 0
     result = read(load_all(), n_bootstrap=args.n_bootstrap)
-    write_text(args.out, json.dumps(result, indent=1, default=float))
+    write_text(args.out, dumps_strict(result, indent=1, default=float))
     plt.close(figure(result, args.figure))
     print(a4_table_markdown(result))
     print(units_table_markdown(result["units_table"]))

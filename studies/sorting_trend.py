@@ -45,7 +45,6 @@ Usage (from the clone's root, as a module: it reads the points with the finite-s
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,6 +59,7 @@ from vdosbench.datasets import point_group_name
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap
 from vdosbench.validators.results.registry import study_measure
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         link = p["link_spearman_inherent_vs_neighbour"]
         linked = "undefined" if link["value"] is None else f"{link['value']:+.2f} [{link['low']:+.2f}, {link['high']:+.2f}]"
         print(f"{p['model']} {p.get('n_particles', '')} {p['point']} chains={p['chains']}  {cells}  link {linked}")
-    write_text(args.out, json.dumps(result, indent=1, default=float))
+    write_text(args.out, dumps_strict(result, indent=1, default=float))
     return 0
 
 

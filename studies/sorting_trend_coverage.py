@@ -14,7 +14,6 @@ Usage (from the clone's root, as a module: it reads the study's bootstrap replic
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ import numpy as np
 from studies.sorting_trend import N_BOOTSTRAP  # the replicates the study's intervals use
 from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap, wilson_interval
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAINS = (12, 20, 104)
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [{"draw": d, **coverage(d, n, args.trials)} for d in DRAWS for n in CHAINS]
     for r in rows:
         print(f"{r['draw']:>17s}  {r['chains']:3d} chains: coverage {r['coverage']:.3f} [{r['wilson_95'][0]:.3f}, {r['wilson_95'][1]:.3f}]")
-    write_text(args.out, json.dumps({"method": __doc__, "rows": rows}, indent=1))
+    write_text(args.out, dumps_strict({"method": __doc__, "rows": rows}, indent=1))
     return 0
 
 

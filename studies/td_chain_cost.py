@@ -33,6 +33,7 @@ from vdosbench.datasets.io import write_text
 
 from studies.td_control_stages import STAGE_SOURCE, new_chains
 from studies.td_control_stages import STAGES as REGISTERED_STAGES
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_chain_cost.json"
@@ -125,9 +126,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="chain_pieces.sh time logs of the registered chains: parsed into " + TIMES.name)
     args = parser.parse_args(argv)
     if args.time_log:
-        write_text(TIMES, json.dumps(chain_times(args.time_log), indent=1) + "\n")
+        write_text(TIMES, dumps_strict(chain_times(args.time_log), indent=1) + "\n")
     result = study()
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    write_text(args.output, dumps_strict(result, indent=1) + "\n")
     for name, r in result["ladders"].items():
         print(f"{name}: {r['chains_per_taper']} chains a taper, {r['core_hours_per_chain']:.3f} core-h a chain")
     for stage, r in result["stages"].items():

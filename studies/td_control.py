@@ -64,6 +64,7 @@ from vdosbench.validators import (  # noqa: E402
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
 from studies.td_control_stages import COVERAGE_FILES, POOLED, STAGES  # noqa: E402  (the registered stages)
+from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -454,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--figure", type=Path, default=FIGURE)
     args = parser.parse_args(argv)
     result = read()
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    write_text(args.output, dumps_strict(result, indent=1) + "\n")
     for stage, block in result["stages"].items():
         for size, claims in block.items():
             for claim, rows in claims.items():

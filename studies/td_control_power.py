@@ -20,7 +20,6 @@ Run from the clone's root: ``python -m studies.td_control_power [--replicates 40
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, paired_band_difference, wilson_interval
 
 from studies.td_control_stages import new_chains
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_control_power.json"
@@ -133,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="new chains a taper at N = 1000 and 2000 (default: the registered 40 and 20)")
     args = parser.parse_args(argv)
     result = study(args.replicates, None if args.chains is None else dict(zip((1000, 2000), args.chains)))
-    write_text(args.output, json.dumps(result, indent=1) + "\n")
+    write_text(args.output, dumps_strict(result, indent=1) + "\n")
     for key, r in result["results"].items():
         print(f"{key}: coverage {r['coverage']:.2f}, mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}, "
               f"on +1 {r['verdicts_on_+1']}, on 0 {r['verdicts_on_0']}")

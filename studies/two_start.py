@@ -71,6 +71,7 @@ from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
 from vdosbench.validators import Measurement
 from vdosbench.validators.results.registry import study_measure
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "two_start.json"
@@ -245,7 +246,7 @@ def _write_json(path: Path, data: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
-        json.dump(data, f, indent=1)
+        f.write(dumps_strict(data, indent=1))
         f.write("\n")
     os.replace(tmp, path)
 

@@ -51,7 +51,6 @@ Run: ``python studies/vector_medium.py`` (465 s on one shared core at nice 19;
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
@@ -81,6 +80,7 @@ from vdosbench.validators import stratified_bootstrap
 from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 
 import vdosbench
+from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, json.dumps(report, indent=1, default=float) + "\n")
+    write_text(out, dumps_strict(report, indent=1, default=float) + "\n")
     print(f"wrote {out} and {png} in {report['runtime_seconds']:.0f} s")
     for name, v in results.items():
         for label, s in v["slope_vs_c_T_k_G"].items():

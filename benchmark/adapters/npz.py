@@ -233,7 +233,13 @@ def species_from_types(
         )
     if base not in (None, 0, 1):
         raise AdapterError(f"{where}: species_base={base!r}; expected 0 (species 0 ... n-1) or 1 (LAMMPS types 1 ... n)")
-    smallest = int(kinds.min())
+    smallest, largest = int(kinds.min()), int(kinds.max())
+    if largest > np.iinfo(np.int64).max:
+        raise AdapterError(
+            f"{where}: {key!r} holds {largest}, beyond the largest 64-bit signed integer; expected "
+            f"{'LAMMPS atom types 1 ... n' if key != 'species' else 'species 0 ... n-1'} (a few). Fix: store the "
+            "species as small integers (0 = A, 1 = B)"
+        )
     detected = base is None
     if base is None:
         base = 1 if key != "species" or smallest == 1 else 0

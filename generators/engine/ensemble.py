@@ -118,7 +118,7 @@ Run-specific attributes
 
 Why one module of about 800 lines: building the part tasks, submitting
 them to Dask, resuming from the part files on disk and combining them share
-the private part task (``_PartTask``), the folder layout and the manifest,
+the private part task (``PartTask``), the folder layout and the manifest,
 and are read together when a resumed run misbehaves; what stands alone is
 already its own module (:mod:`.ensemble_spec`, :mod:`.ensemble_memory`,
 :mod:`.folder_lock`).
@@ -142,10 +142,11 @@ from typing import Any
 
 import xarray as xr
 
-from vdosbench.datasets import check, combine_parts, coordinate, history_line, open_dataset, provenance, write
-from vdosbench.datasets.io import write_text
-from vdosbench.datasets.memory import check_memory, format_bytes, netcdf_load_bytes
+from vdosbench.datasets import check, combine_parts, coordinate, history_line, provenance, write
+from vdosbench.datasets.io import open_part, part_load_bytes
+from vdosbench.datasets.memory import check_memory, format_bytes
 
+from .manifest import manifest_text, write_manifest, load_manifest
 from .ensemble_memory import (
     check_cluster_memory,
     check_local_memory,
@@ -177,10 +178,13 @@ __all__ = [
     "NO_WORKER_WAIT_ENV",
     "NoWorkerError",
     "PartFailure",
+    "PartTask",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
     "build_in_memory",
+    "compute_part",
     "ensemble_status",
+    "load_manifest",
     "part_name",
     "part_path",
     "run_ensemble",
@@ -224,8 +228,9 @@ _SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_
 
 
 @dataclass(frozen=True)
-class _PartTask:
-    """Everything a worker needs for one part (picklable)."""
+class PartTask:
+    """Everything a worker needs for one part (picklable); :func:`compute_part` makes it (a benchmark of the
+    in-process cost, ``speed/bench_generate_cost.py``, runs the same task outside Dask)."""
 
     generator: str | Generator
     module: str | None
@@ -252,7 +257,7 @@ class _PartResult:
     skipped: bool
 
 
-def _worker_generator(task: _PartTask) -> Generator:
+def _worker_generator(task: PartTask) -> Generator:
     if isinstance(task.generator, Generator):
         return task.generator
     importlib.import_module("vdosbench.generators")  # registers the built-in generators
@@ -272,7 +277,7 @@ def _worker_generator(task: _PartTask) -> Generator:
     return get_generator(task.generator)
 
 
-def _compute_part(task: _PartTask) -> _PartResult:
+def compute_part(task: PartTask) -> _PartResult:
     """Make, label and write one part (a top-level function so Dask can pickle it)."""
     import dask
 
@@ -478,12 +483,7 @@ def _read_manifest(root: Path) -> dict[str, Any] | None:
     path = root / MANIFEST_NAME
     if not path.exists():
         return None
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-def _write_json(data: Mapping[str, Any], path: Path) -> None:
-    write_text(path, json.dumps(data, indent=2) + "\n")
+    return load_manifest(path)
 
 
 def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
@@ -508,8 +508,9 @@ def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
             )
     for stale in [*root.glob(_TMP_GLOB), *(root / PARTS_DIR).glob(f"*/{_TMP_GLOB}")]:
         stale.unlink(missing_ok=True)
-    if on_disk != new:
-        _write_json(new, root / MANIFEST_NAME)
+    path = root / MANIFEST_NAME
+    if on_disk != new or path.read_text(encoding="utf-8") != manifest_text(new):  # a manifest with Infinity too
+        write_manifest(new, path)
 
 
 def _with_added_defaults(old_fixed: Any, new_fixed: Mapping[str, Any], spec: EnsembleSpec) -> Any:
@@ -765,7 +766,7 @@ def _compute(
     by_name = spec.by_name and module != "__main__"
     futures = {}
     for order, (point, sample, path, chain_samples) in enumerate(todo):
-        task = _PartTask(
+        task = PartTask(
             generator=gen.name if by_name else gen,
             module=module if by_name else None,
             point=tuple(point.items()),
@@ -778,7 +779,7 @@ def _compute(
         )
         key = f"vdosbench-part-{path.parent.name}-{path.stem}-{uuid.uuid4().hex[:12]}"
         n_new = sum(1 for p in task.paths() if not p.exists())
-        futures[client.submit(_compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
+        futures[client.submit(compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
     failures: list[tuple[int, PartFailure]] = []
     waiting = _WorkerWatch(client, worker_wait)
     try:
@@ -873,9 +874,14 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
     """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
 
     The parts and their combination are held in memory at once (twice the
-    parts' declared size), checked against the memory bound first.
+    parts' declared size), checked against the memory bound first.  The parts
+    are read in the isolated reader (:mod:`vdosbench.datasets.isolated`), their
+    headers first: a part damaged on disk or copied in from elsewhere could make
+    the netCDF/HDF5 library loop or crash here, and a resume combines parts it
+    did not compute; such a part is a ``VDOSReadError`` naming it, with the fix
+    (delete it and run again), after the read time limit at most.
     """
-    declared = sum(netcdf_load_bytes(p) or 0 for p in paths)
+    declared = sum(part_load_bytes(list(paths)))
     check_memory(
         2 * declared,
         f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
@@ -884,7 +890,7 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
         f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
         "instead of the combined file, or generate fewer samples or grid points per folder",
     )
-    ds = _assemble(spec, [open_dataset(p, validate=False) for p in paths], "run_ensemble")
+    ds = _assemble(spec, [open_part(p) for p in paths], "run_ensemble")
     write(ds, root / ENSEMBLE_NAME)
     return ds
 

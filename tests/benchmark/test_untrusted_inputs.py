@@ -296,9 +296,13 @@ def test_ensemble_part_that_makes_the_library_spin_ends_in_bounded_time(tmp_path
     (tmp_path / "hang.nc").write_bytes(bytes(data))
     monkeypatch.setenv(READ_TIMEOUT_ENV, "4")
     start = time.perf_counter()
-    with pytest.raises(VDOSReadError, match=r"every chunk of the 5 part file\(s\).*did not finish within 4 s.*Fix:"):
+    expected = r"every chunk of the 5 part file\(s\).*did not finish within 4 s.*Fix:"
+    with pytest.raises(VDOSReadError, match=expected) as caught:
         open_ensemble(tmp_path)
     assert time.perf_counter() - start < 30
+    # the child reports each part before reading it: the error names the one the library loops on (issue 64)
+    assert f"(it was reading {tmp_path / 'hang.nc'})" in str(caught.value)
+    assert f"The part file {tmp_path / 'hang.nc'} is damaged" in str(caught.value)
 
 
 # ------------------------------------------------------------------ cross-code check (F7, species)
@@ -331,6 +335,37 @@ def test_out_of_range_species_exit_2_naming_them(tmp_path: Path, capsys) -> None
                  "--output", str(tmp_path / "r")])
     err = capsys.readouterr().err
     assert code == 2 and "species are [0, 2]" in err and "Fix:" in err and "bug" not in err
+
+
+@pytest.mark.parametrize(("species", "shown"), [
+    (np.where(np.arange(300) < 240, 0, 2), "species are [0, 2]"),
+    (np.where(np.arange(300) < 299, 0, 2**40), "species are [0, 1099511627776]"),
+    (np.where(np.arange(300) < 299, 0, 2**64 - 1).astype(np.uint64), "'species' holds 18446744073709551615"),
+])
+def test_out_of_range_species_are_refused_whatever_is_declared(tmp_path: Path, capsys, species: np.ndarray,
+                                                              shown: str) -> None:
+    """G9 (issue 64 item 5): with only the model declared (no taper_order, so no cross-code check), species the
+    model has no parameters for scored with exit 0, and 2**64 - 1 was shown as -1; now exit 2, shown as stored."""
+    rng = np.random.default_rng(2)
+    box = (300 / 1.2) ** (1 / 3)
+    path = tmp_path / "ka.npz"
+    np.savez(path, eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1), positions=rng.random((1, 300, 3)) * box,
+             box_length=box, species=species[None], spatial_dimension=3)
+    code = main(["score", str(path), "--declare", "model=kob_andersen", "--output", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 2 and shown in err and "Fix:" in err and "bug" not in err and "[-1" not in err and "holds -1" not in err, err
+    assert not (tmp_path / "r" / "report.md").exists()
+
+
+def test_in_range_species_with_only_the_model_declared_are_scored(tmp_path: Path, capsys) -> None:
+    """The same archive with species 0 and 1 is read and scored (no refusal of a valid Kob-Andersen set)."""
+    rng = np.random.default_rng(2)
+    box = (300 / 1.2) ** (1 / 3)
+    path = tmp_path / "ka.npz"
+    np.savez(path, eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1), positions=rng.random((1, 300, 3)) * box,
+             box_length=box, species=np.where(np.arange(300) < 240, 0, 1)[None], spatial_dimension=3)
+    code = main(["score", str(path), "--declare", "model=kob_andersen", "--output", str(tmp_path / "r")])
+    assert code != 2, capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ report naming (F11, F12, F17, F18)

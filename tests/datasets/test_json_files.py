@@ -50,3 +50,82 @@ def test_score_result_json_is_strict_for_an_infinite_parent_temperature(tmp_path
     body = json.loads(text, parse_constant=_no_constants)
     assert "Infinity" not in text and "NaN" not in text
     assert body["systems"]["d"]["parent_temperature"] == "inf", body["systems"]
+
+
+def test_ensemble_manifest_is_strict_and_resumes(tmp_path: Path) -> None:
+    """ensemble.json of a T∞ grid held ``Infinity`` (not JSON); now ``"inf"``, read back as the float, so a
+    resume over it agrees with its own settings; a manifest written before (with ``Infinity``) is accepted and
+    rewritten strict."""
+    from vdosbench.generators import EnsembleSpec
+    from vdosbench.generators.engine.ensemble import _prepare_folder, ensemble_status, load_manifest
+
+    spec = EnsembleSpec.create("soft_spheres", grid={"parent_temperature": [math.inf, 0.5]},
+                               fixed={"taper_order": 2}, n_samples=1, root_seed=0)
+    _prepare_folder(spec, tmp_path)
+    path = tmp_path / "ensemble.json"
+    stored = loads_strict(path.read_text())  # raises on Infinity / NaN
+    assert stored["grid"]["parent_temperature"] == ["inf", 0.5]
+    assert load_manifest(path) == spec.manifest()
+    # a finished part makes the folder a resume: its settings must agree with the manifest on disk
+    part = tmp_path / "parts" / "parent_temperature-inf" / "sample-0000.nc"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"")
+    _prepare_folder(spec, tmp_path)
+    assert ensemble_status(tmp_path).done == 1
+    # a manifest written before this change: Infinity, accepted, rewritten as strict JSON
+    path.write_text(json.dumps(spec.manifest(), indent=2) + "\n")
+    assert "Infinity" in path.read_text()
+    _prepare_folder(spec, tmp_path)
+    assert "Infinity" not in path.read_text() and loads_strict(path.read_text()) == stored
+
+
+#: The repository's root (committed results files live under it).
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def _committed_json_files() -> list[Path]:
+    skip = {".git", "build", ".venv", "venv", "node_modules", "vdosbench-output"}
+    return sorted(p for p in _ROOT.rglob("*.json") if not skip.intersection(p.relative_to(_ROOT).parts))
+
+
+def test_every_committed_json_file_is_strict_json() -> None:
+    """Issue 64 item 4: every JSON file in the repository parses with a strict parser (8 results files under
+    studies/results held NaN or Infinity; they were re-serialised, values unchanged: NaN as null, meaning no
+    value, as the module docstring says)."""
+    files = _committed_json_files()
+    assert any(p.parent.name == "results" for p in files), "no results files found"
+    bad = []
+    for path in files:
+        try:
+            loads_strict(path.read_text(encoding="utf-8"))
+        except ValueError as e:
+            bad.append(f"{path.relative_to(_ROOT)}: {e}"[:200])
+    assert not bad, bad
+
+
+#: Writers under studies/ and speed/ that still use json.dumps for a file: intermediate state and per-row logs
+#: their own readers read back as numbers (a NaN there must stay a float on the way back), not results files.
+_NOT_RESULTS = {
+    ("studies/absolute_frequency_coverage.py", "f.write(json.dumps(row)"),
+    ("studies/td_control_coverage.py", "fh.write(json.dumps(row)"),
+    ("studies/lammps_ka_045.py", "write_text(path, json.dumps(obj"),
+    ("studies/lammps_ka_045.py", "_gzip(json.dumps(kept"),
+    ("studies/measure_td.py", "tmp_meta.write_text(json.dumps(doc"),
+}
+
+
+def test_results_writers_under_studies_and_speed_write_strict_json() -> None:
+    """Every results writer of studies/ and speed/ uses dumps_strict (a regenerated results file stays strict)."""
+    import re
+
+    found = []
+    for folder in ("studies", "speed"):
+        for path in sorted((_ROOT / folder).rglob("*.py")):
+            rel = str(path.relative_to(_ROOT))
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if not re.search(r"\bjson\.dumps?\(", line) or not re.search(r"write_text\(|\.write\(|json\.dump\(", line):
+                    continue
+                if any(rel == f and key in line for f, key in _NOT_RESULTS):
+                    continue
+                found.append(f"{rel}: {line.strip()}")
+    assert not found, found

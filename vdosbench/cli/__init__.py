@@ -26,7 +26,7 @@ writes the report whole in a temporary folder before moving it into place), data
 or a generator request above the memory bound (``VDOSBENCH_MEMORY_LIMIT``,
 checked before allocation), failed ensemble parts, a Dask or file-system
 error, running out of memory.  Set ``VDOSBENCH_TRACEBACK=1`` to
-see the traceback as well.  SIGTERM exits 143 and SIGINT (Ctrl-C) 130, each with one line
+see the traceback as well.  SIGTERM exits 143, SIGINT (Ctrl-C) 130 and SIGHUP 129, each with one line
 (:mod:`vdosbench.cli.signals`).
 """
 
@@ -36,7 +36,7 @@ from .commands.score import exit_status_line
 from .entry import main
 from .errors import CommandError, UsageError
 from .parser import build_parser
-from .signals import EXIT_SIGINT, EXIT_SIGTERM, SIGTERM_GRACE_S
+from .signals import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, SIGTERM_GRACE_S
 
-__all__ = ["EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "CommandError", "UsageError", "build_parser",
-           "exit_status_line", "main"]
+__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "CommandError", "UsageError",
+           "build_parser", "exit_status_line", "main"]

@@ -58,8 +58,9 @@ exit status:
      are written and say why (result.json: "gate": "no-applicable-claims"); declare what
      the data hold (--declare model=... or a sidecar DATA.vdos.toml), or the attributes
      the claims select on (their applies_to keys, e.g. generator)
-  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM: one line on stderr, no report
-     written, the folder's lock released
+  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM, 129 by SIGHUP (a closed
+     terminal; not under nohup): one line on stderr, no report written, the folder's lock
+     released
 """
 
 
@@ -75,8 +76,9 @@ exit status:
      parts (named with their parameters and seed; the other parts are kept and a re-run
      computes only the missing ones), a Dask, file-system or memory error; one line on
      stderr says what was expected, what was found and the fix
-  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM: one line on stderr, the folder
-     lock and local workers are released, finished parts are kept and a re-run resumes
+  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM, 129 by SIGHUP (a closed
+     terminal; not under nohup): one line on stderr, the folder lock and local workers are
+     released, finished parts are kept and a re-run resumes
 """
 
 #: The exit statuses of ``build``, in its ``--help``.
@@ -96,7 +98,8 @@ exit status:
      parts, a Dask, file-system or memory error (as for generate; one line on stderr: what
      was expected, found, the fix)
   3  not verified: the content hash differs and the entry has no fingerprint
-  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM: one line on stderr, the folder
-     lock and local workers are released, finished parts are kept and a re-run resumes
+  130 interrupted by Ctrl-C (SIGINT), 143 stopped by SIGTERM, 129 by SIGHUP (a closed
+     terminal; not under nohup): one line on stderr, the folder lock and local workers are
+     released, finished parts are kept and a re-run resumes
 """
 

@@ -1,8 +1,11 @@
-"""SIGTERM and SIGINT as an orderly stop of a ``vdosbench`` command: exit status 143 / 130, one line, locks released.
+"""SIGTERM, SIGINT and SIGHUP as an orderly stop of a ``vdosbench`` command: exit status 143 / 130 / 129, one line,
+locks released.
 
 A batch system (or ``kill``) stops a run with SIGTERM, a user at the terminal
-with Ctrl-C (SIGINT).  While a command runs, :func:`sigterm_as_exit` turns
-either into ``SystemExit`` (143 for SIGTERM, 130 for SIGINT) so that every
+with Ctrl-C (SIGINT), a closed terminal or ssh session with SIGHUP (unless
+the run was started under ``nohup``, which ignores it: then it is left
+ignored).  While a command runs, :func:`sigterm_as_exit` turns each into
+``SystemExit`` (143 for SIGTERM, 130 for SIGINT, 129 for SIGHUP) so that every
 ``finally`` (an ensemble's folder lock, the local Dask cluster) unwinds, and
 starts a timer that ends the process after :data:`SIGTERM_GRACE_S` whatever
 the unwinding does.  The stop prints one line on stderr and nothing else: no
@@ -23,19 +26,23 @@ import threading
 import time
 from collections.abc import Iterator
 
-__all__ = ["EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit", "stop_status",
-           "stopped"]
+__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit",
+           "stop_status", "stopped"]
 
 #: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
 EXIT_SIGTERM = 143
 #: Exit status after SIGINT, i.e. Ctrl-C (128 + 2).
 EXIT_SIGINT = 130
+#: Exit status after SIGHUP, i.e. the terminal or ssh session closed (128 + 1).
+EXIT_SIGHUP = 129
 #: The one line printed on stderr for each stopping signal.
 _LINES = {
     signal.SIGTERM: "vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes",
     signal.SIGINT: "vdosbench: interrupted (Ctrl-C, SIGINT); finished parts are kept and a re-run resumes",
+    signal.SIGHUP: "vdosbench: stopped by SIGHUP (the terminal or session closed); finished parts are kept and a "
+                   "re-run resumes",
 }
-_STATUS = {signal.SIGTERM: EXIT_SIGTERM, signal.SIGINT: EXIT_SIGINT}
+_STATUS = {signal.SIGTERM: EXIT_SIGTERM, signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}
 
 
 #: Seconds a run stopped by SIGTERM has to unwind (release its folder lock, close its Dask cluster) before the
@@ -112,7 +119,8 @@ def _quiet_dask() -> None:
 @contextlib.contextmanager
 def sigterm_as_exit() -> Iterator[threading.Event]:
     """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)``, SIGINT (Ctrl-C) into
-    ``SystemExit(130)``, while the command runs.
+    ``SystemExit(130)``, SIGHUP (a closed terminal; left alone when ignored, as under ``nohup``) into
+    ``SystemExit(129)``, while the command runs.
 
     The default action of SIGTERM ends the process at once, skipping every
     ``finally``: an ensemble's folder lock and the local Dask cluster would be
@@ -139,12 +147,16 @@ def sigterm_as_exit() -> Iterator[threading.Event]:
         _STOP_STATUS[0] = _STATUS[signal.Signals(signum)]
         _STOPPED.set()
         _quiet_unraisable()
-        print(_LINES[signal.Signals(signum)], file=sys.stderr)
+        with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal may be gone (EIO)
+            print(_LINES[signal.Signals(signum)], file=sys.stderr)
         _quiet_dask()
         threading.Thread(target=_end_now, name="vdosbench-sigterm-grace", daemon=True).start()
         raise SystemExit(_STOP_STATUS[0])
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    stopping = [signal.SIGTERM, signal.SIGINT]
+    if signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:  # nohup: the user asked to outlive the terminal
+        stopping.append(signal.SIGHUP)
+    previous = {sig: signal.signal(sig, stop) for sig in stopping}
     try:
         yield _STOPPED
     finally:
