@@ -296,7 +296,9 @@ def in_process_child(samples: int, fixed_overrides: Mapping[str, str], output: P
         c = time.process_time()
         compute_part(task)
         parts.append({"part": str(rel), "cpu_s": time.process_time() - c})
-    report.write_text(json.dumps({"imports_cpu_s": imports, "parts": parts}))
+    from vdosbench.datasets.json_files import dumps_strict
+
+    report.write_text(dumps_strict({"imports_cpu_s": imports, "parts": parts}))
 
 
 # --------------------------------------------------------------------------
@@ -434,6 +436,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from vdosbench.benchmark.machine import machine_info
     from vdosbench.datasets.io import write_text
+    from vdosbench.datasets.json_files import dumps_strict
 
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
@@ -474,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.out, json.dumps(result, indent=2) + "\n")
+    write_text(args.out, dumps_strict(result, indent=2) + "\n")
     print(f"wrote {args.out}")
     return 0
 
