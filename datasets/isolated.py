@@ -51,6 +51,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from .errors import VdosbenchError
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, memory_limit
 
 __all__ = ["READ_TIMEOUT_ENV", "IsolatedReadError", "read_time_limit", "report_progress", "run_isolated"]
@@ -68,7 +69,7 @@ _PR_SET_PDEATHSIG = 1
 _TO_CALLER: Connection | None = None
 
 
-class IsolatedReadError(OSError):
+class IsolatedReadError(VdosbenchError, OSError):
     """The child reading an untrusted file failed, crashed or ran past its time limit.
 
     Attributes
