@@ -13,7 +13,7 @@ sample's own, which correlates with its soft modes):
 each with its 95 % bootstrap interval, the modes it rests on, and "not phonon-free at this N" where no sample's
 0.6 ω₀ lies above the band's top (the shoulder needs N ≲ 2000, the deep band N ≲ 8000).
 
-Beside them, :func:`nearest_protocols` picks ours from :data:`REFERENCE` (``placement_reference.json``, written
+Beside them, :func:`nearest_protocols` picks ours from :func:`load_reference` (``placement_reference.json``, written
 by ``studies/placement_reference.py`` from the same function on our sets, each in its protocol's common unit:
 the ensemble G of the protocol's largest N): the same model where the set declares one we hold, then the parent
 temperature nearest in 1/T*, then N nearest in log N, both tapers unless the set's taper is one we hold.  The
