@@ -28,7 +28,6 @@ Writes ``studies/results/confirm_n8000_verdicts.json`` (every choice in its ``me
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -38,14 +37,13 @@ import xarray as xr
 from vdosbench.benchmark.claims import Claim
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import NOT_ASSESSED, judged_reading
-from vdosbench.datasets import point_group_key, read_point_group_parts
-from vdosbench.validators import band_mle, common_shear_modulus, density_ratio, mode_spectra_from_dataset
+from vdosbench.validators import band_mle, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
-
-from studies.registered_reading import verdicts, write_result  # noqa: F401 (verdicts: the result's readings)
 from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
 from vdosbench.validators.spectral.density_comparison import soft_mode_density_ratio
+
+from studies.registered_reading import TAPER_NAME, points_at, registered_units, verdicts, write_result  # noqa: F401 (verdicts: the readings of a result)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -60,7 +58,6 @@ SMALL_SAMPLES = 1000
 N_NEW, N_SMALL, N_UNIT = 8000, 2000, 16000
 TSTAR = 1.0
 TAPERS = (2, -1)
-TAPER_NAME = {2: "m = 2", -1: "m = inf"}
 #: G_u as the registration fixed it (its header's ``unit``): the ladder's N = 16000 at T* = 1.
 REGISTERED_UNIT = {2: 4.640, -1: 4.972}
 N_BOOTSTRAP = 1000
@@ -74,26 +71,13 @@ study_measure("confirm_n8000.soft_mode_density_taper_ratio")(soft_mode_density_r
 
 
 def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
-    """The points of size ``n`` at T* = 1 in a compact point-group file: {taper: dataset}.  The N = 2000
-    confirmatory file names its groups without the size (``m2_t1``, one N in the file): read as size ``n``."""
-    out = {}
-    for name, ds in read_point_group_parts(path).items():
-        size, taper, t = point_group_key(name if name.startswith("n") else f"n{n}_{name}")
-        if size == n and math.isclose(t, TSTAR):
-            out[taper] = ds
-    return out
+    """The points of size ``n`` of this registration's parent temperature: {taper: dataset}."""
+    return points_at(path, n, TSTAR)
 
 
 def units(ladder: Path = LADDER) -> dict[int, float]:
-    """G_u a taper by the package's rule on the ladder's N = 16000, checked against the registered numbers."""
-    out = {}
-    for taper, ds in _points(ladder, N_UNIT).items():
-        g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={N_UNIT} {TAPER_NAME[taper]}"))
-        if abs(g - REGISTERED_UNIT[taper]) > 5e-4:
-            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {ladder.name} is {g:.4f}; the registration fixed "
-                             f"{REGISTERED_UNIT[taper]:.3f}. The ladder changed since the registration: restore it")
-        out[taper] = g
-    return out
+    """G_u a taper by the package's rule on the unit's points, checked against the registered numbers."""
+    return registered_units(ladder, N_UNIT, TSTAR, REGISTERED_UNIT)
 
 
 def landed(path: Path = NEW) -> dict[str, int]:

@@ -7,12 +7,46 @@ at several points.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from vdosbench.datasets.json_files import dumps_strict
+import xarray as xr
+
+from vdosbench.datasets import point_group_key, read_point_group_parts
 from vdosbench.datasets.io import write_text
+from vdosbench.datasets.json_files import dumps_strict
+
+#: The tapers' names in the readings.
+TAPER_NAME = {2: "m = 2", -1: "m = inf"}
+
+
+def points_at(path: Path, n: int, tstar: float) -> dict[int, xr.Dataset]:
+    """The points of size ``n`` at parent temperature ``tstar`` in a point-group file or a folder of parts:
+    {taper: dataset}.  A file that names its groups without the size (``m2_t1``: one N in the file, as the N = 2000
+    confirmatory file does) is read as size ``n``."""
+    out = {}
+    for name, ds in read_point_group_parts(path).items():
+        size, taper, t = point_group_key(name if name.startswith("n") else f"n{n}_{name}")
+        if size == n and math.isclose(t, tstar):
+            out[taper] = ds
+    return out
+
+
+def registered_units(path: Path, n: int, tstar: float, registered: Mapping[int, float]) -> dict[int, float]:
+    """G_u a taper by the package's rule (:func:`vdosbench.validators.common_shear_modulus`) on the points of size
+    ``n`` at ``tstar`` in ``path``, each checked against the number its registration fixed (to 5e-4)."""
+    from vdosbench.validators import common_shear_modulus, mode_spectra_from_dataset
+
+    out = {}
+    for taper, ds in points_at(path, n, tstar).items():
+        g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={n} {TAPER_NAME[taper]}"))
+        if abs(g - registered[taper]) > 5e-4:
+            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {path.name} is {g:.4f}; the registration fixed "
+                             f"{registered[taper]:.3f}. The file changed since the registration: restore it")
+        out[taper] = g
+    return out
 
 
 def verdicts(result: Mapping[str, Any]) -> list[tuple[str, str, str]]:

@@ -27,7 +27,6 @@ Writes ``studies/results/td_control_long_verdicts.json`` (every choice in its ``
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,20 +36,18 @@ import xarray as xr
 
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judged_reading
-from vdosbench.datasets import point_group_key, read_point_group_parts
 from vdosbench.validators import (
     ModeSpectra,
     band_mle,
-    common_shear_modulus,
     mode_spectra_from_dataset,
     paired_band_difference,
 )
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
-
-from studies.registered_reading import verdicts, write_result  # noqa: F401 (verdicts: the result's readings)
 from vdosbench.validators.spectral.absolute_frequency import band_difference, soft_mode_density
 from vdosbench.validators.spectral.density_comparison import chain_correlation, soft_mode_density_ratio
+
+from studies.registered_reading import TAPER_NAME, points_at, registered_units, verdicts, write_result  # noqa: F401 (verdicts: the readings of a result)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -65,7 +62,6 @@ N_NEW, N_UNIT = 1000, 4000
 CHAINS = range(50)
 CHAIN_STRUCTURES = 25
 TAPERS = (2, -1)
-TAPER_NAME = {2: "m = 2", -1: "m = inf"}
 #: G_u as the registration fixed it (its header's ``unit``): the control's N = 4000 chains.
 REGISTERED_UNIT = {2: 2.294, -1: 2.618}
 #: A structure takes part when the window's top lies below its own ω₀ (the registration's admission rule).
@@ -82,25 +78,13 @@ study_measure("td_control_long.soft_mode_density_taper_ratio")(soft_mode_density
 
 
 def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
-    """The control's points of size ``n`` at T_d in a compact point-group file: {taper: dataset}."""
-    out = {}
-    for name, ds in read_point_group_parts(path).items():
-        size, taper, t = point_group_key(name)
-        if size == n and math.isclose(t, T_D):
-            out[taper] = ds
-    return out
+    """The points of size ``n`` of this registration's parent temperature: {taper: dataset}."""
+    return points_at(path, n, T_D)
 
 
 def units(ladder: Path = LADDER) -> dict[int, float]:
-    """G_u a taper by the package's rule on the control's N = 4000 chains, checked against the registered numbers."""
-    out = {}
-    for taper, ds in _points(ladder, N_UNIT).items():
-        g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={N_UNIT} {TAPER_NAME[taper]}"))
-        if abs(g - REGISTERED_UNIT[taper]) > 5e-4:
-            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {ladder.name} is {g:.4f}; the registration fixed "
-                             f"{REGISTERED_UNIT[taper]:.3f}. The file changed since the registration: restore it")
-        out[taper] = g
-    return out
+    """G_u a taper by the package's rule on the unit's points, checked against the registered numbers."""
+    return registered_units(ladder, N_UNIT, T_D, REGISTERED_UNIT)
 
 
 def landed(path: Path = NEW, chains: range = CHAINS, structures: int = CHAIN_STRUCTURES) -> dict[str, int]:
