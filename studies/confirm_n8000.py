@@ -27,8 +27,7 @@ Writes ``studies/results/confirm_n8000_verdicts.json`` (every choice in its ``me
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,14 @@ from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
 from vdosbench.validators.spectral.density_comparison import soft_mode_density_ratio
 
-from studies.registered_reading import TAPER_NAME, points_at, registered_units, verdicts, write_result  # noqa: F401 (verdicts: the readings of a result)
+from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)
+    TAPER_NAME,
+    incomplete,
+    points_at,
+    reader_main,
+    registered_units,
+    verdicts,
+)  # noqa: F401 (verdicts: the readings of a result)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -80,10 +86,13 @@ def units(ladder: Path = LADDER) -> dict[int, float]:
     return registered_units(ladder, N_UNIT, TSTAR, REGISTERED_UNIT)
 
 
+def _landed(points: Mapping[int, xr.Dataset]) -> dict[str, int]:
+    return {TAPER_NAME[t]: int(points[t].sizes["sample"]) if t in points else 0 for t in TAPERS}
+
+
 def landed(path: Path = NEW) -> dict[str, int]:
     """Samples landed a taper (0 when the file or the point is missing)."""
-    points = _points(path, N_NEW) if path.exists() else {}
-    return {TAPER_NAME[t]: int(points[t].sizes["sample"]) if t in points else 0 for t in TAPERS}
+    return _landed(_points(path, N_NEW) if path.exists() else {})
 
 
 def _not_built(claim: Claim, label: str) -> dict[str, Any]:
@@ -104,17 +113,17 @@ def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples
         "method": {"unit": reg.header["unit"], "bands": reg.header["bands"], "interval": reg.header["interval"],
                    "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": 0.6,
                    "samples_required": samples_required, "small_box_samples": small_samples},
-        "landed": landed(new), "not_read": {}, "claims": {}}
-    for name, count in result["landed"].items():
-        if count < samples_required:
-            result["not_read"][name] = f"{count} of {samples_required} samples landed: not read until complete"
+        "landed": {}, "not_read": {}, "claims": {}}
+    new_points = _points(new, N_NEW) if new.exists() else {}  # the parts, read once
+    result["landed"] = _landed(new_points)
+    result["not_read"] = incomplete(result["landed"], samples_required, "samples landed")
     if result["not_read"]:
         return jsonable(result)
     g_u = units(ladder)
     result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
     raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, samples_required)), f"N={N_NEW} {TAPER_NAME[t]}")
-           for t, ds in _points(new, N_NEW).items()}
+           for t, ds in new_points.items()}
     big = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
     small_raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, small_samples)), f"N={N_SMALL} {TAPER_NAME[t]}")
                  for t, ds in _points(small, N_SMALL).items()}
@@ -154,13 +163,7 @@ def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--new", type=Path, default=NEW, help="the landed N = 8000 set (compact point groups)")
-    parser.add_argument("--out", type=Path, default=OUT, help="where the result JSON goes")
-    args = parser.parse_args(argv)
-    write_result(read(args.new), args.out)
-    return 0
+    return reader_main(__doc__, read, NEW, OUT, argv)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,26 @@ def registered_units(path: Path, n: int, tstar: float, registered: Mapping[int, 
     return out
 
 
+def incomplete(landed: Mapping[str, int], required: int, what: str) -> dict[str, str]:
+    """Each taper whose landed count is below ``required``, with why it is not read (``what``: e.g. "samples
+    landed")."""
+    return {name: f"{count} of {required} {what}: not read until complete"
+            for name, count in landed.items() if count < required}
+
+
+def reader_main(doc: str, read: Any, new: Path, out: Path, argv: Any = None) -> int:
+    """The command line of a registered reader: ``--new`` (the landed parts), ``--out`` (the result JSON)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--new", type=Path, default=new, help="the landed parts (a folder of point-group files)")
+    parser.add_argument("--out", type=Path, default=out, help="where the result JSON goes")
+    args = parser.parse_args(argv)
+    write_result(read(args.new), args.out)
+    return 0
+
+
 def verdicts(result: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(claim id, reading, verdict) of every reading in a result, in order.
 

@@ -26,7 +26,6 @@ Writes ``studies/results/td_control_long_verdicts.json`` (every choice in its ``
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,14 @@ from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.absolute_frequency import band_difference, soft_mode_density
 from vdosbench.validators.spectral.density_comparison import chain_correlation, soft_mode_density_ratio
 
-from studies.registered_reading import TAPER_NAME, points_at, registered_units, verdicts, write_result  # noqa: F401 (verdicts: the readings of a result)
+from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)
+    TAPER_NAME,
+    incomplete,
+    points_at,
+    reader_main,
+    registered_units,
+    verdicts,
+)  # noqa: F401 (verdicts: the readings of a result)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -89,7 +95,10 @@ def units(ladder: Path = LADDER) -> dict[int, float]:
 
 def landed(path: Path = NEW, chains: range = CHAINS, structures: int = CHAIN_STRUCTURES) -> dict[str, int]:
     """Registered chains landed whole (all ``structures``) a taper."""
-    points = _points(path, N_NEW) if path.exists() else {}
+    return _landed(_points(path, N_NEW) if path.exists() else {}, chains, structures)
+
+
+def _landed(points: Mapping[int, xr.Dataset], chains: range, structures: int) -> dict[str, int]:
     out = {}
     for t in TAPERS:
         labels, counts = (np.unique(points[t]["chain"].values, return_counts=True) if t in points
@@ -142,15 +151,15 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
         "method": {"unit": reg.header["unit"], "window": reg.header["window"], "interval": reg.header["interval"],
                    "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR,
                    "chains_required": len(chains), "structures_a_chain": structures},
-        "landed": landed(new, chains, structures), "not_read": {}, "claims": {}}
-    for name, count in result["landed"].items():
-        if count < len(chains):
-            result["not_read"][name] = f"{count} of {len(chains)} chains landed whole: not read until complete"
+        "landed": {}, "not_read": {}, "claims": {}}
+    new_points = _points(new, N_NEW) if new.exists() else {}  # the parts, read once
+    result["landed"] = _landed(new_points, chains, structures)
+    result["not_read"] = incomplete(result["landed"], len(chains), "chains landed whole")
     if result["not_read"]:
         return jsonable(result)
     g_u = units(ladder)
     result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
-    data = {t: _chains(ds, chains) for t, ds in _points(new, N_NEW).items()}
+    data = {t: _chains(ds, chains) for t, ds in new_points.items()}
     raw = {t: mode_spectra_from_dataset(ds, f"N={N_NEW} {TAPER_NAME[t]}") for t, ds in data.items()}
     pts = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR}
@@ -200,13 +209,7 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--new", type=Path, default=NEW, help="the landed chains (compact point groups)")
-    parser.add_argument("--out", type=Path, default=OUT, help="where the result JSON goes")
-    args = parser.parse_args(argv)
-    write_result(read(args.new), args.out)
-    return 0
+    return reader_main(__doc__, read, NEW, OUT, argv)
 
 
 if __name__ == "__main__":
