@@ -129,11 +129,12 @@ def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int,
     return out
 
 
-def _select(ds: xr.Dataset, chains: Sequence[int] | range) -> xr.Dataset:
+def select_chains(ds: xr.Dataset, chains: Sequence[int] | range) -> xr.Dataset:
+    """The structures of ``ds`` whose ``chain`` is one of ``chains``."""
     return ds.isel(sample=np.flatnonzero(np.isin(ds["chain"].values, list(chains))))
 
 
-def _drift_holds_zero(ds: xr.Dataset) -> dict[int, bool]:
+def drift_holds_zero(ds: xr.Dataset) -> dict[int, bool]:
     """Per chain: does its energy-drift interval hold 0."""
     out = {}
     for c, lo, hi in zip(ds["chain"].values, ds["energy_drift_low"].values, ds["energy_drift_high"].values):
@@ -194,7 +195,7 @@ class _Reader:
         return {k: len(v) for k, v in self.chains.items() if n is None or k == n}
 
     def data(self, n: int, taper: int, which: str = "new") -> xr.Dataset:
-        mine = _select(self.new[(n, taper)], self.chains[n])
+        mine = select_chains(self.new[(n, taper)], self.chains[n])
         if which == "all" and (n, taper) in self.old:
             old = self.old[(n, taper)]
             shared = [v for v in mine.data_vars if v in old.data_vars]
@@ -207,9 +208,9 @@ class _Reader:
     def _pair(self, n: int, which: str, drift_zero: bool) -> tuple[ModeSpectra, ModeSpectra, int]:
         a, b = self.data(n, 2, which), self.data(n, -1, which)
         if drift_zero:
-            da, db = _drift_holds_zero(a), _drift_holds_zero(b)
+            da, db = drift_holds_zero(a), drift_holds_zero(b)
             keep = [c for c in da if da[c] and db.get(c, False)]
-            a, b = _select(a, keep), _select(b, keep)
+            a, b = select_chains(a, keep), select_chains(b, keep)
         return paired_spectra(a, b, f"N={n} {which}{' drift 0' if drift_zero else ''}")
 
     def spectra(self, n: int, taper: int, which: str = "new") -> ModeSpectra:
@@ -333,7 +334,7 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path |
                 s4.id: r.window(s4, n, 2) + r.window(s4, n, -1),
                 "s_of_omega": {TAPER_NAME[t]: _curve(r.spectra(n, t), r.kw) for t in TAPERS}}
             result["equilibrium"][f"{stage} N={n}"] = {
-                TAPER_NAME[t]: _drift_summary(r.data(n, t)) for t in TAPERS}
+                TAPER_NAME[t]: drift_summary(r.data(n, t)) for t in TAPERS}
         if len(ready) == len(chains) and all((4000, t) in old for t in TAPERS):
             ev = {t: r.extreme_value(t) for t in TAPERS}
             joint = {diff.id: [_reading(diff, "extreme value, difference", extreme_value_difference(ev[2], ev[-1]), None, cov),
@@ -383,8 +384,9 @@ def _curve(point: ModeSpectra, kw: Mapping[str, Any]) -> list[dict[str, Any]]:
             for e in ests]
 
 
-def _drift_summary(ds: xr.Dataset) -> dict[str, Any]:
-    holds = _drift_holds_zero(ds)
+def drift_summary(ds: xr.Dataset) -> dict[str, Any]:
+    """How many chains' energy-drift intervals hold 0, lie below it and lie above it."""
+    holds = drift_holds_zero(ds)
     drift = {int(c): float(d) for c, d in zip(ds["chain"].values, ds["energy_drift"].values)}
     return {"chains": len(holds), "drift_holds_zero": sum(holds.values()),
             "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),

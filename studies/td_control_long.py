@@ -36,7 +36,6 @@ import xarray as xr
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judged_reading
 from vdosbench.validators import (
-    ModeSpectra,
     band_mle,
     mode_spectra_from_dataset,
     paired_band_difference,
@@ -46,6 +45,7 @@ from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.absolute_frequency import band_difference, soft_mode_density
 from vdosbench.validators.spectral.density_comparison import chain_correlation, soft_mode_density_ratio
 
+from studies.td_control import drift_holds_zero, drift_summary, paired_spectra, select_chains
 from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)
     TAPER_NAME,
     incomplete,
@@ -108,36 +108,6 @@ def _landed(points: Mapping[int, xr.Dataset], chains: range, structures: int) ->
     return out
 
 
-def _chains(ds: xr.Dataset, chains: Sequence[int] | range) -> xr.Dataset:
-    return ds.isel(sample=np.flatnonzero(np.isin(ds["chain"].values, list(chains))))
-
-
-def drift_holds_zero(ds: xr.Dataset) -> dict[int, bool]:
-    """Per chain: does its energy-drift interval (last half of the burn-in, 95 %) hold 0."""
-    return {int(c): bool(lo <= 0.0 <= hi) for c, lo, hi in
-            zip(ds["chain"].values, ds["energy_drift_low"].values, ds["energy_drift_high"].values)}
-
-
-def _drift_summary(ds: xr.Dataset) -> dict[str, Any]:
-    holds = drift_holds_zero(ds)
-    drift = {int(c): float(d) for c, d in zip(ds["chain"].values, ds["energy_drift"].values)}
-    return {"chains": len(holds), "drift_holds_zero": sum(holds.values()),
-            "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),
-            "drift_above_zero": sum(1 for c, h in holds.items() if not h and drift[c] > 0)}
-
-
-def _paired(a: xr.Dataset, b: xr.Dataset, g_u: Mapping[int, float]) -> tuple[ModeSpectra, ModeSpectra, int]:
-    """Both tapers on the structures both hold (chain c, structure j of both), a structure unstable to shear at
-    either left out with its partner; in each taper's common unit."""
-    common = np.intersect1d(a["sample"].values, b["sample"].values)
-    a, b = a.sel(sample=common), b.sel(sample=common)
-    stable = np.asarray((a["shear_modulus"] > 0).values & (b["shear_modulus"] > 0).values)
-    keep = np.flatnonzero(stable)
-    return (mode_spectra_from_dataset(a.isel(sample=keep), "paired m = 2").in_common_unit(g_u[2]),
-            mode_spectra_from_dataset(b.isel(sample=keep), "paired m = inf").in_common_unit(g_u[-1]),
-            int((~stable).sum()))
-
-
 def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLIER, *, chains: range = CHAINS,
          structures: int = CHAIN_STRUCTURES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
     """The registered reading (module docstring); ``chains``, ``structures`` and ``n_bootstrap`` are the
@@ -159,7 +129,7 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
         return jsonable(result)
     g_u = units(ladder)
     result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
-    data = {t: _chains(ds, chains) for t, ds in new_points.items()}
+    data = {t: select_chains(ds, chains) for t, ds in new_points.items()}
     raw = {t: mode_spectra_from_dataset(ds, f"N={N_NEW} {TAPER_NAME[t]}") for t, ds in data.items()}
     pts = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR}
@@ -167,12 +137,13 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
     lo29, hi29 = (float(v) for v in seed_diff.alternative("(0, 0.29]").settings["band"])
 
     primary = band_difference(pts[2], pts[-1], lo, hi, **kw)
-    paired_a, paired_b, unstable = _paired(data[2], data[-1], g_u)
+    paired_m2, paired_minf, unstable = paired_spectra(data[2], data[-1], f"N={N_NEW}")
+    paired_a, paired_b = paired_m2.in_common_unit(g_u[2]), paired_minf.in_common_unit(g_u[-1])
     paired = paired_band_difference(paired_a, paired_b, lo, hi, **kw)
     own_unit = band_difference(raw[2], raw[-1], lo, hi, **kw)
     narrow = band_difference(pts[2], pts[-1], lo29, hi29, **kw)
     steady = {t: [c for c, h in drift_holds_zero(ds).items() if h] for t, ds in data.items()}
-    still = {t: mode_spectra_from_dataset(_chains(data[t], steady[t]), f"{TAPER_NAME[t]} drift 0"
+    still = {t: mode_spectra_from_dataset(select_chains(data[t], steady[t]), f"{TAPER_NAME[t]} drift 0"
                                           ).in_common_unit(g_u[t]) for t in TAPERS}
     drift_out = band_difference(still[2], still[-1], lo, hi, **kw)
     everything = {t: [pts[t]] for t in TAPERS}
@@ -204,7 +175,7 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
     result["beside"] = {  # reported, changing no verdict
         "soft_mode_density": {TAPER_NAME[t]: soft_mode_density(pts[t], xa, **kw).to_dict() for t in TAPERS},
         "chain_correlation": {TAPER_NAME[t]: chain_correlation(pts[t], hi, **kw).to_dict() for t in TAPERS},
-        "energy_drift": {TAPER_NAME[t]: _drift_summary(data[t]) for t in TAPERS}}
+        "energy_drift": {TAPER_NAME[t]: drift_summary(data[t]) for t in TAPERS}}
     return jsonable(result)
 
 
