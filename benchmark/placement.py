@@ -165,12 +165,11 @@ def place_dataset(ds: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> list[dic
     shear modulus, no box, no mode) gets ``placed: False`` and why; the set is scored as before.
     """
     out = []
+    said = {key: system_value(ds, key)[1] for key in ("model", "non_additivity", "parent_temperature", "taper_order")}
+    said = {k: v for k, v in said.items() if v is not None}  # what the set says of itself, the same at every point
+    declared = ds.attrs.get("shear_modulus")
     for values, point in iter_points(ds):
-        system = {key: system_value(ds, key)[1] for key in ("model", "non_additivity", "parent_temperature",
-                                                            "taper_order")}
-        system = {k: v for k, v in system.items() if v is not None} | {
-            k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}
-        declared = ds.attrs.get("shear_modulus")
+        system = said | {k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}
         if "shear_modulus" not in point.data_vars and declared is not None and "sample" in point.dims:
             # a declared ensemble G (--declare shear_modulus=G): every sample's omega0 and the unit from it
             point = point.assign(shear_modulus=("sample", np.full(point.sizes["sample"], float(declared))))
