@@ -84,3 +84,40 @@ def test_exit_lines_for_every_status(tmp_path: Path) -> None:
         "with --gate, it would exit 1: a claim is refuted (mock.s2-built-to-fail (glass))")
     nothing = score_datasets(inputs, [c for c in claims if c.id == "mock.soft-spheres-only"], "claims")
     assert exit_status_line(nothing).startswith("exit 3: no claim applies to any input")
+
+
+def test_the_last_line_says_which_printed_refutations_do_not_gate(tmp_path: Path) -> None:
+    """Issue 64 item 7: a refuted claim that does not gate (superseded, or scored on data of another protocol such
+    as the aged T_d sets) is printed as refuted while the exit status is 0; the last line names it and says why,
+    and a gating refutation beside it still exits 1."""
+    import dataclasses
+
+    from vdosbench.benchmark.protocols import ProtocolNote
+    from vdosbench.benchmark.scoring import Verdict
+
+    claims_file = tmp_path / "claims.toml"
+    claims_file.write_text(CLAIMS.replace('id = "mock.s2-built-to-fail"\n',
+                                          'id = "mock.s2-built-to-fail"\nsuperseded_by = "mock.s4"\n'))
+    claims = load_claims(claims_file)
+    ds = mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3).assign_attrs(model="glass")
+    card = score_datasets([read_input(ds, name="glass")], claims, "claims")
+    assert {r.claim.id: r.verdict for r in card.applicable()} == {"mock.s4": Verdict.SUPPORTED,
+                                                                  "mock.s2-built-to-fail": Verdict.REFUTED}
+    assert card.exit_code() == 0
+    assert exit_status_line(card) == (
+        "exit 0: 1 gating claim result(s) of 2 applicable, none refuted; 1 printed refutation does not gate "
+        "(mock.s2-built-to-fail (glass): superseded by mock.s4): reported, not counted in the exit status")
+
+    aged = ProtocolNote("aged", "aged 40 tau_alpha at T_d, not equilibrium", {}, ("mock.s4",), "built for the test")
+    card.results = [dataclasses.replace(r, verdict=Verdict.REFUTED, protocol=aged) if r.claim.id == "mock.s4" else r
+                    for r in card.results]
+    line = exit_status_line(card)
+    assert line.startswith("exit 0: 0 gating claim result(s) of 2 applicable, none refuted; 2 printed refutations "
+                           "do not gate (")
+    assert "mock.s4 (glass): data of protocol 'aged 40 tau_alpha at T_d, not equilibrium', not the claim's" in line
+    assert exit_status_line(card, strict=True).startswith("exit 1: --strict and no current claim decides")
+
+    gating = dataclasses.replace(card.results[0], claim=claims[2], verdict=Verdict.REFUTED, protocol=None)
+    card.results.append(gating)
+    line = exit_status_line(card)
+    assert line.startswith("exit 1: a claim is refuted (mock.soft-spheres-only (glass))") and "2 printed refutations do not gate" in line
