@@ -76,6 +76,7 @@ def score_files(
     ``gated``: the exit status is the gate's (``score``, ``demo --gate``); else ``demo``'s 0, and the last
     line says so.
     """
+    from vdosbench.benchmark.progress import reporting
     from vdosbench.benchmark.report import remove_stale_stages
     from vdosbench.benchmark.report_folder import remove_previous_report
     from vdosbench.generators.engine.folder_lock import folder_lock
@@ -89,8 +90,9 @@ def score_files(
             # a score that fails from here on must not leave an old report looking current; only the files the
             # folder's last report wrote (its manifest) are deleted, and a foreign file of a report's name refused
             remove_previous_report(output)
-            return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
-                               cross_check, gated)
+            with reporting():  # the dense solves (LAMMPS matrices, the cross-code check) show progress on stderr
+                return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
+                                   cross_check, gated)
     except BaseException:
         if created:  # bad input writes nothing: not even the folder (rmdir removes only an empty one)
             with contextlib.suppress(OSError):
