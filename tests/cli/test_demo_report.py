@@ -121,3 +121,29 @@ def test_the_last_line_says_which_printed_refutations_do_not_gate(tmp_path: Path
     card.results.append(gating)
     line = exit_status_line(card)
     assert line.startswith("exit 1: a claim is refuted (mock.soft-spheres-only (glass))") and "2 printed refutations do not gate" in line
+
+
+def test_the_exit_3_example_is_built_from_the_data(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 64 item 7: a Kob–Andersen set declared at T* = 2 against a claim about T* = 0.45 only: exit 3, and
+    the example states the data's own T* instead of advising the claim's 0.45 (which would be false of the set);
+    undeclared data get placeholders, never a claim's value."""
+    claims = tmp_path / "claims.toml"
+    claims.write_text(_claim("mock.ka-045", "kob_andersen", 4.0, 1.0, "the mock's exponent").replace(
+        'applies_to = { model = "kob_andersen" }', 'applies_to = { model = "kob_andersen", parent_temperature = 0.45 }'))
+    data = write(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), tmp_path / "ka-t2.nc")
+    out = tmp_path / "report"
+    code = main(["score", str(data), "--claims", str(claims), "--declare", "model=kob_andersen",
+                 "--declare", "parent_temperature=2.0", "--output", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 3
+    line = next(x for x in printed.splitlines() if x.startswith("score: not a pass"))
+    assert "the claim is about parent_temperature in [0.45]" in line  # what the claim wants, as a reason
+    assert "parent_temperature=0.45" not in line  # never as advice
+    assert "the data already state model=kob_andersen, parent_temperature=2.0" in line
+
+    (tmp_path / "ka-t2.vdos.toml").unlink(missing_ok=True)
+    code = main(["score", str(data), "--claims", str(claims), "--output", str(tmp_path / "undeclared")])
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("score: not a pass"))
+    assert code == 3
+    assert ("e.g. --declare model=<one of kob_andersen> --declare parent_temperature=<T* of your set, model units>"
+            in line) and "0.45 " not in line.split("e.g.")[1]
