@@ -42,6 +42,7 @@ __all__ = [
     "as_spatial_dimension",
     "describe_paths",
     "input_notes",
+    "per_sample_moduli",
     "printable",
     "spectrum_dataset",
     "to_eigenvalues",
@@ -71,7 +72,11 @@ INPUT_NOTE_ATTRIBUTES = {
                             "keys in docs/third-party.md)",
     "adapter_key_aliases": "keys read under their canonical names",
     "adapter_species_rule": "species",
+    "adapter_moduli": "moduli",
 }
+
+#: Per-sample moduli an adapter may give (``shear_modulus``, ``bulk_modulus``: :func:`per_sample_moduli`).
+MODULI = ("shear_modulus", "bulk_modulus")
 
 
 def input_notes(ds: xr.Dataset) -> list[str]:
@@ -309,6 +314,53 @@ def _structure_vars(
     return data_vars, spatial_needed
 
 
+def per_sample_moduli(
+    moduli: Mapping[str, object] | None, n_sample: int, where: str
+) -> tuple[dict[str, object], str]:
+    """The ``shear_modulus`` / ``bulk_modulus`` variables (sample,) from what an input gives, and a note.
+
+    Each value is one number (the same for every sample: an ensemble's modulus; the note says so) or one per
+    sample; every value must be a finite real number (a sample whose G is not positive is left out by the
+    validators that read G, and counted there).
+
+    Examples
+    --------
+    >>> data_vars, note = per_sample_moduli({"shear_modulus": 15.4}, 3, "x")
+    >>> data_vars["shear_modulus"][1].tolist(), note
+    ([15.4, 15.4, 15.4], 'shear_modulus: one value for every sample (3), read as each sample's')
+    """
+    data_vars: dict[str, object] = {}
+    notes = []
+    for name, value in (moduli or {}).items():
+        if value is None:
+            continue
+        if name not in MODULI:
+            raise AdapterError(f"{where}: {name!r} is no modulus; expected one of {MODULI}")
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise AdapterError(
+                f"{where}: {name} is {str(value)[:40]!r}; expected real numbers ({type(e).__name__}: "
+                f"{str(e)[:80]}). Fix: store {name} as floating-point numbers"
+            ) from None
+        if arr.ndim == 0:
+            arr = np.full(n_sample, float(arr))
+            if n_sample > 1:
+                notes.append(f"{name}: one value for every sample ({n_sample}), read as each sample's")
+        if arr.shape != (n_sample,):
+            raise AdapterError(
+                f"{where}: {name} has shape {arr.shape}; expected one value for every sample or one per sample, "
+                f"({n_sample},). Fix: give {name} per sample in the order of the eigenvalues"
+            )
+        if not np.all(np.isfinite(arr)):
+            raise AdapterError(
+                f"{where}: {name} holds NaN or infinite values ({arr[~np.isfinite(arr)][:3].tolist()}); expected "
+                f"finite numbers. Fix: leave out the samples whose {name} could not be computed"
+            )
+        data_vars[name] = (("sample",), arr, variable_attrs(name))
+    return data_vars, "; ".join(notes)
+
+
 def _eigenvector_vars(
     eigenvector: np.ndarray,
     vector_modes: Sequence[int] | np.ndarray | None,
@@ -395,6 +447,7 @@ def spectrum_dataset(
     vector_modes: Sequence[int] | np.ndarray | None = None,
     extra_attrs: Mapping[str, object] | None = None,
     title: str | None = None,
+    moduli: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Build and check a VDOS-1.0 dataset from third-party arrays.
 
@@ -433,6 +486,9 @@ def spectrum_dataset(
         Further global attributes (adapter settings).
     title
         Default: ``"<format> data from <file name>"``.
+    moduli
+        ``shear_modulus`` and/or ``bulk_modulus``: one number for every sample or one per sample
+        (:func:`per_sample_moduli`), stored as variables (sample,).
 
     Returns
     -------
@@ -456,6 +512,10 @@ def spectrum_dataset(
     coords, data_vars = _spectrum_vars(lam, flags, rule, units)
     structure, spatial_needed = _structure_vars(position, box_length, diameter, species, n_sample, d, where)
     data_vars.update(structure)
+    modulus_vars, modulus_note = per_sample_moduli(moduli, n_sample, where)
+    data_vars.update(modulus_vars)
+    if modulus_note:
+        extra_attrs = {**(extra_attrs or {}), "adapter_moduli": modulus_note}
     if eigenvector is not None:
         coords["vector_mode"], data_vars["eigenvector"] = _eigenvector_vars(
             eigenvector, vector_modes, n_sample, n_mode, d, where
