@@ -125,9 +125,11 @@ def as_spatial_dimension(value: object, where: str) -> int:
         if arr.size != 1 or arr.dtype.kind not in "iuf" or float(arr.reshape(())) != int(arr.reshape(())):
             raise ValueError
         d = int(arr.reshape(()))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite value (--set spatial_dimension=1e999)
+        shown = repr(value)
         raise AdapterError(
-            f"{where}: spatial_dimension is {value!r}; expected the integer 1, 2 or 3"
+            f"{where}: spatial_dimension is {shown if len(shown) <= 60 else shown[:40] + '…'}; expected the "
+            "integer 1, 2 or 3"
         ) from None
     if d not in (1, 2, 3):
         raise AdapterError(f"{where}: spatial_dimension is {d}; expected 1, 2 or 3")
@@ -192,8 +194,14 @@ def zero_mode_flags(
             )
         flags = np.broadcast_to(np.arange(n_mode) < int(zero_modes), lam.shape).copy()
         return flags, f"count: the {int(zero_modes)} lowest modes of each sample"
-    if not (isinstance(zero_tolerance, (int, float, np.floating)) and 0 <= float(zero_tolerance) < 1):
-        raise AdapterError(f"zero_tolerance is {zero_tolerance!r}; expected a number in [0, 1)")
+    try:
+        valid = isinstance(zero_tolerance, (int, float, np.floating)) and 0 <= float(zero_tolerance) < 1
+    except OverflowError:  # an integer beyond floating-point range
+        valid = False
+    if not valid:
+        shown = repr(zero_tolerance)
+        raise AdapterError(f"zero_tolerance is {shown if len(shown) <= 40 else shown[:24] + '…'}; expected a number "
+                           "in [0, 1). Fix: e.g. zero_tolerance=1e-6 (CLI: --set zero_tolerance=1e-6)")
     scale = np.max(np.abs(lam), axis=-1, keepdims=True)
     flags = np.abs(lam) <= float(zero_tolerance) * scale
     # keep the flags a prefix (the convention's rule) even for pathological input
@@ -361,6 +369,27 @@ def per_sample_moduli(
     return data_vars, "; ".join(notes)
 
 
+#: What each per-site variable is called in messages (the npz keys).
+_SITE_NAMES = {"position": "positions", "diameter": "diameters", "species": "species", "eigenvector": "eigenvectors"}
+
+
+def _check_site_counts(data_vars: Mapping[str, object], n_sample: int, where: str) -> None:
+    """Refuse per-site arrays whose site counts differ (fault G3 of 2026-11-28: ``diameters`` of 10 sites beside
+    ``positions`` of 64 ended in xarray's "conflicting sizes" as "this is a bug")."""
+    sites = {}
+    for name, var in data_vars.items():
+        dims, array = var[0], var[1]  # type: ignore[index]
+        if "site" in dims:
+            sites[_SITE_NAMES.get(name, name)] = int(np.shape(array)[list(dims).index("site")])
+    if len(set(sites.values())) > 1:
+        first, n = next(iter(sites.items()))
+        found = "; ".join(f"{k} have {v} sites" for k, v in sites.items())
+        raise AdapterError(
+            f"{where}: {found}; expected one site count, (n_sample, n_site) = ({n_sample}, {n}) as {first}. "
+            "Fix: store every per-site array for the same particles"
+        )
+
+
 def _eigenvector_vars(
     eigenvector: np.ndarray,
     vector_modes: Sequence[int] | np.ndarray | None,
@@ -502,6 +531,14 @@ def spectrum_dataset(
     """
     where = f"{describe_paths(paths)} (format {format_name!r})"
     d = as_spatial_dimension(spatial_dimension, where)
+    if site_degrees_of_freedom is not None and (
+        isinstance(site_degrees_of_freedom, bool) or not isinstance(site_degrees_of_freedom, (int, np.integer))
+        or int(site_degrees_of_freedom) not in (1, d)
+    ):
+        raise AdapterError(
+            f"{where}: site_degrees_of_freedom is {str(site_degrees_of_freedom)[:40]!r}; expected the integer 1 (a "
+            f"scalar model) or d = {d} (a vector model). Fix: --set site_degrees_of_freedom=1 or {d}"
+        )
     lam = to_eigenvalues(np.asarray(eigenvalues), values, where)
     if lam.ndim != 2:
         raise AdapterError(f"{where}: eigenvalues have shape {lam.shape}; expected (n_sample, n_mode)")
@@ -521,6 +558,7 @@ def spectrum_dataset(
             eigenvector, vector_modes, n_sample, n_mode, d, where
         )
         spatial_needed = spatial_needed or "spatial" in data_vars["eigenvector"][0]
+    _check_site_counts(data_vars, n_sample, where)
     if spatial_needed:
         coords["spatial"] = coordinate("spatial", np.array(list("xyz"[:d])))
 

@@ -192,6 +192,12 @@ def _load(path: Path) -> dict[str, np.ndarray]:
                 raise
             except Exception as e:  # a damaged member: zlib.error, TokenError, NotImplementedError (G2), ...
                 raise AdapterError(_damaged(where, f"array {key!r}: ", e)) from e
+            if not isinstance(out[key], np.ndarray):  # numpy hands back the raw bytes of a member without the
+                raise AdapterError(  # .npy magic (its first bytes damaged): found by speed/fuzz_readers.py
+                    f"{where}: member {key!r} is not a .npy array (its first bytes are {bytes(out[key][:6])!r}, "
+                    "not the .npy magic); expected an archive written by numpy.savez or numpy.savez_compressed. "
+                    "The file is damaged. Fix: write it again from its source"
+                )
     return out
 
 
