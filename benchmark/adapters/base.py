@@ -335,7 +335,7 @@ def per_sample_moduli(
     --------
     >>> data_vars, note = per_sample_moduli({"shear_modulus": 15.4}, 3, "x")
     >>> data_vars["shear_modulus"][1].tolist(), note
-    ([15.4, 15.4, 15.4], 'shear_modulus: one value for every sample (3), read as each sample's')
+    ([15.4, 15.4, 15.4], 'shear_modulus: one value for every sample (3), read as the value of each sample')
     """
     data_vars: dict[str, object] = {}
     notes = []
@@ -354,7 +354,7 @@ def per_sample_moduli(
         if arr.ndim == 0:
             arr = np.full(n_sample, float(arr))
             if n_sample > 1:
-                notes.append(f"{name}: one value for every sample ({n_sample}), read as each sample's")
+                notes.append(f"{name}: one value for every sample ({n_sample}), read as the value of each sample")
         if arr.shape != (n_sample,):
             raise AdapterError(
                 f"{where}: {name} has shape {arr.shape}; expected one value for every sample or one per sample, "

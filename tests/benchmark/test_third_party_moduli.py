@@ -76,7 +76,7 @@ def test_an_npz_with_shear_modulus_gets_the_absolute_frequency_claim_measured(po
     scalar, ds = _deep_tail(_npz(point, tmp_path / "scalar-g.npz", shear_modulus=4.5))
     assert scalar.verdict is Verdict.SUPPORTED
     assert scalar.points[0].measurement.value == pytest.approx(value, rel=1e-9)  # G = 4.5 in every sample anyway
-    assert ds.attrs["adapter_moduli"] == "shear_modulus: one value for every sample (600), read as each sample's"
+    assert ds.attrs["adapter_moduli"] == "shear_modulus: one value for every sample (600), read as the value of each sample"
 
     without, _ = _deep_tail(_npz(point, tmp_path / "no-g.npz"))
     assert without.verdict is Verdict.NOT_APPLICABLE and without.inapplicable.missing == ("shear_modulus",)
