@@ -126,13 +126,16 @@ def read_time_limit(paths: list[Path]) -> float:
                 f"{READ_TIMEOUT_ENV}=600, or unset it"
             ) from None
         return value
+    return BASE_SECONDS + SECONDS_PER_FILE * len(paths) + _total_size(paths) / BYTES_PER_SECOND
+
+
+def _total_size(paths: list[Path]) -> int:
+    """Bytes of the files in ``paths`` (one that cannot be read counts 0: the reader names it)."""
     size = 0
     for p in paths:
-        try:
+        with contextlib.suppress(OSError):
             size += p.stat().st_size
-        except OSError:
-            pass
-    return BASE_SECONDS + SECONDS_PER_FILE * len(paths) + size / BYTES_PER_SECOND
+    return size
 
 
 def time_limit_basis(paths: list[Path]) -> str:
@@ -145,11 +148,7 @@ def time_limit_basis(paths: list[Path]) -> str:
     """
     if os.environ.get(READ_TIMEOUT_ENV, "").strip():
         return f"the limit {READ_TIMEOUT_ENV} sets"
-    size = 0
-    for p in paths:
-        with contextlib.suppress(OSError):
-            size += p.stat().st_size
-    return (f"the limit for {len(paths)} file(s) of {size / 1e6:.1f} MB: {BASE_SECONDS:g} s + {SECONDS_PER_FILE:g} s "
+    return (f"the limit for {len(paths)} file(s) of {_total_size(paths) / 1e6:.1f} MB: {BASE_SECONDS:g} s + {SECONDS_PER_FILE:g} s "
             f"per file + 1 s per {BYTES_PER_SECOND / 1e6:g} MB")
 
 
