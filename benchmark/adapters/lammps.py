@@ -690,38 +690,26 @@ def _dynmat_samples(
     with contextlib.ExitStack() as stack:
         done: Callable[[int], None] | None = None
         for k, (path, sfile) in enumerate(zip(paths, structure_files, strict=True)):
+            here = f"{path} (format 'lammps-dynmat')"
             matrix, asym, n_atoms = _symmetric_matrix(path, binary, d, symmetry_tolerance)
-            if done is None:  # the size is known once the first matrix is read
-                done = stack.enter_context(dense_steps(
-                    f"reading {printable(paths[0].name)}{' ...' if len(paths) > 1 else ''}: the dynamical matrices",
-                    len(paths), matrix.shape[0]))
-            _dynmat_sample(path, sfile, matrix, asym, n_atoms, modes, paths[0], d, is_data, atom_style, dump_frame,
-                           (eigenvalues, vectors, asymmetry, structures))
+            asymmetry.append(asym)
+            if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
+                raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
+            if done is None:  # the size is known once the first matrix is read: announce the solves, count them
+                done = stack.enter_context(dense_steps(f"reading {printable(paths[0].name)}: the dynamical matrices",
+                                                       len(paths), matrix.shape[0]))
+            lam, vec = full_spectrum(matrix, modes)
+            if eigenvalues and lam.size != eigenvalues[0].size:
+                raise AdapterError(
+                    f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
+                    "an ensemble needs one system size (read the sizes separately)"
+                )
+            eigenvalues.append(lam)
+            vectors.append(vec.T.reshape(len(modes), n_atoms, d))
+            if sfile is not None:
+                structures.append(_matching_structure(sfile, path, n_atoms, is_data, atom_style, dump_frame))
             done(k + 1)
     return eigenvalues, vectors, asymmetry, structures
-
-
-def _dynmat_sample(
-    path: Path, sfile: Path | None, matrix: np.ndarray, asym: float, n_atoms: int, modes: list[int], first: Path,
-    d: int, is_data: bool, atom_style: str | None, dump_frame: int,
-    out: tuple[list[np.ndarray], list[np.ndarray], list[float], list[LammpsStructure]],
-) -> None:
-    """One sample of :func:`_dynmat_samples`: its spectrum, eigenvectors, asymmetry and structure, appended to ``out``."""
-    eigenvalues, vectors, asymmetry, structures = out
-    here = f"{path} (format 'lammps-dynmat')"
-    asymmetry.append(asym)
-    if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
-        raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
-    lam, vec = full_spectrum(matrix, modes)
-    if eigenvalues and lam.size != eigenvalues[0].size:
-        raise AdapterError(
-            f"{here}: {lam.size} modes but {first} has {eigenvalues[0].size}; "
-            "an ensemble needs one system size (read the sizes separately)"
-        )
-    eigenvalues.append(lam)
-    vectors.append(vec.T.reshape(len(modes), n_atoms, d))
-    if sfile is not None:
-        structures.append(_matching_structure(sfile, path, n_atoms, is_data, atom_style, dump_frame))
 
 
 def _dynmat_attrs(style: str, unit_style: str | None, asymmetry: list[float],
@@ -801,20 +789,9 @@ def read_lammps_dynmat(
     position, box_length, diameter, species = _structure_arrays(structures, d)
     extra = _dynmat_attrs(style, unit_style, asymmetry, structures)
     return spectrum_dataset(
-        np.stack(eigenvalues),
-        paths=paths,
-        format_name="lammps-dynmat",
-        spatial_dimension=d,
-        zero_modes=zero_modes,
-        zero_tolerance=zero_tolerance,
-        units=_dynmat_units(style, unit_style),
-        site_degrees_of_freedom=d,
-        position=position,
-        box_length=box_length,
-        diameter=diameter,
-        species=species,
-        eigenvector=np.stack(vectors) if modes else None,
-        vector_modes=modes if modes else None,
-        extra_attrs=extra,
+        np.stack(eigenvalues), paths=paths, format_name="lammps-dynmat", spatial_dimension=d, zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance, units=_dynmat_units(style, unit_style), site_degrees_of_freedom=d,
+        position=position, box_length=box_length, diameter=diameter, species=species,
+        eigenvector=np.stack(vectors) if modes else None, vector_modes=modes if modes else None, extra_attrs=extra,
         title=f"LAMMPS dynamical_matrix spectrum ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
     )
