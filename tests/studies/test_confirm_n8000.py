@@ -98,7 +98,10 @@ def test_complete_mock_sets_give_back_the_known_exponent_excess_and_taper_ratio(
     assert primary["verdict"] in {"supported", "inconclusive"}
     assert {r["reading"] for r in tail} >= {"m = 2 alone", "m = inf alone", "per-sample unit", "band (0.15, 0.18]",
                                             study.KAPPA_FROM_LEVELS}
-    assert tail[-1]["verdict"] == "not assessed" and "not built" in tail[-1]["why"]
+    kappa_rows = {r["reading"]: r for r in tail[-2:]}  # independent levels in the mocks: kappa near 1, s = 4 back
+    assert set(kappa_rows) == {study.KAPPA_FROM_LEVELS, study.KAPPA_FROM_N2000}
+    for row in kappa_rows.values():
+        assert row["settings"]["kappa"] < 1.1 and _near(row, 4.0) and row["verdict"] != "not assessed", row
     for taper in ("m = 2", "m = inf"):
         ratio = result["claims"]["lerner.finite-size-density-n8000"][taper][0]
         assert _near(ratio, 1.6) and ratio["verdict"] == "supported", ratio

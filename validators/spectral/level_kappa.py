@@ -215,8 +215,8 @@ def extreme_value_kappa_from_levels(
                             "phonon-free edge"}
     m = Measurement("s_extreme_value_kappa_from_levels", s_hat, float(np.nanstd(reps, ddof=1)), low, high,
                     confidence, "1", settings, None, sum(p.n_samples for p in pts),
-                    "censored one-N MLE of each sample's lowest mode with kappa from <r~> of the levels below the edge; "
-                    "percentile bootstrap over the samples of both the fit and the levels, kappa_GOE drawn from its "
+                    "censored one-N MLE of each sample's lowest mode with kappa from <r~> of the levels below the "
+                    "edge; percentile bootstrap over the samples of both the fit and the levels, kappa_GOE drawn from its "
                     "calibration")
     status, reason = ("ok", "") if observed >= MIN_MODES and count >= MIN_RATIOS else (
         "inconclusive", f"{observed} lowest modes below the edge and {count} level ratios; expected at least "
