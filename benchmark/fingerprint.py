@@ -159,6 +159,8 @@ RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
 #: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates against n in
 #: ``studies/results/realization_test.json``).
 _REALIZATION_SETTINGS = {"REALIZATION_ALPHA": ("alpha", float), "REALIZATION_MIN_SAMPLES": ("min_units", int)}
+REALIZATION_ALPHA: float  # annotated only: the value comes from __getattr__ on first access
+REALIZATION_MIN_SAMPLES: int
 
 
 @functools.cache
