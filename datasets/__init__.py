@@ -27,6 +27,7 @@ from .point_groups import (
     write_point_groups,
 )
 from .publish import PublishError, publish
+from .results_files import write_results
 from .select import iter_points, pair_variables, select_point
 from .writer import (
     VARIABLE_ATTRS,
@@ -87,4 +88,6 @@ __all__ = [
     "value_label",
     "VdosAccessor",
     "write",
+    # the results writer (issue 66 item 5): strict JSON in one provenance envelope
+    "write_results",
 ]

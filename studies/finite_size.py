@@ -68,7 +68,6 @@ import xarray as xr
 
 from vdosbench.benchmark import assessed_verdict, load_registration
 from vdosbench.datasets import read_point_groups, write_point_groups
-from vdosbench.datasets.io import write_text
 from vdosbench.generators import T_D, T_D_NONADDITIVE
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
@@ -88,7 +87,7 @@ from vdosbench.validators import (
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import MIN_GROUPS
 from vdosbench.validators.spectral.power_law import PowerLawWindow
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)
@@ -603,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
               f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
     doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
-    write_text(args.out, dumps_strict(doc, indent=1, default=float))
+    write_results(args.out, doc, indent=1, default=float)
     plt.close(figure(result, args.figure))
     return 0
 
