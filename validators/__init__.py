@@ -1,7 +1,7 @@
 """Measurements on VDOS-1.0 datasets (``vdosbench.validators``); they never judge.
 
 Every validator takes one parameter point (``eigenvalue`` with dims exactly
-``('sample', 'mode')``; split an ensemble with :func:`iter_parameter_points`)
+``('sample', 'mode')``; split an ensemble with ``ds.vdos.points()``)
 and returns a value, its uncertainty (bootstrap over samples where it
 applies), the diagnostic curve as xarray, the settings used, and ``plot(ax)``.
 Verdicts belong to the benchmark's claims.
