@@ -127,23 +127,24 @@ def test_a_lost_name_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
         test_public_names_stay_in_all_and_importable("vdosbench.validators")
 
 
-def test_the_validators_face_exports_by_topic_and_its_api_page_follows() -> None:
+@pytest.mark.parametrize("face", ["validators", "datasets"])
+def test_a_face_exports_by_topic_and_its_api_page_follows(face: str) -> None:
     """One ``__all__``, the union of ``TOPICS`` in order (no name twice); every public name the face imports is
-    exported (ruff's F401 is off for the face: this is its check); docs/api/validators.md has one section a topic
-    with exactly its names (issue 66 item 2)."""
+    exported (ruff's F401 is off for the face: this is its check); docs/api/FACE.md has one section a topic with
+    exactly its names (issue 66 item 2)."""
+    import importlib
     import re
     import types
     from pathlib import Path
 
-    from vdosbench import validators
-
-    topics = validators.TOPICS
+    module = importlib.import_module(f"vdosbench.{face}")
+    topics = module.TOPICS
     union = [name for names in topics.values() for name in names]
-    assert validators.__all__ == union and len(set(union)) == len(union)
-    imported = {n for n, o in vars(validators).items() if not n.startswith("_") and not isinstance(o, types.ModuleType)
+    assert module.__all__ == union and len(set(union)) == len(union)
+    imported = {n for n, o in vars(module).items() if not n.startswith("_") and not isinstance(o, types.ModuleType)
                 and n not in ("TOPICS", "annotations")}
     assert imported == set(union), sorted(imported ^ set(union))
-    page = (Path(__file__).resolve().parents[2] / "docs" / "api" / "validators.md").read_text(encoding="utf-8")
+    page = (Path(__file__).resolve().parents[2] / "docs" / "api" / f"{face}.md").read_text(encoding="utf-8")
     sections = re.split(r"^## ", page, flags=re.M)[1:]
     found = {s.splitlines()[0]: re.findall(r"^\.\. auto(?:class|function|data):: (\w+)$", s, flags=re.M)
              for s in sections}
