@@ -127,7 +127,7 @@ def test_a_lost_name_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
         test_public_names_stay_in_all_and_importable("vdosbench.validators")
 
 
-@pytest.mark.parametrize("face", ["validators", "datasets"])
+@pytest.mark.parametrize("face", ["validators", "datasets", "generators"])
 def test_a_face_exports_by_topic_and_its_api_page_follows(face: str) -> None:
     """One ``__all__``, the union of ``TOPICS`` in order (no name twice); every public name the face imports is
     exported (ruff's F401 is off for the face: this is its check); docs/api/FACE.md has one section a topic with
