@@ -10,8 +10,9 @@ reads the ``result.json`` that ``vdosbench score`` wrote for each code's data an
 - **moduli agreement**: every measurement of an elastic quantity (validator ``shear_modulus_omega0``: ω₀ from
   the Born-minus-non-affine shear modulus, :mod:`vdosbench.benchmark.elastic`) with its uncertainty, and its
   relative deviation from the first code's value (the reference column);
-- **verdicts side by side**: each claim's verdict and measured value per code, and whether the codes agree
-  on the verdict;
+- **verdicts side by side**: each claim's verdict and measured value per code *and input*, and whether the codes
+  agree on the verdict: a result that scored several inputs (``vdosbench demo``: the spring-network ensemble and
+  the nine-node toy) has one verdict per (claim, input), so its rows are keyed by both (:func:`dataset_keys`);
 - **cost per sample**: seconds per sample that the producer measured (``--cost LABEL=SECONDS``; a
   result does not record how long its data took to make), "not given" otherwise.
 
@@ -49,6 +50,7 @@ __all__ = [
     "CodeResult",
     "ComparisonInputError",
     "compare_codes",
+    "dataset_keys",
     "load_code_result",
     "system_of",
     "with_cost",
@@ -88,26 +90,29 @@ class CodeResult:
     path
         The result file.
     verdicts
-        Claim id -> verdict (the claim's overall verdict).
+        (claim id, input name) -> verdict (the claim's overall verdict on that input).
     points
-        (claim id, point key) -> :class:`Measured` (the primary measurement at each parameter point).
+        (claim id, input name, point key) -> :class:`Measured` (the primary measurement at each parameter point).
     validators
         Claim id -> its validator name.
     cross_code
         The result's cross-code checks (status, deviations), one per dataset.
     cost_per_sample
         Seconds per sample, when given.
+    datasets
+        The input names, in the order the result lists them.
     system
         Each :data:`SYSTEM_KEYS` key the result states -> its values (:func:`system_of`).
     """
 
     label: str
     path: str
-    verdicts: dict[str, str]
-    points: dict[tuple[str, str], Measured]
+    verdicts: dict[tuple[str, str], str]
+    points: dict[tuple[str, str, str], Measured]
     validators: dict[str, str]
     cross_code: list[dict[str, Any]]
     cost_per_sample: float | None = None
+    datasets: tuple[str, ...] = ()
     system: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
@@ -214,9 +219,10 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
             f"{where}: found keys {sorted(body)[:8]}; expected a 'results' list (the result.json of vdosbench "
             "score). Fix: pass DIR/result.json from vdosbench score DATA --output DIR"
         )
-    verdicts: dict[str, str] = {}
+    names = _input_names(body.get("inputs"))
+    verdicts: dict[tuple[str, str], str] = {}
     validators: dict[str, str] = {}
-    points: dict[tuple[str, str], Measured] = {}
+    points: dict[tuple[str, str, str], Measured] = {}
     for entry in results:
         entry = _mapping(entry, "an entry of 'results'", where)
         claim = entry.get("id")
@@ -226,13 +232,18 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
                 f"{where}: a result has id {claim!r} and verdict {verdict!r}; expected text for both. Fix: pass "
                 "the result.json that vdosbench score wrote, unedited"
             )
-        verdicts[claim] = verdict
+        dataset = entry.get("dataset")
+        # a result written before inputs were named per entry scored one input: that one
+        dataset = str(dataset) if dataset is not None else (names[0] if len(names) == 1 else "")
+        if dataset not in names:
+            names.append(dataset)
+        verdicts[(claim, dataset)] = verdict
         validators[claim] = str(entry.get("validator", ""))
         for point in entry.get("points") or []:
             point = _mapping(point, f"a point of {claim}", where)
             m = point.get("measurement")
             m = _mapping(m, f"the measurement of {claim}", where) if m is not None else {}
-            points[(claim, _point_key(point.get("parameters")))] = Measured(
+            points[(claim, dataset, _point_key(point.get("parameters")))] = Measured(
                 _number(m.get("value"), f"the value of {claim}", where),
                 _number(m.get("uncertainty"), f"the uncertainty of {claim}", where),
                 str(point.get("verdict", verdict)),
@@ -243,10 +254,16 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
         cross.append({"status": str(entry.get("status")), "max_relative_deviation": _number(
             entry.get("max_relative_deviation"), "a cross-code deviation", where)})
     if label is None:
-        inputs = body.get("inputs")
-        first = inputs[0] if isinstance(inputs, list) and inputs else None
-        label = str(first["name"]) if isinstance(first, dict) and "name" in first else p.parent.name or p.stem
-    return CodeResult(label, str(p), verdicts, points, validators, cross, system=system_of(body, where))
+        label = names[0] if names and names[0] else (p.parent.name or p.stem)
+    return CodeResult(label, str(p), verdicts, points, validators, cross, system=system_of(body, where),
+                      datasets=tuple(names))
+
+
+def _input_names(inputs: Any) -> list[str]:
+    """The names of a result's ``inputs`` (entries without a name are skipped: the results name their input)."""
+    if not isinstance(inputs, list):
+        return []
+    return [str(i["name"]) for i in inputs if isinstance(i, dict) and "name" in i]
 
 
 def with_cost(code: CodeResult, seconds: float | None) -> CodeResult:
@@ -398,41 +415,93 @@ def _hessian_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
              "summary": "all agree" if agree else "not all agree or not run"}]
 
 
+def dataset_keys(codes: list[CodeResult]) -> tuple[list[str], list[dict[str, str]]]:
+    """How the inputs of the results are matched into rows: the row keys, and per code its input name -> key.
+
+    Every result scored one input: one key, ``""`` (rows are named by the claim alone).  Every result scored
+    inputs of the same names (the demo run by two codes): the names.  Otherwise the inputs are matched by their
+    position: ``"input 1"``, ``"input 2"``, ... (each cell then names its own input).
+
+    Examples
+    --------
+    >>> a = CodeResult("a", "a.json", {}, {}, {}, [], datasets=("ensemble", "toy"))
+    >>> b = CodeResult("b", "b.json", {}, {}, {}, [], datasets=("ensemble", "toy"))
+    >>> dataset_keys([a, b])[0]
+    ['ensemble', 'toy']
+    >>> dataset_keys([a, CodeResult("c", "c.json", {}, {}, {}, [], datasets=("x",))])[1][1]
+    {'x': 'input 1'}
+    """
+    lists = [list(c.datasets) or [""] for c in codes]
+    if all(len(names) == 1 for names in lists):
+        return [""], [{names[0]: ""} for names in lists]
+    if all(sorted(names) == sorted(lists[0]) for names in lists):
+        return list(lists[0]), [{n: n for n in names} for names in lists]
+    longest = max(len(names) for names in lists)
+    keys = [f"input {k + 1}" for k in range(longest)]
+    return keys, [{n: keys[k] for k, n in enumerate(names)} for names in lists]
+
+
+def _by_key(mapping: dict[str, str], key: str) -> str | None:
+    """The input name that ``mapping`` (input name -> row key) puts under row key ``key``."""
+    return next((name for name, k in mapping.items() if k == key), None)
+
+
+def _row_name(claim: str, key: str, point: str = "") -> str:
+    name = claim if not key else f"{claim} ({key})"
+    return f"{name} [{point}]" if point else name
+
+
 def _moduli_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
-    keys = sorted({k for c in codes for k in c.points if c.validators.get(k[0]) in ELASTIC_VALIDATORS})
+    keys, maps = dataset_keys(codes)
+    found = sorted({(claim, maps[i][dataset], point) for i, c in enumerate(codes)
+                    for claim, dataset, point in c.points if c.validators.get(claim) in ELASTIC_VALIDATORS},
+                   key=lambda t: (t[0], keys.index(t[1]), t[2]))
     rows = []
-    for claim, point in keys:
-        ref = codes[0].points.get((claim, point))
+    for claim, key, point in found:
+        measured = [c.points.get((claim, name, point)) if (name := _by_key(maps[i], key)) is not None else None
+                    for i, c in enumerate(codes)]
+        ref = measured[0]
         cells, devs = [], []
-        for c in codes:
-            m = c.points.get((claim, point))
+        for i, m in enumerate(measured):
             if m is None or m.value is None:
                 cells.append("not measured")
                 continue
             text = f"{_fmt(m.value)} ± {_fmt(m.uncertainty, 2)}"
-            if ref is not None and ref.value and c is not codes[0]:
+            if ref is not None and ref.value and i > 0:
                 dev = abs(m.value - ref.value) / abs(ref.value)
                 devs.append(dev)
                 text += f" (Δ = {_fmt(dev, 2)})"
             cells.append(text)
         summary = f"max relative deviation {_fmt(max(devs), 2)}" if devs else "no second value"
-        rows.append({"section": "moduli", "name": f"{claim} [{point}]" if point else claim, "cells": cells,
+        rows.append({"section": "moduli", "name": _row_name(claim, key, point), "cells": cells,
                      "summary": summary, "max_relative_deviation": max(devs) if devs else None})
     return rows
 
 
 def _verdict_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
-    claims = sorted({k for c in codes for k in c.verdicts})
+    """One row per (claim, input): each code's verdict on its own input under that row (:func:`dataset_keys`)."""
+    keys, maps = dataset_keys(codes)
+    by_position = bool(keys) and keys[0].startswith("input ")
+    claims = sorted({claim for c in codes for claim, _ in c.verdicts})
     rows = []
     for claim in claims:
-        verdicts = [c.verdicts.get(claim, "absent") for c in codes]
-        cells = []
-        for c, v in zip(codes, verdicts):
-            values = [m.value for (cid, _), m in c.points.items() if cid == claim and m.value is not None]
-            cells.append(v + (f" ({_fmt(values[0])})" if len(values) == 1 else ""))
-        scored = {v for v in verdicts if v not in ("not applicable", "absent")}
-        summary = "same verdict" if len(set(verdicts)) == 1 else ("differ" if len(scored) > 1 else "applies to some")
-        rows.append({"section": "verdicts", "name": claim, "cells": cells, "summary": summary, "verdicts": verdicts})
+        for key in keys:
+            verdicts, cells = [], []
+            for i, c in enumerate(codes):
+                name = _by_key(maps[i], key)
+                v = c.verdicts.get((claim, name), "absent") if name is not None else "absent"
+                values = [m.value for (cid, ds, _), m in c.points.items()
+                          if cid == claim and ds == name and m.value is not None]
+                cell = v + (f" ({_fmt(values[0])})" if len(values) == 1 else "")
+                verdicts.append(v)
+                cells.append(cell + (f" on {name}" if by_position and name is not None else ""))
+            if all(v == "absent" for v in verdicts):
+                continue
+            scored = {v for v in verdicts if v not in ("not applicable", "absent")}
+            summary = ("same verdict" if len(set(verdicts)) == 1
+                       else ("differ" if len(scored) > 1 else "applies to some"))
+            rows.append({"section": "verdicts", "name": _row_name(claim, key), "claim": claim, "input": key,
+                         "cells": cells, "summary": summary, "verdicts": verdicts})
     return rows
 
 

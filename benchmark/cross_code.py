@@ -24,7 +24,9 @@ even where modes are nearly degenerate.
 
 Nothing here judges a claim: the check is reported next to the verdicts
 (``report.md``, ``result.json``: ``cross_code``) and printed by
-``vdosbench score``; it does not change the exit status.  When the dense
+``vdosbench score``; it does not change the exit status.  The dense
+diagonalisations run on one BLAS thread per core in use and show their
+progress (:func:`vdosbench.benchmark.progress.dense_steps`).  When the dense
 Hessian (:data:`HESSIAN_COPIES` × (dN)² × 8 bytes) exceeds the memory bound
 (:func:`vdosbench.datasets.check_memory`), or runs out of memory, the check
 is "not run" with the reason, and the score goes on.  Species outside the
@@ -46,6 +48,7 @@ from vdosbench.datasets.memory import MemoryBoundError, check_memory
 
 from .data_model import dataset_potential, sample_configuration
 from .declaration import MODELS, system_value
+from .progress import dense_steps
 from .species import check_species
 
 __all__ = [
@@ -185,20 +188,22 @@ def _our_lowest_eigenvalues(
     except MemoryBoundError as e:
         return f"{e} (the verdicts do not depend on it)"
     ours = np.empty((n_sample, k))
-    for s in range(n_sample):
-        try:
-            config = sample_configuration(ds, s, per_site)
-        except ValueError as e:
-            return str(e)
-        try:
-            dense = hessian_matrix(config, potential).toarray()
-            ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
-        except ValueError as e:  # e.g. a box smaller than twice the cutoff
-            return f"our Hessian cannot be built for sample {s}: {e}"
-        except MemoryError as e:
-            return (f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
-                    "--no-cross-check (the verdicts do not depend on it)")
-        del dense
+    with dense_steps(f"cross-code check of {name}: our Hessian", n_sample, n_dof) as done:
+        for s in range(n_sample):
+            try:
+                config = sample_configuration(ds, s, per_site)
+            except ValueError as e:
+                return str(e)
+            try:
+                dense = hessian_matrix(config, potential).toarray()
+                ours[s] = scipy.linalg.eigh(dense, eigvals_only=True, subset_by_index=[0, k - 1])
+            except ValueError as e:  # e.g. a box smaller than twice the cutoff
+                return f"our Hessian cannot be built for sample {s}: {e}"
+            except MemoryError as e:
+                return (f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
+                        "--no-cross-check (the verdicts do not depend on it)")
+            del dense
+            done(s + 1)
     return ours
 
 

@@ -205,8 +205,14 @@ COMMON_KEYS: dict[str, str] = {
     "parent_temperature_ratio": "a number > 0: T*/T_d of the model",
     "quench": "text: how the inherent structures were made (e.g. \"FIRE to max |F| < 1e-10\")",
     "shear_modulus": "a number > 0: the ensemble shear modulus G of the set in model units (measured by the code "
-                     "that made it; the unit that places the set on our axes when it holds no G per sample)",
+                     "that made it; the unit that places the set on our axes when it holds no G per sample), "
+                     "or a list of numbers > 0, one per sample",
+    "bulk_modulus": "a number > 0: the bulk modulus K of the set in model units, or a list of numbers > 0, one per "
+                    "sample",
 }
+#: Declarable keys that the data may also hold per sample: a declared value is stored as a variable (sample,)
+#: when the data hold none, so that the claims that require it (the absolute-frequency claims: G) apply.
+MODULUS_KEYS = ("shear_modulus", "bulk_modulus")
 #: Model-specific keys and what each must be.
 MODEL_KEYS: dict[str, str] = {
     "taper_order": "an integer m >= 0, or \"inf\" (stored as -1) for the C-infinity taper",
@@ -250,9 +256,12 @@ class Declaration:
         return MODELS[self.values["model"]]
 
 
-def _bad(key: str, value: Any, expected: str, where: str) -> DeclarationError:
+def _bad(key: str, value: Any, expected: str, where: str, why: str = "") -> DeclarationError:
+    shown = repr(value)
+    if len(shown) > 60:  # a 4000-digit integer is named, not repeated
+        shown = f"{shown[:40]}… ({len(shown)} characters)"
     return DeclarationError(
-        f"{where}: {key} is {value!r} ({type(value).__name__}); expected {expected}. "
+        f"{where}: {key} is {shown} ({type(value).__name__}{', ' + why if why else ''}); expected {expected}. "
         f"Fix: declare e.g. {key}={_EXAMPLES[key]}"
     )
 
@@ -261,7 +270,7 @@ _EXAMPLES = {
     "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
     "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
     "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
-    "shear_modulus": "15.4",
+    "shear_modulus": "15.4", "bulk_modulus": "60.2",
 }
 
 
@@ -277,6 +286,10 @@ def _number(key: str, value: Any, where: str, *, integer: bool = False, allow_in
             raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where) from None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where)
+    try:
+        float(value)
+    except OverflowError:  # an integer beyond any float (G8 of 2026-11-28: a 4000-digit n_particles)
+        raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where, "too large") from None
     if integer:
         if not math.isfinite(float(value)) or float(value) != int(value):
             raise _bad(key, value, COMMON_KEYS.get(key) or MODEL_KEYS[key], where)
@@ -310,6 +323,10 @@ def _check_value(key: str, value: Any, where: str) -> Any:
         if m < 0 and m != INFINITE_ORDER:
             raise _bad(key, value, expected, where)
         return m
+    if key in MODULUS_KEYS and isinstance(value, (list, tuple)):
+        if not value:
+            raise _bad(key, value, expected, where)
+        return [_check_value(key, v, where) for v in value]
     if key in ("spatial_dimension", "n_particles"):
         n = _number(key, value, where, integer=True)
         if (key == "spatial_dimension" and n not in (2, 3)) or n < 1:
@@ -545,7 +562,27 @@ def declare(ds: xr.Dataset, declaration: Declaration, where: str = "data") -> xr
         t_d, t_d_source = model.t_d_for(values)
         attrs["parent_temperature_reference"] = f"T_d = {t_d:g}, {t_d_source}"
     attrs["declared_by"] = declaration.source
-    return ds.assign_attrs(attrs)
+    return _declared_moduli(ds.assign_attrs(attrs), values, declaration.source, where)
+
+
+def _declared_moduli(ds: xr.Dataset, values: Mapping[str, Any], source: str, where: str) -> xr.Dataset:
+    """``ds`` with a declared shear or bulk modulus as a variable (sample,) where the data hold none (issue 64
+    item 7: the claims that require G then apply to a third party's set that gives it), its ``long_name`` saying
+    it was declared.  A modulus the data hold per sample is kept; the declared one stays an attribute."""
+    from .adapters.base import AdapterError, per_sample_moduli
+
+    for key in MODULUS_KEYS:
+        if key not in values or key in ds.variables or "sample" not in ds.dims:
+            continue
+        try:
+            data_vars, note = per_sample_moduli({key: values[key]}, ds.sizes["sample"], where)
+        except AdapterError as e:
+            raise DeclarationError(f"{e} (declared by {source})") from None
+        dims, array, var_attrs = data_vars[key]
+        how = note.split(": ", 1)[1] if note else "one per sample"
+        var_attrs = {**var_attrs, "long_name": f"{var_attrs['long_name']} (declared: {how})", "declared_by": source}
+        ds = ds.assign({key: (dims, array, var_attrs)})
+    return ds
 
 
 def _model_species_count(model: Model) -> int | None:

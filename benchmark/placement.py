@@ -170,7 +170,9 @@ def place_dataset(ds: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> list[dic
     declared = ds.attrs.get("shear_modulus")
     for values, point in iter_points(ds):
         system = said | {k: (v.item() if hasattr(v, "item") else v) for k, v in values.items()}
-        if "shear_modulus" not in point.data_vars and declared is not None and "sample" in point.dims:
+        if "shear_modulus" in point.data_vars and "declared_by" in point["shear_modulus"].attrs:
+            system["shear_modulus"] = "declared"  # stored per sample by the declaration (declare)
+        elif "shear_modulus" not in point.data_vars and declared is not None and "sample" in point.dims:
             # a declared ensemble G (--declare shear_modulus=G): every sample's omega0 and the unit from it
             point = point.assign(shear_modulus=("sample", np.full(point.sizes["sample"], float(declared))))
             system["shear_modulus"] = "declared"

@@ -258,7 +258,7 @@ class ScoreCard:
             if declarable:
                 line += (
                     f"; declare {', '.join(declarable)} with --declare KEY=VALUE or in a sidecar file next to "
-                    "the data (DATA.vdos.toml), e.g. --declare model=kob_andersen --declare parent_temperature=0.45"
+                    "the data (DATA.vdos.toml)" + self._declare_example(declarable)
                 )
             if other:
                 line += (
@@ -267,6 +267,42 @@ class ScoreCard:
                     "in memory)" + self._set_advice(other)
                 )
         return line + "."
+
+    def _declare_example(self, keys: Sequence[str]) -> str:
+        """The example of a declaration, built from what the inputs state (a clause of the message).
+
+        A key every input states is shown with its value as what the data say, not as advice (declaring another
+        value than the data's to make a claim apply would be false); a key some input lacks gets a placeholder
+        naming what to put there (for ``model``: the models the claims are about).  Never a value taken from a
+        claim: a T = 2 set must not be told to declare T* = 0.45.
+        """
+        stated: dict[str, list[str]] = {}
+        for key in keys:
+            values = [self.systems.get(i.name, {}).get(key) for i in self.inputs]
+            if values and all(v is not None for v in values):
+                stated[key] = sorted({str(v) for v in values})
+        missing = [k for k in keys if k not in stated][:3]
+        parts = []
+        if missing:
+            parts.append(", e.g. " + " ".join(f"--declare {k}={self._placeholder(k)}" for k in missing))
+        if stated:
+            said = ", ".join(f"{k}={'/'.join(v)}" for k, v in stated.items())
+            parts.append(f" (the data already state {said}: declare only what is true of them; where the "
+                         "claims select other values they are not about these data)")
+        return "".join(parts)
+
+    def _placeholder(self, key: str) -> str:
+        """What to write for ``key`` in the example: the choices the claims select for text keys, else a hint."""
+        hints = {"parent_temperature": "<T* of your set, model units>", "taper_order": "<m of your potential's "
+                 "taper: 0 for a plain shifted cut, inf>", "n_particles": "<N>", "density": "<N/V>",
+                 "delta": "<lattice displacement>", "non_additivity": "<epsilon>"}
+        if key in hints:
+            return hints[key]
+        wanted: set[str] = set()
+        for r in self.results:
+            w = r.claim.applies_to.get(key)
+            wanted.update(str(v) for v in (w if isinstance(w, (list, tuple)) else [w]) if v is not None)
+        return f"<one of {', '.join(sorted(wanted))}>" if wanted else f"<your {key}>"
 
     def _set_advice(self, keys: Sequence[str]) -> str:
         """Which of ``keys`` each input's adapter takes as ``--set KEY=VALUE`` (a clause of the message)."""

@@ -32,7 +32,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INFINITY", "MINUS_INFINITY", "dumps_strict", "loads_strict", "strict_jsonable"]
+__all__ = ["INFINITY", "MINUS_INFINITY", "dumps_strict", "loads_numbers", "loads_strict", "numbers_back",
+           "strict_jsonable"]
 
 #: How +inf and -inf are written.
 INFINITY = "inf"
@@ -75,3 +76,33 @@ def _refuse_constant(name: str) -> Any:
 def loads_strict(text: str | bytes) -> Any:
     """``json.loads`` that raises :class:`ValueError` on ``Infinity``, ``-Infinity`` and ``NaN``."""
     return json.loads(text, parse_constant=_refuse_constant)
+
+
+def numbers_back(value: Any) -> Any:
+    """The inverse of :func:`strict_jsonable` for numbers: every ``null`` value as ``nan``, every ``"inf"`` /
+    ``"-inf"`` value as ``±inf`` (mapping keys and other text as they are).
+
+    Only for files a script writes for itself whose values are numbers wherever they are not text, with no null
+    and no text "inf" of their own (a study's row log, checkpoint or run state): there a ``null`` can only be a
+    NaN it wrote.
+
+    Examples
+    --------
+    >>> numbers_back({"s": [4.1, None, "inf"], "taper": "m=inf", "key": {"T": "-inf"}})
+    {'s': [4.1, nan, inf], 'taper': 'm=inf', 'key': {'T': -inf}}
+    """
+    if isinstance(value, dict):
+        return {k: numbers_back(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [numbers_back(v) for v in value]
+    if value is None:
+        return math.nan
+    if value in (INFINITY, MINUS_INFINITY):
+        return float(value)
+    return value
+
+
+def loads_numbers(text: str | bytes) -> Any:
+    """Read back what :func:`dumps_strict` wrote for a script's own numbers (:func:`numbers_back`); a file written
+    before the writers were strict (``NaN``, ``Infinity``) is read as well, so a resumed run reads its old lines."""
+    return numbers_back(json.loads(text))

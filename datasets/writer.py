@@ -87,6 +87,8 @@ VARIABLE_ATTRS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "box_length": _frozen(long_name="periodic box edge", units="1"),
     "diameter": _frozen(long_name="particle diameter", units="1"),
     "species": _frozen(long_name="particle species", units="1"),
+    "shear_modulus": _frozen(long_name="shear modulus G of the sample", units="1"),
+    "bulk_modulus": _frozen(long_name="bulk modulus K of the sample", units="1"),
     "coordination": _frozen(long_name="number of interacting neighbours", units="1"),
     "pair_count": _frozen(long_name="number of pairs per sample", units="1", sample_dimension="pair"),
     "pair_i": _frozen(long_name="first site", units="1"),

@@ -44,7 +44,6 @@ runs the GOE-unfolded variant into its own file.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,7 +65,7 @@ from vdosbench.validators import (
     wilson_interval,
     window_mle,
 )
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.json_files import dumps_strict, loads_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -185,7 +184,7 @@ def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
     """Coverage of each interval per levels file, with its Wilson interval and the mean width."""
     out: dict[str, Any] = {"truth": truth, "n_bootstrap": N_BOOTSTRAP, "nominal": 0.95, "coverage": {}}
     for path in paths:
-        rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        rows = [loads_numbers(line) for line in path.read_text().splitlines() if line.strip()]
         if not rows:
             continue
         levels = rows[0]["levels"]
@@ -226,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for seed in range(done, args.replicates):
             row = one(seed, args.levels, truth)
             with path.open("a") as f:  # one finished replicate a line: a killed run loses at most the current one
-                f.write(json.dumps(row) + "\n")
+                f.write(dumps_strict(row) + "\n")
             print(f"replicate {seed}: {sum(row['covers'].values())} of {len(row['covers'])} intervals cover",
                   flush=True)
     result = summary([p for p in files.values() if p.exists()], truth)

@@ -104,6 +104,7 @@ from vdosbench.benchmark.lammps_runtime import (
 )
 from vdosbench.datasets.catalog import load_catalog
 from vdosbench.datasets.io import temporary_path, write_bytes, write_text
+from vdosbench.datasets.json_files import dumps_strict, loads_numbers
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.potentials import INFINITE_ORDER
 from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
@@ -157,7 +158,7 @@ def potential_commands(args: argparse.Namespace) -> str:
 
 def write_json_atomic(path: Path, obj: dict) -> None:
     """Write ``obj`` as JSON to ``path`` atomically (:func:`vdosbench.datasets.io.write_text`)."""
-    write_text(path, json.dumps(obj, indent=1, default=float) + "\n")
+    write_text(path, dumps_strict(obj, indent=1, default=float) + "\n")
 
 
 def _gzip(data: bytes) -> bytes:
@@ -168,7 +169,7 @@ def _gzip(data: bytes) -> bytes:
 def landed_state(landed: Path, sample: int) -> dict | None:
     """The state of ``sample`` landed in ``landed`` (``sN.state.json.gz``), or ``None`` when none is."""
     path = landed / f"s{sample}.state.json.gz"
-    return json.loads(gzip.decompress(path.read_bytes())) if path.exists() else None
+    return loads_numbers(gzip.decompress(path.read_bytes())) if path.exists() else None
 
 
 def land(lmp: object, state: dict, landed: Path) -> None:
@@ -201,7 +202,7 @@ def land(lmp: object, state: dict, landed: Path) -> None:
         finally:
             plain.unlink(missing_ok=True)
     kept = {k: v for k, v in state.items() if k not in ("dynmat", "data")}
-    write_bytes(landed / f"s{sample}.state.json.gz", _gzip(json.dumps(kept, default=float).encode()))
+    write_bytes(landed / f"s{sample}.state.json.gz", _gzip(dumps_strict(kept, default=float).encode()))
 
 
 def land_work(args: argparse.Namespace) -> list[int]:
@@ -232,7 +233,7 @@ def _states(folder: Path, pattern: str) -> list[dict]:
         stem = path.name.split(".")[0]
         if stem[1:].isdigit():
             raw = path.read_bytes()
-            out.append(json.loads(gzip.decompress(raw) if path.suffix == ".gz" else raw))
+            out.append(loads_numbers(gzip.decompress(raw) if path.suffix == ".gz" else raw))
     return sorted(out, key=lambda st: st["sample"])
 
 
@@ -393,7 +394,7 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
     seed = 7001 + 10 * sample
     start = restart
     if state_path.exists():
-        state = json.loads(state_path.read_text())
+        state = loads_numbers(state_path.read_text())
     elif (state := landed_state(args.landed, sample)) is not None and not state["done"]:
         start = args.work / f"s{sample}.landed.data"
         start.write_bytes(gzip.decompress((args.landed / f"s{sample}.data.gz").read_bytes()))

@@ -84,7 +84,7 @@ from vdosbench.generators.glasses.relaxation import (
     structure_factor,
 )
 from vdosbench.validators import stratified_bootstrap
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.json_files import dumps_strict, loads_numbers
 
 DEFAULT_GRID = (0.6, 0.5, 0.4, 0.35, 0.3, 0.27, 0.25, 0.23, 0.21, 0.2, 0.19, 0.18)
 A_MIN, A_MAX = 0.73, 1.62
@@ -155,7 +155,7 @@ def save_checkpoint(folder: Path, replica: int, key: dict, out: list[dict], posi
     os.replace(tmp, arrays)
     doc = {"key": key, "results": out, "rng_state": rng.bit_generator.state}
     tmp_meta = meta.with_name(meta.name + ".tmp")
-    tmp_meta.write_text(json.dumps(doc, default=float))
+    tmp_meta.write_text(dumps_strict(doc, default=float))
     os.replace(tmp_meta, meta)
 
 
@@ -165,7 +165,7 @@ def load_checkpoint(folder: Path, replica: int, key: dict) -> tuple[list[dict], 
     meta, arrays = _checkpoint_paths(folder, replica)
     if not meta.exists():
         return None
-    doc = json.loads(meta.read_text())
+    doc = loads_numbers(meta.read_text())
     if doc["key"] != key:
         raise SystemExit(f"{meta} was made with {doc['key']}, this run asks for {key}; use another --checkpoint "
                          "folder or the same parameters")

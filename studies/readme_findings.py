@@ -155,6 +155,9 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     ]
 
 
+#: The estimator of the aged sets' and Kob–Andersen's claims (claims.toml: the MLE of each sample's lowest 10 modes,
+#: which reach up to about ω₀ at N = 1000 – 2000 — not the deep band; issue 63 item 8).
+NEAR_OMEGA0 = ", lowest 10"
 #: What the additive mixture's T_d sets are: the label of the protocol note that scores them so (issue 52 item 3).
 AGED = "; " + {n.id: n for n in load_protocol_notes()}["additive-td-aged"].label
 
@@ -271,16 +274,16 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
         *absolute_rows(results["absolute_frequency_confirm.json"]),
         td_control_row(results["td_control_verdicts.json"]),
         # the additive mixture's T_d sets: aged 40 tau_alpha, not equilibrium (protocol note additive-td-aged)
-        _row("s = 4 for m = 2 at T_d (001), aged sets",
+        _row("s = 4, m = 2, T_d (001)" + NEAR_OMEGA0,
              robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
              values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + AGED, "low-tstar"),
-        _row("s = 3 for m = ∞ at T_d (001), aged sets",
+        _row("s = 3, m = ∞, T_d (001)" + NEAR_OMEGA0,
              robustness(rescore, "eq_1td_minf", "schirmacher.low-parent-temperature-minf-s3"),
              values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + AGED, "low-tstar"),
-        _row("s = 4 whatever m (Lerner–Bouchbinder, 003), aged sets",
+        _row("s = 4 whatever m (003), T_d, aged" + NEAR_OMEGA0,
              joined([robustness(rescore, stage, s4) for stage in ("eq_1td_m2", "eq_1td_minf")]),
              ", ".join(values(claim_of(card, s4)) for card in (td_m2, td_minf)), "low-tstar"),
-        _row("s = 5, Kob–Andersen glass at T* = 0.45 (001)",
+        _row("s = 5, Kob–Andersen T* = 0.45 (001)" + NEAR_OMEGA0,
              joined([claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5")["verdict"]
                      for source in (KA_M2, KA_MINF)]) + f"; LAMMPS: {lammps['verdict']}",
              ", ".join(values(claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5"))

@@ -50,7 +50,6 @@ and summarises them into ``td_control_coverage_stage2.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -66,6 +65,7 @@ from vdosbench.benchmark.scoring import judge
 from vdosbench.generators import GLASS_SPECTRUM, CurvedSpectrum, mock_glass_spectra
 from vdosbench.validators import ModeSpectra, band_mle, band_mle_population, paired_band_difference, wilson_interval
 from vdosbench.validators.results.result import Measurement
+from vdosbench.datasets.json_files import dumps_strict, loads_numbers
 from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +174,7 @@ def replicate(scenario: str, seed: int, chains: Mapping[int, int] = CHAINS,
 def _done(path: Path) -> set[tuple[str, int]]:
     if not path.exists():
         return set()
-    return {(r["scenario"], int(r["seed"])) for r in map(json.loads, path.read_text().splitlines()) if r}
+    return {(r["scenario"], int(r["seed"])) for r in map(loads_numbers, path.read_text().splitlines()) if r}
 
 
 def run(replicates: int, path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS,
@@ -189,7 +189,7 @@ def run(replicates: int, path: Path = REPLICATES, chains: Mapping[int, int] = CH
                 continue
             row = {"scenario": scenario, "seed": seed, "readings": replicate(scenario, seed, chains, n_bootstrap)}
             with path.open("a") as fh:  # one whole line a replicate: a cut run loses at most the one running
-                fh.write(json.dumps(row) + "\n")
+                fh.write(dumps_strict(row) + "\n")
             ran += 1
     return ran
 
@@ -200,7 +200,7 @@ def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict
     reg = load_registration("td-control")
     rules = {"+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
              "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect}
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line]
+    rows = [loads_numbers(line) for line in path.read_text().splitlines() if line]
     out: dict[str, Any] = {
         "method": {"registration": reg.path.name, "registered": reg.registered, "chains": dict(chains),
                    "structures_per_chain": CHAIN, "chain_memory": CHAIN_MEMORY, "levels": "goe", "k": K_MODES,

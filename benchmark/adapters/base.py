@@ -42,6 +42,7 @@ __all__ = [
     "as_spatial_dimension",
     "describe_paths",
     "input_notes",
+    "per_sample_moduli",
     "printable",
     "spectrum_dataset",
     "to_eigenvalues",
@@ -71,7 +72,11 @@ INPUT_NOTE_ATTRIBUTES = {
                             "keys in docs/third-party.md)",
     "adapter_key_aliases": "keys read under their canonical names",
     "adapter_species_rule": "species",
+    "adapter_moduli": "moduli",
 }
+
+#: Per-sample moduli an adapter may give (``shear_modulus``, ``bulk_modulus``: :func:`per_sample_moduli`).
+MODULI = ("shear_modulus", "bulk_modulus")
 
 
 def input_notes(ds: xr.Dataset) -> list[str]:
@@ -120,9 +125,11 @@ def as_spatial_dimension(value: object, where: str) -> int:
         if arr.size != 1 or arr.dtype.kind not in "iuf" or float(arr.reshape(())) != int(arr.reshape(())):
             raise ValueError
         d = int(arr.reshape(()))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite value (--set spatial_dimension=1e999)
+        shown = repr(value)
         raise AdapterError(
-            f"{where}: spatial_dimension is {value!r}; expected the integer 1, 2 or 3"
+            f"{where}: spatial_dimension is {shown if len(shown) <= 60 else shown[:40] + '…'}; expected the "
+            "integer 1, 2 or 3"
         ) from None
     if d not in (1, 2, 3):
         raise AdapterError(f"{where}: spatial_dimension is {d}; expected 1, 2 or 3")
@@ -187,8 +194,14 @@ def zero_mode_flags(
             )
         flags = np.broadcast_to(np.arange(n_mode) < int(zero_modes), lam.shape).copy()
         return flags, f"count: the {int(zero_modes)} lowest modes of each sample"
-    if not (isinstance(zero_tolerance, (int, float, np.floating)) and 0 <= float(zero_tolerance) < 1):
-        raise AdapterError(f"zero_tolerance is {zero_tolerance!r}; expected a number in [0, 1)")
+    try:
+        valid = isinstance(zero_tolerance, (int, float, np.floating)) and 0 <= float(zero_tolerance) < 1
+    except OverflowError:  # an integer beyond floating-point range
+        valid = False
+    if not valid:
+        shown = repr(zero_tolerance)
+        raise AdapterError(f"zero_tolerance is {shown if len(shown) <= 40 else shown[:24] + '…'}; expected a number "
+                           "in [0, 1). Fix: e.g. zero_tolerance=1e-6 (CLI: --set zero_tolerance=1e-6)")
     scale = np.max(np.abs(lam), axis=-1, keepdims=True)
     flags = np.abs(lam) <= float(zero_tolerance) * scale
     # keep the flags a prefix (the convention's rule) even for pathological input
@@ -309,6 +322,74 @@ def _structure_vars(
     return data_vars, spatial_needed
 
 
+def per_sample_moduli(
+    moduli: Mapping[str, object] | None, n_sample: int, where: str
+) -> tuple[dict[str, object], str]:
+    """The ``shear_modulus`` / ``bulk_modulus`` variables (sample,) from what an input gives, and a note.
+
+    Each value is one number (the same for every sample: an ensemble's modulus; the note says so) or one per
+    sample; every value must be a finite real number (a sample whose G is not positive is left out by the
+    validators that read G, and counted there).
+
+    Examples
+    --------
+    >>> data_vars, note = per_sample_moduli({"shear_modulus": 15.4}, 3, "x")
+    >>> data_vars["shear_modulus"][1].tolist(), note
+    ([15.4, 15.4, 15.4], 'shear_modulus: one value for every sample (3), read as the value of each sample')
+    """
+    data_vars: dict[str, object] = {}
+    notes = []
+    for name, value in (moduli or {}).items():
+        if value is None:
+            continue
+        if name not in MODULI:
+            raise AdapterError(f"{where}: {name!r} is no modulus; expected one of {MODULI}")
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError, OverflowError) as e:
+            raise AdapterError(
+                f"{where}: {name} is {str(value)[:40]!r}; expected real numbers ({type(e).__name__}: "
+                f"{str(e)[:80]}). Fix: store {name} as floating-point numbers"
+            ) from None
+        if arr.ndim == 0:
+            arr = np.full(n_sample, float(arr))
+            if n_sample > 1:
+                notes.append(f"{name}: one value for every sample ({n_sample}), read as the value of each sample")
+        if arr.shape != (n_sample,):
+            raise AdapterError(
+                f"{where}: {name} has shape {arr.shape}; expected one value for every sample or one per sample, "
+                f"({n_sample},). Fix: give {name} per sample in the order of the eigenvalues"
+            )
+        if not np.all(np.isfinite(arr)):
+            raise AdapterError(
+                f"{where}: {name} holds NaN or infinite values ({arr[~np.isfinite(arr)][:3].tolist()}); expected "
+                f"finite numbers. Fix: leave out the samples whose {name} could not be computed"
+            )
+        data_vars[name] = (("sample",), arr, variable_attrs(name))
+    return data_vars, "; ".join(notes)
+
+
+#: What each per-site variable is called in messages (the npz keys).
+_SITE_NAMES = {"position": "positions", "diameter": "diameters", "species": "species", "eigenvector": "eigenvectors"}
+
+
+def _check_site_counts(data_vars: Mapping[str, object], n_sample: int, where: str) -> None:
+    """Refuse per-site arrays whose site counts differ (fault G3 of 2026-11-28: ``diameters`` of 10 sites beside
+    ``positions`` of 64 ended in xarray's "conflicting sizes" as "this is a bug")."""
+    sites = {}
+    for name, var in data_vars.items():
+        dims, array = var[0], var[1]  # type: ignore[index]
+        if "site" in dims:
+            sites[_SITE_NAMES.get(name, name)] = int(np.shape(array)[list(dims).index("site")])
+    if len(set(sites.values())) > 1:
+        first, n = next(iter(sites.items()))
+        found = "; ".join(f"{k} have {v} sites" for k, v in sites.items())
+        raise AdapterError(
+            f"{where}: {found}; expected one site count, (n_sample, n_site) = ({n_sample}, {n}) as {first}. "
+            "Fix: store every per-site array for the same particles"
+        )
+
+
 def _eigenvector_vars(
     eigenvector: np.ndarray,
     vector_modes: Sequence[int] | np.ndarray | None,
@@ -395,6 +476,7 @@ def spectrum_dataset(
     vector_modes: Sequence[int] | np.ndarray | None = None,
     extra_attrs: Mapping[str, object] | None = None,
     title: str | None = None,
+    moduli: Mapping[str, object] | None = None,
 ) -> xr.Dataset:
     """Build and check a VDOS-1.0 dataset from third-party arrays.
 
@@ -433,6 +515,9 @@ def spectrum_dataset(
         Further global attributes (adapter settings).
     title
         Default: ``"<format> data from <file name>"``.
+    moduli
+        ``shear_modulus`` and/or ``bulk_modulus``: one number for every sample or one per sample
+        (:func:`per_sample_moduli`), stored as variables (sample,).
 
     Returns
     -------
@@ -446,6 +531,14 @@ def spectrum_dataset(
     """
     where = f"{describe_paths(paths)} (format {format_name!r})"
     d = as_spatial_dimension(spatial_dimension, where)
+    if site_degrees_of_freedom is not None and (
+        isinstance(site_degrees_of_freedom, bool) or not isinstance(site_degrees_of_freedom, (int, np.integer))
+        or int(site_degrees_of_freedom) not in (1, d)
+    ):
+        raise AdapterError(
+            f"{where}: site_degrees_of_freedom is {str(site_degrees_of_freedom)[:40]!r}; expected the integer 1 (a "
+            f"scalar model) or d = {d} (a vector model). Fix: --set site_degrees_of_freedom=1 or {d}"
+        )
     lam = to_eigenvalues(np.asarray(eigenvalues), values, where)
     if lam.ndim != 2:
         raise AdapterError(f"{where}: eigenvalues have shape {lam.shape}; expected (n_sample, n_mode)")
@@ -456,11 +549,16 @@ def spectrum_dataset(
     coords, data_vars = _spectrum_vars(lam, flags, rule, units)
     structure, spatial_needed = _structure_vars(position, box_length, diameter, species, n_sample, d, where)
     data_vars.update(structure)
+    modulus_vars, modulus_note = per_sample_moduli(moduli, n_sample, where)
+    data_vars.update(modulus_vars)
+    if modulus_note:
+        extra_attrs = {**(extra_attrs or {}), "adapter_moduli": modulus_note}
     if eigenvector is not None:
         coords["vector_mode"], data_vars["eigenvector"] = _eigenvector_vars(
             eigenvector, vector_modes, n_sample, n_mode, d, where
         )
         spatial_needed = spatial_needed or "spatial" in data_vars["eigenvector"][0]
+    _check_site_counts(data_vars, n_sample, where)
     if spatial_needed:
         coords["spatial"] = coordinate("spatial", np.array(list("xyz"[:d])))
 

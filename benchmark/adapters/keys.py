@@ -61,7 +61,8 @@ INPUT_KEYS: tuple[InputKey, ...] = (
              "coordinate `vector_mode`", "option `vector_modes`"),
     InputKey("positions, (n_sample, n_site, d)", ("positions", "position", "coordinates"), (), "`position`",
              "data file `Atoms` x y z, or dump x y z / xu yu zu / xs ys zs"),
-    InputKey("box edge(s), scalar, (n_sample,) or (n_sample, d)", ("box_length", "box_lengths", "box_size"), (),
+    InputKey("box edge(s), scalar, (n_sample,) or (n_sample, d)", ("box_length", "box_lengths", "box_size"),
+             ("box_length",),
              "`box_length`", "data file xlo xhi …, dump `BOX BOUNDS`"),
     InputKey("particle diameters, (n_sample, n_site)", ("diameters", "diameter"), (), "`diameter`",
              "data file style `sphere`, dump `diameter` or 2 × `radius`"),
@@ -69,6 +70,12 @@ INPUT_KEYS: tuple[InputKey, ...] = (
              "`species`", "atom type − 1"),
     InputKey("number of zero modes per sample, scalar", ("zero_modes", "n_zero_modes"), (),
              "flags `zero_mode`", "option `zero_modes`"),
+    InputKey("shear modulus G, (n_sample,) or one value for every sample (model units, as λ)",
+             ("shear_modulus", "shear_moduli"), ("shear_modulus",), "`shear_modulus` (sample)",
+             "a sidecar `shear_modulus = …` (the matrix holds none)"),
+    InputKey("bulk modulus K, (n_sample,) or one value for every sample (model units, as λ)",
+             ("bulk_modulus", "bulk_moduli"), ("bulk_modulus",), "`bulk_modulus` (sample)",
+             "a sidecar `bulk_modulus = …`"),
 )
 
 

@@ -54,10 +54,11 @@ Positions and box (optional)
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,8 @@ import xarray as xr
 from vdosbench.datasets.memory import check_memory
 from vdosbench.generators.spectra import full_spectrum
 
-from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from ..progress import dense_steps
+from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, printable, spectrum_dataset
 from .lammps_ids import beyond_int64, check_types
 
 __all__ = [
@@ -685,22 +687,28 @@ def _dynmat_samples(
     vectors: list[np.ndarray] = []
     asymmetry: list[float] = []
     structures: list[LammpsStructure] = []
-    for path, sfile in zip(paths, structure_files, strict=True):
-        here = f"{path} (format 'lammps-dynmat')"
-        matrix, asym, n_atoms = _symmetric_matrix(path, binary, d, symmetry_tolerance)
-        asymmetry.append(asym)
-        if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
-            raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
-        lam, vec = full_spectrum(matrix, modes)
-        if eigenvalues and lam.size != eigenvalues[0].size:
-            raise AdapterError(
-                f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
-                "an ensemble needs one system size (read the sizes separately)"
-            )
-        eigenvalues.append(lam)
-        vectors.append(vec.T.reshape(len(modes), n_atoms, d))
-        if sfile is not None:
-            structures.append(_matching_structure(sfile, path, n_atoms, is_data, atom_style, dump_frame))
+    with contextlib.ExitStack() as stack:
+        done: Callable[[int], None] | None = None
+        for k, (path, sfile) in enumerate(zip(paths, structure_files, strict=True)):
+            here = f"{path} (format 'lammps-dynmat')"
+            matrix, asym, n_atoms = _symmetric_matrix(path, binary, d, symmetry_tolerance)
+            asymmetry.append(asym)
+            if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
+                raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
+            if done is None:  # the size is known once the first matrix is read: announce the solves, count them
+                done = stack.enter_context(dense_steps(f"reading {printable(paths[0].name)}: the dynamical matrices",
+                                                       len(paths), matrix.shape[0]))
+            lam, vec = full_spectrum(matrix, modes)
+            if eigenvalues and lam.size != eigenvalues[0].size:
+                raise AdapterError(
+                    f"{here}: {lam.size} modes but {paths[0]} has {eigenvalues[0].size}; "
+                    "an ensemble needs one system size (read the sizes separately)"
+                )
+            eigenvalues.append(lam)
+            vectors.append(vec.T.reshape(len(modes), n_atoms, d))
+            if sfile is not None:
+                structures.append(_matching_structure(sfile, path, n_atoms, is_data, atom_style, dump_frame))
+            done(k + 1)
     return eigenvalues, vectors, asymmetry, structures
 
 
@@ -781,20 +789,9 @@ def read_lammps_dynmat(
     position, box_length, diameter, species = _structure_arrays(structures, d)
     extra = _dynmat_attrs(style, unit_style, asymmetry, structures)
     return spectrum_dataset(
-        np.stack(eigenvalues),
-        paths=paths,
-        format_name="lammps-dynmat",
-        spatial_dimension=d,
-        zero_modes=zero_modes,
-        zero_tolerance=zero_tolerance,
-        units=_dynmat_units(style, unit_style),
-        site_degrees_of_freedom=d,
-        position=position,
-        box_length=box_length,
-        diameter=diameter,
-        species=species,
-        eigenvector=np.stack(vectors) if modes else None,
-        vector_modes=modes if modes else None,
-        extra_attrs=extra,
+        np.stack(eigenvalues), paths=paths, format_name="lammps-dynmat", spatial_dimension=d, zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance, units=_dynmat_units(style, unit_style), site_degrees_of_freedom=d,
+        position=position, box_length=box_length, diameter=diameter, species=species,
+        eigenvector=np.stack(vectors) if modes else None, vector_modes=modes if modes else None, extra_attrs=extra,
         title=f"LAMMPS dynamical_matrix spectrum ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
     )

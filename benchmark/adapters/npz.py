@@ -31,6 +31,9 @@ Keys
     whose smallest is 1, or option ``species_base=1``): species = type − 1,
     recorded in ``adapter_species_rule``.
 ``zero_modes``  scalar integer, optional: how many lowest modes are zero modes.
+``shear_modulus``, ``bulk_modulus``  scalar or (n_sample,), optional: G and K of each sample (a scalar: the same
+    for every sample, noted), in the units of the eigenvalues' model; with ``box_length`` and the particle count
+    they let the claims read in absolute frequency ω/ω_g apply.
 
 Every key has aliases as codes write it (singular ``eigenvalue``,
 ``position``, ``diameter``, ``type`` ...): the table
@@ -55,7 +58,7 @@ import xarray as xr
 
 from vdosbench.datasets.memory import check_memory, format_bytes
 
-from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
+from .base import MODULI, ZERO_TOLERANCE, AdapterError, as_spatial_dimension, spectrum_dataset
 from .keys import INPUT_KEYS, npz_aliases, resolve_keys
 
 __all__ = ["NPZ_KEYS", "NPZ_LOAD_COPIES", "read_npz", "species_from_types"]
@@ -189,6 +192,12 @@ def _load(path: Path) -> dict[str, np.ndarray]:
                 raise
             except Exception as e:  # a damaged member: zlib.error, TokenError, NotImplementedError (G2), ...
                 raise AdapterError(_damaged(where, f"array {key!r}: ", e)) from e
+            if not isinstance(out[key], np.ndarray):  # numpy hands back the raw bytes of a member without the
+                raise AdapterError(  # .npy magic (its first bytes damaged): found by speed/fuzz_readers.py
+                    f"{where}: member {key!r} is not a .npy array (its first bytes are {bytes(out[key][:6])!r}, "
+                    "not the .npy magic); expected an archive written by numpy.savez or numpy.savez_compressed. "
+                    "The file is damaged. Fix: write it again from its source"
+                )
     return out
 
 
@@ -426,9 +435,10 @@ def read_npz(
     d = _npz_dimension(spatial_dimension, arrays, positions, vectors, box, where)
     zero_modes = _zero_modes(zero_modes, arrays, where)
     extra = _npz_attrs(used, ignored, species_rule)
+    moduli = {name: _numeric(arrays, name, where) for name in MODULI}
     return spectrum_dataset(
         lam, paths=paths, format_name="npz", spatial_dimension=d, values=kind, zero_modes=zero_modes,
         zero_tolerance=zero_tolerance, units=units, site_degrees_of_freedom=site_degrees_of_freedom,
         position=positions, box_length=box, diameter=diameters, species=species, eigenvector=vectors,
-        vector_modes=modes, extra_attrs=extra,
+        vector_modes=modes, extra_attrs=extra, moduli=moduli,
     )

@@ -18,6 +18,10 @@ Layout
   option of that name; an option passed explicitly must agree with the
   header, and two header lines that give one key different values are an
   error naming both.
+* Header comments ``# box_length: …``, ``# shear_modulus: …`` and
+  ``# bulk_modulus: …`` give one number for every sample or one per sample
+  (separated by whitespace or commas): with ``n_particles`` declared they let
+  the claims read in absolute frequency ω/ω_g apply.
 * A UTF-8 byte-order mark is skipped.
 
 Memory: the numbers are parsed into one float64 buffer; before parsing, the
@@ -47,7 +51,9 @@ from .keys import text_aliases
 __all__ = ["DELIMITERS", "HEADER_KEYS", "TEXT_BYTES_PER_VALUE", "read_text"]
 
 #: Header comment keys the adapter understands (canonical names; aliases in :mod:`.keys`).
-HEADER_KEYS = ("spatial_dimension", "values", "units")
+HEADER_KEYS = ("spatial_dimension", "values", "units", "box_length", "shear_modulus", "bulk_modulus")
+#: Header keys that hold one number for every sample or one per sample.
+PER_SAMPLE_HEADERS = ("box_length", "shear_modulus", "bulk_modulus")
 _HEADER = re.compile(r"^#\s*(\w+)\s*[:=]\s*(.+?)\s*$")
 _LAYOUTS = ("rows", "columns")
 #: Separators between the numbers of a line, by name: detected from the first line of numbers.
@@ -219,6 +225,21 @@ def _agree(option: object, header: dict[str, str], key: str, where: str) -> str 
     return str(option)
 
 
+def _header_numbers(text: str, key: str, where: str) -> np.ndarray:
+    """The numbers of a ``# key: …`` header line (one, or one per sample; whitespace or commas between them)."""
+    fields = [f for f in re.split(r"[\s,]+", text) if f]
+    try:
+        numbers = np.array([float(f) for f in fields], dtype=np.float64)
+    except ValueError:
+        raise AdapterError(
+            f"{where}: header '# {key}: {_quote(text)[1:-1]}' holds something that is not a number; expected one "
+            f"number for every sample, or one per sample. Fix: write e.g. '# {key}: 15.4'"
+        ) from None
+    if not numbers.size:
+        raise AdapterError(f"{where}: header '# {key}:' holds no number; expected one, or one per sample")
+    return numbers
+
+
 def _text_dimension(spatial_dimension: int | None, header: dict[str, str], where: str) -> int:
     """d from the option or the ``# spatial_dimension:`` header line (which must agree); raise if neither gives it."""
     d_text = _agree(spatial_dimension, header, "spatial_dimension", where)
@@ -293,6 +314,10 @@ def read_text(
     d = _text_dimension(spatial_dimension, header, where)
     kind = _agree(values, header, "values", where) or "eigenvalue"
     unit = _agree(units, header, "units", where) or "1"
+    given = {key: _header_numbers(header[key], key, where) for key in PER_SAMPLE_HEADERS if key in header}
+    box = given.pop("box_length", None)
+    if box is not None and box.size == 1:
+        box = np.full(lam.shape[0], float(box[0]))
     return spectrum_dataset(
         lam,
         paths=paths,
@@ -303,6 +328,8 @@ def read_text(
         zero_tolerance=zero_tolerance,
         units=unit,
         site_degrees_of_freedom=site_degrees_of_freedom,
+        box_length=box,
+        moduli={k: (v[0] if v.size == 1 else v) for k, v in given.items()},
         extra_attrs={
             "adapter_layout": "one sample" if width == 1 else f"one sample per {samples[:-1]}",
             "adapter_separator": separator,

@@ -201,8 +201,8 @@ def test_score_help_lists_the_exit_statuses(capsys: pytest.CaptureFixture[str]) 
     assert info.value.code == 0
     text = capsys.readouterr().out
     assert "exit status:" in text
-    for code in ("0  a claim applies and none is refuted", "1  a claim is refuted", "2  bad input",
-                 "3  no claim applies to any input"):
+    for code in ("0  a claim applies and no gating claim is refuted", "1  a gating claim is refuted", "2  bad input",
+                 "3  no claim applies to any input", "Every refutation gates except a superseded claim's"):
         assert code in text
 
 

@@ -186,3 +186,60 @@ def test_a_tapered_set_against_an_untapered_one_is_labelled_different_systems(
     assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['silent']}",
                  "--output", str(out)]) == 0
     assert "Not checked (not stated by every result): taper_order." in capsys.readouterr().out
+
+
+# issue 64, item 7: a result that scored several inputs shows each input's own verdict ------------------------------
+
+_MOCK_CLAIM = (
+    '[[claim]]\nid = "mock.s4"\nsource = { file = "none", where = "mock" }\nstatement = "mock spectra follow g ~ w^4"\n'
+    'applies_to = { model = "glass" }\nmeasure = { validator = "power_law_exponent", quantity = "mle", '
+    'window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }\n'
+    'expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock\'s exponent" }\n'
+)
+
+
+def test_a_result_of_several_inputs_shows_each_inputs_own_verdict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Scored together, an omega^4 set (supported), an omega^2 set (refuted: built to fail) and an undeclared set
+    (not applicable): each row of the table is one (claim, input), so no input's verdict hides another's (before,
+    the last input's 'not applicable' was shown for all, as for the demo's spring-network claims)."""
+    from vdosbench.datasets import mock_spectrum, write
+
+    claims = tmp_path / "claims.toml"
+    claims.write_text(_MOCK_CLAIM)
+    inputs = []
+    for name, exponent in (("quartic", 4.0), ("quadratic", 2.0), ("silent", 4.0)):
+        inputs.append(write(mock_spectrum(n_sample=8, n_mode=60, exponent=exponent, seed=3), tmp_path / f"{name}.nc"))
+        if name != "silent":
+            (tmp_path / f"{name}.vdos.toml").write_text('model = "glass"\n')
+    out = tmp_path / "scored"
+    assert main(["score", *map(str, inputs), "--claims", str(claims), "--output", str(out)]) == 1
+    result = json.loads((out / "result.json").read_text())
+    expected = {"quartic": "supported", "quadratic": "refuted", "silent": "not applicable"}
+    assert {r["dataset"]: r["verdict"] for r in result["results"]} == expected  # the score itself
+
+    table = tmp_path / "table"
+    assert main(["compare-codes", f"one={out / 'result.json'}", f"two={out / 'result.json'}",
+                 "--output", str(table)]) == 0
+    capsys.readouterr()
+    rows = {r["name"]: r for r in json.loads((table / "comparison.json").read_text())["rows"]
+            if r["section"] == "verdicts"}
+    assert {name: r["verdicts"] for name, r in rows.items()} == {
+        f"mock.s4 ({name})": [verdict, verdict] for name, verdict in expected.items()}
+    assert "| mock.s4 (quadratic) | refuted" in (table / "comparison.md").read_text()
+
+
+def test_inputs_of_other_names_are_matched_by_position() -> None:
+    """Two codes whose results scored two inputs each, named differently: rows 'input 1', 'input 2', each cell
+    naming its own input; a result of one input leaves the second row 'absent'."""
+    from vdosbench.benchmark.compare_codes import CodeResult
+
+    a = CodeResult("a", "a.json", {("c", "ens-a"): "supported", ("c", "toy-a"): "not applicable"}, {}, {"c": "x"},
+                   [], datasets=("ens-a", "toy-a"))
+    b = CodeResult("b", "b.json", {("c", "ens-b"): "refuted"}, {}, {"c": "x"}, [], datasets=("ens-b",))
+    rows = {r["name"]: r for r in compare_codes([a, b]).section("verdicts")}
+    assert rows["c (input 1)"]["verdicts"] == ["supported", "refuted"]
+    assert rows["c (input 1)"]["cells"] == ["supported on ens-a", "refuted on ens-b"]
+    assert rows["c (input 1)"]["summary"] == "differ"
+    assert rows["c (input 2)"]["verdicts"] == ["not applicable", "absent"]

@@ -38,6 +38,7 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.benchmark.compare_codes", "ComparisonInputError", ValueError),
     ("vdosbench.benchmark.declaration", "DeclarationError", ValueError),
     ("vdosbench.benchmark.lammps_runtime", "LammpsUnavailable", RuntimeError),
+    ("vdosbench.benchmark.progress", "BlasThreadsError", ValueError),
     ("vdosbench.benchmark.reference_source", "ReferenceInputError", ValueError),
     ("vdosbench.benchmark.reference_source", "ReferenceUnavailableError", OSError),
     ("vdosbench.benchmark.report_folder", "ReportFolderError", Exception),

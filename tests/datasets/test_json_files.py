@@ -103,15 +103,24 @@ def test_every_committed_json_file_is_strict_json() -> None:
     assert not bad, bad
 
 
-#: Writers under studies/ and speed/ that still use json.dumps for a file: intermediate state and per-row logs
-#: their own readers read back as numbers (a NaN there must stay a float on the way back), not results files.
-_NOT_RESULTS = {
-    ("studies/absolute_frequency_coverage.py", "f.write(json.dumps(row)"),
-    ("studies/td_control_coverage.py", "fh.write(json.dumps(row)"),
-    ("studies/lammps_ka_045.py", "write_text(path, json.dumps(obj"),
-    ("studies/lammps_ka_045.py", "_gzip(json.dumps(kept"),
-    ("studies/measure_td.py", "tmp_meta.write_text(json.dumps(doc"),
-}
+#: Writers under studies/ and speed/ that may still use json.dumps for a file: none (issue 64 item 4 moved the
+#: last five, row logs and run states, onto dumps_strict; their readers read them back with loads_numbers).
+_NOT_RESULTS: set[tuple[str, str]] = set()
+
+
+def test_numbers_come_back_from_a_strict_row_log() -> None:
+    """A row log or run state written strictly reads back as the numbers written (nan from null, ±inf from text),
+    and a line written before the writers were strict (NaN, Infinity) still reads: a resumed run reads its old
+    lines; text, keys and other values stay as they are."""
+    from vdosbench.datasets.json_files import loads_numbers
+
+    row = {"s": [4.1, math.nan, math.inf], "lower": -math.inf, "scenario": "+1", "covers": {"m=inf": True}, "n": 3}
+    back = loads_numbers(dumps_strict(row))
+    assert back["s"][0] == 4.1 and math.isnan(back["s"][1]) and back["s"][2] == math.inf
+    assert back["lower"] == -math.inf and back["scenario"] == "+1" and back["covers"] == {"m=inf": True}
+    assert back["n"] == 3 and isinstance(back["n"], int)
+    old = loads_numbers(json.dumps(row))  # the non-strict form of before
+    assert math.isnan(old["s"][1]) and old["s"][2] == math.inf and old["lower"] == -math.inf
 
 
 def test_results_writers_under_studies_and_speed_write_strict_json() -> None:

@@ -750,20 +750,20 @@ def _weibull_ll(beta: float, kappa: float, log_t: np.ndarray, log_n: np.ndarray,
     return ll, c
 
 
-def _ev_fit(t: np.ndarray, n: np.ndarray, observed: np.ndarray, free_kappa: bool = False
+def _ev_fit(t: np.ndarray, n: np.ndarray, observed: np.ndarray, free_kappa: bool = False, kappa: float = 1.0
             ) -> tuple[float, float, float, float]:
     """(s, a, max log-likelihood, κ) of censored data t (N per value n): S(x) = exp(−(N a x^(s+1))^κ).
 
-    κ = 1 (independent levels) unless ``free_kappa``: then κ is fitted too, which needs two or more N (the law
-    depends on N through N^κ and on x through x^(κ(s+1)), so s + 1 is the ratio of the two powers)."""
+    κ is ``kappa`` (1: independent levels) unless ``free_kappa``: then κ is fitted too, which needs two or more N
+    (the law depends on N through N^κ and on x through x^(κ(s+1)), so s + 1 is the ratio of the two powers)."""
     d = float(observed.sum())
     if d < 2:
         return math.nan, math.nan, math.nan, math.nan
     log_t, log_n = np.log(t), np.log(n)
     if not free_kappa:
-        res = optimize.minimize_scalar(lambda b: -_weibull_ll(b, 1.0, log_t, log_n, observed)[0], bounds=(0.05, 41.0),
-                                       method="bounded", options={"xatol": 1e-7})
-        beta, kappa = float(res.x), 1.0
+        res = optimize.minimize_scalar(lambda b: -_weibull_ll(b, kappa, log_t, log_n, observed)[0],
+                                       bounds=(0.05, 41.0), method="bounded", options={"xatol": 1e-7})
+        beta = float(res.x)
     else:
         res = optimize.minimize(lambda p: -_weibull_ll(math.exp(p[0]), math.exp(p[1]), log_t, log_n, observed)[0],
                                 x0=np.array([math.log(5.0), 0.0]), method="Nelder-Mead",

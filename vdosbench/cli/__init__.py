@@ -9,8 +9,10 @@ The top floor of the package: it imports :mod:`vdosbench.benchmark`,
 runs the chosen one.
 
 Exit status of ``score`` (and of ``demo --gate``),
-:data:`~vdosbench.cli.help_text.EXIT_STATUS`: 0 when a claim applies and none
-is refuted, 1 when one is refuted (or, with ``--strict``, inconclusive), 2 on
+:data:`~vdosbench.cli.help_text.EXIT_STATUS`: 0 when a claim applies and no
+gating claim is refuted, 1 when one is refuted (or, with ``--strict``,
+inconclusive; a superseded claim and one on data of another protocol, such as
+the aged T_d sets, do not gate: the last line names them), 2 on
 bad input, 3 when no claim applies to any input (nothing was tested, which is
 not a pass; the reports are still written and say why).  That makes
 ``vdosbench score`` a CI gate.  ``demo`` alone exits 0 once its report is

@@ -45,8 +45,13 @@ examples:
 #: The exit statuses of ``score`` and ``demo --gate``, printed by ``vdosbench score --help``.
 EXIT_STATUS = """\
 exit status:
-  0  a claim applies and none is refuted (with --strict: every applicable claim is supported)
-  1  a claim is refuted (with --strict: or inconclusive)
+  0  a claim applies and no gating claim is refuted (with --strict: every gating claim is
+     supported)
+  1  a gating claim is refuted (with --strict: or inconclusive)
+     Every refutation gates except a superseded claim's (superseded_by in the claims file)
+     and one on data a protocol note describes (e.g. the soft spheres' T_d sets: aged, not
+     in equilibrium): those are printed and reported as refuted, do not change the exit
+     status, and the last line names them and why.
   2  bad input or a failure that is no verdict: unreadable data, claims file, option or
      reference, data whose header declares more than the memory bound (VDOSBENCH_MEMORY_LIMIT,
      default: the available memory; checked before loading), an output folder that is a file

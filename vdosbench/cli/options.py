@@ -29,12 +29,23 @@ def positive_int(text: str) -> int:
     return value
 
 
-def _parse_value(text: str) -> Any:
+def _parse_value(text: str, key: str = "", option: str = "--set") -> Any:
+    """``text`` as an int, a float, a boolean or itself; an integer beyond floating-point range is refused
+    (fault G8 of 2026-11-28: ``--set zero_tolerance=1000…0`` ended in "this is a bug"), its digits cut."""
     for cast in (int, float):
         try:
-            return cast(text)
+            value = cast(text)
         except ValueError:
-            pass
+            continue
+        try:
+            float(value)
+        except OverflowError:
+            shown = text if len(text) <= 40 else f"{text[:24]}… ({len(text)} characters)"
+            raise UsageError(
+                f"{option} {key}={shown} is too large; expected a number within floating-point range "
+                f"(|x| < 1.8e308). Fix: give {key} a value of the size the option takes"
+            ) from None
+        return value
     if text.lower() in ("true", "false"):
         return text.lower() == "true"
     return text
@@ -52,7 +63,7 @@ def _pairs(items: Sequence[str], option: str, form: str, example: str) -> Iterat
 def parse_assignments(items: Sequence[str], what: str, multi: bool) -> dict[str, Any]:
     """``NAME=VALUE`` items of the option ``what`` (``multi``: comma-separated values) as numbers, booleans or text."""
     return {
-        key: [_parse_value(v) for v in value.split(",")] if multi else _parse_value(value)
+        key: [_parse_value(v, key, what) for v in value.split(",")] if multi else _parse_value(value, key, what)
         for key, value in _pairs(items, what, "NAME=VALUE", "--grid delta=0.1,0.2 or --set n_side=30")
     }
 

@@ -25,7 +25,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     demo.add_argument("--workers", type=positive_int, default=None, help="local Dask workers (default: cores)")
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
     demo.add_argument("--gate", action="store_true",
-                      help="exit as score does: 1 when a claim is refuted, 3 when no claim applies "
+                      help="exit as score does: 1 when a gating claim is refuted, 3 when no claim applies "
                            "(default: 0 once the report is written)")
     demo.add_argument("--strict", action="store_true", help="with --gate: exit 1 on inconclusive too")
     return demo

@@ -1,8 +1,8 @@
 """``vdosbench score DATA...``: evaluate the claims that apply to datasets, write the report; a CI gate.
 
 Exit status (:data:`~vdosbench.cli.help_text.EXIT_STATUS`): 0 when a claim
-applies and none is refuted, 1 when one is refuted (or, with ``--strict``,
-inconclusive), 2 on bad input, 3 when no claim applies to any input (nothing
+applies and no gating claim is refuted, 1 when one is refuted (or, with ``--strict``,
+inconclusive; :func:`non_gating_refutations` says which printed refutations do not gate), 2 on bad input, 3 when no claim applies to any input (nothing
 was tested, which is not a pass; the reports are still written and say why).
 ``score`` holds its ``--output`` folder (a second writer exits 2) and writes
 the report whole in a temporary folder before moving it into place.
@@ -76,6 +76,7 @@ def score_files(
     ``gated``: the exit status is the gate's (``score``, ``demo --gate``); else ``demo``'s 0, and the last
     line says so.
     """
+    from vdosbench.benchmark.progress import reporting
     from vdosbench.benchmark.report import remove_stale_stages
     from vdosbench.benchmark.report_folder import remove_previous_report
     from vdosbench.generators.engine.folder_lock import folder_lock
@@ -89,8 +90,9 @@ def score_files(
             # a score that fails from here on must not leave an old report looking current; only the files the
             # folder's last report wrote (its manifest) are deleted, and a foreign file of a report's name refused
             remove_previous_report(output)
-            return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
-                               cross_check, gated)
+            with reporting():  # the dense solves (LAMMPS matrices, the cross-code check) show progress on stderr
+                return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
+                                   cross_check, gated)
     except BaseException:
         if created:  # bad input writes nothing: not even the folder (rmdir removes only an empty one)
             with contextlib.suppress(OSError):
@@ -208,6 +210,30 @@ def _claim_list(results: Sequence[Any], top: int = 4) -> str:
     return ", ".join(named) + more
 
 
+def non_gating_refutations(card: Any) -> str:
+    """The refuted results that do not gate, and why, as a clause of the last line (``""`` when there are none).
+
+    A superseded claim's result (``superseded_by``) and a result on data a protocol note describes (e.g. the
+    additive mixture's T_d sets: aged, not in equilibrium; :mod:`vdosbench.benchmark.protocols`) are printed and
+    reported but do not change the exit status (:meth:`~vdosbench.benchmark.scorecard.ScoreCard.gating`).
+    """
+    from vdosbench.benchmark.scoring import Verdict
+
+    gating = {id(r) for r in card.gating()}
+    idle = [r for r in card.results if r.verdict is Verdict.REFUTED and id(r) not in gating]
+    if not idle:
+        return ""
+    reasons = []
+    for r in idle:
+        if r.claim.superseded_by is not None:
+            reasons.append(f"{r.claim.id} ({r.dataset}): superseded by {r.claim.superseded_by}")
+        elif r.protocol is not None:
+            reasons.append(f"{r.claim.id} ({r.dataset}): data of protocol '{r.protocol.label}', not the claim's")
+    shown = "; ".join(reasons[:4]) + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
+    return (f"{len(idle)} printed refutation{'s' if len(idle) != 1 else ''} "
+            f"{'does' if len(idle) == 1 else 'do'} not gate ({shown}): reported, not counted in the exit status")
+
+
 def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str:
     """The last line of ``score`` and ``demo``: the exit status and why, naming the claims that decide it.
 
@@ -234,22 +260,30 @@ def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str
     from vdosbench.benchmark.scoring import Verdict
 
     code = card.exit_code(strict)
-    refuted = [r for r in card.results if r.verdict is Verdict.REFUTED]
-    inconclusive = [r for r in card.results if r.verdict is Verdict.INCONCLUSIVE]
+    gating = {id(r) for r in card.gating()}
+    refuted = [r for r in card.results if r.verdict is Verdict.REFUTED and id(r) in gating]
+    inconclusive = [r for r in card.results if r.verdict is Verdict.INCONCLUSIVE and id(r) in gating]
     if code == EXIT_NO_APPLICABLE_CLAIMS:
         why = 'no claim applies to any input, so nothing was tested (not a pass); see "score: not a pass" above'
     elif code == EXIT_FAIL and refuted:
         why = (f"{'a claim is' if len(refuted) == 1 else f'{len(refuted)} claim results are'} refuted "
                f"({_claim_list(refuted)}): the measured value lies outside the claim's expected range; see "
                "'Findings' in the report")
+    elif code == EXIT_FAIL and not inconclusive:
+        why = ("--strict and no current claim decides: only superseded claims, or claims on data of another "
+               "protocol, apply (the gate is 'inconclusive')")
     elif code == EXIT_FAIL:
         why = (f"--strict and {len(inconclusive)} claim result(s) inconclusive ({_claim_list(inconclusive)}): "
                "the data cannot decide them")
     else:
         applicable = len(card.applicable())
-        why = f"{applicable} applicable claim result(s), none refuted"
+        why = (f"{applicable} applicable claim result(s), none refuted" if len(gating) == applicable else
+               f"{len(gating)} gating claim result(s) of {applicable} applicable, none refuted")
         if inconclusive:
             why += f" ({len(inconclusive)} inconclusive, which passes without --strict)"
+    not_gating = non_gating_refutations(card)
+    if not_gating and code != EXIT_NO_APPLICABLE_CLAIMS:
+        why += f"; {not_gating}"
     if gated:
         return f"exit {code}: {why}"
     return (f"exit 0: the demo ran and its report is written; verdicts are findings here, not failures (as a CI "
