@@ -33,7 +33,11 @@ sizes pooled) says so in ``select``: its study reads it; ``vdosbench score`` has
 
 ``claims.toml`` names a registered claim by reference, never by a second definition: ``[[claim]]`` with ``id``
 and ``registration`` (the file's name under ``benchmark/registrations``), and optionally the ``alternatives`` a
-score reports beside it and ``superseded_by``.  :func:`load_claims` reads both kinds of file.
+score reports beside it and ``superseded_by``.  Where the registered primary reads data of its study that a scored
+data set cannot hold (e.g. one unit for a whole protocol, from another set), the reference names in ``reading`` the
+registered alternative a score reads instead (its label; one that selects other data cannot be named), and where the
+registration states no ``applies_to`` (its words say which data, in ``reads``), the reference gives the scorer's
+``applies_to`` and ``requires``.  :func:`load_claims` reads both kinds of file.
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ _RECORD_KEYS = {"reads", "window_choice", "as_registered", "published", "system"
 _CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives",
                "superseded_by"} | _RECORD_KEYS
 #: Fields of a reference in a claims file to a registered claim (module docstring).
-_REFERENCE_KEYS = {"id", "registration", "alternatives", "superseded_by"}
+_REFERENCE_KEYS = {"id", "registration", "alternatives", "superseded_by", "reading", "applies_to", "requires"}
 _ALTERNATIVE_KEYS = {"label", "basis", "measure"}
 _ALTERNATIVE_OPTIONAL = {"select", "as_registered"}
 _AMENDMENT_KEYS = {"registered", "claim", "measure", "expect", "alternatives_added", "reads", "as_registered"}
@@ -519,11 +523,41 @@ def _reference(raw: Mapping[str, Any], where: str, cache: dict[str, dict[str, Cl
     if claim_id not in cache[name]:
         raise _fail(where, f"registration {name!r} registers no claim {claim_id!r}",
                     f"name one of {sorted(cache[name])}")
-    claim = cache[name][claim_id]
+    claim = _scored_data(_scored_reading(cache[name][claim_id], raw.get("reading"), where), raw, where)
     primary = {"validator": claim.validator, "quantity": claim.quantity, **claim.settings,
                **({"versus": dict(claim.versus)} if claim.versus else {})}
     return replace(claim, alternatives=_parse_alternatives(raw.get("alternatives", []), primary, where),
                    superseded_by=None if raw.get("superseded_by") is None else str(raw["superseded_by"]))
+
+
+def _scored_reading(claim: Claim, label: Any, where: str) -> Claim:
+    """``claim`` as a score reads it: its registered primary, or the registered alternative ``label`` as primary."""
+    if label is None:
+        return claim
+    try:
+        alt = claim.alternative(str(label))
+    except KeyError as e:
+        raise _fail(where, f"reading = {label!r}", f"name a registered alternative of {claim.id}: "
+                    f"{[a.label for a in claim.alternatives if not a.select]}") from e
+    if alt.select:
+        raise _fail(where, f"reading = {label!r} selects other data of its study ({dict(alt.select)})",
+                    "name an alternative that reads the scored data set itself")
+    return replace(claim, validator=alt.validator, quantity=alt.quantity, settings=dict(alt.settings),
+                   versus=dict(alt.versus) if alt.versus else None)
+
+
+def _scored_data(claim: Claim, raw: Mapping[str, Any], where: str) -> Claim:
+    """``claim`` with the reference's ``applies_to`` and ``requires``, allowed only where its registration states no
+    ``applies_to`` (a registered claim's data are never redefined)."""
+    if "applies_to" not in raw and "requires" not in raw:
+        return claim
+    if claim.applies_to or claim.exclude:
+        raise _fail(where, f"applies_to or requires given for {claim.id}, whose registration states applies_to = "
+                    f"{dict(claim.applies_to)}", "drop them here: a registered claim's data are its registration's")
+    applies = dict(raw.get("applies_to", {}))
+    exclude = applies.pop("exclude", {})
+    return replace(claim, applies_to=applies, requires=tuple(raw.get("requires", claim.requires)),
+                   exclude={k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in dict(exclude).items()})
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -80,6 +80,7 @@ independent).  Calibrated by ``studies/realization_test.py`` (results in
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -106,6 +107,7 @@ from vdosbench.datasets.padding import length_variable, padded_dims, values_vari
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 from vdosbench.validators.results.registry import study_measure
 
+from .claims import Claim
 from .registration import load_registration
 
 __all__ = [
@@ -129,6 +131,7 @@ __all__ = [
     "compute_fingerprint",
     "entry_toml",
     "point_label",
+    "realization_rule",
 ]
 
 #: Version of the quantity definitions (stored with each fingerprint; a mismatch is reported, not compared).
@@ -149,14 +152,29 @@ CHAIN_BOOTSTRAP_SEED = 1
 #: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
 #: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
 RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
-#: The realization test's rule (``benchmark/registrations/realization-test.toml``): the numbers below are read from it.
-_REALIZATION_RULE = load_registration("realization-test").claim("rebuild.another-realization")
-#: Family-wise false-alarm rate of the realization test (Bonferroni over its quantities and points).
-REALIZATION_ALPHA = float(_REALIZATION_RULE.settings["alpha"])
-#: Fewest samples per point, on each side, for the realization test to be assessed (a bootstrap
-#: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates
-#: against n in ``studies/results/realization_test.json``).
-REALIZATION_MIN_SAMPLES = int(_REALIZATION_RULE.settings["min_units"])
+#: The realization test's numbers and where each is read in its rule (``benchmark/registrations/realization-test.toml``,
+#: claim ``rebuild.another-realization``), read on first use, not at import (:func:`__getattr__`):
+#: ``REALIZATION_ALPHA``, the family-wise false-alarm rate (Bonferroni over its quantities and points), and
+#: ``REALIZATION_MIN_SAMPLES``, the fewest samples per point, on each side, for the test to be assessed (a bootstrap
+#: standard error over n samples is itself uncertain by about 1/√(2n); measured false-alarm rates against n in
+#: ``studies/results/realization_test.json``).
+_REALIZATION_SETTINGS = {"REALIZATION_ALPHA": ("alpha", float), "REALIZATION_MIN_SAMPLES": ("min_units", int)}
+REALIZATION_ALPHA: float  # annotated only: the value comes from __getattr__ on first access
+REALIZATION_MIN_SAMPLES: int
+
+
+@functools.cache
+def realization_rule() -> Claim:
+    """The realization test's registered rule (``realization-test.toml``), read once, on first use."""
+    return load_registration("realization-test").claim("rebuild.another-realization")
+
+
+def __getattr__(name: str) -> Any:
+    """``REALIZATION_ALPHA`` and ``REALIZATION_MIN_SAMPLES``, read from the registered rule on first access."""
+    if name not in _REALIZATION_SETTINGS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    key, kind = _REALIZATION_SETTINGS[name]
+    return kind(realization_rule().settings[key])
 
 
 def point_label(values: Mapping[str, Any]) -> str:
@@ -645,8 +663,8 @@ def compare_realizations(
     n_catalogued: int,
     n_rebuilt: int,
     independent: bool | None = None,
-    alpha: float = REALIZATION_ALPHA,
-    min_samples: int = REALIZATION_MIN_SAMPLES,
+    alpha: float | None = None,
+    min_samples: int | None = None,
 ) -> RealizationTest:
     """Test whether ``rebuilt`` is another realization of the ensemble ``catalogued`` was computed from.
 
@@ -663,9 +681,10 @@ def compare_realizations(
         errors and chains per point (not assessed where either side lacks
         them).  ``None``: chains where either fingerprint has them.
     alpha
-        Family-wise false-alarm rate.
+        Family-wise false-alarm rate; ``None``: the registered ``REALIZATION_ALPHA``.
     min_samples
-        Fewest independent units (samples, or chains) per point on each side for the test to be assessed.
+        Fewest independent units (samples, or chains) per point on each side for the test to be assessed;
+        ``None``: the registered ``REALIZATION_MIN_SAMPLES``.
 
     Returns
     -------
@@ -699,6 +718,8 @@ def compare_realizations(
     True
     """
     chained = (catalogued.chains is not None or rebuilt.chains is not None) if independent is None else not independent
+    alpha = float(realization_rule().settings["alpha"]) if alpha is None else alpha
+    min_samples = int(realization_rule().settings["min_units"]) if min_samples is None else min_samples
     reason = _untestable(catalogued, rebuilt, chained, n_catalogued, n_rebuilt, min_samples)
     if reason is not None:
         return RealizationTest((), math.nan, alpha, reason)

@@ -237,7 +237,7 @@ class VdosAccessor:
             raise ParameterPointError(
                 f"{validator} measures one parameter point: expected eigenvalue dims ('sample', 'mode'), "
                 f"found {ev.dims} with parameter dimension(s) {sizes}. Fix: loop over the points, "
-                f"`for params, point in vdosbench.validators.iter_parameter_points(ds): ...(point)`"
+                f"`for params, point in ds.vdos.points(): ...(point)`"
             )
         if ev.dims != ("sample", "mode"):
             raise ValueError(
@@ -247,7 +247,30 @@ class VdosAccessor:
             )
 
     def points(self) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
-        """Every parameter point as ``(values, point)`` (:func:`vdosbench.datasets.iter_points`)."""
+        """Every parameter point as ``(values, point)``: the one spelling for "iterate points" (issue 66).
+
+        Each point keeps its parameters as scalar coordinates and only its own ragged pairs
+        (:func:`vdosbench.datasets.iter_points`); a dataset without parameter dimensions is yielded once, with
+        ``{}``.  Points come in C order of the parameter dimensions as they appear in ``eigenvalue``.
+
+        Raises
+        ------
+        ValueError
+            If ``eigenvalue`` is missing or its last dims are not ``('sample', 'mode')``.
+
+        Examples
+        --------
+        >>> from vdosbench.datasets import mock_spectrum
+        >>> ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4, pairs_per_sample=3)
+        >>> [(p, pt.sizes["sample"], pt.sizes["pair"]) for p, pt in ds.vdos.points()]
+        [({'delta': 0.0}, 3, 9), ({'delta': 0.1}, 3, 9)]
+        """
+        ev = self.eigenvalue
+        if ev.dims[-2:] != ("sample", "mode"):
+            raise ValueError(
+                f"eigenvalue has dims {ev.dims}; expected (..., 'sample', 'mode'): transpose so "
+                "'sample', 'mode' come last, or add a sample dimension with ds.expand_dims('sample')"
+            )
         return iter_points(self._ds)
 
     @property
@@ -374,7 +397,7 @@ class VdosAccessor:
             raise ValueError(
                 f"pair_count sums to {int(counts.sum())} but there are {n_pair} pairs: the point was "
                 "probably taken with ds.sel/ds.isel, which do not cut the ragged pair arrays; use "
-                "vdosbench.datasets.select_point(ds, {...}) or iter_parameter_points(ds)"
+                "vdosbench.datasets.select_point(ds, {...}) or ds.vdos.points()"
             )
         bounds = np.concatenate([[0], np.cumsum(counts)])
         arrays = [np.asarray(ds[v].values) for v in variables]

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.json_files import dumps_strict
-from vdosbench.datasets.io import write_text
+from vdosbench.datasets.results_files import write_results
 
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "numba_compile.json"
@@ -115,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s", flush=True)
     out = {"method": __doc__, "machine": machine_info("numba", "llvmlite"), "cases": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.output, dumps_strict(out, indent=2) + "\n")
+    write_results(args.output, out, indent=2)
     print(f"wrote {args.output}")
     return 0
 

@@ -33,9 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.engine.ensemble import LOCAL_CLUSTER_CONFIG
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 HERE = Path(__file__).resolve().parent
 
@@ -104,7 +103,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "overhead_ratio_median": median,
         "overhead_reduction": median["dask_defaults"] / median["local_cluster_config"],
     }
-    write_text(args.out, dumps_strict(result, indent=1))
+    write_results(args.out, result, indent=1)
     print(f"overhead / task CPU: dask defaults {median['dask_defaults']:.3f}, "
           f"local cluster config {median['local_cluster_config']:.3f}")
     return result

@@ -49,7 +49,6 @@ import scipy.sparse.linalg
 import xarray as xr
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.elastic import shear_modulus
 from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.lowest_mode_glasses import STAGES
@@ -59,7 +58,7 @@ from vdosbench.generators.glasses.moduli import elastic_moduli
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import GlassParams, remove_overlaps, start_configuration
 from vdosbench.generators.spectra import translation_modes
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"mc_rate_ratio": (">=", 0.9), "lowest_modes_over_lu": ("<=", 3.0), "moduli_over_lu": ("<=", 2.0)}
@@ -297,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["method"] = __doc__
         doc["ladder"] = ladder_costs(args.ladder)
         doc.setdefault("measured_at", {})["ladder"] = now
-        write_text(args.out, dumps_strict(doc, indent=1, default=float))
+        write_results(args.out, doc, indent=1, default=float)
         print(json.dumps(doc["ladder"]["by_parent_temperature"], indent=1))
         return 0
     if args.mc_only:
@@ -338,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc["targets"] = {k: {"value": values[k], "target": f"{op} {v:g}",
                           "met": bool(values[k] >= v if op == ">=" else values[k] <= v)}
                       for k, (op, v) in targets.items()}
-    write_text(args.out, dumps_strict(doc, indent=1, default=float))
+    write_results(args.out, doc, indent=1, default=float)
     print(json.dumps(doc["targets"], indent=1))
     return 0
 

@@ -46,7 +46,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 N_PARTICLES = 1600
@@ -161,9 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         "peak_minus_small_over_arrays": (peak - runs["small"]["peak_rss_bytes"]) / arrays["total"],
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    from vdosbench.datasets.io import write_text
 
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     print(json.dumps({k: v for k, v in result.items() if k != "method"}, indent=1))
     return 0
 

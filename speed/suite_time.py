@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.io import write_text
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -113,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
               "machine": machine_info("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
     result["earlier_runs"] = _earlier_runs(args.output)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.output, dumps_strict(result, indent=2) + "\n")
+    write_results(args.output, result, indent=2)
     print(f"exit {done.returncode}: {result['counts']} in {result.get('wall_seconds')} s wall; wrote {args.output}")
     return done.returncode
 

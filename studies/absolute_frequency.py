@@ -52,7 +52,6 @@ from vdosbench.benchmark.claims import Claim  # noqa: E402
 from vdosbench.benchmark.registration import load_registration  # noqa: E402
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
-from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
     band_mle,
@@ -68,7 +67,7 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.registry import study_measure  # noqa: E402
 from vdosbench.validators.results.result import jsonable  # noqa: E402
-from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
+from vdosbench.datasets.results_files import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -346,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.job == "confirm":
         result = read_confirm()
-        write_text(args.output, dumps_strict(result, indent=1) + "\n")
+        write_results(args.output, result, indent=1)
         for name, point in {**result["points"], **result["pairs"]}.items():
             for claim, readings in point.items():
                 if isinstance(readings, list) and readings and isinstance(readings[0], dict) and "expect" in readings[0]:
@@ -363,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{name}: {count} samples ({first} - {last})")
         return 0
     result = read_ladder()
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     plt.close(figure(result, args.figure))
     print(f"wrote {args.output} and {args.figure}")
     return 0

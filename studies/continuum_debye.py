@@ -45,7 +45,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.generators import CurvedSpectrum, mock_glass_spectra  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
@@ -54,7 +53,7 @@ from vdosbench.validators import (  # noqa: E402
     percentile_interval,
     stratified_replicates,
 )
-from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
+from vdosbench.datasets.results_files import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "continuum_debye.json"
@@ -174,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(label, [(w["window_omega0"], round(w["s"], 2), [round(v, 2) for v in w["interval"]], w["status"])
                           for w in p["windows"]], "boson peak", round(p["boson_peak"]["x"], 2), flush=True)
         plt.close(figure(doc["points"], args.figure))
-    write_text(args.out, dumps_strict(doc, indent=1, default=float))
+    write_results(args.out, doc, indent=1, default=float)
     return 0
 
 

@@ -44,7 +44,6 @@ from scipy import integrate
 from vdosbench.benchmark.claims import Expectation
 from vdosbench.benchmark.scoring import judge
 from vdosbench.datasets import read_point_groups
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.theory.coupled_mock import GlassCouplings, coupled_glass_mock, coupling_statistics
 from vdosbench.generators.theory.mock_spectrum import CurvedSpectrum
 from vdosbench.validators import ModeSpectra, common_shear_modulus, wilson_interval
@@ -57,7 +56,7 @@ from vdosbench.validators.spectral.absolute_frequency import (
     soft_mode_density,
 )
 from vdosbench.validators.spectral.nonphononic import mode_spectra_from_dataset
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -310,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["design_b" + suffix] = design_b(args.chains, args.replicates)
     if "a" in args.parts:
         result["design_a" + suffix] = design_a(args.samples, args.replicates, args.s_deep)
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     return 0
 
 

@@ -68,7 +68,6 @@ import xarray as xr
 
 from vdosbench.benchmark import assessed_verdict, load_registration
 from vdosbench.datasets import read_point_groups, write_point_groups
-from vdosbench.datasets.io import write_text
 from vdosbench.generators import T_D, T_D_NONADDITIVE
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.validators import (
@@ -88,7 +87,7 @@ from vdosbench.validators import (
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import MIN_GROUPS
 from vdosbench.validators.spectral.power_law import PowerLawWindow
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)
@@ -98,7 +97,7 @@ PARTICIPATION_THRESHOLDS = (0.15, 0.25, 0.35)
 study_measure("finite_size.size_window_difference")(size_window_difference)
 #: The decision rules (benchmark/registrations/finite-size.toml): each verdict's expectation is read from there.
 RULES = load_registration("finite-size")
-TOLERANCE = RULES.claim("schirmacher.high-parent-temperature-s2").expect.tolerance
+TOLERANCE = RULES.claim("schirmacher.high-tstar-window-s2").expect.tolerance
 N_BOOTSTRAP = 1000
 #: Issue 25 item 3's target: the 95 % half-width of s at each (N, protocol, m) from the best estimator.
 HALF_WIDTH_TARGET = 0.25
@@ -317,17 +316,19 @@ def _t_label(t: float | str) -> str:
     return f"{t} (additive T_d)" if math.isclose(float(t), T_D) else f"{t}"
 
 
-#: The claims a point is judged on, by the key its results carry: at T_d (key, registered claim per taper), at high T*.
+#: The claims a point is judged on, by the key its results carry: at T_d (key, registered claim per taper), at high T*
+#: (key, registered claim).
 TD_CLAIMS = {"schirmacher.taper-s3+2/m": {2: "schirmacher.taper-m2-s4", -1: "schirmacher.taper-minf-s3"},
              "lerner.s4": {2: "lerner.td-s4", -1: "lerner.td-s4"}}
-HIGH_T_CLAIMS = ("schirmacher.high-parent-temperature-s2", "lerner.finite-size-s4")
+HIGH_T_CLAIMS = {"schirmacher.high-parent-temperature-s2": "schirmacher.high-tstar-window-s2",
+                 "lerner.finite-size-s4": "lerner.finite-size-s4"}
 
 
 def point_claims(m: int, t: float) -> dict[str, str]:
     """The registered claim each verdict key of a point reads (key -> claim id of finite-size.toml)."""
     if _is_td(t):
         return {key: by_taper[m] for key, by_taper in TD_CLAIMS.items()}
-    return {claim: claim for claim in HIGH_T_CLAIMS}
+    return dict(HIGH_T_CLAIMS)
 
 
 def claim_values(m: int, t: float) -> dict[str, float]:
@@ -601,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
               f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
     doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
-    write_text(args.out, dumps_strict(doc, indent=1, default=float))
+    write_results(args.out, doc, indent=1, default=float)
     plt.close(figure(result, args.figure))
     return 0
 

@@ -22,9 +22,8 @@ import xarray as xr
 
 from vdosbench.benchmark.claims import load_claims, with_bootstrap_replicates
 from vdosbench.benchmark.scoring_form import scoring_form, scoring_signature, without_variables
-from vdosbench.datasets.io import write_text
 from vdosbench.generators import build_in_memory
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Bootstrap replicates of every claim (1000 registered): the same code paths as the test of the form, faster.
@@ -80,7 +79,7 @@ def main() -> None:
     result = {"script": "studies/float32_form_precision.py", "signature_changes": deviations(),
               "bytes_per_eigenvalue": bytes_per_value(),
               "source_of_spectra": "reference-data/soft-spheres-n1000-seed-literal.nc (200 x 3000 eigenvalues)"}
-    write_text(ROOT / "studies" / "results" / "float32_form_precision.json", dumps_strict(result, indent=1) + "\n")
+    write_results(ROOT / "studies" / "results" / "float32_form_precision.json", result, indent=1)
     print(json.dumps(result, indent=1))
 
 

@@ -7,14 +7,14 @@ at T* = 1 the energy agrees with a brute-force sum of vdosbench's potential over
 to 3 × 10⁻¹³ of the largest, m = 2 and m = ∞; ``tests/benchmark/test_lammps_table.py`` holds them to 10⁻¹⁰ and 10⁻⁸),
 declared ``taper_order = 2``.  Its T_c is 0.352 (m = 2), so T* = 0.45 is ≈ 1.28 T_c, and the comparison with
 vdosbench's sets is the same potential at the same T*, made by another code's dynamics (MD, not swap Monte
-Carlo), minimiser and dynamical matrix.  The tapered samples land in ``lammps_ka_045_m2/`` and the summary goes to
-``lammps_ka_045_m2.json``.
+Carlo), minimiser and dynamical matrix.  The tapered samples land in ``run_states/lammps_ka_045_m2/`` and the
+summary goes to ``results/lammps_ka_045_m2.json``.
 
 ``--taper-order 0`` selects the truncated-and-shifted potential of ``studies/lammps_ka.py``: ``pair_style lj/cut``
 2.5 σ_ab with ``pair_modify shift yes`` (force jump at r_c), declared ``taper_order = 0``.  That is the published
 Kob–Andersen form (Kob & Andersen 1995), whose T_MCT = 0.435: T* = 0.45 is ≈ 1.03 T_MCT there, a deeper
 supercooled state than the seed's taper at the same T* (T_c 0.352 ± 0.014 for m = 2 and 0.364 ± 0.005 for
-m = ∞, ``docs/findings/low-tstar.md``).  Its sample 0 stays landed in ``studies/results/lammps_ka_045/``.  The
+m = ∞, ``docs/findings/low-tstar.md``).  Its sample 0 stays landed in ``studies/run_states/lammps_ka_045/``.  The
 comparison with vdosbench's s at T* = 0.45 (``studies/results/low_tstar_ka.json``, copied into the summary by
 :func:`vdosbench_ka_points`) is across that difference.
 
@@ -28,7 +28,7 @@ longer lags (multiple time origins, :func:`segment_fs`); the single-origin τ_α
 (``tau_alpha_single_origin``).  A re-run reads ``sN.json`` and ``read_restart sN.restart`` and continues.
 
 After every segment the sample's state and structure are also landed in ``--landed`` (default
-``studies/results/lammps_ka_045/``, :func:`land`): ``sN.state.json.gz`` (segments, F_s, the whole V/N trace, the
+``studies/run_states/lammps_ka_045/``, :func:`land`): ``sN.state.json.gz`` (segments, F_s, the whole V/N trace, the
 rule's verdict) and ``sN.data.gz`` (``write_data``: positions, image flags, velocities); a done sample lands
 ``sN.npz`` instead of the data file (its eigenvalues from LAMMPS's dynamical matrix, the inherent structure's
 positions, species and box; the 72 MB matrix itself stays in the work folder).  A session commits that folder;
@@ -65,7 +65,7 @@ sample (0.75 s per LJ time with F_s origins every LJ time, ``--origin-every 1``)
 truncated form's costs (τ_α ≈ 1200 LJ time and more, ≥ 1.5 core-hours a sample) are in the findings page's
 History.
 
-Background job (one core, resumable, re-run the same line to go on; commit ``studies/results/lammps_ka_045_m2/``
+Background job (one core, resumable, re-run the same line to go on; commit ``studies/run_states/lammps_ka_045_m2/``
 before the session stops)::
 
     taskset -c 1 env OMP_NUM_THREADS=1 python studies/lammps_ka_045.py \\
@@ -117,10 +117,12 @@ MIN_LATE_SEGMENTS = int(RULE.claim("equilibrium.no-tau-ageing").settings["min_la
 TREND_P = float(RULE.claim("equilibrium.no-tau-ageing").expect.value)
 TAU_MULTIPLE = float(RULE.claim("equilibrium.wait").expect.value)
 RESULTS = Path(__file__).parent / "results"
+#: Run states (the landed samples a later run continues from) live beside the results, not among them (issue 66).
+STATES = Path(__file__).parent / "run_states"
 #: Where the truncated-and-shifted form (``--taper-order 0``) lands and writes its summary; the tapered forms use
 #: ``lammps_ka_045_m{taper}`` (:func:`default_paths`).
 RESULT = RESULTS / "lammps_ka_045.json"
-LANDED = RESULTS / "lammps_ka_045"
+LANDED = STATES / "lammps_ka_045"
 #: ``--taper-order`` values: "0" the truncated-and-shifted ``lj/cut`` form, "2" and "inf" the seed's taper through
 #: ``pair_style table`` (module docstring).
 TAPERS = {"0": 0, "2": 2, "inf": INFINITE_ORDER}
@@ -138,7 +140,7 @@ def default_paths(taper: str) -> tuple[Path, Path]:
     """
     if taper == "0":
         return LANDED, RESULT
-    return RESULTS / f"lammps_ka_045_m{taper}", RESULTS / f"lammps_ka_045_m{taper}.json"
+    return STATES / f"lammps_ka_045_m{taper}", RESULTS / f"lammps_ka_045_m{taper}.json"
 
 
 def potential_commands(args: argparse.Namespace) -> str:
@@ -614,7 +616,7 @@ def main(argv: list[str] | None = None) -> None:
                                                "lammps_ka_045.json for --taper-order 0)")
     p.add_argument("--landed", type=Path,
                    help="where every sample's state is landed after each segment, and read from when --work has "
-                        "none (default: studies/results/lammps_ka_045_m{taper}/, lammps_ka_045/ for "
+                        "none (default: studies/run_states/lammps_ka_045_m{taper}/, lammps_ka_045/ for "
                         "--taper-order 0, in the repository)")
     p.add_argument("--land-only", action="store_true",
                    help="only land the sample states of --work (a run of an earlier version of this script)")

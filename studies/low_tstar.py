@@ -48,13 +48,12 @@ import numpy as np
 import xarray as xr
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.combine import combine_parts
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.generators.glasses.soft_spheres import KA_T_LOW, T_D
 from vdosbench.validators import power_law_exponent
 from vdosbench.validators.spectral.power_law import PowerLawWindow
 from vdosbench.validators.results.result import bootstrap
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -197,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "points": rows,
         "scorecards": [_scorecard(path) for path in args.scorecards],
     }
-    write_text(args.out, dumps_strict(record, indent=1))
+    write_results(args.out, record, indent=1)
     args.figures.mkdir(parents=True, exist_ok=True)
     _figure_compensated(curves, args.figures / "low_tstar_F.png", "soft_spheres", T_D, "T_d")
     _figure_compensated(curves, args.figures / "low_tstar_ka_F.png", "kob_andersen", KA_T_LOW, "0.45")

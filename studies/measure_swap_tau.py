@@ -67,7 +67,6 @@ from pathlib import Path
 
 import numpy as np
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import (
     A_MAX,
     A_MIN,
@@ -91,7 +90,7 @@ from vdosbench.generators.glasses.potentials import (
     soft_sphere_potential,
 )
 from vdosbench.generators.glasses.soft_spheres import KA_T_MCT, T_D, remove_overlaps
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"
@@ -338,7 +337,7 @@ def main() -> None:
                 continue
             point = run_point(model, taper, ratio, args.n, args.seed, budget, q)
             result["points"].append(point)
-            write_text(out, dumps_strict(result, indent=1))
+            write_results(out, result, indent=1)
             rows = point["segments"]
             taus = ", ".join(f"{r['t_w']}:{'-' if r['tau_alpha'] is None else format(r['tau_alpha'], '.4g')}"
                              for r in rows)
@@ -350,7 +349,7 @@ def main() -> None:
                   flush=True)
     if model.name == "kob_andersen":
         result["mct_fit"] = mct_fit(result)
-        write_text(out, dumps_strict(result, indent=1))
+        write_results(out, result, indent=1)
         for taper, fit in result["mct_fit"].items():
             print(f"m={taper}: T_c = {fit['T_c']:.3f} ± {fit['T_c_error']:.3f}, gamma = {fit['gamma']:.2f} "
                   f"± {fit['gamma_error']:.2f} from T = {fit['temperatures']}")

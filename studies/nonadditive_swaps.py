@@ -32,13 +32,12 @@ from pathlib import Path
 import numpy as np
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.io import write_text
 from vdosbench.generators.glasses.configurations import polydisperse_configuration
 from vdosbench.generators.glasses.equilibration import size_neighbour_correlation, size_segregation
 from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.potentials import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import NINARELLO_NON_ADDITIVITY, remove_overlaps
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 
 def run_chain(n: int, temperature: float, eps: float, seed: int, equilibrate: int, measure: int) -> dict:
@@ -93,7 +92,7 @@ def main() -> None:
             }
     result = {"method": __doc__, "n_particles": args.n, "equilibrate_sweeps": args.equilibrate,
               "measure_sweeps": args.measure, "machine": machine_info(), "chains": rows, "mean": summary}
-    write_text(args.out, dumps_strict(result, indent=1))
+    write_results(args.out, result, indent=1)
     for key, value in summary.items():
         print(key, {k: round(v, 4) for k, v in value.items()})
 

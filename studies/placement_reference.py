@@ -16,9 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 from vdosbench.benchmark.placement import A4_EDGE, AXES, N_BOOTSTRAP, NEAREST_RULE, SEED, axes_reading
-from vdosbench.datasets.io import write_text
 from vdosbench.validators.results.result import jsonable
 
 from studies.soft_mode_density import Point, common_moduli, load_all
@@ -55,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     table = reference(load_all())
-    write_text(args.out, dumps_strict(table, indent=1) + "\n")
+    write_results(args.out, table, indent=1)
     print(f"wrote {args.out}: {len(table['rows'])} points")
     return 0
 

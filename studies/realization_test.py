@@ -63,9 +63,8 @@ from vdosbench.benchmark.fingerprint import (
 )
 from vdosbench.datasets import iter_points, mock_spectrum
 from vdosbench.datasets.catalog import Fingerprint, get_entry
-from vdosbench.datasets.io import write_text
 from vdosbench.validators import clopper_pearson_interval
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 COMPACT = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
 #: High-T* points with independent samples (N = 1000: 100 samples, N = 2000: 60).
@@ -278,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for item in args.rebuild:
         name, _, folder = item.partition("=")
         rebuilds[name] = rebuild(name, Path(folder), args.catalog, args.catalog_label)
-    write_text(args.out, dumps_strict(result, indent=1) + "\n")
+    write_results(args.out, result, indent=1)
     print(json.dumps(result, indent=1))
     return 0
 

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.datasets import point_group_key, read_point_groups
-from vdosbench.datasets.io import write_text
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 from vdosbench.validators import common_shear_modulus, density_ratio, mode_spectra_from_dataset
 from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.density_comparison import pooled_density_ratio
@@ -101,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     result = read(load())
-    write_text(args.out, dumps_strict(result, indent=1) + "\n")
+    write_results(args.out, result, indent=1)
     for label, readings in result["pooled"].items():
         for what, r in readings.items():
             print(f"{label:16s} {what:22s} {r['value']:.3f} [{r['low']:.3f}, {r['high']:.3f}]")

@@ -64,7 +64,6 @@ from studies.continuum_debye import load_points as load_full_spectrum_points  # 
 from studies.td_control_stages import STAGES  # noqa: E402
 from vdosbench.benchmark.elastic import sample_shear_moduli  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
-from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
     band_mle,
@@ -74,7 +73,7 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.results.result import bootstrap, jsonable  # noqa: E402
 from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft_mode_density  # noqa: E402
-from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
+from vdosbench.datasets.results_files import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -290,7 +289,7 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
                     g = sample_shear_moduli(point)
                     table["points"][key] = {"sample": g["sample"].values.tolist(),
                                             "shear_modulus": g["shear_modulus"].values.tolist()}
-                    write_text(out, dumps_strict(table, indent=1))
+                    write_results(out, table, indent=1)
                     print(key, float(g["shear_modulus"].mean()), flush=True)
     return table
 
@@ -664,7 +663,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         plt.close(figure(json.loads(args.out.read_text()), args.figure))
         return 0
     result = read(load_all(), n_bootstrap=args.n_bootstrap)
-    write_text(args.out, dumps_strict(result, indent=1, default=float))
+    write_results(args.out, result, indent=1, default=float)
     plt.close(figure(result, args.figure))
     print(a4_table_markdown(result))
     print(units_table_markdown(result["units_table"]))

@@ -56,10 +56,9 @@ from scipy import stats
 from studies import finite_size  # the finite-size study's loaders and its by-sample merge
 from vdosbench.benchmark import Verdict, load_registration, verdict_for
 from vdosbench.datasets import point_group_name
-from vdosbench.datasets.io import write_text
 from vdosbench.validators import bootstrap
 from vdosbench.validators.results.registry import study_measure
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.
@@ -222,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         link = p["link_spearman_inherent_vs_neighbour"]
         linked = "undefined" if link["value"] is None else f"{link['value']:+.2f} [{link['low']:+.2f}, {link['high']:+.2f}]"
         print(f"{p['model']} {p.get('n_particles', '')} {p['point']} chains={p['chains']}  {cells}  link {linked}")
-    write_text(args.out, dumps_strict(result, indent=1, default=float))
+    write_results(args.out, result, indent=1, default=float)
     return 0
 
 

@@ -34,6 +34,7 @@ from vdosbench.datasets.io import write_text
 from studies.td_control_stages import STAGE_SOURCE, new_chains
 from studies.td_control_stages import STAGES as REGISTERED_STAGES
 from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_chain_cost.json"
@@ -128,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.time_log:
         write_text(TIMES, dumps_strict(chain_times(args.time_log), indent=1) + "\n")
     result = study()
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     for name, r in result["ladders"].items():
         print(f"{name}: {r['chains_per_taper']} chains a taper, {r['core_hours_per_chain']:.3f} core-h a chain")
     for stage, r in result["stages"].items():

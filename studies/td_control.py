@@ -50,7 +50,6 @@ from vdosbench.benchmark.claims import Claim  # noqa: E402
 from vdosbench.benchmark.registration import load_registration  # noqa: E402
 from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
-from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.generators import RECIPES, T_D_NONADDITIVE  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
@@ -64,7 +63,7 @@ from vdosbench.validators import (  # noqa: E402
 from vdosbench.validators.results.result import jsonable  # noqa: E402
 
 from studies.td_control_stages import COVERAGE_FILES, POOLED, STAGES  # noqa: E402  (the registered stages)
-from vdosbench.datasets.json_files import dumps_strict  # noqa: E402
+from vdosbench.datasets.results_files import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -457,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--figure", type=Path, default=FIGURE)
     args = parser.parse_args(argv)
     result = read()
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     for stage, block in result["stages"].items():
         for size, claims in block.items():
             for claim, rows in claims.items():

@@ -62,11 +62,11 @@ from studies.td_control_power import CHAIN, CHAINS, COUNTS_N1000, X_EDGE
 from studies.td_control_stages import COVERAGE_FILES, new_chains
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judge
-from vdosbench.datasets.io import write_text
 from vdosbench.generators import GLASS_SPECTRUM, CurvedSpectrum, mock_glass_spectra
 from vdosbench.validators import ModeSpectra, band_mle, band_mle_population, paired_band_difference, wilson_interval
 from vdosbench.validators.results.result import Measurement
 from vdosbench.datasets.json_files import dumps_strict, loads_numbers
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The replicates and summary files of each registered stage.
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ran {run(args.replicates, replicates_file, chains)} replicates into {replicates_file}")
         return 0
     result = summary(replicates_file, chains)
-    write_text(args.output or STAGE_FILES[args.stage][1], dumps_strict(result, indent=1) + "\n")
+    write_results(args.output or STAGE_FILES[args.stage][1], result, indent=1)
     for name, block in result["coverage"].items():
         for key, r in block.items():
             print(f"{name} | {key}: truth {r['truth']:+.3f}, coverage {r['coverage']:.2f} "

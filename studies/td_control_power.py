@@ -30,12 +30,11 @@ import numpy as np
 
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judge
-from vdosbench.datasets.io import write_text
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, paired_band_difference, wilson_interval
 
 from studies.td_control_stages import new_chains
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_control_power.json"
@@ -133,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="new chains a taper at N = 1000 and 2000 (default: the registered 40 and 20)")
     args = parser.parse_args(argv)
     result = study(args.replicates, None if args.chains is None else dict(zip((1000, 2000), args.chains)))
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result, indent=1)
     for key, r in result["results"].items():
         print(f"{key}: coverage {r['coverage']:.2f}, mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}, "
               f"on +1 {r['verdicts_on_+1']}, on 0 {r['verdicts_on_0']}")

@@ -66,7 +66,7 @@ import numpy as np
 import scipy
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import combine_parts
-from vdosbench.datasets.io import temporary_path, write_text
+from vdosbench.datasets.io import temporary_path
 from vdosbench.generators.theory.current_correlation import polarised_current_correlation
 from vdosbench.generators.theory.elastic_medium import (
     MAX_SPEED_RATIO,
@@ -80,7 +80,7 @@ from vdosbench.validators import stratified_bootstrap
 from vdosbench.validators.spectral.boson_peak import boson_peak_excess
 
 import vdosbench
-from vdosbench.datasets.json_files import dumps_strict
+from vdosbench.datasets.results_files import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"
@@ -403,7 +403,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(out, dumps_strict(report, indent=1, default=float) + "\n")
+    write_results(out, report, indent=1, default=float)
     print(f"wrote {out} and {png} in {report['runtime_seconds']:.0f} s")
     for name, v in results.items():
         for label, s in v["slope_vs_c_T_k_G"].items():

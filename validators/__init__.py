@@ -1,7 +1,7 @@
 """Measurements on VDOS-1.0 datasets (``vdosbench.validators``); they never judge.
 
 Every validator takes one parameter point (``eigenvalue`` with dims exactly
-``('sample', 'mode')``; split an ensemble with :func:`iter_parameter_points`)
+``('sample', 'mode')``; split an ensemble with ``ds.vdos.points()``)
 and returns a value, its uncertainty (bootstrap over samples where it
 applies), the diagnostic curve as xarray, the settings used, and ``plot(ax)``.
 Verdicts belong to the benchmark's claims.
@@ -72,95 +72,6 @@ from .spectral.crossover_slope import (
     exponent_below_crossover,
 )
 from .spectral.comparison import EigenvalueAgreement, SpectrumComparison, compare_spectra, eigenvalue_agreement, ks_statistic
-
-__all__ = [
-    "exponent_below_crossover",
-    "CurveResult",
-    "curve_exponent",
-    "curve_gap",
-    "curve_peak",
-    "tabulated_dos",
-    "PhononShellResult",
-    "phonon_shell",
-    "plane_wave_shell",
-    "plane_wave_weights",
-    "paired_excess_difference",
-    "ZERO_MODE_RTOL",
-    "BootstrapEstimate",
-    "BosonPeakResult",
-    "CoordinationResult",
-    "Measurement",
-    "ParameterPointError",
-    "boson_peak_excess",
-    "bootstrap",
-    "stratified_bootstrap",
-    "conductance_tensor",
-    "coordination_distribution",
-    "coordination_numbers",
-    "debye_reduced_level",
-    "density_of_states",
-    "expanded_levels",
-    "clopper_pearson_interval",
-    "wilson_interval",
-    "frequencies",
-    "has_springs",
-    "homogenized_conductance",
-    "integrated_dos",
-    "iter_parameter_points",
-    "jsonable",
-    "local_response",
-    "measure_sound_speed",
-    "mode_total",
-    "new_poles",
-    "nonzero_mode_count",
-    "number_density",
-    "poles",
-    "reduced_dos",
-    "require_single_point",
-    "sample_pairs",
-    "sound_speed",
-    "unit_ball_volume",
-    "zero_modes",
-]
-
-# stresses, vorticity, localization, crossover, comparison (issue 4, items 4-7)
-__all__ += [
-    "CURL_CONTENT_REFERENCE",
-    "SEED000_SLOPE",
-    "CrossoverResult",
-    "CrossoverSlopeResult",
-    "EigenvalueAgreement",
-    "FieldVorticity",
-    "PowerLawFit",
-    "SpectrumComparison",
-    "StressExponentResult",
-    "VorticityResult",
-    "closed_form_dos",
-    "closed_form_peak",
-    "compare_spectra",
-    "crossover_frequency",
-    "crossover_slope",
-    "crossover_slope_from_points",
-    "dos_exponent_from_stress_exponent",
-    "dos_exponent_from_tapering_order",
-    "eigenvalue_agreement",
-    "field_vorticity",
-    "fit_crossover_frequency",
-    "fit_truncated_power_law",
-    "ks_statistic",
-    "local_displacement_gradient",
-    "measure_participation_ratio",
-    "neighbor_pairs",
-    "pair_stress_values",
-    "participation_ratio",
-    "participation_ratio_values",
-    "stress_exponent",
-    "stress_exponent_from_tapering_order",
-    "tapering_order_from_stress_exponent",
-    "vorticity",
-]
-
-# power law, lowest phonon, level statistics (issue 4, items 1-3)
 from .levels.level_statistics import (
     GOE_LARGE_N_MEAN_R_TILDE,
     GOE_SURMISE_MEAN_R_TILDE,
@@ -182,39 +93,62 @@ from .spectral.power_law import (
     power_law_exponent,
 )
 from .spectral.truncated_power_law import solve_truncated_power_law, truncated_power_law_mle
+from .spectral import *  # noqa: F403
+from .results.registry import RegisteredValidator, measures, registered
 
-__all__ += [
-    "GOE_LARGE_N_MEAN_R_TILDE",
-    "GOE_SURMISE_MEAN_R_TILDE",
-    "POISSON_MEAN_R_TILDE",
-    "GoodnessOfFit",
-    "LevelStatisticsResult",
-    "PowerLawResult",
-    "PowerLawWindow",
-    "goe_surmise_pdf",
-    "goe_surmise_r_tilde_cdf",
-    "level_statistics",
-    "level_statistics_by_window",
-    "lowest_phonon_frequency",
-    "phonon_frequency",
-    "shear_modulus_speed",
-    "poisson_r_tilde_cdf",
-    "poisson_ratio_pdf",
-    "power_law_exponent",
-    "sample_chunks",
-    "spacing_ratios",
-    "solve_truncated_power_law",
-    "truncated_power_law_mle",
-]
+#: The public names by topic (the order of the API page, docs/api/validators.md); ``__all__`` is their union.
+TOPICS: dict[str, tuple[str, ...]] = {
+    "Results, intervals and the registry": (
+        "Measurement", "BootstrapEstimate", "bootstrap", "stratified_bootstrap", "expanded_levels",
+        "clopper_pearson_interval", "wilson_interval", "jsonable", "ParameterPointError", "sample_pairs",
+        "RegisteredValidator", "measures", "registered",
+    ),
+    "Spectrum": (
+        "ZERO_MODE_RTOL", "frequencies", "density_of_states", "integrated_dos", "reduced_dos",
+        "debye_reduced_level", "unit_ball_volume", "lowest_phonon_frequency", "phonon_frequency",
+    ),
+    "Exponent of the low-frequency spectrum": (
+        "PowerLawResult", "PowerLawWindow", "power_law_exponent", "solve_truncated_power_law",
+        "truncated_power_law_mle", "ModeSpectra", "mode_spectra_from_dataset", "nonphononic_exponent",
+        "absolute_exponent", "common_shear_modulus", "percentile_interval", "stratified_replicates",
+        "ExponentEstimate", "EstimatorSpread", "estimator_spread", "window_mle", "window_mle_scan",
+        "participation_scan", "profile_interval", "paired_window_difference", "size_window_difference",
+        "S_OF_OMEGA_EDGES", "band_mle", "band_mle_population", "local_exponent", "paired_band_difference",
+        "window_mle_absolute", "ExtremeValueFit", "extreme_value_fit", "extreme_value_difference", "Homogeneity",
+        "exponent_homogeneity", "DensityComparison", "density_below", "density_ratio", "count_scaling",
+        "extreme_value", "box_shell_count", "debye_count", "debye_excess", "paired_debye_excess_difference",
+        "SizeSeriesResult", "size_series_exponent", "size_series_spectra", "ModeCertificate",
+        "certify_lowest_modes", "count_below",
+    ),
+    "Boson peak, sound and the crossover": (
+        "BosonPeakResult", "boson_peak_excess", "paired_excess_difference", "sound_speed", "measure_sound_speed",
+        "conductance_tensor", "homogenized_conductance", "has_springs", "CrossoverResult", "closed_form_dos",
+        "closed_form_peak", "crossover_frequency", "fit_crossover_frequency", "SEED000_SLOPE",
+        "CrossoverSlopeResult", "crossover_slope", "crossover_slope_from_points", "exponent_below_crossover",
+        "local_response", "poles", "new_poles",
+    ),
+    "Theory curves": ("CurveResult", "curve_exponent", "curve_gap", "curve_peak", "tabulated_dos"),
+    "Levels and the character of the modes": (
+        "GOE_LARGE_N_MEAN_R_TILDE", "GOE_SURMISE_MEAN_R_TILDE", "POISSON_MEAN_R_TILDE", "GoodnessOfFit",
+        "LevelStatisticsResult", "level_statistics", "level_statistics_by_window", "spacing_ratios",
+        "goe_surmise_pdf", "goe_surmise_r_tilde_cdf", "poisson_ratio_pdf", "poisson_r_tilde_cdf",
+        "participation_ratio", "participation_ratio_values", "measure_participation_ratio", "CURL_CONTENT_REFERENCE",
+        "FieldVorticity", "VorticityResult", "vorticity", "field_vorticity", "local_displacement_gradient",
+        "neighbor_pairs", "PhononShellResult", "phonon_shell", "plane_wave_shell", "plane_wave_weights",
+    ),
+    "Structure": (
+        "CoordinationResult", "coordination_numbers", "coordination_distribution", "PowerLawFit",
+        "StressExponentResult", "stress_exponent", "fit_truncated_power_law", "pair_stress_values",
+        "dos_exponent_from_stress_exponent", "dos_exponent_from_tapering_order", "stress_exponent_from_tapering_order",
+        "tapering_order_from_stress_exponent",
+    ),
+    "Comparing two spectra": (
+        "SpectrumComparison", "EigenvalueAgreement", "compare_spectra", "eigenvalue_agreement", "ks_statistic",
+    ),
+    "Deprecated (one release; docs/whats-new.md)": (
+        "require_single_point", "iter_parameter_points", "sample_chunks", "mode_total", "nonzero_mode_count",
+        "zero_modes", "number_density", "shear_modulus_speed",
+    ),
+}
 
-# nonphononic exponent from arrays: window MLE, scaling with N, excess over Debye (issue 25, item 1);
-# the names are listed once, in validators/spectral/__init__.py
-from . import spectral as _spectral
-from .spectral import *  # noqa: E402,F403
-
-__all__ += _spectral.__all__
-
-# the validator registry: claims find a validator, its quantities and settings by name (issue 54 item 1)
-from .results.registry import RegisteredValidator, measures, registered  # noqa: E402
-
-__all__ += ["RegisteredValidator", "measures", "registered"]
+__all__ = [name for names in TOPICS.values() for name in names]

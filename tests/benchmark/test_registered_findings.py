@@ -247,3 +247,112 @@ def test_a_changed_expectation_changes_a_verdict(tmp_path: Path) -> None:
     intervals = [r["interval"] for stage in stored["stages"].values() for point in stage.values()
                  if isinstance(point, Mapping) for r in point.get(claim.id, []) if not r["why"]]
     assert intervals and any(_judged(claim, *i) == "refuted" for i in intervals)
+
+
+def _definitions() -> dict[str, list[str]]:
+    """Where each claim id is defined (not referenced): claims.toml, every registration, every literature file."""
+    import tomllib
+
+    from vdosbench.benchmark.claims import default_claims_path
+
+    benchmark = default_claims_path().parent
+    where: dict[str, list[str]] = {}
+    for path in [default_claims_path(), *sorted(REGISTRATIONS.glob("*.toml")),
+                 *sorted((benchmark / "literature").glob("*.toml"))]:
+        for entry in tomllib.loads(path.read_text()).get("claim", []):
+            if "registration" not in entry:  # a reference names a registered claim, it defines none
+                where.setdefault(str(entry["id"]), []).append(path.name)
+    return where
+
+
+def test_no_claim_id_is_defined_in_two_places() -> None:
+    where = _definitions()
+    assert len(where) > 60 and "lerner.deep-tail-s4-absolute" in where
+    assert not {k: v for k, v in where.items() if len(v) > 1}
+    assert where["lerner.deep-tail-s4-absolute"] == ["absolute-frequency.toml"]
+    assert where["schirmacher.high-parent-temperature-s2"] == ["claims.toml"]
+    assert where["schirmacher.high-tstar-window-s2"] == ["finite-size.toml"]
+
+
+def test_the_finite_size_key_keeps_its_registered_name() -> None:
+    """The window reading renamed so that no id is defined twice still records the name it was registered under,
+    and the study's verdict key (the stored results' key) reads it."""
+    from studies import finite_size
+
+    claim = _claims("finite-size")["schirmacher.high-tstar-window-s2"]
+    assert claim.extra["as_registered"]["claim"] == "schirmacher.high-parent-temperature-s2"
+    assert finite_size.point_claims(2, 1.0)["schirmacher.high-parent-temperature-s2"] == claim.id
+
+
+def _with_defaults(validator: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` with the validator's defaults filled in (a default written out or left out is one measure)."""
+    import inspect
+
+    from vdosbench import validators
+
+    function = getattr(validators, validator, None)
+    if function is None:
+        return dict(settings)
+    defaults = {k: p.default for k, p in inspect.signature(function).parameters.items()
+                if p.default is not inspect.Parameter.empty}
+    return {**defaults, **settings}
+
+
+def _stored_measurement(m: Mapping[str, Any]) -> Measurement:
+    def number(x: Any) -> float:
+        return math.nan if x is None else float(x)
+
+    return Measurement(m["name"], number(m["value"]), number(m["uncertainty"]), number(m["low"]), number(m["high"]),
+                       float(m["confidence"]), m["units"], {}, None, int(m["n_samples"]), m["method"])
+
+
+#: The scores of committed sets under the shipped claims (``vdosbench score``'s result.json), read again below.
+SCORES = ("td_control_n1000_score.json", "td_control_n2000_score.json", "seed000_inhomogeneous_medium_score.json",
+          "seed002_spring_networks_score.json", "n1600_levels_rebuild_score.json")
+
+
+@pytest.mark.parametrize("name", SCORES)
+def test_the_scored_registered_claims_give_their_stored_verdicts_again(name: str) -> None:
+    """Every registered claim ``vdosbench score`` reads (claims.toml's references) measures what the stored score
+    measured (the validator's defaults filled in) and judges every stored point as it was judged; the same for the
+    alternatives the score reports."""
+    from vdosbench.benchmark.scoring import judge
+
+    claims = {c.id: c for c in load_claims()}
+    stored = json.loads((RESULTS / name).read_text())
+    assert str(stored["claims_file"]).endswith("benchmark/claims.toml")
+    read = 0
+    for r in stored["results"]:
+        claim = claims[r["id"]]
+        if claim.registration is None:
+            continue
+        assert (r["validator"], r["quantity"], r["expected"]) == (claim.validator, claim.quantity,
+                                                                  claim.expect.describe()), r["id"]
+        assert _with_defaults(r["validator"], r["settings"]) == _with_defaults(claim.validator, claim.settings)
+        alternatives = {a.label: a for a in claim.alternatives if not a.select}
+        for alt in r["alternatives"]:
+            mine = alternatives[alt["label"]]
+            assert (alt["validator"], _with_defaults(alt["validator"], alt["settings"])) == (
+                mine.validator, _with_defaults(mine.validator, mine.settings)), (r["id"], alt["label"])
+        for p in r["points"]:
+            if p["measurement"] is not None:
+                assert judge(_stored_measurement(p["measurement"]), claim.expect)[0].value == p["verdict"], r["id"]
+                read += 1
+    if name.startswith("td_control"):
+        assert read >= 6  # the six registered claims that apply to a T_d control set are measured on it
+
+
+def test_a_moved_expectation_is_caught_in_a_stored_score() -> None:
+    """Built to fail: the T_d m = 2 claim's expectation moved from 4 to 2 judges a stored point otherwise."""
+    from dataclasses import replace
+
+    from vdosbench.benchmark.claims import Expectation
+    from vdosbench.benchmark.scoring import judge
+
+    claim = {c.id: c for c in load_claims()}["schirmacher.td-m2-s4-absolute"]
+    moved = replace(claim.expect, value=2.0)
+    assert isinstance(moved, Expectation)
+    stored = json.loads((RESULTS / "td_control_n1000_score.json").read_text())
+    points = [p for r in stored["results"] if r["id"] == claim.id for p in r["points"] if p["measurement"]]
+    assert points and any(judge(_stored_measurement(p["measurement"]), moved)[0].value != p["verdict"]
+                          for p in points)

@@ -135,3 +135,42 @@ def test_the_realization_test_reads_its_rule_from_the_registration() -> None:
     numbers = (rule.settings["alpha"], rule.settings["min_units"])
     assert (fingerprint.REALIZATION_ALPHA, fingerprint.REALIZATION_MIN_SAMPLES) == numbers == (0.05, 20)
     assert rule.expect.describe() == "> 0.05"
+
+
+def test_a_reference_may_name_the_registered_reading_a_score_reads_and_its_data(tmp_path: Path) -> None:
+    """The deep tail's registered primary needs the study's common unit; claims.toml names the registered alternative
+    a scored set can form, and the data (the registration states none); what selects other data cannot be named."""
+    (claim,) = [c for c in load_claims() if c.id == "lerner.deep-tail-s4-absolute"]
+    registered = load_registration("absolute-frequency").claim(claim.id)
+    read = registered.alternative("lowest band (0, 0.15] omega_g")
+    assert registered.validator == "absolute_frequency.band_mle_common_unit" and not registered.applies_to
+    assert (claim.validator, dict(claim.settings)) == (read.validator, dict(read.settings))
+    assert claim.expect == registered.expect and claim.registration == registered.registration
+    assert claim.applies_to == {"model": ["soft_spheres", "kob_andersen", "glass"]} and "shear_modulus" in claim.requires
+    base = '[[claim]]\nid = "lerner.deep-tail-s4-absolute"\nregistration = "absolute-frequency"\n'
+    path = tmp_path / "claims.toml"
+    for extra, message in [
+        ('reading = "no such"\n', r"reading = 'no such'. Fix: name a registered alternative"),
+        ('reading = "extreme value, kappa free (withdrawn primary)"\n', "selects other data of its study"),
+    ]:
+        path.write_text(base + extra)
+        with pytest.raises(ClaimsFileError, match=message):
+            load_claims(path)
+    path.write_text('[[claim]]\nid = "schirmacher.high-tstar-s2-absolute"\nregistration = "absolute-frequency"\n'
+                    'applies_to = { model = "glass" }\n')
+    with pytest.raises(ClaimsFileError, match="a registered claim's data are its registration's"):
+        load_claims(path)
+
+
+def test_importing_fingerprint_reads_no_registration() -> None:
+    """The realization test's rule is read on first use, not when vdosbench.benchmark.fingerprint is imported."""
+    import subprocess
+    import sys
+
+    code = ("import vdosbench.benchmark.registration as r, vdosbench.benchmark.fingerprint as f\n"
+            "assert f.realization_rule.cache_info().currsize == 0\n"
+            "calls = []\n"
+            "f.load_registration = lambda name: calls.append(name) or r.load_registration(name)\n"
+            "assert f.REALIZATION_MIN_SAMPLES == 20 and calls == ['realization-test']\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -32,7 +32,6 @@ from vdosbench.generators.theory.inhomogeneous_medium import (
     layered_conductance,
     layered_spectrum,
 )
-from vdosbench.validators import iter_parameter_points
 from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
 from vdosbench.validators.spectral.crossover_slope import crossover_slope
 from vdosbench.validators.spectral.sound import conductance_tensor, sound_speed
@@ -173,7 +172,7 @@ def test_validators_measure_the_closed_form_slope() -> None:
     window = (0.0, debye_frequency())
     res = crossover_slope(ds, sound_speed=1.0, window=window, n_bootstrap=5)
     assert res.slope.value == pytest.approx(CROSSOVER_COEFFICIENT, rel=FIT_RTOL)
-    for params, point in iter_parameter_points(ds):
+    for params, point in ds.vdos.points():
         fit = measure_crossover(point, window=window, n_bootstrap=5).fit_frequency.value
         assert fit == pytest.approx(crossover_frequency(params["k_G"]), rel=FIT_RTOL)
     # built to fail: k_G labels doubled, the slope halves and is rejected
@@ -379,7 +378,7 @@ def test_generator_runs_through_the_ensemble_runner(tmp_path) -> None:
     )
     check(ds)
     assert ds.eigenvalue.dims == ("variant", "k_G", "sample", "mode")
-    speeds = [float(sound_speed(point, "modulus").mean()) for _, point in iter_parameter_points(ds)]
+    speeds = [float(sound_speed(point, "modulus").mean()) for _, point in ds.vdos.points()]
     assert speeds[0] == pytest.approx(1.0, abs=SPEED_ATOL) and speeds[2] == pytest.approx(1.0, abs=SPEED_ATOL)
 
 

@@ -304,3 +304,50 @@ def test_no_function_over_the_limit_is_missing_from_the_recorded_list() -> None:
         f"listed functions now at most {MAX_FUNCTION_LINES} lines (or gone): {shorter}; "
         f"remove them from {where} so the list only shrinks"
     )
+
+
+#: The figure of docs/design.md and the script that draws it (its IMPORTS are the arrows).
+DESIGN_FIGURE = ROOT / "docs" / "figures" / "design" / "layers.py"
+_LAYERS = ("datasets", "generators", "validators", "benchmark")
+
+
+def layer_edges(graph: Mapping[str, set[str]]) -> set[tuple[str, str]]:
+    """(importer, imported) between the floors: the four subpackages and the command line (``cli``); the top
+    package ``vdosbench`` (the version) is no floor."""
+    def floor(module: str) -> str | None:
+        if module == CLI or module.startswith(CLI + "."):
+            return "cli"
+        part = module.split(".")[1] if module.count(".") else ""
+        return part if part in _LAYERS else None
+
+    return {(floor(a), floor(b)) for a, targets in graph.items() for b in targets
+            if floor(a) and floor(b) and floor(a) != floor(b)}  # type: ignore[misc]
+
+
+def figure_arrows(path: Path = DESIGN_FIGURE) -> set[tuple[str, str]]:
+    """The arrows the design figure draws (its ``IMPORTS``, read from the source without running it)."""
+    for node in ast.parse(path.read_text()).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
+            else []
+        if any(isinstance(t, ast.Name) and t.id == "IMPORTS" for t in targets):
+            return {tuple(edge) for edge in ast.literal_eval(node.value)}  # type: ignore[arg-type]
+    raise AssertionError(f"{path} defines no IMPORTS")
+
+
+def test_the_design_figure_draws_the_import_graph() -> None:
+    """docs/design.md's figure (docs/figures/design/layers.py) has an arrow for every import between the floors
+    of the source and none more (the png is drawn by that script: redraw it when the arrows change)."""
+    drawn, actual = figure_arrows(), layer_edges(import_graph(ROOT))
+    assert ("generators", "datasets") in actual and ("cli", "benchmark") in actual
+    assert drawn == actual, f"draw {sorted(actual - drawn)}; remove {sorted(drawn - actual)}"
+    assert "figures/design/layers.png" in (ROOT / "docs" / "design.md").read_text()
+
+
+def test_a_new_import_between_floors_is_missing_from_the_figure(tmp_path: Path) -> None:
+    """Built to fail: a validator that imports the benchmark makes an edge the figure does not draw."""
+    for folder in FOLDERS:
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "validators" / "bad.py").write_text("from vdosbench.benchmark import scoring\n")
+    (tmp_path / "benchmark" / "scoring.py").write_text("")
+    assert ("validators", "benchmark") in layer_edges(import_graph(tmp_path)) - figure_arrows()

@@ -125,3 +125,30 @@ def test_a_lost_name_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(module, "__all__", [n for n in module.__all__ if n != "sample_chunks"])
     with pytest.raises(AssertionError, match="lost \\['sample_chunks'\\]"):
         test_public_names_stay_in_all_and_importable("vdosbench.validators")
+
+
+@pytest.mark.parametrize("face", ["validators", "datasets", "generators", "benchmark"])
+def test_a_face_exports_by_topic_and_its_api_page_follows(face: str) -> None:
+    """One ``__all__``, the union of ``TOPICS`` in order (no name twice); every public name the face imports is
+    exported (ruff's F401 is off for the face: this is its check); docs/api/FACE.md has one section a topic with
+    exactly its names (issue 66 item 2)."""
+    import importlib
+    import re
+    import types
+    from pathlib import Path
+
+    module = importlib.import_module(f"vdosbench.{face}")
+    topics = module.TOPICS
+    union = [name for names in topics.values() for name in names]
+    assert module.__all__ == union and len(set(union)) == len(union)
+    if hasattr(module, "_WHERE"):  # the lazy face (PEP 562): what it can import is its table of names
+        imported = set(module._WHERE)
+    else:
+        imported = {n for n, o in vars(module).items() if not n.startswith("_")
+                    and not isinstance(o, types.ModuleType) and n not in ("TOPICS", "annotations")}
+    assert imported == set(union), sorted(imported ^ set(union))
+    page = (Path(__file__).resolve().parents[2] / "docs" / "api" / f"{face}.md").read_text(encoding="utf-8")
+    sections = re.split(r"^## ", page, flags=re.M)[1:]
+    found = {s.splitlines()[0]: re.findall(r"^\.\. auto(?:class|function|data):: (\w+)$", s, flags=re.M)
+             for s in sections}
+    assert found == {topic: list(names) for topic, names in topics.items()}

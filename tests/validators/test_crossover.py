@@ -178,11 +178,11 @@ def test_ml_fit_on_pure_power_laws_leaves_the_window() -> None:
 def test_measured_sound_speed_enters_x() -> None:
     """sound_speed='dispersion': x = (mean measured c over samples) · k_G, bootstrapped jointly with ω_BP."""
     from vdosbench.datasets import mock_spectrum
-    from vdosbench.validators import iter_parameter_points, sound_speed
+    from vdosbench.validators import sound_speed
 
     ds = mock_spectrum(n_sample=4, n_mode=64, n_site=64, exponent=3.0, parameters={"k_G": [0.5, 1.0, 1.5]})
     res = crossover_slope(ds, sound_speed="dispersion", window=(0.0, 1.0), n_bootstrap=20)
-    expected = [float(sound_speed(pt, "dispersion").mean()) * p["k_G"] for p, pt in iter_parameter_points(ds)]
+    expected = [float(sound_speed(pt, "dispersion").mean()) * p["k_G"] for p, pt in ds.vdos.points()]
     np.testing.assert_allclose(res.curve["x"].values, expected, rtol=1e-12)
     assert res.settings["sound_speed"] == "dispersion"
 

@@ -25,11 +25,9 @@ from vdosbench.validators import (
     density_of_states,
     expanded_levels,
     integrated_dos,
-    iter_parameter_points,
     jsonable,
     local_response,
     reduced_dos,
-    require_single_point,
     sound_speed,
 )
 
@@ -197,12 +195,12 @@ def _ragged_grid(seed: int = 0) -> xr.Dataset:
     return ds
 
 
-def test_iter_parameter_points_slices_ragged_pairs() -> None:
+def test_points_slices_ragged_pairs() -> None:
     ds = _ragged_grid()
-    points = list(iter_parameter_points(ds))
+    points = list(ds.vdos.points())
     assert [p for p, _ in points] == [{"a": a, "b": b} for a in (0, 1) for b in (10.0, 20.0, 30.0)]
     for k, (params, point) in enumerate(points):
-        require_single_point(point)
+        point.vdos.require_point()
         ia, ib = divmod(k, 3)
         xr.testing.assert_equal(point["eigenvalue"], ds["eigenvalue"].isel(a=ia, b=ib))
         expected_owner = np.repeat(ia * 9 + ib * 3 + np.arange(3), ds["pair_count"].values[ia, ib])
@@ -210,16 +208,16 @@ def test_iter_parameter_points_slices_ragged_pairs() -> None:
         assert float(point["b"]) == params["b"]
 
 
-def test_iter_parameter_points_without_parameters_yields_the_dataset() -> None:
+def test_points_without_parameters_yields_the_dataset() -> None:
     ds = mock_spectrum()
-    [(params, point)] = list(iter_parameter_points(ds))
+    [(params, point)] = list(ds.vdos.points())
     assert params == {} and point is ds
 
 
-def test_iter_parameter_points_needs_pair_count_for_pairs() -> None:
+def test_points_needs_pair_count_for_pairs() -> None:
     ds = _ragged_grid().drop_vars("pair_count")
     with pytest.raises(ValueError, match="no pair_count"):
-        list(iter_parameter_points(ds))
+        list(ds.vdos.points())
 
 
 @pytest.mark.parametrize(
@@ -237,7 +235,7 @@ def test_iter_parameter_points_needs_pair_count_for_pairs() -> None:
 )
 def test_validators_refuse_a_parameter_grid(call) -> None:
     ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4)
-    with pytest.raises(ParameterPointError, match=r"one parameter point.*iter_parameter_points"):
+    with pytest.raises(ParameterPointError, match=r"one parameter point.*ds\.vdos\.points\(\)"):
         call(ds)
 
 
@@ -249,14 +247,15 @@ def test_validators_refuse_a_parameter_grid(call) -> None:
     ],
     ids=["no-eigenvalue", "transposed"],
 )
-def test_require_single_point_explains(ds: xr.Dataset, match: str) -> None:
+def test_require_point_explains(ds: xr.Dataset, match: str) -> None:
     with pytest.raises(ValueError, match=match):
-        require_single_point(ds)
+        ds.vdos.require_point()
 
 
-def test_require_single_point_rejects_non_dataset() -> None:
-    with pytest.raises(TypeError, match="expected an xarray.Dataset"):
-        require_single_point(np.zeros(3))  # type: ignore[arg-type]
+def test_points_refuses_a_misshapen_eigenvalue() -> None:
+    ds = mock_spectrum().drop_vars("zero_mode").transpose("mode", "sample")
+    with pytest.raises(ValueError, match=r"expected \(\.\.\., 'sample', 'mode'\).*expand_dims"):
+        list(ds.vdos.points())
 
 
 def test_a_measurement_carries_the_expanded_interval_only_when_asked() -> None:

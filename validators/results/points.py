@@ -1,11 +1,12 @@
 """Parameter points of an ensemble and per-sample access to a point.
 
 Validators measure one parameter point: a dataset whose ``eigenvalue`` has
-dims exactly ``('sample', 'mode')``.  :func:`iter_parameter_points` splits an
+dims exactly ``('sample', 'mode')``.  ``ds.vdos.points()`` splits an
 ensemble over its parameter dimensions (VDOS-1.0: every dimension of
 ``eigenvalue`` that is not reserved), slicing the ragged pair data (CF
 contiguous ragged array, pairs concatenated in C order of ``pair_count``'s
-dimensions) to each point.  :func:`point_view` is the border where a validator
+dimensions) to each point, and ``ds.vdos.require_point()`` checks that a dataset is one point: the one
+spelling of each (issue 66; :func:`iter_parameter_points` and :func:`require_single_point` are deprecated).  :func:`point_view` is the border where a validator
 takes its one ``ds.vdos`` view; :func:`sample_chunks` and :func:`sample_pairs`
 are that view's :meth:`~vdosbench.datasets.VdosAccessor.sample_blocks` and
 :meth:`~vdosbench.datasets.VdosAccessor.sample_pairs`.
@@ -20,7 +21,6 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets import iter_points
 from vdosbench.datasets.accessor import ParameterPointError, VdosAccessor
 
 __all__ = [
@@ -33,47 +33,20 @@ __all__ = [
 ]
 
 
-def _require_eigenvalue(ds: object, validator: str) -> xr.DataArray:
-    if not isinstance(ds, xr.Dataset):
-        raise TypeError(
-            f"{validator} expected an xarray.Dataset, found {type(ds).__name__}; "
-            "open the file with vdosbench.datasets.open_dataset"
-        )
-    if "eigenvalue" not in ds.variables:
-        raise ValueError(
-            f"{validator} expected a variable 'eigenvalue' (λ = ω², dims (..., 'sample', 'mode')), "
-            f"found variables {sorted(map(str, ds.variables))}; store the eigenvalues as ds['eigenvalue']"
-        )
-    return ds["eigenvalue"]
-
-
 def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> None:
-    """Raise unless ``eigenvalue`` has dims exactly ``('sample', 'mode')`` (``ds.vdos.require_point``).
+    """Deprecated: ``ds.vdos.require_point(validator)``, the one spelling of "check one point" (issue 66).
 
-    Parameters
-    ----------
-    ds
-        A VDOS-1.0 dataset.
-    validator
-        Name used in the error message.
-
-    Raises
-    ------
-    ParameterPointError
-        If ``ds`` has parameter dimensions.
-    ValueError
-        If ``eigenvalue`` is missing or its dims are otherwise wrong.
+    Kept for one release; warns (:class:`DeprecationWarning`) and raises as ``ds.vdos.require_point`` does
+    (:class:`ParameterPointError` for parameter dimensions, :class:`ValueError` for a missing or misshapen
+    ``eigenvalue``; :class:`TypeError` for what is no dataset).
 
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
-    >>> require_single_point(mock_spectrum())
-    >>> try:
-    ...     require_single_point(mock_spectrum(parameters={"delta": [0.0, 0.1]}), "demo")
-    ... except ParameterPointError as e:
-    ...     print(str(e)[:37])
-    demo measures one parameter point: ex
+    >>> mock_spectrum().vdos.require_point("demo")  # instead
     """
+    warnings.warn("vdosbench.validators.require_single_point is deprecated; use ds.vdos.require_point",
+                  DeprecationWarning, stacklevel=2)
     point_view(ds, validator)
 
 
@@ -123,37 +96,24 @@ def point_view(ds: xr.Dataset | VdosAccessor, validator: str = "this validator")
 
 
 def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
-    """Yield ``(parameter values, one-point dataset)`` for every parameter point.
+    """Deprecated: ``ds.vdos.points()``, the one spelling of "iterate points" (issue 66).
 
-    Parameters
-    ----------
-    ds
-        A VDOS-1.0 dataset, ``eigenvalue`` with dims ``(*parameters, sample, mode)``.
-
-    Yields
-    ------
-    params : dict
-        Parameter name -> value (Python scalar) of the point; empty when ``ds``
-        has no parameter dimensions (then ``ds`` itself is yielded once).
-    point : xarray.Dataset
-        ``ds`` at that point (parameters kept as scalar coordinates), its pair
-        data restricted to the point's pairs.  Points come in C order of the
-        parameter dimensions as they appear in ``eigenvalue``.
+    Kept for one release; warns (:class:`DeprecationWarning`) when called and yields what ``ds.vdos.points()``
+    yields: ``(parameter values, one-point dataset)`` for every parameter point.
 
     Examples
     --------
     >>> from vdosbench.datasets import mock_spectrum
     >>> ds = mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4, pairs_per_sample=3)
-    >>> [(p, pt.sizes["sample"], pt.sizes["pair"]) for p, pt in iter_parameter_points(ds)]
-    [({'delta': 0.0}, 3, 9), ({'delta': 0.1}, 3, 9)]
+    >>> [p for p, _ in ds.vdos.points()]  # instead
+    [{'delta': 0.0}, {'delta': 0.1}]
     """
-    ev = _require_eigenvalue(ds, "iter_parameter_points")
-    if ev.dims[-2:] != ("sample", "mode"):
-        raise ValueError(
-            f"eigenvalue has dims {ev.dims}; expected (..., 'sample', 'mode'): transpose so "
-            "'sample', 'mode' come last, or add a sample dimension with ds.expand_dims('sample')"
-        )
-    yield from iter_points(ds)
+    warnings.warn("vdosbench.validators.iter_parameter_points is deprecated; use ds.vdos.points", DeprecationWarning,
+                  stacklevel=2)
+    if not isinstance(ds, xr.Dataset):
+        raise TypeError(f"iter_parameter_points expected an xarray.Dataset, found {type(ds).__name__}; "
+                        "open the file with vdosbench.datasets.open_dataset")
+    return ds.vdos.points()
 
 
 def sample_pairs(ds: xr.Dataset | VdosAccessor, *variables: str) -> list[tuple[np.ndarray, ...]]:

@@ -24,7 +24,6 @@ import xarray as xr
 from scipy.stats import norm
 from vdosbench.datasets import parameter_dims
 
-from ..results.points import iter_parameter_points
 from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, current_axes
 from .crossover import CrossoverResult, Estimator, _point
@@ -375,7 +374,7 @@ def _sweep_points(
     results: list[CrossoverResult] = []
     omega_bp, se, reps, c_mean, c_reps = [], [], [], [], []
     windows = []
-    for idx, (params, point) in enumerate(iter_parameter_points(ds)):
+    for idx, (params, point) in enumerate(ds.vdos.points()):
         win = window(params) if callable(window) else window
         windows.append(tuple(float(v) for v in win))
         result, est = _one_point(
