@@ -64,6 +64,7 @@ from .theory.inhomogeneous_closed_form import (
     closed_form_dos,
 )
 from .theory.current_correlation import current_correlation, medium_current_correlation
+from .theory.coupled_mock import GlassCouplings, coupled_glass_mock, coupling_statistics
 from .theory.mock_spectrum import (
     GLASS_SPECTRUM,
     CurvedSpectrum,
@@ -178,7 +179,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "Mock spectra with a known answer": (
         "MockSpectra", "mock_glass_spectra", "glass_like_mock", "box_phonon_levels", "goe_unfolded_levels",
-        "CurvedSpectrum", "GLASS_SPECTRUM",
+        "CurvedSpectrum", "GLASS_SPECTRUM", "GlassCouplings", "coupled_glass_mock", "coupling_statistics",
     ),
 }
 

@@ -28,11 +28,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vdosbench.datasets.io import write_text
-from vdosbench.datasets.json_files import dumps_strict
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
-from vdosbench.validators import ModeSpectra
-from vdosbench.validators.spectral.density_comparison import chain_correlation, pooled_density_ratio
+from vdosbench.datasets import write_results
+from vdosbench.generators import mock_glass_spectra
+from vdosbench.validators import ModeSpectra, chain_correlation, pooled_density_ratio
 
 from studies.coupled_mock_power import PROTOCOLS, TD_WINDOW, _count_truth, _summary, _t1_spectrum, _td_point
 from studies.kappa_from_levels import TAPERS, _mock
@@ -103,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chain_correlation": chain_correlation_coverage(args.replicates),
     }
     result["method"]["cpu_seconds"] = time.process_time() - t0
-    write_text(args.output, dumps_strict(result, indent=1) + "\n")
+    write_results(args.output, result)
     return 0
 
 

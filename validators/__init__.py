@@ -118,7 +118,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "exponent_homogeneity", "DensityComparison", "density_below", "density_ratio", "count_scaling",
         "extreme_value", "box_shell_count", "debye_count", "debye_excess", "paired_debye_excess_difference",
         "SizeSeriesResult", "size_series_exponent", "size_series_spectra", "ModeCertificate",
-        "certify_lowest_modes", "count_below",
+        "certify_lowest_modes", "count_below", "pooled_density_ratio", "soft_mode_density_ratio", "chain_correlation",
+        "KappaCalibration", "edge_spacing_ratio", "edge_spacing_ratios", "extreme_value_kappa_from_levels",
     ),
     "Boson peak, sound and the crossover": (
         "BosonPeakResult", "boson_peak_excess", "paired_excess_difference", "sound_speed", "measure_sound_speed",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from vdosbench.validators.spectral.level_kappa import KappaCalibration
+from vdosbench.validators import KappaCalibration
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "studies" / "results"

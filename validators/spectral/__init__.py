@@ -42,6 +42,8 @@ from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphonon
 from .size_scaling import count_scaling, extreme_value
 from .size_series import SizeSeriesResult, size_series_exponent, size_series_spectra
 from .inertia import ModeCertificate, certify_lowest_modes, count_below
+from .density_comparison import chain_correlation, pooled_density_ratio, soft_mode_density_ratio
+from .level_kappa import KappaCalibration, edge_spacing_ratio, edge_spacing_ratios, extreme_value_kappa_from_levels
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -94,4 +96,11 @@ __all__ = [
     "paired_window_difference",
     "size_window_difference",
     "paired_debye_excess_difference",
+    "chain_correlation",
+    "pooled_density_ratio",
+    "soft_mode_density_ratio",
+    "KappaCalibration",
+    "edge_spacing_ratio",
+    "edge_spacing_ratios",
+    "extreme_value_kappa_from_levels",
 ]
