@@ -204,6 +204,47 @@ def measure(h: scipy.sparse.csr_matrix, k: int, d: int, tol: float, solvers: lis
             "lowest_nonzero_eigenvalue": float(values_of[reference][0]) if reference else None, "solvers": rows}
 
 
+def summary(runs: dict[str, Any]) -> dict[str, Any]:
+    """Per (N, k): the fastest solver that meets the tolerance and each solver's CPU over Chebyshev's."""
+    out: dict[str, Any] = {}
+    for key, row in runs.items():
+        cpu = {s: r["cpu_seconds"] for s, r in row["solvers"].items() if r.get("meets_tolerance")}
+        if "chebyshev" in cpu:
+            out[key] = {"fastest": row["fastest_meeting_tolerance"], "cpu_seconds": cpu,
+                        "cpu_over_chebyshev": {s: c / cpu["chebyshev"] for s, c in cpu.items()}}
+    return out
+
+
+def per_structure(runs: dict[str, Any]) -> dict[str, Any]:
+    """The T_d chains' CPU core-hours per structure (``speed/results/mc_production.json``, after the kernel change)
+    with the lowest 50 modes by the default solver instead of Chebyshev: each structure's analysis less the lowest
+    modes' median (``finite_size_cost.json``, Chebyshev) × (1 − arpack / Chebyshev CPU at that N, k = 50, m = 2, from
+    ``runs``).  An estimate from three records, labelled as such (no chain was run with arpack)."""
+    results = ROOT / "speed" / "results"
+    mc = json.loads((results / "mc_production.json").read_text(encoding="utf-8"))["cost_per_structure"]["after"]
+    ladder = json.loads((results / "finite_size_cost.json").read_text(encoding="utf-8"))["ladder"]["median_seconds"]
+    out: dict[str, Any] = {"method": " ".join((per_structure.__doc__ or "").split())}
+    for design, rows in mc.items():
+        out[design] = {}
+        for n in (1000, 2000):
+            row = runs.get(f"N={n}, k=50, m=2")
+            if row is None or not all(row["solvers"].get(s, {}).get("meets_tolerance") for s in ("chebyshev", "arpack")):
+                continue
+            ratio = row["solvers"]["arpack"]["cpu_seconds"] / row["solvers"]["chebyshev"]["cpu_seconds"]
+            saved = ladder[str(n)]["lowest_modes"] * (1.0 - ratio)
+            k = 25 if design.startswith("25") else 5
+            per_taper = []
+            for taper in ("2", "inf"):
+                r = rows[f"N={n}, m={taper}"]
+                analysis = r["analysis_cpu_seconds_per_structure"] - saved
+                per_taper.append((r["mc_cpu_seconds_per_chain"] / k + analysis) / 3600.0)
+            out[design][f"N={n}"] = {"arpack_over_chebyshev_k50": ratio, "lowest_modes_seconds_saved": saved,
+                                     "core_hours_per_structure_chebyshev": rows[f"N={n}, both tapers"][
+                                         "core_hours_per_structure"],
+                                     "core_hours_per_structure_default_solver": float(np.mean(per_taper))}
+    return out
+
+
 def _max_n(items: list[str]) -> dict[str, int]:
     out = {}
     for item in items:
@@ -224,6 +265,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
     ap.add_argument("--solvers", nargs="+", default=list(SOLVERS), choices=SOLVERS)
     ap.add_argument("--max-n", nargs="*", default=[], help="SOLVER=N: skip SOLVER above N particles")
     ap.add_argument("--out", type=Path, default=ROOT / "speed" / "results" / "lowest_mode_solvers.json")
+    ap.add_argument("--summary-only", action="store_true", help="recompute the summaries of --out, measure nothing")
     args = ap.parse_args(argv)
     taper = INFINITE_ORDER if args.taper in ("inf", "-1") else int(args.taper)
     max_n = _max_n(args.max_n)
@@ -234,7 +276,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
     doc["machine"] = machine_info("numba", "pyamg", "sksparse")
     threads = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")}
     affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
-    for n in args.n:
+    for n in [] if args.summary_only else args.n:
         h, glass = make_hessian(n, taper, args.sample)
         for k in args.k:
             before = {"uptime": uptime(), "load_average": list(os.getloadavg())}
@@ -245,13 +287,20 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
                        finished_utc=time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock())),
                        command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]))
             doc["runs"][f"N={n}, k={k}, m={args.taper}"] = row
-            tmp = args.out.with_name(args.out.name + ".tmp")
-            tmp.write_text(dumps_strict(doc, indent=1) + "\n", encoding="utf-8")
-            os.replace(tmp, args.out)  # never a half-written file under the final name
-            summary = {s: (round(r["cpu_seconds"], 2) if "cpu_seconds" in r else r["status"])
-                       for s, r in row["solvers"].items()}
-            print(f"N={n} k={k}: fastest {row['fastest_meeting_tolerance']}; CPU s {summary}", flush=True)
+            _write(doc, args.out)
+            cpu = {s: (round(r["cpu_seconds"], 2) if "cpu_seconds" in r else r["status"])
+                   for s, r in row["solvers"].items()}
+            print(f"N={n} k={k}: fastest {row['fastest_meeting_tolerance']}; CPU s {cpu}", flush=True)
+    doc["summary"] = summary(doc["runs"])
+    doc["td_chain_cost_per_structure_with_the_default_solver"] = per_structure(doc["runs"])
+    _write(doc, args.out)
     return 0
+
+
+def _write(doc: dict[str, Any], out: Path) -> None:
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(dumps_strict(doc, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, out)  # never a half-written file under the final name
 
 
 if __name__ == "__main__":

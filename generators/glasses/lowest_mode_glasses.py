@@ -8,9 +8,12 @@ around the lowest phonon, so this generator keeps the same configuration,
 Monte Carlo and quench (:func:`~.glass_pipeline.equilibrate`,
 :func:`~.minimize.quench`) and then, on the sparse analytic Hessian:
 
-1. the ``n_lowest`` lowest non-zero modes by Chebyshev-filtered subspace
-   iteration (:func:`~.lowest_modes.lowest_modes`, products with H only;
-   the d translations excluded analytically and stored as flagged zeros);
+1. the ``n_lowest`` lowest non-zero modes by a sparse eigensolver that needs
+   products with H only (:func:`~.lowest_modes.lowest_modes`; ``mode_method``:
+   ``arpack``, implicitly restarted Lanczos, the default and the fastest on one
+   core, or ``chebyshev``, filtered subspace iteration, which made every set
+   before 28 Nov 2026); the d translations excluded analytically and stored as
+   flagged zeros;
 2. each sample's shear, longitudinal and bulk moduli by deflated CG
    (:func:`~.moduli.elastic_moduli`, the modes of step 1 deflated): the
    shear route to ω₀ = 2π √(G/ρ)/L and both sound speeds of the Debye level;
