@@ -90,10 +90,11 @@ GENERATOR_VERSION = "1.0.0"
 #: (filtered subspace iteration) and ``arpack`` (scipy's eigsh, smallest algebraic).  Both converge every mode to the
 #: same residual bound (‖Hv − λv‖ ≤ mode_tolerance · b).
 MODE_METHODS = ("chebyshev", "arpack")
-#: The default solver: the fastest that meets the recipes' tolerance at every N = 1000 – 16000 and k = 20, 50 on one
-#: core (issue 65 item 2, ``speed/bench_lowest_mode_solvers.py``, ``speed/results/lowest_mode_solvers.json``:
-#: arpack against Chebyshev, shift-invert (SuperLU), LOBPCG with Jacobi and with an algebraic-multigrid
-#: preconditioner; CHOLMOD has no wheel).
+#: The default solver: the fastest that meets the recipes' tolerance on one core, 1.6 – 2.2 times Chebyshev's speed
+#: with k = 50 at N = 1000 – 16000 and with k = 20 at N ≤ 2000, level with it with k = 20 at N = 4000 – 8000
+#: (issue 65 item 2, ``speed/bench_lowest_mode_solvers.py``, ``speed/results/lowest_mode_solvers.json``: against
+#: Chebyshev, shift-invert (SuperLU), LOBPCG with Jacobi and with an algebraic-multigrid preconditioner; CHOLMOD
+#: has no wheel).
 DEFAULT_MODE_METHOD = "arpack"
 #: The solver of every set made before the default changed (28 Nov 2026), and so what a manifest or catalogue
 #: recipe without ``mode_method`` means: Chebyshev was the only solver until 27 Nov 2026 and the default until the
