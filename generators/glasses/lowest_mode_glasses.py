@@ -91,7 +91,7 @@ GENERATOR_VERSION = "1.0.0"
 #: same residual bound (‖Hv − λv‖ ≤ mode_tolerance · b).
 MODE_METHODS = ("chebyshev", "arpack")
 #: The default solver: the fastest that meets the recipes' tolerance on one core, 1.6 – 2.2 times Chebyshev's speed
-#: with k = 50 at N = 1000 – 16000 and with k = 20 at N ≤ 2000, level with it with k = 20 at N = 4000 – 8000
+#: with k = 50 at N = 1000 – 16000 and 1.7 – 2.2 times with k = 20 at N = 1000 – 8000 (``lowest_mode_solvers_ncv.json``)
 #: (issue 65 item 2, ``speed/bench_lowest_mode_solvers.py``, ``speed/results/lowest_mode_solvers.json``: against
 #: Chebyshev, shift-invert (SuperLU), LOBPCG with Jacobi and with an algebraic-multigrid preconditioner; CHOLMOD
 #: has no wheel).
