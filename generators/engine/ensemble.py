@@ -514,18 +514,21 @@ def _prepare_folder(spec: EnsembleSpec, root: Path) -> None:
 
 
 def _with_added_defaults(old_fixed: Any, new_fixed: Mapping[str, Any], spec: EnsembleSpec) -> Any:
-    """``old_fixed`` completed with the fixed parameters a newer generator added, where they are at their default.
+    """``old_fixed`` completed with the fixed parameters a newer generator added, where they are at the value a
+    manifest without them means.
 
-    A parameter added to a generator after a folder was started defaults to
-    what the generator did before it existed (at the same
-    ``generator_version``), so a manifest without it describes the same
-    parts as one with it at its default: such a folder stays resumable.  A
-    parameter absent on disk and set to anything else still differs.
+    A parameter added to a generator after a folder was started means what
+    the generator did before it existed (at the same ``generator_version``):
+    its default, or its declared ``before`` when the default changed since
+    (``mode_method``: ``chebyshev``, issue 65 item 2), so a manifest without
+    it describes the same parts as one with it at that value: such a folder
+    stays resumable.  A parameter absent on disk and set to anything else
+    (the new default included) still differs.
     """
     if not isinstance(old_fixed, Mapping):
         return old_fixed
-    defaults = spec.manifest_defaults()
-    added = {k: v for k, v in new_fixed.items() if k not in old_fixed and k in defaults and defaults[k] == v}
+    absent = spec.manifest_when_absent()
+    added = {k: v for k, v in new_fixed.items() if k not in old_fixed and k in absent and absent[k] == v}
     return {**old_fixed, **added}
 
 

@@ -291,11 +291,14 @@ class EnsembleSpec:
         """Every (grid point, sample, part path relative to ``output/parts``) of samples ``first_sample`` on."""
         return [(pt, s, part_path(pt, s)) for pt in self.points() for s in range(self.first_sample, self.n_samples)]
 
-    def manifest_defaults(self) -> dict[str, Any]:
-        """The generator's default fixed parameters in the manifest's stored form (canonical, JSON values)."""
+    def manifest_when_absent(self) -> dict[str, Any]:
+        """What a manifest that does not name a fixed parameter means, in the manifest's stored form (canonical,
+        JSON values): each parameter's :attr:`~.parameters.Parameter.when_absent` (its default, unless the default
+        changed after ensembles without the parameter were made)."""
+        absent = {p.name: p.when_absent for p in self.generator.parameters if not p.grid}
         return {
             str(k): _json_value(_canonical(self.generator, str(k), v, many=False), str(k))
-            for k, v in self.generator.fixed_defaults.items()
+            for k, v in absent.items()
         }
 
     def manifest(self) -> dict[str, Any]:

@@ -115,6 +115,12 @@ class Parameter:
     note
         A limit that depends on other parameters, in words (e.g. ``"< lattice_constant/2"``);
         the generator's ``check_params`` enforces it.
+    before
+        What an ensemble made without this parameter was made with: the value a manifest or catalogue recipe
+        that does not name it means (the generator's behaviour before the parameter existed, or before its
+        default changed).  ``None`` (the default): the same as ``default``.  Set it when a default changes, so
+        that a folder or catalogued set made before the change resumes and rebuilds as it was made (issue 65
+        item 2: ``mode_method``'s default became ``arpack``; sets without it were made with ``chebyshev``).
 
     Examples
     --------
@@ -143,6 +149,7 @@ class Parameter:
     special: tuple[Any, ...] = ()
     canonical: Callable[[Any], Any] | None = None
     note: str = ""
+    before: Any = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -164,6 +171,11 @@ class Parameter:
         ``long_name``, no check of its own (the generator's ``check_params`` still runs)."""
         attrs = attrs or {}
         return cls(name, attrs.get("long_name", ""), default, units=attrs.get("units"), grid=grid, kind="any")
+
+    @property
+    def when_absent(self) -> Any:
+        """The value a manifest or recipe that does not name the parameter means (``before``, else ``default``)."""
+        return self.default if self.before is None else self.before
 
     @property
     def declared(self) -> bool:

@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.stats
 
 __all__ = ["EnergyDrift", "energy_drift"]
 
@@ -132,6 +131,8 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
     dof = n_blocks - 2
     slope_se = float(np.sqrt(np.sum(residual**2) / dof / sxx))
     span = float(end - begin)
+    import scipy.stats  # here, not at the top: importing vdosbench.generators (each worker does) skips scipy.stats
+
     quantile = float(scipy.stats.t.ppf(0.5 + confidence / 2.0, dof))
     drift, stderr = slope * span, slope_se * span
     return EnergyDrift(drift=drift, stderr=stderr, low=drift - quantile * stderr, high=drift + quantile * stderr,

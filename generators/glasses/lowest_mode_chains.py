@@ -57,6 +57,8 @@ from .glass_chains import (
 from .lowest_mode_glasses import (
     GENERATOR_VERSION as LOWEST_VERSION,
     SPARSE_SECONDS_PER_N15,
+    BUILT_WITH_MODE_METHOD,
+    DEFAULT_MODE_METHOD,
     LowestModeParams,
     analyse_structure,
     lowest_mode_memory,
@@ -235,6 +237,7 @@ def _td_recipe(n: int, non_additive: bool = False) -> Recipe:
         NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [td]},
         {"n_particles": n, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
          "chain_samples": RECIPE_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 50,
+         "mode_method": BUILT_WITH_MODE_METHOD,
          **({"non_additivity": NINARELLO_NON_ADDITIVITY} if non_additive else {})},
         n_samples=chains * RECIPE_CHAIN_SAMPLES, root_seed=26_000 + n,
         description=(f"issue 25 T_d ladder: {model}N = {n}, d = 3, m = 2 and inf, T* = T_d = {td:g}, {chains} "
@@ -261,6 +264,7 @@ def _td_long_recipe() -> Recipe:
         NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D_NONADDITIVE]},
         {"n_particles": TD_LONG_N, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
          "chain_samples": TD_LONG_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 20,
+         "mode_method": BUILT_WITH_MODE_METHOD,
          "non_additivity": NINARELLO_NON_ADDITIVITY},
         n_samples=TD_LONG_CHAINS * TD_LONG_CHAIN_SAMPLES, root_seed=TD_LONG_ROOT_SEED,
         description=(f"issue 63 T_d taper question: non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}), "
@@ -272,6 +276,8 @@ def _td_long_recipe() -> Recipe:
 
 
 #: The T_d ladder, issue 63's long chains and a small version for tests (N = 128, 10 modes, chains of 2, 4 samples).
+#: The recipes with chains made or registered keep the eigensolver they were made with
+#: (:data:`~.lowest_mode_glasses.BUILT_WITH_MODE_METHOD`); the small one takes the default (issue 65 item 2).
 RECIPES: dict[str, Recipe] = {
     "soft_spheres_lowest_n1000_td_control_long": _td_long_recipe(),
     **{f"soft_spheres_lowest_n{n}_td": _td_recipe(n) for n in TD_CHAINS},
@@ -279,7 +285,7 @@ RECIPES: dict[str, Recipe] = {
     "soft_spheres_lowest_td_small": Recipe(
         NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D]},
         {"n_particles": 128, "equilibration_sweeps": 60, "spacing_sweeps": 10, "chain_samples": 2,
-         "record_every": 1, "n_lowest": 10},
+         "record_every": 1, "n_lowest": 10, "mode_method": DEFAULT_MODE_METHOD},
         n_samples=4, root_seed=26_000,
         description="small version of soft_spheres_lowest_n1000_td (N = 128) for tests",
     ),

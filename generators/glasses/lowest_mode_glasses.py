@@ -8,9 +8,12 @@ around the lowest phonon, so this generator keeps the same configuration,
 Monte Carlo and quench (:func:`~.glass_pipeline.equilibrate`,
 :func:`~.minimize.quench`) and then, on the sparse analytic Hessian:
 
-1. the ``n_lowest`` lowest non-zero modes by Chebyshev-filtered subspace
-   iteration (:func:`~.lowest_modes.lowest_modes`, products with H only;
-   the d translations excluded analytically and stored as flagged zeros);
+1. the ``n_lowest`` lowest non-zero modes by a sparse eigensolver that needs
+   products with H only (:func:`~.lowest_modes.lowest_modes`; ``mode_method``:
+   ``arpack``, implicitly restarted Lanczos, the default and the fastest on one
+   core, or ``chebyshev``, filtered subspace iteration, which made every set
+   before 28 Nov 2026); the d translations excluded analytically and stored as
+   flagged zeros;
 2. each sample's shear, longitudinal and bulk moduli by deflated CG
    (:func:`~.moduli.elastic_moduli`, the modes of step 1 deflated): the
    shear route to ω₀ = 2π √(G/ρ)/L and both sound speeds of the Debye level;
@@ -64,6 +67,8 @@ from .glass_pipeline import BYTES_PER_PARTICLE, equilibrate
 from .stresses import coordination_numbers
 
 __all__ = [
+    "BUILT_WITH_MODE_METHOD",
+    "DEFAULT_MODE_METHOD",
     "FINITE_SIZE_N",
     "FINITE_SIZE_SAMPLES",
     "FINITE_SIZE_SWEEPS",
@@ -81,10 +86,20 @@ __all__ = [
 ]
 
 GENERATOR_VERSION = "1.0.0"
-#: Sparse eigensolvers the generator offers (:func:`~.lowest_modes.lowest_modes` methods): ``chebyshev`` (the
-#: default, every catalogued set) and ``arpack`` (scipy's eigsh; 1.6 times faster on one CPU core at N = 2000, k = 20,
-#: ``speed/results/confirm_cost.json``).  Both converge every mode to the same residual bound.
+#: Sparse eigensolvers the generator offers (:func:`~.lowest_modes.lowest_modes` methods): ``chebyshev``
+#: (filtered subspace iteration) and ``arpack`` (scipy's eigsh, smallest algebraic).  Both converge every mode to the
+#: same residual bound (‖Hv − λv‖ ≤ mode_tolerance · b).
 MODE_METHODS = ("chebyshev", "arpack")
+#: The default solver: the fastest that meets the recipes' tolerance on one core, 1.6 – 2.2 times Chebyshev's speed
+#: with k = 50 at N = 1000 – 16000 and 1.7 – 2.2 times with k = 20 at N = 1000 – 8000 (``lowest_mode_solvers_ncv.json``)
+#: (issue 65 item 2, ``speed/bench_lowest_mode_solvers.py``, ``speed/results/lowest_mode_solvers.json``: against
+#: Chebyshev, shift-invert (SuperLU), LOBPCG with Jacobi and with an algebraic-multigrid preconditioner; CHOLMOD
+#: has no wheel).
+DEFAULT_MODE_METHOD = "arpack"
+#: The solver of every set made before the default changed (28 Nov 2026), and so what a manifest or catalogue
+#: recipe without ``mode_method`` means: Chebyshev was the only solver until 27 Nov 2026 and the default until the
+#: change.  Recipes with samples made keep it (:data:`RECIPES`), so that their new samples belong to the same set.
+BUILT_WITH_MODE_METHOD = "chebyshev"
 #: The timed stages of a sample (``stage_seconds``).
 STAGES = ("monte_carlo", "quench", "hessian", "lowest_modes", "moduli", "mode_measures")
 
@@ -117,7 +132,7 @@ class LowestModeParams(GlassParams):
     n_lowest: int = 50
     mode_tolerance: float = 1e-9
     moduli_tolerance: float = 1e-10
-    mode_method: str = "chebyshev"
+    mode_method: str = DEFAULT_MODE_METHOD
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -571,9 +586,9 @@ def lowest_mode_parameters() -> tuple[Parameter, ...]:
                       minimum=0.0, open_minimum=True),
             Parameter("moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0,
                       open_minimum=True),
-            Parameter("mode_method", "sparse eigensolver of the lowest modes (chebyshev: filtered subspace "
-                      "iteration; arpack: scipy eigsh, faster on one CPU core)", "chebyshev", kind="choice",
-                      choices=MODE_METHODS))
+            Parameter("mode_method", "sparse eigensolver of the lowest modes (arpack: scipy eigsh, the fastest on "
+                      "one CPU core; chebyshev: filtered subspace iteration, every set made before 28 Nov 2026)",
+                      DEFAULT_MODE_METHOD, kind="choice", choices=MODE_METHODS, before=BUILT_WITH_MODE_METHOD))
 
 
 def _parameters() -> tuple[Parameter, ...]:
@@ -608,7 +623,8 @@ FINITE_SIZE_SWEEPS = 1100
 _FULL: dict[str, Recipe] = {
     f"soft_spheres_lowest_n{n}": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
-        {"n_particles": n, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 50},
+        {"n_particles": n, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 50,
+         "mode_method": BUILT_WITH_MODE_METHOD},
         n_samples=FINITE_SIZE_SAMPLES[n], root_seed=25_000 + n,
         description=(f"issue 25 finite-size ladder: N = {n}, d = 3, m = 2 and inf, T* = 1 ({FINITE_SIZE_SWEEPS} "
                      "sweeps) and inf (instantaneous quench), lowest 50 modes, moduli"),
@@ -628,12 +644,16 @@ CONFIRM_8000_N = 8000
 CONFIRM_8000_SAMPLES = 450
 CONFIRM_8000_ROOT_SEED = 63_008_000
 #: The finite-size recipes, the confirmatory recipes and a small version for tests (N = 128, 10 modes, 20 sweeps,
-#: 2 samples).
+#: 2 samples).  Each records its eigensolver (``mode_method``): the recipes with samples made, catalogued or
+#: registered (every one but the small version) keep :data:`BUILT_WITH_MODE_METHOD`, the solver their sets were
+#: made with, so that a resumed or extended set does not mix solvers (the engine refuses a folder whose manifest
+#: names another); a new recipe takes :data:`DEFAULT_MODE_METHOD` (issue 65 item 2).
 RECIPES: dict[str, Recipe] = {
     **_FULL,
     f"soft_spheres_lowest_confirm_n{CONFIRM_N}": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
-        {"n_particles": CONFIRM_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20},
+        {"n_particles": CONFIRM_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20,
+         "mode_method": BUILT_WITH_MODE_METHOD},
         n_samples=CONFIRM_SAMPLES, root_seed=CONFIRM_ROOT_SEED,
         description=(f"issue 51 confirmatory sets: N = {CONFIRM_N}, d = 3, m = 2 and inf, T* = 1 "
                      f"({FINITE_SIZE_SWEEPS} sweeps) and inf, lowest 20 modes, moduli; fresh root seed, registered "
@@ -641,7 +661,8 @@ RECIPES: dict[str, Recipe] = {
     ),
     f"soft_spheres_lowest_confirm_n{CONFIRM_8000_N}": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH]},
-        {"n_particles": CONFIRM_8000_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20},
+        {"n_particles": CONFIRM_8000_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20,
+         "mode_method": BUILT_WITH_MODE_METHOD},
         n_samples=CONFIRM_8000_SAMPLES, root_seed=CONFIRM_8000_ROOT_SEED,
         description=(f"issue 63 confirmatory set: N = {CONFIRM_8000_N}, d = 3, m = 2 and inf, T* = 1 "
                      f"({FINITE_SIZE_SWEEPS} sweeps), lowest 20 modes, moduli; fresh root seed, registered before any "
@@ -649,7 +670,8 @@ RECIPES: dict[str, Recipe] = {
     ),
     "soft_spheres_lowest_small": Recipe(
         "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
-        {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_lowest": 10}, n_samples=2, root_seed=25_000,
+        {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_lowest": 10, "mode_method": DEFAULT_MODE_METHOD},
+        n_samples=2, root_seed=25_000,
         description="small version of soft_spheres_lowest_n1000 (N = 128) for tests",
     ),
 }

@@ -71,6 +71,10 @@ __all__ = [
 METHODS = ("chebyshev", "lobpcg", "arpack")
 #: Array backends of :func:`lowest_modes`.
 BACKENDS = ("numpy", "cupy")
+#: Method ``"arpack"``: the least Krylov vectors beyond k (scipy's default is 2k + 1 in all).  For k = 20, 61 vectors
+#: instead of 41 give arpack 0.46 – 0.59 of Chebyshev's CPU at N = 1000 – 8000, where it was level with it from
+#: N = 4000 (issue 65 item 2, ``speed/results/lowest_mode_solvers_ncv.json``); from k = 40 on 2k + 1 is the larger.
+ARPACK_MIN_EXTRA = 41
 
 
 @dataclass(frozen=True)
@@ -365,8 +369,11 @@ def _arpack(
 
     op = scipy.sparse.linalg.LinearOperator((backend.n, backend.n), matvec=matvec, matmat=matvec, dtype=np.float64)
     v0 = backend.project(np.random.default_rng(seed + 2).standard_normal((backend.n, 1)))[:, 0]
-    # eigsh's tol is on the Ritz values' relative accuracy; ‖Hv − λv‖ ≤ tol·b is checked below
-    values, vectors = scipy.sparse.linalg.eigsh(op, k=k, which="SA", tol=tol, v0=v0,
+    # eigsh's tol is on the Ritz values' relative accuracy; ‖Hv − λv‖ ≤ tol·b is checked below.  The Krylov space:
+    # at least ARPACK_MIN_EXTRA vectors beyond k (scipy's default 2k + 1 restarts too often for small k: half the CPU
+    # at N = 4000, k = 20; unchanged from k = 40 on, where 2k + 1 is larger)
+    ncv = min(backend.n, max(2 * k + 1, k + ARPACK_MIN_EXTRA))
+    values, vectors = scipy.sparse.linalg.eigsh(op, k=k, which="SA", tol=tol, v0=v0, ncv=ncv,
                                                 maxiter=max_iterations * backend.n)
     backend.products += counter["n"]
     order = np.argsort(values)

@@ -23,6 +23,7 @@ def test_the_landed_parts_are_the_registered_recipes(file: str, recipe: str) -> 
     for name, ds in points.items():
         assert int(ds.attrs["root_seed"]) == r.root_seed, name
         assert int(ds.attrs["n_lowest"]) == r.fixed["n_lowest"], name
+        assert ds.attrs["mode_method"] == r.fixed["mode_method"], name  # the recipe keeps the solver (issue 65)
         samples = ds["sample"].values
         assert samples.min() >= 0 and samples.max() < r.n_samples, name
         if "chain_samples" in r.fixed:  # whole chains only: a chain's 25 structures land together
