@@ -62,14 +62,18 @@ import scipy.sparse
 import scipy.sparse.linalg
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.json_files import dumps_strict
-from vdosbench.generators.engine.ensemble_spec import sample_seed
+from vdosbench.datasets import write_results
+from vdosbench.generators import (
+    INFINITE_ORDER,
+    LowestModeParams,
+    QuenchSettings,
+    hessian_matrix,
+    interacting_pairs,
+    quench,
+    sample_seed,
+)
 from vdosbench.generators.glasses.glass_pipeline import equilibrate
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
-from vdosbench.generators.glasses.lowest_mode_glasses import LowestModeParams
 from vdosbench.generators.glasses.lowest_modes import SolverBackend, lowest_modes, spectral_upper_bound
-from vdosbench.generators.glasses.minimize import QuenchSettings, quench
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -298,9 +302,8 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
 
 
 def _write(doc: dict[str, Any], out: Path) -> None:
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(dumps_strict(doc, indent=1) + "\n", encoding="utf-8")
-    os.replace(tmp, out)  # never a half-written file under the final name
+    """Write the results so far (atomically, in the provenance envelope: each write its own)."""
+    write_results(out, doc)
 
 
 if __name__ == "__main__":

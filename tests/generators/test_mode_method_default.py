@@ -18,10 +18,9 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark.fingerprint import compute_fingerprint
-from vdosbench.datasets.catalog import load_catalog
-from vdosbench.generators import RECIPES, EnsembleSpec, get_generator
+from vdosbench.datasets import load_catalog
+from vdosbench.generators import RECIPES, EnsembleSettingsError, EnsembleSpec, get_generator, sample_seed
 from vdosbench.generators.engine.ensemble import _prepare_folder
-from vdosbench.generators.engine.ensemble_spec import EnsembleSettingsError, sample_seed
 from vdosbench.generators.glasses.lowest_mode_glasses import (
     BUILT_WITH_MODE_METHOD,
     DEFAULT_MODE_METHOD,
