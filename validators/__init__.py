@@ -34,6 +34,12 @@ from .spectral.spectrum import (
     reduced_dos,
     zero_modes,
 )
+from .structure.residual_stress import (
+    ResidualStressResult,
+    deviatoric_shear_stress,
+    residual_stress,
+    residual_stress_tensors,
+)
 from .structure.stresses import (
     PowerLawFit,
     StressExponentResult,
@@ -134,6 +140,10 @@ __all__ += [
     "PowerLawFit",
     "SpectrumComparison",
     "StressExponentResult",
+    "ResidualStressResult",
+    "deviatoric_shear_stress",
+    "residual_stress",
+    "residual_stress_tensors",
     "VorticityResult",
     "closed_form_dos",
     "closed_form_peak",
