@@ -42,6 +42,7 @@ from .nonphononic import absolute_exponent, mode_spectra_from_dataset, nonphonon
 from .size_scaling import count_scaling, extreme_value
 from .size_series import SizeSeriesResult, size_series_exponent, size_series_spectra
 from .inertia import ModeCertificate, certify_lowest_modes, count_below
+from .eigencount import EigencountCertificate, StochasticCount, certify_by_eigencount, stochastic_count_below
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -76,6 +77,10 @@ __all__ = [
     "ModeCertificate",
     "certify_lowest_modes",
     "count_below",
+    "EigencountCertificate",
+    "StochasticCount",
+    "certify_by_eigencount",
+    "stochastic_count_below",
     "size_series_exponent",
     "size_series_spectra",
     "debye_count",
