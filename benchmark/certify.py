@@ -36,7 +36,7 @@ from vdosbench.validators import certify_lowest_modes
 
 from .data_model import dataset_potential, sample_configuration
 
-__all__ = ["MAX_RESIDUAL_FORCE", "certified", "sample_certificates"]
+__all__ = ["MAX_RESIDUAL_FORCE", "certified", "failures", "sample_certificates"]
 
 #: The largest residual force of a certified structure (our generators minimise to 1e-10; a third party's file
 #: that declares none is measured here).
@@ -138,3 +138,14 @@ def certified(certificates: xr.Dataset) -> xr.DataArray:
           & (certificates["hessian_asymmetry"] <= MAX_ASYMMETRY)
           & (certificates["residual_force_max"] <= MAX_RESIDUAL_FORCE) & (certificates["box_over_cutoff"] >= 1.0))
     return ok.rename("certified")
+
+
+def failures(certificates: xr.Dataset) -> dict[str, np.ndarray]:
+    """Per check, which samples fail it (boolean (sample,) each; a sample may fail several): ``missed_modes``,
+    ``zero_modes_not_d``, ``asymmetric_hessian``, ``residual_force``, ``box_below_2_rc``."""
+    d = int(certificates.attrs["dimension"])
+    return {"missed_modes": certificates["missed"].values != 0,
+            "zero_modes_not_d": certificates["zero_modes"].values != d,
+            "asymmetric_hessian": ~(certificates["hessian_asymmetry"].values <= MAX_ASYMMETRY),
+            "residual_force": ~(certificates["residual_force_max"].values <= MAX_RESIDUAL_FORCE),
+            "box_below_2_rc": certificates["box_over_cutoff"].values < 1.0}

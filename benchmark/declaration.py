@@ -261,7 +261,7 @@ _EXAMPLES = {
     "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
     "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
     "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
-    "shear_modulus": "15.4",
+    "shear_modulus": "15.4", "max_residual_force": "1e-10",
 }
 
 
