@@ -28,6 +28,7 @@ from vdosbench.datasets import iter_points
 from vdosbench.datasets.errors import VdosbenchError
 
 from .certify import MAX_RESIDUAL_FORCE, certified, failures, sample_certificates
+from .data_model import dataset_potential
 
 __all__ = ["CertificationError", "CertificationRecord", "certified_input", "keep_samples"]
 
@@ -113,23 +114,24 @@ def certified_input(ds: xr.Dataset, name: str = "data") -> tuple[xr.Dataset, Cer
     if "position" not in ds.variables:
         return ds, CertificationRecord(name, False, "no configurations stored: the Hessian cannot be rebuilt",
                                        n, n, residual_force_declared=declared)
+    try:  # a model without a vdosbench potential: not certifiable, said so (other errors are the data's: raised)
+        dataset_potential(next(iter_points(ds))[1])
+    except ValueError as e:
+        return ds, CertificationRecord(name, False, str(e).split(". Fix")[0], n, n, residual_force_declared=declared)
     keep = np.ones(n, bool)
     left: dict[str, int] = {}
     points, forces = [], []
-    try:
-        for values, point in iter_points(ds):
-            cert = sample_certificates(point)
-            ok = np.asarray(certified(cert).values, bool)
-            failed = failures(cert)
-            keep &= ok
-            for k, v in failed.items():
-                left[k] = left.get(k, 0) + int(v.sum())
-            forces.append(float(np.nanmax(cert["residual_force_max"].values)))
-            points.append({"point": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()},
-                           "samples": n, "certified": int(ok.sum()),
-                           "failed": {k: int(v.sum()) for k, v in failed.items()}})
-    except ValueError as e:  # a model without a vdosbench potential, a non-cubic box: not certifiable, said so
-        return ds, CertificationRecord(name, False, str(e).split(". Fix")[0], n, n, residual_force_declared=declared)
+    for values, point in iter_points(ds):
+        cert = sample_certificates(point)
+        ok = np.asarray(certified(cert).values, bool)
+        failed = failures(cert)
+        keep &= ok
+        for k, v in failed.items():
+            left[k] = left.get(k, 0) + int(v.sum())
+        forces.append(float(np.nanmax(cert["residual_force_max"].values)))
+        points.append({"point": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()},
+                       "samples": n, "certified": int(ok.sum()),
+                       "failed": {k: int(v.sum()) for k, v in failed.items()}})
     record = CertificationRecord(name, True, "", n, int(keep.sum()), left, declared,
                                  max(forces) if forces else None, points)
     return (ds if bool(keep.all()) else keep_samples(ds, keep)), record
