@@ -34,7 +34,7 @@ import xarray as xr
 
 from vdosbench.validators import certify_lowest_modes
 
-from .data_model import dataset_potential, sample_configuration
+from .data_model import dataset_potential, per_site_variable, sample_configuration
 
 __all__ = ["MAX_RESIDUAL_FORCE", "certified", "failures", "sample_certificates"]
 
@@ -43,18 +43,6 @@ __all__ = ["MAX_RESIDUAL_FORCE", "certified", "failures", "sample_certificates"]
 MAX_RESIDUAL_FORCE = 1e-6
 #: Largest relative Hessian asymmetry of a certified sample (round-off of a sum of pair blocks).
 MAX_ASYMMETRY = 1e-12
-
-
-def _per_site(ds: xr.Dataset) -> str:
-    missing = [v for v in ("position", "box_length", "eigenvalue") if v not in ds.variables]
-    per_site = "species" if "species" in ds.variables else "diameter"
-    if per_site not in ds.variables:
-        missing.append("diameter or species")
-    if missing:
-        raise ValueError(f"certifying a sample rebuilds its Hessian; the dataset lacks {missing}. Fix: store "
-                         "position (sample, site, spatial), box_length (sample,), diameter or species (sample, site) "
-                         "and the eigenvalues")
-    return per_site
 
 
 def sample_certificates(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
@@ -94,7 +82,7 @@ def sample_certificates(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     from vdosbench.generators.glasses.hessian import hessian_matrix
     from vdosbench.generators.glasses.minimize import EnergyModel
 
-    per_site = _per_site(ds)
+    per_site = per_site_variable(ds, "the certificate (a rebuilt Hessian) is", ("position", "box_length", "eigenvalue"))
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     names = ("sigma", "inertia_count", "returned_below", "missed", "zero_modes", "hessian_asymmetry",

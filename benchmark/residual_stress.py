@@ -19,21 +19,9 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from .data_model import dataset_potential, sample_configuration
+from .data_model import dataset_potential, per_site_variable, sample_configuration
 
 __all__ = ["sample_residual_stress", "with_residual_stress"]
-
-
-def _per_site(ds: xr.Dataset) -> str:
-    missing = [v for v in ("position", "box_length") if v not in ds.variables]
-    per_site = "species" if "species" in ds.variables else "diameter"
-    if per_site not in ds.variables:
-        missing.append("diameter or species")
-    if missing:
-        raise ValueError(f"the residual stress from the configurations needs {missing}, not in the dataset. Fix: "
-                         "store position (sample, site, spatial), box_length (sample,) and diameter or species "
-                         "(sample, site), or the pair stresses (pair_count, pair_stress)")
-    return per_site
 
 
 def sample_residual_stress(ds: xr.Dataset, max_samples: int | None = None) -> xr.DataArray:
@@ -67,7 +55,7 @@ def sample_residual_stress(ds: xr.Dataset, max_samples: int | None = None) -> xr
     from vdosbench.generators.glasses.hessian import interacting_pairs
     from vdosbench.generators.glasses.stresses import pair_stresses
 
-    per_site = _per_site(ds)
+    per_site = per_site_variable(ds, "the residual stress is")
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     d = int(ds.sizes["spatial"])

@@ -477,12 +477,18 @@ def _write_json(results: Mapping[str, Any], path: Path = RESULTS) -> None:
     path.write_text(dumps_strict(results, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def page_arguments(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
+    """The command line of a study that computes results and writes a page: ``--page`` (only rewrite the page from
+    the stored results) or ``--check`` (only compare them; exit 1 when stale)."""
+    parser = argparse.ArgumentParser(description=description)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--page", action="store_true", help="only rewrite the page from the stored results")
     mode.add_argument("--check", action="store_true", help="only compare the page with the stored results")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = page_arguments(argv, __doc__.splitlines()[0])
     certificates = json.loads(CERTIFIED.read_text()) if CERTIFIED.exists() else None
     stresses = json.loads(STRESSES.read_text()) if STRESSES.exists() else None
     if args.check:

@@ -11,7 +11,10 @@ What it measures (read only, nothing simulated)
     full-spectrum sets of ``reference-data/`` (the T* ladder 7 T_d - T_d, seed-literal; moduli from
     ``studies/results/full_spectrum_moduli.nc``), the aged T_d lowest-mode set (``soft-spheres-lowest-n1000-td.nc``,
     20 chains, moduli stored) and the Kob-Andersen sets (moduli from ``soft_mode_density_ka_moduli.json``).
-    Per glass: the virial stress tensor rebuilt from its positions
+    Only certified glasses are read (:func:`vdosbench.benchmark.certified_reading.certified_input`: Sylvester
+    inertia of the rebuilt Hessian against the stored modes, d zero modes, symmetry, residual force, box), and
+    the count left out and why is recorded per point; a point of ``certified_sets.json`` (the same files and checks,
+    ``python -m studies.certified_sets``) whose every sample passed there is not certified again.  Per glass: the virial stress tensor rebuilt from its positions
     (:func:`vdosbench.benchmark.residual_stress.with_residual_stress`), its residual shear stress τ = √J₂ and
     pressure (:func:`vdosbench.validators.residual_stress`; the pressure is checked against the one stored beside
     the moduli).  Per point, in the point's own unit (ω_g from the point's ensemble mean G, the same for every
@@ -35,7 +38,6 @@ Writes ``studies/results/residual_stress.json`` and ``docs/findings/residual-str
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -50,7 +52,10 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from studies.soft_mode_density import KA_MODULI, KA_SETS, MODULI, T_D_ADDITIVE  # noqa: E402
+from studies.continuum_debye import load_point_datasets  # noqa: E402
+from studies.literature_matrix import CERTIFIED, DATA_SETS, page_arguments  # noqa: E402
+from studies.soft_mode_density import KA_MODULI, MODULI, T_D_ADDITIVE, ka_point_datasets  # noqa: E402
+from vdosbench.benchmark.certified_reading import CertificationRecord, certified_input  # noqa: E402
 from vdosbench.benchmark.machine import machine_info  # noqa: E402
 from vdosbench.benchmark.residual_stress import with_residual_stress  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
@@ -98,25 +103,10 @@ class StressPoint:
 
 def full_spectrum_points(moduli: Path = MODULI) -> list[StressPoint]:
     """The N = 1000 full-spectrum points with each glass's moduli and pressure (``full_spectrum_moduli.nc``)."""
-    out = []
-    with xr.open_dataset(moduli) as table:
-        table = table.load()
-    for name, source in zip(table["set"].values.tolist(), table.attrs["source_files"]):
-        with xr.open_dataset(ROOT / source) as ds:
-            for taper in table["taper_order"].values.tolist():
-                n = int(table["n_samples"].sel(set=name, taper_order=taper))
-                if n == 0:
-                    continue
-                row = table.sel(set=name, taper_order=taper).isel(sample=slice(0, n))
-                point = ds.sel(taper_order=taper).squeeze(drop=True).load()
-                if point["sample"].values.tolist() != row["source_sample"].values.tolist():
-                    raise ValueError(f"{moduli}: set {name} m = {taper}: its samples are not those of {source} in "
-                                     "order. Fix: run studies/full_spectrum_moduli.py again on these files")
-                point = point.assign(shear_modulus=("sample", row["shear_modulus"].values),
-                                     stored_pressure=("sample", row["pressure"].values))
-                tstar = float(table["parent_temperature"].sel(set=name))
-                out.append(StressPoint(f"full {name} {TAPER[taper]}", source, "soft spheres", tstar, taper, point))
-    return out
+    return [StressPoint(f"full {info['set']} {TAPER[info['taper_order']]}", info["source"], "soft spheres",
+                        info["parent_temperature"], info["taper_order"],
+                        point.rename_vars(pressure="stored_pressure"))
+            for point, info in load_point_datasets(moduli).values()]
 
 
 def lowest_td_points(source: str = LOWEST_TD) -> list[StressPoint]:
@@ -132,24 +122,10 @@ def lowest_td_points(source: str = LOWEST_TD) -> list[StressPoint]:
 
 
 def ka_points(moduli: Path = KA_MODULI) -> list[StressPoint]:
-    """The Kob-Andersen points whose every glass has its shear modulus (``soft_mode_density_ka_moduli.json``)."""
-    if not moduli.exists():
-        return []
-    table = json.loads(moduli.read_text())["points"]
-    out = []
-    for name in KA_SETS:
-        with xr.open_dataset(ROOT / "reference-data" / name) as ds:
-            for taper in ds["taper_order"].values.tolist():
-                for t in ds["parent_temperature"].values.tolist():
-                    row = table.get(f"{name}:{'m2' if taper == 2 else 'minf'}:t{t:g}")
-                    point = ds.sel(taper_order=taper, parent_temperature=t).load()
-                    if row is None or row["sample"] != point["sample"].values.tolist():
-                        continue
-                    point = point.assign(shear_modulus=("sample", np.asarray(row["shear_modulus"])))
-                    kind = "seed-literal" if "seed-literal" in name else "equilibrated"
-                    out.append(StressPoint(f"KA {kind} T* = {t:g} {TAPER[taper]}", f"reference-data/{name}",
-                                           "Kob-Andersen", float(t), int(taper), point))
-    return out
+    """The Kob-Andersen points whose every glass has its own shear modulus (``soft_mode_density_ka_moduli.json``)."""
+    return [StressPoint(f"KA {'seed-literal' if 'seed-literal' in name else 'equilibrated'} T* = {t:g} {TAPER[taper]}",
+                        f"reference-data/{name}", "Kob-Andersen", t, taper, point)
+            for name, taper, t, point, note in ka_point_datasets(moduli) if not note]
 
 
 def _summary(m: Any) -> dict[str, Any]:
@@ -181,10 +157,40 @@ def _spectra(point: xr.Dataset, label: str, unit: float) -> ModeSpectra:
     return mode_spectra_from_dataset(point, label).in_common_unit(unit)
 
 
-def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
-    """Everything the module docstring lists, for one point."""
+def stored_certificate(p: StressPoint, certificates: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The point's summary in ``certified_sets.json`` (``python -m studies.certified_sets``, the same files and
+    checks) when every one of its samples passed there, else None (then the certificate is computed here)."""
+    if certificates is None:
+        return None
+    files = {d.name: d.files for d in DATA_SETS if not d.series}
+    for s in certificates["sets"]:
+        if not s["certifiable"] or files.get(s["set"]) != (Path(p.source).name,):
+            continue
+        for q in s["points"]:
+            if (_same(q["point"].get("taper_order"), p.taper) and _same(q["point"].get("parent_temperature"), p.tstar)
+                    and q["certified"] == q["samples"] == p.point.sizes["sample"]):
+                return q
+    return None
+
+
+def _same(a: Any, b: Any) -> bool:
+    a, b = (math.inf if x == "inf" else float(x) for x in (a, b))
+    return a == b or math.isclose(a, b, rel_tol=1e-9)
+
+
+def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP,
+               certificates: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Everything the module docstring lists, for one point.  ``certificates``: ``certified_sets.json``, whose
+    points where every sample passed are not certified again (:func:`stored_certificate`)."""
     stable = np.asarray(p.point["shear_modulus"].values) > 0
-    point = with_residual_stress(p.point.isel(sample=np.flatnonzero(stable)))
+    stored = stored_certificate(p, certificates)
+    if stored is not None:
+        kept = p.point.isel(sample=np.flatnonzero(stable))
+        record = CertificationRecord(p.label, True, "", int(stable.sum()), int(stable.sum()), stored["failed"],
+                                     None, stored["residual_force_max"], [stored])
+    else:
+        kept, record = certified_input(p.point.isel(sample=np.flatnonzero(stable)), p.label)
+    point = with_residual_stress(kept)
     stress = residual_stress(point, n_bootstrap=n_bootstrap, seed=SEED, confidence=CONFIDENCE)
     tau = stress.per_sample["shear_stress"].values
     pressure = stress.per_sample["pressure"].values
@@ -194,6 +200,10 @@ def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, A
     row: dict[str, Any] = {
         "point": p.label, "source": p.source, "model": p.model, "parent_temperature": p.tstar,
         "taper_order": p.taper, "samples": int(point.sizes["sample"]), "excluded_unstable": int((~stable).sum()),
+        "certification": {"certifiable": record.certifiable, "why": record.why, "stable_samples": record.samples,
+                          "by": "studies/results/certified_sets.json" if stored is not None else SCRIPT,
+                          "certified": record.kept, "left_out": record.left_out,
+                          "residual_force_max": record.residual_force_measured},
         "chains": None if whole.groups is None else whole.n_groups, "unit_shear_modulus": unit,
         "shear_stress": _summary(stress.shear_stress), "shear_stress_rms": _summary(stress.shear_stress_rms),
         "pressure": _summary(stress.pressure),
@@ -227,7 +237,8 @@ def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, A
 def compute(points: Sequence[StressPoint] | None = None, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
     """Every point's reading (module docstring) and the machine it ran on."""
     points = [*full_spectrum_points(), *lowest_td_points(), *ka_points()] if points is None else points
-    rows = [read_point(p, n_bootstrap=n_bootstrap) for p in points]
+    certificates = json.loads(CERTIFIED.read_text()) if CERTIFIED.exists() else None
+    rows = [read_point(p, n_bootstrap=n_bootstrap, certificates=certificates) for p in points]
     return {"generated_by": SCRIPT, "method": __doc__.split("What it measures")[1].split("Writes")[0].strip(),
             "bands_omega_over_omega_g": {"deep": [0.0, X_DEEP], "wide": [0.0, X_WIDE]},
             "n_bootstrap": n_bootstrap, "seed": SEED, "confidence": CONFIDENCE, "machine": machine_info(),
@@ -277,15 +288,29 @@ def _tally(rows: Sequence[Mapping[str, Any]], get: Any, null: float) -> str:
     return f"{sides.count(1)} above and {sides.count(-1)} below {null:g} of {len(read)}"
 
 
+def certification_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """How many glasses the certificate kept, and what it left out for which check."""
+    cert = [r["certification"] for r in rows]
+    left = sum(c["stable_samples"] - c["certified"] for c in cert)
+    totals = {k: sum(c["left_out"].get(k, 0) for c in cert) for c in cert for k in c["left_out"]}
+    why = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(totals.items()) if n)
+    return ("Only certified glasses are read (`vdosbench.benchmark.certified_reading`: the inertia count of each "
+            "rebuilt Hessian against the stored modes, d zero modes, a symmetric Hessian, the residual force, the "
+            f"box): {sum(c['certified'] for c in cert)} of {sum(c['stable_samples'] for c in cert)} passed"
+            + (", none left out." if left == 0 else f"; left out per check (a glass may fail several): {why}."))
+
+
 def summary(result: Mapping[str, Any]) -> list[str]:
     """The page's opening lines: what was read and what the split shows, counted from the results."""
     rows = result["points"]
+    cert = [r["certification"] for r in rows]
+    left = sum(c["stable_samples"] - c["certified"] for c in cert)
     r2 = sorted(r["count_below_wide_vs_stress"]["r_squared"]["value"] for r in rows)
     return [
         f"Each stored glass's residual shear stress τ = √J₂ of its virial stress, rebuilt from its positions: "
-        f"{len(rows)} parameter points, {sum(r['samples'] for r in rows)} glasses (soft spheres N = 1000 from 7 T_d "
-        "to T_d, Kob-Andersen N = 1000); each point's deep-tail reading beside its ⟨τ⟩, and s and A_4 in the "
-        "glasses below and above the point's median τ.",
+        f"{len(rows)} parameter points, {sum(r['samples'] for r in rows)} certified glasses ({left} left out by the "
+        "certificate; soft spheres N = 1000 from 7 T_d to T_d, Kob-Andersen N = 1000); each point's deep-tail "
+        "reading beside its ⟨τ⟩, and s and A_4 in the glasses below and above the point's median τ.",
         f"A_4 below {X_WIDE} ω_g, high-stress half over low: the interval lies "
         f"{_tally(rows, lambda r: r['high_over_low']['a4_wide'], 1.0)} points; s on (0, {X_WIDE}], high − low "
         f"(where both halves hold enough modes): {_tally(rows, _s_difference, 0.0)}; Spearman ρ of a glass's "
@@ -315,7 +340,8 @@ def render(result: Mapping[str, Any]) -> str:
         "checks it against a brute-force pair sum and the finite difference of the energy under every strain "
         "component"
         + (f"; the pressure agrees with the one stored beside the moduli to {max(checks):.1e} at worst." if checks
-           else "."),
+           else ".")
+        + "  " + certification_text(rows),
         "",
         f"Per point, in the point's own unit (ω_g from its ensemble mean G, one unit for both halves): s by the band "
         f"MLE and A_4·ω_g⁵ = 5 · (modes per particle below x_b)/x_b⁵; the glasses split at the point's median τ; "
@@ -373,11 +399,7 @@ def render(result: Mapping[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--page", action="store_true", help="only rewrite the page from the stored results")
-    mode.add_argument("--check", action="store_true", help="only compare the page with the stored results")
-    args = parser.parse_args(argv)
+    args = page_arguments(argv, __doc__.splitlines()[0])
     if args.check:
         stale = PAGE.read_text() != render(json.loads(OUTPUT.read_text()))
         print(f"{PAGE.relative_to(ROOT)} is {'stale' if stale else 'up to date'}")

@@ -150,5 +150,5 @@ def test_no_configuration_and_no_pair_stresses_is_a_clear_error() -> None:
                     attrs={"spatial_dimension": 3})
     with pytest.raises(ValueError, match="residual_stress.*pair_stress.*with_residual_stress"):
         residual_stress(ds)
-    with pytest.raises(ValueError, match=r"needs \['position', 'diameter or species'\]"):
+    with pytest.raises(ValueError, match=r"lacks \['position', 'diameter or species'\]"):
         with_residual_stress(ds)
