@@ -25,12 +25,26 @@ def test_a_stored_point_is_read_with_its_pressure_checked(td_point: study.Stress
     assert 0 < row["shear_stress"]["low"] <= row["shear_stress"]["value"] <= row["shear_stress"]["high"]
     lo, hi = row["strata"]["low"], row["strata"]["high"]
     assert lo["samples"] + hi["samples"] == 40 and lo["shear_stress_mean"] < hi["shear_stress_mean"]
+    cert = row["certification"]  # certified here (40 of the set's 100: not the stored summary's point)
+    assert cert["by"] == study.SCRIPT and cert["certified"] == 40 and not any(cert["left_out"].values())
 
 
-def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.StressPoint) -> None:
+def test_a_point_whose_every_sample_passed_in_certified_sets_is_not_certified_again() -> None:
+    certificates = json.loads(study.CERTIFIED.read_text())
+    full = study.lowest_td_points()[0]
+    assert study.stored_certificate(full, certificates) is not None
+    partial = study.StressPoint(full.label, full.source, full.model, full.tstar, full.taper,
+                                full.point.isel(sample=slice(0, 10)))
+    assert study.stored_certificate(partial, certificates) is None
+    assert study.stored_certificate(full, None) is None
+
+
+def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.StressPoint,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # built to show the effect: the 20 most stressed glasses get 3 extra modes at 0.1 - 0.2 omega_g
     row = study.read_point(td_point, n_bootstrap=30)
     point = td_point.point
+    from vdosbench.benchmark.certified_reading import CertificationRecord
     from vdosbench.benchmark.residual_stress import with_residual_stress
     from vdosbench.validators import deviatoric_shear_stress
 
@@ -44,6 +58,12 @@ def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.St
     lam = np.sort(lam, axis=1)
     planted = study.StressPoint("planted", td_point.source, td_point.model, td_point.tstar, td_point.taper,
                                 point.assign(eigenvalue=(point["eigenvalue"].dims, lam)))
+    # the certificate sees through it: the planted modes are not the Hessian's, so those glasses are left out
+    certified = study.read_point(planted, n_bootstrap=30)["certification"]
+    assert certified["certified"] == 20 and certified["left_out"]["missed_modes"] == 20
+    # read without the certificate, the split and the association find the planted effect
+    monkeypatch.setattr(study, "certified_input", lambda ds, name: (ds, CertificationRecord(
+        name, False, "planted test data", ds.sizes["sample"], ds.sizes["sample"])))
     got = study.read_point(planted, n_bootstrap=200)
     assert got["high_over_low"]["a4_wide"]["low"] > 1.0
     assert got["count_below_wide_vs_stress"]["spearman"]["low"] > 0.0
