@@ -206,6 +206,9 @@ COMMON_KEYS: dict[str, str] = {
     "quench": "text: how the inherent structures were made (e.g. \"FIRE to max |F| < 1e-10\")",
     "shear_modulus": "a number > 0: the ensemble shear modulus G of the set in model units (measured by the code "
                      "that made it; the unit that places the set on our axes when it holds no G per sample)",
+    "max_residual_force": "a number > 0: the largest residual force max_i |F_i| of the stored structures, as the "
+                          "code that made them measured it (model units; vdosbench score --certified needs it of "
+                          "a third-party file that stores no positions)",
 }
 #: Model-specific keys and what each must be.
 MODEL_KEYS: dict[str, str] = {

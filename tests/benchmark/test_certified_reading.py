@@ -89,3 +89,17 @@ def test_score_certified_notes_what_it_read(tmp_path: Path, capsys: pytest.Captu
     notes = json.loads((tmp_path / "r" / "result.json").read_text())["inputs"][0]["notes"]
     assert any("not certified" in n for n in notes)
     assert "not certified" in (tmp_path / "r" / "report.md").read_text()
+
+
+def test_a_third_party_file_is_refused_without_its_residual_force_and_read_with_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from vdosbench.cli import main
+    from vdosbench.datasets import mock_spectrum
+
+    path = tmp_path / "theirs.npz"
+    np.savez(path, eigenvalues=mock_spectrum(n_sample=4, n_mode=40, seed=1)["eigenvalue"].values, spatial_dimension=2)
+    assert main(["score", str(path), "--certified", "--output", str(tmp_path / "r")]) == 2
+    assert "declare it (--declare max_residual_force=1e-10" in capsys.readouterr().err
+    main(["score", str(path), "--certified", "--declare", "model=glass", "--declare", "max_residual_force=1e-10",
+          "--output", str(tmp_path / "r2")])
+    assert "largest residual force declared 1e-10, none measured" in capsys.readouterr().out
