@@ -34,27 +34,15 @@ import xarray as xr
 
 from vdosbench.validators import certify_lowest_modes
 
-from .data_model import dataset_potential, sample_configuration
+from .data_model import dataset_potential, per_site_variable, sample_configuration
 
-__all__ = ["MAX_RESIDUAL_FORCE", "certified", "sample_certificates"]
+__all__ = ["MAX_RESIDUAL_FORCE", "certified", "failures", "sample_certificates"]
 
 #: The largest residual force of a certified structure (our generators minimise to 1e-10; a third party's file
 #: that declares none is measured here).
 MAX_RESIDUAL_FORCE = 1e-6
 #: Largest relative Hessian asymmetry of a certified sample (round-off of a sum of pair blocks).
 MAX_ASYMMETRY = 1e-12
-
-
-def _per_site(ds: xr.Dataset) -> str:
-    missing = [v for v in ("position", "box_length", "eigenvalue") if v not in ds.variables]
-    per_site = "species" if "species" in ds.variables else "diameter"
-    if per_site not in ds.variables:
-        missing.append("diameter or species")
-    if missing:
-        raise ValueError(f"certifying a sample rebuilds its Hessian; the dataset lacks {missing}. Fix: store "
-                         "position (sample, site, spatial), box_length (sample,), diameter or species (sample, site) "
-                         "and the eigenvalues")
-    return per_site
 
 
 def sample_certificates(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
@@ -94,7 +82,7 @@ def sample_certificates(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     from vdosbench.generators.glasses.hessian import hessian_matrix
     from vdosbench.generators.glasses.minimize import EnergyModel
 
-    per_site = _per_site(ds)
+    per_site = per_site_variable(ds, "the certificate (a rebuilt Hessian) is", ("position", "box_length", "eigenvalue"))
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     names = ("sigma", "inertia_count", "returned_below", "missed", "zero_modes", "hessian_asymmetry",
@@ -138,3 +126,14 @@ def certified(certificates: xr.Dataset) -> xr.DataArray:
           & (certificates["hessian_asymmetry"] <= MAX_ASYMMETRY)
           & (certificates["residual_force_max"] <= MAX_RESIDUAL_FORCE) & (certificates["box_over_cutoff"] >= 1.0))
     return ok.rename("certified")
+
+
+def failures(certificates: xr.Dataset) -> dict[str, np.ndarray]:
+    """Per check, which samples fail it (boolean (sample,) each; a sample may fail several): ``missed_modes``,
+    ``zero_modes_not_d``, ``asymmetric_hessian``, ``residual_force``, ``box_below_2_rc``."""
+    d = int(certificates.attrs["dimension"])
+    return {"missed_modes": certificates["missed"].values != 0,
+            "zero_modes_not_d": certificates["zero_modes"].values != d,
+            "asymmetric_hessian": ~(certificates["hessian_asymmetry"].values <= MAX_ASYMMETRY),
+            "residual_force": ~(certificates["residual_force_max"].values <= MAX_RESIDUAL_FORCE),
+            "box_below_2_rc": certificates["box_over_cutoff"].values < 1.0}

@@ -109,6 +109,32 @@ def dataset_potential(ds: xr.Dataset) -> Any:
     )
 
 
+def per_site_variable(ds: xr.Dataset, what: str, needs: tuple[str, ...] = ("position", "box_length")) -> str:
+    """``"species"`` or ``"diameter"``, after checking that ``ds`` stores the configurations ``what`` needs.
+
+    Raises
+    ------
+    ValueError
+        Naming what is missing (of ``needs``, and a per-site ``diameter`` or ``species``) and how to store it.
+
+    Examples
+    --------
+    >>> per_site_variable(xr.Dataset({"position": 0, "box_length": 1, "species": 0}), "the stress is")
+    'species'
+    """
+    missing = [v for v in needs if v not in ds.variables]
+    per_site = "species" if "species" in ds.variables else "diameter"
+    if per_site not in ds.variables:
+        missing.append("diameter or species")
+    if missing:
+        raise ValueError(
+            f"{what} computed from the configurations; the dataset lacks {missing}. Fix: store "
+            "position (sample, site, spatial), box_length (sample,) and diameter or species (sample, site)"
+            + (" and the eigenvalues" if "eigenvalue" in needs else "")
+        )
+    return per_site
+
+
 def sample_configuration(ds: xr.Dataset, sample: int, per_site: str) -> Any:
     """The :class:`~vdosbench.generators.glasses.configurations.Configuration` of sample index ``sample``.
 

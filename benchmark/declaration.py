@@ -209,6 +209,9 @@ COMMON_KEYS: dict[str, str] = {
                      "or a list of numbers > 0, one per sample",
     "bulk_modulus": "a number > 0: the bulk modulus K of the set in model units, or a list of numbers > 0, one per "
                     "sample",
+    "max_residual_force": "a number > 0: the largest residual force max_i |F_i| of the stored structures, as the "
+                          "code that made them measured it (model units; vdosbench score --certified needs it of "
+                          "a third-party file that stores no positions)",
 }
 #: Declarable keys that the data may also hold per sample: a declared value is stored as a variable (sample,)
 #: when the data hold none, so that the claims that require it (the absolute-frequency claims: G) apply.
@@ -270,7 +273,7 @@ _EXAMPLES = {
     "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
     "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
     "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
-    "shear_modulus": "15.4", "bulk_modulus": "60.2",
+    "shear_modulus": "15.4", "bulk_modulus": "60.2", "max_residual_force": "1e-10",
 }
 
 

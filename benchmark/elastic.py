@@ -45,7 +45,7 @@ from vdosbench.validators import Measurement, lowest_phonon_frequency
 from vdosbench.validators.results.registry import measures
 from vdosbench.validators.results.result import ValidatorResult
 
-from .data_model import dataset_potential, sample_configuration
+from .data_model import dataset_potential, per_site_variable, sample_configuration
 
 __all__ = [
     "ShearOmega0Result", "dataset_potential", "sample_elastic_moduli", "sample_shear_moduli", "shear_modulus_omega0",
@@ -54,20 +54,6 @@ __all__ = [
 
 #: The moduli :func:`with_elastic_moduli` adds when a dataset lacks them.
 ELASTIC_MODULI = ("shear_modulus", "bulk_modulus", "longitudinal_modulus")
-
-
-def _per_site_variable(ds: xr.Dataset, what: str) -> str:
-    """``"species"`` or ``"diameter"``, after checking that ``ds`` stores the configurations ``what`` needs."""
-    missing = [v for v in ("position", "box_length") if v not in ds.variables]
-    per_site = "species" if "species" in ds.variables else "diameter"
-    if per_site not in ds.variables:
-        missing.append("diameter or species")
-    if missing:
-        raise ValueError(
-            f"{what} computed from the configurations; the dataset lacks {missing}. Fix: store "
-            "position (sample, site, spatial), box_length (sample,) and diameter or species (sample, site)"
-        )
-    return per_site
 
 
 def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Dataset:
@@ -90,7 +76,7 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     """
     from vdosbench.generators.glasses.elastic import shear_directions, shear_modulus
 
-    per_site = _per_site_variable(ds, "the shear modulus is")
+    per_site = per_site_variable(ds, "the shear modulus is")
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     d = int(ds.sizes["spatial"])
@@ -195,7 +181,7 @@ def sample_elastic_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.
     from vdosbench.generators.glasses.minimize import EnergyModel
     from vdosbench.generators.glasses.moduli import elastic_moduli
 
-    per_site = _per_site_variable(ds, "the elastic moduli are")
+    per_site = per_site_variable(ds, "the elastic moduli are")
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
     out = {k: np.empty(n) for k in _MODULI_ATTRS}

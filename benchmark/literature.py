@@ -91,6 +91,11 @@ class LiteratureClaim:
         return "verdict" if self.checked else f"no weight: {self.published['unchecked_reason']}"
 
     @property
+    def to_check(self) -> str:
+        """What would check an unchecked value (the text to read, what to compare); ``""`` for a checked one."""
+        return "" if self.checked else str(self.published["to_check"])
+
+    @property
     def applicable(self) -> bool:
         """Whether our data can match the paper's system (``system.ours`` starts with ``applicable``)."""
         return str(self.system["ours"]).startswith("applicable")
@@ -129,6 +134,9 @@ def _check(entry: LiteratureClaim) -> None:
         raise _fail(where, "a checked value without checked_against", "say where in the paper it was read")
     if not published["checked"] and not published.get("unchecked_reason"):
         raise _fail(where, "an unchecked value without unchecked_reason", "say why it could not be checked")
+    if not published["checked"] and not published.get("to_check"):
+        raise _fail(where, "an unchecked value without to_check",
+                    "say exactly what would check it: the text, figure or table to read and what to compare")
     if not published["estimator_checked"] and not published.get("estimator_reason"):
         raise _fail(where, "an unchecked estimator without estimator_reason",
                     "say why the paper's estimator is our reading of it")

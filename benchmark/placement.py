@@ -11,7 +11,8 @@ sample's own, which correlates with its soft modes):
 * A_4·ω_g⁵ = 5 · (modes per particle below 0.15 ω_g) / 0.15⁵ (:func:`~vdosbench.validators.spectral.absolute_frequency.soft_mode_density`),
 
 each with its 95 % bootstrap interval, the modes it rests on, and "not phonon-free at this N" where no sample's
-0.6 ω₀ lies above the band's top (the shoulder needs N ≲ 2000, the deep band N ≲ 8000).
+0.6 ω₀ lies above the band's top (the shoulder needs N ≲ 2000, the deep band N ≲ 8000); beside them the point's
+mean residual shear stress ⟨τ⟩ (:func:`stress_reading`, issue 67 item 4) where it stores positions or pair stresses.
 
 Beside them, :func:`nearest_protocols` picks ours from :func:`load_reference` (``placement_reference.json``, written
 by ``studies/placement_reference.py`` from the same function on our sets, each in its protocol's common unit:
@@ -33,7 +34,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets import iter_points
-from vdosbench.validators import ModeSpectra, band_mle, common_shear_modulus, mode_spectra_from_dataset
+from vdosbench.validators import ModeSpectra, band_mle, common_shear_modulus, mode_spectra_from_dataset, residual_stress
 from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft_mode_density
 
 from .declaration import system_value
@@ -184,13 +185,35 @@ def place_dataset(ds: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> list[dic
         system["n_particles"] = spectra.n_particles
         reading = axes_reading(spectra, n_bootstrap=n_bootstrap)
         out.append({"point": values, "placed": True, "system": system, "reading": reading,
+                    "residual_stress": stress_reading(point, n_bootstrap=n_bootstrap),
                     "ours": nearest_protocols(system), "rule": NEAREST_RULE})
     return out
 
 
+def stress_reading(point: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+    """The point's mean residual shear stress ⟨τ⟩ (issue 67 item 4), reported beside its deep-tail reading: from
+    stored pair stresses or a stored tensor, else rebuilt from the positions; a status where neither is there.
+
+    Examples
+    --------
+    >>> from vdosbench.datasets import mock_spectrum
+    >>> stress_reading(mock_spectrum())["status"]
+    'not read: no positions or pair stresses stored'
+    """
+    from .residual_stress import with_residual_stress
+
+    if not any(v in point.variables for v in ("position", "pair_stress", "residual_stress")):
+        return {"value": None, "status": "not read: no positions or pair stresses stored"}
+    try:
+        m = residual_stress(with_residual_stress(point), n_bootstrap=n_bootstrap).shear_stress
+    except ValueError as e:
+        return {"value": None, "status": f"not read: {str(e).split('. Fix')[0]}"}
+    return {"value": m.value, "interval": [m.low, m.high], "status": "ok", "modes": None}
+
+
 #: Columns of a placement table (:func:`placement_table`).
 TABLE_COLUMNS = ("", "deep band s, (0, 0.15] omega_g", "shoulder s, (0.15, 0.29] omega_g",
-                 "A_4 omega_g^5, below 0.15 omega_g", "unit")
+                 "A_4 omega_g^5, below 0.15 omega_g", "residual shear stress <tau>, epsilon/a^d", "unit")
 #: Title and rule of the report section.
 SECTION_TITLE = "On our axes (no verdict)"
 SECTION_RULE = ("Each point that holds its lowest modes, each sample's shear modulus and box, read in its own "
@@ -203,14 +226,17 @@ def _cell(axis: Mapping[str, Any]) -> str:
     if axis.get("value") is None:
         return str(axis.get("status", "not read"))
     lo, hi = axis["interval"]
-    text = f"{axis['value']:.3g} [{lo:.3g}, {hi:.3g}] ({axis.get('modes', 0)} modes)"
+    modes = "" if "modes" in axis and axis["modes"] is None else f" ({axis.get('modes', 0)} modes)"
+    text = f"{axis['value']:.3g} [{lo:.3g}, {hi:.3g}]{modes}"
     return text if axis.get("status") == "ok" else f"{text}, {axis['status']}"
 
 
 def placement_table(entry: Mapping[str, Any], label: str) -> list[list[str]]:
     """Rows of text cells (:data:`TABLE_COLUMNS`) for one placed point: the set's row, then ours."""
     reading = entry["reading"]
-    rows = [[label, *(_cell(reading[a]) for a in (*AXES, "A_4")), str(reading["unit"])]]
+    stress = _cell(entry.get("residual_stress", {"value": None, "status": "not read"}))
+    rows = [[label, *(_cell(reading[a]) for a in (*AXES, "A_4")), stress, str(reading["unit"])]]
     for ours in entry["ours"]:
-        rows.append([f"ours: {ours['point']}", *(_cell(ours[a]) for a in (*AXES, "A_4")), str(ours["unit"])])
+        rows.append([f"ours: {ours['point']}", *(_cell(ours[a]) for a in (*AXES, "A_4")),
+                     "see docs/findings/residual-stress.md", str(ours["unit"])])
     return rows

@@ -24,7 +24,7 @@ import numpy as np
 
 from studies import literature_matrix as matrix
 from vdosbench.datasets.json_files import dumps_strict
-from vdosbench.benchmark.certify import MAX_ASYMMETRY, MAX_RESIDUAL_FORCE, certified, sample_certificates
+from vdosbench.benchmark.certify import MAX_ASYMMETRY, MAX_RESIDUAL_FORCE, certified, failures, sample_certificates
 from vdosbench.datasets import iter_points
 
 RESULTS = matrix.ROOT / "studies" / "results" / "certified_sets.json"
@@ -43,14 +43,7 @@ def certify_point(point: Any) -> dict[str, Any]:
     """The certificate summary of one parameter point (every sample)."""
     cert = sample_certificates(point)
     ok = certified(cert)
-    d = int(cert.attrs["dimension"])
-    failed = {
-        "missed_modes": int(np.sum(cert["missed"].values != 0)),
-        "zero_modes_not_d": int(np.sum(cert["zero_modes"].values != d)),
-        "asymmetric_hessian": int(np.sum(~(cert["hessian_asymmetry"].values <= MAX_ASYMMETRY))),
-        "residual_force": int(np.sum(~(cert["residual_force_max"].values <= MAX_RESIDUAL_FORCE))),
-        "box_below_2_rc": int(np.sum(cert["box_over_cutoff"].values < 1.0)),
-    }
+    failed = {k: int(v.sum()) for k, v in failures(cert).items()}
     return {"samples": int(cert.sizes["sample"]), "certified": int(ok.sum()), "failed": failed,
             "modes_below_shift": [int(cert["inertia_count"].min()), int(cert["inertia_count"].max())],
             "residual_force_max": float(np.nanmax(cert["residual_force_max"].values)),

@@ -177,14 +177,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def load_points(moduli: Path) -> dict[str, tuple[ModeSpectra, dict[str, Any]]]:
-    """Each full-spectrum point with its samples' moduli: ``label -> (ModeSpectra, description)``.
+def load_point_datasets(moduli: Path) -> dict[str, tuple[xr.Dataset, dict[str, Any]]]:
+    """Each full-spectrum point as a dataset with its samples' moduli: ``label -> (point, description)``.
 
     ``moduli`` is ``studies/full_spectrum_moduli.py``'s file (dims set, taper_order, sample); each set's source
-    file (its ``source_files`` attribute, relative to the clone's root) gives the eigenvalues, box and chains.
+    file (its ``source_files`` attribute, relative to the clone's root) gives the eigenvalues, box, positions and
+    chains; the table's ``shear_modulus``, ``longitudinal_modulus`` and ``pressure`` are added per sample.
     """
     table = xr.open_dataset(moduli)
-    out: dict[str, tuple[ModeSpectra, dict[str, Any]]] = {}
+    out: dict[str, tuple[xr.Dataset, dict[str, Any]]] = {}
     for name, source in zip(table["set"].values.tolist(), table.attrs["source_files"]):
         with xr.open_dataset(ROOT / source) as ds:
             for taper in table["taper_order"].values.tolist():
@@ -197,14 +198,21 @@ def load_points(moduli: Path) -> dict[str, tuple[ModeSpectra, dict[str, Any]]]:
                     raise ValueError(f"{moduli}: set {name} m = {taper}: its samples {row['source_sample'].values[:5]}"
                                      f"... are not those of {source}; expected the same order. Fix: run "
                                      "studies/full_spectrum_moduli.py again on these files")
-                for var in ("shear_modulus", "longitudinal_modulus"):
+                for var in ("shear_modulus", "longitudinal_modulus", "pressure"):
                     point[var] = ("sample", row[var].values)
                 label = f"{name} m={'inf' if taper == -1 else taper}"
-                info = {"source": source, "taper_order": taper, "samples": n,
+                info = {"set": name, "source": source, "taper_order": taper, "samples": n,
                         "parent_temperature": float(table["parent_temperature"].sel(set=name)),
                         "chains": None if point.vdos.chain_groups is None else int(np.unique(point.vdos.chain_groups).size)}
-                out[label] = (mode_spectra_from_dataset(point, label), info)
+                out[label] = (point, info)
     return out
+
+
+def load_points(moduli: Path) -> dict[str, tuple[ModeSpectra, dict[str, Any]]]:
+    """Each full-spectrum point with its samples' moduli: ``label -> (ModeSpectra, description)``
+    (:func:`load_point_datasets`)."""
+    return {label: (mode_spectra_from_dataset(point, label), info)
+            for label, (point, info) in load_point_datasets(moduli).items()}
 
 
 if __name__ == "__main__":

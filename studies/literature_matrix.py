@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results" / "literature_matrix.json"
 #: Written by ``python -m studies.certified_sets``: which samples of these sets are certified (issue 67 item 3).
 CERTIFIED = ROOT / "studies" / "results" / "certified_sets.json"
+#: Written by ``python -m studies.residual_stress``: each point's residual shear stress (issue 67 item 4).
+STRESSES = ROOT / "studies" / "results" / "residual_stress.json"
 PAGE = ROOT / "docs" / "findings" / "literature-matrix.md"
 SCRIPT = "studies/literature_matrix.py"
 PAPER_READING = "paper's estimator"
@@ -61,6 +63,11 @@ HISTORY = (
     "Hessian and the other checks, section above) on every set that stores its configurations.  Not yet: the "
     "verdicts reading only certified samples, a stochastic Chebyshev count where a factorisation does not fit in "
     "memory, and the residual-stress axis (item 4); the verdicts above read every stored sample.",
+    "- 2026-11-28: each cell's residual shear stress beside its reading (issue 67 item 4, "
+    "`docs/findings/residual-stress.md`); the certified-samples section says that every sample of the certifiable "
+    "sets passed (their verdicts read certified samples only, none left out) and what rebuild would give the "
+    "uncertified sets positions; each unchecked value says what would check it; `vdosbench score --certified` and "
+    "the stochastic Chebyshev count (`certify_by_eigencount`) exist for other inputs.  No verdict changed.",
 )
 
 
@@ -209,7 +216,8 @@ def _record(entry: LiteratureClaim) -> dict[str, Any]:
     return {"id": entry.claim.id, "file": entry.file, "paper": entry.paper, "statement": entry.claim.statement,
             "where": entry.published["where"], "published_value": entry.published["value"],
             "checked": entry.checked, "weight": entry.weight, "applicable": entry.applicable,
-            "ours": entry.system["ours"], "recipe": entry.recipe, "expect": entry.claim.expect.describe()}
+            "ours": entry.system["ours"], "recipe": entry.recipe, "expect": entry.claim.expect.describe(),
+            "to_check": entry.to_check}
 
 
 def compute(register: Sequence[LiteratureClaim] | None = None, root: Path = ROOT / "reference-data") -> dict[str, Any]:
@@ -289,15 +297,87 @@ def tally(reading: Mapping[str, Any] | None, weighted: bool) -> str:
     return text if weighted else f"({text})"
 
 
+def _to_check(claim: Mapping[str, Any]) -> str:
+    """What would check an unchecked value: from the results, or (results written before the field) the register."""
+    if claim.get("to_check"):
+        return str(claim["to_check"])
+    by_id = {e.claim.id: e for e in load_literature()}
+    return by_id[claim["id"]].to_check if claim["id"] in by_id else "not said"
+
+
+def _point_key(taper: Any, tstar: Any) -> tuple[int, float]:
+    return int(taper), math.inf if tstar in ("inf", math.inf) else round(float(tstar), 6)
+
+
+def stress_index(results: Mapping[str, Any], stresses: Mapping[str, Any] | None) -> dict[Any, str]:
+    """``(set, taper, T*) -> "⟨τ⟩ [low, high]"`` for the matrix's sets that ``residual_stress.json`` read, and
+    ``set -> why not`` for those it could not (no positions stored)."""
+    if stresses is None:
+        return {}
+    files = {d["files"][0]: d["name"] for d in results["data_sets"] if len(d["files"]) == 1}
+    out: dict[Any, str] = {}
+    for row in stresses["points"]:
+        name = files.get(Path(row["source"]).name)
+        if name is not None:
+            m = row["shear_stress"]
+            out[(name, *_point_key(row["taper_order"], row["parent_temperature"]))] = (
+                f"{m['value']:.4f} [{m['low']:.4f}, {m['high']:.4f}]")
+    read = {k[0] for k in out}
+    for d in results["data_sets"]:
+        if d["name"] not in read:
+            out[d["name"]] = "– (no positions stored)" if d["name"].startswith(("lowest N", "confirm")) else "–"
+    return out
+
+
+def stress_text(index: Mapping[Any, str], cell: Mapping[str, Any]) -> str:
+    """The residual shear stress of a cell's point (ε/a³), or why there is none."""
+    point = cell["point"]
+    if "taper_order" in point and "parent_temperature" in point:
+        key = (cell["set"], *_point_key(point["taper_order"], point["parent_temperature"]))
+        if key in index:
+            return index[key]
+    return index.get(cell["set"], "–")
+
+
+#: What would give positions to the sets that store none (issue 67 item 3): the recipe, not run here.
+POSITIONS_RECIPE = (
+    "- **The high-T* ladder** (`lowest N=1000` … `N=16000`): its samples were made on the machine lost on 25 Nov "
+    "2026 and their part files were not kept; `vdosbench build soft-spheres-lowest-nN --output DIR` "
+    "(`datasets/catalog.toml`: recipe `soft_spheres_lowest`, 100 / 60 / 80 / 120 / 10 samples a point, both "
+    "tapers, T* = 1 and ∞) writes every per-site array (positions, diameters), but this machine makes other glasses "
+    "from the same seeds (the catalogue's realization test), so the rebuild certifies *its* glasses, not the stored "
+    "spectra: a certified reading of the ladder is a reading of the rebuilt set, in place of the stored one.  Cost "
+    "as catalogued: 0.33 + 0.51 + 2.06 + 9.17 + 4.27 ≈ 16.3 core-hours, then `python -m studies.certified_sets` "
+    "and `python -m studies.literature_matrix` on the rebuilt files.",
+    "- **The confirmatory set** (`confirm N=2000`): its full set (243 MB, with positions and diameters; 40 run "
+    "folders `runs/confirm/…`) is not hosted; where those folders remain, `studies/catalogue_sets.py --ladder` "
+    "combines them and the certificates run on it; else `vdosbench build soft-spheres-lowest-confirm-n2000` (5.95 "
+    "core-hours as catalogued; made on this machine, so the rebuild is verified by value against the stored "
+    "scoring form).",
+    "- Where a rebuild's Hessians do not fit a sparse LDLᵀ (N ≳ 10⁵), "
+    "`vdosbench.validators.certify_by_eigencount` (stochastic Chebyshev count, deflated by the stored eigenvectors "
+    "where they are kept) gives the count with its error bar.",
+)
+
+
 def certification_lines(certificates: Mapping[str, Any]) -> list[str]:
     """The page's section on certified samples, from ``studies/results/certified_sets.json``."""
+    read = [p for s in certificates["sets"] if s["certifiable"] for p in s["points"]]
+    left = sum(p["samples"] - p["certified"] for p in read)
+    uncertifiable = [s["set"] for s in certificates["sets"] if not s["certifiable"]]
+    verdicts = (f"Every sample of the certifiable sets passed ({sum(p['certified'] for p in read)} of "
+                f"{sum(p['samples'] for p in read)}), so their verdicts above are read on certified samples only: none "
+                "was left out." if left == 0 else
+                f"{left} samples of the certifiable sets failed (table); the verdicts above still read them.")
     lines = ["", "## Certified samples", "",
              "Which stored samples pass the checks of `vdosbench.benchmark.certify` (written by "
              "`python -m studies.certified_sets`): the inertia count of the rebuilt Hessian below the shift halfway "
              "between the two largest stored eigenvalues equals the stored modes below it (Sylvester's law of "
              "inertia: no mode was skipped), exactly d zero modes, a symmetric Hessian, a residual force at most "
-             f"{certificates['max_residual_force']:g}, a box of at least twice the interaction range.  The verdicts "
-             "above still read every stored sample; reading only certified ones is the next step of item 3.", "",
+             f"{certificates['max_residual_force']:g}, a box of at least twice the interaction range.  {verdicts}  "
+             f"The sets that store no positions ({', '.join(uncertifiable)}) cannot be certified: their verdicts read "
+             "every stored sample, uncertified, and say so here; `vdosbench score --certified` does the same for any "
+             "input and notes what it left out.", "",
              "| set | point | certified / samples | left out (why) | modes below the shift | max residual force |",
              "| --- | --- | --- | --- | --- | --- |"]
     for s in certificates["sets"]:
@@ -309,13 +389,17 @@ def certification_lines(certificates: Mapping[str, Any]) -> list[str]:
             lo, hi = p["modes_below_shift"]
             lines.append(f"| {s['set']} | {point_text(p['point'])} | {p['certified']} / {p['samples']} | {why} | "
                          f"{lo} – {hi} | {p['residual_force_max']:.1e} |")
+    lines += ["", "What would give the uncertified sets their positions (a recipe, not run):", "", *POSITIONS_RECIPE]
     return lines
 
 
-def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = None) -> str:
+def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = None,
+           stresses: Mapping[str, Any] | None = None) -> str:
     """The page ``docs/findings/literature-matrix.md`` from the results (the same results give the same text);
-    with ``certificates`` (``studies/results/certified_sets.json``) a section on the certified samples."""
+    with ``certificates`` (``studies/results/certified_sets.json``) a section on the certified samples, with
+    ``stresses`` (``studies/results/residual_stress.json``) each cell's residual shear stress beside it."""
     claims = results["claims"]
+    stress = stress_index(results, stresses)
     lines = [
         "# The literature matrix (issue 67)",
         "",
@@ -365,18 +449,21 @@ def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = 
         for c in (c for c in claims if c["paper"] == paper):
             lines += ["", f"### `{c['id']}`", "", f"{c['statement']}", "",
                       f"- published ({c['where']}): {c['published_value']}; "
-                      + ("checked against the paper's text" if c["checked"] else f"**not checked**: {c['weight']}"),
+                      + ("checked against the paper's text" if c["checked"]
+                         else f"**not checked**: {c['weight']}; **what would check it**: {_to_check(c)}"),
                       f"- expects: {c['expect']}; our data: {c['ours']}"
                       + (f"; recipe: {c['recipe']}" if c["recipe"] else "")]
             if not c["applicable"]:
                 continue
             for r in c["readings"]:
-                lines += ["", f"{r['reading']}: `{r['estimator']}`", "", "| set | point | verdict, value [95 %] |",
-                          "| --- | --- | --- |"]
+                lines += ["", f"{r['reading']}: `{r['estimator']}`", "",
+                          "| set | point | verdict, value [95 %] | residual shear stress ⟨τ⟩ [95 %] |",
+                          "| --- | --- | --- | --- |"]
                 for cell in r["cells"]:
                     text = cell_text(cell, c["checked"])
                     why = f" — {cell['why'][:160]}" if cell["why"] and not _measured(cell) else ""
-                    lines.append(f"| {cell['set']} | {point_text(cell['point'])} | {text}{why} |")
+                    lines.append(f"| {cell['set']} | {point_text(cell['point'])} | {text}{why} | "
+                                 f"{stress_text(stress, cell)} |")
             if c["not_applicable"]:
                 lines += ["", "Not applicable to: " + "; ".join(f"{n['set']} ({n['reason']})"
                                                                for n in c["not_applicable"])]
@@ -390,20 +477,27 @@ def _write_json(results: Mapping[str, Any], path: Path = RESULTS) -> None:
     path.write_text(dumps_strict(results, indent=1, sort_keys=False, ensure_ascii=False) + "\n")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def page_arguments(argv: Sequence[str] | None, description: str) -> argparse.Namespace:
+    """The command line of a study that computes results and writes a page: ``--page`` (only rewrite the page from
+    the stored results) or ``--check`` (only compare them; exit 1 when stale)."""
+    parser = argparse.ArgumentParser(description=description)
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--page", action="store_true", help="only rewrite the page from the stored results")
     mode.add_argument("--check", action="store_true", help="only compare the page with the stored results")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = page_arguments(argv, __doc__.splitlines()[0])
     certificates = json.loads(CERTIFIED.read_text()) if CERTIFIED.exists() else None
+    stresses = json.loads(STRESSES.read_text()) if STRESSES.exists() else None
     if args.check:
-        stale = PAGE.read_text() != render(json.loads(RESULTS.read_text()), certificates)
+        stale = PAGE.read_text() != render(json.loads(RESULTS.read_text()), certificates, stresses)
         print(f"{PAGE.relative_to(ROOT)} is {'stale' if stale else 'up to date'}")
         return int(stale)
     if not args.page:
         _write_json(compute())
-    PAGE.write_text(render(json.loads(RESULTS.read_text()), certificates))
+    PAGE.write_text(render(json.loads(RESULTS.read_text()), certificates, stresses))
     return 0
 
 

@@ -294,11 +294,10 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
     return table
 
 
-def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
-    """The Kob-Andersen N = 1000 sets with the shear moduli of :func:`ka_shear_moduli`: each sample's own where every
-    sample has one, else every sample given the mean of those computed (A_4 in the common unit needs only that G;
-    the phonon-free test, 0.15 against 0.6 ω₀ ≈ 0.38 ω_g at N = 1000, does not depend on a sample's scatter), said
-    in the point's note.  None computed: none read."""
+def ka_point_datasets(moduli: Path = KA_MODULI) -> list[tuple[str, int, float, xr.Dataset, str]]:
+    """``(file, taper, T*, point, note)`` of each Kob-Andersen point with shear moduli (:func:`ka_shear_moduli`):
+    each sample's own where every sample has one (note ``""``), else every sample given the mean of those computed
+    (the note says so).  None computed: none read."""
     if not moduli.exists():
         return []
     table = json.loads(moduli.read_text())["points"]
@@ -318,11 +317,19 @@ def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
                         g = float(np.mean(row["shear_modulus"]))
                         point = point.assign(shear_modulus=("sample", np.full(point.sizes["sample"], g)))
                         note = f"G from {len(row['shear_modulus'])} samples"
-                    prep = "seed-literal" if "seed-literal" in name else "liquid"
-                    out.append(Point(protocol_name("kob-andersen", prep, float(t), int(taper)), "kob-andersen", prep,
-                                     float(t), int(taper), 1000,
-                                     mode_spectra_from_dataset(point, f"KA {name} {taper}"), name, None,
-                                     note=note))
+                    out.append((name, int(taper), float(t), point, note))
+    return out
+
+
+def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
+    """The Kob-Andersen N = 1000 sets with the shear moduli of :func:`ka_point_datasets` (A_4 in the common unit
+    needs only the ensemble G; the phonon-free test, 0.15 against 0.6 ω₀ ≈ 0.38 ω_g at N = 1000, does not depend
+    on a sample's scatter)."""
+    out = []
+    for name, taper, t, point, note in ka_point_datasets(moduli):
+        prep = "seed-literal" if "seed-literal" in name else "liquid"
+        out.append(Point(protocol_name("kob-andersen", prep, t, taper), "kob-andersen", prep, t, taper, 1000,
+                         mode_spectra_from_dataset(point, f"KA {name} {taper}"), name, None, note=note))
     return out
 
 

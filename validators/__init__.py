@@ -34,6 +34,12 @@ from .spectral.spectrum import (
     reduced_dos,
     zero_modes,
 )
+from .structure.residual_stress import (
+    ResidualStressResult,
+    deviatoric_shear_stress,
+    residual_stress,
+    residual_stress_tensors,
+)
 from .structure.stresses import (
     PowerLawFit,
     StressExponentResult,
@@ -120,6 +126,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "SizeSeriesResult", "size_series_exponent", "size_series_spectra", "ModeCertificate",
         "certify_lowest_modes", "count_below", "pooled_density_ratio", "soft_mode_density_ratio", "chain_correlation",
         "KappaCalibration", "edge_spacing_ratio", "edge_spacing_ratios", "extreme_value_kappa_from_levels",
+        "EigencountCertificate", "StochasticCount", "certify_by_eigencount", "stochastic_count_below",
     ),
     "Boson peak, sound and the crossover": (
         "BosonPeakResult", "boson_peak_excess", "paired_excess_difference", "sound_speed", "measure_sound_speed",
@@ -141,7 +148,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "CoordinationResult", "coordination_numbers", "coordination_distribution", "PowerLawFit",
         "StressExponentResult", "stress_exponent", "fit_truncated_power_law", "pair_stress_values",
         "dos_exponent_from_stress_exponent", "dos_exponent_from_tapering_order", "stress_exponent_from_tapering_order",
-        "tapering_order_from_stress_exponent",
+        "tapering_order_from_stress_exponent", "ResidualStressResult", "deviatoric_shear_stress", "residual_stress",
+        "residual_stress_tensors",
     ),
     "Comparing two spectra": (
         "SpectrumComparison", "EigenvalueAgreement", "compare_spectra", "eigenvalue_agreement", "ks_statistic",

@@ -52,6 +52,7 @@ def test_unchecked_values_say_why_and_carry_no_weight(register) -> None:  # noqa
     assert unchecked, "the register marks the values it could not check"
     for entry in unchecked:
         assert entry.weight.startswith("no weight: ") and len(entry.weight) > len("no weight: ") + 20, entry.claim.id
+        assert entry.to_check.startswith("read ") and "checked = true" in entry.to_check, entry.claim.id
     for entry in register:
         if entry.checked:
             assert entry.weight == "verdict" and entry.published["checked_against"], entry.claim.id
@@ -79,11 +80,14 @@ def _copy(tmp_path: Path, name: str = "lerner-bouchbinder-2017.toml") -> Path:
     ("old", "new", "match"),
     [
         ("checked = true, checked_against", "checked = false, was_checked_against", "without unchecked_reason"),
+        ("checked = true, checked_against", 'checked = false, unchecked_reason = "not read", checked_against',
+         "without to_check"),
         ('uncertainty = "\'approximately\'; none stated", ', "", r"published lacks \['uncertainty'\]"),
         ('ours = "applicable: our T* = 1', 'ours = "maybe: our T* = 1', "start with 'applicable' or 'not applicable: '"),
         ('label = "vdosbench registered"', 'label = "ours"', "no alternative labelled 'vdosbench registered'"),
     ],
-    ids=["unchecked-without-reason", "missing-uncertainty", "applicability-unsaid", "no-registered-reading"],
+    ids=["unchecked-without-reason", "unchecked-without-what-would-check-it", "missing-uncertainty",
+         "applicability-unsaid", "no-registered-reading"],
 )
 def test_a_register_file_missing_a_record_field_is_refused(tmp_path: Path, old: str, new: str, match: str) -> None:
     path = _copy(tmp_path)

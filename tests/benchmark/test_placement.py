@@ -107,3 +107,20 @@ def test_score_reports_the_placement_in_markdown_html_and_json(tmp_path: Path) -
     placed = json.loads((out / "result.json").read_text())["placements"]["third-party"]
     assert placed[0]["placed"] and placed[0]["reading"]["unit"].startswith("the point's ensemble G")
     assert {r["taper_order"] for r in placed[0]["ours"]} == {2, -1}
+
+
+def test_the_residual_stress_stands_beside_the_deep_band_where_positions_are_stored() -> None:
+    from vdosbench.benchmark.placement import placement_table
+    from vdosbench.benchmark.residual_stress import with_residual_stress
+    from vdosbench.validators import residual_stress
+
+    with xr.open_dataset(ROOT / "reference-data" / "soft-spheres-lowest-n1000-td.nc") as ds:
+        point = ds.sel(taper_order=2).isel(sample=slice(0, 20)).load()
+    placed = place_dataset(point, n_bootstrap=50)
+    stress = placed[0]["residual_stress"]
+    want = residual_stress(with_residual_stress(point.squeeze(drop=True)), n_bootstrap=50).shear_stress
+    assert stress["status"] == "ok" and stress["value"] == pytest.approx(want.value, rel=1e-12)
+    row = placement_table(placed[0], "td")[0]
+    assert row[4].startswith(f"{want.value:.3g} [")
+    without = place_dataset(point.drop_vars("position"), n_bootstrap=50)[0]["residual_stress"]
+    assert without["value"] is None and "no positions" in without["status"]

@@ -89,11 +89,15 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "clopper_pearson_interval", "wilson_interval",
         # the validator registry: a validator, its quantities and settings by claim name (issue 54 item 1)
         "RegisteredValidator", "measures", "registered",
+        # issue 67: the residual stress of each glass, certified counts (exact and stochastic)
+        "ResidualStressResult", "deviatoric_shear_stress", "residual_stress", "residual_stress_tensors",
+        "certify_by_eigencount", "certify_lowest_modes", "count_below",
     ),
     "vdosbench.validators.spectral": (
         "EstimatorSpread", "ExponentEstimate", "ModeSpectra", "box_shell_count", "count_scaling", "debye_count",
         "debye_excess", "estimator_spread", "extreme_value", "participation_scan", "profile_interval",
         "window_mle", "window_mle_scan",
+        "EigencountCertificate", "StochasticCount", "certify_by_eigencount", "stochastic_count_below",
     ),
     "vdosbench.benchmark": (
         "Alternative", "Claim", "ClaimResult", "ClaimsFileError", "CrossCodeCheck", "Declaration",

@@ -32,7 +32,8 @@ def results(study):  # noqa: ANN001, ANN201
 
 def test_regenerating_the_page_gives_the_committed_page(study, results) -> None:  # noqa: ANN001
     certificates = json.loads(study.CERTIFIED.read_text())
-    assert study.PAGE.read_text() == study.render(results, certificates), (
+    stresses = json.loads(study.STRESSES.read_text())
+    assert study.PAGE.read_text() == study.render(results, certificates, stresses), (
         "run: python -m studies.literature_matrix --page")
     assert study.main(["--check"]) == 0
 

@@ -44,6 +44,7 @@ from .size_series import SizeSeriesResult, size_series_exponent, size_series_spe
 from .inertia import ModeCertificate, certify_lowest_modes, count_below
 from .density_comparison import chain_correlation, pooled_density_ratio, soft_mode_density_ratio
 from .level_kappa import KappaCalibration, edge_spacing_ratio, edge_spacing_ratios, extreme_value_kappa_from_levels
+from .eigencount import EigencountCertificate, StochasticCount, certify_by_eigencount, stochastic_count_below
 from .window_mle import (
     paired_window_difference,
     participation_scan,
@@ -78,6 +79,10 @@ __all__ = [
     "ModeCertificate",
     "certify_lowest_modes",
     "count_below",
+    "EigencountCertificate",
+    "StochasticCount",
+    "certify_by_eigencount",
+    "stochastic_count_below",
     "size_series_exponent",
     "size_series_spectra",
     "debye_count",

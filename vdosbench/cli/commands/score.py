@@ -45,6 +45,11 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     score.add_argument("--reference", default=None, metavar="NAME",
                        help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
                             "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
+    score.add_argument("--certified", action="store_true",
+                       help="read only certified samples: each glass's Hessian is rebuilt from its stored positions "
+                            "and the count of modes below the cut checked by Sylvester inertia, with the zero modes, "
+                            "the symmetry, the residual force and the box (vdosbench.benchmark.certify); the report "
+                            "notes how many samples were left out and why, or that an input cannot be certified")
     return score
 
 
@@ -52,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     """Score the data files on the claims and write the report; the exit status is the gate's."""
     options = parse_assignments(args.set, "--set", multi=False)
     return score_files(args.data, args.claims, args.output, args.strict, args.format, options, args.reference,
-                       parse_declarations(args.declare), not args.no_cross_check)
+                       parse_declarations(args.declare), not args.no_cross_check, certified=args.certified)
 
 
 def score_files(
@@ -66,6 +71,7 @@ def score_files(
     declared: dict[str, str] | None = None,
     cross_check: bool = True,
     gated: bool = True,
+    certified: bool = False,
 ) -> int:
     """Score ``paths`` into the report folder ``output``, holding it for this run.
 
@@ -74,7 +80,8 @@ def score_files(
     ``--output`` is refused at once (:class:`FolderBusyError`, exit 2).  The report is written whole in a
     temporary folder and then moved into place (:func:`~vdosbench.benchmark.report.staged_report`).
     ``gated``: the exit status is the gate's (``score``, ``demo --gate``); else ``demo``'s 0, and the last
-    line says so.
+    line says so.  ``certified``: each input is cut to its certified samples
+    (:func:`~vdosbench.benchmark.certified_reading.certified_input`) and the input's notes say what was left out.
     """
     from vdosbench.benchmark.progress import reporting
     from vdosbench.benchmark.report import remove_stale_stages
@@ -92,7 +99,7 @@ def score_files(
             remove_previous_report(output)
             with reporting():  # the dense solves (LAMMPS matrices, the cross-code check) show progress on stderr
                 return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
-                                   cross_check, gated)
+                                   cross_check, gated, certified)
     except BaseException:
         if created:  # bad input writes nothing: not even the folder (rmdir removes only an empty one)
             with contextlib.suppress(OSError):
@@ -114,6 +121,19 @@ def _declared_inputs(
         declaration = declaration_for(path, declared)
         datasets.append((info, declare(ds, declaration, info.name) if declaration is not None else ds))
     return datasets
+
+
+def _certified_inputs(datasets: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Each input cut to its certified samples, the record added to the input's notes (report, JSON, stdout)."""
+    import dataclasses
+
+    from vdosbench.benchmark.certified_reading import certified_input
+
+    out = []
+    for info, ds in datasets:
+        kept, record = certified_input(ds, info.name)
+        out.append((dataclasses.replace(info, notes=(*info.notes, record.note())), kept))
+    return out
 
 
 def _print_card(card: Any, datasets: list[tuple[Any, Any]]) -> None:
@@ -162,6 +182,7 @@ def _score_held(
     declared: dict[str, str] | None,
     cross_check: bool,
     gated: bool,
+    certified: bool = False,
 ) -> int:
     """:func:`score_files` once the report folder is held."""
     from vdosbench.benchmark.claims import default_claims_path, load_claims
@@ -177,6 +198,8 @@ def _score_held(
         ref_source = resolve_reference(reference)
         ref_data = open_reference(ref_source)
     datasets = _declared_inputs(paths, format, options, declared)
+    if certified:
+        datasets = _certified_inputs(datasets)
     card = score_datasets(datasets, claims, str(claims_path or default_claims_path()))
     if cross_check:
         card.cross_code = [c for info, ds in datasets if (c := cross_code_check(ds, info.name)) is not None]

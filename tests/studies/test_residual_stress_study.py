@@ -1,0 +1,75 @@
+"""studies/residual_stress.py (issue 67 item 4): one stored point read end to end, a point built so that its
+high-stress glasses hold more soft modes (the split and the association must find it), and the page is what the
+committed results give."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from studies import residual_stress as study
+
+
+@pytest.fixture(scope="module")
+def td_point() -> study.StressPoint:
+    p = study.lowest_td_points()[0]
+    return study.StressPoint(p.label, p.source, p.model, p.tstar, p.taper, p.point.isel(sample=slice(0, 40)))
+
+
+def test_a_stored_point_is_read_with_its_pressure_checked(td_point: study.StressPoint) -> None:
+    row = study.read_point(td_point, n_bootstrap=30)
+    assert row["samples"] == 40 and row["chains"] is not None
+    assert row["pressure_check_max_abs_difference"] < 1e-9 * abs(row["pressure"]["value"])
+    assert 0 < row["shear_stress"]["low"] <= row["shear_stress"]["value"] <= row["shear_stress"]["high"]
+    lo, hi = row["strata"]["low"], row["strata"]["high"]
+    assert lo["samples"] + hi["samples"] == 40 and lo["shear_stress_mean"] < hi["shear_stress_mean"]
+    cert = row["certification"]  # certified here (40 of the set's 100: not the stored summary's point)
+    assert cert["by"] == study.SCRIPT and cert["certified"] == 40 and not any(cert["left_out"].values())
+
+
+def test_a_point_whose_every_sample_passed_in_certified_sets_is_not_certified_again() -> None:
+    certificates = json.loads(study.CERTIFIED.read_text())
+    full = study.lowest_td_points()[0]
+    assert study.stored_certificate(full, certificates) is not None
+    partial = study.StressPoint(full.label, full.source, full.model, full.tstar, full.taper,
+                                full.point.isel(sample=slice(0, 10)))
+    assert study.stored_certificate(partial, certificates) is None
+    assert study.stored_certificate(full, None) is None
+
+
+def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.StressPoint,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # built to show the effect: the 20 most stressed glasses get 3 extra modes at 0.1 - 0.2 omega_g
+    row = study.read_point(td_point, n_bootstrap=30)
+    point = td_point.point
+    from vdosbench.benchmark.certified_reading import CertificationRecord
+    from vdosbench.benchmark.residual_stress import with_residual_stress
+    from vdosbench.validators import deviatoric_shear_stress
+
+    tau = deviatoric_shear_stress(with_residual_stress(point)["residual_stress"].values)
+    top = np.argsort(tau)[20:]
+    g = float(np.mean(point["shear_modulus"].values))
+    omega_g = np.sqrt(g)  # rho = 1
+    lam = point["eigenvalue"].values.copy()
+    for k in top:
+        lam[k, -3:] = (omega_g * np.array([0.1, 0.15, 0.2])) ** 2
+    lam = np.sort(lam, axis=1)
+    planted = study.StressPoint("planted", td_point.source, td_point.model, td_point.tstar, td_point.taper,
+                                point.assign(eigenvalue=(point["eigenvalue"].dims, lam)))
+    # the certificate sees through it: the planted modes are not the Hessian's, so those glasses are left out
+    certified = study.read_point(planted, n_bootstrap=30)["certification"]
+    assert certified["certified"] == 20 and certified["left_out"]["missed_modes"] == 20
+    # read without the certificate, the split and the association find the planted effect
+    monkeypatch.setattr(study, "certified_input", lambda ds, name: (ds, CertificationRecord(
+        name, False, "planted test data", ds.sizes["sample"], ds.sizes["sample"])))
+    got = study.read_point(planted, n_bootstrap=200)
+    assert got["high_over_low"]["a4_wide"]["low"] > 1.0
+    assert got["count_below_wide_vs_stress"]["spearman"]["low"] > 0.0
+    assert got["count_below_wide_vs_stress"]["r_squared"]["value"] > row["count_below_wide_vs_stress"]["r_squared"][
+        "value"]
+
+
+def test_the_page_is_what_the_results_give() -> None:
+    assert study.PAGE.read_text() == study.render(json.loads(study.OUTPUT.read_text()))
