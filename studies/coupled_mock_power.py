@@ -77,7 +77,7 @@ TD_PHONON_FACTOR = 1.0
 TD_CHAIN = 25
 
 
-def _t1_spectrum() -> CurvedSpectrum:
+def t1_spectrum() -> CurvedSpectrum:
     """T* = 1: s = 4 deep, 3 above x* (the glasses' shoulder), amplitude and x* from the counts per particle
     below 0.15 ω_g at N = 8000 (7.6e-5) and below 0.29 ω_g at N = 2000 (1.58e-3), common unit."""
     return CurvedSpectrum(amplitude=T1_AMPLITUDE, s_deep=4.0, s_high=3.0, x_star=T1_X_STAR)
@@ -142,7 +142,7 @@ def check(seed: int = 0, protocols: Sequence[str] | None = None) -> dict[str, An
         for n, ds in sets:
             glass = mode_spectra_from_dataset(ds, f"N={n}").in_common_unit(g_u)
             # T* = 1: the calibrated curved spectrum; T_d: the window's count a structure at N = 1000, s = 3.5
-            spectrum = _t1_spectrum() if "confirm" in p else _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
+            spectrum = t1_spectrum() if "confirm" in p else _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
             mock = coupled_glass_mock(n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
                                       seed=seed + n)  # GOE levels, the glasses' (whatever --levels says)
             msp = ModeSpectra(**mock.arrays()).in_common_unit(g_u)
@@ -160,7 +160,9 @@ def _power_law(count_per_structure: float, exponent: float, edge: float, n: int 
 
 
 # --------------------------------------------------------------------------- design A
-def _summary(values: list[Any], truth: float, expect: Expectation | None = None) -> dict[str, Any]:
+def coverage_summary(values: list[Any], truth: float, expect: Expectation | None = None) -> dict[str, Any]:
+    """Coverage of ``truth`` by the intervals of ``values`` (with its Wilson interval), bias, mean half-width, and
+    the verdicts under ``expect`` where given (the summary every power and coverage study reports)."""
     covers = sum(m.low <= truth <= m.high for m in values)
     out = {"truth": truth, "coverage": covers / len(values), "wilson_95": list(wilson_interval(covers, len(values))),
            "mean_estimate": float(np.mean([m.value for m in values])),
@@ -203,13 +205,13 @@ def design_a(samples: Sequence[int], replicates: int, s_deep: Sequence[float] = 
                                            points["T*=1 m=2"], DEEP_BAND[1], n_bootstrap=N_BOOTSTRAP, seed=r).ratio)
             c2 = PROTOCOLS["T*=1 m=2"]["couplings"]
             a4_truth = _a4_truth(spec, c2, 8000, c2.shear_modulus(16000))
-            ratio_truth = (_count_truth(spec, c2, 2000, c2.shear_modulus(16000))
-                           / _count_truth(spec, c2, 8000, c2.shear_modulus(16000)))
+            ratio_truth = (count_truth(spec, c2, 2000, c2.shear_modulus(16000))
+                           / count_truth(spec, c2, 8000, c2.shear_modulus(16000)))
             key = f"s_deep={deep:g}, {count} samples a taper"
-            out[key] = {**{name: _summary(v, truths[name], expect4) for name, v in per_taper.items()},
-                        "pooled over tapers": _summary(pooled, float(np.mean(list(truths.values()))), expect4),
-                        "A_4 (m=2)": _summary(a4, a4_truth),
-                        "density ratio 2000/8000 (m=2)": _summary(ratio, ratio_truth,
+            out[key] = {**{name: coverage_summary(v, truths[name], expect4) for name, v in per_taper.items()},
+                        "pooled over tapers": coverage_summary(pooled, float(np.mean(list(truths.values()))), expect4),
+                        "A_4 (m=2)": coverage_summary(a4, a4_truth),
+                        "density ratio 2000/8000 (m=2)": coverage_summary(ratio, ratio_truth,
                                                                   Expectation(kind="greater", value=1.0))}
             print(key, json.dumps({k: {q: v[q] for q in ("coverage", "bias", "mean_half_width")}
                                    for k, v in out[key].items()}), flush=True)
@@ -231,18 +233,18 @@ def _band_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> 
     return band_mle_population(_density_in_unit(spec, c, n, g_u), *DEEP_BAND, modulus_scatter=sigma)
 
 
-def _count_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> float:
+def count_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> float:
     """Modes per particle below the deep band's top in the population of the mocks at N (unit ``g_u``)."""
     return integrate.quad(_density_in_unit(spec, c, n, g_u), 0.0, DEEP_BAND[1])[0]
 
 
 def _a4_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> float:
     """A_4 ω_g⁵ that :func:`~vdosbench.validators.spectral.absolute_frequency.soft_mode_density` estimates."""
-    return 5.0 * _count_truth(spec, c, n, g_u) / DEEP_BAND[1] ** 5
+    return 5.0 * count_truth(spec, c, n, g_u) / DEEP_BAND[1] ** 5
 
 
 # --------------------------------------------------------------------------- design B
-def _td_point(name: str, exponent: float, chains: int, seed: int) -> ModeSpectra:
+def td_point(name: str, exponent: float, chains: int, seed: int) -> ModeSpectra:
     c = PROTOCOLS[name]["couplings"]
     spec = _power_law(TD_COUNTS[name], exponent, TD_WINDOW[1])
     m = coupled_glass_mock(1000, chains * TD_CHAIN, spectrum=spec, couplings=c, k=20,
@@ -259,12 +261,12 @@ def design_b(chains: Sequence[int], replicates: int) -> dict[str, Any]:
         for count in chains:
             diffs = []
             for r in range(replicates):
-                a = _td_point("T_d m=2", s2, count, 10_000 * r + 1)
-                b = _td_point("T_d m=inf", sinf, count, 10_000 * r + 2)
+                a = td_point("T_d m=2", s2, count, 10_000 * r + 1)
+                b = td_point("T_d m=inf", sinf, count, 10_000 * r + 2)
                 diffs.append(band_difference(a, b, *TD_WINDOW, phonon_factor=TD_PHONON_FACTOR,
                                              n_bootstrap=N_BOOTSTRAP, seed=r))
             truth = s2 - sinf
-            summ = _summary(diffs, truth)
+            summ = coverage_summary(diffs, truth)
             summ["verdicts_on_+1"] = dict(Counter(judge(m, rules["+1"])[0].value for m in diffs))
             summ["verdicts_on_0"] = dict(Counter(judge(m, rules["0"])[0].value for m in diffs))
             summ["mean_se"] = float(np.mean([m.uncertainty for m in diffs]))

@@ -6,7 +6,7 @@ Pooled density ratio (:func:`~vdosbench.validators.spectral.density_comparison.p
 G(N), small-box excess e = 0.5, G–soft-mode coupling, GOE or Poisson levels), both tapers as the two protocols,
 N = 2000 (1000 samples a taper, the confirmatory set's count) over N = 8000 (120 a taper, the ladder's, which the
 exploratory reading used; and 450, the registered set's), below 0.15 ω_g,u in each taper's common unit.  Truth: the
-population's Σ count(2000) / Σ count(8000) per particle (:func:`studies.coupled_mock_power._count_truth`).
+population's Σ count(2000) / Σ count(8000) per particle (:func:`studies.coupled_mock_power.count_truth`).
 
 Within-chain correlation (:func:`~vdosbench.validators.spectral.density_comparison.chain_correlation`, reported
 beside the T_d verdicts by ``studies/td_control_long.py``): chains of 25 structures, 50 chains, the count below
@@ -32,8 +32,8 @@ from vdosbench.datasets import write_results
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, chain_correlation, pooled_density_ratio
 
-from studies.coupled_mock_power import PROTOCOLS, TD_WINDOW, _count_truth, _summary, _t1_spectrum, _td_point
-from studies.kappa_from_levels import TAPERS, _mock
+from studies.coupled_mock_power import PROTOCOLS, TD_WINDOW, count_truth, coverage_summary, t1_spectrum, td_point
+from studies.kappa_from_levels import TAPERS, coupled_point
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "density_estimators_coverage.json"
@@ -47,16 +47,16 @@ SEED = 6_500_000
 def pooled_ratio_coverage(large_samples: int, levels: str, replicates: int, seed: int = SEED) -> dict[str, Any]:
     """Coverage of the pooled 2000 / 8000 density ratio below 0.15 ω_g,u on the coupled T* = 1 mocks."""
     cs = [PROTOCOLS[p]["couplings"] for p in TAPERS]
-    spec = _t1_spectrum()
-    truth = (sum(_count_truth(spec, c, SMALL, c.shear_modulus(16000)) for c in cs)
-             / sum(_count_truth(spec, c, LARGE, c.shear_modulus(16000)) for c in cs))
+    spec = t1_spectrum()
+    truth = (sum(count_truth(spec, c, SMALL, c.shear_modulus(16000)) for c in cs)
+             / sum(count_truth(spec, c, LARGE, c.shear_modulus(16000)) for c in cs))
     readings = []
     for r in range(replicates):
         base = seed + 1000 * r + (0 if levels == "goe" else 500)
-        pairs = [(_mock(SMALL, SMALL_SAMPLES, p, levels, base + i),
-                  _mock(LARGE, large_samples, p, levels, base + 10 + i)) for i, p in enumerate(TAPERS)]
+        pairs = [(coupled_point(SMALL, SMALL_SAMPLES, p, levels, base + i),
+                  coupled_point(LARGE, large_samples, p, levels, base + 10 + i)) for i, p in enumerate(TAPERS)]
         readings.append(pooled_density_ratio(pairs, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=r))
-    return {**_summary(readings, truth), "replicates": replicates}
+    return {**coverage_summary(readings, truth), "replicates": replicates}
 
 
 def _memory_point(f: float, seed: int) -> ModeSpectra:
@@ -69,13 +69,13 @@ def chain_correlation_coverage(replicates: int, seed: int = SEED + 100_000) -> d
     """Coverage of the intraclass correlation: truth 0 on the coupled T_d mocks (both tapers), f² with memory f."""
     out: dict[str, Any] = {}
     for name, exponent in (("T_d m=2", 3.5), ("T_d m=inf", 3.5)):
-        readings = [chain_correlation(_td_point(name, exponent, CHAINS, seed + 1000 * r + len(out)), TD_WINDOW[1],
+        readings = [chain_correlation(td_point(name, exponent, CHAINS, seed + 1000 * r + len(out)), TD_WINDOW[1],
                                       phonon_factor=1.0, n_bootstrap=N_BOOTSTRAP, seed=r) for r in range(replicates)]
-        out[f"coupled {name}, independent structures"] = {**_summary(readings, 0.0), "replicates": replicates}
+        out[f"coupled {name}, independent structures"] = {**coverage_summary(readings, 0.0), "replicates": replicates}
     for f in (0.3, 0.5):
         readings = [chain_correlation(_memory_point(f, seed + 50_000 + 1000 * r), TD_WINDOW[1], phonon_factor=1.0,
                                       n_bootstrap=N_BOOTSTRAP, seed=r) for r in range(replicates)]
-        out[f"Poisson levels, chain memory {f:g}"] = {**_summary(readings, f * f), "replicates": replicates}
+        out[f"Poisson levels, chain memory {f:g}"] = {**coverage_summary(readings, f * f), "replicates": replicates}
     return out
 
 

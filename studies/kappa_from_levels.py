@@ -48,7 +48,7 @@ from vdosbench.validators import (
     extreme_value_kappa_from_levels,
 )
 
-from studies.coupled_mock_power import PROTOCOLS, T1_AMPLITUDE, T1_X_STAR, _summary, _t1_spectrum
+from studies.coupled_mock_power import PROTOCOLS, T1_AMPLITUDE, T1_X_STAR, coverage_summary, t1_spectrum
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "kappa_from_levels.json"
@@ -66,10 +66,10 @@ CLAIM = Expectation(kind="equal", value=4.0, tolerance=0.5)
 LEVELS_N2000, LEVELS_OWN = "levels of the N = 2000 set", "levels of the fitted N = 8000 set"
 
 
-def _mock(n: int, samples: int, protocol: str, levels: str, seed: int) -> ModeSpectra:
+def coupled_point(n: int, samples: int, protocol: str, levels: str, seed: int) -> ModeSpectra:
     """A coupled T* = 1 mock point in its protocol's common unit (the ensemble G at N = 16000)."""
     c = PROTOCOLS[protocol]["couplings"]
-    m = coupled_glass_mock(n, samples, spectrum=_t1_spectrum(), couplings=c, k=20, seed=seed, levels=levels)
+    m = coupled_glass_mock(n, samples, spectrum=t1_spectrum(), couplings=c, k=20, seed=seed, levels=levels)
     return ModeSpectra(**m.arrays(), label=f"N={n} {protocol} {levels}").in_common_unit(c.shear_modulus(16000))
 
 
@@ -77,8 +77,8 @@ def calibrate(samples: int = CALIBRATION_SAMPLES, seed: int = CALIBRATION_SEED) 
     """⟨r̃⟩ at N = 2000 and the Weibull shape at N = 8000 of Poisson and GOE mocks; κ_GOE and its standard error."""
     out: dict[str, Any] = {}
     for j, levels in enumerate(("poisson", "goe")):
-        small = [_mock(LEVEL_N, samples, p, levels, seed + 10 * j + i) for i, p in enumerate(TAPERS)]
-        big = [_mock(FIT_N, samples, p, levels, seed + 100 + 10 * j + i) for i, p in enumerate(TAPERS)]
+        small = [coupled_point(LEVEL_N, samples, p, levels, seed + 10 * j + i) for i, p in enumerate(TAPERS)]
+        big = [coupled_point(FIT_N, samples, p, levels, seed + 100 + 10 * j + i) for i, p in enumerate(TAPERS)]
         r = edge_spacing_ratio(small, phonon_factor=PHONON_FACTOR, n_bootstrap=N_BOOTSTRAP, seed=0)
         fit = extreme_value_fit(big, phonon_factor=PHONON_FACTOR, law="independent", n_bootstrap=N_BOOTSTRAP, seed=0)
         m = fit.exponent.measurement
@@ -119,8 +119,8 @@ def coverage(calibration: KappaCalibration, levels: str, replicates: int, seed: 
     sources = {LEVELS_N2000: [], LEVELS_OWN: []}
     for r in range(replicates):
         base = seed + 1000 * r + (0 if levels == "goe" else 500)
-        small = [_mock(LEVEL_N, LEVEL_SAMPLES, p, levels, base + i) for i, p in enumerate(TAPERS)]
-        big = [_mock(FIT_N, FIT_SAMPLES, p, levels, base + 10 + i) for i, p in enumerate(TAPERS)]
+        small = [coupled_point(LEVEL_N, LEVEL_SAMPLES, p, levels, base + i) for i, p in enumerate(TAPERS)]
+        big = [coupled_point(FIT_N, FIT_SAMPLES, p, levels, base + 10 + i) for i, p in enumerate(TAPERS)]
         for source, level_points in ((LEVELS_N2000, small), (LEVELS_OWN, big)):
             est = extreme_value_kappa_from_levels(big, level_points, calibration, phonon_factor=PHONON_FACTOR,
                                                   n_bootstrap=N_BOOTSTRAP, seed=r)
@@ -130,8 +130,8 @@ def coverage(calibration: KappaCalibration, levels: str, replicates: int, seed: 
                   f"{m.settings['kappa']:.3f} ratios {m.settings['ratios']} {est.status}", flush=True)
     out = {}
     for source, ests in sources.items():
-        s = _summary([e.measurement for e in ests], 4.0, CLAIM)
-        local = _summary([e.measurement for e in ests], local_truth)
+        s = coverage_summary([e.measurement for e in ests], 4.0, CLAIM)
+        local = coverage_summary([e.measurement for e in ests], local_truth)
         s["local_law"] = {k: local[k] for k in ("truth", "coverage", "wilson_95", "bias")}
         s["readings"] = [[e.measurement.value, e.measurement.low, e.measurement.high, e.measurement.settings["kappa"],
                           e.measurement.settings["ratios"]] for e in ests]

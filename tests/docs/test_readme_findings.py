@@ -44,7 +44,7 @@ def test_the_table_is_short_enough_to_read_in_a_minute(findings):
 
 def test_a_verdict_typed_by_hand_is_caught_and_the_rewrite_mends_it(findings, tmp_path, capsys):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    row = next(r for r in readme_table(readme) if r.startswith("| s = 4 for m = 2 at T_d"))
+    row = next(r for r in readme_table(readme) if r.startswith("| s = 4, m = 2, T_d"))
     path = tmp_path / "README.md"
     path.write_text(readme.replace(row, row.replace("refuted", "supported", 1)), encoding="utf-8")
     assert findings.main(["--check", "--page", str(path)]) == 1
@@ -70,7 +70,7 @@ def test_the_verdicts_come_from_the_results_files(findings, tmp_path, capsys):
     page = tmp_path / "README.md"
     page.write_text((ROOT / "README.md").read_text(encoding="utf-8"), encoding="utf-8")
     assert findings.main(["--page", str(page), "--results", str(folder)]) == 0
-    row = next(r for r in readme_table(page.read_text(encoding="utf-8")) if r.startswith("| s = 3 for m = ∞"))
+    row = next(r for r in readme_table(page.read_text(encoding="utf-8")) if r.startswith("| s = 3, m = ∞"))
     assert "3.99 [2.95, 3.41]" in row
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .errors import run_guarded
 from .parser import build_parser
-from .signals import EXIT_SIGINT, interrupted_line, sigterm_as_exit, stop_status
+from .signals import EXIT_SIGINT, interrupted_line, sigterm_as_exit, stdout_closed, stop_status
 
 __all__ = ["main"]
 
@@ -17,7 +17,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     SIGTERM and SIGINT (Ctrl-C) end it with one line on stderr and exit status 143 / 130
     (:mod:`vdosbench.cli.signals`); a Ctrl-C while the command line starts (before the handlers are in place)
-    too, without a ``KeyboardInterrupt`` traceback.
+    too, without a ``KeyboardInterrupt`` traceback.  A stdout whose reader went away (``vdosbench list | head``)
+    ends it quietly with 141 (:func:`~vdosbench.cli.signals.stdout_closed`).
     """
     try:
         args = build_parser().parse_args(argv)
@@ -32,5 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(interrupted_line(), file=sys.stderr)
         return EXIT_SIGINT
+    except BrokenPipeError:  # while the command line is parsed (``--help`` into a closed pipe)
+        return stdout_closed()
+    if argv is None:  # the command owns stdout: what is still buffered goes now, while a closed pipe can be seen
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return stdout_closed()
     # an error raised while unwinding from SIGTERM or SIGINT (a Dask close timing out) is no failure of the run
     return stop_status() if stopped.is_set() else code

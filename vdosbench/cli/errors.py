@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 from vdosbench.datasets.errors import VdosbenchError
 
-from .signals import stop_status, stopped
+from .signals import stdout_closed, stop_status, stopped
 
 __all__ = ["EXIT_BAD_INPUT", "CommandError", "UsageError", "fail", "input_errors", "run_guarded", "unknown_name"]
 
@@ -65,6 +65,8 @@ def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Nam
             "expected the run to fit in this machine's memory. Fix: fewer --workers or --samples, or smaller "
             "systems (e.g. --set n_side=... / n_particles=...)", e,
         )
+    except BrokenPipeError:  # the reader of stdout went away (`vdosbench list | head`): end quietly, as Unix tools do
+        return stdout_closed()
     except OSError as e:  # PermissionError, NotADirectoryError, a Dask connection error, a full disk ...
         where = f" ({e.filename})" if getattr(e, "filename", None) else ""
         return fail(

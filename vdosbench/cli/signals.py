@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit",
+__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGPIPE", "EXIT_SIGTERM", "stdout_closed", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit",
            "stop_status", "stopped"]
 
 #: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
@@ -35,6 +35,9 @@ EXIT_SIGTERM = 143
 EXIT_SIGINT = 130
 #: Exit status after SIGHUP, i.e. the terminal or ssh session closed (128 + 1).
 EXIT_SIGHUP = 129
+#: Exit status when the reader of stdout went away (``vdosbench list | head``): 128 + 13, as a shell reports a
+#: process ended by SIGPIPE; nothing is printed (Unix tools end quietly there).
+EXIT_SIGPIPE = 141
 #: The one line printed on stderr for each stopping signal.
 _LINES = {
     signal.SIGTERM: "vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes",
@@ -53,6 +56,17 @@ SIGTERM_GRACE_S = 5.0
 _STOPPED = threading.Event()
 #: The exit status of the signal that set :data:`_STOPPED`.
 _STOP_STATUS = [EXIT_SIGTERM]
+
+
+def stdout_closed() -> int:
+    """The reader of stdout went away (``BrokenPipeError``): point stdout at the null device, so that the
+    interpreter's last flush cannot fail again, and give :data:`EXIT_SIGPIPE` (Python's documented recipe,
+    "Note on SIGPIPE" in the :mod:`signal` docs)."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_SIGPIPE
 
 
 def stopped() -> bool:
