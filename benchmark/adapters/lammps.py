@@ -71,6 +71,7 @@ from vdosbench.generators.spectra import full_spectrum
 from ..progress import dense_steps
 from .base import ZERO_TOLERANCE, AdapterError, as_spatial_dimension, printable, spectrum_dataset
 from .lammps_ids import beyond_int64, check_types
+from .lammps_memory import check_text_memory
 
 __all__ = [
     "ATOM_STYLE_COLUMNS",
@@ -302,6 +303,7 @@ def read_lammps_data(path: PathLike, atom_style: str | None = None) -> LammpsStr
     """
     p = Path(path)
     where = f"{p} (LAMMPS data file)"
+    check_text_memory(p, where)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as e:
@@ -431,6 +433,7 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
     """
     p = Path(path)
     where = f"{p} (LAMMPS dump file)"
+    check_text_memory(p, where)
     try:
         lines = p.read_text(encoding="utf-8").splitlines()
     except UnicodeDecodeError as e:
