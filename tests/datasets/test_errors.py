@@ -39,6 +39,8 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.benchmark.declaration", "DeclarationError", ValueError),
     ("vdosbench.benchmark.lammps_runtime", "LammpsUnavailable", RuntimeError),
     ("vdosbench.benchmark.progress", "BlasThreadsError", ValueError),
+    ("vdosbench.benchmark.certified_reading", "CertificationError", ValueError),
+    ("vdosbench.datasets.results_files", "ResultsFileError", ValueError),
     ("vdosbench.benchmark.reference_source", "ReferenceInputError", ValueError),
     ("vdosbench.benchmark.reference_source", "ReferenceUnavailableError", OSError),
     ("vdosbench.benchmark.report_folder", "ReportFolderError", Exception),
