@@ -103,7 +103,7 @@ studies/results/absolute_frequency_coverage_s_of_omega.json studies/results/abso
 studies/results/absolute_frequency_phonon_leak.json studies/results/certified_sets.json
 studies/results/continuum_debye.json studies/results/coupled_mock_power.json studies/results/estimator_coverage.json
 studies/results/finite_size.json studies/results/float32_form_precision.json
-studies/results/issue63_runs_progress.json studies/results/kg_sweep.json studies/results/lammps_ka.json
+studies/results/kg_sweep.json studies/results/lammps_ka.json
 studies/results/lammps_ka_045_m2.json studies/results/lammps_ka_045_m2_rule.json
 studies/results/lammps_ka_045_rule.json studies/results/levels_n1600.json studies/results/literature_matrix.json
 studies/results/low_tstar.json studies/results/low_tstar_ka.json studies/results/n1600_levels_rebuild_score.json
