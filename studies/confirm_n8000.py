@@ -38,11 +38,16 @@ import xarray as xr
 
 from vdosbench.benchmark.registration import load_registration
 from vdosbench.benchmark.scoring import judged_reading
-from vdosbench.validators import band_mle, density_ratio, extreme_value_kappa_from_levels, mode_spectra_from_dataset
+from vdosbench.validators import (
+    band_mle,
+    density_ratio,
+    extreme_value_kappa_from_levels,
+    mode_spectra_from_dataset,
+    soft_mode_density_ratio,
+)
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import jsonable
 from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
-from vdosbench.validators.spectral.density_comparison import soft_mode_density_ratio
 
 from studies.kappa_from_levels import LEVELS_N2000, LEVELS_OWN, load_calibration, mock_coverage
 from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)

@@ -113,14 +113,16 @@ def edge_spacing_ratios(point: ModeSpectra, phonon_factor: float = PHONON_FACTOR
     return out
 
 
-def _pooled(ratios: Sequence[Sequence[np.ndarray]], draws: Sequence[np.ndarray]) -> tuple[float, int]:
+def _per_sample(point: ModeSpectra, phonon_factor: float) -> tuple[np.ndarray, np.ndarray]:
+    """Each sample's sum of r̃ below its edge and how many ratios it holds (what every bootstrap draw pools)."""
+    ratios = edge_spacing_ratios(point, phonon_factor)
+    return np.array([r.sum() for r in ratios]), np.array([r.size for r in ratios])
+
+
+def _pooled(stats: Sequence[tuple[np.ndarray, np.ndarray]], draws: Sequence[np.ndarray]) -> tuple[float, int]:
     """Pooled ⟨r̃⟩ (a ratio of sums) and the number of ratios over the drawn samples of every point."""
-    total, count = 0.0, 0
-    for per_sample, d in zip(ratios, draws):
-        sums = np.array([r.sum() for r in per_sample])
-        sizes = np.array([r.size for r in per_sample])
-        total += float(sums[d].sum())
-        count += int(sizes[d].sum())
+    total = sum(float(sums[d].sum()) for (sums, _), d in zip(stats, draws))
+    count = sum(int(sizes[d].sum()) for (_, sizes), d in zip(stats, draws))
     return (total / count if count else math.nan), count
 
 
@@ -138,13 +140,13 @@ def edge_spacing_ratio(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fa
     (True, 4000)
     """
     pts = _points(points, "edge_spacing_ratio")
-    ratios = [edge_spacing_ratios(p, phonon_factor) for p in pts]
+    ratios = [_per_sample(p, phonon_factor) for p in pts]
     value, count = _pooled(ratios, [np.arange(p.n_samples) for p in pts])
     rng = np.random.default_rng(seed)
     reps = np.array([_pooled(ratios, [p.resample_units(rng) for p in pts])[0] for _ in range(n_bootstrap)])
     low, high = percentile_interval(reps, confidence)
     settings = {"estimator": "edge_spacing_ratio", "phonon_factor": phonon_factor, "ratios": count,
-                "samples_with_ratios": int(sum(sum(r.size > 0 for r in per) for per in ratios)),
+                "samples_with_ratios": int(sum((sizes > 0).sum() for _, sizes in ratios)),
                 "n_bootstrap": n_bootstrap, "seed": seed}
     m = Measurement("mean_r_tilde_below_edge", value, float(np.nanstd(reps, ddof=1)), low, high, confidence, "1",
                     settings, None, sum(p.n_samples for p in pts),
@@ -183,7 +185,7 @@ def extreme_value_kappa_from_levels(
     """
     pts = _points(points, "extreme_value_kappa_from_levels")
     lev = _points(level_points, "extreme_value_kappa_from_levels")
-    ratios = [edge_spacing_ratios(p, phonon_factor) for p in lev]
+    ratios = [_per_sample(p, phonon_factor) for p in lev]
     data = [_lowest(p, phonon_factor) for p in pts]
     ns = [np.full(p.n_samples, float(p.n_particles)) for p in pts]
 
