@@ -48,6 +48,11 @@ The full set is looked for in turn
    A download stops at the catalogued size: a server that announces or sends
    more bytes is refused at once (:class:`DownloadTooLarge`, no retry, nothing
    kept) and the next URL is tried, so a broken or hostile mirror cannot fill the disk.
+   Each URL's download has a whole deadline, 60 s plus the catalogued size at 100 kB/s
+   (:func:`download_deadline`): a server that sends a byte now and then, each read within the socket timeout,
+   is cut off there (:class:`DownloadTooSlow`, nothing kept) and the next URL is tried.
+   A local copy (in reference data or the cache) must be a regular file of the catalogued size before a byte of
+   it is hashed: a FIFO, a device or a file of another size is refused (or, in the cache, downloaded again).
    A cached file with a wrong hash is replaced by a fresh download.
 
 A mismatch raises :class:`ChecksumError` naming the expected and the actual
@@ -61,7 +66,9 @@ Rebuilding an entry from its recipe needs the generators, so it lives in
 from __future__ import annotations
 
 import os
+import stat
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -78,6 +85,7 @@ __all__ = [
     "MIRROR_ENV",
     "ChecksumError",
     "DownloadTooLarge",
+    "DownloadTooSlow",
     "FetchError",
     "cached_path",
     "config_path",
@@ -126,6 +134,27 @@ class ChecksumError(FetchError):
 
 class DownloadTooLarge(FetchError):
     """A server announced or sent more bytes than the catalogued size (reading stopped there)."""
+
+
+class DownloadTooSlow(FetchError):
+    """A download did not finish within its deadline (:func:`download_deadline`: a server that trickles bytes
+    each within the socket timeout would otherwise never end)."""
+
+
+#: A download's whole deadline: this many seconds plus the catalogued size at :data:`DEADLINE_MIN_RATE` bytes/s.
+DEADLINE_BASE_S = 60.0
+#: The slowest transfer a download's deadline allows for (bytes per second): 100 kB/s.
+DEADLINE_MIN_RATE = 100_000.0
+
+
+def download_deadline(size: int) -> float:
+    """Seconds one URL's download may take in all: 60 s plus ``size`` bytes at 100 kB/s (fault G12: a mirror that
+    sends a byte every few seconds kept each read within the socket timeout, and the download went on for hours).
+
+    >>> download_deadline(29_741), download_deadline(100_000_000)
+    (60.29741, 1060.0)
+    """
+    return DEADLINE_BASE_S + size / DEADLINE_MIN_RATE
 
 
 def default_cache_dir() -> Path:
@@ -201,6 +230,24 @@ def cached_path(name: str | CatalogEntry, cache_dir: str | os.PathLike[str] | No
     return (Path(cache_dir) if cache_dir is not None else default_cache_dir()) / entry.file_name
 
 
+def _shut_down(response: Any) -> None:
+    """End a blocked read of ``response`` from another thread: shut its socket down (a plain close does not wake a
+    thread blocked in ``recv``), then close the response.  The socket is reached through http.client's file object
+    (``response.raw._fp.fp.raw._sock``); where a library version hides it, the close alone still ends the read at
+    the next byte or the socket timeout."""
+    import socket
+
+    sock = response.raw
+    for name in ("_fp", "fp", "raw", "_sock"):
+        sock = getattr(sock, name, None)
+    if isinstance(sock, socket.socket):
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:  # already closed
+            pass
+    response.close()
+
+
 class _RecordingDownloader:
     """An HTTP downloader for pooch that reads at most ``max_bytes`` and remembers the SHA-256 of what it wrote.
 
@@ -231,33 +278,60 @@ class _RecordingDownloader:
 
             return pooch.HTTPDownloader(timeout=self.timeout)(url, output_file, pooch_obj, check_only=True)
         self.last_hash = None
+        deadline = download_deadline(self.max_bytes)
+        expired = threading.Event()
         with requests.get(url, stream=True, timeout=self.timeout) as response:
-            response.raise_for_status()
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                raise self._too_large(url, f"announces {int(declared)} bytes (Content-Length)")
-            bar = None
-            if self.progress:
-                from tqdm import tqdm
 
-                bar = tqdm(total=int(declared) if declared.isdigit() else None, unit="B", unit_scale=True,
-                           leave=False, file=sys.stderr)
-            written = 0
+            def expire() -> None:  # the reading thread is blocked in a read: shutting the socket down ends it
+                expired.set()
+                _shut_down(response)
+
+            timer = threading.Timer(deadline, expire)
+            timer.daemon = True
+            timer.start()
+            too_slow = DownloadTooSlow(
+                f"{url} did not finish within {deadline:.0f} s ({DEADLINE_BASE_S:.0f} s plus the catalogued "
+                f"{self.max_bytes} bytes at {DEADLINE_MIN_RATE / 1000:.0f} kB/s); nothing was kept. Fix: try again "
+                "later, or another mirror ($VDOSBENCH_MIRROR)")
             try:
-                with open(output_file, "w+b") as fh:
-                    for chunk in response.iter_content(chunk_size=self.CHUNK):
-                        written += len(chunk)
-                        if written > self.max_bytes:
-                            raise self._too_large(url, f"sent more than {self.max_bytes} bytes (reading stopped "
-                                                       f"at {written})")
-                        fh.write(chunk)
-                        if bar is not None:
-                            bar.update(len(chunk))
+                self._read(url, response, output_file)
+            except Exception as e:
+                if expired.is_set():
+                    raise too_slow from e
+                raise
             finally:
-                if bar is not None:
-                    bar.close()
+                timer.cancel()
+            if expired.is_set():  # the close ended the body early without an error: a short file, not the set
+                raise too_slow
         self.last_hash = file_sha256(output_file)
         return None
+
+    def _read(self, url: str, response: Any, output_file: Any) -> None:
+        """Write ``response``'s body to ``output_file``, at most :attr:`max_bytes`, with a progress bar when asked."""
+        response.raise_for_status()
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise self._too_large(url, f"announces {int(declared)} bytes (Content-Length)")
+        bar = None
+        if self.progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=int(declared) if declared.isdigit() else None, unit="B", unit_scale=True,
+                       leave=False, file=sys.stderr)
+        written = 0
+        try:
+            with open(output_file, "w+b") as fh:
+                for chunk in response.iter_content(chunk_size=self.CHUNK):
+                    written += len(chunk)
+                    if written > self.max_bytes:
+                        raise self._too_large(url, f"sent more than {self.max_bytes} bytes (reading stopped "
+                                                   f"at {written})")
+                    fh.write(chunk)
+                    if bar is not None:
+                        bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
 
 
 def _mismatch_message(entry: CatalogEntry, actual: str, source: str, fix: str, expected: str | None = None) -> str:
@@ -307,9 +381,38 @@ def _download(
     return mismatch
 
 
-def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str) -> Path:
-    """``path`` when its SHA-256 is ``expected``; else :class:`ChecksumError` (the file is left alone: it is not
-    a download but a copy the user or the package owns)."""
+def _kind_and_size(path: Path) -> tuple[str, int]:
+    """What ``path`` is (``"regular file"``, or the special kind: a FIFO, a device … — links followed) and its size."""
+    mode = path.stat().st_mode
+    if stat.S_ISREG(mode):
+        return "regular file", path.stat().st_size
+    kinds = ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
+             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder"))
+    return next((name for test, name in kinds if test(mode)), "special file"), -1
+
+
+def _is_catalogued_copy(path: Path, size: int, sha256: str) -> bool:
+    """Whether ``path`` is a regular file of the catalogued ``size`` and ``sha256``: the kind and the size are
+    compared before a byte is hashed (a FIFO would block the hash, ``/dev/zero`` never end it, a wrong-sized
+    file of gigabytes would be read whole for nothing)."""
+    kind, found = _kind_and_size(path)
+    return kind == "regular file" and found == size and file_sha256(path) == sha256
+
+
+def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str, size: int) -> Path:
+    """``path`` when it is a regular file of ``size`` bytes whose SHA-256 is ``expected``; else
+    :class:`ChecksumError` (the file is left alone: it is not a download but a copy the user or the package owns).
+    The kind and the size are checked before the file is read (:func:`_is_catalogued_copy`)."""
+    kind, found = _kind_and_size(path)
+    if kind != "regular file":
+        raise ChecksumError(
+            f"the copy of dataset {entry.name!r} at {path} is a {kind} (links followed), not a regular file; expected "
+            f"the catalogued file of {size} bytes. Fix: replace it with the file itself. {fix}", expected, kind,
+            str(path))
+    if found != size:
+        raise ChecksumError(
+            f"the copy of dataset {entry.name!r} at {path} has {found} bytes; the catalogue records {size} (its "
+            f"SHA-256 was not computed). {fix}", expected, f"size {found}", str(path))
     actual = file_sha256(path)
     if actual != expected:
         raise ChecksumError(_mismatch_message(entry, actual, str(path), fix, expected), expected, actual, str(path))
@@ -325,7 +428,7 @@ def _in_repository(entry: CatalogEntry, kept: RepositoryFile, table: str) -> Pat
     return _verified_in_place(
         entry, local, kept.sha256,
         f"The repository's copy differs from the catalogue: restore it (git checkout -- {kept.repository_path}), "
-        f"or update the catalogue's {table} when the file was rebuilt on purpose.",
+        f"or update the catalogue's {table} when the file was rebuilt on purpose.", kept.size,
     )
 
 
@@ -337,7 +440,7 @@ def _local_full(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | None) -
         if local is not None:
             return local
     target = cached_path(entry, cache_dir)
-    if target.exists() and file_sha256(target) == entry.sha256:
+    if target.exists() and _is_catalogued_copy(target, entry.size, entry.sha256):
         return target
     return None
 
@@ -392,7 +495,7 @@ def _fetch_scoring(
         return local
     target = scoring_cached_path(entry, cache_dir)
     assert target is not None
-    if target.exists() and file_sha256(target) == form.sha256:
+    if target.exists() and _is_catalogued_copy(target, form.size, form.sha256):
         return target
     looked = [place.describe(form.file) for place in reference_places()]
     looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")

@@ -329,13 +329,20 @@ def test_every_entry_recipe_is_a_valid_ensemble_spec() -> None:
 def test_a_damaged_full_set_in_reference_data_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "reference-data"
     folder.mkdir()
-    (folder / "test-file-full.nc").write_bytes(GOOD[:-1])
+    damaged = bytearray(GOOD)
+    damaged[len(damaged) // 2] ^= 0xFF  # the catalogued size, another SHA-256
+    (folder / "test-file-full.nc").write_bytes(bytes(damaged))
     monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(folder))
     entry = replace(_entry(), file="test-file-full.nc")
     with pytest.raises(ChecksumError, match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}.*git checkout -- "
                                             rf"reference-data/test-file-full\.nc"):
         fetch(entry, cache_dir=tmp_path / "cache")
-    assert (folder / "test-file-full.nc").read_bytes() == GOOD[:-1]  # the user's file is left alone
+    assert (folder / "test-file-full.nc").read_bytes() == bytes(damaged)  # the user's file is left alone
+    (folder / "test-file-full.nc").write_bytes(GOOD[:-1])  # one byte short: refused by its size, before hashing
+    with pytest.raises(ChecksumError, match=rf"has {len(GOOD) - 1} bytes; the catalogue records {len(GOOD)} \(its "
+                                            r"SHA-256 was not computed\).*git checkout -- reference-data/test-file"):
+        fetch(entry, cache_dir=tmp_path / "cache")
+    assert (folder / "test-file-full.nc").read_bytes() == GOOD[:-1]
 
 
 def test_a_recipe_of_later_samples_is_read_written_and_rebuilt_as_those_samples(tmp_path: Path) -> None:

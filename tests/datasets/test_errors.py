@@ -24,6 +24,7 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.datasets.fetch", "FetchError", OSError),
     ("vdosbench.datasets.fetch", "ChecksumError", OSError),
     ("vdosbench.datasets.fetch", "DownloadTooLarge", OSError),
+    ("vdosbench.datasets.fetch", "DownloadTooSlow", OSError),
     ("vdosbench.datasets.publish", "PublishError", OSError),
     ("vdosbench.datasets.accessor", "ParameterPointError", ValueError),
     ("vdosbench.datasets.reference_places", "ReferenceDataError", ValueError),

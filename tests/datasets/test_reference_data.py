@@ -8,6 +8,7 @@ import importlib
 import http.server
 import re
 import threading
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -303,6 +304,34 @@ def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(
     assert (folder / f"{TOY}.nc").read_bytes() == bytes(data)  # the user's file is not deleted
 
 
+@pytest.mark.parametrize("kind", ["FIFO", "link to /dev/zero", "wrong size"])
+def test_a_special_or_wrong_sized_copy_is_refused_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
+    """Fault G11: a FIFO blocked the hash, a link to /dev/zero never ended it, a wrong-sized file was hashed whole;
+    the kind and the size are compared first (the test would hang on the first two without it)."""
+    import os
+
+    _no_network(monkeypatch)
+    folder = tmp_path / "reference-data"
+    folder.mkdir()
+    copy = folder / f"{TOY}.nc"
+    form = get_entry(TOY).scoring_form
+    if kind == "FIFO":
+        os.mkfifo(copy)
+        said = re.escape("is a FIFO (named pipe) (links followed), not a regular file")
+    elif kind == "link to /dev/zero":
+        copy.symlink_to("/dev/zero")
+        said = re.escape("is a character device (links followed), not a regular file")
+    else:
+        copy.write_bytes((FOLDER / f"{TOY}.nc").read_bytes() + b"\0")
+        said = rf"has {form.size + 1} bytes; the catalogue records {form.size} \(its SHA-256 was not computed\)"
+    monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(folder))
+    with pytest.raises(ChecksumError, match=rf"the copy of dataset '{TOY}' at {copy} {said}"):
+        fetch(TOY)
+    assert os.path.lexists(copy)  # left alone: not ours
+
+
 def test_a_download_with_the_wrong_sha256_fails_clearly_and_keeps_nothing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, serve: object, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -484,6 +513,65 @@ class _EndlessHandler(http.server.BaseHTTPRequestHandler):
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _TrickleHandler(http.server.BaseHTTPRequestHandler):
+    """Announces the catalogued size and sends one byte every 0.2 s (each read well within the socket timeout)."""
+
+    size = 0
+    sent: list[int] = []
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
+        self.send_response(200)
+        self.send_header("Content-Length", str(self.size))
+        self.end_headers()
+        sent = 0
+        try:
+            while sent < self.size:
+                self.wfile.write(b"\0")
+                self.wfile.flush()
+                sent += 1
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        finally:
+            type(self).sent.append(sent)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_trickling_mirror_is_cut_off_at_the_deadline_and_the_next_url_tried(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, serve: object
+) -> None:
+    """Fault G12: a mirror sending a byte every 0.2 s (the probe's: every 5 s) kept every read within the socket
+    timeout, and the download never ended; the whole download has a deadline (here 1 s + size at 100 kB/s), after
+    which the next URL is tried; nothing of the slow one is kept."""
+    _outside_a_clone(monkeypatch, tmp_path)
+    monkeypatch.setattr(fetch_module, "DEADLINE_BASE_S", 1.0)
+    entry = get_entry(TOY)
+    handler = type("Handler", (_TrickleHandler,), {"sent": [], "size": entry.scoring_form.size})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / entry.scoring_file_name).write_bytes((FOLDER / f"{TOY}.nc").read_bytes())
+    slow = f"http://127.0.0.1:{httpd.server_address[1]}/{entry.scoring_file_name}"
+    good = f"{serve(served)}/{entry.scoring_file_name}"  # type: ignore[operator]
+    try:
+        with pytest.raises(fetch_module.FetchError, match=r"DownloadTooSlow: .* did not finish within 1 s"):
+            fetch(TOY, urls=[slow], retries=2)
+        path = fetch(TOY, urls=[slow, good], retries=0)
+        for _ in range(100):  # the server's side notices the cut at its next byte: wait for that state
+            if len(handler.sent) == 2:
+                break
+            time.sleep(0.1)
+    finally:
+        httpd.shutdown()
+    assert path.read_bytes() == (FOLDER / f"{TOY}.nc").read_bytes()
+    assert all(n < entry.scoring_form.size for n in handler.sent)  # cut off, never read to the end
+    assert len(handler.sent) == 2  # not retried: once in each fetch
+    assert fetch_module.download_deadline(100_000) == pytest.approx(2.0)
 
 
 @pytest.mark.parametrize("announce", [None, 3 * 2**30], ids=["endless-body", "content-length-3GiB"])
