@@ -34,7 +34,7 @@ from .errors import VdosbenchError
 from .isolated import READ_TIMEOUT_ENV, IsolatedReadError, read_time_limit, report_progress, run_isolated
 from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
-__all__ = ["VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path",
+__all__ = ["DiskFullError", "VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path",
            "part_load_bytes", "open_part", "run_on_file"]
 
 _ENGINE = "netcdf4"
@@ -163,10 +163,36 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except Exception as e:
+        full = _disk_full(path.parent, int(ds.nbytes))  # measured before the partial file frees its space
+        tmp.unlink(missing_ok=True)
+        if full is not None:
+            raise DiskFullError(f"writing {path} failed ({type(e).__name__}: {e}): the disk holding {path.parent} "
+                                f"is full ({full}). Fix: free space there (or write elsewhere) and run the same "
+                                "command again; finished parts are kept") from e
+        raise
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+class DiskFullError(VdosbenchError, OSError):
+    """A netCDF write failed on a full disk (the library's own error reads "NetCDF: HDF error" or "Permission
+    denied" there: fault G7)."""
+
+
+def _disk_full(folder: Path, need: int) -> str | None:
+    """What is free in ``folder``'s file system when that is less than ``need`` bytes (or 1 MiB), else ``None``."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free >= max(need, 1 << 20):
+        return None
+    return f"{format_bytes(free)} free, the dataset holds about {format_bytes(need)}"
 
 
 def _check_declared_size(

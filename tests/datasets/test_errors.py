@@ -19,6 +19,7 @@ PACKAGES = ("datasets", "generators", "validators", "benchmark", "vdosbench")
 ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.datasets.convention", "ConventionError", ValueError),
     ("vdosbench.datasets.io", "VDOSReadError", OSError),
+    ("vdosbench.datasets.io", "DiskFullError", OSError),
     ("vdosbench.datasets.memory", "MemoryBoundError", ValueError),
     ("vdosbench.datasets.catalog", "CatalogError", ValueError),
     ("vdosbench.datasets.fetch", "FetchError", OSError),

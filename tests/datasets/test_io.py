@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -227,3 +228,32 @@ def test_pair_readers_refuse_a_plain_sel() -> None:
     ds = combine_parts(parts)
     with pytest.raises(ValueError, match="select_point"):
         sample_pairs(ds.sel(delta=0.2), "pair_i")
+
+
+@pytest.mark.parametrize("library_error", [RuntimeError("NetCDF: HDF error"), PermissionError(13, "Permission denied")])
+def test_a_write_on_a_full_disk_says_so_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library_error: Exception
+) -> None:
+    """Fault G7: on a full disk netCDF4 fails with "NetCDF: HDF error" (or "Permission denied" creating the file);
+    the write then measures the free space and says the disk is full, with the fix; no file is left."""
+    import shutil
+    from collections import namedtuple
+
+    from vdosbench.datasets import mock_spectrum
+    from vdosbench.datasets.io import DiskFullError, write
+
+    def failing(self: xr.Dataset, target: Any, *args: Any, **kwargs: Any) -> None:
+        Path(target).write_bytes(b"\0" * 100)  # a partial file, as the library leaves
+        raise library_error
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(xr.Dataset, "to_netcdf", failing)
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(10**9, 10**9 - 4096, 4096))
+    with pytest.raises(DiskFullError, match=r"is full \(4\.1 kB free, the dataset holds about .*Fix: free space"):
+        write(mock_spectrum(), tmp_path / "out.nc")
+    assert list(tmp_path.iterdir()) == []
+    # the same library error with room to spare is not called a full disk
+    monkeypatch.setattr(shutil, "disk_usage", lambda folder: usage(10**12, 0, 10**12))
+    with pytest.raises(type(library_error)):
+        write(mock_spectrum(), tmp_path / "out.nc")
+    assert list(tmp_path.iterdir()) == []
