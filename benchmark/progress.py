@@ -13,6 +13,11 @@ other work (fault probe of 2026-11-28: a LAMMPS set scored in 60–100 s without
   the first of the steps when they are large (at least :data:`ANNOUNCE_SIZE` rows, about a second each on a
   quiet core), then one per finished step; smaller steps print only once they have taken over
   :data:`QUIET_SECONDS` in all.  Library calls print nothing unless they turn it on.
+
+The claims of a score are steps too (:func:`claim_steps`): a claim's bootstrap over a large set takes seconds, and
+a score of many claims on a big set went quiet for minutes.  Once :data:`QUIET_SECONDS` have passed, a line says
+how many claims of which input are done and which one finished last, at most one line every
+:data:`QUIET_SECONDS`, and a last line when any was printed.
 """
 
 from __future__ import annotations
@@ -26,8 +31,8 @@ from typing import TextIO
 
 from vdosbench.datasets.errors import VdosbenchError
 
-__all__ = ["ANNOUNCE_SIZE", "BLAS_THREADS_ENV", "QUIET_SECONDS", "BlasThreadsError", "cores_in_use", "dense_steps",
-           "reporting"]
+__all__ = ["ANNOUNCE_SIZE", "BLAS_THREADS_ENV", "QUIET_SECONDS", "BlasThreadsError", "claim_steps", "cores_in_use",
+           "dense_steps", "reporting"]
 
 #: Environment variable that sets the BLAS threads of the dense steps (default: :func:`cores_in_use`).
 BLAS_THREADS_ENV = "VDOSBENCH_BLAS_THREADS"
@@ -126,3 +131,44 @@ def dense_steps(what: str, total: int, size: int) -> Iterator[Callable[[int], No
 
     with threadpool_limits(limits=threads, user_api="blas"):
         yield done
+
+
+@contextlib.contextmanager
+def claim_steps(what: str, total: int) -> Iterator[Callable[[int, str], None]]:
+    """Report the claims of one input as they finish (module docstring), while :func:`reporting` is on.
+
+    Parameters
+    ----------
+    what
+        The input (e.g. ``"scoring lammps.npz"``).
+    total
+        How many claims.
+
+    Yields
+    ------
+    callable
+        ``done(k, claim_id)``: call after claim ``k`` (counting from 1) has been read.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with reporting(out), claim_steps("scoring demo.nc", 2) as done:
+    ...     done(1, "a.claim")
+    ...     done(2, "b.claim")
+    >>> out.getvalue()  # both took less than QUIET_SECONDS: nothing said
+    ''
+    """
+    stream = _stream[-1] if _stream else None
+    start = last = time.perf_counter()
+    spoke = False
+
+    def done(k: int, claim_id: str) -> None:
+        nonlocal last, spoke
+        now = time.perf_counter()
+        if stream is None or (now - last < QUIET_SECONDS and not (spoke and k == total)):
+            return
+        spoke, last = True, now
+        print(f"{what}: {k}/{total} claims read ({now - start:.1f} s; last {claim_id})", file=stream, flush=True)
+
+    yield done

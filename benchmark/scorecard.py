@@ -36,6 +36,7 @@ from .claims import Claim, selector_keys
 from .cross_code import CrossCodeCheck
 from .declaration import DECLARABLE, system_summary
 from .placement import place_dataset
+from .progress import claim_steps
 from .scoring import ClaimResult, Robustness, Verdict, evaluate_claim
 
 __all__ = [
@@ -395,8 +396,10 @@ def score_datasets(
     )
     for info, ds in datasets:
         cache: dict = {}  # one per dataset: claims sharing a validator and its settings compute it once
-        for claim in claims:
-            card.results.append(evaluate_claim(claim, ds, info.name, cache))
+        with claim_steps(f"scoring {info.name}", len(claims)) as done:
+            for k, claim in enumerate(claims, 1):
+                card.results.append(evaluate_claim(claim, ds, info.name, cache))
+                done(k, claim.id)
     return card
 
 

@@ -99,3 +99,27 @@ def test_the_cross_code_check_reports_its_samples(monkeypatch: pytest.MonkeyPatc
     assert lines[0] == "cross-code check of ka: our Hessian: 2 dense 600 x 600 solves on 1 BLAS thread ..."
     assert [line.split(" (")[0] for line in lines[1:]] == [
         "cross-code check of ka: our Hessian: 1/2 done", "cross-code check of ka: our Hessian: 2/2 done"]
+
+
+def test_the_claims_of_a_long_score_are_reported_as_they_finish(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A score's claims are steps too: once QUIET_SECONDS have passed a line says how many of which input are done
+    (here QUIET_SECONDS = 0: every claim); quick scores and library calls (no ``reporting``) say nothing."""
+    from vdosbench.benchmark.claims import load_claims
+    from vdosbench.benchmark.scorecard import InputInfo, score_datasets
+    from vdosbench.datasets import mock_spectrum
+
+    claims = load_claims()[:3]
+    inputs = [(InputInfo(name="mock.nc", path="mock.nc", sha256="0" * 64), mock_spectrum())]
+    quiet = io.StringIO()
+    with reporting(quiet):
+        score_datasets(inputs, claims, "claims.toml")
+    assert quiet.getvalue() == ""  # each claim of a small mock takes far less than QUIET_SECONDS
+    monkeypatch.setattr(progress, "QUIET_SECONDS", 0.0)
+    out = io.StringIO()
+    with reporting(out):
+        card = score_datasets(inputs, claims, "claims.toml")
+    lines = out.getvalue().splitlines()
+    assert [line.split(" (")[0] for line in lines] == [f"scoring mock.nc: {k}/3 claims read" for k in (1, 2, 3)]
+    assert lines[-1].endswith(f"; last {claims[-1].id})") and len(card.results) == 3
+    silent = score_datasets(inputs, claims, "claims.toml")  # no reporting: nothing printed, the same verdicts
+    assert [r.verdict for r in silent.results] == [r.verdict for r in card.results]
