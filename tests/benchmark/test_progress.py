@@ -104,8 +104,7 @@ def test_the_cross_code_check_reports_its_samples(monkeypatch: pytest.MonkeyPatc
 def test_the_claims_of_a_long_score_are_reported_as_they_finish(monkeypatch: pytest.MonkeyPatch) -> None:
     """A score's claims are steps too: once QUIET_SECONDS have passed a line says how many of which input are done
     (here QUIET_SECONDS = 0: every claim); quick scores and library calls (no ``reporting``) say nothing."""
-    from vdosbench.benchmark.claims import load_claims
-    from vdosbench.benchmark.scorecard import InputInfo, score_datasets
+    from vdosbench.benchmark import InputInfo, load_claims, score_datasets
     from vdosbench.datasets import mock_spectrum
 
     claims = load_claims()[:3]

@@ -240,7 +240,7 @@ def test_a_write_on_a_full_disk_says_so_and_leaves_nothing(
     from collections import namedtuple
 
     from vdosbench.datasets import mock_spectrum
-    from vdosbench.datasets.io import DiskFullError, write
+    from vdosbench.datasets import DiskFullError, write
 
     def failing(self: xr.Dataset, target: Any, *args: Any, **kwargs: Any) -> None:
         Path(target).write_bytes(b"\0" * 100)  # a partial file, as the library leaves
