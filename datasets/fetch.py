@@ -382,7 +382,7 @@ def _download(
 
 
 def _kind_and_size(path: Path) -> tuple[str, int]:
-    """What ``path`` is (``"regular file"``, or the special kind: a FIFO, a device … — links followed) and its size."""
+    """What ``path`` is (``"regular file"``, or its special kind: a FIFO, a device …; links followed), its size."""
     mode = path.stat().st_mode
     if stat.S_ISREG(mode):
         return "regular file", path.stat().st_size

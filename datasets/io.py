@@ -34,8 +34,8 @@ from .errors import VdosbenchError
 from .isolated import READ_TIMEOUT_ENV, IsolatedReadError, read_time_limit, report_progress, run_isolated
 from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
-__all__ = ["DiskFullError", "VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble", "temporary_path",
-           "part_load_bytes", "open_part", "run_on_file"]
+__all__ = ["DiskFullError", "VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble",
+           "temporary_path", "part_load_bytes", "open_part", "run_on_file"]
 
 _ENGINE = "netcdf4"
 

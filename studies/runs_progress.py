@@ -11,8 +11,8 @@
 
 A piece's cost is the sum of its goes: a piece interrupted by a session's end runs again from its finished part
 files (each go on the log), and a queue that starts again re-checks a finished piece in a few seconds; both are
-what the piece cost.  The mean is over landed pieces; the projection is (registered − landed pieces) × that mean (null
-before any landed piece is timed).
+what the piece cost.  The mean is over landed pieces; the projection is (registered − landed pieces) × that mean
+(null before any landed piece is timed).
 Writes ``studies/results/issue63_runs_progress.json`` (``--output``) through the provenance envelope.
 """
 
@@ -49,7 +49,8 @@ def piece_name(set_name: str, label: str) -> str:
     ValueError
         When the label is not of the set's form.
     """
-    pattern, form = (_TD, "c{chain}-m{taper}") if set_name == "td_control_long" else (_N8000, "from{first}-m{taper}-t{t}")
+    td = set_name == "td_control_long"
+    pattern, form = (_TD, "c{chain}-m{taper}") if td else (_N8000, "from{first}-m{taper}-t{t}")
     match = pattern.search(label)
     if match is None:
         raise ValueError(f"a time-log line of {set_name} names its piece as {pattern.pattern!r}; found {label!r}. "
