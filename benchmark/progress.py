@@ -58,6 +58,11 @@ def reporting(stream: TextIO | None = None) -> Iterator[None]:
         _stream.pop()
 
 
+def _current_stream() -> TextIO | None:
+    """Where the innermost :func:`reporting` block prints, ``None`` outside one (a library call)."""
+    return _stream[-1] if _stream else None
+
+
 def cores_in_use() -> int:
     """The BLAS threads of a dense step: ``VDOSBENCH_BLAS_THREADS`` when set, else the cores this process may use.
 
@@ -114,7 +119,7 @@ def dense_steps(what: str, total: int, size: int) -> Iterator[Callable[[int], No
     from threadpoolctl import threadpool_limits
 
     threads = cores_in_use()
-    stream = _stream[-1] if _stream else None
+    stream = _current_stream()
     start = time.perf_counter()
     announced = stream is not None and size >= ANNOUNCE_SIZE
     if announced:
@@ -159,7 +164,7 @@ def claim_steps(what: str, total: int) -> Iterator[Callable[[int, str], None]]:
     >>> out.getvalue()  # both took less than QUIET_SECONDS: nothing said
     ''
     """
-    stream = _stream[-1] if _stream else None
+    stream = _current_stream()
     start = last = time.perf_counter()
     spoke = False
 

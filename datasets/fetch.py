@@ -270,6 +270,12 @@ class _RecordingDownloader:
             f"{url} {found}; expected the catalogued file of {self.max_bytes} bytes. Nothing was kept. Fix: check "
             "that the URL serves the catalogued file (a broken or wrong mirror)")
 
+    def _too_slow(self, url: str, deadline: float) -> DownloadTooSlow:
+        return DownloadTooSlow(
+            f"{url} did not finish within {deadline:.0f} s ({DEADLINE_BASE_S:.0f} s plus the catalogued "
+            f"{self.max_bytes} bytes at {DEADLINE_MIN_RATE / 1000:.0f} kB/s); nothing was kept. Fix: try again "
+            "later, or another mirror ($VDOSBENCH_MIRROR)")
+
     def __call__(self, url: str, output_file: Any, pooch_obj: Any, check_only: bool = False) -> Any:
         import requests
 
@@ -289,20 +295,16 @@ class _RecordingDownloader:
             timer = threading.Timer(deadline, expire)
             timer.daemon = True
             timer.start()
-            too_slow = DownloadTooSlow(
-                f"{url} did not finish within {deadline:.0f} s ({DEADLINE_BASE_S:.0f} s plus the catalogued "
-                f"{self.max_bytes} bytes at {DEADLINE_MIN_RATE / 1000:.0f} kB/s); nothing was kept. Fix: try again "
-                "later, or another mirror ($VDOSBENCH_MIRROR)")
             try:
                 self._read(url, response, output_file)
             except Exception as e:
                 if expired.is_set():
-                    raise too_slow from e
+                    raise self._too_slow(url, deadline) from e
                 raise
             finally:
                 timer.cancel()
             if expired.is_set():  # the close ended the body early without an error: a short file, not the set
-                raise too_slow
+                raise self._too_slow(url, deadline)
         self.last_hash = file_sha256(output_file)
         return None
 
@@ -383,12 +385,12 @@ def _download(
 
 def _kind_and_size(path: Path) -> tuple[str, int]:
     """What ``path`` is (``"regular file"``, or its special kind: a FIFO, a device …; links followed), its size."""
-    mode = path.stat().st_mode
-    if stat.S_ISREG(mode):
-        return "regular file", path.stat().st_size
+    st = path.stat()
+    if stat.S_ISREG(st.st_mode):
+        return "regular file", st.st_size
     kinds = ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
              (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder"))
-    return next((name for test, name in kinds if test(mode)), "special file"), -1
+    return next((name for test, name in kinds if test(st.st_mode)), "special file"), st.st_size
 
 
 def _is_catalogued_copy(path: Path, size: int, sha256: str) -> bool:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from vdosbench.datasets import read_point_group_parts, write_results
+from vdosbench.datasets import point_group_key, read_point_group_parts, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ROOT / "studies" / "results" / "parts"
@@ -76,22 +77,17 @@ def landed_samples(folder: Path) -> dict[str, dict[str, int]]:
     """Per landed part (file stem), its sample count per taper (``m = 2``, ``m = inf``)."""
     out: dict[str, dict[str, int]] = {}
     for part in sorted(folder.glob("*.nc")):
-        points = read_point_group_parts(part)
-        counts: dict[str, int] = {}
-        for ds in points.values():
-            taper = int(ds["taper_order"].values.ravel()[0]) if "taper_order" in ds else int(ds.attrs["taper_order"])
-            key = "m = inf" if taper < 0 else f"m = {taper}"
-            counts[key] = counts.get(key, 0) + int(ds.sizes["sample"])
-        out[part.stem] = counts
+        counts: Counter[str] = Counter()
+        for name, ds in read_point_group_parts(part).items():
+            taper = point_group_key(name)[1]
+            counts["m = inf" if taper < 0 else f"m = {taper}"] += int(ds.sizes["sample"])
+        out[part.stem] = dict(counts)
     return out
 
 
 def progress(set_name: str, landed: dict[str, dict[str, int]], pieces: dict[str, dict[str, float]]) -> dict[str, Any]:
     """What has landed of one set, what its landed pieces cost and the core-hours left at that mean."""
-    by_taper: dict[str, int] = {}
-    for counts in landed.values():
-        for key, n in counts.items():
-            by_taper[key] = by_taper.get(key, 0) + n
+    by_taper = sum((Counter(counts) for counts in landed.values()), Counter())
     costs = [pieces[name]["user_cpu_s"] for name in landed if name in pieces]
     mean = sum(costs) / len(costs) if costs else None
     left = REGISTERED_PIECES[set_name] - len(landed)

@@ -490,21 +490,25 @@ def test_score_refuses_a_folder_naming_a_file_inside_it(tmp_path: Path, capsys: 
            f"inside it, e.g. {folder / 'ensemble.nc'}" in err
 
 
-class _EndlessHandler(http.server.BaseHTTPRequestHandler):
-    """Serves a body without end (no Content-Length), or announces a large one; counts what it sent."""
+class _CountingHandler(http.server.BaseHTTPRequestHandler):
+    """Sends the chunks of :meth:`body` after the headers until the client goes away; records how many bytes."""
 
     sent: list[int] = []
     announce: int | None = None
+
+    def body(self) -> Iterator[bytes]:
+        raise NotImplementedError
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server name)
         self.send_response(200)
         if self.announce is not None:
             self.send_header("Content-Length", str(self.announce))
         self.end_headers()
-        sent, chunk = 0, b"\0" * 65536
+        sent = 0
         try:
-            while sent < 256 * 2**20:  # a bound for the test itself: 256 MiB
+            for chunk in self.body():
                 self.wfile.write(chunk)
+                self.wfile.flush()
                 sent += len(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -515,30 +519,23 @@ class _EndlessHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _TrickleHandler(http.server.BaseHTTPRequestHandler):
-    """Announces the catalogued size and sends one byte every 0.2 s (each read well within the socket timeout)."""
+class _EndlessHandler(_CountingHandler):
+    """Serves a body without end (no Content-Length), or announces a large one; counts what it sent."""
 
-    size = 0
-    sent: list[int] = []
+    def body(self) -> Iterator[bytes]:
+        chunk = b"\0" * 65536
+        for _ in range(256 * 2**20 // len(chunk)):  # a bound for the test itself: 256 MiB
+            yield chunk
 
-    def do_GET(self) -> None:  # noqa: N802 (the http.server name)
-        self.send_response(200)
-        self.send_header("Content-Length", str(self.size))
-        self.end_headers()
-        sent = 0
-        try:
-            while sent < self.size:
-                self.wfile.write(b"\0")
-                self.wfile.flush()
-                sent += 1
-                time.sleep(0.2)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
-        finally:
-            type(self).sent.append(sent)
 
-    def log_message(self, *args: object) -> None:
-        pass
+class _TrickleHandler(_CountingHandler):
+    """Announces the catalogued size (``announce``) and sends one byte every 0.2 s (each read well within the
+    socket timeout)."""
+
+    def body(self) -> Iterator[bytes]:
+        for _ in range(self.announce or 0):
+            yield b"\0"
+            time.sleep(0.2)
 
 
 def test_a_trickling_mirror_is_cut_off_at_the_deadline_and_the_next_url_tried(
@@ -550,7 +547,7 @@ def test_a_trickling_mirror_is_cut_off_at_the_deadline_and_the_next_url_tried(
     _outside_a_clone(monkeypatch, tmp_path)
     monkeypatch.setattr(fetch_module, "DEADLINE_BASE_S", 1.0)
     entry = get_entry(TOY)
-    handler = type("Handler", (_TrickleHandler,), {"sent": [], "size": entry.scoring_form.size})
+    handler = type("Handler", (_TrickleHandler,), {"sent": [], "announce": entry.scoring_form.size})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     served = tmp_path / "served"
