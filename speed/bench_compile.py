@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 HERE = Path(__file__).resolve().parent
 RESULT = HERE / "results" / "numba_compile.json"

@@ -83,10 +83,10 @@ from threadpoolctl import threadpool_limits
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.datasets import write
 from vdosbench.generators.engine.ensemble_spec import part_path, sample_seed
-from vdosbench.generators.engine.registry import get_generator
+from vdosbench.generators import get_generator
 from vdosbench.generators.glasses.configurations import wrap
 from vdosbench.generators.glasses.glass_pipeline import equilibrate
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.lowest_mode_glasses import (
     RECIPES,
     LowestModeParams,
@@ -96,8 +96,8 @@ from vdosbench.generators.glasses.lowest_mode_glasses import (
 )
 from vdosbench.generators.glasses.lowest_modes import csr_block_product, lowest_modes
 from vdosbench.generators.glasses.minimize import EnergyModel, QuenchResult, QuenchSettings, fire_minimize, quench
-from vdosbench.generators.glasses.moduli import elastic_moduli
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, PairPotential
+from vdosbench.generators import elastic_moduli
+from vdosbench.generators import INFINITE_ORDER, PairPotential
 from vdosbench.generators.glasses.stresses import coordination_numbers
 from vdosbench.generators.spectra import translation_modes
 from vdosbench.datasets.json_files import dumps_strict

@@ -34,7 +34,7 @@ from typing import Any
 
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.engine.ensemble import LOCAL_CLUSTER_CONFIG
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 HERE = Path(__file__).resolve().parent
 

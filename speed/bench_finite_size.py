@@ -50,15 +50,15 @@ import xarray as xr
 
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.elastic import shear_modulus
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.lowest_mode_glasses import STAGES
 from vdosbench.generators.glasses.lowest_modes import lowest_modes
-from vdosbench.generators.glasses.minimize import QuenchSettings, quench
-from vdosbench.generators.glasses.moduli import elastic_moduli
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators import QuenchSettings, quench
+from vdosbench.generators import elastic_moduli
+from vdosbench.generators import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import GlassParams, remove_overlaps, start_configuration
 from vdosbench.generators.spectra import translation_modes
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"mc_rate_ratio": (">=", 0.9), "lowest_modes_over_lu": ("<=", 3.0), "moduli_over_lu": ("<=", 2.0)}

@@ -277,7 +277,7 @@ def in_process_child(samples: int, fixed_overrides: Mapping[str, str], output: P
     from vdosbench.cli.options import parse_assignments
     from vdosbench.generators import RECIPES, get_generator
     from vdosbench.generators.engine.ensemble import compute_part, PartTask
-    from vdosbench.generators.engine.ensemble_spec import EnsembleSpec
+    from vdosbench.generators import EnsembleSpec
 
     recipe = RECIPES[RECIPE]
     grid = {**{k: list(v) for k, v in recipe.grid.items()}, **parse_assignments(

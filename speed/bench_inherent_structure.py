@@ -34,10 +34,10 @@ import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.generators.glasses.configurations import Configuration
+from vdosbench.generators import Configuration
 from vdosbench.generators.glasses.equilibration import calibrate_step
-from vdosbench.generators.glasses.hessian import hessian_matrix
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators import hessian_matrix
+from vdosbench.generators import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import (
     T_D,
     GlassParams,

@@ -63,11 +63,11 @@ from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses import montecarlo, relaxation
 from vdosbench.generators.glasses.equilibration import calibrate_step, relaxation_segments
 from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS, ChainParams
-from vdosbench.generators.glasses.glass_params import T_D_NONADDITIVE
+from vdosbench.generators import T_D_NONADDITIVE
 from vdosbench.generators.glasses.glass_pipeline import child_seed, remove_overlaps, start_configuration
 from vdosbench.generators.glasses.lowest_mode_chains import RECIPES
-from vdosbench.generators.glasses.lowest_mode_glasses import LowestModeParams
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+from vdosbench.generators import LowestModeParams
+from vdosbench.generators import INFINITE_ORDER
 from vdosbench.datasets.json_files import dumps_strict
 
 #: Modules of the Monte Carlo kernel, loaded from ``--baseline-ref`` (as ``speed/bench_montecarlo.py`` does).

@@ -49,9 +49,9 @@ import numpy as np
 
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses import montecarlo
-from vdosbench.generators.glasses.configurations import sample_diameters
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
-from vdosbench.generators.glasses.soft_spheres import T_D  # measured by studies/measure_td.py
+from vdosbench.generators import sample_diameters
+from vdosbench.generators import soft_sphere_potential
+from vdosbench.generators import T_D  # measured by studies/measure_td.py
 from vdosbench.datasets.json_files import dumps_strict
 
 TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000

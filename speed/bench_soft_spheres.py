@@ -46,8 +46,8 @@ import scipy.linalg
 from threadpoolctl import threadpool_limits
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators import Configuration, polydisperse_configuration
+from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import (
     EnergyModel,
     QuenchResult,
@@ -55,8 +55,8 @@ from vdosbench.generators.glasses.minimize import (
     fire_minimize,
     quench,
 )
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
+from vdosbench.generators import MCSettings, run_swap_mc
+from vdosbench.generators import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import (
     default_vector_modes,
     dense_spectrum,

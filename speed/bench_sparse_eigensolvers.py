@@ -89,10 +89,10 @@ from vdosbench.generators.glasses.configurations import (
     polydisperse_configuration,
     wrap,
 )
-from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators import hessian_matrix
 from vdosbench.generators.glasses.lowest_modes import csr_block_product, lowest_modes
 from vdosbench.generators.glasses.minimize import EnergyModel, QuenchSettings, quench
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.spectra import lowest_modes_shift_invert, translation_modes
 from vdosbench.datasets.json_files import dumps_strict
 

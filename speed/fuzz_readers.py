@@ -363,7 +363,7 @@ def _time_limit(seconds: int) -> Iterator[None]:
 
 def read_case(case: Case) -> Any:
     """Read ``case`` as ``vdosbench score`` does: ``--set`` parsed, the adapter, the declaration, the check."""
-    from vdosbench.benchmark.declaration import declaration_for, declare
+    from vdosbench.benchmark import declaration_for, declare
     from vdosbench.benchmark.scorecard import read_input
     from vdosbench.cli.options import parse_assignments, parse_declarations
     from vdosbench.datasets import check

@@ -36,7 +36,7 @@ import numpy as np
 
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses.glass_params import NINARELLO_NON_ADDITIVITY, T_D_NONADDITIVE
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators import INFINITE_ORDER, soft_sphere_potential
 from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -46,7 +46,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 N_PARTICLES = 1600
@@ -58,8 +58,8 @@ DECLARE = ["--declare", "model=soft_spheres", "--declare", f"n_particles={N_PART
 def build(path: Path, n_samples: int, seed: int) -> dict[str, int]:
     """Write the synthetic ensemble to ``path`` (atomically) and return its array sizes in bytes."""
     from vdosbench.datasets import mock_spectrum, write
-    from vdosbench.generators.glasses.potentials import INFINITE_ORDER
-    from vdosbench.generators.glasses.soft_spheres import T_HIGH, T_LOW
+    from vdosbench.generators import INFINITE_ORDER
+    from vdosbench.generators import T_HIGH, T_LOW
 
     ds = mock_spectrum(
         n_sample=n_samples,

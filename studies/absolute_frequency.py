@@ -48,9 +48,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.claims import Claim  # noqa: E402
-from vdosbench.benchmark.registration import load_registration  # noqa: E402
-from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
+from vdosbench.benchmark import Claim  # noqa: E402
+from vdosbench.benchmark import load_registration  # noqa: E402
+from vdosbench.benchmark import judged_reading  # noqa: E402
 from vdosbench.datasets import merge_samples, point_group_key, read_point_groups, write_point_groups  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
@@ -66,8 +66,8 @@ from vdosbench.validators import (  # noqa: E402
     window_mle,
 )
 from vdosbench.validators.results.registry import study_measure  # noqa: E402
-from vdosbench.validators.results.result import jsonable  # noqa: E402
-from vdosbench.datasets.results_files import write_results  # noqa: E402
+from vdosbench.validators import jsonable  # noqa: E402
+from vdosbench.datasets import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

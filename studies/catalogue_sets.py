@@ -402,7 +402,7 @@ def compact_run(compact: Path, recipe_name: str, out: Path, name: str) -> tuple[
         A grid point of the recipe is not in the compact form, was made with other fixed parameters, or has
         no sample 0.
     """
-    from vdosbench.datasets.io import write  # noqa: PLC0415
+    from vdosbench.datasets import write  # noqa: PLC0415
     from vdosbench.generators.engine.ensemble_spec import part_path  # noqa: PLC0415
 
     recipe = RECIPES[recipe_name]

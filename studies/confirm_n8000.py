@@ -36,8 +36,8 @@ from typing import Any
 
 import xarray as xr
 
-from vdosbench.benchmark.registration import load_registration
-from vdosbench.benchmark.scoring import judged_reading
+from vdosbench.benchmark import load_registration
+from vdosbench.benchmark import judged_reading
 from vdosbench.validators import (
     band_mle,
     density_ratio,
@@ -46,7 +46,7 @@ from vdosbench.validators import (
     soft_mode_density_ratio,
 )
 from vdosbench.validators.results.registry import study_measure
-from vdosbench.validators.results.result import jsonable
+from vdosbench.validators import jsonable
 from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
 
 from studies.kappa_from_levels import LEVELS_N2000, LEVELS_OWN, load_calibration, mock_coverage

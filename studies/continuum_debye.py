@@ -53,7 +53,7 @@ from vdosbench.validators import (  # noqa: E402
     percentile_interval,
     stratified_replicates,
 )
-from vdosbench.datasets.results_files import write_results  # noqa: E402
+from vdosbench.datasets import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "continuum_debye.json"

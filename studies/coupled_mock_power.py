@@ -41,11 +41,11 @@ from typing import Any
 import numpy as np
 from scipy import integrate
 
-from vdosbench.benchmark.claims import Expectation
-from vdosbench.benchmark.scoring import judge
+from vdosbench.benchmark import Expectation
+from vdosbench.benchmark import judge
 from vdosbench.datasets import read_point_groups
-from vdosbench.generators.theory.coupled_mock import GlassCouplings, coupled_glass_mock, coupling_statistics
-from vdosbench.generators.theory.mock_spectrum import CurvedSpectrum
+from vdosbench.generators import GlassCouplings, coupled_glass_mock, coupling_statistics
+from vdosbench.generators import CurvedSpectrum
 from vdosbench.validators import ModeSpectra, common_shear_modulus, wilson_interval
 from vdosbench.validators.spectral.absolute_frequency import (
     band_difference,
@@ -55,8 +55,8 @@ from vdosbench.validators.spectral.absolute_frequency import (
     reduced_modes,
     soft_mode_density,
 )
-from vdosbench.validators.spectral.nonphononic import mode_spectra_from_dataset
-from vdosbench.datasets.results_files import write_results
+from vdosbench.validators import mode_spectra_from_dataset
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

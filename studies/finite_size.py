@@ -86,8 +86,8 @@ from vdosbench.validators import (
 )
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators.results.result import MIN_GROUPS
-from vdosbench.validators.spectral.power_law import PowerLawWindow
-from vdosbench.datasets.results_files import write_results
+from vdosbench.validators import PowerLawWindow
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTORS = (0.3, 0.5, 0.7)

@@ -23,7 +23,7 @@ import xarray as xr
 from vdosbench.benchmark.claims import load_claims, with_bootstrap_replicates
 from vdosbench.benchmark.scoring_form import scoring_form, scoring_signature, without_variables
 from vdosbench.generators import build_in_memory
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Bootstrap replicates of every claim (1000 registered): the same code paths as the test of the form, faster.

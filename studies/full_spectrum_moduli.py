@@ -53,7 +53,7 @@ from threadpoolctl import threadpool_limits
 
 from vdosbench.benchmark.elastic import sample_elastic_moduli
 from vdosbench.datasets.io import temporary_path
-from vdosbench.datasets.select import iter_points
+from vdosbench.datasets import iter_points
 
 ROOT = Path(__file__).resolve().parents[1]
 SETS = ("seed-literal", "equilibrated-7td", "equilibrated-3td", "equilibrated-2td", "equilibrated-1.5td",

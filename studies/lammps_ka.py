@@ -74,7 +74,7 @@ from vdosbench.benchmark.lammps_runtime import (
     unwrapped_positions,
 )
 from vdosbench.benchmark.machine import cpu_model
-from vdosbench.generators.glasses.relaxation import (
+from vdosbench.generators import (
     relaxation_time,
     self_intermediate_scattering,
 )

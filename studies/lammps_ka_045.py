@@ -102,12 +102,12 @@ from vdosbench.benchmark.lammps_runtime import (
     tapered_kob_andersen_commands,
     unwrapped_positions,
 )
-from vdosbench.datasets.catalog import load_catalog
+from vdosbench.datasets import load_catalog
 from vdosbench.datasets.io import temporary_path, write_bytes, write_text
 from vdosbench.datasets.json_files import dumps_strict, loads_numbers
 from vdosbench.generators.glasses.energy_drift import energy_drift
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER
-from vdosbench.generators.glasses.relaxation import relaxation_time, self_intermediate_scattering
+from vdosbench.generators import INFINITE_ORDER
+from vdosbench.generators import relaxation_time, self_intermediate_scattering
 from vdosbench.validators.results.registry import study_measure
 
 #: The equilibrium rule (benchmark/registrations/lammps-ka-equilibrium.toml): its numbers are read from there.

@@ -27,7 +27,7 @@ import numpy as np
 
 from vdosbench.datasets import open_dataset
 from vdosbench.datasets.io import write_text
-from vdosbench.validators.levels.level_statistics import goe_surmise_pdf, level_statistics_by_window, poisson_ratio_pdf
+from vdosbench.validators import goe_surmise_pdf, level_statistics_by_window, poisson_ratio_pdf
 from vdosbench.datasets.json_files import dumps_strict
 
 ROOT = Path(__file__).resolve().parents[1]

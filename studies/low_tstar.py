@@ -47,13 +47,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
 from vdosbench.datasets import open_dataset
-from vdosbench.datasets.combine import combine_parts
+from vdosbench.datasets import combine_parts
 from vdosbench.generators.glasses.equilibration import size_segregation
 from vdosbench.generators.glasses.soft_spheres import KA_T_LOW, T_D
 from vdosbench.validators import power_law_exponent
-from vdosbench.validators.spectral.power_law import PowerLawWindow
-from vdosbench.validators.results.result import bootstrap
-from vdosbench.datasets.results_files import write_results
+from vdosbench.validators import PowerLawWindow
+from vdosbench.validators import bootstrap
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

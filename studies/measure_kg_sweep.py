@@ -46,24 +46,24 @@ import scipy
 import xarray as xr
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import combine_parts
-from vdosbench.generators.theory.current_correlation import medium_current_correlation
+from vdosbench.generators import medium_current_correlation
 from vdosbench.generators.theory.inhomogeneous_closed_form import (
     CROSSOVER_COEFFICIENT,
     closed_form_integral,
     crossover_frequency,
     debye_frequency,
 )
-from vdosbench.generators.theory.inhomogeneous_medium import (
+from vdosbench.generators import (
     MediumParams,
     build_medium,
     inhomogeneous_medium_sample,
     layered_conductance,
 )
-from vdosbench.validators.spectral.boson_peak import boson_peak_excess
-from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.spectral.crossover_slope import crossover_slope_from_points
-from vdosbench.validators.spectral.debye import debye_reduced_level
-from vdosbench.validators.spectral.sound import sound_speed
+from vdosbench.validators import boson_peak_excess
+from vdosbench.validators import crossover_frequency as measure_crossover
+from vdosbench.validators import crossover_slope_from_points
+from vdosbench.validators import debye_reduced_level
+from vdosbench.validators import sound_speed
 
 import vdosbench
 from vdosbench.datasets.json_files import dumps_strict

@@ -28,7 +28,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 
 from vdosbench.benchmark.elastic import sample_shear_moduli
-from vdosbench.datasets.select import iter_points, pair_variables
+from vdosbench.datasets import iter_points, pair_variables
 from vdosbench.validators import lowest_phonon_frequency, phonon_shell
 from vdosbench.datasets.json_files import dumps_strict
 

@@ -82,15 +82,15 @@ from vdosbench.generators.glasses.equilibration import (
     size_segregation,
 )
 from vdosbench.generators.glasses.glass_chains import KA_FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.potentials import (
+from vdosbench.generators import MCSettings, run_swap_mc
+from vdosbench.generators import (
     INFINITE_ORDER,
     PairPotential,
     kob_andersen_potential,
     soft_sphere_potential,
 )
 from vdosbench.generators.glasses.soft_spheres import KA_T_MCT, T_D, remove_overlaps
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 RESULTS = Path(__file__).parent / "results"
 FIGURES = Path(__file__).resolve().parents[1] / "docs" / "figures" / "seed001"

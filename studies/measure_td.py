@@ -71,9 +71,9 @@ from pathlib import Path
 import numpy as np
 
 from vdosbench.benchmark.machine import cpu_model
-from vdosbench.generators.glasses.configurations import sample_diameters
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import sample_diameters
+from vdosbench.generators import MCSettings, run_swap_mc
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.glasses.relaxation import (
     fit_mct,
     fit_vft,

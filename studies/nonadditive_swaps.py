@@ -32,12 +32,12 @@ from pathlib import Path
 import numpy as np
 
 from vdosbench.benchmark.machine import machine_info
-from vdosbench.generators.glasses.configurations import polydisperse_configuration
+from vdosbench.generators import polydisperse_configuration
 from vdosbench.generators.glasses.equilibration import size_neighbour_correlation, size_segregation
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import MCSettings, run_swap_mc
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import NINARELLO_NON_ADDITIVITY, remove_overlaps
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 
 def run_chain(n: int, temperature: float, eps: float, seed: int, equilibrate: int, measure: int) -> dict:

@@ -38,8 +38,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.claims import default_claims_path, load_claims  # noqa: E402
-from vdosbench.benchmark.report import write_report  # noqa: E402
+from vdosbench.benchmark import default_claims_path, load_claims  # noqa: E402
+from vdosbench.benchmark import write_report  # noqa: E402
 from vdosbench.benchmark.scorecard import read_input, score_datasets  # noqa: E402
 from vdosbench.datasets import combine_parts, write  # noqa: E402
 from vdosbench.datasets.json_files import dumps_strict  # noqa: E402

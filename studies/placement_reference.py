@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 from vdosbench.benchmark.placement import A4_EDGE, AXES, N_BOOTSTRAP, NEAREST_RULE, SEED, axes_reading
-from vdosbench.validators.results.result import jsonable
+from vdosbench.validators import jsonable
 
 from studies.soft_mode_density import Point, common_moduli, load_all
 

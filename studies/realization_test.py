@@ -62,9 +62,9 @@ from vdosbench.benchmark.fingerprint import (
     compute_fingerprint,
 )
 from vdosbench.datasets import iter_points, mock_spectrum
-from vdosbench.datasets.catalog import Fingerprint, get_entry
+from vdosbench.datasets import Fingerprint, get_entry
 from vdosbench.validators import clopper_pearson_interval
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 COMPACT = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
 #: High-T* points with independent samples (N = 1000: 100 samples, N = 2000: 60).

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from vdosbench.datasets import point_group_key, read_point_groups
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 from vdosbench.validators import common_shear_modulus, density_ratio, mode_spectra_from_dataset
-from vdosbench.validators.results.result import jsonable
-from vdosbench.validators.spectral.density_comparison import pooled_density_ratio
+from vdosbench.validators import jsonable
+from vdosbench.validators import pooled_density_ratio
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

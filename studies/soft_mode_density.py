@@ -71,9 +71,9 @@ from vdosbench.validators import (  # noqa: E402
     density_ratio,
     mode_spectra_from_dataset,
 )
-from vdosbench.validators.results.result import bootstrap, jsonable  # noqa: E402
+from vdosbench.validators import bootstrap, jsonable  # noqa: E402
 from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft_mode_density  # noqa: E402
-from vdosbench.datasets.results_files import write_results  # noqa: E402
+from vdosbench.datasets import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

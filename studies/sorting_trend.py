@@ -58,7 +58,7 @@ from vdosbench.benchmark import Verdict, load_registration, verdict_for
 from vdosbench.datasets import point_group_name
 from vdosbench.validators import bootstrap
 from vdosbench.validators.results.registry import study_measure
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The decision rule (benchmark/registrations/sorting-trend.toml): its claim and measure.

@@ -34,7 +34,7 @@ from vdosbench.datasets.io import write_text
 from studies.td_control_stages import STAGE_SOURCE, new_chains
 from studies.td_control_stages import STAGES as REGISTERED_STAGES
 from vdosbench.datasets.json_files import dumps_strict
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_chain_cost.json"

@@ -46,9 +46,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import xarray as xr  # noqa: E402
 
-from vdosbench.benchmark.claims import Claim  # noqa: E402
-from vdosbench.benchmark.registration import load_registration  # noqa: E402
-from vdosbench.benchmark.scoring import judged_reading  # noqa: E402
+from vdosbench.benchmark import Claim  # noqa: E402
+from vdosbench.benchmark import load_registration  # noqa: E402
+from vdosbench.benchmark import judged_reading  # noqa: E402
 from vdosbench.datasets import point_group_key, read_point_groups  # noqa: E402
 from vdosbench.generators import RECIPES, T_D_NONADDITIVE  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
@@ -60,10 +60,10 @@ from vdosbench.validators import (  # noqa: E402
     mode_spectra_from_dataset,
     paired_band_difference,
 )
-from vdosbench.validators.results.result import jsonable  # noqa: E402
+from vdosbench.validators import jsonable  # noqa: E402
 
 from studies.td_control_stages import COVERAGE_FILES, POOLED, STAGES  # noqa: E402  (the registered stages)
-from vdosbench.datasets.results_files import write_results  # noqa: E402
+from vdosbench.datasets import write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

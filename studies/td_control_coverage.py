@@ -60,13 +60,13 @@ import numpy as np
 
 from studies.td_control_power import CHAIN, CHAINS, COUNTS_N1000, X_EDGE
 from studies.td_control_stages import COVERAGE_FILES, new_chains
-from vdosbench.benchmark.registration import load_registration
-from vdosbench.benchmark.scoring import judge
+from vdosbench.benchmark import load_registration
+from vdosbench.benchmark import judge
 from vdosbench.generators import GLASS_SPECTRUM, CurvedSpectrum, mock_glass_spectra
 from vdosbench.validators import ModeSpectra, band_mle, band_mle_population, paired_band_difference, wilson_interval
-from vdosbench.validators.results.result import Measurement
+from vdosbench.validators import Measurement
 from vdosbench.datasets.json_files import dumps_strict, loads_numbers
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The replicates and summary files of each registered stage.

@@ -33,17 +33,17 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.benchmark.registration import load_registration
-from vdosbench.benchmark.scoring import judged_reading
+from vdosbench.benchmark import load_registration
+from vdosbench.benchmark import judged_reading
 from vdosbench.validators import (
     band_mle,
     mode_spectra_from_dataset,
     paired_band_difference,
 )
 from vdosbench.validators.results.registry import study_measure
-from vdosbench.validators.results.result import jsonable
+from vdosbench.validators import jsonable
 from vdosbench.validators.spectral.absolute_frequency import band_difference, soft_mode_density
-from vdosbench.validators.spectral.density_comparison import chain_correlation, soft_mode_density_ratio
+from vdosbench.validators import chain_correlation, soft_mode_density_ratio
 
 from studies.td_control import drift_holds_zero, drift_summary, paired_spectra, select_chains
 from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)

@@ -28,13 +28,13 @@ from typing import Any
 
 import numpy as np
 
-from vdosbench.benchmark.registration import load_registration
-from vdosbench.benchmark.scoring import judge
+from vdosbench.benchmark import load_registration
+from vdosbench.benchmark import judge
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, paired_band_difference, wilson_interval
 
 from studies.td_control_stages import new_chains
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_control_power.json"

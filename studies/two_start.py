@@ -60,14 +60,14 @@ import xarray as xr
 
 from vdosbench.benchmark import Verdict, judge, load_registration
 from vdosbench.generators import RECIPES
-from vdosbench.generators.engine.ensemble_spec import sample_seed
+from vdosbench.generators import sample_seed
 from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.equilibration import calibrate_step
 from vdosbench.generators.glasses.glass_chains import PRE_STEP, PRE_SWEEPS
 from vdosbench.generators.glasses.lowest_mode_chains import check_lowest_chain_params
-from vdosbench.generators.glasses.configurations import Configuration
-from vdosbench.generators.glasses.minimize import QuenchSettings, quench
-from vdosbench.generators.glasses.montecarlo import MCSettings, run_swap_mc
+from vdosbench.generators import Configuration
+from vdosbench.generators import QuenchSettings, quench
+from vdosbench.generators import MCSettings, run_swap_mc
 from vdosbench.generators.glasses.soft_spheres import child_seed, remove_overlaps, start_configuration
 from vdosbench.validators import Measurement
 from vdosbench.validators.results.registry import study_measure

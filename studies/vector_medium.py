@@ -77,10 +77,10 @@ from vdosbench.generators.theory.elastic_medium import (
 )
 from vdosbench.generators.theory.inhomogeneous_closed_form import CROSSOVER_COEFFICIENT
 from vdosbench.validators import stratified_bootstrap
-from vdosbench.validators.spectral.boson_peak import boson_peak_excess
+from vdosbench.validators import boson_peak_excess
 
 import vdosbench
-from vdosbench.datasets.results_files import write_results
+from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "studies" / "results"

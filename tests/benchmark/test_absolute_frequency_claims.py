@@ -20,9 +20,9 @@ import xarray as xr
 
 from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import evaluate_claim, load_claims, load_registration
-from vdosbench.benchmark.claims import ClaimsFileError
-from vdosbench.benchmark.scoring import Verdict
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.benchmark import ClaimsFileError
+from vdosbench.benchmark import Verdict
+from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, absolute_exponent, band_mle
 
 ROOT = Path(__file__).resolve().parents[2]

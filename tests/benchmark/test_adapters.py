@@ -473,7 +473,7 @@ def fcc_extxyz(tmp_path: Path) -> tuple[Path, object]:
     import ase
     import ase.io
 
-    from vdosbench.generators.glasses.configurations import fcc_crystal
+    from vdosbench.generators import fcc_crystal
 
     config = fcc_crystal(4, density=1.1)  # L = 6.15 > 2 r_c of Lennard-Jones (2.5)
     atoms = ase.Atoms(
@@ -492,8 +492,8 @@ def fcc_extxyz(tmp_path: Path) -> tuple[Path, object]:
 )
 def test_ase_structure_gives_our_hessian_spectrum(fcc_extxyz: tuple[Path, object], potential: str, factory: str) -> None:
     from vdosbench.generators.glasses import potentials
-    from vdosbench.generators.glasses.hessian import hessian_matrix
-    from vdosbench.generators.spectra import full_spectrum
+    from vdosbench.generators import hessian_matrix
+    from vdosbench.generators import full_spectrum
 
     path, config = fcc_extxyz
     ds = read(path, potential=potential, taper_order=2)
@@ -556,7 +556,7 @@ def lammps_fcc_with_vacancies(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cutoff compared with the relaxation around a vacancy and the finite-difference step, so the
     unshifted LAMMPS cut and our shifted one have the same Hessian.
     """
-    from vdosbench.generators.glasses.configurations import fcc_crystal
+    from vdosbench.generators import fcc_crystal
 
     folder = tmp_path_factory.mktemp("lammps")
     lmp = _start_lammps()
@@ -598,10 +598,10 @@ def lammps_fcc_with_vacancies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.lammps
 def test_real_lammps_dynamical_matrix_agrees_with_our_hessian(lammps_fcc_with_vacancies: Path) -> None:
-    from vdosbench.generators.glasses.configurations import Configuration
-    from vdosbench.generators.glasses.hessian import hessian_matrix
-    from vdosbench.generators.glasses.potentials import kob_andersen_potential
-    from vdosbench.generators.spectra import full_spectrum
+    from vdosbench.generators import Configuration
+    from vdosbench.generators import hessian_matrix
+    from vdosbench.generators import kob_andersen_potential
+    from vdosbench.generators import full_spectrum
 
     folder = lammps_fcc_with_vacancies
     ds = read(folder / "dynmat.dyn", data_file=folder / "relaxed.data", unit_style="lj")

@@ -14,7 +14,7 @@ from vdosbench.cli import main
 from vdosbench.benchmark.scoring import PAIR_VALIDATORS, VALIDATORS, evaluate_claim
 from vdosbench.datasets import combine_parts, select_point, write
 from vdosbench.generators import nine_node_toy
-from vdosbench.generators.networks.spring_network import spring_network_sample
+from vdosbench.generators import spring_network_sample
 from vdosbench.validators import Measurement, boson_peak_excess
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -9,9 +9,9 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark.certify import MAX_RESIDUAL_FORCE, certified, sample_certificates
-from vdosbench.generators.glasses.configurations import fcc_crystal
-from vdosbench.generators.glasses.hessian import hessian_matrix
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import fcc_crystal
+from vdosbench.generators import hessian_matrix
+from vdosbench.generators import soft_sphere_potential
 
 
 def _dataset(cells: int = 3, drop: int | None = None, displace: float = 0.0, seed: int = 0) -> xr.Dataset:

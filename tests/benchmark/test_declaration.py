@@ -23,7 +23,7 @@ from vdosbench.benchmark.declaration import (
     system_value,
 )
 from vdosbench.benchmark.scorecard import read_input, score_datasets
-from vdosbench.benchmark.scoring import Verdict
+from vdosbench.benchmark import Verdict
 from vdosbench.datasets import mock_spectrum
 
 # ------------------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def test_a_declaration_is_checked_and_completed() -> None:
          "quench": "FIRE"}, "test",
     )
     from vdosbench.generators import T_D
-    from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+    from vdosbench.generators import INFINITE_ORDER
 
     assert d.values["taper_order"] == INFINITE_ORDER  # stored as the generators store it
     assert d.values["parent_temperature"] == pytest.approx(T_D)  # T* from T*/T_d and the model's T_d
@@ -394,9 +394,9 @@ def test_cross_code_check_flags_a_scaled_spectrum(ka_glass: xr.Dataset, tmp_path
 
 def test_cross_code_check_flags_a_perturbed_hessian(ka_glass: xr.Dataset, tmp_path: Path) -> None:
     """A Hessian with one wrong force constant (one pair's 3x3 block scaled by 1.5): flagged."""
-    from vdosbench.generators.glasses.configurations import Configuration
-    from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
-    from vdosbench.generators.glasses.potentials import kob_andersen_potential
+    from vdosbench.generators import Configuration
+    from vdosbench.generators import hessian_matrix, interacting_pairs
+    from vdosbench.generators import kob_andersen_potential
 
     pot = kob_andersen_potential(0)
     wrong = []

@@ -12,10 +12,10 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark.elastic import ELASTIC_MODULI, sample_elastic_moduli, with_elastic_moduli
-from vdosbench.generators.glasses.configurations import fcc_crystal
+from vdosbench.generators import fcc_crystal
 from vdosbench.generators.glasses.elastic import shear_modulus
-from vdosbench.generators.glasses.lowest_mode_glasses import lowest_mode_sample
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import lowest_mode_sample
+from vdosbench.generators import soft_sphere_potential
 
 #: The smallest lowest-mode sample of the generator's own doctest (about 1 s).
 TINY = {"n_particles": 128, "parent_temperature": float("inf"), "n_sweeps": 0, "n_lowest": 10}

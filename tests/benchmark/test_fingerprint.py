@@ -35,8 +35,8 @@ from vdosbench.datasets.catalog import (
     get_entry,
     load_catalog,
 )
-from vdosbench.generators.engine.ensemble import build_in_memory
-from vdosbench.validators.spectral.spectrum import frequencies
+from vdosbench.generators import build_in_memory
+from vdosbench.validators import frequencies
 
 
 def _with_eigenvalues(lam: np.ndarray) -> xr.Dataset:

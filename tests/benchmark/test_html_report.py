@@ -13,7 +13,7 @@ import xarray as xr
 
 from vdosbench.benchmark import load_claims
 from vdosbench.benchmark import figures as figures_module
-from vdosbench.benchmark.report import write_report
+from vdosbench.benchmark import write_report
 from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.datasets import mock_spectrum
 

@@ -30,8 +30,8 @@ from vdosbench.generators.glasses.configurations import (
     box_length_for,
     sample_diameters,
 )
-from vdosbench.generators.glasses.hessian import hessian_matrix
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import hessian_matrix
+from vdosbench.generators import soft_sphere_potential
 
 pytestmark = pytest.mark.jax_md
 

@@ -16,7 +16,7 @@ from vdosbench.benchmark.lammps_runtime import (
     random_kob_andersen_commands,
     tapered_kob_andersen_commands,
 )
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, kob_andersen_potential
+from vdosbench.generators import INFINITE_ORDER, kob_andersen_potential
 
 
 def _sections(text: str) -> dict[str, tuple[str, np.ndarray]]:

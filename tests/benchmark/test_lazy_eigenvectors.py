@@ -20,7 +20,7 @@ from vdosbench.benchmark.adapters import read
 from vdosbench.benchmark.adapters.netcdf import LAZY_VARIABLES
 from vdosbench.datasets import MEMORY_LIMIT_ENV, ConventionError, MemoryBoundError, mock_spectrum, open_dataset, write
 from vdosbench.datasets.memory import netcdf_load_bytes
-from vdosbench.validators.levels.localization import measure_participation_ratio
+from vdosbench.validators import measure_participation_ratio
 
 N_SAMPLE, N_SITE, N_VECTORS = 6, 400, 50
 

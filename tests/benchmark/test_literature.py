@@ -13,10 +13,10 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import evaluate_claim, load_claims
-from vdosbench.benchmark.claims import ClaimsFileError
+from vdosbench.benchmark import ClaimsFileError
 from vdosbench.benchmark.literature import REGISTERED_LABEL, literature_dir, load_literature, papers
-from vdosbench.benchmark.scoring import Verdict
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.benchmark import Verdict
+from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators.results.registry import PAIR_VALIDATORS, POINT_VALIDATORS
 
 #: The papers issue 67 names (the seeds aside), by a word of their citation; the register must hold at least 8.

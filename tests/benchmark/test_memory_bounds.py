@@ -27,7 +27,7 @@ from vdosbench.cli import main
 from vdosbench.datasets import MEMORY_LIMIT_ENV, MemoryBoundError, mock_spectrum, open_dataset, write
 from vdosbench.datasets.memory import check_memory, format_bytes, memory_limit, netcdf_load_bytes, parse_size
 from vdosbench.generators import get_generator, run_ensemble
-from vdosbench.generators.engine.ensemble import EnsembleSpec
+from vdosbench.generators import EnsembleSpec
 from vdosbench.generators.engine.ensemble_memory import check_cluster_memory, task_memory
 from vdosbench.generators.spectra import dense_spectrum, dense_spectrum_bytes, full_spectrum, full_spectrum_bytes
 from vdosbench.generators.networks.spring_network import spring_network_memory

@@ -75,8 +75,8 @@ def test_large_steps_are_announced_and_counted_small_quick_ones_are_silent(monke
 def test_the_cross_code_check_reports_its_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     """A declared Kob–Andersen set (random configurations: the check runs, and disagrees) of 2 samples: the
     check's two solves of our 600 × 600 Hessian are announced and counted."""
-    from vdosbench.benchmark.cross_code import cross_code_check
-    from vdosbench.benchmark.declaration import declare, parse_declaration
+    from vdosbench.benchmark import cross_code_check
+    from vdosbench.benchmark import declare, parse_declaration
 
     rng = np.random.default_rng(0)
     n, samples = 200, 2

@@ -13,12 +13,12 @@ import xarray as xr
 
 from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import load_claims, load_protocol_notes
-from vdosbench.benchmark.claims import ClaimsFileError
-from vdosbench.benchmark.report import write_report
+from vdosbench.benchmark import ClaimsFileError
+from vdosbench.benchmark import write_report
 from vdosbench.benchmark.report_text import gate_line
 from vdosbench.benchmark.scorecard import EXIT_FAIL, EXIT_PASS, read_input, score_datasets
-from vdosbench.benchmark.scoring import Verdict
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.benchmark import Verdict
+from vdosbench.generators import mock_glass_spectra
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 1000

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from vdosbench.benchmark.claims import Claim, load_claims
+from vdosbench.benchmark import Claim, load_claims
 from vdosbench.benchmark.registration import REGISTRATIONS
 from vdosbench.benchmark.scoring import NOT_ASSESSED, assessed_verdict
 from vdosbench.validators import Measurement
@@ -253,7 +253,7 @@ def _definitions() -> dict[str, list[str]]:
     """Where each claim id is defined (not referenced): claims.toml, every registration, every literature file."""
     import tomllib
 
-    from vdosbench.benchmark.claims import default_claims_path
+    from vdosbench.benchmark import default_claims_path
 
     benchmark = default_claims_path().parent
     where: dict[str, list[str]] = {}
@@ -346,7 +346,7 @@ def test_a_moved_expectation_is_caught_in_a_stored_score() -> None:
     """Built to fail: the T_d m = 2 claim's expectation moved from 4 to 2 judges a stored point otherwise."""
     from dataclasses import replace
 
-    from vdosbench.benchmark.claims import Expectation
+    from vdosbench.benchmark import Expectation
     from vdosbench.benchmark.scoring import judge
 
     claim = {c.id: c for c in load_claims()}["schirmacher.td-m2-s4-absolute"]

@@ -19,7 +19,7 @@ from vdosbench.benchmark.reference import (
 )
 from vdosbench.datasets import list_entries, mock_spectrum, select_point, write
 from vdosbench.validators import frequencies
-from vdosbench.validators.spectral.comparison import eigenvalue_agreement, ks_statistic
+from vdosbench.validators import eigenvalue_agreement, ks_statistic
 
 reference_module = importlib.import_module("vdosbench.benchmark.reference")
 FAST = {"n_permutations": 99, "n_bootstrap": 20}

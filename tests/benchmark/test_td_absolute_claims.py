@@ -15,7 +15,7 @@ import xarray as xr
 
 from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import evaluate_claim, load_claims, load_registration
-from vdosbench.benchmark.scoring import Verdict
+from vdosbench.benchmark import Verdict
 from vdosbench.generators import T_D_NONADDITIVE
 from vdosbench.generators.theory.mock_spectrum import DEFAULT_SHEAR_MODULUS, mock_glass_spectra
 

@@ -19,11 +19,11 @@ import pytest
 from lowest_mode_points import lowest_mode_point
 from vdosbench.benchmark import load_claims
 from vdosbench.benchmark.adapters import AdapterError
-from vdosbench.benchmark.declaration import DeclarationError, declaration_for, declare
+from vdosbench.benchmark import DeclarationError, declaration_for, declare
 from vdosbench.benchmark.scorecard import read_input, score_datasets
-from vdosbench.benchmark.scoring import Verdict
+from vdosbench.benchmark import Verdict
 from vdosbench.cli import main
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.generators import mock_glass_spectra
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 2000

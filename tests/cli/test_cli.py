@@ -412,7 +412,7 @@ def test_a_failed_score_leaves_no_old_report_looking_current(
 
 def test_report_escapes_user_strings(tmp_path: Path) -> None:
     from vdosbench.benchmark import load_claims
-    from vdosbench.benchmark.report import write_report
+    from vdosbench.benchmark import write_report
     from vdosbench.benchmark.scorecard import read_input, score_datasets
     from vdosbench.datasets import mock_spectrum
 

@@ -23,7 +23,7 @@ from vdosbench.generators.engine.describe import (
     recipe_cost_seconds,
     recipe_list,
 )
-from vdosbench.generators.glasses.soft_spheres import Recipe
+from vdosbench.generators import Recipe
 
 REPO = Path(__file__).resolve().parents[2]
 

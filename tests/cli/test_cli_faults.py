@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from vdosbench.cli import main
-from vdosbench.benchmark.claims import ClaimsFileError, load_claims
+from vdosbench.benchmark import ClaimsFileError, load_claims
 from vdosbench.datasets.catalog import CatalogError, load_catalog
 from vdosbench.datasets.toml_files import MAX_TOML_DEPTH, read_toml
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from vdosbench.cli import exit_status_line, main
-from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark import load_claims
 from vdosbench.benchmark.scorecard import read_input, score_datasets
 from vdosbench.datasets import mock_spectrum, write
 
@@ -92,8 +92,8 @@ def test_the_last_line_says_which_printed_refutations_do_not_gate(tmp_path: Path
     and a gating refutation beside it still exits 1."""
     import dataclasses
 
-    from vdosbench.benchmark.protocols import ProtocolNote
-    from vdosbench.benchmark.scoring import Verdict
+    from vdosbench.benchmark import ProtocolNote
+    from vdosbench.benchmark import Verdict
 
     claims_file = tmp_path / "claims.toml"
     claims_file.write_text(CLAIMS.replace('id = "mock.s2-built-to-fail"\n',

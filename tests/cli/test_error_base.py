@@ -20,11 +20,11 @@ def _file(tmp_path: Path) -> Path:
 def _errors() -> list[BaseException]:
     """One instance of each kind of vdosbench error, built as the code builds it."""
     from vdosbench.benchmark.adapters import AdapterError
-    from vdosbench.benchmark.claims import ClaimsFileError
+    from vdosbench.benchmark import ClaimsFileError
     from vdosbench.benchmark.report_folder import ReportFolderError
     from vdosbench.cli.errors import UsageError
     from vdosbench.datasets import ChecksumError, ConventionError, MemoryBoundError, Problem, VDOSReadError
-    from vdosbench.datasets.publish import PublishError
+    from vdosbench.datasets import PublishError
     from vdosbench.generators import EnsembleError, FolderBusyError, PartFailure, SCBAConvergenceError
     from vdosbench.validators import ParameterPointError
 

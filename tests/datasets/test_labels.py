@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from vdosbench.datasets import mock_spectrum
-from vdosbench.datasets.labels import point_label, value_label
+from vdosbench.datasets import point_label, value_label
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_figure_titles_and_legends_show_infinity(draw: str, monkeypatch: pytest.
 
 def test_the_systems_table_and_the_catalogue_list_show_infinity() -> None:
     from vdosbench.benchmark.report_text import _cell
-    from vdosbench.datasets.catalog import get_entry
+    from vdosbench.datasets import get_entry
 
     assert _cell("taper_order", -1) == "∞" and _cell("parent_temperature", 0.14400001) == "0.144"
     assert _cell("n_particles", 1000) == "1000" and _cell("model", "soft_spheres") == "soft_spheres"

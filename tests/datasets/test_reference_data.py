@@ -41,7 +41,7 @@ from vdosbench.datasets.fetch import (
     scoring_cached_path,
     scoring_download_urls,
 )
-from vdosbench.datasets.publish import publish
+from vdosbench.datasets import publish
 from vdosbench.generators import build_in_memory
 
 fetch_module = importlib.import_module("vdosbench.datasets.fetch")  # the module (the package exports the function)

@@ -8,8 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from vdosbench.generators.theory.coupled_mock import GlassCouplings, coupled_glass_mock, coupling_statistics
-from vdosbench.generators.theory.mock_spectrum import CurvedSpectrum
+from vdosbench.generators import GlassCouplings, coupled_glass_mock, coupling_statistics
+from vdosbench.generators import CurvedSpectrum
 from vdosbench.validators import ModeSpectra
 from vdosbench.validators.spectral.absolute_frequency import reduced_modes
 

@@ -38,7 +38,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.datasets import open_dataset
-from vdosbench.generators.engine.ensemble import RUN_SPECIFIC_ATTRS
+from vdosbench.generators import RUN_SPECIFIC_ATTRS
 
 #: Seconds to wait for the scheduler and both workers to be up.
 STARTUP_TIMEOUT_S = 60.0

@@ -7,11 +7,11 @@ import dataclasses
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.configurations import Configuration, fcc_crystal, polydisperse_configuration
+from vdosbench.generators import Configuration, fcc_crystal, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import affine_shear_terms, shear_directions, shear_modulus
-from vdosbench.generators.glasses.hessian import interacting_pairs
-from vdosbench.generators.glasses.minimize import quench
-from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
+from vdosbench.generators import interacting_pairs
+from vdosbench.generators import quench
+from vdosbench.generators import PairPotential, soft_sphere_potential
 from strain_fd import crystal_wave_omega, second_derivative, strain_matrix
 
 #: Shear step of the finite differences: E(γ) − E(0) ~ V G γ²/2 ~ 10⁻⁶ ε for N ~ 100, far above the

@@ -40,10 +40,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
+from vdosbench.generators import Configuration, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import shear_directions, shear_modulus
-from vdosbench.generators.glasses.minimize.protocol import quench
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import quench
+from vdosbench.generators import soft_sphere_potential
 
 ase = pytest.importorskip("ase", reason="the ASE check needs the optional extra vdosbench[ase]")
 pair_potential = pytest.importorskip(
@@ -204,7 +204,7 @@ def third_party_bulk_modulus(config: Configuration) -> dict[str, float]:
 
 def test_bulk_modulus_of_matscipy_ase_and_vdosbench_agree(glass: Configuration) -> None:
     """Two independent third-party routes to K agree with each other and with vdosbench's deflated-CG bulk modulus."""
-    from vdosbench.generators.glasses.moduli import elastic_moduli
+    from vdosbench.generators import elastic_moduli
 
     k = third_party_bulk_modulus(glass)
     assert k["matscipy"] > 0

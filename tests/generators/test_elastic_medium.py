@@ -26,7 +26,7 @@ from vdosbench.generators.theory.elastic_medium import (
     elastic_medium_sample,
     lattice_dispersion,
 )
-from vdosbench.generators.theory.inhomogeneous_medium import MediumParams, build_medium
+from vdosbench.generators import MediumParams, build_medium
 from vdosbench.generators.theory.modulus_field import gaussian_random_field, modulus_factor
 
 #: Eigenvalues against the exact lattice dispersion (absolute, units of α/m; λ ≤ 16 here).

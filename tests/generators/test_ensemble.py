@@ -32,7 +32,7 @@ from vdosbench.generators.engine.ensemble import (
     run_ensemble,
     sample_seed,
 )
-from vdosbench.generators.engine.registry import Generator, get_generator, register
+from vdosbench.generators import Generator, get_generator, register
 
 N_MODE = 6
 N_SITE = 4

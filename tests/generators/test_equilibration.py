@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from vdosbench.generators.glasses.configurations import fcc_crystal, polydisperse_configuration
+from vdosbench.generators import fcc_crystal, polydisperse_configuration
 from vdosbench.generators.glasses.equilibration import (
     calibrate_step,
     crystalline_particles,
     relaxation_segments,
     size_neighbour_correlation,
 )
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import soft_sphere_potential
 
 
 def _dilute_gas(n: int = 343, box: float = 70.0, seed: int = 0):

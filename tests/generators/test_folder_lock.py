@@ -25,7 +25,7 @@ import pytest
 import vdosbench.generators.engine.folder_lock as folder_lock_module
 from vdosbench.cli import main
 from vdosbench.generators import FolderBusyError, run_ensemble
-from vdosbench.generators.engine.ensemble import EnsembleSettingsError
+from vdosbench.generators import EnsembleSettingsError
 from vdosbench.generators.engine.folder_lock import (
     LOCK_NAME,
     STALE_AFTER_S,

@@ -21,12 +21,12 @@ from vdosbench.generators.theory.ghet import (
     type2_from_stresses,
     type2_power_law,
 )
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER
+from vdosbench.generators import INFINITE_ORDER
 from vdosbench.generators.theory.ghet_datasets import GHETParams, ghet_from_dataset, ghet_type2
-from vdosbench.generators.engine.registry import get_generator
-from vdosbench.validators.spectral.power_law import power_law_exponent
-from vdosbench.validators.spectral.truncated_power_law import truncated_power_law_mle
-from vdosbench.validators.structure.stresses import dos_exponent_from_tapering_order, fit_truncated_power_law
+from vdosbench.generators import get_generator
+from vdosbench.validators import power_law_exponent
+from vdosbench.validators import truncated_power_law_mle
+from vdosbench.validators import dos_exponent_from_tapering_order, fit_truncated_power_law
 
 #: |s_measured − (3 + 2/m)| on the deterministic quantile spectrum (M = 3000), by maximum likelihood.
 QUANTILE_S_TOL = 0.01
@@ -126,7 +126,7 @@ def test_dataset_without_stresses_is_refused() -> None:
 @pytest.mark.parametrize(("m", "expected"), [(2, 4.0), (INFINITE_ORDER, 3.0)], ids=["m2", "m-inf"])
 def test_soft_sphere_glass_stresses_predict_s(m: int, expected: float) -> None:
     # a real (small, infinite-T) soft-sphere inherent structure: its own pair stresses
-    from vdosbench.generators.glasses.soft_spheres import glass_sample
+    from vdosbench.generators import glass_sample
 
     glass = glass_sample(
         {"n_particles": 128, "n_sweeps": 0, "parent_temperature": float("inf"), "taper_order": m, "n_vectors": 0},

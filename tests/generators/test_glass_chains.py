@@ -7,11 +7,11 @@ import pytest
 import xarray as xr
 from vdosbench.datasets import check
 from vdosbench.generators import RECIPES, get_generator, run_ensemble
-from vdosbench.generators.engine.ensemble import build_in_memory
-from vdosbench.generators.engine.ensemble_spec import EnsembleSettingsError, sample_seed
+from vdosbench.generators import build_in_memory
+from vdosbench.generators import EnsembleSettingsError, sample_seed
 from vdosbench.generators.glasses.glass_chains import PRE_SWEEPS, ChainParams, glass_chain
 from vdosbench.validators import power_law_exponent
-from vdosbench.validators.results.result import bootstrap
+from vdosbench.validators import bootstrap
 
 SMALL = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 20, "spacing_sweeps": 10,
          "chain_samples": 3, "n_vectors": 3}
@@ -127,7 +127,7 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
     """Item 11 of issue 14: the small T_d recipes of both protocols through the CLI, then the low-T* claims."""
     from vdosbench.benchmark import Verdict, load_claims
     from vdosbench.cli import main
-    from vdosbench.benchmark.scoring import evaluate_claim
+    from vdosbench.benchmark import evaluate_claim
 
     claims = {c.id: c for c in load_claims()}
     for recipe in ("soft_spheres_n1000_equilibrated_1td_small", "soft_spheres_n1000_small",
@@ -153,7 +153,7 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
 
 def test_taper_order_inf_is_stored_as_minus_one_whatever_the_input():
     """`--grid taper_order=inf` once left inf as the coordinate, so the m = ∞ claims (taper_order = -1) missed it."""
-    from vdosbench.generators.engine.ensemble_spec import EnsembleSpec
+    from vdosbench.generators import EnsembleSpec
 
     for generator in ("soft_spheres", "soft_spheres_equilibrated", "lennard_jones"):
         spec = EnsembleSpec.create(generator, grid={"taper_order": [2, float("inf")], "parent_temperature": [0.5]},

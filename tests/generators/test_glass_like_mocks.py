@@ -18,7 +18,7 @@ import pytest
 from scipy import integrate
 
 from vdosbench.generators import GLASS_SPECTRUM, CurvedSpectrum, glass_like_mock, mock_glass_spectra
-from vdosbench.validators.spectral import (
+from vdosbench.validators import (
     ModeSpectra,
     density_ratio,
     exponent_homogeneity,

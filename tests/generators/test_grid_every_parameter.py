@@ -21,7 +21,7 @@ import xarray as xr
 
 from vdosbench.datasets import check, iter_points
 from vdosbench.generators import build_in_memory, generator_names, get_generator
-from vdosbench.generators.engine.parameters import Parameter
+from vdosbench.generators import Parameter
 
 #: Small fixed sizes of each generator (the recipes' small sizes, or the smallest box its cutoff allows).
 SMALL: dict[str, dict[str, Any]] = {

@@ -10,7 +10,7 @@ import pytest
 from threadpoolctl import threadpool_limits
 import scipy.sparse
 
-from vdosbench.generators.glasses.configurations import (
+from vdosbench.generators import (
     Configuration,
     fcc_crystal,
     kob_andersen_configuration,

@@ -34,8 +34,8 @@ from vdosbench.generators.theory.het_datasets import (
     het_scba,
     het_scba_sample,
 )
-from vdosbench.generators.engine.registry import get_generator
-from vdosbench.validators.spectral.truncated_power_law import truncated_power_law_mle
+from vdosbench.generators import get_generator
+from vdosbench.validators import truncated_power_law_mle
 
 #: Relative agreement with Debye's DOS at γ = 10⁻⁶γ_c (Σ̃ ~ 10⁻⁷), away from the edges.
 DEBYE_RTOL = 1e-4

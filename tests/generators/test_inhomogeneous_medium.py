@@ -13,7 +13,7 @@ import xarray as xr
 from threadpoolctl import threadpool_limits
 from vdosbench.datasets import check
 from vdosbench.generators import get_generator, run_ensemble
-from vdosbench.generators.theory.current_correlation import current_correlation, medium_current_correlation
+from vdosbench.generators import current_correlation, medium_current_correlation
 from vdosbench.generators.theory.inhomogeneous_closed_form import (
     CROSSOVER_COEFFICIENT,
     closed_form_cdf,
@@ -24,7 +24,7 @@ from vdosbench.generators.theory.inhomogeneous_closed_form import (
     crossover_frequency,
     debye_frequency,
 )
-from vdosbench.generators.theory.inhomogeneous_medium import (
+from vdosbench.generators import (
     MediumParams,
     build_medium,
     gaussian_random_field,
@@ -32,9 +32,9 @@ from vdosbench.generators.theory.inhomogeneous_medium import (
     layered_conductance,
     layered_spectrum,
 )
-from vdosbench.validators.spectral.crossover import crossover_frequency as measure_crossover
-from vdosbench.validators.spectral.crossover_slope import crossover_slope
-from vdosbench.validators.spectral.sound import conductance_tensor, sound_speed
+from vdosbench.validators import crossover_frequency as measure_crossover
+from vdosbench.validators import crossover_slope
+from vdosbench.validators import conductance_tensor, sound_speed
 
 #: Log-slope of the closed form at ω = 10⁻³ ω_BP and 10³ ω_BP: the exact slope is
 #: 4 − 2ω²/(ω² + ω_BP²), i.e. 4 − 2·10⁻⁶ and 2 + 2·10⁻⁶; central differences add ~10⁻⁹.

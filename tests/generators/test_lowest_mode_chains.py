@@ -11,7 +11,7 @@ from vdosbench.generators.glasses.energy_drift import energy_drift
 from vdosbench.generators.glasses.glass_chains import soft_sphere_chain
 from vdosbench.generators.glasses.glass_chains import NONADDITIVE_SWAP_TAU_TD
 from vdosbench.generators.glasses.lowest_mode_chains import NONADDITIVE_N, TD_CHAINS, lowest_mode_chain
-from vdosbench.generators.glasses.soft_spheres import T_D_NONADDITIVE
+from vdosbench.generators import T_D_NONADDITIVE
 
 CHAIN = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 60, "spacing_sweeps": 10,
          "chain_samples": 2, "record_every": 1}
@@ -123,7 +123,7 @@ def test_claims_on_the_highest_modes_are_not_scored_on_a_partial_spectrum(parts:
     import xarray as xr
 
     from vdosbench.benchmark import evaluate_claim, load_claims
-    from vdosbench.benchmark.scoring import Verdict
+    from vdosbench.benchmark import Verdict
 
     claim = next(c for c in load_claims() if c.id == "schirmacher.poisson-highest-50")
     ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",

@@ -7,9 +7,9 @@ import pytest
 
 from vdosbench.datasets import check
 from vdosbench.generators import RECIPES, get_generator
-from vdosbench.generators.glasses.configurations import fcc_crystal
+from vdosbench.generators import fcc_crystal
 from vdosbench.generators.glasses.elastic import shear_modulus
-from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators import hessian_matrix
 from vdosbench.generators.glasses.lowest_mode_glasses import (
     FINITE_SIZE_N,
     LowestModeParams,
@@ -18,8 +18,8 @@ from vdosbench.generators.glasses.lowest_mode_glasses import (
     plane_wave_shell,
     shell_weights,
 )
-from vdosbench.generators.glasses.configurations import Configuration
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import Configuration
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import GlassParams, equilibrate, make_glass
 from vdosbench.validators import lowest_phonon_frequency
 

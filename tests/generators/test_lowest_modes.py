@@ -10,11 +10,11 @@ import pytest
 import scipy.linalg
 import scipy.sparse
 from threadpoolctl import threadpool_limits
-from vdosbench.generators.glasses.configurations import polydisperse_configuration
-from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators import polydisperse_configuration
+from vdosbench.generators import hessian_matrix
 from vdosbench.generators.glasses.lowest_modes import LowestModes, lowest_modes
-from vdosbench.generators.glasses.minimize import quench
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import quench
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.spectra import translation_modes
 
 N_GLASS = 300

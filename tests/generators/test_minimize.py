@@ -14,7 +14,7 @@ from vdosbench.generators.glasses.configurations import (
     kob_andersen_configuration,
     polydisperse_configuration,
 )
-from vdosbench.generators.glasses.hessian import hessian_matrix
+from vdosbench.generators import hessian_matrix
 from vdosbench.generators.glasses.minimize import (
     DEFAULT_SKIN,
     EnergyModel,

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 import scipy.sparse
 
-from vdosbench.generators.glasses.configurations import Configuration, fcc_crystal, polydisperse_configuration
+from vdosbench.generators import Configuration, fcc_crystal, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import shear_directions, shear_modulus
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.lowest_modes import lowest_modes
-from vdosbench.generators.glasses.minimize import quench
+from vdosbench.generators import quench
 from vdosbench.generators.glasses.moduli import deflated_inverse_forms, elastic_moduli
-from vdosbench.generators.glasses.potentials import PairPotential, soft_sphere_potential
+from vdosbench.generators import PairPotential, soft_sphere_potential
 from vdosbench.generators.spectra import translation_modes
 from strain_fd import crystal_wave_omega, relaxed_pairs, second_derivative, strain_matrix
 

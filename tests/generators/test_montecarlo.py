@@ -16,7 +16,7 @@ import scipy.stats
 
 from vdosbench.generators.glasses import montecarlo, neighbors
 from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
-from vdosbench.generators.glasses.potentials import (
+from vdosbench.generators import (
     INFINITE_ORDER,
     PairPotential,
     kob_andersen_potential,

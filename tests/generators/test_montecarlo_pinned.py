@@ -20,8 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.montecarlo import MCResult, MCSettings, run_swap_mc
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, PairPotential, soft_sphere_potential
+from vdosbench.generators import MCResult, MCSettings, run_swap_mc
+from vdosbench.generators import INFINITE_ORDER, PairPotential, soft_sphere_potential
 
 #: Relative tolerance of the energies and checksums (see the module docstring).
 RTOL = 1e-12

@@ -21,9 +21,9 @@ import scipy.stats
 from threadpoolctl import threadpool_limits
 
 from vdosbench.benchmark.fingerprint import RESOLUTION
-from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
+from vdosbench.generators import Configuration, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import shear_modulus
-from vdosbench.generators.glasses.hessian import hessian_matrix, interacting_pairs
+from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import EnergyModel, fire_minimize, quench
 from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
 from vdosbench.generators.glasses.potentials import (

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from vdosbench.generators import Generator, generator_names, get_generator
-from vdosbench.generators.engine.ensemble_spec import EnsembleSettingsError, EnsembleSpec
-from vdosbench.generators.engine.parameters import Parameter
+from vdosbench.generators import EnsembleSettingsError, EnsembleSpec
+from vdosbench.generators import Parameter
 
 
 def _make(params: Any, seed: Any, sample: int) -> Any:  # never called: the generators here are only described

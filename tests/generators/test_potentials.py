@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.potentials import (
+from vdosbench.generators import (
     INFINITE_ORDER,
     PairPotential,
     kob_andersen_potential,

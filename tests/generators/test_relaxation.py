@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.glasses.relaxation import (
     fit_mct,
     fit_vft,

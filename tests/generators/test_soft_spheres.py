@@ -13,9 +13,9 @@ from threadpoolctl import threadpool_limits
 import xarray as xr
 
 from vdosbench.datasets import check, write
-from vdosbench.generators.glasses.hessian import interacting_pairs
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
-from vdosbench.generators.engine.registry import get_generator
+from vdosbench.generators import interacting_pairs
+from vdosbench.generators import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators import get_generator
 from vdosbench.generators.glasses.soft_spheres import (
     MC_RECORD_DIM,
     RECIPES,
@@ -23,7 +23,7 @@ from vdosbench.generators.glasses.soft_spheres import (
     lennard_jones_sample,
     soft_sphere_sample,
 )
-from vdosbench.generators.glasses.stresses import pair_stresses
+from vdosbench.generators import pair_stresses
 
 SMALL = {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_vectors": 8}
 
@@ -109,7 +109,7 @@ def test_a_box_too_small_for_the_second_shell_flags_first_shell_counts(seed: int
 
 def test_traceless_stress_has_the_seed_eigenvalues() -> None:
     """Seed 001 eq. (89): σ̃ has eigenvalues ψ(d−1)/d once and −ψ/d (d−1 times)."""
-    from vdosbench.generators.glasses.configurations import fcc_crystal
+    from vdosbench.generators import fcc_crystal
 
     st = pair_stresses(interacting_pairs(fcc_crystal(3), soft_sphere_potential(2)))
     assert np.abs(np.trace(st.traceless, axis1=1, axis2=2)).max() < 1e-14
@@ -193,7 +193,7 @@ def test_seed_literal_recipes_run_the_seeds_attempted_moves_and_the_level_set_ke
 
 def test_a_resumed_run_combines_float64_parts_written_before_with_float32_parts(soft: xr.Dataset) -> None:
     """Parts written before the eigenvectors were stored as float32 combine with newer ones (same long_name)."""
-    from vdosbench.datasets.combine import combine_parts
+    from vdosbench.datasets import combine_parts
 
     old = soft.assign(eigenvector=soft["eigenvector"].astype(np.float64))
     old["eigenvector"].attrs = {k: v for k, v in soft["eigenvector"].attrs.items() if k != "comment"}

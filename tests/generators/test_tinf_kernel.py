@@ -13,9 +13,9 @@ import functools
 import numpy as np
 import pytest
 
-from vdosbench.generators.glasses.configurations import Configuration, polydisperse_configuration
+from vdosbench.generators import Configuration, polydisperse_configuration
 from vdosbench.generators.glasses.minimize import EnergyModel, fire_minimize, protocol, quench
-from vdosbench.generators.glasses.potentials import INFINITE_ORDER, soft_sphere_potential
+from vdosbench.generators import INFINITE_ORDER, soft_sphere_potential
 
 
 def _start(non_additivity: float, n: int = 300, seed: int = 0, relax: bool = True) -> Configuration:

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 import xarray as xr
-from vdosbench.datasets.catalog import get_entry, load_catalog
+from vdosbench.datasets import get_entry, load_catalog
 
 from script_loader import load_script
 

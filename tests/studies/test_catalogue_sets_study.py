@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import xarray as xr
 
-from vdosbench.datasets.catalog import load_catalog
+from vdosbench.datasets import load_catalog
 
 from script_loader import load_script
 

@@ -29,7 +29,7 @@ def power():
 
 def _registration(name: str) -> Mapping[str, Any]:
     """The ``[registration]`` header of a shipped registration (issue 66: the one claims schema)."""
-    from vdosbench.benchmark.registration import load_registration
+    from vdosbench.benchmark import load_registration
 
     return load_registration(name).header
 

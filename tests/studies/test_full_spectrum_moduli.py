@@ -6,9 +6,9 @@ import numpy as np
 import xarray as xr
 from script_loader import load_script
 
-from vdosbench.generators.glasses.configurations import fcc_crystal
+from vdosbench.generators import fcc_crystal
 from vdosbench.generators.glasses.elastic import shear_modulus
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import soft_sphere_potential
 
 study = load_script("studies/full_spectrum_moduli.py", "full_spectrum_moduli_study")
 main, set_name = study.main, study.set_name

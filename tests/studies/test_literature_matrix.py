@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from script_loader import load_script
-from vdosbench.benchmark.literature import load_literature
-from vdosbench.benchmark.scoring import assessed_verdict
+from vdosbench.benchmark import load_literature
+from vdosbench.benchmark import assessed_verdict
 from vdosbench.validators import Measurement, size_series_spectra
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from script_loader import load_script
 
-from vdosbench.benchmark.claims import default_claims_path, load_claims
+from vdosbench.benchmark import default_claims_path, load_claims
 from vdosbench.datasets.catalog import file_sha256
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from vdosbench.validators import ModeSpectra, density_ratio
-from vdosbench.validators.spectral.density_comparison import pooled_density_ratio
+from vdosbench.validators import pooled_density_ratio
 
 RESULTS = Path(__file__).resolve().parents[2] / "studies" / "results"
 

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from script_loader import ROOT, load_script
 
-from vdosbench.generators.theory.coupled_mock import GlassCouplings, coupled_glass_mock
-from vdosbench.generators.theory.mock_spectrum import CurvedSpectrum
+from vdosbench.generators import GlassCouplings, coupled_glass_mock
+from vdosbench.generators import CurvedSpectrum
 from vdosbench.validators import ModeSpectra
-from vdosbench.validators.spectral.absolute_frequency import band_mle, density_below
+from vdosbench.validators import band_mle, density_below
 
 smd = load_script("studies/soft_mode_density.py", "soft_mode_density_study", register=True)
 

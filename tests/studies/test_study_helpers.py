@@ -21,10 +21,10 @@ from vdosbench.benchmark.claims import load_claims, with_bootstrap_replicates
 from vdosbench.benchmark.machine import cpu_model, machine_info
 from vdosbench.benchmark.scoring_form import without_variables
 from vdosbench.datasets import point_group_key, point_group_name
-from vdosbench.generators.glasses.configurations import polydisperse_configuration
+from vdosbench.generators import polydisperse_configuration
 from vdosbench.generators.glasses.lowest_modes import SolverBackend, csr_block_product, spectral_upper_bound
 from vdosbench.generators.glasses.minimize import EnergyModel
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.generators.glasses.soft_spheres import GlassParams, child_seed, start_configuration
 from vdosbench.generators.theory.inhomogeneous_closed_form import closed_form_cdf, closed_form_integral
 
@@ -76,7 +76,7 @@ def test_the_closed_form_integral_is_the_integral_and_normalises_the_cdf(a: floa
 def glass_model():
     from dataclasses import replace
 
-    from vdosbench.generators.glasses.configurations import fcc_crystal
+    from vdosbench.generators import fcc_crystal
 
     crystal = fcc_crystal(3)
     shaken = crystal.positions + 0.05 * np.random.default_rng(3).standard_normal(crystal.positions.shape)

@@ -54,8 +54,8 @@ def test_replicates_resume_and_summarise_under_the_registered_rules(cov, tmp_pat
 def test_a_stored_interval_is_judged_as_the_registration_judges_it(cov):
     """Data built to fail: a stored interval wholly below +1 - 0.5 is refuted on seed 001's rule and one inside
     0 +- 0.5 supported on the rival's (a Measurement without its sample count would read inconclusive)."""
-    from vdosbench.benchmark.registration import load_registration
-    from vdosbench.benchmark.scoring import judge
+    from vdosbench.benchmark import load_registration
+    from vdosbench.benchmark import judge
 
     reg = load_registration("td-control")
     plus, zero = (reg.claim(c).expect for c in ("schirmacher.td-taper-difference-absolute",

@@ -15,7 +15,7 @@ import xarray as xr
 
 from vdosbench.datasets import write_point_groups
 from vdosbench.validators import ModeSpectra
-from vdosbench.validators.spectral.density_comparison import chain_correlation
+from vdosbench.validators import chain_correlation
 
 from test_confirm_n8000 import _near, mock_point  # one mock of the landed sets' form
 

@@ -3,7 +3,7 @@ registration's own words."""
 
 from __future__ import annotations
 
-from vdosbench.benchmark.registration import load_registration
+from vdosbench.benchmark import load_registration
 
 from studies import td_chain_cost, td_control, td_control_power
 from studies.td_control_stages import POOLED, STAGES, new_chains

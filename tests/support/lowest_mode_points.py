@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from vdosbench.generators.theory.mock_spectrum import MockSpectra
+from vdosbench.generators import MockSpectra
 
 
 def lowest_mode_point(m: MockSpectra, n_particles: int) -> xr.Dataset:

@@ -13,9 +13,9 @@ import dataclasses
 import numpy as np
 import scipy.sparse.linalg
 
-from vdosbench.generators.glasses.configurations import Configuration
+from vdosbench.generators import Configuration
 from vdosbench.generators.glasses.hessian import InteractingPairs, hessian_matrix
-from vdosbench.generators.glasses.potentials import PairPotential
+from vdosbench.generators import PairPotential
 
 
 def strain_matrix(d: int, alpha: int, beta: int) -> np.ndarray:

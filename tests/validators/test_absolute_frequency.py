@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import optimize, stats
 
-from vdosbench.validators.spectral import (
+from vdosbench.validators import (
     ModeSpectra,
     band_mle,
     band_mle_population,
@@ -27,7 +27,7 @@ from vdosbench.validators.spectral import (
     window_mle_absolute,
 )
 from vdosbench.validators.spectral.absolute_frequency import reduced_modes
-from vdosbench.validators.spectral.truncated_power_law import solve_truncated_power_law
+from vdosbench.validators import solve_truncated_power_law
 
 
 def _point(x: np.ndarray, n: int = 1000, shear: float = 4.5, reach: float | None = None, label: str = "",

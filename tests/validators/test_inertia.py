@@ -30,9 +30,9 @@ def test_the_count_is_the_brute_force_count(method: str, seed: int) -> None:
 
 
 def test_a_glass_hessian_counts_its_translations_and_its_soft_modes() -> None:
-    from vdosbench.generators.glasses.configurations import fcc_crystal
-    from vdosbench.generators.glasses.hessian import hessian_matrix
-    from vdosbench.generators.glasses.potentials import soft_sphere_potential
+    from vdosbench.generators import fcc_crystal
+    from vdosbench.generators import hessian_matrix
+    from vdosbench.generators import soft_sphere_potential
 
     # a crystal's Hessian: 3 translations at exactly 0, then the phonon shells; brute force against both counts
     h = hessian_matrix(fcc_crystal(3), soft_sphere_potential(2))

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vdosbench.generators.theory.mock_spectrum import goe_unfolded_levels
+from vdosbench.generators import goe_unfolded_levels
 from vdosbench.validators import ModeSpectra
 from vdosbench.validators.spectral.absolute_frequency import _ev_fit, extreme_value_fit
-from vdosbench.validators.spectral.level_kappa import (
+from vdosbench.validators import (
     KappaCalibration,
     edge_spacing_ratio,
     edge_spacing_ratios,

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from vdosbench.generators.glasses.configurations import fcc_crystal
-from vdosbench.generators.glasses.hessian import hessian_matrix
-from vdosbench.generators.glasses.potentials import soft_sphere_potential
+from vdosbench.generators import fcc_crystal
+from vdosbench.generators import hessian_matrix
+from vdosbench.generators import soft_sphere_potential
 from vdosbench.validators import phonon_shell, plane_wave_shell, plane_wave_weights
 
 

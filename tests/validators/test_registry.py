@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from vdosbench.benchmark import scoring
-from vdosbench.benchmark.claims import load_claims
+from vdosbench.benchmark import load_claims
 from vdosbench.validators.results import registry
 from vdosbench.validators.results.registry import PAIR_VALIDATORS, POINT_VALIDATORS, measures, registered
 

@@ -272,7 +272,7 @@ def test_every_validator_result_shares_one_base() -> None:
     """Issue 54 item 1: value, interval, settings, diagnostics and to_dict on every validator's result."""
     import vdosbench.validators as v
     from vdosbench.validators.results.result import ValidatorResult, measurements_dict
-    from vdosbench.validators.spectral.exponent_result import ExponentEstimate
+    from vdosbench.validators import ExponentEstimate
 
     results = [
         v.BosonPeakResult, v.CoordinationResult, v.CrossoverResult, v.CrossoverSlopeResult, v.CurveResult,

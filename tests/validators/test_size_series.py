@@ -9,9 +9,9 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import evaluate_claim
-from vdosbench.benchmark.claims import Claim, Expectation
-from vdosbench.benchmark.scoring import Verdict
-from vdosbench.generators.theory.mock_spectrum import mock_glass_spectra
+from vdosbench.benchmark import Claim, Expectation
+from vdosbench.benchmark import Verdict
+from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, extreme_value, size_series_exponent, size_series_spectra
 
 SIZES = (1000, 2000, 4000)

@@ -15,7 +15,7 @@ import pytest
 
 from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators import ModeSpectra, size_window_difference, window_mle
-from vdosbench.validators.spectral.mode_spectra import stratified_replicates
+from vdosbench.validators import stratified_replicates
 
 
 def _power_law(n_samples: int, s: float, n_particles: int, seed: int, groups: np.ndarray | None = None) -> ModeSpectra:

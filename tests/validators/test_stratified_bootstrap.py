@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from vdosbench.validators import stratified_bootstrap
-from vdosbench.validators.spectral.mode_spectra import ModeSpectra, stratified_replicates
+from vdosbench.validators import ModeSpectra, stratified_replicates
 
 
 def _first_and_sum(idx: list[np.ndarray]) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 import xarray as xr
 
 from vdosbench.benchmark import evaluate_claim, load_claims
-from vdosbench.generators.engine.ensemble import build_in_memory
+from vdosbench.generators import build_in_memory
 from vdosbench.generators.theory.het_datasets import het_finite_size_sample
 from vdosbench.validators import curve_exponent, curve_gap, curve_peak
 
