@@ -14,7 +14,7 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .errors import VdosbenchError
 from .fetch import ChecksumError, FetchError, fetch
-from .io import DiskFullError, VDOSReadError, open_dataset, open_ensemble, write
+from .io import LOAD_COPIES, DiskFullError, VDOSReadError, open_dataset, open_ensemble, write
 from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import mock_spectrum
@@ -46,7 +46,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
     ),
     "The dataset's view": ("VdosAccessor",),
     "Reading and writing": (
-        "open_dataset", "open_ensemble", "write", "VDOSReadError", "DiskFullError", "MEMORY_LIMIT_ENV",
+        "open_dataset", "open_ensemble", "write", "VDOSReadError", "DiskFullError", "MEMORY_LIMIT_ENV", "LOAD_COPIES",
         "MemoryBoundError", "check_memory", "combine_parts",
     ),
     "The dataset writer": (

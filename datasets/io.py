@@ -92,7 +92,10 @@ def _write_atomically(path: str | os.PathLike[str], fill: Callable[[Path], objec
 
 #: Copies of the declared arrays held while xarray loads a file: the raw array and the decoded one (masking
 #: fill values, scaling), so the check counts twice the declared bytes.  Measured peak RSS while loading
-#: files of 160 - 320 MB declared: 1.07 - 1.53 times (issue 16's 8 GB file: 15.9 GB, twice).
+#: files of 160 - 320 MB declared: 1.07 - 1.53 times (issue 16's 8 GB file: 15.9 GB, twice).  The loaded arrays
+#: cross from the isolated reader to the caller out of band (:mod:`.isolated`), so the two processes together hold
+#: two copies while they cross: measured 2.00 × the declared 458 MB over the baseline (2.95 before issue 64, G15:
+#: a whole pickle on each side), speed/results/isolated_read_memory.json.
 LOAD_COPIES = 2
 
 #: Pairs per netCDF chunk along the ragged ``pair`` dimension.

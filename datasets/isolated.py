@@ -27,8 +27,13 @@ holds no thread or open file of the caller) and
   whole process group; the caller stops it);
 * names, when the time limit passes, what the child said it was reading
   (:func:`report_progress`: e.g. which of many part files);
-* returns the reader's result (pickled through a pipe) to the caller, and
-  re-raises a refusal of the child (:class:`~vdosbench.datasets.memory.MemoryBoundError`,
+* returns the reader's result to the caller through a pipe, its arrays out of band
+  (:func:`_send_answer`: pickle protocol 5, each array's bytes streamed in
+  blocks of :data:`TRANSFER_BLOCK_BYTES` into a buffer the caller allocates
+  once), so that the child's arrays and the caller's copy are the only two
+  copies held while it crosses (issue 64, G15: a whole pickle on each side
+  held about four), and re-raises a refusal of the child
+  (:class:`~vdosbench.datasets.memory.MemoryBoundError`,
   :class:`IsolatedReadError`) as the same class with the same message.
 
 Any other exception of the child is the library's answer to a file it cannot
@@ -42,6 +47,7 @@ import ctypes
 import math
 import multiprocessing
 import os
+import pickle
 import resource
 import select
 import signal
@@ -71,6 +77,9 @@ SECONDS_PER_FILE = 0.5
 BYTES_PER_SECOND = 10e6
 #: Seconds of CPU time the child is granted beyond the wall-clock limit before the kernel ends it by itself.
 CPU_MARGIN_S = 10.0
+#: Bytes of an array sent through the pipe at a time (:func:`_send_answer`): what the caller holds beyond the
+#: array itself while receiving it (the pipe's reader copies one message before it lands in the array).
+TRANSFER_BLOCK_BYTES = 1 << 24
 #: Linux ``prctl`` option: the signal the kernel sends a process when its parent ends.
 _PR_SET_PDEATHSIG = 1
 #: In a child of :func:`run_isolated`: the connection to its caller (for :func:`report_progress`).
@@ -264,15 +273,50 @@ def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...]
         answer = ("error", f"{type(e).__name__}: {e}", type(e).__name__)
     _TO_CALLER = None
     try:
-        conn.send(answer)
+        _send_answer(conn, answer)
     except (BrokenPipeError, ConnectionResetError, EOFError):  # the caller is gone (e.g. stopped by SIGTERM)
         pass
     except Exception as e:  # e.g. a result that cannot be pickled
         try:
-            conn.send(("error", f"{type(e).__name__} while returning the result: {e}", type(e).__name__))
+            _send_answer(conn, ("error", f"{type(e).__name__} while returning the result: {e}", type(e).__name__))
         except (BrokenPipeError, ConnectionResetError, EOFError):
             pass
     conn.close()
+
+
+def _send_answer(conn: Connection, answer: tuple[str, Any, str]) -> None:
+    """Send ``answer`` to the caller with its arrays out of band (pickle protocol 5).
+
+    The message ``("answer", pickle, sizes)`` carries the pickle without the arrays' bytes (an xarray Dataset's
+    numpy arrays hand theirs to ``buffer_callback``) and the byte count of each buffer; then each buffer follows
+    in blocks of :data:`TRANSFER_BLOCK_BYTES`, sent from the array's own memory (no copy in the child).  The
+    caller receives them with :func:`_receive_answer`.
+    """
+    buffers: list[pickle.PickleBuffer] = []
+    header = pickle.dumps(answer, protocol=5, buffer_callback=buffers.append)
+    raws = [buffer.raw() for buffer in buffers]
+    conn.send(("answer", header, [raw.nbytes for raw in raws]))
+    for raw in raws:
+        for start in range(0, raw.nbytes, TRANSFER_BLOCK_BYTES):
+            conn.send_bytes(raw[start:start + TRANSFER_BLOCK_BYTES])
+
+
+def _receive_answer(receive: Connection, header: bytes, sizes: list[int], deadline: float) -> tuple[str, Any, str]:
+    """The caller's side of :func:`_send_answer`: each buffer received in place into one ``bytearray`` (the
+    arrays of the result are views of them, writable), then the answer unpickled around them.
+
+    Raises ``TimeoutError`` when a block does not arrive before ``deadline`` (``time.monotonic``), ``EOFError``
+    or ``OSError`` when the child dies while sending.
+    """
+    buffers = [bytearray(size) for size in sizes]
+    for buffer in buffers:
+        view = memoryview(buffer)
+        start = 0
+        while start < len(buffer):
+            if not receive.poll(max(0.0, deadline - time.monotonic())):
+                raise TimeoutError
+            start += receive.recv_bytes_into(view[start:])
+    return pickle.loads(header, buffers=buffers)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -367,7 +411,12 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
                     "timeout", at, timeout,
                 )
             try:
-                status, value, _ = receive.recv()
+                message = receive.recv()
+                if message[0] == "answer":
+                    status, value, _ = _receive_answer(receive, message[1], message[2], deadline)
+                    break
+            except TimeoutError:
+                continue  # the deadline has passed: reported above
             except (EOFError, OSError):
                 process.join(5)
                 where = f" (it was reading {at})" if at else ""
@@ -377,9 +426,7 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
                     "from its source",
                     "crash", at,
                 ) from None
-            if status != "progress":
-                break
-            at = value
+            at = message[1]  # ("progress", what, "")
     finally:
         receive.close()
         if process.is_alive():
