@@ -90,7 +90,7 @@ def test_the_module_is_run_as_python_m(tmp_path: Path) -> None:
 #: again by the writer.  This list only shrinks: a file written from now on carries the envelope.
 WRITTEN_BEFORE_THE_ENVELOPE = frozenset("""
 speed/results/confirm_cost.json speed/results/confirm_cost_arpack.json
-speed/results/confirm_cost_fast_kernel.json speed/results/dask_overhead.json speed/results/ds_walk.json
+speed/results/confirm_cost_fast_kernel.json speed/results/dask_overhead.json
 speed/results/finite_size_cost.json speed/results/fuzz_readers.json speed/results/generate_cost.json speed/results/generate_cost_16parts.json
 speed/results/generate_cost_before.json speed/results/inherent_structure_cost.json
 speed/results/mc_production.json speed/results/mc_profile.json speed/results/mc_profile_after.json
@@ -166,7 +166,6 @@ NOT_YET_IN_THE_ENVELOPE = {
     "speed/profile_mc_kernel.py": "to convert",
     "speed/bench_sparse_eigensolvers.py": "to convert",
     "speed/bench_confirm_cost.py": "to convert",
-    "speed/ds_walk.py": "writes through an open file (to convert)",
     # from busy-3, merged after the envelope: a per-row log and run states (no results files), and a writer to convert
     "studies/td_control_coverage.py": "its per-replicate row log (.jsonl) beside the results file",
     "studies/lammps_ka_045.py": "its run states (work folder and landed sample states)",
