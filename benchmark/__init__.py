@@ -70,15 +70,36 @@ _WHERE = {
 
 #: The public names by topic (the order of the API page, docs/api/benchmark.md); ``__all__`` is their union.
 TOPICS: dict[str, tuple[str, ...]] = {
-    "Claims": ("Claim", "Alternative", "Expectation", "Registered", "ClaimsFileError", "load_claims",
-               "default_claims_path"),
+    "Claims": (
+        "Claim",
+        "Alternative",
+        "Expectation",
+        "Registered",
+        "ClaimsFileError",
+        "load_claims",
+        "default_claims_path",
+    ),
     "Registered analyses": ("Registration", "load_registration"),
     "Published claims (the literature register)": ("LiteratureClaim", "load_literature"),
-    "Scoring": ("evaluate_claim", "ClaimResult", "PointResult", "Verdict", "Robustness", "judge", "verdict_for",
-                "assessed_verdict", "judged_reading"),
+    "Scoring": (
+        "evaluate_claim",
+        "ClaimResult",
+        "PointResult",
+        "Verdict",
+        "Robustness",
+        "judge",
+        "verdict_for",
+        "assessed_verdict",
+        "judged_reading",
+    ),
     "Scorecards and reports": ("score_datasets", "ScoreCard", "InputInfo", "write_report"),
-    "Declaring what third-party data hold": ("Declaration", "DeclarationError", "declare", "declaration_for",
-                                             "parse_declaration"),
+    "Declaring what third-party data hold": (
+        "Declaration",
+        "DeclarationError",
+        "declare",
+        "declaration_for",
+        "parse_declaration",
+    ),
     "Protocol notes": ("ProtocolNote", "load_protocol_notes"),
     "Cross-code checks": ("CrossCodeCheck", "cross_code_check"),
 }

@@ -69,22 +69,36 @@ class CertificationRecord:
 
     def note(self) -> str:
         """One line for the report's notes on the input."""
-        force = (f"largest residual force declared {self.residual_force_declared:.3g}"
-                 if self.residual_force_declared is not None else "largest residual force not declared")
+        force = (
+            f"largest residual force declared {self.residual_force_declared:.3g}"
+            if self.residual_force_declared is not None
+            else "largest residual force not declared"
+        )
         if not self.certifiable:
-            return (f"not certified ({self.why}); every stored sample is read, {force}, none measured: "
-                    "its verdicts rest on the solver's word that no mode below the cut was missed")
+            return (
+                f"not certified ({self.why}); every stored sample is read, {force}, none measured: "
+                "its verdicts rest on the solver's word that no mode below the cut was missed"
+            )
         reasons = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.left_out.items() if v) or "none"
-        return (f"certified samples only: {self.kept} of {self.samples} read, {self.samples - self.kept} left out "
-                f"(failed checks, summed over points: {reasons}); {force}, measured "
-                f"{self.residual_force_measured:.3g} (limit {MAX_RESIDUAL_FORCE:g})")
+        return (
+            f"certified samples only: {self.kept} of {self.samples} read, {self.samples - self.kept} left out "
+            f"(failed checks, summed over points: {reasons}); {force}, measured "
+            f"{self.residual_force_measured:.3g} (limit {MAX_RESIDUAL_FORCE:g})"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able."""
-        return {"name": self.name, "certifiable": self.certifiable, "why": self.why, "samples": self.samples,
-                "kept": self.kept, "left_out": dict(self.left_out),
-                "residual_force_declared": self.residual_force_declared,
-                "residual_force_measured": self.residual_force_measured, "points": self.points}
+        return {
+            "name": self.name,
+            "certifiable": self.certifiable,
+            "why": self.why,
+            "samples": self.samples,
+            "kept": self.kept,
+            "left_out": dict(self.left_out),
+            "residual_force_declared": self.residual_force_declared,
+            "residual_force_measured": self.residual_force_measured,
+            "points": self.points,
+        }
 
 
 def _declared_force(ds: xr.Dataset) -> float | None:
@@ -110,10 +124,17 @@ def certified_input(ds: xr.Dataset, name: str = "data") -> tuple[xr.Dataset, Cer
             f"{name}: a certified reading needs the largest residual force of a third-party file, declared or "
             "measured; this file stores no positions (nothing to measure) and declares none. Fix: declare it "
             "(--declare max_residual_force=1e-10, or a DATA.vdos.toml sidecar), or store the configurations "
-            "(positions, box, diameters or species) so that it is measured and the modes are certified")
+            "(positions, box, diameters or species) so that it is measured and the modes are certified"
+        )
     if "position" not in ds.variables:
-        return ds, CertificationRecord(name, False, "no configurations stored: the Hessian cannot be rebuilt",
-                                       n, n, residual_force_declared=declared)
+        return ds, CertificationRecord(
+            name,
+            False,
+            "no configurations stored: the Hessian cannot be rebuilt",
+            n,
+            n,
+            residual_force_declared=declared,
+        )
     try:  # a model without a vdosbench potential: not certifiable, said so (other errors are the data's: raised)
         dataset_potential(next(iter_points(ds))[1])
     except ValueError as e:
@@ -129,11 +150,17 @@ def certified_input(ds: xr.Dataset, name: str = "data") -> tuple[xr.Dataset, Cer
         for k, v in failed.items():
             left[k] = left.get(k, 0) + int(v.sum())
         forces.append(float(np.nanmax(cert["residual_force_max"].values)))
-        points.append({"point": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()},
-                       "samples": n, "certified": int(ok.sum()),
-                       "failed": {k: int(v.sum()) for k, v in failed.items()}})
-    record = CertificationRecord(name, True, "", n, int(keep.sum()), left, declared,
-                                 max(forces) if forces else None, points)
+        points.append(
+            {
+                "point": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in values.items()},
+                "samples": n,
+                "certified": int(ok.sum()),
+                "failed": {k: int(v.sum()) for k, v in failed.items()},
+            }
+        )
+    record = CertificationRecord(
+        name, True, "", n, int(keep.sum()), left, declared, max(forces) if forces else None, points
+    )
     return (ds if bool(keep.all()) else keep_samples(ds, keep)), record
 
 

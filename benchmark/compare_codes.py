@@ -58,8 +58,16 @@ __all__ = [
 ]
 
 #: What must agree for two results to describe the same system (``systems`` of result.json, point parameters).
-SYSTEM_KEYS = ("model", "potential", "spatial_dimension", "n_particles", "density", "parent_temperature",
-               "parent_temperature_ratio", "taper_order")
+SYSTEM_KEYS = (
+    "model",
+    "potential",
+    "spatial_dimension",
+    "n_particles",
+    "density",
+    "parent_temperature",
+    "parent_temperature_ratio",
+    "taper_order",
+)
 #: Validators whose measurements are elastic moduli (or follow from one): the "moduli" rows.
 ELASTIC_VALIDATORS = ("shear_modulus_omega0",)
 #: Files written by :func:`write_comparison`.
@@ -251,12 +259,17 @@ def load_code_result(path: str | Path, label: str | None = None) -> CodeResult:
     cross = []
     for entry in body.get("cross_code") or []:
         entry = _mapping(entry, "a cross_code entry", where)
-        cross.append({"status": str(entry.get("status")), "max_relative_deviation": _number(
-            entry.get("max_relative_deviation"), "a cross-code deviation", where)})
+        cross.append(
+            {
+                "status": str(entry.get("status")),
+                "max_relative_deviation": _number(entry.get("max_relative_deviation"), "a cross-code deviation", where),
+            }
+        )
     if label is None:
         label = names[0] if names and names[0] else (p.parent.name or p.stem)
-    return CodeResult(label, str(p), verdicts, points, validators, cross, system=system_of(body, where),
-                      datasets=tuple(names))
+    return CodeResult(
+        label, str(p), verdicts, points, validators, cross, system=system_of(body, where), datasets=tuple(names)
+    )
 
 
 def _input_names(inputs: Any) -> list[str]:
@@ -295,8 +308,10 @@ class CodeComparison:
     def system_summary(self) -> str:
         """One paragraph: same or different systems, what differs, what could not be checked."""
         if self.system_differences:
-            text = ("DIFFERENT SYSTEMS: these results do not describe the same system, so their differences are "
-                    "not code differences; " + "; ".join(self.system_differences) + ".")
+            text = (
+                "DIFFERENT SYSTEMS: these results do not describe the same system, so their differences are "
+                "not code differences; " + "; ".join(self.system_differences) + "."
+            )
         else:
             stated = [k for k in SYSTEM_KEYS if all(k in c.system for c in self.codes)]
             text = f"Same system: {', '.join(stated) if stated else 'no key'} stated by every result and equal."
@@ -315,25 +330,31 @@ class CodeComparison:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-able form (``comparison.json``)."""
-        return {"codes": [{"label": c.label, "result": c.path, "system": {k: list(v) for k, v in c.system.items()}}
-                          for c in self.codes],
-                "same_system": self.same_system, "system_differences": self.system_differences,
-                "system_unchecked": self.system_unchecked, "system_summary": self.system_summary(),
-                "rows": self.rows}
+        return {
+            "codes": [
+                {"label": c.label, "result": c.path, "system": {k: list(v) for k, v in c.system.items()}}
+                for c in self.codes
+            ],
+            "same_system": self.same_system,
+            "system_differences": self.system_differences,
+            "system_unchecked": self.system_unchecked,
+            "system_summary": self.system_summary(),
+            "rows": self.rows,
+        }
 
     def to_markdown(self) -> str:
         """The table as Markdown (one table per section)."""
         head = "| | " + " | ".join(self.labels) + " | |\n|---|" + "---|" * len(self.codes) + "---|\n"
         title = "Comparison across codes" + ("" if self.same_system else " (different systems)")
-        parts = [f"# {title}\n\n**{self.system_summary()}**\n\n"
-                 f"Reference column (relative deviations): **{self.labels[0]}**.\n"]
+        parts = [
+            f"# {title}\n\n**{self.system_summary()}**\n\n"
+            f"Reference column (relative deviations): **{self.labels[0]}**.\n"
+        ]
         for section, title in SECTIONS:
             rows = self.section(section)
             if not rows:
                 continue
-            body = "".join(
-                f"| {r['name']} | " + " | ".join(r["cells"]) + f" | {r['summary']} |\n" for r in rows
-            )
+            body = "".join(f"| {r['name']} | " + " | ".join(r["cells"]) + f" | {r['summary']} |\n" for r in rows)
             parts.append(f"## {title}\n\n{head}{body}")
         return "\n".join(parts)
 
@@ -396,8 +417,7 @@ def _system_rows(codes: list[CodeResult]) -> tuple[list[dict[str, Any]], list[st
             unchecked.append(key)
         else:
             summary = "same"
-        rows.append({"section": "system", "name": key, "cells": [_system_text(v) for v in values],
-                     "summary": summary})
+        rows.append({"section": "system", "name": key, "cells": [_system_text(v) for v in values], "summary": summary})
     return rows, differences, unchecked
 
 
@@ -411,8 +431,14 @@ def _hessian_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
         statuses = sorted({str(x.get("status")) for x in c.cross_code})
         cells.append(f"{'/'.join(statuses)}, max |Δλ|/λ = {_fmt(worst, 3)}")
     agree = all(c.cross_code and all(x.get("status") == "agree" for x in c.cross_code) for c in codes)
-    return [{"section": "hessian", "name": "eigenvalues", "cells": cells,
-             "summary": "all agree" if agree else "not all agree or not run"}]
+    return [
+        {
+            "section": "hessian",
+            "name": "eigenvalues",
+            "cells": cells,
+            "summary": "all agree" if agree else "not all agree or not run",
+        }
+    ]
 
 
 def dataset_keys(codes: list[CodeResult]) -> tuple[list[str], list[dict[str, str]]]:
@@ -453,13 +479,21 @@ def _row_name(claim: str, key: str, point: str = "") -> str:
 
 def _moduli_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
     keys, maps = dataset_keys(codes)
-    found = sorted({(claim, maps[i][dataset], point) for i, c in enumerate(codes)
-                    for claim, dataset, point in c.points if c.validators.get(claim) in ELASTIC_VALIDATORS},
-                   key=lambda t: (t[0], keys.index(t[1]), t[2]))
+    found = sorted(
+        {
+            (claim, maps[i][dataset], point)
+            for i, c in enumerate(codes)
+            for claim, dataset, point in c.points
+            if c.validators.get(claim) in ELASTIC_VALIDATORS
+        },
+        key=lambda t: (t[0], keys.index(t[1]), t[2]),
+    )
     rows = []
     for claim, key, point in found:
-        measured = [c.points.get((claim, name, point)) if (name := _by_key(maps[i], key)) is not None else None
-                    for i, c in enumerate(codes)]
+        measured = [
+            c.points.get((claim, name, point)) if (name := _by_key(maps[i], key)) is not None else None
+            for i, c in enumerate(codes)
+        ]
         ref = measured[0]
         cells, devs = [], []
         for i, m in enumerate(measured):
@@ -473,8 +507,15 @@ def _moduli_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
                 text += f" (Δ = {_fmt(dev, 2)})"
             cells.append(text)
         summary = f"max relative deviation {_fmt(max(devs), 2)}" if devs else "no second value"
-        rows.append({"section": "moduli", "name": _row_name(claim, key, point), "cells": cells,
-                     "summary": summary, "max_relative_deviation": max(devs) if devs else None})
+        rows.append(
+            {
+                "section": "moduli",
+                "name": _row_name(claim, key, point),
+                "cells": cells,
+                "summary": summary,
+                "max_relative_deviation": max(devs) if devs else None,
+            }
+        )
     return rows
 
 
@@ -490,18 +531,31 @@ def _verdict_rows(codes: list[CodeResult]) -> list[dict[str, Any]]:
             for i, c in enumerate(codes):
                 name = _by_key(maps[i], key)
                 v = c.verdicts.get((claim, name), "absent") if name is not None else "absent"
-                values = [m.value for (cid, ds, _), m in c.points.items()
-                          if cid == claim and ds == name and m.value is not None]
+                values = [
+                    m.value
+                    for (cid, ds, _), m in c.points.items()
+                    if cid == claim and ds == name and m.value is not None
+                ]
                 cell = v + (f" ({_fmt(values[0])})" if len(values) == 1 else "")
                 verdicts.append(v)
                 cells.append(cell + (f" on {name}" if by_position and name is not None else ""))
             if all(v == "absent" for v in verdicts):
                 continue
             scored = {v for v in verdicts if v not in ("not applicable", "absent")}
-            summary = ("same verdict" if len(set(verdicts)) == 1
-                       else ("differ" if len(scored) > 1 else "applies to some"))
-            rows.append({"section": "verdicts", "name": _row_name(claim, key), "claim": claim, "input": key,
-                         "cells": cells, "summary": summary, "verdicts": verdicts})
+            summary = (
+                "same verdict" if len(set(verdicts)) == 1 else ("differ" if len(scored) > 1 else "applies to some")
+            )
+            rows.append(
+                {
+                    "section": "verdicts",
+                    "name": _row_name(claim, key),
+                    "claim": claim,
+                    "input": key,
+                    "cells": cells,
+                    "summary": summary,
+                    "verdicts": verdicts,
+                }
+            )
     return rows
 
 

@@ -154,21 +154,38 @@ def _declaration_gap(ds: xr.Dataset) -> tuple[str | None, Any, Any, str]:
     _, model_name = system_value(ds, "model")
     model = MODELS[str(model_name)]
     if model.potential is None:
-        return (f"model {model.name!r} has no vdosbench potential; the check needs model soft_spheres or kob_andersen",
-                model, None, "")
+        return (
+            f"model {model.name!r} has no vdosbench potential; the check needs model soft_spheres or kob_andersen",
+            model,
+            None,
+            "",
+        )
     known, taper = system_value(ds, "taper_order")
     if not known:
-        return ("declare taper_order (the potential's taper at its cutoff; 0 = plain truncated-and-shifted cut, "
-                "as LAMMPS lj/cut with pair_modify shift yes; inf for T_inf) to compare with our Hessian",
-                model, None, "")
+        return (
+            "declare taper_order (the potential's taper at its cutoff; 0 = plain truncated-and-shifted cut, "
+            "as LAMMPS lj/cut with pair_modify shift yes; inf for T_inf) to compare with our Hessian",
+            model,
+            None,
+            "",
+        )
     per_site = "diameter" if model.potential == "soft_sphere" else "species"
     missing = [v for v in ("position", "box_length", per_site) if v not in ds.variables]
     if missing:
-        return (f"the data lack {missing}: store the configurations (npz keys positions, box_length and "
-                f"{'diameters' if per_site == 'diameter' else 'species (0 = A, 1 = B)'})", model, taper, per_site)
+        return (
+            f"the data lack {missing}: store the configurations (npz keys positions, box_length and "
+            f"{'diameters' if per_site == 'diameter' else 'species (0 = A, 1 = B)'})",
+            model,
+            taper,
+            per_site,
+        )
     if len(ds["eigenvalue"].dims) != 2:
-        return (f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data",
-                model, taper, per_site)
+        return (
+            f"eigenvalue has dims {ds['eigenvalue'].dims}; the check compares (sample, mode) data",
+            model,
+            taper,
+            per_site,
+        )
     return None, model, taper, per_site
 
 
@@ -200,8 +217,10 @@ def _our_lowest_eigenvalues(
             except ValueError as e:  # e.g. a box smaller than twice the cutoff
                 return f"our Hessian cannot be built for sample {s}: {e}"
             except MemoryError as e:
-                return (f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
-                        "--no-cross-check (the verdicts do not depend on it)")
+                return (
+                    f"our Hessian of sample {s} ran out of memory ({e}); skip the check with "
+                    "--no-cross-check (the verdicts do not depend on it)"
+                )
             del dense
             done(s + 1)
     return ours
@@ -271,8 +290,12 @@ def cross_code_check(
         dataset=name,
         status="agree" if max_rel <= tolerance else "disagree",
         reason=f"modes {d}..{k - 1} (the d = {d} translations excluded) of samples 0..{n_sample - 1}"
-        + (f"; our Hessian has {n_negative} negative eigenvalue(s) among them: the configurations are not minima "
-           "of the declared potential (check model and taper_order)" if n_negative else ""),
+        + (
+            f"; our Hessian has {n_negative} negative eigenvalue(s) among them: the configurations are not minima "
+            "of the declared potential (check model and taper_order)"
+            if n_negative
+            else ""
+        ),
         potential=label,
         n_samples=n_sample,
         n_modes=k - d,

@@ -66,7 +66,10 @@ def dataset_non_additivity(ds: xr.Dataset) -> float:
     >>> dataset_non_additivity(xr.Dataset(attrs={"non_additivity": 0.2})), dataset_non_additivity(xr.Dataset())
     (0.2, 0.0)
     """
-    for where, value in (("coordinate", ds.coords.get("non_additivity")), ("attribute", ds.attrs.get("non_additivity"))):
+    for where, value in (
+        ("coordinate", ds.coords.get("non_additivity")),
+        ("attribute", ds.attrs.get("non_additivity")),
+    ):
         if value is None:
             continue
         v = value.values if isinstance(value, xr.DataArray) else value
@@ -97,7 +100,8 @@ def dataset_potential(ds: xr.Dataset) -> Any:
     m = dataset_taper(ds)
     if name == "soft_sphere":
         return soft_sphere_potential(
-            m, exponent=int(ds.attrs.get("potential_exponent", 12)),
+            m,
+            exponent=int(ds.attrs.get("potential_exponent", 12)),
             r_cut=float(np.ravel(ds.attrs.get("potential_cutoff_table", 1.955))[0]),
             non_additivity=dataset_non_additivity(ds),
         )
@@ -157,7 +161,9 @@ def sample_configuration(ds: xr.Dataset, sample: int, per_site: str) -> Any:
     one = ds.isel(sample=sample)
     edges = np.atleast_1d(np.asarray(one["box_length"].values, dtype=float))
     if not np.allclose(edges, edges[0], rtol=1e-12, atol=0.0):
-        raise ValueError(f"sample {sample} has box edges {edges.tolist()}; expected a cubic box (our Hessian needs one)")
+        raise ValueError(
+            f"sample {sample} has box edges {edges.tolist()}; expected a cubic box (our Hessian needs one)"
+        )
     return Configuration(
         np.asarray(one["position"].transpose("site", "spatial").values, dtype=float),
         float(edges[0]),

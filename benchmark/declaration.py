@@ -145,8 +145,9 @@ def _soft_sphere_t_d_rule(values: Mapping[str, Any]) -> tuple[float | None, str]
     if eps == 0.0:
         return _soft_sphere_t_d(), _SOFT_SPHERE_T_D_SOURCE
     if math.isclose(eps, NINARELLO_NON_ADDITIVITY):
-        return float(T_D_NONADDITIVE), ("measured for the non-additive control, non_additivity 0.2 "
-                                        "(vdosbench.generators.T_D_NONADDITIVE)")
+        return float(T_D_NONADDITIVE), (
+            "measured for the non-additive control, non_additivity 0.2 (vdosbench.generators.T_D_NONADDITIVE)"
+        )
     return None, (f"no T_d is measured for non_additivity {eps:g} (only 0 and {NINARELLO_NON_ADDITIVITY:g})")
 
 
@@ -164,27 +165,41 @@ def _models() -> dict[str, Model]:
             Model(
                 "soft_spheres",
                 "polydisperse soft spheres of seed 001 (n = 12, r_c = 1.955, P(a) ~ a^-3), taper order m",
-                "glass", ("soft_spheres", "soft_spheres_equilibrated", "soft_spheres_lowest", "soft_spheres_lowest_equilibrated"),
-                "soft_sphere", _soft_sphere_t_d,
+                "glass",
+                (
+                    "soft_spheres",
+                    "soft_spheres_equilibrated",
+                    "soft_spheres_lowest",
+                    "soft_spheres_lowest_equilibrated",
+                ),
+                "soft_sphere",
+                _soft_sphere_t_d,
                 _SOFT_SPHERE_T_D_SOURCE,
-                ("taper_order", "non_additivity"), _soft_sphere_t_d_rule,
+                ("taper_order", "non_additivity"),
+                _soft_sphere_t_d_rule,
             ),
             Model(
                 "kob_andersen",
                 "Kob-Andersen 80:20 Lennard-Jones mixture (r_c = 2.5 sigma_ij), taper order m (0: plain shifted cut)",
-                "glass", ("lennard_jones", "lennard_jones_equilibrated"), "kob_andersen", _kob_andersen_t_mct,
+                "glass",
+                ("lennard_jones", "lennard_jones_equilibrated"),
+                "kob_andersen",
+                _kob_andersen_t_mct,
                 "the published T_MCT at density 1.2 (Kob & Andersen, PRE 51, 4626 (1995); cited, not re-measured)",
                 ("taper_order",),
             ),
             Model(
                 "spring_network",
                 "2D scalar spring network of seed 002 (square lattice displaced by delta)",
-                "network", ("spring_network",), parameters=("connectivity", "spring", "delta"),
+                "network",
+                ("spring_network",),
+                parameters=("connectivity", "spring", "delta"),
             ),
             Model(
                 "glass",
                 "a glass of another model: only the claims about any glass apply (no model-specific claim)",
-                "glass", parameters=("taper_order",),
+                "glass",
+                parameters=("taper_order",),
             ),
         )
     }
@@ -201,29 +216,29 @@ COMMON_KEYS: dict[str, str] = {
     "spatial_dimension": "the integer 2 or 3",
     "n_particles": "an integer >= 1",
     "density": "a number > 0 (particles per volume in model units)",
-    "parent_temperature": "a number > 0 in model units (energy / k_B), or \"inf\"",
+    "parent_temperature": 'a number > 0 in model units (energy / k_B), or "inf"',
     "parent_temperature_ratio": "a number > 0: T*/T_d of the model",
-    "quench": "text: how the inherent structures were made (e.g. \"FIRE to max |F| < 1e-10\")",
+    "quench": 'text: how the inherent structures were made (e.g. "FIRE to max |F| < 1e-10")',
     "shear_modulus": "a number > 0: the ensemble shear modulus G of the set in model units (measured by the code "
-                     "that made it; the unit that places the set on our axes when it holds no G per sample), "
-                     "or a list of numbers > 0, one per sample",
+    "that made it; the unit that places the set on our axes when it holds no G per sample), "
+    "or a list of numbers > 0, one per sample",
     "bulk_modulus": "a number > 0: the bulk modulus K of the set in model units, or a list of numbers > 0, one per "
-                    "sample",
+    "sample",
     "max_residual_force": "a number > 0: the largest residual force max_i |F_i| of the stored structures, as the "
-                          "code that made them measured it (model units; vdosbench score --certified needs it of "
-                          "a third-party file that stores no positions)",
+    "code that made them measured it (model units; vdosbench score --certified needs it of "
+    "a third-party file that stores no positions)",
 }
 #: Declarable keys that the data may also hold per sample: a declared value is stored as a variable (sample,)
 #: when the data hold none, so that the claims that require it (the absolute-frequency claims: G) apply.
 MODULUS_KEYS = ("shear_modulus", "bulk_modulus")
 #: Model-specific keys and what each must be.
 MODEL_KEYS: dict[str, str] = {
-    "taper_order": "an integer m >= 0, or \"inf\" (stored as -1) for the C-infinity taper",
-    "connectivity": "\"nearest\" or \"cutoff\"",
-    "spring": "\"inverse_distance\" or \"constant\"",
+    "taper_order": 'an integer m >= 0, or "inf" (stored as -1) for the C-infinity taper',
+    "connectivity": '"nearest" or "cutoff"',
+    "spring": '"inverse_distance" or "constant"',
     "delta": "a number >= 0 (lattice displacement)",
     "non_additivity": "a number >= 0 and < 1: epsilon of the pair size a_ij = (a_i + a_j)/2 (1 - epsilon |a_i - a_j|) "
-                      "(0: the additive mixture; 0.2: the non-additive T_d control)",
+    "(0: the additive mixture; 0.2: the non-additive T_d control)",
 }
 #: Every key a declaration may give (``--declare KEY=VALUE`` and sidecar files).
 DECLARABLE: tuple[str, ...] = (*COMMON_KEYS, *MODEL_KEYS)
@@ -270,10 +285,21 @@ def _bad(key: str, value: Any, expected: str, where: str, why: str = "") -> Decl
 
 
 _EXAMPLES = {
-    "model": "kob_andersen", "spatial_dimension": "3", "n_particles": "1000", "density": "1.2",
-    "parent_temperature": "0.45", "parent_temperature_ratio": "1.03", "quench": "'FIRE to max |F| < 1e-10'",
-    "taper_order": "2", "connectivity": "cutoff", "spring": "constant", "delta": "0.1", "non_additivity": "0.2",
-    "shear_modulus": "15.4", "bulk_modulus": "60.2", "max_residual_force": "1e-10",
+    "model": "kob_andersen",
+    "spatial_dimension": "3",
+    "n_particles": "1000",
+    "density": "1.2",
+    "parent_temperature": "0.45",
+    "parent_temperature_ratio": "1.03",
+    "quench": "'FIRE to max |F| < 1e-10'",
+    "taper_order": "2",
+    "connectivity": "cutoff",
+    "spring": "constant",
+    "delta": "0.1",
+    "non_additivity": "0.2",
+    "shear_modulus": "15.4",
+    "bulk_modulus": "60.2",
+    "max_residual_force": "1e-10",
 }
 
 
@@ -436,9 +462,11 @@ def read_sidecar(path: str | Path) -> dict[str, Any]:
     """
     p = Path(path)
     raw = read_toml(
-        p, DeclarationError, max_bytes=SIDECAR_MAX_BYTES,
+        p,
+        DeclarationError,
+        max_bytes=SIDECAR_MAX_BYTES,
         fix="check the syntax near that line: plain KEY = VALUE lines (see docs/third-party.md, 'Declaring what "
-            "the data hold'), or remove the sidecar and declare with --declare KEY=VALUE",
+        "the data hold'), or remove the sidecar and declare with --declare KEY=VALUE",
     )
     nested = sorted(k for k, v in raw.items() if isinstance(v, dict))
     if nested:
@@ -617,8 +645,18 @@ def _check_declared_species(ds: xr.Dataset, model: Model, where: str) -> None:
 
 #: Keys of the system in the order the report shows them.
 SUMMARY_KEYS = (
-    "model", "spatial_dimension", "n_particles", "density", "taper_order", "parent_temperature",
-    "parent_temperature_ratio", "non_additivity", "quench", "connectivity", "spring", "delta",
+    "model",
+    "spatial_dimension",
+    "n_particles",
+    "density",
+    "taper_order",
+    "parent_temperature",
+    "parent_temperature_ratio",
+    "non_additivity",
+    "quench",
+    "connectivity",
+    "spring",
+    "delta",
 )
 
 

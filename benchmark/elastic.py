@@ -48,8 +48,13 @@ from vdosbench.validators.results.result import ValidatorResult
 from .data_model import dataset_potential, per_site_variable, sample_configuration
 
 __all__ = [
-    "ShearOmega0Result", "dataset_potential", "sample_elastic_moduli", "sample_shear_moduli", "shear_modulus_omega0",
-    "with_elastic_moduli", "with_shear_modulus",
+    "ShearOmega0Result",
+    "dataset_potential",
+    "sample_elastic_moduli",
+    "sample_shear_moduli",
+    "shear_modulus_omega0",
+    "with_elastic_moduli",
+    "with_shear_modulus",
 ]
 
 #: The moduli :func:`with_elastic_moduli` adds when a dataset lacks them.
@@ -93,10 +98,22 @@ def sample_shear_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     labels = ["xyz"[a] + "xyz"[b] for a, b in directions]
     return xr.Dataset(
         {
-            "shear_modulus": ("sample", out["g"], {"long_name": "shear modulus, affine minus non-affine", "units": "1", "method": how}),
+            "shear_modulus": (
+                "sample",
+                out["g"],
+                {"long_name": "shear modulus, affine minus non-affine", "units": "1", "method": how},
+            ),
             "shear_modulus_born": ("sample", out["born"], {"long_name": "affine (Born) part", "units": "1"}),
-            "shear_modulus_nonaffine": ("sample", out["nonaffine"], {"long_name": "non-affine correction", "units": "1"}),
-            "shear_modulus_directions": (("sample", "shear"), per_dir, {"long_name": "G per (displacement, gradient) pair", "units": "1"}),
+            "shear_modulus_nonaffine": (
+                "sample",
+                out["nonaffine"],
+                {"long_name": "non-affine correction", "units": "1"},
+            ),
+            "shear_modulus_directions": (
+                ("sample", "shear"),
+                per_dir,
+                {"long_name": "G per (displacement, gradient) pair", "units": "1"},
+            ),
         },
         coords={"sample": sample_coord, "shear": labels},
     )
@@ -114,20 +131,33 @@ _MODULUS_UNITS = "epsilon / sigma^d"
 _HOW = "vdosbench.generators.glasses.moduli.elastic_moduli, unit masses"
 #: The variables of :func:`sample_elastic_moduli` and their attributes.
 _MODULI_ATTRS: dict[str, dict[str, str]] = {
-    "shear_modulus": {"long_name": "shear modulus G: mean over the simple shears of affine minus non-affine",
-                      "units": _MODULUS_UNITS, "method": _HOW},
-    "bulk_modulus": {"long_name": "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)",
-                     "units": _MODULUS_UNITS, "method": _HOW},
-    "longitudinal_modulus": {"long_name": "longitudinal (P-wave) modulus M: mean over the uniaxial strains, relaxed",
-                             "units": _MODULUS_UNITS, "method": _HOW},
+    "shear_modulus": {
+        "long_name": "shear modulus G: mean over the simple shears of affine minus non-affine",
+        "units": _MODULUS_UNITS,
+        "method": _HOW,
+    },
+    "bulk_modulus": {
+        "long_name": "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)",
+        "units": _MODULUS_UNITS,
+        "method": _HOW,
+    },
+    "longitudinal_modulus": {
+        "long_name": "longitudinal (P-wave) modulus M: mean over the uniaxial strains, relaxed",
+        "units": _MODULUS_UNITS,
+        "method": _HOW,
+    },
     "shear_modulus_born": {"long_name": "affine (Born) part of G", "units": _MODULUS_UNITS},
-    "shear_modulus_nonaffine": {"long_name": "non-affine correction of G (G = Born - non-affine)",
-                                "units": _MODULUS_UNITS},
+    "shear_modulus_nonaffine": {
+        "long_name": "non-affine correction of G (G = Born - non-affine)",
+        "units": _MODULUS_UNITS,
+    },
     "bulk_modulus_born": {"long_name": "affine (Born) part of K", "units": _MODULUS_UNITS},
     "pressure": {"long_name": "virial pressure at T = 0", "units": _MODULUS_UNITS},
-    "residual_force_max": {"long_name": "largest per-particle force norm max_i |F_i| of the stored structure",
-                           "units": "epsilon / sigma",
-                           "method": "vdosbench.generators.glasses.minimize.EnergyModel.max_force"},
+    "residual_force_max": {
+        "long_name": "largest per-particle force norm max_i |F_i| of the stored structure",
+        "units": "epsilon / sigma",
+        "method": "vdosbench.generators.glasses.minimize.EnergyModel.max_force",
+    },
 }
 
 
@@ -189,9 +219,13 @@ def sample_elastic_moduli(ds: xr.Dataset, max_samples: int | None = None) -> xr.
         config = sample_configuration(ds, s, per_site)
         m = elastic_moduli(config, potential)
         values = {
-            "shear_modulus": m.shear_modulus, "bulk_modulus": m.bulk, "longitudinal_modulus": m.longitudinal_modulus,
-            "shear_modulus_born": float(np.mean(m.shear_born)), "bulk_modulus_born": m.bulk_born,
-            "pressure": m.pressure, "residual_force_max": EnergyModel(config, potential).max_force(config.positions),
+            "shear_modulus": m.shear_modulus,
+            "bulk_modulus": m.bulk,
+            "longitudinal_modulus": m.longitudinal_modulus,
+            "shear_modulus_born": float(np.mean(m.shear_born)),
+            "bulk_modulus_born": m.bulk_born,
+            "pressure": m.pressure,
+            "residual_force_max": EnergyModel(config, potential).max_force(config.positions),
         }
         values["shear_modulus_nonaffine"] = values["shear_modulus_born"] - m.shear_modulus
         for k, v in values.items():

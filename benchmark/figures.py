@@ -217,8 +217,12 @@ def figure_coordination(ds: xr.Dataset, path: Path) -> Path:
                 res = coordination_distribution(point, n_bootstrap=10)  # only the histogram is drawn
                 hist = res.histogram
                 width = 0.8 / len(lines)
-                ax.bar(hist["coordination_number"] + (k - (len(lines) - 1) / 2) * width, hist["probability"],
-                       width=width, label=f"{line}={value_label(line, value)}" if line else str(value))
+                ax.bar(
+                    hist["coordination_number"] + (k - (len(lines) - 1) / 2) * width,
+                    hist["probability"],
+                    width=width,
+                    label=f"{line}={value_label(line, value)}" if line else str(value),
+                )
             ax.set_xlabel("coordination number z")
             ax.set_ylabel("P(z)")
             ax.set_title(point_label(panel), fontsize=9)
@@ -323,8 +327,16 @@ def figure_vortex_mode(ds: xr.Dataset, path: Path) -> tuple[Path, str]:
         where += f"; the {MAX_ARROWS} largest displacements"
     with _figure(1, path) as axes:
         ax = axes[0]
-        q = ax.quiver(x[shown, 0], x[shown, 1], u[shown, 0], u[shown, 1], amplitude[shown], cmap="viridis",
-                      angles="xy", pivot="middle")
+        q = ax.quiver(
+            x[shown, 0],
+            x[shown, 1],
+            u[shown, 0],
+            u[shown, 1],
+            amplitude[shown],
+            cmap="viridis",
+            angles="xy",
+            pivot="middle",
+        )
         plt.colorbar(q, ax=ax, label="|u_i|")
         if centre is not None:
             ax.plot(*np.mod(centre[:2], box[:2]), "x", color="tab:red", ms=12, mew=2, label="circulation centre")
@@ -363,8 +375,16 @@ def figure_claim(result: ClaimResult, path: Path, max_points: int = 6) -> Path |
                 p.result.plot(ax)
             except Exception as e:  # noqa: BLE001 - a validator's plot must not cost the report
                 ax.clear()
-                ax.text(0.5, 0.5, f"could not draw:\n{type(e).__name__}: {e}", ha="center", va="center",
-                        wrap=True, fontsize=8, transform=ax.transAxes)
+                ax.text(
+                    0.5,
+                    0.5,
+                    f"could not draw:\n{type(e).__name__}: {e}",
+                    ha="center",
+                    va="center",
+                    wrap=True,
+                    fontsize=8,
+                    transform=ax.transAxes,
+                )
             label = point_label(p.parameters)
             ax.set_title(f"{label + ': ' if label else ''}{p.verdict.value}\n{ax.get_title()}".strip(), fontsize=9)
     return path
@@ -410,16 +430,23 @@ def _data_figures(name: str, ds: xr.Dataset, figdir: Path, stem: str | None = No
     entries: list[FigureEntry] = []
     if "local_response" in ds or ("variant" in ds.dims and "eigenvector" in ds):
         caption = f"{name}: local response −Im G_ii(ω)"
-        entries.append(_safe(caption, lambda: FigureEntry(
-            caption, figure_local_response(ds, figdir / f"{stem}_local_response.png"))))
+        entries.append(
+            _safe(
+                caption, lambda: FigureEntry(caption, figure_local_response(ds, figdir / f"{stem}_local_response.png"))
+            )
+        )
         return entries
     caption = f"{name}: reduced DOS"
-    entries.append(_safe(caption, lambda: FigureEntry(
-        caption, figure_reduced_dos(ds, figdir / f"{stem}_reduced_dos.png"))))
+    entries.append(
+        _safe(caption, lambda: FigureEntry(caption, figure_reduced_dos(ds, figdir / f"{stem}_reduced_dos.png")))
+    )
     if "coordination" in ds:
         caption_z = f"{name}: coordination numbers"
-        entries.append(_safe(caption_z, lambda: FigureEntry(
-            caption_z, figure_coordination(ds, figdir / f"{stem}_coordination.png"))))
+        entries.append(
+            _safe(
+                caption_z, lambda: FigureEntry(caption_z, figure_coordination(ds, figdir / f"{stem}_coordination.png"))
+            )
+        )
     if has_vector_modes(ds):
         caption_v = f"{name}: vortex mode"
 

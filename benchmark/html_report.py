@@ -106,8 +106,11 @@ def _verdict_cell(value: str, result: ClaimResult | None = None, tag: str = "td"
     if result is not None:
         cls = f"verdict {cls}"
         attrs = f' data-claim="{_e(result.claim.id)}" data-dataset="{_e(result.dataset)}"'
-    note = (f" <small>{_e(protocol_suffix(result).strip())}</small>"
-            if result is not None and result.protocol is not None else "")
+    note = (
+        f" <small>{_e(protocol_suffix(result).strip())}</small>"
+        if result is not None and result.protocol is not None
+        else ""
+    )
     return f'<{tag} class="{cls}"{attrs}><strong>{_e(value)}</strong>{note}</{tag}>'
 
 
@@ -124,8 +127,11 @@ def _settings(settings: Mapping[str, Any]) -> str:
 
 def _figure(entry: FigureEntry, alt: str) -> str:
     caption = "<br>".join(
-        [_e(entry.caption), *([_e(entry.details)] if entry.details else []),
-         *([f'<span class="note">{_e(entry.note)}</span>'] if entry.note else [])]
+        [
+            _e(entry.caption),
+            *([_e(entry.details)] if entry.details else []),
+            *([f'<span class="note">{_e(entry.note)}</span>'] if entry.note else []),
+        ]
     )
     if entry.path is None:
         return f'<p class="note">Figure “{_e(entry.caption)}” {_e(entry.note or "not drawn")}.</p>'
@@ -136,14 +142,22 @@ def _point_row(p: PointResult) -> str:
     m = p.measurement
     label = _e(point_label(p.parameters) or "all") + (f"<br>versus {_e(point_label(p.versus))}" if p.versus else "")
     if m is None:
-        return "<tr>" + "".join(f"<td>{c}</td>" for c in (label, "—", "—", "—")) + (
-            _verdict_cell(p.verdict.value) + f"<td>{_e(p.reason)}</td></tr>"
+        return (
+            "<tr>"
+            + "".join(f"<td>{c}</td>" for c in (label, "—", "—", "—"))
+            + (_verdict_cell(p.verdict.value) + f"<td>{_e(p.reason)}</td></tr>")
         )
     units = "" if m.units in ("", "1") else f" {m.units}"
-    cells = [label, _e(f"{m.value:.4g}{units}"), _e(f"{m.uncertainty:.2g}"),
-             _e(f"[{m.low:.4g}, {m.high:.4g}] ({m.confidence:.0%})")]
+    cells = [
+        label,
+        _e(f"{m.value:.4g}{units}"),
+        _e(f"{m.uncertainty:.2g}"),
+        _e(f"[{m.low:.4g}, {m.high:.4g}] ({m.confidence:.0%})"),
+    ]
     return (
-        "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + _verdict_cell(p.verdict.value)
+        "<tr>"
+        + "".join(f"<td>{c}</td>" for c in cells)
+        + _verdict_cell(p.verdict.value)
         + f"<td>{_e(m.method)}{_settings(m.settings)}</td></tr>"
     )
 
@@ -165,9 +179,11 @@ def _estimator_table(r: ClaimResult) -> list[str]:
         "<table>",
         _row(ESTIMATOR_COLUMNS, "th"),
         *[
-            "<tr>" + "".join(
+            "<tr>"
+            + "".join(
                 _verdict_cell(row[col]) if col == "verdict" else f"<td>{_e(row[col])}</td>" for col in ESTIMATOR_COLUMNS
-            ) + "</tr>"
+            )
+            + "</tr>"
             for row in estimator_rows(r)
         ],
         "</table>",
@@ -214,11 +230,18 @@ def _not_applicable_html(card: ScoreCard) -> list[str]:
     rows = not_applicable_rows(card)
     if not rows:
         return []
-    return [f"<h2>{_e(NOT_APPLICABLE_TITLE.format(n=len(rows)))}</h2>", f"<p>{_e(NOT_APPLICABLE_RULE)}</p>",
-            "<table>", _row(["claim", "data", "verdict", "why"], "th"),
-            *[f"<tr><td><code>{_e(r.claim.id)}</code></td><td>{_e(r.dataset)}</td>"
-              f"{_verdict_cell(r.verdict.value, r)}<td>{_e(why)}</td></tr>" for r, why in rows],
-            "</table>"]
+    return [
+        f"<h2>{_e(NOT_APPLICABLE_TITLE.format(n=len(rows)))}</h2>",
+        f"<p>{_e(NOT_APPLICABLE_RULE)}</p>",
+        "<table>",
+        _row(["claim", "data", "verdict", "why"], "th"),
+        *[
+            f"<tr><td><code>{_e(r.claim.id)}</code></td><td>{_e(r.dataset)}</td>"
+            f"{_verdict_cell(r.verdict.value, r)}<td>{_e(why)}</td></tr>"
+            for r, why in rows
+        ],
+        "</table>",
+    ]
 
 
 def _input_notes_html(card: ScoreCard) -> list[str]:
@@ -232,8 +255,13 @@ def _systems_html(card: ScoreCard) -> list[str]:
     if not card.systems:
         return []
     header, rows = systems_table(card)
-    return ["<h2>Systems (what the claims select on)</h2>", "<table>", _row(header, "th"),
-            *[_row(_e(c) for c in row) for row in rows], "</table>"]
+    return [
+        "<h2>Systems (what the claims select on)</h2>",
+        "<table>",
+        _row(header, "th"),
+        *[_row(_e(c) for c in row) for row in rows],
+        "</table>",
+    ]
 
 
 def _head_html(card: ScoreCard) -> list[str]:
@@ -285,9 +313,16 @@ def _inputs_html(card: ScoreCard) -> list[str]:
         "<h2>Inputs</h2>",
         "<table>",
         _row(["name", "file", "sha256"], "th"),
-        *[_row([_e(printable(str(i.name))), f"<code>{_e(printable(str(i.path)))}</code>",
-                f"<code>{_e(i.sha256)}</code>"])
-          for i in card.inputs],  # a file name's control bytes (ESC, BEL: F17) as escapes
+        *[
+            _row(
+                [
+                    _e(printable(str(i.name))),
+                    f"<code>{_e(printable(str(i.path)))}</code>",
+                    f"<code>{_e(i.sha256)}</code>",
+                ]
+            )
+            for i in card.inputs
+        ],  # a file name's control bytes (ESC, BEL: F17) as escapes
         "</table>",
         *_input_notes_html(card),
     ]
@@ -354,14 +389,22 @@ def _robustness_html(card: ScoreCard) -> list[str]:
         Lines of HTML.
     """
     robust = card.robustness_totals()
-    out = ["<h2>Robustness across estimators</h2>", f"<p>{_e(ROBUSTNESS_RULE)}</p>",
-           f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>"]
+    out = [
+        "<h2>Robustness across estimators</h2>",
+        f"<p>{_e(ROBUSTNESS_RULE)}</p>",
+        f"<p>{_e(', '.join(f'{label} {n}' for label, n in robust.items()))}.</p>",
+    ]
     dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
     if dependent:
-        out += ["<ul>", *[
-            f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}, {_e(r.verdict.value)}) is "
-            f"<strong>estimator-dependent</strong>: {_e(r.robustness()[1])}.</li>" for r in dependent
-        ], "</ul>"]
+        out += [
+            "<ul>",
+            *[
+                f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}, {_e(r.verdict.value)}) is "
+                f"<strong>estimator-dependent</strong>: {_e(r.robustness()[1])}.</li>"
+                for r in dependent
+            ],
+            "</ul>",
+        ]
     return out
 
 
@@ -381,11 +424,13 @@ def _not_measurable_html(card: ScoreCard) -> list[str]:
     results = card.not_measurable()
     if not results:
         return []
-    return ["<h2>Not measurable</h2>",
-            "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the "
-            "counts):</p>", "<ul>",
-            *[f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}): {_e(r.reason)}</li>" for r in results],
-            "</ul>"]
+    return [
+        "<h2>Not measurable</h2>",
+        "<p>Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):</p>",
+        "<ul>",
+        *[f"<li><code>{_e(r.claim.id)}</code> ({_e(r.dataset)}): {_e(r.reason)}</li>" for r in results],
+        "</ul>",
+    ]
 
 
 def _cross_code_html(card: ScoreCard) -> list[str]:
@@ -423,8 +468,13 @@ def _strata_html(card: ScoreCard) -> list[str]:
     strata = card.strata()
     if not strata:
         return [*out, "<p>No claim applies.</p>"]
-    return [*out, "<table>", _row(STRATA_COLUMNS, "th"), *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata],
-            "</table>"]
+    return [
+        *out,
+        "<table>",
+        _row(STRATA_COLUMNS, "th"),
+        *[_row(_e(r[c]) for c in STRATA_COLUMNS) for r in strata],
+        "</table>",
+    ]
 
 
 def _placement_html(card: ScoreCard) -> list[str]:
@@ -436,9 +486,13 @@ def _placement_html(card: ScoreCard) -> list[str]:
     out = [f"<h2>{_e(SECTION_TITLE)}</h2>", f"<p>{_e(SECTION_RULE)}</p>"]
     for name, entry in placed:
         label = f"{name} {point_label(entry['point'])}".strip()
-        out += ["<table class=\"placement\">", _row([_e(c) for c in TABLE_COLUMNS], "th"),
-                *(_row([_e(c) for c in row]) for row in placement_table(entry, label)), "</table>",
-                f"<p>Ours chosen by: {_e(entry['rule'])}.</p>"]
+        out += [
+            '<table class="placement">',
+            _row([_e(c) for c in TABLE_COLUMNS], "th"),
+            *(_row([_e(c) for c in row]) for row in placement_table(entry, label)),
+            "</table>",
+            f"<p>Ours chosen by: {_e(entry['rule'])}.</p>",
+        ]
     return out
 
 
@@ -464,8 +518,13 @@ def _findings_html(card: ScoreCard) -> list[str]:
         f"expected {_e(r.claim.expect.describe())}, measured {_e(finding_detail(bad))}.</li>"
         for r, bad in disagree
     ]
-    return ["<h2>Findings</h2>", "<p>Where the data do not support the paper (reported as measured):</p>", "<ul>",
-            *items, "</ul>"]
+    return [
+        "<h2>Findings</h2>",
+        "<p>Where the data do not support the paper (reported as measured):</p>",
+        "<ul>",
+        *items,
+        "</ul>",
+    ]
 
 
 def _data_figures_html(figures: ReportFigures) -> list[str]:
@@ -503,8 +562,11 @@ def _claims_html(card: ScoreCard, figures: ReportFigures) -> list[str]:
         Lines of HTML; each section's id is ``claim-K``, K the result's index in ``card.results``.
     """
     out = ["<h2>Claims in detail</h2>"]
-    sections = [(k, r, entry) for k, (r, entry) in enumerate(zip(card.results, figures.claims))
-                if r.verdict is not Verdict.NOT_APPLICABLE]
+    sections = [
+        (k, r, entry)
+        for k, (r, entry) in enumerate(zip(card.results, figures.claims))
+        if r.verdict is not Verdict.NOT_APPLICABLE
+    ]
     for k, r, entry in sections:
         out += _claim_section(k, r, entry)
     if not sections:

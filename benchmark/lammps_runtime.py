@@ -174,14 +174,19 @@ def kob_andersen_table(taper_order: int, n_points: int = 20000, inner: float = 0
     from vdosbench.generators.glasses.potentials import kob_andersen_potential
 
     if taper_order == 0:
-        raise ValueError("taper_order 0 (truncated and shifted) has a force jump at r_c that a LAMMPS table "
-                         "interpolates badly; expected m >= 1 or INFINITE_ORDER, or use kob_andersen_commands() "
-                         "(pair_style lj/cut with pair_modify shift yes) for m = 0")
+        raise ValueError(
+            "taper_order 0 (truncated and shifted) has a force jump at r_c that a LAMMPS table "
+            "interpolates badly; expected m >= 1 or INFINITE_ORDER, or use kob_andersen_commands() "
+            "(pair_style lj/cut with pair_modify shift yes) for m = 0"
+        )
     if n_points < 2 or not 0.0 < inner < 2.5:
         raise ValueError(f"expected n_points >= 2 and 0 < inner < 2.5 (sigma_ab), found {n_points} and {inner}")
     potential = kob_andersen_potential(taper_order=taper_order)
-    lines = [f"# vdosbench tapered Kob-Andersen, taper_order {potential.taper_label}, r_c = 2.5 sigma_ab "
-             "(vdosbench.benchmark.lammps_runtime.kob_andersen_table)", ""]
+    lines = [
+        f"# vdosbench tapered Kob-Andersen, taper_order {potential.taper_label}, r_c = 2.5 sigma_ab "
+        "(vdosbench.benchmark.lammps_runtime.kob_andersen_table)",
+        "",
+    ]
     for (a, b), keyword in TABLE_KEYWORDS.items():
         sigma = KOB_ANDERSEN_PAIRS[(a, b)][1]
         r_lo, r_c = inner * sigma, float(potential.cutoff[a - 1, b - 1])
@@ -207,13 +212,14 @@ def tapered_kob_andersen_commands(table_file: str | Path, n_table: int = 20000) 
     >>> print(tapered_kob_andersen_commands("ka.table").splitlines()[1])
     pair_coeff 1 1 ka.table AA 2.5
     """
-    coeffs = [f"pair_coeff {a} {b} {table_file} {TABLE_KEYWORDS[(a, b)]} {2.5 * s:g}"
-              for (a, b), (_, s) in KOB_ANDERSEN_PAIRS.items()]
+    coeffs = [
+        f"pair_coeff {a} {b} {table_file} {TABLE_KEYWORDS[(a, b)]} {2.5 * s:g}"
+        for (a, b), (_, s) in KOB_ANDERSEN_PAIRS.items()
+    ]
     return "\n".join([f"pair_style table spline {n_table}", *coeffs, "neighbor 0.3 bin"])
 
 
-def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int,
-                                 potential: str | None = None) -> str:
+def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int, potential: str | None = None) -> str:
     """LAMMPS input lines of a random Kob–Andersen start: LJ units, a cubic periodic box at ``density``, ``n_a`` A
     and ``n_b`` B particles placed at random (no pair closer than 0.7), unit masses, the potential of
     :func:`kob_andersen_commands`, and a short minimisation (force norm 10⁻⁴) that removes the overlaps.
@@ -240,12 +246,21 @@ def random_kob_andersen_commands(n_a: int, n_b: int, density: float, seed: int,
     ('region box block 0 9.4103602888102831 0 9.4103602888102831 0 9.4103602888102831', 'minimize 0 1e-4 1000 10000')
     """
     box = ((n_a + n_b) / density) ** (1 / 3)
-    return "\n".join([
-        "units lj", "atom_style atomic", "atom_modify map array sort 0 0.0", "boundary p p p",
-        f"region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}", "create_box 2 box",
-        f"create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000",
-        f"create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000", "mass * 1.0",
-        kob_andersen_commands() if potential is None else potential, "minimize 0 1e-4 1000 10000"])
+    return "\n".join(
+        [
+            "units lj",
+            "atom_style atomic",
+            "atom_modify map array sort 0 0.0",
+            "boundary p p p",
+            f"region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}",
+            "create_box 2 box",
+            f"create_atoms 1 random {n_a} {seed} box overlap 0.7 maxtry 1000",
+            f"create_atoms 2 random {n_b} {seed + 1} box overlap 0.7 maxtry 1000",
+            "mass * 1.0",
+            kob_andersen_commands() if potential is None else potential,
+            "minimize 0 1e-4 1000 10000",
+        ]
+    )
 
 
 def unwrapped_positions(lmp: object, compute: str = "unwrapped") -> np.ndarray:

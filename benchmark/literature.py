@@ -128,28 +128,44 @@ def _check(entry: LiteratureClaim) -> None:
             raise _fail(where, f"{table} lacks {missing}", "add them (benchmark/literature/README.md)")
     published, system = entry.published, entry.system
     if not isinstance(published["checked"], bool) or not isinstance(published["estimator_checked"], bool):
-        raise _fail(where, "published.checked or published.estimator_checked is not true/false",
-                    "write checked = true or false")
+        raise _fail(
+            where, "published.checked or published.estimator_checked is not true/false", "write checked = true or false"
+        )
     if published["checked"] and not published.get("checked_against"):
         raise _fail(where, "a checked value without checked_against", "say where in the paper it was read")
     if not published["checked"] and not published.get("unchecked_reason"):
         raise _fail(where, "an unchecked value without unchecked_reason", "say why it could not be checked")
     if not published["checked"] and not published.get("to_check"):
-        raise _fail(where, "an unchecked value without to_check",
-                    "say exactly what would check it: the text, figure or table to read and what to compare")
+        raise _fail(
+            where,
+            "an unchecked value without to_check",
+            "say exactly what would check it: the text, figure or table to read and what to compare",
+        )
     if not published["estimator_checked"] and not published.get("estimator_reason"):
-        raise _fail(where, "an unchecked estimator without estimator_reason",
-                    "say why the paper's estimator is our reading of it")
+        raise _fail(
+            where,
+            "an unchecked estimator without estimator_reason",
+            "say why the paper's estimator is our reading of it",
+        )
     ours = str(system["ours"])
     if not (ours.startswith("applicable") or ours.startswith("not applicable: ")):
-        raise _fail(where, f"system.ours is {ours!r}",
-                    "start with 'applicable' or 'not applicable: ' (and then say what differs or what it needs)")
+        raise _fail(
+            where,
+            f"system.ours is {ours!r}",
+            "start with 'applicable' or 'not applicable: ' (and then say what differs or what it needs)",
+        )
     if not entry.applicable and not entry.recipe:
-        raise _fail(where, "a claim not applicable to our data names no recipe",
-                    "add system.recipe: the recipe that would make matching data, or 'none yet: ...'")
+        raise _fail(
+            where,
+            "a claim not applicable to our data names no recipe",
+            "add system.recipe: the recipe that would make matching data, or 'none yet: ...'",
+        )
     if entry.applicable and entry.registered is None:
-        raise _fail(where, f"no alternative labelled {REGISTERED_LABEL!r}",
-                    "add our registered estimator of the same quantity as that alternative")
+        raise _fail(
+            where,
+            f"no alternative labelled {REGISTERED_LABEL!r}",
+            "add our registered estimator of the same quantity as that alternative",
+        )
 
 
 def load_literature(folder: str | Path | None = None) -> list[LiteratureClaim]:

@@ -39,8 +39,19 @@ from vdosbench.validators.spectral.absolute_frequency import PHONON_FACTOR, soft
 
 from .declaration import system_value
 
-__all__ = ["AXES", "A4_EDGE", "NEAREST_RULE", "SECTION_RULE", "SECTION_TITLE", "TABLE_COLUMNS", "axes_reading",
-           "load_reference", "nearest_protocols", "place_dataset", "placement_table"]
+__all__ = [
+    "AXES",
+    "A4_EDGE",
+    "NEAREST_RULE",
+    "SECTION_RULE",
+    "SECTION_TITLE",
+    "TABLE_COLUMNS",
+    "axes_reading",
+    "load_reference",
+    "nearest_protocols",
+    "place_dataset",
+    "placement_table",
+]
 
 #: The two bands of ω/ω_g whose exponent places a set (name → (low, high]).
 AXES: dict[str, tuple[float, float]] = {"deep band": (0.0, 0.15), "shoulder": (0.15, 0.29)}
@@ -52,9 +63,11 @@ A4_MIN_MODES = 10
 N_BOOTSTRAP = 1000
 SEED = 0
 #: How :func:`nearest_protocols` chooses ours (stated in every placement).
-NEAREST_RULE = ("the same model where the set declares one we hold (else every model), then the parent "
-                "temperature nearest in 1/T* (T* = inf: 0), then N nearest in log N; both tapers unless the set's "
-                "taper is one we hold")
+NEAREST_RULE = (
+    "the same model where the set declares one we hold (else every model), then the parent "
+    "temperature nearest in 1/T* (T* = inf: 0), then N nearest in log N; both tapers unless the set's "
+    "taper is one we hold"
+)
 #: Our model names by the declaration's (``model`` of a dataset; ``non_additivity`` > 0 picks the control).
 _MODELS = {"soft_spheres": "soft-spheres", "kob_andersen": "kob-andersen"}
 
@@ -66,12 +79,19 @@ def _used(settings: Mapping[str, Any]) -> int:
 
 
 def _summary(m: Any, status: str = "ok", reason: str = "") -> dict[str, Any]:
-    return {"value": m.value, "interval": [m.low, m.high], "status": status, "reason": reason,
-            "modes": m.settings.get("modes"), "samples_used": _used(m.settings)}
+    return {
+        "value": m.value,
+        "interval": [m.low, m.high],
+        "status": status,
+        "reason": reason,
+        "modes": m.settings.get("modes"),
+        "samples_used": _used(m.settings),
+    }
 
 
-def axes_reading(spectra: ModeSpectra, *, unit_shear_modulus: float | None = None, n_bootstrap: int = N_BOOTSTRAP,
-                 seed: int = SEED) -> dict[str, Any]:
+def axes_reading(
+    spectra: ModeSpectra, *, unit_shear_modulus: float | None = None, n_bootstrap: int = N_BOOTSTRAP, seed: int = SEED
+) -> dict[str, Any]:
     """Deep band s, shoulder s and A_4·ω_g⁵ of one point in one unit (module docstring).
 
     Parameters
@@ -91,26 +111,41 @@ def axes_reading(spectra: ModeSpectra, *, unit_shear_modulus: float | None = Non
     sp = spectra.in_common_unit(g)
     edge = PHONON_FACTOR * 2 * math.pi / spectra.n_particles ** (1 / spectra.dimension)  # 0.6 ω₀ / ω_g at G
     out: dict[str, Any] = {
-        "unit_shear_modulus": g, "n_particles": spectra.n_particles, "samples": spectra.n_samples,
-        "unit": ("the point's ensemble G" if unit_shear_modulus is None else "the given G") + f" = {g:.6g}"}
+        "unit_shear_modulus": g,
+        "n_particles": spectra.n_particles,
+        "samples": spectra.n_samples,
+        "unit": ("the point's ensemble G" if unit_shear_modulus is None else "the given G") + f" = {g:.6g}",
+    }
     for name, (lo, hi) in AXES.items():
         est = band_mle(sp, lo, hi, n_bootstrap=n_bootstrap, seed=seed)
         if not _used(est.measurement.settings):
-            out[name] = {**_summary(est.measurement), "value": None, "interval": [None, None],
-                         "status": "not phonon-free", "reason": f"({lo:g}, {hi:g}] lies above 0.6 omega0 in every "
-                         f"sample at N = {spectra.n_particles} (0.6 omega0 is about {edge:.3f} omega_g)"}
+            out[name] = {
+                **_summary(est.measurement),
+                "value": None,
+                "interval": [None, None],
+                "status": "not phonon-free",
+                "reason": f"({lo:g}, {hi:g}] lies above 0.6 omega0 in every "
+                f"sample at N = {spectra.n_particles} (0.6 omega0 is about {edge:.3f} omega_g)",
+            }
         else:
             out[name] = {**_summary(est.measurement, est.status, est.reason), "modes": est.diagnostics.get("modes")}
     a4 = soft_mode_density(sp, A4_EDGE, n_bootstrap=n_bootstrap, seed=seed)
     used = _used(a4.settings)
-    modes = a4.value / 5 * A4_EDGE ** 5 * spectra.n_particles * used  # modes below the edge, from the mean
+    modes = a4.value / 5 * A4_EDGE**5 * spectra.n_particles * used  # modes below the edge, from the mean
     out["A_4"] = _summary(a4) | {"modes": int(round(modes)) if used and math.isfinite(modes) else 0}
     if used and out["A_4"]["modes"] < A4_MIN_MODES:
-        out["A_4"] |= {"status": "inconclusive", "reason": f"{out['A_4']['modes']} modes below {A4_EDGE:g} omega_g; "
-                       f"expected at least {A4_MIN_MODES}: add samples"}
+        out["A_4"] |= {
+            "status": "inconclusive",
+            "reason": f"{out['A_4']['modes']} modes below {A4_EDGE:g} omega_g; "
+            f"expected at least {A4_MIN_MODES}: add samples",
+        }
     if not used:
-        out["A_4"] |= {"value": None, "interval": [None, None], "status": "not phonon-free",
-                       "reason": f"(0, {A4_EDGE:g}] lies above 0.6 omega0 in every sample at N = {spectra.n_particles}"}
+        out["A_4"] |= {
+            "value": None,
+            "interval": [None, None],
+            "status": "not phonon-free",
+            "reason": f"(0, {A4_EDGE:g}] lies above 0.6 omega0 in every sample at N = {spectra.n_particles}",
+        }
     return out
 
 
@@ -126,8 +161,9 @@ def _inverse(t: Any) -> float:
     return 0.0 if math.isinf(t) else 1.0 / t
 
 
-def nearest_protocols(system: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] | None = None
-                      ) -> list[dict[str, Any]]:
+def nearest_protocols(
+    system: Mapping[str, Any], rows: Sequence[Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """Our rows nearest to a set's ``system`` (``model``, ``non_additivity``, ``parent_temperature``,
     ``taper_order``, ``n_particles`` as far as known) by :data:`NEAREST_RULE`.
 
@@ -184,9 +220,17 @@ def place_dataset(ds: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> list[dic
             continue
         system["n_particles"] = spectra.n_particles
         reading = axes_reading(spectra, n_bootstrap=n_bootstrap)
-        out.append({"point": values, "placed": True, "system": system, "reading": reading,
-                    "residual_stress": stress_reading(point, n_bootstrap=n_bootstrap),
-                    "ours": nearest_protocols(system), "rule": NEAREST_RULE})
+        out.append(
+            {
+                "point": values,
+                "placed": True,
+                "system": system,
+                "reading": reading,
+                "residual_stress": stress_reading(point, n_bootstrap=n_bootstrap),
+                "ours": nearest_protocols(system),
+                "rule": NEAREST_RULE,
+            }
+        )
     return out
 
 
@@ -212,14 +256,22 @@ def stress_reading(point: xr.Dataset, *, n_bootstrap: int = N_BOOTSTRAP) -> dict
 
 
 #: Columns of a placement table (:func:`placement_table`).
-TABLE_COLUMNS = ("", "deep band s, (0, 0.15] omega_g", "shoulder s, (0.15, 0.29] omega_g",
-                 "A_4 omega_g^5, below 0.15 omega_g", "residual shear stress <tau>, epsilon/a^d", "unit")
+TABLE_COLUMNS = (
+    "",
+    "deep band s, (0, 0.15] omega_g",
+    "shoulder s, (0.15, 0.29] omega_g",
+    "A_4 omega_g^5, below 0.15 omega_g",
+    "residual shear stress <tau>, epsilon/a^d",
+    "unit",
+)
 #: Title and rule of the report section.
 SECTION_TITLE = "On our axes (no verdict)"
-SECTION_RULE = ("Each point that holds its lowest modes, each sample's shear modulus and box, read in its own "
-                "ensemble G (never each sample's G), beside our sets at the nearest protocol, each in its "
-                "protocol's common G; 95 % bootstrap intervals, the modes a reading rests on in brackets.  A "
-                "placement is no verdict and does not gate.")
+SECTION_RULE = (
+    "Each point that holds its lowest modes, each sample's shear modulus and box, read in its own "
+    "ensemble G (never each sample's G), beside our sets at the nearest protocol, each in its "
+    "protocol's common G; 95 % bootstrap intervals, the modes a reading rests on in brackets.  A "
+    "placement is no verdict and does not gate."
+)
 
 
 def _cell(axis: Mapping[str, Any]) -> str:
@@ -237,6 +289,12 @@ def placement_table(entry: Mapping[str, Any], label: str) -> list[list[str]]:
     stress = _cell(entry.get("residual_stress", {"value": None, "status": "not read"}))
     rows = [[label, *(_cell(reading[a]) for a in (*AXES, "A_4")), stress, str(reading["unit"])]]
     for ours in entry["ours"]:
-        rows.append([f"ours: {ours['point']}", *(_cell(ours[a]) for a in (*AXES, "A_4")),
-                     "see docs/findings/residual-stress.md", str(ours["unit"])])
+        rows.append(
+            [
+                f"ours: {ours['point']}",
+                *(_cell(ours[a]) for a in (*AXES, "A_4")),
+                "see docs/findings/residual-stress.md",
+                str(ours["unit"]),
+            ]
+        )
     return rows

@@ -31,8 +31,16 @@ from typing import TextIO
 
 from vdosbench.datasets.errors import VdosbenchError
 
-__all__ = ["ANNOUNCE_SIZE", "BLAS_THREADS_ENV", "QUIET_SECONDS", "BlasThreadsError", "claim_steps", "cores_in_use",
-           "dense_steps", "reporting"]
+__all__ = [
+    "ANNOUNCE_SIZE",
+    "BLAS_THREADS_ENV",
+    "QUIET_SECONDS",
+    "BlasThreadsError",
+    "claim_steps",
+    "cores_in_use",
+    "dense_steps",
+    "reporting",
+]
 
 #: Environment variable that sets the BLAS threads of the dense steps (default: :func:`cores_in_use`).
 BLAS_THREADS_ENV = "VDOSBENCH_BLAS_THREADS"
@@ -123,8 +131,12 @@ def dense_steps(what: str, total: int, size: int) -> Iterator[Callable[[int], No
     start = time.perf_counter()
     announced = stream is not None and size >= ANNOUNCE_SIZE
     if announced:
-        print(f"{what}: {total} dense {size} x {size} solve{'s' if total != 1 else ''} on {threads} BLAS "
-              f"thread{'s' if threads != 1 else ''} ...", file=stream, flush=True)
+        print(
+            f"{what}: {total} dense {size} x {size} solve{'s' if total != 1 else ''} on {threads} BLAS "
+            f"thread{'s' if threads != 1 else ''} ...",
+            file=stream,
+            flush=True,
+        )
 
     def done(k: int) -> None:
         nonlocal announced

@@ -86,15 +86,24 @@ def _parse(raw: Mapping[str, Any], where: str) -> ProtocolNote:
         raise _fail(where, f"unknown field(s) {sorted(unknown)}", f"use only {sorted(_NOTE_KEYS)}")
     missing = [k for k in ("id", "label", "applies_to", "claims", "statement") if k not in raw]
     if missing:
-        raise _fail(where, f"missing field(s) {missing}", "give every [[note]] an id, label, applies_to, claims and "
-                    "statement (see vdosbench's protocols.toml)")
+        raise _fail(
+            where,
+            f"missing field(s) {missing}",
+            "give every [[note]] an id, label, applies_to, claims and statement (see vdosbench's protocols.toml)",
+        )
     if not isinstance(raw["applies_to"], Mapping) or not raw["applies_to"]:
         raise _fail(where, f"applies_to is {raw['applies_to']!r}", "give a table of KEY = VALUE the data must hold")
     claims = raw["claims"]
     if not isinstance(claims, list) or not claims or not all(isinstance(c, str) for c in claims):
         raise _fail(where, f"claims is {claims!r}", "give a list of the claim ids the note qualifies")
-    return ProtocolNote(str(raw["id"]), str(raw["label"]), dict(raw["applies_to"]), tuple(claims),
-                        str(raw["statement"]), tuple(str(e) for e in raw.get("evidence", [])))
+    return ProtocolNote(
+        str(raw["id"]),
+        str(raw["label"]),
+        dict(raw["applies_to"]),
+        tuple(claims),
+        str(raw["statement"]),
+        tuple(str(e) for e in raw.get("evidence", [])),
+    )
 
 
 @cache
@@ -119,8 +128,9 @@ def load_protocol_notes(path: str | Path | None = None) -> tuple[ProtocolNote, .
     return _load(str(Path(path) if path is not None else default_protocols_path()))
 
 
-def protocol_note(claim_id: str, ds: xr.Dataset, points: Sequence[Mapping[str, Any]],
-                  notes: Sequence[ProtocolNote] | None = None) -> ProtocolNote | None:
+def protocol_note(
+    claim_id: str, ds: xr.Dataset, points: Sequence[Mapping[str, Any]], notes: Sequence[ProtocolNote] | None = None
+) -> ProtocolNote | None:
     """The note that qualifies claim ``claim_id`` measured on ``ds`` at ``points``, or ``None``."""
     for note in load_protocol_notes() if notes is None else notes:
         if claim_id in note.claims and note.matches(ds, points):

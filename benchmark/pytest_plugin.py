@@ -214,8 +214,10 @@ def assert_claims(
         lines = [f"vdosbench: nothing to gate: {card.why_no_claim_applies()}"]
         for claim_id, expected in want.items():
             why = "; ".join(f"{r.dataset}: {r.reason}" for r in card.results if r.claim.id == claim_id)
-            lines.append(f"FAIL  {claim_id}: want {expected.value}, but it applies to no input "
-                         f"({why or 'it was not scored (not on the card)'})")
+            lines.append(
+                f"FAIL  {claim_id}: want {expected.value}, but it applies to no input "
+                f"({why or 'it was not scored (not on the card)'})"
+            )
         raise AssertionError("\n".join(lines))
     if not want:  # claims apply, but none is named
         raise AssertionError("vdosbench: no claim is named (supported=[] and no refuted), nothing to gate")

@@ -159,8 +159,10 @@ class BuildReport:
             assert largest is not None
             if largest.ratio == 0.0:
                 return lines + [f"  verdict: {verdict} (every fingerprint quantity equal to the catalogue's)"]
-            return lines + [f"  verdict: {verdict} (largest deviation {largest.ratio:.3g} tolerances: {largest.quantity} "
-                            f"at {largest.point})"]
+            return lines + [
+                f"  verdict: {verdict} (largest deviation {largest.ratio:.3g} tolerances: {largest.quantity} "
+                f"at {largest.point})"
+            ]
         what = list(fp.mismatches)
         if fp.exceeding:
             what.append(f"{len(fp.exceeding)} of {len(fp.deviations)} quantities differ by more than their tolerance")
@@ -205,20 +207,22 @@ def _local_reference(entry: CatalogEntry, cache_dir: str | os.PathLike[str] | No
     """A verified copy already on this machine (the full set in the clone or the cache, else the scoring form in
     the clone or the cache, which holds every eigenvalue), without downloading."""
     full = entry.full_form
-    candidates = [(full.local_path if full is not None else None, entry.sha256),
-                  (cached_path(entry, cache_dir), entry.sha256)]
+    candidates = [
+        (full.local_path if full is not None else None, entry.sha256),
+        (cached_path(entry, cache_dir), entry.sha256),
+    ]
     if entry.scoring_form is not None:
-        candidates += [(entry.scoring_form.local_path, entry.scoring_form.sha256),
-                       (scoring_cached_path(entry, cache_dir), entry.scoring_form.sha256)]
+        candidates += [
+            (entry.scoring_form.local_path, entry.scoring_form.sha256),
+            (scoring_cached_path(entry, cache_dir), entry.scoring_form.sha256),
+        ]
     for path, sha in candidates:
         if path is not None and path.exists() and file_sha256(path) == sha:
             return path
     return None
 
 
-def _fingerprint_checks(
-    entry: CatalogEntry, path: Path
-) -> tuple[FingerprintComparison | None, RealizationTest | None]:
+def _fingerprint_checks(entry: CatalogEntry, path: Path) -> tuple[FingerprintComparison | None, RealizationTest | None]:
     """The rebuilt set's fingerprint against the catalogue's, and (when outside tolerance) the realization comparison."""
     comparison = realization = None
     if entry.fingerprint is not None:
@@ -234,9 +238,7 @@ def _fingerprint_checks(
     return comparison, realization
 
 
-def _reference_differences(
-    path: Path, reference: Path | None
-) -> tuple[float | None, float | None, tuple[str, ...]]:
+def _reference_differences(path: Path, reference: Path | None) -> tuple[float | None, float | None, tuple[str, ...]]:
     """Largest absolute and relative eigenvalue differences from a local reference copy, and the differing attributes."""
     abs_diff = rel_diff = None
     differing: tuple[str, ...] = ()
@@ -250,9 +252,7 @@ def _reference_differences(
             else:
                 abs_diff = rel_diff = float("inf")
             keys = (set(built.attrs) | set(ref.attrs)) - {"history", FORM_ATTRIBUTE}
-            differing = tuple(
-                sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k)))
-            )
+            differing = tuple(sorted(k for k in keys if str(built.attrs.get(k)) != str(ref.attrs.get(k))))
     return abs_diff, rel_diff, differing
 
 

@@ -243,8 +243,11 @@ class PointComparison:
                 "window": jsonable(dict(a.window)),
                 "reference": {k: m.to_dict() for k, m in a.measurements().items()},
                 "submitted": {k: m.to_dict() for k, m in b.measurements().items()},
-                "s_mle_difference": {"value": jsonable(ds_), "uncertainty": jsonable(se),
-                                     "definition": "s_submitted - s_reference; sqrt(se_a^2 + se_b^2)"},
+                "s_mle_difference": {
+                    "value": jsonable(ds_),
+                    "uncertainty": jsonable(se),
+                    "definition": "s_submitted - s_reference; sqrt(se_a^2 + se_b^2)",
+                },
                 "note": self.power_law_note,
             }
         else:
@@ -472,8 +475,13 @@ class ReferenceComparison:
                     else:
                         cells.append(f"{_fmt(row['ks_statistic'])}, {_fmt(row['ks_pvalue_permutation'])}")
             ds_, se = p.s_difference()
-            cells.append(f"{_fmt(ds_)} ± {_fmt(se, '.2g')}" if p.power_law is not None
-                         else "not estimable" if p.power_law_note.startswith("not estimable") else "not measured")
+            cells.append(
+                f"{_fmt(ds_)} ± {_fmt(se, '.2g')}"
+                if p.power_law is not None
+                else "not estimable"
+                if p.power_law_note.startswith("not estimable")
+                else "not measured"
+            )
             cells.append(
                 _fmt(p.agreement.max_relative_deviation.value) if p.agreement is not None else "no shared configuration"
             )
@@ -611,8 +619,12 @@ def _reference_only_points(
     """
     names = ", ".join(n for n, _ in submitted)
     return [
-        PointComparison(f"{source.name} (reference)", dict(ref_params), False,
-                        f"in the reference only: no point of {names} has these parameters")
+        PointComparison(
+            f"{source.name} (reference)",
+            dict(ref_params),
+            False,
+            f"in the reference only: no point of {names} has these parameters",
+        )
         for k, (ref_params, _) in enumerate(ref_points)
         if k not in matched
     ]
@@ -649,7 +661,7 @@ def _comparison_settings(
     return {
         "ensembles": "a = reference, b = submitted data",
         "matching": f"parameter values equal (floats to {PARAMETER_RTOL:g} relative); grid, scalar coordinate or "
-                    "global attribute",
+        "global attribute",
         "windows": [
             "whole band",
             f"below the lowest phonon: (0, {phonon_factor:g} omega0], omega0 = 2 pi v / L of the reference "
@@ -663,9 +675,9 @@ def _comparison_settings(
         "seed": int(seed),
         "power_law_window": _power_law_rule(power_law_window, phonon_factor),
         "shared_configurations": f"same sample label and positions equal to {POSITION_RTOL:g} of the largest "
-                                 "coordinate; lowest min(n_mode) modes",
+        "coordinate; lowest min(n_mode) modes",
         "caveat": "pooled p-values assume independent modes; the permutation p-value cannot go below "
-                  "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
+        "max(k / C(n_a + n_b, n_a), 1 / (1 + n_permutations)), k = 2 when n_a = n_b else 1",
     }
 
 
@@ -726,9 +738,15 @@ def compare_to_reference(
             matched_ref.add(hit)
             points.append(
                 _compare_point(
-                    name, params, ref_points[hit][1], sub,
-                    power_law_window=power_law_window, phonon_factor=phonon_factor,
-                    n_permutations=n_permutations, n_bootstrap=n_bootstrap, seed=seed,
+                    name,
+                    params,
+                    ref_points[hit][1],
+                    sub,
+                    power_law_window=power_law_window,
+                    phonon_factor=phonon_factor,
+                    n_permutations=n_permutations,
+                    n_bootstrap=n_bootstrap,
+                    seed=seed,
                 )
             )
     points += _reference_only_points(ref_points, matched_ref, source, submitted)

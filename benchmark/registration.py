@@ -58,7 +58,8 @@ class Registration:
             return self.claims[claim_id]
         except KeyError:
             raise KeyError(
-                f"{self.path.name} registers no claim {claim_id!r}; it registers {sorted(self.claims)}") from None
+                f"{self.path.name} registers no claim {claim_id!r}; it registers {sorted(self.claims)}"
+            ) from None
 
     @property
     def amendments(self) -> list[str]:
@@ -83,5 +84,6 @@ def load_registration(name: str | Path) -> Registration:
         there = sorted(p.stem for p in REGISTRATIONS.glob("*.toml"))
         raise FileNotFoundError(f"registration {name!s} not found at {path}; registered analyses: {there}")
     header, claims = read_registration(path)
-    return Registration(path=path, registered=str(header["registered"]), header=header,
-                        claims={c.id: c for c in claims})
+    return Registration(
+        path=path, registered=str(header["registered"]), header=header, claims={c.id: c for c in claims}
+    )

@@ -78,9 +78,12 @@ def _systems_markdown(card: ScoreCard) -> list[str]:
         return []
     header, rows = systems_table(card)
     return [
-        "## Systems (what the claims select on)", "",
-        "| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |",
-        *["| " + " | ".join(_NEWLINE.sub("<br>", md_escape(c)) for c in row) + " |" for row in rows], "",
+        "## Systems (what the claims select on)",
+        "",
+        "| " + " | ".join(header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
+        *["| " + " | ".join(_NEWLINE.sub("<br>", md_escape(c)) for c in row) + " |" for row in rows],
+        "",
     ]
 
 
@@ -130,8 +133,10 @@ def _inputs_markdown(card: ScoreCard) -> list[str]:
         "| name | file | sha256 |",
         "| --- | --- | --- |",
         # a file name's control bytes (ESC, BEL: F17) are written as escapes, as on the terminal
-        *[f"| {md_escape(printable(str(i.name)))} | {md_escape(printable(str(i.path)))} | `{i.sha256[:16]}…` |"
-          for i in card.inputs],
+        *[
+            f"| {md_escape(printable(str(i.name)))} | {md_escape(printable(str(i.path)))} | `{i.sha256[:16]}…` |"
+            for i in card.inputs
+        ],
         "",
         *[f"- {md_escape(i.name)}: {md_escape(note)}" for i in card.inputs for note in i.notes],
         *([""] if any(i.notes for i in card.inputs) else []),
@@ -159,8 +164,10 @@ def _verdicts_markdown(card: ScoreCard) -> list[str]:
     ]
     for r in card.applicable():
         per_point = "; ".join(point_value(p, escape=True) for p in r.points)
-        lines.append(f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}**"
-                     f"{md_escape(protocol_suffix(r))} | {robustness_text(r)} | {per_point} |")
+        lines.append(
+            f"| `{r.claim.id}` | {md_escape(r.dataset)} | {r.claim.expect.describe()} | **{r.verdict.value}**"
+            f"{md_escape(protocol_suffix(r))} | {robustness_text(r)} | {per_point} |"
+        )
     return lines
 
 
@@ -195,12 +202,21 @@ def _robustness_markdown(card: ScoreCard) -> list[str]:
         Lines of Markdown, starting and ending with a blank line.
     """
     robust = card.robustness_totals()
-    lines = ["", "## Robustness across estimators", "", ROBUSTNESS_RULE, "",
-             ", ".join(f"{label} {n}" for label, n in robust.items()) + ".", ""]
+    lines = [
+        "",
+        "## Robustness across estimators",
+        "",
+        ROBUSTNESS_RULE,
+        "",
+        ", ".join(f"{label} {n}" for label, n in robust.items()) + ".",
+        "",
+    ]
     dependent = [r for r in card.applicable() if r.robustness()[0] is Robustness.ESTIMATOR_DEPENDENT]
     for r in dependent:
-        lines.append(f"- `{r.claim.id}` ({md_escape(r.dataset)}, {r.verdict.value}) is **estimator-dependent**: "
-                     f"{md_escape(r.robustness()[1])}.")
+        lines.append(
+            f"- `{r.claim.id}` ({md_escape(r.dataset)}, {r.verdict.value}) is **estimator-dependent**: "
+            f"{md_escape(r.robustness()[1])}."
+        )
     return lines + ([""] if dependent else [])
 
 
@@ -220,9 +236,14 @@ def _not_measurable_markdown(card: ScoreCard) -> list[str]:
     results = card.not_measurable()
     if not results:
         return []
-    return ["## Not measurable", "",
-            "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
-            "", *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in results], ""]
+    return [
+        "## Not measurable",
+        "",
+        "Claims about these systems that the data cannot measure (listed as 'not applicable' in the counts):",
+        "",
+        *[f"- `{r.claim.id}` ({md_escape(r.dataset)}): {md_escape(r.reason)}" for r in results],
+        "",
+    ]
 
 
 def _cross_code_markdown(card: ScoreCard) -> list[str]:
@@ -260,11 +281,18 @@ def _findings_markdown(card: ScoreCard) -> list[str]:
     disagree = disagreements(card)
     if not disagree:
         return ["", "## Findings", "", no_findings_text(card)]
-    return ["", "## Findings", "", "Where the data do not support the paper (reported as measured):", "", *[
-        f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}** ({robustness_text(r)}): expected "
-        f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
-        for r, bad in disagree
-    ]]
+    return [
+        "",
+        "## Findings",
+        "",
+        "Where the data do not support the paper (reported as measured):",
+        "",
+        *[
+            f"- `{r.claim.id}` ({md_escape(r.dataset)}) is **{r.verdict.value}** ({robustness_text(r)}): expected "
+            f"{r.claim.expect.describe()}, measured {finding_detail(bad, escape=True)}."
+            for r, bad in disagree
+        ],
+    ]
 
 
 def _placement_markdown(card: ScoreCard) -> list[str]:
@@ -316,13 +344,17 @@ def _points_markdown(r: ClaimResult) -> list[str]:
     """
     if not r.points:
         return []
-    lines = ["", "| point | value | uncertainty | 95 % interval | verdict | method |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "",
+        "| point | value | uncertainty | 95 % interval | verdict | method |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for p in r.points:
         m = p.measurement
         if m is None:
-            lines.append(f"| {md_escape(point_label(p.parameters))} | — | — | — | {p.verdict.value} "
-                         f"| {md_escape(p.reason)} |")
+            lines.append(
+                f"| {md_escape(point_label(p.parameters))} | — | — | — | {p.verdict.value} | {md_escape(p.reason)} |"
+            )
         else:
             lines.append(
                 f"| {md_escape(point_label(p.parameters))} | {m.value:.4g} | {m.uncertainty:.2g} "
@@ -353,9 +385,13 @@ def _s_of_omega_markdown(r: ClaimResult) -> list[str]:
         coverage = p.measurement.settings.get("s_of_omega_coverage", "")
         bands = "; ".join(
             f"({b['band_omega_over_omega_g'][0]:g}, {b['band_omega_over_omega_g'][1]:g}] "
-            + (f"{b['s']:.2f} [{b['interval'][0]:.2f}, {b['interval'][1]:.2f}]" if b["status"] == "ok"
-               else f"{b['status']} ({b['modes']} modes)")
-            for b in rows)
+            + (
+                f"{b['s']:.2f} [{b['interval'][0]:.2f}, {b['interval'][1]:.2f}]"
+                if b["status"] == "ok"
+                else f"{b['status']} ({b['modes']} modes)"
+            )
+            for b in rows
+        )
         lines.append(f"- s(ω) at {md_escape(point_label(p.parameters))}, bands of ω/ω_g: {bands}")
     if lines:
         lines = ["", *lines, f"  (descriptive, no verdict reads it; coverage measured on {md_escape(coverage)})"]
@@ -376,9 +412,14 @@ def _estimators_markdown(r: ClaimResult) -> list[str]:
         Lines of Markdown, starting with a blank line (:func:`~.report_text.estimator_rows`).
     """
     label, why = r.robustness()
-    return ["", f"Robustness: **{label.value if label else '—'}** ({md_escape(why)}).", "",
-            "| " + " | ".join(ESTIMATOR_COLUMNS) + " |", "| " + " | ".join("---" for _ in ESTIMATOR_COLUMNS) + " |",
-            *["| " + " | ".join(md_escape(row[col]) for col in ESTIMATOR_COLUMNS) + " |" for row in estimator_rows(r)]]
+    return [
+        "",
+        f"Robustness: **{label.value if label else '—'}** ({md_escape(why)}).",
+        "",
+        "| " + " | ".join(ESTIMATOR_COLUMNS) + " |",
+        "| " + " | ".join("---" for _ in ESTIMATOR_COLUMNS) + " |",
+        *["| " + " | ".join(md_escape(row[col]) for col in ESTIMATOR_COLUMNS) + " |" for row in estimator_rows(r)],
+    ]
 
 
 def _claim_markdown(r: ClaimResult, entry: FigureEntry | None) -> list[str]:
@@ -397,12 +438,17 @@ def _claim_markdown(r: ClaimResult, entry: FigureEntry | None) -> list[str]:
         Lines of Markdown, ending with a blank line.
     """
     c = r.claim
-    lines = [f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}", "", f"> {c.statement}", "",
-             f"- source: {c.source}",
-             f"- measured: `{c.validator}` → `{c.quantity}` with {json.dumps(dict(c.settings))}"
-             + (f", versus {json.dumps(c.versus)}" if c.versus else ""),
-             f"- expected: {c.expect.describe()} ({c.expect.basis or 'no basis given'})",
-             *([f"- {md_escape(r.reason)}"] if r.reason else [])]
+    lines = [
+        f"### `{c.id}` on {md_escape(r.dataset)}: {r.verdict.value}",
+        "",
+        f"> {c.statement}",
+        "",
+        f"- source: {c.source}",
+        f"- measured: `{c.validator}` → `{c.quantity}` with {json.dumps(dict(c.settings))}"
+        + (f", versus {json.dumps(c.versus)}" if c.versus else ""),
+        f"- expected: {c.expect.describe()} ({c.expect.basis or 'no basis given'})",
+        *([f"- {md_escape(r.reason)}"] if r.reason else []),
+    ]
     lines += _points_markdown(r) + _estimators_markdown(r)
     if entry is not None:
         lines += ["", *_figure_markdown(entry, c.id)]
@@ -447,9 +493,16 @@ def _not_applicable_markdown(card: ScoreCard) -> list[str]:
     skipped = not_applicable_rows(card)
     if not skipped:
         return []
-    return [f"## {NOT_APPLICABLE_TITLE.format(n=len(skipped))}", "", NOT_APPLICABLE_RULE, "",
-            "| claim | data | why |", "| --- | --- | --- |",
-            *[f"| `{r.claim.id}` | {md_escape(r.dataset)} | {md_escape(why)} |" for r, why in skipped], ""]
+    return [
+        f"## {NOT_APPLICABLE_TITLE.format(n=len(skipped))}",
+        "",
+        NOT_APPLICABLE_RULE,
+        "",
+        "| claim | data | why |",
+        "| --- | --- | --- |",
+        *[f"| `{r.claim.id}` | {md_escape(r.dataset)} | {md_escape(why)} |" for r, why in skipped],
+        "",
+    ]
 
 
 def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
@@ -491,6 +544,8 @@ def render_markdown(card: ScoreCard, figures: ReportFigures) -> str:
 
 #: Prefix of the temporary folder a report is staged in (:func:`staged_report`), inside the output folder.
 STAGE_PREFIX = ".report.tmp-"
+
+
 @contextlib.contextmanager
 def staged_report(output: str | os.PathLike[str]) -> Iterator[Path]:
     """A temporary folder to write a whole report in, moved into ``output`` when the block ends without error.

@@ -121,8 +121,11 @@ NOT_APPLICABLE_RULE = (
 def not_applicable_rows(card: ScoreCard) -> list[tuple[ClaimResult, str]]:
     """The results whose verdict is 'not applicable', each with why, for the reports' one table of them
     (after the applicable claims, which lead)."""
-    return [(r, r.reason or "its applies_to does not select these data") for r in card.results
-            if r.verdict is Verdict.NOT_APPLICABLE]
+    return [
+        (r, r.reason or "its applies_to does not select these data")
+        for r in card.results
+        if r.verdict is Verdict.NOT_APPLICABLE
+    ]
 
 
 def no_findings_text(card: ScoreCard) -> str:
@@ -192,11 +195,16 @@ def estimator_rows(r: ClaimResult) -> list[dict[str, str]]:
     measured), ``agrees`` (with the primary: "yes", "no: ...", "not measured: ...", or "—" for the primary)
     and ``basis``.
     """
-    rows = [{
-        "estimator": "primary", "measure": f"{r.claim.validator} → {r.claim.quantity}", "verdict": r.verdict.value,
-        "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in r.points),
-        "agrees": "—", "basis": r.claim.expect.basis,
-    }]
+    rows = [
+        {
+            "estimator": "primary",
+            "measure": f"{r.claim.validator} → {r.claim.quantity}",
+            "verdict": r.verdict.value,
+            "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in r.points),
+            "agrees": "—",
+            "basis": r.claim.expect.basis,
+        }
+    ]
     for k, a in enumerate(r.alternatives):
         if a.differs:
             agrees = "no: " + a.describe_difference()
@@ -204,12 +212,17 @@ def estimator_rows(r: ClaimResult) -> list[dict[str, str]]:
             agrees = "yes"
         else:
             agrees = "not measured: " + a.unmeasured_reason()
-        rows.append({
-            "estimator": a.alternative.label, "measure": measure_change(r, k), "verdict": a.result.verdict.value,
-            "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in a.result.points)
-            or a.result.reason,
-            "agrees": agrees, "basis": a.alternative.basis,
-        })
+        rows.append(
+            {
+                "estimator": a.alternative.label,
+                "measure": measure_change(r, k),
+                "verdict": a.result.verdict.value,
+                "values": "; ".join(point_value(p) + (f" ({p.reason})" if p.reason else "") for p in a.result.points)
+                or a.result.reason,
+                "agrees": agrees,
+                "basis": a.alternative.basis,
+            }
+        )
     return rows
 
 
@@ -230,17 +243,23 @@ def gate_line(card: ScoreCard) -> str:
         return line
     labels = [robustness_text(r) for r in deciding]
     counts = ", ".join(f"{label} {labels.count(label)}" for label in dict.fromkeys(labels))
-    line += f" (primary verdicts; the {len(deciding)} deciding claim result{'s' if len(deciding) != 1 else ''}: {counts})"
+    line += (
+        f" (primary verdicts; the {len(deciding)} deciding claim result{'s' if len(deciding) != 1 else ''}: {counts})"
+    )
     if card.gate() != Verdict.SUPPORTED.value:
         line += "; " + "; ".join(f"{r.claim.id} ({r.dataset}) {robustness_text(r)}" for r in deciding)
-    superseded = sorted({f"{r.claim.id} -> {r.claim.superseded_by}" for r in card.applicable() if r.claim.superseded_by})
+    superseded = sorted(
+        {f"{r.claim.id} -> {r.claim.superseded_by}" for r in card.applicable() if r.claim.superseded_by}
+    )
     if superseded:
         line += f"; superseded, reported but not gating: {', '.join(superseded)}"
     noted = [r for r in card.applicable() if r.protocol is not None]
     if noted:
         labels = sorted({r.protocol.label for r in noted})
         which = sorted({f"{r.claim.id} ({r.dataset})" for r in noted})
-        line += f"; scored as protocol {', '.join(repr(x) for x in labels)}, reported but not gating: {', '.join(which)}"
+        line += (
+            f"; scored as protocol {', '.join(repr(x) for x in labels)}, reported but not gating: {', '.join(which)}"
+        )
     return line
 
 
@@ -301,6 +320,7 @@ def protocol_notes_text(card: ScoreCard) -> list[str]:
     for r in card.applicable():
         if r.protocol is not None:
             notes.setdefault(r.protocol.id, (r.protocol, []))[1].append(f"{r.claim.id} ({r.dataset})")
-    return [f"{note.label}: {note.statement} Scored as this protocol, reported but not gating: {', '.join(which)}."
-            for note, which in notes.values()]
-
+    return [
+        f"{note.label}: {note.statement} Scored as this protocol, reported but not gating: {', '.join(which)}."
+        for note, which in notes.values()
+    ]

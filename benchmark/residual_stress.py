@@ -67,11 +67,18 @@ def sample_residual_stress(ds: xr.Dataset, max_samples: int | None = None) -> xr
     coords = {"sample": ds["sample"].values[:n]}
     if "spatial" in ds.coords:
         coords.update(spatial=ds["spatial"].values, spatial_b=ds["spatial"].values)
-    return xr.DataArray(out, dims=("sample", "spatial", "spatial_b"), coords=coords,
-                        name="residual_stress",
-                        attrs={"long_name": "virial stress tensor of the glass, (1/V) sum over pairs of "
-                                            "r^a r^b phi'(r)/r (rebuilt from the positions)",
-                               "units": "epsilon a^-d", "taper_order": potential.taper_label})
+    return xr.DataArray(
+        out,
+        dims=("sample", "spatial", "spatial_b"),
+        coords=coords,
+        name="residual_stress",
+        attrs={
+            "long_name": "virial stress tensor of the glass, (1/V) sum over pairs of "
+            "r^a r^b phi'(r)/r (rebuilt from the positions)",
+            "units": "epsilon a^-d",
+            "taper_order": potential.taper_label,
+        },
+    )
 
 
 def with_residual_stress(ds: xr.Dataset) -> xr.Dataset:

@@ -136,7 +136,9 @@ class ScoreCard:
             counts = table.setdefault(key, {v.value: 0 for v in Verdict if v is not Verdict.NOT_APPLICABLE})
             for p in r.points:
                 counts[p.verdict.value] += 1
-        return [{"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())]
+        return [
+            {"N": n, "window": w, **counts, "points": sum(counts.values())} for (n, w), counts in sorted(table.items())
+        ]
 
     def gating(self) -> list[ClaimResult]:
         """The applicable results of current claims on the data they are about: those the gate reads (a superseded
@@ -288,15 +290,22 @@ class ScoreCard:
             parts.append(", e.g. " + " ".join(f"--declare {k}={self._placeholder(k)}" for k in missing))
         if stated:
             said = ", ".join(f"{k}={'/'.join(v)}" for k, v in stated.items())
-            parts.append(f" (the data already state {said}: declare only what is true of them; where the "
-                         "claims select other values they are not about these data)")
+            parts.append(
+                f" (the data already state {said}: declare only what is true of them; where the "
+                "claims select other values they are not about these data)"
+            )
         return "".join(parts)
 
     def _placeholder(self, key: str) -> str:
         """What to write for ``key`` in the example: the choices the claims select for text keys, else a hint."""
-        hints = {"parent_temperature": "<T* of your set, model units>", "taper_order": "<m of your potential's "
-                 "taper: 0 for a plain shifted cut, inf>", "n_particles": "<N>", "density": "<N/V>",
-                 "delta": "<lattice displacement>", "non_additivity": "<epsilon>"}
+        hints = {
+            "parent_temperature": "<T* of your set, model units>",
+            "taper_order": "<m of your potential's taper: 0 for a plain shifted cut, inf>",
+            "n_particles": "<N>",
+            "density": "<N/V>",
+            "delta": "<lattice displacement>",
+            "non_additivity": "<epsilon>",
+        }
         if key in hints:
             return hints[key]
         wanted: set[str] = set()
@@ -317,7 +326,8 @@ class ScoreCard:
                 continue
             accepted = [k for k in keys if k in options]
             parts.append(
-                f"format {fmt!r} takes {', '.join(accepted)}" if accepted
+                f"format {fmt!r} takes {', '.join(accepted)}"
+                if accepted
                 else f"format {fmt!r} takes none of them (write the data to a VDOS-1.0 netCDF file with "
                 "these attributes: vdosbench.datasets.write)"
             )
@@ -330,28 +340,42 @@ class ScoreCard:
         body = {
             "vdosbench_version": __version__,
             "claims_file": self.claims_file,
-            "inputs": [{"name": i.name, "path": i.path, "sha256": i.sha256, "notes": list(i.notes)}
-                       for i in self.inputs],
+            "inputs": [
+                {"name": i.name, "path": i.path, "sha256": i.sha256, "notes": list(i.notes)} for i in self.inputs
+            ],
             "gate": self.gate(),
             "gate_message": self.why_no_claim_applies() if self.no_claim_applies() else None,
             "gate_claims": [
-                {"id": r.claim.id, "dataset": r.dataset, "verdict": r.verdict.value,
-                 "robustness": label.value if (label := r.robustness()[0]) is not None else None}
+                {
+                    "id": r.claim.id,
+                    "dataset": r.dataset,
+                    "verdict": r.verdict.value,
+                    "robustness": label.value if (label := r.robustness()[0]) is not None else None,
+                }
                 for r in self.gate_claims()
             ],
             "totals": self.totals(),
             "robustness_totals": self.robustness_totals(),
             "strata": self.strata(),
             "systems": self.systems,
-            "not_measurable": [{"id": r.claim.id, "dataset": r.dataset, "reason": r.reason} for r in self.not_measurable()],
+            "not_measurable": [
+                {"id": r.claim.id, "dataset": r.dataset, "reason": r.reason} for r in self.not_measurable()
+            ],
             "cross_code": [c.to_dict() for c in self.cross_code],
             "placements": jsonable(self.placements),
             "results": [r.to_dict() for r in self.results],
         }
         # the gate and the not-measurable list follow from the results; the cross-code check and the placements
         # are no verdict
-        derived = ("vdosbench_version", "gate", "gate_message", "gate_claims", "not_measurable", "cross_code",
-                   "placements")
+        derived = (
+            "vdosbench_version",
+            "gate",
+            "gate_message",
+            "gate_claims",
+            "not_measurable",
+            "cross_code",
+            "placements",
+        )
         canonical = json.dumps(
             {k: v for k, v in body.items() if k not in derived} | {"inputs": [i.sha256 for i in self.inputs]},
             sort_keys=True,
@@ -491,6 +515,7 @@ def read_input(
     from .adapters.base import input_notes
 
     ds = read(data, format=format, **options)
-    info = InputInfo(name=name or input_name(data), path=str(data), sha256=file_sha256(data),
-                     notes=tuple(input_notes(ds)))
+    info = InputInfo(
+        name=name or input_name(data), path=str(data), sha256=file_sha256(data), notes=tuple(input_notes(ds))
+    )
     return info, ds

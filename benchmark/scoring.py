@@ -232,8 +232,15 @@ def judged_reading(label: str, estimate: Any, expect: Expectation) -> dict[str, 
         verdict = judged.value
     else:
         verdict, why = Verdict.INCONCLUSIVE.value, f"{status}: {reason}"
-    return {"reading": label, "value": m.value, "interval": [m.low, m.high], "expect": expect.describe(),
-            "verdict": verdict, "why": why, "settings": m.settings}
+    return {
+        "reading": label,
+        "value": m.value,
+        "interval": [m.low, m.high],
+        "expect": expect.describe(),
+        "verdict": verdict,
+        "why": why,
+        "settings": m.settings,
+    }
 
 
 # ------------------------------------------------------------------------------
@@ -244,6 +251,7 @@ def judged_reading(label: str, estimate: Any, expect: Expectation) -> dict[str, 
 
 PointValidator = Callable[[xr.Dataset, Mapping[str, Any]], Any]
 PairValidator = Callable[[xr.Dataset, xr.Dataset, Mapping[str, Any]], Measurement]
+
 
 @dataclass(frozen=True, eq=False)
 class NonphononicResult(ValidatorResult):
@@ -266,8 +274,9 @@ class NonphononicResult(ValidatorResult):
 
 def _not_assessed(m: Measurement, why: str) -> Measurement:
     """``m`` with a NaN interval (no verdict is drawn from it) and the reason in its settings."""
-    return replace(m, low=float("nan"), high=float("nan"), expanded=None,
-                   settings={**dict(m.settings), "not_assessed": why})
+    return replace(
+        m, low=float("nan"), high=float("nan"), expanded=None, settings={**dict(m.settings), "not_assessed": why}
+    )
 
 
 @measures("s", name="nonphononic_exponent", as_mapping=True)
@@ -278,15 +287,21 @@ def _nonphononic(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicR
 
 
 @paired_difference("nonphononic_exponent")
-def _paired_nonphononic(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
-                        seed: int) -> Measurement:
+def _paired_nonphononic(
+    a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int, seed: int
+) -> Measurement:
     """The window MLE's s(a) − s(b) over paired units (:func:`~vdosbench.validators.paired_window_difference`);
     ValueError (independent fallback) for another estimator or quantity, or unpaired points."""
     if quantity != "s" or a.settings.get("estimator", "window_mle") != "window_mle":
         raise ValueError("a paired difference is defined for the window MLE's s only")
-    d = paired_window_difference(a.spectra, b.spectra, float(a.settings.get("factor", 0.5)),
-                                 max_participation=a.settings.get("max_participation"), n_bootstrap=n_bootstrap,
-                                 seed=seed)
+    d = paired_window_difference(
+        a.spectra,
+        b.spectra,
+        float(a.settings.get("factor", 0.5)),
+        max_participation=a.settings.get("max_participation"),
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+    )
     return _paired_assessed(a, b, d)
 
 
@@ -314,8 +329,10 @@ def _absolute(point: xr.Dataset, settings: Mapping[str, Any]) -> NonphononicResu
 #: Bootstrap replicates of the s(ω) bands a score reports (as in their coverage study).
 S_OF_OMEGA_BOOTSTRAP = 400
 #: Where the s(ω) bands' coverage is measured.
-S_OF_OMEGA_COVERAGE = ("glass-like mocks (curved spectrum, broadened shells, scattered moduli), N = 2000, 1000 samples, "
-                       "GOE and Poisson levels: studies/results/absolute_frequency_coverage_s_of_omega.json")
+S_OF_OMEGA_COVERAGE = (
+    "glass-like mocks (curved spectrum, broadened shells, scattered moduli), N = 2000, 1000 samples, "
+    "GOE and Poisson levels: studies/results/absolute_frequency_coverage_s_of_omega.json"
+)
 
 
 def _s_of_omega(point: xr.Dataset, spectra: Any) -> dict[str, Any]:
@@ -325,25 +342,37 @@ def _s_of_omega(point: xr.Dataset, spectra: Any) -> dict[str, Any]:
 
     def compute() -> dict[str, Any]:
         ests, _ = local_exponent(spectra, S_OF_OMEGA_EDGES, n_bootstrap=S_OF_OMEGA_BOOTSTRAP, seed=0)
-        rows = [{"band_omega_over_omega_g": [a, b], "s": e.value, "interval": [e.measurement.low, e.measurement.high],
-                 "modes": int(e.diagnostics["modes"]), "status": e.status}
-                for (a, b), e in zip(zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:]), ests)]
-        return {"s_of_omega": rows, "s_of_omega_bootstrap": S_OF_OMEGA_BOOTSTRAP,
-                "s_of_omega_coverage": S_OF_OMEGA_COVERAGE}
+        rows = [
+            {
+                "band_omega_over_omega_g": [a, b],
+                "s": e.value,
+                "interval": [e.measurement.low, e.measurement.high],
+                "modes": int(e.diagnostics["modes"]),
+                "status": e.status,
+            }
+            for (a, b), e in zip(zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:]), ests)
+        ]
+        return {
+            "s_of_omega": rows,
+            "s_of_omega_bootstrap": S_OF_OMEGA_BOOTSTRAP,
+            "s_of_omega_coverage": S_OF_OMEGA_COVERAGE,
+        }
 
     return point.vdos.derived("benchmark:s_of_omega", compute, ("eigenvalue", "shear_modulus", "box_length"))
 
 
 @paired_difference("absolute_exponent")
-def _paired_absolute(a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int,
-                     seed: int) -> Measurement:
+def _paired_absolute(
+    a: NonphononicResult, b: NonphononicResult, quantity: str, *, n_bootstrap: int, seed: int
+) -> Measurement:
     """The band MLE's s(a) − s(b) over paired samples (:func:`~vdosbench.validators.paired_band_difference`);
     ValueError (independent fallback) for the extreme value, another quantity or unpaired points."""
     if quantity != "s" or a.settings.get("estimator", "band_mle") != "band_mle":
         raise ValueError("a paired difference is defined for the band MLE's s only")
     low, high = (float(v) for v in a.settings.get("band", (0.0, 0.29)))
-    return _paired_assessed(a, b, paired_band_difference(a.spectra, b.spectra, low, high, n_bootstrap=n_bootstrap,
-                                                         seed=seed))
+    return _paired_assessed(
+        a, b, paired_band_difference(a.spectra, b.spectra, low, high, n_bootstrap=n_bootstrap, seed=seed)
+    )
 
 
 #: The validators a claim may name, by name: the registry (``entry(point, settings)`` -> a result whose
@@ -382,8 +411,11 @@ def _paired_or_independent(claim: Claim, result: Any, base_result: Any, settings
     if paired is not None:
         try:
             return paired(
-                result, base_result, claim.quantity,
-                n_bootstrap=int(settings.get("n_bootstrap", 1000)), seed=int(settings.get("seed", 0)),
+                result,
+                base_result,
+                claim.quantity,
+                n_bootstrap=int(settings.get("n_bootstrap", 1000)),
+                seed=int(settings.get("seed", 0)),
             )
         except ValueError:
             pass  # different samples or quantity: fall back to independent bootstraps
@@ -458,17 +490,21 @@ class ClaimResult:
         unmeasured = [a for a in self.alternatives if not a.compared]
         tail = (
             "; not measured where the primary was: " + ", ".join(a.alternative.label for a in unmeasured)
-            if unmeasured else ""
+            if unmeasured
+            else ""
         )
         if compared:
             return Robustness.ROBUST, (
                 f"the primary verdict ({self.verdict.value}) holds under "
-                + ", ".join(a.alternative.label for a in compared) + tail
+                + ", ".join(a.alternative.label for a in compared)
+                + tail
             )
         if not any(p.measured for p in self.points):
             return Robustness.NOT_ASSESSED, "the primary estimator could not be measured at any point"
-        return Robustness.NOT_ASSESSED, "no alternative estimator could be measured where the primary was: " + "; ".join(
-            f"{a.alternative.label} ({a.unmeasured_reason()})" for a in unmeasured
+        return (
+            Robustness.NOT_ASSESSED,
+            "no alternative estimator could be measured where the primary was: "
+            + "; ".join(f"{a.alternative.label} ({a.unmeasured_reason()})" for a in unmeasured),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -516,7 +552,9 @@ class AlternativeResult:
     differs: list[tuple[dict[str, Any], Verdict, Verdict]] = field(default_factory=list)
 
     @classmethod
-    def compare(cls, alternative: Alternative, result: ClaimResult, primary: Sequence[PointResult]) -> AlternativeResult:
+    def compare(
+        cls, alternative: Alternative, result: ClaimResult, primary: Sequence[PointResult]
+    ) -> AlternativeResult:
         """Compare ``result`` (the claim under ``alternative``) with the primary's points."""
         mine = {p.key(): p for p in result.points}
         out = cls(alternative, result)
@@ -535,8 +573,7 @@ class AlternativeResult:
         for params, primary, mine in self.differs:
             groups.setdefault((primary, mine), []).append(point_label(params))
         return f"{self.alternative.label}: " + "; ".join(
-            f"{mine.value} where the primary is {primary.value}"
-            + (f" ({'; '.join(labels)})" if any(labels) else "")
+            f"{mine.value} where the primary is {primary.value}" + (f" ({'; '.join(labels)})" if any(labels) else "")
             for (primary, mine), labels in groups.items()
         )
 
@@ -599,13 +636,19 @@ ResultCache = dict[tuple[str, str, str], Any]
 
 
 def _cached(
-    cache: ResultCache | None, validator: str, settings: Mapping[str, Any], values: Mapping[str, Any],
+    cache: ResultCache | None,
+    validator: str,
+    settings: Mapping[str, Any],
+    values: Mapping[str, Any],
     compute: Callable[[], Any],
 ) -> Any:
     if cache is None:
         return compute()
-    key = (validator, json.dumps(_jsonable(dict(settings)), sort_keys=True, default=str),
-           json.dumps(_jsonable(dict(values)), sort_keys=True, default=str))
+    key = (
+        validator,
+        json.dumps(_jsonable(dict(settings)), sort_keys=True, default=str),
+        json.dumps(_jsonable(dict(values)), sort_keys=True, default=str),
+    )
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -638,9 +681,7 @@ def _measure_point(
         verdict, reason = judge(m, claim.expect)
         return PointResult(values, verdict, m, result=m, versus=base[0], reason=reason)
     if claim.validator not in VALIDATORS:
-        raise KeyError(
-            f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}"
-        )
+        raise KeyError(f"unknown validator {claim.validator!r}; known: {sorted([*VALIDATORS, *PAIR_VALIDATORS])}")
     validate = VALIDATORS[claim.validator]
     quantities = getattr(validate, "quantities", None)
     if quantities is not None and claim.quantity not in quantities:
@@ -687,5 +728,11 @@ def evaluate_claim(claim: Claim, ds: xr.Dataset, name: str = "data", cache: Resu
         AlternativeResult.compare(alt, evaluate_claim(alt_claim, ds, name, cache), points)
         for alt, alt_claim in alternative_claims(claim)
     ]
-    return ClaimResult(claim, name, combine_verdicts([p.verdict for p in points]), points, alternatives=alternatives,
-                       protocol=protocol_note(claim.id, ds, [p.parameters for p in points]))
+    return ClaimResult(
+        claim,
+        name,
+        combine_verdicts([p.verdict for p in points]),
+        points,
+        alternatives=alternatives,
+        protocol=protocol_note(claim.id, ds, [p.parameters for p in points]),
+    )

@@ -135,8 +135,10 @@ class VdosAccessor:
     ) -> _T:
         key = self._key(variables, attrs)
         hit = self._cache.get(name)
-        if hit is not None and len(hit[0]) == len(key) and all(
-            a is b if not isinstance(a, str) else a == b for a, b in zip(hit[0], key)
+        if (
+            hit is not None
+            and len(hit[0]) == len(key)
+            and all(a is b if not isinstance(a, str) else a == b for a, b in zip(hit[0], key))
         ):
             return hit[1]  # type: ignore[no-any-return]
         value = compute()
@@ -620,8 +622,12 @@ class VdosAccessor:
             with np.errstate(invalid="ignore"):
                 return np.where(g > 0, np.sqrt(np.where(g > 0, g, 1.0) / rho), np.nan)
 
-        return self._memo("shear_speed", compute, ("shear_modulus", "box_length", *self._site_variables()),
-                          ("spatial_dimension", "n_particles"))
+        return self._memo(
+            "shear_speed",
+            compute,
+            ("shear_modulus", "box_length", *self._site_variables()),
+            ("spatial_dimension", "n_particles"),
+        )
 
     @property
     def omega0(self) -> np.ndarray:
@@ -641,8 +647,12 @@ class VdosAccessor:
             box = np.broadcast_to(np.asarray(self.longest_edge, dtype=float), (self.n_sample,))
             return 2 * np.pi * self.shear_speed / box
 
-        return self._memo("omega0", compute, ("shear_modulus", "box_length", *self._site_variables()),
-                          ("spatial_dimension", "n_particles"))
+        return self._memo(
+            "omega0",
+            compute,
+            ("shear_modulus", "box_length", *self._site_variables()),
+            ("spatial_dimension", "n_particles"),
+        )
 
     @property
     def omega_g(self) -> np.ndarray:
@@ -652,8 +662,12 @@ class VdosAccessor:
         def compute() -> np.ndarray:
             return self.omega0 * self.n_site ** (1.0 / self.dimension) / (2.0 * math.pi)
 
-        return self._memo("omega_g", compute, ("shear_modulus", "box_length", *self._site_variables()),
-                          ("spatial_dimension", "n_particles"))
+        return self._memo(
+            "omega_g",
+            compute,
+            ("shear_modulus", "box_length", *self._site_variables()),
+            ("spatial_dimension", "n_particles"),
+        )
 
     # ------------------------------------------------------------------ checks
 

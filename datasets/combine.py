@@ -105,10 +105,7 @@ def _grid_of_points(
     padded: Sequence[str],
 ) -> xr.Dataset:
     """The dense points combined along the parameter dimensions, with the parameters' attributes and padding noted."""
-    dense = [
-        d.drop_vars(list(names)).expand_dims({n: [v] for n, v in zip(names, k)})
-        for d, k in zip(dense, grid)
-    ]
+    dense = [d.drop_vars(list(names)).expand_dims({n: [v] for n, v in zip(names, k)}) for d, k in zip(dense, grid)]
     nested = np.empty(tuple(len(a) for a in axes), dtype=object)
     for idx, d in zip(product(*(range(len(a)) for a in axes)), dense):
         nested[idx] = d

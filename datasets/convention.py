@@ -153,8 +153,7 @@ class ConventionError(VdosbenchError, ValueError):
         self.problems = found
         lines = "\n".join(f"  - {p}" for p in found)
         super().__init__(
-            f"dataset does not follow {CONVENTION} ({len(found)} problem"
-            f"{'s' if len(found) != 1 else ''}):\n{lines}"
+            f"dataset does not follow {CONVENTION} ({len(found)} problem{'s' if len(found) != 1 else ''}):\n{lines}"
         )
 
 
@@ -241,12 +240,15 @@ def _padded_problems(ds: xr.Dataset) -> list[Problem]:
         name = length_variable(dim)
         if name not in ds.variables or tuple(ds[name].dims) != pdims:
             found = f"no variable {name!r}" if name not in ds.variables else f"{name} has dims {ds[name].dims}"
-            out.append(Problem(
-                name, "padding",
-                f"{dim!r} is listed in attribute {PADDED_ATTR} but {found}; expected dims {pdims}",
-                "store each point's length of the padded dimension (write ensembles with "
-                "vdosbench.datasets.combine_parts)",
-            ))
+            out.append(
+                Problem(
+                    name,
+                    "padding",
+                    f"{dim!r} is listed in attribute {PADDED_ATTR} but {found}; expected dims {pdims}",
+                    "store each point's length of the padded dimension (write ensembles with "
+                    "vdosbench.datasets.combine_parts)",
+                )
+            )
     if out or not pdims:
         return out or _rule_problems(ds, _RULES)
     pairs = [str(n) for n, v in ds.variables.items() if "pair" in v.dims]
@@ -394,8 +396,7 @@ def _rule_eigenvalue(ds: xr.Dataset) -> Iterator[Problem]:
             "eigenvalue",
             "eigenvalue-dims",
             f"eigenvalue has dims {ev.dims}; expected (..., 'sample', 'mode')",
-            "transpose so 'sample', 'mode' come last, or add a sample dimension "
-            "with ds.expand_dims('sample')",
+            "transpose so 'sample', 'mode' come last, or add a sample dimension with ds.expand_dims('sample')",
         )
         return
     if ev.dtype.kind != "f":
@@ -586,20 +587,26 @@ def _rule_pair_ragged(ds: xr.Dataset) -> Iterator[Problem]:
     count = ds["pair_count"]
     if not count.dims or count.dims[-1] != "sample" or count.dtype.kind not in "iu":
         yield Problem(
-            "pair_count", "pair-ragged", f"dims {count.dims} dtype {count.dtype}",
+            "pair_count",
+            "pair-ragged",
+            f"dims {count.dims} dtype {count.dtype}",
             "use an integer pair_count with dims (..., 'sample')",
         )
         return
     if count.attrs.get("sample_dimension") != "pair":
         yield Problem(
-            "pair_count", "pair-ragged", "attribute sample_dimension is not 'pair'",
+            "pair_count",
+            "pair-ragged",
+            "attribute sample_dimension is not 'pair'",
             "set ds['pair_count'].attrs['sample_dimension'] = 'pair' (CF contiguous ragged array)",
         )
     counts = np.asarray(count.values)
     n_pair = int(ds.sizes.get("pair", 0))
     if np.any(counts < 0) or int(counts.sum()) != n_pair:
         yield Problem(
-            "pair_count", "pair-ragged", f"sum(pair_count) = {int(counts.sum())} but len(pair) = {n_pair}",
+            "pair_count",
+            "pair-ragged",
+            f"sum(pair_count) = {int(counts.sum())} but len(pair) = {n_pair}",
             "concatenate every sample's pairs along 'pair' in C order of pair_count",
         )
     for name in pair_vars:

@@ -268,13 +268,15 @@ class _RecordingDownloader:
     def _too_large(self, url: str, found: str) -> DownloadTooLarge:
         return DownloadTooLarge(
             f"{url} {found}; expected the catalogued file of {self.max_bytes} bytes. Nothing was kept. Fix: check "
-            "that the URL serves the catalogued file (a broken or wrong mirror)")
+            "that the URL serves the catalogued file (a broken or wrong mirror)"
+        )
 
     def _too_slow(self, url: str, deadline: float) -> DownloadTooSlow:
         return DownloadTooSlow(
             f"{url} did not finish within {deadline:.0f} s ({DEADLINE_BASE_S:.0f} s plus the catalogued "
             f"{self.max_bytes} bytes at {DEADLINE_MIN_RATE / 1000:.0f} kB/s); nothing was kept. Fix: try again "
-            "later, or another mirror ($VDOSBENCH_MIRROR)")
+            "later, or another mirror ($VDOSBENCH_MIRROR)"
+        )
 
     def __call__(self, url: str, output_file: Any, pooch_obj: Any, check_only: bool = False) -> Any:
         import requests
@@ -318,16 +320,22 @@ class _RecordingDownloader:
         if self.progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=int(declared) if declared.isdigit() else None, unit="B", unit_scale=True,
-                       leave=False, file=sys.stderr)
+            bar = tqdm(
+                total=int(declared) if declared.isdigit() else None,
+                unit="B",
+                unit_scale=True,
+                leave=False,
+                file=sys.stderr,
+            )
         written = 0
         try:
             with open(output_file, "w+b") as fh:
                 for chunk in response.iter_content(chunk_size=self.CHUNK):
                     written += len(chunk)
                     if written > self.max_bytes:
-                        raise self._too_large(url, f"sent more than {self.max_bytes} bytes (reading stopped "
-                                                   f"at {written})")
+                        raise self._too_large(
+                            url, f"sent more than {self.max_bytes} bytes (reading stopped at {written})"
+                        )
                     fh.write(chunk)
                     if bar is not None:
                         bar.update(len(chunk))
@@ -388,8 +396,13 @@ def _kind_and_size(path: Path) -> tuple[str, int]:
     st = path.stat()
     if stat.S_ISREG(st.st_mode):
         return "regular file", st.st_size
-    kinds = ((stat.S_ISFIFO, "FIFO (named pipe)"), (stat.S_ISCHR, "character device"),
-             (stat.S_ISBLK, "block device"), (stat.S_ISSOCK, "socket"), (stat.S_ISDIR, "folder"))
+    kinds = (
+        (stat.S_ISFIFO, "FIFO (named pipe)"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISDIR, "folder"),
+    )
     return next((name for test, name in kinds if test(st.st_mode)), "special file"), st.st_size
 
 
@@ -409,12 +422,19 @@ def _verified_in_place(entry: CatalogEntry, path: Path, expected: str, fix: str,
     if kind != "regular file":
         raise ChecksumError(
             f"the copy of dataset {entry.name!r} at {path} is a {kind} (links followed), not a regular file; expected "
-            f"the catalogued file of {size} bytes. Fix: replace it with the file itself. {fix}", expected, kind,
-            str(path))
+            f"the catalogued file of {size} bytes. Fix: replace it with the file itself. {fix}",
+            expected,
+            kind,
+            str(path),
+        )
     if found != size:
         raise ChecksumError(
             f"the copy of dataset {entry.name!r} at {path} has {found} bytes; the catalogue records {size} (its "
-            f"SHA-256 was not computed). {fix}", expected, f"size {found}", str(path))
+            f"SHA-256 was not computed). {fix}",
+            expected,
+            f"size {found}",
+            str(path),
+        )
     actual = file_sha256(path)
     if actual != expected:
         raise ChecksumError(_mismatch_message(entry, actual, str(path), fix, expected), expected, actual, str(path))
@@ -428,9 +448,12 @@ def _in_repository(entry: CatalogEntry, kept: RepositoryFile, table: str) -> Pat
     if local is None or not local.exists():
         return None
     return _verified_in_place(
-        entry, local, kept.sha256,
+        entry,
+        local,
+        kept.sha256,
         f"The repository's copy differs from the catalogue: restore it (git checkout -- {kept.repository_path}), "
-        f"or update the catalogue's {table} when the file was rebuilt on purpose.", kept.size,
+        f"or update the catalogue's {table} when the file was rebuilt on purpose.",
+        kept.size,
     )
 
 
@@ -502,8 +525,18 @@ def _fetch_scoring(
     looked = [place.describe(form.file) for place in reference_places()]
     looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
     sources = list(urls) if urls is not None else scoring_download_urls(entry)
-    return _download_verified(entry, form.sha256, target, sources, retries, timeout, progress,
-                              max_bytes=form.size, looked=looked, fix=REFERENCE_FIXES)
+    return _download_verified(
+        entry,
+        form.sha256,
+        target,
+        sources,
+        retries,
+        timeout,
+        progress,
+        max_bytes=form.size,
+        looked=looked,
+        fix=REFERENCE_FIXES,
+    )
 
 
 def _download_verified(
@@ -543,13 +576,17 @@ def _download_verified(
         actual, url = found
         raise ChecksumError(
             _mismatch_message(
-                entry, actual, url,
+                entry,
+                actual,
+                url,
                 f"The download was deleted (nothing kept under {target}). Check the URL serves the "
                 f"catalogued file, or delete any stale copy in {target.parent} and try again.\n"
                 f"Sources tried:\n{tried}",
                 expected,
             ),
-            expected, actual, url,
+            expected,
+            actual,
+            url,
         )
     places = "".join(f"  - {place}\n" for place in looked)
     raise FetchError(
@@ -577,15 +614,28 @@ def _download_full(
         raise FetchError(
             f"dataset {entry.name!r} has no download URL (no hosting yet{missing}) and the repository holds no copy; "
             f"rebuild it from its recipe: vdosbench build {entry.name} (vdosbench.benchmark.rebuild.build), "
-            f"or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = \"BASE_URL\" under [fetch] "
+            f'or point vdosbench at a mirror: {MIRROR_ENV}=BASE_URL (or mirror = "BASE_URL" under [fetch] '
             f"in {config_path()}), or pass urls=[...]"
         )
     full = entry.full_form
-    looked = ([place.describe(full.file) for place in reference_places()] if full is not None
-              else [f"{REFERENCE_DATA_DIRNAME}/: the repository holds no full set of {entry.name!r}"])
+    looked = (
+        [place.describe(full.file) for place in reference_places()]
+        if full is not None
+        else [f"{REFERENCE_DATA_DIRNAME}/: the repository holds no full set of {entry.name!r}"]
+    )
     looked.append(f"the cache: {target} {'not its sha256' if target.exists() else 'not there'}")
-    return _download_verified(entry, entry.sha256, target, sources, retries, timeout, progress,
-                              max_bytes=entry.size, looked=looked, fix=REFERENCE_FIXES if full is not None else "")
+    return _download_verified(
+        entry,
+        entry.sha256,
+        target,
+        sources,
+        retries,
+        timeout,
+        progress,
+        max_bytes=entry.size,
+        looked=looked,
+        fix=REFERENCE_FIXES if full is not None else "",
+    )
 
 
 def fetch(

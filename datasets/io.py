@@ -34,8 +34,19 @@ from .errors import VdosbenchError
 from .isolated import READ_TIMEOUT_ENV, IsolatedReadError, read_time_limit, report_progress, run_isolated
 from .memory import DEFLATE_MAX_RATIO, MemoryBoundError, check_memory, format_bytes, netcdf_header_bytes
 
-__all__ = ["DiskFullError", "VDOSReadError", "write", "write_text", "write_bytes", "open_dataset", "open_ensemble",
-           "temporary_path", "part_load_bytes", "open_part", "run_on_file"]
+__all__ = [
+    "DiskFullError",
+    "VDOSReadError",
+    "write",
+    "write_text",
+    "write_bytes",
+    "open_dataset",
+    "open_ensemble",
+    "temporary_path",
+    "part_load_bytes",
+    "open_part",
+    "run_on_file",
+]
 
 _ENGINE = "netcdf4"
 
@@ -170,9 +181,11 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
         full = _disk_full(path.parent, int(ds.nbytes))  # measured before the partial file frees its space
         tmp.unlink(missing_ok=True)
         if full is not None:
-            raise DiskFullError(f"writing {path} failed ({type(e).__name__}: {e}): the disk holding {path.parent} "
-                                f"is full ({full}). Fix: free space there (or write elsewhere) and run the same "
-                                "command again; finished parts are kept") from e
+            raise DiskFullError(
+                f"writing {path} failed ({type(e).__name__}: {e}): the disk holding {path.parent} "
+                f"is full ({full}). Fix: free space there (or write elsewhere) and run the same "
+                "command again; finished parts are kept"
+            ) from e
         raise
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -198,9 +211,7 @@ def _disk_full(folder: Path, need: int) -> str | None:
     return f"{format_bytes(free)} free, the dataset holds about {format_bytes(need)}"
 
 
-def _check_declared_size(
-    paths: list[Path], sizes: list[int], lazy: bool, lazy_variables: Collection[str] = ()
-) -> None:
+def _check_declared_size(paths: list[Path], sizes: list[int], lazy: bool, lazy_variables: Collection[str] = ()) -> None:
     """Refuse files whose headers declare (``sizes``) more than the memory bound, before xarray allocates it.
 
     Without ``lazy`` (no Dask chunks) every variable but ``lazy_variables`` is loaded; with it only the index
@@ -210,12 +221,15 @@ def _check_declared_size(
     need = LOAD_COPIES * sum(sizes)
     largest = max(range(len(paths)), key=sizes.__getitem__)
     where = (
-        str(paths[0]) if len(paths) == 1
+        str(paths[0])
+        if len(paths) == 1
         else f"{len(paths)} files (largest {paths[largest]}: {format_bytes(sizes[largest])})"
     )
     what = (
-        "its index coordinates (the rest stays on disk)" if lazy
-        else f"every variable but {sorted(lazy_variables)} (on disk)" if lazy_variables
+        "its index coordinates (the rest stays on disk)"
+        if lazy
+        else f"every variable but {sorted(lazy_variables)} (on disk)"
+        if lazy_variables
         else "every variable"
     )
     check_memory(
@@ -223,8 +237,11 @@ def _check_declared_size(
         f"opening {where} ({LOAD_COPIES} × the {format_bytes(sum(sizes))} its header declares for {what}: "
         "the raw and the decoded arrays)",
         "check the file's dimensions (ncdump -h); "
-        + ("select fewer files" if lazy else "open it lazily with chunks={'sample': 1} (xarray/Dask) or select fewer "
-           "files"),
+        + (
+            "select fewer files"
+            if lazy
+            else "open it lazily with chunks={'sample': 1} (xarray/Dask) or select fewer files"
+        ),
     )
 
 
@@ -256,9 +273,7 @@ def _check_stored(path: Path, stored: int) -> None:
         )
 
 
-def _load_checked(
-    path: Path, lazy_variables: Collection[str], bound: bool
-) -> tuple[xr.Dataset, list[str]]:
+def _load_checked(path: Path, lazy_variables: Collection[str], bound: bool) -> tuple[xr.Dataset, list[str]]:
     """Inspect, bound and load one file but its ``lazy_variables`` (run in a child process).
 
     The lazy variables the file holds are read once, one slice along their first dimension at a time, so a
@@ -399,15 +414,17 @@ def _open_one(
         raise FileNotFoundError(f"no dataset at {path}: expected a netCDF-4 file; check the path")
     try:
         if chunks is None:
-            loaded, lazy = run_isolated(_load_checked, (path, tuple(lazy_variables), bound), paths=[path],
-                                        what=f"reading {path}")
+            loaded, lazy = run_isolated(
+                _load_checked, (path, tuple(lazy_variables), bound), paths=[path], what=f"reading {path}"
+            )
             if not lazy:
                 return loaded
             on_disk = xr.open_dataset(path, engine=_ENGINE, chunks={})  # chunks={}: the file's own
             return loaded.assign({name: on_disk[name] for name in lazy})[list(on_disk.data_vars)]
         if not inspected:
-            ((load, _, _),) = run_isolated(_inspect_headers, ([path], True), paths=[path],
-                                        what=f"reading the header of {path}")
+            ((load, _, _),) = run_isolated(
+                _inspect_headers, ([path], True), paths=[path], what=f"reading the header of {path}"
+            )
             if bound:
                 _check_declared_size([path], [load], True)
         return xr.open_dataset(path, engine=_ENGINE, chunks=chunks)
@@ -507,10 +524,16 @@ def open_ensemble(
         raise FileNotFoundError(f"no netCDF files found in {paths!r}: expected *.nc part files")
     lazy = chunks is not None
     read_data = lazy and not trusted
-    where = (os.fspath(paths) if isinstance(paths, (str, os.PathLike))
-             else ", ".join(map(str, files[:3])) + (", ..." if len(files) > 3 else ""))
-    what = (f"reading every chunk of the {len(files)} part file(s) in {where}" if read_data
-            else f"reading the headers of the {len(files)} part file(s) in {where}")
+    where = (
+        os.fspath(paths)
+        if isinstance(paths, (str, os.PathLike))
+        else ", ".join(map(str, files[:3])) + (", ..." if len(files) > 3 else "")
+    )
+    what = (
+        f"reading every chunk of the {len(files)} part file(s) in {where}"
+        if read_data
+        else f"reading the headers of the {len(files)} part file(s) in {where}"
+    )
     try:
         run_isolated(_check_parts, (files, lazy, read_data), paths=files, what=what)
     except IsolatedReadError as e:
@@ -534,9 +557,11 @@ def open_ensemble(
 
 def _part_fix(path: Path) -> str:
     """The fix for a damaged part file of a run's ``parts/`` folder."""
-    return (f"Fix: delete {path} and run the same command again (vdosbench generate/build compute only the "
-            f"missing parts); if the part is intact and only large, raise the read limit with {READ_TIMEOUT_ENV}"
-            "=SECONDS")
+    return (
+        f"Fix: delete {path} and run the same command again (vdosbench generate/build compute only the "
+        f"missing parts); if the part is intact and only large, raise the read limit with {READ_TIMEOUT_ENV}"
+        "=SECONDS"
+    )
 
 
 def _without_fix(message: str) -> str:
@@ -590,12 +615,19 @@ def part_load_bytes(paths: list[Path]) -> list[int]:
     if not paths:
         return []
     try:
-        return run_isolated(_part_headers, (list(paths),), paths=list(paths),
-                            what=f"reading the headers of the {len(paths)} part file(s) in {paths[0].parent.parent}")
+        return run_isolated(
+            _part_headers,
+            (list(paths),),
+            paths=list(paths),
+            what=f"reading the headers of the {len(paths)} part file(s) in {paths[0].parent.parent}",
+        )
     except IsolatedReadError as e:
         if e.kind in ("timeout", "crash") and e.at:
-            failed = (f"did not finish within {read_time_limit(list(paths)):.0f} s (the netCDF/HDF5 library loops "
-                      "on it)" if e.kind == "timeout" else "crashed the netCDF/HDF5 library")
+            failed = (
+                f"did not finish within {read_time_limit(list(paths)):.0f} s (the netCDF/HDF5 library loops on it)"
+                if e.kind == "timeout"
+                else "crashed the netCDF/HDF5 library"
+            )
             raise VDOSReadError(
                 f"reading the header of the part file {e.at} {failed}; expected a readable part file: its header "
                 f"is damaged. {_part_fix(Path(e.at))}"
@@ -674,5 +706,3 @@ def _expand(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) ->
             return sorted(anchor.glob(pattern))
         return [p]
     return [Path(q) for q in paths]
-
-

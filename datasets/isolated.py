@@ -62,8 +62,14 @@ from typing import Any
 from .errors import VdosbenchError
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, memory_limit
 
-__all__ = ["READ_TIMEOUT_ENV", "IsolatedReadError", "read_time_limit", "report_progress", "run_isolated",
-           "time_limit_basis"]
+__all__ = [
+    "READ_TIMEOUT_ENV",
+    "IsolatedReadError",
+    "read_time_limit",
+    "report_progress",
+    "run_isolated",
+    "time_limit_basis",
+]
 
 #: Environment variable that sets the time limit of one isolated read, in seconds.
 READ_TIMEOUT_ENV = "VDOSBENCH_READ_TIMEOUT"
@@ -101,8 +107,7 @@ class IsolatedReadError(VdosbenchError, OSError):
         With ``"timeout"``: the time limit the read ran under (:func:`read_time_limit`), in seconds.
     """
 
-    def __init__(self, message: str, kind: str = "error", at: str | None = None,
-                 limit_s: float | None = None) -> None:
+    def __init__(self, message: str, kind: str = "error", at: str | None = None, limit_s: float | None = None) -> None:
         super().__init__(message)
         self.kind = kind
         self.at = at
@@ -157,8 +162,10 @@ def time_limit_basis(paths: list[Path]) -> str:
     """
     if os.environ.get(READ_TIMEOUT_ENV, "").strip():
         return f"the limit {READ_TIMEOUT_ENV} sets"
-    return (f"the limit for {len(paths)} file(s) of {_total_size(paths) / 1e6:.1f} MB: {BASE_SECONDS:g} s + {SECONDS_PER_FILE:g} s "
-            f"per file + 1 s per {BYTES_PER_SECOND / 1e6:g} MB")
+    return (
+        f"the limit for {len(paths)} file(s) of {_total_size(paths) / 1e6:.1f} MB: {BASE_SECONDS:g} s + {SECONDS_PER_FILE:g} s "
+        f"per file + 1 s per {BYTES_PER_SECOND / 1e6:g} MB"
+    )
 
 
 def _vm_size() -> int | None:
@@ -228,8 +235,13 @@ def _die_with_caller(conn: Connection) -> None:
         os._exit(1)
 
 
-def _child(conn: Connection, function: Callable[..., Any], args: tuple[Any, ...], env: dict[str, str | None],
-           cpu_seconds: float | None = None) -> None:
+def _child(
+    conn: Connection,
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    env: dict[str, str | None],
+    cpu_seconds: float | None = None,
+) -> None:
     """The child's side: apply the caller's settings, limit the address space and the CPU time, run ``function``,
     send the answer.
 
@@ -298,7 +310,7 @@ def _send_answer(conn: Connection, answer: tuple[str, Any, str]) -> None:
     conn.send(("answer", header, [raw.nbytes for raw in raws]))
     for raw in raws:
         for start in range(0, raw.nbytes, TRANSFER_BLOCK_BYTES):
-            conn.send_bytes(raw[start:start + TRANSFER_BLOCK_BYTES])
+            conn.send_bytes(raw[start : start + TRANSFER_BLOCK_BYTES])
 
 
 def _receive_answer(receive: Connection, header: bytes, sizes: list[int], deadline: float) -> tuple[str, Any, str]:
@@ -408,7 +420,9 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
                     "netCDF/HDF5 library loops on this file (its header or data are damaged), or the file is larger "
                     "than the time limit allows. Fix: write the file again from its source; if it is intact and "
                     f"large, raise the limit with {READ_TIMEOUT_ENV}=SECONDS",
-                    "timeout", at, timeout,
+                    "timeout",
+                    at,
+                    timeout,
                 )
             try:
                 message = receive.recv()
@@ -424,7 +438,8 @@ def run_isolated(function: Callable[..., Any], args: tuple[Any, ...], *, paths: 
                     f"{what} crashed the netCDF/HDF5 library (child process exit status {process.exitcode})"
                     f"{where}; expected a readable file. The file is damaged. Fix: write it again "
                     "from its source",
-                    "crash", at,
+                    "crash",
+                    at,
                 ) from None
             at = message[1]  # ("progress", what, "")
     finally:

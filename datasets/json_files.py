@@ -32,8 +32,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["INFINITY", "MINUS_INFINITY", "dumps_strict", "loads_numbers", "loads_strict", "numbers_back",
-           "strict_jsonable"]
+__all__ = [
+    "INFINITY",
+    "MINUS_INFINITY",
+    "dumps_strict",
+    "loads_numbers",
+    "loads_strict",
+    "numbers_back",
+    "strict_jsonable",
+]
 
 #: How +inf and -inf are written.
 INFINITY = "inf"
@@ -44,8 +51,10 @@ def strict_jsonable(value: Any) -> Any:
     """``value`` with every non-finite float replaced (+inf: ``"inf"``, -inf: ``"-inf"``, nan: ``None``),
     NumPy scalars as Python ones, tuples as lists, mapping keys as text; other objects as they are."""
     if isinstance(value, Mapping):
-        return {str(k) if not isinstance(k, (str, int, float, bool)) or k is None else k: strict_jsonable(v)
-                for k, v in value.items()}
+        return {
+            str(k) if not isinstance(k, (str, int, float, bool)) or k is None else k: strict_jsonable(v)
+            for k, v in value.items()
+        }
     if isinstance(value, (list, tuple)):
         return [strict_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -69,8 +78,10 @@ def dumps_strict(obj: Any, **kwargs: Any) -> str:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"not strict JSON: found {name}; expected only JSON numbers. Fix: write the file with "
-                     "vdosbench.datasets.json_files.dumps_strict (inf as \"inf\", nan as null)")
+    raise ValueError(
+        f"not strict JSON: found {name}; expected only JSON numbers. Fix: write the file with "
+        'vdosbench.datasets.json_files.dumps_strict (inf as "inf", nan as null)'
+    )
 
 
 def loads_strict(text: str | bytes) -> Any:

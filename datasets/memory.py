@@ -54,9 +54,20 @@ __all__ = [
 MEMORY_LIMIT_ENV = "VDOSBENCH_MEMORY_LIMIT"
 
 _UNITS = {
-    "": 1, "b": 1,
-    "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 10**9, "gb": 10**9, "t": 10**12, "tb": 10**12,
-    "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40,
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": 10**9,
+    "gb": 10**9,
+    "t": 10**12,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
 }
 
 
@@ -239,9 +250,7 @@ def _least_stored_bytes(var: object, declared: int) -> int:
     return declared // DEFLATE_MAX_RATIO if filters.get("zlib") else declared
 
 
-def netcdf_header_bytes(
-    nc: object, *, lazy: bool = False, lazy_variables: Collection[str] = ()
-) -> tuple[int, int]:
+def netcdf_header_bytes(nc: object, *, lazy: bool = False, lazy_variables: Collection[str] = ()) -> tuple[int, int]:
     """Bytes an open netCDF4 dataset's header declares, and the fewest bytes its file must hold for them.
 
     Parameters

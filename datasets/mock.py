@@ -98,11 +98,15 @@ def _add_sites(
     box = float(n_site) ** (1.0 / spatial_dimension)
     coords["spatial"] = spatial_coordinate(spatial_dimension)
     data_vars["position"] = (
-        (*dims, "site", "spatial"), rng.random((*shape, n_site, spatial_dimension)) * box, variable_attrs("position")
+        (*dims, "site", "spatial"),
+        rng.random((*shape, n_site, spatial_dimension)) * box,
+        variable_attrs("position"),
     )
     data_vars["box_length"] = ((*dims,), np.full(shape, box), variable_attrs("box_length"))
     data_vars["coordination"] = (
-        (*dims, "site"), rng.integers(2, 7, size=(*shape, n_site)), variable_attrs("coordination")
+        (*dims, "site"),
+        rng.integers(2, 7, size=(*shape, n_site)),
+        variable_attrs("coordination"),
     )
     if vector_modes:
         _add_eigenvectors(rng, dims, shape, n_site, vector_modes, coords, data_vars)
@@ -177,5 +181,3 @@ def mock_spectrum(
     elif vector_modes or pairs_per_sample:
         raise ValueError("vector_modes and pairs_per_sample need n_site: pass n_site=...")
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
-
-

@@ -201,7 +201,10 @@ def trim(point: xr.Dataset) -> xr.Dataset:
         values = values_variable(dim)
         if values in point.variables and point[values].dims == (dim,):
             own = point[values]
-            attrs = {**own.attrs, "long_name": str(own.attrs.get("long_name", dim)).removesuffix(" (this point's own, padded)")}
+            attrs = {
+                **own.attrs,
+                "long_name": str(own.attrs.get("long_name", dim)).removesuffix(" (this point's own, padded)"),
+            }
             point = point.drop_vars(values).assign_coords({dim: xr.Variable((dim,), own.values, attrs)})
     attrs = dict(point.attrs)
     if still:

@@ -36,13 +36,18 @@ import numpy as np
 import xarray as xr
 
 __all__ = [
-    "merge_samples", "point_group_key", "point_group_name", "read_point_group_parts", "read_point_groups",
+    "merge_samples",
+    "point_group_key",
+    "point_group_name",
+    "read_point_group_parts",
+    "read_point_groups",
     "write_point_groups",
 ]
 
 
-def write_point_groups(points: Mapping[str, xr.Dataset], path: str | os.PathLike[str],
-                       drop: Iterable[str] = ()) -> Path:
+def write_point_groups(
+    points: Mapping[str, xr.Dataset], path: str | os.PathLike[str], drop: Iterable[str] = ()
+) -> Path:
     """Write each point (group name → one-point dataset) as a netCDF group, per-site arrays and ``drop`` left out.
 
     The particle count is kept as ``n_particles`` (from the ``site`` length, or the point's own attribute).
@@ -57,8 +62,10 @@ def write_point_groups(points: Mapping[str, xr.Dataset], path: str | os.PathLike
         for name, ds in sorted(points.items()):
             n = int(ds.sizes["site"]) if "site" in ds.sizes else ds.attrs.get("n_particles")
             if n is None:
-                raise ValueError(f"point {name!r} has neither a 'site' dimension nor an n_particles attribute; "
-                                 "expected one of them (the particle count is kept as n_particles)")
+                raise ValueError(
+                    f"point {name!r} has neither a 'site' dimension nor an n_particles attribute; "
+                    "expected one of them (the particle count is kept as n_particles)"
+                )
             small = ds.drop_vars([v for v in drop if v in ds.variables]).drop_dims("site", errors="ignore")
             small.assign_attrs(n_particles=int(n)).to_netcdf(tmp, group=name, mode="a" if tmp.exists() else "w")
         tmp.replace(path)
@@ -127,15 +134,23 @@ def read_point_group_parts(source: str | os.PathLike[str]) -> dict[str, xr.Datas
         for f, ds in parts:
             for k in ds["sample"].values.tolist():
                 if k in seen:
-                    raise ValueError(f"sample {k} of {name} is in both {seen[k].name} and {f.name}; expected each "
-                                     "sample in one part. Fix: remove the part landed twice")
+                    raise ValueError(
+                        f"sample {k} of {name} is in both {seen[k].name} and {f.name}; expected each "
+                        "sample in one part. Fix: remove the part landed twice"
+                    )
                 seen[k] = f
         if len(parts) == 1:
             out[name] = parts[0][1]
             continue
         shared = set.intersection(*(set(ds.data_vars) for _, ds in parts))
-        joined = xr.concat([ds[sorted(shared)] for _, ds in parts], "sample", data_vars="minimal", coords="minimal",
-                           compat="override", combine_attrs="override")
+        joined = xr.concat(
+            [ds[sorted(shared)] for _, ds in parts],
+            "sample",
+            data_vars="minimal",
+            coords="minimal",
+            compat="override",
+            combine_attrs="override",
+        )
         out[name] = joined.sortby("sample").assign_attrs(parts[-1][1].attrs)
     return out
 
@@ -151,8 +166,14 @@ def merge_samples(old: xr.Dataset | None, new: xr.Dataset) -> xr.Dataset:
     if keep.sizes["sample"] == 0:
         return new.sortby("sample")
     shared = [v for v in new.data_vars if v in keep.data_vars]
-    merged = xr.concat([keep[shared], new[shared]], "sample", data_vars="minimal", coords="minimal",
-                       compat="override", combine_attrs="override")
+    merged = xr.concat(
+        [keep[shared], new[shared]],
+        "sample",
+        data_vars="minimal",
+        coords="minimal",
+        compat="override",
+        combine_attrs="override",
+    )
     return merged.sortby("sample").assign_attrs(new.attrs)
 
 
@@ -187,10 +208,14 @@ def point_group_key(name: str) -> tuple[int, int, float]:
     """
     m = _POINT_GROUP.fullmatch(name)
     if m is None:
-        raise ValueError(f"point group {name!r}: expected a name n{{N}}_m{{m}}_t{{T*}}, e.g. n1000_m2_t1 or "
-                         "n2000_minf_tinf (vdosbench.datasets.point_group_name)")
+        raise ValueError(
+            f"point group {name!r}: expected a name n{{N}}_m{{m}}_t{{T*}}, e.g. n1000_m2_t1 or "
+            "n2000_minf_tinf (vdosbench.datasets.point_group_name)"
+        )
     try:
         tstar = float(m.group(3))
     except ValueError:
-        raise ValueError(f"point group {name!r}: T* {m.group(3)!r} is not a number; expected e.g. n1000_m2_t0.144") from None
+        raise ValueError(
+            f"point group {name!r}: T* {m.group(3)!r} is not a number; expected e.g. n1000_m2_t0.144"
+        ) from None
     return int(m.group(1)), -1 if m.group(2) == "inf" else int(m.group(2)), tstar

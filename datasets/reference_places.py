@@ -59,8 +59,10 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 _MAX_PYPROJECT_BYTES = 1 << 20
 
 #: The fixes a message names when no place holds a copy.
-FIXES = (f"run the command inside a clone of {PROJECT_NAME} (cd into it); or set {REFERENCE_DATA_ENV}="
-         f"/path/to/clone/{REFERENCE_DATA_DIRNAME}; or install from the clone with pip install -e .")
+FIXES = (
+    f"run the command inside a clone of {PROJECT_NAME} (cd into it); or set {REFERENCE_DATA_ENV}="
+    f"/path/to/clone/{REFERENCE_DATA_DIRNAME}; or install from the clone with pip install -e ."
+)
 
 
 class ReferenceDataError(VdosbenchError, ValueError):
@@ -149,18 +151,26 @@ def reference_places() -> list[ReferencePlace]:
     except OSError:
         cwd = "the current folder (removed)"
     root = clone_root()
-    places.append(ReferencePlace(
-        "the repository the command runs in",
-        None if root is None else root / REFERENCE_DATA_DIRNAME,
-        f"the clone {root}" if root is not None else
-        f"no {PROJECT_NAME} clone (a folder with {REFERENCE_DATA_DIRNAME}/ and {PROJECT_NAME}'s pyproject.toml) "
-        f"at or above {cwd}"))
+    places.append(
+        ReferencePlace(
+            "the repository the command runs in",
+            None if root is None else root / REFERENCE_DATA_DIRNAME,
+            f"the clone {root}"
+            if root is not None
+            else f"no {PROJECT_NAME} clone (a folder with {REFERENCE_DATA_DIRNAME}/ and {PROJECT_NAME}'s pyproject.toml) "
+            f"at or above {cwd}",
+        )
+    )
     source = PACKAGE_ROOT / REFERENCE_DATA_DIRNAME
-    places.append(ReferencePlace(
-        "the package's source folder",
-        source if source.is_dir() else None,
-        f"the clone {PACKAGE_ROOT} (an editable install)" if source.is_dir() else
-        f"no {REFERENCE_DATA_DIRNAME}/ beside the installed package in {PACKAGE_ROOT} (a non-editable install)"))
+    places.append(
+        ReferencePlace(
+            "the package's source folder",
+            source if source.is_dir() else None,
+            f"the clone {PACKAGE_ROOT} (an editable install)"
+            if source.is_dir()
+            else f"no {REFERENCE_DATA_DIRNAME}/ beside the installed package in {PACKAGE_ROOT} (a non-editable install)",
+        )
+    )
     return places
 
 

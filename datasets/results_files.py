@@ -84,17 +84,25 @@ def _input(item: str | os.PathLike[str] | Mapping[str, Any], root: Path) -> dict
         return {"path": _relative(path, root), "bytes": path.stat().st_size, "sha256": _sha256(path)}
     if path.is_dir():
         return {"path": _relative(path, root), "files": sum(1 for p in path.rglob("*") if p.is_file())}
-    raise ResultsFileError(f"input {str(path)!r} does not exist; expected the file or folder the result was computed "
-                           "from. Fix: pass the path it was read from, or a table describing it (e.g. {'name': ...})")
+    raise ResultsFileError(
+        f"input {str(path)!r} does not exist; expected the file or folder the result was computed "
+        "from. Fix: pass the path it was read from, or a table describing it (e.g. {'name': ...})"
+    )
 
 
 def _commit(root: Path) -> str:
     """``HEAD`` of the repository at ``root`` (``+dirty`` when tracked files differ), or why it is unknown."""
     try:
-        head = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              timeout=30, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError) as e:
         return f"unknown ({type(e).__name__})"
     return head + ("+dirty" if dirty else "")
@@ -109,8 +117,12 @@ def _script(argv: list[str], root: Path, module: str | None) -> tuple[str, str]:
     return script, shlex.join(["python", script, *argv[1:]]) if script.endswith(".py") else shlex.join(argv)
 
 
-def provenance_envelope(inputs: Iterable[str | os.PathLike[str] | Mapping[str, Any]] = (), *,
-                        argv: list[str] | None = None, root: str | os.PathLike[str] | None = None) -> dict[str, Any]:
+def provenance_envelope(
+    inputs: Iterable[str | os.PathLike[str] | Mapping[str, Any]] = (),
+    *,
+    argv: list[str] | None = None,
+    root: str | os.PathLike[str] | None = None,
+) -> dict[str, Any]:
     """The provenance of a results file written now by this process (module docstring).
 
     Parameters
@@ -143,9 +155,14 @@ def provenance_envelope(inputs: Iterable[str | os.PathLike[str] | Mapping[str, A
     }
 
 
-def write_results(path: str | os.PathLike[str], result: Mapping[str, Any], *,
-                  inputs: Iterable[str | os.PathLike[str] | Mapping[str, Any]] = (), indent: int | None = 1,
-                  **dumps: Any) -> Path:
+def write_results(
+    path: str | os.PathLike[str],
+    result: Mapping[str, Any],
+    *,
+    inputs: Iterable[str | os.PathLike[str] | Mapping[str, Any]] = (),
+    indent: int | None = 1,
+    **dumps: Any,
+) -> Path:
     """Write ``result`` to ``path`` as strict JSON with its provenance envelope first (module docstring).
 
     Parameters
@@ -173,12 +190,16 @@ def write_results(path: str | os.PathLike[str], result: Mapping[str, Any], *,
         exist.
     """
     if not isinstance(result, Mapping):
-        raise ResultsFileError(f"a results file holds a table (a mapping); found {type(result).__name__}. Fix: "
-                               "wrap it, e.g. {'rows': [...]}")
+        raise ResultsFileError(
+            f"a results file holds a table (a mapping); found {type(result).__name__}. Fix: "
+            "wrap it, e.g. {'rows': [...]}"
+        )
     earlier = result.get(PROVENANCE_KEY)
     if earlier is not None and not (isinstance(earlier, Mapping) and all(key in earlier for key in ENVELOPE)):
-        raise ResultsFileError(f"the result has a {PROVENANCE_KEY!r} key of its own; expected the writer to add "
-                               f"the envelope. Fix: rename that key (e.g. 'run_{PROVENANCE_KEY}')")
+        raise ResultsFileError(
+            f"the result has a {PROVENANCE_KEY!r} key of its own; expected the writer to add "
+            f"the envelope. Fix: rename that key (e.g. 'run_{PROVENANCE_KEY}')"
+        )
     # a results file read back and written again (a resumed study) gets the envelope of this write
     document = {PROVENANCE_KEY: provenance_envelope(inputs), **{k: v for k, v in result.items() if k != PROVENANCE_KEY}}
     return write_text(path, dumps_strict(document, indent=indent, **dumps) + "\n")

@@ -73,8 +73,7 @@ def select_point(ds: xr.Dataset, values: Mapping[str, Any], *, keep: tuple[str, 
     unknown = [k for k in values if k not in pdims or k in keep]
     if missing or unknown:
         raise KeyError(
-            f"a point needs a value for each parameter dimension {wanted}; missing {missing}, "
-            f"unknown {unknown}"
+            f"a point needs a value for each parameter dimension {wanted}; missing {missing}, unknown {unknown}"
         )
     index = {d: _index(ds, d, values[d]) for d in wanted}
     pairs = pair_variables(ds)

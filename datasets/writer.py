@@ -73,28 +73,30 @@ def _frozen(**attrs: str) -> Mapping[str, str]:
 
 #: The convention's attribute table: ``long_name`` and ``units`` of its coordinates and of the generic
 #: forms of its variables (a model may word a variable's ``long_name`` more precisely; see module docstring).
-VARIABLE_ATTRS: Mapping[str, Mapping[str, str]] = MappingProxyType({
-    # dimension coordinates: the same words in every dataset
-    "sample": _frozen(long_name="ensemble member", units="1"),
-    "mode": _frozen(long_name="mode index (ascending eigenvalue)", units="1"),
-    "vector_mode": _frozen(long_name="mode index of stored eigenvector", units="1"),
-    "spatial": _frozen(long_name="Cartesian component"),
-    # variables, generic wording (dimensionless unless the model states its units)
-    "eigenvalue": _frozen(long_name="eigenvalue of the dynamical matrix (omega squared)", units="1"),
-    "zero_mode": _frozen(long_name="zero (translation) mode flag", units="1"),
-    "eigenvector": _frozen(long_name="normalised eigenvector", units="1"),
-    "position": _frozen(long_name="site position", units="1"),
-    "box_length": _frozen(long_name="periodic box edge", units="1"),
-    "diameter": _frozen(long_name="particle diameter", units="1"),
-    "species": _frozen(long_name="particle species", units="1"),
-    "shear_modulus": _frozen(long_name="shear modulus G of the sample", units="1"),
-    "bulk_modulus": _frozen(long_name="bulk modulus K of the sample", units="1"),
-    "coordination": _frozen(long_name="number of interacting neighbours", units="1"),
-    "pair_count": _frozen(long_name="number of pairs per sample", units="1", sample_dimension="pair"),
-    "pair_i": _frozen(long_name="first site", units="1"),
-    "pair_j": _frozen(long_name="second site", units="1"),
-    "pair_distance": _frozen(long_name="pair distance", units="1"),
-})
+VARIABLE_ATTRS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        # dimension coordinates: the same words in every dataset
+        "sample": _frozen(long_name="ensemble member", units="1"),
+        "mode": _frozen(long_name="mode index (ascending eigenvalue)", units="1"),
+        "vector_mode": _frozen(long_name="mode index of stored eigenvector", units="1"),
+        "spatial": _frozen(long_name="Cartesian component"),
+        # variables, generic wording (dimensionless unless the model states its units)
+        "eigenvalue": _frozen(long_name="eigenvalue of the dynamical matrix (omega squared)", units="1"),
+        "zero_mode": _frozen(long_name="zero (translation) mode flag", units="1"),
+        "eigenvector": _frozen(long_name="normalised eigenvector", units="1"),
+        "position": _frozen(long_name="site position", units="1"),
+        "box_length": _frozen(long_name="periodic box edge", units="1"),
+        "diameter": _frozen(long_name="particle diameter", units="1"),
+        "species": _frozen(long_name="particle species", units="1"),
+        "shear_modulus": _frozen(long_name="shear modulus G of the sample", units="1"),
+        "bulk_modulus": _frozen(long_name="bulk modulus K of the sample", units="1"),
+        "coordination": _frozen(long_name="number of interacting neighbours", units="1"),
+        "pair_count": _frozen(long_name="number of pairs per sample", units="1", sample_dimension="pair"),
+        "pair_i": _frozen(long_name="first site", units="1"),
+        "pair_j": _frozen(long_name="second site", units="1"),
+        "pair_distance": _frozen(long_name="pair distance", units="1"),
+    }
+)
 
 
 def variable_attrs(name: str, **override: object) -> dict[str, object]:
@@ -136,7 +138,9 @@ def spatial_coordinate(dimension: int) -> tuple[str, np.ndarray, dict[str, objec
     return coordinate("spatial", np.array(SPATIAL_AXES[:dimension]))
 
 
-def convention_attrs(title: str, source: str, references: str, spatial_dimension: int, **extra: object) -> dict[str, object]:
+def convention_attrs(
+    title: str, source: str, references: str, spatial_dimension: int, **extra: object
+) -> dict[str, object]:
     """The global attributes every VDOS-1.0 dataset carries, then ``extra`` (a model's settings, provenance).
 
     ``history`` starts as ``"created by vdosbench VERSION"``; pass ``history=`` to replace it.
@@ -165,8 +169,12 @@ def provenance(generator: str, generator_version: str, **seed: object) -> dict[s
     The convention's rule ``provenance``: a generated dataset records all four, so that it is reproducible
     from its own attributes.
     """
-    return {"generator": generator, "generator_version": generator_version, **seed,
-            "vdosbench_version": VDOSBENCH_VERSION}
+    return {
+        "generator": generator,
+        "generator_version": generator_version,
+        **seed,
+        "vdosbench_version": VDOSBENCH_VERSION,
+    }
 
 
 def history_line(what: str, when: datetime | None = None) -> str:

@@ -163,9 +163,7 @@ def dense_symmetric(matrix: object) -> np.ndarray:
     dense = matrix.toarray() if scipy.sparse.issparse(matrix) else np.asarray(matrix)
     dense = np.ascontiguousarray(dense, dtype=np.float64)
     if dense.ndim != 2 or dense.shape[0] != dense.shape[1]:
-        raise ValueError(
-            f"expected a square matrix, found shape {dense.shape}; pass the (n, n) dynamical matrix"
-        )
+        raise ValueError(f"expected a square matrix, found shape {dense.shape}; pass the (n, n) dynamical matrix")
     if not np.all(np.isfinite(dense)):
         raise ValueError(
             "the matrix has NaN or infinite entries; check the spring constants "
@@ -393,7 +391,8 @@ def _shift_invert_operator(
     definite = sigma < 0
     lu = scipy.sparse.linalg.splu(
         (mat - sigma * scipy.sparse.identity(n, format="csc")).tocsc(),
-        permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0 if definite else 1.0,
+        permc_spec="MMD_AT_PLUS_A",
+        diag_pivot_thresh=0.0 if definite else 1.0,
         options={"SymmetricMode": definite},
     )
 

@@ -79,10 +79,17 @@ print(json.dumps({
 
 def run_child(case: str, fixed: dict[str, Any], cache: Path) -> dict[str, Any]:
     """One fresh interpreter building ``case`` with numba's cache in ``cache``; its JSON report."""
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-           "MKL_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
-    done = subprocess.run([sys.executable, "-c", CHILD, case, json.dumps(fixed)], env=env, capture_output=True,
-                          text=True, check=False)
+    env = {
+        **os.environ,
+        "NUMBA_CACHE_DIR": str(cache),
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "NUMBA_NUM_THREADS": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, case, json.dumps(fixed)], env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"case {case} failed (exit {done.returncode}):\n{done.stderr[-3000:]}")
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -96,8 +103,13 @@ def measure(case: str) -> dict[str, Any]:
         cold = run_child(case, fixed, Path(folder))
         warm = run_child(case, fixed, Path(folder))
     cold["slowest_kernels"] = {k: round(v, 2) for k, v in cold["slowest_kernels"].items()}
-    return {"generator": case, "fixed": fixed, "cold": cold, "warm": warm,
-            "cold_over_warm_build": round(cold["build_wall_seconds"] / warm["build_wall_seconds"], 1)}
+    return {
+        "generator": case,
+        "fixed": fixed,
+        "cold": cold,
+        "warm": warm,
+        "cold_over_warm_build": round(cold["build_wall_seconds"] / warm["build_wall_seconds"], 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,8 +122,11 @@ def main(argv: list[str] | None = None) -> int:
     for case in args.cases:
         results.append(measure(case))
         r = results[-1]
-        print(f"{case}: cold {r['cold']['build_wall_seconds']:.1f} s ({r['cold']['compile_seconds']:.1f} s compiling "
-              f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s", flush=True)
+        print(
+            f"{case}: cold {r['cold']['build_wall_seconds']:.1f} s ({r['cold']['compile_seconds']:.1f} s compiling "
+            f"{r['cold']['kernels_compiled']} kernels), warm {r['warm']['build_wall_seconds']:.2f} s",
+            flush=True,
+        )
     out = {"method": __doc__, "machine": machine_info("numba", "llvmlite"), "cases": results}
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_results(args.output, out, indent=2)

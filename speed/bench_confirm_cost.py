@@ -133,8 +133,9 @@ def cpu_timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.process_time() - c, time.perf_counter() - w, out
 
 
-def best_cpu_per_call(fn: Callable[[], Any], rounds: int = FLOOR_ROUNDS,
-                      round_seconds: float = FLOOR_ROUND_SECONDS) -> float:
+def best_cpu_per_call(
+    fn: Callable[[], Any], rounds: int = FLOOR_ROUNDS, round_seconds: float = FLOOR_ROUND_SECONDS
+) -> float:
     """Least CPU seconds of one call of ``fn``, over ``rounds`` rounds of enough calls to last ``round_seconds``.
 
     Parameters
@@ -160,8 +161,9 @@ def best_cpu_per_call(fn: Callable[[], Any], rounds: int = FLOOR_ROUNDS,
     return best
 
 
-def recipe_params(taper: int, n_particles: int | None = None, recipe: str = RECIPE,
-                  overrides: Mapping[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any], LowestModeParams]:
+def recipe_params(
+    taper: int, n_particles: int | None = None, recipe: str = RECIPE, overrides: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any], LowestModeParams]:
     """The recipe's settings at T* = ∞ and taper ``taper`` (``INFINITE_ORDER`` for m = ∞).
 
     Parameters
@@ -193,8 +195,9 @@ def recipe_params(taper: int, n_particles: int | None = None, recipe: str = RECI
     return point, fixed, LowestModeParams.from_mapping({**fixed, **point})
 
 
-def one_evaluation_seconds(config: Any, potential: PairPotential, skin: float, outer_skin: float,
-                           with_blocks: bool = False) -> float:
+def one_evaluation_seconds(
+    config: Any, potential: PairPotential, skin: float, outer_skin: float, with_blocks: bool = False
+) -> float:
     """CPU seconds of one bare energy-and-gradient evaluation at ``config`` (a ready Verlet list, nothing
     allocated; with ``with_blocks`` also the diagonal Hessian blocks the preconditioner asks for)."""
     model = EnergyModel(config, potential, skin=skin, outer_skin=outer_skin)
@@ -222,19 +225,36 @@ def quench_floor(result: QuenchResult, potential: PairPotential, settings: Quenc
 def fire_comparison(start: Any, potential: PairPotential, settings: QuenchSettings, lbfgs: dict[str, Any]) -> dict:
     """FIRE alone from ``start`` to the quench's force tolerance, with its floor and its ratio to the quench."""
     model = EnergyModel(start, potential, skin=settings.skin, outer_skin=settings.outer_skin)
-    cpu, wall, (x, energy, grad, steps) = cpu_timed(lambda: fire_minimize(
-        model, start.positions, settings.force_tolerance, settings.max_fire_steps, settings.fire_dt,
-        settings.fire_dt_max, settings.max_step))
+    cpu, wall, (x, energy, grad, steps) = cpu_timed(
+        lambda: fire_minimize(
+            model,
+            start.positions,
+            settings.force_tolerance,
+            settings.max_fire_steps,
+            settings.fire_dt,
+            settings.fire_dt_max,
+            settings.max_step,
+        )
+    )
     max_force = float(np.sqrt(np.max(np.sum(grad**2, axis=1))))
-    one = one_evaluation_seconds(start.with_positions(wrap(x, start.box_length)), potential, settings.skin,
-                                 settings.outer_skin)
+    one = one_evaluation_seconds(
+        start.with_positions(wrap(x, start.box_length)), potential, settings.skin, settings.outer_skin
+    )
     floor = model.n_evaluations * one
-    return {"cpu_seconds": cpu, "wall_seconds": wall, "steps": int(steps), "evaluations": int(model.n_evaluations),
-            "converged": bool(max_force <= settings.force_tolerance), "max_force": max_force,
-            "energy_per_particle": float(energy) / start.n_particles, "one_evaluation_cpu_seconds": one,
-            "floor_cpu_seconds": floor, "over_floor": cpu / floor,
-            "over_lbfgs_quench": cpu / lbfgs["cpu_seconds"],
-            "evaluations_over_lbfgs_quench": model.n_evaluations / lbfgs["evaluations"]}
+    return {
+        "cpu_seconds": cpu,
+        "wall_seconds": wall,
+        "steps": int(steps),
+        "evaluations": int(model.n_evaluations),
+        "converged": bool(max_force <= settings.force_tolerance),
+        "max_force": max_force,
+        "energy_per_particle": float(energy) / start.n_particles,
+        "one_evaluation_cpu_seconds": one,
+        "floor_cpu_seconds": floor,
+        "over_floor": cpu / floor,
+        "over_lbfgs_quench": cpu / lbfgs["cpu_seconds"],
+        "evaluations_over_lbfgs_quench": model.n_evaluations / lbfgs["evaluations"],
+    }
 
 
 def residual_over_bound(h: scipy.sparse.csr_matrix, values: np.ndarray, vectors: np.ndarray, bound: float) -> float:
@@ -253,17 +273,28 @@ def lowest_modes_floors(h: scipy.sparse.csr_matrix, p: LowestModeParams, modes: 
     out_block = np.zeros_like(x)
     one_block = best_cpu_per_call(lambda: csr_block_product(indptr, indices, csr.data, x, 1.0, 0.0, 0.0, out_block))
     product_floor = modes.block_products / width * one_block
-    rows: dict[str, Any] = {"block_width": width, "block_products": int(modes.block_products),
-                            "one_block_product_cpu_seconds": one_block, "product_floor_cpu_seconds": product_floor}
+    rows: dict[str, Any] = {
+        "block_width": width,
+        "block_products": int(modes.block_products),
+        "one_block_product_cpu_seconds": one_block,
+        "product_floor_cpu_seconds": product_floor,
+    }
     bound = modes.spectral_bound
-    for name, kwargs, matrix in (("eigsh_sa", {"which": "SA"}, csr),
-                                 ("eigsh_shift_invert", {"sigma": SHIFT, "which": "LM"}, csr.tocsc())):
-        cpu, wall, (vals, vecs) = cpu_timed(lambda kw=kwargs, m=matrix: scipy.sparse.linalg.eigsh(
-            m, k=k + d, tol=p.mode_tolerance, **kw))
+    for name, kwargs, matrix in (
+        ("eigsh_sa", {"which": "SA"}, csr),
+        ("eigsh_shift_invert", {"sigma": SHIFT, "which": "LM"}, csr.tocsc()),
+    ):
+        cpu, wall, (vals, vecs) = cpu_timed(
+            lambda kw=kwargs, m=matrix: scipy.sparse.linalg.eigsh(m, k=k + d, tol=p.mode_tolerance, **kw)
+        )
         order = np.argsort(vals)
         vals, vecs = vals[order], vecs[:, order]
         rows[name] = {
-            "cpu_seconds": cpu, "wall_seconds": wall, "k": k + d, "tol": p.mode_tolerance, **kwargs,
+            "cpu_seconds": cpu,
+            "wall_seconds": wall,
+            "k": k + d,
+            "tol": p.mode_tolerance,
+            **kwargs,
             "max_relative_difference_to_pipeline": float(np.max(np.abs(vals[d:] / modes.eigenvalues - 1))),
             "max_residual_over_bound": residual_over_bound(csr, vals[d:], vecs[:, d:], bound),
         }
@@ -280,25 +311,44 @@ def moduli_floors(h: scipy.sparse.csr_matrix, cg_iterations: int, n_rhs: int, di
     block = np.random.default_rng(1).standard_normal((n, n_rhs))
     one = best_cpu_per_call(lambda: csr @ block)
     shifted = (csr - SHIFT * scipy.sparse.identity(n, format="csr")).tocsc()
-    cpu, wall, lu = cpu_timed(lambda: scipy.sparse.linalg.splu(
-        shifted, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}))
+    cpu, wall, lu = cpu_timed(
+        lambda: scipy.sparse.linalg.splu(
+            shifted, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
+        )
+    )
     fill = float((lu.L.nnz + lu.U.nnz) / csr.nnz)
     del lu
     pinned = csr[dimension:, dimension:].tocsc()  # particle 0 pinned, as elastic.shear_modulus
     cpu_pinned, wall_pinned, lu_pinned = cpu_timed(lambda: scipy.sparse.linalg.splu(pinned))
     fill_pinned = float((lu_pinned.L.nnz + lu_pinned.U.nnz) / csr.nnz)
     del lu_pinned
-    return {"rhs_width": n_rhs, "cg_iterations": int(cg_iterations), "one_product_cpu_seconds": one,
-            "product_floor_cpu_seconds": cg_iterations * one,
-            "lu": {"cpu_seconds": cpu, "wall_seconds": wall, "fill": fill, "matrix": f"H - ({SHIFT:g}) 1",
-                   "permc_spec": "MMD_AT_PLUS_A", "symmetric_mode": True},
-            "lu_pinned_default": {"cpu_seconds": cpu_pinned, "wall_seconds": wall_pinned, "fill": fill_pinned,
-                                  "matrix": "H with particle 0 pinned", "permc_spec": "COLAMD (scipy default)"},
-            "lu_floor_cpu_seconds": cpu}
+    return {
+        "rhs_width": n_rhs,
+        "cg_iterations": int(cg_iterations),
+        "one_product_cpu_seconds": one,
+        "product_floor_cpu_seconds": cg_iterations * one,
+        "lu": {
+            "cpu_seconds": cpu,
+            "wall_seconds": wall,
+            "fill": fill,
+            "matrix": f"H - ({SHIFT:g}) 1",
+            "permc_spec": "MMD_AT_PLUS_A",
+            "symmetric_mode": True,
+        },
+        "lu_pinned_default": {
+            "cpu_seconds": cpu_pinned,
+            "wall_seconds": wall_pinned,
+            "fill": fill_pinned,
+            "matrix": "H with particle 0 pinned",
+            "permc_spec": "COLAMD (scipy default)",
+        },
+        "lu_floor_cpu_seconds": cpu,
+    }
 
 
-def label_part(ds: Any, generator: str, version: str, point: Mapping[str, Any], fixed: Mapping[str, Any],
-               root_seed: int) -> Any:
+def label_part(
+    ds: Any, generator: str, version: str, point: Mapping[str, Any], fixed: Mapping[str, Any], root_seed: int
+) -> Any:
     """A sample's dataset labelled as the engine labels a part: grid parameters as scalar coordinates, the fixed
     parameters and the provenance as attributes."""
     import xarray as xr
@@ -309,16 +359,23 @@ def label_part(ds: Any, generator: str, version: str, point: Mapping[str, Any], 
     part = ds.drop_vars([n for n in point if n in ds.variables]).assign_coords(coords)
     attrs = {k: v for k, v in ds.attrs.items() if k not in point}
     for name, value in fixed.items():
-        attrs.setdefault(name, value if isinstance(value, (int, float, str)) and not isinstance(value, bool)
-                         else json.dumps(value))
-    attrs.update(generator=generator, generator_version=version, root_seed=int(root_seed),
-                 vdosbench_version=__version__, parameter_names=" ".join(point))
+        attrs.setdefault(
+            name, value if isinstance(value, (int, float, str)) and not isinstance(value, bool) else json.dumps(value)
+        )
+    attrs.update(
+        generator=generator,
+        generator_version=version,
+        root_seed=int(root_seed),
+        vdosbench_version=__version__,
+        parameter_names=" ".join(point),
+    )
     part.attrs = attrs
     return part
 
 
-def end_to_end(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: int, root_seed: int,
-               folder: Path) -> tuple[dict[str, Any], Any]:
+def end_to_end(
+    point: Mapping[str, Any], fixed: Mapping[str, Any], sample: int, root_seed: int, folder: Path
+) -> tuple[dict[str, Any], Any]:
     """The generator's ``make_sample`` and the writing of its part, as a worker of ``vdosbench generate`` does
     (the grid parameters as scalar coordinates, the provenance attributes, :func:`vdosbench.datasets.write`;
     :func:`label_part` stands in for the engine's private labelling, which adds nothing that costs)."""
@@ -328,13 +385,19 @@ def end_to_end(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: int, 
     path = folder / part_path(point, sample)
     cpu_w, wall_w, _ = cpu_timed(lambda: write(label_part(ds, gen.name, gen.version, point, fixed, root_seed), path))
     stored = dict(zip(ds["stage"].values.tolist(), ds["stage_seconds"].values[0].tolist(), strict=True))
-    return {"compute_cpu_seconds": cpu, "compute_wall_seconds": wall, "writing_cpu_seconds": cpu_w,
-            "writing_wall_seconds": wall_w, "part_bytes": path.stat().st_size,
-            "stored_stage_wall_seconds": stored}, ds
+    return {
+        "compute_cpu_seconds": cpu,
+        "compute_wall_seconds": wall,
+        "writing_cpu_seconds": cpu_w,
+        "writing_wall_seconds": wall_w,
+        "part_bytes": path.stat().st_size,
+        "stored_stage_wall_seconds": stored,
+    }, ds
 
 
-def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: int, root_seed: int, folder: Path,
-                   fire: bool) -> dict[str, Any]:
+def measure_sample(
+    point: Mapping[str, Any], fixed: Mapping[str, Any], sample: int, root_seed: int, folder: Path, fire: bool
+) -> dict[str, Any]:
     """One sample: end to end, then stage by stage with every floor (module docstring).
 
     Parameters
@@ -361,18 +424,26 @@ def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: i
     cpu: dict[str, float] = {}
     wall: dict[str, float] = {}
     cpu["parent"], wall["parent"], (start, equilibrated, mc_energy, acc_disp, _) = cpu_timed(
-        lambda: equilibrate(p, seq))
+        lambda: equilibrate(p, seq)
+    )
     parent_check = {
-        "is_random_start": equilibrated is start, "no_monte_carlo": bool(math.isnan(acc_disp)),
+        "is_random_start": equilibrated is start,
+        "no_monte_carlo": bool(math.isnan(acc_disp)),
         "energy_trace_sweep0_only": bool(np.isfinite(mc_energy[0]) and np.all(np.isnan(mc_energy[1:]))),
     }
     cpu["quench"], wall["quench"], q = cpu_timed(lambda: quench(equilibrated, pot, settings))
     if not q.converged:
         raise RuntimeError(f"sample {sample}: quench stopped at max |F| = {q.max_force:.3g}")
-    quench_row = {"cpu_seconds": cpu["quench"], "evaluations": int(q.n_evaluations),
-                  "prerelax_steps": int(q.prerelax_steps), "lbfgs_iterations": int(q.lbfgs_iterations),
-                  "fire_steps": int(q.fire_steps), "verlet_builds": int(q.n_builds),
-                  "energy_per_particle": q.energy / n, **quench_floor(q, pot, settings)}
+    quench_row = {
+        "cpu_seconds": cpu["quench"],
+        "evaluations": int(q.n_evaluations),
+        "prerelax_steps": int(q.prerelax_steps),
+        "lbfgs_iterations": int(q.lbfgs_iterations),
+        "fire_steps": int(q.fire_steps),
+        "verlet_builds": int(q.n_builds),
+        "energy_per_particle": q.energy / n,
+        **quench_floor(q, pot, settings),
+    }
     quench_row["over_floor"] = cpu["quench"] / quench_row["floor_cpu_seconds"]
     if fire:
         quench_row["fire_alone"] = fire_comparison(start, pot, settings, quench_row)
@@ -385,10 +456,19 @@ def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: i
     cpu["hessian"], wall["hessian"], (pairs, h) = cpu_timed(build)
     ex = translation_modes(n, d)
     cpu["lowest_modes"], wall["lowest_modes"], modes = cpu_timed(
-        lambda: lowest_modes(h, p.n_lowest, exclude=ex, tol=p.mode_tolerance, method=p.mode_method))
-    cpu["moduli"], wall["moduli"], moduli = cpu_timed(lambda: elastic_moduli(
-        inherent, pot, pairs, hessian=h, modes=modes.eigenvectors, eigenvalues=modes.eigenvalues,
-        tol=p.moduli_tolerance))
+        lambda: lowest_modes(h, p.n_lowest, exclude=ex, tol=p.mode_tolerance, method=p.mode_method)
+    )
+    cpu["moduli"], wall["moduli"], moduli = cpu_timed(
+        lambda: elastic_moduli(
+            inherent,
+            pot,
+            pairs,
+            hessian=h,
+            modes=modes.eigenvectors,
+            eigenvalues=modes.eigenvalues,
+            tol=p.moduli_tolerance,
+        )
+    )
 
     def measures() -> None:
         vectors = modes.eigenvectors.T.reshape(p.n_lowest, n, d)
@@ -400,29 +480,46 @@ def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: i
 
     cpu["mode_measures"], wall["mode_measures"], _ = cpu_timed(measures)
     cpu["writing"], wall["writing"] = e2e["writing_cpu_seconds"], e2e["writing_wall_seconds"]
-    same = bool(np.array_equal(ds["eigenvalue"].values[0, d:], modes.eigenvalues)
-                and float(ds["shear_modulus"].values[0]) == moduli.shear_modulus)
+    same = bool(
+        np.array_equal(ds["eigenvalue"].values[0, d:], modes.eigenvalues)
+        and float(ds["shear_modulus"].values[0]) == moduli.shear_modulus
+    )
     lm = lowest_modes_floors(h, p, modes)
-    lm.update(cpu_seconds=cpu["lowest_modes"], iterations=int(modes.iterations),
-              over_product_floor=cpu["lowest_modes"] / lm["product_floor_cpu_seconds"],
-              over_eigsh_floor=cpu["lowest_modes"] / lm["eigsh_floor_cpu_seconds"],
-              over_eigsh_sa=cpu["lowest_modes"] / lm["eigsh_sa"]["cpu_seconds"],
-              over_eigsh_shift_invert=cpu["lowest_modes"] / lm["eigsh_shift_invert"]["cpu_seconds"])
+    lm.update(
+        cpu_seconds=cpu["lowest_modes"],
+        iterations=int(modes.iterations),
+        over_product_floor=cpu["lowest_modes"] / lm["product_floor_cpu_seconds"],
+        over_eigsh_floor=cpu["lowest_modes"] / lm["eigsh_floor_cpu_seconds"],
+        over_eigsh_sa=cpu["lowest_modes"] / lm["eigsh_sa"]["cpu_seconds"],
+        over_eigsh_shift_invert=cpu["lowest_modes"] / lm["eigsh_shift_invert"]["cpu_seconds"],
+    )
     n_rhs = d * (d - 1) + d + 1  # simple shears, uniaxial strains, dilation
     mod = moduli_floors(h, moduli.cg_iterations, n_rhs, d)
-    mod.update(cpu_seconds=cpu["moduli"], over_product_floor=cpu["moduli"] / mod["product_floor_cpu_seconds"],
-               over_lu=cpu["moduli"] / mod["lu_floor_cpu_seconds"],
-               over_lu_pinned_default=cpu["moduli"] / mod["lu_pinned_default"]["cpu_seconds"])
+    mod.update(
+        cpu_seconds=cpu["moduli"],
+        over_product_floor=cpu["moduli"] / mod["product_floor_cpu_seconds"],
+        over_lu=cpu["moduli"] / mod["lu_floor_cpu_seconds"],
+        over_lu_pinned_default=cpu["moduli"] / mod["lu_pinned_default"]["cpu_seconds"],
+    )
     one = quench_row["one_evaluation_cpu_seconds"]
     return {
-        "sample": sample, "taper_order": "inf" if point["taper_order"] == INFINITE_ORDER else point["taper_order"],
-        "end_to_end": e2e, "stage_cpu_seconds": cpu, "stage_wall_seconds": wall,
+        "sample": sample,
+        "taper_order": "inf" if point["taper_order"] == INFINITE_ORDER else point["taper_order"],
+        "end_to_end": e2e,
+        "stage_cpu_seconds": cpu,
+        "stage_wall_seconds": wall,
         "stage_sum_over_end_to_end": sum(cpu[s] for s in STAGES if s != "writing") / e2e["compute_cpu_seconds"],
-        "stages_reproduce_the_generator": same, "parent": {"cpu_seconds": cpu["parent"], **parent_check},
+        "stages_reproduce_the_generator": same,
+        "parent": {"cpu_seconds": cpu["parent"], **parent_check},
         "quench": quench_row,
-        "hessian": {"cpu_seconds": cpu["hessian"], "nnz": int(h.nnz), "pairs": int(pairs.count),
-                    "over_one_force_evaluation": cpu["hessian"] / one},
-        "lowest_modes": lm, "moduli": mod,
+        "hessian": {
+            "cpu_seconds": cpu["hessian"],
+            "nnz": int(h.nnz),
+            "pairs": int(pairs.count),
+            "over_one_force_evaluation": cpu["hessian"] / one,
+        },
+        "lowest_modes": lm,
+        "moduli": mod,
         "mode_measures": {"cpu_seconds": cpu["mode_measures"]},
         "writing": {"cpu_seconds": cpu["writing"], "part_bytes": e2e["part_bytes"]},
     }
@@ -431,8 +528,13 @@ def measure_sample(point: Mapping[str, Any], fixed: Mapping[str, Any], sample: i
 def spread(values: Sequence[float]) -> dict[str, float]:
     """Mean, standard deviation (ddof 1; 0 for one value), min and max."""
     v = np.asarray(values, dtype=np.float64)
-    return {"mean": float(v.mean()), "std": float(v.std(ddof=1)) if v.size > 1 else 0.0,
-            "min": float(v.min()), "max": float(v.max()), "n": int(v.size)}
+    return {
+        "mean": float(v.mean()),
+        "std": float(v.std(ddof=1)) if v.size > 1 else 0.0,
+        "min": float(v.min()),
+        "max": float(v.max()),
+        "n": int(v.size),
+    }
 
 
 #: (path in a sample's record, name in the summary) of the ratios summarised.
@@ -455,17 +557,24 @@ def stage_floors(row: Mapping[str, Any]) -> dict[str, float]:
     """The lowest floor of each stage that has one (CPU seconds): the quench's evaluations; the lowest modes' own
     products or the faster eigsh; the moduli's own products or the LU."""
     lm, mod = row["lowest_modes"], row["moduli"]
-    return {"quench": row["quench"]["floor_cpu_seconds"],
-            "lowest_modes": min(lm["product_floor_cpu_seconds"], lm["eigsh_floor_cpu_seconds"]),
-            "moduli": min(mod["product_floor_cpu_seconds"], mod["lu_floor_cpu_seconds"])}
+    return {
+        "quench": row["quench"]["floor_cpu_seconds"],
+        "lowest_modes": min(lm["product_floor_cpu_seconds"], lm["eigsh_floor_cpu_seconds"]),
+        "moduli": min(mod["product_floor_cpu_seconds"], mod["lu_floor_cpu_seconds"]),
+    }
 
 
 def headroom(rows: Sequence[Mapping[str, Any]]) -> dict[str, float]:
     """Samples per core-hour (with writing) if one stage ran at its lowest floor (:func:`stage_floors`) and the
     rest as measured, for each such stage, and with all of them at their floors."""
+
     def per_hour(replace: Sequence[str]) -> float:
-        total = [r["end_to_end"]["compute_cpu_seconds"] + r["end_to_end"]["writing_cpu_seconds"]
-                 - sum(r["stage_cpu_seconds"][s] - stage_floors(r)[s] for s in replace) for r in rows]
+        total = [
+            r["end_to_end"]["compute_cpu_seconds"]
+            + r["end_to_end"]["writing_cpu_seconds"]
+            - sum(r["stage_cpu_seconds"][s] - stage_floors(r)[s] for s in replace)
+            for r in rows
+        ]
         return 3600.0 / float(np.mean(total))
 
     stages = ("quench", "lowest_modes", "moduli")
@@ -486,14 +595,24 @@ def summarise(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "bottleneck_stage": max(stage_means, key=stage_means.get),
         "ratios": {name: spread([r[a][b] for r in rows]) for name, (a, b) in RATIOS.items()},
         "end_to_end_cpu_seconds": {"with_writing": spread(total), "without_writing": spread(compute)},
-        "samples_per_core_hour": {"with_writing": 3600.0 / float(np.mean(total)),
-                                  "without_writing": 3600.0 / float(np.mean(compute))},
+        "samples_per_core_hour": {
+            "with_writing": 3600.0 / float(np.mean(total)),
+            "without_writing": 3600.0 / float(np.mean(compute)),
+        },
         "samples_per_core_hour_if_at_floor": headroom(rows),
     }
     fire = [r["quench"]["fire_alone"] for r in rows if "fire_alone" in r["quench"]]
     if fire:
-        out["fire_alone"] = {key: spread([f[key] for f in fire]) for key in (
-            "cpu_seconds", "evaluations", "over_floor", "over_lbfgs_quench", "evaluations_over_lbfgs_quench")}
+        out["fire_alone"] = {
+            key: spread([f[key] for f in fire])
+            for key in (
+                "cpu_seconds",
+                "evaluations",
+                "over_floor",
+                "over_lbfgs_quench",
+                "evaluations_over_lbfgs_quench",
+            )
+        }
         out["fire_alone"]["all_converged"] = all(f["converged"] for f in fire)
     return out
 
@@ -529,22 +648,34 @@ def real_run_cost(time_log: Path, parent_temperature: str = "inf") -> dict[str, 
         piece["wall"] += float(m.group(6))
         piece["runs"] += 1
     if not pieces:
-        raise ValueError(f"{time_log}: no line for T*={parent_temperature}; expected the lines of "
-                         "studies/finite_size_queue.sh (taper=... T*=... N=... samples=... user=...)")
+        raise ValueError(
+            f"{time_log}: no line for T*={parent_temperature}; expected the lines of "
+            "studies/finite_size_queue.sh (taper=... T*=... N=... samples=... user=...)"
+        )
     out: dict[str, Any] = {"source": str(time_log), "parent_temperature": parent_temperature, "by_taper": {}}
     per_sample_all = []
     for taper in sorted({k[0] for k in pieces}):
-        rows = [{"first": f, "samples": s, **v, "user_per_sample": v["user"] / (s - f)}
-                for (t, f, s), v in sorted(pieces.items()) if t == taper]
+        rows = [
+            {"first": f, "samples": s, **v, "user_per_sample": v["user"] / (s - f)}
+            for (t, f, s), v in sorted(pieces.items())
+            if t == taper
+        ]
         per = [r["user_per_sample"] for r in rows]
         per_sample_all += per
-        out["by_taper"][taper] = {"pieces": rows, "user_seconds_per_sample": spread(per),
-                                  "samples_per_core_hour": 3600.0 / float(np.mean(per))}
-    out["pooled"] = {"user_seconds_per_sample": spread(per_sample_all),
-                     "samples_per_core_hour": 3600.0 / float(np.mean(per_sample_all))}
-    out["note"] = ("user seconds only (the log records %U, not %S); a piece is one `vdosbench generate` process of "
-                   "100 samples, so it includes the process start, imports, the Dask cluster and the ensemble's "
-                   "combination; pieces run more than once (a resumed stage) are summed")
+        out["by_taper"][taper] = {
+            "pieces": rows,
+            "user_seconds_per_sample": spread(per),
+            "samples_per_core_hour": 3600.0 / float(np.mean(per)),
+        }
+    out["pooled"] = {
+        "user_seconds_per_sample": spread(per_sample_all),
+        "samples_per_core_hour": 3600.0 / float(np.mean(per_sample_all)),
+    }
+    out["note"] = (
+        "user seconds only (the log records %U, not %S); a piece is one `vdosbench generate` process of "
+        "100 samples, so it includes the process start, imports, the Dask cluster and the ensemble's "
+        "combination; pieces run more than once (a resumed stage) are summed"
+    )
     return out
 
 
@@ -559,19 +690,28 @@ def real_stage_seconds(pattern: str) -> dict[str, Any]:
             taper = int(np.asarray(ds["taper_order"][...]))
             stages = [str(s) for s in ds["stage"][...]] if not stages else stages
             per.setdefault("inf" if taper == INFINITE_ORDER else str(taper), []).append(
-                np.asarray(ds["stage_seconds"][...]).reshape(-1))
+                np.asarray(ds["stage_seconds"][...]).reshape(-1)
+            )
     if not per:
         raise ValueError(f"no part file matches {pattern!r}")
-    return {"pattern": pattern, "by_taper": {
-        t: {"parts": len(v), "median_wall_seconds": dict(zip(stages, np.median(np.array(v), axis=0).tolist(),
-                                                            strict=True)),
-            "median_total_wall_seconds": float(np.median(np.array(v).sum(axis=1)))} for t, v in sorted(per.items())},
-        "note": "wall seconds the generator stored (stage_seconds); the core was shared, so wall exceeds CPU"}
+    return {
+        "pattern": pattern,
+        "by_taper": {
+            t: {
+                "parts": len(v),
+                "median_wall_seconds": dict(zip(stages, np.median(np.array(v), axis=0).tolist(), strict=True)),
+                "median_total_wall_seconds": float(np.median(np.array(v).sum(axis=1))),
+            }
+            for t, v in sorted(per.items())
+        },
+        "note": "wall seconds the generator stored (stage_seconds); the core was shared, so wall exceeds CPU",
+    }
 
 
 def git_commit() -> dict[str, Any]:
     """HEAD of this checkout and the uncommitted changes of the pipeline's code (``generators/``, whose
     ``glasses`` and ``engine`` the benchmark runs) at the start of the run."""
+
     def run(*args: str) -> str:
         return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False).stdout
 
@@ -579,8 +719,15 @@ def git_commit() -> dict[str, Any]:
     return {"commit": run("rev-parse", "HEAD").strip(), "pipeline_code_uncommitted_changes": dirty}
 
 
-def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int = 1, n_particles: int | None = None,
-        recipe: str = RECIPE, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def run(
+    samples: int,
+    tapers: Sequence[int],
+    first: int = 0,
+    fire_samples: int = 1,
+    n_particles: int | None = None,
+    recipe: str = RECIPE,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Measure ``samples`` samples at each taper (module docstring); a warm-up at N = 128 first (compilation).
 
     Parameters
@@ -616,31 +763,51 @@ def run(samples: int, tapers: Sequence[int], first: int = 0, fire_samples: int =
             for s in range(first, first + samples):
                 row = measure_sample(point, fixed, s, r.root_seed, Path(tmp) / "parts", fire=s - first < fire_samples)
                 rows.append(row)
-                print(f"taper {row['taper_order']} sample {s}: " + ", ".join(
-                    f"{k} {v:.3f}" for k, v in row["stage_cpu_seconds"].items()) + " CPU s; end to end "
+                print(
+                    f"taper {row['taper_order']} sample {s}: "
+                    + ", ".join(f"{k} {v:.3f}" for k, v in row["stage_cpu_seconds"].items())
+                    + " CPU s; end to end "
                     f"{row['end_to_end']['compute_cpu_seconds']:.3f} + {row['end_to_end']['writing_cpu_seconds']:.3f}",
-                    flush=True)
+                    flush=True,
+                )
     _, _, p = recipe_params(tapers[0], n_particles, recipe, overrides)
-    by_taper = {str(k): summarise([x for x in rows if str(x["taper_order"]) == str(k)])
-                for k in dict.fromkeys(x["taper_order"] for x in rows)}
+    by_taper = {
+        str(k): summarise([x for x in rows if str(x["taper_order"]) == str(k)])
+        for k in dict.fromkeys(x["taper_order"] for x in rows)
+    }
     pooled = summarise(rows)
     per_hour = pooled["samples_per_core_hour"]["with_writing"]
     pooled["meets_target_with_writing"] = per_hour >= TARGET_SAMPLES_PER_CORE_HOUR
     return {
-        "settings": {"recipe": recipe, "generator": r.generator, "root_seed": r.root_seed,
-                     "n_particles": p.n_particles, "dimension": p.dimension, "n_lowest": p.n_lowest,
-                     "mode_method": p.mode_method, "overrides": dict(overrides or {}),
-                     "parent_temperature": "inf", "tapers": ["inf" if t == INFINITE_ORDER else t for t in tapers],
-                     "samples_per_taper": samples, "first_sample": first, "fire_samples_per_taper": fire_samples,
-                     "force_tolerance": p.force_tolerance, "mode_tolerance": p.mode_tolerance,
-                     "moduli_tolerance": p.moduli_tolerance, "quench": QuenchSettings().__dict__, "shift": SHIFT,
-                     "floor_rounds": FLOOR_ROUNDS, "floor_round_cpu_seconds": FLOOR_ROUND_SECONDS,
-                     "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
-                                                                "NUMBA_NUM_THREADS")},
-                     "cpu_affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-                     "clock": "time.process_time (user + sys of the process) for every stage and floor; "
-                              "floors of one call: best of the rounds"},
-        "samples": rows, "by_taper": by_taper, "pooled": pooled,
+        "settings": {
+            "recipe": recipe,
+            "generator": r.generator,
+            "root_seed": r.root_seed,
+            "n_particles": p.n_particles,
+            "dimension": p.dimension,
+            "n_lowest": p.n_lowest,
+            "mode_method": p.mode_method,
+            "overrides": dict(overrides or {}),
+            "parent_temperature": "inf",
+            "tapers": ["inf" if t == INFINITE_ORDER else t for t in tapers],
+            "samples_per_taper": samples,
+            "first_sample": first,
+            "fire_samples_per_taper": fire_samples,
+            "force_tolerance": p.force_tolerance,
+            "mode_tolerance": p.mode_tolerance,
+            "moduli_tolerance": p.moduli_tolerance,
+            "quench": QuenchSettings().__dict__,
+            "shift": SHIFT,
+            "floor_rounds": FLOOR_ROUNDS,
+            "floor_round_cpu_seconds": FLOOR_ROUND_SECONDS,
+            "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")},
+            "cpu_affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "clock": "time.process_time (user + sys of the process) for every stage and floor; "
+            "floors of one call: best of the rounds",
+        },
+        "samples": rows,
+        "by_taper": by_taper,
+        "pooled": pooled,
         "target_samples_per_core_hour": TARGET_SAMPLES_PER_CORE_HOUR,
     }
 
@@ -657,13 +824,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--tapers", default="2,inf", help="taper orders, comma-separated (inf: m = ∞)")
     ap.add_argument("--fire-samples", type=int, default=1, help="samples per taper that also run FIRE alone")
     ap.add_argument("--n", type=int, default=None, help="another N than the recipe's (a test size)")
-    ap.add_argument("--time-log", type=Path, default=ROOT / "runs" / "confirm" / "time.log",
-                    help="the background run's /usr/bin/time log (skipped when absent)")
+    ap.add_argument(
+        "--time-log",
+        type=Path,
+        default=ROOT / "runs" / "confirm" / "time.log",
+        help="the background run's /usr/bin/time log (skipped when absent)",
+    )
     ap.add_argument("--real-parts", default=None, help="glob of the background run's part files (stage_seconds)")
     ap.add_argument("--note", default="", help="what the record should say besides (e.g. the background run's commit)")
     ap.add_argument("--out", type=Path, default=ROOT / "speed" / "results" / "confirm_cost.json")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="a fixed parameter other than the recipe's, e.g. mode_method=arpack (repeatable)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a fixed parameter other than the recipe's, e.g. mode_method=arpack (repeatable)",
+    )
     args = ap.parse_args(argv)
     overrides = {}
     for item in args.set:
@@ -674,8 +850,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     tapers = [_taper(t) for t in args.tapers.split(",")]
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     c0 = time.process_time()
-    doc: dict[str, Any] = {"method": __doc__, "measured_at": started, "note": args.note, **git_commit(),
-                           "machine": machine_info("numba", "xarray", "netCDF4")}
+    doc: dict[str, Any] = {
+        "method": __doc__,
+        "measured_at": started,
+        "note": args.note,
+        **git_commit(),
+        "machine": machine_info("numba", "xarray", "netCDF4"),
+    }
     doc.update(run(args.samples, tapers, args.first, args.fire_samples, args.n, overrides=overrides))
     doc["benchmark_cpu_seconds"] = time.process_time() - c0
     doc["load_average_after"] = list(os.getloadavg())
@@ -683,15 +864,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["background_run"] = real_run_cost(args.time_log)
         if args.real_parts:
             doc["background_run"]["stored_stage_seconds"] = real_stage_seconds(args.real_parts)
-        doc["this_run_over_background_run"] = (doc["pooled"]["samples_per_core_hour"]["with_writing"]
-                                               / doc["background_run"]["pooled"]["samples_per_core_hour"])
+        doc["this_run_over_background_run"] = (
+            doc["pooled"]["samples_per_core_hour"]["with_writing"]
+            / doc["background_run"]["pooled"]["samples_per_core_hour"]
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(dumps_strict(doc, indent=1, default=float) + "\n", encoding="utf-8")
     pooled = doc["pooled"]
-    print(json.dumps({"samples_per_core_hour": pooled["samples_per_core_hour"],
-                      "stage_cpu_seconds_mean": {s: v["mean"] for s, v in pooled["stage_cpu_seconds"].items()},
-                      "ratios_mean": {k: v["mean"] for k, v in pooled["ratios"].items()},
-                      "background_run": doc.get("background_run", {}).get("pooled")}, indent=1))
+    print(
+        json.dumps(
+            {
+                "samples_per_core_hour": pooled["samples_per_core_hour"],
+                "stage_cpu_seconds_mean": {s: v["mean"] for s, v in pooled["stage_cpu_seconds"].items()},
+                "ratios_mean": {k: v["mean"] for k, v in pooled["ratios"].items()},
+                "background_run": doc.get("background_run", {}).get("pooled"),
+            },
+            indent=1,
+        )
+    )
     print(f"wrote {args.out}")
     return 0
 

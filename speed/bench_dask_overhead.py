@@ -104,8 +104,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "overhead_reduction": median["dask_defaults"] / median["local_cluster_config"],
     }
     write_results(args.out, result, indent=1)
-    print(f"overhead / task CPU: dask defaults {median['dask_defaults']:.3f}, "
-          f"local cluster config {median['local_cluster_config']:.3f}")
+    print(
+        f"overhead / task CPU: dask defaults {median['dask_defaults']:.3f}, "
+        f"local cluster config {median['local_cluster_config']:.3f}"
+    )
     return result
 
 

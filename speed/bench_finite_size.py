@@ -90,8 +90,10 @@ def _stage_seconds(root: Path) -> dict[tuple[int, str], np.ndarray]:
         for g in groups:
             name = re.fullmatch(r"n(\d+)_m(?:inf|\d+)_t(.+)", g)
             if name is None:
-                raise ValueError(f"{root}: expected groups n{{N}}_m{{m}}_t{{T*}} (studies/finite_size.py's compact "
-                                 f"form), found {g!r}; pass that file or a ladder folder")
+                raise ValueError(
+                    f"{root}: expected groups n{{N}}_m{{m}}_t{{T*}} (studies/finite_size.py's compact "
+                    f"form), found {g!r}; pass that file or a ladder folder"
+                )
             with xr.open_dataset(root, group=g) as ds:
                 per.setdefault((int(name.group(1)), _tstar_label(name.group(2))), []).append(ds["stage_seconds"].values)
     else:
@@ -110,9 +112,14 @@ def _cost_table(per_n: dict[int, np.ndarray]) -> dict[str, Any]:
     """Median seconds of each stage and of the total per N, and the exponent b of cost ∝ N^b of each stage (least
     squares in log–log over the sizes; a stage with a zero median at some N, the Monte Carlo of T* = ∞, has none)."""
     sizes = sorted(per_n)
-    table = {str(n): {"n_parts": int(per_n[n].shape[0]),
-                      **{s: float(np.median(per_n[n][:, k])) for k, s in enumerate(STAGES)},
-                      "total": float(np.median(per_n[n].sum(axis=1)))} for n in sizes}
+    table = {
+        str(n): {
+            "n_parts": int(per_n[n].shape[0]),
+            **{s: float(np.median(per_n[n][:, k])) for k, s in enumerate(STAGES)},
+            "total": float(np.median(per_n[n].sum(axis=1))),
+        }
+        for n in sizes
+    }
     exponents = {}
     if len(sizes) >= 2:
         x = np.log(sizes)
@@ -138,13 +145,19 @@ def ladder_costs(root: Path) -> dict[str, Any]:
         if per_n:
             by_t[t] = _cost_table(per_n)
     if "1" not in by_t:
-        raise ValueError(f"{root}: expected T* = 1 points of the high-T* ladder, found (N, T*) "
-                         f"{sorted(per)}; pass studies/results/finite_size_modes.nc or a ladder folder")
-    return {"source": str(root), **by_t["1"], "by_parent_temperature": by_t,
-            "left_out": sorted({f"T* = {t}" for (_, t) in per if t not in LADDER_TSTARS}),
-            "note": "T* = 1 (1100 sweeps), both tapers pooled; T* = inf in by_parent_temperature; the T_d chains of "
-                    "the same file are left out (left_out); one worker, one core, the other core running another "
-                    "worker of the ladder or a chain"}
+        raise ValueError(
+            f"{root}: expected T* = 1 points of the high-T* ladder, found (N, T*) "
+            f"{sorted(per)}; pass studies/results/finite_size_modes.nc or a ladder folder"
+        )
+    return {
+        "source": str(root),
+        **by_t["1"],
+        "by_parent_temperature": by_t,
+        "left_out": sorted({f"T* = {t}" for (_, t) in per if t not in LADDER_TSTARS}),
+        "note": "T* = 1 (1100 sweeps), both tapers pooled; T* = inf in by_parent_temperature; the T_d chains of "
+        "the same file are left out (left_out); one worker, one core, the other core running another "
+        "worker of the ladder or a chain",
+    }
 
 
 #: Monte Carlo settings compared by ``--mc-compare`` (beyond T* = 1, |Δr| = 0.2, p_swap = 0.2, skin 0.6): the two
@@ -190,8 +203,13 @@ def mc_rate(n: int, moves: int, repeats: int = 3, seed: int = 1) -> dict[str, An
         wall = time.perf_counter() - t
         rates.append(n * timed.n_sweeps / wall)
         shares.append((time.process_time() - c) / wall)
-    return {"sweeps": timed.n_sweeps, "moves_per_run": n * timed.n_sweeps, "rates": rates,
-            "median": float(np.median(rates)), "cpu_over_wall": shares}
+    return {
+        "sweeps": timed.n_sweeps,
+        "moves_per_run": n * timed.n_sweeps,
+        "rates": rates,
+        "median": float(np.median(rates)),
+        "cpu_over_wall": shares,
+    }
 
 
 def mc_rates_compared(sizes: Sequence[int], moves: int, repeats: int = 3, seed: int = 1) -> dict[str, Any]:
@@ -217,8 +235,9 @@ def mc_rates_compared(sizes: Sequence[int], moves: int, repeats: int = 3, seed: 
                 run_rng = np.random.default_rng()
                 run_rng.bit_generator.state = state
                 t, c = time.perf_counter(), time.process_time()
-                res = run_swap_mc(mc.positions, start.box_length, mc.sizes, start.species, p.pair_potential, timed,
-                                  run_rng)
+                res = run_swap_mc(
+                    mc.positions, start.box_length, mc.sizes, start.species, p.pair_potential, timed, run_rng
+                )
                 wall = time.perf_counter() - t
                 out[name]["rates"][str(n)].append(n * timed.n_sweeps / wall)
                 shares.append((time.process_time() - c) / wall)
@@ -244,24 +263,39 @@ def large_glass(n: int, modes: int) -> dict[str, Any]:
     h = hessian_matrix(config, pot, pairs=pairs)
     dn = h.shape[0]
     t = time.perf_counter()
-    lu = scipy.sparse.linalg.splu((h + 1e-2 * scipy.sparse.identity(dn, format="csc")).tocsc(),
-                                  permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+    lu = scipy.sparse.linalg.splu(
+        (h + 1e-2 * scipy.sparse.identity(dn, format="csc")).tocsc(),
+        permc_spec="MMD_AT_PLUS_A",
+        diag_pivot_thresh=0.0,
+        options={"SymmetricMode": True},
+    )
     out["lu_seconds"] = time.perf_counter() - t
     out["lu_fill"] = float((lu.L.nnz + lu.U.nnz) / h.nnz)
     del lu
     ex = translation_modes(n, 3)
     res = lowest_modes(h, modes, exclude=ex, tol=1e-9)
-    out.update(lowest_modes_seconds=res.seconds, lowest_modes_k=modes, lowest_modes_converged=bool(res.converged),
-               lowest_modes_block_products=int(res.block_products))
+    out.update(
+        lowest_modes_seconds=res.seconds,
+        lowest_modes_k=modes,
+        lowest_modes_converged=bool(res.converged),
+        lowest_modes_block_products=int(res.block_products),
+    )
     low = lowest_modes(h, 50, exclude=ex, tol=1e-9)
     t = time.perf_counter()
     m = elastic_moduli(config, pot, pairs, hessian=h, modes=low.eigenvectors, eigenvalues=low.eigenvalues)
-    out.update(moduli_seconds=time.perf_counter() - t, moduli_cg_iterations=m.cg_iterations,
-               shear_modulus=m.shear_modulus, bulk_modulus=m.bulk, longitudinal_modulus=m.longitudinal_modulus)
+    out.update(
+        moduli_seconds=time.perf_counter() - t,
+        moduli_cg_iterations=m.cg_iterations,
+        shear_modulus=m.shear_modulus,
+        bulk_modulus=m.bulk,
+        longitudinal_modulus=m.longitudinal_modulus,
+    )
     if n <= 8000:  # the pinned-LU shear route: 100 s at N = 8000, too long beyond
         t = time.perf_counter()
         g = shear_modulus(config, pot, pairs)
-        out.update(shear_lu_seconds=time.perf_counter() - t, shear_lu_relative_difference=abs(g.value / m.shear_modulus - 1))
+        out.update(
+            shear_lu_seconds=time.perf_counter() - t, shear_lu_relative_difference=abs(g.value / m.shear_modulus - 1)
+        )
     out["lowest_modes_over_lu"] = out["lowest_modes_seconds"] / out["lu_seconds"]
     out["moduli_over_lu"] = out["moduli_seconds"] / out["lu_seconds"]
     return out
@@ -269,28 +303,43 @@ def large_glass(n: int, modes: int) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--ladder", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
-                    help="a ladder folder (runs/finite_size) or the study's compact form (the default)")
+    ap.add_argument(
+        "--ladder",
+        type=Path,
+        default=ROOT / "studies" / "results" / "finite_size_modes.nc",
+        help="a ladder folder (runs/finite_size) or the study's compact form (the default)",
+    )
     ap.add_argument("--n", type=int, default=16000)
     ap.add_argument("--modes", type=int, default=300)
     ap.add_argument("--moves", type=int, default=2_000_000, help="attempted moves per timed MC run, at every N")
     ap.add_argument("--out", type=Path, default=ROOT / "speed" / "results" / "finite_size_cost.json")
-    ap.add_argument("--mc-only", action="store_true",
-                    help="re-measure only the Monte Carlo rates, keeping the large-glass numbers of --out (the "
-                         "record says when each part was measured)")
-    ap.add_argument("--ladder-only", action="store_true",
-                    help="re-read only the per-sample cost of the ladder (--ladder), keeping every timed number of "
-                         "--out: seconds, for a ladder that has grown")
-    ap.add_argument("--mc-compare", action="store_true",
-                    help="also time the storage orders and the refresh interval of MC_VARIANTS at 1000 and --n "
-                         "(identical work, round robin), into the record's 'mc_variants'")
+    ap.add_argument(
+        "--mc-only",
+        action="store_true",
+        help="re-measure only the Monte Carlo rates, keeping the large-glass numbers of --out (the "
+        "record says when each part was measured)",
+    )
+    ap.add_argument(
+        "--ladder-only",
+        action="store_true",
+        help="re-read only the per-sample cost of the ladder (--ladder), keeping every timed number of "
+        "--out: seconds, for a ladder that has grown",
+    )
+    ap.add_argument(
+        "--mc-compare",
+        action="store_true",
+        help="also time the storage orders and the refresh interval of MC_VARIANTS at 1000 and --n "
+        "(identical work, round robin), into the record's 'mc_variants'",
+    )
     args = ap.parse_args(argv)
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     if args.ladder_only and (args.mc_only or args.mc_compare):
         ap.error("--ladder-only times nothing: leave out --mc-only and --mc-compare")
     if (args.ladder_only or args.mc_only) and not args.out.is_file():
-        ap.error(f"--ladder-only and --mc-only update the record --out, expected at {args.out}, found none: "
-                 f"run once without them")
+        ap.error(
+            f"--ladder-only and --mc-only update the record --out, expected at {args.out}, found none: "
+            f"run once without them"
+        )
     if args.ladder_only:
         doc = json.loads(args.out.read_text())
         doc["method"] = __doc__
@@ -303,15 +352,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc = json.loads(args.out.read_text())
         doc["method"] = __doc__
     else:
-        doc = {"method": __doc__, "machine": machine_info("numpy", "scipy", "numba"),
-               "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")}}
+        doc = {
+            "method": __doc__,
+            "machine": machine_info("numpy", "scipy", "numba"),
+            "threads": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "NUMBA_NUM_THREADS")},
+        }
     doc["ladder"] = ladder_costs(args.ladder)
     rates = {str(n): mc_rate(n, args.moves) for n in (1000, args.n)}
     doc["mc_moves_per_second"] = rates
     doc["mc_rate_ratio"] = rates[str(args.n)]["median"] / rates["1000"]["median"]
     defaults = MCSettings(temperature=1.0, n_sweeps=0)
-    doc["mc_settings"] = (f"MCSettings defaults (locality={defaults.locality!r}, "
-                          f"refresh_sweeps={defaults.refresh_sweeps:g}) at T* = 1, skin 0.6")
+    doc["mc_settings"] = (
+        f"MCSettings defaults (locality={defaults.locality!r}, "
+        f"refresh_sweeps={defaults.refresh_sweeps:g}) at T* = 1, skin 0.6"
+    )
     doc.setdefault("measured_at", {})["monte_carlo"] = now
     print(f"MC moves/s: {rates}; ratio {doc['mc_rate_ratio']:.3f}", flush=True)
     if args.mc_compare:
@@ -326,17 +380,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         doc["large"] = large_glass(args.n, args.modes)
         doc["measured_at"]["large"] = now
         print(json.dumps(doc["large"], indent=1), flush=True)
-    values = {"mc_rate_ratio": doc["mc_rate_ratio"], "lowest_modes_over_lu": doc["large"]["lowest_modes_over_lu"],
-              "moduli_over_lu": doc["large"]["moduli_over_lu"]}
+    values = {
+        "mc_rate_ratio": doc["mc_rate_ratio"],
+        "lowest_modes_over_lu": doc["large"]["lowest_modes_over_lu"],
+        "moduli_over_lu": doc["large"]["moduli_over_lu"],
+    }
     targets = dict(TARGETS)
     for name in MC_VARIANTS:  # the same target for each compared setting
         if name not in doc.get("mc_variants", {}):
             continue
         values[f"mc_rate_ratio[{name}]"] = doc["mc_variants"][name]["ratio"]
         targets[f"mc_rate_ratio[{name}]"] = TARGETS["mc_rate_ratio"]
-    doc["targets"] = {k: {"value": values[k], "target": f"{op} {v:g}",
-                          "met": bool(values[k] >= v if op == ">=" else values[k] <= v)}
-                      for k, (op, v) in targets.items()}
+    doc["targets"] = {
+        k: {"value": values[k], "target": f"{op} {v:g}", "met": bool(values[k] >= v if op == ">=" else values[k] <= v)}
+        for k, (op, v) in targets.items()
+    }
     write_results(args.out, doc, indent=1, default=float)
     print(json.dumps(doc["targets"], indent=1))
     return 0

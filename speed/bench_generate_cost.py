@@ -147,8 +147,12 @@ def _read_process(pid: int) -> dict[str, Any] | None:
                     hwm = int(line.split()[1]) * 1024
     except (OSError, IndexError, ValueError):
         return None
-    return {"user_s": int(fields[11]) / _TICK, "system_s": int(fields[12]) / _TICK, "peak_rss_bytes": hwm,
-            "threads": threads}
+    return {
+        "user_s": int(fields[11]) / _TICK,
+        "system_s": int(fields[12]) / _TICK,
+        "peak_rss_bytes": hwm,
+        "threads": threads,
+    }
 
 
 def _machine_busy_seconds() -> float:
@@ -196,17 +200,19 @@ class TreeWatch(threading.Thread):
         for pid, r in sorted(self.last.items()):
             threads = sorted(r["threads"].values(), key=lambda t: -(t["user_s"] + t["system_s"]))
             busy = [t for t in threads if t["user_s"] + t["system_s"] > BUSY_THREAD_S]
-            out.append({
-                "pid": pid,
-                "role": self.roles.get(pid, "other"),
-                "command": self.commands.get(pid, "")[:200],
-                "user_s": r["user_s"],
-                "system_s": r["system_s"],
-                "peak_rss_mib": r["peak_rss_bytes"] / 2**20,
-                "n_threads": len(threads),
-                "busy_threads": busy,
-                "other_threads_cpu_s": sum(t["user_s"] + t["system_s"] for t in threads if t not in busy),
-            })
+            out.append(
+                {
+                    "pid": pid,
+                    "role": self.roles.get(pid, "other"),
+                    "command": self.commands.get(pid, "")[:200],
+                    "user_s": r["user_s"],
+                    "system_s": r["system_s"],
+                    "peak_rss_mib": r["peak_rss_bytes"] / 2**20,
+                    "n_threads": len(threads),
+                    "busy_threads": busy,
+                    "other_threads_cpu_s": sum(t["user_s"] + t["system_s"] for t in threads if t not in busy),
+                }
+            )
         return out
 
 
@@ -280,18 +286,29 @@ def in_process_child(samples: int, fixed_overrides: Mapping[str, str], output: P
     from vdosbench.generators import EnsembleSpec
 
     recipe = RECIPES[RECIPE]
-    grid = {**{k: list(v) for k, v in recipe.grid.items()}, **parse_assignments(
-        [f"{k}={v}" for k, v in GRID.items()], "--grid", multi=True)}
-    fixed = {**recipe.fixed, **parse_assignments([f"{k}={v}" for k, v in fixed_overrides.items()], "--set",
-                                                 multi=False)}
+    grid = {
+        **{k: list(v) for k, v in recipe.grid.items()},
+        **parse_assignments([f"{k}={v}" for k, v in GRID.items()], "--grid", multi=True),
+    }
+    fixed = {
+        **recipe.fixed,
+        **parse_assignments([f"{k}={v}" for k, v in fixed_overrides.items()], "--set", multi=False),
+    }
     gen = get_generator(recipe.generator)
     spec = EnsembleSpec.create(gen, grid=grid, fixed=fixed, n_samples=samples, root_seed=recipe.root_seed)
     imports = time.process_time() - cpu_start
     parts = []
     for point, sample, rel in spec.parts():
-        task = PartTask(generator=gen.name, module=gen.make_sample.__module__, point=tuple(point.items()),
-                         fixed=dict(spec.fixed), sample=sample, root_seed=spec.root_seed,
-                         path=str(output / "parts" / rel), blas_threads=1)
+        task = PartTask(
+            generator=gen.name,
+            module=gen.make_sample.__module__,
+            point=tuple(point.items()),
+            fixed=dict(spec.fixed),
+            sample=sample,
+            root_seed=spec.root_seed,
+            path=str(output / "parts" / rel),
+            blas_threads=1,
+        )
         Path(task.path).parent.mkdir(parents=True, exist_ok=True)
         c = time.process_time()
         compute_part(task)
@@ -335,14 +352,30 @@ def _command_breakdown(run: dict[str, Any]) -> dict[str, Any]:
         r["user_s"] += p["user_s"]
         r["system_s"] += p["system_s"]
         r["processes"] += 1
-    task_cpu = sum(max((t["user_s"] + t["system_s"] for t in p["busy_threads"]), default=0.0)
-                   for p in run["processes"] if p["role"] == "worker")
-    workers = [{"user_s": p["user_s"], "system_s": p["system_s"], "peak_rss_mib": p["peak_rss_mib"],
-                "n_threads": p["n_threads"], "n_busy_threads": len(p["busy_threads"]),
-                "busy_threads": p["busy_threads"], "other_threads_cpu_s": p["other_threads_cpu_s"]}
-               for p in run["processes"] if p["role"] == "worker"]
-    return {"by_role": by_role, "workers": workers, "task_threads_cpu_s": task_cpu,
-            "fixed_cpu_s": run["cpu_s"] - task_cpu}
+    task_cpu = sum(
+        max((t["user_s"] + t["system_s"] for t in p["busy_threads"]), default=0.0)
+        for p in run["processes"]
+        if p["role"] == "worker"
+    )
+    workers = [
+        {
+            "user_s": p["user_s"],
+            "system_s": p["system_s"],
+            "peak_rss_mib": p["peak_rss_mib"],
+            "n_threads": p["n_threads"],
+            "n_busy_threads": len(p["busy_threads"]),
+            "busy_threads": p["busy_threads"],
+            "other_threads_cpu_s": p["other_threads_cpu_s"],
+        }
+        for p in run["processes"]
+        if p["role"] == "worker"
+    ]
+    return {
+        "by_role": by_role,
+        "workers": workers,
+        "task_threads_cpu_s": task_cpu,
+        "fixed_cpu_s": run["cpu_s"] - task_cpu,
+    }
 
 
 def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, str], keep: Path | None) -> dict:
@@ -359,11 +392,32 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
 
     folder = Path(base) / "in_process"
     report = Path(base) / "in_process.json"
-    child = [sys.executable, str(Path(__file__).resolve()), "--child", str(folder), "--report", str(report),
-             "--samples", str(samples), *sets]
+    child = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--child",
+        str(folder),
+        "--report",
+        str(report),
+        "--samples",
+        str(samples),
+        *sets,
+    ]
     # a warm-up part first (numba's cache, the file system), not counted
-    run_child([sys.executable, str(Path(__file__).resolve()), "--child", str(Path(base) / "warmup"), "--report",
-               str(Path(base) / "warmup.json"), "--samples", "1", *sets], env_in)
+    run_child(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--child",
+            str(Path(base) / "warmup"),
+            "--report",
+            str(Path(base) / "warmup.json"),
+            "--samples",
+            "1",
+            *sets,
+        ],
+        env_in,
+    )
     run = run_child(child, env_in)
     inner = json.loads(report.read_text())
     run.update(inner)
@@ -374,13 +428,27 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
     run["parts_only_samples_per_core_hour"] = n_parts / (run["parts_cpu_s"] / 3600)
     reference = _eigenvalues(folder)
     runs["in_process"] = run
-    print(f"in-process: {n_parts} parts, {run['cpu_s']:.1f} CPU-s (user {run['user_s']:.1f}, system "
-          f"{run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour", flush=True)
+    print(
+        f"in-process: {n_parts} parts, {run['cpu_s']:.1f} CPU-s (user {run['user_s']:.1f}, system "
+        f"{run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour",
+        flush=True,
+    )
 
     for workers in workers_list:
         out = Path(base) / f"command_workers_{workers}"
-        argv = [exe, "generate", "--recipe", RECIPE, *(a for k, v in GRID.items() for a in ("--grid", f"{k}={v}")),
-                "--samples", str(samples), *sets, "--output", str(out), "--no-progress"]
+        argv = [
+            exe,
+            "generate",
+            "--recipe",
+            RECIPE,
+            *(a for k, v in GRID.items() for a in ("--grid", f"{k}={v}")),
+            "--samples",
+            str(samples),
+            *sets,
+            "--output",
+            str(out),
+            "--no-progress",
+        ]
         if workers != "default":
             argv += ["--workers", workers]
         run = run_child(argv, env_user)
@@ -388,7 +456,8 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
         import numpy as np
 
         run["same_parts_as_in_process"] = bool(
-            got.keys() == reference.keys() and all(np.array_equal(got[k], reference[k]) for k in got))
+            got.keys() == reference.keys() and all(np.array_equal(got[k], reference[k]) for k in got)
+        )
         run["n_parts"] = len(got)
         run["samples_per_core_hour"] = len(got) / (run["cpu_s"] / 3600)
         run["ratio_cpu_to_in_process"] = run["cpu_s"] / runs["in_process"]["cpu_s"]
@@ -403,14 +472,20 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
         slack = TARGET_RATIO * per_part - b["task_threads_cpu_s"] / len(got)
         run["fixed_cpu_beyond_in_process_s"] = extra
         run["parts_for_target_ratio"] = (
-            max(0.0, (extra - (TARGET_RATIO - 1) * (ref["cpu_s"] - ref["parts_cpu_s"])) / slack)
-            if slack > 0 else None)
+            max(0.0, (extra - (TARGET_RATIO - 1) * (ref["cpu_s"] - ref["parts_cpu_s"])) / slack) if slack > 0 else None
+        )
         runs[f"command_workers_{workers}"] = run
-        print(f"command --workers {workers}: {len(got)} parts, {run['cpu_s']:.1f} CPU-s (user {run['user_s']:.1f}, "
-              f"system {run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour, ratio "
-              f"{run['ratio_cpu_to_in_process']:.3f}; workers "
-              + "; ".join(f"{w['user_s']:.1f}+{w['system_s']:.1f} s, {w['n_busy_threads']} busy thread(s), "
-                          f"{w['peak_rss_mib']:.0f} MiB" for w in run["breakdown"]["workers"]), flush=True)
+        print(
+            f"command --workers {workers}: {len(got)} parts, {run['cpu_s']:.1f} CPU-s (user {run['user_s']:.1f}, "
+            f"system {run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour, ratio "
+            f"{run['ratio_cpu_to_in_process']:.3f}; workers "
+            + "; ".join(
+                f"{w['user_s']:.1f}+{w['system_s']:.1f} s, {w['n_busy_threads']} busy thread(s), "
+                f"{w['peak_rss_mib']:.0f} MiB"
+                for w in run["breakdown"]["workers"]
+            ),
+            flush=True,
+        )
     if keep is None:
         shutil.rmtree(base, ignore_errors=True)
     return runs
@@ -421,8 +496,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--samples", type=int, default=3, help="samples per grid point (both tapers: 2x the parts)")
     ap.add_argument("--workers-list", default="default,1,2", help="comma-separated: default or a number")
-    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                    help="fixed parameter on both sides (e.g. mode_method=arpack)")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="fixed parameter on both sides (e.g. mode_method=arpack)",
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results" / "generate_cost.json")
     ap.add_argument("--keep", type=Path, default=None, help="keep the runs' folders here")
     ap.add_argument("--note", default="")
@@ -440,8 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "generators", "vdosbench"], cwd=HERE.parent,
-                           capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "generators", "vdosbench"], cwd=HERE.parent, capture_output=True, text=True
+    ).stdout.strip()
     runs = measure(args.samples, args.workers_list.split(","), overrides, args.keep)
     ref = runs["in_process"]
     result = {
@@ -452,27 +533,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         "note": args.note,
         "machine": machine_info(),
         "uptime_load_average_after": list(os.getloadavg()),
-        "settings": {"recipe": RECIPE, "grid": GRID, "samples_per_grid_point": args.samples,
-                     "overrides": overrides, "workers": args.workers_list.split(","),
-                     "poll_s": POLL_S, "busy_thread_cpu_s": BUSY_THREAD_S, "target_ratio": TARGET_RATIO,
-                     "clock": "os.wait4 rusage of each run's process and of the descendants it left (this script is "
-                              "their subreaper): user + system of the whole tree; per process and thread: "
-                              "/proc readings every poll_s"},
+        "settings": {
+            "recipe": RECIPE,
+            "grid": GRID,
+            "samples_per_grid_point": args.samples,
+            "overrides": overrides,
+            "workers": args.workers_list.split(","),
+            "poll_s": POLL_S,
+            "busy_thread_cpu_s": BUSY_THREAD_S,
+            "target_ratio": TARGET_RATIO,
+            "clock": "os.wait4 rusage of each run's process and of the descendants it left (this script is "
+            "their subreaper): user + system of the whole tree; per process and thread: "
+            "/proc readings every poll_s",
+        },
         "summary": {
             "in_process_samples_per_core_hour": ref["samples_per_core_hour"],
-            **{name: {"samples_per_core_hour": r["samples_per_core_hour"],
-                      "ratio_cpu_to_in_process": r["ratio_cpu_to_in_process"],
-                      "within_target": r["ratio_cpu_to_in_process"] <= TARGET_RATIO,
-                      "user_s": r["user_s"], "system_s": r["system_s"], "wall_s": r["wall_s"],
-                      "peak_rss_mib_per_worker": [w["peak_rss_mib"] for w in r["breakdown"]["workers"]],
-                      "busy_threads_per_worker": [w["n_busy_threads"] for w in r["breakdown"]["workers"]],
-                      "other_jobs_cores": r["other_jobs_cores"],
-                      "task_threads_ratio_to_in_process_parts": r["task_threads_ratio_to_in_process_parts"],
-                      "fixed_cpu_beyond_in_process_s": r["fixed_cpu_beyond_in_process_s"],
-                      "parts_for_target_ratio": r["parts_for_target_ratio"],
-                      "printed": r["printed"],
-                      "same_parts_as_in_process": r["same_parts_as_in_process"]}
-               for name, r in runs.items() if name != "in_process"},
+            **{
+                name: {
+                    "samples_per_core_hour": r["samples_per_core_hour"],
+                    "ratio_cpu_to_in_process": r["ratio_cpu_to_in_process"],
+                    "within_target": r["ratio_cpu_to_in_process"] <= TARGET_RATIO,
+                    "user_s": r["user_s"],
+                    "system_s": r["system_s"],
+                    "wall_s": r["wall_s"],
+                    "peak_rss_mib_per_worker": [w["peak_rss_mib"] for w in r["breakdown"]["workers"]],
+                    "busy_threads_per_worker": [w["n_busy_threads"] for w in r["breakdown"]["workers"]],
+                    "other_jobs_cores": r["other_jobs_cores"],
+                    "task_threads_ratio_to_in_process_parts": r["task_threads_ratio_to_in_process_parts"],
+                    "fixed_cpu_beyond_in_process_s": r["fixed_cpu_beyond_in_process_s"],
+                    "parts_for_target_ratio": r["parts_for_target_ratio"],
+                    "printed": r["printed"],
+                    "same_parts_as_in_process": r["same_parts_as_in_process"],
+                }
+                for name, r in runs.items()
+                if name != "in_process"
+            },
         },
         "runs": runs,
     }

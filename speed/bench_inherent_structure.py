@@ -58,9 +58,15 @@ def liquid(params: GlassParams, seed: int, sweeps: int) -> tuple[Configuration, 
     rng = np.random.default_rng(seed)
     x = remove_overlaps(start, pot)
     cal = calibrate_step(x, start.box_length, start.sizes, start.species, pot, params.parent_temperature, rng)
-    mc = run_swap_mc(x, start.box_length, start.sizes, start.species, pot,
-                     MCSettings(temperature=params.parent_temperature, n_sweeps=sweeps, step=cal.step,
-                                record_every=sweeps), rng)
+    mc = run_swap_mc(
+        x,
+        start.box_length,
+        start.sizes,
+        start.species,
+        pot,
+        MCSettings(temperature=params.parent_temperature, n_sweeps=sweeps, step=cal.step, record_every=sweeps),
+        rng,
+    )
     return start, Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
 
 
@@ -97,21 +103,37 @@ def main(argv: list[str] | None = None) -> int:
                 dense = hessian_matrix(sample.quench.config, params.pair_potential).toarray()
                 t_bare = min(t_bare, best(lambda: scipy.linalg.eigh(dense, eigvals_only=True), 1)[0])
                 t_np = min(t_np, best(lambda: np.linalg.eigh(dense), 1)[0])
-            row = {"seed": args.seed + k, "inherent_structure_seconds": t_is, "bare_eigh_seconds": t_bare,
-                   "numpy_eigh_seconds": t_np, "ratio_to_bare_eigh": t_is / t_bare,
-                   "ratio_to_numpy_eigh": t_is / t_np, "quench_evaluations": int(sample.quench.n_evaluations),
-                   "inherent_energy": float(sample.quench.energy / params.n_particles)}
+            row = {
+                "seed": args.seed + k,
+                "inherent_structure_seconds": t_is,
+                "bare_eigh_seconds": t_bare,
+                "numpy_eigh_seconds": t_np,
+                "ratio_to_bare_eigh": t_is / t_bare,
+                "ratio_to_numpy_eigh": t_is / t_np,
+                "quench_evaluations": int(sample.quench.n_evaluations),
+                "inherent_energy": float(sample.quench.energy / params.n_particles),
+            }
             rows.append(row)
-            print(f"seed {row['seed']}: IS {t_is:.3f} s, bare eigh {t_bare:.3f} s, numpy eigh {t_np:.3f} s, "
-                  f"ratio {row['ratio_to_bare_eigh']:.3f} (to numpy eigh {row['ratio_to_numpy_eigh']:.3f})",
-                  flush=True)
+            print(
+                f"seed {row['seed']}: IS {t_is:.3f} s, bare eigh {t_bare:.3f} s, numpy eigh {t_np:.3f} s, "
+                f"ratio {row['ratio_to_bare_eigh']:.3f} (to numpy eigh {row['ratio_to_numpy_eigh']:.3f})",
+                flush=True,
+            )
     ratios = np.array([r["ratio_to_bare_eigh"] for r in rows])
     result = {
-        "benchmark": __doc__.splitlines()[0], "n_particles": params.n_particles, "taper_order": args.taper,
-        "parent_temperature": args.temperature, "liquid_sweeps": args.sweeps, "repeats": args.repeats,
-        "samples": rows, "ratio_to_bare_eigh_median": float(np.median(ratios)),
-        "ratio_to_bare_eigh_max": float(ratios.max()), "target": TARGET,
-        "meets_target": bool(np.median(ratios) <= TARGET), "load_average": os.getloadavg(), "machine": machine_info(),
+        "benchmark": __doc__.splitlines()[0],
+        "n_particles": params.n_particles,
+        "taper_order": args.taper,
+        "parent_temperature": args.temperature,
+        "liquid_sweeps": args.sweeps,
+        "repeats": args.repeats,
+        "samples": rows,
+        "ratio_to_bare_eigh_median": float(np.median(ratios)),
+        "ratio_to_bare_eigh_max": float(ratios.max()),
+        "target": TARGET,
+        "meets_target": bool(np.median(ratios) <= TARGET),
+        "load_average": os.getloadavg(),
+        "machine": machine_info(),
     }
     args.out.write_text(dumps_strict(result, indent=1) + "\n")
     print(f"median ratio {result['ratio_to_bare_eigh_median']:.3f} (target {TARGET}); written to {args.out}")

@@ -105,14 +105,26 @@ def make_hessian(n: int, taper: int, sample: int) -> tuple[scipy.sparse.csr_matr
         raise RuntimeError(f"quench of N = {n}, sample {sample} stopped at max |F| = {result.max_force:.3g}")
     hessian = hessian_matrix(result.config, p.pair_potential, pairs=interacting_pairs(result.config, p.pair_potential))
     csr = scipy.sparse.csr_matrix(hessian, dtype=np.float64)
-    return csr, {"n_particles": n, "taper_order": taper, "sample": sample, "root_seed": ROOT_SEED_BASE + n,
-                 "start": "random positions (T* = inf), the generator's quench",
-                 "quench_max_force": float(result.max_force), "nnz": int(csr.nnz),
-                 "glass_cpu_seconds": time.process_time() - c0, "glass_wall_seconds": time.perf_counter() - w0}
+    return csr, {
+        "n_particles": n,
+        "taper_order": taper,
+        "sample": sample,
+        "root_seed": ROOT_SEED_BASE + n,
+        "start": "random positions (T* = inf), the generator's quench",
+        "quench_max_force": float(result.max_force),
+        "nnz": int(csr.nnz),
+        "glass_cpu_seconds": time.process_time() - c0,
+        "glass_wall_seconds": time.perf_counter() - w0,
+    }
 
 
-def _lobpcg_amg(h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray, tol: float, bound: float,
-                ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def _lobpcg_amg(
+    h: scipy.sparse.csr_matrix,
+    k: int,
+    basis: np.ndarray,
+    tol: float,
+    bound: float,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     import pyamg
 
     shifted = (h - SHIFT * scipy.sparse.identity(h.shape[0], format="csr")).tocsr()
@@ -123,14 +135,26 @@ def _lobpcg_amg(h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray, tol: floa
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         values, vectors, history = scipy.sparse.linalg.lobpcg(
-            h, x0, M=m_op, Y=basis, largest=False, tol=tol * bound, maxiter=500, retResidualNormsHistory=True)
+            h, x0, M=m_op, Y=basis, largest=False, tol=tol * bound, maxiter=500, retResidualNormsHistory=True
+        )
     order = np.argsort(values)[:k]
-    return values[order], vectors[:, order], {"iterations": len(history), "amg_levels": len(ml.levels),
-                                              "preconditioner": "pyamg smoothed aggregation V-cycle of H + 1e-2 1"}
+    return (
+        values[order],
+        vectors[:, order],
+        {
+            "iterations": len(history),
+            "amg_levels": len(ml.levels),
+            "preconditioner": "pyamg smoothed aggregation V-cycle of H + 1e-2 1",
+        },
+    )
 
 
-def _cholmod(h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray, tol: float,
-             ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def _cholmod(
+    h: scipy.sparse.csr_matrix,
+    k: int,
+    basis: np.ndarray,
+    tol: float,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     from sksparse.cholmod import cholesky
 
     factor = cholesky((h - SHIFT * scipy.sparse.identity(h.shape[0])).tocsc())
@@ -142,19 +166,29 @@ def _cholmod(h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray, tol: float,
 
     opinv = scipy.sparse.linalg.LinearOperator(h.shape, matvec=op, dtype=np.float64)
     v0 = np.random.default_rng(0).standard_normal(h.shape[0])
-    values, vectors = scipy.sparse.linalg.eigsh(h, k=k, sigma=SHIFT, which="LM", OPinv=opinv, v0=v0 - basis @ (
-        basis.T @ v0), tol=tol)
+    values, vectors = scipy.sparse.linalg.eigsh(
+        h, k=k, sigma=SHIFT, which="LM", OPinv=opinv, v0=v0 - basis @ (basis.T @ v0), tol=tol
+    )
     order = np.argsort(values)
     return values[order], vectors[:, order], {}
 
 
-def run_solver(name: str, h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray, tol: float, bound: float,
-               ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+def run_solver(
+    name: str,
+    h: scipy.sparse.csr_matrix,
+    k: int,
+    basis: np.ndarray,
+    tol: float,
+    bound: float,
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Eigenvalues (k,), eigenvectors (n, k) and the solver's own details."""
     if name in ("chebyshev", "arpack", "lobpcg_jacobi"):
         out = lowest_modes(h, k, exclude=basis, tol=tol, method=name.split("_")[0])
-        return out.eigenvalues, out.eigenvectors, {"iterations": out.iterations, "block_products": out.block_products,
-                                                   "own_converged": out.converged}
+        return (
+            out.eigenvalues,
+            out.eigenvectors,
+            {"iterations": out.iterations, "block_products": out.block_products, "own_converged": out.converged},
+        )
     if name == "shift_invert":
         values, vectors = lowest_modes_shift_invert(h, k, exclude=basis, sigma=SHIFT, tol=tol)
         return values, vectors, {"sigma": SHIFT, "factorisation": "SuperLU"}
@@ -165,8 +199,9 @@ def run_solver(name: str, h: scipy.sparse.csr_matrix, k: int, basis: np.ndarray,
     raise ValueError(f"unknown solver {name!r}; expected one of {SOLVERS}")
 
 
-def measure(h: scipy.sparse.csr_matrix, k: int, d: int, tol: float, solvers: list[str],
-            max_n: dict[str, int]) -> dict[str, Any]:
+def measure(
+    h: scipy.sparse.csr_matrix, k: int, d: int, tol: float, solvers: list[str], max_n: dict[str, int]
+) -> dict[str, Any]:
     """Each solver on ``h``: CPU and wall seconds, residuals over the shared bound, agreement, the verdict."""
     n_particles = h.shape[0] // d
     basis = translation_modes(n_particles, d).reshape(h.shape[0], d)
@@ -184,14 +219,18 @@ def measure(h: scipy.sparse.csr_matrix, k: int, d: int, tol: float, solvers: lis
             rows[name] = {"status": f"unavailable ({type(exc).__name__}: {exc})"}
             continue
         except Exception as exc:  # a solver that fails is a finding, recorded
-            rows[name] = {"status": f"failed ({type(exc).__name__}: {exc})",
-                          "cpu_seconds": time.process_time() - c0}
+            rows[name] = {"status": f"failed ({type(exc).__name__}: {exc})", "cpu_seconds": time.process_time() - c0}
             continue
         cpu, wall = time.process_time() - c0, time.perf_counter() - w0
         residual = np.linalg.norm(h @ vectors - vectors * values[None, :], axis=0) / bound
-        rows[name] = {"status": "ok", "cpu_seconds": cpu, "wall_seconds": wall,
-                      "max_residual_over_bound": float(residual.max()),
-                      "within_tolerance": bool(residual.max() <= tol), **extra}
+        rows[name] = {
+            "status": "ok",
+            "cpu_seconds": cpu,
+            "wall_seconds": wall,
+            "max_residual_over_bound": float(residual.max()),
+            "within_tolerance": bool(residual.max() <= tol),
+            **extra,
+        }
         values_of[name] = values
     ok = [s for s in values_of if rows[s]["within_tolerance"]]
     reference = min(ok or values_of, key=lambda s: rows[s]["max_residual_over_bound"]) if values_of else None
@@ -204,8 +243,15 @@ def measure(h: scipy.sparse.csr_matrix, k: int, d: int, tol: float, solvers: lis
     for name in values_of:
         if fastest:
             rows[name]["cpu_over_fastest"] = rows[name]["cpu_seconds"] / rows[fastest]["cpu_seconds"]
-    return {"k": k, "tol": tol, "spectral_bound": bound, "reference": reference, "fastest_meeting_tolerance": fastest,
-            "lowest_nonzero_eigenvalue": float(values_of[reference][0]) if reference else None, "solvers": rows}
+    return {
+        "k": k,
+        "tol": tol,
+        "spectral_bound": bound,
+        "reference": reference,
+        "fastest_meeting_tolerance": fastest,
+        "lowest_nonzero_eigenvalue": float(values_of[reference][0]) if reference else None,
+        "solvers": rows,
+    }
 
 
 def summary(runs: dict[str, Any]) -> dict[str, Any]:
@@ -214,8 +260,11 @@ def summary(runs: dict[str, Any]) -> dict[str, Any]:
     for key, row in runs.items():
         cpu = {s: r["cpu_seconds"] for s, r in row["solvers"].items() if r.get("meets_tolerance")}
         if "chebyshev" in cpu:
-            out[key] = {"fastest": row["fastest_meeting_tolerance"], "cpu_seconds": cpu,
-                        "cpu_over_chebyshev": {s: c / cpu["chebyshev"] for s, c in cpu.items()}}
+            out[key] = {
+                "fastest": row["fastest_meeting_tolerance"],
+                "cpu_seconds": cpu,
+                "cpu_over_chebyshev": {s: c / cpu["chebyshev"] for s, c in cpu.items()},
+            }
     return out
 
 
@@ -232,7 +281,9 @@ def per_structure(runs: dict[str, Any]) -> dict[str, Any]:
         out[design] = {}
         for n in (1000, 2000):
             row = runs.get(f"N={n}, k=50, m=2")
-            if row is None or not all(row["solvers"].get(s, {}).get("meets_tolerance") for s in ("chebyshev", "arpack")):
+            if row is None or not all(
+                row["solvers"].get(s, {}).get("meets_tolerance") for s in ("chebyshev", "arpack")
+            ):
                 continue
             ratio = row["solvers"]["arpack"]["cpu_seconds"] / row["solvers"]["chebyshev"]["cpu_seconds"]
             saved = ladder[str(n)]["lowest_modes"] * (1.0 - ratio)
@@ -242,10 +293,12 @@ def per_structure(runs: dict[str, Any]) -> dict[str, Any]:
                 r = rows[f"N={n}, m={taper}"]
                 analysis = r["analysis_cpu_seconds_per_structure"] - saved
                 per_taper.append((r["mc_cpu_seconds_per_chain"] / k + analysis) / 3600.0)
-            out[design][f"N={n}"] = {"arpack_over_chebyshev_k50": ratio, "lowest_modes_seconds_saved": saved,
-                                     "core_hours_per_structure_chebyshev": rows[f"N={n}, both tapers"][
-                                         "core_hours_per_structure"],
-                                     "core_hours_per_structure_default_solver": float(np.mean(per_taper))}
+            out[design][f"N={n}"] = {
+                "arpack_over_chebyshev_k50": ratio,
+                "lowest_modes_seconds_saved": saved,
+                "core_hours_per_structure_chebyshev": rows[f"N={n}, both tapers"]["core_hours_per_structure"],
+                "core_hours_per_structure_default_solver": float(np.mean(per_taper)),
+            }
     return out
 
 
@@ -273,10 +326,16 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
     args = ap.parse_args(argv)
     taper = INFINITE_ORDER if args.taper in ("inf", "-1") else int(args.taper)
     max_n = _max_n(args.max_n)
-    doc: dict[str, Any] = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {
-        "benchmark": "issue 65 item 2: the lowest k non-zero modes of the lowest-mode recipes' T* = inf glasses, "
-                     "every candidate sparse eigensolver on the same Hessian, one core (module docstring of "
-                     "speed/bench_lowest_mode_solvers.py)", "runs": {}}
+    doc: dict[str, Any] = (
+        json.loads(args.out.read_text(encoding="utf-8"))
+        if args.out.exists()
+        else {
+            "benchmark": "issue 65 item 2: the lowest k non-zero modes of the lowest-mode recipes' T* = inf glasses, "
+            "every candidate sparse eigensolver on the same Hessian, one core (module docstring of "
+            "speed/bench_lowest_mode_solvers.py)",
+            "runs": {},
+        }
+    )
     doc["machine"] = machine_info("numba", "pyamg", "sksparse")
     threads = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS")}
     affinity = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
@@ -285,15 +344,22 @@ def main(argv: list[str] | None = None, clock: Callable[[], float] = time.time) 
         for k in args.k:
             before = {"uptime": uptime(), "load_average": list(os.getloadavg())}
             row = measure(h, k, 3, args.tol, args.solvers, max_n)
-            row.update(glass=glass, load_before=before, load_after={"uptime": uptime(),
-                                                                    "load_average": list(os.getloadavg())},
-                       threads=threads, cpu_affinity=affinity, nice=os.nice(0),
-                       finished_utc=time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock())),
-                       command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]))
+            row.update(
+                glass=glass,
+                load_before=before,
+                load_after={"uptime": uptime(), "load_average": list(os.getloadavg())},
+                threads=threads,
+                cpu_affinity=affinity,
+                nice=os.nice(0),
+                finished_utc=time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(clock())),
+                command=" ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])]),
+            )
             doc["runs"][f"N={n}, k={k}, m={args.taper}"] = row
             _write(doc, args.out)
-            cpu = {s: (round(r["cpu_seconds"], 2) if "cpu_seconds" in r else r["status"])
-                   for s, r in row["solvers"].items()}
+            cpu = {
+                s: (round(r["cpu_seconds"], 2) if "cpu_seconds" in r else r["status"])
+                for s, r in row["solvers"].items()
+            }
             print(f"N={n} k={k}: fastest {row['fastest_meeting_tolerance']}; CPU s {cpu}", flush=True)
     doc["summary"] = summary(doc["runs"])
     doc["td_chain_cost_per_structure_with_the_default_solver"] = per_structure(doc["runs"])

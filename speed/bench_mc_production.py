@@ -94,8 +94,9 @@ def baseline_module(ref: str, folder: Path | None = None) -> ModuleType:
     package.mkdir(parents=True, exist_ok=True)
     texts = {"__init__": ""}
     for name in KERNEL_MODULES:
-        shown = subprocess.run(["git", "-C", str(root), "show", f"{ref}:generators/glasses/{name}.py"],
-                               capture_output=True, text=True)
+        shown = subprocess.run(
+            ["git", "-C", str(root), "show", f"{ref}:generators/glasses/{name}.py"], capture_output=True, text=True
+        )
         if shown.returncode == 0:
             texts[name] = shown.stdout
         elif name != "mc_sums":  # the pair sums have their own module since issue 65
@@ -104,8 +105,9 @@ def baseline_module(ref: str, folder: Path | None = None) -> ModuleType:
         path = package / f"{name}.py"
         if not path.exists() or path.read_text() != text:
             path.write_text(text)
-    spec = importlib.util.spec_from_file_location("mc_baseline", package / "__init__.py",
-                                                  submodule_search_locations=[str(package)])
+    spec = importlib.util.spec_from_file_location(
+        "mc_baseline", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     sys.modules["mc_baseline"] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sys.modules["mc_baseline"])
     return importlib.import_module("mc_baseline.montecarlo")
@@ -114,8 +116,13 @@ def baseline_module(ref: str, folder: Path | None = None) -> ModuleType:
 def chain_params(n: int, taper: int, equilibration_sweeps: int) -> tuple[ChainParams, Any]:
     """The recipe's chain settings at (N, m) with a shorter equilibration, and its recipe."""
     recipe = RECIPES[f"soft_spheres_lowest_n{n}_td_nonadditive"]
-    params = {**recipe.fixed, "taper_order": taper, "parent_temperature": T_D_NONADDITIVE,
-              "equilibration_sweeps": equilibration_sweeps + 1, "spacing_sweeps": 1}
+    params = {
+        **recipe.fixed,
+        "taper_order": taper,
+        "parent_temperature": T_D_NONADDITIVE,
+        "equilibration_sweeps": equilibration_sweeps + 1,
+        "spacing_sweeps": 1,
+    }
     return ChainParams.from_mapping({**params, "potential": "soft_sphere"}, LowestModeParams), recipe
 
 
@@ -132,20 +139,61 @@ def parent_liquid(n: int, taper: int, sweeps: int, states: Path | None) -> dict[
     # the chain's parent liquid as glass_chains.glass_chain makes it: overlaps removed, PRE_SWEEPS at PRE_STEP,
     # the step calibrated on a copy, then the equilibration at that step (the same calls, the same streams)
     g, pot, box = p.glass, p.glass.pair_potential, start.box_length
-    pre = montecarlo.run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
-                                 montecarlo.MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS,
-                                                       step=PRE_STEP, p_swap=g.p_swap, skin=g.mc_skin,
-                                                       record_every=PRE_SWEEPS), rng)
-    cal = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, g.parent_temperature, rng,
-                         target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
+    pre = montecarlo.run_swap_mc(
+        remove_overlaps(start, pot),
+        box,
+        start.sizes,
+        start.species,
+        pot,
+        montecarlo.MCSettings(
+            temperature=g.parent_temperature,
+            n_sweeps=PRE_SWEEPS,
+            step=PRE_STEP,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=PRE_SWEEPS,
+        ),
+        rng,
+    )
+    cal = calibrate_step(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        g.parent_temperature,
+        rng,
+        target=p.target_acceptance,
+        p_swap=g.p_swap,
+        skin=g.mc_skin,
+    )
     n_sweeps = p.equilibration_sweeps - p.spacing_sweeps
-    mc = montecarlo.run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
-                                montecarlo.MCSettings(temperature=g.parent_temperature, n_sweeps=n_sweeps,
-                                                      step=cal.step, p_swap=g.p_swap, skin=g.mc_skin,
-                                                      record_every=g.record_every), rng)
-    state = {"positions": mc.positions, "sizes": mc.sizes, "species": mc.species, "box": start.box_length,
-             "step": cal.step, "calibrated_acceptance": cal.acceptance, "skin": p.glass.mc_skin,
-             "sweeps": PRE_SWEEPS + CALIBRATION_SWEEPS + sweeps}
+    mc = montecarlo.run_swap_mc(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        montecarlo.MCSettings(
+            temperature=g.parent_temperature,
+            n_sweeps=n_sweeps,
+            step=cal.step,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=g.record_every,
+        ),
+        rng,
+    )
+    state = {
+        "positions": mc.positions,
+        "sizes": mc.sizes,
+        "species": mc.species,
+        "box": start.box_length,
+        "step": cal.step,
+        "calibrated_acceptance": cal.acceptance,
+        "skin": p.glass.mc_skin,
+        "sweeps": PRE_SWEEPS + CALIBRATION_SWEEPS + sweeps,
+    }
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(path, **state)
@@ -153,23 +201,40 @@ def parent_liquid(n: int, taper: int, sweeps: int, states: Path | None) -> dict[
 
 
 def _settings(mc: ModuleType, state: dict, sweeps: int) -> Any:
-    return mc.MCSettings(temperature=T_D_NONADDITIVE, n_sweeps=sweeps, step=float(state["step"]), p_swap=0.2,
-                         skin=float(state["skin"]), record_every=max(1, sweeps // 10))
+    return mc.MCSettings(
+        temperature=T_D_NONADDITIVE,
+        n_sweeps=sweeps,
+        step=float(state["step"]),
+        p_swap=0.2,
+        skin=float(state["skin"]),
+        record_every=max(1, sweeps // 10),
+    )
 
 
 def _run(mc: ModuleType, state: dict, pot: Any, sweeps: int, seed: int) -> tuple[Any, float]:
     c0 = time.process_time()
-    res = mc.run_swap_mc(state["positions"], float(state["box"]), state["sizes"], state["species"], pot,
-                         _settings(mc, state, sweeps), np.random.default_rng(seed))
+    res = mc.run_swap_mc(
+        state["positions"],
+        float(state["box"]),
+        state["sizes"],
+        state["species"],
+        pot,
+        _settings(mc, state, sweeps),
+        np.random.default_rng(seed),
+    )
     return res, time.process_time() - c0
 
 
 def same_chain(a: Any, b: Any) -> bool:
     """Bit for bit: positions, sizes, displacements, energy trace and the acceptances."""
-    return bool(np.array_equal(a.positions, b.positions) and np.array_equal(a.sizes, b.sizes)
-                and np.array_equal(a.displacement, b.displacement) and np.array_equal(a.energy_trace, b.energy_trace)
-                and a.acceptance_displacement == b.acceptance_displacement
-                and np.array_equal(a.acceptance_swap, b.acceptance_swap))
+    return bool(
+        np.array_equal(a.positions, b.positions)
+        and np.array_equal(a.sizes, b.sizes)
+        and np.array_equal(a.displacement, b.displacement)
+        and np.array_equal(a.energy_trace, b.energy_trace)
+        and a.acceptance_displacement == b.acceptance_displacement
+        and np.array_equal(a.acceptance_swap, b.acceptance_swap)
+    )
 
 
 def pair_cost(mc: ModuleType, state: dict, pot: Any, repeats: int = 7) -> dict[str, float]:
@@ -182,8 +247,20 @@ def pair_cost(mc: ModuleType, state: dict, pot: Any, repeats: int = 7) -> dict[s
     scratch = np.empty(pos.shape[0])
     sizes = np.ascontiguousarray(state["sizes"], dtype=float)
     species = np.zeros(pos.shape[0], dtype=np.int64)
-    args = (pos, sizes, species, box, pot.kind, pot.exponent, pot.taper_order, tables, vl.neighbors, vl.counts, pe,
-            scratch)
+    args = (
+        pos,
+        sizes,
+        species,
+        box,
+        pot.kind,
+        pot.exponent,
+        pot.taper_order,
+        tables,
+        vl.neighbors,
+        vl.counts,
+        pe,
+        scratch,
+    )
     mc._all_particle_energies(*args)
     best = np.inf
     for _ in range(repeats):
@@ -197,8 +274,12 @@ def pair_cost(mc: ModuleType, state: dict, pot: Any, repeats: int = 7) -> dict[s
     d = pos[j] - pos[i]
     d -= box * np.round(d / box)
     within = int(2 * np.count_nonzero(np.einsum("pk,pk->p", d, d) < r_c2))
-    return {"seconds_per_pair": best / entries, "neighbours_per_particle": entries / pos.shape[0],
-            "within_cutoff_per_particle": within / pos.shape[0], "sum_seconds": best}
+    return {
+        "seconds_per_pair": best / entries,
+        "neighbours_per_particle": entries / pos.shape[0],
+        "within_cutoff_per_particle": within / pos.shape[0],
+        "sum_seconds": best,
+    }
 
 
 def draw_cost(mc: ModuleType, n: int, step: float, repeats: int = 7) -> float:
@@ -236,11 +317,19 @@ def time_case(state: dict, n: int, taper: int, sweeps: int, repeats: int, baseli
     res = last["new"]
     n_moves = res.n_attempted
     out: dict[str, Any] = {
-        "n_particles": n, "taper_order": "inf" if taper == INFINITE_ORDER else taper, "non_additivity": 0.2,
-        "temperature": T_D_NONADDITIVE, "p_swap": 0.2, "skin": float(state["skin"]), "step": float(state["step"]),
+        "n_particles": n,
+        "taper_order": "inf" if taper == INFINITE_ORDER else taper,
+        "non_additivity": 0.2,
+        "temperature": T_D_NONADDITIVE,
+        "p_swap": 0.2,
+        "skin": float(state["skin"]),
+        "step": float(state["step"]),
         "liquid": {"source": state["source"], "sweeps_before": int(state.get("sweeps", -1))},
-        "sweeps_per_run": sweeps, "attempted_moves_per_run": n_moves, "repeats": repeats,
-        "acceptance_displacement": res.acceptance_displacement, "acceptance_swap": res.acceptance_swap,
+        "sweeps_per_run": sweeps,
+        "attempted_moves_per_run": n_moves,
+        "repeats": repeats,
+        "acceptance_displacement": res.acceptance_displacement,
+        "acceptance_swap": res.acceptance_swap,
         "list_renewals_per_move": res.neighbor_updates / n_moves,
         "draw_seconds_per_move": draw_cost(modules["new"], n, float(state["step"])),
     }
@@ -249,16 +338,20 @@ def time_case(state: dict, n: int, taper: int, sweeps: int, repeats: int, baseli
         floor_per_move = 2.0 * floor["neighbours_per_particle"] * floor["seconds_per_pair"]
         med_cpu = float(np.median(cpu[name]))
         out[name] = {
-            "moves_per_second_wall_best": max(wall[name]), "moves_per_second_wall_median": float(np.median(wall[name])),
-            "moves_per_second_cpu_best": max(cpu[name]), "moves_per_second_cpu_median": med_cpu,
+            "moves_per_second_wall_best": max(wall[name]),
+            "moves_per_second_wall_median": float(np.median(wall[name])),
+            "moves_per_second_cpu_best": max(cpu[name]),
+            "moves_per_second_cpu_median": med_cpu,
             "floor": floor | {"seconds_per_move": floor_per_move, "moves_per_second": 1.0 / floor_per_move},
             "time_over_floor_cpu_median": (1.0 / med_cpu) / floor_per_move,
         }
     if baseline is not None:
-        out["ratio_new_over_old_cpu_median"] = out["new"]["moves_per_second_cpu_median"] / out["old"][
-            "moves_per_second_cpu_median"]
-        out["ratio_new_over_old_wall_best"] = out["new"]["moves_per_second_wall_best"] / out["old"][
-            "moves_per_second_wall_best"]
+        out["ratio_new_over_old_cpu_median"] = (
+            out["new"]["moves_per_second_cpu_median"] / out["old"]["moves_per_second_cpu_median"]
+        )
+        out["ratio_new_over_old_wall_best"] = (
+            out["new"]["moves_per_second_wall_best"] / out["old"]["moves_per_second_wall_best"]
+        )
         out["chains_bit_identical"] = bool(all(identical))
         out["ratio_new_over_old_cpu_median_of_pairs"] = float(np.median(np.array(cpu["new"]) / np.array(cpu["old"])))
         out["cpu_rates"] = {k: [float(x) for x in v] for k, v in cpu.items()}
@@ -276,19 +369,36 @@ def tau_alpha(state: dict, sweeps: int, baseline: ModuleType | None) -> dict:
         for name, mc in kernels.items():
             relaxation.run_swap_mc, relaxation.MCSettings = mc.run_swap_mc, mc.MCSettings
             c0 = time.process_time()
-            seg = relaxation_segments(state["positions"], float(state["box"]), state["sizes"], state["species"], pot,
-                                      T_D_NONADDITIVE, FS_WAVENUMBER, np.random.default_rng(2026), n_segments=1,
-                                      max_segment_sweeps=sweeps, step=float(state["step"]), p_swap=0.2,
-                                      skin=float(state["skin"]), stop_below=None)
-            out[name] = {"tau_alpha_sweeps": float(seg.tau_alpha[0]), "fs_end": float(seg.fs_end[0]),
-                         "mean_energy": float(seg.mean_energy[0]), "acceptance": float(seg.acceptance[0]),
-                         "cpu_seconds": time.process_time() - c0,
-                         "fs_curve": [seg.curves[0][0].tolist(), seg.curves[0][1].tolist()]}
+            seg = relaxation_segments(
+                state["positions"],
+                float(state["box"]),
+                state["sizes"],
+                state["species"],
+                pot,
+                T_D_NONADDITIVE,
+                FS_WAVENUMBER,
+                np.random.default_rng(2026),
+                n_segments=1,
+                max_segment_sweeps=sweeps,
+                step=float(state["step"]),
+                p_swap=0.2,
+                skin=float(state["skin"]),
+                stop_below=None,
+            )
+            out[name] = {
+                "tau_alpha_sweeps": float(seg.tau_alpha[0]),
+                "fs_end": float(seg.fs_end[0]),
+                "mean_energy": float(seg.mean_energy[0]),
+                "acceptance": float(seg.acceptance[0]),
+                "cpu_seconds": time.process_time() - c0,
+                "fs_curve": [seg.curves[0][0].tolist(), seg.curves[0][1].tolist()],
+            }
     finally:
         relaxation.run_swap_mc, relaxation.MCSettings = saved
     if baseline is not None:
         out["identical"] = out["new"]["fs_curve"] == out["old"]["fs_curve"] and (
-            out["new"]["tau_alpha_sweeps"] == out["old"]["tau_alpha_sweeps"])
+            out["new"]["tau_alpha_sweeps"] == out["old"]["tau_alpha_sweeps"]
+        )
     return out
 
 
@@ -307,15 +417,20 @@ def production_chains() -> dict:
     for key in sorted({(c["n_particles"], c["taper"]) for c in chains}):
         user = [c["user_s"] for c in chains if (c["n_particles"], c["taper"]) == key]
         med = float(np.median(user))
-        out[f"N={key[0]}, m={key[1]}"] = {"chains": len(user), "median_user_seconds_per_chain": med,
-                                          "core_hours_per_structure": med / 5 / 3600.0}
+        out[f"N={key[0]}, m={key[1]}"] = {
+            "chains": len(user),
+            "median_user_seconds_per_chain": med,
+            "core_hours_per_structure": med / 5 / 3600.0,
+        }
     return {"source": str(path.relative_to(path.parents[2])), "rows": out}
 
 
 def cost_per_structure(cases: list[dict], which: str) -> dict:
     """CPU core-hours per structure at each N and taper, and pooled over the tapers, for both chain designs."""
-    designs = {"recipe: 5 structures after 220 000 sweeps, 3 tau_alpha apart": (220_000, 16_500, 5),
-               "25 structures a chain, 3 tau_alpha apart": (220_000, 16_500, 25)}
+    designs = {
+        "recipe: 5 structures after 220 000 sweeps, 3 tau_alpha apart": (220_000, 16_500, 5),
+        "25 structures a chain, 3 tau_alpha apart": (220_000, 16_500, 25),
+    }
     out: dict[str, Any] = {}
     for label, (burn, spacing, k) in designs.items():
         sweeps = PRE_SWEEPS + CALIBRATION_SWEEPS + burn + (k - 1) * spacing
@@ -325,9 +440,12 @@ def cost_per_structure(cases: list[dict], which: str) -> dict:
             rate = case[which]["moves_per_second_cpu_median"]
             mc_s = sweeps * n / rate
             per = (mc_s + k * analysis_seconds(n)) / k / 3600.0
-            rows[f"N={n}, m={case['taper_order']}"] = {"chain_sweeps": sweeps, "mc_cpu_seconds_per_chain": mc_s,
-                                                       "analysis_cpu_seconds_per_structure": analysis_seconds(n),
-                                                       "core_hours_per_structure": per}
+            rows[f"N={n}, m={case['taper_order']}"] = {
+                "chain_sweeps": sweeps,
+                "mc_cpu_seconds_per_chain": mc_s,
+                "analysis_cpu_seconds_per_structure": analysis_seconds(n),
+                "core_hours_per_structure": per,
+            }
         for n in sorted({c["n_particles"] for c in cases}):
             vals = [v["core_hours_per_structure"] for key, v in rows.items() if key.startswith(f"N={n},")]
             rows[f"N={n}, both tapers"] = {"core_hours_per_structure": float(np.mean(vals))}
@@ -341,12 +459,20 @@ def main() -> None:
     parser.add_argument("--tapers", nargs="+", default=["2", "inf"])
     parser.add_argument("--sweeps", type=int, default=200, help="sweeps of each timed run")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--equilibration-sweeps", type=int, default=30_000,
-                        help="sweeps of the parent liquid after the calibration (the chains run 203 500)")
+    parser.add_argument(
+        "--equilibration-sweeps",
+        type=int,
+        default=30_000,
+        help="sweeps of the parent liquid after the calibration (the chains run 203 500)",
+    )
     parser.add_argument("--states", type=Path, default=None, help="folder to save / load the parent liquids")
     parser.add_argument("--baseline-ref", default=None, help="git revision whose kernel is timed alternately")
-    parser.add_argument("--baseline-dir", type=Path, default=None,
-                        help="folder kept for the baseline's modules (and numba's cache of them)")
+    parser.add_argument(
+        "--baseline-dir",
+        type=Path,
+        default=None,
+        help="folder kept for the baseline's modules (and numba's cache of them)",
+    )
     parser.add_argument("--tau", action="store_true", help="also measure tau_alpha (N = 1000, m = 2) with each kernel")
     parser.add_argument("--tau-sweeps", type=int, default=16_500)
     parser.add_argument("--note", default="", help="what else ran on the machine")
@@ -363,15 +489,19 @@ def main() -> None:
             states[n, taper] = parent_liquid(n, taper, args.equilibration_sweeps, args.states)
             case = time_case(states[n, taper], n, taper, args.sweeps, args.repeats, baseline)
             cases.append(case)
-            line = (f"N={n} m={label}: acc {case['acceptance_displacement']:.3f} swap {case['acceptance_swap']:.3f}; "
-                    f"new {case['new']['moves_per_second_cpu_median']:.3g}/s cpu median "
-                    f"(floor {case['new']['floor']['moves_per_second']:.3g}/s, time/floor "
-                    f"{case['new']['time_over_floor_cpu_median']:.2f})")
+            line = (
+                f"N={n} m={label}: acc {case['acceptance_displacement']:.3f} swap {case['acceptance_swap']:.3f}; "
+                f"new {case['new']['moves_per_second_cpu_median']:.3g}/s cpu median "
+                f"(floor {case['new']['floor']['moves_per_second']:.3g}/s, time/floor "
+                f"{case['new']['time_over_floor_cpu_median']:.2f})"
+            )
             if baseline is not None:
-                line += (f"; old {case['old']['moves_per_second_cpu_median']:.3g}/s, new/old "
-                         f"{case['ratio_new_over_old_cpu_median']:.2f} (median of pairs "
-                         f"{case['ratio_new_over_old_cpu_median_of_pairs']:.2f}), "
-                         f"identical {case['chains_bit_identical']}")
+                line += (
+                    f"; old {case['old']['moves_per_second_cpu_median']:.3g}/s, new/old "
+                    f"{case['ratio_new_over_old_cpu_median']:.2f} (median of pairs "
+                    f"{case['ratio_new_over_old_cpu_median_of_pairs']:.2f}), "
+                    f"identical {case['chains_bit_identical']}"
+                )
             print(line, flush=True)
     tau = tau_alpha(states[1000, 2], args.tau_sweeps, baseline) if args.tau and (1000, 2) in states else None
     load_after = os.getloadavg()
@@ -388,11 +518,18 @@ def main() -> None:
                 "floor_moves_per_second": c["new"]["floor"]["moves_per_second"],
                 "time_over_floor": c["new"]["time_over_floor_cpu_median"],
                 "acceptance_displacement": c["acceptance_displacement"],
-                **({"baseline_moves_per_second_cpu_median": c["old"]["moves_per_second_cpu_median"],
-                    "ratio_new_over_old": c["ratio_new_over_old_cpu_median"],
-                    "ratio_new_over_old_median_of_pairs": c["ratio_new_over_old_cpu_median_of_pairs"],
-                    "chains_bit_identical": c["chains_bit_identical"]} if baseline is not None else {}),
-            } for c in cases
+                **(
+                    {
+                        "baseline_moves_per_second_cpu_median": c["old"]["moves_per_second_cpu_median"],
+                        "ratio_new_over_old": c["ratio_new_over_old_cpu_median"],
+                        "ratio_new_over_old_median_of_pairs": c["ratio_new_over_old_cpu_median_of_pairs"],
+                        "chains_bit_identical": c["chains_bit_identical"],
+                    }
+                    if baseline is not None
+                    else {}
+                ),
+            }
+            for c in cases
         },
         "cost_per_structure": {"after": cost_per_structure(cases, "new")}
         | ({"before": cost_per_structure(cases, "old")} if baseline is not None else {})

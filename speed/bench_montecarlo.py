@@ -71,17 +71,21 @@ def baseline_module(ref: str) -> ModuleType:
     for name in KERNEL_MODULES:
         # generators/glasses/ since the layout of issue 17; generators/ before it
         for folder_in_repo in ("generators/glasses", "generators"):
-            shown = subprocess.run(["git", "-C", str(root), "show", f"{ref}:{folder_in_repo}/{name}.py"],
-                                   capture_output=True, text=True)
+            shown = subprocess.run(
+                ["git", "-C", str(root), "show", f"{ref}:{folder_in_repo}/{name}.py"], capture_output=True, text=True
+            )
             if shown.returncode == 0:
                 break
         else:
-            raise SystemExit(f"--baseline-ref {ref}: no {name}.py under generators/glasses/ or generators/ "
-                             f"({shown.stderr.strip()}); pass a revision of this repository that has the kernel")
+            raise SystemExit(
+                f"--baseline-ref {ref}: no {name}.py under generators/glasses/ or generators/ "
+                f"({shown.stderr.strip()}); pass a revision of this repository that has the kernel"
+            )
         (package / f"{name}.py").write_text(shown.stdout)
     # imported as the package mc_baseline from its folder (its modules import each other relatively)
-    spec = importlib.util.spec_from_file_location("mc_baseline", package / "__init__.py",
-                                                  submodule_search_locations=[str(package)])
+    spec = importlib.util.spec_from_file_location(
+        "mc_baseline", package / "__init__.py", submodule_search_locations=[str(package)]
+    )
     sys.modules["mc_baseline"] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(sys.modules["mc_baseline"])
     return importlib.import_module("mc_baseline.montecarlo")
@@ -94,8 +98,15 @@ def equilibrate(n: int, temperature: float, rng: np.random.Generator, sweeps: in
     positions = rng.uniform(0.0, box, (n, 3))
     mc = montecarlo
     res = mc.run_swap_mc(positions, box, sizes, np.zeros(n, int), pot, mc.MCSettings(5.0, 300, record_every=300), rng)
-    res = mc.run_swap_mc(res.positions, box, res.sizes, np.zeros(n, int), pot,
-                         mc.MCSettings(temperature, sweeps, record_every=sweeps), rng)
+    res = mc.run_swap_mc(
+        res.positions,
+        box,
+        res.sizes,
+        np.zeros(n, int),
+        pot,
+        mc.MCSettings(temperature, sweeps, record_every=sweeps),
+        rng,
+    )
     return res.positions, res.sizes, box, pot
 
 
@@ -107,8 +118,9 @@ def calibrate_step(state, temperature: float, target: float = 0.3, sweeps: int =
     for _ in range(10):
         step = float(np.sqrt(lo * hi))
         settings = montecarlo.MCSettings(temperature, sweeps, step=step, record_every=sweeps)
-        acc = montecarlo.run_swap_mc(positions, box, sizes, np.zeros(n, int), pot, settings,
-                                     np.random.default_rng(seed)).acceptance_displacement
+        acc = montecarlo.run_swap_mc(
+            positions, box, sizes, np.zeros(n, int), pot, settings, np.random.default_rng(seed)
+        ).acceptance_displacement
         lo, hi = (step, hi) if acc > target else (lo, step)
     return float(np.sqrt(lo * hi))
 
@@ -117,22 +129,43 @@ def _one_run(mc: ModuleType, state, settings_kw: dict, seed: int):
     positions, sizes, box, pot = state
     n = positions.shape[0]
     c0 = time.process_time()
-    res = mc.run_swap_mc(positions, box, sizes, np.zeros(n, int), pot, mc.MCSettings(**settings_kw),
-                         np.random.default_rng(seed))
+    res = mc.run_swap_mc(
+        positions, box, sizes, np.zeros(n, int), pot, mc.MCSettings(**settings_kw), np.random.default_rng(seed)
+    )
     return res, time.process_time() - c0
 
 
 def _same_chain(a, b) -> bool:
-    return bool(np.array_equal(a.positions, b.positions) and np.array_equal(a.sizes, b.sizes)
-                and np.array_equal(a.energy_trace, b.energy_trace) and np.array_equal(a.displacement, b.displacement))
+    return bool(
+        np.array_equal(a.positions, b.positions)
+        and np.array_equal(a.sizes, b.sizes)
+        and np.array_equal(a.energy_trace, b.energy_trace)
+        and np.array_equal(a.displacement, b.displacement)
+    )
 
 
-def time_case(state, temperature: float, p_swap: float, skin: float, sweeps: int, repeats: int, seed: int,
-              step: float = 0.2, baseline: ModuleType | None = None, label: str = "") -> dict:
+def time_case(
+    state,
+    temperature: float,
+    p_swap: float,
+    skin: float,
+    sweeps: int,
+    repeats: int,
+    seed: int,
+    step: float = 0.2,
+    baseline: ModuleType | None = None,
+    label: str = "",
+) -> dict:
     """Best and median moves per second of ``repeats`` runs (new and, if given, baseline, alternately)."""
     n = state[0].shape[0]
-    kw = {"temperature": temperature, "n_sweeps": sweeps, "step": step, "p_swap": p_swap, "skin": skin,
-          "record_every": sweeps}
+    kw = {
+        "temperature": temperature,
+        "n_sweeps": sweeps,
+        "step": step,
+        "p_swap": p_swap,
+        "skin": skin,
+        "record_every": sweeps,
+    }
     modules = {"new": montecarlo} | ({"old": baseline} if baseline is not None else {})
     for mc in modules.values():
         _one_run(mc, state, kw | {"n_sweeps": 2}, seed)  # warm-up (compiled already)
@@ -152,10 +185,17 @@ def time_case(state, temperature: float, p_swap: float, skin: float, sweeps: int
         if baseline is not None:
             identical.append(_same_chain(runs["new"], runs["old"]))
     out = {
-        "label": label, "temperature": temperature, "step": step, "p_swap": p_swap, "skin": skin,
-        "sweeps_per_run": sweeps, "attempted_moves_per_run": sweeps * n,
-        "moves_per_second_wall_best": max(wall["new"]), "moves_per_second_wall_median": float(np.median(wall["new"])),
-        "moves_per_second_cpu_best": max(cpu["new"]), "moves_per_second_cpu_median": float(np.median(cpu["new"])),
+        "label": label,
+        "temperature": temperature,
+        "step": step,
+        "p_swap": p_swap,
+        "skin": skin,
+        "sweeps_per_run": sweeps,
+        "attempted_moves_per_run": sweeps * n,
+        "moves_per_second_wall_best": max(wall["new"]),
+        "moves_per_second_wall_median": float(np.median(wall["new"])),
+        "moves_per_second_cpu_best": max(cpu["new"]),
+        "moves_per_second_cpu_median": float(np.median(cpu["new"])),
         "acceptance_displacement": float(np.mean(acc_d)),
         "acceptance_swap": float(np.nanmean(acc_s)) if p_swap > 0 else None,
     }
@@ -176,13 +216,21 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--sweeps", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--low-t", type=float, default=T_D,
-                        help="the low parent temperature T* = T_d (0.144, studies/measure_td.py)")
+    parser.add_argument(
+        "--low-t", type=float, default=T_D, help="the low parent temperature T* = T_d (0.144, studies/measure_td.py)"
+    )
     parser.add_argument("--high-t", type=float, default=1.0)
-    parser.add_argument("--step30", type=float, default=None,
-                        help="|Δr| of the ~30 %% acceptance case at T_d (default: calibrated by bisection; ≈ 0.07)")
-    parser.add_argument("--baseline-ref", default=None,
-                        help="git revision whose Monte Carlo code is timed alternately with this one (e.g. main)")
+    parser.add_argument(
+        "--step30",
+        type=float,
+        default=None,
+        help="|Δr| of the ~30 %% acceptance case at T_d (default: calibrated by bisection; ≈ 0.07)",
+    )
+    parser.add_argument(
+        "--baseline-ref",
+        default=None,
+        help="git revision whose Monte Carlo code is timed alternately with this one (e.g. main)",
+    )
     parser.add_argument("--no-skin-scan", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "mc_throughput.json")
@@ -203,29 +251,45 @@ def main() -> None:
         time_case(high, args.high_t, 0.2, seed=4, step=step30_high, label="T = 1, ~30 % acceptance step", **common),
         time_case(low, args.low_t, 0.0, seed=5, step=0.2, label="T_d, plain Metropolis, |Δr| = 0.2", **common),
     ]
-    skin_scan = [] if args.no_skin_scan else [
-        time_case(low, args.low_t, 0.2, skin, args.sweeps, max(2, args.repeats // 2), 6, label="skin scan")
-        for skin in (0.45, 0.5, 0.6, 0.8, 1.0)
-    ]
+    skin_scan = (
+        []
+        if args.no_skin_scan
+        else [
+            time_case(low, args.low_t, 0.2, skin, args.sweeps, max(2, args.repeats // 2), 6, label="skin scan")
+            for skin in (0.45, 0.5, 0.6, 0.8, 1.0)
+        ]
+    )
     load_after = os.getloadavg()
     info = machine_info("numba")
     info["load_average_before"] = list(load_before)
     info["load_average_after"] = list(load_after)
     result = {
-        "system": {"n_particles": args.n, "dimension": 3, "number_density": 1.0, "potential": "soft_sphere",
-                   "exponent_n": 12, "r_cut": 1.955, "taper_order": 2,
-                   "sizes": "P(a) ∝ a^-3 on [0.73, 1.62], rescaled to mean 1"},
+        "system": {
+            "n_particles": args.n,
+            "dimension": 3,
+            "number_density": 1.0,
+            "potential": "soft_sphere",
+            "exponent_n": 12,
+            "r_cut": 1.955,
+            "taper_order": 2,
+            "sizes": "P(a) ∝ a^-3 on [0.73, 1.62], rescaled to mean 1",
+        },
         "headline": {
-            "temperature": args.low_t, "p_swap": 0.2, "step": 0.2,
+            "temperature": args.low_t,
+            "p_swap": 0.2,
+            "step": 0.2,
             "moves_per_second_wall_best": cases[0]["moves_per_second_wall_best"],
             "moves_per_second_cpu_best": cases[0]["moves_per_second_cpu_best"],
             "moves_per_second_wall_median": cases[0]["moves_per_second_wall_median"],
             "moves_per_second_cpu_median": cases[0]["moves_per_second_cpu_median"],
-            "target_issue3": TARGET, "target_issue14": TARGET_STEP_02,
+            "target_issue3": TARGET,
+            "target_issue14": TARGET_STEP_02,
             "meets_issue14_target": cases[0]["moves_per_second_cpu_best"] >= TARGET_STEP_02,
         },
         "headline_30_percent": {
-            "temperature": args.low_t, "p_swap": 0.2, "step": step30,
+            "temperature": args.low_t,
+            "p_swap": 0.2,
+            "step": step30,
             "step_calibrated": args.step30 is None,
             "acceptance_displacement": cases[1]["acceptance_displacement"],
             "moves_per_second_wall_best": cases[1]["moves_per_second_wall_best"],
@@ -244,17 +308,23 @@ def main() -> None:
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(dumps_strict(result, indent=1))
-    print(f"machine: {info['cpu_model']} | {info['platform']} | numba {info['numba']} "
-          f"| load before {load_before[0]:.1f}, after {load_after[0]:.1f}")
+    print(
+        f"machine: {info['cpu_model']} | {info['platform']} | numba {info['numba']} "
+        f"| load before {load_before[0]:.1f}, after {load_after[0]:.1f}"
+    )
     for case in cases + skin_scan:
-        line = (f"{case['label']:<36} T={case['temperature']:<5} |Δr|={case['step']:<6.4f} p_swap={case['p_swap']:<4} "
-                f"skin={case['skin']:<4} wall best {case['moves_per_second_wall_best']:.3g}/s "
-                f"cpu best {case['moves_per_second_cpu_best']:.3g}/s | acc {case['acceptance_displacement']:.3f}")
+        line = (
+            f"{case['label']:<36} T={case['temperature']:<5} |Δr|={case['step']:<6.4f} p_swap={case['p_swap']:<4} "
+            f"skin={case['skin']:<4} wall best {case['moves_per_second_wall_best']:.3g}/s "
+            f"cpu best {case['moves_per_second_cpu_best']:.3g}/s | acc {case['acceptance_displacement']:.3f}"
+        )
         if "ratio_new_over_old_wall_best" in case:
-            line += (f" | old {case['baseline_moves_per_second_wall_best']:.3g}/s, new/old "
-                     f"{case['ratio_new_over_old_wall_best']:.2f} (median of pairs "
-                     f"{case['ratio_new_over_old_wall_median_of_pairs']:.2f}), "
-                     f"identical {case['chains_bit_identical']}")
+            line += (
+                f" | old {case['baseline_moves_per_second_wall_best']:.3g}/s, new/old "
+                f"{case['ratio_new_over_old_wall_best']:.2f} (median of pairs "
+                f"{case['ratio_new_over_old_wall_median_of_pairs']:.2f}), "
+                f"identical {case['chains_bit_identical']}"
+            )
         print(line)
 
 

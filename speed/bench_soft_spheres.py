@@ -144,12 +144,21 @@ def quench_record(start: Configuration, pot: PairPotential, repeats: int) -> dic
         floor += block_evaluations * (with_blocks - one)
         record = {"one_evaluation_with_blocks_seconds": with_blocks, "block_evaluations": block_evaluations}
     return {
-        "seconds": t, "max_force": q.max_force, "converged": q.converged,
+        "seconds": t,
+        "max_force": q.max_force,
+        "converged": q.converged,
         "energy_per_particle": q.energy / start.n_particles,
-        "prerelax_steps": q.prerelax_steps, "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps,
-        "evaluations": q.n_evaluations, "verlet_builds": q.n_builds, "preconditioner": q.preconditioner,
-        "preconditioner_refresh": q.preconditioner_refresh, "one_evaluation_seconds": one, **record,
-        "floor_seconds": floor, "seconds_over_floor": t / floor,
+        "prerelax_steps": q.prerelax_steps,
+        "lbfgs_iterations": q.lbfgs_iterations,
+        "fire_steps": q.fire_steps,
+        "evaluations": q.n_evaluations,
+        "verlet_builds": q.n_builds,
+        "preconditioner": q.preconditioner,
+        "preconditioner_refresh": q.preconditioner_refresh,
+        "one_evaluation_seconds": one,
+        **record,
+        "floor_seconds": floor,
+        "seconds_over_floor": t / floor,
     }
 
 
@@ -165,29 +174,50 @@ def quench_samples(
     pot = soft_sphere_potential(taper)
     defaults = QuenchSettings()
     out: dict[str, Any] = {
-        "settings": {"force_tolerance": defaults.force_tolerance, "lbfgs_memory": defaults.lbfgs_memory,
-                     "skin": defaults.skin, "outer_skin": defaults.outer_skin, "max_step": defaults.max_step,
-                     "preconditioner": defaults.preconditioner,
-                     "preconditioner_refresh": defaults.preconditioner_refresh},
-        "seeds": seeds, "repeats": repeats,
+        "settings": {
+            "force_tolerance": defaults.force_tolerance,
+            "lbfgs_memory": defaults.lbfgs_memory,
+            "skin": defaults.skin,
+            "outer_skin": defaults.outer_skin,
+            "max_step": defaults.max_step,
+            "preconditioner": defaults.preconditioner,
+            "preconditioner_refresh": defaults.preconditioner_refresh,
+        },
+        "seeds": seeds,
+        "repeats": repeats,
     }
     records: dict[str, list[dict[str, Any]]] = {"monte_carlo_start": [], "random_start": []}
     for seed in seeds:
         rng = np.random.default_rng(seed)
         config = polydisperse_configuration(n, 3, rng)
         x, *_ = fire_minimize(EnergyModel(config, pot), config.positions, 10.0, 100_000)
-        mc = run_swap_mc(x, config.box_length, config.sizes, config.species, pot,
-                         MCSettings(temperature=temperature, n_sweeps=sweeps), rng)
+        mc = run_swap_mc(
+            x,
+            config.box_length,
+            config.sizes,
+            config.species,
+            pot,
+            MCSettings(temperature=temperature, n_sweeps=sweeps),
+            rng,
+        )
         equilibrated = Configuration(mc.positions, config.box_length, mc.sizes, mc.species)
         records["monte_carlo_start"].append({"seed": seed, **quench_record(equilibrated, pot, repeats)})
         records["random_start"].append({"seed": seed, **quench_record(config, pot, repeats)})
     for name, rows in records.items():
         out[name] = {
             "samples": rows,
-            **{key: summary([r[key] for r in rows]) for key in (
-                "seconds", "evaluations", "lbfgs_iterations", "verlet_builds", "one_evaluation_seconds",
-                "floor_seconds", "seconds_over_floor",
-            )},
+            **{
+                key: summary([r[key] for r in rows])
+                for key in (
+                    "seconds",
+                    "evaluations",
+                    "lbfgs_iterations",
+                    "verlet_builds",
+                    "one_evaluation_seconds",
+                    "floor_seconds",
+                    "seconds_over_floor",
+                )
+            },
         }
     return out
 
@@ -203,44 +233,70 @@ def pipeline(n: int, sweeps: int, temperature: float, taper: int, repeats: int, 
     settings = MCSettings(temperature=temperature, n_sweeps=sweeps)
     t, mc = timed(lambda: run_swap_mc(x, config.box_length, config.sizes, config.species, pot, settings, rng))
     stages["monte_carlo"] = {
-        "seconds": t, "sweeps": sweeps, "temperature": temperature, "attempted_moves": int(mc.n_attempted),
+        "seconds": t,
+        "sweeps": sweeps,
+        "temperature": temperature,
+        "attempted_moves": int(mc.n_attempted),
         "moves_per_second": mc.n_attempted / t if t > 0 else None,
-        "acceptance_displacement": mc.acceptance_displacement, "acceptance_swap": mc.acceptance_swap,
+        "acceptance_displacement": mc.acceptance_displacement,
+        "acceptance_swap": mc.acceptance_swap,
         "energy_per_particle_final": float(mc.energy_trace[-1]),
     }
     equilibrated = Configuration(mc.positions, config.box_length, mc.sizes, mc.species)
     t, q = timed(lambda: quench(equilibrated, pot), repeats)
     stages["quench"] = {
-        "seconds": t, "start": f"Monte Carlo at T*={temperature}", "max_force": q.max_force,
-        "force_tolerance": 1e-10, "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps,
-        "prerelax_steps": q.prerelax_steps, "evaluations": q.n_evaluations, "verlet_builds": q.n_builds,
-        "lbfgs_memory": q.lbfgs_memory, "skin": q.skin, "converged": q.converged,
+        "seconds": t,
+        "start": f"Monte Carlo at T*={temperature}",
+        "max_force": q.max_force,
+        "force_tolerance": 1e-10,
+        "lbfgs_iterations": q.lbfgs_iterations,
+        "fire_steps": q.fire_steps,
+        "prerelax_steps": q.prerelax_steps,
+        "evaluations": q.n_evaluations,
+        "verlet_builds": q.n_builds,
+        "lbfgs_memory": q.lbfgs_memory,
+        "skin": q.skin,
+        "converged": q.converged,
     }
     t, q_inf = timed(lambda: quench(config, pot))
     stages["quench_from_random"] = {
-        "seconds": t, "start": "random positions (T* = inf)", "max_force": q_inf.max_force,
-        "lbfgs_iterations": q_inf.lbfgs_iterations, "fire_steps": q_inf.fire_steps,
-        "prerelax_steps": q_inf.prerelax_steps, "evaluations": q_inf.n_evaluations,
-        "verlet_builds": q_inf.n_builds, "converged": q_inf.converged,
+        "seconds": t,
+        "start": "random positions (T* = inf)",
+        "max_force": q_inf.max_force,
+        "lbfgs_iterations": q_inf.lbfgs_iterations,
+        "fire_steps": q_inf.fire_steps,
+        "prerelax_steps": q_inf.prerelax_steps,
+        "evaluations": q_inf.n_evaluations,
+        "verlet_builds": q_inf.n_builds,
+        "converged": q_inf.converged,
     }
     inherent = q.config
     t_pairs, pairs = timed(lambda: interacting_pairs(inherent, pot), repeats)
     t_build, h = timed(lambda: hessian_matrix(inherent, pot, pairs=pairs), repeats)
-    stages["hessian"] = {"seconds": t_pairs + t_build, "pairs_seconds": t_pairs, "assembly_seconds": t_build,
-                         "n_pairs": pairs.count, "nnz": int(h.nnz)}
+    stages["hessian"] = {
+        "seconds": t_pairs + t_build,
+        "pairs_seconds": t_pairs,
+        "assembly_seconds": t_build,
+        "n_pairs": pairs.count,
+        "nnz": int(h.nnz),
+    }
     modes = default_vector_modes(3 * n, 50, first=3)
     dense = h.toarray()
     t, (lam, _), t_bare, lam_bare = timed_alternating(
         lambda: dense_spectrum(h, modes), lambda: scipy.linalg.eigh(dense, eigvals_only=True), max(repeats, 3)
     )
     stages["spectrum"] = {"seconds": t, "n_vectors": int(modes.size), "method": "dense_spectrum (one dsytrd)"}
-    stages["bare_eigh"] = {"seconds": t_bare, "call": "scipy.linalg.eigh(dense, eigvals_only=True)",
-                           "timing": "best of >= 3, run in turn with the spectrum stage"}
+    stages["bare_eigh"] = {
+        "seconds": t_bare,
+        "call": "scipy.linalg.eigh(dense, eigvals_only=True)",
+        "timing": "best of >= 3, run in turn with the spectrum stage",
+    }
     t, (lam_two, _) = timed(lambda: full_spectrum(h, modes), 1)
     stages["full_spectrum_two_calls"] = {"seconds": t}
     t, (lam_sparse, _) = timed(lambda: lowest_modes_shift_invert(h, 50, exclude=translation_modes(n, 3)))
     stages["sparse_lowest_50"] = {
-        "seconds": t, "max_relative_difference_to_dense": float(np.max(np.abs(lam_sparse - lam[3:53]) / lam[3:53])),
+        "seconds": t,
+        "max_relative_difference_to_dense": float(np.max(np.abs(lam_sparse - lam[3:53]) / lam[3:53])),
     }
 
     def stress_stage() -> None:
@@ -277,15 +333,24 @@ def main(argv: list[str] | None = None) -> int:
         warmup = time.perf_counter() - start
         stages = pipeline(args.n, args.sweeps, args.temperature, args.taper, args.repeats, args.seed)
         stages["quench_samples"] = quench_samples(
-            args.n, args.sweeps, args.temperature, args.taper, args.repeats,
+            args.n,
+            args.sweeps,
+            args.temperature,
+            args.taper,
+            args.repeats,
             [args.seed + k for k in range(args.quench_seeds)],
         )
         info = machine_info()
     bare = stages["bare_eigh"]["seconds"]
     result = {
         "benchmark": "soft-sphere glass sample, seed-001 pipeline",
-        "n_particles": args.n, "dimension": 3, "taper_order": args.taper, "blas_threads": args.threads,
-        "repeats": args.repeats, "seed": args.seed, "warmup_seconds_including_compilation": warmup,
+        "n_particles": args.n,
+        "dimension": 3,
+        "taper_order": args.taper,
+        "blas_threads": args.threads,
+        "repeats": args.repeats,
+        "seed": args.seed,
+        "warmup_seconds_including_compilation": warmup,
         "stages": stages,
         "ratios": {
             "hessian_over_bare_eigh": stages["hessian"]["seconds"] / bare,
@@ -303,9 +368,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:28s} {stage['seconds']:9.4f} s")
     for name in ("monte_carlo_start", "random_start"):
         row = stages["quench_samples"][name]
-        print(f"quench {name:22s} median {row['seconds']['median']:.3f} s "
-              f"[{row['seconds']['min']:.3f}, {row['seconds']['max']:.3f}], "
-              f"floor {row['floor_seconds']['median']:.3f} s, ratio {row['seconds_over_floor']['median']:.2f}")
+        print(
+            f"quench {name:22s} median {row['seconds']['median']:.3f} s "
+            f"[{row['seconds']['min']:.3f}, {row['seconds']['max']:.3f}], "
+            f"floor {row['floor_seconds']['median']:.3f} s, ratio {row['seconds_over_floor']['median']:.2f}"
+        )
     for name, value in result["ratios"].items():
         print(f"{name:34s} {value:.4g}")
     print(f"written to {args.out}")

@@ -108,8 +108,13 @@ def machine() -> dict[str, Any]:
     """:func:`vdosbench.benchmark.machine.machine_info` with the solver libraries and the GPU."""
     info = machine_info("numba", "cupy", "primme", "pyamg")
     try:
-        out = subprocess.run(["nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"],
-                             check=False, capture_output=True, text=True, timeout=20)
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader"],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
         info["gpu"] = out.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         info["gpu"] = None
@@ -196,9 +201,19 @@ def array_pairs(x: Any, box: float, r_max: float, xp: Any) -> tuple[Any, Any, An
     return i, j, sep
 
 
-def _fire_gpu(positions: np.ndarray, sizes: np.ndarray, box: float, force_tol: float, use_gpu: bool,
-              max_steps: int = 400_000, skin: float = 0.3, dt: float = 0.01, dt_max: float = 0.08,
-              dt_min: float = 1e-3, max_step: float = 0.1) -> dict[str, Any]:
+def _fire_gpu(
+    positions: np.ndarray,
+    sizes: np.ndarray,
+    box: float,
+    force_tol: float,
+    use_gpu: bool,
+    max_steps: int = 400_000,
+    skin: float = 0.3,
+    dt: float = 0.01,
+    dt_max: float = 0.08,
+    dt_min: float = 1e-3,
+    max_step: float = 0.1,
+) -> dict[str, Any]:
     """FIRE 2.0 (semi-implicit Euler, per-particle speed cap max_step/dt) to max_i |F_i| ≤ force_tol."""
     if use_gpu:
         import cupy as xp
@@ -210,6 +225,7 @@ def _fire_gpu(positions: np.ndarray, sizes: np.ndarray, box: float, force_tol: f
 
         def host(a: Any) -> np.ndarray:
             return np.array(a)
+
     start = time.perf_counter()
     n = positions.shape[0]
     x = xp.asarray(positions)
@@ -248,9 +264,17 @@ def _fire_gpu(positions: np.ndarray, sizes: np.ndarray, box: float, force_tol: f
     alpha0, alpha, n_pos, step = 0.25, 0.25, 0, 0
     fmax = np.inf
     for step in range(max_steps):
-        stats = host(xp.stack([xp.max(xp.sum(force_now * force_now, axis=1)), xp.sum(force_now * v),
-                               xp.sum(v * v), xp.sum(force_now * force_now),
-                               xp.max(xp.sum((x - state["ref"]) ** 2, axis=1))]))
+        stats = host(
+            xp.stack(
+                [
+                    xp.max(xp.sum(force_now * force_now, axis=1)),
+                    xp.sum(force_now * v),
+                    xp.sum(v * v),
+                    xp.sum(force_now * force_now),
+                    xp.max(xp.sum((x - state["ref"]) ** 2, axis=1)),
+                ]
+            )
+        )
         if stats[4] > (0.5 * skin) ** 2:  # a pair may have entered r_c: rebuild the Verlet list, redo F
             build()
             force_now = force()
@@ -275,22 +299,34 @@ def _fire_gpu(positions: np.ndarray, sizes: np.ndarray, box: float, force_tol: f
         v *= xp.minimum(1.0, (max_step / dt) / xp.maximum(speed, 1e-300))[:, None]
         x += dt * v
         force_now = force()
-    return {"positions": host(x), "steps": step, "max_force": fmax, "builds": state["builds"],
-            "seconds": time.perf_counter() - start, "backend": "cupy" if use_gpu else "numpy"}
+    return {
+        "positions": host(x),
+        "steps": step,
+        "max_force": fmax,
+        "builds": state["builds"],
+        "seconds": time.perf_counter() - start,
+        "backend": "cupy" if use_gpu else "numpy",
+    }
 
 
-def make_glass(n: int, seed: int, fire_tol: float, force_tol: float, use_gpu: bool, path: Path,
-               timeout: float) -> dict[str, Any]:
+def make_glass(
+    n: int, seed: int, fire_tol: float, force_tol: float, use_gpu: bool, path: Path, timeout: float
+) -> dict[str, Any]:
     """Quench random positions (FIRE on the GPU, then the project's quench); cached in ``path``."""
     if path.exists():
         data = np.load(path)
         log = json.loads(str(data["log"]))
         if not isinstance(log, dict):  # made by the project's quench alone, in stages of tolerance
-            log = {"n_particles": n, "seed": int(data["seed"]) if "seed" in data else None,
-                   "start": "random positions (T* = inf)", "quench_stages": log,
-                   "minimizer": "vdosbench quench (L-BFGS + FIRE), successive force tolerances"}
+            log = {
+                "n_particles": n,
+                "seed": int(data["seed"]) if "seed" in data else None,
+                "start": "random positions (T* = inf)",
+                "quench_stages": log,
+                "minimizer": "vdosbench quench (L-BFGS + FIRE), successive force tolerances",
+            }
         log["max_force_project_model"] = EnergyModel(load_glass(path), soft_sphere_potential(2)).max_force(
-            load_glass(path).positions)
+            load_glass(path).positions
+        )
         log["cached"] = path.name
         return log
     pot = soft_sphere_potential(2)
@@ -300,20 +336,36 @@ def make_glass(n: int, seed: int, fire_tol: float, force_tol: float, use_gpu: bo
         raise RuntimeError(f"FIRE stage failed: {fire}")
     fire_out = fire["result"]
     start = time.perf_counter()
-    q = quench(config.with_positions(wrap(fire_out["positions"], config.box_length)), pot,
-               QuenchSettings(force_tolerance=force_tol))
+    q = quench(
+        config.with_positions(wrap(fire_out["positions"], config.box_length)),
+        pot,
+        QuenchSettings(force_tolerance=force_tol),
+    )
     log = {
-        "n_particles": n, "seed": seed, "dimension": 3, "density": 1.0, "taper_order": 2,
+        "n_particles": n,
+        "seed": seed,
+        "dimension": 3,
+        "density": 1.0,
+        "taper_order": 2,
         "start": "random positions (T* = inf)",
-        "fire": {k: fire_out[k] for k in ("steps", "max_force", "builds", "seconds", "backend")} | {"force_tol": fire_tol},
-        "quench": {"force_tolerance": force_tol, "max_force": q.max_force, "converged": q.converged,
-                   "lbfgs_iterations": q.lbfgs_iterations, "fire_steps": q.fire_steps, "evaluations": q.n_evaluations,
-                   "seconds": time.perf_counter() - start, "energy_per_particle": q.energy / n},
+        "fire": {k: fire_out[k] for k in ("steps", "max_force", "builds", "seconds", "backend")}
+        | {"force_tol": fire_tol},
+        "quench": {
+            "force_tolerance": force_tol,
+            "max_force": q.max_force,
+            "converged": q.converged,
+            "lbfgs_iterations": q.lbfgs_iterations,
+            "fire_steps": q.fire_steps,
+            "evaluations": q.n_evaluations,
+            "seconds": time.perf_counter() - start,
+            "energy_per_particle": q.energy / n,
+        },
         "max_force_project_model": EnergyModel(q.config, pot).max_force(q.config.positions),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(path, positions=q.config.positions, sizes=q.config.sizes, box_length=q.config.box_length,
-             log=json.dumps(log))
+    np.savez(
+        path, positions=q.config.positions, sizes=q.config.sizes, box_length=q.config.box_length, log=json.dumps(log)
+    )
     return log
 
 
@@ -323,8 +375,9 @@ def load_glass(path: Path) -> Configuration:
 
 
 # --------------------------------------------------------------------------- solvers
-def _result(values: np.ndarray, vectors: np.ndarray, h: scipy.sparse.csr_matrix, seconds: float,
-            **extra: Any) -> dict[str, Any]:
+def _result(
+    values: np.ndarray, vectors: np.ndarray, h: scipy.sparse.csr_matrix, seconds: float, **extra: Any
+) -> dict[str, Any]:
     values = np.asarray(values, dtype=np.float64)
     vectors = np.asarray(vectors, dtype=np.float64)
     res = np.linalg.norm(h @ vectors - vectors * values[None, :], axis=0)
@@ -353,8 +406,16 @@ def solve_dense_gpu(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
     cupy.cuda.Device().synchronize()
     t_done = time.perf_counter()
     values, vectors = w[3 : 3 + k].get(), v[:, 3 : 3 + k].get()
-    return _result(values, vectors, h, t_done - start, eigh_seconds=t_done - t_eigh,
-                   lowest_four=w[:4].get().tolist(), largest=float(w[-1].get()), call="cupy.linalg.eigh (syevd, all vectors)")
+    return _result(
+        values,
+        vectors,
+        h,
+        t_done - start,
+        eigh_seconds=t_done - t_eigh,
+        lowest_four=w[:4].get().tolist(),
+        largest=float(w[-1].get()),
+        call="cupy.linalg.eigh (syevd, all vectors)",
+    )
 
 
 def solve_dense_cpu(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -363,8 +424,14 @@ def solve_dense_cpu(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
         dense = h.toarray()
         w, v = scipy.linalg.eigh(dense, subset_by_index=[0, k + 2], driver="evr")
         seconds = time.perf_counter() - start
-    return _result(w[3:], v[:, 3:], h, seconds, lowest_four=w[:4].tolist(),
-                   call=f"scipy.linalg.eigh(dense, subset_by_index=[0, {k + 2}], driver='evr')")
+    return _result(
+        w[3:],
+        v[:, 3:],
+        h,
+        seconds,
+        lowest_four=w[:4].tolist(),
+        call=f"scipy.linalg.eigh(dense, subset_by_index=[0, {k + 2}], driver='evr')",
+    )
 
 
 def solve_shift_invert(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -372,7 +439,9 @@ def solve_shift_invert(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
         start = time.perf_counter()
         values, vectors = lowest_modes_shift_invert(h, k, exclude=ctx["exclude"], sigma=SIGMA_SHIFT_INVERT)
         seconds = time.perf_counter() - start
-    return _result(values, vectors, h, seconds, sigma=SIGMA_SHIFT_INVERT, note="SuperLU (MMD_AT_PLUS_A) + ARPACK, tol 0")
+    return _result(
+        values, vectors, h, seconds, sigma=SIGMA_SHIFT_INVERT, note="SuperLU (MMD_AT_PLUS_A) + ARPACK, tol 0"
+    )
 
 
 def _numba_operator(h: Any) -> scipy.sparse.linalg.LinearOperator:
@@ -398,15 +467,29 @@ def _primme(h: Any, k: int, ctx: dict[str, Any], threaded: bool) -> dict[str, An
             op @ np.ones((h.shape[0], 2))  # compile
         start = time.perf_counter()
         values, vectors, stats = primme.eigsh(
-            op, k, which="SA", tol=ctx["tol"], lock=ctx["exclude"], aNorm=ctx["bound"],
-            method="PRIMME_DEFAULT_MIN_TIME", return_stats=True, maxMatvecs=2_000_000,
+            op,
+            k,
+            which="SA",
+            tol=ctx["tol"],
+            lock=ctx["exclude"],
+            aNorm=ctx["bound"],
+            method="PRIMME_DEFAULT_MIN_TIME",
+            return_stats=True,
+            maxMatvecs=2_000_000,
         )
         seconds = time.perf_counter() - start
     order = np.argsort(values)
-    return _result(values[order], vectors[:, order], h, seconds, products=int(stats["numMatvecs"]),
-                   iterations=int(stats["numOuterIterations"]), restarts=int(stats["numRestarts"]),
-                   method="PRIMME_DEFAULT_MIN_TIME (JDQMR), no preconditioner",
-                   operator="numba CSR x block (threads)" if threaded else "scipy CSR (one thread)")
+    return _result(
+        values[order],
+        vectors[:, order],
+        h,
+        seconds,
+        products=int(stats["numMatvecs"]),
+        iterations=int(stats["numOuterIterations"]),
+        restarts=int(stats["numRestarts"]),
+        method="PRIMME_DEFAULT_MIN_TIME (JDQMR), no preconditioner",
+        operator="numba CSR x block (threads)" if threaded else "scipy CSR (one thread)",
+    )
 
 
 def solve_primme(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -449,15 +532,30 @@ def solve_lobpcg_amg(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             values, vectors, hist = scipy.sparse.linalg.lobpcg(
-                a_op, x0, M=m_op, Y=ctx["exclude"], tol=ctx["tol"] * ctx["bound"], maxiter=500, largest=False,
+                a_op,
+                x0,
+                M=m_op,
+                Y=ctx["exclude"],
+                tol=ctx["tol"] * ctx["bound"],
+                maxiter=500,
+                largest=False,
                 retResidualNormsHistory=True,
             )
         seconds = time.perf_counter() - start
     order = np.argsort(values)[:k]
-    return _result(values[order], vectors[:, order], h, seconds, setup_seconds=t_setup, iterations=len(hist),
-                   products=count["products"], preconditioner_applications=count["prec"],
-                   amg_levels=len(ml.levels), block=k + 5,
-                   method=f"scipy lobpcg, pyamg smoothed aggregation V-cycle of H + {AMG_SHIFT}·1")
+    return _result(
+        values[order],
+        vectors[:, order],
+        h,
+        seconds,
+        setup_seconds=t_setup,
+        iterations=len(hist),
+        products=count["products"],
+        preconditioner_applications=count["prec"],
+        amg_levels=len(ml.levels),
+        block=k + 5,
+        method=f"scipy lobpcg, pyamg smoothed aggregation V-cycle of H + {AMG_SHIFT}·1",
+    )
 
 
 def _lowest(h: Any, k: int, ctx: dict[str, Any], method: str, backend: str) -> dict[str, Any]:
@@ -472,9 +570,17 @@ def _lowest(h: Any, k: int, ctx: dict[str, Any], method: str, backend: str) -> d
     lowest_modes(small, 4, method=method, backend=backend, buffer=4, max_iterations=3)
     with threadpool_limits(ctx["threads"]):
         out = lowest_modes(h, k, ctx["exclude"], method=method, backend=backend, tol=ctx["tol"])
-    return _result(out.eigenvalues, out.eigenvectors, h, out.seconds, iterations=out.iterations,
-                   products=out.block_products, spectral_bound=out.spectral_bound, converged=out.converged,
-                   method=f"lowest_modes(method={method!r}, backend={backend!r}, tol={ctx['tol']})")
+    return _result(
+        out.eigenvalues,
+        out.eigenvectors,
+        h,
+        out.seconds,
+        iterations=out.iterations,
+        products=out.block_products,
+        spectral_bound=out.spectral_bound,
+        converged=out.converged,
+        method=f"lowest_modes(method={method!r}, backend={backend!r}, tol={ctx['tol']})",
+    )
 
 
 def solve_chebyshev_cpu(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -502,8 +608,14 @@ def solve_lanczos_gpu(h: Any, k: int, ctx: dict[str, Any]) -> dict[str, Any]:
     seconds = time.perf_counter() - start
     order = cupy.argsort(w)
     w, v = w[order].get(), v[:, order].get()
-    return _result(w[3:], v[:, 3:], h, seconds, lowest_four=w[:4].tolist(),
-                   method=f"cupyx.scipy.sparse.linalg.eigsh(H, k={k + 3}, which='SA', tol={ctx['tol']}), zeros dropped")
+    return _result(
+        w[3:],
+        v[:, 3:],
+        h,
+        seconds,
+        lowest_four=w[:4].tolist(),
+        method=f"cupyx.scipy.sparse.linalg.eigsh(H, k={k + 3}, which='SA', tol={ctx['tol']}), zeros dropped",
+    )
 
 
 SOLVERS: dict[str, tuple[Callable[..., dict[str, Any]], bool]] = {
@@ -583,8 +695,15 @@ def run_size(n: int, args: argparse.Namespace, deadline: float) -> dict[str, Any
     glass_path = args.glass_dir / f"glass_n{n}.npz"
     record: dict[str, Any] = {"n_particles": n, "n_modes": 3 * n, "k": args.k, "tol": args.tol}
     use_gpu = any(SOLVERS[m][1] for m in args.methods) or args.fire_gpu
-    record["glass"] = make_glass(n, args.seed + n, args.fire_tol, args.force_tol, args.fire_gpu and use_gpu,
-                                 glass_path, max(60.0, deadline - time.perf_counter()))
+    record["glass"] = make_glass(
+        n,
+        args.seed + n,
+        args.fire_tol,
+        args.force_tol,
+        args.fire_gpu and use_gpu,
+        glass_path,
+        max(60.0, deadline - time.perf_counter()),
+    )
     config = load_glass(glass_path)
     pot = soft_sphere_potential(2)
     t = time.perf_counter()
@@ -612,10 +731,16 @@ def run_size(n: int, args: argparse.Namespace, deadline: float) -> dict[str, Any
             methods[name] = {"status": "skipped", "error": "no time left in this run (--deadline)"}
             continue
         fn, on_gpu = SOLVERS[name]
-        out = isolated(fn, (h, args.k, ctx_primme if name.startswith("primme") else ctx), limit,
-                       None if on_gpu else args.memory_gb)
-        entry = {"status": out["status"], "wall_including_process_start": out["wall"], "time_limit": limit,
-                 "threads": args.primme_threads if name.startswith("primme") else args.threads, "device": "gpu" if on_gpu else "cpu"}
+        out = isolated(
+            fn, (h, args.k, ctx_primme if name.startswith("primme") else ctx), limit, None if on_gpu else args.memory_gb
+        )
+        entry = {
+            "status": out["status"],
+            "wall_including_process_start": out["wall"],
+            "time_limit": limit,
+            "threads": args.primme_threads if name.startswith("primme") else args.threads,
+            "device": "gpu" if on_gpu else "cpu",
+        }
         if out["status"] == "ok":
             entry.update(out["result"])
         else:
@@ -651,9 +776,15 @@ def summarise(record: dict[str, Any]) -> None:
     dense_time = next((ok[m]["seconds"] for m in ("dense_cpu", "dense_gpu") if m in ok), None)
     for name, e in ok.items():
         if "products" in e:
-            per = gfloor.get("cusparse_spmm_per_vector_seconds") if e["device"] == "gpu" else (
-                floor.get("numba_spmm_per_vector_seconds") if name in ("chebyshev_cpu", "primme_threaded")
-                else floor.get("scipy_spmm_per_vector_seconds"))
+            per = (
+                gfloor.get("cusparse_spmm_per_vector_seconds")
+                if e["device"] == "gpu"
+                else (
+                    floor.get("numba_spmm_per_vector_seconds")
+                    if name in ("chebyshev_cpu", "primme_threaded")
+                    else floor.get("scipy_spmm_per_vector_seconds")
+                )
+            )
             if per:
                 e["floor_products_seconds"] = e["products"] * per
                 e["time_over_products_floor"] = e["seconds"] / e["floor_products_seconds"]
@@ -669,8 +800,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tol", type=float, default=1e-9, help="‖Hv − λv‖ ≤ tol·λ_max")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--primme-threads", type=int, default=None, help="BLAS/numba threads for PRIMME")
-    parser.add_argument("--timeout", nargs="+", default=["default=120"],
-                        help="NAME=SECONDS per solver, e.g. default=120 shift_invert=90")
+    parser.add_argument(
+        "--timeout",
+        nargs="+",
+        default=["default=120"],
+        help="NAME=SECONDS per solver, e.g. default=120 shift_invert=90",
+    )
     parser.add_argument("--deadline", type=float, default=540.0, help="stop starting solvers after this many s")
     parser.add_argument("--memory-gb", type=float, default=96.0, help="address-space limit of each CPU solver")
     parser.add_argument("--dense-max", type=int, default=20_000)

@@ -78,7 +78,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         path = Path(tmp) / "bench.nc"
         # netCDF chunks of `chunk` samples, so each Dask chunk reads one stored chunk
         # (vdosbench.datasets.write stores each variable as one chunk)
-        enc = {v: {"zlib": True, "complevel": 1, "chunksizes": (args.chunk, args.n_mode)} for v in ("eigenvalue", "zero_mode")}
+        enc = {
+            v: {"zlib": True, "complevel": 1, "chunksizes": (args.chunk, args.n_mode)}
+            for v in ("eigenvalue", "zero_mode")
+        }
         t_write, _ = timed(lambda: ds.to_netcdf(path, engine="netcdf4", encoding=enc))
         lazy = open_dataset(path, chunks={"sample": args.chunk})
         for backend, data in (("memory", ds), ("dask", lazy)):

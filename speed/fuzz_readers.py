@@ -64,8 +64,21 @@ CASE_SECONDS = 30
 #: Examples kept per outcome other than read and refused.
 KEEP_EXAMPLES = 20
 #: Integers at and beyond the limits of 64-bit types, as text.
-HUGE = ["18446744073709551615", "18446744073709551616", "9223372036854775808", "-9223372036854775809",
-        "1" + "0" * 30, "1" + "0" * 400, "9" * 4000, "-" + "9" * 4000, "1e999", "-1e999", "1e308", "0", "-1"]
+HUGE = [
+    "18446744073709551615",
+    "18446744073709551616",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "1" + "0" * 30,
+    "1" + "0" * 400,
+    "9" * 4000,
+    "-" + "9" * 4000,
+    "1e999",
+    "-1e999",
+    "1e308",
+    "0",
+    "-1",
+]
 #: Tokens that are not numbers, or are numbers no reader should accept silently.
 JUNK = ["nan", "NaN", "inf", "-inf", "x", "", "1,5", "0x10", "1e", "--", "\x00", "é", "1.5.5", "()", "[]", "#"]
 
@@ -107,10 +120,16 @@ def _arrays(rng: np.random.Generator, n_sample: int = 3, n_site: int = 8) -> dic
     """A small valid third-party set: eigenvalues (3 zero modes), positions, box, species, moduli."""
     lam = np.sort(rng.uniform(0.1, 4.0, (n_sample, 3 * n_site)), axis=1)
     lam[:, :3] = 0.0
-    return {"eigenvalues": lam, "positions": rng.uniform(0, 2.0, (n_sample, n_site, 3)),
-            "box_length": np.full(n_sample, 2.0), "species": rng.integers(0, 2, (n_sample, n_site)),
-            "shear_modulus": rng.uniform(3, 5, n_sample), "bulk_modulus": np.float64(50.0),
-            "spatial_dimension": np.int64(3), "zero_modes": np.int64(3)}
+    return {
+        "eigenvalues": lam,
+        "positions": rng.uniform(0, 2.0, (n_sample, n_site, 3)),
+        "box_length": np.full(n_sample, 2.0),
+        "species": rng.integers(0, 2, (n_sample, n_site)),
+        "shear_modulus": rng.uniform(3, 5, n_sample),
+        "bulk_modulus": np.float64(50.0),
+        "spatial_dimension": np.int64(3),
+        "zero_modes": np.int64(3),
+    }
 
 
 def _npz_bytes(arrays: dict[str, Any], compressed: bool) -> bytes:
@@ -139,10 +158,12 @@ def _npz_zip(rng: np.random.Generator, folder: Path) -> Case:
 
 def _deflate_region(raw: bytes, rng: np.random.Generator) -> tuple[int, int]:
     """The byte range of one member's compressed data in a zip archive (from its local file header)."""
-    starts = [i for i in range(len(raw) - 4) if raw[i:i + 4] == b"PK\x03\x04"]
+    starts = [i for i in range(len(raw) - 4) if raw[i : i + 4] == b"PK\x03\x04"]
     start = starts[int(rng.integers(len(starts)))]
-    size, name_len, extra_len = struct.unpack("<I", raw[start + 18:start + 22])[0], *struct.unpack(
-        "<HH", raw[start + 26:start + 30])
+    size, name_len, extra_len = (
+        struct.unpack("<I", raw[start + 18 : start + 22])[0],
+        *struct.unpack("<HH", raw[start + 26 : start + 30]),
+    )
     begin = start + 30 + name_len + extra_len
     return begin, begin + max(size, 1)
 
@@ -154,15 +175,36 @@ def _npz_deflate(rng: np.random.Generator, folder: Path) -> Case:
         raw[int(rng.integers(begin, min(end, len(raw))))] = int(rng.integers(256))
     if rng.random() < 0.2:  # a run of zeros, as the fault probe's zlib case
         k = int(rng.integers(begin, min(end, len(raw))))
-        raw[k:k + 16] = bytes(len(raw[k:k + 16]))
+        raw[k : k + 16] = bytes(len(raw[k : k + 16]))
     path = folder / "deflate.npz"
     path.write_bytes(bytes(raw))
     return Case(path, "npz", declares=["model=kob_andersen"])
 
 
-_HEADER_EDITS = ["(3, 24 ", "(3, 24))", "(-3, 24)", "(3, 18446744073709551616)", "(10**30,)", "(3,, 24)",
-                 "(3, 24.5)", "('a', 24)", "(3, 24, 9999999999999)", "()", "(" * 40, "{", "'<f8'", "'<U99999'",
-                 "'|O'", "'<c16'", "'>f8'", "'<i8'", "True", "None", "\\x00", "'fortran_order': True"]
+_HEADER_EDITS = [
+    "(3, 24 ",
+    "(3, 24))",
+    "(-3, 24)",
+    "(3, 18446744073709551616)",
+    "(10**30,)",
+    "(3,, 24)",
+    "(3, 24.5)",
+    "('a', 24)",
+    "(3, 24, 9999999999999)",
+    "()",
+    "(" * 40,
+    "{",
+    "'<f8'",
+    "'<U99999'",
+    "'|O'",
+    "'<c16'",
+    "'>f8'",
+    "'<i8'",
+    "True",
+    "None",
+    "\\x00",
+    "'fortran_order': True",
+]
 
 
 def _members(arrays: dict[str, Any]) -> dict[str, bytearray]:
@@ -193,22 +235,23 @@ def _npz_header(rng: np.random.Generator, folder: Path) -> Case:
         raw = members[name]
         n = struct.unpack("<H", raw[8:10])[0]
         if rng.random() < 0.8:
-            text = raw[10:10 + n].decode("latin1")
+            text = raw[10 : 10 + n].decode("latin1")
             edit = _HEADER_EDITS[int(rng.integers(len(_HEADER_EDITS)))]
             at = int(rng.integers(len(text)))
-            new = (text[:at] + edit + text[at + int(rng.integers(0, 8)):])[:n].ljust(n)  # keeps its length
-            raw[10:10 + n] = new.encode("latin1", errors="replace")[:n]
+            new = (text[:at] + edit + text[at + int(rng.integers(0, 8)) :])[:n].ljust(n)  # keeps its length
+            raw[10 : 10 + n] = new.encode("latin1", errors="replace")[:n]
         else:
             members[name] = raw[: 10 + n + int(rng.integers(0, max(1, len(raw) - 10 - n)))] + bytearray(
-                int(rng.integers(0, 3)) * 8)
+                int(rng.integers(0, 3)) * 8
+            )
         data = _rezip(members, compressed)
     else:  # a zip field: compression method, flag bits, version needed
         raw = bytearray(_rezip(members, compressed))
         signature, offsets = ((b"PK\x03\x04", (4, 6, 8)), (b"PK\x01\x02", (4, 6, 8, 10)))[int(rng.integers(2))]
-        places = [i for i in range(len(raw) - 4) if raw[i:i + 4] == signature]
+        places = [i for i in range(len(raw) - 4) if raw[i : i + 4] == signature]
         p = places[int(rng.integers(len(places)))] + int(rng.choice(offsets))
         value = int(rng.choice([0, 1, 6, 8, 9, 12, 14, 20, 63, 93, 95, 98, 99, 0x41, 0x60, 0xFFFF]))
-        raw[p:p + 2] = value.to_bytes(2, "little")
+        raw[p : p + 2] = value.to_bytes(2, "little")
         data = bytes(raw)
     path = folder / "header.npz"
     path.write_bytes(data)
@@ -265,8 +308,12 @@ def _lammps(rng: np.random.Generator, folder: Path, template: str, option: str) 
     structure.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogateescape")
     dynmat = folder / "ring.dyn"
     dynmat.write_text("\n".join(" ".join(f"{v:.8f}" for v in row) for row in _ring_dynmat().reshape(-1, 3)) + "\n")
-    return Case(dynmat, "lammps-dynmat", sets=[f"{option}={structure}"],
-                declares=["model=kob_andersen"] + (["taper_order=0"] if rng.random() < 0.5 else []))
+    return Case(
+        dynmat,
+        "lammps-dynmat",
+        sets=[f"{option}={structure}"],
+        declares=["model=kob_andersen"] + (["taper_order=0"] if rng.random() < 0.5 else []),
+    )
 
 
 def _lammps_data(rng: np.random.Generator, folder: Path) -> Case:
@@ -277,8 +324,17 @@ def _lammps_dump(rng: np.random.Generator, folder: Path) -> Case:
     return _lammps(rng, folder, DUMP_FILE, "dump_file")
 
 
-_SIDECAR_KEYS = ["n_particles", "spatial_dimension", "density", "parent_temperature", "parent_temperature_ratio",
-                 "taper_order", "shear_modulus", "bulk_modulus", "non_additivity"]
+_SIDECAR_KEYS = [
+    "n_particles",
+    "spatial_dimension",
+    "density",
+    "parent_temperature",
+    "parent_temperature_ratio",
+    "taper_order",
+    "shear_modulus",
+    "bulk_modulus",
+    "non_additivity",
+]
 _SET_KEYS = ["spatial_dimension", "zero_modes", "zero_tolerance", "species_base", "site_degrees_of_freedom"]
 
 
@@ -294,8 +350,11 @@ def _huge_integers(rng: np.random.Generator, folder: Path) -> Case:
             text = text.replace(text.split()[int(rng.integers(10))], big, 1)
             header_line = "# spatial_dimension: 3\n"
         else:
-            header_line = f"# spatial_dimension: 3\n# {header}: {big}\n" if header != "spatial_dimension" else \
-                f"# spatial_dimension: {big}\n"
+            header_line = (
+                f"# spatial_dimension: 3\n# {header}: {big}\n"
+                if header != "spatial_dimension"
+                else f"# spatial_dimension: {big}\n"
+            )
         path.write_text(header_line + text)
         return Case(path, "text", declares=["model=glass"])
     path = folder / "huge.npz"
@@ -339,8 +398,14 @@ def _text(rng: np.random.Generator, folder: Path) -> Case:
 
 
 FAMILIES: dict[str, Callable[[np.random.Generator, Path], Case]] = {
-    "npz-zip": _npz_zip, "npz-deflate": _npz_deflate, "npz-header": _npz_header, "npz-values": _npz_values,
-    "lammps-data": _lammps_data, "lammps-dump": _lammps_dump, "huge-integers": _huge_integers, "text": _text,
+    "npz-zip": _npz_zip,
+    "npz-deflate": _npz_deflate,
+    "npz-header": _npz_header,
+    "npz-values": _npz_values,
+    "lammps-data": _lammps_data,
+    "lammps-dump": _lammps_dump,
+    "huge-integers": _huge_integers,
+    "text": _text,
 }
 
 
@@ -418,16 +483,27 @@ def run(n_cases: int, seed: int, folder: Path) -> dict[str, Any]:
         outcome, detail = outcome_of(case)
         counts[name][outcome] += 1
         if outcome not in ("read", "refused") and sum(e["outcome"] == outcome for e in examples) < KEEP_EXAMPLES:
-            examples.append({"family": name, "case": k, "outcome": outcome, "detail": detail,
-                             "sets": [_cut(x) for x in case.sets], "declares": [_cut(x) for x in case.declares]})
+            examples.append(
+                {
+                    "family": name,
+                    "case": k,
+                    "outcome": outcome,
+                    "detail": detail,
+                    "sets": [_cut(x) for x in case.sets],
+                    "declares": [_cut(x) for x in case.declares],
+                }
+            )
         for path in case_folder.iterdir():
             path.unlink()
         case_folder.rmdir()
     total = Counter()
     for c in counts.values():
         total.update(c)
-    return {"by_family": {name: dict(sorted(c.items())) for name, c in counts.items()},
-            "total": dict(sorted(total.items())), "examples": examples}
+    return {
+        "by_family": {name: dict(sorted(c.items())) for name, c in counts.items()},
+        "total": dict(sorted(total.items())),
+        "examples": examples,
+    }
 
 
 def _cut(text: str, n: int = 80) -> str:
@@ -456,14 +532,20 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "method": __doc__,
         "command": "python speed/fuzz_readers.py " + " ".join(sys.argv[1:] if argv is None else argv),
-        "cases": args.cases, "seed": args.seed, "case_seconds": CASE_SECONDS,
+        "cases": args.cases,
+        "seed": args.seed,
+        "case_seconds": CASE_SECONDS,
         "memory_limit": os.environ["VDOSBENCH_MEMORY_LIMIT"],
         **counts,
         "bugs": counts["total"].get("bug", 0),
-        "wall_seconds": round(time.perf_counter() - wall, 1), "cpu_seconds": round(time.process_time() - cpu, 1),
-        "machine": {**machine_info("numpy", "xarray"), "python": platform.python_version(),
-                    "affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-                    "nice": os.nice(0)},
+        "wall_seconds": round(time.perf_counter() - wall, 1),
+        "cpu_seconds": round(time.process_time() - cpu, 1),
+        "machine": {
+            **machine_info("numpy", "xarray"),
+            "python": platform.python_version(),
+            "affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+            "nice": os.nice(0),
+        },
         "load_average_1_5_15min": {"before": load_before, "after": _load()},
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)

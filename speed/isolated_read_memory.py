@@ -60,8 +60,9 @@ def build(path: Path, values: int) -> int:
         d.createDimension("sample", 1)
         d.createDimension("mode", values)
         d.spatial_dimension = 3
-        var = d.createVariable("eigenvalue", "f8", ("sample", "mode"), zlib=True, complevel=1,
-                               chunksizes=(1, min(CHUNK, values)))
+        var = d.createVariable(
+            "eigenvalue", "f8", ("sample", "mode"), zlib=True, complevel=1, chunksizes=(1, min(CHUNK, values))
+        )
         var.units = "1"
         for start in range(0, values, CHUNK):
             stop = min(values, start + CHUNK)
@@ -74,8 +75,10 @@ def measure(path: Path) -> dict[str, float]:
     """Peak RSS (MB) of the reading process tree while ``open_dataset(path)`` runs in a fresh process."""
     import psutil
 
-    code = ("import sys\nfrom vdosbench.datasets import open_dataset\nds = open_dataset(sys.argv[1], validate=False)\n"
-            "print(int(ds['eigenvalue'].size))\n")
+    code = (
+        "import sys\nfrom vdosbench.datasets import open_dataset\nds = open_dataset(sys.argv[1], validate=False)\n"
+        "print(int(ds['eigenvalue'].size))\n"
+    )
     env = dict(os.environ, VDOSBENCH_MEMORY_LIMIT=BOUND, OPENBLAS_NUM_THREADS="1")
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, str(path)], env=env, stdout=subprocess.PIPE, text=True)
@@ -95,9 +98,13 @@ def measure(path: Path) -> dict[str, float]:
     out, _ = proc.communicate()
     if proc.returncode != 0:
         raise SystemExit(f"reading {path} failed with exit status {proc.returncode}")
-    return {"tree_peak_mb": peak_tree / 2**20, "caller_peak_mb": peak_caller / 2**20,
-            "largest_other_process_peak_mb": peak_other / 2**20, "wall_s": time.perf_counter() - started,
-            "values_read": int(out.strip())}
+    return {
+        "tree_peak_mb": peak_tree / 2**20,
+        "caller_peak_mb": peak_caller / 2**20,
+        "largest_other_process_peak_mb": peak_other / 2**20,
+        "wall_s": time.perf_counter() - started,
+        "values_read": int(out.strip()),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,21 +121,29 @@ def main(argv: list[str] | None = None) -> int:
     base, big = measure(small), measure(large)
     excess = (big["tree_peak_mb"] - base["tree_peak_mb"]) * 2**20 / declared
     entry = {
-        "declared_mb": declared / 2**20, "file_mb": large.stat().st_size / 2**20, "bound": BOUND,
-        "copies_counted_by_the_bound": LOAD_COPIES, "large": big, "small_baseline": base,
+        "declared_mb": declared / 2**20,
+        "file_mb": large.stat().st_size / 2**20,
+        "bound": BOUND,
+        "copies_counted_by_the_bound": LOAD_COPIES,
+        "large": big,
+        "small_baseline": base,
         "tree_excess_over_baseline_per_declared_byte": round(excess, 3),
         "caller_excess_per_declared_byte": round(
-            (big["caller_peak_mb"] - base["caller_peak_mb"]) * 2**20 / declared, 3),
+            (big["caller_peak_mb"] - base["caller_peak_mb"]) * 2**20 / declared, 3
+        ),
     }
     previous = json.loads(args.output.read_text()) if args.output.exists() else {}
     runs = dict(previous.get("runs", {}))
     runs[args.label] = entry
-    write_results(args.output, {
-        "description": __doc__.split("\n\n")[0],
-        "method": "fresh process per read, tree RSS sampled every 20 ms with psutil (upper bound: shared pages "
-                  "count in each process); baseline: the same read of a file of 1 M values",
-        "runs": runs,
-    })
+    write_results(
+        args.output,
+        {
+            "description": __doc__.split("\n\n")[0],
+            "method": "fresh process per read, tree RSS sampled every 20 ms with psutil (upper bound: shared pages "
+            "count in each process); baseline: the same read of a file of 1 M values",
+            "runs": runs,
+        },
+    )
     print(json.dumps(entry, indent=1))
     return 0
 

@@ -85,6 +85,7 @@ def _child(argv: list[str]) -> int:
 
         import vdosbench.cli  # noqa: F401
         import vdosbench.validators  # noqa: F401
+
         status = 0
     else:
         from vdosbench.cli import main
@@ -115,9 +116,7 @@ def peak_rss_bytes() -> int:
 
 def measure(args: list[str]) -> dict[str, float]:
     """Run :func:`_child` with ``args`` in a new interpreter; its last stdout line is the result."""
-    done = subprocess.run(
-        [sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

@@ -43,8 +43,10 @@ RESULT = HERE / "results" / "test_suite_time.json"
 _SUMMARY = re.compile(r"^=+ (?P<counts>.*?) in (?P<seconds>[0-9.]+)s(?: \([0-9:]+\))? =+$")
 _COUNT = re.compile(r"(?P<n>\d+) (?P<what>[a-z]+)")
 _DURATION = re.compile(r"^(?P<seconds>[0-9.]+)s (?P<phase>call|setup|teardown)\s+(?P<test>\S+)$")
-_TIME = re.compile(r"^suite_time: wall=(?P<wall>[0-9.]+) user=(?P<user>[0-9.]+) sys=(?P<sys>[0-9.]+) "
-                   r"maxrss_kb=(?P<rss>\d+)$")
+_TIME = re.compile(
+    r"^suite_time: wall=(?P<wall>[0-9.]+) user=(?P<user>[0-9.]+) sys=(?P<sys>[0-9.]+) "
+    r"maxrss_kb=(?P<rss>\d+)$"
+)
 
 
 def parse_log(text: str) -> dict[str, Any]:
@@ -67,16 +69,28 @@ def parse_log(text: str) -> dict[str, Any]:
         elif m := _DURATION.match(line):
             out["slowest"].append({"seconds": float(m["seconds"]), "phase": m["phase"], "test": m["test"]})
         elif m := _TIME.match(line):
-            out |= {"wall_seconds": float(m["wall"]), "user_cpu_seconds": float(m["user"]),
-                    "system_cpu_seconds": float(m["sys"]), "max_rss_mb_largest_process": int(m["rss"]) / 1024}
+            out |= {
+                "wall_seconds": float(m["wall"]),
+                "user_cpu_seconds": float(m["user"]),
+                "system_cpu_seconds": float(m["sys"]),
+                "max_rss_mb_largest_process": int(m["rss"]) / 1024,
+            }
     if out["counts"] is None:
         raise ValueError("no pytest summary line ('=== N passed … in S s ===') in the log: did the run reach pytest?")
     return out
 
 
 #: What each earlier run keeps in ``earlier_runs`` (the times quoted in docs/development.md stay in the file).
-EARLIER_KEYS = ("commit", "exit_status", "note", "counts", "pytest_seconds", "wall_seconds", "load_average_before",
-                "load_average_after")
+EARLIER_KEYS = (
+    "commit",
+    "exit_status",
+    "note",
+    "counts",
+    "pytest_seconds",
+    "wall_seconds",
+    "load_average_before",
+    "load_average_after",
+)
 
 
 def _earlier_runs(path: Path) -> list[dict]:
@@ -100,16 +114,29 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--clone {args.clone} exists; expected a new folder (the run must start from a clean clone)")
     log = args.log or args.clone.with_suffix(".log")
     subprocess.run(["git", "clone", "-q", args.repo, str(args.clone)], check=True)
-    commit = subprocess.run(["git", "-C", str(args.clone), "rev-parse", "HEAD"], check=True, capture_output=True,
-                            text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(args.clone), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     load_before = list(os.getloadavg())
     with open(log, "w", encoding="utf-8") as fh:
-        done = subprocess.run(["/usr/bin/time", "-f", "suite_time: wall=%e user=%U sys=%S maxrss_kb=%M",
-                               "bash", ".ci/run"], cwd=args.clone, stdout=fh, stderr=subprocess.STDOUT, check=False)
+        done = subprocess.run(
+            ["/usr/bin/time", "-f", "suite_time: wall=%e user=%U sys=%S maxrss_kb=%M", "bash", ".ci/run"],
+            cwd=args.clone,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            check=False,
+        )
     load_after = list(os.getloadavg())
-    result = {"method": __doc__, "commit": commit, "exit_status": done.returncode, "note": args.note,
-              "load_average_before": load_before, "load_average_after": load_after,
-              "machine": machine_info("numba", "xarray", "dask"), **parse_log(log.read_text(encoding="utf-8"))}
+    result = {
+        "method": __doc__,
+        "commit": commit,
+        "exit_status": done.returncode,
+        "note": args.note,
+        "load_average_before": load_before,
+        "load_average_after": load_after,
+        "machine": machine_info("numba", "xarray", "dask"),
+        **parse_log(log.read_text(encoding="utf-8")),
+    }
     result["earlier_runs"] = _earlier_runs(args.output)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     write_results(args.output, result, indent=2)

@@ -103,6 +103,7 @@ def truths() -> dict[str, float]:
 
 def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]:
     """One replicate: every interval and whether it holds its truth."""
+
     def point(n: int, count: int, s: int, **kw: Any) -> ModeSpectra:
         return ModeSpectra(**glass_like_mock(n, count, levels=levels, seed=s, **kw).arrays())
 
@@ -117,10 +118,22 @@ def replicate(seed: int, levels: str, truth: dict[str, float]) -> dict[str, Any]
     large = point(8000, 120, 10 * seed + 1)
     r = density_ratio(confirm, large, 0.18, n_bootstrap=N_BOOTSTRAP, seed=seed).ratio
     out["density ratio"] = [r.value, r.low, r.high]
-    ev_points = [ModeSpectra(**mock_glass_spectra(
-        n, c, exponent=4.0, prefactor=0.036, k=12, levels=levels, hybridisation=0.23 * (1000 / n) ** 0.24,
-        modulus_scatter=MODULUS_SCATTER, seed=10 * seed + 2 + j).arrays())
-        for j, (n, c) in enumerate(((1000, 100), (2000, 1000), (4000, 80), (8000, 120)))]
+    ev_points = [
+        ModeSpectra(
+            **mock_glass_spectra(
+                n,
+                c,
+                exponent=4.0,
+                prefactor=0.036,
+                k=12,
+                levels=levels,
+                hybridisation=0.23 * (1000 / n) ** 0.24,
+                modulus_scatter=MODULUS_SCATTER,
+                seed=10 * seed + 2 + j,
+            ).arrays()
+        )
+        for j, (n, c) in enumerate(((1000, 100), (2000, 1000), (4000, 80), (8000, 120)))
+    ]
     ev = extreme_value_fit(ev_points, law="free", n_bootstrap=N_BOOTSTRAP, seed=seed).exponent.measurement
     out["extreme value"] = [ev.value, ev.low, ev.high]
     for j, (n, c) in enumerate(LADDER_COUNTS.items()):
@@ -155,17 +168,33 @@ LEAK_SAMPLES = 4000
 def diagnose(seed: int = 7) -> dict[str, Any]:
     """The phonon leak (module docstring, ``--diagnose``): band estimates with and without shell broadening."""
     out: dict[str, Any] = {
-        "method": {"n_particles": 2000, "samples": LEAK_SAMPLES, "seed": seed, "bands": [list(b) for b in LEAK_BANDS],
-                   "shells": "glass: log-sd 0.23 (1000/N)^0.24 (glass_like_mock); none: hybridisation 0",
-                   "n_bootstrap": 200, "phonon_factor": 0.6},
-        "truth": {f"band {a:g}-{b:g}": _population(a, b, 2000) for a, b in LEAK_BANDS}, "runs": {}}
+        "method": {
+            "n_particles": 2000,
+            "samples": LEAK_SAMPLES,
+            "seed": seed,
+            "bands": [list(b) for b in LEAK_BANDS],
+            "shells": "glass: log-sd 0.23 (1000/N)^0.24 (glass_like_mock); none: hybridisation 0",
+            "n_bootstrap": 200,
+            "phonon_factor": 0.6,
+        },
+        "truth": {f"band {a:g}-{b:g}": _population(a, b, 2000) for a, b in LEAK_BANDS},
+        "runs": {},
+    }
     for levels in ("poisson", "goe"):
         for shells in ("glass", "none"):
             if shells == "glass":
                 mock = glass_like_mock(2000, LEAK_SAMPLES, levels=levels, seed=seed)
             else:
-                mock = mock_glass_spectra(2000, LEAK_SAMPLES, k=20, levels=levels, spectrum=GLASS_SPECTRUM,
-                                          hybridisation=0.0, modulus_scatter=GLASS_MODULUS_SCATTER, seed=seed)
+                mock = mock_glass_spectra(
+                    2000,
+                    LEAK_SAMPLES,
+                    k=20,
+                    levels=levels,
+                    spectrum=GLASS_SPECTRUM,
+                    hybridisation=0.0,
+                    modulus_scatter=GLASS_MODULUS_SCATTER,
+                    seed=seed,
+                )
             point = ModeSpectra(**mock.arrays())
             x = mock.omega / point.omega_g[:, None]
             run: dict[str, Any] = {}
@@ -175,7 +204,8 @@ def diagnose(seed: int = 7) -> dict[str, Any]:
                 run[f"band {a:g}-{b:g}"] = {
                     "estimate": [m.value, m.low, m.high],
                     "phonons_per_sample": float(np.sum(inside & mock.is_phonon) / LEAK_SAMPLES),
-                    "nonphononic_per_sample": float(np.sum(inside & ~mock.is_phonon) / LEAK_SAMPLES)}
+                    "nonphononic_per_sample": float(np.sum(inside & ~mock.is_phonon) / LEAK_SAMPLES),
+                }
             out["runs"][f"{levels}, shells {shells}"] = run
     return out
 
@@ -194,9 +224,13 @@ def summary(paths: Sequence[Path], truth: dict[str, float]) -> dict[str, Any]:
             if not hits:  # an interval added after this file's replicates were run
                 continue
             widths = [r[key][2] - r[key][1] for r in rows if key in r and np.isfinite(r[key][2] - r[key][1])]
-            cov[key] = {"replicates": len(hits), "coverage": sum(hits) / len(hits),
-                        "wilson_95": list(wilson_interval(sum(hits), len(hits))), "mean_width": float(np.mean(widths)) if widths else math.nan,
-                        "mean_estimate": float(np.mean([r[key][0] for r in rows if key in r]))}
+            cov[key] = {
+                "replicates": len(hits),
+                "coverage": sum(hits) / len(hits),
+                "wilson_95": list(wilson_interval(sum(hits), len(hits))),
+                "mean_width": float(np.mean(widths)) if widths else math.nan,
+                "mean_estimate": float(np.mean([r[key][0] for r in rows if key in r])),
+            }
         out["coverage"][levels] = cov
     return out
 
@@ -226,14 +260,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             row = one(seed, args.levels, truth)
             with path.open("a") as f:  # one finished replicate a line: a killed run loses at most the current one
                 f.write(dumps_strict(row) + "\n")
-            print(f"replicate {seed}: {sum(row['covers'].values())} of {len(row['covers'])} intervals cover",
-                  flush=True)
+            print(
+                f"replicate {seed}: {sum(row['covers'].values())} of {len(row['covers'])} intervals cover", flush=True
+            )
     result = summary([p for p in files.values() if p.exists()], truth)
     write_text(RESULTS / f"absolute_frequency_coverage{kind}.json", dumps_strict(result, indent=1) + "\n")
     for lv, cov in result["coverage"].items():
         for key, c in cov.items():
-            print(f"{lv:8s} {key:22s} {c['coverage']:.3f} [{c['wilson_95'][0]:.3f}, {c['wilson_95'][1]:.3f}] "
-                  f"of {c['replicates']}")
+            print(
+                f"{lv:8s} {key:22s} {c['coverage']:.3f} [{c['wilson_95'][0]:.3f}, {c['wilson_95'][1]:.3f}] "
+                f"of {c['replicates']}"
+            )
     return 0
 
 

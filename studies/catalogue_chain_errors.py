@@ -61,8 +61,11 @@ AGREEMENT = 1e-12
 
 def chain_entries(catalog: Path = CATALOG) -> list[CatalogEntry]:
     """The entries whose data are Monte Carlo chains (``mean:chain`` in the fingerprint) with a scoring form."""
-    return [e for e in load_catalog(catalog).values()
-            if e.fingerprint is not None and "mean:chain" in e.fingerprint.values and e.scoring_form is not None]
+    return [
+        e
+        for e in load_catalog(catalog).values()
+        if e.fingerprint is not None and "mean:chain" in e.fingerprint.values and e.scoring_form is not None
+    ]
 
 
 def _close(a: float, b: float) -> bool:
@@ -88,16 +91,21 @@ def fingerprint_differences(ours: Fingerprint, catalogued: Fingerprint) -> list[
     >>> fingerprint_differences(a, replace(a, chain_stderr={"q": (0.2002,)}))
     ['chain_stderr q: [0.2], catalogued [0.2002]']
     """
-    lines = [f"{field} {getattr(ours, field)!r}, catalogued {getattr(catalogued, field)!r}"
-             for field in ("definition", "resampled", "points", "chains")
-             if getattr(ours, field) != getattr(catalogued, field)]
+    lines = [
+        f"{field} {getattr(ours, field)!r}, catalogued {getattr(catalogued, field)!r}"
+        for field in ("definition", "resampled", "points", "chains")
+        if getattr(ours, field) != getattr(catalogued, field)
+    ]
     for table in ("values", "stderr", "chain_stderr"):
         mine: Mapping[str, tuple[float, ...]] = getattr(ours, table) or {}
         theirs: Mapping[str, tuple[float, ...]] = getattr(catalogued, table) or {}
         if one_side := sorted(set(mine) ^ set(theirs)):
             lines.append(f"{table}: quantities on one side only: {one_side}")
-        lines += [f"{table} {q}: {list(mine[q])}, catalogued {list(theirs[q])}"
-                  for q in sorted(set(mine) & set(theirs)) if not _columns_agree(mine[q], theirs[q])]
+        lines += [
+            f"{table} {q}: {list(mine[q])}, catalogued {list(theirs[q])}"
+            for q in sorted(set(mine) & set(theirs))
+            if not _columns_agree(mine[q], theirs[q])
+        ]
     return lines
 
 
@@ -122,7 +130,8 @@ def _study_dataset(form: xr.Dataset, study: Path) -> xr.Dataset | None:
             row.append(g.drop_vars(["taper_order", "parent_temperature"], errors="ignore"))
         rows.append(xr.concat(row, dim="parent_temperature"))
     ds = xr.concat(rows, dim="taper_order").assign_coords(
-        taper_order=form["taper_order"].values, parent_temperature=form["parent_temperature"].values)
+        taper_order=form["taper_order"].values, parent_temperature=form["parent_temperature"].values
+    )
     ds = ds.transpose(*dims, "sample", ...)
     ds.attrs.update(form.attrs)
     return ds
@@ -142,8 +151,10 @@ def _check(name: str, source: str, fp: Fingerprint, cat: Fingerprint, *, extra: 
             raise ValueError(f"{name}: the {source} gives {q!r}, which the catalogue lacks")
         for column, ours, theirs in (("value", fp.values[q], cat.values[q]), ("stderr", fp.stderr[q], cat.stderr[q])):
             if not _columns_agree(ours, theirs):
-                raise ValueError(f"{name}: {q} {column} {list(ours)} from the {source}, catalogued "
-                                 f"{list(theirs)}; expected equal to {AGREEMENT:g} relative")
+                raise ValueError(
+                    f"{name}: {q} {column} {list(ours)} from the {source}, catalogued "
+                    f"{list(theirs)}; expected equal to {AGREEMENT:g} relative"
+                )
 
 
 def chain_fingerprint(entry: CatalogEntry, study: Path | Sequence[Path] = STUDIES) -> tuple[Fingerprint, str]:
@@ -161,8 +172,10 @@ def chain_fingerprint(entry: CatalogEntry, study: Path | Sequence[Path] = STUDIE
     assert entry.fingerprint is not None and entry.scoring_form is not None
     path = entry.scoring_form.local_path
     if path is None or not path.is_file() or file_sha256(path) != entry.scoring_form.sha256:
-        raise ValueError(f"{entry.name}: scoring form {entry.scoring_form.repository_path} not found or not its "
-                         "catalogued sha256; expected it in the clone's reference-data/. Fix: run from a clone")
+        raise ValueError(
+            f"{entry.name}: scoring form {entry.scoring_form.repository_path} not found or not its "
+            "catalogued sha256; expected it in the clone's reference-data/. Fix: run from a clone"
+        )
     cat = entry.fingerprint
     studies = [study] if isinstance(study, Path) else list(study)
     with xr.open_dataset(path, engine="netcdf4") as form:
@@ -199,9 +212,14 @@ def _fingerprint_block(text: str, name: str) -> tuple[int, int]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--catalog", type=Path, default=CATALOG)
-    parser.add_argument("--study", type=Path, nargs="+", default=list(STUDIES),
-                        help="the study files in compact form, tried in turn (default: the finite-size study's and "
-                             "the control's registered chains)")
+    parser.add_argument(
+        "--study",
+        type=Path,
+        nargs="+",
+        default=list(STUDIES),
+        help="the study files in compact form, tried in turn (default: the finite-size study's and "
+        "the control's registered chains)",
+    )
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 where the catalogue differs")
     args = parser.parse_args(argv)
     text = args.catalog.read_text()
@@ -211,21 +229,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         assert entry.fingerprint is not None
         differences = fingerprint_differences(fp, entry.fingerprint)
         if not differences:
-            print(f"{entry.name}: chain standard errors as catalogued ({list(fp.chains or ())} chains, {source}; "
-                  f"equal to {AGREEMENT:g} relative)")
+            print(
+                f"{entry.name}: chain standard errors as catalogued ({list(fp.chains or ())} chains, {source}; "
+                f"equal to {AGREEMENT:g} relative)"
+            )
             continue
         stale.append(entry.name)
-        print(f"{entry.name}: differs from the catalogue: " + "; ".join(d[:200] for d in differences[:3])
-              + (f"; and {len(differences) - 3} more" if len(differences) > 3 else ""))
+        print(
+            f"{entry.name}: differs from the catalogue: "
+            + "; ".join(d[:200] for d in differences[:3])
+            + (f"; and {len(differences) - 3} more" if len(differences) > 3 else "")
+        )
         left_out = sorted(set(fp.values) - set(fp.chain_stderr or {}))
-        print(f"{entry.name}: {list(fp.chains or ())} chains, {len(fp.chain_stderr or {})} chain standard errors "
-              f"from the {source}{f', left out (in neither source): {left_out}' if left_out else ''}")
+        print(
+            f"{entry.name}: {list(fp.chains or ())} chains, {len(fp.chain_stderr or {})} chain standard errors "
+            f"from the {source}{f', left out (in neither source): {left_out}' if left_out else ''}"
+        )
         start, end = _fingerprint_block(text, entry.name)
         text = text[:start] + fingerprint_toml(entry.name, fp) + ("\n" if end < len(text) else "") + text[end:]
     if args.check:
         if stale:
-            print(f"missing or different chain standard errors (beyond {AGREEMENT:g} relative): {stale}. "
-                  "Fix: python studies/catalogue_chain_errors.py")
+            print(
+                f"missing or different chain standard errors (beyond {AGREEMENT:g} relative): {stale}. "
+                "Fix: python studies/catalogue_chain_errors.py"
+            )
         return 1 if stale else 0
     if stale:
         write_text(args.catalog, text)

@@ -44,10 +44,14 @@ def certify_point(point: Any) -> dict[str, Any]:
     cert = sample_certificates(point)
     ok = certified(cert)
     failed = {k: int(v.sum()) for k, v in failures(cert).items()}
-    return {"samples": int(cert.sizes["sample"]), "certified": int(ok.sum()), "failed": failed,
-            "modes_below_shift": [int(cert["inertia_count"].min()), int(cert["inertia_count"].max())],
-            "residual_force_max": float(np.nanmax(cert["residual_force_max"].values)),
-            "box_over_cutoff_min": float(np.nanmin(cert["box_over_cutoff"].values))}
+    return {
+        "samples": int(cert.sizes["sample"]),
+        "certified": int(ok.sum()),
+        "failed": failed,
+        "modes_below_shift": [int(cert["inertia_count"].min()), int(cert["inertia_count"].max())],
+        "residual_force_max": float(np.nanmax(cert["residual_force_max"].values)),
+        "box_over_cutoff_min": float(np.nanmin(cert["box_over_cutoff"].values)),
+    }
 
 
 def compute(root: Path = matrix.ROOT / "reference-data") -> dict[str, Any]:
@@ -55,19 +59,35 @@ def compute(root: Path = matrix.ROOT / "reference-data") -> dict[str, Any]:
     sets = []
     for data_set in matrix.DATA_SETS:
         if data_set.series:
-            sets.append({"set": data_set.name, "certifiable": False,
-                         "why": "the series set is the single sets above, certified there"})
+            sets.append(
+                {
+                    "set": data_set.name,
+                    "certifiable": False,
+                    "why": "the series set is the single sets above, certified there",
+                }
+            )
             continue
         ds = matrix.open_set(data_set, root)
         if "position" not in ds.variables:
-            sets.append({"set": data_set.name, "certifiable": False,
-                         "why": "no configurations stored (eigenvalues and moduli only): the Hessian cannot be rebuilt"})
+            sets.append(
+                {
+                    "set": data_set.name,
+                    "certifiable": False,
+                    "why": "no configurations stored (eigenvalues and moduli only): the Hessian cannot be rebuilt",
+                }
+            )
             continue
-        points = [{"point": {k: _jsonable(v) for k, v in values.items()}, **certify_point(point)}
-                  for values, point in iter_points(ds)]
+        points = [
+            {"point": {k: _jsonable(v) for k, v in values.items()}, **certify_point(point)}
+            for values, point in iter_points(ds)
+        ]
         sets.append({"set": data_set.name, "certifiable": True, "points": points})
-    return {"generated_by": SCRIPT, "max_residual_force": MAX_RESIDUAL_FORCE, "max_asymmetry": MAX_ASYMMETRY,
-            "sets": sets}
+    return {
+        "generated_by": SCRIPT,
+        "max_residual_force": MAX_RESIDUAL_FORCE,
+        "max_asymmetry": MAX_ASYMMETRY,
+        "sets": sets,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

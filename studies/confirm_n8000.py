@@ -86,8 +86,9 @@ ROBUSTNESS_COVERAGE = 0.8
 study_measure("confirm_n8000.band_mle_common_unit")(band_mle)
 study_measure("confirm_n8000.density_ratio_common_unit")(density_ratio)
 study_measure("confirm_n8000.soft_mode_density_taper_ratio")(soft_mode_density_ratio)
-study_measure("confirm_n8000.extreme_value_kappa_from_levels",
-              "confirm_n8000.extreme_value_kappa_from_n2000_levels")(extreme_value_kappa_from_levels)
+study_measure("confirm_n8000.extreme_value_kappa_from_levels", "confirm_n8000.extreme_value_kappa_from_n2000_levels")(
+    extreme_value_kappa_from_levels
+)
 
 
 def _points(path: Path, n: int) -> dict[int, xr.Dataset]:
@@ -109,19 +110,44 @@ def landed(path: Path = NEW) -> dict[str, int]:
     return _landed(_points(path, N_NEW) if path.exists() else {})
 
 
-def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples_required: int = SAMPLES_REQUIRED,
-         small_samples: int = SMALL_SAMPLES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+def read(
+    new: Path = NEW,
+    small: Path = SMALL,
+    ladder: Path = LADDER,
+    *,
+    samples_required: int = SAMPLES_REQUIRED,
+    small_samples: int = SMALL_SAMPLES,
+    n_bootstrap: int = N_BOOTSTRAP,
+) -> dict[str, Any]:
     """The registered reading (module docstring); ``samples_required``, ``small_samples`` and ``n_bootstrap`` are
     the registration's unless a test asks for fewer."""
     reg = load_registration(REGISTRATION)
-    tail, density, a4 = (reg.claim(c) for c in (
-        "lerner.deep-tail-s4-n8000", "lerner.finite-size-density-n8000", "high-tstar-soft-mode-density-taper-ratio"))
+    tail, density, a4 = (
+        reg.claim(c)
+        for c in (
+            "lerner.deep-tail-s4-n8000",
+            "lerner.finite-size-density-n8000",
+            "high-tstar-soft-mode-density-taper-ratio",
+        )
+    )
     result: dict[str, Any] = {
-        "registration": reg.path.name, "registered": reg.registered, "amendments": reg.amendments,
-        "method": {"unit": reg.header["unit"], "bands": reg.header["bands"], "interval": reg.header["interval"],
-                   "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": 0.6,
-                   "samples_required": samples_required, "small_box_samples": small_samples},
-        "landed": {}, "not_read": {}, "claims": {}}
+        "registration": reg.path.name,
+        "registered": reg.registered,
+        "amendments": reg.amendments,
+        "method": {
+            "unit": reg.header["unit"],
+            "bands": reg.header["bands"],
+            "interval": reg.header["interval"],
+            "n_bootstrap": n_bootstrap,
+            "seed": SEED,
+            "phonon_factor": 0.6,
+            "samples_required": samples_required,
+            "small_box_samples": small_samples,
+        },
+        "landed": {},
+        "not_read": {},
+        "claims": {},
+    }
     new_points = _points(new, N_NEW) if new.exists() else {}  # the parts, read once
     result["landed"] = _landed(new_points)
     result["not_read"] = incomplete(result["landed"], samples_required, "samples landed")
@@ -130,51 +156,81 @@ def read(new: Path = NEW, small: Path = SMALL, ladder: Path = LADDER, *, samples
     g_u = units(ladder)
     result["method"]["unit_shear_modulus"] = {TAPER_NAME[t]: g for t, g in g_u.items()}
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
-    raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, samples_required)), f"N={N_NEW} {TAPER_NAME[t]}")
-           for t, ds in new_points.items()}
+    raw = {
+        t: mode_spectra_from_dataset(ds.isel(sample=slice(0, samples_required)), f"N={N_NEW} {TAPER_NAME[t]}")
+        for t, ds in new_points.items()
+    }
     big = {t: sp.in_common_unit(g_u[t]) for t, sp in raw.items()}
-    small_raw = {t: mode_spectra_from_dataset(ds.isel(sample=slice(0, small_samples)), f"N={N_SMALL} {TAPER_NAME[t]}")
-                 for t, ds in _points(small, N_SMALL).items()}
+    small_raw = {
+        t: mode_spectra_from_dataset(ds.isel(sample=slice(0, small_samples)), f"N={N_SMALL} {TAPER_NAME[t]}")
+        for t, ds in _points(small, N_SMALL).items()
+    }
     small_c = {t: sp.in_common_unit(g_u[t]) for t, sp in small_raw.items()}
 
     lo, hi = (float(v) for v in tail.settings["band"])
-    rows = [judged_reading(f"primary: deep band ({lo:g}, {hi:g}], both tapers pooled, common unit", band_mle(
-        [big[2], big[-1]], lo, hi, **kw), tail.expect)]
+    rows = [
+        judged_reading(
+            f"primary: deep band ({lo:g}, {hi:g}], both tapers pooled, common unit",
+            band_mle([big[2], big[-1]], lo, hi, **kw),
+            tail.expect,
+        )
+    ]
     for t in TAPERS:
         rows.append(judged_reading(f"{TAPER_NAME[t]} alone", band_mle(big[t], lo, hi, **kw), tail.expect))
     rows.append(judged_reading("per-sample unit", band_mle([raw[2], raw[-1]], lo, hi, **kw), tail.expect))
     b_lo, b_hi = (float(v) for v in tail.alternative("band (0.15, 0.18]").settings["band"])
-    rows.append(judged_reading(f"band ({b_lo:g}, {b_hi:g}]", band_mle([big[2], big[-1]], b_lo, b_hi, **kw),
-                               tail.expect))
+    rows.append(
+        judged_reading(f"band ({b_lo:g}, {b_hi:g}]", band_mle([big[2], big[-1]], b_lo, b_hi, **kw), tail.expect)
+    )
     calibration, covered = load_calibration(), mock_coverage()
     for label, levels, source in ((KAPPA_FROM_LEVELS, big, LEVELS_OWN), (KAPPA_FROM_N2000, small_c, LEVELS_N2000)):
-        row = judged_reading(label, extreme_value_kappa_from_levels(  # as first registered; amendment 1
-            [big[2], big[-1]], [levels[2], levels[-1]], calibration, phonon_factor=0.6, **kw), tail.expect)
+        row = judged_reading(
+            label,
+            extreme_value_kappa_from_levels(  # as first registered; amendment 1
+                [big[2], big[-1]], [levels[2], levels[-1]], calibration, phonon_factor=0.6, **kw
+            ),
+            tail.expect,
+        )
         if covered[source] < ROBUSTNESS_COVERAGE:
-            row["not_in_robustness"] = (f"coverage of s = {tail.expect.value:g} on the coupled GOE mocks "
-                                        f"{covered[source]:.2f} < {ROBUSTNESS_COVERAGE} (amendment 1): it reads the "
-                                        "law near the lowest mode, not the deep tail")
+            row["not_in_robustness"] = (
+                f"coverage of s = {tail.expect.value:g} on the coupled GOE mocks "
+                f"{covered[source]:.2f} < {ROBUSTNESS_COVERAGE} (amendment 1): it reads the "
+                "law near the lowest mode, not the deep tail"
+            )
         rows.append(row)
     result["claims"][tail.id] = rows
 
     x = float(density.settings["x_edge"])
     x18 = float(density.alternative("x_edge 0.18").settings["x_edge"])
-    result["claims"][density.id] = {TAPER_NAME[t]: [
-        judged_reading(f"primary: N = {N_SMALL} / N = {N_NEW} below {x:g}, common unit",
-                       density_ratio(small_c[t], big[t], x, **kw).ratio, density.expect),
-        judged_reading(f"x_edge {x18:g}", density_ratio(small_c[t], big[t], x18, **kw).ratio, density.expect),
-        judged_reading("per-sample unit", density_ratio(small_raw[t], raw[t], x, **kw).ratio, density.expect),
-    ] for t in TAPERS}
+    result["claims"][density.id] = {
+        TAPER_NAME[t]: [
+            judged_reading(
+                f"primary: N = {N_SMALL} / N = {N_NEW} below {x:g}, common unit",
+                density_ratio(small_c[t], big[t], x, **kw).ratio,
+                density.expect,
+            ),
+            judged_reading(f"x_edge {x18:g}", density_ratio(small_c[t], big[t], x18, **kw).ratio, density.expect),
+            judged_reading("per-sample unit", density_ratio(small_raw[t], raw[t], x, **kw).ratio, density.expect),
+        ]
+        for t in TAPERS
+    }
 
     xa = float(a4.settings["x_edge"])
     result["claims"][a4.id] = [
-        judged_reading(f"primary: A_4(m = inf) / A_4(m = 2) at N = {N_NEW} below {xa:g}, common unit",
-                       soft_mode_density_ratio(big[-1], big[2], xa, **kw), a4.expect),
-        judged_reading(f"N = {N_SMALL} confirmatory set", soft_mode_density_ratio(small_c[-1], small_c[2], xa, **kw),
-                       a4.expect)]
+        judged_reading(
+            f"primary: A_4(m = inf) / A_4(m = 2) at N = {N_NEW} below {xa:g}, common unit",
+            soft_mode_density_ratio(big[-1], big[2], xa, **kw),
+            a4.expect,
+        ),
+        judged_reading(
+            f"N = {N_SMALL} confirmatory set", soft_mode_density_ratio(small_c[-1], small_c[2], xa, **kw), a4.expect
+        ),
+    ]
     result["soft_mode_density"] = {  # A_4 omega_g,u^5 a taper and size: what the ratios divide (no verdict)
         f"N={n} {TAPER_NAME[t]}": soft_mode_density(pts[t], xa, **kw).to_dict()
-        for n, pts in ((N_NEW, big), (N_SMALL, small_c)) for t in TAPERS}
+        for n, pts in ((N_NEW, big), (N_SMALL, small_c))
+        for t in TAPERS
+    }
     return jsonable(result)
 
 

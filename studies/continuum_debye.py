@@ -68,8 +68,9 @@ MOCK_CASES = ((2.5, 0.1), (4.0, 0.1))
 MOCK_SAMPLES, MOCK_LEVELS = 100, 700
 
 
-def boson_peak_position(spectra: ModeSpectra, n_bootstrap: int = 200, seed: int = 0,
-                        edges: np.ndarray | None = None, min_modes: int = 50) -> dict[str, Any]:
+def boson_peak_position(
+    spectra: ModeSpectra, n_bootstrap: int = 200, seed: int = 0, edges: np.ndarray | None = None, min_modes: int = 50
+) -> dict[str, Any]:
     """The maximum of g(x)/x² of the pooled levels x = ω/ω_g,i (log bins), with a bootstrap over units.
 
     Descriptive: where a point's reduced density of states peaks in ω/ω_g, to say where a window lies.  Only bins
@@ -96,40 +97,71 @@ def boson_peak_position(spectra: ModeSpectra, n_bootstrap: int = 200, seed: int 
 
     reps = stratified_replicates(lambda idx: peak(idx[0]), [spectra], n_bootstrap, seed)
     low, high = percentile_interval(reps, 0.95)
-    return {"x": peak(np.arange(spectra.n_samples)), "low": float(low), "high": float(high),
-            "bins": f"{edges.size - 1} log-spaced bins on [{edges[0]:g}, {edges[-1]:g}] omega_g, bins with >= "
-                    f"{min_modes} pooled levels", "n_bootstrap": n_bootstrap}
+    return {
+        "x": peak(np.arange(spectra.n_samples)),
+        "low": float(low),
+        "high": float(high),
+        "bins": f"{edges.size - 1} log-spaced bins on [{edges[0]:g}, {edges[-1]:g}] omega_g, bins with >= "
+        f"{min_modes} pooled levels",
+        "n_bootstrap": n_bootstrap,
+    }
 
 
-def excess_estimates(spectra: ModeSpectra, windows: Sequence[tuple[float, float]] = WINDOWS,
-                     n_bootstrap: int = N_BOOTSTRAP) -> list[dict[str, Any]]:
+def excess_estimates(
+    spectra: ModeSpectra, windows: Sequence[tuple[float, float]] = WINDOWS, n_bootstrap: int = N_BOOTSTRAP
+) -> list[dict[str, Any]]:
     """s of the continuum excess on each window, with where the window sits in ω/ω_g."""
     ratio = float(np.median(spectra.omega0) / np.median(spectra.omega_g))
     out = []
     for lo, hi in windows:
         est = debye_excess(spectra, lo, hi, debye="continuum", n_grid=N_GRID, n_bootstrap=n_bootstrap, seed=0)
-        out.append({"window_omega0": [lo, hi], "window_omega_g": [lo * ratio, hi * ratio], "s": est.value,
-                    "interval": list(est.interval()), "status": est.status, "reason": est.reason,
-                    "excess_top_modes_per_sample": float(est.diagnostics["excess_top_modes_per_sample"])})
+        out.append(
+            {
+                "window_omega0": [lo, hi],
+                "window_omega_g": [lo * ratio, hi * ratio],
+                "s": est.value,
+                "interval": list(est.interval()),
+                "status": est.status,
+                "reason": est.reason,
+                "excess_top_modes_per_sample": float(est.diagnostics["excess_top_modes_per_sample"]),
+            }
+        )
     return out
 
 
-def mock_check(n_samples: int = MOCK_SAMPLES, levels: int = MOCK_LEVELS, n_particles: int = 1000,
-               cases: Sequence[tuple[float, float]] = MOCK_CASES, n_bootstrap: int = 200) -> list[dict[str, Any]]:
+def mock_check(
+    n_samples: int = MOCK_SAMPLES,
+    levels: int = MOCK_LEVELS,
+    n_particles: int = 1000,
+    cases: Sequence[tuple[float, float]] = MOCK_CASES,
+    n_bootstrap: int = 200,
+) -> list[dict[str, Any]]:
     """The estimator on mocks with a known s above ω₀ (module docstring); windows past a mock's levels are skipped."""
     out = []
     for s, g1 in cases:
         spec = CurvedSpectrum(amplitude=2.0 * g1, s_deep=s, s_high=s, x_star=1.0)
-        m = mock_glass_spectra(n_particles, n_samples, levels="goe", k=levels, seed=11, modulus_scatter=0.095,
-                               spectrum=spec)
+        m = mock_glass_spectra(
+            n_particles, n_samples, levels="goe", k=levels, seed=11, modulus_scatter=0.095, spectrum=spec
+        )
         sp = ModeSpectra(**m.arrays())
         reach = float(np.min(sp.coverage) / np.median(sp.omega0))
         rows: list[dict[str, Any]] = []
         for w in WINDOWS:
-            rows += ([{"window_omega0": list(w), "status": "not measured", "reason": f"levels reach {reach:.2f} omega0"}]
-                     if w[1] > reach else excess_estimates(sp, [w], n_bootstrap))
-        out.append({"s_true": s, "g_at_omega_g": g1, "n_particles": n_particles, "samples": n_samples,
-                    "levels": levels, "windows": rows})
+            rows += (
+                [{"window_omega0": list(w), "status": "not measured", "reason": f"levels reach {reach:.2f} omega0"}]
+                if w[1] > reach
+                else excess_estimates(sp, [w], n_bootstrap)
+            )
+        out.append(
+            {
+                "s_true": s,
+                "g_at_omega_g": g1,
+                "n_particles": n_particles,
+                "samples": n_samples,
+                "levels": levels,
+                "windows": rows,
+            }
+        )
     return out
 
 
@@ -141,8 +173,16 @@ def figure(points: Mapping[str, Mapping[str, Any]], path: Path) -> plt.Figure:
             if w.get("status") != "ok":
                 continue
             x = math.sqrt(w["window_omega_g"][0] * w["window_omega_g"][1]) * (1 + 0.01 * k)
-            ax.errorbar(x, w["s"], yerr=[[w["s"] - w["interval"][0]], [w["interval"][1] - w["s"]]], fmt="os^"[j],
-                        color=f"C{k}", label=label if j == 0 else None, ms=4, capsize=2)
+            ax.errorbar(
+                x,
+                w["s"],
+                yerr=[[w["s"] - w["interval"][0]], [w["interval"][1] - w["s"]]],
+                fmt="os^"[j],
+                color=f"C{k}",
+                label=label if j == 0 else None,
+                ms=4,
+                capsize=2,
+            )
         ax.axvline(p["boson_peak"]["x"], color=f"C{k}", lw=0.6, ls=":")
     ax.axhline(4.0, color="0.4", lw=0.8, ls="--")
     ax.set_xlabel("window centre, ω/ω_g (points offset 1 % apiece; dotted: each point's peak of g/ω²)")
@@ -161,17 +201,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--figure", type=Path, default=FIGURE)
     ap.add_argument("--mock-only", action="store_true")
     args = ap.parse_args(argv)
-    doc: dict[str, Any] = {"method": __doc__, "windows_omega0": [list(w) for w in WINDOWS], "n_grid": N_GRID,
-                           "n_bootstrap": N_BOOTSTRAP, "mock": mock_check()}
+    doc: dict[str, Any] = {
+        "method": __doc__,
+        "windows_omega0": [list(w) for w in WINDOWS],
+        "n_grid": N_GRID,
+        "n_bootstrap": N_BOOTSTRAP,
+        "mock": mock_check(),
+    }
     for case in doc["mock"]:
-        print("mock s =", case["s_true"], [(w["window_omega0"], round(w.get("s", math.nan), 2), w["status"])
-                                           for w in case["windows"]], flush=True)
+        print(
+            "mock s =",
+            case["s_true"],
+            [(w["window_omega0"], round(w.get("s", math.nan), 2), w["status"]) for w in case["windows"]],
+            flush=True,
+        )
     if not args.mock_only:
-        doc["points"] = {label: {**info, "windows": excess_estimates(sp), "boson_peak": boson_peak_position(sp)}
-                         for label, (sp, info) in load_points(args.moduli).items()}
+        doc["points"] = {
+            label: {**info, "windows": excess_estimates(sp), "boson_peak": boson_peak_position(sp)}
+            for label, (sp, info) in load_points(args.moduli).items()
+        }
         for label, p in doc["points"].items():
-            print(label, [(w["window_omega0"], round(w["s"], 2), [round(v, 2) for v in w["interval"]], w["status"])
-                          for w in p["windows"]], "boson peak", round(p["boson_peak"]["x"], 2), flush=True)
+            print(
+                label,
+                [
+                    (w["window_omega0"], round(w["s"], 2), [round(v, 2) for v in w["interval"]], w["status"])
+                    for w in p["windows"]
+                ],
+                "boson peak",
+                round(p["boson_peak"]["x"], 2),
+                flush=True,
+            )
         plt.close(figure(doc["points"], args.figure))
     write_results(args.out, doc, indent=1, default=float)
     return 0
@@ -195,15 +254,22 @@ def load_point_datasets(moduli: Path) -> dict[str, tuple[xr.Dataset, dict[str, A
                 row = table.sel(set=name, taper_order=taper).isel(sample=slice(0, n))
                 point = ds.sel(taper_order=taper).squeeze(drop=True).load()
                 if point["sample"].values.tolist() != row["source_sample"].values.tolist():
-                    raise ValueError(f"{moduli}: set {name} m = {taper}: its samples {row['source_sample'].values[:5]}"
-                                     f"... are not those of {source}; expected the same order. Fix: run "
-                                     "studies/full_spectrum_moduli.py again on these files")
+                    raise ValueError(
+                        f"{moduli}: set {name} m = {taper}: its samples {row['source_sample'].values[:5]}"
+                        f"... are not those of {source}; expected the same order. Fix: run "
+                        "studies/full_spectrum_moduli.py again on these files"
+                    )
                 for var in ("shear_modulus", "longitudinal_modulus", "pressure"):
                     point[var] = ("sample", row[var].values)
                 label = f"{name} m={'inf' if taper == -1 else taper}"
-                info = {"set": name, "source": source, "taper_order": taper, "samples": n,
-                        "parent_temperature": float(table["parent_temperature"].sel(set=name)),
-                        "chains": None if point.vdos.chain_groups is None else int(np.unique(point.vdos.chain_groups).size)}
+                info = {
+                    "set": name,
+                    "source": source,
+                    "taper_order": taper,
+                    "samples": n,
+                    "parent_temperature": float(table["parent_temperature"].sel(set=name)),
+                    "chains": None if point.vdos.chain_groups is None else int(np.unique(point.vdos.chain_groups).size),
+                }
                 out[label] = (point, info)
     return out
 
@@ -211,8 +277,10 @@ def load_point_datasets(moduli: Path) -> dict[str, tuple[xr.Dataset, dict[str, A
 def load_points(moduli: Path) -> dict[str, tuple[ModeSpectra, dict[str, Any]]]:
     """Each full-spectrum point with its samples' moduli: ``label -> (ModeSpectra, description)``
     (:func:`load_point_datasets`)."""
-    return {label: (mode_spectra_from_dataset(point, label), info)
-            for label, (point, info) in load_point_datasets(moduli).items()}
+    return {
+        label: (mode_spectra_from_dataset(point, label), info)
+        for label, (point, info) in load_point_datasets(moduli).items()
+    }
 
 
 if __name__ == "__main__":

@@ -90,15 +90,30 @@ T1_AMPLITUDE, T1_X_STAR = 11.05, 0.091
 #: e from the density ratio N = 2000 / 8000 below 0.18 ω_g (≈ 1.2 common unit), β from the Spearman of Gᵢ with
 #: the lowest mode (≈ 0.5 – 0.55 in the glasses).
 PROTOCOLS: dict[str, dict[str, Any]] = {
-    "T*=1 m=2": {"couplings": GlassCouplings(4.69, modulus_n_slope=0.045, density_excess=0.5, modulus_coupling=2.2),
-                 "ladder": "n{n}_m2_t1", "confirm": "m2_t1", "unit_n": 16000},
-    "T*=1 m=inf": {"couplings": GlassCouplings(5.03, modulus_n_slope=0.045, density_excess=0.5,
-                                               modulus_coupling=2.2),
-                   "ladder": "n{n}_minf_t1", "confirm": "minf_t1", "unit_n": 16000},
-    "T_d m=2": {"couplings": GlassCouplings(2.30, modulus_n_slope=0.0, density_excess=0.0, modulus_coupling=1.6),
-                "td": "n1000_m2_t0.0716", "unit_n": 4000, "ladder": "n{n}_m2_t0.0716"},
-    "T_d m=inf": {"couplings": GlassCouplings(2.62, modulus_n_slope=0.0, density_excess=0.0, modulus_coupling=1.6),
-                  "td": "n1000_minf_t0.0716", "unit_n": 4000, "ladder": "n{n}_minf_t0.0716"},
+    "T*=1 m=2": {
+        "couplings": GlassCouplings(4.69, modulus_n_slope=0.045, density_excess=0.5, modulus_coupling=2.2),
+        "ladder": "n{n}_m2_t1",
+        "confirm": "m2_t1",
+        "unit_n": 16000,
+    },
+    "T*=1 m=inf": {
+        "couplings": GlassCouplings(5.03, modulus_n_slope=0.045, density_excess=0.5, modulus_coupling=2.2),
+        "ladder": "n{n}_minf_t1",
+        "confirm": "minf_t1",
+        "unit_n": 16000,
+    },
+    "T_d m=2": {
+        "couplings": GlassCouplings(2.30, modulus_n_slope=0.0, density_excess=0.0, modulus_coupling=1.6),
+        "td": "n1000_m2_t0.0716",
+        "unit_n": 4000,
+        "ladder": "n{n}_m2_t0.0716",
+    },
+    "T_d m=inf": {
+        "couplings": GlassCouplings(2.62, modulus_n_slope=0.0, density_excess=0.0, modulus_coupling=1.6),
+        "td": "n1000_minf_t0.0716",
+        "unit_n": 4000,
+        "ladder": "n{n}_minf_t0.0716",
+    },
 }
 #: Nonphononic modes a structure in the T_d window (0, 0.376] of the common unit: the control's chains 0 - 61 at
 #: N = 1000 hold 2.08 (m = 2) and 1.68 (m = ∞) modes a structure there (counts only, no exponent was read in this
@@ -136,15 +151,19 @@ def check(seed: int = 0, protocols: Sequence[str] | None = None) -> dict[str, An
             continue
         g_u = unit_shear_modulus(name, ladder)
         rows = {}
-        sets = ([(n, ladder[p["ladder"].format(n=n)]) for n in (1000, 4000, 8000)]
-                + [(2000, confirm[p["confirm"]].assign_attrs(n_particles=2000))] if "confirm" in p
-                else [(1000, td[p["td"]])])
+        sets = (
+            [(n, ladder[p["ladder"].format(n=n)]) for n in (1000, 4000, 8000)]
+            + [(2000, confirm[p["confirm"]].assign_attrs(n_particles=2000))]
+            if "confirm" in p
+            else [(1000, td[p["td"]])]
+        )
         for n, ds in sets:
             glass = mode_spectra_from_dataset(ds, f"N={n}").in_common_unit(g_u)
             # T* = 1: the calibrated curved spectrum; T_d: the window's count a structure at N = 1000, s = 3.5
             spectrum = t1_spectrum() if "confirm" in p else _power_law(TD_COUNTS[name], 3.5, TD_WINDOW[1])
-            mock = coupled_glass_mock(n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20,
-                                      seed=seed + n)  # GOE levels, the glasses' (whatever --levels says)
+            mock = coupled_glass_mock(
+                n, glass.n_samples, spectrum=spectrum, couplings=p["couplings"], k=20, seed=seed + n
+            )  # GOE levels, the glasses' (whatever --levels says)
             msp = ModeSpectra(**mock.arrays()).in_common_unit(g_u)
             edges = (0.15, 0.18, 0.29) if "confirm" in p else (0.29, 0.376)
             rows[f"N={n}"] = {"glasses": _data_statistics(glass, edges), "mock": _data_statistics(msp, edges)}
@@ -164,10 +183,14 @@ def coverage_summary(values: list[Any], truth: float, expect: Expectation | None
     """Coverage of ``truth`` by the intervals of ``values`` (with its Wilson interval), bias, mean half-width, and
     the verdicts under ``expect`` where given (the summary every power and coverage study reports)."""
     covers = sum(m.low <= truth <= m.high for m in values)
-    out = {"truth": truth, "coverage": covers / len(values), "wilson_95": list(wilson_interval(covers, len(values))),
-           "mean_estimate": float(np.mean([m.value for m in values])),
-           "bias": float(np.mean([m.value for m in values]) - truth),
-           "mean_half_width": float(np.mean([(m.high - m.low) / 2 for m in values]))}
+    out = {
+        "truth": truth,
+        "coverage": covers / len(values),
+        "wilson_95": list(wilson_interval(covers, len(values))),
+        "mean_estimate": float(np.mean([m.value for m in values])),
+        "bias": float(np.mean([m.value for m in values]) - truth),
+        "mean_half_width": float(np.mean([(m.high - m.low) / 2 for m in values])),
+    }
     if expect is not None:
         out["verdicts"] = dict(Counter(judge(m, expect)[0].value for m in values))
     return out
@@ -189,32 +212,50 @@ def design_a(samples: Sequence[int], replicates: int, s_deep: Sequence[float] = 
                 for j, name in enumerate(per_taper):
                     c = PROTOCOLS[name]["couplings"]
                     g_u = c.shear_modulus(16000)
-                    m = coupled_glass_mock(8000, count, spectrum=spec, couplings=c, k=20, seed=100_000 * r + j,
-                                           **LEVELS)
+                    m = coupled_glass_mock(
+                        8000, count, spectrum=spec, couplings=c, k=20, seed=100_000 * r + j, **LEVELS
+                    )
                     points[name] = ModeSpectra(**m.arrays(), label=name).in_common_unit(g_u)
                     truths[name] = _band_truth(spec, c, 8000, g_u)
-                    per_taper[name].append(band_mle(points[name], *DEEP_BAND, n_bootstrap=N_BOOTSTRAP, seed=r)
-                                           .measurement)
-                pooled.append(band_mle(list(points.values()), *DEEP_BAND, n_bootstrap=N_BOOTSTRAP, seed=r)
-                              .measurement)
+                    per_taper[name].append(
+                        band_mle(points[name], *DEEP_BAND, n_bootstrap=N_BOOTSTRAP, seed=r).measurement
+                    )
+                pooled.append(band_mle(list(points.values()), *DEEP_BAND, n_bootstrap=N_BOOTSTRAP, seed=r).measurement)
                 a4.append(soft_mode_density(points["T*=1 m=2"], DEEP_BAND[1], n_bootstrap=N_BOOTSTRAP, seed=r))
                 c2 = PROTOCOLS["T*=1 m=2"]["couplings"]
-                small = coupled_glass_mock(2000, 1000, spectrum=spec, couplings=c2, k=20, seed=100_000 * r + 7,
-                                           **LEVELS)
-                ratio.append(density_ratio(ModeSpectra(**small.arrays()).in_common_unit(c2.shear_modulus(16000)),
-                                           points["T*=1 m=2"], DEEP_BAND[1], n_bootstrap=N_BOOTSTRAP, seed=r).ratio)
+                small = coupled_glass_mock(
+                    2000, 1000, spectrum=spec, couplings=c2, k=20, seed=100_000 * r + 7, **LEVELS
+                )
+                ratio.append(
+                    density_ratio(
+                        ModeSpectra(**small.arrays()).in_common_unit(c2.shear_modulus(16000)),
+                        points["T*=1 m=2"],
+                        DEEP_BAND[1],
+                        n_bootstrap=N_BOOTSTRAP,
+                        seed=r,
+                    ).ratio
+                )
             c2 = PROTOCOLS["T*=1 m=2"]["couplings"]
             a4_truth = _a4_truth(spec, c2, 8000, c2.shear_modulus(16000))
-            ratio_truth = (count_truth(spec, c2, 2000, c2.shear_modulus(16000))
-                           / count_truth(spec, c2, 8000, c2.shear_modulus(16000)))
+            ratio_truth = count_truth(spec, c2, 2000, c2.shear_modulus(16000)) / count_truth(
+                spec, c2, 8000, c2.shear_modulus(16000)
+            )
             key = f"s_deep={deep:g}, {count} samples a taper"
-            out[key] = {**{name: coverage_summary(v, truths[name], expect4) for name, v in per_taper.items()},
-                        "pooled over tapers": coverage_summary(pooled, float(np.mean(list(truths.values()))), expect4),
-                        "A_4 (m=2)": coverage_summary(a4, a4_truth),
-                        "density ratio 2000/8000 (m=2)": coverage_summary(ratio, ratio_truth,
-                                                                  Expectation(kind="greater", value=1.0))}
-            print(key, json.dumps({k: {q: v[q] for q in ("coverage", "bias", "mean_half_width")}
-                                   for k, v in out[key].items()}), flush=True)
+            out[key] = {
+                **{name: coverage_summary(v, truths[name], expect4) for name, v in per_taper.items()},
+                "pooled over tapers": coverage_summary(pooled, float(np.mean(list(truths.values()))), expect4),
+                "A_4 (m=2)": coverage_summary(a4, a4_truth),
+                "density ratio 2000/8000 (m=2)": coverage_summary(
+                    ratio, ratio_truth, Expectation(kind="greater", value=1.0)
+                ),
+            }
+            print(
+                key,
+                json.dumps(
+                    {k: {q: v[q] for q in ("coverage", "bias", "mean_half_width")} for k, v in out[key].items()}
+                ),
+                flush=True,
+            )
     return out
 
 
@@ -224,6 +265,7 @@ def _density_in_unit(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float
 
     def density(x: float) -> float:
         return float(spec.density(np.array([x / r]), 1.0)[0]) / r * c.density_factor(n)
+
     return density
 
 
@@ -247,15 +289,18 @@ def _a4_truth(spec: CurvedSpectrum, c: GlassCouplings, n: int, g_u: float) -> fl
 def td_point(name: str, exponent: float, chains: int, seed: int) -> ModeSpectra:
     c = PROTOCOLS[name]["couplings"]
     spec = _power_law(TD_COUNTS[name], exponent, TD_WINDOW[1])
-    m = coupled_glass_mock(1000, chains * TD_CHAIN, spectrum=spec, couplings=c, k=20,
-                           structures_per_chain=TD_CHAIN, seed=seed, **LEVELS)
+    m = coupled_glass_mock(
+        1000, chains * TD_CHAIN, spectrum=spec, couplings=c, k=20, structures_per_chain=TD_CHAIN, seed=seed, **LEVELS
+    )
     return ModeSpectra(**m.arrays(), label=name).in_common_unit(c.shear_modulus(4000))
 
 
 def design_b(chains: Sequence[int], replicates: int) -> dict[str, Any]:
     """Coverage, bias, half-width and verdicts of the unpaired taper difference on (0, 0.376] at C chains a taper."""
-    rules = {"+1": Expectation(kind="equal", value=1.0, tolerance=0.5),
-             "0": Expectation(kind="equal", value=0.0, tolerance=0.5)}
+    rules = {
+        "+1": Expectation(kind="equal", value=1.0, tolerance=0.5),
+        "0": Expectation(kind="equal", value=0.0, tolerance=0.5),
+    }
     out: dict[str, Any] = {}
     for scen, (s2, sinf) in TD_SCENARIOS.items():
         for count in chains:
@@ -263,8 +308,9 @@ def design_b(chains: Sequence[int], replicates: int) -> dict[str, Any]:
             for r in range(replicates):
                 a = td_point("T_d m=2", s2, count, 10_000 * r + 1)
                 b = td_point("T_d m=inf", sinf, count, 10_000 * r + 2)
-                diffs.append(band_difference(a, b, *TD_WINDOW, phonon_factor=TD_PHONON_FACTOR,
-                                             n_bootstrap=N_BOOTSTRAP, seed=r))
+                diffs.append(
+                    band_difference(a, b, *TD_WINDOW, phonon_factor=TD_PHONON_FACTOR, n_bootstrap=N_BOOTSTRAP, seed=r)
+                )
             truth = s2 - sinf
             summ = coverage_summary(diffs, truth)
             summ["verdicts_on_+1"] = dict(Counter(judge(m, rules["+1"])[0].value for m in diffs))
@@ -272,8 +318,16 @@ def design_b(chains: Sequence[int], replicates: int) -> dict[str, Any]:
             summ["mean_se"] = float(np.mean([m.uncertainty for m in diffs]))
             key = f"truth {scen}, {count} chains of {TD_CHAIN} a taper"
             out[key] = summ
-            print(key, json.dumps({q: summ[q] for q in ("coverage", "bias", "mean_half_width", "mean_se",
-                                                        "verdicts_on_+1", "verdicts_on_0")}), flush=True)
+            print(
+                key,
+                json.dumps(
+                    {
+                        q: summ[q]
+                        for q in ("coverage", "bias", "mean_half_width", "mean_se", "verdicts_on_+1", "verdicts_on_0")
+                    }
+                ),
+                flush=True,
+            )
     return out
 
 
@@ -283,8 +337,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--replicates", type=int, default=100)
     parser.add_argument("--samples", type=int, nargs="+", default=[300, 500, 1000])
     parser.add_argument("--chains", type=int, nargs="+", default=[30, 40, 50])
-    parser.add_argument("--parts", nargs="+", choices=("check", "a", "b"), default=["check", "a", "b"],
-                        help="what to run: the mocks against the glasses, design A, design B")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=("check", "a", "b"),
+        default=["check", "a", "b"],
+        help="what to run: the mocks against the glasses, design A, design B",
+    )
     parser.add_argument("--s-deep", type=float, nargs="+", default=[4.0], help="deep exponents of design A")
     parser.add_argument("--levels", choices=("goe", "poisson"), default="poisson")
     parser.add_argument("--update", action="store_true", help="add the parts run to the output file's")
@@ -293,17 +352,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     LEVELS["levels"] = args.levels
     result: dict[str, Any] = json.loads(args.output.read_text()) if args.update and args.output.exists() else {}
     suffix = "" if args.levels == "poisson" else f"_{args.levels}"
-    result.setdefault("method", {}).update({
-        "script": "studies/coupled_mock_power.py", "n_bootstrap": N_BOOTSTRAP, "deep_band": list(DEEP_BAND),
-        "td_window": list(TD_WINDOW), "td_phonon_factor": TD_PHONON_FACTOR, "td_chain": TD_CHAIN,
-        "td_counts": TD_COUNTS,
-        "t1_spectrum": {"amplitude": T1_AMPLITUDE, "s_deep": 4.0, "s_high": 3.0, "x_star": T1_X_STAR},
-        "couplings": {k: vars(v["couplings"]) for k, v in PROTOCOLS.items()},
-        "levels": "design_a and design_b: Poisson levels (10x faster to draw; conservative); the _goe keys: the "
-                  "same designs with GOE levels, fewer replicates"})
-    result["method"].setdefault("runs", []).append({"parts": args.parts, "levels": args.levels,
-                                                    "replicates": args.replicates, "samples": args.samples,
-                                                    "chains": args.chains})
+    result.setdefault("method", {}).update(
+        {
+            "script": "studies/coupled_mock_power.py",
+            "n_bootstrap": N_BOOTSTRAP,
+            "deep_band": list(DEEP_BAND),
+            "td_window": list(TD_WINDOW),
+            "td_phonon_factor": TD_PHONON_FACTOR,
+            "td_chain": TD_CHAIN,
+            "td_counts": TD_COUNTS,
+            "t1_spectrum": {"amplitude": T1_AMPLITUDE, "s_deep": 4.0, "s_high": 3.0, "x_star": T1_X_STAR},
+            "couplings": {k: vars(v["couplings"]) for k, v in PROTOCOLS.items()},
+            "levels": "design_a and design_b: Poisson levels (10x faster to draw; conservative); the _goe keys: the "
+            "same designs with GOE levels, fewer replicates",
+        }
+    )
+    result["method"].setdefault("runs", []).append(
+        {
+            "parts": args.parts,
+            "levels": args.levels,
+            "replicates": args.replicates,
+            "samples": args.samples,
+            "chains": args.chains,
+        }
+    )
     if "check" in args.parts:
         result["check"] = check()
         print(json.dumps(result["check"], indent=1), flush=True)

@@ -48,20 +48,34 @@ def pooled_ratio_coverage(large_samples: int, levels: str, replicates: int, seed
     """Coverage of the pooled 2000 / 8000 density ratio below 0.15 ω_g,u on the coupled T* = 1 mocks."""
     cs = [PROTOCOLS[p]["couplings"] for p in TAPERS]
     spec = t1_spectrum()
-    truth = (sum(count_truth(spec, c, SMALL, c.shear_modulus(16000)) for c in cs)
-             / sum(count_truth(spec, c, LARGE, c.shear_modulus(16000)) for c in cs))
+    truth = sum(count_truth(spec, c, SMALL, c.shear_modulus(16000)) for c in cs) / sum(
+        count_truth(spec, c, LARGE, c.shear_modulus(16000)) for c in cs
+    )
     readings = []
     for r in range(replicates):
         base = seed + 1000 * r + (0 if levels == "goe" else 500)
-        pairs = [(coupled_point(SMALL, SMALL_SAMPLES, p, levels, base + i),
-                  coupled_point(LARGE, large_samples, p, levels, base + 10 + i)) for i, p in enumerate(TAPERS)]
+        pairs = [
+            (
+                coupled_point(SMALL, SMALL_SAMPLES, p, levels, base + i),
+                coupled_point(LARGE, large_samples, p, levels, base + 10 + i),
+            )
+            for i, p in enumerate(TAPERS)
+        ]
         readings.append(pooled_density_ratio(pairs, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=r))
     return {**coverage_summary(readings, truth), "replicates": replicates}
 
 
 def _memory_point(f: float, seed: int) -> ModeSpectra:
-    m = mock_glass_spectra(1000, CHAINS * CHAIN, exponent=3.5, k=20, levels="poisson",
-                           structures_per_chain=CHAIN, chain_memory=f, seed=seed)
+    m = mock_glass_spectra(
+        1000,
+        CHAINS * CHAIN,
+        exponent=3.5,
+        k=20,
+        levels="poisson",
+        structures_per_chain=CHAIN,
+        chain_memory=f,
+        seed=seed,
+    )
     return ModeSpectra(**m.arrays(), label=f"chain memory {f:g}")
 
 
@@ -69,12 +83,28 @@ def chain_correlation_coverage(replicates: int, seed: int = SEED + 100_000) -> d
     """Coverage of the intraclass correlation: truth 0 on the coupled T_d mocks (both tapers), f² with memory f."""
     out: dict[str, Any] = {}
     for name, exponent in (("T_d m=2", 3.5), ("T_d m=inf", 3.5)):
-        readings = [chain_correlation(td_point(name, exponent, CHAINS, seed + 1000 * r + len(out)), TD_WINDOW[1],
-                                      phonon_factor=1.0, n_bootstrap=N_BOOTSTRAP, seed=r) for r in range(replicates)]
+        readings = [
+            chain_correlation(
+                td_point(name, exponent, CHAINS, seed + 1000 * r + len(out)),
+                TD_WINDOW[1],
+                phonon_factor=1.0,
+                n_bootstrap=N_BOOTSTRAP,
+                seed=r,
+            )
+            for r in range(replicates)
+        ]
         out[f"coupled {name}, independent structures"] = {**coverage_summary(readings, 0.0), "replicates": replicates}
     for f in (0.3, 0.5):
-        readings = [chain_correlation(_memory_point(f, seed + 50_000 + 1000 * r), TD_WINDOW[1], phonon_factor=1.0,
-                                      n_bootstrap=N_BOOTSTRAP, seed=r) for r in range(replicates)]
+        readings = [
+            chain_correlation(
+                _memory_point(f, seed + 50_000 + 1000 * r),
+                TD_WINDOW[1],
+                phonon_factor=1.0,
+                n_bootstrap=N_BOOTSTRAP,
+                seed=r,
+            )
+            for r in range(replicates)
+        ]
         out[f"Poisson levels, chain memory {f:g}"] = {**coverage_summary(readings, f * f), "replicates": replicates}
     return out
 
@@ -87,17 +117,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     t0 = time.process_time()
     result: dict[str, Any] = {
-        "method": {"script": "studies/density_estimators_coverage.py",
-                   "command": "python -m studies.density_estimators_coverage "
-                              + " ".join(sys.argv[1:] if argv is None else argv),
-                   "x_edge": X_EDGE, "small": f"N = {SMALL}, {SMALL_SAMPLES} samples a taper",
-                   "chains": f"{CHAINS} chains of {CHAIN} structures, count below {TD_WINDOW[1]} omega_g",
-                   "n_bootstrap": N_BOOTSTRAP, "seed": SEED, "replicates": args.replicates,
-                   "mocks": "studies.coupled_mock_power (T* = 1 and T_d couplings); chain memory: "
-                            "mock_glass_spectra, Poisson levels, s = 3.5, its default prefactor (about 1.9 modes a "
-                            "structure below 0.376 omega_g, the control's count)"},
-        "pooled_density_ratio": {f"N = 8000: {n} samples a taper, {lev} levels": pooled_ratio_coverage(
-            n, lev, args.replicates) for n in (120, 450) for lev in ("poisson",)},
+        "method": {
+            "script": "studies/density_estimators_coverage.py",
+            "command": "python -m studies.density_estimators_coverage "
+            + " ".join(sys.argv[1:] if argv is None else argv),
+            "x_edge": X_EDGE,
+            "small": f"N = {SMALL}, {SMALL_SAMPLES} samples a taper",
+            "chains": f"{CHAINS} chains of {CHAIN} structures, count below {TD_WINDOW[1]} omega_g",
+            "n_bootstrap": N_BOOTSTRAP,
+            "seed": SEED,
+            "replicates": args.replicates,
+            "mocks": "studies.coupled_mock_power (T* = 1 and T_d couplings); chain memory: "
+            "mock_glass_spectra, Poisson levels, s = 3.5, its default prefactor (about 1.9 modes a "
+            "structure below 0.376 omega_g, the control's count)",
+        },
+        "pooled_density_ratio": {
+            f"N = 8000: {n} samples a taper, {lev} levels": pooled_ratio_coverage(n, lev, args.replicates)
+            for n in (120, 450)
+            for lev in ("poisson",)
+        },
         "chain_correlation": chain_correlation_coverage(args.replicates),
     }
     result["method"]["cpu_seconds"] = time.process_time() - t0

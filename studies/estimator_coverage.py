@@ -111,17 +111,29 @@ class Scenario:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "levels": self.levels, "n_samples": self.n_samples, "structures_per_chain": self.structures_per_chain,
-            "n_chains": self.n_samples // self.structures_per_chain, "chain_memory": self.chain_memory,
-            "n_particles": self.n_particles, "window_factor": self.factor, "modes_per_sample": self.k,
-            "true_s": TRUE_S, "nonphononic_prefactor_ratio": self.prefactor_ratio,
+            "levels": self.levels,
+            "n_samples": self.n_samples,
+            "structures_per_chain": self.structures_per_chain,
+            "n_chains": self.n_samples // self.structures_per_chain,
+            "chain_memory": self.chain_memory,
+            "n_particles": self.n_particles,
+            "window_factor": self.factor,
+            "modes_per_sample": self.k,
+            "true_s": TRUE_S,
+            "nonphononic_prefactor_ratio": self.prefactor_ratio,
         }
 
     def mock(self, seed: int) -> MockSpectra:
         """One mock ensemble of this scenario."""
         return mock_glass_spectra(
-            self.n_particles, self.n_samples, exponent=TRUE_S, levels=self.levels, k=self.k,
-            structures_per_chain=self.structures_per_chain, chain_memory=self.chain_memory, seed=seed,
+            self.n_particles,
+            self.n_samples,
+            exponent=TRUE_S,
+            levels=self.levels,
+            k=self.k,
+            structures_per_chain=self.structures_per_chain,
+            chain_memory=self.chain_memory,
+            seed=seed,
             prefactor=DEFAULT_PREFACTOR * self.prefactor_ratio,
         )
 
@@ -139,10 +151,12 @@ SCENARIOS = (
     # high-T* points hold there (3.6 - 4.2 at N = 8000, 2.6 - 2.8 at N = 16000; the mocks: 3.9 and 2.8)
     Scenario("goe_20_independent_n8000", "goe", 20, 1, 0.0, n_particles=8000, k=100),
     Scenario("goe_10_independent_n16000", "goe", 10, 1, 0.0, n_particles=16000, k=100),
-    Scenario("goe_20_independent_n8000_high_tstar_count", "goe", 20, 1, 0.0, n_particles=8000, k=100,
-             prefactor_ratio=3.0),
-    Scenario("goe_10_independent_n16000_high_tstar_count", "goe", 10, 1, 0.0, n_particles=16000, k=100,
-             prefactor_ratio=3.5),
+    Scenario(
+        "goe_20_independent_n8000_high_tstar_count", "goe", 20, 1, 0.0, n_particles=8000, k=100, prefactor_ratio=3.0
+    ),
+    Scenario(
+        "goe_10_independent_n16000_high_tstar_count", "goe", 10, 1, 0.0, n_particles=16000, k=100, prefactor_ratio=3.5
+    ),
 )
 
 
@@ -156,8 +170,9 @@ def replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str, Any]
     m = scenario.mock(seed)
     spectra = ModeSpectra(**m.arrays())
     est = window_mle(spectra, scenario.factor, n_bootstrap=n_bootstrap, seed=seed)
-    flat = window_mle(ModeSpectra(**{**m.arrays(), "groups": None}), scenario.factor, n_bootstrap=n_bootstrap,
-                      seed=seed)
+    flat = window_mle(
+        ModeSpectra(**{**m.arrays(), "groups": None}), scenario.factor, n_bootstrap=n_bootstrap, seed=seed
+    )
     intervals = {
         "bootstrap_groups": est.interval("bootstrap"),
         "bootstrap_groups_expanded": est.interval("bootstrap_expanded"),
@@ -178,9 +193,11 @@ def debye_replicate(scenario: Scenario, seed: int, n_bootstrap: int) -> dict[str
     m = scenario.mock(seed)
     est = debye_excess(ModeSpectra(**m.arrays()), n_bootstrap=n_bootstrap, seed=seed)
     flat = debye_excess(ModeSpectra(**{**m.arrays(), "groups": None}), n_bootstrap=n_bootstrap, seed=seed)
-    intervals = {"bootstrap_groups": est.interval("bootstrap"),
-                 "bootstrap_groups_expanded": est.interval("bootstrap_expanded"),
-                 "bootstrap_samples": flat.interval("bootstrap")}
+    intervals = {
+        "bootstrap_groups": est.interval("bootstrap"),
+        "bootstrap_groups_expanded": est.interval("bootstrap_expanded"),
+        "bootstrap_samples": flat.interval("bootstrap"),
+    }
     return {
         "s": est.value,
         "status": est.status,
@@ -193,10 +210,14 @@ def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str,
     """Mean s and, per interval method, the coverage with its binomial standard error and Wilson interval."""
     m = len(reps)
     s = np.array([r["s"] for r in reps], dtype=float)
-    out: dict[str, Any] = {"replicates": m, "mean_s": float(np.nanmean(s)),
-                           "mean_s_standard_error": float(np.nanstd(s, ddof=1) / math.sqrt(m)),
-                           "sd_s": float(np.nanstd(s, ddof=1)),
-                           "n_inconclusive": int(sum(r["status"] != "ok" for r in reps)), "methods": {}}
+    out: dict[str, Any] = {
+        "replicates": m,
+        "mean_s": float(np.nanmean(s)),
+        "mean_s_standard_error": float(np.nanstd(s, ddof=1) / math.sqrt(m)),
+        "sd_s": float(np.nanstd(s, ddof=1)),
+        "n_inconclusive": int(sum(r["status"] != "ok" for r in reps)),
+        "methods": {},
+    }
     for method in methods:
         k = sum(r["covers"][method] for r in reps)
         p = k / m
@@ -210,8 +231,9 @@ def summarise(reps: list[dict[str, Any]], methods: tuple[str, ...]) -> dict[str,
     return out
 
 
-def coverage(scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500,
-             estimator: str = "window_mle") -> dict[str, Any]:
+def coverage(
+    scenario: Scenario, replicates: int, seed: int = 0, n_bootstrap: int = 500, estimator: str = "window_mle"
+) -> dict[str, Any]:
     """Coverage of every interval method of ``estimator`` (``"window_mle"`` or ``"debye_excess"``) over
     ``replicates`` ensembles of ``scenario``."""
     one, methods = (replicate, METHODS) if estimator == "window_mle" else (debye_replicate, DEBYE_METHODS)
@@ -244,11 +266,18 @@ class PairedScenario:
         return TRUE_S - self.second_exponent
 
     def describe(self) -> dict[str, Any]:
-        return {"levels": "goe", "n_chains": self.n_chains, "structures_per_chain": self.structures_per_chain,
-                "chain_memory": self.chain_memory, "pairing": self.pairing, "n_particles": self.n_particles,
-                "modes_per_sample": self.k, "true_s": [TRUE_S, self.second_exponent],
-                "true_difference": self.true_difference,
-                "second_prefactor_ratio": self.prefactor_ratio if self.pairing == "shared_moduli" else 1.0}
+        return {
+            "levels": "goe",
+            "n_chains": self.n_chains,
+            "structures_per_chain": self.structures_per_chain,
+            "chain_memory": self.chain_memory,
+            "pairing": self.pairing,
+            "n_particles": self.n_particles,
+            "modes_per_sample": self.k,
+            "true_s": [TRUE_S, self.second_exponent],
+            "true_difference": self.true_difference,
+            "second_prefactor_ratio": self.prefactor_ratio if self.pairing == "shared_moduli" else 1.0,
+        }
 
 
 PAIRED_SCENARIOS = (
@@ -260,13 +289,23 @@ PAIRED_SCENARIOS = (
 
 def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> dict[str, Any]:
     """One pair of mock ensembles; which paired-difference intervals hold the true difference."""
-    common = {"levels": "goe", "k": scenario.k, "structures_per_chain": scenario.structures_per_chain,
-              "chain_memory": scenario.chain_memory}
+    common = {
+        "levels": "goe",
+        "k": scenario.k,
+        "structures_per_chain": scenario.structures_per_chain,
+        "chain_memory": scenario.chain_memory,
+    }
     n = scenario.n_chains * scenario.structures_per_chain
     a = mock_glass_spectra(scenario.n_particles, n, exponent=TRUE_S, seed=seed, **common)
     if scenario.pairing == "shared_moduli":
-        b = mock_glass_spectra(scenario.n_particles, n, exponent=scenario.second_exponent, seed=seed,
-                               prefactor=DEFAULT_PREFACTOR * scenario.prefactor_ratio, **common)
+        b = mock_glass_spectra(
+            scenario.n_particles,
+            n,
+            exponent=scenario.second_exponent,
+            seed=seed,
+            prefactor=DEFAULT_PREFACTOR * scenario.prefactor_ratio,
+            **common,
+        )
     elif scenario.pairing == "independent":
         b = mock_glass_spectra(scenario.n_particles, n, exponent=scenario.second_exponent, seed=seed + 7919, **common)
     else:
@@ -275,20 +314,28 @@ def paired_replicate(scenario: PairedScenario, seed: int, n_bootstrap: int) -> d
     covers, width, values, intervals = {}, {}, {}, {}
     truth = scenario.true_difference
     for name, (kind, factor) in PAIRED_ESTIMATORS.items():
-        m = (paired_window_difference(sa, sb, factor, n_bootstrap=n_bootstrap, seed=seed) if kind == "window"
-             else paired_debye_excess_difference(sa, sb, n_bootstrap=n_bootstrap, seed=seed))
+        m = (
+            paired_window_difference(sa, sb, factor, n_bootstrap=n_bootstrap, seed=seed)
+            if kind == "window"
+            else paired_debye_excess_difference(sa, sb, n_bootstrap=n_bootstrap, seed=seed)
+        )
         for key, (lo, hi) in ((name, (m.low, m.high)), (f"{name} expanded", m.expanded)):
             covers[key] = bool(lo <= truth <= hi) if np.isfinite(lo) and np.isfinite(hi) else False
             width[key] = hi - lo
             intervals[key] = (lo, hi)
         values[name] = m.value
     finite = all(np.isfinite(lo) and np.isfinite(hi) for lo, hi in intervals.values())
-    return {"s": values["debye excess"], "values": values, "intervals": intervals,
-            "status": "ok" if finite else "inconclusive", "covers": covers, "width": width}
+    return {
+        "s": values["debye excess"],
+        "values": values,
+        "intervals": intervals,
+        "status": "ok" if finite else "inconclusive",
+        "covers": covers,
+        "width": width,
+    }
 
 
-def paired_coverage(scenario: PairedScenario, replicates: int, seed: int = 0, n_bootstrap: int = 500
-                    ) -> dict[str, Any]:
+def paired_coverage(scenario: PairedScenario, replicates: int, seed: int = 0, n_bootstrap: int = 500) -> dict[str, Any]:
     """Coverage of the paired-difference intervals over ``replicates`` pairs of ``scenario``."""
     reps = [paired_replicate(scenario, seed + 1000 * r, n_bootstrap) for r in range(replicates)]
     out = summarise(reps, (*PAIRED_ESTIMATORS, *(f"{name} expanded" for name in PAIRED_ESTIMATORS)))
@@ -306,10 +353,14 @@ SIZE_METHODS = ("count_scaling", "extreme_value")
 
 def size_scaling_replicate(levels: str, n_samples: int, seed: int, n_bootstrap: int) -> dict[str, Any]:
     """One ladder of mock points (N = 1000 ... 8000); whether the count-scaling and extreme-value intervals hold s."""
-    pts = [ModeSpectra(**mock_glass_spectra(n, n_samples, exponent=TRUE_S, levels=levels, k=30,
-                                            seed=seed + n).arrays()) for n in SIZE_LADDER]
-    ests = {"count_scaling": count_scaling(pts, 0.7, n_bootstrap=n_bootstrap, seed=seed),
-            "extreme_value": extreme_value(pts, n_bootstrap=n_bootstrap, seed=seed)}
+    pts = [
+        ModeSpectra(**mock_glass_spectra(n, n_samples, exponent=TRUE_S, levels=levels, k=30, seed=seed + n).arrays())
+        for n in SIZE_LADDER
+    ]
+    ests = {
+        "count_scaling": count_scaling(pts, 0.7, n_bootstrap=n_bootstrap, seed=seed),
+        "extreme_value": extreme_value(pts, n_bootstrap=n_bootstrap, seed=seed),
+    }
     out: dict[str, Any] = {"covers": {}, "width": {}, "values": {}}
     for name, est in ests.items():
         lo, hi = est.interval()
@@ -321,16 +372,23 @@ def size_scaling_replicate(levels: str, n_samples: int, seed: int, n_bootstrap: 
     return out
 
 
-def size_scaling_coverage(levels: str, n_samples: int, replicates: int, seed: int = 0,
-                          n_bootstrap: int = 500) -> dict[str, Any]:
+def size_scaling_coverage(
+    levels: str, n_samples: int, replicates: int, seed: int = 0, n_bootstrap: int = 500
+) -> dict[str, Any]:
     """Coverage of the bootstrap intervals of count scaling (c = 0.7) and extreme value across N."""
     reps = [size_scaling_replicate(levels, n_samples, seed + 100000 * r, n_bootstrap) for r in range(replicates)]
     out = summarise(reps, SIZE_METHODS)
     out["mean_s"] = {k: float(np.nanmean([r["values"][k] for r in reps])) for k in SIZE_METHODS}
     out["sd_s"] = {k: float(np.nanstd([r["values"][k] for r in reps], ddof=1)) for k in SIZE_METHODS}
     del out["mean_s_standard_error"]
-    out["scenario"] = {"levels": levels, "n_samples_per_point": n_samples, "n_particles": list(SIZE_LADDER),
-                       "count_window_factor": 0.7, "extreme_value_statistic": "mean", "true_s": TRUE_S}
+    out["scenario"] = {
+        "levels": levels,
+        "n_samples_per_point": n_samples,
+        "n_particles": list(SIZE_LADDER),
+        "count_window_factor": 0.7,
+        "extreme_value_statistic": "mean",
+        "true_s": TRUE_S,
+    }
     return out
 
 
@@ -339,23 +397,38 @@ def main() -> None:
     parser.add_argument("--replicates", type=int, default=120)
     parser.add_argument("--n-bootstrap", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--goe-replicates", type=int, default=None,
-                        help="replicates of the GOE ladder of the size_scaling section (default: --replicates)")
-    parser.add_argument("--sections", nargs="+", choices=("window_mle", "debye_excess", "paired", "size_scaling"),
-                        default=["window_mle", "debye_excess", "paired", "size_scaling"],
-                        help="what to (re)compute; the other section of an existing results file is kept")
-    parser.add_argument("--scenarios", nargs="+", choices=[sc.name for sc in SCENARIOS], default=None,
-                        help="compute only these scenarios of the window_mle and debye_excess sections and merge "
-                             "them into the section's existing results (default: every scenario, replacing them)")
+    parser.add_argument(
+        "--goe-replicates",
+        type=int,
+        default=None,
+        help="replicates of the GOE ladder of the size_scaling section (default: --replicates)",
+    )
+    parser.add_argument(
+        "--sections",
+        nargs="+",
+        choices=("window_mle", "debye_excess", "paired", "size_scaling"),
+        default=["window_mle", "debye_excess", "paired", "size_scaling"],
+        help="what to (re)compute; the other section of an existing results file is kept",
+    )
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        choices=[sc.name for sc in SCENARIOS],
+        default=None,
+        help="compute only these scenarios of the window_mle and debye_excess sections and merge "
+        "them into the section's existing results (default: every scenario, replacing them)",
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "estimator_coverage.json")
     args = parser.parse_args()
     chosen = [sc for sc in SCENARIOS if args.scenarios is None or sc.name in args.scenarios]
     payload: dict[str, Any] = json.loads(args.out.read_text()) if args.out.exists() else {}
-    payload.update({
-        "study": "coverage of 95 % intervals of the nonphononic estimators on correlated mock spectra (issue 25, item 2)",
-        "confidence": 0.95,
-        "true_s": TRUE_S,
-    })
+    payload.update(
+        {
+            "study": "coverage of 95 % intervals of the nonphononic estimators on correlated mock spectra (issue 25, item 2)",
+            "confidence": 0.95,
+            "true_s": TRUE_S,
+        }
+    )
     if "window_mle" in args.sections:
         t0 = time.perf_counter()
         results = dict(payload.get("scenarios", {})) if args.scenarios else {}
@@ -363,12 +436,24 @@ def main() -> None:
             t = time.perf_counter()
             results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap)
             results[sc.name]["seconds"] = time.perf_counter() - t
-            print(sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
-                  "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
+            print(
+                sc.name,
+                {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
+                "mean s",
+                round(results[sc.name]["mean_s"], 3),
+                f"{results[sc.name]['seconds']:.0f} s",
+                flush=True,
+            )
         if not args.scenarios:
-            payload.update({"estimator": "vdosbench.validators.window_mle", "replicates": args.replicates,
-                            "n_bootstrap": args.n_bootstrap, "seed": args.seed,
-                            "total_seconds": time.perf_counter() - t0})
+            payload.update(
+                {
+                    "estimator": "vdosbench.validators.window_mle",
+                    "replicates": args.replicates,
+                    "n_bootstrap": args.n_bootstrap,
+                    "seed": args.seed,
+                    "total_seconds": time.perf_counter() - t0,
+                }
+            )
         payload["scenarios"] = results
     if "debye_excess" in args.sections:
         t0 = time.perf_counter()
@@ -378,13 +463,27 @@ def main() -> None:
             t = time.perf_counter()
             results[sc.name] = coverage(sc, args.replicates, args.seed, args.n_bootstrap, estimator="debye_excess")
             results[sc.name]["seconds"] = time.perf_counter() - t
-            print("debye excess", sc.name, {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
-                  "mean s", round(results[sc.name]["mean_s"], 3), f"{results[sc.name]['seconds']:.0f} s", flush=True)
-        payload["debye_excess"] = {**earlier, "scenarios": results} if args.scenarios else {
-            "estimator": "vdosbench.validators.debye_excess (window (0.2, 0.9] of the median omega_0, box shells)",
-            "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
-            "total_seconds": time.perf_counter() - t0, "scenarios": results,
-        }
+            print(
+                "debye excess",
+                sc.name,
+                {k: round(v["coverage"], 3) for k, v in results[sc.name]["methods"].items()},
+                "mean s",
+                round(results[sc.name]["mean_s"], 3),
+                f"{results[sc.name]['seconds']:.0f} s",
+                flush=True,
+            )
+        payload["debye_excess"] = (
+            {**earlier, "scenarios": results}
+            if args.scenarios
+            else {
+                "estimator": "vdosbench.validators.debye_excess (window (0.2, 0.9] of the median omega_0, box shells)",
+                "replicates": args.replicates,
+                "n_bootstrap": args.n_bootstrap,
+                "seed": args.seed,
+                "total_seconds": time.perf_counter() - t0,
+                "scenarios": results,
+            }
+        )
     if "paired" in args.sections:
         t0 = time.perf_counter()
         paired = {}
@@ -392,14 +491,22 @@ def main() -> None:
             t = time.perf_counter()
             paired[sc.name] = paired_coverage(sc, args.replicates, args.seed, args.n_bootstrap)
             paired[sc.name]["seconds"] = time.perf_counter() - t
-            print("paired", sc.name, {k: round(v["coverage"], 3) for k, v in paired[sc.name]["methods"].items()},
-                  {k: round(v, 3) for k, v in paired[sc.name]["mean_difference"].items()},
-                  f"{paired[sc.name]['seconds']:.0f} s", flush=True)
+            print(
+                "paired",
+                sc.name,
+                {k: round(v["coverage"], 3) for k, v in paired[sc.name]["methods"].items()},
+                {k: round(v, 3) for k, v in paired[sc.name]["mean_difference"].items()},
+                f"{paired[sc.name]['seconds']:.0f} s",
+                flush=True,
+            )
         payload["paired"] = {
             "estimators": "vdosbench.validators.paired_window_difference (c = 0.5, 0.7), "
-                          "vdosbench.validators.paired_debye_excess_difference; percentile bootstrap over paired chains",
-            "replicates": args.replicates, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
-            "total_seconds": time.perf_counter() - t0, "scenarios": paired,
+            "vdosbench.validators.paired_debye_excess_difference; percentile bootstrap over paired chains",
+            "replicates": args.replicates,
+            "n_bootstrap": args.n_bootstrap,
+            "seed": args.seed,
+            "total_seconds": time.perf_counter() - t0,
+            "scenarios": paired,
         }
     if "size_scaling" in args.sections:
         t0 = time.perf_counter()
@@ -409,13 +516,21 @@ def main() -> None:
             t = time.perf_counter()
             sized[levels] = size_scaling_coverage(levels, 60, counts[levels], args.seed, args.n_bootstrap)
             sized[levels]["seconds"] = time.perf_counter() - t
-            print("size scaling", levels, {k: round(v["coverage"], 3) for k, v in sized[levels]["methods"].items()},
-                  sized[levels]["mean_s"], flush=True)
+            print(
+                "size scaling",
+                levels,
+                {k: round(v["coverage"], 3) for k, v in sized[levels]["methods"].items()},
+                sized[levels]["mean_s"],
+                flush=True,
+            )
         payload["size_scaling"] = {
             "estimators": "vdosbench.validators.count_scaling (c = 0.7), vdosbench.validators.extreme_value (mean)",
             "interval": "bootstrap (percentile of slopes refitted on per-point replicates)",
-            "replicates": counts, "n_bootstrap": args.n_bootstrap, "seed": args.seed,
-            "total_seconds": time.perf_counter() - t0, "scenarios": sized,
+            "replicates": counts,
+            "n_bootstrap": args.n_bootstrap,
+            "seed": args.seed,
+            "total_seconds": time.perf_counter() - t0,
+            "scenarios": sized,
         }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".json.tmp")

@@ -116,8 +116,9 @@ def load_points(root: Path, sizes: Sequence[int] | None = None) -> dict[tuple[in
         if len(files) < 5:
             continue
         parts = [xr.open_dataset(f).load() for f in files]
-        ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
-                       combine_attrs="override")
+        ds = xr.concat(
+            parts, "sample", data_vars="minimal", coords="minimal", compat="override", combine_attrs="override"
+        )
         ds = whole_chains(ds, f"{folder}")
         if ds.sizes["sample"] >= 5:
             points[(n, int(m.group(1)), float(m.group(2)))] = with_size_segregation(ds)
@@ -140,8 +141,10 @@ def whole_chains(ds: xr.Dataset, where: str = "") -> xr.Dataset:
     short = chains[counts < per_chain]
     if short.size == 0:
         return ds
-    print(f"{where}: left out chain(s) {short.tolist()} with {counts[counts < per_chain].tolist()} of their "
-          f"{per_chain} structures (interrupted between its writes); they count once complete")
+    print(
+        f"{where}: left out chain(s) {short.tolist()} with {counts[counts < per_chain].tolist()} of their "
+        f"{per_chain} structures (interrupted between its writes); they count once complete"
+    )
     return ds.sel(sample=~np.isin(ds["chain"].values, short))
 
 
@@ -154,11 +157,20 @@ def with_size_segregation(ds: xr.Dataset) -> xr.Dataset:
     """
     if not all(v in ds for v in ("position", "diameter", "box_length")) or "size_segregation" in ds:
         return ds
-    seg = [size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]), ds["diameter"].values[k])
-           for k in range(ds.sizes["sample"])]
-    return ds.assign(size_segregation=("sample", np.array(seg), {
-        "long_name": "variance of the cell-mean diameter over 2^3 cells over its random-placement value",
-        "units": "1"}))
+    seg = [
+        size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]), ds["diameter"].values[k])
+        for k in range(ds.sizes["sample"])
+    ]
+    return ds.assign(
+        size_segregation=(
+            "sample",
+            np.array(seg),
+            {
+                "long_name": "variance of the cell-mean diameter over 2^3 cells over its random-placement value",
+                "units": "1",
+            },
+        )
+    )
 
 
 #: Variables left out of the compact form of a point (per-site arrays and the Monte Carlo energy traces stay in the
@@ -214,15 +226,22 @@ def merge_points(
             continue
         shared = [v for v in ds.data_vars if v in keep.data_vars]
         # a per-sample scalar that one side lacks (size_segregation of new parts, say) is NaN on that side
-        one_side = {v: side[v].attrs for side, other in ((keep, ds), (ds, keep)) for v in side.data_vars
-                    if v not in other.data_vars and side[v].dims == ("sample",)}
+        one_side = {
+            v: side[v].attrs
+            for side, other in ((keep, ds), (ds, keep))
+            for v in side.data_vars
+            if v not in other.data_vars and side[v].dims == ("sample",)
+        }
         halves = []
         for part in (keep, ds):
-            extra = {v: ("sample", part[v].values if v in part else np.full(part.sizes["sample"], np.nan), attrs)
-                     for v, attrs in one_side.items()}
+            extra = {
+                v: ("sample", part[v].values if v in part else np.full(part.sizes["sample"], np.nan), attrs)
+                for v, attrs in one_side.items()
+            }
             halves.append(part[shared].assign(extra))
-        merged = xr.concat(halves, "sample", data_vars="minimal", coords="minimal", compat="override",
-                           combine_attrs="override")
+        merged = xr.concat(
+            halves, "sample", data_vars="minimal", coords="minimal", compat="override", combine_attrs="override"
+        )
         if "site" in ds.sizes:  # the particle count (mode_spectra and export_compact read it), kept
             merged = merged.assign_coords(site=np.arange(ds.sizes["site"]))
         out[key] = merged.sortby("sample").assign_attrs(ds.attrs)
@@ -251,8 +270,9 @@ def point_estimates(ds: xr.Dataset, spectra: ModeSpectra) -> dict[str, Any]:
             failed[f"mle c={c:g}"] = str(e)
     spread = None
     try:
-        scan, spread = participation_scan(spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP,
-                                          seed=0)
+        scan, spread = participation_scan(
+            spectra, PARTICIPATION_THRESHOLDS, factor=0.7, n_bootstrap=N_BOOTSTRAP, seed=0
+        )
         est.update({f"mle c=0.7 {name}": e for name, e in scan.items()})
     except ValueError as e:
         failed["participation scan c=0.7"] = str(e)
@@ -318,10 +338,14 @@ def _t_label(t: float | str) -> str:
 
 #: The claims a point is judged on, by the key its results carry: at T_d (key, registered claim per taper), at high T*
 #: (key, registered claim).
-TD_CLAIMS = {"schirmacher.taper-s3+2/m": {2: "schirmacher.taper-m2-s4", -1: "schirmacher.taper-minf-s3"},
-             "lerner.s4": {2: "lerner.td-s4", -1: "lerner.td-s4"}}
-HIGH_T_CLAIMS = {"schirmacher.high-parent-temperature-s2": "schirmacher.high-tstar-window-s2",
-                 "lerner.finite-size-s4": "lerner.finite-size-s4"}
+TD_CLAIMS = {
+    "schirmacher.taper-s3+2/m": {2: "schirmacher.taper-m2-s4", -1: "schirmacher.taper-minf-s3"},
+    "lerner.s4": {2: "lerner.td-s4", -1: "lerner.td-s4"},
+}
+HIGH_T_CLAIMS = {
+    "schirmacher.high-parent-temperature-s2": "schirmacher.high-tstar-window-s2",
+    "lerner.finite-size-s4": "lerner.finite-size-s4",
+}
 
 
 def point_claims(m: int, t: float) -> dict[str, str]:
@@ -353,13 +377,15 @@ def equilibrium_summary(ds: xr.Dataset) -> dict[str, Any] | None:
     return {
         "chains": int(first.size),
         "drift_mean": float(np.mean(drift[finite])) if finite.any() else None,
-        "drift_stderr_of_mean": float(np.std(drift[finite], ddof=1) / math.sqrt(finite.sum())) if finite.sum() > 1
+        "drift_stderr_of_mean": float(np.std(drift[finite], ddof=1) / math.sqrt(finite.sum()))
+        if finite.sum() > 1
         else None,
         "chains_drift_interval_contains_0": int(np.sum((low <= 0) & (high >= 0))),
         "chains_falling": int(np.sum(high < 0)),
         "chains_rising": int(np.sum(low > 0)),
         "late_energy_mean": float(np.nanmean(ds["energy_late_mean"].values[first])),
-        "tau_alpha_mean": float(np.nanmean(tau)), "tau_alpha_std": float(np.nanstd(tau)),
+        "tau_alpha_mean": float(np.nanmean(tau)),
+        "tau_alpha_std": float(np.nanstd(tau)),
         "tau_alpha_not_reached": int(np.sum(~np.isfinite(tau))),
         "segment_fs_end_mean": float(np.nanmean(ds["segment_fs_end"].values)),
     }
@@ -371,30 +397,49 @@ def chain_drifts(ds: xr.Dataset) -> list[tuple[int, float, float]]:
     if "chain" not in ds or "energy_drift" not in ds:
         return []
     chains, first = _chain_rows(ds)
-    return [(int(c), float(ds["energy_drift"].values[i]), float(ds["energy_drift_stderr"].values[i]))
-            for c, i in zip(chains, first)]
+    return [
+        (int(c), float(ds["energy_drift"].values[i]), float(ds["energy_drift_stderr"].values[i]))
+        for c, i in zip(chains, first)
+    ]
 
 
 def half_width_summary(estimates: Mapping[str, Any], n_units: int) -> dict[str, Any]:
     """The item-3 target at one point: each assessed estimator's 95 % half-width, the primary's and the narrowest
     one's, whether they meet :data:`HALF_WIDTH_TARGET`, and how many independent units (chains, else samples) each
     would need if its half-width falls as 1/√units (``units_needed``; a projection, not a measurement)."""
-    widths = {k: (e.measurement.high - e.measurement.low) / 2 for k, e in estimates.items()
-              if e.ok and e.measurement is not None and math.isfinite(e.measurement.high - e.measurement.low)}
+    widths = {
+        k: (e.measurement.high - e.measurement.low) / 2
+        for k, e in estimates.items()
+        if e.ok and e.measurement is not None and math.isfinite(e.measurement.high - e.measurement.low)
+    }
 
     def entry(name: str | None) -> dict[str, Any] | None:
         if name is None or name not in estimates:
             return None
         if name not in widths:  # not assessed (e.g. too few modes in its windows): no half-width, the reason
             e = estimates[name]
-            return {"estimator": name, "half_width": None, "met": False, "units_needed": None,
-                    "reason": e.reason or e.status}
+            return {
+                "estimator": name,
+                "half_width": None,
+                "met": False,
+                "units_needed": None,
+                "reason": e.reason or e.status,
+            }
         hw = widths[name]
-        return {"estimator": name, "half_width": hw, "met": bool(hw <= HALF_WIDTH_TARGET),
-                "units_needed": int(math.ceil(n_units * (hw / HALF_WIDTH_TARGET) ** 2))}
+        return {
+            "estimator": name,
+            "half_width": hw,
+            "met": bool(hw <= HALF_WIDTH_TARGET),
+            "units_needed": int(math.ceil(n_units * (hw / HALF_WIDTH_TARGET) ** 2)),
+        }
 
-    return {"target": HALF_WIDTH_TARGET, "units": n_units, "half_widths": widths, "primary": entry(PRIMARY),
-            "narrowest": entry(min(widths, key=widths.get) if widths else None)}
+    return {
+        "target": HALF_WIDTH_TARGET,
+        "units": n_units,
+        "half_widths": widths,
+        "primary": entry(PRIMARY),
+        "narrowest": entry(min(widths, key=widths.get) if widths else None),
+    }
 
 
 def assessable(sp: ModeSpectra) -> bool:
@@ -417,56 +462,93 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
         primary = primaries[(n, m, t)] = est[PRIMARY]
         spread = {k: e.value for k, e in est.items() if e.ok}
         claims, registered = claim_values(m, t), point_claims(m, t)
-        rows.append({
-            "n_particles": n, "taper_order": m, "parent_temperature": _tstar(t), "n_samples": sp.n_samples,
-            "excluded_unstable_to_shear": sp.excluded_unstable,
-            "omega0_mean": float(np.mean(sp.omega0)), "omega0_std": float(np.std(sp.omega0)),
-            "shear_modulus_mean": float(np.mean(sp.shear_modulus)),
-            "inherent_energy_mean": float(ds["inherent_energy"].mean()),
-            "modes_below": {f"{c:g}": float(np.mean(sp.count_below(c * sp.omega0))) for c in (*FACTORS, 1.0)},
-            "estimates": {k: e.to_dict() for k, e in est.items()},
-            "not_measured": res["failed"],
-            "participation_spread": None if res["participation_spread"] is None else res["participation_spread"].to_dict(),
-            "lowest_k_10": {"mle": res["lowest_k"].mle.to_dict(), "flatness": res["lowest_k"].flatness.to_dict()},
-            "primary": {"estimator": PRIMARY, "value": primary.value, "interval": list(primary.interval()),
-                        "interval_expanded": list(primary.interval("bootstrap_expanded")),
-                        "status": primary.status, "reason": primary.reason},
-            "systematic_spread": {"min": min(spread.values()) if spread else None,
-                                  "max": max(spread.values()) if spread else None, "values": spread},
-            "n_chains": sp.n_groups if sp.groups is not None else None,
-            "half_width": half_width_summary(est, sp.n_groups),
-            "claim_values": claims,
-            "verdicts": {key: _verdict(primary.measurement, registered[key], primary.ok) for key in claims},
-            "verdicts_expanded": {key: _verdict(_expanded(primary.measurement), registered[key], primary.ok)
-                                  for key in claims},
-            "equilibrium": equilibrium_summary(ds),
-            "stage_seconds_mean": dict(zip(ds["stage"].values.tolist(),
-                                           ds["stage_seconds"].mean("sample").values.round(3).tolist())),
-        })
+        rows.append(
+            {
+                "n_particles": n,
+                "taper_order": m,
+                "parent_temperature": _tstar(t),
+                "n_samples": sp.n_samples,
+                "excluded_unstable_to_shear": sp.excluded_unstable,
+                "omega0_mean": float(np.mean(sp.omega0)),
+                "omega0_std": float(np.std(sp.omega0)),
+                "shear_modulus_mean": float(np.mean(sp.shear_modulus)),
+                "inherent_energy_mean": float(ds["inherent_energy"].mean()),
+                "modes_below": {f"{c:g}": float(np.mean(sp.count_below(c * sp.omega0))) for c in (*FACTORS, 1.0)},
+                "estimates": {k: e.to_dict() for k, e in est.items()},
+                "not_measured": res["failed"],
+                "participation_spread": None
+                if res["participation_spread"] is None
+                else res["participation_spread"].to_dict(),
+                "lowest_k_10": {"mle": res["lowest_k"].mle.to_dict(), "flatness": res["lowest_k"].flatness.to_dict()},
+                "primary": {
+                    "estimator": PRIMARY,
+                    "value": primary.value,
+                    "interval": list(primary.interval()),
+                    "interval_expanded": list(primary.interval("bootstrap_expanded")),
+                    "status": primary.status,
+                    "reason": primary.reason,
+                },
+                "systematic_spread": {
+                    "min": min(spread.values()) if spread else None,
+                    "max": max(spread.values()) if spread else None,
+                    "values": spread,
+                },
+                "n_chains": sp.n_groups if sp.groups is not None else None,
+                "half_width": half_width_summary(est, sp.n_groups),
+                "claim_values": claims,
+                "verdicts": {key: _verdict(primary.measurement, registered[key], primary.ok) for key in claims},
+                "verdicts_expanded": {
+                    key: _verdict(_expanded(primary.measurement), registered[key], primary.ok) for key in claims
+                },
+                "equilibrium": equilibrium_summary(ds),
+                "stage_seconds_mean": dict(
+                    zip(ds["stage"].values.tolist(), ds["stage_seconds"].mean("sample").values.round(3).tolist())
+                ),
+            }
+        )
     across = []
     for m, t in sorted({(m, t) for _, m, t in spectra}):
         every = [spectra[k] for k in sorted(spectra) if k[1] == m and k[2] == t]
         pts = [p for p in every if assessable(p)]
         sizes = [p.n_particles for p in pts]
-        item: dict[str, Any] = {"taper_order": m, "parent_temperature": _tstar(t), "sizes": sizes,
-                                "left_out": [{"n_particles": p.n_particles, "chains": p.n_groups,
-                                              "reason": f"{p.n_groups} chains, fewer than {MIN_GROUPS}"}
-                                             for p in every if not assessable(p)]}
+        item: dict[str, Any] = {
+            "taper_order": m,
+            "parent_temperature": _tstar(t),
+            "sizes": sizes,
+            "left_out": [
+                {
+                    "n_particles": p.n_particles,
+                    "chains": p.n_groups,
+                    "reason": f"{p.n_groups} chains, fewer than {MIN_GROUPS}",
+                }
+                for p in every
+                if not assessable(p)
+            ],
+        }
         if len(pts) >= 2:
-            for name, fn in (("count scaling c=0.5", lambda: count_scaling(pts, 0.5, n_bootstrap=N_BOOTSTRAP)),
-                             ("extreme value", lambda: extreme_value(pts, n_bootstrap=N_BOOTSTRAP))):
+            for name, fn in (
+                ("count scaling c=0.5", lambda: count_scaling(pts, 0.5, n_bootstrap=N_BOOTSTRAP)),
+                ("extreme value", lambda: extreme_value(pts, n_bootstrap=N_BOOTSTRAP)),
+            ):
                 try:
                     item[name] = fn().to_dict()
                 except ValueError as e:  # too few sizes or modes for this estimator: say why
                     item[name] = {"status": "not measured", "reason": str(e)}
-            diff = replace(size_window_difference(pts[-1], pts[0], 0.5, n_bootstrap=N_BOOTSTRAP, seed=1),
-                           name=f"s(N={sizes[-1]}) - s(N={sizes[0]})")
+            diff = replace(
+                size_window_difference(pts[-1], pts[0], 0.5, n_bootstrap=N_BOOTSTRAP, seed=1),
+                name=f"s(N={sizes[-1]}) - s(N={sizes[0]})",
+            )
             # the amendment of 26 Nov 2026 (findings page, History): no verdict from an end whose own primary is not assessed
             ends = [primaries[(p.n_particles, m, t)] for p in (pts[0], pts[-1])]
-            ends_not_ok = [f"N = {p.n_particles}'s primary: {e.reason.split(';')[0]}"
-                           for p, e in zip((pts[0], pts[-1]), ends) if not e.ok]
-            item["size_difference"] = {**diff.to_dict(),
-                                       "verdict_s_independent_of_N": _verdict(diff, "s-independent-of-N", not ends_not_ok)}
+            ends_not_ok = [
+                f"N = {p.n_particles}'s primary: {e.reason.split(';')[0]}"
+                for p, e in zip((pts[0], pts[-1]), ends)
+                if not e.ok
+            ]
+            item["size_difference"] = {
+                **diff.to_dict(),
+                "verdict_s_independent_of_N": _verdict(diff, "s-independent-of-N", not ends_not_ok),
+            }
             if ends_not_ok:
                 item["size_difference"]["not_assessed_because"] = "; ".join(ends_not_ok)
         across.append(item)
@@ -474,20 +556,34 @@ def analyse(points: Mapping[tuple[int, int, float], xr.Dataset]) -> dict[str, An
     for n, t in sorted({(n, t) for n, _, t in spectra}):
         if (n, 2, t) in spectra and (n, -1, t) in spectra:
             diff, alternatives = paired_difference(points[(n, 2, t)], points[(n, -1, t)], 2, "s(m=2) - s(m=inf)")
-            tapers.append({"n_particles": n, "parent_temperature": _tstar(t), **diff.to_dict(),
-                           "verdict_equal_0": _verdict(diff, "taper-difference-0"),
-                           "verdict_equal_plus_1": _verdict(diff, "taper-difference-plus-1"),
-                           "verdict_equal_0_expanded": _verdict(_expanded(diff), "taper-difference-0"),
-                           "verdict_equal_plus_1_expanded": _verdict(_expanded(diff), "taper-difference-plus-1"),
-                           "alternatives": alternatives})
+            tapers.append(
+                {
+                    "n_particles": n,
+                    "parent_temperature": _tstar(t),
+                    **diff.to_dict(),
+                    "verdict_equal_0": _verdict(diff, "taper-difference-0"),
+                    "verdict_equal_plus_1": _verdict(diff, "taper-difference-plus-1"),
+                    "verdict_equal_0_expanded": _verdict(_expanded(diff), "taper-difference-0"),
+                    "verdict_equal_plus_1_expanded": _verdict(_expanded(diff), "taper-difference-plus-1"),
+                    "alternatives": alternatives,
+                }
+            )
     models = []  # the fractionation control (item 5): additive minus non-additive at T_d, paired by chain start
     for n, m in sorted({(n, m) for n, m, _ in spectra}):
         if (n, m, T_D) in spectra and (n, m, T_D_NONADDITIVE) in spectra:
-            diff, alternatives = paired_difference(points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3,
-                                                   "s(additive, T_d) - s(non-additive, its T_d)")
-            models.append({"n_particles": n, "taper_order": m, **diff.to_dict(), "verdict_equal_0": _verdict(diff, "model-difference-0"),
-                           "verdict_equal_0_expanded": _verdict(_expanded(diff), "model-difference-0"),
-                           "alternatives": alternatives})
+            diff, alternatives = paired_difference(
+                points[(n, m, T_D)], points[(n, m, T_D_NONADDITIVE)], 3, "s(additive, T_d) - s(non-additive, its T_d)"
+            )
+            models.append(
+                {
+                    "n_particles": n,
+                    "taper_order": m,
+                    **diff.to_dict(),
+                    "verdict_equal_0": _verdict(diff, "model-difference-0"),
+                    "verdict_equal_0_expanded": _verdict(_expanded(diff), "model-difference-0"),
+                    "alternatives": alternatives,
+                }
+            )
     return {"points": rows, "across_sizes": across, "taper_difference": tapers, "model_difference": models}
 
 
@@ -505,8 +601,13 @@ def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
             if (m, t) not in combos:
                 grid[a][b].remove()
     axes = [[grid[tapers.index(m)][temps.index(t)] for m, t in combos]]
-    styles = {"mle c=0.3": ("C0", "o"), "mle c=0.5": ("C3", "s"), "mle c=0.7": ("C2", "^"),
-              "mle c=0.7 e<=0.25": ("C4", "v"), "debye excess": ("C1", "D")}
+    styles = {
+        "mle c=0.3": ("C0", "o"),
+        "mle c=0.5": ("C3", "s"),
+        "mle c=0.7": ("C2", "^"),
+        "mle c=0.7 e<=0.25": ("C4", "v"),
+        "debye excess": ("C1", "D"),
+    }
     for ax, (m, t) in zip(axes[0], combos):
         rows = [r for r in result["points"] if r["taper_order"] == m and r["parent_temperature"] == t]
         for k, (name, (color, marker)) in enumerate(styles.items()):
@@ -527,10 +628,22 @@ def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
         seed = next(v for k, v in claim_values(m, float(t)).items() if k.startswith("schirmacher"))  # T_d: 3 + 2/m
         ax.axhline(seed, color="k", ls=":", lw=1)
         ax.axhline(4, color="k", ls="--", lw=1)
-        ax.text(1.01, seed, f" seed 001: {seed:g}", transform=ax.get_yaxis_transform(), fontsize=7,
-                va="bottom" if seed == 4 else "center")
-        ax.text(1.01, 4, " Lerner 2020: 4", transform=ax.get_yaxis_transform(), fontsize=7,
-                va="top" if seed == 4 else "center")
+        ax.text(
+            1.01,
+            seed,
+            f" seed 001: {seed:g}",
+            transform=ax.get_yaxis_transform(),
+            fontsize=7,
+            va="bottom" if seed == 4 else "center",
+        )
+        ax.text(
+            1.01,
+            4,
+            " Lerner 2020: 4",
+            transform=ax.get_yaxis_transform(),
+            fontsize=7,
+            va="top" if seed == 4 else "center",
+        )
         ax.set_xscale("log")
         sizes = sorted({r["n_particles"] for r in rows})
         ax.set_xlim(sizes[0] / 1.35, sizes[-1] * 1.35)  # one N alone would get decades of axis
@@ -555,24 +668,40 @@ def figure(result: Mapping[str, Any], path: Path) -> plt.Figure:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("roots", type=Path, nargs="+",
-                    help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...) and "
-                         "compact .nc files, merged by sample in order (a later input's sample replaces an earlier "
-                         "one's; a folder run with --first-sample adds its chains to the compact file's)")
+    ap.add_argument(
+        "roots",
+        type=Path,
+        nargs="+",
+        help="folders of studies/finite_size_queue.sh / td_ladder_queue.sh (n{N}/parts/...) and "
+        "compact .nc files, merged by sample in order (a later input's sample replaces an earlier "
+        "one's; a folder run with --first-sample adds its chains to the compact file's)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "finite_size.json")
     ap.add_argument("--figure", type=Path, default=ROOT / "docs" / "figures" / "seed003" / "s_of_n.png")
-    ap.add_argument("--compact", type=Path, default=ROOT / "studies" / "results" / "finite_size_modes.nc",
-                    help="where the compact form of the merged inputs is written; not written when the one input "
-                         "is a compact file itself (so the compact form on main and a pending file merge into "
-                         "the compact form in one call)")
-    ap.add_argument("--export-only", action="store_true",
-                    help="write the merged inputs' compact form to --compact and stop (no analysis): lands chains "
-                         "finished after the last analysis, e.g. in studies/results/finite_size_modes_pending.nc, "
-                         "which the next analysis reads after the main compact form")
-    ap.add_argument("--sizes", type=int, nargs="+", metavar="N",
-                    help="take only these N from the part folders (compact files are read whole): a piece folder "
-                         "of finite_size_queue.sh, from{FIRST}-m{taper}-t{T*}/, holds every N run from that first "
-                         "sample, e.g. --sizes 8000 lands its n8000/ and not an n4000/ landed before")
+    ap.add_argument(
+        "--compact",
+        type=Path,
+        default=ROOT / "studies" / "results" / "finite_size_modes.nc",
+        help="where the compact form of the merged inputs is written; not written when the one input "
+        "is a compact file itself (so the compact form on main and a pending file merge into "
+        "the compact form in one call)",
+    )
+    ap.add_argument(
+        "--export-only",
+        action="store_true",
+        help="write the merged inputs' compact form to --compact and stop (no analysis): lands chains "
+        "finished after the last analysis, e.g. in studies/results/finite_size_modes_pending.nc, "
+        "which the next analysis reads after the main compact form",
+    )
+    ap.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="take only these N from the part folders (compact files are read whole): a piece folder "
+        "of finite_size_queue.sh, from{FIRST}-m{taper}-t{T*}/, holds every N run from that first "
+        "sample, e.g. --sizes 8000 lands its n8000/ and not an n4000/ landed before",
+    )
     args = ap.parse_args(argv)
     points: dict[tuple[int, int, float], xr.Dataset] = {}
     for root in args.roots:  # merged by sample: a later input's sample replaces an earlier one's
@@ -586,21 +715,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         for key, ds in sorted(points.items()):  # what a landing note quotes: each chain's drift, no exponent
             drifts = chain_drifts(ds)
             if drifts:
-                print(f"{_group(key)}: {len(drifts)} chains, energy drift e/N over the last half:",
-                      "; ".join(f"{c} {d:+.4f} ± {e:.4f}" for c, d, e in drifts))
+                print(
+                    f"{_group(key)}: {len(drifts)} chains, energy drift e/N over the last half:",
+                    "; ".join(f"{c} {d:+.4f} ± {e:.4f}" for c, d, e in drifts),
+                )
         return 0
     if points and (len(args.roots) > 1 or args.roots[0].suffix != ".nc"):  # a merge or part files: keep it
         export_compact(points, args.compact)
     if not points:
-        raise SystemExit(f"no points with >= 5 part files under {[str(r) for r in args.roots]} (n*/parts/); expected "
-                         "the output of studies/finite_size_queue.sh or td_ladder_queue.sh. Fix: run it first")
+        raise SystemExit(
+            f"no points with >= 5 part files under {[str(r) for r in args.roots]} (n*/parts/); expected "
+            "the output of studies/finite_size_queue.sh or td_ladder_queue.sh. Fix: run it first"
+        )
     result = analyse(points)
     for r in result["points"]:
         p = r["primary"]
-        print(f"N={r['n_particles']:6d} m={r['taper_order']:2d} T*={r['parent_temperature']:>3s} "
-              f"n={r['n_samples']:3d}  s[{PRIMARY}] = {p['value']:.2f} [{p['interval'][0]:.2f}, {p['interval'][1]:.2f}] "
-              f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
-              f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}", flush=True)
+        print(
+            f"N={r['n_particles']:6d} m={r['taper_order']:2d} T*={r['parent_temperature']:>3s} "
+            f"n={r['n_samples']:3d}  s[{PRIMARY}] = {p['value']:.2f} [{p['interval'][0]:.2f}, {p['interval'][1]:.2f}] "
+            f"({p['status']})  spread {r['systematic_spread']['min']}..{r['systematic_spread']['max']}  "
+            f"lowest10 {r['lowest_k_10']['mle']['value']:.2f}  {r['verdicts']}",
+            flush=True,
+        )
     doc = {"method": __doc__, "primary_estimator": PRIMARY, "tolerance": TOLERANCE, **result}
     write_results(args.out, doc, indent=1, default=float)
     plt.close(figure(result, args.figure))

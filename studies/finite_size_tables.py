@@ -27,6 +27,7 @@ chain); from ``estimator_coverage.json`` (``studies/estimator_coverage.py``): ``
 intervals the results files hold (over chains at T_d, over samples at high T*); an estimate that is not "ok"
 says so and why.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -135,8 +136,10 @@ def point_at(result: Mapping[str, Any], tstar: str, n: int, m: int) -> Mapping[s
     for p in result["points"]:
         if p["parent_temperature"] == tstar and p["n_particles"] == n and p["taper_order"] == m:
             return p
-    raise KeyError(f"the results file has no point at T* = {tstar}, N = {n}, m = {taper(m)}; "
-                   "rerun studies/finite_size.py on data that hold it")
+    raise KeyError(
+        f"the results file has no point at T* = {tstar}, N = {n}, m = {taper(m)}; "
+        "rerun studies/finite_size.py on data that hold it"
+    )
 
 
 def markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -148,29 +151,72 @@ def markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def high_tstar(result: Mapping[str, Any], tstar: str) -> str:
     """The high-T* ladder at one T* (``"1"`` or ``"inf"``): every N and taper, samples independent."""
-    header = ["N", "m", "samples", "ω₀", "modes < 0.5 ω₀ per sample", "s, primary (c = 0.5)", "c = 0.7",
-              "N(ω) below ω₀", "lowest 10 (old)"]
-    rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_samples"]), number(p["omega0_mean"]),
-             number(p["modes_below"]["0.5"]), primary(p), estimate(p, "mle c=0.7"), estimate(p, "debye excess"),
-             lowest_ten(p)] for p in points_at(result, tstar)]
+    header = [
+        "N",
+        "m",
+        "samples",
+        "ω₀",
+        "modes < 0.5 ω₀ per sample",
+        "s, primary (c = 0.5)",
+        "c = 0.7",
+        "N(ω) below ω₀",
+        "lowest 10 (old)",
+    ]
+    rows = [
+        [
+            str(p["n_particles"]),
+            taper(p["taper_order"]),
+            str(p["n_samples"]),
+            number(p["omega0_mean"]),
+            number(p["modes_below"]["0.5"]),
+            primary(p),
+            estimate(p, "mle c=0.7"),
+            estimate(p, "debye excess"),
+            lowest_ten(p),
+        ]
+        for p in points_at(result, tstar)
+    ]
     return markdown(header, rows)
 
 
 def td_ladder(result: Mapping[str, Any], tstar: str = T_D) -> str:
     """A T_d ladder (the additive model's, or the control's at ``T_D_CONTROL``): every N and taper, intervals over
     chains."""
-    header = ["N", "m", "chains", "ω₀", "s, primary (c = 0.5)", "c = 0.7", "c = 0.7, e ≤ 0.15", "N(ω) below ω₀",
-              "lowest 10 (old)"]
-    rows = [[str(p["n_particles"]), taper(p["taper_order"]), str(p["n_chains"]), number(p["omega0_mean"]),
-             primary(p), estimate(p, "mle c=0.7"), estimate(p, "mle c=0.7 e<=0.15"), estimate(p, "debye excess"),
-             lowest_ten(p)] for p in points_at(result, tstar)]
+    header = [
+        "N",
+        "m",
+        "chains",
+        "ω₀",
+        "s, primary (c = 0.5)",
+        "c = 0.7",
+        "c = 0.7, e ≤ 0.15",
+        "N(ω) below ω₀",
+        "lowest 10 (old)",
+    ]
+    rows = [
+        [
+            str(p["n_particles"]),
+            taper(p["taper_order"]),
+            str(p["n_chains"]),
+            number(p["omega0_mean"]),
+            primary(p),
+            estimate(p, "mle c=0.7"),
+            estimate(p, "mle c=0.7 e<=0.15"),
+            estimate(p, "debye excess"),
+            lowest_ten(p),
+        ]
+        for p in points_at(result, tstar)
+    ]
     return markdown(header, rows)
 
 
 def control(result: Mapping[str, Any], n: int) -> str:
     """The non-additive control at its T_d beside the additive model at its own, one N, both tapers."""
-    columns = [(m, model, point_at(result, t, n, m)) for m in (2, -1)
-               for model, t in (("non-additive", T_D_CONTROL), ("additive", T_D))]
+    columns = [
+        (m, model, point_at(result, t, n, m))
+        for m in (2, -1)
+        for model, t in (("non-additive", T_D_CONTROL), ("additive", T_D))
+    ]
     header = [f"N = {n}"] + [f"m = {taper(m)}, {model} ({p['n_chains']} chains)" for m, model, p in columns]
 
     def falling(p: Mapping[str, Any]) -> str:
@@ -203,15 +249,30 @@ def _mean_drift(eq: Mapping[str, Any]) -> str:
 
 def equilibrium(result: Mapping[str, Any]) -> str:
     """Each T_d point's chains by their energy over the last half of the trace, and τ_α of their segments."""
-    header = ["model", "N", "m", "chains", "energy still falling / rising (95 % interval of the drift)",
-              "mean drift of V/N over the last half ± s.e.", "τ_α of the segments (sweeps, mean ± spread)"]
+    header = [
+        "model",
+        "N",
+        "m",
+        "chains",
+        "energy still falling / rising (95 % interval of the drift)",
+        "mean drift of V/N over the last half ± s.e.",
+        "τ_α of the segments (sweeps, mean ± spread)",
+    ]
     rows = []
     for t, model in ((T_D, "additive"), (T_D_CONTROL, "non-additive")):
         for p in points_at(result, t):
             eq = p["equilibrium"]
-            rows.append([model, str(p["n_particles"]), taper(p["taper_order"]), str(eq["chains"]),
-                         f"{eq['chains_falling']} / {eq['chains_rising']}",
-                         _mean_drift(eq), f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}"])
+            rows.append(
+                [
+                    model,
+                    str(p["n_particles"]),
+                    taper(p["taper_order"]),
+                    str(eq["chains"]),
+                    f"{eq['chains_falling']} / {eq['chains_rising']}",
+                    _mean_drift(eq),
+                    f"{sweeps(eq['tau_alpha_mean'])} ± {sweeps(eq['tau_alpha_std'])}",
+                ]
+            )
     return markdown(header, rows)
 
 
@@ -233,9 +294,14 @@ def model_difference(result: Mapping[str, Any]) -> str:
         n, m = d["n_particles"], d["taper_order"]
         chains = min(point_at(result, T_D, n, m)["n_chains"], point_at(result, T_D_CONTROL, n, m)["n_chains"])
         alternatives = d["alternatives"]
-        rows.append([f"N = {n}, m = {taper(m)} ({chains} chains, {d['settings']['pairs']} pairs)",
-                     f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')}", _difference(alternatives["mle c=0.7"]),
-                     _difference(alternatives["debye excess"])])
+        rows.append(
+            [
+                f"N = {n}, m = {taper(m)} ({chains} chains, {d['settings']['pairs']} pairs)",
+                f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')}",
+                _difference(alternatives["mle c=0.7"]),
+                _difference(alternatives["debye excess"]),
+            ]
+        )
     return markdown(header, rows)
 
 
@@ -257,9 +323,16 @@ def taper_difference(result: Mapping[str, Any]) -> str:
     rows = []
     for d in _by_protocol(result["taper_difference"], lambda e: e["n_particles"]):
         alternatives = d["alternatives"]
-        rows.append([_tstar_label(d["parent_temperature"]), str(d["n_particles"]), str(d["settings"]["pairs"]),
-                     f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
-                     _difference(alternatives["mle c=0.7"]), _difference(alternatives["debye excess"])])
+        rows.append(
+            [
+                _tstar_label(d["parent_temperature"]),
+                str(d["n_particles"]),
+                str(d["settings"]["pairs"]),
+                f"{_difference(d)}: {_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
+                _difference(alternatives["mle c=0.7"]),
+                _difference(alternatives["debye excess"]),
+            ]
+        )
     return markdown(header, rows)
 
 
@@ -276,13 +349,21 @@ def across_sizes(result: Mapping[str, Any]) -> str:
     for a in _by_protocol(result["across_sizes"], lambda e: math.inf if e["taper_order"] < 0 else e["taper_order"]):
         sizes = a["sizes"]
         difference = a["size_difference"]
-        left_out = "".join(f" ({o['n_particles']}: {o['chains']} chain{'s' if o['chains'] != 1 else ''}, left out)"
-                           for o in a.get("left_out", []))
-        rows.append([_tstar_label(a["parent_temperature"]), taper(a["taper_order"]),
-                     f"{sizes[0]} – {sizes[-1]}{left_out}",
-                     _across(a["count scaling c=0.5"]), _across(a["extreme value"]),
-                     f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"
-                     + (f" ({difference['not_assessed_because']})" if "not_assessed_because" in difference else "")])
+        left_out = "".join(
+            f" ({o['n_particles']}: {o['chains']} chain{'s' if o['chains'] != 1 else ''}, left out)"
+            for o in a.get("left_out", [])
+        )
+        rows.append(
+            [
+                _tstar_label(a["parent_temperature"]),
+                taper(a["taper_order"]),
+                f"{sizes[0]} – {sizes[-1]}{left_out}",
+                _across(a["count scaling c=0.5"]),
+                _across(a["extreme value"]),
+                f"{_difference(difference)}: {difference['verdict_s_independent_of_N']}"
+                + (f" ({difference['not_assessed_because']})" if "not_assessed_because" in difference else ""),
+            ]
+        )
     return markdown(header, rows)
 
 
@@ -320,8 +401,16 @@ def cost_to_target(point: Mapping[str, Any], estimate: Mapping[str, Any]) -> str
 def half_width(result: Mapping[str, Any]) -> str:
     """Item 3's target: the primary's half-width, the narrowest estimator's, what the narrowest would cost to
     reach it, and the spread between estimators."""
-    header = ["N", "m", "T*", "units", "primary (c = 0.5): half-width → units needed",
-              "narrowest: estimator, half-width", "narrowest: units needed, cost", "spread between estimators"]
+    header = [
+        "N",
+        "m",
+        "T*",
+        "units",
+        "primary (c = 0.5): half-width → units needed",
+        "narrowest: estimator, half-width",
+        "narrowest: units needed, cost",
+        "spread between estimators",
+    ]
     rows = []
     for t in PROTOCOLS:
         for p in points_at(result, t):
@@ -339,8 +428,18 @@ def half_width(result: Mapping[str, Any]) -> str:
                 narrow_text = f"{ESTIMATOR_NAMES[narrow['estimator']]}, {number(narrow['half_width'], 3)}{met}"
                 cost_text = cost_to_target(p, narrow)
                 spread_text = number(spread["max"] - spread["min"])
-            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units_text(p), primary_text,
-                         narrow_text, cost_text, spread_text])
+            rows.append(
+                [
+                    str(p["n_particles"]),
+                    taper(p["taper_order"]),
+                    _tstar_label(t),
+                    units_text(p),
+                    primary_text,
+                    narrow_text,
+                    cost_text,
+                    spread_text,
+                ]
+            )
     return markdown(header, rows)
 
 
@@ -366,8 +465,15 @@ def _verdict_pair(point: Mapping[str, Any], claims: Sequence[str]) -> str:
 def point_verdicts(result: Mapping[str, Any]) -> str:
     """Each point's registered verdicts by the primary's percentile interval and by its expanded percentile
     interval (amendment of 26 Nov 2026), with both intervals."""
-    header = ["N", "m", "T*", "units", "primary (c = 0.5): percentile / expanded interval",
-              "seed 001 (s = 2 at high T*, 3 + 2/m at T_d)", "Lerner (s = 4)"]
+    header = [
+        "N",
+        "m",
+        "T*",
+        "units",
+        "primary (c = 0.5): percentile / expanded interval",
+        "seed 001 (s = 2 at high T*, 3 + 2/m at T_d)",
+        "Lerner (s = 4)",
+    ]
     rows = []
     for t in PROTOCOLS:
         for p in points_at(result, t):
@@ -377,10 +483,20 @@ def point_verdicts(result: Mapping[str, Any]) -> str:
             else:
                 low, high = first["interval"]
                 wide = first.get("interval_expanded")
-                intervals = (f"{interval(first['value'], low, high)} / "
-                             + (f"[{number(wide[0])}, {number(wide[1])}]" if wide else "not computed"))
-            rows.append([str(p["n_particles"]), taper(p["taper_order"]), _tstar_label(t), units_text(p), intervals,
-                         _verdict_pair(p, SEED_CLAIMS), _verdict_pair(p, RIVAL_CLAIMS)])
+                intervals = f"{interval(first['value'], low, high)} / " + (
+                    f"[{number(wide[0])}, {number(wide[1])}]" if wide else "not computed"
+                )
+            rows.append(
+                [
+                    str(p["n_particles"]),
+                    taper(p["taper_order"]),
+                    _tstar_label(t),
+                    units_text(p),
+                    intervals,
+                    _verdict_pair(p, SEED_CLAIMS),
+                    _verdict_pair(p, RIVAL_CLAIMS),
+                ]
+            )
     return markdown(header, rows)
 
 
@@ -400,9 +516,16 @@ def _holds(estimate: Mapping[str, Any], value: float) -> bool | None:
 def standing(result: Mapping[str, Any]) -> str:
     """Where seed 001 and the rival view stand at each protocol and N: both tapers' registered verdicts, the taper
     difference's, and how many of the narrow estimators' intervals hold each side's value."""
-    header = ["T*", "N", "units (m = 2 / m = ∞)", "seed 001: value, verdict (m = 2 / m = ∞)",
-              "Lerner: s = 4, verdict (m = 2 / m = ∞)", "taper difference, primary: on 0 / on +1",
-              "c = 0.7, N(ω) below ω₀ (m = 2; m = ∞)", "narrow intervals holding seed 001's value / 4"]
+    header = [
+        "T*",
+        "N",
+        "units (m = 2 / m = ∞)",
+        "seed 001: value, verdict (m = 2 / m = ∞)",
+        "Lerner: s = 4, verdict (m = 2 / m = ∞)",
+        "taper difference, primary: on 0 / on +1",
+        "c = 0.7, N(ω) below ω₀ (m = 2; m = ∞)",
+        "narrow intervals holding seed 001's value / 4",
+    ]
     differences = {(d["parent_temperature"], d["n_particles"]): d for d in result["taper_difference"]}
     rows = []
     for t in PROTOCOLS:
@@ -417,15 +540,26 @@ def standing(result: Mapping[str, Any]) -> str:
                     value = p["claim_values"][_claim(p, claims)]
                     held[side] += [h for k in NARROW if (h := _holds(p["estimates"][k], value)) is not None]
             d = differences.get((t, n))
-            rows.append([
-                _tstar_label(t), str(n), " / ".join(units_text(p) for p in pair),
-                f"{seed_value}: " + " / ".join(_verdict_pair(p, SEED_CLAIMS) for p in pair),
-                " / ".join(_verdict_pair(p, RIVAL_CLAIMS) for p in pair),
-                "–" if d is None else f"{_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
-                "; ".join(", ".join(number(e["measurement"]["value"]) if e["status"] == "ok" else "not assessed"
-                                    for e in (p["estimates"][k] for k in NARROW)) for p in pair),
-                f"{sum(held['seed'])} of {len(held['seed'])} / {sum(held['rival'])} of {len(held['rival'])}",
-            ])
+            rows.append(
+                [
+                    _tstar_label(t),
+                    str(n),
+                    " / ".join(units_text(p) for p in pair),
+                    f"{seed_value}: " + " / ".join(_verdict_pair(p, SEED_CLAIMS) for p in pair),
+                    " / ".join(_verdict_pair(p, RIVAL_CLAIMS) for p in pair),
+                    "–"
+                    if d is None
+                    else f"{_verdict_of(d, 'verdict_equal_0')} / {_verdict_of(d, 'verdict_equal_plus_1')}",
+                    "; ".join(
+                        ", ".join(
+                            number(e["measurement"]["value"]) if e["status"] == "ok" else "not assessed"
+                            for e in (p["estimates"][k] for k in NARROW)
+                        )
+                        for p in pair
+                    ),
+                    f"{sum(held['seed'])} of {len(held['seed'])} / {sum(held['rival'])} of {len(held['rival'])}",
+                ]
+            )
     return markdown(header, rows)
 
 
@@ -450,8 +584,11 @@ def _slope(entry: Mapping[str, Any], measure: str, chains: int) -> str:
 
 def sorting_trend(result: Mapping[str, Any]) -> str:
     """Per T_d point and pooled per model: each measure's mean slope along the chains per 10⁵ sweeps."""
-    header = ["model", "N", "m", "chains"] + list(SORTING_MEASURES.values()) + [
-        "link: Spearman of inherent vs neighbour slopes"]
+    header = (
+        ["model", "N", "m", "chains"]
+        + list(SORTING_MEASURES.values())
+        + ["link: Spearman of inherent vs neighbour slopes"]
+    )
 
     def link(entry: Mapping[str, Any]) -> str:
         rank = entry.get("link_spearman_inherent_vs_neighbour")
@@ -460,15 +597,22 @@ def sorting_trend(result: Mapping[str, Any]) -> str:
     rows = []
     for p in sorted(result["points"], key=lambda e: (e["model"], *_order(e))):
         if p["status"] != "ok":
-            rows.append([p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
-                        + [p["status"]] * (len(SORTING_MEASURES) + 1))
+            rows.append(
+                [p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
+                + [p["status"]] * (len(SORTING_MEASURES) + 1)
+            )
             continue
-        rows.append([p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
-                    + [_slope(p["slopes"][k], k, p["chains"]) for k in SORTING_MEASURES] + [link(p)])
+        rows.append(
+            [p["model"], str(p["n_particles"]), taper(p["taper_order"]), str(p["chains"])]
+            + [_slope(p["slopes"][k], k, p["chains"]) for k in SORTING_MEASURES]
+            + [link(p)]
+        )
     for model, pooled in sorted(result["pooled"].items()):
-        rows.append([f"{model}, pooled", "all", "both", str(pooled["chains"])]
-                    + [_slope(pooled["slopes"][k], k, pooled["chains"]) for k in SORTING_MEASURES]
-                    + [link(pooled)])
+        rows.append(
+            [f"{model}, pooled", "all", "both", str(pooled["chains"])]
+            + [_slope(pooled["slopes"][k], k, pooled["chains"]) for k in SORTING_MEASURES]
+            + [link(pooled)]
+        )
     return markdown(header, rows)
 
 
@@ -490,58 +634,97 @@ def _case(scenario: Mapping[str, Any]) -> str:
         ratio = scenario.get("nonphononic_prefactor_ratio", 1.0)
         more = f", {ratio:g}× the nonphononic modes (the measured count)" if ratio != 1.0 else ""
         return f"{levels} levels, {scenario['n_samples']} independent samples{at}{more}"
-    return (f"{levels}, {scenario['n_chains']} chains × {scenario['structures_per_chain']}, "
-            f"memory {scenario['chain_memory']:g}")
+    return (
+        f"{levels}, {scenario['n_chains']} chains × {scenario['structures_per_chain']}, "
+        f"memory {scenario['chain_memory']:g}"
+    )
 
 
 def coverage(result: Mapping[str, Any]) -> str:
     """Coverage of the 95 % intervals on the mock ensembles (true s = 4), window MLE and N(ω) below ω₀ side by side."""
-    header = ["case", "window MLE (c = 0.7), bootstrap over chains", "N(ω) below ω₀, bootstrap over chains",
-              "expanded percentile over chains (MLE / N(ω) below ω₀)", "bootstrap over samples (MLE / N(ω) below ω₀)"]
+    header = [
+        "case",
+        "window MLE (c = 0.7), bootstrap over chains",
+        "N(ω) below ω₀, bootstrap over chains",
+        "expanded percentile over chains (MLE / N(ω) below ω₀)",
+        "bootstrap over samples (MLE / N(ω) below ω₀)",
+    ]
     rows = []
     for key, mle in result["scenarios"].items():
         excess = result["debye_excess"]["scenarios"][key]
         n = mle["replicates"]
         never = mle["n_inconclusive"] == n  # the window MLE assessed in no replicate: no coverage to state
-        window = f"not assessed in {n}/{n} (too few modes)" if never else _coverage(mle["methods"]["bootstrap_groups"], n)
-        rows.append([_case(mle["scenario"]), window,
-                     _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
-                     f"{_share(mle, 'bootstrap_groups_expanded', not never)} / "
-                     f"{_share(excess, 'bootstrap_groups_expanded')}",
-                     f"{_share(mle, 'bootstrap_samples', not never)} / {_share(excess, 'bootstrap_samples')}"])
+        window = (
+            f"not assessed in {n}/{n} (too few modes)" if never else _coverage(mle["methods"]["bootstrap_groups"], n)
+        )
+        rows.append(
+            [
+                _case(mle["scenario"]),
+                window,
+                _coverage(excess["methods"]["bootstrap_groups"], excess["replicates"]),
+                f"{_share(mle, 'bootstrap_groups_expanded', not never)} / "
+                f"{_share(excess, 'bootstrap_groups_expanded')}",
+                f"{_share(mle, 'bootstrap_samples', not never)} / {_share(excess, 'bootstrap_samples')}",
+            ]
+        )
     return markdown(header, rows)
 
 
 def paired_coverage(result: Mapping[str, Any]) -> str:
     """Coverage of the paired differences' intervals on pairs of mock ensembles whose true difference is 0."""
     names = ("mle c=0.5", "mle c=0.7", "debye excess")
-    header = ["pairs (chains × 5, memory 0.7)", "primary (c = 0.5)", "c = 0.7", "N(ω) below ω₀",
-              "expanded percentile (c = 0.5 / 0.7 / N(ω) below ω₀)", "median width (c = 0.5 / 0.7 / N(ω) below ω₀)"]
+    header = [
+        "pairs (chains × 5, memory 0.7)",
+        "primary (c = 0.5)",
+        "c = 0.7",
+        "N(ω) below ω₀",
+        "expanded percentile (c = 0.5 / 0.7 / N(ω) below ω₀)",
+        "median width (c = 0.5 / 0.7 / N(ω) below ω₀)",
+    ]
     rows = []
     for entry in result["paired"]["scenarios"].values():
         scenario, methods, n = entry["scenario"], entry["methods"], entry["replicates"]
-        pairing = {"independent": "independent ensembles",
-                   "shared_moduli": "shared moduli (same ω₀ per pair)"}.get(scenario["pairing"], scenario["pairing"])
-        rows.append([f"{scenario['levels'].upper()}, {scenario['n_chains']} chains, {pairing}"]
-                    + [_coverage(methods[m], n) for m in names]
-                    + [" / ".join(_share(entry, f"{m} expanded") for m in names)]
-                    + [" / ".join(number(methods[m]["median_width"]) for m in names)])
+        pairing = {"independent": "independent ensembles", "shared_moduli": "shared moduli (same ω₀ per pair)"}.get(
+            scenario["pairing"], scenario["pairing"]
+        )
+        rows.append(
+            [f"{scenario['levels'].upper()}, {scenario['n_chains']} chains, {pairing}"]
+            + [_coverage(methods[m], n) for m in names]
+            + [" / ".join(_share(entry, f"{m} expanded") for m in names)]
+            + [" / ".join(number(methods[m]["median_width"]) for m in names)]
+        )
     return markdown(header, rows)
 
 
 def td_chain_cost(result: Mapping[str, Any]) -> str:
     """Core-hours per T_d chain of each catalogued ladder, and the registered stages of the control's new chains."""
     header = ["ladder", "N", "chains a taper", "core-hours", "core-hours a chain (5 structures)"]
-    rows = [[f"`{name}`", str(r["n_particles"]), str(r["chains_per_taper"]), number(r["core_hours"]),
-             number(r["core_hours_per_chain"], 3)] for name, r in result["ladders"].items()]
+    rows = [
+        [
+            f"`{name}`",
+            str(r["n_particles"]),
+            str(r["chains_per_taper"]),
+            number(r["core_hours"]),
+            number(r["core_hours_per_chain"], 3),
+        ]
+        for name, r in result["ladders"].items()
+    ]
     for stage, r in result["stages"].items():
         counts = ", ".join(f"{v['new_chains_per_taper']} at N = {n}" for n, v in r["by_n"].items())
-        rows.append([f"control, {stage}: new chains a taper {counts}", "—", "—", number(r["core_hours"], 1),
-                     "projected"])
+        rows.append(
+            [f"control, {stage}: new chains a taper {counts}", "—", "—", number(r["core_hours"], 1), "projected"]
+        )
     timed = result.get("registered_chains_measured", {})
     for n, r in timed.get("by_n", {}).items():
-        rows.append([f"control, registered chains timed so far (CPU time, {r['chains_timed']} chains)", n, "—", "—",
-                     number(r["cpu_core_hours_per_chain"], 3)])
+        rows.append(
+            [
+                f"control, registered chains timed so far (CPU time, {r['chains_timed']} chains)",
+                n,
+                "—",
+                "—",
+                number(r["cpu_core_hours_per_chain"], 3),
+            ]
+        )
     for stage, hours in timed.get("stages_core_hours", {}).items():
         rows.append([f"control, {stage} at the timed CPU rate", "—", "—", number(hours, 1), "projected"])
     return markdown(header, rows)
@@ -581,15 +764,21 @@ def load_results(folder: Path = RESULTS, tables: Mapping[str, tuple[Source, Any]
     for name in sorted({f for source, _ in tables.values() for f in _files(source)}):
         path = folder / name
         if not path.is_file():
-            raise FileNotFoundError(f"{path}: expected the results file the page's tables are written from; not "
-                                    f"found. Fix: pass --results the folder that holds {name}")
+            raise FileNotFoundError(
+                f"{path}: expected the results file the page's tables are written from; not "
+                f"found. Fix: pass --results the folder that holds {name}"
+            )
         results[name] = json.loads(path.read_text())
     return results
 
 
-def update_page(text: str, results: Mapping[str, Any], where: str = "the page",
-                tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
-                script: str = SCRIPT) -> str:
+def update_page(
+    text: str,
+    results: Mapping[str, Any],
+    where: str = "the page",
+    tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
+    script: str = SCRIPT,
+) -> str:
     """``text`` with every table marked for ``script`` replaced by its rendering of ``results`` (:func:`load_results`).
 
     Raises
@@ -610,32 +799,44 @@ def update_page(text: str, results: Mapping[str, Any], where: str = "the page",
             continue
         name = begin["name"]
         if name not in tables:
-            raise ValueError(f"{where}: the marker names table {name!r}; expected one of {sorted(tables)}. "
-                             f"Fix: correct the marker or add the table to {script}")
+            raise ValueError(
+                f"{where}: the marker names table {name!r}; expected one of {sorted(tables)}. "
+                f"Fix: correct the marker or add the table to {script}"
+            )
         try:
             end = lines.index(END, i)
         except ValueError:
-            raise ValueError(f"{where}: table {name!r} is opened and never closed; expected a line {END!r} "
-                             "after it. Fix: add the closing marker") from None
+            raise ValueError(
+                f"{where}: table {name!r} is opened and never closed; expected a line {END!r} "
+                "after it. Fix: add the closing marker"
+            ) from None
         source, render = tables[name]
         out.append(render(results[source] if isinstance(source, str) else {f: results[f] for f in source}))
         out.append(END)
         i = end + 1
         found += 1
     if not found:
-        raise ValueError(f"{where} marks no table; expected lines like '<!-- table: {next(iter(tables))} "
-                         f"({script}) -->'. Fix: mark the tables to generate")
+        raise ValueError(
+            f"{where} marks no table; expected lines like '<!-- table: {next(iter(tables))} "
+            f"({script}) -->'. Fix: mark the tables to generate"
+        )
     return "\n".join(out)
 
 
-def main(argv: Sequence[str] | None = None, *, page: Path = PAGE,
-         tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
-         script: str = SCRIPT, description: str = __doc__.splitlines()[0]) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    page: Path = PAGE,
+    tables: Mapping[str, tuple[Source, Callable[[Mapping[str, Any]], str]]] = TABLES,
+    script: str = SCRIPT,
+    description: str = __doc__.splitlines()[0],
+) -> int:
     """Rewrite (or with ``--check`` compare) the tables ``script`` marks on ``page``; the exit status."""
     ap = argparse.ArgumentParser(description=description)
     sources = sorted({f for source, _ in tables.values() for f in _files(source)})
-    ap.add_argument("--results", type=Path, default=RESULTS,
-                    help=f"the folder of the results files ({', '.join(sources)})")
+    ap.add_argument(
+        "--results", type=Path, default=RESULTS, help=f"the folder of the results files ({', '.join(sources)})"
+    )
     ap.add_argument("--page", type=Path, default=page, help="the page whose marked tables are written")
     ap.add_argument("--check", action="store_true", help="compare only; exit 1 when the page's tables are stale")
     args = ap.parse_args(argv)

@@ -32,9 +32,13 @@ N_BOOTSTRAP = 40
 
 def deviations() -> dict[str, float]:
     """Largest changes of the measurements between the full set's signature and its float32 form's."""
-    levels = build_in_memory("soft_spheres", grid={"taper_order": [2], "parent_temperature": [1.0, 0.144]},
-                             fixed={"n_particles": 64, "n_sweeps": 20, "n_vectors": 0, "vector_modes": [],
-                                    "pair_data": False}, n_samples=4, root_seed=5)
+    levels = build_in_memory(
+        "soft_spheres",
+        grid={"taper_order": [2], "parent_temperature": [1.0, 0.144]},
+        fixed={"n_particles": 64, "n_sweeps": 20, "n_vectors": 0, "vector_modes": [], "pair_data": False},
+        n_samples=4,
+        root_seed=5,
+    )
     claims = with_bootstrap_replicates(load_claims(), N_BOOTSTRAP)
     form = scoring_form(levels, claims, leave_out=["position", "diameter"], float32=["eigenvalue"])
     a = json.loads(scoring_signature(without_variables(levels, ["position", "diameter"]), claims))
@@ -45,7 +49,9 @@ def deviations() -> dict[str, float]:
         if isinstance(x, dict):
             u = x.get("uncertainty")
             if {"value", "low", "high"} <= x.keys() and isinstance(u, float) and math.isfinite(u) and u > 0:
-                out["uncertainty_relative"] = max(out["uncertainty_relative"], abs(x["uncertainty"] - y["uncertainty"]) / u)
+                out["uncertainty_relative"] = max(
+                    out["uncertainty_relative"], abs(x["uncertainty"] - y["uncertainty"]) / u
+                )
                 for k in ("value", "low", "high"):
                     if x[k] is not None and y[k] is not None:
                         out["value_in_uncertainties"] = max(out["value_in_uncertainties"], abs(x[k] - y[k]) / u)
@@ -69,16 +75,21 @@ def bytes_per_value() -> dict[str, float]:
         for dtype in ("float64", "float32"):
             for level in (1, 9):
                 ds = xr.Dataset({"e": (("s", "m"), ev.astype(dtype))})
-                ds.to_netcdf(path, encoding={"e": {"zlib": True, "complevel": level, "shuffle": True,
-                                                   "chunksizes": (1, ev.shape[1])}})
+                ds.to_netcdf(
+                    path,
+                    encoding={"e": {"zlib": True, "complevel": level, "shuffle": True, "chunksizes": (1, ev.shape[1])}},
+                )
                 out[f"{dtype}_zlib{level}"] = os.path.getsize(path) / ev.size
     return out
 
 
 def main() -> None:
-    result = {"script": "studies/float32_form_precision.py", "signature_changes": deviations(),
-              "bytes_per_eigenvalue": bytes_per_value(),
-              "source_of_spectra": "reference-data/soft-spheres-n1000-seed-literal.nc (200 x 3000 eigenvalues)"}
+    result = {
+        "script": "studies/float32_form_precision.py",
+        "signature_changes": deviations(),
+        "bytes_per_eigenvalue": bytes_per_value(),
+        "source_of_spectra": "reference-data/soft-spheres-n1000-seed-literal.nc (200 x 3000 eigenvalues)",
+    }
     write_results(ROOT / "studies" / "results" / "float32_form_precision.json", result, indent=1)
     print(json.dumps(result, indent=1))
 

@@ -56,12 +56,28 @@ from vdosbench.datasets.io import temporary_path
 from vdosbench.datasets import iter_points
 
 ROOT = Path(__file__).resolve().parents[1]
-SETS = ("seed-literal", "equilibrated-7td", "equilibrated-3td", "equilibrated-2td", "equilibrated-1.5td",
-        "equilibrated-1.25td-m2", "equilibrated-1.25td-minf", "equilibrated-td-m2", "equilibrated-td-minf")
+SETS = (
+    "seed-literal",
+    "equilibrated-7td",
+    "equilibrated-3td",
+    "equilibrated-2td",
+    "equilibrated-1.5td",
+    "equilibrated-1.25td-m2",
+    "equilibrated-1.25td-minf",
+    "equilibrated-td-m2",
+    "equilibrated-td-minf",
+)
 DEFAULT_DATA = tuple(str(ROOT / "reference-data" / f"soft-spheres-n1000-{s}.nc") for s in SETS)
 DEFAULT_OUTPUT = ROOT / "studies" / "results" / "full_spectrum_moduli.nc"
-PER_SAMPLE = ("shear_modulus", "bulk_modulus", "longitudinal_modulus", "shear_modulus_born",
-              "shear_modulus_nonaffine", "pressure", "residual_force_max")
+PER_SAMPLE = (
+    "shear_modulus",
+    "bulk_modulus",
+    "longitudinal_modulus",
+    "shear_modulus_born",
+    "shear_modulus_nonaffine",
+    "pressure",
+    "residual_force_max",
+)
 #: The variables a set's moduli are computed from (the rest of a scoring form is not read).
 NEEDED = ("position", "box_length", "diameter", "species", "eigenvalue")
 
@@ -151,13 +167,18 @@ def assemble(measured: dict[str, list[dict]], sources: dict[str, str]) -> xr.Dat
     dims = ("set", "taper_order", "sample")
     first = next((e["moduli"] for s in names for e in measured[s]), None)
     variables = {v: (dims, data[v], dict(first[v].attrs) if first is not None else {}) for v in PER_SAMPLE}
-    variables.update({
-        "source_sample": (dims, source_sample, {"long_name": "sample coordinate in the source file (-1: none)"}),
-        "n_samples": (("set", "taper_order"), n_samples, {"long_name": "samples measured (0: no such point)"}),
-        "parent_temperature": ("set", parent, {"long_name": "parent temperature of the set's inherent structures"}),
-        "seconds_per_sample": (("set", "taper_order"), seconds, {"long_name": "wall seconds per sample, one core",
-                                                                 "units": "s"}),
-    })
+    variables.update(
+        {
+            "source_sample": (dims, source_sample, {"long_name": "sample coordinate in the source file (-1: none)"}),
+            "n_samples": (("set", "taper_order"), n_samples, {"long_name": "samples measured (0: no such point)"}),
+            "parent_temperature": ("set", parent, {"long_name": "parent temperature of the set's inherent structures"}),
+            "seconds_per_sample": (
+                ("set", "taper_order"),
+                seconds,
+                {"long_name": "wall seconds per sample, one core", "units": "s"},
+            ),
+        }
+    )
     return xr.Dataset(
         variables,
         coords={"set": names, "taper_order": tapers, "sample": np.arange(n_max)},
@@ -166,7 +187,7 @@ def assemble(measured: dict[str, list[dict]], sources: dict[str, str]) -> xr.Dat
             "source_files": [_shown(sources[s]) for s in names],
             "source_sha256": [sha256(sources[s]) for s in names],
             "function": "vdosbench.benchmark.elastic.sample_elastic_moduli "
-                        "(vdosbench.generators.glasses.moduli.elastic_moduli per sample)",
+            "(vdosbench.generators.glasses.moduli.elastic_moduli per sample)",
             "date_created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "threads": 1,
             "layout": "dims (set, taper_order, sample); NaN where a set has no such point or sample",
@@ -185,8 +206,11 @@ def write_results(result: xr.Dataset, path: str | Path) -> Path:
     result = result.copy()
     for v in result.variables.values():
         v.encoding = {}
-    encoding = {str(v): {"zlib": True, "complevel": 4, "shuffle": True}
-                for v in result.data_vars if result[v].dtype.kind in "fiu"}
+    encoding = {
+        str(v): {"zlib": True, "complevel": 4, "shuffle": True}
+        for v in result.data_vars
+        if result[v].dtype.kind in "fiu"
+    }
     tmp = temporary_path(path)
     try:
         result.to_netcdf(tmp, engine="netcdf4", format="NETCDF4", encoding=encoding)

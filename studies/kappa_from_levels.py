@@ -82,10 +82,14 @@ def calibrate(samples: int = CALIBRATION_SAMPLES, seed: int = CALIBRATION_SEED) 
         r = edge_spacing_ratio(small, phonon_factor=PHONON_FACTOR, n_bootstrap=N_BOOTSTRAP, seed=0)
         fit = extreme_value_fit(big, phonon_factor=PHONON_FACTOR, law="independent", n_bootstrap=N_BOOTSTRAP, seed=0)
         m = fit.exponent.measurement
-        out[levels] = {"mean_r_tilde_below_edge": r.value, "r_tilde_se": r.uncertainty,
-                       "ratios": r.settings["ratios"], "weibull_shape": m.value + 1.0,
-                       "weibull_shape_se": m.uncertainty,
-                       "observed": m.settings["observed"]}
+        out[levels] = {
+            "mean_r_tilde_below_edge": r.value,
+            "r_tilde_se": r.uncertainty,
+            "ratios": r.settings["ratios"],
+            "weibull_shape": m.value + 1.0,
+            "weibull_shape_se": m.uncertainty,
+            "observed": m.settings["observed"],
+        }
     bp, bg = out["poisson"]["weibull_shape"], out["goe"]["weibull_shape"]
     kappa = bg / bp
     se = kappa * math.hypot(out["goe"]["weibull_shape_se"] / bg, out["poisson"]["weibull_shape_se"] / bp)
@@ -95,8 +99,13 @@ def calibrate(samples: int = CALIBRATION_SAMPLES, seed: int = CALIBRATION_SEED) 
 
 def calibration_from(result: dict[str, Any], source: str) -> KappaCalibration:
     """The :class:`KappaCalibration` of a :func:`calibrate` result."""
-    return KappaCalibration(result["poisson"]["mean_r_tilde_below_edge"], result["goe"]["mean_r_tilde_below_edge"],
-                            result["kappa_goe"], result["kappa_goe_se"], source)
+    return KappaCalibration(
+        result["poisson"]["mean_r_tilde_below_edge"],
+        result["goe"]["mean_r_tilde_below_edge"],
+        result["kappa_goe"],
+        result["kappa_goe_se"],
+        source,
+    )
 
 
 def load_calibration(path: Path = RESULT) -> KappaCalibration:
@@ -111,8 +120,13 @@ def mock_coverage(path: Path = RESULT) -> dict[str, float]:
     return {source: float(goe[source]["coverage"]) for source in (LEVELS_N2000, LEVELS_OWN)}
 
 
-def coverage(calibration: KappaCalibration, levels: str, replicates: int, seed: int = COVERAGE_SEED,
-             local_truth: float = float("nan")) -> dict[str, Any]:
+def coverage(
+    calibration: KappaCalibration,
+    levels: str,
+    replicates: int,
+    seed: int = COVERAGE_SEED,
+    local_truth: float = float("nan"),
+) -> dict[str, Any]:
     """The reading on ``replicates`` fresh mock designs (module docstring): coverage of s = 4, bias, verdicts; beside
     them the coverage of ``local_truth`` (``local_law``: the one-N law the Poisson calibration mocks read) and each
     replicate's reading (``readings``: value, low, high, κ, ratios)."""
@@ -122,24 +136,42 @@ def coverage(calibration: KappaCalibration, levels: str, replicates: int, seed: 
         small = [coupled_point(LEVEL_N, LEVEL_SAMPLES, p, levels, base + i) for i, p in enumerate(TAPERS)]
         big = [coupled_point(FIT_N, FIT_SAMPLES, p, levels, base + 10 + i) for i, p in enumerate(TAPERS)]
         for source, level_points in ((LEVELS_N2000, small), (LEVELS_OWN, big)):
-            est = extreme_value_kappa_from_levels(big, level_points, calibration, phonon_factor=PHONON_FACTOR,
-                                                  n_bootstrap=N_BOOTSTRAP, seed=r)
+            est = extreme_value_kappa_from_levels(
+                big, level_points, calibration, phonon_factor=PHONON_FACTOR, n_bootstrap=N_BOOTSTRAP, seed=r
+            )
             sources[source].append(est)
             m = est.measurement
-            print(f"{levels} {r} {source}: s = {m.value:.3f} [{m.low:.3f}, {m.high:.3f}] kappa "
-                  f"{m.settings['kappa']:.3f} ratios {m.settings['ratios']} {est.status}", flush=True)
+            print(
+                f"{levels} {r} {source}: s = {m.value:.3f} [{m.low:.3f}, {m.high:.3f}] kappa "
+                f"{m.settings['kappa']:.3f} ratios {m.settings['ratios']} {est.status}",
+                flush=True,
+            )
     out = {}
     for source, ests in sources.items():
         s = coverage_summary([e.measurement for e in ests], 4.0, CLAIM)
         local = coverage_summary([e.measurement for e in ests], local_truth)
         s["local_law"] = {k: local[k] for k in ("truth", "coverage", "wilson_95", "bias")}
-        s["readings"] = [[e.measurement.value, e.measurement.low, e.measurement.high, e.measurement.settings["kappa"],
-                          e.measurement.settings["ratios"]] for e in ests]
-        s.update({"replicates": replicates, "inconclusive_status": sum(e.status != "ok" for e in ests),
-                  "mean_kappa": float(np.mean([e.measurement.settings["kappa"] for e in ests])),
-                  "mean_ratios": float(np.mean([e.measurement.settings["ratios"] for e in ests])),
-                  "mean_r_tilde_below_edge": float(np.mean([e.measurement.settings["mean_r_tilde_below_edge"]
-                                                            for e in ests]))})
+        s["readings"] = [
+            [
+                e.measurement.value,
+                e.measurement.low,
+                e.measurement.high,
+                e.measurement.settings["kappa"],
+                e.measurement.settings["ratios"],
+            ]
+            for e in ests
+        ]
+        s.update(
+            {
+                "replicates": replicates,
+                "inconclusive_status": sum(e.status != "ok" for e in ests),
+                "mean_kappa": float(np.mean([e.measurement.settings["kappa"] for e in ests])),
+                "mean_ratios": float(np.mean([e.measurement.settings["ratios"] for e in ests])),
+                "mean_r_tilde_below_edge": float(
+                    np.mean([e.measurement.settings["mean_r_tilde_below_edge"] for e in ests])
+                ),
+            }
+        )
         out[source] = s
     return out
 
@@ -149,8 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, nargs=2, default=[20, 10], metavar=("GOE", "POISSON"))
     parser.add_argument("--output", type=Path, default=RESULT)
-    parser.add_argument("--calibration", type=Path, default=None,
-                        help="reuse a calibration this script printed (JSON) instead of making it again")
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        default=None,
+        help="reuse a calibration this script printed (JSON) instead of making it again",
+    )
     args = parser.parse_args(argv)
     t0 = time.process_time()
     if args.calibration is not None:  # a calibration made earlier by this script (its seeds and sample counts)
@@ -162,24 +198,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     local = cal["poisson"]["weibull_shape"] - 1.0
     calibration = calibration_from(cal, str(args.output))
     result = {
-        "method": {"script": "studies/kappa_from_levels.py", "command": "python -m studies.kappa_from_levels "
-                   + " ".join(sys.argv[1:] if argv is None else argv),
-                   "level_points": f"N = {LEVEL_N}, {LEVEL_SAMPLES} samples a taper",
-                   "fit_points": f"N = {FIT_N}, {FIT_SAMPLES} samples a taper, both tapers in one law",
-                   "phonon_factor": PHONON_FACTOR, "calibration_samples": CALIBRATION_SAMPLES,
-                   "calibration_seed": CALIBRATION_SEED, "coverage_seed": COVERAGE_SEED, "n_bootstrap": N_BOOTSTRAP,
-                   "mocks": "studies.coupled_mock_power: the T* = 1 spectrum and each taper's couplings",
-                   "t1_spectrum": {"amplitude": T1_AMPLITUDE, "s_deep": 4.0, "s_high": 3.0, "x_star": T1_X_STAR},
-                   "truth": "the deep exponent 4 (the claim's quantity); local_law: the one-N Weibull shape - 1 of "
-                            "the Poisson calibration mocks (the law near the lowest mode that kappa = 1 reads there)",
-                   "claim_rule": CLAIM.describe()},
+        "method": {
+            "script": "studies/kappa_from_levels.py",
+            "command": "python -m studies.kappa_from_levels " + " ".join(sys.argv[1:] if argv is None else argv),
+            "level_points": f"N = {LEVEL_N}, {LEVEL_SAMPLES} samples a taper",
+            "fit_points": f"N = {FIT_N}, {FIT_SAMPLES} samples a taper, both tapers in one law",
+            "phonon_factor": PHONON_FACTOR,
+            "calibration_samples": CALIBRATION_SAMPLES,
+            "calibration_seed": CALIBRATION_SEED,
+            "coverage_seed": COVERAGE_SEED,
+            "n_bootstrap": N_BOOTSTRAP,
+            "mocks": "studies.coupled_mock_power: the T* = 1 spectrum and each taper's couplings",
+            "t1_spectrum": {"amplitude": T1_AMPLITUDE, "s_deep": 4.0, "s_high": 3.0, "x_star": T1_X_STAR},
+            "truth": "the deep exponent 4 (the claim's quantity); local_law: the one-N Weibull shape - 1 of "
+            "the Poisson calibration mocks (the law near the lowest mode that kappa = 1 reads there)",
+            "claim_rule": CLAIM.describe(),
+        },
         "calibration": cal,
-        "coverage": {levels: coverage(calibration, levels, n, local_truth=local)
-                     for levels, n in zip(("goe", "poisson"), args.replicates)},
+        "coverage": {
+            levels: coverage(calibration, levels, n, local_truth=local)
+            for levels, n in zip(("goe", "poisson"), args.replicates)
+        },
     }
-    result["method"]["calibration_made"] = ("by this run" if args.calibration is None else
-                                            "by an earlier run of this script with the same seeds and counts, "
-                                            "reused (--calibration)")
+    result["method"]["calibration_made"] = (
+        "by this run"
+        if args.calibration is None
+        else "by an earlier run of this script with the same seeds and counts, reused (--calibration)"
+    )
     result["method"]["cpu_seconds"] = time.process_time() - t0
     write_results(args.output, result)
     return 0

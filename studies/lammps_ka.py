@@ -100,7 +100,9 @@ def _setup(lmp: object, n_a: int, n_b: int, density: float, seed: int) -> float:
     return ((n_a + n_b) / density) ** (1 / 3)
 
 
-def _fs_run(lmp: object, is_a: np.ndarray, duration: float, dt: float, frames: int = 40) -> tuple[np.ndarray, np.ndarray]:
+def _fs_run(
+    lmp: object, is_a: np.ndarray, duration: float, dt: float, frames: int = 40
+) -> tuple[np.ndarray, np.ndarray]:
     """Run ``duration`` LJ time; F_s(Q_FS, t) of the A particles at log-spaced times from the start."""
     n_steps = round(duration / dt)
     steps = np.unique(np.geomspace(1, n_steps, frames).astype(int))
@@ -153,9 +155,16 @@ def make_sample(args: argparse.Namespace, sample: int) -> dict:
     finally:
         lmp.close()  # type: ignore[attr-defined]
     return {
-        "sample": sample, "seed": seed, "tau_alpha": tau, "fs_time": times.tolist(), "fs": fs.tolist(),
-        "inherent_structure_energy_per_particle": energy, "final_force_norm": fnorm,
-        "timings_s": timings, "dynmat": str(dyn), "data": str(data),
+        "sample": sample,
+        "seed": seed,
+        "tau_alpha": tau,
+        "fs_time": times.tolist(),
+        "fs": fs.tolist(),
+        "inherent_structure_energy_per_particle": energy,
+        "final_force_norm": fnorm,
+        "timings_s": timings,
+        "dynmat": str(dyn),
+        "data": str(data),
     }
 
 
@@ -186,12 +195,18 @@ def probe_low_temperature(args: argparse.Namespace) -> dict:
         lmp.close()  # type: ignore[attr-defined]
     tau = relaxation_time(times, fs)
     return {
-        "temperature": 0.45, "dt": 0.005, "run_time": args.probe_time, "fs_time": times.tolist(), "fs": fs.tolist(),
-        "fs_at_end": float(fs[-1]), "tau_alpha_lower_bound": float(tau) if np.isfinite(tau) else args.probe_time,
-        "reached_1_over_e": bool(np.isfinite(tau)), "wall_s": wall,
+        "temperature": 0.45,
+        "dt": 0.005,
+        "run_time": args.probe_time,
+        "fs_time": times.tolist(),
+        "fs": fs.tolist(),
+        "fs_at_end": float(fs[-1]),
+        "tau_alpha_lower_bound": float(tau) if np.isfinite(tau) else args.probe_time,
+        "reached_1_over_e": bool(np.isfinite(tau)),
+        "wall_s": wall,
         "waiting_time": args.probe_wait,
         "note": "F_s from a waiting time after the quench to T = 0.45 (an ageing sample, which relaxes faster than "
-                "the equilibrated liquid): a lower bound on the equilibrium tau_alpha",
+        "the equilibrated liquid): a lower bound on the equilibrium tau_alpha",
     }
 
 
@@ -199,12 +214,24 @@ def export(args: argparse.Namespace, records: list[dict]) -> Path:
     """LAMMPS files -> lammps_ka.npz (what a third party would save) and its sidecar."""
     from vdosbench.benchmark.adapters import read
 
-    ds = read([r["dynmat"] for r in records], format="lammps-dynmat", data_file=[r["data"] for r in records],
-              unit_style="lj", zero_modes=3, binary=True)
+    ds = read(
+        [r["dynmat"] for r in records],
+        format="lammps-dynmat",
+        data_file=[r["data"] for r in records],
+        unit_style="lj",
+        zero_modes=3,
+        binary=True,
+    )
     npz = args.work / "lammps_ka.npz"
     tmp = args.work / "lammps_ka.partial.npz"
-    np.savez(tmp, eigenvalues=ds["eigenvalue"].values, positions=ds["position"].values,
-             box_length=ds["box_length"].values, species=ds["species"].values, spatial_dimension=3)
+    np.savez(
+        tmp,
+        eigenvalues=ds["eigenvalue"].values,
+        positions=ds["position"].values,
+        box_length=ds["box_length"].values,
+        species=ds["species"].values,
+        spatial_dimension=3,
+    )
     os.replace(tmp, npz)
     md = args.md_time + args.fs_time
     (args.work / "lammps_ka.vdos.toml").write_text(
@@ -244,8 +271,11 @@ def main() -> None:
     for s in range(args.samples):
         records.append(make_sample(args, s))
         r = records[-1]
-        print(f"sample {s}: tau_alpha = {r['tau_alpha']:.3g}, e_IS = {r['inherent_structure_energy_per_particle']:.4f}, "
-              f"|F| = {r['final_force_norm']:.2g}, {r['timings_s']}", flush=True)
+        print(
+            f"sample {s}: tau_alpha = {r['tau_alpha']:.3g}, e_IS = {r['inherent_structure_energy_per_particle']:.4f}, "
+            f"|F| = {r['final_force_norm']:.2g}, {r['timings_s']}",
+            flush=True,
+        )
     taus = np.array([r["tau_alpha"] for r in records])
     md_total = args.md_time + args.fs_time
     if not np.all(np.isfinite(taus)) or md_total < 10 * taus.max():
@@ -254,8 +284,12 @@ def main() -> None:
     npz = export(args, records)
     t0 = time.perf_counter()
     report = args.work / "report"
-    score = subprocess.run([str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output", str(report)],
-                           capture_output=True, text=True, check=False)
+    score = subprocess.run(
+        [str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output", str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     score_s = time.perf_counter() - t0
     print(score.stdout, score.stderr, flush=True)
     result = json.loads((report / "result.json").read_text())
@@ -264,16 +298,24 @@ def main() -> None:
     summary = {
         "script": "studies/lammps_ka.py",
         "system": {
-            "model": "Kob-Andersen 80:20 LJ (Kob & Andersen 1995)", "n_a": args.n_a, "n_b": args.n_b,
-            "density": args.density, "pair_style": "lj/cut, r_c = 2.5 sigma_ab, pair_modify shift yes",
-            "declared_taper_order": 0, "masses": 1.0,
+            "model": "Kob-Andersen 80:20 LJ (Kob & Andersen 1995)",
+            "n_a": args.n_a,
+            "n_b": args.n_b,
+            "density": args.density,
+            "pair_style": "lj/cut, r_c = 2.5 sigma_ab, pair_modify shift yes",
+            "declared_taper_order": 0,
+            "masses": 1.0,
         },
         "md": {
-            "ensemble": "NVT, Nose-Hoover, T_damp = 0.2", "temperature": args.temperature, "dt": args.dt,
-            "nvt_time": md_total, "nvt_steps": round(md_total / args.dt),
+            "ensemble": "NVT, Nose-Hoover, T_damp = 0.2",
+            "temperature": args.temperature,
+            "dt": args.dt,
+            "nvt_time": md_total,
+            "nvt_steps": round(md_total / args.dt),
             "tau_alpha_definition": f"F_s(q = {Q_FS}, t) of the A particles = 1/e, measured over the last {args.fs_time} "
-                                    "LJ time of each sample's NVT run",
-            "tau_alpha_per_sample": taus.tolist(), "nvt_time_in_tau_alpha": float(md_total / taus.max()),
+            "LJ time of each sample's NVT run",
+            "tau_alpha_per_sample": taus.tolist(),
+            "nvt_time_in_tau_alpha": float(md_total / taus.max()),
             "quench": "min_style cg, line quadratic, minimize 0 1e-10 20000 200000",
             "dynamical_matrix": "dynamical_matrix all regular 1e-6 binary yes",
         },
@@ -282,19 +324,21 @@ def main() -> None:
         "low_temperature_set": {
             "run": False,
             "why": "T = 0.45 not run: tau_alpha there is 1e2-1e3 LJ time in the literature (issue 18's range, not "
-                   "re-measured), so 10 tau_alpha for 5 samples is >= 20 min to hours on one core; "
-                   "low_temperature holds a measured lower bound instead",
+            "re-measured), so 10 tau_alpha for 5 samples is >= 20 min to hours on one core; "
+            "low_temperature holds a measured lower bound instead",
         },
         "score": {
             "command": f"vdosbench score {npz.name}  (sidecar {npz.with_suffix('').name}.vdos.toml)",
-            "exit_status": score.returncode, "totals": result["totals"],
+            "exit_status": score.returncode,
+            "totals": result["totals"],
             "results": [_brief(r) for r in result["results"] if r["verdict"] != "not applicable"],
             "not_applicable": [r["id"] for r in result["results"] if r["verdict"] == "not applicable"],
-            "systems": result.get("systems"), "cross_code": result.get("cross_code"), "wall_s": score_s,
+            "systems": result.get("systems"),
+            "cross_code": result.get("cross_code"),
+            "wall_s": score_s,
         },
         "wall_s": time.perf_counter() - start,
-        "machine": {"cpu": cpu_model(), "python": platform.python_version(), "threads": 1,
-                    "lammps": _lammps_version()},
+        "machine": {"cpu": cpu_model(), "python": platform.python_version(), "threads": 1, "lammps": _lammps_version()},
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".partial.json")
@@ -306,8 +350,11 @@ def main() -> None:
 def _brief(result: dict) -> dict:
     """A claim's result from ``result.json`` without the measurement's settings (bins, bootstrap details)."""
     points = [
-        {"verdict": p["verdict"], "reason": p.get("reason", ""),
-         "measurement": {k: v for k, v in (p.get("measurement") or {}).items() if k != "settings"}}
+        {
+            "verdict": p["verdict"],
+            "reason": p.get("reason", ""),
+            "measurement": {k: v for k, v in (p.get("measurement") or {}).items() if k != "settings"},
+        }
         for p in result.get("points", [])
     ]
     return {"id": result["id"], "verdict": result["verdict"], "reason": result.get("reason", ""), "points": points}

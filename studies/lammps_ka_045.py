@@ -187,11 +187,22 @@ def land(lmp: object, state: dict, landed: Path) -> None:
     if state.get("done"):
         from vdosbench.benchmark.adapters import read
 
-        ds = read([state["dynmat"]], format="lammps-dynmat", data_file=[state["data"]], unit_style="lj",
-                  zero_modes=3, binary=True)
+        ds = read(
+            [state["dynmat"]],
+            format="lammps-dynmat",
+            data_file=[state["data"]],
+            unit_style="lj",
+            zero_modes=3,
+            binary=True,
+        )
         buffer = io.BytesIO()
-        np.savez(buffer, eigenvalues=ds["eigenvalue"].values[0], positions=ds["position"].values[0],
-                 box_length=ds["box_length"].values[0], species=ds["species"].values[0])
+        np.savez(
+            buffer,
+            eigenvalues=ds["eigenvalue"].values[0],
+            positions=ds["position"].values[0],
+            box_length=ds["box_length"].values[0],
+            species=ds["species"].values[0],
+        )
         write_bytes(landed / f"s{sample}.npz", buffer.getvalue())
         (landed / f"s{sample}.data.gz").unlink(missing_ok=True)
     else:
@@ -247,20 +258,32 @@ def rule_details(state: dict) -> dict:
     """
     late = [seg for seg in state["segments"] if seg["start"] >= state["time"] / 2]
     taus = np.array([seg["tau_alpha"] for seg in late], dtype=float)
-    out: dict = {"time": float(state["time"]), "late_segments": len(late), "late_tau_alpha": taus.tolist(),
-                 "segments": [{"start": seg["start"], "end": seg["end"], "tau_alpha": seg["tau_alpha"]}
-                              for seg in state["segments"]]}
+    out: dict = {
+        "time": float(state["time"]),
+        "late_segments": len(late),
+        "late_tau_alpha": taus.tolist(),
+        "segments": [
+            {"start": seg["start"], "end": seg["end"], "tau_alpha": seg["tau_alpha"]} for seg in state["segments"]
+        ],
+    }
     if taus.size >= 2 and np.all(np.isfinite(taus)):
         trend = stats.spearmanr(np.arange(taus.size), taus, alternative="greater")
-        out.update(tau_alpha_median=float(np.median(taus)), spearman_rho=float(trend.statistic),
-                   spearman_p_growth=float(trend.pvalue))
+        out.update(
+            tau_alpha_median=float(np.median(taus)),
+            spearman_rho=float(trend.statistic),
+            spearman_p_growth=float(trend.pvalue),
+        )
     try:
         drift = energy_drift(np.asarray(state["energy_time"]), np.asarray(state["energy"]))
     except ValueError as e:  # too short a trace for the drift's blocks
         out["energy_drift_last_half"] = {"error": str(e), "consistent_with_zero": False}
         return out
-    out["energy_drift_last_half"] = {"drift": drift.drift, "low": drift.low, "high": drift.high,
-                                     "consistent_with_zero": bool(drift.consistent_with_zero)}
+    out["energy_drift_last_half"] = {
+        "drift": drift.drift,
+        "low": drift.low,
+        "high": drift.high,
+        "consistent_with_zero": bool(drift.consistent_with_zero),
+    }
     return out
 
 
@@ -281,8 +304,10 @@ def judge_details(d: dict) -> tuple[bool, str]:
     if "tau_alpha_median" not in d:
         return False, "F_s did not reach 1/e in a segment of the last half"
     if d["spearman_p_growth"] < TREND_P:
-        return False, (f"tau_alpha grows over the last half: Spearman rho = {d['spearman_rho']:.2f}, "
-                       f"p = {d['spearman_p_growth']:.3g}")
+        return False, (
+            f"tau_alpha grows over the last half: Spearman rho = {d['spearman_rho']:.2f}, "
+            f"p = {d['spearman_p_growth']:.3g}"
+        )
     drift = d["energy_drift_last_half"]
     if "error" in drift:
         return False, f"energy drift not measurable: {drift['error']}"
@@ -291,14 +316,17 @@ def judge_details(d: dict) -> tuple[bool, str]:
     tau = d["tau_alpha_median"]
     if d["time"] < TAU_MULTIPLE * tau:
         return False, f"{d['time']:g} LJ time < {TAU_MULTIPLE:g} tau_alpha = {TAU_MULTIPLE * tau:g}"
-    return True, (f"tau_alpha = {tau:.4g} (median of {d['late_segments']} segments) without growth "
-                  f"(p = {d['spearman_p_growth']:.2f}), drift consistent with 0, {d['time']:g} >= "
-                  f"{TAU_MULTIPLE:g} tau_alpha")
+    return True, (
+        f"tau_alpha = {tau:.4g} (median of {d['late_segments']} segments) without growth "
+        f"(p = {d['spearman_p_growth']:.2f}), drift consistent with 0, {d['time']:g} >= "
+        f"{TAU_MULTIPLE:g} tau_alpha"
+    )
 
 
 def _setup(lmp: object, args: argparse.Namespace, seed: int) -> None:
     lmp.commands_string(  # type: ignore[attr-defined]
-        random_kob_andersen_commands(args.n_a, args.n_b, args.density, seed, potential_commands(args)) + f"""
+        random_kob_andersen_commands(args.n_a, args.n_b, args.density, seed, potential_commands(args))
+        + f"""
         velocity all create {args.melt_temperature} {seed + 2} mom yes dist gaussian
         fix nvt all nvt temp {args.melt_temperature} {args.melt_temperature} 0.2
         timestep 0.002
@@ -326,8 +354,12 @@ def _resume(lmp: object, start: Path, potential: str) -> None:
     )
 
 
-def segment_fs(frames: np.ndarray, spacing: float, short_time: list[float], short_fs: list[float],
-               ) -> tuple[np.ndarray, np.ndarray]:
+def segment_fs(
+    frames: np.ndarray,
+    spacing: float,
+    short_time: list[float],
+    short_fs: list[float],
+) -> tuple[np.ndarray, np.ndarray]:
     """F_s(q, t) of one segment: ``short_*`` (from the segment's start) below ``spacing``, then the mean over
     every pair of ``frames`` (unwrapped A positions, one every ``spacing`` from the start) k·spacing apart.
 
@@ -340,8 +372,10 @@ def segment_fs(frames: np.ndarray, spacing: float, short_time: list[float], shor
     >>> bool(fs[2] > fs[3] > fs[4])
     True
     """
-    times, values = [float(t) for t in short_time if t < spacing], [float(f) for t, f in zip(short_time, short_fs)
-                                                                       if t < spacing]
+    times, values = (
+        [float(t) for t in short_time if t < spacing],
+        [float(f) for t, f in zip(short_time, short_fs) if t < spacing],
+    )
     for k in range(1, frames.shape[0]):
         times.append(k * spacing)
         values.append(float(self_intermediate_scattering(frames[k:] - frames[:-k], Q_FS).mean()))
@@ -376,10 +410,19 @@ def run_segment(lmp: object, args: argparse.Namespace, state: dict, is_a: np.nda
     avg_t, avg_fs = segment_fs(np.array(frames), origin * dt, fs_t, fs)
     tau = relaxation_time(avg_t, avg_fs)
     state["time"] = start_t + n * dt
-    state["segments"].append({"start": start_t, "end": state["time"], "tau_alpha": float(tau),
-                              "tau_alpha_single_origin": float(single), "origin_every": origin * dt,
-                              "fs_time": avg_t.tolist(), "fs": avg_fs.tolist(),
-                              "fs_single_origin_time": fs_t, "fs_single_origin": fs})
+    state["segments"].append(
+        {
+            "start": start_t,
+            "end": state["time"],
+            "tau_alpha": float(tau),
+            "tau_alpha_single_origin": float(single),
+            "origin_every": origin * dt,
+            "fs_time": avg_t.tolist(),
+            "fs": avg_fs.tolist(),
+            "fs_single_origin_time": fs_t,
+            "fs_single_origin": fs,
+        }
+    )
 
 
 def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> dict:
@@ -400,11 +443,22 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
         start.write_bytes(gzip.decompress((args.landed / f"s{sample}.data.gz").read_bytes()))
         state.setdefault("resumed_from_landed_at", []).append(state["time"])
     elif state is None:
-        state = {"sample": sample, "seed": seed, "time": 0.0, "segments": [], "energy_time": [], "energy": [],
-                 "done": False, "wall_s": 0.0, "taper_order": args.taper_order}
+        state = {
+            "sample": sample,
+            "seed": seed,
+            "time": 0.0,
+            "segments": [],
+            "energy_time": [],
+            "energy": [],
+            "done": False,
+            "wall_s": 0.0,
+            "taper_order": args.taper_order,
+        }
     if state.setdefault("taper_order", "0") != args.taper_order:
-        raise SystemExit(f"sample {sample} was run with --taper-order {state['taper_order']}, found "
-                         f"--taper-order {args.taper_order}; use that taper or another --work and --landed")
+        raise SystemExit(
+            f"sample {sample} was run with --taper-order {state['taper_order']}, found "
+            f"--taper-order {args.taper_order}; use that taper or another --work and --landed"
+        )
     if state["done"]:
         return {**state, "already_done": True}
     lmp = start_lammps()
@@ -433,12 +487,16 @@ def advance_sample(args: argparse.Namespace, sample: int, deadline: float) -> di
             state["wall_s"] += time.perf_counter() - t0
             t0 = time.perf_counter()
             write_json_atomic(state_path, state)
-            print(f"sample {sample} segment {len(state['segments'])}: t = {state['time']:g}, "
-                  f"tau_alpha = {state['segments'][-1]['tau_alpha']:.4g}; {why}", flush=True)
+            print(
+                f"sample {sample} segment {len(state['segments'])}: t = {state['time']:g}, "
+                f"tau_alpha = {state['segments'][-1]['tau_alpha']:.4g}; {why}",
+                flush=True,
+            )
             if ok:
                 dyn, data = args.work / f"s{sample}.dyn", args.work / f"s{sample}.data"
                 lmp.commands_string(  # type: ignore[attr-defined]
-                    "unfix nvt\nmin_style cg\nmin_modify line quadratic\nminimize 0 1e-10 20000 200000")
+                    "unfix nvt\nmin_style cg\nmin_modify line quadratic\nminimize 0 1e-10 20000 200000"
+                )
                 state["final_force_norm"] = float(lmp.get_thermo("fnorm"))  # type: ignore[attr-defined]
                 state["inherent_structure_energy_per_particle"] = float(lmp.get_thermo("pe"))  # type: ignore[attr-defined]
                 lmp.command(f"write_data {data}.tmp")  # type: ignore[attr-defined]
@@ -464,10 +522,18 @@ def vdosbench_ka_points(path: Path = Path(__file__).parent / "results" / "low_ts
     if not path.exists():
         return []
     data = json.loads(path.read_text())
-    return [{"protocol": p.get("protocol"), "taper_order": p.get("taper_order"), "n_samples": p.get("n_samples"),
-             "s_mle_k10": p.get("s_mle_k10"), "inherent_energy": p.get("inherent_energy"),
-             "source": str(path.relative_to(path.parents[2]))}
-            for p in data.get("points", []) if p.get("model") == "kob_andersen"]
+    return [
+        {
+            "protocol": p.get("protocol"),
+            "taper_order": p.get("taper_order"),
+            "n_samples": p.get("n_samples"),
+            "s_mle_k10": p.get("s_mle_k10"),
+            "inherent_energy": p.get("inherent_energy"),
+            "source": str(path.relative_to(path.parents[2])),
+        }
+        for p in data.get("points", [])
+        if p.get("model") == "kob_andersen"
+    ]
 
 
 def vdosbench_energies(taper: str, catalog: Path | None = None) -> dict:
@@ -481,9 +547,14 @@ def vdosbench_energies(taper: str, catalog: Path | None = None) -> dict:
     if entry is None or entry.fingerprint is None:
         return {}
     values, stderr = entry.fingerprint.values, entry.fingerprint.stderr
-    return {"set": name, "samples": entry.recipe.samples,
-            **{key: {"value": float(values[f"mean:{field}"][0]), "stderr": float(stderr[f"mean:{field}"][0])}
-               for key, field in (("parent_energy", "segment_mean_energy"), ("inherent_energy", "inherent_energy"))}}
+    return {
+        "set": name,
+        "samples": entry.recipe.samples,
+        **{
+            key: {"value": float(values[f"mean:{field}"][0]), "stderr": float(stderr[f"mean:{field}"][0])}
+            for key, field in (("parent_energy", "segment_mean_energy"), ("inherent_energy", "inherent_energy"))
+        },
+    }
 
 
 def late_mean_energy(state: dict) -> float:
@@ -512,8 +583,10 @@ def pair_style(args: argparse.Namespace) -> str:
     """The potential as the summary and the sidecar state it."""
     if args.taper_order == "0":
         return "LAMMPS lj/cut 2.5 sigma_ab, pair_modify shift yes (truncated and shifted)"
-    return (f"LAMMPS pair_style table spline {TABLE_POINTS} of vdosbench's tapered KA, m = {args.taper_order}, "
-            f"r_c = 2.5 sigma_ab ({TABLE_POINTS} points a pair from 0.5 sigma_ab)")
+    return (
+        f"LAMMPS pair_style table spline {TABLE_POINTS} of vdosbench's tapered KA, m = {args.taper_order}, "
+        f"r_c = 2.5 sigma_ab ({TABLE_POINTS} points a pair from 0.5 sigma_ab)"
+    )
 
 
 def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
@@ -522,8 +595,14 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
     for a tapered form) -> summary."""
     parts = [np.load(args.landed / f"s{s['sample']}.npz") for s in states]
     npz, tmp = args.work / "lammps_ka_045.npz", args.work / "lammps_ka_045.partial.npz"
-    np.savez(tmp, **{key: np.stack([part[key] for part in parts])
-                     for key in ("eigenvalues", "positions", "box_length", "species")}, spatial_dimension=3)
+    np.savez(
+        tmp,
+        **{
+            key: np.stack([part[key] for part in parts])
+            for key in ("eigenvalues", "positions", "box_length", "species")
+        },
+        spatial_dimension=3,
+    )
     os.replace(tmp, npz)
     side = args.work / "lammps_ka_045.vdos.toml"
     side_tmp = args.work / "lammps_ka_045.vdos.toml.tmp"
@@ -533,34 +612,51 @@ def export_and_score(args: argparse.Namespace, states: list[dict]) -> None:
         f"spatial_dimension = 3\nn_particles = {args.n_a + args.n_b}\ndensity = {args.density}\n"
         f"parent_temperature = {args.temperature}\n"
         'quench = "LAMMPS NVT at the parent temperature to the equilibrium rule of studies/lammps_ka_045.py, '
-        'then CG to a force norm of 1e-10"\n')
+        'then CG to a force norm of 1e-10"\n'
+    )
     os.replace(side_tmp, side)
     report = args.work / "report"
     ours = vdosbench_energies(args.taper_order)
     reference = ["--reference", ours["set"]] if ours else []  # spectra and s against our set of the same potential
-    score = subprocess.run([str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output",
-                            str(report), *reference], capture_output=True, text=True, check=False)
+    score = subprocess.run(
+        [str(Path(sys.executable).parent / "vdosbench"), "score", str(npz), "--output", str(report), *reference],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     print(score.stdout, score.stderr, flush=True)
     result = json.loads((report / "result.json").read_text())
     compared = json.loads((report / "reference.json").read_text()) if reference else None
     summary = {
-        "script": "studies/lammps_ka_045.py", "temperature": args.temperature,
-        "taper_order": args.taper_order, "pair_style": pair_style(args),
+        "script": "studies/lammps_ka_045.py",
+        "temperature": args.temperature,
+        "taper_order": args.taper_order,
+        "pair_style": pair_style(args),
         "samples": [{k: v for k, v in s.items() if k not in ("energy", "energy_time", "already_done")} for s in states],
         "cost_core_s": sum(s["wall_s"] for s in states),
         "inherent_energy": mean_interval([s["inherent_structure_energy_per_particle"] for s in states]),
         "parent_energy": mean_interval([late_mean_energy(s) for s in states]),
         "vdosbench_same_potential": ours,
         "reference_comparison": compared,
-        "score": {"exit_status": score.returncode, "totals": result["totals"],
-                  "results": [{"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""),
-                               "points": r.get("points", [])}
-                              for r in result["results"] if r["verdict"] != "not applicable"],
-                  "cross_code": result.get("cross_code")},
+        "score": {
+            "exit_status": score.returncode,
+            "totals": result["totals"],
+            "results": [
+                {"id": r["id"], "verdict": r["verdict"], "reason": r.get("reason", ""), "points": r.get("points", [])}
+                for r in result["results"]
+                if r["verdict"] != "not applicable"
+            ],
+            "cross_code": result.get("cross_code"),
+        },
         "vdosbench_ka_at_0.45": vdosbench_ka_points(),
-        "t_mct": {"this_set": ("0.435 (published KA, truncated and shifted)" if args.taper_order == "0" else
-                               f"the tapered m = {args.taper_order} form's, as vdosbench's own sets"),
-                  "vdosbench_tapered": "T_c = 0.352 +- 0.014 (m = 2), 0.364 +- 0.005 (m = inf), docs/findings/low-tstar.md"},
+        "t_mct": {
+            "this_set": (
+                "0.435 (published KA, truncated and shifted)"
+                if args.taper_order == "0"
+                else f"the tapered m = {args.taper_order} form's, as vdosbench's own sets"
+            ),
+            "vdosbench_tapered": "T_c = 0.352 +- 0.014 (m = 2), 0.364 +- 0.005 (m = inf), docs/findings/low-tstar.md",
+        },
     }
     write_json_atomic(args.output, summary)
     print(f"wrote {args.output}")
@@ -580,12 +676,25 @@ def write_rule_report(work: Path, path: Path, landed: Path = LANDED) -> dict:
     samples = []
     for state in current_states(work, landed).values():
         ok, why = equilibrated(state)
-        samples.append({"sample": state["sample"], "done": bool(state.get("done")), "passes": ok, "why": why,
-                        "wall_s": state.get("wall_s"), **rule_details(state)})
-    report = {"script": "studies/lammps_ka_045.py", "rule": f"benchmark/registrations/lammps-ka-equilibrium.toml (registered {RULE.registered}; "
-                      "docs/findings/low-tstar.md, History)",
-              "min_late_segments": MIN_LATE_SEGMENTS, "trend_p": TREND_P, "tau_multiple": TAU_MULTIPLE,
-              "samples": samples}
+        samples.append(
+            {
+                "sample": state["sample"],
+                "done": bool(state.get("done")),
+                "passes": ok,
+                "why": why,
+                "wall_s": state.get("wall_s"),
+                **rule_details(state),
+            }
+        )
+    report = {
+        "script": "studies/lammps_ka_045.py",
+        "rule": f"benchmark/registrations/lammps-ka-equilibrium.toml (registered {RULE.registered}; "
+        "docs/findings/low-tstar.md, History)",
+        "min_late_segments": MIN_LATE_SEGMENTS,
+        "trend_p": TREND_P,
+        "tau_multiple": TAU_MULTIPLE,
+        "samples": samples,
+    }
     write_json_atomic(path, report)
     print(f"wrote {path}")
     return report
@@ -604,25 +713,46 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--dt", type=float, default=0.005)
     p.add_argument("--segment-time", type=float, default=1000.0)
     p.add_argument("--energy-every", type=float, default=1.0, help="LJ time between V/N records")
-    p.add_argument("--origin-every", type=float, default=50.0,
-                   help="LJ time between the time origins of a segment's averaged F_s (module docstring)")
+    p.add_argument(
+        "--origin-every",
+        type=float,
+        default=50.0,
+        help="LJ time between the time origins of a segment's averaged F_s (module docstring)",
+    )
     p.add_argument("--max-segments", type=int, default=10**6)
     p.add_argument("--budget-seconds", type=float, default=float("inf"))
-    p.add_argument("--taper-order", choices=list(TAPERS), default="2",
-                   help="the potential: 2 or inf, the seed's taper as a LAMMPS table (default, module docstring "
-                        "2026-11-26); 0, lj/cut truncated and shifted (the first runs)")
+    p.add_argument(
+        "--taper-order",
+        choices=list(TAPERS),
+        default="2",
+        help="the potential: 2 or inf, the seed's taper as a LAMMPS table (default, module docstring "
+        "2026-11-26); 0, lj/cut truncated and shifted (the first runs)",
+    )
     p.add_argument("--export-only", action="store_true")
-    p.add_argument("--output", type=Path, help="summary JSON (default: studies/results/lammps_ka_045_m{taper}.json; "
-                                               "lammps_ka_045.json for --taper-order 0)")
-    p.add_argument("--landed", type=Path,
-                   help="where every sample's state is landed after each segment, and read from when --work has "
-                        "none (default: studies/run_states/lammps_ka_045_m{taper}/, lammps_ka_045/ for "
-                        "--taper-order 0, in the repository)")
-    p.add_argument("--land-only", action="store_true",
-                   help="only land the sample states of --work (a run of an earlier version of this script)")
-    p.add_argument("--rule-report", type=Path, metavar="JSON",
-                   help="only write the equilibrium rule's numbers for every sample state (--work, else --landed) "
-                        "to JSON")
+    p.add_argument(
+        "--output",
+        type=Path,
+        help="summary JSON (default: studies/results/lammps_ka_045_m{taper}.json; "
+        "lammps_ka_045.json for --taper-order 0)",
+    )
+    p.add_argument(
+        "--landed",
+        type=Path,
+        help="where every sample's state is landed after each segment, and read from when --work has "
+        "none (default: studies/run_states/lammps_ka_045_m{taper}/, lammps_ka_045/ for "
+        "--taper-order 0, in the repository)",
+    )
+    p.add_argument(
+        "--land-only",
+        action="store_true",
+        help="only land the sample states of --work (a run of an earlier version of this script)",
+    )
+    p.add_argument(
+        "--rule-report",
+        type=Path,
+        metavar="JSON",
+        help="only write the equilibrium rule's numbers for every sample state (--work, else --landed) to JSON",
+    )
     args = p.parse_args(argv)
     landed, output = default_paths(args.taper_order)
     args.landed = args.landed or landed

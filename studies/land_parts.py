@@ -42,8 +42,10 @@ def land(set_name: str, folders: Sequence[Path], sizes: Sequence[int], parts: Pa
             held = {name: ds["sample"].values.tolist() for name, ds in read_point_groups(target).items()}
             new = {key: ds["sample"].values.tolist() for key, ds in points.items()}
             if sorted(map(sorted, held.values())) != sorted(map(sorted, new.values())):
-                raise ValueError(f"{target} holds samples {held}, the folder {folder} holds {new}; a part is never "
-                                 "rewritten. Fix: land the folder under another name, or remove the part on purpose")
+                raise ValueError(
+                    f"{target} holds samples {held}, the folder {folder} holds {new}; a part is never "
+                    "rewritten. Fix: land the folder under another name, or remove the part on purpose"
+                )
             out[folder.name] = "already landed"
             continue
         export_compact(points, target)

@@ -45,24 +45,45 @@ def main(argv: list[str] | None = None) -> int:
     ds = open_dataset(path, validate=False)
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     rows = []
-    for (t, color) in zip(sorted(np.atleast_1d(ds["parent_temperature"].values), reverse=True), ("C0", "C3")):
+    for t, color in zip(sorted(np.atleast_1d(ds["parent_temperature"].values), reverse=True), ("C0", "C3")):
         for m in np.atleast_1d(ds["taper_order"].values):
             point = ds.sel(parent_temperature=t, taper_order=m).load()
             results = level_statistics_by_window(point, WINDOWS, n_bootstrap=1000, seed=0)
             for ax, name in zip(axes, WINDOWS):
                 res = results[name]
                 mr = res.mean_r_tilde
-                rows.append({"parent_temperature": float(t), "taper_order": int(m), "window": name,
-                             "n_samples": int(point.sizes["sample"]), "n_ratios": int(res.window["n_ratios"]),
-                             "mean_r_tilde": {"value": mr.value, "low": mr.low, "high": mr.high,
-                                              "uncertainty": mr.uncertainty},
-                             "ks_goe": res.goe.to_dict(), "ks_poisson": res.poisson.to_dict()})
+                rows.append(
+                    {
+                        "parent_temperature": float(t),
+                        "taper_order": int(m),
+                        "window": name,
+                        "n_samples": int(point.sizes["sample"]),
+                        "n_ratios": int(res.window["n_ratios"]),
+                        "mean_r_tilde": {
+                            "value": mr.value,
+                            "low": mr.low,
+                            "high": mr.high,
+                            "uncertainty": mr.uncertainty,
+                        },
+                        "ks_goe": res.goe.to_dict(),
+                        "ks_poisson": res.poisson.to_dict(),
+                    }
+                )
                 c = res.curve
-                ax.plot(c["r"].values, c["density"].values, "o", ms=3, color=color,
-                        label=f"T* = {t:g}: ⟨r̃⟩ = {mr.value:.3f} [{mr.low:.3f}, {mr.high:.3f}]")
-                print(f"T* = {t:g} m = {int(m)} {name:8s} <r~> = {mr.value:.4f} [{mr.low:.4f}, {mr.high:.4f}] "
-                      f"(GOE 0.5307, Poisson 0.3863); KS GOE {res.goe.statistic:.3f}, Poisson "
-                      f"{res.poisson.statistic:.3f}; {int(point.sizes['sample'])} samples", flush=True)
+                ax.plot(
+                    c["r"].values,
+                    c["density"].values,
+                    "o",
+                    ms=3,
+                    color=color,
+                    label=f"T* = {t:g}: ⟨r̃⟩ = {mr.value:.3f} [{mr.low:.3f}, {mr.high:.3f}]",
+                )
+                print(
+                    f"T* = {t:g} m = {int(m)} {name:8s} <r~> = {mr.value:.4f} [{mr.low:.4f}, {mr.high:.4f}] "
+                    f"(GOE 0.5307, Poisson 0.3863); KS GOE {res.goe.statistic:.3f}, Poisson "
+                    f"{res.poisson.statistic:.3f}; {int(point.sizes['sample'])} samples",
+                    flush=True,
+                )
     fine = np.linspace(0.0, 5.0, 400)
     for ax, name in zip(axes, WINDOWS):
         ax.plot(fine, goe_surmise_pdf(fine), color="k", label="GOE surmise (Atas)")
@@ -71,14 +92,20 @@ def main(argv: list[str] | None = None) -> int:
         ax.set_xlabel("r")
         ax.legend(fontsize=7)
     axes[0].set_ylabel("P(r)")
-    fig.suptitle(f"Level-spacing ratios, N = {ds.sizes['site']}, d = 3, seed-literal protocol "
-                 f"({ds.sizes['sample']} samples per T*)")
+    fig.suptitle(
+        f"Level-spacing ratios, N = {ds.sizes['site']}, d = 3, seed-literal protocol "
+        f"({ds.sizes['sample']} samples per T*)"
+    )
     fig.tight_layout()
     args.figure.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(args.figure, dpi=110)
-    write_text(args.out, dumps_strict({"method": __doc__, "reference_values": {"goe_large_n": GOE_LARGE_N,
-                                                                             "poisson": POISSON},
-                                     "points": rows}, indent=1))
+    write_text(
+        args.out,
+        dumps_strict(
+            {"method": __doc__, "reference_values": {"goe_large_n": GOE_LARGE_N, "poisson": POISSON}, "points": rows},
+            indent=1,
+        ),
+    )
     return 0
 
 

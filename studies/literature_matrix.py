@@ -98,30 +98,61 @@ class DataSet:
 _SIZES = (1000, 2000, 4000, 8000, 16000)
 _SAMPLES = {1000: 100, 2000: 60, 4000: 80, 8000: 120, 16000: 10}
 #: The series set: the high-T* soft spheres at every size, along ``n_particles``.
-SERIES = DataSet("lowest N-series", tuple(f"soft-spheres-lowest-n{n}.nc" for n in _SIZES),
-                 "soft spheres after T* = 1 and T* = inf, both tapers, N = 1000 - 16000 (the five sets above)")
+SERIES = DataSet(
+    "lowest N-series",
+    tuple(f"soft-spheres-lowest-n{n}.nc" for n in _SIZES),
+    "soft spheres after T* = 1 and T* = inf, both tapers, N = 1000 - 16000 (the five sets above)",
+)
 #: The sets the matrix reads, in page order.
 DATA_SETS: tuple[DataSet, ...] = (
-    *(DataSet(f"lowest N={n}", (f"soft-spheres-lowest-n{n}.nc",),
-              f"soft spheres, N = {n}, T* = 1 and inf, both tapers, lowest 50 modes and G, {_SAMPLES[n]} samples")
-      for n in _SIZES),
+    *(
+        DataSet(
+            f"lowest N={n}",
+            (f"soft-spheres-lowest-n{n}.nc",),
+            f"soft spheres, N = {n}, T* = 1 and inf, both tapers, lowest 50 modes and G, {_SAMPLES[n]} samples",
+        )
+        for n in _SIZES
+    ),
     SERIES,
-    DataSet("confirm N=2000", ("soft-spheres-lowest-confirm-n2000.nc",),
-            "soft spheres, N = 2000, T* = 1 and inf, both tapers, lowest 20 modes, G, K and participation ratios, "
-            "1000 samples (the issue-51 confirmatory set)"),
-    DataSet("lowest N=1000 T_d", ("soft-spheres-lowest-n1000-td.nc",),
-            "soft spheres, N = 1000, T_d = 0.144 (aged 40 tau_alpha of swap MC), both tapers, lowest 50 modes, G, K, "
-            "participation ratios, 100 samples in 20 chains"),
-    *(DataSet(f"full N=1000 {label}", (f"soft-spheres-n1000-equilibrated-{label}.nc",),
-              f"soft spheres, N = 1000, equilibrated (swap MC) at T* = {where}, full spectrum, {n} samples")
-      for label, where, n in (("7td", "7 T_d = 1.0, both tapers", 30), ("3td", "3 T_d, both tapers", 30),
-                              ("2td", "2 T_d, both tapers", 30), ("1.5td", "1.5 T_d, both tapers", 30),
-                              ("1.25td-m2", "1.25 T_d, m = 2", 30), ("1.25td-minf", "1.25 T_d, m = inf", 30),
-                              ("td-m2", "T_d, m = 2", 30), ("td-minf", "T_d, m = inf", 60))),
-    DataSet("KA 0.45 m=2", ("kob-andersen-n1000-equilibrated-0.45-m2.nc",),
-            "Kob-Andersen mixture, N = 1000, equilibrated at T* = 0.45, m = 2, full spectrum, 30 samples"),
-    DataSet("KA 0.45 m=inf", ("kob-andersen-n1000-equilibrated-0.45-minf.nc",),
-            "Kob-Andersen mixture, N = 1000, equilibrated at T* = 0.45, m = inf, full spectrum, 30 samples"),
+    DataSet(
+        "confirm N=2000",
+        ("soft-spheres-lowest-confirm-n2000.nc",),
+        "soft spheres, N = 2000, T* = 1 and inf, both tapers, lowest 20 modes, G, K and participation ratios, "
+        "1000 samples (the issue-51 confirmatory set)",
+    ),
+    DataSet(
+        "lowest N=1000 T_d",
+        ("soft-spheres-lowest-n1000-td.nc",),
+        "soft spheres, N = 1000, T_d = 0.144 (aged 40 tau_alpha of swap MC), both tapers, lowest 50 modes, G, K, "
+        "participation ratios, 100 samples in 20 chains",
+    ),
+    *(
+        DataSet(
+            f"full N=1000 {label}",
+            (f"soft-spheres-n1000-equilibrated-{label}.nc",),
+            f"soft spheres, N = 1000, equilibrated (swap MC) at T* = {where}, full spectrum, {n} samples",
+        )
+        for label, where, n in (
+            ("7td", "7 T_d = 1.0, both tapers", 30),
+            ("3td", "3 T_d, both tapers", 30),
+            ("2td", "2 T_d, both tapers", 30),
+            ("1.5td", "1.5 T_d, both tapers", 30),
+            ("1.25td-m2", "1.25 T_d, m = 2", 30),
+            ("1.25td-minf", "1.25 T_d, m = inf", 30),
+            ("td-m2", "T_d, m = 2", 30),
+            ("td-minf", "T_d, m = inf", 60),
+        )
+    ),
+    DataSet(
+        "KA 0.45 m=2",
+        ("kob-andersen-n1000-equilibrated-0.45-m2.nc",),
+        "Kob-Andersen mixture, N = 1000, equilibrated at T* = 0.45, m = 2, full spectrum, 30 samples",
+    ),
+    DataSet(
+        "KA 0.45 m=inf",
+        ("kob-andersen-n1000-equilibrated-0.45-minf.nc",),
+        "Kob-Andersen mixture, N = 1000, equilibrated at T* = 0.45, m = inf, full spectrum, 30 samples",
+    ),
 )
 
 #: Variables the series set keeps of each size (what the size-series and per-size estimators read).
@@ -138,7 +169,11 @@ def open_set(data_set: DataSet, root: Path = ROOT / "reference-data") -> xr.Data
         with xr.open_dataset(root / name) as ds:
             part = ds[[v for v in _SERIES_VARIABLES if v in ds]].load()
             n = int(ds.attrs["n_particles"])
-            attrs = {k: v for k, v in ds.attrs.items() if k not in ("n_particles", "title", "grid", "n_samples", "padded_dims")}
+            attrs = {
+                k: v
+                for k, v in ds.attrs.items()
+                if k not in ("n_particles", "title", "grid", "n_samples", "padded_dims")
+            }
         part = part.assign_coords(sample=np.arange(part.sizes["sample"]))
         part.attrs = attrs
         parts.append((n, part))
@@ -159,9 +194,15 @@ def _cell(data_set: str, point: PointResult) -> dict[str, Any]:
     m = point.measurement
     low, high = (None, None) if m is None else (_finite(m.low), _finite(m.high))
     why = point.reason or ("" if m is None else str(m.settings.get("not_assessed", "")))
-    return {"set": data_set, "point": {k: _jsonable(v) for k, v in point.parameters.items()},
-            "value": None if m is None else _finite(m.value), "low": low, "high": high,
-            "verdict": point.verdict.value, "why": why}
+    return {
+        "set": data_set,
+        "point": {k: _jsonable(v) for k, v in point.parameters.items()},
+        "value": None if m is None else _finite(m.value),
+        "low": low,
+        "high": high,
+        "verdict": point.verdict.value,
+        "why": why,
+    }
 
 
 def _jsonable(v: Any) -> Any:
@@ -182,8 +223,9 @@ def _variants(claim: Claim) -> list[tuple[str, Claim]]:
     return [(PAPER_READING, replace(claim, alternatives=())), *((a.label, c) for a, c in alternative_claims(claim))]
 
 
-def read_claim(entry: LiteratureClaim, sets: Mapping[str, xr.Dataset],
-               caches: dict[str, ResultCache] | None = None) -> dict[str, Any]:
+def read_claim(
+    entry: LiteratureClaim, sets: Mapping[str, xr.Dataset], caches: dict[str, ResultCache] | None = None
+) -> dict[str, Any]:
     """One claim of the register on every set it can read: each reading's cells, and the sets it does not apply to.
 
     A reading that measures across sizes (``across`` in its settings) reads the series sets only; every other
@@ -199,25 +241,39 @@ def read_claim(entry: LiteratureClaim, sets: Mapping[str, xr.Dataset],
         for data_set in DATA_SETS:
             if data_set.name not in sets or across != data_set.series:
                 continue
-            result = evaluate_claim(variant, sets[data_set.name], data_set.name,
-                                    caches.setdefault(data_set.name, {}))
+            result = evaluate_claim(variant, sets[data_set.name], data_set.name, caches.setdefault(data_set.name, {}))
             if not result.points:
                 not_applicable.setdefault(data_set.name, result.reason)
                 continue
             reading["cells"].extend(_cell(data_set.name, p) for p in result.points)
         readings.append(reading)
-    return {"readings": readings,
-            "not_applicable": [{"set": k, "reason": v} for k, v in not_applicable.items()
-                               if not any(c["set"] == k for r in readings for c in r["cells"])]}
+    return {
+        "readings": readings,
+        "not_applicable": [
+            {"set": k, "reason": v}
+            for k, v in not_applicable.items()
+            if not any(c["set"] == k for r in readings for c in r["cells"])
+        ],
+    }
 
 
 def _record(entry: LiteratureClaim) -> dict[str, Any]:
     """What the page says of a claim beside its cells (from the register, not computed)."""
-    return {"id": entry.claim.id, "file": entry.file, "paper": entry.paper, "statement": entry.claim.statement,
-            "where": entry.published["where"], "published_value": entry.published["value"],
-            "checked": entry.checked, "weight": entry.weight, "applicable": entry.applicable,
-            "ours": entry.system["ours"], "recipe": entry.recipe, "expect": entry.claim.expect.describe(),
-            "to_check": entry.to_check}
+    return {
+        "id": entry.claim.id,
+        "file": entry.file,
+        "paper": entry.paper,
+        "statement": entry.claim.statement,
+        "where": entry.published["where"],
+        "published_value": entry.published["value"],
+        "checked": entry.checked,
+        "weight": entry.weight,
+        "applicable": entry.applicable,
+        "ours": entry.system["ours"],
+        "recipe": entry.recipe,
+        "expect": entry.claim.expect.describe(),
+        "to_check": entry.to_check,
+    }
 
 
 def compute(register: Sequence[LiteratureClaim] | None = None, root: Path = ROOT / "reference-data") -> dict[str, Any]:
@@ -230,14 +286,18 @@ def compute(register: Sequence[LiteratureClaim] | None = None, root: Path = ROOT
         if entry.applicable:
             row.update(read_claim(entry, sets, caches))
         claims.append(row)
-    return {"generated_by": SCRIPT, "data_sets": [{"name": d.name, "files": list(d.files),
-                                                  "description": d.description} for d in DATA_SETS],
-            "papers": papers(register), "claims": claims}
+    return {
+        "generated_by": SCRIPT,
+        "data_sets": [{"name": d.name, "files": list(d.files), "description": d.description} for d in DATA_SETS],
+        "papers": papers(register),
+        "claims": claims,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # the page
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _num(x: float | None, digits: int = 2) -> str:
     return "–" if x is None else f"{x:.{digits}f}"
@@ -321,7 +381,8 @@ def stress_index(results: Mapping[str, Any], stresses: Mapping[str, Any] | None)
         if name is not None:
             m = row["shear_stress"]
             out[(name, *_point_key(row["taper_order"], row["parent_temperature"]))] = (
-                f"{m['value']:.4f} [{m['low']:.4f}, {m['high']:.4f}]")
+                f"{m['value']:.4f} [{m['low']:.4f}, {m['high']:.4f}]"
+            )
     read = {k[0] for k in out}
     for d in results["data_sets"]:
         if d["name"] not in read:
@@ -365,21 +426,29 @@ def certification_lines(certificates: Mapping[str, Any]) -> list[str]:
     read = [p for s in certificates["sets"] if s["certifiable"] for p in s["points"]]
     left = sum(p["samples"] - p["certified"] for p in read)
     uncertifiable = [s["set"] for s in certificates["sets"] if not s["certifiable"]]
-    verdicts = (f"Every sample of the certifiable sets passed ({sum(p['certified'] for p in read)} of "
-                f"{sum(p['samples'] for p in read)}), so their verdicts above are read on certified samples only: none "
-                "was left out." if left == 0 else
-                f"{left} samples of the certifiable sets failed (table); the verdicts above still read them.")
-    lines = ["", "## Certified samples", "",
-             "Which stored samples pass the checks of `vdosbench.benchmark.certify` (written by "
-             "`python -m studies.certified_sets`): the inertia count of the rebuilt Hessian below the shift halfway "
-             "between the two largest stored eigenvalues equals the stored modes below it (Sylvester's law of "
-             "inertia: no mode was skipped), exactly d zero modes, a symmetric Hessian, a residual force at most "
-             f"{certificates['max_residual_force']:g}, a box of at least twice the interaction range.  {verdicts}  "
-             f"The sets that store no positions ({', '.join(uncertifiable)}) cannot be certified: their verdicts read "
-             "every stored sample, uncertified, and say so here; `vdosbench score --certified` does the same for any "
-             "input and notes what it left out.", "",
-             "| set | point | certified / samples | left out (why) | modes below the shift | max residual force |",
-             "| --- | --- | --- | --- | --- | --- |"]
+    verdicts = (
+        f"Every sample of the certifiable sets passed ({sum(p['certified'] for p in read)} of "
+        f"{sum(p['samples'] for p in read)}), so their verdicts above are read on certified samples only: none "
+        "was left out."
+        if left == 0
+        else f"{left} samples of the certifiable sets failed (table); the verdicts above still read them."
+    )
+    lines = [
+        "",
+        "## Certified samples",
+        "",
+        "Which stored samples pass the checks of `vdosbench.benchmark.certify` (written by "
+        "`python -m studies.certified_sets`): the inertia count of the rebuilt Hessian below the shift halfway "
+        "between the two largest stored eigenvalues equals the stored modes below it (Sylvester's law of "
+        "inertia: no mode was skipped), exactly d zero modes, a symmetric Hessian, a residual force at most "
+        f"{certificates['max_residual_force']:g}, a box of at least twice the interaction range.  {verdicts}  "
+        f"The sets that store no positions ({', '.join(uncertifiable)}) cannot be certified: their verdicts read "
+        "every stored sample, uncertified, and say so here; `vdosbench score --certified` does the same for any "
+        "input and notes what it left out.",
+        "",
+        "| set | point | certified / samples | left out (why) | modes below the shift | max residual force |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for s in certificates["sets"]:
         if not s["certifiable"]:
             lines.append(f"| {s['set']} | – | not certifiable | {s['why']} | – | – |")
@@ -387,14 +456,17 @@ def certification_lines(certificates: Mapping[str, Any]) -> list[str]:
         for p in s["points"]:
             why = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in p["failed"].items() if n) or "none"
             lo, hi = p["modes_below_shift"]
-            lines.append(f"| {s['set']} | {point_text(p['point'])} | {p['certified']} / {p['samples']} | {why} | "
-                         f"{lo} – {hi} | {p['residual_force_max']:.1e} |")
+            lines.append(
+                f"| {s['set']} | {point_text(p['point'])} | {p['certified']} / {p['samples']} | {why} | "
+                f"{lo} – {hi} | {p['residual_force_max']:.1e} |"
+            )
     lines += ["", "What would give the uncertified sets their positions (a recipe, not run):", "", *POSITIONS_RECIPE]
     return lines
 
 
-def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = None,
-           stresses: Mapping[str, Any] | None = None) -> str:
+def render(
+    results: Mapping[str, Any], certificates: Mapping[str, Any] | None = None, stresses: Mapping[str, Any] | None = None
+) -> str:
     """The page ``docs/findings/literature-matrix.md`` from the results (the same results give the same text);
     with ``certificates`` (``studies/results/certified_sets.json``) a section on the certified samples, with
     ``stresses`` (``studies/results/residual_stress.json``) each cell's residual shear stress beside it."""
@@ -433,40 +505,57 @@ def render(results: Mapping[str, Any], certificates: Mapping[str, Any] | None = 
     ]
     for c in claims:
         if not c["applicable"]:
-            lines.append(f"| `{c['id']}` | {c['expect']} | {'yes' if c['checked'] else 'no'} | "
-                         f"{c['ours']} | – | – |")
+            lines.append(f"| `{c['id']}` | {c['expect']} | {'yes' if c['checked'] else 'no'} | {c['ours']} | – | – |")
             continue
         by = {r["reading"]: r for r in c["readings"]}
         agree = agreement(c)
-        lines.append(f"| `{c['id']}` | {c['expect']} | {'yes' if c['checked'] else 'no'} | "
-                     f"{tally(by.get(PAPER_READING), c['checked'])} | "
-                     f"{tally(by.get(REGISTERED_LABEL), c['checked'])} | {agree['same']} / {agree['differ']} |")
+        lines.append(
+            f"| `{c['id']}` | {c['expect']} | {'yes' if c['checked'] else 'no'} | "
+            f"{tally(by.get(PAPER_READING), c['checked'])} | "
+            f"{tally(by.get(REGISTERED_LABEL), c['checked'])} | {agree['same']} / {agree['differ']} |"
+        )
     lines += ["", "## The data sets", "", "| set | files | what |", "| --- | --- | --- |"]
     for d in results["data_sets"]:
         lines.append(f"| {d['name']} | {', '.join(f'`{f}`' for f in d['files'])} | {d['description']} |")
     for paper in results["papers"]:
         lines += ["", f"## {paper}"]
         for c in (c for c in claims if c["paper"] == paper):
-            lines += ["", f"### `{c['id']}`", "", f"{c['statement']}", "",
-                      f"- published ({c['where']}): {c['published_value']}; "
-                      + ("checked against the paper's text" if c["checked"]
-                         else f"**not checked**: {c['weight']}; **what would check it**: {_to_check(c)}"),
-                      f"- expects: {c['expect']}; our data: {c['ours']}"
-                      + (f"; recipe: {c['recipe']}" if c["recipe"] else "")]
+            lines += [
+                "",
+                f"### `{c['id']}`",
+                "",
+                f"{c['statement']}",
+                "",
+                f"- published ({c['where']}): {c['published_value']}; "
+                + (
+                    "checked against the paper's text"
+                    if c["checked"]
+                    else f"**not checked**: {c['weight']}; **what would check it**: {_to_check(c)}"
+                ),
+                f"- expects: {c['expect']}; our data: {c['ours']}"
+                + (f"; recipe: {c['recipe']}" if c["recipe"] else ""),
+            ]
             if not c["applicable"]:
                 continue
             for r in c["readings"]:
-                lines += ["", f"{r['reading']}: `{r['estimator']}`", "",
-                          "| set | point | verdict, value [95 %] | residual shear stress ⟨τ⟩ [95 %] |",
-                          "| --- | --- | --- | --- |"]
+                lines += [
+                    "",
+                    f"{r['reading']}: `{r['estimator']}`",
+                    "",
+                    "| set | point | verdict, value [95 %] | residual shear stress ⟨τ⟩ [95 %] |",
+                    "| --- | --- | --- | --- |",
+                ]
                 for cell in r["cells"]:
                     text = cell_text(cell, c["checked"])
                     why = f" — {cell['why'][:160]}" if cell["why"] and not _measured(cell) else ""
-                    lines.append(f"| {cell['set']} | {point_text(cell['point'])} | {text}{why} | "
-                                 f"{stress_text(stress, cell)} |")
+                    lines.append(
+                        f"| {cell['set']} | {point_text(cell['point'])} | {text}{why} | {stress_text(stress, cell)} |"
+                    )
             if c["not_applicable"]:
-                lines += ["", "Not applicable to: " + "; ".join(f"{n['set']} ({n['reason']})"
-                                                               for n in c["not_applicable"])]
+                lines += [
+                    "",
+                    "Not applicable to: " + "; ".join(f"{n['set']} ({n['reason']})" for n in c["not_applicable"]),
+                ]
     if certificates is not None:
         lines += certification_lines(certificates)
     lines += ["", "## History", "", *HISTORY]

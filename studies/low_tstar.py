@@ -113,10 +113,17 @@ def _segregation(ds: xr.Dataset) -> dict:
     """Fractionation check on the stored structures: cell-mean diameter variance / random placement (2³ cells)."""
     if "diameter" not in ds.variables:
         return {}
-    ratios = np.array([size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]),
-                                        ds["diameter"].values[k]) for k in range(ds.sizes["sample"])])
-    return {"mean": float(np.mean(ratios)), "max": float(np.max(ratios)),
-            "rule": "variance of the mean diameter over 2^3 cells / its value for random placement (1: mixed)"}
+    ratios = np.array(
+        [
+            size_segregation(ds["position"].values[k], float(ds["box_length"].values[k]), ds["diameter"].values[k])
+            for k in range(ds.sizes["sample"])
+        ]
+    )
+    return {
+        "mean": float(np.mean(ratios)),
+        "max": float(np.max(ratios)),
+        "rule": "variance of the mean diameter over 2^3 cells / its value for random placement (1: mixed)",
+    }
 
 
 def _scorecard(path: Path) -> dict:
@@ -126,8 +133,15 @@ def _scorecard(path: Path) -> dict:
     for c in result["results"]:
         if c["verdict"] == "not applicable":
             continue
-        points = [{**p.get("parameters", {}), **{k: p.get("measurement", {}).get(k) for k in ("value", "low", "high")},
-                   "verdict": p.get("verdict"), "reason": p.get("reason")} for p in c["points"]]
+        points = [
+            {
+                **p.get("parameters", {}),
+                **{k: p.get("measurement", {}).get(k) for k in ("value", "low", "high")},
+                "verdict": p.get("verdict"),
+                "reason": p.get("reason"),
+            }
+            for p in c["points"]
+        ]
         claims.append({"id": c["id"], "expected": c["expected"], "verdict": c["verdict"], "points": points})
     return {"source": str(path), "inputs": result["inputs"], "totals": result["totals"], "claims": claims}
 
@@ -171,8 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("ensembles", nargs="+", type=Path)
     ap.add_argument("--out", type=Path, default=RESULTS / "low_tstar.json")
     ap.add_argument("--figures", type=Path, default=FIGURES)
-    ap.add_argument("--scorecards", type=Path, nargs="*", default=[],
-                    help="result.json files of `vdosbench score` on these ensembles: their verdicts are summarised")
+    ap.add_argument(
+        "--scorecards",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="result.json files of `vdosbench score` on these ensembles: their verdicts are summarised",
+    )
     args = ap.parse_args(argv)
     rows, curves = [], {}
     for path in args.ensembles:
@@ -185,14 +204,19 @@ def main(argv: list[str] | None = None) -> int:
             curves[(model, protocol, m, round(t, 6))] = result
             s = row["s_mle_k10"]
             where = f"{t / T_D:.3g} T_d" if model == "soft_spheres" else "Kob-Andersen"
-            print(f"{protocol:13s} {TAPER_LABEL[m]:6s} T* = {t:.4g} ({where}): s = {s['value']:.3f} "
-                  f"[{s['low']:.3f}, {s['high']:.3f}]  (k=5 {row['s_mle_k5']['value']:.2f}, "
-                  f"k=20 {row['s_mle_k20']['value']:.2f}, flat {row['s_flatness_k10']['value']:.2f}); "
-                  f"e_IS = {row['inherent_energy']['value']:.4f}; n = {row['n_samples']}", flush=True)
+            print(
+                f"{protocol:13s} {TAPER_LABEL[m]:6s} T* = {t:.4g} ({where}): s = {s['value']:.3f} "
+                f"[{s['low']:.3f}, {s['high']:.3f}]  (k=5 {row['s_mle_k5']['value']:.2f}, "
+                f"k=20 {row['s_mle_k20']['value']:.2f}, flat {row['s_flatness_k10']['value']:.2f}); "
+                f"e_IS = {row['inherent_energy']['value']:.4f}; n = {row['n_samples']}",
+                flush=True,
+            )
     record = {
-        "method": __doc__, "T_d": T_D, "ka_t_low": KA_T_LOW,
+        "method": __doc__,
+        "T_d": T_D,
+        "ka_t_low": KA_T_LOW,
         "estimator": f"MLE of a truncated power law on the lowest {K_PRIMARY} non-zero modes per sample "
-                     f"(alternatives k = {K_ALTERNATIVES}); bootstrap 1000, 95 % percentile",
+        f"(alternatives k = {K_ALTERNATIVES}); bootstrap 1000, 95 % percentile",
         "points": rows,
         "scorecards": [_scorecard(path) for path in args.scorecards],
     }
@@ -218,8 +242,11 @@ def _figure_compensated(curves: dict, path: Path, model: str, temperature: float
                 ax.set_visible(False)
                 continue
             res.plot(ax)
-            ax.set_title(f"{protocol}, {TAPER_LABEL[m]}, T* = {label}: s_MLE = {res.mle.value:.2f} "
-                         f"[{res.mle.low:.2f}, {res.mle.high:.2f}]", fontsize=9)
+            ax.set_title(
+                f"{protocol}, {TAPER_LABEL[m]}, T* = {label}: s_MLE = {res.mle.value:.2f} "
+                f"[{res.mle.low:.2f}, {res.mle.high:.2f}]",
+                fontsize=9,
+            )
     what = "soft spheres" if model == "soft_spheres" else "Kob–Andersen (tapered)"
     fig.suptitle(f"{what}: F(ω)/ω^(s+1) on the lowest 10 non-zero modes per sample (N = 1000)")
     fig.tight_layout()
@@ -231,22 +258,45 @@ def _figure_s_vs_t(rows: list[dict], path: Path) -> None:
     if not rows:
         return
     fig, (ax, ax_e) = plt.subplots(1, 2, figsize=(13, 4.5))
-    styles = {("equilibrated", 2): ("o-", "C0"), ("equilibrated", -1): ("s-", "C1"),
-              ("seed-literal", 2): ("o", "C2"), ("seed-literal", -1): ("s", "C3")}
+    styles = {
+        ("equilibrated", 2): ("o-", "C0"),
+        ("equilibrated", -1): ("s-", "C1"),
+        ("seed-literal", 2): ("o", "C2"),
+        ("seed-literal", -1): ("s", "C3"),
+    }
     for (protocol, m), (marker, color) in styles.items():
-        pts = sorted((r for r in rows if r["protocol"] == protocol and r["taper_order"] == m),
-                     key=lambda r: r["ratio_to_T_d"])
+        pts = sorted(
+            (r for r in rows if r["protocol"] == protocol and r["taper_order"] == m), key=lambda r: r["ratio_to_T_d"]
+        )
         if not pts:
             continue
         x = np.array([r["ratio_to_T_d"] for r in pts])
         y = np.array([r["s_mle_k10"]["value"] for r in pts])
         err = np.array([[y_ - r["s_mle_k10"]["low"], r["s_mle_k10"]["high"] - y_] for y_, r in zip(y, pts)]).T
-        ax.errorbar(x * (1.03 if m == -1 else 1.0), y, yerr=err, fmt=marker, color=color, capsize=3,
-                    mfc="none" if protocol == "seed-literal" else color, label=f"{protocol}, {TAPER_LABEL[m]}")
+        ax.errorbar(
+            x * (1.03 if m == -1 else 1.0),
+            y,
+            yerr=err,
+            fmt=marker,
+            color=color,
+            capsize=3,
+            mfc="none" if protocol == "seed-literal" else color,
+            label=f"{protocol}, {TAPER_LABEL[m]}",
+        )
         e = np.array([r["inherent_energy"]["value"] for r in pts])
-        e_err = np.array([[v - r["inherent_energy"]["low"], r["inherent_energy"]["high"] - v] for v, r in zip(e, pts)]).T
-        ax_e.errorbar(x * (1.03 if m == -1 else 1.0), e, yerr=e_err, fmt=marker, color=color, capsize=3,
-                      mfc="none" if protocol == "seed-literal" else color, label=f"{protocol}, {TAPER_LABEL[m]}")
+        e_err = np.array(
+            [[v - r["inherent_energy"]["low"], r["inherent_energy"]["high"] - v] for v, r in zip(e, pts)]
+        ).T
+        ax_e.errorbar(
+            x * (1.03 if m == -1 else 1.0),
+            e,
+            yerr=e_err,
+            fmt=marker,
+            color=color,
+            capsize=3,
+            mfc="none" if protocol == "seed-literal" else color,
+            label=f"{protocol}, {TAPER_LABEL[m]}",
+        )
     for s, label in ((2, "s = 2 (marginal)"), (3, "3 + 2/m, m = ∞"), (4, "3 + 2/m, m = 2; s = 4 universal")):
         ax.axhline(s, color="0.6", lw=0.8, ls="--")
         ax.text(1.0, s + 0.04, label, fontsize=7, color="0.4", ha="left")

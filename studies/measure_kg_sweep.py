@@ -81,18 +81,34 @@ def _sweep(quick: bool) -> dict[str, dict[str, Any]]:
         return {
             "modulation": {"n_side": 24, "m": (0, 2, 4, 6), "n_samples": 1, "fixed": {"modulation_amplitude": 0.5}},
             "random": {"n_side": 8, "k_G": (0.0, 0.8, 1.2, 1.6), "n_samples": 2, "fixed": {"log_modulus_std": 0.5}},
-            "inclusions": {"n_side": 8, "k_G": (0.0, 0.8, 1.2, 1.6), "n_samples": 2,
-                           "fixed": {"inclusion_fraction": 0.2, "inclusion_softness": 0.1, "inclusion_radius": 1.0}},
+            "inclusions": {
+                "n_side": 8,
+                "k_G": (0.0, 0.8, 1.2, 1.6),
+                "n_samples": 2,
+                "fixed": {"inclusion_fraction": 0.2, "inclusion_softness": 0.1, "inclusion_radius": 1.0},
+            },
         }
     return {
         # layered: Bloch-exact, so a large box (48³ = 110 592 sites) costs < 1 s; deterministic: one sample
-        "modulation": {"n_side": 48, "m": (0, 2, 4, 6, 8, 10, 12), "n_samples": 1,
-                       "fixed": {"modulation_amplitude": 0.5}},
+        "modulation": {
+            "n_side": 48,
+            "m": (0, 2, 4, 6, 8, 10, 12),
+            "n_samples": 1,
+            "fixed": {"modulation_amplitude": 0.5},
+        },
         # dense LAPACK on 14³ = 2744 sites: about 4 s per sample on one core
-        "random": {"n_side": 14, "k_G": (0.0, 0.4, 0.6, 0.8, 1.0, 1.3), "n_samples": 4,
-                   "fixed": {"log_modulus_std": 0.5}},
-        "inclusions": {"n_side": 14, "k_G": (0.0, 0.5, 0.7, 0.9, 1.1, 1.3), "n_samples": 4,
-                       "fixed": {"inclusion_fraction": 0.2, "inclusion_softness": 0.1, "inclusion_radius": 1.0}},
+        "random": {
+            "n_side": 14,
+            "k_G": (0.0, 0.4, 0.6, 0.8, 1.0, 1.3),
+            "n_samples": 4,
+            "fixed": {"log_modulus_std": 0.5},
+        },
+        "inclusions": {
+            "n_side": 14,
+            "k_G": (0.0, 0.5, 0.7, 0.9, 1.1, 1.3),
+            "n_samples": 4,
+            "fixed": {"inclusion_fraction": 0.2, "inclusion_softness": 0.1, "inclusion_radius": 1.0},
+        },
     }
 
 
@@ -149,18 +165,21 @@ def _measure_point(variant: str, k_G: float, spec: dict[str, Any], cache: dict[A
             "peak_replicates": res.replicates[:, 0].tolist() if res.replicates.size else [],
         }
         # the conventional boson peak: maximum of the excess g/ω² − Debye level of the measured c
-        bp = boson_peak_excess(point, window=window, bins=15, reference=c, n_bootstrap=N_BOOTSTRAP,
-                               seed=ROOT_SEED + w_index)
+        bp = boson_peak_excess(
+            point, window=window, bins=15, reference=c, n_bootstrap=N_BOOTSTRAP, seed=ROOT_SEED + w_index
+        )
         edges = np.asarray(bp.settings.get("bin_edges", []), dtype=float)
         at_edge = bool(edges.size > 2 and (bp.peak_frequency.value <= edges[1] or bp.peak_frequency.value >= edges[-2]))
-        estimates[f"window_{window[1]:g}"].update({
-            "excess_frequency": _finite(bp.peak_frequency.value),
-            "excess_frequency_se": _finite(bp.peak_frequency.uncertainty),
-            "excess_at_window_edge": at_edge,
-            "relative_excess": _finite(bp.relative_excess.value),
-            "relative_excess_se": _finite(bp.relative_excess.uncertainty),
-            "excess_replicates": [],
-        })
+        estimates[f"window_{window[1]:g}"].update(
+            {
+                "excess_frequency": _finite(bp.peak_frequency.value),
+                "excess_frequency_se": _finite(bp.peak_frequency.uncertainty),
+                "excess_at_window_edge": at_edge,
+                "relative_excess": _finite(bp.relative_excess.value),
+                "relative_excess_se": _finite(bp.relative_excess.uncertainty),
+                "excess_replicates": [],
+            }
+        )
     seed_bp = crossover_frequency(k_G, c)
     low: dict[str, Any] = {}
     if k_G > 0:
@@ -191,7 +210,9 @@ def _measure_point(variant: str, k_G: float, spec: dict[str, Any], cache: dict[A
         "sound_speed": c,
         "sound_speed_se": c_se,
         "sound_speed_method": "analytic homogenisation of the layered medium (validators.sound_speed 'modulus' "
-        "agrees, tests/generators/test_inhomogeneous_medium.py)" if params.layered else "validators.sound_speed('modulus')",
+        "agrees, tests/generators/test_inhomogeneous_medium.py)"
+        if params.layered
+        else "validators.sound_speed('modulus')",
         "c_k_G": c * k_G,
         "seed000_omega_bp": seed_bp,
         "estimates": estimates,
@@ -240,8 +261,9 @@ def _slope(points: list[dict[str, Any]], window_key: str, estimator: str) -> dic
     est = [p["estimates"][window_key] for p in use]
     x = np.array([p["c_k_G"] for p in use])
     y = np.array([e[f"{estimator}_frequency"] if e[f"{estimator}_frequency"] is not None else np.nan for e in est])
-    se = np.array([e[f"{estimator}_frequency_se"] if e[f"{estimator}_frequency_se"] is not None else np.nan
-                   for e in est])
+    se = np.array(
+        [e[f"{estimator}_frequency_se"] if e[f"{estimator}_frequency_se"] is not None else np.nan for e in est]
+    )
     flagged = np.array([bool(e[_FLAGS[estimator]]) for e in est])
     reps = [e[f"{estimator}_replicates"] for e in est]
     replicates = np.column_stack(reps) if all(len(r) == N_BOOTSTRAP for r in reps) else None
@@ -332,20 +354,31 @@ def main(argv: list[str] | None = None) -> int:
                 p = _measure_point(variant, k, spec, cache)
                 points.append(p)
                 est = p["estimates"]["window_1.5"]
-                print(f"{variant:>10} k_G={k:.3f} c={p['sound_speed']:.4f} fit={_fmt(est['fit_frequency'])} "
-                      f"peak={_fmt(est['peak_frequency'])} seed={p['seed000_omega_bp']:.3f} "
-                      f"low={_fmt(p['modes_below_seed_omega_bp'].get('ratio_to_debye'))} "
-                      f"({p['generation_seconds']:.1f} s)", flush=True)
+                print(
+                    f"{variant:>10} k_G={k:.3f} c={p['sound_speed']:.4f} fit={_fmt(est['fit_frequency'])} "
+                    f"peak={_fmt(est['peak_frequency'])} seed={p['seed000_omega_bp']:.3f} "
+                    f"low={_fmt(p['modes_below_seed_omega_bp'].get('ratio_to_debye'))} "
+                    f"({p['generation_seconds']:.1f} s)",
+                    flush=True,
+                )
             slopes = [_slope(points, f"window_{w[1]:g}", est) for w in WINDOWS for est in ("fit", "peak", "excess")]
             results[variant] = {"settings": {**spec, "k_G": _k_values(spec)}, "points": points, "slopes": slopes}
         n_cq = 24 if args.quick else 40
         cq = {
             f"2D modulation {n_cq}², k_G=2π·4/{n_cq}": medium_current_correlation(
                 {"variant": "modulation", "k_G": 2 * math.pi * 4 / n_cq, "dimension": 2, "n_side": n_cq},
-                ROOT_SEED, n_q=n_cq // 2, axes=[0], width=0.03),
+                ROOT_SEED,
+                n_q=n_cq // 2,
+                axes=[0],
+                width=0.03,
+            ),
             f"2D random {n_cq}², k_G=0.6": medium_current_correlation(
                 {"variant": "random", "k_G": 0.6, "dimension": 2, "n_side": n_cq},
-                ROOT_SEED, n_q=n_cq // 2, axes=[0], width=0.03),
+                ROOT_SEED,
+                n_q=n_cq // 2,
+                axes=[0],
+                width=0.03,
+            ),
         }
     png = out / "kg_sweep.png"
     _figure(results, cq, png)
@@ -372,10 +405,14 @@ def main(argv: list[str] | None = None) -> int:
             "quick": bool(args.quick),
         },
         "variants": results,
-        "current_correlation": {name: {"peak_frequency": ds["peak_frequency"].values.tolist(),
-                                       "wavevector": ds["wavevector"].values.tolist(), **{
-                                           k: v for k, v in ds.attrs.items() if isinstance(v, (int, float, str))}}
-                                for name, ds in cq.items()},
+        "current_correlation": {
+            name: {
+                "peak_frequency": ds["peak_frequency"].values.tolist(),
+                "wavevector": ds["wavevector"].values.tolist(),
+                **{k: v for k, v in ds.attrs.items() if isinstance(v, (int, float, str))},
+            }
+            for name, ds in cq.items()
+        },
         "figure": png.name,
         "runtime_seconds": time.perf_counter() - start,
         "machine": {
@@ -396,9 +433,11 @@ def main(argv: list[str] | None = None) -> int:
         for s in v["slopes"]:
             for how in ("unweighted_usable", "unweighted_all", "weighted_bootstrap"):
                 f = s[how]
-                print(f"{variant:>10} {s['estimator']:>6} {s['window']:>10} {how:>18}: slope {_fmt(f['slope'])} ± "
-                      f"{_fmt(f['slope_se'])} (seed {CROSSOVER_COEFFICIENT:.3f}), intercept {_fmt(f['intercept'])} ± "
-                      f"{_fmt(f['intercept_se'])}, n={f.get('n_points', 0)}")
+                print(
+                    f"{variant:>10} {s['estimator']:>6} {s['window']:>10} {how:>18}: slope {_fmt(f['slope'])} ± "
+                    f"{_fmt(f['slope_se'])} (seed {CROSSOVER_COEFFICIENT:.3f}), intercept {_fmt(f['intercept'])} ± "
+                    f"{_fmt(f['intercept_se'])}, n={f.get('n_points', 0)}"
+                )
     return 0
 
 

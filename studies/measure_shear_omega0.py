@@ -55,26 +55,33 @@ def measure(path: str, n_samples: int) -> list[dict]:
             per_sample = (time.perf_counter() - start) / point.sizes["sample"]
             shear = lowest_phonon_frequency(point.assign(shear_modulus=g["shear_modulus"]), method="shear_modulus")
             shell = phonon_shell(point)
-            out.append({
-                "dataset": path,
-                "point": values,
-                "n_samples": int(point.sizes["sample"]),
-                "omega0_shear_modulus": shear.to_dict() if hasattr(shear, "to_dict") else [shear.value, shear.uncertainty],
-                "omega0_shear_modulus_sample": shear.curve["omega0_sample"].values.tolist(),
-                "omega0_stored_modes": shell.omega0.to_dict() if hasattr(shell.omega0, "to_dict") else shell.omega0.value,
-                "omega0_stored_modes_sample": shell.per_mode["omega0_sample"].values.tolist(),
-                "shell_captured_sample": shell.per_mode["captured_sample"].values.tolist(),
-                "shear_modulus_sample": g["shear_modulus"].values.tolist(),
-                "born_sample": g["shear_modulus_born"].values.tolist(),
-                "nonaffine_sample": g["shear_modulus_nonaffine"].values.tolist(),
-                "seconds_per_sample_shear_modulus": per_sample,
-            })
+            out.append(
+                {
+                    "dataset": path,
+                    "point": values,
+                    "n_samples": int(point.sizes["sample"]),
+                    "omega0_shear_modulus": shear.to_dict()
+                    if hasattr(shear, "to_dict")
+                    else [shear.value, shear.uncertainty],
+                    "omega0_shear_modulus_sample": shear.curve["omega0_sample"].values.tolist(),
+                    "omega0_stored_modes": shell.omega0.to_dict()
+                    if hasattr(shell.omega0, "to_dict")
+                    else shell.omega0.value,
+                    "omega0_stored_modes_sample": shell.per_mode["omega0_sample"].values.tolist(),
+                    "shell_captured_sample": shell.per_mode["captured_sample"].values.tolist(),
+                    "shear_modulus_sample": g["shear_modulus"].values.tolist(),
+                    "born_sample": g["shear_modulus_born"].values.tolist(),
+                    "nonaffine_sample": g["shear_modulus_nonaffine"].values.tolist(),
+                    "seconds_per_sample_shear_modulus": per_sample,
+                }
+            )
             print(
                 f"{Path(path).parent.name} {values}: omega0 shear {shear.value:.3f} +- {shear.uncertainty:.3f}, "
                 f"stored modes {shell.omega0.value:.3f} +- {shell.omega0.uncertainty:.3f} "
                 f"(captured {np.nanmean(shell.per_mode['captured_sample'].values):.2f}), "
                 f"G = {g['shear_modulus'].values.mean():.3f} (Born {g['shear_modulus_born'].values.mean():.3f}), "
-                f"{per_sample:.2f} s/sample", flush=True,
+                f"{per_sample:.2f} s/sample",
+                flush=True,
             )
     return out
 

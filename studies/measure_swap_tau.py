@@ -116,13 +116,25 @@ class Model:
 
 MODELS = {
     "soft_spheres": Model(
-        "soft_spheres", "T_d", T_D, lambda: float(json.loads((RESULTS / "td_measurement.json").read_text())["q"]),
-        lambda n, rng: polydisperse_configuration(n, 3, rng), lambda m: soft_sphere_potential(taper_order=m),
-        RESULTS / "swap_tau.json", FIGURES / "swap_tau.png"),
+        "soft_spheres",
+        "T_d",
+        T_D,
+        lambda: float(json.loads((RESULTS / "td_measurement.json").read_text())["q"]),
+        lambda n, rng: polydisperse_configuration(n, 3, rng),
+        lambda m: soft_sphere_potential(taper_order=m),
+        RESULTS / "swap_tau.json",
+        FIGURES / "swap_tau.png",
+    ),
     "kob_andersen": Model(
-        "kob_andersen", "T_MCT", KA_T_MCT, lambda: KA_FS_WAVENUMBER,
-        lambda n, rng: kob_andersen_configuration(n, 3, rng, 1.2), lambda m: kob_andersen_potential(taper_order=m),
-        RESULTS / "swap_tau_ka.json", FIGURES / "swap_tau_ka.png"),
+        "kob_andersen",
+        "T_MCT",
+        KA_T_MCT,
+        lambda: KA_FS_WAVENUMBER,
+        lambda n, rng: kob_andersen_configuration(n, 3, rng, 1.2),
+        lambda m: kob_andersen_potential(taper_order=m),
+        RESULTS / "swap_tau_ka.json",
+        FIGURES / "swap_tau_ka.png",
+    ),
 }
 #: T*/T_d of the s(T*) crossover (issue 14): 1, 1.25, 1.5, 2, 3 and ~7 (T* = 1.0).
 DEFAULT_RATIOS = (1.0 / T_D, 3.0, 2.0, 1.5, 1.25, 1.0)
@@ -146,13 +158,17 @@ def non_additive_model(model: Model, eps: float, td: float | None, parser: argpa
         return replace(model, reference_temperature=td)
     td_json = RESULTS / f"td_measurement_nonadditive_{eps:g}.json"
     return replace(
-        model, name=f"soft_spheres_nonadditive_{eps:g}",
+        model,
+        name=f"soft_spheres_nonadditive_{eps:g}",
         # without its T_d, T* is its own reference ("ratio_to_1": T* in units of ε): give --temperatures
-        reference="T_d" if td is not None else "1", reference_temperature=1.0 if td is None else td,
-        wavenumber=lambda: float(json.loads((td_json if td_json.exists() else RESULTS / "td_measurement.json")
-                                            .read_text())["q"]),
+        reference="T_d" if td is not None else "1",
+        reference_temperature=1.0 if td is None else td,
+        wavenumber=lambda: float(
+            json.loads((td_json if td_json.exists() else RESULTS / "td_measurement.json").read_text())["q"]
+        ),
         potential=lambda m: soft_sphere_potential(taper_order=m, non_additivity=eps),
-        results=RESULTS / f"swap_tau_nonadditive_{eps:g}.json", figure=FIGURES / f"swap_tau_nonadditive_{eps:g}.png",
+        results=RESULTS / f"swap_tau_nonadditive_{eps:g}.json",
+        figure=FIGURES / f"swap_tau_nonadditive_{eps:g}.png",
     )
 
 
@@ -169,9 +185,12 @@ def stationary(t_w: list[int], taus: list[float]) -> bool:
 
 def structure_checks(positions: np.ndarray, box: float, sizes: np.ndarray) -> dict:
     crystal, q6 = crystalline_particles(positions, box, sizes)
-    return {"crystalline_particles": int(crystal.sum()), "mean_q6": float(q6.mean()),
-            "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes),
-            "size_segregation": size_segregation(positions, box, sizes)}
+    return {
+        "crystalline_particles": int(crystal.sum()),
+        "mean_q6": float(q6.mean()),
+        "size_neighbour_correlation": size_neighbour_correlation(positions, box, sizes),
+        "size_segregation": size_segregation(positions, box, sizes),
+    }
 
 
 def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget: int, q: float) -> dict:
@@ -181,9 +200,15 @@ def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget:
     seq = np.random.SeedSequence(seed, spawn_key=(int(taper) + 1, int(round(ratio * 1000))))
     rng = np.random.default_rng(seq)
     start = model.configuration(n, rng)
-    pre = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot,
-                      MCSettings(temperature=temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP, skin=0.6,
-                                 record_every=PRE_SWEEPS), rng)
+    pre = run_swap_mc(
+        remove_overlaps(start, pot),
+        start.box_length,
+        start.sizes,
+        start.species,
+        pot,
+        MCSettings(temperature=temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP, skin=0.6, record_every=PRE_SWEEPS),
+        rng,
+    )
     cal = calibrate_step(pre.positions, start.box_length, pre.sizes, pre.species, pot, temperature, rng)
     before = structure_checks(pre.positions, start.box_length, pre.sizes)
     state = (pre.positions, pre.sizes, pre.species)
@@ -191,16 +216,34 @@ def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget:
     rows = []
     while t < budget:
         cap = max(1000, budget - max(t, target))
-        seg = relaxation_segments(*state[:1], start.box_length, *state[1:], pot, temperature, q, rng, n_segments=1,
-                                  max_segment_sweeps=cap, step=cal.step, start_sweep=t,
-                                  waits=[max(0, min(target, budget - 1000) - t)])
+        seg = relaxation_segments(
+            *state[:1],
+            start.box_length,
+            *state[1:],
+            pot,
+            temperature,
+            q,
+            rng,
+            n_segments=1,
+            max_segment_sweeps=cap,
+            step=cal.step,
+            start_sweep=t,
+            waits=[max(0, min(target, budget - 1000) - t)],
+        )
         state = (seg.positions, seg.sizes, seg.species)
         tau = float(seg.tau_alpha[0])
-        rows.append({"t_w": int(seg.start_sweep[0]), "tau_alpha": tau if np.isfinite(tau) else None,
-                     "length": int(seg.length[0]), "fs_end": float(seg.fs_end[0]),
-                     "mean_energy": float(seg.mean_energy[0]), "wait_energy": float(seg.wait_energy[0]),
-                     "acceptance": float(seg.acceptance[0]),
-                     "fs": {"sweeps": seg.curves[0][0].tolist(), "fs": seg.curves[0][1].tolist()}})
+        rows.append(
+            {
+                "t_w": int(seg.start_sweep[0]),
+                "tau_alpha": tau if np.isfinite(tau) else None,
+                "length": int(seg.length[0]),
+                "fs_end": float(seg.fs_end[0]),
+                "mean_energy": float(seg.mean_energy[0]),
+                "wait_energy": float(seg.wait_energy[0]),
+                "acceptance": float(seg.acceptance[0]),
+                "fs": {"sweeps": seg.curves[0][0].tolist(), "fs": seg.curves[0][1].tolist()},
+            }
+        )
         t = int(seg.start_sweep[0] + seg.length[0])
         target *= 2
         if stationary([r["t_w"] for r in rows], [r["tau_alpha"] or np.nan for r in rows]):
@@ -208,18 +251,30 @@ def run_point(model: Model, taper: int, ratio: float, n: int, seed: int, budget:
     after = structure_checks(state[0], start.box_length, state[1])
     taus = [r["tau_alpha"] or np.nan for r in rows]
     return {
-        "model": model.name, "taper_order": int(taper), model.ratio_key: ratio, "temperature": temperature,
+        "model": model.name,
+        "taper_order": int(taper),
+        model.ratio_key: ratio,
+        "temperature": temperature,
         "non_additivity": float(getattr(pot, "non_additivity", 0.0)),
         "n_particles": n,
-        "seed": seed, "spawn_key": list(seq.spawn_key), "budget": budget, "q": q,
-        "step": cal.step, "step_acceptance_trial": cal.acceptance, "step_tried": cal.tried.tolist(),
-        "segments": rows, "stationary": stationary([r["t_w"] for r in rows], taus),
+        "seed": seed,
+        "spawn_key": list(seq.spawn_key),
+        "budget": budget,
+        "q": q,
+        "step": cal.step,
+        "step_acceptance_trial": cal.acceptance,
+        "step_tried": cal.tried.tolist(),
+        "segments": rows,
+        "stationary": stationary([r["t_w"] for r in rows], taus),
         "tau_alpha_final": taus[-1] if np.isfinite(taus[-1]) else None,
         "energy_drift_last_three": (rows[-1]["mean_energy"] - rows[-3]["mean_energy"]) if len(rows) >= 3 else None,
-        "structure_start": before, "structure_end": after,
+        "structure_start": before,
+        "structure_end": after,
         "size_neighbour_correlation_shuffled": size_neighbour_correlation(
-            state[0], start.box_length, rng.permutation(state[1])),
-        "total_sweeps": t, "wall_seconds": time.perf_counter() - t0,
+            state[0], start.box_length, rng.permutation(state[1])
+        ),
+        "total_sweeps": t,
+        "wall_seconds": time.perf_counter() - t0,
     }
 
 
@@ -240,8 +295,11 @@ def mct_fit(result: dict) -> dict:
 
     out = {}
     for taper in sorted({p["taper_order"] for p in result["points"]}):
-        pts = sorted((p["temperature"], point_tau(p)) for p in result["points"]
-                     if p["taper_order"] == taper and p["temperature"] <= 1.0 + 1e-9)
+        pts = sorted(
+            (p["temperature"], point_tau(p))
+            for p in result["points"]
+            if p["taper_order"] == taper and p["temperature"] <= 1.0 + 1e-9
+        )
         pts = [(t, tau) for t, tau in pts if np.isfinite(tau)]
         if len(pts) < 4:
             continue
@@ -249,10 +307,16 @@ def mct_fit(result: dict) -> dict:
         model = lambda x, a, tc, g: a - g * np.log(np.clip(x - tc, 1e-9, None))  # noqa: E731
         popt, pcov = curve_fit(model, t, np.log(tau), p0=[np.log(tau.max()), 0.8 * t.min(), 2.0])
         err = np.sqrt(np.diag(pcov))
-        out[str(taper)] = {"T_c": float(popt[1]), "T_c_error": float(err[1]), "gamma": float(popt[2]),
-                           "gamma_error": float(err[2]), "temperatures": t.tolist(), "tau_alpha": tau.tolist(),
-                           "rule": "tau_alpha per chain = median of its last three segments; T <= 1; "
-                                   "ln tau = ln A - gamma ln(T - T_c), least squares"}
+        out[str(taper)] = {
+            "T_c": float(popt[1]),
+            "T_c_error": float(err[1]),
+            "gamma": float(popt[2]),
+            "gamma_error": float(err[2]),
+            "temperatures": t.tolist(),
+            "tau_alpha": tau.tolist(),
+            "rule": "tau_alpha per chain = median of its last three segments; T <= 1; "
+            "ln tau = ln A - gamma ln(T - T_c), least squares",
+        }
     return out
 
 
@@ -273,8 +337,9 @@ def figure(result: dict, path: Path, model: Model) -> None:
         label = f"T*/{ref} = {p[key]:.3g}, m = {'∞' if p['taper_order'] < 0 else p['taper_order']}"
         color = colors[round(p[key], 3)]
         ax_tau.plot([r["t_w"] for r in rows], [r["tau_alpha"] for r in rows], style, color=color, ms=4, label=label)
-        ax_e.plot([r["t_w"] for r in p["segments"]], [r["mean_energy"] for r in p["segments"]], style, color=color,
-                  ms=4)
+        ax_e.plot(
+            [r["t_w"] for r in p["segments"]], [r["mean_energy"] for r in p["segments"]], style, color=color, ms=4
+        )
     for ax in (ax_tau, ax_e):
         ax.set_xscale("log")
         ax.set_xlabel("waiting time t_w (sweeps since the random start)")
@@ -282,7 +347,9 @@ def figure(result: dict, path: Path, model: Model) -> None:
     ax_tau.set_ylabel("τ_α(t_w) of swap MC (sweeps)")
     ax_e.set_ylabel("mean V/N over the segment")
     ax_tau.legend(fontsize=6, ncol=2)
-    what = {"soft_spheres": "soft spheres", "kob_andersen": "Kob–Andersen"}.get(model.name, model.name.replace("_", " "))
+    what = {"soft_spheres": "soft spheres", "kob_andersen": "Kob–Andersen"}.get(
+        model.name, model.name.replace("_", " ")
+    )
     n = result["points"][0]["n_particles"] if result["points"] else "?"
     fig.suptitle(f"Swap MC of the {what} (p_swap = 0.2, |Δr| at 30 % acceptance), N = {n}: ageing and τ_α")
     fig.tight_layout()
@@ -294,19 +361,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(MODELS), default="soft_spheres")
     parser.add_argument("--n", type=int, default=1000)
-    parser.add_argument("--ratios", type=float, nargs="+", default=None,
-                        help="T*/T_d (soft spheres) or T*/T_MCT (Kob–Andersen) values; default: the s(T*) grid")
-    parser.add_argument("--temperatures", type=float, nargs="+", default=None,
-                        help="T* values (instead of --ratios)")
+    parser.add_argument(
+        "--ratios",
+        type=float,
+        nargs="+",
+        default=None,
+        help="T*/T_d (soft spheres) or T*/T_MCT (Kob–Andersen) values; default: the s(T*) grid",
+    )
+    parser.add_argument("--temperatures", type=float, nargs="+", default=None, help="T* values (instead of --ratios)")
     parser.add_argument("--tapers", nargs="+", default=["2", "inf"])
     parser.add_argument("--budget", type=int, default=None, help="sweeps per chain (default: by T*/T_d)")
     parser.add_argument("--seed", type=int, default=14_2026)
     parser.add_argument("--out", type=Path, default=None, help="results JSON (default: the model's)")
     parser.add_argument("--figure", type=Path, default=None, help="figure of τ_α(t_w) and the energy")
-    parser.add_argument("--non-additivity", type=float, default=0.0,
-                        help="soft spheres: ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (0: the seed's model)")
-    parser.add_argument("--td", type=float, default=None,
-                        help="T_d that --ratios refer to (needed with --ratios for ε > 0: that model's own T_d)")
+    parser.add_argument(
+        "--non-additivity",
+        type=float,
+        default=0.0,
+        help="soft spheres: ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (0: the seed's model)",
+    )
+    parser.add_argument(
+        "--td",
+        type=float,
+        default=None,
+        help="T_d that --ratios refer to (needed with --ratios for ε > 0: that model's own T_d)",
+    )
     parser.add_argument("--q", type=float, default=None, help="wavenumber of F_s (default: the model's)")
     args = parser.parse_args()
     model = MODELS[args.model]
@@ -325,10 +404,15 @@ def main() -> None:
     out, figure_path = args.out or model.results, args.figure or model.figure
     q = model.wavenumber()
     key = model.ratio_key
-    result = json.loads(out.read_text()) if out.exists() else {
-        "method": __doc__, model.reference: model.reference_temperature, "machine": machine_info(), "points": []}
-    done = {(p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"], p.get("non_additivity", 0.0))
-            for p in result["points"]}
+    result = (
+        json.loads(out.read_text())
+        if out.exists()
+        else {"method": __doc__, model.reference: model.reference_temperature, "machine": machine_info(), "points": []}
+    )
+    done = {
+        (p["taper_order"], round(p[key], 6), p["n_particles"], p["seed"], p["budget"], p.get("non_additivity", 0.0))
+        for p in result["points"]
+    }
     for ratio in ratios:
         for name in args.tapers:
             taper = INFINITE_ORDER if name == "inf" else int(name)
@@ -339,20 +423,25 @@ def main() -> None:
             result["points"].append(point)
             write_results(out, result, indent=1)
             rows = point["segments"]
-            taus = ", ".join(f"{r['t_w']}:{'-' if r['tau_alpha'] is None else format(r['tau_alpha'], '.4g')}"
-                             for r in rows)
-            print(f"m={name} T*/{model.reference}={ratio:.3g} (T*={point['temperature']:.4f}) step={point['step']:.4f} "
-                  f"t_w:tau_alpha [{taus}]; energy {[round(r['mean_energy'], 4) for r in rows]}; "
-                  f"stationary {point['stationary']}; crystalline {point['structure_end']['crystalline_particles']}; "
-                  f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
-                  f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
-                  flush=True)
+            taus = ", ".join(
+                f"{r['t_w']}:{'-' if r['tau_alpha'] is None else format(r['tau_alpha'], '.4g')}" for r in rows
+            )
+            print(
+                f"m={name} T*/{model.reference}={ratio:.3g} (T*={point['temperature']:.4f}) step={point['step']:.4f} "
+                f"t_w:tau_alpha [{taus}]; energy {[round(r['mean_energy'], 4) for r in rows]}; "
+                f"stationary {point['stationary']}; crystalline {point['structure_end']['crystalline_particles']}; "
+                f"size corr {point['structure_end']['size_neighbour_correlation']:.3f} "
+                f"(shuffled {point['size_neighbour_correlation_shuffled']:.3f}); {point['wall_seconds']:.0f} s",
+                flush=True,
+            )
     if model.name == "kob_andersen":
         result["mct_fit"] = mct_fit(result)
         write_results(out, result, indent=1)
         for taper, fit in result["mct_fit"].items():
-            print(f"m={taper}: T_c = {fit['T_c']:.3f} ± {fit['T_c_error']:.3f}, gamma = {fit['gamma']:.2f} "
-                  f"± {fit['gamma_error']:.2f} from T = {fit['temperatures']}")
+            print(
+                f"m={taper}: T_c = {fit['T_c']:.3f} ± {fit['T_c_error']:.3f}, gamma = {fit['gamma']:.2f} "
+                f"± {fit['gamma_error']:.2f} from T = {fit['temperatures']}"
+            )
     figure(result, figure_path, model)
 
 

@@ -108,8 +108,15 @@ def initial_state(n: int, rng: np.random.Generator, pot) -> tuple[np.ndarray, np
     box = (n / DENSITY) ** (1.0 / 3.0)
     sizes = sample_diameters(n, rng)
     positions = rng.uniform(0.0, box, (n, 3))
-    melt = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot,
-                       MCSettings(temperature=MELT_TEMPERATURE, n_sweeps=300, record_every=300), rng)
+    melt = run_swap_mc(
+        positions,
+        box,
+        sizes,
+        np.zeros(n, int),
+        pot,
+        MCSettings(temperature=MELT_TEMPERATURE, n_sweeps=300, record_every=300),
+        rng,
+    )
     return melt.positions, melt.sizes, box
 
 
@@ -123,29 +130,57 @@ def measure_peak(n: int, seed: int, temperature: float, sweeps: int, non_additiv
     pot = model_potential(non_additivity)
     rng = np.random.default_rng(seed)
     positions, sizes, box = initial_state(n, rng, pot)
-    res = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot,
-                      MCSettings(temperature=temperature, n_sweeps=sweeps, record_every=sweeps), rng)
+    res = run_swap_mc(
+        positions,
+        box,
+        sizes,
+        np.zeros(n, int),
+        pot,
+        MCSettings(temperature=temperature, n_sweeps=sweeps, record_every=sweeps),
+        rng,
+    )
     positions, sizes = res.positions, res.sizes
     s_sum = None
     for _ in range(5):
-        res = run_swap_mc(positions, box, sizes, np.zeros(n, int), pot,
-                          MCSettings(temperature=temperature, n_sweeps=200, record_every=200), rng)
+        res = run_swap_mc(
+            positions,
+            box,
+            sizes,
+            np.zeros(n, int),
+            pot,
+            MCSettings(temperature=temperature, n_sweeps=200, record_every=200),
+            rng,
+        )
         positions, sizes = res.positions, res.sizes
         q, s = structure_factor(positions, box, q_max=10.0, bin_width=0.25)
         s_sum = s if s_sum is None else s_sum + s
     s_mean = s_sum / 5
     window = (q > 4.0) & (q < 10.0)
     k = np.argmax(np.where(window, s_mean, -np.inf))
-    return {"q_peak": float(q[k]), "s_peak": float(s_mean[k]), "q": q.tolist(), "s": s_mean.tolist(),
-            "temperature": temperature, "bin_width": 0.25}
+    return {
+        "q_peak": float(q[k]),
+        "s_peak": float(s_mean[k]),
+        "q": q.tolist(),
+        "s": s_mean.tolist(),
+        "temperature": temperature,
+        "bin_width": 0.25,
+    }
 
 
 def _checkpoint_paths(folder: Path, replica: int) -> tuple[Path, Path]:
     return folder / f"replica-{replica}.json", folder / f"replica-{replica}.npz"
 
 
-def save_checkpoint(folder: Path, replica: int, key: dict, out: list[dict], positions: np.ndarray,
-                    sizes: np.ndarray, box: float, rng: np.random.Generator) -> None:
+def save_checkpoint(
+    folder: Path,
+    replica: int,
+    key: dict,
+    out: list[dict],
+    positions: np.ndarray,
+    sizes: np.ndarray,
+    box: float,
+    rng: np.random.Generator,
+) -> None:
     """The replica's state after its last finished temperature: results so far, configuration and the
     generator's state, each written to a temporary name and renamed (never a half-written checkpoint)."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -159,16 +194,19 @@ def save_checkpoint(folder: Path, replica: int, key: dict, out: list[dict], posi
     os.replace(tmp_meta, meta)
 
 
-def load_checkpoint(folder: Path, replica: int, key: dict) -> tuple[list[dict], np.ndarray, np.ndarray, float,
-                                                                   dict] | None:
+def load_checkpoint(
+    folder: Path, replica: int, key: dict
+) -> tuple[list[dict], np.ndarray, np.ndarray, float, dict] | None:
     """A replica's saved state, or ``None`` when there is none; refuses one made with other parameters."""
     meta, arrays = _checkpoint_paths(folder, replica)
     if not meta.exists():
         return None
     doc = loads_numbers(meta.read_text())
     if doc["key"] != key:
-        raise SystemExit(f"{meta} was made with {doc['key']}, this run asks for {key}; use another --checkpoint "
-                         "folder or the same parameters")
+        raise SystemExit(
+            f"{meta} was made with {doc['key']}, this run asks for {key}; use another --checkpoint "
+            "folder or the same parameters"
+        )
     with np.load(arrays) as a:
         return doc["results"], a["positions"], a["sizes"], float(a["box"]), doc["rng_state"]
 
@@ -184,8 +222,16 @@ def run_chain(args: tuple) -> dict:
     pot = model_potential(non_additivity)
     rng = np.random.default_rng(seed_seq)
     species = np.zeros(n, int)
-    key = {"replica": replica, "n": n, "q": q, "eq_sweeps": eq_sweeps, "max_sweeps": max_sweeps,
-           "non_additivity": non_additivity, "entropy": int(seed_seq.entropy), "spawn_key": list(seed_seq.spawn_key)}
+    key = {
+        "replica": replica,
+        "n": n,
+        "q": q,
+        "eq_sweeps": eq_sweeps,
+        "max_sweeps": max_sweeps,
+        "non_additivity": non_additivity,
+        "entropy": int(seed_seq.entropy),
+        "spawn_key": list(seed_seq.spawn_key),
+    }
     saved = load_checkpoint(checkpoint, replica, key) if checkpoint is not None else None
     if saved is None:
         positions, sizes, box = initial_state(n, rng, pot)
@@ -194,39 +240,62 @@ def run_chain(args: tuple) -> dict:
         out, positions, sizes, box, state = saved
         rng.bit_generator.state = state
         done = [r["temperature"] for r in out]
-        if done != list(grid[:len(done)]):
-            raise SystemExit(f"checkpoint of replica {replica} has temperatures {done}, not the start of the grid "
-                             f"{list(grid)}; use another --checkpoint folder or extend the grid only downwards")
+        if done != list(grid[: len(done)]):
+            raise SystemExit(
+                f"checkpoint of replica {replica} has temperatures {done}, not the start of the grid "
+                f"{list(grid)}; use another --checkpoint folder or extend the grid only downwards"
+            )
         print(f"replica {replica}: resumed after T = {done[-1] if done else 'start'}", flush=True)
-    for temperature in grid[len(out):]:
+    for temperature in grid[len(out) :]:
         t0 = time.perf_counter()
-        eq = run_swap_mc(positions, box, sizes, species, pot,
-                         MCSettings(temperature=temperature, n_sweeps=eq_sweeps, record_every=max(1, eq_sweeps // 20)),
-                         rng)
+        eq = run_swap_mc(
+            positions,
+            box,
+            sizes,
+            species,
+            pot,
+            MCSettings(temperature=temperature, n_sweeps=eq_sweeps, record_every=max(1, eq_sweeps // 20)),
+            rng,
+        )
         positions, sizes = eq.positions, eq.sizes
         fs_swap = float(self_intermediate_scattering(eq.displacement, q)[0])
         half = eq.energy_trace.size // 2
-        traj = mc_trajectory(positions, box, sizes, species, pot, temperature, log_spaced_sweeps(max_sweeps, 8), rng,
-                             q=q, stop_below=STOP_BELOW)
+        traj = mc_trajectory(
+            positions,
+            box,
+            sizes,
+            species,
+            pot,
+            temperature,
+            log_spaced_sweeps(max_sweeps, 8),
+            rng,
+            q=q,
+            stop_below=STOP_BELOW,
+        )
         fs = self_intermediate_scattering(traj.displacements, q)
         tau = relaxation_time(traj.sweeps, fs)
-        out.append({
-            "temperature": temperature,
-            "tau_alpha": tau,
-            "swap_equilibration_sweeps": eq_sweeps,
-            "swap_acceptance": eq.acceptance_swap,
-            "swap_displacement_acceptance": eq.acceptance_displacement,
-            "fs_after_swap_equilibration": fs_swap,
-            "energy_first_half": float(np.mean(eq.energy_trace[1:half + 1])),
-            "energy_second_half": float(np.mean(eq.energy_trace[half + 1:])),
-            "plain_mc_acceptance": traj.acceptance,
-            "plain_mc_sweeps": int(traj.sweeps[-1]),
-            "fs_sweeps": traj.sweeps.tolist(),
-            "fs": fs.tolist(),
-            "wall_seconds": time.perf_counter() - t0,
-        })
-        print(f"replica {replica} T={temperature:.3f} tau={tau:.4g} sweeps={traj.sweeps[-1]} "
-              f"Fs(swap eq)={fs_swap:.3f} acc={traj.acceptance:.3f} {time.perf_counter() - t0:.1f}s", flush=True)
+        out.append(
+            {
+                "temperature": temperature,
+                "tau_alpha": tau,
+                "swap_equilibration_sweeps": eq_sweeps,
+                "swap_acceptance": eq.acceptance_swap,
+                "swap_displacement_acceptance": eq.acceptance_displacement,
+                "fs_after_swap_equilibration": fs_swap,
+                "energy_first_half": float(np.mean(eq.energy_trace[1 : half + 1])),
+                "energy_second_half": float(np.mean(eq.energy_trace[half + 1 :])),
+                "plain_mc_acceptance": traj.acceptance,
+                "plain_mc_sweeps": int(traj.sweeps[-1]),
+                "fs_sweeps": traj.sweeps.tolist(),
+                "fs": fs.tolist(),
+                "wall_seconds": time.perf_counter() - t0,
+            }
+        )
+        print(
+            f"replica {replica} T={temperature:.3f} tau={tau:.4g} sweeps={traj.sweeps[-1]} "
+            f"Fs(swap eq)={fs_swap:.3f} acc={traj.acceptance:.3f} {time.perf_counter() - t0:.1f}s",
+            flush=True,
+        )
         if checkpoint is not None:
             save_checkpoint(checkpoint, replica, key, out, positions, sizes, box, rng)
     return {"replica": replica, "results": out}
@@ -279,14 +348,21 @@ def analyse(temperature: np.ndarray, tau: np.ndarray, fit_max: float, seed: int,
         sel = complete & (temperature <= t_max + 1e-12)
         if sel.sum() >= 4:
             f = fit_mct(temperature[sel], np.exp(mean_log[sel]))
-            sensitivity[f"T_le_{t_max}"] = {"t_d": f.t_d, "t_d_error_covariance": f.t_d_error, "gamma": f.gamma,
-                                            "residual_rms_log_tau": f.residual_rms}
+            sensitivity[f"T_le_{t_max}"] = {
+                "t_d": f.t_d,
+                "t_d_error_covariance": f.t_d_error,
+                "gamma": f.gamma,
+                "residual_rms_log_tau": f.residual_rms,
+            }
     for t_min in (0.19, 0.2, 0.21):
         sel = complete & (temperature <= fit_max + 1e-12) & (temperature >= t_min - 1e-12)
         if sel.sum() >= 4:
             f = fit_mct(temperature[sel], np.exp(mean_log[sel]))
-            sensitivity[f"{t_min}_le_T_le_{fit_max}"] = {"t_d": f.t_d, "t_d_error_covariance": f.t_d_error,
-                                                         "gamma": f.gamma}
+            sensitivity[f"{t_min}_le_T_le_{fit_max}"] = {
+                "t_d": f.t_d,
+                "t_d_error_covariance": f.t_d_error,
+                "gamma": f.gamma,
+            }
     t_d_err = float(np.std(boot_td, ddof=1))
     range_td = [v["t_d"] for v in sensitivity.values()]
     return {
@@ -294,13 +370,27 @@ def analyse(temperature: np.ndarray, tau: np.ndarray, fit_max: float, seed: int,
         "log_tau_standard_error": sem_log.tolist(),
         "all_replicas_decayed": complete.tolist(),
         "fit_temperatures": temperature[use].tolist(),
-        "mct_fit": {"t_d": mct.t_d, "t_d_error_covariance": mct.t_d_error, "gamma": mct.gamma,
-                    "amplitude_sweeps": mct.amplitude, "residual_rms_log_tau": mct.residual_rms},
-        "vft_fit": {"t_0": vft.t_0, "t_0_error_covariance": vft.t_0_error, "b": vft.b, "tau_0_sweeps": vft.tau_0,
-                    "residual_rms_log_tau": vft.residual_rms},
-        "bootstrap": {"samples": int(boot_td.size), "t_d_mean": float(boot_td.mean()), "t_d_std": t_d_err,
-                      "t_d_percentiles_2.5_50_97.5": np.percentile(boot_td, [2.5, 50, 97.5]).tolist(),
-                      "t_0_std": float(np.std(boot_t0, ddof=1)) if boot_t0.size > 1 else None},
+        "mct_fit": {
+            "t_d": mct.t_d,
+            "t_d_error_covariance": mct.t_d_error,
+            "gamma": mct.gamma,
+            "amplitude_sweeps": mct.amplitude,
+            "residual_rms_log_tau": mct.residual_rms,
+        },
+        "vft_fit": {
+            "t_0": vft.t_0,
+            "t_0_error_covariance": vft.t_0_error,
+            "b": vft.b,
+            "tau_0_sweeps": vft.tau_0,
+            "residual_rms_log_tau": vft.residual_rms,
+        },
+        "bootstrap": {
+            "samples": int(boot_td.size),
+            "t_d_mean": float(boot_td.mean()),
+            "t_d_std": t_d_err,
+            "t_d_percentiles_2.5_50_97.5": np.percentile(boot_td, [2.5, 50, 97.5]).tolist(),
+            "t_0_std": float(np.std(boot_t0, ddof=1)) if boot_t0.size > 1 else None,
+        },
         "fit_range_sensitivity": sensitivity,
         "T_d": mct.t_d,
         "T_d_error": t_d_err,
@@ -337,32 +427,57 @@ def main() -> None:
     parser.add_argument("--fit-max", type=float, default=0.4, help="fit T ≤ this")
     parser.add_argument("--seed", type=int, default=20240611)
     parser.add_argument("--bootstrap", type=int, default=2000)
-    parser.add_argument("--non-additivity", type=float, default=0.0,
-                        help="ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (default 0: the seed's additive model; "
-                             "0.2: Ninarello et al. 2017)")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="results JSON (default studies/results/td_measurement.json, or "
-                             "td_measurement_nonadditive_{ε}.json for ε > 0)")
-    parser.add_argument("--checkpoint", type=Path, default=None,
-                        help="folder for each replica's state after every temperature; a re-run with the same "
-                             "folder and parameters continues where the last one stopped (e.g. runs/td_nonadditive)")
-    parser.add_argument("--reanalyse", type=Path, default=None,
-                        help="redo only the fits from the τ_α stored in this JSON (written back to --out)")
+    parser.add_argument(
+        "--non-additivity",
+        type=float,
+        default=0.0,
+        help="ε of a_ij = (a_i + a_j)/2 (1 − ε|a_i − a_j|) (default 0: the seed's additive model; "
+        "0.2: Ninarello et al. 2017)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results JSON (default studies/results/td_measurement.json, or "
+        "td_measurement_nonadditive_{ε}.json for ε > 0)",
+    )
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="folder for each replica's state after every temperature; a re-run with the same "
+        "folder and parameters continues where the last one stopped (e.g. runs/td_nonadditive)",
+    )
+    parser.add_argument(
+        "--reanalyse",
+        type=Path,
+        default=None,
+        help="redo only the fits from the τ_α stored in this JSON (written back to --out)",
+    )
     args = parser.parse_args()
     try:  # a bad ε fails here, not in a worker
         model_potential(args.non_additivity).check_sizes(np.array([A_MIN, A_MAX]))
     except ValueError as e:
         parser.error(str(e))
     if args.out is None:
-        name = "td_measurement.json" if args.non_additivity == 0 else f"td_measurement_nonadditive_{args.non_additivity:g}.json"
+        name = (
+            "td_measurement.json"
+            if args.non_additivity == 0
+            else f"td_measurement_nonadditive_{args.non_additivity:g}.json"
+        )
         args.out = Path(__file__).parent / "results" / name
 
     if args.reanalyse is not None:
         result = json.loads(args.reanalyse.read_text())
         result["fit_max"] = args.fit_max
         result["method"] = METHOD.format(eq_sweeps=result["eq_sweeps"], fit_max=args.fit_max)
-        result |= analyse(np.array(result["temperatures"]), np.array(result["tau_alpha_per_replica"], dtype=float),
-                          args.fit_max, result["seed"], args.bootstrap)
+        result |= analyse(
+            np.array(result["temperatures"]),
+            np.array(result["tau_alpha_per_replica"], dtype=float),
+            args.fit_max,
+            result["seed"],
+            args.bootstrap,
+        )
         result["equilibration_check"] = equilibration_check(result["per_temperature"])
         write_and_report(result, args.out)
         return
@@ -373,8 +488,10 @@ def main() -> None:
     q = peak["q_peak"]
     print(f"S(q) first peak at q = {q:.3f} (S = {peak['s_peak']:.2f})", flush=True)
     seeds = np.random.SeedSequence(args.seed).spawn(args.replicas)
-    jobs = [(r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps, args.non_additivity, args.checkpoint)
-            for r in range(args.replicas)]
+    jobs = [
+        (r, seeds[r], args.n, grid, q, args.eq_sweeps, args.max_sweeps, args.non_additivity, args.checkpoint)
+        for r in range(args.replicas)
+    ]
     if args.workers > 1:
         with multiprocessing.get_context("fork").Pool(args.workers) as pool:
             chains = pool.map(run_chain, jobs)
@@ -385,12 +502,17 @@ def main() -> None:
     tau = np.array([[c["results"][k]["tau_alpha"] for c in chains] for k in range(len(grid))])  # (n_T, n_rep)
     result = {
         "model": {
-            "potential": "soft_sphere", "exponent_n": 12, "r_cut": 1.955, "taper_order": 2, "dimension": 3,
-            "number_density": DENSITY, "size_distribution": "P(a) ∝ a^-3 on [0.73, 1.62], rescaled to mean 1",
+            "potential": "soft_sphere",
+            "exponent_n": 12,
+            "r_cut": 1.955,
+            "taper_order": 2,
+            "dimension": 3,
+            "number_density": DENSITY,
+            "size_distribution": "P(a) ∝ a^-3 on [0.73, 1.62], rescaled to mean 1",
             "reference": "seed 001_d453c975fd50a4a2.txt eqs. 13-16, Methods 'Simulation details'",
             "non_additivity": args.non_additivity,
             "pair_size": "a_ij = (a_i + a_j)/2 (1 - non_additivity |a_i - a_j|) (Ninarello, Berthier, Coslovich, "
-                         "PRX 7, 021039, 2017, for non_additivity > 0)",
+            "PRX 7, 021039, 2017, for non_additivity > 0)",
         },
         "method": METHOD.format(eq_sweeps=args.eq_sweeps, fit_max=args.fit_max),
         "n_particles": args.n,
@@ -404,7 +526,8 @@ def main() -> None:
         "fit_max": args.fit_max,
         "per_temperature": [
             {k: v for k, v in c["results"][i].items()} | {"replica": c["replica"]}
-            for i in range(len(grid)) for c in chains
+            for i in range(len(grid))
+            for c in chains
         ],
         "eq_sweeps": args.eq_sweeps,
         "max_plain_sweeps": args.max_sweeps,
@@ -421,9 +544,12 @@ def write_and_report(result: dict, out: Path) -> None:
     out.write_text(dumps_strict(result, indent=1, default=float))
     mct, vft = result["mct_fit"], result["vft_fit"]
     lo, hi = result["T_d_systematic_fit_range"]
-    print(f"T_d = {mct['t_d']:.4f} ± {result['T_d_error']:.4f} (MCT, gamma = {mct['gamma']:.2f}; "
-          f"fit-range spread {lo:.3f}–{hi:.3f}); VFT T_0 = {vft['t_0']:.4f}; "
-          f"simulation wall {result['wall_seconds']:.0f} s", flush=True)
+    print(
+        f"T_d = {mct['t_d']:.4f} ± {result['T_d_error']:.4f} (MCT, gamma = {mct['gamma']:.2f}; "
+        f"fit-range spread {lo:.3f}–{hi:.3f}); VFT T_0 = {vft['t_0']:.4f}; "
+        f"simulation wall {result['wall_seconds']:.0f} s",
+        flush=True,
+    )
     for t, m in zip(result["temperatures"], result["tau_alpha_geometric_mean"]):
         print(f"  T = {t:.3f}  tau_alpha = {m:.4g} sweeps")
 

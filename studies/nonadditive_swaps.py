@@ -46,16 +46,34 @@ def run_chain(n: int, temperature: float, eps: float, seed: int, equilibrate: in
     rng = np.random.default_rng(seed)
     start = polydisperse_configuration(n, 3, rng)
     mc_rng = np.random.default_rng(seed + 1)
-    eq = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot,
-                     MCSettings(temperature=temperature, n_sweeps=equilibrate, record_every=equilibrate), mc_rng)
+    eq = run_swap_mc(
+        remove_overlaps(start, pot),
+        start.box_length,
+        start.sizes,
+        start.species,
+        pot,
+        MCSettings(temperature=temperature, n_sweeps=equilibrate, record_every=equilibrate),
+        mc_rng,
+    )
     t0 = time.perf_counter()
-    res = run_swap_mc(eq.positions, start.box_length, eq.sizes, eq.species, pot,
-                      MCSettings(temperature=temperature, n_sweeps=measure, record_every=measure), mc_rng)
+    res = run_swap_mc(
+        eq.positions,
+        start.box_length,
+        eq.sizes,
+        eq.species,
+        pot,
+        MCSettings(temperature=temperature, n_sweeps=measure, record_every=measure),
+        mc_rng,
+    )
     seconds = time.perf_counter() - t0
     return {
-        "non_additivity": eps, "temperature": temperature, "seed": seed,
-        "acceptance_swap": res.acceptance_swap, "acceptance_displacement": res.acceptance_displacement,
-        "moves_per_second": res.n_attempted / seconds, "energy_per_particle": float(res.energy_trace[-1]),
+        "non_additivity": eps,
+        "temperature": temperature,
+        "seed": seed,
+        "acceptance_swap": res.acceptance_swap,
+        "acceptance_displacement": res.acceptance_displacement,
+        "moves_per_second": res.n_attempted / seconds,
+        "energy_per_particle": float(res.energy_trace[-1]),
         "size_segregation": size_segregation(res.positions, start.box_length, res.sizes),
         "size_neighbour_correlation": size_neighbour_correlation(res.positions, start.box_length, res.sizes),
     }
@@ -78,10 +96,13 @@ def main() -> None:
             for eps in (0.0, args.non_additivity):
                 row = run_chain(args.n, temperature, eps, args.seed + 10 * chain, args.equilibrate, args.measure)
                 rows.append(row)
-                print(f"T={temperature:g} eps={eps:g} chain {chain}: swap acc {row['acceptance_swap']:.4f}, "
-                      f"displacement acc {row['acceptance_displacement']:.4f}, "
-                      f"{row['moves_per_second'] / 1e6:.2f} M moves/s, e/N {row['energy_per_particle']:.4f}, "
-                      f"segregation {row['size_segregation']:.2f}", flush=True)
+                print(
+                    f"T={temperature:g} eps={eps:g} chain {chain}: swap acc {row['acceptance_swap']:.4f}, "
+                    f"displacement acc {row['acceptance_displacement']:.4f}, "
+                    f"{row['moves_per_second'] / 1e6:.2f} M moves/s, e/N {row['energy_per_particle']:.4f}, "
+                    f"segregation {row['size_segregation']:.2f}",
+                    flush=True,
+                )
     summary = {}
     for temperature in args.temperatures:
         for eps in (0.0, args.non_additivity):
@@ -90,8 +111,15 @@ def main() -> None:
                 k: float(np.mean([r[k] for r in sel]))
                 for k in ("acceptance_swap", "acceptance_displacement", "moves_per_second", "size_segregation")
             }
-    result = {"method": __doc__, "n_particles": args.n, "equilibrate_sweeps": args.equilibrate,
-              "measure_sweeps": args.measure, "machine": machine_info(), "chains": rows, "mean": summary}
+    result = {
+        "method": __doc__,
+        "n_particles": args.n,
+        "equilibrate_sweeps": args.equilibrate,
+        "measure_sweeps": args.measure,
+        "machine": machine_info(),
+        "chains": rows,
+        "mean": summary,
+    }
     write_results(args.out, result, indent=1)
     for key, value in summary.items():
         print(key, {k: round(v, 4) for k, v in value.items()})

@@ -86,12 +86,38 @@ def main(argv: list[str] | None = None) -> int:
     args.run.mkdir(parents=True, exist_ok=True)
     log = args.out / "log.txt"
     py = [sys.executable, "-m", "vdosbench"]
-    record: dict[str, object] = {"samples_per_taper": args.samples, "workers": args.workers, "cpu_count": os.cpu_count()}
+    record: dict[str, object] = {
+        "samples_per_taper": args.samples,
+        "workers": args.workers,
+        "cpu_count": os.cpu_count(),
+    }
     record["generate_seconds"] = _run(
-        [*py, "generate", "soft_spheres", "--grid", "taper_order=2,-1", "--grid", "parent_temperature=1.0",
-         "--set", "n_particles=1000", "--set", "n_sweeps=2000", "--set", "record_every=100",
-         "--samples", str(args.samples), "--seed", "1000", "--workers", str(args.workers), "--blas-threads", "1",
-         "--output", str(args.run), "--no-progress"],
+        [
+            *py,
+            "generate",
+            "soft_spheres",
+            "--grid",
+            "taper_order=2,-1",
+            "--grid",
+            "parent_temperature=1.0",
+            "--set",
+            "n_particles=1000",
+            "--set",
+            "n_sweeps=2000",
+            "--set",
+            "record_every=100",
+            "--samples",
+            str(args.samples),
+            "--seed",
+            "1000",
+            "--workers",
+            str(args.workers),
+            "--blas-threads",
+            "1",
+            "--output",
+            str(args.run),
+            "--no-progress",
+        ],
         log,
     )
     t0 = time.perf_counter()

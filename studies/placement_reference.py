@@ -37,16 +37,35 @@ def reference(points: Sequence[Point], *, n_bootstrap: int = N_BOOTSTRAP) -> dic
             continue
         g_u = moduli[p.protocol]["shear_modulus"]
         reading = axes_reading(p.spectra, unit_shear_modulus=g_u, n_bootstrap=n_bootstrap)
-        rows.append({"point": p.key, "protocol": p.protocol, "model": p.model, "preparation": p.preparation,
-                     "parent_temperature": "inf" if math.isinf(p.tstar) else p.tstar, "taper_order": p.taper,
-                     "n_particles": p.n, "source": p.source, **reading,
-                     "unit": f"the protocol's common G = {g_u:.6g} (N = {moduli[p.protocol]['n_particles']})"})
-    return jsonable({
-        "method": {"axes": {k: list(v) for k, v in AXES.items()}, "a4_edge": A4_EDGE, "n_bootstrap": n_bootstrap,
-                   "seed": SEED, "unit": "each protocol's common G (the ensemble G of its largest N); a scored set "
-                   "is read in its own ensemble G", "nearest": NEAREST_RULE,
-                   "written_by": "python -m studies.placement_reference"},
-        "rows": rows})
+        rows.append(
+            {
+                "point": p.key,
+                "protocol": p.protocol,
+                "model": p.model,
+                "preparation": p.preparation,
+                "parent_temperature": "inf" if math.isinf(p.tstar) else p.tstar,
+                "taper_order": p.taper,
+                "n_particles": p.n,
+                "source": p.source,
+                **reading,
+                "unit": f"the protocol's common G = {g_u:.6g} (N = {moduli[p.protocol]['n_particles']})",
+            }
+        )
+    return jsonable(
+        {
+            "method": {
+                "axes": {k: list(v) for k, v in AXES.items()},
+                "a4_edge": A4_EDGE,
+                "n_bootstrap": n_bootstrap,
+                "seed": SEED,
+                "unit": "each protocol's common G (the ensemble G of its largest N); a scored set "
+                "is read in its own ensemble G",
+                "nearest": NEAREST_RULE,
+                "written_by": "python -m studies.placement_reference",
+            },
+            "rows": rows,
+        }
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

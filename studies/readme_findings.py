@@ -73,8 +73,10 @@ def claim_of(card: Mapping[str, Any], claim: str, dataset: str | None = None) ->
     entries = card.get("results", card.get("claims", []))
     found = [e for e in entries if e.get("id") == claim and (dataset is None or e.get("dataset") == dataset)]
     if len(found) != 1:
-        raise ValueError(f"expected one entry of claim {claim!r} (dataset {dataset}) in the scorecard; "
-                         f"found {len(found)}. Fix: point the README row at the scorecard that scored it")
+        raise ValueError(
+            f"expected one entry of claim {claim!r} (dataset {dataset}) in the scorecard; "
+            f"found {len(found)}. Fix: point the README row at the scorecard that scored it"
+        )
     return found[0]
 
 
@@ -108,8 +110,11 @@ CONFIRM_POINTS = 4
 def _confirm_readings(confirm: Results, claim: str) -> list[tuple[str, dict[str, Any]]]:
     """(point, primary reading) of ``claim`` at every confirmatory point read, in the file's order; the primary
     carries ``robust``: whether every registered alternative gives its verdict."""
-    return [(name, {**point[claim][0], "robust": all(r["verdict"] == point[claim][0]["verdict"] for r in point[claim])})
-            for name, point in {**confirm["points"], **confirm["pairs"]}.items() if claim in point]
+    return [
+        (name, {**point[claim][0], "robust": all(r["verdict"] == point[claim][0]["verdict"] for r in point[claim])})
+        for name, point in {**confirm["points"], **confirm["pairs"]}.items()
+        if claim in point
+    ]
 
 
 def _tally(readings: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
@@ -130,8 +135,11 @@ def _spread(readings: Sequence[tuple[str, Mapping[str, Any]]], what: str) -> str
     characters)."""
     common = Counter(r["verdict"] for _, r in readings).most_common(1)[0][0]
     same = [r["value"] for _, r in readings if r["verdict"] == common]
-    odd = [f"{measured(r)} ({_point_label(n)}{'' if r['robust'] else ', estimator-dependent'})"
-           for n, r in readings if r["verdict"] != common]
+    odd = [
+        f"{measured(r)} ({_point_label(n)}{'' if r['robust'] else ', estimator-dependent'})"
+        for n, r in readings
+        if r["verdict"] != common
+    ]
     head = f"{what}: {min(same):.2f} – {max(same):.2f}" if len(same) > 1 else f"{what}: {same[0]:.2f}"
     return "; ".join([head, *odd])
 
@@ -146,12 +154,21 @@ def absolute_rows(confirm: Results) -> list[list[str]]:
     tail = _confirm_readings(confirm, "lerner.deep-tail-s4-absolute")
     dens = _confirm_readings(confirm, "lerner.finite-size-density-absolute")
     return [
-        _row("s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending, _spread(s2, "(0, 0.29] ω_g"),
-             "finite-size"),
-        _row("ω⁴ deep tail, ω/ω_g,u (003)", _tally(tail) + pending,
-             _spread(tail, "(0, 0.15]") + _pooled(confirm, "lerner.deep-tail-s4-absolute"), "finite-size"),
-        _row("small-box excess (Lerner)", _tally(dens) + pending, _by_tstar(dens, "2000/8000, ω ≤ 0.15 ω_g,u"),
-             "finite-size"),
+        _row(
+            "s = 2 at high T*, ω/ω_g, N = 2000 (001)", _tally(s2) + pending, _spread(s2, "(0, 0.29] ω_g"), "finite-size"
+        ),
+        _row(
+            "ω⁴ deep tail, ω/ω_g,u (003)",
+            _tally(tail) + pending,
+            _spread(tail, "(0, 0.15]") + _pooled(confirm, "lerner.deep-tail-s4-absolute"),
+            "finite-size",
+        ),
+        _row(
+            "small-box excess (Lerner)",
+            _tally(dens) + pending,
+            _by_tstar(dens, "2000/8000, ω ≤ 0.15 ω_g,u"),
+            "finite-size",
+        ),
     ]
 
 
@@ -200,21 +217,30 @@ def td_control_row(verdicts: Results) -> list[str]:
     same at every N and pooled are said once (``inconclusive at 1000, 2000, pooled``)."""
     claim = "T_d taper Δs, control, ω/ω_g: +1 (001) / 0 (003)"
     if not verdicts["stages"]:
-        landed = ", ".join(f"{min(c['m2'], c['minf'])} / {c['registered']} (N = {key.split('N=')[1]})"
-                           for key, c in verdicts["landed"].items() if key.startswith("stage 1 "))
+        landed = ", ".join(
+            f"{min(c['m2'], c['minf'])} / {c['registered']} (N = {key.split('N=')[1]})"
+            for key, c in verdicts["landed"].items()
+            if key.startswith("stage 1 ")
+        )
         return _row(claim, "not read yet", f"stage 1 chains landed: {landed}", "low-tstar")
     stage, block = list(verdicts["stages"].items())[-1]
     sizes = [key for key in block if key.startswith("N=")]
     primary = {key[2:]: [block[key][c][0] for c in TD_CONTROL_CLAIMS.values()] for key in sizes}
-    pooled = [[r for r in block.get("joint", {}).get(c, []) if r["reading"] == POOLED]
-              for c in TD_CONTROL_CLAIMS.values()]
+    pooled = [
+        [r for r in block.get("joint", {}).get(c, []) if r["reading"] == POOLED] for c in TD_CONTROL_CLAIMS.values()
+    ]
     if all(pooled):
         primary["pooled"] = [r[0] for r in pooled]
     said = {where: joined([r["verdict"] for r in readings]) for where, readings in primary.items()}
-    verdict = (f"{next(iter(said.values()))} at {', '.join(said)}" if len(set(said.values())) == 1 and len(said) > 1
-               else ", ".join(f"{where}: {v}" for where, v in said.items()))
-    value = ", ".join(("pooled " if where == "pooled" else "") + measured(readings[0], digits=1)
-                      for where, readings in primary.items())
+    verdict = (
+        f"{next(iter(said.values()))} at {', '.join(said)}"
+        if len(set(said.values())) == 1 and len(said) > 1
+        else ", ".join(f"{where}: {v}" for where, v in said.items())
+    )
+    value = ", ".join(
+        ("pooled " if where == "pooled" else "") + measured(readings[0], digits=1)
+        for where, readings in primary.items()
+    )
     return _row(claim, f"{verdict} ({stage})", value, "low-tstar")
 
 
@@ -233,29 +259,41 @@ def seed000_row(card: Results) -> list[str]:
     points = entry["points"]
     same = sum(p["verdict"] == entry["verdict"] for p in points)
     random = next(p for p in points if p["parameters"]["variant"] == "random")
-    return _row("ω_BP = (√3/2) c k_G, 14³ media (000)",
-                f"{entry['verdict']} {same} of {len(points)} variants, {entry['robustness']}",
-                f"slope {measured(random)} (random field); expected {entry['expected'].removeprefix('= ')}",
-                "seed-000")
+    return _row(
+        "ω_BP = (√3/2) c k_G, 14³ media (000)",
+        f"{entry['verdict']} {same} of {len(points)} variants, {entry['robustness']}",
+        f"slope {measured(random)} (random field); expected {entry['expected'].removeprefix('= ')}",
+        "seed-000",
+    )
 
 
 def seed002_row(card: Results) -> list[str]:
     """Seed 002's boson peak from coordination (z), not spring-strength, disorder on the 16×16 networks: the cutoff
     networks' excess over their own Debye level (against the crystal's level in brackets) / the fixed-z networks'
     excess at δ ≠ 0, which springs alone make."""
-    own, crystal, fixed = (claim_of(card, claim, NETWORKS) for claim in (
-        "jiang.coordination-excess", "jiang.coordination-excess-vs-crystal", "jiang.fixed-coordination-debye"))
+    own, crystal, fixed = (
+        claim_of(card, claim, NETWORKS)
+        for claim in (
+            "jiang.coordination-excess",
+            "jiang.coordination-excess-vs-crystal",
+            "jiang.fixed-coordination-debye",
+        )
+    )
     springs = [p for p in fixed["points"] if p["parameters"]["delta"] != 0]
-    return _row("boson peak from z, not springs, 16×16 (002)",
-                f"{own['verdict']} ({own['robustness']}) / {fixed['verdict']}",
-                f"excess {values_of(own, 3)} (vs crystal {values_of(crystal, 2, bare=True)}) / "
-                + ", ".join(tables.number(p["measurement"]["value"], 3) for p in springs), "seed-002")
+    return _row(
+        "boson peak from z, not springs, 16×16 (002)",
+        f"{own['verdict']} ({own['robustness']}) / {fixed['verdict']}",
+        f"excess {values_of(own, 3)} (vs crystal {values_of(crystal, 2, bare=True)}) / "
+        + ", ".join(tables.number(p["measurement"]["value"], 3) for p in springs),
+        "seed-002",
+    )
 
 
 def values_of(entry: Mapping[str, Any], digits: int = 2, bare: bool = False) -> str:
     """A claim's points as ``value [low, high]`` (``bare``: the values alone), joined."""
-    return ", ".join(tables.number(p["measurement"]["value"], digits) if bare else measured(p, digits)
-                     for p in entry["points"])
+    return ", ".join(
+        tables.number(p["measurement"]["value"], digits) if bare else measured(p, digits) for p in entry["points"]
+    )
 
 
 def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
@@ -274,38 +312,72 @@ def findings_rows(results: Mapping[str, Results]) -> list[list[str]]:
         *absolute_rows(results["absolute_frequency_confirm.json"]),
         td_control_row(results["td_control_verdicts.json"]),
         # the additive mixture's T_d sets: aged 40 tau_alpha, not equilibrium (protocol note additive-td-aged)
-        _row("s = 4, m = 2, T_d (001)" + NEAR_OMEGA0,
-             robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
-             values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + AGED, "low-tstar"),
-        _row("s = 3, m = ∞, T_d (001)" + NEAR_OMEGA0,
-             robustness(rescore, "eq_1td_minf", "schirmacher.low-parent-temperature-minf-s3"),
-             values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + AGED, "low-tstar"),
-        _row("s = 4 whatever m (003), T_d, aged" + NEAR_OMEGA0,
-             joined([robustness(rescore, stage, s4) for stage in ("eq_1td_m2", "eq_1td_minf")]),
-             ", ".join(values(claim_of(card, s4)) for card in (td_m2, td_minf)), "low-tstar"),
-        _row("s = 5, Kob–Andersen T* = 0.45 (001)" + NEAR_OMEGA0,
-             joined([claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5")["verdict"]
-                     for source in (KA_M2, KA_MINF)]) + f"; LAMMPS: {lammps['verdict']}",
-             ", ".join(values(claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5"))
-                       for source in (KA_M2, KA_MINF)) + f"; LAMMPS {measured(lammps['points'][0])}",
-             "low-tstar"),
-        _row("lowest 50 GOE / highest 50 Poisson, N = 1600 (001)",
-             " / ".join(robustness(rescore, "levels_n1600", c)
-                        for c in ("schirmacher.goe-lowest-50", "schirmacher.poisson-highest-50")),
-             "⟨r̃⟩ = " + " / ".join(measured(levels[(1.0, w)], 3) for w in ("lowest", "highest")) + " (T* = 1)",
-             "finite-size"),
-        _row("modes below ω₀ not waves (003) / more rotational at their core (001)",
-             f"{below['verdict']} / {core['verdict']}",
-             f"{values(below, 3)} / {values(core, 3)}", "seed-003"),
+        _row(
+            "s = 4, m = 2, T_d (001)" + NEAR_OMEGA0,
+            robustness(rescore, "eq_1td_m2", "schirmacher.low-parent-temperature-m2-s4"),
+            values(claim_of(td_m2, "schirmacher.low-parent-temperature-m2-s4")) + AGED,
+            "low-tstar",
+        ),
+        _row(
+            "s = 3, m = ∞, T_d (001)" + NEAR_OMEGA0,
+            robustness(rescore, "eq_1td_minf", "schirmacher.low-parent-temperature-minf-s3"),
+            values(claim_of(td_minf, "schirmacher.low-parent-temperature-minf-s3")) + AGED,
+            "low-tstar",
+        ),
+        _row(
+            "s = 4 whatever m (003), T_d, aged" + NEAR_OMEGA0,
+            joined([robustness(rescore, stage, s4) for stage in ("eq_1td_m2", "eq_1td_minf")]),
+            ", ".join(values(claim_of(card, s4)) for card in (td_m2, td_minf)),
+            "low-tstar",
+        ),
+        _row(
+            "s = 5, Kob–Andersen T* = 0.45 (001)" + NEAR_OMEGA0,
+            joined(
+                [
+                    claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5")["verdict"]
+                    for source in (KA_M2, KA_MINF)
+                ]
+            )
+            + f"; LAMMPS: {lammps['verdict']}",
+            ", ".join(
+                values(claim_of(scorecard(ka, source), "schirmacher.lennard-jones-s5")) for source in (KA_M2, KA_MINF)
+            )
+            + f"; LAMMPS {measured(lammps['points'][0])}",
+            "low-tstar",
+        ),
+        _row(
+            "lowest 50 GOE / highest 50 Poisson, N = 1600 (001)",
+            " / ".join(
+                robustness(rescore, "levels_n1600", c)
+                for c in ("schirmacher.goe-lowest-50", "schirmacher.poisson-highest-50")
+            ),
+            "⟨r̃⟩ = " + " / ".join(measured(levels[(1.0, w)], 3) for w in ("lowest", "highest")) + " (T* = 1)",
+            "finite-size",
+        ),
+        _row(
+            "modes below ω₀ not waves (003) / more rotational at their core (001)",
+            f"{below['verdict']} / {core['verdict']}",
+            f"{values(below, 3)} / {values(core, 3)}",
+            "seed-003",
+        ),
         seed000_row(results[SEED000]),
         seed002_row(results[SEED002]),
     ]
 
 
 #: The results files the table is written from (in ``studies/results/``).
-SOURCES = (SEED000, SEED002, "absolute_frequency_confirm.json",
-           "td_control_verdicts.json", "low_tstar.json", "robustness_rescore.json", "low_tstar_ka.json",
-           "lammps_ka_045_m2.json", "levels_n1600.json", "paper_glasses_vectors.json")
+SOURCES = (
+    SEED000,
+    SEED002,
+    "absolute_frequency_confirm.json",
+    "td_control_verdicts.json",
+    "low_tstar.json",
+    "robustness_rescore.json",
+    "low_tstar_ka.json",
+    "lammps_ka_045_m2.json",
+    "levels_n1600.json",
+    "paper_glasses_vectors.json",
+)
 
 
 def findings_table(results: Mapping[str, Results]) -> str:
@@ -320,9 +392,11 @@ def findings_table(results: Mapping[str, Results]) -> str:
     text = tables.markdown(HEADER, rows)
     long = [line for line in text.split("\n")[2:] if len(line) > MAX_ROW_CHARS]
     if len(rows) > MAX_ROWS or long:
-        raise ValueError(f"the README's findings table has {len(rows)} rows (at most {MAX_ROWS}) and "
-                         f"{len(long)} rows over {MAX_ROW_CHARS} characters: {long}. Fix: shorten the claim's "
-                         "words or move detail to its findings page")
+        raise ValueError(
+            f"the README's findings table has {len(rows)} rows (at most {MAX_ROWS}) and "
+            f"{len(long)} rows over {MAX_ROW_CHARS} characters: {long}. Fix: shorten the claim's "
+            "words or move detail to its findings page"
+        )
     return text
 
 
@@ -330,8 +404,7 @@ TABLES: dict[str, tuple[tables.Source, Callable[[Mapping[str, Any]], str]]] = {
     "findings": (SOURCES, findings_table),
 }
 
-main = functools.partial(tables.main, page=README, tables=TABLES, script=SCRIPT,
-                         description=__doc__.splitlines()[0])
+main = functools.partial(tables.main, page=README, tables=TABLES, script=SCRIPT, description=__doc__.splitlines()[0])
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -70,8 +70,14 @@ COMPACT = Path(__file__).resolve().parent / "results" / "finite_size_modes.nc"
 #: High-T* points with independent samples (N = 1000: 100 samples, N = 2000: 60).
 GLASS_POINTS = ("n1000_m2_t1", "n1000_minf_t1", "n1000_m2_tinf", "n1000_minf_tinf", "n2000_m2_t1", "n2000_minf_tinf")
 #: T_d points (20 chains of 5 structures): the additive model at T* = 0.144, the non-additive at 0.0716.
-CHAIN_POINTS = ("n1000_m2_t0.144", "n1000_minf_t0.144", "n2000_m2_t0.144", "n2000_minf_t0.144",
-                "n1000_m2_t0.0716", "n2000_minf_t0.0716")
+CHAIN_POINTS = (
+    "n1000_m2_t0.144",
+    "n1000_minf_t0.144",
+    "n2000_m2_t0.144",
+    "n2000_minf_t0.144",
+    "n1000_m2_t0.0716",
+    "n2000_minf_t0.0716",
+)
 #: Chains a side in a chain split (half of 20).
 CHAIN_SPLIT_CHAINS = 10
 #: The sections of the JSON, each computed by its function (``rebuild`` by ``--rebuild``).
@@ -83,18 +89,28 @@ SHIFTS = (0.001, 0.003, 0.01, 0.03)
 
 def _rate(flags: Sequence[bool]) -> dict[str, Any]:
     k, n = int(sum(flags)), len(flags)
-    return {"rejected": k, "trials": n, "rate": round(k / n, 4), "interval_95": [round(x, 4) for x in clopper_pearson_interval(k, n)]}
+    return {
+        "rejected": k,
+        "trials": n,
+        "rate": round(k / n, 4),
+        "interval_95": [round(x, 4) for x in clopper_pearson_interval(k, n)],
+    }
 
 
-def _test(a: xr.Dataset | Fingerprint, b: xr.Dataset, n_a: int | None = None, *,
-          min_samples: int = 2) -> tuple[bool, float, float]:
+def _test(
+    a: xr.Dataset | Fingerprint, b: xr.Dataset, n_a: int | None = None, *, min_samples: int = 2
+) -> tuple[bool, float, float]:
     """(consistent, |z| of the smallest p, the threshold α/k) of ``b`` as a realization of ``a``'s ensemble
     (``a`` a dataset, or its fingerprint with its sample count ``n_a``; ``min_samples`` lowered so that small n
     is measured, not refused)."""
     fa = a if isinstance(a, Fingerprint) else compute_fingerprint(a)
     n_a = n_a if isinstance(a, Fingerprint) else a.sizes["sample"]
     t = compare_realizations(
-        fa, compute_fingerprint(b), n_catalogued=n_a, n_rebuilt=b.sizes["sample"], min_samples=min_samples,
+        fa,
+        compute_fingerprint(b),
+        n_catalogued=n_a,
+        n_rebuilt=b.sizes["sample"],
+        min_samples=min_samples,
     )
     assert t.assessed, t.reason
     return t.consistent, abs(t.largest.z), t.threshold
@@ -135,21 +151,27 @@ def glass_splits(repeats: int, seed: int = 1) -> dict[str, Any]:
                 continue
             for _ in range(repeats):
                 perm = rng.permutation(total)
-                ok, z, threshold = _test(ds.isel(sample=np.sort(perm[:n])), ds.isel(sample=np.sort(perm[n:2 * n])))
+                ok, z, threshold = _test(ds.isel(sample=np.sort(perm[:n])), ds.isel(sample=np.sort(perm[n : 2 * n])))
                 flags[n].append(not ok)
                 largest[n].append(z)
                 thresholds[n] = threshold
     for n in SPLIT_SIZES:
-        out[f"n{n}"] = {**_rate(flags[n]), "median_abs_z_of_smallest_p": round(float(np.median(largest[n])), 3),
-                        "threshold": thresholds[n]}
+        out[f"n{n}"] = {
+            **_rate(flags[n]),
+            "median_abs_z_of_smallest_p": round(float(np.median(largest[n])), 3),
+            "threshold": thresholds[n],
+        }
     return out
 
 
 def chain_splits(repeats: int, seed: int = 2) -> dict[str, Any]:
     """False alarms on T_d points split by chain: the test ignoring the chains, and by the chain standard errors."""
     rng = np.random.default_rng(seed)
-    out: dict[str, Any] = {"points": list(CHAIN_POINTS), "splits_per_point": repeats,
-                           "chains_per_side": CHAIN_SPLIT_CHAINS}
+    out: dict[str, Any] = {
+        "points": list(CHAIN_POINTS),
+        "splits_per_point": repeats,
+        "chains_per_side": CHAIN_SPLIT_CHAINS,
+    }
     flags: dict[str, list[bool]] = {"ignoring_chains": [], "by_chain": []}
     quantities: dict[str, dict[str, int]] = {key: {} for key in flags}
     for name in CHAIN_POINTS:
@@ -163,13 +185,22 @@ def chain_splits(repeats: int, seed: int = 2) -> dict[str, Any]:
             ib = [i for i, c in enumerate(labels) if c not in half]
             fa, fb = compute_fingerprint(ds.isel(sample=ia)), compute_fingerprint(ds.isel(sample=ib))
             common = sorted(set(fa.values) & set(fb.values))  # a scalar NaN in one half only is left out there
-            fa, fb = (replace(f, values={q: f.values[q] for q in common}, stderr={q: f.stderr[q] for q in common},
-                              chain_stderr={q: f.chain_stderr[q] for q in common}) for f in (fa, fb))
+            fa, fb = (
+                replace(
+                    f,
+                    values={q: f.values[q] for q in common},
+                    stderr={q: f.stderr[q] for q in common},
+                    chain_stderr={q: f.chain_stderr[q] for q in common},
+                )
+                for f in (fa, fb)
+            )
             tests = {
-                "ignoring_chains": compare_realizations(fa, fb, n_catalogued=len(ia), n_rebuilt=len(ib),
-                                                        independent=True),
-                "by_chain": compare_realizations(fa, fb, n_catalogued=len(ia), n_rebuilt=len(ib),
-                                                 min_samples=CHAIN_SPLIT_CHAINS),
+                "ignoring_chains": compare_realizations(
+                    fa, fb, n_catalogued=len(ia), n_rebuilt=len(ib), independent=True
+                ),
+                "by_chain": compare_realizations(
+                    fa, fb, n_catalogued=len(ia), n_rebuilt=len(ib), min_samples=CHAIN_SPLIT_CHAINS
+                ),
             }
             for key, t in tests.items():
                 assert t.assessed, t.reason
@@ -177,8 +208,10 @@ def chain_splits(repeats: int, seed: int = 2) -> dict[str, Any]:
                 for d in t.exceeding[:1]:
                     quantities[key][d.quantity] = quantities[key].get(d.quantity, 0) + 1
     for key in flags:
-        out[key] = {**_rate(flags[key]), "smallest_p_beyond_threshold_by_quantity":
-                    dict(sorted(quantities[key].items(), key=lambda kv: -kv[1]))}
+        out[key] = {
+            **_rate(flags[key]),
+            "smallest_p_beyond_threshold_by_quantity": dict(sorted(quantities[key].items(), key=lambda kv: -kv[1])),
+        }
     return out
 
 
@@ -191,7 +224,7 @@ def shifted(repeats: int, n: int = 30, seed: int = 3) -> dict[str, Any]:
         flags = []
         for _ in range(repeats):
             perm = rng.permutation(ds.sizes["sample"])
-            a, b = ds.isel(sample=np.sort(perm[:n])), ds.isel(sample=np.sort(perm[n:2 * n])).copy(deep=True)
+            a, b = ds.isel(sample=np.sort(perm[:n])), ds.isel(sample=np.sort(perm[n : 2 * n])).copy(deep=True)
             b["eigenvalue"] = b["eigenvalue"] * (1.0 + delta)
             flags.append(not _test(a, b)[0])
         out[f"delta_{delta:g}"] = _rate(flags)
@@ -213,19 +246,30 @@ def rebuild(name: str, folder: Path, catalog: Path | None = None, catalog_label:
         try:
             ref = _group(key)
         except (OSError, KeyError):  # a set the study file does not hold (the N = 1600 level set): not counted
-            groups[key] = {"samples": int(sub.sizes["sample"]), "remade": None,
-                           "note": "not in the study's compact file: samples not compared one by one"}
+            groups[key] = {
+                "samples": int(sub.sizes["sample"]),
+                "remade": None,
+                "note": "not in the study's compact file: samples not compared one by one",
+            }
             total += int(sub.sizes["sample"])
             continue
-        same = np.isclose(sub["inherent_energy"].values, ref["inherent_energy"].values[: sub.sizes["sample"]],
-                          rtol=1e-9, atol=0.0)
-        groups[key] = {"samples": int(same.size), "remade": int(same.sum()),
-                       "differing_samples": [int(s) for s in np.flatnonzero(~same)]}
+        same = np.isclose(
+            sub["inherent_energy"].values, ref["inherent_energy"].values[: sub.sizes["sample"]], rtol=1e-9, atol=0.0
+        )
+        groups[key] = {
+            "samples": int(same.size),
+            "remade": int(same.sum()),
+            "differing_samples": [int(s) for s in np.flatnonzero(~same)],
+        }
         remade += int(same.sum())
         total += int(same.size)
     rounding = compare_fingerprints(entry.fingerprint, compute_fingerprint(built, stderr=False))
-    realization = compare_realizations(entry.fingerprint, compute_fingerprint(built),
-                                       n_catalogued=entry.recipe.samples, n_rebuilt=built.sizes["sample"])
+    realization = compare_realizations(
+        entry.fingerprint,
+        compute_fingerprint(built),
+        n_catalogued=entry.recipe.samples,
+        n_rebuilt=built.sizes["sample"],
+    )
     largest = realization.largest
     return {
         "entry": name,
@@ -233,40 +277,66 @@ def rebuild(name: str, folder: Path, catalog: Path | None = None, catalog_label:
         "samples": total,
         "samples_remade": None if any(g["remade"] is None for g in groups.values()) else remade,
         "per_point": groups,
-        "rounding_tolerance": {"exceeding": len(rounding.exceeding), "compared": len(rounding.deviations),
-                               "largest_ratio": round(rounding.largest.ratio, 3),
-                               "largest": rounding.largest.describe()},
-        "realization": {"consistent": realization.consistent, "threshold": realization.threshold,
-                        "smallest_p": largest.p_value, "its_abs_z": round(abs(largest.z), 3),
-                        "smallest_p_quantity": largest.describe(),
-                        "beyond_threshold": [d.describe() for d in realization.exceeding]},
+        "rounding_tolerance": {
+            "exceeding": len(rounding.exceeding),
+            "compared": len(rounding.deviations),
+            "largest_ratio": round(rounding.largest.ratio, 3),
+            "largest": rounding.largest.describe(),
+        },
+        "realization": {
+            "consistent": realization.consistent,
+            "threshold": realization.threshold,
+            "smallest_p": largest.p_value,
+            "its_abs_z": round(abs(largest.z), 3),
+            "smallest_p_quantity": largest.describe(),
+            "beyond_threshold": [d.describe() for d in realization.exceeding],
+        },
     }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results" / "realization_test.json")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent / "results" / "realization_test.json"
+    )
     parser.add_argument("--repeats", type=int, default=40, help="trials per case (default 40)")
-    parser.add_argument("--rebuild", action="append", default=[], metavar="NAME=FOLDER",
-                        help="a catalogued set rebuilt into FOLDER (ensemble.nc)")
-    parser.add_argument("--catalog", type=Path, default=None,
-                        help="the catalogue the rebuilds are compared with (default: the current one)")
+    parser.add_argument(
+        "--rebuild",
+        action="append",
+        default=[],
+        metavar="NAME=FOLDER",
+        help="a catalogued set rebuilt into FOLDER (ensemble.nc)",
+    )
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=None,
+        help="the catalogue the rebuilds are compared with (default: the current one)",
+    )
     parser.add_argument("--catalog-label", default="", help="what --catalog is, recorded with each rebuild")
-    parser.add_argument("--only", action="append", default=[], choices=(*SECTIONS, "rebuild"),
-                        help="compute only these sections, keeping the others of an existing --out")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        choices=(*SECTIONS, "rebuild"),
+        help="compute only these sections, keeping the others of an existing --out",
+    )
     args = parser.parse_args(argv)
     previous = json.loads(args.out.read_text()) if args.out.is_file() else {}
     sections = [s for s in SECTIONS if s in args.only] if args.only else list(SECTIONS)
     compute = {"mock": mock_pairs, "glass_splits": glass_splits, "chain_splits": chain_splits, "shifted": shifted}
     result = {
-        "rule": {"alpha": REALIZATION_ALPHA, "correction": "Bonferroni over quantities and points",
-                 "min_samples_per_point": REALIZATION_MIN_SAMPLES,
-                 "statistic": "z = (rebuilt - catalogued) / sqrt(se_c^2 + se_r^2), se from the fingerprint's "
-                              "200-replicate bootstrap over samples times sqrt(n / (n - 1)); two-sided p under "
-                              "Student's t with Welch-Satterthwaite degrees of freedom; consistent when every "
-                              "p >= alpha / k",
-                 "chains": "for Monte Carlo chain sets the chain standard errors (200-replicate bootstrap over whole "
-                           "chains) and n = chains per point, at least min_samples_per_point chains a side"},
+        "rule": {
+            "alpha": REALIZATION_ALPHA,
+            "correction": "Bonferroni over quantities and points",
+            "min_samples_per_point": REALIZATION_MIN_SAMPLES,
+            "statistic": "z = (rebuilt - catalogued) / sqrt(se_c^2 + se_r^2), se from the fingerprint's "
+            "200-replicate bootstrap over samples times sqrt(n / (n - 1)); two-sided p under "
+            "Student's t with Welch-Satterthwaite degrees of freedom; consistent when every "
+            "p >= alpha / k",
+            "chains": "for Monte Carlo chain sets the chain standard errors (200-replicate bootstrap over whole "
+            "chains) and n = chains per point, at least min_samples_per_point chains a side",
+        },
         "first_rule": previous.get("first_rule"),
         "chain_splits_first": previous.get("chain_splits_first"),
         **{s: previous.get(s) for s in SECTIONS},

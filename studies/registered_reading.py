@@ -43,8 +43,10 @@ def registered_units(path: Path, n: int, tstar: float, registered: Mapping[int, 
     for taper, ds in points_at(path, n, tstar).items():
         g = common_shear_modulus(mode_spectra_from_dataset(ds, f"N={n} {TAPER_NAME[taper]}"))
         if abs(g - registered[taper]) > 5e-4:
-            raise ValueError(f"G_u of {TAPER_NAME[taper]} from {path.name} is {g:.4f}; the registration fixed "
-                             f"{registered[taper]:.3f}. The file changed since the registration: restore it")
+            raise ValueError(
+                f"G_u of {TAPER_NAME[taper]} from {path.name} is {g:.4f}; the registration fixed "
+                f"{registered[taper]:.3f}. The file changed since the registration: restore it"
+            )
         out[taper] = g
     return out
 
@@ -52,16 +54,20 @@ def registered_units(path: Path, n: int, tstar: float, registered: Mapping[int, 
 def incomplete(landed: Mapping[str, int], required: int, what: str) -> dict[str, str]:
     """Each taper whose landed count is below ``required``, with why it is not read (``what``: e.g. "samples
     landed")."""
-    return {name: f"{count} of {required} {what}: not read until complete"
-            for name, count in landed.items() if count < required}
+    return {
+        name: f"{count} of {required} {what}: not read until complete"
+        for name, count in landed.items()
+        if count < required
+    }
 
 
 def reader_main(doc: str, read: Any, new: Path, out: Path, argv: Any = None) -> int:
     """The command line of a registered reader: ``--new`` (the landed parts), ``--out`` (the result JSON)."""
     import argparse
 
-    parser = argparse.ArgumentParser(description=doc.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=doc.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--new", type=Path, default=new, help="the landed parts (a folder of point-group files)")
     parser.add_argument("--out", type=Path, default=out, help="where the result JSON goes")
     args = parser.parse_args(argv)

@@ -85,8 +85,10 @@ X_DEEP, X_WIDE = 0.15, 0.29
 N_BOOTSTRAP, SEED, CONFIDENCE = 1000, 0, 0.95
 TAPER = {2: "m = 2", -1: "m = ∞"}
 #: The page's dated changes.
-HISTORY = ("- 2026-11-28: first computed (issue 67 item 4): the residual stress of every stored glass with "
-           "positions and moduli, beside its point's deep-tail reading, and s and A_4 split at the median stress.",)
+HISTORY = (
+    "- 2026-11-28: first computed (issue 67 item 4): the residual stress of every stored glass with "
+    "positions and moduli, beside its point's deep-tail reading, and s and A_4 split at the median stress.",
+)
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,17 @@ class StressPoint:
 
 def full_spectrum_points(moduli: Path = MODULI) -> list[StressPoint]:
     """The N = 1000 full-spectrum points with each glass's moduli and pressure (``full_spectrum_moduli.nc``)."""
-    return [StressPoint(f"full {info['set']} {TAPER[info['taper_order']]}", info["source"], "soft spheres",
-                        info["parent_temperature"], info["taper_order"],
-                        point.rename_vars(pressure="stored_pressure"))
-            for point, info in load_point_datasets(moduli).values()]
+    return [
+        StressPoint(
+            f"full {info['set']} {TAPER[info['taper_order']]}",
+            info["source"],
+            "soft spheres",
+            info["parent_temperature"],
+            info["taper_order"],
+            point.rename_vars(pressure="stored_pressure"),
+        )
+        for point, info in load_point_datasets(moduli).values()
+    ]
 
 
 def lowest_td_points(source: str = LOWEST_TD) -> list[StressPoint]:
@@ -123,9 +132,18 @@ def lowest_td_points(source: str = LOWEST_TD) -> list[StressPoint]:
 
 def ka_points(moduli: Path = KA_MODULI) -> list[StressPoint]:
     """The Kob-Andersen points whose every glass has its own shear modulus (``soft_mode_density_ka_moduli.json``)."""
-    return [StressPoint(f"KA {'seed-literal' if 'seed-literal' in name else 'equilibrated'} T* = {t:g} {TAPER[taper]}",
-                        f"reference-data/{name}", "Kob-Andersen", t, taper, point)
-            for name, taper, t, point, note in ka_point_datasets(moduli) if not note]
+    return [
+        StressPoint(
+            f"KA {'seed-literal' if 'seed-literal' in name else 'equilibrated'} T* = {t:g} {TAPER[taper]}",
+            f"reference-data/{name}",
+            "Kob-Andersen",
+            t,
+            taper,
+            point,
+        )
+        for name, taper, t, point, note in ka_point_datasets(moduli)
+        if not note
+    ]
 
 
 def _summary(m: Any) -> dict[str, Any]:
@@ -167,8 +185,11 @@ def stored_certificate(p: StressPoint, certificates: Mapping[str, Any] | None) -
         if not s["certifiable"] or files.get(s["set"]) != (Path(p.source).name,):
             continue
         for q in s["points"]:
-            if (_same(q["point"].get("taper_order"), p.taper) and _same(q["point"].get("parent_temperature"), p.tstar)
-                    and q["certified"] == q["samples"] == p.point.sizes["sample"]):
+            if (
+                _same(q["point"].get("taper_order"), p.taper)
+                and _same(q["point"].get("parent_temperature"), p.tstar)
+                and q["certified"] == q["samples"] == p.point.sizes["sample"]
+            ):
                 return q
     return None
 
@@ -178,16 +199,26 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or math.isclose(a, b, rel_tol=1e-9)
 
 
-def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP,
-               certificates: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def read_point(
+    p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP, certificates: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     """Everything the module docstring lists, for one point.  ``certificates``: ``certified_sets.json``, whose
     points where every sample passed are not certified again (:func:`stored_certificate`)."""
     stable = np.asarray(p.point["shear_modulus"].values) > 0
     stored = stored_certificate(p, certificates)
     if stored is not None:
         kept = p.point.isel(sample=np.flatnonzero(stable))
-        record = CertificationRecord(p.label, True, "", int(stable.sum()), int(stable.sum()), stored["failed"],
-                                     None, stored["residual_force_max"], [stored])
+        record = CertificationRecord(
+            p.label,
+            True,
+            "",
+            int(stable.sum()),
+            int(stable.sum()),
+            stored["failed"],
+            None,
+            stored["residual_force_max"],
+            [stored],
+        )
     else:
         kept, record = certified_input(p.point.isel(sample=np.flatnonzero(stable)), p.label)
     point = with_residual_stress(kept)
@@ -198,14 +229,26 @@ def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP,
     unit = common_shear_modulus(whole)
     whole = whole.in_common_unit(unit)
     row: dict[str, Any] = {
-        "point": p.label, "source": p.source, "model": p.model, "parent_temperature": p.tstar,
-        "taper_order": p.taper, "samples": int(point.sizes["sample"]), "excluded_unstable": int((~stable).sum()),
-        "certification": {"certifiable": record.certifiable, "why": record.why, "stable_samples": record.samples,
-                          "by": "studies/results/certified_sets.json" if stored is not None else SCRIPT,
-                          "certified": record.kept, "left_out": record.left_out,
-                          "residual_force_max": record.residual_force_measured},
-        "chains": None if whole.groups is None else whole.n_groups, "unit_shear_modulus": unit,
-        "shear_stress": _summary(stress.shear_stress), "shear_stress_rms": _summary(stress.shear_stress_rms),
+        "point": p.label,
+        "source": p.source,
+        "model": p.model,
+        "parent_temperature": p.tstar,
+        "taper_order": p.taper,
+        "samples": int(point.sizes["sample"]),
+        "excluded_unstable": int((~stable).sum()),
+        "certification": {
+            "certifiable": record.certifiable,
+            "why": record.why,
+            "stable_samples": record.samples,
+            "by": "studies/results/certified_sets.json" if stored is not None else SCRIPT,
+            "certified": record.kept,
+            "left_out": record.left_out,
+            "residual_force_max": record.residual_force_measured,
+        },
+        "chains": None if whole.groups is None else whole.n_groups,
+        "unit_shear_modulus": unit,
+        "shear_stress": _summary(stress.shear_stress),
+        "shear_stress_rms": _summary(stress.shear_stress_rms),
         "pressure": _summary(stress.pressure),
         "shear_stress_over_g": float(np.mean(tau / point["shear_modulus"].values)),
         "deep_tail": {"s_band_mle": _exponent(whole, X_DEEP, n_bootstrap), "a4": _a4(whole, X_DEEP, n_bootstrap)},
@@ -213,19 +256,27 @@ def read_point(p: StressPoint, *, n_bootstrap: int = N_BOOTSTRAP,
     if "stored_pressure" in point:
         row["pressure_check_max_abs_difference"] = float(np.nanmax(np.abs(pressure - point["stored_pressure"].values)))
     order = np.argsort(tau, kind="stable")
-    halves = {"low": np.sort(order[: tau.size // 2]), "high": np.sort(order[tau.size // 2:])}
+    halves = {"low": np.sort(order[: tau.size // 2]), "high": np.sort(order[tau.size // 2 :])}
     strata = {k: _spectra(point.isel(sample=idx), f"{p.label} {k} stress", unit) for k, idx in halves.items()}
-    row["strata"] = {k: {"samples": int(idx.size), "shear_stress_mean": float(tau[idx].mean()),
-                         "a4_deep": _a4(strata[k], X_DEEP, n_bootstrap),
-                         "a4_wide": _a4(strata[k], X_WIDE, n_bootstrap),
-                         "s_wide": _exponent(strata[k], X_WIDE, n_bootstrap)}
-                     for k, idx in halves.items()}
+    row["strata"] = {
+        k: {
+            "samples": int(idx.size),
+            "shear_stress_mean": float(tau[idx].mean()),
+            "a4_deep": _a4(strata[k], X_DEEP, n_bootstrap),
+            "a4_wide": _a4(strata[k], X_WIDE, n_bootstrap),
+            "s_wide": _exponent(strata[k], X_WIDE, n_bootstrap),
+        }
+        for k, idx in halves.items()
+    }
     row["high_over_low"] = {
-        f"a4_{name}": _summary(soft_mode_density_ratio(strata["high"], strata["low"], edge, n_bootstrap=n_bootstrap,
-                                                       seed=SEED))
-        for name, edge in (("deep", X_DEEP), ("wide", X_WIDE))}
-    row["high_minus_low_s_wide"] = _summary(band_difference(strata["high"], strata["low"], 0.0, X_WIDE,
-                                                           n_bootstrap=n_bootstrap, seed=SEED))
+        f"a4_{name}": _summary(
+            soft_mode_density_ratio(strata["high"], strata["low"], edge, n_bootstrap=n_bootstrap, seed=SEED)
+        )
+        for name, edge in (("deep", X_DEEP), ("wide", X_WIDE))
+    }
+    row["high_minus_low_s_wide"] = _summary(
+        band_difference(strata["high"], strata["low"], 0.0, X_WIDE, n_bootstrap=n_bootstrap, seed=SEED)
+    )
     counts, use = _counts(whole, X_WIDE)
     groups = None if whole.groups is None else np.asarray(whole.groups)[use]
     assoc = stress_association(tau[use], counts[use], groups=groups, n_bootstrap=n_bootstrap, seed=SEED)
@@ -239,10 +290,16 @@ def compute(points: Sequence[StressPoint] | None = None, *, n_bootstrap: int = N
     points = [*full_spectrum_points(), *lowest_td_points(), *ka_points()] if points is None else points
     certificates = json.loads(CERTIFIED.read_text()) if CERTIFIED.exists() else None
     rows = [read_point(p, n_bootstrap=n_bootstrap, certificates=certificates) for p in points]
-    return {"generated_by": SCRIPT, "method": __doc__.split("What it measures")[1].split("Writes")[0].strip(),
-            "bands_omega_over_omega_g": {"deep": [0.0, X_DEEP], "wide": [0.0, X_WIDE]},
-            "n_bootstrap": n_bootstrap, "seed": SEED, "confidence": CONFIDENCE, "machine": machine_info(),
-            "points": rows}
+    return {
+        "generated_by": SCRIPT,
+        "method": __doc__.split("What it measures")[1].split("Writes")[0].strip(),
+        "bands_omega_over_omega_g": {"deep": [0.0, X_DEEP], "wide": [0.0, X_WIDE]},
+        "n_bootstrap": n_bootstrap,
+        "seed": SEED,
+        "confidence": CONFIDENCE,
+        "machine": machine_info(),
+        "points": rows,
+    }
 
 
 # --------------------------------------------------------------------------- the page
@@ -294,10 +351,12 @@ def certification_text(rows: Sequence[Mapping[str, Any]]) -> str:
     left = sum(c["stable_samples"] - c["certified"] for c in cert)
     totals = {k: sum(c["left_out"].get(k, 0) for c in cert) for c in cert for k in c["left_out"]}
     why = ", ".join(f"{k.replace('_', ' ')} {n}" for k, n in sorted(totals.items()) if n)
-    return ("Only certified glasses are read (`vdosbench.benchmark.certified_reading`: the inertia count of each "
-            "rebuilt Hessian against the stored modes, d zero modes, a symmetric Hessian, the residual force, the "
-            f"box): {sum(c['certified'] for c in cert)} of {sum(c['stable_samples'] for c in cert)} passed"
-            + (", none left out." if left == 0 else f"; left out per check (a glass may fail several): {why}."))
+    return (
+        "Only certified glasses are read (`vdosbench.benchmark.certified_reading`: the inertia count of each "
+        "rebuilt Hessian against the stored modes, d zero modes, a symmetric Hessian, the residual force, the "
+        f"box): {sum(c['certified'] for c in cert)} of {sum(c['stable_samples'] for c in cert)} passed"
+        + (", none left out." if left == 0 else f"; left out per check (a glass may fail several): {why}.")
+    )
 
 
 def summary(result: Mapping[str, Any]) -> list[str]:
@@ -329,8 +388,12 @@ def render(result: Mapping[str, Any]) -> str:
     checks = [r["pressure_check_max_abs_difference"] for r in rows if "pressure_check_max_abs_difference" in r]
     load = result["machine"].get("load_average_1_5_15min") or []
     lines = [
-        "# Residual stress as an axis (issue 67 item 4)", "", *summary(result), "",
-        "## How it is read", "",
+        "# Residual stress as an axis (issue 67 item 4)",
+        "",
+        *summary(result),
+        "",
+        "## How it is read",
+        "",
         "`python -m studies.residual_stress` writes `studies/results/residual_stress.json` and this page "
         "(`--page` rewrites the page only, `--check` compares).  Per glass: the virial stress tensor "
         "σ = (1/V) Σ_pairs r^α r^β φ′(r)/r rebuilt from the stored positions and the model's potential "
@@ -339,9 +402,13 @@ def render(result: Mapping[str, Any]) -> str:
         "The value is exact to round-off for the stored structure: `tests/benchmark/test_residual_stress.py` "
         "checks it against a brute-force pair sum and the finite difference of the energy under every strain "
         "component"
-        + (f"; the pressure agrees with the one stored beside the moduli to {max(checks):.1e} at worst." if checks
-           else ".")
-        + "  " + certification_text(rows),
+        + (
+            f"; the pressure agrees with the one stored beside the moduli to {max(checks):.1e} at worst."
+            if checks
+            else "."
+        )
+        + "  "
+        + certification_text(rows),
         "",
         f"Per point, in the point's own unit (ω_g from its ensemble mean G, one unit for both halves): s by the band "
         f"MLE and A_4·ω_g⁵ = 5 · (modes per particle below x_b)/x_b⁵; the glasses split at the point's median τ; "
@@ -361,11 +428,15 @@ def render(result: Mapping[str, Any]) -> str:
     ]
     for r in rows:
         d = r["deep_tail"]
-        lines.append(f"| {r['point']} | {r['samples']} | {_iv(r['shear_stress'], 4)} | "
-                     f"{_iv(r['shear_stress_rms'], 4)} | {r['shear_stress_over_g']:.4f} | "
-                     f"{_iv(r['pressure'], 3)} | {_exponent_text(d['s_band_mle'])} | {_a4_text(d['a4'])} |")
+        lines.append(
+            f"| {r['point']} | {r['samples']} | {_iv(r['shear_stress'], 4)} | "
+            f"{_iv(r['shear_stress_rms'], 4)} | {r['shear_stress_over_g']:.4f} | "
+            f"{_iv(r['pressure'], 3)} | {_exponent_text(d['s_band_mle'])} | {_a4_text(d['a4'])} |"
+        )
     lines += [
-        "", "## Stratified by the residual stress", "",
+        "",
+        "## Stratified by the residual stress",
+        "",
         f"A_4 below {X_WIDE} ω_g and s on (0, {X_WIDE}] in each half (below / above the median τ), their ratio and "
         f"difference; ρ and R² of the per-glass count below {X_WIDE} ω_g against τ.",
         "",
@@ -376,25 +447,36 @@ def render(result: Mapping[str, Any]) -> str:
     for r in rows:
         lo, hi = r["strata"]["low"], r["strata"]["high"]
         a = r["count_below_wide_vs_stress"]
-        lines.append(f"| {r['point']} | {lo['shear_stress_mean']:.4f} / {hi['shear_stress_mean']:.4f} | "
-                     f"{_a4_text(lo['a4_wide'])} | {_a4_text(hi['a4_wide'])} | "
-                     f"{_iv(r['high_over_low']['a4_wide'])} | {_exponent_text(lo['s_wide'])} | "
-                     f"{_exponent_text(hi['s_wide'])} | {_iv(d) if (d := _s_difference(r)) else '–'} | "
-                     f"{_iv(a['spearman'])} | {_iv(a['r_squared'], 3)} |")
-    lines += ["", "## Where it stops", "",
-              "- Only glasses that keep their positions are read: the high-T* lowest-mode ladder (N = 1000 – 16000) "
-              "and the confirmatory N = 2000 set store none (the rebuild that would give them: "
-              "`docs/findings/literature-matrix.md`, section on certified samples).",
-              "- The sets are small: a difference of 20 – 30 % in A_4 between halves is inside the intervals at "
-              "most points.  The published sorting (Chakraborty et al., J. Chem. Phys. 2025: s from 3 to 6.5 in one "
-              "model sorted by residual stress; Krishnan, Ramola & Karmakar, Soft Matter 18, 3395 (2022)) used "
-              "shear-stabilised or stress-selected ensembles; ours are plain quenches, whose τ spans a factor of "
-              "about two within a point.",
-              "- Across points ⟨τ⟩ barely moves with the parent temperature (0.06 – 0.07 ε/a³ for the soft spheres) "
-              "while A_4 does; the table shows it, it does not separate stress from depth of supercooling.",
-              "", "Machine load when computed (1, 5, 15 min): "
-              + ", ".join(f"{x:.2f}" for x in load) + " (2 cores, shared with two low-priority runs).",
-              "", "## History", "", *HISTORY]
+        lines.append(
+            f"| {r['point']} | {lo['shear_stress_mean']:.4f} / {hi['shear_stress_mean']:.4f} | "
+            f"{_a4_text(lo['a4_wide'])} | {_a4_text(hi['a4_wide'])} | "
+            f"{_iv(r['high_over_low']['a4_wide'])} | {_exponent_text(lo['s_wide'])} | "
+            f"{_exponent_text(hi['s_wide'])} | {_iv(d) if (d := _s_difference(r)) else '–'} | "
+            f"{_iv(a['spearman'])} | {_iv(a['r_squared'], 3)} |"
+        )
+    lines += [
+        "",
+        "## Where it stops",
+        "",
+        "- Only glasses that keep their positions are read: the high-T* lowest-mode ladder (N = 1000 – 16000) "
+        "and the confirmatory N = 2000 set store none (the rebuild that would give them: "
+        "`docs/findings/literature-matrix.md`, section on certified samples).",
+        "- The sets are small: a difference of 20 – 30 % in A_4 between halves is inside the intervals at "
+        "most points.  The published sorting (Chakraborty et al., J. Chem. Phys. 2025: s from 3 to 6.5 in one "
+        "model sorted by residual stress; Krishnan, Ramola & Karmakar, Soft Matter 18, 3395 (2022)) used "
+        "shear-stabilised or stress-selected ensembles; ours are plain quenches, whose τ spans a factor of "
+        "about two within a point.",
+        "- Across points ⟨τ⟩ barely moves with the parent temperature (0.06 – 0.07 ε/a³ for the soft spheres) "
+        "while A_4 does; the table shows it, it does not separate stress from depth of supercooling.",
+        "",
+        "Machine load when computed (1, 5, 15 min): "
+        + ", ".join(f"{x:.2f}" for x in load)
+        + " (2 cores, shared with two low-priority runs).",
+        "",
+        "## History",
+        "",
+        *HISTORY,
+    ]
     return "\n".join(lines) + "\n"
 
 

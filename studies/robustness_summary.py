@@ -42,14 +42,16 @@ def summarise(result: dict, before: dict | None) -> list[dict]:
     for r in result["results"]:
         if r["verdict"] == "not applicable":
             continue
-        rows.append({
-            "claim": r["id"],
-            "verdict": r["verdict"],
-            "verdict_before": old.get(r["id"]),
-            "robustness": r["robustness"],
-            "robustness_reason": r["robustness_reason"],
-            "alternatives": {a["label"]: a["verdict"] for a in r["alternatives"]},
-        })
+        rows.append(
+            {
+                "claim": r["id"],
+                "verdict": r["verdict"],
+                "verdict_before": old.get(r["id"]),
+                "robustness": r["robustness"],
+                "robustness_reason": r["robustness_reason"],
+                "alternatives": {a["label"]: a["verdict"] for a in r["alternatives"]},
+            }
+        )
     return rows
 
 
@@ -79,8 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     for name, entry in table.items():
         for row in entry["claims"]:
-            changed = (f" (was {row['verdict_before']})"
-                       if row["verdict_before"] not in (None, row["verdict"]) else "")
+            changed = f" (was {row['verdict_before']})" if row["verdict_before"] not in (None, row["verdict"]) else ""
             alts = ", ".join(f"{k}: {v}" for k, v in row["alternatives"].items())
             print(f"| {name} | `{row['claim']}` | {row['verdict']}{changed} | {row['robustness']} | {alts} |")
     return 0

@@ -54,8 +54,10 @@ def piece_name(set_name: str, label: str) -> str:
     pattern, form = (_TD, "c{chain}-m{taper}") if td else (_N8000, "from{first}-m{taper}-t{t}")
     match = pattern.search(label)
     if match is None:
-        raise ValueError(f"a time-log line of {set_name} names its piece as {pattern.pattern!r}; found {label!r}. "
-                         "Fix: pass the set's own time log")
+        raise ValueError(
+            f"a time-log line of {set_name} names its piece as {pattern.pattern!r}; found {label!r}. "
+            "Fix: pass the set's own time log"
+        )
     return form.format(**match.groupdict())
 
 
@@ -92,9 +94,11 @@ def progress(set_name: str, landed: dict[str, dict[str, int]], pieces: dict[str,
     mean = sum(costs) / len(costs) if costs else None
     left = REGISTERED_PIECES[set_name] - len(landed)
     return {
-        "pieces_landed": len(landed), "pieces_registered": REGISTERED_PIECES[set_name],
+        "pieces_landed": len(landed),
+        "pieces_registered": REGISTERED_PIECES[set_name],
         "samples_landed": dict(sorted(by_taper.items())),
-        "landed_pieces_timed": len(costs), "mean_user_cpu_s_a_piece": None if mean is None else round(mean, 1),
+        "landed_pieces_timed": len(costs),
+        "mean_user_cpu_s_a_piece": None if mean is None else round(mean, 1),
         "core_hours_left": None if mean is None else round(left * mean / 3600, 1),
         "pieces": {name: {"landed": name in landed, **pieces[name]} for name in sorted(pieces)},
     }
@@ -114,15 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets[set_name] = progress(set_name, landed, read_time_log(set_name, log.read_text().splitlines()))
     result = {
         "what": "Issue 63's two registered runs: what has landed (sample counts only: not read) and the user CPU of "
-                "each piece (the generate command, its Dask worker included), summed over its goes",
+        "each piece (the generate command, its Dask worker included), summed over its goes",
         "written": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%MZ"),
         "note": args.note,
         "sets": sets,
     }
     write_results(args.output, result, inputs=[args.parts / name for name in sets])
     for name, s in sets.items():
-        print(f"{name}: {s['pieces_landed']} / {s['pieces_registered']} pieces landed {s['samples_landed']}; "
-              f"mean {s['mean_user_cpu_s_a_piece']} CPU s a piece; {s['core_hours_left']} core-hours left")
+        print(
+            f"{name}: {s['pieces_landed']} / {s['pieces_registered']} pieces landed {s['samples_landed']}; "
+            f"mean {s['mean_user_cpu_s_a_piece']} CPU s a piece; {s['core_hours_left']} core-hours left"
+        )
     return 0
 
 

@@ -73,8 +73,10 @@ def score(files: Sequence[Path]) -> dict[str, Any]:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
             status = main([*argv, "--output", str(report)])
         if status not in VERDICT_STATUSES:
-            raise RuntimeError(f"vdosbench {' '.join(argv)} exited {status}; expected a verdict (0 or 1). "
-                               f"Its stderr: {err.getvalue().strip()}")
+            raise RuntimeError(
+                f"vdosbench {' '.join(argv)} exited {status}; expected a verdict (0 or 1). "
+                f"Its stderr: {err.getvalue().strip()}"
+            )
         return json.loads((report / "result.json").read_text(encoding="utf-8"))
 
 
@@ -89,8 +91,10 @@ def readings(card: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     out = []
     for entry in card["results"]:
         points = tuple(
-            (json.dumps(p.get("parameters"), sort_keys=True),
-             *(_number(p.get("measurement", {}).get(k)) for k in ("value", "low", "high")))
+            (
+                json.dumps(p.get("parameters"), sort_keys=True),
+                *(_number(p.get("measurement", {}).get(k)) for k in ("value", "low", "high")),
+            )
             for p in entry.get("points", [])
         )
         out.append((entry["id"], entry["dataset"], entry["verdict"], entry.get("robustness"), points))
@@ -120,8 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutil.move(tmp, path)
         print(f"wrote {path}")
     if stale:
-        print(f"{', '.join(stale)} differ from a fresh scoring; run python studies/seed_scores.py to rewrite them",
-              file=sys.stderr)
+        print(
+            f"{', '.join(stale)} differ from a fresh scoring; run python studies/seed_scores.py to rewrite them",
+            file=sys.stderr,
+        )
     return 1 if stale else 0
 
 

@@ -64,8 +64,10 @@ def load(ladder: Path = LADDER, confirm: Path = CONFIRM, confirm_samples: int = 
             g_u = common_shear_modulus(mode_spectra_from_dataset(groups[f"n{UNIT_N}_m{m}_{key}"]))
             name = _name(t, taper)
             out["_unit"][name] = g_u
-            out[name] = {n: mode_spectra_from_dataset(groups[f"n{n}_m{m}_{key}"], f"N={n} {name}").in_common_unit(g_u)
-                         for n in (1000, LARGE)}
+            out[name] = {
+                n: mode_spectra_from_dataset(groups[f"n{n}_m{m}_{key}"], f"N={n} {name}").in_common_unit(g_u)
+                for n in (1000, LARGE)
+            }
             out[name][2000] = mode_spectra_from_dataset(small[(t, taper)], f"N=2000 confirm {name}").in_common_unit(g_u)
     return out
 
@@ -75,23 +77,42 @@ def read(points: dict[str, Any], *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str,
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
     names = [n for n in points if not n.startswith("_")]
     result: dict[str, Any] = {
-        "method": {"kind": "exploratory (the ladder was seen before every registration; no verdict)",
-                   "unit": "one G a protocol: the ensemble G of the ladder's N = 16000 at the same T* and taper",
-                   "unit_shear_modulus": points["_unit"], "edges": list(EDGES), "phonon_factor": 0.6,
-                   "n_bootstrap": n_bootstrap, "seed": SEED,
-                   "data": {"N = 1000, 8000": LADDER.name, "N = 2000": f"{CONFIRM.name} (first {CONFIRM_SAMPLES})"}},
-        "points": {}, "pooled": {}}
+        "method": {
+            "kind": "exploratory (the ladder was seen before every registration; no verdict)",
+            "unit": "one G a protocol: the ensemble G of the ladder's N = 16000 at the same T* and taper",
+            "unit_shear_modulus": points["_unit"],
+            "edges": list(EDGES),
+            "phonon_factor": 0.6,
+            "n_bootstrap": n_bootstrap,
+            "seed": SEED,
+            "data": {"N = 1000, 8000": LADDER.name, "N = 2000": f"{CONFIRM.name} (first {CONFIRM_SAMPLES})"},
+        },
+        "points": {},
+        "pooled": {},
+    }
     for name in names:
         by_n = points[name]
-        result["points"][name] = {f"{n}/{LARGE} below {x:g}": {
-            **(r := density_ratio(by_n[n], by_n[LARGE], x, **kw)).ratio.to_dict(),
-            "poisson_p_one_density": r.homogeneity.p_value,
-            "densities": [r.first.value, r.second.value]} for n in SMALL for x in EDGES}
-    groups = {"all four points": names, **{f"T*={t}": [n for n in names if n.startswith(f"T*={t} ")]
-                                           for t in ("1", "inf")}}
+        result["points"][name] = {
+            f"{n}/{LARGE} below {x:g}": {
+                **(r := density_ratio(by_n[n], by_n[LARGE], x, **kw)).ratio.to_dict(),
+                "poisson_p_one_density": r.homogeneity.p_value,
+                "densities": [r.first.value, r.second.value],
+            }
+            for n in SMALL
+            for x in EDGES
+        }
+    groups = {
+        "all four points": names,
+        **{f"T*={t}": [n for n in names if n.startswith(f"T*={t} ")] for t in ("1", "inf")},
+    }
     for label, members in groups.items():
-        result["pooled"][label] = {f"{n}/{LARGE} below {x:g}": pooled_density_ratio(
-            [(points[m][n], points[m][LARGE]) for m in members], x, **kw).to_dict() for n in SMALL for x in EDGES}
+        result["pooled"][label] = {
+            f"{n}/{LARGE} below {x:g}": pooled_density_ratio(
+                [(points[m][n], points[m][LARGE]) for m in members], x, **kw
+            ).to_dict()
+            for n in SMALL
+            for x in EDGES
+        }
     return jsonable(result)
 
 

@@ -82,8 +82,11 @@ CONFIRM = RESULTS / "confirm_n2000_modes.nc"
 CHAINS = RESULTS / "td_control_chains.nc"
 MODULI = RESULTS / "full_spectrum_moduli.nc"
 KA_MODULI = RESULTS / "soft_mode_density_ka_moduli.json"
-KA_SETS = ("kob-andersen-n1000-equilibrated-0.45-m2.nc", "kob-andersen-n1000-equilibrated-0.45-minf.nc",
-           "kob-andersen-n1000-seed-literal.nc")
+KA_SETS = (
+    "kob-andersen-n1000-equilibrated-0.45-m2.nc",
+    "kob-andersen-n1000-equilibrated-0.45-minf.nc",
+    "kob-andersen-n1000-seed-literal.nc",
+)
 OUTPUT = RESULTS / "soft_mode_density.json"
 FIGURE = ROOT / "docs" / "figures" / "soft_mode_density.png"
 
@@ -99,24 +102,30 @@ SEED = 0
 CONFIDENCE = 0.95
 T_D_ADDITIVE, T_D_NONADDITIVE = 0.144, 0.0716
 TAPER_NAME = {2: "m2", -1: "minf"}
-ABSOLUTE = ("absolute omega: every sample read with G_u = rho^(1 - 2/d), so that omega_g = sqrt(G_u/rho) rho^(1/d) = 1 "
-            "and x = omega in the simulation's units (sigma = epsilon = m = 1), i.e. x = omega read directly; the band "
-            "edge x_b omega_g is converted with the protocol's common omega_g,u (a band in absolute omega has to be "
-            "placed by some omega_g).  With one conversion factor for every sample and N, the band MLE (scale-free) "
-            "and "
-            "the counts below the edge are those of the common unit: the column is that identity, computed, not "
-            "assumed (differences are rounding); the issue's 'absolute' ratio 1.23 differs from its 'common' 1.2 "
-            "only because its common G was another one")
+ABSOLUTE = (
+    "absolute omega: every sample read with G_u = rho^(1 - 2/d), so that omega_g = sqrt(G_u/rho) rho^(1/d) = 1 "
+    "and x = omega in the simulation's units (sigma = epsilon = m = 1), i.e. x = omega read directly; the band "
+    "edge x_b omega_g is converted with the protocol's common omega_g,u (a band in absolute omega has to be "
+    "placed by some omega_g).  With one conversion factor for every sample and N, the band MLE (scale-free) "
+    "and "
+    "the counts below the edge are those of the common unit: the column is that identity, computed, not "
+    "assumed (differences are rounding); the issue's 'absolute' ratio 1.23 differs from its 'common' 1.2 "
+    "only because its common G was another one"
+)
 UNITS = ("per_sample", "per_n", "common", "absolute")
-UNIT_NAMES = {"per_sample": "each sample's own G (ModeSpectra as built)",
-              "per_n": "the point's ensemble mean G (that N)",
-              "common": "the protocol's common G: ensemble mean G of its largest N",
-              "absolute": "absolute omega (omega_g = 1)"}
-SAMPLES_NOTE = ("a sample takes part in a band only when the band's top lies below 0.6 of its own omega0; in its own "
-                "unit that is the same for every sample (2 pi / N^(1/3)), in a common unit it depends on G_i/G_u: "
-                "where G_u exceeds the point's G (the largest N's G is higher) the low-G samples, which hold more "
-                "soft modes, drop out of a band close to 0.6 omega0 (e.g. (0, 0.29] at N = 2000): the samples used "
-                "are given in every cell")
+UNIT_NAMES = {
+    "per_sample": "each sample's own G (ModeSpectra as built)",
+    "per_n": "the point's ensemble mean G (that N)",
+    "common": "the protocol's common G: ensemble mean G of its largest N",
+    "absolute": "absolute omega (omega_g = 1)",
+}
+SAMPLES_NOTE = (
+    "a sample takes part in a band only when the band's top lies below 0.6 of its own omega0; in its own "
+    "unit that is the same for every sample (2 pi / N^(1/3)), in a common unit it depends on G_i/G_u: "
+    "where G_u exceeds the point's G (the largest N's G is higher) the low-G samples, which hold more "
+    "soft modes, drop out of a band close to 0.6 omega0 (e.g. (0, 0.29] at N = 2000): the samples used "
+    "are given in every cell"
+)
 PUBLISHED = {
     "status": "not placed on the figure",
     "reason": (
@@ -128,10 +137,13 @@ PUBLISHED = {
         "seed 001, tapered at m = 2 or inf) at our parent temperatures, the papers' normalisation of g (per "
         "particle or per degree of freedom) and their numbers were not available to this session to quote "
         "exactly, and a value from another model at another depth of supercooling would be a comparison of "
-        "models, not a check of ours.  No number is invented: the figure shows ours only."),
-    "references": ["E. Lerner and E. Bouchbinder / G. Kapteijns et al., PRL 121, 055501 (2018)",
-                   "C. Rainone, E. Bouchbinder and E. Lerner, PNAS 117, 5228 (2020)",
-                   "D. Richard et al., PRL 125, 085502 (2020)"],
+        "models, not a check of ours.  No number is invented: the figure shows ours only."
+    ),
+    "references": [
+        "E. Lerner and E. Bouchbinder / G. Kapteijns et al., PRL 121, 055501 (2018)",
+        "C. Rainone, E. Bouchbinder and E. Lerner, PNAS 117, 5228 (2020)",
+        "D. Richard et al., PRL 125, 085502 (2020)",
+    ],
 }
 
 
@@ -185,11 +197,18 @@ def concatenate(parts: Sequence[ModeSpectra], label: str) -> ModeSpectra:
         return None if any(v is None for v in vals) else np.concatenate(vals)
 
     part = [pad(p.participation) for p in parts]
-    return replace(parts[0], omega=np.concatenate([pad(p.omega) for p in parts]), omega0=stack("omega0"),
-                   shear_modulus=stack("shear_modulus"), bulk_modulus=stack("bulk_modulus"),
-                   participation=None if any(p is None for p in part) else np.concatenate(part),
-                   groups=stack("groups"), coverage=stack("coverage"), label=label,
-                   excluded_unstable=sum(p.excluded_unstable for p in parts))
+    return replace(
+        parts[0],
+        omega=np.concatenate([pad(p.omega) for p in parts]),
+        omega0=stack("omega0"),
+        shear_modulus=stack("shear_modulus"),
+        bulk_modulus=stack("bulk_modulus"),
+        participation=None if any(p is None for p in part) else np.concatenate(part),
+        groups=stack("groups"),
+        coverage=stack("coverage"),
+        label=label,
+        excluded_unstable=sum(p.excluded_unstable for p in parts),
+    )
 
 
 def _stable_energy(ds: xr.Dataset) -> np.ndarray | None:
@@ -215,35 +234,80 @@ def load_compact_points(ladder: Path = LADDER, confirm: Path = CONFIRM, chains: 
             control.setdefault((n, taper), []).append((sp, _stable_energy(ds)))
             continue
         prep = "aged-T_d" if math.isclose(t, T_D_ADDITIVE) else "liquid"
-        out.append(Point(protocol_name("soft-spheres", prep, t, taper), "soft-spheres", prep, t, taper, n, sp,
-                         f"{ladder.name}:{name}", _stable_energy(ds)))
+        out.append(
+            Point(
+                protocol_name("soft-spheres", prep, t, taper),
+                "soft-spheres",
+                prep,
+                t,
+                taper,
+                n,
+                sp,
+                f"{ladder.name}:{name}",
+                _stable_energy(ds),
+            )
+        )
     for name, ds in read_point_groups(confirm).items():
         taper = -1 if name.startswith("minf") else 2
         t = math.inf if name.endswith("tinf") else float(name.split("_t")[1])
         ds = ds.assign_attrs(n_particles=2000)
-        out.append(Point(protocol_name("soft-spheres", "liquid", t, taper), "soft-spheres", "liquid", t, taper, 2000,
-                         mode_spectra_from_dataset(ds, f"confirm {name}"), f"{confirm.name}:{name}",
-                         _stable_energy(ds), note="confirmatory"))
+        out.append(
+            Point(
+                protocol_name("soft-spheres", "liquid", t, taper),
+                "soft-spheres",
+                "liquid",
+                t,
+                taper,
+                2000,
+                mode_spectra_from_dataset(ds, f"confirm {name}"),
+                f"{confirm.name}:{name}",
+                _stable_energy(ds),
+                note="confirmatory",
+            )
+        )
     for name, ds in read_point_groups(chains).items():
         n, taper, t = point_group_key(name)
         stage1 = _chain_subset(ds, STAGES["stage 1"][n])
         sp1 = mode_spectra_from_dataset(stage1, f"{name} stage 1")
         control.setdefault((n, taper), []).append((sp1, _stable_energy(stage1)))
         chains1 = STAGES["stage 1"][n]
-        out.append(Point(protocol_name("non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper),
-                         "non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper, n, sp1,
-                         f"{chains.name}:{name} chains {chains1.start} - {chains1.stop - 1}", _stable_energy(stage1),
-                         note="stage 1 only"))
+        out.append(
+            Point(
+                protocol_name("non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper),
+                "non-additive-soft-spheres",
+                "T_d-control",
+                T_D_NONADDITIVE,
+                taper,
+                n,
+                sp1,
+                f"{chains.name}:{name} chains {chains1.start} - {chains1.stop - 1}",
+                _stable_energy(stage1),
+                note="stage 1 only",
+            )
+        )
     for (n, taper), parts in sorted(control.items()):
         label = f"control N={n} {TAPER_NAME[taper]}"
         sp = concatenate([p for p, _ in parts], label) if len(parts) > 1 else parts[0][0]
         energies = [e for _, e in parts]
         e = None if any(x is None for x in energies) else np.concatenate(energies)
-        src = "finite_size_modes.nc chains 0 - 19" + (" + td_control_chains.nc stage-1 chains "
-                                                       f"{STAGES['stage 1'][n].start} - {STAGES['stage 1'][n].stop - 1}"
-                                                       if len(parts) > 1 else "")
-        out.append(Point(protocol_name("non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper),
-                         "non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper, n, sp, src, e))
+        src = "finite_size_modes.nc chains 0 - 19" + (
+            f" + td_control_chains.nc stage-1 chains {STAGES['stage 1'][n].start} - {STAGES['stage 1'][n].stop - 1}"
+            if len(parts) > 1
+            else ""
+        )
+        out.append(
+            Point(
+                protocol_name("non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper),
+                "non-additive-soft-spheres",
+                "T_d-control",
+                T_D_NONADDITIVE,
+                taper,
+                n,
+                sp,
+                src,
+                e,
+            )
+        )
     return out
 
 
@@ -261,8 +325,20 @@ def load_full_spectrum(moduli: Path = MODULI) -> list[Point]:
         with xr.open_dataset(ROOT / source) as ds:
             point = ds.sel(taper_order=taper).squeeze(drop=True)
             e = np.asarray(point["inherent_energy"].values, dtype=float) if "inherent_energy" in point else None
-        out.append(Point(protocol_name("soft-spheres", prep, t, taper), "soft-spheres", prep, t, taper, 1000, sp,
-                         source, e, note="full spectrum"))
+        out.append(
+            Point(
+                protocol_name("soft-spheres", prep, t, taper),
+                "soft-spheres",
+                prep,
+                t,
+                taper,
+                1000,
+                sp,
+                source,
+                e,
+                note="full spectrum",
+            )
+        )
     return out
 
 
@@ -274,9 +350,15 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
     """The shear modulus of the first samples of each Kob-Andersen point
     (:func:`vdosbench.benchmark.elastic.sample_shear_moduli`; the reference sets store positions and species but no
     G), written to ``out`` after every point (a re-run skips the points already there)."""
-    table: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {
-        "function": "vdosbench.benchmark.elastic.sample_shear_moduli (unit masses, mean over the six simple shears)",
-        "samples_per_point": dict(samples), "points": {}}
+    table: dict[str, Any] = (
+        json.loads(out.read_text())
+        if out.exists()
+        else {
+            "function": "vdosbench.benchmark.elastic.sample_shear_moduli (unit masses, mean over the six simple shears)",
+            "samples_per_point": dict(samples),
+            "points": {},
+        }
+    )
     for name in KA_SETS:
         k = samples["seed-literal" if "seed-literal" in name else "equilibrated"]
         with xr.open_dataset(ROOT / "reference-data" / name) as ds:
@@ -287,8 +369,10 @@ def ka_shear_moduli(out: Path = KA_MODULI, samples: Mapping[str, int] = KA_SAMPL
                         continue
                     point = ds.sel(taper_order=taper, parent_temperature=t).isel(sample=slice(0, k)).load()
                     g = sample_shear_moduli(point)
-                    table["points"][key] = {"sample": g["sample"].values.tolist(),
-                                            "shear_modulus": g["shear_modulus"].values.tolist()}
+                    table["points"][key] = {
+                        "sample": g["sample"].values.tolist(),
+                        "shear_modulus": g["shear_modulus"].values.tolist(),
+                    }
                     write_results(out, table, indent=1)
                     print(key, float(g["shear_modulus"].mean()), flush=True)
     return table
@@ -328,8 +412,20 @@ def load_ka(moduli: Path = KA_MODULI) -> list[Point]:
     out = []
     for name, taper, t, point, note in ka_point_datasets(moduli):
         prep = "seed-literal" if "seed-literal" in name else "liquid"
-        out.append(Point(protocol_name("kob-andersen", prep, t, taper), "kob-andersen", prep, t, taper, 1000,
-                         mode_spectra_from_dataset(point, f"KA {name} {taper}"), name, None, note=note))
+        out.append(
+            Point(
+                protocol_name("kob-andersen", prep, t, taper),
+                "kob-andersen",
+                prep,
+                t,
+                taper,
+                1000,
+                mode_spectra_from_dataset(point, f"KA {name} {taper}"),
+                name,
+                None,
+                note=note,
+            )
+        )
     return out
 
 
@@ -346,9 +442,12 @@ def common_moduli(points: Sequence[Point]) -> dict[str, dict[str, Any]]:
         mine = [p for p in points if p.protocol == protocol]
         n_max = max(p.n for p in mine)
         largest = [p.spectra for p in mine if p.n == n_max]
-        out[protocol] = {"shear_modulus": common_shear_modulus(largest), "n_particles": n_max,
-                         "samples": sum(sp.n_samples for sp in largest),
-                         "points": [p.key for p in mine if p.n == n_max]}
+        out[protocol] = {
+            "shear_modulus": common_shear_modulus(largest),
+            "n_particles": n_max,
+            "samples": sum(sp.n_samples for sp in largest),
+            "points": [p.key for p in mine if p.n == n_max],
+        }
     return out
 
 
@@ -385,9 +484,15 @@ def a4_reading(sp: ModeSpectra, x_edge: float, *, n_bootstrap: int = N_BOOTSTRAP
     x = sp.omega / sp.omega_g[:, None]
     with np.errstate(invalid="ignore"):
         modes = int(np.sum((x <= x_edge) & use[:, None]))
-    return {**_summary(m), "band": [0.0, x_edge], "modes": modes, "samples_used": int(use.sum()),
-            "samples": sp.n_samples, "units_resampled": "chains" if sp.groups is not None else "samples",
-            "n_units": sp.n_groups}
+    return {
+        **_summary(m),
+        "band": [0.0, x_edge],
+        "modes": modes,
+        "samples_used": int(use.sum()),
+        "samples": sp.n_samples,
+        "units_resampled": "chains" if sp.groups is not None else "samples",
+        "n_units": sp.n_groups,
+    }
 
 
 def read_point(p: Point, g_common: float, *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
@@ -396,32 +501,45 @@ def read_point(p: Point, g_common: float, *, n_bootstrap: int = N_BOOTSTRAP) -> 
     deep = a4_reading(sp, X_DEEP, n_bootstrap=n_bootstrap)
     problems = []
     if deep["samples_used"] == 0:
-        problems.append(f"(0, {X_DEEP}] is not phonon-free at N = {p.n} (0.6 omega0 = "
-                        f"{PHONON_FACTOR * 2 * math.pi / p.n ** (1 / 3):.4f} omega_g): no sample takes part")
+        problems.append(
+            f"(0, {X_DEEP}] is not phonon-free at N = {p.n} (0.6 omega0 = "
+            f"{PHONON_FACTOR * 2 * math.pi / p.n ** (1 / 3):.4f} omega_g): no sample takes part"
+        )
     elif deep["modes"] < MIN_MODES:
         problems.append(f"{deep['modes']} modes below {X_DEEP} omega_g (fewer than {MIN_MODES})")
     row: dict[str, Any] = {
-        "protocol": p.protocol, "model": p.model, "preparation": p.preparation,
-        "parent_temperature": "inf" if math.isinf(p.tstar) else p.tstar, "taper_order": p.taper, "n_particles": p.n,
-        "source": p.source, "samples": p.spectra.n_samples, "chains": (None if p.spectra.groups is None
-                                                                        else p.spectra.n_groups),
+        "protocol": p.protocol,
+        "model": p.model,
+        "preparation": p.preparation,
+        "parent_temperature": "inf" if math.isinf(p.tstar) else p.tstar,
+        "taper_order": p.taper,
+        "n_particles": p.n,
+        "source": p.source,
+        "samples": p.spectra.n_samples,
+        "chains": (None if p.spectra.groups is None else p.spectra.n_groups),
         "excluded_unstable_to_shear": p.spectra.excluded_unstable,
-        "mean_shear_modulus": common_shear_modulus(p.spectra), "unit_shear_modulus": g_common,
-        "a4_deep": deep, "deep_band_status": "ok" if not problems else "; ".join(problems)}
+        "mean_shear_modulus": common_shear_modulus(p.spectra),
+        "unit_shear_modulus": g_common,
+        "a4_deep": deep,
+        "deep_band_status": "ok" if not problems else "; ".join(problems),
+    }
     edge = ALTERNATIVE_EDGE.get(p.n, X_DEEP)
     if problems or edge != X_DEEP:
-        row["a4_alternative"] = {**a4_reading(sp, edge, n_bootstrap=n_bootstrap),
-                                 "note": "the wider band this N can read (given for every point of this N; needed "
-                                         "where the deep band's status is not ok); g is taken as a x^4 over the "
-                                         "whole band, so a shallower shoulder above 0.15 reads A_4 low"}
+        row["a4_alternative"] = {
+            **a4_reading(sp, edge, n_bootstrap=n_bootstrap),
+            "note": "the wider band this N can read (given for every point of this N; needed "
+            "where the deep band's status is not ok); g is taken as a x^4 over the "
+            "whole band, so a shallower shoulder above 0.15 reads A_4 low",
+        }
     if p.inherent_energy is not None and p.inherent_energy.size == p.spectra.n_samples:
         e = bootstrap(np.mean, p.inherent_energy, n_bootstrap=n_bootstrap, seed=SEED, groups=p.spectra.groups)
         row["inherent_energy"] = {"value": float(e.value), "interval": [float(e.low), float(e.high)]}
     return row
 
 
-def taper_ratios(points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]], *,
-                 n_bootstrap: int = N_BOOTSTRAP) -> list[dict[str, Any]]:
+def taper_ratios(
+    points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]], *, n_bootstrap: int = N_BOOTSTRAP
+) -> list[dict[str, Any]]:
     """density(m = ∞)/density(m = 2) below 0.15 (and the alternative edge) at each (model, preparation, T*, N, source)
     both tapers hold, each taper in its own protocol's common unit."""
     out = []
@@ -432,16 +550,25 @@ def taper_ratios(points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]
         m2 = by[(model, prep, t, n, note, 2)]
         a = minf.spectra.in_common_unit(moduli[minf.protocol]["shear_modulus"])
         b = m2.spectra.in_common_unit(moduli[m2.protocol]["shear_modulus"])
-        row: dict[str, Any] = {"model": model, "preparation": prep, "parent_temperature": "inf" if math.isinf(t) else t,
-                               "n_particles": n, "points": [minf.key, m2.key], "readings": {}}
+        row: dict[str, Any] = {
+            "model": model,
+            "preparation": prep,
+            "parent_temperature": "inf" if math.isinf(t) else t,
+            "n_particles": n,
+            "points": [minf.key, m2.key],
+            "readings": {},
+        }
         for edge in sorted({X_DEEP, ALTERNATIVE_EDGE.get(n, X_DEEP)}):
             try:
                 r = density_ratio(a, b, edge, n_bootstrap=n_bootstrap, seed=SEED, confidence=CONFIDENCE)
             except ValueError as err:
                 row["readings"][f"(0, {edge:g}]"] = {"status": "not phonon-free", "reason": str(err)}
                 continue
-            row["readings"][f"(0, {edge:g}]"] = {**_summary(r.ratio), "poisson_p_one_density": r.homogeneity.p_value,
-                                                 "samples_used": [r.first.n_samples, r.second.n_samples]}
+            row["readings"][f"(0, {edge:g}]"] = {
+                **_summary(r.ratio),
+                "poisson_p_one_density": r.homogeneity.p_value,
+                "samples_used": [r.first.n_samples, r.second.n_samples],
+            }
         out.append(row)
     return out
 
@@ -457,12 +584,18 @@ def _find(points: Sequence[Point], protocol: str, n: int, note: str = "") -> Poi
 def _band_row(sp: ModeSpectra, edge: float, n_bootstrap: int) -> dict[str, Any]:
     est = band_mle(sp, 0.0, edge, n_bootstrap=n_bootstrap, seed=SEED)
     m = est.measurement
-    return {"value": m.value, "interval": [m.low, m.high], "modes": est.diagnostics["modes"],
-            "samples_used": int(sum(m.settings["samples_used"])), "status": est.status}
+    return {
+        "value": m.value,
+        "interval": [m.low, m.high],
+        "modes": est.diagnostics["modes"],
+        "samples_used": int(sum(m.settings["samples_used"])),
+        "status": est.status,
+    }
 
 
-def units_table(points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]], *,
-                n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+def units_table(
+    points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]], *, n_bootstrap: int = N_BOOTSTRAP
+) -> dict[str, Any]:
     """The headline readings in the four :data:`UNITS` (module docstring)."""
     rows: list[dict[str, Any]] = []
 
@@ -474,17 +607,27 @@ def units_table(points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]]
             proto = protocol_name("soft-spheres", "liquid", t, taper)
             g_u = moduli[proto]["shear_modulus"]
             conf = _find(points, proto, 2000, "confirmatory")
-            add(f"{proto}, N = 2000 confirmatory, window MLE (0, 0.29]", "s",
-                {u: _band_row(in_unit(conf.spectra, u, g_u), edge_in(u, 0.29, conf.spectra, g_u), n_bootstrap)
-                 for u in UNITS})
+            add(
+                f"{proto}, N = 2000 confirmatory, window MLE (0, 0.29]",
+                "s",
+                {
+                    u: _band_row(in_unit(conf.spectra, u, g_u), edge_in(u, 0.29, conf.spectra, g_u), n_bootstrap)
+                    for u in UNITS
+                },
+            )
         proto = protocol_name("soft-spheres", "liquid", 1.0, taper)
         g_u = moduli[proto]["shear_modulus"]
         for n in (1000, 2000, 4000, 8000, 16000):
             p = _find(points, proto, n)
-            add(f"{proto}, N = {n}, deep band (0, 0.15]", "s",
-                {u: _band_row(in_unit(p.spectra, u, g_u), edge_in(u, X_DEEP, p.spectra, g_u), n_bootstrap)
-                 for u in UNITS},
-                "N = 16000: 0.15 lies above 0.6 omega0 (no phonon-free sample)" if n == 16000 else "")
+            add(
+                f"{proto}, N = {n}, deep band (0, 0.15]",
+                "s",
+                {
+                    u: _band_row(in_unit(p.spectra, u, g_u), edge_in(u, X_DEEP, p.spectra, g_u), n_bootstrap)
+                    for u in UNITS
+                },
+                "N = 16000: 0.15 lies above 0.6 omega0 (no phonon-free sample)" if n == 16000 else "",
+            )
     for taper in (2, -1):
         for t in (1.0, math.inf):
             proto = protocol_name("soft-spheres", "liquid", t, taper)
@@ -493,21 +636,34 @@ def units_table(points: Sequence[Point], moduli: Mapping[str, Mapping[str, Any]]
             for edge in (0.18, 0.15):
                 per: dict[str, dict[str, Any]] = {}
                 for u in UNITS:
-                    r = density_ratio(in_unit(small.spectra, u, g_u), in_unit(big.spectra, u, g_u),
-                                      edge_in(u, edge, small.spectra, g_u), n_bootstrap=n_bootstrap, seed=SEED).ratio
-                    per[u] = {"value": r.value, "interval": [r.low, r.high],
-                              "samples_used": r.settings["samples_used"]}
-                add(f"{proto}, density ratio N = 2000 (confirmatory) / 8000 (ladder) below {edge}", "ratio", per,
-                    "the registered pair of lerner.finite-size-density-absolute; per-N: each N in its own ensemble G")
+                    r = density_ratio(
+                        in_unit(small.spectra, u, g_u),
+                        in_unit(big.spectra, u, g_u),
+                        edge_in(u, edge, small.spectra, g_u),
+                        n_bootstrap=n_bootstrap,
+                        seed=SEED,
+                    ).ratio
+                    per[u] = {"value": r.value, "interval": [r.low, r.high], "samples_used": r.settings["samples_used"]}
+                add(
+                    f"{proto}, density ratio N = 2000 (confirmatory) / 8000 (ladder) below {edge}",
+                    "ratio",
+                    per,
+                    "the registered pair of lerner.finite-size-density-absolute; per-N: each N in its own ensemble G",
+                )
     for taper in (2, -1):
         proto = protocol_name("non-additive-soft-spheres", "T_d-control", T_D_NONADDITIVE, taper)
         g_u = moduli[proto]["shear_modulus"]
         for n in (1000, 2000):
             p = _find(points, proto, n, "stage 1 only")
-            add(f"{proto}, N = {n} (registered stage-1 chains), window MLE (0, 0.29]", "s",
-                {u: _band_row(in_unit(p.spectra, u, g_u), edge_in(u, 0.29, p.spectra, g_u), n_bootstrap)
-                 for u in UNITS},
-                "each taper on its own (the registered reading is the paired difference); exploratory chains not used")
+            add(
+                f"{proto}, N = {n} (registered stage-1 chains), window MLE (0, 0.29]",
+                "s",
+                {
+                    u: _band_row(in_unit(p.spectra, u, g_u), edge_in(u, 0.29, p.spectra, g_u), n_bootstrap)
+                    for u in UNITS
+                },
+                "each taper on its own (the registered reading is the paired difference); exploratory chains not used",
+            )
     return {"units": UNIT_NAMES, "absolute": ABSOLUTE, "rows": rows, "samples_used": SAMPLES_NOTE}
 
 
@@ -551,35 +707,63 @@ def a4_table_markdown(result: Mapping[str, Any]) -> str:
         chains = f" ({r['chains']})" if r["chains"] else ""
         extra = f" [{key.split('[')[1][:-1]}]" if "[" in key else ""
         flag = "" if r["deep_band_status"] == "ok" else " ‡"
-        lines.append(f"| {r['protocol']} | {r['n_particles']}{extra} | {r['samples']}{chains} | "
-                     f"{_fmt(r['a4_deep'])}{flag} | {alt_s} |")
-    return "\n".join(lines) + "\n‡ the deep band alone is not a reading here (not phonon-free, or fewer than " \
+        lines.append(
+            f"| {r['protocol']} | {r['n_particles']}{extra} | {r['samples']}{chains} | "
+            f"{_fmt(r['a4_deep'])}{flag} | {alt_s} |"
+        )
+    return (
+        "\n".join(lines) + "\n‡ the deep band alone is not a reading here (not phonon-free, or fewer than "
         f"{MIN_MODES} modes): read the wider band\n"
+    )
 
 
 def ratio_table_markdown(result: Mapping[str, Any]) -> str:
     """The taper ratios m = ∞ / m = 2 as Markdown, one row per (model, preparation, T*, N)."""
-    lines = ["| model, preparation | T* | N | m = ∞ / m = 2 of the density below the edge [95 %] |", "|---|---|---|---|"]
+    lines = [
+        "| model, preparation | T* | N | m = ∞ / m = 2 of the density below the edge [95 %] |",
+        "|---|---|---|---|",
+    ]
     for r in result["taper_ratio"]:
         note = f" [{r['points'][0].split('[')[1][:-1]}]" if "[" in r["points"][0] else ""
-        cells = [f"{k}: {v['value']:.2f} [{v['interval'][0]:.2f}, {v['interval'][1]:.2f}]" if "value" in v
-                 else f"{k}: {v['status']}" for k, v in r["readings"].items()]
-        lines.append(f"| {r['model']} {r['preparation']} | {r['parent_temperature']} | {r['n_particles']}{note} | "
-                     + "; ".join(cells) + " |")
+        cells = [
+            f"{k}: {v['value']:.2f} [{v['interval'][0]:.2f}, {v['interval'][1]:.2f}]"
+            if "value" in v
+            else f"{k}: {v['status']}"
+            for k, v in r["readings"].items()
+        ]
+        lines.append(
+            f"| {r['model']} {r['preparation']} | {r['parent_temperature']} | {r['n_particles']}{note} | "
+            + "; ".join(cells)
+            + " |"
+        )
     return "\n".join(lines) + "\n"
 
 
 # --------------------------------------------------------------------------- figure
 def _draw(ax: Any, x: float, a: Mapping[str, Any], r: Mapping[str, Any], seen: set[str], size: float = 6.0) -> None:
-    styles = {("soft-spheres", 2): ("o", "C0"), ("soft-spheres", -1): ("s", "C3"),
-              ("non-additive-soft-spheres", 2): ("^", "C0"), ("non-additive-soft-spheres", -1): ("v", "C3"),
-              ("kob-andersen", 2): ("D", "C0"), ("kob-andersen", -1): ("d", "C3")}
+    styles = {
+        ("soft-spheres", 2): ("o", "C0"),
+        ("soft-spheres", -1): ("s", "C3"),
+        ("non-additive-soft-spheres", 2): ("^", "C0"),
+        ("non-additive-soft-spheres", -1): ("v", "C3"),
+        ("kob-andersen", 2): ("D", "C0"),
+        ("kob-andersen", -1): ("d", "C3"),
+    }
     marker, colour = styles[(r["model"], r["taper_order"])]
     fill = "none" if r["preparation"] in ("seed-literal", "aged-T_d") else colour
     label = f"{r['model']} {TAPER_NAME[r['taper_order']]}" + ("" if fill != "none" else " (seed-literal / aged)")
     yerr = [[max(a["value"] - a["interval"][0], 0.0)], [max(a["interval"][1] - a["value"], 0.0)]]
-    ax.errorbar(x, a["value"], yerr=yerr, fmt=marker, color=colour, mfc=fill, ms=size, capsize=2,
-                label=None if label in seen else label)
+    ax.errorbar(
+        x,
+        a["value"],
+        yerr=yerr,
+        fmt=marker,
+        color=colour,
+        mfc=fill,
+        ms=size,
+        capsize=2,
+        label=None if label in seen else label,
+    )
     seen.add(label)
 
 
@@ -604,8 +788,10 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE) -> plt.Figure:
         deep = r["a4_deep"]
         if deep["modes"] >= MIN_MODES and deep["samples_used"] > 0 and "stage 1 only" not in key:
             _draw(ax_b, _tstar(r), deep, r, seen_b, size=3.0 + 1.5 * math.log2(r["n_particles"] / 1000))
-    for ax, title in ((ax_a, "N = 1000, band (0, 0.29] $\\omega_g$"),
-                      (ax_b, "deep band (0, 0.15] $\\omega_g$, points with >= 10 modes (size: N)")):
+    for ax, title in (
+        (ax_a, "N = 1000, band (0, 0.29] $\\omega_g$"),
+        (ax_b, "deep band (0, 0.15] $\\omega_g$, points with >= 10 modes (size: N)"),
+    ):
         ax.set_xscale("log")
         ax.set_xlabel("parent temperature T* (inf drawn at 2; KA in its own units)")
         ax.set_title(title, fontsize=10)
@@ -613,8 +799,13 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE) -> plt.Figure:
     ax_a.legend(fontsize=7)
     ax_e.set_xlabel(r"mean inherent-structure energy $e_{IS}$ per particle")
     ax_e.set_title("N = 1000, band (0, 0.29], additive soft spheres", fontsize=10)
-    fig.text(0.01, 0.01, "no published A_4 drawn (other models; see soft_mode_density.json 'published').  "
-             "A wider band reads A_4 low where the spectrum is shallower than omega^4 above 0.15.", fontsize=7)
+    fig.text(
+        0.01,
+        0.01,
+        "no published A_4 drawn (other models; see soft_mode_density.json 'published').  "
+        "A wider band reads A_4 low where the spectrum is shallower than omega^4 above 0.15.",
+        fontsize=7,
+    )
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=130)
@@ -629,23 +820,30 @@ def read(points: Sequence[Point], *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str
         "method": {
             "quantity": "A_4 omega_g^5 per particle: g(omega) = A_4 omega^4, g per particle, omega in omega_g",
             "estimator": "5 * (modes per particle below x_b omega_g) / x_b^5 "
-                         "(vdosbench.validators.spectral.absolute_frequency.soft_mode_density, exponent 4)",
-            "deep_band": [0.0, X_DEEP], "min_modes": MIN_MODES,
+            "(vdosbench.validators.spectral.absolute_frequency.soft_mode_density, exponent 4)",
+            "deep_band": [0.0, X_DEEP],
+            "min_modes": MIN_MODES,
             "alternative_edges_by_n": {str(k): v for k, v in ALTERNATIVE_EDGE.items()},
             "alternative_rule": "given where the deep band has no phonon-free sample or fewer than min_modes modes",
             "unit": "common: omega_g = sqrt(G_u/rho) rho^(1/3), G_u the ensemble mean G of the protocol's largest N "
-                    "(ModeSpectra.in_common_unit); each sample's omega0 stays its own",
+            "(ModeSpectra.in_common_unit); each sample's omega0 stays its own",
             "protocol": "(model, preparation, T*, taper); preparation: liquid (quenched from the liquid at T*, "
-                        "equilibrated or 1100 sweeps at T* >= 1), aged-T_d (chains aged 40 tau_alpha at T_d = 0.144), "
-                        "T_d-control (non-additive, T_d = 0.0716), seed-literal (1100 sweeps from random positions)",
-            "phonon_factor": PHONON_FACTOR, "interval": "95 % percentile bootstrap over samples, or chains where "
-                                                        "the point has chains", "n_bootstrap": n_bootstrap,
-            "seed": SEED, "taper_ratio": "density_ratio(m = inf, m = 2), each taper in its own protocol's unit",
+            "equilibrated or 1100 sweeps at T* >= 1), aged-T_d (chains aged 40 tau_alpha at T_d = 0.144), "
+            "T_d-control (non-additive, T_d = 0.0716), seed-literal (1100 sweeps from random positions)",
+            "phonon_factor": PHONON_FACTOR,
+            "interval": "95 % percentile bootstrap over samples, or chains where the point has chains",
+            "n_bootstrap": n_bootstrap,
+            "seed": SEED,
+            "taper_ratio": "density_ratio(m = inf, m = 2), each taper in its own protocol's unit",
             "td_control_chains": "exploratory chains 0 - 19 (finite_size_modes.nc) and stage-1 chains of "
-                                 "td_control_chains.nc pooled; stage-2 chains are not read (not complete)",
+            "td_control_chains.nc pooled; stage-2 chains are not read (not complete)",
             "inherent_energy": "mean e_IS per particle, bootstrap as A_4; none for the Kob-Andersen sets (not stored)",
-            "not_read": "the LAMMPS Kob-Andersen samples (studies/results/lammps_ka_045*: 5 samples, another code)"},
-        "common_unit": moduli, "published": PUBLISHED, "points": {}}
+            "not_read": "the LAMMPS Kob-Andersen samples (studies/results/lammps_ka_045*: 5 samples, another code)",
+        },
+        "common_unit": moduli,
+        "published": PUBLISHED,
+        "points": {},
+    }
     for p in sorted(points, key=lambda q: (q.protocol, q.n, q.note)):
         result["points"][p.key] = read_point(p, moduli[p.protocol]["shear_modulus"], n_bootstrap=n_bootstrap)
     result["taper_ratio"] = taper_ratios(points, moduli, n_bootstrap=n_bootstrap)
@@ -656,9 +854,14 @@ def read(points: Sequence[Point], *, n_bootstrap: int = N_BOOTSTRAP) -> dict[str
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("job", nargs="?", default="read", choices=("read", "ka-moduli", "figure"),
-                        help="read (default): the reading, JSON and figure; ka-moduli: the Kob-Andersen moduli; "
-                             "figure: the figure again from the JSON")
+    parser.add_argument(
+        "job",
+        nargs="?",
+        default="read",
+        choices=("read", "ka-moduli", "figure"),
+        help="read (default): the reading, JSON and figure; ka-moduli: the Kob-Andersen moduli; "
+        "figure: the figure again from the JSON",
+    )
     parser.add_argument("--n-bootstrap", type=int, default=N_BOOTSTRAP)
     parser.add_argument("--out", type=Path, default=OUTPUT)
     parser.add_argument("--figure", type=Path, default=FIGURE)

@@ -65,7 +65,9 @@ ROOT = Path(__file__).resolve().parents[1]
 RULE = load_registration("sorting-trend").claim("equilibrium.sorting-trend")
 #: Slopes are per this many sweeps.
 SWEEP_UNIT = float(RULE.settings["per_sweeps"])
-N_BOOTSTRAP = int(RULE.settings["n_bootstrap"])  # replicates of every chain bootstrap (the slopes and the Spearman link)
+N_BOOTSTRAP = int(
+    RULE.settings["n_bootstrap"]
+)  # replicates of every chain bootstrap (the slopes and the Spearman link)
 #: Fewest chains a point needs (the validators' MIN_GROUPS).
 MIN_GROUPS = int(RULE.settings["min_chains"])
 CONFIDENCE = float(RULE.settings["confidence"])
@@ -93,7 +95,8 @@ def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float
                 raise FileNotFoundError(
                     f"no part files (n*/parts/taper_order-*/sample-*.nc) under {root}; expected a T_d ladder folder "
                     "written by studies/td_ladder_queue.sh or a compact .nc file. Fix: pass the ladder's folder, "
-                    "e.g. runs/td_ladder, or studies/results/finite_size_modes.nc")
+                    "e.g. runs/td_ladder, or studies/results/finite_size_modes.nc"
+                )
             new = finite_size.load_points(root)
             folder_model.update({key: "non-additive" if "nonadditive" in root.name else "additive" for key in new})
         points = finite_size.merge_points(points, new)
@@ -101,7 +104,7 @@ def load_chain_points(inputs: Sequence[Path]) -> dict[tuple[str, int, int, float
 
 
 def _model(ds: xr.Dataset, from_folder: str | None) -> str:
-    """"additive" or "non-additive": the ``non_additivity`` attribute (ε, 0 for additive), else the folder's name."""
+    """ "additive" or "non-additive": the ``non_additivity`` attribute (ε, 0 for additive), else the folder's name."""
     if "non_additivity" in ds.attrs:
         return "additive" if float(ds.attrs["non_additivity"]) == 0.0 else "non-additive"
     return from_folder or "additive"
@@ -152,15 +155,28 @@ def _trend(slopes: np.ndarray, levels: np.ndarray, seed: int) -> dict[str, Any]:
     known = np.isfinite(slopes)
     slopes, levels = slopes[known], levels[known]
     if slopes.size < MIN_GROUPS:
-        return {"trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
-                "chains": int(slopes.size)}
+        return {
+            "trend": f"not assessed ({slopes.size} chains hold it, {MIN_GROUPS} needed)",
+            "chains": int(slopes.size),
+        }
     est = bootstrap(np.mean, slopes, n_bootstrap=N_BOOTSTRAP, seed=seed, confidence=CONFIDENCE)
-    mean = est.measurement("mean slope", units=f"per {SWEEP_UNIT:g} sweeps", settings={}, curve=None,
-                           method="mean of per-chain least-squares slopes")
+    mean = est.measurement(
+        "mean slope",
+        units=f"per {SWEEP_UNIT:g} sweeps",
+        settings={},
+        curve=None,
+        method="mean of per-chain least-squares slopes",
+    )
     trend = TRENDS[verdict_for(mean, GROWS)]
-    return {"mean_slope": float(est.value), "low": float(est.low), "high": float(est.high), "trend": trend,
-            "chains_above_0": int(np.sum(slopes > 0)), "chains": int(slopes.size),
-            "mean_level": float(np.mean(levels))}
+    return {
+        "mean_slope": float(est.value),
+        "low": float(est.low),
+        "high": float(est.high),
+        "trend": trend,
+        "chains_above_0": int(np.sum(slopes > 0)),
+        "chains": int(slopes.size),
+        "mean_level": float(np.mean(levels)),
+    }
 
 
 def _spearman(a: np.ndarray, b: np.ndarray) -> float:
@@ -196,19 +212,37 @@ def analyse(inputs: Sequence[Path]) -> dict[str, Any]:
     points, by_model = [], {}
     for (model, n, m, t), ds in sorted(load_chain_points(inputs).items()):
         slopes = chain_slopes(structure_measures(ds))
-        points.append({"model": model, "n_particles": n, "taper_order": m, "parent_temperature": t,
-                       "point": point_group_name(n, m, t), "structures": int(ds.sizes["sample"]),
-                       **point_summary(slopes)})
+        points.append(
+            {
+                "model": model,
+                "n_particles": n,
+                "taper_order": m,
+                "parent_temperature": t,
+                "point": point_group_name(n, m, t),
+                "structures": int(ds.sizes["sample"]),
+                **point_summary(slopes),
+            }
+        )
         by_model.setdefault(model, []).append(slopes)
-    return {"method": __doc__, "sweep_unit": SWEEP_UNIT, "inputs": [str(p) for p in inputs], "points": points,
-            "pooled": {model: pooled(s) for model, s in by_model.items()}}
+    return {
+        "method": __doc__,
+        "sweep_unit": SWEEP_UNIT,
+        "inputs": [str(p) for p in inputs],
+        "points": points,
+        "pooled": {model: pooled(s) for model, s in by_model.items()},
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("inputs", type=Path, nargs="*", default=[ROOT / "studies" / "results" / "finite_size_modes.nc"],
-                    help="compact .nc files and T_d ladder folders (runs/td_ladder, runs/td_ladder_nonadditive), "
-                         "merged by sample in order (default: studies/results/finite_size_modes.nc)")
+    ap.add_argument(
+        "inputs",
+        type=Path,
+        nargs="*",
+        default=[ROOT / "studies" / "results" / "finite_size_modes.nc"],
+        help="compact .nc files and T_d ladder folders (runs/td_ladder, runs/td_ladder_nonadditive), "
+        "merged by sample in order (default: studies/results/finite_size_modes.nc)",
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "studies" / "results" / "sorting_trend.json")
     args = ap.parse_args(argv)
     result = analyse(args.inputs)
@@ -216,10 +250,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if p["status"] != "ok":
             print(p["model"], p.get("n_particles", ""), p["point"], p["status"])
             continue
-        cells = "  ".join(f"{m}: {s['mean_slope']:+.4f} [{s['low']:+.4f}, {s['high']:+.4f}] {s['trend']}"
-                          if "mean_slope" in s else f"{m}: {s['trend']}" for m, s in p["slopes"].items())
+        cells = "  ".join(
+            f"{m}: {s['mean_slope']:+.4f} [{s['low']:+.4f}, {s['high']:+.4f}] {s['trend']}"
+            if "mean_slope" in s
+            else f"{m}: {s['trend']}"
+            for m, s in p["slopes"].items()
+        )
         link = p["link_spearman_inherent_vs_neighbour"]
-        linked = "undefined" if link["value"] is None else f"{link['value']:+.2f} [{link['low']:+.2f}, {link['high']:+.2f}]"
+        linked = (
+            "undefined" if link["value"] is None else f"{link['value']:+.2f} [{link['low']:+.2f}, {link['high']:+.2f}]"
+        )
         print(f"{p['model']} {p.get('n_particles', '')} {p['point']} chains={p['chains']}  {cells}  link {linked}")
     write_results(args.out, result, indent=1, default=float)
     return 0

@@ -35,7 +35,12 @@ def coverage(draw: str, n_chains: int, trials: int, seed: int = 0) -> dict[str, 
     for k in range(trials):
         est = bootstrap(np.mean, DRAWS[draw](rng, n_chains), n_bootstrap=N_BOOTSTRAP, seed=k)
         hits += est.low <= 0.0 <= est.high
-    return {"chains": n_chains, "trials": trials, "coverage": hits / trials, "wilson_95": list(wilson_interval(hits, trials))}
+    return {
+        "chains": n_chains,
+        "trials": trials,
+        "coverage": hits / trials,
+        "wilson_95": list(wilson_interval(hits, trials)),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows = [{"draw": d, **coverage(d, n, args.trials)} for d in DRAWS for n in CHAINS]
     for r in rows:
-        print(f"{r['draw']:>17s}  {r['chains']:3d} chains: coverage {r['coverage']:.3f} [{r['wilson_95'][0]:.3f}, {r['wilson_95'][1]:.3f}]")
+        print(
+            f"{r['draw']:>17s}  {r['chains']:3d} chains: coverage {r['coverage']:.3f} [{r['wilson_95'][0]:.3f}, {r['wilson_95'][1]:.3f}]"
+        )
     write_text(args.out, dumps_strict({"method": __doc__, "rows": rows}, indent=1))
     return 0
 

@@ -39,8 +39,10 @@ from vdosbench.datasets import write_results
 ROOT = Path(__file__).resolve().parents[1]
 RESULT = ROOT / "studies" / "results" / "td_chain_cost.json"
 TIMES = ROOT / "studies" / "results" / "td_control_chain_times.json"
-_LINE = re.compile(r"^(?P<recipe>soft_spheres_lowest_n(?P<n>\d+)_td_nonadditive) chain=(?P<chain>\d+) "
-                   r"taper=(?P<taper>2|inf) wall=(?P<wall>[\d.]+) user=(?P<user>[\d.]+)")
+_LINE = re.compile(
+    r"^(?P<recipe>soft_spheres_lowest_n(?P<n>\d+)_td_nonadditive) chain=(?P<chain>\d+) "
+    r"taper=(?P<taper>2|inf) wall=(?P<wall>[\d.]+) user=(?P<user>[\d.]+)"
+)
 SIZES = (1000, 2000, 4000)
 #: New chains a taper the registration reads, by stage and N (benchmark/registrations/td-control.toml).
 STAGES = {f"{stage} ({STAGE_SOURCE[stage]})": new_chains(stage) for stage in REGISTERED_STAGES}
@@ -51,10 +53,15 @@ def chain_cost(entry: Any) -> dict[str, Any]:
     tapers = len(entry.recipe.grid["taper_order"])
     per_chain = int(entry.recipe.fixed["chain_samples"])
     chains = tapers * entry.recipe.samples // per_chain
-    return {"n_particles": int(entry.recipe.fixed["n_particles"]), "tapers": tapers,
-            "chains_per_taper": chains // tapers, "structures_per_chain": per_chain,
-            "core_hours": entry.cost.core_hours, "core_hours_per_chain": entry.cost.core_hours / chains,
-            "basis": entry.cost.basis}
+    return {
+        "n_particles": int(entry.recipe.fixed["n_particles"]),
+        "tapers": tapers,
+        "chains_per_taper": chains // tapers,
+        "structures_per_chain": per_chain,
+        "core_hours": entry.cost.core_hours,
+        "core_hours_per_chain": entry.cost.core_hours / chains,
+        "basis": entry.cost.basis,
+    }
 
 
 def chain_times(logs: Sequence[Path]) -> dict[str, Any]:
@@ -71,13 +78,26 @@ def chain_times(logs: Sequence[Path]) -> dict[str, Any]:
             if not (Path(log).parent / f"c{m['chain']}-m{m['taper']}" / f"n{m['n']}" / "ensemble.nc").is_file():
                 continue
             key = (int(m["n"]), int(m["chain"]), m["taper"])
-            row = rows.setdefault(key, {"recipe": m["recipe"], "n_particles": key[0], "chain": key[1],
-                                        "taper": key[2], "wall_s": 0.0, "user_s": 0.0, "runs": 0})
+            row = rows.setdefault(
+                key,
+                {
+                    "recipe": m["recipe"],
+                    "n_particles": key[0],
+                    "chain": key[1],
+                    "taper": key[2],
+                    "wall_s": 0.0,
+                    "user_s": 0.0,
+                    "runs": 0,
+                },
+            )
             row["wall_s"] += float(m["wall"])
             row["user_s"] += float(m["user"])
             row["runs"] += 1
-    return {"source": "studies/chain_pieces.sh time logs (/usr/bin/time: wall, user CPU with worker processes)",
-            "logs": [str(p) for p in logs], "chains": [rows[k] for k in sorted(rows)]}
+    return {
+        "source": "studies/chain_pieces.sh time logs (/usr/bin/time: wall, user CPU with worker processes)",
+        "logs": [str(p) for p in logs],
+        "chains": [rows[k] for k in sorted(rows)],
+    }
 
 
 def measured(times: dict[str, Any]) -> dict[str, Any]:
@@ -85,9 +105,14 @@ def measured(times: dict[str, Any]) -> dict[str, Any]:
     by_n: dict[int, list[dict[str, Any]]] = {}
     for row in times["chains"]:
         by_n.setdefault(int(row["n_particles"]), []).append(row)
-    per_n = {n: {"chains_timed": len(rows), "cpu_core_hours_per_chain": sum(r["user_s"] for r in rows) / len(rows)
-                 / 3600, "wall_hours_per_chain": sum(r["wall_s"] for r in rows) / len(rows) / 3600}
-             for n, rows in sorted(by_n.items())}
+    per_n = {
+        n: {
+            "chains_timed": len(rows),
+            "cpu_core_hours_per_chain": sum(r["user_s"] for r in rows) / len(rows) / 3600,
+            "wall_hours_per_chain": sum(r["wall_s"] for r in rows) / len(rows) / 3600,
+        }
+        for n, rows in sorted(by_n.items())
+    }
     stages = {}
     for stage, chains in STAGES.items():
         if all(n in per_n for n in chains):
@@ -123,8 +148,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command line (module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=RESULT)
-    parser.add_argument("--time-log", type=Path, nargs="+", default=None,
-                        help="chain_pieces.sh time logs of the registered chains: parsed into " + TIMES.name)
+    parser.add_argument(
+        "--time-log",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="chain_pieces.sh time logs of the registered chains: parsed into " + TIMES.name,
+    )
     args = parser.parse_args(argv)
     if args.time_log:
         write_text(TIMES, dumps_strict(chain_times(args.time_log), indent=1) + "\n")
@@ -135,8 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stage, r in result["stages"].items():
         print(f"{stage}: {r['core_hours']:.1f} core-h")
     for n, r in result.get("registered_chains_measured", {}).get("by_n", {}).items():
-        print(f"registered chains, N = {n}: {r['chains_timed']} timed, {r['cpu_core_hours_per_chain']:.3f} CPU "
-              f"core-h a chain ({r['wall_hours_per_chain']:.3f} h wall)")
+        print(
+            f"registered chains, N = {n}: {r['chains_timed']} timed, {r['cpu_core_hours_per_chain']:.3f} CPU "
+            f"core-h a chain ({r['wall_hours_per_chain']:.3f} h wall)"
+        )
     return 0
 
 

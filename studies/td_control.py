@@ -116,14 +116,20 @@ def landed(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range
     return out
 
 
-def stage_status(new: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range],
-                 counts: Mapping[int, Mapping[str, int]] | None = None) -> dict[int, str]:
+def stage_status(
+    new: Mapping[tuple[int, int], xr.Dataset],
+    chains: Mapping[int, range],
+    counts: Mapping[int, Mapping[str, int]] | None = None,
+) -> dict[int, str]:
     """Per N of a stage: "complete", or what is missing (no exponent is read until complete); ``counts``: the
     stage's :func:`landed` counts where the caller has them."""
     out = {}
     for n, count in (landed(new, chains) if counts is None else counts).items():
-        missing = [f"{TAPER_NAME[t]}: {count[TAPER_NAME[t]]} of {count['registered']} chains" for t in TAPERS
-                   if count[TAPER_NAME[t]] < count["registered"]]
+        missing = [
+            f"{TAPER_NAME[t]}: {count[TAPER_NAME[t]]} of {count['registered']} chains"
+            for t in TAPERS
+            if count[TAPER_NAME[t]] < count["registered"]
+        ]
         out[n] = "complete" if not missing else "; ".join(missing) + " landed: not read until complete"
     return out
 
@@ -148,12 +154,16 @@ def paired_spectra(first: xr.Dataset, second: xr.Dataset, label: str) -> tuple[M
     a, b = first.sel(sample=common), second.sel(sample=common)
     stable = np.asarray((a["shear_modulus"] > 0).values & (b["shear_modulus"] > 0).values)
     keep = np.flatnonzero(stable)
-    return (mode_spectra_from_dataset(a.isel(sample=keep), f"{label} m2"),
-            mode_spectra_from_dataset(b.isel(sample=keep), f"{label} minf"), int((~stable).sum()))
+    return (
+        mode_spectra_from_dataset(a.isel(sample=keep), f"{label} m2"),
+        mode_spectra_from_dataset(b.isel(sample=keep), f"{label} minf"),
+        int((~stable).sum()),
+    )
 
 
-def _coverage(key: str | None, coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None
-              ) -> dict[str, Any] | str:
+def _coverage(
+    key: str | None, coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None
+) -> dict[str, Any] | str:
     """The coverage of the interval ``key`` on the paired mocks, per scenario, or why there is none (``counts``:
     the chains a taper the reading has by N; mocks drawn at other counts do not speak for it)."""
     if key is None:
@@ -161,13 +171,22 @@ def _coverage(key: str | None, coverage: Mapping[str, Any], counts: Mapping[int,
     drawn = {int(n): int(c) for n, c in coverage.get("method", {}).get("chains", {}).items()}
     if counts is not None and drawn and any(drawn.get(n) != c for n, c in counts.items()):
         return f"not measured at these counts (the mocks have {drawn} chains a taper by N; this reading {dict(counts)})"
-    out = {sc: {k: block[key][k] for k in ("coverage", "wilson_95", "replicates", "truth")}
-           for sc, block in coverage.get("coverage", {}).items() if key in block}
+    out = {
+        sc: {k: block[key][k] for k in ("coverage", "wilson_95", "replicates", "truth")}
+        for sc, block in coverage.get("coverage", {}).items()
+        if key in block
+    }
     return out or "not measured"
 
 
-def _reading(claim: Claim, what: str, est: Any, coverage_key: str | None,
-             coverage: Mapping[str, Any], counts: Mapping[int, int] | None = None) -> dict[str, Any]:
+def _reading(
+    claim: Claim,
+    what: str,
+    est: Any,
+    coverage_key: str | None,
+    coverage: Mapping[str, Any],
+    counts: Mapping[int, int] | None = None,
+) -> dict[str, Any]:
     """One registered reading: value, interval, its verdict by the claim's rule, and the interval's coverage."""
     return {**judged_reading(what, est, claim.expect), "coverage_on_mocks": _coverage(coverage_key, coverage, counts)}
 
@@ -175,9 +194,15 @@ def _reading(claim: Claim, what: str, est: Any, coverage_key: str | None,
 class _Reader:
     """The readings of one stage (module docstring); built once per stage by :func:`read`."""
 
-    def __init__(self, reg: Any, new: Mapping[tuple[int, int], xr.Dataset],
-                 old: Mapping[tuple[int, int], xr.Dataset], chains: Mapping[int, range],
-                 coverage: Mapping[str, Any], n_bootstrap: int) -> None:
+    def __init__(
+        self,
+        reg: Any,
+        new: Mapping[tuple[int, int], xr.Dataset],
+        old: Mapping[tuple[int, int], xr.Dataset],
+        chains: Mapping[int, range],
+        coverage: Mapping[str, Any],
+        n_bootstrap: int,
+    ) -> None:
         self.reg, self.new, self.old, self.chains, self.cov = reg, new, old, chains, coverage
         self.kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
         self._done: dict[tuple[Any, ...], Any] = {}
@@ -213,26 +238,39 @@ class _Reader:
         return paired_spectra(a, b, f"N={n} {which}{' drift 0' if drift_zero else ''}")
 
     def spectra(self, n: int, taper: int, which: str = "new") -> ModeSpectra:
-        return self._once(("spectra", n, taper, which), lambda: mode_spectra_from_dataset(
-            self.data(n, taper, which), f"N={n} {TAPER_NAME[taper]} {which}"))
+        return self._once(
+            ("spectra", n, taper, which),
+            lambda: mode_spectra_from_dataset(self.data(n, taper, which), f"N={n} {TAPER_NAME[taper]} {which}"),
+        )
 
     def paired(self, n: int, x: float, which: str = "new", drift_zero: bool = False) -> Any:
         """The paired difference on (0, x] of the stage's chains at N = ``n``."""
+
         def compute() -> Any:
             a, b, _ = self.pair(n, which, drift_zero)
             return paired_band_difference(a, b, 0.0, x, **self.kw)
+
         return self._once(("paired", n, x, which, drift_zero), compute)
 
     def band(self, n: int, taper: int, low: float, high: float, which: str = "new") -> Any:
         """The band MLE on (low, high] of one taper at N = ``n``."""
-        return self._once(("band", n, taper, low, high, which),
-                          lambda: band_mle(self.spectra(n, taper, which), low, high, **self.kw))
+        return self._once(
+            ("band", n, taper, low, high, which), lambda: band_mle(self.spectra(n, taper, which), low, high, **self.kw)
+        )
 
     def taper_difference(self, claim: Claim, n: int) -> list[dict[str, Any]]:
         x = float(claim.settings["band"][1])
         out_unstable = self.pair(n)[2]
-        rows = [_reading(claim, f"primary: paired window (0, {x:g}], m = 2 minus m = inf", self.paired(n, x),
-                         f"N={n} paired 0-{x:g}", self.cov, self.counts(n))]
+        rows = [
+            _reading(
+                claim,
+                f"primary: paired window (0, {x:g}], m = 2 minus m = inf",
+                self.paired(n, x),
+                f"N={n} paired 0-{x:g}",
+                self.cov,
+                self.counts(n),
+            )
+        ]
         rows[0]["pairs_left_out_unstable"] = out_unstable
         for alt in claim.alternatives:
             chains = alt.select.get("chains")
@@ -241,8 +279,9 @@ class _Reader:
             which, drift_zero = ("all" if chains == "all" else "new"), chains == "drift holds 0"
             xe = float(alt.settings["band"][1])
             key = f"N={n} paired 0-{xe:g}" if chains is None else None
-            rows.append(_reading(claim, alt.label, self.paired(n, xe, which, drift_zero), key, self.cov,
-                                 self.counts(n)))
+            rows.append(
+                _reading(claim, alt.label, self.paired(n, xe, which, drift_zero), key, self.cov, self.counts(n))
+            )
             if drift_zero:
                 rows[-1]["chain_pairs_read"] = self.pair(n, which, drift_zero)[0].n_groups
         return rows
@@ -250,33 +289,62 @@ class _Reader:
     def window(self, claim: Claim, n: int, taper: int) -> list[dict[str, Any]]:
         x = float(claim.settings["band"][1])
         name = TAPER_NAME[taper]
-        rows = [_reading(claim, f"primary: window (0, {x:g}], {name}", self.band(n, taper, 0.0, x),
-                         f"N={n} window {name} 0-{x:g}", self.cov, self.counts(n))]
+        rows = [
+            _reading(
+                claim,
+                f"primary: window (0, {x:g}], {name}",
+                self.band(n, taper, 0.0, x),
+                f"N={n} window {name} 0-{x:g}",
+                self.cov,
+                self.counts(n),
+            )
+        ]
         for alt in claim.alternatives:
             if alt.settings["estimator"] == "extreme_value":
                 continue
             if alt.select.get("chains") == "all":
-                rows.append(_reading(claim, f"{alt.label}, {name}", self.band(n, taper, 0.0, x, "all"), None, self.cov,
-                                     self.counts(n)))
+                rows.append(
+                    _reading(
+                        claim,
+                        f"{alt.label}, {name}",
+                        self.band(n, taper, 0.0, x, "all"),
+                        None,
+                        self.cov,
+                        self.counts(n),
+                    )
+                )
             elif not alt.select:
                 lo, hi = (float(v) for v in alt.settings["band"])
-                rows.append(_reading(claim, f"{alt.label}, {name}", self.band(n, taper, lo, hi),
-                                     f"N={n} band {name} {lo:g}-{hi:g}", self.cov, self.counts(n)))
+                rows.append(
+                    _reading(
+                        claim,
+                        f"{alt.label}, {name}",
+                        self.band(n, taper, lo, hi),
+                        f"N={n} band {name} {lo:g}-{hi:g}",
+                        self.cov,
+                        self.counts(n),
+                    )
+                )
         return rows
 
     def extreme_value(self, taper: int) -> Any:
         """The joint fit over EV_SIZES: the stage's chains at N = 1000, 2000, the exploratory N = 4000 chains."""
-        pts = [self.spectra(n, taper) if n in self.chains else
-               mode_spectra_from_dataset(self.old[(n, taper)], f"N={n} {TAPER_NAME[taper]} exploratory")
-               for n in EV_SIZES]
+        pts = [
+            self.spectra(n, taper)
+            if n in self.chains
+            else mode_spectra_from_dataset(self.old[(n, taper)], f"N={n} {TAPER_NAME[taper]} exploratory")
+            for n in EV_SIZES
+        ]
         return extreme_value_fit(pts, law="free", **self.kw)
 
     def pooled(self, claim: Claim) -> dict[str, Any]:
         pairs = [self.pair(n) for n in sorted(self.chains)]
         x = float(claim.alternative(POOLED).settings["band"][1])
         key = "pooled N=" + "+".join(str(n) for n in sorted(self.chains)) + f" paired 0-{x:g}"
-        pooled = self._once(("pooled", x), lambda: paired_band_difference(
-            [p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw))
+        pooled = self._once(
+            ("pooled", x),
+            lambda: paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, x, **self.kw),
+        )
         return _reading(claim, POOLED, pooled, key, self.cov, self.counts())
 
 
@@ -290,28 +358,50 @@ def _coverage_for(summaries: Sequence[Mapping[str, Any]], chains: Mapping[int, r
     return summaries[0] if summaries else {}
 
 
-def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path | Sequence[Path] = COVERAGES,
-         stages: Mapping[str, Mapping[int, range]] = STAGES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+def read(
+    new_path: Path = NEW,
+    exploratory: Path = EXPLORATORY,
+    coverage: Path | Sequence[Path] = COVERAGES,
+    stages: Mapping[str, Mapping[int, range]] = STAGES,
+    n_bootstrap: int = N_BOOTSTRAP,
+) -> dict[str, Any]:
     """The registered reading of every complete stage and size (module docstring); ``coverage``: the coverage
     studies' summaries (those that exist are read; each stage quotes the one drawn at its counts)."""
     reg = load_registration(REGISTRATION)
     coverage_files = [coverage] if isinstance(coverage, Path) else list(coverage)
     summaries = [json.loads(f.read_text()) for f in coverage_files if f.exists()]
     new, old = _points(new_path), _points(exploratory)
-    diff, zero, m2, minf, s4 = (reg.claim(c) for c in (
-        "schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
-        "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute"))
+    diff, zero, m2, minf, s4 = (
+        reg.claim(c)
+        for c in (
+            "schirmacher.td-taper-difference-absolute",
+            "lerner-bouchbinder.td-taper-0-absolute",
+            "schirmacher.td-m2-s4-absolute",
+            "schirmacher.td-minf-s3-absolute",
+            "lerner-bouchbinder.td-s4-absolute",
+        )
+    )
     result: dict[str, Any] = {
-        "registration": reg.path.name, "registered": reg.registered,
+        "registration": reg.path.name,
+        "registered": reg.registered,
         "amendments": reg.amendments,
-        "method": {"unit": reg.header["unit"], "interval": reg.header["interval"], "n_bootstrap": n_bootstrap,
-                   "seed": SEED, "phonon_factor": 0.6,
-                   "stages": {k: {str(n): [r.start, r.stop - 1] for n, r in v.items()} for k, v in stages.items()},
-                   "coverage": ", ".join(f.name for f in coverage_files if f.exists()) + " (paired mocks, "
-                               "each at one stage's counts); 'not measured' where none reads the interval at the "
-                               "reading's counts",
-                   "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)"},
-        "stages": {}, "not_read": {}, "landed": {}, "equilibrium": {}}
+        "method": {
+            "unit": reg.header["unit"],
+            "interval": reg.header["interval"],
+            "n_bootstrap": n_bootstrap,
+            "seed": SEED,
+            "phonon_factor": 0.6,
+            "stages": {k: {str(n): [r.start, r.stop - 1] for n, r in v.items()} for k, v in stages.items()},
+            "coverage": ", ".join(f.name for f in coverage_files if f.exists()) + " (paired mocks, "
+            "each at one stage's counts); 'not measured' where none reads the interval at the "
+            "reading's counts",
+            "extreme_value": "joint over N = 1000, 2000 (the stage's chains) and 4000 (exploratory chains)",
+        },
+        "stages": {},
+        "not_read": {},
+        "landed": {},
+        "equilibrium": {},
+    }
     for stage, chains in stages.items():
         counts = landed(new, chains)
         status = stage_status(new, chains, counts)
@@ -328,22 +418,31 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path |
         block: dict[str, Any] = {}
         for n in sorted(ready):
             block[f"N={n}"] = {
-                diff.id: r.taper_difference(diff, n), zero.id: r.taper_difference(zero, n),
-                m2.id: r.window(m2, n, 2), minf.id: r.window(minf, n, -1),
+                diff.id: r.taper_difference(diff, n),
+                zero.id: r.taper_difference(zero, n),
+                m2.id: r.window(m2, n, 2),
+                minf.id: r.window(minf, n, -1),
                 s4.id: r.window(s4, n, 2) + r.window(s4, n, -1),
-                "s_of_omega": {TAPER_NAME[t]: _curve(r.spectra(n, t), r.kw) for t in TAPERS}}
-            result["equilibrium"][f"{stage} N={n}"] = {
-                TAPER_NAME[t]: drift_summary(r.data(n, t)) for t in TAPERS}
+                "s_of_omega": {TAPER_NAME[t]: _curve(r.spectra(n, t), r.kw) for t in TAPERS},
+            }
+            result["equilibrium"][f"{stage} N={n}"] = {TAPER_NAME[t]: drift_summary(r.data(n, t)) for t in TAPERS}
         if len(ready) == len(chains) and all((4000, t) in old for t in TAPERS):
             ev = {t: r.extreme_value(t) for t in TAPERS}
-            joint = {diff.id: [_reading(diff, "extreme value, difference", extreme_value_difference(ev[2], ev[-1]), None, cov),
-                               r.pooled(diff)],
-                     zero.id: [r.pooled(zero)],
-                     m2.id: [_reading(m2, "extreme value, kappa free, N = 1000 - 4000", ev[2].exponent, None, cov)],
-                     minf.id: [_reading(minf, "extreme value, kappa free, N = 1000 - 4000", ev[-1].exponent, None,
-                                        cov)],
-                     s4.id: [_reading(s4, f"extreme value, kappa free, N = 1000 - 4000, {TAPER_NAME[t]}",
-                                      ev[t].exponent, None, cov) for t in TAPERS]}
+            joint = {
+                diff.id: [
+                    _reading(diff, "extreme value, difference", extreme_value_difference(ev[2], ev[-1]), None, cov),
+                    r.pooled(diff),
+                ],
+                zero.id: [r.pooled(zero)],
+                m2.id: [_reading(m2, "extreme value, kappa free, N = 1000 - 4000", ev[2].exponent, None, cov)],
+                minf.id: [_reading(minf, "extreme value, kappa free, N = 1000 - 4000", ev[-1].exponent, None, cov)],
+                s4.id: [
+                    _reading(
+                        s4, f"extreme value, kappa free, N = 1000 - 4000, {TAPER_NAME[t]}", ev[t].exponent, None, cov
+                    )
+                    for t in TAPERS
+                ],
+            }
             block["joint"] = joint
         result["stages"][stage] = block
     result["exploratory"] = exploratory_readings(reg, old, n_bootstrap)
@@ -351,25 +450,40 @@ def read(new_path: Path = NEW, exploratory: Path = EXPLORATORY, coverage: Path |
     return jsonable(result)
 
 
-def exploratory_readings(reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_bootstrap: int = N_BOOTSTRAP
-                ) -> dict[str, Any]:
+def exploratory_readings(
+    reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_bootstrap: int = N_BOOTSTRAP
+) -> dict[str, Any]:
     """The registered primaries, and the deep window (0, 0.18], on the exploratory chains at every N they have
     (N = 4000 has no new chains): judged by the same rules but labelled exploratory — these chains were seen before
     the registration, so their verdicts are descriptive and never the claim's."""
-    diff, m2, minf = (reg.claim(c) for c in ("schirmacher.td-taper-difference-absolute",
-                                              "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute"))
+    diff, m2, minf = (
+        reg.claim(c)
+        for c in (
+            "schirmacher.td-taper-difference-absolute",
+            "schirmacher.td-m2-s4-absolute",
+            "schirmacher.td-minf-s3-absolute",
+        )
+    )
     deep = float(diff.alternative("deep window (0, 0.18]").settings["band"][1])
     x = float(diff.settings["band"][1])
-    out: dict[str, Any] = {"note": "chains seen before the registration (chains 0 - 19 at N = 1000, 2000; 0 - 11 at "
-                                   "N = 4000): verdicts by the registered rules, descriptive only"}
+    out: dict[str, Any] = {
+        "note": "chains seen before the registration (chains 0 - 19 at N = 1000, 2000; 0 - 11 at "
+        "N = 4000): verdicts by the registered rules, descriptive only"
+    }
     kw = {"n_bootstrap": n_bootstrap, "seed": SEED}
     for n in sorted({k[0] for k in old if (k[0], 2) in old and (k[0], -1) in old}):
         a, b, _ = paired_spectra(old[(n, 2)], old[(n, -1)], f"N={n} exploratory")
-        rows = {diff.id: [_reading(diff, f"paired window (0, {xe:g}]", paired_band_difference(a, b, 0.0, xe, **kw),
-                                   None, {}) for xe in (x, deep)]}
+        rows = {
+            diff.id: [
+                _reading(diff, f"paired window (0, {xe:g}]", paired_band_difference(a, b, 0.0, xe, **kw), None, {})
+                for xe in (x, deep)
+            ]
+        }
         for claim, point, name in ((m2, a, "m2"), (minf, b, "minf")):
-            rows[claim.id] = [_reading(claim, f"window (0, {xe:g}], {name}", band_mle(point, 0.0, xe, **kw), None, {})
-                              for xe in (x, deep)]
+            rows[claim.id] = [
+                _reading(claim, f"window (0, {xe:g}], {name}", band_mle(point, 0.0, xe, **kw), None, {})
+                for xe in (x, deep)
+            ]
         rows["chains"] = int(a.n_groups)
         rows["s_of_omega"] = {"m2": _curve(a, kw), "minf": _curve(b, kw)}
         out[f"N={n}"] = rows
@@ -378,26 +492,39 @@ def exploratory_readings(reg: Any, old: Mapping[tuple[int, int], xr.Dataset], n_
 
 def _curve(point: ModeSpectra, kw: Mapping[str, Any]) -> list[dict[str, Any]]:
     ests, _ = local_exponent(point, BAND_EDGES, **kw)
-    return [{"band": list(e.measurement.settings["band_omega_over_omega_g"]), "value": e.value,
-             "interval": [e.measurement.low, e.measurement.high], "status": e.status, "modes": e.diagnostics["modes"]}
-            for e in ests]
+    return [
+        {
+            "band": list(e.measurement.settings["band_omega_over_omega_g"]),
+            "value": e.value,
+            "interval": [e.measurement.low, e.measurement.high],
+            "status": e.status,
+            "modes": e.diagnostics["modes"],
+        }
+        for e in ests
+    ]
 
 
 def drift_summary(ds: xr.Dataset) -> dict[str, Any]:
     """How many chains' energy-drift intervals hold 0, lie below it and lie above it."""
     holds = drift_holds_zero(ds)
     drift = {int(c): float(d) for c, d in zip(ds["chain"].values, ds["energy_drift"].values)}
-    return {"chains": len(holds), "drift_holds_zero": sum(holds.values()),
-            "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),
-            "drift_above_zero": sum(1 for c, h in holds.items() if not h and drift[c] > 0)}
+    return {
+        "chains": len(holds),
+        "drift_holds_zero": sum(holds.values()),
+        "drift_below_zero": sum(1 for c, h in holds.items() if not h and drift[c] < 0),
+        "drift_above_zero": sum(1 for c, h in holds.items() if not h and drift[c] > 0),
+    }
 
 
 def _two_start(path: Path = TWO_START) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     entries = json.loads(path.read_text())["entries"]
-    return [{k: e[k] for k in ("n_particles", "taper_order", "chain", "difference", "difference_interval", "verdict")}
-            for e in entries if "nonadditive" in str(e.get("recipe", ""))]
+    return [
+        {k: e[k] for k in ("n_particles", "taper_order", "chain", "difference", "difference_interval", "verdict")}
+        for e in entries
+        if "nonadditive" in str(e.get("recipe", ""))
+    ]
 
 
 def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T) -> plt.Figure:
@@ -409,25 +536,44 @@ def figure(result: Mapping[str, Any], path: Path = FIGURE, high_t: Path = HIGH_T
         name = TAPER_NAME[taper]
         series = []  # (curve, label, style), drawn side by side at each band
         for stage, block in result["stages"].items():
-            series += [(claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-") for size, claims in block.items()
-                       if size.startswith("N=")]
+            series += [
+                (claims["s_of_omega"][name], f"T_d, {size}, {stage}", "o-")
+                for size, claims in block.items()
+                if size.startswith("N=")
+            ]
         drawn = len(series)
-        series += [(rows["s_of_omega"][name], f"T_d, {size}, exploratory chains", ".:")
-                   for size, rows in result.get("exploratory", {}).items()
-                   if size.startswith("N=") and size != "N=4000"]  # N = 4000 reads no band above 0.24 omega_g
-        series += [(high[tname]["s_of_omega"], label, "s--")
-                   for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000"))
-                   if tname in high]
+        series += [
+            (rows["s_of_omega"][name], f"T_d, {size}, exploratory chains", ".:")
+            for size, rows in result.get("exploratory", {}).items()
+            if size.startswith("N=") and size != "N=4000"
+        ]  # N = 4000 reads no band above 0.24 omega_g
+        series += [
+            (high[tname]["s_of_omega"], label, "s--")
+            for tname, label in ((f"{name}_tinf", "T* = ∞, N = 2000"), (f"{name}_t1", "T* = 1, N = 2000"))
+            if tname in high
+        ]
         for k, (curve, label, style) in enumerate(series):
             _draw(ax, curve, label, style, shift=0.025 * (k - (len(series) - 1) / 2))
         if not drawn:
             waiting = [k for k in result.get("not_read", {}) if k.startswith("stage 1")]
-            ax.text(0.03, 0.03, "registered T_d chains not read yet\n(" + ", ".join(waiting) + " incomplete)",
-                    ha="left", va="bottom", transform=ax.transAxes, fontsize="xx-small",
-                    bbox={"facecolor": "white", "edgecolor": "0.7"})
+            ax.text(
+                0.03,
+                0.03,
+                "registered T_d chains not read yet\n(" + ", ".join(waiting) + " incomplete)",
+                ha="left",
+                va="bottom",
+                transform=ax.transAxes,
+                fontsize="xx-small",
+                bbox={"facecolor": "white", "edgecolor": "0.7"},
+            )
         ax.axhline(4.0, color="k", ls=":", lw=1, label="s = 4")
-        ax.axhline(3.0 + (2.0 / taper if taper > 0 else 0.0), color="k", ls="--", lw=1,
-                   label=f"seed 001 at T_d: s = {3 + (2 / taper if taper > 0 else 0):g}")
+        ax.axhline(
+            3.0 + (2.0 / taper if taper > 0 else 0.0),
+            color="k",
+            ls="--",
+            lw=1,
+            label=f"seed 001 at T_d: s = {3 + (2 / taper if taper > 0 else 0):g}",
+        )
         ax.set_title(f"m = {'2' if taper == 2 else '∞'}", fontsize="small")
         ax.set_xlabel("ω / ω_g (band centre)")
         ax.set_ylim(0, 8)
@@ -462,8 +608,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             for claim, rows in claims.items():
                 if isinstance(rows, list) and rows:
                     r = rows[0]
-                    print(f"{stage} {size} {claim}: {r['value']:.3g} [{r['interval'][0]:.3g}, "
-                          f"{r['interval'][1]:.3g}] {r['expect']}: {r['verdict']}")
+                    print(
+                        f"{stage} {size} {claim}: {r['value']:.3g} [{r['interval'][0]:.3g}, "
+                        f"{r['interval'][1]:.3g}] {r['expect']}: {r['verdict']}"
+                    )
     for key, why in result["not_read"].items():
         print(f"{key}: {why}")
     plt.close(figure(result, args.figure))

@@ -110,17 +110,20 @@ def reading_names(sizes: Sequence[int] = tuple(CHAINS)) -> list[str]:
     return out
 
 
-def truths(scenario: str, sizes: Sequence[int] = tuple(CHAINS), chains: Mapping[int, int] = CHAINS
-           ) -> dict[str, float]:
+def truths(scenario: str, sizes: Sequence[int] = tuple(CHAINS), chains: Mapping[int, int] = CHAINS) -> dict[str, float]:
     """Every reading's truth: the estimator's population value on the scenario's curved spectra at each N
     (``chains``: new chains a taper by N, which weigh the sizes of the pooled reading)."""
     s_deep = SCENARIOS[scenario]
 
     def value(taper: int, low: float, high: float, ns: Sequence[int]) -> float:
         sp = spectrum(s_deep[taper], taper)
-        return band_mle_population(lambda x: float(sp.density(np.array([x]), 1.0)[0]), low, high,
-                                   modulus_scatter=[_scatter(n) for n in ns],
-                                   weights=[n * chains.get(n, 1) for n in ns])  # expected modes ∝ structures × N
+        return band_mle_population(
+            lambda x: float(sp.density(np.array([x]), 1.0)[0]),
+            low,
+            high,
+            modulus_scatter=[_scatter(n) for n in ns],
+            weights=[n * chains.get(n, 1) for n in ns],
+        )  # expected modes ∝ structures × N
 
     out: dict[str, float] = {}
     for n in sizes:
@@ -130,23 +133,35 @@ def truths(scenario: str, sizes: Sequence[int] = tuple(CHAINS), chains: Mapping[
             out[f"N={n} window {TAPER_NAME[t]} 0-{X_EDGE:g}"] = value(t, 0.0, X_EDGE, [n])
             out[f"N={n} band {TAPER_NAME[t]} {BAND[0]:g}-{BAND[1]:g}"] = value(t, *BAND, [n])
     if len(sizes) > 1:  # one band MLE a taper over both sizes' modes: their expected counts and logs add
-        out["pooled N=" + "+".join(str(n) for n in sizes) + f" paired 0-{X_EDGE:g}"] = (
-            value(2, 0.0, X_EDGE, sizes) - value(-1, 0.0, X_EDGE, sizes))
+        out["pooled N=" + "+".join(str(n) for n in sizes) + f" paired 0-{X_EDGE:g}"] = value(
+            2, 0.0, X_EDGE, sizes
+        ) - value(-1, 0.0, X_EDGE, sizes)
     return out
 
 
 def mock_point(n: int, taper: int, s_deep: float, chains: int, seed: int) -> ModeSpectra:
     """One taper's mock point: ``chains`` chains of CHAIN structures at N = ``n`` (module docstring)."""
     shear, bulk = MODULI[taper]
-    mock = mock_glass_spectra(n, chains * CHAIN, k=K_MODES, levels="goe", spectrum=spectrum(s_deep, taper),
-                              hybridisation=round(0.23 * (1000 / n) ** 0.24, 12), structures_per_chain=CHAIN,
-                              chain_memory=CHAIN_MEMORY, shear_modulus=shear, bulk_modulus=bulk,
-                              modulus_scatter=MODULUS_SCATTER, seed=seed)
+    mock = mock_glass_spectra(
+        n,
+        chains * CHAIN,
+        k=K_MODES,
+        levels="goe",
+        spectrum=spectrum(s_deep, taper),
+        hybridisation=round(0.23 * (1000 / n) ** 0.24, 12),
+        structures_per_chain=CHAIN,
+        chain_memory=CHAIN_MEMORY,
+        shear_modulus=shear,
+        bulk_modulus=bulk,
+        modulus_scatter=MODULUS_SCATTER,
+        seed=seed,
+    )
     return ModeSpectra(**mock.arrays(), label=f"N={n} {TAPER_NAME[taper]} mock")
 
 
-def replicate(scenario: str, seed: int, chains: Mapping[int, int] = CHAINS,
-              n_bootstrap: int = N_BOOTSTRAP) -> dict[str, list[float]]:
+def replicate(
+    scenario: str, seed: int, chains: Mapping[int, int] = CHAINS, n_bootstrap: int = N_BOOTSTRAP
+) -> dict[str, list[float]]:
     """One replicate of one scenario: every reading as [value, low, high] (:func:`reading_names`)."""
     s_deep = SCENARIOS[scenario]
     kw = {"n_bootstrap": n_bootstrap, "seed": seed}
@@ -157,8 +172,9 @@ def replicate(scenario: str, seed: int, chains: Mapping[int, int] = CHAINS,
         out[name] = [m.value, m.low, m.high]
 
     for n, count in chains.items():
-        first, second = (mock_point(n, t, s_deep[t], count, 100_000 * seed + 10 * (n // 1000) + j)
-                         for j, t in enumerate((2, -1)))
+        first, second = (
+            mock_point(n, t, s_deep[t], count, 100_000 * seed + 10 * (n // 1000) + j) for j, t in enumerate((2, -1))
+        )
         pairs[n] = (first, second)
         put(f"N={n} paired 0-{X_EDGE:g}", paired_band_difference(first, second, 0.0, X_EDGE, **kw))
         put(f"N={n} paired 0-{DEEP_EDGE:g}", paired_band_difference(first, second, 0.0, DEEP_EDGE, **kw))
@@ -166,8 +182,10 @@ def replicate(scenario: str, seed: int, chains: Mapping[int, int] = CHAINS,
             put(f"N={n} window {TAPER_NAME[t]} 0-{X_EDGE:g}", band_mle(point, 0.0, X_EDGE, **kw).measurement)
             put(f"N={n} band {TAPER_NAME[t]} {BAND[0]:g}-{BAND[1]:g}", band_mle(point, *BAND, **kw).measurement)
     if len(chains) > 1:
-        put("pooled N=" + "+".join(str(n) for n in chains) + f" paired 0-{X_EDGE:g}",
-            paired_band_difference([p[0] for p in pairs.values()], [p[1] for p in pairs.values()], 0.0, X_EDGE, **kw))
+        put(
+            "pooled N=" + "+".join(str(n) for n in chains) + f" paired 0-{X_EDGE:g}",
+            paired_band_difference([p[0] for p in pairs.values()], [p[1] for p in pairs.values()], 0.0, X_EDGE, **kw),
+        )
     return out
 
 
@@ -177,8 +195,9 @@ def _done(path: Path) -> set[tuple[str, int]]:
     return {(r["scenario"], int(r["seed"])) for r in map(loads_numbers, path.read_text().splitlines()) if r}
 
 
-def run(replicates: int, path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS,
-        n_bootstrap: int = N_BOOTSTRAP) -> int:
+def run(
+    replicates: int, path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS, n_bootstrap: int = N_BOOTSTRAP
+) -> int:
     """Append replicates 0 .. ``replicates`` − 1 of every scenario that ``path`` lacks; return how many ran
     (``chains`` and ``n_bootstrap``: the registered counts and replicates unless a test asks for fewer)."""
     done = _done(path)
@@ -198,23 +217,40 @@ def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict
     """Coverage (Wilson 95 %), mean estimate and width, and the registered verdicts' tally per scenario and reading
     (``chains``: the new chains a taper by N that the replicates were drawn with)."""
     reg = load_registration("td-control")
-    rules = {"+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
-             "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect}
+    rules = {
+        "+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
+        "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect,
+    }
     rows = [loads_numbers(line) for line in path.read_text().splitlines() if line]
     out: dict[str, Any] = {
-        "method": {"registration": reg.path.name, "registered": reg.registered, "chains": dict(chains),
-                   "structures_per_chain": CHAIN, "chain_memory": CHAIN_MEMORY, "levels": "goe", "k": K_MODES,
-                   "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
-                   "spectra": {name: {TAPER_NAME[t]: {"s_deep": s, "s_high": s - CURVATURE,
-                                                      "x_star": GLASS_SPECTRUM.x_star} for t, s in sd.items()}
-                               for name, sd in SCENARIOS.items()},
-                   "moduli": {TAPER_NAME[t]: {"shear": g, "bulk": k} for t, (g, k) in MODULI.items()},
-                   "modulus_scatter_n1000": MODULUS_SCATTER, "n_bootstrap": N_BOOTSTRAP, "phonon_factor": 0.6,
-                   "truth": "the estimator's population value on the curved spectra over the modulus scatter "
-                            "(vdosbench.validators.band_mle_population); pooled: both sizes' expected modes in one "
-                            "population value a taper",
-                   "replicates": dict(Counter(r["scenario"] for r in rows))},
-        "truth": {name: truths(name, tuple(chains), chains) for name in SCENARIOS}, "coverage": {}}
+        "method": {
+            "registration": reg.path.name,
+            "registered": reg.registered,
+            "chains": dict(chains),
+            "structures_per_chain": CHAIN,
+            "chain_memory": CHAIN_MEMORY,
+            "levels": "goe",
+            "k": K_MODES,
+            "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
+            "spectra": {
+                name: {
+                    TAPER_NAME[t]: {"s_deep": s, "s_high": s - CURVATURE, "x_star": GLASS_SPECTRUM.x_star}
+                    for t, s in sd.items()
+                }
+                for name, sd in SCENARIOS.items()
+            },
+            "moduli": {TAPER_NAME[t]: {"shear": g, "bulk": k} for t, (g, k) in MODULI.items()},
+            "modulus_scatter_n1000": MODULUS_SCATTER,
+            "n_bootstrap": N_BOOTSTRAP,
+            "phonon_factor": 0.6,
+            "truth": "the estimator's population value on the curved spectra over the modulus scatter "
+            "(vdosbench.validators.band_mle_population); pooled: both sizes' expected modes in one "
+            "population value a taper",
+            "replicates": dict(Counter(r["scenario"] for r in rows)),
+        },
+        "truth": {name: truths(name, tuple(chains), chains) for name in SCENARIOS},
+        "coverage": {},
+    }
     for name in SCENARIOS:
         truth = out["truth"][name]
         mine = [r["readings"] for r in rows if r["scenario"] == name]
@@ -224,15 +260,20 @@ def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict
             if not vals:
                 continue
             covers = sum(lo <= truth[key] <= hi for _, lo, hi in vals)
-            entry = {"truth": truth[key], "replicates": len(vals), "coverage": covers / len(vals),
-                     "wilson_95": list(wilson_interval(covers, len(vals))),
-                     "mean_estimate": float(np.mean([v[0] for v in vals])),
-                     "mean_width": float(np.mean([hi - lo for _, lo, hi in vals]))}
+            entry = {
+                "truth": truth[key],
+                "replicates": len(vals),
+                "coverage": covers / len(vals),
+                "wilson_95": list(wilson_interval(covers, len(vals))),
+                "mean_estimate": float(np.mean([v[0] for v in vals])),
+                "mean_width": float(np.mean([hi - lo for _, lo, hi in vals])),
+            }
             if "paired" in key:
                 structures = _structures(key, chains)
-                entry["verdicts"] = {rule: dict(Counter(judge(_as_measurement(v, structures), expect)[0].value
-                                                        for v in vals))
-                                     for rule, expect in rules.items()}
+                entry["verdicts"] = {
+                    rule: dict(Counter(judge(_as_measurement(v, structures), expect)[0].value for v in vals))
+                    for rule, expect in rules.items()
+                }
             block[key] = entry
         out["coverage"][name] = block
     return out
@@ -241,8 +282,19 @@ def summary(path: Path = REPLICATES, chains: Mapping[int, int] = CHAINS) -> dict
 def _as_measurement(v: Sequence[float], structures: int) -> Measurement:
     """A stored reading as the Measurement the verdict rule judges (``structures``: the structures it read)."""
     value, low, high = v
-    return Measurement("s_difference_band_mle", value, (high - low) / 3.92, low, high, 0.95, "1", {}, None,
-                       structures, "paired percentile bootstrap (stored value and interval)")
+    return Measurement(
+        "s_difference_band_mle",
+        value,
+        (high - low) / 3.92,
+        low,
+        high,
+        0.95,
+        "1",
+        {},
+        None,
+        structures,
+        "paired percentile bootstrap (stored value and interval)",
+    )
 
 
 def _structures(key: str, chains: Mapping[int, int] = CHAINS) -> int:
@@ -256,9 +308,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=200, help="replicates a scenario (default 200)")
     parser.add_argument("--summary", action="store_true", help="summarise the replicates file instead of running")
-    parser.add_argument("--stage", choices=sorted(STAGE_FILES), default="stage 1",
-                        help="the registered stage whose counts the mocks are drawn at (default stage 1; its files "
-                             "are td_control_coverage[_stage2].json(l))")
+    parser.add_argument(
+        "--stage",
+        choices=sorted(STAGE_FILES),
+        default="stage 1",
+        help="the registered stage whose counts the mocks are drawn at (default stage 1; its files "
+        "are td_control_coverage[_stage2].json(l))",
+    )
     parser.add_argument("--replicates-file", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -271,9 +327,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_results(args.output or STAGE_FILES[args.stage][1], result, indent=1)
     for name, block in result["coverage"].items():
         for key, r in block.items():
-            print(f"{name} | {key}: truth {r['truth']:+.3f}, coverage {r['coverage']:.2f} "
-                  f"[{r['wilson_95'][0]:.2f}, {r['wilson_95'][1]:.2f}] of {r['replicates']}, "
-                  f"mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}")
+            print(
+                f"{name} | {key}: truth {r['truth']:+.3f}, coverage {r['coverage']:.2f} "
+                f"[{r['wilson_95'][0]:.2f}, {r['wilson_95'][1]:.2f}] of {r['replicates']}, "
+                f"mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}"
+            )
     return 0
 
 

@@ -101,27 +101,57 @@ def landed(path: Path = NEW, chains: range = CHAINS, structures: int = CHAIN_STR
 def _landed(points: Mapping[int, xr.Dataset], chains: range, structures: int) -> dict[str, int]:
     out = {}
     for t in TAPERS:
-        labels, counts = (np.unique(points[t]["chain"].values, return_counts=True) if t in points
-                          else (np.array([], int), np.array([], int)))
+        labels, counts = (
+            np.unique(points[t]["chain"].values, return_counts=True)
+            if t in points
+            else (np.array([], int), np.array([], int))
+        )
         whole = {int(c) for c, k in zip(labels, counts) if k >= structures}
         out[TAPER_NAME[t]] = sum(1 for c in chains if c in whole)
     return out
 
 
-def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLIER, *, chains: range = CHAINS,
-         structures: int = CHAIN_STRUCTURES, n_bootstrap: int = N_BOOTSTRAP) -> dict[str, Any]:
+def read(
+    new: Path = NEW,
+    ladder: Path = LADDER,
+    earlier: Sequence[Path] = EARLIER,
+    *,
+    chains: range = CHAINS,
+    structures: int = CHAIN_STRUCTURES,
+    n_bootstrap: int = N_BOOTSTRAP,
+) -> dict[str, Any]:
     """The registered reading (module docstring); ``chains``, ``structures`` and ``n_bootstrap`` are the
     registration's unless a test asks for fewer."""
     reg = load_registration(REGISTRATION)
-    seed_diff, rival_diff, m2_s4, minf_s3, s4, a4 = (reg.claim(c) for c in (
-        "schirmacher.td-taper-difference-long", "lerner-bouchbinder.td-taper-0-long", "schirmacher.td-m2-s4-long",
-        "schirmacher.td-minf-s3-long", "lerner-bouchbinder.td-s4-long", "td-soft-mode-density-taper-ratio"))
+    seed_diff, rival_diff, m2_s4, minf_s3, s4, a4 = (
+        reg.claim(c)
+        for c in (
+            "schirmacher.td-taper-difference-long",
+            "lerner-bouchbinder.td-taper-0-long",
+            "schirmacher.td-m2-s4-long",
+            "schirmacher.td-minf-s3-long",
+            "lerner-bouchbinder.td-s4-long",
+            "td-soft-mode-density-taper-ratio",
+        )
+    )
     result: dict[str, Any] = {
-        "registration": reg.path.name, "registered": reg.registered, "amendments": reg.amendments,
-        "method": {"unit": reg.header["unit"], "window": reg.header["window"], "interval": reg.header["interval"],
-                   "n_bootstrap": n_bootstrap, "seed": SEED, "phonon_factor": PHONON_FACTOR,
-                   "chains_required": len(chains), "structures_a_chain": structures},
-        "landed": {}, "not_read": {}, "claims": {}}
+        "registration": reg.path.name,
+        "registered": reg.registered,
+        "amendments": reg.amendments,
+        "method": {
+            "unit": reg.header["unit"],
+            "window": reg.header["window"],
+            "interval": reg.header["interval"],
+            "n_bootstrap": n_bootstrap,
+            "seed": SEED,
+            "phonon_factor": PHONON_FACTOR,
+            "chains_required": len(chains),
+            "structures_a_chain": structures,
+        },
+        "landed": {},
+        "not_read": {},
+        "claims": {},
+    }
     new_points = _points(new, N_NEW) if new.exists() else {}  # the parts, read once
     result["landed"] = _landed(new_points, chains, structures)
     result["not_read"] = incomplete(result["landed"], len(chains), "chains landed whole")
@@ -143,39 +173,61 @@ def read(new: Path = NEW, ladder: Path = LADDER, earlier: Sequence[Path] = EARLI
     own_unit = band_difference(raw[2], raw[-1], lo, hi, **kw)
     narrow = band_difference(pts[2], pts[-1], lo29, hi29, **kw)
     steady = {t: [c for c, h in drift_holds_zero(ds).items() if h] for t, ds in data.items()}
-    still = {t: mode_spectra_from_dataset(select_chains(data[t], steady[t]), f"{TAPER_NAME[t]} drift 0"
-                                          ).in_common_unit(g_u[t]) for t in TAPERS}
+    still = {
+        t: mode_spectra_from_dataset(select_chains(data[t], steady[t]), f"{TAPER_NAME[t]} drift 0").in_common_unit(
+            g_u[t]
+        )
+        for t in TAPERS
+    }
     drift_out = band_difference(still[2], still[-1], lo, hi, **kw)
     everything = {t: [pts[t]] for t in TAPERS}
     for path in earlier:
-        for t, ds in (_points(path, N_NEW).items() if path.exists() else []):
+        for t, ds in _points(path, N_NEW).items() if path.exists() else []:
             everything[t].append(mode_spectra_from_dataset(ds, f"{path.name} {TAPER_NAME[t]}").in_common_unit(g_u[t]))
     all_chains = band_difference(everything[2], everything[-1], lo, hi, **kw)
     for claim in (seed_diff, rival_diff):
-        rows = [judged_reading(f"primary: s(m = 2) - s(m = inf) on ({lo:g}, {hi:g}], unpaired, common unit",
-                               primary, claim.expect),
-                {**judged_reading("paired by chain", paired, claim.expect), "pairs_left_out_unstable": unstable},
-                judged_reading("per-structure unit", own_unit, claim.expect)]
+        rows = [
+            judged_reading(
+                f"primary: s(m = 2) - s(m = inf) on ({lo:g}, {hi:g}], unpaired, common unit", primary, claim.expect
+            ),
+            {**judged_reading("paired by chain", paired, claim.expect), "pairs_left_out_unstable": unstable},
+            judged_reading("per-structure unit", own_unit, claim.expect),
+        ]
         if any(a.label == "drifting chains out" for a in claim.alternatives):
-            rows.append({**judged_reading("drifting chains out", drift_out, claim.expect),
-                         "chains_read": {TAPER_NAME[t]: len(steady[t]) for t in TAPERS}})
+            rows.append(
+                {
+                    **judged_reading("drifting chains out", drift_out, claim.expect),
+                    "chains_read": {TAPER_NAME[t]: len(steady[t]) for t in TAPERS},
+                }
+            )
         rows.append(judged_reading("(0, 0.29]", narrow, claim.expect))
         if any(a.label == "all control chains" for a in claim.alternatives):
-            rows.append({**judged_reading("all control chains", all_chains, claim.expect),
-                         "points": {TAPER_NAME[t]: [p.label for p in everything[t]] for t in TAPERS}})
+            rows.append(
+                {
+                    **judged_reading("all control chains", all_chains, claim.expect),
+                    "points": {TAPER_NAME[t]: [p.label for p in everything[t]] for t in TAPERS},
+                }
+            )
         result["claims"][claim.id] = rows
     windows = {t: band_mle(pts[t], lo, hi, **kw) for t in TAPERS}
     result["claims"][m2_s4.id] = [judged_reading("primary: m = 2, window MLE", windows[2], m2_s4.expect)]
     result["claims"][minf_s3.id] = [judged_reading("primary: m = inf, window MLE", windows[-1], minf_s3.expect)]
-    result["claims"][s4.id] = {TAPER_NAME[t]: [judged_reading(f"primary: {TAPER_NAME[t]}, window MLE", windows[t],
-                                                              s4.expect)] for t in TAPERS}
+    result["claims"][s4.id] = {
+        TAPER_NAME[t]: [judged_reading(f"primary: {TAPER_NAME[t]}, window MLE", windows[t], s4.expect)] for t in TAPERS
+    }
     xa = float(a4.settings["x_edge"])
-    result["claims"][a4.id] = [judged_reading(f"primary: A_4(m = inf) / A_4(m = 2) below {xa:g}, common unit",
-                                              soft_mode_density_ratio(pts[-1], pts[2], xa, **kw), a4.expect)]
+    result["claims"][a4.id] = [
+        judged_reading(
+            f"primary: A_4(m = inf) / A_4(m = 2) below {xa:g}, common unit",
+            soft_mode_density_ratio(pts[-1], pts[2], xa, **kw),
+            a4.expect,
+        )
+    ]
     result["beside"] = {  # reported, changing no verdict
         "soft_mode_density": {TAPER_NAME[t]: soft_mode_density(pts[t], xa, **kw).to_dict() for t in TAPERS},
         "chain_correlation": {TAPER_NAME[t]: chain_correlation(pts[t], hi, **kw).to_dict() for t in TAPERS},
-        "energy_drift": {TAPER_NAME[t]: drift_summary(data[t]) for t in TAPERS}}
+        "energy_drift": {TAPER_NAME[t]: drift_summary(data[t]) for t in TAPERS},
+    }
     return jsonable(result)
 
 

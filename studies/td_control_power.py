@@ -55,25 +55,36 @@ def prefactor(count_n1000: float, exponent: float, n: int) -> float:
     return count_n1000 * (n / 1000) * (exponent + 1) / (n * edge ** (exponent + 1))
 
 
-def paired_points(n: int, scenario: tuple[float, float], seed: int, chains: int | None = None
-                  ) -> tuple[ModeSpectra, ModeSpectra]:
+def paired_points(
+    n: int, scenario: tuple[float, float], seed: int, chains: int | None = None
+) -> tuple[ModeSpectra, ModeSpectra]:
     """The m = 2 (first exponent) and m = ∞ (second) mock points of one replicate at N = ``n``, the registered
     counts (or ``chains`` a taper)."""
     chains = CHAINS[n] if chains is None else chains
     points = []
     for j, (taper, s) in enumerate(zip((2, -1), scenario)):
-        mock = mock_glass_spectra(n, chains * CHAIN, exponent=s, prefactor=prefactor(COUNTS_N1000[taper], s, n),
-                                  k=20, levels="poisson", hybridisation=round(0.23 * (1000 / n) ** 0.24, 12),
-                                  structures_per_chain=CHAIN, shear_modulus=SHEAR_MODULUS, modulus_scatter=0.095,
-                                  seed=10_000 * seed + 2 * n + j)
+        mock = mock_glass_spectra(
+            n,
+            chains * CHAIN,
+            exponent=s,
+            prefactor=prefactor(COUNTS_N1000[taper], s, n),
+            k=20,
+            levels="poisson",
+            hybridisation=round(0.23 * (1000 / n) ** 0.24, 12),
+            structures_per_chain=CHAIN,
+            shear_modulus=SHEAR_MODULUS,
+            modulus_scatter=0.095,
+            seed=10_000 * seed + 2 * n + j,
+        )
         points.append(ModeSpectra(**mock.arrays()))
     return points[0], points[1]
 
 
 def replicate(n: int, scenario: tuple[float, float], seed: int, chains: int | None = None) -> Any:
     """One paired difference at N = ``n`` (:func:`paired_points`)."""
-    return paired_band_difference(*paired_points(n, scenario, seed, chains), 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP,
-                                  seed=seed)
+    return paired_band_difference(
+        *paired_points(n, scenario, seed, chains), 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed
+    )
 
 
 def pooled_replicate(scenario: tuple[float, float], seed: int, chains: dict[int, int]) -> tuple[Any, dict[int, Any]]:
@@ -81,20 +92,26 @@ def pooled_replicate(scenario: tuple[float, float], seed: int, chains: dict[int,
     one band MLE a taper over both sizes' structures, each size's chains resampled on their own) and, from the
     same mocks, each size's own difference (what :func:`replicate` gives)."""
     pairs = {n: paired_points(n, scenario, seed, count) for n, count in chains.items()}
-    per_n = {n: paired_band_difference(*pair, 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed)
-             for n, pair in pairs.items()}
-    pooled = paired_band_difference([p[0] for p in pairs.values()], [p[1] for p in pairs.values()], 0.0, X_EDGE,
-                                    n_bootstrap=N_BOOTSTRAP, seed=seed)
+    per_n = {
+        n: paired_band_difference(*pair, 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed) for n, pair in pairs.items()
+    }
+    pooled = paired_band_difference(
+        [p[0] for p in pairs.values()], [p[1] for p in pairs.values()], 0.0, X_EDGE, n_bootstrap=N_BOOTSTRAP, seed=seed
+    )
     return pooled, per_n
 
 
 def _summary(ms: list[Any], truth: float, rules: dict[str, Any]) -> dict[str, Any]:
     covers = sum(m.low <= truth <= m.high for m in ms)
     verdicts = {rule: dict(Counter(judge(m, expect)[0].value for m in ms)) for rule, expect in rules.items()}
-    return {"coverage": covers / len(ms), "wilson_95": list(wilson_interval(covers, len(ms))),
-            "mean_estimate": float(np.mean([m.value for m in ms])),
-            "mean_width": float(np.mean([m.high - m.low for m in ms])),
-            "verdicts_on_+1": verdicts["+1"], "verdicts_on_0": verdicts["0"]}
+    return {
+        "coverage": covers / len(ms),
+        "wilson_95": list(wilson_interval(covers, len(ms))),
+        "mean_estimate": float(np.mean([m.value for m in ms])),
+        "mean_width": float(np.mean([m.high - m.low for m in ms])),
+        "verdicts_on_+1": verdicts["+1"],
+        "verdicts_on_0": verdicts["0"],
+    }
 
 
 def study(replicates: int, chains: dict[int, int] | None = None) -> dict[str, Any]:
@@ -103,16 +120,28 @@ def study(replicates: int, chains: dict[int, int] | None = None) -> dict[str, An
     :data:`CHAINS`, for a larger design).  The pooled reading uses the same mocks as the per-N ones."""
     chains = dict(CHAINS if chains is None else chains)
     reg = load_registration("td-control")
-    rules = {"+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
-             "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect}
+    rules = {
+        "+1": reg.claim("schirmacher.td-taper-difference-absolute").expect,
+        "0": reg.claim("lerner-bouchbinder.td-taper-0-absolute").expect,
+    }
     out: dict[str, Any] = {
-        "method": {"registration": reg.path.name, "registered": reg.registered, "x_edge": X_EDGE, "chains": chains,
-                   "structures_per_chain": CHAIN, "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
-                   "shear_modulus": SHEAR_MODULUS, "levels": "poisson", "n_bootstrap": N_BOOTSTRAP,
-                   "replicates": replicates, "scenarios": {k: list(v) for k, v in SCENARIOS.items()},
-                   "pooled": "one band MLE a taper over every N's structures (registration amendment 1), from the "
-                             "same mocks as the per-N readings"},
-        "results": {}}
+        "method": {
+            "registration": reg.path.name,
+            "registered": reg.registered,
+            "x_edge": X_EDGE,
+            "chains": chains,
+            "structures_per_chain": CHAIN,
+            "counts_n1000": {str(k): v for k, v in COUNTS_N1000.items()},
+            "shear_modulus": SHEAR_MODULUS,
+            "levels": "poisson",
+            "n_bootstrap": N_BOOTSTRAP,
+            "replicates": replicates,
+            "scenarios": {k: list(v) for k, v in SCENARIOS.items()},
+            "pooled": "one band MLE a taper over every N's structures (registration amendment 1), from the "
+            "same mocks as the per-N readings",
+        },
+        "results": {},
+    }
     pooled_key = "pooled N=" + "+".join(str(n) for n in chains)
     for name, scenario in SCENARIOS.items():
         truth = scenario[0] - scenario[1]
@@ -128,14 +157,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=40)
     parser.add_argument("--output", type=Path, default=RESULT)
-    parser.add_argument("--chains", nargs=2, type=int, metavar=("N1000", "N2000"), default=None,
-                        help="new chains a taper at N = 1000 and 2000 (default: the registered 40 and 20)")
+    parser.add_argument(
+        "--chains",
+        nargs=2,
+        type=int,
+        metavar=("N1000", "N2000"),
+        default=None,
+        help="new chains a taper at N = 1000 and 2000 (default: the registered 40 and 20)",
+    )
     args = parser.parse_args(argv)
     result = study(args.replicates, None if args.chains is None else dict(zip((1000, 2000), args.chains)))
     write_results(args.output, result, indent=1)
     for key, r in result["results"].items():
-        print(f"{key}: coverage {r['coverage']:.2f}, mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}, "
-              f"on +1 {r['verdicts_on_+1']}, on 0 {r['verdicts_on_0']}")
+        print(
+            f"{key}: coverage {r['coverage']:.2f}, mean {r['mean_estimate']:+.2f}, width {r['mean_width']:.2f}, "
+            f"on +1 {r['verdicts_on_+1']}, on 0 {r['verdicts_on_0']}"
+        )
     return 0
 
 

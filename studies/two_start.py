@@ -101,18 +101,22 @@ def ladder_chain(folder: Path, recipe: str, taper: str, chain: int) -> xr.Datase
         pattern = str(folder / "parts" / f"taper_order-{taper}__*" / f"sample-{j:04d}.nc")
         found += sorted(glob.glob(pattern))[:1]
     if len(found) < k:
-        raise SystemExit(f"no complete chain under {folder / 'parts'} (taper {taper}): run studies/td_ladder_queue.sh "
-                         f"until chain {chain} of {recipe} has landed")
+        raise SystemExit(
+            f"no complete chain under {folder / 'parts'} (taper {taper}): run studies/td_ladder_queue.sh "
+            f"until chain {chain} of {recipe} has landed"
+        )
     parts = []
     for f in found:
         with xr.open_dataset(f) as ds:
             parts.append(ds.load())
-    return xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
-                     combine_attrs="override")
+    return xr.concat(
+        parts, "sample", data_vars="minimal", coords="minimal", compat="override", combine_attrs="override"
+    )
 
 
-def inherent_energy(positions: np.ndarray, box: float, sizes: np.ndarray, species: np.ndarray, pot: Any,
-                    force_tolerance: float) -> float:
+def inherent_energy(
+    positions: np.ndarray, box: float, sizes: np.ndarray, species: np.ndarray, pot: Any, force_tolerance: float
+) -> float:
     """V/N of the inherent structure of a configuration (the generators' quench)."""
     result = quench(Configuration(positions, box, sizes, species), pot, QuenchSettings(force_tolerance=force_tolerance))
     if not result.converged:
@@ -126,8 +130,9 @@ def recipe_td(recipe_name: str) -> float:
     return float(t_d)
 
 
-def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio: float, deep_sweeps: int,
-                     sweeps: int) -> dict[str, Any]:
+def deep_start_trace(
+    recipe_name: str, taper_order: int, chain: int, deep_ratio: float, deep_sweeps: int, sweeps: int
+) -> dict[str, Any]:
     """Steps 1–3 of the module docstring for one chain of the recipe: the deep start's T_d energy trace."""
     recipe = RECIPES[recipe_name]
     record_every = int(recipe.fixed["record_every"])
@@ -141,30 +146,91 @@ def deep_start_trace(recipe_name: str, taper_order: int, chain: int, deep_ratio:
     start = start_configuration(g, seq)
     box = start.box_length
     t0 = time.perf_counter()
-    pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
-                      MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP,
-                                 p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
+    pre = run_swap_mc(
+        remove_overlaps(start, pot),
+        box,
+        start.sizes,
+        start.species,
+        pot,
+        MCSettings(
+            temperature=g.parent_temperature,
+            n_sweeps=PRE_SWEEPS,
+            step=PRE_STEP,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=PRE_SWEEPS,
+        ),
+        rng,
+    )
     t_deep = deep_ratio * t_d
-    cal_deep = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, t_deep, rng,
-                              target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
-    deep = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
-                       MCSettings(temperature=t_deep, n_sweeps=deep_sweeps, step=cal_deep.step, p_swap=g.p_swap,
-                                  skin=g.mc_skin, record_every=record_every), rng)
+    cal_deep = calibrate_step(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        t_deep,
+        rng,
+        target=p.target_acceptance,
+        p_swap=g.p_swap,
+        skin=g.mc_skin,
+    )
+    deep = run_swap_mc(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        MCSettings(
+            temperature=t_deep,
+            n_sweeps=deep_sweeps,
+            step=cal_deep.step,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=record_every,
+        ),
+        rng,
+    )
     e_is_start = inherent_energy(deep.positions, box, deep.sizes, deep.species, pot, g.force_tolerance)
-    cal = calibrate_step(deep.positions, box, deep.sizes, deep.species, pot, t_d, rng,
-                         target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
-    leg = run_swap_mc(deep.positions, box, deep.sizes, deep.species, pot,
-                      MCSettings(temperature=t_d, n_sweeps=sweeps, step=cal.step, p_swap=g.p_swap, skin=g.mc_skin,
-                                 record_every=record_every), rng)
+    cal = calibrate_step(
+        deep.positions,
+        box,
+        deep.sizes,
+        deep.species,
+        pot,
+        t_d,
+        rng,
+        target=p.target_acceptance,
+        p_swap=g.p_swap,
+        skin=g.mc_skin,
+    )
+    leg = run_swap_mc(
+        deep.positions,
+        box,
+        deep.sizes,
+        deep.species,
+        pot,
+        MCSettings(
+            temperature=t_d, n_sweeps=sweeps, step=cal.step, p_swap=g.p_swap, skin=g.mc_skin, record_every=record_every
+        ),
+        rng,
+    )
     if not np.array_equal(np.sort(leg.sizes), np.sort(start.sizes)):
         raise RuntimeError("the deep start's diameters differ from the chain's: swaps must only permute them")
     e_is_end = inherent_energy(leg.positions, box, leg.sizes, leg.species, pot, g.force_tolerance)
     return {
-        "inherent_energy_start": e_is_start, "inherent_energy_end": e_is_end,
-        "td_temperature": t_d, "deep_temperature": t_deep, "deep_sweeps": deep_sweeps, "deep_step": cal_deep.step,
-        "deep_energy_end": float(deep.energy_trace[-1]), "deep_trace_sweeps": np.asarray(deep.trace_sweeps).tolist(),
+        "inherent_energy_start": e_is_start,
+        "inherent_energy_end": e_is_end,
+        "td_temperature": t_d,
+        "deep_temperature": t_deep,
+        "deep_sweeps": deep_sweeps,
+        "deep_step": cal_deep.step,
+        "deep_energy_end": float(deep.energy_trace[-1]),
+        "deep_trace_sweeps": np.asarray(deep.trace_sweeps).tolist(),
         "deep_trace": np.asarray(deep.energy_trace).tolist(),
-        "td_step": cal.step, "sweeps": np.asarray(leg.trace_sweeps), "energy": np.asarray(leg.energy_trace),
+        "td_step": cal.step,
+        "sweeps": np.asarray(leg.trace_sweeps),
+        "energy": np.asarray(leg.energy_trace),
         "wall_s": time.perf_counter() - t0,
     }
 
@@ -197,13 +263,38 @@ def decide(difference: float, stderr: float, inherent_gap: float) -> tuple[float
     agree, power = RULE.claim("equilibrium.two-start"), RULE.claim("equilibrium.two-start-power")
     z = float(agree.settings["z"])
     low, high = difference - z * stderr, difference + z * stderr
-    gap = Measurement("inherent-energy gap", inherent_gap, 0.0, inherent_gap, inherent_gap, 1.0, "energy per particle",
-                      dict(power.settings), None, 1, "exact")
-    meet = Measurement("late-mean difference", difference, stderr, low, high, float(agree.settings["confidence"]),
-                       "energy per particle", dict(agree.settings), None, 2, "normal interval")
+    gap = Measurement(
+        "inherent-energy gap",
+        inherent_gap,
+        0.0,
+        inherent_gap,
+        inherent_gap,
+        1.0,
+        "energy per particle",
+        dict(power.settings),
+        None,
+        1,
+        "exact",
+    )
+    meet = Measurement(
+        "late-mean difference",
+        difference,
+        stderr,
+        low,
+        high,
+        float(agree.settings["confidence"]),
+        "energy per particle",
+        dict(agree.settings),
+        None,
+        2,
+        "normal interval",
+    )
     below = judge(gap, power.expect)[0] is Verdict.SUPPORTED
-    verdict = ("agree" if judge(meet, agree.expect)[0] is Verdict.SUPPORTED else "disagree") if below else \
-        "deep start not below"
+    verdict = (
+        ("agree" if judge(meet, agree.expect)[0] is Verdict.SUPPORTED else "disagree")
+        if below
+        else "deep start not below"
+    )
     return difference, (low, high), below, verdict
 
 
@@ -215,25 +306,44 @@ def compare(n: int, taper: str, chain: int, ladder: xr.Dataset, deep: dict[str, 
     drift_r = energy_drift(t_r, e_r)
     drift_d = energy_drift(deep["sweeps"], deep["energy"])
     e_is_random = float(np.mean(ladder["inherent_energy"].values))
-    diff, (low, high), start_below, verdict = decide(m_d - m_r, math.hypot(se_r, se_d),
-                                                     deep["inherent_energy_start"] - e_is_random)
+    diff, (low, high), start_below, verdict = decide(
+        m_d - m_r, math.hypot(se_r, se_d), deep["inherent_energy_start"] - e_is_random
+    )
     return {
-        "n_particles": n, "taper_order": taper, "chain": chain,
-        "random_start": {"late_mean": m_r, "late_mean_stderr": se_r, "drift": drift_r.drift,
-                         "inherent_energy_mean": e_is_random,
-                         "inherent_energies": ladder["inherent_energy"].values.tolist(),
-                         "drift_interval": [drift_r.low, drift_r.high], "trace_sweeps": int(t_r[-1])},
-        "deep_start": {"late_mean": m_d, "late_mean_stderr": se_d, "drift": drift_d.drift,
-                       "drift_interval": [drift_d.low, drift_d.high], "energy_at_td_start": float(deep["energy"][0]),
-                       "inherent_energy_start": deep["inherent_energy_start"],
-                       "inherent_energy_end": deep["inherent_energy_end"],
-                       "deep_temperature": deep["deep_temperature"], "deep_sweeps": deep["deep_sweeps"],
-                       "deep_energy_end": deep["deep_energy_end"], "td_step": deep["td_step"],
-                       "wall_s": deep["wall_s"]},
-        "difference": diff, "difference_interval": [low, high], "deep_start_below": start_below,
+        "n_particles": n,
+        "taper_order": taper,
+        "chain": chain,
+        "random_start": {
+            "late_mean": m_r,
+            "late_mean_stderr": se_r,
+            "drift": drift_r.drift,
+            "inherent_energy_mean": e_is_random,
+            "inherent_energies": ladder["inherent_energy"].values.tolist(),
+            "drift_interval": [drift_r.low, drift_r.high],
+            "trace_sweeps": int(t_r[-1]),
+        },
+        "deep_start": {
+            "late_mean": m_d,
+            "late_mean_stderr": se_d,
+            "drift": drift_d.drift,
+            "drift_interval": [drift_d.low, drift_d.high],
+            "energy_at_td_start": float(deep["energy"][0]),
+            "inherent_energy_start": deep["inherent_energy_start"],
+            "inherent_energy_end": deep["inherent_energy_end"],
+            "deep_temperature": deep["deep_temperature"],
+            "deep_sweeps": deep["deep_sweeps"],
+            "deep_energy_end": deep["deep_energy_end"],
+            "td_step": deep["td_step"],
+            "wall_s": deep["wall_s"],
+        },
+        "difference": diff,
+        "difference_interval": [low, high],
+        "deep_start_below": start_below,
         "verdict": verdict,
-        "trace": {"random": [t_r[::10].tolist(), e_r[::10].tolist()],
-                  "deep": [deep["sweeps"][::10].tolist(), deep["energy"][::10].tolist()]},
+        "trace": {
+            "random": [t_r[::10].tolist(), e_r[::10].tolist()],
+            "deep": [deep["sweeps"][::10].tolist(), deep["energy"][::10].tolist()],
+        },
     }
 
 
@@ -282,12 +392,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("ladder", type=Path, nargs="?", help="folder of studies/td_ladder_queue.sh (runs/td_ladder)")
     ap.add_argument("--redraw", action="store_true", help="only redraw the figure from the result file")
-    ap.add_argument("--n", type=int, default=1000, help="the ladder's N: recipe soft_spheres_lowest_n{N}_td, "
-                                                          "parts under LADDER/n{N}")
-    ap.add_argument("--recipe", default=None, help="another recipe of soft_spheres_lowest_equilibrated, parts "
-                                                   "directly under LADDER (tests: soft_spheres_lowest_td_small)")
-    ap.add_argument("--suffix", default="", help="recipe suffix: _nonadditive for the non-additive control's "
-                                                 "ladder (studies/td_ladder_queue.sh SUFFIX)")
+    ap.add_argument(
+        "--n",
+        type=int,
+        default=1000,
+        help="the ladder's N: recipe soft_spheres_lowest_n{N}_td, parts under LADDER/n{N}",
+    )
+    ap.add_argument(
+        "--recipe",
+        default=None,
+        help="another recipe of soft_spheres_lowest_equilibrated, parts "
+        "directly under LADDER (tests: soft_spheres_lowest_td_small)",
+    )
+    ap.add_argument(
+        "--suffix",
+        default="",
+        help="recipe suffix: _nonadditive for the non-additive control's ladder (studies/td_ladder_queue.sh SUFFIX)",
+    )
     ap.add_argument("--result", type=Path, default=RESULT)
     ap.add_argument("--figure", type=Path, default=FIGURE)
     ap.add_argument("--tapers", nargs="+", default=["2", "-1"], help="taper orders (-1: T_inf)")
@@ -311,21 +432,31 @@ def main(argv: list[str] | None = None) -> int:
             sweeps = int(ladder["mc_record"].values[-1])
             deep = deep_start_trace(recipe, int(taper), chain, args.deep_ratio, args.deep_sweeps, sweeps)
             command = " ".join([Path(sys.argv[0]).name, *(argv if argv is not None else sys.argv[1:])])
-            entry = {"recipe": recipe, "parent_temperature": deep["td_temperature"], "command": command,
-                     **compare(n, taper, chain, ladder, deep)}
+            entry = {
+                "recipe": recipe,
+                "parent_temperature": deep["td_temperature"],
+                "command": command,
+                **compare(n, taper, chain, ladder, deep),
+            }
             entries[(recipe, taper, chain)] = entry
-            print(f"N = {n} m = {taper} chain {chain}: random {entry['random_start']['late_mean']:.4f}, "
-                  f"deep {entry['deep_start']['late_mean']:.4f}, difference {entry['difference']:+.4f} "
-                  f"[{entry['difference_interval'][0]:+.4f}, {entry['difference_interval'][1]:+.4f}] "
-                  f"-> {entry['verdict']} ({deep['wall_s']:.0f} s)", flush=True)
+            print(
+                f"N = {n} m = {taper} chain {chain}: random {entry['random_start']['late_mean']:.4f}, "
+                f"deep {entry['deep_start']['late_mean']:.4f}, difference {entry['difference']:+.4f} "
+                f"[{entry['difference_interval'][0]:+.4f}, {entry['difference_interval'][1]:+.4f}] "
+                f"-> {entry['verdict']} ({deep['wall_s']:.0f} s)",
+                flush=True,
+            )
             out = sorted(entries.values(), key=lambda e: (_recipe(e), e["taper_order"], e["chain"]))
-            _write_json(args.result, {
-                "script": "studies/two_start.py",
-                "decision_rule": f"benchmark/registrations/two-start.toml (registered {RULE.registered}): "
-                                 + RULE.header["verdict_rule"],
-                "command": command + " (the latest; each entry states its own)",
-                "entries": out,
-            })
+            _write_json(
+                args.result,
+                {
+                    "script": "studies/two_start.py",
+                    "decision_rule": f"benchmark/registrations/two-start.toml (registered {RULE.registered}): "
+                    + RULE.header["verdict_rule"],
+                    "command": command + " (the latest; each entry states its own)",
+                    "entries": out,
+                },
+            )
             figure(out, args.figure)
     return 0
 

@@ -100,15 +100,31 @@ SEED_COUNT_RATIO = 1.0 - math.log(2.0)
 def _sets(quick: bool) -> dict[str, dict[str, Any]]:
     """The media: fixed parameters, k_G grid, samples, size."""
     n_side, n_samples, k_values = (12, 2, (0.8, 1.3)) if quick else (36, 4, (0.4, 0.6, 0.8, 1.0, 1.3))
-    inclusions = {"variant": "inclusions", "inclusion_fraction": 0.2, "inclusion_softness": 0.1,
-                  "inclusion_radius": 1.0}
+    inclusions = {
+        "variant": "inclusions",
+        "inclusion_fraction": 0.2,
+        "inclusion_softness": 0.1,
+        "inclusion_radius": 1.0,
+    }
     return {
-        "random": {"fixed": {"variant": "random", "log_modulus_std": 0.5, "speed_ratio": MAX_SPEED_RATIO},
-                   "k_G": k_values, "n_side": n_side, "n_samples": n_samples},
-        "inclusions": {"fixed": {**inclusions, "speed_ratio": MAX_SPEED_RATIO},
-                       "k_G": k_values, "n_side": n_side, "n_samples": n_samples},
-        "inclusions_ratio_1.4": {"fixed": {**inclusions, "speed_ratio": 1.4},
-                                 "k_G": k_values, "n_side": n_side, "n_samples": n_samples},
+        "random": {
+            "fixed": {"variant": "random", "log_modulus_std": 0.5, "speed_ratio": MAX_SPEED_RATIO},
+            "k_G": k_values,
+            "n_side": n_side,
+            "n_samples": n_samples,
+        },
+        "inclusions": {
+            "fixed": {**inclusions, "speed_ratio": MAX_SPEED_RATIO},
+            "k_G": k_values,
+            "n_side": n_side,
+            "n_samples": n_samples,
+        },
+        "inclusions_ratio_1.4": {
+            "fixed": {**inclusions, "speed_ratio": 1.4},
+            "k_G": k_values,
+            "n_side": n_side,
+            "n_samples": n_samples,
+        },
     }
 
 
@@ -145,10 +161,24 @@ def _measure_point(name: str, spec: dict[str, Any], k_G: float) -> dict[str, Any
     ds = combine_parts(list(parts)) if n_samples > 1 else parts[0]
     c_t = np.array([s["transverse"] for s in speeds])
     c_l = np.array([s["longitudinal"] for s in speeds])
-    bp = boson_peak_excess(ds, window=WINDOW, bins=15, reference=float(c_l.mean()),
-                           transverse_sound_speed=float(c_t.mean()), n_bootstrap=N_BOOTSTRAP, seed=ROOT_SEED)
-    wide = boson_peak_excess(ds, window=WIDE_WINDOW, bins=25, reference=float(c_l.mean()),
-                             transverse_sound_speed=float(c_t.mean()), n_bootstrap=N_BOOTSTRAP, seed=ROOT_SEED)
+    bp = boson_peak_excess(
+        ds,
+        window=WINDOW,
+        bins=15,
+        reference=float(c_l.mean()),
+        transverse_sound_speed=float(c_t.mean()),
+        n_bootstrap=N_BOOTSTRAP,
+        seed=ROOT_SEED,
+    )
+    wide = boson_peak_excess(
+        ds,
+        window=WIDE_WINDOW,
+        bins=25,
+        reference=float(c_l.mean()),
+        transverse_sound_speed=float(c_t.mean()),
+        n_bootstrap=N_BOOTSTRAP,
+        seed=ROOT_SEED,
+    )
     fine = bp.curve["omega_fine"].values
     step = fine[1] - fine[0]
     smoothed = bp.curve["g_reduced_smoothed_sample"].values
@@ -161,8 +191,10 @@ def _measure_point(name: str, spec: dict[str, Any], k_G: float) -> dict[str, Any
         "box": list(params.box),
         "homogeneous_c_T": params.sound_speed,
         "homogeneous_c_L": params.longitudinal_speed,
-        "c_T": float(c_t.mean()), "c_T_se": float(c_t.std(ddof=1) / math.sqrt(n_samples)) if n_samples > 1 else 0.0,
-        "c_L": float(c_l.mean()), "c_L_se": float(c_l.std(ddof=1) / math.sqrt(n_samples)) if n_samples > 1 else 0.0,
+        "c_T": float(c_t.mean()),
+        "c_T_se": float(c_t.std(ddof=1) / math.sqrt(n_samples)) if n_samples > 1 else 0.0,
+        "c_L": float(c_l.mean()),
+        "c_L_se": float(c_l.std(ddof=1) / math.sqrt(n_samples)) if n_samples > 1 else 0.0,
         "c_T_mean_frequency": float(np.mean([s["transverse_mean_frequency"] for s in speeds])),
         "c_L_mean_frequency": float(np.mean([s["longitudinal_mean_frequency"] for s in speeds])),
         "c_T_samples": c_t.tolist(),
@@ -184,24 +216,29 @@ def _measure_point(name: str, spec: dict[str, Any], k_G: float) -> dict[str, Any
         seed_bp = CROSSOVER_COEFFICIENT * point["c_T"] * k_G
         counts = np.sum(omega <= seed_bp, axis=1)
         debye = level * seed_bp**2 / 2.0 * omega.shape[1]  # ∫₀^ω g_D = level ω²/2 per mode, 2N − 2 modes
-        point.update({
-            "seed000_omega_bp": seed_bp,
-            "ratio_to_c_T_k_G": point["omega_bp"]["value"] / (point["c_T"] * k_G),
-            "ratio_to_c_L_k_G": point["omega_bp"]["value"] / (point["c_L"] * k_G),
-            "modes_below_seed_omega_bp": {
-                "mean_count": float(counts.mean()),
-                "debye_count": float(debye),
-                "ratio_to_debye": float(counts.mean() / debye),
-                "ratio_se": float(counts.std(ddof=1) / math.sqrt(n_samples) / debye) if n_samples > 1 else None,
-                "eq16_ratio": SEED_COUNT_RATIO,
-                "eq14_ratio": "undefined: omega^2/(omega^2 - omega_BP^2) is negative below its pole at omega_BP",
-                "elastic_ratio": 1.0,
-            },
-        })
-    print(f"{name:>22} k_G={k_G:.2f} c_T={point['c_T']:.4f} c_L={point['c_L']:.4f} "
-          f"w_BP={point['omega_bp']['value']:.3f}{' (edge)' if point['omega_bp_at_window_edge'] else ''} "
-          f"binned={point['omega_bp_binned']['value']:.3f} wide={point['omega_bp_wide_window']['value']:.3f} "
-          f"({point['generation_seconds']:.1f} s)", flush=True)
+        point.update(
+            {
+                "seed000_omega_bp": seed_bp,
+                "ratio_to_c_T_k_G": point["omega_bp"]["value"] / (point["c_T"] * k_G),
+                "ratio_to_c_L_k_G": point["omega_bp"]["value"] / (point["c_L"] * k_G),
+                "modes_below_seed_omega_bp": {
+                    "mean_count": float(counts.mean()),
+                    "debye_count": float(debye),
+                    "ratio_to_debye": float(counts.mean() / debye),
+                    "ratio_se": float(counts.std(ddof=1) / math.sqrt(n_samples) / debye) if n_samples > 1 else None,
+                    "eq16_ratio": SEED_COUNT_RATIO,
+                    "eq14_ratio": "undefined: omega^2/(omega^2 - omega_BP^2) is negative below its pole at omega_BP",
+                    "elastic_ratio": 1.0,
+                },
+            }
+        )
+    print(
+        f"{name:>22} k_G={k_G:.2f} c_T={point['c_T']:.4f} c_L={point['c_L']:.4f} "
+        f"w_BP={point['omega_bp']['value']:.3f}{' (edge)' if point['omega_bp_at_window_edge'] else ''} "
+        f"binned={point['omega_bp_binned']['value']:.3f} wide={point['omega_bp_wide_window']['value']:.3f} "
+        f"({point['generation_seconds']:.1f} s)",
+        flush=True,
+    )
     return point
 
 
@@ -234,8 +271,10 @@ def _slopes(points: list[dict[str, Any]], rng: np.random.Generator) -> dict[str,
     in order, from ``rng``, which the two sets share in turn); ω_BP and c_T are recomputed per point.
     """
     out: dict[str, Any] = {}
-    for label, use in (("all", [p for p in points if p["k_G"] > 0]),
-                       ("unflagged", [p for p in points if p["k_G"] > 0 and not p["omega_bp_at_window_edge"]])):
+    for label, use in (
+        ("all", [p for p in points if p["k_G"] > 0]),
+        ("unflagged", [p for p in points if p["k_G"] > 0 and not p["omega_bp_at_window_edge"]]),
+    ):
         if len(use) < 2:
             out[label] = {"n_points": len(use), "note": "fewer than 2 points: no slope"}
             continue
@@ -257,8 +296,12 @@ def _slopes(points: list[dict[str, Any]], rng: np.random.Generator) -> dict[str,
                 "se": float(np.nanstd(reps[:, j], ddof=1)),
                 "interval_95": [float(np.nanpercentile(reps[:, j], 2.5)), float(np.nanpercentile(reps[:, j], 97.5))],
             }
-        out[label] = {"n_points": len(use), "k_G": [p["k_G"] for p in use], **summary,
-                      "seed000_slope": CROSSOVER_COEFFICIENT}
+        out[label] = {
+            "n_points": len(use),
+            "k_G": [p["k_G"] for p in use],
+            **summary,
+            "seed000_slope": CROSSOVER_COEFFICIENT,
+        }
     return out
 
 
@@ -314,8 +357,14 @@ def _figure(results: dict[str, Any], cq: Any, path: Path) -> None:
         errs = [p["modes_below_seed_omega_bp"]["ratio_se"] or 0.0 for p in pts]
         line = ax.errorbar([p["k_G"] for p in pts], ratios, yerr=errs, fmt=marker, capsize=3, label=name)
         base = [p["modes_below_seed_omega_bp"]["homogeneous_lattice_ratio_to_debye"] for p in pts]
-        ax.plot([p["k_G"] for p in pts], base, marker, mfc="none", color=line[0].get_color(),
-                label=f"{name}: homogeneous lattice at the same ω")
+        ax.plot(
+            [p["k_G"] for p in pts],
+            base,
+            marker,
+            mfc="none",
+            color=line[0].get_color(),
+            label=f"{name}: homogeneous lattice at the same ω",
+        )
     ax.axhline(SEED_COUNT_RATIO, color="k", ls=":", label="eq. 16: 1 − ln 2")
     ax.axhline(1.0, color="0.5", lw=0.8, label="Debye")
     ax.set_xlabel("k_G")
@@ -370,8 +419,9 @@ def main(argv: list[str] | None = None) -> int:
         from vdosbench.generators.theory.current_correlation import elastic_medium_current_correlation
 
         cq_params = ElasticMediumParams(n_side=sets["inclusions"]["n_side"], k_G=0.8, **sets["inclusions"]["fixed"])
-        cq = elastic_medium_current_correlation(cq_params, ROOT_SEED, n_q=cq_params.n_side // 3,
-                                                omega=np.linspace(0.005, 2.5, 300), width=0.02)
+        cq = elastic_medium_current_correlation(
+            cq_params, ROOT_SEED, n_q=cq_params.n_side // 3, omega=np.linspace(0.005, 2.5, 300), width=0.02
+        )
         cq.attrs.update(alpha0=cq_params.alpha0, beta0=cq_params.beta0)
     _figure(results, cq, png)
     for v in results.values():
@@ -381,25 +431,34 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "title": "seed 000 on the 2D elastic (vector) medium: c_T, c_L and omega_BP against k_G",
         "claim": "omega_BP = sqrt(3)/2 c k_G and D/D_Debye = omega^2/(omega^2 + omega_BP^2) (seed 000 eq. 16; "
-                 "eqs 14/E8 carry omega^2 - omega_BP^2)",
+        "eqs 14/E8 carry omega^2 - omega_BP^2)",
         "method": __doc__,
         "settings": {
-            "window": list(WINDOW), "wide_window": list(WIDE_WINDOW), "cq_width": CQ_WIDTH,
-            "cq_grid_step": float(CQ_GRID[1] - CQ_GRID[0]), "n_bootstrap": N_BOOTSTRAP, "root_seed": ROOT_SEED,
+            "window": list(WINDOW),
+            "wide_window": list(WIDE_WINDOW),
+            "cq_width": CQ_WIDTH,
+            "cq_grid_step": float(CQ_GRID[1] - CQ_GRID[0]),
+            "n_bootstrap": N_BOOTSTRAP,
+            "root_seed": ROOT_SEED,
             "seed_rule": "numpy.random.SeedSequence(root_seed, spawn_key=(sample,))",
             "speed_rule": "c = omega of the maximum of C_P(q, omega) / |q| at |q| = 2 pi/L_x (along x) and "
-                          "2 pi/L_y (along y), averaged; per sample, then over samples",
+            "2 pi/L_y (along y), averaged; per sample, then over samples",
             "omega_bp_rule": "maximum of the kernel-smoothed reduced DOS g/omega (bandwidth 2 pi c_T/L, L the "
-                             "longer edge) in the window; flagged when at the upper window edge",
+            "longer edge) in the window; flagged when at the upper window edge",
             "quick": bool(args.quick),
         },
         "media": results,
         "figure": str(png.relative_to(ROOT)) if png.is_relative_to(ROOT) else str(png),
         "runtime_seconds": time.perf_counter() - start,
         "machine": {
-            "platform": platform.platform(), "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
-            "numpy": np.__version__, "scipy": scipy.__version__, "vdosbench": vdosbench.__version__,
-            "blas_threads": 1, "nice": os.nice(0),
+            "platform": platform.platform(),
+            "cpu_count": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+            "vdosbench": vdosbench.__version__,
+            "blas_threads": 1,
+            "nice": os.nice(0),
         },
     }
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -411,9 +470,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name:>22} {label:>9}: {s['note']}")
                 continue
             o, m, b = s["slope_through_origin"], s["slope"], s["intercept"]
-            print(f"{name:>22} {label:>9} (n={s['n_points']}): through origin {o['value']:.3f} ± {o['se']:.3f} "
-                  f"[{o['interval_95'][0]:.3f}, {o['interval_95'][1]:.3f}]; line {m['value']:.3f} ± {m['se']:.3f}, "
-                  f"intercept {b['value']:.3f} ± {b['se']:.3f} (seed {CROSSOVER_COEFFICIENT:.3f})")
+            print(
+                f"{name:>22} {label:>9} (n={s['n_points']}): through origin {o['value']:.3f} ± {o['se']:.3f} "
+                f"[{o['interval_95'][0]:.3f}, {o['interval_95'][1]:.3f}]; line {m['value']:.3f} ± {m['se']:.3f}, "
+                f"intercept {b['value']:.3f} ± {b['se']:.3f} (seed {CROSSOVER_COEFFICIENT:.3f})"
+            )
     return 0
 
 

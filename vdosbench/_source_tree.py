@@ -92,9 +92,7 @@ class SourceTreeFinder:
         folder = self.folders.get(fullname)
         if folder is None or not (folder / "__init__.py").is_file():
             return None
-        return spec_from_file_location(
-            fullname, folder / "__init__.py", submodule_search_locations=[str(folder)]
-        )
+        return spec_from_file_location(fullname, folder / "__init__.py", submodule_search_locations=[str(folder)])
 
 
 def install(package_dir: Path) -> bool:
@@ -110,9 +108,7 @@ def install(package_dir: Path) -> bool:
     bool
         True when a finder was added (a clone, and none added before).
     """
-    folders = {
-        name: folder for name, folder in clone_package_dirs(package_dir).items() if name != "vdosbench"
-    }
+    folders = {name: folder for name, folder in clone_package_dirs(package_dir).items() if name != "vdosbench"}
     if not folders or any(isinstance(f, SourceTreeFinder) for f in sys.meta_path):
         return False
     # appended: an editable install's finder, placed before it, maps the same names to the same folders

@@ -69,7 +69,7 @@ class AdapterError(VdosbenchError, ValueError):
 #: Dataset attributes an adapter writes that the user should see: attribute → how the note begins.
 INPUT_NOTE_ATTRIBUTES = {
     "adapter_ignored_keys": "keys not read (no quantity of vdosbench has these names; see the table of accepted "
-                            "keys in docs/third-party.md)",
+    "keys in docs/third-party.md)",
     "adapter_key_aliases": "keys read under their canonical names",
     "adapter_species_rule": "species",
     "adapter_moduli": "moduli",
@@ -186,7 +186,11 @@ def zero_mode_flags(
     lam = np.asarray(eigenvalues, dtype=np.float64)
     n_mode = lam.shape[-1]
     if zero_modes is not None:
-        if isinstance(zero_modes, bool) or not isinstance(zero_modes, (int, np.integer)) or not 0 <= zero_modes < n_mode:
+        if (
+            isinstance(zero_modes, bool)
+            or not isinstance(zero_modes, (int, np.integer))
+            or not 0 <= zero_modes < n_mode
+        ):
             raise AdapterError(
                 f"zero_modes is {zero_modes!r}; expected an integer in [0, {n_mode - 1}] for {n_mode} modes "
                 "(with every mode a zero mode nothing is left to measure). Fix: zero_modes=d for a periodic "
@@ -200,8 +204,10 @@ def zero_mode_flags(
         valid = False
     if not valid:
         shown = repr(zero_tolerance)
-        raise AdapterError(f"zero_tolerance is {shown if len(shown) <= 40 else shown[:24] + '…'}; expected a number "
-                           "in [0, 1). Fix: e.g. zero_tolerance=1e-6 (CLI: --set zero_tolerance=1e-6)")
+        raise AdapterError(
+            f"zero_tolerance is {shown if len(shown) <= 40 else shown[:24] + '…'}; expected a number "
+            "in [0, 1). Fix: e.g. zero_tolerance=1e-6 (CLI: --set zero_tolerance=1e-6)"
+        )
     scale = np.max(np.abs(lam), axis=-1, keepdims=True)
     flags = np.abs(lam) <= float(zero_tolerance) * scale
     # keep the flags a prefix (the convention's rule) even for pathological input
@@ -294,7 +300,9 @@ def _structure_vars(
             data_vars["box_length"] = (("sample",), box, variable_attrs("box_length"))
         elif box.shape == (n_sample, d):
             data_vars["box_length"] = (
-                ("sample", "spatial"), box, variable_attrs("box_length", long_name="periodic box edge per axis")
+                ("sample", "spatial"),
+                box,
+                variable_attrs("box_length", long_name="periodic box edge per axis"),
             )
             spatial_needed = True
         else:
@@ -322,9 +330,7 @@ def _structure_vars(
     return data_vars, spatial_needed
 
 
-def per_sample_moduli(
-    moduli: Mapping[str, object] | None, n_sample: int, where: str
-) -> tuple[dict[str, object], str]:
+def per_sample_moduli(moduli: Mapping[str, object] | None, n_sample: int, where: str) -> tuple[dict[str, object], str]:
     """The ``shear_modulus`` / ``bulk_modulus`` variables (sample,) from what an input gives, and a note.
 
     Each value is one number (the same for every sample: an ensemble's modulus; the note says so) or one per
@@ -406,7 +412,11 @@ def _eigenvector_vars(
             f"for a scalar model or (n_sample, n_vector, n_site, d={d}) for a vector model"
         )
     idx = np.arange(vec.shape[1]) if vector_modes is None else np.asarray(vector_modes)
-    if idx.shape != (vec.shape[1],) or idx.dtype.kind not in "iu" or (idx.size and (idx.min() < 0 or idx.max() >= n_mode)):
+    if (
+        idx.shape != (vec.shape[1],)
+        or idx.dtype.kind not in "iu"
+        or (idx.size and (idx.min() < 0 or idx.max() >= n_mode))
+    ):
         raise AdapterError(
             f"{where}: vector_modes {idx.tolist()} must be {vec.shape[1]} integer mode indices in [0, {n_mode})"
         )
@@ -532,7 +542,8 @@ def spectrum_dataset(
     where = f"{describe_paths(paths)} (format {format_name!r})"
     d = as_spatial_dimension(spatial_dimension, where)
     if site_degrees_of_freedom is not None and (
-        isinstance(site_degrees_of_freedom, bool) or not isinstance(site_degrees_of_freedom, (int, np.integer))
+        isinstance(site_degrees_of_freedom, bool)
+        or not isinstance(site_degrees_of_freedom, (int, np.integer))
         or int(site_degrees_of_freedom) not in (1, d)
     ):
         raise AdapterError(

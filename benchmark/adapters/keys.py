@@ -47,35 +47,91 @@ class InputKey:
 
 #: Every quantity a third-party input may hold (see the module docstring).
 INPUT_KEYS: tuple[InputKey, ...] = (
-    InputKey("eigenvalues λ = ω², (n_mode,) or (n_sample, n_mode)",
-             ("eigenvalues", "eigenvalue", "eigvals"), (), "`eigenvalue`",
-             "the `dynamical_matrix` file, diagonalised"),
-    InputKey("frequencies ω (instead of eigenvalues; λ = sign(ω) ω²)",
-             ("frequencies", "frequency", "omega"), ("values",), "—", "—"),
-    InputKey("spatial dimension d", ("spatial_dimension", "dimension"), ("spatial_dimension", "dimension"),
-             "attribute `spatial_dimension`", "option `spatial_dimension` (default 3)"),
+    InputKey(
+        "eigenvalues λ = ω², (n_mode,) or (n_sample, n_mode)",
+        ("eigenvalues", "eigenvalue", "eigvals"),
+        (),
+        "`eigenvalue`",
+        "the `dynamical_matrix` file, diagonalised",
+    ),
+    InputKey(
+        "frequencies ω (instead of eigenvalues; λ = sign(ω) ω²)",
+        ("frequencies", "frequency", "omega"),
+        ("values",),
+        "—",
+        "—",
+    ),
+    InputKey(
+        "spatial dimension d",
+        ("spatial_dimension", "dimension"),
+        ("spatial_dimension", "dimension"),
+        "attribute `spatial_dimension`",
+        "option `spatial_dimension` (default 3)",
+    ),
     InputKey("units of λ", (), ("units",), "`units` of `eigenvalue`", "options `style`, `unit_style`"),
-    InputKey("eigenvectors, (n_sample, n_vector, n_site[, d])", ("eigenvectors", "eigenvector"), (),
-             "`eigenvector`", "option `vector_modes`"),
-    InputKey("mode indices of the eigenvectors, (n_vector,)", ("vector_modes", "vector_mode"), (),
-             "coordinate `vector_mode`", "option `vector_modes`"),
-    InputKey("positions, (n_sample, n_site, d)", ("positions", "position", "coordinates"), (), "`position`",
-             "data file `Atoms` x y z, or dump x y z / xu yu zu / xs ys zs"),
-    InputKey("box edge(s), scalar, (n_sample,) or (n_sample, d)", ("box_length", "box_lengths", "box_size"),
-             ("box_length",),
-             "`box_length`", "data file xlo xhi …, dump `BOX BOUNDS`"),
-    InputKey("particle diameters, (n_sample, n_site)", ("diameters", "diameter"), (), "`diameter`",
-             "data file style `sphere`, dump `diameter` or 2 × `radius`"),
-    InputKey("species 0 … n−1 (Kob–Andersen 0 = A, 1 = B), (n_sample, n_site)", ("species", "types", "type"), (),
-             "`species`", "atom type − 1"),
-    InputKey("number of zero modes per sample, scalar", ("zero_modes", "n_zero_modes"), (),
-             "flags `zero_mode`", "option `zero_modes`"),
-    InputKey("shear modulus G, (n_sample,) or one value for every sample (model units, as λ)",
-             ("shear_modulus", "shear_moduli"), ("shear_modulus",), "`shear_modulus` (sample)",
-             "a sidecar `shear_modulus = …` (the matrix holds none)"),
-    InputKey("bulk modulus K, (n_sample,) or one value for every sample (model units, as λ)",
-             ("bulk_modulus", "bulk_moduli"), ("bulk_modulus",), "`bulk_modulus` (sample)",
-             "a sidecar `bulk_modulus = …`"),
+    InputKey(
+        "eigenvectors, (n_sample, n_vector, n_site[, d])",
+        ("eigenvectors", "eigenvector"),
+        (),
+        "`eigenvector`",
+        "option `vector_modes`",
+    ),
+    InputKey(
+        "mode indices of the eigenvectors, (n_vector,)",
+        ("vector_modes", "vector_mode"),
+        (),
+        "coordinate `vector_mode`",
+        "option `vector_modes`",
+    ),
+    InputKey(
+        "positions, (n_sample, n_site, d)",
+        ("positions", "position", "coordinates"),
+        (),
+        "`position`",
+        "data file `Atoms` x y z, or dump x y z / xu yu zu / xs ys zs",
+    ),
+    InputKey(
+        "box edge(s), scalar, (n_sample,) or (n_sample, d)",
+        ("box_length", "box_lengths", "box_size"),
+        ("box_length",),
+        "`box_length`",
+        "data file xlo xhi …, dump `BOX BOUNDS`",
+    ),
+    InputKey(
+        "particle diameters, (n_sample, n_site)",
+        ("diameters", "diameter"),
+        (),
+        "`diameter`",
+        "data file style `sphere`, dump `diameter` or 2 × `radius`",
+    ),
+    InputKey(
+        "species 0 … n−1 (Kob–Andersen 0 = A, 1 = B), (n_sample, n_site)",
+        ("species", "types", "type"),
+        (),
+        "`species`",
+        "atom type − 1",
+    ),
+    InputKey(
+        "number of zero modes per sample, scalar",
+        ("zero_modes", "n_zero_modes"),
+        (),
+        "flags `zero_mode`",
+        "option `zero_modes`",
+    ),
+    InputKey(
+        "shear modulus G, (n_sample,) or one value for every sample (model units, as λ)",
+        ("shear_modulus", "shear_moduli"),
+        ("shear_modulus",),
+        "`shear_modulus` (sample)",
+        "a sidecar `shear_modulus = …` (the matrix holds none)",
+    ),
+    InputKey(
+        "bulk modulus K, (n_sample,) or one value for every sample (model units, as λ)",
+        ("bulk_modulus", "bulk_moduli"),
+        ("bulk_modulus",),
+        "`bulk_modulus` (sample)",
+        "a sidecar `bulk_modulus = …`",
+    ),
 )
 
 
@@ -164,8 +220,11 @@ def key_table_markdown() -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for entry in INPUT_KEYS:
-        text = _names(f"# {k}: …" for k in entry.text) if entry.text else (
-            "the numbers themselves" if entry.npz and entry.npz[0] == "eigenvalues" else "—")
+        text = (
+            _names(f"# {k}: …" for k in entry.text)
+            if entry.text
+            else ("the numbers themselves" if entry.npz and entry.npz[0] == "eigenvalues" else "—")
+        )
         if entry.text == ("values",):
             text = "`# values: frequency`"
         rows.append(f"| {entry.quantity} | {_names(entry.npz)} | {text} | {entry.netcdf} | {entry.lammps} |")

@@ -15,8 +15,10 @@ __all__ = ["beyond_int64", "check_types"]
 
 def beyond_int64(where: str, what: str) -> str:
     """The message for an id or type that does not fit a 64-bit integer."""
-    return (f"{where}: {what} has an atom id or type beyond 64-bit integers (2^63 - 1); expected LAMMPS ids and "
-            "types (positive integers that LAMMPS itself can hold). Fix: renumber the atoms and types from 1")
+    return (
+        f"{where}: {what} has an atom id or type beyond 64-bit integers (2^63 - 1); expected LAMMPS ids and "
+        "types (positive integers that LAMMPS itself can hold). Fix: renumber the atoms and types from 1"
+    )
 
 
 def check_types(types: np.ndarray, where: str, present: bool = True) -> None:

@@ -197,8 +197,10 @@ def read(path: PathLike | Sequence[PathLike], format: str | None = None, **optio
         if not p.exists():
             raise FileNotFoundError(f"no file at {p}; check the path")
         if p.is_dir():
-            raise AdapterError(f"expected a data file, found {p}, which is a folder. Fix: pass the file(s) "
-                               f"inside it (e.g. {p / 'ensemble.nc'})")
+            raise AdapterError(
+                f"expected a data file, found {p}, which is a folder. Fix: pass the file(s) "
+                f"inside it (e.g. {p / 'ensemble.nc'})"
+            )
     name = format if format is not None else guess_format(paths[0])
     adapter = get_adapter(name)
     if len(paths) > 1 and not adapter.multi_file:
@@ -209,7 +211,5 @@ def read(path: PathLike | Sequence[PathLike], format: str | None = None, **optio
         )
     unknown = sorted(set(options) - set(adapter.options))
     if unknown:
-        raise AdapterError(
-            f"format {name!r} takes no option(s) {unknown}; its options are {list(adapter.options)}"
-        )
+        raise AdapterError(f"format {name!r} takes no option(s) {unknown}; its options are {list(adapter.options)}")
     return adapter.reader(paths, **options)

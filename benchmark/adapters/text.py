@@ -199,8 +199,10 @@ def _not_a_number(where: str, number: int, bad: str, delimiter: str | None) -> s
     if delimiter is None and ("," in bad or ";" in bad):
         return f"{where}: {found}; expected numbers separated by whitespace. Fix: use one separator throughout"
     if delimiter == ";" and "," in bad:
-        return (f"{where}: {found} (a decimal comma?); expected numbers with a decimal point, separated by "
-                "semicolons. Fix: write decimal points")
+        return (
+            f"{where}: {found} (a decimal comma?); expected numbers with a decimal point, separated by "
+            "semicolons. Fix: write decimal points"
+        )
     sep = DELIMITERS[delimiter]
     return f"{where}: {found} (numbers separated by {sep}); comment out non-numeric lines with '#'"
 

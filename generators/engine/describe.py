@@ -51,8 +51,13 @@ def generator_list(names: Sequence[str] | None = None) -> str:
 
 def recipe_spec(recipe: Recipe) -> EnsembleSpec:
     """The ensemble a recipe runs (checked as ``vdosbench generate --recipe`` checks it; nothing is computed)."""
-    return EnsembleSpec.create(recipe.generator, grid={k: list(v) for k, v in recipe.grid.items()},
-                               fixed=dict(recipe.fixed), n_samples=recipe.n_samples, root_seed=recipe.root_seed)
+    return EnsembleSpec.create(
+        recipe.generator,
+        grid={k: list(v) for k, v in recipe.grid.items()},
+        fixed=dict(recipe.fixed),
+        n_samples=recipe.n_samples,
+        root_seed=recipe.root_seed,
+    )
 
 
 def recipe_cost_seconds(recipe: Recipe) -> float | None:
@@ -96,10 +101,13 @@ def recipe_list() -> str:
     width = max(map(len, recipes))
     lines = []
     for name, recipe in sorted(recipes.items()):
-        lines.append(f"{name:<{width}}  {recipe.generator}, {_recipe_size(recipe)}, "
-                     f"{_duration(recipe_cost_seconds(recipe))}")
+        lines.append(
+            f"{name:<{width}}  {recipe.generator}, {_recipe_size(recipe)}, {_duration(recipe_cost_seconds(recipe))}"
+        )
         lines.append(f"{'':<{width}}  {recipe.description}")
-    lines.append("cost: one core, estimated from measured stage timings scaled by the sizes (generators/glasses/cost.py)")
+    lines.append(
+        "cost: one core, estimated from measured stage timings scaled by the sizes (generators/glasses/cost.py)"
+    )
     return "\n".join(lines)
 
 
@@ -128,8 +136,10 @@ def describe_generator(name: str) -> str:
     gen = get_generator(name)
     lines = [f"{gen.name} (version {gen.version}, {gen.source or 'no seed paper'}): {gen.description}"]
     if gen.chain_parameter is not None:
-        lines.append(f"one task computes a chain of {gen.chain_parameter} correlated samples; "
-                     f"--samples must be a multiple of {gen.chain_parameter}")
+        lines.append(
+            f"one task computes a chain of {gen.chain_parameter} correlated samples; "
+            f"--samples must be a multiple of {gen.chain_parameter}"
+        )
     lines.append("")
     lines.append("grid parameters (a dimension of the ensemble each; --grid NAME=V1,V2, or --set NAME=VALUE for one):")
     lines += _parameter_lines([p for p in gen.parameters if p.grid])
@@ -150,15 +160,17 @@ def describe_recipe(name: str) -> str:
     recipe = recipes[name]
     fixed = ", ".join(f"{k}={value_label(k, v)}" for k, v in recipe.fixed.items())
     grid = ", ".join(f"{k}={value_label(k, list(v))}" for k, v in recipe.grid.items())
-    return "\n".join([
-        f"{name}: {recipe.description}",
-        f"generator: {recipe.generator} (vdosbench describe {recipe.generator}: every parameter)",
-        f"grid: {grid}",
-        f"fixed: {fixed} (the generator's defaults for the rest)",
-        f"size: {_recipe_size(recipe)}, root seed {recipe.root_seed}",
-        f"cost: {_duration(recipe_cost_seconds(recipe))} (one core; measured stage timings scaled by the sizes)",
-        f"run: vdosbench generate --recipe {name} --output runs/{name}",
-    ])
+    return "\n".join(
+        [
+            f"{name}: {recipe.description}",
+            f"generator: {recipe.generator} (vdosbench describe {recipe.generator}: every parameter)",
+            f"grid: {grid}",
+            f"fixed: {fixed} (the generator's defaults for the rest)",
+            f"size: {_recipe_size(recipe)}, root seed {recipe.root_seed}",
+            f"cost: {_duration(recipe_cost_seconds(recipe))} (one core; measured stage timings scaled by the sizes)",
+            f"run: vdosbench generate --recipe {name} --output runs/{name}",
+        ]
+    )
 
 
 def describe(name: str) -> str:
@@ -173,5 +185,7 @@ def describe(name: str) -> str:
         return describe_generator(name)
     if name in _recipes():
         return describe_recipe(name)
-    raise KeyError(f"{name!r} is neither a generator nor a recipe; generators are {generator_names()}, "
-                   f"recipes are {sorted(_recipes())}")
+    raise KeyError(
+        f"{name!r} is neither a generator nor a recipe; generators are {generator_names()}, "
+        f"recipes are {sorted(_recipes())}"
+    )

@@ -246,8 +246,13 @@ class PartTask:
         """The part files this task writes: ``path`` and, for a chain, its siblings up to sample + k − 1."""
         first = Path(self.path)
         point = dict(self.point)
-        return [first, *(first.parent / part_path(point, s).name
-                          for s in range(self.sample + 1, self.sample + self.chain_samples))]
+        return [
+            first,
+            *(
+                first.parent / part_path(point, s).name
+                for s in range(self.sample + 1, self.sample + self.chain_samples)
+            ),
+        ]
 
 
 @dataclass(frozen=True)
@@ -468,9 +473,7 @@ def ensemble_status(output: str | os.PathLike[str]) -> EnsembleStatus:
     root = Path(output)
     manifest = _read_manifest(root)
     if manifest is None:
-        raise FileNotFoundError(
-            f"no {MANIFEST_NAME} in {root}: not an ensemble folder; start one with run_ensemble"
-        )
+        raise FileNotFoundError(f"no {MANIFEST_NAME} in {root}: not an ensemble folder; start one with run_ensemble")
     names = list(manifest["grid"])
     points = [dict(zip(names, v, strict=True)) for v in product(*manifest["grid"].values())]
     first = int(manifest.get("first_sample", 0))
@@ -539,9 +542,7 @@ def _cpu_count() -> int:
 
 
 @contextlib.contextmanager
-def _dask_client(
-    client: Any, scheduler_address: str | None, n_workers: int, blas_threads: int
-) -> Iterator[Any]:
+def _dask_client(client: Any, scheduler_address: str | None, n_workers: int, blas_threads: int) -> Iterator[Any]:
     """The given client, a client of the given scheduler, or a new LocalCluster (closed on exit)."""
     if client is not None:
         yield client
@@ -560,8 +561,10 @@ def _dask_client(
     # before spawning a worker, and variables already set here take precedence
     # over the config; so set them here while the workers start, then restore.
     with contextlib.ExitStack() as stack:
-        with temporary_environ(env), dask.config.set({**LOCAL_CLUSTER_CONFIG,
-                                                       "distributed.nanny.pre-spawn-environ": pre_spawn}):
+        with (
+            temporary_environ(env),
+            dask.config.set({**LOCAL_CLUSTER_CONFIG, "distributed.nanny.pre-spawn-environ": pre_spawn}),
+        ):
             cluster = stack.enter_context(
                 LocalCluster(
                     n_workers=n_workers,
@@ -687,8 +690,13 @@ def run_ensemble(
     if isinstance(generator, EnsembleSpec):
         given = [
             k
-            for k, v in {"grid": grid, "fixed": fixed, "n_samples": n_samples, "root_seed": root_seed,
-                         "first_sample": first_sample or None}.items()
+            for k, v in {
+                "grid": grid,
+                "fixed": fixed,
+                "n_samples": n_samples,
+                "root_seed": root_seed,
+                "first_sample": first_sample or None,
+            }.items()
             if v is not None
         ]
         if given:
@@ -702,9 +710,7 @@ def run_ensemble(
         )
     if isinstance(blas_threads, bool) or not isinstance(blas_threads, int) or blas_threads < 1:
         raise EnsembleSettingsError(f"blas_threads is {blas_threads!r}; expected an integer ≥ 1")
-    if n_workers is not None and (
-        isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1
-    ):
+    if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1):
         raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
 
     # absolute: the tasks carry their part paths to workers whose working directory may differ
@@ -798,8 +804,9 @@ def _compute(
                     order, point, sample, path, n_new = futures[future]
                     if future.status == "error" or future.status == "cancelled":
                         error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
-                        seed_index = (sample if gen.make_chain is None
-                                      else sample // gen.chain_size({**point, **spec.fixed}))
+                        seed_index = (
+                            sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
+                        )
                         seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
                         failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
                         bar.set_postfix(failed=len(failures))
@@ -862,8 +869,11 @@ class _WorkerWatch:
             return
         if self.gone_since is None:
             self.gone_since = now
-            print(f"vdosbench: no Dask worker is connected to {address}; waiting up to {self.wait:g} s for one "
-                  f"({NO_WORKER_WAIT_ENV}) before giving up", file=sys.stderr)
+            print(
+                f"vdosbench: no Dask worker is connected to {address}; waiting up to {self.wait:g} s for one "
+                f"({NO_WORKER_WAIT_ENV}) before giving up",
+                file=sys.stderr,
+            )
         elif now - self.gone_since >= self.wait:
             raise NoWorkerError(
                 f"no Dask worker was connected to {address} for {self.wait:g} s while parts were left to compute; "
@@ -951,9 +961,7 @@ def _assemble(spec: EnsembleSpec, parts: Sequence[xr.Dataset], how: str) -> xr.D
                 f"({len(spec.points())} grid points x {spec.n_samples} samples)"
             )
         elif key == "spatial_dimension" and len(values) > 1:
-            raise ValueError(
-                f"parts disagree on spatial_dimension: {values}; an ensemble has one dimension of space"
-            )
+            raise ValueError(f"parts disagree on spatial_dimension: {values}; an ensemble has one dimension of space")
         elif values and all(isinstance(v, str) for v in values):
             attrs[key] = "; ".join(values)
         elif values:

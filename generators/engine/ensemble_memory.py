@@ -58,8 +58,10 @@ PART_BOOKKEEPING_BYTES = 32 * 1024
 #: bookkeeping were they all scheduled; larger ensembles are run in pieces (``first_sample``, or grid values
 #: per folder).
 MAX_PARTS = 1_000_000
-_PIECES_FIX = ("ask for fewer --samples or grid values, or run the ensemble in pieces (--first-sample K with its "
-               "own --output, or some grid values per folder)")
+_PIECES_FIX = (
+    "ask for fewer --samples or grid values, or run the ensemble in pieces (--first-sample K with its "
+    "own --output, or some grid values per folder)"
+)
 
 
 def _parts_text(spec: EnsembleSpec) -> tuple[int, str]:
@@ -107,9 +109,11 @@ def check_task_count(spec: EnsembleSpec, n_tasks: int) -> None:
         The bookkeeping exceeds the memory bound.
     """
     _, what = _parts_text(spec)
-    check_memory(n_tasks * PART_BOOKKEEPING_BYTES,
-                 f"scheduling {n_tasks} task(s) of {what} (about {format_bytes(PART_BOOKKEEPING_BYTES)} of "
-                 "bookkeeping a task)", _PIECES_FIX)
+    check_memory(
+        n_tasks * PART_BOOKKEEPING_BYTES,
+        f"scheduling {n_tasks} task(s) of {what} (about {format_bytes(PART_BOOKKEEPING_BYTES)} of bookkeeping a task)",
+        _PIECES_FIX,
+    )
 
 
 def task_memory(spec: EnsembleSpec) -> tuple[int, dict[str, Any]] | None:
@@ -135,9 +139,8 @@ def _memory_request(spec: EnsembleSpec, point: Mapping[str, Any], per_task: int,
         f"generating {gen.name} ({where}): {at_once} task(s) at once × {format_bytes(per_task)} per "
         f"{'chain' if gen.make_chain is not None else 'sample'} (its memory_estimate)"
     )
-    fix = (
-        "ask for smaller systems (the parameters that set their size, e.g. --set n_side=... or n_particles=...)"
-        + (" or fewer tasks at once (--workers / n_workers)" if at_once > 1 else "")
+    fix = "ask for smaller systems (the parameters that set their size, e.g. --set n_side=... or n_particles=...)" + (
+        " or fewer tasks at once (--workers / n_workers)" if at_once > 1 else ""
     )
     return what, fix
 

@@ -197,20 +197,11 @@ class EnsembleSpec:
         object.__setattr__(self, "grid", _normalise_grid(self.grid))
         object.__setattr__(self, "fixed", {str(k): _json_value(v, str(k)) for k, v in self.fixed.items()})
         _check_names(self.generator, self.grid, self.fixed)
-        if (
-            isinstance(self.n_samples, bool)
-            or not isinstance(self.n_samples, (int, np.integer))
-            or self.n_samples < 1
-        ):
+        if isinstance(self.n_samples, bool) or not isinstance(self.n_samples, (int, np.integer)) or self.n_samples < 1:
             raise EnsembleSettingsError(f"n_samples is {self.n_samples!r}; expected an integer ≥ 1")
-        if (
-            isinstance(self.root_seed, bool)
-            or not isinstance(self.root_seed, (int, np.integer))
-            or self.root_seed < 0
-        ):
+        if isinstance(self.root_seed, bool) or not isinstance(self.root_seed, (int, np.integer)) or self.root_seed < 0:
             raise EnsembleSettingsError(
-                f"root_seed is {self.root_seed!r}; expected a non-negative integer "
-                "(numpy.random.SeedSequence entropy)"
+                f"root_seed is {self.root_seed!r}; expected a non-negative integer (numpy.random.SeedSequence entropy)"
             )
         if (
             isinstance(self.first_sample, bool)
@@ -297,8 +288,7 @@ class EnsembleSpec:
         changed after ensembles without the parameter were made)."""
         absent = {p.name: p.when_absent for p in self.generator.parameters if not p.grid}
         return {
-            str(k): _json_value(_canonical(self.generator, str(k), v, many=False), str(k))
-            for k, v in absent.items()
+            str(k): _json_value(_canonical(self.generator, str(k), v, many=False), str(k)) for k, v in absent.items()
         }
 
     def manifest(self) -> dict[str, Any]:
@@ -335,9 +325,7 @@ def _normalise_grid(grid: Mapping[str, Any]) -> dict[str, tuple[Any, ...]]:
                 f"grid values of {name!r} mix types {sorted(kinds)}: {items}; use one type per parameter"
             )
         if kinds - {"int", "float", "bool", "str"}:
-            raise EnsembleSettingsError(
-                f"grid values of {name!r} must be numbers, booleans or strings; got {items}"
-            )
+            raise EnsembleSettingsError(f"grid values of {name!r} must be numbers, booleans or strings; got {items}")
         if len({json.dumps(v) for v in items}) != len(items):
             raise EnsembleSettingsError(f"grid values of {name!r} repeat: {items}; give each value once")
         if any(isinstance(v, float) and math.isnan(v) for v in items):

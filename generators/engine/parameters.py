@@ -62,7 +62,9 @@ def seed_attrs(seed: np.random.SeedSequence | int) -> dict[str, object]:
     """``root_seed`` and ``seed_spawn_key`` of a sample's seed, for its attributes."""
     seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     entropy = seq.entropy
-    root: object = int(entropy) if isinstance(entropy, (int, np.integer)) and 0 <= int(entropy) < 2**63 else str(entropy)
+    root: object = (
+        int(entropy) if isinstance(entropy, (int, np.integer)) and 0 <= int(entropy) < 2**63 else str(entropy)
+    )
     return {"root_seed": root, "seed_spawn_key": str(tuple(int(k) for k in seq.spawn_key))}
 
 
@@ -155,11 +157,14 @@ class Parameter:
         if self.kind not in KINDS:
             raise ValueError(f"parameter {self.name!r}: kind {self.kind!r} is not one of {KINDS}")
         if (self.kind == "choice") != bool(self.choices):
-            raise ValueError(f"parameter {self.name!r}: choices go with kind 'choice' (found kind {self.kind!r}, "
-                             f"choices {self.choices!r})")
+            raise ValueError(
+                f"parameter {self.name!r}: choices go with kind 'choice' (found kind {self.kind!r}, "
+                f"choices {self.choices!r})"
+            )
         if self.grid and (isinstance(self.default, (str, bytes)) or not isinstance(self.default, Sequence)):
-            raise ValueError(f"grid parameter {self.name!r}: default must be a sequence of grid values, "
-                             f"found {self.default!r}")
+            raise ValueError(
+                f"grid parameter {self.name!r}: default must be a sequence of grid values, found {self.default!r}"
+            )
         object.__setattr__(self, "choices", tuple(self.choices))
         object.__setattr__(self, "special", tuple(self.special))
         if self.grid:
@@ -263,8 +268,10 @@ class Parameter:
         else:
             ok = not isinstance(value, (bool, np.bool_)) and isinstance(value, (int, float, np.integer, np.floating))
         if not ok:
-            raise TypeError(f"{what} must be {self._a_allowed}, found {value!r} ({type(value).__name__}); "
-                            f"pass {'an integer' if integer else 'a number'}")
+            raise TypeError(
+                f"{what} must be {self._a_allowed}, found {value!r} ({type(value).__name__}); "
+                f"pass {'an integer' if integer else 'a number'}"
+            )
         x = float(value)
         if math.isnan(x) or (math.isinf(x) and not (self.infinite and x > 0)):
             raise ValueError(f"{what} must be {self._a_allowed}, found {x}; pass a finite number")

@@ -176,19 +176,30 @@ class Generator:
             set_(self, "parameter_attrs", {p.name: p.attrs for p in self.parameters})
             set_(self, "canonical", {p.name: p.canonical for p in self.parameters if p.canonical is not None})
         else:  # built the older way (tests, third-party generators): each parameter undeclared
-            set_(self, "parameters", tuple(
-                [Parameter.undeclared(n, tuple(v), True, self.parameter_attrs.get(n)) for n, v in self.grid_defaults.items()]
-                + [Parameter.undeclared(n, v, False, self.parameter_attrs.get(n))
-                   for n, v in self.fixed_defaults.items() if n not in self.grid_defaults]
-            ))
+            set_(
+                self,
+                "parameters",
+                tuple(
+                    [
+                        Parameter.undeclared(n, tuple(v), True, self.parameter_attrs.get(n))
+                        for n, v in self.grid_defaults.items()
+                    ]
+                    + [
+                        Parameter.undeclared(n, v, False, self.parameter_attrs.get(n))
+                        for n, v in self.fixed_defaults.items()
+                        if n not in self.grid_defaults
+                    ]
+                ),
+            )
 
     def parameter(self, name: str) -> Parameter:
         """The declaration of parameter ``name``; an unknown name lists the valid ones."""
         for p in self.parameters:
             if p.name == name:
                 return p
-        raise KeyError(f"generator {self.name!r} has no parameter {name!r}; its parameters are "
-                       f"{[p.name for p in self.parameters]}")
+        raise KeyError(
+            f"generator {self.name!r} has no parameter {name!r}; its parameters are {[p.name for p in self.parameters]}"
+        )
 
     def validate(self, params: Mapping[str, Any]) -> object:
         """Check one task's parameters: ``check_params``, then each value against its declaration.
@@ -225,8 +236,7 @@ class Generator:
         k = params.get(self.chain_parameter)
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
             raise ValueError(
-                f"generator {self.name!r}: {self.chain_parameter} (samples per chain) is {k!r}; "
-                "expected an integer ≥ 1"
+                f"generator {self.name!r}: {self.chain_parameter} (samples per chain) is {k!r}; expected an integer ≥ 1"
             )
         return int(k)
 
@@ -247,9 +257,7 @@ def get_generator(name: str) -> Generator:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise KeyError(
-            f"unknown generator {name!r}; registered generators are {sorted(_REGISTRY)}"
-        ) from None
+        raise KeyError(f"unknown generator {name!r}; registered generators are {sorted(_REGISTRY)}") from None
 
 
 def generator_names() -> list[str]:

@@ -46,8 +46,15 @@ from typing import Any
 
 from distributed import WorkerPlugin
 
-__all__ = ["BLAS_ENV", "MALLOC_TRIM_ENV", "QuietWorkerPlugin", "local_worker_environ", "quiet_worker_process",
-           "task_thread_limits", "temporary_environ"]
+__all__ = [
+    "BLAS_ENV",
+    "MALLOC_TRIM_ENV",
+    "QuietWorkerPlugin",
+    "local_worker_environ",
+    "quiet_worker_process",
+    "task_thread_limits",
+    "temporary_environ",
+]
 
 #: Thread variables a local worker starts with, set to ``blas_threads``.
 BLAS_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")

@@ -406,7 +406,12 @@ def _record(
 
 @njit(cache=True)
 def _cell_pairs(
-    pos: np.ndarray, box: float, r_max: float, offsets: np.ndarray, pi: np.ndarray, pj: np.ndarray,
+    pos: np.ndarray,
+    box: float,
+    r_max: float,
+    offsets: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
     sep: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Pairs closer than r_max by a cell list; returns their number, or −(needed) if the buffers are short.

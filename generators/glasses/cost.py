@@ -43,8 +43,9 @@ QUENCH_SECONDS_N1000 = 0.430
 SPECTRUM_SECONDS_3000 = 3.967
 
 
-def glass_task_seconds(n_particles: int, dimension: int, sweeps: int, parent_temperature: float,
-                       structures: int = 1) -> float:
+def glass_task_seconds(
+    n_particles: int, dimension: int, sweeps: int, parent_temperature: float, structures: int = 1
+) -> float:
     """Estimated seconds of one glass task on one core.
 
     Parameters
@@ -71,5 +72,7 @@ def glass_task_seconds(n_particles: int, dimension: int, sweeps: int, parent_tem
     temps, rates = np.array(MC_MOVES_PER_SECOND).T
     t = min(float(parent_temperature), float(temps[-1]))
     rate = float(np.interp(t, temps, rates))
-    per_structure = QUENCH_SECONDS_N1000 * n_particles / 1000 + SPECTRUM_SECONDS_3000 * (dimension * n_particles / 3000) ** 3
+    per_structure = (
+        QUENCH_SECONDS_N1000 * n_particles / 1000 + SPECTRUM_SECONDS_3000 * (dimension * n_particles / 3000) ** 3
+    )
     return n_particles * sweeps / rate + structures * per_structure

@@ -156,8 +156,11 @@ def affine_strain_terms(pairs: InteractingPairs, strain: np.ndarray) -> tuple[fl
     sep, r = pairs.separation, pairs.distance
     s_sep = sep @ s.T  # SΔ for each pair
     proj = np.einsum("pa,pa->p", sep, s_sep)  # Δ·SΔ
-    born = float(np.sum((pairs.d2phi - pairs.dphi / r) * (proj / r) ** 2
-                        + (pairs.dphi / r) * np.einsum("pa,pa->p", s_sep, s_sep)))
+    born = float(
+        np.sum(
+            (pairs.d2phi - pairs.dphi / r) * (proj / r) ** 2 + (pairs.dphi / r) * np.einsum("pa,pa->p", s_sep, s_sep)
+        )
+    )
     k = force_constant_blocks(sep, pairs.dphi, pairs.d2phi) if pairs.count else np.zeros((0, d, d))
     v = np.einsum("pab,pb->pa", k, s_sep)  # the change of the pair force per unit ε
     xi = np.zeros((n, d))

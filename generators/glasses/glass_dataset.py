@@ -46,7 +46,9 @@ _ENERGY = "epsilon"
 
 def _seed_attrs(seed: np.random.SeedSequence) -> dict[str, object]:
     entropy = seed.entropy
-    root: object = int(entropy) if isinstance(entropy, (int, np.integer)) and 0 <= int(entropy) < 2**63 else str(entropy)
+    root: object = (
+        int(entropy) if isinstance(entropy, (int, np.integer)) and 0 <= int(entropy) < 2**63 else str(entropy)
+    )
     return {"root_seed": root, "seed_spawn_key": str(tuple(int(k) for k in seed.spawn_key))}
 
 
@@ -119,8 +121,13 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
         The registered name recorded in the ``generator`` attribute.
     """
     coords = _coordinates(g, sample)
-    data_vars = {**_spectrum_variables(g), **_structure_variables(g), **_pair_variables(g), **_record_variables(g),
-                 **_site_variables(g)}
+    data_vars = {
+        **_spectrum_variables(g),
+        **_structure_variables(g),
+        **_pair_variables(g),
+        **_record_variables(g),
+        **_site_variables(g),
+    }
     if not g.params.pair_data:
         data_vars = {k: v for k, v in data_vars.items() if not k.startswith("pair_")}
         coords.pop("spatial_b")
@@ -130,7 +137,7 @@ def glass_dataset(g: GlassSample, seq: np.random.SeedSequence, sample: int, gene
 def _coordinates(g: GlassSample, sample: int) -> dict[str, Any]:
     """``sample``, ``mode``, ``vector_mode``, ``spatial``, ``spatial_b`` and the Monte Carlo records' sweeps."""
     p = g.params
-    axes = ["x", "y", "z"][:p.dimension]
+    axes = ["x", "y", "z"][: p.dimension]
     return {
         "sample": coordinate("sample", np.array([sample], np.int64)),
         "mode": coordinate("mode", np.arange(p.n_modes, dtype=np.int64)),
@@ -138,7 +145,8 @@ def _coordinates(g: GlassSample, sample: int) -> dict[str, Any]:
         "spatial": coordinate("spatial", np.array(axes)),
         "spatial_b": ("spatial_b", np.array(axes), {"long_name": "second Cartesian component of a tensor"}),
         MC_RECORD_DIM: (
-            MC_RECORD_DIM, p.trace_sweeps,
+            MC_RECORD_DIM,
+            p.trace_sweeps,
             {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **_ONE},
         ),
     }
@@ -149,18 +157,20 @@ def _spectrum_variables(g: GlassSample) -> dict[str, Any]:
     p = g.params
     return {
         "eigenvalue": (
-            ("sample", "mode"), g.eigenvalues[None, :],
+            ("sample", "mode"),
+            g.eigenvalues[None, :],
             {"long_name": "eigenvalue of the Hessian, unit masses (omega squared)", "units": "epsilon / (m a^2)"},
         ),
         "zero_mode": (
-            ("sample", "mode"), translation_zero_modes(p.n_modes, p.dimension)[None, :],
+            ("sample", "mode"),
+            translation_zero_modes(p.n_modes, p.dimension)[None, :],
             {"long_name": "zero mode flag (the d uniform translations of the periodic box)", **_ONE},
         ),
         "eigenvector": (
-            ("sample", "vector_mode", "site", "spatial"), g.eigenvectors[None].astype(np.float32),
+            ("sample", "vector_mode", "site", "spatial"),
+            g.eigenvectors[None].astype(np.float32),
             # the long_name is that of the float64 parts written before (a run that resumes combines both)
-            {"long_name": "normalised eigenvector of the Hessian",
-             "comment": EIGENVECTOR_FLOAT32_COMMENT, **_ONE},
+            {"long_name": "normalised eigenvector of the Hessian", "comment": EIGENVECTOR_FLOAT32_COMMENT, **_ONE},
         ),
     }
 
@@ -169,16 +179,19 @@ def _structure_variables(g: GlassSample) -> dict[str, Any]:
     """The inherent structure: ``position``, ``box_length``, ``coordination`` and ``first_shell_cutoff``."""
     return {
         "position": (
-            ("sample", "site", "spatial"), g.quench.config.positions[None],
+            ("sample", "site", "spatial"),
+            g.quench.config.positions[None],
             {"long_name": "particle position in the inherent structure (wrapped into the box)", "units": "a"},
         ),
         "box_length": (("sample",), np.array([g.start.box_length]), {"long_name": "periodic box edge", "units": "a"}),
         "coordination": (
-            ("sample", "site"), g.coordination[None],
+            ("sample", "site"),
+            g.coordination[None],
             {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **_ONE},
         ),
         "first_shell_cutoff": (
-            ("sample",), np.array([g.first_shell_cutoff]),
+            ("sample",),
+            np.array([g.first_shell_cutoff]),
             {"long_name": "first minimum of g(x), x = r_ij / sigma_ij, measured in the sample", **_ONE},
         ),
     }
@@ -189,7 +202,8 @@ def _pair_variables(g: GlassSample) -> dict[str, Any]:
     st = g.stresses
     return {
         "pair_count": (
-            ("sample",), np.array([g.pairs.count], np.int64),
+            ("sample",),
+            np.array([g.pairs.count], np.int64),
             {"long_name": "number of interacting pairs in the sample", "sample_dimension": "pair", **_ONE},
         ),
         "pair_i": ("pair", g.pairs.i, {"long_name": "first particle of the pair", **_ONE}),
@@ -197,9 +211,13 @@ def _pair_variables(g: GlassSample) -> dict[str, Any]:
         "pair_distance": ("pair", g.pairs.distance, {"long_name": "pair distance r_ij", "units": "a"}),
         "pair_psi": ("pair", st.psi, {"long_name": "psi = r phi'(r) (seed 001 eq. 88)", "units": _ENERGY}),
         "pair_stress": (
-            ("pair", "spatial", "spatial_b"), st.stress,
-            {"long_name": "pair stress sigma^ab = e^a e^b psi (seed 001 eq. 87); traceless part: "
-             "subtract psi delta_ab / d (eq. 89)", "units": _ENERGY},
+            ("pair", "spatial", "spatial_b"),
+            st.stress,
+            {
+                "long_name": "pair stress sigma^ab = e^a e^b psi (seed 001 eq. 87); traceless part: "
+                "subtract psi delta_ab / d (eq. 89)",
+                "units": _ENERGY,
+            },
         ),
     }
 
@@ -209,32 +227,42 @@ def _record_variables(g: GlassSample) -> dict[str, Any]:
     q = g.quench
     return {
         "mc_energy": (
-            ("sample", MC_RECORD_DIM), g.mc_energy[None],
-            {"long_name": "potential energy per particle during Monte Carlo at the parent temperature "
-             "(NaN where no Monte Carlo was run)", "units": _ENERGY},
+            ("sample", MC_RECORD_DIM),
+            g.mc_energy[None],
+            {
+                "long_name": "potential energy per particle during Monte Carlo at the parent temperature "
+                "(NaN where no Monte Carlo was run)",
+                "units": _ENERGY,
+            },
         ),
         "mc_acceptance_displacement": (
-            ("sample",), np.array([g.mc_acceptance_displacement]),
+            ("sample",),
+            np.array([g.mc_acceptance_displacement]),
             {"long_name": "acceptance rate of Monte Carlo displacements", **_ONE},
         ),
         "mc_acceptance_swap": (
-            ("sample",), np.array([g.mc_acceptance_swap]),
+            ("sample",),
+            np.array([g.mc_acceptance_swap]),
             {"long_name": "acceptance rate of Monte Carlo swaps", **_ONE},
         ),
         "inherent_energy": (
-            ("sample",), np.array([q.energy / g.params.n_particles]),
+            ("sample",),
+            np.array([q.energy / g.params.n_particles]),
             {"long_name": "potential energy per particle of the inherent structure", "units": _ENERGY},
         ),
         "quench_max_force": (
-            ("sample",), np.array([q.max_force]),
+            ("sample",),
+            np.array([q.max_force]),
             {"long_name": "largest particle force norm after the quench", "units": "epsilon / a"},
         ),
         "quench_iterations": (
-            ("sample",), np.array([q.lbfgs_iterations], np.int64),
+            ("sample",),
+            np.array([q.lbfgs_iterations], np.int64),
             {"long_name": "L-BFGS iterations of the quench", **_ONE},
         ),
         "quench_fire_steps": (
-            ("sample",), np.array([q.fire_steps + q.prerelax_steps], np.int64),
+            ("sample",),
+            np.array([q.fire_steps + q.prerelax_steps], np.int64),
             {"long_name": "FIRE steps of the quench (pre-relaxation and polish)", **_ONE},
         ),
     }
@@ -244,21 +272,33 @@ def _site_variables(g: GlassSample) -> dict[str, Any]:
     """Per particle: ``first_shell_coordination`` (−1 when the first minimum of g was not located), and the
     ``diameter`` (soft spheres) or ``species`` (Kob–Andersen) after the swaps."""
     first_shell = g.first_shell if g.first_shell is not None else np.full(g.params.n_particles, -1, dtype=np.int64)
-    out: dict[str, Any] = {"first_shell_coordination": (
-        ("sample", "site"), first_shell[None],
-        {"long_name": "neighbours closer than the first minimum of g(r / sigma_ij) (-1: minimum not "
-         "located, box too small)", **_ONE},
-    )}
+    out: dict[str, Any] = {
+        "first_shell_coordination": (
+            ("sample", "site"),
+            first_shell[None],
+            {
+                "long_name": "neighbours closer than the first minimum of g(r / sigma_ij) (-1: minimum not "
+                "located, box too small)",
+                **_ONE,
+            },
+        )
+    }
     if g.params.potential == "soft_sphere":
         out["diameter"] = (
-            ("sample", "site"), g.quench.config.sizes[None],
+            ("sample", "site"),
+            g.quench.config.sizes[None],
             {"long_name": "particle diameter a_i (after swaps)", "units": "a"},
         )
     else:
         out["species"] = (
-            ("sample", "site"), g.quench.config.species[None],
-            {"long_name": "Kob-Andersen species (after swaps)", "flag_values": np.array([0, 1]),
-             "flag_meanings": "A B", **_ONE},
+            ("sample", "site"),
+            g.quench.config.species[None],
+            {
+                "long_name": "Kob-Andersen species (after swaps)",
+                "flag_values": np.array([0, 1]),
+                "flag_meanings": "A B",
+                **_ONE,
+            },
         )
     return out
 
@@ -309,7 +349,8 @@ def _method_attrs(p: GlassParams) -> dict[str, object]:
     return {
         "overlap_force": OVERLAP_FORCE,
         "mc_start": (
-            "random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
+            "random positions (T* = inf: no Monte Carlo)"
+            if math.isinf(p.parent_temperature)
             else f"random positions relaxed by FIRE to max |F| <= {OVERLAP_FORCE:g}"
         ),
         "quench_method": (

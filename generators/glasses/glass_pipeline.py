@@ -220,19 +220,27 @@ def equilibrate(
         energy0 = EnergyModel(start, pot).energy(start.positions) / n
         return start, start, np.where(sweeps == 0, energy0, np.nan), float("nan"), float("nan")
     settings = MCSettings(
-        temperature=params.parent_temperature, n_sweeps=params.n_sweeps, step=params.mc_step,
-        p_swap=params.p_swap, skin=params.mc_skin, record_every=params.record_every,
+        temperature=params.parent_temperature,
+        n_sweeps=params.n_sweeps,
+        step=params.mc_step,
+        p_swap=params.p_swap,
+        skin=params.mc_skin,
+        record_every=params.record_every,
     )
-    mc = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot, settings,
-                     mc_rng)
+    mc = run_swap_mc(remove_overlaps(start, pot), start.box_length, start.sizes, start.species, pot, settings, mc_rng)
     equilibrated = Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
     if not np.array_equal(np.asarray(mc.trace_sweeps), sweeps):
         raise RuntimeError(
             f"Monte Carlo recorded sweeps {np.asarray(mc.trace_sweeps)[:5]}..., expected {sweeps[:5]}...: "
             "the trace convention of run_swap_mc changed; update GlassParams.trace_sweeps"
         )
-    return (start, equilibrated, np.asarray(mc.energy_trace, dtype=np.float64), float(mc.acceptance_displacement),
-            float(mc.acceptance_swap))
+    return (
+        start,
+        equilibrated,
+        np.asarray(mc.energy_trace, dtype=np.float64),
+        float(mc.acceptance_displacement),
+        float(mc.acceptance_swap),
+    )
 
 
 def inherent_sample(
@@ -272,10 +280,20 @@ def inherent_sample(
     except ValueError:
         cutoff, first = float("nan"), None
     return GlassSample(
-        params=params, start=start, equilibrated=equilibrated, mc_energy=mc_energy,
-        mc_acceptance_displacement=acceptance_displacement, mc_acceptance_swap=acceptance_swap, quench=result,
-        eigenvalues=eigenvalues, vector_modes=modes, eigenvectors=eigenvectors, pairs=pairs,
-        stresses=pair_stresses(pairs), coordination=coordination_numbers(pairs), first_shell=first,
+        params=params,
+        start=start,
+        equilibrated=equilibrated,
+        mc_energy=mc_energy,
+        mc_acceptance_displacement=acceptance_displacement,
+        mc_acceptance_swap=acceptance_swap,
+        quench=result,
+        eigenvalues=eigenvalues,
+        vector_modes=modes,
+        eigenvectors=eigenvectors,
+        pairs=pairs,
+        stresses=pair_stresses(pairs),
+        coordination=coordination_numbers(pairs),
+        first_shell=first,
         first_shell_cutoff=cutoff,
     )
 

@@ -139,7 +139,9 @@ def _assemble(pairs: InteractingPairs, dimension: int, masses: np.ndarray | None
     diag = np.empty((n, d, d))
     for a in range(d):
         for b in range(d):
-            diag[:, a, b] = np.bincount(pairs.i, k[:, a, b], minlength=n) + np.bincount(pairs.j, k[:, a, b], minlength=n)
+            diag[:, a, b] = np.bincount(pairs.i, k[:, a, b], minlength=n) + np.bincount(
+                pairs.j, k[:, a, b], minlength=n
+            )
     rows = np.concatenate([pairs.i, pairs.j, np.arange(n)])
     cols = np.concatenate([pairs.j, pairs.i, np.arange(n)])
     blocks = np.concatenate([-k, -k, diag])
@@ -156,7 +158,9 @@ def _assemble(pairs: InteractingPairs, dimension: int, masses: np.ndarray | None
 
 
 def hessian_matrix(
-    config: Configuration, potential: PairPotential, masses: np.ndarray | None = None,
+    config: Configuration,
+    potential: PairPotential,
+    masses: np.ndarray | None = None,
     pairs: InteractingPairs | None = None,
 ) -> scipy.sparse.csr_matrix:
     """The mass-weighted Hessian D = M^(−1/2) H M^(−1/2) (seed 001 eqs. 45–46).
@@ -191,7 +195,9 @@ def hessian_matrix(
 
 
 def hessian_operator(
-    config: Configuration, potential: PairPotential, masses: np.ndarray | None = None,
+    config: Configuration,
+    potential: PairPotential,
+    masses: np.ndarray | None = None,
     pairs: InteractingPairs | None = None,
 ) -> scipy.sparse.linalg.LinearOperator:
     """:func:`hessian_matrix` as a symmetric :class:`~scipy.sparse.linalg.LinearOperator`.

@@ -94,15 +94,33 @@ TD_CHAINS = {1000: 20, 2000: 20, 4000: 12}
 NONADDITIVE_N = (1000, 2000, 4000)
 
 
-def _structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
-               acceptance_displacement: float, acceptance_swap: float, seed: np.random.SeedSequence, sample: int,
-               mc_seconds: float) -> xr.Dataset:
+def _structure(
+    glass: GlassParams,
+    start: Configuration,
+    liquid: Configuration,
+    energy_trace: np.ndarray,
+    acceptance_displacement: float,
+    acceptance_swap: float,
+    seed: np.random.SeedSequence,
+    sample: int,
+    mc_seconds: float,
+) -> xr.Dataset:
     """One structure of the chain, analysed by :func:`~.lowest_mode_glasses.analyse_structure`."""
     if not isinstance(glass, LowestModeParams):
         raise TypeError(f"expected LowestModeParams for the chain's glass, found {type(glass).__name__}")
     analysis = analyse_structure(glass, liquid)
-    return structure_dataset(glass, seed, sample, start, energy_trace, acceptance_displacement, acceptance_swap,
-                             analysis, mc_seconds, generator=NAME)
+    return structure_dataset(
+        glass,
+        seed,
+        sample,
+        start,
+        energy_trace,
+        acceptance_displacement,
+        acceptance_swap,
+        analysis,
+        mc_seconds,
+        generator=NAME,
+    )
 
 
 def with_energy_drift(ds: xr.Dataset, n_blocks: int = DRIFT_BLOCKS) -> xr.Dataset:
@@ -131,14 +149,13 @@ def with_energy_drift(ds: xr.Dataset, n_blocks: int = DRIFT_BLOCKS) -> xr.Datase
     unit = {"units": "epsilon"}
     names = {
         "energy_drift": "fitted change of V/N over the last half of the chain's equilibration trace (negative: "
-                        "still falling)",
+        "still falling)",
         "energy_drift_stderr": "least-squares standard error of energy_drift (block means)",
         "energy_drift_low": "lower end of the 95 % interval of energy_drift (Student t, n_blocks - 2 dof)",
         "energy_drift_high": "upper end of the 95 % interval of energy_drift",
         "energy_late_mean": "mean V/N over the last half of the equilibration trace",
     }
-    out = ds.assign({k: (("sample",), np.array([v]), {"long_name": names[k], **unit})
-                     for k, v in zip(names, values)})
+    out = ds.assign({k: (("sample",), np.array([v]), {"long_name": names[k], **unit}) for k, v in zip(names, values)})
     out.attrs["energy_drift_method"] = (
         f"last half of mc_energy (by sweep) cut into {n_blocks} consecutive blocks; least-squares line through the "
         "block means; drift = slope x window length; 95 % interval Student t with n_blocks - 2 dof; NaN when the "
@@ -199,8 +216,11 @@ def lowest_chain_cost(params: Mapping[str, Any]) -> float:
 
 
 def _parameters() -> tuple[Parameter, ...]:
-    base = [q for q in glass_parameters((T_D,), 1.0, chain=True, extra=chain_parameters(FS_WAVENUMBER))
-            if q.name not in ("vector_modes", "n_vectors")]
+    base = [
+        q
+        for q in glass_parameters((T_D,), 1.0, chain=True, extra=chain_parameters(FS_WAVENUMBER))
+        if q.name not in ("vector_modes", "n_vectors")
+    ]
     return (*base, *lowest_mode_parameters())
 
 
@@ -214,7 +234,7 @@ LOWEST_CHAINS = register(
         parameters=_parameters(),
         memory_estimate=lowest_chain_memory,
         description="soft-sphere glasses along equilibrated swap-MC chains at any N: lowest modes (sparse), moduli, "
-                    "energy drift (issue 25)",
+        "energy drift (issue 25)",
         source="seed 001; Lerner PRE 101, 032120 (2020)",
         cost_estimate=lowest_chain_cost,
         make_chain=lowest_mode_chain,
@@ -231,18 +251,27 @@ def _td_recipe(n: int, non_additive: bool = False) -> Recipe:
     td = T_D_NONADDITIVE if non_additive else T_D
     n_tau = EQUILIBRATION_TAUS.get(1.0, 40)
     chains = TD_CHAINS[n]
-    model = (f"non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}, issue 25 item 5), " if non_additive
-             else "")
+    model = f"non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}, issue 25 item 5), " if non_additive else ""
     return Recipe(
-        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [td]},
-        {"n_particles": n, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": RECIPE_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 50,
-         "mode_method": BUILT_WITH_MODE_METHOD,
-         **({"non_additivity": NINARELLO_NON_ADDITIVITY} if non_additive else {})},
-        n_samples=chains * RECIPE_CHAIN_SAMPLES, root_seed=26_000 + n,
-        description=(f"issue 25 T_d ladder: {model}N = {n}, d = 3, m = 2 and inf, T* = T_d = {td:g}, {chains} "
-                     f"chains of {RECIPE_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha "
-                     f"apart (swap tau_alpha = {tau} sweeps at N = 1000), lowest 50 modes, moduli, energy drift"),
+        NAME,
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [td]},
+        {
+            "n_particles": n,
+            "equilibration_sweeps": n_tau * tau,
+            "spacing_sweeps": 3 * tau,
+            "chain_samples": RECIPE_CHAIN_SAMPLES,
+            "record_every": 100,
+            "n_lowest": 50,
+            "mode_method": BUILT_WITH_MODE_METHOD,
+            **({"non_additivity": NINARELLO_NON_ADDITIVITY} if non_additive else {}),
+        },
+        n_samples=chains * RECIPE_CHAIN_SAMPLES,
+        root_seed=26_000 + n,
+        description=(
+            f"issue 25 T_d ladder: {model}N = {n}, d = 3, m = 2 and inf, T* = T_d = {td:g}, {chains} "
+            f"chains of {RECIPE_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha "
+            f"apart (swap tau_alpha = {tau} sweeps at N = 1000), lowest 50 modes, moduli, energy drift"
+        ),
     )
 
 
@@ -261,17 +290,27 @@ def _td_long_recipe() -> Recipe:
     tau = NONADDITIVE_SWAP_TAU_TD
     n_tau = EQUILIBRATION_TAUS.get(1.0, 40)
     return Recipe(
-        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D_NONADDITIVE]},
-        {"n_particles": TD_LONG_N, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": TD_LONG_CHAIN_SAMPLES, "record_every": 100, "n_lowest": 20,
-         "mode_method": BUILT_WITH_MODE_METHOD,
-         "non_additivity": NINARELLO_NON_ADDITIVITY},
-        n_samples=TD_LONG_CHAINS * TD_LONG_CHAIN_SAMPLES, root_seed=TD_LONG_ROOT_SEED,
-        description=(f"issue 63 T_d taper question: non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}), "
-                     f"N = {TD_LONG_N}, d = 3, m = 2 and inf, T* = T_d = {T_D_NONADDITIVE:g}, {TD_LONG_CHAINS} chains "
-                     f"of {TD_LONG_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha apart "
-                     f"(swap tau_alpha = {tau} sweeps), lowest 20 modes, moduli, energy drift; fresh root seed, "
-                     "registered before any chain was made (benchmark/registrations/td-control-long.toml)"),
+        NAME,
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D_NONADDITIVE]},
+        {
+            "n_particles": TD_LONG_N,
+            "equilibration_sweeps": n_tau * tau,
+            "spacing_sweeps": 3 * tau,
+            "chain_samples": TD_LONG_CHAIN_SAMPLES,
+            "record_every": 100,
+            "n_lowest": 20,
+            "mode_method": BUILT_WITH_MODE_METHOD,
+            "non_additivity": NINARELLO_NON_ADDITIVITY,
+        },
+        n_samples=TD_LONG_CHAINS * TD_LONG_CHAIN_SAMPLES,
+        root_seed=TD_LONG_ROOT_SEED,
+        description=(
+            f"issue 63 T_d taper question: non-additive soft spheres (eps = {NINARELLO_NON_ADDITIVITY:g}), "
+            f"N = {TD_LONG_N}, d = 3, m = 2 and inf, T* = T_d = {T_D_NONADDITIVE:g}, {TD_LONG_CHAINS} chains "
+            f"of {TD_LONG_CHAIN_SAMPLES}, {n_tau} tau_alpha before the first structure and 3 tau_alpha apart "
+            f"(swap tau_alpha = {tau} sweeps), lowest 20 modes, moduli, energy drift; fresh root seed, "
+            "registered before any chain was made (benchmark/registrations/td-control-long.toml)"
+        ),
     )
 
 
@@ -283,10 +322,19 @@ RECIPES: dict[str, Recipe] = {
     **{f"soft_spheres_lowest_n{n}_td": _td_recipe(n) for n in TD_CHAINS},
     **{f"soft_spheres_lowest_n{n}_td_nonadditive": _td_recipe(n, non_additive=True) for n in NONADDITIVE_N},
     "soft_spheres_lowest_td_small": Recipe(
-        NAME, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D]},
-        {"n_particles": 128, "equilibration_sweeps": 60, "spacing_sweeps": 10, "chain_samples": 2,
-         "record_every": 1, "n_lowest": 10, "mode_method": DEFAULT_MODE_METHOD},
-        n_samples=4, root_seed=26_000,
+        NAME,
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_D]},
+        {
+            "n_particles": 128,
+            "equilibration_sweeps": 60,
+            "spacing_sweeps": 10,
+            "chain_samples": 2,
+            "record_every": 1,
+            "n_lowest": 10,
+            "mode_method": DEFAULT_MODE_METHOD,
+        },
+        n_samples=4,
+        root_seed=26_000,
         description="small version of soft_spheres_lowest_n1000_td (N = 128) for tests",
     ),
 }

@@ -64,7 +64,13 @@ import scipy.sparse.linalg
 from numba import njit, prange
 
 __all__ = [
-    "BACKENDS", "METHODS", "LowestModes", "SolverBackend", "csr_block_product", "lowest_modes", "spectral_upper_bound",
+    "BACKENDS",
+    "METHODS",
+    "LowestModes",
+    "SolverBackend",
+    "csr_block_product",
+    "lowest_modes",
+    "spectral_upper_bound",
 ]
 
 #: Methods of :func:`lowest_modes`.
@@ -120,8 +126,14 @@ class LowestModes:
 
 @njit(parallel=True, cache=True)
 def csr_block_product(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, x: np.ndarray, alpha: float, shift: float,
-    beta: float, out: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    x: np.ndarray,
+    alpha: float,
+    shift: float,
+    beta: float,
+    out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """out ← alpha·(A x − shift·x) − beta·out, row by row (``out`` may hold the previous iterate).
 
@@ -180,8 +192,10 @@ class SolverBackend:
             self.xp = cupy
             self.matrix = cupyx.scipy.sparse.csr_matrix(csr)
             self._step = cupy.ElementwiseKernel(
-                "float64 ax, float64 x, float64 alpha, float64 shift, float64 beta", "float64 out",
-                "out = alpha * (ax - shift * x) - beta * out", "vdos_cheb_step",
+                "float64 ax, float64 x, float64 alpha, float64 shift, float64 beta",
+                "float64 out",
+                "out = alpha * (ax - shift * x) - beta * out",
+                "vdos_cheb_step",
             )
         else:
             self.xp = np
@@ -373,8 +387,9 @@ def _arpack(
     # at least ARPACK_MIN_EXTRA vectors beyond k (scipy's default 2k + 1 restarts too often for small k: half the CPU
     # at N = 4000, k = 20; unchanged from k = 40 on, where 2k + 1 is larger)
     ncv = min(backend.n, max(2 * k + 1, k + ARPACK_MIN_EXTRA))
-    values, vectors = scipy.sparse.linalg.eigsh(op, k=k, which="SA", tol=tol, v0=v0, ncv=ncv,
-                                                maxiter=max_iterations * backend.n)
+    values, vectors = scipy.sparse.linalg.eigsh(
+        op, k=k, which="SA", tol=tol, v0=v0, ncv=ncv, maxiter=max_iterations * backend.n
+    )
     backend.products += counter["n"]
     order = np.argsort(values)
     values, vectors = values[order], backend.project(np.ascontiguousarray(vectors[:, order]))
@@ -447,7 +462,7 @@ def lowest_modes(
     start = time.perf_counter()
     be = SolverBackend(backend, matrix, exclude)
     n_excluded = 0 if be.basis is None else int(be.basis.shape[1])
-    extra = ({"chebyshev": max(10, k // 2), "lobpcg": 5, "arpack": 1}[method] if buffer is None else int(buffer))
+    extra = {"chebyshev": max(10, k // 2), "lobpcg": 5, "arpack": 1}[method] if buffer is None else int(buffer)
     p = k + extra
     if not (1 <= k and extra >= 0 and p <= be.n - n_excluded):
         raise ValueError(

@@ -293,9 +293,13 @@ def elastic_moduli(
     n_shear = d * (d - 1)
     bulk_term = (d - 1) / d * pressure
     return ElasticModuli(
-        shear=relaxed[:n_shear], longitudinal=relaxed[n_shear:n_shear + d],
+        shear=relaxed[:n_shear],
+        longitudinal=relaxed[n_shear : n_shear + d],
         bulk=float(relaxed[-1] / d**2 + bulk_term),
-        shear_born=born[:n_shear] / volume, longitudinal_born=born[n_shear:n_shear + d] / volume,
-        bulk_born=float(born[-1] / volume / d**2 + bulk_term), pressure=pressure, density=config.density,
+        shear_born=born[:n_shear] / volume,
+        longitudinal_born=born[n_shear : n_shear + d] / volume,
+        bulk_born=float(born[-1] / volume / d**2 + bulk_term),
+        pressure=pressure,
+        density=config.density,
         cg_iterations=iterations,
     )

@@ -145,8 +145,15 @@ def pair_size(size_i, size_j, non_additivity: float):  # pragma: no cover - comp
 
 @njit(cache=True)
 def pair_parameters(
-    i: int, j: int, size: np.ndarray, species: np.ndarray, sigma_table: np.ndarray,
-    epsilon_table: np.ndarray, cut_table: np.ndarray, kind: int, non_additivity: float,
+    i: int,
+    j: int,
+    size: np.ndarray,
+    species: np.ndarray,
+    sigma_table: np.ndarray,
+    epsilon_table: np.ndarray,
+    cut_table: np.ndarray,
+    kind: int,
+    non_additivity: float,
 ) -> tuple[float, float, float]:  # pragma: no cover - compiled
     """(σ_ij, ε_ij, r_c,ij) of particles i and j.
 
@@ -242,8 +249,9 @@ class PairPotential:
 
     def pair_sizes(self, size_i: np.ndarray | float, size_j: np.ndarray | float) -> np.ndarray:
         """a_ij of soft-sphere pairs (:func:`pair_size`, NumPy arrays)."""
-        si, sj = (np.ascontiguousarray(a) for a in np.broadcast_arrays(np.asarray(size_i, float),
-                                                                        np.asarray(size_j, float)))
+        si, sj = (
+            np.ascontiguousarray(a) for a in np.broadcast_arrays(np.asarray(size_i, float), np.asarray(size_j, float))
+        )
         return np.asarray(pair_size(si, sj, self.non_additivity))
 
     @property
@@ -252,8 +260,12 @@ class PairPotential:
         return "inf" if self.taper_order == INFINITE_ORDER else str(self.taper_order)
 
     def evaluate(
-        self, r: np.ndarray, size_i: np.ndarray | float = 1.0, size_j: np.ndarray | float = 1.0,
-        species_i: np.ndarray | int = 0, species_j: np.ndarray | int = 0,
+        self,
+        r: np.ndarray,
+        size_i: np.ndarray | float = 1.0,
+        size_j: np.ndarray | float = 1.0,
+        species_i: np.ndarray | int = 0,
+        species_j: np.ndarray | int = 0,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """φ, φ′, φ″ for arrays of distances (and per-pair sizes or species).
 
@@ -265,15 +277,29 @@ class PairPotential:
         (True, 0.0, 0.0)
         """
         r, si, sj, ti, tj = np.broadcast_arrays(
-            np.asarray(r, float), np.asarray(size_i, float), np.asarray(size_j, float),
-            np.asarray(species_i, np.int64), np.asarray(species_j, np.int64),
+            np.asarray(r, float),
+            np.asarray(size_i, float),
+            np.asarray(size_j, float),
+            np.asarray(species_i, np.int64),
+            np.asarray(species_j, np.int64),
         )
         if self.non_additivity != 0.0 and r.size and not np.all(self.pair_sizes(si, sj) > 0.0):
             self.check_sizes(np.concatenate([si.ravel(), sj.ravel()]))
         out = np.zeros((3, *r.shape))
         _evaluate_many(
-            r.ravel(), si.ravel(), sj.ravel(), ti.ravel(), tj.ravel(), self.sigma, self.epsilon,
-            self.cutoff, self.kind, self.exponent, self.taper_order, self.non_additivity, out.reshape(3, -1),
+            r.ravel(),
+            si.ravel(),
+            sj.ravel(),
+            ti.ravel(),
+            tj.ravel(),
+            self.sigma,
+            self.epsilon,
+            self.cutoff,
+            self.kind,
+            self.exponent,
+            self.taper_order,
+            self.non_additivity,
+            out.reshape(3, -1),
         )
         return out[0], out[1], out[2]
 
@@ -313,8 +339,12 @@ def soft_sphere_potential(
     with the same taper and cutoff.
     """
     return PairPotential(
-        name="soft_sphere", kind=KIND_SOFT_SPHERE, taper_order=taper_order, exponent=exponent,
-        cutoff=np.full((1, 1), float(r_cut)), non_additivity=non_additivity,
+        name="soft_sphere",
+        kind=KIND_SOFT_SPHERE,
+        taper_order=taper_order,
+        exponent=exponent,
+        cutoff=np.full((1, 1), float(r_cut)),
+        non_additivity=non_additivity,
     )
 
 
@@ -323,6 +353,11 @@ def kob_andersen_potential(taper_order: int = 2, cut_in_sigma: float = 2.5) -> P
     sigma = np.array([[1.0, 0.8], [0.8, 0.88]])
     epsilon = np.array([[1.0, 1.5], [1.5, 0.5]])
     return PairPotential(
-        name="lennard_jones", kind=KIND_LENNARD_JONES, taper_order=taper_order, exponent=12,
-        sigma=sigma, epsilon=epsilon, cutoff=cut_in_sigma * sigma,
+        name="lennard_jones",
+        kind=KIND_LENNARD_JONES,
+        taper_order=taper_order,
+        exponent=12,
+        sigma=sigma,
+        epsilon=epsilon,
+        cutoff=cut_in_sigma * sigma,
     )

@@ -91,9 +91,7 @@ def self_intermediate_scattering(displacements: np.ndarray, q: float) -> np.ndar
     if displacements.ndim == 2:
         displacements = displacements[None]
     if displacements.ndim != 3 or displacements.shape[-1] not in (2, 3):
-        raise ValueError(
-            f"displacements have shape {displacements.shape}; expected (n_frames, N, d) with d = 2 or 3"
-        )
+        raise ValueError(f"displacements have shape {displacements.shape}; expected (n_frames, N, d) with d = 2 or 3")
     if not q > 0:
         raise ValueError(f"q is {q}; expected a positive wavenumber")
     x = q * np.sqrt(np.einsum("tnk,tnk->tn", displacements, displacements))
@@ -223,8 +221,8 @@ class _Frames:
 
     def truncate(self, f: int) -> None:
         """Keep frames 0 … ``f`` only."""
-        self.sweeps, self.displacements = self.sweeps[:f + 1], self.displacements[:f + 1]
-        self.energy = self.energy[:f + 1]
+        self.sweeps, self.displacements = self.sweeps[: f + 1], self.displacements[: f + 1]
+        self.energy = self.energy[: f + 1]
 
 
 def mc_trajectory(
@@ -289,8 +287,9 @@ def mc_trajectory(
     run = _Frames(pos, sizes, species, frame_sweeps)
     for f in range(1, frame_sweeps.size):
         interval = int(frame_sweeps[f] - frame_sweeps[f - 1])
-        settings = MCSettings(temperature=temperature, n_sweeps=interval, step=step, p_swap=p_swap, skin=skin,
-                              record_every=interval)
+        settings = MCSettings(
+            temperature=temperature, n_sweeps=interval, step=step, p_swap=p_swap, skin=skin, record_every=interval
+        )
         run.add(f, run_swap_mc(run.pos, box_length, run.sizes, run.species, potential, settings, rng))
         if q is not None and stop_below is not None and self_intermediate_scattering(run.total, q)[0] < stop_below:
             run.truncate(f)
@@ -298,8 +297,12 @@ def mc_trajectory(
     if run.sweeps.size == 1:
         run.energy[0] = float("nan")
     return Trajectory(
-        sweeps=run.sweeps, displacements=run.displacements, positions=run.pos, energy=run.energy,
-        acceptance=run.accepted / run.attempted if run.attempted else float("nan"), sizes=run.sizes,
+        sweeps=run.sweeps,
+        displacements=run.displacements,
+        positions=run.pos,
+        energy=run.energy,
+        acceptance=run.accepted / run.attempted if run.attempted else float("nan"),
+        sizes=run.sizes,
         species=run.species,
     )
 
@@ -345,9 +348,9 @@ def structure_factor(
     qvec, qmod = qvec[keep], qmod[keep]
     s = np.empty(qmod.size)
     for start in range(0, qmod.size, 2048):
-        phase = positions @ qvec[start:start + 2048].T
+        phase = positions @ qvec[start : start + 2048].T
         rho = np.exp(1j * phase).sum(axis=0)
-        s[start:start + 2048] = (rho * rho.conj()).real / n
+        s[start : start + 2048] = (rho * rho.conj()).real / n
     width = bin_width or dq
     index = np.floor(qmod / width).astype(np.int64)
     counts = np.bincount(index)
@@ -451,8 +454,13 @@ def _multistart_fit(
         slope, intercept = np.polyfit(linearise(temperature, guess), log_tau, 1)
         try:
             params, cov = scipy.optimize.curve_fit(
-                model, temperature, log_tau, p0=(guess, max(slope_sign * slope, min_slope), intercept), sigma=sigma,
-                absolute_sigma=sigma is not None, bounds=([-np.inf, 0.0, -np.inf], [t_low, np.inf, np.inf]),
+                model,
+                temperature,
+                log_tau,
+                p0=(guess, max(slope_sign * slope, min_slope), intercept),
+                sigma=sigma,
+                absolute_sigma=sigma is not None,
+                bounds=([-np.inf, 0.0, -np.inf], [t_low, np.inf, np.inf]),
                 maxfev=20000,
             )
         except RuntimeError:
@@ -465,9 +473,7 @@ def _multistart_fit(
     return best
 
 
-def fit_mct(
-    temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.ndarray | None = None
-) -> MCTFit:
+def fit_mct(temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.ndarray | None = None) -> MCTFit:
     """Least-squares fit of ln τ = ln A − γ ln(T − T_d).
 
     Parameters
@@ -496,18 +502,27 @@ def fit_mct(
         return log_a - gamma * np.log(np.clip(t - t_d, 1e-12, None))
 
     params, cov, rms = _multistart_fit(
-        model, temperature, log_tau, sigma, fractions=(0.5, 0.7, 0.85, 0.95),
-        linearise=lambda t, t0: np.log(t - t0), slope_sign=-1.0, min_slope=0.1, what="MCT power-law",
+        model,
+        temperature,
+        log_tau,
+        sigma,
+        fractions=(0.5, 0.7, 0.85, 0.95),
+        linearise=lambda t, t0: np.log(t - t0),
+        slope_sign=-1.0,
+        min_slope=0.1,
+        what="MCT power-law",
     )
     return MCTFit(
-        t_d=float(params[0]), gamma=float(params[1]), amplitude=float(np.exp(params[2])), covariance=cov,
-        t_d_error=float(np.sqrt(cov[0, 0])), residual_rms=rms,
+        t_d=float(params[0]),
+        gamma=float(params[1]),
+        amplitude=float(np.exp(params[2])),
+        covariance=cov,
+        t_d_error=float(np.sqrt(cov[0, 0])),
+        residual_rms=rms,
     )
 
 
-def fit_vft(
-    temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.ndarray | None = None
-) -> VFTFit:
+def fit_vft(temperature: np.ndarray, tau: np.ndarray, log_tau_error: np.ndarray | None = None) -> VFTFit:
     """Least-squares fit of ln τ = ln τ₀ + B/(T − T_0).
 
     Parameters
@@ -532,10 +547,21 @@ def fit_vft(
         return log_tau0 + b / np.clip(t - t_0, 1e-12, None)
 
     params, cov, rms = _multistart_fit(
-        model, temperature, log_tau, sigma, fractions=(0.2, 0.4, 0.6, 0.8),
-        linearise=lambda t, t0: 1.0 / (t - t0), slope_sign=1.0, min_slope=1e-3, what="VFT",
+        model,
+        temperature,
+        log_tau,
+        sigma,
+        fractions=(0.2, 0.4, 0.6, 0.8),
+        linearise=lambda t, t0: 1.0 / (t - t0),
+        slope_sign=1.0,
+        min_slope=1e-3,
+        what="VFT",
     )
     return VFTFit(
-        t_0=float(params[0]), b=float(params[1]), tau_0=float(np.exp(params[2])), covariance=cov,
-        t_0_error=float(np.sqrt(cov[0, 0])), residual_rms=rms,
+        t_0=float(params[0]),
+        b=float(params[1]),
+        tau_0=float(np.exp(params[2])),
+        covariance=cov,
+        t_0_error=float(np.sqrt(cov[0, 0])),
+        residual_rms=rms,
     )

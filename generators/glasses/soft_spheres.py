@@ -188,36 +188,56 @@ def seed_literal_sweeps(n_particles: int) -> int:
 
 def _paper_mc(n_particles: int) -> dict[str, int]:
     return {"n_particles": n_particles, "n_sweeps": seed_literal_sweeps(n_particles), "record_every": 10}
+
+
 _SMALL_MC = {"n_sweeps": 20, "record_every": 10, "n_vectors": 10}
 
 _FULL_RECIPES: dict[str, Recipe] = {
     "soft_spheres_n1000": Recipe(
-        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        _paper_mc(1000), n_samples=100, root_seed=1000,
+        "soft_spheres",
+        {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
+        _paper_mc(1000),
+        n_samples=100,
+        root_seed=1000,
         description="seed 001 Fig. 4: N = 1000, d = 3, m = 2 and inf, high and low T* (F(omega), s)",
     ),
     "soft_spheres_n1600_levels": Recipe(
-        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
-        {**_paper_mc(1600), "n_vectors": 0, "pair_data": False}, n_samples=900, root_seed=1600,
+        "soft_spheres",
+        {"taper_order": _TAPERS, "parent_temperature": [T_HIGH, T_LOW]},
+        {**_paper_mc(1600), "n_vectors": 0, "pair_data": False},
+        n_samples=900,
+        root_seed=1600,
         description="seed 001 Fig. 2: N = 1600, d = 3, 900 samples (level statistics, P(r))",
     ),
     "soft_spheres_nonadditive_n1000": Recipe(
-        "soft_spheres", {"taper_order": _TAPERS, "parent_temperature": [T_HIGH]},
-        {**_paper_mc(1000), "non_additivity": NINARELLO_NON_ADDITIVITY}, n_samples=100, root_seed=1700,
-        description=("issue 25 item 5, fractionation control: non-additive soft spheres, a_ij = (a_i + a_j)/2 "
-                     "(1 - 0.2 |a_i - a_j|) (Ninarello, Berthier, Coslovich, PRX 7, 021039, 2017), seed-001 taper "
-                     "and cutoff, N = 1000, d = 3, m = 2 and inf, seed-literal protocol at high T* (this model's "
-                     "T_d is measured by studies/measure_td.py --non-additivity 0.2)"),
+        "soft_spheres",
+        {"taper_order": _TAPERS, "parent_temperature": [T_HIGH]},
+        {**_paper_mc(1000), "non_additivity": NINARELLO_NON_ADDITIVITY},
+        n_samples=100,
+        root_seed=1700,
+        description=(
+            "issue 25 item 5, fractionation control: non-additive soft spheres, a_ij = (a_i + a_j)/2 "
+            "(1 - 0.2 |a_i - a_j|) (Ninarello, Berthier, Coslovich, PRX 7, 021039, 2017), seed-001 taper "
+            "and cutoff, N = 1000, d = 3, m = 2 and inf, seed-literal protocol at high T* (this model's "
+            "T_d is measured by studies/measure_td.py --non-additivity 0.2)"
+        ),
     ),
     "lennard_jones_n1000": Recipe(
-        "lennard_jones", {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
-        _paper_mc(1000), n_samples=100, root_seed=2000,
+        "lennard_jones",
+        {"taper_order": _TAPERS, "parent_temperature": [KA_T_HIGH, KA_T_LOW]},
+        _paper_mc(1000),
+        n_samples=100,
+        root_seed=2000,
         description="Kob-Andersen glasses, N = 1000, d = 3 (seed 001: s = 5 for potentials with a minimum)",
     ),
 }
 #: Particles of the small test version of each full recipe.
-_SMALL_N = {"soft_spheres_n1000": 128, "soft_spheres_n1600_levels": 160, "soft_spheres_nonadditive_n1000": 128,
-            "lennard_jones_n1000": 200}
+_SMALL_N = {
+    "soft_spheres_n1000": 128,
+    "soft_spheres_n1600_levels": 160,
+    "soft_spheres_nonadditive_n1000": 128,
+    "lennard_jones_n1000": 200,
+}
 
 
 def small_recipe(
@@ -226,13 +246,17 @@ def small_recipe(
     """The test-size version of ``full``: same grid and seed, ``n_particles``, the ``small`` settings
     (default 20 sweeps, 10 vectors) and ``n_samples``."""
     return Recipe(
-        full.generator, full.grid, {**full.fixed, "n_particles": n_particles, **(_SMALL_MC if small is None else small)},
-        n_samples=n_samples, root_seed=full.root_seed,
+        full.generator,
+        full.grid,
+        {**full.fixed, "n_particles": n_particles, **(_SMALL_MC if small is None else small)},
+        n_samples=n_samples,
+        root_seed=full.root_seed,
         description=f"small version of {name} (N = {n_particles}) for tests",
     )
 
 
 #: The paper's datasets (full, seed-literal protocol) and a small version of each for tests ("…_small").
 RECIPES: dict[str, Recipe] = {
-    **_FULL_RECIPES, **{f"{k}_small": small_recipe(k, r, _SMALL_N[k]) for k, r in _FULL_RECIPES.items()}
+    **_FULL_RECIPES,
+    **{f"{k}_small": small_recipe(k, r, _SMALL_N[k]) for k, r in _FULL_RECIPES.items()},
 }

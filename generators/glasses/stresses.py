@@ -178,9 +178,7 @@ def first_shell_cutoff(config: Configuration, potential: PairPotential) -> First
     kernel /= kernel.sum()
     smooth = np.convolve(np.pad(g, half, mode="edge"), kernel, mode="valid")
     peak = int(np.argmax(smooth))
-    interior = np.flatnonzero(
-        (smooth[peak + 1 : -1] <= smooth[peak:-2]) & (smooth[peak + 1 : -1] < smooth[peak + 2 :])
-    )
+    interior = np.flatnonzero((smooth[peak + 1 : -1] <= smooth[peak:-2]) & (smooth[peak + 1 : -1] < smooth[peak + 2 :]))
     # a minimum within the kernel's half-width of the range end is shaped by the edge padding, not by pairs
     interior = interior[peak + 1 + interior < len(smooth) - half]
     if interior.size == 0:
@@ -193,9 +191,7 @@ def first_shell_cutoff(config: Configuration, potential: PairPotential) -> First
     return FirstShell(float(centres[minimum]), float(centres[peak]), centres, smooth / (tail if tail > 0 else 1.0))
 
 
-def first_shell_coordination(
-    config: Configuration, potential: PairPotential, cutoff: float
-) -> np.ndarray:
+def first_shell_coordination(config: Configuration, potential: PairPotential, cutoff: float) -> np.ndarray:
     """Shape (N,), int64: neighbours with r_ij < ``cutoff`` · σ_ij (see :func:`first_shell_cutoff`)."""
     sigma_max = float(np.max(config.sizes)) if potential.kind == KIND_SOFT_SPHERE else float(potential.sigma.max())
     r_search = min(cutoff * sigma_max, 0.499 * config.box_length)

@@ -226,8 +226,17 @@ def _variant_arrays(variants: tuple[str, ...], grid: np.ndarray, epsilon: float)
         pi.append(i)
         pj.append(j)
         pd.append(_pair_distance(i, j))
-    return {"eigenvalues": eigenvalues, "zero": zero, "vectors": vectors, "coordination": coordination,
-            "response": response, "counts": counts, "pi": pi, "pj": pj, "pd": pd}
+    return {
+        "eigenvalues": eigenvalues,
+        "zero": zero,
+        "vectors": vectors,
+        "coordination": coordination,
+        "response": response,
+        "counts": counts,
+        "pi": pi,
+        "pj": pj,
+        "pd": pd,
+    }
 
 
 def _toy_coords(variants: tuple[str, ...], all_modes: np.ndarray, grid: np.ndarray) -> dict[str, Any]:
@@ -431,10 +440,22 @@ NINE_NODE_TOY = register(
         make_sample=nine_node_toy_sample,
         check_params=check_nine_node_toy_params,
         parameters=(
-            Parameter("variant", "toy variant (lattice, added spring, missing spring)", VARIANTS, grid=True,
-                      kind="choice", choices=VARIANTS),
-            Parameter("epsilon", "broadening eta of the Green's function G(omega + i eta)", DEFAULT_EPSILON,
-                      units="1", minimum=0.0, open_minimum=True),
+            Parameter(
+                "variant",
+                "toy variant (lattice, added spring, missing spring)",
+                VARIANTS,
+                grid=True,
+                kind="choice",
+                choices=VARIANTS,
+            ),
+            Parameter(
+                "epsilon",
+                "broadening eta of the Green's function G(omega + i eta)",
+                DEFAULT_EPSILON,
+                units="1",
+                minimum=0.0,
+                open_minimum=True,
+            ),
         ),
         description="seed 002 Fig. 4 right: 3x3 periodic spring lattice, one spring added or removed",
         source="seed 002",

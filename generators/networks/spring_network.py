@@ -77,8 +77,6 @@ REFERENCE = (
 )
 
 
-
-
 @dataclass(frozen=True)
 class SpringNetworkParams:
     """Settings of one spring network (seed 002, Sec. II).
@@ -156,8 +154,7 @@ class SpringNetworkParams:
         set_(self, "n_vectors", check_integer("n_vectors", self.n_vectors, 0))
         if isinstance(self.vector_modes, (str, bytes)) or not hasattr(self.vector_modes, "__iter__"):
             raise TypeError(
-                f"vector_modes must be a sequence of mode indices, found {self.vector_modes!r}; "
-                "pass e.g. (100, 200)"
+                f"vector_modes must be a sequence of mode indices, found {self.vector_modes!r}; pass e.g. (100, 200)"
             )
         modes = tuple(check_integer("vector_modes entry", m, 0) for m in self.vector_modes)
         if modes and max(modes) >= self.n_site:
@@ -179,9 +176,7 @@ class SpringNetworkParams:
         valid = [f.name for f in fields(cls)]
         unknown = sorted(set(params) - set(valid))
         if unknown:
-            raise ValueError(
-                f"unknown spring-network parameter(s) {unknown}; valid parameters are {valid}"
-            )
+            raise ValueError(f"unknown spring-network parameter(s) {unknown}; valid parameters are {valid}")
         return cls(**dict(params))
 
     @property
@@ -383,7 +378,6 @@ def build_spring_network(params: SpringNetworkParams, seed: np.random.SeedSequen
     )
 
 
-
 #: Bytes per node besides the dense eigenproblem (sparse matrix, positions, springs, the stored sample):
 #: measured with tracemalloc at n_side = 40, 200 B; rounded up.
 BYTES_PER_NODE = 1000
@@ -560,16 +554,42 @@ SPRING_NETWORK = register(
         make_sample=spring_network_sample,
         check_params=SpringNetworkParams.from_mapping,
         parameters=(
-            Parameter("delta", "displacement of nodes from lattice sites", (0.0, 0.1, 0.2, 0.3), units="1",
-                      grid=True, minimum=0.0, note="< lattice_constant/2"),
-            Parameter("connectivity", "spring connectivity (nearest: four lattice neighbours; cutoff: r < a + delta)",
-                      CONNECTIVITIES, grid=True, kind="choice", choices=CONNECTIVITIES),
-            Parameter("spring", "spring constant rule (inverse_distance: t0 a/r; constant: t0)", SPRINGS, grid=True,
-                      kind="choice", choices=SPRINGS),
-            Parameter("n_side", "nodes per side of the periodic square lattice, sqrt(N)", 60, units="1", kind="int",
-                      minimum=3),
-            Parameter("n_vectors", "eigenvectors kept for the lowest modes from mode 1 up", 20, units="1", kind="int",
-                      minimum=0),
+            Parameter(
+                "delta",
+                "displacement of nodes from lattice sites",
+                (0.0, 0.1, 0.2, 0.3),
+                units="1",
+                grid=True,
+                minimum=0.0,
+                note="< lattice_constant/2",
+            ),
+            Parameter(
+                "connectivity",
+                "spring connectivity (nearest: four lattice neighbours; cutoff: r < a + delta)",
+                CONNECTIVITIES,
+                grid=True,
+                kind="choice",
+                choices=CONNECTIVITIES,
+            ),
+            Parameter(
+                "spring",
+                "spring constant rule (inverse_distance: t0 a/r; constant: t0)",
+                SPRINGS,
+                grid=True,
+                kind="choice",
+                choices=SPRINGS,
+            ),
+            Parameter(
+                "n_side", "nodes per side of the periodic square lattice, sqrt(N)", 60, units="1", kind="int", minimum=3
+            ),
+            Parameter(
+                "n_vectors",
+                "eigenvectors kept for the lowest modes from mode 1 up",
+                20,
+                units="1",
+                kind="int",
+                minimum=0,
+            ),
             Parameter("lattice_constant", "lattice constant a", 1.0, units="1", minimum=0.0, open_minimum=True),
             Parameter("t0", "spring-constant scale t0", 1.0, units="1", minimum=0.0, open_minimum=True),
         ),

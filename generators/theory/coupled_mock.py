@@ -71,10 +71,17 @@ class GlassCouplings:
     modulus_scatter: float = GLASS_MODULUS_SCATTER
 
     def __post_init__(self) -> None:
-        if not (self.shear_modulus_inf > 0 and 0 <= self.modulus_n_slope < 1 and self.density_excess > -1
-                and self.modulus_scatter >= 0 and math.isfinite(self.modulus_coupling)):
-            raise ValueError(f"{self}: expected G_inf > 0, 0 <= modulus_n_slope < 1, density_excess > -1, "
-                             "modulus_scatter >= 0 and a finite modulus_coupling")
+        if not (
+            self.shear_modulus_inf > 0
+            and 0 <= self.modulus_n_slope < 1
+            and self.density_excess > -1
+            and self.modulus_scatter >= 0
+            and math.isfinite(self.modulus_coupling)
+        ):
+            raise ValueError(
+                f"{self}: expected G_inf > 0, 0 <= modulus_n_slope < 1, density_excess > -1, "
+                "modulus_scatter >= 0 and a finite modulus_coupling"
+            )
 
     def shear_modulus(self, n_particles: int) -> float:
         """G(N), the ensemble shear modulus at N."""
@@ -89,8 +96,11 @@ def _spectrum_at(spectrum: CurvedSpectrum, couplings: GlassCouplings, n_particle
     """The spectrum in units of ω_g(N) (what :func:`mock_glass_spectra` takes) that is ``spectrum`` in units of
     ω_g,∞, times the density factor of N."""
     r = math.sqrt(couplings.shear_modulus_inf / couplings.shear_modulus(n_particles))  # ω_g,∞ / ω_g(N)
-    return replace(spectrum, amplitude=spectrum.amplitude * couplings.density_factor(n_particles)
-                   / r ** (spectrum.s_deep + 1.0), x_star=spectrum.x_star * r)
+    return replace(
+        spectrum,
+        amplitude=spectrum.amplitude * couplings.density_factor(n_particles) / r ** (spectrum.s_deep + 1.0),
+        x_star=spectrum.x_star * r,
+    )
 
 
 #: Levels drawn beyond the k kept, so that a level scaled down from above the k-th is not missed.
@@ -121,13 +131,25 @@ def _couple(mock: MockSpectra, beta: float, g_mean: float, k: int, scatter: floa
     omega = np.where(mock.is_phonon, mock.omega, mock.omega * factor[:, None])
     order = np.argsort(np.where(np.isfinite(omega), omega, np.inf), axis=1, kind="stable")[:, :k]
     take = np.take_along_axis
-    return replace(mock, omega=take(omega, order, axis=1), participation=take(mock.participation, order, axis=1),
-                   is_phonon=take(mock.is_phonon, order, axis=1))
+    return replace(
+        mock,
+        omega=take(omega, order, axis=1),
+        participation=take(mock.participation, order, axis=1),
+        is_phonon=take(mock.is_phonon, order, axis=1),
+    )
 
 
-def coupled_glass_mock(n_particles: int, n_samples: int, *, spectrum: CurvedSpectrum, couplings: GlassCouplings,
-                       levels: Literal["poisson", "goe"] = "goe", k: int = 20, structures_per_chain: int = 1,
-                       seed: int = 0) -> MockSpectra:
+def coupled_glass_mock(
+    n_particles: int,
+    n_samples: int,
+    *,
+    spectrum: CurvedSpectrum,
+    couplings: GlassCouplings,
+    levels: Literal["poisson", "goe"] = "goe",
+    k: int = 20,
+    structures_per_chain: int = 1,
+    seed: int = 0,
+) -> MockSpectra:
     """Mock lowest-k spectra of ``n_samples`` glasses of N particles with the glasses' couplings (module
     docstring).
 
@@ -157,15 +179,26 @@ def coupled_glass_mock(n_particles: int, n_samples: int, *, spectrum: CurvedSpec
     """
     g_n = couplings.shear_modulus(n_particles)
     mock = mock_glass_spectra(
-        n_particles, n_samples, k=k + _EXTRA_LEVELS, levels=levels,
+        n_particles,
+        n_samples,
+        k=k + _EXTRA_LEVELS,
+        levels=levels,
         spectrum=_spectrum_at(spectrum, couplings, n_particles),
         hybridisation=round(GLASS_SHELL_LOG_SD * (1000.0 / n_particles) ** GLASS_SHELL_POWER, 12),
-        structures_per_chain=structures_per_chain, shear_modulus=g_n, modulus_scatter=couplings.modulus_scatter,
-        seed=seed)
-    mock = _couple(mock, couplings.modulus_coupling, g_n, k,
-                   couplings.modulus_scatter * math.sqrt(1000.0 / n_particles), spectrum.s_deep)
-    truth = {**mock.truth, "couplings": asdict(couplings), "spectrum_inf": asdict(spectrum),
-             "shear_modulus_at_n": g_n}
+        structures_per_chain=structures_per_chain,
+        shear_modulus=g_n,
+        modulus_scatter=couplings.modulus_scatter,
+        seed=seed,
+    )
+    mock = _couple(
+        mock,
+        couplings.modulus_coupling,
+        g_n,
+        k,
+        couplings.modulus_scatter * math.sqrt(1000.0 / n_particles),
+        spectrum.s_deep,
+    )
+    truth = {**mock.truth, "couplings": asdict(couplings), "spectrum_inf": asdict(spectrum), "shear_modulus_at_n": g_n}
     return replace(mock, truth=truth)
 
 
@@ -201,5 +234,9 @@ def coupling_statistics(omega: np.ndarray, shear_modulus: np.ndarray) -> dict[st
         r = np.minimum(gaps[:, 1:], gaps[:, :-1]) / np.maximum(gaps[:, 1:], gaps[:, :-1])
     from scipy import stats  # here, not at the top: importing vdosbench.generators (each worker does) skips it
 
-    return {"spearman_g_lowest": float(stats.spearmanr(g, omega[:, 0])[0]), "mean_g": float(np.mean(g)),
-            "r_tilde": float(np.nanmean(r)), "samples": int(omega.shape[0])}
+    return {
+        "spearman_g_lowest": float(stats.spearmanr(g, omega[:, 0])[0]),
+        "mean_g": float(np.mean(g)),
+        "r_tilde": float(np.nanmean(r)),
+        "samples": int(omega.shape[0]),
+    }

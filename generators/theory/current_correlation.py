@@ -152,13 +152,22 @@ def current_correlation(
     one = _ONE
     return xr.Dataset(
         {
-            "current_correlation": (("wavevector", "omega"), c,
-                                    {"long_name": "C(q, omega) = pi k_B T sum_n w_n(q) delta_eta(omega - omega_n)", **one}),
-            "mode_weight": (("wavevector", "mode"), weights,
-                            {"long_name": "w_n(q) = |sum_i e_n(i) exp(-i q.x_i)|^2 / N", **one}),
+            "current_correlation": (
+                ("wavevector", "omega"),
+                c,
+                {"long_name": "C(q, omega) = pi k_B T sum_n w_n(q) delta_eta(omega - omega_n)", **one},
+            ),
+            "mode_weight": (
+                ("wavevector", "mode"),
+                weights,
+                {"long_name": "w_n(q) = |sum_i e_n(i) exp(-i q.x_i)|^2 / N", **one},
+            ),
             "mode_frequency": ("mode", freq, {"long_name": "omega_n = sqrt(lambda_n)", **one}),
-            "peak_frequency": ("wavevector", grid[np.argmax(c, axis=1)],
-                               {"long_name": "omega of the maximum of C(q, omega) on the grid", **one}),
+            "peak_frequency": (
+                "wavevector",
+                grid[np.argmax(c, axis=1)],
+                {"long_name": "omega of the maximum of C(q, omega) on the grid", **one},
+            ),
         },
         coords={
             "wavevector": ("wavevector", q, {"long_name": "|q| = 2 pi m / L along the lattice axes", **one}),
@@ -211,7 +220,6 @@ def medium_current_correlation(
     settings = asdict(p)
     out.attrs.update({k: v for k, v in settings.items()}, k_G_lattice=p.k_G_lattice, modulus_rule=_modulus_rule(p))
     return out
-
 
 
 # ---------------------------------------------------------------------------
@@ -314,21 +322,35 @@ def polarised_current_correlation(
     names = "xyz"[:d]
     return xr.Dataset(
         {
-            "current_correlation": (("polarisation", "wavevector", "omega"), c, {
-                "long_name": "C_P(q, omega) = pi k_B T sum_n w_P,n(q) delta_eta(omega - omega_n)", **_ONE}),
-            "mode_weight": (("polarisation", "wavevector", "mode"), weights, {
-                "long_name": "w_L = |q.e_n(q)|^2/N, w_T = (|e_n(q)|^2 - |q.e_n(q)|^2)/N", **_ONE}),
+            "current_correlation": (
+                ("polarisation", "wavevector", "omega"),
+                c,
+                {"long_name": "C_P(q, omega) = pi k_B T sum_n w_P,n(q) delta_eta(omega - omega_n)", **_ONE},
+            ),
+            "mode_weight": (
+                ("polarisation", "wavevector", "mode"),
+                weights,
+                {"long_name": "w_L = |q.e_n(q)|^2/N, w_T = (|e_n(q)|^2 - |q.e_n(q)|^2)/N", **_ONE},
+            ),
             "mode_frequency": ("mode", freq, {"long_name": "omega_n = sqrt(lambda_n)", **_ONE}),
-            "peak_frequency": (("polarisation", "wavevector"), grid[np.argmax(c, axis=-1)],
-                               {"long_name": "omega of the maximum of C_P(q, omega) on the grid", **_ONE}),
-            "mean_frequency": (("polarisation", "wavevector"), mean,
-                               {"long_name": "weighted mean frequency sum_n w_n omega_n / sum_n w_n", **_ONE}),
+            "peak_frequency": (
+                ("polarisation", "wavevector"),
+                grid[np.argmax(c, axis=-1)],
+                {"long_name": "omega of the maximum of C_P(q, omega) on the grid", **_ONE},
+            ),
+            "mean_frequency": (
+                ("polarisation", "wavevector"),
+                mean,
+                {"long_name": "weighted mean frequency sum_n w_n omega_n / sum_n w_n", **_ONE},
+            ),
         },
         coords={
             "polarisation": ("polarisation", np.array(["L", "T"]), {"long_name": "longitudinal (L) or transverse (T)"}),
             "wavevector": ("wavevector", np.arange(q.shape[0]), {"long_name": "wavevector index", **_ONE}),
-            **{f"q_{names[a]}": ("wavevector", q[:, a], {"long_name": f"q component {names[a]} (1/a)", **_ONE})
-               for a in range(d)},
+            **{
+                f"q_{names[a]}": ("wavevector", q[:, a], {"long_name": f"q component {names[a]} (1/a)", **_ONE})
+                for a in range(d)
+            },
             "q_norm": ("wavevector", norm, {"long_name": "|q| (1/a)", **_ONE}),
             "omega": ("omega", grid, {"long_name": "angular frequency", **_ONE}),
             "mode": ("mode", np.arange(lam.size), {"long_name": "mode index", **_ONE}),
@@ -380,6 +402,10 @@ def elastic_medium_current_correlation(
     lx, ly = p.box
     q = np.concatenate([np.stack([2 * np.pi * m / lx, 0 * m], axis=1), np.stack([0 * m, 2 * np.pi * m / ly], axis=1)])
     out = polarised_current_correlation(lam, vec, medium.positions, q, **options)
-    out.attrs.update(asdict(p), k_G_lattice=p.k_G_lattice, generator="elastic_medium",
-                     modulus_rule=modulus_rule(p, "(alpha, beta)", "(alpha0, beta0)", "spacing (a/4, sqrt(3) a/4)"))
+    out.attrs.update(
+        asdict(p),
+        k_G_lattice=p.k_G_lattice,
+        generator="elastic_medium",
+        modulus_rule=modulus_rule(p, "(alpha, beta)", "(alpha0, beta0)", "spacing (a/4, sqrt(3) a/4)"),
+    )
     return out

@@ -171,8 +171,16 @@ class ElasticMediumParams:
                 f"n_vectors must be <= 2 N - 2 = {2 * self.n_site - 2} (modes above the two translations), "
                 f"found {self.n_vectors}; pass fewer or a larger n_side"
             )
-        for name in ("k_G", "sound_speed", "speed_ratio", "modulation_amplitude", "log_modulus_std",
-                     "inclusion_fraction", "inclusion_softness", "inclusion_radius"):
+        for name in (
+            "k_G",
+            "sound_speed",
+            "speed_ratio",
+            "modulation_amplitude",
+            "log_modulus_std",
+            "inclusion_fraction",
+            "inclusion_softness",
+            "inclusion_radius",
+        ):
             set_(self, name, check_real(name, getattr(self, name)))
         if not 1.0 < self.speed_ratio <= MAX_SPEED_RATIO + 1e-12:
             raise ValueError(
@@ -182,8 +190,9 @@ class ElasticMediumParams:
             )
         if not self.sound_speed > 0:
             raise ValueError(f"sound_speed (c_T) must be > 0; found {asdict(self)}")
-        check_modulus_settings(self, self.n_side, self.box,
-                               f"{self.box[0]:.4g} x {self.box[1]:.4g} (L_x = {self.n_side})")
+        check_modulus_settings(
+            self, self.n_side, self.box, f"{self.box[0]:.4g} x {self.box[1]:.4g} (L_x = {self.n_side})"
+        )
 
     @classmethod
     def from_mapping(cls, params: Mapping[str, Any]) -> ElasticMediumParams:
@@ -363,9 +372,9 @@ def _lattice(n_x: int, n_y: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np
     odd = j % 2
     up = (j + 1) % n_y
     neighbours = (
-        j * n_x + (i + 1) % n_x,              # δ = (1, 0)
-        up * n_x + (i + odd) % n_x,           # δ = (½, √3/2)
-        up * n_x + (i - 1 + odd) % n_x,       # δ = (−½, √3/2)
+        j * n_x + (i + 1) % n_x,  # δ = (1, 0)
+        up * n_x + (i + odd) % n_x,  # δ = (½, √3/2)
+        up * n_x + (i - 1 + odd) % n_x,  # δ = (−½, √3/2)
     )
     site = j * n_x + i
     pair_i = np.concatenate([site] * 3).astype(np.int64)
@@ -509,25 +518,54 @@ def _medium_variables(
         "spatial": coordinate("spatial", np.array(["x", "y"])),
     }
     data_vars: dict[str, Any] = {
-        "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
-                       {"long_name": "eigenvalue of the dynamical matrix (omega squared, units alpha/m)", **_ONE}),
-        "zero_mode": (("sample", "mode"), zero[None, :], {"long_name": "zero mode flag (uniform translations)", **_ONE}),
-        "position": (("sample", "site", "spatial"), medium.positions[None],
-                     {"long_name": "lattice site position (units of a)", **_ONE}),
-        "box_length": (("sample", "spatial"), np.array([p.box]), {"long_name": "periodic box edges (units of a)", **_ONE}),
-        "coordination": (("sample", "site"), np.full((1, n), 6, dtype=np.int64),
-                         {"long_name": "number of bonds on the site", **_ONE}),
-        "pair_count": (("sample",), np.array([n_pair], dtype=np.int64),
-                       {"long_name": "number of bonds in the sample", "sample_dimension": "pair", **_ONE}),
+        "eigenvalue": (
+            ("sample", "mode"),
+            eigenvalues[None, :],
+            {"long_name": "eigenvalue of the dynamical matrix (omega squared, units alpha/m)", **_ONE},
+        ),
+        "zero_mode": (
+            ("sample", "mode"),
+            zero[None, :],
+            {"long_name": "zero mode flag (uniform translations)", **_ONE},
+        ),
+        "position": (
+            ("sample", "site", "spatial"),
+            medium.positions[None],
+            {"long_name": "lattice site position (units of a)", **_ONE},
+        ),
+        "box_length": (
+            ("sample", "spatial"),
+            np.array([p.box]),
+            {"long_name": "periodic box edges (units of a)", **_ONE},
+        ),
+        "coordination": (
+            ("sample", "site"),
+            np.full((1, n), 6, dtype=np.int64),
+            {"long_name": "number of bonds on the site", **_ONE},
+        ),
+        "pair_count": (
+            ("sample",),
+            np.array([n_pair], dtype=np.int64),
+            {"long_name": "number of bonds in the sample", "sample_dimension": "pair", **_ONE},
+        ),
         "pair_i": ("pair", medium.pair_i, {"long_name": "first site of the bond", **_ONE}),
         "pair_j": ("pair", medium.pair_j, {"long_name": "second site (first + BOND_VECTORS[pair_direction])", **_ONE}),
         "pair_distance": ("pair", np.ones(n_pair), {"long_name": "bond length (units of a)", **_ONE}),
-        "pair_direction": ("pair", medium.pair_direction,
-                           {"long_name": "bond vector index: 0 (1, 0), 1 (1/2, sqrt3/2), 2 (-1/2, sqrt3/2)", **_ONE}),
-        "pair_central_stiffness": ("pair", medium.factor * p.alpha0,
-                                   {"long_name": "central stiffness f alpha0 of the bond", **_ONE}),
-        "pair_transverse_stiffness": ("pair", medium.factor * p.beta0,
-                                      {"long_name": "transverse stiffness f beta0 of the bond", **_ONE}),
+        "pair_direction": (
+            "pair",
+            medium.pair_direction,
+            {"long_name": "bond vector index: 0 (1, 0), 1 (1/2, sqrt3/2), 2 (-1/2, sqrt3/2)", **_ONE},
+        ),
+        "pair_central_stiffness": (
+            "pair",
+            medium.factor * p.alpha0,
+            {"long_name": "central stiffness f alpha0 of the bond", **_ONE},
+        ),
+        "pair_transverse_stiffness": (
+            "pair",
+            medium.factor * p.beta0,
+            {"long_name": "transverse stiffness f beta0 of the bond", **_ONE},
+        ),
     }
     return coords, data_vars
 
@@ -536,8 +574,10 @@ def _medium_attrs(medium: ElasticMedium, seed: np.random.SeedSequence | int) -> 
     """The global attributes: the convention's, the parameters, sound speeds, stiffnesses, rules, seed, versions."""
     p = medium.params
     return convention_attrs(
-        title=(f"2D elastic triangular Born lattice with {p.variant} moduli on the scale 1/k_G (k_G={p.k_G:g}), "
-               f"{p.n_side} x {p.n_rows} sites"),
+        title=(
+            f"2D elastic triangular Born lattice with {p.variant} moduli on the scale 1/k_G (k_G={p.k_G:g}), "
+            f"{p.n_side} x {p.n_rows} sites"
+        ),
         source=f"vdosbench.generators.elastic_medium {GENERATOR_VERSION}",
         references=REFERENCE,
         spatial_dimension=2,
@@ -597,9 +637,11 @@ def elastic_medium_dataset(
     coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
     if modes.size:
         coords["vector_mode"] = coordinate("vector_mode", modes)
-        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
-                                    vectors.T.reshape(1, modes.size, n, 2),
-                                    {"long_name": "normalised eigenvector of the dynamical matrix", **_ONE})
+        data_vars["eigenvector"] = (
+            ("sample", "vector_mode", "site", "spatial"),
+            vectors.T.reshape(1, modes.size, n, 2),
+            {"long_name": "normalised eigenvector of the dynamical matrix", **_ONE},
+        )
     attrs = _medium_attrs(medium, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
@@ -623,19 +665,54 @@ ELASTIC_MEDIUM = register(
         check_params=ElasticMediumParams.from_mapping,
         parameters=(
             _shared("variant"),
-            Parameter("k_G", K_G_MEANING, DEFAULT_K_G, units="1", grid=True, minimum=0.0,
-                      note="modulation: a multiple of 2 pi/n_side, ≤ pi"),
-            Parameter("n_side", "sites per row n_x (n_y = 2 round(n_x/sqrt 3) rows, N = n_x n_y)", DEFAULT_N_SIDE,
-                      units="1", kind="int", minimum=4),
-            Parameter("sound_speed", "transverse sound speed c_T of the homogeneous lattice", 1.0, units="1",
-                      minimum=0.0, open_minimum=True),
-            Parameter("speed_ratio", "c_L/c_T of the homogeneous lattice (sqrt 3: central springs only)",
-                      MAX_SPEED_RATIO, units="1", minimum=1.0, maximum=MAX_SPEED_RATIO, open_minimum=True),
+            Parameter(
+                "k_G",
+                K_G_MEANING,
+                DEFAULT_K_G,
+                units="1",
+                grid=True,
+                minimum=0.0,
+                note="modulation: a multiple of 2 pi/n_side, ≤ pi",
+            ),
+            Parameter(
+                "n_side",
+                "sites per row n_x (n_y = 2 round(n_x/sqrt 3) rows, N = n_x n_y)",
+                DEFAULT_N_SIDE,
+                units="1",
+                kind="int",
+                minimum=4,
+            ),
+            Parameter(
+                "sound_speed",
+                "transverse sound speed c_T of the homogeneous lattice",
+                1.0,
+                units="1",
+                minimum=0.0,
+                open_minimum=True,
+            ),
+            Parameter(
+                "speed_ratio",
+                "c_L/c_T of the homogeneous lattice (sqrt 3: central springs only)",
+                MAX_SPEED_RATIO,
+                units="1",
+                minimum=1.0,
+                maximum=MAX_SPEED_RATIO,
+                open_minimum=True,
+            ),
             *(_shared(name) for name in ("modulation_amplitude", "log_modulus_std", "inclusion_fraction")),
-            replace(_shared("inclusion_softness"), meaning="moduli inside an inclusion, in units of the homogeneous ones"),
+            replace(
+                _shared("inclusion_softness"), meaning="moduli inside an inclusion, in units of the homogeneous ones"
+            ),
             _shared("inclusion_radius"),
-            Parameter("n_vectors", "eigenvectors kept for modes 2 ... n_vectors + 1", 0, units="1", kind="int",
-                      minimum=0, note="≤ 2N − 2"),
+            Parameter(
+                "n_vectors",
+                "eigenvectors kept for modes 2 ... n_vectors + 1",
+                0,
+                units="1",
+                kind="int",
+                minimum=0,
+                note="≤ 2N − 2",
+            ),
         ),
         memory_estimate=elastic_medium_memory,
         description="2D elastic (vector) triangular lattice whose moduli vary on 1/k_G: seed 000 with c_T and c_L",

@@ -191,8 +191,11 @@ def _curve_dataset(
         )
     eigenvalues, total = quantile_eigenvalues(omega, g, p.n_modes)
     mp = p.marginal
-    return (_curve_coordinates(p, omega, sample), _curve_variables(sol, mp, eigenvalues, total),
-            _curve_attributes(p, sol, mp, title, generator))
+    return (
+        _curve_coordinates(p, omega, sample),
+        _curve_variables(sol, mp, eigenvalues, total),
+        _curve_attributes(p, sol, mp, title, generator),
+    )
 
 
 def _curve_coordinates(p: HETParams, omega: np.ndarray, sample: int) -> dict[str, Any]:
@@ -284,8 +287,7 @@ def _curve_variables(sol: SelfEnergy, mp: MarginalPoint, eigenvalues: np.ndarray
     }
 
 
-def _curve_attributes(p: HETParams, sol: SelfEnergy, mp: MarginalPoint, title: str, generator: str
-                      ) -> dict[str, Any]:
+def _curve_attributes(p: HETParams, sol: SelfEnergy, mp: MarginalPoint, title: str, generator: str) -> dict[str, Any]:
     """Every setting, the marginal point, the unit system, the solver and the quantile construction."""
     return convention_attrs(
         title=title,
@@ -519,14 +521,22 @@ def het_finite_size(
 
 
 def _gamma_ratio(default: Sequence[float]) -> Parameter:
-    return Parameter("gamma_ratio", "disorder relative to the marginal point, gamma/gamma_c", default, units="1",
-                     grid=True, minimum=0.0, maximum=1.0)
+    return Parameter(
+        "gamma_ratio",
+        "disorder relative to the marginal point, gamma/gamma_c",
+        default,
+        units="1",
+        grid=True,
+        minimum=0.0,
+        maximum=1.0,
+    )
 
 
 #: The fixed parameters of both HET generators.
 _HET_FIXED = (
-    Parameter("bulk_ratio", "bulk to shear modulus K/G0", DEFAULT_BULK_RATIO, units="1", minimum=0.0,
-              open_minimum=True),
+    Parameter(
+        "bulk_ratio", "bulk to shear modulus K/G0", DEFAULT_BULK_RATIO, units="1", minimum=0.0, open_minimum=True
+    ),
     Parameter("n_modes", "size M of the quantile spectrum", DEFAULT_N_MODES, units="1", kind="int", minimum=1),
     Parameter("n_omega", "points of the omega grid of the curves", 1500, units="1", kind="int", minimum=20),
 )
@@ -568,8 +578,15 @@ HET_FINITE_SIZE = register(
         check_params=FiniteSizeHETParams.from_mapping,
         parameters=(
             _gamma_ratio(DEFAULT_FINITE_GAMMA_RATIOS),
-            Parameter("box_edge", "box edge L in units of 2 pi / k_xi (L k_xi / 2 pi)", DEFAULT_BOX_EDGES, units="1",
-                      grid=True, minimum=1.0, open_minimum=True),
+            Parameter(
+                "box_edge",
+                "box edge L in units of 2 pi / k_xi (L k_xi / 2 pi)",
+                DEFAULT_BOX_EDGES,
+                units="1",
+                grid=True,
+                minimum=1.0,
+                open_minimum=True,
+            ),
             *_HET_FIXED,
         ),
         memory_estimate=het_finite_size_memory,

@@ -82,9 +82,7 @@ def debye_frequency(sound_speed: float = 1.0, number_density: float = 1.0) -> fl
 
 def _check_sign(sign: object) -> int:
     if isinstance(sign, (bool, np.bool_)) or sign not in (1, -1):
-        raise ValueError(
-            f"sign must be +1 (eqs 16, E9: the claim) or -1 (eqs 14, 15, E8), found {sign!r}"
-        )
+        raise ValueError(f"sign must be +1 (eqs 16, E9: the claim) or -1 (eqs 14, 15, E8), found {sign!r}")
     return int(sign)  # type: ignore[call-overload]
 
 
@@ -331,7 +329,6 @@ class ClosedFormParams:
         return debye_frequency(self.sound_speed, self.number_density) if self.omega_max is None else self.omega_max
 
 
-
 def check_closed_form_params(params: Mapping[str, Any]) -> ClosedFormParams:
     """:class:`ClosedFormParams` of one sample (the generator's ``check_params``)."""
     return from_mapping(ClosedFormParams, params, "closed-form")  # type: ignore[no-any-return]
@@ -373,8 +370,11 @@ def _closed_form_variables(
                 **_ONE,
             },
         ),
-        "crossover_frequency": ((), crossover_frequency(p.k_G, p.sound_speed),
-                                {"long_name": "omega_BP = sqrt(3)/2 c k_G", **_ONE}),
+        "crossover_frequency": (
+            (),
+            crossover_frequency(p.k_G, p.sound_speed),
+            {"long_name": "omega_BP = sqrt(3)/2 c k_G", **_ONE},
+        ),
     }
     return coords, data_vars
 
@@ -468,14 +468,21 @@ def closed_form_dataset(k_G: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0), **fixe
     ('k_G', 'sample', 'mode')
     """
     if fixed.get("draw", "quantile") != "quantile":
-        raise ValueError("closed_form_dataset builds the deterministic quantile spectrum; for random draws "
-                         "run the registered generator 'inhomogeneous_medium_closed_form' with samples")
+        raise ValueError(
+            "closed_form_dataset builds the deterministic quantile spectrum; for random draws "
+            "run the registered generator 'inhomogeneous_medium_closed_form' with samples"
+        )
     values = [float(v) for v in k_G]
     if not values or len(set(values)) != len(values):
         raise ValueError(f"k_G must be non-empty and without repeats, found {list(k_G)}")
     parts = [closed_form_sample({**fixed, "k_G": v}, 0, 0) for v in values]
-    ds = xr.concat([p.expand_dims(k_G=[v]) for p, v in zip(parts, values)], dim="k_G",
-                   data_vars="all", coords="minimal", combine_attrs="drop_conflicts")
+    ds = xr.concat(
+        [p.expand_dims(k_G=[v]) for p, v in zip(parts, values)],
+        dim="k_G",
+        data_vars="all",
+        coords="minimal",
+        combine_attrs="drop_conflicts",
+    )
     ds = ds.transpose("k_G", "sample", ...)
     ds["k_G"].attrs = {"long_name": "wavenumber of the modulus fluctuation k_G", **_ONE}
     ds.attrs.update(parts[0].attrs)
@@ -484,7 +491,6 @@ def closed_form_dataset(k_G: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0), **fixe
     ds.attrs["title"] = "seed-000 closed-form VDOS omega^4/(omega^2 + 3/4 c^2 k_G^2) over k_G"
     ds.attrs["parameter_names"] = "k_G"
     return ds
-
 
 
 def closed_form_memory(params: Mapping[str, Any]) -> int:
@@ -503,12 +509,23 @@ INHOMOGENEOUS_MEDIUM_CLOSED_FORM = register(
         parameters=(
             Parameter("k_G", K_G_MEANING, (0.0, 0.5, 1.0, 1.5, 2.0), units="1", grid=True, minimum=0.0),
             Parameter("sound_speed", "sound speed c", 1.0, units="1", minimum=0.0, open_minimum=True),
-            Parameter("number_density", "number density n (Debye frequency c (6 pi^2 n)^(1/3))", 1.0, units="1",
-                      minimum=0.0, open_minimum=True),
+            Parameter(
+                "number_density",
+                "number density n (Debye frequency c (6 pi^2 n)^(1/3))",
+                1.0,
+                units="1",
+                minimum=0.0,
+                open_minimum=True,
+            ),
             Parameter("n_mode", "number of frequencies M of the spectrum", 4096, units="1", kind="int", minimum=1),
             Parameter("n_omega", "points of the curve grid", 400, units="1", kind="int", minimum=2),
-            Parameter("draw", "quantile: the same M frequencies for every sample; random: drawn from the seed",
-                      "quantile", kind="choice", choices=("quantile", "random")),
+            Parameter(
+                "draw",
+                "quantile: the same M frequencies for every sample; random: drawn from the seed",
+                "quantile",
+                kind="choice",
+                choices=("quantile", "random"),
+            ),
         ),
         memory_estimate=closed_form_memory,
         description="seed 000 closed form D ~ omega^4/(omega^2 + 3/4 c^2 k_G^2) as a quantile spectrum",

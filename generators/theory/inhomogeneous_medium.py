@@ -200,8 +200,15 @@ class MediumParams:
         set_(self, "n_vectors", check_integer("n_vectors", self.n_vectors, 0))
         if self.n_vectors >= self.n_site:
             raise ValueError(f"n_vectors must be < n_site = {self.n_site}, found {self.n_vectors}")
-        for name in ("k_G", "t0", "modulation_amplitude", "log_modulus_std", "inclusion_fraction",
-                     "inclusion_softness", "inclusion_radius"):
+        for name in (
+            "k_G",
+            "t0",
+            "modulation_amplitude",
+            "log_modulus_std",
+            "inclusion_fraction",
+            "inclusion_softness",
+            "inclusion_radius",
+        ):
             set_(self, name, check_real(name, getattr(self, name)))
         if not self.t0 > 0:
             raise ValueError(f"t0 must be > 0; found {asdict(self)}")
@@ -344,8 +351,10 @@ def _layer_stiffness(medium: Medium) -> tuple[np.ndarray, np.ndarray]:
     t_perp = np.zeros(L)
     t_x[x[along]] = medium.pair_stiffness[along]
     t_perp[x[~along]] = medium.pair_stiffness[~along]
-    if not (np.allclose(medium.pair_stiffness[along], t_x[x[along]], rtol=1e-14, atol=0)
-            and np.allclose(medium.pair_stiffness[~along], t_perp[x[~along]], rtol=1e-14, atol=0)):
+    if not (
+        np.allclose(medium.pair_stiffness[along], t_x[x[along]], rtol=1e-14, atol=0)
+        and np.allclose(medium.pair_stiffness[~along], t_perp[x[~along]], rtol=1e-14, atol=0)
+    ):
         raise ValueError("the medium is not layered (moduli vary across x = const planes); use the dense solver")
     return t_x, t_perp
 
@@ -492,21 +501,36 @@ def _medium_variables(
         "spatial": coordinate("spatial", np.array(list("xyz"[:d]))),
     }
     data_vars: dict[str, Any] = {
-        "eigenvalue": (("sample", "mode"), eigenvalues[None, :],
-                       {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **_ONE}),
+        "eigenvalue": (
+            ("sample", "mode"),
+            eigenvalues[None, :],
+            {"long_name": "eigenvalue of the scalar dynamical matrix (omega squared, units t0/m)", **_ONE},
+        ),
         "zero_mode": (("sample", "mode"), zero[None, :], {"long_name": "zero mode flag (uniform translation)", **_ONE}),
-        "position": (("sample", "site", "spatial"), medium.positions[None],
-                     {"long_name": "lattice site position (units of a)", **_ONE}),
+        "position": (
+            ("sample", "site", "spatial"),
+            medium.positions[None],
+            {"long_name": "lattice site position (units of a)", **_ONE},
+        ),
         "box_length": (("sample",), np.array([p.box_length]), {"long_name": "periodic box edge (units of a)", **_ONE}),
-        "coordination": (("sample", "site"), np.full((1, n), 2 * d, dtype=np.int64),
-                         {"long_name": "number of springs on the site", **_ONE}),
-        "pair_count": (("sample",), np.array([n_pair], dtype=np.int64),
-                       {"long_name": "number of springs in the sample", "sample_dimension": "pair", **_ONE}),
+        "coordination": (
+            ("sample", "site"),
+            np.full((1, n), 2 * d, dtype=np.int64),
+            {"long_name": "number of springs on the site", **_ONE},
+        ),
+        "pair_count": (
+            ("sample",),
+            np.array([n_pair], dtype=np.int64),
+            {"long_name": "number of springs in the sample", "sample_dimension": "pair", **_ONE},
+        ),
         "pair_i": ("pair", medium.pair_i, {"long_name": "first site of the spring", **_ONE}),
         "pair_j": ("pair", medium.pair_j, {"long_name": "second site (first + unit vector along pair_axis)", **_ONE}),
         "pair_distance": ("pair", np.ones(n_pair), {"long_name": "spring length (units of a)", **_ONE}),
-        "pair_stiffness": ("pair", medium.pair_stiffness,
-                           {"long_name": "spring constant t at the bond midpoint (units of t0)", **_ONE}),
+        "pair_stiffness": (
+            "pair",
+            medium.pair_stiffness,
+            {"long_name": "spring constant t at the bond midpoint (units of t0)", **_ONE},
+        ),
         "pair_axis": ("pair", medium.pair_axis, {"long_name": "lattice axis of the spring (0 = x)", **_ONE}),
     }
     return coords, data_vars
@@ -517,8 +541,9 @@ def _medium_attrs(medium: Medium, seed: np.random.SeedSequence | int) -> dict[st
     p = medium.params
     d = p.dimension
     return convention_attrs(
-        title=(f"{d}D scalar lattice with {p.variant} modulus on the scale 1/k_G (k_G={p.k_G:g}), "
-               f"{p.n_side}^{d} sites"),
+        title=(
+            f"{d}D scalar lattice with {p.variant} modulus on the scale 1/k_G (k_G={p.k_G:g}), {p.n_side}^{d} sites"
+        ),
         source=f"vdosbench.generators.inhomogeneous_medium {GENERATOR_VERSION}",
         references=REFERENCE,
         spatial_dimension=d,
@@ -582,11 +607,13 @@ def inhomogeneous_medium_sample(
     coords, data_vars = _medium_variables(medium, eigenvalues, zero, sample)
     if modes.size:
         coords["vector_mode"] = coordinate("vector_mode", modes)
-        data_vars["eigenvector"] = (("sample", "vector_mode", "site"), vectors.T[None],
-                                    {"long_name": "normalised eigenvector of the scalar dynamical matrix", **_ONE})
+        data_vars["eigenvector"] = (
+            ("sample", "vector_mode", "site"),
+            vectors.T[None],
+            {"long_name": "normalised eigenvector of the scalar dynamical matrix", **_ONE},
+        )
     attrs = _medium_attrs(medium, seed)
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
-
 
 
 # ---------------------------------------------------------------------------
@@ -602,27 +629,79 @@ INHOMOGENEOUS_MEDIUM = register(
         make_sample=inhomogeneous_medium_sample,
         check_params=MediumParams.from_mapping,
         parameters=(
-            Parameter("variant", "how the modulus varies (modulation, random field, soft inclusions)", VARIANTS,
-                      grid=True, kind="choice", choices=VARIANTS),
-            Parameter("k_G", K_G_MEANING, DEFAULT_K_G, units="1", grid=True, minimum=0.0,
-                      note="modulation: a multiple of 2 pi/n_side, ≤ pi"),
-            Parameter("dimension", "spatial dimension d (square or simple cubic lattice)", 3, units="1", kind="int",
-                      minimum=2, maximum=3),
+            Parameter(
+                "variant",
+                "how the modulus varies (modulation, random field, soft inclusions)",
+                VARIANTS,
+                grid=True,
+                kind="choice",
+                choices=VARIANTS,
+            ),
+            Parameter(
+                "k_G",
+                K_G_MEANING,
+                DEFAULT_K_G,
+                units="1",
+                grid=True,
+                minimum=0.0,
+                note="modulation: a multiple of 2 pi/n_side, ≤ pi",
+            ),
+            Parameter(
+                "dimension",
+                "spatial dimension d (square or simple cubic lattice)",
+                3,
+                units="1",
+                kind="int",
+                minimum=2,
+                maximum=3,
+            ),
             Parameter("n_side", "sites per side L (N = L^d)", DEFAULT_N_SIDE, units="1", kind="int", minimum=3),
             Parameter("t0", "modulus scale t0", 1.0, units="1", minimum=0.0, open_minimum=True),
-            Parameter("modulation_amplitude", "amplitude epsilon of the modulation (variant modulation)", 0.5,
-                      units="1", minimum=-1.0, maximum=1.0, open_minimum=True, open_maximum=True),
+            Parameter(
+                "modulation_amplitude",
+                "amplitude epsilon of the modulation (variant modulation)",
+                0.5,
+                units="1",
+                minimum=-1.0,
+                maximum=1.0,
+                open_minimum=True,
+                open_maximum=True,
+            ),
             Parameter("log_modulus_std", "standard deviation of ln t (variant random)", 0.5, units="1", minimum=0.0),
-            Parameter("inclusion_fraction", "nominal volume fraction of inclusions (variant inclusions)", 0.2,
-                      units="1", minimum=0.0, maximum=1.0, open_maximum=True),
-            Parameter("inclusion_softness", "modulus inside an inclusion, in units of t0", 0.1, units="1",
-                      minimum=0.0, open_minimum=True),
-            Parameter("inclusion_radius", "inclusion radius times k_G", 1.0, units="1", minimum=0.0,
-                      open_minimum=True),
-            Parameter("n_vectors", "eigenvectors kept for modes 1 ... n_vectors", 0, units="1", kind="int",
-                      minimum=0, note="< N"),
-            Parameter("solver", "eigensolver (auto: Bloch for a layered medium, else dense)", "auto",
-                      kind="choice", choices=SOLVERS),
+            Parameter(
+                "inclusion_fraction",
+                "nominal volume fraction of inclusions (variant inclusions)",
+                0.2,
+                units="1",
+                minimum=0.0,
+                maximum=1.0,
+                open_maximum=True,
+            ),
+            Parameter(
+                "inclusion_softness",
+                "modulus inside an inclusion, in units of t0",
+                0.1,
+                units="1",
+                minimum=0.0,
+                open_minimum=True,
+            ),
+            Parameter("inclusion_radius", "inclusion radius times k_G", 1.0, units="1", minimum=0.0, open_minimum=True),
+            Parameter(
+                "n_vectors",
+                "eigenvectors kept for modes 1 ... n_vectors",
+                0,
+                units="1",
+                kind="int",
+                minimum=0,
+                note="< N",
+            ),
+            Parameter(
+                "solver",
+                "eigensolver (auto: Bloch for a layered medium, else dense)",
+                "auto",
+                kind="choice",
+                choices=SOLVERS,
+            ),
         ),
         memory_estimate=medium_memory,
         description="scalar lattice whose modulus varies on the scale 1/k_G, to test seed 000's omega_BP law",

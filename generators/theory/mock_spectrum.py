@@ -64,8 +64,15 @@ from typing import Any, Literal
 import numpy as np
 from scipy.linalg import eigvalsh_tridiagonal
 
-__all__ = ["CurvedSpectrum", "GLASS_SPECTRUM", "MockSpectra", "mock_glass_spectra", "glass_like_mock",
-           "box_phonon_levels", "goe_unfolded_levels"]
+__all__ = [
+    "CurvedSpectrum",
+    "GLASS_SPECTRUM",
+    "MockSpectra",
+    "mock_glass_spectra",
+    "glass_like_mock",
+    "box_phonon_levels",
+    "goe_unfolded_levels",
+]
 
 #: Default shear modulus: ω₀ ≈ 1.14 at N = 1600, ρ = 1 (the measured soft-sphere value, issue 25).
 DEFAULT_SHEAR_MODULUS = 4.5
@@ -107,10 +114,17 @@ class CurvedSpectrum:
     excess_below: float = 0.0
 
     def __post_init__(self) -> None:
-        if not (self.amplitude > 0 and self.x_star > 0 and self.s_deep > -1 and self.s_high > -1
-                and self.excess_factor > 0 and self.excess_below >= 0):
-            raise ValueError(f"{self}: expected amplitude > 0, x_star > 0, exponents > -1, excess_factor > 0 and "
-                             "excess_below >= 0")
+        if not (
+            self.amplitude > 0
+            and self.x_star > 0
+            and self.s_deep > -1
+            and self.s_high > -1
+            and self.excess_factor > 0
+            and self.excess_below >= 0
+        ):
+            raise ValueError(
+                f"{self}: expected amplitude > 0, x_star > 0, exponents > -1, excess_factor > 0 and excess_below >= 0"
+            )
 
     def density(self, x: np.ndarray, omega_g: float) -> np.ndarray:
         """g(x) per particle per unit x."""
@@ -226,16 +240,18 @@ def _shell_degeneracies(m_max: int, d: int) -> tuple[np.ndarray, np.ndarray]:
     return shells, counts
 
 
-def longitudinal_speed(shear_modulus: np.ndarray | float, bulk_modulus: np.ndarray | float, density: float,
-                       dimension: int) -> np.ndarray:
+def longitudinal_speed(
+    shear_modulus: np.ndarray | float, bulk_modulus: np.ndarray | float, density: float, dimension: int
+) -> np.ndarray:
     """c_L = √((K + 2(d−1)G/d)/ρ): √((K + 4G/3)/ρ) in 3D, √((K + G)/ρ) in 2D."""
     g = np.asarray(shear_modulus, dtype=float)
     k = np.asarray(bulk_modulus, dtype=float)
     return np.sqrt((k + 2.0 * (dimension - 1) / dimension * g) / density)
 
 
-def box_phonon_levels(box_length: float, transverse_speed: float, longitudinal_speed: float, omega_max: float,
-                      dimension: int = 3) -> np.ndarray:
+def box_phonon_levels(
+    box_length: float, transverse_speed: float, longitudinal_speed: float, omega_max: float, dimension: int = 3
+) -> np.ndarray:
     """Plane-wave levels ω ≤ omega_max of a periodic box, with their degeneracies, ascending.
 
     Parameters
@@ -328,7 +344,9 @@ def _check_mock_arguments(
     if dimension not in (2, 3):
         raise ValueError(f"dimension is {dimension}; expected 2 or 3")
     if n_particles < 2 or n_samples < 1 or k < 1:
-        raise ValueError(f"n_particles={n_particles}, n_samples={n_samples}, k={k}: expected N >= 2, >= 1 sample, k >= 1")
+        raise ValueError(
+            f"n_particles={n_particles}, n_samples={n_samples}, k={k}: expected N >= 2, >= 1 sample, k >= 1"
+        )
     if structures_per_chain < 1 or n_samples % structures_per_chain:
         raise ValueError(
             f"n_samples = {n_samples} is not a multiple of structures_per_chain = {structures_per_chain}: "
@@ -365,7 +383,11 @@ def _nonphononic_law(
 
 
 def _sample_moduli(
-    shear_modulus: float, bulk_modulus: float, modulus_scatter: float, n_particles: int, n_samples: int,
+    shear_modulus: float,
+    bulk_modulus: float,
+    modulus_scatter: float,
+    n_particles: int,
+    n_samples: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per-sample G and K scattered by ``modulus_scatter`` at N = 1000 (∝ 1/√N); raise if one is not positive."""
@@ -379,19 +401,27 @@ def _sample_moduli(
 
 def _debye_prefactor(volume: float, cT: np.ndarray, cL: np.ndarray, d: int) -> np.ndarray:
     """D per sample in the Debye count D ω^d of the box (both polarisations)."""
-    return (volume / (6.0 * math.pi**2) * (2.0 / cT**3 + 1.0 / cL**3) if d == 3
-            else volume / (4.0 * math.pi) * (1.0 / cT**2 + 1.0 / cL**2))
+    return (
+        volume / (6.0 * math.pi**2) * (2.0 / cT**3 + 1.0 / cL**3)
+        if d == 3
+        else volume / (4.0 * math.pi) * (1.0 / cT**2 + 1.0 / cL**2)
+    )
 
 
 def _first_cut_factor(
-    top: float, dmax: float, target: float, grid: np.ndarray, count_of: Callable[[np.ndarray | float], np.ndarray],
+    top: float,
+    dmax: float,
+    target: float,
+    grid: np.ndarray,
+    count_of: Callable[[np.ndarray | float], np.ndarray],
     d: int,
 ) -> float:
     """The first cut over ``top``: where the Debye plus nonphononic count reaches ``target`` (at least 1.05)."""
     span = top * (target / max(dmax * top**d, 1e-300)) ** (1.0 / d) + top
     expected = dmax * (grid * span) ** d + count_of(grid * span)
-    return max(float(grid[np.searchsorted(expected, target)] * span) if expected[-1] >= target else span,
-               1.05 * top) / top
+    return (
+        max(float(grid[np.searchsorted(expected, target)] * span) if expected[-1] >= target else span, 1.05 * top) / top
+    )
 
 
 def _sample_row(
@@ -461,8 +491,22 @@ def _chain_rows(
         parent = _unit_levels(lam_cut, levels, rng) if chain_memory > 0 else np.empty(0)
         rows = []
         for i in members:
-            row = _sample_row(w_cut, lam_cut, parent, omega_of, levels, chain_memory, L, cT[i], cL[i], d,
-                              hybridisation, n_particles, k, rng)
+            row = _sample_row(
+                w_cut,
+                lam_cut,
+                parent,
+                omega_of,
+                levels,
+                chain_memory,
+                L,
+                cT[i],
+                cL[i],
+                d,
+                hybridisation,
+                n_particles,
+                k,
+                rng,
+            )
             if row is None:
                 break
             rows.append((i, *row))
@@ -490,8 +534,11 @@ def _mock_truth(
     return {
         "exponent": float(exponent) if spectrum is None else None,
         "prefactor": float(prefactor) if spectrum is None else None,
-        "nonphononic_count": ("N * prefactor * omega^(s+1) / (s+1)" if spectrum is None else
-                              f"N * integral of {spectrum} in x = omega/omega_g, omega_g = {omega_g_mean:.6g}"),
+        "nonphononic_count": (
+            "N * prefactor * omega^(s+1) / (s+1)"
+            if spectrum is None
+            else f"N * integral of {spectrum} in x = omega/omega_g, omega_g = {omega_g_mean:.6g}"
+        ),
         "spectrum": None if spectrum is None else asdict(spectrum),
         "omega_g_of_mean_moduli": omega_g_mean,
         "levels": levels,
@@ -568,8 +615,9 @@ def mock_glass_spectra(
     >>> bool(np.allclose(m0.omega, m0.omega0[:, None]))  # the first shell: 12 transverse waves
     True
     """
-    _check_mock_arguments(dimension, n_particles, n_samples, k, structures_per_chain, chain_memory, levels, prefactor,
-                          exponent)
+    _check_mock_arguments(
+        dimension, n_particles, n_samples, k, structures_per_chain, chain_memory, levels, prefactor, exponent
+    )
     rng = np.random.default_rng(seed)
     d = dimension
     L = (n_particles / density) ** (1.0 / d)
@@ -595,22 +643,65 @@ def mock_glass_spectra(
         dmax = float(np.max(debye[list(members)]))
         cut_factor = _first_cut_factor(top, dmax, target, grid, count_of, d)
         rows = _chain_rows(
-            members, top, cut_factor, count_of, omega_of, has_modes, levels, chain_memory, L, cT, cL, d, hybridisation,
-            n_particles, k, rng,
+            members,
+            top,
+            cut_factor,
+            count_of,
+            omega_of,
+            has_modes,
+            levels,
+            chain_memory,
+            L,
+            cT,
+            cL,
+            d,
+            hybridisation,
+            n_particles,
+            k,
+            rng,
         )
         for i, w, e, p in rows:
             out_w[i], out_e[i], out_p[i] = w, e, p
-    truth = _mock_truth(spectrum, exponent, prefactor, omega_g_mean, levels, hybridisation, structures_per_chain,
-                        chain_memory, shear_modulus, bulk_modulus, modulus_scatter, L, seed)
+    truth = _mock_truth(
+        spectrum,
+        exponent,
+        prefactor,
+        omega_g_mean,
+        levels,
+        hybridisation,
+        structures_per_chain,
+        chain_memory,
+        shear_modulus,
+        bulk_modulus,
+        modulus_scatter,
+        L,
+        seed,
+    )
     return MockSpectra(
-        omega=out_w, omega0=omega0, shear_modulus=G, bulk_modulus=K, participation=out_e, is_phonon=out_p,
-        groups=np.repeat(np.arange(n_chains), structures_per_chain), n_particles=int(n_particles),
-        density=float(density), dimension=int(d), truth=truth,
+        omega=out_w,
+        omega0=omega0,
+        shear_modulus=G,
+        bulk_modulus=K,
+        participation=out_e,
+        is_phonon=out_p,
+        groups=np.repeat(np.arange(n_chains), structures_per_chain),
+        n_particles=int(n_particles),
+        density=float(density),
+        dimension=int(d),
+        truth=truth,
     )
 
 
-def glass_like_mock(n_particles: int, n_samples: int, *, excess: bool = False, levels: Literal["poisson", "goe"] = "goe",
-                    k: int = 20, spectrum: CurvedSpectrum = GLASS_SPECTRUM, seed: int = 0) -> MockSpectra:
+def glass_like_mock(
+    n_particles: int,
+    n_samples: int,
+    *,
+    excess: bool = False,
+    levels: Literal["poisson", "goe"] = "goe",
+    k: int = 20,
+    spectrum: CurvedSpectrum = GLASS_SPECTRUM,
+    seed: int = 0,
+) -> MockSpectra:
     """Mock spectra that look like the glasses (issue 51, item 3): :data:`GLASS_SPECTRUM` (the same at every N),
     shell broadening log-sd 0.23 (1000/N)^0.24, modulus scatter 9.5 % √(1000/N), GOE-correlated levels.
 
@@ -623,8 +714,16 @@ def glass_like_mock(n_particles: int, n_samples: int, *, excess: bool = False, l
     ((3, 20), True)
     """
     if excess and n_particles <= 2000:
-        spectrum = CurvedSpectrum(spectrum.amplitude, spectrum.s_deep, spectrum.s_high, spectrum.x_star,
-                                  excess_factor=1.3, excess_below=0.4)
-    return mock_glass_spectra(n_particles, n_samples, k=k, levels=levels, spectrum=spectrum,
-                              hybridisation=round(GLASS_SHELL_LOG_SD * (1000.0 / n_particles) ** GLASS_SHELL_POWER, 12),
-                              modulus_scatter=GLASS_MODULUS_SCATTER, seed=seed)
+        spectrum = CurvedSpectrum(
+            spectrum.amplitude, spectrum.s_deep, spectrum.s_high, spectrum.x_star, excess_factor=1.3, excess_below=0.4
+        )
+    return mock_glass_spectra(
+        n_particles,
+        n_samples,
+        k=k,
+        levels=levels,
+        spectrum=spectrum,
+        hybridisation=round(GLASS_SHELL_LOG_SD * (1000.0 / n_particles) ** GLASS_SHELL_POWER, 12),
+        modulus_scatter=GLASS_MODULUS_SCATTER,
+        seed=seed,
+    )

@@ -85,7 +85,10 @@ def check_modulus_settings(settings: ModulusSettings, period: int, box: Sequence
     """
     checks = (
         (settings.k_G >= 0, "k_G must be >= 0"),
-        (abs(settings.modulation_amplitude) < 1, "modulation_amplitude must satisfy |epsilon| < 1 (a positive modulus)"),
+        (
+            abs(settings.modulation_amplitude) < 1,
+            "modulation_amplitude must satisfy |epsilon| < 1 (a positive modulus)",
+        ),
         (settings.log_modulus_std >= 0, "log_modulus_std must be >= 0"),
         (0 <= settings.inclusion_fraction < 1, "inclusion_fraction must lie in [0, 1)"),
         (settings.inclusion_softness > 0, "inclusion_softness must be > 0 (a stable medium)"),
@@ -282,7 +285,11 @@ def modulus_rule(settings: ModulusSettings, quantity: str, unit: str, grid: str)
     if p.variant == "modulation":
         return f"{quantity} = {unit} (1 + modulation_amplitude cos(k_G_lattice x_mid)), x_mid the bond midpoint's x"
     if p.variant == "random":
-        return (f"{quantity} = {unit} exp(log_modulus_std psi(x_mid)), psi standardised periodic Gaussian field with "
-                f"covariance exp(-k_G^2 r^2/2) on a grid of {grid}")
-    return (f"{quantity} = inclusion_softness {unit} within distance R = inclusion_radius/k_G of an inclusion centre "
-            f"(uniform, overlaps allowed), else {unit}")
+        return (
+            f"{quantity} = {unit} exp(log_modulus_std psi(x_mid)), psi standardised periodic Gaussian field with "
+            f"covariance exp(-k_G^2 r^2/2) on a grid of {grid}"
+        )
+    return (
+        f"{quantity} = inclusion_softness {unit} within distance R = inclusion_radius/k_G of an inclusion centre "
+        f"(uniform, overlaps allowed), else {unit}"
+    )

@@ -31,12 +31,27 @@ N = 2000
 
 def _mock(exponent: float, prefactor: float, n_samples: int, seed: int):
     """Poisson levels (fast); 60 modes a sample reach above 0.6 omega0 for every prefactor used here."""
-    return mock_glass_spectra(N, n_samples, exponent=exponent, prefactor=prefactor, k=60, seed=seed,
-                              levels="poisson", hybridisation=0.19, modulus_scatter=0.0)
+    return mock_glass_spectra(
+        N,
+        n_samples,
+        exponent=exponent,
+        prefactor=prefactor,
+        k=60,
+        seed=seed,
+        levels="poisson",
+        hybridisation=0.19,
+        modulus_scatter=0.0,
+    )
 
 
-def _dataset(exponent: float, prefactor: float, n_samples: int = 400, seed: int = 0,
-             site: bool = True, tapers: tuple[int, ...] = (2,)) -> xr.Dataset:
+def _dataset(
+    exponent: float,
+    prefactor: float,
+    n_samples: int = 400,
+    seed: int = 0,
+    site: bool = True,
+    tapers: tuple[int, ...] = (2,),
+) -> xr.Dataset:
     """One (T* = 1) point per taper of mock spectra, as a soft_spheres_lowest set stores it (3 zero modes first);
     both tapers hold the same modes (a paired difference of exactly 0)."""
     points = []
@@ -66,10 +81,13 @@ def test_dataset_estimate_equals_the_array_estimate():
     assert absolute_exponent(compact, "band_mle", (0.0, 0.29), n_bootstrap=100).value == pytest.approx(via.value)
 
 
-@pytest.mark.parametrize(("exponent", "prefactor", "s2", "s4"), [
-    (2.0, 0.03, Verdict.SUPPORTED, Verdict.REFUTED),
-    (4.0, 1.2, Verdict.REFUTED, Verdict.SUPPORTED),
-])
+@pytest.mark.parametrize(
+    ("exponent", "prefactor", "s2", "s4"),
+    [
+        (2.0, 0.03, Verdict.SUPPORTED, Verdict.REFUTED),
+        (4.0, 1.2, Verdict.REFUTED, Verdict.SUPPORTED),
+    ],
+)
 def test_claims_in_omega_g_judge_known_exponents(exponent, prefactor, s2, s4):
     """The mocks' omega_g is sqrt(4.5): prefactors put ~5 modes a sample below 0.29 omega_g (s = 2) and ~1.6 below
     0.15 omega_g (s = 4)."""
@@ -111,9 +129,11 @@ def test_registration_precedes_the_confirmatory_data_and_names_the_scored_claims
     td = load_registration("td-control")  # issue 52's
     scored = {c.id for c in load_claims() if c.validator == "absolute_exponent"}
     assert scored <= set(reg.claims) | set(td.claims)
-    assert all(c.registration is not None for c in load_claims()
-               if c.id in set(reg.claims) | set(td.claims))  # read from the registration, not defined twice
+    assert all(
+        c.registration is not None for c in load_claims() if c.id in set(reg.claims) | set(td.claims)
+    )  # read from the registration, not defined twice
     from vdosbench.generators.glasses.lowest_mode_glasses import CONFIRM_ROOT_SEED, RECIPES
+
     recipe = RECIPES["soft_spheres_lowest_confirm_n2000"]
     assert recipe.root_seed == CONFIRM_ROOT_SEED and str(CONFIRM_ROOT_SEED) in reg.header["data"]
     assert recipe.n_samples == 1000 and recipe.fixed["n_lowest"] == 20
@@ -151,7 +171,9 @@ def test_a_score_reports_s_of_omega_in_the_bands_whose_coverage_is_measured():
     res = evaluate_claim(_claim("schirmacher.high-tstar-s2-absolute"), ds)
     (point,) = res.points
     rows = point.measurement.settings["s_of_omega"]
-    assert [r["band_omega_over_omega_g"] for r in rows] == [list(b) for b in zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:])]
+    assert [r["band_omega_over_omega_g"] for r in rows] == [
+        list(b) for b in zip(S_OF_OMEGA_EDGES, S_OF_OMEGA_EDGES[1:])
+    ]
     spectra = ModeSpectra(**_mock(3.0, 0.07, 300, 2).arrays())
     direct, _ = local_exponent(spectra, S_OF_OMEGA_EDGES, n_bootstrap=400, seed=0)
     for row, est in zip(rows, direct):

@@ -131,7 +131,9 @@ def test_npz_round_trip_of_mock_spectrum(tmp_path: Path, one_sample: bool) -> No
     back = read(path)
     check(back)
     np.testing.assert_array_equal(back["eigenvalue"].values, np.atleast_2d(stored))
-    np.testing.assert_array_equal(back["zero_mode"].values, np.atleast_2d(ds["zero_mode"].values[: 1 if one_sample else None]))
+    np.testing.assert_array_equal(
+        back["zero_mode"].values, np.atleast_2d(ds["zero_mode"].values[: 1 if one_sample else None])
+    )
     assert back.attrs["references"] == "third-party data"
     assert str(path) in back.attrs["source"] and "npz" in back.attrs["source"]
     assert back.attrs["zero_mode_rule"] == "count: the 3 lowest modes of each sample"
@@ -227,9 +229,17 @@ def _npz(tmp_path: Path, **arrays: object) -> Path:
 @pytest.mark.parametrize(
     ("arrays", "options", "match"),
     [
-        ({"eigenvalues": np.array([[0.0, np.nan, 1.0]])}, {"spatial_dimension": 2}, r"NaN or infinite \(first: sample 0, mode 1\)"),
+        (
+            {"eigenvalues": np.array([[0.0, np.nan, 1.0]])},
+            {"spatial_dimension": 2},
+            r"NaN or infinite \(first: sample 0, mode 1\)",
+        ),
         ({"eigenvalues": np.array([[-0.5, 0.1, 1.0]])}, {"spatial_dimension": 2}, r"not a stable minimum.*Quench"),
-        ({"eigenvalues": np.zeros((2, 3, 4))}, {"spatial_dimension": 2}, r"has shape \(2, 3, 4\); expected \(n_mode,\)"),
+        (
+            {"eigenvalues": np.zeros((2, 3, 4))},
+            {"spatial_dimension": 2},
+            r"has shape \(2, 3, 4\); expected \(n_mode,\)",
+        ),
         ({"eigenvalues": np.zeros((0,))}, {"spatial_dimension": 2}, r"non-empty"),
         ({"eigenvalues": np.ones(3)}, {}, r"spatial dimension is unknown.*spatial_dimension=2 or 3"),
         ({"eigenvalues": np.ones(3), "frequencies": np.ones(3)}, {"spatial_dimension": 2}, r"exactly one of"),
@@ -253,8 +263,18 @@ def _npz(tmp_path: Path, **arrays: object) -> Path:
         ),
     ],
     ids=[
-        "nan", "negative", "3d-shape", "empty-array", "no-dimension", "both-keys", "no-key", "dimension-clash",
-        "strings", "vectors-unsorted", "vectors-unnormalised", "positions-shape",
+        "nan",
+        "negative",
+        "3d-shape",
+        "empty-array",
+        "no-dimension",
+        "both-keys",
+        "no-key",
+        "dimension-clash",
+        "strings",
+        "vectors-unsorted",
+        "vectors-unnormalised",
+        "positions-shape",
     ],
 )
 def test_bad_npz_is_rejected_with_a_clear_message(tmp_path: Path, arrays: dict, options: dict, match: str) -> None:
@@ -443,7 +463,10 @@ def test_lammps_data_sphere_style_and_dump_scaled_coordinates(tmp_path: Path) ->
     [
         ("t\n\n1 atoms\n0 1 xlo xhi\n0 1 ylo yhi\n0 1 zlo zhi\n0.1 0 0 xy xz yz\n", r"triclinic"),
         ("t\n\n0 1 xlo xhi\n", r"no 'N atoms' header"),
-        ("t\n\n2 atoms\n0 1 xlo xhi\n0 1 ylo yhi\n0 1 zlo zhi\n\nAtoms # atomic\n\n1 1 0 0 0\n", r"header says 2 atoms"),
+        (
+            "t\n\n2 atoms\n0 1 xlo xhi\n0 1 ylo yhi\n0 1 zlo zhi\n\nAtoms # atomic\n\n1 1 0 0 0\n",
+            r"header says 2 atoms",
+        ),
         ("t\n\n1 atoms\n0 1 xlo xhi\n0 1 ylo yhi\n0 1 zlo zhi\n\nAtoms # ellipsoid\n\n1 1 0 0 0\n", r"not supported"),
     ],
     ids=["triclinic", "no-count", "short", "style"],
@@ -476,9 +499,7 @@ def fcc_extxyz(tmp_path: Path) -> tuple[Path, object]:
     from vdosbench.generators import fcc_crystal
 
     config = fcc_crystal(4, density=1.1)  # L = 6.15 > 2 r_c of Lennard-Jones (2.5)
-    atoms = ase.Atoms(
-        "Ar" * config.n_particles, positions=config.positions, cell=[config.box_length] * 3, pbc=True
-    )
+    atoms = ase.Atoms("Ar" * config.n_particles, positions=config.positions, cell=[config.box_length] * 3, pbc=True)
     atoms.arrays["diameter"] = np.full(config.n_particles, 1.0)
     path = tmp_path / "fcc.extxyz"
     ase.io.write(path, atoms)
@@ -490,7 +511,9 @@ def fcc_extxyz(tmp_path: Path) -> tuple[Path, object]:
     [("kob_andersen", "kob_andersen_potential"), ("soft_sphere", "soft_sphere_potential")],
     ids=["kob-andersen", "soft-sphere"],
 )
-def test_ase_structure_gives_our_hessian_spectrum(fcc_extxyz: tuple[Path, object], potential: str, factory: str) -> None:
+def test_ase_structure_gives_our_hessian_spectrum(
+    fcc_extxyz: tuple[Path, object], potential: str, factory: str
+) -> None:
     from vdosbench.generators.glasses import potentials
     from vdosbench.generators import hessian_matrix
     from vdosbench.generators import full_spectrum
@@ -586,9 +609,9 @@ def lammps_fcc_with_vacancies(tmp_path_factory: pytest.TempPathFactory) -> Path:
             min_style cg
             min_modify line quadratic
             minimize 0 1e-10 20000 200000
-            write_data {folder / 'relaxed.data'}
-            dynamical_matrix all regular 1e-4 file {folder / 'dynmat.dyn'}
-            dynamical_matrix all regular 1e-4 file {folder / 'dynmat.bin'} binary yes
+            write_data {folder / "relaxed.data"}
+            dynamical_matrix all regular 1e-4 file {folder / "dynmat.dyn"}
+            dynamical_matrix all regular 1e-4 file {folder / "dynmat.bin"} binary yes
             """
         )
     finally:
@@ -625,10 +648,13 @@ def test_real_lammps_structure_through_ase_matches_the_dynamical_matrix(lammps_f
     pytest.importorskip("ase", reason="the 'ase' format needs the optional extra vdosbench[ase]")
     folder = lammps_fcc_with_vacancies
     lammps_side = read(folder / "dynmat.dyn")
-    ase_side = read(folder / "relaxed.data", format="ase", potential="kob_andersen", taper_order=0,
-                    ase_format="lammps-data")
+    ase_side = read(
+        folder / "relaxed.data", format="ase", potential="kob_andersen", taper_order=0, ase_format="lammps-data"
+    )
     scale = float(lammps_side["eigenvalue"].max())
-    np.testing.assert_allclose(ase_side["eigenvalue"].values, lammps_side["eigenvalue"].values, rtol=0, atol=1e-6 * scale)
+    np.testing.assert_allclose(
+        ase_side["eigenvalue"].values, lammps_side["eigenvalue"].values, rtol=0, atol=1e-6 * scale
+    )
 
 
 @pytest.mark.parametrize("name", ["base", "registry", "npz", "text", "lammps"])

@@ -59,8 +59,19 @@ def network_file(networks: xr.Dataset, tmp_path_factory: pytest.TempPathFactory)
 
 
 def _m(low: float, high: float) -> Measurement:
-    return Measurement(name="x", value=(low + high) / 2, uncertainty=(high - low) / 4, low=low, high=high,
-                       confidence=0.95, units="1", settings={}, curve=None, n_samples=5, method="test")
+    return Measurement(
+        name="x",
+        value=(low + high) / 2,
+        uncertainty=(high - low) / 4,
+        low=low,
+        high=high,
+        confidence=0.95,
+        units="1",
+        settings={},
+        curve=None,
+        n_samples=5,
+        method="test",
+    )
 
 
 VERDICTS = [
@@ -86,21 +97,36 @@ VERDICTS = [
 ]
 
 
-@pytest.mark.parametrize(("m", "expect", "verdict"), VERDICTS, ids=[f"{e.kind}-{v.value}-{i}" for i, (_, e, v) in enumerate(VERDICTS)])
+@pytest.mark.parametrize(
+    ("m", "expect", "verdict"), VERDICTS, ids=[f"{e.kind}-{v.value}-{i}" for i, (_, e, v) in enumerate(VERDICTS)]
+)
 def test_verdict_rule(m: Measurement, expect: Expectation, verdict: Verdict) -> None:
     assert verdict_for(m, expect) is verdict
 
 
 def _one_sample(low: float, high: float, confidence: float = 0.95) -> Measurement:
-    return Measurement(name="x", value=low, uncertainty=float("nan") if low != low else 0.0, low=low, high=high,
-                       confidence=confidence, units="1", settings={}, curve=None, n_samples=1, method="test")
+    return Measurement(
+        name="x",
+        value=low,
+        uncertainty=float("nan") if low != low else 0.0,
+        low=low,
+        high=high,
+        confidence=confidence,
+        units="1",
+        settings={},
+        curve=None,
+        n_samples=1,
+        method="test",
+    )
 
 
 @pytest.mark.parametrize(
     ("m", "reason"),
-    [(_one_sample(3.0, 3.0), "only 1 sample: a 95 % bootstrap interval needs at least 2 samples"),
-     (_one_sample(float("nan"), float("nan")), "only 1 sample"),
-     (_m(float("nan"), float("nan")), "is not finite: the validator could not measure x")],
+    [
+        (_one_sample(3.0, 3.0), "only 1 sample: a 95 % bootstrap interval needs at least 2 samples"),
+        (_one_sample(float("nan"), float("nan")), "only 1 sample"),
+        (_m(float("nan"), float("nan")), "is not finite: the validator could not measure x"),
+    ],
     ids=["zero-width", "nan-one-sample", "nan"],
 )
 def test_an_interval_from_too_few_samples_is_inconclusive_with_a_reason(m: Measurement, reason: str) -> None:
@@ -147,16 +173,31 @@ def test_shipped_claims_are_well_formed() -> None:
 
 
 BAD_CLAIMS = [
-    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="equal", value=1}\n', "needs a tolerance"),
-    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="about", value=1}\n', "expect.kind is 'about'"),
-    ('[[claim]]\nid="a"\nbogus=1\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n', r"unknown field\(s\) \['bogus'\]"),
-    ('[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n' * 2, r"duplicate claim ids \['a'\]"),
+    (
+        '[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="equal", value=1}\n',
+        "needs a tolerance",
+    ),
+    (
+        '[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="about", value=1}\n',
+        "expect.kind is 'about'",
+    ),
+    (
+        '[[claim]]\nid="a"\nbogus=1\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n',
+        r"unknown field\(s\) \['bogus'\]",
+    ),
+    (
+        '[[claim]]\nid="a"\nsource={file="x"}\nstatement="s"\nmeasure={validator="v", quantity="q"}\nexpect={kind="greater", value=1}\n'
+        * 2,
+        r"duplicate claim ids \['a'\]",
+    ),
     ("[[claim]\n", "not valid TOML"),
     ("title = 'x'\n", r"no \[\[claim\]\] tables"),
 ]
 
 
-@pytest.mark.parametrize(("text", "match"), BAD_CLAIMS, ids=["no-tolerance", "bad-kind", "unknown-field", "duplicate", "toml", "empty"])
+@pytest.mark.parametrize(
+    ("text", "match"), BAD_CLAIMS, ids=["no-tolerance", "bad-kind", "unknown-field", "duplicate", "toml", "empty"]
+)
 def test_bad_claims_files_are_explained(tmp_path: Path, text: str, match: str) -> None:
     path = tmp_path / "claims.toml"
     path.write_text(text)
@@ -295,8 +336,13 @@ def _broken_file(tmp_path: Path, kind: str, networks: xr.Dataset) -> Path:
 
 @pytest.mark.parametrize(
     ("kind", "message"),
-    [("not-netcdf", "not a readable netCDF-4 file"), ("nan", "eigenvalue-finite"),
-     ("negative", "eigenvalue-nonnegative"), ("dims", "eigenvalue-dims"), ("zero", "eigenvalue-nonzero")],
+    [
+        ("not-netcdf", "not a readable netCDF-4 file"),
+        ("nan", "eigenvalue-finite"),
+        ("negative", "eigenvalue-nonnegative"),
+        ("dims", "eigenvalue-dims"),
+        ("zero", "eigenvalue-nonzero"),
+    ],
     ids=["not-netcdf", "nan", "negative", "dims", "all-zero"],
 )
 def test_bad_input_exits_2_without_output(
@@ -350,8 +396,11 @@ def test_seed001_claims_are_measured_on_a_small_glass_ensemble() -> None:
         root_seed=5,
     )
     claims = {c.id: c for c in load_claims()}
-    t_d_claims = {"schirmacher.low-parent-temperature-m2-s4": 1, "schirmacher.low-parent-temperature-minf-s3": 1,
-                  "lerner-bouchbinder.s4-universal": 2}
+    t_d_claims = {
+        "schirmacher.low-parent-temperature-m2-s4": 1,
+        "schirmacher.low-parent-temperature-minf-s3": 1,
+        "lerner-bouchbinder.s4-universal": 2,
+    }
     # issue 25 item 6: the seed-literal generator's sets carry no memory of T_d and are not scored on T_d claims
     for claim_id in t_d_claims:
         assert evaluate_claim(claims[claim_id], ds).verdict is Verdict.NOT_APPLICABLE, claim_id
@@ -391,7 +440,9 @@ def test_claims_sharing_a_validator_compute_it_once(networks: xr.Dataset, monkey
     card = score_datasets([(InputInfo("networks", "-", "-"), networks)], claims, "test")
     n_points = len(card.results[0].points)
     # the primaries share one computation; alternatives with equal settings share theirs
-    measures = {json.dumps(dict(s), sort_keys=True) for c in claims for s in [c.settings, *(a.settings for a in c.alternatives)]}
+    measures = {
+        json.dumps(dict(s), sort_keys=True) for c in claims for s in [c.settings, *(a.settings for a in c.alternatives)]
+    }
     n_estimators = sum(1 + len(c.alternatives) for c in claims)
     assert n_points > 0 and len(measures) < n_estimators and len(calls) == len(measures) * n_points
     uncached = [evaluate_claim(c, networks) for c in claims]
@@ -399,8 +450,10 @@ def test_claims_sharing_a_validator_compute_it_once(networks: xr.Dataset, monkey
     assert [[a.result.verdict for a in r.alternatives] for r in card.results] == [
         [a.result.verdict for a in r.alternatives] for r in uncached
     ]
-    per_claim = sum(len({json.dumps(dict(s), sort_keys=True) for s in [c.settings, *(a.settings for a in c.alternatives)]})
-                    for c in claims)  # without a shared cache each claim still shares within itself
+    per_claim = sum(
+        len({json.dumps(dict(s), sort_keys=True) for s in [c.settings, *(a.settings for a in c.alternatives)]})
+        for c in claims
+    )  # without a shared cache each claim still shares within itself
     assert len(calls) == (len(measures) + per_claim) * n_points
 
 

@@ -32,11 +32,15 @@ def _crystals(drop_in: tuple[int, ...] = (), displace_in: tuple[int, ...] = ()) 
         lams.append(np.append(np.delete(lam, 4), np.nan) if s in drop_in else lam)
         positions.append(pos)
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), np.array(lams)),
-         "position": (("sample", "site", "spatial"), np.array(positions)),
-         "box_length": ("sample", np.full(4, c.box_length)),
-         "diameter": (("sample", "site"), np.ones((4, c.n_particles)))},
-        coords={"sample": np.arange(4)}, attrs={"potential": "soft_sphere", "taper_order": 2})
+        {
+            "eigenvalue": (("sample", "mode"), np.array(lams)),
+            "position": (("sample", "site", "spatial"), np.array(positions)),
+            "box_length": ("sample", np.full(4, c.box_length)),
+            "diameter": (("sample", "site"), np.ones((4, c.n_particles))),
+        },
+        coords={"sample": np.arange(4)},
+        attrs={"potential": "soft_sphere", "taper_order": 2},
+    )
 
 
 def test_only_certified_samples_are_kept_and_the_record_says_why() -> None:
@@ -92,7 +96,8 @@ def test_score_certified_notes_what_it_read(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_a_third_party_file_is_refused_without_its_residual_force_and_read_with_it(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from vdosbench.cli import main
     from vdosbench.datasets import mock_spectrum
 
@@ -100,6 +105,17 @@ def test_a_third_party_file_is_refused_without_its_residual_force_and_read_with_
     np.savez(path, eigenvalues=mock_spectrum(n_sample=4, n_mode=40, seed=1)["eigenvalue"].values, spatial_dimension=2)
     assert main(["score", str(path), "--certified", "--output", str(tmp_path / "r")]) == 2
     assert "declare it (--declare max_residual_force=1e-10" in capsys.readouterr().err
-    main(["score", str(path), "--certified", "--declare", "model=glass", "--declare", "max_residual_force=1e-10",
-          "--output", str(tmp_path / "r2")])
+    main(
+        [
+            "score",
+            str(path),
+            "--certified",
+            "--declare",
+            "model=glass",
+            "--declare",
+            "max_residual_force=1e-10",
+            "--output",
+            str(tmp_path / "r2"),
+        ]
+    )
     assert "largest residual force declared 1e-10, none measured" in capsys.readouterr().out

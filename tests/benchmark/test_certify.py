@@ -26,10 +26,12 @@ def _dataset(cells: int = 3, drop: int | None = None, displace: float = 0.0, see
     if drop is not None:
         lam = np.delete(lam, drop)
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam[None]),
-         "position": (("sample", "site", "spatial"), c.positions[None]),
-         "box_length": ("sample", [c.box_length]),
-         "diameter": (("sample", "site"), np.ones((1, c.n_particles)))},
+        {
+            "eigenvalue": (("sample", "mode"), lam[None]),
+            "position": (("sample", "site", "spatial"), c.positions[None]),
+            "box_length": ("sample", [c.box_length]),
+            "diameter": (("sample", "site"), np.ones((1, c.n_particles))),
+        },
         attrs={"potential": "soft_sphere", "taper_order": 2},
     )
 
@@ -59,9 +61,12 @@ def test_a_box_smaller_than_twice_the_cutoff_fails() -> None:
     # 32 particles, L = 3.17 < 2 r_c = 3.91: no minimum-image Hessian exists, the stored values are not read
     c = fcc_crystal(2)
     ds = xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), [[0.0, 0.0, 0.0, 1.0, 2.0]]),
-         "position": (("sample", "site", "spatial"), c.positions[None]), "box_length": ("sample", [c.box_length]),
-         "diameter": (("sample", "site"), np.ones((1, c.n_particles)))},
+        {
+            "eigenvalue": (("sample", "mode"), [[0.0, 0.0, 0.0, 1.0, 2.0]]),
+            "position": (("sample", "site", "spatial"), c.positions[None]),
+            "box_length": ("sample", [c.box_length]),
+            "diameter": (("sample", "site"), np.ones((1, c.n_particles))),
+        },
         attrs={"potential": "soft_sphere", "taper_order": 2},
     )
     cert = sample_certificates(ds)

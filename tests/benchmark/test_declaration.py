@@ -37,8 +37,11 @@ def ka_glass() -> xr.Dataset:
     from vdosbench.generators import build_in_memory
 
     ds = build_in_memory(
-        "lennard_jones", grid={"taper_order": [0], "parent_temperature": [2.0]},
-        fixed={"n_particles": 200, "n_sweeps": 20, "n_vectors": 5}, n_samples=4, root_seed=3,
+        "lennard_jones",
+        grid={"taper_order": [0], "parent_temperature": [2.0]},
+        fixed={"n_particles": 200, "n_sweeps": 20, "n_vectors": 5},
+        n_samples=4,
+        root_seed=3,
     )
     return ds.isel(taper_order=0, parent_temperature=0)
 
@@ -49,16 +52,23 @@ def soft_glass() -> xr.Dataset:
     from vdosbench.generators import T_LOW, build_in_memory
 
     return build_in_memory(
-        "soft_spheres", grid={"taper_order": [2], "parent_temperature": [T_LOW]},
-        fixed={"n_particles": 128, "n_sweeps": 20, "n_vectors": 5}, n_samples=4, root_seed=5,
+        "soft_spheres",
+        grid={"taper_order": [2], "parent_temperature": [T_LOW]},
+        fixed={"n_particles": 128, "n_sweeps": 20, "n_vectors": 5},
+        n_samples=4,
+        root_seed=5,
     )
 
 
 def _ka_npz(glass: xr.Dataset, path: Path, scale: float = 1.0) -> Path:
     """``glass`` exported as a third party would: eigenvalues (times ``scale``), positions, box, species."""
     np.savez(
-        path, eigenvalues=glass["eigenvalue"].values * scale, positions=glass["position"].values,
-        box_length=glass["box_length"].values, species=glass["species"].values, spatial_dimension=3,
+        path,
+        eigenvalues=glass["eigenvalue"].values * scale,
+        positions=glass["position"].values,
+        box_length=glass["box_length"].values,
+        species=glass["species"].values,
+        spatial_dimension=3,
     )
     return path
 
@@ -70,18 +80,27 @@ def _ka_npz(glass: xr.Dataset, path: Path, scale: float = 1.0) -> Path:
 
 def test_a_declaration_is_checked_and_completed() -> None:
     d = parse_declaration(
-        {"model": "soft_spheres", "taper_order": "inf", "parent_temperature_ratio": 1.0, "spatial_dimension": 3,
-         "quench": "FIRE"}, "test",
+        {
+            "model": "soft_spheres",
+            "taper_order": "inf",
+            "parent_temperature_ratio": 1.0,
+            "spatial_dimension": 3,
+            "quench": "FIRE",
+        },
+        "test",
     )
     from vdosbench.generators import T_D
     from vdosbench.generators import INFINITE_ORDER
 
     assert d.values["taper_order"] == INFINITE_ORDER  # stored as the generators store it
     assert d.values["parent_temperature"] == pytest.approx(T_D)  # T* from T*/T_d and the model's T_d
-    assert parse_declaration({"model": "soft_spheres", "taper_order": float("inf")}, "toml").values[
-        "taper_order"] == INFINITE_ORDER  # TOML's inf
+    assert (
+        parse_declaration({"model": "soft_spheres", "taper_order": float("inf")}, "toml").values["taper_order"]
+        == INFINITE_ORDER
+    )  # TOML's inf
     assert parse_declaration({"model": "kob_andersen", "parent_temperature": 0.45}, "t").values[
-        "parent_temperature_ratio"] == pytest.approx(0.45 / 0.435)
+        "parent_temperature_ratio"
+    ] == pytest.approx(0.45 / 0.435)
 
 
 def test_the_non_additive_control_is_declared_with_its_own_t_d(tmp_path: Path) -> None:
@@ -90,8 +109,7 @@ def test_the_non_additive_control_is_declared_with_its_own_t_d(tmp_path: Path) -
     has no measured T_d: a ratio is refused, a temperature in model units kept without one."""
     from vdosbench.generators import T_D, T_D_NONADDITIVE
 
-    control = parse_declaration({"model": "soft_spheres", "non_additivity": "0.2", "parent_temperature_ratio": 1},
-                                "t")
+    control = parse_declaration({"model": "soft_spheres", "non_additivity": "0.2", "parent_temperature_ratio": 1}, "t")
     assert control.values["parent_temperature"] == pytest.approx(T_D_NONADDITIVE) and T_D_NONADDITIVE != T_D
     additive = parse_declaration({"model": "soft_spheres", "non_additivity": 0, "parent_temperature": 0.0716}, "t")
     assert additive.values["parent_temperature_ratio"] == pytest.approx(0.0716 / T_D)
@@ -106,27 +124,55 @@ def test_the_non_additive_control_is_declared_with_its_own_t_d(tmp_path: Path) -
 @pytest.mark.parametrize(
     "raw, match",
     [
-        ({"model": "lj"}, (r"unknown model 'lj'; expected one of \['glass', 'kob_andersen', 'soft_spheres', "
-                           r"'spring_network'\]. Fix: declare model=")),
+        (
+            {"model": "lj"},
+            (
+                r"unknown model 'lj'; expected one of \['glass', 'kob_andersen', 'soft_spheres', "
+                r"'spring_network'\]. Fix: declare model="
+            ),
+        ),
         ({"model": "glass", "temperature": 1}, r"unknown key\(s\) \['temperature'\]; expected keys of .*Fix:"),
         ({"parent_temperature": 1.0}, r"no model declared .*Fix: declare model="),
-        ({"model": "kob_andersen", "parent_temperature": "hot"},
-         r"parent_temperature is 'hot' \(str\); expected a number > 0 .*Fix: declare e.g. parent_temperature=0.45"),
+        (
+            {"model": "kob_andersen", "parent_temperature": "hot"},
+            r"parent_temperature is 'hot' \(str\); expected a number > 0 .*Fix: declare e.g. parent_temperature=0.45",
+        ),
         ({"model": "kob_andersen", "parent_temperature": -1.0}, r"parent_temperature is -1.0 \(float\); expected"),
         ({"model": "soft_spheres", "taper_order": 2.5}, r"taper_order is 2.5 \(float\); expected an integer m >= 0"),
-        ({"model": "soft_spheres", "spatial_dimension": 4}, r"spatial_dimension is 4 \(int\); expected the integer 2 or 3"),
+        (
+            {"model": "soft_spheres", "spatial_dimension": 4},
+            r"spatial_dimension is 4 \(int\); expected the integer 2 or 3",
+        ),
         ({"model": "soft_spheres", "n_particles": float("nan")}, r"n_particles is nan \(float\); expected an integer"),
         ({"model": "soft_spheres", "quench": 3}, r"quench is 3 \(int\); expected text"),
         ({"model": "kob_andersen", "delta": 0.1}, r"model 'kob_andersen' takes no \['delta'\]; its own keys are"),
         ({"model": "spring_network", "parent_temperature_ratio": 1.0}, r"has no reference T_d.*Fix: declare"),
-        ({"model": "kob_andersen", "parent_temperature": 0.45, "parent_temperature_ratio": 2.0},
-         r"parent_temperature 0.45 is 1.034 T_d of kob_andersen .*but parent_temperature_ratio is 2"),
-        ({"model": "soft_spheres", "non_additivity": 1.5}, r"non_additivity is 1.5 \(float\); expected a number >= 0 and < 1"),
+        (
+            {"model": "kob_andersen", "parent_temperature": 0.45, "parent_temperature_ratio": 2.0},
+            r"parent_temperature 0.45 is 1.034 T_d of kob_andersen .*but parent_temperature_ratio is 2",
+        ),
+        (
+            {"model": "soft_spheres", "non_additivity": 1.5},
+            r"non_additivity is 1.5 \(float\); expected a number >= 0 and < 1",
+        ),
         ({"model": "kob_andersen", "non_additivity": 0.2}, r"model 'kob_andersen' takes no \['non_additivity'\]"),
     ],
-    ids=["unknown-model", "unknown-key", "no-model", "text-temperature", "negative-temperature", "fractional-taper",
-         "dimension-4", "nan-particles", "quench-not-text", "foreign-key", "ratio-without-td", "ratio-disagrees",
-         "non-additivity-above-1", "non-additivity-of-kob-andersen"],
+    ids=[
+        "unknown-model",
+        "unknown-key",
+        "no-model",
+        "text-temperature",
+        "negative-temperature",
+        "fractional-taper",
+        "dimension-4",
+        "nan-particles",
+        "quench-not-text",
+        "foreign-key",
+        "ratio-without-td",
+        "ratio-disagrees",
+        "non-additivity-above-1",
+        "non-additivity-of-kob-andersen",
+    ],
 )
 def test_bad_declarations_are_explained(raw: dict, match: str) -> None:
     with pytest.raises(DeclarationError, match=match):
@@ -139,7 +185,8 @@ def test_sidecar_files(tmp_path: Path) -> None:
     (tmp_path / "ka.vdos.toml").write_text('model = "kob_andersen"\ntaper_order = 0\n')
     d = declaration_for(tmp_path / "ka.npz", {"parent_temperature": "2.0"})
     assert d is not None and dict(d.values) == pytest.approx(
-        {"model": "kob_andersen", "taper_order": 0, "parent_temperature": 2.0, "parent_temperature_ratio": 2.0 / 0.435})
+        {"model": "kob_andersen", "taper_order": 0, "parent_temperature": 2.0, "parent_temperature_ratio": 2.0 / 0.435}
+    )
     assert d.source == f"sidecar {tmp_path / 'ka.vdos.toml'}; --declare parent_temperature=2.0"
     assert declaration_for(tmp_path / "undeclared.npz") is None
     (tmp_path / "bad.vdos.toml").write_text('model = "glass"\n[preparation]\nquench = "x"\n')
@@ -173,17 +220,35 @@ def test_declare_records_the_system_and_refuses_what_the_data_contradict(ka_glas
 
 #: The generators each claim selected before issue 18 (claims.toml selected by the attribute `generator`).
 SELECTED_BEFORE = {
-    **{k: {"spring_network"} for k in (
-        "jiang.fixed-coordination-debye", "jiang.coordination-excess", "jiang.coordination-excess-vs-crystal",
-        "jiang.boson-peak-position", "jiang.spring-strength-irrelevant", "jiang.coordination-peaks-at-4")},
+    **{
+        k: {"spring_network"}
+        for k in (
+            "jiang.fixed-coordination-debye",
+            "jiang.coordination-excess",
+            "jiang.coordination-excess-vs-crystal",
+            "jiang.boson-peak-position",
+            "jiang.spring-strength-irrelevant",
+            "jiang.coordination-peaks-at-4",
+        )
+    },
     "jiang.toy-two-new-poles": {"nine_node_toy"},
-    **{k: {"soft_spheres", "soft_spheres_equilibrated"} for k in (
-        "schirmacher.high-parent-temperature-s2", "schirmacher.low-parent-temperature-m2-s4",
-        "schirmacher.low-parent-temperature-minf-s3", "lerner-bouchbinder.s4-universal",
-        "schirmacher.stress-exponent-m2", "schirmacher.stress-exponent-minf", "schirmacher.goe-lowest-50",
-        "schirmacher.poisson-highest-50", "schirmacher.lowest-phonon-omega0",
-        "schirmacher.modes-below-omega0-not-waves", "lerner-bouchbinder.vortex-modes-are-wave-superpositions",
-        "schirmacher.type-two-modes-vortex-like")},
+    **{
+        k: {"soft_spheres", "soft_spheres_equilibrated"}
+        for k in (
+            "schirmacher.high-parent-temperature-s2",
+            "schirmacher.low-parent-temperature-m2-s4",
+            "schirmacher.low-parent-temperature-minf-s3",
+            "lerner-bouchbinder.s4-universal",
+            "schirmacher.stress-exponent-m2",
+            "schirmacher.stress-exponent-minf",
+            "schirmacher.goe-lowest-50",
+            "schirmacher.poisson-highest-50",
+            "schirmacher.lowest-phonon-omega0",
+            "schirmacher.modes-below-omega0-not-waves",
+            "lerner-bouchbinder.vortex-modes-are-wave-superpositions",
+            "schirmacher.type-two-modes-vortex-like",
+        )
+    },
     "schirmacher.lennard-jones-s5": {"lennard_jones", "lennard_jones_equilibrated"},
     "schirmacher.het-marginal-s2": {"het_scba"},
     "schirmacher.het-boson-peak-reaches-zero": {"het_scba"},
@@ -203,29 +268,53 @@ SELECTED_NOW_TOO = {
 }
 #: Issue 25 item 6: the T_d claims measured by the window MLE (and the taper difference at T_d), new; like the T_d
 #: claims above they select the equilibrated chains only.
-TD_WINDOW_CLAIMS = {k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"} for k in (
-    "schirmacher.td-window-m2-s4", "schirmacher.td-window-minf-s3", "lerner.td-window-s4",
-    "schirmacher.td-taper-difference", "lerner.td-taper-difference-0")}
+TD_WINDOW_CLAIMS = {
+    k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"}
+    for k in (
+        "schirmacher.td-window-m2-s4",
+        "schirmacher.td-window-minf-s3",
+        "lerner.td-window-s4",
+        "schirmacher.td-taper-difference",
+        "lerner.td-taper-difference-0",
+    )
+}
 SELECTED_NOW_TOO.update(TD_WINDOW_CLAIMS)
 #: Issue 51: the claims in absolute frequency omega/omega_g, new: the high-T* ones select every soft-sphere
 #: generator (as the finite-size claim), the deep tail every glass (soft spheres and Kob-Andersen alike).
 ABSOLUTE_CLAIMS = {
     "schirmacher.high-tstar-s2-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST},
     "schirmacher.high-tstar-taper-0-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST},
-    "lerner.deep-tail-s4-absolute": {"soft_spheres", "soft_spheres_equilibrated", *_LOWEST, "lennard_jones",
-                                     "lennard_jones_equilibrated"},
+    "lerner.deep-tail-s4-absolute": {
+        "soft_spheres",
+        "soft_spheres_equilibrated",
+        *_LOWEST,
+        "lennard_jones",
+        "lennard_jones_equilibrated",
+    },
 }
 SELECTED_NOW_TOO.update(ABSOLUTE_CLAIMS)
 #: Issue 52: the T_d claims in absolute frequency, new; like the other T_d claims they select the chains only.
-TD_ABSOLUTE_CLAIMS = {k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"} for k in (
-    "schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
-    "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute")}
+TD_ABSOLUTE_CLAIMS = {
+    k: {"soft_spheres_equilibrated", "soft_spheres_lowest_equilibrated"}
+    for k in (
+        "schirmacher.td-taper-difference-absolute",
+        "lerner-bouchbinder.td-taper-0-absolute",
+        "schirmacher.td-m2-s4-absolute",
+        "schirmacher.td-minf-s3-absolute",
+        "lerner-bouchbinder.td-s4-absolute",
+    )
+}
 SELECTED_NOW_TOO.update(TD_ABSOLUTE_CLAIMS)
 #: Issue 25 item 6: the sets of fixed-length Monte Carlo at T* (seed-literal, and the same with lowest modes) carry
 #: no memory of T_d, so the T_d claims exclude them.
-SELECTED_NO_LONGER = {k: {"soft_spheres", "soft_spheres_lowest"} for k in (
-    "schirmacher.low-parent-temperature-m2-s4", "schirmacher.low-parent-temperature-minf-s3",
-    "lerner-bouchbinder.s4-universal")}
+SELECTED_NO_LONGER = {
+    k: {"soft_spheres", "soft_spheres_lowest"}
+    for k in (
+        "schirmacher.low-parent-temperature-m2-s4",
+        "schirmacher.low-parent-temperature-minf-s3",
+        "lerner-bouchbinder.s4-universal",
+    )
+}
 
 
 def test_our_datasets_are_selected_as_before_through_their_model() -> None:
@@ -234,17 +323,27 @@ def test_our_datasets_are_selected_as_before_through_their_model() -> None:
     from vdosbench.generators import generator_names
 
     claims = load_claims()
-    assert {c.id for c in claims} == (set(SELECTED_BEFORE) | {"lerner.finite-size-s4"} | set(TD_WINDOW_CLAIMS)
-                                      | set(ABSOLUTE_CLAIMS) | set(TD_ABSOLUTE_CLAIMS))
+    assert {c.id for c in claims} == (
+        set(SELECTED_BEFORE)
+        | {"lerner.finite-size-s4"}
+        | set(TD_WINDOW_CLAIMS)
+        | set(ABSOLUTE_CLAIMS)
+        | set(TD_ABSOLUTE_CLAIMS)
+    )
     for claim in claims:
-        params = {k: (v[0] if isinstance(v, list) else v) for k, v in claim.applies_to.items()
-                  if k not in ("generator", "model")}
+        params = {
+            k: (v[0] if isinstance(v, list) else v)
+            for k, v in claim.applies_to.items()
+            if k not in ("generator", "model")
+        }
         for name in generator_names():
             ds = mock_spectrum().assign_attrs(generator=name, **params)
             why = inapplicability(claim, ds)
             applies = why is None or why.not_measurable
-            expected = name in ((SELECTED_BEFORE.get(claim.id, set()) | SELECTED_NOW_TOO.get(claim.id, set()))
-                                - SELECTED_NO_LONGER.get(claim.id, set()))
+            expected = name in (
+                (SELECTED_BEFORE.get(claim.id, set()) | SELECTED_NOW_TOO.get(claim.id, set()))
+                - SELECTED_NO_LONGER.get(claim.id, set())
+            )
             assert applies == expected, (claim.id, name, str(why))
     assert GENERATOR_MODELS["soft_spheres_equilibrated"] == "soft_spheres"
     assert system_value(mock_spectrum().assign_attrs(generator="lennard_jones"), "model") == (True, "kob_andersen")
@@ -260,8 +359,11 @@ def test_attribute_exclude_and_not_measurable() -> None:
     assert inapplicability(claims["jiang.coordination-excess-vs-crystal"], network.assign_attrs(delta=0.1)) is None
     soft = mock_spectrum().assign_attrs(model="soft_spheres", taper_order=2)
     why = inapplicability(claims["schirmacher.stress-exponent-m2"], soft)
-    assert why is not None and why.not_measurable and str(why) == (
-        "not measurable: the dataset lacks ['pair_psi', 'pair_count']")
+    assert (
+        why is not None
+        and why.not_measurable
+        and str(why) == ("not measurable: the dataset lacks ['pair_psi', 'pair_count']")
+    )
     card = score_datasets([read_input(soft, name="soft")], list(claims.values()), "test")
     assert "schirmacher.stress-exponent-m2" in {r.claim.id for r in card.not_measurable()}
     assert all(r.verdict is Verdict.NOT_APPLICABLE for r in card.not_measurable())
@@ -286,13 +388,17 @@ def test_declared_npz_gets_the_verdicts_of_the_native_dataset(
     point = soft_glass.isel(taper_order=0, parent_temperature=0)
     npz = tmp_path / "glass.npz"
     np.savez(
-        npz, eigenvalues=point["eigenvalue"].values, positions=point["position"].values,
-        box_length=point["box_length"].values, diameters=point["diameter"].values,
+        npz,
+        eigenvalues=point["eigenvalue"].values,
+        positions=point["position"].values,
+        box_length=point["box_length"].values,
+        diameters=point["diameter"].values,
         eigenvectors=point["eigenvector"].transpose("sample", "vector_mode", "site", "spatial").values,
         vector_modes=point["vector_mode"].values,
     )
     (tmp_path / "glass.vdos.toml").write_text(
-        f'model = "soft_spheres"\ntaper_order = 2\nparent_temperature = {T_LOW}\nquench = "L-BFGS"\n')
+        f'model = "soft_spheres"\ntaper_order = 2\nparent_temperature = {T_LOW}\nquench = "L-BFGS"\n'
+    )
     out = tmp_path / "report"
     code = main(["score", str(npz), "--output", str(out)])
     printed = capsys.readouterr().out
@@ -304,17 +410,26 @@ def test_declared_npz_gets_the_verdicts_of_the_native_dataset(
     not_measurable = {r["id"] for r in result["not_measurable"]}
     # the stress claim (no pair data), the T_d claims of the window MLE and the deep tail in omega/omega_g (no shear
     # modulus in the archive)
-    assert not_measurable == {"schirmacher.stress-exponent-m2", "schirmacher.td-window-m2-s4", "lerner.td-window-s4",
-                              "schirmacher.td-taper-difference", "lerner.td-taper-difference-0",
-                              "lerner.deep-tail-s4-absolute", "schirmacher.td-taper-difference-absolute",
-                              "lerner-bouchbinder.td-taper-0-absolute", "schirmacher.td-m2-s4-absolute",
-                              "lerner-bouchbinder.td-s4-absolute"}
+    assert not_measurable == {
+        "schirmacher.stress-exponent-m2",
+        "schirmacher.td-window-m2-s4",
+        "lerner.td-window-s4",
+        "schirmacher.td-taper-difference",
+        "lerner.td-taper-difference-0",
+        "lerner.deep-tail-s4-absolute",
+        "schirmacher.td-taper-difference-absolute",
+        "lerner-bouchbinder.td-taper-0-absolute",
+        "schirmacher.td-m2-s4-absolute",
+        "lerner-bouchbinder.td-s4-absolute",
+    }
     for claim_id in measured - not_measurable:
         assert verdicts[claim_id] == native_verdicts[claim_id], claim_id
     assert code == native.exit_code() and code in (0, 1)
     assert result["systems"]["glass"]["model"] == "soft_spheres"
     assert result["systems"]["glass"]["parent_temperature_ratio"] == pytest.approx(1.0)
-    assert "declared: glass: model=soft_spheres" in printed and "not measurable  schirmacher.stress-exponent-m2" in printed
+    assert (
+        "declared: glass: model=soft_spheres" in printed and "not measurable  schirmacher.stress-exponent-m2" in printed
+    )
     report = (out / "report.md").read_text()
     assert "## Systems (what the claims select on)" in report and "## Not measurable" in report
     assert "(glass): not measurable: the dataset lacks \\['pair\\_psi', 'pair\\_count'\\]" in report
@@ -351,8 +466,20 @@ def test_declared_kob_andersen_gets_verdicts_and_undeclared_exits_3(
     npz = _ka_npz(ka_glass, tmp_path / "ka.npz")
     assert main(["score", str(npz), "--output", str(tmp_path / "undeclared")]) == 3
     capsys.readouterr()
-    code = main(["score", str(npz), "--output", str(tmp_path / "declared"), "--declare", "model=kob_andersen",
-                 "--declare", "parent_temperature=2.0", "--declare", "taper_order=0"])
+    code = main(
+        [
+            "score",
+            str(npz),
+            "--output",
+            str(tmp_path / "declared"),
+            "--declare",
+            "model=kob_andersen",
+            "--declare",
+            "parent_temperature=2.0",
+            "--declare",
+            "taper_order=0",
+        ]
+    )
     printed = capsys.readouterr().out
     result = json.loads((tmp_path / "declared" / "result.json").read_text())
     assert code in (0, 1) and result["totals"]["applicable"] >= 1
@@ -401,14 +528,17 @@ def test_cross_code_check_flags_a_perturbed_hessian(ka_glass: xr.Dataset, tmp_pa
     pot = kob_andersen_potential(0)
     wrong = []
     for s in range(ka_glass.sizes["sample"]):
-        config = Configuration(ka_glass["position"].isel(sample=s).values, float(ka_glass["box_length"][s]),
-                               species=ka_glass["species"].isel(sample=s).values)
+        config = Configuration(
+            ka_glass["position"].isel(sample=s).values,
+            float(ka_glass["box_length"][s]),
+            species=ka_glass["species"].isel(sample=s).values,
+        )
         h = hessian_matrix(config, pot).toarray()
         pairs = interacting_pairs(config, pot)
         i, j = int(pairs.i[0]), int(pairs.j[0])
-        block = h[3 * i:3 * i + 3, 3 * j:3 * j + 3].copy()  # -K_ij; the diagonal blocks hold +K_ij
+        block = h[3 * i : 3 * i + 3, 3 * j : 3 * j + 3].copy()  # -K_ij; the diagonal blocks hold +K_ij
         for a, b, sign in ((i, j, 0.5), (j, i, 0.5), (i, i, -0.5), (j, j, -0.5)):
-            h[3 * a:3 * a + 3, 3 * b:3 * b + 3] += sign * block  # scale one bond's stiffness by 1.5
+            h[3 * a : 3 * a + 3, 3 * b : 3 * b + 3] += sign * block  # scale one bond's stiffness by 1.5
         wrong.append(np.linalg.eigvalsh(h))
     perturbed = ka_glass.copy()
     perturbed["eigenvalue"] = (("sample", "mode"), np.array(wrong))
@@ -427,7 +557,9 @@ def test_cross_code_check_says_why_it_is_not_run(ka_glass: xr.Dataset, tmp_path:
     data = read(bare)
     no_taper = cross_code_check(declare(data, parse_declaration({"model": "kob_andersen"}, "t")), "ka")
     assert no_taper is not None and no_taper.status == "not run" and "declare taper_order" in no_taper.reason
-    no_config = cross_code_check(declare(data, parse_declaration({"model": "kob_andersen", "taper_order": 0}, "t")), "ka")
+    no_config = cross_code_check(
+        declare(data, parse_declaration({"model": "kob_andersen", "taper_order": 0}, "t")), "ka"
+    )
     assert no_config is not None and "the data lack ['position', 'box_length', 'species']" in no_config.reason
     generic = cross_code_check(declare(data, parse_declaration({"model": "glass"}, "t")), "ka")
     assert generic is not None and "has no vdosbench potential" in generic.reason
@@ -472,8 +604,8 @@ def lammps_ka_glasses(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Pa
                 boundary p p p
                 region box block 0 {box:.17g} 0 {box:.17g} 0 {box:.17g}
                 create_box 2 box
-                create_atoms 1 random {LAMMPS_KA['n_a']} {seed} box overlap 0.7 maxtry 1000
-                create_atoms 2 random {LAMMPS_KA['n_b']} {seed + 1} box overlap 0.7 maxtry 1000
+                create_atoms 1 random {LAMMPS_KA["n_a"]} {seed} box overlap 0.7 maxtry 1000
+                create_atoms 2 random {LAMMPS_KA["n_b"]} {seed + 1} box overlap 0.7 maxtry 1000
                 mass * 1.0
                 pair_style lj/cut 2.5
                 pair_coeff 1 1 1.0 1.0 2.5
@@ -481,8 +613,8 @@ def lammps_ka_glasses(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Pa
                 pair_coeff 2 2 0.5 0.88 2.2
                 pair_modify shift yes
                 minimize 0 1e-4 1000 10000
-                velocity all create {LAMMPS_KA['parent_temperature']} {seed + 2} mom yes dist gaussian
-                fix nvt all nvt temp {LAMMPS_KA['parent_temperature']} {LAMMPS_KA['parent_temperature']} 0.2
+                velocity all create {LAMMPS_KA["parent_temperature"]} {seed + 2} mom yes dist gaussian
+                fix nvt all nvt temp {LAMMPS_KA["parent_temperature"]} {LAMMPS_KA["parent_temperature"]} 0.2
                 timestep 0.002
                 run 2000
                 unfix nvt
@@ -513,8 +645,15 @@ def test_real_lammps_kob_andersen_glass_gets_verdicts(
     assert ds.sizes["sample"] == 3 and ds.sizes["site"] == 250
     assert sorted(np.unique(ds["species"].values).tolist()) == [0, 1]  # LAMMPS types 1, 2 -> A, B
     declaration = parse_declaration(
-        {"model": "kob_andersen", "taper_order": 0, "parent_temperature": 2.0, "density": 1.2,
-         "quench": "LAMMPS NVT at T = 2.0, then CG to a force tolerance of 1e-10"}, "test")
+        {
+            "model": "kob_andersen",
+            "taper_order": 0,
+            "parent_temperature": 2.0,
+            "density": 1.2,
+            "quench": "LAMMPS NVT at T = 2.0, then CG to a force tolerance of 1e-10",
+        },
+        "test",
+    )
     declared = declare(ds, declaration, "lammps")
     card = score_datasets([read_input(declared, name="lammps")], load_claims(), "default")
     assert card.exit_code() in (0, 1) and card.totals()["applicable"] >= 1
@@ -528,8 +667,18 @@ def test_real_lammps_kob_andersen_glass_gets_verdicts(
     (tmp_path / "ka0.vdos.toml").write_text('model = "kob_andersen"\ntaper_order = 0\nparent_temperature = 2.0\n')
     dyn = tmp_path / "ka0.dyn"
     dyn.write_bytes(dyns[0].read_bytes())
-    code = main(["score", str(dyn), "--set", f"data_file={datas[0]}", "--set", "zero_modes=3",
-                 "--output", str(tmp_path / "report")])
+    code = main(
+        [
+            "score",
+            str(dyn),
+            "--set",
+            f"data_file={datas[0]}",
+            "--set",
+            "zero_modes=3",
+            "--output",
+            str(tmp_path / "report"),
+        ]
+    )
     printed = capsys.readouterr().out
     assert code in (0, 1), printed
     assert "declared: ka0: model=kob_andersen" in printed and "cross-code check: ka0: agree" in printed

@@ -58,9 +58,7 @@ def test_with_elastic_moduli_keeps_stored_values_and_adds_missing_ones(stored: x
     partial = with_elastic_moduli(marked.drop_vars(["bulk_modulus", "longitudinal_modulus"]))
     assert float(partial["shear_modulus"][0]) == 123.0  # stored: used as it is
     np.testing.assert_allclose(partial["bulk_modulus"].values, stored["bulk_modulus"].values, rtol=1e-6)
-    np.testing.assert_allclose(
-        partial["longitudinal_modulus"].values, stored["longitudinal_modulus"].values, rtol=1e-6
-    )
+    np.testing.assert_allclose(partial["longitudinal_modulus"].values, stored["longitudinal_modulus"].values, rtol=1e-6)
 
 
 def test_fcc_crystal_shear_modulus_is_the_hessian_routes() -> None:

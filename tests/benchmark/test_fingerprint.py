@@ -115,8 +115,9 @@ def test_a_padded_dataset_is_fingerprinted_as_its_unpadded_points() -> None:
     plain = compute_fingerprint(ds)
     trace = np.arange(2 * 4 * 3, dtype=float).reshape(2, 4, 3)
     trace[0, :, 2] = np.nan  # point p=0 has 2 records, p=1 has 3
-    padded = ds.assign(mc_energy=(("p", "sample", "mc_record"), trace),
-                       mc_record_length=("p", np.array([2, 3]))).assign_attrs(padded_dims="mc_record")
+    padded = ds.assign(
+        mc_energy=(("p", "sample", "mc_record"), trace), mc_record_length=("p", np.array([2, 3]))
+    ).assign_attrs(padded_dims="mc_record")
     assert compute_fingerprint(padded) == plain
 
 
@@ -180,8 +181,9 @@ def test_the_recipe_itself_rebuilt_in_process_is_reproduced() -> None:
 def test_wrong_grid_value_names_the_missing_points() -> None:
     comparison = compare_fingerprints(
         get_entry("spring-network-16").fingerprint,
-        compute_fingerprint(_recipe_ensemble(grid={"delta": [0.0, 0.1], "connectivity": ["nearest", "cutoff"]}),
-                            stderr=False),
+        compute_fingerprint(
+            _recipe_ensemble(grid={"delta": [0.0, 0.1], "connectivity": ["nearest", "cutoff"]}), stderr=False
+        ),
     )
     assert not comparison.within_tolerance
     assert any("missing from the rebuild" in m and "delta=0.2" in m for m in comparison.mismatches)
@@ -189,8 +191,9 @@ def test_wrong_grid_value_names_the_missing_points() -> None:
 
 def test_tolerance_floor_applies_only_where_the_spread_vanishes() -> None:
     cat = Fingerprint(1, "sample", ("all",), {"a": (2.0,), "b": (2.0,)}, {"a": (0.0,), "b": (0.5,)})
-    new = Fingerprint(1, "sample", ("all",), {"a": (2.0 * (1 + 0.5 * RESOLUTION),), "b": (2.4,)},
-                      {"a": (0.0,), "b": (0.0,)})
+    new = Fingerprint(
+        1, "sample", ("all",), {"a": (2.0 * (1 + 0.5 * RESOLUTION),), "b": (2.4,)}, {"a": (0.0,), "b": (0.0,)}
+    )
     ratios = {d.quantity: d.ratio for d in compare_fingerprints(cat, new).deviations}
     assert ratios["a"] == pytest.approx(0.5) and ratios["b"] == pytest.approx(0.8)
     off = replace(new, values={"a": (2.0 * (1 + 3 * RESOLUTION),), "b": (2.4,)})
@@ -208,8 +211,13 @@ def test_other_definition_or_nan_is_not_reproduced() -> None:
 
 
 def _realization(a: xr.Dataset, b: xr.Dataset, **kw: object):  # type: ignore[no-untyped-def]
-    return compare_realizations(compute_fingerprint(a), compute_fingerprint(b), n_catalogued=a.sizes["sample"],
-                                n_rebuilt=b.sizes["sample"], **kw)  # type: ignore[arg-type]
+    return compare_realizations(
+        compute_fingerprint(a),
+        compute_fingerprint(b),
+        n_catalogued=a.sizes["sample"],
+        n_rebuilt=b.sizes["sample"],
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 def test_independent_realizations_pass_and_another_exponent_fails() -> None:
@@ -228,8 +236,9 @@ def test_independent_realizations_pass_and_another_exponent_fails() -> None:
 
 
 def test_the_realization_test_is_welch_t_with_bonferroni() -> None:
-    cat = Fingerprint(1, "sample", ("p=1", "p=2"), {"a": (1.0, 2.0), "b": (5.0, 5.0)},
-                      {"a": (0.3, 0.3), "b": (0.0, 0.0)})
+    cat = Fingerprint(
+        1, "sample", ("p=1", "p=2"), {"a": (1.0, 2.0), "b": (5.0, 5.0)}, {"a": (0.3, 0.3), "b": (0.0, 0.0)}
+    )
     new = replace(cat, values={"a": (1.9, 2.0), "b": (5.0, 5.0)}, stderr={"a": (0.6, 0.3), "b": (0.0, 0.0)})
     t = compare_realizations(cat, new, n_catalogued=21, n_rebuilt=41)
     # standard errors scaled by sqrt(n / (n - 1)): 0.3 * sqrt(21/20), 0.6 * sqrt(41/40); Welch df from them
@@ -252,14 +261,18 @@ def test_the_realization_test_is_not_assessed_where_its_errors_do_not_hold() -> 
     cat = Fingerprint(1, "sample", ("all",), {"a": (1.0,)}, {"a": (0.1,)})
     few = REALIZATION_MIN_SAMPLES - 1
     cases = {
-        "a single sample per point": compare_realizations(cat, replace(cat, resampled="mode"), n_catalogued=1,
-                                                          n_rebuilt=1),
+        "a single sample per point": compare_realizations(
+            cat, replace(cat, resampled="mode"), n_catalogued=1, n_rebuilt=1
+        ),
         f"fewer than {REALIZATION_MIN_SAMPLES} samples per point (catalogued {few}, rebuilt 40)": compare_realizations(
-            cat, cat, n_catalogued=few, n_rebuilt=40),
-        "structures of Monte Carlo chains": compare_realizations(cat, cat, n_catalogued=40, n_rebuilt=40,
-                                                                 independent=False),
+            cat, cat, n_catalogued=few, n_rebuilt=40
+        ),
+        "structures of Monte Carlo chains": compare_realizations(
+            cat, cat, n_catalogued=40, n_rebuilt=40, independent=False
+        ),
         "other definitions, points or quantities": compare_realizations(
-            cat, replace(cat, points=("p=1",)), n_catalogued=40, n_rebuilt=40),
+            cat, replace(cat, points=("p=1",)), n_catalogued=40, n_rebuilt=40
+        ),
     }
     for reason, t in cases.items():
         assert not t.assessed and not t.consistent and reason in t.reason and not t.differences
@@ -283,7 +296,8 @@ def _chains(n_chains: int, per_chain: int, seed: int, jitter: float = 1e-3) -> x
     lam = np.repeat(base["eigenvalue"].values, per_chain, axis=0)
     lam = lam * (1 + jitter * rng.standard_normal(lam.shape))
     ds = base.isel(sample=np.repeat(np.arange(n_chains), per_chain)).assign_coords(
-        sample=np.arange(n_chains * per_chain))
+        sample=np.arange(n_chains * per_chain)
+    )
     ds["eigenvalue"] = (("sample", "mode"), lam)
     ds["chain"] = ("sample", np.repeat(np.arange(n_chains), per_chain))
     return ds
@@ -311,8 +325,10 @@ def test_chain_sets_are_compared_by_their_chains() -> None:
     # known answer: 8 pairs of independent mock chain sets (20 chains of 5 near-copies a side) are realizations of
     # one ensemble: by the chain standard errors at most 2 of 8 may be flagged (P(>= 3) = 0.006 at the nominal
     # rate); with the sample standard errors (the structures taken as independent, too small by sqrt(5)) most are
-    pairs = [(compute_fingerprint(_chains(20, 5, seed=200 + 2 * r)), compute_fingerprint(_chains(20, 5, 201 + 2 * r)))
-             for r in range(8)]
+    pairs = [
+        (compute_fingerprint(_chains(20, 5, seed=200 + 2 * r)), compute_fingerprint(_chains(20, 5, 201 + 2 * r)))
+        for r in range(8)
+    ]
     by_chain = [compare_realizations(a, b, n_catalogued=100, n_rebuilt=100) for a, b in pairs]
     assert all(t.assessed and not t.left_out and t.largest.df < 40 for t in by_chain)  # n = 20 chains a side
     assert sum(not t.consistent for t in by_chain) <= 2, [t.describe() for t in by_chain]
@@ -321,8 +337,7 @@ def test_chain_sets_are_compared_by_their_chains() -> None:
     # another exponent is another ensemble, chains or not
     other = _chains(20, 5, seed=300)
     other["eigenvalue"] = other["eigenvalue"] ** 1.15
-    assert not compare_realizations(pairs[0][0], compute_fingerprint(other), n_catalogued=100,
-                                    n_rebuilt=100).consistent
+    assert not compare_realizations(pairs[0][0], compute_fingerprint(other), n_catalogued=100, n_rebuilt=100).consistent
 
 
 def test_chain_sets_need_chain_errors_on_both_sides_and_enough_chains() -> None:
@@ -339,25 +354,35 @@ def test_chain_sets_need_chain_errors_on_both_sides_and_enough_chains() -> None:
     assert t.assessed and t.left_out == ("b",) and [d.quantity for d in t.differences] == ["a"]
     assert "1 quantities without a chain standard error left out (b)" in t.describe()
     # the chain standard errors and chain counts decide: 0.2 * sqrt(20/19) a side, df from 20 chains each
-    d = compare_realizations(chained, replace(chained, values={"a": (1.5,), "b": (2.0,)}), n_catalogued=100,
-                             n_rebuilt=100).largest
+    d = compare_realizations(
+        chained, replace(chained, values={"a": (1.5,), "b": (2.0,)}), n_catalogued=100, n_rebuilt=100
+    ).largest
     assert d.catalogued_stderr == pytest.approx(0.2 * (20 / 19) ** 0.5) and d.df == pytest.approx(38.0)
 
 
 # ------------------------------------------------------------------ verdicts and TOML
 
 
-def _report(content_identical: bool, fingerprint: Fingerprint | None, rebuilt: Fingerprint | None,
-            n: int = 40) -> BuildReport:
+def _report(
+    content_identical: bool, fingerprint: Fingerprint | None, rebuilt: Fingerprint | None, n: int = 40
+) -> BuildReport:
     comparison = compare_fingerprints(fingerprint, rebuilt) if fingerprint and rebuilt else None
     realization = None
     if comparison is not None and not comparison.within_tolerance:
         realization = compare_realizations(fingerprint, rebuilt, n_catalogued=n, n_rebuilt=n)  # type: ignore[arg-type]
     return BuildReport(
-        name="x", path=None, sha256="a" * 64, expected_sha256="b" * 64,  # type: ignore[arg-type]
-        content_sha256="c" * 64, expected_content_sha256=("c" if content_identical else "d") * 64,
-        reference=None, eigenvalue_max_abs_diff=None, eigenvalue_max_rel_diff=None, differing_attrs=(),
-        fingerprint=comparison, realization=realization,
+        name="x",
+        path=None,
+        sha256="a" * 64,
+        expected_sha256="b" * 64,  # type: ignore[arg-type]
+        content_sha256="c" * 64,
+        expected_content_sha256=("c" if content_identical else "d") * 64,
+        reference=None,
+        eigenvalue_max_abs_diff=None,
+        eigenvalue_max_rel_diff=None,
+        differing_attrs=(),
+        fingerprint=comparison,
+        realization=realization,
     )
 
 
@@ -387,8 +412,10 @@ def test_another_realization_verdict_needs_the_two_sample_test() -> None:
     report = _report(False, cat, other_glasses)
     assert report.verdict == CONSISTENT_REALIZATION and report.exit_code == 0 and not report.reproduced
     text = report.summary()
-    assert "another realization? consistent: smallest p 0.3 (|z| 1.05, omega_min at p=1) against alpha / k = 0.05 / 1" \
+    assert (
+        "another realization? consistent: smallest p 0.3 (|z| 1.05, omega_min at p=1) against alpha / k = 0.05 / 1"
         in text
+    )
     assert "verdict: another realization, consistent with the catalogue: not the catalogued samples" in text
     # too few samples for the two-sample test: not reproduced, with the reason
     few = _report(False, cat, other_glasses, n=5)
@@ -397,8 +424,10 @@ def test_another_realization_verdict_needs_the_two_sample_test() -> None:
     # another ensemble: beyond the threshold, listed
     far = _report(False, cat, replace(other_glasses, values={"omega_min": (1.5,)}))
     assert far.verdict == NOT_REPRODUCED
-    assert "beyond the two-sample threshold:\n    omega_min at p=1: rebuilt 1.5 ± 0.101, catalogued 1 ± 0.101 (z = 3.49" \
+    assert (
+        "beyond the two-sample threshold:\n    omega_min at p=1: rebuilt 1.5 ± 0.101, catalogued 1 ± 0.101 (z = 3.49"
         in far.summary()
+    )
 
 
 def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -412,7 +441,7 @@ def test_fingerprint_toml_round_trips_exactly(tmp_path) -> None:  # type: ignore
     # a chain set's chain counts and chain standard errors go with it
     chained = compute_fingerprint(_chains(3, 2, seed=5))
     src = get_entry("spring-network-16").catalog.read_text()
-    head = src[src.index("[datasets.spring-network-16]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    head = src[src.index("[datasets.spring-network-16]") : src.index("[datasets.spring-network-16.fingerprint]")]
     path = tmp_path / "catalog.toml"
     path.write_text(head.replace("spring-network-16", "x") + fingerprint_toml("x", chained))
     assert load_catalog(path)["x"].fingerprint == chained and chained.chains == (3,)
@@ -422,19 +451,24 @@ def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path
     entry = get_entry("spring-network-16")
     text = entry_toml("new-set", entry.full_form.local_path)
     src = entry.catalog.read_text()
-    recipe = src[src.index("[datasets.spring-network-16.recipe]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    recipe = src[
+        src.index("[datasets.spring-network-16.recipe]") : src.index("[datasets.spring-network-16.fingerprint]")
+    ]
     fields = "description = 'd'\nsource = 's'\ncitation = 'c'\nlicence = 'l'\n"
     path = tmp_path / "catalog.toml"
-    path.write_text(text.replace("[datasets.new-set]\n", "[datasets.new-set]\n" + fields, 1)
-                    + recipe.replace("spring-network-16", "new-set"))
+    path.write_text(
+        text.replace("[datasets.new-set]\n", "[datasets.new-set]\n" + fields, 1)
+        + recipe.replace("spring-network-16", "new-set")
+    )
     new = load_catalog(path)["new-set"]
     assert (new.size, new.sha256, new.content_sha256) == (entry.size, entry.sha256, entry.content_sha256)
     # the fingerprint recomputed from the catalogued file: the catalogued one by value (another numpy/scipy may
     # differ in the last bit, issue 53), far inside the rebuild tolerance, and its standard errors to 1e-9
     comparison = compare_fingerprints(entry.fingerprint, new.fingerprint)
     assert comparison.within_tolerance and comparison.largest is not None and comparison.largest.ratio < 1e-6
-    assert new.fingerprint.stderr == {q: pytest.approx(e, rel=1e-9, abs=1e-300)
-                                      for q, e in entry.fingerprint.stderr.items()}
+    assert new.fingerprint.stderr == {
+        q: pytest.approx(e, rel=1e-9, abs=1e-300) for q, e in entry.fingerprint.stderr.items()
+    }
     assert (new.fingerprint.points, new.fingerprint.chains) == (entry.fingerprint.points, entry.fingerprint.chains)
 
 
@@ -442,33 +476,52 @@ def test_entry_toml_of_a_built_file_is_a_catalogue_entry_once_completed(tmp_path
     ("extra", "match"),
     [
         ("[datasets.x.fingerprint]\ndefinition = 1\n", r"fields \['definition'\]; expected exactly"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
-         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\nb = [1.0]\n",
-         r"quantities without a standard error: \['a', 'b'\]"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
-         "[datasets.x.fingerprint.values]\na = [1.0, 2.0]\n[datasets.x.fingerprint.stderr]\na = [1.0, 2.0]\n",
-         r"'a' has 2 values; expected one per point \(1\)"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
-         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [-1.0]\n",
-         r"stderr of 'a' is \[-1.0\]; expected values >= 0"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
-         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n",
-         r"with \['chain_stderr', 'chains'\] both or neither"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [0]\n"
-         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
-         "[datasets.x.fingerprint.chain_stderr]\na = [1.0]\n",
-         r"chains is \[0\]; expected one count >= 1 per point \(1\)"),
-        ("[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
-         "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
-         "[datasets.x.fingerprint.chain_stderr]\nb = [1.0]\n",
-         r"chain_stderr names quantities without a value: \['b'\]"),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+            "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\nb = [1.0]\n",
+            r"quantities without a standard error: \['a', 'b'\]",
+        ),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+            "[datasets.x.fingerprint.values]\na = [1.0, 2.0]\n[datasets.x.fingerprint.stderr]\na = [1.0, 2.0]\n",
+            r"'a' has 2 values; expected one per point \(1\)",
+        ),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'mode'\npoints = ['all']\n"
+            "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [-1.0]\n",
+            r"stderr of 'a' is \[-1.0\]; expected values >= 0",
+        ),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
+            "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n",
+            r"with \['chain_stderr', 'chains'\] both or neither",
+        ),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [0]\n"
+            "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
+            "[datasets.x.fingerprint.chain_stderr]\na = [1.0]\n",
+            r"chains is \[0\]; expected one count >= 1 per point \(1\)",
+        ),
+        (
+            "[datasets.x.fingerprint]\ndefinition = 1\nresampled = 'sample'\npoints = ['all']\nchains = [20]\n"
+            "[datasets.x.fingerprint.values]\na = [1.0]\n[datasets.x.fingerprint.stderr]\na = [1.0]\n"
+            "[datasets.x.fingerprint.chain_stderr]\nb = [1.0]\n",
+            r"chain_stderr names quantities without a value: \['b'\]",
+        ),
     ],
-    ids=["missing-fields", "no-stderr", "wrong-length", "negative-stderr", "chains-alone", "zero-chains",
-         "unknown-chain-quantity"],
+    ids=[
+        "missing-fields",
+        "no-stderr",
+        "wrong-length",
+        "negative-stderr",
+        "chains-alone",
+        "zero-chains",
+        "unknown-chain-quantity",
+    ],
 )
 def test_malformed_fingerprint_is_explained(tmp_path, extra: str, match: str) -> None:  # type: ignore[no-untyped-def]
     src = get_entry("spring-network-16").catalog.read_text()
-    head = src[src.index("[datasets.spring-network-16]"): src.index("[datasets.spring-network-16.fingerprint]")]
+    head = src[src.index("[datasets.spring-network-16]") : src.index("[datasets.spring-network-16.fingerprint]")]
     path = tmp_path / "catalog.toml"
     path.write_text(head.replace("spring-network-16", "x") + extra)
     with pytest.raises(CatalogError, match=match):
@@ -487,7 +540,8 @@ def test_cli_fingerprint_prints_the_entry_tables(capsys: pytest.CaptureFixture[s
 
 
 def test_cli_fingerprint_prints_the_recipe_of_the_run_that_wrote_the_file(
-    capsys: pytest.CaptureFixture[str], tmp_path  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+    tmp_path,  # type: ignore[no-untyped-def]
 ) -> None:
     import json
 
@@ -495,15 +549,28 @@ def test_cli_fingerprint_prints_the_recipe_of_the_run_that_wrote_the_file(
     from vdosbench.generators import EnsembleSpec, run_ensemble
 
     out = tmp_path / "run"
-    run_ensemble("spring_network", grid={"delta": [0.1, 0.2]}, fixed={"n_side": 4, "n_vectors": 2, "connectivity": "cutoff", "spring": "constant"},
-                 n_samples=2, root_seed=11, output=out, n_workers=1, progress=False)
+    run_ensemble(
+        "spring_network",
+        grid={"delta": [0.1, 0.2]},
+        fixed={"n_side": 4, "n_vectors": 2, "connectivity": "cutoff", "spring": "constant"},
+        n_samples=2,
+        root_seed=11,
+        output=out,
+        n_workers=1,
+        progress=False,
+    )
     assert main(["fingerprint", str(out / "ensemble.nc"), "--name", "tiny-1.5"]) == 0
     text = capsys.readouterr().out
     assert "# complete by hand: description, source, urls, citation, licence, cost\n" in text
     recipe = tomllib.loads(text)["datasets"]["tiny-1.5"]["recipe"]  # a dotted name is quoted in the headers
     # the printed recipe is the run's manifest: the spec it makes is the one that wrote the file
-    spec = EnsembleSpec.create(recipe["generator"], grid=recipe["grid"], fixed=recipe.get("fixed", {}),
-                               n_samples=recipe["n_samples"], root_seed=recipe["root_seed"])
+    spec = EnsembleSpec.create(
+        recipe["generator"],
+        grid=recipe["grid"],
+        fixed=recipe.get("fixed", {}),
+        n_samples=recipe["n_samples"],
+        root_seed=recipe["root_seed"],
+    )
     assert spec.manifest() == json.loads((out / "ensemble.json").read_text())
     # the manifest may lie elsewhere (a compact copy); a missing one is an error, not a silent omission
     moved = tmp_path / "copy.nc"

@@ -46,7 +46,10 @@ EXAMPLES = 60
 MEMORY_BOUND = 64 * 2**20
 
 FUZZ = settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
@@ -67,8 +70,11 @@ def assert_read_or_explained(reader: Callable[[], xr.Dataset | Any]) -> str:
 
 def _valid_npz_bytes() -> bytes:
     buffer = io.BytesIO()
-    np.savez(buffer, eigenvalues=np.array([[0.0, 0.0, 0.0, 1.0, 2.0, 3.0], [0.0, 0.0, 0.0, 1.5, 2.5, 3.5]]),
-             spatial_dimension=3)
+    np.savez(
+        buffer,
+        eigenvalues=np.array([[0.0, 0.0, 0.0, 1.0, 2.0, 3.0], [0.0, 0.0, 0.0, 1.5, 2.5, 3.5]]),
+        spatial_dimension=3,
+    )
     return buffer.getvalue()
 
 
@@ -95,8 +101,10 @@ ARRAYS = hnp.arrays(
 
 
 @FUZZ
-@given(arrays=st.dictionaries(st.sampled_from((*NPZ_KEYS, "junk")), ARRAYS, max_size=5),
-       dimension=st.one_of(st.none(), st.integers(-1, 4)))
+@given(
+    arrays=st.dictionaries(st.sampled_from((*NPZ_KEYS, "junk")), ARRAYS, max_size=5),
+    dimension=st.one_of(st.none(), st.integers(-1, 4)),
+)
 def test_npz_of_arbitrary_arrays_is_read_or_explained(tmp_path: Path, arrays: dict, dimension: int | None) -> None:
     path = tmp_path / "fuzz.npz"
     np.savez(path, **arrays)
@@ -119,8 +127,13 @@ def _npy_header(shape: tuple[int, ...]) -> bytes:
     return header.getvalue() + bytes(16)
 
 
-@settings(max_examples=20, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @example(n_sample=9, n_mode=10**6, bare=False)  # found by the fuzzing: 72 MB allocated for a 200-byte file
 @given(n_sample=st.integers(1, 10**6), n_mode=st.integers(10**3, 10**13), bare=st.booleans())
 def test_header_claiming_huge_arrays_is_refused_without_allocating(
@@ -148,17 +161,41 @@ def test_header_claiming_huge_arrays_is_refused_without_allocating(
 TOKENS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-(10**30), 10**30).map(str),
-    st.sampled_from(["nan", "-inf", "1e999", "-0", "0x10", "1,5", "#", "# spatial_dimension: 3",
-                     "# spatial_dimension: 7", "# values: frequency", "# samples: columns", "\x00", "é", ""]),
+    st.sampled_from(
+        [
+            "nan",
+            "-inf",
+            "1e999",
+            "-0",
+            "0x10",
+            "1,5",
+            "#",
+            "# spatial_dimension: 3",
+            "# spatial_dimension: 7",
+            "# values: frequency",
+            "# samples: columns",
+            "\x00",
+            "é",
+            "",
+        ]
+    ),
     st.text(max_size=6),
 )
 
 
 @FUZZ
-@given(lines=st.lists(st.lists(TOKENS, max_size=8).map(" ".join), max_size=12),
-       options=st.fixed_dictionaries({}, optional={
-           "spatial_dimension": st.integers(-1, 4), "values": st.sampled_from(["eigenvalue", "frequency", "x"]),
-           "samples": st.sampled_from(["rows", "columns", "diagonal"]), "zero_modes": st.integers(-2, 8)}))
+@given(
+    lines=st.lists(st.lists(TOKENS, max_size=8).map(" ".join), max_size=12),
+    options=st.fixed_dictionaries(
+        {},
+        optional={
+            "spatial_dimension": st.integers(-1, 4),
+            "values": st.sampled_from(["eigenvalue", "frequency", "x"]),
+            "samples": st.sampled_from(["rows", "columns", "diagonal"]),
+            "zero_modes": st.integers(-2, 8),
+        },
+    ),
+)
 def test_text_of_numbers_and_junk_is_read_or_explained(tmp_path: Path, lines: list[str], options: dict) -> None:
     path = tmp_path / "fuzz.txt"
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
@@ -185,10 +222,14 @@ def valid_netcdf_bytes(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return path.read_bytes()
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(n_sample=st.integers(1, 10**4), n_mode=st.integers(10**7, 10**12), zlib=st.booleans(),
-       index=st.booleans())
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(n_sample=st.integers(1, 10**4), n_mode=st.integers(10**7, 10**12), zlib=st.booleans(), index=st.booleans())
 def test_netcdf_header_claiming_huge_arrays_is_refused_without_allocating(
     tmp_path: Path, n_sample: int, n_mode: int, zlib: bool, index: bool
 ) -> None:
@@ -213,8 +254,13 @@ def test_netcdf_header_claiming_huge_arrays_is_refused_without_allocating(
     assert peak < MEMORY_BOUND, f"peak {peak} bytes while refusing a {n_sample} x {n_mode} netCDF header"
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(mutation=MUTATIONS)
 def test_damaged_netcdf_is_read_or_explained(tmp_path: Path, valid_netcdf_bytes: bytes, mutation: tuple) -> None:
     cut, flips = mutation
@@ -223,12 +269,22 @@ def test_damaged_netcdf_is_read_or_explained(tmp_path: Path, valid_netcdf_bytes:
     assert_read_or_explained(lambda: read(path, format="netcdf"))
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(values=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=6)),
-       dims=st.lists(st.sampled_from(["sample", "mode", "site", "x"]), min_size=3, max_size=3, unique=True),
-       attrs=st.dictionaries(st.sampled_from(["Conventions", "spatial_dimension", "units", "title"]),
-                             st.one_of(st.text(max_size=5), st.integers(-3, 5)), max_size=3))
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    values=hnp.arrays(np.float64, hnp.array_shapes(min_dims=1, max_dims=3, max_side=6)),
+    dims=st.lists(st.sampled_from(["sample", "mode", "site", "x"]), min_size=3, max_size=3, unique=True),
+    attrs=st.dictionaries(
+        st.sampled_from(["Conventions", "spatial_dimension", "units", "title"]),
+        st.one_of(st.text(max_size=5), st.integers(-3, 5)),
+        max_size=3,
+    ),
+)
 def test_netcdf_with_arbitrary_eigenvalues_is_read_or_explained(
     tmp_path: Path, values: np.ndarray, dims: list[str], attrs: dict
 ) -> None:
@@ -248,14 +304,43 @@ DUMP_FILE = (
     "ITEM: ATOMS id type x y z\n1 1 0.5 0.5 0.5\n2 1 1.5 0.5 0.5\n3 1 0.5 1.5 0.5\n4 1 0.5 0.5 1.5\n"
 )
 HOSTILE_LINES = st.one_of(
-    st.sampled_from([
-        "1000000000000 atoms", "-4 atoms", "1.5 atoms", "nan atoms", "0 nan xlo xhi", "2 0 ylo yhi",
-        "0 1e999 zlo zhi", "1 1 0 xy xz yz", "x y xy xz yz", "Atoms # full", "Atoms # nonsense", "Masses",
-        "1", "1 one", "ITEM: NUMBER OF ATOMS", "ITEM: NUMBER OF ATOMS\n-3", "ITEM: NUMBER OF ATOMS\n1000000000000",
-        "ITEM: BOX BOUNDS xy xz yz pp pp pp", "ITEM: ATOMS id type xs ys zs", "ITEM: ATOMS type x y z",
-        "ITEM: ATOMS id x y", "ITEM: TIMESTEP", "1 1 a b c", "1 1 0.5", "\x00\xff", "",
-        "x 1 0.5 0.5 0.5", "1 1 nan 0.5 0.5", "-3", "0", "nan 2", "1 heavy", "0 a 0 xy xz yz",
-    ]),
+    st.sampled_from(
+        [
+            "1000000000000 atoms",
+            "-4 atoms",
+            "1.5 atoms",
+            "nan atoms",
+            "0 nan xlo xhi",
+            "2 0 ylo yhi",
+            "0 1e999 zlo zhi",
+            "1 1 0 xy xz yz",
+            "x y xy xz yz",
+            "Atoms # full",
+            "Atoms # nonsense",
+            "Masses",
+            "1",
+            "1 one",
+            "ITEM: NUMBER OF ATOMS",
+            "ITEM: NUMBER OF ATOMS\n-3",
+            "ITEM: NUMBER OF ATOMS\n1000000000000",
+            "ITEM: BOX BOUNDS xy xz yz pp pp pp",
+            "ITEM: ATOMS id type xs ys zs",
+            "ITEM: ATOMS type x y z",
+            "ITEM: ATOMS id x y",
+            "ITEM: TIMESTEP",
+            "1 1 a b c",
+            "1 1 0.5",
+            "\x00\xff",
+            "",
+            "x 1 0.5 0.5 0.5",
+            "1 1 nan 0.5 0.5",
+            "-3",
+            "0",
+            "nan 2",
+            "1 heavy",
+            "0 a 0 xy xz yz",
+        ]
+    ),
     st.lists(TOKENS, max_size=5).map(" ".join),
 )
 
@@ -268,8 +353,11 @@ def _edited(text: str, edits: list[tuple[int, str]], cut: int, junk: bytes = b""
     return ("\n".join(lines)[:cut] + "\n").encode("utf-8", errors="surrogateescape") + junk
 
 
-EDITS = st.tuples(st.lists(st.tuples(st.integers(0, 100), HOSTILE_LINES), min_size=1, max_size=4),
-                  st.integers(0, 400), st.one_of(st.just(b""), st.binary(max_size=6)))
+EDITS = st.tuples(
+    st.lists(st.tuples(st.integers(0, 100), HOSTILE_LINES), min_size=1, max_size=4),
+    st.integers(0, 400),
+    st.one_of(st.just(b""), st.binary(max_size=6)),
+)
 
 
 # the explicit examples are the failures the fuzzing found first (issue 27): each raised a bare ValueError,
@@ -306,9 +394,13 @@ def _ring_dynmat(n: int = 4) -> np.ndarray:
 
 
 @FUZZ
-@given(edits=st.lists(st.tuples(st.integers(0, 10**4), TOKENS), max_size=4), cut=st.integers(0, 4000),
-       encoding=st.sampled_from(["text", "gzip", "binary"]), with_data=st.booleans(),
-       data_edits=st.lists(st.tuples(st.integers(0, 100), HOSTILE_LINES), max_size=2))
+@given(
+    edits=st.lists(st.tuples(st.integers(0, 10**4), TOKENS), max_size=4),
+    cut=st.integers(0, 4000),
+    encoding=st.sampled_from(["text", "gzip", "binary"]),
+    with_data=st.booleans(),
+    data_edits=st.lists(st.tuples(st.integers(0, 100), HOSTILE_LINES), max_size=2),
+)
 def test_edited_lammps_dynmat_is_read_or_explained(
     tmp_path: Path, edits: list, cut: int, encoding: str, with_data: bool, data_edits: list
 ) -> None:
@@ -337,8 +429,11 @@ def test_edited_lammps_dynmat_is_read_or_explained(
 # ------------------------------------------------------------------ sidecar TOML and --declare
 
 TOML_VALUES = st.one_of(
-    st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=8), st.lists(st.integers(-3, 3), max_size=3),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+    st.lists(st.integers(-3, 3), max_size=3),
     st.sampled_from(["soft_spheres", "kob_andersen", "spring_network", "glass", "inf", "0.45", "3"]),
 )
 
@@ -357,9 +452,11 @@ def _toml_value(value: Any) -> str:
 
 @FUZZ
 @example(keys={}, tail="", binary=b"\x80")  # found by the fuzzing: a UnicodeDecodeError before the fix
-@given(keys=st.dictionaries(st.sampled_from((*DECLARABLE, "model_name", "tapering")), TOML_VALUES, max_size=6),
-       tail=st.one_of(st.just(""), st.text(max_size=20), st.sampled_from(["[table]\nx = 1", "= 3", "\x00"])),
-       binary=st.one_of(st.none(), st.binary(min_size=1, max_size=30)))
+@given(
+    keys=st.dictionaries(st.sampled_from((*DECLARABLE, "model_name", "tapering")), TOML_VALUES, max_size=6),
+    tail=st.one_of(st.just(""), st.text(max_size=20), st.sampled_from(["[table]\nx = 1", "= 3", "\x00"])),
+    binary=st.one_of(st.none(), st.binary(min_size=1, max_size=30)),
+)
 def test_sidecar_toml_is_accepted_or_explained(tmp_path: Path, keys: dict, tail: str, binary: bytes | None) -> None:
     data = tmp_path / "glass.npz"
     side = tmp_path / "glass.vdos.toml"
@@ -382,17 +479,25 @@ def small_npz(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 DECLARE_ITEMS = st.one_of(
-    st.tuples(st.sampled_from((*DECLARABLE, "colour")), st.one_of(TOML_VALUES.map(str), st.text(max_size=8)))
-    .map(lambda kv: f"{kv[0]}={kv[1]}"),
+    st.tuples(st.sampled_from((*DECLARABLE, "colour")), st.one_of(TOML_VALUES.map(str), st.text(max_size=8))).map(
+        lambda kv: f"{kv[0]}={kv[1]}"
+    ),
     st.text(max_size=12),
 )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(items=st.lists(DECLARE_ITEMS, min_size=1, max_size=3))
 def test_declare_values_score_or_exit_2_without_a_report(
-    tmp_path_factory: pytest.TempPathFactory, small_npz: Path, items: list[str],
+    tmp_path_factory: pytest.TempPathFactory,
+    small_npz: Path,
+    items: list[str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """``vdosbench score --declare ...``: a verdict exit status, or exit 2 with an explained message and no report."""

@@ -31,18 +31,25 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def small_npz(tmp_path: Path) -> Path:
     path = tmp_path / "small.npz"
-    np.savez(path, eigenvalues=np.sort(np.random.default_rng(0).uniform(0.1, 4.0, (3, 40)), axis=1),
-             spatial_dimension=3)
+    np.savez(
+        path, eigenvalues=np.sort(np.random.default_rng(0).uniform(0.1, 4.0, (3, 40)), axis=1), spatial_dimension=3
+    )
     return path
 
 
 @pytest.mark.parametrize(
     ("option", "match"),
     [
-        ("zero_tolerance=1" + "0" * 4000, r"--set zero_tolerance=100000000000000000000000… \(4001 characters\) is too "
-                                          r"large; expected a number within floating-point range"),
-        ("zero_tolerance=-" + "9" * 400, r"--set zero_tolerance=-99999999999999999999999… \(401 characters\) is too "
-                                         r"large"),
+        (
+            "zero_tolerance=1" + "0" * 4000,
+            r"--set zero_tolerance=100000000000000000000000… \(4001 characters\) is too "
+            r"large; expected a number within floating-point range",
+        ),
+        (
+            "zero_tolerance=-" + "9" * 400,
+            r"--set zero_tolerance=-99999999999999999999999… \(401 characters\) is too "
+            r"large",
+        ),
         ("site_degrees_of_freedom=-1e999", r"site_degrees_of_freedom is '-inf'; expected the integer 1 .* or d = 3"),
         ("site_degrees_of_freedom=2", r"site_degrees_of_freedom is '2'; expected the integer 1"),
         ("spatial_dimension=-1e999", r"spatial_dimension is -inf; expected the integer 1, 2 or 3"),
@@ -62,8 +69,9 @@ def test_huge_or_infinite_set_values_exit_2_naming_the_key(
     assert not out.exists()
 
 
-def test_a_huge_integer_in_a_sidecar_exits_2_too_large(small_npz: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_huge_integer_in_a_sidecar_exits_2_too_large(
+    small_npz: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """G8: a 4000-digit n_particles in a sidecar ended in OverflowError; now exit 2, "too large", the value cut."""
     (tmp_path / "small.vdos.toml").write_text('model = "glass"\nn_particles = 1' + "0" * 4000 + "\n")
     assert main(["score", str(small_npz), "--output", str(tmp_path / "report")]) == 2
@@ -91,10 +99,20 @@ def test_per_site_arrays_of_different_site_counts_are_refused(tmp_path: Path, ke
     box = (n / 1.2) ** (1 / 3)
     ev = np.r_[np.zeros(3), np.sort(rng.uniform(0.1, 40, 3 * n - 3))]
     path = tmp_path / "g3.npz"
-    np.savez(path, eigenvalues=np.tile(ev, (2, 1)), positions=rng.random((2, n, 3)) * box, box_length=box,
-             spatial_dimension=3, zero_modes=3, **{key: np.ones((2, 10), dtype=int if key == "species" else float)})
-    with pytest.raises(AdapterError, match=rf"positions have 64 sites; {key} have 10 sites; expected one site count, "
-                                           r"\(n_sample, n_site\) = \(2, 64\)"):
+    np.savez(
+        path,
+        eigenvalues=np.tile(ev, (2, 1)),
+        positions=rng.random((2, n, 3)) * box,
+        box_length=box,
+        spatial_dimension=3,
+        zero_modes=3,
+        **{key: np.ones((2, 10), dtype=int if key == "species" else float)},
+    )
+    with pytest.raises(
+        AdapterError,
+        match=rf"positions have 64 sites; {key} have 10 sites; expected one site count, "
+        r"\(n_sample, n_site\) = \(2, 64\)",
+    ):
         read(path, format="npz")
 
 

@@ -64,13 +64,17 @@ def vortex_dataset(spatial_dimension: int = 2, side: int = 8, n_sample: int = 8)
     """A mock spectrum (g ~ ω⁴) on a periodic lattice whose stored modes are a translation and a vortex."""
     d = spatial_dimension
     n_site = side**d
-    ds = mock_spectrum(n_sample=n_sample, n_mode=60, exponent=4.0, n_site=n_site, spatial_dimension=d,
-                       pairs_per_sample=200, seed=3)
+    ds = mock_spectrum(
+        n_sample=n_sample, n_mode=60, exponent=4.0, n_site=n_site, spatial_dimension=d, pairs_per_sample=200, seed=3
+    )
     rng = np.random.default_rng(0)
     ds["pair_psi"] = ("pair", rng.uniform(0.0, 1.0, ds.sizes["pair"]), {"long_name": "r phi'", "units": "1"})
     grid = np.stack(np.meshgrid(*[np.arange(side) + 0.5] * d, indexing="ij"), -1).reshape(-1, d)
-    ds["position"] = (("sample", "site", "spatial"), np.broadcast_to(grid, (n_sample, n_site, d)).copy(),
-                      {"long_name": "site position", "units": "1"})
+    ds["position"] = (
+        ("sample", "site", "spatial"),
+        np.broadcast_to(grid, (n_sample, n_site, d)).copy(),
+        {"long_name": "site position", "units": "1"},
+    )
     ds["box_length"] = ("sample", np.full(n_sample, float(side)), {"long_name": "periodic box edge", "units": "1"})
     r = grid - side / 2
     vortex = np.zeros((n_site, d))
@@ -125,8 +129,9 @@ class _Collector(HTMLParser):
             return
         self.stack.pop()
         if self._verdict is not None and tag in ("td", "span"):
-            self.verdicts.append((str(self._verdict["data-claim"]), str(self._verdict["data-dataset"]),
-                                  "".join(self._text).strip()))
+            self.verdicts.append(
+                (str(self._verdict["data-claim"]), str(self._verdict["data-dataset"]), "".join(self._text).strip())
+            )
             self._verdict = None
 
     def handle_data(self, data: str) -> None:
@@ -180,7 +185,7 @@ def test_html_report_is_self_contained_and_matches_json(
         assert img.get("alt")
     assert any(p.name.endswith("_vortex_mode.png") for p in pngs)
     text = (out / "report.html").read_text()
-    assert "src=\"http" not in text and "<script" not in text and "<link" not in text
+    assert 'src="http' not in text and "<script" not in text and "<link" not in text
     # text is escaped; the inputs' full sha256 and the measured settings are there
     assert "&lt;tag&gt; &amp; &#x27;quotes&#x27;" in text and "<tag>" not in text
     assert result["inputs"][0]["sha256"] in text

@@ -108,7 +108,8 @@ def jax_md_glasses() -> dict[str, np.ndarray | float | list[int]]:
     @jax.jit
     def fire(start: object, a_ij: object) -> tuple[object, object]:
         state, _, steps = jax.lax.while_loop(
-            unconverged, lambda c: (apply(c[0], a_ij=c[1]), c[1], c[2] + 1), (init(start, a_ij=a_ij), a_ij, 0))
+            unconverged, lambda c: (apply(c[0], a_ij=c[1]), c[1], c[2] + 1), (init(start, a_ij=a_ij), a_ij, 0)
+        )
         return state, steps
 
     hessian = jax.jit(jax.hessian(energy))
@@ -128,8 +129,15 @@ def jax_md_glasses() -> dict[str, np.ndarray | float | list[int]]:
         seconds.append(time.perf_counter() - start)
         steps.append(int(done))
         forces.append(float(max_force(state.position, a_ij)))
-    return {"positions": np.array(positions), "diameters": np.array(diameters), "box": box,
-            "hessians": np.array(hessians), "steps": steps, "max_force": np.array(forces), "seconds": seconds}
+    return {
+        "positions": np.array(positions),
+        "diameters": np.array(diameters),
+        "box": box,
+        "hessians": np.array(hessians),
+        "steps": steps,
+        "max_force": np.array(forces),
+        "seconds": seconds,
+    }
 
 
 def test_jax_md_fire_reaches_a_minimum(jax_md_glasses: dict) -> None:
@@ -160,9 +168,14 @@ def test_jax_md_glass_is_scored_with_verdicts(
     eigenvalues = np.array([np.linalg.eigvalsh(h) for h in jax_md_glasses["hessians"]])
     n_samples = eigenvalues.shape[0]
     npz = tmp_path / "jaxmd.npz"
-    np.savez(npz, eigenvalues=eigenvalues, positions=jax_md_glasses["positions"],
-             box_length=np.full(n_samples, jax_md_glasses["box"]), diameters=jax_md_glasses["diameters"],
-             spatial_dimension=3)
+    np.savez(
+        npz,
+        eigenvalues=eigenvalues,
+        positions=jax_md_glasses["positions"],
+        box_length=np.full(n_samples, jax_md_glasses["box"]),
+        diameters=jax_md_glasses["diameters"],
+        spatial_dimension=3,
+    )
     (tmp_path / "jaxmd.vdos.toml").write_text(
         'model = "soft_spheres"\ntaper_order = 2\nspatial_dimension = 3\ndensity = 1.0\n'
         'quench = "jax-md FIRE from uniformly random positions to max |F| < 1e-10"\n'
@@ -186,8 +199,14 @@ def _export(folder: Path, name: str, eigenvalues: np.ndarray, glasses: dict, que
     folder.mkdir(parents=True, exist_ok=True)
     npz = folder / f"{name}.npz"
     n_samples = eigenvalues.shape[0]
-    np.savez(npz, eigenvalues=eigenvalues, positions=glasses["positions"], box_length=np.full(n_samples, glasses["box"]),
-             diameters=glasses["diameters"], spatial_dimension=3)
+    np.savez(
+        npz,
+        eigenvalues=eigenvalues,
+        positions=glasses["positions"],
+        box_length=np.full(n_samples, glasses["box"]),
+        diameters=glasses["diameters"],
+        spatial_dimension=3,
+    )
     (folder / f"{name}.vdos.toml").write_text(
         f'model = "soft_spheres"\ntaper_order = 2\nspatial_dimension = 3\ndensity = 1.0\nquench = "{quench}"\n'
     )
@@ -233,7 +252,9 @@ def test_compare_codes_table_of_vdosbench_jax_md_and_ase(
     seconds: dict[str, float] = {"vdosbench": 0.0, "ase": 0.0}
     for r, a, h_jax in zip(jax_md_glasses["positions"], jax_md_glasses["diameters"], jax_md_glasses["hessians"]):
         start = time.perf_counter()
-        spectra["vdosbench"].append(np.linalg.eigvalsh(hessian_matrix(Configuration(r, box, sizes=a), potential).toarray()))
+        spectra["vdosbench"].append(
+            np.linalg.eigvalsh(hessian_matrix(Configuration(r, box, sizes=a), potential).toarray())
+        )
         seconds["vdosbench"] += time.perf_counter() - start
         spectra["jax-md"].append(np.linalg.eigvalsh(h_jax))
         atoms = ase.Atoms("H" * len(r), positions=r, cell=np.eye(3) * box, pbc=True)
@@ -243,8 +264,11 @@ def test_compare_codes_table_of_vdosbench_jax_md_and_ase(
         spectra["ase"].append(np.linalg.eigvalsh(finite_difference_hessian(atoms)))
         seconds["ase"] += time.perf_counter() - start
     n = len(spectra["ase"])
-    costs = {"vdosbench": seconds["vdosbench"] / n, "jax-md": float(np.median(jax_md_glasses["seconds"])),
-             "ase": seconds["ase"] / n}
+    costs = {
+        "vdosbench": seconds["vdosbench"] / n,
+        "jax-md": float(np.median(jax_md_glasses["seconds"])),
+        "ase": seconds["ase"] / n,
+    }
     claims = tmp_path / "claims.toml"
     claims.write_text(COMPARE_CLAIMS)
     results = []

@@ -20,9 +20,12 @@ def _data(path: Path, ids: list[int], types: list[int]) -> Path:
 
 
 def _dump(path: Path, ids: list[int], types: list[int]) -> Path:
-    path.write_text("ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n8\nITEM: BOX BOUNDS pp pp pp\n0 2\n0 2\n0 2\n"
-                    "ITEM: ATOMS id type x y z\n"
-                    + "\n".join(f"{i} {t} {x} {y} {z}" for i, t, (x, y, z) in zip(ids, types, _XYZ)) + "\n")
+    path.write_text(
+        "ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n8\nITEM: BOX BOUNDS pp pp pp\n0 2\n0 2\n0 2\n"
+        "ITEM: ATOMS id type x y z\n"
+        + "\n".join(f"{i} {t} {x} {y} {z}" for i, t, (x, y, z) in zip(ids, types, _XYZ))
+        + "\n"
+    )
     return path
 
 

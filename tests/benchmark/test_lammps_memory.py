@@ -22,10 +22,14 @@ def _files(folder: Path, n: int) -> tuple[Path, Path]:
     pos = rng.random((n, 3)) * box
     rows = "".join(f"{i + 1} {1 + i % 2} {x:.10f} {y:.10f} {z:.10f}\n" for i, (x, y, z) in enumerate(pos))
     data, dump = folder / "glass.data", folder / "glass.dump"
-    data.write_text(f"made for a test\n\n{n} atoms\n2 atom types\n0 {box} xlo xhi\n0 {box} ylo yhi\n0 {box} zlo zhi\n"
-                    f"\nMasses\n\n1 1.0\n2 1.0\n\nAtoms # atomic\n\n{rows}")
-    dump.write_text(f"ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n{n}\nITEM: BOX BOUNDS pp pp pp\n0 {box}\n0 {box}\n"
-                    f"0 {box}\nITEM: ATOMS id type x y z\n{rows}")
+    data.write_text(
+        f"made for a test\n\n{n} atoms\n2 atom types\n0 {box} xlo xhi\n0 {box} ylo yhi\n0 {box} zlo zhi\n"
+        f"\nMasses\n\n1 1.0\n2 1.0\n\nAtoms # atomic\n\n{rows}"
+    )
+    dump.write_text(
+        f"ITEM: TIMESTEP\n0\nITEM: NUMBER OF ATOMS\n{n}\nITEM: BOX BOUNDS pp pp pp\n0 {box}\n0 {box}\n"
+        f"0 {box}\nITEM: ATOMS id type x y z\n{rows}"
+    )
     return data, dump
 
 

@@ -52,8 +52,7 @@ def test_table_holds_the_potential_and_its_force(taper: int):
         # the force column is −dφ/dr: central differences of the energy column agree
         h = rows[1, 1] - rows[0, 1]
         inner = slice(200, 399)
-        np.testing.assert_allclose((rows[2:, 2] - rows[:-2, 2])[199:] / (2 * h), -rows[inner, 3], rtol=2e-3,
-                                   atol=1e-4)
+        np.testing.assert_allclose((rows[2:, 2] - rows[:-2, 2])[199:] / (2 * h), -rows[inner, 3], rtol=2e-3, atol=1e-4)
         assert rows[-1, 2] == 0.0 and rows[-1, 3] == 0.0  # tapered: φ and φ′ vanish at r_c
 
 
@@ -69,7 +68,11 @@ def test_table_refuses_bad_arguments():
 def test_commands_name_each_pair_section_and_cutoff():
     lines = tapered_kob_andersen_commands("t.table", n_table=500).splitlines()
     assert lines[0] == "pair_style table spline 500"
-    assert lines[1:4] == ["pair_coeff 1 1 t.table AA 2.5", "pair_coeff 1 2 t.table AB 2", "pair_coeff 2 2 t.table BB 2.2"]
+    assert lines[1:4] == [
+        "pair_coeff 1 1 t.table AA 2.5",
+        "pair_coeff 1 2 t.table AB 2",
+        "pair_coeff 2 2 t.table BB 2.2",
+    ]
 
 
 def _lammps():
@@ -83,12 +86,15 @@ def _lammps():
 
 def _hot_liquid(lmp, potential: str) -> None:
     """250 Kob–Andersen particles at density 1.2 (box 5.9 > 2 r_c), 200 MD steps at T = 1: far from a minimum."""
-    lmp.commands_string(random_kob_andersen_commands(200, 50, 1.2, 11, potential) + """
+    lmp.commands_string(
+        random_kob_andersen_commands(200, 50, 1.2, 11, potential)
+        + """
         velocity all create 1.0 5 mom yes dist gaussian
         fix nve all nve
         timestep 0.002
         run 200
-        """)
+        """
+    )
 
 
 def _brute_force(lmp, taper: int) -> tuple[float, np.ndarray]:
@@ -103,8 +109,7 @@ def _brute_force(lmp, taper: int) -> tuple[float, np.ndarray]:
     d = x[i] - x[j]
     d -= box * np.round(d / box)
     r = np.linalg.norm(d, axis=1)
-    phi, dphi, _ = kob_andersen_potential(taper_order=taper).evaluate(r, species_i=types[i] - 1,
-                                                                      species_j=types[j] - 1)
+    phi, dphi, _ = kob_andersen_potential(taper_order=taper).evaluate(r, species_i=types[i] - 1, species_j=types[j] - 1)
     pair_force = (-dphi / r)[:, None] * d
     forces = np.zeros_like(x)
     np.add.at(forces, i, pair_force)

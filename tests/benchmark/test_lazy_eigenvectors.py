@@ -42,9 +42,7 @@ def test_lazy_eigenvectors_are_dask_backed_in_one_sample_chunks_and_equal_the_lo
     xr.testing.assert_identical(lazy.load(), whole)
 
 
-def test_the_memory_bound_counts_only_what_is_loaded(
-    vectors_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_memory_bound_counts_only_what_is_loaded(vectors_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     everything = netcdf_load_bytes(vectors_file)
     loaded = netcdf_load_bytes(vectors_file, lazy_variables=("eigenvector",))
     assert everything is not None and loaded is not None

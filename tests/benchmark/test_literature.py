@@ -20,10 +20,19 @@ from vdosbench.generators import mock_glass_spectra
 from vdosbench.validators.results.registry import PAIR_VALIDATORS, POINT_VALIDATORS
 
 #: The papers issue 67 names (the seeds aside), by a word of their citation; the register must hold at least 8.
-ISSUE_PAPERS = ("Lerner, Düring & Bouchbinder", "Lerner & Bouchbinder, PRE 96", "Mizuno, Shiba & Ikeda",
-                "Kapteijns, Bouchbinder & Lerner", "Paoluzzi, Angelani", "Wang et al., Nat. Commun.",
-                "Lerner, PRE 101", "Rainone, Bouchbinder & Lerner", "Richard et al.", "Wang, Szamel & Flenner",
-                "Lerner & Bouchbinder, PRE 111")
+ISSUE_PAPERS = (
+    "Lerner, Düring & Bouchbinder",
+    "Lerner & Bouchbinder, PRE 96",
+    "Mizuno, Shiba & Ikeda",
+    "Kapteijns, Bouchbinder & Lerner",
+    "Paoluzzi, Angelani",
+    "Wang et al., Nat. Commun.",
+    "Lerner, PRE 101",
+    "Rainone, Bouchbinder & Lerner",
+    "Richard et al.",
+    "Wang, Szamel & Flenner",
+    "Lerner & Bouchbinder, PRE 111",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +72,9 @@ def test_applicable_claims_have_both_readings_and_the_rest_name_a_recipe(registe
         if entry.applicable:
             assert entry.registered == REGISTERED_LABEL, entry.claim.id
             ours = entry.claim.alternative(REGISTERED_LABEL)
-            assert (ours.validator, ours.quantity) != (entry.claim.validator, entry.claim.quantity) or \
-                dict(ours.settings) != dict(entry.claim.settings), entry.claim.id
+            assert (ours.validator, ours.quantity) != (entry.claim.validator, entry.claim.quantity) or dict(
+                ours.settings
+            ) != dict(entry.claim.settings), entry.claim.id
         else:
             assert entry.system["ours"].startswith("not applicable: ") and entry.recipe, entry.claim.id
     assert {e.system["dimension"] for e in register if not e.applicable} >= {2, 4}
@@ -80,14 +90,26 @@ def _copy(tmp_path: Path, name: str = "lerner-bouchbinder-2017.toml") -> Path:
     ("old", "new", "match"),
     [
         ("checked = true, checked_against", "checked = false, was_checked_against", "without unchecked_reason"),
-        ("checked = true, checked_against", 'checked = false, unchecked_reason = "not read", checked_against',
-         "without to_check"),
-        ('uncertainty = "\'approximately\'; none stated", ', "", r"published lacks \['uncertainty'\]"),
-        ('ours = "applicable: our T* = 1', 'ours = "maybe: our T* = 1', "start with 'applicable' or 'not applicable: '"),
+        (
+            "checked = true, checked_against",
+            'checked = false, unchecked_reason = "not read", checked_against',
+            "without to_check",
+        ),
+        ("uncertainty = \"'approximately'; none stated\", ", "", r"published lacks \['uncertainty'\]"),
+        (
+            'ours = "applicable: our T* = 1',
+            'ours = "maybe: our T* = 1',
+            "start with 'applicable' or 'not applicable: '",
+        ),
         ('label = "vdosbench registered"', 'label = "ours"', "no alternative labelled 'vdosbench registered'"),
     ],
-    ids=["unchecked-without-reason", "unchecked-without-what-would-check-it", "missing-uncertainty",
-         "applicability-unsaid", "no-registered-reading"],
+    ids=[
+        "unchecked-without-reason",
+        "unchecked-without-what-would-check-it",
+        "missing-uncertainty",
+        "applicability-unsaid",
+        "no-registered-reading",
+    ],
 )
 def test_a_register_file_missing_a_record_field_is_refused(tmp_path: Path, old: str, new: str, match: str) -> None:
     path = _copy(tmp_path)
@@ -115,6 +137,7 @@ def test_not_applicable_needs_a_recipe_and_ids_are_unique_across_files(tmp_path:
 # scattered G, participation ratios: vdosbench.generators.theory.mock_glass_spectra)
 # ---------------------------------------------------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=None)
 def _mock(exponent: float, n_samples: int = 300, seed: int = 7) -> xr.Dataset:
     m = mock_glass_spectra(1000, n_samples, exponent=exponent, k=40, seed=seed)
@@ -122,11 +145,17 @@ def _mock(exponent: float, n_samples: int = 300, seed: int = 7) -> xr.Dataset:
     zero = np.zeros(lam.shape, bool)
     zero[:, :3] = True
     point = xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-         "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
-         "participation_ratio": (("sample", "mode"),
-                                 np.concatenate([np.full((n_samples, 3), np.nan), m.participation], axis=1)),
-         "box_length": ("sample", np.full(n_samples, (1000 / m.density) ** (1 / 3)))},
+        {
+            "eigenvalue": (("sample", "mode"), lam),
+            "zero_mode": (("sample", "mode"), zero),
+            "shear_modulus": ("sample", m.shear_modulus),
+            "bulk_modulus": ("sample", m.bulk_modulus),
+            "participation_ratio": (
+                ("sample", "mode"),
+                np.concatenate([np.full((n_samples, 3), np.nan), m.participation], axis=1),
+            ),
+            "box_length": ("sample", np.full(n_samples, (1000 / m.density) ** (1 / 3))),
+        },
         coords={"sample": np.arange(n_samples)},
         attrs={"generator": "soft_spheres_lowest", "spatial_dimension": 3, "n_particles": 1000},
     )
@@ -148,11 +177,20 @@ def _drop_the_drawn_mocks():  # noqa: ANN202
         ("lit.msi2017.localized-modes-non-debye", 2.0, Verdict.REFUTED),
         ("lit.paoluzzi2019.s-between-2-and-4", 3.0, Verdict.SUPPORTED),
     ],
-    ids=["window-mle-s3", "window-mle-s4-built-to-fail", "participation-split-s4", "participation-split-s2-built-to-fail",
-         "lowest-10-s3-within-2-4"],
+    ids=[
+        "window-mle-s3",
+        "window-mle-s4-built-to-fail",
+        "participation-split-s4",
+        "participation-split-s2-built-to-fail",
+        "lowest-10-s3-within-2-4",
+    ],
 )
-def test_the_papers_estimators_give_the_known_answer_on_mocks(register, claim_id: str, exponent: float,  # noqa: ANN001
-                                                              verdict: Verdict) -> None:
+def test_the_papers_estimators_give_the_known_answer_on_mocks(
+    register,
+    claim_id: str,
+    exponent: float,  # noqa: ANN001
+    verdict: Verdict,
+) -> None:
     claim = next(e.claim for e in register if e.claim.id == claim_id)
     primary = replace(claim, alternatives=())  # the paper's estimator alone
     result = evaluate_claim(primary, _mock(exponent).copy(deep=True))

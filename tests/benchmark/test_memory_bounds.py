@@ -72,8 +72,14 @@ def _traced_peak(fn: Callable[[], Any]) -> tuple[float, float, BaseException | N
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("8GB", 8 * 10**9), ("8 gb", 8 * 10**9), ("512MiB", 512 * 2**20), ("2e9", 2 * 10**9), ("1.5k", 1500),
-     ("100", 100)],
+    [
+        ("8GB", 8 * 10**9),
+        ("8 gb", 8 * 10**9),
+        ("512MiB", 512 * 2**20),
+        ("2e9", 2 * 10**9),
+        ("1.5k", 1500),
+        ("100", 100),
+    ],
     ids=["GB", "lower-case", "MiB", "exponent", "fraction", "bytes"],
 )
 def test_parse_size(text: str, expected: int) -> None:
@@ -100,9 +106,12 @@ def test_limit_comes_from_the_environment_or_the_machine(monkeypatch: pytest.Mon
 def test_check_memory_names_need_bound_and_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "1MB")
     check_memory(1e6, "reading a", "none")  # equal to the bound: allowed
-    with pytest.raises(MemoryBoundError, match=r"reading b needs about 2 MB.*bound is 1 MB "
-                       r"\(VDOSBENCH_MEMORY_LIMIT=1MB\)"
-                       r"\. Fix: read less; or.*raise the bound"):
+    with pytest.raises(
+        MemoryBoundError,
+        match=r"reading b needs about 2 MB.*bound is 1 MB "
+        r"\(VDOSBENCH_MEMORY_LIMIT=1MB\)"
+        r"\. Fix: read less; or.*raise the bound",
+    ):
         check_memory(2e6, "reading b", "read less")
 
 
@@ -214,9 +223,7 @@ def _random_laplacian(n: int) -> scipy.sparse.csr_matrix:
     return (a + a.T).tocsr()
 
 
-@pytest.mark.parametrize(
-    "modes", [[], list(range(1, 21)), "all"], ids=["eigenvalues-only", "window", "all-vectors"]
-)
+@pytest.mark.parametrize("modes", [[], list(range(1, 21)), "all"], ids=["eigenvalues-only", "window", "all-vectors"])
 def test_full_spectrum_bytes_matches_the_measured_peak(modes: Any) -> None:
     """The three branches of full_spectrum, measured with tracemalloc: within 10 %."""
     n = 600
@@ -265,8 +272,13 @@ def test_generate_cli_refuses_an_oversized_request(tmp_path: Path, capsys: pytes
 def test_tasks_at_once_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """One task fits and two do not: two workers are refused with the advice to use fewer."""
     fixed = {"n_side": 6}
-    spec = EnsembleSpec.create("spring_network", grid={"delta": [0.1], "connectivity": ["nearest"],
-                                                       "spring": ["constant"]}, fixed=fixed, n_samples=2, root_seed=3)
+    spec = EnsembleSpec.create(
+        "spring_network",
+        grid={"delta": [0.1], "connectivity": ["nearest"], "spring": ["constant"]},
+        fixed=fixed,
+        n_samples=2,
+        root_seed=3,
+    )
     per_task, _ = task_memory(spec)
     monkeypatch.setenv(MEMORY_LIMIT_ENV, str(int(1.5 * per_task)))
     with pytest.raises(MemoryBoundError, match=r"2 task\(s\) at once.*fewer tasks at once \(--workers"):
@@ -297,8 +309,10 @@ def test_external_cluster_workers_memory_limit(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv(MEMORY_LIMIT_ENV, raising=False)
     spec = EnsembleSpec.create("spring_network", fixed={"n_side": 60}, n_samples=1, root_seed=3)
     per_task, _ = task_memory(spec)
-    roomy = {"tcp://a:1": {"memory_limit": 4 * per_task, "nthreads": 2},
-             "tcp://b:1": {"memory_limit": 0, "nthreads": 8}}
+    roomy = {
+        "tcp://a:1": {"memory_limit": 4 * per_task, "nthreads": 2},
+        "tcp://b:1": {"memory_limit": 0, "nthreads": 8},
+    }
     check_cluster_memory(spec, _FakeClient(roomy))  # 2 threads × one task fit; no limit: not checked
     tight = {**roomy, "tcp://c:1": {"memory_limit": 3 * per_task, "nthreads": 4}}
     with pytest.raises(MemoryBoundError, match=rf"worker tcp://c:1 has memory_limit {format_bytes(3 * per_task)}"):

@@ -42,11 +42,17 @@ def _built_dataset(exponent: float, n_samples: int, seed: int, prefactor: float)
     zero[:, :3] = True
     box = np.full(n_samples, (1000 / m.density) ** (1 / 3))
     point = xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-         "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
-         "participation_ratio": (("sample", "mode"), np.concatenate([np.full((n_samples, 3), np.nan),
-                                                                      m.participation], axis=1)),
-         "box_length": ("sample", box)},
+        {
+            "eigenvalue": (("sample", "mode"), lam),
+            "zero_mode": (("sample", "mode"), zero),
+            "shear_modulus": ("sample", m.shear_modulus),
+            "bulk_modulus": ("sample", m.bulk_modulus),
+            "participation_ratio": (
+                ("sample", "mode"),
+                np.concatenate([np.full((n_samples, 3), np.nan), m.participation], axis=1),
+            ),
+            "box_length": ("sample", box),
+        },
         coords={"sample": np.arange(n_samples), "site": np.arange(1000)},
         attrs={"generator": "soft_spheres_lowest", "spatial_dimension": 3},
     )
@@ -67,8 +73,9 @@ def test_dataset_view_equals_the_arrays_and_the_estimate_recovers_the_mock_expon
 
 
 @pytest.mark.parametrize(("exponent", "verdict"), [(4.0, Verdict.SUPPORTED), (2.0, Verdict.REFUTED)])
-def test_finite_size_claim_is_supported_by_s4_and_refuted_by_data_built_to_fail(exponent: float,
-                                                                                verdict: Verdict) -> None:
+def test_finite_size_claim_is_supported_by_s4_and_refuted_by_data_built_to_fail(
+    exponent: float, verdict: Verdict
+) -> None:
     claim = next(c for c in load_claims() if c.id == "lerner.finite-size-s4")
     # four times the default nonphononic prefactor: enough modes below 0.5 omega0 for a half-width < 0.5
     result = evaluate_claim(claim, _dataset(exponent, seed=3, prefactor=4 * DEFAULT_PREFACTOR))
@@ -98,13 +105,16 @@ def _td_dataset(s_m2: float, s_minf: float, n_chains: int = 60, seed: int = 5) -
     return ds.expand_dims(parent_temperature=[0.144]).assign_attrs(generator="soft_spheres_lowest_equilibrated")
 
 
-@pytest.mark.parametrize(("s_m2", "s_minf", "seed_says", "rival_says"), [
-    (4.0, 3.0, Verdict.SUPPORTED, Verdict.REFUTED),   # s = 3 + 2/m
-    (4.0, 4.0, Verdict.REFUTED, Verdict.SUPPORTED),   # the taper does not matter
-])
-def test_td_taper_difference_claims_decide_between_the_seed_and_the_rival(s_m2: float, s_minf: float,
-                                                                          seed_says: Verdict,
-                                                                          rival_says: Verdict) -> None:
+@pytest.mark.parametrize(
+    ("s_m2", "s_minf", "seed_says", "rival_says"),
+    [
+        (4.0, 3.0, Verdict.SUPPORTED, Verdict.REFUTED),  # s = 3 + 2/m
+        (4.0, 4.0, Verdict.REFUTED, Verdict.SUPPORTED),  # the taper does not matter
+    ],
+)
+def test_td_taper_difference_claims_decide_between_the_seed_and_the_rival(
+    s_m2: float, s_minf: float, seed_says: Verdict, rival_says: Verdict
+) -> None:
     claims = {c.id: c for c in load_claims()}
     ds = _td_dataset(s_m2, s_minf)
     seed = evaluate_claim(claims["schirmacher.td-taper-difference"], ds)
@@ -142,12 +152,18 @@ def test_a_paired_difference_of_a_point_not_assessed_keeps_no_interval_at_all() 
     a = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=2))
     b = mode_spectra_from_dataset(ds.isel(parent_temperature=0).sel(taper_order=-1))
     ea, eb = window_mle(a, 0.5, n_bootstrap=200), window_mle(b, 0.5, n_bootstrap=200)
-    ok = _paired_nonphononic(NonphononicResult(ea.measurement, ea, a), NonphononicResult(eb.measurement, eb, b), "s",
-                             n_bootstrap=200, seed=1)
+    ok = _paired_nonphononic(
+        NonphononicResult(ea.measurement, ea, a), NonphononicResult(eb.measurement, eb, b), "s", n_bootstrap=200, seed=1
+    )
     assert ok.expanded[0] < ok.low < ok.high < ok.expanded[1]  # the paired difference carries both intervals
     failed = replace(eb, status="inconclusive", reason="3 modes in the windows")  # built to fail
-    d = _paired_nonphononic(NonphononicResult(ea.measurement, ea, a), NonphononicResult(eb.measurement, failed, b),
-                            "s", n_bootstrap=200, seed=1)
+    d = _paired_nonphononic(
+        NonphononicResult(ea.measurement, ea, a),
+        NonphononicResult(eb.measurement, failed, b),
+        "s",
+        n_bootstrap=200,
+        seed=1,
+    )
     assert np.isnan(d.low) and np.isnan(d.high) and d.expanded is None and "expanded" not in d.to_dict()
     assert "3 modes in the windows" in d.settings["not_assessed"]
 

@@ -22,7 +22,7 @@ def _token(path: Path) -> Path:
     np.save(b, _EV)
     raw = bytearray(b.getvalue())
     n = struct.unpack("<H", raw[8:10])[0]
-    raw[10:10 + n] = raw[10:10 + n].decode("latin1").replace("(3, 60)", "(3, 60 ").encode("latin1")
+    raw[10 : 10 + n] = raw[10 : 10 + n].decode("latin1").replace("(3, 60)", "(3, 60 ").encode("latin1")
     s = io.BytesIO()
     np.save(s, np.int64(3))
     with zipfile.ZipFile(path, "w") as z:
@@ -37,7 +37,7 @@ def _method(path: Path) -> Path:
     d = bytearray(path.read_bytes())
     for sig, off in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
         p = d.find(sig)
-        d[p + off:p + off + 2] = (99).to_bytes(2, "little")
+        d[p + off : p + off + 2] = (99).to_bytes(2, "little")
     path.write_bytes(bytes(d))
     return path
 
@@ -47,7 +47,7 @@ def _zlib(path: Path) -> Path:
     np.savez_compressed(path, eigenvalues=_EV, spatial_dimension=3)
     d = bytearray(path.read_bytes())
     p = d.find(b"eigenvalues.npy") + 55
-    d[p:p + 16] = bytes(16)
+    d[p : p + 16] = bytes(16)
     path.write_bytes(bytes(d))
     return path
 

@@ -19,8 +19,17 @@ from vdosbench.validators import mode_spectra_from_dataset
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _point(n: int, samples: int, g: float, a4: float, *, seed: int, exponent: float = 4.0, x_max: float = 0.3,
-           scatter: float = 0.0) -> xr.Dataset:
+def _point(
+    n: int,
+    samples: int,
+    g: float,
+    a4: float,
+    *,
+    seed: int,
+    exponent: float = 4.0,
+    x_max: float = 0.3,
+    scatter: float = 0.0,
+) -> xr.Dataset:
     """One point (ρ = 1, three translations): below x_max·ω_g (ω_g = √g of the ensemble G), Poisson levels with
     g(x) = a4 x^s per particle; above, plane-wave levels from ω₀ up.  ``scatter``: each sample's G spread around
     g (its soft modes do not follow it, so per-sample units would move them)."""
@@ -33,10 +42,15 @@ def _point(n: int, samples: int, g: float, a4: float, *, seed: int, exponent: fl
         soft = np.sort(x_max * rng.random(c) ** (1 / (exponent + 1))) * math.sqrt(g)
         w[i] = np.concatenate([soft, 2 * math.pi * math.sqrt(gs[i]) / box * (1 + 0.01 * np.arange(k - c))])
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), np.concatenate([np.zeros((samples, 3)), np.sort(w, axis=1) ** 2], 1)),
-         "zero_mode": (("sample", "mode"), np.tile(np.arange(k + 3) < 3, (samples, 1))),
-         "shear_modulus": ("sample", gs), "box_length": ("sample", np.full(samples, box))},
-        coords={"sample": np.arange(samples), "site": np.arange(n)}, attrs={"spatial_dimension": 3})
+        {
+            "eigenvalue": (("sample", "mode"), np.concatenate([np.zeros((samples, 3)), np.sort(w, axis=1) ** 2], 1)),
+            "zero_mode": (("sample", "mode"), np.tile(np.arange(k + 3) < 3, (samples, 1))),
+            "shear_modulus": ("sample", gs),
+            "box_length": ("sample", np.full(samples, box)),
+        },
+        coords={"sample": np.arange(samples), "site": np.arange(n)},
+        attrs={"spatial_dimension": 3},
+    )
 
 
 def test_a_mock_with_known_exponents_and_a4_is_read_back_in_its_ensemble_unit() -> None:
@@ -74,14 +88,19 @@ def test_our_table_gives_the_registered_deep_band_readings_of_the_confirmatory_s
 
 def test_ours_are_chosen_by_model_temperature_taper_and_size() -> None:
     rows = load_reference()["rows"]
-    near = nearest_protocols({"model": "soft_spheres", "parent_temperature": 0.9, "taper_order": -1,
-                              "n_particles": 3000}, rows)
+    near = nearest_protocols(
+        {"model": "soft_spheres", "parent_temperature": 0.9, "taper_order": -1, "n_particles": 3000}, rows
+    )
     assert {(r["model"], r["parent_temperature"], r["taper_order"], r["n_particles"]) for r in near} == {
-        ("soft-spheres", 1.0, -1, 4000)}
-    control = nearest_protocols({"model": "soft_spheres", "non_additivity": 0.2, "parent_temperature": 0.07,
-                                 "n_particles": 1000}, rows)
+        ("soft-spheres", 1.0, -1, 4000)
+    }
+    control = nearest_protocols(
+        {"model": "soft_spheres", "non_additivity": 0.2, "parent_temperature": 0.07, "n_particles": 1000}, rows
+    )
     assert {r["model"] for r in control} == {"non-additive-soft-spheres"} and {r["taper_order"] for r in control} == {
-        2, -1}  # taper not declared: both
+        2,
+        -1,
+    }  # taper not declared: both
     unknown = nearest_protocols({"model": "glass", "parent_temperature": "inf", "n_particles": 16000}, rows)
     assert unknown and all(r["parent_temperature"] == "inf" and r["n_particles"] == 16000 for r in unknown)
 
@@ -95,11 +114,26 @@ def test_a_point_without_moduli_is_not_placed_and_says_why() -> None:
 def test_score_reports_the_placement_in_markdown_html_and_json(tmp_path: Path) -> None:
     ds = _point(1000, 300, 3.0, 6.0, seed=5)
     data = tmp_path / "third-party.npz"  # a third-party archive: modes and box, G declared (no G per sample)
-    np.savez(data, eigenvalues=ds["eigenvalue"].values, box_length=ds["box_length"].values, zero_modes=3,
-             spatial_dimension=3)
+    np.savez(
+        data, eigenvalues=ds["eigenvalue"].values, box_length=ds["box_length"].values, zero_modes=3, spatial_dimension=3
+    )
     out = tmp_path / "report"
-    main(["score", str(data), "--output", str(out), "--declare", "model=soft_spheres", "--declare",
-          "parent_temperature=1.0", "--declare", "n_particles=1000", "--declare", "shear_modulus=3.0"])
+    main(
+        [
+            "score",
+            str(data),
+            "--output",
+            str(out),
+            "--declare",
+            "model=soft_spheres",
+            "--declare",
+            "parent_temperature=1.0",
+            "--declare",
+            "n_particles=1000",
+            "--declare",
+            "shear_modulus=3.0",
+        ]
+    )
     # (the exit status is the claims' business, not the placement's)
     md, html = (out / "report.md").read_text(), (out / "report.html").read_text()
     assert "## On our axes (no verdict)" in md and "ours: soft-spheres T\\*=1 m2 N=1000" in md

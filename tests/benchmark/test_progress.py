@@ -82,10 +82,12 @@ def test_the_cross_code_check_reports_its_samples(monkeypatch: pytest.MonkeyPatc
     n, samples = 200, 2
     box = (n / 1.2) ** (1 / 3)
     ds = xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), np.sort(rng.uniform(0.1, 40.0, (samples, 3 * n)), axis=1)),
-         "position": (("sample", "site", "spatial"), rng.uniform(0, box, (samples, n, 3))),
-         "box_length": ("sample", np.full(samples, box)),
-         "species": (("sample", "site"), (np.arange(n) >= 160).astype(np.int64)[None].repeat(samples, 0))},
+        {
+            "eigenvalue": (("sample", "mode"), np.sort(rng.uniform(0.1, 40.0, (samples, 3 * n)), axis=1)),
+            "position": (("sample", "site", "spatial"), rng.uniform(0, box, (samples, n, 3))),
+            "box_length": ("sample", np.full(samples, box)),
+            "species": (("sample", "site"), (np.arange(n) >= 160).astype(np.int64)[None].repeat(samples, 0)),
+        },
         attrs={"spatial_dimension": 3},
     )
     declared = declare(ds, parse_declaration({"model": "kob_andersen", "taper_order": 0}, "test"), "ka")
@@ -98,7 +100,9 @@ def test_the_cross_code_check_reports_its_samples(monkeypatch: pytest.MonkeyPatc
     lines = out.getvalue().splitlines()
     assert lines[0] == "cross-code check of ka: our Hessian: 2 dense 600 x 600 solves on 1 BLAS thread ..."
     assert [line.split(" (")[0] for line in lines[1:]] == [
-        "cross-code check of ka: our Hessian: 1/2 done", "cross-code check of ka: our Hessian: 2/2 done"]
+        "cross-code check of ka: our Hessian: 1/2 done",
+        "cross-code check of ka: our Hessian: 2/2 done",
+    ]
 
 
 def test_the_claims_of_a_long_score_are_reported_as_they_finish(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,16 +25,32 @@ N = 1000
 CLAIM = "schirmacher.td-m2-s4-absolute"  # s = 4 for m = 2 at T_d, in ω/ω_g (the ω₀-tied claim is superseded)
 
 
-def _td_set(exponent: float, *, generator: str = "soft_spheres_lowest_equilibrated", non_additivity: float = 0.0,
-            parent_temperature: float = 0.144, n_samples: int = 400) -> xr.Dataset:
+def _td_set(
+    exponent: float,
+    *,
+    generator: str = "soft_spheres_lowest_equilibrated",
+    non_additivity: float = 0.0,
+    parent_temperature: float = 0.144,
+    n_samples: int = 400,
+) -> xr.Dataset:
     """One m = 2 point of mock spectra with a known exponent, labelled as our T_d generator writes it."""
-    m = mock_glass_spectra(N, n_samples, exponent=exponent, prefactor=0.15, k=40, seed=7, levels="poisson",
-                           hybridisation=0.0, modulus_scatter=0.0)
+    m = mock_glass_spectra(
+        N,
+        n_samples,
+        exponent=exponent,
+        prefactor=0.15,
+        k=40,
+        seed=7,
+        levels="poisson",
+        hybridisation=0.0,
+        modulus_scatter=0.0,
+    )
     ds = lowest_mode_point(m, N)
     ds = ds.expand_dims(parent_temperature=[parent_temperature], taper_order=[2])
     ds = ds.transpose("parent_temperature", "taper_order", "sample", "mode")
-    return ds.assign_attrs(generator=generator, spatial_dimension=3, model="soft_spheres", n_particles=N,
-                           non_additivity=non_additivity)
+    return ds.assign_attrs(
+        generator=generator, spatial_dimension=3, model="soft_spheres", n_particles=N, non_additivity=non_additivity
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,11 +87,14 @@ def test_the_control_gates_and_the_additive_td_set_is_scored_as_aged(claim, tmp_
     assert result["results"][0]["protocol"]["id"] == "additive-td-aged"
 
 
-@pytest.mark.parametrize(("label", "kwargs"), [
-    ("the control", {"non_additivity": 0.2}),
-    ("1.25 T_d", {"parent_temperature": 0.18}),
-    ("a third-party code", {"generator": "lammps"}),
-])
+@pytest.mark.parametrize(
+    ("label", "kwargs"),
+    [
+        ("the control", {"non_additivity": 0.2}),
+        ("1.25 T_d", {"parent_temperature": 0.18}),
+        ("a third-party code", {"generator": "lammps"}),
+    ],
+)
 def test_the_note_leaves_other_data_alone(label, kwargs):
     (note,) = load_protocol_notes()
     ds = _td_set(4.0, n_samples=4, **kwargs)
@@ -89,8 +108,11 @@ def test_the_note_covers_every_claim_about_the_additive_td_state():
     claims = load_claims()
     ids = {c.id for c in claims}
     assert set(note.claims) <= ids
-    about_td = {c.id for c in claims if c.applies_to.get("model") == "soft_spheres"
-                and c.applies_to.get("parent_temperature") == 0.144}
+    about_td = {
+        c.id
+        for c in claims
+        if c.applies_to.get("model") == "soft_spheres" and c.applies_to.get("parent_temperature") == 0.144
+    }
     assert about_td and about_td <= set(note.claims)
 
 
@@ -115,12 +137,17 @@ def test_the_note_states_the_numbers_of_its_results_files():
     assert quoted in note.statement
 
 
-@pytest.mark.parametrize(("text", "match"), [
-    ('[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nstatement = "s"\n', "missing field"),
-    ('[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nclaims = []\nstatement = "s"\n', "claims is"),
-    ('[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nclaims = ["c"]\nstatement = "s"\nwhy = 1\n',
-     "unknown field"),
-])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ('[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nstatement = "s"\n', "missing field"),
+        ('[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nclaims = []\nstatement = "s"\n', "claims is"),
+        (
+            '[[note]]\nid = "x"\nlabel = "l"\napplies_to = { a = 1 }\nclaims = ["c"]\nstatement = "s"\nwhy = 1\n',
+            "unknown field",
+        ),
+    ],
+)
 def test_a_bad_notes_file_is_refused_with_what_and_fix(tmp_path, text, match):
     path = tmp_path / "notes.toml"
     path.write_text(text)

@@ -41,7 +41,7 @@ measure = { validator = "power_law_exponent", quantity = "mle", window = [0.0, 1
 expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "mock" }
 """
 
-TESTS = '''
+TESTS = """
 import pytest
 from vdosbench.benchmark.pytest_plugin import assert_claims
 from vdosbench.datasets import mock_spectrum, write
@@ -99,7 +99,7 @@ def test_empty_gate_fails(vdosbench_score, data):
 def test_declared_generator_passes(vdosbench_score, data):
     card = vdosbench_score(data.assign_attrs(generator="soft_spheres"), claims_file=CLAIMS)
     assert card.gate() == "supported" and card.exit_code() == 0
-'''
+"""
 
 
 def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
@@ -144,11 +144,13 @@ def test_gates_pass_and_fail_with_a_clear_message(pytester: pytest.Pytester) -> 
     assert failed == {"test_marker_fails", "test_not_applicable_fails", "test_unknown_claim", "test_empty_gate_fails"}
     # the gate's message: the claim, its verdict and robustness label (a claim without alternatives is not
     # assessed), the expected region and the measured value with its interval
-    result.stdout.re_match_lines([
-        r".*vdosbench: 1 of 1 gated claim result\(s\) fail.*",
-        r".*FAIL  mock.s2 on data: refuted \(not assessed\), want supported; expected = 2 ± 0.1, "
-        r"measured \d\.\d+ \[\d\.\d+, \d\.\d+\].*",
-    ])
+    result.stdout.re_match_lines(
+        [
+            r".*vdosbench: 1 of 1 gated claim result\(s\) fail.*",
+            r".*FAIL  mock.s2 on data: refuted \(not assessed\), want supported; expected = 2 ± 0.1, "
+            r"measured \d\.\d+ \[\d\.\d+, \d\.\d+\].*",
+        ]
+    )
     result.stdout.fnmatch_lines(["*FAIL  mock.soft-spheres-only: want supported, but it applies to no input*"])
     # a gate on which no claim applies fails with `vdosbench score`'s message (exit 3 there), never passes
     assert (
@@ -167,7 +169,9 @@ def test_report_option_writes_reports(pytester: pytest.Pytester) -> None:
     reports = sorted(p.parent.name for p in (pytester.path / "reports").glob("*/report.html"))
     # one folder per call: the helper test scores twice
     assert reports == [
-        "test_gate_py__test_helper_with_a_file", "test_gate_py__test_helper_with_a_file-2", "test_gate_py__test_marker_passes"
+        "test_gate_py__test_helper_with_a_file",
+        "test_gate_py__test_helper_with_a_file-2",
+        "test_gate_py__test_marker_passes",
     ]
     assert (pytester.path / "reports" / "test_gate_py__test_marker_passes" / "result.json").exists()
 

@@ -32,8 +32,12 @@ def _claims(name: str) -> dict[str, Claim]:
     return {c.id: c for c in load_claims(REGISTRATIONS / f"{name}.toml")}
 
 
-def _interval(low: float | None, high: float | None, value: float | None = None, confidence: float = 0.95,
-              ) -> Measurement:
+def _interval(
+    low: float | None,
+    high: float | None,
+    value: float | None = None,
+    confidence: float = 0.95,
+) -> Measurement:
     """A stored interval as a measurement to judge (NaN where the file holds none: not assessed)."""
     low = math.nan if low is None else float(low)
     high = math.nan if high is None else float(high)
@@ -80,27 +84,38 @@ def _finite_size() -> Iterator[Reading]:
         for key, claim_id in keys.items():
             assert p["claim_values"][key] == claims[claim_id].expect.value, where
             yield claim_id, where, p["verdicts"][key], _judged(claims[claim_id], *primary["interval"], assessed=ok)
-            yield (claim_id, where + " expanded", p["verdicts_expanded"][key],
-                   _judged(claims[claim_id], *primary["interval_expanded"], assessed=ok))
+            yield (
+                claim_id,
+                where + " expanded",
+                p["verdicts_expanded"][key],
+                _judged(claims[claim_id], *primary["interval_expanded"], assessed=ok),
+            )
     for item in stored["across_sizes"]:
         diff = item.get("size_difference")
         if diff is not None:
             where = f"finite_size.json sizes m={item['taper_order']} T*={item['parent_temperature']}"
-            again = _judged(claims["s-independent-of-N"], diff["low"], diff["high"],
-                            assessed="not_assessed_because" not in diff)
+            again = _judged(
+                claims["s-independent-of-N"], diff["low"], diff["high"], assessed="not_assessed_because" not in diff
+            )
             yield "s-independent-of-N", where, diff["verdict_s_independent_of_N"], again
     for d in stored["taper_difference"]:
         where = f"finite_size.json taper difference N={d['n_particles']} T*={d['parent_temperature']}"
-        for claim_id, key in (("taper-difference-0", "verdict_equal_0"),
-                              ("taper-difference-plus-1", "verdict_equal_plus_1")):
+        for claim_id, key in (
+            ("taper-difference-0", "verdict_equal_0"),
+            ("taper-difference-plus-1", "verdict_equal_plus_1"),
+        ):
             yield claim_id, where, d[key], _judged(claims[claim_id], d["low"], d["high"])
             yield claim_id, where + " expanded", d[key + "_expanded"], _judged(claims[claim_id], *d["expanded"])
     for d in stored["model_difference"]:
         where = f"finite_size.json model difference N={d['n_particles']} m={d['taper_order']}"
         again = _judged(claims["model-difference-0"], d["low"], d["high"])
         yield "model-difference-0", where, d["verdict_equal_0"], again
-        yield ("model-difference-0", where + " expanded", d["verdict_equal_0_expanded"],
-               _judged(claims["model-difference-0"], *d["expanded"]))
+        yield (
+            "model-difference-0",
+            where + " expanded",
+            d["verdict_equal_0_expanded"],
+            _judged(claims["model-difference-0"], *d["expanded"]),
+        )
 
 
 def _two_start() -> Iterator[Reading]:
@@ -115,8 +130,9 @@ def _two_start() -> Iterator[Reading]:
         difference = d["late_mean"] - r["late_mean"]
         z = float(meet.settings["z"])
         assert difference == pytest.approx(e["difference"], rel=1e-12, abs=1e-15), where
-        assert [difference - z * se, difference + z * se] == pytest.approx(e["difference_interval"], rel=1e-12,
-                                                                            abs=1e-15), where
+        assert [difference - z * se, difference + z * se] == pytest.approx(
+            e["difference_interval"], rel=1e-12, abs=1e-15
+        ), where
         gap = d["inherent_energy_start"] - r["inherent_energy_mean"]
         below = _judged(power, gap, gap, confidence=1.0)
         agrees = _judged(meet, *e["difference_interval"])
@@ -133,14 +149,20 @@ def _lammps_ka() -> Iterator[Reading]:
     claims = _claims("lammps-ka-equilibrium")
     assert (study.MIN_LATE_SEGMENTS, study.TREND_P, study.TAU_MULTIPLE, study.Q_FS) == (
         claims["equilibrium.no-tau-ageing"].settings["min_late_segments"],
-        claims["equilibrium.no-tau-ageing"].expect.value, claims["equilibrium.wait"].expect.value,
-        claims["equilibrium.no-tau-ageing"].settings["fs_wavenumber"])
+        claims["equilibrium.no-tau-ageing"].expect.value,
+        claims["equilibrium.wait"].expect.value,
+        claims["equilibrium.no-tau-ageing"].settings["fs_wavenumber"],
+    )
     for report in ("lammps_ka_045_rule.json", "lammps_ka_045_m2_rule.json"):
         for sample in json.loads((RESULTS / report).read_text())["samples"]:
             again = study.judge_details(sample)
             for claim_id in claims:  # the rule checks its three claims in order; the first not supported is named
-                yield (claim_id, f"{report} sample {sample['sample']}", json.dumps([sample["passes"], sample["why"]]),
-                       json.dumps(list(again)))
+                yield (
+                    claim_id,
+                    f"{report} sample {sample['sample']}",
+                    json.dumps([sample["passes"], sample["why"]]),
+                    json.dumps(list(again)),
+                )
 
 
 def _realization() -> Iterator[Reading]:
@@ -150,8 +172,12 @@ def _realization() -> Iterator[Reading]:
         r = rebuild["realization"]
         k = claim.settings["alpha"] / r["threshold"]
         corrected = r["smallest_p"] * k
-        yield (claim.id, f"realization_test.json {name}", "supported" if r["consistent"] else "refuted",
-               _judged(claim, corrected, corrected, confidence=1.0))
+        yield (
+            claim.id,
+            f"realization_test.json {name}",
+            "supported" if r["consistent"] else "refuted",
+            _judged(claim, corrected, corrected, confidence=1.0),
+        )
 
 
 def _sorting_trend() -> Iterator[Reading]:
@@ -163,8 +189,12 @@ def _sorting_trend() -> Iterator[Reading]:
     for label, row in rows:
         for measure, s in row.get("slopes", {}).items():
             if "mean_slope" in s:
-                yield (claim.id, f"sorting_trend.json {label} {measure}", s["trend"],
-                       names[_judged(claim, s["low"], s["high"], value=s["mean_slope"])])
+                yield (
+                    claim.id,
+                    f"sorting_trend.json {label} {measure}",
+                    s["trend"],
+                    names[_judged(claim, s["low"], s["high"], value=s["mean_slope"])],
+                )
 
 
 #: The reader of each registration's stored findings.
@@ -221,8 +251,12 @@ def test_every_measure_a_registered_claim_names_exists_in_the_code() -> None:
     for module in STUDIES:
         importlib.import_module(module)
     known = set(POINT_VALIDATORS) | set(PAIR_VALIDATORS) | set(STUDY_MEASURES)
-    named = {(p.stem, c.id, v) for p in REGISTRATIONS.glob("*.toml") for c in load_claims(p)
-             for v in (c.validator, *(a.validator for a in c.alternatives))}
+    named = {
+        (p.stem, c.id, v)
+        for p in REGISTRATIONS.glob("*.toml")
+        for c in load_claims(p)
+        for v in (c.validator, *(a.validator for a in c.alternatives))
+    }
     assert named and not {n for n in named if n[2] not in known | AWAITING_DATA.get(n[0], frozenset())}
     for name, to_build in AWAITING_DATA.items():  # the names still to build: named by the registration, built nowhere
         assert to_build == {v for stem, _, v in named if stem == name} - known, name
@@ -230,9 +264,16 @@ def test_every_measure_a_registered_claim_names_exists_in_the_code() -> None:
 
 
 #: The modules whose import declares the study measures the registrations name.
-STUDIES = ("studies.two_start", "studies.lammps_ka_045", "studies.sorting_trend", "studies.finite_size",
-           "studies.absolute_frequency", "studies.confirm_n8000", "studies.td_control_long",
-           "vdosbench.benchmark.fingerprint")
+STUDIES = (
+    "studies.two_start",
+    "studies.lammps_ka_045",
+    "studies.sorting_trend",
+    "studies.finite_size",
+    "studies.absolute_frequency",
+    "studies.confirm_n8000",
+    "studies.td_control_long",
+    "vdosbench.benchmark.fingerprint",
+)
 
 
 def test_a_changed_expectation_changes_a_verdict(tmp_path: Path) -> None:
@@ -240,12 +281,23 @@ def test_a_changed_expectation_changes_a_verdict(tmp_path: Path) -> None:
     verdicts (the comparison reads the claims as loaded, not the stored text)."""
     text = (REGISTRATIONS / "td-control.toml").read_text()
     moved = tmp_path / "td-control.toml"
-    moved.write_text(text.replace('expect = { kind = "equal", value = 1.0, tolerance = 0.5',
-                                  'expect = { kind = "equal", value = 3.0, tolerance = 0.5', 1))
+    moved.write_text(
+        text.replace(
+            'expect = { kind = "equal", value = 1.0, tolerance = 0.5',
+            'expect = { kind = "equal", value = 3.0, tolerance = 0.5',
+            1,
+        )
+    )
     claim = {c.id: c for c in load_claims(moved)}["schirmacher.td-taper-difference-absolute"]
     stored = json.loads((RESULTS / "td_control_verdicts.json").read_text())
-    intervals = [r["interval"] for stage in stored["stages"].values() for point in stage.values()
-                 if isinstance(point, Mapping) for r in point.get(claim.id, []) if not r["why"]]
+    intervals = [
+        r["interval"]
+        for stage in stored["stages"].values()
+        for point in stage.values()
+        if isinstance(point, Mapping)
+        for r in point.get(claim.id, [])
+        if not r["why"]
+    ]
     assert intervals and any(_judged(claim, *i) == "refuted" for i in intervals)
 
 
@@ -257,8 +309,11 @@ def _definitions() -> dict[str, list[str]]:
 
     benchmark = default_claims_path().parent
     where: dict[str, list[str]] = {}
-    for path in [default_claims_path(), *sorted(REGISTRATIONS.glob("*.toml")),
-                 *sorted((benchmark / "literature").glob("*.toml"))]:
+    for path in [
+        default_claims_path(),
+        *sorted(REGISTRATIONS.glob("*.toml")),
+        *sorted((benchmark / "literature").glob("*.toml")),
+    ]:
         for entry in tomllib.loads(path.read_text()).get("claim", []):
             if "registration" not in entry:  # a reference names a registered claim, it defines none
                 where.setdefault(str(entry["id"]), []).append(path.name)
@@ -293,8 +348,11 @@ def _with_defaults(validator: str, settings: Mapping[str, Any]) -> dict[str, Any
     function = getattr(validators, validator, None)
     if function is None:
         return dict(settings)
-    defaults = {k: p.default for k, p in inspect.signature(function).parameters.items()
-                if p.default is not inspect.Parameter.empty}
+    defaults = {
+        k: p.default
+        for k, p in inspect.signature(function).parameters.items()
+        if p.default is not inspect.Parameter.empty
+    }
     return {**defaults, **settings}
 
 
@@ -302,13 +360,29 @@ def _stored_measurement(m: Mapping[str, Any]) -> Measurement:
     def number(x: Any) -> float:
         return math.nan if x is None else float(x)
 
-    return Measurement(m["name"], number(m["value"]), number(m["uncertainty"]), number(m["low"]), number(m["high"]),
-                       float(m["confidence"]), m["units"], {}, None, int(m["n_samples"]), m["method"])
+    return Measurement(
+        m["name"],
+        number(m["value"]),
+        number(m["uncertainty"]),
+        number(m["low"]),
+        number(m["high"]),
+        float(m["confidence"]),
+        m["units"],
+        {},
+        None,
+        int(m["n_samples"]),
+        m["method"],
+    )
 
 
 #: The scores of committed sets under the shipped claims (``vdosbench score``'s result.json), read again below.
-SCORES = ("td_control_n1000_score.json", "td_control_n2000_score.json", "seed000_inhomogeneous_medium_score.json",
-          "seed002_spring_networks_score.json", "n1600_levels_rebuild_score.json")
+SCORES = (
+    "td_control_n1000_score.json",
+    "td_control_n2000_score.json",
+    "seed000_inhomogeneous_medium_score.json",
+    "seed002_spring_networks_score.json",
+    "n1600_levels_rebuild_score.json",
+)
 
 
 @pytest.mark.parametrize("name", SCORES)
@@ -326,14 +400,19 @@ def test_the_scored_registered_claims_give_their_stored_verdicts_again(name: str
         claim = claims[r["id"]]
         if claim.registration is None:
             continue
-        assert (r["validator"], r["quantity"], r["expected"]) == (claim.validator, claim.quantity,
-                                                                  claim.expect.describe()), r["id"]
+        assert (r["validator"], r["quantity"], r["expected"]) == (
+            claim.validator,
+            claim.quantity,
+            claim.expect.describe(),
+        ), r["id"]
         assert _with_defaults(r["validator"], r["settings"]) == _with_defaults(claim.validator, claim.settings)
         alternatives = {a.label: a for a in claim.alternatives if not a.select}
         for alt in r["alternatives"]:
             mine = alternatives[alt["label"]]
             assert (alt["validator"], _with_defaults(alt["validator"], alt["settings"])) == (
-                mine.validator, _with_defaults(mine.validator, mine.settings)), (r["id"], alt["label"])
+                mine.validator,
+                _with_defaults(mine.validator, mine.settings),
+            ), (r["id"], alt["label"])
         for p in r["points"]:
             if p["measurement"] is not None:
                 assert judge(_stored_measurement(p["measurement"]), claim.expect)[0].value == p["verdict"], r["id"]
@@ -354,5 +433,4 @@ def test_a_moved_expectation_is_caught_in_a_stored_score() -> None:
     assert isinstance(moved, Expectation)
     stored = json.loads((RESULTS / "td_control_n1000_score.json").read_text())
     points = [p for r in stored["results"] if r["id"] == claim.id for p in r["points"] if p["measurement"]]
-    assert points and any(judge(_stored_measurement(p["measurement"]), moved)[0].value != p["verdict"]
-                          for p in points)
+    assert points and any(judge(_stored_measurement(p["measurement"]), moved)[0].value != p["verdict"] for p in points)

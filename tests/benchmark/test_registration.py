@@ -11,7 +11,7 @@ import pytest
 from vdosbench.benchmark.claims import ClaimsFileError, alternative_claims, load_claims
 from vdosbench.benchmark.registration import REGISTRATIONS, load_registration
 
-GOOD = '''
+GOOD = """
 [registration]
 registered = "2026-01-01T00:00Z"
 unit = "omega_g"
@@ -37,7 +37,7 @@ registered = "2026-01-02T00:00Z"
 claim = "a"
 measure = { validator = "absolute_exponent", quantity = "s", estimator = "extreme_value", law = "free" }
 alternatives_added = [ { label = "k1", measure = { law = "independent" }, basis = "one N" } ]
-'''
+"""
 
 
 def test_amendments_replace_the_measure_and_add_alternatives_in_order(tmp_path: Path) -> None:
@@ -48,7 +48,10 @@ def test_amendments_replace_the_measure_and_add_alternatives_in_order(tmp_path: 
     assert reg.registered == "2026-01-01T00:00Z" and reg.header["unit"] == "omega_g"
     assert reg.header["estimators"] == {"band_mle": "the band MLE"} and reg.amendments == ["2026-01-02T00:00Z"]
     assert (claim.validator, claim.quantity, dict(claim.settings)) == (
-        "absolute_exponent", "s", {"estimator": "extreme_value", "law": "free"})
+        "absolute_exponent",
+        "s",
+        {"estimator": "extreme_value", "law": "free"},
+    )
     assert [a.label for a in claim.alternatives] == ["band", "all chains", "k1"]
     assert claim.registration.amended == ("2026-01-02T00:00Z",) and claim.registration.file == "r.toml"
     assert claim.expect.region() == (1.5, 2.5)
@@ -69,30 +72,41 @@ def test_load_claims_reads_a_registration_and_the_scorer_skips_what_selects_othe
     assert [a.label for a, _ in alternative_claims(claim)] == ["band", "k1"]
 
 
-OLD_FORMAT = '''
+OLD_FORMAT = """
 registered = "2026-01-01T00:00Z"
 
 [[claim]]
 id = "a"
 measure = { estimator = "window_mle", x_edge = 0.29 }
 expect = { kind = "equal", value = 2.0, tolerance = 0.5 }
-'''
+"""
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (GOOD.replace('registered = "2026-01-01T00:00Z"\nunit', "unit", 1), "no 'registered' time"),
-    (GOOD.replace('claim = "a"', 'claim = "zz"'), "name a registered claim"),
-    (GOOD.replace('kind = "equal"', 'kind = "about"'), "expect.kind is 'about'"),
-    (GOOD.replace("tolerance = 0.5 }", "tolerance = 0.5, low = 1 }").replace('"equal"', '"within"'),
-     "'within' needs low and high"),
-    (GOOD.replace('measure = { validator = "absolute_exponent", quantity = "s", estimator = "band_mle", '
-                  'band = [0.0, 0.29] }\n', ""), "missing field 'measure'"),
-    (GOOD.replace('measure = { band = [0.15, 0.29] }', 'measure = { x_edge = 0.15 }'), "overrides unknown key"),
-    (GOOD.replace('reads = "every point"', 'points = "every point"'), r"unknown field\(s\) \['points'\]"),
-    (GOOD.replace('registered = "2026-01-02T00:00Z"\n', ""), "an amendment states when"),
-    ('issue = 1\n' + GOOD, "format before issue 66"),
-    (OLD_FORMAT, "format before issue 66"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (GOOD.replace('registered = "2026-01-01T00:00Z"\nunit', "unit", 1), "no 'registered' time"),
+        (GOOD.replace('claim = "a"', 'claim = "zz"'), "name a registered claim"),
+        (GOOD.replace('kind = "equal"', 'kind = "about"'), "expect.kind is 'about'"),
+        (
+            GOOD.replace("tolerance = 0.5 }", "tolerance = 0.5, low = 1 }").replace('"equal"', '"within"'),
+            "'within' needs low and high",
+        ),
+        (
+            GOOD.replace(
+                'measure = { validator = "absolute_exponent", quantity = "s", estimator = "band_mle", '
+                "band = [0.0, 0.29] }\n",
+                "",
+            ),
+            "missing field 'measure'",
+        ),
+        (GOOD.replace("measure = { band = [0.15, 0.29] }", "measure = { x_edge = 0.15 }"), "overrides unknown key"),
+        (GOOD.replace('reads = "every point"', 'points = "every point"'), r"unknown field\(s\) \['points'\]"),
+        (GOOD.replace('registered = "2026-01-02T00:00Z"\n', ""), "an amendment states when"),
+        ("issue = 1\n" + GOOD, "format before issue 66"),
+        (OLD_FORMAT, "format before issue 66"),
+    ],
+)
 def test_a_bad_registration_is_refused_naming_what_and_the_fix(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "r.toml"
     path.write_text(text)
@@ -146,7 +160,9 @@ def test_a_reference_may_name_the_registered_reading_a_score_reads_and_its_data(
     assert registered.validator == "absolute_frequency.band_mle_common_unit" and not registered.applies_to
     assert (claim.validator, dict(claim.settings)) == (read.validator, dict(read.settings))
     assert claim.expect == registered.expect and claim.registration == registered.registration
-    assert claim.applies_to == {"model": ["soft_spheres", "kob_andersen", "glass"]} and "shear_modulus" in claim.requires
+    assert (
+        claim.applies_to == {"model": ["soft_spheres", "kob_andersen", "glass"]} and "shear_modulus" in claim.requires
+    )
     base = '[[claim]]\nid = "lerner.deep-tail-s4-absolute"\nregistration = "absolute-frequency"\n'
     path = tmp_path / "claims.toml"
     for extra, message in [
@@ -156,8 +172,10 @@ def test_a_reference_may_name_the_registered_reading_a_score_reads_and_its_data(
         path.write_text(base + extra)
         with pytest.raises(ClaimsFileError, match=message):
             load_claims(path)
-    path.write_text('[[claim]]\nid = "schirmacher.high-tstar-s2-absolute"\nregistration = "absolute-frequency"\n'
-                    'applies_to = { model = "glass" }\n')
+    path.write_text(
+        '[[claim]]\nid = "schirmacher.high-tstar-s2-absolute"\nregistration = "absolute-frequency"\n'
+        'applies_to = { model = "glass" }\n'
+    )
     with pytest.raises(ClaimsFileError, match="a registered claim's data are its registration's"):
         load_claims(path)
 
@@ -167,10 +185,12 @@ def test_importing_fingerprint_reads_no_registration() -> None:
     import subprocess
     import sys
 
-    code = ("import vdosbench.benchmark.registration as r, vdosbench.benchmark.fingerprint as f\n"
-            "assert f.realization_rule.cache_info().currsize == 0\n"
-            "calls = []\n"
-            "f.load_registration = lambda name: calls.append(name) or r.load_registration(name)\n"
-            "assert f.REALIZATION_MIN_SAMPLES == 20 and calls == ['realization-test']\n")
+    code = (
+        "import vdosbench.benchmark.registration as r, vdosbench.benchmark.fingerprint as f\n"
+        "assert f.realization_rule.cache_info().currsize == 0\n"
+        "calls = []\n"
+        "f.load_registration = lambda name: calls.append(name) or r.load_registration(name)\n"
+        "assert f.REALIZATION_MIN_SAMPLES == 20 and calls == ['realization-test']\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]

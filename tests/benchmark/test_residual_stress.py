@@ -42,15 +42,26 @@ def _disordered(kind: str, seed: int = 0) -> tuple[Configuration, object]:
 
 
 def _point(configs: list[Configuration], kind: str) -> xr.Dataset:
-    per_site = ("diameter", [c.sizes for c in configs]) if kind == "soft_spheres" else (
-        "species", [c.species for c in configs])
-    attrs = {"potential": "soft_sphere" if kind == "soft_spheres" else "kob_andersen", "taper_order": 2,
-             "spatial_dimension": 3}
-    return xr.Dataset({"position": (("sample", "site", "spatial"), np.stack([c.positions for c in configs])),
-                       "box_length": ("sample", [c.box_length for c in configs]),
-                       per_site[0]: (("sample", "site"), np.stack(per_site[1])),
-                       "eigenvalue": (("sample", "mode"), np.zeros((len(configs), 3)))},
-                      coords={"sample": np.arange(len(configs))}, attrs=attrs)
+    per_site = (
+        ("diameter", [c.sizes for c in configs])
+        if kind == "soft_spheres"
+        else ("species", [c.species for c in configs])
+    )
+    attrs = {
+        "potential": "soft_sphere" if kind == "soft_spheres" else "kob_andersen",
+        "taper_order": 2,
+        "spatial_dimension": 3,
+    }
+    return xr.Dataset(
+        {
+            "position": (("sample", "site", "spatial"), np.stack([c.positions for c in configs])),
+            "box_length": ("sample", [c.box_length for c in configs]),
+            per_site[0]: (("sample", "site"), np.stack(per_site[1])),
+            "eigenvalue": (("sample", "mode"), np.zeros((len(configs), 3))),
+        },
+        coords={"sample": np.arange(len(configs))},
+        attrs=attrs,
+    )
 
 
 def _brute_force(config: Configuration, potential) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -79,8 +90,7 @@ def test_the_rebuilt_stress_is_the_brute_force_pair_sum(kind: str) -> None:
         assert abs(want[0, 1]) > 1e-3 * abs(want[0, 0])  # the structure does carry a shear stress
 
 
-@pytest.mark.parametrize(("a", "b"), [(0, 1), (0, 2), (1, 2), (0, 0), (2, 2)],
-                         ids=["xy", "xz", "yz", "xx", "zz"])
+@pytest.mark.parametrize(("a", "b"), [(0, 1), (0, 2), (1, 2), (0, 0), (2, 2)], ids=["xy", "xz", "yz", "xx", "zz"])
 def test_the_stress_is_the_derivative_of_the_energy_under_strain(a: int, b: int) -> None:
     config, pot = _disordered("soft_spheres", seed=3)
     pairs = interacting_pairs(config, pot)
@@ -100,20 +110,26 @@ def test_the_validator_reads_stored_pair_stresses_as_the_rebuild_from_positions(
     point = _point(configs, "soft_spheres")
     stored = point.assign(
         pair_count=("sample", [s.psi.size for s in stresses]),
-        pair_stress=(("pair", "spatial", "spatial_b"), np.concatenate([s.stress for s in stresses])))
+        pair_stress=(("pair", "spatial", "spatial_b"), np.concatenate([s.stress for s in stresses])),
+    )
     from_pairs = residual_stress(stored, n_bootstrap=20)
     rebuilt = residual_stress(with_residual_stress(point), n_bootstrap=20)
     assert from_pairs.settings["source"] == "sum of pair_stress over V"
     assert rebuilt.settings["source"] == "stored residual_stress"
-    np.testing.assert_allclose(from_pairs.per_sample["stress"].values, rebuilt.per_sample["stress"].values,
-                               rtol=EXACT_RTOL, atol=1e-14)
+    np.testing.assert_allclose(
+        from_pairs.per_sample["stress"].values, rebuilt.per_sample["stress"].values, rtol=EXACT_RTOL, atol=1e-14
+    )
     assert from_pairs.shear_stress.value == pytest.approx(rebuilt.shear_stress.value, rel=EXACT_RTOL)
 
 
 def test_a_cubic_crystal_has_pressure_and_no_shear_stress() -> None:
     c = fcc_crystal(3)
-    result = residual_stress(with_residual_stress(_point([c, c], "soft_spheres").assign(
-        diameter=(("sample", "site"), np.ones((2, c.n_particles))))), n_bootstrap=20)
+    result = residual_stress(
+        with_residual_stress(
+            _point([c, c], "soft_spheres").assign(diameter=(("sample", "site"), np.ones((2, c.n_particles))))
+        ),
+        n_bootstrap=20,
+    )
     assert result.pressure.value > 0  # repulsive particles pressed together
     assert result.shear_stress.value < 1e-12 * result.pressure.value
 
@@ -134,9 +150,14 @@ def test_the_mean_shear_stress_interval_covers_a_known_mean() -> None:
     rng = np.random.default_rng(11)
     t = np.zeros((400, 3, 3))
     t[:, 0, 1] = t[:, 1, 0] = 0.01 * rng.standard_normal(400)
-    ds = xr.Dataset({"residual_stress": (("sample", "spatial", "spatial_b"), t),
-                     "eigenvalue": (("sample", "mode"), np.zeros((400, 3)))},
-                    coords={"sample": np.arange(400)}, attrs={"spatial_dimension": 3})
+    ds = xr.Dataset(
+        {
+            "residual_stress": (("sample", "spatial", "spatial_b"), t),
+            "eigenvalue": (("sample", "mode"), np.zeros((400, 3))),
+        },
+        coords={"sample": np.arange(400)},
+        attrs={"spatial_dimension": 3},
+    )
     r = residual_stress(ds, n_bootstrap=400)
     truth = 0.01 * np.sqrt(2 / np.pi)
     assert r.shear_stress.low < truth < r.shear_stress.high
@@ -146,8 +167,10 @@ def test_the_mean_shear_stress_interval_covers_a_known_mean() -> None:
 
 
 def test_no_configuration_and_no_pair_stresses_is_a_clear_error() -> None:
-    ds = xr.Dataset({"eigenvalue": (("sample", "mode"), np.zeros((2, 3))), "box_length": ("sample", [5.0, 5.0])},
-                    attrs={"spatial_dimension": 3})
+    ds = xr.Dataset(
+        {"eigenvalue": (("sample", "mode"), np.zeros((2, 3))), "box_length": ("sample", [5.0, 5.0])},
+        attrs={"spatial_dimension": 3},
+    )
     with pytest.raises(ValueError, match="residual_stress.*pair_stress.*with_residual_stress"):
         residual_stress(ds)
     with pytest.raises(ValueError, match=r"lacks \['position', 'diameter or species'\]"):

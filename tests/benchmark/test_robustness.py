@@ -33,6 +33,7 @@ def _power_law() -> xr.Dataset:
     """g ~ w^4 on (0, 1]: every estimator of s should find 4."""
     return mock_spectrum(n_sample=N_SAMPLE, n_mode=N_MODE, exponent=4.0, seed=3)
 
+
 CLAIM = """
 [[claim]]
 id = "test.s4"
@@ -176,33 +177,59 @@ def _write(tmp_path: Path, alternatives: str) -> Path:
 
 
 BAD_ALTERNATIVES = [
-    ('alternatives = [ { label = "x", basis = "b", measure = { windw = [0, 1] } } ]\n',
-     r"measure overrides unknown key\(s\) \['windw'\].*override only quantity or the primary's settings \['k', 'window'\]"),
-    ('alternatives = [ { label = "x", basis = "b", measure = { k = 5 }, colour = 1 } ]\n', r"unknown field\(s\) \['colour'\]"),
+    (
+        'alternatives = [ { label = "x", basis = "b", measure = { windw = [0, 1] } } ]\n',
+        r"measure overrides unknown key\(s\) \['windw'\].*override only quantity or the primary's settings \['k', 'window'\]",
+    ),
+    (
+        'alternatives = [ { label = "x", basis = "b", measure = { k = 5 }, colour = 1 } ]\n',
+        r"unknown field\(s\) \['colour'\]",
+    ),
     ('alternatives = [ { label = "x", measure = { k = 5 } } ]\n', r"missing field\(s\) \['basis'\]"),
-    ('alternatives = [ { label = "x", basis = "b", measure = { k = 5 } }, { label = "x", basis = "b", measure = { k = 20 } } ]\n',
-     "label 'x' is used twice"),
+    (
+        'alternatives = [ { label = "x", basis = "b", measure = { k = 5 } }, { label = "x", basis = "b", measure = { k = 20 } } ]\n',
+        "label 'x' is used twice",
+    ),
     ('alternatives = [ { label = "x", basis = "b", measure = { k = 10 } } ]\n', "changes nothing of the primary's"),
-    ('alternatives = [ { label = "x", basis = "b", measure = { validator = "power_law_exponent" } } ]\n', "lacks quantity"),
+    (
+        'alternatives = [ { label = "x", basis = "b", measure = { validator = "power_law_exponent" } } ]\n',
+        "lacks quantity",
+    ),
     ('alternatives = { label = "x" }\n', "write a list of tables"),
     ('alternatives = [ { label = "x", basis = " ", measure = { k = 5 } } ]\n', "basis is empty"),
 ]
 
 
-@pytest.mark.parametrize(("text", "match"), BAD_ALTERNATIVES,
-                         ids=["unknown-key", "unknown-field", "no-basis", "duplicate-label", "no-change", "no-quantity",
-                              "not-a-list", "empty-basis"])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    BAD_ALTERNATIVES,
+    ids=[
+        "unknown-key",
+        "unknown-field",
+        "no-basis",
+        "duplicate-label",
+        "no-change",
+        "no-quantity",
+        "not-a-list",
+        "empty-basis",
+    ],
+)
 def test_bad_alternatives_are_explained(tmp_path: Path, text: str, match: str) -> None:
     with pytest.raises(ClaimsFileError, match=match):
         load_claims(_write(tmp_path, text))
 
 
 def test_overrides_keep_the_primary_measure_and_a_full_table_replaces_it(tmp_path: Path) -> None:
-    claim = load_claims(_write(tmp_path, (
-        'alternatives = [ { label = "k5", basis = "b", measure = { k = 5 } },\n'
-        '  { label = "band", basis = "b", measure = { validator = "power_law_exponent", quantity = "flatness", '
-        'window = [0.0, 1.0] } } ]\n'
-    )))[0]
+    claim = load_claims(
+        _write(
+            tmp_path,
+            (
+                'alternatives = [ { label = "k5", basis = "b", measure = { k = 5 } },\n'
+                '  { label = "band", basis = "b", measure = { validator = "power_law_exponent", quantity = "flatness", '
+                "window = [0.0, 1.0] } } ]\n"
+            ),
+        )
+    )[0]
     (k5, k5_claim), (band, band_claim) = alternative_claims(claim)
     assert (k5_claim.quantity, dict(k5_claim.settings)) == ("mle", {"window": "lowest_k", "k": 5})
     assert (band_claim.quantity, dict(band_claim.settings)) == ("flatness", {"window": [0.0, 1.0]})
@@ -219,7 +246,11 @@ def test_every_shipped_claim_registers_a_reasonable_alternative() -> None:
         for alt, alt_claim in alternative_claims(claim):
             assert len(alt.basis) > 20, (claim.id, alt.label)
             assert alt.validator in VALIDATORS or alt.validator in PAIR_VALIDATORS, (claim.id, alt.label)
-            assert (alt.validator, alt.quantity, dict(alt.settings)) != (claim.validator, claim.quantity, dict(claim.settings))
+            assert (alt.validator, alt.quantity, dict(alt.settings)) != (
+                claim.validator,
+                claim.quantity,
+                dict(claim.settings),
+            )
     ids = {c.id: c for c in claims}
     core = [dict(a.settings).get("core_neighbours") for a in ids["schirmacher.type-two-modes-vortex-like"].alternatives]
     assert core == [1.5, 3.0] and ids["schirmacher.type-two-modes-vortex-like"].settings["core_neighbours"] == 2.0
@@ -240,7 +271,7 @@ def test_the_below_omega0_alternative_is_the_window_0_to_factor_times_omega0() -
     from vdosbench.validators import power_law_exponent
 
     claim = next(c for c in load_claims() if c.id == "schirmacher.high-parent-temperature-s2")
-    (alt, alt_claim), = [(a, c) for a, c in alternative_claims(claim) if a.label == "MLE below omega0"]
+    ((alt, alt_claim),) = [(a, c) for a, c in alternative_claims(claim) if a.label == "MLE below omega0"]
     ds = mock_spectrum(n_sample=10, n_mode=200, exponent=2.0, omega_max=2.0, seed=1)
     settings = {**alt_claim.settings, "n_bootstrap": 50}
     res = VALIDATORS[alt_claim.validator](ds, settings)

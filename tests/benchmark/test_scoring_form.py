@@ -74,16 +74,19 @@ def test_scoring_the_form_of_spring_networks_gives_the_full_sets_verdicts_and_va
     # drawn is a note in the report, never a failure of score); drawing the report's figures was half of the two
     # scores' time, so they are not drawn here (tests/benchmark/test_html_report.py, test_benchmark.py and the
     # demo test in tests/cli/test_cli.py draw them)
-    monkeypatch.setattr("vdosbench.benchmark.report.draw_report_figures",
-                        lambda results, datasets, figdir: ReportFigures(claims=[None] * len(results)))
+    monkeypatch.setattr(
+        "vdosbench.benchmark.report.draw_report_figures",
+        lambda results, datasets, figdir: ReportFigures(claims=[None] * len(results)),
+    )
     assert set(form.dropped) >= {"eigenvector", "pair_distance"}  # no seed-002 claim reads them
     assert form.kept["coordination"] == "required by jiang.coordination-peaks-at-4"
     assert {"pair_i", "pair_j", "pair_stiffness", "position", "box_length"} <= set(form.kept)
     assert form_path.stat().st_size < 0.8 * full.stat().st_size
     # scored independently through the command line: the same verdicts, values and reference comparison
     for name, path in (("full", full), ("form", form_path)):
-        code = main(["score", str(path), "--output", str(tmp_path / name), "--reference", str(path),
-                     "--no-cross-check"])
+        code = main(
+            ["score", str(path), "--output", str(tmp_path / name), "--reference", str(path), "--no-cross-check"]
+        )
         assert code in (0, 1)
     full_results = _verdicts_and_values(tmp_path / "full" / "result.json")
     assert any(r[1] != "not applicable" for r in full_results)
@@ -129,9 +132,18 @@ def _reads_coordination(monkeypatch: pytest.MonkeyPatch, **fields: Any) -> Any:
 
     monkeypatch.setitem(scoring.VALIDATORS, "mean_coordination", mean_coordination)
     base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
-    return replace(base, id="test.mean-coordination", requires=("eigenvalue",), validator="mean_coordination",
-                   quantity="mean_z", settings={}, versus=None, alternatives=(),
-                   expect=replace(base.expect, kind="greater", value=3.5), **fields)
+    return replace(
+        base,
+        id="test.mean-coordination",
+        requires=("eigenvalue",),
+        validator="mean_coordination",
+        quantity="mean_z",
+        settings={},
+        versus=None,
+        alternatives=(),
+        expect=replace(base.expect, kind="greater", value=3.5),
+        **fields,
+    )
 
 
 def test_what_a_validator_reads_is_kept_though_no_claim_requires_it(
@@ -233,8 +245,10 @@ def test_leaving_out_eigenvectors_leaves_out_exactly_the_claims_that_read_them(
     assert json.loads(attrs[LEFT_OUT_ATTRIBUTE]) == ["eigenvector"]
     assert json.loads(attrs[CLAIMS_LEFT_OUT_ATTRIBUTE]) == list(readers)
     assert json.loads(attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE]) == {}
-    assert "left out on purpose: eigenvector; claims that need the full set (vdosbench build NAME): " \
-           "jiang.toy-two-new-poles" in attrs[FORM_ATTRIBUTE]
+    assert (
+        "left out on purpose: eigenvector; claims that need the full set (vdosbench build NAME): "
+        "jiang.toy-two-new-poles" in attrs[FORM_ATTRIBUTE]
+    )
     verify_scoring_form(toy, form.dataset)
     # scored, the claim left out is not applicable, and the reason says the form left the variable out
     claim = next(c for c in load_claims() if c.id == readers[0])
@@ -255,22 +269,41 @@ def _tampered(form: xr.Dataset, **attrs: str) -> xr.Dataset:
 @pytest.mark.parametrize(
     ("tamper", "match"),
     [
-        (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: "[]"}),
-         r"declares claims \[\], .* leaves out claims \['jiang\.toy-two-new-poles'\]"),
-        (lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: '["jiang.toy-two-new-poles", "jiang.wrong"]'}),
-         r"declares claims \['jiang\.toy-two-new-poles', 'jiang\.wrong'\]"),
-        (lambda f: _tampered(f, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: '{"jiang.toy-two-new-poles": ["x"]}'}),
-         r"alternatives \{'jiang\.toy-two-new-poles': \('x',\)\} and --reference parts \[\] left out"),
-        (lambda f: f.drop_vars("pair_stiffness"),  # dropped without being declared
-         r"differs from scoring the full set without eigenvector: "),
-        (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: '["eigenvector", "position"]'}),  # position is in the form
-         r"found \['position'\] among them"),
+        (
+            lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: "[]"}),
+            r"declares claims \[\], .* leaves out claims \['jiang\.toy-two-new-poles'\]",
+        ),
+        (
+            lambda f: _tampered(f, **{CLAIMS_LEFT_OUT_ATTRIBUTE: '["jiang.toy-two-new-poles", "jiang.wrong"]'}),
+            r"declares claims \['jiang\.toy-two-new-poles', 'jiang\.wrong'\]",
+        ),
+        (
+            lambda f: _tampered(f, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: '{"jiang.toy-two-new-poles": ["x"]}'}),
+            r"alternatives \{'jiang\.toy-two-new-poles': \('x',\)\} and --reference parts \[\] left out",
+        ),
+        (
+            lambda f: f.drop_vars("pair_stiffness"),  # dropped without being declared
+            r"differs from scoring the full set without eigenvector: ",
+        ),
+        (
+            lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: '["eigenvector", "position"]'}),  # position is in the form
+            r"found \['position'\] among them",
+        ),
         (lambda f: _tampered(f, **{LEFT_OUT_ATTRIBUTE: "eigenvector"}), r"are not JSON lists and an object"),
-        (lambda f: xr.Dataset(f.data_vars, f.coords, {k: v for k, v in f.attrs.items() if k != LEFT_OUT_ATTRIBUTE}),
-         r"differs from scoring the full set: claim jiang\.toy-two-new-poles: \w+ in the full set, not applicable"),
+        (
+            lambda f: xr.Dataset(f.data_vars, f.coords, {k: v for k, v in f.attrs.items() if k != LEFT_OUT_ATTRIBUTE}),
+            r"differs from scoring the full set: claim jiang\.toy-two-new-poles: \w+ in the full set, not applicable",
+        ),
     ],
-    ids=["claim-not-declared", "wrong-claim-declared", "wrong-alternative-declared", "undeclared-drop",
-         "declared-but-present", "not-json", "declaration-removed"],
+    ids=[
+        "claim-not-declared",
+        "wrong-claim-declared",
+        "wrong-alternative-declared",
+        "undeclared-drop",
+        "declared-but-present",
+        "not-json",
+        "declaration-removed",
+    ],
 )
 def test_a_tampered_form_that_leaves_out_variables_fails_verification(
     toy: xr.Dataset, toy_without_vectors: Any, tamper: Any, match: str
@@ -284,8 +317,13 @@ def test_a_tampered_form_that_leaves_out_variables_fails_verification(
     ("leave_out", "match"),
     [
         (["eigenvalue"], r"leave_out names 'eigenvalue'; expected other data variables .* fix: drop eigenvalue"),
-        (["eigenvector", "nope"], (r"leave_out names \['nope'\], not data variables of the dataset; expected "
-                                   r"some of \[.*'eigenvector'.*\]; fix")),
+        (
+            ["eigenvector", "nope"],
+            (
+                r"leave_out names \['nope'\], not data variables of the dataset; expected "
+                r"some of \[.*'eigenvector'.*\]; fix"
+            ),
+        ),
         ("eigenvectors", r"leave_out names \['eigenvectors'\]"),  # one name as a string
         (["pair_count"], r"(?s)the set without pair_count breaks the convention: .*no pair_count.*fix: leave out"),
     ],
@@ -322,9 +360,19 @@ def _vector_claims(monkeypatch: pytest.MonkeyPatch, *, primary_reads_vectors: bo
     base = next(c for c in load_claims() if c.id == "jiang.toy-two-new-poles")
     primary = "test_vectors" if primary_reads_vectors else "test_values"
     alternative = Alternative("from the vectors", "test", "test_vectors", "x", {}, None)
-    return [replace(base, id="test.alternative-reads-vectors", requires=("eigenvalue",), validator=primary,
-                    quantity="x", settings={}, versus=None, alternatives=(alternative,),
-                    expect=replace(base.expect, kind="greater", value=-1.0))]
+    return [
+        replace(
+            base,
+            id="test.alternative-reads-vectors",
+            requires=("eigenvalue",),
+            validator=primary,
+            quantity="x",
+            settings={},
+            versus=None,
+            alternatives=(alternative,),
+            expect=replace(base.expect, kind="greater", value=-1.0),
+        )
+    ]
 
 
 def test_an_alternative_estimator_that_reads_a_variable_left_out_is_declared(
@@ -336,11 +384,13 @@ def test_an_alternative_estimator_that_reads_a_variable_left_out_is_declared(
     assert form.claims_left_out == ()
     assert form.alternatives_left_out == {"test.alternative-reads-vectors": ("from the vectors",)}
     assert json.loads(form.dataset.attrs[ALTERNATIVES_LEFT_OUT_ATTRIBUTE]) == {
-        "test.alternative-reads-vectors": ["from the vectors"]}
+        "test.alternative-reads-vectors": ["from the vectors"]
+    }
     assert "test.alternative-reads-vectors [from the vectors]" in form.dataset.attrs[FORM_ATTRIBUTE]
     verify_scoring_form(toy, form.dataset, claims)
-    with pytest.raises(ScoringFormMismatch,
-                       match=r"declares claims \[\], alternatives \{\} and --reference parts \[\] left out"):
+    with pytest.raises(
+        ScoringFormMismatch, match=r"declares claims \[\], alternatives \{\} and --reference parts \[\] left out"
+    ):
         verify_scoring_form(toy, _tampered(form.dataset, **{ALTERNATIVES_LEFT_OUT_ATTRIBUTE: "{}"}), claims)
 
 
@@ -348,8 +398,11 @@ def test_a_claim_that_reads_a_variable_left_out_without_requiring_it_is_refused(
     toy: xr.Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     claims = _vector_claims(monkeypatch, primary_reads_vectors=True)
-    with pytest.raises(ValueError, match=r"changes the result of claim test\.alternative-reads-vectors, which still "
-                                         r"applies .* fix: keep them, or name them in the claim's requires"):
+    with pytest.raises(
+        ValueError,
+        match=r"changes the result of claim test\.alternative-reads-vectors, which still "
+        r"applies .* fix: keep them, or name them in the claim's requires",
+    ):
         scoring_form(toy, claims, leave_out=["eigenvector"])
 
 
@@ -361,8 +414,10 @@ def test_cli_compact_scoring_form_leave_out(
     args = ["compact", str(full), str(form_path), "--scoring-form"]
     assert main([*args, "--leave-out", "eigenvector,coordination", "--leave-out", "local_response"]) == 0
     out = capsys.readouterr().out
-    assert ("left out on purpose eigenvector, coordination, local_response; claims that need the full set "
-            "(vdosbench build NAME): jiang.toy-two-new-poles") in out
+    assert (
+        "left out on purpose eigenvector, coordination, local_response; claims that need the full set "
+        "(vdosbench build NAME): jiang.toy-two-new-poles"
+    ) in out
     assert "scores as the full set: verified" in out
     with open_dataset(form_path) as written:
         assert "eigenvector" not in written and "coordination" not in written
@@ -372,8 +427,11 @@ def test_cli_compact_scoring_form_leave_out(
     # reports say the form left its variable out on purpose
     assert main(["score", str(form_path), "--output", str(tmp_path / "scored"), "--no-cross-check"]) == 3
     assert "this scoring form left them out on purpose" in capsys.readouterr().out
-    result = next(r for r in json.loads((tmp_path / "scored" / "result.json").read_text())["results"]
-                  if r["id"] == "jiang.toy-two-new-poles")
+    result = next(
+        r
+        for r in json.loads((tmp_path / "scored" / "result.json").read_text())["results"]
+        if r["id"] == "jiang.toy-two-new-poles"
+    )
     assert result["verdict"] == "not applicable" and "left them out on purpose" in result["reason"]
     report = (tmp_path / "scored" / "report.md").read_text()
     assert "## Not measurable" in report and "the claim needs the full set (vdosbench build NAME" in report

@@ -23,8 +23,13 @@ N = 1000
 CHAINS = 60
 #: Modes a structure below 0.29 ω_g in the mocks (the control has 0.55 – 0.79; more here, so that one set decides).
 COUNT = 6.0
-TD_CLAIMS = ("schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute",
-             "schirmacher.td-m2-s4-absolute", "schirmacher.td-minf-s3-absolute", "lerner-bouchbinder.td-s4-absolute")
+TD_CLAIMS = (
+    "schirmacher.td-taper-difference-absolute",
+    "lerner-bouchbinder.td-taper-0-absolute",
+    "schirmacher.td-m2-s4-absolute",
+    "schirmacher.td-minf-s3-absolute",
+    "lerner-bouchbinder.td-s4-absolute",
+)
 
 
 def _claims() -> dict:
@@ -42,14 +47,27 @@ def _control_set(s_m2: float, s_minf: float) -> xr.Dataset:
     give the same modes at both)."""
     points = []
     for taper, exponent in ((2, s_m2), (-1, s_minf)):
-        m = mock_glass_spectra(N, 5 * CHAINS, exponent=exponent, prefactor=_prefactor(exponent), k=40, seed=11,
-                               levels="poisson", hybridisation=0.0, modulus_scatter=0.0)
+        m = mock_glass_spectra(
+            N,
+            5 * CHAINS,
+            exponent=exponent,
+            prefactor=_prefactor(exponent),
+            k=40,
+            seed=11,
+            levels="poisson",
+            hybridisation=0.0,
+            modulus_scatter=0.0,
+        )
         point = lowest_mode_point(m, N).assign(chain=("sample", np.repeat(np.arange(CHAINS), 5)))
         points.append(point.expand_dims(taper_order=[taper]))
     ds = xr.concat(points, "taper_order", data_vars="minimal", coords="minimal", compat="override")
     return ds.expand_dims(parent_temperature=[T_D_NONADDITIVE]).assign_attrs(
-        generator="soft_spheres_lowest_equilibrated", model="soft_spheres", spatial_dimension=3, n_particles=N,
-        non_additivity=0.2)
+        generator="soft_spheres_lowest_equilibrated",
+        model="soft_spheres",
+        spatial_dimension=3,
+        n_particles=N,
+        non_additivity=0.2,
+    )
 
 
 def test_the_scored_td_claims_are_the_registered_ones():
@@ -60,25 +78,51 @@ def test_the_scored_td_claims_are_the_registered_ones():
     for claim_id in TD_CLAIMS:
         claim, registered = claims[claim_id], reg.claim(claim_id)
         assert claim.registration == registered.registration and claim.registration.file == "td-control.toml"
-        assert (claim.validator, claim.quantity, dict(claim.settings), claim.versus, claim.expect,
-                dict(claim.applies_to), claim.statement) == (
-            registered.validator, registered.quantity, dict(registered.settings), registered.versus,
-            registered.expect, dict(registered.applies_to), registered.statement)
+        assert (
+            claim.validator,
+            claim.quantity,
+            dict(claim.settings),
+            claim.versus,
+            claim.expect,
+            dict(claim.applies_to),
+            claim.statement,
+        ) == (
+            registered.validator,
+            registered.quantity,
+            dict(registered.settings),
+            registered.versus,
+            registered.expect,
+            dict(registered.applies_to),
+            registered.statement,
+        )
         assert claim.settings["band"] == [0.0, 0.29] and claim.superseded_by is None
         assert T_D_NONADDITIVE in claim.applies_to["parent_temperature"] and math.isclose(T_D_NONADDITIVE, 0.0716)
         scored = {a.label for a in claim.alternatives}
-        assert all(a.label in scored for a in registered.alternatives if not a.select and a.label.startswith(
-            ("deep window", "band (")))  # the registered bands a score can read, read by the scorer too
+        assert all(
+            a.label in scored
+            for a in registered.alternatives
+            if not a.select and a.label.startswith(("deep window", "band ("))
+        )  # the registered bands a score can read, read by the scorer too
     # the windows tied to ω₀ at T_d are superseded by these, and the aged note covers these too
-    assert {claims[c].superseded_by for c in ("schirmacher.td-window-m2-s4", "schirmacher.td-window-minf-s3",
-                                               "lerner.td-window-s4", "schirmacher.td-taper-difference",
-                                               "lerner.td-taper-difference-0")} == set(TD_CLAIMS)
+    assert {
+        claims[c].superseded_by
+        for c in (
+            "schirmacher.td-window-m2-s4",
+            "schirmacher.td-window-minf-s3",
+            "lerner.td-window-s4",
+            "schirmacher.td-taper-difference",
+            "lerner.td-taper-difference-0",
+        )
+    } == set(TD_CLAIMS)
 
 
-@pytest.mark.parametrize(("s_m2", "s_minf", "seed_says", "rival_says"), [
-    (4.0, 3.0, Verdict.SUPPORTED, Verdict.REFUTED),   # s = 3 + 2/m
-    (4.0, 4.0, Verdict.REFUTED, Verdict.SUPPORTED),   # the taper does not matter
-])
+@pytest.mark.parametrize(
+    ("s_m2", "s_minf", "seed_says", "rival_says"),
+    [
+        (4.0, 3.0, Verdict.SUPPORTED, Verdict.REFUTED),  # s = 3 + 2/m
+        (4.0, 4.0, Verdict.REFUTED, Verdict.SUPPORTED),  # the taper does not matter
+    ],
+)
 def test_a_known_taper_difference_decides_between_the_seed_and_the_rival(s_m2, s_minf, seed_says, rival_says):
     claims = _claims()
     ds = _control_set(s_m2, s_minf)

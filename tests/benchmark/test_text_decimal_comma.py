@@ -13,8 +13,7 @@ from vdosbench.benchmark.adapters.text import read_text
 
 
 def _rows(path: Path, rows: np.ndarray, decimal_comma: bool) -> Path:
-    text = "\n".join(",".join(("%.6f" % v).replace(".", ",") if decimal_comma else "%.6f" % v for v in r)
-                     for r in rows)
+    text = "\n".join(",".join(("%.6f" % v).replace(".", ",") if decimal_comma else "%.6f" % v for v in r) for r in rows)
     path.write_text("# spatial_dimension: 3\n" + text + "\n")
     return path
 

@@ -58,8 +58,16 @@ def test_singular_keys_are_read_and_unknown_keys_listed(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     lam = np.sort(rng.uniform(0.1, 4.0, (2, 30)), axis=1)
     path = tmp_path / "code.npz"
-    np.savez(path, eigenvalue=lam, position=rng.random((2, 10, 3)), diameter=np.ones((2, 10)), box_length=3.0,
-             spatial_dimension=3, step=np.int64(7), temperature=0.4)
+    np.savez(
+        path,
+        eigenvalue=lam,
+        position=rng.random((2, 10, 3)),
+        diameter=np.ones((2, 10)),
+        box_length=3.0,
+        spatial_dimension=3,
+        step=np.int64(7),
+        temperature=0.4,
+    )
     ds = read(path)
     np.testing.assert_array_equal(ds["eigenvalue"].values, lam)
     assert ds["position"].shape == (2, 10, 3) and "diameter" in ds
@@ -70,15 +78,20 @@ def test_singular_keys_are_read_and_unknown_keys_listed(tmp_path: Path) -> None:
 def test_two_keys_of_one_quantity_are_named(tmp_path: Path) -> None:
     path = tmp_path / "both.npz"
     np.savez(path, eigenvalues=np.ones(3), eigenvalue=np.ones(3), spatial_dimension=3)
-    with pytest.raises(AdapterError, match=r"keys 'eigenvalues?' and 'eigenvalues?' both name 'eigenvalues'.*Fix: keep one"):
+    with pytest.raises(
+        AdapterError, match=r"keys 'eigenvalues?' and 'eigenvalues?' both name 'eigenvalues'.*Fix: keep one"
+    ):
         read(path)
 
 
-@pytest.mark.parametrize(("key", "values", "expected"), [
-    ("type", [[1, 2, 1]], [[0, 1, 0]]),        # LAMMPS types, by the key's name
-    ("species", [[1, 2, 2]], [[0, 1, 1]]),     # detected: no species 0 anywhere
-    ("species", [[0, 1, 1]], [[0, 1, 1]]),     # already 0-based
-])
+@pytest.mark.parametrize(
+    ("key", "values", "expected"),
+    [
+        ("type", [[1, 2, 1]], [[0, 1, 0]]),  # LAMMPS types, by the key's name
+        ("species", [[1, 2, 2]], [[0, 1, 1]]),  # detected: no species 0 anywhere
+        ("species", [[0, 1, 1]], [[0, 1, 1]]),  # already 0-based
+    ],
+)
 def test_lammps_types_are_species(tmp_path: Path, key: str, values: list, expected: list) -> None:
     path = tmp_path / "t.npz"
     np.savez(path, eigenvalues=np.arange(1.0, 10.0)[None], spatial_dimension=3, **{key: np.array(values)})
@@ -103,11 +116,14 @@ def test_text_separator_is_detected(tmp_path: Path, separator: str) -> None:
     np.testing.assert_array_equal(ds["eigenvalue"].values, np.sort(lam, axis=1))
 
 
-@pytest.mark.parametrize(("text", "match"), [
-    ("1 2 3\n1,2,3\n", r"line 2 separates numbers by commas but line 1 by whitespace"),
-    ("1;2,5;3\n", r"\(a decimal comma\?\)"),
-    ("1,2,x" + "9" * 5000 + "\n", r"line 1 holds 'x9{20,}…', which is not a number \(numbers separated by comma\)"),
-])
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("1 2 3\n1,2,3\n", r"line 2 separates numbers by commas but line 1 by whitespace"),
+        ("1;2,5;3\n", r"\(a decimal comma\?\)"),
+        ("1,2,x" + "9" * 5000 + "\n", r"line 1 holds 'x9{20,}…', which is not a number \(numbers separated by comma\)"),
+    ],
+)
 def test_separator_errors_are_short(tmp_path: Path, text: str, match: str) -> None:
     path = tmp_path / "bad.txt"
     path.write_text(text)
@@ -119,7 +135,9 @@ def test_separator_errors_are_short(tmp_path: Path, text: str, match: str) -> No
 def test_contradicting_text_headers_name_both_lines(tmp_path: Path) -> None:
     """F15: '# spatial_dimension: 3' then '# spatial_dimension: 2' is an error, not 'the last wins'."""
     path = tmp_path / "dup.txt"
-    np.savetxt(path, np.random.default_rng(0).uniform(0.1, 4, (3, 50)), header="spatial_dimension: 3\nspatial_dimension: 2")
+    np.savetxt(
+        path, np.random.default_rng(0).uniform(0.1, 4, (3, 50)), header="spatial_dimension: 3\nspatial_dimension: 2"
+    )
     with pytest.raises(AdapterError, match=r"line 2 sets spatial_dimension = '2' but line 1 set it to '3'"):
         read(path)
 
@@ -151,7 +169,9 @@ print((after - before) * 1024 / ds["eigenvalue"].size)
 def test_text_reader_peak_memory_per_number(tmp_path: Path) -> None:
     """F4 measured: the whole read holds at most TEXT_BYTES_PER_VALUE bytes a number (was about 300)."""
     path = tmp_path / "big.txt"
-    np.savetxt(path, np.sort(np.random.default_rng(0).random(1_000_000)) * 10, fmt="%.7f", header="spatial_dimension: 3")
+    np.savetxt(
+        path, np.sort(np.random.default_rng(0).random(1_000_000)) * 10, fmt="%.7f", header="spatial_dimension: 3"
+    )
     out = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(path)], capture_output=True, text=True, check=True)
     assert float(out.stdout) < TEXT_BYTES_PER_VALUE
 
@@ -159,8 +179,12 @@ def test_text_reader_peak_memory_per_number(tmp_path: Path) -> None:
 def test_npz_bound_counts_every_array_and_its_copies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """F6: 0.8 MB of eigenvalues plus a 1.6 MB array under no known key, bound 10 MB: refused (5 x 2.4 MB)."""
     path = tmp_path / "big.npz"
-    np.savez(path, eigenvalues=np.sort(np.random.default_rng(0).random((2, 50_000)), axis=1), junk=np.zeros(200_000),
-             spatial_dimension=3)
+    np.savez(
+        path,
+        eigenvalues=np.sort(np.random.default_rng(0).random((2, 50_000)), axis=1),
+        junk=np.zeros(200_000),
+        spatial_dimension=3,
+    )
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "10MB")
     with pytest.raises(MemoryBoundError, match=r"5 × the 2.4 MB that the .npy headers of all its arrays declare"):
         read(path)
@@ -238,8 +262,10 @@ def _ensemble_parts(folder: Path) -> dict[tuple[float, int], xr.Dataset]:
     for delta in (0.0, 0.1):
         for sample in (0, 1):
             ds = mock_spectrum(n_sample=1, n_mode=400, seed=sample)
-            ds = ds.assign_coords(sample=("sample", [sample], ds["sample"].attrs),
-                                  delta=((), delta, {"long_name": "displacement", "units": "1"}))
+            ds = ds.assign_coords(
+                sample=("sample", [sample], ds["sample"].attrs),
+                delta=((), delta, {"long_name": "displacement", "units": "1"}),
+            )
             ds.attrs["parameter_names"] = "delta"
             parts[(delta, sample)] = ds
             write(ds, folder / f"delta{delta}-sample{sample}.nc")
@@ -258,7 +284,7 @@ def _damage_chunk(path: Path, values: np.ndarray) -> None:
             continue
     else:
         raise AssertionError(f"no zlib chunk of {path} holds the given values; expected write's shuffle + zlib")
-    data[start + 20:start + 60] = b"\xff" * 40
+    data[start + 20 : start + 60] = b"\xff" * 40
     path.write_bytes(bytes(data))
 
 
@@ -281,8 +307,9 @@ def test_damaged_chunk_of_an_ensemble_part_is_named_at_open(tmp_path: Path, vali
     # a trusted ensemble skips that read: it opens, and the damage shows only when the chunk is read
     lazy = open_ensemble(tmp_path, validate=False, trusted=True)
     assert lazy["eigenvalue"].chunks is not None
-    np.testing.assert_array_equal(lazy["eigenvalue"].sel(delta=0.0, sample=0).values,
-                                  parts[(0.0, 0)]["eigenvalue"].values[0])
+    np.testing.assert_array_equal(
+        lazy["eigenvalue"].sel(delta=0.0, sample=0).values, parts[(0.0, 0)]["eigenvalue"].values[0]
+    )
     with pytest.raises(RuntimeError, match="HDF error"):
         lazy["eigenvalue"].sel(delta=0.1, sample=1).values
     lazy.close()
@@ -311,8 +338,14 @@ def test_ensemble_part_that_makes_the_library_spin_ends_in_bounded_time(tmp_path
 def _ka_npz(path: Path, n: int, types: np.ndarray) -> Path:
     rng = np.random.default_rng(2)
     box = (n / 1.2) ** (1 / 3)
-    np.savez(path, eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1), positions=rng.random((1, n, 3)) * box,
-             box_length=box, types=types[None], spatial_dimension=3)
+    np.savez(
+        path,
+        eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1),
+        positions=rng.random((1, n, 3)) * box,
+        box_length=box,
+        types=types[None],
+        spatial_dimension=3,
+    )
     return path
 
 
@@ -320,8 +353,18 @@ def test_cross_code_hessian_over_the_bound_is_not_run(tmp_path: Path, capsys, mo
     """F7: a dense Hessian beyond the bound is 'not run' with the reason; the score goes on and writes its report."""
     path = _ka_npz(tmp_path / "ka.npz", 1000, np.ones(1000, dtype=int))
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "100MB")  # 3 x 3000^2 x 8 = 216 MB
-    code = main(["score", str(path), "--declare", "model=kob_andersen", "--declare", "taper_order=0",
-                 "--output", str(tmp_path / "r")])
+    code = main(
+        [
+            "score",
+            str(path),
+            "--declare",
+            "model=kob_andersen",
+            "--declare",
+            "taper_order=0",
+            "--output",
+            str(tmp_path / "r"),
+        ]
+    )
     assert code in (0, 1)
     out = capsys.readouterr().out
     assert "cross-code check: ka: not run: the cross-code check's dense Hessian" in out
@@ -331,29 +374,51 @@ def test_cross_code_hessian_over_the_bound_is_not_run(tmp_path: Path, capsys, mo
 def test_out_of_range_species_exit_2_naming_them(tmp_path: Path, capsys) -> None:
     """LAMMPS types 1 and 3 (species 0, 2) declared Kob-Andersen: exit 2 with what/found/fix, not an IndexError."""
     path = _ka_npz(tmp_path / "ka.npz", 300, np.where(np.arange(300) < 240, 1, 3))
-    code = main(["score", str(path), "--declare", "model=kob_andersen", "--declare", "taper_order=0",
-                 "--output", str(tmp_path / "r")])
+    code = main(
+        [
+            "score",
+            str(path),
+            "--declare",
+            "model=kob_andersen",
+            "--declare",
+            "taper_order=0",
+            "--output",
+            str(tmp_path / "r"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "species are [0, 2]" in err and "Fix:" in err and "bug" not in err
 
 
-@pytest.mark.parametrize(("species", "shown"), [
-    (np.where(np.arange(300) < 240, 0, 2), "species are [0, 2]"),
-    (np.where(np.arange(300) < 299, 0, 2**40), "species are [0, 1099511627776]"),
-    (np.where(np.arange(300) < 299, 0, 2**64 - 1).astype(np.uint64), "'species' holds 18446744073709551615"),
-])
-def test_out_of_range_species_are_refused_whatever_is_declared(tmp_path: Path, capsys, species: np.ndarray,
-                                                              shown: str) -> None:
+@pytest.mark.parametrize(
+    ("species", "shown"),
+    [
+        (np.where(np.arange(300) < 240, 0, 2), "species are [0, 2]"),
+        (np.where(np.arange(300) < 299, 0, 2**40), "species are [0, 1099511627776]"),
+        (np.where(np.arange(300) < 299, 0, 2**64 - 1).astype(np.uint64), "'species' holds 18446744073709551615"),
+    ],
+)
+def test_out_of_range_species_are_refused_whatever_is_declared(
+    tmp_path: Path, capsys, species: np.ndarray, shown: str
+) -> None:
     """G9 (issue 64 item 5): with only the model declared (no taper_order, so no cross-code check), species the
     model has no parameters for scored with exit 0, and 2**64 - 1 was shown as -1; now exit 2, shown as stored."""
     rng = np.random.default_rng(2)
     box = (300 / 1.2) ** (1 / 3)
     path = tmp_path / "ka.npz"
-    np.savez(path, eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1), positions=rng.random((1, 300, 3)) * box,
-             box_length=box, species=species[None], spatial_dimension=3)
+    np.savez(
+        path,
+        eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1),
+        positions=rng.random((1, 300, 3)) * box,
+        box_length=box,
+        species=species[None],
+        spatial_dimension=3,
+    )
     code = main(["score", str(path), "--declare", "model=kob_andersen", "--output", str(tmp_path / "r")])
     err = capsys.readouterr().err
-    assert code == 2 and shown in err and "Fix:" in err and "bug" not in err and "[-1" not in err and "holds -1" not in err, err
+    assert (
+        code == 2 and shown in err and "Fix:" in err and "bug" not in err and "[-1" not in err and "holds -1" not in err
+    ), err
     assert not (tmp_path / "r" / "report.md").exists()
 
 
@@ -362,8 +427,14 @@ def test_in_range_species_with_only_the_model_declared_are_scored(tmp_path: Path
     rng = np.random.default_rng(2)
     box = (300 / 1.2) ** (1 / 3)
     path = tmp_path / "ka.npz"
-    np.savez(path, eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1), positions=rng.random((1, 300, 3)) * box,
-             box_length=box, species=np.where(np.arange(300) < 240, 0, 1)[None], spatial_dimension=3)
+    np.savez(
+        path,
+        eigenvalues=np.sort(rng.uniform(0.1, 4, (1, 60)), axis=1),
+        positions=rng.random((1, 300, 3)) * box,
+        box_length=box,
+        species=np.where(np.arange(300) < 240, 0, 1)[None],
+        spatial_dimension=3,
+    )
     code = main(["score", str(path), "--declare", "model=kob_andersen", "--output", str(tmp_path / "r")])
     assert code != 2, capsys.readouterr().err
 
@@ -376,8 +447,17 @@ def test_inputs_sharing_a_figure_stem_get_their_own_figures(tmp_path: Path) -> N
     lam = np.sort(np.random.default_rng(5).uniform(0.1, 4, (4, 60)), axis=1)
     np.savez(tmp_path / "x.y.npz", eigenvalues=lam, spatial_dimension=3)
     np.savez(tmp_path / "x_y.npz", eigenvalues=5 * lam + 3, spatial_dimension=3)
-    main(["score", str(tmp_path / "x.y.npz"), str(tmp_path / "x_y.npz"), "--declare", "model=glass",
-          "--output", str(tmp_path / "r")])
+    main(
+        [
+            "score",
+            str(tmp_path / "x.y.npz"),
+            str(tmp_path / "x_y.npz"),
+            "--declare",
+            "model=glass",
+            "--output",
+            str(tmp_path / "r"),
+        ]
+    )
     shown = re.findall(r"\(figures/(\S+_reduced_dos\.png)\)", (tmp_path / "r" / "report.md").read_text())
     assert len(shown) == 2 and len(set(shown)) == 2
 
@@ -404,10 +484,20 @@ def test_input_notes_are_in_the_html_report(tmp_path: Path, capsys) -> None:
     inputs table (class input-notes, data-input naming the input), escaped, as in report.md and the output."""
     lam = np.sort(np.random.default_rng(3).uniform(0.1, 4, (3, 60)), axis=1)
     np.savez(tmp_path / "a.npz", eigenvalue=lam, spatial_dimension=3, step=1, temperature=0.5)
-    (tmp_path / "b.csv").write_text("# spatial_dimension: 3\n" + "\n".join(",".join(f"{v:.17g}" for v in row)
-                                                                          for row in 2 * lam + 1))
-    main(["score", str(tmp_path / "a.npz"), str(tmp_path / "b.csv"), "--declare", "model=glass",
-          "--output", str(tmp_path / "r")])
+    (tmp_path / "b.csv").write_text(
+        "# spatial_dimension: 3\n" + "\n".join(",".join(f"{v:.17g}" for v in row) for row in 2 * lam + 1)
+    )
+    main(
+        [
+            "score",
+            str(tmp_path / "a.npz"),
+            str(tmp_path / "b.csv"),
+            "--declare",
+            "model=glass",
+            "--output",
+            str(tmp_path / "r"),
+        ]
+    )
     out = capsys.readouterr().out
     result = json.loads((tmp_path / "r" / "result.json").read_text())
     notes = {i["name"]: i["notes"] for i in result["inputs"]}
@@ -419,14 +509,18 @@ def test_input_notes_are_in_the_html_report(tmp_path: Path, capsys) -> None:
     assert listed, "expected the notes as a list right after the inputs table of report.html"
     items = re.findall(r'<li data-input="([^"]*)">(.*?)</li>', listed.group(1))
     assert [(name, html.unescape(text)) for name, text in items] == [
-        (name, f"{name}: {note}") for name, group in notes.items() for note in group]
+        (name, f"{name}: {note}") for name, group in notes.items() for note in group
+    ]
     assert all(f"note: {name}: {note}" in out for name, group in notes.items() for note in group)
 
 
 def test_newline_in_a_sidecar_string_keeps_the_systems_row_whole(tmp_path: Path) -> None:
     """F18: quench = "FIRE\\n\\n## forged heading\\n| a | b |" stays in its cell."""
-    np.savez(tmp_path / "g.npz", eigenvalues=np.sort(np.random.default_rng(0).uniform(0.1, 4, (3, 60)), axis=1),
-             spatial_dimension=3)
+    np.savez(
+        tmp_path / "g.npz",
+        eigenvalues=np.sort(np.random.default_rng(0).uniform(0.1, 4, (3, 60)), axis=1),
+        spatial_dimension=3,
+    )
     (tmp_path / "g.vdos.toml").write_text('model = "glass"\nquench = "FIRE\\n\\n## forged heading\\n| a | b |"\n')
     main(["score", str(tmp_path / "g.npz"), "--output", str(tmp_path / "r")])
     md = (tmp_path / "r" / "report.md").read_text()

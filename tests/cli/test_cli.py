@@ -17,7 +17,10 @@ if TYPE_CHECKING:
 @pytest.mark.slow
 def test_generate_then_score(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "toy"
-    assert main(["generate", "nine_node_toy", "--samples", "1", "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    assert (
+        main(["generate", "nine_node_toy", "--samples", "1", "--output", str(out), "--workers", "1", "--no-progress"])
+        == 0
+    )
     ds = open_dataset(out / "ensemble.nc")
     assert ds["eigenvalue"].dims == ("variant", "sample", "mode")
     assert ds.attrs["generator"] == "nine_node_toy"
@@ -29,7 +32,10 @@ def test_generate_then_score(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_generate_rejects_unknown_recipes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["generate", "--recipe", "no_such_recipe", "--output", str(tmp_path / "x")]) == 2
     assert "soft_spheres_n1000_small" in capsys.readouterr().err
-    assert main(["generate", "spring_network", "--recipe", "soft_spheres_n1000_small", "--output", str(tmp_path / "y")]) == 2
+    assert (
+        main(["generate", "spring_network", "--recipe", "soft_spheres_n1000_small", "--output", str(tmp_path / "y")])
+        == 2
+    )
     assert "omit the generator" in capsys.readouterr().err
     assert main(["generate", "--output", str(tmp_path / "z")]) == 2
     assert "name a generator or a --recipe" in capsys.readouterr().err
@@ -64,7 +70,11 @@ def test_demo_writes_report_with_figures(tmp_path: Path, capsys: pytest.CaptureF
     assert ": not applicable\n" not in detail.split("## Not applicable")[0]
     assert "## Not applicable (" in detail and "| claim | data | why |" in detail
     figures = {p.name for p in (out / "report" / "figures").glob("*.png")}
-    assert {"spring_network_reduced_dos.png", "spring_network_coordination.png", "nine_node_toy_local_response.png"} <= figures
+    assert {
+        "spring_network_reduced_dos.png",
+        "spring_network_coordination.png",
+        "nine_node_toy_local_response.png",
+    } <= figures
 
 
 @pytest.mark.slow
@@ -76,9 +86,25 @@ def test_generate_soft_spheres_from_the_cli(tmp_path: Path) -> None:
 
     out = tmp_path / "glass"
     argv = [
-        "generate", "soft_spheres", "--grid", "taper_order=2,-1", "--grid", "parent_temperature=1.0",
-        "--set", "n_particles=64", "--set", "n_sweeps=20", "--set", "n_vectors=5",
-        "--samples", "1", "--workers", "1", "--no-progress", "--output", str(out),
+        "generate",
+        "soft_spheres",
+        "--grid",
+        "taper_order=2,-1",
+        "--grid",
+        "parent_temperature=1.0",
+        "--set",
+        "n_particles=64",
+        "--set",
+        "n_sweeps=20",
+        "--set",
+        "n_vectors=5",
+        "--samples",
+        "1",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(out),
     ]
     assert main(argv) == 0
     with xr.open_dataset(out / "ensemble.nc") as ds:
@@ -136,7 +162,9 @@ def test_score_exits_3_when_no_claim_applies(tmp_path: Path, capsys: pytest.Capt
     assert line.startswith(
         f"score: not a pass (exit status 3): no claim applies to these data (0 of {len(claims)} claims on 1 input)"
     )
-    assert f"the dataset has no 'model' attribute or coordinate ({by_model} claims; the claims are about model in" in line
+    assert (
+        f"the dataset has no 'model' attribute or coordinate ({by_model} claims; the claims are about model in" in line
+    )
     assert "the dataset has no 'generator' attribute or coordinate (6 claims" in line
     assert "Declare what the claims select on: model, " in line and "parent_temperature" in line
     assert "with --declare KEY=VALUE or in a sidecar file next to the data (DATA.vdos.toml)" in line
@@ -173,8 +201,9 @@ def test_one_applicable_claim_gates_as_before(tmp_path: Path, capsys: pytest.Cap
 
     claims = tmp_path / "claims.toml"
     claims.write_text(ONE_CLAIM)
-    glass = write(_declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"),
-                  tmp_path / "glass.nc")
+    glass = write(
+        _declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"), tmp_path / "glass.nc"
+    )
     out = tmp_path / "ok"
     assert main(["score", str(glass), "--claims", str(claims), "--output", str(out)]) == 0
     printed = capsys.readouterr().out
@@ -201,8 +230,13 @@ def test_score_help_lists_the_exit_statuses(capsys: pytest.CaptureFixture[str]) 
     assert info.value.code == 0
     text = capsys.readouterr().out
     assert "exit status:" in text
-    for code in ("0  a claim applies and no gating claim is refuted", "1  a gating claim is refuted", "2  bad input",
-                 "3  no claim applies to any input", "Every refutation gates except a superseded claim's"):
+    for code in (
+        "0  a claim applies and no gating claim is refuted",
+        "1  a gating claim is refuted",
+        "2  bad input",
+        "3  no claim applies to any input",
+        "Every refutation gates except a superseded claim's",
+    ):
         assert code in text
 
 
@@ -232,8 +266,9 @@ def test_demo_gate_exits_3_when_no_claim_applies(
 def _scored_file(tmp_path: Path) -> Path:
     from vdosbench.datasets import mock_spectrum, write
 
-    return write(_declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"),
-                 tmp_path / "glass.nc")
+    return write(
+        _declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3), "soft_spheres"), tmp_path / "glass.nc"
+    )
 
 
 def _one_line(err: str) -> str:
@@ -278,7 +313,9 @@ def test_an_output_folder_that_is_not_writable_is_refused(
     locked.mkdir()
     real_access = os.access
     # chmod alone does not stop root, so the permission check itself is made to see a read-only folder
-    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if Path(path) == locked else real_access(path, mode))
+    monkeypatch.setattr(
+        os, "access", lambda path, mode, **kw: False if Path(path) == locked else real_access(path, mode)
+    )
     assert main(["score", str(_scored_file(tmp_path)), "--output", str(locked / "report")]) == 2
     line = _one_line(capsys.readouterr().err)
     assert f"its parent {locked} is not writable" in line and "Fix:" in line
@@ -299,7 +336,10 @@ def test_an_output_folder_that_is_not_writable_is_refused(
     ids=["memory", "permission", "not-a-directory", "dask-oserror", "other"],
 )
 def test_a_crash_while_scoring_exits_2_not_1(
-    error: BaseException, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    error: BaseException,
+    words: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Exit 1 means a refuted claim; a crash is no verdict."""
@@ -321,8 +361,9 @@ def test_an_ensemble_error_exits_2_with_the_failed_parts(
     from vdosbench.generators import EnsembleError, PartFailure
 
     def failing(*args: object, output: Path, **kwargs: object) -> None:
-        failure = PartFailure("variant='added', sample=0", Path(output) / "x.nc", ValueError("bad"),
-                              "SeedSequence(1, spawn_key=(0,))")
+        failure = PartFailure(
+            "variant='added', sample=0", Path(output) / "x.nc", ValueError("bad"), "SeedSequence(1, spawn_key=(0,))"
+        )
         raise EnsembleError([failure], 3, Path(output))
 
     monkeypatch.setattr(generators, "run_ensemble", failing)
@@ -333,9 +374,11 @@ def test_an_ensemble_error_exits_2_with_the_failed_parts(
 
 
 def test_samples_must_be_at_least_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in (["generate", "nine_node_toy", "--samples", "0", "--output", str(tmp_path / "x")],
-                 ["demo", "--samples", "0", "--output", str(tmp_path / "y")],
-                 ["generate", "nine_node_toy", "--workers", "0", "--output", str(tmp_path / "z")]):
+    for argv in (
+        ["generate", "nine_node_toy", "--samples", "0", "--output", str(tmp_path / "x")],
+        ["demo", "--samples", "0", "--output", str(tmp_path / "y")],
+        ["generate", "nine_node_toy", "--workers", "0", "--output", str(tmp_path / "z")],
+    ):
         with pytest.raises(SystemExit) as info:
             main(argv)
         assert info.value.code == 2
@@ -368,14 +411,31 @@ def test_a_bad_parameter_is_refused_before_any_file_and_a_corrected_run_proceeds
     line = _one_line(capsys.readouterr().err)
     assert "n_side must be an integer ≥ 3, found 'abc'" in line and "Nothing was computed or written" in line
     assert not out.exists()
-    assert main(["generate", "spring_network", "--grid", "delta=0.1,0.6", "--set", "n_side=4",
-                 "--output", str(out)]) == 2
+    assert (
+        main(["generate", "spring_network", "--grid", "delta=0.1,0.6", "--set", "n_side=4", "--output", str(out)]) == 2
+    )
     assert "at grid point delta=0.6" in _one_line(capsys.readouterr().err)
     assert not out.exists()
     monkeypatch.undo()
-    argv = ["generate", "spring_network", "--grid", "delta=0.1", "--grid", "connectivity=cutoff",
-            "--set", "n_side=4", "--set", "n_vectors=2", "--samples", "1", "--workers", "1", "--no-progress",
-            "--output", str(out)]
+    argv = [
+        "generate",
+        "spring_network",
+        "--grid",
+        "delta=0.1",
+        "--grid",
+        "connectivity=cutoff",
+        "--set",
+        "n_side=4",
+        "--set",
+        "n_vectors=2",
+        "--samples",
+        "1",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(out),
+    ]
     assert main(argv) == 0, capsys.readouterr().err
     ds = open_dataset(out / "ensemble.nc")
     # the left-out grid parameter (spring) keeps its default values; the given ones override theirs
@@ -418,11 +478,14 @@ def test_report_escapes_user_strings(tmp_path: Path) -> None:
 
     claims = tmp_path / "claims.toml"
     claims.write_text(ONE_CLAIM)
-    ds = _declared(mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3, parameters={"label": ["a|b", "<x>"]}),
-                   "soft_spheres")
+    ds = _declared(
+        mock_spectrum(n_sample=8, n_mode=60, exponent=4.0, seed=3, parameters={"label": ["a|b", "<x>"]}), "soft_spheres"
+    )
     name = "my_data|*[v1]* #2"
     inputs = [read_input(ds, name=name)]
-    write_report(score_datasets(inputs, load_claims(claims), str(tmp_path / "odd_[claims].toml")), inputs, tmp_path / "r")
+    write_report(
+        score_datasets(inputs, load_claims(claims), str(tmp_path / "odd_[claims].toml")), inputs, tmp_path / "r"
+    )
     text = (tmp_path / "r" / "report.md").read_text()
     assert name not in text
     assert r"my\_data\|\*\[v1\]\* \#2" in text

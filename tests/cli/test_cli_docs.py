@@ -115,8 +115,11 @@ def test_list_recipes_gives_size_and_cost(capsys: pytest.CaptureFixture[str]) ->
 def test_the_cost_constants_are_the_measured_ones() -> None:
     results = REPO / "speed" / "results"
     mc = json.loads((results / "mc_throughput.json").read_text())
-    measured = {c["temperature"]: c["moves_per_second_wall_median"] for c in mc["cases"]
-                if c["step"] == 0.2 and c["p_swap"] == 0.2 and c["label"] in ("issue 14: T_d, |Δr| = 0.2", "T = 1, |Δr| = 0.2")}
+    measured = {
+        c["temperature"]: c["moves_per_second_wall_median"]
+        for c in mc["cases"]
+        if c["step"] == 0.2 and c["p_swap"] == 0.2 and c["label"] in ("issue 14: T_d, |Δr| = 0.2", "T = 1, |Δr| = 0.2")
+    }
     assert dict(MC_MOVES_PER_SECOND) == pytest.approx(measured, rel=1e-3)  # rounded to 4 digits
     stages = json.loads((results / "soft_sphere_stages.json").read_text())
     assert stages["n_particles"] == 1000 and stages["dimension"] == 3
@@ -139,13 +142,22 @@ def test_glass_task_seconds_scales_with_the_sizes() -> None:
 def test_a_recipe_costs_its_tasks_times_the_cost_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
     import vdosbench.generators as generators
 
-    literal = Recipe("soft_spheres", {"taper_order": [2, -1], "parent_temperature": [0.144]},
-                     {"n_particles": 500, "n_sweeps": 300}, n_samples=7, root_seed=1)
+    literal = Recipe(
+        "soft_spheres",
+        {"taper_order": [2, -1], "parent_temperature": [0.144]},
+        {"n_particles": 500, "n_sweeps": 300},
+        n_samples=7,
+        root_seed=1,
+    )
     per_sample = glass_task_seconds(500, 3, 300, 0.144)
     assert recipe_cost_seconds(literal) == pytest.approx(2 * 7 * per_sample)
-    chains = Recipe("soft_spheres_equilibrated", {"taper_order": [2], "parent_temperature": [0.3]},
-                    {"n_particles": 200, "equilibration_sweeps": 100, "spacing_sweeps": 50, "chain_samples": 3},
-                    n_samples=6, root_seed=1)
+    chains = Recipe(
+        "soft_spheres_equilibrated",
+        {"taper_order": [2], "parent_temperature": [0.3]},
+        {"n_particles": 200, "equilibration_sweeps": 100, "spacing_sweeps": 50, "chain_samples": 3},
+        n_samples=6,
+        root_seed=1,
+    )
     from vdosbench.generators.glasses.glass_chains import PRE_SWEEPS
 
     per_chain = glass_task_seconds(200, 3, PRE_SWEEPS + 100 + 2 * 50, 0.3, structures=3)
@@ -171,9 +183,32 @@ def test_from_the_list_to_a_low_temperature_m_infinity_run(tmp_path: Path, capsy
     text = capsys.readouterr().out
     assert "parent_temperature [epsilon]" in text and "or ∞ (stored as -1)" in text
     out = tmp_path / "low_t_minf"
-    assert main(["generate", "soft_spheres", "--grid", "taper_order=inf", "--grid", "parent_temperature=0.144",
-                 "--set", "n_particles=64", "--set", "n_sweeps=20", "--set", "n_vectors=2", "--samples", "1",
-                 "--workers", "1", "--no-progress", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "soft_spheres",
+                "--grid",
+                "taper_order=inf",
+                "--grid",
+                "parent_temperature=0.144",
+                "--set",
+                "n_particles=64",
+                "--set",
+                "n_sweeps=20",
+                "--set",
+                "n_vectors=2",
+                "--samples",
+                "1",
+                "--workers",
+                "1",
+                "--no-progress",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     assert "grid: taper_order=∞, parent_temperature=0.144" in printed
     with xr.open_dataset(out / "ensemble.nc") as ds:

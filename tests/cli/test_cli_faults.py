@@ -34,8 +34,11 @@ def _assert_bad_input(err: str, *needles: str) -> None:
 # F3: deeply nested TOML --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("nesting", ["[" * 600 + "]" * 600, "{a = " * 5000 + "1" + "}" * 5000, "[" * 40 + "]" * 40],
-                         ids=["arrays-600", "inline-tables-5000", "arrays-40"])
+@pytest.mark.parametrize(
+    "nesting",
+    ["[" * 600 + "]" * 600, "{a = " * 5000 + "1" + "}" * 5000, "[" * 40 + "]" * 40],
+    ids=["arrays-600", "inline-tables-5000", "arrays-40"],
+)
 def test_deep_sidecar_exits_2_not_a_bug(tmp_path: Path, nesting: str, capsys: pytest.CaptureFixture[str]) -> None:
     """F3: ``x = [[[...]]]`` 600 deep in ``g.vdos.toml`` was a RecursionError reported as a bug."""
     data = _npz(tmp_path / "g.npz")
@@ -73,8 +76,21 @@ def test_symmetry_tolerance_nan_is_refused(tmp_path: Path, capsys: pytest.Captur
     dynmat = tmp_path / "ns.dynmat"
     np.savetxt(dynmat, (a @ a.T / 60 + np.eye(60) + 0.3 * (b - b.T)).reshape(-1, 3), fmt="%.8f")
     for value in ("nan", "-1", "inf"):
-        assert main(["score", str(dynmat), "--declare", "model=glass", "--set", f"symmetry_tolerance={value}",
-                     "--output", str(tmp_path / "r13")]) == 2
+        assert (
+            main(
+                [
+                    "score",
+                    str(dynmat),
+                    "--declare",
+                    "model=glass",
+                    "--set",
+                    f"symmetry_tolerance={value}",
+                    "--output",
+                    str(tmp_path / "r13"),
+                ]
+            )
+            == 2
+        )
         _assert_bad_input(capsys.readouterr().err, f"symmetry_tolerance is {value}", "finite number in [0, 1)")
     assert main(["score", str(dynmat), "--declare", "model=glass", "--output", str(tmp_path / "r13")]) == 2
     assert "the matrix is not symmetric" in capsys.readouterr().err  # the check is on by default
@@ -84,18 +100,33 @@ def test_zero_modes_equal_to_the_mode_count_is_refused(tmp_path: Path, capsys: p
     """F14: ``--set zero_modes=50`` on 50 modes flagged every mode a zero mode and exited 0."""
     text = tmp_path / "t.txt"
     np.savetxt(text, np.random.default_rng(0).uniform(0.1, 4, (3, 50)), header="spatial_dimension: 3")
-    assert main(["score", str(text), "--declare", "model=glass", "--set", "zero_modes=50",
-                 "--output", str(tmp_path / "r14")]) == 2
+    assert (
+        main(
+            [
+                "score",
+                str(text),
+                "--declare",
+                "model=glass",
+                "--set",
+                "zero_modes=50",
+                "--output",
+                str(tmp_path / "r14"),
+            ]
+        )
+        == 2
+    )
     _assert_bad_input(capsys.readouterr().err, "zero_modes is 50", "[0, 49] for 50 modes")
-    assert main(["score", str(text), "--declare", "model=glass", "--set", "zero_modes=49",
-                 "--output", str(tmp_path / "r14")]) in (0, 1, 3)  # the largest allowed count still scores
+    assert main(
+        ["score", str(text), "--declare", "model=glass", "--set", "zero_modes=49", "--output", str(tmp_path / "r14")]
+    ) in (0, 1, 3)  # the largest allowed count still scores
 
 
 # F8: the number of parts --------------------------------------------------------------------------------------
 
 
-def test_a_billion_samples_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_billion_samples_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """F8: ``generate --samples 1000000000`` grew to 5.4 GB in 84 s before the OS stopped it."""
     import time
 
@@ -105,21 +136,61 @@ def test_a_billion_samples_is_refused_at_once(tmp_path: Path, capsys: pytest.Cap
     get_generator("spring_network")  # imported before the clock starts
     out = tmp_path / "g8"
     start = time.perf_counter()
-    assert main(["generate", "spring_network", "--set", "n_side=4", "--samples", "1000000000", "--workers", "1",
-                 "--output", str(out), "--no-progress"]) == 2
+    assert (
+        main(
+            [
+                "generate",
+                "spring_network",
+                "--set",
+                "n_side=4",
+                "--samples",
+                "1000000000",
+                "--workers",
+                "1",
+                "--output",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
     # refused before any work (it grew to 5.4 GB in 84 s); loose enough for a busy machine
     assert time.perf_counter() - start < 60
-    _assert_bad_input(capsys.readouterr().err, "16 grid point(s) x 1000000000 sample(s) = 16000000000 parts",
-                      "at most 1000000 parts", "--first-sample")
+    _assert_bad_input(
+        capsys.readouterr().err,
+        "16 grid point(s) x 1000000000 sample(s) = 16000000000 parts",
+        "at most 1000000 parts",
+        "--first-sample",
+    )
     assert not out.exists()  # refused before anything is written
     # below the cap, the bookkeeping of the parts must fit the memory bound (2 kB listed, 32 kB scheduled a part)
-    for bound, found in (("10MB", "listing spring_network: 16 grid point(s) x 1000 sample(s) = 16000 parts needs "
-                                  "about 32.8 MB"),
-                         ("100MB", "scheduling 16000 task(s) of spring_network: 16 grid point(s) x 1000 sample(s) = "
-                                   "16000 parts (about 32.8 kB of bookkeeping a task) needs about 524 MB")):
+    for bound, found in (
+        ("10MB", "listing spring_network: 16 grid point(s) x 1000 sample(s) = 16000 parts needs about 32.8 MB"),
+        (
+            "100MB",
+            "scheduling 16000 task(s) of spring_network: 16 grid point(s) x 1000 sample(s) = "
+            "16000 parts (about 32.8 kB of bookkeeping a task) needs about 524 MB",
+        ),
+    ):
         monkeypatch.setenv(MEMORY_LIMIT_ENV, bound)
-        assert main(["generate", "spring_network", "--set", "n_side=4", "--samples", "1000", "--workers", "1",
-                     "--output", str(out), "--no-progress"]) == 2
+        assert (
+            main(
+                [
+                    "generate",
+                    "spring_network",
+                    "--set",
+                    "n_side=4",
+                    "--samples",
+                    "1000",
+                    "--workers",
+                    "1",
+                    "--output",
+                    str(out),
+                    "--no-progress",
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         assert found in err and f"the bound is {bound[:-2]} MB" in err and "Fix: ask for fewer --samples" in err, err
         assert not out.exists()
@@ -143,19 +214,52 @@ def test_a_scheduler_without_workers_is_reported_after_the_stated_wait(
     out = tmp_path / "g19"
     with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
         start = time.perf_counter()
-        code = main(["generate", "spring_network", "--grid", "delta=0,0.2", "--set", "n_side=4", "--samples", "2",
-                     "--scheduler", cluster.scheduler_address, "--output", str(out), "--no-progress"])
+        code = main(
+            [
+                "generate",
+                "spring_network",
+                "--grid",
+                "delta=0,0.2",
+                "--set",
+                "n_side=4",
+                "--samples",
+                "2",
+                "--scheduler",
+                cluster.scheduler_address,
+                "--output",
+                str(out),
+                "--no-progress",
+            ]
+        )
         elapsed = time.perf_counter() - start
     assert code == 2
     assert 2 <= elapsed < 120  # the stated wait, not forever (loose: a busy machine)
     err = capsys.readouterr().err
     assert f"no Dask worker is connected to {cluster.scheduler_address}; waiting up to 2 s" in err
-    _assert_bad_input(err, "no Dask worker was connected", "for 2 s", "start workers", "re-run computes only the missing")
+    _assert_bad_input(
+        err, "no Dask worker was connected", "for 2 s", "start workers", "re-run computes only the missing"
+    )
     assert not (out / LOCK_NAME).exists()  # released: a re-run with workers resumes
     monkeypatch.setenv(NO_WORKER_WAIT_ENV, "soon")
     with LocalCluster(n_workers=0, processes=False, dashboard_address=":0") as cluster:
-        assert main(["generate", "spring_network", "--set", "n_side=4", "--samples", "1",
-                     "--scheduler", cluster.scheduler_address, "--output", str(out), "--no-progress"]) == 2
+        assert (
+            main(
+                [
+                    "generate",
+                    "spring_network",
+                    "--set",
+                    "n_side=4",
+                    "--samples",
+                    "1",
+                    "--scheduler",
+                    cluster.scheduler_address,
+                    "--output",
+                    str(out),
+                    "--no-progress",
+                ]
+            )
+            == 2
+        )
     _assert_bad_input(capsys.readouterr().err, f"{NO_WORKER_WAIT_ENV} is 'soon'", "positive number of seconds")
 
 
@@ -168,7 +272,9 @@ def _mock_input(path: Path, seed: int) -> Path:
     return path
 
 
-def test_a_second_score_into_a_held_report_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_second_score_into_a_held_report_folder_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """F9: two ``score`` runs into one ``--output`` mixed their reports; now the folder is held for one run."""
     from vdosbench.generators.engine.folder_lock import LOCK_NAME, folder_lock
 
@@ -188,8 +294,13 @@ def test_a_second_score_into_a_held_report_folder_is_refused(tmp_path: Path, cap
     capsys.readouterr()
     (out / "report.md").unlink()  # the fix the message names: move the file away
     assert main(["score", str(data), "--declare", "model=glass", "--output", str(out)]) in (0, 1)  # a verdict
-    assert sorted(p.name for p in out.iterdir()) == [".vdosbench-report.json", "figures", "report.html", "report.md",
-                                                     "result.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".vdosbench-report.json",
+        "figures",
+        "report.html",
+        "report.md",
+        "result.json",
+    ]
     assert not (out / LOCK_NAME).exists()
 
 
@@ -225,9 +336,16 @@ def test_two_scores_into_one_folder_never_mix(tmp_path: Path) -> None:
     out = tmp_path / "r9"
     exe = Path(sys.executable).parent / "vdosbench"
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    runs = [subprocess.Popen([str(exe), "score", str(p), "--declare", "model=glass", "--no-cross-check", "--output",
-                              str(out)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            for p in (a, b)]
+    runs = [
+        subprocess.Popen(
+            [str(exe), "score", str(p), "--declare", "model=glass", "--no-cross-check", "--output", str(out)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in (a, b)
+    ]
     results = [(r.wait(timeout=120), r.stderr.read()) for r in runs]  # type: ignore[union-attr]
     codes = sorted(code for code, _ in results)
     assert codes[0] in (0, 1) and codes[1] in (0, 1, 2), results  # verdicts, or the second one refused
@@ -268,8 +386,14 @@ def _stop_with_signal(argv: list[str], ready: "callable", sig: int) -> tuple[int
     import time
 
     exe = Path(sys.executable).parent / "vdosbench"
-    proc = subprocess.Popen([str(exe), *argv], env={**os.environ, "OMP_NUM_THREADS": "1"},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(exe), *argv],
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         start = time.monotonic()
         while not ready():
@@ -322,8 +446,23 @@ def test_sigterm_stops_generate_keeping_finished_parts(tmp_path: Path) -> None:
     out = tmp_path / "g10"
     grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
     code, err = _stop_with_sigterm(
-        ["generate", "spring_network", "--grid", f"delta={grid}", "--set", "n_side=4", "--samples", "1",
-         "--workers", "1", "--no-progress", "--output", str(out)], lambda: len(_parts(out)) >= 1)
+        [
+            "generate",
+            "spring_network",
+            "--grid",
+            f"delta={grid}",
+            "--set",
+            "n_side=4",
+            "--samples",
+            "1",
+            "--workers",
+            "1",
+            "--no-progress",
+            "--output",
+            str(out),
+        ],
+        lambda: len(_parts(out)) >= 1,
+    )
     _assert_stopped(code, err)
     kept = _parts(out)
     assert 1 <= len(kept) < 2000 and not (out / "ensemble.nc").exists()
@@ -335,8 +474,9 @@ def test_sigterm_stops_generate_keeping_finished_parts(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_sigterm_stops_build(tmp_path: Path) -> None:
     out = tmp_path / "b10"
-    code, err = _stop_with_sigterm(["build", "spring-network-16", "--workers", "1", "--output", str(out)],
-                                   lambda: len(_parts(out)) >= 1)
+    code, err = _stop_with_sigterm(
+        ["build", "spring-network-16", "--workers", "1", "--output", str(out)], lambda: len(_parts(out)) >= 1
+    )
     _assert_stopped(code, err)
     assert _parts(out) and not (out / "ensemble.nc").exists()
 
@@ -365,8 +505,24 @@ def test_ctrl_c_stops_generate_with_one_line_and_130(tmp_path: Path) -> None:
     out = tmp_path / "g10"
     grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
     code, err = _stop_with_signal(
-        ["generate", "spring_network", "--grid", f"delta={grid}", "--set", "n_side=4", "--samples", "1",
-         "--workers", "1", "--no-progress", "--output", str(out)], lambda: len(_parts(out)) >= 1, signal.SIGINT)
+        [
+            "generate",
+            "spring_network",
+            "--grid",
+            f"delta={grid}",
+            "--set",
+            "n_side=4",
+            "--samples",
+            "1",
+            "--workers",
+            "1",
+            "--no-progress",
+            "--output",
+            str(out),
+        ],
+        lambda: len(_parts(out)) >= 1,
+        signal.SIGINT,
+    )
     _assert_stopped(code, err, status=EXIT_SIGINT, line="vdosbench: interrupted")
     assert _parts(out) and not (out / LOCK_NAME).exists() and not (out / "ensemble.nc").exists()
 
@@ -382,8 +538,9 @@ def test_ctrl_c_stops_score_with_one_line_and_130(tmp_path: Path) -> None:
 
     out = tmp_path / "s10"
     data = Path(__file__).parents[2] / "reference-data" / "spring-network-16-full.nc"
-    code, err = _stop_with_signal(["score", str(data), "--output", str(out)], lambda: (out / LOCK_NAME).exists(),
-                                  signal.SIGINT)
+    code, err = _stop_with_signal(
+        ["score", str(data), "--output", str(out)], lambda: (out / LOCK_NAME).exists(), signal.SIGINT
+    )
     _assert_stopped(code, err, status=EXIT_SIGINT, line="vdosbench: interrupted")
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
 
@@ -415,8 +572,9 @@ for line in open(f"/proc/{pid}/status"):
     assert blocked & (1 << (signal.SIGINT - 1)), f"SigBlk {blocked:#x} of the fork server lacks SIGINT"
 
 
-def test_ctrl_c_while_the_command_line_starts_is_one_line(monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_ctrl_c_while_the_command_line_starts_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A Ctrl-C before the signal handlers are in place (while the parser imports) is one line and 130 too."""
     import vdosbench.cli.entry as entry
 
@@ -449,8 +607,9 @@ def test_our_workers_turn_off_gc_diagnosis() -> None:
     assert signal.getsignal(signal.SIGINT) is before
 
 
-def test_unraisable_exceptions_are_quiet_after_a_stop(monkeypatch: pytest.MonkeyPatch,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_unraisable_exceptions_are_quiet_after_a_stop(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """After SIGTERM / SIGINT, an exception Python cannot raise (a gc callback's, a ``__del__``'s) prints nothing;
     before the stop, Python's hook prints it (the case built to fail)."""
     import sys

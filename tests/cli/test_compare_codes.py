@@ -22,14 +22,29 @@ from vdosbench.benchmark.compare_codes import ComparisonInputError, compare_code
 
 def _result(verdicts: dict[str, str], omega0: float | None, cross: list[dict] | None, name: str) -> dict:
     results = [
-        {"id": claim, "verdict": v, "validator": "level_statistics",
-         "points": [{"parameters": {}, "verdict": v, "measurement": {"value": 0.53, "uncertainty": 0.01}}]}
+        {
+            "id": claim,
+            "verdict": v,
+            "validator": "level_statistics",
+            "points": [{"parameters": {}, "verdict": v, "measurement": {"value": 0.53, "uncertainty": 0.01}}],
+        }
         for claim, v in verdicts.items()
     ]
     if omega0 is not None:
-        results.append({"id": "omega0", "verdict": "supported", "validator": "shear_modulus_omega0",
-                        "points": [{"parameters": {"taper_order": 2}, "verdict": "supported",
-                                    "measurement": {"value": omega0, "uncertainty": 0.01}}]})
+        results.append(
+            {
+                "id": "omega0",
+                "verdict": "supported",
+                "validator": "shear_modulus_omega0",
+                "points": [
+                    {
+                        "parameters": {"taper_order": 2},
+                        "verdict": "supported",
+                        "measurement": {"value": omega0, "uncertainty": 0.01},
+                    }
+                ],
+            }
+        )
     return {"inputs": [{"name": name, "path": name, "sha256": "0"}], "results": results, "cross_code": cross or []}
 
 
@@ -82,8 +97,10 @@ def test_labels_default_to_the_input_names(two_results: tuple[Path, Path]) -> No
         ("not json", r"not JSON .* expected the result.json of vdosbench score"),
         ('{"totals": {}}', r"expected a 'results' list"),
         ('{"results": [{"id": 3, "verdict": "supported"}]}', r"expected text for both"),
-        ('{"results": [{"id": "x", "verdict": "supported", "points": [{"measurement": {"value": "big"}}]}]}',
-         r"expected a number, 'inf', '-inf' or null"),
+        (
+            '{"results": [{"id": "x", "verdict": "supported", "points": [{"measurement": {"value": "big"}}]}]}',
+            r"expected a number, 'inf', '-inf' or null",
+        ),
         ("[1, 2]", r"expected a JSON object"),
     ],
     ids=["not-json", "no-results", "bad-id", "bad-value", "list"],
@@ -103,8 +120,12 @@ def test_malformed_results_exit_2_naming_the_fix(
 
 @pytest.mark.parametrize(
     ("cost", "match"),
-    [("other=fast", r"expected seconds per sample"), ("nobody=1", r"which label no result"),
-     ("other=-1", r"expected finite seconds"), ("other", r"is not KEY=VALUE")],
+    [
+        ("other=fast", r"expected seconds per sample"),
+        ("nobody=1", r"which label no result"),
+        ("other=-1", r"expected finite seconds"),
+        ("other", r"is not KEY=VALUE"),
+    ],
     ids=["text", "unknown-label", "negative", "no-equals"],
 )
 def test_bad_costs_exit_2(
@@ -117,16 +138,42 @@ def test_bad_costs_exit_2(
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["results", "id", "verdict", "validator", "points", "parameters", "measurement", "value",
-                         "uncertainty", "cross_code", "status", "max_relative_deviation", "inputs", "name"]),
-        inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "results",
+                    "id",
+                    "verdict",
+                    "validator",
+                    "points",
+                    "parameters",
+                    "measurement",
+                    "value",
+                    "uncertainty",
+                    "cross_code",
+                    "status",
+                    "max_relative_deviation",
+                    "inputs",
+                    "name",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
     max_leaves=12,
 )
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @example(body={"results": [], "inputs": {"name": "x"}})  # found by reading: inputs as an object, a KeyError
 @given(body=JSON)
 def test_arbitrary_json_is_loaded_or_explained(tmp_path: Path, two_results: tuple[Path, Path], body: object) -> None:
@@ -146,8 +193,14 @@ def test_arbitrary_json_is_loaded_or_explained(tmp_path: Path, two_results: tupl
 
 
 def _ka(taper_order: int | None, name: str) -> dict:
-    system = {"model": "kob_andersen", "spatial_dimension": 3, "n_particles": 1000, "density": 1.2,
-              "parent_temperature": 0.45, "declared_by": "--declare"}
+    system = {
+        "model": "kob_andersen",
+        "spatial_dimension": 3,
+        "n_particles": 1000,
+        "density": 1.2,
+        "parent_temperature": 0.45,
+        "declared_by": "--declare",
+    }
     if taper_order is not None:
         system["taper_order"] = taper_order
     return {**_result({"goe": "supported"}, None, None, name), "systems": {name: system}}
@@ -164,27 +217,33 @@ def test_a_tapered_set_against_an_untapered_one_is_labelled_different_systems(
         files[name].parent.mkdir()
         files[name].write_text(json.dumps(_ka(taper, name)))
     out = tmp_path / "table"
-    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['untapered']}",
-                 "--output", str(out)]) == 0
+    assert (
+        main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['untapered']}", "--output", str(out)]) == 0
+    )
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0].startswith("warning: compare-codes: DIFFERENT SYSTEMS") and "taper_order: ours=2.0, theirs=0.0" in printed[0]
+    assert (
+        printed[0].startswith("warning: compare-codes: DIFFERENT SYSTEMS")
+        and "taper_order: ours=2.0, theirs=0.0" in printed[0]
+    )
     table = json.loads((out / "comparison.json").read_text())
     assert table["same_system"] is False and table["system_differences"] == ["taper_order: ours=2.0, theirs=0.0"]
     rows = {(r["section"], r["name"]): r for r in table["rows"]}
     assert rows[("system", "taper_order")]["summary"] == "differ"
     assert rows[("system", "potential")]["cells"] == ["kob_andersen", "kob_andersen"]  # from the model
     assert rows[("system", "density")]["summary"] == "same"
-    assert (out / "comparison.md").read_text().startswith("# Comparison across codes (different systems)\n\n**DIFFERENT")
+    assert (
+        (out / "comparison.md").read_text().startswith("# Comparison across codes (different systems)\n\n**DIFFERENT")
+    )
     assert "<h1>Comparison across codes (different systems)</h1>" in (out / "comparison.html").read_text()
 
-    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['again']}",
-                 "--output", str(out)]) == 0
-    assert capsys.readouterr().out.startswith("compare-codes: Same system: model, potential, spatial_dimension, "
-                                              "n_particles, density, parent_temperature, taper_order stated")
+    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['again']}", "--output", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(
+        "compare-codes: Same system: model, potential, spatial_dimension, "
+        "n_particles, density, parent_temperature, taper_order stated"
+    )
     assert json.loads((out / "comparison.json").read_text())["same_system"] is True
     # a result that does not state the taper: not a difference, but named as not checked
-    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['silent']}",
-                 "--output", str(out)]) == 0
+    assert main(["compare-codes", f"ours={files['tapered']}", f"theirs={files['silent']}", "--output", str(out)]) == 0
     assert "Not checked (not stated by every result): taper_order." in capsys.readouterr().out
 
 
@@ -193,7 +252,7 @@ def test_a_tapered_set_against_an_untapered_one_is_labelled_different_systems(
 _MOCK_CLAIM = (
     '[[claim]]\nid = "mock.s4"\nsource = { file = "none", where = "mock" }\nstatement = "mock spectra follow g ~ w^4"\n'
     'applies_to = { model = "glass" }\nmeasure = { validator = "power_law_exponent", quantity = "mle", '
-    'window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }\n'
+    "window = [0.0, 1.0], n_bootstrap = 50, seed = 0 }\n"
     'expect = { kind = "equal", value = 4.0, tolerance = 1.0, basis = "the mock\'s exponent" }\n'
 )
 
@@ -220,13 +279,16 @@ def test_a_result_of_several_inputs_shows_each_inputs_own_verdict(
     assert {r["dataset"]: r["verdict"] for r in result["results"]} == expected  # the score itself
 
     table = tmp_path / "table"
-    assert main(["compare-codes", f"one={out / 'result.json'}", f"two={out / 'result.json'}",
-                 "--output", str(table)]) == 0
+    assert (
+        main(["compare-codes", f"one={out / 'result.json'}", f"two={out / 'result.json'}", "--output", str(table)]) == 0
+    )
     capsys.readouterr()
-    rows = {r["name"]: r for r in json.loads((table / "comparison.json").read_text())["rows"]
-            if r["section"] == "verdicts"}
+    rows = {
+        r["name"]: r for r in json.loads((table / "comparison.json").read_text())["rows"] if r["section"] == "verdicts"
+    }
     assert {name: r["verdicts"] for name, r in rows.items()} == {
-        f"mock.s4 ({name})": [verdict, verdict] for name, verdict in expected.items()}
+        f"mock.s4 ({name})": [verdict, verdict] for name, verdict in expected.items()
+    }
     assert "| mock.s4 (quadratic) | refuted" in (table / "comparison.md").read_text()
 
 
@@ -235,8 +297,15 @@ def test_inputs_of_other_names_are_matched_by_position() -> None:
     naming its own input; a result of one input leaves the second row 'absent'."""
     from vdosbench.benchmark.compare_codes import CodeResult
 
-    a = CodeResult("a", "a.json", {("c", "ens-a"): "supported", ("c", "toy-a"): "not applicable"}, {}, {"c": "x"},
-                   [], datasets=("ens-a", "toy-a"))
+    a = CodeResult(
+        "a",
+        "a.json",
+        {("c", "ens-a"): "supported", ("c", "toy-a"): "not applicable"},
+        {},
+        {"c": "x"},
+        [],
+        datasets=("ens-a", "toy-a"),
+    )
     b = CodeResult("b", "b.json", {("c", "ens-b"): "refuted"}, {}, {"c": "x"}, [], datasets=("ens-b",))
     rows = {r["name"]: r for r in compare_codes([a, b]).section("verdicts")}
     assert rows["c (input 1)"]["verdicts"] == ["supported", "refuted"]

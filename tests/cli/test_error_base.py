@@ -13,8 +13,10 @@ def _file(tmp_path: Path) -> Path:
     from vdosbench.datasets import mock_spectrum, write
 
     ds = mock_spectrum(n_sample=4, n_mode=40, exponent=4.0, seed=3)
-    return write(ds.assign_attrs(generator="soft_spheres", generator_version="1", root_seed=0,
-                                 vdosbench_version="0"), tmp_path / "glass.nc")
+    return write(
+        ds.assign_attrs(generator="soft_spheres", generator_version="1", root_seed=0, vdosbench_version="0"),
+        tmp_path / "glass.nc",
+    )
 
 
 def _errors() -> list[BaseException]:
@@ -73,7 +75,10 @@ def test_every_vdosbench_error_exits_2_with_its_message_on_one_line(
     ids=["file-not-found", "other-oserror", "not-ours"],
 )
 def test_errors_that_are_not_ours_keep_their_handling(
-    error: BaseException, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    error: BaseException,
+    words: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import vdosbench.benchmark.scorecard as scorecard

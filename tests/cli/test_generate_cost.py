@@ -52,9 +52,24 @@ _REAPER = textwrap.dedent(
 def test_generate_prints_samples_per_core_hour_consistent_with_its_cpu(tmp_path: Path) -> None:
     out = tmp_path / "toy"
     done = subprocess.run(
-        [sys.executable, "-c", _REAPER, "generate", "nine_node_toy", "--samples", "2", "--workers", "1",
-         "--no-progress", "--output", str(out)],
-        capture_output=True, text=True, check=True, cwd=tmp_path,
+        [
+            sys.executable,
+            "-c",
+            _REAPER,
+            "generate",
+            "nine_node_toy",
+            "--samples",
+            "2",
+            "--workers",
+            "1",
+            "--no-progress",
+            "--output",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
     )
     text, measured_line = done.stdout.rstrip().rsplit("\n", 1)
     measured = json.loads(measured_line)
@@ -73,12 +88,22 @@ def test_generate_prints_samples_per_core_hour_consistent_with_its_cpu(tmp_path:
 
 
 @pytest.mark.slow
-def test_generate_into_a_complete_folder_says_no_samples_were_made(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_generate_into_a_complete_folder_says_no_samples_were_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from vdosbench.cli import main
 
-    argv = ["generate", "nine_node_toy", "--samples", "1", "--workers", "1", "--no-progress", "--output",
-            str(tmp_path / "toy")]
+    argv = [
+        "generate",
+        "nine_node_toy",
+        "--samples",
+        "1",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(tmp_path / "toy"),
+    ]
     assert main(argv) == 0
     first = capsys.readouterr().out
     m = LINE.search(first)
@@ -89,14 +114,17 @@ def test_generate_into_a_complete_folder_says_no_samples_were_made(tmp_path: Pat
 
 def _burn(seconds: float) -> str:
     """Python code that spends ``seconds`` of CPU, prints its own CPU seconds, then waits for a line on stdin."""
-    return (f"import sys, time\nt = time.process_time()\nwhile time.process_time() - t < {seconds}: pass\n"
-            "print(time.process_time(), flush=True)\nsys.stdin.readline()\n")
+    return (
+        f"import sys, time\nt = time.process_time()\nwhile time.process_time() - t < {seconds}: pass\n"
+        "print(time.process_time(), flush=True)\nsys.stdin.readline()\n"
+    )
 
 
 def test_run_cost_counts_live_and_reaped_children() -> None:
     cost = RunCost()
-    live = subprocess.Popen([sys.executable, "-c", _burn(0.3)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    live = subprocess.Popen(
+        [sys.executable, "-c", _burn(0.3)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         live_cpu = float(live.stdout.readline())  # its CPU so far, read by itself; it is alive, waiting
         seen = cost.cpu()

@@ -46,8 +46,7 @@ def _run(argv: list[str], cwd: Path, read_limit: float | None = READ_LIMIT_S) ->
     env.pop("VDOSBENCH_READ_TIMEOUT", None)  # None: the limit the code chooses
     if read_limit is not None:
         env["VDOSBENCH_READ_TIMEOUT"] = str(read_limit)
-    return subprocess.run([str(EXE), *argv], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=HANG_LIMIT_S)
+    return subprocess.run([str(EXE), *argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG_LIMIT_S)
 
 
 def test_fingerprint_of_a_file_the_library_loops_on_exits_2(tmp_path: Path) -> None:
@@ -73,8 +72,10 @@ def test_a_small_damaged_file_is_refused_under_a_limit_scaled_to_its_size(
     assert read_time_limit([path] * 100) > limit  # a resume over 100 parts is granted more
     done = _run(["score", str(path), "--output", str(tmp_path / "report")], tmp_path, read_limit=None)
     assert done.returncode == 2, done.stderr
-    assert (f"reading {path} did not finish within {limit:.0f} s (the limit for 1 file(s) of 0.3 MB: 10 s + 0.5 s "
-            "per file + 1 s per 10 MB)") in done.stderr
+    assert (
+        f"reading {path} did not finish within {limit:.0f} s (the limit for 1 file(s) of 0.3 MB: 10 s + 0.5 s "
+        "per file + 1 s per 10 MB)"
+    ) in done.stderr
     assert "Fix:" in done.stderr and "bug" not in done.stderr
     assert not (tmp_path / "report").exists()
 
@@ -99,8 +100,21 @@ def test_resume_over_a_part_the_library_loops_on_names_it_and_releases_the_lock(
     from vdosbench.generators.engine.folder_lock import LOCK_NAME
 
     out = tmp_path / "f1g"
-    argv = ["generate", "spring_network", "--grid", "delta=0,0.2", "--set", "n_side=4", "--samples", "1",
-            "--workers", "1", "--no-progress", "--output", str(out)]
+    argv = [
+        "generate",
+        "spring_network",
+        "--grid",
+        "delta=0,0.2",
+        "--set",
+        "n_side=4",
+        "--samples",
+        "1",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(out),
+    ]
     first = _run(argv, tmp_path, read_limit=None)
     assert first.returncode == 0, first.stderr
     part = sorted((out / "parts").glob("*/sample-*.nc"))[0]
@@ -147,7 +161,7 @@ def _process_table() -> dict[int, tuple[int, str]]:
             continue
         with contextlib.suppress(OSError, ValueError, IndexError):
             stat = (entry / "stat").read_text()
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             table[int(entry.name)] = (int(fields[1]), fields[0])
     return table
 
@@ -180,8 +194,13 @@ def test_a_killed_score_leaves_no_reader_behind(tmp_path: Path, sig: int) -> Non
     env = {**os.environ, "OMP_NUM_THREADS": "1", "VDOSBENCH_READ_TIMEOUT": "600"}
     # stderr to a file, not a pipe: the children hold it too, and a pipe would keep communicate() waiting on them
     stderr = (tmp_path / "stderr.txt").open("w")
-    proc = subprocess.Popen([str(EXE), "score", str(path), "--output", str(tmp_path / "r")], env=env,
-                            stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+    proc = subprocess.Popen(
+        [str(EXE), "score", str(path), "--output", str(tmp_path / "r")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
     stderr.close()
     started: list[int] = []
     try:
@@ -206,8 +225,10 @@ def test_a_killed_score_leaves_no_reader_behind(tmp_path: Path, sig: int) -> Non
         assert not left, f"still running after the caller ended: {left}"
         if sig == signal.SIGHUP:
             assert proc.returncode == 129, err
-            assert err.strip() == ("vdosbench: stopped by SIGHUP (the terminal or session closed); finished parts "
-                                   "are kept and a re-run resumes"), err
+            assert err.strip() == (
+                "vdosbench: stopped by SIGHUP (the terminal or session closed); finished parts "
+                "are kept and a re-run resumes"
+            ), err
         else:
             assert proc.returncode == -signal.SIGKILL
     finally:

@@ -49,8 +49,9 @@ def test_score_keeps_the_users_figures_and_replaces_its_own(tmp_path: Path, caps
     capsys.readouterr()
 
 
-def test_a_report_name_that_vdosbench_did_not_write_is_refused(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_report_name_that_vdosbench_did_not_write_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The user's own ``report.md`` in the folder is neither deleted nor replaced: exit 2, what/found/fix."""
     paper = tmp_path / "paper"
     paper.mkdir()
@@ -63,12 +64,21 @@ def test_a_report_name_that_vdosbench_did_not_write_is_refused(tmp_path: Path,
     assert sorted(p.name for p in paper.iterdir()) == ["report.md"]
 
 
-@pytest.mark.parametrize("argv", [["score", "x.npz"], ["generate", "spring_network"], ["build", "nine-node-toy"],
-                                  ["demo"], ["compare-codes", "x.json"]],
-                         ids=["score", "generate", "build", "demo", "compare-codes"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "x.npz"],
+        ["generate", "spring_network"],
+        ["build", "nine-node-toy"],
+        ["demo"],
+        ["compare-codes", "x.json"],
+    ],
+    ids=["score", "generate", "build", "demo", "compare-codes"],
+)
 @pytest.mark.parametrize("empty", ["", "  "], ids=["empty", "blank"])
-def test_an_empty_output_is_refused(argv: list[str], empty: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_output_is_refused(
+    argv: list[str], empty: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """``--output ""`` (an unset ``$DIR``) read as the current folder; now refused before anything runs."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(SystemExit) as stop:
@@ -89,8 +99,9 @@ def _stage(folder: Path, files: dict[str, str]) -> Path:
 def test_moving_a_report_replaces_and_deletes_only_its_own_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    first = _stage(tmp_path / "s1",
-                   {"report.md": "1", "result.json": "{}", "figures/a.png": "a1", "figures/b.png": "b"})
+    first = _stage(
+        tmp_path / "s1", {"report.md": "1", "result.json": "{}", "figures/a.png": "a1", "figures/b.png": "b"}
+    )
     move_report_into_place(first, out)
     assert read_manifest(out) == (["figures/a.png", "figures/b.png", "report.md", "result.json"], True)
     (out / "figures" / "mine.pdf").write_text("user")
@@ -126,8 +137,9 @@ def test_a_manifest_naming_paths_outside_the_report_is_ignored(tmp_path: Path) -
     assert outside.read_text() == "keep" and (out / "deep" / "er" / "x.txt").read_text() == "keep"
 
 
-def test_control_bytes_of_a_file_name_do_not_reach_the_reports(tmp_path: Path,
-                                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_control_bytes_of_a_file_name_do_not_reach_the_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """F17's reproduction: ESC and BEL bytes of a file name landed raw in the Inputs table of both reports."""
     data = _npz(tmp_path / "e\x1b[2J\x1b]0;pwned\x07.npz")
     out = tmp_path / "f17"

@@ -17,8 +17,11 @@ def _hand_built(spatial_dimension: int = 3, box: object = 2.0, zero_mode: bool =
     ds = xr.Dataset(
         {
             "eigenvalue": (("sample", "mode"), lam, {"long_name": "eigenvalue", "units": "eV"}),
-            "position": (("sample", "site", "spatial"), np.zeros((2, 4, spatial_dimension)),
-                         {"long_name": "position", "units": "nm"}),
+            "position": (
+                ("sample", "site", "spatial"),
+                np.zeros((2, 4, spatial_dimension)),
+                {"long_name": "position", "units": "nm"},
+            ),
         },
         coords={"sample": ("sample", [0, 1], {"long_name": "sample index", "units": "1"})},
         attrs=convention_attrs("t", "s", "r", spatial_dimension),
@@ -114,8 +117,12 @@ def test_public_helpers_return_copies_of_the_cached_view() -> None:
     ("edit", "attribute", "error", "match"),
     [
         (lambda ds: ds.drop_vars("eigenvalue"), "parameter_dims", ValueError, "expected a variable 'eigenvalue'"),
-        (lambda ds: ds.assign_attrs(spatial_dimension="three"), "dimension", ValueError,
-         r"spatial_dimension is 'three'; expected 1, 2 or 3"),
+        (
+            lambda ds: ds.assign_attrs(spatial_dimension="three"),
+            "dimension",
+            ValueError,
+            r"spatial_dimension is 'three'; expected 1, 2 or 3",
+        ),
         (lambda ds: ds.assign_attrs(spatial_dimension=4), "dimension", ValueError, "expected 1, 2 or 3"),
         (lambda ds: ds.drop_vars("box_length"), "box_volume", ValueError, "expected a variable 'box_length'"),
         (lambda ds: ds.drop_vars("position"), "number_density", ValueError, "needs a 'site' dimension"),

@@ -30,7 +30,11 @@ GOOD = bytes(range(256)) * 64  # 16 KiB of known bytes
 GOOD_SHA = hashlib.sha256(GOOD).hexdigest()
 #: A recipe that builds in seconds: 4x4 cutoff network, two samples.
 TINY = Recipe(
-    "spring_network", {"delta": (0.1,)}, {"n_side": 4, "n_vectors": 2, "connectivity": "cutoff", "spring": "constant"}, 2, 7
+    "spring_network",
+    {"delta": (0.1,)},
+    {"n_side": 4, "n_vectors": 2, "connectivity": "cutoff", "spring": "constant"},
+    2,
+    7,
 )
 
 
@@ -127,17 +131,20 @@ def test_catalogue_entries_are_complete() -> None:
 
 def test_cost_is_read_checked_and_shown(tmp_path: Path) -> None:
     src = get_entry("nine-node-toy").catalog.read_text()
-    head = src[src.index("[datasets.nine-node-toy]"): src.index("[datasets.nine-node-toy.fingerprint]")]
+    head = src[src.index("[datasets.nine-node-toy]") : src.index("[datasets.nine-node-toy.fingerprint]")]
     path = tmp_path / "catalog.toml"
     path.write_text(head + "\n[datasets.nine-node-toy.cost]\ncore_hours = 2.44\nbasis = 'timed on a laptop'\n")
     entry = load_catalog(path)["nine-node-toy"]
     assert entry.cost is not None and entry.cost.core_hours == 2.44 and entry.cost.basis == "timed on a laptop"
-    assert entry.summary().endswith("244 KiB; build only; scoring form 29 KiB (reference-data/nine-node-toy.nc), "
-                                    "~2.4 core-h to build]")
+    assert entry.summary().endswith(
+        "244 KiB; build only; scoring form 29 KiB (reference-data/nine-node-toy.nc), ~2.4 core-h to build]"
+    )
     assert get_entry("nine-node-toy").cost is None or get_entry("nine-node-toy").cost.core_hours > 0
-    for bad, match in [("core_hours = 0\nbasis = 'x'", "expected a finite number > 0"),
-                       ("core_hours = 1.0\nbasis = ' '", "basis is empty"),
-                       ("core_hours = 1.0", "exactly core_hours and basis")]:
+    for bad, match in [
+        ("core_hours = 0\nbasis = 'x'", "expected a finite number > 0"),
+        ("core_hours = 1.0\nbasis = ' '", "basis is empty"),
+        ("core_hours = 1.0", "exactly core_hours and basis"),
+    ]:
         path.write_text(head + f"\n[datasets.nine-node-toy.cost]\n{bad}\n")
         with pytest.raises(CatalogError, match=match):
             load_catalog(path)
@@ -181,10 +188,16 @@ def test_fetch_without_url_or_copy_says_build(tmp_path: Path, monkeypatch: pytes
     # a paper-size set as it was before its scoring form was made: no full set, no URL and no scoring form in
     # the repository (its full set must be rebuilt first)
     name = "soft-spheres-n1600-levels-m2"
-    entry = replace(get_entry(name), scoring_form=None,
-                    not_hosted=f"its scoring form, not built yet: vdosbench build {name} --output runs/{name}")
-    with pytest.raises(FetchError, match=rf"no download URL \(no hosting yet \(its scoring form.*vdosbench build {name}"
-                                         r".*VDOSBENCH_MIRROR=BASE_URL"):
+    entry = replace(
+        get_entry(name),
+        scoring_form=None,
+        not_hosted=f"its scoring form, not built yet: vdosbench build {name} --output runs/{name}",
+    )
+    with pytest.raises(
+        FetchError,
+        match=rf"no download URL \(no hosting yet \(its scoring form.*vdosbench build {name}"
+        r".*VDOSBENCH_MIRROR=BASE_URL",
+    ):
         fetch(entry, cache_dir=tmp_path)
     with pytest.raises(FetchError, match=rf"{name}' has no scoring form in the catalogue.*--form full"):
         fetch(entry, cache_dir=tmp_path, form="scoring")
@@ -302,10 +315,15 @@ def test_build_of_a_tiny_recipe_reproduces_its_content(tmp_path: Path) -> None:
     # catalogue the first build, rebuild elsewhere: same content, different file (history)
     (tmp_path / "cache").mkdir()
     entry = CatalogEntry(
-        name="tiny", description="4x4 network", source="tests",
+        name="tiny",
+        description="4x4 network",
+        source="tests",
         recipe=TINY,
-        size=first.path.stat().st_size, sha256=first.sha256, content_sha256=first.content_sha256,
-        citation="none", licence="CC0-1.0",
+        size=first.path.stat().st_size,
+        sha256=first.sha256,
+        content_sha256=first.content_sha256,
+        citation="none",
+        licence="CC0-1.0",
     )
     cached = cached_path(entry, tmp_path / "cache")
     cached.write_bytes(first.path.read_bytes())
@@ -334,13 +352,19 @@ def test_a_damaged_full_set_in_reference_data_is_refused(tmp_path: Path, monkeyp
     (folder / "test-file-full.nc").write_bytes(bytes(damaged))
     monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(folder))
     entry = replace(_entry(), file="test-file-full.nc")
-    with pytest.raises(ChecksumError, match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}.*git checkout -- "
-                                            rf"reference-data/test-file-full\.nc"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}.*git checkout -- "
+        rf"reference-data/test-file-full\.nc",
+    ):
         fetch(entry, cache_dir=tmp_path / "cache")
     assert (folder / "test-file-full.nc").read_bytes() == bytes(damaged)  # the user's file is left alone
     (folder / "test-file-full.nc").write_bytes(GOOD[:-1])  # one byte short: refused by its size, before hashing
-    with pytest.raises(ChecksumError, match=rf"has {len(GOOD) - 1} bytes; the catalogue records {len(GOOD)} \(its "
-                                            r"SHA-256 was not computed\).*git checkout -- reference-data/test-file"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"has {len(GOOD) - 1} bytes; the catalogue records {len(GOOD)} \(its "
+        r"SHA-256 was not computed\).*git checkout -- reference-data/test-file",
+    ):
         fetch(entry, cache_dir=tmp_path / "cache")
     assert (folder / "test-file-full.nc").read_bytes() == GOOD[:-1]
 
@@ -355,13 +379,21 @@ def test_a_recipe_of_later_samples_is_read_written_and_rebuilt_as_those_samples(
     later = replace(TINY, n_samples=3, first_sample=1)
     assert later.samples == 2 and later.run_ensemble_arguments()["first_sample"] == 1
     assert "first_sample" not in TINY.run_ensemble_arguments() and TINY.samples == 2
-    manifest = {"generator": later.generator, "grid": {k: list(v) for k, v in later.grid.items()},
-                "fixed": dict(later.fixed), "n_samples": 3, "root_seed": 7, "first_sample": 1}
+    manifest = {
+        "generator": later.generator,
+        "grid": {k: list(v) for k, v in later.grid.items()},
+        "fixed": dict(later.fixed),
+        "n_samples": 3,
+        "root_seed": 7,
+        "first_sample": 1,
+    }
     text = recipe_toml("later", manifest)
     assert "first_sample = 1" in text and "first_sample" not in recipe_toml("whole", {**manifest, "first_sample": 0})
-    table = (f'[datasets.later]\ndescription = "d"\nsource = "s"\ncitation = "c"\nlicence = "CC0-1.0"\n'
-             f'size = 1\nsha256 = "{"0" * 64}"\ncontent_sha256 = "{"0" * 64}"\nurls = []\n'
-             f'not_hosted = "a test entry"\n\n{text}')
+    table = (
+        f'[datasets.later]\ndescription = "d"\nsource = "s"\ncitation = "c"\nlicence = "CC0-1.0"\n'
+        f'size = 1\nsha256 = "{"0" * 64}"\ncontent_sha256 = "{"0" * 64}"\nurls = []\n'
+        f'not_hosted = "a test entry"\n\n{text}'
+    )
     path = tmp_path / "catalog.toml"
     path.write_text(table)
     entry = load_catalog(path)["later"]

@@ -16,8 +16,14 @@ from vdosbench.datasets.compact import (
 
 
 def _glass(n_site: int = 10) -> object:
-    return mock_spectrum(n_sample=3, n_mode=3 * n_site, n_site=n_site, spatial_dimension=3,
-                         vector_modes=list(range(1, 11)), pairs_per_sample=5)
+    return mock_spectrum(
+        n_sample=3,
+        n_mode=3 * n_site,
+        n_site=n_site,
+        spatial_dimension=3,
+        vector_modes=list(range(1, 11)),
+        pairs_per_sample=5,
+    )
 
 
 def test_float64_eigenvectors_become_float32_and_nothing_else_changes() -> None:

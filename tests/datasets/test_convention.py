@@ -73,7 +73,12 @@ BROKEN: list[tuple[str, Callable[[xr.Dataset], xr.Dataset], str, str]] = [
     ("eigenvalue-finite", _set("eigenvalue", _nan_first), "eigenvalue", "NaN"),
     ("eigenvalue-sorted", _set("eigenvalue", lambda a: a.values[..., ::-1]), "eigenvalue", "ascending"),
     ("eigenvalue-nonnegative", _set("eigenvalue", lambda a: a.values - 0.01), "eigenvalue", "quench"),
-    ("eigenvalue-nonzero", _set("eigenvalue", lambda a: np.zeros_like(a.values)), "eigenvalue", "entirely zero.*Fix: store"),
+    (
+        "eigenvalue-nonzero",
+        _set("eigenvalue", lambda a: np.zeros_like(a.values)),
+        "eigenvalue",
+        "entirely zero.*Fix: store",
+    ),
     ("zero-mode", _set("zero_mode", lambda a: ~a.values), "zero_mode", "lowest"),
     ("eigenvector-normalized", _set("eigenvector", lambda a: 2 * a.values), "eigenvector", "normalise"),
     ("eigenvector-dims", lambda ds: ds.assign_coords(vector_mode=[1, 99]), "vector_mode", r"\[0, n_mode\)"),
@@ -87,9 +92,7 @@ BROKEN: list[tuple[str, Callable[[xr.Dataset], xr.Dataset], str, str]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("rule", "breaker", "variable", "fix"), BROKEN, ids=[f"{b[0]}:{b[2]}:{b[3]}" for b in BROKEN]
-)
+@pytest.mark.parametrize(("rule", "breaker", "variable", "fix"), BROKEN, ids=[f"{b[0]}:{b[2]}:{b[3]}" for b in BROKEN])
 def test_each_rule_rejects_its_broken_case(rule: str, breaker, variable: str, fix: str) -> None:
     assert rule in RULE_NAMES
     ds = breaker(full())
@@ -142,7 +145,9 @@ def test_small_negative_rounding_is_accepted() -> None:
 _names = st.sampled_from(
     ["eigenvalue", "zero_mode", "eigenvector", "position", "box_length", "coordination", "pair_count", "pair_i", "junk"]
 )
-_dims = st.lists(st.sampled_from(["sample", "mode", "site", "spatial", "pair", "vector_mode", "delta"]), max_size=3, unique=True)
+_dims = st.lists(
+    st.sampled_from(["sample", "mode", "site", "spatial", "pair", "vector_mode", "delta"]), max_size=3, unique=True
+)
 _dtypes = st.sampled_from([np.float64, np.int64, np.bool_, np.float32, "U2", object])
 
 
@@ -155,7 +160,13 @@ def arbitrary_dataset(draw: st.DrawFn) -> xr.Dataset:
         shape = tuple(sizes[d] for d in dims)
         dtype = draw(_dtypes)
         values = np.asarray(
-            draw(st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))
+            draw(
+                st.lists(
+                    st.floats(allow_nan=True, allow_infinity=True),
+                    min_size=int(np.prod(shape)),
+                    max_size=int(np.prod(shape)),
+                )
+            )
         ).reshape(shape)
         if dtype is object or dtype == "U2":
             arr = values.astype(str).astype(dtype)

@@ -56,8 +56,11 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
 #: isolated reader); the CLI reports them through its OSError branch meanwhile.  Shrinks, never grows.
 NOT_YET: set[str] = set()
 
-_BUILTIN_EXCEPTIONS = {name for name, obj in vars(builtins).items()
-                       if isinstance(obj, type) and issubclass(obj, BaseException) and not issubclass(obj, Warning)}
+_BUILTIN_EXCEPTIONS = {
+    name
+    for name, obj in vars(builtins).items()
+    if isinstance(obj, type) and issubclass(obj, BaseException) and not issubclass(obj, Warning)
+}
 
 
 def _source_errors() -> dict[str, str]:

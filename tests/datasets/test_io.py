@@ -171,7 +171,9 @@ def _sized_part(delta: float, sample: int, n_site: int) -> xr.Dataset:
 
 def test_combine_parts_rejects_mixed_sizes_within_a_point() -> None:
     """The samples of one parameter point share their system size (issue 26 item 5 pads only across points)."""
-    with pytest.raises(ValueError, match=r"one parameter point \{'delta': 0.0, 'spring': 'constant'\} differ in the size of 'mode'"):
+    with pytest.raises(
+        ValueError, match=r"one parameter point \{'delta': 0.0, 'spring': 'constant'\} differ in the size of 'mode'"
+    ):
         combine_parts([_sized_part(0.0, 0, 4), _sized_part(0.0, 1, 9)])
 
 
@@ -201,18 +203,27 @@ def test_select_point_cuts_the_ragged_pairs_of_that_point() -> None:
     """ds.sel keeps every pair; select_point keeps the selected point's own pairs."""
     from vdosbench.datasets import iter_points, select_point
 
-    parts = [_part(d, sp, s, 1 + s + int(10 * d) + (sp == "inverse")) for d in (0.0, 0.2) for sp in ("constant", "inverse") for s in (0, 1)]
+    parts = [
+        _part(d, sp, s, 1 + s + int(10 * d) + (sp == "inverse"))
+        for d in (0.0, 0.2)
+        for sp in ("constant", "inverse")
+        for s in (0, 1)
+    ]
     ds = combine_parts(parts)
     for d in (0.0, 0.2):
         for sp in ("constant", "inverse"):
             point = select_point(ds, {"delta": d, "spring": sp})
             own = [p for p in parts if p["delta"].item() == d and p["spring"].item() == sp]
-            expected = np.concatenate([p["pair_distance"].values for p in sorted(own, key=lambda p: int(p["sample"][0]))])
+            expected = np.concatenate(
+                [p["pair_distance"].values for p in sorted(own, key=lambda p: int(p["sample"][0]))]
+            )
             np.testing.assert_array_equal(point["pair_distance"].values, expected)
             assert int(point["pair_count"].sum()) == point.sizes["pair"]
     assert [v for v, _ in iter_points(ds)] == [
-        {"delta": 0.0, "spring": "constant"}, {"delta": 0.0, "spring": "inverse"},
-        {"delta": 0.2, "spring": "constant"}, {"delta": 0.2, "spring": "inverse"},
+        {"delta": 0.0, "spring": "constant"},
+        {"delta": 0.0, "spring": "inverse"},
+        {"delta": 0.2, "spring": "constant"},
+        {"delta": 0.2, "spring": "inverse"},
     ]
     with pytest.raises(KeyError, match=r"delta = 0.5 is not in the dataset"):
         select_point(ds, {"delta": 0.5, "spring": "constant"})

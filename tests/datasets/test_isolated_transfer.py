@@ -45,8 +45,11 @@ def test_arrays_of_every_layout_cross_unchanged_in_blocks(monkeypatch: pytest.Mo
 
 
 def test_a_dataset_crosses_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
-    ds = xr.Dataset({"eigenvalue": (("sample", "mode"), np.random.default_rng(0).random((3, 500)))},
-                    coords={"sample": [0, 1, 2]}, attrs={"title": "t"})
+    ds = xr.Dataset(
+        {"eigenvalue": (("sample", "mode"), np.random.default_rng(0).random((3, 500)))},
+        coords={"sample": [0, 1, 2]},
+        attrs={"title": "t"},
+    )
     _, got, _ = _cross(("ok", ds, ""), monkeypatch, block=4096)
     xr.testing.assert_identical(got, ds)
 
@@ -84,8 +87,13 @@ if __name__ == "__main__":
 
 def test_the_caller_holds_one_copy_of_an_answer_not_the_pickle_too() -> None:
     """Before G15 the caller held the whole pickle and the arrays unpickled from it: ≈ 2.25 × the array."""
-    done = subprocess.run([sys.executable, "-c", _PEAK], capture_output=True, text=True, timeout=300,
-                          env={"OPENBLAS_NUM_THREADS": "1", "PATH": ""})
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"OPENBLAS_NUM_THREADS": "1", "PATH": ""},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     growth = float(done.stdout.split()[-1])
     assert growth < 1.5, f"the caller grew by {growth:.2f} × the answer's array"

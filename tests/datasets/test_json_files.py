@@ -17,11 +17,21 @@ def _no_constants(name: str) -> None:
 
 
 def test_non_finite_values_are_written_as_documented() -> None:
-    value = {"t": np.float64(np.inf), "lo": -math.inf, "u": float("nan"), "v": [np.float32(1.5), (2, math.inf)],
-             "a": np.array([np.nan, 1.0])}
+    value = {
+        "t": np.float64(np.inf),
+        "lo": -math.inf,
+        "u": float("nan"),
+        "v": [np.float32(1.5), (2, math.inf)],
+        "a": np.array([np.nan, 1.0]),
+    }
     text = dumps_strict(value, indent=1)
     assert json.loads(text, parse_constant=_no_constants) == {
-        "t": "inf", "lo": "-inf", "u": None, "v": [1.5, [2, "inf"]], "a": [None, 1.0]}
+        "t": "inf",
+        "lo": "-inf",
+        "u": None,
+        "v": [1.5, [2, "inf"]],
+        "a": [None, 1.0],
+    }
     assert float(loads_strict(text)["t"]) == math.inf  # a reader that wants the number converts the string
 
 
@@ -34,8 +44,9 @@ def test_the_strict_reader_refuses_python_constants() -> None:
     assert strict_jsonable({1: "a"}) == {1: "a"} and json.loads(dumps_strict({1: "a"})) == {"1": "a"}
 
 
-def test_score_result_json_is_strict_for_an_infinite_parent_temperature(tmp_path: Path,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_score_result_json_is_strict_for_an_infinite_parent_temperature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """G14's second reproduction: ``--declare parent_temperature=inf`` wrote ``Infinity`` into result.json."""
     from vdosbench.cli import main
 
@@ -43,8 +54,9 @@ def test_score_result_json_is_strict_for_an_infinite_parent_temperature(tmp_path
     rng = np.random.default_rng(0)
     np.savez(data, eigenvalues=np.sort(rng.uniform(0.1, 4, (3, 60)), axis=1), spatial_dimension=3)
     out = tmp_path / "out"
-    code = main(["score", str(data), "--declare", "model=glass", "--declare", "parent_temperature=inf",
-                 "--output", str(out)])
+    code = main(
+        ["score", str(data), "--declare", "model=glass", "--declare", "parent_temperature=inf", "--output", str(out)]
+    )
     assert code in (0, 1, 3), capsys.readouterr().err
     text = (out / "result.json").read_text()
     body = json.loads(text, parse_constant=_no_constants)
@@ -59,8 +71,9 @@ def test_ensemble_manifest_is_strict_and_resumes(tmp_path: Path) -> None:
     from vdosbench.generators import EnsembleSpec
     from vdosbench.generators.engine.ensemble import _prepare_folder, ensemble_status, load_manifest
 
-    spec = EnsembleSpec.create("soft_spheres", grid={"parent_temperature": [math.inf, 0.5]},
-                               fixed={"taper_order": 2}, n_samples=1, root_seed=0)
+    spec = EnsembleSpec.create(
+        "soft_spheres", grid={"parent_temperature": [math.inf, 0.5]}, fixed={"taper_order": 2}, n_samples=1, root_seed=0
+    )
     _prepare_folder(spec, tmp_path)
     path = tmp_path / "ensemble.json"
     stored = loads_strict(path.read_text())  # raises on Infinity / NaN
@@ -132,7 +145,9 @@ def test_results_writers_under_studies_and_speed_write_strict_json() -> None:
         for path in sorted((_ROOT / folder).rglob("*.py")):
             rel = str(path.relative_to(_ROOT))
             for line in path.read_text(encoding="utf-8").splitlines():
-                if not re.search(r"\bjson\.dumps?\(", line) or not re.search(r"write_text\(|\.write\(|json\.dump\(", line):
+                if not re.search(r"\bjson\.dumps?\(", line) or not re.search(
+                    r"write_text\(|\.write\(|json\.dump\(", line
+                ):
                     continue
                 if any(rel == f and key in line for f, key in _NOT_RESULTS):
                     continue

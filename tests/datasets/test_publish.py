@@ -96,15 +96,21 @@ def test_publishing_again_keeps_the_other_registry_lines(tmp_path: Path) -> None
     (folder / REGISTRY_NAME).write_text("# published earlier\nother-abc.nc " + "0" * 64 + "\n")
     publish([NAME], folder)
     publish([NAME], folder)  # idempotent
-    assert read_registry(folder / REGISTRY_NAME) == {"other-abc.nc": "0" * 64, get_entry(NAME).file_name: get_entry(NAME).sha256}
+    assert read_registry(folder / REGISTRY_NAME) == {
+        "other-abc.nc": "0" * 64,
+        get_entry(NAME).file_name: get_entry(NAME).sha256,
+    }
 
 
 def test_publish_refuses_a_file_that_is_not_the_catalogued_one(tmp_path: Path) -> None:
     rebuilt = tmp_path / "ensemble.nc"
     rebuilt.write_bytes(_full_bytes() + b"\0")  # e.g. a rebuild: another history
     entry = _not_in_repository()
-    with pytest.raises(PublishError, match=rf"no copy of dataset '{NAME}' with the catalogued sha256.*"
-                                           rf"{rebuilt} \(sha256 [0-9a-f]{{64}}\).*vdosbench fingerprint"):
+    with pytest.raises(
+        PublishError,
+        match=rf"no copy of dataset '{NAME}' with the catalogued sha256.*"
+        rf"{rebuilt} \(sha256 [0-9a-f]{{64}}\).*vdosbench fingerprint",
+    ):
         publish([entry], tmp_path / "out", sources=[tmp_path], cache_dir=tmp_path / "cache")
     assert not (tmp_path / "out").exists()  # checked before anything is written
 
@@ -169,8 +175,11 @@ def test_corrupted_file_on_the_mirror_is_refused_and_not_kept(
     (folder / entry.file_name).write_bytes(bytes(data))
     monkeypatch.setenv("VDOSBENCH_MIRROR", base)
     cache = tmp_path / "cache"
-    with pytest.raises(ChecksumError, match=rf"SHA-256 mismatch for dataset '{NAME}' from {base}{entry.file_name}: "
-                                            rf"expected {entry.sha256}, got [0-9a-f]{{64}}.*deleted"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"SHA-256 mismatch for dataset '{NAME}' from {base}{entry.file_name}: "
+        rf"expected {entry.sha256}, got [0-9a-f]{{64}}.*deleted",
+    ):
         fetch(entry, cache_dir=cache, retries=0)
     assert list(cache.iterdir()) == []  # nothing under the final name, no partial file either
 

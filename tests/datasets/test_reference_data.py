@@ -52,8 +52,14 @@ FOLDER = ROOT / REFERENCE_DATA_DIRNAME
 #: the scoring form of issue 51's confirmatory set (8.05 MB; docs/catalogue.md says why).
 BUDGET_BYTES = 110_000_000
 #: The cheap catalogued sets, built by recipe, whose scoring forms are in the repository.
-HOSTED = ("spring-network-16", "nine-node-toy", "het-scba-fig1b", "het-finite-size", "ghet-type2",
-          "inhomogeneous-medium-k-g")
+HOSTED = (
+    "spring-network-16",
+    "nine-node-toy",
+    "het-scba-fig1b",
+    "het-finite-size",
+    "ghet-type2",
+    "inhomogeneous-medium-k-g",
+)
 TOY = "nine-node-toy"
 #: The entry whose full set the repository holds too (reference-data/spring-network-16-full.nc).
 SPRING = "spring-network-16"
@@ -97,7 +103,9 @@ def serve(tmp_path: Path) -> Iterator[object]:
     servers = []
 
     def start(folder: Path) -> str:
-        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+        httpd = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder))
+        )
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         servers.append(httpd)
         return f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -114,8 +122,11 @@ def serve(tmp_path: Path) -> Iterator[object]:
 def test_the_repository_address_is_written_once() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert pyproject["project"]["urls"]["Repository"] == REPOSITORY_URL
-    sources = [p for folder in ("datasets", "benchmark", "validators", "generators", "vdosbench")
-               for p in (ROOT / folder).rglob("*.py")]
+    sources = [
+        p
+        for folder in ("datasets", "benchmark", "validators", "generators", "vdosbench")
+        for p in (ROOT / folder).rglob("*.py")
+    ]
     holders = [p.relative_to(ROOT).as_posix() for p in sources if REPOSITORY_URL in p.read_text()]
     assert holders == ["datasets/catalog.py"]
     assert "github.com" not in (ROOT / "datasets" / "catalog.toml").read_text()  # URLs are derived, not pasted
@@ -152,8 +163,10 @@ def test_the_pages_quote_the_folder_as_it_is() -> None:
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     install = " ".join((ROOT / "docs" / "install.md").read_text(encoding="utf-8").split())
     size = f"{total / 1e6:.2f} MB"
-    assert (f"all {len(glass)} have their scoring forms in the repository ({size} in all, within the "
-            f"{BUDGET_BYTES / 1e6:.0f} MB budget)") in readme
+    assert (
+        f"all {len(glass)} have their scoring forms in the repository ({size} in all, within the "
+        f"{BUDGET_BYTES / 1e6:.0f} MB budget)"
+    ) in readme
     assert f"All {len(forms)} scoring forms (and one full set) together are {size}" in install
 
 
@@ -166,28 +179,40 @@ def test_one_home_one_naming_rule_and_the_catalogue_names_every_file() -> None:
         for form, kept in (("scoring", e.scoring_form), ("full", e.full_form)):
             if kept is None:
                 continue
-            assert KEBAB_NAME.match(e.name) and kept.file == reference_file_name(e.name, form), (e.name, form, kept.file)
+            assert KEBAB_NAME.match(e.name) and kept.file == reference_file_name(e.name, form), (
+                e.name,
+                form,
+                kept.file,
+            )
             assert named.setdefault(kept.file, e.name) == e.name, f"{kept.file} is named by two entries"
             assert kept.repository_path == f"{REFERENCE_DATA_DIRNAME}/{kept.file}"
     held = sorted(FOLDER.iterdir())
     assert [p.name for p in held if not p.is_file()] == []  # one flat folder
     assert [p.name for p in held] == sorted(named)  # no stray file, none missing
     assert {get_entry(SPRING).file, get_entry(SPRING).scoring_form.file} == {f"{SPRING}-full.nc", f"{SPRING}.nc"}
-    elsewhere = [p.relative_to(ROOT).as_posix() for folder in ("datasets", "generators", "validators", "benchmark",
-                                                               "vdosbench") for p in (ROOT / folder).rglob("*.nc")]
+    elsewhere = [
+        p.relative_to(ROOT).as_posix()
+        for folder in ("datasets", "generators", "validators", "benchmark", "vdosbench")
+        for p in (ROOT / folder).rglob("*.nc")
+    ]
     assert elsewhere == []
 
 
 def test_a_file_name_that_breaks_the_rule_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "catalog.toml"
     path.write_text(_entry_x('file = "x_full.nc"\n'))
-    with pytest.raises(CatalogError, match=r"file is 'x_full.nc'; the full form of 'x' must be named 'x-full.nc'.*git mv"):
+    with pytest.raises(
+        CatalogError, match=r"file is 'x_full.nc'; the full form of 'x' must be named 'x-full.nc'.*git mv"
+    ):
         load_catalog(path)
     path.write_text(_entry_x('file = "x-full.nc"\n'))
     assert load_catalog(path)["x"].full_form.repository_path == "reference-data/x-full.nc"
     path.write_text(_entry_x('file = "x-full.nc"\n').replace("[datasets.x", "[datasets.x_y"))
-    with pytest.raises(CatalogError, match=r"dataset 'x_y' cannot name a file in reference-data/: its name must be "
-                                           r"kebab-case"):
+    with pytest.raises(
+        CatalogError,
+        match=r"dataset 'x_y' cannot name a file in reference-data/: its name must be "
+        r"kebab-case",
+    ):
         load_catalog(path)
 
 
@@ -204,7 +229,7 @@ def _entry_x(extra: str = "") -> str:
     """A minimal catalogue entry ``x`` (nine-node toy recipe), ``extra`` lines added to its main table."""
     return (
         '[datasets.x]\ndescription = "d"\nsource = "s"\nsize = 1\nsha256 = "' + "1" * 64 + '"\n'
-        'content_sha256 = "' + "2" * 64 + '"\ncitation = "c"\nlicence = "l"\n' + extra + '\n'
+        'content_sha256 = "' + "2" * 64 + '"\ncitation = "c"\nlicence = "l"\n' + extra + "\n"
         '[datasets.x.recipe]\ngenerator = "nine_node_toy"\nn_samples = 1\nroot_seed = 0\n\n'
         '[datasets.x.recipe.grid]\nvariant = ["lattice"]\n\n'
     )
@@ -212,7 +237,9 @@ def _entry_x(extra: str = "") -> str:
 
 def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "catalog.toml"
-    path.write_text(_entry_x('not_hosted = "its scoring form is not made yet: vdosbench compact runs/x/ensemble.nc ..."\n'))
+    path.write_text(
+        _entry_x('not_hosted = "its scoring form is not made yet: vdosbench compact runs/x/ensemble.nc ..."\n')
+    )
     (entry,) = load_catalog(path).values()
     assert entry.scoring_form is None and "not hosted: its scoring form is not made yet" in entry.summary()
 
@@ -223,8 +250,10 @@ def test_an_entry_without_a_form_says_what_is_missing(tmp_path: Path) -> None:
         ('[datasets.x.scoring_form]\nfile = "x.nc"\nsize = 3\n', r"exactly file, size and sha256"),
         ('[datasets.x.scoring_form]\nfile = "a/x.nc"\nsize = 3\nsha256 = "' + "0" * 64 + '"\n', r"plain file name"),
         ('[datasets.x.scoring_form]\nfile = "x.nc"\nsize = 3\nsha256 = "abc"\n', r"not 64 hexadecimal"),
-        ('[datasets.x.scoring_form]\nfile = "y.nc"\nsize = 3\nsha256 = "' + "0" * 64 + '"\n',
-         r"file is 'y.nc'; the scoring form of 'x' must be named 'x.nc'"),
+        (
+            '[datasets.x.scoring_form]\nfile = "y.nc"\nsize = 3\nsha256 = "' + "0" * 64 + '"\n',
+            r"file is 'y.nc'; the scoring form of 'x' must be named 'x.nc'",
+        ),
         ("", r"no file, no urls and no scoring_form; expected one of them, or not_hosted"),
     ],
     ids=["missing-field", "path", "bad-hash", "misnamed", "no-hosting"],
@@ -286,9 +315,7 @@ def test_the_full_set_is_found_like_the_scoring_form_and_downloaded_from_the_rep
     assert path == own / entry.file and origin(SPRING, path) == "full set, repository"
 
 
-def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     _no_network(monkeypatch)
     folder = tmp_path / "clone-reference-data"
     folder.mkdir()
@@ -297,9 +324,12 @@ def test_a_damaged_copy_in_the_clone_is_refused_and_left_alone(
     (folder / f"{TOY}.nc").write_bytes(bytes(data))
     monkeypatch.setenv("VDOSBENCH_REFERENCE_DATA", str(folder))
     form = get_entry(TOY).scoring_form
-    with pytest.raises(ChecksumError, match=rf"SHA-256 mismatch for dataset '{TOY}' from {folder / (TOY + '.nc')}: "
-                                            rf"expected {form.sha256}, got [0-9a-f]{{64}}.*git checkout -- "
-                                            rf"reference-data/{TOY}\.nc"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"SHA-256 mismatch for dataset '{TOY}' from {folder / (TOY + '.nc')}: "
+        rf"expected {form.sha256}, got [0-9a-f]{{64}}.*git checkout -- "
+        rf"reference-data/{TOY}\.nc",
+    ):
         fetch(TOY)
     assert (folder / f"{TOY}.nc").read_bytes() == bytes(data)  # the user's file is not deleted
 
@@ -344,8 +374,11 @@ def test_a_download_with_the_wrong_sha256_fails_clearly_and_keeps_nothing(
     url = f"{serve(served)}/bad.nc"  # type: ignore[operator]
     cache = tmp_path / "cache"
     form = get_entry(TOY).scoring_form
-    with pytest.raises(ChecksumError, match=rf"SHA-256 mismatch for dataset '{TOY}' from {url}: expected "
-                                            rf"{form.sha256}, got [0-9a-f]{{64}}\. The download was deleted"):
+    with pytest.raises(
+        ChecksumError,
+        match=rf"SHA-256 mismatch for dataset '{TOY}' from {url}: expected "
+        rf"{form.sha256}, got [0-9a-f]{{64}}\. The download was deleted",
+    ):
         fetch(TOY, urls=[url], retries=0)
     final = scoring_cached_path(TOY)
     assert final == cache / get_entry(TOY).scoring_file_name and not final.exists()
@@ -450,15 +483,18 @@ def test_a_fetch_that_finds_nothing_names_every_place_looked_and_the_fixes(
     with pytest.raises(fetch_module.FetchError) as caught:
         fetch(TOY, urls=[url], retries=0)
     message = str(caught.value)
-    for expected in ("$VDOSBENCH_REFERENCE_DATA: not set",
-                     f"the repository the command runs in: no vdosbench clone (a folder with reference-data/ and "
-                     f"vdosbench's pyproject.toml) at or above {here}",
-                     "the package's source folder: no reference-data/ beside the installed package",
-                     f"the cache: {tmp_path / 'cache' / get_entry(TOY).scoring_file_name} not there",
-                     f"{url}: ConnectionError",
-                     "Fix: run the command inside a clone of vdosbench (cd into it); or set "
-                     "VDOSBENCH_REFERENCE_DATA=/path/to/clone/reference-data; or install from the clone with "
-                     "pip install -e .", "vdosbench build nine-node-toy"):
+    for expected in (
+        "$VDOSBENCH_REFERENCE_DATA: not set",
+        f"the repository the command runs in: no vdosbench clone (a folder with reference-data/ and "
+        f"vdosbench's pyproject.toml) at or above {here}",
+        "the package's source folder: no reference-data/ beside the installed package",
+        f"the cache: {tmp_path / 'cache' / get_entry(TOY).scoring_file_name} not there",
+        f"{url}: ConnectionError",
+        "Fix: run the command inside a clone of vdosbench (cd into it); or set "
+        "VDOSBENCH_REFERENCE_DATA=/path/to/clone/reference-data; or install from the clone with "
+        "pip install -e .",
+        "vdosbench build nine-node-toy",
+    ):
         assert expected in message, (expected, message)
     # the command line: exit 2, the same message, and nothing on stdout for "$(vdosbench fetch NAME)"
     assert main(["fetch", TOY, "--url", url]) == 2
@@ -486,8 +522,10 @@ def test_score_refuses_a_folder_naming_a_file_inside_it(tmp_path: Path, capsys: 
         main(["score", str(folder), "--output", str(tmp_path / "report")])
     err = capsys.readouterr().err
     assert caught.value.code == 2
-    assert f"expected a data file, found the folder {str(folder)!r} (holding 1 .nc file(s)). Fix: pass the file(s) " \
-           f"inside it, e.g. {folder / 'ensemble.nc'}" in err
+    assert (
+        f"expected a data file, found the folder {str(folder)!r} (holding 1 .nc file(s)). Fix: pass the file(s) "
+        f"inside it, e.g. {folder / 'ensemble.nc'}" in err
+    )
 
 
 class _CountingHandler(http.server.BaseHTTPRequestHandler):

@@ -32,20 +32,28 @@ def test_the_envelope_records_script_command_commit_machine_time_and_inputs(tmp_
     (folder / "a").mkdir(parents=True)
     (folder / "a" / "p0.nc").write_bytes(b"0")
     (folder / "p1.nc").write_bytes(b"1")
-    envelope = provenance_envelope([data, folder, {"catalogue": "nine-node-toy"}],
-                                   argv=[str(ROOT / "studies" / "two_start.py"), "--out", "a b.json"], root=ROOT)
+    envelope = provenance_envelope(
+        [data, folder, {"catalogue": "nine-node-toy"}],
+        argv=[str(ROOT / "studies" / "two_start.py"), "--out", "a b.json"],
+        root=ROOT,
+    )
     assert tuple(envelope) == ENVELOPE
     assert envelope["script"] == "studies/two_start.py"
     assert envelope["command"] == "python studies/two_start.py --out 'a b.json'"  # typed again as it was run
-    assert envelope["inputs"][0] == {"path": str(data), "bytes": 6, "sha256": hashlib.sha256(b"\x00\x01vdos").hexdigest()}
+    assert envelope["inputs"][0] == {
+        "path": str(data),
+        "bytes": 6,
+        "sha256": hashlib.sha256(b"\x00\x01vdos").hexdigest(),
+    }
     assert envelope["inputs"][1] == {"path": str(folder), "files": 2}
     assert envelope["inputs"][2] == {"catalogue": "nine-node-toy"}
     assert datetime.strptime(envelope["created"], "%Y-%m-%dT%H:%M:%SZ")
     machine = envelope["machine"]
     assert machine["cpu_count"] >= 1 and len(machine["load_average_1_5_15min"]) == 3
     if shutil.which("git") and (ROOT / ".git").exists():
-        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         assert re.fullmatch(re.escape(head) + r"(\+dirty)?", envelope["commit"])
 
 
@@ -58,13 +66,18 @@ def test_results_are_strict_json_with_the_envelope_first(tmp_path: Path) -> None
     assert list(loads_strict(again.read_text())) == ["provenance", "s", "t", "u"]
 
 
-@pytest.mark.parametrize(("result", "inputs", "message"), [
-    ([1, 2], (), "a results file holds a table \\(a mapping\\); found list"),
-    ({"provenance": "by hand"}, (), "has a 'provenance' key of its own"),
-    ({"s": 1.0}, ("no/such/file.nc",), "input 'no/such/file.nc' does not exist"),
-], ids=["not-a-mapping", "own-provenance", "missing-input"])
-def test_bad_results_are_refused_and_nothing_is_written(tmp_path: Path, result: object, inputs: tuple,
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    ("result", "inputs", "message"),
+    [
+        ([1, 2], (), "a results file holds a table \\(a mapping\\); found list"),
+        ({"provenance": "by hand"}, (), "has a 'provenance' key of its own"),
+        ({"s": 1.0}, ("no/such/file.nc",), "input 'no/such/file.nc' does not exist"),
+    ],
+    ids=["not-a-mapping", "own-provenance", "missing-input"],
+)
+def test_bad_results_are_refused_and_nothing_is_written(
+    tmp_path: Path, result: object, inputs: tuple, message: str
+) -> None:
     with pytest.raises(ResultsFileError, match=message):
         write_results(tmp_path / "r.json", result, inputs=inputs)  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []  # no file, not even a temporary one
@@ -76,11 +89,12 @@ def test_the_module_is_run_as_python_m(tmp_path: Path) -> None:
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "study.py").write_text(
-        "import sys\nfrom vdosbench.datasets.results_files import write_results\n"
-        "write_results(sys.argv[1], {'x': 1})\n")
+        "import sys\nfrom vdosbench.datasets.results_files import write_results\nwrite_results(sys.argv[1], {'x': 1})\n"
+    )
     out = tmp_path / "out.json"
-    done = subprocess.run([sys.executable, "-m", "pkg.study", str(out)], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "pkg.study", str(out)], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     envelope = loads_strict(out.read_text())["provenance"]
     assert envelope["script"] == "pkg.study" and envelope["command"] == f"python -m pkg.study {out}"
@@ -88,7 +102,8 @@ def test_the_module_is_run_as_python_m(tmp_path: Path) -> None:
 
 #: Results files written before the envelope (2026-11-28): each keeps its own provenance keys until it is written
 #: again by the writer.  This list only shrinks: a file written from now on carries the envelope.
-WRITTEN_BEFORE_THE_ENVELOPE = frozenset("""
+WRITTEN_BEFORE_THE_ENVELOPE = frozenset(
+    """
 speed/results/confirm_cost.json speed/results/confirm_cost_arpack.json
 speed/results/confirm_cost_fast_kernel.json speed/results/dask_overhead.json
 speed/results/finite_size_cost.json speed/results/fuzz_readers.json speed/results/generate_cost.json speed/results/generate_cost_16parts.json
@@ -121,12 +136,16 @@ studies/results/td_control_n2000_score.json studies/results/td_control_power.jso
 studies/results/td_control_power_200_100.json studies/results/td_control_verdicts.json
 studies/results/td_measurement.json studies/results/td_measurement_nonadditive_0.2.json
 studies/results/two_start.json studies/results/vector_medium.json
-""".split())
+""".split()
+)
 
 
 def _results_files() -> list[str]:
-    return sorted(str(p.relative_to(ROOT)) for folder in ("studies/results", "speed/results")
-                  for p in (ROOT / folder).rglob("*.json"))
+    return sorted(
+        str(p.relative_to(ROOT))
+        for folder in ("studies/results", "speed/results")
+        for p in (ROOT / folder).rglob("*.json")
+    )
 
 
 def test_every_results_file_written_from_now_on_has_the_envelope() -> None:

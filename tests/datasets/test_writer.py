@@ -33,18 +33,40 @@ SMALL: dict[str, dict[str, Any]] = {
     "inhomogeneous_medium": {"n_side": 6},
     "inhomogeneous_medium_closed_form": {"n_mode": 256, "n_omega": 40},
     "lennard_jones": {"n_particles": 40, "dimension": 2, "n_sweeps": 20, "n_vectors": 2},
-    "lennard_jones_equilibrated": {"n_particles": 40, "dimension": 2, "equilibration_sweeps": 20,
-                                   "spacing_sweeps": 10, "chain_samples": 1, "n_vectors": 2},
+    "lennard_jones_equilibrated": {
+        "n_particles": 40,
+        "dimension": 2,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_vectors": 2,
+    },
     "nine_node_toy": {},
     "soft_spheres": {"n_particles": 64, "n_sweeps": 20, "n_vectors": 2},
     # the solver the attributes were recorded with (the default became arpack after the record, issue 65 item 2)
-    "soft_spheres_lowest": {"n_particles": 64, "n_sweeps": 20, "n_lowest": 6, "n_vectors": 2,
-                            "mode_method": "chebyshev"},
-    "soft_spheres_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
-                                  "chain_samples": 1, "n_vectors": 2},
-    "soft_spheres_lowest_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
-                                         "chain_samples": 1, "n_lowest": 6, "n_vectors": 2,
-                                         "mode_method": "chebyshev"},
+    "soft_spheres_lowest": {
+        "n_particles": 64,
+        "n_sweeps": 20,
+        "n_lowest": 6,
+        "n_vectors": 2,
+        "mode_method": "chebyshev",
+    },
+    "soft_spheres_equilibrated": {
+        "n_particles": 64,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_vectors": 2,
+    },
+    "soft_spheres_lowest_equilibrated": {
+        "n_particles": 64,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_lowest": 6,
+        "n_vectors": 2,
+        "mode_method": "chebyshev",
+    },
     "spring_network": {"n_side": 6, "n_vectors": 2},
 }
 
@@ -96,16 +118,24 @@ def _adapted(tmp: Path) -> xr.Dataset:
     from vdosbench.benchmark.adapters import read_npz
 
     path = tmp / "third_party.npz"
-    np.savez(path, eigenvalues=np.sort(np.random.default_rng(1).uniform(0.1, 4.0, size=(2, 30)), axis=1),
-             spatial_dimension=2)
+    np.savez(
+        path, eigenvalues=np.sort(np.random.default_rng(1).uniform(0.1, 4.0, size=(2, 30)), axis=1), spatial_dimension=2
+    )
     return read_npz([path])
 
 
 def _mock() -> xr.Dataset:
     from vdosbench.datasets import mock_spectrum
 
-    return mock_spectrum(n_sample=2, n_mode=20, parameters={"delta": [0.0, 0.1]}, n_site=5,
-                         vector_modes=(1, 2), pairs_per_sample=4, seed=2)
+    return mock_spectrum(
+        n_sample=2,
+        n_mode=20,
+        parameters={"delta": [0.0, 0.1]},
+        n_site=5,
+        vector_modes=(1, 2),
+        pairs_per_sample=4,
+        seed=2,
+    )
 
 
 def all_records(tmp: Path) -> dict[str, Any]:
@@ -150,8 +180,9 @@ def test_the_version_is_stamped_in_one_place() -> None:
             if rel in VERSION_READERS:
                 continue
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            if any(isinstance(n, ast.ImportFrom) and any(a.name == "__version__" for a in n.names)
-                   for n in ast.walk(tree)):
+            if any(
+                isinstance(n, ast.ImportFrom) and any(a.name == "__version__" for a in n.names) for n in ast.walk(tree)
+            ):
                 readers.append(rel)
     assert readers == [], (
         f"{readers} read the package version themselves; expected datasets to be stamped by "
@@ -166,7 +197,10 @@ def test_provenance_and_history_carry_the_version() -> None:
 
     assert VDOSBENCH_VERSION == __version__
     assert provenance("spring_network", "1.0.0", root_seed=3, seed_spawn_key="(0,)") == {
-        "generator": "spring_network", "generator_version": "1.0.0", "root_seed": 3, "seed_spawn_key": "(0,)",
+        "generator": "spring_network",
+        "generator_version": "1.0.0",
+        "root_seed": 3,
+        "seed_spawn_key": "(0,)",
         "vdosbench_version": __version__,
     }
     line = history_line("adapter npz: read x.npz", when=datetime(2026, 11, 28, 14, 0, 5, tzinfo=UTC))

@@ -98,9 +98,12 @@ def parse_blocks(page: Path) -> list[Block]:
             k -= 1
         for kind, _ in markers:
             if kind not in {"replace", "instead", "write", "not-run"}:
-                raise ValueError(f"{page}:{i + 1}: unknown marker 'docs-test: {kind}'; expected replace, instead, "
-                                 "write or not-run")
-        blocks.append(Block(page, i + 1, info.split()[0] if info else "", "\n".join(lines[i + 1:end]) + "\n", markers))
+                raise ValueError(
+                    f"{page}:{i + 1}: unknown marker 'docs-test: {kind}'; expected replace, instead, write or not-run"
+                )
+        blocks.append(
+            Block(page, i + 1, info.split()[0] if info else "", "\n".join(lines[i + 1 : end]) + "\n", markers)
+        )
         i = end + 1
     return blocks
 
@@ -129,8 +132,9 @@ def _environment(folder: Path) -> dict[str, str]:
     dask.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m dask "$@"\n')
     dask.chmod(0o755)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), str(shims), env.get("PATH", "")])
-    env.update({name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                        "NUMBA_NUM_THREADS")})
+    env.update(
+        {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")}
+    )
     env["VDOSBENCH_CACHE"] = str(folder / ".cache")  # fetch writes here, not to the user's cache
     env["XDG_CONFIG_HOME"] = str(folder / ".config")
     env.pop("VDOSBENCH_MIRROR", None)
@@ -172,8 +176,9 @@ def run_block(block: Block, folder: Path) -> str | None:
         argv = ["bash", "-euo", "pipefail", "-c", text]
     else:
         argv = [sys.executable, "-c", text]
-    done = subprocess.run(argv, cwd=folder, env=_environment(folder), capture_output=True, text=True,
-                          timeout=BLOCK_TIMEOUT)
+    done = subprocess.run(
+        argv, cwd=folder, env=_environment(folder), capture_output=True, text=True, timeout=BLOCK_TIMEOUT
+    )
     assert done.returncode == 0, (
         f"{block.where}: the {block.language} block exited {done.returncode}\n--- ran:\n{argv[-1]}\n"
         f"--- stdout:\n{done.stdout[-4000:]}\n--- stderr:\n{done.stderr[-4000:]}"
@@ -213,7 +218,8 @@ def test_every_block_is_run_or_explicitly_marked() -> None:
             counts[kind] = counts.get(kind, 0) + 1
     assert counts.get("run", 0) >= 10, counts  # the quickstarts and the pages' examples
     assert counts.get("not-run", 0) <= 5, (
-        f"more blocks not run than the four that need SLURM or root and the test command CI runs: {counts}")
+        f"more blocks not run than the four that need SLURM or root and the test command CI runs: {counts}"
+    )
     print(f"\ncode blocks: {counts}")
 
 
@@ -247,7 +253,9 @@ def test_the_harness_fails_on_what_it_must_catch(tmp_path: Path) -> None:
         "<!-- docs-test: instead: echo small > out.txt -->\n```bash\nsleep 3600\n```\n\n"
         "<!-- docs-test: write: a.toml -->\n```toml\nx = 1\n```\n\n"
         "```python\nimport tomllib; assert tomllib.load(open('a.toml', 'rb')) == {'x': 1}\n"
-        "assert open('out.txt').read() == 'small\\n'\n```\n\n```text\nnot a command\n```\n", encoding="utf-8")
+        "assert open('out.txt').read() == 'small\\n'\n```\n\n```text\nnot a command\n```\n",
+        encoding="utf-8",
+    )
     assert [run_block(b, tmp_path) for b in parse_blocks(page)] == [None, None, None, "output"]
 
 
@@ -281,8 +289,11 @@ def test_ci_runs_exactly_the_readme_two_commands() -> None:
     (tests,) = [c for c in two if "python -m pytest" in c]
     (main_job,) = [c for c in two if c != tests]
     assert "vdosbench demo" in main_job, main_job
-    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
-          if line.strip() and not line.lstrip().startswith("#")]
+    ci = [
+        line.strip()
+        for line in (REPO / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     for command in (tests, main_job):
         assert ci.count(command) == 1, f".ci/run does not call the README's command {command!r} once: {ci}"
     others = [line for line in ci if line not in (tests, main_job) and re.search(r"-m pytest|(^|&& )vdosbench ", line)]
@@ -325,12 +336,24 @@ def test_the_site_builds_without_warnings(tmp_path: Path) -> None:
     source = tmp_path / "docs"
     shutil.copytree(REPO / "docs", source, ignore=shutil.ignore_patterns("_build"))
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
-                           str(source), str(tmp_path / "html")], capture_output=True, text=True,
-                          env=_environment(tmp_path), timeout=900)
+    done = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(source), str(tmp_path / "html")],
+        capture_output=True,
+        text=True,
+        env=_environment(tmp_path),
+        timeout=900,
+    )
     assert done.returncode == 0, f"sphinx-build -W failed:\n{done.stderr[-6000:]}"
     assert (tmp_path / "html" / "index.html").is_file()
-    for page in ("findings/seed-000", "findings/seed-001", "findings/seed-002", "findings/seed-003",
-                 "findings/low-tstar", "findings/finite-size", "cli", "api/validators"):
+    for page in (
+        "findings/seed-000",
+        "findings/seed-001",
+        "findings/seed-002",
+        "findings/seed-003",
+        "findings/low-tstar",
+        "findings/finite-size",
+        "cli",
+        "api/validators",
+    ):
         assert (tmp_path / "html" / f"{page}.html").is_file(), page
     print(f"\nsphinx-build: {time.perf_counter() - start:.1f} s")

@@ -17,8 +17,17 @@ FINDINGS = ROOT / "docs" / "findings"
 SUMMARY_MAX_LINES = 10
 
 #: The pages laid out as summary, detail, history.
-RESTRUCTURED = ("seed-000.md", "seed-001.md", "seed-002.md", "seed-003.md", "low-tstar.md", "finite-size.md",
-                "soft-mode-density.md", "literature-matrix.md", "residual-stress.md")
+RESTRUCTURED = (
+    "seed-000.md",
+    "seed-001.md",
+    "seed-002.md",
+    "seed-003.md",
+    "low-tstar.md",
+    "finite-size.md",
+    "soft-mode-density.md",
+    "literature-matrix.md",
+    "residual-stress.md",
+)
 #: Pages not yet laid out so, with why.
 KNOWN_EXCEPTIONS: dict[str, str] = {}
 
@@ -42,7 +51,7 @@ def summary_lines(text: str) -> list[str]:
     first = next(i for i, line in enumerate(lines) if line.strip())
     assert titles and titles[0] == first, "the page opens with a # title"
     body = []
-    for line in lines[titles[0] + 1:]:
+    for line in lines[titles[0] + 1 :]:
         if line.startswith("## "):
             break
         if line.strip():
@@ -78,7 +87,8 @@ def test_the_page_opens_with_a_short_summary(name: str) -> None:
     assert summary, f"{name}: no summary between the title and the first ## heading"
     assert len(summary) <= SUMMARY_MAX_LINES, (
         f"{name}: the summary has {len(summary)} non-empty lines (at most {SUMMARY_MAX_LINES}): move detail "
-        "into the page's sections")
+        "into the page's sections"
+    )
 
 
 @pytest.mark.parametrize("name", _pages())

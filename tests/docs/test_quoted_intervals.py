@@ -25,8 +25,10 @@ RESULTS = ("studies/results", "speed/results")
 INTERVAL = re.compile(r"([−+-]?\d+\.\d+) \[([−+-]?\d+\.\d+), ([−+-]?\d+\.\d+)\]")
 
 HET = "vdosbench score reference-data/het-scba-fig1b.nc (schirmacher.het-marginal-s2 at gamma_ratio=1: 1.99915…)"
-TD_MINF = ("vdosbench score reference-data/soft-spheres-n1000-equilibrated-td-minf.nc "
-           "(schirmacher.lowest-phonon-omega0: 1.598 [1.59, 1.606])")
+TD_MINF = (
+    "vdosbench score reference-data/soft-spheres-n1000-equilibrated-td-minf.nc "
+    "(schirmacher.lowest-phonon-omega0: 1.598 [1.59, 1.606])"
+)
 SPRING = "vdosbench score of reference-data/spring-network-16-full.nc (the command on the page)"
 HISTORY = "an earlier reading with fewer chains, quoted as such (finite_size.json of that commit)"
 HISTORY_SIZES = "an earlier reading over fewer sizes, quoted as such (finite_size.json of that commit)"
@@ -73,8 +75,9 @@ ELSEWHERE: dict[str, dict[str, str]] = {
 
 def pages() -> list[str]:
     """The README and every Markdown page of the documentation, relative to the repository."""
-    return ["README.md"] + sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md")
-                                  if "_build" not in p.parts)
+    return ["README.md"] + sorted(
+        str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md") if "_build" not in p.parts
+    )
 
 
 def _numbers(obj: object, out: set[float]) -> set[float]:
@@ -91,8 +94,11 @@ def _numbers(obj: object, out: set[float]) -> set[float]:
 
 def results_numbers(root: Path = ROOT) -> dict[str, set[float]]:
     """Every finite number of every results file, by the file's path."""
-    return {str(path.relative_to(root)): _numbers(json.loads(path.read_text()), set())
-            for folder in RESULTS for path in sorted((root / folder).glob("*.json"))}
+    return {
+        str(path.relative_to(root)): _numbers(json.loads(path.read_text()), set())
+        for folder in RESULTS
+        for path in sorted((root / folder).glob("*.json"))
+    }
 
 
 def _holds(numbers: set[float], printed: str) -> bool:
@@ -118,24 +124,30 @@ def test_every_interval_quoted_is_in_a_results_file_or_its_source_is_named() -> 
     quoted = {page: (ROOT / page).read_text(encoding="utf-8") for page in pages()}
     assert len(INTERVAL.findall(quoted["README.md"])) >= 12, "the README's verdict table quotes intervals"
     assert len(INTERVAL.findall(quoted["docs/findings/index.md"])) >= 20, "the table of every claim quotes intervals"
-    missing = {page: found for page, text in quoted.items()
-               if (found := unsourced(text, files, ELSEWHERE.get(page, {})))}
-    assert missing == {}, (f"intervals found in no results file under {RESULTS}: {missing}. Fix: quote the "
-                           "committed result, commit the result the number comes from, or name its source in "
-                           "ELSEWHERE")
+    missing = {
+        page: found for page, text in quoted.items() if (found := unsourced(text, files, ELSEWHERE.get(page, {})))
+    }
+    assert missing == {}, (
+        f"intervals found in no results file under {RESULTS}: {missing}. Fix: quote the "
+        "committed result, commit the result the number comes from, or name its source in "
+        "ELSEWHERE"
+    )
 
 
 def test_the_listed_exceptions_are_still_quoted() -> None:
-    stale = {page: [i for i in listed if i not in (ROOT / page).read_text(encoding="utf-8")]
-             for page, listed in ELSEWHERE.items()}
+    stale = {
+        page: [i for i in listed if i not in (ROOT / page).read_text(encoding="utf-8")]
+        for page, listed in ELSEWHERE.items()
+    }
     assert {page: s for page, s in stale.items() if s} == {}, "ELSEWHERE lists intervals no page quotes: remove them"
 
 
 def test_a_number_typed_by_hand_is_caught(tmp_path: Path) -> None:
     (tmp_path / "studies" / "results").mkdir(parents=True)
     (tmp_path / "speed" / "results").mkdir(parents=True)
-    (tmp_path / "studies" / "results" / "a.json").write_text(json.dumps(
-        {"s": {"value": 2.9712, "low": 2.7468, "high": 3.1849}, "other": [-0.2249, -0.41]}))
+    (tmp_path / "studies" / "results" / "a.json").write_text(
+        json.dumps({"s": {"value": 2.9712, "low": 2.7468, "high": 3.1849}, "other": [-0.2249, -0.41]})
+    )
     files = results_numbers(tmp_path)
     assert unsourced("s = 2.97 [2.75, 3.18]", files) == []
     assert unsourced("s = 2.97 [2.75, 3.19]", files) == ["2.97 [2.75, 3.19]"]  # the high end mistyped

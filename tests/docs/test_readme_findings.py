@@ -22,7 +22,7 @@ def readme_table(text: str) -> list[str]:
     """The lines of the README between the findings table's markers."""
     lines = text.split("\n")
     start = lines.index(BEGIN) + 1
-    return lines[start:lines.index("<!-- /table -->", start)]
+    return lines[start : lines.index("<!-- /table -->", start)]
 
 
 def test_the_readme_holds_the_table_of_the_results_on_main(findings, capsys):
@@ -91,21 +91,36 @@ def test_the_control_row_says_what_is_landed_until_read_and_both_verdicts_once_r
     """Issue 52: the T_d row reads the registered reader's file; before a size is read it states only the chains
     landed (no exponent); once read, the verdicts of +1 and of 0 at each N and the paired reading, in the limit."""
     plus, zero = findings.TD_CONTROL_CLAIMS["+1"], findings.TD_CONTROL_CLAIMS["0"]
-    waiting = {"stages": {}, "landed": {"stage 1 N=1000": {"registered": 40, "m2": 31, "minf": 30},
-                                        "stage 1 N=2000": {"registered": 20, "m2": 2, "minf": 2},
-                                        "stage 2 N=1000": {"registered": 200, "m2": 31, "minf": 30}}}
+    waiting = {
+        "stages": {},
+        "landed": {
+            "stage 1 N=1000": {"registered": 40, "m2": 31, "minf": 30},
+            "stage 1 N=2000": {"registered": 20, "m2": 2, "minf": 2},
+            "stage 2 N=1000": {"registered": 200, "m2": 31, "minf": 30},
+        },
+    }
     row = findings.td_control_row(waiting)
     assert row[1] == "not read yet" and row[2] == "stage 1 chains landed: 30 / 40 (N = 1000), 2 / 20 (N = 2000)"
 
     def reading(verdict, value, low, high):
         return [{"verdict": verdict, "value": value, "interval": [low, high]}, {"verdict": "supported"}]
 
-    read = {"stages": {"stage 1": {
-        "N=1000": {plus: reading("refuted", -0.213, -2.525, 1.536),
-                   zero: reading("inconclusive", -0.213, -2.525, 1.536)},
-        "N=2000": {plus: reading("inconclusive", 0.324, -0.48, 1.19),
-                   zero: reading("inconclusive", 0.324, -0.48, 1.19)},
-        "joint": {}}}, "landed": waiting["landed"]}
+    read = {
+        "stages": {
+            "stage 1": {
+                "N=1000": {
+                    plus: reading("refuted", -0.213, -2.525, 1.536),
+                    zero: reading("inconclusive", -0.213, -2.525, 1.536),
+                },
+                "N=2000": {
+                    plus: reading("inconclusive", 0.324, -0.48, 1.19),
+                    zero: reading("inconclusive", 0.324, -0.48, 1.19),
+                },
+                "joint": {},
+            }
+        },
+        "landed": waiting["landed"],
+    }
     row = findings.td_control_row(read)
     assert row[1] == "1000: refuted / inconclusive, 2000: inconclusive (stage 1)"
     assert row[2] == "−0.2 [−2.5, 1.5], 0.3 [−0.5, 1.2]"  # the primary at each N, in the verdicts' order
@@ -125,8 +140,10 @@ def test_the_control_row_adds_the_difference_pooled_over_n_and_says_one_verdict_
         ev = reading("refuted", 3.0, 2.5, 3.4, "extreme value, difference")  # first in the block, not the pooled one
         return [ev, reading(verdict, value, low, high, findings.POOLED)]
 
-    sizes = {f"N={n}": {c: [reading("inconclusive", v, v - 1.2, v + 1.2)] for c in (plus, zero)}
-             for n, v in ((1000, -0.158), (2000, 0.025))}
+    sizes = {
+        f"N={n}": {c: [reading("inconclusive", v, v - 1.2, v + 1.2)] for c in (plus, zero)}
+        for n, v in ((1000, -0.158), (2000, 0.025))
+    }
     pooled = {plus: joint(-0.06, -0.96, 0.84), zero: joint(-0.06, -0.96, 0.84)}
     read = {"stages": {"stage 1": {**sizes, "joint": pooled}}, "landed": {}}
     row = findings.td_control_row(read)

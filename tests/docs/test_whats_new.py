@@ -28,8 +28,11 @@ def deprecations() -> dict[str, str]:
 def unlisted(page: str, names: dict[str, str]) -> list[str]:
     """The deprecations ``page`` does not list as a row naming the old name and its replacement."""
     rows = [line for line in page.splitlines() if line.startswith("|")]
-    return sorted(old for old, new in names.items()
-                  if not any(f"`{old}`" in row and new.removeprefix("ds.") in row for row in rows))
+    return sorted(
+        old
+        for old, new in names.items()
+        if not any(f"`{old}`" in row and new.removeprefix("ds.") in row for row in rows)
+    )
 
 
 def test_every_deprecation_is_on_the_page_with_its_replacement() -> None:

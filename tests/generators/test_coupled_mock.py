@@ -36,10 +36,12 @@ def test_the_density_excess_is_found_in_the_counts_of_the_common_unit():
     """Known answer: below x of the large-N unit, N = 1000 holds (1 + e) / (1 + e/8) as many modes per particle as
     N = 8000 (no G(N) here, so the unit is the same)."""
     c = GlassCouplings(4.6, density_excess=0.5, modulus_scatter=0.0)
-    small = _count_below(coupled_glass_mock(1000, 600, spectrum=POWER_LAW, couplings=c, k=12, levels="poisson",
-                                             seed=2), 4.6, 0.2)
-    large = _count_below(coupled_glass_mock(8000, 100, spectrum=POWER_LAW, couplings=c, k=20, levels="poisson",
-                                             seed=3), 4.6, 0.2)
+    small = _count_below(
+        coupled_glass_mock(1000, 600, spectrum=POWER_LAW, couplings=c, k=12, levels="poisson", seed=2), 4.6, 0.2
+    )
+    large = _count_below(
+        coupled_glass_mock(8000, 100, spectrum=POWER_LAW, couplings=c, k=20, levels="poisson", seed=3), 4.6, 0.2
+    )
     expected = 1.5 * (0.2 / 0.3) ** 5  # modes below 0.2 at N = 1000 without the excess
     assert small.mean() == pytest.approx(expected * 1.5, rel=4 / math.sqrt(expected * 1.5 * 600))
     assert large.mean() / 8 == pytest.approx(expected * 1.0625, rel=4 / math.sqrt(expected * 8 * 100))
@@ -61,9 +63,14 @@ def test_the_coupling_ranks_g_with_the_lowest_mode_and_keeps_the_mean_count():
 def test_goe_levels_repel_and_poisson_levels_do_not():
     c = GlassCouplings(4.6)
     dense = CurvedSpectrum(2 * 8e-3 * 5 / 0.3**5, 4.0, 4.0, 1.0)  # 8 soft modes below 0.3: r from soft levels
-    r = {lv: coupling_statistics(*(lambda m: (m.omega, m.shear_modulus))(
-        coupled_glass_mock(1000, 150, spectrum=dense, couplings=c, levels=lv, k=12, seed=5)))["r_tilde"]
-         for lv in ("goe", "poisson")}
+    r = {
+        lv: coupling_statistics(
+            *(lambda m: (m.omega, m.shear_modulus))(
+                coupled_glass_mock(1000, 150, spectrum=dense, couplings=c, levels=lv, k=12, seed=5)
+            )
+        )["r_tilde"]
+        for lv in ("goe", "poisson")
+    }
     # Atas et al.: 0.531 (GOE), 0.386 (Poisson); the mock's unfolded stretch of a finite GOE matrix reads ≈ 0.49
     assert r["goe"] > 0.46 and r["poisson"] == pytest.approx(0.386, abs=0.04)
 

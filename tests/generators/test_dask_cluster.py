@@ -48,9 +48,21 @@ RUN_TIMEOUT_S = 240.0
 #: 1600 x 1600 eigenproblem per part, a few seconds each), so the run is still going when
 #: the first part is written.
 GENERATE_ARGS = [
-    "generate", "spring_network",
-    "--grid", "delta=0.1,0.2", "--grid", "connectivity=nearest", "--grid", "spring=constant",
-    "--set", "n_side=40", "--samples", "3", "--seed", "1717", "--no-progress",
+    "generate",
+    "spring_network",
+    "--grid",
+    "delta=0.1,0.2",
+    "--grid",
+    "connectivity=nearest",
+    "--grid",
+    "spring=constant",
+    "--set",
+    "n_side=40",
+    "--samples",
+    "3",
+    "--seed",
+    "1717",
+    "--no-progress",
 ]
 N_PARTS = 6
 _ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
@@ -119,9 +131,28 @@ class DaskDeployment:
             local.mkdir()
             self.workers.append(
                 _start(
-                    [*dask, "worker", self.address, "--name", f"w{i}", "--nthreads", "1", "--nworkers", "1",
-                     "--host", "127.0.0.1", "--worker-port", str(_free_port()), "--nanny-port", str(_free_port()),
-                     "--no-dashboard", "--local-directory", str(local), "--death-timeout", "60"],
+                    [
+                        *dask,
+                        "worker",
+                        self.address,
+                        "--name",
+                        f"w{i}",
+                        "--nthreads",
+                        "1",
+                        "--nworkers",
+                        "1",
+                        "--host",
+                        "127.0.0.1",
+                        "--worker-port",
+                        str(_free_port()),
+                        "--nanny-port",
+                        str(_free_port()),
+                        "--no-dashboard",
+                        "--local-directory",
+                        str(local),
+                        "--death-timeout",
+                        "60",
+                    ],
                     self.scratch / f"worker-{i}.log",
                     local,  # not the working directory of `generate`: part paths must be absolute
                 )
@@ -160,7 +191,9 @@ class DaskDeployment:
         return self.workers[int(busy[0].removeprefix("w"))]
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.scratch.glob("*.log")))
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(self.scratch.glob("*.log"))
+        )
 
     def stop(self) -> None:
         for proc in [*self.workers, self.scheduler]:
@@ -216,7 +249,9 @@ def test_generate_on_a_scheduler_survives_a_killed_worker_and_matches_a_local_ru
         deadline = time.monotonic() + RUN_TIMEOUT_S
         parts: list[Path] = []
         while not parts:  # the first final part file (temporaries are hidden .*.tmp-* files)
-            assert run.poll() is None, f"generate ended before any part appeared:\n{log.read_text()}\n{deployment.logs()}"
+            assert run.poll() is None, (
+                f"generate ended before any part appeared:\n{log.read_text()}\n{deployment.logs()}"
+            )
             assert time.monotonic() < deadline, f"no part after {RUN_TIMEOUT_S} s:\n{deployment.logs()}"
             parts = sorted((remote / "parts").glob("*/sample-*.nc"))
             time.sleep(0.05)

@@ -25,8 +25,9 @@ FD_RTOL = 1e-4
 
 def _fd_modulus(config: Configuration, pot: PairPotential, alpha: int, beta: int, relax: bool) -> float:
     """(E(γ) − 2E(0) + E(−γ))/(γ² V) of the simple shear r^α += γ r^β (:mod:`strain_fd`)."""
-    return second_derivative(config, pot, interacting_pairs(config, pot), GAMMA,
-                             strain_matrix(config.dimension, alpha, beta), relax)
+    return second_derivative(
+        config, pot, interacting_pairs(config, pot), GAMMA, strain_matrix(config.dimension, alpha, beta), relax
+    )
 
 
 @pytest.fixture(scope="module")
@@ -118,8 +119,13 @@ def _glass_dataset(config: Configuration, taper: int = 2):
             "eigenvalue": (("sample", "mode"), np.ones((1, 4))),
         },
         coords={"sample": [0], "taper_order": taper, "spatial": list("xyz"[: config.dimension])},
-        attrs={"generator": "soft_spheres", "potential": "soft_sphere", "potential_exponent": 12,
-               "potential_cutoff_table": 1.955, "spatial_dimension": config.dimension},
+        attrs={
+            "generator": "soft_spheres",
+            "potential": "soft_sphere",
+            "potential_exponent": 12,
+            "potential_cutoff_table": 1.955,
+            "spatial_dimension": config.dimension,
+        },
     )
 
 

@@ -106,8 +106,9 @@ def glass() -> Configuration:
 
 
 def _atoms(config: Configuration, calculator: Any) -> Any:
-    atoms = ase.Atoms("H" * config.n_particles, positions=config.positions, cell=np.eye(3) * config.box_length,
-                      pbc=True)
+    atoms = ase.Atoms(
+        "H" * config.n_particles, positions=config.positions, cell=np.eye(3) * config.box_length, pbc=True
+    )
     atoms.arrays["diameter"] = config.sizes.copy()
     atoms.set_array("charge", config.sizes.copy())  # matscipy hands q_i, q_j to the pair function
     atoms.calc = calculator
@@ -197,7 +198,7 @@ def third_party_bulk_modulus(config: Configuration) -> dict[str, float]:
     for sign in (-1, 1):
         relaxed = _relaxed(reference, (1 + sign * STRAIN_STEP) * np.eye(3))
         pressure[sign] = -np.trace(relaxed.get_stress(voigt=False)) / 3
-    volume_ratio = ((1 + STRAIN_STEP) ** 3 - (1 - STRAIN_STEP) ** 3)  # (V+ - V-) / V
+    volume_ratio = (1 + STRAIN_STEP) ** 3 - (1 - STRAIN_STEP) ** 3  # (V+ - V-) / V
     k_ase = float(-(pressure[1] - pressure[-1]) / volume_ratio)
     return {"matscipy": k_matscipy, "ase_finite_strain": k_ase}
 

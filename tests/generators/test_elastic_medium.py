@@ -273,8 +273,18 @@ def test_medium_current_correlation_wavevectors_and_attributes() -> None:
         ({"n_vectors": 1000, "n_side": 4}, ValueError, "n_vectors must be <= 2 N - 2 = 30"),
         ({"colour": "red"}, ValueError, r"unknown elastic-medium parameter\(s\) \['colour'\]"),
     ],
-    ids=["ratio-high", "ratio-one", "modulation", "inclusion-size", "variant", "small", "float-side", "speed",
-         "vectors", "unknown-key"],
+    ids=[
+        "ratio-high",
+        "ratio-one",
+        "modulation",
+        "inclusion-size",
+        "variant",
+        "small",
+        "float-side",
+        "speed",
+        "vectors",
+        "unknown-key",
+    ],
 )
 def test_bad_settings_are_refused(settings: dict, error: type, match: str) -> None:
     with pytest.raises(error, match=match):
@@ -323,8 +333,23 @@ def test_generate_elastic_medium_from_the_cli(tmp_path: Path) -> None:
     from vdosbench.cli import main
 
     out = tmp_path / "elastic"
-    argv = ["generate", "elastic_medium", "--grid", "variant=random", "--grid", "k_G=0,1.0", "--set", "n_side=4",
-            "--samples", "2", "--output", str(out), "--workers", "1", "--no-progress"]
+    argv = [
+        "generate",
+        "elastic_medium",
+        "--grid",
+        "variant=random",
+        "--grid",
+        "k_G=0,1.0",
+        "--set",
+        "n_side=4",
+        "--samples",
+        "2",
+        "--output",
+        str(out),
+        "--workers",
+        "1",
+        "--no-progress",
+    ]
     assert main(argv) == 0
     ds = open_dataset(out / "ensemble.nc")
     assert ds["eigenvalue"].dims == ("variant", "k_G", "sample", "mode")

@@ -72,8 +72,7 @@ def test_the_interval_ignores_correlations_shorter_than_a_block_only() -> None:
     rng = np.random.default_rng(11)
     t = np.arange(0.0, 100_000.0, 10.0)
     covered = sum(
-        (lambda d: d.low <= 0.0 <= d.high)(energy_drift(t, 1.2 + _ar1(rng, t.size, 5_000.0, 0.01)))
-        for _ in range(100)
+        (lambda d: d.low <= 0.0 <= d.high)(energy_drift(t, 1.2 + _ar1(rng, t.size, 5_000.0, 0.01))) for _ in range(100)
     )
     assert covered / 100 < 0.85
 

@@ -118,8 +118,10 @@ def blas_probe_sample(params: Mapping[str, Any], seed: np.random.SeedSequence, s
     ds = toy_sample({**params, "delta": 0.0, "kind": "a", "fail_flag": ""}, seed, sample)
     blas = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
     ds.attrs.update(
-        blas_threads_seen=max(blas, default=-1), omp_env=os.environ.get("OMP_NUM_THREADS", "unset"),
-        numba_threads_seen=numba.get_num_threads(), numba_pool=numba.config.NUMBA_NUM_THREADS,
+        blas_threads_seen=max(blas, default=-1),
+        omp_env=os.environ.get("OMP_NUM_THREADS", "unset"),
+        numba_threads_seen=numba.get_num_threads(),
+        numba_pool=numba.config.NUMBA_NUM_THREADS,
         numba_env=os.environ.get("NUMBA_NUM_THREADS", "unset"),
         malloc_trim_env=os.environ.get("MALLOC_TRIM_THRESHOLD_", "unset"),
     )
@@ -140,9 +142,7 @@ def client2() -> Iterator[Any]:
     """A two-worker local cluster shared by the tests of this module."""
     distributed = pytest.importorskip("distributed")
     with (
-        distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-        ) as cluster,
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         distributed.Client(cluster) as client,
     ):
         yield client
@@ -167,9 +167,7 @@ def test_one_and_two_workers_give_identical_datasets(tmp_path: Path, client2: An
     one = run_ensemble(TOY, n_samples=3, root_seed=11, output=tmp_path / "one", n_workers=1, progress=True)
     bar = capsys.readouterr().err
     assert "ensemble-toy" in bar and "12/12" in bar, bar
-    two = run_ensemble(
-        TOY, n_samples=3, root_seed=11, output=tmp_path / "two", client=client2, progress=False
-    )
+    two = run_ensemble(TOY, n_samples=3, root_seed=11, output=tmp_path / "two", client=client2, progress=False)
 
     xr.testing.assert_identical(_without_run_attrs(one), _without_run_attrs(two))
     assert one.attrs["history"] != "" and set(RUN_SPECIFIC_ATTRS) == {"history"}
@@ -201,9 +199,7 @@ def test_one_and_two_workers_give_identical_datasets(tmp_path: Path, client2: An
     single = open_dataset(part)
     assert single.attrs["parameter_names"] == "delta kind"
     assert float(single["delta"]) == 0.1 and str(single["kind"].values) == "b"
-    np.testing.assert_array_equal(
-        single["eigenvalue"].values[0], one["eigenvalue"].sel(delta=0.1, kind="b", sample=2)
-    )
+    np.testing.assert_array_equal(single["eigenvalue"].values[0], one["eigenvalue"].sel(delta=0.1, kind="b", sample=2))
 
 
 def test_generator_by_name_on_a_scheduler_address(tmp_path: Path, client2: Any) -> None:
@@ -307,9 +303,7 @@ def test_interrupted_run_resumes_and_matches_an_uninterrupted_run(tmp_path: Path
     assert len(before) == 11
 
     flag.unlink()
-    resumed = run_ensemble(
-        TOY, fixed=fixed, n_samples=3, root_seed=5, output=out, client=client2, progress=False
-    )
+    resumed = run_ensemble(TOY, fixed=fixed, n_samples=3, root_seed=5, output=out, client=client2, progress=False)
     after = _stats(out / "parts")
     assert set(after) - set(before) == {"delta-0.1__kind-b/sample-0001.nc"}
     assert {k: after[k] for k in before} == before  # finished parts were not rewritten
@@ -353,9 +347,7 @@ def test_an_ensemble_without_grid_parameters(tmp_path: Path, client2: Any) -> No
         progress=False,
     )
     check(ds)
-    assert (
-        ds["eigenvalue"].dims == ("sample", "mode") and ds.attrs["delta"] == 0.1 and ds.attrs["grid"] == "{}"
-    )
+    assert ds["eigenvalue"].dims == ("sample", "mode") and ds.attrs["delta"] == 0.1 and ds.attrs["grid"] == "{}"
     assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "parts").rglob("*.nc")) == [
         "parts/single-point/sample-0000.nc",
         "parts/single-point/sample-0001.nc",
@@ -374,9 +366,7 @@ def test_sample_seed_is_the_spawned_child_of_the_root_seed() -> None:
 
 
 def test_a_point_and_sample_give_the_same_values_whatever_the_grid(tmp_path: Path, client2: Any) -> None:
-    full = run_ensemble(
-        TOY, n_samples=2, root_seed=21, output=tmp_path / "full", client=client2, progress=False
-    )
+    full = run_ensemble(TOY, n_samples=2, root_seed=21, output=tmp_path / "full", client=client2, progress=False)
     sub = run_ensemble(
         TOY,
         grid={"kind": ["b"], "delta": [0.1, 0.3]},  # other order, other values, more samples
@@ -392,14 +382,11 @@ def test_a_point_and_sample_give_the_same_values_whatever_the_grid(tmp_path: Pat
     # common random numbers: the same sample is the same realisation at every point,
     # λ / scale(delta, kind) does not depend on the point ...
     reduced = full["eigenvalue"] / (
-        (1.0 + full["delta"])
-        * xr.DataArray(list(KIND_SCALE.values()), dims="kind", coords={"kind": list(KIND_SCALE)})
+        (1.0 + full["delta"]) * xr.DataArray(list(KIND_SCALE.values()), dims="kind", coords={"kind": list(KIND_SCALE)})
     )
     np.testing.assert_allclose(reduced.sel(delta=0.0, kind="a"), reduced.sel(delta=0.1, kind="b"), rtol=1e-12)
     # ... while different samples are different realisations
-    assert not np.allclose(
-        reduced.sel(delta=0.0, kind="a", sample=0), reduced.sel(delta=0.0, kind="a", sample=1)
-    )
+    assert not np.allclose(reduced.sel(delta=0.0, kind="a", sample=0), reduced.sel(delta=0.0, kind="a", sample=1))
     # another root seed gives other values
     other = run_ensemble(
         TOY,
@@ -480,14 +467,10 @@ def test_a_folder_of_another_ensemble_is_refused(tmp_path: Path, client2: Any) -
     with pytest.raises(
         EnsembleSettingsError, match=r"holds parts of a different ensemble \(root_seed: 1 on disk, 2 now\)"
     ):
-        run_ensemble(
-            TOY, grid=grid, n_samples=1, root_seed=2, output=tmp_path, client=client2, progress=False
-        )
+        run_ensemble(TOY, grid=grid, n_samples=1, root_seed=2, output=tmp_path, client=client2, progress=False)
     # growing the ensemble (more samples) reuses the finished part
     first = _stats(tmp_path / "parts")
-    grown = run_ensemble(
-        TOY, grid=grid, n_samples=2, root_seed=1, output=tmp_path, client=client2, progress=False
-    )
+    grown = run_ensemble(TOY, grid=grid, n_samples=2, root_seed=1, output=tmp_path, client=client2, progress=False)
     assert grown.sizes["sample"] == 2 and _stats(tmp_path / "parts").items() >= first.items()
 
 
@@ -575,12 +558,18 @@ def test_spring_network_ensemble_end_to_end(tmp_path: Path, client2: Any) -> Non
     ("generator", "kwargs", "message"),
     [
         ("spring_network", {"fixed": {"n_side": "abc"}}, r"n_side must be an integer ≥ 3, found 'abc'"),
-        ("spring_network", {"grid": {"delta": [0.1, 0.6], "connectivity": ["nearest"], "spring": ["constant"]}},
-         r"at grid point delta=0\.6, connectivity=nearest, spring=constant: delta must satisfy"),
+        (
+            "spring_network",
+            {"grid": {"delta": [0.1, 0.6], "connectivity": ["nearest"], "spring": ["constant"]}},
+            r"at grid point delta=0\.6, connectivity=nearest, spring=constant: delta must satisfy",
+        ),
         ("soft_spheres", {"fixed": {"n_sweeps": -1}}, r"n_sweeps"),
         ("nine_node_toy", {"grid": {"variant": ["lattice", "twisted"]}}, r"variant must be one of"),
-        ("soft_spheres_equilibrated", {"fixed": {"equilibration_sweeps": 5, "spacing_sweeps": 10}},
-         r"equilibration_sweeps = 5 < spacing_sweeps = 10"),
+        (
+            "soft_spheres_equilibrated",
+            {"fixed": {"equilibration_sweeps": 5, "spacing_sweeps": 10}},
+            r"equilibration_sweeps = 5 < spacing_sweeps = 10",
+        ),
     ],
     ids=["type", "grid-value", "glass", "toy", "chain"],
 )
@@ -593,15 +582,21 @@ def test_bad_values_are_refused_in_the_parent_before_anything_is_written(
         raise AssertionError("a task was submitted for refused parameters")
 
     monkeypatch.setattr(ensemble, "_dask_client", no_cluster)
-    with pytest.raises(EnsembleSettingsError, match=rf"generator '{generator}' refuses its parameters.*{message}") as info:
+    with pytest.raises(
+        EnsembleSettingsError, match=rf"generator '{generator}' refuses its parameters.*{message}"
+    ) as info:
         run_ensemble(generator, n_samples=2, root_seed=0, output=tmp_path / "never", **kwargs)
     assert "Nothing was computed or written" in str(info.value)
     assert not (tmp_path / "never").exists()
 
 
 def test_a_grid_value_overrides_the_default_of_a_fixed_parameter() -> None:
-    spec = EnsembleSpec.create("soft_spheres", grid={"n_sweeps": [10, 20], "taper_order": [2],
-                                                     "parent_temperature": [1.0]}, n_samples=1, root_seed=0)
+    spec = EnsembleSpec.create(
+        "soft_spheres",
+        grid={"n_sweeps": [10, 20], "taper_order": [2], "parent_temperature": [1.0]},
+        n_samples=1,
+        root_seed=0,
+    )
     assert spec.grid["n_sweeps"] == (10, 20) and all(isinstance(v, int) for v in spec.grid["n_sweeps"])
     assert "n_sweeps" not in spec.fixed
     # and a fixed value overrides a default grid parameter
@@ -616,17 +611,27 @@ def test_a_manifest_without_parts_does_not_block_a_corrected_run(tmp_path: Path,
     """A start that wrote its manifest but no part (refused or killed early) has nothing to reuse."""
     out = tmp_path / "run"
     out.mkdir()
-    stale = EnsembleSpec.create(TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"n_mode": 5}, n_samples=1,
-                                root_seed=1).manifest()
+    stale = EnsembleSpec.create(
+        TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"n_mode": 5}, n_samples=1, root_seed=1
+    ).manifest()
     (out / "ensemble.json").write_text(json.dumps(stale))
-    ds = run_ensemble(TOY, grid={"delta": [0.0], "kind": ["a"]}, n_samples=1, root_seed=1, output=out,
-                      client=client2, progress=False)
+    ds = run_ensemble(
+        TOY, grid={"delta": [0.0], "kind": ["a"]}, n_samples=1, root_seed=1, output=out, client=client2, progress=False
+    )
     assert ds.sizes["mode"] == N_MODE
     assert json.loads((out / "ensemble.json").read_text())["fixed"]["n_mode"] == N_MODE
     # with a finished part, a different ensemble is still refused
     with pytest.raises(EnsembleSettingsError, match="holds parts of a different ensemble"):
-        run_ensemble(TOY, grid={"delta": [0.0], "kind": ["a"]}, fixed={"n_mode": 5}, n_samples=1, root_seed=1,
-                     output=out, client=client2, progress=False)
+        run_ensemble(
+            TOY,
+            grid={"delta": [0.0], "kind": ["a"]},
+            fixed={"n_mode": 5},
+            n_samples=1,
+            root_seed=1,
+            output=out,
+            client=client2,
+            progress=False,
+        )
 
 
 def test_a_parameter_added_later_at_its_default_keeps_a_folder_resumable(tmp_path: Path, client2: Any) -> None:
@@ -639,8 +644,16 @@ def test_a_parameter_added_later_at_its_default_keeps_a_folder_resumable(tmp_pat
     (tmp_path / "ensemble.json").write_text(json.dumps(manifest))
     first = _stats(tmp_path / "parts")
     with pytest.raises(EnsembleSettingsError, match=r"holds parts of a different ensemble \(fixed: "):
-        run_ensemble(TOY, grid=grid, fixed={"n_mode": 5}, n_samples=1, root_seed=1, output=tmp_path,
-                     client=client2, progress=False)
+        run_ensemble(
+            TOY,
+            grid=grid,
+            fixed={"n_mode": 5},
+            n_samples=1,
+            root_seed=1,
+            output=tmp_path,
+            client=client2,
+            progress=False,
+        )
     again = run_ensemble(TOY, grid=grid, n_samples=1, root_seed=1, output=tmp_path, client=client2, progress=False)
     assert again.sizes["sample"] == 1 and _stats(tmp_path / "parts") == first  # reused, not recomputed
     assert json.loads((tmp_path / "ensemble.json").read_text())["fixed"]["n_mode"] == N_MODE
@@ -664,8 +677,19 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
     flag = tmp_path / "fail-here"
     flag.write_text("0.1 b 1")
     out = tmp_path / "run"
-    argv = ["generate", "ensemble-toy", "--set", f"fail_flag={flag}", "--samples", "3", "--seed", "5",
-            "--no-progress", "--output", str(out)]
+    argv = [
+        "generate",
+        "ensemble-toy",
+        "--set",
+        f"fail_flag={flag}",
+        "--samples",
+        "3",
+        "--seed",
+        "5",
+        "--no-progress",
+        "--output",
+        str(out),
+    ]
     assert main(argv) == 2
     assert not (out / ".vdosbench.lock").exists()  # released after the failure: the re-run below is not "busy"
     err = capsys.readouterr().err
@@ -688,13 +712,16 @@ def test_a_part_failing_in_a_worker_is_reported_with_its_parameters_and_seed_by_
 
 def test_a_piece_holds_the_same_samples_as_the_whole_ensemble(tmp_path: Path, client2: Any) -> None:
     whole = run_ensemble(TOY, n_samples=4, root_seed=9, output=tmp_path / "whole", client=client2, progress=False)
-    piece = run_ensemble(TOY, n_samples=4, root_seed=9, output=tmp_path / "piece", client=client2, progress=False,
-                         first_sample=2)
+    piece = run_ensemble(
+        TOY, n_samples=4, root_seed=9, output=tmp_path / "piece", client=client2, progress=False, first_sample=2
+    )
     assert piece["sample"].values.tolist() == [2, 3]
     assert piece.attrs["first_sample"] == 2 and "first_sample" not in whole.attrs
     xr.testing.assert_equal(piece["eigenvalue"], whole["eigenvalue"].sel(sample=[2, 3]))
-    assert sorted(p.name for p in (tmp_path / "piece" / "parts").rglob("*.nc")) == ["sample-0002.nc"] * 4 + [
-        "sample-0003.nc"] * 4
+    assert (
+        sorted(p.name for p in (tmp_path / "piece" / "parts").rglob("*.nc"))
+        == ["sample-0002.nc"] * 4 + ["sample-0003.nc"] * 4
+    )
     status = ensemble_status(tmp_path / "piece")
     assert (status.done, status.expected, status.complete) == (8, 8, True)
     assert json.loads((tmp_path / "piece" / "ensemble.json").read_text())["first_sample"] == 2
@@ -708,17 +735,29 @@ def test_a_piece_holds_the_same_samples_as_the_whole_ensemble(tmp_path: Path, cl
 
 @pytest.mark.parametrize("first", [-1, 4, True, 1.5])
 def test_a_first_sample_outside_the_ensemble_is_refused(tmp_path: Path, first: Any) -> None:
-    with pytest.raises(EnsembleSettingsError, match=r"first_sample is .*; expected an integer in \[0, n_samples - 1\] "
-                                                    r"= \[0, 3\]"):
+    with pytest.raises(
+        EnsembleSettingsError,
+        match=r"first_sample is .*; expected an integer in \[0, n_samples - 1\] "
+        r"= \[0, 3\]",
+    ):
         run_ensemble(TOY, n_samples=4, root_seed=0, output=tmp_path / "never", first_sample=first)
     assert not (tmp_path / "never").exists()
 
 
 def test_a_first_sample_inside_a_chain_is_refused_before_anything_is_written(tmp_path: Path) -> None:
-    with pytest.raises(EnsembleSettingsError, match=r"first_sample is 7, not a multiple of chain_samples = 5: it "
-                                                    r"would split a chain.*e\.g\. 5"):
-        run_ensemble("soft_spheres_equilibrated", fixed={"chain_samples": 5}, n_samples=10, root_seed=0,
-                     output=tmp_path / "never", first_sample=7)
+    with pytest.raises(
+        EnsembleSettingsError,
+        match=r"first_sample is 7, not a multiple of chain_samples = 5: it "
+        r"would split a chain.*e\.g\. 5",
+    ):
+        run_ensemble(
+            "soft_spheres_equilibrated",
+            fixed={"chain_samples": 5},
+            n_samples=10,
+            root_seed=0,
+            output=tmp_path / "never",
+            first_sample=7,
+        )
     assert not (tmp_path / "never").exists()
 
 

@@ -30,8 +30,21 @@ def test_segments_of_an_ideal_gas_give_the_exact_tau_alpha_in_every_segment():
     n, q, b, p_swap = pos.shape[0], 6.87, 0.1, 0.2
     c = np.sin(q * b) / (q * b)
     expected = -1.0 / (n * np.log(1.0 - (1.0 - p_swap) * (1.0 - c) / n))
-    seg = relaxation_segments(pos, 70.0, sizes, species, soft_sphere_potential(), 0.5, q, np.random.default_rng(1),
-                              n_segments=3, max_segment_sweeps=400, step=b, p_swap=p_swap, waits=[0, 50, 100])
+    seg = relaxation_segments(
+        pos,
+        70.0,
+        sizes,
+        species,
+        soft_sphere_potential(),
+        0.5,
+        q,
+        np.random.default_rng(1),
+        n_segments=3,
+        max_segment_sweeps=400,
+        step=b,
+        p_swap=p_swap,
+        waits=[0, 50, 100],
+    )
     assert np.allclose(seg.acceptance, 1.0)
     assert np.all(np.abs(seg.tau_alpha / expected - 1.0) < 0.08), (seg.tau_alpha, expected)
     # the segments tile one chain: each starts where the previous one (plus its wait) ended
@@ -44,8 +57,20 @@ def test_segments_of_an_ideal_gas_give_the_exact_tau_alpha_in_every_segment():
 def test_segments_refuse_a_wait_list_of_the_wrong_length():
     pos, sizes, species = _dilute_gas(n=27)
     with pytest.raises(ValueError, match="one per segment"):
-        relaxation_segments(pos, 70.0, sizes, species, soft_sphere_potential(), 0.5, 6.87, np.random.default_rng(0),
-                            n_segments=2, max_segment_sweeps=10, step=0.1, waits=[10])
+        relaxation_segments(
+            pos,
+            70.0,
+            sizes,
+            species,
+            soft_sphere_potential(),
+            0.5,
+            6.87,
+            np.random.default_rng(0),
+            n_segments=2,
+            max_segment_sweeps=10,
+            step=0.1,
+            waits=[10],
+        )
 
 
 def test_step_calibration_reaches_the_target_and_leaves_the_state_alone():
@@ -62,8 +87,9 @@ def test_step_calibration_reaches_the_target_and_leaves_the_state_alone():
     order = np.argsort(cal.tried[:, 0])
     assert np.corrcoef(cal.tried[order, 0], cal.tried[order, 1])[0, 1] < -0.8
     with pytest.raises(ValueError, match="target acceptance"):
-        calibrate_step(start, config.box_length, config.sizes, config.species, pot, 0.3, np.random.default_rng(4),
-                       target=1.5)
+        calibrate_step(
+            start, config.box_length, config.sizes, config.species, pot, 0.3, np.random.default_rng(4), target=1.5
+        )
 
 
 def test_crystal_test_finds_a_perturbed_fcc_crystal_and_no_crystal_in_a_random_packing():

@@ -74,13 +74,17 @@ def test_lock_released_on_normal_exit_and_sequential_runs_never_busy(tmp_path: P
 
 
 def test_live_lock_of_another_process_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_SCRIPT, str(tmp_path), "60"], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_SCRIPT, str(tmp_path), "60"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         start = time.perf_counter()
-        with pytest.raises(FolderBusyError, match=rf"held by another run: pid {holder.pid} on host "
-                           rf"{socket.gethostname()}, running since 20\d\d-.*still alive.*Fix: wait"):
+        with pytest.raises(
+            FolderBusyError,
+            match=rf"held by another run: pid {holder.pid} on host "
+            rf"{socket.gethostname()}, running since 20\d\d-.*still alive.*Fix: wait",
+        ):
             with folder_lock(tmp_path):
                 pass
         assert time.perf_counter() - start < 1.0  # refused at once, no waiting
@@ -170,8 +174,9 @@ def test_lock_released_after_an_error(tmp_path: Path) -> None:
     """An error inside the run (here: the folder holds another ensemble) still releases the lock."""
     (tmp_path / "parts" / "variant-lattice").mkdir(parents=True)
     (tmp_path / "parts" / "variant-lattice" / "sample-0000.nc").write_bytes(b"x")
-    (tmp_path / "ensemble.json").write_text(json.dumps({"generator": "spring_network", "generator_version": "0",
-                                                        "fixed": {}, "root_seed": 1}))
+    (tmp_path / "ensemble.json").write_text(
+        json.dumps({"generator": "spring_network", "generator_version": "0", "fixed": {}, "root_seed": 1})
+    )
     with pytest.raises(EnsembleSettingsError, match="holds parts of a different ensemble"):
         run_ensemble("nine_node_toy", n_samples=1, root_seed=1, output=tmp_path, n_workers=1, progress=False)
     assert not (tmp_path / LOCK_NAME).exists()
@@ -227,8 +232,22 @@ def test_sigterm_releases_the_lock_of_a_running_generate(tmp_path: Path) -> None
     import signal
 
     out = tmp_path / "run"
-    argv = [sys.executable, "-m", "vdosbench", "generate", "spring_network", "--set", "n_side=30", "--samples", "40",
-            "--workers", "1", "--no-progress", "--output", str(out)]
+    argv = [
+        sys.executable,
+        "-m",
+        "vdosbench",
+        "generate",
+        "spring_network",
+        "--set",
+        "n_side=30",
+        "--samples",
+        "40",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(out),
+    ]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.time() + 120

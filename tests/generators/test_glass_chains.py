@@ -13,8 +13,14 @@ from vdosbench.generators.glasses.glass_chains import PRE_SWEEPS, ChainParams, g
 from vdosbench.validators import power_law_exponent
 from vdosbench.validators import bootstrap
 
-SMALL = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 20, "spacing_sweeps": 10,
-         "chain_samples": 3, "n_vectors": 3}
+SMALL = {
+    "n_particles": 128,
+    "parent_temperature": 0.5,
+    "equilibration_sweeps": 20,
+    "spacing_sweeps": 10,
+    "chain_samples": 3,
+    "n_vectors": 3,
+}
 
 
 def test_a_chain_yields_its_structures_in_order_with_chain_and_time():
@@ -50,15 +56,17 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
     fixed = {**SMALL, "chain_samples": 2}
     grid = {"taper_order": [2], "parent_temperature": [0.5]}
     fixed.pop("parent_temperature")
-    ds = run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a",
-                      n_workers=1, progress=False)
+    ds = run_ensemble(
+        gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a", n_workers=1, progress=False
+    )
     assert ds["chain"].values.ravel().tolist() == [0, 0, 1, 1]
     # chain c is seeded by sample_seed(root, c): the same as glass_chain called directly (the same chain and
     # inherent structure; the LAPACK of a one-thread worker may round the eigenvalues differently)
     direct = glass_chain({**fixed, "taper_order": 2, "parent_temperature": 0.5}, sample_seed(11, 1), 2)
     np.testing.assert_array_equal(ds["position"].values[0, 0, 3], direct[1]["position"].values[0])
-    np.testing.assert_allclose(ds["eigenvalue"].values[0, 0, 3], direct[1]["eigenvalue"].values[0], rtol=1e-9,
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        ds["eigenvalue"].values[0, 0, 3], direct[1]["eigenvalue"].values[0], rtol=1e-9, atol=1e-9
+    )
     # parts lost (between the writes of a chain, or a whole chain) are recomputed identically
     lost = tmp_path / "a" / "parts"
     part = sorted(lost.glob("*/sample-0003.nc"))[0]
@@ -66,8 +74,9 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
     part.unlink()
     (part.parent / "sample-0002.nc").unlink()  # the whole second chain is lost: two parts, one task
     capsys.readouterr()
-    again = run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a",
-                         n_workers=1, progress=True)
+    again = run_ensemble(
+        gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a", n_workers=1, progress=True
+    )
     bar = capsys.readouterr().err
     assert "2/4" in bar and "4/4" in bar  # the bar counts parts (2 on disk), not chains
     xr.testing.assert_identical(kept, xr.open_dataset(part).load())
@@ -76,8 +85,16 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
     memory = build_in_memory(gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11)
     np.testing.assert_array_equal(memory["position"].values, ds["position"].values)
     with pytest.raises(EnsembleSettingsError, match="not a multiple of chain_samples = 2"):
-        run_ensemble(gen.name, grid=grid, fixed=fixed, n_samples=3, root_seed=11, output=tmp_path / "b",
-                     n_workers=1, progress=False)
+        run_ensemble(
+            gen.name,
+            grid=grid,
+            fixed=fixed,
+            n_samples=3,
+            root_seed=11,
+            output=tmp_path / "b",
+            n_workers=1,
+            progress=False,
+        )
     assert not (tmp_path / "b").exists()  # refused before anything was written
 
 
@@ -130,8 +147,11 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
     from vdosbench.benchmark import evaluate_claim
 
     claims = {c.id: c for c in load_claims()}
-    for recipe in ("soft_spheres_n1000_equilibrated_1td_small", "soft_spheres_n1000_small",
-                   "lennard_jones_n1000_equilibrated_0.45_small"):
+    for recipe in (
+        "soft_spheres_n1000_equilibrated_1td_small",
+        "soft_spheres_n1000_small",
+        "lennard_jones_n1000_equilibrated_0.45_small",
+    ):
         out = tmp_path / recipe
         assert main(["generate", "--recipe", recipe, "--output", str(out), "--workers", "1", "--no-progress"]) == 0
         ds = xr.open_dataset(out / "ensemble.nc").load()
@@ -145,8 +165,23 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
         resampled = rival.points[0].measurement.settings["resampled"]
         assert ("chains" in resampled) == ("equilibrated" in recipe)
     levels = tmp_path / "levels"
-    assert main(["generate", "--recipe", "soft_spheres_n1600_levels_small", "--grid", "taper_order=2",
-                 "--output", str(levels), "--workers", "1", "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--recipe",
+                "soft_spheres_n1600_levels_small",
+                "--grid",
+                "taper_order=2",
+                "--output",
+                str(levels),
+                "--workers",
+                "1",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     ds = xr.open_dataset(levels / "ensemble.nc")
     assert "pair_psi" not in ds.variables and ds.sizes["site"] == 160
 
@@ -156,12 +191,14 @@ def test_taper_order_inf_is_stored_as_minus_one_whatever_the_input():
     from vdosbench.generators import EnsembleSpec
 
     for generator in ("soft_spheres", "soft_spheres_equilibrated", "lennard_jones"):
-        spec = EnsembleSpec.create(generator, grid={"taper_order": [2, float("inf")], "parent_temperature": [0.5]},
-                                   n_samples=5, root_seed=1)
+        spec = EnsembleSpec.create(
+            generator, grid={"taper_order": [2, float("inf")], "parent_temperature": [0.5]}, n_samples=5, root_seed=1
+        )
         assert spec.grid["taper_order"] == (2, -1)
         assert spec.parts()[-1][2].parent.name.startswith("taper_order--1")
-        fixed = EnsembleSpec.create(generator, grid={"parent_temperature": [0.5]}, fixed={"taper_order": "inf"},
-                                    n_samples=5, root_seed=1).fixed
+        fixed = EnsembleSpec.create(
+            generator, grid={"parent_temperature": [0.5]}, fixed={"taper_order": "inf"}, n_samples=5, root_seed=1
+        ).fixed
         assert fixed["taper_order"] == -1
     with pytest.raises(ValueError, match="taper_order"):
         EnsembleSpec.create("soft_spheres", grid={"taper_order": ["two"]}, n_samples=1, root_seed=1)

@@ -108,9 +108,22 @@ def test_a_small_box_excess_is_found_at_the_confirmatory_counts():
 @pytest.mark.parametrize("levels", ["poisson", "goe"])
 def test_extreme_value_recovers_its_input_on_poisson_and_goe_levels(levels):
     """Known answer s = 4, a = A omega_g^5 / 5: the joint fit with kappa free over N = 1000, 2000, 8000."""
-    pts = [_point(mock_glass_spectra(n, c, exponent=4.0, prefactor=0.036, k=12, levels=levels,
-                                     hybridisation=0.23 * (1000 / n) ** 0.24, modulus_scatter=0.0, seed=n + 1))
-           for n, c in ((1000, 400), (2000, 400), (8000, 200))]
+    pts = [
+        _point(
+            mock_glass_spectra(
+                n,
+                c,
+                exponent=4.0,
+                prefactor=0.036,
+                k=12,
+                levels=levels,
+                hybridisation=0.23 * (1000 / n) ** 0.24,
+                modulus_scatter=0.0,
+                seed=n + 1,
+            )
+        )
+        for n, c in ((1000, 400), (2000, 400), (8000, 200))
+    ]
     fit = extreme_value_fit(pts, law="free", n_bootstrap=200)
     m = fit.exponent.measurement
     assert m.low < 4.0 < m.high

@@ -32,15 +32,32 @@ SMALL: dict[str, dict[str, Any]] = {
     "inhomogeneous_medium": {"n_side": 6},
     "inhomogeneous_medium_closed_form": {"n_mode": 256, "n_omega": 40},
     "lennard_jones": {"n_particles": 40, "dimension": 2, "n_sweeps": 20, "n_vectors": 2},
-    "lennard_jones_equilibrated": {"n_particles": 40, "dimension": 2, "equilibration_sweeps": 20,
-                                   "spacing_sweeps": 10, "chain_samples": 1, "n_vectors": 2},
+    "lennard_jones_equilibrated": {
+        "n_particles": 40,
+        "dimension": 2,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_vectors": 2,
+    },
     "nine_node_toy": {},
     "soft_spheres": {"n_particles": 64, "n_sweeps": 20, "n_vectors": 2},
     "soft_spheres_lowest": {"n_particles": 64, "n_sweeps": 20, "n_lowest": 6, "n_vectors": 2},
-    "soft_spheres_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
-                                  "chain_samples": 1, "n_vectors": 2},
-    "soft_spheres_lowest_equilibrated": {"n_particles": 64, "equilibration_sweeps": 20, "spacing_sweeps": 10,
-                                         "chain_samples": 1, "n_lowest": 6, "n_vectors": 2},
+    "soft_spheres_equilibrated": {
+        "n_particles": 64,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_vectors": 2,
+    },
+    "soft_spheres_lowest_equilibrated": {
+        "n_particles": 64,
+        "equilibration_sweeps": 20,
+        "spacing_sweeps": 10,
+        "chain_samples": 1,
+        "n_lowest": 6,
+        "n_vectors": 2,
+    },
     "spring_network": {"n_side": 6, "n_vectors": 2},
 }
 
@@ -48,8 +65,16 @@ SMALL: dict[str, dict[str, Any]] = {
 OVERRIDE: dict[tuple[str, str], Any] = {
     ("elastic_medium", "k_G"): 2 * np.pi / 8,
     ("inhomogeneous_medium", "k_G"): 2 * np.pi / 6,
-    **{(g, "dimension"): 2 for g in ("inhomogeneous_medium", "soft_spheres", "soft_spheres_equilibrated",
-                                     "soft_spheres_lowest", "soft_spheres_lowest_equilibrated")},
+    **{
+        (g, "dimension"): 2
+        for g in (
+            "inhomogeneous_medium",
+            "soft_spheres",
+            "soft_spheres_equilibrated",
+            "soft_spheres_lowest",
+            "soft_spheres_lowest_equilibrated",
+        )
+    },
     **{(g, "dimension"): 3 for g in ("lennard_jones", "lennard_jones_equilibrated")},
 }
 #: Fixed values of one case that differ from SMALL: the 3D Lennard-Jones box needs N = 160 for its cutoff.
@@ -122,7 +147,7 @@ def test_grid_over_two_values(name: str, parameter: str) -> None:
     # each point, cut back from the padded ensemble, is the ensemble the generator makes for that value alone
     for values, point in points:
         alone = build_in_memory(name, grid={k: [v] for k, v in values.items()}, fixed=fixed, n_samples=n_samples)
-        (_, expected), = iter_points(alone)
+        ((_, expected),) = iter_points(alone)
         assert dict(point.sizes) == dict(expected.sizes), (values, dict(point.sizes), dict(expected.sizes))
         for var in expected.data_vars:
             if var in WALL_TIMES:
@@ -132,8 +157,11 @@ def test_grid_over_two_values(name: str, parameter: str) -> None:
 
 def test_padding_layout_of_a_sweep_grid() -> None:
     """``n_sweeps = 20, 30`` (the issue's AlignmentError): mc_record padded with NaN, lengths recorded."""
-    ds = build_in_memory("soft_spheres", grid={"n_sweeps": [20, 30], "taper_order": [2], "parent_temperature": [1.0]},
-                         fixed={"n_particles": 64, "n_vectors": 2})
+    ds = build_in_memory(
+        "soft_spheres",
+        grid={"n_sweeps": [20, 30], "taper_order": [2], "parent_temperature": [1.0]},
+        fixed={"n_particles": 64, "n_vectors": 2},
+    )
     assert ds.attrs["padded_dims"] == "mc_record"
     assert ds["mc_record_length"].squeeze().values.tolist() == [3, 4]  # records at sweeps 0, 10, 20 (, 30)
     assert ds["mc_record"].values.tolist() == [0, 10, 20, 30]  # the union of the points' coordinates

@@ -121,7 +121,9 @@ def test_force_constant_block_against_the_seed_formula() -> None:
     np.testing.assert_allclose(force_constant_blocks(sep, d1, d2), expected, rtol=1e-13, atol=1e-13)
 
 
-def test_mass_weighting_and_linear_operator(glass: tuple[Configuration, PairPotential, scipy.sparse.csr_matrix]) -> None:
+def test_mass_weighting_and_linear_operator(
+    glass: tuple[Configuration, PairPotential, scipy.sparse.csr_matrix],
+) -> None:
     config, pot, h = glass
     masses = np.random.default_rng(1).uniform(0.5, 2.0, config.n_particles)
     scale = np.repeat(masses**-0.5, 3)
@@ -133,7 +135,9 @@ def test_mass_weighting_and_linear_operator(glass: tuple[Configuration, PairPote
     np.testing.assert_allclose(op.rmatvec(x), h @ x, rtol=1e-14, atol=1e-12)
 
 
-def test_quenched_glass_has_exactly_d_zero_modes(glass: tuple[Configuration, PairPotential, scipy.sparse.csr_matrix]) -> None:
+def test_quenched_glass_has_exactly_d_zero_modes(
+    glass: tuple[Configuration, PairPotential, scipy.sparse.csr_matrix],
+) -> None:
     _, _, h = glass
     lam, _ = full_spectrum(h)
     flags = translation_zero_modes(lam.size, 3)

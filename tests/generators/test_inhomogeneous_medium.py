@@ -198,8 +198,11 @@ def test_closed_form_generator_random_draws_are_reproducible() -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("dimension", "n_side", "solver"), [(2, 16, "dense"), (3, 8, "dense"), (3, 16, "bloch")],
-                         ids=["2D-16-dense", "3D-8-dense", "3D-16-bloch"])
+@pytest.mark.parametrize(
+    ("dimension", "n_side", "solver"),
+    [(2, 16, "dense"), (3, 8, "dense"), (3, 16, "bloch")],
+    ids=["2D-16-dense", "3D-8-dense", "3D-16-bloch"],
+)
 def test_homogeneous_lowest_shell_is_c_times_k(dimension: int, n_side: int, solver: str) -> None:
     # k_G = 0: λ(k) = Σ_a 2(1 − cos k_a); the lowest shell (2d modes) sits at
     # k = 2π/L, ω = 2 sin(π/L), and c = 1 from exact homogenisation.
@@ -245,12 +248,14 @@ def test_homogeneous_low_frequency_count_is_debye_with_own_c(dimension: int, n_s
         assert abs(ratio - 1.0) > DEBYE_RTOL
 
 
-@pytest.mark.parametrize(("dimension", "n_side", "m"), [(2, 12, 2), (3, 8, 1), (3, 8, 3)],
-                         ids=["2D-12-m2", "3D-8-m1", "3D-8-m3"])
+@pytest.mark.parametrize(
+    ("dimension", "n_side", "m"), [(2, 12, 2), (3, 8, 1), (3, 8, 3)], ids=["2D-12-m2", "3D-8-m1", "3D-8-m3"]
+)
 def test_bloch_spectrum_equals_dense(dimension: int, n_side: int, m: int) -> None:
     # brute force: the full dense spectrum of the same layered medium
-    params = MediumParams(variant="modulation", k_G=2 * math.pi * m / n_side, dimension=dimension, n_side=n_side,
-                          modulation_amplitude=0.7)
+    params = MediumParams(
+        variant="modulation", k_G=2 * math.pi * m / n_side, dimension=dimension, n_side=n_side, modulation_amplitude=0.7
+    )
     medium = build_medium(params, _seed())
     dense = scipy.linalg.eigh(medium.hessian().toarray(), eigvals_only=True)
     np.testing.assert_allclose(layered_spectrum(medium), dense, rtol=0, atol=EIGENVALUE_ATOL)
@@ -258,12 +263,18 @@ def test_bloch_spectrum_equals_dense(dimension: int, n_side: int, m: int) -> Non
 
 @pytest.mark.parametrize("dimension", [2, 3], ids=["2D", "3D"])
 def test_layered_conductance_equals_homogenisation(dimension: int) -> None:
-    params = {"variant": "modulation", "k_G": 2 * math.pi * 2 / 8, "dimension": dimension, "n_side": 8,
-              "modulation_amplitude": 0.6}
+    params = {
+        "variant": "modulation",
+        "k_G": 2 * math.pi * 2 / 8,
+        "dimension": dimension,
+        "n_side": 8,
+        "modulation_amplitude": 0.6,
+    }
     ds = inhomogeneous_medium_sample(params, _seed(), 0)
     sigma = conductance_tensor(ds).values[0]
-    np.testing.assert_allclose(sigma, layered_conductance(build_medium(MediumParams(**params), _seed())),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(
+        sigma, layered_conductance(build_medium(MediumParams(**params), _seed())), rtol=0, atol=1e-12
+    )
 
 
 def _correlation_length(field: np.ndarray, spacing: float) -> float:
@@ -280,8 +291,12 @@ def _correlation_length(field: np.ndarray, spacing: float) -> float:
 def test_random_field_correlation_length_is_one_over_k_G() -> None:
     rng = np.random.default_rng(7)
     k_values = np.array([0.5, 1.0, 2.0])
-    xi = np.array([np.mean([_correlation_length(gaussian_random_field(32, 3, 0.5, k, rng), 0.5) for _ in range(4)])
-                   for k in k_values])
+    xi = np.array(
+        [
+            np.mean([_correlation_length(gaussian_random_field(32, 3, 0.5, k, rng), 0.5) for _ in range(4)])
+            for k in k_values
+        ]
+    )
     np.testing.assert_allclose(xi * k_values, 1.0, rtol=CORRELATION_RTOL)
     assert np.polyfit(np.log(k_values), np.log(xi), 1)[0] == pytest.approx(-1.0, abs=CORRELATION_SLOPE_ATOL)
     # built to fail: a filter of width 2 k_G (covariance exp(−2 k_G² r²)) has half the length
@@ -300,8 +315,9 @@ def test_random_medium_uses_the_field_on_bond_midpoints() -> None:
 
 
 def test_inclusions_are_soft_spheres_of_radius_one_over_k_G() -> None:
-    params = MediumParams(variant="inclusions", k_G=0.5, dimension=2, n_side=16, inclusion_fraction=0.2,
-                          inclusion_softness=0.1)
+    params = MediumParams(
+        variant="inclusions", k_G=0.5, dimension=2, n_side=16, inclusion_fraction=0.2, inclusion_softness=0.1
+    )
     medium = build_medium(params, _seed(4))
     # n = round(φ L² / (π R²)), R = 2: round(0.2·256/(4π)) = 4
     assert medium.n_inclusions == 4
@@ -320,8 +336,9 @@ def test_sample_passes_check_and_stores_springs(variant: str, dimension: int, n_
     n = n_side**dimension
     assert ds.sizes["mode"] == n and int(ds.pair_count[0]) == dimension * n
     assert ds["sample"].values.tolist() == [5]
-    hessian = build_medium(MediumParams(variant=variant, k_G=k_G, dimension=dimension, n_side=n_side),
-                           _seed()).hessian()
+    hessian = build_medium(
+        MediumParams(variant=variant, k_G=k_G, dimension=dimension, n_side=n_side), _seed()
+    ).hessian()
     vec = ds.eigenvector.values[0]
     lam = ds.eigenvalue.values[0][ds.vector_mode.values]
     residual = hessian @ vec.T - vec.T * lam
@@ -392,8 +409,11 @@ def test_current_correlation_of_homogeneous_lattice_follows_dispersion(dimension
     # Homogeneous lattice: the weight of q = 2πm/L lies on the plane waves with
     # that q, so C(q, ω) = π k_BT δ_η(ω − 2 sin(q/2)) ≈ c q for small q (c = 1).
     cq = medium_current_correlation(
-        {"variant": "random", "k_G": 0.0, "dimension": dimension, "n_side": n_side}, _seed(),
-        n_q=3, width=0.03, omega=np.linspace(0.005, 3.0, 600),
+        {"variant": "random", "k_G": 0.0, "dimension": dimension, "n_side": n_side},
+        _seed(),
+        n_q=3,
+        width=0.03,
+        omega=np.linspace(0.005, 3.0, 600),
     )
     q = cq.wavevector.values
     step = float(cq.omega[1] - cq.omega[0])
@@ -410,8 +430,12 @@ def test_current_correlation_of_modulated_medium_has_umklapp_replicas() -> None:
     L, m = 16, 4
     common = {"dimension": 2, "n_side": L}
     homog = medium_current_correlation({"variant": "modulation", "k_G": 0.0, **common}, _seed(), n_q=6, axes=[0])
-    mod = medium_current_correlation({"variant": "modulation", "k_G": 2 * math.pi * m / L,
-                                      "modulation_amplitude": 0.8, **common}, _seed(), n_q=6, axes=[0])
+    mod = medium_current_correlation(
+        {"variant": "modulation", "k_G": 2 * math.pi * m / L, "modulation_amplitude": 0.8, **common},
+        _seed(),
+        n_q=6,
+        axes=[0],
+    )
     assert _largest_degenerate_weight(homog).min() > 1 - WEIGHT_ATOL
     assert _largest_degenerate_weight(mod).min() < 0.99
 

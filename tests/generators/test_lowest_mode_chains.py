@@ -13,8 +13,14 @@ from vdosbench.generators.glasses.glass_chains import NONADDITIVE_SWAP_TAU_TD
 from vdosbench.generators.glasses.lowest_mode_chains import NONADDITIVE_N, TD_CHAINS, lowest_mode_chain
 from vdosbench.generators import T_D_NONADDITIVE
 
-CHAIN = {"n_particles": 128, "parent_temperature": 0.5, "equilibration_sweeps": 60, "spacing_sweeps": 10,
-         "chain_samples": 2, "record_every": 1}
+CHAIN = {
+    "n_particles": 128,
+    "parent_temperature": 0.5,
+    "equilibration_sweeps": 60,
+    "spacing_sweeps": 10,
+    "chain_samples": 2,
+    "record_every": 1,
+}
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +64,9 @@ def test_the_record_says_what_the_chain_and_the_analysis_did(parts: list) -> Non
 
 
 def test_a_too_short_trace_gives_nan_drift_not_an_error() -> None:
-    parts = lowest_mode_chain({**CHAIN, "record_every": 10, "chain_samples": 1, "n_lowest": 6},
-                              np.random.SeedSequence(1), first_sample=0)
+    parts = lowest_mode_chain(
+        {**CHAIN, "record_every": 10, "chain_samples": 1, "n_lowest": 6}, np.random.SeedSequence(1), first_sample=0
+    )
     assert np.isnan(parts[0]["energy_drift"].item())
 
 
@@ -126,8 +133,7 @@ def test_claims_on_the_highest_modes_are_not_scored_on_a_partial_spectrum(parts:
     from vdosbench.benchmark import Verdict
 
     claim = next(c for c in load_claims() if c.id == "schirmacher.poisson-highest-50")
-    ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override",
-                   combine_attrs="override")
+    ds = xr.concat(parts, "sample", data_vars="minimal", coords="minimal", compat="override", combine_attrs="override")
     result = evaluate_claim(claim, ds.expand_dims(taper_order=[2], parent_temperature=[0.5]))
     assert result.verdict is Verdict.INCONCLUSIVE
     assert all(p.measurement is None and "partial spectrum" in p.reason for p in result.points)

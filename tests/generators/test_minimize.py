@@ -63,11 +63,7 @@ def _one_blas_thread() -> Iterator[None]:
 def _start(pot: PairPotential, d: int, n: int, seed: int = 0) -> Configuration:
     """Random positions freed of overlaps (max |F| ≤ 10), a generic non-equilibrium configuration."""
     rng = np.random.default_rng(seed)
-    c = (
-        polydisperse_configuration(n, d, rng)
-        if pot.kind == KIND_SOFT_SPHERE
-        else kob_andersen_configuration(n, d, rng)
-    )
+    c = polydisperse_configuration(n, d, rng) if pot.kind == KIND_SOFT_SPHERE else kob_andersen_configuration(n, d, rng)
     x, *_ = fire_minimize(EnergyModel(c, pot), c.positions, 10.0, 10_000)
     return c.with_positions(x)
 
@@ -117,8 +113,21 @@ def test_square_root_free_t2_kernel_matches_the_generic_loop(non_additivity: flo
     generic, generic_blocks = np.empty_like(grad), np.empty((c.n_particles, 6))
     pi, pj, shift = model._lists[3:6]
     reference = _energy_gradient(
-        c.positions, pi, pj, shift, c.sizes, c.species, pot.sigma, pot.epsilon,
-        pot.cutoff, pot.kind, pot.exponent, pot.taper_order, pot.non_additivity, generic, generic_blocks,
+        c.positions,
+        pi,
+        pj,
+        shift,
+        c.sizes,
+        c.species,
+        pot.sigma,
+        pot.epsilon,
+        pot.cutoff,
+        pot.kind,
+        pot.exponent,
+        pot.taper_order,
+        pot.non_additivity,
+        generic,
+        generic_blocks,
     )
     assert energy == pytest.approx(reference, rel=1e-13)
     np.testing.assert_allclose(grad, generic, rtol=0, atol=1e-12 * np.abs(generic).max())
@@ -188,12 +197,22 @@ def test_a_perfect_translation_leaves_energy_and_forces_unchanged() -> None:
 
 @pytest.mark.parametrize(
     ("pot", "d", "n", "preconditioner"),
-    [(soft_sphere_potential(2), 3, 128, "none"), (soft_sphere_potential(2), 3, 128, "block_jacobi"),
-     (soft_sphere_potential(INFINITE_ORDER), 2, 64, "none"),
-     (soft_sphere_potential(INFINITE_ORDER), 2, 64, "block_jacobi"), (kob_andersen_potential(2), 3, 200, "none"),
-     (kob_andersen_potential(2), 3, 200, "block_jacobi")],
-    ids=["soft-m2-3d", "soft-m2-3d-block-jacobi", "soft-minf-2d", "soft-minf-2d-block-jacobi", "lj-m2-3d",
-         "lj-m2-3d-block-jacobi"],
+    [
+        (soft_sphere_potential(2), 3, 128, "none"),
+        (soft_sphere_potential(2), 3, 128, "block_jacobi"),
+        (soft_sphere_potential(INFINITE_ORDER), 2, 64, "none"),
+        (soft_sphere_potential(INFINITE_ORDER), 2, 64, "block_jacobi"),
+        (kob_andersen_potential(2), 3, 200, "none"),
+        (kob_andersen_potential(2), 3, 200, "block_jacobi"),
+    ],
+    ids=[
+        "soft-m2-3d",
+        "soft-m2-3d-block-jacobi",
+        "soft-minf-2d",
+        "soft-minf-2d-block-jacobi",
+        "lj-m2-3d",
+        "lj-m2-3d-block-jacobi",
+    ],
 )
 def test_quench_from_random_positions_reaches_a_stable_minimum(
     pot: PairPotential, d: int, n: int, preconditioner: str
@@ -202,7 +221,9 @@ def test_quench_from_random_positions_reaches_a_stable_minimum(
     c = polydisperse_configuration(n, d, rng) if pot.kind == KIND_SOFT_SPHERE else kob_andersen_configuration(n, d, rng)
     result = quench(c, pot, QuenchSettings(preconditioner=preconditioner))
     assert result.converged and result.max_force <= 1e-10
-    assert EnergyModel(result.config, pot).max_force(result.config.positions) == pytest.approx(result.max_force, rel=1e-6)
+    assert EnergyModel(result.config, pot).max_force(result.config.positions) == pytest.approx(
+        result.max_force, rel=1e-6
+    )
     lam = np.linalg.eigvalsh(hessian_matrix(result.config, pot).toarray())
     scale = lam[-1]
     # exactly d zero modes (translations) and no negative eigenvalue beyond rounding
@@ -264,8 +285,14 @@ def _reference_preconditioner(c: Configuration, pot: PairPotential, x: np.ndarra
 
 
 def _reference_lbfgs(
-    model: EnergyModel, c: Configuration, pot: PairPotential, tol: float, memory: int, preconditioned: bool,
-    refresh: int = 1, max_step: float = 0.1,
+    model: EnergyModel,
+    c: Configuration,
+    pot: PairPotential,
+    tol: float,
+    memory: int,
+    preconditioned: bool,
+    refresh: int = 1,
+    max_step: float = 0.1,
 ) -> tuple[np.ndarray, float, int]:
     """The algorithm of the compiled loop in NumPy: two-loop recursion (Nocedal & Wright Alg. 7.4) with
     H₀ = γ diag(H_ii)⁻¹ from hessian_matrix at the point of every ``refresh``-th iteration, or
@@ -323,11 +350,22 @@ def _reference_lbfgs(
 
 @pytest.mark.parametrize(
     ("pot", "d", "n", "preconditioner", "refresh"),
-    [(soft_sphere_potential(2), 3, 128, "none", 1), (soft_sphere_potential(2), 3, 128, "block_jacobi", 1),
-     (soft_sphere_potential(2), 3, 128, "block_jacobi", 10), (kob_andersen_potential(2), 2, 64, "none", 1),
-     (kob_andersen_potential(2), 2, 64, "block_jacobi", 1), (kob_andersen_potential(2), 2, 64, "block_jacobi", 7)],
-    ids=["soft-m2-3d", "soft-m2-3d-block-jacobi", "soft-m2-3d-block-jacobi-every-10", "lj-m2-2d",
-         "lj-m2-2d-block-jacobi", "lj-m2-2d-block-jacobi-every-7"],
+    [
+        (soft_sphere_potential(2), 3, 128, "none", 1),
+        (soft_sphere_potential(2), 3, 128, "block_jacobi", 1),
+        (soft_sphere_potential(2), 3, 128, "block_jacobi", 10),
+        (kob_andersen_potential(2), 2, 64, "none", 1),
+        (kob_andersen_potential(2), 2, 64, "block_jacobi", 1),
+        (kob_andersen_potential(2), 2, 64, "block_jacobi", 7),
+    ],
+    ids=[
+        "soft-m2-3d",
+        "soft-m2-3d-block-jacobi",
+        "soft-m2-3d-block-jacobi-every-10",
+        "lj-m2-2d",
+        "lj-m2-2d-block-jacobi",
+        "lj-m2-2d-block-jacobi-every-7",
+    ],
 )
 def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(
     pot: PairPotential, d: int, n: int, preconditioner: str, refresh: int
@@ -355,13 +393,14 @@ def test_compiled_lbfgs_reaches_the_minimum_of_the_python_reference_loop(
 
 @pytest.mark.parametrize(
     ("pot", "d", "n"),
-    [(soft_sphere_potential(2), 3, 128), (soft_sphere_potential(INFINITE_ORDER), 2, 64),
-     (kob_andersen_potential(2), 3, 200)],
+    [
+        (soft_sphere_potential(2), 3, 128),
+        (soft_sphere_potential(INFINITE_ORDER), 2, 64),
+        (kob_andersen_potential(2), 3, 200),
+    ],
     ids=["soft-m2-3d", "soft-minf-2d", "lj-m2-3d"],
 )
-def test_verlet_list_left_by_the_compiled_loop_gives_the_all_pairs_force(
-    pot: PairPotential, d: int, n: int
-) -> None:
+def test_verlet_list_left_by_the_compiled_loop_gives_the_all_pairs_force(pot: PairPotential, d: int, n: int) -> None:
     """After a quench from random positions (many rebuilds inside the compiled loop), the list it left
     behind, used as is, gives the brute-force all-pairs energy and gradient at the end point."""
     rng = np.random.default_rng(11)
@@ -464,8 +503,11 @@ def test_rebuild_criterion_uses_the_two_largest_displacements() -> None:
 
 def test_quench_result_records_the_settings_and_the_work() -> None:
     pot = soft_sphere_potential(2)
-    result = quench(polydisperse_configuration(128, 3, np.random.default_rng(3)), pot,
-                    QuenchSettings(lbfgs_memory=7, skin=0.2, outer_skin=0.4))
+    result = quench(
+        polydisperse_configuration(128, 3, np.random.default_rng(3)),
+        pot,
+        QuenchSettings(lbfgs_memory=7, skin=0.2, outer_skin=0.4),
+    )
     assert result.converged and result.lbfgs_memory == 7 and result.skin == 0.2
     assert result.n_evaluations >= result.lbfgs_iterations + result.prerelax_steps and result.n_builds > 1
 

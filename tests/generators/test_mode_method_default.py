@@ -92,8 +92,9 @@ def test_a_folder_made_before_the_parameter_resumes_with_chebyshev_only(tmp_path
     _prepare_folder(old, tmp_path / "a")  # as it was made: resumes (and the manifest now names the solver)
     assert json.loads((tmp_path / "a" / "ensemble.json").read_text())["fixed"]["mode_method"] == "chebyshev"
     # built to fail: the same folder resumed with the new default would mix solvers; refused, naming both
-    new = EnsembleSpec.create(recipe.generator, fixed={k: v for k, v in recipe.fixed.items() if k != "mode_method"},
-                              **args)
+    new = EnsembleSpec.create(
+        recipe.generator, fixed={k: v for k, v in recipe.fixed.items() if k != "mode_method"}, **args
+    )
     assert new.fixed["mode_method"] == "arpack"
     _old_folder(tmp_path / "b", old)
     with pytest.raises(EnsembleSettingsError, match="holds parts of a different ensemble.*mode_method"):

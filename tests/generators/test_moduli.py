@@ -46,14 +46,15 @@ def test_glass_moduli_match_finite_differences_of_strained_and_reminimised_energ
     m = elastic_moduli(config, pot)
     pairs = interacting_pairs(config, pot)
     for k, (a, b) in enumerate(shear_directions(d)):
-        np.testing.assert_allclose(m.shear[k], second_derivative(config, pot, pairs, EPS, strain_matrix(d, a, b), True),
-                                   rtol=FD_RTOL)
+        np.testing.assert_allclose(
+            m.shear[k], second_derivative(config, pot, pairs, EPS, strain_matrix(d, a, b), True), rtol=FD_RTOL
+        )
     for a in range(d):
         s = strain_matrix(d, a, a)
-        np.testing.assert_allclose(m.longitudinal_born[a], second_derivative(config, pot, pairs, EPS, s, False),
-                                   rtol=FD_RTOL)
-        np.testing.assert_allclose(m.longitudinal[a], second_derivative(config, pot, pairs, EPS, s, True),
-                                   rtol=FD_RTOL)
+        np.testing.assert_allclose(
+            m.longitudinal_born[a], second_derivative(config, pot, pairs, EPS, s, False), rtol=FD_RTOL
+        )
+        np.testing.assert_allclose(m.longitudinal[a], second_derivative(config, pot, pairs, EPS, s, True), rtol=FD_RTOL)
     # bulk: K = -V dp/dV from the virial pressure of the dilated and re-minimised configurations
     pressures = []
     for eps in (-EPS, EPS):

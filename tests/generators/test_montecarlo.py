@@ -88,7 +88,11 @@ def test_mc_pair_energy_equals_potentials_module(pot: PairPotential) -> None:
 
 # --------------------------------------------------------------------------- displacement moves
 def _two_particle_energy_classes(
-    pot: PairPotential, sizes: tuple[float, float], species: tuple[int, int], box: float, temperature: float,
+    pot: PairPotential,
+    sizes: tuple[float, float],
+    species: tuple[int, int],
+    box: float,
+    temperature: float,
     n_bins: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Exact probabilities of energy classes of two particles in a periodic square box.
@@ -278,8 +282,15 @@ def test_skin_does_not_change_the_chain() -> None:
     positions = jittered_lattice(8, 3, rng)
     sizes = power_law_sizes(512, rng)
     runs = [
-        run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
-                    MCSettings(temperature=0.4, n_sweeps=20, skin=skin), np.random.default_rng(5))
+        run_swap_mc(
+            positions,
+            8.0,
+            sizes,
+            np.zeros(512, int),
+            soft_sphere_potential(),
+            MCSettings(temperature=0.4, n_sweeps=20, skin=skin),
+            np.random.default_rng(5),
+        )
         for skin in (0.45, 0.9)
     ]
     np.testing.assert_allclose(runs[0].positions, runs[1].positions, rtol=0, atol=1e-12)
@@ -295,7 +306,11 @@ def _assert_same_chain(a: montecarlo.MCResult, b: montecarlo.MCResult) -> None:
     for name in CHAIN_FIELDS:
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
     assert (a.acceptance_displacement, a.n_attempted, a.neighbor_updates, a.scan_trials) == (
-        b.acceptance_displacement, b.n_attempted, b.neighbor_updates, b.scan_trials)
+        b.acceptance_displacement,
+        b.n_attempted,
+        b.neighbor_updates,
+        b.scan_trials,
+    )
     np.testing.assert_equal(a.acceptance_swap, b.acceptance_swap)
 
 
@@ -323,8 +338,15 @@ def test_cell_order_storage_gives_the_same_chain_bit_for_bit(
     sizes = power_law_sizes(n, rng) if pot.kind == 0 else np.ones(n)
     species = np.zeros(n, int) if pot.kind == 0 else (rng.random(n) < 0.2).astype(int)
     runs = {
-        locality: run_swap_mc(positions, float(n_side), sizes, species, pot,
-                              dataclasses.replace(settings, locality=locality), np.random.default_rng(5))
+        locality: run_swap_mc(
+            positions,
+            float(n_side),
+            sizes,
+            species,
+            pot,
+            dataclasses.replace(settings, locality=locality),
+            np.random.default_rng(5),
+        )
         for locality in ("labels", "cells")
     }
     _assert_same_chain(runs["labels"], runs["cells"])
@@ -339,13 +361,23 @@ def test_cell_order_survives_list_overflows(monkeypatch: pytest.MonkeyPatch) -> 
     tight = int(neighbors.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
     monkeypatch.setattr(neighbors, "_list_capacity", lambda *args: tight)  # room for one more neighbour
     settings = MCSettings(temperature=3.0, n_sweeps=30)
-    runs = [run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
-                        dataclasses.replace(settings, locality=locality), np.random.default_rng(9))
-            for locality in ("labels", "cells")]
+    runs = [
+        run_swap_mc(
+            positions,
+            8.0,
+            sizes,
+            np.zeros(512, int),
+            soft_sphere_potential(),
+            dataclasses.replace(settings, locality=locality),
+            np.random.default_rng(9),
+        )
+        for locality in ("labels", "cells")
+    ]
     _assert_same_chain(*runs)
     monkeypatch.undo()
-    roomy = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(), settings,
-                        np.random.default_rng(9))
+    roomy = run_swap_mc(
+        positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(), settings, np.random.default_rng(9)
+    )
     assert runs[0].neighbor_updates > roomy.neighbor_updates  # the small lists were rebuilt during the run
 
 
@@ -357,16 +389,30 @@ def test_cell_order_returns_outputs_in_the_callers_label_order() -> None:
     sizes = power_law_sizes(512, rng)
     order = neighbors.spatial_order(positions, 8.0, 6)
     assert not np.array_equal(order, np.arange(512))
-    res = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
-                      MCSettings(temperature=0.3, n_sweeps=3, p_swap=0.0, locality="cells"), np.random.default_rng(1))
+    res = run_swap_mc(
+        positions,
+        8.0,
+        sizes,
+        np.zeros(512, int),
+        soft_sphere_potential(),
+        MCSettings(temperature=0.3, n_sweeps=3, p_swap=0.0, locality="cells"),
+        np.random.default_rng(1),
+    )
     still = np.all(res.displacement == 0.0, axis=1)
     assert 0 < still.sum() < 512
     np.testing.assert_array_equal(res.positions[still], positions[still])
     np.testing.assert_array_equal(res.sizes, sizes)
     delta = res.positions - np.mod(positions + res.displacement, 8.0)
     np.testing.assert_allclose(delta - 8.0 * np.round(delta / 8.0), 0.0, atol=1e-9)
-    swapped = run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
-                          MCSettings(temperature=0.3, n_sweeps=3, locality="cells"), np.random.default_rng(1))
+    swapped = run_swap_mc(
+        positions,
+        8.0,
+        sizes,
+        np.zeros(512, int),
+        soft_sphere_potential(),
+        MCSettings(temperature=0.3, n_sweeps=3, locality="cells"),
+        np.random.default_rng(1),
+    )
     np.testing.assert_array_equal(np.sort(swapped.sizes), np.sort(sizes))
 
 
@@ -381,9 +427,18 @@ def test_refresh_interval_changes_the_chain_by_round_off_only(monkeypatch: pytes
     sizes = power_law_sizes(500, rng)
     species = np.zeros(500, int)
     settings = MCSettings(temperature=0.6, n_sweeps=40, record_every=4, locality=locality)
-    base, sparse = (run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(),
-                                dataclasses.replace(settings, refresh_sweeps=r), np.random.default_rng(8))
-                    for r in (0.0, 10.0))
+    base, sparse = (
+        run_swap_mc(
+            positions,
+            8.0,
+            sizes,
+            species,
+            soft_sphere_potential(),
+            dataclasses.replace(settings, refresh_sweeps=r),
+            np.random.default_rng(8),
+        )
+        for r in (0.0, 10.0)
+    )
     for name in ("acceptance_displacement", "acceptance_swap", "n_attempted", "neighbor_updates", "scan_trials"):
         assert getattr(base, name) == getattr(sparse, name), name
     np.testing.assert_array_equal(base.positions, sparse.positions)
@@ -393,8 +448,15 @@ def test_refresh_interval_changes_the_chain_by_round_off_only(monkeypatch: pytes
     v_final = total_energy(sparse.positions, 8.0, sparse.sizes, species, soft_sphere_potential())
     assert sparse.energy_trace[-1] * 500 == pytest.approx(v_final, rel=ENERGY_RTOL)
     # an interval shorter than a batch refreshes every batch: the default chain, bit for bit
-    short = run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(),
-                        dataclasses.replace(settings, refresh_sweeps=1.5), np.random.default_rng(8))
+    short = run_swap_mc(
+        positions,
+        8.0,
+        sizes,
+        species,
+        soft_sphere_potential(),
+        dataclasses.replace(settings, refresh_sweeps=1.5),
+        np.random.default_rng(8),
+    )
     _assert_same_chain(base, short)
 
 
@@ -403,8 +465,9 @@ def test_acceptance_rates_positions_in_box_and_trace_layout() -> None:
     positions = jittered_lattice(7, 3, rng)
     n = positions.shape[0]
     settings = MCSettings(temperature=0.5, n_sweeps=25, record_every=10)
-    result = run_swap_mc(positions, 7.0, power_law_sizes(n, rng), np.zeros(n, int), soft_sphere_potential(),
-                         settings, rng)
+    result = run_swap_mc(
+        positions, 7.0, power_law_sizes(n, rng), np.zeros(n, int), soft_sphere_potential(), settings, rng
+    )
     assert 0.0 < result.acceptance_displacement < 1.0
     assert 0.0 < result.acceptance_swap < 1.0
     assert np.all(result.positions >= 0.0) and np.all(result.positions < 7.0)
@@ -415,8 +478,15 @@ def test_acceptance_rates_positions_in_box_and_trace_layout() -> None:
     wrapped_end = np.mod(positions + result.displacement, 7.0)
     delta = result.positions - wrapped_end
     np.testing.assert_allclose(delta - 7.0 * np.round(delta / 7.0), 0.0, atol=1e-9)
-    plain = run_swap_mc(positions, 7.0, np.ones(n), np.zeros(n, int), soft_sphere_potential(),
-                        MCSettings(temperature=0.5, n_sweeps=2, p_swap=0.0), rng)
+    plain = run_swap_mc(
+        positions,
+        7.0,
+        np.ones(n),
+        np.zeros(n, int),
+        soft_sphere_potential(),
+        MCSettings(temperature=0.5, n_sweeps=2, p_swap=0.0),
+        rng,
+    )
     assert np.isnan(plain.acceptance_swap)
 
 
@@ -439,14 +509,28 @@ def test_settings_are_validated(kwargs: dict, match: str) -> None:
 
 def test_box_smaller_than_twice_the_cutoff_is_refused() -> None:
     with pytest.raises(ValueError, match="smaller than 2 r_c"):
-        run_swap_mc(np.zeros((2, 3)), 3.0, np.ones(2), np.zeros(2, int), soft_sphere_potential(),
-                    MCSettings(temperature=1.0, n_sweeps=1), np.random.default_rng(0))
+        run_swap_mc(
+            np.zeros((2, 3)),
+            3.0,
+            np.ones(2),
+            np.zeros(2, int),
+            soft_sphere_potential(),
+            MCSettings(temperature=1.0, n_sweeps=1),
+            np.random.default_rng(0),
+        )
 
 
 def test_mismatched_sizes_are_refused() -> None:
     with pytest.raises(ValueError, match="one entry per particle"):
-        run_swap_mc(np.zeros((3, 3)), 5.0, np.ones(2), np.zeros(3, int), soft_sphere_potential(),
-                    MCSettings(temperature=1.0, n_sweeps=1), np.random.default_rng(0))
+        run_swap_mc(
+            np.zeros((3, 3)),
+            5.0,
+            np.ones(2),
+            np.zeros(3, int),
+            soft_sphere_potential(),
+            MCSettings(temperature=1.0, n_sweeps=1),
+            np.random.default_rng(0),
+        )
 
 
 def test_default_refresh_interval_leaves_a_thousand_particles_bit_for_bit() -> None:
@@ -459,7 +543,8 @@ def test_default_refresh_interval_leaves_a_thousand_particles_bit_for_bit() -> N
     sizes = power_law_sizes(512, rng)
     species = np.zeros(512, int)
     settings = MCSettings(temperature=0.6, n_sweeps=300, record_every=20)  # 153 600 moves: three batches
-    default, every_batch = (run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(), s,
-                                        np.random.default_rng(4))
-                            for s in (settings, dataclasses.replace(settings, refresh_sweeps=0.0)))
+    default, every_batch = (
+        run_swap_mc(positions, 8.0, sizes, species, soft_sphere_potential(), s, np.random.default_rng(4))
+        for s in (settings, dataclasses.replace(settings, refresh_sweeps=0.0))
+    )
     _assert_same_chain(default, every_batch)

@@ -105,11 +105,38 @@ def test_local_updates_keep_the_reference_list_exact(n: int, dim: int) -> None:
     for _ in range(300):
         i = int(rng.integers(n))
         new_ref = wrap_positions(vl.ref[i] + rng.normal(0.0, 0.4, dim), box)
-        count = _gather(new_ref, i, vl.ref, box, vl.list_range**2, vl.n_side, vl.reach, vl.cell_members,
-                        vl.cell_count, stencil, candidates, dist2)
-        status = verlet_update_particle(i, new_ref, candidates, dist2, count, vl.list_range, box, vl.n_side,
-                                        vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
-                                        vl.cell_of, vl.slot, mark)
+        count = _gather(
+            new_ref,
+            i,
+            vl.ref,
+            box,
+            vl.list_range**2,
+            vl.n_side,
+            vl.reach,
+            vl.cell_members,
+            vl.cell_count,
+            stencil,
+            candidates,
+            dist2,
+        )
+        status = verlet_update_particle(
+            i,
+            new_ref,
+            candidates,
+            dist2,
+            count,
+            vl.list_range,
+            box,
+            vl.n_side,
+            vl.ref,
+            vl.neighbors,
+            vl.counts,
+            vl.cell_members,
+            vl.cell_count,
+            vl.cell_of,
+            vl.slot,
+            mark,
+        )
         assert status == 0
     assert not mark.any()
     assert _pair_set(*vl.pairs()) == _pair_set(*all_pairs_within(vl.ref, box, cutoff + skin))
@@ -185,8 +212,10 @@ def test_lists_of_permuted_storage_filled_in_label_order_are_the_same_lists(n: i
     unordered = VerletList.build(positions[order], box, cutoff, skin)
 
     def same_lists(a: VerletList, b: VerletList) -> bool:
-        return all(np.array_equal(a.neighbors[i, : a.counts[i]], order[b.neighbors[slot[i], : b.counts[slot[i]]]])
-                   for i in range(n))
+        return all(
+            np.array_equal(a.neighbors[i, : a.counts[i]], order[b.neighbors[slot[i], : b.counts[slot[i]]]])
+            for i in range(n)
+        )
 
     assert same_lists(plain, stored)
     assert not same_lists(plain, unordered)
@@ -199,11 +228,41 @@ def test_lists_of_permuted_storage_filled_in_label_order_are_the_same_lists(n: i
         new_ref = wrap_positions(plain.ref[i] + rng.normal(0.0, 0.4, dim), box)
         for vl, k in ((plain, i), (stored, int(slot[i]))):
             candidates, dist2, mark = scratch[id(vl)]
-            count = _gather(new_ref, k, vl.ref, box, vl.list_range**2, vl.n_side, vl.reach, vl.cell_members,
-                            vl.cell_count, stencil, candidates, dist2)
-            assert verlet_update_particle(k, new_ref, candidates, dist2, count, vl.list_range, box, vl.n_side,
-                                          vl.ref, vl.neighbors, vl.counts, vl.cell_members, vl.cell_count,
-                                          vl.cell_of, vl.slot, mark) == 0
+            count = _gather(
+                new_ref,
+                k,
+                vl.ref,
+                box,
+                vl.list_range**2,
+                vl.n_side,
+                vl.reach,
+                vl.cell_members,
+                vl.cell_count,
+                stencil,
+                candidates,
+                dist2,
+            )
+            assert (
+                verlet_update_particle(
+                    k,
+                    new_ref,
+                    candidates,
+                    dist2,
+                    count,
+                    vl.list_range,
+                    box,
+                    vl.n_side,
+                    vl.ref,
+                    vl.neighbors,
+                    vl.counts,
+                    vl.cell_members,
+                    vl.cell_count,
+                    vl.cell_of,
+                    vl.slot,
+                    mark,
+                )
+                == 0
+            )
     assert same_lists(plain, stored)
     # and so does a rebuild from scratch at the renewed references
     plain.rebuild(plain.ref.copy())

@@ -70,7 +70,14 @@ def test_dataset_follows_the_convention() -> None:
     check(ds)
     assert ds.variant.values.tolist() == list(VARIANTS)
     assert dict(ds.sizes) == {
-        "variant": 3, "sample": 1, "mode": 9, "vector_mode": 9, "site": 9, "spatial": 2, "pair": 54, "omega": 3000,
+        "variant": 3,
+        "sample": 1,
+        "mode": 9,
+        "vector_mode": 9,
+        "site": 9,
+        "spatial": 2,
+        "pair": 54,
+        "omega": 3000,
     }
     assert ds.local_response.dims == ("variant", "sample", "site", "omega")
     assert ds.pair_count.values[:, 0].tolist() == [18, 19, 17]
@@ -140,7 +147,10 @@ def test_new_modes_involve_coordination_four_nodes(variant: str) -> None:
         ({"epsilon": 0.0}, r"epsilon must be a finite number > 0"),
         ({"omega": [1.0, 0.5]}, r"omega must be a non-empty, strictly increasing"),
         ({"omega": []}, r"omega must be a non-empty"),
-        ({"variants": ["lattice", "broken"]}, r"variants must be distinct names from \('lattice', 'added', 'missing'\)"),
+        (
+            {"variants": ["lattice", "broken"]},
+            r"variants must be distinct names from \('lattice', 'added', 'missing'\)",
+        ),
         ({"variants": ["added", "added"]}, r"variants must be distinct names"),
     ],
     ids=["epsilon-zero", "omega-decreasing", "omega-empty", "unknown-variant", "repeated-variant"],

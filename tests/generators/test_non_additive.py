@@ -107,8 +107,11 @@ def test_phi_and_its_derivatives_match_the_independent_formula(order: int) -> No
         h = 1e-5
         inner = r < R_CUT - 2 * h
         fd1 = (reference_phi(r + h, ai, aj, EPS, order) - reference_phi(r - h, ai, aj, EPS, order)) / (2 * h)
-        fd2 = (reference_phi(r + h, ai, aj, EPS, order) - 2 * reference_phi(r, ai, aj, EPS, order)
-               + reference_phi(r - h, ai, aj, EPS, order)) / h**2
+        fd2 = (
+            reference_phi(r + h, ai, aj, EPS, order)
+            - 2 * reference_phi(r, ai, aj, EPS, order)
+            + reference_phi(r - h, ai, aj, EPS, order)
+        ) / h**2
         np.testing.assert_allclose(dphi[inner], fd1[inner], rtol=1e-6, atol=1e-9 * np.abs(dphi).max())
         np.testing.assert_allclose(d2phi[inner], fd2[inner], rtol=1e-4, atol=1e-5 * np.abs(d2phi).max())
         # the non-additive pair is softer-sized than the additive one wherever the diameters differ
@@ -243,8 +246,10 @@ def test_analytic_hessian_matches_central_differences_of_the_gradient(order: int
         fd[:, k] = (model.energy_gradient(plus)[1].ravel() - model.energy_gradient(minus)[1].ravel()) / (2 * step)
     np.testing.assert_allclose(h_analytic, fd, rtol=0, atol=1e-6 * np.abs(h_analytic).max())
     # the additive model's Hessian at the same positions is a different matrix
-    assert np.abs(hessian_matrix(c, soft_sphere_potential(order)).toarray() - h_analytic).max() > 1e-2 * np.abs(
-        h_analytic).max()
+    assert (
+        np.abs(hessian_matrix(c, soft_sphere_potential(order)).toarray() - h_analytic).max()
+        > 1e-2 * np.abs(h_analytic).max()
+    )
     # the preconditioner's diagonal blocks come from the same pair terms
     blocks = model.hessian_diagonal(c.positions)
     expected = np.array([h_analytic[d * i : d * i + d, d * i : d * i + d] for i in range(n)])
@@ -264,8 +269,9 @@ def test_shear_modulus_matches_finite_differences_of_sheared_and_relaxed_energy(
     for k, (a, b) in enumerate(g.directions[:2]):
         strain = strain_matrix(3, a, b)
         np.testing.assert_allclose(g.born[k], second_derivative(config, pot, pairs, 1e-4, strain, False), rtol=1e-4)
-        np.testing.assert_allclose(g.per_direction[k], second_derivative(config, pot, pairs, 1e-4, strain, True),
-                                   rtol=1e-4)
+        np.testing.assert_allclose(
+            g.per_direction[k], second_derivative(config, pot, pairs, 1e-4, strain, True), rtol=1e-4
+        )
 
 
 def test_contact_size_of_stresses_and_coordination_is_the_non_additive_pair_size(nonadditive_glass) -> None:
@@ -294,17 +300,21 @@ def test_bad_non_additivity_is_refused_with_the_allowed_range(value: object, err
 
 def test_non_additivity_is_for_soft_spheres_and_positive_pair_sizes_only() -> None:
     with pytest.raises(ValueError, match="soft spheres only"):
-        GlassParams(n_particles=200, potential="lennard_jones", parent_temperature=0.45, density=1.2,
-                    non_additivity=0.2)
+        GlassParams(
+            n_particles=200, potential="lennard_jones", parent_temperature=0.45, density=1.2, non_additivity=0.2
+        )
     with pytest.raises(ValueError, match="soft spheres only"):
         dataclasses.replace(kob_andersen_potential(), non_additivity=0.1)
     with pytest.raises(ValueError, match="finite ε ≥ 0"):
         soft_sphere_potential(2, non_additivity=-1.0)
     pot = soft_sphere_potential(2, non_additivity=0.9)  # allowed for narrow diameters, refused for these:
-    wide = Configuration(jittered_lattice(5, 3, np.random.default_rng(0)), 5.0, np.linspace(0.5, 1.8, 125),
-                         np.zeros(125, int))
-    for build in (lambda: EnergyModel(wide, pot),
-                  lambda: run_swap_mc(wide.positions, 5.0, wide.sizes, wide.species, pot, MCSettings(0.5, 1), None)):
+    wide = Configuration(
+        jittered_lattice(5, 3, np.random.default_rng(0)), 5.0, np.linspace(0.5, 1.8, 125), np.zeros(125, int)
+    )
+    for build in (
+        lambda: EnergyModel(wide, pot),
+        lambda: run_swap_mc(wide.positions, 5.0, wide.sizes, wide.species, pot, MCSettings(0.5, 1), None),
+    ):
         with pytest.raises(ValueError, match=r"expected ε < 1/\(a_max − a_min\) = 0.769231"):
             build()
 
@@ -316,12 +326,28 @@ def test_non_additivity_is_for_soft_spheres_and_positive_pair_sizes_only() -> No
 #: stored values by value, to the fingerprint's resolution √ε (another numpy/numba/libm may differ in the last
 #: bits, issue 53; a 1-ulp change flips an accept/reject only with probability ~1e-16, so the chain is the same).
 BEFORE = {
-    2: ["0x1.23a363a5aaef9p+4", "0x1.d3cd4a16f6cd6p+9", "0x1.e40a3290520fbp+12", "0x1.94a59836fd026p-3",
-        "0x1.b07e1c019676ap+7", "0x1.1403ff415353ep+11", "0x1.b07e1c019676cp+7", "-0x1.65fac8745de35p+11",
-        "0x1.38e4fae5b04bdp+15"],
-    INFINITE_ORDER: ["0x1.3e494aa3614d1p+4", "0x1.d517b86fc2381p+9", "0x1.dfa05d5b332d2p+12",
-                     "0x1.87a264d8ce19fp-3", "0x1.df018dcccbc33p+7", "0x1.2dee24811a4ebp+11",
-                     "0x1.df018dcccbc2dp+7", "-0x1.7f577f511897fp+11", "0x1.42c42aa9bb63dp+15"],
+    2: [
+        "0x1.23a363a5aaef9p+4",
+        "0x1.d3cd4a16f6cd6p+9",
+        "0x1.e40a3290520fbp+12",
+        "0x1.94a59836fd026p-3",
+        "0x1.b07e1c019676ap+7",
+        "0x1.1403ff415353ep+11",
+        "0x1.b07e1c019676cp+7",
+        "-0x1.65fac8745de35p+11",
+        "0x1.38e4fae5b04bdp+15",
+    ],
+    INFINITE_ORDER: [
+        "0x1.3e494aa3614d1p+4",
+        "0x1.d517b86fc2381p+9",
+        "0x1.dfa05d5b332d2p+12",
+        "0x1.87a264d8ce19fp-3",
+        "0x1.df018dcccbc33p+7",
+        "0x1.2dee24811a4ebp+11",
+        "0x1.df018dcccbc2dp+7",
+        "-0x1.7f577f511897fp+11",
+        "0x1.42c42aa9bb63dp+15",
+    ],
 }
 
 
@@ -331,23 +357,42 @@ def test_zero_non_additivity_reproduces_the_additive_code_bit_for_bit(order: int
         return math.fsum(np.asarray(x, float).ravel()).hex()
 
     results = []
-    for pot in (soft_sphere_potential(order), soft_sphere_potential(order, non_additivity=0.0),
-                GlassParams(n_particles=125, taper_order=order).pair_potential):
+    for pot in (
+        soft_sphere_potential(order),
+        soft_sphere_potential(order, non_additivity=0.0),
+        GlassParams(n_particles=125, taper_order=order).pair_potential,
+    ):
         rng = np.random.default_rng(31)
         pos = jittered_lattice(5, 3, rng)
         a = power_law_sizes(125, rng)
-        res = run_swap_mc(pos, 5.0, a, np.zeros(125, int), pot,
-                          MCSettings(temperature=0.3, n_sweeps=200, p_swap=0.2, record_every=50), rng)
+        res = run_swap_mc(
+            pos,
+            5.0,
+            a,
+            np.zeros(125, int),
+            pot,
+            MCSettings(temperature=0.3, n_sweeps=200, p_swap=0.2, record_every=50),
+            rng,
+        )
         c = Configuration(res.positions, 5.0, res.sizes, np.zeros(125, int))
         e, g = EnergyModel(c, pot).energy_gradient(res.positions)
         p = interacting_pairs(c, pot)
-        got = [fsum_hex(res.energy_trace), fsum_hex(res.positions), fsum_hex(res.sizes * np.arange(125)),
-               res.acceptance_swap.hex(), float(e).hex(), fsum_hex(np.abs(g)), fsum_hex(p.phi), fsum_hex(p.dphi),
-               fsum_hex(p.d2phi)]
+        got = [
+            fsum_hex(res.energy_trace),
+            fsum_hex(res.positions),
+            fsum_hex(res.sizes * np.arange(125)),
+            res.acceptance_swap.hex(),
+            float(e).hex(),
+            fsum_hex(np.abs(g)),
+            fsum_hex(p.phi),
+            fsum_hex(p.dphi),
+            fsum_hex(p.d2phi),
+        ]
         results.append(got)
     assert results[1] == results[0] and results[2] == results[0]  # the same code path, bit for bit
-    assert [float.fromhex(h) for h in results[0]] == pytest.approx([float.fromhex(h) for h in BEFORE[order]],
-                                                                    rel=RESOLUTION, abs=0)
+    assert [float.fromhex(h) for h in results[0]] == pytest.approx(
+        [float.fromhex(h) for h in BEFORE[order]], rel=RESOLUTION, abs=0
+    )
 
 
 # --------------------------------------------------------------------------- datasets and the command line
@@ -361,14 +406,32 @@ def test_generators_declare_the_parameter_and_datasets_record_it(tmp_path: Path)
         declared = {p.name: p for p in get_generator(name).parameters}
         assert declared["non_additivity"].default == 0.0, name
     out = tmp_path / "na"
-    assert main(["generate", "--recipe", "soft_spheres_nonadditive_n1000_small", "--grid", "taper_order=2",
-                 "--samples", "1", "--workers", "1", "--no-progress", "--output", str(out)]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--recipe",
+                "soft_spheres_nonadditive_n1000_small",
+                "--grid",
+                "taper_order=2",
+                "--samples",
+                "1",
+                "--workers",
+                "1",
+                "--no-progress",
+                "--output",
+                str(out),
+            ]
+        )
+        == 0
+    )
     ds = open_dataset(out / "ensemble.nc")
     assert ds.attrs["non_additivity"] == pytest.approx(EPS)
     point = ds.isel({name: 0 for name in ds.attrs["parameter_names"].split()}).isel(sample=0)
     # the stored glass is a minimum of the non-additive energy, not of the additive one
-    c = Configuration(point["position"].values, float(point["box_length"]), point["diameter"].values,
-                      np.zeros(128, int))
+    c = Configuration(
+        point["position"].values, float(point["box_length"]), point["diameter"].values, np.zeros(128, int)
+    )
     _, grad = EnergyModel(c, soft_sphere_potential(2, non_additivity=EPS)).energy_gradient(c.positions)
     _, grad_additive = EnergyModel(c, soft_sphere_potential(2)).energy_gradient(c.positions)
     assert np.abs(grad).max() <= float(ds.attrs["force_tolerance"]) < 1e-3 < np.abs(grad_additive).max()

@@ -20,22 +20,58 @@ def _make(params: Any, seed: Any, sample: int) -> Any:  # never called: the gene
 @pytest.mark.parametrize(
     ("parameter", "good", "bad", "message"),
     [
-        (Parameter("n_side", "nodes per side", 60, units="1", kind="int", minimum=3), [3, np.int64(60)],
-         [2, 3.0, True, "3"], r"n_side must be an integer ≥ 3, found"),
-        (Parameter("p", "probability", 0.2, units="1", minimum=0.0, maximum=1.0), [0, 0.0, 1.0, np.float32(0.5)],
-         [-1e-9, 1.000001, math.nan, math.inf, False], r"p must be a real in \[0, 1\], found"),
-        (Parameter("x", "open range", 0.3, units="1", minimum=0.0, maximum=1.0, open_minimum=True,
-                   open_maximum=True), [1e-12, 0.999], [0.0, 1.0], r"x must be a real in \(0, 1\), found"),
-        (Parameter("T", "temperature", (1.0,), units="epsilon", grid=True, minimum=0.0, open_minimum=True,
-                   infinite=True), [0.1, math.inf], [0.0, -math.inf, math.nan], r"T must be a real > 0, or inf"),
-        (Parameter("c", "connectivity", ("a", "b"), grid=True, kind="choice", choices=("a", "b")), ["a", np.str_("b")],
-         ["z", 1], r"c must be one of a, b, found"),
-        (Parameter("flag", "a flag", True, kind="bool"), [True, np.bool_(False)], [1, "true"],
-         r"flag must be true or false"),
-        (Parameter("modes", "mode indices", [], units="1", kind="ints", minimum=0), [[], [0, 5], (1,)],
-         [[-1], [0.5], "12"], r"modes"),
-        (Parameter("taper_order", "m", (2, -1), units="1", grid=True, kind="int", minimum=0, special=(-1,)),
-         [0, 2, -1], [-2, 1.5], r"taper_order must be an integer ≥ 0, or ∞ \(stored as -1\), found"),
+        (
+            Parameter("n_side", "nodes per side", 60, units="1", kind="int", minimum=3),
+            [3, np.int64(60)],
+            [2, 3.0, True, "3"],
+            r"n_side must be an integer ≥ 3, found",
+        ),
+        (
+            Parameter("p", "probability", 0.2, units="1", minimum=0.0, maximum=1.0),
+            [0, 0.0, 1.0, np.float32(0.5)],
+            [-1e-9, 1.000001, math.nan, math.inf, False],
+            r"p must be a real in \[0, 1\], found",
+        ),
+        (
+            Parameter(
+                "x", "open range", 0.3, units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True
+            ),
+            [1e-12, 0.999],
+            [0.0, 1.0],
+            r"x must be a real in \(0, 1\), found",
+        ),
+        (
+            Parameter(
+                "T", "temperature", (1.0,), units="epsilon", grid=True, minimum=0.0, open_minimum=True, infinite=True
+            ),
+            [0.1, math.inf],
+            [0.0, -math.inf, math.nan],
+            r"T must be a real > 0, or inf",
+        ),
+        (
+            Parameter("c", "connectivity", ("a", "b"), grid=True, kind="choice", choices=("a", "b")),
+            ["a", np.str_("b")],
+            ["z", 1],
+            r"c must be one of a, b, found",
+        ),
+        (
+            Parameter("flag", "a flag", True, kind="bool"),
+            [True, np.bool_(False)],
+            [1, "true"],
+            r"flag must be true or false",
+        ),
+        (
+            Parameter("modes", "mode indices", [], units="1", kind="ints", minimum=0),
+            [[], [0, 5], (1,)],
+            [[-1], [0.5], "12"],
+            r"modes",
+        ),
+        (
+            Parameter("taper_order", "m", (2, -1), units="1", grid=True, kind="int", minimum=0, special=(-1,)),
+            [0, 2, -1],
+            [-2, 1.5],
+            r"taper_order must be an integer ≥ 0, or ∞ \(stored as -1\), found",
+        ),
     ],
     ids=["int", "closed-real", "open-real", "infinite-real", "choice", "bool", "ints", "special"],
 )
@@ -52,8 +88,17 @@ def test_a_declaration_accepts_its_allowed_values_and_refuses_the_rest(
 def test_a_declaration_applies_its_stored_form_before_the_check() -> None:
     from vdosbench.generators.glasses.soft_spheres import canonical_taper_order
 
-    p = Parameter("taper_order", "m", (2,), units="1", grid=True, kind="int", minimum=0, special=(-1,),
-                  canonical=canonical_taper_order)
+    p = Parameter(
+        "taper_order",
+        "m",
+        (2,),
+        units="1",
+        grid=True,
+        kind="int",
+        minimum=0,
+        special=(-1,),
+        canonical=canonical_taper_order,
+    )
     assert p.check("inf") == -1 and p.check(math.inf) == -1 and p.check(3) == 3
     with pytest.raises(TypeError, match="taper_order must be an integer"):
         p.check("two")
@@ -73,12 +118,16 @@ def test_a_generator_takes_each_parameter_once() -> None:
     n = Parameter("n", "size", 4, units="1", kind="int", minimum=1)
     gen = Generator("toy", "1", _make, parameters=(delta, n))
     assert gen.grid_defaults == {"delta": (0.0, 0.1)} and gen.fixed_defaults == {"n": 4}
-    assert gen.parameter_attrs == {"delta": {"long_name": "displacement", "units": "1"},
-                                   "n": {"long_name": "size", "units": "1"}}
+    assert gen.parameter_attrs == {
+        "delta": {"long_name": "displacement", "units": "1"},
+        "n": {"long_name": "size", "units": "1"},
+    }
     assert gen.parameter("n") is n
     with pytest.raises(KeyError, match=r"has no parameter 'm'; its parameters are \['delta', 'n'\]"):
         gen.parameter("m")
-    with pytest.raises(ValueError, match=r"\['fixed_defaults'\] given with parameters=; each parameter is declared once"):
+    with pytest.raises(
+        ValueError, match=r"\['fixed_defaults'\] given with parameters=; each parameter is declared once"
+    ):
         Generator("toy", "1", _make, parameters=(delta,), fixed_defaults={"n": 4})
     with pytest.raises(ValueError, match=r"parameter\(s\) \['delta'\] declared twice"):
         Generator("toy", "1", _make, parameters=(delta, delta))
@@ -120,14 +169,15 @@ def _shipped_generators() -> list[str]:
 @pytest.mark.parametrize("name", _shipped_generators())
 def test_every_shipped_generator_declares_every_parameter(name: str) -> None:
     gen = get_generator(name)
-    assert gen.parameters and all(p.declared for p in gen.parameters), [p.name for p in gen.parameters if not p.declared]
+    assert gen.parameters and all(p.declared for p in gen.parameters), [
+        p.name for p in gen.parameters if not p.declared
+    ]
     assert gen.source.startswith("seed 00"), gen.source
     for p in gen.parameters:
         assert p.units is not None or p.kind in ("choice", "bool"), f"{name}.{p.name} has no units"
     # the defaults pass both the declarations and the model's own check
     spec = EnsembleSpec.create(gen, n_samples=gen.chain_size(dict(gen.fixed_defaults)), root_seed=0)
     assert spec.points()
-
 
 
 def test_a_shared_declaration_takes_each_generators_default() -> None:
@@ -139,6 +189,7 @@ def test_a_shared_declaration_takes_each_generators_default() -> None:
     assert ka.fixed_defaults["fs_wavenumber"] == ka.parameter("fs_wavenumber").default == KA_FS_WAVENUMBER == 7.25
     assert soft.fixed_defaults["fs_wavenumber"] == soft.parameter("fs_wavenumber").default == FS_WAVENUMBER == 6.872
     assert ka.memory_estimate is not None and soft.memory_estimate is not None
+
 
 def _just(p: Parameter, inside: bool) -> list[Any]:
     """Values just outside (or just inside) the declared range or choices."""

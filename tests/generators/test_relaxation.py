@@ -63,8 +63,17 @@ def test_free_monte_carlo_walk_matches_the_exact_binomial_formula(dim: int) -> N
     box = 4.0 * side
     grid = np.stack(np.meshgrid(*[np.arange(side, dtype=float)] * dim, indexing="ij"), -1).reshape(-1, dim) * 4.0
     frames = log_spaced_sweeps(12, per_decade=6)
-    traj = mc_trajectory(grid, box, np.full(grid.shape[0], 1e-3), np.zeros(grid.shape[0], int),
-                         soft_sphere_potential(r_cut=1.0), 1.0, frames, np.random.default_rng(9), step=b)
+    traj = mc_trajectory(
+        grid,
+        box,
+        np.full(grid.shape[0], 1e-3),
+        np.zeros(grid.shape[0], int),
+        soft_sphere_potential(r_cut=1.0),
+        1.0,
+        frames,
+        np.random.default_rng(9),
+        step=b,
+    )
     assert traj.acceptance == 1.0
     c = np.sinc(q * b / np.pi) if dim == 3 else j0(q * b)
     exact = (1.0 - (1.0 - c) / grid.shape[0]) ** (grid.shape[0] * traj.sweeps)
@@ -77,8 +86,18 @@ def test_free_monte_carlo_walk_matches_the_exact_binomial_formula(dim: int) -> N
 def test_trajectory_can_stop_once_decayed() -> None:
     side, dim = 10, 2
     grid = np.stack(np.meshgrid(*[np.arange(side, dtype=float)] * dim, indexing="ij"), -1).reshape(-1, dim) * 4.0
-    traj = mc_trajectory(grid, 40.0, np.full(100, 1e-3), np.zeros(100, int), soft_sphere_potential(r_cut=1.0),
-                         1.0, log_spaced_sweeps(1000), np.random.default_rng(1), q=6.3, stop_below=0.3)
+    traj = mc_trajectory(
+        grid,
+        40.0,
+        np.full(100, 1e-3),
+        np.zeros(100, int),
+        soft_sphere_potential(r_cut=1.0),
+        1.0,
+        log_spaced_sweeps(1000),
+        np.random.default_rng(1),
+        q=6.3,
+        stop_below=0.3,
+    )
     fs = self_intermediate_scattering(traj.displacements, 6.3)
     assert fs[-1] < 0.3 <= fs[-2]
     assert traj.sweeps[-1] < 1000

@@ -100,8 +100,11 @@ def test_pair_data_stresses_and_coordination(soft: xr.Dataset) -> None:
 def test_a_box_too_small_for_the_second_shell_flags_first_shell_counts(seed: int) -> None:
     """N = 70: g(x) is searched only to x ≈ 1.29, short of the first minimum; 'minima' the smoothing makes
     from the edge padding near the range's end (x = 1.2 – 1.3 for these seeds) must not count."""
-    ds = soft_sphere_sample({"n_particles": 70, "n_sweeps": 0, "parent_temperature": math.inf, "n_vectors": 2},
-                            np.random.SeedSequence(seed), 0)
+    ds = soft_sphere_sample(
+        {"n_particles": 70, "n_sweeps": 0, "parent_temperature": math.inf, "n_vectors": 2},
+        np.random.SeedSequence(seed),
+        0,
+    )
     check(ds)
     assert np.isnan(ds["first_shell_cutoff"].item())
     assert np.all(ds["first_shell_coordination"].values == -1)
@@ -128,7 +131,8 @@ def test_same_seed_same_sample_and_common_random_configurations(soft: xr.Dataset
 def test_lennard_jones_sample_in_two_dimensions() -> None:
     ds = lennard_jones_sample(
         {"n_particles": 100, "dimension": 2, "n_sweeps": 10, "parent_temperature": 0.45, "n_vectors": 4},
-        np.random.SeedSequence(3), 0,
+        np.random.SeedSequence(3),
+        0,
     )
     check(ds)
     assert "diameter" not in ds and np.bincount(ds["species"].values[0]).tolist() == [80, 20]
@@ -182,8 +186,9 @@ def test_seed_literal_recipes_run_the_seeds_attempted_moves_and_the_level_set_ke
     assert seed_literal_sweeps(1000) == 1100
     levels = RECIPES["soft_spheres_n1600_levels"].fixed
     assert levels["n_vectors"] == 0 and levels["pair_data"] is False
-    ds = soft_sphere_sample({"n_particles": 128, "n_sweeps": 5, "parent_temperature": 0.5, "n_vectors": 0,
-                       "pair_data": False}, 3, sample=0)
+    ds = soft_sphere_sample(
+        {"n_particles": 128, "n_sweeps": 5, "parent_temperature": 0.5, "n_vectors": 0, "pair_data": False}, 3, sample=0
+    )
     check(ds)
     assert not [v for v in ds.variables if str(v).startswith("pair_")] and ds.attrs["pair_data"] == 0
     assert {"position", "diameter", "eigenvalue"} <= set(ds.variables)

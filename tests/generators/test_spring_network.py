@@ -89,7 +89,9 @@ def test_tie_rule_needs_the_tolerance() -> None:
 
 @pytest.mark.parametrize(("connectivity", "spring"), ALL_KINDS, ids=KIND_IDS)
 def test_hessian_symmetric_with_zero_row_sums(connectivity: str, spring: str) -> None:
-    net = build_spring_network(SpringNetworkParams(n_side=7, delta=0.3, connectivity=connectivity, spring=spring), _seed())
+    net = build_spring_network(
+        SpringNetworkParams(n_side=7, delta=0.3, connectivity=connectivity, spring=spring), _seed()
+    )
     h = net.hessian().toarray()
     np.testing.assert_allclose(h, h.T, rtol=0, atol=0)
     np.testing.assert_allclose(h.sum(axis=1), 0.0, rtol=0, atol=ROUNDING_ATOL)
@@ -185,9 +187,7 @@ def test_zero_modes_of_a_disconnected_network() -> None:
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "vector_modes", [(), (40, 63)], ids=["low-window-subset", "wide-window-full"]
-)
+@pytest.mark.parametrize("vector_modes", [(), (40, 63)], ids=["low-window-subset", "wide-window-full"])
 def test_stored_eigenvectors_are_normalised_eigenvectors(vector_modes: tuple[int, ...]) -> None:
     ds = spring_network_sample(
         {"n_side": 8, "delta": 0.3, "connectivity": "cutoff", "n_vectors": 6, "vector_modes": vector_modes}, _seed(), 0
@@ -325,7 +325,13 @@ def test_registered_generator_makes_samples() -> None:
     assert gen.make_sample is spring_network_sample
     assert gen.grid_defaults["delta"] == (0.0, 0.1, 0.2, 0.3)
     assert set(gen.grid_defaults) <= set(gen.parameter_attrs)  # every parameter is declared, grid ones included
-    merged = {**gen.fixed_defaults, "n_side": 5, "delta": np.float64(0.1), "connectivity": np.str_("cutoff"), "spring": "constant"}
+    merged = {
+        **gen.fixed_defaults,
+        "n_side": 5,
+        "delta": np.float64(0.1),
+        "connectivity": np.str_("cutoff"),
+        "spring": "constant",
+    }
     ds = gen.make_sample(merged, _seed(), 0)
     check(ds)
     assert ds.attrs["delta"] == 0.1 and ds.attrs["connectivity"] == "cutoff"

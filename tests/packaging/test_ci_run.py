@@ -58,8 +58,9 @@ exit 99
 KEY_PACKAGES = ("numpy", "scipy", "xarray", "netCDF4", "numba", "dask", "matplotlib")
 
 
-def _run_ci(tmp_path: Path, *, pytest_rc: int = 0, pip_rc: int = 0, demo_rc: int = 0,
-            pip_fail_call: int = 0) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+def _run_ci(
+    tmp_path: Path, *, pytest_rc: int = 0, pip_rc: int = 0, demo_rc: int = 0, pip_fail_call: int = 0
+) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     """Run ``.ci/run`` with the stand-in interpreter in ``tmp_path``; its result and the stand-in's log."""
     if shutil.which("bash") is None:
         pytest.skip("bash is not installed")
@@ -70,9 +71,17 @@ def _run_ci(tmp_path: Path, *, pytest_rc: int = 0, pip_rc: int = 0, demo_rc: int
     temp = tmp_path / "tmp"
     temp.mkdir()
     log = tmp_path / "log"
-    env = {**os.environ, "VDOSBENCH_CI_PYTHON": str(stub), "TMPDIR": str(temp), "STUB_LOG": str(log),
-           "STUB_PYTEST_RC": str(pytest_rc), "STUB_PIP_RC": str(pip_rc), "STUB_DEMO_RC": str(demo_rc),
-           "STUB_PIP_FAIL_CALL": str(pip_fail_call), "REAL_PYTHON": sys.executable}
+    env = {
+        **os.environ,
+        "VDOSBENCH_CI_PYTHON": str(stub),
+        "TMPDIR": str(temp),
+        "STUB_LOG": str(log),
+        "STUB_PYTEST_RC": str(pytest_rc),
+        "STUB_PIP_RC": str(pip_rc),
+        "STUB_DEMO_RC": str(demo_rc),
+        "STUB_PIP_FAIL_CALL": str(pip_fail_call),
+        "REAL_PYTHON": sys.executable,
+    }
     done = subprocess.run(["bash", str(CI)], env=env, capture_output=True, text=True, timeout=120)
     assert list(temp.iterdir()) == [], "the fresh environment's folder was not removed"
     return done, log.read_text().splitlines() if log.exists() else []
@@ -80,8 +89,12 @@ def _run_ci(tmp_path: Path, *, pytest_rc: int = 0, pip_rc: int = 0, demo_rc: int
 
 def _clone_files() -> set[str]:
     """The files of the clone that .ci/run copies for the main job: tracked and untracked, not ignored, present."""
-    listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     return {name for name in listed if name and os.path.lexists(REPO / name)}
 
 
@@ -93,9 +106,14 @@ def test_ci_run_builds_a_fresh_environment_prints_the_versions_then_runs_the_rea
     inside = f"(python {venv}/bin/python)"  # every later step runs the environment's interpreter
     in_git = shutil.which("git") is not None and (REPO / ".git").exists()
     clone = Path(venv).parent / "clone" if in_git else REPO  # the main job's copy of the clone (temporary folder)
-    assert log[1:] == [f"pip install -e .[test] {inside} in {REPO}", f"versions {inside}",
-                       f"pip install -e .[test] {inside} in {REPO}", f"pytest {inside}",
-                       f"pip install . {inside} in {clone}", f"vdosbench demo in {clone}"]
+    assert log[1:] == [
+        f"pip install -e .[test] {inside} in {REPO}",
+        f"versions {inside}",
+        f"pip install -e .[test] {inside} in {REPO}",
+        f"pytest {inside}",
+        f"pip install . {inside} in {clone}",
+        f"vdosbench demo in {clone}",
+    ]
     if in_git:  # the copy holds the clone's files and nothing git ignores (no earlier vdosbench-output/ to resume)
         copied = set((tmp_path / "first" / "log.tree").read_text().splitlines())
         assert copied == _clone_files()
@@ -107,7 +125,8 @@ def test_ci_run_builds_a_fresh_environment_prints_the_versions_then_runs_the_rea
     again = _run_ci(tmp_path / "second")[1]
     workdir, again_workdir = str(Path(venv).parent), str(Path(again[0].removeprefix("venv ")).parent)
     assert again[0].startswith(f"venv {tmp_path / 'second' / 'tmp'}") and again[1:] == [
-        line.replace(workdir, again_workdir) for line in log[1:]]
+        line.replace(workdir, again_workdir) for line in log[1:]
+    ]
 
 
 @pytest.mark.parametrize("code", [1, 2, 5])
@@ -136,7 +155,7 @@ def test_ci_run_fails_when_the_first_half_of_a_readme_command_does(tmp_path: Pat
     done, log = _run_ci(tmp_path, pip_fail_call=call)
     assert done.returncode == 1 and log[-1].startswith(last)
     steps = ["pip", "versions", "pip", "pytest", "pip"]
-    assert [line.split()[0] for line in log[1:]] == steps[:{2: 3, 3: 5}[call]]
+    assert [line.split()[0] for line in log[1:]] == steps[: {2: 3, 3: 5}[call]]
 
 
 def test_ci_run_makes_a_fresh_environment_and_stops_at_the_first_failure() -> None:
@@ -153,8 +172,11 @@ def test_every_dependency_and_extra_has_a_lower_bound() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     requirements = [*pyproject["build-system"]["requires"], *pyproject["project"]["dependencies"]]
     requirements += [r for extra in pyproject["project"]["optional-dependencies"].values() for r in extra]
-    unbounded = [text for text in requirements
-                 if Requirement(text).name != "vdosbench"  # the extras of the project itself
-                 and not any(spec.operator in (">=", "==", "~=", ">") for spec in Requirement(text).specifier)]
+    unbounded = [
+        text
+        for text in requirements
+        if Requirement(text).name != "vdosbench"  # the extras of the project itself
+        and not any(spec.operator in (">=", "==", "~=", ">") for spec in Requirement(text).specifier)
+    ]
     assert unbounded == [], f"requirements without a lower bound: {unbounded}. Fix: add '>=OLDEST' to each"
     assert len(requirements) > 20  # the tables were read

@@ -52,16 +52,19 @@ def allowed() -> set[tuple[str, str]]:
 def wrong_door(found: dict[tuple[str, str], tuple[str, ...]]) -> list[str]:
     """The deep imports whose every name is on its face's ``__all__`` (import them from the face)."""
     faces = {face: set(importlib.import_module(f"vdosbench.{face}").__all__) for face in FACES}
-    return sorted(f"{file}: from {module} import {', '.join(names)} -> from vdosbench.{module.split('.')[1]}"
-                  for (file, module), names in found.items()
-                  if names and set(names) <= faces[module.split(".")[1]])
+    return sorted(
+        f"{file}: from {module} import {', '.join(names)} -> from vdosbench.{module.split('.')[1]}"
+        for (file, module), names in found.items()
+        if names and set(names) <= faces[module.split(".")[1]]
+    )
 
 
 def test_no_new_import_past_a_face_and_the_list_only_shrinks() -> None:
     found, listed = set(deep_imports()), allowed()
     new = sorted(found - listed)
-    assert not new, ("import these from the face (add the name to its __all__ where it is public): "
-                     f"{[f'{f}: {m}' for f, m in new]}")
+    assert not new, (
+        f"import these from the face (add the name to its __all__ where it is public): {[f'{f}: {m}' for f, m in new]}"
+    )
     gone = sorted(listed - found)
     assert not gone, f"strike these from {ALLOWED.name}: {[f'{f} {m}' for f, m in gone]}"
 
@@ -79,9 +82,14 @@ def test_a_new_deep_import_is_found(tmp_path: Path) -> None:
     (tmp_path / "studies").mkdir()
     (tmp_path / "studies" / "s.py").write_text(
         "from vdosbench.validators.spectral.power_law import power_law_exponent\nimport vdosbench.datasets.io\n"
-        "from vdosbench.validators import bootstrap\n")
+        "from vdosbench.validators import bootstrap\n"
+    )
     found = deep_imports(tmp_path)
-    assert set(found) == {("studies/s.py", "vdosbench.validators.spectral.power_law"),
-                          ("studies/s.py", "vdosbench.datasets.io")}
-    assert wrong_door(found) == ["studies/s.py: from vdosbench.validators.spectral.power_law import "
-                                 "power_law_exponent -> from vdosbench.validators"]
+    assert set(found) == {
+        ("studies/s.py", "vdosbench.validators.spectral.power_law"),
+        ("studies/s.py", "vdosbench.datasets.io"),
+    }
+    assert wrong_door(found) == [
+        "studies/s.py: from vdosbench.validators.spectral.power_law import "
+        "power_law_exponent -> from vdosbench.validators"
+    ]

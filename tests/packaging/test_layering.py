@@ -126,8 +126,13 @@ def subpackage_graph(graph: Mapping[str, set[str]], package: str) -> dict[str, s
             return None
         return f"{package}.{rest.split('.')[0]}"
 
-    subpackages = {m for m in graph if m.startswith(package + ".") and m.count(".") == package.count(".") + 1
-                   and any(n.startswith(m + ".") for n in graph)}
+    subpackages = {
+        m
+        for m in graph
+        if m.startswith(package + ".")
+        and m.count(".") == package.count(".") + 1
+        and any(n.startswith(m + ".") for n in graph)
+    }
     out: dict[str, set[str]] = {s: set() for s in subpackages}
     for module, imports in graph.items():
         g = group(module)
@@ -145,7 +150,9 @@ def test_the_cycle_finder_finds_a_circle_built_to_fail(tmp_path: Path) -> None:
     (pkg / "__init__.py").write_text("")
     (pkg / "sub" / "__init__.py").write_text("")
     (pkg / "a.py").write_text("from .sub.b import x\n")
-    (pkg / "sub" / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..c import y\nx = 1\n")
+    (pkg / "sub" / "b.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..c import y\nx = 1\n"
+    )
     (pkg / "c.py").write_text("def f():\n    from pkg import a\ny = 2\n")
     (pkg / "d.py").write_text("from . import a\n")
     graph = import_graph(tmp_path, {"pkg": "pkg"})
@@ -237,8 +244,11 @@ HARD_MAX_LINES = 1000
 
 
 def test_no_module_is_over_the_hard_limit() -> None:
-    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in module_files(ROOT).values()
-            if (n := len(path.read_text().splitlines())) > HARD_MAX_LINES]
+    long = [
+        f"{path.relative_to(ROOT)} ({n} lines)"
+        for path in module_files(ROOT).values()
+        if (n := len(path.read_text().splitlines())) > HARD_MAX_LINES
+    ]
     assert not long, f"modules over {HARD_MAX_LINES} lines: {long}; split them by job"
 
 
@@ -246,8 +256,11 @@ def test_every_cli_module_is_under_the_size_limit() -> None:
     """The command line has no 'Why one module' exception: each of its modules stays under :data:`MAX_LINES`."""
     cli = {name: path for name, path in module_files(ROOT).items() if name == CLI or name.startswith(CLI + ".")}
     assert f"{CLI}.commands.score" in cli and f"{CLI}.errors" in cli, sorted(cli)
-    long = [f"{path.relative_to(ROOT)} ({n} lines)" for path in cli.values()
-            if (n := len(path.read_text().splitlines())) > MAX_LINES]
+    long = [
+        f"{path.relative_to(ROOT)} ({n} lines)"
+        for path in cli.values()
+        if (n := len(path.read_text().splitlines())) > MAX_LINES
+    ]
     assert not long, f"command-line modules over {MAX_LINES} lines: {long}; split them (one module per command)"
 
 
@@ -314,21 +327,27 @@ _LAYERS = ("datasets", "generators", "validators", "benchmark")
 def layer_edges(graph: Mapping[str, set[str]]) -> set[tuple[str, str]]:
     """(importer, imported) between the floors: the four subpackages and the command line (``cli``); the top
     package ``vdosbench`` (the version) is no floor."""
+
     def floor(module: str) -> str | None:
         if module == CLI or module.startswith(CLI + "."):
             return "cli"
         part = module.split(".")[1] if module.count(".") else ""
         return part if part in _LAYERS else None
 
-    return {(floor(a), floor(b)) for a, targets in graph.items() for b in targets
-            if floor(a) and floor(b) and floor(a) != floor(b)}  # type: ignore[misc]
+    return {
+        (floor(a), floor(b))
+        for a, targets in graph.items()
+        for b in targets
+        if floor(a) and floor(b) and floor(a) != floor(b)
+    }  # type: ignore[misc]
 
 
 def figure_arrows(path: Path = DESIGN_FIGURE) -> set[tuple[str, str]]:
     """The arrows the design figure draws (its ``IMPORTS``, read from the source without running it)."""
     for node in ast.parse(path.read_text()).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) \
-            else []
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
         if any(isinstance(t, ast.Name) and t.id == "IMPORTS" for t in targets):
             return {tuple(edge) for edge in ast.literal_eval(node.value)}  # type: ignore[arg-type]
     raise AssertionError(f"{path} defines no IMPORTS")

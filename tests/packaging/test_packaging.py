@@ -21,7 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DATA = [
     ("vdosbench.benchmark", "claims.toml"),
     ("vdosbench.benchmark", "protocols.toml"),
-    *[("vdosbench.benchmark", f"registrations/{p.name}") for p in sorted((ROOT / "benchmark" / "registrations").glob("*.toml"))],
+    *[
+        ("vdosbench.benchmark", f"registrations/{p.name}")
+        for p in sorted((ROOT / "benchmark" / "registrations").glob("*.toml"))
+    ],
     ("vdosbench.datasets", "catalog.toml"),
 ]
 
@@ -38,7 +41,9 @@ def venv_with_outer_dependencies(env_dir: Path, *, with_pip: bool) -> Path:
     python = env_dir / "bin" / "python"
     inner_site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     (Path(inner_site) / "outer-dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
     return python
@@ -72,7 +77,9 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(wheels) == 1, wheels
     with zipfile.ZipFile(wheels[0]) as wheel:
         members = wheel.namelist()
-    assert not [m for m in members if "reference-data" in m], "the repository's reference-data/ must stay out of the wheel"
+    assert not [m for m in members if "reference-data" in m], (
+        "the repository's reference-data/ must stay out of the wheel"
+    )
     # reference data have one home, reference-data/ (issue 54 item 4): the wheel carries none (fetch downloads them)
     assert not [m for m in members if m.endswith(".nc")], "no reference data in the wheel"
     env_dir = tmp_path / "venv"
@@ -104,7 +111,9 @@ def test_wheel_installs_and_runs(installed_wheel: Path, tmp_path: Path) -> None:
     )
     out = subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True, cwd=tmp_path)
     found = json.loads(out.stdout)
-    assert not found["failed"], f"modules the installed wheel cannot import (listed in pyproject.toml packages?): {found['failed']}"
+    assert not found["failed"], (
+        f"modules the installed wheel cannot import (listed in pyproject.toml packages?): {found['failed']}"
+    )
     assert len(found["files"]) == len(modules) > 60, (len(found["files"]), len(modules))
     outside = [f for f in found["files"] if str(env_dir) not in f]
     assert not outside, f"imported from outside the installed wheel (missing from pyproject.toml packages?): {outside}"

@@ -33,11 +33,17 @@ def _piece(folder: Path, first: int, count: int, n: int = 50) -> Path:
     rng = np.random.default_rng(first)
     samples = np.arange(first, first + count)
     ds = xr.Dataset(
-        {"eigenvalue": (("taper_order", "parent_temperature", "sample", "mode"), rng.random((1, 1, count, 5))),
-         "shear_modulus": (("taper_order", "parent_temperature", "sample"), 4.5 + rng.random((1, 1, count))),
-         "position": (("taper_order", "parent_temperature", "sample", "site", "spatial"), rng.random((1, 1, count, n, 3))),
-         "coordination": (("taper_order", "parent_temperature", "sample", "site"), np.ones((1, 1, count, n), int))},
-        coords={"taper_order": [2], "parent_temperature": [np.inf], "sample": samples, "site": np.arange(n)})
+        {
+            "eigenvalue": (("taper_order", "parent_temperature", "sample", "mode"), rng.random((1, 1, count, 5))),
+            "shear_modulus": (("taper_order", "parent_temperature", "sample"), 4.5 + rng.random((1, 1, count))),
+            "position": (
+                ("taper_order", "parent_temperature", "sample", "site", "spatial"),
+                rng.random((1, 1, count, n, 3)),
+            ),
+            "coordination": (("taper_order", "parent_temperature", "sample", "site"), np.ones((1, 1, count, n), int)),
+        },
+        coords={"taper_order": [2], "parent_temperature": [np.inf], "sample": samples, "site": np.arange(n)},
+    )
     path = folder / "n2000" / "ensemble.nc"
     path.parent.mkdir(parents=True)
     ds.to_netcdf(path)
@@ -55,8 +61,9 @@ def test_land_merges_pieces_by_sample_and_drops_per_site_arrays(tmp_path):
     assert "position" not in point and "coordination" not in point and point.attrs["n_particles"] == 50
     np.testing.assert_array_equal(point["sample"].values, np.arange(7))
     with xr.open_dataset(b / "n2000" / "ensemble.nc") as src:
-        np.testing.assert_array_equal(point["eigenvalue"].sel(sample=5).values,
-                                      src["eigenvalue"].sel(sample=5).squeeze().values)
+        np.testing.assert_array_equal(
+            point["eigenvalue"].sel(sample=5).values, src["eigenvalue"].sel(sample=5).squeeze().values
+        )
     assert not list(tmp_path.glob("*.part"))
 
 
@@ -101,11 +108,16 @@ def _mock_point(mock) -> xr.Dataset:
     box = (mock.n_particles / mock.density) ** (1 / 3)
     n = mock.omega.shape[0]
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), mock.omega**2),
-         "participation_ratio": (("sample", "mode"), mock.participation),
-         "shear_modulus": ("sample", mock.shear_modulus), "bulk_modulus": ("sample", mock.bulk_modulus),
-         "box_length": ("sample", np.full(n, box))},
-        coords={"sample": np.arange(n)}, attrs={"n_particles": mock.n_particles, "spatial_dimension": 3})
+        {
+            "eigenvalue": (("sample", "mode"), mock.omega**2),
+            "participation_ratio": (("sample", "mode"), mock.participation),
+            "shear_modulus": ("sample", mock.shear_modulus),
+            "bulk_modulus": ("sample", mock.bulk_modulus),
+            "box_length": ("sample", np.full(n, box)),
+        },
+        coords={"sample": np.arange(n)},
+        attrs={"n_particles": mock.n_particles, "spatial_dimension": 3},
+    )
 
 
 def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points_unread(tmp_path):
@@ -114,19 +126,40 @@ def test_confirm_reads_each_registered_claim_by_its_rule_and_leaves_short_points
     study = _study("absolute_frequency")
     curved = _mock_point(glass_like_mock(2000, 300, levels="poisson", seed=1))
     # built to fail the taper claim: m = inf holds the same glasses' count with s = 6 instead of the curved s ~ 3.2
-    steep = _mock_point(mock_glass_spectra(2000, 300, exponent=6.0, prefactor=0.3, k=20, levels="poisson",
-                                           hybridisation=0.0, modulus_scatter=0.0, seed=1))
+    steep = _mock_point(
+        mock_glass_spectra(
+            2000,
+            300,
+            exponent=6.0,
+            prefactor=0.3,
+            k=20,
+            levels="poisson",
+            hybridisation=0.0,
+            modulus_scatter=0.0,
+            seed=1,
+        )
+    )
     steep["shear_modulus"][5] = -0.1  # unstable to shear: left out at m = inf, and with its pair from the difference
-    write_point_groups({"m2_tinf": curved, "minf_tinf": steep, "m2_t1": curved.isel(sample=slice(0, 50))},
-                       tmp_path / "confirm.nc")
-    ladder = {f"n{n}_m{m}_tinf": _mock_point(glass_like_mock(n, c, levels="poisson", k=30, seed=n + len(m)))
-              for n, c in ((1000, 100), (4000, 60), (8000, 60), (16000, 4)) for m in ("2", "inf")}
+    write_point_groups(
+        {"m2_tinf": curved, "minf_tinf": steep, "m2_t1": curved.isel(sample=slice(0, 50))}, tmp_path / "confirm.nc"
+    )
+    ladder = {
+        f"n{n}_m{m}_tinf": _mock_point(glass_like_mock(n, c, levels="poisson", k=30, seed=n + len(m)))
+        for n, c in ((1000, 100), (4000, 60), (8000, 60), (16000, 4))
+        for m in ("2", "inf")
+    }
     write_point_groups(ladder, tmp_path / "ladder.nc")
-    coverage = {"coverage": {"poisson": {"band 0-0.29": {"coverage": 0.9, "wilson_95": [0.83, 0.94],
-                                                          "replicates": 100}}}}
+    coverage = {
+        "coverage": {"poisson": {"band 0-0.29": {"coverage": 0.9, "wilson_95": [0.83, 0.94], "replicates": 100}}}
+    }
     (tmp_path / "coverage.json").write_text(json.dumps(coverage))
-    out = study.read_confirm(tmp_path / "confirm.nc", tmp_path / "ladder.nc", tmp_path / "coverage.json",
-                             samples_required=300, n_bootstrap=100)
+    out = study.read_confirm(
+        tmp_path / "confirm.nc",
+        tmp_path / "ladder.nc",
+        tmp_path / "coverage.json",
+        samples_required=300,
+        n_bootstrap=100,
+    )
     assert out["not_read"] == {"m2_t1": "50 of 300 samples landed: not read until complete"}
     s2 = out["points"]["m2_tinf"]["schirmacher.high-tstar-s2-absolute"]
     # the curved mock's (0, 0.29] exponent is 3.16: s = 2 +- 0.5 is refuted, by the registered rule

@@ -43,15 +43,25 @@ def test_the_chain_standard_errors_are_the_scoring_forms(study) -> None:  # type
     for chain_se, sample_se in zip(fp.chain_stderr["mean:chain"], fp.stderr["mean:chain"]):
         assert chain_se / sample_se == pytest.approx(5**0.5, rel=0.25)
     # a catalogue value the scoring form does not give is refused, named
-    wrong = replace(entry, fingerprint=replace(entry.fingerprint, values={
-        **entry.fingerprint.values, "omega_min": tuple(v * (1 + 1e-9) for v in entry.fingerprint.values["omega_min"])}))
+    wrong = replace(
+        entry,
+        fingerprint=replace(
+            entry.fingerprint,
+            values={
+                **entry.fingerprint.values,
+                "omega_min": tuple(v * (1 + 1e-9) for v in entry.fingerprint.values["omega_min"]),
+            },
+        ),
+    )
     with pytest.raises(ValueError, match=r"omega_min value .* expected equal to 1e-12 relative"):
         study.chain_fingerprint(wrong)
 
 
 def test_check_reports_a_missing_table_and_the_script_writes_it(study, tmp_path) -> None:  # type: ignore[no-untyped-def]
     block = _committed_block()
-    chain_table = block[block.index(f"[datasets.{SMALL}.fingerprint.chain_stderr]"): block.index(f"[datasets.{SMALL}.cost]")]
+    chain_table = block[
+        block.index(f"[datasets.{SMALL}.fingerprint.chain_stderr]") : block.index(f"[datasets.{SMALL}.cost]")
+    ]
     stripped = block.replace(chain_table, "").replace("chains = [20, 20]\n", "")
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(stripped)
@@ -71,12 +81,12 @@ def _committed_block() -> str:
     """The committed catalogue's tables of SMALL, as text."""
     src = get_entry(SMALL).catalog.read_text()
     start = src.index(f"[datasets.{SMALL}]")
-    return src[start:src.index("\n[datasets.", src.index(f"[datasets.{SMALL}.cost]")) + 1]
+    return src[start : src.index("\n[datasets.", src.index(f"[datasets.{SMALL}.cost]")) + 1]
 
 
 def _without_chain_table(block: str) -> str:
     start = block.index(f"[datasets.{SMALL}.fingerprint.chain_stderr]")
-    return block[:start] + block[block.index("\n[", start):]
+    return block[:start] + block[block.index("\n[", start) :]
 
 
 def _with_chain_stderr(block: str, quantity: str, factor: float) -> str:

@@ -26,8 +26,23 @@ def study():  # noqa: ANN201
 
 
 def _stage(ladder: Path, taper: str, samples: int) -> None:
-    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", RECIPE, "--grid", f"taper_order={taper}",
-           "--samples", str(samples), "--workers", "1", "--no-progress", "--output", str(ladder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vdosbench",
+        "generate",
+        "--recipe",
+        RECIPE,
+        "--grid",
+        f"taper_order={taper}",
+        "--samples",
+        str(samples),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(ladder),
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
 
 
@@ -54,7 +69,9 @@ def test_the_set_is_combined_at_the_common_sample_count(study, ladder: Path, tmp
         assert dict(ds.sizes)["taper_order"] == 2 and dict(ds.sizes)["sample"] == 2
         # the m = 2 samples are the ladder's own parts, value for value
         with xr.open_dataset(ladder / "parts" / "taper_order-2__parent_temperature-0.144" / "sample-0001.nc") as part:
-            assert (ds["eigenvalue"].sel(taper_order=2).isel(sample=1).values == part["eigenvalue"].values.ravel()).all()
+            assert (
+                ds["eigenvalue"].sel(taper_order=2).isel(sample=1).values == part["eigenvalue"].values.ravel()
+            ).all()
         expected_hours = float(ds["stage_seconds"].sum()) / 3600
     assert study.stage_core_hours(built) == pytest.approx(expected_hours)
 
@@ -66,8 +83,10 @@ def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Pat
     assert entry["description"] == "small ladder, 2 samples each"
     assert entry["recipe"]["n_samples"] == 2 and entry["recipe"]["grid"]["taper_order"] == [2, -1]
     assert entry["cost"]["core_hours"] > 0
-    assert set(entry["fingerprint"]["points"]) == {"taper_order=-1, parent_temperature=0.144",
-                                                   "taper_order=2, parent_temperature=0.144"}
+    assert set(entry["fingerprint"]["points"]) == {
+        "taper_order=-1, parent_temperature=0.144",
+        "taper_order=2, parent_temperature=0.144",
+    }
     catalog = tmp_path / "catalog.toml"
     catalog.write_text(text, encoding="utf-8")
     (parsed,) = load_catalog(catalog).values()
@@ -76,15 +95,35 @@ def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Pat
 
 def _piece(folder: Path, taper: str, first: int, stop: int) -> Path:
     """A chain piece as studies/chain_pieces.sh runs it: samples first .. stop - 1 of one taper."""
-    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", RECIPE, "--grid", f"taper_order={taper}",
-           "--samples", str(stop), "--first-sample", str(first), "--workers", "1", "--no-progress",
-           "--output", str(folder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vdosbench",
+        "generate",
+        "--recipe",
+        RECIPE,
+        "--grid",
+        f"taper_order={taper}",
+        "--samples",
+        str(stop),
+        "--first-sample",
+        str(first),
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(folder),
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
     return folder
 
 
-def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Path,  # noqa: ANN001
-                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_chain_pieces_of_one_set_are_combined(
+    study,
+    ladder: Path,
+    tmp_path: Path,  # noqa: ANN001
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """The N = 4000 control's chains ran as pieces in many folders: together they are one set, and a sample
     found twice is refused."""
     runs = ladder.parents[1]
@@ -105,9 +144,12 @@ def test_chain_pieces_of_one_set_are_combined(study, ladder: Path, tmp_path: Pat
         study.ladder_run([ladder, tmp_path], RECIPE, tmp_path / "again", "small-ladder")
 
 
-def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder: Path,  # noqa: ANN001
-                                                                  tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_pieces_of_later_samples_only_make_a_set_of_those_samples(
+    study,
+    ladder: Path,  # noqa: ANN001
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Registered chains made after the first ones (issue 52): pieces of chain 1 only, at both tapers, are catalogued
     as samples 2 - 3 of the recipe (first_sample 2), with the pieces' own values; points that start at different
     samples are refused."""
@@ -119,13 +161,16 @@ def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder:
         shutil.copyfile(ladder / "parts" / m2 / f"sample-{k:04d}.nc", pieces[0] / "parts" / m2 / f"sample-{k:04d}.nc")
     if not (pieces[1] / "ensemble.nc").exists():
         _piece(pieces[1], "inf", 2, 4)
-    text = study.ladder_entry(pieces, RECIPE, tmp_path, "small-later", "chain 1, {n_samples} samples each",
-                              source="pieces/c1-m*")
+    text = study.ladder_entry(
+        pieces, RECIPE, tmp_path, "small-later", "chain 1, {n_samples} samples each", source="pieces/c1-m*"
+    )
     entry = tomllib.loads(text)["datasets"]["small-later"]
     assert entry["recipe"]["n_samples"] == 4 and entry["recipe"]["first_sample"] == 2
     assert entry["description"] == "chain 1, 2 samples each" and "(samples 2 - 3)" in entry["source"]
-    with xr.open_dataset(tmp_path / "small-later.run" / "ensemble.nc") as ds, \
-            xr.open_dataset(pieces[0] / "parts" / m2 / "sample-0003.nc") as part:
+    with (
+        xr.open_dataset(tmp_path / "small-later.run" / "ensemble.nc") as ds,
+        xr.open_dataset(pieces[0] / "parts" / m2 / "sample-0003.nc") as part,
+    ):
         assert ds["sample"].values.tolist() == [2, 3]
         assert (ds["eigenvalue"].sel(taper_order=2, sample=3).values == part["eigenvalue"].values.ravel()).all()
     # a registered set (issue 52's chains of the control): named apart from the recipe's set, its chains in the
@@ -151,8 +196,10 @@ def test_pieces_of_later_samples_only_make_a_set_of_those_samples(study, ladder:
 def _ladder_points(ladder: Path) -> dict[tuple[int, int, float], xr.Dataset]:
     """The small ladder's points as the finite-size study holds them before export: one dataset per taper."""
     points = {}
-    for taper, folder in ((2, "taper_order-2__parent_temperature-0.144"),
-                          (-1, "taper_order--1__parent_temperature-0.144")):
+    for taper, folder in (
+        (2, "taper_order-2__parent_temperature-0.144"),
+        (-1, "taper_order--1__parent_temperature-0.144"),
+    ):
         files = sorted((ladder / "parts" / folder).glob("sample-*.nc"))
         parts = []
         for f in files:
@@ -163,18 +210,21 @@ def _ladder_points(ladder: Path) -> dict[tuple[int, int, float], xr.Dataset]:
 
 
 def test_a_set_is_assembled_from_the_compact_form_with_the_full_sets_fingerprint(
-        study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    study, ladder: Path, tmp_path: Path
+) -> None:  # noqa: ANN001
     """Part files lost, the study's compact form kept: the set assembled from it holds the parts' values, and every
     fingerprint quantity it has equals the one of the set combined from the part files themselves."""
     finite_size = load_script("studies/finite_size.py", "finite_size_for_catalogue", register=True)
     compact = tmp_path / "modes.nc"
     finite_size.export_compact(_ladder_points(ladder), compact)
-    text = study.compact_entry(compact, RECIPE, tmp_path / "compact", "small-ladder",
-                               "small ladder, {n_samples} samples each")
+    text = study.compact_entry(
+        compact, RECIPE, tmp_path / "compact", "small-ladder", "small ladder, {n_samples} samples each"
+    )
     entry = tomllib.loads(text)["datasets"]["small-ladder"]
     assert entry["recipe"]["n_samples"] == 2 and "as the finite-size study keeps it" in entry["source"]
-    full = tomllib.loads(study.ladder_entry(ladder, RECIPE, tmp_path / "full", "small-ladder",
-                                           "small ladder, {n_samples} samples each"))["datasets"]["small-ladder"]
+    full = tomllib.loads(
+        study.ladder_entry(ladder, RECIPE, tmp_path / "full", "small-ladder", "small ladder, {n_samples} samples each")
+    )["datasets"]["small-ladder"]
     assert entry["recipe"] == full["recipe"]
     assert entry["fingerprint"]["points"] == full["fingerprint"]["points"]
     values, full_values = entry["fingerprint"]["values"], full["fingerprint"]["values"]
@@ -186,7 +236,9 @@ def test_a_set_is_assembled_from_the_compact_form_with_the_full_sets_fingerprint
     with xr.open_dataset(built) as ds:
         assert "position" not in ds and "diameter" not in ds and "size_segregation" not in ds
         with xr.open_dataset(ladder / "parts" / "taper_order--1__parent_temperature-0.144" / "sample-0001.nc") as part:
-            assert (ds["eigenvalue"].sel(taper_order=-1).isel(sample=1).values == part["eigenvalue"].values.ravel()).all()
+            assert (
+                ds["eigenvalue"].sel(taper_order=-1).isel(sample=1).values == part["eigenvalue"].values.ravel()
+            ).all()
 
 
 def test_a_compact_form_without_a_grid_point_of_the_recipe_is_refused(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
@@ -206,11 +258,15 @@ def test_a_ladder_folder_spelled_otherwise_is_the_recipes_point_and_a_foreign_on
     issue 51's confirmatory set).  The parts are matched to the recipe's points by value; a point the recipe does not
     have is refused."""
     module = load_script("studies/catalogue_sets.py", "catalogue_sets_names", register=True)
-    parts = {"taper_order-2__parent_temperature-1": [Path("b/sample-0001.nc")],
-             "taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc")],
-             "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")]}
+    parts = {
+        "taper_order-2__parent_temperature-1": [Path("b/sample-0001.nc")],
+        "taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc")],
+        "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")],
+    }
     mapped = module._as_recipe_points(parts, "soft_spheres_lowest_confirm_n2000")
-    assert mapped == {"taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc"), Path("b/sample-0001.nc")],
-                      "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")]}
+    assert mapped == {
+        "taper_order-2__parent_temperature-1.0": [Path("a/sample-0000.nc"), Path("b/sample-0001.nc")],
+        "taper_order--1__parent_temperature-inf": [Path("c/sample-0000.nc")],
+    }
     with pytest.raises(ValueError, match="no grid point of recipe soft_spheres_lowest_confirm_n2000"):
         module._as_recipe_points({"taper_order-3__parent_temperature-1": []}, "soft_spheres_lowest_confirm_n2000")

@@ -67,13 +67,16 @@ def test_a_done_chain_is_skipped_and_the_stop_file_ends_the_queue(tmp_path):
     assert "already done" in log and "STOP found: not starting chain 2 of m = 2" in log
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    ((RECIPE, "out", "4:1"), "expected TAPER:CHAIN with TAPER 2 or inf and CHAIN 0, 1, ..., found '4:1'"),
-    ((RECIPE, "out", "2:1x"), "found '2:1x'"),
-    ((RECIPE, "out", "inf"), "found 'inf' (e.g. inf:6)"),
-    (("soft_spheres_n1000", "out", "2:0"), "expected a recipe soft_spheres_lowest_n{N}_td..., found"),
-    ((RECIPE, "out"), "usage: chain_pieces.sh RECIPE OUT TAPER:CHAIN"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((RECIPE, "out", "4:1"), "expected TAPER:CHAIN with TAPER 2 or inf and CHAIN 0, 1, ..., found '4:1'"),
+        ((RECIPE, "out", "2:1x"), "found '2:1x'"),
+        ((RECIPE, "out", "inf"), "found 'inf' (e.g. inf:6)"),
+        (("soft_spheres_n1000", "out", "2:0"), "expected a recipe soft_spheres_lowest_n{N}_td..., found"),
+        ((RECIPE, "out"), "usage: chain_pieces.sh RECIPE OUT TAPER:CHAIN"),
+    ],
+)
 def test_bad_arguments_are_refused_before_any_chain_runs(tmp_path, args, message):
     done = run(tmp_path, *args)
     assert done.returncode == 2 and message in done.stderr
@@ -88,10 +91,12 @@ def test_two_workers_with_one_claims_folder_never_run_a_piece_twice(tmp_path):
     stand_in = tmp_path / "vdosbench"
     stand_in.write_text(STAND_IN)
     stand_in.chmod(0o755)
-    env = dict(os.environ, VDOSBENCH=str(stand_in), CALLS=str(tmp_path / "calls"), PYTHON=sys.executable,
-               CLAIMS=str(claims))
-    done = subprocess.run(["bash", str(SCRIPT), RECIPE, str(out), "2:3", "inf:3"], env=env, capture_output=True,
-                          text=True, timeout=60)
+    env = dict(
+        os.environ, VDOSBENCH=str(stand_in), CALLS=str(tmp_path / "calls"), PYTHON=sys.executable, CLAIMS=str(claims)
+    )
+    done = subprocess.run(
+        ["bash", str(SCRIPT), RECIPE, str(out), "2:3", "inf:3"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert [c.split("--grid ")[1].split()[0] for c in calls(tmp_path)] == ["taper_order=inf"]
     assert sorted(p.name for p in claims.iterdir()) == ["2-3", "inf-3"]

@@ -36,8 +36,25 @@ def record(bench: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> dict:
     log = folder / "time.log"
     log.write_text(LOG, encoding="utf-8")
     out = folder / "confirm_cost.json"
-    assert bench.main(["--n", "128", "--samples", "1", "--tapers", "2", "--fire-samples", "1",
-                       "--time-log", str(log), "--out", str(out)]) == 0
+    assert (
+        bench.main(
+            [
+                "--n",
+                "128",
+                "--samples",
+                "1",
+                "--tapers",
+                "2",
+                "--fire-samples",
+                "1",
+                "--time-log",
+                str(log),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -102,8 +119,27 @@ def test_another_solver_is_measured_as_the_generator_runs_it(bench: ModuleType, 
     """--set mode_method=arpack: the stages still reproduce the generator (run with the same setting), and the
     record says which solver and which overrides it measured; a malformed --set is refused."""
     out = tmp_path / "arpack.json"
-    assert bench.main(["--n", "128", "--samples", "1", "--tapers", "2", "--fire-samples", "0", "--set",
-                       "mode_method=arpack", "--time-log", str(tmp_path / "none.log"), "--out", str(out)]) == 0
+    assert (
+        bench.main(
+            [
+                "--n",
+                "128",
+                "--samples",
+                "1",
+                "--tapers",
+                "2",
+                "--fire-samples",
+                "0",
+                "--set",
+                "mode_method=arpack",
+                "--time-log",
+                str(tmp_path / "none.log"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["settings"]["mode_method"] == "arpack"
     assert record["settings"]["overrides"] == {"mode_method": "arpack"}

@@ -27,8 +27,9 @@ def study():
         sys.path.remove(str(ROOT))
 
 
-def mock_point(n: int, samples: int, g: float, a4: float, *, seed: int, exponent: float = 4.0, x_max: float = 0.2,
-               k: int = 40) -> xr.Dataset:
+def mock_point(
+    n: int, samples: int, g: float, a4: float, *, seed: int, exponent: float = 4.0, x_max: float = 0.2, k: int = 40
+) -> xr.Dataset:
     """One point as the landed sets hold it (ρ = 1, box N^(1/3), three translations flagged): below x_max·ω_g,u,
     Poisson levels with g(x) = a4 x^s per particle in x = ω/ω_g,u, ω_g,u = √g; above, plane-wave levels at
     ω₀ = 2π √g / L and up, so the stored modes are complete up to ω₀."""
@@ -44,11 +45,16 @@ def mock_point(n: int, samples: int, g: float, a4: float, *, seed: int, exponent
         w[i] = np.concatenate([soft, omega0 * (1 + 0.01 * np.arange(k - c))])
     eig = np.concatenate([np.zeros((samples, 3)), np.sort(w, axis=1) ** 2], axis=1)
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), eig),
-         "zero_mode": (("sample", "mode"), np.tile(np.arange(k + 3) < 3, (samples, 1))),
-         "shear_modulus": ("sample", np.full(samples, g)), "bulk_modulus": ("sample", np.full(samples, 3 * g)),
-         "box_length": ("sample", np.full(samples, box))},
-        coords={"sample": np.arange(samples)}, attrs={"n_particles": n, "spatial_dimension": 3})
+        {
+            "eigenvalue": (("sample", "mode"), eig),
+            "zero_mode": (("sample", "mode"), np.tile(np.arange(k + 3) < 3, (samples, 1))),
+            "shear_modulus": ("sample", np.full(samples, g)),
+            "bulk_modulus": ("sample", np.full(samples, 3 * g)),
+            "box_length": ("sample", np.full(samples, box)),
+        },
+        coords={"sample": np.arange(samples)},
+        attrs={"n_particles": n, "spatial_dimension": 3},
+    )
 
 
 def _near(reading: dict, truth: float) -> bool:
@@ -58,15 +64,32 @@ def _near(reading: dict, truth: float) -> bool:
     return lo - (hi - lo) / 2 < truth < hi + (hi - lo) / 2
 
 
-def _files(tmp_path: Path, study, samples: int, *, a4: dict[int, float], small_a4: dict[int, float],
-           exponent: float = 4.0) -> tuple[Path, Path, Path]:
+def _files(
+    tmp_path: Path, study, samples: int, *, a4: dict[int, float], small_a4: dict[int, float], exponent: float = 4.0
+) -> tuple[Path, Path, Path]:
     unit = study.REGISTERED_UNIT
-    new = write_point_groups({f"n8000_m{'inf' if t < 0 else t}_t1": mock_point(
-        8000, samples, unit[t], a4[t], seed=10 + t, exponent=exponent) for t in (2, -1)}, tmp_path / "new.nc")
-    small = write_point_groups({f"m{'inf' if t < 0 else t}_t1": mock_point(
-        2000, samples, unit[t], small_a4[t], seed=20 + t, exponent=exponent) for t in (2, -1)}, tmp_path / "small.nc")
-    ladder = write_point_groups({f"n16000_m{'inf' if t < 0 else t}_t1": mock_point(
-        16000, 4, unit[t], 20.0, seed=30 + t) for t in (2, -1)}, tmp_path / "ladder.nc")
+    new = write_point_groups(
+        {
+            f"n8000_m{'inf' if t < 0 else t}_t1": mock_point(
+                8000, samples, unit[t], a4[t], seed=10 + t, exponent=exponent
+            )
+            for t in (2, -1)
+        },
+        tmp_path / "new.nc",
+    )
+    small = write_point_groups(
+        {
+            f"m{'inf' if t < 0 else t}_t1": mock_point(
+                2000, samples, unit[t], small_a4[t], seed=20 + t, exponent=exponent
+            )
+            for t in (2, -1)
+        },
+        tmp_path / "small.nc",
+    )
+    ladder = write_point_groups(
+        {f"n16000_m{'inf' if t < 0 else t}_t1": mock_point(16000, 4, unit[t], 20.0, seed=30 + t) for t in (2, -1)},
+        tmp_path / "ladder.nc",
+    )
     return new, small, ladder
 
 
@@ -96,8 +119,13 @@ def test_complete_mock_sets_give_back_the_known_exponent_excess_and_taper_ratio(
     primary = tail[0]
     assert primary["reading"].startswith("primary") and _near(primary, 4.0)
     assert primary["verdict"] in {"supported", "inconclusive"}
-    assert {r["reading"] for r in tail} >= {"m = 2 alone", "m = inf alone", "per-sample unit", "band (0.15, 0.18]",
-                                            study.KAPPA_FROM_LEVELS}
+    assert {r["reading"] for r in tail} >= {
+        "m = 2 alone",
+        "m = inf alone",
+        "per-sample unit",
+        "band (0.15, 0.18]",
+        study.KAPPA_FROM_LEVELS,
+    }
     kappa_rows = {r["reading"]: r for r in tail[-2:]}  # independent levels in the mocks: kappa near 1, s = 4 back
     assert set(kappa_rows) == {study.KAPPA_FROM_LEVELS, study.KAPPA_FROM_N2000}
     for row in kappa_rows.values():
@@ -112,8 +140,7 @@ def test_complete_mock_sets_give_back_the_known_exponent_excess_and_taper_ratio(
 
 def test_a_deep_exponent_of_three_is_not_read_as_four(tmp_path: Path, study) -> None:
     """Built to fail: s = 3 in the deep band, many modes: the omega^4 claim is refuted."""
-    new, small, ladder = _files(tmp_path, study, 400, a4={2: 6.0, -1: 6.0}, small_a4={2: 6.0, -1: 6.0},
-                                exponent=3.0)
+    new, small, ladder = _files(tmp_path, study, 400, a4={2: 6.0, -1: 6.0}, small_a4={2: 6.0, -1: 6.0}, exponent=3.0)
     result = study.read(new, small, ladder, samples_required=400, small_samples=400, n_bootstrap=300)
     primary = result["claims"]["lerner.deep-tail-s4-n8000"][0]
     assert primary["interval"][1] < 3.5 and primary["verdict"] == "refuted", primary

@@ -73,19 +73,39 @@ def test_the_coverage_interval_is_the_packages_wilson_interval(study) -> None:
     assert study.wilson is wilson_interval
 
 
-def test_one_scenario_more_is_merged_into_the_existing_results(study, tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_one_scenario_more_is_merged_into_the_existing_results(
+    study, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """--scenarios computes only the named scenario and keeps every other scenario and header of both sections."""
     import json
 
     out = tmp_path / "coverage.json"
-    old = {"replicates": 80, "seed": 0, "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}},
-           "debye_excess": {"replicates": 80, "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}}},
-           "size_scaling": {"kept": True}}
+    old = {
+        "replicates": 80,
+        "seed": 0,
+        "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}},
+        "debye_excess": {"replicates": 80, "scenarios": {"goe_6_chains_memory_0.7": {"kept": True}}},
+        "size_scaling": {"kept": True},
+    }
     out.write_text(json.dumps(old))
-    monkeypatch.setattr(sys, "argv", ["estimator_coverage.py", "--sections", "window_mle", "debye_excess",
-                                      "--scenarios", "goe_5_chains_memory_0.7", "--replicates", "2",
-                                      "--n-bootstrap", "20", "--out", str(out)])
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        [
+            "estimator_coverage.py",
+            "--sections",
+            "window_mle",
+            "debye_excess",
+            "--scenarios",
+            "goe_5_chains_memory_0.7",
+            "--replicates",
+            "2",
+            "--n-bootstrap",
+            "20",
+            "--out",
+            str(out),
+        ],
+    )
     study.main()
     new = json.loads(out.read_text())
     for section in (new, new["debye_excess"]):

@@ -42,8 +42,10 @@ def test_a_piece_runs_its_samples_of_each_taper_in_a_folder_of_its_own(tmp_path)
     done = run(tmp_path, out, TSTARS="1", SPECS="4000:40:80 8000:30")
     assert done.returncode == 0, done.stderr
     first, second, third, fourth = calls(tmp_path)
-    assert ("--recipe soft_spheres_lowest_n4000 --grid taper_order=2 --grid parent_temperature=1 "
-            "--samples 80 --first-sample 40 --workers 1") in first
+    assert (
+        "--recipe soft_spheres_lowest_n4000 --grid taper_order=2 --grid parent_temperature=1 "
+        "--samples 80 --first-sample 40 --workers 1"
+    ) in first
     assert first.endswith(f"--output {out}/from40-m2-t1/n4000")
     assert "--grid taper_order=inf" in second and second.endswith(f"--output {out}/from40-minf-t1/n4000")
     # a plain N:SAMPLES stage: all its samples, in the shared folder of its N

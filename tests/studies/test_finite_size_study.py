@@ -47,13 +47,16 @@ def _built_point(n: int, exponent: float, n_samples: int, seed: int) -> xr.Datas
     zero[:, :3] = True
     nan3 = np.full((n_samples, 3), np.nan)
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-         "shear_modulus": ("sample", m.shear_modulus),
-         "longitudinal_modulus": ("sample", m.bulk_modulus + 4 * m.shear_modulus / 3),
-         "participation_ratio": (("sample", "mode"), np.concatenate([nan3, m.participation], axis=1)),
-         "box_length": ("sample", np.full(n_samples, (n / m.density) ** (1 / 3))),
-         "inherent_energy": ("sample", np.zeros(n_samples)),
-         "stage_seconds": (("sample", "stage"), np.ones((n_samples, len(STAGES))))},
+        {
+            "eigenvalue": (("sample", "mode"), lam),
+            "zero_mode": (("sample", "mode"), zero),
+            "shear_modulus": ("sample", m.shear_modulus),
+            "longitudinal_modulus": ("sample", m.bulk_modulus + 4 * m.shear_modulus / 3),
+            "participation_ratio": (("sample", "mode"), np.concatenate([nan3, m.participation], axis=1)),
+            "box_length": ("sample", np.full(n_samples, (n / m.density) ** (1 / 3))),
+            "inherent_energy": ("sample", np.zeros(n_samples)),
+            "stage_seconds": (("sample", "stage"), np.ones((n_samples, len(STAGES)))),
+        },
         coords={"sample": np.arange(n_samples), "site": np.arange(n), "stage": list(STAGES)},
         attrs={"spatial_dimension": 3, "generator": "soft_spheres_lowest"},
     )
@@ -102,17 +105,23 @@ def _chain_point(n: int, exponent: float, n_chains: int, seed: int, drift: float
     ds = _point(n, exponent, 5 * n_chains, seed)
     chain = np.repeat(np.arange(n_chains), 5)
     ones = np.ones(5 * n_chains)
-    return ds.assign(chain=("sample", chain), energy_drift=("sample", drift * ones),
-                     energy_drift_low=("sample", (drift - 0.002) * ones),
-                     energy_drift_high=("sample", (drift + 0.002) * ones),
-                     energy_drift_stderr=("sample", 0.001 * ones),
-                     energy_late_mean=("sample", 1.0 * ones), segment_tau_alpha=("sample", 9000.0 * ones),
-                     segment_fs_end=("sample", 0.1 * ones))
+    return ds.assign(
+        chain=("sample", chain),
+        energy_drift=("sample", drift * ones),
+        energy_drift_low=("sample", (drift - 0.002) * ones),
+        energy_drift_high=("sample", (drift + 0.002) * ones),
+        energy_drift_stderr=("sample", 0.001 * ones),
+        energy_late_mean=("sample", 1.0 * ones),
+        segment_tau_alpha=("sample", 9000.0 * ones),
+        segment_fs_end=("sample", 0.1 * ones),
+    )
 
 
 def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> None:  # noqa: ANN001
-    points = {(1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=-0.01),
-              (1000, -1, 0.144): _chain_point(1000, 4.0, 24, seed=4, drift=0.0)}
+    points = {
+        (1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=-0.01),
+        (1000, -1, 0.144): _chain_point(1000, 4.0, 24, seed=4, drift=0.0),
+    }
     result = study.analyse(points)
     rows = {r["taper_order"]: r for r in result["points"]}
     assert set(rows[2]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}
@@ -141,8 +150,10 @@ def test_td_points_are_scored_on_the_td_claims_with_chains_as_units(study) -> No
 def test_a_size_with_too_few_chains_is_left_out_of_the_comparisons_across_n(study) -> None:  # noqa: ANN001
     """The first chain of a new N (the control at N = 4000 began so) must not become N_max with a one-chain
     interval: it is listed as left out, and the sizes with enough chains are compared as before."""
-    points = {(1000, 2, 0.144): _chain_point(1000, 4.0, 8, seed=3, drift=0.0),
-              (2000, 2, 0.144): _chain_point(2000, 4.0, 8, seed=5, drift=0.0)}
+    points = {
+        (1000, 2, 0.144): _chain_point(1000, 4.0, 8, seed=3, drift=0.0),
+        (2000, 2, 0.144): _chain_point(2000, 4.0, 8, seed=5, drift=0.0),
+    }
     before = study.analyse(points)["across_sizes"][0]
     after = study.analyse({**points, (4000, 2, 0.144): _chain_point(4000, 4.0, 1, seed=6, drift=0.0)})
     entry = after["across_sizes"][0]
@@ -157,15 +168,23 @@ def test_main_merges_compact_files_and_part_folders_later_input_winning(study, t
     committed = tmp_path / "committed.nc"
     study.export_compact({(1000, 2, 1.0): _point(1000, 4.0, 40, seed=7)}, committed)
     ladder = tmp_path / "ladder"
-    for (m, n_samples, seed) in ((-1, 50, 8), (2, 60, 9)):
+    for m, n_samples, seed in ((-1, 50, 8), (2, 60, 9)):
         parts = ladder / "n1000" / "parts" / f"taper_order-{m}__parent_temperature-1"
         parts.mkdir(parents=True)
         ds = _point(1000, 4.0, n_samples, seed)
         for i in range(n_samples):
             ds.isel(sample=[i]).to_netcdf(parts / f"sample-{i:06d}.nc")
     out, compact = tmp_path / "out.json", tmp_path / "merged.nc"
-    argv = [str(committed), str(ladder), "--out", str(out), "--figure", str(tmp_path / "f.png"),
-            "--compact", str(compact)]
+    argv = [
+        str(committed),
+        str(ladder),
+        "--out",
+        str(out),
+        "--figure",
+        str(tmp_path / "f.png"),
+        "--compact",
+        str(compact),
+    ]
     assert study.main(argv) == 0
     import json
 
@@ -173,14 +192,39 @@ def test_main_merges_compact_files_and_part_folders_later_input_winning(study, t
     assert rows == {2: 60, -1: 50}  # the folder's 60 samples replaced the compact file's 40
     assert sorted(study.load_compact(compact)) == [(1000, -1, 1.0), (1000, 2, 1.0)]
     # one compact file alone is read, not rewritten
-    assert study.main([str(compact), "--out", str(out), "--figure", str(tmp_path / "f.png"),
-                       "--compact", str(tmp_path / "unused.nc")]) == 0
+    assert (
+        study.main(
+            [
+                str(compact),
+                "--out",
+                str(out),
+                "--figure",
+                str(tmp_path / "f.png"),
+                "--compact",
+                str(tmp_path / "unused.nc"),
+            ]
+        )
+        == 0
+    )
     assert not (tmp_path / "unused.nc").exists()
     # the compact form and a pending file merge into the compact form in one call (the landing workflow)
     pending = tmp_path / "pending.nc"
     study.export_compact({(2000, 2, 1.0): _point(2000, 4.0, 30, seed=10)}, pending)
-    assert study.main([str(compact), str(pending), "--out", str(out), "--figure", str(tmp_path / "f.png"),
-                       "--compact", str(compact)]) == 0
+    assert (
+        study.main(
+            [
+                str(compact),
+                str(pending),
+                "--out",
+                str(out),
+                "--figure",
+                str(tmp_path / "f.png"),
+                "--compact",
+                str(compact),
+            ]
+        )
+        == 0
+    )
     assert sorted(study.load_compact(compact)) == [(1000, -1, 1.0), (1000, 2, 1.0), (2000, 2, 1.0)]
 
 
@@ -206,15 +250,39 @@ def test_a_piece_run_with_first_sample_extends_the_compact_point_by_sample(study
     np.testing.assert_array_equal(ds["eigenvalue"].values, whole["eigenvalue"].values)
     assert "site" not in ds.dims or "position" not in ds  # per-site arrays only where both sides hold them
     out = tmp_path / "out.json"
-    assert study.main([str(committed), str(tmp_path / "piece"), "--out", str(out), "--figure",
-                       str(tmp_path / "f.png"), "--compact", str(tmp_path / "merged.nc")]) == 0
+    assert (
+        study.main(
+            [
+                str(committed),
+                str(tmp_path / "piece"),
+                "--out",
+                str(out),
+                "--figure",
+                str(tmp_path / "f.png"),
+                "--compact",
+                str(tmp_path / "merged.nc"),
+            ]
+        )
+        == 0
+    )
     import json
 
     assert json.loads(out.read_text())["points"][0]["n_samples"] == 60
     assert study.load_compact(tmp_path / "merged.nc")[(1000, 2, 1.0)].sizes["sample"] == 60
     # --export-only lands the piece without an analysis; read after the compact form it gives the same merge
-    assert study.main([str(tmp_path / "piece"), "--export-only", "--compact", str(tmp_path / "pending.nc"),
-                       "--out", str(tmp_path / "never.json")]) == 0
+    assert (
+        study.main(
+            [
+                str(tmp_path / "piece"),
+                "--export-only",
+                "--compact",
+                str(tmp_path / "pending.nc"),
+                "--out",
+                str(tmp_path / "never.json"),
+            ]
+        )
+        == 0
+    )
     assert not (tmp_path / "never.json").exists()
     again = study.merge_points(study.load_compact(committed), study.load_compact(tmp_path / "pending.nc"))
     np.testing.assert_array_equal(again[(1000, 2, 1.0)]["shear_modulus"].values, ds["shear_modulus"].values)
@@ -265,8 +333,9 @@ def test_cost_benchmark_ladder_only_keeps_the_timed_numbers(study, tmp_path: Pat
     bench = load_script("speed/bench_finite_size.py", "bench_finite_size")
     path = tmp_path / "compact.nc"
     ds = _point(1000, 4.0, 6, seed=1)
-    study.export_compact({(1000, 2, 1.0): ds.assign(stage_seconds=(("sample", "stage"),
-                                                                   np.full((6, len(STAGES)), 2.0)))}, path)
+    study.export_compact(
+        {(1000, 2, 1.0): ds.assign(stage_seconds=(("sample", "stage"), np.full((6, len(STAGES)), 2.0)))}, path
+    )
     out = tmp_path / "cost.json"
     with pytest.raises(SystemExit):  # no record to update yet: refused, nothing written
         bench.main(["--ladder-only", "--ladder", str(path), "--out", str(out)])
@@ -296,8 +365,10 @@ def test_half_width_target_is_reported_with_a_projection_that_four_times_the_sam
 
 
 def test_the_nonadditive_control_is_scored_at_its_own_td_and_compared_paired(study) -> None:  # noqa: ANN001
-    same = {(1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=0.0),
-            (1000, 2, 0.0716): _chain_point(1000, 4.0, 24, seed=5, drift=0.0)}
+    same = {
+        (1000, 2, 0.144): _chain_point(1000, 4.0, 24, seed=3, drift=0.0),
+        (1000, 2, 0.0716): _chain_point(1000, 4.0, 24, seed=5, drift=0.0),
+    }
     result = study.analyse(same)
     rows = {r["parent_temperature"]: r for r in result["points"]}
     assert set(rows["0.0716"]["verdicts"]) == {"schirmacher.taper-s3+2/m", "lerner.s4"}  # the T_d claims
@@ -344,16 +415,26 @@ def test_a_chain_interrupted_between_its_part_writes_is_left_out(study, tmp_path
 def test_the_legend_names_every_estimator_drawn_in_any_panel(study, tmp_path: Path) -> None:  # noqa: ANN001
     # the first panel (m = 2, T* = 1) draws only c = 0.5; the second (T* = inf) also c = 0.3
     def point(t: str, drawn: tuple[str, ...]) -> dict:
-        estimates = {name: {"status": "ok" if name in drawn else "inconclusive",
-                            "measurement": {"value": 3.0, "low": 2.5, "high": 3.5}}
-                     for name in ("mle c=0.3", "mle c=0.5")}
-        return {"n_particles": 1000, "taper_order": 2, "parent_temperature": t, "estimates": estimates,
-                "lowest_k_10": {"mle": {"value": 2.5}}}
+        estimates = {
+            name: {
+                "status": "ok" if name in drawn else "inconclusive",
+                "measurement": {"value": 3.0, "low": 2.5, "high": 3.5},
+            }
+            for name in ("mle c=0.3", "mle c=0.5")
+        }
+        return {
+            "n_particles": 1000,
+            "taper_order": 2,
+            "parent_temperature": t,
+            "estimates": estimates,
+            "lowest_k_10": {"mle": {"value": 2.5}},
+        }
 
     import matplotlib.pyplot as plt
 
-    fig = study.figure({"points": [point("1", ("mle c=0.5",)), point("inf", ("mle c=0.3", "mle c=0.5"))]},
-                       tmp_path / "s.png")
+    fig = study.figure(
+        {"points": [point("1", ("mle c=0.5",)), point("inf", ("mle c=0.3", "mle c=0.5"))]}, tmp_path / "s.png"
+    )
     labels = [text.get_text() for text in fig.axes[0].get_legend().get_texts()]
     plt.close(fig)
     assert labels == ["lowest 10 (old)", "mle c=0.3", "mle c=0.5"]

@@ -56,12 +56,16 @@ def test_the_taper_difference_table_lists_every_protocol_and_size_with_both_verd
     rows = tables.taper_difference(result).split("\n")[2:]
     assert len(rows) == len(result["taper_difference"])
     assert [row.split(" | ")[0] for row in rows] == sorted(
-        (row.split(" | ")[0] for row in rows), key=lambda t: ["| T_d", "| 1", "| ∞", "| control's T_d"].index(t))
+        (row.split(" | ")[0] for row in rows), key=lambda t: ["| T_d", "| 1", "| ∞", "| control's T_d"].index(t)
+    )
     first = rows[0].split(" | ")
-    entry = next(d for d in result["taper_difference"]
-                 if d["parent_temperature"] == tables.T_D and d["n_particles"] == 1000)
-    assert first[3] == (f"{tables.interval(entry['value'], entry['low'], entry['high'], signed=True)}: "
-                        f"{entry['verdict_equal_0']} / {entry['verdict_equal_plus_1']}")
+    entry = next(
+        d for d in result["taper_difference"] if d["parent_temperature"] == tables.T_D and d["n_particles"] == 1000
+    )
+    assert first[3] == (
+        f"{tables.interval(entry['value'], entry['low'], entry['high'], signed=True)}: "
+        f"{entry['verdict_equal_0']} / {entry['verdict_equal_plus_1']}"
+    )
 
 
 def test_a_trend_not_assessed_gives_its_reason(tables, result):
@@ -135,8 +139,11 @@ def test_the_control_ladder_lists_the_control_at_every_size_and_never_the_additi
     sizes = sorted({p["n_particles"] for p in result["points"] if p["parent_temperature"] == tables.T_D_CONTROL})
     assert [tuple(row.split(" | ")[:2]) for row in rows] == [(f"| {n}", m) for n in sizes for m in ("2", "∞")]
     control = tables.point_at(result, tables.T_D_CONTROL, sizes[0], 2)
-    assert rows[0].split(" | ")[4] == tables.primary(control) != tables.primary(
-        tables.point_at(result, tables.T_D, sizes[0], 2))
+    assert (
+        rows[0].split(" | ")[4]
+        == tables.primary(control)
+        != tables.primary(tables.point_at(result, tables.T_D, sizes[0], 2))
+    )
 
 
 def test_the_control_table_puts_each_model_under_its_own_header(tables, result):
@@ -154,8 +161,10 @@ def test_a_missing_point_names_the_point_and_the_fix(tables, result):
 @pytest.mark.parametrize(
     ("page", "message"),
     [
-        ("text\n<!-- table: nonsense (studies/finite_size_tables.py) -->\n<!-- /table -->\n",
-         "names table 'nonsense'; expected one of"),
+        (
+            "text\n<!-- table: nonsense (studies/finite_size_tables.py) -->\n<!-- /table -->\n",
+            "names table 'nonsense'; expected one of",
+        ),
         ("text\n<!-- table: td-ladder (studies/finite_size_tables.py) -->\n| old |\n", "never closed"),
         ("a page with no markers\n", "marks no table"),
     ],
@@ -167,8 +176,9 @@ def test_bad_markers_are_refused_with_the_fix(tables, page, message):
 
 
 def test_a_missing_results_folder_is_named_with_the_fix(tables, tmp_path):
-    with pytest.raises(FileNotFoundError,
-                       match="estimator_coverage.json: expected the results file.*Fix: pass --results"):
+    with pytest.raises(
+        FileNotFoundError, match="estimator_coverage.json: expected the results file.*Fix: pass --results"
+    ):
         tables.load_results(tmp_path)
 
 
@@ -178,9 +188,20 @@ def test_the_sorting_table_gives_each_measure_its_own_precision_and_the_chains_t
     entry = {"mean_slope": -0.00227, "low": -0.00336, "high": -0.00118, "mean_level": 1.2886, "chains": 61}
     assert tables._slope(entry, "segment_mean_energy", 61) == "−0.0023 [−0.0034, −0.0012] (level 1.289)"
     assert tables._slope({"trend": "not assessed (4 chains hold it, 6 needed)"}, "size_segregation", 11) == (
-        "not assessed (4 chains hold it, 6 needed)")
-    result = {"points": [{"model": "additive", "n_particles": 2000, "taper_order": 2, "chains": 3,
-                          "status": "not assessed (3 chains, 6 needed)"}], "pooled": {}}
+        "not assessed (4 chains hold it, 6 needed)"
+    )
+    result = {
+        "points": [
+            {
+                "model": "additive",
+                "n_particles": 2000,
+                "taper_order": 2,
+                "chains": 3,
+                "status": "not assessed (3 chains, 6 needed)",
+            }
+        ],
+        "pooled": {},
+    }
     row = tables.sorting_trend(result).split("\n")[2]
     assert row.count("not assessed (3 chains, 6 needed)") == len(tables.SORTING_MEASURES) + 1
 
@@ -224,8 +245,9 @@ def test_point_verdicts_name_a_verdict_the_expanded_interval_turns(tables, resul
 
 def test_a_difference_names_a_verdict_its_expanded_interval_turns(tables, result):
     changed = copy.deepcopy(result)
-    entry = next(d for d in changed["taper_difference"]
-                 if d["parent_temperature"] == tables.T_D and d["n_particles"] == 2000)
+    entry = next(
+        d for d in changed["taper_difference"] if d["parent_temperature"] == tables.T_D and d["n_particles"] == 2000
+    )
     assert entry["verdict_equal_plus_1"] == "refuted"
     entry["verdict_equal_plus_1_expanded"] = "inconclusive"
     entry["verdict_equal_0_expanded"] = entry["verdict_equal_0"]
@@ -251,5 +273,6 @@ def test_the_standing_table_counts_the_narrow_intervals_that_hold_each_sides_val
     # at T_d the seed expects 3 + 2/m: each taper's value, m = 2 first; at high T* one value for both
     assert row(result, "T_d", 1000)[3].startswith("4 / 3: ")
     assert row(result)[3].startswith("2: ")
-    assert len(tables.standing(result).split("\n")[2:]) == len({(p["parent_temperature"], p["n_particles"])
-                                                                for p in result["points"]})
+    assert len(tables.standing(result).split("\n")[2:]) == len(
+        {(p["parent_temperature"], p["n_particles"]) for p in result["points"]}
+    )

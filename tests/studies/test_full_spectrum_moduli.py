@@ -22,13 +22,19 @@ def _tiny_set(path, tapers=(2,), n_samples=2):
     ds = xr.Dataset(
         {
             "eigenvalue": (("taper_order", "parent_temperature", "sample", "mode"), np.ones((*shape, d * n))),
-            "position": (("taper_order", "parent_temperature", "sample", "site", "spatial"),
-                         np.broadcast_to(c.positions, (*shape, n, d)).copy()),
+            "position": (
+                ("taper_order", "parent_temperature", "sample", "site", "spatial"),
+                np.broadcast_to(c.positions, (*shape, n, d)).copy(),
+            ),
             "box_length": (("taper_order", "parent_temperature", "sample"), np.full(shape, c.box_length)),
             "diameter": (("taper_order", "parent_temperature", "sample", "site"), np.ones((*shape, n))),
         },
-        coords={"taper_order": list(tapers), "parent_temperature": [0.5], "sample": np.arange(n_samples) + 10,
-                "spatial": ["x", "y", "z"]},
+        coords={
+            "taper_order": list(tapers),
+            "parent_temperature": [0.5],
+            "sample": np.arange(n_samples) + 10,
+            "spatial": ["x", "y", "z"],
+        },
         attrs={"potential": "soft_sphere", "potential_exponent": 12, "potential_cutoff_table": 1.955},
     )
     ds.to_netcdf(path)

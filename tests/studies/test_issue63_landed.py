@@ -13,9 +13,13 @@ from vdosbench.generators import RECIPES
 RESULTS = Path(__file__).resolve().parents[2] / "studies" / "results"
 
 
-@pytest.mark.parametrize(("file", "recipe"), [
-    ("parts/td_control_long", "soft_spheres_lowest_n1000_td_control_long"),
-    ("parts/confirm_n8000", "soft_spheres_lowest_confirm_n8000")])
+@pytest.mark.parametrize(
+    ("file", "recipe"),
+    [
+        ("parts/td_control_long", "soft_spheres_lowest_n1000_td_control_long"),
+        ("parts/confirm_n8000", "soft_spheres_lowest_confirm_n8000"),
+    ],
+)
 def test_the_landed_parts_are_the_registered_recipes(file: str, recipe: str) -> None:
     r = RECIPES[recipe]
     points = read_point_group_parts(RESULTS / file)

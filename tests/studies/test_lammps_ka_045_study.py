@@ -104,8 +104,18 @@ def _need_lammps():
 @pytest.mark.parametrize("taper", ["0", "2"])
 def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path, taper: str):
     _need_lammps()
-    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--max-segments", "2", "--origin-every", "0.1",
-                     "--taper-order", taper]
+    common = TINY + [
+        "--temperature",
+        "1.0",
+        "--segment-time",
+        "0.5",
+        "--max-segments",
+        "2",
+        "--origin-every",
+        "0.1",
+        "--taper-order",
+        taper,
+    ]
     L.main(common + ["--work", str(tmp_path / "whole"), "--landed", str(tmp_path / "whole_landed")])
     common += ["--landed", str(tmp_path / "staged_landed")]
     L.main(common + ["--work", str(tmp_path / "staged"), "--budget-seconds", "0"])
@@ -119,8 +129,11 @@ def test_resume_after_budget_reproduces_uninterrupted_run(tmp_path: Path, taper:
     # serial LAMMPS, Nose-Hoover state and velocities in the restart: with lj/cut the continuation is bitwise the
     # same here; with the table pair style, set anew after read_restart, it differs by rounding (measured: V/N
     # within 3e-15 after one segment)
-    same = np.testing.assert_array_equal if taper == "0" else (
-        lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-12, atol=0))
+    same = (
+        np.testing.assert_array_equal
+        if taper == "0"
+        else (lambda a, b: np.testing.assert_allclose(a, b, rtol=1e-12, atol=0))
+    )
     same(staged["energy"], whole["energy"])
     np.testing.assert_array_equal(staged["energy_time"], whole["energy_time"])
     same(staged["segments"][1]["fs"], whole["segments"][1]["fs"])
@@ -134,7 +147,7 @@ def test_segment_fs_averages_over_time_origins():
     frames = np.cumsum(rng.normal(scale=np.sqrt(v), size=(12, 4000, 3)), axis=0)
     t, fs = L.segment_fs(frames, 10.0, [0.0, 2.0, 20.0], [1.0, 0.98, 0.5])
     assert t.tolist() == [0.0, 2.0] + [10.0 * k for k in range(1, 12)]  # single-origin lags above 10 replaced
-    expected = np.exp(-L.Q_FS**2 * np.arange(1, 12) * v / 2)
+    expected = np.exp(-(L.Q_FS**2) * np.arange(1, 12) * v / 2)
     np.testing.assert_allclose(fs[2:], expected, atol=0.01)
     one_origin = np.array([L.self_intermediate_scattering(frames[k] - frames[0], L.Q_FS)[0] for k in range(1, 12)])
     assert np.abs(fs[2:] - expected).mean() < np.abs(one_origin - expected).mean()  # averaging beats one origin
@@ -145,8 +158,23 @@ def test_sample_runs_to_done_with_dynamical_matrix(tmp_path: Path):
     _need_lammps()
     work = tmp_path / "hot"
     landed = tmp_path / "landed"
-    L.main(TINY + ["--temperature", "2.0", "--segment-time", "1.5", "--max-segments", "12", "--work", str(work),
-                   "--output", str(tmp_path / "out.json"), "--landed", str(landed)])
+    L.main(
+        TINY
+        + [
+            "--temperature",
+            "2.0",
+            "--segment-time",
+            "1.5",
+            "--max-segments",
+            "12",
+            "--work",
+            str(work),
+            "--output",
+            str(tmp_path / "out.json"),
+            "--landed",
+            str(landed),
+        ]
+    )
     state = json.loads((work / "s0.json").read_text())
     assert state["done"], state["rule"]
     assert state["final_force_norm"] < 1e-8
@@ -201,8 +229,18 @@ def test_land_only_lands_a_work_folder(tmp_path: Path):
     """--land-only lands what a run of the earlier version left in its work folder (state + binary restart)."""
     _need_lammps()
     work, landed = tmp_path / "work", tmp_path / "landed"
-    common = TINY + ["--temperature", "1.0", "--segment-time", "0.5", "--origin-every", "0.1", "--work", str(work),
-                     "--landed", str(landed)]
+    common = TINY + [
+        "--temperature",
+        "1.0",
+        "--segment-time",
+        "0.5",
+        "--origin-every",
+        "0.1",
+        "--work",
+        str(work),
+        "--landed",
+        str(landed),
+    ]
     L.main(common + ["--max-segments", "1"])
     for p in landed.iterdir():
         p.unlink()

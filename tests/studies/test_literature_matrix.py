@@ -34,7 +34,8 @@ def test_regenerating_the_page_gives_the_committed_page(study, results) -> None:
     certificates = json.loads(study.CERTIFIED.read_text())
     stresses = json.loads(study.STRESSES.read_text())
     assert study.PAGE.read_text() == study.render(results, certificates, stresses), (
-        "run: python -m studies.literature_matrix --page")
+        "run: python -m studies.literature_matrix --page"
+    )
     assert study.main(["--check"]) == 0
 
 
@@ -56,8 +57,11 @@ def test_the_results_hold_the_register_as_it_is(study, results) -> None:  # noqa
     assert [d["name"] for d in results["data_sets"]] == [d.name for d in study.DATA_SETS]
     for stored, entry in zip(results["claims"], register):
         assert stored["expect"] == entry.claim.expect.describe(), entry.claim.id
-        assert (stored["checked"], stored["applicable"], stored["ours"]) == (entry.checked, entry.applicable,
-                                                                           entry.system["ours"]), entry.claim.id
+        assert (stored["checked"], stored["applicable"], stored["ours"]) == (
+            entry.checked,
+            entry.applicable,
+            entry.system["ours"],
+        ), entry.claim.id
         if entry.applicable:
             labels = [r["reading"] for r in stored["readings"]]
             assert labels == [study.PAPER_READING, *(a.label for a in entry.claim.alternatives)], entry.claim.id

@@ -41,12 +41,13 @@ def test_each_solver_gives_the_dense_eigenvalues(bench: ModuleType, hessian: tup
     basis = bench.translation_modes(N, 3).reshape(3 * N, 3)
     bound = bench.spectral_upper_bound(bench.SolverBackend("numpy", h, basis))
     values, vectors, _ = bench.run_solver(solver, h, K, basis, 1e-9, bound)
-    np.testing.assert_allclose(values, dense[3:3 + K], rtol=1e-8)
+    np.testing.assert_allclose(values, dense[3 : 3 + K], rtol=1e-8)
     assert np.abs(basis.T @ vectors).max() < 1e-8  # the translations excluded
 
 
-def test_the_verdict_and_a_solver_built_to_fail(bench: ModuleType, hessian: tuple,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_verdict_and_a_solver_built_to_fail(
+    bench: ModuleType, hessian: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
     h, _, dense = hessian
     row = bench.measure(h, K, 3, 1e-9, ["chebyshev", "arpack", "shift_invert"], {})
     assert row["fastest_meeting_tolerance"] in ("chebyshev", "arpack", "shift_invert")
@@ -72,8 +73,10 @@ def test_the_verdict_and_a_solver_built_to_fail(bench: ModuleType, hessian: tupl
 
 def test_the_record(bench: ModuleType, tmp_path: Path) -> None:
     out = tmp_path / "solvers.json"
-    assert bench.main(["--n", str(N), "--k", str(K), "--solvers", "chebyshev", "arpack", "cholmod",
-                       "--out", str(out)]) == 0
+    assert (
+        bench.main(["--n", str(N), "--k", str(K), "--solvers", "chebyshev", "arpack", "cholmod", "--out", str(out)])
+        == 0
+    )
     doc = json.loads(out.read_text(encoding="utf-8"))
     row = doc["runs"][f"N={N}, k={K}, m=2"]
     assert row["glass"]["n_particles"] == N and row["load_before"]["uptime"] and "machine" in doc

@@ -14,8 +14,13 @@ def td():  # noqa: ANN201
     return load_script("studies/measure_td.py", "measure_td_bootstrap_study")
 
 
-def _reference_bootstrap_fits(td, temperature: np.ndarray, log_tau: np.ndarray, rng: np.random.Generator,  # noqa: ANN001
-                              n_boot: int) -> tuple[np.ndarray, np.ndarray]:
+def _reference_bootstrap_fits(
+    td,
+    temperature: np.ndarray,
+    log_tau: np.ndarray,
+    rng: np.random.Generator,  # noqa: ANN001
+    n_boot: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """REFERENCE ONLY: ``bootstrap_fits`` as it was before issue 54 item 2 (commit 57b888b): one joint draw of
     shape (n_T, n_replicas) per replicate."""
     n_t, n_r = log_tau.shape

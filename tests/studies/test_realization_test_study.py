@@ -16,8 +16,11 @@ def study():  # noqa: ANN201
 
 def _is_rate(entry: dict) -> bool:
     lo, hi = entry["interval_95"]
-    return 0 <= entry["rejected"] <= entry["trials"] and lo <= entry["rate"] <= hi and entry["rate"] == pytest.approx(
-        entry["rejected"] / entry["trials"], abs=1e-4)
+    return (
+        0 <= entry["rejected"] <= entry["trials"]
+        and lo <= entry["rate"] <= hi
+        and entry["rate"] == pytest.approx(entry["rejected"] / entry["trials"], abs=1e-4)
+    )
 
 
 def test_the_calibration_sections_run_and_hold_rates(study, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -27,7 +30,9 @@ def test_the_calibration_sections_run_and_hold_rates(study, tmp_path, monkeypatc
     result = json.loads(out.read_text())
     assert result["rule"]["alpha"] == 0.05 and result["rule"]["min_samples_per_point"] == 20
     for n in study.MOCK_SIZES:
-        assert _is_rate(result["mock"][f"n{n}"]["false_alarm"]) and _is_rate(result["mock"][f"n{n}"]["power_exponent_3.5"])
+        assert _is_rate(result["mock"][f"n{n}"]["false_alarm"]) and _is_rate(
+            result["mock"][f"n{n}"]["power_exponent_3.5"]
+        )
     # an exponent of 3.5 against 4 at 40 samples of 100 modes is flagged (power 1.0 in the committed calibration)
     assert result["mock"]["n40"]["power_exponent_3.5"]["rejected"] == 1
     for n in study.SPLIT_SIZES:

@@ -39,14 +39,16 @@ def test_a_point_whose_every_sample_passed_in_certified_sets_is_not_certified_ag
     certificates = json.loads(study.CERTIFIED.read_text())
     full = study.lowest_td_points()[0]
     assert study.stored_certificate(full, certificates) is not None
-    partial = study.StressPoint(full.label, full.source, full.model, full.tstar, full.taper,
-                                full.point.isel(sample=slice(0, 10)))
+    partial = study.StressPoint(
+        full.label, full.source, full.model, full.tstar, full.taper, full.point.isel(sample=slice(0, 10))
+    )
     assert study.stored_certificate(partial, certificates) is None
     assert study.stored_certificate(full, None) is None
 
 
-def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.StressPoint, td_row: dict,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_soft_modes_planted_in_the_stressed_glasses_are_found(
+    td_point: study.StressPoint, td_row: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # built to show the effect: the 20 most stressed glasses get 3 extra modes at 0.1 - 0.2 omega_g
     row = td_row
     point = td_point.point
@@ -62,19 +64,33 @@ def test_soft_modes_planted_in_the_stressed_glasses_are_found(td_point: study.St
     for k in top:
         lam[k, -3:] = (omega_g * np.array([0.1, 0.15, 0.2])) ** 2
     lam = np.sort(lam, axis=1)
-    planted = study.StressPoint("planted", td_point.source, td_point.model, td_point.tstar, td_point.taper,
-                                point.assign(eigenvalue=(point["eigenvalue"].dims, lam)))
+    planted = study.StressPoint(
+        "planted",
+        td_point.source,
+        td_point.model,
+        td_point.tstar,
+        td_point.taper,
+        point.assign(eigenvalue=(point["eigenvalue"].dims, lam)),
+    )
     # the certificate sees through it: the planted modes are not the Hessian's, so those glasses are left out
     certified = study.read_point(planted, n_bootstrap=30)["certification"]
     assert certified["certified"] == 20 and certified["left_out"]["missed_modes"] == 20
     # read without the certificate, the split and the association find the planted effect
-    monkeypatch.setattr(study, "certified_input", lambda ds, name: (ds, CertificationRecord(
-        name, False, "planted test data", ds.sizes["sample"], ds.sizes["sample"])))
+    monkeypatch.setattr(
+        study,
+        "certified_input",
+        lambda ds, name: (
+            ds,
+            CertificationRecord(name, False, "planted test data", ds.sizes["sample"], ds.sizes["sample"]),
+        ),
+    )
     got = study.read_point(planted, n_bootstrap=200)
     assert got["high_over_low"]["a4_wide"]["low"] > 1.0
     assert got["count_below_wide_vs_stress"]["spearman"]["low"] > 0.0
-    assert got["count_below_wide_vs_stress"]["r_squared"]["value"] > row["count_below_wide_vs_stress"]["r_squared"][
-        "value"]
+    assert (
+        got["count_below_wide_vs_stress"]["r_squared"]["value"]
+        > row["count_below_wide_vs_stress"]["r_squared"]["value"]
+    )
 
 
 def test_the_page_is_what_the_results_give() -> None:

@@ -24,21 +24,30 @@ RUN_STATES = ROOT / "studies" / "run_states"
 
 def test_the_results_fit_their_budget() -> None:
     total = sum(p.stat().st_size for folder in (RESULTS, RUN_STATES) for p in folder.rglob("*") if p.is_file())
-    assert 0 < total <= RESULTS_BUDGET_BYTES, (f"{total} bytes in {RESULTS} and {RUN_STATES}; the budget is "
-                                               f"{RESULTS_BUDGET_BYTES}")
+    assert 0 < total <= RESULTS_BUDGET_BYTES, (
+        f"{total} bytes in {RESULTS} and {RUN_STATES}; the budget is {RESULTS_BUDGET_BYTES}"
+    )
 
 
 def test_no_run_state_sits_among_the_results() -> None:
     """A landed run state (``sN.state.json.gz``, ``sN.data.gz``, ``sN.npz``) lives under studies/run_states/."""
-    states = sorted(str(p.relative_to(ROOT)) for pattern in ("*.state.json.gz", "s*.data.gz", "s[0-9]*.npz")
-                    for p in RESULTS.rglob(pattern))
+    states = sorted(
+        str(p.relative_to(ROOT))
+        for pattern in ("*.state.json.gz", "s*.data.gz", "s[0-9]*.npz")
+        for p in RESULTS.rglob(pattern)
+    )
     assert not states, f"move them under {RUN_STATES.relative_to(ROOT)}: {states}"
     assert any(RUN_STATES.rglob("*.state.json.gz"))
 
 
 def _commits(path: Path) -> list[str]:
-    done = subprocess.run(["git", "log", "--format=%H", "--", str(path.relative_to(ROOT))], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["git", "log", "--format=%H", "--", str(path.relative_to(ROOT))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done.stdout.split() if done.returncode == 0 else []
 
 
@@ -60,15 +69,22 @@ def test_parts_are_joined_by_sample_and_a_piece_landed_twice_is_refused(tmp_path
     from vdosbench.datasets import read_point_group_parts, write_point_groups
 
     def part(first: int, name: str) -> None:
-        ds = xr.Dataset({"eigenvalue": (("sample", "mode"), np.full((2, 3), float(first)))},
-                        coords={"sample": [first, first + 1]}, attrs={"n_particles": 8})
+        ds = xr.Dataset(
+            {"eigenvalue": (("sample", "mode"), np.full((2, 3), float(first)))},
+            coords={"sample": [first, first + 1]},
+            attrs={"n_particles": 8},
+        )
         write_point_groups({"n8_m2_t1": ds}, tmp_path / name)
 
     part(2, "b.nc")
     part(0, "a.nc")
     joined = read_point_group_parts(tmp_path)["n8_m2_t1"]
     assert joined["sample"].values.tolist() == [0, 1, 2, 3] and joined["eigenvalue"].values[:, 0].tolist() == [
-        0.0, 0.0, 2.0, 2.0]
+        0.0,
+        0.0,
+        2.0,
+        2.0,
+    ]
     part(2, "c.nc")  # the piece of b.nc again, under another name
     with pytest.raises(ValueError, match="sample 2 of n8_m2_t1 is in both b.nc and c.nc"):
         read_point_group_parts(tmp_path)

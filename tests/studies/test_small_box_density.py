@@ -46,11 +46,13 @@ def test_one_pair_pooled_is_the_density_ratio() -> None:
 
 def test_a_known_pooled_ratio_is_recovered_and_no_excess_reads_one() -> None:
     rng = np.random.default_rng(1)
+
     def pt(n: int, per: float) -> ModeSpectra:
         return _point(n, per, rng, x_max=0.15)
 
-    excess = pooled_density_ratio([(pt(1000, 3e-3), pt(8000, 2e-3)), (pt(1000, 1.5e-3), pt(8000, 1e-3))], 0.15,
-                                  n_bootstrap=300)
+    excess = pooled_density_ratio(
+        [(pt(1000, 3e-3), pt(8000, 2e-3)), (pt(1000, 1.5e-3), pt(8000, 1e-3))], 0.15, n_bootstrap=300
+    )
     assert abs(excess.value - 1.5) < 4 * excess.uncertainty and excess.low > 1.2
     none = pooled_density_ratio([(pt(1000, 2e-3), pt(8000, 2e-3))], 0.15, n_bootstrap=300)
     assert none.low < 1.0 < none.high

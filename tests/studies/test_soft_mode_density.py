@@ -49,8 +49,14 @@ def test_a_thin_deep_band_gets_the_band_the_point_can_read_and_says_so():
 
 
 def test_the_deep_band_at_n16000_is_not_phonon_free_and_is_reported_so():
-    sp = ModeSpectra(np.array([[0.1, 0.2]] * 3), np.full(3, 2 * math.pi / 16000 ** (1 / 3)), 16000, 1.0,
-                     shear_modulus=np.ones(3), coverage=np.full(3, 0.3))
+    sp = ModeSpectra(
+        np.array([[0.1, 0.2]] * 3),
+        np.full(3, 2 * math.pi / 16000 ** (1 / 3)),
+        16000,
+        1.0,
+        shear_modulus=np.ones(3),
+        coverage=np.full(3, 0.3),
+    )
     point = smd.Point("mock", "mock", "liquid", 1.0, 2, 16000, sp, "mock")
     row = smd.read_point(point, 1.0, n_bootstrap=20)
     assert row["a4_deep"]["samples_used"] == 0 and "not phonon-free" in row["deep_band_status"]
@@ -60,10 +66,14 @@ def test_the_deep_band_at_n16000_is_not_phonon_free_and_is_reported_so():
 def test_the_four_units_agree_when_every_sample_has_the_same_g():
     sp = _spectra(2000, 300, GlassCouplings(G_INF, modulus_scatter=0.0), seed=3)
     assert np.allclose(sp.shear_modulus, G_INF)
-    dens = {u: density_below(smd.in_unit(sp, u, G_INF), smd.edge_in(u, 0.2, sp, G_INF), n_bootstrap=50).value
-            for u in smd.UNITS}
-    s = {u: band_mle(smd.in_unit(sp, u, G_INF), 0.0, smd.edge_in(u, 0.25, sp, G_INF), n_bootstrap=20).value
-         for u in smd.UNITS}
+    dens = {
+        u: density_below(smd.in_unit(sp, u, G_INF), smd.edge_in(u, 0.2, sp, G_INF), n_bootstrap=50).value
+        for u in smd.UNITS
+    }
+    s = {
+        u: band_mle(smd.in_unit(sp, u, G_INF), 0.0, smd.edge_in(u, 0.25, sp, G_INF), n_bootstrap=20).value
+        for u in smd.UNITS
+    }
     for u in smd.UNITS:
         assert dens[u] == pytest.approx(dens["per_sample"], rel=1e-9)
         assert s[u] == pytest.approx(s["per_sample"], rel=1e-9)
@@ -77,7 +87,8 @@ def test_absolute_omega_is_the_common_unit_with_omega_g_one():
     assert edge == pytest.approx(0.29 * math.sqrt(G_INF / sp.density) * sp.density ** (1 / 3))
     common = smd.in_unit(sp, "common", G_INF)
     assert band_mle(ab, 0.0, edge, n_bootstrap=20).value == pytest.approx(
-        band_mle(common, 0.0, 0.29, n_bootstrap=20).value, rel=1e-9)
+        band_mle(common, 0.0, 0.29, n_bootstrap=20).value, rel=1e-9
+    )
 
 
 def test_per_sample_g_lowers_the_density_when_g_is_coupled_to_the_soft_modes():
@@ -123,7 +134,8 @@ EXPECTED_PROTOCOLS = (
     + [f"soft-spheres aged-T_d T*=0.144 {m}" for m in ("m2", "minf")]
     + [f"soft-spheres seed-literal T*=0.144 {m}" for m in ("m2", "minf")]
     + [f"non-additive-soft-spheres T_d-control T*=0.0716 {m}" for m in ("m2", "minf")]
-    + [f"kob-andersen T*=0.45 {m}" for m in ("m2", "minf")])
+    + [f"kob-andersen T*=0.45 {m}" for m in ("m2", "minf")]
+)
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +158,10 @@ def test_the_committed_reading_holds_every_protocol_with_its_unit(committed):
         if row["deep_band_status"] != "ok":
             assert "a4_alternative" in row, key
         else:
-            assert deep["modes"] >= committed["method"]["min_modes"] and deep["interval"][0] <= deep["value"] <= \
-                deep["interval"][1], key
+            assert (
+                deep["modes"] >= committed["method"]["min_modes"]
+                and deep["interval"][0] <= deep["value"] <= deep["interval"][1]
+            ), key
 
 
 def test_the_committed_units_table_has_four_units_and_absolute_equals_common(committed):

@@ -24,8 +24,12 @@ def _rows(study, n_chains: int, energy_slope: float, sorting_slope: float, noise
     chain = np.repeat(np.arange(n_chains), 5)
     x = sweep / study.SWEEP_UNIT
     rows = {"chain": chain, "sweep": sweep}
-    for name, slope, level in (("segment_mean_energy", energy_slope, 1.23), ("inherent_energy", energy_slope, 1.02),
-                               ("size_neighbour_correlation", sorting_slope, 0.35), ("size_segregation", sorting_slope, 17)):
+    for name, slope, level in (
+        ("segment_mean_energy", energy_slope, 1.23),
+        ("inherent_energy", energy_slope, 1.02),
+        ("size_neighbour_correlation", sorting_slope, 0.35),
+        ("size_segregation", sorting_slope, 17),
+    ):
         rows[name] = level + slope * x + noise * rng.standard_normal(x.size)
     return rows
 
@@ -86,13 +90,19 @@ def _write_ladder(root: Path, n_chains: int, sort_rate: float) -> None:
             d = rng.permutation(diameter)
             subset = rng.choice(64, int(sort_rate * j * 64), replace=False)  # sorted by x among themselves:
             d[subset[np.argsort(pos[subset, 0])]] = np.sort(d[subset])[::-1]  # more of them each structure
-            ds = xr.Dataset({"chain": ("sample", [c]), "mc_sweep": ("sample", [380_000 + 28_500 * j]),
-                             "segment_mean_energy": ("sample", [1.2 - 0.001 * j]),
-                             "inherent_energy": ("sample", [1.0 - 0.001 * j]),
-                             "size_neighbour_correlation": ("sample", [0.3 + 0.01 * j]),
-                             "position": (("sample", "site", "spatial"), pos[None]),
-                             "diameter": (("sample", "site"), d[None]), "box_length": ("sample", [4.0])},
-                            coords={"sample": [k]})
+            ds = xr.Dataset(
+                {
+                    "chain": ("sample", [c]),
+                    "mc_sweep": ("sample", [380_000 + 28_500 * j]),
+                    "segment_mean_energy": ("sample", [1.2 - 0.001 * j]),
+                    "inherent_energy": ("sample", [1.0 - 0.001 * j]),
+                    "size_neighbour_correlation": ("sample", [0.3 + 0.01 * j]),
+                    "position": (("sample", "site", "spatial"), pos[None]),
+                    "diameter": (("sample", "site"), d[None]),
+                    "box_length": ("sample", [4.0]),
+                },
+                coords={"sample": [k]},
+            )
             ds.to_netcdf(folder / f"sample-{k:04d}.nc")
             k += 1
 

@@ -36,8 +36,11 @@ def test_suite_time_reads_counts_durations_and_times_from_a_real_log_layout() ->
     assert r["counts"] == {"passed": 1907, "skipped": 2, "warnings": 93}
     assert r["pytest_seconds"] == 2009.49
     assert [d["phase"] for d in r["slowest"]] == ["call", "setup", "teardown"]
-    assert r["slowest"][1] == {"seconds": 86.94, "phase": "setup",
-                               "test": "tests/studies/test_catalogue_sets_study.py::test_the_set_is_combined_at_the_common_sample_count"}
+    assert r["slowest"][1] == {
+        "seconds": 86.94,
+        "phase": "setup",
+        "test": "tests/studies/test_catalogue_sets_study.py::test_the_set_is_combined_at_the_common_sample_count",
+    }
     assert (r["wall_seconds"], r["user_cpu_seconds"], r["max_rss_mb_largest_process"]) == (2045.8, 1731.92, 2048.0)
 
 
@@ -80,8 +83,16 @@ def test_suite_time_keeps_the_earlier_runs(tmp_path: Path) -> None:
     module = load_script("speed/suite_time.py", "suite_time_history")
     path = tmp_path / "t.json"
     assert module._earlier_runs(path) == []
-    path.write_text(json.dumps({"commit": "b", "pytest_seconds": 580.0, "machine": {"x": 1},
-                                "earlier_runs": [{"commit": "a", "pytest_seconds": 589.0}]}))
+    path.write_text(
+        json.dumps(
+            {
+                "commit": "b",
+                "pytest_seconds": 580.0,
+                "machine": {"x": 1},
+                "earlier_runs": [{"commit": "a", "pytest_seconds": 589.0}],
+            }
+        )
+    )
     runs = module._earlier_runs(path)
     assert [r["commit"] for r in runs] == ["b", "a"] and runs[0]["pytest_seconds"] == 580.0 and "machine" not in runs[0]
 

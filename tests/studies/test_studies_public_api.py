@@ -56,8 +56,13 @@ def findings(source: str, siblings: set[str] = frozenset()) -> list[Finding]:
                 if top in TEST_MODULES:
                     out.append(Finding(node.lineno, f"imports the test module {alias.name}"))
                 elif top in siblings:
-                    out.append(Finding(node.lineno, f"imports the script {alias.name} by a bare name; import "
-                                                    f"studies.{alias.name} and run as python -m studies.<name>"))
+                    out.append(
+                        Finding(
+                            node.lineno,
+                            f"imports the script {alias.name} by a bare name; import "
+                            f"studies.{alias.name} and run as python -m studies.<name>",
+                        )
+                    )
                 if top in ("vdosbench", "studies"):
                     if any(_is_private(part) for part in alias.name.split(".")):
                         out.append(Finding(node.lineno, f"imports the private module {alias.name}"))
@@ -67,8 +72,13 @@ def findings(source: str, siblings: set[str] = frozenset()) -> list[Finding]:
             if top in TEST_MODULES:
                 out.append(Finding(node.lineno, f"imports from the test module {node.module}"))
             elif top in siblings:
-                out.append(Finding(node.lineno, f"imports from the script {node.module} by a bare name; import "
-                                                f"from studies.{node.module} and run as python -m studies.<name>"))
+                out.append(
+                    Finding(
+                        node.lineno,
+                        f"imports from the script {node.module} by a bare name; import "
+                        f"from studies.{node.module} and run as python -m studies.<name>",
+                    )
+                )
             if top in ("vdosbench", "studies"):
                 if any(_is_private(part) for part in node.module.split(".")):
                     out.append(Finding(node.lineno, f"imports from the private module {node.module}"))
@@ -113,10 +123,12 @@ def test_the_script_uses_the_public_api_only(path: Path) -> None:
     if _relative(path) in KNOWN_EXCEPTIONS:
         pytest.xfail(KNOWN_EXCEPTIONS[_relative(path)])
     assert not found, (
-        f"{_relative(path)} reaches around the public API:\n" + "\n".join(f"  {f}" for f in found)
+        f"{_relative(path)} reaches around the public API:\n"
+        + "\n".join(f"  {f}" for f in found)
         + "\nFix: import the installed package (vdosbench...), make a needed name public where it belongs, move "
-          "shared code into the package with its test, or import another study as studies.<name> "
-          "(studies/README.md)")
+        "shared code into the package with its test, or import another study as studies.<name> "
+        "(studies/README.md)"
+    )
 
 
 def test_the_allow_list_is_not_stale() -> None:
@@ -125,7 +137,8 @@ def test_the_allow_list_is_not_stale() -> None:
         path = ROOT / name
         assert path.is_file(), f"{name} is allow-listed but does not exist"
         assert findings(path.read_text(encoding="utf-8"), siblings), (
-            f"{name} follows the rules now: remove it from KNOWN_EXCEPTIONS")
+            f"{name} follows the rules now: remove it from KNOWN_EXCEPTIONS"
+        )
 
 
 def _module_scripts() -> list[str]:
@@ -140,8 +153,13 @@ def test_a_study_that_builds_on_another_says_to_run_it_as_a_module() -> None:
         doc = ast.get_docstring(ast.parse((ROOT / "studies" / f"{name}.py").read_text("utf-8"))) or ""
         if f"python -m studies.{name}" not in doc:
             wrong[name] = "its docstring does not say python -m studies." + name
-    pages = [ROOT / "README.md", ROOT / "studies" / "README.md", *sorted((ROOT / "docs").rglob("*.md")),
-             *_scripts(), *sorted((ROOT / "studies").glob("*.sh"))]
+    pages = [
+        ROOT / "README.md",
+        ROOT / "studies" / "README.md",
+        *sorted((ROOT / "docs").rglob("*.md")),
+        *_scripts(),
+        *sorted((ROOT / "studies").glob("*.sh")),
+    ]
     for page in pages:
         text = page.read_text(encoding="utf-8")
         for name in modules:
@@ -171,11 +189,16 @@ from studies.finite_size import _group
 montecarlo._kernel(1)
 """
     found = [f.what for f in findings(bad, {"finite_size", "estimator_coverage"})]
-    for expected in ("reads or edits sys.path", "imports from the test module test_scoring_form",
-                     "imports the script finite_size by a bare name",
-                     "imports from the script estimator_coverage by a bare name",
-                     "imports the private name _without", "imports from the private module vdosbench._source_tree",
-                     "imports the private name _group", "uses the private name montecarlo._kernel"):
+    for expected in (
+        "reads or edits sys.path",
+        "imports from the test module test_scoring_form",
+        "imports the script finite_size by a bare name",
+        "imports from the script estimator_coverage by a bare name",
+        "imports the private name _without",
+        "imports from the private module vdosbench._source_tree",
+        "imports the private name _group",
+        "uses the private name montecarlo._kernel",
+    ):
         assert any(expected in f for f in found), (expected, found)
     good = """
 from studies import finite_size

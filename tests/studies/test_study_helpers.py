@@ -38,8 +38,9 @@ def test_machine_info_is_json_and_names_the_machine_and_the_asked_modules() -> N
     assert all({"internal_api", "num_threads"} <= set(pool) for pool in info["blas"])
 
 
-@pytest.mark.parametrize("key", [(1000, 2, 1.0), (2000, -1, math.inf), (1000, 2, 0.144), (4000, -1, 0.0716),
-                                 (16000, 0, 2.0)])
+@pytest.mark.parametrize(
+    "key", [(1000, 2, 1.0), (2000, -1, math.inf), (1000, 2, 0.144), (4000, -1, 0.0716), (16000, 0, 2.0)]
+)
 def test_point_group_names_read_back_to_their_point(key: tuple[int, int, float]) -> None:
     assert point_group_key(point_group_name(*key)) == key
 
@@ -69,7 +70,8 @@ def test_the_closed_form_integral_is_the_integral_and_normalises_the_cdf(a: floa
     k_g = a / (math.sqrt(3.0) / 2.0)  # a = omega_BP = (sqrt 3 / 2) c k_G with c = 1
     w_max = 3.0
     assert float(closed_form_cdf(1.0, k_g, omega_max=w_max)) == pytest.approx(
-        float(closed_form_integral(np.array(1.0), a) / closed_form_integral(np.array(w_max), a)), rel=1e-12)
+        float(closed_form_integral(np.array(1.0), a) / closed_form_integral(np.array(w_max), a)), rel=1e-12
+    )
 
 
 @pytest.fixture(scope="module")
@@ -142,10 +144,14 @@ def test_claims_at_another_bootstrap_cost_change_only_their_replicates() -> None
 
 
 def test_a_set_without_variables_drops_the_coordinates_left_unused() -> None:
-    ds = xr.Dataset({"eigenvalue": (("sample", "mode"), np.ones((2, 3))),
-                     "position": (("sample", "site", "spatial"), np.zeros((2, 4, 3))),
-                     "diameter": (("sample", "site"), np.ones((2, 4)))},
-                    coords={"sample": [0, 1], "site": np.arange(4), "spatial": ["x", "y", "z"]})
+    ds = xr.Dataset(
+        {
+            "eigenvalue": (("sample", "mode"), np.ones((2, 3))),
+            "position": (("sample", "site", "spatial"), np.zeros((2, 4, 3))),
+            "diameter": (("sample", "site"), np.ones((2, 4))),
+        },
+        coords={"sample": [0, 1], "site": np.arange(4), "spatial": ["x", "y", "z"]},
+    )
     out = without_variables(ds, ["position"])
     assert set(out.data_vars) == {"eigenvalue", "diameter"} and "site" in out.coords and "spatial" not in out.coords
     out = without_variables(ds, ["position", "diameter"])

@@ -45,7 +45,8 @@ def test_the_registered_chains_are_timed_from_the_pieces_logs(cost, tmp_path):
         "soft_spheres_lowest_n1000_td_nonadditive chain=20 taper=inf wall=20.0 user=18.0 maxrss_kb=1\n"
         "soft_spheres_lowest_n1000_td_nonadditive chain=20 taper=inf wall=300.0 user=270.0 maxrss_kb=1\n"
         "soft_spheres_lowest_n2000_td_nonadditive chain=20 taper=2 wall=500.0 user=480.0 maxrss_kb=1\n"
-        "soft_spheres_lowest_confirm_n2000 chain=0 taper=2 wall=9.0 user=9.0 maxrss_kb=1\n")
+        "soft_spheres_lowest_confirm_n2000 chain=0 taper=2 wall=9.0 user=9.0 maxrss_kb=1\n"
+    )
     for piece in ("c20-m2/n1000", "c20-minf/n1000", "c20-m2/n2000"):  # the finished pieces' folders
         (tmp_path / piece).mkdir(parents=True)
         (tmp_path / piece / "ensemble.nc").touch()

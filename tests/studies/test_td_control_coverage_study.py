@@ -58,8 +58,10 @@ def test_a_stored_interval_is_judged_as_the_registration_judges_it(cov):
     from vdosbench.benchmark import judge
 
     reg = load_registration("td-control")
-    plus, zero = (reg.claim(c).expect for c in ("schirmacher.td-taper-difference-absolute",
-                                                 "lerner-bouchbinder.td-taper-0-absolute"))
+    plus, zero = (
+        reg.claim(c).expect
+        for c in ("schirmacher.td-taper-difference-absolute", "lerner-bouchbinder.td-taper-0-absolute")
+    )
     assert cov._structures("N=1000 paired 0-0.29") == 200 and cov._structures("pooled N=1000+2000 paired 0-0.29") == 300
     stage2 = {1000: 200, 2000: 100}  # amendment 1: its own counts, files and pooled weights
     assert cov._structures("pooled N=1000+2000 paired 0-0.29", stage2) == 1500
@@ -68,6 +70,7 @@ def test_a_stored_interval_is_judged_as_the_registration_judges_it(cov):
     assert cov.truths("0 (rival)", (1000, 2000), stage2)[pooled] == pytest.approx(0.0, abs=1e-12)
     # both stages hold as many structures × N at N = 1000 as at 2000, so the pooled truth is the same
     assert cov.truths("+1 (seed 001)", (1000, 2000), stage2)[pooled] == pytest.approx(
-        cov.truths("+1 (seed 001)")[pooled], rel=1e-12)
+        cov.truths("+1 (seed 001)")[pooled], rel=1e-12
+    )
     low = cov._as_measurement([-0.1, -0.4, 0.3], cov._structures("N=2000 paired 0-0.29"))
     assert judge(low, plus)[0].value == "refuted" and judge(low, zero)[0].value == "supported"

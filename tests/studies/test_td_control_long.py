@@ -31,25 +31,39 @@ def study():
         sys.path.remove(str(ROOT))
 
 
-def mock_chains(g: float, a: float, exponent: float, chains: int, structures: int, *, seed: int,
-                drifting: int = 0) -> xr.Dataset:
+def mock_chains(
+    g: float, a: float, exponent: float, chains: int, structures: int, *, seed: int, drifting: int = 0
+) -> xr.Dataset:
     """Chains of N = 1000 structures (the first ``drifting`` chains with an energy drift that excludes 0)."""
     ds = mock_point(1000, chains * structures, g, a, seed=seed, exponent=exponent, x_max=0.4)
     chain = np.repeat(np.arange(chains), structures)
     drift = np.where(chain < drifting, 1e-3, 1e-5)
-    return ds.assign(chain=("sample", chain), energy_drift=("sample", drift),
-                     energy_drift_low=("sample", drift - 5e-4), energy_drift_high=("sample", drift + 5e-4))
+    return ds.assign(
+        chain=("sample", chain),
+        energy_drift=("sample", drift),
+        energy_drift_low=("sample", drift - 5e-4),
+        energy_drift_high=("sample", drift + 5e-4),
+    )
 
 
 def _files(tmp_path: Path, study, chains: int, structures: int) -> tuple[Path, Path]:
     unit = study.REGISTERED_UNIT
     # 6 (m = 2, s = 4) and 5 (m = inf, s = 3) modes a structure below 0.376 omega_g,u (the control holds 2 and 1.6:
     # three times as many here, so that a test-sized set decides)
-    new = write_point_groups({
-        "n1000_m2_t0.0716": mock_chains(unit[2], 4.0, 4.0, chains, structures, seed=1, drifting=3),
-        "n1000_minf_t0.0716": mock_chains(unit[-1], 1.0, 3.0, chains, structures, seed=2)}, tmp_path / "new.nc")
-    ladder = write_point_groups({f"n4000_m{'inf' if t < 0 else t}_t0.0716": mock_point(
-        4000, 4, unit[t], 1.0, seed=3 + t, x_max=0.3) for t in (2, -1)}, tmp_path / "ladder.nc")
+    new = write_point_groups(
+        {
+            "n1000_m2_t0.0716": mock_chains(unit[2], 4.0, 4.0, chains, structures, seed=1, drifting=3),
+            "n1000_minf_t0.0716": mock_chains(unit[-1], 1.0, 3.0, chains, structures, seed=2),
+        },
+        tmp_path / "new.nc",
+    )
+    ladder = write_point_groups(
+        {
+            f"n4000_m{'inf' if t < 0 else t}_t0.0716": mock_point(4000, 4, unit[t], 1.0, seed=3 + t, x_max=0.3)
+            for t in (2, -1)
+        },
+        tmp_path / "ladder.nc",
+    )
     return new, ladder
 
 
@@ -71,9 +85,13 @@ def test_the_committed_chains_are_not_read_before_they_are_complete(study) -> No
 
 def test_complete_mock_chains_give_the_seeds_difference_and_the_density_ratio(tmp_path: Path, study) -> None:
     new, ladder = _files(tmp_path, study, 30, 20)
-    earlier = write_point_groups({"n1000_m2_t0.0716": mock_chains(2.294, 4.0, 4.0, 10, 5, seed=5),
-                                  "n1000_minf_t0.0716": mock_chains(2.618, 1.0, 3.0, 10, 5, seed=6)},
-                                 tmp_path / "earlier.nc")
+    earlier = write_point_groups(
+        {
+            "n1000_m2_t0.0716": mock_chains(2.294, 4.0, 4.0, 10, 5, seed=5),
+            "n1000_minf_t0.0716": mock_chains(2.618, 1.0, 3.0, 10, 5, seed=6),
+        },
+        tmp_path / "earlier.nc",
+    )
     result = study.read(new, ladder, earlier=(earlier,), chains=range(30), structures=20, n_bootstrap=300)
     assert result["not_read"] == {}
     seed = {r["reading"]: r for r in result["claims"]["schirmacher.td-taper-difference-long"]}
@@ -81,8 +99,13 @@ def test_complete_mock_chains_give_the_seeds_difference_and_the_density_ratio(tm
     primary = next(r for label, r in seed.items() if label.startswith("primary"))
     assert _near(primary, 1.0) and primary["verdict"] == "supported", primary
     assert rival[0]["verdict"] == "refuted"
-    assert set(seed) >= {"paired by chain", "per-structure unit", "drifting chains out", "(0, 0.29]",
-                         "all control chains"}
+    assert set(seed) >= {
+        "paired by chain",
+        "per-structure unit",
+        "drifting chains out",
+        "(0, 0.29]",
+        "all control chains",
+    }
     assert seed["drifting chains out"]["chains_read"] == {"m = 2": 27, "m = inf": 30}
     assert len(seed["all control chains"]["points"]["m = 2"]) == 2
     m2 = result["claims"]["schirmacher.td-m2-s4-long"][0]
@@ -106,8 +129,14 @@ def test_the_intraclass_correlation_finds_a_chain_effect_built_in() -> None:
     chains, per = 40, 20
     shift = np.repeat(rng.choice([0.6, 1.4], chains), per)  # a chain holds its modes low or high
     w = np.sort(rng.random((chains * per, 8)), axis=1) * 0.5 * shift[:, None]
-    sp = ModeSpectra(w, np.full(chains * per, 2 * np.pi / 10), 1000, 1.0, coverage=np.full(chains * per, 0.3),
-                     groups=np.repeat(np.arange(chains), per))
+    sp = ModeSpectra(
+        w,
+        np.full(chains * per, 2 * np.pi / 10),
+        1000,
+        1.0,
+        coverage=np.full(chains * per, 0.3),
+        groups=np.repeat(np.arange(chains), per),
+    )
     m = chain_correlation(sp, 0.25, phonon_factor=1.0, n_bootstrap=300)
     assert m.low > 0.2, m
     with pytest.raises(ValueError, match="no chain labels"):

@@ -21,8 +21,18 @@ def test_the_mocks_hold_the_control_counts_below_the_window_edge(power, n, expon
     """Known answer: the calibrated prefactor gives the control's modes a structure below 0.29 omega_g (no shell
     broadening or modulus scatter here, so the count is the power law's alone)."""
     a = power.prefactor(power.COUNTS_N1000[taper], exponent, n)
-    mock = mock_glass_spectra(n, 400, exponent=exponent, prefactor=a, k=20, levels="poisson", hybridisation=0.0,
-                              shear_modulus=power.SHEAR_MODULUS, modulus_scatter=0.0, seed=3)
+    mock = mock_glass_spectra(
+        n,
+        400,
+        exponent=exponent,
+        prefactor=a,
+        k=20,
+        levels="poisson",
+        hybridisation=0.0,
+        shear_modulus=power.SHEAR_MODULUS,
+        modulus_scatter=0.0,
+        seed=3,
+    )
     sp = ModeSpectra(**mock.arrays())
     below = np.sum(mock.omega / sp.omega_g[:, None] <= power.X_EDGE, axis=1)
     expected = power.COUNTS_N1000[taper] * n / 1000

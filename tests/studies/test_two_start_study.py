@@ -24,14 +24,27 @@ def study():  # noqa: ANN201
 
 def _ladder(t: np.ndarray, e: np.ndarray) -> xr.Dataset:
     """A chain of 5 structures with inherent-structure energies about 1.02."""
-    return xr.Dataset({"mc_energy": (("sample", "mc_record"), np.repeat(e[None], 5, axis=0)),
-                       "inherent_energy": ("sample", [1.018, 1.020, 1.022, 1.019, 1.021])},
-                      coords={"mc_record": t})
+    return xr.Dataset(
+        {
+            "mc_energy": (("sample", "mc_record"), np.repeat(e[None], 5, axis=0)),
+            "inherent_energy": ("sample", [1.018, 1.020, 1.022, 1.019, 1.021]),
+        },
+        coords={"mc_record": t},
+    )
 
 
 def _deep(t: np.ndarray, e: np.ndarray, e_is_start: float) -> dict:
-    return {"sweeps": t, "energy": e, "deep_temperature": 0.1, "deep_sweeps": 10, "deep_energy_end": e[0],
-            "td_step": 0.07, "wall_s": 1.0, "inherent_energy_start": e_is_start, "inherent_energy_end": 1.02}
+    return {
+        "sweeps": t,
+        "energy": e,
+        "deep_temperature": 0.1,
+        "deep_sweeps": 10,
+        "deep_energy_end": e[0],
+        "td_step": 0.07,
+        "wall_s": 1.0,
+        "inherent_energy_start": e_is_start,
+        "inherent_energy_end": 1.02,
+    }
 
 
 def test_late_mean_is_the_mean_of_the_last_half(study) -> None:  # noqa: ANN001
@@ -42,11 +55,14 @@ def test_late_mean_is_the_mean_of_the_last_half(study) -> None:  # noqa: ANN001
     assert se < 1e-4
 
 
-@pytest.mark.parametrize(("deep_level", "e_is_start", "verdict"), [
-    (1.20, 1.010, "agree"),                 # from a deeper structure up to the same level
-    (1.15, 1.010, "disagree"),              # stays below: the random chain (or the deep one) is not in equilibrium
-    (1.20, 1.030, "deep start not below"),  # no power: the start's structure is not deeper than the chain's
-])
+@pytest.mark.parametrize(
+    ("deep_level", "e_is_start", "verdict"),
+    [
+        (1.20, 1.010, "agree"),  # from a deeper structure up to the same level
+        (1.15, 1.010, "disagree"),  # stays below: the random chain (or the deep one) is not in equilibrium
+        (1.20, 1.030, "deep start not below"),  # no power: the start's structure is not deeper than the chain's
+    ],
+)
 def test_the_decision_rule(study, deep_level: float, e_is_start: float, verdict: str) -> None:  # noqa: ANN001
     rng = np.random.default_rng(1)
     t = np.arange(0.0, 20_000.0, 10.0)
@@ -61,13 +77,46 @@ def test_the_decision_rule(study, deep_level: float, e_is_start: float, verdict:
 
 def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
     ladder = tmp_path / "ladder"
-    cmd = [sys.executable, "-m", "vdosbench", "generate", "--recipe", "soft_spheres_lowest_td_small", "--grid",
-           "taper_order=2", "--samples", "2", "--workers", "1", "--no-progress", "--output", str(ladder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "vdosbench",
+        "generate",
+        "--recipe",
+        "soft_spheres_lowest_td_small",
+        "--grid",
+        "taper_order=2",
+        "--samples",
+        "2",
+        "--workers",
+        "1",
+        "--no-progress",
+        "--output",
+        str(ladder),
+    ]
     subprocess.run(cmd, check=True, capture_output=True)
     result, figure = tmp_path / "two_start.json", tmp_path / "two_start.png"
-    run = subprocess.run([sys.executable, str(ROOT / "studies" / "two_start.py"), str(ladder), "--recipe",
-                          "soft_spheres_lowest_td_small", "--tapers", "2", "--chains", "0", "--deep-sweeps", "40",
-                          "--result", str(result), "--figure", str(figure)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "studies" / "two_start.py"),
+            str(ladder),
+            "--recipe",
+            "soft_spheres_lowest_td_small",
+            "--tapers",
+            "2",
+            "--chains",
+            "0",
+            "--deep-sweeps",
+            "40",
+            "--result",
+            str(result),
+            "--figure",
+            str(figure),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     data = json.loads(result.read_text())
     (entry,) = data["entries"]
@@ -75,9 +124,21 @@ def test_end_to_end_on_the_small_ladder(tmp_path: Path) -> None:
     assert entry["recipe"] == "soft_spheres_lowest_td_small" and entry["parent_temperature"] == 0.144
     assert entry["deep_start"]["deep_temperature"] == pytest.approx(0.8 * 0.144)
     assert figure.stat().st_size > 0
-    missing = subprocess.run([sys.executable, str(ROOT / "studies" / "two_start.py"), str(ladder), "--recipe",
-                              "soft_spheres_lowest_td_small", "--chains", "5", "--result", str(result)],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "studies" / "two_start.py"),
+            str(ladder),
+            "--recipe",
+            "soft_spheres_lowest_td_small",
+            "--chains",
+            "5",
+            "--result",
+            str(result),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert missing.returncode != 0 and "has landed" in missing.stderr
     assert entry["deep_start"]["inherent_energy_start"] > 0 and len(entry["random_start"]["inherent_energies"]) == 2
 
@@ -96,8 +157,9 @@ def test_the_registered_rule_gives_every_stored_verdict_again(study) -> None:  #
     for e in stored:
         r, d = e["random_start"], e["deep_start"]
         se = math.hypot(r["late_mean_stderr"], d["late_mean_stderr"])
-        diff, interval, below, verdict = study.decide(d["late_mean"] - r["late_mean"], se,
-                                                      d["inherent_energy_start"] - r["inherent_energy_mean"])
+        diff, interval, below, verdict = study.decide(
+            d["late_mean"] - r["late_mean"], se, d["inherent_energy_start"] - r["inherent_energy_mean"]
+        )
         assert diff == pytest.approx(e["difference"], rel=1e-12, abs=1e-15)
         assert interval == pytest.approx(tuple(e["difference_interval"]), rel=1e-12, abs=1e-15)
         assert (below, verdict) == (e["deep_start_below"], e["verdict"]), (e["recipe"], e["taper_order"], e["chain"])

@@ -21,8 +21,10 @@ def vm():  # noqa: ANN201
 def _reference_slopes(vm, points: list[dict[str, Any]], rng: np.random.Generator) -> dict[str, Any]:  # noqa: ANN001
     """REFERENCE ONLY: ``_slopes`` as it was before issue 54 item 2 (commit 57b888b), its own bootstrap loop."""
     out: dict[str, Any] = {}
-    for label, use in (("all", [p for p in points if p["k_G"] > 0]),
-                       ("unflagged", [p for p in points if p["k_G"] > 0 and not p["omega_bp_at_window_edge"]])):
+    for label, use in (
+        ("all", [p for p in points if p["k_G"] > 0]),
+        ("unflagged", [p for p in points if p["k_G"] > 0 and not p["omega_bp_at_window_edge"]]),
+    ):
         if len(use) < 2:
             out[label] = {"n_points": len(use), "note": "fewer than 2 points: no slope"}
             continue
@@ -44,13 +46,18 @@ def _reference_slopes(vm, points: list[dict[str, Any]], rng: np.random.Generator
                 "se": float(np.nanstd(reps[:, j], ddof=1)),
                 "interval_95": [float(np.nanpercentile(reps[:, j], 2.5)), float(np.nanpercentile(reps[:, j], 97.5))],
             }
-        out[label] = {"n_points": len(use), "k_G": [p["k_G"] for p in use], **summary,
-                      "seed000_slope": vm.CROSSOVER_COEFFICIENT}
+        out[label] = {
+            "n_points": len(use),
+            "k_G": [p["k_G"] for p in use],
+            **summary,
+            "seed000_slope": vm.CROSSOVER_COEFFICIENT,
+        }
     return out
 
 
-def _points(seed: int, k_gs: tuple[float, ...], flagged: tuple[bool, ...], n_samples: tuple[int, ...],
-            c_spread: float) -> list[dict[str, Any]]:
+def _points(
+    seed: int, k_gs: tuple[float, ...], flagged: tuple[bool, ...], n_samples: tuple[int, ...], c_spread: float
+) -> list[dict[str, Any]]:
     """Synthetic points: per sample a smoothed reduced DOS with a noisy peak near 0.87 c_T k_G, and a noisy c_T."""
     rng = np.random.default_rng(seed)
     fine = np.linspace(0.001, 1.5, 400)
@@ -58,13 +65,20 @@ def _points(seed: int, k_gs: tuple[float, ...], flagged: tuple[bool, ...], n_sam
     for k_G, edge, n in zip(k_gs, flagged, n_samples, strict=True):
         c_t = 1.0 + c_spread * rng.standard_normal(n)
         centre = 0.87 * k_G + 0.03 * rng.standard_normal(n)
-        smoothed = np.exp(-((fine[None, :] - centre[:, None]) / 0.1) ** 2)
+        smoothed = np.exp(-(((fine[None, :] - centre[:, None]) / 0.1) ** 2))
         smoothed += 0.05 * rng.random((n, fine.size))
-        points.append({
-            "k_G": k_G, "omega_bp_at_window_edge": edge, "n_samples": n, "c_T": float(c_t.mean()),
-            "omega_bp": {"value": float(fine[int(np.argmax(smoothed.mean(axis=0)))])},
-            "_fine": fine, "_smoothed": smoothed, "_c_t": c_t,
-        })
+        points.append(
+            {
+                "k_G": k_G,
+                "omega_bp_at_window_edge": edge,
+                "n_samples": n,
+                "c_T": float(c_t.mean()),
+                "omega_bp": {"value": float(fine[int(np.argmax(smoothed.mean(axis=0)))])},
+                "_fine": fine,
+                "_smoothed": smoothed,
+                "_c_t": c_t,
+            }
+        )
     return points
 
 

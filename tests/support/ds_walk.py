@@ -214,9 +214,11 @@ def main(argv: list[str] | None = None) -> int:
         fresh = ds.copy()  # a new Dataset object, as a user's call would get
         result["cases"][name] = walk(fresh, call)
         r = result["cases"][name]
-        print(f"{args.label:>8} {name:>13}: {r['stops']:3d} stops in {r['n_modules']} modules, "
-              f"{r['climbs_up_a_floor']:2d} climbs up a floor, points.py entered {r['points_py_entries']:3d} times, "
-              f"{r['derivations']:2d} derivations, {r['view_calls']:2d} calls on ds.vdos")
+        print(
+            f"{args.label:>8} {name:>13}: {r['stops']:3d} stops in {r['n_modules']} modules, "
+            f"{r['climbs_up_a_floor']:2d} climbs up a floor, points.py entered {r['points_py_entries']:3d} times, "
+            f"{r['derivations']:2d} derivations, {r['view_calls']:2d} calls on ds.vdos"
+        )
     data = json.loads(args.output.read_text()) if args.output.exists() else {}
     data.pop("provenance", None)  # this write's envelope replaces the last one
     data[args.label] = result

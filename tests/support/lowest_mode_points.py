@@ -21,7 +21,12 @@ def lowest_mode_point(m: MockSpectra, n_particles: int) -> xr.Dataset:
     zero = np.zeros(lam.shape, bool)
     zero[:, :3] = True
     return xr.Dataset(
-        {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-         "shear_modulus": ("sample", m.shear_modulus), "bulk_modulus": ("sample", m.bulk_modulus),
-         "box_length": ("sample", np.full(n_samples, (n_particles / m.density) ** (1 / 3)))},
-        coords={"sample": np.arange(n_samples)})
+        {
+            "eigenvalue": (("sample", "mode"), lam),
+            "zero_mode": (("sample", "mode"), zero),
+            "shear_modulus": ("sample", m.shear_modulus),
+            "bulk_modulus": ("sample", m.bulk_modulus),
+            "box_length": ("sample", np.full(n_samples, (n_particles / m.density) ** (1 / 3))),
+        },
+        coords={"sample": np.arange(n_samples)},
+    )

@@ -25,8 +25,9 @@ def strain_matrix(d: int, alpha: int, beta: int) -> np.ndarray:
     return s
 
 
-def strained_pairs(config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float,
-                   strain: np.ndarray, u: np.ndarray) -> InteractingPairs:
+def strained_pairs(
+    config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float, strain: np.ndarray, u: np.ndarray
+) -> InteractingPairs:
     """The same pair list after r → (1 + εS) r (box included) and displacements u (N, d)."""
     sep = pairs.separation + eps * pairs.separation @ np.asarray(strain).T
     sep = sep + u[pairs.j] - u[pairs.i]
@@ -35,8 +36,9 @@ def strained_pairs(config: Configuration, pot: PairPotential, pairs: Interacting
     return dataclasses.replace(pairs, separation=sep, distance=r, phi=phi, dphi=dphi, d2phi=d2phi)
 
 
-def relaxed_pairs(config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float,
-                  strain: np.ndarray, relax: bool) -> InteractingPairs:
+def relaxed_pairs(
+    config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float, strain: np.ndarray, relax: bool
+) -> InteractingPairs:
     """The strained pairs, minimised over the particle displacements by Newton steps when ``relax``."""
     n, d = config.n_particles, config.dimension
     u = np.zeros((n, d))
@@ -58,8 +60,9 @@ def relaxed_pairs(config: Configuration, pot: PairPotential, pairs: InteractingP
     return p
 
 
-def second_derivative(config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float,
-                      strain: np.ndarray, relax: bool) -> float:
+def second_derivative(
+    config: Configuration, pot: PairPotential, pairs: InteractingPairs, eps: float, strain: np.ndarray, relax: bool
+) -> float:
     """(E(ε) − 2E(0) + E(−ε))/ε²/V: the second derivative of the (relaxed) energy per volume."""
     e = [float(np.sum(relaxed_pairs(config, pot, pairs, x, strain, relax).phi)) for x in (-eps, 0.0, eps)]
     return (e[0] - 2 * e[1] + e[2]) / eps**2 / config.box_length**config.dimension

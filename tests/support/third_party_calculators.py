@@ -33,8 +33,11 @@ class PairCalculator(Calculator):
         forces = np.zeros((len(self.atoms), 3))
         np.add.at(forces, i, pull)
         virial = 0.5 * np.einsum("pa,pb->ab", sep, pull) / self.atoms.get_volume()
-        self.results = {"energy": 0.5 * float(phi.sum()), "forces": forces,
-                        "stress": virial[[0, 1, 2, 1, 0, 0], [0, 1, 2, 2, 2, 1]]}
+        self.results = {
+            "energy": 0.5 * float(phi.sum()),
+            "forces": forces,
+            "stress": virial[[0, 1, 2, 1, 0, 0], [0, 1, 2, 2, 2, 1]],
+        }
 
 
 def finite_difference_hessian(atoms: Any, step: float = 1e-5) -> np.ndarray:

@@ -30,16 +30,23 @@ from vdosbench.validators.spectral.absolute_frequency import reduced_modes
 from vdosbench.validators import solve_truncated_power_law
 
 
-def _point(x: np.ndarray, n: int = 1000, shear: float = 4.5, reach: float | None = None, label: str = "",
-           groups: np.ndarray | None = None) -> ModeSpectra:
+def _point(
+    x: np.ndarray,
+    n: int = 1000,
+    shear: float = 4.5,
+    reach: float | None = None,
+    label: str = "",
+    groups: np.ndarray | None = None,
+) -> ModeSpectra:
     """A point whose modes are x·ω_g (ρ = 1, G = ``shear`` for every sample), complete up to ``reach``·ω_g."""
     x = np.sort(np.atleast_2d(x), axis=1)
     wg = math.sqrt(shear)  # c_T n^(1/3) at n = 1
     omega0 = 2 * math.pi * wg / n ** (1 / 3)
     m = x.shape[0]
     cov = None if reach is None else np.full(m, reach * wg)
-    return ModeSpectra(x * wg, np.full(m, omega0), n, 1.0, shear_modulus=np.full(m, shear), coverage=cov,
-                       label=label, groups=groups)
+    return ModeSpectra(
+        x * wg, np.full(m, omega0), n, 1.0, shear_modulus=np.full(m, shear), coverage=cov, label=label, groups=groups
+    )
 
 
 def _power_law_point(s: float, rate: float, top: float, n: int, samples: int, seed: int, **kw) -> ModeSpectra:
@@ -52,7 +59,7 @@ def _power_law_point(s: float, rate: float, top: float, n: int, samples: int, se
     width = max(1, max(r.size for r in rows))
     x = np.full((samples, width), np.nan)
     for i, r in enumerate(rows):
-        x[i, :r.size] = r
+        x[i, : r.size] = r
     empty = ~np.isfinite(x[:, 0])
     x[empty, 0] = top  # a sample with no mode below the top keeps one at the top (counts unchanged below it)
     return _point(x, n=n, reach=top, **kw)
@@ -112,7 +119,7 @@ def test_local_exponent_follows_a_curved_spectrum():
     width = max(r.size for r in rows)
     x = np.full((samples, width), np.nan)
     for i, r in enumerate(rows):
-        x[i, :r.size] = r
+        x[i, : r.size] = r
     sp = _point(x, n=n, reach=top)
     ests, curve = local_exponent(sp, [0.0, 0.15, 0.29], n_bootstrap=300)
     assert ests[0].covers(4.0) or abs(ests[0].value - 4) < 4 * ests[0].measurement.uncertainty
@@ -232,8 +239,10 @@ def test_paired_difference_of_two_tapers():
     second = _point(y, n=2000, reach=0.29)
     diff = paired_band_difference(first, second, 0.0, 0.29, n_bootstrap=300)
     assert diff.low < 2.0 < diff.high
-    unpaired_width = (band_mle(first, 0, 0.29, n_bootstrap=300).measurement.uncertainty**2
-                      + band_mle(second, 0, 0.29, n_bootstrap=300).measurement.uncertainty**2) ** 0.5
+    unpaired_width = (
+        band_mle(first, 0, 0.29, n_bootstrap=300).measurement.uncertainty ** 2
+        + band_mle(second, 0, 0.29, n_bootstrap=300).measurement.uncertainty ** 2
+    ) ** 0.5
     assert diff.uncertainty < unpaired_width  # pairing removes the shared sample noise
 
 
@@ -267,10 +276,11 @@ def test_pooled_paired_difference_covers_a_known_difference(truth):
     the 95 % interval holds the truth in at least 34 (P(fewer | 95 %) < 0.01)."""
     held = 0
     for rep in range(40):
-        pairs = [_taper_pair(3.0 + truth, 3.0, 1000, 120, seed=1000 + 2 * rep),
-                 _taper_pair(3.0 + truth, 3.0, 2000, 60, seed=1001 + 2 * rep)]
-        d = paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, 0.29, n_bootstrap=200,
-                                   seed=rep)
+        pairs = [
+            _taper_pair(3.0 + truth, 3.0, 1000, 120, seed=1000 + 2 * rep),
+            _taper_pair(3.0 + truth, 3.0, 2000, 60, seed=1001 + 2 * rep),
+        ]
+        d = paired_band_difference([p[0] for p in pairs], [p[1] for p in pairs], 0.0, 0.29, n_bootstrap=200, seed=rep)
         held += d.low <= truth <= d.high
     assert held >= 34
 
@@ -324,8 +334,9 @@ def test_band_mle_population_matches_brute_force_draws_over_the_modulus_scatter(
     x = np.concatenate(xs)
     for low in (0.0, 0.1):
         sel = x[(x > low) & (x <= 0.29)]
-        s_hat, se = solve_truncated_power_law(sel.size, float(np.log(0.29 / sel).sum()),
-                                              math.log(0.29 / low) if low > 0 else math.inf)
+        s_hat, se = solve_truncated_power_law(
+            sel.size, float(np.log(0.29 / sel).sum()), math.log(0.29 / low) if low > 0 else math.inf
+        )
         pop = band_mle_population(g, low, 0.29, modulus_scatter=sigma)
         assert abs(s_hat - pop) < 4 * se
 

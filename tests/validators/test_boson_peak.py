@@ -32,8 +32,16 @@ def spectrum_dataset(omegas: np.ndarray) -> xr.Dataset:
     ds = xr.Dataset(
         {
             "eigenvalue": (("sample", "mode"), lam, {"long_name": "eigenvalue", **u}),
-            "zero_mode": (("sample", "mode"), np.arange(N_SITE)[None, :].repeat(n_sample, 0) < 1, {"long_name": "zero", **u}),
-            "position": (("sample", "site", "spatial"), np.zeros((n_sample, N_SITE, 2)), {"long_name": "position", **u}),
+            "zero_mode": (
+                ("sample", "mode"),
+                np.arange(N_SITE)[None, :].repeat(n_sample, 0) < 1,
+                {"long_name": "zero", **u},
+            ),
+            "position": (
+                ("sample", "site", "spatial"),
+                np.zeros((n_sample, N_SITE, 2)),
+                {"long_name": "position", **u},
+            ),
             "box_length": ("sample", np.full(n_sample, np.sqrt(N_SITE)), {"long_name": "box edge", **u}),
         },
         coords={

@@ -57,8 +57,16 @@ def shells_dataset(n_sample: int, n_excess: int, seed: int) -> xr.Dataset:
     ds = xr.Dataset(
         {
             "eigenvalue": (("sample", "mode"), lam, {"long_name": "eigenvalue", **u}),
-            "zero_mode": (("sample", "mode"), np.arange(n_mode)[None, :].repeat(n_sample, 0) < 1, {"long_name": "zero", **u}),
-            "position": (("sample", "site", "spatial"), np.zeros((n_sample, n_mode, 2)), {"long_name": "position", **u}),
+            "zero_mode": (
+                ("sample", "mode"),
+                np.arange(n_mode)[None, :].repeat(n_sample, 0) < 1,
+                {"long_name": "zero", **u},
+            ),
+            "position": (
+                ("sample", "site", "spatial"),
+                np.zeros((n_sample, n_mode, 2)),
+                {"long_name": "position", **u},
+            ),
             "box_length": ("sample", np.full(n_sample, L), {"long_name": "box edge", **u}),
         },
         coords={
@@ -73,7 +81,15 @@ def shells_dataset(n_sample: int, n_excess: int, seed: int) -> xr.Dataset:
 
 
 def measure(ds: xr.Dataset, **kw: object):
-    kw = {"window": (0.0, 1.0), "bins": 20, "reference": 1.0, "number_density": 1.0, "n_bootstrap": 200, "seed": 0, **kw}
+    kw = {
+        "window": (0.0, 1.0),
+        "bins": 20,
+        "reference": 1.0,
+        "number_density": 1.0,
+        "n_bootstrap": 200,
+        "seed": 0,
+        **kw,
+    }
     return boson_peak_excess(ds, **kw)  # type: ignore[arg-type]
 
 

@@ -62,10 +62,16 @@ def test_the_unpaired_difference_is_the_difference_of_the_two_band_readings_and_
     sa, sb = band_mle(a, 0.0, 0.3, n_bootstrap=10).value, band_mle(b, 0.0, 0.3, n_bootstrap=10).value
     assert d.value == pytest.approx(sa - sb, abs=1e-12)
     assert d.low < 1.0 < d.high and d.settings["modes"] == [4800, 3600]
-    covered = sum(band_difference(_point(4.0, 150, seed=10 + k), _point(3.0, 150, seed=50 + k), 0.0, 0.3,
-                                  n_bootstrap=200, seed=k).low <= 1.0 <= band_difference(
-        _point(4.0, 150, seed=10 + k), _point(3.0, 150, seed=50 + k), 0.0, 0.3, n_bootstrap=200, seed=k).high
-        for k in range(20))
+    covered = sum(
+        band_difference(
+            _point(4.0, 150, seed=10 + k), _point(3.0, 150, seed=50 + k), 0.0, 0.3, n_bootstrap=200, seed=k
+        ).low
+        <= 1.0
+        <= band_difference(
+            _point(4.0, 150, seed=10 + k), _point(3.0, 150, seed=50 + k), 0.0, 0.3, n_bootstrap=200, seed=k
+        ).high
+        for k in range(20)
+    )
     assert covered >= 16  # 95 % nominal: 16 of 20 or more with probability 0.98
 
 

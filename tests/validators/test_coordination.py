@@ -98,6 +98,8 @@ def test_mode_of_the_sample_modes_differs_from_the_pooled_mode_when_built_to() -
     assert "per-sample modes" in voted.most_common.settings["estimator"]
     assert voted.mean.value == pooled.mean.value  # only the mode estimator changes
     same = np.stack([a] * 4)
-    assert coordination_distribution(with_coordination(same), mode_of="samples", n_bootstrap=50).most_common.value == 4.0
+    assert (
+        coordination_distribution(with_coordination(same), mode_of="samples", n_bootstrap=50).most_common.value == 4.0
+    )
     with pytest.raises(ValueError, match="mode_of is 'median'"):
         coordination_distribution(with_coordination(z), mode_of="median")

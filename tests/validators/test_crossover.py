@@ -251,4 +251,3 @@ def test_exponent_below_crossover_needs_a_positive_k_g() -> None:
         exponent_below_crossover(point.assign_coords(k_G=0.0), sound_speed=C)
     with pytest.raises(ValueError, match="scalar coordinate"):
         exponent_below_crossover(point.drop_vars("k_G"), sound_speed=C)
-

@@ -45,19 +45,25 @@ def degenerate(levels: list[float] | None = None, n_sample: int = 20, seed: int 
     lam = ds["eigenvalue"].values.copy()
     low = np.concatenate([_split_by_ulps(v, MULTIPLICITY) for v in levels])
     for j in range(lam.shape[0]):
-        rest = np.sort(lam[j, 1 + low.size:]) + 0.5
+        rest = np.sort(lam[j, 1 + low.size :]) + 0.5
         lam[j, 1:] = np.concatenate([low, rest])
     return ds.assign(eigenvalue=(ds["eigenvalue"].dims, lam, ds["eigenvalue"].attrs))
 
 
-@pytest.mark.parametrize("window", [PowerLawWindow.explicit(0.0, 0.5), PowerLawWindow.below_phonon(0.8),
-                                    PowerLawWindow.lowest_k(5)], ids=["explicit", "below_phonon", "lowest_k"])
+@pytest.mark.parametrize(
+    "window",
+    [PowerLawWindow.explicit(0.0, 0.5), PowerLawWindow.below_phonon(0.8), PowerLawWindow.lowest_k(5)],
+    ids=["explicit", "below_phonon", "lowest_k"],
+)
 def test_one_degenerate_level_split_by_an_ulp_is_not_estimable(window: PowerLawWindow) -> None:
     ds = degenerate()
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow (or any other) warning reaches the terminal
-        with pytest.raises(NotEstimable, match=r"holds \d+ non-zero modes at 1 distinct frequency \(0\.2; .*"
-                                               r"needs at least 3\. Fix: widen the window"):
+        with pytest.raises(
+            NotEstimable,
+            match=r"holds \d+ non-zero modes at 1 distinct frequency \(0\.2; .*"
+            r"needs at least 3\. Fix: widen the window",
+        ):
             power_law_exponent(ds, window, omega0=0.3, n_bootstrap=20)
 
 
@@ -84,7 +90,7 @@ def test_a_window_whose_every_mode_sits_at_its_upper_edge_is_not_estimable() -> 
     levels differ between samples, so there are enough of them pooled), and Σ log(b/ω) = 0."""
     ds = degenerate()
     lam = ds["eigenvalue"].values.copy()
-    lam[:, 1:1 + MULTIPLICITY] *= (1.0 + 0.01 * np.arange(lam.shape[0]))[:, None]  # one level per sample
+    lam[:, 1 : 1 + MULTIPLICITY] *= (1.0 + 0.01 * np.arange(lam.shape[0]))[:, None]  # one level per sample
     ds = ds.assign(eigenvalue=(ds["eigenvalue"].dims, lam, ds["eigenvalue"].attrs))
     with pytest.raises(NotEstimable, match=r"every one of the 60 modes .* sits at its upper edge"):
         power_law_exponent(ds, PowerLawWindow.lowest_k(3), n_bootstrap=20)
@@ -100,8 +106,9 @@ def test_f_over_omega_power_is_right_where_omega_power_alone_overflows() -> None
         # log-domain value where it is representable: 0.5 / 1.5^1501 = exp(log 0.5 - 1501 log 1.5)
         got = f(np.array([0.5]), np.array([1.5]), 1500.0)[0]
         assert got == pytest.approx(math.exp(math.log(0.5) - 1501 * math.log(1.5)), rel=1e-9) and got > 0
-        res = power_law_exponent(mock_spectrum(n_sample=20, n_mode=41, exponent=4.0, seed=3), (0.0, 1.0),
-                                 n_bootstrap=20)
+        res = power_law_exponent(
+            mock_spectrum(n_sample=20, n_mode=41, exponent=4.0, seed=3), (0.0, 1.0), n_bootstrap=20
+        )
         ratio = res.ratio([4.0, 900.0])
     assert ratio.dims == ("trial_exponent", "omega") and np.all(np.isfinite(ratio.sel(trial_exponent=4.0)))
     omega = ratio["omega"].values
@@ -114,12 +121,14 @@ def test_the_reference_comparison_says_not_estimable_and_why(tmp_path: Path) -> 
     source = ReferenceSource("degenerate", tmp_path / "degenerate.nc", "0" * 64, "file")
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        res = compare_to_reference([("rebuilt", ds)], ds, source, power_law_window=(0.0, 0.5), n_permutations=19,
-                                   n_bootstrap=20)
+        res = compare_to_reference(
+            [("rebuilt", ds)], ds, source, power_law_window=(0.0, 0.5), n_permutations=19, n_bootstrap=20
+        )
     (point,) = res.points
     assert point.power_law is None
-    assert point.power_law_note.startswith("not estimable (reference): the window explicit: (0, 0.5] holds 120 "
-                                           "non-zero modes at 1 distinct frequency")
+    assert point.power_law_note.startswith(
+        "not estimable (reference): the window explicit: (0, 0.5] holds 120 non-zero modes at 1 distinct frequency"
+    )
     text = res.to_markdown()
     assert "- exponent s: not estimable (reference):" in text and "± nan" not in text
     assert "| not estimable |" in text

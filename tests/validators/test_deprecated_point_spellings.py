@@ -29,10 +29,14 @@ def test_iter_parameter_points_warns_and_yields_the_points() -> None:
         xr.testing.assert_identical(a, b)
 
 
-@pytest.mark.parametrize(("ds", "error"), [
-    (mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4), ParameterPointError),
-    (mock_spectrum().drop_vars(["eigenvalue", "zero_mode"]), ValueError),
-], ids=["grid", "no-eigenvalue"])
+@pytest.mark.parametrize(
+    ("ds", "error"),
+    [
+        (mock_spectrum(parameters={"delta": [0.0, 0.1]}, n_site=4), ParameterPointError),
+        (mock_spectrum().drop_vars(["eigenvalue", "zero_mode"]), ValueError),
+    ],
+    ids=["grid", "no-eigenvalue"],
+)
 def test_require_single_point_warns_and_raises_as_require_point(ds: xr.Dataset, error: type) -> None:
     with pytest.raises(error) as new:
         ds.vdos.require_point("demo")
@@ -45,8 +49,17 @@ def test_require_single_point_warns_and_raises_as_require_point(ds: xr.Dataset, 
 def test_nothing_calls_the_deprecated_spellings() -> None:
     here = Path(__file__).resolve()
     callers = []
-    for folder in ("benchmark", "datasets", "generators", "validators", "vdosbench", "studies", "speed", "tests",
-                   "docs"):
+    for folder in (
+        "benchmark",
+        "datasets",
+        "generators",
+        "validators",
+        "vdosbench",
+        "studies",
+        "speed",
+        "tests",
+        "docs",
+    ):
         for path in (ROOT / folder).rglob("*.py"):
             if path.resolve() == here:
                 continue

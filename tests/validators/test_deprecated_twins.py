@@ -45,8 +45,11 @@ def _function(name: str) -> Callable[..., Any]:
 def _rectangular() -> xr.Dataset:
     """A 3D vector model with a rectangular box, 4 sites, a partial spectrum (6 of 12 modes) and no flags."""
     ds = mock_spectrum(n_sample=2, n_mode=6, n_site=4, n_zero=3, spatial_dimension=3, seed=5).drop_vars("zero_mode")
-    ds["box_length"] = (("sample", "spatial"), np.array([[2.0, 3.0, 5.0], [2.0, 3.0, 4.0]]),
-                        {"long_name": "box edges", "units": "nm"})
+    ds["box_length"] = (
+        ("sample", "spatial"),
+        np.array([[2.0, 3.0, 5.0], [2.0, 3.0, 4.0]]),
+        {"long_name": "box edges", "units": "nm"},
+    )
     return ds
 
 

@@ -34,7 +34,7 @@ def _rotated(eigenvalues: np.ndarray, seed: int) -> scipy.sparse.csr_matrix:
     for k in range(lam.size // 2):
         c, s = np.cos(t := rng.uniform(0, np.pi)), np.sin(t)
         r = np.array([[c, -s], [s, c]])
-        blocks.append(r @ np.diag(lam[2 * k: 2 * k + 2]) @ r.T)
+        blocks.append(r @ np.diag(lam[2 * k : 2 * k + 2]) @ r.T)
     return scipy.sparse.block_diag(blocks).tocsr()
 
 
@@ -94,8 +94,10 @@ def test_a_solver_made_to_miss_a_mode_is_caught_by_both_counts() -> None:
     assert np.isclose(exact[2], 5e-3) and not np.any(np.isclose(found, 5e-3, atol=1e-9))
     exact_certificate = certify_lowest_modes(a, found, method="sparse")
     assert exact_certificate.missed == 1 and not exact_certificate.certified
-    for stochastic in (certify_by_eigencount(a, found, n_vectors=600, seed=7),  # eigenvalues alone: many probes
-                       certify_by_eigencount(a, found, eigenvectors=vectors, n_vectors=40, seed=7)):  # deflated
+    for stochastic in (
+        certify_by_eigencount(a, found, n_vectors=600, seed=7),  # eigenvalues alone: many probes
+        certify_by_eigencount(a, found, eigenvectors=vectors, n_vectors=40, seed=7),
+    ):  # deflated
         assert stochastic.missed_detected
         assert abs(stochastic.unaccounted - 1.0) < Z_TEST * stochastic.standard_error + stochastic.tail_allowance
     # given every mode, neither count objects

@@ -96,8 +96,9 @@ def test_repelling_levels_set_kappa_and_lower_the_exponent_as_built() -> None:
     assert k > 1.15
     s1 = extreme_value_fit(fit, n_bootstrap=50).exponent.measurement.value
     assert est.measurement.value == pytest.approx((s1 + 1) / k - 1, rel=1e-4)
-    loose = extreme_value_kappa_from_levels(fit, goe, KappaCalibration(0.386, 0.5307, 1.25, 0.1, "test"),
-                                            n_bootstrap=300)
+    loose = extreme_value_kappa_from_levels(
+        fit, goe, KappaCalibration(0.386, 0.5307, 1.25, 0.1, "test"), n_bootstrap=300
+    )
     assert (loose.measurement.high - loose.measurement.low) > (est.measurement.high - est.measurement.low)
 
 

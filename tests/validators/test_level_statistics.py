@@ -138,7 +138,9 @@ def test_bootstrap_error_matches_the_spread_of_independent_ensembles() -> None:
     n_rep = 60
     values, errors = [], []
     for rep in range(n_rep):
-        res = level_statistics(levels_dataset(poisson_levels(20, 60, seed=1000 + rep)), "all", n_bootstrap=200, seed=rep)
+        res = level_statistics(
+            levels_dataset(poisson_levels(20, 60, seed=1000 + rep)), "all", n_bootstrap=200, seed=rep
+        )
         values.append(res.mean_r_tilde.value)
         errors.append(res.mean_r_tilde.uncertainty)
     # the sample sd of 60 values has a relative standard error ~ 1/sqrt(2*59) ~ 9 %: allow 30 %

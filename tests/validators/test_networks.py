@@ -86,7 +86,11 @@ def network_dataset(
         {
             "eigenvalue": (("sample", "mode"), lam, {"long_name": "eigenvalue", **u}),
             "zero_mode": (("sample", "mode"), zero, {"long_name": "zero mode", **u}),
-            "position": (("sample", "site", "spatial"), np.stack([s[0] for s in samples]), {"long_name": "position", **u}),
+            "position": (
+                ("sample", "site", "spatial"),
+                np.stack([s[0] for s in samples]),
+                {"long_name": "position", **u},
+            ),
             "box_length": ("sample", np.full(len(samples), float(L)), {"long_name": "box edge", **u}),
             "coordination": (("sample", "site"), coord.astype(np.int64), {"long_name": "coordination", **u}),
             "pair_count": ("sample", counts, {"long_name": "pairs", "sample_dimension": "pair", **u}),
@@ -327,9 +331,7 @@ def test_spectral_local_response_equals_direct_inversion() -> None:
     eps = 0.05
     resp = local_response(ds, omega, eps)
     assert resp.dims == ("site", "omega")
-    direct = np.array(
-        [-np.diag(np.linalg.inv((w**2 + 1j * eps) * np.eye(n) - H)).imag for w in omega]
-    ).T
+    direct = np.array([-np.diag(np.linalg.inv((w**2 + 1j * eps) * np.eye(n) - H)).imag for w in omega]).T
     np.testing.assert_allclose(resp.values, direct, rtol=GREEN_RTOL)
 
 

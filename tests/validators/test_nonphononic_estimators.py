@@ -47,8 +47,14 @@ def point(request: pytest.FixtureRequest) -> tuple[float, ModeSpectra]:
 @pytest.fixture(scope="module", params=EXPONENTS, ids=IDS)
 def ladder(request: pytest.FixtureRequest) -> tuple[float, list[ModeSpectra]]:
     s = request.param
-    pts = [ModeSpectra(**mock_glass_spectra(n, 100, exponent=s, prefactor=PREFACTOR[s], levels="goe", k=50,
-                                            seed=n + int(s)).arrays()) for n in N_LADDER]
+    pts = [
+        ModeSpectra(
+            **mock_glass_spectra(
+                n, 100, exponent=s, prefactor=PREFACTOR[s], levels="goe", k=50, seed=n + int(s)
+            ).arrays()
+        )
+        for n in N_LADDER
+    ]
     return s, pts
 
 
@@ -98,8 +104,7 @@ def test_wrong_omega0_is_refused_or_flagged(point: tuple[float, ModeSpectra]) ->
     s, sp = point
     # a fixed omega0 = 1.5 (the old hard-coded value) disagrees with the samples' shear moduli
     with pytest.raises(ValueError, match="omega0 of sample .* from its shear modulus"):
-        ModeSpectra(sp.omega, np.full(sp.n_samples, 1.5), sp.n_particles, sp.density,
-                    shear_modulus=sp.shear_modulus)
+        ModeSpectra(sp.omega, np.full(sp.n_samples, 1.5), sp.n_particles, sp.density, shear_modulus=sp.shear_modulus)
     # without moduli the check cannot run; a window reaching past the first shell fails the KS check
     wrong = ModeSpectra(sp.omega, sp.omega0 * 1.6, sp.n_particles, sp.density)
     est = window_mle(wrong, 0.7, n_bootstrap=100)
@@ -159,8 +164,10 @@ def test_count_scaling_recovers_s(ladder: tuple[float, list[ModeSpectra]]) -> No
 def test_count_scaling_brute_force_slope() -> None:
     # exact counts n(N) = C N^((2-s)/3) for s = 4 on a noiseless ladder: the slope gives s exactly
     pts = [(1000, 1.0, 64), (8000, 0.5, 16), (64000, 0.25, 4)]  # (N, omega0, count): count ∝ N^((2-4)/3)
-    spectra = [ModeSpectra(np.tile(np.linspace(0.1, 0.5, k) * w0, (6, 1)), np.full(6, w0), n, 1.0,
-                           coverage=np.full(6, w0)) for n, w0, k in pts]
+    spectra = [
+        ModeSpectra(np.tile(np.linspace(0.1, 0.5, k) * w0, (6, 1)), np.full(6, w0), n, 1.0, coverage=np.full(6, w0))
+        for n, w0, k in pts
+    ]
     est = count_scaling(spectra, 0.6, n_bootstrap=50)
     assert est.value == pytest.approx(4.0, abs=1e-9)
 
@@ -184,8 +191,9 @@ def test_extreme_value_recovers_s_and_checks_the_shape(ladder: tuple[float, list
 
 def test_extreme_value_on_poisson_levels_has_the_weibull_shape() -> None:
     # independent levels: omega_min is Weibull with shape s + 1 exactly (up to the phonon cut)
-    pts = [ModeSpectra(**mock_glass_spectra(n, 150, levels="poisson", k=20, seed=n).arrays())
-           for n in (1000, 2000, 4000)]
+    pts = [
+        ModeSpectra(**mock_glass_spectra(n, 150, levels="poisson", k=20, seed=n).arrays()) for n in (1000, 2000, 4000)
+    ]
     est = extreme_value(pts, n_bootstrap=300)
     assert est.covers(4.0), (est.value, est.interval())
     assert est.diagnostics["shape_consistent_all"] is True
@@ -263,12 +271,26 @@ def test_paired_debye_difference_of_a_point_with_itself_is_exactly_zero() -> Non
 
 def test_paired_debye_difference_refuses_unpaired_points() -> None:
     four, three = _pair(structures_per_chain=5)
-    short = ModeSpectra(three.omega[:50], three.omega0[:50], 1000, 1.0, shear_modulus=three.shear_modulus[:50],
-                        bulk_modulus=three.bulk_modulus[:50], groups=three.groups[:50])
+    short = ModeSpectra(
+        three.omega[:50],
+        three.omega0[:50],
+        1000,
+        1.0,
+        shear_modulus=three.shear_modulus[:50],
+        bulk_modulus=three.bulk_modulus[:50],
+        groups=three.groups[:50],
+    )
     with pytest.raises(ValueError, match="same realisations"):
         paired_debye_excess_difference(four, short)
-    shuffled = ModeSpectra(three.omega, three.omega0, 1000, 1.0, shear_modulus=three.shear_modulus,
-                           bulk_modulus=three.bulk_modulus, groups=three.groups[::-1])
+    shuffled = ModeSpectra(
+        three.omega,
+        three.omega0,
+        1000,
+        1.0,
+        shear_modulus=three.shear_modulus,
+        bulk_modulus=three.bulk_modulus,
+        groups=three.groups[::-1],
+    )
     with pytest.raises(ValueError, match="chains differ"):
         paired_debye_excess_difference(four, shuffled)
 

@@ -98,8 +98,7 @@ def test_core_curl_excess_separates_vortices_from_noise(kind: str) -> None:
         x = rng.random((n, 2)) * box
         q = plane_wave_shell(x, box)
         below = [
-            _vortex(x, box, rng.random(2) * box, 3.0) if kind == "vortex" else rng.normal(size=(n, 2))
-            for _ in range(3)
+            _vortex(x, box, rng.random(2) * box, 3.0) if kind == "vortex" else rng.normal(size=(n, 2)) for _ in range(3)
         ]
         vectors = np.concatenate([np.array(below), q])  # 3 modes below, then the shell itself
         vectors /= np.linalg.norm(vectors, axis=(1, 2), keepdims=True)

@@ -150,7 +150,9 @@ TILT_TOL = 0.05  # slope of log F/ω^(s'+1) vs log ω must be s - s' within this
 
 def test_ratio_curve_is_flat_at_the_true_s_and_tilted_otherwise() -> None:
     s = 3.0
-    res = power_law_exponent(ensemble(s, seed=11, n_mode=201), (0.0, 1.0), trial_exponents=(2.0, 3.0, 4.0), n_bootstrap=20)
+    res = power_law_exponent(
+        ensemble(s, seed=11, n_mode=201), (0.0, 1.0), trial_exponents=(2.0, 3.0, 4.0), n_bootstrap=20
+    )
     var = res.curve["flatness_variance"]
     assert float(var.sel(trial_exponent=2.0)) > FLAT_RATIO * float(var.sel(trial_exponent=3.0))
     assert float(var.sel(trial_exponent=4.0)) > FLAT_RATIO * float(var.sel(trial_exponent=3.0))
@@ -239,7 +241,12 @@ def test_window_is_recorded() -> None:
     L = math.sqrt(N_MODE)
     res = power_law_exponent(ds, "below_phonon", transverse_sound_speed=L / (2 * math.pi), n_bootstrap=10)
     w = res.window
-    assert (w["rule"], w["phonon_factor"], w["omega0"], w["omega_max"]) == ("below_phonon", 0.8, pytest.approx(1.0), pytest.approx(0.8))
+    assert (w["rule"], w["phonon_factor"], w["omega0"], w["omega_max"]) == (
+        "below_phonon",
+        0.8,
+        pytest.approx(1.0),
+        pytest.approx(0.8),
+    )
     n_in = int((np.sqrt(ds["eigenvalue"].values[:, 1:]) <= 0.8).sum())
     assert w["n_modes"] == n_in == res.curve.sizes["omega"]
     assert res.mle.settings["window"]["n_modes"] == n_in
@@ -260,9 +267,7 @@ def test_eigenvalue_only_third_party_dataset() -> None:
     assert a.flatness.value == b.flatness.value and a.mle.value == b.mle.value
 
 
-@pytest.mark.parametrize(
-    "window", [(0.1, 0.8), PowerLawWindow.lowest_k(20)], ids=["explicit", "lowest_k-two-passes"]
-)
+@pytest.mark.parametrize("window", [(0.1, 0.8), PowerLawWindow.lowest_k(20)], ids=["explicit", "lowest_k-two-passes"])
 def test_dask_chunked_equals_in_memory(window: object, monkeypatch: pytest.MonkeyPatch) -> None:
     ds = ensemble(3.0, seed=6, n_sample=50, n_mode=81)
     a = power_law_exponent(ds, window, n_bootstrap=50)
@@ -341,7 +346,11 @@ def square_lattice(L: int, n_sample: int = 2) -> xr.Dataset:
     return xr.Dataset(
         {
             "eigenvalue": (("sample", "mode"), np.tile(lam, (n_sample, 1)), {"long_name": "eigenvalue", **u}),
-            "zero_mode": (("sample", "mode"), np.tile(np.arange(L * L) == 0, (n_sample, 1)), {"long_name": "zero", **u}),
+            "zero_mode": (
+                ("sample", "mode"),
+                np.tile(np.arange(L * L) == 0, (n_sample, 1)),
+                {"long_name": "zero", **u},
+            ),
             "position": (("sample", "site", "spatial"), np.tile(np.c_[x, y].astype(float), (n_sample, 1, 1)), u),
             "box_length": ("sample", np.full(n_sample, float(L)), u),
             "pair_count": ("sample", np.full(n_sample, n_pair), u),

@@ -24,9 +24,20 @@ def test_every_claim_and_alternative_names_a_registered_validator_and_one_of_its
 
 def test_the_registry_holds_every_validator_scoring_used_to_list() -> None:
     assert set(POINT_VALIDATORS) >= {
-        "boson_peak_excess", "coordination_distribution", "power_law_exponent", "level_statistics",
-        "stress_exponent", "crossover_slope", "phonon_shell", "shear_modulus_omega0", "curve_exponent", "curve_peak",
-        "curve_gap", "exponent_below_crossover", "nonphononic_exponent", "absolute_exponent",
+        "boson_peak_excess",
+        "coordination_distribution",
+        "power_law_exponent",
+        "level_statistics",
+        "stress_exponent",
+        "crossover_slope",
+        "phonon_shell",
+        "shear_modulus_omega0",
+        "curve_exponent",
+        "curve_peak",
+        "curve_gap",
+        "exponent_below_crossover",
+        "nonphononic_exponent",
+        "absolute_exponent",
     }
     assert set(PAIR_VALIDATORS) == {"new_poles"}
     assert set(registry.PAIRED_DIFFERENCES) == {"boson_peak_excess", "nonphononic_exponent", "absolute_exponent"}
@@ -39,14 +50,20 @@ def test_claim_settings_become_the_call_arguments() -> None:
 
     power = POINT_VALIDATORS["power_law_exponent"]
     assert power.call_settings({"window": "lowest_k", "k": 10, "seed": 0}) == {
-        "window": PowerLawWindow.lowest_k(10), "seed": 0}
+        "window": PowerLawWindow.lowest_k(10),
+        "seed": 0,
+    }
     assert power.call_settings({"window": "below_phonon", "phonon_factor": 0.8, "omega0": 1.5}) == {
-        "window": PowerLawWindow.below_phonon(0.8), "omega0": 1.5}
+        "window": PowerLawWindow.below_phonon(0.8),
+        "omega0": 1.5,
+    }
     assert power.call_settings({"window": [0.1, 0.5]})["window"] == PowerLawWindow.explicit(0.1, 0.5)
     assert POINT_VALIDATORS["level_statistics"].call_settings({"window": [1, 2]}) == {"window": (1, 2)}
     assert POINT_VALIDATORS["level_statistics"].call_settings({}) == {}  # the function's default window
     assert POINT_VALIDATORS["crossover_slope"].call_settings({"across": "k_G", "window": [0, 1]}) == {
-        "dim": "k_G", "window": (0, 1)}
+        "dim": "k_G",
+        "window": (0, 1),
+    }
     assert POINT_VALIDATORS["stress_exponent"].call_settings({"window": [1, 2]}) == {"window": [1, 2]}
 
 

@@ -148,8 +148,17 @@ def test_bootstrap_rejects_arrays_of_different_lengths() -> None:
 def test_measurement_to_dict_is_strict_json_and_frozen() -> None:
     curve = xr.Dataset({"y": ("x", [1.0, 2.0])}, coords={"x": [0.0, 1.0]})
     m = Measurement(
-        "thing", 1.0, float("nan"), float("nan"), float("nan"), 0.95, "1",
-        {"window": (0.0, 1.0), "edges": np.array([0.0, 0.5])}, curve, 1, "test",
+        "thing",
+        1.0,
+        float("nan"),
+        float("nan"),
+        float("nan"),
+        0.95,
+        "1",
+        {"window": (0.0, 1.0), "edges": np.array([0.0, 0.5])},
+        curve,
+        1,
+        "test",
     )
     text = json.dumps(m.to_dict(), allow_nan=False)
     back = json.loads(text)
@@ -275,9 +284,19 @@ def test_every_validator_result_shares_one_base() -> None:
     from vdosbench.validators import ExponentEstimate
 
     results = [
-        v.BosonPeakResult, v.CoordinationResult, v.CrossoverResult, v.CrossoverSlopeResult, v.CurveResult,
-        v.LevelStatisticsResult, v.PhononShellResult, v.PowerLawResult, v.StressExponentResult, v.VorticityResult,
-        v.SpectrumComparison, v.EigenvalueAgreement, ExponentEstimate,
+        v.BosonPeakResult,
+        v.CoordinationResult,
+        v.CrossoverResult,
+        v.CrossoverSlopeResult,
+        v.CurveResult,
+        v.LevelStatisticsResult,
+        v.PhononShellResult,
+        v.PowerLawResult,
+        v.StressExponentResult,
+        v.VorticityResult,
+        v.SpectrumComparison,
+        v.EigenvalueAgreement,
+        ExponentEstimate,
     ]
     assert all(issubclass(c, ValidatorResult) for c in results)
     assert all(c.headline for c in results if c is not v.CurveResult)  # CurveResult: the measurement that is set

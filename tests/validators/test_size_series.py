@@ -33,13 +33,18 @@ def _series(exponent: float, seed: int = 0) -> xr.Dataset:
         lam = np.concatenate([np.zeros((n_samples, 3)), m.omega**2], axis=1)
         zero = np.zeros(lam.shape, bool)
         zero[:, :3] = True
-        parts.append(xr.Dataset(
-            {"eigenvalue": (("sample", "mode"), lam), "zero_mode": (("sample", "mode"), zero),
-             "shear_modulus": ("sample", m.shear_modulus),
-             "box_length": ("sample", np.full(n_samples, (n / m.density) ** (1 / 3)))},
-            coords={"sample": np.arange(n_samples)},
-            attrs={"generator": "soft_spheres_lowest", "spatial_dimension": 3},
-        ))
+        parts.append(
+            xr.Dataset(
+                {
+                    "eigenvalue": (("sample", "mode"), lam),
+                    "zero_mode": (("sample", "mode"), zero),
+                    "shear_modulus": ("sample", m.shear_modulus),
+                    "box_length": ("sample", np.full(n_samples, (n / m.density) ** (1 / 3))),
+                },
+                coords={"sample": np.arange(n_samples)},
+                attrs={"generator": "soft_spheres_lowest", "spatial_dimension": 3},
+            )
+        )
     ds = xr.concat(parts, dim="n_particles", join="outer").assign_coords(n_particles=list(SIZES))
     ds["zero_mode"] = ds["zero_mode"].fillna(False).astype(bool)
     return ds.expand_dims(taper_order=[2], parent_temperature=[1.0])
@@ -60,15 +65,26 @@ def test_series_spectra_drop_the_padding_and_carry_each_size() -> None:
     assert [sp.n_particles for sp in spectra] == list(SIZES)
     assert [sp.n_samples for sp in spectra] == [N_SAMPLES - 20] + [N_SAMPLES] * (len(SIZES) - 1)
     # the same estimate as the validator of plain ModeSpectra built from the mock arrays (brute-force path)
-    direct = extreme_value([ModeSpectra(**mock_glass_spectra(n, N_SAMPLES - (20 if i == 0 else 0), exponent=4.0,
-                                                             k=20, levels="poisson", seed=n).arrays())
-                            for i, n in enumerate(SIZES)], n_bootstrap=100, seed=0)
+    direct = extreme_value(
+        [
+            ModeSpectra(
+                **mock_glass_spectra(
+                    n, N_SAMPLES - (20 if i == 0 else 0), exponent=4.0, k=20, levels="poisson", seed=n
+                ).arrays()
+            )
+            for i, n in enumerate(SIZES)
+        ],
+        n_bootstrap=100,
+        seed=0,
+    )
     via = size_series_exponent(_point(4.0), "extreme_value", n_bootstrap=100, seed=0)
     assert via.s.value == pytest.approx(direct.value, rel=1e-10)
     assert via.sizes == SIZES
 
 
-@pytest.mark.parametrize("estimator", ["extreme_value", "count_scaling"], ids=["weibull-omega-min", "count-below-omega0"])
+@pytest.mark.parametrize(
+    "estimator", ["extreme_value", "count_scaling"], ids=["weibull-omega-min", "count-below-omega0"]
+)
 def test_estimates_cover_the_mock_exponent(estimator: str) -> None:
     # count_scaling counts modes below 0.7 omega0 (at N = 4000 fewer than one a sample lies below 0.5 omega0)
     r = size_series_exponent(_point(4.0), estimator, factor=0.7, n_bootstrap=N_BOOTSTRAP, seed=0)
@@ -78,12 +94,26 @@ def test_estimates_cover_the_mock_exponent(estimator: str) -> None:
 
 
 def _claim(statistic: str = "mean") -> Claim:
-    return Claim(id="test.weibull-across-n", source_file="test", source_where="", statement="s = 4 across N",
-                 applies_to={"model": "soft_spheres"}, exclude={}, requires=("eigenvalue", "shear_modulus"),
-                 validator="size_series_exponent", quantity="s",
-                 settings={"estimator": "extreme_value", "across": "n_particles", "statistic": statistic,
-                           "n_bootstrap": N_BOOTSTRAP, "seed": 0},
-                 versus=None, expect=Expectation(kind="equal", value=4.0, tolerance=0.5))
+    return Claim(
+        id="test.weibull-across-n",
+        source_file="test",
+        source_where="",
+        statement="s = 4 across N",
+        applies_to={"model": "soft_spheres"},
+        exclude={},
+        requires=("eigenvalue", "shear_modulus"),
+        validator="size_series_exponent",
+        quantity="s",
+        settings={
+            "estimator": "extreme_value",
+            "across": "n_particles",
+            "statistic": statistic,
+            "n_bootstrap": N_BOOTSTRAP,
+            "seed": 0,
+        },
+        versus=None,
+        expect=Expectation(kind="equal", value=4.0, tolerance=0.5),
+    )
 
 
 def test_a_claim_across_n_keeps_the_sizes_whole_and_is_refuted_by_a_series_built_to_fail() -> None:

@@ -21,8 +21,14 @@ from vdosbench.validators import stratified_replicates
 def _power_law(n_samples: int, s: float, n_particles: int, seed: int, groups: np.ndarray | None = None) -> ModeSpectra:
     """Modes ω = u^(1/(s+1)) on (0, 1] (density ∝ ω^s), ω₀ = 1, stored up to 1."""
     u = np.random.default_rng(seed).random((n_samples, 30))
-    return ModeSpectra(np.sort(u ** (1.0 / (s + 1.0)), axis=1), np.full(n_samples, 1.0), n_particles, 1.0,
-                       coverage=np.full(n_samples, 1.0), groups=groups)
+    return ModeSpectra(
+        np.sort(u ** (1.0 / (s + 1.0)), axis=1),
+        np.full(n_samples, 1.0),
+        n_particles,
+        1.0,
+        coverage=np.full(n_samples, 1.0),
+        groups=groups,
+    )
 
 
 def _mle_by_definition(sp: ModeSpectra, idx: np.ndarray, factor: float) -> float:
@@ -82,18 +88,30 @@ PREFACTOR = {3.0: 0.047, 4.0: 0.036}  # about 10 nonphononic modes below 0.8 ome
 @pytest.fixture(scope="module")
 def mocks() -> dict[tuple[int, float], list[ModeSpectra]]:
     """Independent mock glass spectra (GOE levels, Debye shells of each sample's moduli) at two sizes."""
-    return {(n, s): [ModeSpectra(**mock_glass_spectra(n, 80, exponent=s, prefactor=PREFACTOR[s], levels="goe", k=50,
-                                                      seed=n + int(10 * s) + rep).arrays())
-                     for rep in range(REPLICATES)]
-            for n, s in ((1000, 4.0), (2000, 3.0), (2000, 4.0))}
+    return {
+        (n, s): [
+            ModeSpectra(
+                **mock_glass_spectra(
+                    n, 80, exponent=s, prefactor=PREFACTOR[s], levels="goe", k=50, seed=n + int(10 * s) + rep
+                ).arrays()
+            )
+            for rep in range(REPLICATES)
+        ]
+        for n, s in ((1000, 4.0), (2000, 3.0), (2000, 4.0))
+    }
 
 
 @pytest.mark.parametrize("s_b", [3.0, 4.0], ids=["+1", "0"])
 def test_the_interval_holds_the_true_difference_on_mock_glass_spectra(
-        mocks: dict[tuple[int, float], list[ModeSpectra]], s_b: float) -> None:
-    covered = sum(d.low <= 4.0 - s_b <= d.high
-                  for d in (size_window_difference(a, b, 0.7, n_bootstrap=300, seed=rep)
-                            for rep, (a, b) in enumerate(zip(mocks[(1000, 4.0)], mocks[(2000, s_b)]))))
+    mocks: dict[tuple[int, float], list[ModeSpectra]], s_b: float
+) -> None:
+    covered = sum(
+        d.low <= 4.0 - s_b <= d.high
+        for d in (
+            size_window_difference(a, b, 0.7, n_bootstrap=300, seed=rep)
+            for rep, (a, b) in enumerate(zip(mocks[(1000, 4.0)], mocks[(2000, s_b)]))
+        )
+    )
     # a 95 % interval misses 3 or more of 5 with probability 0.001 (binomial); over 30 such pairs at 0 the coverage
     # measured 0.97 (29 of 30) beside the one-point window MLE's 0.93
     assert covered >= 3, covered
@@ -101,9 +119,19 @@ def test_the_interval_holds_the_true_difference_on_mock_glass_spectra(
 
 @pytest.mark.parametrize("s_b", [3.0, 4.0], ids=["+1", "0"])
 def test_the_interval_covers_the_true_difference_of_exact_power_laws(s_b: float) -> None:
-    covered = sum(d.low <= 4.0 - s_b <= d.high
-                  for d in (size_window_difference(_power_law(40, 4.0, 1000, 300 + rep), _power_law(60, s_b, 2000, 400 + rep),
-                                                   0.7, n_bootstrap=300, seed=rep) for rep in range(20)))
+    covered = sum(
+        d.low <= 4.0 - s_b <= d.high
+        for d in (
+            size_window_difference(
+                _power_law(40, 4.0, 1000, 300 + rep),
+                _power_law(60, s_b, 2000, 400 + rep),
+                0.7,
+                n_bootstrap=300,
+                seed=rep,
+            )
+            for rep in range(20)
+        )
+    )
     assert covered >= 16, covered  # a 95 % interval misses 5 or more of 20 with probability 0.003
 
 

@@ -66,8 +66,10 @@ def test_a_generator_passed_in_continues_its_stream() -> None:
     stratified_bootstrap(_first_and_sum, [3, 6], n_bootstrap=20, seed=replay)
     assert replay.random() == after  # the generator is left exactly as far on as the draws took it
     # an int seed and a SeedSequence seed the same stream as default_rng does
-    assert np.array_equal(stratified_bootstrap(_first_and_sum, [3, 6], 5, np.random.SeedSequence(4)),
-                          stratified_bootstrap(_first_and_sum, [3, 6], 5, 4))
+    assert np.array_equal(
+        stratified_bootstrap(_first_and_sum, [3, 6], 5, np.random.SeedSequence(4)),
+        stratified_bootstrap(_first_and_sum, [3, 6], 5, 4),
+    )
 
 
 def test_joint_draw_per_replicate_gives_the_same_numbers() -> None:
@@ -86,8 +88,10 @@ def test_agrees_with_the_mode_spectra_replicates_for_points_without_chains() -> 
     def statistic(idx: list[np.ndarray]) -> float:
         return float(a.omega[idx[0], 0].mean() - b.omega[idx[1], 1].mean())
 
-    assert np.array_equal(stratified_bootstrap(statistic, [a.n_samples, b.n_samples], 100, 3),
-                          stratified_replicates(statistic, [a, b], 100, 3))
+    assert np.array_equal(
+        stratified_bootstrap(statistic, [a.n_samples, b.n_samples], 100, 3),
+        stratified_replicates(statistic, [a, b], 100, 3),
+    )
 
 
 def test_percentile_interval_covers_a_known_mean_difference() -> None:
@@ -100,8 +104,12 @@ def test_percentile_interval_covers_a_known_mean_difference() -> None:
     for r in range(n_rep):
         a = rng.normal(1.0, 1.0, n_a)
         b = rng.normal(0.0, 2.0, n_b)
-        reps = stratified_bootstrap(lambda idx: a[idx[0]].mean() - b[idx[1]].mean(), [n_a, n_b],  # noqa: B023
-                                    n_bootstrap=400, seed=r)
+        reps = stratified_bootstrap(
+            lambda idx: a[idx[0]].mean() - b[idx[1]].mean(),
+            [n_a, n_b],  # noqa: B023
+            n_bootstrap=400,
+            seed=r,
+        )
         low, high = np.percentile(reps, [2.5, 97.5])
         covered += bool(low <= true <= high)
     lo, hi = stats.binom.interval(0.999, n_rep, 0.95)

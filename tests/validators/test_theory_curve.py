@@ -53,7 +53,7 @@ def test_results_plot_and_serialise() -> None:
         res.plot(ax)
         assert ax.get_title() and len(ax.lines) >= 1
         plt.close(fig)
-        (name, entry), = res.to_dict()["measurements"].items()
+        ((name, entry),) = res.to_dict()["measurements"].items()
         assert entry["value"] == res.measurement().value
 
 
@@ -101,6 +101,8 @@ def test_smoothed_peak_finds_the_broad_maximum_not_a_one_point_spike() -> None:
     assert curve_peak(_curve(w, spiked)).peak_frequency.value == pytest.approx(w[k])
     smooth = curve_peak(_curve(w, spiked), smooth=2).peak_frequency
     assert smooth.low <= 1.0 <= smooth.high and smooth.settings["smooth"] == 2
-    assert curve_peak(_curve(w, broad), smooth=2).peak_frequency.value == curve_peak(_curve(w, broad)).peak_frequency.value
+    assert (
+        curve_peak(_curve(w, broad), smooth=2).peak_frequency.value == curve_peak(_curve(w, broad)).peak_frequency.value
+    )
     with pytest.raises(ValueError, match="smooth is -1; expected a whole number"):
         curve_peak(_curve(w, broad), smooth=-1)

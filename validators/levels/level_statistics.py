@@ -278,7 +278,13 @@ class LevelStatisticsResult(ValidatorResult):
         ax.plot(r, c["density"].values, "o", ms=3, color="k", label="data")
         fine = np.linspace(0.0, float(c["r_high"].values[-1]), 400)
         ax.plot(fine, goe_surmise_pdf(fine), color="tab:blue", label=f"GOE surmise (KS p = {self.goe.p_value:.2g})")
-        ax.plot(fine, poisson_ratio_pdf(fine), color="tab:red", ls="--", label=f"Poisson (KS p = {self.poisson.p_value:.2g})")
+        ax.plot(
+            fine,
+            poisson_ratio_pdf(fine),
+            color="tab:red",
+            ls="--",
+            label=f"Poisson (KS p = {self.poisson.p_value:.2g})",
+        )
         ax.set_xlabel("r")
         ax.set_ylabel("P(r)")
         m = self.mean_r_tilde
@@ -338,9 +344,7 @@ class _Pool:
     n_degenerate: int = 0
 
 
-def _ratios_by_window(
-    view: VdosAccessor, windows: Sequence[Window], n_modes: int
-) -> tuple[dict[str, _Pool], bool]:
+def _ratios_by_window(view: VdosAccessor, windows: Sequence[Window], n_modes: int) -> tuple[dict[str, _Pool], bool]:
     n_s = view.n_sample
     keys = [_window_key(w) for w in windows]
     pools = {k: _Pool([], [], np.zeros(n_s), np.zeros(n_s, dtype=np.int64)) for k in keys}
@@ -385,7 +389,11 @@ def _goodness_of_fit(rt: np.ndarray, n: int) -> tuple[GoodnessOfFit, GoodnessOfF
     poi_ks = stats.kstest(rt, poisson_r_tilde_cdf)
     test = "one-sample Kolmogorov-Smirnov of the pooled r_tilde against the exact CDF of r_tilde under the law"
     goe = GoodnessOfFit(
-        "goe_surmise", float(goe_ks.statistic), float(goe_ks.pvalue), n, GOE_SURMISE_MEAN_R_TILDE,
+        "goe_surmise",
+        float(goe_ks.statistic),
+        float(goe_ks.pvalue),
+        n,
+        GOE_SURMISE_MEAN_R_TILDE,
         test + ": 1 + (x-1)(2x+1)(x+2)/(2(1+x+x^2)^(3/2)) (closed form)",
     )
     poisson = GoodnessOfFit(
@@ -416,15 +424,27 @@ def _curve(
     curve = xr.Dataset(
         {
             "density": ("r", density, {"long_name": "histogram of r (normalised by all ratios)", "units": "1"}),
-            "goe_surmise": ("r", _bin_average(_goe_r_cdf, edges), {"long_name": "GOE surmise, bin average", "units": "1"}),
-            "poisson": ("r", _bin_average(_poisson_r_cdf, edges), {"long_name": "Poisson 1/(1+r)^2, bin average", "units": "1"}),
+            "goe_surmise": (
+                "r",
+                _bin_average(_goe_r_cdf, edges),
+                {"long_name": "GOE surmise, bin average", "units": "1"},
+            ),
+            "poisson": (
+                "r",
+                _bin_average(_poisson_r_cdf, edges),
+                {"long_name": "Poisson 1/(1+r)^2, bin average", "units": "1"},
+            ),
             "count": ("r", count, {"long_name": "ratios per bin", "units": "1"}),
             "density_r_tilde": ("r_tilde", t_density, {"long_name": "histogram of r_tilde", "units": "1"}),
             "goe_surmise_r_tilde": (
-                "r_tilde", _bin_average(goe_surmise_r_tilde_cdf, t_edges), {"long_name": "GOE surmise 2P(x), bin average", "units": "1"},
+                "r_tilde",
+                _bin_average(goe_surmise_r_tilde_cdf, t_edges),
+                {"long_name": "GOE surmise 2P(x), bin average", "units": "1"},
             ),
             "poisson_r_tilde": (
-                "r_tilde", _bin_average(poisson_r_tilde_cdf, t_edges), {"long_name": "Poisson 2/(1+x)^2, bin average", "units": "1"},
+                "r_tilde",
+                _bin_average(poisson_r_tilde_cdf, t_edges),
+                {"long_name": "Poisson 2/(1+x)^2, bin average", "units": "1"},
             ),
             "count_r_tilde": ("r_tilde", t_count, {"long_name": "ratios per bin", "units": "1"}),
             "n_ratio_sample": ("sample", pool.n_sample, {"long_name": "ratios in the window", "units": "1"}),
@@ -434,7 +454,11 @@ def _curve(
             "r": ("r", 0.5 * (edges[1:] + edges[:-1]), {"long_name": "spacing ratio r (bin centre)", "units": "1"}),
             "r_low": ("r", edges[:-1], {"long_name": "lower bin edge", "units": "1"}),
             "r_high": ("r", edges[1:], {"long_name": "upper bin edge", "units": "1"}),
-            "r_tilde": ("r_tilde", 0.5 * (t_edges[1:] + t_edges[:-1]), {"long_name": "min(r, 1/r) (bin centre)", "units": "1"}),
+            "r_tilde": (
+                "r_tilde",
+                0.5 * (t_edges[1:] + t_edges[:-1]),
+                {"long_name": "min(r, 1/r) (bin centre)", "units": "1"},
+            ),
             "sample": sample,
         },
         attrs={"r_beyond_r_max": int(n - count.sum())},
@@ -442,9 +466,7 @@ def _curve(
     return curve, edges, t_edges
 
 
-def _window_record(
-    key: str, window: Window, n_modes: int, n: int, pool: _Pool, complete: bool
-) -> dict[str, Any]:
+def _window_record(key: str, window: Window, n_modes: int, n: int, pool: _Pool, complete: bool) -> dict[str, Any]:
     """The window's description: its rule, bounds or mode count, and the ratio counts it holds."""
     record: dict[str, Any] = {"rule": key}
     if isinstance(window, str):
@@ -491,7 +513,11 @@ def _result(
     has = N > 0
     groups = view.chain_groups
     est = bootstrap(
-        lambda s, m: s.sum() / m.sum(), (S[has], N[has]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+        lambda s, m: s.sum() / m.sum(),
+        (S[has], N[has]),
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        confidence=confidence,
         groups=None if groups is None else groups[has],
     )
     goe, poisson, test = _goodness_of_fit(rt, n)
@@ -519,8 +545,17 @@ def _result(
     )
     if not np.all(has):  # samples without ratios are not resampled; say so
         m = Measurement(
-            m.name, m.value, m.uncertainty, m.low, m.high, m.confidence, m.units,
-            {**m.settings, "n_samples_without_ratios": int((~has).sum())}, m.curve, m.n_samples, m.method,
+            m.name,
+            m.value,
+            m.uncertainty,
+            m.low,
+            m.high,
+            m.confidence,
+            m.units,
+            {**m.settings, "n_samples_without_ratios": int((~has).sum())},
+            m.curve,
+            m.n_samples,
+            m.method,
         )
     return LevelStatisticsResult(m, goe, poisson, record, curve, {**settings, **est.settings()})
 
@@ -658,8 +693,15 @@ def level_statistics(
     return next(
         iter(
             level_statistics_by_window(
-                ds, [window], n_modes=n_modes, r_max=r_max, bins=bins, tilde_bins=tilde_bins,
-                n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+                ds,
+                [window],
+                n_modes=n_modes,
+                r_max=r_max,
+                bins=bins,
+                tilde_bins=tilde_bins,
+                n_bootstrap=n_bootstrap,
+                seed=seed,
+                confidence=confidence,
             ).values()
         )
     )

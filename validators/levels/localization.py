@@ -146,8 +146,10 @@ def measure_participation_ratio(
     curve = e.to_dataset()
     if "eigenvalue" in ds.variables:
         lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
-        curve["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
-            long_name="angular frequency of the stored mode", units=view.omega_units
+        curve["omega"] = (
+            np.sqrt(lam.clip(min=0.0))
+            .transpose("sample", "vector_mode")
+            .assign_attrs(long_name="angular frequency of the stored mode", units=view.omega_units)
         )
     settings = {
         "definition": "e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (seed 003 eq. 1)",
@@ -155,6 +157,9 @@ def measure_participation_ratio(
         "n_vector_modes": int(e.sizes["vector_mode"]),
     }
     return est.measurement(
-        "participation_ratio", units="1", settings=settings, curve=curve,
+        "participation_ratio",
+        units="1",
+        settings=settings,
+        curve=curve,
         method="participation ratio of the stored eigenvectors; bootstrap over samples",
     )

@@ -176,8 +176,14 @@ class PhononShellResult(ValidatorResult):
     def measurements(self) -> dict[str, Measurement]:
         """The measurements by name."""
         names = (
-            "omega0", "captured", "n_below", "plane_wave_weight_below",
-            "core_curl_below", "core_curl_phonon", "core_curl_superposition", "core_curl_excess",
+            "omega0",
+            "captured",
+            "n_below",
+            "plane_wave_weight_below",
+            "core_curl_below",
+            "core_curl_phonon",
+            "core_curl_superposition",
+            "core_curl_excess",
         )
         return {k: getattr(self, k) for k in names}
 
@@ -305,10 +311,15 @@ def _sample_sums(
     measured = np.isfinite(curl)  # a mode whose local fits all failed has no core curl content
     return np.column_stack(
         [
-            np.where(valid, omega0, 0.0), valid,
-            captured, below.sum(1), np.where(below, weight, 0.0).sum(1),
-            np.where(below & measured, curl, 0.0).sum(1), (below & measured).sum(1),
-            np.where(phonon_like & measured, curl, 0.0).sum(1), (phonon_like & measured).sum(1),
+            np.where(valid, omega0, 0.0),
+            valid,
+            captured,
+            below.sum(1),
+            np.where(below, weight, 0.0).sum(1),
+            np.where(below & measured, curl, 0.0).sum(1),
+            (below & measured).sum(1),
+            np.where(phonon_like & measured, curl, 0.0).sum(1),
+            (phonon_like & measured).sum(1),
             reference,
         ]
     ).astype(float)
@@ -320,8 +331,13 @@ def _statistic(t: np.ndarray) -> np.ndarray:
     superposition_curl = float(np.nanmean(t[:, 9]))
     return np.array(
         [
-            _ratio(t[:, 0], t[:, 1]), float(np.mean(t[:, 2])), _ratio(t[:, 3], t[:, 1]),
-            _ratio(t[:, 4], t[:, 3]), below_curl, _ratio(t[:, 7], t[:, 8]), superposition_curl,
+            _ratio(t[:, 0], t[:, 1]),
+            float(np.mean(t[:, 2])),
+            _ratio(t[:, 3], t[:, 1]),
+            _ratio(t[:, 4], t[:, 3]),
+            below_curl,
+            _ratio(t[:, 7], t[:, 8]),
+            superposition_curl,
             below_curl - superposition_curl,
         ]
     )
@@ -346,15 +362,25 @@ def _per_mode_dataset(
     return xr.Dataset(
         {
             "omega": (sv, omega, {"long_name": "angular frequency of the stored mode", "units": units}),
-            "plane_wave_weight": (sv, weight, {"long_name": "share in the lowest transverse plane-wave shell", "units": "1"}),
+            "plane_wave_weight": (
+                sv,
+                weight,
+                {"long_name": "share in the lowest transverse plane-wave shell", "units": "1"},
+            ),
             "core_curl_content": (sv, curl, {"long_name": "curl content near the vortex core", "units": "1"}),
             "below": (sv, below, {"long_name": f"omega < {below_factor} omega0 of the sample", "units": "1"}),
             "phonon_like": (sv, phonon_like, {"long_name": f"plane-wave weight >= {phonon_weight}", "units": "1"}),
             "core_curl_superposition_sample": (
-                "sample", reference, {"long_name": "mean core curl content of random shell superpositions", "units": "1"}
+                "sample",
+                reference,
+                {"long_name": "mean core curl content of random shell superpositions", "units": "1"},
             ),
             "omega0_sample": ("sample", omega0, {"long_name": "shell centroid omega0", "units": units}),
-            "captured_sample": ("sample", captured, {"long_name": "share of the shell in the stored modes", "units": "1"}),
+            "captured_sample": (
+                "sample",
+                captured,
+                {"long_name": "share of the shell in the stored modes", "units": "1"},
+            ),
         },
         coords={"sample": ds["sample"], "vector_mode": ds["vector_mode"]},
     )
@@ -402,8 +428,16 @@ _SPECS: tuple[tuple[str, str | None, str], ...] = (
 )
 
 
-@measures("omega0", "captured", "n_below", "plane_wave_weight_below", "core_curl_below", "core_curl_phonon",
-          "core_curl_superposition", "core_curl_excess")
+@measures(
+    "omega0",
+    "captured",
+    "n_below",
+    "plane_wave_weight_below",
+    "core_curl_below",
+    "core_curl_phonon",
+    "core_curl_superposition",
+    "core_curl_excess",
+)
 def phonon_shell(
     ds: xr.Dataset,
     *,
@@ -488,8 +522,18 @@ def phonon_shell(
         raise ValueError("phonon_shell needs neighbours for the curl: store ragged pairs or pass radius=...")
     pair_list = view.sample_pairs("pair_i", "pair_j") if has_pairs else None
     weight, curl, omega0, captured, reference = _per_sample(
-        ev, position, boxes, omega, nonzero, pair_list, radius, core_radius, core_neighbours,
-        n_superpositions, min_captured, seed,
+        ev,
+        position,
+        boxes,
+        omega,
+        nonzero,
+        pair_list,
+        radius,
+        core_radius,
+        core_neighbours,
+        n_superpositions,
+        min_captured,
+        seed,
     )
     curl = np.where(nonzero, curl, np.nan)
     with np.errstate(invalid="ignore"):
@@ -505,13 +549,25 @@ def phonon_shell(
         )
     est = bootstrap(_statistic, stats[valid], n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
     units = view.omega_units
-    per_mode = _per_mode_dataset(ds, omega, weight, curl, below, phonon_like, reference, omega0, captured,
-                                 units, below_factor, phonon_weight)
-    settings = _settings(d, below_factor, phonon_weight, min_captured, valid, has_pairs, radius, core_neighbours,
-                         core_radius, n_superpositions)
+    per_mode = _per_mode_dataset(
+        ds, omega, weight, curl, below, phonon_like, reference, omega0, captured, units, below_factor, phonon_weight
+    )
+    settings = _settings(
+        d,
+        below_factor,
+        phonon_weight,
+        min_captured,
+        valid,
+        has_pairs,
+        radius,
+        core_neighbours,
+        core_radius,
+        n_superpositions,
+    )
     found = {
-        name: est.measurement(name, index=k, units=units if u is None else u, settings=settings, curve=per_mode,
-                              method=method)
+        name: est.measurement(
+            name, index=k, units=units if u is None else u, settings=settings, curve=per_mode, method=method
+        )
         for k, (name, u, method) in enumerate(_SPECS)
     }
     return PhononShellResult(**found, per_mode=per_mode, settings=settings)

@@ -100,7 +100,9 @@ def _minimum_image(delta: np.ndarray, box: np.ndarray) -> np.ndarray:
     return delta - box * np.round(delta / box)
 
 
-def neighbor_pairs(position: np.ndarray, box_length: float | np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
+def neighbor_pairs(
+    position: np.ndarray, box_length: float | np.ndarray, radius: float
+) -> tuple[np.ndarray, np.ndarray]:
     """All site pairs closer than ``radius`` in a periodic box (minimum image).
 
     Parameters
@@ -128,9 +130,7 @@ def neighbor_pairs(position: np.ndarray, box_length: float | np.ndarray, radius:
         raise ValueError(f"position has shape {x.shape}; expected (n_site, d)")
     box = _box(box_length, x.shape[1])
     if not 0 < radius < 0.5 * box.min():
-        raise ValueError(
-            f"radius is {radius}; expected 0 < radius < half the smallest box edge ({0.5 * box.min():g})"
-        )
+        raise ValueError(f"radius is {radius}; expected 0 < radius < half the smallest box edge ({0.5 * box.min():g})")
     tree = cKDTree(np.mod(x, box), boxsize=box)
     pairs = tree.query_pairs(float(radius), output_type="ndarray")
     if pairs.size == 0:
@@ -577,7 +577,9 @@ def _per_mode_dataset(
             "core_site": (sv, core_site, {"long_name": "site of largest |eta|^2", **u1}),
             "core_position": ((*sv, "spatial"), core_pos, {"long_name": "|eta|^2-weighted vortex centre", **length}),
             "circulation_centre": (
-                (*sv, "spatial"), circ_pos, {"long_name": "zero of the local affine fit of u near the core", **length}
+                (*sv, "spatial"),
+                circ_pos,
+                {"long_name": "zero of the local affine fit of u near the core", **length},
             ),
             "n_valid_sites": (sv, n_valid, {"long_name": "sites with a well-posed local fit", **u1}),
             "core_radius": ("sample", radii, {"long_name": "core radius used", **length}),
@@ -590,8 +592,10 @@ def _attach_omega(per_mode: xr.Dataset, ds: xr.Dataset, view: VdosAccessor) -> N
     """Add ``omega`` of each stored vector mode to ``per_mode`` when the eigenvalues are stored."""
     if "eigenvalue" in ds.variables and "mode" in ds["eigenvalue"].dims:
         lam = ds["eigenvalue"].isel(mode=xr.DataArray(ds["vector_mode"].values.astype(int), dims="vector_mode"))
-        per_mode["omega"] = np.sqrt(lam.clip(min=0.0)).transpose("sample", "vector_mode").assign_attrs(
-            long_name="angular frequency of the mode", units=view.omega_units
+        per_mode["omega"] = (
+            np.sqrt(lam.clip(min=0.0))
+            .transpose("sample", "vector_mode")
+            .assign_attrs(long_name="angular frequency of the mode", units=view.omega_units)
         )
 
 
@@ -681,7 +685,10 @@ def vorticity(
     )
     settings = _settings(has_pairs, radius, order, core_radius)
     m = est.measurement(
-        "curl_content", units="1", settings=settings, curve=per_mode[["curl_content"]],
+        "curl_content",
+        units="1",
+        settings=settings,
+        curve=per_mode[["curl_content"]],
         method="rotational share of sum |grad u|^2 from local affine fits; bootstrap over samples",
     )
     return VorticityResult(m, per_mode, dict(CURL_CONTENT_REFERENCE), settings)

@@ -45,8 +45,11 @@ def require_single_point(ds: xr.Dataset, validator: str = "this validator") -> N
     >>> from vdosbench.datasets import mock_spectrum
     >>> mock_spectrum().vdos.require_point("demo")  # instead
     """
-    warnings.warn("vdosbench.validators.require_single_point is deprecated; use ds.vdos.require_point",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "vdosbench.validators.require_single_point is deprecated; use ds.vdos.require_point",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     point_view(ds, validator)
 
 
@@ -108,11 +111,14 @@ def iter_parameter_points(ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.D
     >>> [p for p, _ in ds.vdos.points()]  # instead
     [{'delta': 0.0}, {'delta': 0.1}]
     """
-    warnings.warn("vdosbench.validators.iter_parameter_points is deprecated; use ds.vdos.points", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn(
+        "vdosbench.validators.iter_parameter_points is deprecated; use ds.vdos.points", DeprecationWarning, stacklevel=2
+    )
     if not isinstance(ds, xr.Dataset):
-        raise TypeError(f"iter_parameter_points expected an xarray.Dataset, found {type(ds).__name__}; "
-                        "open the file with vdosbench.datasets.open_dataset")
+        raise TypeError(
+            f"iter_parameter_points expected an xarray.Dataset, found {type(ds).__name__}; "
+            "open the file with vdosbench.datasets.open_dataset"
+        )
     return ds.vdos.points()
 
 
@@ -173,7 +179,8 @@ def sample_chunks(
     >>> [sl for sl, _ in ds.vdos.sample_blocks(block_values=40)]  # instead
     [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
     """
-    warnings.warn("vdosbench.validators.sample_chunks is deprecated; use ds.vdos.sample_blocks", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn(
+        "vdosbench.validators.sample_chunks is deprecated; use ds.vdos.sample_blocks", DeprecationWarning, stacklevel=2
+    )
     view = ds if isinstance(ds, VdosAccessor) else ds.vdos
     return view.sample_blocks(variables, block_values=block_values)

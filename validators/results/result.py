@@ -31,8 +31,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
 __all__ = [
-    "GROUP_VARIABLE", "MIN_GROUPS", "Measurement", "BootstrapEstimate", "ValidatorResult", "bootstrap", "current_axes",
-    "expanded_levels", "jsonable", "sample_groups", "stratified_bootstrap",
+    "GROUP_VARIABLE",
+    "MIN_GROUPS",
+    "Measurement",
+    "BootstrapEstimate",
+    "ValidatorResult",
+    "bootstrap",
+    "current_axes",
+    "expanded_levels",
+    "jsonable",
+    "sample_groups",
+    "stratified_bootstrap",
 ]
 
 
@@ -219,7 +228,8 @@ class BootstrapEstimate:
     def settings(self) -> dict[str, Any]:
         """The bootstrap settings to record with a measurement."""
         resampled = (
-            "samples (with replacement)" if self.n_groups is None
+            "samples (with replacement)"
+            if self.n_groups is None
             else f"chains (with replacement; {self.n_groups} chains holding {self.n_samples} correlated samples)"
         )
         return {
@@ -415,8 +425,9 @@ def bootstrap(
     n_units = n if members is None else len(members)
     n_groups = None if members is None else n_units
     if n_units < (2 if members is None else MIN_GROUPS):
-        return BootstrapEstimate(value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed,
-                                 n, n_groups)
+        return BootstrapEstimate(
+            value, nan, nan, nan, np.empty((0, *value.shape)), confidence, int(n_bootstrap), seed, n, n_groups
+        )
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, n_units, size=(int(n_bootstrap), n_units))
     if members is not None:
@@ -437,8 +448,9 @@ def _stratum_sizes(counts: Sequence[int], n_bootstrap: int) -> list[int]:
         raise ValueError("counts is empty; expected the number of units of each stratum, e.g. [12, 8]")
     bad = [(k, c) for k, c in enumerate(sizes) if c < 1]
     if bad:
-        raise ValueError(f"counts has {', '.join(f'{c} at stratum {k}' for k, c in bad)}; expected at least 1 unit "
-                         "in every stratum")
+        raise ValueError(
+            f"counts has {', '.join(f'{c} at stratum {k}' for k, c in bad)}; expected at least 1 unit in every stratum"
+        )
     if int(n_bootstrap) < 1:
         raise ValueError(f"n_bootstrap is {n_bootstrap}; expected a positive integer, e.g. 1000")
     return sizes
@@ -510,8 +522,10 @@ def stratified_bootstrap(
         if out is None:
             out = np.empty((int(n_bootstrap), *value.shape))
         elif value.shape != out.shape[1:]:
-            raise ValueError(f"statistic returned shape {value.shape} at replicate {b}; expected the shape of "
-                             f"the first replicate, {out.shape[1:]}")
+            raise ValueError(
+                f"statistic returned shape {value.shape} at replicate {b}; expected the shape of "
+                f"the first replicate, {out.shape[1:]}"
+            )
         out[b] = value
     assert out is not None
     return out
@@ -529,8 +543,9 @@ def sample_groups(ds: xr.Dataset) -> np.ndarray | None:
     >>> ds.vdos.chain_groups.tolist(), ds.drop_vars("chain").vdos.chain_groups  # instead
     ([0, 0, 1, 1], None)
     """
-    warnings.warn("vdosbench.validators.sample_groups is deprecated; use ds.vdos.chain_groups", DeprecationWarning,
-                  stacklevel=2)
+    warnings.warn(
+        "vdosbench.validators.sample_groups is deprecated; use ds.vdos.chain_groups", DeprecationWarning, stacklevel=2
+    )
     return ds.vdos.chain_groups
 
 

@@ -109,8 +109,13 @@ class BosonPeakResult(ValidatorResult):
         ax.plot(x, y, color="k", lw=1.8, label="g(ω)/ω^(d−1)")
         ax.axhline(level, color="tab:blue", ls="--", label="Debye level")
         ax.fill_between(x, level, y, where=y > level, color="0.6", alpha=0.5, label="excess")
-        ax.plot(c["omega_fine"].values, c["g_reduced_smoothed"].values, color="tab:orange", lw=1.2,
-                label=f"smoothed, σ = {float(c['bandwidth_sample'].mean()):.3g}")
+        ax.plot(
+            c["omega_fine"].values,
+            c["g_reduced_smoothed"].values,
+            color="tab:orange",
+            lw=1.2,
+            label=f"smoothed, σ = {float(c['bandwidth_sample'].mean()):.3g}",
+        )
         ax.axvline(self.peak_frequency.value, color="tab:red", lw=0.8, label="peak")
         ax.axvline(self.smoothed_peak_frequency.value, color="tab:orange", lw=0.8, ls=":", label="smoothed peak")
         ax.set_xlabel(f"ω [{self.peak_frequency.units}]")
@@ -209,7 +214,9 @@ def _bandwidths(
             "not measured: no box_length for 2 pi c_T / L; pass bandwidth= to measure it",
         )
     if bandwidth is None:
-        phonon_speed = speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
+        phonon_speed = (
+            speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
+        )
         if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
             raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
         sigma = bandwidth_factor * phonon_frequency(_longest_edge(view), phonon_speed)
@@ -218,23 +225,30 @@ def _bandwidths(
             "gap between shells)"
         )
     if bandwidth_factor != 1.0:
-        raise ValueError(f"give bandwidth or bandwidth_factor (of the shell rule), not both; found {bandwidth_factor!r}")
+        raise ValueError(
+            f"give bandwidth or bandwidth_factor (of the shell rule), not both; found {bandwidth_factor!r}"
+        )
     if not (np.isfinite(bandwidth) and bandwidth > 0):
-        raise ValueError(f"bandwidth is {bandwidth!r}; expected a number > 0 (units of omega), or None for 2 pi c_T / L")
+        raise ValueError(
+            f"bandwidth is {bandwidth!r}; expected a number > 0 (units of omega), or None for 2 pi c_T / L"
+        )
     return np.full(n_sample, float(bandwidth)), "given"
 
 
 def _excess_statistic(centres: np.ndarray, fine: np.ndarray) -> Any:
     """The bootstrap statistic: binned peak, excess area, relative excess, smoothed peak."""
 
-    def statistic(
-        red: np.ndarray, lev: np.ndarray, fr: np.ndarray, dfr: np.ndarray, smo: np.ndarray
-    ) -> np.ndarray:
+    def statistic(red: np.ndarray, lev: np.ndarray, fr: np.ndarray, dfr: np.ndarray, smo: np.ndarray) -> np.ndarray:
         excess_curve = red.mean(axis=0) - lev.mean()
         excess = fr.mean() - dfr.mean()
-        return np.array([
-            centres[int(np.argmax(excess_curve))], excess, excess / dfr.mean(), _argmax_or_nan(fine, smo.mean(axis=0)),
-        ])
+        return np.array(
+            [
+                centres[int(np.argmax(excess_curve))],
+                excess,
+                excess / dfr.mean(),
+                _argmax_or_nan(fine, smo.mean(axis=0)),
+            ]
+        )
 
     return statistic
 
@@ -256,20 +270,42 @@ def _excess_curve(
         {
             "g_reduced": dos["g_reduced"],
             "g_reduced_sample": dos["g_reduced_sample"],
-            "debye_level": ((), float(levels.mean()), {"long_name": "Debye level (mean over samples)", "units": level_units}),
+            "debye_level": (
+                (),
+                float(levels.mean()),
+                {"long_name": "Debye level (mean over samples)", "units": level_units},
+            ),
             "debye_level_sample": ("sample", levels, {"long_name": "Debye level per sample", "units": level_units}),
             "excess": (dos["g_reduced"] - levels.mean()).assign_attrs(
                 long_name="reduced DOS minus Debye level", units=level_units
             ),
             "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(view)}),
             "number_density_sample": ("sample", density, {"long_name": "number density used", "units": "1"}),
-            "mode_fraction_in_window": ("sample", frac, {"long_name": "fraction of modes with w0 < omega <= w1", "units": "1"}),
-            "debye_fraction_in_window": ("sample", debye_frac, {"long_name": "Debye integral over the window", "units": "1"}),
-            "g_reduced_smoothed_sample": (("sample", "omega_fine"), smoothed, {
-                "long_name": "kernel-smoothed reduced DOS per sample", "units": level_units}),
-            "g_reduced_smoothed": ("omega_fine", smoothed.mean(axis=0), {
-                "long_name": "kernel-smoothed reduced DOS (mean over samples)", "units": level_units}),
-            "bandwidth_sample": ("sample", sigma, {"long_name": "Gaussian bandwidth sigma of the smoothing", "units": units}),
+            "mode_fraction_in_window": (
+                "sample",
+                frac,
+                {"long_name": "fraction of modes with w0 < omega <= w1", "units": "1"},
+            ),
+            "debye_fraction_in_window": (
+                "sample",
+                debye_frac,
+                {"long_name": "Debye integral over the window", "units": "1"},
+            ),
+            "g_reduced_smoothed_sample": (
+                ("sample", "omega_fine"),
+                smoothed,
+                {"long_name": "kernel-smoothed reduced DOS per sample", "units": level_units},
+            ),
+            "g_reduced_smoothed": (
+                "omega_fine",
+                smoothed.mean(axis=0),
+                {"long_name": "kernel-smoothed reduced DOS (mean over samples)", "units": level_units},
+            ),
+            "bandwidth_sample": (
+                "sample",
+                sigma,
+                {"long_name": "Gaussian bandwidth sigma of the smoothing", "units": units},
+            ),
         },
         coords={
             **{k: dos[k] for k in ("omega", "omega_low", "omega_high", "sample")},
@@ -330,7 +366,10 @@ def _excess_measurements(
         "excess_area",
         index=1,
         units="1",
-        settings={**settings, "estimator": "exact mode count in window / n_nonzero - level*(w1^d - w0^d)/d, mean over samples"},
+        settings={
+            **settings,
+            "estimator": "exact mode count in window / n_nonzero - level*(w1^d - w0^d)/d, mean over samples",
+        },
         curve=curve,
         method="fraction of modes in the window above the Debye prediction (exact count, no binning)",
     )
@@ -441,16 +480,20 @@ def boson_peak_excess(
     sigma, bandwidth_rule = _bandwidths(view, bandwidth, bandwidth_factor, speeds, transverse_sound_speed)
     fine = np.linspace(w0, w1, 401)
     smoothed = (
-        smoothed_reduced_dos(w, n_nonzero, fine, sigma, d) if np.all(np.isfinite(sigma))
+        smoothed_reduced_dos(w, n_nonzero, fine, sigma, d)
+        if np.all(np.isfinite(sigma))
         else np.full((view.n_sample, fine.size), np.nan)
     )
     est = bootstrap(
         _excess_statistic(dos["omega"].values, fine),
         (np.asarray(dos["g_reduced_sample"].values, dtype=float), levels, frac, debye_frac, smoothed),
-        n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        confidence=confidence,
     )
-    per_sample = dict(levels=levels, speeds=speeds, density=density, frac=frac, debye_frac=debye_frac,
-                      smoothed=smoothed, sigma=sigma)
+    per_sample = dict(
+        levels=levels, speeds=speeds, density=density, frac=frac, debye_frac=debye_frac, smoothed=smoothed, sigma=sigma
+    )
     curve = _excess_curve(view, dos, per_sample, fine, (w0, w1))
     settings = _excess_settings(view, dos, (w0, w1), edges, ref_settings, density_source, transverse_sound_speed)
     measured = _excess_measurements(est, settings, curve, view.omega_units, sigma, bandwidth_rule)

@@ -129,7 +129,7 @@ def _padded_rows(wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
     width = max(wa.shape[1], wb.shape[1])
     out = np.full((wa.shape[0] + wb.shape[0], width), np.nan)
     out[: wa.shape[0], : wa.shape[1]] = wa
-    out[wa.shape[0]:, : wb.shape[1]] = wb
+    out[wa.shape[0] :, : wb.shape[1]] = wb
     return out
 
 
@@ -306,17 +306,33 @@ def _per_window_dataset(
             "window_high": ("window", highs, {"long_name": "upper window edge (inclusive)", "units": w_units}),
             "n_a": ("window", n_a, {"long_name": "pooled modes of ensemble a in the window", **u1}),
             "n_b": ("window", n_b, {"long_name": "pooled modes of ensemble b in the window", **u1}),
-            "fraction_a": ("window", out["fa"], {"long_name": "mean fraction of a sample's modes in the window (a)", **u1}),
-            "fraction_b": ("window", out["fb"], {"long_name": "mean fraction of a sample's modes in the window (b)", **u1}),
+            "fraction_a": (
+                "window",
+                out["fa"],
+                {"long_name": "mean fraction of a sample's modes in the window (a)", **u1},
+            ),
+            "fraction_b": (
+                "window",
+                out["fb"],
+                {"long_name": "mean fraction of a sample's modes in the window (b)", **u1},
+            ),
             "ks_statistic": ("window", out["ks"], {"long_name": "two-sample KS statistic D", **u1}),
             "ks_pvalue_pooled": ("window", out["ks_p"], {"long_name": "KS p-value assuming independent modes", **u1}),
             "ad_statistic": ("window", out["ad"], {"long_name": "k-sample Anderson-Darling statistic", **u1}),
             "ad_pvalue_pooled": (
-                "window", out["ad_p"], {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1}
+                "window",
+                out["ad_p"],
+                {"long_name": "AD p-value (independent modes; capped 0.001-0.25)", **u1},
             ),
-            "ks_pvalue_permutation": ("window", out["perm_p"], {"long_name": "KS p-value, sample-label permutation", **u1}),
+            "ks_pvalue_permutation": (
+                "window",
+                out["perm_p"],
+                {"long_name": "KS p-value, sample-label permutation", **u1},
+            ),
             "permutations_used": (
-                "window", out["perm_used"], {"long_name": "permuted splits with modes on both sides of the window", **u1}
+                "window",
+                out["perm_used"],
+                {"long_name": "permuted splits with modes on both sides of the window", **u1},
             ),
         },
         coords={"window": ("window", np.arange(len(rows)), {"long_name": "window index (0 = whole range)", **u1})},
@@ -415,7 +431,16 @@ def compare_spectra(
     per_window = _per_window_dataset(rows, n_a, n_b, out, w_units)
     settings = _settings(rows, rule, n_permutations, n_bootstrap, seed, confidence, na, nb)
     m = Measurement(
-        "ks_distance", out["ks"][0], se, low, high, confidence, "1", settings, per_window, int(na + nb),
+        "ks_distance",
+        out["ks"][0],
+        se,
+        low,
+        high,
+        confidence,
+        "1",
+        settings,
+        per_window,
+        int(na + nb),
         "two-sample KS statistic of the pooled non-zero frequencies, whole range",
     )
     return SpectrumComparison(m, per_window, settings, (pa, pb))
@@ -450,9 +475,7 @@ class EigenvalueAgreement(ValidatorResult):
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict of the measurements and the settings."""
         return {
-            "measurements": {
-                m.name: m.to_dict() for m in (self.max_relative_deviation, self.rms_relative_deviation)
-            },
+            "measurements": {m.name: m.to_dict() for m in (self.max_relative_deviation, self.rms_relative_deviation)},
             "zero_mode_deviation": jsonable(self.zero_mode_deviation),
             "settings": jsonable(dict(self.settings)),
         }
@@ -557,7 +580,9 @@ def eigenvalue_agreement(a: xr.Dataset | np.ndarray, b: xr.Dataset | np.ndarray)
         return Measurement(name, value, 0.0, value, value, 1.0, "1", settings, curve, la.shape[0], method)
 
     return EigenvalueAgreement(
-        exact("max_relative_eigenvalue_deviation", max_rel, "largest relative deviation over samples and non-zero modes"),
+        exact(
+            "max_relative_eigenvalue_deviation", max_rel, "largest relative deviation over samples and non-zero modes"
+        ),
         exact("rms_relative_eigenvalue_deviation", rms_rel, "root mean square relative deviation over non-zero modes"),
         zdev,
         curve,

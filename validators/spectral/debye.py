@@ -85,9 +85,7 @@ def debye_reduced_level(
     if d not in (1, 2, 3):
         raise ValueError(f"spatial_dimension is {spatial_dimension}; expected 1, 2 or 3")
     if not (sound_speed > 0 and number_density > 0):
-        raise ValueError(
-            f"sound_speed={sound_speed}, number_density={number_density}; expected both > 0"
-        )
+        raise ValueError(f"sound_speed={sound_speed}, number_density={number_density}; expected both > 0")
     prefactor = d * unit_ball_volume(d) / ((2.0 * math.pi) ** d * number_density)
     dof = int(site_degrees_of_freedom)
     if dof == 1:
@@ -129,4 +127,3 @@ def number_density(ds: xr.Dataset) -> xr.DataArray:
         stacklevel=2,
     )
     return ds.vdos.number_density.copy(deep=False)
-

@@ -159,20 +159,22 @@ class EstimatorSpread:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able summary."""
-        return jsonable({
-            "value": self.value,
-            "statistical": list(self.statistical),
-            "spread": self.spread,
-            "systematic_half_width": self.systematic_half_width,
-            "total": list(self.total),
-            "values": dict(self.values),
-            "statuses": dict(self.statuses),
-            "primary": self.primary,
-            "interval_method": self.interval_method,
-            "n_used": self.n_used,
-            "rule": "total = statistical interval of the primary widened by half the between-estimator spread "
-                    "(max - min over estimators with status ok) on each side",
-        })
+        return jsonable(
+            {
+                "value": self.value,
+                "statistical": list(self.statistical),
+                "spread": self.spread,
+                "systematic_half_width": self.systematic_half_width,
+                "total": list(self.total),
+                "values": dict(self.values),
+                "statuses": dict(self.statuses),
+                "primary": self.primary,
+                "interval_method": self.interval_method,
+                "n_used": self.n_used,
+                "rule": "total = statistical interval of the primary widened by half the between-estimator spread "
+                "(max - min over estimators with status ok) on each side",
+            }
+        )
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Each estimator's value, the primary's statistical interval and the total band."""

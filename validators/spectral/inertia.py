@@ -42,7 +42,7 @@ def _dense_count(shifted: np.ndarray) -> int:
     n, i, negative = d.shape[0], 0, 0
     while i < n:
         if i + 1 < n and d[i + 1, i] != 0.0:  # a 2x2 block
-            negative += int(np.sum(np.linalg.eigvalsh(d[i:i + 2, i:i + 2]) < 0))
+            negative += int(np.sum(np.linalg.eigvalsh(d[i : i + 2, i : i + 2]) < 0))
             i += 2
         else:
             negative += int(d[i, i] < 0)
@@ -51,16 +51,23 @@ def _dense_count(shifted: np.ndarray) -> int:
 
 
 def _sparse_count(shifted: scipy.sparse.spmatrix) -> int:
-    lu = scipy.sparse.linalg.splu(scipy.sparse.csc_matrix(shifted), permc_spec="MMD_AT_PLUS_A",
-                                  diag_pivot_thresh=0.0, options={"SymmetricMode": True})
+    lu = scipy.sparse.linalg.splu(
+        scipy.sparse.csc_matrix(shifted),
+        permc_spec="MMD_AT_PLUS_A",
+        diag_pivot_thresh=0.0,
+        options={"SymmetricMode": True},
+    )
     if not np.array_equal(lu.perm_r, lu.perm_c):
-        raise ValueError("SuperLU pivoted off the diagonal (row and column permutations differ), so the signs of "
-                         "U's diagonal are not an inertia; use method='dense' for this matrix")
+        raise ValueError(
+            "SuperLU pivoted off the diagonal (row and column permutations differ), so the signs of "
+            "U's diagonal are not an inertia; use method='dense' for this matrix"
+        )
     return int(np.sum(lu.U.diagonal() < 0))
 
 
-def count_below(matrix: np.ndarray | scipy.sparse.spmatrix, sigma: float,
-                method: Literal["dense", "sparse", "auto"] = "auto") -> int:
+def count_below(
+    matrix: np.ndarray | scipy.sparse.spmatrix, sigma: float, method: Literal["dense", "sparse", "auto"] = "auto"
+) -> int:
     """The number of eigenvalues of the symmetric ``matrix`` below ``sigma``, by Sylvester's law of inertia.
 
     Parameters
@@ -96,8 +103,10 @@ def count_below(matrix: np.ndarray | scipy.sparse.spmatrix, sigma: float,
     scale = float(abs(matrix).max()) if shape[0] else 0.0
     asym = float(abs(matrix - matrix.T).max()) if shape[0] else 0.0
     if asym > 1e-12 * max(scale, 1.0):
-        raise ValueError(f"matrix is not symmetric (max |A - A^T| = {asym:.3g}); the inertia count needs a "
-                         "symmetric matrix: symmetrise it, (A + A^T)/2, if the asymmetry is round-off")
+        raise ValueError(
+            f"matrix is not symmetric (max |A - A^T| = {asym:.3g}); the inertia count needs a "
+            "symmetric matrix: symmetrise it, (A + A^T)/2, if the asymmetry is round-off"
+        )
     method = ("sparse" if sparse else "dense") if method == "auto" else method
     if method == "sparse":
         a = scipy.sparse.csc_matrix(matrix)
@@ -140,9 +149,12 @@ class ModeCertificate:
         return self.missed == 0
 
 
-def certify_lowest_modes(matrix: np.ndarray | scipy.sparse.spmatrix, eigenvalues: np.ndarray,
-                         sigma: float | None = None,
-                         method: Literal["dense", "sparse", "auto"] = "auto") -> ModeCertificate:
+def certify_lowest_modes(
+    matrix: np.ndarray | scipy.sparse.spmatrix,
+    eigenvalues: np.ndarray,
+    sigma: float | None = None,
+    method: Literal["dense", "sparse", "auto"] = "auto",
+) -> ModeCertificate:
     """Certify that ``eigenvalues`` (a solver's lowest modes of ``matrix``) hold every eigenvalue below ``sigma``.
 
     Parameters
@@ -183,8 +195,10 @@ def certify_lowest_modes(matrix: np.ndarray | scipy.sparse.spmatrix, eigenvalues
             raise ValueError(f"{lam.size} finite eigenvalue(s); the default shift needs two: pass sigma")
         top, below = lam[-1], lam[-2]
         if top - below <= MIN_RELATIVE_GAP * max(abs(top), 1.0):
-            raise ValueError(f"the two largest returned eigenvalues {below!r} and {top!r} are degenerate; pass a "
-                             "sigma below the pair")
+            raise ValueError(
+                f"the two largest returned eigenvalues {below!r} and {top!r} are degenerate; pass a "
+                "sigma below the pair"
+            )
         sigma = 0.5 * (top + below)
     count = count_below(matrix, float(sigma), method)
     resolved = ("sparse" if scipy.sparse.issparse(matrix) else "dense") if method == "auto" else method

@@ -159,8 +159,10 @@ class ModeSpectra:
         if self.unit_shear_modulus is not None:
             g_u = float(self.unit_shear_modulus)
             if not (math.isfinite(g_u) and g_u > 0):
-                raise ValueError(f"unit_shear_modulus is {self.unit_shear_modulus}; expected a positive shear modulus "
-                                 "(the protocol's ensemble G), or None for each sample's own")
+                raise ValueError(
+                    f"unit_shear_modulus is {self.unit_shear_modulus}; expected a positive shear modulus "
+                    "(the protocol's ensemble G), or None for each sample's own"
+                )
             object.__setattr__(self, "unit_shear_modulus", g_u)
         if self.coverage is None:
             object.__setattr__(self, "coverage", np.nanmax(w, axis=1))
@@ -225,8 +227,11 @@ class ModeSpectra:
             "omega0_median": float(np.median(self.omega0)),
             "groups": "given (chains)" if self.groups is not None else "none (samples independent)",
             "excluded_unstable_to_shear": self.excluded_unstable,
-            "unit": ("each sample's own G" if self.unit_shear_modulus is None
-                     else f"one G for every sample: {self.unit_shear_modulus:.6g}"),
+            "unit": (
+                "each sample's own G"
+                if self.unit_shear_modulus is None
+                else f"one G for every sample: {self.unit_shear_modulus:.6g}"
+            ),
         }
 
     def require_moduli(self, who: str) -> tuple[np.ndarray, np.ndarray]:
@@ -252,12 +257,16 @@ class ModeSpectra:
         """Raise unless ``other`` holds the same realisations: as many samples, and the same chain labels when given
         (sample i of one is sample i of the other; a paired difference resamples both with the same units)."""
         if self.n_samples != other.n_samples:
-            raise ValueError(f"the points have {self.n_samples} and {other.n_samples} samples; a paired difference "
-                             "needs the same realisations at both (sample i of one is sample i of the other)")
+            raise ValueError(
+                f"the points have {self.n_samples} and {other.n_samples} samples; a paired difference "
+                "needs the same realisations at both (sample i of one is sample i of the other)"
+            )
         if (self.groups is None) != (other.groups is None) or (
-                self.groups is not None and not np.array_equal(np.asarray(self.groups), np.asarray(other.groups))):
-            raise ValueError("the points' chains differ; a paired difference needs the same chain labels at both "
-                             "points")
+            self.groups is not None and not np.array_equal(np.asarray(self.groups), np.asarray(other.groups))
+        ):
+            raise ValueError(
+                "the points' chains differ; a paired difference needs the same chain labels at both points"
+            )
 
     def resample_units(self, rng: np.random.Generator) -> np.ndarray:
         """Sample indices of one bootstrap resample: as many units as the point has, drawn with replacement,
@@ -345,13 +354,16 @@ def common_shear_modulus(points: ModeSpectra | Sequence[ModeSpectra]) -> float:
         raise ValueError("common_shear_modulus: no point given; expected the points of the protocol's largest N")
     missing = [p.label or f"N={p.n_particles}" for p in pts if p.shear_modulus is None]
     if missing:
-        raise ValueError(f"common_shear_modulus: {', '.join(missing)} hold no shear modulus per sample; expected "
-                         "one to set the unit (vdosbench.benchmark.elastic.with_shear_modulus computes it)")
+        raise ValueError(
+            f"common_shear_modulus: {', '.join(missing)} hold no shear modulus per sample; expected "
+            "one to set the unit (vdosbench.benchmark.elastic.with_shear_modulus computes it)"
+        )
     return float(np.mean(np.concatenate([np.asarray(p.shear_modulus, dtype=float) for p in pts])))
 
 
-def stratified_replicates(statistic: Callable[[list[np.ndarray]], float], points: Sequence[ModeSpectra],
-                          n_bootstrap: int, seed: int) -> np.ndarray:
+def stratified_replicates(
+    statistic: Callable[[list[np.ndarray]], float], points: Sequence[ModeSpectra], n_bootstrap: int, seed: int
+) -> np.ndarray:
     """Bootstrap replicates of ``statistic(indices of each point)``, each point's units resampled on its own.
 
     The bootstrap of independent sets (two sizes, or the points pooled by an estimator): replicate b draws

@@ -64,22 +64,38 @@ def mode_spectra_from_dataset(ds: xr.Dataset, label: str = "") -> ModeSpectra:
     """
     view = ds.vdos  # the dataset's one view (vdosbench.datasets.accessor): ω, dimension, box, density, ω₀, chains
     if not view.is_point:
-        raise ValueError(f"eigenvalue has parameter dimensions {list(view.parameter_dims)}; expected one point "
-                         "(select it with ds.sel(...) first)")
+        raise ValueError(
+            f"eigenvalue has parameter dimensions {list(view.parameter_dims)}; expected one point "
+            "(select it with ds.sel(...) first)"
+        )
     # kept on the view: a claim scored by an estimator and then read again (scoring) builds it once
     return view.derived(f"mode_spectra:{label}", lambda: _mode_spectra(view, label), _READS, _READS_ATTRS)
 
 
 #: The variables and attributes :func:`mode_spectra_from_dataset` reads (its value on the view follows them).
-_READS = ("eigenvalue", "zero_mode", "shear_modulus", "box_length", "participation_ratio", "longitudinal_modulus",
-          "bulk_modulus", "chain", "position", "site")
+_READS = (
+    "eigenvalue",
+    "zero_mode",
+    "shear_modulus",
+    "box_length",
+    "participation_ratio",
+    "longitudinal_modulus",
+    "bulk_modulus",
+    "chain",
+    "position",
+    "site",
+)
 _READS_ATTRS = ("spatial_dimension", "site_degrees_of_freedom", "n_particles")
 
 
 def _mode_spectra(view: VdosAccessor, label: str) -> ModeSpectra:
-    for name, fix in (("shear_modulus", "vdosbench.benchmark.elastic.with_shear_modulus(ds) computes it from "
-                                        "positions, diameters and box"),
-                      ("box_length", "store the periodic box edge per sample")):
+    for name, fix in (
+        (
+            "shear_modulus",
+            "vdosbench.benchmark.elastic.with_shear_modulus(ds) computes it from positions, diameters and box",
+        ),
+        ("box_length", "store the periodic box edge per sample"),
+    ):
         if not view.has(name):
             raise ValueError(f"the issue-25 estimators need {name!r} per sample, not found in the dataset. Fix: {fix}")
     ds = view.dataset
@@ -103,13 +119,21 @@ def _mode_spectra(view: VdosAccessor, label: str) -> ModeSpectra:
     groups = view.chain_groups
     stable = g > 0  # a sample unstable to shear (G <= 0) has no omega0: left out, and counted
     if not stable.any():
-        raise ValueError(f"every sample's shear modulus is <= 0 (found {g.tolist()[:5]}...); the issue-25 "
-                         "estimators need omega0 = 2 pi sqrt(G/rho)/L: check the moduli")
+        raise ValueError(
+            f"every sample's shear modulus is <= 0 (found {g.tolist()[:5]}...); the issue-25 "
+            "estimators need omega0 = 2 pi sqrt(G/rho)/L: check the moduli"
+        )
     return ModeSpectra(
-        omega[stable][:, keep], view.omega0[stable], n_site,
-        float(np.mean(rho)), d, shear_modulus=g[stable], bulk_modulus=None if bulk is None else bulk[stable],
+        omega[stable][:, keep],
+        view.omega0[stable],
+        n_site,
+        float(np.mean(rho)),
+        d,
+        shear_modulus=g[stable],
+        bulk_modulus=None if bulk is None else bulk[stable],
         participation=None if participation is None else participation[stable][:, keep],
-        groups=None if groups is None else np.asarray(groups)[stable], label=label,
+        groups=None if groups is None else np.asarray(groups)[stable],
+        label=label,
         excluded_unstable=int((~stable).sum()),
     )
 

@@ -156,8 +156,10 @@ def _transverse_speed(
     v_uncertainty = 0.0
     if transverse_sound_speed is None and method == "shear_modulus":
         speed = _shear_speed(view)
-        source = ("measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
-                  "vdosbench.generators.glasses.elastic), rho = N/V, unit masses")
+        source = (
+            "measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
+            "vdosbench.generators.glasses.elastic), rho = N/V, unit masses"
+        )
         chosen = method
     elif transverse_sound_speed is None:
         if dof != 1:
@@ -209,9 +211,17 @@ def _with_speed_uncertainty(m: Measurement, v_uncertainty: float, confidence: fl
     se = float(np.hypot(boot, v_uncertainty * m.value))
     half = float(norm.ppf(0.5 + confidence / 2.0)) * se
     return Measurement(
-        m.name, m.value, se, m.value - half, m.value + half, m.confidence, m.units,
+        m.name,
+        m.value,
+        se,
+        m.value - half,
+        m.value + half,
+        m.confidence,
+        m.units,
         {**m.settings, "interval": "normal, bootstrap and v_T standard errors in quadrature"},
-        m.curve, m.n_samples, m.method,
+        m.curve,
+        m.n_samples,
+        m.method,
     )
 
 

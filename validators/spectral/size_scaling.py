@@ -93,8 +93,17 @@ def _fit(x: np.ndarray, y: np.ndarray, reps: np.ndarray) -> tuple[float, float, 
 
 
 def _estimate(
-    name: str, value: float, slopes_to_s: np.ndarray, confidence: float, settings: dict[str, Any], curve: xr.Dataset,
-    method: str, n_samples: int, status: str, reason: str, diagnostics: dict[str, Any],
+    name: str,
+    value: float,
+    slopes_to_s: np.ndarray,
+    confidence: float,
+    settings: dict[str, Any],
+    curve: xr.Dataset,
+    method: str,
+    n_samples: int,
+    status: str,
+    reason: str,
+    diagnostics: dict[str, Any],
 ) -> ExponentEstimate:
     alpha = (1.0 - confidence) / 2.0
     if slopes_to_s.size >= 2:
@@ -121,8 +130,9 @@ def _mean_counts(
         edge = factor * data.omega0
         data.check_covered(edge, f"count_scaling(factor={factor:g}) at N = {p.n_particles}")
         counts = data.count_below(edge).astype(float)
-        boot = bootstrap(np.mean, counts, n_bootstrap=n_bootstrap, seed=seed + j, confidence=confidence,
-                         groups=data.groups)
+        boot = bootstrap(
+            np.mean, counts, n_bootstrap=n_bootstrap, seed=seed + j, confidence=confidence, groups=data.groups
+        )
         means.append(float(boot.value))
         reps.append(boot.replicates if boot.replicates.size else np.full(n_bootstrap, np.nan))
         n_units.append(data.n_groups)
@@ -134,11 +144,19 @@ def _count_status(pts: list[ModeSpectra], means_a: np.ndarray, n_units: list[int
     """("ok", "") or ("inconclusive", why): too few units at a point, or under one mode below the edge."""
     status, reason = "ok", ""
     if min(n_units) < MIN_GROUPS:
-        status, reason = "inconclusive", f"a point has {min(n_units)} independent units; need {MIN_GROUPS} for its error"
+        status, reason = (
+            "inconclusive",
+            f"a point has {min(n_units)} independent units; need {MIN_GROUPS} for its error",
+        )
     elif np.any(means_a < 1.0):
         j = int(np.argmin(means_a))
-        status, reason = "inconclusive", (f"N = {pts[j].n_particles} has {means_a[j]:.2g} modes below "
-                                          f"{factor:g} omega0 per sample; need >= 1 (raise c or filter less)")
+        status, reason = (
+            "inconclusive",
+            (
+                f"N = {pts[j].n_particles} has {means_a[j]:.2g} modes below "
+                f"{factor:g} omega0 per sample; need >= 1 (raise c or filter less)"
+            ),
+        )
     return status, reason
 
 
@@ -175,8 +193,16 @@ def _count_curve(means_a: np.ndarray, omega0_geo: list[float], n_arr: np.ndarray
     """The curve over N: mean count below the edge and the edge's geometric mean."""
     return xr.Dataset(
         {
-            "mean_count": ("n_particles", means_a, {"long_name": f"modes below {factor:g} omega0 per sample", "units": "1"}),
-            "window_edge": ("n_particles", np.array(omega0_geo), {"long_name": "geometric mean of c omega0_i", "units": "omega"}),
+            "mean_count": (
+                "n_particles",
+                means_a,
+                {"long_name": f"modes below {factor:g} omega0 per sample", "units": "1"},
+            ),
+            "window_edge": (
+                "n_particles",
+                np.array(omega0_geo),
+                {"long_name": "geometric mean of c omega0_i", "units": "omega"},
+            ),
         },
         coords={"n_particles": ("n_particles", n_arr.astype(int), {"long_name": "N", "units": "1"})},
     )
@@ -187,9 +213,11 @@ def _count_settings(
 ) -> dict[str, Any]:
     """The settings of :func:`count_scaling`'s measurement."""
     return {
-        "estimator": ("slope of log(mean count below c omega0_i) vs log N; s = d(1 - slope) - 1 (3D: 2 - 3 slope)"
-                      if abscissa == "n_particles" else
-                      "slope of log(mean count / N) vs log(c omega0); s = slope - 1"),
+        "estimator": (
+            "slope of log(mean count below c omega0_i) vs log N; s = d(1 - slope) - 1 (3D: 2 - 3 slope)"
+            if abscissa == "n_particles"
+            else "slope of log(mean count / N) vs log(c omega0); s = slope - 1"
+        ),
         "factor": float(factor),
         "abscissa": abscissa,
         "max_participation": max_participation,
@@ -258,9 +286,17 @@ def count_scaling(
     curve = _count_curve(means_a, omega0_geo, n_arr, factor)
     settings = _count_settings(factor, abscissa, max_participation, n_bootstrap, seed, pts)
     return _estimate(
-        "s_count_scaling", value, s_reps, confidence, settings, curve,
-        f"scaling with N of the mode count below {factor:g} omega0", int(sum(p.n_samples for p in pts)),
-        status, reason, {"slope": b, "chi2": chi2, "chi2_dof": dof, "chi2_pvalue": chi2_p, "mean_counts": means},
+        "s_count_scaling",
+        value,
+        s_reps,
+        confidence,
+        settings,
+        curve,
+        f"scaling with N of the mode count below {factor:g} omega0",
+        int(sum(p.n_samples for p in pts)),
+        status,
+        reason,
+        {"slope": b, "chi2": chi2, "chi2_dof": dof, "chi2_pvalue": chi2_p, "mean_counts": means},
     )
 
 
@@ -306,8 +342,10 @@ def _point_minima(
         allowed = 0.0 if statistic == "mean" else MEDIAN_MAX_CENSORED
         info: dict[str, Any] = {"n_particles": p.n_particles, "fraction_at_or_above_phonon": frac_above}
         if frac_above > allowed:
-            info["excluded"] = (f"{frac_above:.1%} of samples have omega_min >= {phonon_factor:g} omega0 "
-                                f"(allowed {allowed:.0%} for the {statistic})")
+            info["excluded"] = (
+                f"{frac_above:.1%} of samples have omega_min >= {phonon_factor:g} omega0 "
+                f"(allowed {allowed:.0%} for the {statistic})"
+            )
             excluded.append(info)
             continue
         # censored samples (median only) enter at +inf: below the median they change nothing
@@ -315,8 +353,12 @@ def _point_minima(
         boot = bootstrap(stat_fn, x, n_bootstrap=n_bootstrap, seed=seed + j, confidence=confidence, groups=data.groups)
         xb = x[below]
         k_hat = _weibull_shape(xb) if xb.size >= 5 and frac_above == 0 else math.nan
-        info.update(statistic_value=float(boot.value), n_groups=data.n_groups,
-                    weibull_shape=k_hat, s_shape=k_hat - 1.0 if math.isfinite(k_hat) else math.nan)
+        info.update(
+            statistic_value=float(boot.value),
+            n_groups=data.n_groups,
+            weibull_shape=k_hat,
+            s_shape=k_hat - 1.0 if math.isfinite(k_hat) else math.nan,
+        )
         used.append(p)
         stats_v.append(float(boot.value))
         reps.append(boot.replicates if boot.replicates.size else np.full(n_bootstrap, np.nan))
@@ -331,8 +373,10 @@ def _minimum_slope(
     status, reason = "ok", ""
     value, s_reps, b, chi2 = math.nan, np.empty(0), math.nan, math.nan
     if len(used) < 2:
-        status, reason = "inconclusive", (f"{len(used)} point(s) with omega_min below the lowest phonon; need 2 "
-                                          "(smaller N, or statistic='median')")
+        status, reason = (
+            "inconclusive",
+            (f"{len(used)} point(s) with omega_min below the lowest phonon; need 2 (smaller N, or statistic='median')"),
+        )
     else:
         n_arr = np.array([p.n_particles for p in used], dtype=float)
         x, y = np.log(n_arr), np.log(np.array(stats_v))
@@ -362,17 +406,30 @@ def _shape_check(
         z = wmin[np.isfinite(wmin) & (wmin < phonon_factor * p.omega0)] ** (value + 1.0)
         if info["fraction_at_or_above_phonon"] == 0 and z.size >= 5:
             ad = stats.anderson(z, dist="expon", method="interpolate")
-            info.update(anderson_statistic=float(ad.statistic), anderson_pvalue=float(ad.pvalue),
-                        shape_consistent=bool(ad.pvalue >= shape_alpha))
+            info.update(
+                anderson_statistic=float(ad.statistic),
+                anderson_pvalue=float(ad.pvalue),
+                shape_consistent=bool(ad.pvalue >= shape_alpha),
+            )
 
 
 def _minimum_curve(statistic: str, stats_v: list[float], used: list[ModeSpectra]) -> xr.Dataset:
     """The curve over N: the statistic of ω_min at every used point."""
     return xr.Dataset(
-        {f"{statistic}_omega_min": ("n_particles", np.array(stats_v),
-                                    {"long_name": f"{statistic} lowest non-zero mode", "units": "omega"})},
-        coords={"n_particles": ("n_particles", np.array([p.n_particles for p in used], dtype=int),
-                                {"long_name": "N", "units": "1"})},
+        {
+            f"{statistic}_omega_min": (
+                "n_particles",
+                np.array(stats_v),
+                {"long_name": f"{statistic} lowest non-zero mode", "units": "omega"},
+            )
+        },
+        coords={
+            "n_particles": (
+                "n_particles",
+                np.array([p.n_particles for p in used], dtype=int),
+                {"long_name": "N", "units": "1"},
+            )
+        },
     )
 
 
@@ -391,8 +448,10 @@ def _minimum_settings(
         "statistic": statistic,
         "phonon_factor": float(phonon_factor),
         "max_participation": max_participation,
-        "shape_check": (f"Weibull shape MLE per point (s_shape = k - 1); Anderson-Darling exponential test of "
-                        f"omega_min^(s+1) at level {shape_alpha:g}"),
+        "shape_check": (
+            f"Weibull shape MLE per point (s_shape = k - 1); Anderson-Darling exponential test of "
+            f"omega_min^(s+1) at level {shape_alpha:g}"
+        ),
         "fit": "weighted least squares of logs, weights from per-point bootstrap variances",
         "interval": "percentile of slopes refitted on per-point bootstrap replicates",
         "n_bootstrap": int(n_bootstrap),
@@ -462,9 +521,22 @@ def extreme_value(
     settings = _minimum_settings(statistic, phonon_factor, max_participation, shape_alpha, n_bootstrap, seed, pts)
     gamma_note = special.gamma(1.0 + 1.0 / (value + 1.0)) if math.isfinite(value) else math.nan
     return _estimate(
-        "s_extreme_value", value, s_reps, confidence, settings, curve,
-        f"scaling with N of the {statistic} lowest mode", int(sum(p.n_samples for p in used)), status, reason,
-        {"slope": b, "chi2": chi2, "points": per_point, "excluded": excluded,
-         "shape_consistent_all": bool(all(shapes)) if shapes else None,
-         "gamma_factor_at_s": gamma_note},
+        "s_extreme_value",
+        value,
+        s_reps,
+        confidence,
+        settings,
+        curve,
+        f"scaling with N of the {statistic} lowest mode",
+        int(sum(p.n_samples for p in used)),
+        status,
+        reason,
+        {
+            "slope": b,
+            "chi2": chi2,
+            "points": per_point,
+            "excluded": excluded,
+            "shape_consistent_all": bool(all(shapes)) if shapes else None,
+            "gamma_factor_at_s": gamma_note,
+        },
     )

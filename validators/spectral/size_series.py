@@ -98,8 +98,10 @@ def size_series_spectra(ds: xr.Dataset, across: str = "n_particles") -> list[Mod
     [500, 1000]
     """
     if across not in ds["eigenvalue"].dims:
-        raise ValueError(f"eigenvalue has dims {ds['eigenvalue'].dims}; expected a size dimension {across!r}: "
-                         f"concatenate the sizes with xr.concat(..., dim={across!r})")
+        raise ValueError(
+            f"eigenvalue has dims {ds['eigenvalue'].dims}; expected a size dimension {across!r}: "
+            f"concatenate the sizes with xr.concat(..., dim={across!r})"
+        )
     out: list[ModeSpectra] = []
     for n in sorted(ds[across].values.tolist()):
         point = ds.sel({across: n}, drop=True)
@@ -159,16 +161,33 @@ def size_series_exponent(
         raise ValueError(f"unknown estimator {estimator!r}; expected one of {ESTIMATORS}")
     points = size_series_spectra(ds, across)
     if estimator == "extreme_value":
-        est = extreme_value(points, statistic=statistic, phonon_factor=phonon_factor,
-                            max_participation=max_participation, n_bootstrap=n_bootstrap, seed=seed)
+        est = extreme_value(
+            points,
+            statistic=statistic,
+            phonon_factor=phonon_factor,
+            max_participation=max_participation,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+        )
     else:
-        est = count_scaling(points, factor, max_participation=max_participation, n_bootstrap=n_bootstrap,
-                            seed=seed)
+        est = count_scaling(points, factor, max_participation=max_participation, n_bootstrap=n_bootstrap, seed=seed)
     m = est.measurement
     if est.status != "ok":
-        m = replace(m, low=float("nan"), high=float("nan"), expanded=None,
-                    settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"})
-    settings = {"estimator": estimator, "across": across, "factor": factor, "statistic": statistic,
-                "phonon_factor": phonon_factor, "max_participation": max_participation,
-                "n_bootstrap": n_bootstrap, "seed": seed}
+        m = replace(
+            m,
+            low=float("nan"),
+            high=float("nan"),
+            expanded=None,
+            settings={**dict(m.settings), "not_assessed": f"{est.status}: {est.reason}"},
+        )
+    settings = {
+        "estimator": estimator,
+        "across": across,
+        "factor": factor,
+        "statistic": statistic,
+        "phonon_factor": phonon_factor,
+        "max_participation": max_participation,
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+    }
     return SizeSeriesResult(m, est, tuple(p.n_particles for p in points), settings)

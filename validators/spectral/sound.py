@@ -104,9 +104,7 @@ def homogenized_conductance(
     b -= box * np.round(b / box)
     keep = t > 0
     i, j, t, b = i[keep], j[keep], t[keep], b[keep]
-    lap = sp.coo_matrix(
-        (np.r_[t, t, -t, -t], (np.r_[i, j, i, j], np.r_[i, j, j, i])), shape=(n_site, n_site)
-    ).tocsr()
+    lap = sp.coo_matrix((np.r_[t, t, -t, -t], (np.r_[i, j, i, j], np.r_[i, j, j, i])), shape=(n_site, n_site)).tocsr()
     tb = t[:, None] * b
     rhs = np.zeros((n_site, d))
     np.add.at(rhs, j, -tb)
@@ -177,9 +175,7 @@ def conductance_tensor(ds: xr.Dataset | VdosAccessor) -> xr.DataArray:
     box = view.box_length
     box_v = box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values
     pairs = view.sample_pairs("pair_i", "pair_j", "pair_stiffness")
-    sig = np.stack(
-        [homogenized_conductance(i, j, t, pos[k], box_v[k]) for k, (i, j, t) in enumerate(pairs)]
-    )
+    sig = np.stack([homogenized_conductance(i, j, t, pos[k], box_v[k]) for k, (i, j, t) in enumerate(pairs)])
     data = view.dataset
     coords = {"sample": data["sample"]}
     if "spatial" in data.coords:
@@ -251,9 +247,7 @@ def sound_speed(ds: xr.Dataset | VdosAccessor, method: SoundMethod = "modulus") 
         how = "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
     elif method == "dispersion":
         if not view.has("box_length"):
-            raise ValueError(
-                "method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it"
-            )
+            raise ValueError("method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it")
         box = view.box_length
         if "spatial" in box.dims:
             edges = box.transpose("sample", "spatial").values
@@ -270,9 +264,7 @@ def sound_speed(ds: xr.Dataset | VdosAccessor, method: SoundMethod = "modulus") 
         for row in w:
             nz = np.sort(row[np.isfinite(row)])
             if nz.size < 2 * d:
-                raise ValueError(
-                    f"method 'dispersion' needs the lowest {2 * d} non-zero modes; a sample has {nz.size}"
-                )
+                raise ValueError(f"method 'dispersion' needs the lowest {2 * d} non-zero modes; a sample has {nz.size}")
             lam.append(np.mean(nz[: 2 * d] ** 2))
         k = 2.0 * np.pi / np.asarray(length, dtype=float)
         c = xr.DataArray(np.sqrt(np.asarray(lam)) / k, dims=("sample",), coords={"sample": view.dataset["sample"]})

@@ -277,9 +277,10 @@ def integrated_dos(ds: xr.Dataset | VdosAccessor, omega: Sequence[float] | np.nd
         if grid.ndim != 1:
             raise ValueError(f"omega has shape {grid.shape}; expected a 1-D grid of frequencies")
     n_nonzero = view.n_nonzero.copy(deep=False)
-    F = np.stack(
-        [np.searchsorted(np.sort(row[np.isfinite(row)]), grid, side="right") for row in w]
-    ) / n_nonzero.values[:, None]
+    F = (
+        np.stack([np.searchsorted(np.sort(row[np.isfinite(row)]), grid, side="right") for row in w])
+        / n_nonzero.values[:, None]
+    )
     units = view.omega_units
     return xr.Dataset(
         {

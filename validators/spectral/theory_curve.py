@@ -98,8 +98,10 @@ def _curve(omega: np.ndarray, g: np.ndarray) -> xr.Dataset:
     with np.errstate(divide="ignore", invalid="ignore"):
         reduced = np.where(omega > 0, g / omega**2, 0.0)
     return xr.Dataset(
-        {"g": ("omega", g, {"long_name": "density of states", "units": "1"}),
-         "g_reduced": ("omega", reduced, {"long_name": "g/omega^2", "units": "1"})},
+        {
+            "g": ("omega", g, {"long_name": "density of states", "units": "1"}),
+            "g_reduced": ("omega", reduced, {"long_name": "g/omega^2", "units": "1"}),
+        },
         coords={"omega": ("omega", omega, {"long_name": "angular frequency", "units": "1"})},
     )
 
@@ -132,10 +134,21 @@ def tabulated_dos(ds: xr.Dataset) -> tuple[np.ndarray, np.ndarray]:
     return omega[order], values[order]
 
 
-def _measurement(name: str, value: float, low: float, high: float, settings: dict[str, Any], method: str) -> Measurement:
+def _measurement(
+    name: str, value: float, low: float, high: float, settings: dict[str, Any], method: str
+) -> Measurement:
     return Measurement(
-        name=name, value=float(value), uncertainty=float(max(high - value, value - low)), low=float(low),
-        high=float(high), confidence=1.0, units="1", settings=settings, curve=None, n_samples=1, method=method,
+        name=name,
+        value=float(value),
+        uncertainty=float(max(high - value, value - low)),
+        low=float(low),
+        high=float(high),
+        confidence=1.0,
+        units="1",
+        settings=settings,
+        curve=None,
+        n_samples=1,
+        method=method,
     )
 
 
@@ -159,10 +172,19 @@ def curve_exponent(ds: xr.Dataset, window: tuple[float, float] | list[float]) ->
     x, y = np.log(omega[inside]), np.log(g[inside])
     slope = float(np.polyfit(x, y, 1)[0])
     local = np.diff(y) / np.diff(x)
-    settings = {"window": [lo, hi], "grid_points": int(inside.sum()),
-                "estimator": "least-squares slope of ln g on ln omega; interval: min/max point-to-point slope"}
-    m = _measurement("exponent", slope, min(slope, local.min()), max(slope, local.max()), settings,
-                     "power-law exponent of a tabulated DOS")
+    settings = {
+        "window": [lo, hi],
+        "grid_points": int(inside.sum()),
+        "estimator": "least-squares slope of ln g on ln omega; interval: min/max point-to-point slope",
+    }
+    m = _measurement(
+        "exponent",
+        slope,
+        min(slope, local.min()),
+        max(slope, local.max()),
+        settings,
+        "power-law exponent of a tabulated DOS",
+    )
     return CurveResult(exponent=m, curve=_curve(omega, g))
 
 
@@ -204,10 +226,14 @@ def curve_peak(ds: xr.Dataset, power: float = 2.0, smooth: int = 0) -> CurveResu
             reduced = np.where(count > 0, total / count, np.nan)
     k = int(np.nanargmax(reduced))
     lo, hi = omega[max(k - 1, 0)], omega[min(k + 1, omega.size - 1)]
-    settings = {"power": power, "smooth": int(smooth), "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
-                "estimator": "argmax of g/omega^power on the grid"
-                + (f" after a running mean over {2 * int(smooth) + 1} grid points" if smooth else "")
-                + "; interval: the neighbouring grid points"}
+    settings = {
+        "power": power,
+        "smooth": int(smooth),
+        "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
+        "estimator": "argmax of g/omega^power on the grid"
+        + (f" after a running mean over {2 * int(smooth) + 1} grid points" if smooth else "")
+        + "; interval: the neighbouring grid points",
+    }
     m = _measurement("peak_frequency", omega[k], lo, hi, settings, f"maximum of g/omega^{power:g}")
     return CurveResult(peak_frequency=m, curve=_curve(omega, g))
 
@@ -233,8 +259,11 @@ def curve_gap(ds: xr.Dataset, floor: float = 1e-2) -> CurveResult:
         raise ValueError("the DOS is zero on the whole grid")
     k = int(above[0])
     low = 0.0 if k == 0 else omega[k - 1]
-    settings = {"floor": floor, "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
-                "estimator": "lowest grid omega with g/omega^2 > floor * max g/omega^2; interval: the grid cell below it "
-                             "(0 when g is above the floor at the first grid point)"}
+    settings = {
+        "floor": floor,
+        "grid": [float(omega[0]), float(omega[-1]), int(omega.size)],
+        "estimator": "lowest grid omega with g/omega^2 > floor * max g/omega^2; interval: the grid cell below it "
+        "(0 when g is above the floor at the first grid point)",
+    }
     m = _measurement("gap_edge", omega[k], low, omega[k], settings, "gap edge of a tabulated DOS")
     return CurveResult(gap_edge=m, curve=curve)

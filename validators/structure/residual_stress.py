@@ -138,13 +138,19 @@ def residual_stress_tensors(ds: xr.Dataset) -> xr.DataArray:
             "the residual stress needs a stored 'residual_stress' (sample, spatial, spatial_b) or the ragged pair "
             f"stresses 'pair_stress' (pair, spatial, spatial_b) with pair_count; found neither among "
             f"{sorted(str(v) for v in ds.data_vars)[:12]}. Fix: vdosbench.benchmark.residual_stress."
-            "with_residual_stress(ds) computes it from position, box_length and diameter or species")
+            "with_residual_stress(ds) computes it from position, box_length and diameter or species"
+        )
     volume = np.asarray(view.box_volume.values, dtype=float).reshape(-1)
-    tensors = np.stack([stress_tensor_from_pairs(s, volume[k])
-                        for k, (s,) in enumerate(view.sample_pairs("pair_stress"))])
-    return xr.DataArray(tensors, dims=("sample", "spatial", "spatial_b"), coords={"sample": ds["sample"].values},
-                        name="residual_stress", attrs={"long_name": "virial stress tensor of the glass "
-                                                       "(sum of pair stresses over V)", "units": "epsilon a^-d"})
+    tensors = np.stack(
+        [stress_tensor_from_pairs(s, volume[k]) for k, (s,) in enumerate(view.sample_pairs("pair_stress"))]
+    )
+    return xr.DataArray(
+        tensors,
+        dims=("sample", "spatial", "spatial_b"),
+        coords={"sample": ds["sample"].values},
+        name="residual_stress",
+        attrs={"long_name": "virial stress tensor of the glass (sum of pair stresses over V)", "units": "epsilon a^-d"},
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,10 +182,14 @@ class ResidualStressResult(ValidatorResult):
 
     def to_dict(self) -> dict[str, Any]:
         """The measurements, each sample's τ and p, and the settings (JSON-able)."""
-        return {"measurements": {k: m.to_dict() for k, m in self.measurements().items()},
-                "per_sample": {"shear_stress": jsonable(self.per_sample["shear_stress"].values.tolist()),
-                               "pressure": jsonable(self.per_sample["pressure"].values.tolist())},
-                "settings": jsonable(dict(self.settings))}
+        return {
+            "measurements": {k: m.to_dict() for k, m in self.measurements().items()},
+            "per_sample": {
+                "shear_stress": jsonable(self.per_sample["shear_stress"].values.tolist()),
+                "pressure": jsonable(self.per_sample["pressure"].values.tolist()),
+            },
+            "settings": jsonable(dict(self.settings)),
+        }
 
     def plot(self, ax: Axes | None = None) -> Axes:
         """Histogram of the samples' residual shear stress τ, the mean marked."""
@@ -194,8 +204,9 @@ class ResidualStressResult(ValidatorResult):
 
 
 @measures("shear_stress", "shear_stress_rms", "pressure", structural=True)
-def residual_stress(ds: xr.Dataset, *, n_bootstrap: int = 1000, seed: int = 0,
-                    confidence: float = 0.95) -> ResidualStressResult:
+def residual_stress(
+    ds: xr.Dataset, *, n_bootstrap: int = 1000, seed: int = 0, confidence: float = 0.95
+) -> ResidualStressResult:
     """Each glass's residual shear stress and pressure, and their ensemble mean with a bootstrap interval.
 
     Parameters
@@ -226,30 +237,60 @@ def residual_stress(ds: xr.Dataset, *, n_bootstrap: int = 1000, seed: int = 0,
     t = np.asarray(tensors.values, dtype=float)
     tau, p = deviatoric_shear_stress(t), pressure_of(t)
     groups = view.chain_groups
-    est = bootstrap(lambda a, b: np.array([np.mean(a), np.sqrt(np.mean(a * a)), np.mean(b)]), (tau, p),
-                    n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=groups)
+    est = bootstrap(
+        lambda a, b: np.array([np.mean(a), np.sqrt(np.mean(a * a)), np.mean(b)]),
+        (tau, p),
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        confidence=confidence,
+        groups=groups,
+    )
     source = "stored residual_stress" if "residual_stress" in ds.variables else "sum of pair_stress over V"
     per_sample = xr.Dataset(
-        {"shear_stress": ("sample", tau, {"long_name": "residual shear stress sqrt(J2)", "units": "epsilon a^-d"}),
-         "pressure": ("sample", p, {"long_name": "pressure -tr(sigma)/d", "units": "epsilon a^-d"}),
-         "stress": (("sample", "spatial", "spatial_b"), t, {"long_name": "virial stress tensor",
-                                                             "units": "epsilon a^-d"})},
-        coords={"sample": tensors["sample"].values})
-    settings = {"source": source, "units_resampled": "chains" if groups is not None else "samples",
-                "shear_stress": "sqrt(J2) = sqrt(s:s / 2), s the deviatoric part of the virial stress"}
+        {
+            "shear_stress": ("sample", tau, {"long_name": "residual shear stress sqrt(J2)", "units": "epsilon a^-d"}),
+            "pressure": ("sample", p, {"long_name": "pressure -tr(sigma)/d", "units": "epsilon a^-d"}),
+            "stress": (
+                ("sample", "spatial", "spatial_b"),
+                t,
+                {"long_name": "virial stress tensor", "units": "epsilon a^-d"},
+            ),
+        },
+        coords={"sample": tensors["sample"].values},
+    )
+    settings = {
+        "source": source,
+        "units_resampled": "chains" if groups is not None else "samples",
+        "shear_stress": "sqrt(J2) = sqrt(s:s / 2), s the deviatoric part of the virial stress",
+    }
     common = {"units": "epsilon a^-d", "settings": settings, "curve": per_sample}
     return ResidualStressResult(
-        est.measurement("shear_stress", index=0, method="mean over samples of each glass's sqrt(J2); percentile "
-                        "bootstrap", **common),
-        est.measurement("shear_stress_rms", index=1, method="root mean square over samples of sqrt(J2); "
-                        "percentile bootstrap", **common),
-        est.measurement("pressure", index=2, method="mean over samples of -tr(sigma)/d; percentile bootstrap",
-                        **common),
-        per_sample, {**settings, **est.settings()})
+        est.measurement(
+            "shear_stress", index=0, method="mean over samples of each glass's sqrt(J2); percentile bootstrap", **common
+        ),
+        est.measurement(
+            "shear_stress_rms",
+            index=1,
+            method="root mean square over samples of sqrt(J2); percentile bootstrap",
+            **common,
+        ),
+        est.measurement(
+            "pressure", index=2, method="mean over samples of -tr(sigma)/d; percentile bootstrap", **common
+        ),
+        per_sample,
+        {**settings, **est.settings()},
+    )
 
 
-def stress_association(stress: np.ndarray, counts: np.ndarray, *, groups: np.ndarray | None = None,
-                       n_bootstrap: int = 1000, seed: int = 0, confidence: float = 0.95) -> dict[str, Measurement]:
+def stress_association(
+    stress: np.ndarray,
+    counts: np.ndarray,
+    *,
+    groups: np.ndarray | None = None,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> dict[str, Measurement]:
     """How much of the sample-to-sample spread of a per-glass count (soft modes below an edge) the residual stress
     explains: Spearman's rank correlation ρ and the linear R² of count on stress, each with a bootstrap interval.
 
@@ -301,12 +342,23 @@ def stress_association(stress: np.ndarray, counts: np.ndarray, *, groups: np.nda
     est = bootstrap(statistic, (x[ok], y[ok]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=g)
     settings = {"samples": int(ok.sum()), "units_resampled": "chains" if g is not None else "samples"}
     return {
-        "spearman": est.measurement("spearman", index=0, units="1", settings=settings, curve=None,
-                                    method="Spearman rank correlation (mid-ranks) of count and stress; percentile "
-                                           "bootstrap"),
-        "r_squared": est.measurement("r_squared", index=1, units="1", settings=settings, curve=None,
-                                     method="squared Pearson correlation: variance of the count explained by a line "
-                                            "in the stress; percentile bootstrap"),
+        "spearman": est.measurement(
+            "spearman",
+            index=0,
+            units="1",
+            settings=settings,
+            curve=None,
+            method="Spearman rank correlation (mid-ranks) of count and stress; percentile bootstrap",
+        ),
+        "r_squared": est.measurement(
+            "r_squared",
+            index=1,
+            units="1",
+            settings=settings,
+            curve=None,
+            method="squared Pearson correlation: variance of the count explained by a line "
+            "in the stress; percentile bootstrap",
+        ),
     }
 
 

@@ -40,5 +40,14 @@ from .errors import CommandError, UsageError
 from .parser import build_parser
 from .signals import EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, SIGTERM_GRACE_S
 
-__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGTERM", "SIGTERM_GRACE_S", "CommandError", "UsageError",
-           "build_parser", "exit_status_line", "main"]
+__all__ = [
+    "EXIT_SIGHUP",
+    "EXIT_SIGINT",
+    "EXIT_SIGTERM",
+    "SIGTERM_GRACE_S",
+    "CommandError",
+    "UsageError",
+    "build_parser",
+    "exit_status_line",
+    "main",
+]

@@ -58,4 +58,3 @@ def refuse_workers_with_scheduler(args: argparse.Namespace) -> None:
             f"--workers {args.workers} with --scheduler {args.scheduler}: the scheduler's cluster has its own "
             "workers, so --workers would be ignored. Fix: drop --workers (or drop --scheduler for a local cluster)"
         )
-

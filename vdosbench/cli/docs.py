@@ -58,30 +58,32 @@ def command_line_section() -> str:
     usages = "\n".join(_usage(sub) for sub in _subparsers(build_parser()).values())
     # the shipped generators: not those a plugin or a test registered in this process
     shipped = [n for n in generator_names() if get_generator(n).make_sample.__module__.startswith("vdosbench.")]
-    return "\n".join([
-        "```text",
-        usages,
-        "```",
-        "",
-        "Generators (`vdosbench generate --list`; the column after the name is the seed paper):",
-        "",
-        "```text",
-        generator_list(shipped),
-        "```",
-        "",
-        "Every parameter of a generator, with units, default, allowed values and the recipes that use it: "
-        f"`vdosbench describe NAME` (or `vdosbench generate NAME --help`); for `{EXAMPLE_GENERATOR}`:",
-        "",
-        "```text",
-        describe_generator(EXAMPLE_GENERATOR),
-        "```",
-        "",
-        "Recipes (`vdosbench generate --list-recipes`; `vdosbench describe RECIPE` for one):",
-        "",
-        "```text",
-        recipe_list(),
-        "```",
-    ])
+    return "\n".join(
+        [
+            "```text",
+            usages,
+            "```",
+            "",
+            "Generators (`vdosbench generate --list`; the column after the name is the seed paper):",
+            "",
+            "```text",
+            generator_list(shipped),
+            "```",
+            "",
+            "Every parameter of a generator, with units, default, allowed values and the recipes that use it: "
+            f"`vdosbench describe NAME` (or `vdosbench generate NAME --help`); for `{EXAMPLE_GENERATOR}`:",
+            "",
+            "```text",
+            describe_generator(EXAMPLE_GENERATOR),
+            "```",
+            "",
+            "Recipes (`vdosbench generate --list-recipes`; `vdosbench describe RECIPE` for one):",
+            "",
+            "```text",
+            recipe_list(),
+            "```",
+        ]
+    )
 
 
 def replace_section(text: str, section: str) -> str:

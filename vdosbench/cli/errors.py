@@ -63,7 +63,8 @@ def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Nam
         return fail(
             f"ran out of memory during {args.command} ({type(e).__name__}{': ' + str(e) if str(e) else ''}); "
             "expected the run to fit in this machine's memory. Fix: fewer --workers or --samples, or smaller "
-            "systems (e.g. --set n_side=... / n_particles=...)", e,
+            "systems (e.g. --set n_side=... / n_particles=...)",
+            e,
         )
     except BrokenPipeError:  # the reader of stdout went away (`vdosbench list | head`): end quietly, as Unix tools do
         return stdout_closed()
@@ -72,12 +73,14 @@ def run_guarded(command: Callable[[argparse.Namespace], int], args: argparse.Nam
         return fail(
             f"{type(e).__name__} during {args.command}{where}: {e.strerror or e}; expected readable inputs, a "
             "writable output folder and a reachable Dask scheduler. Fix: check the path, its permissions, free "
-            "disk space or the --scheduler address, and run again", e,
+            "disk space or the --scheduler address, and run again",
+            e,
         )
     except Exception as e:  # no verdict: never exit 1 (a refuted claim) on a crash
         return fail(
             f"{args.command} failed with {type(e).__name__}: {e}; expected none (this is a bug in vdosbench or "
-            "a generator). Fix: run again with VDOSBENCH_TRACEBACK=1 and report the traceback", e,
+            "a generator). Fix: run again with VDOSBENCH_TRACEBACK=1 and report the traceback",
+            e,
         )
 
 

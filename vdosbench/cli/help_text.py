@@ -107,4 +107,3 @@ exit status:
      terminal; not under nohup): one line on stderr, the folder lock and local workers are
      released, finished parts are kept and a re-run resumes
 """
-

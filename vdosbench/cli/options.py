@@ -14,8 +14,15 @@ from typing import Any
 
 from .errors import UsageError
 
-__all__ = ["data_path", "declarable", "key_values", "output_folder", "parse_assignments", "parse_declarations",
-           "positive_int"]
+__all__ = [
+    "data_path",
+    "declarable",
+    "key_values",
+    "output_folder",
+    "parse_assignments",
+    "parse_declarations",
+    "positive_int",
+]
 
 
 def positive_int(text: str) -> int:

@@ -131,6 +131,8 @@ class RunCost:
         if samples <= 0:
             return "no new samples made (every part was already there): no samples per core-hour to report"
         rate = samples_per_core_hour(samples, cpu.total_s)
-        return (f"{samples} samples in {cpu.total_s:.1f} CPU-s (user {cpu.user_s:.1f} + system {cpu.system_s:.1f}; "
-                f"CPU time of this command and the processes it started, not wall time): "
-                f"{rate:.0f} samples per core-hour")
+        return (
+            f"{samples} samples in {cpu.total_s:.1f} CPU-s (user {cpu.user_s:.1f} + system {cpu.system_s:.1f}; "
+            f"CPU time of this command and the processes it started, not wall time): "
+            f"{rate:.0f} samples per core-hour"
+        )

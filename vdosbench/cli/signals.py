@@ -26,8 +26,18 @@ import threading
 import time
 from collections.abc import Iterator
 
-__all__ = ["EXIT_SIGHUP", "EXIT_SIGINT", "EXIT_SIGPIPE", "EXIT_SIGTERM", "stdout_closed", "SIGTERM_GRACE_S", "interrupted_line", "sigterm_as_exit",
-           "stop_status", "stopped"]
+__all__ = [
+    "EXIT_SIGHUP",
+    "EXIT_SIGINT",
+    "EXIT_SIGPIPE",
+    "EXIT_SIGTERM",
+    "stdout_closed",
+    "SIGTERM_GRACE_S",
+    "interrupted_line",
+    "sigterm_as_exit",
+    "stop_status",
+    "stopped",
+]
 
 #: Exit status after SIGTERM (128 + 15, as a shell reports a process ended by it).
 EXIT_SIGTERM = 143
@@ -43,7 +53,7 @@ _LINES = {
     signal.SIGTERM: "vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes",
     signal.SIGINT: "vdosbench: interrupted (Ctrl-C, SIGINT); finished parts are kept and a re-run resumes",
     signal.SIGHUP: "vdosbench: stopped by SIGHUP (the terminal or session closed); finished parts are kept and a "
-                   "re-run resumes",
+    "re-run resumes",
 }
 _STATUS = {signal.SIGTERM: EXIT_SIGTERM, signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}
 
@@ -92,7 +102,6 @@ def _quiet_unraisable() -> None:
     sys.unraisablehook = lambda unraisable: None
 
 
-
 def _end_now() -> None:
     """End the process with :data:`EXIT_SIGTERM` after :data:`SIGTERM_GRACE_S`, unless it has ended by then.
 
@@ -125,7 +134,9 @@ def _quiet_dask() -> None:
     """Silence the loggers of Dask and its network layer: on the way out of a stopped run their tracebacks of
     connections closing (the scheduler, a worker, the client) say nothing the one 'stopped by SIGTERM' line
     does not."""
-    names = [n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in ("distributed", "tornado", "asyncio")]
+    names = [
+        n for n in list(logging.root.manager.loggerDict) if n.split(".")[0] in ("distributed", "tornado", "asyncio")
+    ]
     for name in {"distributed", "tornado", "asyncio", *names}:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 

@@ -39,9 +39,21 @@ _MOBILE_LIMIT = 64
 
 @njit(cache=True, inline="always")
 def _accumulate(
-    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, sizes: np.ndarray,
-    species: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, cutoff: np.ndarray, kind: int, n: int,
-    order: int, non_additivity: float, grad: np.ndarray, blocks: np.ndarray,
+    pos: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    shift: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    sigma: np.ndarray,
+    epsilon: np.ndarray,
+    cutoff: np.ndarray,
+    kind: int,
+    n: int,
+    order: int,
+    non_additivity: float,
+    grad: np.ndarray,
+    blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r (into ``grad``) over the listed pairs; r_ij = r_j − r_i + shift (fixed image).
 
@@ -90,9 +102,21 @@ def _accumulate(
 
 @njit(cache=True)
 def _energy_gradient(
-    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, sizes: np.ndarray,
-    species: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, cutoff: np.ndarray, kind: int, n: int,
-    order: int, non_additivity: float, grad: np.ndarray, blocks: np.ndarray,
+    pos: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    shift: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    sigma: np.ndarray,
+    epsilon: np.ndarray,
+    cutoff: np.ndarray,
+    kind: int,
+    n: int,
+    order: int,
+    non_additivity: float,
+    grad: np.ndarray,
+    blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """:func:`_accumulate`, with a constant-folded fast path for soft spheres with T_∞.
 
@@ -104,10 +128,12 @@ def _energy_gradient(
     (m = ∞, the same numbers as this path).
     """
     if kind == KIND_SOFT_SPHERE and n == 12 and order == -1:
-        return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, 0, 12, -1, non_additivity, grad,
-                           blocks)
-    return _accumulate(pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, non_additivity, grad,
-                       blocks)
+        return _accumulate(
+            pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, 0, 12, -1, non_additivity, grad, blocks
+        )
+    return _accumulate(
+        pos, pi, pj, shift, sizes, species, sigma, epsilon, cutoff, kind, n, order, non_additivity, grad, blocks
+    )
 
 
 @njit(cache=True, inline="always")
@@ -124,8 +150,14 @@ def _t2_pair_terms(r2: float, a2: float, inv_rc2: float) -> tuple[float, float, 
 
 @njit(cache=True, inline="always")
 def _scatter_pair_forces(
-    pi: np.ndarray, pj: np.ndarray, energy: np.ndarray, force: np.ndarray, dx: np.ndarray, dy: np.ndarray,
-    dz: np.ndarray, grad: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    energy: np.ndarray,
+    force: np.ndarray,
+    dx: np.ndarray,
+    dy: np.ndarray,
+    dz: np.ndarray,
+    grad: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """The scatter pass of the d = 3 soft-sphere kernels: ``grad`` from the pair forces φ′/r times the separations,
     and the pair energies summed in pair order (as the generic loop sums them; pairs beyond r_c add 0)."""
@@ -150,8 +182,16 @@ def _scatter_pair_forces(
 
 @njit(cache=True, error_model="numpy")
 def _soft_sphere_t2_3d(
-    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, a2: np.ndarray, epsilon: float,
-    r_cut: float, grad: np.ndarray, work: np.ndarray, blocks: np.ndarray,
+    pos: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    shift: np.ndarray,
+    a2: np.ndarray,
+    epsilon: float,
+    r_cut: float,
+    grad: np.ndarray,
+    work: np.ndarray,
+    blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r for n = 12 soft spheres with T_2, d = 3, without square roots.
 
@@ -194,7 +234,12 @@ def _soft_sphere_t2_3d(
 
 @njit(cache=True, error_model="numpy")
 def _t2_diagonal_blocks(
-    pi: np.ndarray, pj: np.ndarray, a2: np.ndarray, epsilon: float, r_cut: float, work: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    a2: np.ndarray,
+    epsilon: float,
+    r_cut: float,
+    work: np.ndarray,
     blocks: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """The diagonal Hessian blocks H_ii = Σ_j K_ij of the T_2 kernel, packed (xx, yy, zz, xy, xz, yz).
@@ -212,8 +257,10 @@ def _t2_diagonal_blocks(
     for k in range(size):
         r2 = dx[k] * dx[k] + dy[k] * dy[k] + dz[k] * dz[k]
         inv, s12, u, w = _t2_pair_terms(r2, a2[k], inv_rc2)
-        value = 4.0 * epsilon * (
-            42.0 * s12 * inv * inv * w * w + 24.0 * s12 * inv * w * inv_rc2 + 2.0 * u * inv_rc2 * inv_rc2
+        value = (
+            4.0
+            * epsilon
+            * (42.0 * s12 * inv * inv * w * w + 24.0 * s12 * inv * w * inv_rc2 + 2.0 * u * inv_rc2 * inv_rc2)
         )
         curvature[k] = value if w > 0.0 else 0.0
     blocks[:, :] = 0.0
@@ -265,8 +312,16 @@ def _tinf_pair_terms(
 
 @njit(cache=True, error_model="numpy")
 def _soft_sphere_tinf_3d(
-    pos: np.ndarray, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, size: np.ndarray, epsilon: float,
-    r_cut: float, grad: np.ndarray, work: np.ndarray, blocks: np.ndarray,
+    pos: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    shift: np.ndarray,
+    size: np.ndarray,
+    epsilon: float,
+    r_cut: float,
+    grad: np.ndarray,
+    work: np.ndarray,
+    blocks: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """V and ∂V/∂r for n = 12 soft spheres with T_∞, d = 3: the generic loop's result, bit for bit.
 
@@ -351,8 +406,21 @@ def _tinf_diagonal_blocks(
 
 @njit(cache=True)
 def _cell_pairs_3d(
-    ws: np.ndarray, order: np.ndarray, image: np.ndarray, start: np.ndarray, c: int, nb: int, same: bool,
-    c0: float, c1: float, c2: float, r2max: float, pi: np.ndarray, pj: np.ndarray, shift: np.ndarray, count: int,
+    ws: np.ndarray,
+    order: np.ndarray,
+    image: np.ndarray,
+    start: np.ndarray,
+    c: int,
+    nb: int,
+    same: bool,
+    c0: float,
+    c1: float,
+    c2: float,
+    r2max: float,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    shift: np.ndarray,
+    count: int,
 ) -> int:  # pragma: no cover - compiled
     """The pairs between cells ``c`` and ``nb`` (image shift (c0, c1, c2)) closer than √r2max, d = 3.
 
@@ -445,8 +513,9 @@ def _verlet_pairs(
                         cs[a] = -box
                     nb = nb * n_cell + t
                 if unrolled:  # d = 3 with cells: the same test, written out (about 2x faster)
-                    count = _cell_pairs_3d(ws, order, image, start, c, nb, o == 0, cs[0], cs[1], cs[2], r2max,
-                                           pi, pj, shift, count)
+                    count = _cell_pairs_3d(
+                        ws, order, image, start, c, nb, o == 0, cs[0], cs[1], cs[2], r2max, pi, pj, shift, count
+                    )
                     continue
                 for ii in range(start[c], start[c + 1]):
                     for jj in range(ii + 1 if o == 0 else start[nb], start[nb + 1]):
@@ -699,11 +768,17 @@ class EnergyModel:
     """
 
     def __init__(
-        self, config: Configuration, potential: PairPotential, skin: float = DEFAULT_SKIN,
-        outer_skin: float = DEFAULT_OUTER_SKIN, kernel: str = "fast",
+        self,
+        config: Configuration,
+        potential: PairPotential,
+        skin: float = DEFAULT_SKIN,
+        outer_skin: float = DEFAULT_OUTER_SKIN,
+        kernel: str = "fast",
     ) -> None:
         if kernel not in ("fast", "generic"):
-            raise ValueError(f"kernel is {kernel!r}; expected 'fast' (the dedicated kernels where they apply) or 'generic'")
+            raise ValueError(
+                f"kernel is {kernel!r}; expected 'fast' (the dedicated kernels where they apply) or 'generic'"
+            )
         self.box_length = config.box_length
         self.sizes = config.sizes
         self.species = config.species
@@ -728,10 +803,22 @@ class EnergyModel:
             fast = {2: 1, INFINITE_ORDER: 2}.get(potential.taper_order, 0)
         # what the compiled kernels need, as one tuple (indices used by _refresh, _filter_pairs and _evaluate)
         self._params = (
-            float(config.box_length), r_c + self.outer_skin, np.ascontiguousarray(every[(3**d) // 2 :]),
-            np.ascontiguousarray(self.sizes, dtype=np.float64), np.ascontiguousarray(self.species, dtype=np.int64),
-            potential.sigma, potential.epsilon, potential.cutoff, potential.kind, potential.exponent,
-            potential.taper_order, fast, r_c, self.skin, self.outer_skin, potential.non_additivity,
+            float(config.box_length),
+            r_c + self.outer_skin,
+            np.ascontiguousarray(every[(3**d) // 2 :]),
+            np.ascontiguousarray(self.sizes, dtype=np.float64),
+            np.ascontiguousarray(self.species, dtype=np.int64),
+            potential.sigma,
+            potential.epsilon,
+            potential.cutoff,
+            potential.kind,
+            potential.exponent,
+            potential.taper_order,
+            fast,
+            r_c,
+            self.skin,
+            self.outer_skin,
+            potential.non_additivity,
         )
         self._counts = np.zeros(2, np.int64)  # inner-list builds, cell-list builds
         self.n_evaluations = 0

@@ -14,6 +14,7 @@ __all__ = [
     "fire_minimize",
 ]
 
+
 def fire_minimize(
     model: EnergyModel,
     positions: np.ndarray,

@@ -95,8 +95,16 @@ def _axpy_dot(
 
 @njit(cache=True)
 def _two_loop(
-    grad: np.ndarray, s_buf: np.ndarray, y_buf: np.ndarray, rho: np.ndarray, sy_yy: np.ndarray, alpha: np.ndarray,
-    stored: int, newest: int, direction: np.ndarray, inverse: np.ndarray,
+    grad: np.ndarray,
+    s_buf: np.ndarray,
+    y_buf: np.ndarray,
+    rho: np.ndarray,
+    sy_yy: np.ndarray,
+    alpha: np.ndarray,
+    stored: int,
+    newest: int,
+    direction: np.ndarray,
+    inverse: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """direction = −H_k ∇V by the L-BFGS two-loop recursion over a ring buffer (Nocedal & Wright Alg. 7.4).
 
@@ -144,8 +152,18 @@ def _two_loop(
 
 @njit(cache=True)
 def _lbfgs_run(
-    x0: np.ndarray, energy0: float, grad0: np.ndarray, blocks0: np.ndarray, lists: tuple, references: np.ndarray,
-    params: tuple, counts: np.ndarray, force_tolerance: float, max_iterations: int, memory: int, max_step: float,
+    x0: np.ndarray,
+    energy0: float,
+    grad0: np.ndarray,
+    blocks0: np.ndarray,
+    lists: tuple,
+    references: np.ndarray,
+    params: tuple,
+    counts: np.ndarray,
+    force_tolerance: float,
+    max_iterations: int,
+    memory: int,
+    max_step: float,
     refresh: int,
 ) -> tuple:  # pragma: no cover - compiled
     """The L-BFGS iteration of :func:`lbfgs_minimize`, Verlet-list upkeep included, compiled.
@@ -323,8 +341,19 @@ def lbfgs_minimize(
     blocks = np.empty((model.n_particles if preconditioner == "block_jacobi" else 0, model.block_width))
     energy, grad = model._evaluate_at(x, blocks)  # also makes the model's Verlet list valid at x
     x, energy, grad, model._lists, iterations, evaluations, status = _lbfgs_run(
-        x, energy, grad, blocks, model._lists, model._references, model._params, model._counts, force_tolerance,
-        max_iterations, memory, max_step, refresh,
+        x,
+        energy,
+        grad,
+        blocks,
+        model._lists,
+        model._references,
+        model._params,
+        model._counts,
+        force_tolerance,
+        max_iterations,
+        memory,
+        max_step,
+        refresh,
     )
     model.n_evaluations += evaluations
     message = {_CONVERGED: "converged", _ITERATION_LIMIT: f"iteration limit {max_iterations} reached"}.get(

@@ -14,6 +14,7 @@ __all__ = [
     "unpack_blocks",
 ]
 
+
 def unpack_blocks(packed: np.ndarray) -> np.ndarray:
     """Symmetric d × d blocks from their packed rows.
 
@@ -136,8 +137,12 @@ def _block_form(inverse: np.ndarray, y: np.ndarray) -> float:  # pragma: no cove
     if width == 6:
         for i in range(n):
             u, v, w = y[3 * i], y[3 * i + 1], y[3 * i + 2]
-            total += (p[6 * i] * u * u + p[6 * i + 1] * v * v + p[6 * i + 2] * w * w
-                      + 2.0 * (p[6 * i + 3] * u * v + p[6 * i + 4] * u * w + p[6 * i + 5] * v * w))
+            total += (
+                p[6 * i] * u * u
+                + p[6 * i + 1] * v * v
+                + p[6 * i + 2] * w * w
+                + 2.0 * (p[6 * i + 3] * u * v + p[6 * i + 4] * u * w + p[6 * i + 5] * v * w)
+            )
     else:
         for i in range(n):
             u, v = y[2 * i], y[2 * i + 1]

@@ -20,9 +20,8 @@ __all__ = [
     "quench",
 ]
 
-def quench(
-    config: Configuration, potential: PairPotential, settings: QuenchSettings | None = None
-) -> QuenchResult:
+
+def quench(config: Configuration, potential: PairPotential, settings: QuenchSettings | None = None) -> QuenchResult:
     """Minimise V from ``config`` to its inherent structure.
 
     Parameters
@@ -67,7 +66,13 @@ def quench(
             model, x, s.prerelax_force, s.max_fire_steps, s.fire_dt, s.fire_dt_max, s.max_step
         )
     x, energy, grad, iterations, message = lbfgs_minimize(
-        model, x, s.force_tolerance, s.max_lbfgs_iterations, s.lbfgs_memory, s.max_step, s.preconditioner,
+        model,
+        x,
+        s.force_tolerance,
+        s.max_lbfgs_iterations,
+        s.lbfgs_memory,
+        s.max_step,
+        s.preconditioner,
         s.preconditioner_refresh,
     )
     fire_steps = 0

@@ -24,9 +24,7 @@ def _check_preconditioner(preconditioner: str, refresh: int) -> None:
     if preconditioner not in PRECONDITIONERS:
         raise ValueError(f"preconditioner must be one of {PRECONDITIONERS}, found {preconditioner!r}")
     if isinstance(refresh, bool) or not isinstance(refresh, (int, np.integer)) or refresh < 1:
-        raise ValueError(
-            f"the preconditioner refresh interval must be an integer >= 1 (iterations), found {refresh!r}"
-        )
+        raise ValueError(f"the preconditioner refresh interval must be an integer >= 1 (iterations), found {refresh!r}")
 
 
 @dataclass(frozen=True)

@@ -28,5 +28,17 @@ from . import (
 __all__ = ["COMMANDS"]
 
 #: The command modules, in the order of ``vdosbench --help`` and of the command-line page.
-COMMANDS = (generate, score, demo, describe, claims, listing, fetch, build, publish, fingerprint, compact,
-            compare_codes)
+COMMANDS = (
+    generate,
+    score,
+    demo,
+    describe,
+    claims,
+    listing,
+    fetch,
+    build,
+    publish,
+    fingerprint,
+    compact,
+    compare_codes,
+)

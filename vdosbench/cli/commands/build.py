@@ -14,12 +14,17 @@ NAME = "build"
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``vdosbench build`` to the subcommands ``sub``."""
-    build = sub.add_parser("build", help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
-                           epilog=EXIT_STATUS_BUILD, formatter_class=argparse.RawDescriptionHelpFormatter)
+    build = sub.add_parser(
+        "build",
+        help="regenerate a catalogued dataset from its recipe on Dask, verify it by value",
+        epilog=EXIT_STATUS_BUILD,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     build.add_argument("name", help="catalogue name (see vdosbench list)")
     build.add_argument("--output", type=output_folder, required=True, help="ensemble folder")
-    build.add_argument("--workers", type=positive_int, default=None,
-                       help="local Dask workers (default: cores); not with --scheduler")
+    build.add_argument(
+        "--workers", type=positive_int, default=None, help="local Dask workers (default: cores); not with --scheduler"
+    )
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     return build
 

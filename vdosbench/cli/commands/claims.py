@@ -18,6 +18,8 @@ def run(args: argparse.Namespace) -> int:
     from vdosbench.benchmark.claims import load_claims
 
     for c in load_claims():
-        print(f"{c.id}\n    {c.source}\n    {c.statement}\n    measure: {c.validator}.{c.quantity} "
-              f"{json.dumps(dict(c.settings))}; expected {c.expect.describe()}\n")
+        print(
+            f"{c.id}\n    {c.source}\n    {c.statement}\n    measure: {c.validator}.{c.quantity} "
+            f"{json.dumps(dict(c.settings))}; expected {c.expect.describe()}\n"
+        )
     return 0

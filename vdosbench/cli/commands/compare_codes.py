@@ -14,15 +14,30 @@ NAME = "compare-codes"
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``vdosbench compare-codes`` to the subcommands ``sub``."""
     compare = sub.add_parser(
-        "compare-codes", help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "
+        "compare-codes",
+        help="one table (Markdown, HTML, JSON) from scored results of the same systems by different "
         "codes: Hessian and moduli agreement, verdicts side by side, cost per sample",
-        epilog="exit status: 0 once the table is written; 2 on bad input (one line on stderr)")
-    compare.add_argument("results", nargs="+", metavar="[LABEL=]RESULT.json",
-                         help="result.json of vdosbench score for each code; the first is the reference column")
-    compare.add_argument("--cost", action="append", default=[], metavar="LABEL=SECONDS",
-                         help="seconds per sample the code took to make its data (repeatable)")
-    compare.add_argument("--output", type=output_folder, default=Path("vdosbench-output/compare"),
-                         help="folder for comparison.md, comparison.html, comparison.json")
+        epilog="exit status: 0 once the table is written; 2 on bad input (one line on stderr)",
+    )
+    compare.add_argument(
+        "results",
+        nargs="+",
+        metavar="[LABEL=]RESULT.json",
+        help="result.json of vdosbench score for each code; the first is the reference column",
+    )
+    compare.add_argument(
+        "--cost",
+        action="append",
+        default=[],
+        metavar="LABEL=SECONDS",
+        help="seconds per sample the code took to make its data (repeatable)",
+    )
+    compare.add_argument(
+        "--output",
+        type=output_folder,
+        default=Path("vdosbench-output/compare"),
+        help="folder for comparison.md, comparison.html, comparison.json",
+    )
     return compare
 
 

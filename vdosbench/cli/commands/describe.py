@@ -11,8 +11,11 @@ NAME = "describe"
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``vdosbench describe`` to the subcommands ``sub``."""
-    describe = sub.add_parser("describe", help="a generator's parameters (units, default, allowed values) and "
-                                               "recipes, or a recipe's size and estimated cost")
+    describe = sub.add_parser(
+        "describe",
+        help="a generator's parameters (units, default, allowed values) and "
+        "recipes, or a recipe's size and estimated cost",
+    )
     describe.add_argument("name", help="generator or recipe name (see vdosbench generate --list / --list-recipes)")
     return describe
 

@@ -15,14 +15,24 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``vdosbench fetch`` to the subcommands ``sub``."""
     fetch = sub.add_parser("fetch", help="download a catalogued dataset, verified by its sha256")
     fetch.add_argument("name", help="catalogue name (see vdosbench list)")
-    fetch.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)")
-    fetch.add_argument("--url", action="append", default=None,
-                       help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
-                            "or the config file, then the catalogue's URLs (the repository for a scoring form)")
-    fetch.add_argument("--form", choices=("auto", "full", "scoring"), default="auto",
-                       help="auto (default): a full set already here (reference-data/, cache), else the scoring form "
-                            "(what scoring reads: in a clone's reference-data/ folder, no network), else the full "
-                            "set; full or scoring: that one")
+    fetch.add_argument(
+        "--cache-dir", type=Path, default=None, help="cache folder (default $VDOSBENCH_CACHE or the OS cache)"
+    )
+    fetch.add_argument(
+        "--url",
+        action="append",
+        default=None,
+        help="download from this URL instead (repeatable); by default the mirrors of $VDOSBENCH_MIRROR "
+        "or the config file, then the catalogue's URLs (the repository for a scoring form)",
+    )
+    fetch.add_argument(
+        "--form",
+        choices=("auto", "full", "scoring"),
+        default="auto",
+        help="auto (default): a full set already here (reference-data/, cache), else the scoring form "
+        "(what scoring reads: in a clone's reference-data/ folder, no network), else the full "
+        "set; full or scoring: that one",
+    )
     return fetch
 
 

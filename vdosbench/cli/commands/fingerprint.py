@@ -15,8 +15,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     fprint = sub.add_parser("fingerprint", help="print the catalogue fields (hashes, fingerprint) of a built file")
     fprint.add_argument("file", type=Path, help="a built ensemble.nc")
     fprint.add_argument("--name", required=True, help="the catalogue name of the entry")
-    fprint.add_argument("--manifest", type=Path, default=None,
-                        help="the run's ensemble.json, for the recipe tables (default: the one beside FILE)")
+    fprint.add_argument(
+        "--manifest",
+        type=Path,
+        default=None,
+        help="the run's ensemble.json, for the recipe tables (default: the one beside FILE)",
+    )
     return fprint
 
 

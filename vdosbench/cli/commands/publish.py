@@ -16,13 +16,22 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     publish = sub.add_parser("publish", help="write catalogued datasets and a pooch registry into a folder to serve")
     publish.add_argument("names", nargs="+", metavar="NAME", help="catalogue names (see vdosbench list)")
     publish.add_argument("--to", type=Path, required=True, help="folder to write (served as is by any static host)")
-    publish.add_argument("--from", dest="sources", type=Path, action="append", default=[], metavar="PATH",
-                         help="a catalogued file or a folder holding it (repeatable); default: reference-data/ "
-                              "or the fetch cache")
+    publish.add_argument(
+        "--from",
+        dest="sources",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a catalogued file or a folder holding it (repeatable); default: reference-data/ or the fetch cache",
+    )
     publish.add_argument("--cache-dir", type=Path, default=None, help="fetch cache to take files from")
-    publish.add_argument("--form", choices=("full", "scoring", "both"), default="full",
-                         help="the full set (default), its scoring form (from a clone's reference-data/ or the "
-                              "cache), or both")
+    publish.add_argument(
+        "--form",
+        choices=("full", "scoring", "both"),
+        default="full",
+        help="the full set (default), its scoring form (from a clone's reference-data/ or the cache), or both",
+    )
     return publish
 
 

@@ -26,38 +26,75 @@ NAME = "score"
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``vdosbench score`` to the subcommands ``sub``."""
-    score = sub.add_parser("score", help="evaluate the claims that apply to datasets; write a report",
-                           epilog=EXIT_STATUS + "\n" + EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    score = sub.add_parser(
+        "score",
+        help="evaluate the claims that apply to datasets; write a report",
+        epilog=EXIT_STATUS + "\n" + EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     score.add_argument("data", nargs="+", type=data_path, help="VDOS-1.0 netCDF files")
     score.add_argument("--claims", type=Path, default=None, help="claims TOML (default: vdosbench's)")
     score.add_argument("--output", type=output_folder, default=Path("vdosbench-output/report"), help="report folder")
     score.add_argument("--strict", action="store_true", help="exit 1 on inconclusive too (exit statuses below)")
-    score.add_argument("--format", default=None,
-                       help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)")
-    score.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                       help="adapter option, e.g. spatial_dimension=3 or values=frequency")
-    score.add_argument("--declare", action="append", default=[], metavar="KEY=VALUE",
-                       help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
-                            "(keys: " + ", ".join(declarable()) + "); replaces the same key of a sidecar file "
-                            "DATA.vdos.toml next to each input; see docs/third-party.md, 'Declaring what the data hold'")
-    score.add_argument("--no-cross-check", action="store_true",
-                       help="skip recomputing declared configurations' spectra with vdosbench's Hessian")
-    score.add_argument("--reference", default=None, metavar="NAME",
-                       help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
-                            "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)")
-    score.add_argument("--certified", action="store_true",
-                       help="read only certified samples: each glass's Hessian is rebuilt from its stored positions "
-                            "and the count of modes below the cut checked by Sylvester inertia, with the zero modes, "
-                            "the symmetry, the residual force and the box (vdosbench.benchmark.certify); the report "
-                            "notes how many samples were left out and why, or that an input cannot be certified")
+    score.add_argument(
+        "--format",
+        default=None,
+        help="input format (netcdf, npz, text, lammps-dynmat, ase; default: guessed from each file)",
+    )
+    score.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="adapter option, e.g. spatial_dimension=3 or values=frequency",
+    )
+    score.add_argument(
+        "--declare",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="what the data hold, e.g. model=kob_andersen, parent_temperature=0.45, taper_order=0 "
+        "(keys: " + ", ".join(declarable()) + "); replaces the same key of a sidecar file "
+        "DATA.vdos.toml next to each input; see docs/third-party.md, 'Declaring what the data hold'",
+    )
+    score.add_argument(
+        "--no-cross-check",
+        action="store_true",
+        help="skip recomputing declared configurations' spectra with vdosbench's Hessian",
+    )
+    score.add_argument(
+        "--reference",
+        default=None,
+        metavar="NAME",
+        help="also compare with a reference ensemble: a catalogue name (see vdosbench list) or a "
+        "VDOS-1.0 netCDF file; writes reference.md and reference.json (exit status unchanged)",
+    )
+    score.add_argument(
+        "--certified",
+        action="store_true",
+        help="read only certified samples: each glass's Hessian is rebuilt from its stored positions "
+        "and the count of modes below the cut checked by Sylvester inertia, with the zero modes, "
+        "the symmetry, the residual force and the box (vdosbench.benchmark.certify); the report "
+        "notes how many samples were left out and why, or that an input cannot be certified",
+    )
     return score
 
 
 def run(args: argparse.Namespace) -> int:
     """Score the data files on the claims and write the report; the exit status is the gate's."""
     options = parse_assignments(args.set, "--set", multi=False)
-    return score_files(args.data, args.claims, args.output, args.strict, args.format, options, args.reference,
-                       parse_declarations(args.declare), not args.no_cross_check, certified=args.certified)
+    return score_files(
+        args.data,
+        args.claims,
+        args.output,
+        args.strict,
+        args.format,
+        options,
+        args.reference,
+        parse_declarations(args.declare),
+        not args.no_cross_check,
+        certified=args.certified,
+    )
 
 
 def score_files(
@@ -98,8 +135,19 @@ def score_files(
             # folder's last report wrote (its manifest) are deleted, and a foreign file of a report's name refused
             remove_previous_report(output)
             with reporting():  # the dense solves (LAMMPS matrices, the cross-code check) show progress on stderr
-                return _score_held(paths, claims_path, output, strict, format, options, reference, declared,
-                                   cross_check, gated, certified)
+                return _score_held(
+                    paths,
+                    claims_path,
+                    output,
+                    strict,
+                    format,
+                    options,
+                    reference,
+                    declared,
+                    cross_check,
+                    gated,
+                    certified,
+                )
     except BaseException:
         if created:  # bad input writes nothing: not even the folder (rmdir removes only an empty one)
             with contextlib.suppress(OSError):
@@ -162,12 +210,15 @@ def _print_card(card: Any, datasets: list[tuple[Any, Any]]) -> None:
         print(f"score: not a pass (exit status {EXIT_NO_APPLICABLE_CLAIMS}): {card.why_no_claim_applies()}")
     else:
         for info in card.inputs:  # a CI gate should not pass silently over an input nothing was tested on
-            own = ScoreCard([info], card.claims_file, [r for r in card.results if r.dataset == info.name],
-                            formats=card.formats)
+            own = ScoreCard(
+                [info], card.claims_file, [r for r in card.results if r.dataset == info.name], formats=card.formats
+            )
             if own.no_claim_applies():
                 print(f"note: {info.name}: {own.why_no_claim_applies()}")
-        print(f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
-              f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})")
+        print(
+            f"score: {totals['supported']}/{totals['applicable']} applicable claims supported "
+            f"(refuted {totals['refuted']}, inconclusive {totals['inconclusive']})"
+        )
         print(gate_line(card))
 
 
@@ -253,8 +304,10 @@ def non_gating_refutations(card: Any) -> str:
         elif r.protocol is not None:
             reasons.append(f"{r.claim.id} ({r.dataset}): data of protocol '{r.protocol.label}', not the claim's")
     shown = "; ".join(reasons[:4]) + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
-    return (f"{len(idle)} printed refutation{'s' if len(idle) != 1 else ''} "
-            f"{'does' if len(idle) == 1 else 'do'} not gate ({shown}): reported, not counted in the exit status")
+    return (
+        f"{len(idle)} printed refutation{'s' if len(idle) != 1 else ''} "
+        f"{'does' if len(idle) == 1 else 'do'} not gate ({shown}): reported, not counted in the exit status"
+    )
 
 
 def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str:
@@ -289,19 +342,28 @@ def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str
     if code == EXIT_NO_APPLICABLE_CLAIMS:
         why = 'no claim applies to any input, so nothing was tested (not a pass); see "score: not a pass" above'
     elif code == EXIT_FAIL and refuted:
-        why = (f"{'a claim is' if len(refuted) == 1 else f'{len(refuted)} claim results are'} refuted "
-               f"({_claim_list(refuted)}): the measured value lies outside the claim's expected range; see "
-               "'Findings' in the report")
+        why = (
+            f"{'a claim is' if len(refuted) == 1 else f'{len(refuted)} claim results are'} refuted "
+            f"({_claim_list(refuted)}): the measured value lies outside the claim's expected range; see "
+            "'Findings' in the report"
+        )
     elif code == EXIT_FAIL and not inconclusive:
-        why = ("--strict and no current claim decides: only superseded claims, or claims on data of another "
-               "protocol, apply (the gate is 'inconclusive')")
+        why = (
+            "--strict and no current claim decides: only superseded claims, or claims on data of another "
+            "protocol, apply (the gate is 'inconclusive')"
+        )
     elif code == EXIT_FAIL:
-        why = (f"--strict and {len(inconclusive)} claim result(s) inconclusive ({_claim_list(inconclusive)}): "
-               "the data cannot decide them")
+        why = (
+            f"--strict and {len(inconclusive)} claim result(s) inconclusive ({_claim_list(inconclusive)}): "
+            "the data cannot decide them"
+        )
     else:
         applicable = len(card.applicable())
-        why = (f"{applicable} applicable claim result(s), none refuted" if len(gating) == applicable else
-               f"{len(gating)} gating claim result(s) of {applicable} applicable, none refuted")
+        why = (
+            f"{applicable} applicable claim result(s), none refuted"
+            if len(gating) == applicable
+            else f"{len(gating)} gating claim result(s) of {applicable} applicable, none refuted"
+        )
         if inconclusive:
             why += f" ({len(inconclusive)} inconclusive, which passes without --strict)"
     not_gating = non_gating_refutations(card)
@@ -309,5 +371,7 @@ def exit_status_line(card: Any, strict: bool = False, gated: bool = True) -> str
         why += f"; {not_gating}"
     if gated:
         return f"exit {code}: {why}"
-    return (f"exit 0: the demo ran and its report is written; verdicts are findings here, not failures (as a CI "
-            f"gate, with --gate, it would exit {code}: {why})")
+    return (
+        f"exit 0: the demo ran and its report is written; verdicts are findings here, not failures (as a CI "
+        f"gate, with --gate, it would exit {code}: {why})"
+    )
