@@ -1,11 +1,16 @@
-"""The linter a maintainer expects (issue 66 item 5): ``ruff check`` with the rules of pyproject.toml's
-[tool.ruff.lint] passes on the whole tree, and finds what it is there to find."""
+"""The linter and the formatter a maintainer expects (issue 66 item 5): ``ruff check`` with the rules of
+pyproject.toml's [tool.ruff.lint] passes on the whole tree, ``ruff format --check`` too (line length 120) but for
+the files [tool.ruff.format] still excludes, each of which formatting would push over a size limit of
+tests/packaging/test_layering.py (so the list only shrinks); and both find what they are there to find."""
 
 from __future__ import annotations
 
+import ast
+import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,3 +35,67 @@ def test_ruff_finds_an_unused_import_in_a_file_built_to_fail(tmp_path: Path) -> 
     (tmp_path / "bad.py").write_text("import os\n")
     done = _ruff("check", "--no-cache", "bad.py", cwd=tmp_path)
     assert done.returncode == 1 and "F401" in done.stdout, done.stdout
+
+
+def test_the_tree_is_formatted() -> None:
+    done = _ruff("format", "--check", "--no-cache", ".")
+    assert done.returncode == 0, (
+        done.stdout[-4000:] + done.stderr[-2000:] + "\nFix: ruff format <files> (ruff as pinned in the test extra)"
+    )
+
+
+def test_ruff_format_flags_a_file_built_to_fail(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
+    (tmp_path / "bad.py").write_text("x = {  'a':1 }\n")
+    done = _ruff("format", "--check", "--no-cache", "bad.py", cwd=tmp_path)
+    assert done.returncode == 1 and "bad.py" in done.stdout, done.stdout
+
+
+#: The size limits of tests/packaging/test_layering.py (module lines; the CLI has no 'Why one module' exception).
+MAX_LINES, HARD_MAX_LINES, MAX_FUNCTION_LINES = 800, 1000, 80
+
+
+def _over_a_limit(path: Path, module: str, listed: set[tuple[str, str]]) -> list[str]:
+    """What in the formatted file ``path`` (the module ``module``, relative to the root) breaks a size limit."""
+    text = path.read_text()
+    tree = ast.parse(text)
+    n = len(text.splitlines())
+    why = "Why one module" in (ast.get_docstring(tree) or "") and not module.startswith("vdosbench/cli/")
+    found = [f"{n} lines"] if n > HARD_MAX_LINES or (n > MAX_LINES and not why) else []
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = prefix + child.name
+                lines = (child.end_lineno or child.lineno) - child.lineno + 1
+                if lines > MAX_FUNCTION_LINES and (module, name) not in listed:
+                    found.append(f"{name}: {lines} lines")
+                walk(child, name + ".")
+            elif isinstance(child, ast.ClassDef):
+                walk(child, f"{prefix}{child.name}.")
+            else:
+                walk(child, prefix)
+
+    walk(tree, "")
+    return found
+
+
+def test_every_file_the_formatter_skips_would_break_a_size_limit_formatted(tmp_path: Path) -> None:
+    excluded = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["ruff"]["format"]["exclude"]
+    listed = {
+        (f["module"], f["name"])
+        for f in json.loads((ROOT / "tests" / "packaging" / "long_functions.json").read_text())["functions"]
+    }
+    assert excluded == sorted(excluded), "keep [tool.ruff.format] exclude sorted"
+    copies = []
+    for module in excluded:
+        copy = tmp_path / module.replace("/", "__")
+        shutil.copy(ROOT / module, copy)
+        copies.append(copy)
+    done = _ruff("format", "--isolated", "--no-cache", "--line-length", "120", *map(str, copies), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    needless = [module for module, copy in zip(excluded, copies) if not _over_a_limit(copy, module, listed)]
+    assert not needless, (
+        f"formatted, these stay within every size limit: {needless}; format them (ruff format FILE) and strike "
+        "them from [tool.ruff.format] exclude in pyproject.toml"
+    )
