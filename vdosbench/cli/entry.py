@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from .errors import run_guarded
 from .parser import build_parser
-from .signals import EXIT_SIGINT, interrupted_line, sigterm_as_exit, stdout_closed, stop_status
+from .signals import EXIT_SIGINT, PART_COMMANDS, interrupted_line, sigterm_as_exit, stdout_closed, stop_status
 
 __all__ = ["main"]
 
@@ -23,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         args.whole_process = argv is None  # the command owns this process (its cost counts from the start)
-        with sigterm_as_exit() as stopped:
+        with sigterm_as_exit(keeps_parts=getattr(args, "command", None) in PART_COMMANDS) as stopped:
             try:
                 code = run_guarded(args.handler, args)
             except SystemExit:

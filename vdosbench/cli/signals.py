@@ -34,7 +34,9 @@ __all__ = [
     "stdout_closed",
     "SIGTERM_GRACE_S",
     "interrupted_line",
+    "PART_COMMANDS",
     "sigterm_as_exit",
+    "stop_line",
     "stop_status",
     "stopped",
 ]
@@ -48,13 +50,14 @@ EXIT_SIGHUP = 129
 #: Exit status when the reader of stdout went away (``vdosbench list | head``): 128 + 13, as a shell reports a
 #: process ended by SIGPIPE; nothing is printed (Unix tools end quietly there).
 EXIT_SIGPIPE = 141
-#: The one line printed on stderr for each stopping signal.
+#: The one line printed on stderr for each stopping signal (:func:`stop_line` adds what a run that writes parts keeps).
 _LINES = {
-    signal.SIGTERM: "vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes",
-    signal.SIGINT: "vdosbench: interrupted (Ctrl-C, SIGINT); finished parts are kept and a re-run resumes",
-    signal.SIGHUP: "vdosbench: stopped by SIGHUP (the terminal or session closed); finished parts are kept and a "
-    "re-run resumes",
+    signal.SIGTERM: "vdosbench: stopped by SIGTERM",
+    signal.SIGINT: "vdosbench: interrupted (Ctrl-C, SIGINT)",
+    signal.SIGHUP: "vdosbench: stopped by SIGHUP (the terminal or session closed)",
 }
+#: The commands whose runs write part files a re-run resumes from (the stop's line says they are kept).
+PART_COMMANDS = frozenset({"generate", "build", "demo"})
 _STATUS = {signal.SIGTERM: EXIT_SIGTERM, signal.SIGINT: EXIT_SIGINT, signal.SIGHUP: EXIT_SIGHUP}
 
 
@@ -89,9 +92,25 @@ def stop_status() -> int:
     return _STOP_STATUS[0]
 
 
+def stop_line(signum: int, keeps_parts: bool) -> str:
+    """The one line for a stop by ``signum``; with ``keeps_parts`` (a command of :data:`PART_COMMANDS`) it adds
+    that finished parts are kept and a re-run resumes.
+
+    Examples
+    --------
+    >>> stop_line(signal.SIGINT, False)
+    'vdosbench: interrupted (Ctrl-C, SIGINT)'
+    >>> stop_line(signal.SIGTERM, True)
+    'vdosbench: stopped by SIGTERM; finished parts are kept and a re-run resumes'
+    """
+    line = _LINES[signal.Signals(signum)]
+    return f"{line}; finished parts are kept and a re-run resumes" if keeps_parts else line
+
+
 def interrupted_line() -> str:
-    """The one line for a Ctrl-C that arrived outside :func:`sigterm_as_exit` (while the command line starts)."""
-    return _LINES[signal.SIGINT]
+    """The one line for a Ctrl-C that arrived outside :func:`sigterm_as_exit` (while the command line starts:
+    no run has begun)."""
+    return stop_line(signal.SIGINT, False)
 
 
 def _quiet_unraisable() -> None:
@@ -142,7 +161,7 @@ def _quiet_dask() -> None:
 
 
 @contextlib.contextmanager
-def sigterm_as_exit() -> Iterator[threading.Event]:
+def sigterm_as_exit(keeps_parts: bool = True) -> Iterator[threading.Event]:
     """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)``, SIGINT (Ctrl-C) into
     ``SystemExit(130)``, SIGHUP (a closed terminal; left alone when ignored, as under ``nohup``) into
     ``SystemExit(129)``, while the command runs.
@@ -154,7 +173,8 @@ def sigterm_as_exit() -> Iterator[threading.Event]:
     seconds (a Dask cluster slow to close) is ended by :func:`_end_now`; later
     SIGTERMs and SIGINTs are ignored (the stop is under way).  Finished parts are kept
     either way (each is written atomically).  Only in the main thread, and the
-    previous handler is restored afterwards.
+    previous handler is restored afterwards.  ``keeps_parts``: the command writes part files (its line says
+    they are kept and a re-run resumes; :func:`stop_line`).
 
     Yields
     ------
@@ -173,7 +193,7 @@ def sigterm_as_exit() -> Iterator[threading.Event]:
         _STOPPED.set()
         _quiet_unraisable()
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal may be gone (EIO)
-            print(_LINES[signal.Signals(signum)], file=sys.stderr)
+            print(stop_line(signum, keeps_parts), file=sys.stderr)
         _quiet_dask()
         threading.Thread(target=_end_now, name="vdosbench-sigterm-grace", daemon=True).start()
         raise SystemExit(_STOP_STATUS[0])
