@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import time
+import types
 import zlib
 from pathlib import Path
 
@@ -190,6 +191,25 @@ def test_npz_bound_counts_every_array_and_its_copies(tmp_path: Path, monkeypatch
         read(path)
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "20MB")
     assert read(path).attrs["adapter_ignored_keys"] == "junk"
+
+
+def test_scoring_that_would_pass_the_bound_is_refused_after_reading(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """F6: an archive the reader's bound accepts (5 × its 0.8 MB) but whose scoring would hold 14 × its
+    eigenvalues (11.2 MB, measured: the validators' working arrays) is refused before a claim is read."""
+    from vdosbench.cli.commands import score
+
+    path = tmp_path / "f6.npz"
+    np.savez(path, eigenvalues=np.sort(np.random.default_rng(0).random((2, 50_000)), axis=1) * 10, spatial_dimension=3)
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "8MB")
+    assert main(["score", str(path), "--declare", "model=glass", "--output", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "scoring f6" in err and f"{score.SCORE_EIGENVALUE_COPIES} × the 0.8 MB of their eigenvalues" in err, err
+    assert not (tmp_path / "r").exists()
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "12MB")  # 14 × 0.8 MB = 11.2 MB: within it
+    held = xr.Dataset({"eigenvalue": (("sample", "mode"), np.zeros((2, 50_000)))})
+    score._check_scoring_memory([(types.SimpleNamespace(name="f6"), held)])  # no error
 
 
 def test_dynmat_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

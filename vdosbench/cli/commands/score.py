@@ -22,6 +22,13 @@ from ..help_text import EPILOG, EXIT_STATUS
 from ..options import data_path, declarable, output_folder, parse_assignments, parse_declarations
 
 NAME = "score"
+#: Bytes scoring holds at its peak per byte of the inputs' eigenvalues (the validators' working arrays, the
+#: bootstraps, the report's figures), on top of what reading held: measured 14.0 × on eigenvalue-only N = 1600
+#: data of 900 samples × 4 points (speed/results/score_memory.json: 2.14 GB above 0.2 GB of imports for 138 MB of
+#: eigenvalues) and 9.4 × on one sample of 23.75 M modes (the fault probe's F6 archive, 1.71 GB for 181 MB).
+#: ``score`` refuses inputs whose eigenvalues need more than the memory bound this way, before scoring them
+#: (issue 64, F6: an archive accepted by the reader's bound peaked at 1.9 GB under a 1 GB bound).
+SCORE_EIGENVALUE_COPIES = 14
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -168,7 +175,23 @@ def _declared_inputs(
             info, ds = read_input(path, format=format, **(options or {}))
         declaration = declaration_for(path, declared)
         datasets.append((info, declare(ds, declaration, info.name) if declaration is not None else ds))
+    _check_scoring_memory(datasets)
     return datasets
+
+
+def _check_scoring_memory(datasets: list[tuple[Any, Any]]) -> None:
+    """Refuse inputs whose scoring would hold more than the memory bound (:data:`SCORE_EIGENVALUE_COPIES` × their
+    eigenvalues' bytes), before any claim is read."""
+    from vdosbench.datasets import check_memory
+
+    held = sum(int(ds["eigenvalue"].nbytes) for _, ds in datasets if "eigenvalue" in ds.variables)
+    names = ", ".join(info.name for info, _ in datasets)
+    check_memory(
+        SCORE_EIGENVALUE_COPIES * held,
+        f"scoring {names} ({SCORE_EIGENVALUE_COPIES} × the {held / 1e6:.1f} MB of their eigenvalues: the "
+        "validators' working arrays, bootstraps and figures)",
+        "score fewer samples or parameter points at a time (select them into a smaller file)",
+    )
 
 
 def _certified_inputs(datasets: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
