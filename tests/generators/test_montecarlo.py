@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from vdosbench.generators.glasses import montecarlo, neighbors
+from vdosbench.generators.glasses import montecarlo, neighbors, verlet_lists
 from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
 from vdosbench.generators import (
     INFINITE_ORDER,
@@ -336,8 +336,8 @@ def test_cell_order_survives_list_overflows(monkeypatch: pytest.MonkeyPatch) -> 
     rng = np.random.default_rng(2)
     positions = jittered_lattice(8, 3, rng)
     sizes = power_law_sizes(512, rng)
-    tight = int(neighbors.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
-    monkeypatch.setattr(neighbors, "_list_capacity", lambda *args: tight)  # room for one more neighbour
+    tight = int(verlet_lists.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
+    monkeypatch.setattr(verlet_lists, "_list_capacity", lambda *args: tight)  # room for one more neighbour
     settings = MCSettings(temperature=3.0, n_sweeps=30)
     runs = [run_swap_mc(positions, 8.0, sizes, np.zeros(512, int), soft_sphere_potential(),
                         dataclasses.replace(settings, locality=locality), np.random.default_rng(9))
