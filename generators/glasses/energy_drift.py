@@ -95,35 +95,9 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
     >>> round(d.drift, 6), d.consistent_with_zero
     (-0.005, False)
     """
-    t = np.asarray(sweeps, dtype=np.float64)
-    e = np.asarray(energy, dtype=np.float64)
-    if t.shape != e.shape or t.ndim != 1:
-        raise ValueError(f"sweeps and energy must be 1-d of one length, found shapes {t.shape} and {e.shape}")
-    if not 0.0 < fraction <= 1.0:
-        raise ValueError(f"fraction is {fraction}; expected a number in (0, 1], e.g. 0.5 for the last half")
-    if n_blocks < 3:
-        raise ValueError(f"n_blocks is {n_blocks}; a line through block means needs at least 3")
-    keep = np.isfinite(e) & np.isfinite(t)
-    t, e = t[keep], e[keep]
-    if t.size == 0:
-        raise ValueError("the energy trace has no finite record; was Monte Carlo run?")
-    end = t[-1]
-    begin = end - fraction * (end - t[0])
-    window = t >= begin
-    t, e = t[window], e[window]
-    if t.size < 2 * n_blocks:
-        raise ValueError(
-            f"the last {fraction:g} of the trace holds {t.size} records, fewer than 2 per block for "
-            f"{n_blocks} blocks; record the energy more often (record_every) or use fewer blocks"
-        )
-    edges = np.linspace(begin, end, n_blocks + 1)
-    which = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_blocks - 1)
-    counts = np.bincount(which, minlength=n_blocks)
-    if np.any(counts == 0):
-        raise ValueError(f"a block of the window holds no record (records per block {counts.tolist()}); "
-                         "use fewer blocks")
-    centre = np.bincount(which, weights=t, minlength=n_blocks) / counts
-    mean_e = np.bincount(which, weights=e, minlength=n_blocks) / counts
+    t, e = _finite_trace(sweeps, energy, fraction, n_blocks)
+    t, e, begin, end = _window(t, e, fraction, n_blocks)
+    centre, mean_e = _block_means(t, e, begin, end, n_blocks)
     x = centre - centre.mean()
     sxx = float(np.sum(x**2))
     slope = float(np.sum(x * (mean_e - mean_e.mean())) / sxx)
@@ -138,3 +112,53 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
     return EnergyDrift(drift=drift, stderr=stderr, low=drift - quantile * stderr, high=drift + quantile * stderr,
                        first_sweep=float(begin), last_sweep=float(end), mean=float(e.mean()), n_blocks=n_blocks,
                        confidence=confidence)
+
+
+def _finite_trace(
+    sweeps: np.ndarray, energy: np.ndarray, fraction: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The finite records of the trace as float64 (t, e), after checking the arguments of :func:`energy_drift`."""
+    t = np.asarray(sweeps, dtype=np.float64)
+    e = np.asarray(energy, dtype=np.float64)
+    if t.shape != e.shape or t.ndim != 1:
+        raise ValueError(f"sweeps and energy must be 1-d of one length, found shapes {t.shape} and {e.shape}")
+    if not 0.0 < fraction <= 1.0:
+        raise ValueError(f"fraction is {fraction}; expected a number in (0, 1], e.g. 0.5 for the last half")
+    if n_blocks < 3:
+        raise ValueError(f"n_blocks is {n_blocks}; a line through block means needs at least 3")
+    keep = np.isfinite(e) & np.isfinite(t)
+    t, e = t[keep], e[keep]
+    if t.size == 0:
+        raise ValueError("the energy trace has no finite record; was Monte Carlo run?")
+    return t, e
+
+
+def _window(
+    t: np.ndarray, e: np.ndarray, fraction: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The records of the last ``fraction`` of the sweep range and its first and last sweep (begin, end)."""
+    end = t[-1]
+    begin = end - fraction * (end - t[0])
+    window = t >= begin
+    t, e = t[window], e[window]
+    if t.size < 2 * n_blocks:
+        raise ValueError(
+            f"the last {fraction:g} of the trace holds {t.size} records, fewer than 2 per block for "
+            f"{n_blocks} blocks; record the energy more often (record_every) or use fewer blocks"
+        )
+    return t, e, begin, end
+
+
+def _block_means(
+    t: np.ndarray, e: np.ndarray, begin: float, end: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean sweep and mean V/N of each of ``n_blocks`` equal-length blocks of [begin, end]."""
+    edges = np.linspace(begin, end, n_blocks + 1)
+    which = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_blocks - 1)
+    counts = np.bincount(which, minlength=n_blocks)
+    if np.any(counts == 0):
+        raise ValueError(f"a block of the window holds no record (records per block {counts.tolist()}); "
+                         "use fewer blocks")
+    centre = np.bincount(which, weights=t, minlength=n_blocks) / counts
+    mean_e = np.bincount(which, weights=e, minlength=n_blocks) / counts
+    return centre, mean_e

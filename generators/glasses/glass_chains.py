@@ -269,6 +269,33 @@ def glass_chain(
     >>> [int(p["mc_sweep"].item()) for p in parts], check(parts[0])
     ([230, 240], None)
     """
+    p, seq, first_sample, structure = _chain_inputs(params, seed, first_sample, generator, glass_type, structure)
+    rng = np.random.default_rng(child_seed(seq, 1))
+    clock = time.perf_counter()
+    start, pot = start_configuration(p.glass, seq), p.glass.pair_potential
+    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
+    trace, swap_acceptance = np.asarray(mc.energy_trace, float), float(mc.acceptance_swap)
+    state, t, out = (mc.positions, mc.sizes, mc.species), PRE_SWEEPS + glass.n_sweeps, []
+    for j in range(p.chain_samples):
+        seg = _next_segment(state, start.box_length, pot, p, cal.step, rng, t)
+        state, t = (seg.positions, seg.sizes, seg.species), t + p.spacing_sweeps
+        liquid = Configuration(seg.positions, start.box_length, seg.sizes, seg.species)
+        mc_seconds = time.perf_counter() - clock
+        acceptance = float(seg.acceptance[0])
+        ds = structure(glass, start, liquid, trace, acceptance, swap_acceptance, seq, first_sample + j, mc_seconds)
+        clock = time.perf_counter()
+        out.append(_with_chain_record(ds, p, first_sample // p.chain_samples, t, cal.step, seg, liquid))
+    return out
+
+
+def _chain_inputs(
+    params: Mapping[str, Any] | ChainParams, seed: np.random.SeedSequence | int, first_sample: int, generator: str,
+    glass_type: type[GlassParams], structure: StructureFunction | None,
+) -> tuple[ChainParams, np.random.SeedSequence, int, StructureFunction]:
+    """:func:`glass_chain`'s checked inputs: its settings, seed sequence, first sample and structure function.
+
+    Raises ValueError when ``first_sample`` is not a non-negative multiple of ``chain_samples``.
+    """
     p = params if isinstance(params, ChainParams) else ChainParams.from_mapping(params, glass_type)
     if structure is None:
         structure = functools.partial(dense_structure, generator=generator)
@@ -277,29 +304,18 @@ def glass_chain(
     k = p.chain_samples
     if first_sample % k:
         raise ValueError(f"first_sample = {first_sample} is not a multiple of chain_samples = {k}")
+    return p, seq, first_sample, structure
+
+
+def _next_segment(
+    state: tuple[np.ndarray, np.ndarray, np.ndarray], box: float, pot: PairPotential, p: ChainParams, step: float,
+    rng: np.random.Generator, t: int,
+) -> Segments:
+    """The next ``spacing_sweeps`` of the chain from ``state`` at chain sweep ``t`` (one segment, run to its cap)."""
     g = p.glass
-    pot = g.pair_potential
-    rng = np.random.default_rng(child_seed(seq, 1))
-    clock = time.perf_counter()
-    start = start_configuration(g, seq)
-    box = start.box_length
-    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
-    state = (mc.positions, mc.sizes, mc.species)
-    t = PRE_SWEEPS + glass.n_sweeps
-    out = []
-    for j in range(k):
-        seg = relaxation_segments(state[0], box, state[1], state[2], pot, g.parent_temperature, p.fs_wavenumber, rng,
-                                  n_segments=1, max_segment_sweeps=p.spacing_sweeps, step=cal.step,
-                                  p_swap=g.p_swap, skin=g.mc_skin, stop_below=None, start_sweep=t)
-        state = (seg.positions, seg.sizes, seg.species)
-        t += p.spacing_sweeps
-        liquid = Configuration(seg.positions, box, seg.sizes, seg.species)
-        mc_seconds = time.perf_counter() - clock
-        ds = structure(glass, start, liquid, np.asarray(mc.energy_trace, float), float(seg.acceptance[0]),
-                       float(mc.acceptance_swap), seq, first_sample + j, mc_seconds)
-        clock = time.perf_counter()
-        out.append(_with_chain_record(ds, p, first_sample // k, t, cal.step, seg, liquid))
-    return out
+    return relaxation_segments(state[0], box, state[1], state[2], pot, g.parent_temperature,
+                               p.fs_wavenumber, rng, n_segments=1, max_segment_sweeps=p.spacing_sweeps, step=step,
+                               p_swap=g.p_swap, skin=g.mc_skin, stop_below=None, start_sweep=t)
 
 
 def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, step: float, seg: Segments,

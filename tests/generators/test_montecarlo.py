@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from vdosbench.generators.glasses import montecarlo, neighbors, verlet_lists
-from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
+from vdosbench.generators.glasses import mc_sums, montecarlo, neighbors, verlet_lists
+from vdosbench.generators.glasses.montecarlo import MCSettings, _tables, run_swap_mc, total_energy
 from vdosbench.generators import (
     INFINITE_ORDER,
     PairPotential,
@@ -81,7 +81,7 @@ def test_mc_pair_energy_equals_potentials_module(pot: PairPotential) -> None:
             continue
         expected, _, _ = pot.evaluate(r, si, sj, ti, tj)
         got = np.array(
-            [_pair_energy(x * x, si, sj, ti, tj, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
+            [mc_sums._pair_energy(x * x, si, sj, ti, tj, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
         )
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
 
