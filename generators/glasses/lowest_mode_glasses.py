@@ -20,7 +20,8 @@ Monte Carlo and quench (:func:`~.glass_pipeline.equilibrate`,
 3. per mode: the participation ratio e = (Σ_i |u_i|²)²/(N Σ_i |u_i|⁴) and
    the weights on the lowest transverse and longitudinal plane-wave shells
    (q = 2π/L e_β; 12 transverse and 6 longitudinal normalised cos/sin waves),
-   which tell a phonon from a nonphononic mode without storing eigenvectors;
+   which tell a phonon from a nonphononic mode without storing eigenvectors
+   (:mod:`.mode_measures`);
 4. the wall time of each stage (``stage_seconds``) for the cost benchmark.
 
 The lowest ``n_vectors`` eigenvectors are stored on request (default none:
@@ -58,6 +59,7 @@ from .cost import glass_task_seconds
 from .elastic import shear_directions
 from .hessian import hessian_matrix, interacting_pairs
 from .lowest_modes import lowest_modes
+from .mode_measures import participation_ratio, plane_wave_shell, shell_weights
 from .minimize import QuenchSettings, quench
 from .moduli import elastic_moduli
 from .potentials import INFINITE_ORDER
@@ -152,81 +154,6 @@ class LowestModeParams(GlassParams):
             raise ValueError(f"n_lowest = {self.n_lowest} needs at least n_lowest + 20 modes besides the "
                              f"translations, found {self.n_modes - self.dimension} (N = {self.n_particles}); "
                              "lower n_lowest or use the dense generator soft_spheres")
-
-
-def participation_ratio(vectors: np.ndarray) -> np.ndarray:
-    """e = (Σ_i |u_i|²)² / (N Σ_i |u_i|⁴) of each mode.
-
-    Parameters
-    ----------
-    vectors
-        Shape (k, N, d).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (k,): 1 for a uniform amplitude, 2/3 for a cosine plane wave (any d), 1/N for one particle.
-
-    Examples
-    --------
-    >>> u = np.zeros((1, 4, 3)); u[0, 0, 0] = 1.0
-    >>> participation_ratio(u).tolist()
-    [0.25]
-    """
-    a = np.sum(np.asarray(vectors, dtype=np.float64) ** 2, axis=2)
-    return np.sum(a, axis=1) ** 2 / (a.shape[1] * np.sum(a**2, axis=1))
-
-
-def plane_wave_shell(positions: np.ndarray, box_length: float) -> tuple[np.ndarray, np.ndarray]:
-    """The normalised plane waves of the lowest shell q = 2π/L e_β of a cubic periodic box.
-
-    Parameters
-    ----------
-    positions
-        Shape (N, d).
-    box_length
-        L.
-
-    Returns
-    -------
-    transverse : numpy.ndarray
-        Shape (2 d (d − 1), N, d): polarisation e_α ⊥ q, cos and sin.
-    longitudinal : numpy.ndarray
-        Shape (2 d, N, d): polarisation along q, cos and sin.
-    """
-    pos = np.asarray(positions, dtype=np.float64)
-    n, d = pos.shape
-    q = 2.0 * np.pi / box_length
-    trans, longi = [], []
-    for beta in range(d):
-        phase = q * pos[:, beta]
-        for wave in (np.cos(phase), np.sin(phase)):
-            for alpha in range(d):
-                u = np.zeros((n, d))
-                u[:, alpha] = wave
-                u /= np.linalg.norm(u)
-                (longi if alpha == beta else trans).append(u)
-    return np.array(trans), np.array(longi)
-
-
-def shell_weights(vectors: np.ndarray, waves: np.ndarray) -> np.ndarray:
-    """Σ_w (w·v)² of each mode v over the waves w (the weight of the mode on that shell).
-
-    Parameters
-    ----------
-    vectors
-        Shape (k, N, d), normalised modes.
-    waves
-        Shape (m, N, d), normalised waves.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (k,), in [0, 1] when the waves are orthonormal (nearly so for a disordered sample).
-    """
-    k = vectors.shape[0]
-    overlaps = np.asarray(vectors).reshape(k, -1) @ np.asarray(waves).reshape(waves.shape[0], -1).T
-    return np.sum(overlaps**2, axis=1)
 
 
 def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.random.SeedSequence | int,

@@ -109,8 +109,8 @@ def verlet_build_ordered(
     A list holds its neighbours in the order :func:`_gather` finds them (stencil order, then each cell's member
     order; then a stable sort by distance bucket), so the order in which the particles enter their cells decides
     the order of every list, and so the order in which the Monte Carlo kernel sums pair terms.  Filling the cells
-    in ``fill_order`` lets a caller that stores the particles permuted (:func:`.neighbors.spatial_order`) build the lists
-    of the unpermuted run, entry for entry (translated through the permutation).
+    in ``fill_order`` lets a caller that stores the particles permuted (:func:`.neighbors.spatial_order`) build
+    the lists of the unpermuted run, entry for entry (translated through the permutation).
 
     Parameters
     ----------
@@ -140,21 +140,9 @@ def verlet_build_ordered(
     """
     n = positions.shape[0]
     dim = positions.shape[1]
-    for i in range(n):
-        for k in range(dim):
-            ref[i, k] = positions[i, k]
-    if n_side > 0:
-        cell_count[:] = 0
-        cap = cell_members.shape[1]
-        for q in range(n):
-            i = fill_order[q]
-            c = _cell_of(ref[i], box_length, n_side)
-            if cell_count[c] == cap:
-                return OVERFLOW
-            cell_members[c, cell_count[c]] = i
-            cell_of[i] = c
-            slot[i] = cell_count[c]
-            cell_count[c] += 1
+    if _place_references(positions, box_length, n_side, ref, cell_members, cell_count, cell_of, slot,
+                         fill_order) == OVERFLOW:
+        return OVERFLOW
     stencil = np.empty(5**dim, dtype=np.int64)
     # gather into room for every particle (the branch-free path of _gather), order, then copy: the same list
     found = np.empty(n, dtype=np.int64)
@@ -171,6 +159,36 @@ def verlet_build_ordered(
         for m in range(count):
             nbr[i, m] = found[m]
         nn[i] = count
+    return 0
+
+
+@njit(cache=True)
+def _place_references(
+    positions: np.ndarray, box_length: float, n_side: int, ref: np.ndarray, cell_members: np.ndarray,
+    cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, fill_order: np.ndarray,
+) -> int:  # pragma: no cover - compiled
+    """Copy ``positions`` into ``ref`` and put the particles into their cells in ``fill_order`` (compiled).
+
+    The first stage of :func:`verlet_build_ordered` (once per build); returns 0, or :data:`OVERFLOW` when a cell
+    is full.
+    """
+    n = positions.shape[0]
+    dim = positions.shape[1]
+    for i in range(n):
+        for k in range(dim):
+            ref[i, k] = positions[i, k]
+    if n_side > 0:
+        cell_count[:] = 0
+        cap = cell_members.shape[1]
+        for q in range(n):
+            i = fill_order[q]
+            c = _cell_of(ref[i], box_length, n_side)
+            if cell_count[c] == cap:
+                return OVERFLOW
+            cell_members[c, cell_count[c]] = i
+            cell_of[i] = c
+            slot[i] = cell_count[c]
+            cell_count[c] += 1
     return 0
 
 
@@ -271,6 +289,19 @@ def _update_particle(
     for m in range(n_candidates):
         old[m] = candidates[m]
     nn[i] = n_candidates
+    _move_reference(i, new_ref, box_length, n_side, ref, cell_members, cell_count, cell_of, slot)
+    return 0
+
+
+@njit(cache=True, inline="always")
+def _move_reference(
+    i: int, new_ref: np.ndarray, box_length: float, n_side: int, ref: np.ndarray, cell_members: np.ndarray,
+    cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """Set particle i's reference to ``new_ref`` and move i to its new cell (last step of :func:`_update_particle`).
+
+    The cell's last member takes i's slot; the new cell has room (:func:`_update_particle` checked it).
+    """
     for k in range(new_ref.shape[0]):
         ref[i, k] = new_ref[k]
     if n_side > 0:
@@ -286,7 +317,6 @@ def _update_particle(
             slot[i] = cell_count[c_new]
             cell_count[c_new] += 1
             cell_of[i] = c_new
-    return 0
 
 
 @dataclass
