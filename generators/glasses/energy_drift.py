@@ -61,8 +61,9 @@ class EnergyDrift:
         return self.low <= 0.0 <= self.high
 
 
-def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, n_blocks: int = 10,
-                 confidence: float = 0.95) -> EnergyDrift:
+def energy_drift(
+    sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, n_blocks: int = 10, confidence: float = 0.95
+) -> EnergyDrift:
     """The drift of V/N over the last ``fraction`` of a trace (module docstring).
 
     Parameters
@@ -109,9 +110,17 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
 
     quantile = float(scipy.stats.t.ppf(0.5 + confidence / 2.0, dof))
     drift, stderr = slope * span, slope_se * span
-    return EnergyDrift(drift=drift, stderr=stderr, low=drift - quantile * stderr, high=drift + quantile * stderr,
-                       first_sweep=float(begin), last_sweep=float(end), mean=float(e.mean()), n_blocks=n_blocks,
-                       confidence=confidence)
+    return EnergyDrift(
+        drift=drift,
+        stderr=stderr,
+        low=drift - quantile * stderr,
+        high=drift + quantile * stderr,
+        first_sweep=float(begin),
+        last_sweep=float(end),
+        mean=float(e.mean()),
+        n_blocks=n_blocks,
+        confidence=confidence,
+    )
 
 
 def _finite_trace(
@@ -157,8 +166,9 @@ def _block_means(
     which = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_blocks - 1)
     counts = np.bincount(which, minlength=n_blocks)
     if np.any(counts == 0):
-        raise ValueError(f"a block of the window holds no record (records per block {counts.tolist()}); "
-                         "use fewer blocks")
+        raise ValueError(
+            f"a block of the window holds no record (records per block {counts.tolist()}); use fewer blocks"
+        )
     centre = np.bincount(which, weights=t, minlength=n_blocks) / counts
     mean_e = np.bincount(which, weights=e, minlength=n_blocks) / counts
     return centre, mean_e

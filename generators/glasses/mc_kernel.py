@@ -81,8 +81,14 @@ def _prefetch(typingctx, array, index):  # type: ignore[no-untyped-def]  # pragm
 
 @njit(cache=True, inline="always")
 def _prefetch_particle(
-    i: int, pos: np.ndarray, ref: np.ndarray, pe: np.ndarray, sizes: np.ndarray, species: np.ndarray,
-    nn: np.ndarray, nbr: np.ndarray,
+    i: int,
+    pos: np.ndarray,
+    ref: np.ndarray,
+    pe: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    nn: np.ndarray,
+    nbr: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Prefetch what a move of particle i reads first: position, reference, energy, size, species, list row."""
     _prefetch(pos, i)
@@ -97,15 +103,49 @@ def _prefetch_particle(
 # --------------------------------------------------------------------------- the compiled loop
 @njit(cache=True, error_model="numpy")
 def _mc_moves(
-    start: int, particle: np.ndarray, partner: np.ndarray, is_swap: np.ndarray, direction: np.ndarray,
-    threshold: np.ndarray, step: float, skin: float, pos: np.ndarray, disp: np.ndarray, sizes: np.ndarray,
-    species: np.ndarray, box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray,
-    nonnegative: bool, size_min: float, size_max: float, list_range: float, n_side: int, reach: int,
+    start: int,
+    particle: np.ndarray,
+    partner: np.ndarray,
+    is_swap: np.ndarray,
+    direction: np.ndarray,
+    threshold: np.ndarray,
+    step: float,
+    skin: float,
+    pos: np.ndarray,
+    disp: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    box_length: float,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    nonnegative: bool,
+    size_min: float,
+    size_max: float,
+    list_range: float,
+    n_side: int,
+    reach: int,
     ref: np.ndarray,
-    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray,
-    slot: np.ndarray, mark: np.ndarray, scratch: np.ndarray, work: np.ndarray, pe: np.ndarray, phi_a: np.ndarray,
-    phi_b: np.ndarray, stats: np.ndarray, energy: np.ndarray, move_offset: int,
-    record_moves: int, trace: np.ndarray, since_fresh: int, bound: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
+    mark: np.ndarray,
+    scratch: np.ndarray,
+    work: np.ndarray,
+    pe: np.ndarray,
+    phi_a: np.ndarray,
+    phi_b: np.ndarray,
+    stats: np.ndarray,
+    energy: np.ndarray,
+    move_offset: int,
+    record_moves: int,
+    trace: np.ndarray,
+    since_fresh: int,
+    bound: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Attempt moves ``start``… of a batch; return the index reached (batch length when done).
 
@@ -196,8 +236,7 @@ def _mc_moves(
             for a in range(dim):
                 dx = _image(pos[j, a] - pos[i, a], box_length, half)
                 r2 += dx * dx
-            phi_ij = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order,
-                                  tables)
+            phi_ij = _pair_energy(r2, sizes[i], sizes[j], species[i], species[j], kind, exponent, order, tables)
             e_old = pe[i] + pe[j] - 2.0 * phi_ij
             stop = e_old + thr if nonnegative else inf
             s_i = sizes[i]
@@ -219,13 +258,53 @@ def _mc_moves(
                     continue
                 # i's exact sum may stop as soon as it rules out acceptance together with j's bound
                 stop_i = min(stop, stop - (low_j - slack))
-            e_new = _particle_energy(pos, i, s_j, t_j, j, nbr, i, nn[i], pos, sizes, species, box_length,
-                                     kind, exponent, order, tables, stop_i, phi_a, True, r2_a)
+            e_new = _particle_energy(
+                pos,
+                i,
+                s_j,
+                t_j,
+                j,
+                nbr,
+                i,
+                nn[i],
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                stop_i,
+                phi_a,
+                True,
+                r2_a,
+            )
             if e_new > stop_i:
                 continue
             # j's own partner i still carries size s_i in ``sizes``: skipped
-            e_new_j = _particle_energy(pos, j, s_i, t_i, i, nbr, j, nn[j], pos, sizes, species, box_length,
-                                       kind, exponent, order, tables, stop - e_new, phi_b, True, r2_b)
+            e_new_j = _particle_energy(
+                pos,
+                j,
+                s_i,
+                t_i,
+                i,
+                nbr,
+                j,
+                nn[j],
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                stop - e_new,
+                phi_b,
+                True,
+                r2_b,
+            )
             d_e = e_new + e_new_j - e_old
             if not d_e <= thr:
                 continue
@@ -233,10 +312,12 @@ def _mc_moves(
             energy[0] += d_e
             # neighbours' sums: φ(new) − φ(old), the old terms with the old sizes
             # (from the distances kept by the trial sums: the same r², so the same old terms)
-            old_i = _terms_from_r2(r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables,
-                                   phi_a, pe)
-            old_j = _terms_from_r2(r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables,
-                                   phi_b, pe)
+            old_i = _terms_from_r2(
+                r2_a, s_i, t_i, j, nbr, i, nn[i], sizes, species, kind, exponent, order, tables, phi_a, pe
+            )
+            old_j = _terms_from_r2(
+                r2_b, s_j, t_j, i, nbr, j, nn[j], sizes, species, kind, exponent, order, tables, phi_b, pe
+            )
             pe[i] = e_new + phi_ij
             pe[j] = e_new_j + phi_ij
             sizes[i] = s_j
@@ -265,18 +346,87 @@ def _mc_moves(
         far = far2 > limit2
         if far:
             stats[5] += 1
-            n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
-                             stencil, scratch[0], dist2)
-            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, scratch, 0, n_cand, pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+            n_cand = _gather(
+                trial[0],
+                i,
+                ref,
+                box_length,
+                range2,
+                n_side,
+                reach,
+                cell_members,
+                cell_count,
+                stencil,
+                scratch[0],
+                dist2,
+            )
+            e_new = _particle_energy(
+                trial,
+                0,
+                sizes[i],
+                species[i],
+                -1,
+                scratch,
+                0,
+                n_cand,
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                stop,
+                phi_a,
+                False,
+                r2_a,
+            )
         elif dim == 3:
             n_cand = 0
-            e_new = _trial_energy_3d(trial, i, sizes[i], species[i], nbr, nn[i], pos, sizes, species, box_length,
-                                     kind, exponent, order, tables, stop, phi_a, r2_b)
+            e_new = _trial_energy_3d(
+                trial,
+                i,
+                sizes[i],
+                species[i],
+                nbr,
+                nn[i],
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                stop,
+                phi_a,
+                r2_b,
+            )
         else:
             n_cand = 0
-            e_new = _particle_energy(trial, 0, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, stop, phi_a, False, r2_a)
+            e_new = _particle_energy(
+                trial,
+                0,
+                sizes[i],
+                species[i],
+                -1,
+                nbr,
+                i,
+                nn[i],
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                stop,
+                phi_a,
+                False,
+                r2_a,
+            )
         d_e = e_new - e_old
         if not d_e <= thr:
             continue
@@ -284,8 +434,28 @@ def _mc_moves(
         energy[0] += d_e
         # neighbours' sums: subtract the old pair terms, add the new ones
         if far:
-            old_i = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species,
-                                     box_length, kind, exponent, order, tables, inf, phi_b, False, r2_a)
+            old_i = _particle_energy(
+                pos,
+                i,
+                sizes[i],
+                species[i],
+                -1,
+                nbr,
+                i,
+                nn[i],
+                pos,
+                sizes,
+                species,
+                box_length,
+                kind,
+                exponent,
+                order,
+                tables,
+                inf,
+                phi_b,
+                False,
+                r2_a,
+            )
             for m in range(nn[i]):
                 pe[nbr[i, m]] -= phi_b[m]
             for m in range(n_cand):
@@ -294,11 +464,13 @@ def _mc_moves(
             # one pass: each listed neighbour appears once, so subtracting its old term and adding its new one
             # in turn rounds exactly as the two passes over the list did
             if dim == 3:
-                old_i = _exchange_from_r2(r2_b, sizes[i], species[i], nbr, i, nn[i], sizes, species, kind, exponent,
-                                          order, tables, phi_a, pe)
+                old_i = _exchange_from_r2(
+                    r2_b, sizes[i], species[i], nbr, i, nn[i], sizes, species, kind, exponent, order, tables, phi_a, pe
+                )
             else:
-                old_i = _exchange_terms(pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order,
-                                        tables, phi_a, pe)
+                old_i = _exchange_terms(
+                    pos, i, nbr, nn[i], sizes, species, box_length, kind, exponent, order, tables, phi_a, pe
+                )
         pe[i] = e_new
         e_max = max(e_max, e_new, old_i)
         drift = drift_scale * e_max
@@ -312,13 +484,42 @@ def _mc_moves(
                 dr = _image(trial[0, a] - ref[i, a], box_length, half)
                 far2 += dr * dr
             if far2 > renew2:
-                n_cand = _gather(trial[0], i, ref, box_length, range2, n_side, reach, cell_members, cell_count,
-                                 stencil, scratch[0], dist2)
+                n_cand = _gather(
+                    trial[0],
+                    i,
+                    ref,
+                    box_length,
+                    range2,
+                    n_side,
+                    reach,
+                    cell_members,
+                    cell_count,
+                    stencil,
+                    scratch[0],
+                    dist2,
+                )
                 far = True
         if far:
             stats[4] += 1
-            status = _update_particle(i, trial[0], scratch[0], dist2, n_cand, list_range, box_length, n_side, ref,
-                                      nbr, nn, cell_members, cell_count, cell_of, slot, mark, work)
+            status = _update_particle(
+                i,
+                trial[0],
+                scratch[0],
+                dist2,
+                n_cand,
+                list_range,
+                box_length,
+                n_side,
+                ref,
+                nbr,
+                nn,
+                cell_members,
+                cell_count,
+                cell_of,
+                slot,
+                mark,
+                work,
+            )
             if status == OVERFLOW:
                 bound[0] = e_max
                 return -(k + 1)

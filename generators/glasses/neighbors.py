@@ -282,8 +282,18 @@ def _cells_within(
 
 @njit(cache=True)
 def _gather(
-    x: np.ndarray, skip: int, ref: np.ndarray, box_length: float, range2: float, n_side: int, reach: int,
-    cell_members: np.ndarray, cell_count: np.ndarray, stencil: np.ndarray, out: np.ndarray, dist2: np.ndarray,
+    x: np.ndarray,
+    skip: int,
+    ref: np.ndarray,
+    box_length: float,
+    range2: float,
+    n_side: int,
+    reach: int,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    stencil: np.ndarray,
+    out: np.ndarray,
+    dist2: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Indices j ≠ ``skip`` with |x − ref_j| < range into ``out`` (and |x − ref_j|² into ``dist2``).
 
@@ -346,8 +356,15 @@ def _gather(
 
 @njit(cache=True)
 def _pairs_cells(
-    positions: np.ndarray, box_length: float, cutoff: float, n_side: int, reach: int, cell_members: np.ndarray,
-    cell_count: np.ndarray, out_i: np.ndarray, out_j: np.ndarray,
+    positions: np.ndarray,
+    box_length: float,
+    cutoff: float,
+    n_side: int,
+    reach: int,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    out_i: np.ndarray,
+    out_j: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Pairs i < j closer than ``cutoff`` (cells built by the caller); −1 if the output is full."""
     n = positions.shape[0]
@@ -357,8 +374,20 @@ def _pairs_cells(
     dist2 = np.empty(n)
     count = 0
     for i in range(n):
-        found = _gather(positions[i], i, positions, box_length, cutoff * cutoff, n_side, reach, cell_members,
-                        cell_count, stencil, buffer, dist2)
+        found = _gather(
+            positions[i],
+            i,
+            positions,
+            box_length,
+            cutoff * cutoff,
+            n_side,
+            reach,
+            cell_members,
+            cell_count,
+            stencil,
+            buffer,
+            dist2,
+        )
         for m in range(found):
             j = buffer[m]
             if j > i:
@@ -371,8 +400,9 @@ def _pairs_cells(
 
 
 @njit(cache=True)
-def _fill_cells(positions: np.ndarray, box_length: float, n_side: int, cell_members: np.ndarray,
-                cell_count: np.ndarray) -> int:  # pragma: no cover - compiled
+def _fill_cells(
+    positions: np.ndarray, box_length: float, n_side: int, cell_members: np.ndarray, cell_count: np.ndarray
+) -> int:  # pragma: no cover - compiled
     cell_count[:] = 0
     for i in range(positions.shape[0]):
         c = _cell_of(positions[i], box_length, n_side)

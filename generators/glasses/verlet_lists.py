@@ -83,9 +83,18 @@ def _order_into(
 
 @njit(cache=True)
 def verlet_build(
-    positions: np.ndarray, box_length: float, list_range: float, n_side: int, reach: int, ref: np.ndarray,
-    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray,
-    cell_of: np.ndarray, slot: np.ndarray,
+    positions: np.ndarray,
+    box_length: float,
+    list_range: float,
+    n_side: int,
+    reach: int,
+    ref: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Build full Verlet lists and the reference-position cell list from scratch (compiled).
 
@@ -94,15 +103,38 @@ def verlet_build(
 
     Parameters and Returns as :func:`verlet_build_ordered`.
     """
-    return verlet_build_ordered(positions, box_length, list_range, n_side, reach, ref, nbr, nn, cell_members,
-                                cell_count, cell_of, slot, np.arange(positions.shape[0]))
+    return verlet_build_ordered(
+        positions,
+        box_length,
+        list_range,
+        n_side,
+        reach,
+        ref,
+        nbr,
+        nn,
+        cell_members,
+        cell_count,
+        cell_of,
+        slot,
+        np.arange(positions.shape[0]),
+    )
 
 
 @njit(cache=True)
 def verlet_build_ordered(
-    positions: np.ndarray, box_length: float, list_range: float, n_side: int, reach: int, ref: np.ndarray,
-    nbr: np.ndarray, nn: np.ndarray, cell_members: np.ndarray, cell_count: np.ndarray,
-    cell_of: np.ndarray, slot: np.ndarray, fill_order: np.ndarray,
+    positions: np.ndarray,
+    box_length: float,
+    list_range: float,
+    n_side: int,
+    reach: int,
+    ref: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
+    fill_order: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Build full Verlet lists and the reference-position cell list from scratch, cells filled in a given order.
 
@@ -140,8 +172,10 @@ def verlet_build_ordered(
     """
     n = positions.shape[0]
     dim = positions.shape[1]
-    if _place_references(positions, box_length, n_side, ref, cell_members, cell_count, cell_of, slot,
-                         fill_order) == OVERFLOW:
+    if (
+        _place_references(positions, box_length, n_side, ref, cell_members, cell_count, cell_of, slot, fill_order)
+        == OVERFLOW
+    ):
         return OVERFLOW
     stencil = np.empty(5**dim, dtype=np.int64)
     # gather into room for every particle (the branch-free path of _gather), order, then copy: the same list
@@ -151,8 +185,9 @@ def verlet_build_ordered(
     capacity = nbr.shape[1]
     range2 = list_range * list_range
     for i in range(n):
-        count = _gather(ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, found,
-                        dist2)
+        count = _gather(
+            ref[i], i, ref, box_length, range2, n_side, reach, cell_members, cell_count, stencil, found, dist2
+        )
         if count < 0 or count > capacity:
             return OVERFLOW
         _order_into(found, dist2, count, range2, work)
@@ -164,8 +199,15 @@ def verlet_build_ordered(
 
 @njit(cache=True)
 def _place_references(
-    positions: np.ndarray, box_length: float, n_side: int, ref: np.ndarray, cell_members: np.ndarray,
-    cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, fill_order: np.ndarray,
+    positions: np.ndarray,
+    box_length: float,
+    n_side: int,
+    ref: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
+    fill_order: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Copy ``positions`` into ``ref`` and put the particles into their cells in ``fill_order`` (compiled).
 
@@ -194,10 +236,22 @@ def _place_references(
 
 @njit(cache=True)
 def verlet_update_particle(
-    i: int, new_ref: np.ndarray, candidates: np.ndarray, dist2: np.ndarray, n_candidates: int,
-    list_range: float, box_length: float, n_side: int, ref: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
+    i: int,
+    new_ref: np.ndarray,
+    candidates: np.ndarray,
+    dist2: np.ndarray,
+    n_candidates: int,
+    list_range: float,
+    box_length: float,
+    n_side: int,
+    ref: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
     cell_members: np.ndarray,
-    cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, mark: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
+    mark: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """Move particle i's reference to ``new_ref`` and renew the pairs that involve i (compiled).
 
@@ -226,16 +280,45 @@ def verlet_update_particle(
         0, or :data:`OVERFLOW` (nothing changed) when i's list or the list of
         a new neighbour j would exceed the capacity.
     """
-    return _update_particle(i, new_ref, candidates, dist2, n_candidates, list_range, box_length, n_side, ref, nbr, nn,
-                            cell_members, cell_count, cell_of, slot, mark,
-                            np.empty((3, max(n_candidates, 17)), dtype=np.int64))
+    return _update_particle(
+        i,
+        new_ref,
+        candidates,
+        dist2,
+        n_candidates,
+        list_range,
+        box_length,
+        n_side,
+        ref,
+        nbr,
+        nn,
+        cell_members,
+        cell_count,
+        cell_of,
+        slot,
+        mark,
+        np.empty((3, max(n_candidates, 17)), dtype=np.int64),
+    )
 
 
 @njit(cache=True)
 def _update_particle(
-    i: int, new_ref: np.ndarray, candidates: np.ndarray, dist2: np.ndarray, n_candidates: int,
-    list_range: float, box_length: float, n_side: int, ref: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
-    cell_members: np.ndarray, cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray, mark: np.ndarray,
+    i: int,
+    new_ref: np.ndarray,
+    candidates: np.ndarray,
+    dist2: np.ndarray,
+    n_candidates: int,
+    list_range: float,
+    box_length: float,
+    n_side: int,
+    ref: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
+    mark: np.ndarray,
     work: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """:func:`verlet_update_particle` with caller-provided sort scratch ``work`` (3, ≥ max(n_candidates, 17)) int64.
@@ -295,8 +378,15 @@ def _update_particle(
 
 @njit(cache=True, inline="always")
 def _move_reference(
-    i: int, new_ref: np.ndarray, box_length: float, n_side: int, ref: np.ndarray, cell_members: np.ndarray,
-    cell_count: np.ndarray, cell_of: np.ndarray, slot: np.ndarray,
+    i: int,
+    new_ref: np.ndarray,
+    box_length: float,
+    n_side: int,
+    ref: np.ndarray,
+    cell_members: np.ndarray,
+    cell_count: np.ndarray,
+    cell_of: np.ndarray,
+    slot: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Set particle i's reference to ``new_ref`` and move i to its new cell (last step of :func:`_update_particle`).
 
@@ -382,7 +472,12 @@ class VerletList:
 
     @classmethod
     def build(
-        cls, positions: np.ndarray, box_length: float, cutoff: float, skin: float, capacity: int | None = None,
+        cls,
+        positions: np.ndarray,
+        box_length: float,
+        cutoff: float,
+        skin: float,
+        capacity: int | None = None,
         fill_order: np.ndarray | None = None,
     ) -> VerletList:
         """Lists for ``positions`` (shape (N, d), d = 2 or 3) in a box of side L ≥ 2 r_c.
@@ -402,12 +497,18 @@ class VerletList:
         capacity = capacity or _list_capacity(box_length, list_range, n, dim)
         cell_cap = _cell_capacity(box_length, n_side, n, dim)
         vl = cls(
-            box_length=float(box_length), cutoff=float(cutoff), skin=float(skin), n_side=n_side, reach=reach,
-            ref=np.empty((n, dim)), neighbors=np.empty((n, max(1, capacity)), dtype=INDEX),
+            box_length=float(box_length),
+            cutoff=float(cutoff),
+            skin=float(skin),
+            n_side=n_side,
+            reach=reach,
+            ref=np.empty((n, dim)),
+            neighbors=np.empty((n, max(1, capacity)), dtype=INDEX),
             counts=np.zeros(n, dtype=INDEX),
             cell_members=np.empty((max(1, n_side**dim), cell_cap), dtype=INDEX),
             cell_count=np.zeros(max(1, n_side**dim), dtype=INDEX),
-            cell_of=np.zeros(n, dtype=INDEX), slot=np.zeros(n, dtype=INDEX),
+            cell_of=np.zeros(n, dtype=INDEX),
+            slot=np.zeros(n, dtype=INDEX),
             fill_order=np.arange(n) if fill_order is None else np.ascontiguousarray(fill_order, dtype=np.int64),
         )
         vl.rebuild(wrapped)
@@ -420,8 +521,19 @@ class VerletList:
         while True:
             order = np.arange(n) if self.fill_order is None else self.fill_order
             status = verlet_build_ordered(
-                positions, self.box_length, self.list_range, self.n_side, self.reach, self.ref, self.neighbors,
-                self.counts, self.cell_members, self.cell_count, self.cell_of, self.slot, order,
+                positions,
+                self.box_length,
+                self.list_range,
+                self.n_side,
+                self.reach,
+                self.ref,
+                self.neighbors,
+                self.counts,
+                self.cell_members,
+                self.cell_count,
+                self.cell_of,
+                self.slot,
+                order,
             )
             if status == 0:
                 self.n_builds += 1
