@@ -61,8 +61,9 @@ class EnergyDrift:
         return self.low <= 0.0 <= self.high
 
 
-def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, n_blocks: int = 10,
-                 confidence: float = 0.95) -> EnergyDrift:
+def energy_drift(
+    sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, n_blocks: int = 10, confidence: float = 0.95
+) -> EnergyDrift:
     """The drift of V/N over the last ``fraction`` of a trace (module docstring).
 
     Parameters
@@ -95,6 +96,37 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
     >>> round(d.drift, 6), d.consistent_with_zero
     (-0.005, False)
     """
+    t, e = _finite_trace(sweeps, energy, fraction, n_blocks)
+    t, e, begin, end = _window(t, e, fraction, n_blocks)
+    centre, mean_e = _block_means(t, e, begin, end, n_blocks)
+    x = centre - centre.mean()
+    sxx = float(np.sum(x**2))
+    slope = float(np.sum(x * (mean_e - mean_e.mean())) / sxx)
+    residual = mean_e - mean_e.mean() - slope * x
+    dof = n_blocks - 2
+    slope_se = float(np.sqrt(np.sum(residual**2) / dof / sxx))
+    span = float(end - begin)
+    import scipy.stats  # here, not at the top: importing vdosbench.generators (each worker does) skips scipy.stats
+
+    quantile = float(scipy.stats.t.ppf(0.5 + confidence / 2.0, dof))
+    drift, stderr = slope * span, slope_se * span
+    return EnergyDrift(
+        drift=drift,
+        stderr=stderr,
+        low=drift - quantile * stderr,
+        high=drift + quantile * stderr,
+        first_sweep=float(begin),
+        last_sweep=float(end),
+        mean=float(e.mean()),
+        n_blocks=n_blocks,
+        confidence=confidence,
+    )
+
+
+def _finite_trace(
+    sweeps: np.ndarray, energy: np.ndarray, fraction: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The finite records of the trace as float64 (t, e), after checking the arguments of :func:`energy_drift`."""
     t = np.asarray(sweeps, dtype=np.float64)
     e = np.asarray(energy, dtype=np.float64)
     if t.shape != e.shape or t.ndim != 1:
@@ -107,6 +139,13 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
     t, e = t[keep], e[keep]
     if t.size == 0:
         raise ValueError("the energy trace has no finite record; was Monte Carlo run?")
+    return t, e
+
+
+def _window(
+    t: np.ndarray, e: np.ndarray, fraction: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """The records of the last ``fraction`` of the sweep range and its first and last sweep (begin, end)."""
     end = t[-1]
     begin = end - fraction * (end - t[0])
     window = t >= begin
@@ -116,25 +155,20 @@ def energy_drift(sweeps: np.ndarray, energy: np.ndarray, fraction: float = 0.5, 
             f"the last {fraction:g} of the trace holds {t.size} records, fewer than 2 per block for "
             f"{n_blocks} blocks; record the energy more often (record_every) or use fewer blocks"
         )
+    return t, e, begin, end
+
+
+def _block_means(
+    t: np.ndarray, e: np.ndarray, begin: float, end: float, n_blocks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean sweep and mean V/N of each of ``n_blocks`` equal-length blocks of [begin, end]."""
     edges = np.linspace(begin, end, n_blocks + 1)
     which = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, n_blocks - 1)
     counts = np.bincount(which, minlength=n_blocks)
     if np.any(counts == 0):
-        raise ValueError(f"a block of the window holds no record (records per block {counts.tolist()}); "
-                         "use fewer blocks")
+        raise ValueError(
+            f"a block of the window holds no record (records per block {counts.tolist()}); use fewer blocks"
+        )
     centre = np.bincount(which, weights=t, minlength=n_blocks) / counts
     mean_e = np.bincount(which, weights=e, minlength=n_blocks) / counts
-    x = centre - centre.mean()
-    sxx = float(np.sum(x**2))
-    slope = float(np.sum(x * (mean_e - mean_e.mean())) / sxx)
-    residual = mean_e - mean_e.mean() - slope * x
-    dof = n_blocks - 2
-    slope_se = float(np.sqrt(np.sum(residual**2) / dof / sxx))
-    span = float(end - begin)
-    import scipy.stats  # here, not at the top: importing vdosbench.generators (each worker does) skips scipy.stats
-
-    quantile = float(scipy.stats.t.ppf(0.5 + confidence / 2.0, dof))
-    drift, stderr = slope * span, slope_se * span
-    return EnergyDrift(drift=drift, stderr=stderr, low=drift - quantile * stderr, high=drift + quantile * stderr,
-                       first_sweep=float(begin), last_sweep=float(end), mean=float(e.mean()), n_blocks=n_blocks,
-                       confidence=confidence)
+    return centre, mean_e

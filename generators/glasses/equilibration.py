@@ -149,9 +149,17 @@ def calibrate_step(
     tried = []
     for _ in range(int(iterations)):
         step = float(np.exp(0.5 * (lo + hi)))
-        settings = MCSettings(temperature=temperature, n_sweeps=sweeps_per_trial, step=step, p_swap=p_swap,
-                              skin=skin, record_every=sweeps_per_trial)
-        acc = float(run_swap_mc(positions, box_length, sizes, species, potential, settings, rng).acceptance_displacement)
+        settings = MCSettings(
+            temperature=temperature,
+            n_sweeps=sweeps_per_trial,
+            step=step,
+            p_swap=p_swap,
+            skin=skin,
+            record_every=sweeps_per_trial,
+        )
+        acc = float(
+            run_swap_mc(positions, box_length, sizes, species, potential, settings, rng).acceptance_displacement
+        )
         tried.append((step, acc))
         if acc > target:
             lo = np.log(step)  # accepted too often: larger steps
@@ -216,14 +224,30 @@ def _checked_waits(n_segments: int, max_segment_sweeps: int, waits: Sequence[int
 
 
 def _wait(
-    pos: np.ndarray, box_length: float, sz: np.ndarray, sp: np.ndarray, potential: PairPotential, temperature: float,
-    rng: np.random.Generator, wait: int, step: float, p_swap: float, skin: float, record_every: int,
+    pos: np.ndarray,
+    box_length: float,
+    sz: np.ndarray,
+    sp: np.ndarray,
+    potential: PairPotential,
+    temperature: float,
+    rng: np.random.Generator,
+    wait: int,
+    step: float,
+    p_swap: float,
+    skin: float,
+    record_every: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """The configuration after ``wait`` sweeps and their mean energy (unchanged and NaN when ``wait`` is 0)."""
     if not wait:
         return pos, sz, sp, float("nan")
-    settings = MCSettings(temperature=temperature, n_sweeps=wait, step=step, p_swap=p_swap, skin=skin,
-                          record_every=min(record_every, wait))
+    settings = MCSettings(
+        temperature=temperature,
+        n_sweeps=wait,
+        step=step,
+        p_swap=p_swap,
+        skin=skin,
+        record_every=min(record_every, wait),
+    )
     run = run_swap_mc(pos, box_length, sz, sp, potential, settings, rng)
     return run.positions, run.sizes, run.species, float(np.mean(run.energy_trace[1:]))
 
@@ -286,27 +310,101 @@ def relaxation_segments(
     Segments
     """
     waits = _checked_waits(n_segments, max_segment_sweeps, waits)
-    pos, sz, sp = np.asarray(positions, float), np.asarray(sizes, float), np.asarray(species)
+    chain = _Chain(box_length, potential, temperature, rng, step, p_swap, skin, q, stop_below, record_every)
     frames = log_spaced_sweeps(int(max_segment_sweeps), per_decade)
-    rows, wait_energy = [], []
-    t = int(start_sweep)
+    state = (np.asarray(positions, float), np.asarray(sizes, float), np.asarray(species))
+    rows, wait_energy, t = [], [], int(start_sweep)
     for wait in waits:
-        pos, sz, sp, energy = _wait(pos, box_length, sz, sp, potential, temperature, rng, wait, step, p_swap, skin,
-                                    record_every)
+        state, energy, row = chain.segment(state, wait, frames, t)
         wait_energy.append(energy)
-        t += wait
-        traj = mc_trajectory(pos, box_length, sz, sp, potential, temperature, frames, rng, step=step, skin=skin,
-                             q=q, stop_below=stop_below, p_swap=p_swap)
-        fs = self_intermediate_scattering(traj.displacements, q)
-        rows.append((t, int(traj.sweeps[-1]), relaxation_time(traj.sweeps, fs), float(fs[-1]),
-                     float(np.mean(traj.energy)), traj.acceptance, (traj.sweeps, fs)))
-        t += int(traj.sweeps[-1])
-        pos, sz, sp = traj.positions, traj.sizes, traj.species
+        rows.append(row)
+        t = row[0] + row[1]
+    return _segments(rows, state, waits, wait_energy)
+
+
+_State = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """The model and Monte Carlo settings of a :func:`relaxation_segments` chain, fixed for all its segments."""
+
+    box_length: float
+    potential: PairPotential
+    temperature: float
+    rng: np.random.Generator
+    step: float
+    p_swap: float
+    skin: float
+    q: float
+    stop_below: float | None
+    record_every: int
+
+    def segment(self, state: _State, wait: int, frames: np.ndarray, t: int) -> tuple[_State, float, tuple]:
+        """Wait ``wait`` sweeps from chain sweep ``t``, then follow F_s over one segment.
+
+        Returns the new (positions, sizes, species), the wait's mean energy and the segment's row (start sweep,
+        length, τ_α, final F_s, mean energy, acceptance, (sweeps, F_s)).
+        """
+        pos, sz, sp, energy = _wait(
+            state[0],
+            self.box_length,
+            state[1],
+            state[2],
+            self.potential,
+            self.temperature,
+            self.rng,
+            wait,
+            self.step,
+            self.p_swap,
+            self.skin,
+            self.record_every,
+        )
+        traj = mc_trajectory(
+            pos,
+            self.box_length,
+            sz,
+            sp,
+            self.potential,
+            self.temperature,
+            frames,
+            self.rng,
+            step=self.step,
+            skin=self.skin,
+            q=self.q,
+            stop_below=self.stop_below,
+            p_swap=self.p_swap,
+        )
+        fs = self_intermediate_scattering(traj.displacements, self.q)
+        row = (
+            t + wait,
+            int(traj.sweeps[-1]),
+            relaxation_time(traj.sweeps, fs),
+            float(fs[-1]),
+            float(np.mean(traj.energy)),
+            traj.acceptance,
+            (traj.sweeps, fs),
+        )
+        return (traj.positions, traj.sizes, traj.species), energy, row
+
+
+def _segments(rows: list[tuple], state: _State, waits: list[int], wait_energy: list[float]) -> Segments:
+    """The :class:`Segments` of the rows of :meth:`_Chain.segment` and the chain's final state."""
     starts, lengths, taus, ends, energies, accs, curves = (list(c) for c in zip(*rows))
+    pos, sz, sp = state
     return Segments(
-        start_sweep=np.asarray(starts, np.int64), length=np.asarray(lengths, np.int64), tau_alpha=np.asarray(taus),
-        fs_end=np.asarray(ends), mean_energy=np.asarray(energies), acceptance=np.asarray(accs), curves=curves,
-        positions=pos, sizes=sz, species=sp, wait=np.asarray(waits, np.int64), wait_energy=np.asarray(wait_energy),
+        start_sweep=np.asarray(starts, np.int64),
+        length=np.asarray(lengths, np.int64),
+        tau_alpha=np.asarray(taus),
+        fs_end=np.asarray(ends),
+        mean_energy=np.asarray(energies),
+        acceptance=np.asarray(accs),
+        curves=curves,
+        positions=pos,
+        sizes=sz,
+        species=sp,
+        wait=np.asarray(waits, np.int64),
+        wait_energy=np.asarray(wait_energy),
     )
 
 

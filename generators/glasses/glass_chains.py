@@ -194,9 +194,18 @@ StructureFunction = Callable[
 ]
 
 
-def dense_structure(glass: GlassParams, start: Configuration, liquid: Configuration, energy_trace: np.ndarray,
-                    acceptance_displacement: float, acceptance_swap: float, seed: np.random.SeedSequence,
-                    sample: int, mc_seconds: float, generator: str = "soft_spheres_equilibrated") -> xr.Dataset:
+def dense_structure(
+    glass: GlassParams,
+    start: Configuration,
+    liquid: Configuration,
+    energy_trace: np.ndarray,
+    acceptance_displacement: float,
+    acceptance_swap: float,
+    seed: np.random.SeedSequence,
+    sample: int,
+    mc_seconds: float,
+    generator: str = "soft_spheres_equilibrated",
+) -> xr.Dataset:
     """The seed-literal analysis of one configuration (:func:`~.glass_pipeline.inherent_sample`: quench, dense
     spectrum, stresses) as a one-sample dataset; ``mc_seconds`` is not recorded."""
     sample_ = inherent_sample(glass, start, liquid, energy_trace, acceptance_displacement, acceptance_swap)
@@ -209,15 +218,51 @@ def _equilibrated_parent(
     """The chain's parent liquid: overlaps removed, a short pre-run, the step calibrated, then equilibrated."""
     g = p.glass
     box = start.box_length
-    pre = run_swap_mc(remove_overlaps(start, pot), box, start.sizes, start.species, pot,
-                      MCSettings(temperature=g.parent_temperature, n_sweeps=PRE_SWEEPS, step=PRE_STEP,
-                                 p_swap=g.p_swap, skin=g.mc_skin, record_every=PRE_SWEEPS), rng)
-    cal = calibrate_step(pre.positions, box, pre.sizes, pre.species, pot, g.parent_temperature, rng,
-                         target=p.target_acceptance, p_swap=g.p_swap, skin=g.mc_skin)
+    pre = run_swap_mc(
+        remove_overlaps(start, pot),
+        box,
+        start.sizes,
+        start.species,
+        pot,
+        MCSettings(
+            temperature=g.parent_temperature,
+            n_sweeps=PRE_SWEEPS,
+            step=PRE_STEP,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=PRE_SWEEPS,
+        ),
+        rng,
+    )
+    cal = calibrate_step(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        g.parent_temperature,
+        rng,
+        target=p.target_acceptance,
+        p_swap=g.p_swap,
+        skin=g.mc_skin,
+    )
     glass = dataclasses.replace(g, n_sweeps=p.equilibration_sweeps - p.spacing_sweeps, mc_step=cal.step)
-    mc = run_swap_mc(pre.positions, box, pre.sizes, pre.species, pot,
-                     MCSettings(temperature=g.parent_temperature, n_sweeps=glass.n_sweeps, step=cal.step,
-                                p_swap=g.p_swap, skin=g.mc_skin, record_every=g.record_every), rng)
+    mc = run_swap_mc(
+        pre.positions,
+        box,
+        pre.sizes,
+        pre.species,
+        pot,
+        MCSettings(
+            temperature=g.parent_temperature,
+            n_sweeps=glass.n_sweeps,
+            step=cal.step,
+            p_swap=g.p_swap,
+            skin=g.mc_skin,
+            record_every=g.record_every,
+        ),
+        rng,
+    )
     return mc, cal, glass
 
 
@@ -269,6 +314,37 @@ def glass_chain(
     >>> [int(p["mc_sweep"].item()) for p in parts], check(parts[0])
     ([230, 240], None)
     """
+    p, seq, first_sample, structure = _chain_inputs(params, seed, first_sample, generator, glass_type, structure)
+    rng = np.random.default_rng(child_seed(seq, 1))
+    clock = time.perf_counter()
+    start, pot = start_configuration(p.glass, seq), p.glass.pair_potential
+    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
+    trace, swap_acceptance = np.asarray(mc.energy_trace, float), float(mc.acceptance_swap)
+    state, t, out = (mc.positions, mc.sizes, mc.species), PRE_SWEEPS + glass.n_sweeps, []
+    for j in range(p.chain_samples):
+        seg = _next_segment(state, start.box_length, pot, p, cal.step, rng, t)
+        state, t = (seg.positions, seg.sizes, seg.species), t + p.spacing_sweeps
+        liquid = Configuration(seg.positions, start.box_length, seg.sizes, seg.species)
+        mc_seconds = time.perf_counter() - clock
+        acceptance = float(seg.acceptance[0])
+        ds = structure(glass, start, liquid, trace, acceptance, swap_acceptance, seq, first_sample + j, mc_seconds)
+        clock = time.perf_counter()
+        out.append(_with_chain_record(ds, p, first_sample // p.chain_samples, t, cal.step, seg, liquid))
+    return out
+
+
+def _chain_inputs(
+    params: Mapping[str, Any] | ChainParams,
+    seed: np.random.SeedSequence | int,
+    first_sample: int,
+    generator: str,
+    glass_type: type[GlassParams],
+    structure: StructureFunction | None,
+) -> tuple[ChainParams, np.random.SeedSequence, int, StructureFunction]:
+    """:func:`glass_chain`'s checked inputs: its settings, seed sequence, first sample and structure function.
+
+    Raises ValueError when ``first_sample`` is not a non-negative multiple of ``chain_samples``.
+    """
     p = params if isinstance(params, ChainParams) else ChainParams.from_mapping(params, glass_type)
     if structure is None:
         structure = functools.partial(dense_structure, generator=generator)
@@ -277,33 +353,42 @@ def glass_chain(
     k = p.chain_samples
     if first_sample % k:
         raise ValueError(f"first_sample = {first_sample} is not a multiple of chain_samples = {k}")
+    return p, seq, first_sample, structure
+
+
+def _next_segment(
+    state: tuple[np.ndarray, np.ndarray, np.ndarray],
+    box: float,
+    pot: PairPotential,
+    p: ChainParams,
+    step: float,
+    rng: np.random.Generator,
+    t: int,
+) -> Segments:
+    """The next ``spacing_sweeps`` of the chain from ``state`` at chain sweep ``t`` (one segment, run to its cap)."""
     g = p.glass
-    pot = g.pair_potential
-    rng = np.random.default_rng(child_seed(seq, 1))
-    clock = time.perf_counter()
-    start = start_configuration(g, seq)
-    box = start.box_length
-    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
-    state = (mc.positions, mc.sizes, mc.species)
-    t = PRE_SWEEPS + glass.n_sweeps
-    out = []
-    for j in range(k):
-        seg = relaxation_segments(state[0], box, state[1], state[2], pot, g.parent_temperature, p.fs_wavenumber, rng,
-                                  n_segments=1, max_segment_sweeps=p.spacing_sweeps, step=cal.step,
-                                  p_swap=g.p_swap, skin=g.mc_skin, stop_below=None, start_sweep=t)
-        state = (seg.positions, seg.sizes, seg.species)
-        t += p.spacing_sweeps
-        liquid = Configuration(seg.positions, box, seg.sizes, seg.species)
-        mc_seconds = time.perf_counter() - clock
-        ds = structure(glass, start, liquid, np.asarray(mc.energy_trace, float), float(seg.acceptance[0]),
-                       float(mc.acceptance_swap), seq, first_sample + j, mc_seconds)
-        clock = time.perf_counter()
-        out.append(_with_chain_record(ds, p, first_sample // k, t, cal.step, seg, liquid))
-    return out
+    return relaxation_segments(
+        state[0],
+        box,
+        state[1],
+        state[2],
+        pot,
+        g.parent_temperature,
+        p.fs_wavenumber,
+        rng,
+        n_segments=1,
+        max_segment_sweeps=p.spacing_sweeps,
+        step=step,
+        p_swap=g.p_swap,
+        skin=g.mc_skin,
+        stop_below=None,
+        start_sweep=t,
+    )
 
 
-def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, step: float, seg: Segments,
-                       liquid: Configuration) -> xr.Dataset:
+def _with_chain_record(
+    ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, step: float, seg: Segments, liquid: Configuration
+) -> xr.Dataset:
     """Add the per-sample chain variables and replace the Monte Carlo attributes by the chain's."""
     one = {"units": "1"}
     d = p.glass.dimension
@@ -317,17 +402,38 @@ def _with_chain_record(ds: xr.Dataset, p: ChainParams, chain: int, sweep: int, s
         "chain": (np.int64(chain), {"long_name": "Monte Carlo chain the structure was taken from", **one}),
         "mc_sweep": (np.int64(sweep), {"long_name": "chain time of the quenched configuration (sweeps)", **one}),
         "mc_step": (step, {"long_name": "displacement length |dr| calibrated for the chain", "units": "a"}),
-        "segment_tau_alpha": (tau, {"long_name": "tau_alpha (F_s(q, t) = 1/e) over the segment before the "
-                                    "structure, swap dynamics (NaN: F_s stayed above 1/e)", **one}),
-        "segment_fs_end": (float(seg.fs_end[0]), {"long_name": "F_s(q, t) at the end of that segment "
-                                                  "(decorrelation from the previous structure)", **one}),
-        "segment_mean_energy": (float(seg.mean_energy[0]), {"long_name": "mean V/N over that segment",
-                                                            "units": "epsilon"}),
-        "crystalline_particles": (np.int64(crystal), {"long_name": "particles with >= 8 q6-connected neighbours "
-                                                      "(ten Wolde) in the configuration quenched; -1: not "
-                                                      "measured (d = 2, Lennard-Jones, or a box below 2.8 a_max)", **one}),
-        "size_neighbour_correlation": (size_corr, {"long_name": "correlation of neighbours' diameters in the "
-                                                   "configuration quenched (fractionation check)", **one}),
+        "segment_tau_alpha": (
+            tau,
+            {
+                "long_name": "tau_alpha (F_s(q, t) = 1/e) over the segment before the "
+                "structure, swap dynamics (NaN: F_s stayed above 1/e)",
+                **one,
+            },
+        ),
+        "segment_fs_end": (
+            float(seg.fs_end[0]),
+            {"long_name": "F_s(q, t) at the end of that segment (decorrelation from the previous structure)", **one},
+        ),
+        "segment_mean_energy": (
+            float(seg.mean_energy[0]),
+            {"long_name": "mean V/N over that segment", "units": "epsilon"},
+        ),
+        "crystalline_particles": (
+            np.int64(crystal),
+            {
+                "long_name": "particles with >= 8 q6-connected neighbours "
+                "(ten Wolde) in the configuration quenched; -1: not "
+                "measured (d = 2, Lennard-Jones, or a box below 2.8 a_max)",
+                **one,
+            },
+        ),
+        "size_neighbour_correlation": (
+            size_corr,
+            {
+                "long_name": "correlation of neighbours' diameters in the configuration quenched (fractionation check)",
+                **one,
+            },
+        ),
     }
     ds = ds.assign({name: (("sample",), np.array([value]), attrs) for name, (value, attrs) in per_sample.items()})
     attrs = {k: v for k, v in ds.attrs.items() if k not in ("n_sweeps", "mc_step")}
@@ -415,16 +521,49 @@ def chain_parameters(fs_wavenumber: float = FS_WAVENUMBER) -> tuple[Parameter, .
     7.25
     """
     return (
-        Parameter("equilibration_sweeps", "Monte Carlo sweeps from the step calibration to the first structure",
-                  10_000, units="1", kind="int", minimum=1, note="≥ spacing_sweeps"),
-        Parameter("spacing_sweeps", "Monte Carlo sweeps between consecutive structures of a chain", 2_000,
-                  units="1", kind="int", minimum=1),
-        Parameter("chain_samples", "inherent structures per chain k (the samples must be a multiple of k)", 4,
-                  units="1", kind="int", minimum=1),
-        Parameter("target_acceptance", "displacement acceptance the Monte Carlo step is calibrated to", 0.3,
-                  units="1", minimum=0.0, maximum=1.0, open_minimum=True, open_maximum=True),
-        Parameter("fs_wavenumber", "wavenumber q of the self-intermediate scattering function F_s(q, t)",
-                  fs_wavenumber, units="sigma-1", minimum=0.0, open_minimum=True),
+        Parameter(
+            "equilibration_sweeps",
+            "Monte Carlo sweeps from the step calibration to the first structure",
+            10_000,
+            units="1",
+            kind="int",
+            minimum=1,
+            note="≥ spacing_sweeps",
+        ),
+        Parameter(
+            "spacing_sweeps",
+            "Monte Carlo sweeps between consecutive structures of a chain",
+            2_000,
+            units="1",
+            kind="int",
+            minimum=1,
+        ),
+        Parameter(
+            "chain_samples",
+            "inherent structures per chain k (the samples must be a multiple of k)",
+            4,
+            units="1",
+            kind="int",
+            minimum=1,
+        ),
+        Parameter(
+            "target_acceptance",
+            "displacement acceptance the Monte Carlo step is calibrated to",
+            0.3,
+            units="1",
+            minimum=0.0,
+            maximum=1.0,
+            open_minimum=True,
+            open_maximum=True,
+        ),
+        Parameter(
+            "fs_wavenumber",
+            "wavenumber q of the self-intermediate scattering function F_s(q, t)",
+            fs_wavenumber,
+            units="sigma-1",
+            minimum=0.0,
+            open_minimum=True,
+        ),
     )
 
 
@@ -436,8 +575,9 @@ def chain_cost(params: Mapping[str, Any]) -> float:
     """Estimated seconds of one chain: all its sweeps, then k quenches and spectra
     (:func:`~vdosbench.generators.glasses.cost.glass_task_seconds`: measured rates scaled by sizes)."""
     p = ChainParams.from_mapping(params)
-    return glass_task_seconds(p.glass.n_particles, p.glass.dimension, p.chain_sweeps, p.glass.parent_temperature,
-                              p.chain_samples)
+    return glass_task_seconds(
+        p.glass.n_particles, p.glass.dimension, p.chain_sweeps, p.glass.parent_temperature, p.chain_samples
+    )
 
 
 #: ``soft_spheres_equilibrated``: seed-001 soft spheres, several structures per equilibrated chain.
@@ -465,8 +605,9 @@ LENNARD_JONES_EQUILIBRATED = register(
         version=CHAIN_VERSION,
         make_sample=lennard_jones_chain_sample,
         check_params=check_lennard_jones_chain_params,
-        parameters=glass_parameters((KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False,
-                                    extra=chain_parameters(KA_FS_WAVENUMBER)),
+        parameters=glass_parameters(
+            (KA_T_LOW,), KA_DENSITY, chain=True, soft_spheres=False, extra=chain_parameters(KA_FS_WAVENUMBER)
+        ),
         memory_estimate=lennard_jones_chain_memory,
         description="Kob-Andersen glasses quenched along equilibrated swap-MC chains",
         source="seed 001",
@@ -499,24 +640,39 @@ EQUILIBRATION_TAUS: dict[float, int] = {1.25: 120}
 RECIPE_CHAIN_SAMPLES = 5
 
 
-def _equilibrated_recipe(generator: str, temperature: float, tau: int, n_tau: int, n_samples: int, root_seed: int,
-                         what: str) -> Recipe:
+def _equilibrated_recipe(
+    generator: str, temperature: float, tau: int, n_tau: int, n_samples: int, root_seed: int, what: str
+) -> Recipe:
     """A recipe of ``generator`` at one T*, both tapers: ``n_tau`` τ_α before the first structure, 3 τ_α apart."""
     return Recipe(
-        generator, {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
-        {"n_particles": 1000, "equilibration_sweeps": n_tau * tau, "spacing_sweeps": 3 * tau,
-         "chain_samples": RECIPE_CHAIN_SAMPLES},
-        n_samples=n_samples, root_seed=root_seed,
-        description=(f"equilibrated protocol{what}: N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per "
-                     f"chain, {n_tau} tau_alpha before the first, 3 tau_alpha apart (swap tau_alpha = {tau} sweeps)"),
+        generator,
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [temperature]},
+        {
+            "n_particles": 1000,
+            "equilibration_sweeps": n_tau * tau,
+            "spacing_sweeps": 3 * tau,
+            "chain_samples": RECIPE_CHAIN_SAMPLES,
+        },
+        n_samples=n_samples,
+        root_seed=root_seed,
+        description=(
+            f"equilibrated protocol{what}: N = 1000, m = 2 and inf, {RECIPE_CHAIN_SAMPLES} structures per "
+            f"chain, {n_tau} tau_alpha before the first, 3 tau_alpha apart (swap tau_alpha = {tau} sweeps)"
+        ),
     )
 
 
 def _chain_recipe(ratio: float, n_samples: int, root_seed: int) -> Recipe:
     temperature = T_HIGH if ratio == 7.0 else round(ratio * T_D, 6)
     return _equilibrated_recipe(
-        "soft_spheres_equilibrated", temperature, SWAP_TAU_ALPHA[ratio], EQUILIBRATION_TAUS.get(ratio, 40),
-        n_samples, root_seed, f" at T*/T_d = {ratio:g} (T* = {temperature:g}; issue 14: the s(T*) crossover)")
+        "soft_spheres_equilibrated",
+        temperature,
+        SWAP_TAU_ALPHA[ratio],
+        EQUILIBRATION_TAUS.get(ratio, 40),
+        n_samples,
+        root_seed,
+        f" at T*/T_d = {ratio:g} (T* = {temperature:g}; issue 14: the s(T*) crossover)",
+    )
 
 
 #: Root seed of each T*/T_d's recipe (fixed once a recipe has data: a new temperature gets a new seed).
@@ -540,8 +696,14 @@ _KA_CHAIN_ROOT_SEEDS = {0.45: 1406}
 
 def _ka_chain_recipe(temperature: float, n_samples: int, root_seed: int) -> Recipe:
     return _equilibrated_recipe(
-        "lennard_jones_equilibrated", temperature, KA_SWAP_TAU_ALPHA[temperature], _KA_EQUILIBRATION_TAUS,
-        n_samples, root_seed, f", Kob-Andersen (tapered), density 1.2, T* = {temperature:g} (issue 14 item 5)")
+        "lennard_jones_equilibrated",
+        temperature,
+        KA_SWAP_TAU_ALPHA[temperature],
+        _KA_EQUILIBRATION_TAUS,
+        n_samples,
+        root_seed,
+        f", Kob-Andersen (tapered), density 1.2, T* = {temperature:g} (issue 14 item 5)",
+    )
 
 
 _FULL_KA_CHAIN_RECIPES: dict[str, Recipe] = {

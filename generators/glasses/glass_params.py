@@ -288,7 +288,11 @@ class GlassParams:
 
 
 def glass_parameters(
-    parent_temperatures: Sequence[float], density: float, *, chain: bool = False, soft_spheres: bool = True,
+    parent_temperatures: Sequence[float],
+    density: float,
+    *,
+    chain: bool = False,
+    soft_spheres: bool = True,
     extra: Sequence[Parameter] = (),
 ) -> tuple[Parameter, ...]:
     """The declared parameters of a glass generator (the :class:`GlassParams` fields it takes).
@@ -307,46 +311,132 @@ def glass_parameters(
     soft_spheres
         True: with ``diameter_normalization`` (polydisperse soft spheres only).
     """
-    params = [
-        Parameter("taper_order", "taper order m of the pair potential (-1: T_inf)", (2, INFINITE_ORDER), units="1",
-                  grid=True, kind="int", minimum=0, special=(INFINITE_ORDER,), canonical=canonical_taper_order),
-        Parameter("parent_temperature", "parent temperature T* of the Monte Carlo equilibration",
-                  tuple(parent_temperatures), units="epsilon", grid=True, minimum=0.0, open_minimum=True,
-                  infinite=not chain, note="" if chain else "inf: quench from random positions"),
-        Parameter("n_particles", "number of particles N", 1000, units="1", kind="int", minimum=2,
-                  note="box edge (N/density)^(1/d) > 2 r_c"),
-        Parameter("dimension", "spatial dimension d", 3, units="1", kind="int", minimum=2, maximum=3),
-    ]
+    params = [*_system_parameters(parent_temperatures, chain)]
     if not chain:
-        params += [
-            Parameter("n_sweeps", "Monte Carlo sweeps at T* (N attempted moves each)", 1000, units="1", kind="int",
-                      minimum=0),
-            Parameter("mc_step", "largest Monte Carlo displacement |dr|", 0.2, units="sigma", minimum=0.0,
-                      open_minimum=True),
-        ]
-    params += [
-        Parameter("p_swap", "probability that a Monte Carlo move is a diameter swap", 0.2, units="1", minimum=0.0,
-                  maximum=1.0),
-        Parameter("mc_skin", "Verlet skin of the Monte Carlo neighbour list", 0.6, units="sigma", minimum=0.0,
-                  open_minimum=True),
-        Parameter("record_every", "sweeps between records of the energy trace", 10, units="1", kind="int",
-                  minimum=1),
-        Parameter("force_tolerance", "quench target: largest force max_i |F_i|", 1e-10, units="epsilon/sigma",
-                  minimum=0.0, open_minimum=True),
-        Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 50,
-                  units="1", kind="int", minimum=0),
-        Parameter("vector_modes", "further mode indices whose eigenvectors are kept", [], units="1", kind="ints",
-                  minimum=0, note="< d N"),
-    ]
+        params += _sweep_parameters()
+    params += _run_parameters()
     params += list(extra)
     params.append(Parameter("density", "number density", density, units="sigma-d", minimum=0.0, open_minimum=True))
     if soft_spheres:
-        params.append(Parameter("diameter_normalization", "diameters rescaled to mean 1 exactly, or not", "rescale",
-                                kind="choice", choices=NORMALIZATIONS))
-        params.append(Parameter("non_additivity", "non-additivity eps of the pair size (a_i + a_j)/2 (1 - eps|a_i - a_j|)",
-                                0.0, units="1", minimum=0.0, maximum=1.0 / (A_MAX - A_MIN), open_maximum=True,
-                                note="0: additive (seed 001); 0.2: Ninarello et al., PRX 7, 021039 (2017)"))
+        params += _soft_sphere_parameters()
     if not chain:
-        params.append(Parameter("pair_data", "store the pair arrays (indices, distances, psi, stress tensors)", True,
-                                kind="bool"))
+        params.append(
+            Parameter("pair_data", "store the pair arrays (indices, distances, psi, stress tensors)", True, kind="bool")
+        )
     return tuple(params)
+
+
+def _system_parameters(parent_temperatures: Sequence[float], chain: bool) -> list[Parameter]:
+    """The system parameters of :func:`glass_parameters`: taper order, T*, N and d."""
+    return [
+        Parameter(
+            "taper_order",
+            "taper order m of the pair potential (-1: T_inf)",
+            (2, INFINITE_ORDER),
+            units="1",
+            grid=True,
+            kind="int",
+            minimum=0,
+            special=(INFINITE_ORDER,),
+            canonical=canonical_taper_order,
+        ),
+        Parameter(
+            "parent_temperature",
+            "parent temperature T* of the Monte Carlo equilibration",
+            tuple(parent_temperatures),
+            units="epsilon",
+            grid=True,
+            minimum=0.0,
+            open_minimum=True,
+            infinite=not chain,
+            note="" if chain else "inf: quench from random positions",
+        ),
+        Parameter(
+            "n_particles",
+            "number of particles N",
+            1000,
+            units="1",
+            kind="int",
+            minimum=2,
+            note="box edge (N/density)^(1/d) > 2 r_c",
+        ),
+        Parameter("dimension", "spatial dimension d", 3, units="1", kind="int", minimum=2, maximum=3),
+    ]
+
+
+def _sweep_parameters() -> list[Parameter]:
+    """The Monte Carlo run length and step of :func:`glass_parameters` (not for chains, which set them)."""
+    return [
+        Parameter(
+            "n_sweeps", "Monte Carlo sweeps at T* (N attempted moves each)", 1000, units="1", kind="int", minimum=0
+        ),
+        Parameter(
+            "mc_step", "largest Monte Carlo displacement |dr|", 0.2, units="sigma", minimum=0.0, open_minimum=True
+        ),
+    ]
+
+
+def _run_parameters() -> list[Parameter]:
+    """The Monte Carlo, quench and mode parameters that every glass generator of :func:`glass_parameters` takes."""
+    return [
+        Parameter(
+            "p_swap", "probability that a Monte Carlo move is a diameter swap", 0.2, units="1", minimum=0.0, maximum=1.0
+        ),
+        Parameter(
+            "mc_skin",
+            "Verlet skin of the Monte Carlo neighbour list",
+            0.6,
+            units="sigma",
+            minimum=0.0,
+            open_minimum=True,
+        ),
+        Parameter("record_every", "sweeps between records of the energy trace", 10, units="1", kind="int", minimum=1),
+        Parameter(
+            "force_tolerance",
+            "quench target: largest force max_i |F_i|",
+            1e-10,
+            units="epsilon/sigma",
+            minimum=0.0,
+            open_minimum=True,
+        ),
+        Parameter(
+            "n_vectors",
+            "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1",
+            50,
+            units="1",
+            kind="int",
+            minimum=0,
+        ),
+        Parameter(
+            "vector_modes",
+            "further mode indices whose eigenvectors are kept",
+            [],
+            units="1",
+            kind="ints",
+            minimum=0,
+            note="< d N",
+        ),
+    ]
+
+
+def _soft_sphere_parameters() -> list[Parameter]:
+    """The parameters of :func:`glass_parameters` for polydisperse soft spheres: diameter normalization, eps."""
+    return [
+        Parameter(
+            "diameter_normalization",
+            "diameters rescaled to mean 1 exactly, or not",
+            "rescale",
+            kind="choice",
+            choices=NORMALIZATIONS,
+        ),
+        Parameter(
+            "non_additivity",
+            "non-additivity eps of the pair size (a_i + a_j)/2 (1 - eps|a_i - a_j|)",
+            0.0,
+            units="1",
+            minimum=0.0,
+            maximum=1.0 / (A_MAX - A_MIN),
+            open_maximum=True,
+            note="0: additive (seed 001); 0.2: Ninarello et al., PRX 7, 021039 (2017)",
+        ),
+    ]

@@ -20,7 +20,8 @@ Monte Carlo and quench (:func:`~.glass_pipeline.equilibrate`,
 3. per mode: the participation ratio e = (Σ_i |u_i|²)²/(N Σ_i |u_i|⁴) and
    the weights on the lowest transverse and longitudinal plane-wave shells
    (q = 2π/L e_β; 12 transverse and 6 longitudinal normalised cos/sin waves),
-   which tell a phonon from a nonphononic mode without storing eigenvectors;
+   which tell a phonon from a nonphononic mode without storing eigenvectors
+   (:mod:`.mode_measures`);
 4. the wall time of each stage (``stage_seconds``) for the cost benchmark.
 
 The lowest ``n_vectors`` eigenvectors are stored on request (default none:
@@ -58,6 +59,7 @@ from .cost import glass_task_seconds
 from .elastic import shear_directions
 from .hessian import hessian_matrix, interacting_pairs
 from .lowest_modes import lowest_modes
+from .mode_measures import participation_ratio, plane_wave_shell, shell_weights
 from .minimize import QuenchSettings, quench
 from .moduli import elastic_moduli
 from .potentials import INFINITE_ORDER
@@ -143,94 +145,26 @@ class LowestModeParams(GlassParams):
         set_(self, "mode_tolerance", _positive("mode_tolerance", self.mode_tolerance))
         set_(self, "moduli_tolerance", _positive("moduli_tolerance", self.moduli_tolerance))
         if self.vector_modes:
-            raise ValueError(f"vector_modes is not used by the lowest-mode generator, found {self.vector_modes}; "
-                             "use n_vectors (the lowest modes' eigenvectors)")
+            raise ValueError(
+                f"vector_modes is not used by the lowest-mode generator, found {self.vector_modes}; "
+                "use n_vectors (the lowest modes' eigenvectors)"
+            )
         if self.n_vectors > self.n_lowest:
-            raise ValueError(f"n_vectors = {self.n_vectors} exceeds n_lowest = {self.n_lowest}; "
-                             "expected n_vectors ≤ n_lowest (only computed modes can be stored)")
+            raise ValueError(
+                f"n_vectors = {self.n_vectors} exceeds n_lowest = {self.n_lowest}; "
+                "expected n_vectors ≤ n_lowest (only computed modes can be stored)"
+            )
         if self.n_lowest + 20 > self.n_modes - self.dimension:
-            raise ValueError(f"n_lowest = {self.n_lowest} needs at least n_lowest + 20 modes besides the "
-                             f"translations, found {self.n_modes - self.dimension} (N = {self.n_particles}); "
-                             "lower n_lowest or use the dense generator soft_spheres")
+            raise ValueError(
+                f"n_lowest = {self.n_lowest} needs at least n_lowest + 20 modes besides the "
+                f"translations, found {self.n_modes - self.dimension} (N = {self.n_particles}); "
+                "lower n_lowest or use the dense generator soft_spheres"
+            )
 
 
-def participation_ratio(vectors: np.ndarray) -> np.ndarray:
-    """e = (Σ_i |u_i|²)² / (N Σ_i |u_i|⁴) of each mode.
-
-    Parameters
-    ----------
-    vectors
-        Shape (k, N, d).
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (k,): 1 for a uniform amplitude, 2/3 for a cosine plane wave (any d), 1/N for one particle.
-
-    Examples
-    --------
-    >>> u = np.zeros((1, 4, 3)); u[0, 0, 0] = 1.0
-    >>> participation_ratio(u).tolist()
-    [0.25]
-    """
-    a = np.sum(np.asarray(vectors, dtype=np.float64) ** 2, axis=2)
-    return np.sum(a, axis=1) ** 2 / (a.shape[1] * np.sum(a**2, axis=1))
-
-
-def plane_wave_shell(positions: np.ndarray, box_length: float) -> tuple[np.ndarray, np.ndarray]:
-    """The normalised plane waves of the lowest shell q = 2π/L e_β of a cubic periodic box.
-
-    Parameters
-    ----------
-    positions
-        Shape (N, d).
-    box_length
-        L.
-
-    Returns
-    -------
-    transverse : numpy.ndarray
-        Shape (2 d (d − 1), N, d): polarisation e_α ⊥ q, cos and sin.
-    longitudinal : numpy.ndarray
-        Shape (2 d, N, d): polarisation along q, cos and sin.
-    """
-    pos = np.asarray(positions, dtype=np.float64)
-    n, d = pos.shape
-    q = 2.0 * np.pi / box_length
-    trans, longi = [], []
-    for beta in range(d):
-        phase = q * pos[:, beta]
-        for wave in (np.cos(phase), np.sin(phase)):
-            for alpha in range(d):
-                u = np.zeros((n, d))
-                u[:, alpha] = wave
-                u /= np.linalg.norm(u)
-                (longi if alpha == beta else trans).append(u)
-    return np.array(trans), np.array(longi)
-
-
-def shell_weights(vectors: np.ndarray, waves: np.ndarray) -> np.ndarray:
-    """Σ_w (w·v)² of each mode v over the waves w (the weight of the mode on that shell).
-
-    Parameters
-    ----------
-    vectors
-        Shape (k, N, d), normalised modes.
-    waves
-        Shape (m, N, d), normalised waves.
-
-    Returns
-    -------
-    numpy.ndarray
-        Shape (k,), in [0, 1] when the waves are orthonormal (nearly so for a disordered sample).
-    """
-    k = vectors.shape[0]
-    overlaps = np.asarray(vectors).reshape(k, -1) @ np.asarray(waves).reshape(waves.shape[0], -1).T
-    return np.sum(overlaps**2, axis=1)
-
-
-def lowest_mode_sample(params: Mapping[str, Any] | LowestModeParams, seed: np.random.SeedSequence | int,
-                       sample: int) -> xr.Dataset:
+def lowest_mode_sample(
+    params: Mapping[str, Any] | LowestModeParams, seed: np.random.SeedSequence | int, sample: int
+) -> xr.Dataset:
     """One sample of the lowest-mode generator (module docstring) as a VDOS-1.0 dataset.
 
     Parameters
@@ -329,16 +263,24 @@ def analyse_structure(p: LowestModeParams, configuration: Any) -> StructureAnaly
     pairs = interacting_pairs(inherent, pot)
     hessian = hessian_matrix(inherent, pot, pairs=pairs)
     clock.append(time.perf_counter())
-    modes = lowest_modes(hessian, p.n_lowest, exclude=translation_modes(n, d), tol=p.mode_tolerance,
-                         method=p.mode_method)
+    modes = lowest_modes(
+        hessian, p.n_lowest, exclude=translation_modes(n, d), tol=p.mode_tolerance, method=p.mode_method
+    )
     if not modes.converged:
         raise RuntimeError(
             f"the lowest {p.n_lowest} modes did not converge to {p.mode_tolerance:g} (largest residual "
             f"{modes.residuals.max():.3g}, {modes.iterations} iterations); raise mode_tolerance"
         )
     clock.append(time.perf_counter())
-    moduli = elastic_moduli(inherent, pot, pairs, hessian=hessian, modes=modes.eigenvectors,
-                            eigenvalues=modes.eigenvalues, tol=p.moduli_tolerance)
+    moduli = elastic_moduli(
+        inherent,
+        pot,
+        pairs,
+        hessian=hessian,
+        modes=modes.eigenvectors,
+        eigenvalues=modes.eigenvalues,
+        tol=p.moduli_tolerance,
+    )
     clock.append(time.perf_counter())
     vectors = modes.eigenvectors.T.reshape(p.n_lowest, n, d)
     transverse, longitudinal = plane_wave_shell(inherent.positions, inherent.box_length)
@@ -351,8 +293,9 @@ def analyse_structure(p: LowestModeParams, configuration: Any) -> StructureAnaly
     }
     coordination = coordination_numbers(pairs)
     clock.append(time.perf_counter())
-    return StructureAnalysis(result, modes.eigenvalues, vectors, per_mode, moduli, coordination,
-                             modes.spectral_bound, np.diff(clock))
+    return StructureAnalysis(
+        result, modes.eigenvalues, vectors, per_mode, moduli, coordination, modes.spectral_bound, np.diff(clock)
+    )
 
 
 #: The units attribute of a dimensionless variable.
@@ -363,16 +306,25 @@ _MODULUS = "epsilon / a^d"
 _MODE_MEASURES = {
     "participation_ratio": "participation ratio e = (sum_i |u_i|^2)^2 / (N sum_i |u_i|^4) (NaN: zero mode)",
     "transverse_shell_weight": "weight of the mode on the 12 normalised transverse plane waves of the lowest "
-                               "shell q = 2 pi / L (NaN: zero mode)",
+    "shell q = 2 pi / L (NaN: zero mode)",
     "longitudinal_shell_weight": "weight of the mode on the 6 normalised longitudinal plane waves of the lowest "
-                                 "shell q = 2 pi / L (NaN: zero mode)",
+    "shell q = 2 pi / L (NaN: zero mode)",
     "eigenvalue_residual": "residual norm |H v - lambda v| of the computed mode (0: exact zero mode)",
 }
 
 
-def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: int, start: Any,
-                      mc_energy: np.ndarray, acc_disp: float, acc_swap: float, analysis: StructureAnalysis,
-                      mc_seconds: float, generator: str | None = None) -> xr.Dataset:
+def structure_dataset(
+    p: LowestModeParams,
+    seq: np.random.SeedSequence,
+    sample: int,
+    start: Any,
+    mc_energy: np.ndarray,
+    acc_disp: float,
+    acc_swap: float,
+    analysis: StructureAnalysis,
+    mc_seconds: float,
+    generator: str | None = None,
+) -> xr.Dataset:
     """The VDOS-1.0 dataset of one analysed sample (variables: :func:`lowest_mode_sample`; every parameter an
     attribute).
 
@@ -398,11 +350,14 @@ def structure_dataset(p: LowestModeParams, seq: np.random.SeedSequence, sample: 
         **_record_variables(p, mc_energy, acc_disp, acc_swap, analysis, mc_seconds),
     }
     if p.n_vectors:
-        coords["vector_mode"] = coordinate("vector_mode", np.arange(p.dimension, p.dimension + p.n_vectors, dtype=np.int64))
-        data_vars["eigenvector"] = (("sample", "vector_mode", "site", "spatial"),
-                                    analysis.vectors[None, :p.n_vectors].astype(np.float32),
-                                    {"long_name": "normalised eigenvector of the Hessian",
-                                     "comment": EIGENVECTOR_FLOAT32_COMMENT, **_ONE})
+        coords["vector_mode"] = coordinate(
+            "vector_mode", np.arange(p.dimension, p.dimension + p.n_vectors, dtype=np.int64)
+        )
+        data_vars["eigenvector"] = (
+            ("sample", "vector_mode", "site", "spatial"),
+            analysis.vectors[None, : p.n_vectors].astype(np.float32),
+            {"long_name": "normalised eigenvector of the Hessian", "comment": EIGENVECTOR_FLOAT32_COMMENT, **_ONE},
+        )
     return xr.Dataset(data_vars, coords=coords, attrs=_structure_attributes(p, seq, generator))
 
 
@@ -414,18 +369,25 @@ def _scalar(value: float, long_name: str, units: str) -> tuple[tuple[str], np.nd
 def _structure_coordinates(p: LowestModeParams, sample: int) -> dict[str, Any]:
     """``sample``, ``mode`` (the lowest d + n_lowest), ``spatial``, the Monte Carlo records' sweeps, the shear
     directions of the moduli and the timed stages."""
-    axes = ["x", "y", "z"][:p.dimension]
+    axes = ["x", "y", "z"][: p.dimension]
     return {
         "sample": coordinate("sample", np.array([sample], np.int64)),
-        "mode": ("mode", np.arange(p.dimension + p.n_lowest, dtype=np.int64),
-                 {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **_ONE}),
+        "mode": (
+            "mode",
+            np.arange(p.dimension + p.n_lowest, dtype=np.int64),
+            {"long_name": "mode index (ascending eigenvalue; the lowest d + n_lowest of d N)", **_ONE},
+        ),
         "spatial": coordinate("spatial", np.array(axes)),
-        MC_RECORD_DIM: (MC_RECORD_DIM, p.trace_sweeps,
-                        {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **_ONE}),
-        "shear_direction": ("shear_direction",
-                            np.array([f"{axes[a]}{axes[b]}" for a, b in shear_directions(p.dimension)]),
-                            {"long_name": "simple shear: displacement along the first axis, gradient along the "
-                                          "second"}),
+        MC_RECORD_DIM: (
+            MC_RECORD_DIM,
+            p.trace_sweeps,
+            {"long_name": "Monte Carlo sweep of the energy record (N attempted moves per sweep)", **_ONE},
+        ),
+        "shear_direction": (
+            "shear_direction",
+            np.array([f"{axes[a]}{axes[b]}" for a, b in shear_directions(p.dimension)]),
+            {"long_name": "simple shear: displacement along the first axis, gradient along the second"},
+        ),
         "stage": ("stage", np.array(STAGES), {"long_name": "stage of the sample's computation"}),
     }
 
@@ -437,13 +399,23 @@ def _spectrum_variables(p: LowestModeParams, analysis: StructureAnalysis) -> dic
     zero = np.zeros(d + p.n_lowest, dtype=bool)
     zero[:d] = True
     return {
-        "eigenvalue": (("sample", "mode"), np.r_[np.zeros(d), analysis.eigenvalues][None],
-                       {"long_name": "eigenvalue of the Hessian, unit masses (omega squared); the lowest modes only",
-                        "units": "epsilon / (m a^2)"}),
-        "zero_mode": (("sample", "mode"), zero[None],
-                      {"long_name": "zero mode flag (the d uniform translations, excluded analytically)", **_ONE}),
-        **{k: (("sample", "mode"), v[None], {"long_name": _MODE_MEASURES[k], **_ONE})
-           for k, v in analysis.per_mode.items()},
+        "eigenvalue": (
+            ("sample", "mode"),
+            np.r_[np.zeros(d), analysis.eigenvalues][None],
+            {
+                "long_name": "eigenvalue of the Hessian, unit masses (omega squared); the lowest modes only",
+                "units": "epsilon / (m a^2)",
+            },
+        ),
+        "zero_mode": (
+            ("sample", "mode"),
+            zero[None],
+            {"long_name": "zero mode flag (the d uniform translations, excluded analytically)", **_ONE},
+        ),
+        **{
+            k: (("sample", "mode"), v[None], {"long_name": _MODE_MEASURES[k], **_ONE})
+            for k, v in analysis.per_mode.items()
+        },
     }
 
 
@@ -453,21 +425,34 @@ def _structure_variables(p: LowestModeParams, start: Any, analysis: StructureAna
     inherent, moduli = analysis.inherent, analysis.moduli
     soft = p.potential == "soft_sphere"
     return {
-        "position": (("sample", "site", "spatial"), inherent.positions[None],
-                     {"long_name": "particle position in the inherent structure (wrapped into the box)",
-                      "units": "a"}),
+        "position": (
+            ("sample", "site", "spatial"),
+            inherent.positions[None],
+            {"long_name": "particle position in the inherent structure (wrapped into the box)", "units": "a"},
+        ),
         "box_length": _scalar(start.box_length, "periodic box edge", "a"),
-        "coordination": (("sample", "site"), analysis.coordination[None].astype(np.int32),
-                         {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **_ONE}),
+        "coordination": (
+            ("sample", "site"),
+            analysis.coordination[None].astype(np.int32),
+            {"long_name": "number of interacting neighbours (r_ij < r_c,ij)", **_ONE},
+        ),
         **_moduli_variables(moduli),
-        "spectral_bound": _scalar(analysis.spectral_bound,
-                                  "upper bound of the Hessian's spectrum used by the eigensolver", "epsilon / (m a^2)"),
+        "spectral_bound": _scalar(
+            analysis.spectral_bound,
+            "upper bound of the Hessian's spectrum used by the eigensolver",
+            "epsilon / (m a^2)",
+        ),
         "diameter" if soft else "species": (
             ("sample", "site"),
             (inherent.sizes if soft else inherent.species)[None],
-            {"long_name": "particle diameter a_i (after swaps)", "units": "a"} if soft
-            else {"long_name": "Kob-Andersen species (after swaps)", "flag_values": np.array([0, 1]),
-                  "flag_meanings": "A B", **_ONE},
+            {"long_name": "particle diameter a_i (after swaps)", "units": "a"}
+            if soft
+            else {
+                "long_name": "Kob-Andersen species (after swaps)",
+                "flag_values": np.array([0, 1]),
+                "flag_meanings": "A B",
+                **_ONE,
+            },
         ),
     }
 
@@ -475,40 +460,75 @@ def _structure_variables(p: LowestModeParams, start: Any, analysis: StructureAna
 def _moduli_variables(moduli: Any) -> dict[str, Any]:
     """The elastic moduli of :func:`~vdosbench.generators.glasses.moduli.elastic_moduli` and the pressure."""
     return {
-        "shear_modulus": _scalar(moduli.shear_modulus, "shear modulus G: mean over the simple shears of affine "
-                                 "minus non-affine (the modulus of the transverse waves)", _MODULUS),
-        "shear_modulus_component": (("sample", "shear_direction"), moduli.shear[None],
-                                    {"long_name": "G_ab of each simple shear", "units": _MODULUS}),
-        "longitudinal_modulus": _scalar(moduli.longitudinal_modulus, "longitudinal wave modulus M (mean over the "
-                                        "uniaxial strains, affine minus non-affine): c_L = sqrt(M / rho)", _MODULUS),
+        "shear_modulus": _scalar(
+            moduli.shear_modulus,
+            "shear modulus G: mean over the simple shears of affine "
+            "minus non-affine (the modulus of the transverse waves)",
+            _MODULUS,
+        ),
+        "shear_modulus_component": (
+            ("sample", "shear_direction"),
+            moduli.shear[None],
+            {"long_name": "G_ab of each simple shear", "units": _MODULUS},
+        ),
+        "longitudinal_modulus": _scalar(
+            moduli.longitudinal_modulus,
+            "longitudinal wave modulus M (mean over the "
+            "uniaxial strains, affine minus non-affine): c_L = sqrt(M / rho)",
+            _MODULUS,
+        ),
         "bulk_modulus": _scalar(moduli.bulk, "bulk modulus K = -V dp/dV (isotropic dilation, relaxed)", _MODULUS),
         "shear_modulus_born": _scalar(float(np.mean(moduli.shear_born)), "affine (Born) part of G", _MODULUS),
         "bulk_modulus_born": _scalar(moduli.bulk_born, "affine (Born) part of K", _MODULUS),
         "pressure": _scalar(moduli.pressure, "virial pressure of the inherent structure (T = 0)", _MODULUS),
-        "moduli_cg_iterations": (("sample",), np.array([moduli.cg_iterations], np.int64),
-                                 {"long_name": "conjugate-gradient iterations of the moduli", **_ONE}),
+        "moduli_cg_iterations": (
+            ("sample",),
+            np.array([moduli.cg_iterations], np.int64),
+            {"long_name": "conjugate-gradient iterations of the moduli", **_ONE},
+        ),
     }
 
 
-def _record_variables(p: LowestModeParams, mc_energy: np.ndarray, acc_disp: float, acc_swap: float,
-                      analysis: StructureAnalysis, mc_seconds: float) -> dict[str, Any]:
+def _record_variables(
+    p: LowestModeParams,
+    mc_energy: np.ndarray,
+    acc_disp: float,
+    acc_swap: float,
+    analysis: StructureAnalysis,
+    mc_seconds: float,
+) -> dict[str, Any]:
     """What the Monte Carlo and the quench recorded, and the wall time of each stage."""
     result = analysis.quench
     return {
-        "mc_energy": (("sample", MC_RECORD_DIM), mc_energy[None],
-                      {"long_name": "potential energy per particle during Monte Carlo at the parent temperature "
-                                    "(NaN where no Monte Carlo was run)", "units": "epsilon"}),
+        "mc_energy": (
+            ("sample", MC_RECORD_DIM),
+            mc_energy[None],
+            {
+                "long_name": "potential energy per particle during Monte Carlo at the parent temperature "
+                "(NaN where no Monte Carlo was run)",
+                "units": "epsilon",
+            },
+        ),
         "mc_acceptance_displacement": _scalar(acc_disp, "acceptance rate of Monte Carlo displacements", "1"),
         "mc_acceptance_swap": _scalar(acc_swap, "acceptance rate of Monte Carlo swaps", "1"),
-        "inherent_energy": _scalar(result.energy / p.n_particles,
-                                   "potential energy per particle of the inherent structure", "epsilon"),
-        "quench_max_force": _scalar(result.max_force, "largest particle force norm after the quench",
-                                    "epsilon / a"),
-        "quench_iterations": (("sample",), np.array([result.lbfgs_iterations], np.int64),
-                              {"long_name": "L-BFGS iterations of the quench", **_ONE}),
-        "stage_seconds": (("sample", "stage"), np.r_[mc_seconds, analysis.seconds][None],
-                          {"long_name": "wall time of each stage of this sample (one worker; measured, so it "
-                                        "differs between runs)", "units": "s"}),
+        "inherent_energy": _scalar(
+            result.energy / p.n_particles, "potential energy per particle of the inherent structure", "epsilon"
+        ),
+        "quench_max_force": _scalar(result.max_force, "largest particle force norm after the quench", "epsilon / a"),
+        "quench_iterations": (
+            ("sample",),
+            np.array([result.lbfgs_iterations], np.int64),
+            {"long_name": "L-BFGS iterations of the quench", **_ONE},
+        ),
+        "stage_seconds": (
+            ("sample", "stage"),
+            np.r_[mc_seconds, analysis.seconds][None],
+            {
+                "long_name": "wall time of each stage of this sample (one worker; measured, so it "
+                "differs between runs)",
+                "units": "s",
+            },
+        ),
     }
 
 
@@ -523,25 +543,44 @@ def _structure_attributes(p: LowestModeParams, seq: np.random.SeedSequence, gene
         pot_attrs.pop(key)
     family = "polydisperse soft-sphere" if p.potential == "soft_sphere" else "Kob-Andersen Lennard-Jones"
     return convention_attrs(
-        title=(f"{family} glass, N={p.n_particles}, d={p.dimension}, taper m={pot.taper_label}, parent temperature "
-               f"{p.parent_temperature:g}, lowest {p.n_lowest} modes"),
+        title=(
+            f"{family} glass, N={p.n_particles}, d={p.dimension}, taper m={pot.taper_label}, parent temperature "
+            f"{p.parent_temperature:g}, lowest {p.n_lowest} modes"
+        ),
         source=f"vdosbench.generators.glasses.lowest_mode_glasses {GENERATOR_VERSION}",
         references=REFERENCE + "; E. Lerner, Phys. Rev. E 101, 032120 (2020), doi:10.1103/PhysRevE.101.032120 "
-                               "(finite-size effects in the nonphononic density of states)",
-        spatial_dimension=p.dimension, **settings, taper_label=pot.taper_label, **pot_attrs, mass=1.0,
+        "(finite-size effects in the nonphononic density of states)",
+        spatial_dimension=p.dimension,
+        **settings,
+        taper_label=pot.taper_label,
+        **pot_attrs,
+        mass=1.0,
         spectrum="partial: the d translations (flagged zero modes) and the n_lowest lowest non-zero modes",
-        eigensolver=(("Chebyshev-filtered subspace iteration" if p.mode_method == "chebyshev" else
-                      "implicitly restarted Lanczos (scipy eigsh, smallest algebraic; translations lifted to the "
-                      "spectral bound)")
-                     + f" on the sparse Hessian (products only), translations excluded, residual <= "
-                     f"{p.mode_tolerance:g} x spectral bound"),
-        moduli_method=("affine minus non-affine; the non-affine term by Jacobi-preconditioned CG deflated by the "
-                       f"computed modes, relative residual <= {p.moduli_tolerance:g}"),
-        mc_start=("random positions (T* = inf: no Monte Carlo)" if math.isinf(p.parent_temperature)
-                  else "random positions relaxed by FIRE to max |F| <= 10"),
+        eigensolver=(
+            (
+                "Chebyshev-filtered subspace iteration"
+                if p.mode_method == "chebyshev"
+                else "implicitly restarted Lanczos (scipy eigsh, smallest algebraic; translations lifted to the "
+                "spectral bound)"
+            )
+            + f" on the sparse Hessian (products only), translations excluded, residual <= "
+            f"{p.mode_tolerance:g} x spectral bound"
+        ),
+        moduli_method=(
+            "affine minus non-affine; the non-affine term by Jacobi-preconditioned CG deflated by the "
+            f"computed modes, relative residual <= {p.moduli_tolerance:g}"
+        ),
+        mc_start=(
+            "random positions (T* = inf: no Monte Carlo)"
+            if math.isinf(p.parent_temperature)
+            else "random positions relaxed by FIRE to max |F| <= 10"
+        ),
         zero_mode_rule="the d translations, excluded from the eigensolver and stored as exact zeros",
-        **provenance(generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
-                     GENERATOR_VERSION, **_seed_attrs(seq)),
+        **provenance(
+            generator or ("soft_spheres_lowest" if p.potential == "soft_sphere" else "lennard_jones_lowest"),
+            GENERATOR_VERSION,
+            **_seed_attrs(seq),
+        ),
     )
 
 
@@ -565,7 +604,8 @@ def lowest_mode_cost(params: Mapping[str, Any]) -> float:
     p = check_lowest_mode_params(params)
     sweeps = 0 if math.isinf(p.parent_temperature) else p.n_sweeps
     mc = glass_task_seconds(p.n_particles, p.dimension, sweeps, p.parent_temperature) - glass_task_seconds(
-        p.n_particles, p.dimension, 0, p.parent_temperature)
+        p.n_particles, p.dimension, 0, p.parent_temperature
+    )
     return mc + SPARSE_SECONDS_PER_N15 * p.n_particles**1.5 * p.n_lowest / 50
 
 
@@ -578,22 +618,48 @@ def lowest_mode_memory(params: Mapping[str, Any]) -> int:
 def lowest_mode_parameters() -> tuple[Parameter, ...]:
     """The parameters of the lowest-mode analysis (eigenvectors kept, modes, solver tolerances), shared by
     ``soft_spheres_lowest`` and ``soft_spheres_lowest_equilibrated``."""
-    return (Parameter("n_vectors", "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1", 0,
-                      units="1", kind="int", minimum=0, note="<= n_lowest"),
-            Parameter("n_lowest", "lowest non-zero modes computed by the sparse eigensolver", 50, units="1",
-                      kind="int", minimum=1),
-            Parameter("mode_tolerance", "eigensolver residual relative to the spectral bound", 1e-9, units="1",
-                      minimum=0.0, open_minimum=True),
-            Parameter("moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0,
-                      open_minimum=True),
-            Parameter("mode_method", "sparse eigensolver of the lowest modes (arpack: scipy eigsh, the fastest on "
-                      "one CPU core; chebyshev: filtered subspace iteration, every set made before 28 Nov 2026)",
-                      DEFAULT_MODE_METHOD, kind="choice", choices=MODE_METHODS, before=BUILT_WITH_MODE_METHOD))
+    return (
+        Parameter(
+            "n_vectors",
+            "eigenvectors kept: the lowest non-zero modes d ... d + n_vectors - 1",
+            0,
+            units="1",
+            kind="int",
+            minimum=0,
+            note="<= n_lowest",
+        ),
+        Parameter(
+            "n_lowest", "lowest non-zero modes computed by the sparse eigensolver", 50, units="1", kind="int", minimum=1
+        ),
+        Parameter(
+            "mode_tolerance",
+            "eigensolver residual relative to the spectral bound",
+            1e-9,
+            units="1",
+            minimum=0.0,
+            open_minimum=True,
+        ),
+        Parameter(
+            "moduli_tolerance", "relative CG residual of the moduli", 1e-10, units="1", minimum=0.0, open_minimum=True
+        ),
+        Parameter(
+            "mode_method",
+            "sparse eigensolver of the lowest modes (arpack: scipy eigsh, the fastest on "
+            "one CPU core; chebyshev: filtered subspace iteration, every set made before 28 Nov 2026)",
+            DEFAULT_MODE_METHOD,
+            kind="choice",
+            choices=MODE_METHODS,
+            before=BUILT_WITH_MODE_METHOD,
+        ),
+    )
 
 
 def _parameters() -> tuple[Parameter, ...]:
-    base = [q for q in glass_parameters((T_HIGH, float("inf")), 1.0)
-            if q.name not in ("vector_modes", "pair_data", "n_vectors")]
+    base = [
+        q
+        for q in glass_parameters((T_HIGH, float("inf")), 1.0)
+        if q.name not in ("vector_modes", "pair_data", "n_vectors")
+    ]
     return (*base, *lowest_mode_parameters())
 
 
@@ -622,12 +688,21 @@ FINITE_SIZE_SWEEPS = 1100
 
 _FULL: dict[str, Recipe] = {
     f"soft_spheres_lowest_n{n}": Recipe(
-        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
-        {"n_particles": n, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 50,
-         "mode_method": BUILT_WITH_MODE_METHOD},
-        n_samples=FINITE_SIZE_SAMPLES[n], root_seed=25_000 + n,
-        description=(f"issue 25 finite-size ladder: N = {n}, d = 3, m = 2 and inf, T* = 1 ({FINITE_SIZE_SWEEPS} "
-                     "sweeps) and inf (instantaneous quench), lowest 50 modes, moduli"),
+        "soft_spheres_lowest",
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        {
+            "n_particles": n,
+            "n_sweeps": FINITE_SIZE_SWEEPS,
+            "record_every": 100,
+            "n_lowest": 50,
+            "mode_method": BUILT_WITH_MODE_METHOD,
+        },
+        n_samples=FINITE_SIZE_SAMPLES[n],
+        root_seed=25_000 + n,
+        description=(
+            f"issue 25 finite-size ladder: N = {n}, d = 3, m = 2 and inf, T* = 1 ({FINITE_SIZE_SWEEPS} "
+            "sweeps) and inf (instantaneous quench), lowest 50 modes, moduli"
+        ),
     )
     for n in FINITE_SIZE_N
 }
@@ -651,27 +726,47 @@ CONFIRM_8000_ROOT_SEED = 63_008_000
 RECIPES: dict[str, Recipe] = {
     **_FULL,
     f"soft_spheres_lowest_confirm_n{CONFIRM_N}": Recipe(
-        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
-        {"n_particles": CONFIRM_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20,
-         "mode_method": BUILT_WITH_MODE_METHOD},
-        n_samples=CONFIRM_SAMPLES, root_seed=CONFIRM_ROOT_SEED,
-        description=(f"issue 51 confirmatory sets: N = {CONFIRM_N}, d = 3, m = 2 and inf, T* = 1 "
-                     f"({FINITE_SIZE_SWEEPS} sweeps) and inf, lowest 20 modes, moduli; fresh root seed, registered "
-                     "before any sample was made (benchmark/registrations/absolute-frequency.toml)"),
+        "soft_spheres_lowest",
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        {
+            "n_particles": CONFIRM_N,
+            "n_sweeps": FINITE_SIZE_SWEEPS,
+            "record_every": 100,
+            "n_lowest": 20,
+            "mode_method": BUILT_WITH_MODE_METHOD,
+        },
+        n_samples=CONFIRM_SAMPLES,
+        root_seed=CONFIRM_ROOT_SEED,
+        description=(
+            f"issue 51 confirmatory sets: N = {CONFIRM_N}, d = 3, m = 2 and inf, T* = 1 "
+            f"({FINITE_SIZE_SWEEPS} sweeps) and inf, lowest 20 modes, moduli; fresh root seed, registered "
+            "before any sample was made (benchmark/registrations/absolute-frequency.toml)"
+        ),
     ),
     f"soft_spheres_lowest_confirm_n{CONFIRM_8000_N}": Recipe(
-        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH]},
-        {"n_particles": CONFIRM_8000_N, "n_sweeps": FINITE_SIZE_SWEEPS, "record_every": 100, "n_lowest": 20,
-         "mode_method": BUILT_WITH_MODE_METHOD},
-        n_samples=CONFIRM_8000_SAMPLES, root_seed=CONFIRM_8000_ROOT_SEED,
-        description=(f"issue 63 confirmatory set: N = {CONFIRM_8000_N}, d = 3, m = 2 and inf, T* = 1 "
-                     f"({FINITE_SIZE_SWEEPS} sweeps), lowest 20 modes, moduli; fresh root seed, registered before any "
-                     "sample was made (benchmark/registrations/confirm-n8000.toml)"),
+        "soft_spheres_lowest",
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH]},
+        {
+            "n_particles": CONFIRM_8000_N,
+            "n_sweeps": FINITE_SIZE_SWEEPS,
+            "record_every": 100,
+            "n_lowest": 20,
+            "mode_method": BUILT_WITH_MODE_METHOD,
+        },
+        n_samples=CONFIRM_8000_SAMPLES,
+        root_seed=CONFIRM_8000_ROOT_SEED,
+        description=(
+            f"issue 63 confirmatory set: N = {CONFIRM_8000_N}, d = 3, m = 2 and inf, T* = 1 "
+            f"({FINITE_SIZE_SWEEPS} sweeps), lowest 20 modes, moduli; fresh root seed, registered before any "
+            "sample was made (benchmark/registrations/confirm-n8000.toml)"
+        ),
     ),
     "soft_spheres_lowest_small": Recipe(
-        "soft_spheres_lowest", {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
+        "soft_spheres_lowest",
+        {"taper_order": [2, INFINITE_ORDER], "parent_temperature": [T_HIGH, float("inf")]},
         {"n_particles": 128, "n_sweeps": 20, "record_every": 10, "n_lowest": 10, "mode_method": DEFAULT_MODE_METHOD},
-        n_samples=2, root_seed=25_000,
+        n_samples=2,
+        root_seed=25_000,
         description="small version of soft_spheres_lowest_n1000 (N = 128) for tests",
     ),
 }

@@ -5,7 +5,7 @@
 particle's current position (:func:`_trial_energy_3d`), the old terms of an accepted move from kept distances
 (:func:`_terms_from_r2`, :func:`_exchange_from_r2`) or from positions (:func:`_exchange_terms`), and every
 particle's sum from scratch (:func:`_all_particle_energies`).  They are numba functions written for
-:func:`.montecarlo._mc_moves` (``inline="always"``: whole 2-d arrays and a row index), moved here from
+:func:`.mc_kernel._mc_moves` (``inline="always"``: whole 2-d arrays and a row index), moved here from
 :mod:`.montecarlo` when issue 65 (item 3) took that module past 1000 lines; their only other users are tests.
 
 References

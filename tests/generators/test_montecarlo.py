@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from vdosbench.generators.glasses import montecarlo, neighbors
-from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
+from vdosbench.generators.glasses import mc_sums, montecarlo, neighbors, verlet_lists
+from vdosbench.generators.glasses.montecarlo import MCSettings, _tables, run_swap_mc, total_energy
 from vdosbench.generators import (
     INFINITE_ORDER,
     PairPotential,
@@ -81,7 +81,7 @@ def test_mc_pair_energy_equals_potentials_module(pot: PairPotential) -> None:
             continue
         expected, _, _ = pot.evaluate(r, si, sj, ti, tj)
         got = np.array(
-            [_pair_energy(x * x, si, sj, ti, tj, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
+            [mc_sums._pair_energy(x * x, si, sj, ti, tj, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
         )
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-14)
 
@@ -358,8 +358,8 @@ def test_cell_order_survives_list_overflows(monkeypatch: pytest.MonkeyPatch) -> 
     rng = np.random.default_rng(2)
     positions = jittered_lattice(8, 3, rng)
     sizes = power_law_sizes(512, rng)
-    tight = int(neighbors.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
-    monkeypatch.setattr(neighbors, "_list_capacity", lambda *args: tight)  # room for one more neighbour
+    tight = int(verlet_lists.VerletList.build(positions, 8.0, 1.955, 0.5).counts.max()) + 1
+    monkeypatch.setattr(verlet_lists, "_list_capacity", lambda *args: tight)  # room for one more neighbour
     settings = MCSettings(temperature=3.0, n_sweeps=30)
     runs = [
         run_swap_mc(

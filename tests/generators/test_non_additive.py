@@ -25,7 +25,8 @@ from vdosbench.generators import Configuration, polydisperse_configuration
 from vdosbench.generators.glasses.elastic import shear_modulus
 from vdosbench.generators import hessian_matrix, interacting_pairs
 from vdosbench.generators.glasses.minimize import EnergyModel, fire_minimize, quench
-from vdosbench.generators.glasses.montecarlo import MCSettings, _pair_energy, _tables, run_swap_mc, total_energy
+from vdosbench.generators import MCSettings, run_swap_mc, total_energy
+from vdosbench.generators.glasses import mc_sums, montecarlo
 from vdosbench.generators.glasses.potentials import (
     INFINITE_ORDER,
     PairPotential,
@@ -123,10 +124,10 @@ def test_phi_and_its_derivatives_match_the_independent_formula(order: int) -> No
 @pytest.mark.parametrize("order", [2, INFINITE_ORDER], ids=["m2", "minf"])
 def test_monte_carlo_pair_energy_is_the_non_additive_phi(order: int) -> None:
     pot = soft_sphere_potential(order, non_additivity=EPS)
-    tables = _tables(pot)
+    tables = montecarlo._tables(pot)
     r = np.linspace(0.7, 2.0, 201)
     for ai, aj in [(0.73, 1.62), (0.9, 1.4)]:
-        got = [_pair_energy(x * x, ai, aj, 0, 0, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
+        got = [mc_sums._pair_energy(x * x, ai, aj, 0, 0, pot.kind, pot.exponent, pot.taper_order, tables) for x in r]
         np.testing.assert_allclose(got, reference_phi(r, ai, aj, EPS, order), rtol=1e-12, atol=1e-300)
 
 
