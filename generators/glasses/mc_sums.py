@@ -25,6 +25,7 @@ from .potentials import KIND_SOFT_SPHERE, pair_size
 
 __all__: list[str] = []
 
+
 # --------------------------------------------------------------------------- pair energy
 # The energy helpers below are inlined into the loops at the numba level (``inline="always"``): a call that
 # is not inlined passes each array as a struct and takes and drops a reference to it (atomic NRT
@@ -34,7 +35,14 @@ __all__: list[str] = []
 # or contraction by default), so every φ and every sum is bit-for-bit what the out-of-line code computed.
 @njit(cache=True, error_model="numpy", inline="always")
 def _pair_energy(
-    r2: float, size_i: float, size_j: float, spec_i: int, spec_j: int, kind: int, exponent: int, order: int,
+    r2: float,
+    size_i: float,
+    size_j: float,
+    spec_i: int,
+    spec_j: int,
+    kind: int,
+    exponent: int,
+    order: int,
     tables: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """φ(r) of one pair from r² > 0 (energy only; the same φ as :func:`potentials.pair_terms`).
@@ -90,9 +98,26 @@ def _pair_energy(
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _particle_energy(
-    xs: np.ndarray, x_row: int, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
-    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
-    order: int, tables: np.ndarray, stop_above: float, out: np.ndarray, keep_r2: bool, r2_out: np.ndarray,
+    xs: np.ndarray,
+    x_row: int,
+    size_i: float,
+    spec_i: int,
+    skip: int,
+    members: np.ndarray,
+    row: int,
+    count: int,
+    pos: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    box_length: float,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    stop_above: float,
+    out: np.ndarray,
+    keep_r2: bool,
+    r2_out: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """Σ_j φ(|x − x_j|) over j in ``members[row, :count]`` (j ≠ ``skip``) for a particle (size, species) at x.
 
@@ -177,9 +202,21 @@ def _particle_energy(
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _terms_from_r2(
-    r2s: np.ndarray, size_i: float, spec_i: int, skip: int, members: np.ndarray, row: int, count: int,
-    sizes: np.ndarray, species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray,
-    new_terms: np.ndarray, pe: np.ndarray,
+    r2s: np.ndarray,
+    size_i: float,
+    spec_i: int,
+    skip: int,
+    members: np.ndarray,
+    row: int,
+    count: int,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    new_terms: np.ndarray,
+    pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """pe_k ← pe_k + (``new_terms[m]`` − φ_old) for k = ``members[row, m]``; return Σ φ_old.
 
@@ -202,9 +239,23 @@ def _terms_from_r2(
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _trial_energy_3d(
-    trial: np.ndarray, i: int, size_i: float, spec_i: int, nbr: np.ndarray, count: int, pos: np.ndarray,
-    sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int, order: int,
-    tables: np.ndarray, stop_above: float, out: np.ndarray, r2_old: np.ndarray,
+    trial: np.ndarray,
+    i: int,
+    size_i: float,
+    spec_i: int,
+    nbr: np.ndarray,
+    count: int,
+    pos: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    box_length: float,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    stop_above: float,
+    out: np.ndarray,
+    r2_old: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """:func:`_particle_energy` of a displacement trial of i (d = 3, i's own list), also r² from i's current position.
 
@@ -278,8 +329,19 @@ def _trial_energy_3d(
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _exchange_from_r2(
-    r2s: np.ndarray, size_i: float, spec_i: int, nbr: np.ndarray, i: int, count: int, sizes: np.ndarray,
-    species: np.ndarray, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    r2s: np.ndarray,
+    size_i: float,
+    spec_i: int,
+    nbr: np.ndarray,
+    i: int,
+    count: int,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    new_terms: np.ndarray,
     pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """:func:`_exchange_terms` with the old squared distances given (``r2s``, from :func:`_trial_energy_3d`).
@@ -299,8 +361,18 @@ def _exchange_from_r2(
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _exchange_terms(
-    pos: np.ndarray, i: int, nbr: np.ndarray, count: int, sizes: np.ndarray, species: np.ndarray,
-    box_length: float, kind: int, exponent: int, order: int, tables: np.ndarray, new_terms: np.ndarray,
+    pos: np.ndarray,
+    i: int,
+    nbr: np.ndarray,
+    count: int,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    box_length: float,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    new_terms: np.ndarray,
     pe: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """pe_k ← (pe_k − φ_ik(old)) + ``new_terms[m]`` for k = ``nbr[i, m]`` (i still at ``pos[i]``); return Σ φ_ik(old).
@@ -334,14 +406,43 @@ def _exchange_terms(
 
 @njit(cache=True, error_model="numpy")
 def _all_particle_energies(
-    pos: np.ndarray, sizes: np.ndarray, species: np.ndarray, box_length: float, kind: int, exponent: int,
-    order: int, tables: np.ndarray, nbr: np.ndarray, nn: np.ndarray,
-    pe: np.ndarray, scratch: np.ndarray,
+    pos: np.ndarray,
+    sizes: np.ndarray,
+    species: np.ndarray,
+    box_length: float,
+    kind: int,
+    exponent: int,
+    order: int,
+    tables: np.ndarray,
+    nbr: np.ndarray,
+    nn: np.ndarray,
+    pe: np.ndarray,
+    scratch: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """Per-particle sums pe_i = Σ_j φ_ij into ``pe``; return V = ½ Σ_i pe_i."""
     total = 0.0
     for i in range(pos.shape[0]):
-        pe[i] = _particle_energy(pos, i, sizes[i], species[i], -1, nbr, i, nn[i], pos, sizes, species, box_length,
-                                 kind, exponent, order, tables, np.inf, scratch, False, scratch)
+        pe[i] = _particle_energy(
+            pos,
+            i,
+            sizes[i],
+            species[i],
+            -1,
+            nbr,
+            i,
+            nn[i],
+            pos,
+            sizes,
+            species,
+            box_length,
+            kind,
+            exponent,
+            order,
+            tables,
+            np.inf,
+            scratch,
+            False,
+            scratch,
+        )
         total += pe[i]
     return 0.5 * total
