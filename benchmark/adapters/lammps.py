@@ -360,8 +360,9 @@ def _dump_frame(
     return n_atoms, lo, hi, columns, rows
 
 
-def _dump_layout(n_atoms: int | None, lo: np.ndarray | None, hi: np.ndarray | None, columns: list[str] | None,
-                 frame: int, where: str) -> tuple[tuple[str, str, str], bool]:
+def _dump_layout(
+    n_atoms: int | None, lo: np.ndarray | None, hi: np.ndarray | None, columns: list[str] | None, frame: int, where: str
+) -> tuple[tuple[str, str, str], bool]:
     """The position columns of a checked frame and whether they are scaled (xs ys zs)."""
     if columns is None or lo is None or hi is None or n_atoms is None:
         raise AdapterError(f"{where}: frame {frame} lacks ITEM: BOX BOUNDS or ITEM: ATOMS")
@@ -453,8 +454,14 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
     _check_finite(pos, dia, where)
     order = np.argsort(ids, kind="stable")
     return LammpsStructure(
-        ids[order], types[order], pos[order], np.asarray(lo), np.asarray(hi),
-        None if dia is None else dia[order], None, str(p),
+        ids[order],
+        types[order],
+        pos[order],
+        np.asarray(lo),
+        np.asarray(hi),
+        None if dia is None else dia[order],
+        None,
+        str(p),
     )
 
 
@@ -591,12 +598,19 @@ def _as_list(value: PathLike | Sequence[PathLike] | None, n: int, name: str) -> 
     return list(items)
 
 
-def _check_dynmat_options(where: str, d: int, style: str, symmetry_tolerance: float,
-                          data_file: PathLike | Sequence[PathLike] | None,
-                          dump_file: PathLike | Sequence[PathLike] | None) -> None:
+def _check_dynmat_options(
+    where: str,
+    d: int,
+    style: str,
+    symmetry_tolerance: float,
+    data_file: PathLike | Sequence[PathLike] | None,
+    dump_file: PathLike | Sequence[PathLike] | None,
+) -> None:
     """Raise on a bad symmetry tolerance, d = 1, an unknown style, or both a data and a dump file."""
-    if isinstance(symmetry_tolerance, bool) or not isinstance(symmetry_tolerance, (int, float, np.floating)) or not (
-        math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1
+    if (
+        isinstance(symmetry_tolerance, bool)
+        or not isinstance(symmetry_tolerance, (int, float, np.floating))
+        or not (math.isfinite(symmetry_tolerance) and 0 <= symmetry_tolerance < 1)
     ):  # NaN would turn the check off: asym > nan is False
         raise AdapterError(
             f"{where}: symmetry_tolerance is {symmetry_tolerance!r}; expected a finite number in [0, 1) "
@@ -611,8 +625,9 @@ def _check_dynmat_options(where: str, d: int, style: str, symmetry_tolerance: fl
         raise AdapterError(f"{where}: give data_file or dump_file, not both")
 
 
-def _symmetric_matrix(path: Path, binary: bool | None, d: int,
-                      symmetry_tolerance: float) -> tuple[np.ndarray, float, int]:
+def _symmetric_matrix(
+    path: Path, binary: bool | None, d: int, symmetry_tolerance: float
+) -> tuple[np.ndarray, float, int]:
     """One sample's matrix, symmetrised (x, y block only in 2D), its relative asymmetry and number of atoms."""
     here = f"{path} (format 'lammps-dynmat')"
     matrix = read_dynmat_matrix(path, binary)
@@ -641,8 +656,9 @@ def _symmetric_matrix(path: Path, binary: bool | None, d: int,
     return matrix, asym, n_atoms
 
 
-def _matching_structure(sfile: Path, path: Path, n_atoms: int, is_data: bool, atom_style: str | None,
-                        dump_frame: int) -> LammpsStructure:
+def _matching_structure(
+    sfile: Path, path: Path, n_atoms: int, is_data: bool, atom_style: str | None, dump_frame: int
+) -> LammpsStructure:
     """The structure of one sample from its data or dump file, checked to hold the matrix's atoms."""
     structure = read_lammps_data(sfile, atom_style) if is_data else read_lammps_dump(sfile, dump_frame)
     if structure.n_atoms != n_atoms:
@@ -682,8 +698,15 @@ def _dynmat_units(style: str, unit_style: str | None) -> str:
 
 
 def _dynmat_samples(
-    paths: list[Path], structure_files: list[Path | None], binary: bool | None, d: int, symmetry_tolerance: float,
-    modes: list[int], is_data: bool, atom_style: str | None, dump_frame: int,
+    paths: list[Path],
+    structure_files: list[Path | None],
+    binary: bool | None,
+    d: int,
+    symmetry_tolerance: float,
+    modes: list[int],
+    is_data: bool,
+    atom_style: str | None,
+    dump_frame: int,
 ) -> tuple[list[np.ndarray], list[np.ndarray], list[float], list[LammpsStructure]]:
     """Per sample: the spectrum, the requested eigenvectors, the matrix's asymmetry and the structure (if given)."""
     eigenvalues: list[np.ndarray] = []
@@ -699,8 +722,11 @@ def _dynmat_samples(
             if modes and (min(modes) < 0 or max(modes) >= matrix.shape[0]):
                 raise AdapterError(f"{here}: vector_modes must lie in [0, {matrix.shape[0]}), found {modes}")
             if done is None:  # the size is known once the first matrix is read: announce the solves, count them
-                done = stack.enter_context(dense_steps(f"reading {printable(paths[0].name)}: the dynamical matrices",
-                                                       len(paths), matrix.shape[0]))
+                done = stack.enter_context(
+                    dense_steps(
+                        f"reading {printable(paths[0].name)}: the dynamical matrices", len(paths), matrix.shape[0]
+                    )
+                )
             lam, vec = full_spectrum(matrix, modes)
             if eigenvalues and lam.size != eigenvalues[0].size:
                 raise AdapterError(
@@ -715,8 +741,9 @@ def _dynmat_samples(
     return eigenvalues, vectors, asymmetry, structures
 
 
-def _dynmat_attrs(style: str, unit_style: str | None, asymmetry: list[float],
-                  structures: list[LammpsStructure]) -> dict[str, object]:
+def _dynmat_attrs(
+    style: str, unit_style: str | None, asymmetry: list[float], structures: list[LammpsStructure]
+) -> dict[str, object]:
     """The adapter settings recorded in the dataset: style, unit style, largest asymmetry, structure files."""
     extra: dict[str, object] = {
         "lammps_dynmat_style": style,
@@ -783,18 +810,47 @@ def read_lammps_dynmat(
     where = f"{paths[0]} (format 'lammps-dynmat')"
     d = as_spatial_dimension(spatial_dimension, where)
     _check_dynmat_options(where, d, style, symmetry_tolerance, data_file, dump_file)
-    structure_files = _as_list(data_file if data_file is not None else dump_file, len(paths),
-                               "data_file" if data_file is not None else "dump_file")
+    structure_files = _as_list(
+        data_file if data_file is not None else dump_file,
+        len(paths),
+        "data_file" if data_file is not None else "dump_file",
+    )
     modes = [int(m) for m in vector_modes]
-    eigenvalues, vectors, asymmetry, structures = _dynmat_samples(
+    samples = _dynmat_samples(
         paths, structure_files, binary, d, symmetry_tolerance, modes, data_file is not None, atom_style, dump_frame
     )
+    return _dynmat_dataset(paths, d, modes, samples, style, unit_style, zero_modes, zero_tolerance)
+
+
+def _dynmat_dataset(
+    paths: list[Path],
+    d: int,
+    modes: list[int],
+    samples: tuple[list[np.ndarray], list[np.ndarray], list[float], list[LammpsStructure]],
+    style: str,
+    unit_style: str | None,
+    zero_modes: int | None,
+    zero_tolerance: float,
+) -> xr.Dataset:
+    """Build the spectrum dataset from the per-sample eigenpairs, the Hessian asymmetry and the structures."""
+    eigenvalues, vectors, asymmetry, structures = samples
     position, box_length, diameter, species = _structure_arrays(structures, d)
     extra = _dynmat_attrs(style, unit_style, asymmetry, structures)
     return spectrum_dataset(
-        np.stack(eigenvalues), paths=paths, format_name="lammps-dynmat", spatial_dimension=d, zero_modes=zero_modes,
-        zero_tolerance=zero_tolerance, units=_dynmat_units(style, unit_style), site_degrees_of_freedom=d,
-        position=position, box_length=box_length, diameter=diameter, species=species,
-        eigenvector=np.stack(vectors) if modes else None, vector_modes=modes if modes else None, extra_attrs=extra,
+        np.stack(eigenvalues),
+        paths=paths,
+        format_name="lammps-dynmat",
+        spatial_dimension=d,
+        zero_modes=zero_modes,
+        zero_tolerance=zero_tolerance,
+        units=_dynmat_units(style, unit_style),
+        site_degrees_of_freedom=d,
+        position=position,
+        box_length=box_length,
+        diameter=diameter,
+        species=species,
+        eigenvector=np.stack(vectors) if modes else None,
+        vector_modes=modes if modes else None,
+        extra_attrs=extra,
         title=f"LAMMPS dynamical_matrix spectrum ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
     )
