@@ -29,6 +29,8 @@ Cost: one sparse Hessian and one sparse factorisation per sample (N = 1000: well
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import xarray as xr
 
@@ -79,39 +81,68 @@ def sample_certificates(ds: xr.Dataset, max_samples: int | None = None) -> xr.Da
     >>> int(cert["missed"][0]), int(cert["zero_modes"][0]), bool(certified(cert)[0])
     (0, 3, True)
     """
-    from vdosbench.generators.glasses.hessian import hessian_matrix
-    from vdosbench.generators.glasses.minimize import EnergyModel
-
     per_site = per_site_variable(ds, "the certificate (a rebuilt Hessian) is", ("position", "box_length", "eigenvalue"))
     potential = dataset_potential(ds)
     n = int(ds.sizes["sample"]) if max_samples is None else min(int(max_samples), int(ds.sizes["sample"]))
-    names = ("sigma", "inertia_count", "returned_below", "missed", "zero_modes", "hessian_asymmetry",
-             "residual_force_max", "box_over_cutoff")
+    names = (
+        "sigma",
+        "inertia_count",
+        "returned_below",
+        "missed",
+        "zero_modes",
+        "hessian_asymmetry",
+        "residual_force_max",
+        "box_over_cutoff",
+    )
     out = {k: np.full(n, np.nan) for k in names}
     dimension = int(ds.sizes["spatial"])
     for s in range(n):
         config = sample_configuration(ds, s, per_site)
         lam = np.asarray(ds["eigenvalue"].isel(sample=s).values, dtype=float)
         finite = np.isfinite(lam)
-        if "zero_mode" in ds.variables:
-            zero = int(np.sum(np.asarray(ds["zero_mode"].isel(sample=s).values, bool) & finite))
-        else:
-            zero = int(np.sum(np.abs(lam[finite]) < 1e-8 * np.max(np.abs(lam[finite]))))
+        zero = _zero_mode_count(ds, s, lam, finite)
         reach = potential.max_cutoff * (float(np.max(config.sizes)) if config.sizes.size else 1.0)
         out["box_over_cutoff"][s] = config.box_length / (2.0 * reach)
         out["zero_modes"][s] = zero
         if out["box_over_cutoff"][s] < 1.0:
             continue  # a particle would meet its own image: no Hessian of the minimum image (NaN: not certified)
-        h = hessian_matrix(config, potential)
-        scale = float(abs(h).max())
-        cert = certify_lowest_modes(h, lam[finite], method="sparse")
-        values = {"sigma": cert.sigma, "inertia_count": cert.count, "returned_below": cert.returned,
-                  "missed": cert.missed, "hessian_asymmetry": float(abs(h - h.T).max()) / scale if scale else 0.0,
-                  "residual_force_max": EnergyModel(config, potential).max_force(config.positions)}
-        for k, v in values.items():
+        for k, v in _hessian_checks(config, potential, lam[finite]).items():
             out[k][s] = v
-    result = xr.Dataset({k: ("sample", v) for k, v in out.items()}, coords={"sample": ds["sample"].values[:n]},
-                        attrs={"dimension": dimension, "max_residual_force": MAX_RESIDUAL_FORCE})
+    return _certificate_dataset(out, ds["sample"].values[:n], dimension)
+
+
+def _zero_mode_count(ds: xr.Dataset, s: int, lam: np.ndarray, finite: np.ndarray) -> int:
+    """Sample ``s``'s zero modes: the ``zero_mode`` flags when stored, else |λ| below 1e-8 of the largest."""
+    if "zero_mode" in ds.variables:
+        return int(np.sum(np.asarray(ds["zero_mode"].isel(sample=s).values, bool) & finite))
+    return int(np.sum(np.abs(lam[finite]) < 1e-8 * np.max(np.abs(lam[finite]))))
+
+
+def _hessian_checks(config: Any, potential: Any, lam: np.ndarray) -> dict[str, float]:
+    """Rebuild one sample's Hessian: the lowest-mode certificate, its asymmetry and the residual force."""
+    from vdosbench.generators.glasses.hessian import hessian_matrix
+    from vdosbench.generators.glasses.minimize import EnergyModel
+
+    h = hessian_matrix(config, potential)
+    scale = float(abs(h).max())
+    cert = certify_lowest_modes(h, lam, method="sparse")
+    return {
+        "sigma": cert.sigma,
+        "inertia_count": cert.count,
+        "returned_below": cert.returned,
+        "missed": cert.missed,
+        "hessian_asymmetry": float(abs(h - h.T).max()) / scale if scale else 0.0,
+        "residual_force_max": EnergyModel(config, potential).max_force(config.positions),
+    }
+
+
+def _certificate_dataset(out: dict[str, np.ndarray], samples: np.ndarray, dimension: int) -> xr.Dataset:
+    """The per-sample checks as a dataset; the counts become integers where every sample was checked."""
+    result = xr.Dataset(
+        {k: ("sample", v) for k, v in out.items()},
+        coords={"sample": samples},
+        attrs={"dimension": dimension, "max_residual_force": MAX_RESIDUAL_FORCE},
+    )
     for k in ("inertia_count", "returned_below", "missed", "zero_modes"):
         if bool(np.all(np.isfinite(result[k]))):  # counts stay NaN where a check could not run
             result[k] = result[k].astype(np.int64)
@@ -122,9 +153,13 @@ def certified(certificates: xr.Dataset) -> xr.DataArray:
     """Per sample: no missed mode, exactly d zero modes, a symmetric Hessian, a residual force below
     :data:`MAX_RESIDUAL_FORCE` and a box of at least twice the interaction range."""
     d = int(certificates.attrs["dimension"])
-    ok = ((certificates["missed"] == 0) & (certificates["zero_modes"] == d)
-          & (certificates["hessian_asymmetry"] <= MAX_ASYMMETRY)
-          & (certificates["residual_force_max"] <= MAX_RESIDUAL_FORCE) & (certificates["box_over_cutoff"] >= 1.0))
+    ok = (
+        (certificates["missed"] == 0)
+        & (certificates["zero_modes"] == d)
+        & (certificates["hessian_asymmetry"] <= MAX_ASYMMETRY)
+        & (certificates["residual_force_max"] <= MAX_RESIDUAL_FORCE)
+        & (certificates["box_over_cutoff"] >= 1.0)
+    )
     return ok.rename("certified")
 
 
@@ -132,8 +167,10 @@ def failures(certificates: xr.Dataset) -> dict[str, np.ndarray]:
     """Per check, which samples fail it (boolean (sample,) each; a sample may fail several): ``missed_modes``,
     ``zero_modes_not_d``, ``asymmetric_hessian``, ``residual_force``, ``box_below_2_rc``."""
     d = int(certificates.attrs["dimension"])
-    return {"missed_modes": certificates["missed"].values != 0,
-            "zero_modes_not_d": certificates["zero_modes"].values != d,
-            "asymmetric_hessian": ~(certificates["hessian_asymmetry"].values <= MAX_ASYMMETRY),
-            "residual_force": ~(certificates["residual_force_max"].values <= MAX_RESIDUAL_FORCE),
-            "box_below_2_rc": certificates["box_over_cutoff"].values < 1.0}
+    return {
+        "missed_modes": certificates["missed"].values != 0,
+        "zero_modes_not_d": certificates["zero_modes"].values != d,
+        "asymmetric_hessian": ~(certificates["hessian_asymmetry"].values <= MAX_ASYMMETRY),
+        "residual_force": ~(certificates["residual_force_max"].values <= MAX_RESIDUAL_FORCE),
+        "box_below_2_rc": certificates["box_over_cutoff"].values < 1.0,
+    }

@@ -20,7 +20,8 @@ format              input
 from __future__ import annotations
 
 from .base import THIRD_PARTY_REFERENCES, ZERO_TOLERANCE, AdapterError, spectrum_dataset, zero_mode_flags
-from .lammps import LammpsStructure, read_dynmat_matrix, read_lammps_data, read_lammps_dump, read_lammps_dynmat
+from .lammps import LammpsStructure, read_lammps_data, read_lammps_dump
+from .lammps_dynmat import read_dynmat_matrix, read_lammps_dynmat
 from .netcdf import read_netcdf
 from .npz import read_npz
 from .registry import Adapter, adapter_names, get_adapter, guess_format, read, register_adapter

@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 import zipfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import xarray as xr
@@ -203,9 +203,11 @@ def _load(path: Path) -> dict[str, np.ndarray]:
 
 def _damaged(where: str, what: str, error: BaseException) -> str:
     """The message for an archive the zip, deflate or .npy-header reader cannot read (fault G2 of 2026-11-28)."""
-    return (f"{where}: {what}not a readable NumPy archive ({type(error).__name__}: {str(error)[:200]}); expected "
-            "an archive written by numpy.savez or numpy.savez_compressed. The file is damaged or truncated. Fix: "
-            "write it again from its source")
+    return (
+        f"{where}: {what}not a readable NumPy archive ({type(error).__name__}: {str(error)[:200]}); expected "
+        "an archive written by numpy.savez or numpy.savez_compressed. The file is damaged or truncated. Fix: "
+        "write it again from its source"
+    )
 
 
 def _numeric(arrays: dict[str, np.ndarray], key: str, where: str) -> np.ndarray | None:
@@ -241,7 +243,9 @@ def species_from_types(
             "(0 = A, 1 = B) or LAMMPS atom types (1, 2), one per site"
         )
     if base not in (None, 0, 1):
-        raise AdapterError(f"{where}: species_base={base!r}; expected 0 (species 0 ... n-1) or 1 (LAMMPS types 1 ... n)")
+        raise AdapterError(
+            f"{where}: species_base={base!r}; expected 0 (species 0 ... n-1) or 1 (LAMMPS types 1 ... n)"
+        )
     smallest, largest = int(kinds.min()), int(kinds.max())
     if largest > np.iinfo(np.int64).max:
         raise AdapterError(
@@ -414,6 +418,22 @@ def read_npz(
     [[0.0, 1.0, 4.0], [0.0, 1.0, 9.0]]
     """
     (path,) = paths
+    lam, fields = _npz_fields(path, spatial_dimension, values, zero_modes, species_base)
+    return spectrum_dataset(
+        lam,
+        paths=paths,
+        format_name="npz",
+        zero_tolerance=zero_tolerance,
+        units=units,
+        site_degrees_of_freedom=site_degrees_of_freedom,
+        **fields,
+    )
+
+
+def _npz_fields(
+    path: Path, spatial_dimension: int | None, values: str | None, zero_modes: int | None, species_base: int | None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Load and check one archive: the spectrum rows and the remaining :func:`spectrum_dataset` keywords."""
     where = f"{path} (format 'npz')"
     loaded = _load(path)
     try:
@@ -436,9 +456,16 @@ def read_npz(
     zero_modes = _zero_modes(zero_modes, arrays, where)
     extra = _npz_attrs(used, ignored, species_rule)
     moduli = {name: _numeric(arrays, name, where) for name in MODULI}
-    return spectrum_dataset(
-        lam, paths=paths, format_name="npz", spatial_dimension=d, values=kind, zero_modes=zero_modes,
-        zero_tolerance=zero_tolerance, units=units, site_degrees_of_freedom=site_degrees_of_freedom,
-        position=positions, box_length=box, diameter=diameters, species=species, eigenvector=vectors,
-        vector_modes=modes, extra_attrs=extra, moduli=moduli,
+    return lam, dict(
+        spatial_dimension=d,
+        values=kind,
+        zero_modes=zero_modes,
+        position=positions,
+        box_length=box,
+        diameter=diameters,
+        species=species,
+        eigenvector=vectors,
+        vector_modes=modes,
+        extra_attrs=extra,
+        moduli=moduli,
     )

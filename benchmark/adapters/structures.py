@@ -67,10 +67,14 @@ def _cubic_edge(atoms: Any, d: int, where: str) -> float:
     sub = cell[:d, :d]
     edges = np.diag(sub)
     if not np.all(pbc[:d]):
-        raise AdapterError(f"{where}: the cell is not periodic along {list('xyz'[:d])} (pbc={pbc.tolist()}); "
-                           "the Hessian needs a periodic box")
-    if np.any(edges <= 0) or np.max(np.abs(sub - np.diag(edges))) > 1e-9 * edges.max() or not np.allclose(
-        edges, edges[0], rtol=1e-9, atol=0.0
+        raise AdapterError(
+            f"{where}: the cell is not periodic along {list('xyz'[:d])} (pbc={pbc.tolist()}); "
+            "the Hessian needs a periodic box"
+        )
+    if (
+        np.any(edges <= 0)
+        or np.max(np.abs(sub - np.diag(edges))) > 1e-9 * edges.max()
+        or not np.allclose(edges, edges[0], rtol=1e-9, atol=0.0)
     ):
         raise AdapterError(
             f"{where}: the cell {cell.round(6).tolist()} is not cubic (square in 2D); "
@@ -113,7 +117,9 @@ def _atom_species(atoms: Any, species: Mapping[str, int] | None, where: str) -> 
         species = {sym: k for k, (sym, _) in enumerate(counts)}
     missing = sorted(set(symbols) - set(species))
     if missing or any(v not in (0, 1) for v in species.values()):
-        raise AdapterError(f"{where}: species map {dict(species)} must give 0 or 1 for every symbol (missing {missing})")
+        raise AdapterError(
+            f"{where}: species map {dict(species)} must give 0 or 1 for every symbol (missing {missing})"
+        )
     kinds = np.array([species[s] for s in symbols], dtype=np.int64)
     return kinds
 
@@ -309,6 +315,20 @@ def read_structure(
         ``eigenvalue``, ``zero_mode``, ``position``, ``box_length`` and, for
         soft spheres, ``diameter``; the potential's parameters as attributes.
     """
+    _check_structure_inputs(paths, potential)
+    pot = _potential(potential, int(taper_order))
+    d = int(spatial_dimension)
+    modes = [int(m) for m in vector_modes]
+    lam_all, vec_all, pos_all, box_all, dia_all, max_force = _structure_samples(
+        paths, pot, potential, d, diameters, species, ase_format, index, quench, modes
+    )
+    extra = _structure_attrs(pot, quench, max_force)
+    samples = (lam_all, vec_all, pos_all, box_all, dia_all)
+    return _structure_dataset(paths, potential, d, modes, samples, extra, zero_modes, zero_tolerance)
+
+
+def _check_structure_inputs(paths: Sequence[Path], potential: str | None) -> None:
+    """Check that ASE is installed and a potential is named (a structure alone has no spectrum)."""
     try:
         import ase.io  # noqa: F401  (checked here, read by _read_atoms)
     except ImportError as e:
@@ -321,18 +341,34 @@ def read_structure(
             f"{where0}: a structure alone has no spectrum; name the potential: potential=one of {list(POTENTIALS)} "
             "(CLI: --set potential=soft_sphere)"
         )
-    pot = _potential(potential, int(taper_order))
-    d = int(spatial_dimension)
-    modes = [int(m) for m in vector_modes]
-    lam_all, vec_all, pos_all, box_all, dia_all, max_force = _structure_samples(
-        paths, pot, potential, d, diameters, species, ase_format, index, quench, modes
-    )
-    extra = _structure_attrs(pot, quench, max_force)
+
+
+def _structure_dataset(
+    paths: Sequence[Path],
+    potential: str,
+    d: int,
+    modes: list[int],
+    samples: tuple[list, list, list, list, list],
+    extra: dict[str, Any],
+    zero_modes: int | None,
+    zero_tolerance: float,
+) -> xr.Dataset:
+    """Build the spectrum dataset from the per-sample lists (λ, vectors, positions, box, diameters)."""
+    lam_all, vec_all, pos_all, box_all, dia_all = samples
     return spectrum_dataset(
-        np.stack(lam_all), paths=paths, format_name="ase", spatial_dimension=d,
+        np.stack(lam_all),
+        paths=paths,
+        format_name="ase",
+        spatial_dimension=d,
         zero_modes=d if zero_modes is None else (None if zero_modes < 0 else zero_modes),
-        zero_tolerance=zero_tolerance, units="1", site_degrees_of_freedom=d, position=np.stack(pos_all),
-        box_length=np.array(box_all), diameter=np.stack(dia_all) if potential == "soft_sphere" else None,
-        eigenvector=np.stack(vec_all) if modes else None, vector_modes=modes if modes else None, extra_attrs=extra,
+        zero_tolerance=zero_tolerance,
+        units="1",
+        site_degrees_of_freedom=d,
+        position=np.stack(pos_all),
+        box_length=np.array(box_all),
+        diameter=np.stack(dia_all) if potential == "soft_sphere" else None,
+        eigenvector=np.stack(vec_all) if modes else None,
+        vector_modes=modes if modes else None,
+        extra_attrs=extra,
         title=f"ASE structures with vdosbench's {potential} potential ({len(paths)} sample{'s' if len(paths) != 1 else ''})",
     )
