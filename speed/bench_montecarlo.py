@@ -58,7 +58,10 @@ TARGET = 1.0e6  # issue 3: at least 10⁶ attempted moves per second at N = 1000
 TARGET_STEP_02 = 4.0e6  # issue 14, item 8: at T_d with |Δr| = 0.2
 TARGET_STEP_30 = 2.0e6  # issue 14, item 8: at T_d at the ~30 % acceptance step
 #: Modules of the Monte Carlo kernel and what they import, loaded from ``--baseline-ref``.
-KERNEL_MODULES = ("configurations", "potentials", "neighbors", "montecarlo")
+KERNEL_MODULES = ("configurations", "potentials", "neighbors", "mc_sums", "verlet_lists", "mc_kernel", "montecarlo")
+#: Modules that exist only at later revisions (the pair sums since issue 65; the Verlet lists and the compiled loop
+#: since issue 66 item 5 split neighbors.py and montecarlo.py): skipped where the revision lacks them.
+LATER_MODULES = frozenset({"mc_sums", "verlet_lists", "mc_kernel"})
 
 
 def baseline_module(ref: str) -> ModuleType:
@@ -77,6 +80,8 @@ def baseline_module(ref: str) -> ModuleType:
             if shown.returncode == 0:
                 break
         else:
+            if name in LATER_MODULES:
+                continue
             raise SystemExit(
                 f"--baseline-ref {ref}: no {name}.py under generators/glasses/ or generators/ "
                 f"({shown.stderr.strip()}); pass a revision of this repository that has the kernel"
