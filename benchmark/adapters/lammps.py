@@ -435,6 +435,7 @@ def read_lammps_dump(path: PathLike, frame: int = -1) -> LammpsStructure:
         start = starts[frame]
     except IndexError:
         raise AdapterError(f"{where}: frame {frame} requested but the file has {len(starts)} frame(s)") from None
+    frame %= len(starts)  # the frame's own index (0 first) in messages, not the -1 that asked for the last
     n_atoms, lo, hi, columns, rows = _dump_frame(lines, start, frame, where)
     names, scaled = _dump_layout(n_atoms, lo, hi, columns, frame, where)
     ids, types, pos, dia = _dump_columns(rows, columns, names, n_atoms, frame, where)
