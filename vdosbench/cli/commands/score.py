@@ -25,7 +25,8 @@ NAME = "score"
 #: Bytes scoring holds at its peak per byte of the inputs' eigenvalues (the validators' working arrays, the
 #: bootstraps, the report's figures), on top of what reading held: measured 14.0 × on eigenvalue-only N = 1600
 #: data of 900 samples × 4 points (speed/results/score_memory.json: 2.14 GB above 0.2 GB of imports for 138 MB of
-#: eigenvalues) and 9.4 × on one sample of 23.75 M modes (the fault probe's F6 archive, 1.71 GB for 181 MB).
+#: eigenvalues) and 9.4 × on one sample of 23.75 M modes (the fault probe's F6 archive, 1.71 GB for
+#: 181 MB; speed/results/score_memory_f6.json).
 #: ``score`` refuses inputs whose eigenvalues need more than the memory bound this way, before scoring them
 #: (issue 64, F6: an archive accepted by the reader's bound peaked at 1.9 GB under a 1 GB bound).
 SCORE_EIGENVALUE_COPIES = 14
