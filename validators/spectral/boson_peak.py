@@ -58,9 +58,9 @@ from .debye import debye_reduced_level
 from ..results.points import point_view
 from ..results.registry import measures, paired_difference
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
-from .sound import _speed_units, has_springs, sound_speed
-from .phonon import _longest_edge, phonon_frequency
-from .spectrum import reduced_dos, smoothed_reduced_dos
+from .sound import _SPRING_VARS, _length_units, _scalar_speeds, _speed_units
+from .phonon import phonon_frequency
+from .spectrum import _dos_dataset, _with_reduced, smoothed_reduced_dos
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -153,28 +153,37 @@ def _window_edges(
     return w0, w1, edges
 
 
-def _number_densities(view: Any, number_density: float | None) -> tuple[np.ndarray, str]:
-    """The number density of each sample and where it came from."""
-    if number_density is None:
-        return np.array(view.number_density.values, dtype=float), "n_site / box volume per sample"
-    return np.full(view.n_sample, float(number_density)), "given"
+@dataclass(frozen=True)
+class _PointInputs:
+    """What :func:`boson_peak_excess` reads from a checked point, read once (:func:`_read_point`)."""
+
+    omega: np.ndarray  # (sample, mode), NaN for zero modes
+    n_nonzero: xr.DataArray  # (sample,): the normalisation
+    dimension: int
+    dof: int
+    sample: xr.DataArray
+    omega_units: str
+    speed_units: str
+    mode_total: int
+    longest_edge: np.ndarray | None  # (sample,), None without box_length
+    density: np.ndarray  # (sample,)
+    density_source: str
+    speeds: np.ndarray  # (sample,): the sound speed of each Debye level
+    ref_settings: Mapping[str, Any]
 
 
-def _reference_speeds(
-    view: Any, reference: Literal["own", "crystal"] | float, crystal_sound_speed: float
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """The sound speed of each sample's Debye level and the reference settings."""
-    n_sample = view.n_sample
+def _reference_rule(
+    reference: Literal["own", "crystal"] | float, crystal_sound_speed: float, n_sample: int, dof: int
+) -> tuple[np.ndarray | None, dict[str, Any]]:
+    """The sound speed of each sample's Debye level (``None`` for ``"own"``: measured by the caller) and the
+    reference settings."""
     if isinstance(reference, str) and reference == "own":
-        dof = view.site_degrees_of_freedom
         if dof != 1:
             raise ValueError(
                 f"reference='own' measures the sound speed of a scalar model; found "
                 f"site_degrees_of_freedom = {dof}. Fix: pass reference=c_L with transverse_sound_speed=c_T"
             )
-        speed_method = "modulus" if has_springs(view) else "dispersion"
-        speeds = np.asarray(sound_speed(view, speed_method).values, dtype=float)
-        return speeds, {"reference": "own", "sound_speed_method": speed_method}
+        return None, {"reference": "own"}
     if isinstance(reference, str) and reference == "crystal":
         speeds = np.full(n_sample, float(crystal_sound_speed))
         return speeds, {"reference": "crystal", "crystal_sound_speed": float(crystal_sound_speed)}
@@ -184,30 +193,62 @@ def _reference_speeds(
     raise ValueError(f"reference is {reference!r}; expected 'own', 'crystal' or a sound speed (float)")
 
 
-def _debye_levels(
-    view: Any, speeds: np.ndarray, density: np.ndarray, transverse_sound_speed: float | None
-) -> np.ndarray:
+def _read_point(
+    view: Any,
+    number_density: float | None,
+    reference: Literal["own", "crystal"] | float,
+    crystal_sound_speed: float,
+) -> _PointInputs:
+    """The spectrum, number densities and reference sound speeds of a checked point (``reference="own"``: each
+    sample's measured sound speed, method ``"modulus"`` when the springs are stored, else ``"dispersion"``)."""
+    n_sample, dof = view.n_sample, view.site_degrees_of_freedom
+    omega = view.omega.transpose("sample", "mode").values
+    if number_density is None:
+        density, density_source = np.array(view.number_density.values, dtype=float), "n_site / box volume per sample"
+    else:
+        density, density_source = np.full(n_sample, float(number_density)), "given"
+    speeds, ref_settings = _reference_rule(reference, crystal_sound_speed, n_sample, dof)
+    if speeds is None:
+        speed_method = "modulus" if view.has(*_SPRING_VARS) else "dispersion"
+        speeds = np.asarray(_scalar_speeds(view, speed_method)[0], dtype=float)
+        ref_settings["sound_speed_method"] = speed_method
+    return _PointInputs(
+        omega=omega,
+        n_nonzero=view.n_nonzero.copy(deep=False),
+        dimension=view.dimension,
+        dof=dof,
+        sample=view.dataset["sample"],
+        omega_units=view.omega_units,
+        speed_units=_speed_units(view.omega_units, _length_units(view)),
+        mode_total=view.mode_total,
+        longest_edge=view.longest_edge if view.has("box_length") else None,
+        density=density,
+        density_source=density_source,
+        speeds=speeds,
+        ref_settings=ref_settings,
+    )
+
+
+def _debye_levels(point: _PointInputs, transverse_sound_speed: float | None) -> np.ndarray:
     """The Debye level of g(ω)/ω^(d−1) of each sample from its sound speed and number density."""
-    d, dof = view.dimension, view.site_degrees_of_freedom
+    d, dof = point.dimension, point.dof
     return np.array(
         [
             debye_reduced_level(c, d, n, dof, transverse_sound_speed if dof != 1 else None)
-            for c, n in zip(speeds, density)
+            for c, n in zip(point.speeds, point.density)
         ]
     )
 
 
 def _bandwidths(
-    view: Any,
+    point: _PointInputs,
     bandwidth: float | None,
     bandwidth_factor: float,
-    speeds: np.ndarray,
     transverse_sound_speed: float | None,
 ) -> tuple[np.ndarray, str]:
     """The smoothing width σ of each sample (given, or the shell rule 2π c_T/L) and its rule."""
-    n_sample = view.n_sample
-    dof = view.site_degrees_of_freedom
-    if bandwidth is None and not view.has("box_length"):
+    n_sample = point.speeds.size
+    if bandwidth is None and point.longest_edge is None:
         # no box, no shell spacing: the smoothed peak is not measured
         return (
             np.full(n_sample, np.nan),
@@ -215,11 +256,13 @@ def _bandwidths(
         )
     if bandwidth is None:
         phonon_speed = (
-            speeds if dof == 1 or transverse_sound_speed is None else np.full(n_sample, float(transverse_sound_speed))
+            point.speeds
+            if point.dof == 1 or transverse_sound_speed is None
+            else np.full(n_sample, float(transverse_sound_speed))
         )
         if not (np.isfinite(bandwidth_factor) and bandwidth_factor > 0):
             raise ValueError(f"bandwidth_factor is {bandwidth_factor!r}; expected a number > 0")
-        sigma = bandwidth_factor * phonon_frequency(_longest_edge(view), phonon_speed)
+        sigma = bandwidth_factor * phonon_frequency(point.longest_edge, phonon_speed)
         return sigma, (
             f"{bandwidth_factor:g} x 2 pi c_T / L per sample (2 pi c_T / L: the lowest phonon shell, the largest "
             "gap between shells)"
@@ -254,7 +297,7 @@ def _excess_statistic(centres: np.ndarray, fine: np.ndarray) -> Any:
 
 
 def _excess_curve(
-    view: Any,
+    point: _PointInputs,
     dos: xr.Dataset,
     per_sample: Mapping[str, np.ndarray],
     fine: np.ndarray,
@@ -264,7 +307,7 @@ def _excess_curve(
     levels, smoothed, sigma = per_sample["levels"], per_sample["smoothed"], per_sample["sigma"]
     speeds, density = per_sample["speeds"], per_sample["density"]
     frac, debye_frac = per_sample["frac"], per_sample["debye_frac"]
-    units = view.omega_units
+    units = point.omega_units
     level_units = dos["g_reduced"].attrs["units"]
     return xr.Dataset(
         {
@@ -279,7 +322,7 @@ def _excess_curve(
             "excess": (dos["g_reduced"] - levels.mean()).assign_attrs(
                 long_name="reduced DOS minus Debye level", units=level_units
             ),
-            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": _speed_units(view)}),
+            "sound_speed_sample": ("sample", speeds, {"long_name": "sound speed used", "units": point.speed_units}),
             "number_density_sample": ("sample", density, {"long_name": "number density used", "units": "1"}),
             "mode_fraction_in_window": (
                 "sample",
@@ -311,17 +354,15 @@ def _excess_curve(
             **{k: dos[k] for k in ("omega", "omega_low", "omega_high", "sample")},
             "omega_fine": ("omega_fine", fine, {"long_name": "frequency grid of the smoothed curve", "units": units}),
         },
-        attrs={"window": np.array([window[0], window[1]]), "spatial_dimension": view.dimension},
+        attrs={"window": np.array([window[0], window[1]]), "spatial_dimension": point.dimension},
     )
 
 
 def _excess_settings(
-    view: Any,
+    point: _PointInputs,
     dos: xr.Dataset,
     window: tuple[float, float],
     edges: np.ndarray,
-    ref_settings: Mapping[str, Any],
-    density_source: str,
     transverse_sound_speed: float | None,
 ) -> dict[str, Any]:
     """The settings shared by the four measurements."""
@@ -331,10 +372,10 @@ def _excess_settings(
         "bin_edges": edges.tolist(),
         "n_bins": int(edges.size - 1),
         "peak_resolution": float(np.max(np.diff(edges))),
-        **ref_settings,
-        "spatial_dimension": view.dimension,
-        "site_degrees_of_freedom": view.site_degrees_of_freedom,
-        "number_density": density_source,
+        **point.ref_settings,
+        "spatial_dimension": point.dimension,
+        "site_degrees_of_freedom": point.dof,
+        "number_density": point.density_source,
         "normalisation": dos.attrs["normalisation"],
         "zero_mode_rule": dos.attrs["zero_mode_rule"],
     }
@@ -467,37 +508,45 @@ def boson_peak_excess(
     ['excess_area', 'peak_frequency', 'relative_excess', 'smoothed_peak_frequency']
     """
     view = point_view(ds, "boson_peak_excess")
-    d = view.dimension
     w0, w1, edges = _window_edges(window, bins)
-    dos = reduced_dos(ds, bins=edges)
-    density, density_source = _number_densities(view, number_density)
-    speeds, ref_settings = _reference_speeds(view, reference, crystal_sound_speed)
-    levels = _debye_levels(view, speeds, density, transverse_sound_speed)
-    w = view.omega.transpose("sample", "mode").values
-    n_nonzero = np.asarray(view.n_nonzero.values, dtype=float)
-    frac = np.sum((w > w0) & (w <= w1), axis=1) / n_nonzero  # NaN (zero modes) compares False
-    debye_frac = levels * (w1**d - w0**d) / d
-    sigma, bandwidth_rule = _bandwidths(view, bandwidth, bandwidth_factor, speeds, transverse_sound_speed)
+    point = _read_point(view, number_density, reference, crystal_sound_speed)
+    levels = _debye_levels(point, transverse_sound_speed)
+    sigma, bandwidth_rule = _bandwidths(point, bandwidth, bandwidth_factor, transverse_sound_speed)
+    dos, per_sample, fine = _sample_curves(point, edges, (w0, w1), levels, sigma)
+    statistic = _excess_statistic(dos["omega"].values, fine)
+    data = tuple(per_sample[k] for k in ("g_reduced", "levels", "frac", "debye_frac", "smoothed"))
+    est = bootstrap(statistic, data, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    curve = _excess_curve(point, dos, per_sample, fine, (w0, w1))
+    settings = _excess_settings(point, dos, (w0, w1), edges, transverse_sound_speed)
+    measured = _excess_measurements(est, settings, curve, point.omega_units, sigma, bandwidth_rule)
+    return BosonPeakResult(*measured, curve, settings)
+
+
+def _sample_curves(
+    point: _PointInputs, edges: np.ndarray, window: tuple[float, float], levels: np.ndarray, sigma: np.ndarray
+) -> tuple[xr.Dataset, dict[str, np.ndarray], np.ndarray]:
+    """The binned reduced DOS, each sample's statistics (reduced DOS, Debye level, sound speed, density, mode
+    fraction and Debye integral over the window, smoothed reduced DOS, bandwidth) and the smoothing grid."""
+    (w0, w1), d, w = window, point.dimension, point.omega
+    dos = _with_reduced(_dos_dataset(w, point.n_nonzero, edges, point.omega_units, point.sample, point.mode_total), d)
+    n_nonzero = np.asarray(point.n_nonzero.values, dtype=float)
     fine = np.linspace(w0, w1, 401)
     smoothed = (
         smoothed_reduced_dos(w, n_nonzero, fine, sigma, d)
         if np.all(np.isfinite(sigma))
-        else np.full((view.n_sample, fine.size), np.nan)
+        else np.full((w.shape[0], fine.size), np.nan)
     )
-    est = bootstrap(
-        _excess_statistic(dos["omega"].values, fine),
-        (np.asarray(dos["g_reduced_sample"].values, dtype=float), levels, frac, debye_frac, smoothed),
-        n_bootstrap=n_bootstrap,
-        seed=seed,
-        confidence=confidence,
-    )
-    per_sample = dict(
-        levels=levels, speeds=speeds, density=density, frac=frac, debye_frac=debye_frac, smoothed=smoothed, sigma=sigma
-    )
-    curve = _excess_curve(view, dos, per_sample, fine, (w0, w1))
-    settings = _excess_settings(view, dos, (w0, w1), edges, ref_settings, density_source, transverse_sound_speed)
-    measured = _excess_measurements(est, settings, curve, view.omega_units, sigma, bandwidth_rule)
-    return BosonPeakResult(*measured, curve, settings)
+    per_sample = {
+        "g_reduced": np.asarray(dos["g_reduced_sample"].values, dtype=float),
+        "levels": levels,
+        "speeds": point.speeds,
+        "density": point.density,
+        "frac": np.sum((w > w0) & (w <= w1), axis=1) / n_nonzero,  # NaN (zero modes) compares False
+        "debye_frac": levels * (w1**d - w0**d) / d,
+        "smoothed": smoothed,
+        "sigma": sigma,
+    }
+    return dos, per_sample, fine
 
 
 @paired_difference("boson_peak_excess")

@@ -37,6 +37,7 @@ For a box with unequal edges the lowest phonon belongs to the longest edge:
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -47,7 +48,7 @@ from vdosbench.datasets.accessor import VdosAccessor
 
 from ..results.points import point_view
 from ..results.result import Measurement, bootstrap
-from .sound import has_springs, sound_speed
+from .sound import _SPRING_VARS, _scalar_speeds
 
 __all__ = ["phonon_frequency", "lowest_phonon_frequency", "shear_modulus_speed"]
 
@@ -81,26 +82,6 @@ def phonon_frequency(box_length: ArrayLike, sound_speed: ArrayLike) -> np.ndarra
     if np.any(v <= 0) or not np.all(np.isfinite(v)):
         raise ValueError(f"sound_speed must be finite and > 0; found {v!r}")
     return 2.0 * np.pi * v / L
-
-
-def _longest_edge(view: VdosAccessor) -> np.ndarray:
-    if not view.has("box_length"):
-        raise ValueError(
-            "lowest_phonon_frequency needs box_length (sample[, spatial]) for k0 = 2*pi/L; "
-            "store the periodic box edge as ds['box_length'], or pass omega0 to the power-law validator"
-        )
-    return view.longest_edge
-
-
-def _measured_speed(view: VdosAccessor, method: Literal["modulus", "dispersion"]) -> np.ndarray:
-    if method == "modulus":
-        return np.asarray(sound_speed(view, "modulus").values, dtype=float)
-    # per Dask chunk over samples: only eigenvalues, flags and the box are loaded
-    parts = [
-        np.asarray(sound_speed(sub.vdos, "dispersion").values, dtype=float)
-        for _, sub in view.sample_blocks(("eigenvalue", "zero_mode", "box_length"))
-    ]
-    return np.concatenate(parts)
 
 
 def shear_modulus_speed(ds: xr.Dataset | VdosAccessor) -> np.ndarray:
@@ -144,53 +125,85 @@ def _shear_speed(view: VdosAccessor) -> np.ndarray:
     return view.shear_speed.copy()
 
 
-def _transverse_speed(
-    view: VdosAccessor,
-    length: np.ndarray,
+def _speed_method(
+    dimension: int,
+    dof: int,
+    springs: bool,
     transverse_sound_speed: float | Measurement | None,
     method: PhononMethod | None,
-) -> tuple[np.ndarray, str, str | None, float]:
-    """v_T per sample, where it came from, the measuring method (None when given) and its relative uncertainty."""
-    d = view.dimension
-    dof = view.site_degrees_of_freedom
+) -> PhononMethod | None:
+    """How v_T is had: ``None`` when given, else the measuring method (checked against the model)."""
+    if transverse_sound_speed is not None:
+        if method is not None:
+            raise ValueError("give either transverse_sound_speed or method (to measure it), not both")
+        return None
+    if method == "shear_modulus":
+        return method
+    if dof != 1:
+        raise ValueError(
+            f"lowest_phonon_frequency measures the sound speed only for scalar networks "
+            f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
+            f"d = {dimension}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
+            "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
+            "and pass method='shear_modulus'"
+        )
+    chosen = method or ("modulus" if springs else "dispersion")
+    if chosen not in ("modulus", "dispersion"):
+        raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
+    return chosen
+
+
+def _given_speed(transverse_sound_speed: float | Measurement) -> tuple[float, float]:
+    """A given v_T and its relative uncertainty (0 for a plain number)."""
+    if isinstance(transverse_sound_speed, Measurement):
+        v = transverse_sound_speed.value
+        return v, (transverse_sound_speed.uncertainty / v if v else float("nan"))
+    return float(transverse_sound_speed), 0.0
+
+
+@dataclass(frozen=True)
+class _SampleOmega0:
+    """ω₀ = 2π v_T / L of each sample of one point, with the L and v_T it came from (module docstring)."""
+
+    omega0: np.ndarray
+    length: np.ndarray
+    speed: np.ndarray
+    source: str
+    method: PhononMethod | None
+    speed_relative_uncertainty: float
+
+
+def _omega0_per_sample(
+    view: VdosAccessor, transverse_sound_speed: float | Measurement | None, method: PhononMethod | None
+) -> _SampleOmega0:
+    """ω₀ of each sample of a checked point: L its longest box edge, v_T given or measured (module docstring)."""
+    if not view.has("box_length"):
+        raise ValueError(
+            "lowest_phonon_frequency needs box_length (sample[, spatial]) for k0 = 2*pi/L; "
+            "store the periodic box edge as ds['box_length'], or pass omega0 to the power-law validator"
+        )
+    length = view.longest_edge
+    springs = view.has(*_SPRING_VARS)
+    chosen = _speed_method(view.dimension, view.site_degrees_of_freedom, springs, transverse_sound_speed, method)
     v_uncertainty = 0.0
-    if transverse_sound_speed is None and method == "shear_modulus":
+    if chosen is None:
+        assert transverse_sound_speed is not None
+        v, v_uncertainty = _given_speed(transverse_sound_speed)
+        speed, source = np.full(length.shape, v), "given transverse_sound_speed"
+    elif chosen == "shear_modulus":
         speed = _shear_speed(view)
         source = (
             "measured per sample: sqrt(G/rho), G = shear_modulus (affine minus non-affine, "
             "vdosbench.generators.glasses.elastic), rho = N/V, unit masses"
         )
-        chosen = method
-    elif transverse_sound_speed is None:
-        if dof != 1:
-            raise ValueError(
-                f"lowest_phonon_frequency measures the sound speed only for scalar networks "
-                f"(site_degrees_of_freedom = 1); found site_degrees_of_freedom = {dof} (a vector model in "
-                f"d = {d}). Fix: measure the transverse sound speed v_T = sqrt(G/rho) elsewhere (shear "
-                "modulus or transverse dispersion) and pass transverse_sound_speed=v_T, or store shear_modulus "
-                "and pass method='shear_modulus'"
-            )
-        chosen = method or ("modulus" if has_springs(view) else "dispersion")
-        if chosen not in ("modulus", "dispersion"):
-            raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion', 'shear_modulus'")
-        speed = _measured_speed(view, chosen)  # type: ignore[arg-type]
-        source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
     else:
-        if method is not None:
-            raise ValueError("give either transverse_sound_speed or method (to measure it), not both")
-        if isinstance(transverse_sound_speed, Measurement):
-            v = transverse_sound_speed.value
-            v_uncertainty = transverse_sound_speed.uncertainty / v if v else float("nan")
-        else:
-            v = float(transverse_sound_speed)
-        speed = np.full(length.shape, v)
-        source = "given transverse_sound_speed"
-        chosen = None
-    return speed, source, chosen, v_uncertainty
+        speed = _scalar_speeds(view, chosen)[0]
+        source = f"measured per sample: vdosbench.validators.sound_speed(method={chosen!r}) (scalar network)"
+    return _SampleOmega0(phonon_frequency(length, speed), length, speed, source, chosen, v_uncertainty)
 
 
 def _omega0_curve(
-    view: VdosAccessor, omega0: np.ndarray, length: np.ndarray, speed: np.ndarray, units: str
+    sample: xr.DataArray, omega0: np.ndarray, length: np.ndarray, speed: np.ndarray, units: str
 ) -> xr.Dataset:
     """The curve over samples: ω₀, the longest box edge and v_T of each sample."""
     return xr.Dataset(
@@ -199,7 +212,7 @@ def _omega0_curve(
             "box_length_sample": ("sample", length, {"long_name": "longest box edge", "units": "1"}),
             "sound_speed_sample": ("sample", speed, {"long_name": "transverse sound speed v_T", "units": "1"}),
         },
-        coords={"sample": view.dataset["sample"]},
+        coords={"sample": sample},
     )
 
 
@@ -276,19 +289,18 @@ def lowest_phonon_frequency(
     (True, 0.0)
     """
     view = point_view(ds, "lowest_phonon_frequency")
-    length = _longest_edge(view)
-    speed, source, chosen, v_uncertainty = _transverse_speed(view, length, transverse_sound_speed, method)
-    omega0 = phonon_frequency(length, speed)
-    est = bootstrap(np.mean, omega0, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    found = _omega0_per_sample(view, transverse_sound_speed, method)
+    est = bootstrap(np.mean, found.omega0, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
     units = view.omega_units
-    curve = _omega0_curve(view, omega0, length, speed, units)
+    curve = _omega0_curve(view.dataset["sample"], found.omega0, found.length, found.speed, units)
+    v_uncertainty = found.speed_relative_uncertainty
     m = est.measurement(
         "omega0",
         units=units,
         settings={
             "formula": "omega0 = 2 pi v_T / max(L); value = mean over samples",
-            "sound_speed_source": source,
-            "sound_method": chosen,
+            "sound_speed_source": found.source,
+            "sound_method": found.method,
             "sound_speed_relative_uncertainty": v_uncertainty,
         },
         curve=curve,

@@ -76,6 +76,7 @@ from vdosbench.datasets.errors import VdosbenchError
 from ..results.points import point_view
 from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
+from .phonon import _omega0_per_sample, _SampleOmega0
 from .truncated_power_law import _dot, _log_z, _solve_mle, _var_y
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -485,8 +486,9 @@ class PowerLawResult(ValidatorResult):
         """F(ω)/ω^(s+1) at the fit points for any trial exponent(s); dims (trial_exponent, omega)."""
         s = np.atleast_1d(np.asarray(exponents, dtype=float))
         values = _f_over_power(self.curve["F"].values[None, :], self.curve["omega"].values[None, :], s[:, None])
-        out = xr.DataArray(values, dims=("trial_exponent", "omega"),
-                           coords={"trial_exponent": s, "omega": self.curve["omega"]})
+        out = xr.DataArray(
+            values, dims=("trial_exponent", "omega"), coords={"trial_exponent": s, "omega": self.curve["omega"]}
+        )
         return out.rename("F_over_omega_power").assign_attrs(long_name="F(omega)/omega^(s+1)", units="1")
 
     def plot(self, ax: Axes | None = None) -> Axes:
@@ -527,13 +529,14 @@ def _claim_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _window_upper(
-    view: VdosAccessor,
     win: PowerLawWindow,
     omega0: float | None,
     transverse_sound_speed: float | Measurement | None,
-    seed: int,
+    measured: _SampleOmega0 | None,
 ) -> tuple[float | None, dict[str, Any]]:
-    """The upper window edge (``None`` for ``lowest_k``: per sample) and the window record so far."""
+    """The upper window edge (``None`` for ``lowest_k``: per sample) and the window record so far; for
+    ``below_phonon`` the lowest phonon frequency is ``omega0`` or, when that is None, the smallest of the
+    samples' 2π v_T/L in ``measured``."""
     record: dict[str, Any] = {"rule": win.rule, "description": win.describe(), "omega_min": win.omega_min}
     if win.rule == "explicit":
         record["omega_max"] = win.omega_max
@@ -541,28 +544,26 @@ def _window_upper(
     if win.rule != "below_phonon":
         record["k"] = win.k
         return None, record
-    omega0_value, source = _omega0(view, omega0, transverse_sound_speed, seed)
     assert win.phonon_factor is not None
+    omega0_value, source = _omega0(omega0, transverse_sound_speed, measured)
     upper = win.phonon_factor * omega0_value
     if upper <= win.omega_min:
         raise ValueError(
-            f"below_phonon window ({win.omega_min}, {win.phonon_factor} * {omega0_value}] is empty; "
-            "lower omega_min"
+            f"below_phonon window ({win.omega_min}, {win.phonon_factor} * {omega0_value}] is empty; lower omega_min"
         )
     record.update(phonon_factor=win.phonon_factor, omega0=omega0_value, omega0_source=source, omega_max=upper)
     return upper, record
 
 
 def _omega0(
-    view: VdosAccessor, omega0: float | None, transverse_sound_speed: float | Measurement | None, seed: int
+    omega0: float | None, transverse_sound_speed: float | Measurement | None, measured: _SampleOmega0 | None
 ) -> tuple[float, str]:
-    """The lowest phonon frequency of a ``below_phonon`` window (given or measured) and its source."""
+    """The lowest phonon frequency of a ``below_phonon`` window, given or the smallest measured one, and its
+    source."""
     if omega0 is None:
-        from .phonon import lowest_phonon_frequency
-
-        m0 = lowest_phonon_frequency(view, transverse_sound_speed, n_bootstrap=2, seed=seed)
-        omega0_value, source = float(np.min(m0.curve["omega0_sample"].values)), m0.settings["sound_speed_source"]
-        source = f"min over samples of 2 pi v_T / L; v_T {source}"
+        assert measured is not None
+        omega0_value = float(np.min(measured.omega0))
+        source = f"min over samples of 2 pi v_T / L; v_T {measured.source}"
     else:
         if transverse_sound_speed is not None:
             raise ValueError("give either omega0 or transverse_sound_speed, not both")
@@ -572,9 +573,8 @@ def _omega0(
     return omega0_value, source
 
 
-def _collect_fittable(view: VdosAccessor, win: PowerLawWindow, upper: float | None, record: dict[str, Any]) -> _Window:
-    """The modes of the window, checked to hold at least 3 and to be estimable; their counts added to ``record``."""
-    collected = _collect(view, win.omega_min, upper, win.k)
+def _check_fittable(collected: _Window, win: PowerLawWindow, record: dict[str, Any]) -> None:
+    """Check that the window's modes hold at least 3 and are estimable; add their counts to ``record``."""
     n_modes = int(collected.n_window.sum())
     if n_modes < 3:
         raise ValueError(
@@ -596,18 +596,17 @@ def _collect_fittable(view: VdosAccessor, win: PowerLawWindow, upper: float | No
         n_samples=int(collected.n_window.size),
         n_samples_with_modes=int(np.count_nonzero(collected.n_window)),
     )
-    return collected
 
 
 def _power_law_curve(
-    view: VdosAccessor, collected: _Window, est: _Estimators, trials: np.ndarray, s_flat: float
+    collected: _Window, est: _Estimators, trials: np.ndarray, s_flat: float, units: str, sample: np.ndarray
 ) -> xr.Dataset:
-    """The diagnostic curve: pooled F, F/ω^(s+1) at the trial exponents and at s_flatness, both criteria."""
+    """The diagnostic curve: pooled F, F/ω^(s+1) at the trial exponents and at s_flatness, both criteria;
+    ``units`` those of ω, ``sample`` the point's sample labels."""
     F_right, F_mid = est.pooled_F(np.ones(collected.n_window.size))
     omega_pts = collected.omega[est.sel_idx]
     F_pts, F_mid_pts = F_right[est.sel_idx], F_mid[est.sel_idx]
     log_ratio = np.log(F_mid_pts)[None, :] - (trials[:, None] + 1.0) * np.log(omega_pts)[None, :]
-    units = view.omega_units
     return xr.Dataset(
         {
             "F": ("omega", F_pts, {"long_name": "pooled integrated DOS F(omega)", "units": "1"}),
@@ -638,7 +637,7 @@ def _power_law_curve(
         coords={
             "omega": ("omega", omega_pts, {"long_name": "angular frequency of the fit points", "units": units}),
             "trial_exponent": ("trial_exponent", trials, {"long_name": "trial exponent s", "units": "1"}),
-            "sample": view.dataset["sample"].values,
+            "sample": sample,
         },
         attrs={"flatness_definition": FLATNESS_DEFINITION, "mle_definition": MLE_DEFINITION},
     )
@@ -748,15 +747,28 @@ def power_law_exponent(
     """
     view = point_view(ds, "power_law_exponent")
     win = _as_window(window)
-    upper, record = _window_upper(view, win, omega0, transverse_sound_speed, seed)
-    collected = _collect_fittable(view, win, upper, record)
-    est = _Estimators(collected)
-    boot = bootstrap(
-        est.both, np.arange(collected.n_window.size), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-        groups=view.chain_groups,
-    )
-    u_hat = float(boot.value[1]) + 1.0
-    fisher = est.fisher_se(u_hat)
+    measure = win.rule == "below_phonon" and omega0 is None  # ω₀ from each sample's box and sound speed
+    measured = _omega0_per_sample(view, transverse_sound_speed, None) if measure else None
+    upper, record = _window_upper(win, omega0, transverse_sound_speed, measured)
+    collected = _collect(view, win.omega_min, upper, win.k)
+    _check_fittable(collected, win, record)
+    boot_options = dict(n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=view.chain_groups)
     trials = np.asarray(list(trial_exponents), dtype=float)
-    curve = _power_law_curve(view, collected, est, trials, float(boot.value[0]))
+    return _fit(collected, record, trials, boot_options, view.omega_units, view.dataset["sample"].values)
+
+
+def _fit(
+    collected: _Window,
+    record: dict[str, Any],
+    trials: np.ndarray,
+    boot_options: Mapping[str, Any],
+    units: str,
+    sample: np.ndarray,
+) -> PowerLawResult:
+    """Both estimators on the window's modes, bootstrapped together over samples (``boot_options``: those of
+    :func:`~vdosbench.validators.bootstrap`), the Fisher standard error, the curve and the result around them."""
+    est = _Estimators(collected)
+    boot = bootstrap(est.both, np.arange(collected.n_window.size), **boot_options)
+    fisher = est.fisher_se(float(boot.value[1]) + 1.0)
+    curve = _power_law_curve(collected, est, trials, float(boot.value[0]), units, sample)
     return _power_law_result(boot, record, trials, curve, fisher)

@@ -128,16 +128,83 @@ def has_springs(ds: xr.Dataset | VdosAccessor) -> bool:
     return (ds if isinstance(ds, VdosAccessor) else ds.vdos).has(*_SPRING_VARS)
 
 
-def _require_scalar(view: VdosAccessor, what: str) -> int:
-    d = view.dimension
-    dof = view.site_degrees_of_freedom
+def _require_scalar(dimension: int, dof: int, what: str) -> None:
+    """Raise unless the model is scalar (``site_degrees_of_freedom = 1``); ``what`` names the quantity."""
     if dof != 1:
         raise ValueError(
             f"{what} is defined here for scalar models (site_degrees_of_freedom = 1); found "
-            f"site_degrees_of_freedom = {dof} (VDOS-1.0 default: spatial_dimension = {d}). Fix: set "
+            f"site_degrees_of_freedom = {dof} (VDOS-1.0 default: spatial_dimension = {dimension}). Fix: set "
             "ds.attrs['site_degrees_of_freedom'] = 1 if the model is scalar"
         )
-    return d
+
+
+def _spring_arrays(view: VdosAccessor) -> tuple[list[tuple[np.ndarray, ...]], np.ndarray, np.ndarray]:
+    """The springs ``(pair_i, pair_j, pair_stiffness)`` of each sample, the positions (sample, site, spatial) and
+    the box edges (sample[, spatial]) of one checked point; a clear error when a spring variable is missing."""
+    missing = [v for v in _SPRING_VARS if not view.has(v)]
+    if missing:
+        raise ValueError(
+            f"method 'modulus' needs the springs: expected {list(_SPRING_VARS)}, missing {missing}; "
+            "store them (VDOS-1.0 ragged pairs) or use method='dispersion'"
+        )
+    box = view.box_length
+    box_v = box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values
+    return view.sample_pairs("pair_i", "pair_j", "pair_stiffness"), view.position.values, box_v
+
+
+def _conductances(pairs: list[tuple[np.ndarray, ...]], position: np.ndarray, box: np.ndarray) -> np.ndarray:
+    """σ of each sample, shape (sample, d, d), from the arrays of :func:`_spring_arrays`."""
+    return np.stack([homogenized_conductance(i, j, t, position[k], box[k]) for k, (i, j, t) in enumerate(pairs)])
+
+
+def _cubic_edge(box: np.ndarray) -> np.ndarray:
+    """The edge of each sample's cubic box from box values (sample[, spatial]); unequal edges are an error."""
+    if box.ndim == 1:
+        return box
+    if not np.allclose(box, box[:, :1], rtol=1e-12):
+        raise ValueError(
+            "method 'dispersion' assumes a cubic box (one lowest shell of 2d modes); found unequal "
+            "box edges: use method='modulus'"
+        )
+    return box[:, 0]
+
+
+def _dispersion_speeds(omega: np.ndarray, length: np.ndarray, d: int) -> np.ndarray:
+    """c = √(mean λ of the lowest 2d non-zero modes)/(2π/L) per sample; ``omega`` (sample, mode), NaN zero modes."""
+    lam = []
+    for row in omega:
+        nz = np.sort(row[np.isfinite(row)])
+        if nz.size < 2 * d:
+            raise ValueError(f"method 'dispersion' needs the lowest {2 * d} non-zero modes; a sample has {nz.size}")
+        lam.append(np.mean(nz[: 2 * d] ** 2))
+    k = 2.0 * np.pi / np.asarray(length, dtype=float)
+    return np.sqrt(np.asarray(lam)) / k
+
+
+def _scalar_speeds(view: VdosAccessor, method: SoundMethod) -> tuple[np.ndarray, str]:
+    """The sound speed of each sample of a checked scalar point and how it was measured (:func:`sound_speed`).
+
+    ``"dispersion"`` reads the point one block of sample chunks at a time (eigenvalues, flags and the box only).
+    """
+    d = view.dimension
+    _require_scalar(d, view.site_degrees_of_freedom, f"sound_speed(method={method!r})")
+    if method == "modulus":
+        sig = _conductances(*_spring_arrays(view))
+        trace = sum(sig[:, a, a] for a in range(d))
+        speeds = np.sqrt(trace / d / np.asarray(view.number_density.values, dtype=float))
+        return speeds, "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
+    if method != "dispersion":
+        raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion'")
+    if not view.has("box_length"):
+        raise ValueError("method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it")
+    parts = []
+    for _, block in view.sample_blocks(("eigenvalue", "zero_mode", "box_length")):
+        box = block["box_length"]
+        box_v = np.asarray(box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values)
+        omega = block.vdos.omega.transpose("sample", "mode").values
+        parts.append(_dispersion_speeds(omega, _cubic_edge(box_v.astype(float)), d))
+    how = f"lowest shell: c = sqrt(mean eigenvalue of the lowest {2 * d} non-zero modes) / (2 pi / L)"
+    return np.concatenate(parts), how
 
 
 def conductance_tensor(ds: xr.Dataset | VdosAccessor) -> xr.DataArray:
@@ -164,18 +231,8 @@ def conductance_tensor(ds: xr.Dataset | VdosAccessor) -> xr.DataArray:
     ('sample', 'spatial', 'spatial_b')
     """
     view = point_view(ds, "conductance_tensor")
-    _require_scalar(view, "the homogenised conductance")
-    missing = [v for v in _SPRING_VARS if not view.has(v)]
-    if missing:
-        raise ValueError(
-            f"method 'modulus' needs the springs: expected {list(_SPRING_VARS)}, missing {missing}; "
-            "store them (VDOS-1.0 ragged pairs) or use method='dispersion'"
-        )
-    pos = view.position.values
-    box = view.box_length
-    box_v = box.transpose("sample", "spatial").values if "spatial" in box.dims else box.values
-    pairs = view.sample_pairs("pair_i", "pair_j", "pair_stiffness")
-    sig = np.stack([homogenized_conductance(i, j, t, pos[k], box_v[k]) for k, (i, j, t) in enumerate(pairs)])
+    _require_scalar(view.dimension, view.site_degrees_of_freedom, "the homogenised conductance")
+    sig = _conductances(*_spring_arrays(view))
     data = view.dataset
     coords = {"sample": data["sample"]}
     if "spatial" in data.coords:
@@ -190,16 +247,19 @@ def conductance_tensor(ds: xr.Dataset | VdosAccessor) -> xr.DataArray:
     )
 
 
-def _speed_units(view: VdosAccessor) -> str:
-    w = view.omega_units
-    length = "1"
+def _speed_units(omega_units: str, length_units: str) -> str:
+    """Units of a sound speed, length × ω (``"1"`` when both are dimensionless)."""
+    if omega_units == "1" and length_units == "1":
+        return "1"
+    return f"({length_units})*{omega_units}"
+
+
+def _length_units(view: VdosAccessor) -> str:
+    """Units of length of a point: those of ``box_length``, else of ``position``, else ``"1"``."""
     for v in ("box_length", "position"):
         if view.has(v):
-            length = str(view.dataset[v].attrs.get("units", "1")).strip() or "1"
-            break
-    if w == "1" and length == "1":
-        return "1"
-    return f"({length})*{w}"
+            return str(view.dataset[v].attrs.get("units", "1")).strip() or "1"
+    return "1"
 
 
 def sound_speed(ds: xr.Dataset | VdosAccessor, method: SoundMethod = "modulus") -> xr.DataArray:
@@ -238,42 +298,15 @@ def sound_speed(ds: xr.Dataset | VdosAccessor, method: SoundMethod = "modulus") 
     True
     """
     view = point_view(ds, "sound_speed")
-    d = _require_scalar(view, f"sound_speed(method={method!r})")
-    if method == "modulus":
-        sig = conductance_tensor(view)
-        rho = view.number_density
-        trace = sum(sig.isel(spatial=a, spatial_b=a, drop=True) for a in range(d))
-        c = np.sqrt(trace / d / rho)
-        how = "exact homogenisation: c^2 = (trace sigma / d) / rho, rho = n_site/V (unit masses)"
-    elif method == "dispersion":
-        if not view.has("box_length"):
-            raise ValueError("method 'dispersion' needs box_length (sample[, spatial]) for k = 2*pi/L; store it")
-        box = view.box_length
-        if "spatial" in box.dims:
-            edges = box.transpose("sample", "spatial").values
-            if not np.allclose(edges, edges[:, :1], rtol=1e-12):
-                raise ValueError(
-                    "method 'dispersion' assumes a cubic box (one lowest shell of 2d modes); found unequal "
-                    "box edges: use method='modulus'"
-                )
-            length = edges[:, 0]
-        else:
-            length = box.values
-        w = view.omega.transpose("sample", "mode").values
-        lam = []
-        for row in w:
-            nz = np.sort(row[np.isfinite(row)])
-            if nz.size < 2 * d:
-                raise ValueError(f"method 'dispersion' needs the lowest {2 * d} non-zero modes; a sample has {nz.size}")
-            lam.append(np.mean(nz[: 2 * d] ** 2))
-        k = 2.0 * np.pi / np.asarray(length, dtype=float)
-        c = xr.DataArray(np.sqrt(np.asarray(lam)) / k, dims=("sample",), coords={"sample": view.dataset["sample"]})
-        how = f"lowest shell: c = sqrt(mean eigenvalue of the lowest {2 * d} non-zero modes) / (2 pi / L)"
-    else:
-        raise ValueError(f"method is {method!r}; expected one of 'modulus', 'dispersion'")
-    c = c.rename("sound_speed")
-    c.attrs = {"long_name": "sound speed", "units": _speed_units(view), "method": method, "description": how}
-    return c
+    speeds, how = _scalar_speeds(view, method)
+    units = _speed_units(view.omega_units, _length_units(view))
+    return xr.DataArray(
+        speeds,
+        dims=("sample",),
+        coords={"sample": view.dataset["sample"]},
+        name="sound_speed",
+        attrs={"long_name": "sound speed", "units": units, "method": method, "description": how},
+    )
 
 
 def measure_sound_speed(

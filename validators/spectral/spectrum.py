@@ -214,29 +214,41 @@ def density_of_states(
     """
     view = point_view(ds, "density_of_states")
     edges = bin_edges(view, bins, omega_max)
-    omega = view.omega.values
-    n_nonzero = view.n_nonzero.copy(deep=False)
+    return _dos_dataset(
+        view.omega.values,
+        view.n_nonzero.copy(deep=False),
+        edges,
+        view.omega_units,
+        view.dataset["sample"],
+        view.mode_total,
+    )
+
+
+def _dos_dataset(
+    omega: np.ndarray, n_nonzero: xr.DataArray, edges: np.ndarray, units: str, sample: xr.DataArray, mode_total: int
+) -> xr.Dataset:
+    """:func:`density_of_states` from arrays: ``omega`` (sample, mode) with NaN zero modes, ``n_nonzero``
+    (sample,) the normalisation, checked bin ``edges``, the units of ω, the sample labels and the full spectrum's
+    mode count."""
     counts = np.stack([np.histogram(row[np.isfinite(row)], bins=edges)[0] for row in omega])
     widths = np.diff(edges)
     g = counts / (n_nonzero.values[:, None] * widths[None, :])
-    units = view.omega_units
     g_units = "1" if units == "1" else f"1/{units}"
-    out = xr.Dataset(
+    return xr.Dataset(
         {
             "g_sample": (("sample", "omega"), g, {"long_name": "density of states per sample", "units": g_units}),
             "g": ("omega", g.mean(axis=0), {"long_name": "density of states (mean over samples)", "units": g_units}),
             "count_sample": (("sample", "omega"), counts, {"long_name": "modes per bin", "units": "1"}),
             "n_nonzero": n_nonzero,
         },
-        coords={**_omega_coord(edges, units), "sample": view.dataset["sample"]},
+        coords={**_omega_coord(edges, units), "sample": sample},
         attrs={
             "normalisation": "per non-zero mode of the full spectrum of each sample; pooled = mean over samples",
             "zero_mode_rule": _ZERO_RULE,
             "bin_edges": edges,
-            "n_mode_total": view.mode_total,
+            "n_mode_total": mode_total,
         },
     )
-    return out
 
 
 def integrated_dos(ds: xr.Dataset | VdosAccessor, omega: Sequence[float] | np.ndarray | None = None) -> xr.Dataset:
@@ -341,8 +353,12 @@ def reduced_dos(
     True
     """
     view = point_view(ds, "reduced_dos")
-    out = density_of_states(view, bins=bins, omega_max=omega_max)
-    d = view.dimension
+    return _with_reduced(density_of_states(view, bins=bins, omega_max=omega_max), view.dimension)
+
+
+def _with_reduced(out: xr.Dataset, d: int) -> xr.Dataset:
+    """``out`` of :func:`density_of_states` (changed in place and returned) with the reduced DOS of
+    :func:`reduced_dos` in d dimensions."""
     edges = np.asarray(out.attrs["bin_edges"])
     power = bin_mean_power(edges, d - 1)
     units = out["g"].attrs["units"]
