@@ -19,6 +19,7 @@ from vdosbench.validators import (
     debye_reduced_level,
     homogenized_conductance,
     local_response,
+    lowest_phonon_frequency,
     measure_sound_speed,
     new_poles,
     poles,
@@ -149,6 +150,20 @@ def test_dispersion_sound_speed_of_the_square_lattice_is_analytic(L: int) -> Non
     assert c.attrs["method"] == "dispersion"
     assert float(c[0]) == pytest.approx(np.sqrt(2 * (1 - np.cos(k))) / k, rel=EXACT)
     assert float(c[0]) < 1.0  # the O(k²) dispersion correction lowers it: 1 − k²/24 + ...
+
+
+def test_dispersion_sound_speed_reads_a_dask_backed_point_block_by_block_to_the_same_values() -> None:
+    """Issue 66 item 3: ``sound_speed`` and ``lowest_phonon_frequency`` take the dispersion route from the point's
+    arrays one block of sample chunks at a time; a Dask-backed point gives the in-memory values exactly."""
+    ds = lattice_dataset(6, n_sample=3)
+    ds["eigenvalue"] = ds["eigenvalue"] * xr.DataArray([1.0, 1.21, 0.81], dims="sample")
+    lazy = ds.chunk({"sample": 1})
+    np.testing.assert_array_equal(sound_speed(lazy, "dispersion").values, sound_speed(ds, "dispersion").values)
+    np.testing.assert_allclose(
+        sound_speed(ds, "dispersion").values / sound_speed(ds, "dispersion").values[0], [1.0, 1.1, 0.9], rtol=1e-12
+    )
+    w0 = lowest_phonon_frequency(lazy, method="dispersion", n_bootstrap=10).curve["omega0_sample"].values
+    np.testing.assert_allclose(w0, sound_speed(ds, "dispersion").values * 2 * np.pi / 6, rtol=1e-14)
 
 
 def test_scaling_springs_by_four_doubles_the_sound_speed() -> None:
