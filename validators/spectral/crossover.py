@@ -223,18 +223,22 @@ class CrossoverResult(ValidatorResult):
         return ax
 
 
-def _point(
-    ds: xr.Dataset,
-    window: tuple[float, float],
-    bins: int,
-    reduced_power: float,
-    n_bootstrap: int,
-    seed: int,
-    confidence: float,
-    speeds: np.ndarray | None,
-    min_count: int = 20,
-    span: float = 2.0,
-) -> tuple[Any, dict[str, Any], xr.Dataset]:
+@dataclass(frozen=True)
+class _Binned:
+    """One point's in-window frequencies and their logarithmic histogram per sample."""
+
+    w0: float
+    w1: float
+    omega: np.ndarray
+    edges: np.ndarray
+    counts: np.ndarray
+    g_sample: np.ndarray
+    centres: np.ndarray
+    units: str
+
+
+def _binned(ds: xr.Dataset, window: tuple[float, float], bins: int) -> _Binned:
+    """Read the point: its frequencies in the window (NaN outside), the log bins, counts and g per sample."""
     view = point_view(ds, "crossover_frequency")
     w0, w1 = _check_window(window)
     omega = view.omega.transpose("sample", "mode").values
@@ -247,48 +251,58 @@ def _point(
     n_nonzero = np.asarray(view.n_nonzero.transpose("sample").values, dtype=float)
     g_sample = counts / (n_nonzero[:, None] * np.diff(edges)[None, :])
     centres = np.sqrt(edges[1:] * edges[:-1])
-    scale = centres**reduced_power
-    spd = np.zeros(omega.shape[0]) if speeds is None else np.asarray(speeds, dtype=float)
-    bounds: list[bool] = []
+    return _Binned(w0, w1, omega, edges, counts, g_sample, centres, view.omega_units)
 
-    def statistic(g: np.ndarray, cnt: np.ndarray, om: np.ndarray, c: np.ndarray) -> np.ndarray:
-        peak = _peak(centres, g.mean(axis=0) / scale, cnt.sum(axis=0), min_count, span)
-        fit, at_bound = fit_crossover_frequency(om, (w0, w1))
-        bounds.append(at_bound)
-        return np.array([peak, fit, c.mean()])
 
-    est = bootstrap(statistic, (g_sample, counts, omega, spd), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
-    fit_at_bound = bounds[0]
-    wc = float(est.value[1])
-    pooled_fraction = float(np.sum(g_sample.mean(axis=0) * np.diff(edges)))  # fraction of modes in the bins
-    nodes = 0.5 * (w1 - w0) * _GL_X + 0.5 * (w1 + w0)
-    z = float(np.dot(0.5 * (w1 - w0) * _GL_W, closed_form_dos(nodes, wc))) if math.isfinite(wc) else math.nan
-    fit_curve = pooled_fraction * closed_form_dos(centres, wc) / z
-    units = view.omega_units
-    pooled_counts = counts.sum(axis=0)
-    g_pooled = g_sample.mean(axis=0)
-    red = g_pooled / scale
-    populated = pooled_counts >= min_count
-    k = int(np.flatnonzero(populated)[np.argmax(red[populated])]) if populated.any() else -1
-    attrs_w = {"units": units}
-    g_units = "1" if units == "1" else f"1/{units}"
-    curve = xr.Dataset(
+def _fit_curve(b: _Binned, wc: float) -> np.ndarray:
+    """The fitted closed form at the bin centres, normalised to the pooled fraction of modes in the bins."""
+    pooled_fraction = float(np.sum(b.g_sample.mean(axis=0) * np.diff(b.edges)))  # fraction of modes in the bins
+    nodes = 0.5 * (b.w1 - b.w0) * _GL_X + 0.5 * (b.w1 + b.w0)
+    z = float(np.dot(0.5 * (b.w1 - b.w0) * _GL_W, closed_form_dos(nodes, wc))) if math.isfinite(wc) else math.nan
+    return pooled_fraction * closed_form_dos(b.centres, wc) / z
+
+
+def _point_curve(
+    ds: xr.Dataset, b: _Binned, red: np.ndarray, fit_curve: np.ndarray, reduced_power: float
+) -> xr.Dataset:
+    """The result's curve over the bins: pooled and per-sample g, g/ω^p, pooled counts and the fit."""
+    attrs_w = {"units": b.units}
+    g_units = "1" if b.units == "1" else f"1/{b.units}"
+    fit_name = "fitted omega^4/(omega^2 + omega_c^2), normalised"
+    return xr.Dataset(
         {
-            "g": ("omega", g_pooled, {"long_name": "pooled DOS g(omega) per non-zero mode", "units": g_units}),
-            "g_sample": (("sample", "omega"), g_sample, {"long_name": "DOS per sample", "units": g_units}),
+            "g": (
+                "omega",
+                b.g_sample.mean(axis=0),
+                {"long_name": "pooled DOS g(omega) per non-zero mode", "units": g_units},
+            ),
+            "g_sample": (("sample", "omega"), b.g_sample, {"long_name": "DOS per sample", "units": g_units}),
             "g_reduced": ("omega", red, {"long_name": f"g(omega)/omega^{reduced_power:g}", "units": "1"}),
-            "count": ("omega", pooled_counts, {"long_name": "pooled modes per bin", "units": "1"}),
-            "fit": ("omega", fit_curve, {"long_name": "fitted omega^4/(omega^2 + omega_c^2), normalised", "units": g_units}),
+            "count": ("omega", b.counts.sum(axis=0), {"long_name": "pooled modes per bin", "units": "1"}),
+            "fit": ("omega", fit_curve, {"long_name": fit_name, "units": g_units}),
         },
         coords={
-            "omega": ("omega", centres, {"long_name": "angular frequency (geometric bin centre)", **attrs_w}),
-            "omega_low": ("omega", edges[:-1], {"long_name": "lower bin edge", **attrs_w}),
-            "omega_high": ("omega", edges[1:], {"long_name": "upper bin edge", **attrs_w}),
+            "omega": ("omega", b.centres, {"long_name": "angular frequency (geometric bin centre)", **attrs_w}),
+            "omega_low": ("omega", b.edges[:-1], {"long_name": "lower bin edge", **attrs_w}),
+            "omega_high": ("omega", b.edges[1:], {"long_name": "upper bin edge", **attrs_w}),
             "sample": ds["sample"],
         },
     )
-    settings: dict[str, Any] = {
-        "window": (w0, w1),
+
+
+def _peak_at_window_edge(red: np.ndarray, pooled_counts: np.ndarray, min_count: int) -> bool:
+    """Whether the highest populated bin of g/ω^p is the first or last populated bin (or none is populated)."""
+    populated = pooled_counts >= min_count
+    k = int(np.flatnonzero(populated)[np.argmax(red[populated])]) if populated.any() else -1
+    return bool(k < 0 or k in (int(np.flatnonzero(populated)[0]), int(np.flatnonzero(populated)[-1])))
+
+
+def _point_settings(
+    b: _Binned, bins: int, min_count: int, span: float, reduced_power: float, fit_at_bound: bool, at_edge: bool
+) -> dict[str, Any]:
+    """The point's settings: window and binning, peak search, closed form, where the estimates sit, units."""
+    return {
+        "window": (b.w0, b.w1),
         "window_rule": "w0 < omega <= w1",
         "bins": int(bins),
         "binning": "logarithmic from w0 (or the lowest frequency in the window when w0 = 0) to w1",
@@ -297,9 +311,41 @@ def _point(
         "reduced_power": float(reduced_power),
         "closed_form": "D(omega) ~ omega^4/(omega^2 + omega_c^2) (seed 000 eq. 16, plus sign)",
         "fit_at_bound": bool(fit_at_bound),
-        "peak_at_window_edge": bool(k < 0 or k in (int(np.flatnonzero(populated)[0]), int(np.flatnonzero(populated)[-1]))),
-        "units": units,
+        "peak_at_window_edge": at_edge,
+        "units": b.units,
     }
+
+
+def _point(
+    ds: xr.Dataset,
+    window: tuple[float, float],
+    bins: int,
+    reduced_power: float,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+    speeds: np.ndarray | None,
+    min_count: int = 20,
+    span: float = 2.0,
+) -> tuple[Any, dict[str, Any], xr.Dataset]:
+    """Both estimates of one point bootstrapped over samples (with c when given), its settings and its curve."""
+    b = _binned(ds, window, bins)
+    scale = b.centres**reduced_power
+    spd = np.zeros(b.omega.shape[0]) if speeds is None else np.asarray(speeds, dtype=float)
+    bounds: list[bool] = []
+
+    def statistic(g: np.ndarray, cnt: np.ndarray, om: np.ndarray, c: np.ndarray) -> np.ndarray:
+        peak = _peak(b.centres, g.mean(axis=0) / scale, cnt.sum(axis=0), min_count, span)
+        fit, at_bound = fit_crossover_frequency(om, (b.w0, b.w1))
+        bounds.append(at_bound)
+        return np.array([peak, fit, c.mean()])
+
+    data = (b.g_sample, b.counts, b.omega, spd)
+    est = bootstrap(statistic, data, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence)
+    red = b.g_sample.mean(axis=0) / scale
+    curve = _point_curve(ds, b, red, _fit_curve(b, float(est.value[1])), reduced_power)
+    at_edge = _peak_at_window_edge(red, b.counts.sum(axis=0), min_count)
+    settings = _point_settings(b, bins, min_count, span, reduced_power, bounds[0], at_edge)
     return est, settings, curve
 
 
@@ -352,10 +398,15 @@ def crossover_frequency(
     >>> sorted(res.measurements()), res.settings["fit_at_bound"]  # pure ω²: ω_c → 0, at the lower bound
     (['fit_frequency', 'peak_frequency'], True)
     """
-    est, settings, curve = _point(ds, window, bins, reduced_power, n_bootstrap, seed, confidence, None, min_count, peak_span)
+    est, settings, curve = _point(
+        ds, window, bins, reduced_power, n_bootstrap, seed, confidence, None, min_count, peak_span
+    )
     units = settings["units"]
     peak = est.measurement(
-        "peak_frequency", index=0, units=units, curve=curve,
+        "peak_frequency",
+        index=0,
+        units=units,
+        curve=curve,
         settings={
             **settings,
             "estimator": "vertex of a quadratic in (ln omega, ln g/omega^p), recentred to convergence "
@@ -364,7 +415,10 @@ def crossover_frequency(
         method=f"maximum of the pooled reduced DOS g/omega^{reduced_power:g} on the window",
     )
     fit = est.measurement(
-        "fit_frequency", index=1, units=units, curve=curve,
+        "fit_frequency",
+        index=1,
+        units=units,
+        curve=curve,
         settings={**settings, "estimator": "maximum likelihood of omega_c, truncated to the window"},
         method="ML fit of D(omega) ~ omega^4/(omega^2 + omega_c^2) to the pooled frequencies in the window",
     )

@@ -220,6 +220,53 @@ def _slope_settings(
     }
 
 
+def _read_points(
+    x: Sequence[float] | np.ndarray,
+    omega_bp: Sequence[float] | np.ndarray,
+    omega_bp_se: Sequence[float] | np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """x, ω_BP and its SE (NaN when not given) as arrays and the mask of usable points; raise on bad shapes."""
+    xv = np.asarray(x, dtype=float)
+    yv = np.asarray(omega_bp, dtype=float)
+    if xv.shape != yv.shape or xv.ndim != 1:
+        raise ValueError(f"x has shape {xv.shape} and omega_bp {yv.shape}; expected equal 1-D shapes (n_point,)")
+    ok = np.isfinite(xv) & np.isfinite(yv)
+    if ok.sum() < 3:
+        raise ValueError(
+            f"{int(ok.sum())} points with finite x and omega_bp; a line with intercept and its uncertainty "
+            "need at least 3 (give more k_G values)"
+        )
+    se = np.full(xv.shape, np.nan) if omega_bp_se is None else np.asarray(omega_bp_se, dtype=float)
+    return xv, yv, se, ok
+
+
+def _slope_result(
+    lines: _Lines,
+    intervals: tuple[np.ndarray, np.ndarray, np.ndarray, str],
+    confidence: float,
+    units: str,
+    base: dict[str, Any],
+    curve: xr.Dataset,
+    points: tuple[CrossoverResult, ...],
+) -> CrossoverSlopeResult:
+    """The result: slope, intercept and slope through the origin with their errors and intervals."""
+    ses, lows, highs, _ = intervals
+    n_samples = int(sum(p.fit_frequency.n_samples for p in points))
+
+    def meas(name: str, idx: int, value: float, unit: str, method: str) -> Measurement:
+        low, high = float(lows[idx]), float(highs[idx])
+        return Measurement(name, value, float(ses[idx]), low, high, confidence, unit, base, curve, n_samples, method)
+
+    return CrossoverSlopeResult(
+        meas("crossover_slope", 0, lines.b, "1", "weighted line omega_BP = a + b c k_G; slope b"),
+        meas("crossover_intercept", 1, lines.a, units, "weighted line omega_BP = a + b c k_G; intercept a"),
+        meas("crossover_slope_through_origin", 2, lines.b0, "1", "weighted line omega_BP = b c k_G"),
+        curve,
+        points,
+        base,
+    )
+
+
 def crossover_slope_from_points(
     x: Sequence[float] | np.ndarray,
     omega_bp: Sequence[float] | np.ndarray,
@@ -266,36 +313,13 @@ def crossover_slope_from_points(
     >>> round(res.slope.value, 12), abs(round(res.intercept.value, 12))
     (0.866025403784, 0.0)
     """
-    xv = np.asarray(x, dtype=float)
-    yv = np.asarray(omega_bp, dtype=float)
-    if xv.shape != yv.shape or xv.ndim != 1:
-        raise ValueError(f"x has shape {xv.shape} and omega_bp {yv.shape}; expected equal 1-D shapes (n_point,)")
-    ok = np.isfinite(xv) & np.isfinite(yv)
-    if ok.sum() < 3:
-        raise ValueError(
-            f"{int(ok.sum())} points with finite x and omega_bp; a line with intercept and its uncertainty "
-            "need at least 3 (give more k_G values)"
-        )
-    se = np.full(xv.shape, np.nan) if omega_bp_se is None else np.asarray(omega_bp_se, dtype=float)
+    xv, yv, se, ok = _read_points(x, omega_bp, omega_bp_se)
     lines = _fit_lines(xv, yv, se, ok)
     fits = [] if replicates is None else _replicate_fits(replicates, x_replicates, xv, ok, lines.w)
-    ses, lows, highs, how = _intervals(fits, lines, confidence)
-    base = _slope_settings(settings, lines, how, int(ok.sum()), confidence)
+    intervals = _intervals(fits, lines, confidence)
+    base = _slope_settings(settings, lines, intervals[3], int(ok.sum()), confidence)
     curve = _slope_curve(xv, yv, se, k_G, sound_speed, units, lines)
-    n_samples = int(sum(p.fit_frequency.n_samples for p in points))
-
-    def meas(name: str, idx: int, value: float, unit: str, method: str) -> Measurement:
-        return Measurement(name, value, float(ses[idx]), float(lows[idx]), float(highs[idx]), confidence, unit,
-                           base, curve, n_samples, method)
-
-    return CrossoverSlopeResult(
-        meas("crossover_slope", 0, lines.b, "1", "weighted line omega_BP = a + b c k_G; slope b"),
-        meas("crossover_intercept", 1, lines.a, units, "weighted line omega_BP = a + b c k_G; intercept a"),
-        meas("crossover_slope_through_origin", 2, lines.b0, "1", "weighted line omega_BP = b c k_G"),
-        curve,
-        points,
-        base,
-    )
+    return _slope_result(lines, intervals, confidence, units, base, curve, points)
 
 
 def _sweep_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -328,6 +352,20 @@ def _given_speeds(sound_speed: Any, kg_values: np.ndarray, dim: str) -> np.ndarr
     return speeds_given
 
 
+def _read_sweep(ds: xr.Dataset, sound_speed: Any, estimator: str, dim: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """The sweep's k_G values and the given c per point (None when measured); raise on a bad estimator or dims."""
+    if estimator not in ("fit", "peak"):
+        raise ValueError(f"estimator is {estimator!r}; expected 'fit' or 'peak'")
+    pdims = parameter_dims(ds)
+    if tuple(pdims) != (dim,):
+        raise ValueError(
+            f"crossover_slope expected exactly one parameter dimension {dim!r}; found {pdims}. "
+            f"Fix: select the other parameters first (ds.isel(...)) or pass dim=..."
+        )
+    kg_values = np.asarray(ds[dim].values, dtype=float)
+    return kg_values, _given_speeds(sound_speed, kg_values, dim)
+
+
 def _one_point(
     point: xr.Dataset,
     win: tuple[float, float],
@@ -350,10 +388,22 @@ def _one_point(
         point, win, bins, reduced_power, n_bootstrap, seed, confidence, per_sample_c, min_count, peak_span
     )
     units = settings["units"]
-    peak = est.measurement("peak_frequency", index=0, units=units, curve=curve, settings=settings,
-                           method="maximum of the pooled reduced DOS on the window")
-    fit = est.measurement("fit_frequency", index=1, units=units, curve=curve, settings=settings,
-                          method="ML fit of omega^4/(omega^2 + omega_c^2)")
+    peak = est.measurement(
+        "peak_frequency",
+        index=0,
+        units=units,
+        curve=curve,
+        settings=settings,
+        method="maximum of the pooled reduced DOS on the window",
+    )
+    fit = est.measurement(
+        "fit_frequency",
+        index=1,
+        units=units,
+        curve=curve,
+        settings=settings,
+        method="ML fit of omega^4/(omega^2 + omega_c^2)",
+    )
     return CrossoverResult(peak, fit, est.replicates[:, :2], curve, settings), est
 
 
@@ -404,7 +454,8 @@ def _sweep_settings_record(
     """The sweep's settings handed to :func:`crossover_slope_from_points`: estimator, windows, bootstrap."""
     return {
         "estimator": estimator,
-        "estimator_detail": "ML omega_c of omega^4/(omega^2+omega_c^2)" if estimator == "fit"
+        "estimator_detail": "ML omega_c of omega^4/(omega^2+omega_c^2)"
+        if estimator == "fit"
         else f"maximum of g/omega^{reduced_power:g}",
         "dim": dim,
         "windows": windows,
@@ -434,10 +485,17 @@ def _slope_of_sweep(
     have_reps = bool(np.isfinite(rep_arr).any())
     x_reps = (np.column_stack(c_reps) * kg_values) if (c_reps is not None and have_reps) else None
     return crossover_slope_from_points(
-        x, np.array(omega_bp), np.array(se),
-        replicates=rep_arr if have_reps else None, x_replicates=x_reps, confidence=confidence,
-        k_G=kg_values, sound_speed=speeds, units=results[0].fit_frequency.units if results else "1",
-        points=tuple(results), settings=settings,
+        x,
+        np.array(omega_bp),
+        np.array(se),
+        replicates=rep_arr if have_reps else None,
+        x_replicates=x_reps,
+        confidence=confidence,
+        k_G=kg_values,
+        sound_speed=speeds,
+        units=results[0].fit_frequency.units if results else "1",
+        points=tuple(results),
+        settings=settings,
     )
 
 
@@ -497,28 +555,29 @@ def crossover_slope(
     >>> res.curve.sizes["point"], res.settings["estimator"]
     (3, 'fit')
     """
-    if estimator not in ("fit", "peak"):
-        raise ValueError(f"estimator is {estimator!r}; expected 'fit' or 'peak'")
-    pdims = parameter_dims(ds)
-    if tuple(pdims) != (dim,):
-        raise ValueError(
-            f"crossover_slope expected exactly one parameter dimension {dim!r}; found {pdims}. "
-            f"Fix: select the other parameters first (ds.isel(...)) or pass dim=..."
-        )
-    kg_values = np.asarray(ds[dim].values, dtype=float)
+    kg_values, speeds_given = _read_sweep(ds, sound_speed, estimator, dim)
     measured = isinstance(sound_speed, str)
-    speeds_given = _given_speeds(sound_speed, kg_values, dim)
     results, omega_bp, se, reps, c_mean, c_reps, windows = _sweep_points(
-        ds, window, sound_speed if measured else None, 0 if estimator == "peak" else 1, bins, reduced_power,
-        n_bootstrap, seed, confidence, min_count, peak_span,
+        ds,
+        window,
+        sound_speed if measured else None,
+        0 if estimator == "peak" else 1,
+        bins,
+        reduced_power,
+        n_bootstrap,
+        seed,
+        confidence,
+        min_count,
+        peak_span,
     )
     speeds = np.array(c_mean) if measured else speeds_given
     assert speeds is not None
     settings_all = _sweep_settings_record(
         estimator, reduced_power, dim, windows, bins, sound_speed if measured else "given", n_bootstrap, seed, results
     )
-    return _slope_of_sweep(kg_values, speeds, omega_bp, se, reps, c_reps if measured else None, results, confidence,
-                           settings_all)
+    return _slope_of_sweep(
+        kg_values, speeds, omega_bp, se, reps, c_reps if measured else None, results, confidence, settings_all
+    )
 
 
 @measures("flatness", "mle")
@@ -590,8 +649,13 @@ def exponent_below_crossover(
     res = power_law_exponent(
         ds, PowerLawWindow.explicit(0.0, fraction * omega_c), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
     )
-    info = {dim: k_g, "sound_speed": c, "sound_speed_source": source, "omega_c": omega_c, "fraction": fraction,
-            "window": f"(0, {fraction:g} x (sqrt(3)/2) c k_G]"}
+    info = {
+        dim: k_g,
+        "sound_speed": c,
+        "sound_speed_source": source,
+        "omega_c": omega_c,
+        "fraction": fraction,
+        "window": f"(0, {fraction:g} x (sqrt(3)/2) c k_G]",
+    }
     mle = replace(res.mle, settings={**res.mle.settings, "crossover": info})
     return replace(res, mle=mle, settings={**res.settings, "crossover": info})
-

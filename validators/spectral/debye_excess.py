@@ -49,7 +49,7 @@ import numpy as np
 import xarray as xr
 from scipy import optimize
 
-from ..results.result import MIN_GROUPS, Measurement, bootstrap
+from ..results.result import MIN_GROUPS, BootstrapEstimate, Measurement, bootstrap
 from .exponent_result import ExponentEstimate
 from .mode_spectra import ModeSpectra
 
@@ -67,8 +67,9 @@ def _speeds(spectra: ModeSpectra) -> tuple[np.ndarray, np.ndarray]:
     return cT, cL
 
 
-def debye_count(omega: np.ndarray, volume: float, transverse_speed: np.ndarray, longitudinal_speed: np.ndarray,
-                dimension: int = 3) -> np.ndarray:
+def debye_count(
+    omega: np.ndarray, volume: float, transverse_speed: np.ndarray, longitudinal_speed: np.ndarray, dimension: int = 3
+) -> np.ndarray:
     """Debye's number of modes below ω, N_D(ω), for each sample (rows) at each ω (columns).
 
     Examples
@@ -87,8 +88,13 @@ def debye_count(omega: np.ndarray, volume: float, transverse_speed: np.ndarray, 
     raise ValueError(f"dimension is {dimension}; expected 2 or 3")
 
 
-def box_shell_count(omega: np.ndarray, box_length: float, transverse_speed: np.ndarray,
-                    longitudinal_speed: np.ndarray, dimension: int = 3) -> np.ndarray:
+def box_shell_count(
+    omega: np.ndarray,
+    box_length: float,
+    transverse_speed: np.ndarray,
+    longitudinal_speed: np.ndarray,
+    dimension: int = 3,
+) -> np.ndarray:
     """Plane waves of a periodic box with ω ≤ each grid frequency (rows: samples), counting degeneracies.
 
     Examples
@@ -137,8 +143,7 @@ def _fit_s(grid: np.ndarray, excess: np.ndarray, sigma: np.ndarray) -> tuple[flo
     r = ((excess[None, :] - b[:, None] * f) ** 2) @ w
     i = int(np.argmin(r))
     lo, hi = s_grid[max(i - 1, 0)], s_grid[min(i + 1, s_grid.size - 1)]
-    res = optimize.minimize_scalar(lambda s: resid(s)[0], bounds=(lo, hi), method="bounded",
-                                   options={"xatol": 1e-6})
+    res = optimize.minimize_scalar(lambda s: resid(s)[0], bounds=(lo, hi), method="bounded", options={"xatol": 1e-6})
     s = float(res.x)
     rr, B = resid(s)
     return s, B / grid.max() ** (s + 1.0), rr
@@ -179,9 +184,12 @@ def _excess_status(
     if spectra.n_groups < MIN_GROUPS:
         status, reason = "inconclusive", f"{spectra.n_groups} independent units; the bootstrap needs {MIN_GROUPS}"
     elif not top_lo > 0:
-        status, reason = "no_excess", (
-            f"the excess over Debye at {upper:g} omega0 is {top * spectra.n_particles:.3g} modes per sample, "
-            f"interval [{top_lo * spectra.n_particles:.3g}, {top_hi * spectra.n_particles:.3g}]: not above zero"
+        status, reason = (
+            "no_excess",
+            (
+                f"the excess over Debye at {upper:g} omega0 is {top * spectra.n_particles:.3g} modes per sample, "
+                f"interval [{top_lo * spectra.n_particles:.3g}, {top_hi * spectra.n_particles:.3g}]: not above zero"
+            ),
         )
     elif not (S_RANGE[0] + 0.05 < s_hat < S_RANGE[1] - 0.05):
         status, reason = "inconclusive", f"s = {s_hat:.3g} at the edge of the searched range {S_RANGE}"
@@ -204,10 +212,16 @@ def _excess_curve(
         {
             "excess": ("omega", mean, {"long_name": "mean (N_i(omega) - N_Debye,i(omega)) / N", "units": "1"}),
             "excess_fit": ("omega", B_hat * grid ** (s_hat + 1.0), {"long_name": "B omega^(s+1)", "units": "1"}),
-            "debye_count": ("omega", ref.mean(axis=0) / spectra.n_particles,
-                            {"long_name": f"mean Debye count per particle ({debye})", "units": "1"}),
-            "mode_count": ("omega", counts.mean(axis=0) / spectra.n_particles,
-                           {"long_name": "mean mode count per particle", "units": "1"}),
+            "debye_count": (
+                "omega",
+                ref.mean(axis=0) / spectra.n_particles,
+                {"long_name": f"mean Debye count per particle ({debye})", "units": "1"},
+            ),
+            "mode_count": (
+                "omega",
+                counts.mean(axis=0) / spectra.n_particles,
+                {"long_name": "mean mode count per particle", "units": "1"},
+            ),
         },
         coords={"omega": ("omega", grid, {"long_name": "angular frequency", "units": "omega"})},
     )
@@ -220,16 +234,62 @@ def _excess_settings(
     return {
         "estimator": "weighted least squares of the mean excess per particle E(omega) = B omega^(s+1), B profiled",
         "debye": debye,
-        "debye_level": ("N_D = V omega^3/(6 pi^2) (2/c_T^3 + 1/c_L^3), c_T = sqrt(G_i/rho), "
-                        "c_L = sqrt((K_i + 4 G_i/3)/rho) per sample" if spectra.dimension == 3 else
-                        "N_D = V omega^2/(4 pi) (1/c_T^2 + 1/c_L^2), c_L = sqrt((K_i + G_i)/rho) per sample")
-        if debye == "continuum" else "plane-wave staircase of the periodic box at c_T|q|, c_L|q|, q = 2 pi n/L",
+        "debye_level": (
+            "N_D = V omega^3/(6 pi^2) (2/c_T^3 + 1/c_L^3), c_T = sqrt(G_i/rho), "
+            "c_L = sqrt((K_i + 4 G_i/3)/rho) per sample"
+            if spectra.dimension == 3
+            else "N_D = V omega^2/(4 pi) (1/c_T^2 + 1/c_L^2), c_L = sqrt((K_i + G_i)/rho) per sample"
+        )
+        if debye == "continuum"
+        else "plane-wave staircase of the periodic box at c_T|q|, c_L|q|, q = 2 pi n/L",
         "window": f"({lower:g}, {upper:g}] * median omega0 = ({grid[0]:.4g}, {grid[-1]:.4g}]",
         "n_grid": int(n_grid),
         "weights": "1/sigma^2, sigma = sample standard deviation of the excess / sqrt(n_samples) (floor 0.5/N/sqrt(S))",
         "s_range": S_RANGE,
         "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735",
         "point": spectra.describe(),
+    }
+
+
+def _excess_measurement(
+    boot: BootstrapEstimate, status: str, settings: dict[str, Any], curve: xr.Dataset
+) -> Measurement:
+    """The measurement of s with its bootstrap intervals; every number NaN when there is no excess."""
+    meas = boot.measurement(
+        "s_debye_excess",
+        index=0,
+        units="1",
+        settings=settings,
+        curve=curve,
+        method="fit of the cumulative count minus Debye's",
+        expanded=True,
+    )
+    if status == "no_excess":
+        meas = Measurement(
+            meas.name,
+            math.nan,
+            math.nan,
+            math.nan,
+            math.nan,
+            meas.confidence,
+            "1",
+            meas.settings,
+            curve,
+            meas.n_samples,
+            meas.method,
+            expanded=(math.nan, math.nan),
+        )
+    return meas
+
+
+def _excess_diagnostics(spectra: ModeSpectra, top: float, top_lo: float, top_hi: float, B_hat: float) -> dict[str, Any]:
+    """The estimate's diagnostics: the excess at the window's top (per particle, its interval, per sample), B."""
+    return {
+        "excess_top": top,
+        "excess_top_interval": (top_lo, top_hi),
+        "excess_top_modes_per_sample": top * spectra.n_particles,
+        "level_B": B_hat,
+        "n_groups": spectra.n_groups,
     }
 
 
@@ -289,26 +349,33 @@ def debye_excess(
         s, B, _ = _fit_s(grid, mean, sigma_all)
         return np.array([s, B, mean[-1]])
 
-    boot = bootstrap(fit_rows, per_sample, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-                     groups=spectra.groups)
+    boot = bootstrap(
+        fit_rows, per_sample, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=spectra.groups
+    )
     s_hat, B_hat, top = (float(v) for v in boot.value)
     top_lo, top_hi = float(boot.low[2]), float(boot.high[2])
     status, reason = _excess_status(spectra, s_hat, top, top_lo, top_hi, upper)
     curve = _excess_curve(spectra, grid, per_sample, counts, ref, s_hat, B_hat, debye)
     settings = _excess_settings(spectra, debye, lower, upper, grid, n_grid)
-    meas = boot.measurement("s_debye_excess", index=0, units="1", settings=settings, curve=curve,
-                            method="fit of the cumulative count minus Debye's", expanded=True)
-    if status == "no_excess":
-        meas = Measurement(meas.name, math.nan, math.nan, math.nan, math.nan, meas.confidence, "1", meas.settings,
-                          curve, meas.n_samples, meas.method, expanded=(math.nan, math.nan))
     return ExponentEstimate(
-        measurement=meas,
+        measurement=_excess_measurement(boot, status, settings, curve),
         status=status,
         reason=reason,
-        diagnostics={"excess_top": top, "excess_top_interval": (top_lo, top_hi),
-                     "excess_top_modes_per_sample": top * spectra.n_particles, "level_B": B_hat,
-                     "n_groups": spectra.n_groups},
+        diagnostics=_excess_diagnostics(spectra, top, top_lo, top_hi, B_hat),
     )
+
+
+def _paired_settings(a: ModeSpectra, debye: str, lower: float, upper: float, n_grid: int) -> dict[str, Any]:
+    """The settings of :func:`paired_debye_excess_difference`: estimator, Debye level, window, pairs, resampling."""
+    return {
+        "estimator": "difference of the D - D_Debye fits (debye_excess) of two paired points",
+        "debye": debye,
+        "window": f"({lower:g}, {upper:g}] * each point's median omega0",
+        "n_grid": int(n_grid),
+        "pairs": a.n_samples,
+        "resampled": "chains" if a.groups is not None else "samples",
+        "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735",
+    }
 
 
 def paired_debye_excess_difference(
@@ -373,12 +440,15 @@ def paired_debye_excess_difference(
     def statistic(ra: np.ndarray, rb: np.ndarray) -> float:
         return _fit_s(grid_a, ra.mean(axis=0), sigma_a)[0] - _fit_s(grid_b, rb.mean(axis=0), sigma_b)[0]
 
-    boot = bootstrap(statistic, (rows_a, rows_b), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-                     groups=a.groups)
-    settings = {"estimator": "difference of the D - D_Debye fits (debye_excess) of two paired points",
-                "debye": debye, "window": f"({lower:g}, {upper:g}] * each point's median omega0",
-                "n_grid": int(n_grid), "pairs": a.n_samples,
-                "resampled": "chains" if a.groups is not None else "samples",
-                "reference": "Lerner, Moriel, Bouchbinder, arXiv:2404.12735"}
-    return boot.measurement("s_debye_excess difference", units="1", settings=settings, curve=None,
-                            method="difference of D - D_Debye fits, bootstrap over paired units", expanded=True)
+    boot = bootstrap(
+        statistic, (rows_a, rows_b), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=a.groups
+    )
+    settings = _paired_settings(a, debye, lower, upper, n_grid)
+    return boot.measurement(
+        "s_debye_excess difference",
+        units="1",
+        settings=settings,
+        curve=None,
+        method="difference of D - D_Debye fits, bootstrap over paired units",
+        expanded=True,
+    )

@@ -35,8 +35,13 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse
 
-__all__ = ["EigencountCertificate", "StochasticCount", "certify_by_eigencount", "gershgorin_bounds",
-           "stochastic_count_below"]
+__all__ = [
+    "EigencountCertificate",
+    "StochasticCount",
+    "certify_by_eigencount",
+    "gershgorin_bounds",
+    "stochastic_count_below",
+]
 
 #: Standard errors a detection must exceed (one-sided, about 1 false alarm in 700 without a missed mode).
 DETECTION_Z = 3.0
@@ -106,9 +111,60 @@ class StochasticCount:
         return np.polynomial.chebyshev.chebval(x, self.coefficients)
 
 
-def stochastic_count_below(matrix: np.ndarray | scipy.sparse.spmatrix, sigma: float, *, degree: int = 500,
-                           n_vectors: int = 64, bounds: tuple[float, float] | None = None, seed: int = 0,
-                           deflate: np.ndarray | None = None) -> StochasticCount:
+def _count_bounds(
+    matrix: np.ndarray | scipy.sparse.spmatrix,
+    sigma: float,
+    degree: int,
+    n_vectors: int,
+    bounds: tuple[float, float] | None,
+) -> tuple[float, float]:
+    """The spectral bounds (a, b), after checking the matrix is square, the settings usable and σ inside."""
+    n = matrix.shape[0]
+    if matrix.ndim != 2 or matrix.shape[1] != n:
+        raise ValueError(f"matrix has shape {matrix.shape}; expected a square symmetric (n, n) matrix")
+    if degree < 1 or n_vectors < 2:
+        raise ValueError(
+            f"degree = {degree}, n_vectors = {n_vectors}; expected degree >= 1 and n_vectors >= 2 "
+            "(the standard error needs two probes)"
+        )
+    a, b = gershgorin_bounds(matrix) if bounds is None else (float(bounds[0]), float(bounds[1]))
+    if not a < sigma < b:
+        raise ValueError(
+            f"sigma = {sigma} lies outside the spectral bounds ({a}, {b}); expected a shift inside "
+            "them (every eigenvalue is below b and above a)"
+        )
+    return a, b
+
+
+def _probe_traces(
+    matrix: np.ndarray | scipy.sparse.spmatrix, v: np.ndarray, coefficients: np.ndarray, bounds: tuple[float, float]
+) -> np.ndarray:
+    """vᵀ f(A) v for each probe column: the Chebyshev recursion on the scaled matrix, summed with the coefficients."""
+    a, b = bounds
+    op = scipy.sparse.csr_matrix(matrix) if scipy.sparse.issparse(matrix) else np.asarray(matrix, dtype=float)
+    scale, shift = 2.0 / (b - a), (b + a) / (b - a)
+
+    def apply(x: np.ndarray) -> np.ndarray:
+        return scale * (op @ x) - shift * x
+
+    t_prev, t_now = v, apply(v)
+    acc = coefficients[0] * np.sum(v * t_prev, axis=0) + coefficients[1] * np.sum(v * t_now, axis=0)
+    for k in range(2, coefficients.size):
+        t_prev, t_now = t_now, 2.0 * apply(t_now) - t_prev
+        acc += coefficients[k] * np.sum(v * t_now, axis=0)
+    return acc
+
+
+def stochastic_count_below(
+    matrix: np.ndarray | scipy.sparse.spmatrix,
+    sigma: float,
+    *,
+    degree: int = 500,
+    n_vectors: int = 64,
+    bounds: tuple[float, float] | None = None,
+    seed: int = 0,
+    deflate: np.ndarray | None = None,
+) -> StochasticCount:
     """The number of eigenvalues of a symmetric matrix below ``sigma`` by KPM and Hutchinson (module docstring).
 
     Parameters
@@ -142,34 +198,24 @@ def stochastic_count_below(matrix: np.ndarray | scipy.sparse.spmatrix, sigma: fl
     (True, True)
     """
     n = matrix.shape[0]
-    if matrix.ndim != 2 or matrix.shape[1] != n:
-        raise ValueError(f"matrix has shape {matrix.shape}; expected a square symmetric (n, n) matrix")
-    if degree < 1 or n_vectors < 2:
-        raise ValueError(f"degree = {degree}, n_vectors = {n_vectors}; expected degree >= 1 and n_vectors >= 2 "
-                         "(the standard error needs two probes)")
-    a, b = gershgorin_bounds(matrix) if bounds is None else (float(bounds[0]), float(bounds[1]))
-    if not a < sigma < b:
-        raise ValueError(f"sigma = {sigma} lies outside the spectral bounds ({a}, {b}); expected a shift inside "
-                         "them (every eigenvalue is below b and above a)")
+    a, b = _count_bounds(matrix, sigma, degree, n_vectors, bounds)
     coefficients = _step_coefficients((2.0 * sigma - (b + a)) / (b - a), degree)
-    op = scipy.sparse.csr_matrix(matrix) if scipy.sparse.issparse(matrix) else np.asarray(matrix, dtype=float)
-    scale, shift = 2.0 / (b - a), (b + a) / (b - a)
-
-    def apply(v: np.ndarray) -> np.ndarray:
-        return scale * (op @ v) - shift * v
-
     v = np.random.default_rng(seed).choice(np.array([-1.0, 1.0]), size=(n, n_vectors))
     if deflate is not None:
         q = np.asarray(deflate, dtype=float).reshape(n, -1)
         v = v - q @ (q.T @ v)
-    t_prev, t_now = v, apply(v)
-    acc = coefficients[0] * np.sum(v * t_prev, axis=0) + coefficients[1] * np.sum(v * t_now, axis=0)
-    for k in range(2, degree + 1):
-        t_prev, t_now = t_now, 2.0 * apply(t_now) - t_prev
-        acc += coefficients[k] * np.sum(v * t_now, axis=0)
-    return StochasticCount(float(sigma), float(acc.mean()), float(acc.std(ddof=1) / math.sqrt(n_vectors)),
-                           math.pi * (b - a) / (2.0 * (degree + 1)), int(degree), int(n_vectors), (a, b), int(seed),
-                           coefficients)
+    acc = _probe_traces(matrix, v, coefficients, (a, b))
+    return StochasticCount(
+        float(sigma),
+        float(acc.mean()),
+        float(acc.std(ddof=1) / math.sqrt(n_vectors)),
+        math.pi * (b - a) / (2.0 * (degree + 1)),
+        int(degree),
+        int(n_vectors),
+        (a, b),
+        int(seed),
+        coefficients,
+    )
 
 
 @dataclass(frozen=True)
@@ -201,9 +247,16 @@ class EigencountCertificate:
     note: str
 
 
-def certify_by_eigencount(matrix: np.ndarray | scipy.sparse.spmatrix, eigenvalues: np.ndarray, *,
-                          eigenvectors: np.ndarray | None = None, n_vectors: int = 64, max_degree: int = 20000,
-                          bounds: tuple[float, float] | None = None, seed: int = 0) -> EigencountCertificate:
+def certify_by_eigencount(
+    matrix: np.ndarray | scipy.sparse.spmatrix,
+    eigenvalues: np.ndarray,
+    *,
+    eigenvectors: np.ndarray | None = None,
+    n_vectors: int = 64,
+    max_degree: int = 20000,
+    bounds: tuple[float, float] | None = None,
+    seed: int = 0,
+) -> EigencountCertificate:
     """Whether a solver's lowest eigenvalues miss one below σ, by the stochastic count (module docstring).
 
     σ lies halfway between the two largest returned eigenvalues (as :func:`.inertia.certify_lowest_modes`);
@@ -224,31 +277,44 @@ def certify_by_eigencount(matrix: np.ndarray | scipy.sparse.spmatrix, eigenvalue
     """
     lam = np.sort(np.asarray(eigenvalues, dtype=float)[np.isfinite(eigenvalues)])
     if lam.size < 2:
-        raise ValueError(f"{lam.size} finite eigenvalue(s) returned; expected at least 2 (the shift lies between "
-                         "the two largest)")
+        raise ValueError(
+            f"{lam.size} finite eigenvalue(s) returned; expected at least 2 (the shift lies between the two largest)"
+        )
     gap = lam[-1] - lam[-2]
     a, b = gershgorin_bounds(matrix) if bounds is None else (float(bounds[0]), float(bounds[1]))
     if gap <= 1e-12 * (b - a):
-        raise ValueError(f"the two largest returned eigenvalues {lam[-2]} and {lam[-1]} coincide; expected a gap "
-                         "between them to place the shift (return one more mode)")
+        raise ValueError(
+            f"the two largest returned eigenvalues {lam[-2]} and {lam[-1]} coincide; expected a gap "
+            "between them to place the shift (return one more mode)"
+        )
     sigma = 0.5 * (lam[-2] + lam[-1])
     wanted = math.ceil(math.pi * (b - a) / (2.0 * gap / 10.0)) - 1
     degree = max(8, min(wanted, int(max_degree)))
-    note = "" if degree >= wanted else (f"degree capped at {degree} (wanted {wanted}): resolution "
-                                        f"{math.pi * (b - a) / (2 * (degree + 1)):.3g} wider than a tenth of the gap "
-                                        f"{gap:.3g}, a missed mode close below sigma counts only in part")
+    note = (
+        ""
+        if degree >= wanted
+        else (
+            f"degree capped at {degree} (wanted {wanted}): resolution "
+            f"{math.pi * (b - a) / (2 * (degree + 1)):.3g} wider than a tenth of the gap "
+            f"{gap:.3g}, a missed mode close below sigma counts only in part"
+        )
+    )
     q = None
     if eigenvectors is not None:
         vectors = np.asarray(eigenvectors, dtype=float)
         if vectors.shape != (matrix.shape[0], np.asarray(eigenvalues).size):
-            raise ValueError(f"eigenvectors have shape {vectors.shape}; expected (n, k) = "
-                             f"({matrix.shape[0]}, {np.asarray(eigenvalues).size}), one column per eigenvalue")
+            raise ValueError(
+                f"eigenvectors have shape {vectors.shape}; expected (n, k) = "
+                f"({matrix.shape[0]}, {np.asarray(eigenvalues).size}), one column per eigenvalue"
+            )
         q, _ = np.linalg.qr(vectors[:, np.isfinite(np.asarray(eigenvalues, dtype=float))])
-    count = stochastic_count_below(matrix, sigma, degree=degree, n_vectors=n_vectors, bounds=(a, b), seed=seed,
-                                   deflate=q)
+    count = stochastic_count_below(
+        matrix, sigma, degree=degree, n_vectors=n_vectors, bounds=(a, b), seed=seed, deflate=q
+    )
     unaccounted = count.estimate - (0.0 if q is not None else float(np.sum(count.weight(lam))))
     grid = np.linspace(lam[-1], b, 4001)
     tail = (matrix.shape[0] - lam.size) * max(0.0, float(np.max(count.weight(grid))))
     detected = unaccounted > DETECTION_Z * count.standard_error + tail
-    return EigencountCertificate(count, int(np.sum(lam < sigma)), float(unaccounted), count.standard_error,
-                                 float(tail), bool(detected), note)
+    return EigencountCertificate(
+        count, int(np.sum(lam < sigma)), float(unaccounted), count.standard_error, float(tail), bool(detected), note
+    )

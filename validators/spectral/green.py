@@ -122,7 +122,9 @@ def local_response(
         raise ValueError(f"omega has shape {om.shape}; expected a 1-D array of frequencies")
     kernel = epsilon / ((om[None, :] ** 2 - lam[:, None]) ** 2 + epsilon**2)
     resp = w.T @ kernel
-    coords: dict[str, object] = {"omega": ("omega", om, {"long_name": "angular frequency", "units": one.vdos.omega_units})}
+    coords: dict[str, object] = {
+        "omega": ("omega", om, {"long_name": "angular frequency", "units": one.vdos.omega_units})
+    }
     if "site" in one.coords:
         coords["site"] = one["site"]
     return xr.DataArray(
@@ -137,6 +139,32 @@ def local_response(
             "method": "spectral sum over the full eigen-decomposition",
         },
     )
+
+
+def _eigenvalue_weights(one: xr.Dataset, sites: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues and the weight Σ_{i in sites} |v_n(i)|² of each (1 for every site: no eigenvectors needed)."""
+    if sites is None:
+        lam = np.sort(np.asarray(one["eigenvalue"].values, dtype=float))
+        return lam, np.ones_like(lam)  # normalised eigenvectors: unit weight summed over all sites
+    lam, w = _site_weights(one, "poles(sites=...)")
+    idx = np.asarray(sites, dtype=np.int64)
+    if idx.size and (idx.min() < -w.shape[1] or idx.max() >= w.shape[1]):
+        raise ValueError(f"sites {idx.tolist()} outside the {w.shape[1]} sites of the dataset")
+    return lam, w[:, idx].sum(axis=1)
+
+
+def _clusters(lam: np.ndarray, weight: np.ndarray, lambda_tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Centre, total weight and multiplicity of each cluster of eigenvalues closer than ``lambda_tol`` · max|λ|."""
+    order = np.argsort(lam, kind="stable")
+    lam, weight = lam[order], weight[order]
+    scale = float(np.max(np.abs(lam))) if lam.size else 1.0
+    scale = scale if scale > 0 else 1.0
+    cluster = np.concatenate([[0], np.cumsum(np.diff(lam) > lambda_tol * scale)])
+    n_cluster = int(cluster[-1]) + 1 if lam.size else 0
+    multiplicity = np.bincount(cluster, minlength=n_cluster)
+    centre = np.bincount(cluster, weights=lam, minlength=n_cluster) / np.maximum(multiplicity, 1)
+    total = np.bincount(cluster, weights=weight, minlength=n_cluster)
+    return centre, total, multiplicity
 
 
 def poles(
@@ -182,30 +210,18 @@ def poles(
     [0.0, 3.0, 6.0]
     """
     one = _one_sample(ds_one_point, sample, "poles")
-    if sites is None:
-        lam = np.sort(np.asarray(one["eigenvalue"].values, dtype=float))
-        weight = np.ones_like(lam)  # normalised eigenvectors: unit weight summed over all sites
-    else:
-        lam, w = _site_weights(one, "poles(sites=...)")
-        idx = np.asarray(sites, dtype=np.int64)
-        if idx.size and (idx.min() < -w.shape[1] or idx.max() >= w.shape[1]):
-            raise ValueError(f"sites {idx.tolist()} outside the {w.shape[1]} sites of the dataset")
-        weight = w[:, idx].sum(axis=1)
-    order = np.argsort(lam, kind="stable")
-    lam, weight = lam[order], weight[order]
-    scale = float(np.max(np.abs(lam))) if lam.size else 1.0
-    scale = scale if scale > 0 else 1.0
-    cluster = np.concatenate([[0], np.cumsum(np.diff(lam) > lambda_tol * scale)])
-    n_cluster = int(cluster[-1]) + 1 if lam.size else 0
-    multiplicity = np.bincount(cluster, minlength=n_cluster)
-    centre = np.bincount(cluster, weights=lam, minlength=n_cluster) / np.maximum(multiplicity, 1)
-    total = np.bincount(cluster, weights=weight, minlength=n_cluster)
+    lam, weight = _eigenvalue_weights(one, sites)
+    centre, total, multiplicity = _clusters(lam, weight, lambda_tol)
     keep = total > weight_tol
     return xr.DataArray(
         centre[keep],
         dims=("pole",),
         coords={
-            "frequency": ("pole", np.sqrt(np.clip(centre[keep], 0.0, None)), {"long_name": "sqrt(eigenvalue)", "units": "1"}),
+            "frequency": (
+                "pole",
+                np.sqrt(np.clip(centre[keep], 0.0, None)),
+                {"long_name": "sqrt(eigenvalue)", "units": "1"},
+            ),
             "weight": ("pole", total[keep], {"long_name": "local spectral weight", "units": "1"}),
             "multiplicity": ("pole", multiplicity[keep], {"long_name": "eigenvalues merged", "units": "1"}),
         },
@@ -288,7 +304,9 @@ def new_poles(
             "weight_tol": weight_tol,
             "lambda_tol": lambda_tol,
             "sites": "all" if sites is None else [int(s) for s in sites],
-            "spatial_dimension": reference_point.vdos.dimension if "spatial_dimension" in reference_point.attrs else None,
+            "spatial_dimension": reference_point.vdos.dimension
+            if "spatial_dimension" in reference_point.attrs
+            else None,
         },
         curve=curve,
         n_samples=1,

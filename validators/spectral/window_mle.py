@@ -117,6 +117,26 @@ def _sufficient(spectra: ModeSpectra, edge: np.ndarray) -> tuple[np.ndarray, np.
     return sel.sum(axis=1).astype(float), y.sum(axis=1), sel
 
 
+def _window_sums(data: ModeSpectra, factor: float, who: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each sample's window edge c·ω₀ᵢ (checked against its stored modes), n_i, Σ log(b_i/ω) and the in-window mask."""
+    edge = factor * data.omega0
+    data.check_covered(edge, who)
+    n_i, y_i, sel = _sufficient(data, edge)
+    return edge, n_i, y_i, sel
+
+
+def _sides(
+    points: Sequence[ModeSpectra], factor: float, who: str, max_participation: float | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(n_i, Σ log(b_i/ω)) of each point on its samples' windows, its modes filtered by participation when asked."""
+    sides = []
+    for data in points:
+        data = data if max_participation is None else data.filtered(max_participation)
+        _, n_i, y_i, _ = _window_sums(data, factor, who)
+        sides.append((n_i, y_i))
+    return sides
+
+
 def _ratio_statistic(n_b: np.ndarray, y_b: np.ndarray) -> float:
     """s = Σn/Σy − 1 of resampled sufficient statistics (NaN when Σy = 0)."""
     t = float(np.sum(y_b))
@@ -135,22 +155,18 @@ def _scaled_modes_and_gof(
     return x, gof_p
 
 
-def _status(
-    n: float, min_modes: int, n_groups: int, gof_p: float, gof_alpha: float, factor: float
-) -> tuple[str, str]:
+def _status(n: float, min_modes: int, n_groups: int, gof_p: float, gof_alpha: float, factor: float) -> tuple[str, str]:
     """("ok", "") or ("inconclusive", why): too few modes, too few units, or a failed goodness of fit."""
-    status, reason = "ok", ""
     if n < min_modes:
-        status, reason = "inconclusive", f"{int(n)} modes in the windows; expected at least {min_modes}: widen c or add samples"
-    elif n_groups < MIN_GROUPS:
-        status, reason = "inconclusive", (f"{n_groups} independent units; the bootstrap needs at least "
-                                          f"{MIN_GROUPS} (add chains)")
-    elif math.isfinite(gof_p) and gof_p < gof_alpha:
-        status, reason = "inconclusive", (
+        return "inconclusive", f"{int(n)} modes in the windows; expected at least {min_modes}: widen c or add samples"
+    if n_groups < MIN_GROUPS:
+        return "inconclusive", f"{n_groups} independent units; the bootstrap needs at least {MIN_GROUPS} (add chains)"
+    if math.isfinite(gof_p) and gof_p < gof_alpha:
+        return "inconclusive", (
             f"the pooled modes do not follow one power law in (0, {factor:g} omega0] (KS p = {gof_p:.2g} < "
             f"{gof_alpha:g}): a phonon shell in the window? check omega0 and c, or filter by participation"
         )
-    return status, reason
+    return "ok", ""
 
 
 def _fit_curve(
@@ -161,9 +177,16 @@ def _fit_curve(
     ecdf = (np.arange(1, xs.size + 1) - 0.5) / max(xs.size, 1)
     return xr.Dataset(
         {
-            "empirical_cdf": ("scaled_omega", ecdf, {"long_name": "pooled CDF of omega/(c omega0_i) (mid-step)", "units": "1"}),
-            "model_cdf": ("scaled_omega", xs**u_hat if xs.size else xs,
-                          {"long_name": f"(omega/b)^(s+1) at s = {s_hat:.4g}", "units": "1"}),
+            "empirical_cdf": (
+                "scaled_omega",
+                ecdf,
+                {"long_name": "pooled CDF of omega/(c omega0_i) (mid-step)", "units": "1"},
+            ),
+            "model_cdf": (
+                "scaled_omega",
+                xs**u_hat if xs.size else xs,
+                {"long_name": f"(omega/b)^(s+1) at s = {s_hat:.4g}", "units": "1"},
+            ),
             "n_window_sample": ("sample", n_i, {"long_name": "modes in each sample's window", "units": "1"}),
             "window_edge_sample": ("sample", edge, {"long_name": "window edge c * omega0_i", "units": "omega"}),
         },
@@ -176,7 +199,11 @@ def _fit_curve(
 
 
 def _settings(
-    factor: float, max_participation: float | None, min_modes: int, gof_alpha: float, fisher_se: float,
+    factor: float,
+    max_participation: float | None,
+    min_modes: int,
+    gof_alpha: float,
+    fisher_se: float,
     data: ModeSpectra,
 ) -> dict[str, Any]:
     """The measurement's settings: estimator, window, filters, goodness of fit, Fisher error, the point."""
@@ -202,6 +229,17 @@ def _intervals(
         "bootstrap": (meas.low, meas.high),
         "fisher": (s_hat - z * fisher_se, s_hat + z * fisher_se),
         "profile": (profile[0] - 1.0, profile[1] - 1.0),
+    }
+
+
+def _diagnostics(n: float, data: ModeSpectra, gof_p: float, n_i: np.ndarray) -> dict[str, Any]:
+    """The estimate's diagnostics: modes in all windows, independent units, the KS p-value, modes per sample."""
+    return {
+        "n_modes": int(n),
+        "n_groups": data.n_groups,
+        "gof_ks_pvalue": gof_p,
+        "n_modes_per_sample_min": int(n_i.min()),
+        "n_modes_per_sample_max": int(n_i.max()),
     }
 
 
@@ -256,16 +294,14 @@ def window_mle(
     """
     if not (math.isfinite(factor) and factor > 0):
         raise ValueError(f"factor is {factor}; expected c > 0 (window (0, c * omega0])")
-    who = f"window_mle(factor={factor:g})"
     data = spectra if max_participation is None else spectra.filtered(max_participation)
-    edge = factor * data.omega0
-    data.check_covered(edge, who)
-    n_i, y_i, sel = _sufficient(data, edge)
+    edge, n_i, y_i, sel = _window_sums(data, factor, f"window_mle(factor={factor:g})")
     n = float(n_i.sum())
     total_y = float(y_i.sum())
     u_hat = n / total_y if total_y > 0 else math.nan
-    boot = bootstrap(_ratio_statistic, (n_i, y_i), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-                     groups=data.groups)
+    boot = bootstrap(
+        _ratio_statistic, (n_i, y_i), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=data.groups
+    )
     s_hat = u_hat - 1.0
     fisher_se = u_hat / math.sqrt(n) if n > 0 else math.nan
     profile = profile_interval(n, u_hat, confidence)
@@ -273,17 +309,29 @@ def window_mle(
     status, reason = _status(n, min_modes, data.n_groups, gof_p, gof_alpha, factor)
     curve = _fit_curve(x, u_hat, s_hat, n_i, edge, data.n_samples)
     settings = _settings(factor, max_participation, min_modes, gof_alpha, fisher_se, data)
-    meas = boot.measurement("s_window_mle", units="1", settings=settings, curve=curve,
-                            method=f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]",
-                            expanded=True)
+    method = f"pooled MLE of the truncated power law on (0, {factor:g} omega0_i]"
+    meas = boot.measurement("s_window_mle", units="1", settings=settings, curve=curve, method=method, expanded=True)
     return ExponentEstimate(
         measurement=meas,
         intervals=_intervals(meas, s_hat, fisher_se, profile, confidence),
         status=status,
         reason=reason,
-        diagnostics={"n_modes": int(n), "n_groups": data.n_groups, "gof_ks_pvalue": gof_p,
-                     "n_modes_per_sample_min": int(n_i.min()), "n_modes_per_sample_max": int(n_i.max())},
+        diagnostics=_diagnostics(n, data, gof_p, n_i),
     )
+
+
+def _paired_settings(
+    a: ModeSpectra, factor: float, max_participation: float | None, sides: list[tuple[np.ndarray, np.ndarray]]
+) -> dict[str, Any]:
+    """The settings of :func:`paired_window_difference`: estimator, window, filter, pairs, resampling, modes."""
+    return {
+        "estimator": MLE_DEFINITION,
+        "factor": float(factor),
+        "max_participation": max_participation,
+        "pairs": a.n_samples,
+        "resampled": "chains" if a.groups is not None else "samples",
+        "modes_in_windows": [int(sides[0][0].sum()), int(sides[1][0].sum())],
+    }
 
 
 def paired_window_difference(
@@ -335,13 +383,7 @@ def paired_window_difference(
     (1.0, True)
     """
     a.check_paired(b)
-    sufficient = []
-    for data in (a, b):
-        data = data if max_participation is None else data.filtered(max_participation)
-        edge = factor * data.omega0
-        data.check_covered(edge, f"paired_window_difference(factor={factor:g})")
-        n_i, y_i, _ = _sufficient(data, edge)
-        sufficient += [n_i, y_i]
+    sides = _sides((a, b), factor, f"paired_window_difference(factor={factor:g})", max_participation)
 
     def statistic(n_a: np.ndarray, y_a: np.ndarray, n_b: np.ndarray, y_b: np.ndarray) -> float:
         t_a, t_b = float(np.sum(y_a)), float(np.sum(y_b))
@@ -349,14 +391,40 @@ def paired_window_difference(
             return math.nan
         return float(np.sum(n_a)) / t_a - float(np.sum(n_b)) / t_b
 
-    boot = bootstrap(statistic, tuple(sufficient), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-                     groups=a.groups)
-    settings = {"estimator": MLE_DEFINITION, "factor": float(factor), "max_participation": max_participation,
-                "pairs": a.n_samples, "resampled": "chains" if a.groups is not None else "samples",
-                "modes_in_windows": [int(sufficient[0].sum()), int(sufficient[2].sum())]}
-    return boot.measurement("s_window_mle difference", units="1", settings=settings, curve=None,
-                            method=f"difference of pooled window MLEs on (0, {factor:g} omega0_i], bootstrap over "
-                                   "paired units", expanded=True)
+    boot = bootstrap(
+        statistic, (*sides[0], *sides[1]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=a.groups
+    )
+    settings = _paired_settings(a, factor, max_participation, sides)
+    return boot.measurement(
+        "s_window_mle difference",
+        units="1",
+        settings=settings,
+        curve=None,
+        method=f"difference of pooled window MLEs on (0, {factor:g} omega0_i], bootstrap over paired units",
+        expanded=True,
+    )
+
+
+def _size_measurement(
+    value: float, reps: np.ndarray, confidence: float, settings: dict[str, Any], n_samples: int, factor: float
+) -> Measurement:
+    """The size difference with the replicates' standard deviation (ddof = 1) and percentile interval."""
+    finite = reps[np.isfinite(reps)]
+    low, high = percentile_interval(reps, confidence)
+    return Measurement(
+        "s_window_mle size difference",
+        value,
+        float(np.std(finite, ddof=1)) if finite.size > 1 else math.nan,
+        float(low),
+        float(high),
+        confidence,
+        "1",
+        settings,
+        None,
+        n_samples,
+        f"difference of two independent sets' pooled window MLEs on (0, {factor:g} omega0_i], "
+        "percentile bootstrap, each set's units resampled on its own",
+    )
 
 
 def size_window_difference(
@@ -408,12 +476,7 @@ def size_window_difference(
     >>> d.settings["n_samples"], bool(abs(d.value - 1.0) < 3 * d.uncertainty), bool(d.low < d.value < d.high)
     ([200, 300], True, True)
     """
-    sufficient = []
-    for data in (a, b):
-        edge = factor * data.omega0
-        data.check_covered(edge, f"size_window_difference(factor={factor:g})")
-        n_i, y_i, _ = _sufficient(data, edge)
-        sufficient.append((n_i, y_i))
+    sufficient = _sides((a, b), factor, f"size_window_difference(factor={factor:g})")
 
     def s_of(side: int, idx: np.ndarray | slice) -> float:
         n_i, y_i = sufficient[side]
@@ -422,18 +485,17 @@ def size_window_difference(
 
     value = s_of(0, slice(None)) - s_of(1, slice(None))
     reps = stratified_replicates(lambda idx: s_of(0, idx[0]) - s_of(1, idx[1]), [a, b], n_bootstrap, seed)
-    finite = reps[np.isfinite(reps)]
-    low, high = percentile_interval(reps, confidence)
-    settings = {"estimator": MLE_DEFINITION, "factor": float(factor), "n_samples": [a.n_samples, b.n_samples],
-                "units": [a.n_groups, b.n_groups],
-                "resampled": "chains" if a.groups is not None else "samples",
-                "modes_in_windows": [int(sufficient[0][0].sum()), int(sufficient[1][0].sum())],
-                "n_bootstrap": n_bootstrap, "seed": seed}
-    return Measurement("s_window_mle size difference", value,
-                       float(np.std(finite, ddof=1)) if finite.size > 1 else math.nan, float(low), float(high),
-                       confidence, "1", settings, None, a.n_samples + b.n_samples,
-                       f"difference of two independent sets' pooled window MLEs on (0, {factor:g} omega0_i], "
-                       "percentile bootstrap, each set's units resampled on its own")
+    settings = {
+        "estimator": MLE_DEFINITION,
+        "factor": float(factor),
+        "n_samples": [a.n_samples, b.n_samples],
+        "units": [a.n_groups, b.n_groups],
+        "resampled": "chains" if a.groups is not None else "samples",
+        "modes_in_windows": [int(sufficient[0][0].sum()), int(sufficient[1][0].sum())],
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+    }
+    return _size_measurement(value, reps, confidence, settings, a.n_samples + b.n_samples, factor)
 
 
 def window_mle_scan(

@@ -19,7 +19,7 @@ import xarray as xr
 
 from ..results.points import point_view
 from ..results.registry import measures
-from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes, jsonable
+from ..results.result import BootstrapEstimate, Measurement, ValidatorResult, bootstrap, current_axes, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -146,7 +146,11 @@ def _histogram(pooled: np.ndarray, counts: np.ndarray, z_axis: np.ndarray, sampl
         {
             "count": ("coordination_number", pooled, {"long_name": "sites with z neighbours (pooled)", "units": "1"}),
             "probability": ("coordination_number", pooled / pooled.sum(), {"long_name": "P(z) (pooled)", "units": "1"}),
-            "count_sample": (("sample", "coordination_number"), counts, {"long_name": "sites with z neighbours", "units": "1"}),
+            "count_sample": (
+                ("sample", "coordination_number"),
+                counts,
+                {"long_name": "sites with z neighbours", "units": "1"},
+            ),
             "probability_sample": (
                 ("sample", "coordination_number"),
                 counts / counts.sum(axis=1, keepdims=True),
@@ -154,10 +158,55 @@ def _histogram(pooled: np.ndarray, counts: np.ndarray, z_axis: np.ndarray, sampl
             ),
         },
         coords={
-            "coordination_number": ("coordination_number", z_axis, {"long_name": "coordination number z", "units": "1"}),
+            "coordination_number": (
+                "coordination_number",
+                z_axis,
+                {"long_name": "coordination number z", "units": "1"},
+            ),
             "sample": sample,
         },
     )
+
+
+def _per_sample_counts(z: xr.DataArray) -> tuple[np.ndarray, np.ndarray]:
+    """The axis of coordination numbers 0 … max z and each sample's histogram over it; raise on negative z."""
+    values = np.asarray(z.values, dtype=np.int64)
+    if values.size and values.min() < 0:
+        raise ValueError("coordination numbers must be >= 0; found negative counts")
+    z_axis = np.arange(int(values.max()) + 1 if values.size else 1)
+    return z_axis, np.stack([np.bincount(row, minlength=z_axis.size) for row in values])
+
+
+def _measurements(
+    est: BootstrapEstimate, settings: dict[str, Any], histogram: xr.Dataset, mode_of: str, agreement: float
+) -> tuple[Measurement, Measurement, Measurement]:
+    """Mean, variance and mode of z with their bootstrap intervals, each with its estimator in the settings."""
+    mean = est.measurement(
+        "mean",
+        index=0,
+        units="1",
+        settings={**settings, "estimator": "pooled mean"},
+        curve=histogram,
+        method="mean coordination number of all sites",
+    )
+    var = est.measurement(
+        "variance",
+        index=1,
+        units="1",
+        settings={**settings, "estimator": "pooled variance (ddof=0)"},
+        curve=histogram,
+        method="variance of the coordination number over all sites (ddof=0)",
+    )
+    mode = est.measurement(
+        "most_common",
+        index=2,
+        units="1",
+        settings={**settings, "estimator": MODE_ESTIMATORS[mode_of], "mode_agreement": agreement},
+        curve=histogram,
+        method="modal coordination number of the "
+        + ("pooled histogram" if mode_of == "pooled" else "per-sample histograms (majority of the sample modes)"),
+    )
+    return mean, var, mode
 
 
 @measures("mean", "variance", "most_common", structural=True)
@@ -202,31 +251,18 @@ def coordination_distribution(
     if mode_of not in ("pooled", "samples"):
         raise ValueError(f"mode_of is {mode_of!r}; expected 'pooled' or 'samples'")
     z = coordination_numbers(ds)
-    values = np.asarray(z.values, dtype=np.int64)
-    if values.size and values.min() < 0:
-        raise ValueError("coordination numbers must be >= 0; found negative counts")
-    z_axis = np.arange(int(values.max()) + 1 if values.size else 1)
-    counts = np.stack([np.bincount(row, minlength=z_axis.size) for row in values])
-
-    est = bootstrap(lambda cs: _moments_and_mode(cs, z_axis, mode_of), counts, n_bootstrap=n_bootstrap, seed=seed,
-                    confidence=confidence)
+    z_axis, counts = _per_sample_counts(z)
+    est = bootstrap(
+        lambda cs: _moments_and_mode(cs, z_axis, mode_of),
+        counts,
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        confidence=confidence,
+    )
     mode_value = float(est.value[2])
     agreement = float(np.mean(est.replicates[:, 2] == mode_value)) if est.replicates.size else float("nan")
     pooled = counts.sum(axis=0)
     histogram = _histogram(pooled, counts, z_axis, ds["sample"])
     settings = {"source": z.attrs.get("source", "variable coordination"), "pooling": "all sites of all samples"}
-    mean = est.measurement(
-        "mean", index=0, units="1", settings={**settings, "estimator": "pooled mean"},
-        curve=histogram, method="mean coordination number of all sites",
-    )
-    var = est.measurement(
-        "variance", index=1, units="1", settings={**settings, "estimator": "pooled variance (ddof=0)"},
-        curve=histogram, method="variance of the coordination number over all sites (ddof=0)",
-    )
-    mode = est.measurement(
-        "most_common", index=2, units="1",
-        settings={**settings, "estimator": MODE_ESTIMATORS[mode_of], "mode_agreement": agreement},
-        curve=histogram, method="modal coordination number of the "
-        + ("pooled histogram" if mode_of == "pooled" else "per-sample histograms (majority of the sample modes)"),
-    )
+    mean, var, mode = _measurements(est, settings, histogram, mode_of, agreement)
     return CoordinationResult(mean, var, mode, histogram, agreement, {**settings, **est.settings()})

@@ -462,8 +462,34 @@ def _pooled(per_sample: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     return pooled, positive
 
 
+def _bootstrap_exponents(
+    counts: np.ndarray,
+    sums: np.ndarray,
+    t_max: float,
+    groups: np.ndarray | None,
+    n_bootstrap: int,
+    seed: int,
+    confidence: float,
+) -> BootstrapEstimate:
+    """α, s = 5 + 2α and 1/m = α + 1 from the per-sample sufficient statistics, bootstrapped over samples (chains)."""
+
+    def statistic(suff: np.ndarray) -> np.ndarray:
+        a = _alpha_from_sufficient(float(suff[:, 0].sum()), float(suff[:, 1].sum()), t_max)[0]
+        return np.array([a, 5.0 + 2.0 * a, a + 1.0])
+
+    suff = np.column_stack([counts, sums])
+    return bootstrap(statistic, suff, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence, groups=groups)
+
+
 def _stress_settings(
-    choice: str, lo: float, hi: float, window_rule: str, n_in: float, n_values: int, n_positive: int, bins: int,
+    choice: str,
+    lo: float,
+    hi: float,
+    window_rule: str,
+    n_in: float,
+    n_values: int,
+    n_positive: int,
+    bins: int,
     fisher: float,
 ) -> dict[str, Any]:
     """The measurements' settings: stress, window and its rule, counts, binning, estimator, Fisher SE."""
@@ -515,7 +541,11 @@ def _measurements(
     if n_samples >= 2:
         m_alpha, m_s, m_m = (
             est.measurement(
-                name, index=k, units="1", settings={**settings, "mapping": mapping}, curve=curve,
+                name,
+                index=k,
+                units="1",
+                settings={**settings, "mapping": mapping},
+                curve=curve,
                 method=f"{method}; bootstrap over samples",
             )
             for k, (name, mapping, method) in enumerate(_SPECS)
@@ -527,7 +557,16 @@ def _measurements(
     ses = (fisher, 2.0 * fisher, fisher)
     m_alpha, m_s, m_m = (
         Measurement(
-            name, v, se, v - z * se, v + z * se, confidence, "1", {**one, "mapping": mapping}, curve, 1,
+            name,
+            v,
+            se,
+            v - z * se,
+            v + z * se,
+            confidence,
+            "1",
+            {**one, "mapping": mapping},
+            curve,
+            1,
             f"{method}; Fisher standard error",
         )
         for (name, mapping, method), v, se in zip(_SPECS, values, ses)
@@ -601,14 +640,8 @@ def stress_exponent(
     lo, hi, window_rule = _fit_window(positive, window, quantile, lower_quantile)
     t_max = math.inf if lo == 0.0 else math.log(hi / lo)
     counts, sums = _window_sums(per_sample, lo, hi)
-
-    def statistic(suff: np.ndarray) -> np.ndarray:
-        a = _alpha_from_sufficient(float(suff[:, 0].sum()), float(suff[:, 1].sum()), t_max)[0]
-        return np.array([a, 5.0 + 2.0 * a, a + 1.0])
-
     groups = data.vdos.chain_groups if isinstance(data, xr.Dataset) else None
-    est = bootstrap(statistic, np.column_stack([counts, sums]), n_bootstrap=n_bootstrap, seed=seed, confidence=confidence,
-                    groups=groups)
+    est = _bootstrap_exponents(counts, sums, t_max, groups, n_bootstrap, seed, confidence)
     alpha = float(est.value[0])
     n_in = float(counts.sum())
     fisher = _alpha_from_sufficient(n_in, float(sums.sum()), t_max)[1]
