@@ -62,6 +62,7 @@ from vdosbench.datasets import write_results  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
+    band_difference,
     band_mle,
     common_shear_modulus,
     mode_spectra_from_dataset,
@@ -70,7 +71,6 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.spectral.absolute_frequency import (  # noqa: E402
     PHONON_FACTOR,
-    band_difference,
     soft_mode_density,
 )
 from vdosbench.validators.structure.residual_stress import stress_association  # noqa: E402

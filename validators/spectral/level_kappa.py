@@ -19,7 +19,7 @@ exponential exp(−(c Λ)^κ) with κ > 1.  At one N a Weibull fit of the lowest
     spectrum; the calibration is made by the study that registers it (``studies/kappa_from_levels.py``).
 The fit
     :func:`extreme_value_kappa_from_levels`: the censored one-N maximum likelihood of
-    :func:`~.absolute_frequency.extreme_value_fit` with κ fixed, s = shape/κ − 1, jointly over the points given;
+    :func:`~.lowest_mode_law.extreme_value_fit` with κ fixed, s = shape/κ − 1, jointly over the points given;
     its interval is a percentile bootstrap that resamples the points of the fit and the points the levels are read
     on (each on its own) and draws κ_GOE from the calibration's normal uncertainty, so the spread of κ is in it.
 
@@ -36,8 +36,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..results.result import Measurement
-from .absolute_frequency import MIN_MODES, PHONON_FACTOR, _ev_fit, _lowest, _points, _unit, reduced_modes
+from .absolute_frequency import MIN_MODES, PHONON_FACTOR, _points, _unit, reduced_modes
 from .exponent_result import ExponentEstimate
+from .lowest_mode_law import _ev_fit, _lowest
 from .mode_spectra import ModeSpectra, percentile_interval
 
 __all__ = ["KappaCalibration", "edge_spacing_ratio", "edge_spacing_ratios", "extreme_value_kappa_from_levels"]
