@@ -46,9 +46,8 @@ from vdosbench.benchmark import judge
 from vdosbench.datasets import read_point_groups
 from vdosbench.generators import GlassCouplings, coupled_glass_mock, coupling_statistics
 from vdosbench.generators import CurvedSpectrum
-from vdosbench.validators import ModeSpectra, common_shear_modulus, wilson_interval
+from vdosbench.validators import ModeSpectra, band_difference, common_shear_modulus, wilson_interval
 from vdosbench.validators.spectral.absolute_frequency import (
-    band_difference,
     band_mle,
     band_mle_population,
     density_ratio,

@@ -25,7 +25,7 @@ What it measures (read only, nothing simulated)
     - the glasses split at the point's median τ into a low- and a high-stress half: A_4 below 0.15 and 0.29 ω_g
       and s on (0, 0.29] ω_g (the widest phonon-free band at N = 1000) in each half, the ratio A_4(high)/A_4(low)
       (:func:`vdosbench.validators.spectral.density_comparison.soft_mode_density_ratio`) and s(high) − s(low)
-      (:func:`vdosbench.validators.spectral.absolute_frequency.band_difference`);
+      (:func:`vdosbench.validators.band_difference`);
     - the spread it explains: Spearman's ρ and R² of each glass's count of modes below 0.29 ω_g against its τ
       (:func:`vdosbench.validators.structure.residual_stress.stress_association`), over the phonon-free glasses.
 
@@ -62,6 +62,7 @@ from vdosbench.datasets import write_results  # noqa: E402
 from vdosbench.datasets.io import write_text  # noqa: E402
 from vdosbench.validators import (  # noqa: E402
     ModeSpectra,
+    band_difference,
     band_mle,
     common_shear_modulus,
     mode_spectra_from_dataset,
@@ -70,7 +71,6 @@ from vdosbench.validators import (  # noqa: E402
 )
 from vdosbench.validators.spectral.absolute_frequency import (  # noqa: E402
     PHONON_FACTOR,
-    band_difference,
     soft_mode_density,
 )
 from vdosbench.validators.structure.residual_stress import stress_association  # noqa: E402

@@ -42,8 +42,8 @@ from vdosbench.validators import (
 )
 from vdosbench.validators.results.registry import study_measure
 from vdosbench.validators import jsonable
-from vdosbench.validators.spectral.absolute_frequency import band_difference, soft_mode_density
-from vdosbench.validators import chain_correlation, soft_mode_density_ratio
+from vdosbench.validators.spectral.absolute_frequency import soft_mode_density
+from vdosbench.validators import band_difference, chain_correlation, soft_mode_density_ratio
 
 from studies.td_control import drift_holds_zero, drift_summary, paired_spectra, select_chains
 from studies.registered_reading import (  # noqa: F401 (verdicts: the readings of a result)

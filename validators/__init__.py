@@ -169,6 +169,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "band_mle_population",
         "local_exponent",
         "paired_band_difference",
+        "band_difference",
         "window_mle_absolute",
         "ExtremeValueFit",
         "extreme_value_fit",

@@ -8,9 +8,8 @@ import math
 import numpy as np
 import pytest
 
-from vdosbench.validators import ModeSpectra
+from vdosbench.validators import ModeSpectra, band_difference
 from vdosbench.validators.spectral.absolute_frequency import (
-    band_difference,
     band_mle,
     density_below,
     reduced_modes,

@@ -7,11 +7,11 @@ import pytest
 
 from vdosbench.generators import goe_unfolded_levels
 from vdosbench.validators import ModeSpectra
-from vdosbench.validators.spectral.absolute_frequency import _ev_fit, extreme_value_fit
 from vdosbench.validators import (
     KappaCalibration,
     edge_spacing_ratio,
     edge_spacing_ratios,
+    extreme_value_fit,
     extreme_value_kappa_from_levels,
 )
 
@@ -60,13 +60,21 @@ def test_calibration_interpolates_between_poisson_and_goe_and_clips() -> None:
 
 
 def test_fixed_kappa_divides_the_weibull_shape_at_one_n() -> None:
-    """At one N the shape β does not depend on κ (N^κ is a constant): s + 1 = β/κ exactly."""
+    """At one N the shape β does not depend on κ (N^κ is a constant): s + 1 = β/κ exactly.  κ is pinned by
+    calibrations whose ends lie on either side of the levels' ⟨r̃⟩ (κ clipped to 1 and to κ_GOE = 1.25)."""
     rng = np.random.default_rng(5)
     x = (rng.exponential(size=500) / (8000 * 0.05)) ** 0.2
-    obs = np.ones(500, bool)
-    n = np.full(500, 8000.0)
-    s1 = _ev_fit(x, n, obs, kappa=1.0)[0]
-    s2 = _ev_fit(x, n, obs, kappa=1.25)[0]
+    fit = ModeSpectra(x[:, None], np.full(500, 1e3), 8000, 1.0, coverage=np.full(500, 1e3))
+    lev = _bulk(np.sort(rng.random((50, 12)), axis=1))
+    ests = [
+        extreme_value_kappa_from_levels(fit, lev, cal, n_bootstrap=2).measurement
+        for cal in (
+            KappaCalibration(0.9, 0.95, 1.25, 0.0, "kappa 1"),
+            KappaCalibration(0.0, 0.01, 1.25, 0.0, "kappa_GOE"),
+        )
+    ]
+    assert [m.settings["kappa"] for m in ests] == [1.0, 1.25] and ests[0].settings["observed"] == 500
+    s1, s2 = ests[0].value, ests[1].value
     assert s1 + 1 == pytest.approx(1.25 * (s2 + 1), rel=1e-5)
 
 

@@ -13,8 +13,9 @@ spread (:mod:`.exponent_result`), the window MLE tied to each sample's ω₀
 (:mod:`.window_mle`), the scaling with N (:mod:`.size_scaling`) and the
 excess over Debye (:mod:`.debye_excess`); :mod:`.nonphononic` reads their input
 from a dataset point.  The estimators in absolute frequency ω/ω_g (issue 51:
-bands, s(ω), density per particle, the joint extreme value) are in
-:mod:`.absolute_frequency`.
+bands, s(ω), density per particle) are in :mod:`.absolute_frequency`, the
+differences of s between two sets on one band in :mod:`.band_differences`
+and the joint extreme value of the lowest mode in :mod:`.lowest_mode_law`.
 """
 
 from __future__ import annotations
@@ -22,19 +23,17 @@ from __future__ import annotations
 from .absolute_frequency import (
     S_OF_OMEGA_EDGES,
     DensityComparison,
-    ExtremeValueFit,
     Homogeneity,
     band_mle,
     band_mle_population,
     density_below,
     density_ratio,
     exponent_homogeneity,
-    extreme_value_difference,
-    extreme_value_fit,
     local_exponent,
-    paired_band_difference,
     window_mle_absolute,
 )
+from .band_differences import band_difference, paired_band_difference
+from .lowest_mode_law import ExtremeValueFit, extreme_value_difference, extreme_value_fit
 from .debye_excess import box_shell_count, debye_count, debye_excess, paired_debye_excess_difference
 from .exponent_result import EstimatorSpread, ExponentEstimate, estimator_spread
 from .mode_spectra import ModeSpectra, common_shear_modulus, percentile_interval, stratified_replicates
@@ -59,6 +58,7 @@ __all__ = [
     "DensityComparison",
     "ExtremeValueFit",
     "Homogeneity",
+    "band_difference",
     "band_mle",
     "band_mle_population",
     "density_below",

@@ -20,9 +20,15 @@ from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicate
 __all__ = ["chain_correlation", "pooled_density_ratio", "soft_mode_density_ratio"]
 
 
-def pooled_density_ratio(pairs: Sequence[tuple[ModeSpectra, ModeSpectra]], x_edge: float, *,
-                         phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
-                         confidence: float = 0.95) -> Measurement:
+def pooled_density_ratio(
+    pairs: Sequence[tuple[ModeSpectra, ModeSpectra]],
+    x_edge: float,
+    *,
+    phonon_factor: float = PHONON_FACTOR,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
     """Σ density(small) / Σ density(large) over protocols: the small-box excess pooled (issue 63 item 5).
 
     ``pairs`` holds, per protocol, (small box, large box), each in that protocol's unit; the density is the mean
@@ -48,8 +54,10 @@ def pooled_density_ratio(pairs: Sequence[tuple[ModeSpectra, ModeSpectra]], x_edg
     points = [p for pair in pairs for p in pair]
     stats_ = [_density_counts(p, x_edge, phonon_factor) for p in points]
     if not all(u.any() for _, u in stats_):
-        raise ValueError(f"x_edge = {x_edge} lies above {phonon_factor} omega0 in every sample of a point: choose "
-                         "x_edge below that of the larger box")
+        raise ValueError(
+            f"x_edge = {x_edge} lies above {phonon_factor} omega0 in every sample of a point: choose "
+            "x_edge below that of the larger box"
+        )
 
     def density(k: int, d: np.ndarray) -> float:
         c, u = stats_[k]
@@ -63,17 +71,55 @@ def pooled_density_ratio(pairs: Sequence[tuple[ModeSpectra, ModeSpectra]], x_edg
     value = statistic([np.arange(p.n_samples) for p in points])
     reps = stratified_replicates(statistic, points, n_bootstrap, seed)
     lo, hi = percentile_interval(reps, confidence)
-    settings = {"estimator": "sum over protocols of modes per particle below x_edge, small over large box",
-                "x_edge": x_edge, "unit": _unit(points), "phonon_factor": phonon_factor,
-                "pairs": [[a.label, b.label] for a, b in pairs],
-                "samples_used": [int(u.sum()) for _, u in stats_], "n_bootstrap": n_bootstrap, "seed": seed}
-    return Measurement("density_ratio_pooled", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
-                       settings, None, sum(int(u.sum()) for _, u in stats_),
-                       "ratio of summed mean densities; percentile bootstrap, every point resampled on its own")
+    settings = {
+        "estimator": "sum over protocols of modes per particle below x_edge, small over large box",
+        "x_edge": x_edge,
+        "unit": _unit(points),
+        "phonon_factor": phonon_factor,
+        "pairs": [[a.label, b.label] for a, b in pairs],
+        "samples_used": [int(u.sum()) for _, u in stats_],
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+    }
+    return Measurement(
+        "density_ratio_pooled",
+        value,
+        float(np.nanstd(reps, ddof=1)),
+        lo,
+        hi,
+        confidence,
+        "1",
+        settings,
+        None,
+        sum(int(u.sum()) for _, u in stats_),
+        "ratio of summed mean densities; percentile bootstrap, every point resampled on its own",
+    )
 
 
-def chain_correlation(point: ModeSpectra, x_edge: float, *, phonon_factor: float = PHONON_FACTOR,
-                      n_bootstrap: int = 1000, seed: int = 0, confidence: float = 0.95) -> Measurement:
+def _icc(y: np.ndarray, groups_: list[np.ndarray]) -> float:
+    """ICC(1) of the values ``y`` grouped by the index arrays ``groups_`` (one-way ANOVA; NaN when undefined)."""
+    sizes = np.array([g.size for g in groups_], dtype=float)
+    total, k = sizes.sum(), len(groups_)
+    if k < 2 or total <= k:
+        return math.nan
+    means = np.array([y[g].mean() for g in groups_])
+    grand = sum(y[g].sum() for g in groups_) / total
+    msb = float(np.sum(sizes * (means - grand) ** 2) / (k - 1))
+    msw = float(sum(np.sum((y[g] - m) ** 2) for g, m in zip(groups_, means)) / (total - k))
+    n0 = (total - np.sum(sizes**2) / total) / (k - 1)
+    denominator = msb + (n0 - 1.0) * msw
+    return (msb - msw) / denominator if denominator > 0 else math.nan
+
+
+def chain_correlation(
+    point: ModeSpectra,
+    x_edge: float,
+    *,
+    phonon_factor: float = PHONON_FACTOR,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
     """The intraclass correlation, within chains, of each structure's count of modes below x_edge·ω_g.
 
     One-way analysis of variance over the phonon-free structures grouped by ``point.groups``:
@@ -97,45 +143,62 @@ def chain_correlation(point: ModeSpectra, x_edge: float, *, phonon_factor: float
     (True, 'intraclass_correlation')
     """
     if point.groups is None:
-        raise ValueError(f"chain_correlation: {point.label or 'the point'} has no chain labels; expected a point "
-                         "read from chains (a dataset with 'chain')")
+        raise ValueError(
+            f"chain_correlation: {point.label or 'the point'} has no chain labels; expected a point "
+            "read from chains (a dataset with 'chain')"
+        )
     counts, use = _density_counts(point, x_edge, phonon_factor)
     labels = np.asarray(point.groups)[use]
     y = counts[use]
     chains, index = np.unique(labels, return_inverse=True)
     if chains.size < 2:
-        raise ValueError(f"chain_correlation: {chains.size} chain(s) hold a phonon-free structure below x_edge = "
-                         f"{x_edge}; expected at least 2")
+        raise ValueError(
+            f"chain_correlation: {chains.size} chain(s) hold a phonon-free structure below x_edge = "
+            f"{x_edge}; expected at least 2"
+        )
     members = [np.flatnonzero(index == c) for c in range(chains.size)]
-
-    def icc(groups_: list[np.ndarray]) -> float:
-        sizes = np.array([g.size for g in groups_], dtype=float)
-        total, k = sizes.sum(), len(groups_)
-        if k < 2 or total <= k:
-            return math.nan
-        means = np.array([y[g].mean() for g in groups_])
-        grand = sum(y[g].sum() for g in groups_) / total
-        msb = float(np.sum(sizes * (means - grand) ** 2) / (k - 1))
-        msw = float(sum(np.sum((y[g] - m) ** 2) for g, m in zip(groups_, means)) / (total - k))
-        n0 = (total - np.sum(sizes ** 2) / total) / (k - 1)
-        denominator = msb + (n0 - 1.0) * msw
-        return (msb - msw) / denominator if denominator > 0 else math.nan
-
-    value = icc(members)
+    value = _icc(y, members)
     rng = np.random.default_rng(seed)
-    reps = np.array([icc([members[i] for i in rng.integers(0, len(members), len(members))])
-                     for _ in range(n_bootstrap)])
+    reps = np.array(
+        [_icc(y, [members[i] for i in rng.integers(0, len(members), len(members))]) for _ in range(n_bootstrap)]
+    )
     lo, hi = percentile_interval(reps, confidence)
-    settings = {"estimator": "one-way ANOVA intraclass correlation of the count below x_edge, within chains",
-                "x_edge": x_edge, "unit": _unit([point]), "phonon_factor": phonon_factor, "chains": int(chains.size),
-                "structures_used": int(y.size), "n_bootstrap": n_bootstrap, "seed": seed, "point": point.label}
-    return Measurement("intraclass_correlation", value, float(np.nanstd(reps, ddof=1)), lo, hi, confidence, "1",
-                       settings, None, int(chains.size), "one-way ANOVA ICC(1); percentile bootstrap over chains")
+    settings = {
+        "estimator": "one-way ANOVA intraclass correlation of the count below x_edge, within chains",
+        "x_edge": x_edge,
+        "unit": _unit([point]),
+        "phonon_factor": phonon_factor,
+        "chains": int(chains.size),
+        "structures_used": int(y.size),
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+        "point": point.label,
+    }
+    return Measurement(
+        "intraclass_correlation",
+        value,
+        float(np.nanstd(reps, ddof=1)),
+        lo,
+        hi,
+        confidence,
+        "1",
+        settings,
+        None,
+        int(chains.size),
+        "one-way ANOVA ICC(1); percentile bootstrap over chains",
+    )
 
 
-def soft_mode_density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: float, *,
-                            phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
-                            confidence: float = 0.95) -> Measurement:
+def soft_mode_density_ratio(
+    first: ModeSpectra,
+    second: ModeSpectra,
+    x_edge: float,
+    *,
+    phonon_factor: float = PHONON_FACTOR,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
     """A_s(first) / A_s(second) read below the same x_edge (issue 63: the taper ratio of the soft-mode density).
 
     With one exponent s and one edge on both sides, the constant (s+1)/x_edge^(s+1) of :func:`soft_mode_density`
@@ -156,10 +219,25 @@ def soft_mode_density_ratio(first: ModeSpectra, second: ModeSpectra, x_edge: flo
     >>> bool(r.low < 0.5 < r.high), r.name
     (True, 'soft_mode_density_ratio')
     """
-    compared = density_ratio(first, second, x_edge, phonon_factor=phonon_factor, n_bootstrap=n_bootstrap, seed=seed,
-                             confidence=confidence)
+    compared = density_ratio(
+        first, second, x_edge, phonon_factor=phonon_factor, n_bootstrap=n_bootstrap, seed=seed, confidence=confidence
+    )
     r = compared.ratio
-    settings = {**r.settings, "estimator": "A_s ratio = ratio of modes per particle below x_edge (the constant "
-                "(s+1)/x_edge^(s+1) cancels)", "poisson_p_one_density": compared.homogeneity.p_value}
-    return Measurement("soft_mode_density_ratio", r.value, r.uncertainty, r.low, r.high, r.confidence, "1",
-                       settings, None, r.n_samples, r.method)
+    settings = {
+        **r.settings,
+        "estimator": "A_s ratio = ratio of modes per particle below x_edge (the constant (s+1)/x_edge^(s+1) cancels)",
+        "poisson_p_one_density": compared.homogeneity.p_value,
+    }
+    return Measurement(
+        "soft_mode_density_ratio",
+        r.value,
+        r.uncertainty,
+        r.low,
+        r.high,
+        r.confidence,
+        "1",
+        settings,
+        None,
+        r.n_samples,
+        r.method,
+    )

@@ -19,7 +19,7 @@ exponential exp(−(c Λ)^κ) with κ > 1.  At one N a Weibull fit of the lowest
     spectrum; the calibration is made by the study that registers it (``studies/kappa_from_levels.py``).
 The fit
     :func:`extreme_value_kappa_from_levels`: the censored one-N maximum likelihood of
-    :func:`~.absolute_frequency.extreme_value_fit` with κ fixed, s = shape/κ − 1, jointly over the points given;
+    :func:`~.lowest_mode_law.extreme_value_fit` with κ fixed, s = shape/κ − 1, jointly over the points given;
     its interval is a percentile bootstrap that resamples the points of the fit and the points the levels are read
     on (each on its own) and draws κ_GOE from the calibration's normal uncertainty, so the spread of κ is in it.
 
@@ -36,8 +36,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..results.result import Measurement
-from .absolute_frequency import MIN_MODES, PHONON_FACTOR, _ev_fit, _lowest, _points, _unit, reduced_modes
+from .absolute_frequency import MIN_MODES, PHONON_FACTOR, _points, _unit, reduced_modes
 from .exponent_result import ExponentEstimate
+from .lowest_mode_law import _ev_data, _ev_joint
 from .mode_spectra import ModeSpectra, percentile_interval
 
 __all__ = ["KappaCalibration", "edge_spacing_ratio", "edge_spacing_ratios", "extreme_value_kappa_from_levels"]
@@ -73,10 +74,11 @@ class KappaCalibration:
     source: str
 
     def __post_init__(self) -> None:
-        if not (0 <= self.r_tilde_poisson < self.r_tilde_goe <= 1 and self.kappa_goe >= 1
-                and self.kappa_goe_se >= 0):
-            raise ValueError(f"{self}: expected 0 <= r_tilde_poisson < r_tilde_goe <= 1, kappa_goe >= 1 and "
-                             "kappa_goe_se >= 0 (a calibration whose GOE mocks repel more than its Poisson ones)")
+        if not (0 <= self.r_tilde_poisson < self.r_tilde_goe <= 1 and self.kappa_goe >= 1 and self.kappa_goe_se >= 0):
+            raise ValueError(
+                f"{self}: expected 0 <= r_tilde_poisson < r_tilde_goe <= 1, kappa_goe >= 1 and "
+                "kappa_goe_se >= 0 (a calibration whose GOE mocks repel more than its Poisson ones)"
+            )
 
     def kappa(self, r_tilde: float, kappa_goe: float | None = None) -> float:
         """κ at ``r_tilde``: linear between (r̃_Poisson, 1) and (r̃_GOE, κ_GOE), clipped to those ends."""
@@ -126,8 +128,14 @@ def _pooled(stats: Sequence[tuple[np.ndarray, np.ndarray]], draws: Sequence[np.n
     return (total / count if count else math.nan), count
 
 
-def edge_spacing_ratio(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_factor: float = PHONON_FACTOR,
-                       n_bootstrap: int = 1000, seed: int = 0, confidence: float = 0.95) -> Measurement:
+def edge_spacing_ratio(
+    points: ModeSpectra | Sequence[ModeSpectra],
+    *,
+    phonon_factor: float = PHONON_FACTOR,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> Measurement:
     """⟨r̃⟩ of the levels below the phonon-free edge, pooled over samples and points (module docstring).
 
     Examples
@@ -145,19 +153,71 @@ def edge_spacing_ratio(points: ModeSpectra | Sequence[ModeSpectra], *, phonon_fa
     rng = np.random.default_rng(seed)
     reps = np.array([_pooled(ratios, [p.resample_units(rng) for p in pts])[0] for _ in range(n_bootstrap)])
     low, high = percentile_interval(reps, confidence)
-    settings = {"estimator": "edge_spacing_ratio", "phonon_factor": phonon_factor, "ratios": count,
-                "samples_with_ratios": int(sum((sizes > 0).sum() for _, sizes in ratios)),
-                "n_bootstrap": n_bootstrap, "seed": seed}
-    m = Measurement("mean_r_tilde_below_edge", value, float(np.nanstd(reps, ddof=1)), low, high, confidence, "1",
-                    settings, None, sum(p.n_samples for p in pts),
-                    "pooled <r~> of consecutive spacings below each sample's phonon-free edge; percentile bootstrap "
-                    "over samples, each point on its own")
+    settings = {
+        "estimator": "edge_spacing_ratio",
+        "phonon_factor": phonon_factor,
+        "ratios": count,
+        "samples_with_ratios": int(sum((sizes > 0).sum() for _, sizes in ratios)),
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+    }
+    m = Measurement(
+        "mean_r_tilde_below_edge",
+        value,
+        float(np.nanstd(reps, ddof=1)),
+        low,
+        high,
+        confidence,
+        "1",
+        settings,
+        None,
+        sum(p.n_samples for p in pts),
+        "pooled <r~> of consecutive spacings below each sample's phonon-free edge; percentile bootstrap "
+        "over samples, each point on its own",
+    )
     return m
 
 
+def _kappa_replicates(
+    ratios: Sequence[tuple[np.ndarray, np.ndarray]],
+    lev: Sequence[ModeSpectra],
+    data: Sequence[tuple[np.ndarray, ...]],
+    ns: Sequence[np.ndarray],
+    pts: Sequence[ModeSpectra],
+    calibration: KappaCalibration,
+    n_bootstrap: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap replicates of s and of κ: each draws the level points' samples (κ from their ⟨r̃⟩, κ_GOE from the
+    calibration's normal uncertainty), then the fitted points' samples, each point on its own."""
+    rng = np.random.default_rng(seed)
+    reps, kappas = np.empty(n_bootstrap), np.empty(n_bootstrap)
+    for i in range(n_bootstrap):
+        r_star = _pooled(ratios, [p.resample_units(rng) for p in lev])[0]
+        k_goe = max(1.0, rng.normal(calibration.kappa_goe, calibration.kappa_goe_se))
+        kappas[i] = calibration.kappa(r_star, k_goe)
+        reps[i] = _ev_joint(data, ns, [p.resample_units(rng) for p in pts], kappa=kappas[i])[0]
+    return reps, kappas
+
+
+def _kappa_status(observed: int, count: int) -> tuple[str, str]:
+    """``"ok"`` with enough lowest modes below the edge and enough level ratios, else ``"inconclusive"`` and why."""
+    if observed >= MIN_MODES and count >= MIN_RATIOS:
+        return "ok", ""
+    return "inconclusive", (
+        f"{observed} lowest modes below the edge and {count} level ratios; expected at least "
+        f"{MIN_MODES} and {MIN_RATIOS}"
+    )
+
+
 def extreme_value_kappa_from_levels(
-    points: ModeSpectra | Sequence[ModeSpectra], level_points: ModeSpectra | Sequence[ModeSpectra],
-    calibration: KappaCalibration, *, phonon_factor: float = PHONON_FACTOR, n_bootstrap: int = 1000, seed: int = 0,
+    points: ModeSpectra | Sequence[ModeSpectra],
+    level_points: ModeSpectra | Sequence[ModeSpectra],
+    calibration: KappaCalibration,
+    *,
+    phonon_factor: float = PHONON_FACTOR,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
     confidence: float = 0.95,
 ) -> ExponentEstimate:
     """s of P(x_min > x) = exp(−(N a x^(s+1))^κ) at fixed κ from the levels of ``level_points`` (module docstring).
@@ -186,41 +246,44 @@ def extreme_value_kappa_from_levels(
     pts = _points(points, "extreme_value_kappa_from_levels")
     lev = _points(level_points, "extreme_value_kappa_from_levels")
     ratios = [_per_sample(p, phonon_factor) for p in lev]
-    data = [_lowest(p, phonon_factor) for p in pts]
-    ns = [np.full(p.n_samples, float(p.n_particles)) for p in pts]
-
-    def fit(draws: Sequence[np.ndarray], kappa: float) -> float:
-        t = np.concatenate([q[0][d] for q, d in zip(data, draws)])
-        o = np.concatenate([q[2][d] for q, d in zip(data, draws)])
-        n = np.concatenate([m[d] for m, d in zip(ns, draws)])
-        return _ev_fit(t, n, o, kappa=kappa)[0]
-
+    data, ns = _ev_data(pts, phonon_factor)
     r_hat, count = _pooled(ratios, [np.arange(p.n_samples) for p in lev])
     kappa = calibration.kappa(r_hat)
-    s_hat = fit([np.arange(p.n_samples) for p in pts], kappa)
-    rng = np.random.default_rng(seed)
-    reps, kappas = np.empty(n_bootstrap), np.empty(n_bootstrap)
-    for i in range(n_bootstrap):
-        r_star = _pooled(ratios, [p.resample_units(rng) for p in lev])[0]
-        k_goe = max(1.0, rng.normal(calibration.kappa_goe, calibration.kappa_goe_se))
-        kappas[i] = calibration.kappa(r_star, k_goe)
-        reps[i] = fit([p.resample_units(rng) for p in pts], kappas[i])
+    s_hat = _ev_joint(data, ns, [np.arange(p.n_samples) for p in pts], kappa=kappa)[0]
+    reps, kappas = _kappa_replicates(ratios, lev, data, ns, pts, calibration, n_bootstrap, seed)
     low, high = percentile_interval(reps, confidence)
     observed = int(sum(q[2].sum() for q in data))
-    settings = {"estimator": "extreme_value", "law": "kappa from the levels", "unit": _unit(pts),
-                "phonon_factor": phonon_factor, "points": [p.label or f"N={p.n_particles}" for p in pts],
-                "level_points": [p.label or f"N={p.n_particles}" for p in lev], "observed": observed,
-                "mean_r_tilde_below_edge": r_hat, "ratios": count, "kappa": kappa,
-                "kappa_interval": list(percentile_interval(kappas, confidence)), "calibration": calibration.to_dict(),
-                "n_bootstrap": n_bootstrap, "seed": seed,
-                "survival": "P(x_min > x) = exp(-(N a x^(s+1))^kappa), kappa fixed, right-censored at the "
-                            "phonon-free edge"}
-    m = Measurement("s_extreme_value_kappa_from_levels", s_hat, float(np.nanstd(reps, ddof=1)), low, high,
-                    confidence, "1", settings, None, sum(p.n_samples for p in pts),
-                    "censored one-N MLE of each sample's lowest mode with kappa from <r~> of the levels below the "
-                    "edge; percentile bootstrap over the samples of both the fit and the levels, kappa_GOE drawn from its "
-                    "calibration")
-    status, reason = ("ok", "") if observed >= MIN_MODES and count >= MIN_RATIOS else (
-        "inconclusive", f"{observed} lowest modes below the edge and {count} level ratios; expected at least "
-                        f"{MIN_MODES} and {MIN_RATIOS}")
+    settings = {
+        "estimator": "extreme_value",
+        "law": "kappa from the levels",
+        "unit": _unit(pts),
+        "phonon_factor": phonon_factor,
+        "points": [p.label or f"N={p.n_particles}" for p in pts],
+        "level_points": [p.label or f"N={p.n_particles}" for p in lev],
+        "observed": observed,
+        "mean_r_tilde_below_edge": r_hat,
+        "ratios": count,
+        "kappa": kappa,
+        "kappa_interval": list(percentile_interval(kappas, confidence)),
+        "calibration": calibration.to_dict(),
+        "n_bootstrap": n_bootstrap,
+        "seed": seed,
+        "survival": "P(x_min > x) = exp(-(N a x^(s+1))^kappa), kappa fixed, right-censored at the phonon-free edge",
+    }
+    m = Measurement(
+        "s_extreme_value_kappa_from_levels",
+        s_hat,
+        float(np.nanstd(reps, ddof=1)),
+        low,
+        high,
+        confidence,
+        "1",
+        settings,
+        None,
+        sum(p.n_samples for p in pts),
+        "censored one-N MLE of each sample's lowest mode with kappa from <r~> of the levels below the "
+        "edge; percentile bootstrap over the samples of both the fit and the levels, kappa_GOE drawn from its "
+        "calibration",
+    )
+    status, reason = _kappa_status(observed, count)
     return ExponentEstimate(m, {"bootstrap": (low, high)}, status, reason, {"observed": observed, "ratios": count})

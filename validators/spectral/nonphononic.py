@@ -22,9 +22,10 @@ import xarray as xr
 
 from vdosbench.datasets.accessor import VdosAccessor
 
-from .absolute_frequency import band_mle, extreme_value_fit
+from .absolute_frequency import band_mle
 from .debye_excess import debye_excess
 from .exponent_result import ExponentEstimate
+from .lowest_mode_law import extreme_value_fit
 from .mode_spectra import ModeSpectra
 from .window_mle import window_mle
 
