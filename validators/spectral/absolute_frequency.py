@@ -70,7 +70,7 @@ from scipy import integrate, stats
 
 from ..results.result import MIN_GROUPS, Measurement, jsonable
 from .exponent_result import ExponentEstimate
-from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
+from .mode_spectra import ModeSpectra, percentile_interval, percentile_measurement, stratified_replicates
 from .truncated_power_law import solve_truncated_power_law
 
 __all__ = [
@@ -538,7 +538,6 @@ def density_below(
         return float(per[d][use[d]].mean()) if use[d].any() else math.nan
 
     reps = stratified_replicates(statistic, [point], n_bootstrap, seed)
-    lo, hi = percentile_interval(reps, confidence)
     settings = {
         "estimator": "modes per particle below x_edge * omega_g",
         "x_edge": x_edge,
@@ -551,16 +550,12 @@ def density_below(
         "point": point.label,
         **_window_position([point], 0.0, x_edge),
     }
-    return Measurement(
+    return percentile_measurement(
         "modes_per_particle",
         value,
-        float(np.nanstd(reps, ddof=1)),
-        lo,
-        hi,
+        reps,
         confidence,
-        "1",
         settings,
-        None,
         int(use.sum()),
         "mean of count/N over phonon-free samples; percentile bootstrap",
     )
@@ -685,17 +680,12 @@ def density_ratio(
 
     value = d1.value / d2.value if d2.value > 0 else math.nan
     reps = stratified_replicates(statistic, [first, second], n_bootstrap, seed)
-    lo, hi = percentile_interval(reps, confidence)
-    ratio = Measurement(
+    ratio = percentile_measurement(
         "density_ratio",
         value,
-        float(np.nanstd(reps, ddof=1)),
-        lo,
-        hi,
+        reps,
         confidence,
-        "1",
         {**d1.settings, "points": [first.label, second.label], "samples_used": [d1.n_samples, d2.n_samples]},
-        None,
         d1.n_samples + d2.n_samples,
         "ratio of mean modes per particle; percentile bootstrap, each point resampled on its own",
     )

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..results.result import Measurement
 from .absolute_frequency import PHONON_FACTOR, _density_counts, _unit, density_ratio
-from .mode_spectra import ModeSpectra, percentile_interval, stratified_replicates
+from .mode_spectra import ModeSpectra, percentile_measurement, stratified_replicates
 
 __all__ = ["chain_correlation", "pooled_density_ratio", "soft_mode_density_ratio"]
 
@@ -70,7 +70,6 @@ def pooled_density_ratio(
 
     value = statistic([np.arange(p.n_samples) for p in points])
     reps = stratified_replicates(statistic, points, n_bootstrap, seed)
-    lo, hi = percentile_interval(reps, confidence)
     settings = {
         "estimator": "sum over protocols of modes per particle below x_edge, small over large box",
         "x_edge": x_edge,
@@ -81,16 +80,12 @@ def pooled_density_ratio(
         "n_bootstrap": n_bootstrap,
         "seed": seed,
     }
-    return Measurement(
+    return percentile_measurement(
         "density_ratio_pooled",
         value,
-        float(np.nanstd(reps, ddof=1)),
-        lo,
-        hi,
+        reps,
         confidence,
-        "1",
         settings,
-        None,
         sum(int(u.sum()) for _, u in stats_),
         "ratio of summed mean densities; percentile bootstrap, every point resampled on its own",
     )
@@ -162,7 +157,6 @@ def chain_correlation(
     reps = np.array(
         [_icc(y, [members[i] for i in rng.integers(0, len(members), len(members))]) for _ in range(n_bootstrap)]
     )
-    lo, hi = percentile_interval(reps, confidence)
     settings = {
         "estimator": "one-way ANOVA intraclass correlation of the count below x_edge, within chains",
         "x_edge": x_edge,
@@ -174,16 +168,12 @@ def chain_correlation(
         "seed": seed,
         "point": point.label,
     }
-    return Measurement(
+    return percentile_measurement(
         "intraclass_correlation",
         value,
-        float(np.nanstd(reps, ddof=1)),
-        lo,
-        hi,
+        reps,
         confidence,
-        "1",
         settings,
-        None,
         int(chains.size),
         "one-way ANOVA ICC(1); percentile bootstrap over chains",
     )

@@ -39,7 +39,7 @@ from ..results.result import Measurement
 from .absolute_frequency import MIN_MODES, PHONON_FACTOR, _points, _unit, reduced_modes
 from .exponent_result import ExponentEstimate
 from .lowest_mode_law import _ev_data, _ev_joint
-from .mode_spectra import ModeSpectra, percentile_interval
+from .mode_spectra import ModeSpectra, percentile_interval, percentile_measurement
 
 __all__ = ["KappaCalibration", "edge_spacing_ratio", "edge_spacing_ratios", "extreme_value_kappa_from_levels"]
 
@@ -152,7 +152,6 @@ def edge_spacing_ratio(
     value, count = _pooled(ratios, [np.arange(p.n_samples) for p in pts])
     rng = np.random.default_rng(seed)
     reps = np.array([_pooled(ratios, [p.resample_units(rng) for p in pts])[0] for _ in range(n_bootstrap)])
-    low, high = percentile_interval(reps, confidence)
     settings = {
         "estimator": "edge_spacing_ratio",
         "phonon_factor": phonon_factor,
@@ -161,16 +160,12 @@ def edge_spacing_ratio(
         "n_bootstrap": n_bootstrap,
         "seed": seed,
     }
-    m = Measurement(
+    m = percentile_measurement(
         "mean_r_tilde_below_edge",
         value,
-        float(np.nanstd(reps, ddof=1)),
-        low,
-        high,
+        reps,
         confidence,
-        "1",
         settings,
-        None,
         sum(p.n_samples for p in pts),
         "pooled <r~> of consecutive spacings below each sample's phonon-free edge; percentile bootstrap "
         "over samples, each point on its own",
@@ -251,7 +246,6 @@ def extreme_value_kappa_from_levels(
     kappa = calibration.kappa(r_hat)
     s_hat = _ev_joint(data, ns, [np.arange(p.n_samples) for p in pts], kappa=kappa)[0]
     reps, kappas = _kappa_replicates(ratios, lev, data, ns, pts, calibration, n_bootstrap, seed)
-    low, high = percentile_interval(reps, confidence)
     observed = int(sum(q[2].sum() for q in data))
     settings = {
         "estimator": "extreme_value",
@@ -270,20 +264,16 @@ def extreme_value_kappa_from_levels(
         "seed": seed,
         "survival": "P(x_min > x) = exp(-(N a x^(s+1))^kappa), kappa fixed, right-censored at the phonon-free edge",
     }
-    m = Measurement(
+    m = percentile_measurement(
         "s_extreme_value_kappa_from_levels",
         s_hat,
-        float(np.nanstd(reps, ddof=1)),
-        low,
-        high,
+        reps,
         confidence,
-        "1",
         settings,
-        None,
         sum(p.n_samples for p in pts),
         "censored one-N MLE of each sample's lowest mode with kappa from <r~> of the levels below the "
         "edge; percentile bootstrap over the samples of both the fit and the levels, kappa_GOE drawn from its "
         "calibration",
     )
     status, reason = _kappa_status(observed, count)
-    return ExponentEstimate(m, {"bootstrap": (low, high)}, status, reason, {"observed": observed, "ratios": count})
+    return ExponentEstimate(m, {"bootstrap": (m.low, m.high)}, status, reason, {"observed": observed, "ratios": count})

@@ -21,8 +21,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+
+from ..results.result import Measurement
 
 __all__ = ["ModeSpectra", "OMEGA0_RTOL", "common_shear_modulus", "percentile_interval", "stratified_replicates"]
 
@@ -381,6 +384,29 @@ def stratified_replicates(
     for b in range(n_bootstrap):
         out[b] = statistic([p.resample_units(rng) for p in points])
     return out
+
+
+def percentile_measurement(
+    name: str,
+    value: float,
+    replicates: np.ndarray,
+    confidence: float,
+    settings: dict[str, Any],
+    n_samples: int,
+    method: str,
+) -> Measurement:
+    """A dimensionless :class:`~vdosbench.validators.Measurement` of ``value`` from bootstrap ``replicates``: their
+    standard deviation (finite values) as the uncertainty and their :func:`percentile_interval` at ``confidence``.
+
+    Examples
+    --------
+    >>> m = percentile_measurement("x", 50.0, np.arange(101.0), 0.9, {}, 10, "mean")
+    >>> round(m.low, 9), round(m.high, 9), round(m.uncertainty, 3), m.n_samples
+    (5.0, 95.0, 29.3, 10)
+    """
+    low, high = percentile_interval(replicates, confidence)
+    spread = float(np.nanstd(replicates, ddof=1))
+    return Measurement(name, value, spread, low, high, confidence, "1", settings, None, n_samples, method)
 
 
 def percentile_interval(replicates: np.ndarray, confidence: float) -> tuple[float, float]:
