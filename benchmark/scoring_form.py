@@ -93,7 +93,8 @@ from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import content_sha256, file_sha256
 from vdosbench.datasets.errors import VdosbenchError
 
-from .claims import LEFT_OUT_ATTRIBUTE, Claim, inapplicability, load_claims
+from .claim_selection import LEFT_OUT_ATTRIBUTE, inapplicability
+from .claims import Claim, load_claims
 from .reference import ReferenceSource, compare_to_reference
 from .scoring import Verdict, evaluate_claim
 
@@ -123,7 +124,7 @@ STRUCTURE_VARIABLES = ("position", "box_length", "diameter", "species")
 #: Global attribute that marks a scoring form and lists what it left out.
 FORM_ATTRIBUTE = "scoring_form"
 #: Global attributes of a form that leaves variables out on purpose (JSON; absent when none is): the variables
-#: (:data:`~vdosbench.benchmark.claims.LEFT_OUT_ATTRIBUTE`), the ids of the claims they leave out, and
+#: (:data:`~vdosbench.benchmark.claim_selection.LEFT_OUT_ATTRIBUTE`), the ids of the claims they leave out, and
 #: the labels of the alternative estimators they leave out by claim id.
 CLAIMS_LEFT_OUT_ATTRIBUTE = "scoring_form_claims_left_out"
 ALTERNATIVES_LEFT_OUT_ATTRIBUTE = "scoring_form_alternatives_left_out"
