@@ -33,13 +33,8 @@ from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256
 from vdosbench.datasets.fetch import cached_path, scoring_cached_path
 from vdosbench.generators import run_ensemble
 
-from .fingerprint import (
-    FingerprintComparison,
-    RealizationTest,
-    compare_fingerprints,
-    compare_realizations,
-    compute_fingerprint,
-)
+from .fingerprint import FingerprintComparison, RealizationTest, compare_fingerprints, compare_realizations
+from .fingerprint_computation import compute_fingerprint
 from .scoring_form import FORM_ATTRIBUTE
 
 __all__ = [

@@ -193,7 +193,7 @@ class Recipe:
 class Fingerprint:
     """What a dataset must show, by value: quantities per parameter point with their standard errors.
 
-    Computed by :func:`vdosbench.benchmark.fingerprint.compute_fingerprint`
+    Computed by :func:`vdosbench.benchmark.fingerprint_computation.compute_fingerprint`
     (which defines the quantities) and compared with a rebuild by
     :func:`vdosbench.benchmark.fingerprint.compare_fingerprints`.
 
