@@ -54,14 +54,8 @@ from typing import Any
 
 import xarray as xr
 from scipy import stats
-from vdosbench.datasets.catalog import (
-    Fingerprint,
-    content_sha256,
-    file_sha256,
-    fingerprint_toml,
-    recipe_toml,
-    toml_key,
-)
+from vdosbench.datasets.catalog import content_sha256, file_sha256, fingerprint_toml, recipe_toml, toml_key
+from vdosbench.datasets.catalog_entries import Fingerprint
 from vdosbench.datasets.io import run_on_file
 from vdosbench.datasets.isolated import IsolatedReadError
 from vdosbench.validators.results.registry import study_measure

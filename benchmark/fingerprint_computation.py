@@ -54,7 +54,7 @@ import numpy as np
 import xarray as xr
 
 from vdosbench.datasets import iter_points, parameter_dims
-from vdosbench.datasets.catalog import Fingerprint
+from vdosbench.datasets.catalog_entries import Fingerprint
 from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
 from vdosbench.validators.levels.level_statistics import spacing_ratios
 

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256, get_entry
+from vdosbench.datasets.catalog import content_sha256, file_sha256, get_entry
+from vdosbench.datasets.catalog_entries import CatalogEntry
 from vdosbench.datasets.fetch import cached_path, scoring_cached_path
 from vdosbench.generators import run_ensemble
 
