@@ -12,6 +12,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .claim_selection import Inapplicable, inapplicability, why_not_applicable
     from .claims import Alternative, Claim, ClaimsFileError, Expectation, Registered, default_claims_path, load_claims
     from .cross_code import CrossCodeCheck, cross_code_check
     from .literature import LiteratureClaim, load_literature
@@ -39,6 +40,9 @@ _WHERE = {
     "Expectation": "claims",
     "default_claims_path": "claims",
     "load_claims": "claims",
+    "Inapplicable": "claim_selection",
+    "inapplicability": "claim_selection",
+    "why_not_applicable": "claim_selection",
     "LiteratureClaim": "literature",
     "load_literature": "literature",
     "CrossCodeCheck": "cross_code",
@@ -79,6 +83,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "load_claims",
         "default_claims_path",
     ),
+    "Which data a claim applies to": ("inapplicability", "why_not_applicable", "Inapplicable"),
     "Registered analyses": ("Registration", "load_registration"),
     "Published claims (the literature register)": ("LiteratureClaim", "load_literature"),
     "Scoring": (

@@ -1,4 +1,6 @@
-"""Published claims as data: loading ``claims.toml`` and selecting the data a claim applies to.
+"""Published claims as data: the claim, and loading ``claims.toml`` and the registrations.
+
+Which data a claim applies to (its points, or why it does not apply) is :mod:`vdosbench.benchmark.claim_selection`.
 
 A claim names its source (seed file and figure), what is measured (a
 validator, a quantity and its settings) and what is expected (a value and a
@@ -42,22 +44,16 @@ registration states no ``applies_to`` (its words say which data, in ``reads``), 
 
 from __future__ import annotations
 
-import json
-from itertools import product
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import xarray as xr
 
-from vdosbench.datasets import parameter_dims, select_point
 from vdosbench.datasets.errors import VdosbenchError
 from vdosbench.datasets.toml_files import read_toml
-
-from .declaration import system_value
 
 __all__ = [
     "Alternative",
@@ -65,29 +61,30 @@ __all__ = [
     "Registered",
     "Expectation",
     "ClaimsFileError",
-    "Inapplicable",
-    "LEFT_OUT_ATTRIBUTE",
-    "inapplicability",
     "alternative_claims",
     "load_claims",
     "read_registration",
     "default_claims_path",
     "registrations_dir",
-    "select_points",
-    "selector_keys",
     "with_bootstrap_replicates",
 ]
 
 _EXPECT_KINDS = ("equal", "greater", "less", "within", "holds")
-#: Global attribute of a scoring form that leaves variables out on purpose: their names as a JSON list
-#: (written by :func:`vdosbench.benchmark.scoring_form.scoring_form`; read here to say why a claim lacks them).
-LEFT_OUT_ATTRIBUTE = "scoring_form_left_out"
 #: Fields of a claim kept as the record (read by no computation): which points it reads, why its window, its
 #: measure in the words first registered, and for a published claim of the literature register
 #: (``benchmark/literature``) the value as ``published`` and the ``system`` it was read on.
 _RECORD_KEYS = {"reads", "window_choice", "as_registered", "published", "system"}
-_CLAIM_KEYS = {"id", "source", "statement", "applies_to", "requires", "measure", "expect", "alternatives",
-               "superseded_by"} | _RECORD_KEYS
+_CLAIM_KEYS = {
+    "id",
+    "source",
+    "statement",
+    "applies_to",
+    "requires",
+    "measure",
+    "expect",
+    "alternatives",
+    "superseded_by",
+} | _RECORD_KEYS
 #: Fields of a reference in a claims file to a registered claim (module docstring).
 _REFERENCE_KEYS = {"id", "registration", "alternatives", "superseded_by", "reading", "applies_to", "requires"}
 _ALTERNATIVE_KEYS = {"label", "basis", "measure"}
@@ -246,9 +243,19 @@ def alternative_claims(claim: Claim) -> list[tuple[Alternative, Claim]]:
     ('flatness', 'flatness')
     """
     return [
-        (alt, replace(claim, validator=alt.validator, quantity=alt.quantity, settings=dict(alt.settings),
-                      versus=dict(alt.versus) if alt.versus else None, alternatives=()))
-        for alt in claim.alternatives if not alt.select  # one that selects other data is its study's
+        (
+            alt,
+            replace(
+                claim,
+                validator=alt.validator,
+                quantity=alt.quantity,
+                settings=dict(alt.settings),
+                versus=dict(alt.versus) if alt.versus else None,
+                alternatives=(),
+            ),
+        )
+        for alt in claim.alternatives
+        if not alt.select  # one that selects other data is its study's
     ]
 
 
@@ -267,9 +274,14 @@ def with_bootstrap_replicates(claims: Sequence[Claim], n_bootstrap: int) -> list
     def changed(settings: Mapping[str, Any]) -> dict[str, Any]:
         return {**settings, "n_bootstrap": int(n_bootstrap)} if "n_bootstrap" in settings else dict(settings)
 
-    return [replace(c, settings=changed(c.settings),
-                    alternatives=tuple(replace(a, settings=changed(a.settings)) for a in c.alternatives))
-            for c in claims]
+    return [
+        replace(
+            c,
+            settings=changed(c.settings),
+            alternatives=tuple(replace(a, settings=changed(a.settings)) for a in c.alternatives),
+        )
+        for c in claims
+    ]
 
 
 def default_claims_path() -> Path:
@@ -336,13 +348,21 @@ def _expectation(raw: Any, where: str) -> Expectation:
         raise _fail(where, f"expect.kind {kind!r} needs a value", "add value = ...")
     if kind == "equal" and "tolerance" not in expect:
         raise _fail(where, "expect.kind 'equal' needs a tolerance", "add tolerance = ... and say its basis")
-    return Expectation(kind=kind, value=expect.get("value"), tolerance=float(expect.get("tolerance", 0.0)),
-                       low=expect.get("low"), high=expect.get("high"), basis=str(expect.get("basis", "")))
+    return Expectation(
+        kind=kind,
+        value=expect.get("value"),
+        tolerance=float(expect.get("tolerance", 0.0)),
+        low=expect.get("low"),
+        high=expect.get("high"),
+        basis=str(expect.get("basis", "")),
+    )
 
 
 def _parse_alternatives(raw: Any, primary: Mapping[str, Any], where: str) -> tuple[Alternative, ...]:
     """The ``alternatives`` of a claim whose primary measure table is ``primary`` (module docstring)."""
-    example = "alternatives = [ { label = 'flatness', basis = 'why it is reasonable', measure = { quantity = 'flatness' } } ]"
+    example = (
+        "alternatives = [ { label = 'flatness', basis = 'why it is reasonable', measure = { quantity = 'flatness' } } ]"
+    )
     if not isinstance(raw, list):
         raise _fail(where, f"alternatives is {raw!r}", f"write a list of tables: {example}")
     out: list[Alternative] = []
@@ -352,12 +372,16 @@ def _parse_alternatives(raw: Any, primary: Mapping[str, Any], where: str) -> tup
             raise _fail(at, f"found {alt!r}", f"write a table: {example}")
         unknown = set(alt) - _ALTERNATIVE_KEYS - _ALTERNATIVE_OPTIONAL
         if unknown:
-            raise _fail(at, f"unknown field(s) {sorted(unknown)}",
-                        f"use only {sorted(_ALTERNATIVE_KEYS | _ALTERNATIVE_OPTIONAL)}")
+            raise _fail(
+                at,
+                f"unknown field(s) {sorted(unknown)}",
+                f"use only {sorted(_ALTERNATIVE_KEYS | _ALTERNATIVE_OPTIONAL)}",
+            )
         select = alt.get("select", {})
         if not isinstance(select, Mapping):
-            raise _fail(at, f"select is {select!r}",
-                        "write the data it reads as a table, e.g. select = { chains = 'all' }")
+            raise _fail(
+                at, f"select is {select!r}", "write the data it reads as a table, e.g. select = { chains = 'all' }"
+            )
         missing = [key for key in sorted(_ALTERNATIVE_KEYS) if key not in alt and not (key == "measure" and select)]
         if missing:
             raise _fail(at, f"missing field(s) {missing}", f"add them: {example}")
@@ -379,19 +403,30 @@ def _parse_alternatives(raw: Any, primary: Mapping[str, Any], where: str) -> tup
             unknown = set(measure) - allowed
             if unknown:
                 raise _fail(
-                    at, f"measure overrides unknown key(s) {sorted(unknown)}",
+                    at,
+                    f"measure overrides unknown key(s) {sorted(unknown)}",
                     f"override only quantity or the primary's settings {sorted(allowed - {'quantity'})} "
                     "(name the setting in the primary's measure first), or give a full table with validator = ...",
                 )
             table = {**primary, **measure}
             if table == dict(primary) and not select:
-                raise _fail(at, "measure changes nothing of the primary's",
-                            "change the estimator, window, bins or radius, or name the other data it reads in select")
+                raise _fail(
+                    at,
+                    "measure changes nothing of the primary's",
+                    "change the estimator, window, bins or radius, or name the other data it reads in select",
+                )
         versus = table.pop("versus", None)
-        out.append(Alternative(
-            label=label, basis=basis, validator=str(table.pop("validator")), quantity=str(table.pop("quantity")),
-            settings=table, versus=dict(versus) if versus else None, select=dict(select),
-        ))
+        out.append(
+            Alternative(
+                label=label,
+                basis=basis,
+                validator=str(table.pop("validator")),
+                quantity=str(table.pop("quantity")),
+                settings=table,
+                versus=dict(versus) if versus else None,
+                select=dict(select),
+            )
+        )
     return tuple(out)
 
 
@@ -417,13 +452,18 @@ def load_claims(path: str | Path | None = None) -> list[Claim]:
     else:
         entries = raw.get("claim")
         if not isinstance(entries, list) or not entries:
-            raise _fail(str(path), "no [[claim]] tables",
-                        "add claims as [[claim]] tables (see vdosbench's claims.toml)")
+            raise _fail(
+                str(path), "no [[claim]] tables", "add claims as [[claim]] tables (see vdosbench's claims.toml)"
+            )
         if "registered" in raw:
             raise _old_registration(path)
         registrations: dict[str, dict[str, Claim]] = {}
-        claims = [_reference(c, f"{path}, claim #{i + 1}", registrations) if "registration" in c
-                  else _parse_claim(c, f"{path}, claim #{i + 1}") for i, c in enumerate(entries)]
+        claims = [
+            _reference(c, f"{path}, claim #{i + 1}", registrations)
+            if "registration" in c
+            else _parse_claim(c, f"{path}, claim #{i + 1}")
+            for i, c in enumerate(entries)
+        ]
     _check_ids(claims, path)
     return claims
 
@@ -441,8 +481,13 @@ def read_registration(path: str | Path, raw: Mapping[str, Any] | None = None) ->
     raw = _read(path) if raw is None else raw
     header = raw.get("registration")
     if not isinstance(header, Mapping):
-        raise _old_registration(path) if "registered" in raw else _fail(
-            str(path), "no [registration] table", "a registration starts with [registration] and registered = ...")
+        raise (
+            _old_registration(path)
+            if "registered" in raw
+            else _fail(
+                str(path), "no [registration] table", "a registration starts with [registration] and registered = ..."
+            )
+        )
     if "registered" not in header:
         raise _fail(f"{path}, [registration]", "no 'registered' time", "a registration states when it was fixed (UTC)")
     unknown = set(raw) - {"registration", "claim", "amendment"}
@@ -469,8 +514,9 @@ def read_registration(path: str | Path, raw: Mapping[str, Any] | None = None) ->
     return dict(header), list(claims.values())
 
 
-def _amended(claims: Mapping[str, Claim], primaries: dict[str, dict[str, Any]], amendment: Mapping[str, Any],
-             where: str) -> Claim:
+def _amended(
+    claims: Mapping[str, Claim], primaries: dict[str, dict[str, Any]], amendment: Mapping[str, Any], where: str
+) -> Claim:
     """The claim an amendment names, amended: a new primary measure and expectation where it gives them, its
     ``alternatives_added`` appended (overrides read against the primary as amended)."""
     unknown = set(amendment) - _AMENDMENT_KEYS
@@ -486,12 +532,17 @@ def _amended(claims: Mapping[str, Claim], primaries: dict[str, dict[str, Any]], 
     if "measure" in amendment:
         measure = dict(amendment["measure"])
         if "validator" not in measure or "quantity" not in measure:
-            raise _fail(where, "measure lacks validator or quantity",
-                        "write measure = { validator = ..., quantity = ... }")
+            raise _fail(
+                where, "measure lacks validator or quantity", "write measure = { validator = ..., quantity = ... }"
+            )
         primaries[target] = dict(measure)
         versus = measure.pop("versus", None)
-        changes.update(validator=str(measure.pop("validator")), quantity=str(measure.pop("quantity")),
-                       settings=measure, versus=dict(versus) if versus else None)
+        changes.update(
+            validator=str(measure.pop("validator")),
+            quantity=str(measure.pop("quantity")),
+            settings=measure,
+            versus=dict(versus) if versus else None,
+        )
     if "expect" in amendment:
         changes["expect"] = _expectation(amendment["expect"], where)
     added = _parse_alternatives(amendment.get("alternatives_added", []), primaries[target], where)
@@ -508,9 +559,11 @@ def _reference(raw: Mapping[str, Any], where: str, cache: dict[str, dict[str, Cl
     ``alternatives`` (read against the registered primary) and ``superseded_by``."""
     unknown = set(raw) - _REFERENCE_KEYS
     if unknown:
-        raise _fail(where, f"a reference to registration {raw['registration']!r} has field(s) {sorted(unknown)}",
-                    "a registered claim is defined in its registration only; a reference has "
-                    f"{sorted(_REFERENCE_KEYS)}")
+        raise _fail(
+            where,
+            f"a reference to registration {raw['registration']!r} has field(s) {sorted(unknown)}",
+            f"a registered claim is defined in its registration only; a reference has {sorted(_REFERENCE_KEYS)}",
+        )
     name = str(raw["registration"])
     if name not in cache:
         path = registrations_dir() / f"{name}.toml"
@@ -521,13 +574,21 @@ def _reference(raw: Mapping[str, Any], where: str, cache: dict[str, dict[str, Cl
         cache[name] = {c.id: c for c in registered}
     claim_id = str(raw.get("id"))
     if claim_id not in cache[name]:
-        raise _fail(where, f"registration {name!r} registers no claim {claim_id!r}",
-                    f"name one of {sorted(cache[name])}")
+        raise _fail(
+            where, f"registration {name!r} registers no claim {claim_id!r}", f"name one of {sorted(cache[name])}"
+        )
     claim = _scored_data(_scored_reading(cache[name][claim_id], raw.get("reading"), where), raw, where)
-    primary = {"validator": claim.validator, "quantity": claim.quantity, **claim.settings,
-               **({"versus": dict(claim.versus)} if claim.versus else {})}
-    return replace(claim, alternatives=_parse_alternatives(raw.get("alternatives", []), primary, where),
-                   superseded_by=None if raw.get("superseded_by") is None else str(raw["superseded_by"]))
+    primary = {
+        "validator": claim.validator,
+        "quantity": claim.quantity,
+        **claim.settings,
+        **({"versus": dict(claim.versus)} if claim.versus else {}),
+    }
+    return replace(
+        claim,
+        alternatives=_parse_alternatives(raw.get("alternatives", []), primary, where),
+        superseded_by=None if raw.get("superseded_by") is None else str(raw["superseded_by"]),
+    )
 
 
 def _scored_reading(claim: Claim, label: Any, where: str) -> Claim:
@@ -537,13 +598,24 @@ def _scored_reading(claim: Claim, label: Any, where: str) -> Claim:
     try:
         alt = claim.alternative(str(label))
     except KeyError as e:
-        raise _fail(where, f"reading = {label!r}", f"name a registered alternative of {claim.id}: "
-                    f"{[a.label for a in claim.alternatives if not a.select]}") from e
+        raise _fail(
+            where,
+            f"reading = {label!r}",
+            f"name a registered alternative of {claim.id}: {[a.label for a in claim.alternatives if not a.select]}",
+        ) from e
     if alt.select:
-        raise _fail(where, f"reading = {label!r} selects other data of its study ({dict(alt.select)})",
-                    "name an alternative that reads the scored data set itself")
-    return replace(claim, validator=alt.validator, quantity=alt.quantity, settings=dict(alt.settings),
-                   versus=dict(alt.versus) if alt.versus else None)
+        raise _fail(
+            where,
+            f"reading = {label!r} selects other data of its study ({dict(alt.select)})",
+            "name an alternative that reads the scored data set itself",
+        )
+    return replace(
+        claim,
+        validator=alt.validator,
+        quantity=alt.quantity,
+        settings=dict(alt.settings),
+        versus=dict(alt.versus) if alt.versus else None,
+    )
 
 
 def _scored_data(claim: Claim, raw: Mapping[str, Any], where: str) -> Claim:
@@ -552,27 +624,42 @@ def _scored_data(claim: Claim, raw: Mapping[str, Any], where: str) -> Claim:
     if "applies_to" not in raw and "requires" not in raw:
         return claim
     if claim.applies_to or claim.exclude:
-        raise _fail(where, f"applies_to or requires given for {claim.id}, whose registration states applies_to = "
-                    f"{dict(claim.applies_to)}", "drop them here: a registered claim's data are its registration's")
+        raise _fail(
+            where,
+            f"applies_to or requires given for {claim.id}, whose registration states applies_to = "
+            f"{dict(claim.applies_to)}",
+            "drop them here: a registered claim's data are its registration's",
+        )
     applies = dict(raw.get("applies_to", {}))
     exclude = applies.pop("exclude", {})
-    return replace(claim, applies_to=applies, requires=tuple(raw.get("requires", claim.requires)),
-                   exclude={k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in dict(exclude).items()})
+    return replace(
+        claim,
+        applies_to=applies,
+        requires=tuple(raw.get("requires", claim.requires)),
+        exclude={k: list(v) if isinstance(v, (list, tuple)) else [v] for k, v in dict(exclude).items()},
+    )
 
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        return read_toml(path, ClaimsFileError, fix="check the syntax near that line; claims are [[claim]] tables "
-                         "of KEY = VALUE lines (see vdosbench's claims.toml)")
+        return read_toml(
+            path,
+            ClaimsFileError,
+            fix="check the syntax near that line; claims are [[claim]] tables "
+            "of KEY = VALUE lines (see vdosbench's claims.toml)",
+        )
     except (FileNotFoundError, IsADirectoryError):
         raise FileNotFoundError(f"no claims file at {path}; pass an existing TOML file to --claims") from None
 
 
 def _old_registration(path: Path, fields: Sequence[str] = ("registered",)) -> ClaimsFileError:
-    return _fail(str(path), f"top-level field(s) {list(fields)} (a registration in the format before issue 66)",
-                 "move the header's fields (registered, issue, data, unit, ..., and [estimators] as "
-                 "[registration.estimators]) under [registration]; write each measure as { validator, quantity, "
-                 "settings } and keep the old table as as_registered (docs/design.md, 'A claim')")
+    return _fail(
+        str(path),
+        f"top-level field(s) {list(fields)} (a registration in the format before issue 66)",
+        "move the header's fields (registered, issue, data, unit, ..., and [estimators] as "
+        "[registration.estimators]) under [registration]; write each measure as { validator, quantity, "
+        "settings } and keep the old table as as_registered (docs/design.md, 'A claim')",
+    )
 
 
 def _check_ids(claims: Sequence[Claim], path: Path) -> None:
@@ -582,176 +669,8 @@ def _check_ids(claims: Sequence[Claim], path: Path) -> None:
         raise _fail(str(path), f"duplicate claim ids {dupes}", "give every claim a unique id")
     dangling = sorted(f"{c.id} -> {c.superseded_by}" for c in claims if c.superseded_by and c.superseded_by not in ids)
     if dangling:
-        raise _fail(str(path), f"superseded_by names no claim of the file: {dangling}",
-                    "name the id of the claim that now reads the statement")
-
-
-def _matches(value: Any, wanted: Any) -> bool:
-    options = wanted if isinstance(wanted, (list, tuple)) else [wanted]
-    for option in options:
-        if isinstance(option, (int, float)) and isinstance(value, (int, float, np.number)):
-            if np.isclose(float(value), float(option), rtol=0, atol=1e-12):
-                return True
-        elif value == option:
-            return True
-    return False
-
-
-@dataclass(frozen=True)
-class Inapplicable:
-    """Why a claim does not apply to a dataset, in parts that reports can group.
-
-    Attributes
-    ----------
-    kind
-        ``"lacks"`` (the claim is about these data, but variables it requires
-        are missing: *not measurable*), ``"no-key"`` (an ``applies_to`` key is
-        neither attribute nor coordinate), ``"differs"`` (an attribute has
-        another value), ``"excluded"`` (an attribute has a value that
-        ``exclude`` names) or ``"no-point"`` (no parameter point matches
-        ``applies_to``).
-    key
-        The ``applies_to`` (or ``exclude``) key (kinds ``"no-key"``, ``"differs"`` and ``"excluded"``).
-    found
-        The dataset's value of ``key`` (kinds ``"differs"`` and ``"excluded"``).
-    wanted
-        The claim's value(s) of ``key``, as written in ``applies_to``.
-    missing
-        The missing variables (kind ``"lacks"``).
-    left_out
-        Some of them were left out of a scoring form on purpose (:data:`LEFT_OUT_ATTRIBUTE`):
-        the claim needs the full set.
-
-    Examples
-    --------
-    >>> str(Inapplicable("differs", "generator", found="x", wanted="spring_network"))
-    "generator is 'x', the claim is about 'spring_network'"
-    """
-
-    kind: str
-    key: str = ""
-    found: Any = None
-    wanted: Any = None
-    missing: tuple[str, ...] = ()
-    left_out: bool = False
-
-    @property
-    def not_measurable(self) -> bool:
-        """The claim is about these data (model and preparation match) but they lack what it measures."""
-        return self.kind == "lacks"
-
-    def __str__(self) -> str:
-        if self.kind == "lacks":
-            return f"not measurable: the dataset lacks {list(self.missing)}" + (
-                "; this scoring form left them out on purpose: the claim needs the full set "
-                "(vdosbench build NAME remakes it)" if self.left_out else "")
-        if self.kind == "excluded":
-            return f"{self.key} is {self.found!r}, which the claim excludes"
-        if self.kind == "no-key":
-            return f"the dataset has no {self.key!r} (attribute or coordinate)"
-        if self.kind == "differs":
-            return f"{self.key} is {self.found!r}, the claim is about {self.wanted!r}"
-        return "no parameter point matches applies_to"
-
-
-def inapplicability(claim: Claim, ds: xr.Dataset) -> Inapplicable | None:
-    """Why ``claim`` cannot apply to ``ds`` at all, or ``None``.
-
-    The first check it fails: the ``applies_to`` keys in order (what the
-    data are about: attributes, declared or written by our generators, with
-    ``model`` following from ``generator``, see
-    :func:`vdosbench.benchmark.declaration.system_value`), ``exclude`` on
-    such attributes, then whether a parameter point matches, then the
-    variables the claim ``requires``.  Only the last (kind ``"lacks"``)
-    means the claim is about these data but cannot be measured on them
-    (:attr:`Inapplicable.not_measurable`).
-    """
-    for key, wanted in claim.applies_to.items():
-        if key in ds.coords:
-            continue
-        known, value = system_value(ds, key)
-        if not known:
-            return Inapplicable("no-key", key, wanted=wanted)
-        if not _matches(value, wanted):
-            return Inapplicable("differs", key, found=value, wanted=wanted)
-    for key, excluded in claim.exclude.items():
-        if key not in ds.coords:
-            known, value = system_value(ds, key)
-            if known and _matches(value, excluded):
-                return Inapplicable("excluded", key, found=value, wanted=excluded)
-    missing = [v for v in claim.requires if v not in ds.variables]
-    if missing:
-        if "eigenvalue" in ds.variables and next(_point_values(claim, ds), None) is None:
-            return Inapplicable("no-point")  # about other parameter values: not "not measurable"
-        return Inapplicable("lacks", missing=tuple(missing), left_out=_left_out_on_purpose(ds, missing))
-    return None
-
-
-def _left_out_on_purpose(ds: xr.Dataset, missing: Sequence[str]) -> bool:
-    """Whether a scoring form declares one of ``missing`` left out on purpose (:data:`LEFT_OUT_ATTRIBUTE`)."""
-    try:
-        names = json.loads(ds.attrs.get(LEFT_OUT_ATTRIBUTE, "[]"))
-    except (TypeError, ValueError):
-        return False
-    return isinstance(names, list) and any(m in names for m in missing)
-
-
-def why_not_applicable(claim: Claim, ds: xr.Dataset) -> str | None:
-    """The reason ``claim`` cannot apply to ``ds`` at all, or ``None`` (:func:`inapplicability` as text)."""
-    why = inapplicability(claim, ds)
-    return None if why is None else str(why)
-
-
-def selector_keys(claims: Sequence[Claim]) -> list[str]:
-    """The ``applies_to`` keys of ``claims`` (what the data must declare), most used first.
-
-    Examples
-    --------
-    >>> selector_keys(load_claims())[0]
-    'model'
-    """
-    counts: dict[str, int] = {}
-    for claim in claims:
-        for key in claim.applies_to:
-            counts[key] = counts.get(key, 0) + 1
-    return sorted(counts, key=lambda k: (-counts[k], k))
-
-
-def select_points(claim: Claim, ds: xr.Dataset) -> Iterator[tuple[dict[str, Any], xr.Dataset]]:
-    """Parameter points of ``ds`` that ``claim`` applies to, as (values, one-point dataset).
-
-    Parameters that are scalar coordinates or attributes must match too;
-    ``exclude`` removes points.  A claim whose measure names ``across = DIM``
-    (e.g. a slope over ``k_G``) gets sub-grids that keep ``DIM`` whole.  Call
-    :func:`why_not_applicable` first.
-    """
-    across = claim.settings.get("across")
-    keep = (str(across),) if across else ()
-    if across and across not in parameter_dims(ds):
-        raise KeyError(f"the claim measures across {across!r}, which is not a parameter dimension of the dataset")
-    for values in _point_values(claim, ds):
-        yield values, select_point(ds, values, keep=keep) if (values or keep) else ds
-
-
-def _point_values(claim: Claim, ds: xr.Dataset) -> Iterator[dict[str, Any]]:
-    """The parameter values of the points of ``ds`` that ``claim`` selects (:func:`select_points`)."""
-    across = claim.settings.get("across")
-    pdims = [d for d in parameter_dims(ds) if d != across]
-    for combo in product(*[ds[d].values.tolist() for d in pdims]):
-        values = dict(zip(pdims, combo))
-        if any(d in claim.applies_to and not _matches(v, claim.applies_to[d]) for d, v in values.items()):
-            continue
-        if any(d in claim.exclude and _matches(v, claim.exclude[d]) for d, v in values.items()):
-            continue
-        yield values
-
-
-def base_point(claim: Claim, ds: xr.Dataset, values: Mapping[str, Any]) -> tuple[dict[str, Any], xr.Dataset] | None:
-    """The ``versus`` point of a paired claim: ``values`` with the claim's replacements."""
-    if claim.versus is None:
-        return None
-    base = {**values, **claim.versus}
-    for d, v in claim.versus.items():
-        if d not in ds.coords or not any(_matches(x, v) for x in ds[d].values.tolist()):
-            raise KeyError(f"the dataset has no {d} = {v!r} to compare against")
-    return base, select_point(ds, base)
+        raise _fail(
+            str(path),
+            f"superseded_by names no claim of the file: {dangling}",
+            "name the id of the claim that now reads the statement",
+        )

@@ -3,46 +3,10 @@
 A content hash pins bits, and bits move with the numpy / scipy / LAPACK
 build.  A fingerprint pins *values*: per parameter point, a few numbers the
 physics lives in, each with its standard error from the sampling spread.
-:func:`compute_fingerprint` computes it (stored in ``catalog.toml`` by
+:func:`~vdosbench.benchmark.fingerprint_computation.compute_fingerprint` computes it (the quantities and their
+standard errors are defined there; stored in ``catalog.toml`` by
 :func:`vdosbench.datasets.catalog.fingerprint_toml`);
 :func:`compare_fingerprints` compares a rebuild with the catalogued one.
-
-Quantities (definition :data:`DEFINITION`), per parameter point, over the
-non-zero modes (zero modes by :func:`vdosbench.validators.spectral.spectrum.frequencies`):
-
-``lambda_q{q}``
-    The q-quantile of the eigenvalues λ pooled over samples, q in
-    :data:`QUANTILES` (``numpy.quantile``, linear interpolation).
-``omega_low_moment_{k}``
-    ⟨ω^k⟩ over the lowest :data:`LOW_FRACTION` of each sample's modes
-    (at least one mode), averaged over samples, k in :data:`MOMENT_ORDERS`.
-``omega_min``
-    The lowest non-zero ω of each sample, averaged over samples.
-``r_tilde_mean``
-    ⟨r̃⟩, r̃ = min(r, 1/r) of the consecutive level-spacing ratios
-    (:func:`vdosbench.validators.levels.level_statistics.spacing_ratios`), pooled;
-    a spacing below the numerical resolution (:data:`RESOLUTION` × max λ)
-    counts as an exact degeneracy (r̃ = 0; two such spacings in a row give no
-    ratio), so a degenerate spectrum computed through another LAPACK gives
-    the same ⟨r̃⟩.
-``mean:{variable}``
-    Every numeric per-sample scalar of the dataset (dims: parameters and
-    ``sample``, e.g. ``boson_peak_frequency``, ``gap_edge``), averaged over samples.
-    A scalar that is not finite in every sample is left out: a generator
-    stores NaN where a quantity is not defined for the model (the
-    size-neighbour correlation of a two-species mixture), and a mean over
-    NaN can be neither compared nor given a standard error.
-
-Standard errors: the standard deviation of :data:`N_BOOTSTRAP` bootstrap
-replicates (``numpy.random.default_rng(BOOTSTRAP_SEED)``), resampling the
-samples with replacement when a point has two or more, else the modes (and
-ratios) of its single sample.  A set of Monte Carlo chains (a ``chain``
-variable that two samples of a point share) gets a second set, the chain
-standard errors: :data:`N_BOOTSTRAP` replicates that resample whole chains
-(``numpy.random.default_rng(CHAIN_BOOTSTRAP_SEED)``, so the first set is
-unchanged), with the chains per point; a chain's structures are correlated,
-so the first set is too small for them, and only the second is used to
-compare two realizations.
 
 Tolerance and verdict: a quantity's tolerance is its standard error, floored
 at :data:`RESOLUTION` × |catalogued value| where the sampling spread vanishes
@@ -84,40 +48,23 @@ import functools
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import xarray as xr
 from scipy import stats
-from vdosbench.datasets import iter_points, parameter_dims
-from vdosbench.datasets.catalog import (
-    Fingerprint,
-    content_sha256,
-    file_sha256,
-    fingerprint_toml,
-    recipe_toml,
-    toml_key,
-)
+from vdosbench.datasets.catalog import content_sha256, file_sha256, fingerprint_toml, recipe_toml, toml_key
+from vdosbench.datasets.catalog_entries import Fingerprint
 from vdosbench.datasets.io import run_on_file
 from vdosbench.datasets.isolated import IsolatedReadError
-from vdosbench.datasets.padding import length_variable, padded_dims, values_variable
-from vdosbench.validators.levels.level_statistics import spacing_ratios
 from vdosbench.validators.results.registry import study_measure
 
 from .claims import Claim
+from .fingerprint_computation import RESOLUTION, chain_groups, compute_fingerprint
 from .registration import load_registration
 
 __all__ = [
-    "BOOTSTRAP_SEED",
-    "CHAIN_BOOTSTRAP_SEED",
-    "DEFINITION",
-    "LOW_FRACTION",
-    "MOMENT_ORDERS",
-    "N_BOOTSTRAP",
-    "QUANTILES",
     "REALIZATION_ALPHA",
     "REALIZATION_MIN_SAMPLES",
     "RESOLUTION",
@@ -130,28 +77,9 @@ __all__ = [
     "compare_realizations",
     "compute_fingerprint",
     "entry_toml",
-    "point_label",
     "realization_rule",
 ]
 
-#: Version of the quantity definitions (stored with each fingerprint; a mismatch is reported, not compared).
-DEFINITION = 1
-#: Quantiles of λ per point.
-QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
-#: Fraction of each sample's non-zero modes (lowest ω) the low-frequency moments average over.
-LOW_FRACTION = 0.1
-#: Orders k of the low-frequency moments ⟨ω^k⟩.
-MOMENT_ORDERS = (1, 2, 4)
-#: Bootstrap replicates per point for the standard errors.
-N_BOOTSTRAP = 200
-#: Seed of the bootstrap (the standard errors are reproducible).
-BOOTSTRAP_SEED = 0
-#: Seed of the bootstrap over chains (the chain standard errors of a Monte Carlo chain set).
-CHAIN_BOOTSTRAP_SEED = 1
-#: Numerical resolution: √ε of float64 (half the digits), the agreement expected of one
-#: computation through different BLAS/LAPACK builds; the tolerance floor where the sampling
-#: spread is zero, and the threshold below which a level spacing counts as a degeneracy.
-RESOLUTION = math.sqrt(float(np.finfo(np.float64).eps))
 #: The realization test's numbers and where each is read in its rule (``benchmark/registrations/realization-test.toml``,
 #: claim ``rebuild.another-realization``), read on first use, not at import (:func:`__getattr__`):
 #: ``REALIZATION_ALPHA``, the family-wise false-alarm rate (Bonferroni over its quantities and points), and
@@ -175,199 +103,6 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     key, kind = _REALIZATION_SETTINGS[name]
     return kind(realization_rule().settings[key])
-
-
-def point_label(values: Mapping[str, Any]) -> str:
-    """Label of a parameter point: ``"delta=0.2, connectivity=cutoff"``; ``"all"`` without parameters.
-
-    Examples
-    --------
-    >>> point_label({"delta": 0.2, "connectivity": "cutoff"}), point_label({})
-    ('delta=0.2, connectivity=cutoff', 'all')
-    """
-    return ", ".join(f"{k}={v}" for k, v in values.items()) or "all"
-
-
-@dataclass(frozen=True)
-class _Sample:
-    """One sample's inputs to the statistics."""
-
-    omega: np.ndarray  # non-zero ω, ascending
-    r_tilde: np.ndarray  # r̃ of the consecutive spacings (degeneracies resolved)
-    scalars: dict[str, float]
-
-
-def _r_tilde(lam: np.ndarray) -> np.ndarray:
-    """r̃ = min(r, 1/r) of one sample's sorted levels, spacings below the resolution set to 0."""
-    if lam.size < 3:
-        return np.empty(0)
-    d = np.diff(lam)
-    d = np.where(d <= RESOLUTION * float(np.max(np.abs(lam))), 0.0, d)
-    r = spacing_ratios(np.concatenate([[0.0], np.cumsum(d)]))  # the same levels with degeneracies made exact
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rt = np.minimum(r, 1.0 / r)
-    return rt[np.isfinite(rt)]  # 0/0: two degenerate spacings in a row give no ratio
-
-
-def _scalar_names(ds: xr.Dataset) -> list[str]:
-    dims = {*parameter_dims(ds), "sample"}
-    return sorted(
-        str(name) for name, var in ds.data_vars.items()
-        if "sample" in var.dims and set(var.dims) <= dims and var.dtype.kind in "fiu"
-        and bool(np.isfinite(var.values).all())
-    )
-
-
-def _samples(point: xr.Dataset, scalars: Sequence[str], label: str) -> list[_Sample]:
-    omega = point.vdos.omega
-    if omega.dims != ("sample", "mode"):
-        raise ValueError(
-            f"point {label}: eigenvalue has dims {omega.dims} after selecting the parameters; expected "
-            "('sample', 'mode'). Fix: declare every extra dimension as a parameter dimension (VDOS-1.0)"
-        )
-    out = []
-    for s in range(point.sizes["sample"]):
-        w = np.sort(omega.values[s][np.isfinite(omega.values[s])])
-        if w.size == 0:
-            raise ValueError(f"point {label}, sample {s}: no finite non-zero mode; expected at least one")
-        out.append(_Sample(w, _r_tilde(w**2), {v: float(point[v].values[s]) for v in scalars}))
-    return out
-
-
-def _statistics(samples: Sequence[_Sample]) -> dict[str, float]:
-    """Every fingerprint quantity of one point's samples (definitions in the module docstring)."""
-    lam = np.concatenate([s.omega**2 for s in samples])
-    out = {f"lambda_q{q}": float(v) for q, v in zip(QUANTILES, np.quantile(lam, QUANTILES))}
-    low = [s.omega[: max(1, math.ceil(LOW_FRACTION * s.omega.size))] for s in samples]
-    for k in MOMENT_ORDERS:
-        out[f"omega_low_moment_{k}"] = float(np.mean([np.mean(w**k) for w in low]))
-    out["omega_min"] = float(np.mean([s.omega[0] for s in samples]))
-    rt = np.concatenate([s.r_tilde for s in samples])
-    out["r_tilde_mean"] = float(np.mean(rt)) if rt.size else float("nan")
-    for name in samples[0].scalars:
-        out[f"mean:{name}"] = float(np.mean([s.scalars[name] for s in samples]))
-    return out
-
-
-def _resample_modes(sample: _Sample, rng: np.random.Generator) -> _Sample:
-    omega = np.sort(rng.choice(sample.omega, sample.omega.size))
-    rt = rng.choice(sample.r_tilde, sample.r_tilde.size) if sample.r_tilde.size else sample.r_tilde
-    return _Sample(omega, rt, sample.scalars)
-
-
-def _bootstrap_stderr(samples: Sequence[_Sample], rng: np.random.Generator,
-                      groups: Sequence[Sequence[int]] | None = None) -> dict[str, float]:
-    """Bootstrap standard errors: ``len(groups)`` groups drawn with replacement, their samples pooled (by default
-    each sample its own group; a single sample's modes are resampled instead)."""
-    groups = [[i] for i in range(len(samples))] if groups is None else groups
-    replicates = []
-    for _ in range(N_BOOTSTRAP):
-        if len(groups) >= 2:
-            chosen = [samples[i] for g in rng.integers(0, len(groups), size=len(groups)) for i in groups[g]]
-        else:
-            chosen = [_resample_modes(samples[0], rng)]
-        replicates.append(_statistics(chosen))
-    return {q: float(np.std([r[q] for r in replicates], ddof=1)) for q in replicates[0]}
-
-
-def chain_groups(point: xr.Dataset) -> list[list[int]] | None:
-    """The sample indices of each Monte Carlo chain at one parameter point, or ``None`` for independent samples.
-
-    ``None`` when the point has no ``chain`` variable over ``sample`` or no two of its samples share a chain.
-
-    Examples
-    --------
-    >>> import xarray as xr
-    >>> chain_groups(xr.Dataset({"chain": ("sample", [3, 3, 1, 1, 1])}))
-    [[2, 3, 4], [0, 1]]
-    >>> chain_groups(xr.Dataset({"chain": ("sample", [0, 1, 2])})) is None
-    True
-    """
-    if "chain" not in point.variables or point["chain"].dims != ("sample",):
-        return None
-    labels = np.asarray(point["chain"].values)
-    chains = np.unique(labels)
-    if chains.size == labels.size:
-        return None
-    return [np.flatnonzero(labels == c).tolist() for c in chains]
-
-
-def compute_fingerprint(ds: xr.Dataset, *, stderr: bool = True) -> Fingerprint:
-    """The fingerprint of a dataset (quantities and standard errors in the module docstring).
-
-    Parameters
-    ----------
-    ds
-        A VDOS-1.0 dataset with ``eigenvalue`` (..., sample, mode).
-    stderr
-        Bootstrap the standard errors (what a catalogue entry stores); with
-        ``False`` they are zeros (enough for the rebuilt side of a comparison).
-
-    Returns
-    -------
-    Fingerprint
-        One value and one standard error per quantity and parameter point;
-        for a set of Monte Carlo chains also the chains per point and the
-        chain standard errors (zeros with ``stderr=False``).
-
-    Examples
-    --------
-    >>> from vdosbench.datasets import mock_spectrum
-    >>> fp = compute_fingerprint(mock_spectrum(n_sample=4, n_mode=50))
-    >>> fp.points, fp.resampled, sorted(fp.values)[:2]
-    (('all',), 'sample', ['lambda_q0.01', 'lambda_q0.05'])
-    """
-    if "eigenvalue" not in ds.variables:
-        raise ValueError(
-            f"dataset has no 'eigenvalue' variable (found {sorted(map(str, ds.data_vars))}); expected a VDOS-1.0 "
-            "dataset. Fix: fingerprint the ensemble.nc a generator wrote"
-        )
-    rng = np.random.default_rng(BOOTSTRAP_SEED)
-    chain_rng = np.random.default_rng(CHAIN_BOOTSTRAP_SEED)
-    scalars = _scalar_names(ds)
-    needed = ["eigenvalue", *(["zero_mode"] if "zero_mode" in ds.variables else []), *scalars]
-    needed += ["chain"] if "chain" in ds.variables and "chain" not in needed else []
-    # a padded dimension's bookkeeping (each point's length, its own coordinate) goes with them: iter_points trims by it
-    padding = [name for dim in padded_dims(ds) for name in (length_variable(dim), values_variable(dim))
-               if name in ds.variables]
-    ds = ds[needed + padding].load()  # only these are read (not eigenvectors or pair data)
-    labels: list[str] = []
-    values: dict[str, list[float]] = {}
-    errors: dict[str, list[float]] = {}
-    chain_errors: dict[str, list[float]] = {}
-    chains: list[int | None] = []
-    n_samples = int(ds.sizes["sample"])
-    for point, sub in iter_points(ds):
-        label = point_label(point)
-        samples = _samples(sub, scalars, label)
-        stats = _statistics(samples)
-        errs = _bootstrap_stderr(samples, rng) if stderr else dict.fromkeys(stats, 0.0)
-        groups = chain_groups(sub)
-        chains.append(None if groups is None else len(groups))
-        if groups is not None:
-            chain_errs = _bootstrap_stderr(samples, chain_rng, groups) if stderr else dict.fromkeys(stats, 0.0)
-            for q in stats:
-                chain_errors.setdefault(q, []).append(chain_errs[q])
-        labels.append(label)
-        for q, v in stats.items():
-            values.setdefault(q, []).append(v)
-            errors.setdefault(q, []).append(errs[q])
-    chained = any(c is not None for c in chains)
-    if chained and not all(c is not None for c in chains):
-        unchained = [lab for lab, c in zip(labels, chains) if c is None]
-        raise ValueError(
-            f"points {unchained} have independent samples, the others Monte Carlo chains; expected one kind in a "
-            "dataset. Fix: give every point's samples chain labels (or none)"
-        )
-    return Fingerprint(
-        definition=DEFINITION,
-        resampled="sample" if n_samples >= 2 else "mode",
-        points=tuple(labels),
-        values={q: tuple(v) for q, v in values.items()},
-        stderr={q: tuple(e) for q, e in errors.items()},
-        chains=tuple(int(c) for c in chains if c is not None) if chained else None,
-        chain_stderr={q: tuple(e) for q, e in chain_errors.items()} if chained else None,
-    )
 
 
 def _scaled_difference(catalogued: float, rebuilt: float, scale: float) -> float:
@@ -570,8 +305,9 @@ class RealizationTest:
     @property
     def exceeding(self) -> tuple[Difference, ...]:
         """Differences beyond the threshold, smallest p (then largest |z|) first."""
-        return tuple(sorted((d for d in self.differences if d.exceeds(self.threshold)),
-                            key=lambda d: (d.p_value, -abs(d.z))))
+        return tuple(
+            sorted((d for d in self.differences if d.exceeds(self.threshold)), key=lambda d: (d.p_value, -abs(d.z)))
+        )
 
     @property
     def largest(self) -> Difference | None:
@@ -590,11 +326,19 @@ class RealizationTest:
             return f"not assessed: {self.reason}"
         largest = self.largest
         k = sum(d.stochastic for d in self.differences)
-        head = (f"smallest p {largest.p_value:.2g} (|z| {abs(largest.z):.3g}, {largest.quantity} at {largest.point}) "
-                f"against alpha / k = {self.alpha:g} / {k} = {self.threshold:.2g}") if largest else "nothing compared"
+        head = (
+            (
+                f"smallest p {largest.p_value:.2g} (|z| {abs(largest.z):.3g}, {largest.quantity} at {largest.point}) "
+                f"against alpha / k = {self.alpha:g} / {k} = {self.threshold:.2g}"
+            )
+            if largest
+            else "nothing compared"
+        )
         if self.left_out:
-            head += (f"; {len(self.left_out)} quantities without a chain standard error left out "
-                     f"({', '.join(self.left_out[:3])}{', ...' if len(self.left_out) > 3 else ''})")
+            head += (
+                f"; {len(self.left_out)} quantities without a chain standard error left out "
+                f"({', '.join(self.left_out[:3])}{', ...' if len(self.left_out) > 3 else ''})"
+            )
         if self.consistent:
             return f"consistent: {head}"
         return f"not consistent: {len(self.exceeding)} of {len(self.differences)} beyond the threshold; {head}"
@@ -612,22 +356,31 @@ def _untestable(
 ) -> str | None:
     """Why the two fingerprints cannot be tested as realizations of one ensemble, or None when they can."""
     reason = None
-    if catalogued.definition != rebuilt.definition or set(catalogued.points) != set(rebuilt.points) \
-            or set(catalogued.values) != set(rebuilt.values):
+    if (
+        catalogued.definition != rebuilt.definition
+        or set(catalogued.points) != set(rebuilt.points)
+        or set(catalogued.values) != set(rebuilt.values)
+    ):
         reason = "the fingerprints have other definitions, points or quantities"
     elif "mode" in (catalogued.resampled, rebuilt.resampled):
         reason = "a single sample per point: its standard errors resample modes, not realizations"
     elif chained and (catalogued.chains is None or rebuilt.chains is None):
         side = "catalogued" if catalogued.chains is None else "rebuilt"
-        reason = (f"the samples are structures of Monte Carlo chains and the {side} fingerprint has no chain standard "
-                  "errors; its bootstrap over samples treats a chain's structures as independent, so its standard "
-                  "errors are too small (a catalogue entry gets them from `vdosbench fingerprint FILE --name NAME`)")
+        reason = (
+            f"the samples are structures of Monte Carlo chains and the {side} fingerprint has no chain standard "
+            "errors; its bootstrap over samples treats a chain's structures as independent, so its standard "
+            "errors are too small (a catalogue entry gets them from `vdosbench fingerprint FILE --name NAME`)"
+        )
     elif not chained and min(n_catalogued, n_rebuilt) < min_samples:
-        reason = (f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
-                  "a bootstrap standard error over so few is too uncertain")
+        reason = (
+            f"fewer than {min_samples} samples per point (catalogued {n_catalogued}, rebuilt {n_rebuilt}): "
+            "a bootstrap standard error over so few is too uncertain"
+        )
     elif chained and min(*(catalogued.chains or ()), *(rebuilt.chains or ())) < min_samples:
-        reason = (f"fewer than {min_samples} chains per point (catalogued {list(catalogued.chains or ())}, rebuilt "
-                  f"{list(rebuilt.chains or ())}): a bootstrap standard error over so few is too uncertain")
+        reason = (
+            f"fewer than {min_samples} chains per point (catalogued {list(catalogued.chains or ())}, rebuilt "
+            f"{list(rebuilt.chains or ())}): a bootstrap standard error over so few is too uncertain"
+        )
     return reason
 
 
@@ -650,8 +403,17 @@ def _differences(
             j = where[point]
             se_c = math.sqrt(n_cat[i] / (n_cat[i] - 1)) * se_cat[q][i]
             se_r = math.sqrt(n_reb[i] / (n_reb[i] - 1)) * se_reb[q][j]
-            differences.append(Difference(q, point, catalogued.values[q][i], rebuilt.values[q][j], se_c, se_r,
-                                          _welch_df(se_c, se_r, n_cat[i], n_reb[i])))
+            differences.append(
+                Difference(
+                    q,
+                    point,
+                    catalogued.values[q][i],
+                    rebuilt.values[q][j],
+                    se_c,
+                    se_r,
+                    _welch_df(se_c, se_r, n_cat[i], n_reb[i]),
+                )
+            )
     return compared, differences
 
 
@@ -787,7 +549,8 @@ def entry_toml(name: str, path: str | os.PathLike[str], manifest: str | os.PathL
         f'sha256 = "{file_sha256(path)}"',
         f'content_sha256 = "{content}"',
         "# until its scoring form is in reference-data/ (then: [datasets.NAME.scoring_form] file, size, sha256)",
-        "not_hosted = " + json.dumps(f"its scoring form: vdosbench compact {path} reference-data/{name}.nc --scoring-form"),
+        "not_hosted = "
+        + json.dumps(f"its scoring form: vdosbench compact {path} reference-data/{name}.nc --scoring-form"),
         "",
     ]
     body = "\n".join(head) + "\n"

@@ -25,7 +25,8 @@ import xarray as xr
 
 from vdosbench.datasets.toml_files import read_toml
 
-from .claims import ClaimsFileError, _fail, _matches
+from .claim_selection import _matches
+from .claims import ClaimsFileError, _fail
 from .declaration import system_value
 
 __all__ = ["ProtocolNote", "default_protocols_path", "load_protocol_notes", "protocol_note"]

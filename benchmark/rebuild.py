@@ -29,17 +29,13 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from vdosbench.datasets.catalog import CatalogEntry, content_sha256, file_sha256, get_entry
+from vdosbench.datasets.catalog import content_sha256, file_sha256, get_entry
+from vdosbench.datasets.catalog_entries import CatalogEntry
 from vdosbench.datasets.fetch import cached_path, scoring_cached_path
 from vdosbench.generators import run_ensemble
 
-from .fingerprint import (
-    FingerprintComparison,
-    RealizationTest,
-    compare_fingerprints,
-    compare_realizations,
-    compute_fingerprint,
-)
+from .fingerprint import FingerprintComparison, RealizationTest, compare_fingerprints, compare_realizations
+from .fingerprint_computation import compute_fingerprint
 from .scoring_form import FORM_ATTRIBUTE
 
 __all__ = [

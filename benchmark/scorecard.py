@@ -32,7 +32,8 @@ from vdosbench.validators import jsonable
 
 from vdosbench import __version__
 
-from .claims import Claim, selector_keys
+from .claim_selection import selector_keys
+from .claims import Claim
 from .cross_code import CrossCodeCheck
 from .declaration import DECLARABLE, system_summary
 from .placement import place_dataset

@@ -64,16 +64,8 @@ from vdosbench.validators.results.registry import (
 )
 from vdosbench.validators.results.result import ValidatorResult
 
-from .claims import (
-    Alternative,
-    Claim,
-    Expectation,
-    Inapplicable,
-    alternative_claims,
-    base_point,
-    inapplicability,
-    select_points,
-)
+from .claim_selection import Inapplicable, base_point, inapplicability, select_points
+from .claims import Alternative, Claim, Expectation, alternative_claims
 from . import elastic  # noqa: F401 - registers shear_modulus_omega0
 from .protocols import ProtocolNote, protocol_note
 

@@ -69,6 +69,9 @@ them: the plane-wave shell of :func:`vdosbench.validators.phonon_shell` is
 weighted over every stored mode, so no stored mode can be left out without
 changing its ω₀ and its captured fraction.
 
+The signature of a scoring and the check of a written form by it (exact, or to the float32 rule; what the form
+declares left out) are :mod:`vdosbench.benchmark.scoring_form_check`.
+
 Examples
 --------
 >>> from vdosbench.datasets import mock_spectrum
@@ -81,9 +84,8 @@ Examples
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -91,11 +93,25 @@ import xarray as xr
 
 from vdosbench.datasets import check, open_dataset, write
 from vdosbench.datasets.catalog import content_sha256, file_sha256
-from vdosbench.datasets.errors import VdosbenchError
 
-from .claims import LEFT_OUT_ATTRIBUTE, Claim, inapplicability, load_claims
-from .reference import ReferenceSource, compare_to_reference
-from .scoring import Verdict, evaluate_claim
+from .claim_selection import LEFT_OUT_ATTRIBUTE, inapplicability
+from .claims import Claim
+from .scoring_form_check import (
+    ALTERNATIVES_LEFT_OUT_ATTRIBUTE,
+    CLAIMS_LEFT_OUT_ATTRIBUTE,
+    FLOAT32_ATOL,
+    FLOAT32_ATTRIBUTE,
+    FLOAT32_RTOL,
+    FLOAT32_UNCERTAINTY_FRACTION,
+    REFERENCE_LEFT_OUT_ATTRIBUTE,
+    ScoringFormMismatch,
+    _claims,
+    _left_out_parts,
+    scoring_signature,
+    signatures_close,
+    verify_scoring_form,
+    without_variables,
+)
 
 __all__ = [
     "ALTERNATIVES_LEFT_OUT_ATTRIBUTE",
@@ -122,37 +138,11 @@ __all__ = [
 STRUCTURE_VARIABLES = ("position", "box_length", "diameter", "species")
 #: Global attribute that marks a scoring form and lists what it left out.
 FORM_ATTRIBUTE = "scoring_form"
-#: Global attributes of a form that leaves variables out on purpose (JSON; absent when none is): the variables
-#: (:data:`~vdosbench.benchmark.claims.LEFT_OUT_ATTRIBUTE`), the ids of the claims they leave out, and
-#: the labels of the alternative estimators they leave out by claim id.
-CLAIMS_LEFT_OUT_ATTRIBUTE = "scoring_form_claims_left_out"
-ALTERNATIVES_LEFT_OUT_ATTRIBUTE = "scoring_form_alternatives_left_out"
-#: Global attribute (JSON list) of the parts of the ``--reference`` comparison that variables left out on purpose
-#: leave out: only ``"eigenvalue_agreement"`` (the shared configurations, which need positions) can be.
-REFERENCE_LEFT_OUT_ATTRIBUTE = "scoring_form_reference_left_out"
-#: The part of a point's ``--reference`` comparison that leaving out structures may change (and nothing else).
-_AGREEMENT = "eigenvalue_agreement"
-#: Global attribute (JSON object) of a form storing variables as float32: ``variables``, ``rtol``, ``atol``.
-FLOAT32_ATTRIBUTE = "scoring_form_float32"
-#: Tolerance of a float32 form's measurements against the full set's: each measurement's value, interval ends
-#: and uncertainty may move by at most this fraction of its own stated uncertainty (the storage's noise must be
-#: negligible beside the statistics').  Float32 rounds each eigenvalue by 6e-8 relative; the spacing ratios of the
-#: highest levels feel it most (a 64-particle glass: uncertainties move by 1.4e-5 relative, values by 3e-5 of
-#: their uncertainty; studies/float32_form_precision.py).
-FLOAT32_UNCERTAINTY_FRACTION = 0.01
-#: Relative tolerance of every other number of a float32 form's signature (settings, windows, statistics).
-FLOAT32_RTOL = 1e-5
-#: Absolute tolerance beside :data:`FLOAT32_RTOL` for numbers that are zero on one side.
-FLOAT32_ATOL = 1e-9
 #: The float32 rule in words (summary, attributes, comments).
-_FLOAT32_RULE = (f"scores as the full set: equal verdicts, measurements within {FLOAT32_UNCERTAINTY_FRACTION:g} of "
-                 f"their uncertainty, other numbers to {FLOAT32_RTOL:g} relative")
-#: The reference source every signature uses, so that only the data can change it.
-_SOURCE = ReferenceSource("reference", Path("reference.nc"), "0" * 64, "file")
-
-
-class ScoringFormMismatch(VdosbenchError, ValueError):
-    """Scoring the scoring form does not give what scoring the full set gives (names the first difference)."""
+_FLOAT32_RULE = (
+    f"scores as the full set: equal verdicts, measurements within {FLOAT32_UNCERTAINTY_FRACTION:g} of "
+    f"their uncertainty, other numbers to {FLOAT32_RTOL:g} relative"
+)
 
 
 @dataclass(frozen=True)
@@ -208,86 +198,21 @@ class ScoringForm:
         lines = [f"kept     {name}: {why}" for name, why in self.kept.items()]
         lines.append(f"left out {', '.join(self.dropped) if self.dropped else '(nothing)'}")
         if self.left_out:
-            lines.append(f"left out on purpose {', '.join(self.left_out)}; claims that need the full set (vdosbench "
-                         f"build NAME): {_needs_full_set(self.claims_left_out, self.alternatives_left_out)}")
+            lines.append(
+                f"left out on purpose {', '.join(self.left_out)}; claims that need the full set (vdosbench "
+                f"build NAME): {_needs_full_set(self.claims_left_out, self.alternatives_left_out)}"
+            )
         if self.reference_left_out:
             lines.append(f"--reference parts that need the full set: {', '.join(self.reference_left_out)}")
         if self.float32:
             lines.append(f"stored as float32: {', '.join(self.float32)} ({_FLOAT32_RULE})")
         lines.append(f"({self.scorings} scorings to find the form)")
         if self.path is not None:
-            lines.append(f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
-                         "(scores as the full set: verified)")
+            lines.append(
+                f"{self.path}: {self.path.stat().st_size} bytes, sha256 {file_sha256(self.path)} "
+                "(scores as the full set: verified)"
+            )
         return "\n".join(lines)
-
-
-def _claims(claims: Sequence[Claim] | None) -> list[Claim]:
-    return list(load_claims() if claims is None else claims)
-
-
-def scoring_signature(
-    ds: xr.Dataset, claims: Sequence[Claim] | None = None, *, submitted: xr.Dataset | None = None
-) -> str:
-    """What scoring ``ds`` gives, as canonical JSON: equal signatures mean equal verdicts and values.
-
-    Parameters
-    ----------
-    ds
-        The dataset scored, and the reference of the ``--reference`` comparison.
-    claims
-        Claims to evaluate (default: the shipped claims file).
-    submitted
-        The dataset compared with ``ds`` as the reference (default ``ds`` itself,
-        so that shared configurations are compared too).
-
-    Returns
-    -------
-    str
-        JSON of every claim's result (:meth:`~vdosbench.benchmark.scoring.ClaimResult.to_dict`:
-        verdict, points with their measurements, robustness and alternatives;
-        claims that do not apply by id and verdict only) and of the reference
-        comparison (:meth:`~vdosbench.benchmark.reference.ReferenceComparison.to_json_dict`).
-    """
-    cache: dict = {}
-    results = []
-    for claim in _claims(claims):
-        result = evaluate_claim(claim, ds, "data", cache)
-        if result.verdict is Verdict.NOT_APPLICABLE:
-            results.append({"id": claim.id, "verdict": result.verdict.value})
-        else:
-            results.append(result.to_dict())
-    comparison = compare_to_reference([("data", submitted if submitted is not None else ds)], ds, _SOURCE)
-    return json.dumps({"claims": results, "reference": comparison.to_json_dict()}, sort_keys=True, default=str)
-
-
-def without_variables(ds: xr.Dataset, names: Sequence[str]) -> xr.Dataset:
-    """``ds`` without the data variables ``names`` and without the coordinates no variable uses any more.
-
-    What :func:`scoring_form` leaves of a set when it leaves ``names`` out, before any float32 storage: the
-    full set's scoring without them (:func:`scoring_signature`) is the reference a form is compared with.
-
-    Examples
-    --------
-    >>> ds = xr.Dataset({"eigenvalue": (("sample", "mode"), [[1.0, 2.0]]),
-    ...                  "position": (("sample", "site"), [[0.0, 1.0]])}, coords={"site": [0, 1]})
-    >>> sorted(without_variables(ds, ["position"]).variables)
-    ['eigenvalue']
-    """
-    out = ds.drop_vars(list(names))
-    used = {d for v in out.data_vars.values() for d in v.dims}
-    unused = [str(c) for c, v in out.coords.items() if v.dims and not set(v.dims) <= used]
-    return out.drop_vars(unused)
-
-
-def _first_difference(a: str, b: str, first: str = "the full set") -> str:
-    """Where two signatures first differ, as ``claim id: ... `` text."""
-    sa, sb = json.loads(a), json.loads(b)
-    for ra, rb in zip(sa["claims"], sb["claims"]):
-        if ra != rb:
-            return f"claim {ra['id']}: {ra.get('verdict')} in {first}, {rb.get('verdict')} in the form"
-    if sa["reference"] != sb["reference"]:
-        return "the --reference comparison differs"
-    return "the number of claims differs"
 
 
 def _needs_full_set(claims: Sequence[str], alternatives: dict[str, tuple[str, ...]]) -> str:
@@ -300,158 +225,17 @@ def _leave_out_names(ds: xr.Dataset, leave_out: str | Sequence[str]) -> tuple[st
     """``leave_out`` as distinct names, each a data variable of ``ds`` other than ``eigenvalue``."""
     names = tuple(dict.fromkeys([leave_out] if isinstance(leave_out, str) else [str(n) for n in leave_out]))
     if "eigenvalue" in names:
-        raise ValueError("leave_out names 'eigenvalue'; expected other data variables (VDOS-1.0 requires the "
-                         "spectrum and --reference compares it); fix: drop eigenvalue from leave_out")
+        raise ValueError(
+            "leave_out names 'eigenvalue'; expected other data variables (VDOS-1.0 requires the "
+            "spectrum and --reference compares it); fix: drop eigenvalue from leave_out"
+        )
     unknown = [n for n in names if n not in ds.data_vars]
     if unknown:
-        raise ValueError(f"leave_out names {unknown}, not data variables of the dataset; expected some of "
-                         f"{sorted(str(n) for n in ds.data_vars if n != 'eigenvalue')}; fix: correct or drop them")
+        raise ValueError(
+            f"leave_out names {unknown}, not data variables of the dataset; expected some of "
+            f"{sorted(str(n) for n in ds.data_vars if n != 'eigenvalue')}; fix: correct or drop them"
+        )
     return names
-
-
-def _without_agreement(reference: dict) -> dict:
-    """A ``--reference`` comparison (JSON dict) without the eigenvalue agreement of its points."""
-    return {**reference, "points": [{k: v for k, v in p.items() if k != _AGREEMENT} for p in reference["points"]]}
-
-
-def _left_out_parts(
-    full: str, reduced: str, names: Sequence[str]
-) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """The claims, the alternatives by claim id, and the ``--reference`` parts whose results differ.
-
-    ``reduced`` is the signature of the full set without ``names``.  A claim is
-    left out when it applies to the full set and not to the reduced one; an
-    alternative when its result differs while the claim's own (verdict,
-    points, measurements) does not, robustness then following from the
-    alternatives; the ``--reference`` comparison's eigenvalue agreement on
-    shared configurations when only it differs (positions left out).  Raises
-    ValueError when anything else differs: the rest of the ``--reference``
-    comparison, or the result of a claim that still applies.
-    """
-    sa, sb = json.loads(full), json.loads(reduced)
-    left_out = f"leaving out {', '.join(names)}"
-    reference_parts: tuple[str, ...] = ()
-    if sa["reference"] != sb["reference"]:
-        if _without_agreement(sa["reference"]) != _without_agreement(sb["reference"]):
-            raise ValueError(f"{left_out} changes the --reference comparison (beyond the eigenvalue agreement on "
-                             "shared configurations), which must score as on the full set; fix: keep them (drop "
-                             "them from leave_out)")
-        reference_parts = (_AGREEMENT,)
-    claims: list[str] = []
-    alternatives: dict[str, tuple[str, ...]] = {}
-    na = Verdict.NOT_APPLICABLE.value
-    for ra, rb in zip(sa["claims"], sb["claims"]):
-        if ra == rb:
-            continue
-        if rb["verdict"] == na and ra["verdict"] != na:
-            claims.append(ra["id"])
-            continue
-        own = [{k: v for k, v in r.items() if k not in ("alternatives", "robustness", "robustness_reason")}
-               for r in (ra, rb)]
-        theirs = {a["label"]: a for a in rb["alternatives"]}
-        labels = tuple(a["label"] for a in ra["alternatives"] if theirs.get(a["label"]) != a)
-        if own[0] != own[1] or not labels:
-            raise ValueError(f"{left_out} changes the result of claim {ra['id']}, which still applies (it reads "
-                             "them without requiring them); fix: keep them, or name them in the claim's requires")
-        alternatives[ra["id"]] = labels
-    return tuple(claims), alternatives, reference_parts
-
-
-def _declared(
-    form: xr.Dataset,
-) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """What ``form`` declares left out on purpose: variables, claims, alternatives by claim id, ``--reference``
-    parts (all empty if none)."""
-    keys = (LEFT_OUT_ATTRIBUTE, CLAIMS_LEFT_OUT_ATTRIBUTE, ALTERNATIVES_LEFT_OUT_ATTRIBUTE)
-    if LEFT_OUT_ATTRIBUTE not in form.attrs:
-        return (), (), {}, ()
-    try:
-        names, claims, alternatives = (json.loads(form.attrs.get(k, "null")) for k in keys)
-        reference = json.loads(form.attrs.get(REFERENCE_LEFT_OUT_ATTRIBUTE, "[]"))
-        return (tuple(names), tuple(claims), {str(k): tuple(v) for k, v in alternatives.items()},
-                tuple(str(r) for r in reference))
-    except (TypeError, ValueError, AttributeError) as e:
-        raise ScoringFormMismatch(f"the form's attributes {', '.join(keys)} (and {REFERENCE_LEFT_OUT_ATTRIBUTE}) "
-                                  f"are not JSON lists and an object ({e}); expected what vdosbench compact "
-                                  "--scoring-form --leave-out writes; fix: remake the form") from e
-
-
-def _float32_declared(form: xr.Dataset) -> tuple[str, ...]:
-    """The variables ``form`` declares stored as float32 (:data:`FLOAT32_ATTRIBUTE`; empty if none)."""
-    if FLOAT32_ATTRIBUTE not in form.attrs:
-        return ()
-    try:
-        declared = json.loads(form.attrs[FLOAT32_ATTRIBUTE])
-        names = tuple(str(n) for n in declared["variables"])
-        tolerance = tuple(float(declared[k]) for k in ("uncertainty_fraction", "rtol", "atol"))
-    except (TypeError, ValueError, KeyError, AttributeError) as e:
-        raise ScoringFormMismatch(f"the form's attribute {FLOAT32_ATTRIBUTE} is not a JSON object with variables, "
-                                  f"uncertainty_fraction, rtol and atol ({e!r}); expected what vdosbench compact "
-                                  "--scoring-form --float32 writes; fix: remake the form") from e
-    expected = (FLOAT32_UNCERTAINTY_FRACTION, FLOAT32_RTOL, FLOAT32_ATOL)
-    if tolerance != expected:
-        raise ScoringFormMismatch(f"the form declares float32 tolerances {tolerance}; expected {expected}, this "
-                                  "version's; fix: remake the form")
-    return names
-
-
-def _measurement_close(a: dict, b: dict, fraction: float, where: str) -> str | None:
-    """Where two measurements (JSON dicts with ``value``, ``uncertainty``, ``low``, ``high``) differ by more than
-    ``fraction`` of the uncertainty in those four; None if nowhere (their other fields: :func:`_close`)."""
-    scale = fraction * abs(a["uncertainty"])
-    for key in ("value", "uncertainty", "low", "high"):
-        x, y = a.get(key), b.get(key)
-        if x == y:
-            continue
-        if x is None or y is None or not abs(x - y) <= scale:
-            return (f"{where}/{key}: {x!r} and {y!r} (apart by more than {fraction:g} of the uncertainty "
-                    f"{a['uncertainty']!r})")
-    return None
-
-
-def _close(a: object, b: object, rtol: float, atol: float, where: str = "") -> str | None:
-    """Where two JSON values first differ beyond the tolerance (numbers; measurements: a fraction of their
-    uncertainty, :data:`FLOAT32_UNCERTAINTY_FRACTION`) or at all (the rest); None if nowhere."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        if a.keys() != b.keys():
-            return f"{where}: keys {sorted(a)} and {sorted(b)}"
-        keys = list(a)
-        if {"value", "uncertainty", "low", "high"} <= a.keys() and isinstance(a["uncertainty"], (int, float)) \
-                and math.isfinite(a["uncertainty"]) and a["uncertainty"] > 0:
-            found = _measurement_close(a, b, FLOAT32_UNCERTAINTY_FRACTION, where)
-            if found is not None:
-                return found
-            keys = [k for k in keys if k not in ("value", "uncertainty", "low", "high")]
-        return next((d for k in keys if (d := _close(a[k], b[k], rtol, atol, f"{where}/{k}")) is not None), None)
-    if isinstance(a, list) and isinstance(b, list):
-        if len(a) != len(b):
-            return f"{where}: {len(a)} and {len(b)} entries"
-        return next((d for i, (x, y) in enumerate(zip(a, b))
-                     if (d := _close(x, y, rtol, atol, f"{where}/{i}")) is not None), None)
-    numbers = (int, float)
-    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
-        if a == b or (math.isnan(a) and math.isnan(b)) or abs(a - b) <= atol + rtol * max(abs(a), abs(b)):
-            return None
-        return f"{where}: {a!r} and {b!r}"
-    return None if a == b else f"{where}: {a!r} and {b!r}"
-
-
-def signatures_close(a: str, b: str, rtol: float = FLOAT32_RTOL, atol: float = FLOAT32_ATOL) -> str | None:
-    """Where two signatures (:func:`scoring_signature`) differ: a measurement's value, interval or uncertainty
-    by more than :data:`FLOAT32_UNCERTAINTY_FRACTION` of its uncertainty, another number beyond
-    ``atol + rtol * max(|a|, |b|)``, or any verdict, label or text; None when they agree.
-
-    Examples
-    --------
-    >>> m = '{{"value": {}, "uncertainty": 0.1, "low": 2.8, "high": 3.2}}'
-    >>> signatures_close(m.format(3.0005), m.format(3.0))
-    >>> signatures_close(m.format(3.002), m.format(3.0))
-    '/value: 3.002 and 3.0 (apart by more than 0.01 of the uncertainty 0.1)'
-    >>> signatures_close('{"n": 1.0000001, "verdict": "refuted"}', '{"n": 1.0, "verdict": "refuted"}')
-    >>> signatures_close('{"verdict": "refuted"}', '{"verdict": "supported"}')
-    "/verdict: 'refuted' and 'supported'"
-    """
-    return _close(json.loads(a), json.loads(b), rtol, atol)
 
 
 def _kept_by_claims(ds: xr.Dataset, claims: Sequence[Claim], keep_structures: bool) -> dict[str, str]:
@@ -509,9 +293,11 @@ def _store_float32(form: xr.Dataset, coarse: tuple[str, ...]) -> None:
     """Store the ``coarse`` float64 variables of ``form`` as float32 (raise for any other name)."""
     wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float64"]
     if wrong:
-        raise ValueError(f"float32 names {wrong}; expected float64 data variables the form keeps, among "
-                         f"{sorted(str(n) for n in form.data_vars if form[n].dtype == 'float64')}; fix: drop them "
-                         "from float32")
+        raise ValueError(
+            f"float32 names {wrong}; expected float64 data variables the form keeps, among "
+            f"{sorted(str(n) for n in form.data_vars if form[n].dtype == 'float64')}; fix: drop them "
+            "from float32"
+        )
     for name in coarse:
         encoding = {k: v for k, v in form[name].encoding.items() if k != "dtype"}
         form[name] = form[name].astype("float32")
@@ -533,10 +319,13 @@ def _record_form(
     form.attrs[FORM_ATTRIBUTE] = (
         "the variables vdosbench score and --reference read (vdosbench.benchmark.scoring_form); left out: "
         + (", ".join(dropped) if dropped else "nothing")
-        + (f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
-           f"{_needs_full_set(claims_left_out, alternatives_left_out)}" if left_out else "")
-        + (f"; --reference parts that need the full set: {', '.join(reference_left_out)}" if reference_left_out
-           else "")
+        + (
+            f"; left out on purpose: {', '.join(left_out)}; claims that need the full set (vdosbench build NAME): "
+            f"{_needs_full_set(claims_left_out, alternatives_left_out)}"
+            if left_out
+            else ""
+        )
+        + (f"; --reference parts that need the full set: {', '.join(reference_left_out)}" if reference_left_out else "")
         + (f"; stored as float32: {', '.join(coarse)} ({_FLOAT32_RULE})" if coarse else "")
         + f"; full set content_sha256 {content_sha256(full)}"
     )
@@ -547,9 +336,14 @@ def _record_form(
     if reference_left_out:
         form.attrs[REFERENCE_LEFT_OUT_ATTRIBUTE] = json.dumps(reference_left_out)
     if coarse:
-        form.attrs[FLOAT32_ATTRIBUTE] = json.dumps({"variables": coarse, "uncertainty_fraction":
-                                                    FLOAT32_UNCERTAINTY_FRACTION, "rtol": FLOAT32_RTOL,
-                                                    "atol": FLOAT32_ATOL})
+        form.attrs[FLOAT32_ATTRIBUTE] = json.dumps(
+            {
+                "variables": coarse,
+                "uncertainty_fraction": FLOAT32_UNCERTAINTY_FRACTION,
+                "rtol": FLOAT32_RTOL,
+                "atol": FLOAT32_ATOL,
+            }
+        )
 
 
 def scoring_form(
@@ -598,8 +392,10 @@ def scoring_form(
         try:
             check(ds)
         except ValueError as e:
-            raise ValueError(f"the set without {', '.join(left_out)} breaks the convention: {e}; fix: leave out "
-                             "what it names too (e.g. every pair variable with pair_count) or keep them") from e
+            raise ValueError(
+                f"the set without {', '.join(left_out)} breaks the convention: {e}; fix: leave out "
+                "what it names too (e.g. every pair variable with pair_count) or keep them"
+            ) from e
     reference, scorings = scoring_signature(full, claims, submitted=full), 1 + bool(left_out)
     claims_left_out: tuple[str, ...] = ()
     alternatives_left_out: dict[str, tuple[str, ...]] = {}
@@ -607,7 +403,8 @@ def scoring_form(
     if left_out:
         full_signature, reference = reference, scoring_signature(ds, claims, submitted=full)
         claims_left_out, alternatives_left_out, reference_left_out = _left_out_parts(
-            full_signature, reference, left_out)
+            full_signature, reference, left_out
+        )
     kept = _kept_by_claims(ds, claims, keep_structures)
     dropped, trials = _unread_variables(ds, claims, full, reference, kept)
     scorings += trials
@@ -616,77 +413,19 @@ def scoring_form(
     _store_float32(form, coarse)
     _record_form(form, full, dropped, left_out, claims_left_out, alternatives_left_out, reference_left_out, coarse)
     signatures = {"full": full_signature, "reduced": reference} if left_out else {"full": reference}
-    return ScoringForm(form, kept, tuple(dropped), scorings, None, left_out, claims_left_out, alternatives_left_out,
-                       reference_left_out, coarse, signatures)
-
-
-def verify_scoring_form(full: xr.Dataset, form: xr.Dataset, claims: Sequence[Claim] | None = None, *,
-                        signatures: Mapping[str, str] | None = None) -> None:
-    """Raise :class:`ScoringFormMismatch` unless scoring ``form`` gives what scoring ``full`` gives.
-
-    Both are scored by every claim and used as the reference of ``full``
-    (:func:`scoring_signature`).  A form that declares variables left out on
-    purpose (:data:`LEFT_OUT_ATTRIBUTE`) must score as ``full`` without them
-    does, and leaving them out of ``full`` must leave out exactly the claims,
-    alternatives and ``--reference`` parts the form declares
-    (:data:`CLAIMS_LEFT_OUT_ATTRIBUTE`, :data:`ALTERNATIVES_LEFT_OUT_ATTRIBUTE`,
-    :data:`REFERENCE_LEFT_OUT_ATTRIBUTE`), nothing else.  A form that stores
-    variables as float32 (:data:`FLOAT32_ATTRIBUTE`) must hold them as float32
-    and score as the full set to the float32 rule (:func:`signatures_close`),
-    each side being its own ``--reference`` (the float32 and float64 spectra
-    compared with each other would differ by construction).  ``signatures``
-    (:attr:`ScoringForm.signatures`, from the search that made the form) stand
-    for scoring ``full`` and ``full`` without the declared variables, which are
-    then not scored again.
-    """
-    claims = _claims(claims)
-    known = signatures or {}
-    coarse = _float32_declared(form)
-    fix = "fix: remake the form (vdosbench compact --scoring-form)"
-    wrong = [n for n in coarse if n not in form.data_vars or form[n].dtype != "float32"]
-    if wrong:
-        raise ScoringFormMismatch(f"the form declares {list(coarse)} stored as float32; found {wrong} not float32 "
-                                  f"variables of the form; {fix}")
-    first, reduced, a = "the full set", full, None
-    names, *declared = _declared(form)
-    if names:
-        wrong = [n for n in names if n not in full.data_vars or n in form.data_vars]
-        if wrong:
-            raise ScoringFormMismatch(f"the form declares {list(names)} left out; expected data variables of the "
-                                      f"full set absent from the form, found {wrong} among them; {fix}")
-        reduced = without_variables(full, names)
-        full_signature = known.get("full") or scoring_signature(full, claims, submitted=full)
-        a = known.get("reduced") or scoring_signature(reduced, claims, submitted=full)
-        try:
-            found = _left_out_parts(full_signature, a, names)
-        except ValueError as e:
-            raise ScoringFormMismatch(f"the form cannot leave out {', '.join(names)}: {e}") from e
-        if list(found) != declared:
-            raise ScoringFormMismatch(
-                f"the form declares claims {list(declared[0])}, alternatives {declared[1]} and --reference parts "
-                f"{list(declared[2])} left out with {', '.join(names)}; leaving them out of the full set leaves out "
-                f"claims {list(found[0])}, alternatives {found[1]} and --reference parts {list(found[2])}; "
-                f"expected the same; {fix}")
-        first = f"the full set without {', '.join(names)}"
-    if coarse:
-        a = scoring_signature(reduced, claims)
-        difference = signatures_close(a, scoring_signature(form, claims))
-        if difference is not None:
-            raise ScoringFormMismatch(
-                f"scoring the scoring form (float32 {', '.join(coarse)}) differs from scoring {first} at "
-                f"{difference}; expected equal verdicts and texts, measurements within "
-                f"{FLOAT32_UNCERTAINTY_FRACTION:g} of their uncertainty, other numbers to {FLOAT32_RTOL:g}; "
-                "fix: store them as float64 (drop them from --float32)")
-        return
-    if a is None:
-        a = known.get("full") or scoring_signature(full, claims, submitted=full)
-    b = scoring_signature(form, claims, submitted=full)
-    if a != b:
-        raise ScoringFormMismatch(
-            f"scoring the scoring form differs from scoring {first}: {_first_difference(a, b, first)}. "
-            "Expected equal verdicts and values; fix: keep the variable the claim reads "
-            "(vdosbench compact --scoring-form derives them by scoring)"
-        )
+    return ScoringForm(
+        form,
+        kept,
+        tuple(dropped),
+        scorings,
+        None,
+        left_out,
+        claims_left_out,
+        alternatives_left_out,
+        reference_left_out,
+        coarse,
+        signatures,
+    )
 
 
 def scoring_form_file(

@@ -9,7 +9,8 @@ one view of a dataset that validators read instead of re-deriving its structure.
 from __future__ import annotations
 
 from .accessor import VdosAccessor  # registers ds.vdos
-from .catalog import CatalogEntry, Fingerprint, content_sha256, get_entry, list_entries, load_catalog
+from .catalog import content_sha256, get_entry, list_entries, load_catalog
+from .catalog_entries import CatalogEntry, Fingerprint
 from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .errors import VdosbenchError

@@ -74,7 +74,8 @@ from pathlib import Path
 from typing import Any
 
 
-from .catalog import CatalogEntry, RepositoryFile, file_sha256, get_entry, hosting_base_urls
+from .catalog import file_sha256, get_entry, hosting_base_urls
+from .catalog_entries import CatalogEntry, RepositoryFile
 from .errors import VdosbenchError
 from .reference_places import FIXES as REFERENCE_FIXES
 from .reference_places import REFERENCE_DATA_DIRNAME, reference_places

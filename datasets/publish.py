@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from .catalog import CatalogEntry, file_sha256, get_entry
+from .catalog import file_sha256, get_entry
+from .catalog_entries import CatalogEntry
 from .errors import VdosbenchError
 from .fetch import cached_path, scoring_cached_path
 

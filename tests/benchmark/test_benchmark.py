@@ -229,7 +229,7 @@ def test_claims_not_about_the_data_are_not_applicable(networks: xr.Dataset) -> N
 
 def test_claims_say_what_the_data_are_about_before_what_they_lack() -> None:
     """The reason a claim does not apply names the applies_to selector first (what to declare), then variables."""
-    from vdosbench.benchmark.claims import inapplicability, why_not_applicable
+    from vdosbench.benchmark import inapplicability, why_not_applicable
     from vdosbench.datasets import mock_spectrum
 
     needs_pairs = next(c for c in load_claims() if "pair_stiffness" in c.requires and "generator" in c.applies_to)

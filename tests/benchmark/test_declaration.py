@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import xarray as xr
-from vdosbench.benchmark.claims import inapplicability, load_claims
+from vdosbench.benchmark import inapplicability, load_claims
 from vdosbench.cli import main
 from vdosbench.benchmark.cross_code import CROSS_CHECK_TOLERANCE, cross_code_check
 from vdosbench.benchmark.declaration import (

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from vdosbench.benchmark import scoring
-from vdosbench.benchmark.claims import Alternative, inapplicability, load_claims, with_bootstrap_replicates
+from vdosbench.benchmark import inapplicability, scoring
+from vdosbench.benchmark.claims import Alternative, load_claims, with_bootstrap_replicates
 from vdosbench.benchmark.figures import ReportFigures
 from vdosbench.cli import main
 from vdosbench.benchmark.scoring_form import (

@@ -46,7 +46,7 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.benchmark.reference_source", "ReferenceInputError", ValueError),
     ("vdosbench.benchmark.reference_source", "ReferenceUnavailableError", OSError),
     ("vdosbench.benchmark.report_folder", "ReportFolderError", Exception),
-    ("vdosbench.benchmark.scoring_form", "ScoringFormMismatch", ValueError),
+    ("vdosbench.benchmark.scoring_form_check", "ScoringFormMismatch", ValueError),
     ("vdosbench.datasets.isolated", "IsolatedReadError", OSError),
     ("vdosbench.cli.errors", "CommandError", Exception),
     ("vdosbench.cli.errors", "UsageError", Exception),

@@ -128,7 +128,7 @@ def test_the_repository_address_is_written_once() -> None:
         for p in (ROOT / folder).rglob("*.py")
     ]
     holders = [p.relative_to(ROOT).as_posix() for p in sources if REPOSITORY_URL in p.read_text()]
-    assert holders == ["datasets/catalog.py"]
+    assert holders == ["datasets/catalog_entries.py"]
     assert "github.com" not in (ROOT / "datasets" / "catalog.toml").read_text()  # URLs are derived, not pasted
 
 

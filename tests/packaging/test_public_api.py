@@ -333,6 +333,7 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "Declaration",
         "DeclarationError",
         "Expectation",
+        "Inapplicable",  # issue 66 item 5: which data a claim applies to (vdosbench.benchmark.claim_selection)
         "InputInfo",
         "PointResult",
         "Robustness",
@@ -343,10 +344,12 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "declare",
         "default_claims_path",
         "evaluate_claim",
+        "inapplicability",
         "load_claims",
         "parse_declaration",
         "score_datasets",
         "verdict_for",
+        "why_not_applicable",
         "write_report",
     ),
     "vdosbench.benchmark.adapters": (
