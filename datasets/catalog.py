@@ -85,6 +85,7 @@ import numpy as np
 
 from .catalog_entries import (
     CATALOG_PATH,
+    REPOSITORY_BRANCH,
     REPOSITORY_URL,
     CatalogEntry,
     CatalogError,
@@ -92,8 +93,10 @@ from .catalog_entries import (
     Fingerprint,
     Recipe,
     RepositoryFile,
+    ScoringFormFile,
     raw_file_url,
     reference_data_dir,
+    reference_data_dirs,
 )
 from .checksums import CONTENT_EXCLUDED_ATTRS, content_sha256, file_sha256
 from .reference_places import REFERENCE_DATA_DIRNAME, REFERENCE_DATA_ENV
@@ -103,6 +106,7 @@ __all__ = [
     "CATALOG_PATH",
     "REFERENCE_DATA_DIRNAME",
     "REFERENCE_DATA_ENV",
+    "REPOSITORY_BRANCH",
     "REPOSITORY_URL",
     "CONTENT_EXCLUDED_ATTRS",
     "CatalogEntry",
@@ -113,6 +117,7 @@ __all__ = [
     "KEBAB_NAME",
     "Recipe",
     "RepositoryFile",
+    "ScoringFormFile",
     "content_sha256",
     "entry_names",
     "file_sha256",
@@ -124,6 +129,7 @@ __all__ = [
     "raw_file_url",
     "recipe_toml",
     "reference_data_dir",
+    "reference_data_dirs",
     "reference_file_name",
     "toml_key",
 ]

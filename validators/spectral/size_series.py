@@ -13,7 +13,7 @@ Szamel & Flenner's size scaling)
     s = d(1 − b) − 1 from the slope b of its log on log N (:func:`vdosbench.validators.count_scaling`).
 
 :func:`size_series_exponent` takes a dataset whose ``eigenvalue`` keeps a parameter dimension of sizes (a
-claim writes ``across = "n_particles"`` in its measure, so that :func:`vdosbench.benchmark.claims.select_points`
+claim writes ``across = "n_particles"`` in its measure, so that :func:`vdosbench.benchmark.claim_selection.select_points`
 keeps that dimension whole), builds one :class:`.ModeSpectra` per size and runs the estimator.  Sizes stored
 with different sample counts are concatenated with NaN padding: samples whose every eigenvalue or whose shear
 modulus is NaN are dropped per size (they are padding, not glasses).
