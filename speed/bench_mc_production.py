@@ -61,10 +61,10 @@ import numpy as np
 
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses import montecarlo, relaxation
-from vdosbench.generators.glasses.equilibration import calibrate_step, relaxation_segments
-from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, PRE_STEP, PRE_SWEEPS, ChainParams
+from vdosbench.generators.glasses.equilibration import relaxation_segments
+from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, PRE_SWEEPS, ChainParams, _equilibrated_parent
 from vdosbench.generators import T_D_NONADDITIVE
-from vdosbench.generators.glasses.glass_pipeline import child_seed, remove_overlaps, start_configuration
+from vdosbench.generators.glasses.glass_pipeline import child_seed, start_configuration
 from vdosbench.generators.glasses.lowest_mode_chains import RECIPES
 from vdosbench.generators import LowestModeParams
 from vdosbench.generators import INFINITE_ORDER
@@ -136,54 +136,8 @@ def parent_liquid(n: int, taper: int, sweeps: int, states: Path | None) -> dict[
     seq = np.random.SeedSequence(recipe.root_seed, spawn_key=(0,))
     rng = np.random.default_rng(child_seed(seq, 1))
     start = start_configuration(p.glass, seq)
-    # the chain's parent liquid as glass_chains.glass_chain makes it: overlaps removed, PRE_SWEEPS at PRE_STEP,
-    # the step calibrated on a copy, then the equilibration at that step (the same calls, the same streams)
-    g, pot, box = p.glass, p.glass.pair_potential, start.box_length
-    pre = montecarlo.run_swap_mc(
-        remove_overlaps(start, pot),
-        box,
-        start.sizes,
-        start.species,
-        pot,
-        montecarlo.MCSettings(
-            temperature=g.parent_temperature,
-            n_sweeps=PRE_SWEEPS,
-            step=PRE_STEP,
-            p_swap=g.p_swap,
-            skin=g.mc_skin,
-            record_every=PRE_SWEEPS,
-        ),
-        rng,
-    )
-    cal = calibrate_step(
-        pre.positions,
-        box,
-        pre.sizes,
-        pre.species,
-        pot,
-        g.parent_temperature,
-        rng,
-        target=p.target_acceptance,
-        p_swap=g.p_swap,
-        skin=g.mc_skin,
-    )
-    n_sweeps = p.equilibration_sweeps - p.spacing_sweeps
-    mc = montecarlo.run_swap_mc(
-        pre.positions,
-        box,
-        pre.sizes,
-        pre.species,
-        pot,
-        montecarlo.MCSettings(
-            temperature=g.parent_temperature,
-            n_sweeps=n_sweeps,
-            step=cal.step,
-            p_swap=g.p_swap,
-            skin=g.mc_skin,
-            record_every=g.record_every,
-        ),
-        rng,
-    )
+    # the chain's parent liquid as glass_chains.glass_chain makes it (the same function, the same streams)
+    mc, cal, _ = _equilibrated_parent(start, p, p.glass.pair_potential, rng)
     state = {
         "positions": mc.positions,
         "sizes": mc.sizes,
