@@ -62,7 +62,7 @@ import numpy as np
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators.glasses import montecarlo, relaxation
 from vdosbench.generators.glasses.equilibration import relaxation_segments
-from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, PRE_SWEEPS, ChainParams, _equilibrated_parent
+from vdosbench.generators.glasses.glass_chains import FS_WAVENUMBER, PRE_SWEEPS, ChainParams, equilibrated_parent
 from vdosbench.generators import T_D_NONADDITIVE
 from vdosbench.generators.glasses.glass_pipeline import child_seed, start_configuration
 from vdosbench.generators.glasses.lowest_mode_chains import RECIPES
@@ -137,7 +137,7 @@ def parent_liquid(n: int, taper: int, sweeps: int, states: Path | None) -> dict[
     rng = np.random.default_rng(child_seed(seq, 1))
     start = start_configuration(p.glass, seq)
     # the chain's parent liquid as glass_chains.glass_chain makes it (the same function, the same streams)
-    mc, cal, _ = _equilibrated_parent(start, p, p.glass.pair_potential, rng)
+    mc, cal, _ = equilibrated_parent(start, p, p.glass.pair_potential, rng)
     state = {
         "positions": mc.positions,
         "sizes": mc.sizes,

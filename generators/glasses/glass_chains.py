@@ -83,6 +83,7 @@ __all__ = [
     "NONADDITIVE_SWAP_TAU_TD",
     "EQUILIBRATION_TAUS",
     "ChainParams",
+    "equilibrated_parent",
     "glass_chain",
     "lennard_jones_chain",
     "soft_sphere_chain",
@@ -212,10 +213,27 @@ def dense_structure(
     return glass_dataset(sample_, seed, sample, generator)
 
 
-def _equilibrated_parent(
+def equilibrated_parent(
     start: Configuration, p: ChainParams, pot: PairPotential, rng: np.random.Generator
 ) -> tuple[MCResult, StepCalibration, GlassParams]:
-    """The chain's parent liquid: overlaps removed, a short pre-run, the step calibrated, then equilibrated."""
+    """The chain's parent liquid: overlaps removed, a short pre-run, the step calibrated, then equilibrated.
+
+    Parameters
+    ----------
+    start : Configuration
+        The random start of the chain.
+    p : ChainParams
+        The chain's parameters (its ``glass`` holds the parent temperature, swap probability and skin).
+    pot : PairPotential
+        The pair potential of the Monte Carlo.
+    rng : numpy.random.Generator
+        The chain's random stream; the pre-run, calibration and equilibration draw from it in this order.
+
+    Returns
+    -------
+    tuple of (MCResult, StepCalibration, GlassParams)
+        The equilibration run, the calibrated step and the glass parameters with that step.
+    """
     g = p.glass
     box = start.box_length
     pre = run_swap_mc(
@@ -318,7 +336,7 @@ def glass_chain(
     rng = np.random.default_rng(child_seed(seq, 1))
     clock = time.perf_counter()
     start, pot = start_configuration(p.glass, seq), p.glass.pair_potential
-    mc, cal, glass = _equilibrated_parent(start, p, pot, rng)
+    mc, cal, glass = equilibrated_parent(start, p, pot, rng)
     trace, swap_acceptance = np.asarray(mc.energy_trace, float), float(mc.acceptance_swap)
     state, t, out = (mc.positions, mc.sizes, mc.species), PRE_SWEEPS + glass.n_sweeps, []
     for j in range(p.chain_samples):

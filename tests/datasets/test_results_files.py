@@ -109,7 +109,7 @@ speed/results/confirm_cost_fast_kernel.json speed/results/dask_overhead.json
 speed/results/finite_size_cost.json speed/results/fuzz_readers.json speed/results/generate_cost.json speed/results/generate_cost_16parts.json
 speed/results/generate_cost_before.json speed/results/inherent_structure_cost.json
 speed/results/mc_production.json speed/results/mc_profile.json speed/results/mc_profile_after.json
-speed/results/mc_throughput.json speed/results/numba_compile.json speed/results/numba_inline_experiment.json
+speed/results/mc_throughput.json speed/results/numba_inline_experiment.json
 speed/results/score_memory.json speed/results/soft_sphere_stages.json speed/results/soft_sphere_stages_lent_cpu.json
 speed/results/sparse_eigensolvers.json speed/results/sparse_eigensolvers_local.json
 speed/results/test_suite_speedup.json speed/results/test_suite_time.json speed/results/validators_spectral.json
