@@ -15,7 +15,16 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .errors import VdosbenchError
 from .fetch import ChecksumError, FetchError, fetch
-from .io import LOAD_COPIES, DiskFullError, VDOSReadError, open_dataset, open_ensemble, write
+from .io import (
+    LOAD_COPIES,
+    DiskFullError,
+    VDOSReadError,
+    open_dataset,
+    open_ensemble,
+    open_part,
+    part_load_bytes,
+    write,
+)
 from .labels import point_label, value_label
 from .memory import MEMORY_LIMIT_ENV, MemoryBoundError, check_memory
 from .mock import mock_spectrum
@@ -63,6 +72,8 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "MemoryBoundError",
         "check_memory",
         "combine_parts",
+        "open_part",
+        "part_load_bytes",
     ),
     "The dataset writer": (
         "convention_attrs",

@@ -589,7 +589,7 @@ def _part_headers(paths: list[Path]) -> list[int]:
     return loads
 
 
-def part_load_bytes(paths: list[Path]) -> list[int]:
+def part_load_bytes(paths: list[Path], *, written_here: Collection[Path] = ()) -> list[int]:
     """Bytes each part file's header declares for loading every variable, read in the isolated reader.
 
     For a run's own part files (a resume combines them): a part damaged on disk, or copied in from elsewhere,
@@ -601,6 +601,9 @@ def part_load_bytes(paths: list[Path]) -> list[int]:
     ----------
     paths
         The part files.
+    written_here
+        Those of ``paths`` that the run this process is finishing has just written (as in :func:`open_part`):
+        their headers are read in this process; the others in the isolated reader.
 
     Returns
     -------
@@ -612,6 +615,19 @@ def part_load_bytes(paths: list[Path]) -> list[int]:
     VDOSReadError
         A part whose header cannot be read, or on which the library loops (past the time limit) or crashes.
     """
+    own = set(written_here)
+    found = [p for p in paths if p not in own]
+    loads = dict(zip(found, _found_part_headers(found)))
+    here = [p for p in paths if p in own]
+    try:
+        loads.update(zip(here, _part_headers(here)))
+    except IsolatedReadError as e:  # a header of this run's own part that cannot be read: its message and fix
+        raise VDOSReadError(str(e)) from None
+    return [loads[p] for p in paths]
+
+
+def _found_part_headers(paths: list[Path]) -> list[int]:
+    """:func:`_part_headers` of part files found on disk, in the isolated reader (:func:`part_load_bytes`)."""
     if not paths:
         return []
     try:
@@ -640,11 +656,21 @@ def part_load_bytes(paths: list[Path]) -> list[int]:
         raise VDOSReadError(str(e)) from e
 
 
-def open_part(path: str | os.PathLike[str]) -> xr.Dataset:
+def open_part(path: str | os.PathLike[str], *, written_here: bool = False) -> xr.Dataset:
     """One part file of a run's ``parts/`` folder, loaded in the isolated reader (not validated).
 
     As :func:`open_dataset` with ``validate=False``, but a part that cannot be read is named as a part, with
     the fix: delete it and run again (only the missing parts are computed).
+
+    Parameters
+    ----------
+    path
+        The part file.
+    written_here
+        The part was written by the run this process is finishing (every byte of it came from this run's
+        tasks, under its folder lock): it is loaded in this process, with the same checks, without starting
+        the isolated reader.  A part found on disk (a resume's older parts, or one copied in) is read in the
+        isolated reader.
 
     Raises
     ------
@@ -652,12 +678,28 @@ def open_part(path: str | os.PathLike[str]) -> xr.Dataset:
         The part cannot be read, is damaged, or the library loops on it past the time limit.
     """
     path = Path(path)
+    if written_here:
+        return _load_own_part(path)
     try:
         return _open_one(path, None)
     except VDOSReadError as e:
         raise VDOSReadError(
             f"{path} is a damaged part file of this run: {_without_fix(str(e))} {_part_fix(path)}"
         ) from e
+
+
+def _load_own_part(path: Path) -> xr.Dataset:
+    """A part this run has just written, inspected, bounded and loaded in this process (:func:`open_part`)."""
+    try:
+        loaded, _ = _load_checked(path, (), True)
+    except MemoryBoundError:
+        raise
+    except _READ_ERRORS as e:  # IsolatedReadError included
+        raise VDOSReadError(
+            f"{path} is a damaged part file of this run (found: {type(e).__name__}: {_without_fix(str(e))}); "
+            f"expected a VDOS-1.0 part file as this run writes them. {_part_fix(path)}"
+        ) from e
+    return loaded
 
 
 def run_on_file(function: Callable[..., Any], path: str | os.PathLike[str], *, what: str) -> Any:

@@ -727,6 +727,7 @@ def run_ensemble(
     with folder_lock(root):
         _prepare_folder(spec, root)
         paths = [root / PARTS_DIR / rel for _, _, rel in spec.parts()]
+        found = {p for p in paths if p.exists()}
         todo = _missing_tasks(spec, root)
         if todo:
             workers = min(n_workers or _cpu_count(), len(todo))
@@ -746,7 +747,7 @@ def run_ensemble(
                 )
             if failures:
                 raise EnsembleError(failures, len(paths), root) from failures[0].error
-        return _combine(spec, root, paths)
+        return _combine(spec, root, paths, [p for p in paths if p not in found])
 
 
 def _missing_tasks(spec: EnsembleSpec, root: Path) -> list[tuple[dict[str, Any], int, Path, int]]:
@@ -883,18 +884,20 @@ class _WorkerWatch:
             )
 
 
-def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Dataset:
+def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path], written_here: Sequence[Path]) -> xr.Dataset:
     """Combine the parts, record the ensemble attributes, write ``ensemble.nc`` atomically.
 
     The parts and their combination are held in memory at once (twice the
     parts' declared size), checked against the memory bound first.  The parts
-    are read in the isolated reader (:mod:`vdosbench.datasets.isolated`), their
-    headers first: a part damaged on disk or copied in from elsewhere could make
-    the netCDF/HDF5 library loop or crash here, and a resume combines parts it
-    did not compute; such a part is a ``VDOSReadError`` naming it, with the fix
-    (delete it and run again), after the read time limit at most.
+    found on disk before this call (``paths`` not in ``written_here``) are read in
+    the isolated reader (:mod:`vdosbench.datasets.isolated`), their headers first:
+    a part damaged on disk or copied in from elsewhere could make the netCDF/HDF5
+    library loop or crash here, and a resume combines parts it did not compute;
+    such a part is a ``VDOSReadError`` naming it, with the fix (delete it and run
+    again), after the read time limit at most.  The parts this call wrote are read
+    here: a fresh run starts no reader process (issue 65 item 1).
     """
-    declared = sum(part_load_bytes(list(paths)))
+    declared = sum(part_load_bytes(list(paths), written_here=written_here))
     check_memory(
         2 * declared,
         f"combining the {len(paths)} parts in {root / PARTS_DIR} into {ENSEMBLE_NAME} (twice their "
@@ -903,7 +906,8 @@ def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path]) -> xr.Datase
         f"vdosbench.datasets.open_ensemble('{root / PARTS_DIR}') "
         "instead of the combined file, or generate fewer samples or grid points per folder",
     )
-    ds = _assemble(spec, [open_part(p) for p in paths], "run_ensemble")
+    own = set(written_here)
+    ds = _assemble(spec, [open_part(p, written_here=p in own) for p in paths], "run_ensemble")
     write(ds, root / ENSEMBLE_NAME)
     return ds
 
