@@ -431,8 +431,11 @@ def _assert_stopped(code: int, err: str, *, status: int = 143, line: str = "stop
     import re
 
     # the one line and nothing else (a progress bar, on stderr, is the run's own; the stop's line may follow it)
-    lines = [re.sub(r"^.*part/s\]", "", piece).strip() for piece in re.split(r"[\r\n]", err)]
+    # (tqdm's rate reads "part/s", or "s/part" when a part takes over a second, as on a busy machine)
+    lines = [re.sub(r"^.*(part/s|s/part)\]", "", piece).strip() for piece in re.split(r"[\r\n]", err)]
     assert [piece for piece in lines if piece] == [next(p for p in lines if line in p)], err
+    drawn = [piece.strip() for piece in re.split(r"[\r\n]", err) if piece.strip()]
+    assert line in drawn[-1], err  # nothing drawn after it (a progress bar redrawn while unwinding buried it)
     for noise in ("error:", "Traceback", "TimeoutError", "Exception ignored", "KeyboardInterrupt", "AssertionError"):
         assert noise not in err, err
 

@@ -160,6 +160,23 @@ def _quiet_dask() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
+def _freeze_progress_bars() -> bool:
+    """Keep the live progress bars from drawing again, and say whether one is on the screen.
+
+    Unwinding the stopped run closes its bar (``tqdm``), which draws it once more: on a busy machine that
+    redraw came after the stop's line and buried it.  A drawn bar ends without a newline, so the line must start
+    on a new one.
+    """
+    module = sys.modules.get("tqdm")
+    if module is None:  # no bar was ever made
+        return False
+    drawn = False
+    for bar in list(getattr(module.tqdm, "_instances", ())):
+        drawn = drawn or not bar.disable
+        bar.disable = True
+    return drawn
+
+
 @contextlib.contextmanager
 def sigterm_as_exit(keeps_parts: bool = True) -> Iterator[threading.Event]:
     """Turn SIGTERM (a batch system's or ``kill``'s stop) into ``SystemExit(143)``, SIGINT (Ctrl-C) into
@@ -192,8 +209,9 @@ def sigterm_as_exit(keeps_parts: bool = True) -> Iterator[threading.Event]:
         _STOP_STATUS[0] = _STATUS[signal.Signals(signum)]
         _STOPPED.set()
         _quiet_unraisable()
+        newline = _freeze_progress_bars()
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP the terminal may be gone (EIO)
-            print(stop_line(signum, keeps_parts), file=sys.stderr)
+            print("\n" * newline + stop_line(signum, keeps_parts), file=sys.stderr)
         _quiet_dask()
         threading.Thread(target=_end_now, name="vdosbench-sigterm-grace", daemon=True).start()
         raise SystemExit(_STOP_STATUS[0])
