@@ -3,10 +3,14 @@
 ``_numba_kernels_compiled_once``: under ``pytest -n 2`` (the README's command on 2 cores) the two xdist workers
 compile the glass generators' numba kernels once between them, a family each, before their first test
 (:mod:`numba_warmup` in tests/support, with the measurement behind it).
+
+``pooch_waits``: a test that makes pooch retry a failed download (``retries``) has the retries made at once; the
+seconds pooch would have slept before each (1 s, 2 s, ...) are recorded in the list it returns.
 """
 
 from __future__ import annotations
 
+import types
 from collections.abc import Iterator
 
 import pytest
@@ -26,3 +30,14 @@ def _numba_kernels_compiled_once(
 
         warm_up(int(worker[2:]), tmp_path_factory.getbasetemp().parent)
     yield
+
+
+@pytest.fixture
+def pooch_waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """pooch's waits before each retry of a failed download, recorded instead of slept (only pooch's own: it calls
+    ``time.sleep`` in ``pooch.core`` between attempts and nowhere else); every attempt is still made."""
+    import pooch.core
+
+    waits: list[float] = []
+    monkeypatch.setattr(pooch.core, "time", types.SimpleNamespace(sleep=waits.append))
+    return waits

@@ -255,7 +255,9 @@ def _assert_nothing_kept(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("route", ["/corrupt", "/short"], ids=["one-byte-changed", "truncated"])
-def test_bad_download_names_both_hashes_and_keeps_nothing(server: _Server, tmp_path: Path, route: str) -> None:
+def test_bad_download_names_both_hashes_and_keeps_nothing(
+    server: _Server, tmp_path: Path, route: str, pooch_waits: list[float]
+) -> None:
     entry = _entry((f"{server.base}{route}",))
     with pytest.raises(ChecksumError, match=rf"expected {GOOD_SHA}, got [0-9a-f]{{64}}") as info:
         fetch(entry, cache_dir=tmp_path, retries=1)
