@@ -30,6 +30,19 @@ if [ $# -lt 3 ]; then
 fi
 recipe=$1 out=$2
 shift 2
+# the pieces first: checked in the shell, before Python starts to read the recipe
+for spec in "$@"; do
+  chain=${spec#*:}
+  case $spec in
+    2:* | inf:*) case $chain in '' | *[!0-9]*) bad=1 ;; *) bad=0 ;; esac ;;
+    *) bad=1 ;;
+  esac
+  if [ $bad = 1 ]; then
+    echo "chain_pieces.sh: expected TAPER:CHAIN with TAPER 2 or inf and CHAIN 0, 1, ...," \
+      "found '$spec' (e.g. inf:6)" >&2
+    exit 2
+  fi
+done
 # N and the structures per chain, from the recipe itself; nothing printed for a recipe that is not a chain recipe
 read -r n k < <("${PYTHON:-python}" -c '
 import sys
@@ -43,18 +56,6 @@ if [ -z "${k:-}" ]; then
     "(not a chain recipe; vdosbench describe soft_spheres_lowest_equilibrated lists them)" >&2
   exit 2
 fi
-for spec in "$@"; do
-  chain=${spec#*:}
-  case $spec in
-    2:* | inf:*) case $chain in '' | *[!0-9]*) bad=1 ;; *) bad=0 ;; esac ;;
-    *) bad=1 ;;
-  esac
-  if [ $bad = 1 ]; then
-    echo "chain_pieces.sh: expected TAPER:CHAIN with TAPER 2 or inf and CHAIN 0, 1, ...," \
-      "found '$spec' (e.g. inf:6)" >&2
-    exit 2
-  fi
-done
 vdosbench=${VDOSBENCH:-vdosbench}
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 NUMBA_NUM_THREADS=1
 mkdir -p "$out"
