@@ -369,7 +369,8 @@ def test_a_download_with_the_wrong_sha256_fails_clearly_and_keeps_nothing(
     capsys: pytest.CaptureFixture[str],
     pooch_waits: list[float],
 ) -> None:
-    """The command line's fetch retries (twice, its default) without the waits between attempts (``pooch_waits``)."""
+    """A download with the wrong SHA-256 names both hashes and keeps nothing, by ``fetch`` and by the command line
+    (which tries three times, its default, without pooch's waits between the tries: ``pooch_waits``)."""
     _outside_a_clone(monkeypatch, tmp_path)  # a pip install run outside a clone: no copy in reach
     served = tmp_path / "served"
     served.mkdir()
@@ -483,7 +484,8 @@ def test_a_folder_that_is_not_a_vdosbench_clone_is_not_taken_for_one(tmp_path: P
 def test_a_fetch_that_finds_nothing_names_every_place_looked_and_the_fixes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str], pooch_waits: list[float]
 ) -> None:
-    """The command line's fetch retries (twice, its default) without the waits between attempts (``pooch_waits``)."""
+    """Nothing in reach and the URL refused: every place looked is named with the fixes, by ``fetch`` and by the
+    command line (which tries three times, its default, without pooch's waits between the tries: ``pooch_waits``)."""
     here = _outside_a_clone(monkeypatch, tmp_path)
     url = "http://127.0.0.1:9/nine-node-toy.nc"  # the discard port: the connection is refused at once
     with pytest.raises(fetch_module.FetchError) as caught:
