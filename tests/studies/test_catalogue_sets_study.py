@@ -55,9 +55,14 @@ def ladder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_a_ladder_needs_every_grid_point(study, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_ladder_needs_every_grid_point(study, ladder: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """A ladder whose first stage ran at m = 2 only is refused.  Its parts are the shared ladder's first two m = 2
+    samples (what ``_stage(half, "2", 2)`` writes: the same recipe, seeds and samples), not generated again."""
     half = tmp_path / "half"
-    _stage(half, "2", 2)
+    m2 = "taper_order-2__parent_temperature-0.144"
+    (half / "parts" / m2).mkdir(parents=True)
+    for k in (0, 1):
+        shutil.copyfile(ladder / "parts" / m2 / f"sample-{k:04d}.nc", half / "parts" / m2 / f"sample-{k:04d}.nc")
     with pytest.raises(ValueError, match="1 grid points .* has 2: finish every point's first stage"):
         study.ladder_run(half, RECIPE, tmp_path / "out", "small-ladder")
 

@@ -70,9 +70,13 @@ def test_the_check_reproduces_the_committed_statistics(power):
 
 
 def test_the_common_units_are_the_registered_numbers(power):
+    """The ladder file is read once and each protocol's unit taken from it (``unit_shear_modulus``'s ``ladder``);
+    the last is read by the function itself, the path a caller without the ladder at hand takes."""
     units = {"T*=1 m=2": 4.640, "T*=1 m=inf": 4.972, "T_d m=2": 2.294, "T_d m=inf": 2.618}
+    ladder = power.read_point_groups(power.LADDER)
     for protocol, g in units.items():
-        assert power.unit_shear_modulus(protocol) == pytest.approx(g, abs=6e-4)
+        assert power.unit_shear_modulus(protocol, ladder) == pytest.approx(g, abs=6e-4)
+    assert power.unit_shear_modulus("T_d m=inf") == pytest.approx(units["T_d m=inf"], abs=6e-4)
     assert "G_u = 4.640 (m = 2) and 4.972 (m = inf)" in _registration("confirm-n8000")["unit"]
     assert "G_u = 2.294 (m = 2) and 2.618 (m = inf)" in _registration("td-control-long")["unit"]
 
