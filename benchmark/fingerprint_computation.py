@@ -48,6 +48,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,18 @@ class _Sample:
     r_tilde: np.ndarray  # r̃ of the consecutive spacings (degeneracies resolved)
     scalars: dict[str, float]
 
+    @cached_property
+    def lam(self) -> np.ndarray:
+        """ω² of the sample's modes (computed once: a bootstrap draws the same sample many times)."""
+        return self.omega**2
+
+    @cached_property
+    def low_moments(self) -> tuple[float, ...]:
+        """⟨ω^k⟩ over the sample's lowest :data:`LOW_FRACTION` of modes (at least one), k in
+        :data:`MOMENT_ORDERS` (computed once, as :attr:`lam`)."""
+        low = self.omega[: max(1, math.ceil(LOW_FRACTION * self.omega.size))]
+        return tuple(np.mean(low**k) for k in MOMENT_ORDERS)
+
 
 def _r_tilde(lam: np.ndarray) -> np.ndarray:
     """r̃ = min(r, 1/r) of one sample's sorted levels, spacings below the resolution set to 0."""
@@ -154,11 +167,10 @@ def _samples(point: xr.Dataset, scalars: Sequence[str], label: str) -> list[_Sam
 
 def _statistics(samples: Sequence[_Sample]) -> dict[str, float]:
     """Every fingerprint quantity of one point's samples (definitions in the module docstring)."""
-    lam = np.concatenate([s.omega**2 for s in samples])
+    lam = np.concatenate([s.lam for s in samples])
     out = {f"lambda_q{q}": float(v) for q, v in zip(QUANTILES, np.quantile(lam, QUANTILES))}
-    low = [s.omega[: max(1, math.ceil(LOW_FRACTION * s.omega.size))] for s in samples]
-    for k in MOMENT_ORDERS:
-        out[f"omega_low_moment_{k}"] = float(np.mean([np.mean(w**k) for w in low]))
+    for i, k in enumerate(MOMENT_ORDERS):
+        out[f"omega_low_moment_{k}"] = float(np.mean([s.low_moments[i] for s in samples]))
     out["omega_min"] = float(np.mean([s.omega[0] for s in samples]))
     rt = np.concatenate([s.r_tilde for s in samples])
     out["r_tilde_mean"] = float(np.mean(rt)) if rt.size else float("nan")

@@ -124,10 +124,18 @@ def test_the_scored_td_claims_are_the_registered_ones():
     ],
 )
 def test_a_known_taper_difference_decides_between_the_seed_and_the_rival(s_m2, s_minf, seed_says, rival_says):
+    """The five claims are scored as ``vdosbench score`` scores them: one result cache for the set
+    (:data:`~vdosbench.benchmark.scoring.ResultCache`), so a fit at one taper and band is computed once for
+    every claim that reads it (measured: 12.8 CPU s a case without it, 5.7 s with it; the same verdicts)."""
     claims = _claims()
     ds = _control_set(s_m2, s_minf)
-    seed = evaluate_claim(claims["schirmacher.td-taper-difference-absolute"], ds)
-    rival = evaluate_claim(claims["lerner-bouchbinder.td-taper-0-absolute"], ds)
+    cache: dict = {}
+
+    def scored(claim_id: str):
+        return evaluate_claim(claims[claim_id], ds, "data", cache)
+
+    seed = scored("schirmacher.td-taper-difference-absolute")
+    rival = scored("lerner-bouchbinder.td-taper-0-absolute")
     (point,) = seed.points
     assert point.versus == {"parent_temperature": T_D_NONADDITIVE, "taper_order": -1}
     m = point.measurement
@@ -136,8 +144,8 @@ def test_a_known_taper_difference_decides_between_the_seed_and_the_rival(s_m2, s
     assert seed.verdict is seed_says, m
     assert rival.verdict is rival_says, rival.points[0].measurement
     # the per-taper claims at their own taper, the rival's s = 4 at both
-    m2 = evaluate_claim(claims["schirmacher.td-m2-s4-absolute"], ds)
+    m2 = scored("schirmacher.td-m2-s4-absolute")
     assert len(m2.points) == 1 and m2.verdict is Verdict.SUPPORTED, m2.points[0].measurement
-    assert len(evaluate_claim(claims["lerner-bouchbinder.td-s4-absolute"], ds).points) == 2
-    minf = evaluate_claim(claims["schirmacher.td-minf-s3-absolute"], ds)
+    assert len(scored("lerner-bouchbinder.td-s4-absolute").points) == 2
+    minf = scored("schirmacher.td-minf-s3-absolute")
     assert minf.verdict is (Verdict.SUPPORTED if s_minf == 3.0 else Verdict.REFUTED), minf.points[0].measurement

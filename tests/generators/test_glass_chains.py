@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -51,13 +54,42 @@ def test_chain_settings_are_checked():
         glass_chain(SMALL, 5, first_sample=2)
 
 
-def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
+@pytest.fixture(scope="module")
+def one_worker() -> Iterator[Any]:
+    """One single-threaded local Dask worker process, shared by this module's runs of the ensemble runner (two
+    through ``run_ensemble(client=...)``, four through ``vdosbench generate --scheduler``).
+
+    Each run on a local cluster of its own starts a worker process that imports vdosbench and loads the glass
+    kernels again; here that happens once.  The runner's own local cluster (``n_workers``, ``--workers``) is
+    tested in tests/generators/test_ensemble.py and tests/cli.  The worker gets the environment the runner gives
+    its local workers: one BLAS, OpenMP and numba thread.
+    """
+    import distributed
+
+    env = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"), "1")
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0", env=env
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys, one_worker):
     gen = get_generator("soft_spheres_equilibrated")
     fixed = {**SMALL, "chain_samples": 2}
     grid = {"taper_order": [2], "parent_temperature": [0.5]}
     fixed.pop("parent_temperature")
     ds = run_ensemble(
-        gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a", n_workers=1, progress=False
+        gen.name,
+        grid=grid,
+        fixed=fixed,
+        n_samples=4,
+        root_seed=11,
+        output=tmp_path / "a",
+        client=one_worker,
+        progress=False,
     )
     assert ds["chain"].values.ravel().tolist() == [0, 0, 1, 1]
     # chain c is seeded by sample_seed(root, c): the same as glass_chain called directly (the same chain and
@@ -75,7 +107,14 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys):
     (part.parent / "sample-0002.nc").unlink()  # the whole second chain is lost: two parts, one task
     capsys.readouterr()
     again = run_ensemble(
-        gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a", n_workers=1, progress=True
+        gen.name,
+        grid=grid,
+        fixed=fixed,
+        n_samples=4,
+        root_seed=11,
+        output=tmp_path / "a",
+        client=one_worker,
+        progress=True,
     )
     bar = capsys.readouterr().err
     assert "2/4" in bar and "4/4" in bar  # the bar counts parts (2 on disk), not chains
@@ -140,8 +179,9 @@ def test_equilibrated_recipes_have_small_versions_that_use_the_chain_generator()
 
 
 @pytest.mark.slow
-def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low_tstar_claims(tmp_path):
-    """Item 11 of issue 14: the small T_d recipes of both protocols through the CLI, then the low-T* claims."""
+def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low_tstar_claims(tmp_path, one_worker):
+    """Item 11 of issue 14: the small T_d recipes of both protocols through the CLI, then the low-T* claims
+    (generated on the module's one worker: ``--scheduler``, the command line's cluster option)."""
     from vdosbench.benchmark import Verdict, load_claims
     from vdosbench.cli import main
     from vdosbench.benchmark import evaluate_claim
@@ -153,7 +193,8 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
         "lennard_jones_n1000_equilibrated_0.45_small",
     ):
         out = tmp_path / recipe
-        assert main(["generate", "--recipe", recipe, "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+        scheduler = ["--scheduler", one_worker.scheduler.address]
+        assert main(["generate", "--recipe", recipe, "--output", str(out), *scheduler, "--no-progress"]) == 0
         ds = xr.open_dataset(out / "ensemble.nc").load()
         claim = "schirmacher.lennard-jones-s5" if recipe.startswith("lennard") else "lerner-bouchbinder.s4-universal"
         rival = evaluate_claim(claims[claim], ds)
@@ -175,8 +216,7 @@ def test_small_low_tstar_recipes_run_the_real_pipeline_and_are_scored_by_the_low
                 "taper_order=2",
                 "--output",
                 str(levels),
-                "--workers",
-                "1",
+                *scheduler,
                 "--no-progress",
             ]
         )
