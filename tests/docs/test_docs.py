@@ -331,19 +331,30 @@ def test_nothing_points_at_the_old_benchmarks_folder() -> None:
 
 
 @pytest.mark.slow
-def test_the_site_builds_without_warnings(tmp_path: Path) -> None:
-    """``sphinx-build -W`` on a copy of docs/ (autodoc runs on the installed package)."""
+# myst-parser's use of Sphinx APIs deprecated for later versions: Python warnings, hidden by default in a
+# sphinx-build process, not the build's warnings (which -W turns into a failure)
+@pytest.mark.filterwarnings(
+    "ignore::DeprecationWarning:myst_parser.*", "ignore::PendingDeprecationWarning:myst_parser.*"
+)
+def test_the_site_builds_without_warnings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``sphinx-build -W`` on a copy of docs/ (autodoc runs on the installed package).
+
+    Sphinx runs in this process (``sphinx.cmd.build.build_main``, what ``python -m sphinx`` calls), so autodoc
+    finds the modules this worker has already imported instead of importing them all again in a new
+    interpreter; the warnings go to a file (``-w``) for the message.
+    """
+    from sphinx.cmd.build import build_main
+
     source = tmp_path / "docs"
     shutil.copytree(REPO / "docs", source, ignore=shutil.ignore_patterns("_build"))
+    for name in ("VDOSBENCH_CACHE", "XDG_CONFIG_HOME", "MPLBACKEND"):
+        monkeypatch.setenv(name, _environment(tmp_path)[name])
+    warnings = tmp_path / "warnings.txt"
     start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(source), str(tmp_path / "html")],
-        capture_output=True,
-        text=True,
-        env=_environment(tmp_path),
-        timeout=900,
+    status = build_main(
+        ["-W", "--keep-going", "-q", "-w", str(warnings), "-b", "html", str(source), str(tmp_path / "html")]
     )
-    assert done.returncode == 0, f"sphinx-build -W failed:\n{done.stderr[-6000:]}"
+    assert status == 0, f"sphinx-build -W failed (exit {status}):\n{warnings.read_text()[-6000:]}"
     assert (tmp_path / "html" / "index.html").is_file()
     for page in (
         "findings/seed-000",

@@ -29,15 +29,16 @@ PACKAGE_DATA = [
 ]
 
 
-def venv_with_outer_dependencies(env_dir: Path, *, with_pip: bool) -> Path:
+def venv_with_outer_dependencies(env_dir: Path) -> Path:
     """A fresh virtual environment that sees this interpreter's dependencies but not its vdosbench; its python.
 
     The dependencies come from this interpreter's site-packages, appended to the new venv's path by a
     .pth file (no download; .pth files found there are not executed, so an editable install of
     vdosbench there stays invisible); anything installed into the venv goes into its own
-    site-packages, which comes first on sys.path.
+    site-packages, which comes first on sys.path.  The venv gets no pip of its own (``ensurepip``
+    costs about 6 CPU s): this interpreter's pip installs into it with ``pip --python``.
     """
-    venv.EnvBuilder(with_pip=with_pip).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     inner_site = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -83,9 +84,9 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # reference data have one home, reference-data/ (issue 54 item 4): the wheel carries none (fetch downloads them)
     assert not [m for m in members if m.endswith(".nc")], "no reference data in the wheel"
     env_dir = tmp_path / "venv"
-    python = venv_with_outer_dependencies(env_dir, with_pip=True)
+    python = venv_with_outer_dependencies(env_dir)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--no-deps", "--no-index", str(wheels[0])],
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", str(wheels[0])],
         check=True,
         capture_output=True,
     )
@@ -155,7 +156,7 @@ def test_wheel_imports_from_the_clone_root(installed_wheel: Path) -> None:
 
 def test_imports_from_the_clone_root_without_install(tmp_path: Path) -> None:
     # a venv with the dependencies but no vdosbench at all: the root on sys.path is the only copy
-    python = venv_with_outer_dependencies(tmp_path / "bare", with_pip=False)
+    python = venv_with_outer_dependencies(tmp_path / "bare")
     absent = subprocess.run([str(python), "-c", "import vdosbench"], capture_output=True, text=True, cwd=tmp_path)
     assert absent.returncode != 0 and "No module named 'vdosbench'" in absent.stderr, absent.stderr
     assert import_from_root(python) == CLONE_FILES
