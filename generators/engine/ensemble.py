@@ -734,12 +734,11 @@ def run_ensemble(
             with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
                 if not local:
                     check_cluster_memory(spec, cl)
-                n_missing = sum(1 for p in paths if not p.exists())
                 failures = _compute(
                     cl,
                     spec,
                     todo,
-                    n_done=len(paths) - n_missing,
+                    n_done=len(found),
                     n_total=len(paths),
                     blas_threads=blas_threads,
                     progress=progress,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterator
 from typing import Any
 
@@ -81,16 +83,10 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys, one_wor
     fixed = {**SMALL, "chain_samples": 2}
     grid = {"taper_order": [2], "parent_temperature": [0.5]}
     fixed.pop("parent_temperature")
-    ds = run_ensemble(
-        gen.name,
-        grid=grid,
-        fixed=fixed,
-        n_samples=4,
-        root_seed=11,
-        output=tmp_path / "a",
-        client=one_worker,
-        progress=False,
+    run = functools.partial(
+        run_ensemble, gen.name, grid=grid, fixed=fixed, n_samples=4, root_seed=11, output=tmp_path / "a"
     )
+    ds = run(client=one_worker, progress=False)
     assert ds["chain"].values.ravel().tolist() == [0, 0, 1, 1]
     # chain c is seeded by sample_seed(root, c): the same as glass_chain called directly (the same chain and
     # inherent structure; the LAPACK of a one-thread worker may round the eigenvalues differently)
@@ -106,16 +102,7 @@ def test_runner_computes_whole_chains_and_resumes_them(tmp_path, capsys, one_wor
     part.unlink()
     (part.parent / "sample-0002.nc").unlink()  # the whole second chain is lost: two parts, one task
     capsys.readouterr()
-    again = run_ensemble(
-        gen.name,
-        grid=grid,
-        fixed=fixed,
-        n_samples=4,
-        root_seed=11,
-        output=tmp_path / "a",
-        client=one_worker,
-        progress=True,
-    )
+    again = run(client=one_worker, progress=True)
     bar = capsys.readouterr().err
     assert "2/4" in bar and "4/4" in bar  # the bar counts parts (2 on disk), not chains
     xr.testing.assert_identical(kept, xr.open_dataset(part).load())
