@@ -7,7 +7,7 @@ are made
 
 in-process
     by a fresh ``python`` process that imports vdosbench and calls the engine's part task
-    (:func:`vdosbench.generators.engine.ensemble.compute_part`: the generator's ``make_sample``, the labelling
+    (:func:`vdosbench.generators.engine.part_task.compute_part`: the generator's ``make_sample``, the labelling
     and the writing of the part, what a worker of ``vdosbench generate`` runs) for each part in turn, with
     ``OMP/OPENBLAS/MKL/NUMBA_NUM_THREADS = 1`` (as ``speed/bench_confirm_cost.py``);
 the command

@@ -102,7 +102,9 @@ Local cluster
     (``speed/bench_dask_overhead.py``).  Its workers start without dask's
     ``MALLOC_TRIM_THRESHOLD_`` (:func:`.worker_setup.local_worker_environ`).
     The results do not depend on any of it; to run with other dask settings,
-    start a cluster and pass ``scheduler_address``.
+    start a cluster and pass ``scheduler_address``.  A local run of one
+    worker starts no cluster: it computes its parts in this process
+    (:mod:`.in_process`).
 
 No worker
     While parts are left, the run looks at the scheduler's workers every
@@ -116,20 +118,18 @@ Run-specific attributes
     ensemble (:data:`RUN_SPECIFIC_ATTRS`); everything else in ``ensemble.nc`` is
     a function of the manifest.
 
-Why one module of about 800 lines: building the part tasks, submitting
-them to Dask, resuming from the part files on disk and combining them share
-the private part task (``PartTask``), the folder layout and the manifest,
-and are read together when a resumed run misbehaves; what stands alone is
-already its own module (:mod:`.ensemble_spec`, :mod:`.ensemble_memory`,
-:mod:`.folder_lock`).
+Why one module of about 750 lines: submitting the parts to Dask, resuming
+from the part files on disk and combining them share the folder layout and
+the manifest, and are read together when a resumed run misbehaves; what
+stands alone is its own module (:mod:`.ensemble_spec`,
+:mod:`.ensemble_memory`, :mod:`.folder_lock`, :mod:`.part_task`: one part,
+:mod:`.in_process`: a one-worker run, :mod:`.worker_watch`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
-import math
 import os
 import sys
 import time
@@ -142,7 +142,7 @@ from typing import Any
 
 import xarray as xr
 
-from vdosbench.datasets import check, combine_parts, coordinate, history_line, provenance, write
+from vdosbench.datasets import check, combine_parts, history_line, provenance, write
 from vdosbench.datasets.io import open_part, part_load_bytes
 from vdosbench.datasets.memory import check_memory, format_bytes
 
@@ -161,13 +161,15 @@ from .ensemble_spec import (
     EnsembleSpec,
     NoWorkerError,
     PartFailure,
-    part_label,
     part_name,
     part_path,
     sample_seed,
 )
 from .folder_lock import FolderBusyError, folder_lock
-from .registry import Generator, get_generator
+from .in_process import compute_in_process
+from .part_task import PartTask, _as_part, _attr_value, _make_samples, compute_part
+from .registry import Generator
+from .worker_watch import NO_WORKER_WAIT_ENV, NO_WORKER_WAIT_S, WorkerWatch, no_worker_wait
 
 __all__ = [
     "EnsembleError",
@@ -196,14 +198,8 @@ __all__ = [
 RUN_SPECIFIC_ATTRS: tuple[str, ...] = ("history",)
 
 
-#: Environment variable: seconds a run waits while no Dask worker is connected before it gives up
-#: (:class:`NoWorkerError`); default :data:`NO_WORKER_WAIT_S`.
-NO_WORKER_WAIT_ENV = "VDOSBENCH_NO_WORKER_WAIT"
-#: Default of that wait: long enough for a cluster's workers to restart or be replaced.
-NO_WORKER_WAIT_S = 120.0
-#: Seconds between two looks at the finished tasks and the connected workers.
+#: Seconds between two looks at the finished tasks.
 _POLL_S = 0.2
-_WORKER_CHECK_S = 1.0
 
 MANIFEST_NAME = "ensemble.json"
 ENSEMBLE_NAME = "ensemble.nc"
@@ -223,102 +219,8 @@ _SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_
 
 
 # --------------------------------------------------------------------------
-# one part (runs on a worker)
+# the parts' tasks
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PartTask:
-    """Everything a worker needs for one part (picklable); :func:`compute_part` makes it (a benchmark of the
-    in-process cost, ``speed/bench_generate_cost.py``, runs the same task outside Dask)."""
-
-    generator: str | Generator
-    module: str | None
-    point: tuple[tuple[str, Any], ...]
-    fixed: Mapping[str, Any]
-    sample: int
-    root_seed: int
-    path: str
-    blas_threads: int
-    chain_samples: int = 1
-
-    def paths(self) -> list[Path]:
-        """The part files this task writes: ``path`` and, for a chain, its siblings up to sample + k − 1."""
-        first = Path(self.path)
-        point = dict(self.point)
-        return [
-            first,
-            *(
-                first.parent / part_path(point, s).name
-                for s in range(self.sample + 1, self.sample + self.chain_samples)
-            ),
-        ]
-
-
-@dataclass(frozen=True)
-class _PartResult:
-    path: str
-    seconds: float
-    skipped: bool
-
-
-def _worker_generator(task: PartTask) -> Generator:
-    if isinstance(task.generator, Generator):
-        return task.generator
-    importlib.import_module("vdosbench.generators")  # registers the built-in generators
-    try:
-        return get_generator(task.generator)
-    except KeyError:
-        if task.module is None:
-            raise
-    try:
-        importlib.import_module(task.module)
-    except ImportError as e:
-        raise KeyError(
-            f"generator {task.generator!r} is not registered on this worker and its module "
-            f"{task.module!r} cannot be imported ({e}); install it on the workers or pass the "
-            "Generator object to run_ensemble"
-        ) from e
-    return get_generator(task.generator)
-
-
-def compute_part(task: PartTask) -> _PartResult:
-    """Make, label and write one part (a top-level function so Dask can pickle it)."""
-    import dask
-
-    from .worker_setup import task_thread_limits
-
-    paths = task.paths()
-    if all(p.exists() for p in paths):
-        return _PartResult(task.path, 0.0, True)
-    start = time.perf_counter()
-    gen = _worker_generator(task)
-    point = dict(task.point)
-    with task_thread_limits(task.blas_threads):
-        datasets = _make_samples(gen, {**point, **task.fixed}, task.root_seed, task.sample, task.chain_samples)
-    # Each part is its own file: no cluster-wide lock is needed around its write.  Inside a task xarray would
-    # take a distributed lock (a scheduler round trip, and a "Release failed" traceback when a stopped run's
-    # scheduler is gone); under the synchronous scheduler it takes a local one.
-    with dask.config.set(scheduler="synchronous"):
-        for offset, (ds, path) in enumerate(zip(datasets, paths, strict=True)):
-            if not path.exists():  # a chain interrupted between its writes: the rest is identical, keep it
-                write(_as_part(ds, gen, point, task.fixed, task.sample + offset, task.root_seed), path)
-    return _PartResult(task.path, time.perf_counter() - start, False)
-
-
-def _make_samples(
-    gen: Generator, params: Mapping[str, Any], root_seed: int, first: int, chain_samples: int
-) -> list[xr.Dataset]:
-    """Sample ``first`` (``chain_samples`` = 1), or the whole chain that starts at ``first``."""
-    if chain_samples == 1 and gen.make_chain is None:
-        return [gen.make_sample(params, sample_seed(root_seed, first), first)]
-    datasets = list(gen.make_chain(params, sample_seed(root_seed, first // chain_samples), first))
-    if len(datasets) != chain_samples:
-        raise ValueError(
-            f"generator {gen.name!r} returned {len(datasets)} samples for a chain of "
-            f"{gen.chain_parameter} = {chain_samples}; make_chain must return one dataset per sample"
-        )
-    return datasets
 
 
 def _check_chain_sizes(spec: EnsembleSpec) -> None:
@@ -358,64 +260,6 @@ def _chain_tasks(
         if key not in tasks:
             tasks[key] = (point, first, path.parent / part_path(point, first).name, k)
     return list(tasks.values())
-
-
-def _attr_value(value: Any) -> Any:
-    """A netCDF-safe attribute value: numbers and strings as they are, the rest as JSON."""
-    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
-        return value
-    return json.dumps(value)
-
-
-def _as_part(
-    ds: xr.Dataset,
-    gen: Generator,
-    point: Mapping[str, Any],
-    fixed: Mapping[str, Any],
-    sample: int,
-    root_seed: int,
-) -> xr.Dataset:
-    """Grid parameters as scalar coordinates, provenance attributes, one ``sample``."""
-    if not isinstance(ds, xr.Dataset):
-        raise TypeError(f"generator {gen.name!r} returned {type(ds).__name__}; expected an xarray.Dataset")
-    if ds.sizes.get("sample") != 1:
-        raise ValueError(
-            f"generator {gen.name!r} returned sample dimension of size {ds.sizes.get('sample')}; "
-            "make_sample must return exactly one sample (ds.expand_dims('sample'))"
-        )
-    if "sample" not in ds.coords:
-        ds = ds.assign_coords(sample=coordinate("sample", [sample]))
-    elif int(ds["sample"].values[0]) != sample:
-        raise ValueError(
-            f"generator {gen.name!r} labelled sample {int(ds['sample'].values[0])} but was asked for "
-            f"sample {sample}; set the sample coordinate from the sample argument"
-        )
-    clash = [n for n in point if n in ds.dims]
-    if clash:
-        raise ValueError(
-            f"generator {gen.name!r} returned grid parameter(s) {clash} as dimensions; "
-            "record parameters as attributes, the ensemble runner makes them coordinates"
-        )
-    coords = {}
-    for name, value in point.items():
-        attrs = dict(gen.parameter_attrs.get(name, {}))
-        attrs.setdefault("long_name", name)
-        if not isinstance(value, str):
-            attrs.setdefault("units", "1")
-        else:
-            attrs.pop("units", None)
-        coords[name] = xr.Variable((), value, attrs)
-    part = ds.drop_vars([n for n in point if n in ds.variables]).assign_coords(coords)
-    attrs = {k: v for k, v in ds.attrs.items() if k not in point}
-    for name, value in fixed.items():  # the generator's own record of a parameter wins
-        attrs.setdefault(name, _attr_value(value))
-    attrs.update(
-        **provenance(gen.name, gen.version, root_seed=int(root_seed)),
-        seed_scheme=SEED_SCHEME,
-        parameter_names=" ".join(point),
-    )
-    part.attrs = attrs
-    return part
 
 
 # --------------------------------------------------------------------------
@@ -593,6 +437,7 @@ def run_ensemble(
     progress: bool = True,
     client: Any = None,
     first_sample: int = 0,
+    synchronous: bool | None = None,
 ) -> xr.Dataset:
     """Compute a generator over a parameter grid × samples on Dask and combine the parts.
 
@@ -636,6 +481,12 @@ def run_ensemble(
         Compute only samples ``first_sample … n_samples − 1`` (a piece of the
         ensemble; see "Pieces of one ensemble" above).  With an
         :class:`EnsembleSpec`, set it in the spec instead.
+    synchronous
+        Compute the parts in this process, one after another, without Dask
+        (:mod:`.in_process`).  Default: when the run is local and has one
+        worker (``n_workers=1``, or one part left); ``False`` starts a
+        one-worker cluster all the same.  ``True`` with ``client`` or
+        ``scheduler_address`` is refused.
 
     Returns
     -------
@@ -671,7 +522,8 @@ def run_ensemble(
     -----
     The local cluster starts worker processes with the ``spawn`` method, so a
     script that calls this function without ``client`` or
-    ``scheduler_address`` must guard it with ``if __name__ == "__main__":``.
+    ``scheduler_address`` (and with more than one worker) must guard it with
+    ``if __name__ == "__main__":``.
 
     Examples
     --------
@@ -712,6 +564,8 @@ def run_ensemble(
         raise EnsembleSettingsError(f"blas_threads is {blas_threads!r}; expected an integer ≥ 1")
     if n_workers is not None and (isinstance(n_workers, bool) or not isinstance(n_workers, int) or n_workers < 1):
         raise EnsembleSettingsError(f"n_workers is {n_workers!r}; expected an integer ≥ 1")
+    if synchronous and (client is not None or scheduler_address is not None):
+        raise EnsembleSettingsError("synchronous=True computes in this process; leave out client and scheduler_address")
 
     # absolute: the tasks carry their part paths to workers whose working directory may differ
     root = Path(output).absolute()
@@ -731,19 +585,24 @@ def run_ensemble(
         todo = _missing_tasks(spec, root)
         if todo:
             workers = min(n_workers or _cpu_count(), len(todo))
-            with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
-                if not local:
-                    check_cluster_memory(spec, cl)
-                failures = _compute(
-                    cl,
-                    spec,
-                    todo,
-                    n_done=len(found),
-                    n_total=len(paths),
-                    blas_threads=blas_threads,
-                    progress=progress,
-                    worker_wait=worker_wait,
+            if synchronous or (synchronous is None and local and workers == 1):
+                failures = compute_in_process(
+                    spec, todo, n_done=len(found), n_total=len(paths), blas_threads=blas_threads, progress=progress
                 )
+            else:
+                with _dask_client(client, scheduler_address, workers, blas_threads) as cl:
+                    if not local:
+                        check_cluster_memory(spec, cl)
+                    failures = _compute(
+                        cl,
+                        spec,
+                        todo,
+                        n_done=len(found),
+                        n_total=len(paths),
+                        blas_threads=blas_threads,
+                        progress=progress,
+                        worker_wait=worker_wait,
+                    )
             if failures:
                 raise EnsembleError(failures, len(paths), root) from failures[0].error
         return _combine(spec, root, paths, [p for p in paths if p not in found])
@@ -790,7 +649,7 @@ def _compute(
         n_new = sum(1 for p in task.paths() if not p.exists())
         futures[client.submit(compute_part, task, key=key, pure=False)] = (order, point, sample, path, n_new)
     failures: list[tuple[int, PartFailure]] = []
-    waiting = _WorkerWatch(client, worker_wait)
+    waiting = WorkerWatch(client, worker_wait)
     try:
         with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
             finished = as_completed(list(futures))
@@ -804,11 +663,7 @@ def _compute(
                     order, point, sample, path, n_new = futures[future]
                     if future.status == "error" or future.status == "cancelled":
                         error = future.exception() if future.status == "error" else RuntimeError("task cancelled")
-                        seed_index = (
-                            sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
-                        )
-                        seed = f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))"
-                        failures.append((order, PartFailure(part_label(point, sample), path, error, seed)))
+                        failures.append((order, PartFailure.of_part(spec, point, sample, path, error)))
                         bar.set_postfix(failed=len(failures))
                     else:
                         future.result()
@@ -818,69 +673,6 @@ def _compute(
         if pending and not isinstance(sys.exc_info()[1], (SystemExit, KeyboardInterrupt)):
             client.cancel(pending)  # when stopping, closing the client releases them without the wait
     return [f for _, f in sorted(failures, key=lambda t: t[0])]
-
-
-def no_worker_wait() -> float:
-    """Seconds a run waits with no Dask worker connected: ``VDOSBENCH_NO_WORKER_WAIT``, else :data:`NO_WORKER_WAIT_S`.
-
-    Raises
-    ------
-    EnsembleSettingsError
-        The variable is set but is not a positive number of seconds.
-    """
-    text = os.environ.get(NO_WORKER_WAIT_ENV, "").strip()
-    if not text:
-        return NO_WORKER_WAIT_S
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = math.nan
-    if not (math.isfinite(seconds) and seconds > 0):
-        raise EnsembleSettingsError(
-            f"{NO_WORKER_WAIT_ENV} is {text!r}; expected a positive number of seconds. Fix: set it to e.g. 300, "
-            f"or unset it for the default {NO_WORKER_WAIT_S:g} s"
-        )
-    return seconds
-
-
-class _WorkerWatch:
-    """Gives up (:class:`NoWorkerError`) when no worker has been connected to the scheduler for ``wait`` seconds.
-
-    Says so on stderr when the workers are first found gone, and again if they come back.
-    """
-
-    def __init__(self, client: Any, wait: float) -> None:
-        self.client = client
-        self.wait = wait
-        self.last_look = -math.inf
-        self.gone_since: float | None = None
-
-    def check(self) -> None:
-        now = time.monotonic()
-        if now - self.last_look < _WORKER_CHECK_S:
-            return
-        self.last_look = now
-        n_workers = len(self.client.scheduler_info().get("workers", {}))
-        address = getattr(self.client.scheduler, "address", "the scheduler")
-        if n_workers:
-            if self.gone_since is not None:
-                print(f"vdosbench: {n_workers} Dask worker(s) connected again; going on", file=sys.stderr)
-            self.gone_since = None
-            return
-        if self.gone_since is None:
-            self.gone_since = now
-            print(
-                f"vdosbench: no Dask worker is connected to {address}; waiting up to {self.wait:g} s for one "
-                f"({NO_WORKER_WAIT_ENV}) before giving up",
-                file=sys.stderr,
-            )
-        elif now - self.gone_since >= self.wait:
-            raise NoWorkerError(
-                f"no Dask worker was connected to {address} for {self.wait:g} s while parts were left to compute; "
-                "expected at least one worker. Fix: start workers (e.g. dask worker ADDRESS) and run the same "
-                "call again: finished parts are kept and a re-run computes only the missing ones (wait longer "
-                f"with {NO_WORKER_WAIT_ENV}=SECONDS)"
-            )
 
 
 def _combine(spec: EnsembleSpec, root: Path, paths: Sequence[Path], written_here: Sequence[Path]) -> xr.Dataset:

@@ -98,6 +98,15 @@ class PartFailure:
     error: BaseException
     seed: str = ""
 
+    @classmethod
+    def of_part(
+        cls, spec: EnsembleSpec, point: Mapping[str, Any], sample: int, path: Path, error: BaseException
+    ) -> PartFailure:
+        """The failure of ``spec``'s part (``point``, ``sample``), with the seed it ran with (its chain's)."""
+        gen = spec.generator
+        seed_index = sample if gen.make_chain is None else sample // gen.chain_size({**point, **spec.fixed})
+        return cls(part_label(point, sample), path, error, f"SeedSequence({spec.root_seed}, spawn_key=({seed_index},))")
+
 
 class EnsembleError(VdosbenchError, RuntimeError):
     """Some parts failed; the others were written and a re-run computes only the missing ones.

@@ -246,9 +246,16 @@ def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: P
         n_workers=1,
         blas_threads=2,
         progress=False,
+        synchronous=False,  # a local worker process, started with the thread variables
     )
     assert (own.attrs["blas_threads_seen"], own.attrs["omp_env"]) == (2, "2")
     assert (own.attrs["numba_env"], own.attrs["numba_threads_seen"]) == ("2", 2)
+    # one local worker computes in this process (no cluster): the per-task limits alone
+    here = run_ensemble(
+        BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "here", n_workers=1, blas_threads=2, progress=False
+    )
+    assert here.attrs["blas_threads_seen"] == 2
+    assert here.attrs["numba_threads_seen"] == min(2, here.attrs["numba_pool"])
     one = run_ensemble(
         BLAS_PROBE,
         n_samples=1,
@@ -268,13 +275,47 @@ def test_the_local_workers_start_without_dasks_malloc_trim_threshold(
     # dask sets MALLOC_TRIM_THRESHOLD_=65536 for its workers, which turns off glibc's adaptive mmap threshold
     # (issue 65: ~0.3 of a lowest-mode sample's CPU in page faults); our local workers start without it ...
     monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
-    own = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "own", n_workers=1, progress=False)
+    local_worker = {"n_workers": 1, "progress": False, "synchronous": False}  # a worker process, not this one
+    own = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "own", **local_worker)
     assert (own.attrs["malloc_trim_env"], own.attrs["numba_env"], own.attrs["numba_threads_seen"]) == ("unset", "1", 1)
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # ... and this process is not given it either
     # ... unless the caller's environment sets it: then the workers inherit the caller's value
     monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
-    mine = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "mine", n_workers=1, progress=False)
+    mine = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "mine", **local_worker)
     assert mine.attrs["malloc_trim_env"] == "131072"
+
+
+def _no_local_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make starting a local Dask cluster fail the test."""
+    import distributed
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a one-worker local run started a Dask cluster")
+
+    monkeypatch.setattr(distributed, "LocalCluster", refuse)
+
+
+def test_one_local_worker_computes_in_this_process_and_reports_a_failed_part_as_on_dask(
+    tmp_path: Path, client2: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``n_workers=1`` (and a default run with one part left) starts no cluster; a part that raises is a
+    :class:`PartFailure` with its label and seed, the others are written, and the resumed run equals a Dask run."""
+    flag = tmp_path / "fail-here"
+    flag.write_text("0.1 b 1")
+    fixed = {"fail_flag": str(flag)}
+    _no_local_cluster(monkeypatch)
+    out = tmp_path / "here"
+    with pytest.raises(EnsembleError, match=r"(?s)1 of 8 part\(s\).*delta=0\.1, kind='b', sample=1") as info:
+        run_ensemble(TOY, fixed=fixed, n_samples=2, root_seed=5, output=out, n_workers=1, progress=False)
+    (failure,) = info.value.failures
+    assert failure.seed == "SeedSequence(5, spawn_key=(1,))" and "injected failure" in str(failure.error)
+    assert ensemble_status(out).done == 7 and not (out / "ensemble.nc").exists()
+    flag.unlink()
+    resumed = run_ensemble(TOY, fixed=fixed, n_samples=2, root_seed=5, output=out, progress=False)  # 1 part left
+    dask_run = run_ensemble(TOY, fixed=fixed, n_samples=2, root_seed=5, output=tmp_path / "dask", client=client2)
+    xr.testing.assert_identical(_without_run_attrs(resumed), _without_run_attrs(dask_run))
+    with pytest.raises(EnsembleSettingsError, match="synchronous=True computes in this process"):
+        run_ensemble(TOY, n_samples=1, root_seed=5, output=tmp_path / "x", client=client2, synchronous=True)
 
 
 # --------------------------------------------------------------------------

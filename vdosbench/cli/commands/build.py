@@ -23,7 +23,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     build.add_argument("name", help="catalogue name (see vdosbench list)")
     build.add_argument("--output", type=output_folder, required=True, help="ensemble folder")
     build.add_argument(
-        "--workers", type=positive_int, default=None, help="local Dask workers (default: cores); not with --scheduler"
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="local Dask workers (default: cores; one computes in this process, no cluster); not with --scheduler",
     )
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     return build

@@ -25,7 +25,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     demo.add_argument("--output", type=output_folder, default=Path("vdosbench-output/demo"), help="output folder")
     demo.add_argument("--samples", type=positive_int, default=6, help="samples per grid point, >= 1 (default 6)")
     demo.add_argument("--n-side", type=int, default=30, help="network side (default 30: 900 nodes)")
-    demo.add_argument("--workers", type=positive_int, default=None, help="local Dask workers (default: cores)")
+    demo.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="local Dask workers (default: cores; one computes in this process, no cluster)",
+    )
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
     demo.add_argument(
         "--gate",

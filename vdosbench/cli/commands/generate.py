@@ -72,7 +72,10 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     )
     gen.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     gen.add_argument(
-        "--workers", type=positive_int, default=None, help="local Dask workers (default: cores); not with --scheduler"
+        "--workers",
+        type=positive_int,
+        default=None,
+        help="local Dask workers (default: cores; one computes in this process, no cluster); not with --scheduler",
     )
     gen.add_argument("--blas-threads", type=positive_int, default=1, help="BLAS threads per worker (default 1)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
