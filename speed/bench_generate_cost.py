@@ -23,7 +23,8 @@ exact and robust to load from other jobs. While a run goes, its process tree is 
 ``POLL_S``: per process (main, worker, other) and per thread, user and system CPU seconds (the last reading before
 the process ended, so up to ``POLL_S`` short) and the peak resident memory (``VmHWM``), which is the memory per
 worker. The threads of a worker that used more than ``BUSY_THREAD_S`` CPU seconds are its busy threads (the target: the
-task's thread, beside the main thread's imports).
+task's thread, beside the main thread's imports). A one-worker run computes its parts in the command's own process
+(``vdosbench.generators.engine.in_process``): its main process is then the one that computes.
 
 Reported: samples per core-hour (parts / CPU hours) of each run, the command's ratio of CPU seconds to the
 in-process run's on the same parts (the target of the issue is ≤ 1.1 at one and two workers); the parts' own work
@@ -352,11 +353,12 @@ def _command_breakdown(run: dict[str, Any]) -> dict[str, Any]:
         r["user_s"] += p["user_s"]
         r["system_s"] += p["system_s"]
         r["processes"] += 1
-    task_cpu = sum(
-        max((t["user_s"] + t["system_s"] for t in p["busy_threads"]), default=0.0)
-        for p in run["processes"]
-        if p["role"] == "worker"
-    )
+    # the processes that compute parts: the Dask workers, or the command itself when one local worker computes in
+    # its own process (vdosbench.generators.engine.in_process)
+    computing = [p for p in run["processes"] if p["role"] == "worker"] or [
+        p for p in run["processes"] if p["role"] == "main"
+    ]
+    task_cpu = sum(max((t["user_s"] + t["system_s"] for t in p["busy_threads"]), default=0.0) for p in computing)
     workers = [
         {
             "user_s": p["user_s"],
@@ -367,8 +369,7 @@ def _command_breakdown(run: dict[str, Any]) -> dict[str, Any]:
             "busy_threads": p["busy_threads"],
             "other_threads_cpu_s": p["other_threads_cpu_s"],
         }
-        for p in run["processes"]
-        if p["role"] == "worker"
+        for p in computing
     ]
     return {
         "by_role": by_role,
@@ -515,8 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     from vdosbench.benchmark.machine import machine_info
-    from vdosbench.datasets.io import write_text
-    from vdosbench.datasets.json_files import dumps_strict
+    from vdosbench.datasets import write_results
 
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
@@ -572,7 +572,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    write_text(args.out, dumps_strict(result, indent=2) + "\n")
+    write_results(args.out, result, indent=2)
     print(f"wrote {args.out}")
     return 0
 
