@@ -57,7 +57,7 @@ import xarray as xr
 from ..results.points import point_view
 from ..results.registry import measures
 from ..results.result import Measurement, ValidatorResult, bootstrap, current_axes
-from .vorticity import _box, _default_core_radius, _summarise, local_displacement_gradient, neighbor_pairs
+from .vorticity import _box, _core_curl_contents, _default_core_radius, local_displacement_gradient, neighbor_pairs
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -288,7 +288,7 @@ def _per_sample(
         fields = np.concatenate([u_s, np.einsum("rw,wij->rij", coef, shell)])
         G, ok = local_displacement_gradient(fields, x_s, bx, i, j, order=1)
         core = _default_core_radius(x_s, bx, i, j, core_neighbours) if core_radius is None else float(core_radius)
-        cores = np.array([_summarise(G[r], ok, x_s, bx, core, fields[r]).core_curl_content for r in range(len(fields))])
+        cores = _core_curl_contents(G, ok, x_s, bx, core, fields)
         curl[s], reference[s] = cores[:n_v], np.nanmean(cores[n_v:])
         keep = nonzero[s]
         captured[s] = float(np.sum(weight[s, keep])) / n_waves

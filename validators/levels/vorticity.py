@@ -161,6 +161,33 @@ def _inverse_normal_matrices(
     return np.linalg.inv(safe), valid
 
 
+#: Bond differences (bonds × d × fields) of the gradient fit formed at once (bounds the temporaries at ~32 MB).
+_GRADIENT_BLOCK = 1 << 22
+
+
+def _fitted_gradients(
+    fields: np.ndarray, incidence: sp.csr_matrix, phi: np.ndarray, inv: np.ndarray, src: np.ndarray, dst: np.ndarray
+) -> np.ndarray:
+    """Σ_bonds φ ⊗ (u_dst − u_src) per site, times the inverse normal matrix: the fitted gradients (n_field, n, d, d).
+
+    One sparse product per feature for all fields of a block, its matrix the bond incidence weighted by that
+    feature: the same products summed in the same order as the incidence times φ ⊗ Δu, without forming φ ⊗ Δu.
+    """
+    n_field, n, d = fields.shape
+    weighted = [incidence.copy() for _ in range(phi.shape[1])]
+    for q, matrix in enumerate(weighted):
+        matrix.data = phi[incidence.indices, q] * incidence.data
+    out = np.empty((n_field, n, d, d))
+    step = max(1, _GRADIENT_BLOCK // max(src.size * d, 1))
+    for lo in range(0, n_field, step):  # fields together, in blocks
+        block = np.swapaxes(fields[lo : lo + step], 0, 1)  # (site, field, d)
+        du = (block[dst] - block[src]).reshape(src.size, block.shape[1] * d)
+        rhs = np.stack([matrix @ du for matrix in weighted], axis=1).reshape(n, len(weighted), -1, d)
+        coef = np.einsum("npq,nqfd->fnpd", inv, rhs)
+        out[lo : lo + coef.shape[0]] = np.swapaxes(coef[:, :, :d, :], 2, 3)
+    return out
+
+
 def local_displacement_gradient(
     displacement: np.ndarray,
     position: np.ndarray,
@@ -225,17 +252,10 @@ def local_displacement_gradient(
     b = _minimum_image(x[dst] - x[src], box)
     scale = float(np.median(np.linalg.norm(b, axis=1))) if b.size else 1.0
     phi = _features(b, order, scale)
-    p = phi.shape[1]
     incidence = sp.csr_matrix((np.ones(src.size), (src, np.arange(src.size))), shape=(n, src.size))
     inv, valid = _inverse_normal_matrices(incidence, phi, min_condition)
     lead = u.shape[:-2]
-    flat = u.reshape(-1, n, d)
-    out = np.empty((flat.shape[0], n, d, d))
-    for f, field in enumerate(flat):
-        du = field[dst] - field[src]
-        rhs = (incidence @ (phi[:, :, None] * du[:, None, :]).reshape(src.size, p * d)).reshape(n, p, d)
-        coef = np.einsum("npq,nqd->npd", inv, rhs)
-        out[f] = np.swapaxes(coef[:, :d, :], 1, 2) / scale
+    out = _fitted_gradients(u.reshape(-1, n, d), incidence, phi, inv, src, dst) / scale
     out[:, ~valid] = np.nan
     return out.reshape(*lead, n, d, d), valid
 
@@ -287,65 +307,150 @@ class FieldVorticity:
     core_radius: float
 
 
+def _site_weights(G: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """|η_i|², |G_i|² and (tr G_i)² at the valid sites, each (n_field, n_valid), for G of shape (n_field, n_site, d, d)."""
+    g = G[:, valid]
+    eta = 0.5 * (g - np.swapaxes(g, -1, -2))
+    return np.sum(eta**2, axis=(-1, -2)), np.sum(g**2, axis=(-1, -2)), np.trace(g, axis1=-2, axis2=-1) ** 2
+
+
+def _mean_shift(xs: np.ndarray, w: np.ndarray, start: np.ndarray, box: np.ndarray, radius: float) -> np.ndarray:
+    """Every field's |η|²-weighted centroid of the sites ``xs`` within ``radius``, from ``start`` (≤ 20 steps).
+
+    ``w`` is (n_field, n_site) and ``start`` (n_field, d); a field stops when no site of positive weight is near or
+    its step falls below 1e-9 ``radius``; the fields still moving are stepped together.
+    """
+    centre = start.copy()
+    active = np.arange(len(centre))
+    for _ in range(20):
+        rel = _minimum_image(xs - centre[active, None], box)
+        weights = np.where(np.sum(rel**2, axis=-1) <= radius**2, w[active], 0.0)
+        moving = np.any(weights > 0, axis=1)
+        active, rel, weights = active[moving], rel[moving], weights[moving]
+        if active.size == 0:
+            break
+        step = np.einsum("an,and->ad", weights, rel) / np.sum(weights, axis=1)[:, None]
+        centre[active] = np.mod(centre[active] + step, box)
+        active = active[~(np.sqrt(np.sum(step**2, axis=1)) < 1e-9 * radius)]
+    return centre
+
+
+def _circulation_centres(u: np.ndarray, x: np.ndarray, box: np.ndarray, start: np.ndarray, radius: float) -> np.ndarray:
+    """Zero of the affine fit u ≈ A (x − c) + b over the sites within ``radius`` of c, iterated from ``start``.
+
+    ``u`` is (n_field, n_site, d) and ``start`` (n_field, d); NaN for a field with fewer than d + 1 sites near c or a
+    non-finite step or one longer than ``radius``.  Both fits are least-norm least squares with the cut-off of
+    :func:`numpy.linalg.lstsq` (singular values at most eps · max(rows, columns) times the largest count as zero),
+    for all fields at once through the pseudo-inverse of the design with the rows beyond ``radius`` set to zero
+    (zero rows change neither the least-norm solution nor the singular values).  In 3D the step is the least-norm
+    one: a point on the axis.
+    """
+    d = x.shape[1]
+    eps = np.finfo(float).eps
+    centre = start.copy()
+    active = np.arange(len(centre))
+    for _ in range(20):
+        rel = _minimum_image(x - centre[active, None], box)
+        near = np.sum(rel**2, axis=-1) <= radius**2
+        count = np.sum(near, axis=1)
+        centre[active[count < d + 1]] = np.nan
+        fits = count >= d + 1
+        active, rel, near, count = active[fits], rel[fits], near[fits], count[fits]
+        if active.size == 0:
+            break
+        design = np.where(near[..., None], np.concatenate([rel, np.ones_like(rel[..., :1])], axis=-1), 0.0)
+        coef = np.linalg.pinv(design, rcond=eps * count) @ np.where(near[..., None], u[active], 0.0)
+        step = -(
+            np.linalg.pinv(np.swapaxes(coef[:, :d], 1, 2), rcond=np.full(len(active), eps * d)) @ coef[:, d, :, None]
+        )
+        step = step[..., 0]
+        size = np.sqrt(np.sum(step**2, axis=1))
+        bad = ~np.all(np.isfinite(step), axis=1) | (size > radius)
+        centre[active[bad]] = np.nan
+        active, step, size = active[~bad], step[~bad], size[~bad]
+        centre[active] = np.mod(centre[active] + step, box)
+        active = active[~(size < 1e-10 * radius)]
+    return centre
+
+
+#: Fields × sites handled together by the core location (bounds its temporaries at a few tens of MB).
+_CORE_BLOCK = 1 << 18
+
+
+def _locate_cores(
+    w: np.ndarray, x: np.ndarray, valid: np.ndarray, box: np.ndarray, core_radius: float, u: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Core site, mean-shift centre and circulation centre of every field with a site of positive |η|² (else -1, NaN).
+
+    ``w`` is |η|² at the valid sites (n_field, n_valid); ``u`` the fields (n_field, n_site, d) or None (no
+    circulation centre).
+    """
+    n_field, d = w.shape[0], x.shape[1]
+    sites = np.flatnonzero(valid)
+    core_site = np.full(n_field, -1, dtype=np.int64)
+    centre = np.full((n_field, d), np.nan)
+    circ = np.full((n_field, d), np.nan)
+    located = np.flatnonzero(np.any(w > 0, axis=1))
+    n_blocks = -(-located.size * x.shape[0] // _CORE_BLOCK)  # 0 when no field has a core
+    for block in np.array_split(located, n_blocks) if n_blocks else ():
+        core_site[block] = sites[np.argmax(w[block], axis=1)]
+        centre[block] = _mean_shift(x[sites], w[block], x[core_site[block]], box, core_radius)
+        if u is not None:
+            circ[block] = _circulation_centres(u[block], x, box, centre[block], core_radius)
+    return core_site, centre, circ
+
+
+def _core_summaries(
+    w: np.ndarray,
+    total: np.ndarray,
+    x: np.ndarray,
+    valid: np.ndarray,
+    box: np.ndarray,
+    core_radius: float,
+    u: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every field's core site, centre, circulation centre and core curl content from |η|² and |G|² (:func:`_site_weights`).
+
+    The core curl content is Σ|η|²/Σ|G|² over the valid sites within ``core_radius`` of the circulation centre (of
+    the mean-shift centre where that is NaN); NaN without a site of positive |η|² or with Σ|G|² = 0 there.
+    """
+    core_site, centre, circ = _locate_cores(w, x, valid, box, core_radius, u)
+    ref = np.where(np.all(np.isfinite(circ), axis=1, keepdims=True), circ, centre)
+    in_core = np.sum(_minimum_image(x[valid] - ref[:, None], box) ** 2, axis=-1) <= core_radius**2
+    core_total = np.sum(np.where(in_core, total, 0.0), axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        core_curl = np.sum(np.where(in_core, w, 0.0), axis=1) / core_total
+    core_curl[~(core_total > 0) | (core_site < 0)] = np.nan
+    return core_site, centre, circ, core_curl
+
+
+def _core_curl_contents(
+    G: np.ndarray, valid: np.ndarray, x: np.ndarray, box: np.ndarray, core_radius: float, u: np.ndarray
+) -> np.ndarray:
+    """The core curl content of every field (G: (n_field, n_site, d, d), u: (n_field, n_site, d)); NaN without a core."""
+    w, total, _ = _site_weights(G, valid)
+    return _core_summaries(w, total, x, valid, box, core_radius, u)[3]
+
+
 def _summarise(
     G: np.ndarray, valid: np.ndarray, x: np.ndarray, box: np.ndarray, core_radius: float, u: np.ndarray | None
-) -> FieldVorticity:
-    g = G[valid]
-    eta = 0.5 * (g - np.swapaxes(g, -1, -2))
-    w = np.sum(eta**2, axis=(-1, -2))
-    total = np.sum(g**2, axis=(-1, -2))
-    div = np.trace(g, axis1=-2, axis2=-1) ** 2
+) -> list[FieldVorticity]:
+    """:class:`FieldVorticity` of every field: G (n_field, n_site, d, d), u (n_field, n_site, d) or None."""
+    w, total, div = _site_weights(G, valid)
     n_valid = int(valid.sum())
-    sum_total = float(total.sum())
-    curl = float(w.sum() / sum_total) if sum_total > 0 else np.nan
-    dshare = float(div.sum() / sum_total) if sum_total > 0 else np.nan
-    local = np.full(valid.shape, np.nan)
+    sum_total, sum_w, wsum2 = np.sum(total, axis=1), np.sum(w, axis=1), np.sum(w**2, axis=1)
+    local = np.full(G.shape[:2], np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
-        local[valid] = w / total
-    wsum2 = float(np.sum(w**2))
-    part = float(w.sum() ** 2 / (n_valid * wsum2)) if wsum2 > 0 else np.nan
-    sites = np.flatnonzero(valid)
-    if n_valid == 0 or not np.any(w > 0):
-        nan_pos = np.full(x.shape[1], np.nan)
-        return FieldVorticity(G, valid, curl, dshare, local, part, -1, nan_pos, nan_pos, np.nan, core_radius)
-    k = int(np.argmax(w))
-    core_site = int(sites[k])
-    centre = x[core_site].copy()
-    for _ in range(20):  # mean shift of the |η|²-weighted centroid, started at the core site
-        rel = _minimum_image(x[sites] - centre, box)
-        near = np.sum(rel**2, axis=1) <= core_radius**2
-        if not np.any(w[near] > 0):
-            break
-        step = np.sum(w[near, None] * rel[near], axis=0) / np.sum(w[near])
-        centre = np.mod(centre + step, box)
-        if np.linalg.norm(step) < 1e-9 * core_radius:
-            break
-    circ = _circulation_centre(u, x, box, centre, core_radius) if u is not None else np.full(x.shape[1], np.nan)
-    rel_c = _minimum_image(x[sites] - (circ if np.all(np.isfinite(circ)) else centre), box)
-    in_core = np.sum(rel_c**2, axis=1) <= core_radius**2
-    core_total = float(total[in_core].sum())
-    core_curl = float(w[in_core].sum() / core_total) if core_total > 0 else np.nan
-    return FieldVorticity(G, valid, curl, dshare, local, part, core_site, centre, circ, core_curl, float(core_radius))
-
-
-def _circulation_centre(u: np.ndarray, x: np.ndarray, box: np.ndarray, start: np.ndarray, radius: float) -> np.ndarray:
-    """Zero of the affine fit u ≈ A (x − c) + b over the sites within ``radius`` of c, iterated from ``start``."""
-    d = x.shape[1]
-    centre = start.copy()
-    for _ in range(20):
-        rel = _minimum_image(x - centre, box)
-        near = np.sum(rel**2, axis=1) <= radius**2
-        if int(near.sum()) < d + 1:
-            return np.full(d, np.nan)
-        design = np.column_stack([rel[near], np.ones(int(near.sum()))])
-        coef = np.linalg.lstsq(design, u[near], rcond=None)[0]
-        step = -np.linalg.lstsq(coef[:d].T, coef[d], rcond=None)[0]  # least-norm: a point on the axis in 3D
-        if not np.all(np.isfinite(step)) or np.linalg.norm(step) > radius:
-            return np.full(d, np.nan)
-        centre = np.mod(centre + step, box)
-        if np.linalg.norm(step) < 1e-10 * radius:
-            break
-    return centre
+        curl = np.where(sum_total > 0, sum_w / sum_total, np.nan)
+        dshare = np.where(sum_total > 0, np.sum(div, axis=1) / sum_total, np.nan)
+        local[:, valid] = w / total
+        part = np.where(wsum2 > 0, sum_w**2 / (n_valid * wsum2), np.nan)
+    core_site, centre, circ, core_curl = _core_summaries(w, total, x, valid, box, core_radius, u)
+    rows = zip(G, curl, dshare, local, part, core_site, centre, circ, core_curl)
+    return [
+        FieldVorticity(g, valid, float(c), float(ds), lc, float(pt), int(cs), ce, ci, float(cc), float(core_radius))
+        for g, c, ds, lc, pt, cs, ce, ci, cc in rows
+    ]
 
 
 def _pairs_for(
@@ -430,7 +535,7 @@ def field_vorticity(
     i, j, _ = _pairs_for(x, box, pairs, radius)
     G, valid = local_displacement_gradient(displacement, x, box, i, j, order=order)
     cr = _default_core_radius(x, box, i, j) if core_radius is None else float(core_radius)
-    return _summarise(G, valid, x, box, cr, np.asarray(displacement, dtype=float))
+    return _summarise(G[None], valid, x, box, cr, np.asarray(displacement, dtype=float)[None])[0]
 
 
 @dataclass(frozen=True, eq=False)
@@ -541,8 +646,7 @@ def _per_mode_fields(
             i, j = neighbor_pairs(x_s, bx, float(radius))  # type: ignore[arg-type]
         G, valid = local_displacement_gradient(u_s, x_s, bx, i, j, order=order)
         radii[s] = _default_core_radius(x_s, bx, i, j) if core_radius is None else float(core_radius)
-        for v in range(n_v):
-            fv = _summarise(G[v], valid, x_s, bx, radii[s], u_s[v])
+        for v, fv in enumerate(_summarise(G, valid, x_s, bx, radii[s], u_s)):
             for k in _FIELD_NAMES:
                 table[k][s, v] = getattr(fv, k)
             core_site[s, v] = fv.core_site
