@@ -15,7 +15,7 @@ from scipy.stats import ks_2samp
 
 from vdosbench.datasets import mock_spectrum
 from vdosbench.validators import compare_spectra, eigenvalue_agreement, ks_statistic
-from vdosbench.validators.spectral.comparison import _padded_rows, _PooledLevels
+from vdosbench.validators.spectral.comparison import _padded_rows, _permutation_pvalues, _PooledLevels
 
 N_SAMPLE = 20
 N_MODE = 50
@@ -178,3 +178,45 @@ def test_pooled_levels_give_the_ks_statistic_of_the_weighted_rows() -> None:
     many = pool.ks_windows(wa, wb, windows)
     one = np.array([pool.ks(wa, wb, lo, hi) for lo, hi in windows])
     assert np.isnan(many[-1]) and np.array_equal(many, one, equal_nan=True)
+
+
+def _former_permutation_pvalues(
+    pool: _PooledLevels, rows: list, ks: np.ndarray, na: int, nb: int, n_permutations: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The permutation test as it was before it computed a block of permutations at once (kept as the reference)."""
+    exceed, valid = np.zeros(len(rows)), np.zeros(len(rows))
+    for _ in range(n_permutations):
+        perm = rng.permutation(na + nb)
+        in_a = np.zeros(na + nb, dtype=np.int64)
+        in_a[perm[:na]] = 1
+        d = pool.ks_windows(in_a, 1 - in_a, rows)
+        valid += np.isfinite(d)
+        exceed += d >= ks - 1e-12
+    return np.where(np.isfinite(ks), (1.0 + exceed) / (1.0 + valid), np.nan), valid
+
+
+@pytest.mark.parametrize("block_values", [1, 1000, 4_000_000])  # ~170 levels: one at a time, 5, all 97 at once
+def test_permutations_in_blocks_give_the_former_p_values_exactly(
+    block_values: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same draws and the same integer counts: every p-value and count equal to the one-at-a-time loop's, with
+    ties, NaN levels, an empty window and a window one side never reaches."""
+    rng = np.random.default_rng(7)
+    a = np.round(rng.random((6, 15)), 2)
+    b = np.round(rng.random((5, 18)) * 1.1, 2)
+    a[rng.random(a.shape) < 0.1] = np.nan
+    rows = _padded_rows(a, b)
+    pool = _PooledLevels(rows)
+    windows = [(0.0, math.inf), (0.0, 0.2), (0.2, 0.5), (0.5, 0.8), (1.0, 1.2), (1.2, 5.0)]
+    ks = pool.ks_windows(np.r_[np.ones(6, int), np.zeros(5, int)], np.r_[np.zeros(6, int), np.ones(5, int)], windows)
+    weights = rng.integers(0, 3, (9, rows.shape[0]))
+    weights[0] = 0  # one side empty: NaN in every window
+    many = pool.ks_windows_many(weights, weights[::-1], windows)
+    one = np.array([pool.ks_windows(wa, wb, windows) for wa, wb in zip(weights, weights[::-1])])
+    assert np.array_equal(many, one, equal_nan=True) and np.isnan(many[0]).all()
+    monkeypatch.setattr("vdosbench.validators.spectral.comparison.PERMUTATION_BLOCK_VALUES", block_values)
+    got = _permutation_pvalues(pool, windows, ks, 6, 5, 97, np.random.default_rng(3))
+    expected = _former_permutation_pvalues(pool, windows, ks, 6, 5, 97, np.random.default_rng(3))
+    for g, e in zip(got, expected):
+        assert np.array_equal(g, e, equal_nan=True)
+    assert np.isnan(got[0][-1]) and got[1][-1] == 0  # the window beyond every level: no p-value, no permutation

@@ -65,6 +65,10 @@ __all__ = [
     "eigenvalue_agreement",
 ]
 
+#: Pooled values × permutations per block of the permutation test: 128 KiB of int64 weights a side, so that a
+#: block's sums stay in cache (a pool of this many values or more is permuted one permutation at a time).
+PERMUTATION_BLOCK_VALUES = 16384
+
 
 def ks_statistic(x: np.ndarray, y: np.ndarray) -> float:
     """Two-sample Kolmogorov–Smirnov statistic sup |F_x − F_y| (NaN ignored).
@@ -121,6 +125,27 @@ class _PooledLevels:
                 continue
             ends = self.run_end[start:end]
             out[r] = np.max(np.abs(ca[ends] / ca[-1] - cb[ends] / cb[-1]))
+        return out
+
+    def ks_windows_many(
+        self, weight_a: np.ndarray, weight_b: np.ndarray, windows: Sequence[tuple[float, float]]
+    ) -> np.ndarray:
+        """:meth:`ks_windows` for each row of the integer weights ``weight_a``, ``weight_b`` (shape (P, rows)):
+        shape (P, windows).  The same operations on the same integers, so the same floats as P calls."""
+        pooled_a, pooled_b = np.take(weight_a, self.owner, axis=1), np.take(weight_b, self.owner, axis=1)
+        out = np.full((weight_a.shape[0], len(windows)), math.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for r, (lo, hi) in enumerate(windows):
+                start = int(np.searchsorted(self.values, lo, side="right")) if lo > 0 else 0
+                end = int(np.searchsorted(self.values, hi, side="right"))
+                if end <= start:
+                    continue
+                ca, cb = np.cumsum(pooled_a[:, start:end], axis=1), np.cumsum(pooled_b[:, start:end], axis=1)
+                ta, tb = ca[:, -1:], cb[:, -1:]
+                ends = np.flatnonzero(self.run_end[start:end])
+                d = np.max(np.abs(np.take(ca, ends, axis=1) / ta - np.take(cb, ends, axis=1) / tb), axis=1)
+                both = (ta[:, 0] != 0) & (tb[:, 0] != 0)
+                out[both, r] = d[both]
         return out
 
 
@@ -263,13 +288,22 @@ def _permutation_pvalues(
     n_w = len(rows)
     exceed = np.zeros(n_w)
     valid = np.zeros(n_w)
-    for _ in range(int(n_permutations)):
-        perm = rng.permutation(na + nb)
-        in_a = np.zeros(na + nb, dtype=np.int64)
-        in_a[perm[:na]] = 1
-        d = pool.ks_windows(in_a, 1 - in_a, rows)
-        valid += np.isfinite(d)
-        exceed += d >= ks - 1e-12  # NaN on either side compares False
+    # the permutations drawn one after another (the same draws in any case); a small pool's statistics computed a
+    # block of permutations at a time (:meth:`_PooledLevels.ks_windows_many`: the same numbers, without the
+    # per-call overhead that dominates there), a large pool's one at a time (the work is then in the sums)
+    block = max(1, PERMUTATION_BLOCK_VALUES // max(1, pool.values.size))
+    left = int(n_permutations)
+    while left > 0:
+        in_a = np.zeros((min(block, left), na + nb), dtype=np.int64)
+        for row in in_a:
+            row[rng.permutation(na + nb)[:na]] = 1
+        if block == 1:
+            d = pool.ks_windows(in_a[0], 1 - in_a[0], rows)[None, :]
+        else:
+            d = pool.ks_windows_many(in_a, 1 - in_a, rows)
+        valid += np.isfinite(d).sum(axis=0)
+        exceed += (d >= ks - 1e-12).sum(axis=0)  # NaN on either side compares False
+        left -= in_a.shape[0]
     return np.where(np.isfinite(ks), (1.0 + exceed) / (1.0 + valid), np.nan), valid
 
 
