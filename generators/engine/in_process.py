@@ -7,7 +7,7 @@ scipy, xarray, numba and distributed afresh before the first part: ≈ 2 – 3 C
 (issue 65, ``speed/bench_generate_cost.py``).  Such a run computes its parts here instead
 (:func:`compute_in_process`), one after another in grid order, with the task a worker runs
 (:func:`~vdosbench.generators.engine.part_task.compute_part`: the same thread limits, the same atomically written
-files), so a part and ``ensemble.nc`` are what a Dask run writes (``tests/generators/test_in_process.py``).
+files), so a part and ``ensemble.nc`` are what a Dask run writes (``tests/generators/test_ensemble.py``).
 
 What differs from a worker process:
 
