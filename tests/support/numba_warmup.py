@@ -52,8 +52,8 @@ from vdosbench.generators import (
 )
 
 #: What each compiled kernel that :func:`run_swap_mc`'s front end calls returns when all went well: ``_mc_moves``
-#: the index reached (0: no list overflow, the batch is done), ``verlet_build_ordered`` its status (0: built); the
-#: other two fill arrays they are given.
+#: the index reached (any value >= 0: the batch is done, no list overflow), ``verlet_build_ordered`` its status
+#: (0: built); the other two fill arrays they are given.
 KERNEL_RETURNS: dict[str, object] = {
     "_evaluate_many": None,
     "verlet_build_ordered": 0,
