@@ -23,6 +23,7 @@ from .io import (
     open_ensemble,
     open_part,
     part_load_bytes,
+    remove_unfinished_writes,
     write,
 )
 from .labels import point_label, value_label
@@ -74,6 +75,7 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "combine_parts",
         "open_part",
         "part_load_bytes",
+        "remove_unfinished_writes",
     ),
     "The dataset writer": (
         "convention_attrs",

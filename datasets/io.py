@@ -18,6 +18,7 @@ on a damaged file becomes a :class:`VDOSReadError`.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import uuid
@@ -43,6 +44,7 @@ __all__ = [
     "open_dataset",
     "open_ensemble",
     "temporary_path",
+    "remove_unfinished_writes",
     "part_load_bytes",
     "open_part",
     "run_on_file",
@@ -59,6 +61,22 @@ def temporary_path(path: str | os.PathLike[str]) -> Path:
     """A unique temporary name next to ``path`` (same filesystem, so rename is atomic)."""
     path = Path(path)
     return path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+#: Temporary files this process's atomic writes are filling now (:func:`remove_unfinished_writes`).
+_UNFINISHED: set[Path] = set()
+
+
+def remove_unfinished_writes() -> None:
+    """Delete the temporary files of the atomic writes this process has not finished.
+
+    A write removes its temporary file itself when it fails or is interrupted; this is for a process about to end
+    without unwinding (:func:`os._exit` after a stop's grace period, :mod:`vdosbench.cli.signals`), so that no
+    half-written file is left beside the finished ones.
+    """
+    for tmp in list(_UNFINISHED):
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -92,12 +110,15 @@ def _write_atomically(path: str | os.PathLike[str], fill: Callable[[Path], objec
     when ``fill`` fails."""
     path = Path(path)
     tmp = temporary_path(path)
+    _UNFINISHED.add(tmp)
     try:
         fill(tmp)
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        _UNFINISHED.discard(tmp)
     return path
 
 
@@ -172,6 +193,7 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
         ds = ds.copy()
         ds.encoding = {**ds.encoding, "unlimited_dims": {d for d in unlimited if d in ds.dims}}
     tmp = temporary_path(path)
+    _UNFINISHED.add(tmp)
     try:
         ds.to_netcdf(tmp, engine=_ENGINE, format="NETCDF4", encoding=_encoding(ds))
         with open(tmp, "rb") as fh:
@@ -190,6 +212,8 @@ def write(ds: xr.Dataset, path: str | os.PathLike[str], *, validate: bool = True
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        _UNFINISHED.discard(tmp)
     return path
 
 

@@ -268,3 +268,33 @@ def test_a_write_on_a_full_disk_says_so_and_leaves_nothing(
     with pytest.raises(type(library_error)):
         write(mock_spectrum(), tmp_path / "out.nc")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_process_ended_mid_write_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a stop's grace timer does before ``os._exit`` (``vdosbench.cli.signals``): the temporary file of a write
+    still being filled is deleted, the finished files are kept, and a later write is not affected."""
+    from vdosbench.datasets import remove_unfinished_writes
+
+    ds = xr.Dataset({"x": ("n", np.arange(3.0))})
+    write(ds, tmp_path / "done.nc", validate=False)
+    to_netcdf = xr.Dataset.to_netcdf
+    filling: list[Path] = []
+
+    def fill_then_end(self: xr.Dataset, path: Any, *args: Any, **kwargs: Any) -> Any:
+        to_netcdf(self, path, *args, **kwargs)
+        filling.append(Path(path))
+        assert Path(path).exists()
+        remove_unfinished_writes()  # the process would end here (os._exit), the rename never made, nothing unwound
+        assert not Path(path).exists()
+        raise SystemExit(143)
+
+    monkeypatch.setattr("xarray.Dataset.to_netcdf", fill_then_end)
+    with pytest.raises(SystemExit):
+        write(ds, tmp_path / "part.nc", validate=False)
+    (tmp,) = filling
+    assert tmp.name.startswith(".part.nc.tmp-") and not tmp.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done.nc"]
+    monkeypatch.undo()
+    remove_unfinished_writes()  # nothing unfinished: nothing removed
+    assert write(ds, tmp_path / "part.nc", validate=False).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["done.nc", "part.nc"]

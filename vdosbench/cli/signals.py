@@ -125,7 +125,8 @@ def _end_now() -> None:
     """End the process with :data:`EXIT_SIGTERM` after :data:`SIGTERM_GRACE_S`, unless it has ended by then.
 
     Runs in a daemon thread started by the first SIGTERM: stops this process's children (local Dask
-    workers), releases the folder locks the run still holds, and calls :func:`os._exit`.
+    workers), releases the folder locks the run still holds, deletes the temporary files of the writes this
+    process has not finished (a part of a one-worker run, computed here), and calls :func:`os._exit`.
     """
     time.sleep(SIGTERM_GRACE_S)
     with contextlib.suppress(Exception):
@@ -143,6 +144,10 @@ def _end_now() -> None:
         from vdosbench.generators.engine.folder_lock import release_held_locks
 
         release_held_locks()
+    with contextlib.suppress(Exception):  # a part being written in this process (a one-worker run) is not kept
+        from vdosbench.datasets import remove_unfinished_writes
+
+        remove_unfinished_writes()
     with contextlib.suppress(Exception):
         sys.stderr.flush()
         sys.stdout.flush()
