@@ -5,6 +5,7 @@ speed/results/ci_runs.json (key ``warm_up_families_stop75``)."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numba import njit
 from numba.core.registry import CPUDispatcher
 
@@ -36,7 +37,15 @@ def test_stand_ins_take_the_kernels_places_then_give_them_back() -> None:
     assert all(getattr(module, name) is kernels[name] for name, module in homes.items())
 
 
-def test_a_stand_in_compiles_the_signature_a_call_would_without_running_the_kernel() -> None:
+def test_a_stand_in_compiles_the_signature_a_call_would_without_running_the_kernel(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a compilation re-reads numba's settings from the environment, and refuses a NUMBA_NUM_THREADS other than its
+    # running pool's: this process may have run a local Dask cluster whose workers' thread variables reached its
+    # environment (seen once in a full run), so the compilations here see the pool's own size
+    import numba
+
+    monkeypatch.setenv("NUMBA_NUM_THREADS", str(numba.config.NUMBA_NUM_THREADS))
     called, stood_in = njit(_fill), njit(_fill)
     args = (np.zeros((2, 3)), 2.5, 3, True)
     called(*args)
