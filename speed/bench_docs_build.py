@@ -36,6 +36,7 @@ import vdosbench.benchmark
 import vdosbench.datasets
 import vdosbench.generators
 import vdosbench.validators
+from timing import best_of
 from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,13 +97,12 @@ def _reader_cpu(tmp: Path) -> dict[str, Any]:
     if hasattr(conf, "numpydoc_get_doc_object"):  # absent before the site's reader (the "before" runs)
         readers["site"] = conf.numpydoc_get_doc_object
     for label, reader in readers.items():
-        best = float("inf")
-        for _ in range(3):
-            start = time.process_time()
+
+        def read_all(reader: Any = reader) -> None:
             for obj, what in objects:
                 str(reader(obj, what, None, config=dict(config), builder=builder))
-            best = min(best, time.process_time() - start)
-        out[f"{label}_cpu_seconds"] = round(best, 3)
+
+        out[f"{label}_cpu_seconds"] = round(best_of(read_all, 3)[0], 3)
     return out
 
 

@@ -33,6 +33,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
+from timing import best_of
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators import Configuration
 from vdosbench.generators.glasses.equilibration import calibrate_step
@@ -70,15 +71,6 @@ def liquid(params: GlassParams, seed: int, sweeps: int) -> tuple[Configuration, 
     return start, Configuration(mc.positions, start.box_length, mc.sizes, mc.species)
 
 
-def best(fn, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--samples", type=int, default=5)
@@ -98,11 +90,15 @@ def main(argv: list[str] | None = None) -> int:
             start, liq = liquid(params, args.seed + k, args.sweeps)
             t_is = t_bare = t_np = np.inf
             for _ in range(args.repeats):  # in turn, so that load changes hit all three alike
-                t, sample = best(lambda: inherent_sample(params, start, liq, np.zeros(1), 0.0, 0.0), 1)
+                t, sample = best_of(
+                    lambda: inherent_sample(params, start, liq, np.zeros(1), 0.0, 0.0), 1, clock=time.perf_counter
+                )
                 t_is = min(t_is, t)
                 dense = hessian_matrix(sample.quench.config, params.pair_potential).toarray()
-                t_bare = min(t_bare, best(lambda: scipy.linalg.eigh(dense, eigvals_only=True), 1)[0])
-                t_np = min(t_np, best(lambda: np.linalg.eigh(dense), 1)[0])
+                t_bare = min(
+                    t_bare, best_of(lambda: scipy.linalg.eigh(dense, eigvals_only=True), 1, clock=time.perf_counter)[0]
+                )
+                t_np = min(t_np, best_of(lambda: np.linalg.eigh(dense), 1, clock=time.perf_counter)[0])
             row = {
                 "seed": args.seed + k,
                 "inherent_structure_seconds": t_is,

@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
+from timing import best_of
 
 from vdosbench.datasets import mock_spectrum, write_results
 from vdosbench.generators import build_in_memory
@@ -39,16 +40,6 @@ from vdosbench.validators import field_vorticity, phonon_shell, vorticity
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "speed" / "results" / "vorticity_summary.json"
-
-
-def _cpu(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
-    """Best process CPU seconds of ``repeats`` calls, and the last result."""
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t0 = time.process_time()
-        out = fn()
-        best = min(best, time.process_time() - t0)
-    return best, out
 
 
 def _small_glass() -> xr.Dataset:
@@ -98,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     rows = []
     for name, fn in cases.items():
-        seconds, res = _cpu(fn, args.repeats)
+        seconds, res = best_of(fn, args.repeats)
         rows.append({"case": name, "cpu_seconds": round(seconds, 4)})
         print(f"{name:75s} {seconds:8.4f} CPU s", flush=True)
         if name.startswith("phonon_shell"):

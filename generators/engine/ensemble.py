@@ -398,7 +398,7 @@ def _dask_client(client: Any, scheduler_address: str | None, n_workers: int, bla
         with Client(scheduler_address) as own:
             yield own
         return
-    from .worker_setup import QuietWorkerPlugin, local_worker_environ, temporary_environ
+    from .worker_setup import QuietWorkerPlugin, RestoringNanny, local_worker_environ, temporary_environ
 
     env, pre_spawn = local_worker_environ(blas_threads)
     # The nanny copies its pre-spawn variables into *this* process's environment
@@ -416,6 +416,7 @@ def _dask_client(client: Any, scheduler_address: str | None, n_workers: int, bla
                     processes=True,
                     dashboard_address=":0",
                     env=env,
+                    worker_class=RestoringNanny,  # a worker's restart leaves this process's environment alone
                 )
             )
         own = stack.enter_context(Client(cluster))
@@ -629,21 +630,10 @@ def _compute(
     from distributed import as_completed
     from tqdm.auto import tqdm
 
-    gen = spec.generator
-    module = gen.make_sample.__module__
-    by_name = spec.by_name and module != "__main__"
     futures = {}
     for order, (point, sample, path, chain_samples) in enumerate(todo):
-        task = PartTask(
-            generator=gen.name if by_name else gen,
-            module=module if by_name else None,
-            point=tuple(point.items()),
-            fixed=dict(spec.fixed),
-            sample=sample,
-            root_seed=spec.root_seed,
-            path=str(path),
-            blas_threads=blas_threads,
-            chain_samples=chain_samples,
+        task = PartTask.for_part(
+            spec, point, sample, path, chain_samples=chain_samples, blas_threads=blas_threads, by_name=spec.by_name
         )
         key = f"vdosbench-part-{path.parent.name}-{path.stem}-{uuid.uuid4().hex[:12]}"
         n_new = sum(1 for p in task.paths() if not p.exists())
@@ -651,7 +641,7 @@ def _compute(
     failures: list[tuple[int, PartFailure]] = []
     waiting = WorkerWatch(client, worker_wait)
     try:
-        with tqdm(total=n_total, initial=n_done, unit="part", desc=gen.name, disable=not progress) as bar:
+        with tqdm(total=n_total, initial=n_done, unit="part", desc=spec.generator.name, disable=not progress) as bar:
             finished = as_completed(list(futures))
             while not finished.is_empty():
                 batch = finished.next_batch(block=False)

@@ -73,16 +73,8 @@ def compute_in_process(
     failures: list[PartFailure] = []
     with tqdm(total=n_total, initial=n_done, unit="part", desc=spec.generator.name, disable=not progress) as bar:
         for point, sample, path, chain_samples in todo:
-            task = PartTask(
-                generator=spec.generator,
-                module=None,
-                point=tuple(point.items()),
-                fixed=dict(spec.fixed),
-                sample=sample,
-                root_seed=spec.root_seed,
-                path=str(path),
-                blas_threads=blas_threads,
-                chain_samples=chain_samples,
+            task = PartTask.for_part(
+                spec, point, sample, path, chain_samples=chain_samples, blas_threads=blas_threads, by_name=False
             )
             n_new = sum(1 for p in task.paths() if not p.exists())
             try:

@@ -22,7 +22,7 @@ import xarray as xr
 
 from vdosbench.datasets import coordinate, provenance, write
 
-from .ensemble_spec import SEED_SCHEME, part_path, sample_seed
+from .ensemble_spec import SEED_SCHEME, EnsembleSpec, part_path, sample_seed
 from .registry import Generator, get_generator
 
 __all__ = ["PartTask", "compute_part"]
@@ -42,6 +42,48 @@ class PartTask:
     path: str
     blas_threads: int
     chain_samples: int = 1
+
+    @classmethod
+    def for_part(
+        cls,
+        spec: EnsembleSpec,
+        point: Mapping[str, Any],
+        sample: int,
+        path: Path,
+        *,
+        chain_samples: int,
+        blas_threads: int,
+        by_name: bool,
+    ) -> PartTask:
+        """The task of one part of ``spec`` (a whole chain when ``chain_samples`` > 1).
+
+        Parameters
+        ----------
+        spec
+            The ensemble.
+        point, sample, path, chain_samples
+            The part's grid point, first sample, file and the structures of its chain, as ``run_ensemble`` lists
+            them.
+        blas_threads
+            BLAS, OpenMP and numba threads of the part.
+        by_name
+            Send the generator by its registered name and module (a worker imports it) instead of the object; a
+            generator defined in ``__main__`` always travels as the object.
+        """
+        gen = spec.generator
+        module = gen.make_sample.__module__
+        by_name = by_name and module != "__main__"
+        return cls(
+            generator=gen.name if by_name else gen,
+            module=module if by_name else None,
+            point=tuple(point.items()),
+            fixed=dict(spec.fixed),
+            sample=sample,
+            root_seed=spec.root_seed,
+            path=str(path),
+            blas_threads=blas_threads,
+            chain_samples=chain_samples,
+        )
 
     def paths(self) -> list[Path]:
         """The part files this task writes: ``path`` and, for a chain, its siblings up to sample + k − 1."""

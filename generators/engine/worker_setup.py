@@ -44,12 +44,13 @@ import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from distributed import WorkerPlugin
+from distributed import Nanny, WorkerPlugin
 
 __all__ = [
     "BLAS_ENV",
     "MALLOC_TRIM_ENV",
     "QuietWorkerPlugin",
+    "RestoringNanny",
     "local_worker_environ",
     "quiet_worker_process",
     "task_thread_limits",
@@ -117,11 +118,37 @@ def temporary_environ(values: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        _restore_environ(saved)
+
+
+class RestoringNanny(Nanny):
+    """A ``distributed.Nanny`` that gives this process its environment back after each worker it spawns.
+
+    Before it spawns a worker (at the start, and again when it restarts a worker that died or was restarted),
+    a nanny copies its pre-spawn variables (``distributed.nanny.pre-spawn-environ``: the ``*_NUM_THREADS`` of
+    :func:`local_worker_environ`, ``PYTHONHASHSEED``) into the environment of the process that holds it, this
+    one, so that the child inherits them before its first import; and it leaves them there.  After a worker's
+    restart the caller then had ``NUMBA_NUM_THREADS`` set to the workers' threads: numba rereads it at each
+    compilation and refuses a value other than its running pool's size, so a later fresh compilation in this
+    process raised ``RuntimeError``.  This nanny restores each of those variables (or its absence) once the
+    worker has started; the worker keeps what it inherited.
+    """
+
+    async def instantiate(self) -> Any:
+        """Start the worker process (``Nanny.instantiate``), then restore this process's pre-spawn variables."""
+        saved = {name: os.environ.get(name) for name in self.pre_spawn_env}
+        try:
+            return await super().instantiate()
+        finally:
+            _restore_environ(saved)
+
+
+def _restore_environ(saved: Mapping[str, str | None]) -> None:
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 #: The states of a worker that is going away (``distributed.core.Status`` names).

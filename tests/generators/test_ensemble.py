@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from vdosbench.generators.engine.ensemble import (
     EnsembleError,
     EnsembleSettingsError,
     EnsembleSpec,
+    PartTask,
     ensemble_status,
     part_name,
     part_path,
@@ -223,6 +225,36 @@ def test_generator_by_name_on_a_scheduler_address(tmp_path: Path, client2: Any) 
     assert client2.status == "running"  # the temporary client closed, the shared one did not
 
 
+def test_a_part_task_names_a_registered_generator_and_carries_one_defined_in_main(tmp_path: Path) -> None:
+    spec = EnsembleSpec.create(TOY, grid={"delta": [0.1], "kind": ["a"]}, n_samples=2, root_seed=11)
+    point, path = {"delta": 0.1, "kind": "a"}, tmp_path / "part.nc"
+
+    def task(spec: EnsembleSpec, by_name: bool) -> PartTask:
+        return PartTask.for_part(spec, point, 1, path, chain_samples=1, blas_threads=2, by_name=by_name)
+
+    named = task(spec, by_name=True)
+    assert (named.generator, named.module) == ("ensemble-toy", __name__)
+    assert (named.point, named.sample, named.root_seed, named.path) == (tuple(point.items()), 1, 11, str(path))
+    assert (named.blas_threads, named.chain_samples, dict(named.fixed)) == (2, 1, dict(spec.fixed))
+    carried = task(spec, by_name=False)
+    assert (carried.generator, carried.module) == (spec.generator, None)
+
+    def in_main(params: Mapping[str, Any], seed: np.random.SeedSequence, sample: int) -> xr.Dataset:
+        return toy_sample(params, seed, sample)
+
+    in_main.__module__ = "__main__"  # a worker could not import it by name
+    in_main_gen = Generator(
+        name="ensemble-toy-in-main",
+        version="1.0",
+        make_sample=in_main,
+        grid_defaults={"delta": [0.1], "kind": ["a"]},
+        fixed_defaults={"n_mode": N_MODE, "n_site": N_SITE, "fail_flag": ""},
+    )
+    main_spec = EnsembleSpec.create(in_main_gen, n_samples=2, root_seed=11)
+    from_main = task(main_spec, by_name=True)
+    assert from_main.module is None and from_main.generator is main_spec.generator
+
+
 def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: Path, client2: Any) -> None:
     # client2's workers start with OMP_NUM_THREADS=1 (dask's default), so seeing 2 BLAS
     # threads shows that the per-task threadpool_limits took effect
@@ -267,6 +299,24 @@ def test_blas_threads_are_set_per_task_and_in_the_worker_environment(tmp_path: P
     )
     assert one.attrs["blas_threads_seen"] == 1
     assert one.attrs["numba_threads_seen"] == 1  # client2's workers have a numba pool of one per core
+
+
+def test_a_restarted_local_worker_leaves_the_callers_environment_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a nanny copies its pre-spawn variables into this process before each spawn, a restart's included; here
+    # NUMBA_NUM_THREADS stayed at the workers' threads, and numba's next compilation in this process raised
+    monkeypatch.delenv("NUMBA_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")
+    from vdosbench.generators.engine import ensemble
+
+    with ensemble._dask_client(None, None, 1, 1) as client:
+        assert "NUMBA_NUM_THREADS" not in os.environ and os.environ["OMP_NUM_THREADS"] == "3"
+        client.restart()  # returns once the worker is back, the nanny's own start may finish just after
+        deadline = time.monotonic() + 60
+        while "NUMBA_NUM_THREADS" in os.environ and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "NUMBA_NUM_THREADS" not in os.environ and os.environ["OMP_NUM_THREADS"] == "3"
+        seen = client.run(lambda: (os.environ.get("NUMBA_NUM_THREADS"), os.environ.get("OMP_NUM_THREADS")))
+    assert list(seen.values()) == [("1", "1")]  # the restarted worker has the thread limits all the same
 
 
 def test_the_local_workers_start_without_dasks_malloc_trim_threshold(
