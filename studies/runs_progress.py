@@ -13,12 +13,16 @@ A piece's cost is the sum of its goes: a piece interrupted by a session's end ru
 files (each go on the log), and a queue that starts again re-checks a finished piece in a few seconds; both are
 what the piece cost.  The mean is over landed pieces; the projection is (registered − landed pieces) × that mean
 (null before any landed piece is timed).
+A machine's time logs go with the machine: ``--earlier FILE`` adds the goes of a frozen copy of an earlier progress
+file (``studies/run_states/issue63_goes_until_stop75.json``: every go up to the end of stop 75, whose machine is
+gone) to those of the logs; never pass the output itself, whose goes already hold the current logs'.
 Writes ``studies/results/issue63_runs_progress.json`` (``--output``) through the provenance envelope.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -75,6 +79,39 @@ def read_time_log(set_name: str, lines: Iterable[str]) -> dict[str, dict[str, fl
     return pieces
 
 
+def merge_goes(*records: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """Per piece, its goes and seconds summed over several records (time logs read by :func:`read_time_log`, or the
+    ``pieces`` of an earlier progress file: a machine's time log is lost with the machine, the file keeps it)."""
+    out: dict[str, dict[str, float]] = {}
+    for record in records:
+        for name, entry in record.items():
+            into = out.setdefault(name, {"goes": 0, "wall_s": 0.0, "user_cpu_s": 0.0})
+            into["goes"] += int(entry["goes"])
+            into["wall_s"] = round(into["wall_s"] + float(entry["wall_s"]), 2)
+            into["user_cpu_s"] = round(into["user_cpu_s"] + float(entry["user_cpu_s"]), 2)
+    return out
+
+
+def earlier_pieces(path: Path, set_name: str) -> dict[str, dict[str, float]]:
+    """The per-piece goes of one set in an earlier progress file (its ``landed`` flags dropped: they are re-read).
+
+    Raises
+    ------
+    ValueError
+        When the file holds no such set.
+    """
+    sets = json.loads(path.read_text()).get("sets", {})
+    if set_name not in sets:
+        raise ValueError(
+            f"{path} holds no set {set_name!r} (found {sorted(sets)}). Fix: pass an earlier "
+            "issue63_runs_progress.json written by this script"
+        )
+    return {
+        name: {key: entry[key] for key in ("goes", "wall_s", "user_cpu_s")}
+        for name, entry in sets[set_name]["pieces"].items()
+    }
+
+
 def landed_samples(folder: Path) -> dict[str, dict[str, int]]:
     """Per landed part (file stem), its sample count per taper (``m = 2``, ``m = inf``)."""
     out: dict[str, dict[str, int]] = {}
@@ -109,13 +146,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--td-log", type=Path, required=True, help="the T_d chains' time log (td/time.log)")
     ap.add_argument("--n8000-log", type=Path, required=True, help="the N = 8000 pieces' time log (n8000/time.log)")
     ap.add_argument("--parts", type=Path, default=PARTS, help="where the sets' part folders are")
+    ap.add_argument(
+        "--earlier",
+        type=Path,
+        help="an earlier progress file whose pieces' goes are added to the logs' (the logs of a machine that is gone)",
+    )
     ap.add_argument("--note", default="", help="what the run shared the machine with, and anything a reader needs")
     ap.add_argument("--output", type=Path, default=OUTPUT)
     args = ap.parse_args(argv)
     sets = {}
     for set_name, log in (("td_control_long", args.td_log), ("confirm_n8000", args.n8000_log)):
         landed = landed_samples(args.parts / set_name)
-        sets[set_name] = progress(set_name, landed, read_time_log(set_name, log.read_text().splitlines()))
+        goes = read_time_log(set_name, log.read_text().splitlines())
+        if args.earlier is not None:
+            goes = merge_goes(earlier_pieces(args.earlier, set_name), goes)
+        sets[set_name] = progress(set_name, landed, goes)
     result = {
         "what": "Issue 63's two registered runs: what has landed (sample counts only: not read) and the user CPU of "
         "each piece (the generate command, its Dask worker included), summed over its goes",
@@ -123,7 +168,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "note": args.note,
         "sets": sets,
     }
-    write_results(args.output, result, inputs=[args.parts / name for name in sets])
+    inputs = [args.parts / name for name in sets] + ([args.earlier] if args.earlier is not None else [])
+    write_results(args.output, result, inputs=inputs)
     for name, s in sets.items():
         print(
             f"{name}: {s['pieces_landed']} / {s['pieces_registered']} pieces landed {s['samples_landed']}; "

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from studies.runs_progress import PARTS, landed_samples, piece_name, progress, read_time_log
+from studies.runs_progress import (
+    PARTS,
+    earlier_pieces,
+    landed_samples,
+    merge_goes,
+    piece_name,
+    progress,
+    read_time_log,
+)
 
 TD_LOG = """\
 soft_spheres_lowest_n1000_td_control_long chain=0 taper=2 wall=2286.52 user=761.22 maxrss_kb=983588
@@ -33,6 +42,17 @@ def test_goes_of_one_piece_are_summed() -> None:
     assert td["c0-minf"] == {"goes": 2, "wall_s": pytest.approx(150.5), "user_cpu_s": pytest.approx(800.25)}
     n8000 = read_time_log("confirm_n8000", N8000_LOG.splitlines())
     assert n8000["from0-m2-t1"]["goes"] == 2 and n8000["from0-m2-t1"]["user_cpu_s"] == pytest.approx(505.95)
+
+
+def test_an_earlier_files_goes_are_added_to_the_logs(tmp_path: Path) -> None:
+    earlier = {"c0-minf": {"landed": False, "goes": 1, "wall_s": 10.0, "user_cpu_s": 99.75}}
+    path = tmp_path / "progress.json"
+    path.write_text(json.dumps({"sets": {"td_control_long": {"pieces": earlier}}}))
+    merged = merge_goes(earlier_pieces(path, "td_control_long"), read_time_log("td_control_long", TD_LOG.splitlines()))
+    assert merged["c0-minf"] == {"goes": 3, "wall_s": pytest.approx(160.5), "user_cpu_s": pytest.approx(900.0)}
+    assert merged["c0-m2"]["goes"] == 1
+    with pytest.raises(ValueError, match="holds no set 'confirm_n8000'"):
+        earlier_pieces(path, "confirm_n8000")
 
 
 def test_the_projection_is_the_pieces_left_times_the_landed_mean() -> None:
