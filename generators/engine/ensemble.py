@@ -100,13 +100,7 @@ Local cluster
     profiler), which beside one long task per worker (a T_d chain runs 20 –
     60 min) cost about 0.1 – 0.2 of the task's own CPU; these settings, 0.02
     (``speed/bench_dask_overhead.py``).  Its workers start without dask's
-    ``MALLOC_TRIM_THRESHOLD_`` (:func:`.worker_setup.local_worker_environ`),
-    and fork from one server process (the ``forkserver`` start method, with
-    dask's own preloads: distributed, numpy and the other packages dask
-    imports) instead of each starting a fresh interpreter that imports them
-    again (``spawn``, dask's default): ≈ 1.5 CPU s less a worker, a
-    two-worker run of 4 parts at 1.15 × the in-process CPU instead of
-    1.32 × (``speed/results/generate_cost_forkserver.json``).
+    ``MALLOC_TRIM_THRESHOLD_`` (:func:`.worker_setup.local_worker_environ`).
     The results do not depend on any of it; to run with other dask settings,
     start a cluster and pass ``scheduler_address``.  A local run of one
     worker starts no cluster: it computes its parts in this process
@@ -220,7 +214,6 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.profile.enabled": False,
-    "distributed.worker.multiprocessing-method": "forkserver",
 }
 _SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_seed")
 

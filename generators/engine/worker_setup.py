@@ -94,8 +94,7 @@ def local_worker_environ(blas_threads: int) -> tuple[dict[str, str], dict[str, A
     ``env`` sets :data:`BLAS_ENV` to ``blas_threads``; ``pre_spawn`` is dask's
     ``distributed.nanny.pre-spawn-environ`` with ``env`` over it and :data:`MALLOC_TRIM_ENV` unset (``None``, as
     ``distributed.nanny`` reads it); a value in the caller's environment still reaches the workers, which
-    inherit it: the local cluster's workers fork from a server process (``forkserver``), which has the
-    environment of this process when it started (at the first local cluster or isolated read of the process).
+    inherit it.
 
     Examples
     --------

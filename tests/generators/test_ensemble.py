@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import subprocess
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -331,24 +329,10 @@ def test_the_local_workers_start_without_dasks_malloc_trim_threshold(
     own = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "own", **local_worker)
     assert (own.attrs["malloc_trim_env"], own.attrs["numba_env"], own.attrs["numba_threads_seen"]) == ("unset", "1", 1)
     assert "MALLOC_TRIM_THRESHOLD_" not in os.environ  # ... and this process is not given it either
-    # ... unless the caller's environment sets it: then the workers inherit the caller's value.  They fork from a
-    # server process that starts with the caller's environment of that moment (glibc reads the variable when a
-    # process starts), so the caller is a fresh process here: this one's server may be an earlier test's
-    code = (
-        "import sys; sys.path.insert(0, sys.argv[1]); import test_ensemble as t; "
-        "ds = t.run_ensemble(t.BLAS_PROBE, n_samples=1, root_seed=0, output=sys.argv[2], n_workers=1, "
-        "progress=False, synchronous=False); print(ds.attrs['malloc_trim_env'])"
-    )
-    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "131072"}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(Path(__file__).parent), str(tmp_path / "mine")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split()[-1] == "131072"
+    # ... unless the caller's environment sets it: then the workers inherit the caller's value
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "131072")
+    mine = run_ensemble(BLAS_PROBE, n_samples=1, root_seed=0, output=tmp_path / "mine", **local_worker)
+    assert mine.attrs["malloc_trim_env"] == "131072"
 
 
 def _no_local_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
