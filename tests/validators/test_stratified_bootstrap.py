@@ -94,6 +94,31 @@ def test_agrees_with_the_mode_spectra_replicates_for_points_without_chains() -> 
     )
 
 
+def test_chain_resamples_equal_the_draw_from_the_labels_each_time() -> None:
+    """ModeSpectra.resample_units finds a point's chains once (ModeSpectra._units) and reuses them: the indices are
+    those of finding them from the labels at every draw (the code before the reuse), for chains of unequal length
+    with unsorted, non-contiguous labels, draw after draw from one generator."""
+
+    def from_the_labels(groups: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        labels, inverse = np.unique(groups, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        counts = np.bincount(inverse, minlength=labels.size)
+        starts = np.cumsum(counts) - counts
+        pick = rng.integers(0, labels.size, labels.size)
+        lengths = counts[pick]
+        return order[np.repeat(starts[pick] - (np.cumsum(lengths) - lengths), lengths) + np.arange(lengths.sum())]
+
+    groups = np.array([7, 3, 7, 12, 3, 3, 40, 12, 7, 7, 3])
+    sp = ModeSpectra(np.ones((groups.size, 2)), np.ones(groups.size), 1000, 1.0, groups=groups)
+    mine, theirs = np.random.default_rng(11), np.random.default_rng(11)
+    for _ in range(20):
+        idx = sp.resample_units(mine)
+        assert np.array_equal(idx, from_the_labels(groups, theirs))
+        for i in idx:  # whole chains: every sample of a drawn sample's chain drawn as often
+            chain = np.flatnonzero(groups == groups[i])
+            assert all(np.count_nonzero(idx == j) == np.count_nonzero(idx == i) for j in chain)
+
+
 def test_percentile_interval_covers_a_known_mean_difference() -> None:
     """Two independent normal sets (40 and 30 units; true difference 1): the 95 % percentile interval of the
     difference of means covers it in a fraction within the binomial bounds of 0.95 (slightly below 0.95 is the

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -284,14 +285,21 @@ class ModeSpectra:
         """
         if self.groups is None:
             return rng.integers(0, self.n_samples, self.n_samples)
-        labels, inverse = np.unique(self.groups, return_inverse=True)
-        order = np.argsort(inverse, kind="stable")  # each unit's samples, ascending, unit after unit
-        counts = np.bincount(inverse, minlength=labels.size)
-        starts = np.cumsum(counts) - counts
-        pick = rng.integers(0, labels.size, labels.size)
+        order, counts, starts = self._units
+        pick = rng.integers(0, counts.size, counts.size)
         lengths = counts[pick]
         offsets = np.repeat(starts[pick] - (np.cumsum(lengths) - lengths), lengths)
         return order[offsets + np.arange(int(lengths.sum()))]
+
+    @cached_property
+    def _units(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The chains of :meth:`resample_units`, found once per point (a bootstrap draws thousands of resamples):
+        the samples ordered unit after unit (each unit's ascending), the samples per unit and each unit's first
+        position in that order, units in the order of ``np.unique(groups)``."""
+        labels, inverse = np.unique(self.groups, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")  # each unit's samples, ascending, unit after unit
+        counts = np.bincount(inverse, minlength=labels.size)
+        return order, counts, np.cumsum(counts) - counts
 
     def count_below(self, edge: np.ndarray) -> np.ndarray:
         """Modes with ω ≤ edge_i in each sample (n_samples,) ints."""
