@@ -130,6 +130,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import sys
 import time
@@ -183,9 +184,11 @@ __all__ = [
     "PartTask",
     "RUN_SPECIFIC_ATTRS",
     "SEED_SCHEME",
+    "SMALL_RUN_SECONDS",
     "build_in_memory",
     "compute_part",
     "ensemble_status",
+    "estimated_task_seconds",
     "load_manifest",
     "part_name",
     "part_path",
@@ -215,6 +218,11 @@ LOCAL_CLUSTER_CONFIG: dict[str, Any] = {
     "distributed.admin.system-monitor.interval": "5s",
     "distributed.worker.profile.enabled": False,
 }
+#: Estimated one-core seconds of a run's parts below which a local run with the default workers computes them in this
+#: process: starting a two-worker cluster costs ≈ 3 s of wall and ≈ 6 CPU s (the scheduler, two workers' imports;
+#: ``speed/results/generate_cost_in_process.json``, ``generate_cost_forkserver_ab.json``), more than two workers
+#: can save on such a run.  Only generators with a ``cost_estimate`` are estimated.
+SMALL_RUN_SECONDS = 5.0
 _SETTINGS_THAT_CHANGE_PARTS = ("generator", "generator_version", "fixed", "root_seed")
 
 
@@ -485,7 +493,9 @@ def run_ensemble(
     synchronous
         Compute the parts in this process, one after another, without Dask
         (:mod:`.in_process`).  Default: when the run is local and has one
-        worker (``n_workers=1``, or one part left); ``False`` starts a
+        worker (``n_workers=1``, or one part left), or has the default
+        workers and parts estimated below :data:`SMALL_RUN_SECONDS` of one
+        core (the generator's ``cost_estimate``); ``False`` starts a
         one-worker cluster all the same.  ``True`` with ``client`` or
         ``scheduler_address`` is refused.
 
@@ -586,7 +596,8 @@ def run_ensemble(
         todo = _missing_tasks(spec, root)
         if todo:
             workers = min(n_workers or _cpu_count(), len(todo))
-            if synchronous or (synchronous is None and local and workers == 1):
+            small = n_workers is None and estimated_task_seconds(spec, todo) < SMALL_RUN_SECONDS
+            if synchronous or (synchronous is None and local and (workers == 1 or small)):
                 failures = compute_in_process(
                     spec, todo, n_done=len(found), n_total=len(paths), blas_threads=blas_threads, progress=progress
                 )
@@ -607,6 +618,21 @@ def run_ensemble(
             if failures:
                 raise EnsembleError(failures, len(paths), root) from failures[0].error
         return _combine(spec, root, paths, [p for p in paths if p not in found])
+
+
+def estimated_task_seconds(spec: EnsembleSpec, tasks: Sequence[tuple[dict[str, Any], int, Path, int]]) -> float:
+    """The generator's ``cost_estimate`` summed over ``tasks`` (one-core seconds); ``inf`` without an estimate.
+
+    Examples
+    --------
+    >>> spec = EnsembleSpec.create("nine_node_toy", n_samples=1, root_seed=0)
+    >>> estimated_task_seconds(spec, [({"variant": "lattice"}, 0, Path("p.nc"), 1)]) < SMALL_RUN_SECONDS
+    True
+    """
+    cost = spec.generator.cost_estimate
+    if cost is None:
+        return math.inf
+    return sum(cost({**point, **spec.fixed}) for point, _, _, _ in tasks)
 
 
 def _missing_tasks(spec: EnsembleSpec, root: Path) -> list[tuple[dict[str, Any], int, Path, int]]:

@@ -162,9 +162,14 @@ def test_a_recipe_costs_its_tasks_times_the_cost_of_one(monkeypatch: pytest.Monk
 
     per_chain = glass_task_seconds(200, 3, PRE_SWEEPS + 100 + 2 * 50, 0.3, structures=3)
     assert recipe_cost_seconds(chains) == pytest.approx(2 * per_chain)  # 6 samples = 2 chains of 3
-    toy = Recipe("nine_node_toy", {"variant": ["lattice"]}, {}, n_samples=1, root_seed=0)
-    assert recipe_cost_seconds(toy) is None
-    monkeypatch.setitem(generators.RECIPES, "toy_recipe", toy)
+    toy = Recipe("nine_node_toy", {"variant": ["lattice", "added"]}, {}, n_samples=3, root_seed=0)
+    per_part = generators.get_generator("nine_node_toy").cost_estimate({"variant": "lattice", "epsilon": 0.01})
+    assert 0 < per_part < 1 and recipe_cost_seconds(toy) == pytest.approx(2 * 3 * per_part)
+    networks = Recipe(
+        "spring_network", {"delta": [0.0]}, {"connectivity": "nearest", "spring": "constant"}, n_samples=1, root_seed=0
+    )
+    assert recipe_cost_seconds(networks) is None
+    monkeypatch.setitem(generators.RECIPES, "networks_recipe", networks)
     assert "cost not estimated" in recipe_list()
 
 

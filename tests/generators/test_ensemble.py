@@ -11,6 +11,7 @@ cluster that :func:`run_ensemble` creates and closes itself.
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -27,8 +28,10 @@ from vdosbench.generators.engine.ensemble import (
     EnsembleError,
     EnsembleSettingsError,
     EnsembleSpec,
+    SMALL_RUN_SECONDS,
     PartTask,
     ensemble_status,
+    estimated_task_seconds,
     part_name,
     part_path,
     run_ensemble,
@@ -340,7 +343,7 @@ def _no_local_cluster(monkeypatch: pytest.MonkeyPatch) -> None:
     import distributed
 
     def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError("a one-worker local run started a Dask cluster")
+        raise AssertionError("a local run that computes in this process started a Dask cluster")
 
     monkeypatch.setattr(distributed, "LocalCluster", refuse)
 
@@ -366,6 +369,38 @@ def test_one_local_worker_computes_in_this_process_and_reports_a_failed_part_as_
     xr.testing.assert_identical(_without_run_attrs(resumed), _without_run_attrs(dask_run))
     with pytest.raises(EnsembleSettingsError, match="synchronous=True computes in this process"):
         run_ensemble(TOY, n_samples=1, root_seed=5, output=tmp_path / "x", client=client2, synchronous=True)
+
+
+def toy_cost(params: Mapping[str, Any]) -> float:
+    """A cost estimate for the toy: 0.1 s a mode (0.6 s a part at the default ``n_mode``)."""
+    return 0.1 * int(params["n_mode"])
+
+
+def test_a_default_run_estimated_below_a_few_seconds_starts_no_cluster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cheap = Generator(
+        name="ensemble-toy-estimated",
+        version="1.0",
+        make_sample=toy_sample,
+        grid_defaults={"delta": [0.0, 0.1], "kind": ["a", "b"]},
+        fixed_defaults={"n_mode": N_MODE, "n_site": N_SITE, "fail_flag": ""},
+        cost_estimate=toy_cost,
+    )
+    spec = EnsembleSpec.create(cheap, n_samples=2, root_seed=3)
+    tasks = [(point, sample, tmp_path / "p.nc", 1) for point, sample, _ in spec.parts()]
+    assert estimated_task_seconds(spec, tasks) == pytest.approx(8 * 0.6) and 8 * 0.6 < SMALL_RUN_SECONDS
+    assert estimated_task_seconds(EnsembleSpec.create(TOY, n_samples=2, root_seed=3), tasks) == math.inf
+    _no_local_cluster(monkeypatch)
+    here = run_ensemble(cheap, n_samples=2, root_seed=3, output=tmp_path / "here", progress=False)
+    assert here.sizes["sample"] == 2
+    for name, kwargs in {
+        "asked for two workers": {"generator": cheap, "n_samples": 2, "n_workers": 2},
+        "12 parts, 7.2 s": {"generator": cheap, "n_samples": 3},
+        "no estimate": {"generator": TOY, "n_samples": 2},
+    }.items():
+        with pytest.raises(AssertionError, match="started a Dask cluster"):
+            run_ensemble(**kwargs, root_seed=3, output=tmp_path / name, progress=False)
 
 
 # --------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--workers",
         type=positive_int,
         default=None,
-        help="local Dask workers (default: cores; one computes in this process, no cluster); not with --scheduler",
+        help="local Dask workers (default: cores, or none for parts estimated under 5 s of one core; "
+        "one worker or none computes in this process, no cluster); not with --scheduler",
     )
     build.add_argument("--scheduler", default=None, help="address of a running dask scheduler")
     return build

@@ -29,7 +29,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--workers",
         type=positive_int,
         default=None,
-        help="local Dask workers (default: cores; one computes in this process, no cluster)",
+        help="local Dask workers (default: cores, or none for parts estimated under 5 s of one core; "
+        "one worker or none computes in this process, no cluster)",
     )
     demo.add_argument("--seed", type=int, default=20260, help="root seed")
     demo.add_argument(

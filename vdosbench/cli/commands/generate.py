@@ -75,7 +75,8 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "--workers",
         type=positive_int,
         default=None,
-        help="local Dask workers (default: cores; one computes in this process, no cluster); not with --scheduler",
+        help="local Dask workers (default: cores, or none for parts estimated under 5 s of one core; "
+        "one worker or none computes in this process, no cluster); not with --scheduler",
     )
     gen.add_argument("--blas-threads", type=positive_int, default=1, help="BLAS threads per worker (default 1)")
     gen.add_argument("--no-progress", action="store_true", help="no progress bar")
