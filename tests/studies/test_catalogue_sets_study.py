@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -25,25 +25,33 @@ def study():  # noqa: ANN201
     return module
 
 
+def _generate(argv: list[str]) -> None:
+    """``vdosbench generate argv`` in this process (the command the queue runs, without starting an interpreter and
+    loading the glass kernels again for it); its output is kept from the tests' captured output."""
+    from vdosbench.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["generate", *argv])
+    assert code == 0, out.getvalue() + err.getvalue()
+
+
 def _stage(ladder: Path, taper: str, samples: int) -> None:
-    cmd = [
-        sys.executable,
-        "-m",
-        "vdosbench",
-        "generate",
-        "--recipe",
-        RECIPE,
-        "--grid",
-        f"taper_order={taper}",
-        "--samples",
-        str(samples),
-        "--workers",
-        "1",
-        "--no-progress",
-        "--output",
-        str(ladder),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True)
+    _generate(
+        [
+            "--recipe",
+            RECIPE,
+            "--grid",
+            f"taper_order={taper}",
+            "--samples",
+            str(samples),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--output",
+            str(ladder),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -100,26 +108,23 @@ def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Pat
 
 def _piece(folder: Path, taper: str, first: int, stop: int) -> Path:
     """A chain piece as studies/chain_pieces.sh runs it: samples first .. stop - 1 of one taper."""
-    cmd = [
-        sys.executable,
-        "-m",
-        "vdosbench",
-        "generate",
-        "--recipe",
-        RECIPE,
-        "--grid",
-        f"taper_order={taper}",
-        "--samples",
-        str(stop),
-        "--first-sample",
-        str(first),
-        "--workers",
-        "1",
-        "--no-progress",
-        "--output",
-        str(folder),
-    ]
-    subprocess.run(cmd, check=True, capture_output=True)
+    _generate(
+        [
+            "--recipe",
+            RECIPE,
+            "--grid",
+            f"taper_order={taper}",
+            "--samples",
+            str(stop),
+            "--first-sample",
+            str(first),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--output",
+            str(folder),
+        ]
+    )
     return folder
 
 
