@@ -10,7 +10,7 @@ docstrings of every public name of the four faces and their public methods, with
 
 Usage::
 
-    python speed/bench_docs_build.py --label before|after [--runs 2]
+    python -m speed.bench_docs_build --label before|after [--runs 2]
 
 Each run is added under its label to ``speed/results/docs_build.json`` (other labels kept), with the load average
 before and after.
@@ -36,7 +36,7 @@ import vdosbench.benchmark
 import vdosbench.datasets
 import vdosbench.generators
 import vdosbench.validators
-from timing import best_of
+from speed.timing import best_of
 from vdosbench.datasets import write_results
 
 ROOT = Path(__file__).resolve().parents[1]

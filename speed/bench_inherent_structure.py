@@ -17,7 +17,7 @@ Target (issue 14): inherent_structure / bare_eigh ≤ 1.3.  One BLAS thread.  Wr
 
 Usage::
 
-    OMP_NUM_THREADS=1 python speed/bench_inherent_structure.py [--samples 5 --sweeps 20000]
+    OMP_NUM_THREADS=1 python -m speed.bench_inherent_structure [--samples 5 --sweeps 20000]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np
 import scipy.linalg
 from threadpoolctl import threadpool_limits
-from timing import best_of
+from speed.timing import best_of
 from vdosbench.benchmark.machine import machine_info
 from vdosbench.generators import Configuration
 from vdosbench.generators.glasses.equilibration import calibrate_step

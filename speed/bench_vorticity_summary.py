@@ -13,7 +13,7 @@ scores a dataset about 20 times, so this per-call cost multiplies.  This script 
 
 Usage::
 
-    python speed/bench_vorticity_summary.py --label before|after [--repeats 5]
+    python -m speed.bench_vorticity_summary --label before|after [--repeats 5]
 
 Each run is added under its label to ``speed/results/vorticity_summary.json`` (other labels kept), with the
 machine and the load average before and after.
@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from timing import best_of
+from speed.timing import best_of
 
 from vdosbench.datasets import mock_spectrum, write_results
 from vdosbench.generators import build_in_memory

@@ -1,7 +1,7 @@
 """The timing loop the benchmarks of ``speed/`` share: the best of a few calls, on a stated clock.
 
-A script run as ``python speed/<script>.py`` has this folder first on ``sys.path`` and imports it as
-``from timing import best_of``.  The least time of repeated calls is the benchmarks' statistic: on a shared
+A script that uses it imports it as ``from speed.timing import best_of`` and runs from the clone's root as
+``python -m speed.<script>`` (as a study that builds on another runs as ``python -m studies.<name>``).  The least time of repeated calls is the benchmarks' statistic: on a shared
 machine a call can only be slowed by what else runs, so the minimum is the closest to the call's own cost
 (each script states its repeats and clock in its results JSON).
 """
