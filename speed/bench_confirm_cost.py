@@ -43,6 +43,11 @@ they give the generator's eigenvalues and moduli bit for bit), each against its 
 A ratio to an own-work floor (a) is ≥ 1 by construction (the floor is part of the work); a ratio to a method
 floor (b) says whether another standard method would be cheaper (< 1: the pipeline beats it).
 
+Compilation is kept out of every time: before the measured samples, a warm-up runs one sample at N = 128 per
+taper through every stage and every floor, each floor called once instead of timed in rounds
+(:func:`warm_up`); the record's ``warm_up`` holds its CPU seconds and the numba compilations or cache loads it
+made, and those the measured samples made after it (0: nothing they ran was compiled while timed).
+
 The background run
     ``--time-log`` (default ``runs/confirm/time.log`` of ``studies/finite_size_queue.sh``): user seconds of each
     100-sample ``vdosbench generate`` piece at T* = ∞ (pieces run twice are summed), per sample and taper; the
@@ -60,6 +65,7 @@ Writes ``speed/results/confirm_cost.json``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import glob
 import json
 import math
@@ -68,7 +74,7 @@ import re
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +82,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
     os.environ.setdefault(_var, "1")
 
 import numpy as np
+from numba.core import event as numba_event
 import scipy.sparse
 import scipy.sparse.linalg
 from threadpoolctl import threadpool_limits
@@ -133,6 +140,51 @@ def cpu_timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
     return time.process_time() - c, time.perf_counter() - w, out
 
 
+#: True within :func:`untimed_floors`: a floor is its one trial call, not timed in rounds.
+_untimed_floors = False
+
+
+@contextlib.contextmanager
+def untimed_floors() -> Iterator[None]:
+    """Within: :func:`best_cpu_per_call` calls its function once (its trial call) and runs no timing round.
+
+    The warm-up's setting (:func:`warm_up`): each floor's kernel is called once with the measured run's argument
+    types, which is all a compilation needs; the rounds (``FLOOR_ROUNDS`` of ``FLOOR_ROUND_SECONDS`` a floor)
+    would only time a result that is thrown away.
+    """
+    global _untimed_floors
+    before, _untimed_floors = _untimed_floors, True
+    try:
+        yield
+    finally:
+        _untimed_floors = before
+
+
+class NumbaCompilerLocks(numba_event.Listener):
+    """Counts the times numba takes its compiler lock while installed (:func:`counting_numba_compiler_locks`).
+
+    Every compilation takes it, and so does every load of a compiled specialisation from numba's cache: a run
+    that meets only kernels and argument types this process has already compiled counts 0.
+    """
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def on_start(self, event: numba_event.Event) -> None:
+        """One more acquisition."""
+        self.count += 1
+
+    def on_end(self, event: numba_event.Event) -> None:
+        """Nothing (the acquisition was counted at its start)."""
+
+
+@contextlib.contextmanager
+def counting_numba_compiler_locks() -> Iterator[NumbaCompilerLocks]:
+    """Within: count numba's compiler-lock acquisitions (:class:`NumbaCompilerLocks`, read ``.count``)."""
+    with numba_event.install_listener("numba:compiler_lock", NumbaCompilerLocks()) as counter:
+        yield counter
+
+
 def best_cpu_per_call(
     fn: Callable[[], Any], rounds: int = FLOOR_ROUNDS, round_seconds: float = FLOOR_ROUND_SECONDS
 ) -> float:
@@ -148,9 +200,12 @@ def best_cpu_per_call(
     Returns
     -------
     float
-        min over rounds of (CPU seconds of the round) / (calls in the round).
+        min over rounds of (CPU seconds of the round) / (calls in the round); within :func:`untimed_floors`
+        (the warm-up) the trial call's CPU seconds, no round run.
     """
     trial, _, _ = cpu_timed(fn)
+    if _untimed_floors:
+        return trial
     calls = max(1, math.ceil(round_seconds / max(trial, 1e-6)))
     best = float("inf")
     for _ in range(rounds):
@@ -719,6 +774,38 @@ def git_commit() -> dict[str, Any]:
     return {"commit": run("rev-parse", "HEAD").strip(), "pipeline_code_uncommitted_changes": dirty}
 
 
+def warm_up(
+    tapers: Sequence[int], folder: Path, recipe: str = RECIPE, overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Compile what the measured samples run, before they run.
+
+    One sample (index 0, root seed 1) at N = 128 per taper through :func:`measure_sample`, FIRE alone included,
+    with every floor called once and not timed (:func:`untimed_floors`): every kernel and every floor meets the
+    argument types of the measured run, so numba compiles (or loads from its cache) the same specialisations.
+
+    Parameters
+    ----------
+    tapers
+        Taper orders (−1: ∞), as the measured run's.
+    folder
+        Where its parts are written.
+    recipe, overrides
+        As the measured run's (:func:`recipe_params`).
+
+    Returns
+    -------
+    dict
+        ``cpu_seconds`` of the warm-up and its ``numba_compiler_locks`` (compilations and loads from numba's
+        cache, :class:`NumbaCompilerLocks`).
+    """
+    c = time.process_time()
+    with untimed_floors(), counting_numba_compiler_locks() as compiling:
+        for t in tapers:
+            point, fixed, _ = recipe_params(t, 128, recipe, overrides)
+            measure_sample(point, fixed, 0, 1, folder, fire=True)
+    return {"cpu_seconds": time.process_time() - c, "numba_compiler_locks": compiling.count}
+
+
 def run(
     samples: int,
     tapers: Sequence[int],
@@ -728,7 +815,8 @@ def run(
     recipe: str = RECIPE,
     overrides: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Measure ``samples`` samples at each taper (module docstring); a warm-up at N = 128 first (compilation).
+    """Measure ``samples`` samples at each taper (module docstring); a warm-up at N = 128 first (compilation,
+    :func:`warm_up`).
 
     Parameters
     ----------
@@ -750,26 +838,35 @@ def run(
     Returns
     -------
     dict
-        ``settings``, ``samples`` (one record each), ``by_taper`` and ``pooled`` summaries (:func:`summarise`).
+        ``settings``, ``warm_up`` (:func:`warm_up`, and the numba compiler locks the measured samples took
+        after it: 0 when the warm-up compiled everything they run), ``samples`` (one record each), ``by_taper``
+        and ``pooled`` summaries (:func:`summarise`).
     """
     r = RECIPES[recipe]
     with threadpool_limits(limits=1), tempfile.TemporaryDirectory(prefix="confirm_cost_") as tmp:
-        for t in tapers:
-            warm_point, warm_fixed, _ = recipe_params(t, 128, recipe, overrides)
-            measure_sample(warm_point, warm_fixed, 0, 1, Path(tmp) / "warm", fire=True)
+        warm = warm_up(tapers, Path(tmp) / "warm", recipe, overrides)
         rows = []
-        for t in tapers:
-            point, fixed, _ = recipe_params(t, n_particles, recipe, overrides)
-            for s in range(first, first + samples):
-                row = measure_sample(point, fixed, s, r.root_seed, Path(tmp) / "parts", fire=s - first < fire_samples)
-                rows.append(row)
-                print(
-                    f"taper {row['taper_order']} sample {s}: "
-                    + ", ".join(f"{k} {v:.3f}" for k, v in row["stage_cpu_seconds"].items())
-                    + " CPU s; end to end "
-                    f"{row['end_to_end']['compute_cpu_seconds']:.3f} + {row['end_to_end']['writing_cpu_seconds']:.3f}",
-                    flush=True,
-                )
+        with counting_numba_compiler_locks() as compiling:
+            for t in tapers:
+                point, fixed, _ = recipe_params(t, n_particles, recipe, overrides)
+                for s in range(first, first + samples):
+                    row = measure_sample(
+                        point, fixed, s, r.root_seed, Path(tmp) / "parts", fire=s - first < fire_samples
+                    )
+                    rows.append(row)
+                    e2e = row["end_to_end"]
+                    print(
+                        f"taper {row['taper_order']} sample {s}: "
+                        + ", ".join(f"{k} {v:.3f}" for k, v in row["stage_cpu_seconds"].items())
+                        + f" CPU s; end to end {e2e['compute_cpu_seconds']:.3f} + {e2e['writing_cpu_seconds']:.3f}",
+                        flush=True,
+                    )
+        warm["numba_compiler_locks_of_the_measured_samples"] = compiling.count
+    print(
+        f"warm-up: {warm['cpu_seconds']:.3f} CPU s, {warm['numba_compiler_locks']} numba compilations or cache "
+        f"loads; the measured samples: {warm['numba_compiler_locks_of_the_measured_samples']}",
+        flush=True,
+    )
     _, _, p = recipe_params(tapers[0], n_particles, recipe, overrides)
     by_taper = {
         str(k): summarise([x for x in rows if str(x["taper_order"]) == str(k)])
@@ -805,6 +902,7 @@ def run(
             "clock": "time.process_time (user + sys of the process) for every stage and floor; "
             "floors of one call: best of the rounds",
         },
+        "warm_up": warm,
         "samples": rows,
         "by_taper": by_taper,
         "pooled": pooled,

@@ -76,6 +76,8 @@ def test_the_record_holds_machine_settings_commit_stages_ratios_and_throughput(b
     assert set(pooled["ratios"]) == set(bench.RATIOS)
     assert set(record["by_taper"]) == {"2"}
     assert pooled["fire_alone"]["all_converged"]
+    # the warm-up (every stage and floor called once, untimed) compiled all that the measured sample runs
+    assert record["warm_up"]["numba_compiler_locks_of_the_measured_samples"] == 0
 
 
 @pytest.mark.slow
@@ -109,6 +111,15 @@ def test_the_log_reader_refuses_a_log_without_the_temperature(bench: ModuleType,
     log.write_text(LOG.splitlines()[-1] + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no line for T"):
         bench.real_run_cost(log)
+
+
+def test_the_warm_ups_floors_are_called_once_and_not_timed_in_rounds(bench: ModuleType) -> None:
+    calls: list[int] = []
+    with bench.untimed_floors():
+        bench.best_cpu_per_call(lambda: calls.append(1))
+    assert len(calls) == 1 and not bench._untimed_floors
+    bench.best_cpu_per_call(lambda: calls.append(1), rounds=2, round_seconds=0)
+    assert len(calls) == 1 + 3  # outside: the trial call and one call in each round
 
 
 def test_spread_of_one_value_has_no_standard_deviation(bench: ModuleType) -> None:
