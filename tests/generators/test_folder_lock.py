@@ -22,21 +22,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-import vdosbench.generators.engine.folder_lock as folder_lock_module
+import vdosbench.datasets.folder_lock as folder_lock_module
 from vdosbench.cli import main
-from vdosbench.generators import FolderBusyError, run_ensemble
-from vdosbench.generators import EnsembleSettingsError
-from vdosbench.generators.engine.folder_lock import (
-    LOCK_NAME,
-    STALE_AFTER_S,
-    UNREADABLE_GRACE_S,
-    folder_lock,
-    read_lock,
-)
+from vdosbench.datasets import LOCK_NAME, FolderBusyError
+from vdosbench.datasets.folder_lock import STALE_AFTER_S, UNREADABLE_GRACE_S, folder_lock, read_lock
+from vdosbench.generators import EnsembleSettingsError, run_ensemble
 
 HOLD_SCRIPT = """
 import sys, time
-from vdosbench.generators.engine.folder_lock import folder_lock
+from vdosbench.datasets.folder_lock import folder_lock
 with folder_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -270,7 +264,7 @@ def test_an_exception_between_taking_and_using_the_lock_leaves_none(tmp_path, mo
     .vdosbench.lock): the lock is released on the way out, whatever step was interrupted."""
     import threading
 
-    from vdosbench.generators.engine import folder_lock as fl
+    import vdosbench.datasets.folder_lock as fl
 
     def interrupted(self):
         raise KeyboardInterrupt("stopped while starting the heartbeat")

@@ -1,10 +1,14 @@
-"""One run at a time per ensemble folder: an exclusive lock file.
+"""One run at a time per output folder: an exclusive lock file.
 
-:func:`run_ensemble <vdosbench.generators.engine.ensemble.run_ensemble>` reads and
+:func:`run_ensemble <vdosbench.generators.run_ensemble>` reads and
 writes ``ensemble.json``, deletes stale temporary part files and combines the
 parts; two runs doing that in one folder at once corrupt each other.  The
 run therefore holds ``OUTPUT/.vdosbench.lock`` from the manifest check to
-the combined file, and a second run into the folder is refused at once.
+the combined file, and a second run into the folder is refused at once;
+``vdosbench score`` holds its report folder the same way.  The lock is a
+dataset-folder concern and imports nothing above :mod:`vdosbench.datasets`
+(moved here from ``vdosbench.generators.engine``, issue 66 item 4), so that a
+command that only reads and scores data does not import the generators.
 
 The primitive
     The lock file is created with ``os.open(O_CREAT | O_EXCL)``: the
