@@ -10,6 +10,7 @@ free folder, or on a stale lock) exactly one wins.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import socket
@@ -274,3 +275,11 @@ def test_an_exception_between_taking_and_using_the_lock_leaves_none(tmp_path, mo
         with fl.folder_lock(tmp_path):
             pass
     assert not (tmp_path / fl.LOCK_NAME).exists() and not fl._HELD
+
+
+def test_the_old_module_path_re_exports_the_same_objects() -> None:
+    """The lock moved to vdosbench.datasets.folder_lock (issue 66 item 4); code importing the old module gets the
+    same objects (one lock registry, one error class to catch)."""
+    old = importlib.import_module("vdosbench.generators.engine.folder_lock")
+    assert old.__all__ == folder_lock_module.__all__
+    assert all(getattr(old, name) is getattr(folder_lock_module, name) for name in old.__all__)
