@@ -559,7 +559,7 @@ def staged_report(output: str | os.PathLike[str]) -> Iterator[Path]:
     ``output/figures`` is left alone, and a file of a report's name that no report wrote is refused
     (:class:`~vdosbench.benchmark.report_folder.ReportFolderError`).
     Two writers should not stage into one folder at once: ``vdosbench score`` holds the folder's lock
-    (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`) for the whole run.
+    (:func:`~vdosbench.datasets.folder_lock.folder_lock`) for the whole run.
 
     Examples
     --------

@@ -15,6 +15,7 @@ from .combine import combine_parts
 from .convention import CONVENTION, RESERVED_DIMS, ConventionError, Problem, check, parameter_dims, problems
 from .errors import VdosbenchError
 from .fetch import ChecksumError, FetchError, fetch
+from .folder_lock import LOCK_NAME, FolderBusyError
 from .io import (
     LOAD_COPIES,
     DiskFullError,
@@ -108,6 +109,9 @@ TOPICS: dict[str, tuple[str, ...]] = {
         "publish",
         "PublishError",
     ),
+    # the context manager folder_lock stays off the face: the name would hide the submodule folder_lock
+    # (``import vdosbench.datasets.folder_lock as m`` and monkeypatch by dotted path would get the function)
+    "One run per output folder": ("LOCK_NAME", "FolderBusyError"),
     "Results files": ("write_results",),
     "Mock data": ("mock_spectrum",),
     "Errors": ("VdosbenchError",),

@@ -40,7 +40,7 @@ Resuming
     final name.
 
 One run per folder
-    A run holds ``output/.vdosbench.lock`` (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`:
+    A run holds ``output/.vdosbench.lock`` (:func:`~vdosbench.datasets.folder_lock.folder_lock`:
     an ``O_EXCL`` lock file, which works on NFS too) from the manifest check to
     ``ensemble.nc``; a second run into a folder a live run holds is refused at
     once (:class:`FolderBusyError`, naming the holder), a lock left by a dead
@@ -122,7 +122,7 @@ Why one module of about 750 lines: submitting the parts to Dask, resuming
 from the part files on disk and combining them share the folder layout and
 the manifest, and are read together when a resumed run misbehaves; what
 stands alone is its own module (:mod:`.ensemble_spec`,
-:mod:`.ensemble_memory`, :mod:`.folder_lock`, :mod:`.part_task`: one part,
+:mod:`.ensemble_memory`, :mod:`vdosbench.datasets.folder_lock`, :mod:`.part_task`: one part,
 :mod:`.in_process`: a one-worker run, :mod:`.worker_watch`).
 """
 
@@ -144,6 +144,7 @@ from typing import Any
 import xarray as xr
 
 from vdosbench.datasets import check, combine_parts, history_line, provenance, write
+from vdosbench.datasets.folder_lock import FolderBusyError, folder_lock
 from vdosbench.datasets.io import open_part, part_load_bytes
 from vdosbench.datasets.memory import check_memory, format_bytes
 
@@ -166,7 +167,6 @@ from .ensemble_spec import (
     part_path,
     sample_seed,
 )
-from .folder_lock import FolderBusyError, folder_lock
 from .in_process import compute_in_process
 from .part_task import PartTask, _as_part, _attr_value, _make_samples, compute_part
 from .registry import Generator

@@ -208,7 +208,7 @@ def test_a_scheduler_without_workers_is_reported_after_the_stated_wait(
     from distributed import LocalCluster
 
     from vdosbench.generators.engine.ensemble import NO_WORKER_WAIT_ENV
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     monkeypatch.setenv(NO_WORKER_WAIT_ENV, "2")
     out = tmp_path / "g19"
@@ -276,7 +276,8 @@ def test_a_second_score_into_a_held_report_folder_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """F9: two ``score`` runs into one ``--output`` mixed their reports; now the folder is held for one run."""
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME, folder_lock
+    from vdosbench.datasets import LOCK_NAME
+    from vdosbench.datasets.folder_lock import folder_lock
 
     data = _mock_input(tmp_path / "A.npz", 0)
     out = tmp_path / "r9"
@@ -444,7 +445,7 @@ def _assert_stopped(code: int, err: str, *, status: int = 143, line: str = "stop
 def test_sigterm_stops_generate_keeping_finished_parts(tmp_path: Path) -> None:
     """F10: 40 000 parts took up to 85 s to stop and once exited 2 with a TimeoutError; here 2 000 parts."""
     from vdosbench.datasets import open_dataset
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     out = tmp_path / "g10"
     grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
@@ -487,7 +488,7 @@ def test_sigterm_stops_build(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sigterm_stops_score_leaving_no_report(tmp_path: Path) -> None:
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     out = tmp_path / "s10"
     data = Path(__file__).parents[2] / "reference-data" / "spring-network-16-full.nc"
@@ -505,7 +506,7 @@ def test_ctrl_c_stops_generate_with_one_line_and_130(tmp_path: Path) -> None:
     import signal
 
     from vdosbench.cli import EXIT_SIGINT
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     out = tmp_path / "g10"
     grid = ",".join(f"{i * 3e-5:.5f}" for i in range(500))
@@ -539,7 +540,7 @@ def test_ctrl_c_stops_score_with_one_line_and_130(tmp_path: Path) -> None:
     import signal
 
     from vdosbench.cli import EXIT_SIGINT
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     out = tmp_path / "s10"
     data = Path(__file__).parents[2] / "reference-data" / "spring-network-16-full.nc"

@@ -134,7 +134,7 @@ def test_resume_over_a_part_the_library_loops_on_names_it_and_releases_the_lock(
     Only the resume over the damaged part needs a process of its own (it would spin for ever without the fix); the
     first run and the run that follows the fix are the same command run in this process (``main``)."""
     from vdosbench.cli import main
-    from vdosbench.generators.engine.folder_lock import LOCK_NAME
+    from vdosbench.datasets import LOCK_NAME
 
     monkeypatch.delenv("VDOSBENCH_READ_TIMEOUT", raising=False)  # the in-process runs: the limit the code chooses
 

@@ -32,7 +32,7 @@ ERRORS: list[tuple[str, str, type[BaseException]]] = [
     ("vdosbench.generators.engine.ensemble_spec", "EnsembleSettingsError", ValueError),
     ("vdosbench.generators.engine.ensemble_spec", "EnsembleError", RuntimeError),
     ("vdosbench.generators.engine.ensemble_spec", "NoWorkerError", RuntimeError),
-    ("vdosbench.generators.engine.folder_lock", "FolderBusyError", RuntimeError),
+    ("vdosbench.datasets.folder_lock", "FolderBusyError", RuntimeError),
     ("vdosbench.generators.theory.het", "SCBAConvergenceError", RuntimeError),
     ("vdosbench.validators.spectral.power_law", "NotEstimable", ValueError),
     ("vdosbench.benchmark.adapters.base", "AdapterError", ValueError),

@@ -10,6 +10,7 @@ free folder, or on a stale lock) exactly one wins.
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import socket
@@ -22,21 +23,15 @@ from pathlib import Path
 import psutil
 import pytest
 
-import vdosbench.generators.engine.folder_lock as folder_lock_module
+import vdosbench.datasets.folder_lock as folder_lock_module
 from vdosbench.cli import main
-from vdosbench.generators import FolderBusyError, run_ensemble
-from vdosbench.generators import EnsembleSettingsError
-from vdosbench.generators.engine.folder_lock import (
-    LOCK_NAME,
-    STALE_AFTER_S,
-    UNREADABLE_GRACE_S,
-    folder_lock,
-    read_lock,
-)
+from vdosbench.datasets import LOCK_NAME, FolderBusyError
+from vdosbench.datasets.folder_lock import STALE_AFTER_S, UNREADABLE_GRACE_S, folder_lock, read_lock
+from vdosbench.generators import EnsembleSettingsError, run_ensemble
 
 HOLD_SCRIPT = """
 import sys, time
-from vdosbench.generators.engine.folder_lock import folder_lock
+from vdosbench.datasets.folder_lock import folder_lock
 with folder_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -270,7 +265,7 @@ def test_an_exception_between_taking_and_using_the_lock_leaves_none(tmp_path, mo
     .vdosbench.lock): the lock is released on the way out, whatever step was interrupted."""
     import threading
 
-    from vdosbench.generators.engine import folder_lock as fl
+    import vdosbench.datasets.folder_lock as fl
 
     def interrupted(self):
         raise KeyboardInterrupt("stopped while starting the heartbeat")
@@ -280,3 +275,11 @@ def test_an_exception_between_taking_and_using_the_lock_leaves_none(tmp_path, mo
         with fl.folder_lock(tmp_path):
             pass
     assert not (tmp_path / fl.LOCK_NAME).exists() and not fl._HELD
+
+
+def test_the_old_module_path_re_exports_the_same_objects() -> None:
+    """The lock moved to vdosbench.datasets.folder_lock (issue 66 item 4); code importing the old module gets the
+    same objects (one lock registry, one error class to catch)."""
+    old = importlib.import_module("vdosbench.generators.engine.folder_lock")
+    assert old.__all__ == folder_lock_module.__all__
+    assert all(getattr(old, name) is getattr(folder_lock_module, name) for name in old.__all__)

@@ -61,6 +61,9 @@ PUBLIC: dict[str, tuple[str, ...]] = {
         "provenance",
         "spatial_coordinate",
         "variable_attrs",
+        # issue 66 item 4: the folder lock moved to datasets/ (the lock file's name, the error of a held folder)
+        "LOCK_NAME",
+        "FolderBusyError",
     ),
     "vdosbench.generators": (
         "ClosedFormParams",

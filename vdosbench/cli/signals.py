@@ -141,7 +141,7 @@ def _end_now() -> None:
             with contextlib.suppress(psutil.Error):
                 child.kill()
     with contextlib.suppress(Exception):
-        from vdosbench.generators.engine.folder_lock import release_held_locks
+        from vdosbench.datasets.folder_lock import release_held_locks
 
         release_held_locks()
     with contextlib.suppress(Exception):  # a part being written in this process (a one-worker run) is not kept

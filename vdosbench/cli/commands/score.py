@@ -120,7 +120,7 @@ def score_files(
 ) -> int:
     """Score ``paths`` into the report folder ``output``, holding it for this run.
 
-    The folder's lock (:func:`~vdosbench.generators.engine.folder_lock.folder_lock`) is held from the
+    The folder's lock (:func:`~vdosbench.datasets.folder_lock.folder_lock`) is held from the
     deletion of an earlier report to the new one's move into place: a second ``score`` into the same
     ``--output`` is refused at once (:class:`FolderBusyError`, exit 2).  The report is written whole in a
     temporary folder and then moved into place (:func:`~vdosbench.benchmark.report.staged_report`).
@@ -131,7 +131,7 @@ def score_files(
     from vdosbench.benchmark.progress import reporting
     from vdosbench.benchmark.report import remove_stale_stages
     from vdosbench.benchmark.report_folder import remove_previous_report
-    from vdosbench.generators.engine.folder_lock import folder_lock
+    from vdosbench.datasets.folder_lock import folder_lock
 
     check_output_folder(output)
     created = not output.exists()
