@@ -35,9 +35,13 @@ run's imports, with the number of parts from which the whole run is within the t
 other jobs' share). The command's parts are checked to equal the in-process parts (eigenvalues bit for bit), so
 both made the same samples.
 
+With ``--pair``, two in-process runs of the same parts also run at once, one a core (each its own exact CPU):
+what two parts computed side by side cost the cores by themselves (shared cache and memory bus), the share of a
+two-worker run's task threads that is not the command's.
+
 Usage::
 
-    python speed/bench_generate_cost.py [--samples 3 --workers-list default,1,2 --set mode_method=arpack]
+    python speed/bench_generate_cost.py [--samples 3 --workers-list default,1,2 --set mode_method=arpack --pair]
 
 Writes ``speed/results/generate_cost.json`` (``--out``).
 """
@@ -379,8 +383,34 @@ def _command_breakdown(run: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, str], keep: Path | None) -> dict:
-    """One in-process run and one command run per entry of ``workers_list``, on the same parts."""
+def run_pair(argvs: Sequence[Sequence[str]], env: Mapping[str, str]) -> dict[str, Any]:
+    """Run the in-process children ``argvs`` at the same time to their ends; each one's exact CPU (:func:`os.wait4`)
+    and the wall of the pair.  Descendants they leave are reaped here (their CPU counted apart, as no child's).
+    Call :func:`become_subreaper` first, with no other child of this process running."""
+    wall0 = time.perf_counter()
+    procs = [subprocess.Popen(list(a), env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for a in argvs]
+    cpu = []
+    for proc in procs:
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        cpu.append(usage.ru_utime + usage.ru_stime)
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(proc.args)} exited with {proc.returncode}: {proc.stderr.read()[-4000:]!r}")
+    orphans_cpu = 0.0
+    while True:
+        try:
+            _, _, more = os.wait4(-1, 0)
+        except ChildProcessError:
+            break
+        orphans_cpu += more.ru_utime + more.ru_stime
+    return {"cpu_s": cpu, "orphans_cpu_s": orphans_cpu, "wall_s": time.perf_counter() - wall0}
+
+
+def measure(
+    samples: int, workers_list: Sequence[str], overrides: Mapping[str, str], keep: Path | None, pair: bool = False
+) -> dict:
+    """One in-process run and one command run per entry of ``workers_list``, on the same parts; with ``pair``, also
+    two in-process runs of those parts at once (what two parts computed side by side cost the cores alone)."""
     exe = shutil.which("vdosbench")
     if exe is None:
         raise SystemExit("no vdosbench console script on PATH; install the package (pip install -e .) first")
@@ -434,6 +464,19 @@ def measure(samples: int, workers_list: Sequence[str], overrides: Mapping[str, s
         f"{run['system_s']:.1f}), {run['samples_per_core_hour']:.0f} samples per core-hour",
         flush=True,
     )
+    if pair:
+        twin = [
+            [*child[:3], str(Path(base) / f"pair_{k}"), "--report", str(Path(base) / f"pair_{k}.json"), *child[6:]]
+            for k in (0, 1)
+        ]
+        both = run_pair(twin, env_in)
+        both["ratio_each_to_in_process"] = [c / run["cpu_s"] for c in both["cpu_s"]]
+        runs["in_process_pair"] = both
+        print(
+            f"two in-process runs at once: {both['cpu_s'][0]:.1f} and {both['cpu_s'][1]:.1f} CPU-s, ratios "
+            + " and ".join(f"{r:.3f}" for r in both["ratio_each_to_in_process"]),
+            flush=True,
+        )
 
     for workers in workers_list:
         out = Path(base) / f"command_workers_{workers}"
@@ -507,6 +550,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=HERE / "results" / "generate_cost.json")
     ap.add_argument("--keep", type=Path, default=None, help="keep the runs' folders here")
     ap.add_argument("--note", default="")
+    ap.add_argument(
+        "--pair", action="store_true", help="also two in-process runs at once (the cores' cost of two parts at once)"
+    )
     ap.add_argument("--child", type=Path, default=None, help=argparse.SUPPRESS)
     ap.add_argument("--report", type=Path, default=None, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -523,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dirty = subprocess.run(
         ["git", "status", "--porcelain", "generators", "vdosbench"], cwd=HERE.parent, capture_output=True, text=True
     ).stdout.strip()
-    runs = measure(args.samples, args.workers_list.split(","), overrides, args.keep)
+    runs = measure(args.samples, args.workers_list.split(","), overrides, args.keep, pair=args.pair)
     ref = runs["in_process"]
     result = {
         "method": __doc__.split("\n\n")[0].replace("\n", " "),
@@ -566,8 +612,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "same_parts_as_in_process": r["same_parts_as_in_process"],
                 }
                 for name, r in runs.items()
-                if name != "in_process"
+                if name.startswith("command_")
             },
+            **(
+                {"in_process_pair_ratio_each": runs["in_process_pair"]["ratio_each_to_in_process"]}
+                if "in_process_pair" in runs
+                else {}
+            ),
         },
         "runs": runs,
     }
