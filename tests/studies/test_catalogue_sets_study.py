@@ -25,33 +25,22 @@ def study():  # noqa: ANN201
     return module
 
 
-def _generate(argv: list[str]) -> None:
-    """``vdosbench generate argv`` in this process (the command the queue runs, without starting an interpreter and
-    loading the glass kernels again for it); its output is kept from the tests' captured output."""
+def _generate(output: Path, taper: str, samples: int, first: int = 0) -> None:
+    """``vdosbench generate`` of the recipe's samples ``first`` .. ``samples`` - 1 at one taper, one worker, in this
+    process (the command the queue runs, without starting an interpreter and loading the glass kernels again for
+    it); its output is kept from the tests' captured output."""
     from vdosbench.cli import main
 
+    argv = ["generate", "--recipe", RECIPE, "--grid", f"taper_order={taper}", "--samples", str(samples)]
+    argv += ["--first-sample", str(first)] if first else []
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["generate", *argv])
+        code = main([*argv, "--workers", "1", "--no-progress", "--output", str(output)])
     assert code == 0, out.getvalue() + err.getvalue()
 
 
 def _stage(ladder: Path, taper: str, samples: int) -> None:
-    _generate(
-        [
-            "--recipe",
-            RECIPE,
-            "--grid",
-            f"taper_order={taper}",
-            "--samples",
-            str(samples),
-            "--workers",
-            "1",
-            "--no-progress",
-            "--output",
-            str(ladder),
-        ]
-    )
+    _generate(ladder, taper, samples)
 
 
 @pytest.fixture(scope="module")
@@ -108,23 +97,7 @@ def test_the_entry_is_a_valid_catalogue_table(study, ladder: Path, tmp_path: Pat
 
 def _piece(folder: Path, taper: str, first: int, stop: int) -> Path:
     """A chain piece as studies/chain_pieces.sh runs it: samples first .. stop - 1 of one taper."""
-    _generate(
-        [
-            "--recipe",
-            RECIPE,
-            "--grid",
-            f"taper_order={taper}",
-            "--samples",
-            str(stop),
-            "--first-sample",
-            str(first),
-            "--workers",
-            "1",
-            "--no-progress",
-            "--output",
-            str(folder),
-        ]
-    )
+    _generate(folder, taper, stop, first)
     return folder
 
 
